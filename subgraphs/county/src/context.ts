@@ -1,0 +1,30 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { byKey, groupedBy } from '../../shared/loaders.ts';
+import type { BaseContext } from '../../shared/service.ts';
+import { County, Region, type CountyEntity } from './entities.ts';
+
+export function createLoaders(em: EntityManager) {
+  return {
+    region: byKey((codes) => em.find(Region, { code: { $in: [...codes] } }), (r) => r.code),
+    county: byKey((codes) => em.find(County, { code: { $in: [...codes] } }), (c) => c.code),
+    prefecturesOf: groupedBy(
+      (codes) => em.find(Region, { parentCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
+      (r) => r.parentCode ?? '',
+    ),
+    /** Counties of provinces or prefectures: one statement whatever the mix. */
+    countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {
+      const list = [...codes];
+      const rows = await em.find(
+        County,
+        { $or: [{ prefectureCode: { $in: list } }, { provinceCode: { $in: list } }] },
+        { orderBy: { code: 'asc' } },
+      );
+      return codes.map((c) => rows.filter((r) => (c.length === 2 ? r.provinceCode : r.prefectureCode) === c));
+    }),
+  };
+}
+
+export interface CountyContext extends BaseContext {
+  loaders: ReturnType<typeof createLoaders>;
+}

@@ -1,0 +1,41 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { readDivisions } from '../../shared/divisions.ts';
+import { nativeTransaction } from '../../shared/orm.ts';
+
+/**
+ * Loads provinces, prefectures and counties within the scope from the NBS
+ * directory; idempotent (upsert by code). Counties directly under a province
+ * (省直辖县级行政区划) get their 4-digit grouping code as prefecture.
+ */
+export async function loadCountyDirectory(orm: MikroORM, scope: readonly string[]): Promise<{ regions: number; counties: number }> {
+  const provinces = readDivisions('provinces', scope);
+  const cities = readDivisions('cities', scope);
+  const counties = readDivisions('areas', scope).filter((c) => c.code.length === 6);
+  const known = new Set(cities.map((c) => c.code));
+  for (const c of counties) {
+    const pref = c.code.slice(0, 4);
+    if (!known.has(pref)) {
+      known.add(pref);
+      cities.push({ code: pref, name: '省直辖县级行政区划' });
+    }
+  }
+  const regions = [
+    ...provinces.map((p) => ({ ...p, level: 'PROVINCE', parent: null as string | null })),
+    ...cities.map((c) => ({ ...c, level: 'PREFECTURE', parent: c.code.slice(0, 2) })),
+  ];
+  await nativeTransaction(orm, async (client) => {
+    await client.query(
+      `insert into region (code, name, level, parent_code)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       on conflict (code) do update set name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`,
+      [regions.map((r) => r.code), regions.map((r) => r.name), regions.map((r) => r.level), regions.map((r) => r.parent)],
+    );
+    await client.query(
+      `insert into county (code, name, prefecture_code, province_code)
+       select code, name, left(code, 4), left(code, 2) from unnest($1::text[], $2::text[]) as t(code, name)
+       on conflict (code) do update set name = excluded.name`,
+      [counties.map((c) => c.code), counties.map((c) => c.name)],
+    );
+  });
+  return { regions: regions.length, counties: counties.length };
+}

@@ -1,0 +1,16 @@
+import type { SubgraphModule } from '../../shared/module.ts';
+import { createLoaders, type CountyContext } from './context.ts';
+import { loadCountyDirectory } from './directory.ts';
+import { entities } from './entities.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers } from './resolvers/index.ts';
+
+/** The county subgraph (县): regions above counties, counties, and (later) county-level work. */
+export const countySubgraph: SubgraphModule<CountyContext> = {
+  name: 'county',
+  entities,
+  migrations,
+  resolvers,
+  context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  loadDirectory: loadCountyDirectory,
+};

@@ -1,0 +1,136 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Settings, parsed once at boot from the environment. Every problem is
+ * reported at once so an operator fixes a deployment in one pass.
+ *
+ * Database: with no `*_DATABASE_URL` set, the hub runs on its embedded
+ * PostgreSQL (data under HUB_DATA_DIR). Set all three to use external servers.
+ */
+export const SUBGRAPHS = ['county', 'township', 'village'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+const pgUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HUB_HOST: z.string().min(1).default('127.0.0.1'),
+  HUB_DATA_DIR: z.string().min(1).default('.data'),
+  HUB_PG_PORT: port.default(54329),
+  HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  GATEWAY_PORT: port.default(4000),
+  COUNTY_PORT: port.default(4001),
+  TOWNSHIP_PORT: port.default(4002),
+  VILLAGE_PORT: port.default(4003),
+  COUNTY_URL: httpUrl.optional(),
+  TOWNSHIP_URL: httpUrl.optional(),
+  VILLAGE_URL: httpUrl.optional(),
+  COUNTY_DATABASE_URL: pgUrl.optional(),
+  TOWNSHIP_DATABASE_URL: pgUrl.optional(),
+  VILLAGE_DATABASE_URL: pgUrl.optional(),
+  COUNTY_MIGRATION_DATABASE_URL: pgUrl.optional(),
+  TOWNSHIP_MIGRATION_DATABASE_URL: pgUrl.optional(),
+  VILLAGE_MIGRATION_DATABASE_URL: pgUrl.optional(),
+});
+
+export type RawSettings = z.infer<typeof schema>;
+
+export interface DatabaseSettings {
+  /** Connection used by the running service (not the owner of the tables). */
+  url: string;
+  /** Connection used for migrations and seeding (the owner). */
+  migrationUrl: string;
+}
+
+export interface Settings {
+  env: RawSettings['NODE_ENV'];
+  production: boolean;
+  host: string;
+  dataDir: string;
+  logLevel: RawSettings['HUB_LOG_LEVEL'];
+  poolMax: number;
+  /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
+  embedded: boolean;
+  embeddedPgPort: number;
+  gatewayPort: number;
+  subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
+}
+
+export class SettingsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+const upper = (s: SubgraphName) => s.toUpperCase() as Uppercase<SubgraphName>;
+
+export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  // Empty strings count as unset, so `FOO= npm start` behaves like no FOO.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      problems.push(`${key}: ${issue.message} (got ${JSON.stringify(cleaned[key] ?? null)})`);
+    }
+  }
+  const s = parsed.success ? parsed.data : undefined;
+  const dbKeys = SUBGRAPHS.map((n) => `${upper(n)}_DATABASE_URL`);
+  const givenDb = dbKeys.filter((k) => cleaned[k]);
+  if (givenDb.length > 0 && givenDb.length < dbKeys.length) {
+    problems.push(
+      `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${dbKeys
+        .filter((k) => !cleaned[k])
+        .join(', ')})`,
+    );
+  }
+  if (s) {
+    const ports = [s.GATEWAY_PORT, s.COUNTY_PORT, s.TOWNSHIP_PORT, s.VILLAGE_PORT].filter((p) => p !== 0);
+    if (new Set(ports).size !== ports.length) problems.push('GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT must differ');
+  }
+  if (problems.length > 0 || !s) throw new SettingsError(problems);
+
+  const embedded = givenDb.length === 0;
+  const sub = (n: SubgraphName) => {
+    const U = upper(n);
+    const p = s[`${U}_PORT`];
+    const url = s[`${U}_URL`] ?? `http://${s.HUB_HOST === '0.0.0.0' ? '127.0.0.1' : s.HUB_HOST}:${p}/graphql`;
+    const dbUrl = s[`${U}_DATABASE_URL`];
+    const database = dbUrl ? { url: dbUrl, migrationUrl: s[`${U}_MIGRATION_DATABASE_URL`] ?? dbUrl } : undefined;
+    return { port: p, url, database };
+  };
+  return {
+    env: s.NODE_ENV,
+    production: s.NODE_ENV === 'production',
+    host: s.HUB_HOST,
+    dataDir: resolve(s.HUB_DATA_DIR),
+    logLevel: s.HUB_LOG_LEVEL,
+    poolMax: s.HUB_DB_POOL_MAX,
+    embedded,
+    embeddedPgPort: s.HUB_PG_PORT,
+    gatewayPort: s.GATEWAY_PORT,
+    subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
+  };
+}
+
+/** Parses settings or exits with every problem listed; for process entry points. */
+export function settingsOrExit(env: NodeJS.ProcessEnv = process.env): Settings {
+  try {
+    return parseSettings(env);
+  } catch (e) {
+    if (e instanceof SettingsError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

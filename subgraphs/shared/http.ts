@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+/**
+ * A small node:http front for Apollo Server, shared by the gateway and the
+ * subgraphs: `/graphql` (POST and GET), plus extra routes such as `/health`.
+ * No web framework: the hub needs only these few routes and full control of
+ * body limits and keep-alive timing.
+ */
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export interface HttpOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  context: (req: IncomingMessage) => Promise<C>;
+  routes?: Record<string, Route>;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes?: number;
+  /** Wraps the handling of each GraphQL request (e.g. to enter a per-request async scope). */
+  around?: (req: IncomingMessage, handle: () => Promise<void>) => Promise<void>;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...). */
+export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
+  sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than the ${limit}-byte limit.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than the ${limit}-byte limit.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function handleGraphQL<C extends BaseContext>(
+  opts: HttpOptions<C>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+  let body: unknown = undefined;
+  if (req.method === 'POST') {
+    const text = await readBody(req, opts.maxBodyBytes ?? 1_000_000);
+    const type = headers.get('content-type') ?? '';
+    if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+      try {
+        body = text.length ? JSON.parse(text) : undefined;
+      } catch {
+        throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      }
+    } else {
+      body = text;
+    }
+  }
+  const response = await opts.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: () => opts.context(req),
+  });
+  const outHeaders: Record<string, string> = {};
+  for (const [k, v] of response.headers) outHeaders[k] = v;
+  res.statusCode = response.status ?? 200;
+  for (const [k, v] of Object.entries(outHeaders)) res.setHeader(k, v);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+  } else {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+export interface RunningHttp {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen<C extends BaseContext>(opts: HttpOptions<C>, host: string, port: number): Promise<RunningHttp> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = opts.routes?.[url.pathname];
+    const work = route
+      ? route(req, res, url)
+      : url.pathname === '/graphql' || url.pathname === '/'
+        ? opts.around
+          ? opts.around(req, () => handleGraphQL(opts, req, res, url))
+          : handleGraphQL(opts, req, res, url)
+        : Promise.resolve(sendJson(res, 404, { error: 'not found', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] }));
+    Promise.resolve(work).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) sendGraphQLError(res, err);
+      else {
+        console.error('[http] unexpected error', err);
+        sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected server error.'));
+      }
+    });
+  });
+  // Keep idle keep-alive sockets open longer than clients' (gateway) pools keep them,
+  // so a client never writes into a socket this side is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: actual,
+    url: `http://${shownHost}:${actual}/graphql`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

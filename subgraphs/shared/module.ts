@@ -1,0 +1,74 @@
+import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import type { Migration } from '@mikro-orm/migrations';
+import { settingsOrExit, type SubgraphName } from './config.ts';
+import { initORM } from './orm.ts';
+import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
+
+/** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
+export interface SubgraphModule<C extends BaseContext = BaseContext> {
+  name: SubgraphName;
+  entities: EntitySchema<any, any>[];
+  migrations: (new (...args: any[]) => Migration)[];
+  resolvers: unknown;
+  context: (base: BaseContext) => C;
+  /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */
+  loadDirectory: (orm: MikroORM, scope: readonly string[]) => Promise<Record<string, number>>;
+}
+
+export interface StartOptions {
+  url: string;
+  host?: string;
+  port?: number;
+  production?: boolean;
+  poolMax?: number;
+}
+
+export interface StartedSubgraph extends RunningSubgraph {
+  orm: MikroORM;
+}
+
+/** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
+export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
+  const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
+  try {
+    const running = await startSubgraph<C>({
+      name: mod.name,
+      orm,
+      resolvers: mod.resolvers,
+      context: (base) => mod.context(base),
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      production: opts.production ?? false,
+    });
+    return {
+      ...running,
+      orm,
+      stop: async () => {
+        await running.stop();
+        await orm.close();
+      },
+    };
+  } catch (e) {
+    await orm.close();
+    throw e;
+  }
+}
+
+/** Process entry point of a subgraph service: settings from the environment, stop on SIGINT/SIGTERM. */
+export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>): Promise<void> {
+  const settings = settingsOrExit();
+  const sub = settings.subgraphs[mod.name];
+  if (!sub.database) {
+    console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
+    process.exit(2);
+  }
+  const running = await startModule(mod, {
+    url: sub.database.url,
+    host: settings.host,
+    port: sub.port,
+    production: settings.production,
+    poolMax: settings.poolMax,
+  });
+  console.log(`[${mod.name}] subgraph ready at ${running.url}`);
+  exitOnSignal(mod.name, running.stop);
+}

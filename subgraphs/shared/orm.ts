@@ -1,0 +1,63 @@
+import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Migration } from '@mikro-orm/migrations';
+import { installSqlCounter } from './sql-counter.ts';
+
+export interface OrmOptions {
+  url: string;
+  entities: EntitySchema<any, any>[];
+  migrations?: (new (...args: any[]) => Migration)[];
+  poolMax?: number;
+  /** Used in PostgreSQL's application_name, visible in pg_stat_activity. */
+  name: string;
+}
+
+/** One MikroORM instance per service (and one per database for scripts). */
+export async function initORM(opts: OrmOptions): Promise<MikroORM> {
+  installSqlCounter();
+  const config: Options = {
+    clientUrl: opts.url,
+    entities: opts.entities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    driverOptions: { application_name: opts.name },
+    allowGlobalContext: false,
+    migrations: {
+      tableName: 'hub_migrations',
+      migrationsList: (opts.migrations ?? []).map((m) => ({ name: m.name, class: m })),
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  };
+  return MikroORM.init(config);
+}
+
+/** Applies pending migrations (as the database owner); returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const done = await orm.migrator.up();
+  return done.map((m) => m.name);
+}
+
+/** The `pg` pool behind MikroORM, for bulk loads with native `$n` parameters and arrays (unnest). */
+export async function nativePool(orm: MikroORM): Promise<import('pg').Pool> {
+  return (orm.em.getConnection() as unknown as { getNativeClient(): Promise<import('pg').Pool> }).getNativeClient();
+}
+
+/** Runs `fn` in one transaction on a native client: all of a bulk load lands, or none of it. */
+export async function nativeTransaction<T>(orm: MikroORM, fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
+  const pool = await nativePool(orm);
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (e) {
+    await client.query('rollback');
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+
+/**
+ * Counts SQL statements sent to PostgreSQL by this process, in total and per
+ * request (through AsyncLocalStorage), so tests and benchmarks can prove that
+ * the statements a request causes do not grow with the items it returns.
+ * It wraps `pg.Client#query`, the one door every statement (MikroORM's
+ * included) goes through.
+ */
+interface RequestCounter {
+  statements: number;
+}
+
+const storage = new AsyncLocalStorage<RequestCounter>();
+let total = 0;
+let installed = false;
+
+export function installSqlCounter(): void {
+  if (installed) return;
+  installed = true;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function countedQuery(this: unknown, ...args: unknown[]) {
+    total++;
+    const current = storage.getStore();
+    if (current) current.statements++;
+    return original.apply(this, args);
+  };
+}
+
+export function sqlStatementsTotal(): number {
+  return total;
+}
+
+/** Runs `fn` with a fresh per-request counter; the counter is readable while and after it runs. */
+export function withRequestCounter<T>(counter: RequestCounter, fn: () => T): T {
+  return storage.run(counter, fn);
+}

@@ -1,0 +1,5 @@
+import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
+import { Migration20261121000001 } from './Migration20261121000001.ts';
+
+/** Every migration of the township database, oldest first. */
+export const migrations = [Migration20261121000000SeedLog, Migration20261121000001];

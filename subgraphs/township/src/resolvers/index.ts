@@ -1,0 +1,18 @@
+import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
+import { Township } from '../entities.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+
+export const resolvers: Resolvers = {
+  Query: {
+    township: (_, { code }, ctx) => ctx.loaders.township.load(parseCodeOfLevel(code, 'TOWNSHIP')),
+    townships: (_, { within }, ctx) =>
+      ctx.em.find(Township, { code: { $like: `${parseDivisionCode(within, 'within')}%` } }, { orderBy: { code: 'asc' } }),
+  },
+  Township: {
+    __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
+    county: (t) => ({ code: t.countyCode }),
+  },
+  County: {
+    townships: (c, _, ctx) => ctx.loaders.townshipsOfCounty.load(c.code),
+  },
+};

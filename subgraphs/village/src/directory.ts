@@ -1,0 +1,46 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { villageKind } from '../../shared/codes.ts';
+import { gridCounts, readDivisions, shortVillageName } from '../../shared/divisions.ts';
+import { nativeTransaction } from '../../shared/orm.ts';
+
+/**
+ * Loads the villages (村/社区) within the scope and their demo grids (网格);
+ * idempotent. Grids are generated per county (see gridCounts), so a county's
+ * grids are the same whatever scope it was loaded with.
+ */
+export async function loadVillageDirectory(orm: MikroORM, scope: readonly string[]): Promise<{ villages: number; grids: number }> {
+  const villages = readDivisions('villages', scope).filter((r) => r.code.length === 12);
+  const byCounty = new Map<string, string[]>();
+  for (const v of villages) {
+    const c = v.code.slice(0, 6);
+    let list = byCounty.get(c);
+    if (!list) byCounty.set(c, (list = []));
+    list.push(v.code);
+  }
+  const names = new Map(villages.map((v) => [v.code, shortVillageName(v.name)]));
+  const gridCodes: string[] = [];
+  const gridNames: string[] = [];
+  for (const codes of byCounty.values()) {
+    for (const [village, count] of gridCounts(codes)) {
+      for (let i = 1; i <= count; i++) {
+        gridCodes.push(`${village}${String(i).padStart(3, '0')}`);
+        gridNames.push(`${names.get(village)}第${i}网格`);
+      }
+    }
+  }
+  await nativeTransaction(orm, async (client) => {
+    await client.query(
+      `insert into village (code, name, kind, township_code, county_code)
+       select code, name, kind, left(code, 9), left(code, 6) from unnest($1::text[], $2::text[], $3::text[]) as t(code, name, kind)
+       on conflict (code) do update set name = excluded.name, kind = excluded.kind`,
+      [villages.map((r) => r.code), villages.map((r) => r.name), villages.map((r) => villageKind(r.code))],
+    );
+    await client.query(
+      `insert into grid (code, name, village_code, county_code)
+       select code, name, left(code, 12), left(code, 6) from unnest($1::text[], $2::text[]) as t(code, name)
+       on conflict (code) do update set name = excluded.name`,
+      [gridCodes, gridNames],
+    );
+  });
+  return { villages: villages.length, grids: gridCodes.length };
+}

@@ -1,0 +1,16 @@
+import type { SubgraphModule } from '../../shared/module.ts';
+import { createLoaders, type VillageContext } from './context.ts';
+import { loadVillageDirectory } from './directory.ts';
+import { entities } from './entities.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers } from './resolvers/index.ts';
+
+/** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
+export const villageSubgraph: SubgraphModule<VillageContext> = {
+  name: 'village',
+  entities,
+  migrations,
+  resolvers,
+  context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  loadDirectory: loadVillageDirectory,
+};

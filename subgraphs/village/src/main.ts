@@ -1,0 +1,4 @@
+import { runSubgraph } from '../../shared/module.ts';
+import { villageSubgraph } from './index.ts';
+
+await runSubgraph(villageSubgraph);
