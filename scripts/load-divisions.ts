@@ -1,0 +1,33 @@
+/**
+ * Loads the division directory (and demo grids) of any provinces, prefectures
+ * or counties into the hub, idempotently:
+ *   npm run load-divisions -- 62          # all of 甘肃省
+ *   npm run load-divisions -- 6230 632223 # a prefecture and a county
+ * Works beside a running hub (it reuses the embedded database) or alone.
+ */
+import { settingsOrExit } from '../subgraphs/shared/config.ts';
+import { parseScope } from '../subgraphs/shared/divisions.ts';
+import { loadDirectory, migrateAll, prepareDatabases } from './lib/setup.ts';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+let scope: string[];
+try {
+  scope = parseScope(args);
+} catch (e) {
+  console.error(`${(e as Error).message}\nUsage: npm run load-divisions -- <code> [<code> ...]   e.g. npm run load-divisions -- 62`);
+  process.exit(2);
+}
+const settings = settingsOrExit();
+const t0 = performance.now();
+const databases = await prepareDatabases(settings);
+try {
+  await migrateAll(databases.dbs);
+  const counts = await loadDirectory(databases.dbs, scope);
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(
+    `Loaded ${scope.join(', ')} in ${secs} s: ${counts.county.regions} regions, ${counts.county.counties} counties, ` +
+      `${counts.township.townships} townships, ${counts.village.villages} villages, ${counts.village.grids} grids.`,
+  );
+} finally {
+  await databases.stop();
+}

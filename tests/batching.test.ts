@@ -1,0 +1,89 @@
+/**
+ * N+1 stays out: the SQL statements a request causes must not grow with the
+ * number of items it returns. All three subgraphs run in this process, so
+ * the process-wide statement counter sees every statement a request causes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+  // Warm up: first requests pay for MikroORM metadata and connection set-up.
+  await hub.query(`{ county(code: "632223") { townships { villages { grids { code } township { code } } } } }`);
+});
+afterAll(() => hub?.stop());
+
+const DRILL_DOWN = `query($code: String!) {
+  county(code: $code) {
+    name region { name counties { code } } province { name }
+    townships { code name kind county { name region { name } }
+      villages { code name kind township { name } grids { code village { name township { name } } } } }
+  }
+}`;
+
+async function statementsFor(query: string, variables?: Record<string, unknown>) {
+  let result: any;
+  const statements = await hub.countStatements(async () => {
+    result = await hub.query(query, variables);
+  });
+  expect(result.errors).toBeUndefined();
+  return { statements, data: result.data };
+}
+
+describe('SQL statements per request do not grow with the items returned', () => {
+  it('county drill-down: 海晏县 (6 townships, 36 villages) costs the same as 潮南区 (11 townships, 232 villages)', async () => {
+    const small = await statementsFor(DRILL_DOWN, { code: '632223' });
+    const large = await statementsFor(DRILL_DOWN, { code: '440514' });
+    expect(small.data.county.townships).toHaveLength(6);
+    expect(large.data.county.townships.flatMap((t: any) => t.villages)).toHaveLength(232);
+    console.log(`county drill-down: ${small.statements} SQL statements for 海晏县, ${large.statements} for 潮南区`);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeGreaterThan(0);
+    expect(small.statements).toBeLessThanOrEqual(12);
+  });
+
+  it('flat lists cost the same for 36 villages as for 232, with their townships and grids', async () => {
+    const q = `query($w: String!) { villages(within: $w) { code township { name county { name } } grids { code } } }`;
+    const small = await statementsFor(q, { w: '632223' });
+    const large = await statementsFor(q, { w: '440514' });
+    expect(small.data.villages).toHaveLength(36);
+    expect(large.data.villages).toHaveLength(232);
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it('a page of grids with their villages costs the same for 10 as for 500', async () => {
+    const q = `query($n: Int!) { grids(within: "440514", first: $n) { totalCount nodes { code village { name township { name } } } } }`;
+    const small = await statementsFor(q, { n: 10 });
+    const large = await statementsFor(q, { n: 500 });
+    expect(large.data.grids.nodes).toHaveLength(500);
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it.each(['Village', 'Grid', 'Township'])('_entities for %s: 1 and 700 representations cost the same', async (type) => {
+    const pick = await hub.query(`{ villages(within: "440514") { code township { code } grids { code } } }`);
+    const villages = pick.data.villages as any[];
+    const keys =
+      type === 'Village'
+        ? villages.map((v) => v.code)
+        : type === 'Grid'
+          ? villages.flatMap((v) => v.grids.map((g: any) => g.code))
+          : [...new Set(villages.map((v) => v.township.code))];
+    const sub = type === 'Township' ? 'township' : 'village';
+    const field = type === 'Township' ? 'name' : type === 'Village' ? 'name grids { code }' : 'name village { name }';
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { code ${field} } } }`;
+    const run = async (n: number) => {
+      const reps = keys.slice(0, n).map((code) => ({ __typename: type, code }));
+      let res: any;
+      const statements = await hub.countStatements(async () => {
+        res = await hub.querySubgraph(sub, q, { r: reps });
+      });
+      expect(res.errors).toBeUndefined();
+      expect(res.data._entities).toHaveLength(reps.length);
+      return statements;
+    };
+    const one = await run(1);
+    const many = await run(700);
+    expect(many).toBe(one);
+  });
+});

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+});
+afterAll(() => hub?.stop());
+
+describe('division directory through the gateway', () => {
+  it('drills from 临潭县 down to its 16 townships and 147 villages', async () => {
+    const r = await hub.query(
+      `{ county(code: "623021") { name region { name } province { name } townships { code name kind county { name } villages { code name kind } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const county = r.data.county;
+    expect(county.name).toBe('临潭县');
+    expect(county.region.name).toBe('甘南藏族自治州');
+    expect(county.province.name).toBe('甘肃省');
+    expect(county.townships).toHaveLength(16);
+    expect(county.townships.flatMap((t: any) => t.villages)).toHaveLength(147);
+    const shubu = county.townships.find((t: any) => t.code === '623021200');
+    expect(shubu).toMatchObject({ name: '术布乡', kind: 'TOWNSHIP', county: { name: '临潭县' } });
+    expect(county.townships.find((t: any) => t.code === '623021100')).toMatchObject({ name: '城关镇', kind: 'TOWN' });
+  });
+
+  it('walks up from a village to its township, county and prefecture, with its grids', async () => {
+    const r = await hub.query(
+      `{ village(code: "623021200201") { name kind township { name county { name region { name } } } grids { code name village { code } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const v = r.data.village;
+    expect(v.name).toBe('鹿儿台村村民委员会');
+    expect(v.kind).toBe('VILLAGE');
+    expect(v.township.name).toBe('术布乡');
+    expect(v.township.county.name).toBe('临潭县');
+    expect(v.township.county.region.name).toBe('甘南藏族自治州');
+    expect(v.grids.length).toBeGreaterThanOrEqual(5);
+    for (const g of v.grids) {
+      expect(g.code).toMatch(/^623021200201\d{3}$/);
+      expect(g.village.code).toBe('623021200201');
+    }
+  });
+
+  it.each([
+    ['villages', '632223', 36],
+    ['villages', '623021', 147],
+    ['villages', '623021200', 7],
+    ['townships', '513328', 21],
+    ['townships', '632223', 6],
+    ['townships', '510311', 12],
+    ['townships', '440514', 11],
+    ['counties', '623021', 1],
+  ])('%s(within: "%s") lists %i', async (field, within, count) => {
+    const r = await hub.query(`{ ${field}(within: "${within}") { code name } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data[field]).toHaveLength(count);
+    for (const row of r.data[field]) expect(row.code.startsWith(within)).toBe(true);
+  });
+
+  it('counts 770 grids in 临潭县 and pages through all of them by cursor', async () => {
+    const total = await hub.query(`{ grids(within: "623021") { totalCount } }`);
+    expect(total.data.grids.totalCount).toBe(770);
+    const seen = new Set<string>();
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const r: any = await hub.query(
+        `query($after: String) { grids(within: "623021", first: 200, after: $after) { nodes { code } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      expect(r.errors).toBeUndefined();
+      for (const n of r.data.grids.nodes) seen.add(n.code);
+      pages++;
+      if (!r.data.grids.pageInfo.hasNextPage) break;
+      after = r.data.grids.pageInfo.endCursor;
+    }
+    expect(pages).toBe(4);
+    expect(seen.size).toBe(770);
+  });
+
+  it('gives every seed county grids in proportion to its villages', async () => {
+    const r = await hub.query(
+      `{ a: grids(within: "632223") { totalCount } b: grids(within: "440514") { totalCount } c: villages(within: "440514") { code } }`,
+    );
+    expect(r.data.a.totalCount).toBe(Math.round((36 * 770) / 147));
+    expect(r.data.b.totalCount).toBe(Math.round((232 * 770) / 147));
+  });
+
+  it('returns null for an unknown but well-formed code', async () => {
+    const r = await hub.query(
+      `{ county(code: "623099") { name } township(code: "623021999") { name } village(code: "623021200999") { name } grid(code: "623021200201999") { name } region(code: "99") { name } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ county: null, township: null, village: null, grid: null, region: null });
+  });
+
+  it.each([
+    ['county(code: "abc") { name }', '6-digit county'],
+    ['county(code: "6230211") { name }', '6-digit county'],
+    ['village(code: "623021") { name }', '12-digit village'],
+    ['villages(within: "62302") { code }', 'division code'],
+    ['grids(within: "x") { totalCount }', 'division code'],
+  ])('refuses a malformed code: %s', async (field, hint) => {
+    const r = await hub.query(`{ ${field} }`);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.errors![0]!.message).toContain(hint);
+    expect(r.errors![0]!.message).toContain('digits');
+    expect(JSON.stringify(r)).not.toMatch(/stacktrace|at .*\.ts:/);
+  });
+
+  it('refuses a bad page size or cursor with BAD_USER_INPUT', async () => {
+    const a = await hub.query(`{ grids(within: "623021", first: 100000) { totalCount } }`);
+    expect(a.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const b = await hub.query(`{ grids(within: "623021", after: "not-a-cursor") { totalCount } }`);
+    expect(b.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('lists a province with its prefectures and counties', async () => {
+    const r = await hub.query(`{ region(code: "62") { name level prefectures { code name parent { code } counties { code } } counties { name } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.region.name).toBe('甘肃省');
+    expect(r.data.region.level).toBe('PROVINCE');
+    const gannan = r.data.region.prefectures.find((p: any) => p.code === '6230');
+    expect(gannan).toMatchObject({ name: '甘南藏族自治州', parent: { code: '62' } });
+    expect(gannan.counties.map((c: any) => c.code)).toContain('623021');
+    expect(r.data.region.counties.map((c: any) => c.name)).toContain('临潭县');
+  });
+
+  it('answers /health on every service', async () => {
+    const gw = await fetch(new URL('/health', hub.gatewayUrl));
+    expect(gw.status).toBe(200);
+    expect(await gw.json()).toMatchObject({ status: 'ok', subgraphs: { county: 'ok', township: 'ok', village: 'ok' } });
+    for (const s of Object.values(hub.subgraphs)) {
+      const r = await fetch(new URL('/health', s.url));
+      expect(r.status).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Test suite setup: one real PostgreSQL for the run (embedded in a temp
+ * folder, or the server named by TEST_DATABASE_ADMIN_URL), the three
+ * subgraph databases migrated and loaded with the five seed counties.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import type { DatabaseSettings, SubgraphName } from '../../subgraphs/shared/config.ts';
+import { SEED_COUNTIES } from '../../subgraphs/shared/divisions.ts';
+import { ensureDatabases } from '../../scripts/lib/databases.ts';
+import { startEmbeddedPg, type EmbeddedPg } from '../../scripts/lib/embedded-pg.ts';
+import { loadDirectory, migrateAll } from '../../scripts/lib/setup.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dbs: Record<SubgraphName, DatabaseSettings>;
+    adminUrl: string;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  let epg: EmbeddedPg | undefined;
+  let dir: string | undefined;
+  let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!adminUrl) {
+    dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
+    chmodSync(dir, 0o755); // PostgreSQL runs as its own user when we are root
+    epg = await startEmbeddedPg({ dir, port: await freePort() });
+    adminUrl = epg.adminUrl;
+  }
+  const dbs = await ensureDatabases(adminUrl, { owner: 'test-owner-pw', app: 'test-app-pw' }, 'hub_test_');
+  await migrateAll(dbs);
+  await loadDirectory(dbs, SEED_COUNTIES);
+  project.provide('dbs', dbs);
+  project.provide('adminUrl', adminUrl);
+  return async () => {
+    await epg?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The README's run command as a user meets it: `scripts/start.ts` on a fresh
+ * data folder starts embedded PostgreSQL, migrates, seeds, runs four
+ * processes, answers through the gateway, and stops every process (and the
+ * database) on SIGTERM; a second start reuses the data.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './setup/global.ts';
+import { postJson } from './helpers/hub.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'hub-start-'));
+chmodSync(dataDir, 0o755);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function childPids(pid: number): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).stdout.toString();
+  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['scripts/start.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${out}`)), 60_000);
+    child.stdout!.on('data', () => {
+      if (out.includes('Press Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ready:\n${out}`));
+    });
+  });
+  return { child, output: () => out };
+}
+
+async function stopAndCheck(child: ChildProcess): Promise<void> {
+  const services = childPids(child.pid!);
+  const pgPid = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  expect(services.length).toBeGreaterThanOrEqual(4);
+  expect(alive(pgPid)).toBe(true);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  for (const pid of [...services, pgPid]) expect(alive(pid), `process ${pid} still running`).toBe(false);
+  expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+}
+
+describe('npm start', () => {
+  it('runs the hub from an empty data folder, stops cleanly, and restarts on the same data', async () => {
+    const ports = { HUB_PG_PORT: 0, GATEWAY_PORT: 0, COUNTY_PORT: 0, TOWNSHIP_PORT: 0, VILLAGE_PORT: 0 };
+    for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
+    const env = { HUB_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+    const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
+
+    const first = await startHubProcess(env);
+    expect(first.output()).toContain('first start, seeding included');
+    const r = await postJson(gateway, { query: '{ county(code: "623021") { name townships { code } } grids(within: "623021") { totalCount } }' });
+    expect(r.data.county.name).toBe('临潭县');
+    expect(r.data.county.townships).toHaveLength(16);
+    expect(r.data.grids.totalCount).toBe(770);
+    await stopAndCheck(first.child);
+
+    const second = await startHubProcess(env);
+    expect(second.output()).not.toContain('Seeded');
+    expect(second.output()).toContain('Migrations: up to date');
+    const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' });
+    expect(again.data.villages).toHaveLength(36);
+    await stopAndCheck(second.child);
+  });
+
+  it('refuses bad settings at boot, listing every problem at once', () => {
+    const r = spawnSync(process.execPath, ['scripts/start.ts'], {
+      env: { ...process.env, GATEWAY_PORT: 'abc', COUNTY_DATABASE_URL: 'mysql://x', HUB_LOG_LEVEL: 'loud' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('GATEWAY_PORT');
+    expect(r.stderr).toContain('COUNTY_DATABASE_URL');
+    expect(r.stderr).toContain('HUB_LOG_LEVEL');
+    expect(r.stderr).toContain('TOWNSHIP_DATABASE_URL');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../subgraphs/shared/codes.ts';
+import { parseSettings, SettingsError } from '../subgraphs/shared/config.ts';
+import { gridCounts, shortVillageName } from '../subgraphs/shared/divisions.ts';
+
+describe('division codes', () => {
+  it('knows the level of each code length', () => {
+    expect(['62', '6230', '623021', '623021200', '623021200201', '623021200201001'].map(levelOf)).toEqual([
+      'PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE', 'GRID',
+    ]);
+    expect(levelOf('6230211')).toBeUndefined();
+    expect(levelOf('62a021')).toBeUndefined();
+    expect(ancestorCode('623021200201', 'COUNTY')).toBe('623021');
+    expect(ancestorCode('62', 'COUNTY')).toBeUndefined();
+  });
+
+  it('reads township and village kinds from the code segments', () => {
+    expect(['623021001', '623021100', '623021200', '623021399', '623021400'].map(townshipKind)).toEqual([
+      'SUBDISTRICT', 'TOWN', 'TOWNSHIP', 'TOWNSHIP', 'OTHER',
+    ]);
+    expect(['623021100001', '623021100199', '623021200201', '623021200400'].map(villageKind)).toEqual([
+      'COMMUNITY', 'COMMUNITY', 'VILLAGE', 'OTHER',
+    ]);
+  });
+
+  it('explains the format when a code is malformed', () => {
+    expect(() => parseDivisionCode('12345', 'within')).toThrow(/digits only/);
+    try {
+      parseDivisionCode('abc', 'code', ['COUNTY']);
+    } catch (e: any) {
+      expect(e.extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+});
+
+describe('demo grids', () => {
+  it('gives 临潭县 770 grids over its 147 villages, deterministically', () => {
+    const villages = Array.from({ length: 147 }, (_, i) => `623021${String(100 + (i % 16)).padStart(3, '0')}${String(i).padStart(3, '0')}`);
+    const a = gridCounts(villages);
+    const b = gridCounts([...villages].reverse());
+    expect([...a.values()].reduce((s, n) => s + n, 0)).toBe(770);
+    expect(a).toEqual(b);
+    for (const n of a.values()) expect([5, 6]).toContain(n);
+  });
+
+  it('shortens committee names for grid labels', () => {
+    expect(shortVillageName('鹿儿台村村民委员会')).toBe('鹿儿台村');
+    expect(shortVillageName('东环路社区居民委员会')).toBe('东环路社区');
+  });
+});
+
+describe('settings', () => {
+  it('uses the embedded database and default ports when nothing is set', () => {
+    const s = parseSettings({});
+    expect(s.embedded).toBe(true);
+    expect(s.gatewayPort).toBe(4000);
+    expect(s.subgraphs.village.url).toBe('http://127.0.0.1:4003/graphql');
+  });
+
+  it('uses external databases when all three are set', () => {
+    const s = parseSettings({
+      COUNTY_DATABASE_URL: 'postgres://a/c',
+      TOWNSHIP_DATABASE_URL: 'postgres://a/t',
+      VILLAGE_DATABASE_URL: 'postgres://a/v',
+      VILLAGE_MIGRATION_DATABASE_URL: 'postgres://owner@a/v',
+    });
+    expect(s.embedded).toBe(false);
+    expect(s.subgraphs.county.database).toEqual({ url: 'postgres://a/c', migrationUrl: 'postgres://a/c' });
+    expect(s.subgraphs.village.database!.migrationUrl).toBe('postgres://owner@a/v');
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      parseSettings({ GATEWAY_PORT: '99999', COUNTY_PORT: '4000', VILLAGE_DATABASE_URL: 'http://x', NODE_ENV: 'prod' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SettingsError);
+      const problems = (e as SettingsError).problems.join('\n');
+      expect(problems).toContain('GATEWAY_PORT');
+      expect(problems).toContain('VILLAGE_DATABASE_URL');
+      expect(problems).toContain('NODE_ENV');
+      expect(problems).toContain('COUNTY_DATABASE_URL');
+    }
+  });
+});
