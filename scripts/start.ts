@@ -17,7 +17,7 @@ const databases = await prepareDatabases(settings);
 const applied = await migrateAll(databases.dbs);
 const appliedCount = Object.values(applied).flat().length;
 console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
-const seeded = await seedIfEmpty(databases.dbs);
+const seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
 if (seeded) console.log(`Seeded demo data (${secs()} s).`);
 
 const children = new Map<string, ChildProcess>();

@@ -23,7 +23,7 @@ describe('a subgraph going away', () => {
     expect(during.errors![0]!.message).toContain('township');
     const health = await fetch(new URL('/health', hub.gatewayUrl));
     expect(health.status).toBe(503);
-    expect((await health.json()).subgraphs.township).toBe('unreachable');
+    expect(((await health.json()) as any).subgraphs.township).toBe('unreachable');
 
     await hub.restartSubgraph('township');
     const after = await hub.query(QUERY);

@@ -112,18 +112,46 @@ export async function loadDirectory(
   return out;
 }
 
-/** First start only: the five seed counties' directory (and, later, their demo data). */
-export async function seedIfEmpty(dbs: Record<SubgraphName, DatabaseSettings>, log: (m: string) => void = console.log): Promise<boolean> {
+/** Generates demo data for the scope in every subgraph (each skips what it already has). */
+export async function seedDemo(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  scope: readonly string[],
+  refDate: string,
+): Promise<Record<SubgraphName, Record<string, number>>> {
+  const out = {} as Record<SubgraphName, Record<string, number>>;
+  await Promise.all(
+    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
+      const mod = MODULES[name];
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-seed` });
+      try {
+        out[name] = await mod.seedDemo(orm, scope, refDate);
+      } finally {
+        await orm.close();
+      }
+    }),
+  );
+  return out;
+}
+
+/** First start only: the five seed counties' directory and demo data. */
+export async function seedIfEmpty(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  refDate: string,
+  log: (m: string) => void = console.log,
+): Promise<boolean> {
   let seeded = false;
   await Promise.all(
     (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
       const mod = MODULES[name];
       const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-seed` });
       try {
-        if (await seedDone(orm, 'directory')) return;
-        const counts = await mod.loadDirectory(orm, SEED_COUNTIES);
-        await markSeeded(orm, 'directory', { scope: SEED_COUNTIES, counts });
-        log(`[${name}] seeded the directory of the five seed counties: ${JSON.stringify(counts)}`);
+        if (await seedDone(orm, 'demo')) return;
+        const t0 = performance.now();
+        const directory = await mod.loadDirectory(orm, SEED_COUNTIES);
+        const demo = await mod.seedDemo(orm, SEED_COUNTIES, refDate);
+        await markSeeded(orm, 'demo', { scope: SEED_COUNTIES, refDate, directory, demo });
+        const secs = ((performance.now() - t0) / 1000).toFixed(1);
+        log(`[${name}] seeded the five seed counties in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);
         seeded = true;
       } finally {
         await orm.close();

@@ -9,6 +9,8 @@ import { z } from 'zod';
  * PostgreSQL (data under HUB_DATA_DIR). Set all three to use external servers.
  */
 export const SUBGRAPHS = ['county', 'township', 'village'] as const;
+/** The demo data's reference date: its year of patrols and disputes ends here (fixed, so tests are deterministic). */
+export const DEFAULT_DEMO_DATE = '2026-09-30';
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -24,6 +26,11 @@ const schema = z.object({
   HUB_PG_PORT: port.default(54329),
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HUB_DEMO_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real date')
+    .default(DEFAULT_DEMO_DATE),
   GATEWAY_PORT: port.default(4000),
   COUNTY_PORT: port.default(4001),
   TOWNSHIP_PORT: port.default(4002),
@@ -55,6 +62,8 @@ export interface Settings {
   dataDir: string;
   logLevel: RawSettings['HUB_LOG_LEVEL'];
   poolMax: number;
+  /** Reference date of the demo data (YYYY-MM-DD). */
+  demoDate: string;
   /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
   embedded: boolean;
   embeddedPgPort: number;
@@ -115,6 +124,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: resolve(s.HUB_DATA_DIR),
     logLevel: s.HUB_LOG_LEVEL,
     poolMax: s.HUB_DB_POOL_MAX,
+    demoDate: s.HUB_DEMO_DATE,
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,
     gatewayPort: s.GATEWAY_PORT,

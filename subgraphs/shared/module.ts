@@ -13,6 +13,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   context: (base: BaseContext) => C;
   /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */
   loadDirectory: (orm: MikroORM, scope: readonly string[]) => Promise<Record<string, number>>;
+  /** Generates this subgraph's demo data for the scope (deterministic; `refDate` ends the demo year). */
+  seedDemo: (orm: MikroORM, scope: readonly string[], refDate: string) => Promise<Record<string, number>>;
 }
 
 export interface StartOptions {

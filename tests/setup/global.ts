@@ -12,7 +12,8 @@ import type { DatabaseSettings, SubgraphName } from '../../subgraphs/shared/conf
 import { SEED_COUNTIES } from '../../subgraphs/shared/divisions.ts';
 import { ensureDatabases } from '../../scripts/lib/databases.ts';
 import { startEmbeddedPg, type EmbeddedPg } from '../../scripts/lib/embedded-pg.ts';
-import { loadDirectory, migrateAll } from '../../scripts/lib/setup.ts';
+import { loadDirectory, migrateAll, seedDemo } from '../../scripts/lib/setup.ts';
+import { DEFAULT_DEMO_DATE } from '../../subgraphs/shared/config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -45,6 +46,7 @@ export default async function setup(project: TestProject) {
   const dbs = await ensureDatabases(adminUrl, { owner: 'test-owner-pw', app: 'test-app-pw' }, 'hub_test_');
   await migrateAll(dbs);
   await loadDirectory(dbs, SEED_COUNTIES);
+  await seedDemo(dbs, SEED_COUNTIES, DEFAULT_DEMO_DATE);
   project.provide('dbs', dbs);
   project.provide('adminUrl', adminUrl);
   return async () => {

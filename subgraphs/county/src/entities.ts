@@ -26,4 +26,19 @@ export const County = defineEntity({
 });
 export type CountyEntity = InferEntity<typeof County>;
 
-export const entities = [Region, County];
+
+
+/** 县直部门 A county department (住建局, 公安局, 自然资源局, ...). */
+export const Department = defineEntity({
+  name: 'Department',
+  tableName: 'department',
+  properties: {
+    id: p.integer().primary(),
+    countyCode: p.string(),
+    kind: p.string(),
+    name: p.string(),
+    phone: p.string().nullable(),
+  },
+});
+export type DepartmentEntity = InferEntity<typeof Department>;
+export const entities = [Region, County, Department];

@@ -4,6 +4,7 @@ import { loadCountyDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedCountyDemo } from './seed.ts';
 
 /** The county subgraph (县): regions above counties, counties, and (later) county-level work. */
 export const countySubgraph: SubgraphModule<CountyContext> = {
@@ -12,5 +13,6 @@ export const countySubgraph: SubgraphModule<CountyContext> = {
   migrations,
   resolvers,
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  seedDemo: seedCountyDemo,
   loadDirectory: loadCountyDirectory,
 };

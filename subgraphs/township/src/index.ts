@@ -4,6 +4,7 @@ import { loadTownshipDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedTownshipDemo } from './seed.ts';
 
 /** The township subgraph (乡镇): townships and (later) township agencies and case handling. */
 export const townshipSubgraph: SubgraphModule<TownshipContext> = {
@@ -12,5 +13,6 @@ export const townshipSubgraph: SubgraphModule<TownshipContext> = {
   migrations,
   resolvers,
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  seedDemo: seedTownshipDemo,
   loadDirectory: loadTownshipDirectory,
 };

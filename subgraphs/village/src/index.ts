@@ -4,6 +4,7 @@ import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedVillageDemo } from './seed/index.ts';
 
 /** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
 export const villageSubgraph: SubgraphModule<VillageContext> = {
@@ -12,5 +13,6 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   migrations,
   resolvers,
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,
 };

@@ -1,5 +1,6 @@
 import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
+import { Migration20261121000002Departments } from './Migration20261121000002Departments.ts';
 
 /** Every migration of the county database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001];
+export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Departments];

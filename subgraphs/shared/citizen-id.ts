@@ -1,0 +1,82 @@
+import { badInput } from './errors.ts';
+
+/**
+ * Citizen ID numbers (居民身份证号码, GB 11643-1999): 6-digit address code,
+ * 8-digit birth date (YYYYMMDD), 3-digit sequence whose parity is the sex
+ * (odd male, even female), and a check character: the sum of the first 17
+ * digits times the weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, mod 11,
+ * mapped onto "10X98765432".
+ */
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+
+export function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
+  return CHECK[sum % 11]!;
+}
+
+export function isRealDate(y: number, m: number, d: number): boolean {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+export interface ParsedCitizenId {
+  idNumber: string;
+  addressCode: string;
+  birthDate: string; // YYYY-MM-DD
+  gender: 'MALE' | 'FEMALE';
+}
+
+/**
+ * Validates an ID number and says which rule it broke. `today` bounds the
+ * birth date (no one is born in the future or before 1900).
+ */
+export function parseCitizenId(raw: string, today = new Date()): ParsedCitizenId {
+  const id = raw.trim().toUpperCase();
+  const fail = (rule: string) =>
+    badInput(`idNumber "${raw}" is not a valid citizen ID number: ${rule}.`, { argument: 'idNumber', rule });
+  if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`);
+  if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X');
+  const addressCode = id.slice(0, 6);
+  if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000'))
+    throw fail(`its address code ${addressCode} is not a county-level division code`);
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`);
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (y < 1900 || birthDate > today.toISOString().slice(0, 10)) throw fail(`its birth date ${birthDate} is out of range`);
+  const expected = checkCharacter(id.slice(0, 17));
+  if (id[17] !== expected) throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`);
+  return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };
+}
+
+/** Builds a valid ID number (demo data and tests). `seq` is 0–999; its parity must match the sex. */
+export function makeCitizenId(addressCode: string, birthDate: string, seq: number): string {
+  const first17 = `${addressCode}${birthDate.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+  return first17 + checkCharacter(first17);
+}
+
+/** 623021********123X: address code and the last four kept, the birth date and sequence hidden. */
+export function maskIdNumber(id: string | null | undefined): string | null {
+  if (!id) return null;
+  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : '*'.repeat(id.length);
+}
+
+/** 138****5678. */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
+}
+
+/** Mainland mobile (1 + 10 digits) or a landline with area code (0 + 9–11 digits, optional dash). */
+export function parsePhone(raw: string): string {
+  const p = raw.replace(/[\s-]/g, '');
+  if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(p)) {
+    throw badInput(`phone "${raw}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`, {
+      argument: 'phone',
+    });
+  }
+  return p;
+}

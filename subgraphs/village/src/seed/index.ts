@@ -1,0 +1,28 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { withoutConstraints } from '../../../shared/bulk.ts';
+import { nativeTransaction } from '../../../shared/orm.ts';
+import { REGISTRY_TABLES, resetRegistryIdentities, seedCountyRegistry } from './registry.ts';
+
+/**
+ * Demo registry for every county in scope that has none yet, in one
+ * transaction: all of it lands or none.
+ */
+export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
+  return nativeTransaction(orm, async (client) => {
+    const r = await client.query<{ code: string }>(
+      `select distinct county_code as code from village v
+        where county_code like any($1::text[]) and not exists (select 1 from person p where p.county_code = v.county_code)
+        order by 1`,
+      [scope.map((s) => `${s}%`)],
+    );
+    const totals: Record<string, number> = {};
+    if (!r.rows.length) return totals;
+    await withoutConstraints(client, REGISTRY_TABLES, async () => {
+      for (const { code } of r.rows) {
+        for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate))) totals[k] = (totals[k] ?? 0) + v;
+      }
+    });
+    await resetRegistryIdentities(client);
+    return totals;
+  });
+}
