@@ -83,3 +83,29 @@ describe('settings', () => {
     }
   });
 });
+
+import { maskIdNumber, maskPhone, parseCitizenId } from '../subgraphs/shared/citizen-id.ts';
+
+describe('citizen ID numbers (GB 11643)', () => {
+  it('accepts a valid number and reads sex and birth date from it', () => {
+    // Check character of 11010519491231002: weights give sum mod 11 = 10 → X.
+    expect(parseCitizenId('11010519491231002X')).toEqual({ idNumber: '11010519491231002X', addressCode: '110105', birthDate: '1949-12-31', gender: 'FEMALE' });
+    expect(parseCitizenId('11010519491231002x').idNumber).toBe('11010519491231002X');
+  });
+
+  it.each([
+    ['110105194912310021', 'check character'],
+    ['11010519900230002X', 'not a real date'],
+    ['1101051949123100', '18 characters'],
+    ['11010519491231A02X', 'digits'],
+    ['000000194912310021', 'address code'],
+  ])('refuses %s (%s)', (id, rule) => {
+    expect(() => parseCitizenId(id)).toThrow(rule);
+  });
+
+  it('masks ID numbers and phones', () => {
+    expect(maskIdNumber('62302119900517123X')).toBe('623021********123X');
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskIdNumber(null)).toBeNull();
+  });
+});

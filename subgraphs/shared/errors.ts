@@ -51,6 +51,13 @@ const KNOWN_CODES = new Set([
  */
 export function makeFormatError(service: string, production: boolean) {
   return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
+    // A typed error thrown while parsing an argument (e.g. a Date scalar) surfaces as a
+    // validation error; keep the typed code so callers can tell bad input apart.
+    const original = (error as { originalError?: { extensions?: Record<string, unknown> } } | undefined)?.originalError;
+    const originalCode = original?.extensions?.code;
+    if (typeof originalCode === 'string' && KNOWN_CODES.has(originalCode) && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code: originalCode } };
+    }
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };

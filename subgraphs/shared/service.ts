@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
+import type { Caller } from './caller.ts';
 import type { SubgraphName } from './config.ts';
 import { makeFormatError } from './errors.ts';
 import { listen, sendJson, type RunningHttp } from './http.ts';
@@ -17,7 +18,12 @@ export interface BaseContext {
   em: EntityManager;
   /** SQL statements this request has caused so far. */
   sql: { statements: number };
+  /** Who is asking. */
+  caller: Caller;
 }
+
+// Until callers are authenticated (see the security work), every request acts with full access.
+const FULL_ACCESS: Caller = { subject: 'anonymous', name: 'anonymous', jurisdiction: '', scopes: new Set(['read', 'write', 'pii', 'report', 'admin']) };
 
 export function loadSchema(name: SubgraphName): DocumentNode {
   return parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -71,6 +77,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
           requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()),
           em: opts.orm.em.fork(),
           sql: counters.get(req) ?? { statements: 0 },
+          caller: FULL_ACCESS,
         };
         return opts.context(base, req);
       },

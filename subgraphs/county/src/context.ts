@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../shared/loaders.ts';
 import type { BaseContext } from '../../shared/service.ts';
-import { County, Region, type CountyEntity } from './entities.ts';
+import { County, Department, Region, type CountyEntity } from './entities.ts';
 
 export function createLoaders(em: EntityManager) {
   return {
@@ -11,6 +11,10 @@ export function createLoaders(em: EntityManager) {
     prefecturesOf: groupedBy(
       (codes) => em.find(Region, { parentCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
       (r) => r.parentCode ?? '',
+    ),
+    departmentsOf: groupedBy(
+      (codes) => em.find(Department, { countyCode: { $in: [...codes] } }, { orderBy: { kind: 'asc' } }),
+      (d) => d.countyCode,
     ),
     /** Counties of provinces or prefectures: one statement whatever the mix. */
     countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {

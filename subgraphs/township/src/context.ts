@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy } from '../../shared/loaders.ts';
 import type { BaseContext } from '../../shared/service.ts';
-import { Township } from './entities.ts';
+import { Township, TownshipAgency, TownshipTeam } from './entities.ts';
 
 export function createLoaders(em: EntityManager) {
   return {
@@ -10,6 +10,11 @@ export function createLoaders(em: EntityManager) {
       (codes) => em.find(Township, { countyCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
       (t) => t.countyCode,
     ),
+    agenciesOf: groupedBy(
+      (codes) => em.find(TownshipAgency, { townshipCode: { $in: [...codes] } }, { orderBy: { kind: 'asc' } }),
+      (a) => a.townshipCode,
+    ),
+    teamsOf: groupedBy((codes) => em.find(TownshipTeam, { townshipCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }), (t) => t.townshipCode),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '../../shared/module.ts';
+import { ScopedPages } from '../../shared/scoped-page.ts';
 import { createLoaders, type VillageContext } from './context.ts';
 import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -12,7 +13,7 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   entities,
   migrations,
   resolvers,
-  context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
+  context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em) }),
   seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,
 };

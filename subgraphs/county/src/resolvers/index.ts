@@ -20,5 +20,10 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.county.load(ref.code),
     region: async (c, _, ctx) => (await ctx.loaders.region.load(c.prefectureCode))!,
     province: async (c, _, ctx) => (await ctx.loaders.region.load(c.provinceCode))!,
+    departments: (c, _, ctx) => ctx.loaders.departmentsOf.load(c.code),
+  },
+  Department: {
+    id: (d) => String(d.id),
+    county: async (d, _, ctx) => (await ctx.loaders.county.load(d.countyCode))!,
   },
 };

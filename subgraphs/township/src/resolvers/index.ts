@@ -11,7 +11,11 @@ export const resolvers: Resolvers = {
   Township: {
     __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
     county: (t) => ({ code: t.countyCode }),
+    agencies: (t, _, ctx) => ctx.loaders.agenciesOf.load(t.code),
+    teams: (t, _, ctx) => ctx.loaders.teamsOf.load(t.code),
   },
+  TownshipAgency: { id: (a) => String(a.id) },
+  TownshipTeam: { id: (t) => String(t.id) },
   County: {
     townships: (c, _, ctx) => ctx.loaders.townshipsOfCounty.load(c.code),
   },

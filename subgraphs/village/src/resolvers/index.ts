@@ -1,35 +1,17 @@
-import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
-import { parsePage, toConnection } from '../../../shared/pagination.ts';
-import { Grid, Village } from '../entities.ts';
+import { mergeResolvers } from '../../../shared/resolvers.ts';
+import { DateScalar, DateTimeScalar } from '../../../shared/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
+import { divisionResolvers } from './divisions.ts';
+import { mutationResolvers } from './mutations.ts';
+import { recordResolvers } from './records.ts';
+import { scopedLists } from './scoped.ts';
+import { statResolvers } from './stats.ts';
 
-export const resolvers: Resolvers = {
-  Query: {
-    village: (_, { code }, ctx) => ctx.loaders.village.load(parseCodeOfLevel(code, 'VILLAGE')),
-    villages: (_, { within }, ctx) =>
-      ctx.em.find(Village, { code: { $like: `${parseDivisionCode(within, 'within')}%` } }, { orderBy: { code: 'asc' } }),
-    grid: (_, { code }, ctx) => ctx.loaders.grid.load(parseCodeOfLevel(code, 'GRID')),
-    grids: async (_, args, ctx) => {
-      const prefix = `${parseDivisionCode(args.within, 'within')}%`;
-      const page = parsePage(args);
-      const rows = await ctx.em.find(
-        Grid,
-        { code: page.after ? { $like: prefix, $gt: page.after } : { $like: prefix } },
-        { orderBy: { code: 'asc' }, limit: page.limit + 1 },
-      );
-      return toConnection(rows, page, (g) => g.code, () => ctx.em.count(Grid, { code: { $like: prefix } }));
-    },
-  },
-  Village: {
-    __resolveReference: (ref, ctx) => ctx.loaders.village.load(ref.code),
-    township: (v) => ({ code: v.townshipCode }),
-    grids: (v, _, ctx) => ctx.loaders.gridsOfVillage.load(v.code),
-  },
-  Grid: {
-    __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.code),
-    village: async (g, _, ctx) => (await ctx.loaders.village.load(g.villageCode))!,
-  },
-  Township: {
-    villages: (t, _, ctx) => ctx.loaders.villagesOfTownship.load(t.code),
-  },
-};
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  { Date: DateScalar, DateTime: DateTimeScalar },
+  divisionResolvers,
+  recordResolvers,
+  { Village: scopedLists('village_code'), Grid: scopedLists('grid_code') } as Resolvers,
+  statResolvers as Resolvers,
+  mutationResolvers,
+);

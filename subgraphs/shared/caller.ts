@@ -1,0 +1,41 @@
+import { forbidden } from './errors.ts';
+
+/**
+ * Who is asking (DESIGN.md §6): a subject, a display name, a jurisdiction (a
+ * division code of any length; the caller sees that division and everything
+ * under it; '' is the whole country) and scopes.
+ */
+export const SCOPES = ['read', 'write', 'pii', 'report', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Caller {
+  subject: string;
+  name: string;
+  jurisdiction: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+export function hasScope(caller: Caller, scope: Scope): boolean {
+  return caller.scopes.has(scope);
+}
+
+/** True when `code` (any level) lies inside the caller's jurisdiction. */
+export function inJurisdiction(caller: Caller, code: string): boolean {
+  return code.startsWith(caller.jurisdiction);
+}
+
+/** Record reads need `read` (a report-only caller sees statistics and names, never records). */
+export function requireRecordAccess(caller: Caller, what: string): void {
+  if (!caller.scopes.has('read')) {
+    throw forbidden(`Reading ${what} records needs the "read" scope; this caller has ${[...caller.scopes].join(', ') || 'no scopes'}.`, {
+      scope: 'read',
+    });
+  }
+}
+
+export function requireWrite(caller: Caller, code: string): void {
+  if (!caller.scopes.has('write')) throw forbidden('Changing records needs the "write" scope.', { scope: 'write' });
+  if (!inJurisdiction(caller, code)) {
+    throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
+  }
+}

@@ -1,0 +1,52 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+import { isRealDate } from './citizen-id.ts';
+import { badInput } from './errors.ts';
+
+/** `Date`: ISO 8601 calendar date `YYYY-MM-DD`, kept as a string. */
+function parseDate(value: unknown): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+    if (isRealDate(y, m, d)) return value;
+  }
+  throw badInput(`${JSON.stringify(value)} is not a date; write YYYY-MM-DD, e.g. "2026-09-30".`);
+}
+
+export function formatDate(value: unknown): string {
+  if (value instanceof Date) {
+    // Dates from PostgreSQL `date` columns arrive as local midnight; read them in local time.
+    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
+  }
+  return String(value).slice(0, 10);
+}
+
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar date, ISO 8601 `YYYY-MM-DD`.',
+  serialize: formatDate,
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+/** `DateTime`: ISO 8601 with an offset; parsed to a JS Date. */
+function parseDateTime(value: unknown): Date {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const d = new Date(value);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw badInput(`${JSON.stringify(value)} is not a date-time; write ISO 8601 with an offset, e.g. "2026-09-30T20:00:00+08:00".`);
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'A point in time, ISO 8601 with offset.',
+  serialize: (v) => (v instanceof Date ? v : new Date(String(v))).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+/** Parses a record id argument (`ID`): a positive integer. */
+export function parseId(value: string | number, argument = 'id'): number {
+  const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) throw badInput(`${argument} "${value}" is not a record id.`, { argument });
+  return n;
+}

@@ -1,0 +1,82 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from './errors.ts';
+import { parsePage, toConnection, type Connection, type PageArgs } from './pagination.ts';
+import { query } from './sql.ts';
+
+/**
+ * Batched Relay connections of rows under a parent division: every parent's
+ * page comes from one windowed statement (and every total from one grouped
+ * count), however many villages or grids a request lists. Rows are ordered by
+ * their integer `id`, which is also the cursor.
+ */
+export interface ScopedListSpec {
+  /** Table name (trusted, from code). */
+  table: string;
+  /** Column holding the parent's code: `village_code` or `grid_code`. */
+  scopeColumn: 'village_code' | 'grid_code';
+  /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
+  where?: string;
+  params?: unknown[];
+}
+
+export class ScopedPages {
+  private readonly em: EntityManager;
+  private readonly pages = new Map<string, DataLoader<string, any[]>>();
+  private readonly counts = new Map<string, DataLoader<string, number>>();
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  connection<T extends { id: number }>(spec: ScopedListSpec, scope: string, args: PageArgs): Promise<Connection<T>> | Connection<T> {
+    const page = parsePage(args);
+    const first = page.limit;
+    const afterId = page.after === undefined ? 0 : Number(page.after);
+    if (!Number.isSafeInteger(afterId) || afterId < 0) throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
+    const where = spec.where ? ` and (${spec.where})` : '';
+    const params = spec.params ?? [];
+    const key = JSON.stringify([spec.table, spec.scopeColumn, where, params]);
+    const pageKey = `${key}|${first}|${afterId}`;
+    let pages = this.pages.get(pageKey);
+    if (!pages) {
+      pages = new DataLoader<string, any[]>(async (scopes) => {
+        const rows = await query<any>(
+          this.em,
+          `select * from (
+             select t.*, row_number() over (partition by t.${spec.scopeColumn} order by t.id) as rn__
+               from ${spec.table} t where t.${spec.scopeColumn} in (?) and t.id > ?${where}
+           ) x where rn__ <= ? order by id`,
+          [[...scopes], afterId, ...params, first + 1],
+        );
+        const by = new Map<string, any[]>();
+        for (const r of rows) {
+          const k = r[spec.scopeColumn === 'village_code' ? 'villageCode' : 'gridCode'];
+          delete r.rn__;
+          let list = by.get(k);
+          if (!list) by.set(k, (list = []));
+          list.push(r);
+        }
+        return scopes.map((s) => by.get(s) ?? []);
+      });
+      this.pages.set(pageKey, pages);
+    }
+    let counts = this.counts.get(key);
+    if (!counts) {
+      counts = new DataLoader<string, number>(async (scopes) => {
+        const rows = await query<{ k: string; n: string }>(
+          this.em,
+          `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`,
+          [[...scopes], ...params],
+        );
+        const by = new Map(rows.map((r) => [r.k, Number(r.n)]));
+        return scopes.map((s) => by.get(s) ?? 0);
+      });
+      this.counts.set(key, counts);
+    }
+    const countLoader = counts;
+    return pages
+      .load(scope)
+      .then((rows: T[]) => toConnection(rows, { limit: first }, (r) => String(r.id), () => countLoader.load(scope)));
+  }
+}

@@ -1,0 +1,27 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Raw, set-based SQL through the request's EntityManager (so it joins the
+ * current transaction and its row-level-security session context). MikroORM
+ * formats `?` placeholders; an array parameter expands to a list, so write
+ * `in (?)` and never pass an empty array. Rows come back with camelCase keys.
+ */
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export async function query<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  const rows = await em.execute<Record<string, unknown>[]>(sql, params as any[]);
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const k in row) out[camel(k)] = row[k];
+    return out as T;
+  });
+}
+
+export async function queryOne<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T | null> {
+  return (await query<T>(em, sql, params))[0] ?? null;
+}
+
+/** Escapes LIKE wildcards in user text. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}

@@ -1,0 +1,202 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { query } from '../../shared/sql.ts';
+
+/**
+ * Statistics of any division (village 12, township 9, county 6, prefecture 4,
+ * province 2 digits), contributed by the village subgraph, which holds the
+ * raw facts. Figures are counted per village and rolled up by code prefix in
+ * the same statement, so a parent always equals the sum of its children.
+ * A batch costs one statement per code length, whatever the number of
+ * divisions in it.
+ */
+export const TAGS = [
+  'RELEASED_PRISONER', 'COMMUNITY_CORRECTION', 'SEVERE_MENTAL_DISORDER', 'DRUG_USER', 'HIV_RISK', 'KEY_YOUTH_IDLE',
+  'KEY_YOUTH_BAD_BEHAVIOUR', 'KEY_YOUTH_VAGRANT', 'KEY_YOUTH_CHILD_OF_INMATE', 'LEFT_BEHIND_CHILD', 'LEFT_BEHIND_ELDERLY',
+  'EXTREME_POVERTY',
+] as const;
+
+export interface PopulationFigures {
+  residents: number;
+  households: number;
+  floating: number;
+  houses: number;
+  addresses: number;
+  byTag: { tag: (typeof TAGS)[number]; count: number }[];
+}
+
+export interface ForcesFigures {
+  grids: number;
+  gridWorkers: number;
+  gridsFullyStaffed: number;
+  jointDefenseGroups: number;
+  householdsInGroups: number;
+  householdCoverage: number;
+  patrolTeams: number;
+  patrolMembers: number;
+}
+
+export interface PatrolFigures {
+  patrols: number;
+  patrolHours: number;
+  hazardsFound: number;
+  hazardsRectified: number;
+}
+
+/** Runs `fetch` once per code length present in the batch; returns rows keyed by code. */
+function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: string })[]>, empty: () => T) {
+  return new DataLoader<string, T>(async (codes) => {
+    const byLen = new Map<number, string[]>();
+    for (const c of codes) byLen.set(c.length, [...(byLen.get(c.length) ?? []), c]);
+    const found = new Map<string, T>();
+    await Promise.all(
+      [...byLen].map(async ([len, list]) => {
+        for (const row of await fetch(len, list)) found.set(row.k, row);
+      }),
+    );
+    return codes.map((c) => found.get(c) ?? empty());
+  });
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */
+const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
+  and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT'))`;
+
+/** `left(village_code, L)` for the codes of one length, as a `vil` CTE (villages in scope). */
+const scopeCte = (len: number) => `vil as (select code, left(code, ${len}) as k from village where left(code, ${len}) in (?))`;
+
+/** China Standard Time day boundaries of an inclusive date period. */
+export function periodBounds(from: string, to: string): [string, string] {
+  const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
+  return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
+}
+
+export function createStatsLoaders(em: EntityManager) {
+  const patrolLoaders = new Map<string, DataLoader<string, PatrolFigures>>();
+  return {
+    population: perLevel<PopulationFigures>(
+      async (len, codes) => {
+        const rows = await query<any>(
+          em,
+          `with ${scopeCte(len)},
+             p as (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f
+                     from person where village_code in (select code from vil) group by 1),
+             h as (select village_code, count(*) as n from household where village_code in (select code from vil) group by 1),
+             o as (select village_code, count(*) as n from house where village_code in (select code from vil) group by 1),
+             a as (select village_code, count(*) as n from address where village_code in (select code from vil) group by 1),
+             t as (select village_code, jsonb_object_agg(tag, n) as tags from (
+                     select village_code, tag, count(*) as n from person, unnest(tags) as tag
+                      where village_code in (select code from vil) and tags <> '{}' group by 1, 2) x group by 1)
+           select vil.k, sum(p.n) as residents, sum(p.f) as floating, sum(h.n) as households, sum(o.n) as houses,
+                  sum(a.n) as addresses, jsonb_agg(t.tags) filter (where t.tags is not null) as tags
+             from vil left join p on p.village_code = vil.code left join h on h.village_code = vil.code
+                  left join o on o.village_code = vil.code left join a on a.village_code = vil.code
+                  left join t on t.village_code = vil.code
+            group by vil.k`,
+          [codes],
+        );
+        return rows.map((r) => {
+          const totals = new Map<string, number>();
+          for (const obj of (r.tags ?? []) as Record<string, number>[]) for (const [tag, c] of Object.entries(obj)) totals.set(tag, (totals.get(tag) ?? 0) + c);
+          return {
+            k: r.k,
+            residents: n(r.residents),
+            households: n(r.households),
+            floating: n(r.floating),
+            houses: n(r.houses),
+            addresses: n(r.addresses),
+            byTag: TAGS.map((tag) => ({ tag, count: totals.get(tag) ?? 0 })),
+          };
+        });
+      },
+      () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
+    ),
+    forces: perLevel<ForcesFigures>(
+      async (len, codes) => {
+        const rows = await query<any>(
+          em,
+          `with ${scopeCte(len)},
+             g as (select village_code, count(*) as n from grid where village_code in (select code from vil) group by 1),
+             gs as (select village_code, grid_code, count(*) filter (where role = 'GRID_WORKER') as workers,
+                           ${FULLY_STAFFED} as fully
+                      from grid_staff where village_code in (select code from vil) group by 1, 2),
+             s as (select village_code, sum(workers) as workers, count(*) filter (where fully) as fully from gs group by 1),
+             j as (select village_code, count(*) as n from joint_defense_group where village_code in (select code from vil) group by 1),
+             h as (select village_code, count(*) as n, count(joint_defense_group_id) as grouped from household
+                    where village_code in (select code from vil) group by 1),
+             pt as (select village_code, count(*) as n from patrol_team where village_code in (select code from vil) group by 1),
+             pm as (select village_code, count(distinct person_id) as n from patrol_team_member where village_code in (select code from vil) group by 1)
+           select vil.k, sum(g.n) as grids, sum(s.workers) as grid_workers, sum(s.fully) as grids_fully_staffed,
+                  sum(j.n) as joint_defense_groups, sum(h.grouped) as households_in_groups, sum(h.n) as households,
+                  sum(pt.n) as patrol_teams, sum(pm.n) as patrol_members
+             from vil left join g on g.village_code = vil.code left join s on s.village_code = vil.code
+                  left join j on j.village_code = vil.code left join h on h.village_code = vil.code
+                  left join pt on pt.village_code = vil.code left join pm on pm.village_code = vil.code
+            group by vil.k`,
+          [codes],
+        );
+        return rows.map((r) => ({
+          k: r.k,
+          grids: n(r.grids),
+          gridWorkers: n(r.gridWorkers),
+          gridsFullyStaffed: n(r.gridsFullyStaffed),
+          jointDefenseGroups: n(r.jointDefenseGroups),
+          householdsInGroups: n(r.householdsInGroups),
+          householdCoverage: n(r.households) ? n(r.householdsInGroups) / n(r.households) : 0,
+          patrolTeams: n(r.patrolTeams),
+          patrolMembers: n(r.patrolMembers),
+        }));
+      },
+      () => ({ grids: 0, gridWorkers: 0, gridsFullyStaffed: 0, jointDefenseGroups: 0, householdsInGroups: 0, householdCoverage: 0, patrolTeams: 0, patrolMembers: 0 }),
+    ),
+    /** One loader per period, so divisions asked for the same period share one statement. */
+    patrolStats(from: string, to: string): DataLoader<string, PatrolFigures> {
+      const key = `${from}|${to}`;
+      let loader = patrolLoaders.get(key);
+      if (!loader) {
+        const [start, end] = periodBounds(from, to);
+        loader = perLevel<PatrolFigures>(
+          async (len, codes) => {
+            const rows = await query<any>(
+              em,
+              `with ${scopeCte(len)},
+                 pa as (select village_code, count(*) as n, sum(extract(epoch from ended_at - started_at)) / 3600 as hours
+                          from patrol where village_code in (select code from vil) and started_at >= ? and started_at < ? group by 1),
+                 hz as (select village_code,
+                               count(*) filter (where reported_at >= ? and reported_at < ?) as found,
+                               count(*) filter (where rectified_at >= ? and rectified_at < ?) as rectified
+                          from hazard where source = 'PATROL' and village_code in (select code from vil) group by 1)
+               select vil.k, sum(pa.n) as patrols, sum(pa.hours) as hours, sum(hz.found) as found, sum(hz.rectified) as rectified
+                 from vil left join pa on pa.village_code = vil.code left join hz on hz.village_code = vil.code
+                group by vil.k`,
+              [codes, start, end, start, end, start, end],
+            );
+            return rows.map((r) => ({
+              k: r.k,
+              patrols: n(r.patrols),
+              patrolHours: n(r.hours),
+              hazardsFound: n(r.found),
+              hazardsRectified: n(r.rectified),
+            }));
+          },
+          () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
+        );
+        patrolLoaders.set(key, loader);
+      }
+      return loader;
+    },
+    /** Grid code → whether it has the full 1+3+N staffing. */
+    fullyStaffed: new DataLoader<string, boolean>(async (grids) => {
+      const rows = await query<{ gridCode: string; fully: boolean }>(
+        em,
+        `select grid_code, ${FULLY_STAFFED} as fully
+           from grid_staff where grid_code in (?) group by 1`,
+        [[...grids]],
+      );
+      const by = new Map(rows.map((r) => [r.gridCode, r.fully]));
+      return grids.map((g) => by.get(g) ?? false);
+    }),
+  };
+}
