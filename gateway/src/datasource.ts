@@ -1,6 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import type { CryptoKey } from 'jose';
+import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
 import type { SubgraphName } from '../../subgraphs/shared/config.ts';
+import type { GatewayContext } from './gateway.ts';
 
 const LEVEL_LABEL: Record<SubgraphName, string> = {
   county: 'county (县) subgraph',
@@ -15,15 +18,26 @@ const LEVEL_LABEL: Record<SubgraphName, string> = {
  */
 export class HubDataSource extends RemoteGraphQLDataSource<Record<string, any>> {
   readonly subgraph: SubgraphName;
+  private readonly internalKey: CryptoKey;
 
-  constructor(subgraph: SubgraphName, url: string) {
+  constructor(subgraph: SubgraphName, url: string, internalKey: CryptoKey) {
     super({ url });
     this.subgraph = subgraph;
+    this.internalKey = internalKey;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Record<string, any>>): void {
-    const requestId = context?.requestId;
-    if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
+  /** Forwards the verified caller as a short-lived token signed with the gateway's internal key. */
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<Record<string, any>>): Promise<void> {
+    const { request, context } = options;
+    const ctx = context as Partial<GatewayContext>;
+    if (!ctx.caller) return;
+    const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
+    const operation = incoming?.operationName ?? incoming?.operation?.operation ?? 'query';
+    // One signature per incoming request, shared by its fetches to every subgraph.
+    const cache = ctx as { internalToken?: Promise<string> };
+    cache.internalToken ??= signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId ?? '', operation });
+    request.http?.headers.set(INTERNAL_HEADER, await cache.internalToken);
+    if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<Record<string, any>>) {

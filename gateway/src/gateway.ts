@@ -4,11 +4,19 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 import { makeFormatError } from '../../subgraphs/shared/errors.ts';
 import { listen, sendJson } from '../../subgraphs/shared/http.ts';
+import { importPrivateKey, importPublicKey } from '../../subgraphs/shared/auth.ts';
+import type { Caller } from '../../subgraphs/shared/caller.ts';
+import { authenticate } from './authenticate.ts';
 import { readSupergraph } from './compose.ts';
+import { MAX_BODY_BYTES, queryLimits } from './limits.ts';
 import { HubDataSource } from './datasource.ts';
 
 export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
+  /** Verifies callers' tokens (PEM). */
+  callerPublicKey: string;
+  /** Signs the forwarding of callers to subgraphs (PEM). */
+  internalPrivateKey: string;
   host?: string;
   port?: number;
   production?: boolean;
@@ -22,34 +30,42 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-interface GatewayContext {
+export interface GatewayContext {
   requestId: string;
+  caller: Caller;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? false;
+  const callerKey = await importPublicKey(opts.callerPublicKey);
+  const internalKey = await importPrivateKey(opts.internalPrivateKey);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
     buildService: ({ name }) => {
       const sub = name as SubgraphName;
       if (!SUBGRAPHS.includes(sub)) throw new Error(`The supergraph names an unknown subgraph "${name}".`);
-      return new HubDataSource(sub, opts.subgraphUrls[sub]);
+      return new HubDataSource(sub, opts.subgraphUrls[sub], internalKey);
     },
   });
+  const armor = queryLimits(production);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     formatError: makeFormatError('gateway', production),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    validationRules: armor.validationRules,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
   });
   await apollo.start();
 
-  const http = await listen<GatewayContext>(
+  const http = await listen<GatewayContext, Caller>(
     {
       apollo,
-      maxBodyBytes: 100_000,
-      context: async (req) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()) }),
+      maxBodyBytes: MAX_BODY_BYTES,
+      authenticate: (req) => authenticate(callerKey, req.headers.authorization),
+      context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
       routes: {
         '/health': async (_req, res) => {
           const checks = await Promise.all(

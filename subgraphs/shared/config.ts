@@ -19,6 +19,9 @@ const pgUrl = z
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
 
+const pem = (kind: 'PUBLIC' | 'PRIVATE') =>
+  z.string().refine((v) => v.includes(`-----BEGIN ${kind} KEY-----`), `must be a PEM ${kind.toLowerCase()} key (-----BEGIN ${kind} KEY-----)`);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
@@ -44,6 +47,10 @@ const schema = z.object({
   COUNTY_MIGRATION_DATABASE_URL: pgUrl.optional(),
   TOWNSHIP_MIGRATION_DATABASE_URL: pgUrl.optional(),
   VILLAGE_MIGRATION_DATABASE_URL: pgUrl.optional(),
+  HUB_CALLER_PUBLIC_KEY: pem('PUBLIC').optional(),
+  HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
+  HUB_INTERNAL_PUBLIC_KEY: pem('PUBLIC').optional(),
+  HUB_INTERNAL_PRIVATE_KEY: pem('PRIVATE').optional(),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -68,6 +75,13 @@ export interface Settings {
   embedded: boolean;
   embeddedPgPort: number;
   gatewayPort: number;
+  /**
+   * Ed25519 keys (PEM). Caller tokens are verified with the caller public key;
+   * the gateway signs its forwarding with the internal private key and
+   * subgraphs verify it with the internal public key. On a development
+   * machine `npm start` generates both pairs under HUB_DATA_DIR/keys.
+   */
+  keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string };
   subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
 }
 
@@ -128,6 +142,12 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,
     gatewayPort: s.GATEWAY_PORT,
+    keys: {
+      callerPublicKey: s.HUB_CALLER_PUBLIC_KEY,
+      callerPrivateKey: s.HUB_CALLER_PRIVATE_KEY,
+      internalPublicKey: s.HUB_INTERNAL_PUBLIC_KEY,
+      internalPrivateKey: s.HUB_INTERNAL_PRIVATE_KEY,
+    },
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };
 }

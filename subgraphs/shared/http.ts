@@ -10,9 +10,14 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
  */
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
-export interface HttpOptions<C extends BaseContext> {
+export interface HttpOptions<C extends BaseContext, A = unknown> {
   apollo: ApolloServer<C>;
-  context: (req: IncomingMessage) => Promise<C>;
+  /**
+   * Checks who is calling before any GraphQL runs; throws HttpError (401) to
+   * refuse. Its result is handed to `context`.
+   */
+  authenticate?: (req: IncomingMessage) => Promise<A>;
+  context: (req: IncomingMessage, auth: A) => Promise<C>;
   routes?: Record<string, Route>;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes?: number;
@@ -38,7 +43,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...). */
 export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
-  sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+  const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="governance-hub"' } : {};
+  sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, headers);
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -54,8 +60,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function handleGraphQL<C extends BaseContext>(
-  opts: HttpOptions<C>,
+export async function handleGraphQL<C extends BaseContext, A>(
+  opts: HttpOptions<C, A>,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -64,6 +70,7 @@ export async function handleGraphQL<C extends BaseContext>(
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   }
+  const auth = (opts.authenticate ? await opts.authenticate(req) : undefined) as A;
   let body: unknown = undefined;
   if (req.method === 'POST') {
     const text = await readBody(req, opts.maxBodyBytes ?? 1_000_000);
@@ -80,7 +87,7 @@ export async function handleGraphQL<C extends BaseContext>(
   }
   const response = await opts.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => opts.context(req),
+    context: () => opts.context(req, auth),
   });
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of response.headers) outHeaders[k] = v;
@@ -101,7 +108,7 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-export async function listen<C extends BaseContext>(opts: HttpOptions<C>, host: string, port: number): Promise<RunningHttp> {
+export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = opts.routes?.[url.pathname];

@@ -13,12 +13,16 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   context: (base: BaseContext) => C;
   /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */
   loadDirectory: (orm: MikroORM, scope: readonly string[]) => Promise<Record<string, number>>;
+  /** Runs after each request (e.g. to write the audit log). */
+  onResponse?: (ctx: C) => Promise<void>;
   /** Generates this subgraph's demo data for the scope (deterministic; `refDate` ends the demo year). */
   seedDemo: (orm: MikroORM, scope: readonly string[], refDate: string) => Promise<Record<string, number>>;
 }
 
 export interface StartOptions {
   url: string;
+  /** The gateway's internal public key (PEM). */
+  internalPublicKey: string;
   host?: string;
   port?: number;
   production?: boolean;
@@ -41,6 +45,8 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       production: opts.production ?? false,
+      internalPublicKey: opts.internalPublicKey,
+      onResponse: mod.onResponse,
     });
     return {
       ...running,
@@ -64,8 +70,13 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
     console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
     process.exit(2);
   }
+  if (!settings.keys.internalPublicKey) {
+    console.error('HUB_INTERNAL_PUBLIC_KEY is not set; start the hub with `npm start`, which provides it.');
+    process.exit(2);
+  }
   const running = await startModule(mod, {
     url: sub.database.url,
+    internalPublicKey: settings.keys.internalPublicKey,
     host: settings.host,
     port: sub.port,
     production: settings.production,

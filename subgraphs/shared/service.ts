@@ -8,7 +8,8 @@ import { parse, type DocumentNode } from 'graphql';
 import type { Caller } from './caller.ts';
 import type { SubgraphName } from './config.ts';
 import { makeFormatError } from './errors.ts';
-import { listen, sendJson, type RunningHttp } from './http.ts';
+import { HttpError, listen, sendJson, type RunningHttp } from './http.ts';
+import { importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
 import { sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
@@ -18,12 +19,14 @@ export interface BaseContext {
   em: EntityManager;
   /** SQL statements this request has caused so far. */
   sql: { statements: number };
-  /** Who is asking. */
+  /** Who is asking (verified from the gateway's signed forwarding). */
   caller: Caller;
+  /** The client's operation, as the gateway names it (for the audit log). */
+  operation: string;
 }
 
-// Until callers are authenticated (see the security work), every request acts with full access.
-const FULL_ACCESS: Caller = { subject: 'anonymous', name: 'anonymous', jurisdiction: '', scopes: new Set(['read', 'write', 'pii', 'report', 'admin']) };
+/** The PostgreSQL setting row-level-security policies read (see rls.ts). */
+export const JURISDICTION_SETTING = 'hub.jurisdiction';
 
 export function loadSchema(name: SubgraphName): DocumentNode {
   return parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -38,6 +41,10 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   host: string;
   port: number;
   production: boolean;
+  /** The gateway's internal public key (PEM): requests must carry a token it verifies. */
+  internalPublicKey: string;
+  /** Called after each request's response is ready (e.g. to write the audit log). */
+  onResponse?: (ctx: C) => Promise<void>;
 }
 
 export interface RunningSubgraph {
@@ -58,26 +65,53 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(opts.name, opts.production),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue }) {
+              if (opts.onResponse) await opts.onResponse(contextValue);
+            },
+          };
+        },
+      },
+    ],
   });
   await apollo.start();
+  const internalKey = await importPublicKey(opts.internalPublicKey);
 
-  const http: RunningHttp = await listen<C>(
+  const http: RunningHttp = await listen<C, InternalIdentity>(
     {
       apollo,
+      authenticate: async (req) => {
+        const token = req.headers[INTERNAL_HEADER];
+        if (typeof token !== 'string' || !token) {
+          throw new HttpError(401, 'UNAUTHENTICATED', `This ${opts.name} subgraph answers only the hub's gateway; send requests to the gateway.`);
+        }
+        try {
+          return await verifyInternal(internalKey, token);
+        } catch (e) {
+          throw new HttpError(401, 'UNAUTHENTICATED', `The gateway's forwarding token was refused: ${(e as Error).message}.`);
+        }
+      },
       maxBodyBytes: 5_000_000,
       around: (req, handle) => {
         const counter = { statements: 0 };
         counters.set(req, counter);
         return withRequestCounter(counter, handle);
       },
-      context: async (req) => {
+      context: async (req, identity) => {
         requests++;
+        const em = opts.orm.em.fork();
+        // Row-level security: every statement of this request runs with the caller's jurisdiction.
+        em.setSessionContext({ variables: { [JURISDICTION_SETTING]: identity.caller.jurisdiction } });
         const base: BaseContext = {
-          requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()),
-          em: opts.orm.em.fork(),
+          requestId: identity.requestId || String(req.headers['x-request-id'] ?? crypto.randomUUID()),
+          em,
           sql: counters.get(req) ?? { statements: 0 },
-          caller: FULL_ACCESS,
+          caller: identity.caller,
+          operation: identity.operation,
         };
         return opts.context(base, req);
       },

@@ -4,6 +4,8 @@
  * `stop()`, plus handles to stop and restart one subgraph.
  */
 import { inject } from 'vitest';
+import { importPrivateKey, INTERNAL_HEADER, mintCallerToken, signInternal } from '../../subgraphs/shared/auth.ts';
+import type { Scope } from '../../subgraphs/shared/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 import { startModule, type StartedSubgraph } from '../../subgraphs/shared/module.ts';
@@ -15,11 +17,22 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
+export interface TokenOptions {
+  jurisdiction?: string;
+  scopes?: Scope[];
+  subject?: string;
+  ttl?: number;
+}
+
 export interface TestHub {
   gatewayUrl: string;
+  /** Mints a caller token (default: the whole country, every scope). */
+  token(opts?: TokenOptions): Promise<string>;
+  /** POSTs to the gateway as the caller of `token`. */
+  queryAs<T = any>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   subgraphs: Record<SubgraphName, StartedSubgraph>;
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
-  /** POSTs straight to a subgraph, bypassing the gateway. */
+  /** POSTs straight to a subgraph, signed as the gateway would for a whole-country caller. */
   querySubgraph<T = any>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements this process sent meanwhile (all subgraphs run here). */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
@@ -37,22 +50,42 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return res.json();
 }
 
+export const ALL_SCOPES: Scope[] = ['read', 'write', 'pii', 'report', 'admin'];
+
 export async function startHub(): Promise<TestHub> {
   const dbs = inject('dbs');
+  const keys = inject('keys');
+  const callerKey = await importPrivateKey(keys.caller.privateKey);
+  const internalKey = await importPrivateKey(keys.internal.privateKey);
+  const token = (o: TokenOptions = {}) =>
+    mintCallerToken(callerKey, {
+      subject: o.subject ?? 'test',
+      name: 'test caller',
+      jurisdiction: o.jurisdiction ?? '',
+      scopes: o.scopes ?? ALL_SCOPES,
+      ttl: o.ttl ?? 3600,
+    });
+  const national = await token();
+  const internal = await signInternal(internalKey, { subject: 'test', name: 'test', jurisdiction: '', scopes: new Set(ALL_SCOPES) }, { requestId: 'test', operation: 'test' });
+  const startOpts = { internalPublicKey: keys.internal.publicKey, poolMax: 4 };
   const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
   const ports = {} as Record<SubgraphName, number>;
   for (const name of SUBGRAPHS) {
-    subgraphs[name] = await startModule(MODULES[name], { url: dbs[name].url, poolMax: 4 });
+    subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url });
     ports[name] = subgraphs[name].port;
   }
   const gateway: RunningGateway = await startGateway({
+    callerPublicKey: keys.caller.publicKey,
+    internalPrivateKey: keys.internal.privateKey,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
   });
   const hub: TestHub = {
     gatewayUrl: gateway.url,
     subgraphs,
-    query: (query, variables, headers) => postJson(gateway.url, { query, variables }, headers),
-    querySubgraph: (name, query, variables) => postJson(subgraphs[name].url, { query, variables }),
+    token,
+    query: (query, variables, headers) => postJson(gateway.url, { query, variables }, { authorization: `Bearer ${national}`, ...headers }),
+    queryAs: (t, query, variables) => postJson(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
+    querySubgraph: (name, query, variables) => postJson(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
     async countStatements(fn) {
       const before = sqlStatementsTotal();
       await fn();
@@ -62,7 +95,7 @@ export async function startHub(): Promise<TestHub> {
       await subgraphs[name].stop();
     },
     async restartSubgraph(name) {
-      subgraphs[name] = await startModule(MODULES[name], { url: dbs[name].url, port: ports[name], poolMax: 4 });
+      subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url, port: ports[name] });
     },
     async stop() {
       await gateway.stop();

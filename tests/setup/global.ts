@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { generateKeyPairPem, type KeyPairPem } from '../../subgraphs/shared/auth.ts';
 import type { DatabaseSettings, SubgraphName } from '../../subgraphs/shared/config.ts';
 import { SEED_COUNTIES } from '../../subgraphs/shared/divisions.ts';
 import { ensureDatabases } from '../../scripts/lib/databases.ts';
@@ -19,6 +20,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dbs: Record<SubgraphName, DatabaseSettings>;
     adminUrl: string;
+    keys: { caller: KeyPairPem; internal: KeyPairPem };
   }
 }
 
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   await loadDirectory(dbs, [...SEED_COUNTIES, WRITE_COUNTY]);
   await seedDemo(dbs, [...SEED_COUNTIES, WRITE_COUNTY], DEFAULT_DEMO_DATE);
   project.provide('dbs', dbs);
+  project.provide('keys', { caller: await generateKeyPairPem(), internal: await generateKeyPairPem() });
   project.provide('adminUrl', adminUrl);
   return async () => {
     await epg?.stop();

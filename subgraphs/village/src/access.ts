@@ -1,20 +1,75 @@
 import { hasScope, inJurisdiction, requireRecordAccess, type Caller } from '../../shared/caller.ts';
 import { maskIdNumber, maskPhone } from '../../shared/citizen-id.ts';
 import { forbidden } from '../../shared/errors.ts';
+import type { BaseContext } from '../../shared/service.ts';
+import { query } from '../../shared/sql.ts';
 
-/** A record is visible when the caller may read records and it lies in their jurisdiction. */
-export function visible<T extends { villageCode: string }>(caller: Caller, row: T | null | undefined): T | null {
-  if (!row || !caller.scopes.has('read') || !inJurisdiction(caller, row.villageCode)) return null;
+/**
+ * Access rules of the village subgraph, in code. The database enforces the
+ * jurisdiction again underneath (row-level security), so a missed check here
+ * cannot leak a row.
+ */
+
+/** By-id reads: FORBIDDEN without `read`; a record outside the jurisdiction looks like a missing one. */
+export function visible<T extends { villageCode: string }>(caller: Caller, row: T | null | undefined, what = 'registry'): T | null {
+  requireRecordAccess(caller, what);
+  if (!row || !inJurisdiction(caller, row.villageCode)) return null;
   return row;
 }
 
-/** Lists under a division: the caller needs `read` and the division must overlap their jurisdiction. */
+/** Lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
 export function requireListAccess(caller: Caller, code: string, what: string): void {
   requireRecordAccess(caller, what);
+  requireDivisionAccess(caller, code);
+}
+
+/** A division's figures or lists: it must lie inside the caller's jurisdiction. */
+export function requireDivisionAccess(caller: Caller, code: string): void {
   if (!inJurisdiction(caller, code)) {
     throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
   }
 }
 
-export const idNumberFor = (caller: Caller, v: string | null) => (hasScope(caller, 'pii') ? v : maskIdNumber(v));
-export const phoneFor = (caller: Caller, v: string | null) => (hasScope(caller, 'pii') ? v : maskPhone(v));
+/** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
+export function requireStatsAccess(caller: Caller, code: string): void {
+  if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) throw forbidden('Statistics need the "report" or "read" scope.', { scope: 'report' });
+  requireDivisionAccess(caller, code);
+}
+
+/** Reads of unmasked personal data this request made, written to the audit log when it ends. */
+export type AuditTrail = Map<string, { ids: Set<number>; fields: Set<string> }>;
+
+/**
+ * A personal field (ID number, phone): in full for callers with `pii`, and
+ * then recorded for the audit log; masked otherwise.
+ */
+export function personal(
+  ctx: BaseContext & { audit: AuditTrail },
+  recordType: string,
+  id: number,
+  field: 'idNumber' | 'phone',
+  value: string | null,
+): string | null {
+  if (value == null) return null;
+  if (!hasScope(ctx.caller, 'pii')) return field === 'idNumber' ? maskIdNumber(value) : maskPhone(value);
+  let entry = ctx.audit.get(recordType);
+  if (!entry) ctx.audit.set(recordType, (entry = { ids: new Set(), fields: new Set() }));
+  entry.ids.add(id);
+  entry.fields.add(field);
+  return value;
+}
+
+/** One append-only audit row per record type read unmasked in the request. */
+export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<void> {
+  if (!ctx.audit.size) return;
+  const c = ctx.caller;
+  for (const [type, { ids, fields }] of ctx.audit) {
+    await query(
+      ctx.em,
+      `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+       values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
+      [c.subject, c.name, c.jurisdiction, ctx.operation || 'unknown', ctx.requestId, type, [...ids], [...fields]],
+    );
+  }
+  ctx.audit.clear();
+}

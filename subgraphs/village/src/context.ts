@@ -8,6 +8,7 @@ import type {
   AddressRow, GridStaffRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
   PatrolRow, PatrolTeamRow, PersonRow, SiteRow,
 } from './rows.ts';
+import type { AuditTrail } from './access.ts';
 import { createStatsLoaders } from './stats.ts';
 
 /** One row per id, from one `in (...)` statement per batch. */
@@ -63,4 +64,5 @@ export function createLoaders(em: EntityManager) {
 export interface VillageContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
   pages: ScopedPages;
+  audit: AuditTrail;
 }

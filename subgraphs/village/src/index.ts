@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '../../shared/module.ts';
 import { ScopedPages } from '../../shared/scoped-page.ts';
+import { writeAudit } from './access.ts';
 import { createLoaders, type VillageContext } from './context.ts';
 import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -13,7 +14,8 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   entities,
   migrations,
   resolvers,
-  context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em) }),
+  context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map() }),
+  onResponse: writeAudit,
   seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,
 };

@@ -4,6 +4,7 @@ import type { VillageEntity, GridEntity, GridConnectionModel } from '../entities
 import type { CodeRef } from '../../../shared/refs.ts';
 import type { PersonRow, HouseholdRow, AddressRow, HouseRow, SiteRow, GridStaffRow, JointDefenseGroupRow, PatrolTeamRow, PatrolRow, HazardRow, MediationCommitteeRow, MediatorRow } from '../rows.ts';
 import type { PopulationFigures, ForcesFigures, PatrolFigures } from '../stats.ts';
+import type { AuditRow, AuditPage } from '../resolvers/audit.ts';
 import type { Connection } from '../../../shared/pagination.ts';
 import type { VillageContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -81,6 +82,40 @@ export type AddressUpdate = {
   number?: InputMaybe<Scalars['String']['input']>;
   /** New full address text. */
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 审计记录 One request's reads of unmasked personal data of one record type (append-only). */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The caller's jurisdiction. */
+  callerJurisdiction: Scalars['String']['output'];
+  /** The caller's display name. */
+  callerName?: Maybe<Scalars['String']['output']>;
+  /** Fields read unmasked: idNumber, phone. */
+  fields: Array<Scalars['String']['output']>;
+  /** Entry id. */
+  id: Scalars['ID']['output'];
+  /** The client's operation name (or its type when unnamed). */
+  operation: Scalars['String']['output'];
+  /** Ids of the records read. */
+  recordIds: Array<Scalars['ID']['output']>;
+  /** Record type: Person, GridStaff, Site, Mediator. */
+  recordType: Scalars['String']['output'];
+  /** The gateway's request id, to correlate with server logs. */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** Who: the caller's subject. */
+  subject: Scalars['String']['output'];
+};
+
+/** A page of audit entries, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The entries of this page. */
+  nodes: Array<AuditEntry>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
 };
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
@@ -1266,6 +1301,11 @@ export type Query = {
   __typename?: 'Query';
   /** 标准地址 An address by id. */
   address?: Maybe<Address>;
+  /**
+   * 审计日志 Reads of unmasked personal data by callers inside the administrator's
+   * jurisdiction, newest first. Needs the `admin` scope.
+   */
+  auditLog: AuditEntryConnection;
   /** A grid by its 15-digit code; null when the hub has no such grid. */
   grid?: Maybe<Grid>;
   /**
@@ -1299,6 +1339,15 @@ export type Query = {
 
 export type QueryAddressArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  subject?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -1825,6 +1874,8 @@ export type ResolversTypes = {
   AddressEdge: ResolverTypeWrapper<Omit<AddressEdge, 'node'> & { node: ResolversTypes['Address'] }>;
   AddressInput: AddressInput;
   AddressUpdate: AddressUpdate;
+  AuditEntry: ResolverTypeWrapper<AuditRow>;
+  AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
   County: ResolverTypeWrapper<CodeRef>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1913,6 +1964,8 @@ export type ResolversParentTypes = {
   AddressEdge: Omit<AddressEdge, 'node'> & { node: ResolversParentTypes['Address'] };
   AddressInput: AddressInput;
   AddressUpdate: AddressUpdate;
+  AuditEntry: AuditRow;
+  AuditEntryConnection: AuditPage;
   County: CodeRef;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1998,6 +2051,24 @@ export type AddressConnectionResolvers<ContextType = VillageContext, ParentType 
 export type AddressEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AddressEdge'] = ResolversParentTypes['AddressEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  callerJurisdiction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  recordType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -2330,6 +2401,7 @@ export type PopulationResolvers<ContextType = VillageContext, ParentType extends
 
 export type QueryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'id'>>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   grid?: Resolver<Maybe<ResolversTypes['Grid']>, ParentType, ContextType, RequireFields<QueryGridArgs, 'code'>>;
   grids?: Resolver<ResolversTypes['GridConnection'], ParentType, ContextType, RequireFields<QueryGridsArgs, 'first' | 'within'>>;
   hazard?: Resolver<Maybe<ResolversTypes['Hazard']>, ParentType, ContextType, RequireFields<QueryHazardArgs, 'id'>>;
@@ -2416,6 +2488,8 @@ export type Resolvers<ContextType = VillageContext> = {
   Address?: AddressResolvers<ContextType>;
   AddressConnection?: AddressConnectionResolvers<ContextType>;
   AddressEdge?: AddressEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

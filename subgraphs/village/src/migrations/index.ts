@@ -1,6 +1,12 @@
 import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Registry } from './Migration20261121000002Registry.ts';
+import { Migration20261121000003Security } from './Migration20261121000003Security.ts';
 
 /** Every migration of the village database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Registry];
+export const migrations = [
+  Migration20261121000000SeedLog,
+  Migration20261121000001,
+  Migration20261121000002Registry,
+  Migration20261121000003Security,
+];

@@ -1,6 +1,7 @@
 import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
 import { parsePage, toConnection } from '../../../shared/pagination.ts';
 import { Grid, Village } from '../entities.ts';
+import { requireListAccess } from '../access.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 export const divisionResolvers: Resolvers = {
@@ -24,7 +25,10 @@ export const divisionResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.village.load(ref.code),
     township: (v) => ({ code: v.townshipCode }),
     grids: (v, _, ctx) => ctx.loaders.gridsOfVillage.load(v.code),
-    mediationCommittees: (v, _, ctx) => ctx.loaders.committeesOfVillage.load(v.code),
+    mediationCommittees: (v, _, ctx) => {
+      requireListAccess(ctx.caller, v.code, 'mediation committee');
+      return ctx.loaders.committeesOfVillage.load(v.code);
+    },
   },
   Grid: {
     __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.code),

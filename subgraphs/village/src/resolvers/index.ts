@@ -1,6 +1,7 @@
 import { mergeResolvers } from '../../../shared/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../../../shared/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
+import { auditResolvers } from './audit.ts';
 import { divisionResolvers } from './divisions.ts';
 import { mutationResolvers } from './mutations.ts';
 import { recordResolvers } from './records.ts';
@@ -14,4 +15,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   { Village: scopedLists('village_code'), Grid: scopedLists('grid_code') } as Resolvers,
   statResolvers as Resolvers,
   mutationResolvers,
+  auditResolvers,
 );

@@ -1,5 +1,5 @@
 import { formatDate, parseId } from '../../../shared/scalars.ts';
-import { idNumberFor, phoneFor, visible } from '../access.ts';
+import { personal, visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { PatrolRow } from '../rows.ts';
@@ -46,8 +46,8 @@ export const recordResolvers: Resolvers = {
     id: (p) => String(p.id),
     birthDate: (p) => formatDate(p.birthDate),
     age: (p) => ageOf(formatDate(p.birthDate)),
-    idNumber: (p, _, ctx) => idNumberFor(ctx.caller, p.idNumber),
-    phone: (p, _, ctx) => phoneFor(ctx.caller, p.phone),
+    idNumber: (p, _, ctx) => personal(ctx, 'Person', p.id, 'idNumber', p.idNumber),
+    phone: (p, _, ctx) => personal(ctx, 'Person', p.id, 'phone', p.phone),
     household: ref('household', (p) => p.householdId),
     address: ref('address', (p) => p.addressId),
     grid: grid as any,
@@ -78,13 +78,13 @@ export const recordResolvers: Resolvers = {
   Site: {
     id: (s) => String(s.id),
     address: ref('address', (s) => s.addressId),
-    contactPhone: (s, _, ctx) => phoneFor(ctx.caller, s.contactPhone),
+    contactPhone: (s, _, ctx) => personal(ctx, 'Site', s.id, 'phone', s.contactPhone),
     grid: grid as any,
     village: village as any,
   },
   GridStaff: {
     id: (s) => String(s.id),
-    phone: (s, _, ctx) => phoneFor(ctx.caller, s.phone),
+    phone: (s, _, ctx) => personal(ctx, 'GridStaff', s.id, 'phone', s.phone),
     person: ref('person', (s) => s.personId),
     grid: grid as any,
   },
@@ -127,6 +127,6 @@ export const recordResolvers: Resolvers = {
   },
   Mediator: {
     id: (m) => String(m.id),
-    phone: (m, _, ctx) => phoneFor(ctx.caller, m.phone),
+    phone: (m, _, ctx) => personal(ctx, 'Mediator', m.id, 'phone', m.phone),
   },
 };

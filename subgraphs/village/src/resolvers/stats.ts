@@ -1,11 +1,19 @@
+import { requireStatsAccess } from '../access.ts';
 import { checkPeriod } from './scoped.ts';
 import type { VillageContext } from '../context.ts';
 
 /** population / forces / patrolStats on every division entity, from the village subgraph's facts. */
 const statFields = {
-  population: (d: { code: string }, _: unknown, ctx: VillageContext) => ctx.loaders.population.load(d.code),
-  forces: (d: { code: string }, _: unknown, ctx: VillageContext) => ctx.loaders.forces.load(d.code),
+  population: (d: { code: string }, _: unknown, ctx: VillageContext) => {
+    requireStatsAccess(ctx.caller, d.code);
+    return ctx.loaders.population.load(d.code);
+  },
+  forces: (d: { code: string }, _: unknown, ctx: VillageContext) => {
+    requireStatsAccess(ctx.caller, d.code);
+    return ctx.loaders.forces.load(d.code);
+  },
   patrolStats: (d: { code: string }, args: { from: string; to: string }, ctx: VillageContext) => {
+    requireStatsAccess(ctx.caller, d.code);
     checkPeriod(args.from, args.to);
     return ctx.loaders.patrolStats(args.from, args.to).load(d.code);
   },

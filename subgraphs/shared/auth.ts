@@ -1,0 +1,113 @@
+import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT, errors, type CryptoKey } from 'jose';
+import { SCOPES, type Caller, type Scope } from './caller.ts';
+
+/**
+ * Signed identities (DESIGN.md §6). Callers present an EdDSA (Ed25519) JWT
+ * signed by the hub's caller key; the gateway verifies it and forwards the
+ * caller to subgraphs as a short-lived token signed with a second, internal
+ * key that only the gateway holds. A subgraph reached without the gateway
+ * cannot get a valid internal token, and a caller's own token is not one
+ * (different key, different audience).
+ */
+export const ISSUER = 'governance-hub';
+export const CALLER_AUDIENCE = 'governance-hub';
+export const INTERNAL_AUDIENCE = 'governance-hub/subgraph';
+export const INTERNAL_HEADER = 'x-hub-caller';
+const ALG = 'EdDSA';
+
+export interface KeyPairPem {
+  privateKey: string;
+  publicKey: string;
+}
+
+export async function generateKeyPairPem(): Promise<KeyPairPem> {
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  return { privateKey: await exportPKCS8(privateKey), publicKey: await exportSPKI(publicKey) };
+}
+
+export const importPublicKey = (pem: string) => importSPKI(pem, ALG);
+export const importPrivateKey = (pem: string) => importPKCS8(pem, ALG);
+
+/** A division code of any level, or '' for the whole country. */
+const JURISDICTION = /^(|\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/;
+
+export class AuthError extends Error {}
+
+function callerFromClaims(payload: Record<string, unknown>): Caller {
+  const { sub, name, jurisdiction, scopes } = payload;
+  if (typeof sub !== 'string' || !sub) throw new AuthError('the token has no subject (sub)');
+  if (typeof jurisdiction !== 'string' || !JURISDICTION.test(jurisdiction)) {
+    throw new AuthError('the token\'s jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits)');
+  }
+  const list = Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [];
+  const unknown = list.filter((s) => !SCOPES.includes(s as Scope));
+  if (unknown.length) throw new AuthError(`the token has unknown scopes: ${unknown.join(', ')}`);
+  return { subject: sub, name: typeof name === 'string' ? name : sub, jurisdiction, scopes: new Set(list as Scope[]) };
+}
+
+export interface TokenRequest {
+  subject: string;
+  name: string;
+  jurisdiction: string;
+  scopes: readonly Scope[];
+  /** Lifetime in seconds. */
+  ttl: number;
+}
+
+export async function mintCallerToken(key: CryptoKey, req: TokenRequest): Promise<string> {
+  callerFromClaims({ sub: req.subject, jurisdiction: req.jurisdiction, scopes: [...req.scopes] });
+  return new SignJWT({ name: req.name, jurisdiction: req.jurisdiction, scopes: [...req.scopes] })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(req.subject)
+    .setIssuer(ISSUER)
+    .setAudience(CALLER_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + req.ttl)
+    .sign(key);
+}
+
+/** Why a token was refused, in words a person can act on. */
+function reason(e: unknown): string {
+  if (e instanceof AuthError) return e.message;
+  if (e instanceof errors.JWTExpired) return 'the token has expired';
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'the token is not signed by this hub';
+  if (e instanceof errors.JWTClaimValidationFailed) return `the token's ${e.claim} claim is not valid`;
+  if (e instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with EdDSA';
+  return 'the token is malformed';
+}
+
+export async function verifyCallerToken(key: CryptoKey, token: string): Promise<Caller> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: CALLER_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp', 'sub'] });
+    return callerFromClaims(payload);
+  } catch (e) {
+    throw new AuthError(reason(e));
+  }
+}
+
+/** The gateway's forwarding of a verified caller to a subgraph (valid one minute). */
+export async function signInternal(key: CryptoKey, caller: Caller, extra: { requestId: string; operation: string }): Promise<string> {
+  return new SignJWT({ name: caller.name, jurisdiction: caller.jurisdiction, scopes: [...caller.scopes], rid: extra.requestId, op: extra.operation })
+    .setProtectedHeader({ alg: ALG })
+    .setSubject(caller.subject)
+    .setIssuer(ISSUER)
+    .setAudience(INTERNAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+    .sign(key);
+}
+
+export interface InternalIdentity {
+  caller: Caller;
+  requestId: string;
+  operation: string;
+}
+
+export async function verifyInternal(key: CryptoKey, token: string): Promise<InternalIdentity> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: INTERNAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp', 'sub'] });
+    return { caller: callerFromClaims(payload), requestId: String(payload.rid ?? ''), operation: String(payload.op ?? '') };
+  } catch (e) {
+    throw new AuthError(reason(e));
+  }
+}

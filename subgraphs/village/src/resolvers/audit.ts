@@ -1,0 +1,60 @@
+import { hasScope } from '../../../shared/caller.ts';
+import { forbidden } from '../../../shared/errors.ts';
+import { encodeCursor, parsePage } from '../../../shared/pagination.ts';
+import { periodBounds } from '../stats.ts';
+import { query } from '../../../shared/sql.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+import { checkPeriod } from './scoped.ts';
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  subject: string;
+  callerName: string | null;
+  callerJurisdiction: string;
+  operation: string;
+  requestId: string | null;
+  recordType: string;
+  recordIds: number[];
+  fields: string[];
+}
+
+export interface AuditPage {
+  nodes: AuditRow[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export const auditResolvers: Resolvers = {
+  Query: {
+    auditLog: async (_, args, ctx) => {
+      if (!hasScope(ctx.caller, 'admin')) throw forbidden('Reading the audit log needs the "admin" scope.', { scope: 'admin' });
+      const page = parsePage(args);
+      const where: string[] = ['caller_jurisdiction like ?'];
+      const params: unknown[] = [`${ctx.caller.jurisdiction}%`];
+      if (args.subject) {
+        where.push('subject = ?');
+        params.push(args.subject);
+      }
+      if (args.from || args.to) {
+        const from = args.from ?? '2000-01-01';
+        const to = args.to ?? '2999-12-31';
+        checkPeriod(from, to === '2999-12-31' ? from : to);
+        const [start, end] = periodBounds(from, to);
+        where.push('at >= ? and at < ?');
+        params.push(start, end);
+      }
+      if (page.after) {
+        where.push('id < ?');
+        params.push(Number(page.after));
+      }
+      const rows = await query<AuditRow>(ctx.em, `select * from audit_log where ${where.join(' and ')} order by id desc limit ?`, [...params, page.limit + 1]);
+      const hasNextPage = rows.length > page.limit;
+      const nodes = rows.slice(0, page.limit);
+      return { nodes, pageInfo: { hasNextPage, endCursor: nodes.length ? encodeCursor(String(nodes[nodes.length - 1]!.id)) : null } };
+    },
+  },
+  AuditEntry: {
+    id: (a) => String(a.id),
+    recordIds: (a) => a.recordIds.map(String),
+  },
+};

@@ -1,0 +1,224 @@
+import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+import { postJson, startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+let somePersonId: string;
+beforeAll(async () => {
+  hub = await startHub();
+  const r = await hub.query(`{ village(code: "623021200201") { residents(first: 1) { nodes { id } } } }`);
+  somePersonId = r.data.village.residents.nodes[0].id;
+});
+afterAll(() => hub?.stop());
+
+async function raw(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+async function asApp<T>(jurisdiction: string | null, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: inject('dbs').village.url });
+  await c.connect();
+  try {
+    await c.query('begin');
+    if (jurisdiction !== null) await c.query(`select set_config('hub.jurisdiction', $1, true)`, [jurisdiction]);
+    return await fn(c);
+  } finally {
+    await c.query('rollback');
+    await c.end();
+  }
+}
+
+async function asOwner<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('authentication at the gateway', () => {
+  const Q = { query: '{ county(code: "623021") { name } }' };
+
+  it.each([
+    ['no token', async () => ({})],
+    ['a garbage token', async () => ({ authorization: 'Bearer not.a.jwt' })],
+    ['a non-Bearer header', async () => ({ authorization: 'Basic dXNlcjpwdw==' })],
+    ['an expired token', async () => ({ authorization: `Bearer ${await hub.token({ ttl: -60 })}` })],
+    [
+      'a token signed by another key',
+      async () => {
+        const other = await importPrivateKey((await generateKeyPairPem()).privateKey);
+        const t = await mintCallerToken(other, { subject: 'x', name: 'x', jurisdiction: '623021', scopes: ['read'], ttl: 600 });
+        return { authorization: `Bearer ${t}` };
+      },
+    ],
+  ])('refuses %s with 401 UNAUTHENTICATED and no data', async (_, headers) => {
+    const r = await raw(hub.gatewayUrl, Q, await headers());
+    expect(r.status).toBe(401);
+    expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(r.body.data).toBeUndefined();
+  });
+});
+
+describe('jurisdiction', () => {
+  it('a 城关镇 caller gets for another township’s person what it gets for a person that does not exist', async () => {
+    const t = await hub.token({ jurisdiction: '623021100', scopes: ['read', 'pii'] });
+    const other = await hub.queryAs(t, `{ person(id: "${somePersonId}") { name idNumber } }`);
+    const missing = await hub.queryAs(t, `{ person(id: "2000000000") { name idNumber } }`);
+    expect(other).toEqual(missing);
+    expect(other.data).toEqual({ person: null });
+    const list = await hub.queryAs(t, `{ village(code: "623021200201") { residents { totalCount nodes { name } } } }`);
+    expect(list.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(list.data)).not.toContain('name');
+    const mine = (await hub.queryAs(t, `{ villages(within: "623021100") { code } }`)).data.villages[0].code;
+    const own = await hub.queryAs(t, `{ village(code: "${mine}") { residents(first: 2) { nodes { name } } } }`);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.village.residents.nodes.length).toBe(2);
+  });
+
+  it('the database itself hides other areas’ rows from the service role (row-level security)', async () => {
+    const expected = await asOwner(async (c) => Number((await c.query(`select count(*) from person where village_code like '623021100%'`)).rows[0].count));
+    expect(expected).toBeGreaterThan(1000);
+    const seen = await asApp('623021100', async (c) => Number((await c.query('select count(*) from person')).rows[0].count));
+    expect(seen).toBe(expected);
+    const leak = await asApp('623021100', async (c) => Number((await c.query(`select count(*) from person where village_code like '623021200%'`)).rows[0].count));
+    expect(leak).toBe(0);
+    const households = await asApp('623021100', async (c) => (await c.query(`select distinct left(village_code, 9) as t from household`)).rows.map((r) => r.t));
+    expect(households).toEqual(['623021100']);
+    const unset = await asApp(null, async (c) => Number((await c.query('select count(*) from person')).rows[0].count));
+    expect(unset).toBe(0);
+    const write = await asApp('623021100', async (c) =>
+      c.query(`update person set name = name where id = $1`, [Number(somePersonId)]).then((r) => r.rowCount),
+    );
+    expect(write).toBe(0);
+  });
+
+  it('refuses writes outside the jurisdiction or without the write scope', async () => {
+    const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
+    const a = await hub.queryAs(reader, `mutation { reportHazard(input: { gridCode: "623022100001001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`);
+    expect(a.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const b = await hub.queryAs(writer, `mutation { reportHazard(input: { gridCode: "623021200201001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`);
+    expect(b.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('scopes', () => {
+  it('a report-only tool for 甘肃 (62) gets statistics and FORBIDDEN for records', async () => {
+    const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
+    const stats = await hub.queryAs(t, `{ county(code: "623021") { name population { residents } forces { grids } } }`);
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data.county.population.residents).toBeGreaterThanOrEqual(140_000);
+    for (const q of [
+      `{ village(code: "623021200201") { residents { nodes { name } } } }`,
+      `{ person(id: "${somePersonId}") { name } }`,
+      `{ village(code: "623021200201") { households { nodes { number } } } }`,
+      `{ village(code: "623021200201") { patrols(from: "2026-01-01", to: "2026-09-30") { nodes { id } } } }`,
+      `{ village(code: "623021200201") { sites { nodes { name } } } }`,
+    ]) {
+      const r = await hub.queryAs(t, q);
+      expect(r.errors![0]!.extensions!.code, q).toBe('FORBIDDEN');
+      expect(JSON.stringify(r.data ?? {})).not.toMatch(/name|number|"id"/);
+    }
+    const outside = await hub.queryAs(t, `{ county(code: "632223") { population { residents } } }`);
+    expect(outside.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('masks ID numbers and phones without pii; with pii shows them and writes an audit row', async () => {
+    const plain = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const masked = await hub.queryAs(plain, `{ person(id: "${somePersonId}") { idNumber phone } }`);
+    expect(masked.data.person.idNumber).toMatch(/^623021\*{8}\d{3}[\dX]$/);
+    if (masked.data.person.phone) expect(masked.data.person.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+
+    const subject = `pii-reader-${Date.now()}`;
+    const pii = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject });
+    const before = await asOwner(async (c) => Number((await c.query('select count(*) from audit_log where subject = $1', [subject])).rows[0].count));
+    const full = await hub.queryAs(pii, `query ReadOne { person(id: "${somePersonId}") { idNumber } }`);
+    expect(full.data.person.idNumber).toMatch(/^623021\d{11}[\dX]$/);
+    const rows = await asOwner(async (c) => (await c.query('select * from audit_log where subject = $1', [subject])).rows);
+    expect(rows.length).toBe(before + 1);
+    expect(rows[0]).toMatchObject({ record_type: 'Person', record_ids: [Number(somePersonId)], fields: ['idNumber'], operation: 'ReadOne', caller_jurisdiction: '623021' });
+
+    const admin = await hub.token({ jurisdiction: '623021', scopes: ['admin'] });
+    const log = await hub.queryAs(admin, `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`);
+    expect(log.data.auditLog.nodes).toEqual([{ subject, recordType: 'Person', recordIds: [somePersonId], operation: 'ReadOne' }]);
+    const notAdmin = await hub.queryAs(pii, `{ auditLog { nodes { id } } }`);
+    expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps the audit log append-only, even for the table owner', async () => {
+    await expect(asApp('', (c) => c.query(`update audit_log set subject = 'x'`))).rejects.toThrow();
+    await expect(asOwner((c) => c.query(`delete from audit_log`))).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('subgraphs trust only the gateway', () => {
+  it.each(['county', 'township', 'village'] as const)('the %s subgraph refuses a request without the gateway’s signature', async (name) => {
+    const url = hub.subgraphs[name].url;
+    const plain = await raw(url, { query: '{ __typename }' });
+    expect(plain.status).toBe(401);
+    expect(plain.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const entities = await raw(url, { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [] } });
+    expect(entities.status).toBe(401);
+    // A caller's own token is not the gateway's forwarding, even from the right issuer.
+    const callerToken = await hub.token();
+    const replay = await raw(url, { query: '{ __typename }' }, { 'x-hub-caller': callerToken });
+    expect(replay.status).toBe(401);
+  });
+});
+
+describe('query limits at the gateway', () => {
+  it('refuses a query 20 levels deep, one with 1,000 aliases and a 1 MB body, and stays responsive', async () => {
+    let deep = 'code';
+    for (let i = 0; i < 10; i++) deep = `villages { township { ${deep} } }`;
+    const d = await hub.query(`{ township(code: "623021200") { ${deep} } }`);
+    // Depth and cost both bound it; whichever trips first names its limit.
+    expect(d.errors![0]!.message).toMatch(/depth|cost limit/i);
+    expect(d.data ?? null).toBeNull();
+    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(" ");
+    const a = await hub.query(`{ ${aliases} }`);
+    expect(a.errors![0]!.message).toMatch(/alias/i);
+    const big = await raw(hub.gatewayUrl, JSON.stringify({ query: `{ county(code: "623021") { name } } #${'x'.repeat(1_000_000)}` }), {
+      authorization: `Bearer ${await hub.token()}`,
+    });
+    expect(big.status).toBe(413);
+    expect(big.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const batched = await raw(hub.gatewayUrl, [{ query: '{ __typename }' }, { query: '{ __typename }' }], { authorization: `Bearer ${await hub.token()}` });
+    expect(batched.status).toBe(400);
+    const ok = await hub.query(`{ county(code: "623021") { name } }`);
+    expect(ok.data.county.name).toBe('临潭县');
+  });
+
+  it('refuses a GET query without a CSRF-safe header', async () => {
+    const res = await fetch(`${hub.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization: `Bearer ${await hub.token()}` } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('production mode', () => {
+  it('turns off introspection and field suggestions at the gateway', async () => {
+    const { startGateway } = await import('../gateway/src/gateway.ts');
+    const keys = inject('keys');
+    const gw = await startGateway({
+      callerPublicKey: keys.caller.publicKey,
+      internalPrivateKey: keys.internal.privateKey,
+      production: true,
+      subgraphUrls: { county: hub.subgraphs.county.url, township: hub.subgraphs.township.url, village: hub.subgraphs.village.url },
+    });
+    try {
+      const auth = { authorization: `Bearer ${await hub.token()}` };
+      const intro = await postJson(gw.url, { query: '{ __schema { types { name } } }' }, auth);
+      expect(intro.errors[0].message).toMatch(/introspection/i);
+      const typo = await postJson(gw.url, { query: '{ county(code: "623021") { nmae } }' }, auth);
+      expect(typo.errors[0].message).not.toMatch(/did you mean/i);
+      const ok = await postJson(gw.url, { query: '{ county(code: "623021") { name } }' }, auth);
+      expect(ok.data.county.name).toBe('临潭县');
+    } finally {
+      await gw.stop();
+    }
+  });
+});
