@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { countySubgraph } from '../../subgraphs/county/src/index.ts';
 import { townshipSubgraph } from '../../subgraphs/township/src/index.ts';
@@ -74,15 +75,22 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
   return { dbs, stop, embeddedStarted };
 }
 
-/** Applies every subgraph's pending migrations, as the owner role. */
-export async function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
-  const out = {} as Record<SubgraphName, string[]>;
+/**
+ * Runs `fn` for every subgraph at once, each on its own MikroORM connected as
+ * the owner (migrations and bulk loads), and collects the results by name.
+ */
+async function eachAsOwner<T>(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  purpose: string,
+  fn: (mod: SubgraphModule<any>, orm: MikroORM, name: SubgraphName) => Promise<T>,
+): Promise<Record<SubgraphName, T>> {
+  const out = {} as Record<SubgraphName, T>;
   await Promise.all(
     (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
       const mod = MODULES[name];
-      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-migrate` });
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-${purpose}` });
       try {
-        out[name] = await migrate(orm);
+        out[name] = await fn(mod, orm, name);
       } finally {
         await orm.close();
       }
@@ -91,46 +99,27 @@ export async function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): P
   return out;
 }
 
+/** Applies every subgraph's pending migrations, as the owner role. */
+export function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
+  return eachAsOwner(dbs, 'migrate', (_, orm) => migrate(orm));
+}
+
 /** Loads the division directory for the scope into every subgraph (idempotent). */
-export async function loadDirectory(
+export function loadDirectory(
   dbs: Record<SubgraphName, DatabaseSettings>,
   scope: readonly string[],
 ): Promise<Record<SubgraphName, Record<string, number>>> {
   const codes = parseScope(scope);
-  const out = {} as Record<SubgraphName, Record<string, number>>;
-  await Promise.all(
-    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
-      const mod = MODULES[name];
-      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-load` });
-      try {
-        out[name] = await mod.loadDirectory(orm, codes);
-      } finally {
-        await orm.close();
-      }
-    }),
-  );
-  return out;
+  return eachAsOwner(dbs, 'load', (mod, orm) => mod.loadDirectory(orm, codes));
 }
 
 /** Generates demo data for the scope in every subgraph (each skips what it already has). */
-export async function seedDemo(
+export function seedDemo(
   dbs: Record<SubgraphName, DatabaseSettings>,
   scope: readonly string[],
   refDate: string,
 ): Promise<Record<SubgraphName, Record<string, number>>> {
-  const out = {} as Record<SubgraphName, Record<string, number>>;
-  await Promise.all(
-    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
-      const mod = MODULES[name];
-      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-seed` });
-      try {
-        out[name] = await mod.seedDemo(orm, scope, refDate);
-      } finally {
-        await orm.close();
-      }
-    }),
-  );
-  return out;
+  return eachAsOwner(dbs, 'seed', (mod, orm) => mod.seedDemo(orm, scope, refDate));
 }
 
 /** First start only: the five seed counties' directory and demo data. */
@@ -139,24 +128,15 @@ export async function seedIfEmpty(
   refDate: string,
   log: (m: string) => void = console.log,
 ): Promise<boolean> {
-  let seeded = false;
-  await Promise.all(
-    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
-      const mod = MODULES[name];
-      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, name: `hub-${name}-seed` });
-      try {
-        if (await seedDone(orm, 'demo')) return;
-        const t0 = performance.now();
-        const directory = await mod.loadDirectory(orm, SEED_COUNTIES);
-        const demo = await mod.seedDemo(orm, SEED_COUNTIES, refDate);
-        await markSeeded(orm, 'demo', { scope: SEED_COUNTIES, refDate, directory, demo });
-        const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        log(`[${name}] seeded the five seed counties in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);
-        seeded = true;
-      } finally {
-        await orm.close();
-      }
-    }),
-  );
-  return seeded;
+  const done = await eachAsOwner(dbs, 'seed', async (mod, orm, name) => {
+    if (await seedDone(orm, 'demo')) return false;
+    const t0 = performance.now();
+    const directory = await mod.loadDirectory(orm, SEED_COUNTIES);
+    const demo = await mod.seedDemo(orm, SEED_COUNTIES, refDate);
+    await markSeeded(orm, 'demo', { scope: SEED_COUNTIES, refDate, directory, demo });
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    log(`[${name}] seeded the five seed counties in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);
+    return true;
+  });
+  return Object.values(done).some(Boolean);
 }

@@ -120,6 +120,13 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
   });
 }
 
+/** 十户联防: a household belongs to at most one joint-defense group. */
+function refuseGrouped(taken: HouseholdRow[]): void {
+  if (taken.length) {
+    throw conflict(`A household belongs to at most one joint-defense group; already in another: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`);
+  }
+}
+
 async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly string[], village: string): Promise<HouseholdRow[]> {
   const parsed = [...new Set(ids.map((i) => parseId(i, 'householdId')))];
   if (!parsed.length) return [];
@@ -303,10 +310,7 @@ export const mutationResolvers: Resolvers = {
         const loc = await gridFor(em, ctx.caller, input.gridCode);
         const households = await groupHouseholds(em, ctx.caller, input.householdIds, loc.villageCode);
         if (!households.length) throw badInput('A joint-defense group needs at least one household.', { argument: 'householdIds' });
-        const taken = households.filter((h) => h.jointDefenseGroupId != null);
-        if (taken.length) {
-          throw conflict(`A household belongs to at most one joint-defense group; already grouped: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`);
-        }
+        refuseGrouped(households.filter((h) => h.jointDefenseGroupId != null));
         const leader = await forWrite<PersonRow>(em, ctx.caller, 'person', input.leaderId, 'person', false);
         if (!households.some((h) => h.id === leader.householdId)) throw badInput(`The leader (联户长) must live in one of the group's households; person ${input.leaderId} does not.`, { argument: 'leaderId' });
         const group = await queryOne<JointDefenseGroupRow>(em, `insert into joint_defense_group (name, leader_id, village_code, grid_code, county_code) values (?, ?, ?, ?, ?) returning *`, [
@@ -319,10 +323,7 @@ export const mutationResolvers: Resolvers = {
       tx(ctx, async (em) => {
         const g = await forWrite<JointDefenseGroupRow>(em, ctx.caller, 'joint_defense_group', groupId, 'jointDefenseGroup');
         const households = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
-        const taken = households.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id);
-        if (taken.length) {
-          throw conflict(`A household belongs to at most one joint-defense group; already in another: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`);
-        }
+        refuseGrouped(households.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
         const updated = await versioned<JointDefenseGroupRow>(em, 'joint_defense_group', g.id, version, {});
         if (households.length) await em.execute('update household set joint_defense_group_id = ?, version = version + 1 where id in (?)', [g.id, households.map((h) => h.id)]);
         return updated;
