@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPairPem, type KeyPairPem } from '../../subgraphs/shared/auth.ts';
@@ -12,6 +13,8 @@ import type { Settings } from '../../subgraphs/shared/config.ts';
 export interface HubKeys {
   caller: KeyPairPem;
   internal: KeyPairPem;
+  /** Authenticates events between subgraphs. */
+  eventsSecret: string;
 }
 
 async function pair(dir: string, name: string): Promise<KeyPairPem> {
@@ -28,13 +31,22 @@ async function pair(dir: string, name: string): Promise<KeyPairPem> {
 export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const k = settings.keys;
   const dir = join(settings.dataDir, 'keys');
-  const configured = k.callerPublicKey && k.internalPublicKey && k.internalPrivateKey;
+  const configured = k.callerPublicKey && k.internalPublicKey && k.internalPrivateKey && k.eventsSecret;
   if (!configured && settings.production) {
-    throw new Error('In production set HUB_CALLER_PUBLIC_KEY, HUB_INTERNAL_PUBLIC_KEY and HUB_INTERNAL_PRIVATE_KEY (PEM, Ed25519).');
+    throw new Error('In production set HUB_CALLER_PUBLIC_KEY, HUB_INTERNAL_PUBLIC_KEY, HUB_INTERNAL_PRIVATE_KEY (PEM, Ed25519) and HUB_EVENTS_SECRET.');
   }
   const caller = k.callerPublicKey ? { publicKey: k.callerPublicKey, privateKey: k.callerPrivateKey ?? '' } : await pair(dir, 'caller');
   const internal = k.internalPublicKey && k.internalPrivateKey ? { publicKey: k.internalPublicKey, privateKey: k.internalPrivateKey } : await pair(dir, 'internal');
-  return { caller, internal };
+  let eventsSecret = settings.keys.eventsSecret;
+  if (!eventsSecret) {
+    const file = join(dir, 'events.secret');
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    }
+    eventsSecret = readFileSync(file, 'utf8').trim();
+  }
+  return { caller, internal, eventsSecret };
 }
 
 /** The environment that hands the keys to the gateway and subgraph processes. */
@@ -43,5 +55,6 @@ export function keyEnv(keys: HubKeys): Record<string, string> {
     HUB_CALLER_PUBLIC_KEY: keys.caller.publicKey,
     HUB_INTERNAL_PUBLIC_KEY: keys.internal.publicKey,
     HUB_INTERNAL_PRIVATE_KEY: keys.internal.privateKey,
+    HUB_EVENTS_SECRET: keys.eventsSecret,
   };
 }

@@ -51,6 +51,7 @@ const schema = z.object({
   HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
   HUB_INTERNAL_PUBLIC_KEY: pem('PUBLIC').optional(),
   HUB_INTERNAL_PRIVATE_KEY: pem('PRIVATE').optional(),
+  HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -81,7 +82,7 @@ export interface Settings {
    * subgraphs verify it with the internal public key. On a development
    * machine `npm start` generates both pairs under HUB_DATA_DIR/keys.
    */
-  keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string };
+  keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string; eventsSecret?: string };
   subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
 }
 
@@ -147,6 +148,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       callerPrivateKey: s.HUB_CALLER_PRIVATE_KEY,
       internalPublicKey: s.HUB_INTERNAL_PUBLIC_KEY,
       internalPrivateKey: s.HUB_INTERNAL_PRIVATE_KEY,
+      eventsSecret: s.HUB_EVENTS_SECRET,
     },
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };

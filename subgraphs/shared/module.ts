@@ -1,5 +1,6 @@
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
+import type { ApplyEvent } from './events.ts';
 import { settingsOrExit, type SubgraphName } from './config.ts';
 import { initORM } from './orm.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
@@ -13,6 +14,10 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   context: (base: BaseContext) => C;
   /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */
   loadDirectory: (orm: MikroORM, scope: readonly string[]) => Promise<Record<string, number>>;
+  /** Applies an event from another subgraph (inside the transaction that records its id). */
+  applyEvent?: ApplyEvent;
+  /** The subgraphs this one sends events to. */
+  eventTargets?: SubgraphName[];
   /** Runs after each request (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
   /** Generates this subgraph's demo data for the scope (deterministic; `refDate` ends the demo year). */
@@ -23,6 +28,10 @@ export interface StartOptions {
   url: string;
   /** The gateway's internal public key (PEM). */
   internalPublicKey: string;
+  /** Shared secret that authenticates events between subgraphs. */
+  eventsSecret: string;
+  /** GraphQL URL of every subgraph (events go to the same host's /events). */
+  subgraphUrls: Record<SubgraphName, string>;
   host?: string;
   port?: number;
   production?: boolean;
@@ -47,6 +56,11 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       production: opts.production ?? false,
       internalPublicKey: opts.internalPublicKey,
       onResponse: mod.onResponse,
+      events: {
+        secret: opts.eventsSecret,
+        apply: mod.applyEvent,
+        targets: Object.fromEntries((mod.eventTargets ?? []).map((t) => [t, new URL('/events', opts.subgraphUrls[t]).toString()])),
+      },
     });
     return {
       ...running,
@@ -70,13 +84,15 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
     console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
     process.exit(2);
   }
-  if (!settings.keys.internalPublicKey) {
-    console.error('HUB_INTERNAL_PUBLIC_KEY is not set; start the hub with `npm start`, which provides it.');
+  if (!settings.keys.internalPublicKey || !settings.keys.eventsSecret) {
+    console.error('HUB_INTERNAL_PUBLIC_KEY and HUB_EVENTS_SECRET must be set; `npm start` provides them on a development machine.');
     process.exit(2);
   }
   const running = await startModule(mod, {
     url: sub.database.url,
     internalPublicKey: settings.keys.internalPublicKey,
+    eventsSecret: settings.keys.eventsSecret,
+    subgraphUrls: { county: settings.subgraphs.county.url, township: settings.subgraphs.township.url, village: settings.subgraphs.village.url },
     host: settings.host,
     port: sub.port,
     production: settings.production,

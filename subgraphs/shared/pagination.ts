@@ -53,3 +53,10 @@ export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string
     totalCount: count,
   };
 }
+
+/** A newest-first page of case rows (cursor: the received time in ms). */
+export function pageOf<T extends { receivedAt: Date }>(rows: T[], limit: number, totalCount: number) {
+  const nodes = rows.slice(0, limit);
+  const last = nodes[nodes.length - 1];
+  return { nodes, totalCount, hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(String(new Date(last.receivedAt).getTime())) : null };
+}

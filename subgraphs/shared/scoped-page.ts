@@ -13,8 +13,10 @@ import { query } from './sql.ts';
 export interface ScopedListSpec {
   /** Table name (trusted, from code). */
   table: string;
-  /** Column holding the parent's code: `village_code` or `grid_code`. */
-  scopeColumn: 'village_code' | 'grid_code';
+  /** Column holding the parent's code. */
+  scopeColumn: 'village_code' | 'grid_code' | 'county_code';
+  /** Integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
+  order?: { column: string; desc?: boolean };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
   params?: unknown[];
@@ -29,14 +31,17 @@ export class ScopedPages {
     this.em = em;
   }
 
-  connection<T extends { id: number }>(spec: ScopedListSpec, scope: string, args: PageArgs): Promise<Connection<T>> | Connection<T> {
+  connection<T extends Record<string, any>>(spec: ScopedListSpec, scope: string, args: PageArgs): Promise<Connection<T>> | Connection<T> {
     const page = parsePage(args);
     const first = page.limit;
     const afterId = page.after === undefined ? 0 : Number(page.after);
     if (!Number.isSafeInteger(afterId) || afterId < 0) throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = spec.params ?? [];
-    const key = JSON.stringify([spec.table, spec.scopeColumn, where, params]);
+    const key = JSON.stringify([spec.table, spec.scopeColumn, where, params, spec.order ?? null]);
+    const col = spec.order?.column ?? 'id';
+    const desc = spec.order?.desc ?? false;
+    const camelCol = col.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const pageKey = `${key}|${first}|${afterId}`;
     let pages = this.pages.get(pageKey);
     if (!pages) {
@@ -44,14 +49,14 @@ export class ScopedPages {
         const rows = await query<any>(
           this.em,
           `select * from (
-             select t.*, row_number() over (partition by t.${spec.scopeColumn} order by t.id) as rn__
-               from ${spec.table} t where t.${spec.scopeColumn} in (?) and t.id > ?${where}
-           ) x where rn__ <= ? order by id`,
-          [[...scopes], afterId, ...params, first + 1],
+             select t.*, row_number() over (partition by t.${spec.scopeColumn} order by t.${col}${desc ? ' desc' : ''}) as rn__
+               from ${spec.table} t where t.${spec.scopeColumn} in (?)${afterId ? ` and t.${col} ${desc ? '<' : '>'} ?` : ''}${where}
+           ) x where rn__ <= ? order by ${col}${desc ? ' desc' : ''}`,
+          [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1],
         );
         const by = new Map<string, any[]>();
         for (const r of rows) {
-          const k = r[spec.scopeColumn === 'village_code' ? 'villageCode' : 'gridCode'];
+          const k = r[{ village_code: 'villageCode', grid_code: 'gridCode', county_code: 'countyCode' }[spec.scopeColumn]];
           delete r.rn__;
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
@@ -77,6 +82,6 @@ export class ScopedPages {
     const countLoader = counts;
     return pages
       .load(scope)
-      .then((rows: T[]) => toConnection(rows, { limit: first }, (r) => String(r.id), () => countLoader.load(scope)));
+      .then((rows: T[]) => toConnection(rows, { limit: first }, (r) => String(r[camelCol]), () => countLoader.load(scope)));
   }
 }

@@ -8,7 +8,8 @@ import { parse, type DocumentNode } from 'graphql';
 import type { Caller } from './caller.ts';
 import type { SubgraphName } from './config.ts';
 import { makeFormatError } from './errors.ts';
-import { HttpError, listen, sendJson, type RunningHttp } from './http.ts';
+import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
+import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
 import { sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
 
@@ -23,6 +24,8 @@ export interface BaseContext {
   caller: Caller;
   /** The client's operation, as the gateway names it (for the audit log). */
   operation: string;
+  /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
+  relay: { nudge(): void };
 }
 
 /** The PostgreSQL setting row-level-security policies read (see rls.ts). */
@@ -45,12 +48,15 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   internalPublicKey: string;
   /** Called after each request's response is ready (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
+  /** Cross-level events: this subgraph's receiver and where its events go. */
+  events?: { secret: string; targets: Partial<Record<SubgraphName, string>>; apply?: ApplyEvent };
 }
 
 export interface RunningSubgraph {
   name: SubgraphName;
   url: string;
   port: number;
+  relay: OutboxRelay;
   stop(): Promise<void>;
 }
 
@@ -80,6 +86,9 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
   });
   await apollo.start();
   const internalKey = await importPublicKey(opts.internalPublicKey);
+  const relay = new OutboxRelay({ orm: opts.orm, source: opts.name, targets: opts.events?.targets ?? {}, secret: opts.events?.secret ?? '' });
+  const eventRoutes: Record<string, Route> =
+    opts.events?.apply && opts.events.secret ? { '/events': eventsRoute(opts.orm, opts.name, opts.events.secret, opts.events.apply, relay) } : {};
 
   const http: RunningHttp = await listen<C, InternalIdentity>(
     {
@@ -112,10 +121,12 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
           sql: counters.get(req) ?? { statements: 0 },
           caller: identity.caller,
           operation: identity.operation,
+          relay,
         };
         return opts.context(base, req);
       },
       routes: {
+        ...eventRoutes,
         '/health': async (_req, res) => {
           try {
             await opts.orm.em.getConnection().execute('select 1');
@@ -136,11 +147,14 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     opts.host,
     opts.port,
   );
+  if (opts.events?.secret && Object.keys(opts.events.targets).length) relay.start();
   return {
     name: opts.name,
     url: http.url,
     port: http.port,
+    relay,
     stop: async () => {
+      await relay.stop();
       await http.close();
       await apollo.stop();
     },

@@ -9,7 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export async function query<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const rows = await em.execute<Record<string, unknown>[]>(sql, params as any[]);
+  // MikroORM would format an undefined parameter as an identifier; SQL wants NULL.
+  const rows = await em.execute<Record<string, unknown>[]>(sql, params.map((p) => (p === undefined ? null : p)) as any[]);
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const k in row) out[camel(k)] = row[k];

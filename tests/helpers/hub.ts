@@ -11,6 +11,7 @@ import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 import { startModule, type StartedSubgraph } from '../../subgraphs/shared/module.ts';
 import { sqlStatementsTotal } from '../../subgraphs/shared/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
+import { freePort } from '../setup/global.ts';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -67,13 +68,13 @@ export async function startHub(): Promise<TestHub> {
     });
   const national = await token();
   const internal = await signInternal(internalKey, { subject: 'test', name: 'test', jurisdiction: '', scopes: new Set(ALL_SCOPES) }, { requestId: 'test', operation: 'test' });
-  const startOpts = { internalPublicKey: keys.internal.publicKey, poolMax: 4 };
-  const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
+  // Ports are chosen first so every subgraph knows where the others receive events.
   const ports = {} as Record<SubgraphName, number>;
-  for (const name of SUBGRAPHS) {
-    subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url });
-    ports[name] = subgraphs[name].port;
-  }
+  for (const name of SUBGRAPHS) ports[name] = await freePort();
+  const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<SubgraphName, string>;
+  const startOpts = { internalPublicKey: keys.internal.publicKey, eventsSecret: keys.eventsSecret, subgraphUrls, poolMax: 4 };
+  const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
+  for (const name of SUBGRAPHS) subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url, port: ports[name] });
   const gateway: RunningGateway = await startGateway({
     callerPublicKey: keys.caller.publicKey,
     internalPrivateKey: keys.internal.privateKey,

@@ -3,6 +3,7 @@
  * folder, or the server named by TEST_DATABASE_ADMIN_URL), the three
  * subgraph databases migrated and loaded with the five seed counties.
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dbs: Record<SubgraphName, DatabaseSettings>;
     adminUrl: string;
-    keys: { caller: KeyPairPem; internal: KeyPairPem };
+    keys: { caller: KeyPairPem; internal: KeyPairPem; eventsSecret: string };
   }
 }
 
@@ -54,7 +55,7 @@ export default async function setup(project: TestProject) {
   await loadDirectory(dbs, [...SEED_COUNTIES, WRITE_COUNTY]);
   await seedDemo(dbs, [...SEED_COUNTIES, WRITE_COUNTY], DEFAULT_DEMO_DATE);
   project.provide('dbs', dbs);
-  project.provide('keys', { caller: await generateKeyPairPem(), internal: await generateKeyPairPem() });
+  project.provide('keys', { caller: await generateKeyPairPem(), internal: await generateKeyPairPem(), eventsSecret: randomBytes(32).toString('base64url') });
   project.provide('adminUrl', adminUrl);
   return async () => {
     await epg?.stop();

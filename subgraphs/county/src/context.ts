@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../shared/loaders.ts';
+import { query } from '../../shared/sql.ts';
+import type { CountyCaseRow } from './cases/index.ts';
 import type { BaseContext } from '../../shared/service.ts';
 import { County, Department, Region, type CountyEntity } from './entities.ts';
 
@@ -12,6 +14,7 @@ export function createLoaders(em: EntityManager) {
       (codes) => em.find(Region, { parentCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
       (r) => r.parentCode ?? '',
     ),
+    countyCaseOf: byKey<string, CountyCaseRow>((ids) => query<CountyCaseRow>(em, 'select * from county_case where dispute_id in (?)', [[...ids]]), (c) => c.disputeId),
     departmentsOf: groupedBy(
       (codes) => em.find(Department, { countyCode: { $in: [...codes] } }, { orderBy: { kind: 'asc' } }),
       (d) => d.countyCode,

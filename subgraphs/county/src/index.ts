@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '../../shared/module.ts';
+import { applyCountyEvent } from './cases/index.ts';
 import { createLoaders, type CountyContext } from './context.ts';
 import { loadCountyDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -15,4 +16,6 @@ export const countySubgraph: SubgraphModule<CountyContext> = {
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
   seedDemo: seedCountyDemo,
   loadDirectory: loadCountyDirectory,
+  applyEvent: applyCountyEvent,
+  eventTargets: ['village'],
 };

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy } from '../../shared/loaders.ts';
+import { query } from '../../shared/sql.ts';
+import type { DispatchRow, TownshipCaseRow } from './cases/rows.ts';
 import type { BaseContext } from '../../shared/service.ts';
 import { Township, TownshipAgency, TownshipTeam } from './entities.ts';
 
@@ -14,6 +16,8 @@ export function createLoaders(em: EntityManager) {
       (codes) => em.find(TownshipAgency, { townshipCode: { $in: [...codes] } }, { orderBy: { kind: 'asc' } }),
       (a) => a.townshipCode,
     ),
+    caseOf: byKey<string, TownshipCaseRow>((ids) => query<TownshipCaseRow>(em, 'select * from township_case where dispute_id in (?)', [[...ids]]), (c) => c.disputeId),
+    dispatchesOf: groupedBy<string, DispatchRow>((ids) => query<DispatchRow>(em, 'select * from dispatch where dispute_id in (?) order by id', [[...ids]]), (d) => d.disputeId),
     teamsOf: groupedBy((codes) => em.find(TownshipTeam, { townshipCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }), (t) => t.townshipCode),
   };
 }

@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '../../shared/module.ts';
+import { applyTownshipEvent } from './cases/events.ts';
 import { createLoaders, type TownshipContext } from './context.ts';
 import { loadTownshipDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -15,4 +16,6 @@ export const townshipSubgraph: SubgraphModule<TownshipContext> = {
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
   seedDemo: seedTownshipDemo,
   loadDirectory: loadTownshipDirectory,
+  applyEvent: applyTownshipEvent,
+  eventTargets: ['village', 'county'],
 };

@@ -5,7 +5,7 @@ import type { BaseContext } from '../../shared/service.ts';
 import { query } from '../../shared/sql.ts';
 import { Grid, Village } from './entities.ts';
 import type {
-  AddressRow, GridStaffRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
+  AddressRow, DisputePartyRow, DisputeRow, DisputeStepRow, GridStaffRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
   PatrolRow, PatrolTeamRow, PersonRow, SiteRow,
 } from './rows.ts';
 import type { AuditTrail } from './access.ts';
@@ -57,6 +57,9 @@ export function createLoaders(em: EntityManager) {
       (ids) => query(em, `select team_id, person_id from patrol_team_member where team_id in (?) order by person_id`, [ids.map(Number)]),
       (m) => String(m.teamId),
     ),
+    dispute: byKey<string, DisputeRow>((ids) => query<DisputeRow>(em, 'select * from dispute where id in (?)', [[...ids]]), (d) => d.id),
+    partiesOf: groupedBy<string, DisputePartyRow>((ids) => query(em, 'select * from dispute_party where dispute_id in (?) order by id', [[...ids]]), (p) => p.disputeId),
+    stepsOf: groupedBy<string, DisputeStepRow>((ids) => query(em, 'select * from dispute_step where dispute_id in (?) order by at, id', [[...ids]]), (s) => s.disputeId),
     ...createStatsLoaders(em),
   };
 }

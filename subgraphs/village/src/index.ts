@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '../../shared/module.ts';
 import { ScopedPages } from '../../shared/scoped-page.ts';
 import { writeAudit } from './access.ts';
+import { applyVillageEvent } from './disputes/events.ts';
 import { createLoaders, type VillageContext } from './context.ts';
 import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -16,6 +17,8 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   resolvers,
   context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map() }),
   onResponse: writeAudit,
+  applyEvent: applyVillageEvent,
+  eventTargets: ['township'],
   seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,
 };

@@ -128,3 +128,54 @@ export interface MediatorRow {
 export interface DivisionRef {
   code: string;
 }
+
+export interface DisputeRow {
+  id: string;
+  no: number;
+  caseNumber: string;
+  idempotencyKey: string;
+  category: string;
+  scale: 'ORDINARY' | 'MAJOR' | 'MASS';
+  source: string;
+  summary: string;
+  villageCode: string;
+  gridCode: string;
+  countyCode: string;
+  occurredAt: Date | null;
+  reportedAt: Date;
+  status: string;
+  handlingLevel: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY';
+  inTransit: boolean;
+  assignee: string | null;
+  outcome: string | null;
+  resolvedLevel: string | null;
+  resolvedAt: Date | null;
+  rating: string | null;
+  contactBy: Date;
+  settleBy: Date;
+  replyBy: Date | null;
+  supervisedAt: Date | null;
+  acceptedAt: Date | null;
+  ratedAt: Date | null;
+  version: number;
+}
+
+export interface DisputeStepRow {
+  id: number;
+  disputeId: string;
+  at: Date;
+  level: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY';
+  action: string;
+  actor: string;
+  note: string | null;
+  status: string | null;
+}
+
+export interface DisputePartyRow {
+  id: number;
+  disputeId: string;
+  personId: number | null;
+  name: string;
+  role: 'APPLICANT' | 'RESPONDENT' | 'THIRD_PARTY';
+  villageCode: string;
+}

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { query } from '../../shared/sql.ts';
+import { OVERDUE_SQL, RESOLVED_SQL } from './disputes/sql.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
@@ -73,8 +74,33 @@ export function periodBounds(from: string, to: string): [string, string] {
   return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
 }
 
+export interface DisputeFigures {
+  reported: number;
+  resolved: number;
+  resolutionRate: number;
+  resolvedAtVillage: number;
+  resolvedAtTownship: number;
+  resolvedAtCounty: number;
+  escalatedToTownship: number;
+  escalatedToCounty: number;
+  open: number;
+  overdue: number;
+  onTimeRate: number;
+  satisfactionRate: number;
+}
+
+const rate = (part: number, whole: number) => (whole ? part / whole : 0);
+
+/** One loader per (key of a period): divisions asked for the same period share one statement. */
+function perPeriod<T>(cache: Map<string, DataLoader<string, T>>, key: string, make: () => DataLoader<string, T>): DataLoader<string, T> {
+  let loader = cache.get(key);
+  if (!loader) cache.set(key, (loader = make()));
+  return loader;
+}
+
 export function createStatsLoaders(em: EntityManager) {
   const patrolLoaders = new Map<string, DataLoader<string, PatrolFigures>>();
+  const disputeLoaders = new Map<string, DataLoader<string, DisputeFigures>>();
   return {
     population: perLevel<PopulationFigures>(
       async (len, codes) => {
@@ -186,6 +212,56 @@ export function createStatsLoaders(em: EntityManager) {
         patrolLoaders.set(key, loader);
       }
       return loader;
+    },
+    /**
+     * Dispute figures for cases reported in the period; the rates come from
+     * the same counts (resolutionRate = resolved / reported).
+     */
+    disputeStats(from: string, to: string): DataLoader<string, DisputeFigures> {
+      const [start, end] = periodBounds(from, to);
+      return perPeriod(disputeLoaders, `${from}|${to}`, () =>
+        perLevel<DisputeFigures>(
+          async (len, codes) => {
+            const rows = await query<any>(
+              em,
+              `with ${scopeCte(len)},
+                 c as (select d.village_code, count(*) as reported,
+                              count(*) filter (where ${RESOLVED_SQL}) as resolved,
+                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'VILLAGE') as at_village,
+                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'TOWNSHIP') as at_township,
+                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'COUNTY') as at_county,
+                              count(d.escalated_to_township_at) as to_township,
+                              count(d.escalated_to_county_at) as to_county,
+                              count(*) filter (where ${OVERDUE_SQL}) as overdue,
+                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_at <= d.settle_by) as on_time,
+                              count(d.rating) as rated,
+                              count(*) filter (where d.rating in ('SATISFIED', 'BASICALLY_SATISFIED')) as satisfied
+                         from dispute d where d.village_code in (select code from vil) and d.reported_at >= ? and d.reported_at < ? group by 1)
+               select vil.k, sum(reported) as reported, sum(resolved) as resolved, sum(at_village) as at_village, sum(at_township) as at_township,
+                      sum(at_county) as at_county, sum(to_township) as to_township, sum(to_county) as to_county, sum(overdue) as overdue,
+                      sum(on_time) as on_time, sum(rated) as rated, sum(satisfied) as satisfied
+                 from vil left join c on c.village_code = vil.code group by vil.k`,
+              [codes, start, end],
+            );
+            return rows.map((r) => ({
+              k: r.k,
+              reported: n(r.reported),
+              resolved: n(r.resolved),
+              resolutionRate: rate(n(r.resolved), n(r.reported)),
+              resolvedAtVillage: n(r.atVillage),
+              resolvedAtTownship: n(r.atTownship),
+              resolvedAtCounty: n(r.atCounty),
+              escalatedToTownship: n(r.toTownship),
+              escalatedToCounty: n(r.toCounty),
+              open: n(r.reported) - n(r.resolved),
+              overdue: n(r.overdue),
+              onTimeRate: rate(n(r.onTime), n(r.resolved)),
+              satisfactionRate: rate(n(r.satisfied), n(r.rated)),
+            }));
+          },
+          () => ({ reported: 0, resolved: 0, resolutionRate: 0, resolvedAtVillage: 0, resolvedAtTownship: 0, resolvedAtCounty: 0, escalatedToTownship: 0, escalatedToCounty: 0, open: 0, overdue: 0, onTimeRate: 0, satisfactionRate: 0 }),
+        ),
+      );
     },
     /** Grid code → whether it has the full 1+3+N staffing. */
     fullyStaffed: new DataLoader<string, boolean>(async (grids) => {

@@ -22,6 +22,8 @@ export type Scalars = {
  */
 export type County = {
   __typename?: 'County';
+  /** 县级案件 Cases escalated to the county, newest first. */
+  caseInbox: CountyCaseConnection;
   /** 6-digit division code, e.g. `623021` 临潭县. */
   code: Scalars['String']['output'];
   /** 县直部门 The county departments a township's 吹哨 can call on, ordered by kind. */
@@ -33,6 +35,65 @@ export type County = {
   /** 所属地级 The prefecture (市/州) the county belongs to. */
   region: Region;
 };
+
+
+/**
+ * 县 / 区 / 县级市 A county-level division, keyed by its 6-digit code. Owned by
+ * the county subgraph; townships and villages hang off it from their own
+ * subgraphs.
+ */
+export type CountyCaseInboxArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<CountyCaseStatus>>;
+};
+
+/** 县级案件 A dispute escalated to the county: its working record. */
+export type CountyCase = {
+  __typename?: 'CountyCase';
+  /** 承办 Assignee. */
+  assignee?: Maybe<Scalars['String']['output']>;
+  /** 案件编号 Case number. */
+  caseNumber: Scalars['String']['output'];
+  /** The dispute. */
+  dispute: Dispute;
+  /** Outcome, once resolved. */
+  outcome?: Maybe<DisputeOutcome>;
+  /** When the county received it. */
+  receivedAt: Scalars['String']['output'];
+  /** Settle by. */
+  settleBy: Scalars['String']['output'];
+  /** Status at the county. */
+  status: CountyCaseStatus;
+  /** Summary. */
+  summary: Scalars['String']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of county cases, newest first. */
+export type CountyCaseConnection = {
+  __typename?: 'CountyCaseConnection';
+  /** Pass as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** The cases of this page. */
+  nodes: Array<CountyCase>;
+  /** How many match in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 县级办理状态 A case's status at the county. */
+export type CountyCaseStatus =
+  /** 已受理 accepted */
+  | 'ACCEPTED'
+  /** 已分流 assigned */
+  | 'ASSIGNED'
+  /** 已接收 received from the township */
+  | 'RECEIVED'
+  /** 已化解 resolved (including referral to court or arbitration) */
+  | 'RESOLVED';
 
 /** 县直部门 A county department (住建局, 公安局, 自然资源局, ...). */
 export type Department = {
@@ -47,6 +108,90 @@ export type Department = {
   name: Scalars['String']['output'];
   /** 电话 Phone. */
   phone?: Maybe<Scalars['String']['output']>;
+};
+
+/** 矛盾纠纷 The dispute entity (owned by the village subgraph); the county contributes its handling. */
+export type Dispute = {
+  __typename?: 'Dispute';
+  /** The county's working record, once escalated to it. */
+  countyCase?: Maybe<CountyCase>;
+  /** Dispute id. */
+  id: Scalars['ID']['output'];
+};
+
+/** 纠纷类别 Category of a dispute. */
+export type DisputeCategory =
+  /** 边界 boundary */
+  | 'BOUNDARY'
+  /** 合同 contract */
+  | 'CONTRACT'
+  /** 损害赔偿 damages */
+  | 'DAMAGES'
+  /** 环境污染 environment */
+  | 'ENVIRONMENT'
+  /** 婚姻家庭 family and marriage */
+  | 'FAMILY'
+  /** 山林草场 forest and grassland */
+  | 'FOREST_GRASSLAND'
+  /** 劳动争议/欠薪 labour and unpaid wages */
+  | 'LABOUR_WAGES'
+  /** 土地宅基地 land and homestead */
+  | 'LAND_HOMESTEAD'
+  /** 征地拆迁 land requisition and demolition */
+  | 'LAND_REQUISITION'
+  /** 医疗 medical */
+  | 'MEDICAL'
+  /** 邻里 neighbours */
+  | 'NEIGHBOUR'
+  /** 其他 other */
+  | 'OTHER'
+  /** 资源采挖 resource harvesting (e.g. caterpillar fungus 虫草) */
+  | 'RESOURCE_HARVESTING'
+  /** 交通事故 traffic */
+  | 'TRAFFIC';
+
+/** 化解结果 How a dispute was resolved. */
+export type DisputeOutcome =
+  /** 调解达成协议 mediated agreement */
+  | 'AGREEMENT'
+  /** 引导仲裁 referred to arbitration */
+  | 'ARBITRATION'
+  /** 引导诉讼 referred to litigation (court) */
+  | 'LITIGATION'
+  /** 撤回 withdrawn by the parties */
+  | 'WITHDRAWN';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** 受理 Accepts a case escalated from a township. */
+  acceptCountyCase: CountyCase;
+  /** 分流转办 Assigns it (e.g. to a department or the court liaison). */
+  assignCountyCase: CountyCase;
+  /** 化解 Resolves it at the county; LITIGATION refers it to court. */
+  resolveCountyCase: CountyCase;
+};
+
+
+export type MutationAcceptCountyCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationAssignCountyCaseArgs = {
+  assignee: Scalars['String']['input'];
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationResolveCountyCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
 };
 
 export type Query = {
@@ -190,6 +335,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   County: County;
+  Dispute: Dispute;
   Region: Region;
 };
 
@@ -198,6 +344,9 @@ export type FederationReferenceTypes = {
   County:
     ( { __typename: 'County' }
     & GraphQLRecursivePick<FederationTypes['County'], {"code":true}> );
+  Dispute:
+    ( { __typename: 'Dispute' }
+    & GraphQLRecursivePick<FederationTypes['Dispute'], {"id":true}> );
   Region:
     ( { __typename: 'Region' }
     & GraphQLRecursivePick<FederationTypes['Region'], {"code":true}> );
@@ -209,32 +358,65 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   County: ResolverTypeWrapper<CountyEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CountyCase: ResolverTypeWrapper<CountyCase>;
+  CountyCaseConnection: ResolverTypeWrapper<CountyCaseConnection>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CountyCaseStatus: CountyCaseStatus;
   Department: ResolverTypeWrapper<DepartmentEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Dispute: ResolverTypeWrapper<Dispute>;
+  DisputeCategory: DisputeCategory;
+  DisputeOutcome: DisputeOutcome;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionEntity>;
   RegionLevel: RegionLevel;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   County: CountyEntity;
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  CountyCase: CountyCase;
+  CountyCaseConnection: CountyCaseConnection;
+  Boolean: Scalars['Boolean']['output'];
   Department: DepartmentEntity;
   ID: Scalars['ID']['output'];
+  Dispute: Dispute | FederationReferenceTypes['Dispute'];
+  Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Region: RegionEntity;
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type CountyResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  caseInbox?: Resolver<ResolversTypes['CountyCaseConnection'], ParentType, ContextType, RequireFields<CountyCaseInboxArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   departments?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   province?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
   region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+};
+
+export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCase'] = ResolversParentTypes['CountyCase']> = {
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  settleBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CountyCaseStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CountyCaseConnectionResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCaseConnection'] = ResolversParentTypes['CountyCaseConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CountyCase']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type DepartmentResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = {
@@ -243,6 +425,18 @@ export type DepartmentResolvers<ContextType = CountyContext, ParentType extends 
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DisputeResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dispute']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  countyCase?: Resolver<Maybe<ResolversTypes['CountyCase']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAcceptCountyCaseArgs, 'disputeId' | 'version'>>;
+  assignCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAssignCountyCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
+  resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
 };
 
 export type QueryResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -264,7 +458,11 @@ export type RegionResolvers<ContextType = CountyContext, ParentType extends Reso
 
 export type Resolvers<ContextType = CountyContext> = {
   County?: CountyResolvers<ContextType>;
+  CountyCase?: CountyCaseResolvers<ContextType>;
+  CountyCaseConnection?: CountyCaseConnectionResolvers<ContextType>;
   Department?: DepartmentResolvers<ContextType>;
+  Dispute?: DisputeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
 };

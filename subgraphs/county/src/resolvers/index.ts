@@ -1,8 +1,10 @@
 import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
 import { County, Region } from '../entities.ts';
+import { mergeResolvers } from '../../../shared/resolvers.ts';
+import { countyCaseResolvers } from '../cases/index.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
-export const resolvers: Resolvers = {
+const base: Resolvers = {
   Query: {
     region: (_, { code }, ctx) => ctx.loaders.region.load(parseDivisionCode(code, 'code', ['PROVINCE', 'PREFECTURE'])),
     provinces: (_, __, ctx) => ctx.em.find(Region, { level: 'PROVINCE' }, { orderBy: { code: 'asc' } }),
@@ -27,3 +29,5 @@ export const resolvers: Resolvers = {
     county: async (d, _, ctx) => (await ctx.loaders.county.load(d.countyCode))!,
   },
 };
+
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(base, countyCaseResolvers as unknown as Resolvers);

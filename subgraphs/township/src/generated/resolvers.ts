@@ -31,6 +31,164 @@ export type County = {
   townships?: Maybe<Array<Township>>;
 };
 
+/** 吹哨 A township's call on a county department, and the department's 报到. */
+export type Dispatch = {
+  __typename?: 'Dispatch';
+  /** When the department acknowledged (报到). */
+  acknowledgedAt?: Maybe<Scalars['String']['output']>;
+  /** Department kind, e.g. NATURAL_RESOURCES. */
+  departmentKind: Scalars['String']['output'];
+  /** Department name, e.g. 临潭县自然资源局. */
+  departmentName: Scalars['String']['output'];
+  /** When dispatched. */
+  dispatchedAt: Scalars['String']['output'];
+  /** Dispatch id. */
+  id: Scalars['ID']['output'];
+  /** The department's report. */
+  report?: Maybe<Scalars['String']['output']>;
+  /** When the department reported back. */
+  reportedAt?: Maybe<Scalars['String']['output']>;
+  /** Status. */
+  status: DispatchStatus;
+};
+
+/** 报到状态 A department's progress on a dispatch. */
+export type DispatchStatus =
+  /** 已报到 acknowledged */
+  | 'ACKNOWLEDGED'
+  /** 已吹哨 dispatched */
+  | 'DISPATCHED'
+  /** 已反馈 reported back */
+  | 'REPORTED';
+
+/** 矛盾纠纷 The dispute entity (owned by the village subgraph); the township contributes its handling. */
+export type Dispute = {
+  __typename?: 'Dispute';
+  /** Dispute id. */
+  id: Scalars['ID']['output'];
+  /** The township's working record, once escalated to it. */
+  townshipCase?: Maybe<TownshipCase>;
+};
+
+/** 纠纷类别 Category of a dispute. */
+export type DisputeCategory =
+  /** 边界 boundary */
+  | 'BOUNDARY'
+  /** 合同 contract */
+  | 'CONTRACT'
+  /** 损害赔偿 damages */
+  | 'DAMAGES'
+  /** 环境污染 environment */
+  | 'ENVIRONMENT'
+  /** 婚姻家庭 family and marriage */
+  | 'FAMILY'
+  /** 山林草场 forest and grassland */
+  | 'FOREST_GRASSLAND'
+  /** 劳动争议/欠薪 labour and unpaid wages */
+  | 'LABOUR_WAGES'
+  /** 土地宅基地 land and homestead */
+  | 'LAND_HOMESTEAD'
+  /** 征地拆迁 land requisition and demolition */
+  | 'LAND_REQUISITION'
+  /** 医疗 medical */
+  | 'MEDICAL'
+  /** 邻里 neighbours */
+  | 'NEIGHBOUR'
+  /** 其他 other */
+  | 'OTHER'
+  /** 资源采挖 resource harvesting (e.g. caterpillar fungus 虫草) */
+  | 'RESOURCE_HARVESTING'
+  /** 交通事故 traffic */
+  | 'TRAFFIC';
+
+/** 化解结果 How a dispute was resolved. */
+export type DisputeOutcome =
+  /** 调解达成协议 mediated agreement */
+  | 'AGREEMENT'
+  /** 引导仲裁 referred to arbitration */
+  | 'ARBITRATION'
+  /** 引导诉讼 referred to litigation (court) */
+  | 'LITIGATION'
+  /** 撤回 withdrawn by the parties */
+  | 'WITHDRAWN';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** 受理 Accepts a case escalated from a village. */
+  acceptTownshipCase: TownshipCase;
+  /** 报到 A department acknowledges a dispatch. */
+  acknowledgeDispatch: Dispatch;
+  /** 分流转办 Assigns it to a township agency or mediator. */
+  assignTownshipCase: TownshipCase;
+  /** 吹哨 Dispatches it to one or more county departments (kinds, e.g. NATURAL_RESOURCES, HOUSING). */
+  dispatchToDepartments: TownshipCase;
+  /** 上报 Escalates the case to the county. */
+  escalateTownshipCase: TownshipCase;
+  /** 协同办理 Records a mediation session at the township. */
+  recordTownshipMediation: TownshipCase;
+  /** 反馈 A department reports back on a dispatch. */
+  reportDispatch: Dispatch;
+  /** 化解 Resolves the case at the township. */
+  resolveTownshipCase: TownshipCase;
+};
+
+
+export type MutationAcceptTownshipCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationAcknowledgeDispatchArgs = {
+  dispatchId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAssignTownshipCaseArgs = {
+  assignee: Scalars['String']['input'];
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDispatchToDepartmentsArgs = {
+  departments: Array<Scalars['String']['input']>;
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationEscalateTownshipCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationRecordTownshipMediationArgs = {
+  disputeId: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationReportDispatchArgs = {
+  dispatchId: Scalars['ID']['input'];
+  report: Scalars['String']['input'];
+};
+
+
+export type MutationResolveTownshipCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** A township by its 9-digit code; null when the hub has no such township. */
@@ -64,12 +222,25 @@ export type Township = {
   code: Scalars['String']['output'];
   /** 所属县 The county the township belongs to. */
   county?: Maybe<County>;
+  /** 矛盾纠纷 The township 综治中心's inbox: cases escalated to it, newest first. */
+  disputes: TownshipCaseConnection;
   /** 街道, 镇, 乡 or other, from the code segment. */
   kind: TownshipKind;
   /** Official name, e.g. 术布乡. */
   name: Scalars['String']['output'];
   /** 乡镇队伍 The township's teams (民兵应急分队, 联防联控队). */
   teams: Array<TownshipTeam>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 A township-level division, keyed by its 9-digit code. Owned by
+ * the township subgraph.
+ */
+export type TownshipDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TownshipCaseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** 乡镇机构 A township agency. */
@@ -99,6 +270,69 @@ export type TownshipAgencyKind =
   | 'MEDIATION_CENTER'
   /** 派出所 police station */
   | 'POLICE_STATION';
+
+/** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
+export type TownshipCase = {
+  __typename?: 'TownshipCase';
+  /** 承办 Assignee. */
+  assignee?: Maybe<Scalars['String']['output']>;
+  /** 案件编号 Case number. */
+  caseNumber: Scalars['String']['output'];
+  /** 吹哨报到 Dispatches to county departments. */
+  dispatches: Array<Dispatch>;
+  /** The dispute (full record from the village). */
+  dispute: Dispute;
+  /** 超期 Past the settle deadline and not resolved or escalated. */
+  overdue: Scalars['Boolean']['output'];
+  /** 接收时间 When the township received it. */
+  receivedAt: Scalars['String']['output'];
+  /** 化解时限 Settle by. */
+  settleBy: Scalars['String']['output'];
+  /** Status at the township. */
+  status: TownshipCaseStatus;
+  /** Summary. */
+  summary: Scalars['String']['output'];
+  /** 督办 Under a county supervision order. */
+  underSupervision: Scalars['Boolean']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of township cases, newest first. */
+export type TownshipCaseConnection = {
+  __typename?: 'TownshipCaseConnection';
+  /** Pass as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** The cases of this page. */
+  nodes: Array<TownshipCase>;
+  /** How many match in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters on a township's cases. */
+export type TownshipCaseFilter = {
+  /** Overdue (true) or not (false). */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Any of these statuses. */
+  status?: InputMaybe<Array<TownshipCaseStatus>>;
+};
+
+/** 乡镇办理状态 A case's status at the township. */
+export type TownshipCaseStatus =
+  /** 已受理 accepted */
+  | 'ACCEPTED'
+  /** 已分流/吹哨 assigned or dispatched */
+  | 'ASSIGNED'
+  /** 已上报县 escalated to the county */
+  | 'ESCALATED'
+  /** 调解中 being mediated */
+  | 'MEDIATING'
+  /** 已接收，待受理 received from the village */
+  | 'RECEIVED'
+  /** 已化解 resolved */
+  | 'RESOLVED';
 
 /**
  * Kind of a township-level division, read from the code's 3-digit township
@@ -215,6 +449,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   County: County;
+  Dispute: Dispute;
   Township: Township;
 };
 
@@ -223,6 +458,9 @@ export type FederationReferenceTypes = {
   County:
     ( { __typename: 'County' }
     & GraphQLRecursivePick<FederationTypes['County'], {"code":true}> );
+  Dispute:
+    ( { __typename: 'Dispute' }
+    & GraphQLRecursivePick<FederationTypes['Dispute'], {"id":true}> );
   Township:
     ( { __typename: 'Township' }
     & GraphQLRecursivePick<FederationTypes['Township'], {"code":true}> );
@@ -234,35 +472,79 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   County: ResolverTypeWrapper<CodeRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Dispatch: ResolverTypeWrapper<Dispatch>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DispatchStatus: DispatchStatus;
+  Dispute: ResolverTypeWrapper<Dispute>;
+  DisputeCategory: DisputeCategory;
+  DisputeOutcome: DisputeOutcome;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Township: ResolverTypeWrapper<TownshipEntity>;
   TownshipAgency: ResolverTypeWrapper<TownshipAgencyEntity>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   TownshipAgencyKind: TownshipAgencyKind;
+  TownshipCase: ResolverTypeWrapper<TownshipCase>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  TownshipCaseConnection: ResolverTypeWrapper<TownshipCaseConnection>;
+  TownshipCaseFilter: TownshipCaseFilter;
+  TownshipCaseStatus: TownshipCaseStatus;
   TownshipKind: TownshipKind;
   TownshipTeam: ResolverTypeWrapper<TownshipTeamEntity>;
   TownshipTeamKind: TownshipTeamKind;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   County: CodeRef;
   String: Scalars['String']['output'];
+  Dispatch: Dispatch;
+  ID: Scalars['ID']['output'];
+  Dispute: Dispute | FederationReferenceTypes['Dispute'];
+  Mutation: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
   Township: TownshipEntity;
   TownshipAgency: TownshipAgencyEntity;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
-  TownshipTeam: TownshipTeamEntity;
+  TownshipCase: TownshipCase;
   Boolean: Scalars['Boolean']['output'];
+  TownshipCaseConnection: TownshipCaseConnection;
+  TownshipCaseFilter: TownshipCaseFilter;
+  TownshipTeam: TownshipTeamEntity;
 };
 
 export type CountyResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   townships?: Resolver<Maybe<Array<ResolversTypes['Township']>>, ParentType, ContextType>;
+};
+
+export type DispatchResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispatch'] = ResolversParentTypes['Dispatch']> = {
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  departmentKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  departmentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dispatchedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  report?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DispatchStatus'], ParentType, ContextType>;
+};
+
+export type DisputeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dispute']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  townshipCase?: Resolver<Maybe<ResolversTypes['TownshipCase']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationAcceptTownshipCaseArgs, 'disputeId' | 'version'>>;
+  acknowledgeDispatch?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType, RequireFields<MutationAcknowledgeDispatchArgs, 'dispatchId'>>;
+  assignTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationAssignTownshipCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
+  dispatchToDepartments?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationDispatchToDepartmentsArgs, 'departments' | 'disputeId' | 'version'>>;
+  escalateTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationEscalateTownshipCaseArgs, 'disputeId' | 'reason' | 'version'>>;
+  recordTownshipMediation?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationRecordTownshipMediationArgs, 'disputeId' | 'note' | 'version'>>;
+  reportDispatch?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType, RequireFields<MutationReportDispatchArgs, 'dispatchId' | 'report'>>;
+  resolveTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationResolveTownshipCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
 };
 
 export type QueryResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -275,6 +557,7 @@ export type TownshipResolvers<ContextType = TownshipContext, ParentType extends 
   agencies?: Resolver<Array<ResolversTypes['TownshipAgency']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   county?: Resolver<Maybe<ResolversTypes['County']>, ParentType, ContextType>;
+  disputes?: Resolver<ResolversTypes['TownshipCaseConnection'], ParentType, ContextType, RequireFields<TownshipDisputesArgs, 'first'>>;
   kind?: Resolver<ResolversTypes['TownshipKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['TownshipTeam']>, ParentType, ContextType>;
@@ -288,6 +571,27 @@ export type TownshipAgencyResolvers<ContextType = TownshipContext, ParentType ex
   staff?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TownshipCaseResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCase'] = ResolversParentTypes['TownshipCase']> = {
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dispatches?: Resolver<Array<ResolversTypes['Dispatch']>, ParentType, ContextType>;
+  dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  settleBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TownshipCaseStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TownshipCaseConnectionResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCaseConnection'] = ResolversParentTypes['TownshipCaseConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['TownshipCase']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type TownshipTeamResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipTeam'] = ResolversParentTypes['TownshipTeam']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TownshipTeamKind'], ParentType, ContextType>;
@@ -297,9 +601,14 @@ export type TownshipTeamResolvers<ContextType = TownshipContext, ParentType exte
 
 export type Resolvers<ContextType = TownshipContext> = {
   County?: CountyResolvers<ContextType>;
+  Dispatch?: DispatchResolvers<ContextType>;
+  Dispute?: DisputeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Township?: TownshipResolvers<ContextType>;
   TownshipAgency?: TownshipAgencyResolvers<ContextType>;
+  TownshipCase?: TownshipCaseResolvers<ContextType>;
+  TownshipCaseConnection?: TownshipCaseConnectionResolvers<ContextType>;
   TownshipTeam?: TownshipTeamResolvers<ContextType>;
 };
 

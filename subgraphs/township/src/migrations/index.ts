@@ -1,6 +1,7 @@
 import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Forces } from './Migration20261121000002Forces.ts';
+import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';
 
 /** Every migration of the township database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Forces];
+export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Forces, Migration20261121000003Cases];

@@ -1,8 +1,10 @@
 import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
 import { Township } from '../entities.ts';
+import { mergeResolvers } from '../../../shared/resolvers.ts';
+import { caseResolvers } from '../cases/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
-export const resolvers: Resolvers = {
+const base: Resolvers = {
   Query: {
     township: (_, { code }, ctx) => ctx.loaders.township.load(parseCodeOfLevel(code, 'TOWNSHIP')),
     townships: (_, { within }, ctx) =>
@@ -20,3 +22,5 @@ export const resolvers: Resolvers = {
     townships: (c, _, ctx) => ctx.loaders.townshipsOfCounty.load(c.code),
   },
 };
+
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(base, caseResolvers as unknown as Resolvers);

@@ -2,8 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { VillageEntity, GridEntity, GridConnectionModel } from '../entities.ts';
 import type { CodeRef } from '../../../shared/refs.ts';
-import type { PersonRow, HouseholdRow, AddressRow, HouseRow, SiteRow, GridStaffRow, JointDefenseGroupRow, PatrolTeamRow, PatrolRow, HazardRow, MediationCommitteeRow, MediatorRow } from '../rows.ts';
-import type { PopulationFigures, ForcesFigures, PatrolFigures } from '../stats.ts';
+import type { PersonRow, HouseholdRow, AddressRow, HouseRow, SiteRow, GridStaffRow, JointDefenseGroupRow, PatrolTeamRow, PatrolRow, HazardRow, MediationCommitteeRow, MediatorRow, DisputeRow, DisputeStepRow, DisputePartyRow } from '../rows.ts';
+import type { PopulationFigures, ForcesFigures, PatrolFigures, DisputeFigures } from '../stats.ts';
 import type { AuditRow, AuditPage } from '../resolvers/audit.ts';
 import type { Connection } from '../../../shared/pagination.ts';
 import type { VillageContext } from '../context.ts';
@@ -118,11 +118,24 @@ export type AuditEntryConnection = {
   pageInfo: PageInfo;
 };
 
+/** 群众评价 Citizen rating. */
+export type CitizenRating =
+  /** 基本满意 */
+  | 'BASICALLY_SATISFIED'
+  /** 不满意 */
+  | 'DISSATISFIED'
+  /** 满意 */
+  | 'SATISFIED';
+
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type County = {
   __typename?: 'County';
   /** 6-digit division code. */
   code: Scalars['String']['output'];
+  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  disputeStats: DisputeStats;
+  /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first. */
+  disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /** 巡防 Patrol figures for the period (from and to inclusive). */
@@ -133,9 +146,337 @@ export type County = {
 
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyDisputeStatsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisputeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type CountyPatrolStatsArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+};
+
+/**
+ * 矛盾纠纷 A dispute, from intake in its village to follow-up. The village
+ * record follows the case up the levels: steps taken at the township and the
+ * county arrive as events, so it always shows where the case is and how it ended.
+ */
+export type Dispute = {
+  __typename?: 'Dispute';
+  /** 承办 Who it is assigned to at the handling level. */
+  assignee?: Maybe<Scalars['String']['output']>;
+  /** 案件编号 Case number: county code, year, sequence (e.g. 623021-2026-000123). */
+  caseNumber: Scalars['String']['output'];
+  /** 类别 Category. */
+  category: DisputeCategory;
+  /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). */
+  deadlines: DisputeDeadlines;
+  /** 网格 The grid where it arose. */
+  grid: Grid;
+  /** 办理层级 The level handling it now. */
+  handlingLevel: GovernanceLevel;
+  /** Dispute id. */
+  id: Scalars['ID']['output'];
+  /** True while an escalation is on its way up and the next level has not yet confirmed receipt. */
+  inTransit: Scalars['Boolean']['output'];
+  /** 发生时间 When it happened. */
+  occurredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 化解结果 Outcome, once resolved. */
+  outcome?: Maybe<DisputeOutcome>;
+  /** 超期 True when a deadline has passed without its step. */
+  overdue: Scalars['Boolean']['output'];
+  /** 当事人 Parties. */
+  parties: Array<DisputeParty>;
+  /** 群众评价 The parties' rating. */
+  rating?: Maybe<CitizenRating>;
+  /** 登记时间 When it was reported. */
+  reportedAt: Scalars['DateTime']['output'];
+  /** 化解时间 When it was resolved. */
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 化解层级 The level that resolved it. */
+  resolvedLevel?: Maybe<GovernanceLevel>;
+  /** 规模 Scale. */
+  scale: DisputeScale;
+  /** 来源 Source. */
+  source: DisputeSource;
+  /** 状态 Status in the closed loop. */
+  status: DisputeStatus;
+  /** 简要情况 Summary. */
+  summary: Scalars['String']['output'];
+  /** 时间线 Every step from every level, in time order (append-only). */
+  timeline: Array<DisputeStep>;
+  /** 督办 True once the county has issued a supervision order. */
+  underSupervision: Scalars['Boolean']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** 村/社区 The village where it arose. */
+  village: Village;
+};
+
+/** Steps recorded in a dispute's timeline. */
+export type DisputeAction =
+  /** 受理 accepted */
+  | 'ACCEPT'
+  /** 分流转办 assigned */
+  | 'ASSIGN'
+  /** 办结归档 closed */
+  | 'CLOSE'
+  /** 报到 a department acknowledged */
+  | 'DEPARTMENT_ACKNOWLEDGE'
+  /** 反馈 a department reported back */
+  | 'DEPARTMENT_REPORT'
+  /** 吹哨 dispatched to county departments */
+  | 'DISPATCH'
+  /** 上报 escalated to the next level */
+  | 'ESCALATE'
+  /** 回访 followed up */
+  | 'FOLLOW_UP'
+  /** 调解 a mediation session */
+  | 'MEDIATE'
+  /** 群众评价 rated */
+  | 'RATE'
+  /** 接收 received from the level below */
+  | 'RECEIVE'
+  /** 登记 reported */
+  | 'REPORT'
+  /** 化解 resolved */
+  | 'RESOLVE'
+  /** 督办 supervision order */
+  | 'SUPERVISE';
+
+/** 纠纷类别 Category of a dispute. */
+export type DisputeCategory =
+  /** 边界 boundary */
+  | 'BOUNDARY'
+  /** 合同 contract */
+  | 'CONTRACT'
+  /** 损害赔偿 damages */
+  | 'DAMAGES'
+  /** 环境污染 environment */
+  | 'ENVIRONMENT'
+  /** 婚姻家庭 family and marriage */
+  | 'FAMILY'
+  /** 山林草场 forest and grassland */
+  | 'FOREST_GRASSLAND'
+  /** 劳动争议/欠薪 labour and unpaid wages */
+  | 'LABOUR_WAGES'
+  /** 土地宅基地 land and homestead */
+  | 'LAND_HOMESTEAD'
+  /** 征地拆迁 land requisition and demolition */
+  | 'LAND_REQUISITION'
+  /** 医疗 medical */
+  | 'MEDICAL'
+  /** 邻里 neighbours */
+  | 'NEIGHBOUR'
+  /** 其他 other */
+  | 'OTHER'
+  /** 资源采挖 resource harvesting (e.g. caterpillar fungus 虫草) */
+  | 'RESOURCE_HARVESTING'
+  /** 交通事故 traffic */
+  | 'TRAFFIC';
+
+/** A page of disputes. */
+export type DisputeConnection = {
+  __typename?: 'DisputeConnection';
+  /** The items of this page with their cursors. */
+  edges: Array<DisputeEdge>;
+  /** The items of this page. */
+  nodes: Array<Dispute>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many match in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** The 131 deadlines of a dispute. */
+export type DisputeDeadlines = {
+  __typename?: 'DisputeDeadlines';
+  /** 联系当事人 Contact the parties by. */
+  contactBy: Scalars['DateTime']['output'];
+  /** 答复 Reply to the parties by (set once resolved). */
+  replyBy?: Maybe<Scalars['DateTime']['output']>;
+  /** 化解 Settle by (restarts when the case moves up a level). */
+  settleBy: Scalars['DateTime']['output'];
+};
+
+/** One dispute and its cursor. */
+export type DisputeEdge = {
+  __typename?: 'DisputeEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The dispute. */
+  node: Dispute;
+};
+
+/** Filters on disputes; all given filters must hold. */
+export type DisputeFilter = {
+  /** This category. */
+  category?: InputMaybe<DisputeCategory>;
+  /** Reported on or after this date. */
+  from?: InputMaybe<Scalars['Date']['input']>;
+  /** Handled now at this level. */
+  handlingLevel?: InputMaybe<GovernanceLevel>;
+  /** Overdue (true) or not (false). */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Any of these statuses. */
+  status?: InputMaybe<Array<DisputeStatus>>;
+  /** Reported on or before this date. */
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** 矛盾纠纷登记 A dispute to record. */
+export type DisputeInput = {
+  /** Category. */
+  category: DisputeCategory;
+  /** The grid where it arose. */
+  gridCode: Scalars['String']['input'];
+  /** When it happened (not in the future). */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Parties (at least one). */
+  parties: Array<DisputePartyInput>;
+  /** Scale. */
+  scale: DisputeScale;
+  /** Source. */
+  source: DisputeSource;
+  /** Summary (1–2000 characters). */
+  summary: Scalars['String']['input'];
+};
+
+/** 化解结果 How a dispute was resolved. */
+export type DisputeOutcome =
+  /** 调解达成协议 mediated agreement */
+  | 'AGREEMENT'
+  /** 引导仲裁 referred to arbitration */
+  | 'ARBITRATION'
+  /** 引导诉讼 referred to litigation (court) */
+  | 'LITIGATION'
+  /** 撤回 withdrawn by the parties */
+  | 'WITHDRAWN';
+
+/** 当事人 A party to a dispute. */
+export type DisputeParty = {
+  __typename?: 'DisputeParty';
+  /** 姓名 Name. */
+  name: Scalars['String']['output'];
+  /** The resident record, when the party is a registered resident. */
+  person?: Maybe<Person>;
+  /** 角色 Role. */
+  role: PartyRole;
+};
+
+/** A party when reporting a dispute: a registered resident, or a name. */
+export type DisputePartyInput = {
+  /** Name, for parties who are not registered residents. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The resident's id, when registered (the name is then taken from the registry). */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Role. */
+  role: PartyRole;
+};
+
+/** 纠纷规模 Scale of a dispute. */
+export type DisputeScale =
+  /** 重大 major */
+  | 'MAJOR'
+  /** 群体性 mass (many parties) */
+  | 'MASS'
+  /** 一般 ordinary */
+  | 'ORDINARY';
+
+/** 来源 How a dispute came in. */
+export type DisputeSource =
+  /** 法院移送 court referral */
+  | 'COURT_REFERRAL'
+  /** 网格巡查 grid inspection */
+  | 'GRID_INSPECTION'
+  /** 热线 hotline (12345) */
+  | 'HOTLINE'
+  /** 巡逻发现 patrol */
+  | 'PATROL'
+  /** 公安移送 police referral */
+  | 'POLICE_REFERRAL'
+  /** 来访 walk-in */
+  | 'WALK_IN';
+
+/** 矛盾纠纷统计 Dispute figures of a division for a period (cases reported in it). */
+export type DisputeStats = {
+  __typename?: 'DisputeStats';
+  /** Escalated from the township to the county. */
+  escalatedToCounty: Scalars['Int']['output'];
+  /** Escalated from the village to the township. */
+  escalatedToTownship: Scalars['Int']['output'];
+  /** 按期化解率 Resolved by the settle deadline / resolved. */
+  onTimeRate: Scalars['Float']['output'];
+  /** Not yet resolved. */
+  open: Scalars['Int']['output'];
+  /** Open and past a deadline now. */
+  overdue: Scalars['Int']['output'];
+  /** 受理 Disputes reported in the period. */
+  reported: Scalars['Int']['output'];
+  /** 化解率 resolved / reported (0 when none were reported). */
+  resolutionRate: Scalars['Float']['output'];
+  /** 化解 Of those, resolved (at any level). */
+  resolved: Scalars['Int']['output'];
+  /** Resolved at the county. */
+  resolvedAtCounty: Scalars['Int']['output'];
+  /** Resolved at the township. */
+  resolvedAtTownship: Scalars['Int']['output'];
+  /** Resolved at the village. */
+  resolvedAtVillage: Scalars['Int']['output'];
+  /** 满意率 Satisfied or basically satisfied / rated. */
+  satisfactionRate: Scalars['Float']['output'];
+};
+
+/**
+ * 纠纷状态 Where a dispute is in the closed loop: reported → accepted 受理 →
+ * assigned 分流转办 → mediating 协同办理 → resolved (or escalated one level up)
+ * → rated 群众评价 → closed 办结归档 → followed up 回访.
+ */
+export type DisputeStatus =
+  /** 已受理 accepted (parties contacted) */
+  | 'ACCEPTED'
+  /** 已分流 assigned to a mediator, committee, agency or departments */
+  | 'ASSIGNED'
+  /** 已办结归档 closed and archived */
+  | 'CLOSED'
+  /** 已上报 escalated to the next level, which now handles it */
+  | 'ESCALATED'
+  /** 已回访 followed up */
+  | 'FOLLOWED_UP'
+  /** 调解中 being mediated */
+  | 'MEDIATING'
+  /** 已评价 rated by the parties */
+  | 'RATED'
+  /** 已登记，待受理 reported, awaiting acceptance */
+  | 'REPORTED'
+  /** 已化解 resolved */
+  | 'RESOLVED';
+
+/** One step of a dispute's timeline. */
+export type DisputeStep = {
+  __typename?: 'DisputeStep';
+  /** What happened. */
+  action: DisputeAction;
+  /** Who did it. */
+  actor: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** At which level. */
+  level: GovernanceLevel;
+  /** 备注 Note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** The case's status at that level after the step (e.g. RECEIVED at a township). */
+  status?: Maybe<Scalars['String']['output']>;
 };
 
 /** 群防群治力量 Forces figures of a division. */
@@ -166,6 +507,15 @@ export type Gender =
   /** 男 male */
   | 'MALE';
 
+/** 层级 Level of governance that handles a case. */
+export type GovernanceLevel =
+  /** 县 */
+  | 'COUNTY'
+  /** 乡镇 */
+  | 'TOWNSHIP'
+  /** 村/社区 */
+  | 'VILLAGE';
+
 /**
  * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
  * inside one village. Keyed by its 15-digit code (village code + 3 digits).
@@ -176,6 +526,8 @@ export type Grid = {
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
+  /** 矛盾纠纷 Disputes that arose here, newest first, filtered. */
+  disputes: DisputeConnection;
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
    * three linked cadres (leader, office, political-legal) and at least one
@@ -213,6 +565,17 @@ export type Grid = {
  */
 export type GridAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
+ * inside one village. Keyed by its 15-digit code (village code + 3 digits).
+ */
+export type GridDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -781,20 +1144,34 @@ export type Mediator = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** 受理 Accepts a reported dispute at the village (contacting the parties). */
+  acceptDispute: Dispute;
   /** Adds members to a team (residents of its village). */
   addPatrolTeamMembers: PatrolTeam;
+  /** 分流转办 Assigns it to a mediator, committee or agency. */
+  assignDispute: Dispute;
   /** Adds households to a group (CONFLICT if one is already in another group). */
   assignHouseholdsToGroup: JointDefenseGroup;
+  /** 办结归档 Closes and archives a rated dispute. */
+  closeDispute: Dispute;
   /** Creates a joint-defense group with its households and leader. */
   createJointDefenseGroup: JointDefenseGroup;
   /** Creates a patrol team with its members. */
   createPatrolTeam: PatrolTeam;
+  /** 上报 Escalates it to the township (小事不出村, 大事不出乡): the township takes over. */
+  escalateDispute: Dispute;
+  /** 回访 Records the follow-up visit of a closed dispute. */
+  followUpDispute: Dispute;
   /**
    * Moves a household and all its members to another grid, address or house.
    * A household that leaves its village leaves its joint-defense group too
    * (groups are of neighbours).
    */
   moveHousehold: Household;
+  /** 群众评价 Records the parties' rating of a resolved dispute (at whichever level it was resolved). */
+  rateDispute: Dispute;
+  /** 协同办理 Records a mediation session. */
+  recordMediation: Dispute;
   /** Records a patrol and the hazards it found. */
   recordPatrol: Patrol;
   /** Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */
@@ -813,12 +1190,21 @@ export type Mutation = {
   removeHouseholdsFromGroup: JointDefenseGroup;
   /** Removes members from a team. */
   removePatrolTeamMembers: PatrolTeam;
+  /**
+   * 矛盾纠纷登记 Records a dispute. A retry with the same idempotencyKey (unique
+   * per county) returns the first dispute instead of recording a second.
+   */
+  reportDispute: Dispute;
   /** Reports a hazard found by a grid worker, drone or citizen. */
   reportHazard: Hazard;
+  /** 化解 Resolves it at the village. */
+  resolveDispute: Dispute;
   /** Sets the group's leader: a member of one of its households. */
   setJointDefenseGroupLeader: JointDefenseGroup;
   /** Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
   startHazardRectification: Hazard;
+  /** 督办 A county's supervision order on an overdue open dispute (county-level callers). */
+  superviseDispute: Dispute;
   /** Adds tags to a resident (tags already present stay). */
   tagPerson: Person;
   /** Removes tags from a resident. */
@@ -838,15 +1224,37 @@ export type Mutation = {
 };
 
 
+export type MutationAcceptDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationAddPatrolTeamMembersArgs = {
   personIds: Array<Scalars['ID']['input']>;
   teamId: Scalars['ID']['input'];
 };
 
 
+export type MutationAssignDisputeArgs = {
+  assignee: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationAssignHouseholdsToGroupArgs = {
   groupId: Scalars['ID']['input'];
   householdIds: Array<Scalars['ID']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationCloseDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
 };
 
@@ -861,9 +1269,38 @@ export type MutationCreatePatrolTeamArgs = {
 };
 
 
+export type MutationEscalateDisputeArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationFollowUpDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationMoveHouseholdArgs = {
   id: Scalars['ID']['input'];
   input: HouseholdMove;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationRateDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  rating: CitizenRating;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationRecordMediationArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -917,8 +1354,22 @@ export type MutationRemovePatrolTeamMembersArgs = {
 };
 
 
+export type MutationReportDisputeArgs = {
+  idempotencyKey: Scalars['String']['input'];
+  input: DisputeInput;
+};
+
+
 export type MutationReportHazardArgs = {
   input: HazardInput;
+};
+
+
+export type MutationResolveDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -932,6 +1383,12 @@ export type MutationSetJointDefenseGroupLeaderArgs = {
 export type MutationStartHazardRectificationArgs = {
   id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationSuperviseDisputeArgs = {
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
 };
 
 
@@ -995,6 +1452,15 @@ export type PageInfo = {
   /** True when another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+/** 当事人角色 Role of a party. */
+export type PartyRole =
+  /** 申请人 applicant */
+  | 'APPLICANT'
+  /** 被申请人 respondent */
+  | 'RESPONDENT'
+  /** 第三人 third party */
+  | 'THIRD_PARTY';
 
 /** 巡逻 One patrol shift by a team. */
 export type Patrol = {
@@ -1306,6 +1772,8 @@ export type Query = {
    * jurisdiction, newest first. Needs the `admin` scope.
    */
   auditLog: AuditEntryConnection;
+  /** 矛盾纠纷 A dispute by id; null when there is none the caller may see. */
+  dispute?: Maybe<Dispute>;
   /** A grid by its 15-digit code; null when the hub has no such grid. */
   grid?: Maybe<Grid>;
   /**
@@ -1348,6 +1816,11 @@ export type QueryAuditLogArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryDisputeArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1412,12 +1885,21 @@ export type Region = {
   __typename?: 'Region';
   /** 2- or 4-digit division code. */
   code: Scalars['String']['output'];
+  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /** 巡防 Patrol figures for the period (from and to inclusive). */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
   population: Population;
+};
+
+
+/** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
+export type RegionDisputeStatsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -1557,6 +2039,8 @@ export type Township = {
   __typename?: 'Township';
   /** 9-digit division code. */
   code: Scalars['String']['output'];
+  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /** 巡防 Patrol figures for the period (from and to inclusive). */
@@ -1568,6 +2052,16 @@ export type Township = {
    * error) only when the village subgraph cannot be reached.
    */
   villages?: Maybe<Array<Village>>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipDisputeStatsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -1590,6 +2084,10 @@ export type Village = {
   addresses: AddressConnection;
   /** 12-digit division code, e.g. `623021200201` 鹿儿台村村民委员会. */
   code: Scalars['String']['output'];
+  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  disputeStats: DisputeStats;
+  /** 矛盾纠纷 Disputes that arose here, newest first, filtered. */
+  disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /** 网格 The grids of the village, ordered by code. */
@@ -1633,6 +2131,27 @@ export type Village = {
  */
 export type VillageAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
+export type VillageDisputeStatsArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
+export type VillageDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1837,6 +2356,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   County: County;
+  Dispute: Dispute;
   Grid: Grid;
   Region: Region;
   Township: Township;
@@ -1848,6 +2368,9 @@ export type FederationReferenceTypes = {
   County:
     ( { __typename: 'County' }
     & GraphQLRecursivePick<FederationTypes['County'], {"code":true}> );
+  Dispute:
+    ( { __typename: 'Dispute' }
+    & GraphQLRecursivePick<FederationTypes['Dispute'], {"id":true}> );
   Grid:
     ( { __typename: 'Grid' }
     & GraphQLRecursivePick<FederationTypes['Grid'], {"code":true}> );
@@ -1876,14 +2399,32 @@ export type ResolversTypes = {
   AddressUpdate: AddressUpdate;
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
+  CitizenRating: CitizenRating;
   County: ResolverTypeWrapper<CodeRef>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Forces: ResolverTypeWrapper<ForcesFigures>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  Gender: Gender;
-  Grid: ResolverTypeWrapper<GridEntity>;
+  Dispute: ResolverTypeWrapper<DisputeRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DisputeAction: DisputeAction;
+  DisputeCategory: DisputeCategory;
+  DisputeConnection: ResolverTypeWrapper<Connection<any>>;
+  DisputeDeadlines: ResolverTypeWrapper<DisputeDeadlines>;
+  DisputeEdge: ResolverTypeWrapper<Omit<DisputeEdge, 'node'> & { node: ResolversTypes['Dispute'] }>;
+  DisputeFilter: DisputeFilter;
+  DisputeInput: DisputeInput;
+  DisputeOutcome: DisputeOutcome;
+  DisputeParty: ResolverTypeWrapper<DisputePartyRow>;
+  DisputePartyInput: DisputePartyInput;
+  DisputeScale: DisputeScale;
+  DisputeSource: DisputeSource;
+  DisputeStats: ResolverTypeWrapper<DisputeFigures>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  DisputeStatus: DisputeStatus;
+  DisputeStep: ResolverTypeWrapper<DisputeStepRow>;
+  Forces: ResolverTypeWrapper<ForcesFigures>;
+  Gender: Gender;
+  GovernanceLevel: GovernanceLevel;
+  Grid: ResolverTypeWrapper<GridEntity>;
   GridConnection: ResolverTypeWrapper<GridConnectionModel>;
   GridEdge: ResolverTypeWrapper<Omit<GridEdge, 'node'> & { node: ResolversTypes['Grid'] }>;
   GridStaff: ResolverTypeWrapper<GridStaffRow>;
@@ -1920,6 +2461,7 @@ export type ResolversTypes = {
   Mediator: ResolverTypeWrapper<MediatorRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PartyRole: PartyRole;
   Patrol: ResolverTypeWrapper<PatrolRow>;
   PatrolConnection: ResolverTypeWrapper<Connection<any>>;
   PatrolEdge: ResolverTypeWrapper<Omit<PatrolEdge, 'node'> & { node: ResolversTypes['Patrol'] }>;
@@ -1969,10 +2511,20 @@ export type ResolversParentTypes = {
   County: CodeRef;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
-  Forces: ForcesFigures;
-  Float: Scalars['Float']['output'];
-  Grid: GridEntity;
+  Dispute: DisputeRow;
   Boolean: Scalars['Boolean']['output'];
+  DisputeConnection: Connection<any>;
+  DisputeDeadlines: DisputeDeadlines;
+  DisputeEdge: Omit<DisputeEdge, 'node'> & { node: ResolversParentTypes['Dispute'] };
+  DisputeFilter: DisputeFilter;
+  DisputeInput: DisputeInput;
+  DisputeParty: DisputePartyRow;
+  DisputePartyInput: DisputePartyInput;
+  DisputeStats: DisputeFigures;
+  Float: Scalars['Float']['output'];
+  DisputeStep: DisputeStepRow;
+  Forces: ForcesFigures;
+  Grid: GridEntity;
   GridConnection: GridConnectionModel;
   GridEdge: Omit<GridEdge, 'node'> & { node: ResolversParentTypes['Grid'] };
   GridStaff: GridStaffRow;
@@ -2074,6 +2626,8 @@ export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentTy
 export type CountyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<CountyDisputeStatsArgs, 'from' | 'to'>>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<CountyPatrolStatsArgs, 'from' | 'to'>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -2086,6 +2640,82 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DisputeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dispute']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['DisputeCategory'], ParentType, ContextType>;
+  deadlines?: Resolver<ResolversTypes['DisputeDeadlines'], ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  handlingLevel?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inTransit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  parties?: Resolver<Array<ResolversTypes['DisputeParty']>, ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;
+  reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resolvedLevel?: Resolver<Maybe<ResolversTypes['GovernanceLevel']>, ParentType, ContextType>;
+  scale?: Resolver<ResolversTypes['DisputeScale'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['DisputeSource'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DisputeStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeline?: Resolver<Array<ResolversTypes['DisputeStep']>, ParentType, ContextType>;
+  underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+};
+
+export type DisputeConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeConnection'] = ResolversParentTypes['DisputeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DisputeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DisputeDeadlinesResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeDeadlines'] = ResolversParentTypes['DisputeDeadlines']> = {
+  contactBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  replyBy?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  settleBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type DisputeEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeEdge'] = ResolversParentTypes['DisputeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
+};
+
+export type DisputePartyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeParty'] = ResolversParentTypes['DisputeParty']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['PartyRole'], ParentType, ContextType>;
+};
+
+export type DisputeStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStats'] = ResolversParentTypes['DisputeStats']> = {
+  escalatedToCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  escalatedToTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolutionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedAtCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedAtTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedAtVillage?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  satisfactionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type DisputeStepResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStep'] = ResolversParentTypes['DisputeStep']> = {
+  action?: Resolver<ResolversTypes['DisputeAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export type ForcesResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Forces'] = ResolversParentTypes['Forces']> = {
   gridWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2102,6 +2732,7 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Grid']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<GridAddressesArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first'>>;
   fullyStaffed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<GridHouseholdsArgs, 'first'>>;
@@ -2276,11 +2907,18 @@ export type MediatorResolvers<ContextType = VillageContext, ParentType extends R
 };
 
 export type MutationResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAcceptDisputeArgs, 'id' | 'version'>>;
   addPatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationAddPatrolTeamMembersArgs, 'personIds' | 'teamId'>>;
+  assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'assignee' | 'id' | 'version'>>;
   assignHouseholdsToGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationAssignHouseholdsToGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
+  closeDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCloseDisputeArgs, 'id' | 'version'>>;
   createJointDefenseGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationCreateJointDefenseGroupArgs, 'input'>>;
   createPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationCreatePatrolTeamArgs, 'input'>>;
+  escalateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationEscalateDisputeArgs, 'id' | 'reason' | 'version'>>;
+  followUpDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationFollowUpDisputeArgs, 'id' | 'note' | 'version'>>;
   moveHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationMoveHouseholdArgs, 'id' | 'input' | 'version'>>;
+  rateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationRateDisputeArgs, 'id' | 'rating' | 'version'>>;
+  recordMediation?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationRecordMediationArgs, 'id' | 'note' | 'version'>>;
   recordPatrol?: Resolver<ResolversTypes['Patrol'], ParentType, ContextType, RequireFields<MutationRecordPatrolArgs, 'input'>>;
   rectifyHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationRectifyHazardArgs, 'id' | 'version'>>;
   registerAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationRegisterAddressArgs, 'input'>>;
@@ -2290,9 +2928,12 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   registerSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationRegisterSiteArgs, 'input'>>;
   removeHouseholdsFromGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationRemoveHouseholdsFromGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   removePatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationRemovePatrolTeamMembersArgs, 'personIds' | 'teamId'>>;
+  reportDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReportDisputeArgs, 'idempotencyKey' | 'input'>>;
   reportHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationReportHazardArgs, 'input'>>;
+  resolveDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationResolveDisputeArgs, 'id' | 'outcome' | 'version'>>;
   setJointDefenseGroupLeader?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationSetJointDefenseGroupLeaderArgs, 'groupId' | 'leaderId' | 'version'>>;
   startHazardRectification?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationStartHazardRectificationArgs, 'id' | 'version'>>;
+  superviseDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationSuperviseDisputeArgs, 'id' | 'note'>>;
   tagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationTagPersonArgs, 'id' | 'tags'>>;
   untagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUntagPersonArgs, 'id' | 'tags'>>;
   updateAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'id' | 'input' | 'version'>>;
@@ -2402,6 +3043,7 @@ export type PopulationResolvers<ContextType = VillageContext, ParentType extends
 export type QueryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'id'>>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  dispute?: Resolver<Maybe<ResolversTypes['Dispute']>, ParentType, ContextType, RequireFields<QueryDisputeArgs, 'id'>>;
   grid?: Resolver<Maybe<ResolversTypes['Grid']>, ParentType, ContextType, RequireFields<QueryGridArgs, 'code'>>;
   grids?: Resolver<ResolversTypes['GridConnection'], ParentType, ContextType, RequireFields<QueryGridsArgs, 'first' | 'within'>>;
   hazard?: Resolver<Maybe<ResolversTypes['Hazard']>, ParentType, ContextType, RequireFields<QueryHazardArgs, 'id'>>;
@@ -2418,6 +3060,7 @@ export type QueryResolvers<ContextType = VillageContext, ParentType extends Reso
 export type RegionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region'], FederationReferenceType extends FederationReferenceTypes['Region'] = FederationReferenceTypes['Region']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Region']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<RegionDisputeStatsArgs, 'from' | 'to'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<RegionPatrolStatsArgs, 'from' | 'to'>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -2455,6 +3098,7 @@ export type TagCountResolvers<ContextType = VillageContext, ParentType extends R
 export type TownshipResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Township'] = ResolversParentTypes['Township'], FederationReferenceType extends FederationReferenceTypes['Township'] = FederationReferenceTypes['Township']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Township']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<TownshipDisputeStatsArgs, 'from' | 'to'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<TownshipPatrolStatsArgs, 'from' | 'to'>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -2465,6 +3109,8 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Village']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<VillageAddressesArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<VillageDisputeStatsArgs, 'from' | 'to'>>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<VillageHazardsArgs, 'first'>>;
@@ -2493,6 +3139,13 @@ export type Resolvers<ContextType = VillageContext> = {
   County?: CountyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Dispute?: DisputeResolvers<ContextType>;
+  DisputeConnection?: DisputeConnectionResolvers<ContextType>;
+  DisputeDeadlines?: DisputeDeadlinesResolvers<ContextType>;
+  DisputeEdge?: DisputeEdgeResolvers<ContextType>;
+  DisputeParty?: DisputePartyResolvers<ContextType>;
+  DisputeStats?: DisputeStatsResolvers<ContextType>;
+  DisputeStep?: DisputeStepResolvers<ContextType>;
   Forces?: ForcesResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;

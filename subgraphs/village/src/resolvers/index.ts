@@ -2,6 +2,7 @@ import { mergeResolvers } from '../../../shared/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../../../shared/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { auditResolvers } from './audit.ts';
+import { disputeResolvers } from './disputes.ts';
 import { divisionResolvers } from './divisions.ts';
 import { mutationResolvers } from './mutations.ts';
 import { recordResolvers } from './records.ts';
@@ -16,4 +17,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   statResolvers as Resolvers,
   mutationResolvers,
   auditResolvers,
+  disputeResolvers,
 );

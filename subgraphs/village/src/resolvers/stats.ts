@@ -1,4 +1,5 @@
 import { requireStatsAccess } from '../access.ts';
+import { disputeStatsField } from './disputes.ts';
 import { checkPeriod } from './scoped.ts';
 import type { VillageContext } from '../context.ts';
 
@@ -17,6 +18,7 @@ const statFields = {
     checkPeriod(args.from, args.to);
     return ctx.loaders.patrolStats(args.from, args.to).load(d.code);
   },
+  disputeStats: disputeStatsField,
 };
 
 export const statResolvers = {

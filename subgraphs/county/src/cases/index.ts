@@ -1,0 +1,128 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inJurisdiction, requireRecordAccess, requireWrite } from '../../../shared/caller.ts';
+import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
+import { badInput, conflict, forbidden, notFound } from '../../../shared/errors.ts';
+import { emit, type HubEvent } from '../../../shared/events.ts';
+import { pageOf, parsePage } from '../../../shared/pagination.ts';
+import { query, queryOne } from '../../../shared/sql.ts';
+import type { CountyContext } from '../context.ts';
+
+/** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
+export interface CountyCaseRow {
+  disputeId: string;
+  caseNumber: string;
+  countyCode: string;
+  townshipCode: string;
+  villageCode: string;
+  category: string;
+  scale: string;
+  summary: string;
+  status: string;
+  receivedAt: Date;
+  escalatedAt: Date;
+  settleBy: Date;
+  assignee: string | null;
+  outcome: string | null;
+  resolvedAt: Date | null;
+  version: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function text(value: unknown, field: string, max: number): string {
+  const s = typeof value === 'string' ? value.trim() : '';
+  if (!s || s.length > max) throw badInput(`${field} must be 1–${max} characters.`, { argument: field });
+  return s;
+}
+const optText = (v: unknown, field: string, max: number) => (v == null ? null : text(v, field, max));
+
+function toVillage(em: EntityManager, c: CountyCaseRow, action: string, actor: string, note: string | null, extra: Record<string, unknown> = {}) {
+  return emit(em, 'village', 'case.step', {
+    disputeId: c.disputeId, countyCode: c.countyCode, level: 'COUNTY', action, at: new Date().toISOString(), actor, note, status: c.status, ...extra,
+  });
+}
+
+/** A case escalated by a township lands in the county's inbox once; the village hears it arrived. */
+export async function applyCountyEvent(em: EntityManager, event: HubEvent): Promise<void> {
+  if (event.type !== 'case.escalated') throw new Error(`The county subgraph does not handle ${event.type} events.`);
+  const p = event.payload;
+  const now = new Date();
+  const rows = await query<CountyCaseRow>(
+    em,
+    `insert into county_case (dispute_id, case_number, county_code, township_code, village_code, category, scale, summary, status, received_at, escalated_at, settle_by)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
+    [p.disputeId, p.caseNumber, p.countyCode, p.townshipCode, p.villageCode, p.category, p.scale, p.summary, now, new Date(p.escalatedAt), new Date(p.settleBy)],
+  );
+  if (rows[0]) await toVillage(em, rows[0], 'RECEIVE', '县综治中心', p.reason ? `上报原因: ${p.reason}` : null);
+}
+
+async function countyStep(
+  ctx: CountyContext,
+  id: string,
+  version: number,
+  action: LoopAction,
+  timelineAction: string,
+  note: string | null,
+  sets: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<CountyCaseRow> {
+  if (!UUID.test(id)) throw badInput(`disputeId "${id}" is not a dispute id.`, { argument: 'disputeId' });
+  const row = await ctx.em.transactional(async (em) => {
+    const tem = em as EntityManager;
+    const c = await queryOne<CountyCaseRow>(tem, 'select * from county_case where dispute_id = ? for update', [id.toLowerCase()]);
+    if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No county case for dispute ${id}.`);
+    requireWrite(ctx.caller, c.countyCode.startsWith(ctx.caller.jurisdiction) ? c.countyCode : c.villageCode);
+    const next = transition('COUNTY', c.status, action);
+    if (c.version !== version) throw conflict(`The case was changed by someone else (now version ${c.version}, you sent ${version}).`);
+    const cols = Object.entries({ status: next, ...sets });
+    const updated = (await queryOne<CountyCaseRow>(
+      tem,
+      `update county_case set ${cols.map(([k]) => `${k} = ?`).join(', ')}, version = version + 1 where dispute_id = ? returning *`,
+      [...cols.map(([, v]) => v), c.disputeId],
+    ))!;
+    await toVillage(tem, updated, timelineAction, ctx.caller.name || ctx.caller.subject, note, { assignee: updated.assignee, ...extra });
+    return updated;
+  });
+  ctx.relay.nudge();
+  return row;
+}
+
+export const countyCaseResolvers = {
+  County: {
+    caseInbox: async (c: { code: string }, args: Record<string, any>, ctx: CountyContext) => {
+      requireRecordAccess(ctx.caller, 'dispute');
+      if (!c.code.startsWith(ctx.caller.jurisdiction)) throw forbidden(`County ${c.code} is outside your jurisdiction (${ctx.caller.jurisdiction}).`);
+      const page = parsePage(args);
+      const where = ['county_code = ?'];
+      const params: unknown[] = [c.code];
+      if (args.status?.length) {
+        where.push('status in (?)');
+        params.push(args.status);
+      }
+      const total = await queryOne<{ n: string }>(ctx.em, `select count(*) as n from county_case where ${where.join(' and ')}`, params);
+      if (page.after) {
+        where.push('received_at < ?');
+        params.push(new Date(Number(page.after)));
+      }
+      return pageOf(await query<CountyCaseRow>(ctx.em, `select * from county_case where ${where.join(' and ')} order by received_at desc limit ?`, [...params, page.limit + 1]), page.limit, Number(total?.n ?? 0));
+    },
+  },
+  Dispute: {
+    countyCase: async (d: { id: string }, _: unknown, ctx: CountyContext) => {
+      const c = await ctx.loaders.countyCaseOf.load(d.id);
+      return c && inJurisdiction(ctx.caller, c.villageCode) ? c : null;
+    },
+  },
+  CountyCase: {
+    dispute: (c: CountyCaseRow) => ({ id: c.disputeId }),
+    receivedAt: (c: CountyCaseRow) => new Date(c.receivedAt).toISOString(),
+    settleBy: (c: CountyCaseRow) => new Date(c.settleBy).toISOString(),
+  },
+  Mutation: {
+    acceptCountyCase: (_: unknown, a: any, ctx: CountyContext) => countyStep(ctx, a.disputeId, a.version, 'accept', 'ACCEPT', optText(a.note, 'note', 2000)),
+    assignCountyCase: (_: unknown, a: any, ctx: CountyContext) =>
+      countyStep(ctx, a.disputeId, a.version, 'assign', 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, { assignee: text(a.assignee, 'assignee', 100) }),
+    resolveCountyCase: (_: unknown, a: any, ctx: CountyContext) =>
+      countyStep(ctx, a.disputeId, a.version, 'resolve', 'RESOLVE', optText(a.note, 'note', 2000) ?? (a.outcome === 'LITIGATION' ? '引导诉讼 (referred to court)' : a.outcome),
+        { outcome: a.outcome, resolved_at: new Date() }, { outcome: a.outcome }),
+  },
+};

@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { jwtVerify, SignJWT } from 'jose';
+import type { SubgraphName } from './config.ts';
+import { HttpError, sendJson, type Route } from './http.ts';
+import { nativePool } from './orm.ts';
+
+/**
+ * Cross-level events (DESIGN.md §2): a transactional outbox, a relay that
+ * delivers each target's events in order with retries, and a receiver that
+ * applies each event id exactly once. While a target is down its events wait
+ * in the outbox; when it returns they arrive, in order, once.
+ */
+export interface HubEvent {
+  eventId: string;
+  type: string;
+  source: SubgraphName;
+  payload: Record<string, any>;
+}
+
+/** Writes an event in the caller's transaction: it is sent only if the change commits. */
+export async function emit(em: EntityManager, target: SubgraphName, type: string, payload: Record<string, unknown>): Promise<void> {
+  await em.execute('insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)', [randomUUID(), target, type, JSON.stringify(payload)]);
+}
+
+const EVENT_HEADER = 'x-hub-event-token';
+const sha = (body: string) => createHash('sha256').update(body).digest('base64url');
+const secretKey = (secret: string) => new TextEncoder().encode(secret);
+
+export interface RelayOptions {
+  orm: MikroORM;
+  source: SubgraphName;
+  /** Where each target receives events (its /events URL). */
+  targets: Partial<Record<SubgraphName, string>>;
+  secret: string;
+  /** Check for due events this often (ms) even without a nudge. */
+  intervalMs?: number;
+}
+
+export class OutboxRelay {
+  private readonly opts: RelayOptions;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(opts: RelayOptions) {
+    this.opts = opts;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.nudge(), this.opts.intervalMs ?? 1000);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  /** Delivers due events now (called after a transaction that wrote some commits). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.deliverAll()
+      .catch((e) => console.error(`[${this.opts.source}] event relay error:`, (e as Error).message))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** Resolves when nothing is being delivered (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+
+  private async deliverAll(): Promise<void> {
+    const pool = await nativePool(this.opts.orm);
+    for (const [target, url] of Object.entries(this.opts.targets) as [SubgraphName, string][]) {
+      for (;;) {
+        const { rows } = await pool.query(
+          `select id, event_id, type, payload, next_attempt_at <= now() as due, attempts from hub_outbox
+            where target = $1 and delivered_at is null order by id limit 100`,
+          [target],
+        );
+        // In order: a failed event holds back the later ones of its target.
+        if (!rows.length || !rows[0].due) break;
+        const events: HubEvent[] = rows.map((r) => ({ eventId: r.event_id, type: r.type, source: this.opts.source, payload: r.payload }));
+        const body = JSON.stringify({ events });
+        try {
+          const token = await new SignJWT({ sha: sha(body) })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(this.opts.source)
+            .setAudience(target)
+            .setExpirationTime('2m')
+            .sign(secretKey(this.opts.secret));
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [EVENT_HEADER]: token },
+            body,
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          await pool.query('update hub_outbox set delivered_at = now() where id = any($1)', [rows.map((r) => r.id)]);
+        } catch (e) {
+          const attempts = rows[0].attempts + 1;
+          const backoffMs = Math.min(3000, 250 * 2 ** Math.min(attempts, 10));
+          await pool.query(
+            `update hub_outbox set attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1`,
+            [rows[0].id, attempts, String((e as Error).message ?? e).slice(0, 500), String(backoffMs)],
+          );
+          break;
+        }
+        if (rows.length < 100) break;
+      }
+    }
+  }
+}
+
+export type ApplyEvent = (em: EntityManager, event: HubEvent, relay: OutboxRelay) => Promise<void>;
+
+/**
+ * POST /events: verifies the sender, then applies each event in its own
+ * transaction together with its inbox row, so a redelivered event changes
+ * nothing. Answers 200 only when every event is applied or known.
+ */
+export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, apply: ApplyEvent, relay: OutboxRelay): Route {
+  return async (req, res) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'POST events here.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > 10_000_000) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'Too many events in one delivery.');
+      chunks.push(c as Buffer);
+    }
+    const body = Buffer.concat(chunks).toString('utf8');
+    const token = req.headers[EVENT_HEADER];
+    try {
+      if (typeof token !== 'string') throw new Error('missing');
+      const { payload } = await jwtVerify(token, secretKey(secret), { audience: self, algorithms: ['HS256'] });
+      if (payload.sha !== sha(body)) throw new Error('body does not match');
+    } catch {
+      throw new HttpError(401, 'UNAUTHENTICATED', 'Events are accepted only from the hub’s subgraphs.');
+    }
+    const { events } = JSON.parse(body) as { events: HubEvent[] };
+    let applied = 0;
+    let duplicates = 0;
+    for (const event of events) {
+      const em = orm.em.fork();
+      // Events carry their division; the receiver acts within it (row-level security applies).
+      em.setSessionContext({ variables: { 'hub.jurisdiction': String(event.payload.countyCode ?? '') } });
+      await em.transactional(async (tem) => {
+        const inserted = await tem.execute(
+          'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id',
+          [event.eventId, event.source, event.type],
+        );
+        if (!inserted.length) {
+          duplicates++;
+          return;
+        }
+        await apply(tem as EntityManager, event, relay);
+        applied++;
+      });
+    }
+    relay.nudge();
+    sendJson(res, 200, { applied, duplicates });
+  };
+}

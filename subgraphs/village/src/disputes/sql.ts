@@ -1,0 +1,18 @@
+import { OPEN_STATUSES, RESOLVED_STATUSES } from '../../../shared/dispute-loop.ts';
+
+const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/** SQL for "past a 131 deadline without its step", on a dispute row `d` (evaluated now). */
+export const OVERDUE_SQL = `(
+  (d.status = 'REPORTED' and now() > d.contact_by)
+  or (d.status in (${list(OPEN_STATUSES)}) and now() > d.settle_by)
+  or (d.status = 'RESOLVED' and d.reply_by is not null and now() > d.reply_by))`;
+
+export const RESOLVED_SQL = `d.status in (${list(RESOLVED_STATUSES)})`;
+
+/** Overdue, from a row already in memory (same rule as OVERDUE_SQL). */
+export function isOverdue(d: { status: string; contactBy: Date; settleBy: Date; replyBy: Date | null }, now = new Date()): boolean {
+  if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return true;
+  if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return true;
+  return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);
+}

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+let villageToken: string;
+let townshipToken: string;
+let countyToken: string;
+beforeAll(async () => {
+  hub = await startHub();
+  villageToken = await hub.token({ jurisdiction: '623021200201', scopes: ['read', 'write', 'pii'], subject: 'luertai' });
+  townshipToken = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write'], subject: 'shubu' });
+  countyToken = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'report'], subject: 'lintan' });
+});
+afterAll(() => hub?.stop());
+
+const DISPUTE = `id caseNumber status handlingLevel inTransit resolvedLevel outcome rating version overdue
+  parties { name role person { name } } timeline { level action status note actor at }`;
+const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function report(key: string, token = villageToken) {
+  const people = await hub.queryAs(token, `{ village(code: "623021200201") { residents(first: 2) { nodes { id name } } } }`);
+  const [a, b] = people.data.village.residents.nodes;
+  return hub.queryAs(
+    token,
+    `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`,
+    {
+      k: key,
+      i: {
+        gridCode: '623021200201001', category: 'FOREST_GRASSLAND', scale: 'ORDINARY', source: 'GRID_INSPECTION',
+        summary: '两户因草场边界围栏发生争执', parties: [{ personId: a.id, role: 'APPLICANT' }, { personId: b.id, role: 'RESPONDENT' }, { name: '邻村牧户', role: 'THIRD_PARTY' }],
+      },
+    },
+  );
+}
+
+const v = (q: string, vars?: Record<string, unknown>) => hub.queryAs(villageToken, q, vars);
+const t = (q: string, vars?: Record<string, unknown>) => hub.queryAs(townshipToken, q, vars);
+const STATS = `disputeStats(from: "${today}", to: "${today}") { reported resolved resolvedAtVillage resolvedAtTownship escalatedToTownship escalatedToCounty open }`;
+const statsNow = async () =>
+  (await hub.queryAs(countyToken, `{ village(code: "623021200201") { ${STATS} } township(code: "623021200") { ${STATS} } county(code: "623021") { ${STATS} } }`)).data;
+
+async function townshipCase(id: string) {
+  const r = await t(`{ township(code: "623021200") { disputes(first: 500) { nodes { status version dispute { id } dispatches { id departmentKind status } } } } }`);
+  return (r.data.township.disputes.nodes as any[]).filter((n) => n.dispute.id === id);
+}
+
+describe('a dispute’s whole life across levels', () => {
+  it('reported in 鹿儿台村, escalated to 术布乡, dispatched to two departments, resolved there, rated, closed, followed up', async () => {
+    const before = await statsNow();
+    const r = await report(`life-${Date.now()}`);
+    expect(r.errors).toBeUndefined();
+    let d = r.data.reportDispute;
+    expect(d.caseNumber).toMatch(/^623021-\d{4}-\d{6}$/);
+    expect(d.parties.map((p: any) => p.role)).toEqual(['APPLICANT', 'RESPONDENT', 'THIRD_PARTY']);
+    expect(d.parties[0].person.name).toBe(d.parties[0].name);
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}, note: "已电话联系双方") { ${DISPUTE} } }`)).data.acceptDispute;
+    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "鹿儿台村人民调解委员会") { ${DISPUTE} } }`)).data.assignDispute;
+    const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`);
+    expect(esc.errors).toBeUndefined();
+    expect(esc.data.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP' });
+
+    const [tc] = await waitFor(async () => {
+      const c = await townshipCase(d.id);
+      return c.length ? c : null;
+    });
+    expect(tc.status).toBe('RECEIVED');
+    let c = (await t(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { status version } }`)).data.acceptTownshipCase;
+    const dispatched = await t(`mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`);
+    expect(dispatched.errors).toBeUndefined();
+    c = dispatched.data.dispatchToDepartments;
+    expect(c.dispatches).toHaveLength(2);
+    const early = await t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT) { status } }`);
+    expect(early.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    const county = (q: string) => hub.queryAs(countyToken, q);
+    for (const dp of c.dispatches) {
+      const jumped = await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "x") { status } }`);
+      expect(jumped.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+      expect((await county(`mutation { acknowledgeDispatch(dispatchId: "${dp.id}") { status } }`)).data.acknowledgeDispatch.status).toBe('ACKNOWLEDGED');
+      expect((await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "已现场核实界线") { status } }`)).data.reportDispatch.status).toBe('REPORTED');
+    }
+    const resolved = await t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT, note: "双方签订调解协议") { status } }`);
+    expect(resolved.errors).toBeUndefined();
+
+    d = await waitFor(async () => {
+      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+      return x.status === 'RESOLVED' ? x : null;
+    });
+    expect(d).toMatchObject({ resolvedLevel: 'TOWNSHIP', outcome: 'AGREEMENT', handlingLevel: 'TOWNSHIP', inTransit: false });
+    d = (await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { ${DISPUTE} } }`)).data.rateDispute;
+    d = (await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.closeDispute;
+    const done = await v(`mutation { followUpDispute(id: "${d.id}", version: ${d.version}, note: "回访：双方满意，围栏已重修") { ${DISPUTE} } }`);
+    expect(done.errors).toBeUndefined();
+    d = done.data.followUpDispute;
+    expect(d.status).toBe('FOLLOWED_UP');
+
+    const steps = d.timeline.map((s: any) => `${s.level}:${s.action}`);
+    expect(steps).toEqual([
+      'VILLAGE:REPORT', 'VILLAGE:ACCEPT', 'VILLAGE:ASSIGN', 'VILLAGE:ESCALATE',
+      'TOWNSHIP:RECEIVE', 'TOWNSHIP:ACCEPT', 'TOWNSHIP:DISPATCH',
+      'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT', 'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT',
+      'TOWNSHIP:RESOLVE', 'VILLAGE:RATE', 'VILLAGE:CLOSE', 'VILLAGE:FOLLOW_UP',
+    ]);
+    const times = d.timeline.map((s: any) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    const after = await statsNow();
+    for (const level of ['village', 'township', 'county'] as const) {
+      const b = before[level].disputeStats;
+      const a = after[level].disputeStats;
+      expect({ level, ...a }).toEqual({
+        level, ...b, reported: b.reported + 1, resolved: b.resolved + 1, resolvedAtTownship: b.resolvedAtTownship + 1, escalatedToTownship: b.escalatedToTownship + 1,
+      });
+    }
+  });
+
+  it('refuses to close a case never rated and to rate one not resolved, leaving it unchanged', async () => {
+    let d = (await report(`refuse-${Date.now()}`)).data.reportDispute;
+    const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);
+    expect(rate.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    expect(rate.errors![0]!.message).toContain('allowed now: accept');
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.acceptDispute;
+    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调委会") { ${DISPUTE} } }`)).data.assignDispute;
+    d = (await v(`mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${DISPUTE} } }`)).data.resolveDispute;
+    const close = await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { status } }`);
+    expect(close.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    expect(close.errors![0]!.message).toContain('rate');
+    const now = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+    expect(now).toEqual(d);
+  });
+
+  it('gives one dispute for two reports with the same idempotency key', async () => {
+    const key = `same-${Date.now()}`;
+    const [a, b] = await Promise.all([report(key), report(key)]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(a.data.reportDispute.id).toBe(b.data.reportDispute.id);
+    const again = await report(key);
+    expect(again.data.reportDispute.id).toBe(a.data.reportDispute.id);
+  });
+});
+
+describe('escalation while the township subgraph is down', () => {
+  it('queues at the village, arrives exactly once when the township returns, and a redelivered event changes nothing', async () => {
+    let d = (await report(`down-${Date.now()}`)).data.reportDispute;
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.acceptDispute;
+    await hub.stopSubgraph('township');
+    try {
+      const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "需乡镇协调") { ${DISPUTE} } }`);
+      expect(esc.errors).toBeUndefined();
+      expect(esc.data.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: true });
+      await new Promise((r) => setTimeout(r, 1500)); // the relay tries and fails meanwhile
+    } finally {
+      await hub.restartSubgraph('township');
+    }
+    const arrived = await waitFor(async () => {
+      const c = await townshipCase(d.id);
+      return c.length ? c : null;
+    });
+    expect(arrived).toHaveLength(1);
+    const shown = await waitFor(async () => {
+      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+      return x.inTransit ? null : x;
+    });
+    expect(shown.timeline.filter((s: any) => s.action === 'RECEIVE')).toHaveLength(1);
+
+    // Deliver the same escalation event again, exactly as the relay would.
+    const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await owner.connect();
+    const { rows } = await owner.query(`select event_id, type, payload, delivered_at from hub_outbox where payload->>'disputeId' = $1 and type = 'case.escalated'`, [d.id]);
+    await owner.end();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].delivered_at).not.toBeNull();
+    const body = JSON.stringify({ events: [{ eventId: rows[0].event_id, type: rows[0].type, source: 'village', payload: rows[0].payload }] });
+    const token = await new SignJWT({ sha: createHash('sha256').update(body).digest('base64url') })
+      .setProtectedHeader({ alg: 'HS256' }).setIssuer('village').setAudience('township').setExpirationTime('1m')
+      .sign(new TextEncoder().encode(inject('keys').eventsSecret));
+    const res = await fetch(new URL('/events', hub.subgraphs.township.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-event-token': token }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ applied: 0, duplicates: 1 });
+    expect(await townshipCase(d.id)).toHaveLength(1);
+    const unsigned = await fetch(new URL('/events', hub.subgraphs.township.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+  });
+});
