@@ -195,3 +195,105 @@ describe('escalation while the township subgraph is down', () => {
     expect(unsigned.status).toBe(401);
   });
 });
+
+describe('county handling and supervision', () => {
+  it('takes a case from a 卓尼县 village through its township to the county, which refers it to court', async () => {
+    const vt = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const people = await hub.queryAs(vt, `{ village(code: "623022100001") { residents(first: 1) { nodes { id } } } }`);
+    const rep = await hub.queryAs(vt, `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "county-${Date.now()}") { id version } }`, {
+      i: { gridCode: '623022100001001', category: 'LAND_REQUISITION', scale: 'MAJOR', source: 'WALK_IN', summary: '征地补偿分配争议', parties: [{ personId: people.data.village.residents.nodes[0].id, role: 'APPLICANT' }] },
+    });
+    let d = rep.data.reportDispute;
+    const step = async (m: string) => {
+      const r = await hub.queryAs(vt, `mutation { ${m} }`);
+      expect(r.errors, m).toBeUndefined();
+      return Object.values(r.data)[0] as any;
+    };
+    d = await step(`acceptDispute(id: "${d.id}", version: ${d.version}) { id version }`);
+    d = await step(`escalateDispute(id: "${d.id}", version: ${d.version}, reason: "补偿标准超出村级权限") { id version }`);
+    const tc = await waitFor(async () => (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data.dispute.townshipCase);
+    let c = await step(`acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version }`);
+    c = await step(`escalateTownshipCase(disputeId: "${d.id}", version: ${c.version}, reason: "需县级协调") { version status }`);
+    expect(c.status).toBe('ESCALATED');
+    const cc = await waitFor(async () => (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data.dispute.countyCase);
+    expect(cc.status).toBe('RECEIVED');
+    const inbox = await hub.queryAs(vt, `{ county(code: "623022") { caseInbox(status: [RECEIVED]) { totalCount nodes { caseNumber dispute { id } } } } }`);
+    expect(inbox.data.county.caseInbox.nodes.map((n: any) => n.dispute.id)).toContain(d.id);
+    let k = await step(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
+    k = await step(`assignCountyCase(disputeId: "${d.id}", version: ${k.version}, assignee: "县法院诉调对接中心") { version }`);
+    k = await step(`resolveCountyCase(disputeId: "${d.id}", version: ${k.version}, outcome: LITIGATION) { status outcome }`);
+    expect(k).toEqual({ status: 'RESOLVED', outcome: 'LITIGATION' });
+    const final = await waitFor(async () => {
+      const x = (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { status handlingLevel resolvedLevel outcome timeline { level action } } }`)).data.dispute;
+      return x.status === 'RESOLVED' ? x : null;
+    });
+    expect(final).toMatchObject({ handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION' });
+    expect(final.timeline.filter((s: any) => s.level === 'COUNTY').map((s: any) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'RESOLVE']);
+  });
+
+  it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {
+    const open = await hub.queryAs(countyToken, `{ county(code: "623021") { disputes(first: 50, filter: { overdue: true, handlingLevel: TOWNSHIP }) { nodes { id status underSupervision townshipCase { underSupervision } } } } }`);
+    const target = (open.data.county.disputes.nodes as any[]).find((n) => !n.underSupervision && n.townshipCase);
+    expect(target).toBeDefined();
+    const villageCaller = await hub.queryAs(villageToken, `mutation { superviseDispute(id: "${target.id}", note: "x") { id } }`);
+    expect(villageCaller.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const r = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${target.id}", note: "超期未化解，请于3日内办结") { underSupervision timeline { level action } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.superviseDispute.underSupervision).toBe(true);
+    expect(r.data.superviseDispute.timeline.at(-1)).toEqual({ level: 'COUNTY', action: 'SUPERVISE' });
+    await waitFor(async () => (await hub.queryAs(countyToken, `{ dispute(id: "${target.id}") { townshipCase { underSupervision } } }`)).data.dispute.townshipCase.underSupervision);
+    const recent = await hub.queryAs(villageToken, `{ village(code: "623021200201") { disputes(first: 1, filter: { overdue: false }) { nodes { id } } } }`);
+    const fresh = recent.data.village.disputes.nodes[0];
+    if (fresh) {
+      const refused = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${fresh.id}", note: "x") { id } }`);
+      expect(refused.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    }
+  });
+});
+
+describe('demo disputes', () => {
+  it.each(['623021', '632223'])('county %s: disputeStats over the demo year agree with counting the cases one by one, for the county and every township', async (county) => {
+    const FROM = '2025-10-01';
+    const TO = '2026-09-30';
+    const all: any[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const r: any = await hub.query(
+        `query($a: String) { county(code: "${county}") { disputes(first: 500, after: $a, filter: { from: "${FROM}", to: "${TO}" }) {
+          nodes { status resolvedLevel village { code } rating overdue timeline { action level } } pageInfo { hasNextPage endCursor } } } }`,
+        { a: after },
+      );
+      expect(r.errors).toBeUndefined();
+      all.push(...r.data.county.disputes.nodes);
+      if (!r.data.county.disputes.pageInfo.hasNextPage) break;
+      after = r.data.county.disputes.pageInfo.endCursor;
+    }
+    const count = (list: any[]) => {
+      const resolved = list.filter((d) => ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'].includes(d.status));
+      return {
+        reported: list.length,
+        resolved: resolved.length,
+        resolutionRate: list.length ? resolved.length / list.length : 0,
+        resolvedAtVillage: resolved.filter((d) => d.resolvedLevel === 'VILLAGE').length,
+        resolvedAtTownship: resolved.filter((d) => d.resolvedLevel === 'TOWNSHIP').length,
+        resolvedAtCounty: resolved.filter((d) => d.resolvedLevel === 'COUNTY').length,
+        escalatedToTownship: list.filter((d) => d.timeline.some((s: any) => s.action === 'ESCALATE' && s.level === 'VILLAGE')).length,
+        escalatedToCounty: list.filter((d) => d.timeline.some((s: any) => s.action === 'ESCALATE' && s.level === 'TOWNSHIP')).length,
+        open: list.length - resolved.length,
+        overdue: list.filter((d) => d.overdue).length,
+      };
+    };
+    const stats = await hub.query(`{ county(code: "${county}") { ${'disputeStats'}(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } townships { code disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } } } }`);
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data.county.disputeStats).toEqual(count(all));
+    for (const t of stats.data.county.townships) expect(t.disputeStats, t.code).toEqual(count(all.filter((d) => d.village.code.startsWith(t.code))));
+    if (county === '623021') {
+      const s = stats.data.county.disputeStats;
+      expect(s.reported).toBeGreaterThanOrEqual(350);
+      expect(s.resolutionRate).toBeGreaterThan(0.9);
+      expect(s.resolvedAtVillage).toBeGreaterThan(s.resolvedAtTownship);
+      expect(s.resolvedAtTownship).toBeGreaterThan(s.resolvedAtCounty);
+      expect(s.resolvedAtCounty).toBeGreaterThan(0);
+    }
+  });
+});

@@ -100,12 +100,12 @@ async function eachAsOwner<T>(
 }
 
 /** Applies every subgraph's pending migrations, as the owner role. */
-export function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
+export async function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
   return eachAsOwner(dbs, 'migrate', (_, orm) => migrate(orm));
 }
 
 /** Loads the division directory for the scope into every subgraph (idempotent). */
-export function loadDirectory(
+export async function loadDirectory(
   dbs: Record<SubgraphName, DatabaseSettings>,
   scope: readonly string[],
 ): Promise<Record<SubgraphName, Record<string, number>>> {
@@ -114,7 +114,7 @@ export function loadDirectory(
 }
 
 /** Generates demo data for the scope in every subgraph (each skips what it already has). */
-export function seedDemo(
+export async function seedDemo(
   dbs: Record<SubgraphName, DatabaseSettings>,
   scope: readonly string[],
   refDate: string,

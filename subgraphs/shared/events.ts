@@ -4,6 +4,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { SubgraphName } from './config.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool } from './orm.ts';
+import { outsideRequest } from './sql-counter.ts';
 
 /**
  * Cross-level events (DESIGN.md §2): a transactional outbox, a relay that
@@ -61,7 +62,7 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.deliverAll()
+    this.running = outsideRequest(() => this.deliverAll())
       .catch((e) => console.error(`[${this.opts.source}] event relay error:`, (e as Error).message))
       .finally(() => {
         this.running = undefined;

@@ -14,6 +14,7 @@ interface RequestCounter {
 
 const storage = new AsyncLocalStorage<RequestCounter>();
 let total = 0;
+let inRequests = 0;
 let installed = false;
 
 export function installSqlCounter(): void {
@@ -24,13 +25,26 @@ export function installSqlCounter(): void {
   proto.query = function countedQuery(this: unknown, ...args: unknown[]) {
     total++;
     const current = storage.getStore();
-    if (current) current.statements++;
+    if (current) {
+      current.statements++;
+      inRequests++;
+    }
     return original.apply(this, args);
   };
 }
 
 export function sqlStatementsTotal(): number {
   return total;
+}
+
+/** Statements sent while serving GraphQL requests (background work such as the event relay excluded). */
+export function sqlStatementsInRequests(): number {
+  return inRequests;
+}
+
+/** Runs background work outside any request's count. */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
 }
 
 /** Runs `fn` with a fresh per-request counter; the counter is readable while and after it runs. */

@@ -9,7 +9,7 @@ import type { Scope } from '../../subgraphs/shared/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 import { startModule, type StartedSubgraph } from '../../subgraphs/shared/module.ts';
-import { sqlStatementsTotal } from '../../subgraphs/shared/sql-counter.ts';
+import { sqlStatementsInRequests } from '../../subgraphs/shared/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
 import { freePort } from '../setup/global.ts';
 
@@ -35,7 +35,7 @@ export interface TestHub {
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** POSTs straight to a subgraph, signed as the gateway would for a whole-country caller. */
   querySubgraph<T = any>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  /** Runs `fn` and returns how many SQL statements this process sent meanwhile (all subgraphs run here). */
+  /** Runs `fn` and returns how many SQL statements the subgraphs' request handling sent meanwhile (all subgraphs run here). */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   stopSubgraph(name: SubgraphName): Promise<void>;
   restartSubgraph(name: SubgraphName): Promise<void>;
@@ -88,9 +88,9 @@ export async function startHub(): Promise<TestHub> {
     queryAs: (t, query, variables) => postJson(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
     querySubgraph: (name, query, variables) => postJson(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
     async countStatements(fn) {
-      const before = sqlStatementsTotal();
+      const before = sqlStatementsInRequests();
       await fn();
-      return sqlStatementsTotal() - before;
+      return sqlStatementsInRequests() - before;
     },
     async stopSubgraph(name) {
       await subgraphs[name].stop();

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DEPARTMENTS } from '../../shared/departments.ts';
 import { nativeTransaction } from '../../shared/orm.ts';
+import { seedCountyCases } from './cases/seed.ts';
 
 /** Demo departments for every county in scope; idempotent. */
-export async function seedCountyDemo(orm: MikroORM, scope: readonly string[]): Promise<Record<string, number>> {
+export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     const r = await client.query(
       `insert into department (county_code, kind, name, phone)
@@ -13,6 +14,12 @@ export async function seedCountyDemo(orm: MikroORM, scope: readonly string[]): P
        on conflict (county_code, kind) do nothing`,
       [scope.map((s) => `${s}%`), DEPARTMENTS.map((d) => d[0]), DEPARTMENTS.map((d) => d[1])],
     );
-    return { departments: r.rowCount ?? 0 };
+    let cases = 0;
+    const counties = await client.query<{ code: string }>(
+      `select code from county c where code like any($1::text[]) and not exists (select 1 from county_case x where x.county_code = c.code)`,
+      [scope.map((s) => `${s}%`)],
+    );
+    for (const { code } of counties.rows) cases += await seedCountyCases(client, code, refDate);
+    return { departments: r.rowCount ?? 0, cases };
   });
 }

@@ -1,12 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { nativeTransaction } from '../../shared/orm.ts';
+import { seedTownshipCases } from './cases/seed.ts';
 
 /**
  * Demo township forces for every township in scope; idempotent. Every
  * township has its 综治中心, 司法所, 派出所 and mediation centre; about a third
  * host a court liaison point; each has a militia squad and a 联防联控 team.
  */
-export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[]): Promise<Record<string, number>> {
+export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     const patterns = scope.map((s) => `${s}%`);
     const agencies = await client.query(
@@ -32,6 +33,13 @@ export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[]):
       );
       teams = r.rowCount ?? 0;
     }
-    return { agencies: agencies.rowCount ?? 0, teams };
+    // Demo disputes escalated to townships, for counties that have none yet.
+    let cases = 0;
+    const counties = await client.query<{ code: string }>(
+      `select distinct county_code as code from township t where code like any($1::text[]) and not exists (select 1 from township_case c where c.county_code = t.county_code)`,
+      [patterns],
+    );
+    for (const { code } of counties.rows) cases += await seedTownshipCases(client, code, refDate);
+    return { agencies: agencies.rowCount ?? 0, teams, cases };
   });
 }

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { DEADLINE_DEFAULTS } from '../../../shared/deadlines.ts';
 import { OUTBOX_TABLES } from '../../../shared/outbox-schema.ts';
 import { jurisdictionPolicy } from '../../../shared/rls.ts';
 
@@ -20,14 +21,9 @@ export class Migration20261121000004Disputes extends Migration {
         reply_hours integer not null check (reply_hours > 0),
         unique nulls not distinct (category, scale)
       )`,
-      // The 131 rule: contact within 1 hour, settle within 3 days, reply within 1 day after.
-      `insert into deadline_rule (category, scale, contact_minutes, settle_hours, reply_hours) values
-        (null, null, 60, 72, 24),
-        (null, 'MASS', 30, 48, 24),
-        ('LAND_HOMESTEAD', null, 60, 360, 24),
-        ('FOREST_GRASSLAND', null, 60, 360, 24),
-        ('BOUNDARY', null, 60, 360, 24),
-        ('LAND_REQUISITION', null, 60, 240, 24)`,
+      `insert into deadline_rule (category, scale, contact_minutes, settle_hours, reply_hours) values ${DEADLINE_DEFAULTS.map(
+        (r) => `(${r.category ? `'${r.category}'` : 'null'}, ${r.scale ? `'${r.scale}'` : 'null'}, ${r.contactMinutes}, ${r.settleHours}, ${r.replyHours})`,
+      ).join(', ')}`,
       `create table dispute_counter (
         county_code text not null,
         year integer not null,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withoutConstraints } from '../../../shared/bulk.ts';
 import { nativeTransaction } from '../../../shared/orm.ts';
+import { seedCountyDisputes } from './disputes.ts';
 import { REGISTRY_TABLES, resetRegistryIdentities, seedCountyRegistry } from './registry.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
         for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate))) totals[k] = (totals[k] ?? 0) + v;
       }
     });
+    for (const { code } of r.rows) totals.disputes = (totals.disputes ?? 0) + (await seedCountyDisputes(client, code, refDate));
     await resetRegistryIdentities(client);
     return totals;
   });
