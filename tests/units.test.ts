@@ -133,3 +133,25 @@ describe('error formatting', () => {
     }
   });
 });
+
+import { parsePeriodShorthand, previousPeriod, resolvePeriod, yearAgo } from '../subgraphs/shared/periods.ts';
+
+describe('reporting periods', () => {
+  it('reads year, quarter and month shorthands', () => {
+    expect(parsePeriodShorthand('2026')).toMatchObject({ from: '2026-01-01', to: '2026-12-31' });
+    expect(parsePeriodShorthand('2026Q3')).toMatchObject({ from: '2026-07-01', to: '2026-09-30' });
+    expect(parsePeriodShorthand('202602')).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
+    expect(parsePeriodShorthand('2024-02')).toMatchObject({ from: '2024-02-01', to: '2024-02-29' });
+    expect(() => parsePeriodShorthand('2026Q5')).toThrow(/quarter/);
+    expect(() => resolvePeriod({ from: '2026-01-01' })).toThrow(/from and to/);
+    expect(() => resolvePeriod({ period: '2026', from: '2026-01-01', to: '2026-02-01' })).toThrow(/not both/);
+  });
+
+  it('steps back to the previous period and to a year ago', () => {
+    expect(previousPeriod(parsePeriodShorthand('2026Q1'))).toMatchObject({ from: '2025-10-01', to: '2025-12-31' });
+    expect(previousPeriod(parsePeriodShorthand('202603'))).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
+    expect(previousPeriod({ from: '2026-03-10', to: '2026-03-19' })).toEqual({ from: '2026-02-28', to: '2026-03-09' });
+    expect(yearAgo(parsePeriodShorthand('2026Q3'))).toMatchObject({ from: '2025-07-01', to: '2025-09-30' });
+    expect(yearAgo({ from: '2024-02-29', to: '2024-03-31' })).toEqual({ from: '2023-02-28', to: '2023-03-31' });
+  });
+});

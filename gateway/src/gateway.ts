@@ -9,6 +9,7 @@ import type { Caller } from '../../subgraphs/shared/caller.ts';
 import { authenticate } from './authenticate.ts';
 import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, queryLimits } from './limits.ts';
+import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
 
 export interface GatewayOptions {
@@ -67,6 +68,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       authenticate: (req) => authenticate(callerKey, req.headers.authorization),
       context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
       routes: {
+        '/reports/*': reportsRoute(apollo, callerKey),
         '/health': async (_req, res) => {
           const checks = await Promise.all(
             SUBGRAPHS.map(async (name) => {

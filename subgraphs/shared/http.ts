@@ -111,7 +111,7 @@ export interface RunningHttp {
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = opts.routes?.[url.pathname];
+    const route = opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];
     const work = route
       ? route(req, res, url)
       : url.pathname === '/graphql' || url.pathname === '/'

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../shared/loaders.ts';
 import { ScopedPages } from '../../shared/scoped-page.ts';
 import type { BaseContext } from '../../shared/service.ts';
@@ -60,6 +61,11 @@ export function createLoaders(em: EntityManager) {
     dispute: byKey<string, DisputeRow>((ids) => query<DisputeRow>(em, 'select * from dispute where id in (?)', [[...ids]]), (d) => d.id),
     partiesOf: groupedBy<string, DisputePartyRow>((ids) => query(em, 'select * from dispute_party where dispute_id in (?) order by id', [[...ids]]), (p) => p.disputeId),
     stepsOf: groupedBy<string, DisputeStepRow>((ids) => query(em, 'select * from dispute_step where dispute_id in (?) order by at, id', [[...ids]]), (s) => s.disputeId),
+    /** Level → indicator → target (one statement for all the levels a request needs). */
+    targets: new DataLoader<string, Map<string, number>>(async (levels) => {
+      const rows = await query<{ indicator: string; level: string; target: string }>(em, 'select * from assessment_target where level in (?)', [[...levels]]);
+      return levels.map((l) => new Map(rows.filter((r) => r.level === l).map((r) => [r.indicator, Number(r.target)])));
+    }),
     ...createStatsLoaders(em),
   };
 }

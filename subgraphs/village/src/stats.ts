@@ -37,7 +37,13 @@ export interface ForcesFigures {
   patrolMembers: number;
 }
 
-export interface PatrolFigures {
+/** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
+export interface PeriodScope {
+  code?: string;
+  period?: import('../../shared/periods.ts').Period;
+}
+
+export interface PatrolFigures extends PeriodScope {
   patrols: number;
   patrolHours: number;
   hazardsFound: number;
@@ -74,7 +80,7 @@ export function periodBounds(from: string, to: string): [string, string] {
   return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
 }
 
-export interface DisputeFigures {
+export interface DisputeFigures extends PeriodScope {
   reported: number;
   resolved: number;
   resolutionRate: number;

@@ -15,6 +15,34 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** 考核指标 An assessment indicator. */
+export type AssessmentIndicator =
+  /** 网格配强率 grids fully staffed 1+3+N / grids */
+  | 'GRID_STAFFING_RATE'
+  /** 联防覆盖率 households in joint-defense groups / households */
+  | 'HOUSEHOLD_COVERAGE'
+  /** 按期化解率 resolved by the deadline / resolved in the period */
+  | 'ON_TIME_RATE'
+  /** 化解率 disputes resolved / reported in the period */
+  | 'RESOLUTION_RATE'
+  /** 满意率 satisfied or basically satisfied / rated in the period */
+  | 'SATISFACTION_RATE';
+
+/** 考核目标 A target for one indicator at one level. */
+export type AssessmentTarget = {
+  __typename?: 'AssessmentTarget';
+  /** Indicator. */
+  indicator: AssessmentIndicator;
+  /** Level. */
+  level: TargetLevel;
+  /** Target, 0–1 (e.g. 0.95 for a 95% resolution rate); met when the actual is at least this. */
+  target: Scalars['Float']['output'];
+  /** When it was last set. */
+  updatedAt: Scalars['String']['output'];
+  /** Who set it. */
+  updatedBy: Scalars['String']['output'];
+};
+
 /**
  * 县 / 区 / 县级市 A county-level division, keyed by its 6-digit code. Owned by
  * the county subgraph; townships and villages hang off it from their own
@@ -169,6 +197,8 @@ export type Mutation = {
   assignCountyCase: CountyCase;
   /** 化解 Resolves it at the county; LITIGATION refers it to court. */
   resolveCountyCase: CountyCase;
+  /** Sets the target of an indicator at a level (admins). Every division's assessment uses it from then on. */
+  setAssessmentTarget: AssessmentTarget;
 };
 
 
@@ -194,8 +224,17 @@ export type MutationResolveCountyCaseArgs = {
   version: Scalars['Int']['input'];
 };
 
+
+export type MutationSetAssessmentTargetArgs = {
+  indicator: AssessmentIndicator;
+  level: TargetLevel;
+  target: Scalars['Float']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** 考核目标 Every assessment target, by indicator and level. */
+  assessmentTargets: Array<AssessmentTarget>;
   /**
    * Every county under a division (any ancestor code: `62` a province, `6230` a
    * prefecture, or a county's own code), ordered by code; one row per county.
@@ -253,6 +292,19 @@ export type RegionLevel =
   | 'PREFECTURE'
   /** 省 / 自治区 / 直辖市 province, autonomous region or municipality (2 digits) */
   | 'PROVINCE';
+
+/** 考核层级 The level a target applies to. */
+export type TargetLevel =
+  /** 县 */
+  | 'COUNTY'
+  /** 市/州 */
+  | 'PREFECTURE'
+  /** 省 */
+  | 'PROVINCE'
+  /** 乡镇 */
+  | 'TOWNSHIP'
+  /** 村/社区 */
+  | 'VILLAGE';
 
 
 
@@ -356,8 +408,11 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  County: ResolverTypeWrapper<CountyEntity>;
+  AssessmentIndicator: AssessmentIndicator;
+  AssessmentTarget: ResolverTypeWrapper<AssessmentTarget>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  County: ResolverTypeWrapper<CountyEntity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CountyCase: ResolverTypeWrapper<CountyCase>;
   CountyCaseConnection: ResolverTypeWrapper<CountyCaseConnection>;
@@ -372,12 +427,15 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionEntity>;
   RegionLevel: RegionLevel;
+  TargetLevel: TargetLevel;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  County: CountyEntity;
+  AssessmentTarget: AssessmentTarget;
+  Float: Scalars['Float']['output'];
   String: Scalars['String']['output'];
+  County: CountyEntity;
   Int: Scalars['Int']['output'];
   CountyCase: CountyCase;
   CountyCaseConnection: CountyCaseConnection;
@@ -388,6 +446,14 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Region: RegionEntity;
+};
+
+export type AssessmentTargetResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['AssessmentTarget'] = ResolversParentTypes['AssessmentTarget']> = {
+  indicator?: Resolver<ResolversTypes['AssessmentIndicator'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['TargetLevel'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -437,9 +503,11 @@ export type MutationResolvers<ContextType = CountyContext, ParentType extends Re
   acceptCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAcceptCountyCaseArgs, 'disputeId' | 'version'>>;
   assignCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAssignCountyCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
   resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
+  setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'indicator' | 'level' | 'target'>>;
 };
 
 export type QueryResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  assessmentTargets?: Resolver<Array<ResolversTypes['AssessmentTarget']>, ParentType, ContextType>;
   counties?: Resolver<Array<ResolversTypes['County']>, ParentType, ContextType, RequireFields<QueryCountiesArgs, 'within'>>;
   county?: Resolver<Maybe<ResolversTypes['County']>, ParentType, ContextType, RequireFields<QueryCountyArgs, 'code'>>;
   provinces?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
@@ -457,6 +525,7 @@ export type RegionResolvers<ContextType = CountyContext, ParentType extends Reso
 };
 
 export type Resolvers<ContextType = CountyContext> = {
+  AssessmentTarget?: AssessmentTargetResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
   CountyCase?: CountyCaseResolvers<ContextType>;
   CountyCaseConnection?: CountyCaseConnectionResolvers<ContextType>;

@@ -2,6 +2,7 @@ import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Departments } from './Migration20261121000002Departments.ts';
 import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';
+import { Migration20261121000004Targets } from './Migration20261121000004Targets.ts';
 
 /** Every migration of the county database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Departments, Migration20261121000003Cases];
+export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Departments, Migration20261121000003Cases, Migration20261121000004Targets];

@@ -2,6 +2,7 @@ import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
 import { County, Region } from '../entities.ts';
 import { mergeResolvers } from '../../../shared/resolvers.ts';
 import { countyCaseResolvers } from '../cases/index.ts';
+import { targetResolvers } from '../targets.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 const base: Resolvers = {
@@ -30,4 +31,4 @@ const base: Resolvers = {
   },
 };
 
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(base, countyCaseResolvers as unknown as Resolvers);
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(base, countyCaseResolvers as unknown as Resolvers, targetResolvers as unknown as Resolvers);

@@ -10,6 +10,15 @@ import { addMinutes, deadlineRule } from './deadlines.ts';
  * case (received, escalated further, resolved), reflected in it.
  */
 export async function applyVillageEvent(em: EntityManager, event: HubEvent): Promise<void> {
+  if (event.type === 'target.set') {
+    const t = event.payload;
+    await em.execute(
+      `insert into assessment_target (indicator, level, target, updated_at, updated_by) values (?, ?, ?, now(), ?)
+       on conflict (indicator, level) do update set target = excluded.target, updated_at = now(), updated_by = excluded.updated_by`,
+      [t.indicator, t.level, t.target, t.by],
+    );
+    return;
+  }
   if (event.type !== 'case.step') throw new Error(`The village subgraph does not handle ${event.type} events.`);
   const p = event.payload;
   const d = await queryOne<DisputeRow>(em, 'select * from dispute where id = ? for update', [p.disputeId]);

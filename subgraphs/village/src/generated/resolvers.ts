@@ -84,6 +84,32 @@ export type AddressUpdate = {
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** 考核结果 One indicator of a division against its target. */
+export type Assessment = {
+  __typename?: 'Assessment';
+  /** Actual value (0–1). */
+  actual: Scalars['Float']['output'];
+  /** Indicator. */
+  indicator: AssessmentIndicator;
+  /** 达标 actual ≥ target. */
+  met: Scalars['Boolean']['output'];
+  /** Target for the division's level. */
+  target: Scalars['Float']['output'];
+};
+
+/** 考核指标 An assessment indicator. */
+export type AssessmentIndicator =
+  /** 网格配强率 grids fully staffed 1+3+N / grids */
+  | 'GRID_STAFFING_RATE'
+  /** 联防覆盖率 households in joint-defense groups / households */
+  | 'HOUSEHOLD_COVERAGE'
+  /** 按期化解率 resolved by the deadline / resolved in the period */
+  | 'ON_TIME_RATE'
+  /** 化解率 disputes resolved / reported in the period */
+  | 'RESOLUTION_RATE'
+  /** 满意率 satisfied or basically satisfied / rated in the period */
+  | 'SATISFACTION_RATE';
+
 /** 审计记录 One request's reads of unmasked personal data of one record type (append-only). */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -130,15 +156,26 @@ export type CitizenRating =
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type County = {
   __typename?: 'County';
+  /**
+   * 考核 How this division stands against every assessment target for its level
+   * in a period (rates from the period's cases; coverage and staffing as now).
+   */
+  assessment: Array<Assessment>;
   /** 6-digit division code. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  /**
+   * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
+   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first. */
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
-  /** 巡防 Patrol figures for the period (from and to inclusive). */
+  /**
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
+   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
   population: Population;
@@ -146,9 +183,18 @@ export type County = {
 
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyAssessmentArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type CountyDisputeStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -162,8 +208,9 @@ export type CountyDisputesArgs = {
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type CountyPatrolStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /**
@@ -415,12 +462,16 @@ export type DisputeStats = {
   escalatedToCounty: Scalars['Int']['output'];
   /** Escalated from the village to the township. */
   escalatedToTownship: Scalars['Int']['output'];
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
   /** 按期化解率 Resolved by the settle deadline / resolved. */
   onTimeRate: Scalars['Float']['output'];
   /** Not yet resolved. */
   open: Scalars['Int']['output'];
   /** Open and past a deadline now. */
   overdue: Scalars['Int']['output'];
+  /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
+  previous: DisputeStats;
   /** 受理 Disputes reported in the period. */
   reported: Scalars['Int']['output'];
   /** 化解率 resolved / reported (0 when none were reported). */
@@ -435,6 +486,10 @@ export type DisputeStats = {
   resolvedAtVillage: Scalars['Int']['output'];
   /** 满意率 Satisfied or basically satisfied / rated. */
   satisfactionRate: Scalars['Float']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** 同比 The same figures for the same period a year earlier. */
+  yearAgo: DisputeStats;
 };
 
 /**
@@ -1538,6 +1593,8 @@ export type PatrolInput = {
 /** 巡防 Patrol figures for a period. */
 export type PatrolStats = {
   __typename?: 'PatrolStats';
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
   /** 发现隐患 Hazards reported in the period by patrols. */
   hazardsFound: Scalars['Int']['output'];
   /** 整改隐患 Hazards found by patrols that were rectified in the period. */
@@ -1546,6 +1603,12 @@ export type PatrolStats = {
   patrolHours: Scalars['Float']['output'];
   /** 巡逻次数 Patrols that started in the period. */
   patrols: Scalars['Int']['output'];
+  /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
+  previous: PatrolStats;
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** 同比 The same figures for the same period a year earlier. */
+  yearAgo: PatrolStats;
 };
 
 /** 巡防队 A patrol team of the village. */
@@ -1883,13 +1946,24 @@ export type QueryVillagesArgs = {
 /** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
 export type Region = {
   __typename?: 'Region';
+  /**
+   * 考核 How this division stands against every assessment target for its level
+   * in a period (rates from the period's cases; coverage and staffing as now).
+   */
+  assessment: Array<Assessment>;
   /** 2- or 4-digit division code. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  /**
+   * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
+   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   */
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
-  /** 巡防 Patrol figures for the period (from and to inclusive). */
+  /**
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
+   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
   population: Population;
@@ -1897,16 +1971,26 @@ export type Region = {
 
 
 /** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
+export type RegionAssessmentArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
 export type RegionDisputeStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
 /** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
 export type RegionPatrolStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** 人口类别 Residency category. */
@@ -2037,13 +2121,24 @@ export type TagCount = {
  */
 export type Township = {
   __typename?: 'Township';
+  /**
+   * 考核 How this division stands against every assessment target for its level
+   * in a period (rates from the period's cases; coverage and staffing as now).
+   */
+  assessment: Array<Assessment>;
   /** 9-digit division code. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  /**
+   * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
+   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   */
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
-  /** 巡防 Patrol figures for the period (from and to inclusive). */
+  /**
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
+   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
   population: Population;
@@ -2059,9 +2154,21 @@ export type Township = {
  * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
  * village subgraph contributes its villages and the figures of everything in them.
  */
+export type TownshipAssessmentArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
 export type TownshipDisputeStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -2070,8 +2177,9 @@ export type TownshipDisputeStatsArgs = {
  * village subgraph contributes its villages and the figures of everything in them.
  */
 export type TownshipPatrolStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /**
@@ -2082,9 +2190,17 @@ export type Village = {
   __typename?: 'Village';
   /** 标准地址 Standard addresses, ordered by id. */
   addresses: AddressConnection;
+  /**
+   * 考核 How this division stands against every assessment target for its level
+   * in a period (rates from the period's cases; coverage and staffing as now).
+   */
+  assessment: Array<Assessment>;
   /** 12-digit division code, e.g. `623021200201` 鹿儿台村村民委员会. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Dispute figures for cases reported in the period (from and to inclusive). */
+  /**
+   * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
+   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Disputes that arose here, newest first, filtered. */
   disputes: DisputeConnection;
@@ -2106,7 +2222,10 @@ export type Village = {
   mediationCommittees: Array<MediationCommittee>;
   /** Official name, e.g. 鹿儿台村村民委员会. */
   name: Scalars['String']['output'];
-  /** 巡防 Patrol figures for the period (from and to inclusive). */
+  /**
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
+   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
   patrolStats: PatrolStats;
   /** 巡防队 Patrol teams, optionally of one kind, ordered by id. */
   patrolTeams: PatrolTeamConnection;
@@ -2139,9 +2258,21 @@ export type VillageAddressesArgs = {
  * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
  * village subgraph, as are its grids, people, places and forces.
  */
+export type VillageAssessmentArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
 export type VillageDisputeStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -2203,8 +2334,9 @@ export type VillageJointDefenseGroupsArgs = {
  * village subgraph, as are its grids, people, places and forces.
  */
 export type VillagePatrolStatsArgs = {
-  from: Scalars['Date']['input'];
-  to: Scalars['Date']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -2397,6 +2529,10 @@ export type ResolversTypes = {
   AddressEdge: ResolverTypeWrapper<Omit<AddressEdge, 'node'> & { node: ResolversTypes['Address'] }>;
   AddressInput: AddressInput;
   AddressUpdate: AddressUpdate;
+  Assessment: ResolverTypeWrapper<Assessment>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AssessmentIndicator: AssessmentIndicator;
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
   CitizenRating: CitizenRating;
@@ -2404,7 +2540,6 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Dispute: ResolverTypeWrapper<DisputeRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DisputeAction: DisputeAction;
   DisputeCategory: DisputeCategory;
   DisputeConnection: ResolverTypeWrapper<Connection<any>>;
@@ -2418,7 +2553,6 @@ export type ResolversTypes = {
   DisputeScale: DisputeScale;
   DisputeSource: DisputeSource;
   DisputeStats: ResolverTypeWrapper<DisputeFigures>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DisputeStatus: DisputeStatus;
   DisputeStep: ResolverTypeWrapper<DisputeStepRow>;
   Forces: ResolverTypeWrapper<ForcesFigures>;
@@ -2506,13 +2640,15 @@ export type ResolversParentTypes = {
   AddressEdge: Omit<AddressEdge, 'node'> & { node: ResolversParentTypes['Address'] };
   AddressInput: AddressInput;
   AddressUpdate: AddressUpdate;
+  Assessment: Assessment;
+  Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
   AuditEntry: AuditRow;
   AuditEntryConnection: AuditPage;
   County: CodeRef;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Dispute: DisputeRow;
-  Boolean: Scalars['Boolean']['output'];
   DisputeConnection: Connection<any>;
   DisputeDeadlines: DisputeDeadlines;
   DisputeEdge: Omit<DisputeEdge, 'node'> & { node: ResolversParentTypes['Dispute'] };
@@ -2521,7 +2657,6 @@ export type ResolversParentTypes = {
   DisputeParty: DisputePartyRow;
   DisputePartyInput: DisputePartyInput;
   DisputeStats: DisputeFigures;
-  Float: Scalars['Float']['output'];
   DisputeStep: DisputeStepRow;
   Forces: ForcesFigures;
   Grid: GridEntity;
@@ -2605,6 +2740,13 @@ export type AddressEdgeResolvers<ContextType = VillageContext, ParentType extend
   node?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
 };
 
+export type AssessmentResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Assessment'] = ResolversParentTypes['Assessment']> = {
+  actual?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  indicator?: Resolver<ResolversTypes['AssessmentIndicator'], ParentType, ContextType>;
+  met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   callerJurisdiction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2625,11 +2767,12 @@ export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentTy
 
 export type CountyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<CountyAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<CountyDisputeStatsArgs, 'from' | 'to'>>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<CountyDisputeStatsArgs>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
-  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<CountyPatrolStatsArgs, 'from' | 'to'>>;
+  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
 };
 
@@ -2696,9 +2839,11 @@ export type DisputePartyResolvers<ContextType = VillageContext, ParentType exten
 export type DisputeStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStats'] = ResolversParentTypes['DisputeStats']> = {
   escalatedToCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previous?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType>;
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolutionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2706,6 +2851,8 @@ export type DisputeStatsResolvers<ContextType = VillageContext, ParentType exten
   resolvedAtTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolvedAtVillage?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   satisfactionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  yearAgo?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType>;
 };
 
 export type DisputeStepResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStep'] = ResolversParentTypes['DisputeStep']> = {
@@ -2974,10 +3121,14 @@ export type PatrolEdgeResolvers<ContextType = VillageContext, ParentType extends
 };
 
 export type PatrolStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolStats'] = ResolversParentTypes['PatrolStats']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   hazardsFound?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hazardsRectified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   patrolHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   patrols?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previous?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  yearAgo?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType>;
 };
 
 export type PatrolTeamResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolTeam'] = ResolversParentTypes['PatrolTeam']> = {
@@ -3059,10 +3210,11 @@ export type QueryResolvers<ContextType = VillageContext, ParentType extends Reso
 
 export type RegionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region'], FederationReferenceType extends FederationReferenceTypes['Region'] = FederationReferenceTypes['Region']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Region']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<RegionAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<RegionDisputeStatsArgs, 'from' | 'to'>>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<RegionDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
-  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<RegionPatrolStatsArgs, 'from' | 'to'>>;
+  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<RegionPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
 };
 
@@ -3097,10 +3249,11 @@ export type TagCountResolvers<ContextType = VillageContext, ParentType extends R
 
 export type TownshipResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Township'] = ResolversParentTypes['Township'], FederationReferenceType extends FederationReferenceTypes['Township'] = FederationReferenceTypes['Township']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Township']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<TownshipAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<TownshipDisputeStatsArgs, 'from' | 'to'>>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<TownshipDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
-  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<TownshipPatrolStatsArgs, 'from' | 'to'>>;
+  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   villages?: Resolver<Maybe<Array<ResolversTypes['Village']>>, ParentType, ContextType>;
 };
@@ -3108,8 +3261,9 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
 export type VillageResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Village'] = ResolversParentTypes['Village'], FederationReferenceType extends FederationReferenceTypes['Village'] = FederationReferenceTypes['Village']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Village']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<VillageAddressesArgs, 'first'>>;
+  assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<VillageAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, RequireFields<VillageDisputeStatsArgs, 'from' | 'to'>>;
+  disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<VillageDisputeStatsArgs>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
@@ -3120,7 +3274,7 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   kind?: Resolver<ResolversTypes['VillageKind'], ParentType, ContextType>;
   mediationCommittees?: Resolver<Array<ResolversTypes['MediationCommittee']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, RequireFields<VillagePatrolStatsArgs, 'from' | 'to'>>;
+  patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<VillagePatrolStatsArgs>>;
   patrolTeams?: Resolver<ResolversTypes['PatrolTeamConnection'], ParentType, ContextType, RequireFields<VillagePatrolTeamsArgs, 'first'>>;
   patrols?: Resolver<ResolversTypes['PatrolConnection'], ParentType, ContextType, RequireFields<VillagePatrolsArgs, 'first' | 'from' | 'to'>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -3134,6 +3288,7 @@ export type Resolvers<ContextType = VillageContext> = {
   Address?: AddressResolvers<ContextType>;
   AddressConnection?: AddressConnectionResolvers<ContextType>;
   AddressEdge?: AddressEdgeResolvers<ContextType>;
+  Assessment?: AssessmentResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;

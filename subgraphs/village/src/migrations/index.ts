@@ -3,6 +3,7 @@ import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Registry } from './Migration20261121000002Registry.ts';
 import { Migration20261121000003Security } from './Migration20261121000003Security.ts';
 import { Migration20261121000004Disputes } from './Migration20261121000004Disputes.ts';
+import { Migration20261121000005Targets } from './Migration20261121000005Targets.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Migration20261121000002Registry,
   Migration20261121000003Security,
   Migration20261121000004Disputes,
+  Migration20261121000005Targets,
 ];

@@ -7,13 +7,12 @@ import { badInput, conflict, forbidden, hubError, notFound } from '../../../shar
 import { emit } from '../../../shared/events.ts';
 import { parseId } from '../../../shared/scalars.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
-import { requireListAccess, requireStatsAccess, visible } from '../access.ts';
+import { requireListAccess, visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { DisputeRow, PersonRow } from '../rows.ts';
 import { addMinutes, deadlineRule } from '../disputes/deadlines.ts';
 import { isOverdue, OVERDUE_SQL } from '../disputes/sql.ts';
-import { checkPeriod } from './scoped.ts';
 import { periodBounds } from '../stats.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -253,11 +252,3 @@ export const disputeResolvers: Resolvers = {
     },
   },
 };
-
-/** disputeStats on every division (the village record knows where each case went and how it ended). */
-export const disputeStatsField = (d: { code: string }, args: { from: string; to: string }, ctx: VillageContext) => {
-  requireStatsAccess(ctx.caller, d.code);
-  checkPeriod(args.from, args.to);
-  return ctx.loaders.disputeStats(args.from, args.to).load(d.code);
-};
-

@@ -1,0 +1,73 @@
+import { isRealDate } from './citizen-id.ts';
+import { badInput } from './errors.ts';
+
+/**
+ * Reporting periods. Provincial tools ask by ISO-style shorthand: a year
+ * (`2026`), a quarter (`2026Q3`), a month (`202609` or `2026-09`); or by
+ * explicit inclusive dates. Comparisons: the previous period of the same
+ * kind (the quarter before, or the same number of days before), and the same
+ * period a year earlier.
+ */
+export interface Period {
+  from: string;
+  to: string;
+  /** How the period was given, so `previous` can step by whole months. */
+  months?: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+function monthsPeriod(y: number, m: number, months: number): Period {
+  const endMonth = m + months - 1;
+  const ey = y + Math.floor((endMonth - 1) / 12);
+  const em = ((endMonth - 1) % 12) + 1;
+  return { from: `${y}-${pad(m)}-01`, to: `${ey}-${pad(em)}-${pad(lastDay(ey, em))}`, months };
+}
+
+export function parsePeriodShorthand(text: string): Period {
+  const s = text.trim().toUpperCase();
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})$/.exec(s))) return monthsPeriod(Number(m[1]), 1, 12);
+  if ((m = /^(\d{4})-?Q([1-4])$/.exec(s))) return monthsPeriod(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 3);
+  if ((m = /^(\d{4})-?(\d{2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return monthsPeriod(Number(m[1]), Number(m[2]), 1);
+  throw badInput(`period "${text}" is not a year (2026), quarter (2026Q3) or month (202609).`, { argument: 'period' });
+}
+
+/** The period asked for: `period` shorthand, or both `from` and `to` (inclusive, at most ten years). */
+export function resolvePeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Period {
+  if (args.period != null) {
+    if (args.from != null || args.to != null) throw badInput('Give either period or from and to, not both.', { argument: 'period' });
+    return parsePeriodShorthand(args.period);
+  }
+  if (args.from == null || args.to == null) throw badInput('Give from and to (dates), or a period such as 2026, 2026Q3 or 202609.', { argument: 'from' });
+  if (args.from > args.to) throw badInput(`from (${args.from}) must not be after to (${args.to}).`, { argument: 'from' });
+  if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) throw badInput('A period may span at most ten years.', { argument: 'to' });
+  return { from: args.from, to: args.to };
+}
+
+/** The period just before: the previous month/quarter/year, or as many days immediately before. */
+export function previousPeriod(p: Period): Period {
+  if (p.months) {
+    const [y, m] = p.from.split('-').map(Number) as [number, number];
+    const start = (y * 12 + (m - 1)) - p.months;
+    return monthsPeriod(Math.floor(start / 12), (start % 12) + 1, p.months);
+  }
+  const days = Math.round((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000) + 1;
+  const to = new Date(Date.parse(p.from) - 86_400_000);
+  return { from: iso(new Date(to.getTime() - (days - 1) * 86_400_000)), to: iso(to) };
+}
+
+/** The same period a year earlier (29 February becomes the 28th). */
+export function yearAgo(p: Period): Period {
+  const back = (d: string) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    return `${y - 1}-${pad(m)}-${pad(isRealDate(y - 1, m, day) ? day : lastDay(y - 1, m))}`;
+  };
+  if (p.months) {
+    const [y, m] = p.from.split('-').map(Number) as [number, number];
+    return monthsPeriod(y - 1, m, p.months);
+  }
+  return { from: back(p.from), to: back(p.to) };
+}

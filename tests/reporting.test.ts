@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDirectory } from '../scripts/lib/setup.ts';
+import { inject } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+let reportToken: string;
+beforeAll(async () => {
+  await loadDirectory(inject('dbs'), ['62']);
+  hub = await startHub();
+  reportToken = await hub.token({ jurisdiction: '62', scopes: ['report'] });
+});
+afterAll(() => hub?.stop());
+
+const ALL = `population { residents households floating houses addresses byTag { tag count } }
+  forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }
+  patrolStats(period: "2026Q3") { patrols patrolHours hazardsFound hazardsRectified previous { patrols } yearAgo { patrols } }
+  disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate open overdue onTimeRate satisfactionRate previous { reported } yearAgo { reported } }`;
+
+describe('flat tables by level', () => {
+  it('every statistic of every county in 甘肃 costs a fixed number of statements (88 counties as cheap as 8)', async () => {
+    const q = (w: string) => `{ counties(within: "${w}") { code name ${ALL} } }`;
+    // Warm up: the first use of each pooled connection costs a session statement of its own.
+    await hub.queryAs(reportToken, q('62'));
+    await hub.queryAs(reportToken, q('6230'));
+    let small: any;
+    let large: any;
+    const a = await hub.countStatements(async () => (small = await hub.queryAs(reportToken, q('6230'))));
+    const b = await hub.countStatements(async () => (large = await hub.queryAs(reportToken, q('62'))));
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    expect(large.data.counties).toHaveLength(88);
+    expect(b).toBe(a);
+    const lintan = large.data.counties.find((c: any) => c.code === '623021');
+    expect(lintan.population.residents).toBeGreaterThanOrEqual(140_000);
+    expect(lintan.disputeStats.reported).toBeGreaterThan(300);
+  });
+
+  it('adds up exactly from counties to the province, for every statistic', async () => {
+    const r = await hub.queryAs(reportToken, `{ region(code: "62") { ${ALL} } counties(within: "62") { ${ALL} } }`);
+    expect(r.errors).toBeUndefined();
+    const sum = (get: (x: any) => number) => r.data.counties.reduce((s: number, c: any) => s + get(c), 0);
+    const region = r.data.region;
+    for (const k of ['residents', 'households', 'floating', 'houses', 'addresses']) expect(region.population[k]).toBe(sum((c) => c.population[k]));
+    for (const k of ['grids', 'gridWorkers', 'gridsFullyStaffed', 'jointDefenseGroups', 'householdsInGroups', 'patrolTeams', 'patrolMembers']) expect(region.forces[k]).toBe(sum((c) => c.forces[k]));
+    for (const k of ['patrols', 'hazardsFound', 'hazardsRectified']) expect(region.patrolStats[k]).toBe(sum((c) => c.patrolStats[k]));
+    expect(region.patrolStats.patrolHours).toBeCloseTo(sum((c) => c.patrolStats.patrolHours), 6);
+    for (const k of ['reported', 'resolved', 'open', 'overdue']) expect(region.disputeStats[k]).toBe(sum((c) => c.disputeStats[k]));
+  });
+
+  it('compares a period with the previous one and a year before, without a second round trip', async () => {
+    const r = await hub.queryAs(reportToken, `{ county(code: "623021") {
+      q3: disputeStats(period: "2026Q3") { from to reported previous { from to reported } yearAgo { from to reported } }
+      q2: disputeStats(from: "2026-04-01", to: "2026-06-30") { reported }
+      m: patrolStats(period: "202609") { from to patrols previous { from to patrols } } } }`);
+    expect(r.errors).toBeUndefined();
+    const c = r.data.county;
+    expect(c.q3).toMatchObject({ from: '2026-07-01', to: '2026-09-30', previous: { from: '2026-04-01', to: '2026-06-30', reported: c.q2.reported }, yearAgo: { from: '2025-07-01', to: '2025-09-30' } });
+    expect(c.q3.yearAgo.reported).toBe(0); // the demo year starts 2025-10-01
+    expect(c.m.previous).toMatchObject({ from: '2026-08-01', to: '2026-08-31' });
+    const bad = await hub.queryAs(reportToken, `{ county(code: "623021") { disputeStats(period: "2026Q9") { reported } } }`);
+    expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('assessment (考核)', () => {
+  it('shows which townships of 临潭县 miss the 95% resolution target over the demo year, matching disputeStats', async () => {
+    const r = await hub.queryAs(reportToken, `{ townships(within: "623021") { code name
+      assessment(from: "2025-10-01", to: "2026-09-30") { indicator target actual met }
+      disputeStats(from: "2025-10-01", to: "2026-09-30") { resolutionRate onTimeRate satisfactionRate } } }`);
+    expect(r.errors).toBeUndefined();
+    let missed = 0;
+    for (const t of r.data.townships) {
+      const res = t.assessment.find((a: any) => a.indicator === 'RESOLUTION_RATE');
+      expect(res.target).toBe(0.95);
+      expect(res.actual).toBe(t.disputeStats.resolutionRate);
+      expect(res.met).toBe(t.disputeStats.resolutionRate >= 0.95);
+      if (!res.met) missed++;
+      expect(t.assessment.find((a: any) => a.indicator === 'ON_TIME_RATE').actual).toBe(t.disputeStats.onTimeRate);
+    }
+    expect(missed).toBeGreaterThan(0);
+    expect(missed).toBeLessThan(r.data.townships.length);
+  });
+
+  it('lets admins change a target, which every division’s assessment then uses', async () => {
+    const admin = await hub.token({ jurisdiction: '', scopes: ['admin', 'report'] });
+    const notAdmin = await hub.queryAs(reportToken, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 0.5) { target } }`);
+    expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const bad = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 95) { target } }`);
+    expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const set = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: PREFECTURE, target: 0.5) { indicator level target updatedBy } }`);
+    expect(set.data.setAssessmentTarget).toMatchObject({ indicator: 'GRID_STAFFING_RATE', level: 'PREFECTURE', target: 0.5 });
+    const target = async () =>
+      (await hub.queryAs(admin, `{ region(code: "6230") { assessment(period: "2026") { indicator target } } }`)).data.region.assessment.find((a: any) => a.indicator === 'GRID_STAFFING_RATE').target;
+    const end = Date.now() + 10_000;
+    while ((await target()) !== 0.5 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(await target()).toBe(0.5);
+  });
+});
+
+describe('CSV reports', () => {
+  const get = (path: string, token?: string) => fetch(new URL(path, hub.gatewayUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('serves one row per village of 临潭县 with a header, UTF-8 with BOM, for a report-only caller', async () => {
+    const res = await get('/reports/disputes.csv?within=623021&level=village&from=2025-10-01&to=2026-09-30', reportToken);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(148);
+    const header = lines[0]!.split(',');
+    expect(header.slice(0, 7)).toEqual(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code']);
+    const row = lines.find((l) => l.includes('623021200201'))!.split(',');
+    expect(row[2]).toBe('鹿儿台村村民委员会');
+    expect(row.slice(3, 7)).toEqual(['62', '6230', '623021', '623021200']);
+    const reported = header.indexOf('reported');
+    const total = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[reported]), 0);
+    const stats = await hub.queryAs(reportToken, `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported } } }`);
+    expect(total).toBe(stats.data.county.disputeStats.reported);
+  });
+
+  it('serves county rows for a province and population without a period', async () => {
+    const res = await get('/reports/population.csv?within=62&level=county', reportToken);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(89);
+  });
+
+  it('refuses callers without the report or read scope (403), without a token (401), and bad parameters (400)', async () => {
+    const writer = await hub.token({ jurisdiction: '62', scopes: ['write'] });
+    expect((await get('/reports/disputes.csv?within=623021&level=village&period=2026', writer)).status).toBe(403);
+    expect((await get('/reports/disputes.csv?within=623021&level=village&period=2026')).status).toBe(401);
+    expect((await get('/reports/disputes.csv?within=623021&level=village', reportToken)).status).toBe(400);
+    expect((await get('/reports/disputes.csv?within=623021&level=grid&period=2026', reportToken)).status).toBe(400);
+    expect((await get('/reports/nope.csv?within=623021&level=village', reportToken)).status).toBe(404);
+    const outside = await hub.token({ jurisdiction: '51', scopes: ['report'] });
+    expect((await get('/reports/population.csv?within=623021&level=village', outside)).status).toBe(403);
+  });
+});
