@@ -6,7 +6,7 @@ import { townshipSubgraph } from '../../subgraphs/township/src/index.ts';
 import { villageSubgraph } from '../../subgraphs/village/src/index.ts';
 import type { DatabaseSettings, Settings, SubgraphName } from '../../subgraphs/shared/config.ts';
 import { SEED_COUNTIES, parseScope } from '../../subgraphs/shared/divisions.ts';
-import type { SubgraphModule } from '../../subgraphs/shared/module.ts';
+import type { DemoOptions, SubgraphModule } from '../../subgraphs/shared/module.ts';
 import { initORM, migrate } from '../../subgraphs/shared/orm.ts';
 import { markSeeded, seedDone } from '../../subgraphs/shared/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
@@ -118,8 +118,9 @@ export async function seedDemo(
   dbs: Record<SubgraphName, DatabaseSettings>,
   scope: readonly string[],
   refDate: string,
+  options: DemoOptions = {},
 ): Promise<Record<SubgraphName, Record<string, number>>> {
-  return eachAsOwner(dbs, 'seed', (mod, orm) => mod.seedDemo(orm, scope, refDate));
+  return eachAsOwner(dbs, 'seed', (mod, orm) => mod.seedDemo(orm, scope, refDate, options));
 }
 
 /** First start only: the five seed counties' directory and demo data. */

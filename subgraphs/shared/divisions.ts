@@ -38,8 +38,12 @@ function inScope(code: string, scope: readonly string[]): boolean {
 }
 
 /** Reads one level's rows within the scope. Names in the CSVs are quoted and never contain quotes. */
+const files = new Map<DirectoryLevel, string>();
+
 export function readDivisions(level: DirectoryLevel, scope: readonly string[]): DivisionRow[] {
-  const text = readFileSync(join(dataDir, `${level}.csv`), 'utf8');
+  // Kept after the first read: a province-scale load reads the villages file once, not once per county.
+  let text = files.get(level);
+  if (!text) files.set(level, (text = readFileSync(join(dataDir, `${level}.csv`), 'utf8')));
   const rows: DivisionRow[] = [];
   let pos = text.indexOf('\n') + 1; // skip header
   while (pos < text.length) {

@@ -1,10 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DEPARTMENTS } from '../../shared/departments.ts';
+import type { DemoOptions } from '../../shared/module.ts';
 import { nativeTransaction } from '../../shared/orm.ts';
 import { seedCountyCases } from './cases/seed.ts';
 
 /** Demo departments for every county in scope; idempotent. */
-export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
+export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], refDate: string, options: DemoOptions = {}): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     const r = await client.query(
       `insert into department (county_code, kind, name, phone)
@@ -19,7 +20,7 @@ export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], re
       `select code from county c where code like any($1::text[]) and not exists (select 1 from county_case x where x.county_code = c.code)`,
       [scope.map((s) => `${s}%`)],
     );
-    for (const { code } of counties.rows) cases += await seedCountyCases(client, code, refDate);
+    for (const { code } of counties.rows) cases += await seedCountyCases(client, code, refDate, options.disputesPerVillage);
     return { departments: r.rowCount ?? 0, cases };
   });
 }

@@ -84,13 +84,14 @@ function villagesOf(county: string): { code: string; grids: string[] }[] {
   return list;
 }
 
-export function planCountyDisputes(county: string, refDate: string): PlannedDispute[] {
+/** `perVillage`: disputes per village per year (临潭县: 400 / 147). */
+export function planCountyDisputes(county: string, refDate: string, perVillage = PER_147_PER_YEAR / 147): PlannedDispute[] {
   const r = new Random(`disputes-${county}`);
   const villages = villagesOf(county);
   if (!villages.length) return [];
   const refMs = Date.parse(`${refDate}T23:59:59+08:00`);
   const startMs = refMs - 365 * D;
-  const total = Math.round((PER_147_PER_YEAR * villages.length) / 147);
+  const total = Math.round(perVillage * villages.length);
   const reports = Array.from({ length: total }, () => startMs + Math.floor(r.next() * 365 * D)).sort((a, b) => a - b);
   const seqByYear = new Map<number, number>();
   const out: PlannedDispute[] = [];

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DemoOptions } from '../../shared/module.ts';
 import { nativeTransaction } from '../../shared/orm.ts';
 import { seedTownshipCases } from './cases/seed.ts';
 
@@ -7,7 +8,7 @@ import { seedTownshipCases } from './cases/seed.ts';
  * township has its 综治中心, 司法所, 派出所 and mediation centre; about a third
  * host a court liaison point; each has a militia squad and a 联防联控 team.
  */
-export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
+export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[], refDate: string, options: DemoOptions = {}): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     const patterns = scope.map((s) => `${s}%`);
     const agencies = await client.query(
@@ -39,7 +40,7 @@ export async function seedTownshipDemo(orm: MikroORM, scope: readonly string[], 
       `select distinct county_code as code from township t where code like any($1::text[]) and not exists (select 1 from township_case c where c.county_code = t.county_code)`,
       [patterns],
     );
-    for (const { code } of counties.rows) cases += await seedTownshipCases(client, code, refDate);
+    for (const { code } of counties.rows) cases += await seedTownshipCases(client, code, refDate, options.disputesPerVillage);
     return { agencies: agencies.rowCount ?? 0, teams, cases };
   });
 }

@@ -3,8 +3,8 @@ import { copyRows } from '../../../shared/bulk.ts';
 import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
 
 /** Writes the county's part of the demo disputes: the cases escalated to it. */
-export async function seedCountyCases(client: PoolClient, county: string, refDate: string): Promise<number> {
-  const cases = planCountyDisputes(county, refDate).filter((d) => d.county);
+export async function seedCountyCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
+  const cases = planCountyDisputes(county, refDate, perVillage).filter((d) => d.county);
   await copyRows(client, 'county_case',
     ['dispute_id', 'case_number', 'county_code', 'township_code', 'village_code', 'category', 'scale', 'summary', 'status', 'received_at', 'escalated_at', 'settle_by', 'assignee', 'outcome', 'resolved_at'],
     cases.map((d) => {

@@ -3,8 +3,8 @@ import { copyRows } from '../../../shared/bulk.ts';
 import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
 
 /** Writes the township's part of the demo disputes of a county: the cases escalated to its townships and their dispatches. */
-export async function seedTownshipCases(client: PoolClient, county: string, refDate: string): Promise<number> {
-  const cases = planCountyDisputes(county, refDate).filter((d) => d.township);
+export async function seedTownshipCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
+  const cases = planCountyDisputes(county, refDate, perVillage).filter((d) => d.township);
   await copyRows(client, 'township_case',
     ['dispute_id', 'case_number', 'township_code', 'village_code', 'county_code', 'category', 'scale', 'summary', 'status', 'received_at', 'escalated_at', 'settle_by', 'assignee', 'outcome', 'resolved_at', 'supervised_at'],
     cases.map((d) => {

@@ -3,8 +3,8 @@ import { copyRows } from '../../../shared/bulk.ts';
 import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
 
 /** Writes the village's part of the demo disputes of a county: cases, parties (applicants linked to residents), timelines. */
-export async function seedCountyDisputes(client: PoolClient, county: string, refDate: string): Promise<number> {
-  const plan = planCountyDisputes(county, refDate);
+export async function seedCountyDisputes(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
+  const plan = planCountyDisputes(county, refDate, perVillage);
   if (!plan.length) return 0;
   const cols = [
     'id', 'case_number', 'idempotency_key', 'category', 'scale', 'source', 'summary', 'village_code', 'grid_code', 'county_code', 'occurred_at', 'reported_at',

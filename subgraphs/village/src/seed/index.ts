@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withoutConstraints } from '../../../shared/bulk.ts';
+import type { DemoOptions } from '../../../shared/module.ts';
 import { nativeTransaction } from '../../../shared/orm.ts';
 import { seedCountyDisputes } from './disputes.ts';
 import { REGISTRY_TABLES, resetRegistryIdentities, seedCountyRegistry } from './registry.ts';
@@ -8,7 +9,7 @@ import { REGISTRY_TABLES, resetRegistryIdentities, seedCountyRegistry } from './
  * Demo registry for every county in scope that has none yet, in one
  * transaction: all of it lands or none.
  */
-export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], refDate: string): Promise<Record<string, number>> {
+export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], refDate: string, options: DemoOptions = {}): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     const r = await client.query<{ code: string }>(
       `select distinct county_code as code from village v
@@ -20,10 +21,10 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     if (!r.rows.length) return totals;
     await withoutConstraints(client, REGISTRY_TABLES, async () => {
       for (const { code } of r.rows) {
-        for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate))) totals[k] = (totals[k] ?? 0) + v;
+        for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate, options.scale))) totals[k] = (totals[k] ?? 0) + v;
       }
     });
-    for (const { code } of r.rows) totals.disputes = (totals.disputes ?? 0) + (await seedCountyDisputes(client, code, refDate));
+    for (const { code } of r.rows) totals.disputes = (totals.disputes ?? 0) + (await seedCountyDisputes(client, code, refDate, options.disputesPerVillage));
     await resetRegistryIdentities(client);
     return totals;
   });

@@ -60,7 +60,11 @@ const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * demo year. Run it inside `withoutConstraints(REGISTRY_TABLES)`: rows refer
  * to each other in both directions (a household's head is one of its people).
  */
-export async function seedCountyRegistry(client: PoolClient, county: string, refDate: string): Promise<SeedCounts> {
+/**
+ * `scale` shrinks the people, places, groups and patrol frequency (1 = the
+ * seeds' real scale; province-scale synthetic data uses a tenth or so).
+ */
+export async function seedCountyRegistry(client: PoolClient, county: string, refDate: string, scale = 1): Promise<SeedCounts> {
   const r = new Random(`registry-${county}`);
   const villageRows = await client.query<{ code: string; name: string; grids: string[] }>(
     `select v.code, v.name, array_agg(g.code order by g.code) as grids
@@ -70,7 +74,7 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
   );
   const villages: Village[] = villageRows.rows;
   if (!villages.length) return { residents: 0, households: 0, houses: 0, addresses: 0, groups: 0, patrols: 0, hazards: 0 };
-  const f = villages.length / 147;
+  const f = (villages.length / 147) * scale;
   const quota = {
     residents: spread(Math.round(PER_147.residents * f), villages.length),
     houses: spread(Math.round(PER_147.houses * f), villages.length),
@@ -245,7 +249,8 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
       const members = r.sample(adults, Math.min(adults.length, r.int(minM, maxM)));
       for (const m of members) rows.member.push([tid, m.id, v.code]);
       if (!members.length) continue;
-      for (let day = r.int(0, everyDays - 1); day < 365; day += r.int(Math.max(1, everyDays - 1), everyDays + 1)) {
+      const every = Math.max(1, Math.round(everyDays / Math.min(1, scale)));
+      for (let day = r.int(0, every - 1); day < 365; day += r.int(Math.max(1, every - 1), every + 1)) {
         const start = yearStartMs + day * DAY + r.int(18, 21) * 3_600_000 - 8 * 3_600_000 + r.int(0, 3) * 900_000;
         const end = start + r.int(4, 12) * 900_000;
         if (end > refMs) break;
