@@ -1,15 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { query } from '../../shared/sql.ts';
-import { OVERDUE_SQL, RESOLVED_SQL } from './disputes/sql.ts';
+import { OVERDUE_SQL } from './disputes/sql.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
  * province 2 digits), contributed by the village subgraph, which holds the
- * raw facts. Figures are counted per village and rolled up by code prefix in
- * the same statement, so a parent always equals the sum of its children.
- * A batch costs one statement per code length, whatever the number of
- * divisions in it.
+ * raw facts. Figures are summed by code prefix from the per-village roll-ups
+ * (kept equal to the raw facts by triggers, see Migration...Rollups), so a
+ * parent always equals the sum of its children and a province costs what a
+ * village does. A batch costs one statement per code length, whatever the
+ * number of divisions in it.
  */
 export const TAGS = [
   'RELEASED_PRISONER', 'COMMUNITY_CORRECTION', 'SEVERE_MENTAL_DISORDER', 'DRUG_USER', 'HIV_RISK', 'KEY_YOUTH_IDLE',
@@ -71,8 +72,6 @@ const n = (v: unknown) => Number(v ?? 0);
 const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
   and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT'))`;
 
-/** `left(village_code, L)` for the codes of one length, as a `vil` CTE (villages in scope). */
-const scopeCte = (len: number) => `vil as (select code, left(code, ${len}) as k from village where left(code, ${len}) in (?))`;
 
 /** China Standard Time day boundaries of an inclusive date period. */
 export function periodBounds(from: string, to: string): [string, string] {
@@ -112,21 +111,9 @@ export function createStatsLoaders(em: EntityManager) {
       async (len, codes) => {
         const rows = await query<any>(
           em,
-          `with ${scopeCte(len)},
-             p as (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f
-                     from person where village_code in (select code from vil) group by 1),
-             h as (select village_code, count(*) as n from household where village_code in (select code from vil) group by 1),
-             o as (select village_code, count(*) as n from house where village_code in (select code from vil) group by 1),
-             a as (select village_code, count(*) as n from address where village_code in (select code from vil) group by 1),
-             t as (select village_code, jsonb_object_agg(tag, n) as tags from (
-                     select village_code, tag, count(*) as n from person, unnest(tags) as tag
-                      where village_code in (select code from vil) and tags <> '{}' group by 1, 2) x group by 1)
-           select vil.k, sum(p.n) as residents, sum(p.f) as floating, sum(h.n) as households, sum(o.n) as houses,
-                  sum(a.n) as addresses, jsonb_agg(t.tags) filter (where t.tags is not null) as tags
-             from vil left join p on p.village_code = vil.code left join h on h.village_code = vil.code
-                  left join o on o.village_code = vil.code left join a on a.village_code = vil.code
-                  left join t on t.village_code = vil.code
-            group by vil.k`,
+          `select left(village_code, ${len}) as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
+                  sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
+             from village_rollup where left(village_code, ${len}) in (?) group by 1`,
           [codes],
         );
         return rows.map((r) => {
@@ -149,24 +136,10 @@ export function createStatsLoaders(em: EntityManager) {
       async (len, codes) => {
         const rows = await query<any>(
           em,
-          `with ${scopeCte(len)},
-             g as (select village_code, count(*) as n from grid where village_code in (select code from vil) group by 1),
-             gs as (select village_code, grid_code, count(*) filter (where role = 'GRID_WORKER') as workers,
-                           ${FULLY_STAFFED} as fully
-                      from grid_staff where village_code in (select code from vil) group by 1, 2),
-             s as (select village_code, sum(workers) as workers, count(*) filter (where fully) as fully from gs group by 1),
-             j as (select village_code, count(*) as n from joint_defense_group where village_code in (select code from vil) group by 1),
-             h as (select village_code, count(*) as n, count(joint_defense_group_id) as grouped from household
-                    where village_code in (select code from vil) group by 1),
-             pt as (select village_code, count(*) as n from patrol_team where village_code in (select code from vil) group by 1),
-             pm as (select village_code, count(distinct person_id) as n from patrol_team_member where village_code in (select code from vil) group by 1)
-           select vil.k, sum(g.n) as grids, sum(s.workers) as grid_workers, sum(s.fully) as grids_fully_staffed,
-                  sum(j.n) as joint_defense_groups, sum(h.grouped) as households_in_groups, sum(h.n) as households,
-                  sum(pt.n) as patrol_teams, sum(pm.n) as patrol_members
-             from vil left join g on g.village_code = vil.code left join s on s.village_code = vil.code
-                  left join j on j.village_code = vil.code left join h on h.village_code = vil.code
-                  left join pt on pt.village_code = vil.code left join pm on pm.village_code = vil.code
-            group by vil.k`,
+          `select left(village_code, ${len}) as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
+                  sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
+                  sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
+             from village_rollup where left(village_code, ${len}) in (?) group by 1`,
           [codes],
         );
         return rows.map((r) => ({
@@ -188,27 +161,19 @@ export function createStatsLoaders(em: EntityManager) {
       const key = `${from}|${to}`;
       let loader = patrolLoaders.get(key);
       if (!loader) {
-        const [start, end] = periodBounds(from, to);
         loader = perLevel<PatrolFigures>(
           async (len, codes) => {
             const rows = await query<any>(
               em,
-              `with ${scopeCte(len)},
-                 pa as (select village_code, count(*) as n, sum(extract(epoch from ended_at - started_at)) / 3600 as hours
-                          from patrol where village_code in (select code from vil) and started_at >= ? and started_at < ? group by 1),
-                 hz as (select village_code,
-                               count(*) filter (where reported_at >= ? and reported_at < ?) as found,
-                               count(*) filter (where rectified_at >= ? and rectified_at < ?) as rectified
-                          from hazard where source = 'PATROL' and village_code in (select code from vil) group by 1)
-               select vil.k, sum(pa.n) as patrols, sum(pa.hours) as hours, sum(hz.found) as found, sum(hz.rectified) as rectified
-                 from vil left join pa on pa.village_code = vil.code left join hz on hz.village_code = vil.code
-                group by vil.k`,
-              [codes, start, end, start, end, start, end],
+              `select left(village_code, ${len}) as k, sum(patrols) as patrols, sum(patrol_seconds) as seconds,
+                      sum(hazards_found) as found, sum(hazards_rectified) as rectified
+                 from village_day_rollup where day >= ? and day <= ? and left(village_code, ${len}) in (?) group by 1`,
+              [from, to, codes],
             );
             return rows.map((r) => ({
               k: r.k,
               patrols: n(r.patrols),
-              patrolHours: n(r.hours),
+              patrolHours: n(r.seconds) / 3600,
               hazardsFound: n(r.found),
               hazardsRectified: n(r.rectified),
             }));
@@ -230,24 +195,18 @@ export function createStatsLoaders(em: EntityManager) {
           async (len, codes) => {
             const rows = await query<any>(
               em,
-              `with ${scopeCte(len)},
-                 c as (select d.village_code, count(*) as reported,
-                              count(*) filter (where ${RESOLVED_SQL}) as resolved,
-                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'VILLAGE') as at_village,
-                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'TOWNSHIP') as at_township,
-                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_level = 'COUNTY') as at_county,
-                              count(d.escalated_to_township_at) as to_township,
-                              count(d.escalated_to_county_at) as to_county,
-                              count(*) filter (where ${OVERDUE_SQL}) as overdue,
-                              count(*) filter (where ${RESOLVED_SQL} and d.resolved_at <= d.settle_by) as on_time,
-                              count(d.rating) as rated,
-                              count(*) filter (where d.rating in ('SATISFIED', 'BASICALLY_SATISFIED')) as satisfied
-                         from dispute d where d.village_code in (select code from vil) and d.reported_at >= ? and d.reported_at < ? group by 1)
-               select vil.k, sum(reported) as reported, sum(resolved) as resolved, sum(at_village) as at_village, sum(at_township) as at_township,
-                      sum(at_county) as at_county, sum(to_township) as to_township, sum(to_county) as to_county, sum(overdue) as overdue,
-                      sum(on_time) as on_time, sum(rated) as rated, sum(satisfied) as satisfied
-                 from vil left join c on c.village_code = vil.code group by vil.k`,
-              [codes, start, end],
+              `with r as (
+                 select left(village_code, ${len}) as k, sum(reported) as reported, sum(resolved) as resolved, sum(at_village) as at_village,
+                        sum(at_township) as at_township, sum(at_county) as at_county, sum(to_township) as to_township, sum(to_county) as to_county,
+                        sum(on_time) as on_time, sum(rated) as rated, sum(satisfied) as satisfied
+                   from village_day_rollup where day >= ? and day <= ? and left(village_code, ${len}) in (?) group by 1),
+               -- Overdue depends on the clock, so it is counted from the few cases still open.
+               o as (
+                 select left(d.village_code, ${len}) as k, count(*) as overdue from dispute d
+                  where d.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
+                    and left(d.village_code, ${len}) in (?) and d.reported_at >= ? and d.reported_at < ? and ${OVERDUE_SQL} group by 1)
+               select r.*, coalesce(o.overdue, 0) as overdue from r left join o on o.k = r.k`,
+              [from, to, codes, codes, start, end],
             );
             return rows.map((r) => ({
               k: r.k,

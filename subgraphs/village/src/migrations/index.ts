@@ -4,6 +4,7 @@ import { Migration20261121000002Registry } from './Migration20261121000002Regist
 import { Migration20261121000003Security } from './Migration20261121000003Security.ts';
 import { Migration20261121000004Disputes } from './Migration20261121000004Disputes.ts';
 import { Migration20261121000005Targets } from './Migration20261121000005Targets.ts';
+import { Migration20261121000006Rollups } from './Migration20261121000006Rollups.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Migration20261121000003Security,
   Migration20261121000004Disputes,
   Migration20261121000005Targets,
+  Migration20261121000006Rollups,
 ];

@@ -19,6 +19,8 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     );
     const totals: Record<string, number> = {};
     if (!r.rows.length) return totals;
+    // Roll-ups are refreshed once at the end, not per bulk statement.
+    await client.query(`set local hub.skip_rollup = 'on'`);
     await withoutConstraints(client, REGISTRY_TABLES, async () => {
       for (const { code } of r.rows) {
         for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate, options.scale))) totals[k] = (totals[k] ?? 0) + v;
@@ -26,6 +28,10 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     });
     for (const { code } of r.rows) totals.disputes = (totals.disputes ?? 0) + (await seedCountyDisputes(client, code, refDate, options.disputesPerVillage));
     await resetRegistryIdentities(client);
+    await client.query(`set local hub.skip_rollup = 'off'`);
+    const counties = r.rows.map((x) => x.code);
+    await client.query('select refresh_village_rollup(array(select code from village where county_code = any($1)))', [counties]);
+    await client.query('select refresh_village_days(array(select code from village where county_code = any($1)))', [counties]);
     return totals;
   });
 }

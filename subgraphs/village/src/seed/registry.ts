@@ -117,7 +117,7 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
   // Sequence numbers of ID numbers already used per (address code, birth date): IDs stay unique.
   const usedSeq = new Map<string, number>();
   const citizenId = (addressCode: string, birth: string, male: boolean) => {
-    const key = addressCode + birth;
+    const key = addressCode + birth.replaceAll('-', ''); // same key as avoidExistingIdNumbers uses
     let seq = usedSeq.get(key) ?? r.int(0, 200) * 2;
     if (seq % 2 !== (male ? 1 : 0)) seq++;
     usedSeq.set(key, seq + 2);
