@@ -23,6 +23,11 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
     pool: { min: 0, max: opts.poolMax ?? 10 },
     driverOptions: { application_name: opts.name },
     allowGlobalContext: false,
+    // Row-level security: every query runs in a transaction that first sets the request's
+    // hub.jurisdiction (set_config(..., true)). The 'connection' strategy saves two statements per
+    // query but applied the wrong request's context in tests here (it resolves the "active" EM,
+    // which our per-request forks are not), so it is not used.
+    sessionContext: 'transaction',
     migrations: {
       tableName: 'hub_migrations',
       migrationsList: (opts.migrations ?? []).map((m) => ({ name: m.name, class: m })),

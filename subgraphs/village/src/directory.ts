@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
 import { villageKind } from '../../shared/codes.ts';
 import { gridCounts, readDivisions, shortVillageName } from '../../shared/divisions.ts';
 import { nativeTransaction } from '../../shared/orm.ts';
@@ -9,6 +10,11 @@ import { nativeTransaction } from '../../shared/orm.ts';
  * grids are the same whatever scope it was loaded with.
  */
 export async function loadVillageDirectory(orm: MikroORM, scope: readonly string[]): Promise<{ villages: number; grids: number }> {
+  return nativeTransaction(orm, (client) => insertVillageDirectory(client, scope));
+}
+
+/** The directory rows of the scope, written with `client` (inside the caller's transaction). */
+export async function insertVillageDirectory(client: PoolClient, scope: readonly string[]): Promise<{ villages: number; grids: number }> {
   const villages = readDivisions('villages', scope).filter((r) => r.code.length === 12);
   const byCounty = new Map<string, string[]>();
   for (const v of villages) {
@@ -28,7 +34,7 @@ export async function loadVillageDirectory(orm: MikroORM, scope: readonly string
       }
     }
   }
-  await nativeTransaction(orm, async (client) => {
+  {
     await client.query(
       `insert into village (code, name, kind, township_code, county_code)
        select code, name, kind, left(code, 9), left(code, 6) from unnest($1::text[], $2::text[], $3::text[]) as t(code, name, kind)
@@ -41,6 +47,6 @@ export async function loadVillageDirectory(orm: MikroORM, scope: readonly string
        on conflict (code) do update set name = excluded.name`,
       [gridCodes, gridNames],
     );
-  });
+  }
   return { villages: villages.length, grids: gridCodes.length };
 }

@@ -1,0 +1,267 @@
+/**
+ * npm run bench [-- <scenario> ...] [--seconds 30] [--province]
+ * Starts the hub on its embedded database (demo data; province scale for the
+ * reports scenario), drives it from this process with a closed-loop load
+ * generator (N connections, each sending its next request when the last one
+ * answered), and prints a markdown table per scenario. Each baseline is
+ * measured in the same run, alternating with what it is compared to.
+ * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports (default: all).
+ */
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { importPrivateKey, signInternal } from '../subgraphs/shared/auth.ts';
+import { settingsOrExit } from '../subgraphs/shared/config.ts';
+import { ownerUrl } from './bench/db.ts';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  allowPositionals: true,
+  options: { seconds: { type: 'string', default: '12' }, province: { type: 'boolean', default: false } },
+});
+const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports'];
+const scenarios = positionals.length ? positionals : ALL;
+const SECONDS = Number(values.seconds);
+const settings = settingsOrExit();
+const node = process.execPath;
+const out: string[] = [];
+const say = (s = '') => {
+  console.log(s);
+  out.push(s);
+};
+
+// ---------- the load generator ----------
+interface Run {
+  requests: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+type Target = { url: string; headers: Record<string, string>; body: () => string };
+
+async function drive(t: Target, connections: number, seconds: number): Promise<Run> {
+  const end = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body() });
+        const text = await res.text();
+        if (!res.ok || text.includes('"errors"')) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  return { requests: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies };
+}
+
+function merge(runs: Run[]): Run {
+  return { requests: runs.reduce((s, r) => s + r.requests, 0), errors: runs.reduce((s, r) => s + r.errors, 0), seconds: runs.reduce((s, r) => s + r.seconds, 0), latencies: runs.flatMap((r) => r.latencies) };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+async function sqlTotal(): Promise<number> {
+  let total = 0;
+  for (const port of Object.values(ports.subgraphs)) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    total += Number(/hub_sql_statements_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
+interface Row {
+  name: string;
+  run: Run;
+  sql: number;
+}
+/** Measures candidates alternately in rounds, so drift on a shared machine hits them alike. */
+async function compare(targets: { name: string; target: Target }[], connections: number, rounds = 3): Promise<Row[]> {
+  const acc = new Map<string, { runs: Run[]; sql: number }>(targets.map((t) => [t.name, { runs: [], sql: 0 }]));
+  for (const t of targets) await drive(t.target, connections, 1); // warm-up
+  for (let i = 0; i < rounds; i++) {
+    for (const t of i % 2 ? [...targets].reverse() : targets) {
+      const before = await sqlTotal();
+      const run = await drive(t.target, connections, SECONDS / rounds);
+      const a = acc.get(t.name)!;
+      a.runs.push(run);
+      a.sql += (await sqlTotal()) - before;
+    }
+  }
+  return targets.map((t) => {
+    const a = acc.get(t.name)!;
+    const run = merge(a.runs);
+    return { name: t.name, run, sql: a.sql / Math.max(1, run.requests) };
+  });
+}
+
+function table(title: string, rows: Row[], baseline?: string) {
+  say(`\n### ${title}\n`);
+  say('| variant | requests/s | p50 ms | p95 ms | p99 ms | errors | SQL statements / request | ratio vs baseline |');
+  say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const base = rows.find((r) => r.name === baseline);
+  for (const r of rows) {
+    const rps = r.run.requests / r.run.seconds;
+    const ratio = base ? rps / (base.run.requests / base.run.seconds) : NaN;
+    say(`| ${r.name} | ${f1(rps)} | ${f1(pct(r.run.latencies, 50))} | ${f1(pct(r.run.latencies, 95))} | ${f1(pct(r.run.latencies, 99))} | ${r.run.errors} | ${f1(r.sql)} | ${base ? (r === base ? 'baseline' : f2(ratio)) : '–'} |`);
+  }
+}
+
+// ---------- the hub ----------
+const free = async () => {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+};
+const ports = { gateway: await free(), subgraphs: { county: await free(), township: await free(), village: await free() }, stock: await free() };
+const hubEnv = {
+  ...process.env,
+  GATEWAY_PORT: String(ports.gateway),
+  COUNTY_PORT: String(ports.subgraphs.county),
+  TOWNSHIP_PORT: String(ports.subgraphs.township),
+  VILLAGE_PORT: String(ports.subgraphs.village),
+  HUB_LOG_LEVEL: 'warn',
+};
+if (values.province || scenarios.includes('reports')) {
+  console.log('Loading 甘肃 (62) at province scale (idempotent; minutes the first time)...');
+  const r = spawnSync(node, ['scripts/load-province.ts', '62'], { env: hubEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('load-province failed');
+}
+const children: ChildProcess[] = [];
+async function startProcess(args: string[], ready: string, env = hubEnv): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  child.stdout!.on('data', (c) => (text += c));
+  child.stderr!.on('data', (c) => (text += c));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => text.includes(ready) && (clearInterval(timer), resolve()), 100);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${text}`)));
+  });
+  return { child, output: () => text };
+}
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+
+const hub = await startProcess(['scripts/start.ts'], 'Press Ctrl-C');
+const admin = /administrator[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
+const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
+const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+const subgraphUrl = (n: keyof typeof ports.subgraphs) => `http://127.0.0.1:${ports.subgraphs[n]}/graphql`;
+const internalKey = await importPrivateKey(readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8'));
+let internal = '';
+const refreshInternal = async () => {
+  internal = await signInternal(internalKey, { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) }, { requestId: 'bench', operation: 'bench' });
+};
+await refreshInternal();
+const refresher = setInterval(refreshInternal, 20_000);
+const asAdmin = { authorization: `Bearer ${admin}` };
+const gql = (query: string, variables?: unknown) => () => JSON.stringify({ query, variables });
+
+const rss = () =>
+  Object.fromEntries(
+    execFileSync('ps', ['-o', 'pid=,rss=,args=', '--ppid', String(hub.child.pid)]).toString().trim().split('\n').map((l) => {
+      const [, rssKb, ...args] = l.trim().split(/\s+/);
+      const name = /subgraphs\/(\w+)\//.exec(args.join(' '))?.[1] ?? (args.join(' ').includes('gateway') ? 'gateway' : 'other');
+      return [name, Math.round(Number(rssKb) / 1024)];
+    }),
+  );
+const rssStart = rss();
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
+say(`# Benchmark results\n`);
+say(`- date: ${new Date().toISOString()}`);
+say(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; all processes on this one machine`);
+say(`- commit: ${commit}`);
+say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}`);
+say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alternating rounds, after a 1 s warm-up`);
+
+const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);
+const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+if (scenarios.includes('dashboard')) {
+  const q = `query Dashboard { village(code: "623021200201") { name township { name } grids { code name fullyStaffed }
+    population { residents households floating byTag { tag count } } forces { grids gridWorkers jointDefenseGroups householdCoverage patrolTeams }
+    disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 20) { totalCount nodes { caseNumber status overdue } }
+    patrols(from: "${month}01", to: "${today}") { totalCount nodes { startedAt hours } } } }`;
+  table('Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections', await compare([{ name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } }], 20));
+}
+
+if (scenarios.includes('overhead')) {
+  const q = `{ village(code: "623021200201") { code name kind grids { code name } } }`;
+  table('Single-subgraph query: through the gateway vs straight to the village subgraph, 20 connections', await compare([
+    { name: 'straight to subgraph', target: { url: subgraphUrl('village'), get headers() { return { 'x-hub-caller': internal }; }, body: gql(q) } },
+    { name: 'through gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+  ], 20), 'straight to subgraph');
+}
+
+if (scenarios.includes('drilldown')) {
+  const env = { ...hubEnv, HUB_INTERNAL_PRIVATE_KEY: readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8') };
+  await startProcess(['scripts/bench/stock-gateway.ts', String(ports.stock), subgraphUrl('county'), subgraphUrl('township'), subgraphUrl('village')], 'stock gateway ready', env);
+  const q = `{ county(code: "623021") { name townships { code name population { residents households } forces { grids jointDefenseGroups }
+    disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate }
+    villages { code name population { residents } forces { grids householdCoverage } disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved } } } } }`;
+  table('County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections', await compare([
+    { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
+    { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+  ], 20), 'stock @apollo/gateway');
+}
+
+if (scenarios.includes('fanout')) {
+  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await c.connect();
+  const codes = (await c.query(`select code from village order by code limit 1000`)).rows.map((r) => r.code);
+  await c.end();
+  const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code name grids { code } population { residents } } } }`;
+  const t = (n: number) => ({ name: `${n} representation${n > 1 ? 's' : ''}`, target: { url: subgraphUrl('village'), get headers() { return { 'x-hub-caller': internal }; }, body: gql(q, { r: codes.slice(0, n).map((code) => ({ __typename: 'Village', code })) }) } });
+  table('Entity fan-out: _entities on the village subgraph (SQL statements must not grow), 4 connections', await compare([t(1), t(100), t(1000)], 4), '1 representation');
+}
+
+if (scenarios.includes('writes')) {
+  let i = 0;
+  const run = Date.now();
+  const q = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`;
+  const body = () => JSON.stringify({ query: q, variables: { k: `bench-${run}-${i++}`, i: { gridCode: '623021100001001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'HOTLINE', summary: 'bench', parties: [{ name: '甲', role: 'APPLICANT' }] } } });
+  table('Writes: disputes reported per second, 8 connections', await compare([{ name: 'reportDispute', target: { url: gatewayUrl, headers: asAdmin, body } }], 8, 1));
+}
+
+if (scenarios.includes('bulk')) {
+  // The bulk path (generator + COPY + index rebuild) for one county, rolled back: residents per second.
+  const r = spawnSync(node, ['scripts/bench/bulk.ts'], { env: hubEnv, encoding: 'utf8' });
+  say(`\n### Bulk registry load\n\n${r.stdout.trim() || r.stderr.trim()}`);
+}
+
+if (scenarios.includes('reports')) {
+  const r = spawnSync(node, ['scripts/bench/reports.ts', gatewayUrl, report], { env: hubEnv, encoding: 'utf8' });
+  say(`\n${r.stdout.trim()}${r.status ? `\n${r.stderr}` : ''}`);
+}
+
+const rssEnd = rss();
+say('\n### Memory (RSS, MiB) at start and end of the run\n');
+say('| process | start | end |');
+say('| --- | ---: | ---: |');
+for (const k of Object.keys(rssEnd)) say(`| ${k} | ${rssStart[k] ?? '–'} | ${rssEnd[k]} |`);
+clearInterval(refresher);
+mkdirSync('bench', { recursive: true });
+const file = `bench/results-${new Date().toISOString().slice(0, 10)}.md`;
+writeFileSync(file, `${out.join('\n')}\n`);
+console.log(`\nWritten to ${file}.`);
+for (const c of children) c.kill('SIGTERM');
+await new Promise((r) => setTimeout(r, 3000));
+process.exit(0);
