@@ -237,7 +237,7 @@ if (scenarios.includes('writes')) {
   let i = 0;
   const run = Date.now();
   const q = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`;
-  const body = () => JSON.stringify({ query: q, variables: { k: `bench-${run}-${i++}`, i: { gridCode: '623021100001001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'HOTLINE', summary: 'bench', parties: [{ name: '甲', role: 'APPLICANT' }] } } });
+  const body = () => JSON.stringify({ query: q, variables: { k: `bench-${run}-${i++}`, i: { gridCode: '623021200201001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'HOTLINE', summary: 'bench', parties: [{ name: '甲', role: 'APPLICANT' }] } } });
   table('Writes: disputes reported per second, 8 connections', await compare([{ name: 'reportDispute', target: { url: gatewayUrl, headers: asAdmin, body } }], 8, 1));
 }
 

@@ -58,7 +58,15 @@ async function mismatches(county: string): Promise<{ village: any[]; days: any[]
               is distinct from (r.patrols::bigint, r.patrol_seconds::numeric, r.hazards_found::bigint, r.hazards_rectified::bigint, r.reported::bigint, r.resolved::bigint)`,
       [county],
     );
-    return { village: village.rows, days: days.rows };
+    const counties = await c.query(
+      `select coalesce(a.day, b.day) as day from
+         (select day, sum(patrols) as patrols, sum(patrol_seconds) as secs, sum(reported) as reported, sum(resolved) as resolved
+            from village_day_rollup where left(village_code, 6) = $1 group by 1) a
+         full join (select * from county_day_rollup where county_code = $1) b on a.day = b.day
+        where (a.patrols, a.secs, a.reported, a.resolved) is distinct from (b.patrols::numeric, b.patrol_seconds::numeric, b.reported::numeric, b.resolved::numeric)`,
+      [county],
+    );
+    return { village: village.rows, days: [...days.rows, ...counties.rows] };
   } finally {
     await c.end();
   }

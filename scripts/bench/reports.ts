@@ -21,19 +21,23 @@ const query = `{ counties(within: "62") { code name
 const START = `'${FROM}T00:00:00+08:00'::timestamptz`;
 const END = `'${TO}T00:00:00+08:00'::timestamptz + interval '1 day'`;
 const RAW_SQL = `
-  select c.code,
-    (select count(*) from person where county_code = c.code) as residents,
-    (select count(*) from household where county_code = c.code) as households,
-    (select count(*) from person where county_code = c.code and residency = 'FLOATING') as floating,
-    (select count(*) from house where county_code = c.code) as houses,
-    (select count(*) from address where county_code = c.code) as addresses,
-    (select count(*) from grid where county_code = c.code) as grids,
-    (select count(*) from patrol where county_code = c.code and started_at >= ${START} and started_at < ${END}) as patrols,
-    (select count(*) from hazard where county_code = c.code and source = 'PATROL' and reported_at >= ${START} and reported_at < ${END}) as hazards_found,
-    (select count(*) from dispute where county_code = c.code and reported_at >= ${START} and reported_at < ${END}) as reported,
-    (select count(*) from dispute where county_code = c.code and reported_at >= ${START} and reported_at < ${END}
-       and status in ('RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP')) as resolved
-  from (select distinct county_code as code from village where county_code like '62%') c order by 1`;
+  with c as (select distinct county_code as code from village where county_code like '62%'),
+  p as (select county_code, count(*) as residents, count(*) filter (where residency = 'FLOATING') as floating from person where county_code like '62%' group by 1),
+  h as (select county_code, count(*) as n from household where county_code like '62%' group by 1),
+  o as (select county_code, count(*) as n from house where county_code like '62%' group by 1),
+  a as (select county_code, count(*) as n from address where county_code like '62%' group by 1),
+  g as (select county_code, count(*) as n from grid where county_code like '62%' group by 1),
+  pa as (select county_code, count(*) as n from patrol where county_code like '62%' and started_at >= ${START} and started_at < ${END} group by 1),
+  hz as (select county_code, count(*) as n from hazard where county_code like '62%' and source = 'PATROL' and reported_at >= ${START} and reported_at < ${END} group by 1),
+  d as (select county_code, count(*) as reported, count(*) filter (where status in ('RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP')) as resolved
+          from dispute where county_code like '62%' and reported_at >= ${START} and reported_at < ${END} group by 1)
+  select c.code, coalesce(p.residents, 0) as residents, coalesce(h.n, 0) as households, coalesce(p.floating, 0) as floating, coalesce(o.n, 0) as houses,
+         coalesce(a.n, 0) as addresses, coalesce(g.n, 0) as grids, coalesce(pa.n, 0) as patrols, coalesce(hz.n, 0) as hazards_found,
+         coalesce(d.reported, 0) as reported, coalesce(d.resolved, 0) as resolved
+    from c left join p on p.county_code = c.code left join h on h.county_code = c.code left join o on o.county_code = c.code
+         left join a on a.county_code = c.code left join g on g.county_code = c.code left join pa on pa.county_code = c.code
+         left join hz on hz.county_code = c.code left join d on d.county_code = c.code
+   order by 1`;
 const ROLLUP_SQL = `
   select left(r.village_code, 6) as code, sum(residents) as residents, sum(households) as households, sum(floating) as floating, sum(houses) as houses,
          sum(addresses) as addresses, sum(grids) as grids, coalesce(max(d.patrols), 0) as patrols, coalesce(max(d.found), 0) as hazards_found,

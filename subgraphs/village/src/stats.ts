@@ -73,6 +73,20 @@ const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED
   and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT'))`;
 
 
+/**
+ * Rows of `table` (alias t) under each requested division code (alias k.code),
+ * as index range scans on village_code: codes are digits, so everything under
+ * `62` lies in ['62', '62:').
+ */
+const UNDER = (table: string, len: number, column = 'village_code') =>
+  `${table} t join unnest(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
+
+/** The `?` parameters of UNDER: the codes, then the key range they span (so the scan is an index range). */
+const underParams = (codes: readonly string[]) => [codes, [...codes].sort()[0]!, `${[...codes].sort().at(-1)!}:`];
+
+/** Daily figures of counties and above come from the per-county roll-up, of townships and villages from the per-village one. */
+const DAYS = (len: number) => (len <= 6 ? UNDER('county_day_rollup', len, 'county_code') : UNDER('village_day_rollup', len));
+
 /** China Standard Time day boundaries of an inclusive date period. */
 export function periodBounds(from: string, to: string): [string, string] {
   const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
@@ -111,10 +125,10 @@ export function createStatsLoaders(em: EntityManager) {
       async (len, codes) => {
         const rows = await query<any>(
           em,
-          `select left(village_code, ${len}) as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
+          `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
                   sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
-             from village_rollup where left(village_code, ${len}) in (?) group by 1`,
-          [codes],
+             from ${UNDER('village_rollup', len)} group by 1`,
+          underParams(codes),
         );
         return rows.map((r) => {
           const totals = new Map<string, number>();
@@ -136,11 +150,11 @@ export function createStatsLoaders(em: EntityManager) {
       async (len, codes) => {
         const rows = await query<any>(
           em,
-          `select left(village_code, ${len}) as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
+          `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
                   sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
                   sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
-             from village_rollup where left(village_code, ${len}) in (?) group by 1`,
-          [codes],
+             from ${UNDER('village_rollup', len)} group by 1`,
+          underParams(codes),
         );
         return rows.map((r) => ({
           k: r.k,
@@ -165,10 +179,10 @@ export function createStatsLoaders(em: EntityManager) {
           async (len, codes) => {
             const rows = await query<any>(
               em,
-              `select left(village_code, ${len}) as k, sum(patrols) as patrols, sum(patrol_seconds) as seconds,
+              `select k.code as k, sum(patrols) as patrols, sum(patrol_seconds) as seconds,
                       sum(hazards_found) as found, sum(hazards_rectified) as rectified
-                 from village_day_rollup where day >= ? and day <= ? and left(village_code, ${len}) in (?) group by 1`,
-              [from, to, codes],
+                 from ${DAYS(len)} and t.day >= ? and t.day <= ? group by 1`,
+              [...underParams(codes), from, to],
             );
             return rows.map((r) => ({
               k: r.k,
@@ -196,17 +210,17 @@ export function createStatsLoaders(em: EntityManager) {
             const rows = await query<any>(
               em,
               `with r as (
-                 select left(village_code, ${len}) as k, sum(reported) as reported, sum(resolved) as resolved, sum(at_village) as at_village,
+                 select k.code as k, sum(reported) as reported, sum(resolved) as resolved, sum(at_village) as at_village,
                         sum(at_township) as at_township, sum(at_county) as at_county, sum(to_township) as to_township, sum(to_county) as to_county,
                         sum(on_time) as on_time, sum(rated) as rated, sum(satisfied) as satisfied
-                   from village_day_rollup where day >= ? and day <= ? and left(village_code, ${len}) in (?) group by 1),
+                   from ${DAYS(len)} and t.day >= ? and t.day <= ? group by 1),
                -- Overdue depends on the clock, so it is counted from the few cases still open.
                o as (
-                 select left(d.village_code, ${len}) as k, count(*) as overdue from dispute d
-                  where d.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
-                    and left(d.village_code, ${len}) in (?) and d.reported_at >= ? and d.reported_at < ? and ${OVERDUE_SQL} group by 1)
+                 select k.code as k, count(*) as overdue from ${UNDER('dispute', len)}
+                    and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
+                    and t.reported_at >= ? and t.reported_at < ? and ${OVERDUE_SQL.replaceAll('d.', 't.')} group by 1)
                select r.*, coalesce(o.overdue, 0) as overdue from r left join o on o.k = r.k`,
-              [from, to, codes, codes, start, end],
+              [...underParams(codes), from, to, ...underParams(codes), start, end],
             );
             return rows.map((r) => ({
               k: r.k,

@@ -5,6 +5,7 @@ import { Migration20261121000003Security } from './Migration20261121000003Securi
 import { Migration20261121000004Disputes } from './Migration20261121000004Disputes.ts';
 import { Migration20261121000005Targets } from './Migration20261121000005Targets.ts';
 import { Migration20261121000006Rollups } from './Migration20261121000006Rollups.ts';
+import { Migration20261121000007CountyDays } from './Migration20261121000007CountyDays.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Migration20261121000004Disputes,
   Migration20261121000005Targets,
   Migration20261121000006Rollups,
+  Migration20261121000007CountyDays,
 ];

@@ -32,6 +32,8 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     const counties = r.rows.map((x) => x.code);
     await client.query('select refresh_village_rollup(array(select code from village where county_code = any($1)))', [counties]);
     await client.query('select refresh_village_days(array(select code from village where county_code = any($1)))', [counties]);
+    // Fresh statistics for the planner after a bulk load (autovacuum would get there later).
+    await client.query('analyze village_rollup, village_day_rollup, county_day_rollup');
     return totals;
   });
 }
