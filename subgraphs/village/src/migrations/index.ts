@@ -6,6 +6,7 @@ import { Migration20261121000004Disputes } from './Migration20261121000004Disput
 import { Migration20261121000005Targets } from './Migration20261121000005Targets.ts';
 import { Migration20261121000006Rollups } from './Migration20261121000006Rollups.ts';
 import { Migration20261121000007CountyDays } from './Migration20261121000007CountyDays.ts';
+import { Migration20261121000008DayPairs } from './Migration20261121000008DayPairs.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Migration20261121000005Targets,
   Migration20261121000006Rollups,
   Migration20261121000007CountyDays,
+  Migration20261121000008DayPairs,
 ];
