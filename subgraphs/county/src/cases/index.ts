@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inJurisdiction, requireRecordAccess, requireWrite } from '../../../shared/caller.ts';
 import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { badInput, conflict, forbidden, notFound } from '../../../shared/errors.ts';
+import { conflict, forbidden, notFound } from '../../../shared/errors.ts';
 import { emit, type HubEvent } from '../../../shared/events.ts';
 import { pageOf, parsePage } from '../../../shared/pagination.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
+import { disputeId, optText, text } from '../../../shared/validate.ts';
 import type { CountyContext } from '../context.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
@@ -27,13 +28,6 @@ export interface CountyCaseRow {
   version: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function text(value: unknown, field: string, max: number): string {
-  const s = typeof value === 'string' ? value.trim() : '';
-  if (!s || s.length > max) throw badInput(`${field} must be 1–${max} characters.`, { argument: field });
-  return s;
-}
-const optText = (v: unknown, field: string, max: number) => (v == null ? null : text(v, field, max));
 
 function toVillage(em: EntityManager, c: CountyCaseRow, action: string, actor: string, note: string | null, extra: Record<string, unknown> = {}) {
   return emit(em, 'village', 'case.step', {
@@ -65,10 +59,10 @@ async function countyStep(
   sets: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
 ): Promise<CountyCaseRow> {
-  if (!UUID.test(id)) throw badInput(`disputeId "${id}" is not a dispute id.`, { argument: 'disputeId' });
+  const key = disputeId(id, 'disputeId');
   const row = await ctx.em.transactional(async (em) => {
     const tem = em as EntityManager;
-    const c = await queryOne<CountyCaseRow>(tem, 'select * from county_case where dispute_id = ? for update', [id.toLowerCase()]);
+    const c = await queryOne<CountyCaseRow>(tem, 'select * from county_case where dispute_id = ? for update', [key]);
     if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No county case for dispute ${id}.`);
     requireWrite(ctx.caller, c.countyCode.startsWith(ctx.caller.jurisdiction) ? c.countyCode : c.villageCode);
     const next = transition('COUNTY', c.status, action);

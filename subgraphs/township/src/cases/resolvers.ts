@@ -7,20 +7,11 @@ import { emit } from '../../../shared/events.ts';
 import { pageOf, parsePage } from '../../../shared/pagination.ts';
 import { parseId } from '../../../shared/scalars.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
+import { disputeId, optText, text } from '../../../shared/validate.ts';
 import type { TownshipContext } from '../context.ts';
 import type { DispatchRow, TownshipCaseRow } from './rows.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const caseId = (id: string) => {
-  if (!UUID.test(id)) throw badInput(`disputeId "${id}" is not a dispute id.`, { argument: 'disputeId' });
-  return id.toLowerCase();
-};
-function text(value: unknown, field: string, max: number): string {
-  const s = typeof value === 'string' ? value.trim() : '';
-  if (!s || s.length > max) throw badInput(`${field} must be 1–${max} characters.`, { argument: field });
-  return s;
-}
-const optText = (v: unknown, field: string, max: number) => (v == null ? null : text(v, field, max));
+const caseId = (id: string) => disputeId(id, 'disputeId');
 const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 
 export const isOverdue = (c: TownshipCaseRow) => !['RESOLVED', 'ESCALATED'].includes(c.status) && new Date() > new Date(c.settleBy);

@@ -6,7 +6,8 @@ import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
 import { badInput, conflict, forbidden, hubError, notFound } from '../../../shared/errors.ts';
 import { emit } from '../../../shared/events.ts';
 import { parseId } from '../../../shared/scalars.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
+import { queryOne } from '../../../shared/sql.ts';
+import { disputeId, optText, text } from '../../../shared/validate.ts';
 import { requireListAccess, visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
@@ -15,19 +16,8 @@ import { addMinutes, deadlineRule } from '../disputes/deadlines.ts';
 import { isOverdue, OVERDUE_SQL } from '../disputes/sql.ts';
 import { periodBounds } from '../stats.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function disputeId(id: string): string {
-  if (!UUID.test(id)) throw badInput(`id "${id}" is not a dispute id.`, { argument: 'id' });
-  return id.toLowerCase();
-}
 
-function text(value: unknown, field: string, max: number): string {
-  const s = typeof value === 'string' ? value.trim() : '';
-  if (!s || s.length > max) throw badInput(`${field} must be 1–${max} characters.`, { argument: field });
-  return s;
-}
-const optText = (v: unknown, field: string, max: number) => (v == null ? null : text(v, field, max));
 
 const actorOf = (ctx: VillageContext) => ctx.caller.name || ctx.caller.subject;
 

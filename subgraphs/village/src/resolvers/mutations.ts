@@ -5,6 +5,7 @@ import { parseCodeOfLevel } from '../../../shared/codes.ts';
 import { badInput, conflict, hubError, notFound } from '../../../shared/errors.ts';
 import { parseId } from '../../../shared/scalars.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
+import { optText, text } from '../../../shared/validate.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { HazardRow, HouseholdRow, JointDefenseGroupRow, PatrolTeamRow, PersonRow } from '../rows.ts';
@@ -20,12 +21,6 @@ interface Located {
   countyCode: string;
 }
 
-function text(value: unknown, field: string, max = 200): string {
-  const s = typeof value === 'string' ? value.trim() : '';
-  if (!s || s.length > max) throw badInput(`${field} must be 1–${max} characters.`, { argument: field });
-  return s;
-}
-const optText = (v: unknown, field: string, max = 200) => (v == null ? null : text(v, field, max));
 
 /** Runs `fn` in a transaction; unique-key violations become CONFLICT. */
 async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
