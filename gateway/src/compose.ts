@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPHS } from '../../subgraphs/shared/config.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 
 /**
  * Composes schema/{county,township,village}.graphql into the supergraph the
@@ -11,12 +11,13 @@ import { SUBGRAPHS } from '../../subgraphs/shared/config.ts';
 export const SUPERGRAPH_PATH = new URL('../../schema/supergraph.graphql', import.meta.url);
 const DEFAULT_PORTS = { county: 4001, township: 4002, village: 4003 } as const;
 
-export function composeSupergraph(): string {
+/** `overrides` replaces a subgraph's SDL (schema checks compose hypothetical changes). */
+export function composeSupergraph(overrides: Partial<Record<SubgraphName, string>> = {}): string {
   const result = composeServices(
     SUBGRAPHS.map((name) => ({
       name,
       url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
-      typeDefs: parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8')),
+      typeDefs: parse(overrides[name] ?? readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8')),
     })),
   );
   if (result.errors) {
