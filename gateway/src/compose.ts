@@ -1,6 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
+import { createRequire } from 'node:module';
+import { Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
+
+// printSchema from the same (CommonJS) graphql build that @apollo/federation-internals uses.
+const { printSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
 
 /**
@@ -33,5 +38,13 @@ export function readSupergraph(): string {
 export function writeSupergraph(): string {
   const sdl = composeSupergraph();
   writeFileSync(SUPERGRAPH_PATH, sdl);
+  writeFileSync(API_SCHEMA_PATH, printApiSchema(sdl));
   return sdl;
+}
+
+/** The client-facing schema (no federation machinery), for typed clients: schema/api.graphql. */
+export const API_SCHEMA_PATH = new URL('../../schema/api.graphql', import.meta.url);
+
+export function printApiSchema(supergraphSdl: string): string {
+  return `${printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema()).trimEnd()}\n`;
 }

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { main as countyReport } from '../examples/county-report.ts';
+import { main as register } from '../examples/registration-form.ts';
+import { main as caseDesk } from '../examples/township-case-desk.ts';
+import { main as dashboard } from '../examples/village-dashboard.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+});
+afterAll(() => hub?.stop());
+
+describe('examples for frontend teams run against the hub', () => {
+  it('village dashboard', async () => {
+    const r = await dashboard(hub.gatewayUrl, await hub.token({ jurisdiction: '623021200201', scopes: ['read'] }));
+    expect(r.title).toBe('鹿儿台村村民委员会 (术布乡)');
+    expect(r.residents).toBeGreaterThan(100);
+    expect(r.grids).toBeGreaterThanOrEqual(5);
+  });
+
+  it('registration form (卓尼县)', async () => {
+    const id = makeCitizenId('623022', '1992-04-18', 880);
+    const r = await register(hub.gatewayUrl, await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] }), '623022100001001', id, '卓玛');
+    expect(r).toMatchObject({ idNumber: id, version: 1 });
+    expect(r.summary).toMatch(/^卓玛, 女, \d+ 岁, 城东社区居民委员会 城东社区第1网格$/);
+  });
+
+  it('township case desk', async () => {
+    const r = await caseDesk(hub.gatewayUrl, await hub.token({ jurisdiction: '623021200', scopes: ['read'] }), '623021200');
+    expect(r.township).toBe('术布乡');
+    expect(r.inbox).toBeGreaterThan(0);
+  });
+
+  it('county report', async () => {
+    const r = await countyReport(hub.gatewayUrl, await hub.token({ jurisdiction: '62', scopes: ['report'] }), '623021', '2026');
+    expect(r.county).toBe('临潭县 (甘南藏族自治州)');
+    expect(r.rows).toHaveLength(16);
+  });
+
+  it('type-check against the generated client', () => {
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 120_000);
+});
