@@ -112,7 +112,8 @@ if (keys.caller.privateKey) {
     临潭县 administrator (623021; read, write, pii, report, admin):
       ${admin}
     甘肃省 report-only tool (62; report):
-      ${report}`;
+      ${report}
+  Explorer (GraphiQL, offline): ${endpoint.replace(/\/graphql$/, '')}/explorer?token=${admin}`;
 }
 console.log(`
 The hub is ready in ${secs()} s${seeded ? ' (first start, seeding included)' : ''}.

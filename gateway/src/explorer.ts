@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { HttpError } from '../../subgraphs/shared/http.ts';
+
+/**
+ * The explorer (GraphiQL) served from npm packages, with no CDN: the machines
+ * that run the hub often have no internet. Outside production only. A token
+ * can be given as ?token=… (npm start prints such a link); it goes into the
+ * request headers, which GraphiQL lets you edit.
+ */
+const require = createRequire(import.meta.url);
+/** A file of an installed package (by its folder: the UMD builds are not in the packages' exports). */
+const pkgFile = (pkg: string, file: string) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'react.js': { file: pkgFile('react', 'umd/react.production.min.js'), type: 'text/javascript' },
+  'react-dom.js': { file: pkgFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'graphiql.js': { file: pkgFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
+  'graphiql.css': { file: pkgFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
+};
+const cache = new Map<string, Buffer>();
+
+const PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <title>基层治理数据枢纽 · Explorer</title>
+  <link rel="stylesheet" href="/explorer/graphiql.css">
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading…</div>
+  <script src="/explorer/react.js"></script>
+  <script src="/explorer/react-dom.js"></script>
+  <script src="/explorer/graphiql.js"></script>
+  <script>
+    const params = new URLSearchParams(location.search);
+    const token = params.get('token') || '';
+    const headers = JSON.stringify({ authorization: 'Bearer ' + (token || '<paste a token printed by npm start>') }, null, 2);
+    const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+    const query = params.get('query') || '{\\n  county(code: "623021") {\\n    name\\n    region { name }\\n    townships { code name kind }\\n  }\\n}\\n';
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery: query, headers, shouldPersistHeaders: false, defaultEditorToolsVisibility: 'headers' }),
+    );
+  </script>
+</body>
+</html>`;
+
+export function explorerRoute(production: boolean) {
+  return (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    if (production) throw new HttpError(404, 'NOT_FOUND', 'The explorer is off in production.');
+    if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', 'GET the explorer.');
+    if (url.pathname === '/explorer' || url.pathname === '/explorer/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(PAGE);
+      return;
+    }
+    const asset = ASSETS[url.pathname.slice('/explorer/'.length)];
+    if (!asset) throw new HttpError(404, 'NOT_FOUND', 'No such explorer asset.');
+    let body = cache.get(asset.file);
+    if (!body) cache.set(asset.file, (body = readFileSync(asset.file)));
+    res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
+    res.end(body);
+  };
+}
