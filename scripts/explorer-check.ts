@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Opens the explorer in headless Chromium (Debian's package, no outside
  * network), runs a query through it and checks the answer:

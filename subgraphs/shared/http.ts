@@ -112,14 +112,17 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];
-    const work = route
-      ? route(req, res, url)
-      : url.pathname === '/graphql' || url.pathname === '/'
-        ? opts.around
-          ? opts.around(req, () => handleGraphQL(opts, req, res, url))
-          : handleGraphQL(opts, req, res, url)
-        : Promise.resolve(sendJson(res, 404, { error: 'not found', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] }));
-    Promise.resolve(work).catch((err: unknown) => {
+    // Started inside a promise, so an error thrown synchronously by a route is answered like any other.
+    const work = Promise.resolve().then(() =>
+      route
+        ? route(req, res, url)
+        : url.pathname === '/graphql' || url.pathname === '/'
+          ? opts.around
+            ? opts.around(req, () => handleGraphQL(opts, req, res, url))
+            : handleGraphQL(opts, req, res, url)
+          : sendJson(res, 404, { error: 'not found', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] }),
+    );
+    work.catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
