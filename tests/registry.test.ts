@@ -12,13 +12,14 @@ afterAll(() => hub?.stop());
 const SEED = ['623021', '632223', '510311', '440514', '513328'];
 const FIGURES = `population { residents households floating houses addresses byTag { tag count } }
   forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups patrolTeams patrolMembers }
-  patrolStats(from: "2025-10-01", to: "2026-09-30") { patrols patrolHours hazardsFound hazardsRectified }`;
+  patrolStats(from: "2025-10-01", to: "2026-09-30") { patrols patrolHours hazardsFound hazardsRectified }
+  disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue }`;
 
 /** Adds up figure objects field by field (byTag by tag). */
 function sum(list: any[]): any {
-  const out: any = { population: {}, forces: {}, patrolStats: {} };
+  const out: any = { population: {}, forces: {}, patrolStats: {}, disputeStats: {} };
   for (const item of list) {
-    for (const group of ['population', 'forces', 'patrolStats']) {
+    for (const group of ['population', 'forces', 'patrolStats', 'disputeStats']) {
       for (const [k, v] of Object.entries(item[group])) {
         if (k === 'byTag') {
           out[group].byTag ??= {};
