@@ -1,6 +1,9 @@
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
+import type { CryptoKey } from 'jose';
+import { importPublicKey } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
+import type { Route } from './http.ts';
 import { settingsOrExit, type SubgraphName } from './config.ts';
 import { initORM } from './orm.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
@@ -18,6 +21,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   applyEvent?: ApplyEvent;
   /** The subgraphs this one sends events to. */
   eventTargets?: SubgraphName[];
+  /** Extra HTTP routes (e.g. exports), given the ORM and the gateway's internal key. */
+  routes?: (orm: MikroORM, internalKey: () => Promise<CryptoKey>) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
   /** Generates this subgraph's demo data for the scope (deterministic; `refDate` ends the demo year). */
@@ -64,6 +69,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       production: opts.production ?? false,
       internalPublicKey: opts.internalPublicKey,
       onResponse: mod.onResponse,
+      routes: mod.routes?.(orm, () => importPublicKey(opts.internalPublicKey)),
       events: {
         secret: opts.eventsSecret,
         apply: mod.applyEvent,

@@ -48,6 +48,8 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   internalPublicKey: string;
   /** Called after each request's response is ready (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
+  /** Extra HTTP routes of the subgraph. */
+  routes?: Record<string, Route>;
   /** Cross-level events: this subgraph's receiver and where its events go. */
   events?: { secret: string; targets: Partial<Record<SubgraphName, string>>; apply?: ApplyEvent };
 }
@@ -127,6 +129,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       },
       routes: {
         ...eventRoutes,
+        ...(opts.routes ?? {}),
         '/health': async (_req, res) => {
           try {
             await opts.orm.em.getConnection().execute('select 1');

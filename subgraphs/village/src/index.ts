@@ -2,6 +2,7 @@ import type { SubgraphModule } from '../../shared/module.ts';
 import { ScopedPages } from '../../shared/scoped-page.ts';
 import { writeAudit } from './access.ts';
 import { applyVillageEvent } from './disputes/events.ts';
+import { exportRoute } from './export.ts';
 import { createLoaders, type VillageContext } from './context.ts';
 import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -18,6 +19,7 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map() }),
   onResponse: writeAudit,
   applyEvent: applyVillageEvent,
+  routes: (orm, key) => ({ '/export/*': exportRoute(orm, key) }),
   eventTargets: ['township'],
   seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,

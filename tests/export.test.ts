@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+});
+afterAll(() => hub?.stop());
+
+const get = (path: string, token?: string) => fetch(new URL(path, new URL(hub.gatewayUrl).origin), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('export', () => {
+  it('streams residents of a village as CSV with a BOM, masked without pii', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const res = await get('/export/residents.csv?within=623021200201', t);
+    expect(res.status).toBe(200);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trim().split('\n');
+    expect(lines[0]).toMatch(/^id,name,gender,birth_date,ethnicity,id_number,phone,residency/);
+    const count = await hub.queryAs(t, `{ village(code: "623021200201") { residents { totalCount } } }`);
+    expect(lines.length - 1).toBe(count.data.village.residents.totalCount);
+    for (const l of lines.slice(1, 20)) expect(l).toMatch(/,\d{6}\*{8}\d{3}[\dX],/);
+  });
+
+  it('streams NDJSON in full with pii, writes an audit row, and stays inside the jurisdiction', async () => {
+    const subject = `exporter-${Date.now()}`;
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'pii'], subject });
+    const res = await get('/export/residents.ndjson?within=623021200', t);
+    expect(res.headers.get('content-type')).toContain('ndjson');
+    const rows = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.length).toBeGreaterThan(1000);
+    for (const r of rows) {
+      expect(r.village_code.startsWith('623021200')).toBe(true);
+      if (r.id_number) expect(r.id_number).toMatch(/^\d{17}[\dX]$/);
+    }
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const audit = await c.query('select operation from audit_log where subject = $1', [subject]);
+    await c.end();
+    expect(audit.rows).toEqual([{ operation: 'export residents within 623021200' }]);
+    expect((await get('/export/residents.csv?within=623021100', t)).status).toBe(403);
+  });
+
+  it('refuses without a token, without read, or for an unknown kind', async () => {
+    expect((await get('/export/residents.csv?within=623021200201')).status).toBe(401);
+    expect((await get('/export/residents.csv?within=623021200201', await hub.token({ jurisdiction: '62', scopes: ['report'] }))).status).toBe(403);
+    expect((await get('/export/secrets.csv?within=623021', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(404);
+    expect((await get('/export/disputes.ndjson?within=6230x', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(400);
+  });
+});
