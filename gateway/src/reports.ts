@@ -116,7 +116,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: Cr
     if (within.length > CHILD_LEN[level]) {
       throw new HttpError(400, 'BAD_USER_INPUT', `within ${within} is below the ${level} level.`);
     }
-    if (!inJurisdiction(caller, within) && !within.startsWith(caller.jurisdiction)) throw new HttpError(403, 'FORBIDDEN', `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`);
+    if (!inJurisdiction(caller, within)) throw new HttpError(403, 'FORBIDDEN', `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`);
     const ctx: GatewayContext = { requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller };
 
     const parent = PARENT[level];

@@ -8,6 +8,9 @@ import { forbidden } from './errors.ts';
 export const SCOPES = ['read', 'write', 'pii', 'report', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** The PostgreSQL setting row-level-security policies read (see rls.ts); set per transaction to the caller's jurisdiction. */
+export const JURISDICTION_SETTING = 'hub.jurisdiction';
+
 export interface Caller {
   subject: string;
   name: string;

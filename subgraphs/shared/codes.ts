@@ -78,7 +78,3 @@ export function villageKind(code: string): 'COMMUNITY' | 'VILLAGE' | 'OTHER' {
   return 'OTHER';
 }
 
-/** `LIKE` pattern matching a code and everything under it (used with text_pattern_ops indexes). */
-export function likePrefix(code: string): string {
-  return `${code}%`;
-}

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
+import { JURISDICTION_SETTING } from './caller.ts';
 import type { SubgraphName } from './config.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool } from './orm.ts';
+import { query } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 
 /**
@@ -21,7 +23,7 @@ export interface HubEvent {
 
 /** Writes an event in the caller's transaction: it is sent only if the change commits. */
 export async function emit(em: EntityManager, target: SubgraphName, type: string, payload: Record<string, unknown>): Promise<void> {
-  await em.execute('insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)', [randomUUID(), target, type, JSON.stringify(payload)]);
+  await query(em, 'insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)', [randomUUID(), target, type, JSON.stringify(payload)]);
 }
 
 const EVENT_HEADER = 'x-hub-event-token';
@@ -159,9 +161,9 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
     for (const event of events) {
       const em = orm.em.fork();
       // Events carry their division; the receiver acts within it (row-level security applies).
-      em.setSessionContext({ variables: { 'hub.jurisdiction': String(event.payload.countyCode ?? '') } });
+      em.setSessionContext({ variables: { [JURISDICTION_SETTING]: String(event.payload.countyCode ?? '') } });
       await em.transactional(async (tem) => {
-        const inserted = await tem.execute(
+        const inserted = await query(tem, 
           'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id',
           [event.eventId, event.source, event.type],
         );

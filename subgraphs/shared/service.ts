@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
-import type { Caller } from './caller.ts';
+import { JURISDICTION_SETTING, type Caller } from './caller.ts';
 import type { SubgraphName } from './config.ts';
 import { makeFormatError } from './errors.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
@@ -27,9 +27,6 @@ export interface BaseContext {
   /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
   relay: { nudge(): void };
 }
-
-/** The PostgreSQL setting row-level-security policies read (see rls.ts). */
-export const JURISDICTION_SETTING = 'hub.jurisdiction';
 
 export function loadSchema(name: SubgraphName): DocumentNode {
   return parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));

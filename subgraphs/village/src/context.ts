@@ -6,7 +6,7 @@ import type { BaseContext } from '../../shared/service.ts';
 import { query } from '../../shared/sql.ts';
 import { Grid, Village } from './entities.ts';
 import type {
-  AddressRow, DisputePartyRow, DisputeRow, DisputeStepRow, GridStaffRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
+  AddressRow, DisputePartyRow, DisputeRow, DisputeStepRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
   PatrolRow, PatrolTeamRow, PersonRow, SiteRow,
 } from './rows.ts';
 import type { AuditTrail } from './access.ts';
@@ -52,7 +52,6 @@ export function createLoaders(em: EntityManager) {
     hazardsOfPatrol: rowsBy<HazardRow>(em, 'hazard', 'patrol_id', (h) => h.patrolId),
     committeesOfVillage: rowsBy<MediationCommitteeRow>(em, 'mediation_committee', 'village_code', (c) => c.villageCode),
     mediatorsOfCommittee: rowsBy<MediatorRow>(em, 'mediator', 'committee_id', (m) => m.committeeId),
-    staffOfGrid: rowsBy<GridStaffRow>(em, 'grid_staff', 'grid_code', (s) => s.gridCode),
     /** Team id → member person ids. */
     teamMembers: groupedBy<string, { teamId: number; personId: number }>(
       (ids) => query(em, `select team_id, person_id from patrol_team_member where team_id in (?) order by person_id`, [ids.map(Number)]),

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, verifyInternal } from '../../shared/auth.ts';
-import { hasScope, inJurisdiction } from '../../shared/caller.ts';
+import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../shared/caller.ts';
 import { parseDivisionCode } from '../../shared/codes.ts';
 import { HttpError } from '../../shared/http.ts';
 import { nativePool } from '../../shared/orm.ts';
@@ -78,7 +78,7 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         );
       }
       await client.query('begin read only');
-      await client.query(`select set_config('hub.jurisdiction', $1, true)`, [caller.jurisdiction]);
+      await client.query('select set_config($1, $2, true)', [JURISDICTION_SETTING, caller.jurisdiction]);
       res.writeHead(200, {
         'content-type': m[2] === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${m[1]}-${within}.${m[2]}"`,

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emit, type HubEvent } from '../../../shared/events.ts';
+import { query } from '../../../shared/sql.ts';
 
 /**
  * A case escalated by a village lands in the township's inbox (once: the
@@ -10,7 +11,7 @@ export async function applyTownshipEvent(em: EntityManager, event: HubEvent): Pr
   const p = event.payload;
   if (event.type === 'case.escalated') {
     const now = new Date();
-    const inserted = await em.execute(
+    const inserted = await query(em, 
       `insert into township_case (dispute_id, case_number, township_code, village_code, county_code, category, scale, summary, status, received_at, escalated_at, settle_by)
        values (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?) on conflict (dispute_id) do nothing returning dispute_id`,
       [p.disputeId, p.caseNumber, p.townshipCode, p.villageCode, p.countyCode, p.category, p.scale, p.summary, now, new Date(p.escalatedAt), new Date(p.settleBy)],
@@ -22,7 +23,7 @@ export async function applyTownshipEvent(em: EntityManager, event: HubEvent): Pr
       });
     }
   } else if (event.type === 'case.supervised') {
-    await em.execute('update township_case set supervised_at = ?, version = version + 1 where dispute_id = ?', [new Date(p.at), p.disputeId]);
+    await query(em, 'update township_case set supervised_at = ?, version = version + 1 where dispute_id = ?', [new Date(p.at), p.disputeId]);
   } else {
     throw new Error(`The township subgraph does not handle ${event.type} events.`);
   }

@@ -96,7 +96,7 @@ export const caseResolvers = {
   Township: {
     disputes: async (t: { code: string }, args: Record<string, any>, ctx: TownshipContext) => {
       requireRecordAccess(ctx.caller, 'dispute');
-      if (!inJurisdiction(ctx.caller, t.code) && !t.code.startsWith(ctx.caller.jurisdiction)) {
+      if (!inJurisdiction(ctx.caller, t.code)) {
         throw forbidden(`Township ${t.code} is outside your jurisdiction (${ctx.caller.jurisdiction}).`);
       }
       const page = parsePage(args);
@@ -147,7 +147,7 @@ export const caseResolvers = {
       const names = kinds.map((k) => DEPARTMENT_NAMES.get(k)!);
       return townshipStep(ctx, a.disputeId, a.version, 'dispatch', 'DISPATCH', `吹哨: ${names.join('、')}${a.note ? ` — ${a.note}` : ''}`, () => ({}), async (em, c) => {
         for (const k of kinds) {
-          await em.execute(
+          await query(em, 
             `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note) values (?, ?, ?, ?, ?, ?)
              on conflict (dispute_id, department_kind) do nothing`,
             [c.disputeId, c.townshipCode, c.villageCode, k, DEPARTMENT_NAMES.get(k), optText(a.note, 'note', 2000)],

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HubEvent } from '../../../shared/events.ts';
-import { queryOne } from '../../../shared/sql.ts';
+import { query, queryOne } from '../../../shared/sql.ts';
 import type { DisputeRow } from '../rows.ts';
 import { addMinutes, deadlineRule } from './deadlines.ts';
 
@@ -12,7 +12,7 @@ import { addMinutes, deadlineRule } from './deadlines.ts';
 export async function applyVillageEvent(em: EntityManager, event: HubEvent): Promise<void> {
   if (event.type === 'target.set') {
     const t = event.payload;
-    await em.execute(
+    await query(em, 
       `insert into assessment_target (indicator, level, target, updated_at, updated_by) values (?, ?, ?, now(), ?)
        on conflict (indicator, level) do update set target = excluded.target, updated_at = now(), updated_by = excluded.updated_by`,
       [t.indicator, t.level, t.target, t.by],
@@ -24,24 +24,24 @@ export async function applyVillageEvent(em: EntityManager, event: HubEvent): Pro
   const d = await queryOne<DisputeRow>(em, 'select * from dispute where id = ? for update', [p.disputeId]);
   if (!d) throw new Error(`case.step for unknown dispute ${p.disputeId}`);
   const at = new Date(p.at);
-  await em.execute(
+  await query(em, 
     `insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [d.id, at, p.level, p.action, p.actor, p.note ?? null, p.status ?? null, d.villageCode, d.gridCode],
   );
   if (p.action === 'RECEIVE') {
-    await em.execute('update dispute set in_transit = false, version = version + 1 where id = ?', [d.id]);
+    await query(em, 'update dispute set in_transit = false, version = version + 1 where id = ?', [d.id]);
   } else if (p.action === 'ESCALATE' && p.level === 'TOWNSHIP') {
-    await em.execute(
+    await query(em, 
       `update dispute set handling_level = 'COUNTY', in_transit = true, escalated_to_county_at = ?, settle_by = ?, version = version + 1 where id = ?`,
       [at, new Date(p.settleBy), d.id],
     );
   } else if (p.action === 'RESOLVE') {
     const rule = await deadlineRule(em, d.category, d.scale);
-    await em.execute(
+    await query(em, 
       `update dispute set status = 'RESOLVED', outcome = ?, resolved_level = ?, resolved_at = ?, reply_by = ?, version = version + 1 where id = ?`,
       [p.outcome, p.level, at, addMinutes(at, rule.replyHours * 60), d.id],
     );
   } else if (p.action === 'ASSIGN' || p.action === 'DISPATCH') {
-    if (p.assignee) await em.execute('update dispute set assignee = ?, version = version + 1 where id = ?', [p.assignee, d.id]);
+    if (p.assignee) await query(em, 'update dispute set assignee = ?, version = version + 1 where id = ?', [p.assignee, d.id]);
   }
 }

@@ -2,9 +2,9 @@ import { hasScope } from '../../../shared/caller.ts';
 import { forbidden } from '../../../shared/errors.ts';
 import { encodeCursor, parsePage } from '../../../shared/pagination.ts';
 import { periodBounds } from '../stats.ts';
+import { resolvePeriod } from '../../../shared/periods.ts';
 import { query } from '../../../shared/sql.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
-import { checkPeriod } from './scoped.ts';
 
 export interface AuditRow {
   id: string;
@@ -36,10 +36,8 @@ export const auditResolvers: Resolvers = {
         params.push(args.subject);
       }
       if (args.from || args.to) {
-        const from = args.from ?? '2000-01-01';
-        const to = args.to ?? '2999-12-31';
-        checkPeriod(from, to === '2999-12-31' ? from : to);
-        const [start, end] = periodBounds(from, to);
+        const p = resolvePeriod({ from: args.from ?? '2000-01-01', to: args.to ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) });
+        const [start, end] = periodBounds(p.from, p.to);
         where.push('at >= ? and at < ?');
         params.push(start, end);
       }

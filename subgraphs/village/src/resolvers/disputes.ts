@@ -6,7 +6,7 @@ import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
 import { badInput, conflict, forbidden, hubError, notFound } from '../../../shared/errors.ts';
 import { emit } from '../../../shared/events.ts';
 import { parseId } from '../../../shared/scalars.ts';
-import { queryOne } from '../../../shared/sql.ts';
+import { query, queryOne } from '../../../shared/sql.ts';
 import { disputeId, optText, text } from '../../../shared/validate.ts';
 import { requireListAccess, visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
@@ -22,7 +22,7 @@ import { periodBounds } from '../stats.ts';
 const actorOf = (ctx: VillageContext) => ctx.caller.name || ctx.caller.subject;
 
 async function step(em: EntityManager, d: DisputeRow, level: string, action: string, actor: string, note: string | null, status: string | null, at = new Date()) {
-  await em.execute(
+  await query(em, 
     `insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [d.id, at, level, action, actor, note, status, d.villageCode, d.gridCode],
   );
@@ -172,7 +172,7 @@ export const disputeResolvers: Resolvers = {
             ],
           );
           for (const p of parties) {
-            await tem.execute(`insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)`, [
+            await query(tem, `insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)`, [
               id, p.personId, p.name, p.role, d!.villageCode, d!.gridCode,
             ]);
           }

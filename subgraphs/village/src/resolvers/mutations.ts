@@ -212,7 +212,7 @@ export const mutationResolvers: Resolvers = {
           village_code: loc.villageCode, grid_code: loc.gridCode, county_code: loc.countyCode,
           address_id: addressId, house_id: houseId, joint_defense_group_id: leavesGroup ? null : h.jointDefenseGroupId,
         });
-        await em.execute(
+        await query(em, 
           `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
           [loc.villageCode, loc.gridCode, loc.countyCode, addressId, h.id],
         );
@@ -250,7 +250,7 @@ export const mutationResolvers: Resolvers = {
             refs.household_id, refs.address_id, loc.villageCode, loc.gridCode, loc.countyCode,
           ],
         );
-        if (refs.household_id != null) await em.execute('update household set head_id = ? where id = ? and head_id is null', [person!.id, refs.household_id]);
+        if (refs.household_id != null) await query(em, 'update household set head_id = ? where id = ? and head_id is null', [person!.id, refs.household_id]);
         return person!;
       }) as any,
     updatePerson: (_, { id, version, input }, ctx) =>
@@ -311,7 +311,7 @@ export const mutationResolvers: Resolvers = {
         const group = await queryOne<JointDefenseGroupRow>(em, `insert into joint_defense_group (name, leader_id, village_code, grid_code, county_code) values (?, ?, ?, ?, ?) returning *`, [
           text(input.name, 'name', 100), leader.id, loc.villageCode, loc.gridCode, loc.countyCode,
         ]);
-        await em.execute('update household set joint_defense_group_id = ?, version = version + 1 where id in (?)', [group!.id, households.map((h) => h.id)]);
+        await query(em, 'update household set joint_defense_group_id = ?, version = version + 1 where id in (?)', [group!.id, households.map((h) => h.id)]);
         return group!;
       }) as any,
     assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
@@ -320,7 +320,7 @@ export const mutationResolvers: Resolvers = {
         const households = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
         refuseGrouped(households.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
         const updated = await versioned<JointDefenseGroupRow>(em, 'joint_defense_group', g.id, version, {});
-        if (households.length) await em.execute('update household set joint_defense_group_id = ?, version = version + 1 where id in (?)', [g.id, households.map((h) => h.id)]);
+        if (households.length) await query(em, 'update household set joint_defense_group_id = ?, version = version + 1 where id in (?)', [g.id, households.map((h) => h.id)]);
         return updated;
       }) as any,
     removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
@@ -330,7 +330,7 @@ export const mutationResolvers: Resolvers = {
         const leaderHome = g.leaderId == null ? null : (await queryOne<PersonRow>(em, 'select * from person where id = ?', [g.leaderId]))?.householdId;
         if (households.some((h) => h.id === leaderHome)) throw conflict("The leader's household cannot leave the group; appoint another leader first.");
         const updated = await versioned<JointDefenseGroupRow>(em, 'joint_defense_group', g.id, version, {});
-        if (households.length) await em.execute('update household set joint_defense_group_id = null, version = version + 1 where id in (?) and joint_defense_group_id = ?', [households.map((h) => h.id), g.id]);
+        if (households.length) await query(em, 'update household set joint_defense_group_id = null, version = version + 1 where id in (?) and joint_defense_group_id = ?', [households.map((h) => h.id), g.id]);
         return updated;
       }) as any,
     setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
@@ -363,7 +363,7 @@ export const mutationResolvers: Resolvers = {
       tx(ctx, async (em) => {
         const team = await forWrite<PatrolTeamRow>(em, ctx.caller, 'patrol_team', teamId, 'patrolTeam');
         const ids = personIds.map((p) => parseId(p, 'personId'));
-        if (ids.length) await em.execute('delete from patrol_team_member where team_id = ? and person_id in (?)', [team.id, ids]);
+        if (ids.length) await query(em, 'delete from patrol_team_member where team_id = ? and person_id in (?)', [team.id, ids]);
         return team;
       }) as any,
     recordPatrol: (_, { input }, ctx) =>
@@ -392,7 +392,7 @@ export const mutationResolvers: Resolvers = {
           [team.id, start, end, optText(input.route, 'route', 500), participants, team.villageCode, hazards[0]?.loc.gridCode ?? team.gridCode, team.countyCode],
         );
         for (const { loc, h } of hazards) {
-          await em.execute(
+          await query(em, 
             `insert into hazard (kind, description, location, source, patrol_id, reported_at, village_code, grid_code, county_code) values (?, ?, ?, 'PATROL', ?, ?, ?, ?, ?)`,
             [h.kind, text(h.description, 'description', 500), optText(h.location, 'location'), patrol.id, end, loc.villageCode, loc.gridCode, loc.countyCode],
           );
@@ -425,7 +425,7 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
     if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No person with id ${id}.`);
     if (p.villageCode !== team.villageCode) throw badInput(`person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`, { argument: 'memberIds' });
   }
-  await em.execute(
+  await query(em, 
     `insert into patrol_team_member (team_id, person_id, village_code) select ?, unnest(array[?]::int[]), ? on conflict do nothing`,
     [team.id, ids, team.villageCode],
   );

@@ -1,4 +1,5 @@
 import { periodBounds } from '../stats.ts';
+import { resolvePeriod } from '../../../shared/periods.ts';
 import { badInput } from '../../../shared/errors.ts';
 import { likeContains } from '../../../shared/sql.ts';
 import type { ScopedListSpec } from '../../../shared/scoped-page.ts';
@@ -55,11 +56,6 @@ function residentFilter(filter: Args | null | undefined): Pick<ScopedListSpec, '
   return where.length ? { where: where.join(' and '), params } : {};
 }
 
-export function checkPeriod(from: string, to: string): void {
-  if (from > to) throw badInput(`from (${from}) must not be after to (${to}).`, { argument: 'from' });
-  if (Date.parse(to) - Date.parse(from) > 10 * 366 * 86_400_000) throw badInput('A period may span at most ten years.', { argument: 'to' });
-}
-
 function list(scope: Scope, table: string, what: string, extra: (args: Args) => Pick<ScopedListSpec, 'where' | 'params'> = () => ({})) {
   return (parent: { code: string }, args: Args, ctx: VillageContext) => {
     requireListAccess(ctx.caller, parent.code, what);
@@ -80,8 +76,8 @@ export function scopedLists(scope: Scope) {
     jointDefenseGroups: list(scope, 'joint_defense_group', 'joint-defense group'),
     patrolTeams: list(scope, 'patrol_team', 'patrol team', eq('kind', 'kind')),
     patrols: list(scope, 'patrol', 'patrol', (a) => {
-      checkPeriod(a.from, a.to);
-      return { where: 't.started_at >= ? and t.started_at < ?', params: periodBounds(a.from, a.to) };
+      const p = resolvePeriod({ from: a.from, to: a.to });
+      return { where: 't.started_at >= ? and t.started_at < ?', params: periodBounds(p.from, p.to) };
     }),
     hazards: list(scope, 'hazard', 'hazard', eq('status', 'status')),
   };
