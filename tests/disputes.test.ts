@@ -297,3 +297,14 @@ describe('demo disputes', () => {
     }
   });
 });
+
+describe('handling belongs to its level', () => {
+  it('refuses a village-level caller acting on a township case', async () => {
+    const open = await hub.queryAs(townshipToken, `{ township(code: "623021200") { disputes(first: 50, filter: { status: [RECEIVED, ACCEPTED, ASSIGNED, MEDIATING] }) { nodes { version dispute { id village { code } } } } } }`);
+    const c = (open.data.township.disputes.nodes as any[])[0];
+    expect(c).toBeDefined();
+    const villageCaller = await hub.token({ jurisdiction: c.dispute.village.code, scopes: ['read', 'write'] });
+    const r = await hub.queryAs(villageCaller, `mutation { recordTownshipMediation(disputeId: "${c.dispute.id}", version: ${c.version}, note: "x") { status } }`);
+    expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+});

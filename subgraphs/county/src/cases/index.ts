@@ -64,7 +64,8 @@ async function countyStep(
     const tem = em as EntityManager;
     const c = await queryOne<CountyCaseRow>(tem, 'select * from county_case where dispute_id = ? for update', [key]);
     if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No county case for dispute ${id}.`);
-    requireWrite(ctx.caller, c.countyCode.startsWith(ctx.caller.jurisdiction) ? c.countyCode : c.villageCode);
+    // County-level handling needs a county-level (or higher) caller.
+    requireWrite(ctx.caller, c.countyCode);
     const next = transition('COUNTY', c.status, action);
     if (c.version !== version) throw conflict(`The case was changed by someone else (now version ${c.version}, you sent ${version}).`);
     const cols = Object.entries({ status: next, ...sets });

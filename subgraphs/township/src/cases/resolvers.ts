@@ -26,7 +26,8 @@ function toVillage(em: EntityManager, c: TownshipCaseRow, action: string, actor:
 async function caseForWrite(em: EntityManager, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
   const c = await queryOne<TownshipCaseRow>(em, 'select * from township_case where dispute_id = ? for update', [caseId(id)]);
   if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No township case for dispute ${id}.`);
-  requireWrite(ctx.caller, c.townshipCode.startsWith(ctx.caller.jurisdiction) ? c.townshipCode : c.villageCode);
+  // Township-level handling is the township's (or a level above it): a village-level caller cannot act here.
+  requireWrite(ctx.caller, c.townshipCode);
   return c;
 }
 
@@ -63,7 +64,8 @@ async function townshipStep(
 async function dispatchForWrite(em: EntityManager, ctx: TownshipContext, id: string): Promise<{ d: DispatchRow; c: TownshipCaseRow }> {
   const d = await queryOne<DispatchRow>(em, 'select * from dispatch where id = ? for update', [parseId(id, 'dispatchId')]);
   if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispatch with id ${id}.`);
-  requireWrite(ctx.caller, d.villageCode.startsWith(ctx.caller.jurisdiction) ? d.villageCode : d.townshipCode);
+  // Departments are county-level: their 报到 and 反馈 need a jurisdiction covering the township.
+  requireWrite(ctx.caller, d.townshipCode);
   const c = (await queryOne<TownshipCaseRow>(em, 'select * from township_case where dispute_id = ?', [d.disputeId]))!;
   return { d, c };
 }
