@@ -36,6 +36,19 @@ export function requireRecordAccess(caller: Caller, what: string): void {
   }
 }
 
+/** A division's lists or figures: it must lie inside the caller's jurisdiction. */
+export function requireDivisionAccess(caller: Caller, code: string): void {
+  if (!inJurisdiction(caller, code)) {
+    throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
+  }
+}
+
+/** Record lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
+export function requireListAccess(caller: Caller, code: string, what: string): void {
+  requireRecordAccess(caller, what);
+  requireDivisionAccess(caller, code);
+}
+
 export function requireWrite(caller: Caller, code: string): void {
   if (!caller.scopes.has('write')) throw forbidden('Changing records needs the "write" scope.', { scope: 'write' });
   if (!inJurisdiction(caller, code)) {

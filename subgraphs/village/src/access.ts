@@ -1,4 +1,4 @@
-import { hasScope, inJurisdiction, requireRecordAccess, type Caller } from '../../shared/caller.ts';
+import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, type Caller } from '../../shared/caller.ts';
 import { maskIdNumber, maskPhone } from '../../shared/citizen-id.ts';
 import { forbidden } from '../../shared/errors.ts';
 import type { BaseContext } from '../../shared/service.ts';
@@ -17,18 +17,6 @@ export function visible<T extends { villageCode: string }>(caller: Caller, row: 
   return row;
 }
 
-/** Lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
-export function requireListAccess(caller: Caller, code: string, what: string): void {
-  requireRecordAccess(caller, what);
-  requireDivisionAccess(caller, code);
-}
-
-/** A division's figures or lists: it must lie inside the caller's jurisdiction. */
-export function requireDivisionAccess(caller: Caller, code: string): void {
-  if (!inJurisdiction(caller, code)) {
-    throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
-  }
-}
 
 /** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
 export function requireStatsAccess(caller: Caller, code: string): void {

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireRecordAccess, requireWrite } from '../../../shared/caller.ts';
+import { inJurisdiction, requireListAccess, requireWrite } from '../../../shared/caller.ts';
 import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { conflict, forbidden, notFound } from '../../../shared/errors.ts';
+import { conflict, notFound } from '../../../shared/errors.ts';
 import { emit, type HubEvent } from '../../../shared/events.ts';
-import { pageOf, parsePage } from '../../../shared/pagination.ts';
+import { inboxPage } from '../../../shared/inbox.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
 import { disputeId, optText, text } from '../../../shared/validate.ts';
 import type { CountyContext } from '../context.ts';
@@ -84,21 +84,14 @@ async function countyStep(
 export const countyCaseResolvers = {
   County: {
     caseInbox: async (c: { code: string }, args: Record<string, any>, ctx: CountyContext) => {
-      requireRecordAccess(ctx.caller, 'dispute');
-      if (!c.code.startsWith(ctx.caller.jurisdiction)) throw forbidden(`County ${c.code} is outside your jurisdiction (${ctx.caller.jurisdiction}).`);
-      const page = parsePage(args);
+      requireListAccess(ctx.caller, c.code, 'dispute');
       const where = ['county_code = ?'];
       const params: unknown[] = [c.code];
       if (args.status?.length) {
         where.push('status in (?)');
         params.push(args.status);
       }
-      const total = await queryOne<{ n: string }>(ctx.em, `select count(*) as n from county_case where ${where.join(' and ')}`, params);
-      if (page.after) {
-        where.push('received_at < ?');
-        params.push(new Date(Number(page.after)));
-      }
-      return pageOf(await query<CountyCaseRow>(ctx.em, `select * from county_case where ${where.join(' and ')} order by received_at desc limit ?`, [...params, page.limit + 1]), page.limit, Number(total?.n ?? 0));
+      return inboxPage<CountyCaseRow>(ctx.em, 'county_case', where, params, args);
     },
   },
   Dispute: {

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireRecordAccess, requireWrite } from '../../../shared/caller.ts';
+import { inJurisdiction, requireListAccess, requireWrite } from '../../../shared/caller.ts';
 import { DEPARTMENT_NAMES } from '../../../shared/departments.ts';
 import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { badInput, conflict, forbidden, hubError, notFound } from '../../../shared/errors.ts';
+import { badInput, conflict, hubError, notFound } from '../../../shared/errors.ts';
 import { emit } from '../../../shared/events.ts';
-import { pageOf, parsePage } from '../../../shared/pagination.ts';
+import { inboxPage } from '../../../shared/inbox.ts';
 import { parseId } from '../../../shared/scalars.ts';
 import { query, queryOne } from '../../../shared/sql.ts';
 import { disputeId, optText, text } from '../../../shared/validate.ts';
@@ -97,11 +97,7 @@ async function departmentStep(ctx: TownshipContext, id: string, kind: 'ACKNOWLED
 export const caseResolvers = {
   Township: {
     disputes: async (t: { code: string }, args: Record<string, any>, ctx: TownshipContext) => {
-      requireRecordAccess(ctx.caller, 'dispute');
-      if (!inJurisdiction(ctx.caller, t.code)) {
-        throw forbidden(`Township ${t.code} is outside your jurisdiction (${ctx.caller.jurisdiction}).`);
-      }
-      const page = parsePage(args);
+      requireListAccess(ctx.caller, t.code, 'dispute');
       const where = ['township_code = ?'];
       const params: unknown[] = [t.code];
       if (args.filter?.status?.length) {
@@ -109,12 +105,7 @@ export const caseResolvers = {
         params.push(args.filter.status);
       }
       if (args.filter?.overdue != null) where.push(`${args.filter.overdue ? '' : 'not '}(status not in ('RESOLVED', 'ESCALATED') and now() > settle_by)`);
-      const total = await queryOne<{ n: string }>(ctx.em, `select count(*) as n from township_case where ${where.join(' and ')}`, params);
-      if (page.after) {
-        where.push('received_at < ?');
-        params.push(new Date(Number(page.after)));
-      }
-      return pageOf(await query<TownshipCaseRow>(ctx.em, `select * from township_case where ${where.join(' and ')} order by received_at desc limit ?`, [...params, page.limit + 1]), page.limit, Number(total?.n ?? 0));
+      return inboxPage<TownshipCaseRow>(ctx.em, 'township_case', where, params, args);
     },
   },
   Dispute: {

@@ -3,7 +3,7 @@ import { resolvePeriod } from '../../../shared/periods.ts';
 import { badInput } from '../../../shared/errors.ts';
 import { likeContains } from '../../../shared/sql.ts';
 import type { ScopedListSpec } from '../../../shared/scoped-page.ts';
-import { requireListAccess } from '../access.ts';
+import { requireListAccess } from '../../../shared/caller.ts';
 import type { VillageContext } from '../context.ts';
 
 /**
