@@ -58,6 +58,7 @@ export interface StartedSubgraph extends RunningSubgraph {
 /** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
 export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
   const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
+  const internalKey = importPublicKey(opts.internalPublicKey);
   try {
     const running = await startSubgraph<C>({
       name: mod.name,
@@ -69,7 +70,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       production: opts.production ?? false,
       internalPublicKey: opts.internalPublicKey,
       onResponse: mod.onResponse,
-      routes: mod.routes?.(orm, () => importPublicKey(opts.internalPublicKey)),
+      routes: mod.routes?.(orm, () => internalKey),
       events: {
         secret: opts.eventsSecret,
         apply: mod.applyEvent,

@@ -71,3 +71,9 @@ export function yearAgo(p: Period): Period {
   }
   return { from: back(p.from), to: back(p.to) };
 }
+
+/** China Standard Time day boundaries of an inclusive date period. */
+export function periodBounds(from: string, to: string): [string, string] {
+  const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
+  return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
+}

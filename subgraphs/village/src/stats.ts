@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { periodBounds } from '../../shared/periods.ts';
 import { query } from '../../shared/sql.ts';
 import { OVERDUE_SQL } from './disputes/sql.ts';
 
@@ -87,11 +88,6 @@ const underParams = (codes: readonly string[]) => [codes, [...codes].sort()[0]!,
 /** Daily figures of counties and above come from the per-county roll-up, of townships and villages from the per-village one. */
 const DAYS = (len: number) => (len <= 6 ? UNDER('county_day_rollup', len, 'county_code') : UNDER('village_day_rollup', len));
 
-/** China Standard Time day boundaries of an inclusive date period. */
-export function periodBounds(from: string, to: string): [string, string] {
-  const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
-  return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
-}
 
 export interface DisputeFigures extends PeriodScope {
   reported: number;

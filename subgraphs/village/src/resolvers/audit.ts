@@ -1,8 +1,7 @@
 import { hasScope } from '../../../shared/caller.ts';
 import { forbidden } from '../../../shared/errors.ts';
 import { encodeCursor, parsePage } from '../../../shared/pagination.ts';
-import { periodBounds } from '../stats.ts';
-import { resolvePeriod } from '../../../shared/periods.ts';
+import { periodBounds, resolvePeriod } from '../../../shared/periods.ts';
 import { query } from '../../../shared/sql.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 

@@ -15,7 +15,7 @@ import type { Resolvers } from '../generated/resolvers.ts';
 import type { DisputeRow, PersonRow } from '../rows.ts';
 import { addMinutes, deadlineRule } from '../disputes/deadlines.ts';
 import { isOverdue, OVERDUE_SQL } from '../disputes/sql.ts';
-import { periodBounds } from '../stats.ts';
+import { periodBounds } from '../../../shared/periods.ts';
 
 
 

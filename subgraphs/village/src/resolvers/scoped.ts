@@ -1,5 +1,4 @@
-import { periodBounds } from '../stats.ts';
-import { resolvePeriod } from '../../../shared/periods.ts';
+import { periodBounds, resolvePeriod } from '../../../shared/periods.ts';
 import { badInput } from '../../../shared/errors.ts';
 import { likeContains } from '../../../shared/sql.ts';
 import type { ScopedListSpec } from '../../../shared/scoped-page.ts';
