@@ -9,7 +9,7 @@ import type { Caller } from '../../subgraphs/shared/caller.ts';
 import { authenticate } from './authenticate.ts';
 import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, queryLimits } from './limits.ts';
-import { exportProxy } from './export.ts';
+import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
@@ -71,7 +71,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
       routes: {
         '/reports/*': reportsRoute(apollo, callerKey),
-        '/export/*': exportProxy(callerKey, internalKey, opts.subgraphUrls.village),
+        '/export/*': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'export'),
+        '/changes.ndjson': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'changes'),
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
         '/health': async (_req, res) => {

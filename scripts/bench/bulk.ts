@@ -17,6 +17,7 @@ await c.connect();
 await c.query('begin');
 try {
   await c.query(`set local hub.skip_rollup = 'on'`);
+  await c.query(`set local hub.skip_changes = 'on'`);
   await insertVillageDirectory(c as unknown as pg.PoolClient, [COUNTY]);
   let loadMs = 0;
   let residents = 0;

@@ -1,5 +1,7 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT, errors, type CryptoKey } from 'jose';
+import type { IncomingMessage } from 'node:http';
 import { SCOPES, type Caller, type Scope } from './caller.ts';
+import { HttpError } from './http.ts';
 
 /**
  * Signed identities (DESIGN.md §6). Callers present an EdDSA (Ed25519) JWT
@@ -109,5 +111,16 @@ export async function verifyInternal(key: CryptoKey, token: string): Promise<Int
     return { caller: callerFromClaims(payload), requestId: String(payload.rid ?? ''), operation: String(payload.op ?? '') };
   } catch (e) {
     throw new AuthError(reason(e));
+  }
+}
+
+/** The caller of a subgraph's extra HTTP route, which (like /graphql) answers only the gateway. */
+export async function routeIdentity(req: IncomingMessage, key: CryptoKey): Promise<InternalIdentity> {
+  const token = req.headers[INTERNAL_HEADER];
+  try {
+    if (typeof token !== 'string') throw new Error('missing');
+    return await verifyInternal(key, token);
+  } catch {
+    throw new HttpError(401, 'UNAUTHENTICATED', 'This subgraph answers only the hub’s gateway.');
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -33,6 +34,25 @@ export class HttpError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+/** HTTP status of each typed error code, for routes that reuse the GraphQL validators. */
+const STATUS_OF_CODE: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  SUBGRAPH_UNAVAILABLE: 503,
+};
+
+/** A typed GraphQLError (badInput, forbidden, ...) as the HttpError of the same code; anything else unchanged. */
+export function asHttpError(err: unknown): unknown {
+  if (err instanceof GraphQLError && typeof err.extensions.code === 'string' && STATUS_OF_CODE[err.extensions.code]) {
+    return new HttpError(STATUS_OF_CODE[err.extensions.code]!, err.extensions.code, err.message);
+  }
+  return err;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -122,7 +142,8 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
             : handleGraphQL(opts, req, res, url)
           : sendJson(res, 404, { error: 'not found', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] }),
     );
-    work.catch((err: unknown) => {
+    work.catch((thrown: unknown) => {
+      const err = asHttpError(thrown);
       if (res.headersSent) {
         res.destroy();
         return;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CryptoKey } from 'jose';
-import { INTERNAL_HEADER, verifyInternal } from '../../shared/auth.ts';
+import { routeIdentity } from '../../shared/auth.ts';
 import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../shared/caller.ts';
 import { parseDivisionCode } from '../../shared/codes.ts';
 import { HttpError } from '../../shared/http.ts';
@@ -40,14 +40,7 @@ const KINDS: Record<string, { table: string; columns: (pii: boolean) => string; 
 
 export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const token = req.headers[INTERNAL_HEADER];
-    let identity;
-    try {
-      if (typeof token !== 'string') throw new Error('missing');
-      identity = await verifyInternal(await internalKey(), token);
-    } catch {
-      throw new HttpError(401, 'UNAUTHENTICATED', 'This subgraph answers only the hub’s gateway.');
-    }
+    const identity = await routeIdentity(req, await internalKey());
     const caller = identity.caller;
     const m = /^\/export\/([a-z-]+)\.(csv|ndjson)$/.exec(url.pathname);
     const kind = m ? KINDS[m[1]!] : undefined;

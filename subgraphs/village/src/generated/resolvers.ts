@@ -5,6 +5,7 @@ import type { CodeRef } from '../../../shared/refs.ts';
 import type { PersonRow, HouseholdRow, AddressRow, HouseRow, SiteRow, GridStaffRow, JointDefenseGroupRow, PatrolTeamRow, PatrolRow, HazardRow, MediationCommitteeRow, MediatorRow, DisputeRow, DisputeStepRow, DisputePartyRow } from '../rows.ts';
 import type { PopulationFigures, ForcesFigures, PatrolFigures, DisputeFigures } from '../stats.ts';
 import type { AuditRow, AuditPage } from '../resolvers/audit.ts';
+import type { ChangeRow } from '../resolvers/changes.ts';
 import type { Connection } from '../../../shared/pagination.ts';
 import type { VillageContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -143,6 +144,97 @@ export type AuditEntryConnection = {
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
 };
+
+/**
+ * 变更 One change to one record. It names the record and its version; the
+ * record's current state is under `record`, masked like any read.
+ */
+export type Change = {
+  __typename?: 'Change';
+  /** When the changing transaction ran. */
+  at: Scalars['DateTime']['output'];
+  /** Feed position; pass it as `after` to continue from here. */
+  cursor: Scalars['String']['output'];
+  /** The record's grid (网格) after the change. */
+  grid: Grid;
+  /** Kind of record. */
+  kind: ChangeKind;
+  /** What happened. */
+  op: ChangeOp;
+  /** The record as it is now; null once deleted. */
+  record?: Maybe<ChangedRecord>;
+  /** The record's id (disputes: their UUID). */
+  recordId: Scalars['ID']['output'];
+  /** Status before a TRANSITION or DELETED (hazards, disputes). */
+  statusFrom?: Maybe<Scalars['String']['output']>;
+  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes). */
+  statusTo?: Maybe<Scalars['String']['output']>;
+  /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
+  version?: Maybe<Scalars['Int']['output']>;
+  /** The record's village (村/社区) after the change. */
+  village: Village;
+};
+
+/** A page of the change feed, in commit order. */
+export type ChangeConnection = {
+  __typename?: 'ChangeConnection';
+  /** The changes of this page with their cursors. */
+  edges: Array<ChangeEdge>;
+  /** The changes of this page. */
+  nodes: Array<Change>;
+  /**
+   * `endCursor` is the cursor to pass next time: the last change's, or the
+   * `after` you sent when nothing has changed since. `hasNextPage` is true
+   * when more changes are already waiting.
+   */
+  pageInfo: PageInfo;
+};
+
+/** One change and its cursor. */
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: Change;
+};
+
+/** 变更类别 The kinds of record the change feed carries. */
+export type ChangeKind =
+  /** 标准地址 Address */
+  | 'ADDRESS'
+  /** 矛盾纠纷 Dispute */
+  | 'DISPUTE'
+  /** 隐患 Hazard */
+  | 'HAZARD'
+  /** 实有房屋 House */
+  | 'HOUSE'
+  /** 户 Household */
+  | 'HOUSEHOLD'
+  /** 十户联防 JointDefenseGroup */
+  | 'JOINT_DEFENSE_GROUP'
+  /** 巡逻 Patrol */
+  | 'PATROL'
+  /** 巡防队 PatrolTeam */
+  | 'PATROL_TEAM'
+  /** 实有人口 Person */
+  | 'RESIDENT'
+  /** 重点场所 Site */
+  | 'SITE';
+
+/** 变更类型 What happened to the record. */
+export type ChangeOp =
+  /** 新增 Created. */
+  | 'CREATED'
+  /** 删除 Removed. */
+  | 'DELETED'
+  /** 状态流转 The status changed (statusFrom → statusTo), perhaps with other fields. */
+  | 'TRANSITION'
+  /** 修改 Fields changed; the status (if any) did not. */
+  | 'UPDATED';
+
+/** Any record the change feed carries. */
+export type ChangedRecord = Address | Dispute | Hazard | House | Household | JointDefenseGroup | Patrol | PatrolTeam | Person | Site;
 
 /** 群众评价 Citizen rating. */
 export type CitizenRating =
@@ -1835,6 +1927,17 @@ export type Query = {
    * jurisdiction, newest first. Needs the `admin` scope.
    */
   auditLog: AuditEntryConnection;
+  /**
+   * 变更流 The change feed: every created, updated and deleted record and every
+   * status transition of the kinds below, in commit order, after the `after`
+   * cursor (from the beginning without one). Keep the last `endCursor` and pass
+   * it again to pull what has changed since: nothing is missed or repeated.
+   * Steps taken at the township and county appear once their event has reached
+   * the village level. Only changes inside the caller's jurisdiction (and
+   * under `within`, when given); needs the `read` scope. `first` defaults to
+   * 100, at most 1000. Demo seeding is not in the feed; start from an export.
+   */
+  changes: ChangeConnection;
   /** 矛盾纠纷 A dispute by id; null when there is none the caller may see. */
   dispute?: Maybe<Dispute>;
   /** A grid by its 15-digit code; null when the hub has no such grid. */
@@ -1879,6 +1982,14 @@ export type QueryAuditLogArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<ChangeKind>>;
+  within?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2517,6 +2628,21 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Village'], {"code":true}> );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ChangedRecord:
+    | ( AddressRow )
+    | ( DisputeRow )
+    | ( HazardRow )
+    | ( HouseRow )
+    | ( HouseholdRow )
+    | ( JointDefenseGroupRow )
+    | ( PatrolRow )
+    | ( PatrolTeamRow )
+    | ( PersonRow )
+    | ( SiteRow )
+  ;
+};
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -2535,6 +2661,12 @@ export type ResolversTypes = {
   AssessmentIndicator: AssessmentIndicator;
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
+  Change: ResolverTypeWrapper<ChangeRow>;
+  ChangeConnection: ResolverTypeWrapper<Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ChangeEdge']>, nodes: Array<ResolversTypes['Change']> }>;
+  ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
+  ChangeKind: ChangeKind;
+  ChangeOp: ChangeOp;
+  ChangedRecord: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangedRecord']>;
   CitizenRating: CitizenRating;
   County: ResolverTypeWrapper<CodeRef>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -2645,6 +2777,10 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   AuditEntry: AuditRow;
   AuditEntryConnection: AuditPage;
+  Change: ChangeRow;
+  ChangeConnection: Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ChangeEdge']>, nodes: Array<ResolversParentTypes['Change']> };
+  ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
+  ChangedRecord: ResolversUnionTypes<ResolversParentTypes>['ChangedRecord'];
   County: CodeRef;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2726,6 +2862,7 @@ export type AddressResolvers<ContextType = VillageContext, ParentType extends Re
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AddressConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AddressConnection'] = ResolversParentTypes['AddressConnection']> = {
@@ -2763,6 +2900,35 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
 export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['ChangeOp'], ParentType, ContextType>;
+  record?: Resolver<Maybe<ResolversTypes['ChangedRecord']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  statusFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+};
+
+export type ChangeConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['ChangeConnection'] = ResolversParentTypes['ChangeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ChangeEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Change'], ParentType, ContextType>;
+};
+
+export type ChangedRecordResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['ChangedRecord'] = ResolversParentTypes['ChangedRecord']> = {
+  __resolveType: TypeResolveFn<'Address' | 'Dispute' | 'Hazard' | 'House' | 'Household' | 'JointDefenseGroup' | 'Patrol' | 'PatrolTeam' | 'Person' | 'Site', ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -2810,6 +2976,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type DisputeConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeConnection'] = ResolversParentTypes['DisputeConnection']> = {
@@ -2941,6 +3108,7 @@ export type HazardResolvers<ContextType = VillageContext, ParentType extends Res
   status?: Resolver<ResolversTypes['HazardStatus'], ParentType, ContextType>;
   verifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type HazardConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HazardConnection'] = ResolversParentTypes['HazardConnection']> = {
@@ -2965,6 +3133,7 @@ export type HouseResolvers<ContextType = VillageContext, ParentType extends Reso
   use?: Resolver<ResolversTypes['HouseUse'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type HouseConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HouseConnection'] = ResolversParentTypes['HouseConnection']> = {
@@ -2990,6 +3159,7 @@ export type HouseholdResolvers<ContextType = VillageContext, ParentType extends 
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type HouseholdConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HouseholdConnection'] = ResolversParentTypes['HouseholdConnection']> = {
@@ -3012,6 +3182,7 @@ export type JointDefenseGroupResolvers<ContextType = VillageContext, ParentType 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type JointDefenseGroupConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['JointDefenseGroupConnection'] = ResolversParentTypes['JointDefenseGroupConnection']> = {
@@ -3106,6 +3277,7 @@ export type PatrolResolvers<ContextType = VillageContext, ParentType extends Res
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   team?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PatrolConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolConnection'] = ResolversParentTypes['PatrolConnection']> = {
@@ -3138,6 +3310,7 @@ export type PatrolTeamResolvers<ContextType = VillageContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PatrolTeamConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolTeamConnection'] = ResolversParentTypes['PatrolTeamConnection']> = {
@@ -3168,6 +3341,7 @@ export type PersonResolvers<ContextType = VillageContext, ParentType extends Res
   tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PersonConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonConnection'] = ResolversParentTypes['PersonConnection']> = {
@@ -3194,6 +3368,7 @@ export type PopulationResolvers<ContextType = VillageContext, ParentType extends
 export type QueryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'id'>>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'first'>>;
   dispute?: Resolver<Maybe<ResolversTypes['Dispute']>, ParentType, ContextType, RequireFields<QueryDisputeArgs, 'id'>>;
   grid?: Resolver<Maybe<ResolversTypes['Grid']>, ParentType, ContextType, RequireFields<QueryGridArgs, 'code'>>;
   grids?: Resolver<ResolversTypes['GridConnection'], ParentType, ContextType, RequireFields<QueryGridsArgs, 'first' | 'within'>>;
@@ -3228,6 +3403,7 @@ export type SiteResolvers<ContextType = VillageContext, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SiteConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['SiteConnection'] = ResolversParentTypes['SiteConnection']> = {
@@ -3291,6 +3467,10 @@ export type Resolvers<ContextType = VillageContext> = {
   Assessment?: AssessmentResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  Change?: ChangeResolvers<ContextType>;
+  ChangeConnection?: ChangeConnectionResolvers<ContextType>;
+  ChangeEdge?: ChangeEdgeResolvers<ContextType>;
+  ChangedRecord?: ChangedRecordResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

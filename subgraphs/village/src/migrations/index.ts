@@ -7,6 +7,7 @@ import { Migration20261121000005Targets } from './Migration20261121000005Targets
 import { Migration20261121000006Rollups } from './Migration20261121000006Rollups.ts';
 import { Migration20261121000007CountyDays } from './Migration20261121000007CountyDays.ts';
 import { Migration20261121000008DayPairs } from './Migration20261121000008DayPairs.ts';
+import { Migration20261121000009Changes } from './Migration20261121000009Changes.ts';
 import { Migration20261121000010RollupLocks } from './Migration20261121000010RollupLocks.ts';
 
 /** Every migration of the village database, oldest first. */
@@ -20,5 +21,6 @@ export const migrations = [
   Migration20261121000006Rollups,
   Migration20261121000007CountyDays,
   Migration20261121000008DayPairs,
+  Migration20261121000009Changes,
   Migration20261121000010RollupLocks,
 ];

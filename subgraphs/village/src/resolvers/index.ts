@@ -2,6 +2,7 @@ import { mergeResolvers } from '../../../shared/resolvers.ts';
 import { DateScalar, DateTimeScalar } from '../../../shared/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { auditResolvers } from './audit.ts';
+import { changeResolvers } from './changes.ts';
 import { disputeResolvers } from './disputes.ts';
 import { divisionResolvers } from './divisions.ts';
 import { mutationResolvers } from './mutations.ts';
@@ -18,4 +19,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   mutationResolvers,
   auditResolvers,
   disputeResolvers,
+  changeResolvers,
 );

@@ -21,6 +21,7 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     if (!r.rows.length) return totals;
     // Roll-ups are refreshed once at the end, not per bulk statement.
     await client.query(`set local hub.skip_rollup = 'on'`);
+    await client.query(`set local hub.skip_changes = 'on'`);
     await withoutConstraints(client, REGISTRY_TABLES, async () => {
       for (const { code } of r.rows) {
         for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate, options.scale))) totals[k] = (totals[k] ?? 0) + v;

@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { CryptoKey } from 'jose';
+import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
+import { sendJson } from '../../subgraphs/shared/http.ts';
+import { authenticate } from './authenticate.ts';
+
+/** Request headers a streamed route may need besides the caller (the body's type and encoding). */
+const FORWARDED = ['content-type', 'content-length', 'x-hub-encoding', 'x-hub-format'];
+
+/**
+ * The village subgraph's streamed routes (/export, /changes.ndjson, /import):
+ * the caller is verified here and forwarded as the internal token; request
+ * and response bodies are passed through as they arrive, never buffered.
+ */
+export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey, villageUrl: string, operation: string) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const caller = await authenticate(callerKey, req.headers.authorization);
+    const requestId = String(req.headers['x-request-id'] ?? crypto.randomUUID());
+    const headers: Record<string, string> = {
+      [INTERNAL_HEADER]: await signInternal(internalKey, caller, { requestId, operation }),
+      'x-request-id': requestId,
+    };
+    for (const h of FORWARDED) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
+    const hasBody = req.method === 'POST' || req.method === 'PUT';
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const upstream = await fetch(new URL(url.pathname + url.search, villageUrl), {
+      method: req.method,
+      headers,
+      signal: controller.signal,
+      ...(hasBody ? { body: Readable.toWeb(req) as any, duplex: 'half' } : {}),
+    } as RequestInit);
+    if (!upstream.ok || !upstream.body) {
+      const body = await upstream.json().catch(() => ({ errors: [{ message: `${operation} failed.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      sendJson(res, upstream.status, body);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+      ...(upstream.headers.get('content-disposition') ? { 'content-disposition': upstream.headers.get('content-disposition')! } : {}),
+    });
+    for await (const chunk of Readable.fromWeb(upstream.body as any)) {
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    }
+    res.end();
+  };
+}

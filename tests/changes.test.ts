@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+/**
+ * The change feed seen by an integration: pulled through the gateway while
+ * disputes are reported and escalated concurrently, it must end with exactly
+ * the changes made, in order per record, none twice and none missing.
+ */
+let hub: TestHub;
+let writer: string;
+let reader: string;
+const VILLAGE = '623022100001';
+const GRID = '623022100001001';
+beforeAll(async () => {
+  hub = await startHub();
+  writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'feed-writer' });
+  reader = await hub.token({ jurisdiction: VILLAGE, scopes: ['read'], subject: 'feed-reader' });
+});
+afterAll(() => hub?.stop());
+
+const CHANGE = 'cursor kind op recordId version statusFrom statusTo village { code } grid { code } at';
+
+interface Change {
+  cursor: string;
+  kind: string;
+  op: string;
+  recordId: string;
+  version: number | null;
+  statusFrom: string | null;
+  statusTo: string | null;
+}
+
+/** Pulls pages until the feed is drained; returns the changes and the cursor to keep. */
+async function pull(token: string, after: string | null, args = `kinds: [DISPUTE], within: "${VILLAGE}"`, first = 7) {
+  const got: Change[] = [];
+  for (;;) {
+    const r = await hub.queryAs(token, `query($a: String) { changes(after: $a, ${args}, first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`, { a: after });
+    expect(r.errors).toBeUndefined();
+    got.push(...r.data.changes.nodes);
+    after = r.data.changes.pageInfo.endCursor;
+    if (!r.data.changes.pageInfo.hasNextPage) return { got, after };
+  }
+}
+
+const DISPUTE = 'id status version inTransit';
+async function report(key: string, personId: string) {
+  const r = await hub.queryAs(writer, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`, {
+    k: key,
+    i: { gridCode: GRID, category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里宅基地排水纠纷', parties: [{ personId, role: 'APPLICANT' }] },
+  });
+  expect(r.errors).toBeUndefined();
+  return r.data.reportDispute;
+}
+const step = async (mutation: string, d: { id: string; version: number }, extra = '') => {
+  const r = await hub.queryAs(writer, `mutation { ${mutation}(id: "${d.id}", version: ${d.version}${extra}) { ${DISPUTE} } }`);
+  expect(r.errors).toBeUndefined();
+  return r.data[mutation];
+};
+
+describe('change feed', () => {
+  it('an integration pulling while disputes are reported and escalated ends with exactly the changes made, none twice, none missing', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000);
+    const people = await hub.queryAs(writer, `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`);
+    const personId = people.data.village.residents.nodes[0].id;
+
+    // The integration pulls small pages in a loop while the writers work.
+    const seen: Change[] = [];
+    let cursor = start;
+    let writing = true;
+    const puller = (async () => {
+      while (writing) {
+        const page = await pull(reader, cursor);
+        seen.push(...page.got);
+        cursor = page.after;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+
+    const run = `feed-${Date.now()}`;
+    const reported = await Promise.all(Array.from({ length: 12 }, (_, i) => report(`${run}-${i}`, personId)));
+    const accepted = await Promise.all(reported.map((d) => step('acceptDispute', d)));
+    // Half go up to the township; its receipt comes back as an event and changes the case again.
+    const escalated = await Promise.all(accepted.slice(0, 6).map((d) => step('escalateDispute', d, ', reason: "村级调解未果"')));
+    await Promise.all(accepted.slice(6).map((d) => step('assignDispute', d, ', assignee: "村调委会"')));
+    const ids = new Set(reported.map((d) => d.id as string));
+    // Wait until every escalation has been received upstream (the case is no longer in transit).
+    const deadline = Date.now() + 20_000;
+    let finals: Record<string, { status: string; version: number; inTransit: boolean }> = {};
+    for (;;) {
+      const r = await hub.queryAs(writer, `{ ${[...ids].map((id, i) => `d${i}: dispute(id: "${id}") { ${DISPUTE} }`).join(' ')} }`);
+      finals = Object.fromEntries(Object.values(r.data as Record<string, any>).map((d) => [d.id, d]));
+      if (Object.values(finals).every((d) => !d.inTransit)) break;
+      if (Date.now() > deadline) throw new Error('escalations were not received in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    writing = false;
+    await puller;
+    seen.push(...(await pull(reader, cursor)).got);
+
+    const ours = seen.filter((c) => ids.has(c.recordId));
+    // None twice.
+    expect(new Set(ours.map((c) => c.cursor)).size).toBe(ours.length);
+    for (const id of ids) {
+      const mine = ours.filter((c) => c.recordId === id);
+      // None missing, in order: every version from 1 to the final one, once each.
+      expect(mine.map((c) => c.version)).toEqual(Array.from({ length: finals[id]!.version }, (_, i) => i + 1));
+      expect(mine[0]).toMatchObject({ kind: 'DISPUTE', op: 'CREATED', statusTo: 'REPORTED' });
+      expect(mine[1]).toMatchObject({ op: 'TRANSITION', statusFrom: 'REPORTED', statusTo: 'ACCEPTED' });
+      expect(mine.at(-1)!.statusTo).toBe(finals[id]!.status);
+    }
+    for (const d of escalated) {
+      const mine = ours.filter((c) => c.recordId === d.id);
+      expect(mine[2]).toMatchObject({ op: 'TRANSITION', statusFrom: 'ACCEPTED', statusTo: 'ESCALATED' });
+      // The township's receipt: a change made by an event from another subgraph.
+      expect(mine.length).toBeGreaterThan(3);
+    }
+    // Pulling the whole range again in one page gives the same changes in the same order.
+    const again = (await pull(reader, start, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000)).got.filter((c) => ids.has(c.recordId));
+    expect(again.map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
+
+    // The same feed as NDJSON over HTTP, for long pulls.
+    const res = await fetch(new URL(`/changes.ndjson?kinds=DISPUTE&within=${VILLAGE}${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((c) => ids.has(c.recordId)).map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
+  }, 60_000);
+
+  it('carries registry changes with the record as it is now, masked like any read, and only inside the caller’s jurisdiction', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);
+    const idNumber = makeCitizenId('623022', '1988-03-02', 512);
+    const created = await hub.queryAs(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '杨卓玛', gender: 'FEMALE', birthDate: '1988-03-02', ethnicity: '藏族', idNumber, residency: 'REGISTERED' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const p = created.data.registerPerson;
+    const upd = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { phone: "13912345678" }) { version } }`);
+    expect(upd.errors).toBeUndefined();
+
+    const r = await hub.queryAs(
+      reader,
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], within: "${VILLAGE}", first: 100) { nodes { op recordId version record { ... on Person { id name idNumber phone } } } } }`,
+      { a: start },
+    );
+    expect(r.errors).toBeUndefined();
+    const mine = r.data.changes.nodes.filter((c: any) => c.recordId === p.id);
+    expect(mine.map((c: any) => [c.op, c.version])).toEqual([['CREATED', 1], ['UPDATED', 2]]);
+    // Without pii the record is masked, as in any read.
+    expect(mine[0].record).toMatchObject({ id: p.id, name: '杨卓玛' });
+    expect(mine[0].record.idNumber).not.toBe(idNumber);
+    expect(mine[0].record.idNumber).toMatch(/\*/);
+
+    // A caller of another village sees none of it.
+    const other = await hub.token({ jurisdiction: '623022100002', scopes: ['read'] });
+    const o = await hub.queryAs(other, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { nodes { recordId village { code } } } }`, { a: start });
+    expect(o.errors).toBeUndefined();
+    expect(o.data.changes.nodes.some((c: any) => c.recordId === p.id)).toBe(false);
+    expect(o.data.changes.nodes.every((c: any) => c.village.code.startsWith('623022100002'))).toBe(true);
+  });
+
+  it('refuses bad cursors, unknown kinds, report-only callers and divisions outside the jurisdiction with typed errors', async () => {
+    const bad = await hub.queryAs(reader, `{ changes(after: "nonsense") { nodes { cursor } } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const big = await hub.queryAs(reader, `{ changes(first: 5000) { nodes { cursor } } }`);
+    expect(big.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const reportOnly = await hub.token({ jurisdiction: '623022', scopes: ['report'] });
+    const f = await hub.queryAs(reportOnly, `{ changes { nodes { cursor } } }`);
+    expect(f.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const outside = await hub.queryAs(reader, `{ changes(within: "623021") { nodes { cursor } } }`);
+    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const ndjson = await fetch(new URL('/changes.ndjson?kinds=NOPE', hub.gatewayUrl), { headers: { authorization: `Bearer ${reader}` } });
+    expect(ndjson.status).toBe(400);
+    expect((await ndjson.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const anon = await fetch(new URL('/changes.ndjson', hub.gatewayUrl));
+    expect(anon.status).toBe(401);
+  });
+});
