@@ -73,6 +73,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/reports/*': reportsRoute(apollo, callerKey),
         '/export/*': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'export'),
         '/changes.ndjson': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'changes'),
+        '/import/*': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'import'),
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
         '/health': async (_req, res) => {

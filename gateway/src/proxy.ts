@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
-import { sendJson } from '../../subgraphs/shared/http.ts';
+import { sendJson, writeChunk } from '../../subgraphs/shared/http.ts';
 import { authenticate } from './authenticate.ts';
 
 /** Request headers a streamed route may need besides the caller (the body's type and encoding). */
@@ -41,7 +41,7 @@ export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey,
       ...(upstream.headers.get('content-disposition') ? { 'content-disposition': upstream.headers.get('content-disposition')! } : {}),
     });
     for await (const chunk of Readable.fromWeb(upstream.body as any)) {
-      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+      await writeChunk(res, chunk);
     }
     res.end();
   };

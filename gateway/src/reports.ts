@@ -3,7 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { CryptoKey } from 'jose';
 import { hasScope, inJurisdiction, type Caller } from '../../subgraphs/shared/caller.ts';
 import { parseDivisionCode } from '../../subgraphs/shared/codes.ts';
-import { HttpError } from '../../subgraphs/shared/http.ts';
+import { HttpError, writeChunk } from '../../subgraphs/shared/http.ts';
 import { resolvePeriod } from '../../subgraphs/shared/periods.ts';
 import { authenticate } from './authenticate.ts';
 import type { GatewayContext } from './gateway.ts';
@@ -142,8 +142,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: Cr
       for (const key of Object.keys(data)) {
         for (const row of data[key] as any[]) {
           const c = row.code as string;
-          const ok = res.write(csvLine([level, c, row.name, c.slice(0, 2), c.slice(0, 4), c.length >= 6 ? c.slice(0, 6) : '', c.length >= 9 ? c.slice(0, 9) : '', ...(period ? [period.from, period.to] : []), ...def.values(row)]));
-          if (!ok) await new Promise((r) => res.once('drain', r));
+          await writeChunk(res, csvLine([level, c, row.name, c.slice(0, 2), c.slice(0, 4), c.length >= 6 ? c.slice(0, 6) : '', c.length >= 9 ? c.slice(0, 9) : '', ...(period ? [period.from, period.to] : []), ...def.values(row)]));
         }
       }
     }

@@ -58,7 +58,8 @@ export async function ensureDatabases(
       await inDb.connect();
       try {
         await inDb.query(`revoke all on database ${db} from public`);
-        await inDb.query(`grant connect on database ${db} to hub_owner, hub_app`);
+        // Temporary tables: bulk imports stage each batch in one before upserting it.
+        await inDb.query(`grant connect, temporary on database ${db} to hub_owner, hub_app`);
         await inDb.query(`alter schema public owner to hub_owner`);
         await inDb.query(`grant usage on schema public to hub_app`);
         await inDb.query(

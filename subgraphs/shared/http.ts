@@ -55,6 +55,27 @@ export function asHttpError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Writes one chunk of a streamed response, waiting while the client is slow.
+ * A client that has gone away ends the wait with an error, so the producer
+ * stops and releases what it holds (a database connection) instead of
+ * waiting for a drain that never comes.
+ */
+export async function writeChunk(res: ServerResponse, chunk: string | Uint8Array): Promise<void> {
+  if (res.destroyed) throw new Error('the client went away');
+  if (res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+  if (res.destroyed) throw new Error('the client went away');
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
@@ -159,6 +180,8 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
   // so a client never writes into a socket this side is closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Imports stream whole files through one request; an hour bounds them instead of Node's five minutes.
+  server.requestTimeout = 3_600_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

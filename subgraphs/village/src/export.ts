@@ -5,7 +5,7 @@ import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../shared/auth.ts';
 import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../shared/caller.ts';
 import { parseDivisionCode } from '../../shared/codes.ts';
-import { HttpError } from '../../shared/http.ts';
+import { HttpError, writeChunk } from '../../shared/http.ts';
 import { nativePool } from '../../shared/orm.ts';
 
 /**
@@ -79,7 +79,7 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       if (m[2] === 'csv') res.write('\uFEFF');
       const stream = client.query(copyTo(copy));
       for await (const chunk of stream) {
-        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+        await writeChunk(res, chunk);
       }
       res.end();
       await client.query('commit');

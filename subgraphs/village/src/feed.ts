@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../shared/auth.ts';
 import { JURISDICTION_SETTING } from '../../shared/caller.ts';
-import { HttpError } from '../../shared/http.ts';
+import { HttpError, writeChunk } from '../../shared/http.ts';
 import { changeCursor, changeQuery, readChanges } from './resolvers/changes.ts';
 
 /**
@@ -49,7 +49,7 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
           }),
         )
         .join('\n');
-      if (!res.write(`${text}\n`)) await new Promise((r) => res.once('drain', r));
+      await writeChunk(res, `${text}\n`);
       sent += rows.length;
       const last = rows[rows.length - 1]!;
       q.after = { seq: BigInt(last.seq), id: BigInt(last.id) };

@@ -4,6 +4,7 @@ import { writeAudit } from './access.ts';
 import { applyVillageEvent } from './disputes/events.ts';
 import { exportRoute } from './export.ts';
 import { feedRoute } from './feed.ts';
+import { importRoute } from './import/route.ts';
 import { createLoaders, type VillageContext } from './context.ts';
 import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
@@ -20,7 +21,7 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map() }),
   onResponse: writeAudit,
   applyEvent: applyVillageEvent,
-  routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key) }),
+  routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key), '/import/*': importRoute(orm, key) }),
   eventTargets: ['township'],
   seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,

@@ -9,6 +9,7 @@ import { Migration20261121000007CountyDays } from './Migration20261121000007Coun
 import { Migration20261121000008DayPairs } from './Migration20261121000008DayPairs.ts';
 import { Migration20261121000009Changes } from './Migration20261121000009Changes.ts';
 import { Migration20261121000010RollupLocks } from './Migration20261121000010RollupLocks.ts';
+import { Migration20261121000011Imports } from './Migration20261121000011Imports.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Migration20261121000008DayPairs,
   Migration20261121000009Changes,
   Migration20261121000010RollupLocks,
+  Migration20261121000011Imports,
 ];

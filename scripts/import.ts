@@ -1,0 +1,100 @@
+/**
+ * Bulk import through the running hub's gateway:
+ *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
+ *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n]
+ * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams.
+ * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
+ * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
+ * (line, field, reason). The job id defaults to one derived from the kind and the file's path,
+ * size and modification time, so running the same command again after an interruption resumes.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  allowPositionals: true,
+  options: {
+    token: { type: 'string' },
+    url: { type: 'string' },
+    format: { type: 'string' },
+    encoding: { type: 'string' },
+    job: { type: 'string' },
+    rejects: { type: 'string' },
+    batch: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`import: ${message}`);
+  process.exit(1);
+}
+
+const [kind, file] = positionals;
+if (!kind || !file) fail('usage: npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id]');
+const token = values.token ?? process.env.HUB_TOKEN;
+if (!token) fail('a caller token with the "write" scope is required: --token or HUB_TOKEN (mint one with npm run token)');
+const path = resolve(file);
+let stat;
+try {
+  stat = statSync(path);
+} catch {
+  fail(`cannot read ${path}`);
+}
+const format = values.format ?? (/\.(nd)?jsonl?$/i.test(path) ? 'ndjson' : 'csv');
+const job = values.job ?? createHash('sha256').update(`${kind}\n${path}\n${stat.size}\n${stat.mtimeMs}`).digest('hex').slice(0, 32);
+const base = values.url ?? process.env.HUB_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 4000}`;
+const url = new URL(`/import/${kind}`, base);
+url.searchParams.set('job', job);
+url.searchParams.set('format', format);
+if (values.encoding) url.searchParams.set('encoding', values.encoding);
+if (values.batch) url.searchParams.set('batch', values.batch);
+
+const res = await fetch(url, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv' },
+  body: Readable.toWeb(createReadStream(path)) as any,
+  duplex: 'half',
+} as RequestInit).catch((e: Error) => fail(`cannot reach the hub at ${base}: ${e.cause instanceof Error ? e.cause.message : e.message}`));
+if (!res.ok || !res.body) {
+  const body = (await res.json().catch(() => null)) as { errors?: { message: string; extensions?: { code?: string } }[] } | null;
+  const e = body?.errors?.[0];
+  fail(`${res.status} ${e?.extensions?.code ?? ''} ${e?.message ?? res.statusText}`);
+}
+
+const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
+const rejects = createWriteStream(rejectsPath);
+rejects.write('\uFEFFline,field,reason\n');
+const csv = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+let rest = '';
+let done: Record<string, unknown> | null = null;
+let rejected = 0;
+const decoder = new TextDecoder();
+for await (const chunk of Readable.fromWeb(res.body as any)) {
+  const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+  rest = lines.pop()!;
+  for (const line of lines) {
+    if (!line) continue;
+    const ev = JSON.parse(line);
+    if (ev.type === 'reject') {
+      rejected++;
+      rejects.write(`${ev.line},${csv(ev.field)},${csv(ev.reason)}\n`);
+    } else if (ev.type === 'progress') {
+      if (!values.quiet) {
+        console.error(`line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`);
+      }
+    } else if (ev.type === 'done') {
+      done = ev;
+    } else if (ev.type === 'error') {
+      rejects.end();
+      fail(`${ev.code}: ${ev.message}`);
+    }
+  }
+}
+await new Promise((r) => rejects.end(r));
+if (!done) fail('the hub ended the import before it finished; run the same command again to resume');
+console.log(JSON.stringify({ ...done, rejectsFile: rejected ? rejectsPath : null }));

@@ -1,0 +1,93 @@
+/**
+ * Writes a resident file for import tests and benchmarks:
+ *   npm run make-residents -- --out residents.csv [--rows 200000] [--county 623022] [--bad 0.01]
+ *                             [--encoding utf-8|gb18030] [--format csv|ndjson] [--seed s]
+ * Grid codes are the county's demo grids; ID numbers use their own address code
+ * (--id-county, default 659001) so they never collide with the demo residents.
+ * With --bad, that share of rows is broken in one of several ways (check digit,
+ * empty name, unknown residency, bad phone, a grid outside the county), and the
+ * broken line numbers are listed in <out>.bad.json.
+ */
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import iconv from 'iconv-lite';
+import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { gridCounts, readDivisions } from '../subgraphs/shared/divisions.ts';
+import { DEFAULT_MIX, mobile, personName, surnameFor } from '../subgraphs/shared/seed/names.ts';
+import { Random } from '../subgraphs/shared/seed/random.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    out: { type: 'string' },
+    rows: { type: 'string', default: '200000' },
+    county: { type: 'string', default: '623022' },
+    'id-county': { type: 'string', default: '659001' },
+    bad: { type: 'string', default: '0' },
+    encoding: { type: 'string', default: 'utf-8' },
+    format: { type: 'string', default: 'csv' },
+    seed: { type: 'string', default: 'residents' },
+  },
+});
+if (!values.out) {
+  console.error('make-residents: --out <file> is required');
+  process.exit(1);
+}
+const rows = Number(values.rows);
+const badShare = Number(values.bad);
+const villages = readDivisions('villages', [values.county]).map((v) => v.code);
+if (!villages.length) {
+  console.error(`make-residents: no villages under ${values.county}`);
+  process.exit(1);
+}
+const counts = gridCounts(villages);
+const grids = villages.flatMap((v) => Array.from({ length: counts.get(v)! }, (_, i) => `${v}${String(i + 1).padStart(3, '0')}`));
+const r = new Random(values.seed);
+const DAY = 86_400_000;
+const FIRST = Date.UTC(1940, 0, 1);
+const DAYS = 80 * 365;
+const out = createWriteStream(values.out);
+const gb = values.encoding === 'gb18030';
+const bad: Record<number, string> = {};
+const header = ['id_number', 'name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code'];
+let buf: string[] = [];
+const flush = async () => {
+  const text = buf.join('');
+  buf = [];
+  if (!out.write(gb ? iconv.encode(text, 'gb18030') : text)) await new Promise<void>((res) => out.once('drain', () => res()));
+};
+const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+if (values.format === 'csv') buf.push(`${header.join(',')}\n`);
+const BREAKS = ['check digit', 'empty name', 'unknown residency', 'bad phone', 'grid outside the county'];
+for (let i = 0; i < rows; i++) {
+  // Row i gets a unique (birth day, sequence) pair, so ID numbers never repeat.
+  const male = r.chance(0.51);
+  const seq = Math.floor(i / DAYS) * 2 + (male ? 1 : 0);
+  const birth = new Date(FIRST + (i % DAYS) * DAY).toISOString().slice(0, 10);
+  const [ethnicity] = DEFAULT_MIX[r.int(0, DEFAULT_MIX.length - 1)]!;
+  const rec: Record<string, string> = {
+    id_number: makeCitizenId(values['id-county'], birth, seq),
+    name: personName(r, ethnicity, male, surnameFor(r, ethnicity)),
+    ethnicity,
+    phone: r.chance(0.8) ? mobile(r) : '',
+    residency: r.chance(0.9) ? 'REGISTERED' : 'FLOATING',
+    tags: r.chance(0.05) ? 'LEFT_BEHIND_ELDERLY' : '',
+    grid_code: grids[r.int(0, grids.length - 1)]!,
+  };
+  const line = values.format === 'csv' ? i + 2 : i + 1;
+  if (badShare > 0 && r.chance(badShare)) {
+    const how = BREAKS[Object.keys(bad).length % BREAKS.length]!;
+    bad[line] = how;
+    if (how === 'check digit') rec.id_number = rec.id_number!.slice(0, 17) + (rec.id_number!.endsWith('0') ? '1' : '0');
+    if (how === 'empty name') rec.name = '';
+    if (how === 'unknown residency') rec.residency = 'VISITOR';
+    if (how === 'bad phone') rec.phone = '12345';
+    if (how === 'grid outside the county') rec.grid_code = '623021200201001';
+  }
+  buf.push(values.format === 'csv' ? `${header.map((h) => csv(rec[h]!)).join(',')}\n` : `${JSON.stringify(rec)}\n`);
+  if (buf.length >= 5000) await flush();
+}
+await flush();
+await new Promise((res) => out.end(res));
+if (badShare > 0) writeFileSync(`${values.out}.bad.json`, JSON.stringify(bad));
+console.log(JSON.stringify({ out: values.out, rows, bad: Object.keys(bad).length, encoding: values.encoding, format: values.format }));

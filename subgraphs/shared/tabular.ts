@@ -1,0 +1,199 @@
+/**
+ * Streaming readers for the files data engineers bring: CSV (RFC 4180,
+ * UTF-8 with or without BOM, or GB18030, which many county systems still
+ * export) and NDJSON. Records come out in small arrays as the bytes arrive,
+ * so memory stays flat whatever the file's size.
+ */
+export type Encoding = 'utf-8' | 'gb18030';
+export type Format = 'csv' | 'ndjson';
+
+/** One record: its first line in the file and its fields by header name (null: empty or absent). */
+export interface SourceRecord {
+  line: number;
+  fields: Record<string, string | null>;
+  /** Set when the line could not be read at all (bad JSON, wrong field count). */
+  error?: { field: string; reason: string };
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const GB18030_BOM = [0x84, 0x31, 0x95, 0x33];
+const SNIFF_BYTES = 64 * 1024;
+
+function startsWith(buf: Buffer, bom: number[]): boolean {
+  return bom.every((b, i) => buf[i] === b);
+}
+
+/**
+ * The text of a byte stream. Without a declared encoding: a BOM decides; else
+ * the first 64 kB are tried as UTF-8 and, if they are not valid UTF-8, the
+ * file is read as GB18030 (GBK text is almost never valid UTF-8).
+ */
+export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, declared?: Encoding): AsyncGenerator<string> {
+  let head = Buffer.alloc(0);
+  const it = bytes[Symbol.asyncIterator]();
+  let ended = false;
+  while (head.length < SNIFF_BYTES) {
+    const n = await it.next();
+    if (n.done) {
+      ended = true;
+      break;
+    }
+    head = Buffer.concat([head, Buffer.from(n.value)]);
+  }
+  let encoding: Encoding = declared ?? 'utf-8';
+  let skip = 0;
+  if (startsWith(head, UTF8_BOM)) {
+    encoding = 'utf-8';
+    skip = 3;
+  } else if (startsWith(head, GB18030_BOM)) {
+    encoding = 'gb18030';
+    skip = 4;
+  } else if (!declared) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !ended });
+    } catch {
+      encoding = 'gb18030';
+    }
+  }
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  const decode = (b: Uint8Array, stream: boolean) => {
+    try {
+      return decoder.decode(b, { stream });
+    } catch {
+      throw new TabularError(`The file is not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} text; declare its encoding (utf-8 or gb18030).`);
+    }
+  };
+  yield decode(head.subarray(skip), !ended);
+  if (ended) return;
+  for (;;) {
+    const n = await it.next();
+    if (n.done) break;
+    yield decode(n.value, true);
+  }
+  yield decode(new Uint8Array(0), false);
+}
+
+/** The file as a whole cannot be read (encoding, header). */
+export class TabularError extends Error {}
+
+/**
+ * CSV records. The first record is the header; names are trimmed and
+ * lower-cased. A record may span lines inside quotes; its line number is the
+ * line it starts on (the header is line 1).
+ */
+export async function* csvRecords(text: AsyncIterable<string>, known: readonly string[]): AsyncGenerator<SourceRecord[]> {
+  let header: string[] | null = null;
+  let field = '';
+  let row: string[] = [];
+  let quoted = false; // inside a quoted field
+  let wasQuoted = false; // the current field was quoted (so "" is an empty string, not null)
+  let afterQuote = false; // just saw a quote inside a quoted field (either its end or the first of a pair)
+  let line = 1;
+  let rowLine = 1;
+  let out: SourceRecord[] = [];
+  const endRow = () => {
+    row.push(field);
+    field = '';
+    if (!header) {
+      header = row.map((h) => h.trim().toLowerCase());
+      const unknown = header.filter((h) => h && !known.includes(h));
+      if (unknown.length) throw new TabularError(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`);
+    } else if (!(row.length === 1 && row[0] === '' && !wasQuoted)) {
+      const fields: Record<string, string | null> = {};
+      let error: SourceRecord['error'];
+      if (row.length !== header.length) error = { field: '', reason: `has ${row.length} fields; the header has ${header.length}` };
+      for (let i = 0; i < header.length; i++) {
+        const v = row[i];
+        fields[header[i]!] = v == null || v === '' ? null : v;
+      }
+      out.push(error ? { line: rowLine, fields, error } : { line: rowLine, fields });
+    }
+    row = [];
+    wasQuoted = false;
+  };
+  for await (const chunk of text) {
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (quoted) {
+        if (afterQuote) {
+          afterQuote = false;
+          if (c === 34) {
+            field += '"';
+            start = i + 1;
+            continue;
+          }
+          quoted = false; // that quote closed the field; fall through to unquoted handling
+        } else if (c === 34) {
+          field += chunk.slice(start, i);
+          afterQuote = true;
+          start = i + 1;
+          continue;
+        } else {
+          if (c === 10) line++;
+          continue;
+        }
+      }
+      if (c === 44) {
+        // ,
+        field += chunk.slice(start, i);
+        row.push(field);
+        field = '';
+        wasQuoted = false;
+        start = i + 1;
+      } else if (c === 10) {
+        field += chunk.slice(start, i);
+        if (field.endsWith('\r')) field = field.slice(0, -1);
+        endRow();
+        line++;
+        rowLine = line;
+        start = i + 1;
+      } else if (c === 34 && field === '' && start === i) {
+        quoted = true;
+        wasQuoted = true;
+        start = i + 1;
+      }
+    }
+    field += chunk.slice(start);
+    if (out.length) {
+      yield out;
+      out = [];
+    }
+  }
+  if (quoted && !afterQuote) throw new TabularError(`A quoted field opened on line ${rowLine} is never closed.`);
+  if (field !== '' || row.length) endRow();
+  if (!header) throw new TabularError('The file is empty: a CSV file needs a header line.');
+  if (out.length) yield out;
+}
+
+/** NDJSON records: one JSON object per line; values are turned into strings (arrays joined with ';'). */
+export async function* ndjsonRecords(text: AsyncIterable<string>, known: readonly string[]): AsyncGenerator<SourceRecord[]> {
+  let rest = '';
+  let line = 0;
+  const parse = (s: string): SourceRecord | null => {
+    line++;
+    if (!s.trim()) return null;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(s);
+    } catch {
+      return { line, fields: {}, error: { field: '', reason: 'is not valid JSON' } };
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { line, fields: {}, error: { field: '', reason: 'is not a JSON object' } };
+    const fields: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+      const key = k.toLowerCase();
+      if (!known.includes(key)) return { line, fields, error: { field: k, reason: `is not a field of this kind (${known.join(', ')})` } };
+      fields[key] = v == null || v === '' ? null : Array.isArray(v) ? v.join(';') : String(v);
+    }
+    return { line, fields };
+  };
+  for await (const chunk of text) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    const out = parts.map(parse).filter((r): r is SourceRecord => r !== null);
+    if (out.length) yield out;
+  }
+  const last = parse(rest);
+  if (last) yield [last];
+}

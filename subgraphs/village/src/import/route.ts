@@ -1,0 +1,303 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import type { CryptoKey } from 'jose';
+import { GraphQLError } from 'graphql';
+import { routeIdentity } from '../../../shared/auth.ts';
+import { copyRows, type CopyValue } from '../../../shared/bulk.ts';
+import { hasScope, JURISDICTION_SETTING, type Caller } from '../../../shared/caller.ts';
+import { HttpError, writeChunk } from '../../../shared/http.ts';
+import { nativePool } from '../../../shared/orm.ts';
+import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format, type SourceRecord } from '../../../shared/tabular.ts';
+import { KINDS, type ImportKind } from './kinds.ts';
+
+/**
+ * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030
+ * with the file as the body (reached through the gateway for `write`
+ * callers). The body is read as it arrives; good rows are written in batches,
+ * one transaction each, which also records how far the job got and the lines
+ * it rejected. Sending the same job id again after an interruption resumes
+ * after the last committed batch (and replays the rejects recorded so far);
+ * once a job has finished, the same id starts a fresh run, which changes
+ * nothing if the file has not changed.
+ *
+ * The answer is NDJSON: `reject` lines (line, field, reason), `progress`
+ * lines after each batch, and a final `done` (or `error`) line.
+ */
+const DEFAULT_BATCH = 20_000;
+
+export interface Reject {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+interface Job {
+  committedLine: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A row's typed validation error as (field, reason); anything else is a bug and is rethrown. */
+function rejectOf(line: number, e: unknown, fallbackField: string): Reject {
+  if (e instanceof GraphQLError && e.extensions.code === 'BAD_USER_INPUT') {
+    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: e.message };
+  }
+  throw e;
+}
+
+function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string } {
+  const p = url.searchParams;
+  const type = String(req.headers['content-type'] ?? '');
+  const format = (p.get('format') ?? (type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'csv')).toLowerCase();
+  if (format !== 'csv' && format !== 'ndjson') throw new HttpError(400, 'BAD_USER_INPUT', 'format must be csv or ndjson.');
+  const enc = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
+  if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') throw new HttpError(400, 'BAD_USER_INPUT', 'encoding must be utf-8, gb18030 or auto.');
+  const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new HttpError(400, 'BAD_USER_INPUT', 'batch must be an integer from 1 to 100000.');
+  const job = p.get('job') ?? crypto.randomUUID();
+  if (!/^[\w.:-]{1,128}$/.test(job)) throw new HttpError(400, 'BAD_USER_INPUT', 'job must be 1–128 letters, digits or . _ : -');
+  return { format, encoding: enc === 'auto' ? undefined : (enc as Encoding | undefined), batch, job };
+}
+
+/** Opens (or resumes) a job; a finished one starts over. */
+async function openJob(client: PoolClient, owner: string, id: string, kind: string): Promise<{ job: Job; replay: Reject[] }> {
+  await client.query('begin');
+  try {
+    await client.query(`insert into import_job (owner, id, kind) values ($1, $2, $3) on conflict do nothing`, [owner, id, kind]);
+    const r = await client.query(`select * from import_job where owner = $1 and id = $2 for update`, [owner, id]);
+    const row = r.rows[0];
+    if (row.kind !== kind) throw new HttpError(409, 'CONFLICT', `Job ${id} imports ${row.kind}, not ${kind}; use another job id.`);
+    if (row.finished_at) {
+      await client.query(`delete from import_reject where owner = $1 and job_id = $2`, [owner, id]);
+      await client.query(
+        `update import_job set committed_line = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, started_at = now(), updated_at = now(), finished_at = null
+          where owner = $1 and id = $2`,
+        [owner, id],
+      );
+      await client.query('commit');
+      return { job: { committedLine: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }, replay: [] };
+    }
+    const rejects = await client.query<Reject>(`select line, field, reason from import_reject where owner = $1 and job_id = $2 order by line, field`, [owner, id]);
+    await client.query('commit');
+    return {
+      job: { committedLine: row.committed_line, inserted: row.inserted, updated: row.updated, unchanged: row.unchanged, rejected: row.rejected },
+      replay: rejects.rows,
+    };
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Writes one batch in one transaction: stage it with COPY, drop (and
+ * record) the rows the database-side rules refuse, upsert the rest, and move
+ * the job's mark to the batch's last line.
+ */
+async function writeBatch(
+  client: PoolClient,
+  caller: Caller,
+  kind: ImportKind,
+  ids: { owner: string; job: string },
+  rows: CopyValue[][],
+  rejects: Reject[],
+  lastLine: number,
+): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
+  await client.query('begin');
+  try {
+    await client.query('select set_config($1, $2, true)', [JURISDICTION_SETTING, caller.jurisdiction]);
+    let inserted = 0;
+    let updated = 0;
+    const all = [...rejects];
+    if (rows.length) {
+      await client.query(`create temp table stage (line integer, ${kind.stage.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
+      await copyRows(client, 'stage', ['line', ...kind.stage.map(([c]) => c)], rows);
+      for (const check of kind.checks) {
+        const bad = await client.query<{ line: number }>(`delete from stage s where ${check.bad} returning line`);
+        for (const { line } of bad.rows) all.push({ line, field: check.field, reason: `${check.field} ${check.reason}` });
+      }
+      const r = kind.incrementalRollup
+        ? await upsertWithRollupDelta(client, kind)
+        : (await client.query<{ inserted: string; updated: string }>(
+            `with u as (${kind.upsert}) select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from u`,
+          )).rows[0]!;
+      inserted = Number(r.inserted);
+      updated = Number(r.updated);
+    }
+    const dropped = all.length - rejects.length;
+    const unchanged = rows.length - dropped - inserted - updated;
+    if (all.length) {
+      await client.query(
+        `insert into import_reject (owner, job_id, line, field, reason) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[])`,
+        [ids.owner, ids.job, all.map((r) => r.line), all.map((r) => r.field), all.map((r) => r.reason)],
+      );
+    }
+    await client.query(
+      `update import_job set committed_line = $3, inserted = inserted + $4, updated = updated + $5, unchanged = unchanged + $6, rejected = rejected + $7, updated_at = now()
+        where owner = $1 and id = $2`,
+      [ids.owner, ids.job, lastLine, inserted, updated, unchanged, all.length],
+    );
+    await client.query('commit');
+    return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * The residents' upsert with the village roll-up kept by deltas. The
+ * statement trigger would recount every village the batch touches, which
+ * costs the whole county's population per batch and made a 200,000-row load
+ * slower with every batch. Inserted rows are instead added to their
+ * villages' counts (residents, floating, tags); villages whose people were
+ * updated (possibly moved away) or that have no roll-up row yet are recounted
+ * as before. The per-county roll-up lock is held first, as every refresh
+ * does, so a concurrent recount cannot miss these rows.
+ */
+async function upsertWithRollupDelta(client: PoolClient, kind: ImportKind): Promise<{ inserted: string; updated: string }> {
+  await client.query(`select hub_lock_counties(array(select distinct left(grid_code, 12) from stage))`);
+  await client.query(`set local hub.skip_rollup = 'on'`);
+  await client.query(`create temp table prior on commit drop as select distinct p.village_code from person p join stage s using (id_number)`);
+  await client.query(`create temp table done (inserted boolean, village_code text, residency text, tags text[]) on commit drop`);
+  await client.query(`with u as (${kind.upsert}) insert into done select * from u`);
+  await client.query(`set local hub.skip_rollup = 'off'`);
+  await client.query(`
+    with d as (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f from done where inserted group by 1),
+         t as (select village_code, jsonb_object_agg(tag, n) as tags
+                 from (select village_code, tag, count(*) as n from done, unnest(tags) as tag where inserted group by 1, 2) x group by 1)
+    update village_rollup r
+       set residents = r.residents + d.n, floating = r.floating + d.f,
+           tags = (select coalesce(jsonb_object_agg(key, total), '{}') from (
+                     select key, sum(value::int) as total from (select * from jsonb_each_text(r.tags) union all select * from jsonb_each_text(coalesce(t.tags, '{}'))) e
+                      group by key) z)
+      from d left join t using (village_code)
+     where r.village_code = d.village_code`);
+  await client.query(`
+    select refresh_village_rollup(array(
+      select village_code from prior
+      union select village_code from done where not inserted
+      union select d.village_code from done d where d.inserted and not exists (select 1 from village_rollup r where r.village_code = d.village_code)))`);
+  return (await client.query(`select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from done`)).rows[0];
+}
+
+export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const { caller } = await routeIdentity(req, await internalKey());
+    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'POST the file to /import/<kind>.');
+    const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
+    const kind = name ? KINDS[name] : undefined;
+    if (!name || !kind) throw new HttpError(404, 'NOT_FOUND', `Imports: POST /import/<${Object.keys(KINDS).join('|')}>?job=<id>&format=<csv|ndjson>`);
+    if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', 'Imports need the "write" scope.');
+    const opts = options(url, req);
+    const text = decodeText(req, opts.encoding);
+    const records = opts.format === 'csv' ? csvRecords(text, kind.columns) : ndjsonRecords(text, kind.columns);
+    const client = await (await nativePool(orm)).connect();
+    const started = performance.now();
+    const send = async (event: Record<string, unknown>) => {
+      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+      await writeChunk(res, `${JSON.stringify(event)}\n`);
+    };
+    let finish = async () => {};
+    try {
+      const owner = caller.subject;
+      const { job, replay } = await openJob(client, owner, opts.job, name);
+      const resumedAfter = job.committedLine;
+      let skipped = 0;
+      let rows: CopyValue[][] = [];
+      let pending: Reject[] = [];
+      let keys = new Map<string, number>();
+      let lastLine = job.committedLine;
+      let headerChecked = opts.format !== 'csv';
+      let processed = 0; // lines handled in this run (not counting those skipped on resume)
+      // One batch is written while the next is read and checked: the database and Node work at once.
+      let inflight: Promise<void> = Promise.resolve();
+      const write = async (batchRows: CopyValue[][], batchRejects: Reject[], line: number) => {
+        const r = await writeBatch(client, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line);
+        for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...x });
+        job.inserted += r.inserted;
+        job.updated += r.updated;
+        job.unchanged += r.unchanged;
+        job.rejected += batchRejects.length + r.rejects.length;
+        job.committedLine = line;
+        processed += batchRows.length + batchRejects.length;
+        const seconds = (performance.now() - started) / 1000;
+        await send({ type: 'progress', line, ...job, skipped, rowsPerSecond: Math.round(processed / seconds) });
+      };
+      const flush = async () => {
+        await inflight;
+        inflight = write(rows, pending, lastLine);
+        inflight.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
+        rows = [];
+        pending = [];
+        keys = new Map();
+      };
+      finish = () => inflight.catch(() => {});
+      if (replay.length) for (const x of replay) await send({ type: 'reject', ...x, replayed: true });
+      for await (const batch of records) {
+        for (const rec of batch as SourceRecord[]) {
+          if (!headerChecked) {
+            const missing = kind.required.filter((c) => !(c in rec.fields));
+            if (missing.length) throw new TabularError(`The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
+            headerChecked = true;
+          }
+          if (rec.line <= resumedAfter) {
+            skipped++;
+            continue;
+          }
+          lastLine = rec.line;
+          if (rec.error) {
+            pending.push({ line: rec.line, field: rec.error.field, reason: `line ${rec.error.reason}`.replace(/^line (is|has)/, 'the line $1') });
+            continue;
+          }
+          let values: CopyValue[];
+          try {
+            values = kind.parse(rec.fields, caller);
+          } catch (e) {
+            pending.push(rejectOf(rec.line, e, ''));
+            continue;
+          }
+          const key = kind.key(values);
+          const first = keys.get(key);
+          if (first !== undefined) {
+            pending.push({ line: rec.line, field: kind.columns[0]!, reason: `repeats the key of line ${first}` });
+            continue;
+          }
+          keys.set(key, rec.line);
+          rows.push([rec.line, ...values]);
+        }
+        if (rows.length >= opts.batch) await flush();
+        if (res.destroyed) throw new Error('client went away');
+      }
+      await inflight;
+      if (rows.length || pending.length || lastLine > job.committedLine) {
+        await flush();
+        await inflight;
+      }
+      await client.query(`update import_job set finished_at = now() where owner = $1 and id = $2`, [owner, opts.job]);
+      const seconds = (performance.now() - started) / 1000;
+      await send({
+        type: 'done', job: opts.job, kind: name, ...job, skipped, resumedAfter,
+        seconds: Math.round(seconds * 1000) / 1000, rowsPerSecond: Math.round(processed / seconds),
+      });
+      res.end();
+    } catch (e) {
+      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.message) : e;
+      if (err instanceof HttpError && !res.headersSent) throw err;
+      if (!res.destroyed && err instanceof HttpError) {
+        await send({ type: 'error', code: err.code, message: err.message });
+        res.end();
+        return;
+      }
+      throw err;
+    } finally {
+      await finish(); // a batch still being written ends (commits or rolls back) before its connection is returned
+      client.release();
+    }
+  };
+}

@@ -1,0 +1,173 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+/**
+ * Bulk import end to end: files made by the repo's generator, sent by the
+ * `npm run import` script through the gateway to the village subgraph and
+ * into PostgreSQL, checked against the database itself.
+ */
+const run = promisify(execFile);
+const NODE = process.execPath;
+let hub: TestHub;
+let token: string;
+let dir: string;
+let db: pg.Client;
+beforeAll(async () => {
+  hub = await startHub();
+  token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'import-tester' });
+  dir = mkdtempSync(join(tmpdir(), 'hub-import-'));
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+const gateway = () => new URL(hub.gatewayUrl).origin;
+
+async function makeResidents(name: string, args: string[]): Promise<string> {
+  const out = join(dir, name);
+  await run(NODE, ['scripts/make-residents.ts', '--out', out, ...args]);
+  return out;
+}
+
+/** Runs the import script; resolves with its final summary (stdout) and progress lines (stderr). */
+async function importFile(kind: string, file: string, extra: string[] = []) {
+  const { stdout, stderr } = await run(NODE, ['scripts/import.ts', kind, file, '--token', token, '--url', gateway(), ...extra]);
+  return { done: JSON.parse(stdout.trim().split('\n').at(-1)!), progress: stderr };
+}
+
+const residentsOf = async (idCounty: string) =>
+  (await db.query(`select id_number, name, phone, residency, grid_code, version from person where id_number like $1 order by id_number`, [`${idCounty}%`])).rows;
+
+describe('bulk import', () => {
+  it('loads a CSV with 1% bad rows, lists every bad row with line, field and reason, and a second run changes nothing', async () => {
+    const file = await makeResidents('residents.csv', ['--rows', '3000', '--bad', '0.01', '--id-county', '659101']);
+    const bad: Record<string, string> = JSON.parse(readFileSync(`${file}.bad.json`, 'utf8'));
+    const nBad = Object.keys(bad).length;
+    expect(nBad).toBeGreaterThan(10);
+
+    const first = await importFile('residents', file, ['--batch', '1000']);
+    expect(first.done).toMatchObject({ type: 'done', inserted: 3000 - nBad, updated: 0, rejected: nBad });
+    expect(first.progress).toMatch(/rows\/s/);
+    const rejects = readFileSync(first.done.rejectsFile, 'utf8').replace(/^\uFEFF/, '').trim().split('\n').slice(1);
+    expect(rejects.map((l) => Number(l.split(',')[0])).sort((a, b) => a - b)).toEqual(Object.keys(bad).map(Number).sort((a, b) => a - b));
+    const byLine = new Map(rejects.map((l) => [Number(l.split(',')[0]), l]));
+    for (const [line, how] of Object.entries(bad)) {
+      const field = { 'check digit': 'id_number', 'empty name': 'name', 'unknown residency': 'residency', 'bad phone': 'phone', 'grid outside the county': 'grid_code' }[how];
+      expect(byLine.get(Number(line))!.split(',')[1]).toBe(field);
+    }
+    expect(rejects.find((l) => l.includes(',grid_code,'))).toMatch(/outside your jurisdiction/);
+    const loaded = await residentsOf('659101');
+    expect(loaded).toHaveLength(3000 - nBad);
+    // The roll-ups, kept by deltas on this path, still equal a count of the raw rows.
+    const drift = await db.query(`
+      select r.village_code from village_rollup r
+        join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
+                     (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag where q.village_code = p.village_code group by 1) x) as tags
+                from person p where county_code = '623022' group by 1) p using (village_code)
+       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`);
+    expect(drift.rows).toEqual([]);
+
+    // The same file again: nothing is written, no version moves, the change feed stays quiet.
+    const feed = await hub.queryAs(token, `{ changes(kinds: [RESIDENT], within: "623022", first: 1000) { pageInfo { endCursor hasNextPage } } }`);
+    let cursor = feed.data.changes.pageInfo.endCursor;
+    for (let more = feed.data.changes.pageInfo.hasNextPage; more; ) {
+      const p = await hub.queryAs(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { pageInfo { endCursor hasNextPage } } }`, { a: cursor });
+      cursor = p.data.changes.pageInfo.endCursor;
+      more = p.data.changes.pageInfo.hasNextPage;
+    }
+    const second = await importFile('residents', file, ['--batch', '1000']);
+    expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 3000 - nBad, rejected: nBad });
+    expect(await residentsOf('659101')).toEqual(loaded);
+    const after = await hub.queryAs(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 10) { nodes { recordId } } }`, { a: cursor });
+    expect(after.data.changes.nodes).toEqual([]);
+  }, 60_000);
+
+  it('reads GB18030 files with the names intact', async () => {
+    const utf8 = await makeResidents('gb-source.csv', ['--rows', '400', '--id-county', '659102', '--seed', 'gb']);
+    const gb = await makeResidents('gb.csv', ['--rows', '400', '--id-county', '659102', '--seed', 'gb', '--encoding', 'gb18030']);
+    expect(readFileSync(gb)).not.toEqual(readFileSync(utf8));
+    const r = await importFile('residents', gb);
+    expect(r.done).toMatchObject({ inserted: 400, rejected: 0 });
+    const names = new Map(
+      readFileSync(utf8, 'utf8').trim().split('\n').slice(1).map((l) => [l.split(',')[0], l.split(',')[1]] as const),
+    );
+    const rows = await residentsOf('659102');
+    expect(rows).toHaveLength(400);
+    for (const row of rows) expect(row.name).toBe(names.get(row.id_number));
+    expect(rows.some((x) => /[\u4e00-\u9fff]/.test(x.name))).toBe(true);
+  }, 30_000);
+
+  it('killed halfway and run again, ends as one clean run: every row once, version 1', async () => {
+    const file = await makeResidents('big.csv', ['--rows', '60000', '--id-county', '659103']);
+    const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        if (d.toString().includes('rows/s')) resolve();
+      });
+      child.on('exit', () => reject(new Error('the import ended before it could be killed')));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => setTimeout(r, 500));
+    const partial = (await residentsOf('659103')).length;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(60000);
+
+    const resumed = await importFile('residents', file, ['--batch', '1000']);
+    expect(resumed.done.resumedAfter).toBeGreaterThan(1);
+    expect(resumed.done.skipped).toBe(resumed.done.resumedAfter - 1);
+    expect(resumed.done).toMatchObject({ inserted: 60000, updated: 0, unchanged: 0, rejected: 0 });
+    const rows = await residentsOf('659103');
+    expect(rows).toHaveLength(60000);
+    expect(rows.every((r) => r.version === 1)).toBe(true);
+  }, 60_000);
+
+  it('imports the other kinds from NDJSON and CSV, upserting by natural keys and checking references', async () => {
+    const grid = '623022100001001';
+    const addresses = join(dir, 'addresses.ndjson');
+    writeFileSync(addresses, [1, 2, 3].map((n) => JSON.stringify({ grid_code: grid, number: `IMP-A${n}`, text: `卓尼县柳林镇导入路${n}号` })).join('\n'));
+    expect((await importFile('addresses', addresses)).done).toMatchObject({ inserted: 3, rejected: 0 });
+    writeFileSync(addresses, [1, 2, 3].map((n) => JSON.stringify({ grid_code: grid, number: `IMP-A${n}`, text: `卓尼县柳林镇导入路${n}号${n === 2 ? '（新）' : ''}` })).join('\n'));
+    expect((await importFile('addresses', addresses)).done).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
+
+    const households = join(dir, 'households.csv');
+    writeFileSync(households, `grid_code,number,address_number\n${grid},IMP-H1,IMP-A1\n${grid},IMP-H2,NO-SUCH\n${grid},IMP-H1,IMP-A2\n`);
+    const h = await importFile('households', households);
+    expect(h.done).toMatchObject({ inserted: 1, rejected: 2 });
+    const rejects = readFileSync(h.done.rejectsFile, 'utf8');
+    expect(rejects).toMatch(/3,address_number,address_number names no address in this village/);
+    expect(rejects).toMatch(/4,grid_code,repeats the key of line 2/);
+
+    const teams = join(dir, 'teams.csv');
+    writeFileSync(teams, `grid_code,external_id,name,kind\n${grid},T-1,导入红袖标队,red_armband\n${grid},T-2,导入队,SPACESHIP\n`);
+    const t = await importFile('patrol-teams', teams);
+    expect(t.done).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(readFileSync(t.done.rejectsFile, "utf8")).toMatch(/3,kind,"kind ""SPACESHIP"" is not one of/);
+  }, 30_000);
+
+  it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
+    const post = (path: string, body: string, auth = token) =>
+      fetch(new URL(path, gateway()), { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'text/csv' }, body });
+    const cols = await post('/import/residents', 'id_number,name,shoe_size\n');
+    expect(cols.status).toBe(400);
+    expect((await cols.json()).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/shoe_size/) });
+    const missing = await post('/import/residents', 'id_number,name\n659001199001010002,张三\n');
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).errors[0].message).toMatch(/ethnicity, residency, grid_code/);
+    expect((await post('/import/spaceships', 'a\n')).status).toBe(404);
+    const readOnly = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
+    const f = await post('/import/residents', 'id_number\n', readOnly);
+    expect(f.status).toBe(403);
+    expect((await f.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await fetch(new URL('/import/residents', gateway()), { method: 'POST', body: 'x' })).status).toBe(401);
+  });
+});
