@@ -27,9 +27,9 @@ const KINDS: Record<string, { table: string; columns: (pii: boolean) => string; 
   households: { table: 'household', personal: false, columns: () => 'id, number, head_id, address_id, house_id, joint_defense_group_id, village_code, grid_code, version' },
   houses: { table: 'house', personal: false, columns: () => 'id, number, use, area, address_id, village_code, grid_code, version' },
   addresses: { table: 'address', personal: false, columns: () => 'id, number, text, village_code, grid_code, version' },
-  sites: { table: 'site', personal: true, columns: (pii) => `id, name, kind, address_id, contact_name, ${PHONE(pii, 'contact_phone')} as contact_phone, village_code, grid_code, version` },
-  'joint-defense-groups': { table: 'joint_defense_group', personal: false, columns: () => 'id, name, leader_id, village_code, grid_code, version' },
-  'patrol-teams': { table: 'patrol_team', personal: false, columns: () => 'id, name, kind, village_code, version' },
+  sites: { table: 'site', personal: true, columns: (pii) => `id, external_id, name, kind, address_id, contact_name, ${PHONE(pii, 'contact_phone')} as contact_phone, village_code, grid_code, version` },
+  'joint-defense-groups': { table: 'joint_defense_group', personal: false, columns: () => 'id, external_id, name, leader_id, village_code, grid_code, version' },
+  'patrol-teams': { table: 'patrol_team', personal: false, columns: () => 'id, external_id, name, kind, village_code, version' },
   disputes: {
     table: 'dispute',
     personal: false,
