@@ -13,6 +13,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { csvCell } from '../subgraphs/shared/tabular.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -69,7 +70,6 @@ if (!res.ok || !res.body) {
 const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
 rejects.write('\uFEFFline,field,reason\n');
-const csv = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
@@ -82,7 +82,7 @@ for await (const chunk of Readable.fromWeb(res.body as any)) {
     const ev = JSON.parse(line);
     if (ev.type === 'reject') {
       rejected++;
-      rejects.write(`${ev.line},${csv(ev.field)},${csv(ev.reason)}\n`);
+      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.reason)}\n`);
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(`line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`);

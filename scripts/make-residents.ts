@@ -15,6 +15,7 @@ import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
 import { gridCounts, readDivisions } from '../subgraphs/shared/divisions.ts';
 import { DEFAULT_MIX, mobile, personName, surnameFor } from '../subgraphs/shared/seed/names.ts';
 import { Random } from '../subgraphs/shared/seed/random.ts';
+import { csvCell } from '../subgraphs/shared/tabular.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -56,7 +57,6 @@ const flush = async () => {
   buf = [];
   if (!out.write(gb ? iconv.encode(text, 'gb18030') : text)) await new Promise<void>((res) => out.once('drain', () => res()));
 };
-const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 if (values.format === 'csv') buf.push(`${header.join(',')}\n`);
 const BREAKS = ['check digit', 'empty name', 'unknown residency', 'bad phone', 'grid outside the county'];
 for (let i = 0; i < rows; i++) {
@@ -84,7 +84,7 @@ for (let i = 0; i < rows; i++) {
     if (how === 'bad phone') rec.phone = '12345';
     if (how === 'grid outside the county') rec.grid_code = '623021200201001';
   }
-  buf.push(values.format === 'csv' ? `${header.map((h) => csv(rec[h]!)).join(',')}\n` : `${JSON.stringify(rec)}\n`);
+  buf.push(values.format === 'csv' ? `${header.map((h) => csvCell(rec[h])).join(',')}\n` : `${JSON.stringify(rec)}\n`);
   if (buf.length >= 5000) await flush();
 }
 await flush();

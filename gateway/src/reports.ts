@@ -4,6 +4,7 @@ import type { CryptoKey } from 'jose';
 import { hasScope, inJurisdiction, type Caller } from '../../subgraphs/shared/caller.ts';
 import { parseDivisionCode } from '../../subgraphs/shared/codes.ts';
 import { HttpError, writeChunk } from '../../subgraphs/shared/http.ts';
+import { csvCell } from '../../subgraphs/shared/tabular.ts';
 import { resolvePeriod } from '../../subgraphs/shared/periods.ts';
 import { authenticate } from './authenticate.ts';
 import type { GatewayContext } from './gateway.ts';
@@ -76,10 +77,6 @@ const PARENT: Record<Level, { len: number; list: (within: string) => string }> =
 };
 const BATCH = 40;
 
-function csvCell(v: unknown): string {
-  const s = v == null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
 async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<any> {

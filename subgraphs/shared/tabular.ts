@@ -73,6 +73,12 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
   yield decode(new Uint8Array(0), false);
 }
 
+/** One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; null and undefined are empty. */
+export function csvCell(v: unknown): string {
+  const s = v == null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 /** The file as a whole cannot be read (encoding, header). */
 export class TabularError extends Error {}
 

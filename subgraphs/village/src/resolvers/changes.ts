@@ -26,7 +26,20 @@ export interface ChangeRow {
   at: Date;
 }
 
-export const CHANGE_KINDS = ['RESIDENT', 'HOUSEHOLD', 'HOUSE', 'ADDRESS', 'SITE', 'JOINT_DEFENSE_GROUP', 'PATROL_TEAM', 'PATROL', 'HAZARD', 'DISPUTE'] as const;
+/** Each kind of the feed: the loader of its records and its member of the ChangedRecord union. */
+const KINDS: Record<string, { loader: keyof VillageContext['loaders']; type: string }> = {
+  RESIDENT: { loader: 'person', type: 'Person' },
+  HOUSEHOLD: { loader: 'household', type: 'Household' },
+  HOUSE: { loader: 'house', type: 'House' },
+  ADDRESS: { loader: 'address', type: 'Address' },
+  SITE: { loader: 'site', type: 'Site' },
+  JOINT_DEFENSE_GROUP: { loader: 'group', type: 'JointDefenseGroup' },
+  PATROL_TEAM: { loader: 'team', type: 'PatrolTeam' },
+  PATROL: { loader: 'patrol', type: 'Patrol' },
+  HAZARD: { loader: 'hazard', type: 'Hazard' },
+  DISPUTE: { loader: 'dispute', type: 'Dispute' },
+};
+const CHANGE_KINDS = Object.keys(KINDS);
 export const MAX_CHANGES = 1000;
 
 /** A feed position: the commit sequence number and the log id within it. */
@@ -91,38 +104,12 @@ export function changeQuery(
   requireRecordAccess(caller, 'change-feed');
   const kinds = args.kinds?.length ? [...new Set(args.kinds)] : null;
   for (const k of kinds ?? []) {
-    if (!(CHANGE_KINDS as readonly string[]).includes(k)) throw badInput(`kinds: "${k}" is not one of ${CHANGE_KINDS.join(', ')}.`, { argument: 'kinds' });
+    if (!KINDS[k]) throw badInput(`kinds: "${k}" is not one of ${CHANGE_KINDS.join(', ')}.`, { argument: 'kinds' });
   }
   const within = args.within ? parseDivisionCode(args.within, 'within') : null;
   if (within) requireDivisionAccess(caller, within);
   return { after: parseChangeCursor(args.after), kinds, within, limit };
 }
-
-const LOADER_OF_KIND: Record<string, keyof VillageContext['loaders']> = {
-  RESIDENT: 'person',
-  HOUSEHOLD: 'household',
-  HOUSE: 'house',
-  ADDRESS: 'address',
-  SITE: 'site',
-  JOINT_DEFENSE_GROUP: 'group',
-  PATROL_TEAM: 'team',
-  PATROL: 'patrol',
-  HAZARD: 'hazard',
-  DISPUTE: 'dispute',
-};
-
-const TYPE_OF_KIND: Record<string, string> = {
-  RESIDENT: 'Person',
-  HOUSEHOLD: 'Household',
-  HOUSE: 'House',
-  ADDRESS: 'Address',
-  SITE: 'Site',
-  JOINT_DEFENSE_GROUP: 'JointDefenseGroup',
-  PATROL_TEAM: 'PatrolTeam',
-  PATROL: 'Patrol',
-  HAZARD: 'Hazard',
-  DISPUTE: 'Dispute',
-};
 
 export const changeResolvers: Resolvers = {
   Query: {
@@ -149,9 +136,10 @@ export const changeResolvers: Resolvers = {
     grid: async (c, _, ctx) => (await ctx.loaders.grid.load(c.gridCode))!,
     record: async (c, _, ctx) => {
       if (c.op === 'DELETED') return null;
-      const row = visible(ctx.caller, await (ctx.loaders[LOADER_OF_KIND[c.kind]!] as any).load(c.recordId)) as object | null;
+      const kind = KINDS[c.kind]!;
+      const row = visible(ctx.caller, await (ctx.loaders[kind.loader] as any).load(c.recordId)) as object | null;
       // Rows carry no type name; the union member follows from the change's kind.
-      return row && ({ ...row, __typename: TYPE_OF_KIND[c.kind] } as any);
+      return row && ({ ...row, __typename: kind.type } as any);
     },
   },
   ChangedRecord: {
