@@ -44,6 +44,15 @@ async function importFile(kind: string, file: string, extra: string[] = []) {
   return { done: JSON.parse(stdout.trim().split('\n').at(-1)!), progress: stderr };
 }
 
+/** Villages of 623022 whose roll-up differs from a count of their raw rows. */
+const rollupDrift = async () =>
+  (await db.query(`
+      select r.village_code from village_rollup r
+        join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
+                     (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag where q.village_code = p.village_code group by 1) x) as tags
+                from person p where county_code = '623022' group by 1) p using (village_code)
+       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)).rows;
+
 const residentsOf = async (idCounty: string) =>
   (await db.query(`select id_number, name, phone, residency, grid_code, version from person where id_number like $1 order by id_number`, [`${idCounty}%`])).rows;
 
@@ -68,13 +77,7 @@ describe('bulk import', () => {
     const loaded = await residentsOf('659101');
     expect(loaded).toHaveLength(3000 - nBad);
     // The roll-ups, kept by deltas on this path, still equal a count of the raw rows.
-    const drift = await db.query(`
-      select r.village_code from village_rollup r
-        join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
-                     (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag where q.village_code = p.village_code group by 1) x) as tags
-                from person p where county_code = '623022' group by 1) p using (village_code)
-       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`);
-    expect(drift.rows).toEqual([]);
+    expect(await rollupDrift()).toEqual([]);
 
     // The same file again: nothing is written, no version moves, the change feed stays quiet.
     const feed = await hub.queryAs(token, `{ changes(kinds: [RESIDENT], within: "623022", first: 1000) { pageInfo { endCursor hasNextPage } } }`);
@@ -89,6 +92,27 @@ describe('bulk import', () => {
     expect(await residentsOf('659101')).toEqual(loaded);
     const after = await hub.queryAs(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 10) { nodes { recordId } } }`, { a: cursor });
     expect(after.data.changes.nodes).toEqual([]);
+
+    // Some residents move to another village's grid, others become floating: exactly those rows are
+    // updated (version 2), and both the villages they left and the ones they joined are recounted.
+    const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    const header = lines[0]!.split(',');
+    const [gridAt, residencyAt] = [header.indexOf('grid_code'), header.indexOf('residency')];
+    const good = lines.slice(1).map((l, i) => ({ l, line: i + 2 })).filter((x) => !bad[String(x.line)]);
+    const target = good[0]!.l.split(',')[gridAt]!;
+    const moved = good.filter((x) => x.line % 7 === 0 && x.l.split(',')[gridAt]!.slice(0, 12) !== target.slice(0, 12)).slice(0, 60);
+    const floating = good.filter((x) => x.line % 11 === 0 && x.l.split(',')[residencyAt] === 'REGISTERED' && !moved.includes(x)).slice(0, 40);
+    expect(moved.length).toBe(60);
+    expect(floating.length).toBe(40);
+    const edit = (x: { l: string }, at: number, v: string) => x.l.split(',').map((c, i) => (i === at ? v : c)).join(',');
+    const changedFile = join(dir, 'residents-changed.csv');
+    writeFileSync(changedFile, [lines[0], ...moved.map((x) => edit(x, gridAt, target)), ...floating.map((x) => edit(x, residencyAt, 'FLOATING'))].join('\n'));
+    const third = await importFile('residents', changedFile, ['--batch', '30']);
+    expect(third.done).toMatchObject({ inserted: 0, updated: 100, unchanged: 0, rejected: 0 });
+    const now = await residentsOf('659101');
+    expect(now.filter((r) => r.version === 2)).toHaveLength(100);
+    expect(now.filter((r) => r.grid_code === target).length).toBeGreaterThanOrEqual(61);
+    expect(await rollupDrift()).toEqual([]);
   }, 60_000);
 
   it('reads GB18030 files with the names intact', async () => {

@@ -16,9 +16,20 @@ export function checkCharacter(first17: string): string {
   return CHECK[sum % 11]!;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isRealDate(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
+}
+
+// Today's date (UTC, YYYY-MM-DD), worked out once a day rather than for every ID number of a bulk import.
+let today = { iso: '', until: 0 };
+function todayIso(): string {
+  const now = Date.now();
+  if (now >= today.until) today = { iso: new Date(now).toISOString().slice(0, 10), until: now - (now % 86_400_000) + 86_400_000 };
+  return today.iso;
 }
 
 export interface ParsedCitizenId {
@@ -29,10 +40,10 @@ export interface ParsedCitizenId {
 }
 
 /**
- * Validates an ID number and says which rule it broke. `today` bounds the
+ * Validates an ID number and says which rule it broke. `asOf` (default today) bounds the
  * birth date (no one is born in the future or before 1900).
  */
-export function parseCitizenId(raw: string, today = new Date()): ParsedCitizenId {
+export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
   const id = raw.trim().toUpperCase();
   const fail = (rule: string) =>
     badInput(`idNumber "${raw}" is not a valid citizen ID number: ${rule}.`, { argument: 'idNumber', rule });
@@ -46,7 +57,7 @@ export function parseCitizenId(raw: string, today = new Date()): ParsedCitizenId
   const d = Number(id.slice(12, 14));
   if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`);
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (y < 1900 || birthDate > today.toISOString().slice(0, 10)) throw fail(`its birth date ${birthDate} is out of range`);
+  if (y < 1900 || birthDate > (asOf ? asOf.toISOString().slice(0, 10) : todayIso())) throw fail(`its birth date ${birthDate} is out of range`);
   const expected = checkCharacter(id.slice(0, 17));
   if (id[17] !== expected) throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`);
   return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };

@@ -10,6 +10,8 @@ import { Migration20261121000008DayPairs } from './Migration20261121000008DayPai
 import { Migration20261121000009Changes } from './Migration20261121000009Changes.ts';
 import { Migration20261121000010RollupLocks } from './Migration20261121000010RollupLocks.ts';
 import { Migration20261121000011Imports } from './Migration20261121000011Imports.ts';
+import { Migration20261121000012DivisionKeys } from './Migration20261121000012DivisionKeys.ts';
+import { Migration20261121000013ImportSpeed } from './Migration20261121000013ImportSpeed.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   Migration20261121000009Changes,
   Migration20261121000010RollupLocks,
   Migration20261121000011Imports,
+  Migration20261121000012DivisionKeys,
+  Migration20261121000013ImportSpeed,
 ];
