@@ -2,7 +2,7 @@
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
  *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n]
- * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams.
+ * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
  * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
  * (line, field, reason). The job id defaults to one derived from the kind and the file's path,

@@ -178,6 +178,48 @@ describe('bulk import', () => {
     expect(readFileSync(t.done.rejectsFile, "utf8")).toMatch(/3,kind,"kind ""SPACESHIP"" is not one of/);
   }, 30_000);
 
+  it('takes in reported disputes as reportDispute would: case numbers, deadlines, parties, timeline; a second run reports nothing twice', async () => {
+    const grid = '623022100001001';
+    const resident = (await db.query(`select id_number, name from person where grid_code = $1 and id_number is not null order by id limit 1`, [grid])).rows[0];
+    const file = join(dir, 'disputes.csv');
+    const rows = [
+      'external_id,grid_code,category,scale,source,summary,occurred_at,parties',
+      `D-1,${grid},NEIGHBOUR,ORDINARY,WALK_IN,宅基地边界争执，双方在场,2026-11-01T09:30:00+08:00,APPLICANT:${resident.id_number};RESPONDENT:王五`,
+      `D-2,${grid},LAND_HOMESTEAD,MAJOR,HOTLINE,承包地流转纠纷,,APPLICANT：赵六`,
+      `D-3,${grid},NEIGHBOUR,ORDINARY,WALK_IN,无当事人,,`,
+      `D-4,${grid},SPACE,ORDINARY,WALK_IN,类别不对,,APPLICANT:某人`,
+      `D-5,${grid},FAMILY,ORDINARY,WALK_IN,身份证号不存在,,APPLICANT:659001199001010005`,
+    ];
+    writeFileSync(file, rows.join('\n'));
+    const first = await importFile('disputes', file);
+    expect(first.done).toMatchObject({ inserted: 2, rejected: 3 });
+    const rejects = readFileSync(first.done.rejectsFile, 'utf8');
+    expect(rejects).toMatch(/4,parties,A dispute needs at least one party/);
+    expect(rejects).toMatch(/5,category,"category ""SPACE"" is not one of/);
+    expect(rejects).toMatch(/6,parties,parties names an ID number of no resident in your jurisdiction/);
+
+    const cases = (await db.query(`select id, case_number, status, contact_by > reported_at as deadlines, created_by from dispute where idempotency_key in ('import:D-1', 'import:D-2') order by idempotency_key`)).rows;
+    expect(cases).toHaveLength(2);
+    expect(cases.map((c) => c.case_number)).toEqual(expect.arrayContaining([expect.stringMatching(/^623022-\d{4}-\d{6}$/)]));
+    expect(new Set(cases.map((c) => c.case_number)).size).toBe(2);
+    expect(cases.every((c) => c.status === 'REPORTED' && c.deadlines && c.created_by === 'import-tester')).toBe(true);
+    const read = await hub.queryAs(token, `query($id: ID!) { dispute(id: $id) { status parties { name role person { name } } timeline { action status } } }`, { id: cases[0].id });
+    expect(read.errors).toBeUndefined();
+    expect(read.data.dispute).toMatchObject({
+      status: 'REPORTED',
+      parties: expect.arrayContaining([{ name: resident.name, role: 'APPLICANT', person: { name: resident.name } }, { name: '王五', role: 'RESPONDENT', person: null }]),
+      timeline: [{ action: 'REPORT', status: 'REPORTED' }],
+    });
+
+    // Again, and with D-2 changed: D-1 is left alone; D-2 is refused, not rewritten.
+    writeFileSync(file, [rows[0], rows[1], rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'));
+    const second = await importFile('disputes', file);
+    expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
+    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,external_id is a case already reported with other details/);
+    expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(2);
+    expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
+  }, 30_000);
+
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>
       fetch(new URL(path, gateway()), { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'text/csv' }, body });

@@ -34,7 +34,8 @@ const KINDS: Record<string, { table: string; columns: (pii: boolean) => string; 
     table: 'dispute',
     personal: false,
     columns: () =>
-      'id, case_number, category, scale, source, summary, village_code, grid_code, reported_at, status, handling_level, outcome, resolved_level, resolved_at, rating, version',
+      `id, case_number, case when idempotency_key like 'import:%' then substr(idempotency_key, 8) end as external_id, category, scale, source, summary,
+       village_code, grid_code, occurred_at, reported_at, status, handling_level, outcome, resolved_level, resolved_at, rating, version`,
   },
 };
 

@@ -4,6 +4,8 @@ import { parseCodeOfLevel } from '../../../shared/codes.ts';
 import { badInput } from '../../../shared/errors.ts';
 import type { CopyValue } from '../../../shared/bulk.ts';
 import { text } from '../../../shared/validate.ts';
+import { loadSchema } from '../../../shared/service.ts';
+import { Kind } from 'graphql';
 
 /**
  * What each importable kind accepts and how its rows land. Rows are checked
@@ -98,15 +100,25 @@ function oneOf(value: string | null | undefined, allowed: readonly string[], fie
 const opt = (v: string | null | undefined, field: string, max: number) => (v == null ? null : text(v, field, max));
 const localNumber = (v: string | null | undefined, field: string) => opt(v, field, 50);
 
-const RESIDENCY = ['REGISTERED', 'FLOATING', 'OVERSEAS'];
-const GENDER = ['MALE', 'FEMALE'];
-export const PERSON_TAGS = [
-  'RELEASED_PRISONER', 'COMMUNITY_CORRECTION', 'SEVERE_MENTAL_DISORDER', 'DRUG_USER', 'HIV_RISK', 'KEY_YOUTH_IDLE', 'KEY_YOUTH_BAD_BEHAVIOUR',
-  'KEY_YOUTH_VAGRANT', 'KEY_YOUTH_CHILD_OF_INMATE', 'LEFT_BEHIND_CHILD', 'LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY',
-];
-const HOUSE_USE = ['SELF_OCCUPIED', 'RENTED', 'VACANT', 'COMMERCIAL'];
-const SITE_KIND = ['SCHOOL', 'RELIGIOUS_SITE', 'MARKET', 'SCENIC_AREA', 'HOSPITAL', 'ENTERPRISE', 'RAILWAY_LINE'];
-const TEAM_KIND = ['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER'];
+/** An enum's values as the village schema declares them, so a file is checked against exactly what the API accepts. */
+const schemaEnums = new Map(
+  loadSchema('village').definitions.flatMap((d) => (d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [])),
+);
+function enumValues(name: string): readonly string[] {
+  const values = schemaEnums.get(name);
+  if (!values) throw new Error(`The village schema has no enum ${name}.`);
+  return values;
+}
+const RESIDENCY = enumValues('Residency');
+const GENDER = enumValues('Gender');
+export const PERSON_TAGS = enumValues('PersonTag');
+const HOUSE_USE = enumValues('HouseUse');
+const SITE_KIND = enumValues('SiteKind');
+const TEAM_KIND = enumValues('PatrolTeamKind');
+const DISPUTE_CATEGORY = enumValues('DisputeCategory');
+const DISPUTE_SCALE = enumValues('DisputeScale');
+const DISPUTE_SOURCE = enumValues('DisputeSource');
+const PARTY_ROLE = enumValues('PartyRole');
 
 /** `cols` compared between the stored row `t` and the incoming one: an update happens only when one differs. */
 const changed = (cols: string[]) => `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `excluded.${c}`).join(', ')})`;
@@ -258,5 +270,105 @@ export const KINDS: Record<string, ImportKind> = {
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
     checks: [],
     upsert: villageKeyed('patrol_team', 'external_id', ['name', 'kind'], ['s.name', 's.kind']),
+  },
+  /**
+   * Reported disputes (矛盾纠纷) taken in from another system's register, each
+   * as `reportDispute` would: a case number from the county's yearly counter,
+   * deadlines from the rules, status REPORTED, its parties and a REPORT step
+   * on the timeline. The external id is the case's idempotency key (prefixed
+   * `import:`), so a file imported twice reports each case once. A case that
+   * exists is left alone when the row matches it and rejected when it does
+   * not: once reported, a case changes only through its handling steps.
+   * Parties: `ROLE:name` or `ROLE:<ID number of a resident>`, separated by `;`.
+   */
+  disputes: {
+    table: 'dispute',
+    columns: ['external_id', 'grid_code', 'category', 'scale', 'source', 'summary', 'occurred_at', 'parties'],
+    required: ['external_id', 'grid_code', 'category', 'scale', 'source', 'summary', 'parties'],
+    stage: [
+      ['external_id', 'text'], ['grid_code', 'text'], ['category', 'text'], ['scale', 'text'], ['source', 'text'], ['summary', 'text'],
+      ['occurred_at', 'timestamptz'], ['parties', 'jsonb'],
+    ],
+    parse(f, ctx) {
+      let occurred: string | null = null;
+      if (f.occurred_at != null) {
+        const at = new Date(f.occurred_at.trim());
+        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime())) throw badInput(`occurred_at "${f.occurred_at}" is not an ISO date-time.`, { argument: 'occurred_at' });
+        if (at.getTime() > Date.now() + 5 * 60_000) throw badInput('occurred_at is in the future.', { argument: 'occurred_at' });
+        occurred = at.toISOString();
+      }
+      const parties = (f.parties ?? '').split(';').map((p) => p.trim()).filter(Boolean).map((entry) => {
+        const at = entry.search(/[:：]/);
+        if (at < 0) throw badInput(`parties: "${entry}" is not ROLE:name or ROLE:ID number.`, { argument: 'parties' });
+        const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
+        const who = entry.slice(at + 1).trim();
+        if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: text(who, 'parties', 50) };
+        try {
+          return { role, id_number: parseCitizenId(who).idNumber };
+        } catch (e) {
+          throw badInput(`parties: ${(e as Error).message}`, { argument: 'parties' });
+        }
+      });
+      if (!parties.length) throw badInput('A dispute needs at least one party.', { argument: 'parties' });
+      return [
+        text(f.external_id, 'external_id', 64), grid(f, ctx), oneOf(f.category, DISPUTE_CATEGORY, 'category'), oneOf(f.scale, DISPUTE_SCALE, 'scale'),
+        oneOf(f.source, DISPUTE_SOURCE, 'source'), text(f.summary, 'summary', 2000), occurred, JSON.stringify(parties),
+      ];
+    },
+    key: (v) => `${String(v[1]).slice(0, 6)}/${v[0]}`,
+    checks: [
+      {
+        field: 'parties',
+        reason: 'names an ID number of no resident in your jurisdiction',
+        bad: `exists (select 1 from jsonb_array_elements(s.parties) e
+                      where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
+      },
+      {
+        field: 'external_id',
+        reason: 'is a case already reported with other details; a reported case changes only through its handling steps',
+        bad: `exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id
+                and (d.grid_code, d.category, d.scale, d.source, d.summary, d.occurred_at) is distinct from (s.grid_code, s.category, s.scale, s.source, s.summary, s.occurred_at))`,
+      },
+    ],
+    // One statement: number the new cases per county from the yearly counter (China Standard Time year, as
+    // reportDispute does), insert them with their deadlines, parties and REPORT step (data-modifying WITH
+    // parts always run to completion, read or not).
+    upsert: `with fresh as (
+               select s.*, ${COUNTY} as county, row_number() over (partition by ${COUNTY} order by s.line) as rn
+                 from stage s
+                where not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)),
+             per_county as (select county, count(*) as n from fresh group by 1),
+             year as (select extract(year from now() at time zone 'Asia/Shanghai')::int as y),
+             counter as (
+               insert into dispute_counter (county_code, year, n) select county, (select y from year), n from per_county
+               on conflict (county_code, year) do update set n = dispute_counter.n + excluded.n
+               returning county_code, n as upto),
+             ins as (
+               insert into dispute (id, case_number, idempotency_key, category, scale, source, summary, village_code, grid_code, county_code,
+                                    occurred_at, reported_at, status, contact_by, settle_by, created_by)
+               select gen_random_uuid(), f.county || '-' || (select y from year) || '-' || lpad((c.upto - pc.n + f.rn)::text, 6, '0'),
+                      'import:' || f.external_id, f.category, f.scale, f.source, f.summary, left(f.grid_code, 12), f.grid_code, f.county,
+                      f.occurred_at, now(), 'REPORTED', now() + make_interval(mins => r.contact_minutes), now() + make_interval(hours => r.settle_hours),
+                      current_setting('hub.import_subject')
+                 from fresh f join counter c on c.county_code = f.county join per_county pc on pc.county = f.county
+                 cross join lateral (
+                   select coalesce(min(x.contact_minutes), 60) as contact_minutes, coalesce(min(x.settle_hours), 72) as settle_hours from (
+                     select contact_minutes, settle_hours from deadline_rule
+                      where (category = f.category or category is null) and (scale = f.scale or scale is null)
+                      order by (category is not null) desc, (scale is not null) desc limit 1) x) r
+               returning id, idempotency_key, county_code, source, summary, village_code, grid_code),
+             parties as (
+               insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code)
+               select i.id, p.id, coalesce(p.name, e->>'name'), e->>'role', i.village_code, i.grid_code
+                 from ins i join fresh f on f.county = i.county_code and 'import:' || f.external_id = i.idempotency_key
+                 cross join jsonb_array_elements(f.parties) e
+                 left join person p on p.id_number = e->>'id_number'
+               returning 1),
+             steps as (
+               insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code)
+               select i.id, now(), 'VILLAGE', 'REPORT', current_setting('hub.import_actor'), i.source || ': ' || left(i.summary, 200), 'REPORTED', i.village_code, i.grid_code
+                 from ins i
+               returning 1)
+             select true as inserted from ins`,
   },
 };

@@ -126,7 +126,9 @@ async function writeBatch(
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   await client.query('begin');
   try {
-    await client.query('select set_config($1, $2, true)', [JURISDICTION_SETTING, caller.jurisdiction]);
+    await client.query(`select set_config($1, $2, true), set_config('hub.import_subject', $3, true), set_config('hub.import_actor', $4, true)`, [
+      JURISDICTION_SETTING, caller.jurisdiction, caller.subject, caller.name || caller.subject,
+    ]);
     // A batch's rows and the job's mark commit together, so a crash that loses a batch loses its mark too and the
     // resume writes it again: a batch need not wait for its WAL to reach disk. The final `finished_at` commit does
     // wait, and WAL is flushed in order, so every batch is durable by the time `done` is sent.
@@ -146,11 +148,12 @@ async function writeBatch(
       const upsert = kind.upsert;
       const r = kind.incrementalRollup
         ? await writeWithRollupDelta(client, kind.incrementalRollup, before)
-        : await before.then(async () =>
-            (await client.query<{ inserted: string; updated: string }>(
-              `with u as (${upsert}) select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from u`,
-            )).rows[0]!,
-          );
+        : await before.then(async () => {
+            // Run as it is (a statement with its own data-modifying WITH cannot be nested in another) and counted here.
+            const written = (await client.query<{ inserted: boolean }>(upsert!)).rows;
+            const n = written.filter((w) => w.inserted).length;
+            return { inserted: n, updated: written.length - n };
+          });
       inserted = Number(r.inserted);
       updated = Number(r.updated);
     }
