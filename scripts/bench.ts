@@ -220,6 +220,8 @@ if (scenarios.includes('drilldown')) {
   table('County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections', await compare([
     { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
     { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+    // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
+    { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
   ], 20), 'stock @apollo/gateway');
 }
 

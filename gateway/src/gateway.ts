@@ -13,6 +13,7 @@ import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
+import { reportCache } from './report-cache.ts';
 
 export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   host?: string;
   port?: number;
   production?: boolean;
+  /** Seconds a report-only caller's answer may be served again (0: never); see report-cache.ts. */
+  reportCacheSeconds?: number;
   /** Defaults to the checked-in schema/supergraph.graphql (never introspects subgraphs at run time). */
   supergraphSdl?: string;
 }
@@ -59,7 +62,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     csrfPrevention: true,
     formatError: makeFormatError('gateway', production),
     validationRules: armor.validationRules,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 })],
   });
   await apollo.start();
 

@@ -19,6 +19,7 @@ const running = await startGateway({
   host: settings.host,
   port: settings.gatewayPort,
   production: settings.production,
+  reportCacheSeconds: settings.reportCacheSeconds,
 });
 console.log(`[gateway] ready at ${running.url}`);
 exitOnSignal('gateway', running.stop);

@@ -16,6 +16,7 @@ import { freePort } from '../setup/global.ts';
 export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
 }
 
 export interface TokenOptions {

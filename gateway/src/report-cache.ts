@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { Caller } from '../../subgraphs/shared/caller.ts';
+
+/**
+ * Whole-response cache for report-only callers (DESIGN.md §1: provincial
+ * reporting tools). It is safe for them alone: a caller whose only scope is
+ * `report` sees statistics and division names, never records or personal
+ * data, and everyone with the same jurisdiction sees the same statistics, so
+ * an answer can be served again to that jurisdiction for a short while
+ * (HUB_REPORT_CACHE_SECONDS, default 30; 0 turns it off). Reports are
+ * aggregates over days and months; the same numbers half a minute later are
+ * what such a caller would expect, and the answer says how old it is
+ * (`extensions.cache.ageSeconds`). Only queries without errors are kept;
+ * other callers, mutations and failed answers never touch the cache.
+ */
+export interface ReportCacheOptions {
+  seconds: number;
+  /** Entries kept at most; the least recently used go first. */
+  maxEntries?: number;
+  /** Larger answers are not kept. */
+  maxBytes?: number;
+}
+
+interface Entry {
+  at: number;
+  data: Record<string, unknown>;
+  bytes: number;
+}
+
+export const isReportOnly = (caller: Caller | undefined): boolean => !!caller && caller.scopes.size > 0 && [...caller.scopes].every((s) => s === 'report');
+
+export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> & { stats(): { hits: number; misses: number; entries: number } } {
+  const maxEntries = opts.maxEntries ?? 500;
+  const maxBytes = opts.maxBytes ?? 2_000_000;
+  const entries = new Map<string, Entry>();
+  let hits = 0;
+  let misses = 0;
+  return {
+    stats: () => ({ hits, misses, entries: entries.size }),
+    async requestDidStart({ contextValue }) {
+      if (opts.seconds <= 0 || !isReportOnly(contextValue.caller)) return;
+      let key: string | undefined;
+      return {
+        async responseForOperation({ request, operation }): Promise<GraphQLResponse | null> {
+          if (operation.operation !== 'query') return null;
+          const caller = contextValue.caller;
+          key = createHash('sha256')
+            .update(JSON.stringify([caller.jurisdiction, [...caller.scopes].sort(), request.query, request.operationName ?? null, request.variables ?? {}]))
+            .digest('base64url');
+          const hit = entries.get(key);
+          const now = Date.now();
+          if (hit && now - hit.at < opts.seconds * 1000) {
+            hits++;
+            entries.delete(key); // re-inserted last: most recently used
+            entries.set(key, hit);
+            key = undefined;
+            return {
+              http: { status: undefined, headers: new HeaderMap() },
+              body: { kind: 'single', singleResult: { data: hit.data, extensions: { cache: { ageSeconds: Math.floor((now - hit.at) / 1000) } } } },
+            };
+          }
+          misses++;
+          return null;
+        },
+        async willSendResponse({ response }) {
+          if (!key || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (errors?.length || !data) return;
+          const bytes = JSON.stringify(data).length;
+          if (bytes > maxBytes) return;
+          entries.delete(key);
+          entries.set(key, { at: Date.now(), data, bytes });
+          while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+        },
+      };
+    },
+  };
+}
