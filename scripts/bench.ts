@@ -5,11 +5,13 @@
  * generator (N connections, each sending its next request when the last one
  * answered), and prints a markdown table per scenario. Each baseline is
  * measured in the same run, alternating with what it is compared to.
- * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports (default: all).
+ * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports, soak (default: all).
+ * `soak` drives the dashboard and the drill-down for --soak seconds (default
+ * 300) and samples every process's memory as it goes.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -20,9 +22,9 @@ import { ownerUrl } from './bench/db.ts';
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '12' }, province: { type: 'boolean', default: false } },
+  options: { seconds: { type: 'string', default: '12' }, soak: { type: 'string', default: '300' }, province: { type: 'boolean', default: false } },
 });
-const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports'];
+const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'soak'];
 const scenarios = positionals.length ? positionals : ALL;
 const SECONDS = Number(values.seconds);
 const settings = settingsOrExit();
@@ -247,11 +249,56 @@ if (scenarios.includes('bulk')) {
   // The bulk path (generator + COPY + index rebuild) for one county, rolled back: residents per second.
   const r = spawnSync(node, ['scripts/bench/bulk.ts'], { env: hubEnv, encoding: 'utf8' });
   say(`\n### Bulk registry load\n\n${r.stdout.trim() || r.stderr.trim()}`);
+  // The integrators' bulk path: 200,000 generated residents through `npm run import` (gateway, village
+  // subgraph, batched upserts with every check), then removed again so runs do not pile up.
+  const idCounty = '659201';
+  const removeImported = async () => {
+    const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+    await c.connect();
+    await c.query('begin');
+    await c.query(`set local hub.skip_changes = 'on'`);
+    await c.query(`delete from person where id_number like $1`, [`${idCounty}%`]);
+    await c.query('commit');
+    await c.end();
+  };
+  await removeImported(); // left by an interrupted run
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-import-'));
+  const file = join(dir, 'residents.csv');
+  spawnSync(node, ['scripts/make-residents.ts', '--out', file, '--county', '623021', '--id-county', idCounty, '--rows', '200000'], { encoding: 'utf8' });
+  const imp = spawnSync(node, ['scripts/import.ts', 'residents', file, '--token', admin, '--url', gatewayUrl.replace('/graphql', '')], { env: hubEnv, encoding: 'utf8' });
+  const done = JSON.parse(imp.stdout.trim().split('\n').at(-1) ?? '{}');
+  say('\n| path | rows | seconds | rows/s | rejected |\n| --- | ---: | ---: | ---: | ---: |');
+  say(`| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`);
+  await removeImported();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 if (scenarios.includes('reports')) {
   const r = spawnSync(node, ['scripts/bench/reports.ts', gatewayUrl, report], { env: hubEnv, encoding: 'utf8' });
   say(`\n${r.stdout.trim()}${r.status ? `\n${r.stderr}` : ''}`);
+}
+
+if (scenarios.includes('soak')) {
+  // Memory over a long run: the dashboard and the drill-down (read caller, not cached) at 10 connections each.
+  const soakSeconds = Number(values.soak);
+  const dash = `{ village(code: "623021200201") { name grids { code name fullyStaffed } population { residents households floating }
+    forces { grids gridWorkers jointDefenseGroups householdCoverage patrolTeams }
+    disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED] }, first: 20) { totalCount nodes { caseNumber status overdue } }
+    patrols(from: "${month}01", to: "${today}") { totalCount } } }`;
+  const drill = `{ county(code: "623021") { townships { code population { residents } villages { code population { residents } forces { grids } } } } }`;
+  const samples: Record<string, number>[] = [rss()];
+  const sampler = setInterval(() => samples.push(rss()), Math.max(5, soakSeconds / 10) * 1000);
+  const [a, b] = await Promise.all([
+    drive({ url: gatewayUrl, headers: asAdmin, body: gql(dash) }, 10, soakSeconds),
+    drive({ url: gatewayUrl, headers: asAdmin, body: gql(drill) }, 10, soakSeconds),
+  ]);
+  clearInterval(sampler);
+  samples.push(rss());
+  say(`\n### Soak: dashboard and drill-down together, 20 connections, ${soakSeconds} s\n`);
+  say(`${a.requests + b.requests} requests, ${a.errors + b.errors} errors; RSS in MiB, sampled ${samples.length} times:\n`);
+  say(`| process | ${samples.map((_, i) => (i === 0 ? 'start' : i === samples.length - 1 ? 'end' : `${i}`)).join(' | ')} |`);
+  say(`| --- | ${samples.map(() => '---:').join(' | ')} |`);
+  for (const k of Object.keys(samples.at(-1)!)) say(`| ${k} | ${samples.map((x) => x[k] ?? '–').join(' | ')} |`);
 }
 
 const rssEnd = rss();

@@ -12,6 +12,7 @@ import { Migration20261121000010RollupLocks } from './Migration20261121000010Rol
 import { Migration20261121000011Imports } from './Migration20261121000011Imports.ts';
 import { Migration20261121000012DivisionKeys } from './Migration20261121000012DivisionKeys.ts';
 import { Migration20261121000013ImportSpeed } from './Migration20261121000013ImportSpeed.ts';
+import { Migration20261121000014ReferenceIndexes } from './Migration20261121000014ReferenceIndexes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Migration20261121000011Imports,
   Migration20261121000012DivisionKeys,
   Migration20261121000013ImportSpeed,
+  Migration20261121000014ReferenceIndexes,
 ];
