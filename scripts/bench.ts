@@ -81,7 +81,7 @@ async function sqlTotal(): Promise<number> {
   let total = 0;
   for (const port of Object.values(ports.subgraphs)) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    total += Number(/hub_sql_statements_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+    total += Number(/hub_sql_request_statements_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
   }
   return total;
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { settingsOrExit } from '../../subgraphs/shared/config.ts';
 import { exitOnSignal } from '../../subgraphs/shared/service.ts';
 import { startGateway } from './gateway.ts';
@@ -8,18 +9,36 @@ if (!callerPublicKey || !internalPrivateKey) {
   console.error('HUB_CALLER_PUBLIC_KEY and HUB_INTERNAL_PRIVATE_KEY must be set; `npm start` provides them on a development machine.');
   process.exit(2);
 }
-const running = await startGateway({
-  callerPublicKey,
-  internalPrivateKey,
-  subgraphUrls: {
-    county: settings.subgraphs.county.url,
-    township: settings.subgraphs.township.url,
-    village: settings.subgraphs.village.url,
-  },
-  host: settings.host,
-  port: settings.gatewayPort,
-  production: settings.production,
-  reportCacheSeconds: settings.reportCacheSeconds,
-});
-console.log(`[gateway] ready at ${running.url}`);
-exitOnSignal('gateway', running.stop);
+
+// Multi-process mode (HUB_GATEWAY_WORKERS > 1): the gateway plans and merges in JavaScript on one thread, so
+// on a machine with cores to spare several workers share its port. Each keeps its own plan and report caches.
+if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
+  let stopping = false;
+  for (let i = 0; i < settings.gatewayWorkers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`[gateway] worker ${worker.process.pid} ended (${signal ?? code}); starting another.`);
+    cluster.fork();
+  });
+  const stop = async () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  exitOnSignal('gateway', stop);
+} else {
+  const running = await startGateway({
+    callerPublicKey,
+    internalPrivateKey,
+    subgraphUrls: {
+      county: settings.subgraphs.county.url,
+      township: settings.subgraphs.township.url,
+      village: settings.subgraphs.village.url,
+    },
+    host: settings.host,
+    port: settings.gatewayPort,
+    production: settings.production,
+    reportCacheSeconds: settings.reportCacheSeconds,
+  });
+  console.log(`[gateway] ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
+  exitOnSignal('gateway', running.stop);
+}

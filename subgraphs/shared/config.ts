@@ -29,6 +29,7 @@ const schema = z.object({
   HUB_PG_PORT: port.default(54329),
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUB_DEMO_DATE: z
     .string()
@@ -73,6 +74,8 @@ export interface Settings {
   poolMax: number;
   /** Seconds the gateway may serve a report-only caller's answer again (0: never). */
   reportCacheSeconds: number;
+  /** Gateway processes sharing its port (multi-process mode when > 1). */
+  gatewayWorkers: number;
   /** Reference date of the demo data (YYYY-MM-DD). */
   demoDate: string;
   /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
@@ -143,6 +146,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: s.HUB_LOG_LEVEL,
     poolMax: s.HUB_DB_POOL_MAX,
     reportCacheSeconds: s.HUB_REPORT_CACHE_SECONDS,
+    gatewayWorkers: s.HUB_GATEWAY_WORKERS,
     demoDate: s.HUB_DEMO_DATE,
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,

@@ -11,7 +11,7 @@ import { makeFormatError } from './errors.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
-import { sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
+import { sqlStatementsInRequests, sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
 export interface BaseContext {
@@ -152,6 +152,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
           res.end(
             `# TYPE hub_sql_statements_total counter\nhub_sql_statements_total{service="${opts.name}"} ${sqlStatementsTotal()}\n` +
+              // Only statements sent while answering requests (not the outbox relay's polling): what a benchmark divides by requests.
+              `# TYPE hub_sql_request_statements_total counter\nhub_sql_request_statements_total{service="${opts.name}"} ${sqlStatementsInRequests()}\n` +
               `# TYPE hub_graphql_requests_total counter\nhub_graphql_requests_total{service="${opts.name}"} ${requests}\n`,
           );
         },
