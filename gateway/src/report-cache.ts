@@ -30,14 +30,11 @@ interface Entry {
 
 export const isReportOnly = (caller: Caller | undefined): boolean => !!caller && caller.scopes.size > 0 && [...caller.scopes].every((s) => s === 'report');
 
-export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> & { stats(): { hits: number; misses: number; entries: number } } {
+export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> {
   const maxEntries = opts.maxEntries ?? 500;
   const maxBytes = opts.maxBytes ?? 2_000_000;
   const entries = new Map<string, Entry>();
-  let hits = 0;
-  let misses = 0;
   return {
-    stats: () => ({ hits, misses, entries: entries.size }),
     async requestDidStart({ contextValue }) {
       if (opts.seconds <= 0 || !isReportOnly(contextValue.caller)) return;
       let key: string | undefined;
@@ -51,7 +48,6 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
           const hit = entries.get(key);
           const now = Date.now();
           if (hit && now - hit.at < opts.seconds * 1000) {
-            hits++;
             entries.delete(key); // re-inserted last: most recently used
             entries.set(key, hit);
             key = undefined;
@@ -60,7 +56,6 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
               body: { kind: 'single', singleResult: { data: hit.data, extensions: { cache: { ageSeconds: Math.floor((now - hit.at) / 1000) } } } },
             };
           }
-          misses++;
           return null;
         },
         async willSendResponse({ response }) {

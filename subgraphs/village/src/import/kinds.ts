@@ -121,7 +121,7 @@ const DISPUTE_SOURCE = enumValues('DisputeSource');
 const PARTY_ROLE = enumValues('PartyRole');
 
 /** `cols` compared between the stored row `t` and the incoming one: an update happens only when one differs. */
-const changed = (cols: string[]) => `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `excluded.${c}`).join(', ')})`;
+const changed = (cols: string[], incoming = 'excluded') => `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${incoming}.${c}`).join(', ')})`;
 const sets = (cols: string[]) => cols.map((c) => `${c} = excluded.${c}`).join(', ');
 
 /** Upsert of a registry table keyed on (village_code, key), with the division columns from the grid. */
@@ -151,7 +151,7 @@ export const KINDS: Record<string, ImportKind> = {
       update: `update person t set (${PERSON_COLS.join(', ')}) = (${PERSON_COLS.map((c) => `n.${c}`).join(', ')}), version = t.version + 1
                  from (select o.id, o.village_code as was, ${PERSON_VALUES.map((v, i) => `${v} as ${PERSON_COLS[i]}`).join(', ')}
                          from stage s join person o on o.id_number = s.id_number) n
-                where t.id = n.id and (${PERSON_COLS.map((c) => `t.${c}`).join(', ')}) is distinct from (${PERSON_COLS.map((c) => `n.${c}`).join(', ')})
+                where t.id = n.id and ${changed(PERSON_COLS, 'n')}
                 returning false, ${PERSON_RETURNING}, n.was`,
       insert: `insert into person as t (id_number, ${PERSON_COLS.join(', ')})
                select s.id_number, ${PERSON_VALUES.join(', ')} from stage s where not exists (select 1 from known k where k.id_number = s.id_number)
@@ -186,7 +186,6 @@ export const KINDS: Record<string, ImportKind> = {
         bad: 's.id_number in (select k.id_number from known k where k.outside)',
       },
     ],
-
   },
   addresses: {
     table: 'address',
