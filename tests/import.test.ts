@@ -220,6 +220,19 @@ describe('bulk import', () => {
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
   }, 30_000);
 
+  it('runs imports sent at the same time one after the other, each to the end', async () => {
+    const [a, b] = await Promise.all([
+      makeResidents('together-a.csv', ['--rows', '25000', '--id-county', '659104']),
+      makeResidents('together-b.csv', ['--rows', '25000', '--id-county', '659105']),
+    ]);
+    const [ra, rb] = await Promise.all([importFile('residents', a, ['--batch', '2000']), importFile('residents', b, ['--batch', '2000'])]);
+    expect(ra.done).toMatchObject({ inserted: 25000, rejected: 0 });
+    expect(rb.done).toMatchObject({ inserted: 25000, rejected: 0 });
+    expect(await residentsOf('659104')).toHaveLength(25000);
+    expect(await residentsOf('659105')).toHaveLength(25000);
+    expect(await rollupDrift()).toEqual([]);
+  }, 60_000);
+
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>
       fetch(new URL(path, gateway()), { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'text/csv' }, body });

@@ -33,6 +33,22 @@ const DEFAULT_BATCH = 10_000;
  */
 const WRITERS = 4;
 
+/**
+ * One import writes at a time in this process; the next waits its turn.
+ * Each takes up to WRITERS connections from a pool the GraphQL requests
+ * share (HUB_DB_POOL_MAX, 10 by default), so concurrent imports could take
+ * them all, or hold some each while waiting for more. On this machine a
+ * second import at once would only share the same cores.
+ */
+let queue: Promise<void> = Promise.resolve();
+function takeTurn(): Promise<() => void> {
+  let release!: () => void;
+  const turn = new Promise<void>((r) => (release = r));
+  const ahead = queue;
+  queue = ahead.then(() => turn);
+  return ahead.then(() => release);
+}
+
 export interface Reject {
   line: number;
   field: string;
@@ -242,7 +258,14 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
     const text = decodeText(req, opts.encoding);
     const records = opts.format === 'csv' ? csvRecords(text, kind.columns) : ndjsonRecords(text, kind.columns);
     const pool = await nativePool(orm);
-    const clients = [await pool.connect()];
+    const leave = await takeTurn();
+    const clients: PoolClient[] = [];
+    try {
+      clients.push(await pool.connect());
+    } catch (e) {
+      leave();
+      throw e;
+    }
     const client = clients[0]!;
     const started = performance.now();
     const send = async (event: Record<string, unknown>) => {
@@ -267,9 +290,9 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       let lastLine = job.committedLine;
       let headerChecked = opts.format !== 'csv';
       let processed = 0; // lines handled in this run (not counting those skipped on resume)
-      // Batches are written on WRITERS connections at once while the next is read and checked.
-      for (let i = 1; i < WRITERS; i++) clients.push(await pool.connect());
-      const inflight: Promise<void>[] = clients.map(() => Promise.resolve());
+      // Batches are written on up to WRITERS connections at once while the next is read and checked; a
+      // connection is taken when a batch first needs it, so a small file holds one.
+      const inflight: Promise<void>[] = [Promise.resolve()];
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
@@ -285,15 +308,19 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         await send({ type: 'progress', line, ...job, skipped, rowsPerSecond: Math.round(processed / seconds) });
       };
       const flush = async () => {
+        if (slot === clients.length) {
+          clients.push(await pool.connect());
+          inflight.push(Promise.resolve());
+        }
         await inflight[slot]; // the batch that last used this connection (and, before it, every earlier one)
         last = write(clients[slot]!, rows, pending, lastLine, last);
         last.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
         inflight[slot] = last;
-        slot = (slot + 1) % clients.length;
+        slot = (slot + 1) % WRITERS;
         rows = [];
         pending = [];
         recentKeys.push(keys);
-        if (recentKeys.length >= clients.length) recentKeys.shift();
+        if (recentKeys.length >= WRITERS) recentKeys.shift();
         keys = new Map();
       };
       const settled = () => Promise.all(inflight);
@@ -359,6 +386,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
     } finally {
       await finish(); // a batch still being written ends (commits or rolls back) before its connection is returned
       for (const c of clients) c.release();
+      leave();
     }
   };
 }
