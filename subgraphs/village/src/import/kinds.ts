@@ -28,6 +28,10 @@ export interface SetCheck {
   reason: string;
   /** SQL condition over the staged row `s` that marks it bad. */
   bad: string;
+  /** The check concerns only rows where this staged column is filled: a batch with none skips it. */
+  onlyIfSet?: string;
+  /** The check finds rows only through what `prepare` wrote: a batch whose `prepare` wrote none skips it. */
+  afterPrepare?: boolean;
 }
 
 interface KindBase {
@@ -41,7 +45,11 @@ interface KindBase {
   parse(f: Fields, ctx: ParseContext): CopyValue[];
   /** The natural key of parsed values, to refuse a second row with the same key in one batch. */
   key(values: CopyValue[]): string;
-  /** SQL run once the batch is staged, before the checks (residents: look up the batch's ID numbers once). */
+  /**
+   * SQL run once the batch is staged, before the checks (residents: look up
+   * the batch's ID numbers once). Its row count decides whether the checks
+   * and writes that depend on it run at all.
+   */
   prepare?: string;
   checks: readonly SetCheck[];
 }
@@ -68,6 +76,8 @@ export interface RollupWrites {
    */
   update: string;
   insert: string;
+  /** The update finds rows only among those `prepare` found (a batch of new residents skips it). */
+  updateAfterPrepare?: boolean;
 }
 
 const VILLAGE = 'left(s.grid_code, 12)';
@@ -78,6 +88,7 @@ function refCheck(field: string, table: string, column: string, what: string): S
   return {
     field,
     reason: `names no ${what} in this village`,
+    onlyIfSet: field,
     bad: `s.${field} is not null and not exists (select 1 from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field})`,
   };
 }
@@ -156,6 +167,8 @@ export const KINDS: Record<string, ImportKind> = {
       insert: `insert into person as t (id_number, ${PERSON_COLS.join(', ')})
                select s.id_number, ${PERSON_VALUES.join(', ')} from stage s where not exists (select 1 from known k where k.id_number = s.id_number)
                returning true, ${PERSON_RETURNING}, null::text`,
+      // A resident to update is one whose ID number the hub knows, which `known` lists.
+      updateAfterPrepare: true,
     },
     columns: ['id_number', 'name', 'gender', 'birth_date', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code', 'household_number', 'address_number'],
     required: ['id_number', 'name', 'ethnicity', 'residency', 'grid_code'],
@@ -184,6 +197,7 @@ export const KINDS: Record<string, ImportKind> = {
         field: 'id_number',
         reason: 'is registered to a resident outside your jurisdiction; the registering county must move them',
         bad: 's.id_number in (select k.id_number from known k where k.outside)',
+        afterPrepare: true,
       },
     ],
   },

@@ -13,6 +13,7 @@ import { Migration20261121000011Imports } from './Migration20261121000011Imports
 import { Migration20261121000012DivisionKeys } from './Migration20261121000012DivisionKeys.ts';
 import { Migration20261121000013ImportSpeed } from './Migration20261121000013ImportSpeed.ts';
 import { Migration20261121000014ReferenceIndexes } from './Migration20261121000014ReferenceIndexes.ts';
+import { Migration20261121000015LeanPersonIndexes } from './Migration20261121000015LeanPersonIndexes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   Migration20261121000012DivisionKeys,
   Migration20261121000013ImportSpeed,
   Migration20261121000014ReferenceIndexes,
+  Migration20261121000015LeanPersonIndexes,
 ];
