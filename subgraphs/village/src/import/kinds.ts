@@ -96,6 +96,8 @@ const refId = (field: string, table: string, column: string) =>
   `case when s.${field} is not null then (select r.id from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field}) end`;
 
 function grid(f: Fields, { caller, grids }: ParseContext): string {
+  // The grids are those of the caller's jurisdiction, so a code among them is valid as it stands (the common case).
+  if (f.grid_code && grids.has(f.grid_code)) return f.grid_code;
   const code = parseCodeOfLevel(f.grid_code ?? '', 'GRID', 'grid_code');
   if (!code.startsWith(caller.jurisdiction)) throw badInput(`grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { argument: 'grid_code' });
   if (!grids.has(code)) throw badInput(`grid_code ${code} is not a grid the hub knows.`, { argument: 'grid_code' });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import type { CryptoKey } from 'jose';
@@ -26,12 +27,14 @@ import { KINDS, type ImportKind, type RollupWrites } from './kinds.ts';
  */
 const DEFAULT_BATCH = 10_000;
 /**
- * Batches written at once, each on its own connection. PostgreSQL does most
- * of an import's work and runs one process per connection, so one writer
- * left a core idle; on the 2-core machine 200,000 residents went 23k → 37k →
- * 44–50k rows/s with 1, 2 and 4 writers (npm run import, demo database).
+ * Batches written at once, each on its own connection: one per core, from 2
+ * to 4. PostgreSQL does most of an import's work and runs one process per
+ * connection, so one writer left a core idle. On the 2-core machine
+ * (200,000 residents, fresh demo database, npm run import) 1, 2, 3 and 4
+ * writers gave 35–39k, 58–65k, 56–57k and 57–59k rows/s: beyond the cores,
+ * writers only contend.
  */
-const WRITERS = 4;
+const WRITERS = Math.min(4, Math.max(2, availableParallelism()));
 
 /**
  * One import writes at a time in this process; the next waits its turn.
