@@ -155,3 +155,21 @@ describe('reporting periods', () => {
     expect(yearAgo({ from: '2024-02-29', to: '2024-03-31' })).toEqual({ from: '2023-02-28', to: '2023-03-31' });
   });
 });
+
+import { decodeJwt } from 'jose';
+import { authenticate } from '../gateway/src/authenticate.ts';
+import { generateKeyPairPem, importPrivateKey, importPublicKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+
+describe('gateway authentication (verified tokens are remembered until they expire)', () => {
+  it('accepts a token again from memory, refuses it once expired, and never under another key', async () => {
+    const [a, b] = [await generateKeyPairPem(), await generateKeyPairPem()];
+    const token = await mintCallerToken(await importPrivateKey(a.privateKey), { subject: 's', name: 'n', jurisdiction: '623021', scopes: ['read'], ttl: 1 });
+    const pubA = await importPublicKey(a.publicKey);
+    const first = await authenticate(pubA, `Bearer ${token}`);
+    expect(first.jurisdiction).toBe('623021');
+    expect(await authenticate(pubA, `Bearer ${token}`)).toBe(first);
+    await expect(authenticate(await importPublicKey(b.publicKey), `Bearer ${token}`)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('not signed by this hub') });
+    await new Promise((r) => setTimeout(r, Number(decodeJwt(token).exp) * 1000 + 50 - Date.now()));
+    await expect(authenticate(pubA, `Bearer ${token}`)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+  });
+});

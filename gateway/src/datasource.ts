@@ -4,6 +4,11 @@ import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
 import type { SubgraphName } from '../../subgraphs/shared/config.ts';
 import type { GatewayContext } from './gateway.ts';
+import { subgraphFetcher } from './fetcher.ts';
+
+// One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
+// concurrency is bounded by its clients), idle ones closed after 30 s.
+const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
 
 const LEVEL_LABEL: Record<SubgraphName, string> = {
   county: 'county (县) subgraph',
@@ -21,7 +26,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<Record<string, any>> 
   private readonly internalKey: CryptoKey;
 
   constructor(subgraph: SubgraphName, url: string, internalKey: CryptoKey) {
-    super({ url });
+    super({ url, fetcher: FETCHER });
     this.subgraph = subgraph;
     this.internalKey = internalKey;
   }
