@@ -150,6 +150,21 @@ describe('a dispute’s whole life across levels', () => {
     const again = await report(key);
     expect(again.data.reportDispute.id).toBe(a.data.reportDispute.id);
   });
+
+  it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
+    const r = await report(`grid-list-${Date.now()}`);
+    expect(r.errors).toBeUndefined();
+    const id = r.data.reportDispute.id;
+    const page = await v(`{ grid(code: "623021200201001") { disputes(first: 50) { totalCount nodes { id caseNumber grid { code } } } }
+                           other: grid(code: "623021200201002") { disputes(first: 50) { nodes { id grid { code } } } } }`);
+    expect(page.errors).toBeUndefined();
+    const nodes = page.data.grid.disputes.nodes as any[];
+    expect(nodes[0].id).toBe(id);
+    expect(nodes.every((n) => n.grid.code === '623021200201001')).toBe(true);
+    expect(page.data.grid.disputes.totalCount).toBeGreaterThanOrEqual(nodes.length);
+    expect((page.data.other.disputes.nodes as any[]).some((n) => n.id === id)).toBe(false);
+    expect((page.data.other.disputes.nodes as any[]).every((n) => n.grid.code === '623021200201002')).toBe(true);
+  });
 });
 
 describe('escalation while the township subgraph is down', () => {

@@ -14,6 +14,7 @@ import { Migration20261121000012DivisionKeys } from './Migration20261121000012Di
 import { Migration20261121000013ImportSpeed } from './Migration20261121000013ImportSpeed.ts';
 import { Migration20261121000014ReferenceIndexes } from './Migration20261121000014ReferenceIndexes.ts';
 import { Migration20261121000015LeanPersonIndexes } from './Migration20261121000015LeanPersonIndexes.ts';
+import { Migration20261121000016FilterIndexes } from './Migration20261121000016FilterIndexes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   Migration20261121000013ImportSpeed,
   Migration20261121000014ReferenceIndexes,
   Migration20261121000015LeanPersonIndexes,
+  Migration20261121000016FilterIndexes,
 ];

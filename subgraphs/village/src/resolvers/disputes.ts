@@ -101,7 +101,7 @@ function disputeFilter(filter: Record<string, any> | null | undefined): { where?
 }
 
 const disputeList =
-  (scopeColumn: 'village_code' | 'county_code') =>
+  (scopeColumn: 'grid_code' | 'village_code' | 'county_code') =>
   (parent: { code: string }, args: Record<string, any>, ctx: VillageContext) => {
     requireListAccess(ctx.caller, parent.code, 'dispute');
     return ctx.pages.connection({ table: 'dispute', scopeColumn, order: { column: 'no', desc: true }, ...disputeFilter(args.filter) }, parent.code, args);
@@ -112,6 +112,7 @@ export const disputeResolvers: Resolvers = {
     dispute: async (_, { id }, ctx) => visible(ctx.caller, await ctx.loaders.dispute.load(disputeId(id)), 'dispute') as any,
   },
   Village: { disputes: disputeList('village_code') as any },
+  Grid: { disputes: disputeList('grid_code') as any },
   County: { disputes: disputeList('county_code') as any },
   Dispute: {
     __resolveReference: async (ref, ctx) => visible(ctx.caller, await ctx.loaders.dispute.load(disputeId(ref.id)), 'dispute') as any,
