@@ -95,13 +95,13 @@ const underParams = (codes: readonly string[]) => [codes, [...codes].sort()[0]!,
  */
 function daySums(len: number, cols: readonly string[], codes: readonly string[], from: string, to: string): { sql: string; params: unknown[] } {
   const [table, column] = len <= 6 ? ['county_day_rollup', 'county_code'] : ['village_day_rollup', 'village_code'];
-  const sorted = [...codes].sort();
+  const [, lo, hi] = underParams(codes);
   return {
     sql: `select k.code as k, ${cols.map((c) => `sum(t.${c}) as ${c}`).join(', ')}
             from (select ${column} as code, ${cols.map((c) => `sum(${c}) as ${c}`).join(', ')} from ${table}
                    where ${column} >= ? and ${column} < ? and day >= ? and day <= ? group by 1) t
             join unnest(array[?]::text[]) as k(code) on left(t.code, ${len}) = k.code group by 1`,
-    params: [sorted[0]!, `${sorted.at(-1)!}:`, from, to, codes],
+    params: [lo, hi, from, to, codes],
   };
 }
 

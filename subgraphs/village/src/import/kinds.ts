@@ -28,8 +28,8 @@ export interface SetCheck {
   reason: string;
   /** SQL condition over the staged row `s` that marks it bad. */
   bad: string;
-  /** The check concerns only rows where this staged column is filled: a batch with none skips it. */
-  onlyIfSet?: string;
+  /** The check concerns only rows whose `field` (a staged column) is filled: a batch with none skips it. */
+  onlyIfFilled?: boolean;
   /** The check finds rows only through what `prepare` wrote: a batch whose `prepare` wrote none skips it. */
   afterPrepare?: boolean;
 }
@@ -88,7 +88,7 @@ function refCheck(field: string, table: string, column: string, what: string): S
   return {
     field,
     reason: `names no ${what} in this village`,
-    onlyIfSet: field,
+    onlyIfFilled: true,
     bad: `s.${field} is not null and not exists (select 1 from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field})`,
   };
 }

@@ -167,7 +167,7 @@ async function writeBatch(
         return rows.some((r) => r[at] != null);
       };
       for (const check of kind.checks) {
-        if ((check.afterPrepare && !prepared) || (check.onlyIfSet && !filled(check.onlyIfSet))) continue;
+        if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
         const bad = await client.query<{ line: number }>(`delete from stage s where ${check.bad} returning line`);
         for (const { line } of bad.rows) all.push({ line, field: check.field, reason: `${check.field} ${check.reason}` });
       }
