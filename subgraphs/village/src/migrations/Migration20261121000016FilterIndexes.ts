@@ -11,8 +11,9 @@ import { Migration } from '@mikro-orm/migrations';
  * filter never used the GIN index on `person.tags`: it read all 140,400 of
  * the county's residents (57–107 ms). Worse, with the GIN index made
  * partial (tried while tuning the import), grid-scoped tag lists read all of
- * it for its `tags <> '{}'` condition (54 ms, against 37–40 ms without it). A partial index's condition, though,
- * is still matched under row-level security, so the filters get partial
+ * it for its `tags <> '{}'` condition (54 ms, against 37–40 ms without it).
+ * A partial index's condition, though, is still matched under row-level
+ * security, so the filters get partial
  * btree indexes over the few rows they can match:
  *
  * - residents with any tag (4% of them), by village and by grid: county tag
