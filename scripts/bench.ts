@@ -15,8 +15,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { importPrivateKey, signInternal } from '../subgraphs/shared/auth.ts';
-import { settingsOrExit } from '../subgraphs/shared/config.ts';
+import { importPrivateKey, signInternal } from '../platform/auth.ts';
+import { settingsOrExit } from '../platform/settings.ts';
 import { ownerUrl } from './bench/db.ts';
 
 const { values, positionals } = parseArgs({

@@ -13,7 +13,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { csvCell } from '../subgraphs/shared/tabular.ts';
+import { csvCell } from '../platform/tabular.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

@@ -5,8 +5,8 @@
  *   npm run load-divisions -- 6230 632223 # a prefecture and a county
  * Works beside a running hub (it reuses the embedded database) or alone.
  */
-import { settingsOrExit } from '../subgraphs/shared/config.ts';
-import { parseScope } from '../subgraphs/shared/divisions.ts';
+import { settingsOrExit } from '../platform/settings.ts';
+import { parseScope } from '../domain/divisions.ts';
 import { loadDirectory, migrateAll, prepareDatabases } from './lib/setup.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');

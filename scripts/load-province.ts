@@ -7,8 +7,8 @@
  * Counties that already have demo data (the seed counties) keep theirs.
  */
 import { parseArgs } from 'node:util';
-import { settingsOrExit } from '../subgraphs/shared/config.ts';
-import { parseScope } from '../subgraphs/shared/divisions.ts';
+import { settingsOrExit } from '../platform/settings.ts';
+import { parseScope } from '../domain/divisions.ts';
 import { loadDirectory, migrateAll, prepareDatabases, seedDemo } from './lib/setup.ts';
 
 const { values, positionals } = parseArgs({

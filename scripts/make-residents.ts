@@ -11,11 +11,11 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
-import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
-import { gridCounts, readDivisions } from '../subgraphs/shared/divisions.ts';
-import { DEFAULT_MIX, mobile, personName, surnameFor } from '../subgraphs/shared/seed/names.ts';
-import { Random } from '../subgraphs/shared/seed/random.ts';
-import { csvCell } from '../subgraphs/shared/tabular.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
+import { gridCounts, readDivisions } from '../domain/divisions.ts';
+import { DEFAULT_MIX, mobile, personName, surnameFor } from '../seed/shared/names.ts';
+import { Random } from '../seed/shared/random.ts';
+import { csvCell } from '../platform/tabular.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

@@ -1,5 +1,5 @@
 /** Applies every subgraph's pending migrations (as the owner role), then exits. */
-import { settingsOrExit } from '../subgraphs/shared/config.ts';
+import { settingsOrExit } from '../platform/settings.ts';
 import { migrateAll, prepareDatabases } from './lib/setup.ts';
 
 const settings = settingsOrExit();

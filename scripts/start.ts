@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { settingsOrExit, SUBGRAPHS } from '../subgraphs/shared/config.ts';
-import { importPrivateKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
+import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { keyEnv, loadKeys } from './lib/keys.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
 

@@ -5,9 +5,9 @@
  * Scopes: read, write, pii, report, admin. TTL: 30m, 12h, 7d (default 12h).
  */
 import { parseArgs } from 'node:util';
-import { importPrivateKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
-import { SCOPES, type Scope } from '../subgraphs/shared/caller.ts';
-import { settingsOrExit } from '../subgraphs/shared/config.ts';
+import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
+import { SCOPES, type Scope } from '../platform/caller.ts';
+import { settingsOrExit } from '../platform/settings.ts';
 import { loadKeys } from './lib/keys.ts';
 
 export function parseTtl(text: string): number {

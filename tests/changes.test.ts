@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { main as countyReport } from '../examples/county-report.ts';
 import { main as register } from '../examples/registration-form.ts';
 import { main as caseDesk } from '../examples/township-case-desk.ts';

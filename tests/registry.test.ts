@@ -1,6 +1,6 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { makeCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;

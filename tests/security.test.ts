@@ -1,6 +1,6 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { postJson, startHub, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;

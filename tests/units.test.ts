@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../subgraphs/shared/codes.ts';
-import { parseSettings, SettingsError } from '../subgraphs/shared/config.ts';
-import { gridCounts, shortVillageName } from '../subgraphs/shared/divisions.ts';
+import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
+import { parseSettings, SettingsError } from '../platform/settings.ts';
+import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 
 describe('division codes', () => {
   it('knows the level of each code length', () => {
@@ -84,7 +84,7 @@ describe('settings', () => {
   });
 });
 
-import { maskIdNumber, maskPhone, parseCitizenId } from '../subgraphs/shared/citizen-id.ts';
+import { maskIdNumber, maskPhone, parseCitizenId } from '../domain/citizen-id.ts';
 
 describe('citizen ID numbers (GB 11643)', () => {
   it('accepts a valid number and reads sex and birth date from it', () => {
@@ -111,7 +111,7 @@ describe('citizen ID numbers (GB 11643)', () => {
 });
 
 import { GraphQLError } from 'graphql';
-import { makeFormatError } from '../subgraphs/shared/errors.ts';
+import { makeFormatError } from '../platform/errors.ts';
 
 describe('error formatting', () => {
   it('masks internal errors in production with a correlation id that is logged', () => {
@@ -134,7 +134,7 @@ describe('error formatting', () => {
   });
 });
 
-import { parsePeriodShorthand, previousPeriod, resolvePeriod, yearAgo } from '../subgraphs/shared/periods.ts';
+import { parsePeriodShorthand, previousPeriod, resolvePeriod, yearAgo } from '../domain/periods.ts';
 
 describe('reporting periods', () => {
   it('reads year, quarter and month shorthands', () => {
@@ -158,7 +158,7 @@ describe('reporting periods', () => {
 
 import { decodeJwt } from 'jose';
 import { authenticate } from '../gateway/src/authenticate.ts';
-import { generateKeyPairPem, importPrivateKey, importPublicKey, mintCallerToken } from '../subgraphs/shared/auth.ts';
+import { generateKeyPairPem, importPrivateKey, importPublicKey, mintCallerToken } from '../platform/auth.ts';
 
 describe('gateway authentication (verified tokens are remembered until they expire)', () => {
   it('accepts a token again from memory, refuses it once expired, and never under another key', async () => {

@@ -1,7 +1,7 @@
 import { decodeJwt, type CryptoKey } from 'jose';
-import { AuthError, verifyCallerToken } from '../../subgraphs/shared/auth.ts';
-import type { Caller } from '../../subgraphs/shared/caller.ts';
-import { HttpError } from '../../subgraphs/shared/http.ts';
+import { AuthError, verifyCallerToken } from '../../platform/auth.ts';
+import type { Caller } from '../../platform/caller.ts';
+import { HttpError } from '../../platform/http.ts';
 
 /**
  * Tokens already verified, until they expire. A front end sends the same

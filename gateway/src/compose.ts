@@ -6,7 +6,7 @@ import { parse } from 'graphql';
 
 // printSchema from the same (CommonJS) graphql build that @apollo/federation-internals uses.
 const { printSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
-import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 
 /**
  * Composes schema/{county,township,village}.graphql into the supergraph the

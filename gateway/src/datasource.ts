@@ -1,9 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { CryptoKey } from 'jose';
-import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
-import type { SubgraphName } from '../../subgraphs/shared/config.ts';
-import type { GatewayContext } from './gateway.ts';
+import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import type { SubgraphName } from '../../platform/settings.ts';
+import type { GatewayContext } from './context.ts';
 import { subgraphFetcher } from './fetcher.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { HttpError } from '../../subgraphs/shared/http.ts';
+import { HttpError } from '../../platform/http.ts';
 
 /**
  * The explorer (GraphiQL) served from npm packages, with no CDN: the machines

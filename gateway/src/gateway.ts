@@ -1,12 +1,13 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
-import { makeFormatError } from '../../subgraphs/shared/errors.ts';
-import { listen, sendJson } from '../../subgraphs/shared/http.ts';
-import { importPrivateKey, importPublicKey } from '../../subgraphs/shared/auth.ts';
-import type { Caller } from '../../subgraphs/shared/caller.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
+import { makeFormatError } from '../../platform/errors.ts';
+import { listen, sendJson } from '../../platform/http.ts';
+import { importPrivateKey, importPublicKey } from '../../platform/auth.ts';
+import type { Caller } from '../../platform/caller.ts';
 import { authenticate } from './authenticate.ts';
+import type { GatewayContext } from './context.ts';
 import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
@@ -34,11 +35,6 @@ export interface RunningGateway {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-export interface GatewayContext {
-  requestId: string;
-  caller: Caller;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {

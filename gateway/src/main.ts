@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
-import { settingsOrExit } from '../../subgraphs/shared/config.ts';
-import { exitOnSignal } from '../../subgraphs/shared/service.ts';
+import { settingsOrExit } from '../../platform/settings.ts';
+import { exitOnSignal } from '../../platform/service.ts';
 import { startGateway } from './gateway.ts';
 
 const settings = settingsOrExit();

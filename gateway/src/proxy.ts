@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { CryptoKey } from 'jose';
-import { INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
-import { sendJson, writeChunk } from '../../subgraphs/shared/http.ts';
+import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import { sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate } from './authenticate.ts';
 
 /** Request headers a streamed route may need besides the caller (the body's type and encoding). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import type { Caller } from '../../subgraphs/shared/caller.ts';
+import type { Caller } from '../../platform/caller.ts';
 
 /**
  * Whole-response cache for report-only callers (DESIGN.md §1: provincial

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { CryptoKey } from 'jose';
-import { hasScope, inJurisdiction, type Caller } from '../../subgraphs/shared/caller.ts';
-import { parseDivisionCode } from '../../subgraphs/shared/codes.ts';
-import { HttpError, writeChunk } from '../../subgraphs/shared/http.ts';
-import { csvCell } from '../../subgraphs/shared/tabular.ts';
-import { resolvePeriod } from '../../subgraphs/shared/periods.ts';
+import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
+import { parseDivisionCode } from '../../domain/codes.ts';
+import { HttpError, writeChunk } from '../../platform/http.ts';
+import { csvCell } from '../../platform/tabular.ts';
+import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate } from './authenticate.ts';
-import type { GatewayContext } from './gateway.ts';
+import type { GatewayContext } from './context.ts';
 
 /**
  * CSV reports for provincial tools: GET /reports/<name>.csv?within=<code>&level=<county|township|village>

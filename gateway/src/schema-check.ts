@@ -3,7 +3,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { composeServices as guildCompose } from '@theguild/federation-composition';
 import { createRequire } from 'node:module';
 import { parse, type GraphQLSchema } from 'graphql';
-import { SUBGRAPHS } from '../../subgraphs/shared/config.ts';
+import { SUBGRAPHS } from '../../platform/settings.ts';
 import { composeSupergraph } from './compose.ts';
 
 /**

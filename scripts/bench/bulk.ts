@@ -4,10 +4,10 @@
  * residents per second. Run by `npm run bench -- bulk`.
  */
 import pg from 'pg';
-import { withoutConstraints } from '../../subgraphs/shared/bulk.ts';
-import { settingsOrExit } from '../../subgraphs/shared/config.ts';
+import { withoutConstraints } from '../../platform/bulk.ts';
+import { settingsOrExit } from '../../platform/settings.ts';
 import { insertVillageDirectory } from '../../subgraphs/village/src/directory.ts';
-import { REGISTRY_TABLES, seedCountyRegistry } from '../../subgraphs/village/src/seed/registry.ts';
+import { REGISTRY_TABLES, seedCountyRegistry } from '../../seed/village/registry.ts';
 import { ownerUrl } from './db.ts';
 
 const settings = settingsOrExit();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Settings } from '../../subgraphs/shared/config.ts';
+import type { Settings } from '../../platform/settings.ts';
 
 /** The owner connection of an embedded-database subgraph, for benchmark baselines. */
 export function ownerUrl(settings: Settings, db: 'county' | 'township' | 'village'): string {

@@ -5,7 +5,7 @@
  * checks that the numbers agree. Run by `npm run bench -- reports`.
  */
 import pg from 'pg';
-import { settingsOrExit } from '../../subgraphs/shared/config.ts';
+import { settingsOrExit } from '../../platform/settings.ts';
 import { ownerUrl } from './db.ts';
 
 const [gatewayUrl, token] = process.argv.slice(2);

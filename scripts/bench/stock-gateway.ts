@@ -8,7 +8,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { readFileSync } from 'node:fs';
-import { importPrivateKey, INTERNAL_HEADER, signInternal } from '../../subgraphs/shared/auth.ts';
+import { importPrivateKey, INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
 
 const [port, county, township, village] = process.argv.slice(2);
 const key = await importPrivateKey(process.env.HUB_INTERNAL_PRIVATE_KEY!);

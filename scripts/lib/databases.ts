@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { SUBGRAPHS, type DatabaseSettings, type SubgraphName } from '../../subgraphs/shared/config.ts';
+import { SUBGRAPHS, type DatabaseSettings, type SubgraphName } from '../../platform/settings.ts';
 
 /**
  * Creates, on a PostgreSQL server we administer (the embedded one, or a test

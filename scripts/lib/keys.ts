@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPairPem, type KeyPairPem } from '../../subgraphs/shared/auth.ts';
-import type { Settings } from '../../subgraphs/shared/config.ts';
+import { generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
+import type { Settings } from '../../platform/settings.ts';
 
 /**
  * The hub's two Ed25519 key pairs: `caller` signs and verifies callers'

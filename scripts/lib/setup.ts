@@ -4,11 +4,12 @@ import pg from 'pg';
 import { countySubgraph } from '../../subgraphs/county/src/index.ts';
 import { townshipSubgraph } from '../../subgraphs/township/src/index.ts';
 import { villageSubgraph } from '../../subgraphs/village/src/index.ts';
-import type { DatabaseSettings, Settings, SubgraphName } from '../../subgraphs/shared/config.ts';
-import { SEED_COUNTIES, parseScope } from '../../subgraphs/shared/divisions.ts';
-import type { DemoOptions, SubgraphModule } from '../../subgraphs/shared/module.ts';
-import { initORM, migrate } from '../../subgraphs/shared/orm.ts';
-import { markSeeded, seedDone } from '../../subgraphs/shared/seed-log.ts';
+import type { DatabaseSettings, Settings, SubgraphName } from '../../platform/settings.ts';
+import { SEED_COUNTIES, parseScope } from '../../domain/divisions.ts';
+import type { SubgraphModule } from '../../platform/module.ts';
+import { SEEDERS, type DemoOptions } from '../../seed/index.ts';
+import { initORM, migrate } from '../../platform/orm.ts';
+import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
 import { startEmbeddedPg } from './embedded-pg.ts';
 
@@ -120,7 +121,7 @@ export async function seedDemo(
   refDate: string,
   options: DemoOptions = {},
 ): Promise<Record<SubgraphName, Record<string, number>>> {
-  return eachAsOwner(dbs, 'seed', (mod, orm) => mod.seedDemo(orm, scope, refDate, options));
+  return eachAsOwner(dbs, 'seed', (_, orm, name) => SEEDERS[name](orm, scope, refDate, options));
 }
 
 /** First start only: the five seed counties' directory and demo data. */
@@ -133,7 +134,7 @@ export async function seedIfEmpty(
     if (await seedDone(orm, 'demo')) return false;
     const t0 = performance.now();
     const directory = await mod.loadDirectory(orm, SEED_COUNTIES);
-    const demo = await mod.seedDemo(orm, SEED_COUNTIES, refDate);
+    const demo = await SEEDERS[name](orm, SEED_COUNTIES, refDate);
     await markSeeded(orm, 'demo', { scope: SEED_COUNTIES, refDate, directory, demo });
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     log(`[${name}] seeded the five seed counties in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);

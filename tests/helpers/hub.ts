@@ -4,12 +4,12 @@
  * `stop()`, plus handles to stop and restart one subgraph.
  */
 import { inject } from 'vitest';
-import { importPrivateKey, INTERNAL_HEADER, mintCallerToken, signInternal } from '../../subgraphs/shared/auth.ts';
-import type { Scope } from '../../subgraphs/shared/caller.ts';
+import { importPrivateKey, INTERNAL_HEADER, mintCallerToken, signInternal } from '../../platform/auth.ts';
+import type { Scope } from '../../platform/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
-import { SUBGRAPHS, type SubgraphName } from '../../subgraphs/shared/config.ts';
-import { startModule, type StartedSubgraph } from '../../subgraphs/shared/module.ts';
-import { sqlStatementsInRequests } from '../../subgraphs/shared/sql-counter.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
+import { startModule, type StartedSubgraph } from '../../platform/module.ts';
+import { sqlStatementsInRequests } from '../../platform/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
 import { freePort } from '../setup/global.ts';
 

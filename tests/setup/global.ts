@@ -9,13 +9,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { generateKeyPairPem, type KeyPairPem } from '../../subgraphs/shared/auth.ts';
-import type { DatabaseSettings, SubgraphName } from '../../subgraphs/shared/config.ts';
-import { SEED_COUNTIES } from '../../subgraphs/shared/divisions.ts';
+import { generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
+import type { DatabaseSettings, SubgraphName } from '../../platform/settings.ts';
+import { SEED_COUNTIES } from '../../domain/divisions.ts';
 import { ensureDatabases } from '../../scripts/lib/databases.ts';
 import { startEmbeddedPg, type EmbeddedPg } from '../../scripts/lib/embedded-pg.ts';
 import { loadDirectory, migrateAll, seedDemo } from '../../scripts/lib/setup.ts';
-import { DEFAULT_DEMO_DATE } from '../../subgraphs/shared/config.ts';
+import { DEFAULT_DEMO_DATE } from '../../platform/settings.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

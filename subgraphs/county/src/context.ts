@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { byKey, groupedBy } from '../../shared/loaders.ts';
-import { query } from '../../shared/sql.ts';
+import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { query } from '../../../platform/sql.ts';
 import type { CountyCaseRow } from './cases/index.ts';
-import type { BaseContext } from '../../shared/service.ts';
+import type { BaseContext } from '../../../platform/service.ts';
 import { County, Department, Region, type CountyEntity } from './entities.ts';
 
 export function createLoaders(em: EntityManager) {

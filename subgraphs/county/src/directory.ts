@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { readDivisions } from '../../shared/divisions.ts';
-import { nativeTransaction } from '../../shared/orm.ts';
+import { readDivisions } from '../../../domain/divisions.ts';
+import { nativeTransaction } from '../../../platform/orm.ts';
 
 /**
  * Loads provinces, prefectures and counties within the scope from the NBS

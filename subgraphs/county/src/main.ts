@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../shared/module.ts';
+import { runSubgraph } from '../../../platform/module.ts';
 import { countySubgraph } from './index.ts';
 
 await runSubgraph(countySubgraph);

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hasScope } from '../../shared/caller.ts';
-import { badInput, forbidden } from '../../shared/errors.ts';
-import { emit } from '../../shared/events.ts';
-import { query, queryOne } from '../../shared/sql.ts';
+import { hasScope } from '../../../platform/caller.ts';
+import { badInput, forbidden } from '../../../platform/errors.ts';
+import { emit } from '../../../platform/events.ts';
+import { query, queryOne } from '../../../platform/sql.ts';
 import type { CountyContext } from './context.ts';
 
 interface TargetRow {

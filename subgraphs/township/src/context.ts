@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKey, groupedBy } from '../../shared/loaders.ts';
-import { query } from '../../shared/sql.ts';
+import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { query } from '../../../platform/sql.ts';
 import type { DispatchRow, TownshipCaseRow } from './cases/rows.ts';
-import type { BaseContext } from '../../shared/service.ts';
+import type { BaseContext } from '../../../platform/service.ts';
 import { Township, TownshipAgency, TownshipTeam } from './entities.ts';
 
 export function createLoaders(em: EntityManager) {

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { townshipKind } from '../../shared/codes.ts';
-import { readDivisions } from '../../shared/divisions.ts';
-import { nativePool } from '../../shared/orm.ts';
+import { townshipKind } from '../../../domain/codes.ts';
+import { readDivisions } from '../../../domain/divisions.ts';
+import { nativePool } from '../../../platform/orm.ts';
 
 /** Loads the townships (乡/镇/街道) within the scope; idempotent (upsert by code). */
 export async function loadTownshipDirectory(orm: MikroORM, scope: readonly string[]): Promise<{ townships: number }> {

@@ -1,11 +1,10 @@
-import type { SubgraphModule } from '../../shared/module.ts';
+import type { SubgraphModule } from '../../../platform/module.ts';
 import { applyTownshipEvent } from './cases/events.ts';
 import { createLoaders, type TownshipContext } from './context.ts';
 import { loadTownshipDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedTownshipDemo } from './seed.ts';
 
 /** The township subgraph (乡镇): townships and (later) township agencies and case handling. */
 export const townshipSubgraph: SubgraphModule<TownshipContext> = {
@@ -14,7 +13,6 @@ export const townshipSubgraph: SubgraphModule<TownshipContext> = {
   migrations,
   resolvers,
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
-  seedDemo: seedTownshipDemo,
   loadDirectory: loadTownshipDirectory,
   applyEvent: applyTownshipEvent,
   eventTargets: ['village', 'county'],

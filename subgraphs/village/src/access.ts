@@ -1,8 +1,8 @@
-import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, type Caller } from '../../shared/caller.ts';
-import { maskIdNumber, maskPhone } from '../../shared/citizen-id.ts';
-import { forbidden } from '../../shared/errors.ts';
-import type { BaseContext } from '../../shared/service.ts';
-import { query } from '../../shared/sql.ts';
+import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
+import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
+import { forbidden } from '../../../platform/errors.ts';
+import type { BaseContext } from '../../../platform/service.ts';
+import { query } from '../../../platform/sql.ts';
 
 /**
  * Access rules of the village subgraph, in code. The database enforces the

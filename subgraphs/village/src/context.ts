@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { byKey, groupedBy } from '../../shared/loaders.ts';
-import { ScopedPages } from '../../shared/scoped-page.ts';
-import type { BaseContext } from '../../shared/service.ts';
-import { query } from '../../shared/sql.ts';
+import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { ScopedPages } from './scoped-page.ts';
+import type { BaseContext } from '../../../platform/service.ts';
+import { query } from '../../../platform/sql.ts';
 import { Grid, Village } from './entities.ts';
 import type {
   AddressRow, DisputePartyRow, DisputeRow, DisputeStepRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,

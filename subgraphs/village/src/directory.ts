@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
-import { villageKind } from '../../shared/codes.ts';
-import { gridCounts, readDivisions, shortVillageName } from '../../shared/divisions.ts';
-import { nativeTransaction } from '../../shared/orm.ts';
+import { villageKind } from '../../../domain/codes.ts';
+import { gridCounts, readDivisions, shortVillageName } from '../../../domain/divisions.ts';
+import { nativeTransaction } from '../../../platform/orm.ts';
 
 /**
  * Loads the villages (村/社区) within the scope and their demo grids (网格);

@@ -30,4 +30,4 @@ export type GridEntity = InferEntity<typeof Grid>;
 export const entities = [Village, Grid];
 
 /** What `grids(within:)` resolves to before graphql-js picks fields (totalCount is lazy). */
-export type GridConnectionModel = import('../../shared/pagination.ts').Connection<GridEntity>;
+export type GridConnectionModel = import('../../../platform/pagination.ts').Connection<GridEntity>;

@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CryptoKey } from 'jose';
-import { routeIdentity } from '../../shared/auth.ts';
-import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../shared/caller.ts';
-import { parseDivisionCode } from '../../shared/codes.ts';
-import { HttpError, writeChunk } from '../../shared/http.ts';
-import { nativePool } from '../../shared/orm.ts';
+import { routeIdentity } from '../../../platform/auth.ts';
+import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../../platform/caller.ts';
+import { parseDivisionCode } from '../../../domain/codes.ts';
+import { HttpError, writeChunk } from '../../../platform/http.ts';
+import { nativePool } from '../../../platform/orm.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of

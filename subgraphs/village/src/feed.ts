@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CryptoKey } from 'jose';
-import { routeIdentity } from '../../shared/auth.ts';
-import { JURISDICTION_SETTING } from '../../shared/caller.ts';
-import { HttpError, writeChunk } from '../../shared/http.ts';
+import { routeIdentity } from '../../../platform/auth.ts';
+import { JURISDICTION_SETTING } from '../../../platform/caller.ts';
+import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery, readChanges } from './resolvers/changes.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { SubgraphModule } from '../../shared/module.ts';
-import { ScopedPages } from '../../shared/scoped-page.ts';
+import type { SubgraphModule } from '../../../platform/module.ts';
+import { ScopedPages } from './scoped-page.ts';
 import { writeAudit } from './access.ts';
 import { applyVillageEvent } from './disputes/events.ts';
 import { exportRoute } from './export.ts';
@@ -10,7 +10,6 @@ import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedVillageDemo } from './seed/index.ts';
 
 /** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
 export const villageSubgraph: SubgraphModule<VillageContext> = {
@@ -23,6 +22,5 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   applyEvent: applyVillageEvent,
   routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key), '/import/*': importRoute(orm, key) }),
   eventTargets: ['township'],
-  seedDemo: seedVillageDemo,
   loadDirectory: loadVillageDirectory,
 };

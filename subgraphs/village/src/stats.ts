@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { periodBounds } from '../../shared/periods.ts';
-import { query } from '../../shared/sql.ts';
+import { periodBounds } from '../../../domain/periods.ts';
+import { query } from '../../../platform/sql.ts';
 import { OVERDUE_SQL } from './disputes/sql.ts';
 
 /**
@@ -42,7 +42,7 @@ export interface ForcesFigures {
 /** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
 export interface PeriodScope {
   code?: string;
-  period?: import('../../shared/periods.ts').Period;
+  period?: import('../../../domain/periods.ts').Period;
 }
 
 export interface PatrolFigures extends PeriodScope {

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireListAccess, requireWrite } from '../../../shared/caller.ts';
-import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { conflict, notFound } from '../../../shared/errors.ts';
-import { emit, type HubEvent } from '../../../shared/events.ts';
-import { inboxPage } from '../../../shared/inbox.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
-import { disputeId, optText, text } from '../../../shared/validate.ts';
+import { inJurisdiction, requireListAccess, requireWrite } from '../../../../platform/caller.ts';
+import { transition, type LoopAction } from '../../../../domain/dispute-loop.ts';
+import { conflict, notFound } from '../../../../platform/errors.ts';
+import { emit, type HubEvent } from '../../../../platform/events.ts';
+import { inboxPage } from '../../../../platform/inbox.ts';
+import { query, queryOne } from '../../../../platform/sql.ts';
+import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
-import { OUTBOX_TABLES } from '../../../shared/outbox-schema.ts';
-import { JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../shared/rls.ts';
+import { OUTBOX_TABLES } from '../../../../platform/outbox-schema.ts';
+import { JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /** County-level case handling: cases escalated from townships, including referral to court. */
 export class Migration20261121000003Cases extends Migration {

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { assessmentTargetTable } from '../../../shared/assessment.ts';
+import { assessmentTargetTable } from '../../../../domain/assessment.ts';
 
 /** Assessment targets (考核) per indicator and level; the county subgraph is their system of record. */
 export class Migration20261121000004Targets extends Migration {

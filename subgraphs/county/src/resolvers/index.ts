@@ -1,6 +1,6 @@
-import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
+import { parseCodeOfLevel, parseDivisionCode } from '../../../../domain/codes.ts';
 import { County, Region } from '../entities.ts';
-import { mergeResolvers } from '../../../shared/resolvers.ts';
+import { mergeResolvers } from '../../../../platform/resolvers.ts';
 import { countyCaseResolvers } from '../cases/index.ts';
 import { targetResolvers } from '../targets.ts';
 import type { Resolvers } from '../generated/resolvers.ts';

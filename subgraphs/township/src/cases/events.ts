@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { emit, type HubEvent } from '../../../shared/events.ts';
-import { query } from '../../../shared/sql.ts';
+import { emit, type HubEvent } from '../../../../platform/events.ts';
+import { query } from '../../../../platform/sql.ts';
 
 /**
  * A case escalated by a village lands in the township's inbox (once: the

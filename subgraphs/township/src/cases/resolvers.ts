@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireListAccess, requireWrite } from '../../../shared/caller.ts';
-import { DEPARTMENT_NAMES } from '../../../shared/departments.ts';
-import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { badInput, conflict, hubError, notFound } from '../../../shared/errors.ts';
-import { emit } from '../../../shared/events.ts';
-import { inboxPage } from '../../../shared/inbox.ts';
-import { parseId } from '../../../shared/scalars.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
-import { disputeId, optText, text } from '../../../shared/validate.ts';
+import { inJurisdiction, requireListAccess, requireWrite } from '../../../../platform/caller.ts';
+import { DEPARTMENT_NAMES } from '../../../../domain/departments.ts';
+import { transition, type LoopAction } from '../../../../domain/dispute-loop.ts';
+import { badInput, conflict, hubError, notFound } from '../../../../platform/errors.ts';
+import { emit } from '../../../../platform/events.ts';
+import { inboxPage } from '../../../../platform/inbox.ts';
+import { parseId } from '../../../../platform/scalars.ts';
+import { query, queryOne } from '../../../../platform/sql.ts';
+import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { TownshipContext } from '../context.ts';
 import type { DispatchRow, TownshipCaseRow } from './rows.ts';
 

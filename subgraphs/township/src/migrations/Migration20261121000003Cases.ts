@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
-import { OUTBOX_TABLES } from '../../../shared/outbox-schema.ts';
-import { JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../shared/rls.ts';
+import { OUTBOX_TABLES } from '../../../../platform/outbox-schema.ts';
+import { JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /**
  * Township-level case handling: cases escalated from villages (the township

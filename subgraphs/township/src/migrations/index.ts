@@ -1,4 +1,4 @@
-import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
+import { Migration20261121000000SeedLog } from '../../../../platform/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Forces } from './Migration20261121000002Forces.ts';
 import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';

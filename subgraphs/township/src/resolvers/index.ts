@@ -1,6 +1,6 @@
-import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
+import { parseCodeOfLevel, parseDivisionCode } from '../../../../domain/codes.ts';
 import { Township } from '../entities.ts';
-import { mergeResolvers } from '../../../shared/resolvers.ts';
+import { mergeResolvers } from '../../../../platform/resolvers.ts';
 import { caseResolvers } from '../cases/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 

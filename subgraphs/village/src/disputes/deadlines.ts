@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryOne } from '../../../shared/sql.ts';
+import { queryOne } from '../../../../platform/sql.ts';
 
 /** The 131 deadlines for a category and scale: the most specific rule wins (category and scale, then category, then scale). */
 export interface DeadlineRule {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { HubEvent } from '../../../shared/events.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
+import type { HubEvent } from '../../../../platform/events.ts';
+import { query, queryOne } from '../../../../platform/sql.ts';
 import type { DisputeRow } from '../rows.ts';
 import { addMinutes, deadlineRule } from './deadlines.ts';
 

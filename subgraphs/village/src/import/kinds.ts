@@ -1,10 +1,10 @@
-import type { Caller } from '../../../shared/caller.ts';
-import { parseCitizenId, parsePhone } from '../../../shared/citizen-id.ts';
-import { parseCodeOfLevel } from '../../../shared/codes.ts';
-import { badInput } from '../../../shared/errors.ts';
-import type { CopyValue } from '../../../shared/bulk.ts';
-import { text } from '../../../shared/validate.ts';
-import { loadSchema } from '../../../shared/service.ts';
+import type { Caller } from '../../../../platform/caller.ts';
+import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
+import { parseCodeOfLevel } from '../../../../domain/codes.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import type { CopyValue } from '../../../../platform/bulk.ts';
+import { text } from '../../../../platform/validate.ts';
+import { loadSchema } from '../../../../platform/service.ts';
 import { Kind } from 'graphql';
 
 /**

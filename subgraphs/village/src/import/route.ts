@@ -4,12 +4,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import type { CryptoKey } from 'jose';
 import { GraphQLError } from 'graphql';
-import { routeIdentity } from '../../../shared/auth.ts';
-import { copyRows, type CopyValue } from '../../../shared/bulk.ts';
-import { hasScope, JURISDICTION_SETTING, type Caller } from '../../../shared/caller.ts';
-import { HttpError, writeChunk } from '../../../shared/http.ts';
-import { nativePool } from '../../../shared/orm.ts';
-import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format, type SourceRecord } from '../../../shared/tabular.ts';
+import { routeIdentity } from '../../../../platform/auth.ts';
+import { copyRows, type CopyValue } from '../../../../platform/bulk.ts';
+import { hasScope, JURISDICTION_SETTING, type Caller } from '../../../../platform/caller.ts';
+import { HttpError, writeChunk } from '../../../../platform/http.ts';
+import { nativePool } from '../../../../platform/orm.ts';
+import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format, type SourceRecord } from '../../../../platform/tabular.ts';
 import { KINDS, type ImportKind, type RollupWrites } from './kinds.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { appendOnly, JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../shared/rls.ts';
+import { appendOnly, JURISDICTION_FUNCTION, jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /**
  * Jurisdiction enforced in the database: every table holding personal or

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
-import { DEADLINE_DEFAULTS } from '../../../shared/deadlines.ts';
-import { OUTBOX_TABLES } from '../../../shared/outbox-schema.ts';
-import { jurisdictionPolicy } from '../../../shared/rls.ts';
+import { DEADLINE_DEFAULTS } from '../../../../domain/deadlines.ts';
+import { OUTBOX_TABLES } from '../../../../platform/outbox-schema.ts';
+import { jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /**
  * Disputes (矛盾纠纷): intake, the village-level loop, and the whole case as

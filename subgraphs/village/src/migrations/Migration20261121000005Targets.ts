@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { assessmentTargetTable } from '../../../shared/assessment.ts';
+import { assessmentTargetTable } from '../../../../domain/assessment.ts';
 
 /** The village subgraph's copy of the assessment targets, kept current by events from the county subgraph. */
 export class Migration20261121000005Targets extends Migration {

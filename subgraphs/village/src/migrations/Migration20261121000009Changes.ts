@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { jurisdictionPolicy } from '../../../shared/rls.ts';
+import { jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /**
  * The change feed (DESIGN.md §1, data engineers): every insert, update,

@@ -1,4 +1,4 @@
-import { Migration20261121000000SeedLog } from '../../../shared/seed-log.ts';
+import { Migration20261121000000SeedLog } from '../../../../platform/seed-log.ts';
 import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Registry } from './Migration20261121000002Registry.ts';
 import { Migration20261121000003Security } from './Migration20261121000003Security.ts';

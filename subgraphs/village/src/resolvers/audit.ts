@@ -1,8 +1,8 @@
-import { hasScope } from '../../../shared/caller.ts';
-import { forbidden } from '../../../shared/errors.ts';
-import { encodeCursor, parsePage } from '../../../shared/pagination.ts';
-import { periodBounds, resolvePeriod } from '../../../shared/periods.ts';
-import { query } from '../../../shared/sql.ts';
+import { hasScope } from '../../../../platform/caller.ts';
+import { forbidden } from '../../../../platform/errors.ts';
+import { encodeCursor, parsePage } from '../../../../platform/pagination.ts';
+import { periodBounds, resolvePeriod } from '../../../../domain/periods.ts';
+import { query } from '../../../../platform/sql.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 export interface AuditRow {

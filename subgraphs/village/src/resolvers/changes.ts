@@ -1,8 +1,8 @@
-import { requireDivisionAccess, requireRecordAccess } from '../../../shared/caller.ts';
-import { parseDivisionCode } from '../../../shared/codes.ts';
-import { badInput } from '../../../shared/errors.ts';
-import { decodeCursor, encodeCursor } from '../../../shared/pagination.ts';
-import { query } from '../../../shared/sql.ts';
+import { requireDivisionAccess, requireRecordAccess } from '../../../../platform/caller.ts';
+import { parseDivisionCode } from '../../../../domain/codes.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
+import { query } from '../../../../platform/sql.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';

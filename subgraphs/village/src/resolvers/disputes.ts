@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hasScope, inJurisdiction, requireWrite } from '../../../shared/caller.ts';
-import { parseCodeOfLevel } from '../../../shared/codes.ts';
-import { transition, type LoopAction } from '../../../shared/dispute-loop.ts';
-import { badInput, conflict, forbidden, hubError, notFound } from '../../../shared/errors.ts';
-import { emit } from '../../../shared/events.ts';
-import { parseId } from '../../../shared/scalars.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
-import { disputeId, optText, text } from '../../../shared/validate.ts';
-import { requireListAccess } from '../../../shared/caller.ts';
+import { hasScope, inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
+import { parseCodeOfLevel } from '../../../../domain/codes.ts';
+import { transition, type LoopAction } from '../../../../domain/dispute-loop.ts';
+import { badInput, conflict, forbidden, hubError, notFound } from '../../../../platform/errors.ts';
+import { emit } from '../../../../platform/events.ts';
+import { parseId } from '../../../../platform/scalars.ts';
+import { query, queryOne } from '../../../../platform/sql.ts';
+import { disputeId, optText, text } from '../../../../platform/validate.ts';
+import { requireListAccess } from '../../../../platform/caller.ts';
 import { visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { DisputeRow, PersonRow } from '../rows.ts';
 import { addMinutes, deadlineRule } from '../disputes/deadlines.ts';
 import { isOverdue, OVERDUE_SQL } from '../disputes/sql.ts';
-import { periodBounds } from '../../../shared/periods.ts';
+import { periodBounds } from '../../../../domain/periods.ts';
 
 
 

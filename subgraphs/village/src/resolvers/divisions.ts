@@ -1,7 +1,7 @@
-import { parseCodeOfLevel, parseDivisionCode } from '../../../shared/codes.ts';
-import { parsePage, toConnection } from '../../../shared/pagination.ts';
+import { parseCodeOfLevel, parseDivisionCode } from '../../../../domain/codes.ts';
+import { parsePage, toConnection } from '../../../../platform/pagination.ts';
 import { Grid, Village } from '../entities.ts';
-import { requireListAccess } from '../../../shared/caller.ts';
+import { requireListAccess } from '../../../../platform/caller.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 export const divisionResolvers: Resolvers = {

@@ -1,5 +1,5 @@
-import { mergeResolvers } from '../../../shared/resolvers.ts';
-import { DateScalar, DateTimeScalar } from '../../../shared/scalars.ts';
+import { mergeResolvers } from '../../../../platform/resolvers.ts';
+import { DateScalar, DateTimeScalar } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { auditResolvers } from './audit.ts';
 import { changeResolvers } from './changes.ts';

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireWrite, type Caller } from '../../../shared/caller.ts';
-import { parseCitizenId, parsePhone } from '../../../shared/citizen-id.ts';
-import { parseCodeOfLevel } from '../../../shared/codes.ts';
-import { badInput, conflict, hubError, notFound } from '../../../shared/errors.ts';
-import { parseId } from '../../../shared/scalars.ts';
-import { query, queryOne } from '../../../shared/sql.ts';
-import { optText, text } from '../../../shared/validate.ts';
+import { requireWrite, type Caller } from '../../../../platform/caller.ts';
+import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
+import { parseCodeOfLevel } from '../../../../domain/codes.ts';
+import { badInput, conflict, hubError, notFound } from '../../../../platform/errors.ts';
+import { parseId } from '../../../../platform/scalars.ts';
+import { query, queryOne } from '../../../../platform/sql.ts';
+import { optText, text } from '../../../../platform/validate.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import type { HazardRow, HouseholdRow, JointDefenseGroupRow, PatrolTeamRow, PersonRow } from '../rows.ts';

@@ -1,4 +1,4 @@
-import { formatDate, parseId } from '../../../shared/scalars.ts';
+import { formatDate, parseId } from '../../../../platform/scalars.ts';
 import { personal, visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers.ts';

@@ -1,8 +1,8 @@
-import { periodBounds, resolvePeriod } from '../../../shared/periods.ts';
-import { badInput } from '../../../shared/errors.ts';
-import { likeContains } from '../../../shared/sql.ts';
-import type { ScopedListSpec } from '../../../shared/scoped-page.ts';
-import { requireListAccess } from '../../../shared/caller.ts';
+import { periodBounds, resolvePeriod } from '../../../../domain/periods.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import { likeContains } from '../../../../platform/sql.ts';
+import type { ScopedListSpec } from '../scoped-page.ts';
+import { requireListAccess } from '../../../../platform/caller.ts';
 import type { VillageContext } from '../context.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { requireStatsAccess } from '../access.ts';
-import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../shared/periods.ts';
+import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../domain/periods.ts';
 import type { PeriodScope } from '../stats.ts';
-import { DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../shared/assessment.ts';
-import { LEVEL_BY_LENGTH } from '../../../shared/codes.ts';
+import { DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../domain/assessment.ts';
+import { LEVEL_BY_LENGTH } from '../../../../domain/codes.ts';
 import type { VillageContext } from '../context.ts';
 
 /** population / forces / patrolStats on every division entity, from the village subgraph's facts. */

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
-import { copyRows } from '../../../shared/bulk.ts';
-import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
+import { copyRows } from '../../platform/bulk.ts';
+import { planCountyDisputes } from '../shared/disputes.ts';
 
 /** Writes the village's part of the demo disputes of a county: cases, parties (applicants linked to residents), timelines. */
 export async function seedCountyDisputes(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { hubError } from './errors.ts';
+import { hubError } from '../platform/errors.ts';
 
 /**
  * The closed loop every 综治中心 runs (DESIGN.md §4): accept 受理 → assign

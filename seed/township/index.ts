@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { DemoOptions } from '../../shared/module.ts';
-import { nativeTransaction } from '../../shared/orm.ts';
-import { seedTownshipCases } from './cases/seed.ts';
+import type { DemoOptions } from '../options.ts';
+import { nativeTransaction } from '../../platform/orm.ts';
+import { seedTownshipCases } from './cases.ts';
 
 /**
  * Demo township forces for every township in scope; idempotent. Every

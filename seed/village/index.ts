@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { withoutConstraints } from '../../../shared/bulk.ts';
-import type { DemoOptions } from '../../../shared/module.ts';
-import { nativeTransaction } from '../../../shared/orm.ts';
+import { withoutConstraints } from '../../platform/bulk.ts';
+import type { DemoOptions } from '../options.ts';
+import { nativeTransaction } from '../../platform/orm.ts';
 import { seedCountyDisputes } from './disputes.ts';
 import { REGISTRY_TABLES, resetRegistryIdentities, seedCountyRegistry } from './registry.ts';
 

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from './errors.ts';
-import { parsePage, toConnection, type Connection, type PageArgs } from './pagination.ts';
-import { query } from './sql.ts';
+import { badInput } from '../../../platform/errors.ts';
+import { parsePage, toConnection, type Connection, type PageArgs } from '../../../platform/pagination.ts';
+import { query } from '../../../platform/sql.ts';
 
 /**
  * Batched Relay connections of rows under a parent division: every parent's

@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { badInput } from '../platform/errors.ts';
 
 /**
  * Citizen ID numbers (居民身份证号码, GB 11643-1999): 6-digit address code,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
 import { JURISDICTION_SETTING } from './caller.ts';
-import type { SubgraphName } from './config.ts';
+import type { SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool } from './orm.ts';
 import { query } from './sql.ts';

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { isRealDate } from './citizen-id.ts';
+import { isRealDate } from '../domain/citizen-id.ts';
 import { badInput } from './errors.ts';
 
 /** `Date`: ISO 8601 calendar date `YYYY-MM-DD`, kept as a string. */

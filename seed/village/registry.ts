@@ -7,11 +7,11 @@
  * from a PRNG seeded with the county code, so every machine gets the same rows.
  */
 import type { PoolClient } from 'pg';
-import { makeCitizenId } from '../../../shared/citizen-id.ts';
-import { copyRows, nextId, resetIdentity, type CopyValue } from '../../../shared/bulk.ts';
-import { shortVillageName } from '../../../shared/divisions.ts';
-import { DEFAULT_MIX, ETHNIC_MIX, mobile, personName, surnameFor, type Ethnicity } from '../../../shared/seed/names.ts';
-import { Random, spread } from '../../../shared/seed/random.ts';
+import { makeCitizenId } from '../../domain/citizen-id.ts';
+import { copyRows, nextId, resetIdentity, type CopyValue } from '../../platform/bulk.ts';
+import { shortVillageName } from '../../domain/divisions.ts';
+import { DEFAULT_MIX, ETHNIC_MIX, mobile, personName, surnameFor, type Ethnicity } from '../shared/names.ts';
+import { Random, spread } from '../shared/random.ts';
 
 /** 临潭县's real figures, per 147 villages. */
 const PER_147 = { residents: 140_400, houses: 50_300, addresses: 30_300, groups: 1995 };

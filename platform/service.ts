@@ -6,7 +6,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
 import { JURISDICTION_SETTING, type Caller } from './caller.ts';
-import type { SubgraphName } from './config.ts';
+import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';

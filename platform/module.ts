@@ -4,7 +4,7 @@ import type { CryptoKey } from 'jose';
 import { importPublicKey } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
-import { settingsOrExit, type SubgraphName } from './config.ts';
+import { settingsOrExit, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
 
@@ -25,16 +25,6 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   routes?: (orm: MikroORM, internalKey: () => Promise<CryptoKey>) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
-  /** Generates this subgraph's demo data for the scope (deterministic; `refDate` ends the demo year). */
-  seedDemo: (orm: MikroORM, scope: readonly string[], refDate: string, options?: DemoOptions) => Promise<Record<string, number>>;
-}
-
-/** How dense demo data is: 1 = the seeds' real scale; a province-scale load uses less. */
-export interface DemoOptions {
-  /** People, places, groups and patrol frequency relative to 临潭县 (1 = real scale). */
-  scale?: number;
-  /** Disputes per village per year (临潭县: 400 / 147 ≈ 2.7). */
-  disputesPerVillage?: number;
 }
 
 export interface StartOptions {

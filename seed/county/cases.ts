@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
-import { copyRows } from '../../../shared/bulk.ts';
-import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
+import { copyRows } from '../../platform/bulk.ts';
+import { planCountyDisputes } from '../shared/disputes.ts';
 
 /** Writes the county's part of the demo disputes: the cases escalated to it. */
 export async function seedCountyCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {

@@ -7,9 +7,9 @@
  * open. The village, township and county seeders each write their part of
  * the same plan; they agree because they compute the same plan.
  */
-import { defaultDeadline } from '../deadlines.ts';
-import { DEPARTMENTS } from '../departments.ts';
-import { gridCounts, readDivisions } from '../divisions.ts';
+import { defaultDeadline } from '../../domain/deadlines.ts';
+import { DEPARTMENTS } from '../../domain/departments.ts';
+import { gridCounts, readDivisions } from '../../domain/divisions.ts';
 import { Random } from './random.ts';
 import { personName, surnameFor } from './names.ts';
 

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { DEPARTMENTS } from '../../shared/departments.ts';
-import type { DemoOptions } from '../../shared/module.ts';
-import { nativeTransaction } from '../../shared/orm.ts';
-import { seedCountyCases } from './cases/seed.ts';
+import { DEPARTMENTS } from '../../domain/departments.ts';
+import type { DemoOptions } from '../options.ts';
+import { nativeTransaction } from '../../platform/orm.ts';
+import { seedCountyCases } from './cases.ts';
 
 /** Demo departments for every county in scope; idempotent. */
 export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], refDate: string, options: DemoOptions = {}): Promise<Record<string, number>> {

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
-import { copyRows } from '../../../shared/bulk.ts';
-import { planCountyDisputes } from '../../../shared/seed/disputes.ts';
+import { copyRows } from '../../platform/bulk.ts';
+import { planCountyDisputes } from '../shared/disputes.ts';
 
 /** Writes the township's part of the demo disputes of a county: the cases escalated to its townships and their dispatches. */
 export async function seedTownshipCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {

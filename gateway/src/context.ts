@@ -1,0 +1,7 @@
+import type { Caller } from '../../platform/caller.ts';
+
+/** What every gateway request carries: its id (logs, subgraph calls) and the verified caller. */
+export interface GatewayContext {
+  requestId: string;
+  caller: Caller;
+}
