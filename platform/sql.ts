@@ -1,37 +1,126 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import { z } from 'zod';
 
 /**
- * Raw, set-based SQL through the request's EntityManager (so it joins the
- * current transaction and its row-level-security session context). MikroORM
- * formats `?` placeholders; an array parameter expands to a list, so write
- * `in (?)` and never pass an empty array. Rows come back with camelCase keys.
+ * The one way services run SQL (docs/ARCHITECTURE.md, "Stores"). Every
+ * statement is declared once in a store module as a named `Sql<Row>`: its
+ * name travels in a leading comment (so it shows in pg_stat_statements, logs
+ * and traces), and its rows are parsed once into the declared type with zod.
+ * Statements run through the request's EntityManager (so they join the
+ * current transaction and its row-level-security session context) with `?`
+ * placeholders; an array parameter expands to a list, so write `in (?)` and
+ * never pass an empty array. Rows come back with camelCase keys.
+ *
+ * Bulk paths (COPY, import batches) hold a native `pg` client and use `$n`
+ * placeholders through `nativeRows` instead.
  */
+
+/** The handle a store works on: the request's (or a transaction's) EntityManager. */
+export type Db = EntityManager;
+
+/** What a statement parameter may be (arrays expand to lists; undefined is sent as NULL). */
+export type SqlParam = string | number | bigint | boolean | Date | null | undefined | readonly (string | number | bigint | boolean | null)[];
+
+/** A named statement whose rows parse into `R`. */
+export interface Sql<R> {
+  readonly name: string;
+  readonly text: string;
+  readonly row: z.ZodType<R>;
+}
+
+/** Declares a statement: `name` is `store.purpose` (e.g. `person.byIds`). */
+export function sql<R>(name: string, row: z.ZodType<R>, text: string): Sql<R> {
+  return { name, row, text: `/* ${name} */ ${text}` };
+}
+
+/** Declares a statement that returns no rows worth reading (writes, locks, set_config). */
+export function command(name: string, text: string): Sql<Record<string, never>> {
+  return { name, row: NO_ROW, text: `/* ${name} */ ${text}` };
+}
+
+const NO_ROW = z.object({}).transform(() => ({}) as Record<string, never>);
+
 const camelNames = new Map<string, string>();
 // Column names are few and repeat on every row (4–5% of the village subgraph's CPU in the drill-down when not remembered).
-const camel = (s: string) => {
+function camel(s: string): string {
   let c = camelNames.get(s);
   if (c === undefined) {
     c = s.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
     if (camelNames.size < 10_000) camelNames.set(s, c);
   }
   return c;
-};
+}
 
-export async function query<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] {
+  const out: R[] = new Array<R>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const row = raw[i]!;
+    const obj: Record<string, unknown> = {};
+    for (const k in row) obj[camel(k)] = row[k];
+    const parsed = st.row.safeParse(obj);
+    if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);
+    out[i] = parsed.data;
+  }
+  return out;
+}
+
+/** Runs a statement; its rows, parsed. */
+export async function rows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
   // MikroORM would format an undefined parameter as an identifier; SQL wants NULL.
-  const rows = await em.execute<Record<string, unknown>[]>(sql, params.map((p) => (p === undefined ? null : p)) as any[]);
-  return rows.map((row) => {
+  const raw = await db.execute<Record<string, unknown>[]>(st.text, params.map((p) => (p === undefined ? null : p)));
+  return parseRows(st, raw);
+}
+
+/** Runs a statement; its first row, parsed, or null. */
+export async function row<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R | null> {
+  return (await rows(db, st, params))[0] ?? null;
+}
+
+/** Runs a statement for its effect; the number of rows it touched. */
+export async function exec(db: Db, st: Sql<Record<string, never>>, params: readonly SqlParam[] = []): Promise<number> {
+  const res = await db.execute<QueryResult>(st.text, params.map((p) => (p === undefined ? null : p)), 'run');
+  return res.affectedRows;
+}
+
+/** Runs a `$n` statement on a native client (bulk paths); its rows, parsed. */
+export async function nativeRows<R>(client: PoolClient, st: Sql<R>, params: readonly unknown[] = []): Promise<R[]> {
+  const res = await client.query<Record<string, unknown>>(st.text, params as unknown[]);
+  return parseRows(st, res.rows);
+}
+
+/**
+ * @deprecated Unnamed, unparsed SQL from before the stores; being replaced by
+ * `rows`/`row` with a declared `Sql<R>`. Do not add callers.
+ */
+export async function query<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+  const raw = await em.execute<Record<string, unknown>[]>(text, params.map((p) => (p === undefined ? null : p)));
+  return raw.map((r) => {
     const out: Record<string, unknown> = {};
-    for (const k in row) out[camel(k)] = row[k];
+    for (const k in r) out[camel(k)] = r[k];
     return out as T;
   });
 }
 
-export async function queryOne<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T | null> {
-  return (await query<T>(em, sql, params))[0] ?? null;
+/** @deprecated See `query`. */
+export async function queryOne<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T | null> {
+  return (await query<T>(em, text, params))[0] ?? null;
 }
 
 /** Escapes LIKE wildcards in user text. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
+
+/** Column parsers shared by the stores' row declarations (pg returns bigint and numeric as text). */
+export const col = {
+  /** A bigint or integer id, as a JS number (ids stay below 2^53). */
+  id: z.coerce.number().int(),
+  /** A numeric or bigint count or amount, as a JS number. */
+  num: z.coerce.number(),
+  text: z.string(),
+  date: z.date(),
+  /** A `date` column as pg returns it (a Date at local midnight) or as text. */
+  day: z.union([z.date(), z.string()]),
+  textArray: z.array(z.string()),
+};

@@ -8,6 +8,7 @@ import { csvCell } from '../../platform/tabular.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
+import { TAGS } from '../../domain/tags.ts';
 
 /**
  * CSV reports for provincial tools: GET /reports/<name>.csv?within=<code>&level=<county|township|village>
@@ -17,11 +18,6 @@ import type { GatewayContext } from './context.ts';
  * gateway's own schema (same access rules as GraphQL), never built whole.
  */
 type Level = 'county' | 'township' | 'village';
-const TAGS = [
-  'RELEASED_PRISONER', 'COMMUNITY_CORRECTION', 'SEVERE_MENTAL_DISORDER', 'DRUG_USER', 'HIV_RISK', 'KEY_YOUTH_IDLE', 'KEY_YOUTH_BAD_BEHAVIOUR',
-  'KEY_YOUTH_VAGRANT', 'KEY_YOUTH_CHILD_OF_INMATE', 'LEFT_BEHIND_CHILD', 'LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY',
-];
-
 interface ReportDef {
   needsPeriod: boolean;
   selection: string;

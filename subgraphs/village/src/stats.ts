@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { periodBounds } from '../../../domain/periods.ts';
 import { query } from '../../../platform/sql.ts';
 import { OVERDUE_SQL } from './disputes/sql.ts';
+import { TAGS, type Tag } from '../../../domain/tags.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
@@ -13,11 +14,6 @@ import { OVERDUE_SQL } from './disputes/sql.ts';
  * village does. A batch costs one statement per code length, whatever the
  * number of divisions in it.
  */
-export const TAGS = [
-  'RELEASED_PRISONER', 'COMMUNITY_CORRECTION', 'SEVERE_MENTAL_DISORDER', 'DRUG_USER', 'HIV_RISK', 'KEY_YOUTH_IDLE',
-  'KEY_YOUTH_BAD_BEHAVIOUR', 'KEY_YOUTH_VAGRANT', 'KEY_YOUTH_CHILD_OF_INMATE', 'LEFT_BEHIND_CHILD', 'LEFT_BEHIND_ELDERLY',
-  'EXTREME_POVERTY',
-] as const;
 
 export interface PopulationFigures {
   residents: number;
@@ -25,7 +21,7 @@ export interface PopulationFigures {
   floating: number;
   houses: number;
   addresses: number;
-  byTag: { tag: (typeof TAGS)[number]; count: number }[];
+  byTag: { tag: Tag; count: number }[];
 }
 
 export interface ForcesFigures {
