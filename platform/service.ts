@@ -29,7 +29,7 @@ export interface BaseContext {
 }
 
 export function loadSchema(name: SubgraphName): DocumentNode {
-  return parse(readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
+  return parse(readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
 }
 
 export interface SubgraphServiceOptions<C extends BaseContext> {
