@@ -6,11 +6,12 @@ import type { BaseContext } from '../../../platform/service.ts';
 import { query } from '../../../platform/sql.ts';
 import { Grid, Village } from './entities.ts';
 import type {
-  AddressRow, DisputePartyRow, DisputeRow, DisputeStepRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
+  AddressRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
   PatrolRow, PatrolTeamRow, PersonRow, SiteRow,
 } from './rows.ts';
 import type { AuditTrail } from './access.ts';
 import { createStatsLoaders } from './stats.ts';
+import { createDisputeLoaders } from './disputes/loaders.ts';
 
 /** One row per id, from one `in (...)` statement per batch. */
 function rowsById<T extends { id: number }>(em: EntityManager, table: string) {
@@ -57,9 +58,7 @@ export function createLoaders(em: EntityManager) {
       (ids) => query(em, `select team_id, person_id from patrol_team_member where team_id in (?) order by person_id`, [ids.map(Number)]),
       (m) => String(m.teamId),
     ),
-    dispute: byKey<string, DisputeRow>((ids) => query<DisputeRow>(em, 'select * from dispute where id in (?)', [[...ids]]), (d) => d.id),
-    partiesOf: groupedBy<string, DisputePartyRow>((ids) => query(em, 'select * from dispute_party where dispute_id in (?) order by id', [[...ids]]), (p) => p.disputeId),
-    stepsOf: groupedBy<string, DisputeStepRow>((ids) => query(em, 'select * from dispute_step where dispute_id in (?) order by at, id', [[...ids]]), (s) => s.disputeId),
+    ...createDisputeLoaders(em),
     /** Level → indicator → target (one statement for all the levels a request needs). */
     targets: new DataLoader<string, Map<string, number>>(async (levels) => {
       const rows = await query<{ indicator: string; level: string; target: string }>(em, 'select * from assessment_target where level in (?)', [[...levels]]);
