@@ -1,3 +1,4 @@
+import type { Constructor } from '@mikro-orm/core';
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
 import type { CryptoKey } from 'jose';
@@ -11,8 +12,8 @@ import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } f
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
   name: SubgraphName;
-  entities: EntitySchema<any, any>[];
-  migrations: (new (...args: any[]) => Migration)[];
+  entities: EntitySchema[];
+  migrations: Constructor<Migration>[];
   resolvers: unknown;
   context: (base: BaseContext) => C;
   /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */

@@ -1,12 +1,14 @@
+import type { Constructor } from '@mikro-orm/core';
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
+import type { Pool, PoolClient } from 'pg';
 import { installSqlCounter } from './sql-counter.ts';
 
 export interface OrmOptions {
   url: string;
-  entities: EntitySchema<any, any>[];
-  migrations?: (new (...args: any[]) => Migration)[];
+  entities: EntitySchema[];
+  migrations?: Constructor<Migration>[];
   poolMax?: number;
   /** Used in PostgreSQL's application_name, visible in pg_stat_activity. */
   name: string;
@@ -46,12 +48,12 @@ export async function migrate(orm: MikroORM): Promise<string[]> {
 }
 
 /** The `pg` pool behind MikroORM, for bulk loads with native `$n` parameters and arrays (unnest). */
-export async function nativePool(orm: MikroORM): Promise<import('pg').Pool> {
-  return (orm.em.getConnection() as unknown as { getNativeClient(): Promise<import('pg').Pool> }).getNativeClient();
+export async function nativePool(orm: MikroORM): Promise<Pool> {
+  return orm.em.getConnection().getNativeClient();
 }
 
 /** Runs `fn` in one transaction on a native client: all of a bulk load lands, or none of it. */
-export async function nativeTransaction<T>(orm: MikroORM, fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
+export async function nativeTransaction<T>(orm: MikroORM, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = await nativePool(orm);
   const client = await pool.connect();
   try {

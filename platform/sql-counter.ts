@@ -20,17 +20,20 @@ let installed = false;
 export function installSqlCounter(): void {
   if (installed) return;
   installed = true;
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function countedQuery(this: unknown, ...args: unknown[]) {
-    total++;
-    const current = storage.getStore();
-    if (current) {
-      current.statements++;
-      inRequests++;
-    }
-    return original.apply(this, args);
-  };
+  const proto = pg.Client.prototype;
+  const original: (this: pg.Client, ...args: unknown[]) => unknown = proto.query;
+  // Replaced in place (every overload of `query` passes through): defineProperty, as the wrapper's own type is wider than the overloads.
+  Object.defineProperty(proto, 'query', {
+    value: function countedQuery(this: pg.Client, ...args: unknown[]) {
+      total++;
+      const current = storage.getStore();
+      if (current) {
+        current.statements++;
+        inRequests++;
+      }
+      return original.apply(this, args);
+    },
+  });
 }
 
 export function sqlStatementsTotal(): number {

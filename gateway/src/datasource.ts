@@ -21,7 +21,7 @@ const LEVEL_LABEL: Record<SubgraphName, string> = {
  * the failure becomes a typed error naming what is missing, and the gateway
  * still returns what the other subgraphs answered (partial data).
  */
-export class HubDataSource extends RemoteGraphQLDataSource<Record<string, any>> {
+export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly subgraph: SubgraphName;
   private readonly internalKey: CryptoKey;
 
@@ -32,20 +32,18 @@ export class HubDataSource extends RemoteGraphQLDataSource<Record<string, any>> 
   }
 
   /** Forwards the verified caller as a short-lived token signed with the gateway's internal key. */
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<Record<string, any>>): Promise<void> {
-    const { request, context } = options;
-    const ctx = context as Partial<GatewayContext>;
-    if (!ctx.caller) return;
-    const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
-    const operation = incoming?.operationName ?? incoming?.operation?.operation ?? 'query';
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    // Health checks and schema loading carry no caller: nothing to forward.
+    if (!('incomingRequestContext' in options)) return;
+    const { request, context: ctx, incomingRequestContext: incoming } = options;
+    const operation = incoming.operationName ?? incoming.operation?.operation ?? 'query';
     // One signature per incoming request, shared by its fetches to every subgraph.
-    const cache = ctx as { internalToken?: Promise<string> };
-    cache.internalToken ??= signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId ?? '', operation });
-    request.http?.headers.set(INTERNAL_HEADER, await cache.internalToken);
+    ctx.internalToken ??= signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId, operation });
+    request.http?.headers.set(INTERNAL_HEADER, await ctx.internalToken);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<Record<string, any>>) {
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
       return await super.process(options);
     } catch (error) {

@@ -24,7 +24,7 @@ export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): F
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, timeout: opts.idleMs, scheduling: 'lifo' });
   return (url: string, init?: FetcherRequestInit) =>
     new Promise<FetcherResponse>((resolve, reject) => {
-      const req = http.request(url, { method: init?.method ?? 'GET', headers: init?.headers as http.OutgoingHttpHeaders | undefined, agent }, (res) => {
+      const req = http.request(url, { method: init?.method ?? 'GET', headers: init?.headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -55,10 +55,48 @@ function response(url: string, res: http.IncomingMessage, body: Buffer): Fetcher
 }
 
 function headersOf(raw: http.IncomingHttpHeaders): FetcherHeaders {
-  const h = new Headers();
+  const h = new ResponseHeaders();
   for (const [name, value] of Object.entries(raw)) {
     if (Array.isArray(value)) for (const v of value) h.append(name, v);
     else if (value !== undefined) h.set(name, value);
   }
-  return h as unknown as FetcherHeaders;
+  return h;
+}
+
+/**
+ * A response's headers as the gateway reads them (`get`, iteration): names lower-cased, repeated
+ * values joined with ", " as the Fetch standard's Headers does. Node's own `Headers` would do, but its
+ * declared type lacks the iterator methods @apollo/utils.fetcher's interface names.
+ */
+class ResponseHeaders implements FetcherHeaders {
+  private readonly map = new Map<string, string>();
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const prev = this.map.get(key);
+    this.map.set(key, prev === undefined ? value : `${prev}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
 }

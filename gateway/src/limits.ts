@@ -21,6 +21,19 @@ export function queryLimits(production: boolean) {
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
-  // graphql-armor's types come from @apollo/server's CommonJS build; the plugins are the same objects.
-  return { plugins: plugins as unknown as ApolloServerPlugin<any>[], validationRules };
+  return { plugins: plugins.map(asPlugin), validationRules };
+}
+
+/**
+ * graphql-armor's types come from @apollo/server's CommonJS build, which TypeScript keeps apart from the
+ * ESM build the gateway uses (HeaderMap carries a private brand); at run time both are plain objects of
+ * hook functions, which is what this checks.
+ */
+function asPlugin(p: unknown): ApolloServerPlugin {
+  if (!isPlugin(p)) throw new Error('graphql-armor returned something that is not an Apollo Server plugin.');
+  return p;
+}
+
+function isPlugin(p: unknown): p is ApolloServerPlugin {
+  return typeof p === 'object' && p !== null && Object.values(p).every((hook) => typeof hook === 'function');
 }

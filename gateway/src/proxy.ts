@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
 import { sendJson, writeChunk } from '../../platform/http.ts';
@@ -29,8 +28,8 @@ export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey,
       method: req.method,
       headers,
       signal: controller.signal,
-      ...(hasBody ? { body: Readable.toWeb(req) as any, duplex: 'half' } : {}),
-    } as RequestInit);
+      ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
+    });
     if (!upstream.ok || !upstream.body) {
       const body = await upstream.json().catch(() => ({ errors: [{ message: `${operation} failed.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       sendJson(res, upstream.status, body);
@@ -40,9 +39,27 @@ export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey,
       'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
       ...(upstream.headers.get('content-disposition') ? { 'content-disposition': upstream.headers.get('content-disposition')! } : {}),
     });
-    for await (const chunk of Readable.fromWeb(upstream.body as any)) {
-      await writeChunk(res, chunk);
+    const reader = upstream.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await writeChunk(res, value);
     }
     res.end();
   };
+}
+
+/** The request body as a web stream, read from the socket as the upstream request pulls it. */
+function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks: AsyncIterator<Uint8Array> = req[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
 }

@@ -9,6 +9,7 @@ import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
 import { TAGS } from '../../domain/tags.ts';
+import { z } from 'zod';
 
 /**
  * CSV reports for provincial tools: GET /reports/<name>.csv?within=<code>&level=<county|township|village>
@@ -18,50 +19,78 @@ import { TAGS } from '../../domain/tags.ts';
  * gateway's own schema (same access rules as GraphQL), never built whole.
  */
 type Level = 'county' | 'township' | 'village';
+type Cell = string | number;
 interface ReportDef {
   needsPeriod: boolean;
   selection: string;
   columns: string[];
-  values: (row: any) => (string | number)[];
+  /** The report's figures of one division row (as the selection returns it), in column order. */
+  values: (row: unknown) => Cell[];
 }
 
+/** A report whose rows are checked against the shape its selection returns. */
+function report<R>(def: Omit<ReportDef, 'values'> & { row: z.ZodType<R>; values: (row: R) => Cell[] }): ReportDef {
+  return { needsPeriod: def.needsPeriod, selection: def.selection, columns: def.columns, values: (row) => def.values(def.row.parse(row)) };
+}
+
+const n = z.number();
+
 const REPORTS: Record<string, ReportDef> = {
-  population: {
+  population: report({
     needsPeriod: false,
     selection: 'population { residents households floating houses addresses byTag { tag count } }',
     columns: ['residents', 'households', 'floating', 'houses', 'addresses', ...TAGS.map((t) => `tag_${t.toLowerCase()}`)],
+    row: z.object({
+      population: z.object({ residents: n, households: n, floating: n, houses: n, addresses: n, byTag: z.array(z.object({ tag: z.string(), count: n })) }),
+    }),
     values: (r) => {
       const p = r.population;
-      const tags = new Map((p.byTag as { tag: string; count: number }[]).map((t) => [t.tag, t.count]));
+      const tags = new Map(p.byTag.map((t) => [t.tag, t.count]));
       return [p.residents, p.households, p.floating, p.houses, p.addresses, ...TAGS.map((t) => tags.get(t) ?? 0)];
     },
-  },
-  forces: {
+  }),
+  forces: report({
     needsPeriod: false,
     selection: 'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }',
     columns: ['grids', 'grid_workers', 'grids_fully_staffed', 'joint_defense_groups', 'households_in_groups', 'household_coverage', 'patrol_teams', 'patrol_members'],
+    row: z.object({
+      forces: z.object({ grids: n, gridWorkers: n, gridsFullyStaffed: n, jointDefenseGroups: n, householdsInGroups: n, householdCoverage: n, patrolTeams: n, patrolMembers: n }),
+    }),
     values: (r) => {
       const f = r.forces;
       return [f.grids, f.gridWorkers, f.gridsFullyStaffed, f.jointDefenseGroups, f.householdsInGroups, f.householdCoverage, f.patrolTeams, f.patrolMembers];
     },
-  },
-  patrols: {
+  }),
+  patrols: report({
     needsPeriod: true,
     selection: 'patrolStats(from: $from, to: $to) { patrols patrolHours hazardsFound hazardsRectified }',
     columns: ['patrols', 'patrol_hours', 'hazards_found', 'hazards_rectified'],
+    row: z.object({ patrolStats: z.object({ patrols: n, patrolHours: n, hazardsFound: n, hazardsRectified: n }) }),
     values: (r) => [r.patrolStats.patrols, r.patrolStats.patrolHours, r.patrolStats.hazardsFound, r.patrolStats.hazardsRectified],
-  },
-  disputes: {
+  }),
+  disputes: report({
     needsPeriod: true,
     selection:
       'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate }',
     columns: ['reported', 'resolved', 'resolution_rate', 'resolved_at_village', 'resolved_at_township', 'resolved_at_county', 'escalated_to_township', 'escalated_to_county', 'open', 'overdue', 'on_time_rate', 'satisfaction_rate'],
+    row: z.object({
+      disputeStats: z.object({
+        reported: n, resolved: n, resolutionRate: n, resolvedAtVillage: n, resolvedAtTownship: n, resolvedAtCounty: n, escalatedToTownship: n, escalatedToCounty: n,
+        open: n, overdue: n, onTimeRate: n, satisfactionRate: n,
+      }),
+    }),
     values: (r) => {
       const d = r.disputeStats;
       return [d.reported, d.resolved, d.resolutionRate, d.resolvedAtVillage, d.resolvedAtTownship, d.resolvedAtCounty, d.escalatedToTownship, d.escalatedToCounty, d.open, d.overdue, d.onTimeRate, d.satisfactionRate];
     },
-  },
+  }),
 };
+
+/** What every listed division row carries besides the report's own selection. */
+const DivisionRows = z.array(z.looseObject({ code: z.string(), name: z.string() }));
+const Codes = z.array(z.object({ code: z.string() }));
+/** The answer of a PARENT list query: one of these fields. */
+const ParentList = z.object({ region: z.object({ prefectures: Codes }).nullish(), counties: Codes.optional(), townships: Codes.optional() });
 
 const LIST: Record<Level, string> = { county: 'counties', township: 'townships', village: 'villages' };
 const CHILD_LEN: Record<Level, number> = { county: 6, township: 9, village: 12 };
@@ -75,7 +104,7 @@ const BATCH = 40;
 
 const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const res = await apollo.executeOperation({ query, variables }, { contextValue: ctx });
   if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected incremental result.');
   const { data, errors } = res.body.singleResult;
@@ -84,7 +113,7 @@ async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, qu
     const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : 502;
     throw new HttpError(status, code, errors[0]!.message);
   }
-  return data;
+  return data ?? {};
 }
 
 export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: CryptoKey) {
@@ -116,8 +145,8 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: Cr
     let parents: string[];
     if (within.length >= parent.len) parents = [within];
     else {
-      const data = await run(apollo, ctx, parent.list(within));
-      parents = (data.region?.prefectures ?? data.counties ?? data.townships ?? []).map((x: { code: string }) => x.code).filter((c: string) => c.startsWith(within));
+      const data = ParentList.parse(await run(apollo, ctx, parent.list(within)));
+      parents = (data.region?.prefectures ?? data.counties ?? data.townships ?? []).map((x) => x.code).filter((c) => c.startsWith(within));
     }
     const vars = period ? '($from: Date!, $to: Date!)' : '';
     const batchQuery = (codes: string[]) =>
@@ -132,9 +161,9 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: Cr
         res.write(`\uFEFF${csvLine(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code', ...(period ? ['from', 'to'] : []), ...def.columns])}`);
         started = true;
       }
-      for (const key of Object.keys(data)) {
-        for (const row of data[key] as any[]) {
-          const c = row.code as string;
+      for (const list of Object.values(data)) {
+        for (const row of DivisionRows.parse(list)) {
+          const c = row.code;
           await writeChunk(res, csvLine([level, c, row.name, c.slice(0, 2), c.slice(0, 4), c.length >= 6 ? c.slice(0, 6) : '', c.length >= 9 ? c.slice(0, 9) : '', ...(period ? [period.from, period.to] : []), ...def.values(row)]));
         }
       }
