@@ -4,7 +4,7 @@
  * the process-wide statement counter sees every statement a request causes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -23,21 +23,25 @@ const DRILL_DOWN = `query($code: String!) {
   }
 }`;
 
-async function statementsFor(query: string, variables?: Record<string, unknown>) {
-  let result: any;
+async function statementsFor<T>(query: string, variables?: Record<string, unknown>) {
+  let result: GraphQLResponse<T> | undefined;
   const statements = await hub.countStatements(async () => {
-    result = await hub.query(query, variables);
+    result = await hub.query<T>(query, variables);
   });
-  expect(result.errors).toBeUndefined();
-  return { statements, data: result.data };
+  expect(result!.errors).toBeUndefined();
+  return { statements, data: result!.data! };
+}
+
+interface DrillDown {
+  county: { townships: { villages: unknown[] }[] };
 }
 
 describe('SQL statements per request do not grow with the items returned', () => {
   it('county drill-down: 海晏县 (6 townships, 36 villages) costs the same as 潮南区 (11 townships, 232 villages)', async () => {
-    const small = await statementsFor(DRILL_DOWN, { code: '632223' });
-    const large = await statementsFor(DRILL_DOWN, { code: '440514' });
+    const small = await statementsFor<DrillDown>(DRILL_DOWN, { code: '632223' });
+    const large = await statementsFor<DrillDown>(DRILL_DOWN, { code: '440514' });
     expect(small.data.county.townships).toHaveLength(6);
-    expect(large.data.county.townships.flatMap((t: any) => t.villages)).toHaveLength(232);
+    expect(large.data.county.townships.flatMap((t) => t.villages)).toHaveLength(232);
     console.log(`county drill-down: ${small.statements} SQL statements for 海晏县, ${large.statements} for 潮南区`);
     expect(large.statements).toBe(small.statements);
     expect(small.statements).toBeGreaterThan(0);
@@ -48,8 +52,8 @@ describe('SQL statements per request do not grow with the items returned', () =>
 
   it('flat lists cost the same for 36 villages as for 232, with their townships and grids', async () => {
     const q = `query($w: String!) { villages(within: $w) { code township { name county { name } } grids { code } } }`;
-    const small = await statementsFor(q, { w: '632223' });
-    const large = await statementsFor(q, { w: '440514' });
+    const small = await statementsFor<{ villages: unknown[] }>(q, { w: '632223' });
+    const large = await statementsFor<{ villages: unknown[] }>(q, { w: '440514' });
     expect(small.data.villages).toHaveLength(36);
     expect(large.data.villages).toHaveLength(232);
     expect(large.statements).toBe(small.statements);
@@ -57,32 +61,34 @@ describe('SQL statements per request do not grow with the items returned', () =>
 
   it('a page of grids with their villages costs the same for 10 as for 500', async () => {
     const q = `query($n: Int!) { grids(within: "440514", first: $n) { totalCount nodes { code village { name township { name } } } } }`;
-    const small = await statementsFor(q, { n: 10 });
-    const large = await statementsFor(q, { n: 500 });
+    const small = await statementsFor<{ grids: Nodes<unknown> }>(q, { n: 10 });
+    const large = await statementsFor<{ grids: Nodes<unknown> }>(q, { n: 500 });
     expect(large.data.grids.nodes).toHaveLength(500);
     expect(large.statements).toBe(small.statements);
   });
 
   it.each(['Village', 'Grid', 'Township'])('_entities for %s: 1 and 700 representations cost the same', async (type) => {
-    const pick = await hub.query(`{ villages(within: "440514") { code township { code } grids { code } } }`);
-    const villages = pick.data.villages as any[];
+    const pick = await hub.query<{ villages: { code: string; township: { code: string }; grids: { code: string }[] }[] }>(
+      `{ villages(within: "440514") { code township { code } grids { code } } }`,
+    );
+    const villages = pick.data!.villages;
     const keys =
       type === 'Village'
         ? villages.map((v) => v.code)
         : type === 'Grid'
-          ? villages.flatMap((v) => v.grids.map((g: any) => g.code))
+          ? villages.flatMap((v) => v.grids.map((g) => g.code))
           : [...new Set(villages.map((v) => v.township.code))];
     const sub = type === 'Township' ? 'township' : 'village';
     const field = type === 'Township' ? 'name' : type === 'Village' ? 'name grids { code }' : 'name village { name }';
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { code ${field} } } }`;
     const run = async (n: number) => {
       const reps = keys.slice(0, n).map((code) => ({ __typename: type, code }));
-      let res: any;
+      let res: GraphQLResponse<{ _entities: unknown[] }> | undefined;
       const statements = await hub.countStatements(async () => {
         res = await hub.querySubgraph(sub, q, { r: reps });
       });
-      expect(res.errors).toBeUndefined();
-      expect(res.data._entities).toHaveLength(reps.length);
+      expect(res!.errors).toBeUndefined();
+      expect(res!.data!._entities).toHaveLength(reps.length);
       return statements;
     };
     const one = await run(1);

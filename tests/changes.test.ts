@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
  * The change feed seen by an integration: pulled through the gateway while
@@ -35,34 +35,44 @@ interface Change {
 async function pull(token: string, after: string | null, args = `kinds: [DISPUTE], within: "${VILLAGE}"`, first = 7) {
   const got: Change[] = [];
   for (;;) {
-    const r = await hub.queryAs(token, `query($a: String) { changes(after: $a, ${args}, first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`, { a: after });
+    const r = await hub.queryAs<{ changes: Paged<Change> }>(
+      token,
+      `query($a: String) { changes(after: $a, ${args}, first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`,
+      { a: after },
+    );
     expect(r.errors).toBeUndefined();
-    got.push(...r.data.changes.nodes);
-    after = r.data.changes.pageInfo.endCursor;
-    if (!r.data.changes.pageInfo.hasNextPage) return { got, after };
+    got.push(...r.data!.changes.nodes);
+    after = r.data!.changes.pageInfo.endCursor;
+    if (!r.data!.changes.pageInfo.hasNextPage) return { got, after };
   }
 }
 
 const DISPUTE = 'id status version inTransit';
+interface Dispute {
+  id: string;
+  status: string;
+  version: number;
+  inTransit: boolean;
+}
 async function report(key: string, personId: string) {
-  const r = await hub.queryAs(writer, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`, {
+  const r = await hub.queryAs<{ reportDispute: Dispute }>(writer, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`, {
     k: key,
     i: { gridCode: GRID, category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里宅基地排水纠纷', parties: [{ personId, role: 'APPLICANT' }] },
   });
   expect(r.errors).toBeUndefined();
-  return r.data.reportDispute;
+  return r.data!.reportDispute;
 }
 const step = async (mutation: string, d: { id: string; version: number }, extra = '') => {
-  const r = await hub.queryAs(writer, `mutation { ${mutation}(id: "${d.id}", version: ${d.version}${extra}) { ${DISPUTE} } }`);
+  const r = await hub.queryAs<Record<string, Dispute>>(writer, `mutation { ${mutation}(id: "${d.id}", version: ${d.version}${extra}) { ${DISPUTE} } }`);
   expect(r.errors).toBeUndefined();
-  return r.data[mutation];
+  return r.data![mutation]!;
 };
 
 describe('change feed', () => {
   it('an integration pulling while disputes are reported and escalated ends with exactly the changes made, none twice, none missing', async () => {
     const { after: start } = await pull(reader, null, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000);
-    const people = await hub.queryAs(writer, `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`);
-    const personId = people.data.village.residents.nodes[0].id;
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(writer, `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`);
+    const personId = people.data!.village.residents.nodes[0]!.id;
 
     // The integration pulls small pages in a loop while the writers work.
     const seen: Change[] = [];
@@ -83,13 +93,13 @@ describe('change feed', () => {
     // Half go up to the township; its receipt comes back as an event and changes the case again.
     const escalated = await Promise.all(accepted.slice(0, 6).map((d) => step('escalateDispute', d, ', reason: "村级调解未果"')));
     await Promise.all(accepted.slice(6).map((d) => step('assignDispute', d, ', assignee: "村调委会"')));
-    const ids = new Set(reported.map((d) => d.id as string));
+    const ids = new Set(reported.map((d) => d.id));
     // Wait until every escalation has been received upstream (the case is no longer in transit).
     const deadline = Date.now() + 20_000;
-    let finals: Record<string, { status: string; version: number; inTransit: boolean }> = {};
+    let finals: Record<string, Dispute>;
     for (;;) {
-      const r = await hub.queryAs(writer, `{ ${[...ids].map((id, i) => `d${i}: dispute(id: "${id}") { ${DISPUTE} }`).join(' ')} }`);
-      finals = Object.fromEntries(Object.values(r.data as Record<string, any>).map((d) => [d.id, d]));
+      const r = await hub.queryAs<Record<string, Dispute>>(writer, `{ ${[...ids].map((id, i) => `d${i}: dispute(id: "${id}") { ${DISPUTE} }`).join(' ')} }`);
+      finals = Object.fromEntries(Object.values(r.data!).map((d) => [d.id, d]));
       if (Object.values(finals).every((d) => !d.inTransit)) break;
       if (Date.now() > deadline) throw new Error('escalations were not received in time');
       await new Promise((r) => setTimeout(r, 100));
@@ -125,42 +135,52 @@ describe('change feed', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Change);
     expect(lines.filter((c) => ids.has(c.recordId)).map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
   }, 60_000);
 
   it('carries registry changes with the record as it is now, masked like any read, and only inside the caller’s jurisdiction', async () => {
     const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);
     const idNumber = makeCitizenId('623022', '1988-03-02', 512);
-    const created = await hub.queryAs(
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
       writer,
       `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
       { i: { gridCode: GRID, name: '杨卓玛', gender: 'FEMALE', birthDate: '1988-03-02', ethnicity: '藏族', idNumber, residency: 'REGISTERED' } },
     );
     expect(created.errors).toBeUndefined();
-    const p = created.data.registerPerson;
+    const p = created.data!.registerPerson;
     const upd = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { phone: "13912345678" }) { version } }`);
     expect(upd.errors).toBeUndefined();
 
-    const r = await hub.queryAs(
+    interface ResidentChange {
+      op: string;
+      recordId: string;
+      version: number;
+      record: { id: string; name: string; idNumber: string | null; phone: string | null };
+    }
+    const r = await hub.queryAs<{ changes: Nodes<ResidentChange> }>(
       reader,
       `query($a: String) { changes(after: $a, kinds: [RESIDENT], within: "${VILLAGE}", first: 100) { nodes { op recordId version record { ... on Person { id name idNumber phone } } } } }`,
       { a: start },
     );
     expect(r.errors).toBeUndefined();
-    const mine = r.data.changes.nodes.filter((c: any) => c.recordId === p.id);
-    expect(mine.map((c: any) => [c.op, c.version])).toEqual([['CREATED', 1], ['UPDATED', 2]]);
+    const mine = r.data!.changes.nodes.filter((c) => c.recordId === p.id);
+    expect(mine.map((c) => [c.op, c.version])).toEqual([['CREATED', 1], ['UPDATED', 2]]);
     // Without pii the record is masked, as in any read.
-    expect(mine[0].record).toMatchObject({ id: p.id, name: '杨卓玛' });
-    expect(mine[0].record.idNumber).not.toBe(idNumber);
-    expect(mine[0].record.idNumber).toMatch(/\*/);
+    expect(mine[0]!.record).toMatchObject({ id: p.id, name: '杨卓玛' });
+    expect(mine[0]!.record.idNumber).not.toBe(idNumber);
+    expect(mine[0]!.record.idNumber).toMatch(/\*/);
 
     // A caller of another village sees none of it.
     const other = await hub.token({ jurisdiction: '623022100002', scopes: ['read'] });
-    const o = await hub.queryAs(other, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { nodes { recordId village { code } } } }`, { a: start });
+    const o = await hub.queryAs<{ changes: Nodes<{ recordId: string; village: { code: string } }> }>(
+      other,
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { nodes { recordId village { code } } } }`,
+      { a: start },
+    );
     expect(o.errors).toBeUndefined();
-    expect(o.data.changes.nodes.some((c: any) => c.recordId === p.id)).toBe(false);
-    expect(o.data.changes.nodes.every((c: any) => c.village.code.startsWith('623022100002'))).toBe(true);
+    expect(o.data!.changes.nodes.some((c) => c.recordId === p.id)).toBe(false);
+    expect(o.data!.changes.nodes.every((c) => c.village.code.startsWith('623022100002'))).toBe(true);
   });
 
   it('refuses bad cursors, unknown kinds, report-only callers and divisions outside the jurisdiction with typed errors', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Counted, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -9,27 +9,40 @@ afterAll(() => hub?.stop());
 
 describe('division directory through the gateway', () => {
   it('drills from 临潭县 down to its 16 townships and 147 villages', async () => {
-    const r = await hub.query(
+    interface Township {
+      code: string;
+      name: string;
+      kind: string;
+      county: { name: string };
+      villages: { code: string; name: string; kind: string }[];
+    }
+    const r = await hub.query<{ county: { name: string; region: { name: string }; province: { name: string }; townships: Township[] } }>(
       `{ county(code: "623021") { name region { name } province { name } townships { code name kind county { name } villages { code name kind } } } }`,
     );
     expect(r.errors).toBeUndefined();
-    const county = r.data.county;
+    const county = r.data!.county;
     expect(county.name).toBe('临潭县');
     expect(county.region.name).toBe('甘南藏族自治州');
     expect(county.province.name).toBe('甘肃省');
     expect(county.townships).toHaveLength(16);
-    expect(county.townships.flatMap((t: any) => t.villages)).toHaveLength(147);
-    const shubu = county.townships.find((t: any) => t.code === '623021200');
+    expect(county.townships.flatMap((t) => t.villages)).toHaveLength(147);
+    const shubu = county.townships.find((t) => t.code === '623021200');
     expect(shubu).toMatchObject({ name: '术布乡', kind: 'TOWNSHIP', county: { name: '临潭县' } });
-    expect(county.townships.find((t: any) => t.code === '623021100')).toMatchObject({ name: '城关镇', kind: 'TOWN' });
+    expect(county.townships.find((t) => t.code === '623021100')).toMatchObject({ name: '城关镇', kind: 'TOWN' });
   });
 
   it('walks up from a village to its township, county and prefecture, with its grids', async () => {
-    const r = await hub.query(
+    interface Village {
+      name: string;
+      kind: string;
+      township: { name: string; county: { name: string; region: { name: string } } };
+      grids: { code: string; name: string; village: { code: string } }[];
+    }
+    const r = await hub.query<{ village: Village }>(
       `{ village(code: "623021200201") { name kind township { name county { name region { name } } } grids { code name village { code } } } }`,
     );
     expect(r.errors).toBeUndefined();
-    const v = r.data.village;
+    const v = r.data!.village;
     expect(v.name).toBe('鹿儿台村村民委员会');
     expect(v.kind).toBe('VILLAGE');
     expect(v.township.name).toBe('术布乡');
@@ -52,39 +65,39 @@ describe('division directory through the gateway', () => {
     ['townships', '440514', 11],
     ['counties', '623021', 1],
   ])('%s(within: "%s") lists %i', async (field, within, count) => {
-    const r = await hub.query(`{ ${field}(within: "${within}") { code name } }`);
+    const r = await hub.query<Record<string, { code: string; name: string }[]>>(`{ ${field}(within: "${within}") { code name } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data[field]).toHaveLength(count);
-    for (const row of r.data[field]) expect(row.code.startsWith(within)).toBe(true);
+    expect(r.data![field]).toHaveLength(count);
+    for (const row of r.data![field]!) expect(row.code.startsWith(within)).toBe(true);
   });
 
   it('counts 770 grids in 临潭县 and pages through all of them by cursor', async () => {
-    const total = await hub.query(`{ grids(within: "623021") { totalCount } }`);
-    expect(total.data.grids.totalCount).toBe(770);
+    const total = await hub.query<{ grids: Counted }>(`{ grids(within: "623021") { totalCount } }`);
+    expect(total.data!.grids.totalCount).toBe(770);
     const seen = new Set<string>();
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const r: any = await hub.query(
+      const r: GraphQLResponse<{ grids: Paged<{ code: string }> }> = await hub.query(
         `query($after: String) { grids(within: "623021", first: 200, after: $after) { nodes { code } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
       expect(r.errors).toBeUndefined();
-      for (const n of r.data.grids.nodes) seen.add(n.code);
+      for (const n of r.data!.grids.nodes) seen.add(n.code);
       pages++;
-      if (!r.data.grids.pageInfo.hasNextPage) break;
-      after = r.data.grids.pageInfo.endCursor;
+      if (!r.data!.grids.pageInfo.hasNextPage) break;
+      after = r.data!.grids.pageInfo.endCursor;
     }
     expect(pages).toBe(4);
     expect(seen.size).toBe(770);
   });
 
   it('gives every seed county grids in proportion to its villages', async () => {
-    const r = await hub.query(
+    const r = await hub.query<{ a: Counted; b: Counted; c: { code: string }[] }>(
       `{ a: grids(within: "632223") { totalCount } b: grids(within: "440514") { totalCount } c: villages(within: "440514") { code } }`,
     );
-    expect(r.data.a.totalCount).toBe(Math.round((36 * 770) / 147));
-    expect(r.data.b.totalCount).toBe(Math.round((232 * 770) / 147));
+    expect(r.data!.a.totalCount).toBe(Math.round((36 * 770) / 147));
+    expect(r.data!.b.totalCount).toBe(Math.round((232 * 770) / 147));
   });
 
   it('returns null for an unknown but well-formed code', async () => {
@@ -118,14 +131,20 @@ describe('division directory through the gateway', () => {
   });
 
   it('lists a province with its prefectures and counties', async () => {
-    const r = await hub.query(`{ region(code: "62") { name level prefectures { code name parent { code } counties { code } } counties { name } } }`);
+    interface Region {
+      name: string;
+      level: string;
+      prefectures: { code: string; name: string; parent: { code: string }; counties: { code: string }[] }[];
+      counties: { name: string }[];
+    }
+    const r = await hub.query<{ region: Region }>(`{ region(code: "62") { name level prefectures { code name parent { code } counties { code } } counties { name } } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data.region.name).toBe('甘肃省');
-    expect(r.data.region.level).toBe('PROVINCE');
-    const gannan = r.data.region.prefectures.find((p: any) => p.code === '6230');
+    expect(r.data!.region.name).toBe('甘肃省');
+    expect(r.data!.region.level).toBe('PROVINCE');
+    const gannan = r.data!.region.prefectures.find((p) => p.code === '6230');
     expect(gannan).toMatchObject({ name: '甘南藏族自治州', parent: { code: '62' } });
-    expect(gannan.counties.map((c: any) => c.code)).toContain('623021');
-    expect(r.data.region.counties.map((c: any) => c.name)).toContain('临潭县');
+    expect(gannan!.counties.map((c) => c.code)).toContain('623021');
+    expect(r.data!.region.counties.map((c) => c.name)).toContain('临潭县');
   });
 
   it('answers /health on every service', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let villageToken: string;
@@ -18,6 +18,23 @@ afterAll(() => hub?.stop());
 
 const DISPUTE = `id caseNumber status handlingLevel inTransit resolvedLevel outcome rating version overdue
   parties { name role person { name } } timeline { level action status note actor at }`;
+/** What `DISPUTE` selects. */
+interface Dispute {
+  id: string;
+  caseNumber: string;
+  status: string;
+  handlingLevel: string;
+  inTransit: boolean;
+  resolvedLevel: string | null;
+  outcome: string | null;
+  rating: string | null;
+  version: number;
+  overdue: boolean;
+  parties: { name: string; role: string; person: { name: string } | null }[];
+  timeline: { level: string; action: string; status: string; note: string | null; actor: string | null; at: string }[];
+}
+/** A mutation's or query's one field, by its name. */
+type One<K extends string, T> = { [P in K]: T };
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
@@ -31,30 +48,61 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 
 }
 
 async function report(key: string, token = villageToken) {
-  const people = await hub.queryAs(token, `{ village(code: "623021200201") { residents(first: 2) { nodes { id name } } } }`);
-  const [a, b] = people.data.village.residents.nodes;
-  return hub.queryAs(
+  const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string; name: string }> } }>(
+    token,
+    `{ village(code: "623021200201") { residents(first: 2) { nodes { id name } } } }`,
+  );
+  const [a, b] = people.data!.village.residents.nodes;
+  return hub.queryAs<One<'reportDispute', Dispute>>(
     token,
     `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`,
     {
       k: key,
       i: {
         gridCode: '623021200201001', category: 'FOREST_GRASSLAND', scale: 'ORDINARY', source: 'GRID_INSPECTION',
-        summary: '两户因草场边界围栏发生争执', parties: [{ personId: a.id, role: 'APPLICANT' }, { personId: b.id, role: 'RESPONDENT' }, { name: '邻村牧户', role: 'THIRD_PARTY' }],
+        summary: '两户因草场边界围栏发生争执', parties: [{ personId: a!.id, role: 'APPLICANT' }, { personId: b!.id, role: 'RESPONDENT' }, { name: '邻村牧户', role: 'THIRD_PARTY' }],
       },
     },
   );
 }
 
-const v = (q: string, vars?: Record<string, unknown>) => hub.queryAs(villageToken, q, vars);
-const t = (q: string, vars?: Record<string, unknown>) => hub.queryAs(townshipToken, q, vars);
+const v = <T = Record<string, Dispute>,>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(villageToken, q, vars);
+const t = <T = Record<string, unknown>,>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(townshipToken, q, vars);
 const STATS = `disputeStats(from: "${today}", to: "${today}") { reported resolved resolvedAtVillage resolvedAtTownship escalatedToTownship escalatedToCounty open }`;
+interface Stats {
+  reported: number;
+  resolved: number;
+  resolvedAtVillage: number;
+  resolvedAtTownship: number;
+  escalatedToTownship: number;
+  escalatedToCounty: number;
+  open: number;
+}
+type StatsOf = { disputeStats: Stats };
 const statsNow = async () =>
-  (await hub.queryAs(countyToken, `{ village(code: "623021200201") { ${STATS} } township(code: "623021200") { ${STATS} } county(code: "623021") { ${STATS} } }`)).data;
+  (
+    await hub.queryAs<{ village: StatsOf; township: StatsOf; county: StatsOf }>(
+      countyToken,
+      `{ village(code: "623021200201") { ${STATS} } township(code: "623021200") { ${STATS} } county(code: "623021") { ${STATS} } }`,
+    )
+  ).data!;
 
+interface Dispatch {
+  id: string;
+  departmentKind: string;
+  status: string;
+}
+interface TownshipCase {
+  status: string;
+  version: number;
+  dispute: { id: string };
+  dispatches: Dispatch[];
+}
 async function townshipCase(id: string) {
-  const r = await t(`{ township(code: "623021200") { disputes(first: 500) { nodes { status version dispute { id } dispatches { id departmentKind status } } } } }`);
-  return (r.data.township.disputes.nodes as any[]).filter((n) => n.dispute.id === id);
+  const r = await t<{ township: { disputes: Nodes<TownshipCase> } }>(
+    `{ township(code: "623021200") { disputes(first: 500) { nodes { status version dispute { id } dispatches { id departmentKind status } } } } }`,
+  );
+  return r.data!.township.disputes.nodes.filter((n) => n.dispute.id === id);
 }
 
 describe('a dispute’s whole life across levels', () => {
@@ -62,58 +110,59 @@ describe('a dispute’s whole life across levels', () => {
     const before = await statsNow();
     const r = await report(`life-${Date.now()}`);
     expect(r.errors).toBeUndefined();
-    let d = r.data.reportDispute;
+    let d = r.data!.reportDispute;
     expect(d.caseNumber).toMatch(/^623021-\d{4}-\d{6}$/);
-    expect(d.parties.map((p: any) => p.role)).toEqual(['APPLICANT', 'RESPONDENT', 'THIRD_PARTY']);
-    expect(d.parties[0].person.name).toBe(d.parties[0].name);
-    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}, note: "已电话联系双方") { ${DISPUTE} } }`)).data.acceptDispute;
-    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "鹿儿台村人民调解委员会") { ${DISPUTE} } }`)).data.assignDispute;
+    expect(d.parties.map((p) => p.role)).toEqual(['APPLICANT', 'RESPONDENT', 'THIRD_PARTY']);
+    expect(d.parties[0]!.person!.name).toBe(d.parties[0]!.name);
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}, note: "已电话联系双方") { ${DISPUTE} } }`)).data!.acceptDispute!;
+    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "鹿儿台村人民调解委员会") { ${DISPUTE} } }`)).data!.assignDispute!;
     const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`);
     expect(esc.errors).toBeUndefined();
-    expect(esc.data.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP' });
+    expect(esc.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP' });
 
     const [tc] = await waitFor(async () => {
       const c = await townshipCase(d.id);
       return c.length ? c : null;
     });
-    expect(tc.status).toBe('RECEIVED');
-    let c = (await t(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { status version } }`)).data.acceptTownshipCase;
-    const dispatched = await t(`mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`);
+    expect(tc!.status).toBe('RECEIVED');
+    type Case = { status: string; version: number; dispatches?: Dispatch[] };
+    let c = (await t<One<'acceptTownshipCase', Case>>(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc!.version}) { status version } }`)).data!.acceptTownshipCase;
+    const dispatched = await t<One<'dispatchToDepartments', Case>>(`mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`);
     expect(dispatched.errors).toBeUndefined();
-    c = dispatched.data.dispatchToDepartments;
+    c = dispatched.data!.dispatchToDepartments;
     expect(c.dispatches).toHaveLength(2);
     const early = await t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT) { status } }`);
     expect(early.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
-    const county = (q: string) => hub.queryAs(countyToken, q);
-    for (const dp of c.dispatches) {
+    const county = (q: string) => hub.queryAs<Record<string, { status: string }>>(countyToken, q);
+    for (const dp of c.dispatches!) {
       const jumped = await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "x") { status } }`);
       expect(jumped.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
-      expect((await county(`mutation { acknowledgeDispatch(dispatchId: "${dp.id}") { status } }`)).data.acknowledgeDispatch.status).toBe('ACKNOWLEDGED');
-      expect((await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "已现场核实界线") { status } }`)).data.reportDispatch.status).toBe('REPORTED');
+      expect((await county(`mutation { acknowledgeDispatch(dispatchId: "${dp.id}") { status } }`)).data!.acknowledgeDispatch!.status).toBe('ACKNOWLEDGED');
+      expect((await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "已现场核实界线") { status } }`)).data!.reportDispatch!.status).toBe('REPORTED');
     }
     const resolved = await t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT, note: "双方签订调解协议") { status } }`);
     expect(resolved.errors).toBeUndefined();
 
     d = await waitFor(async () => {
-      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!;
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(d).toMatchObject({ resolvedLevel: 'TOWNSHIP', outcome: 'AGREEMENT', handlingLevel: 'TOWNSHIP', inTransit: false });
-    d = (await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { ${DISPUTE} } }`)).data.rateDispute;
-    d = (await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.closeDispute;
+    d = (await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { ${DISPUTE} } }`)).data!.rateDispute!;
+    d = (await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.closeDispute!;
     const done = await v(`mutation { followUpDispute(id: "${d.id}", version: ${d.version}, note: "回访：双方满意，围栏已重修") { ${DISPUTE} } }`);
     expect(done.errors).toBeUndefined();
-    d = done.data.followUpDispute;
+    d = done.data!.followUpDispute!;
     expect(d.status).toBe('FOLLOWED_UP');
 
-    const steps = d.timeline.map((s: any) => `${s.level}:${s.action}`);
+    const steps = d.timeline.map((s) => `${s.level}:${s.action}`);
     expect(steps).toEqual([
       'VILLAGE:REPORT', 'VILLAGE:ACCEPT', 'VILLAGE:ASSIGN', 'VILLAGE:ESCALATE',
       'TOWNSHIP:RECEIVE', 'TOWNSHIP:ACCEPT', 'TOWNSHIP:DISPATCH',
       'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT', 'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT',
       'TOWNSHIP:RESOLVE', 'VILLAGE:RATE', 'VILLAGE:CLOSE', 'VILLAGE:FOLLOW_UP',
     ]);
-    const times = d.timeline.map((s: any) => Date.parse(s.at));
+    const times = d.timeline.map((s) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
     const after = await statsNow();
@@ -127,17 +176,17 @@ describe('a dispute’s whole life across levels', () => {
   });
 
   it('refuses to close a case never rated and to rate one not resolved, leaving it unchanged', async () => {
-    let d = (await report(`refuse-${Date.now()}`)).data.reportDispute;
+    let d = (await report(`refuse-${Date.now()}`)).data!.reportDispute;
     const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);
     expect(rate.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(rate.errors![0]!.message).toContain('allowed now: accept');
-    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.acceptDispute;
-    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调委会") { ${DISPUTE} } }`)).data.assignDispute;
-    d = (await v(`mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${DISPUTE} } }`)).data.resolveDispute;
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.acceptDispute!;
+    d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调委会") { ${DISPUTE} } }`)).data!.assignDispute!;
+    d = (await v(`mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${DISPUTE} } }`)).data!.resolveDispute!;
     const close = await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { status } }`);
     expect(close.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(close.errors![0]!.message).toContain('rate');
-    const now = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+    const now = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute;
     expect(now).toEqual(d);
   });
 
@@ -146,36 +195,37 @@ describe('a dispute’s whole life across levels', () => {
     const [a, b] = await Promise.all([report(key), report(key)]);
     expect(a.errors).toBeUndefined();
     expect(b.errors).toBeUndefined();
-    expect(a.data.reportDispute.id).toBe(b.data.reportDispute.id);
+    expect(a.data!.reportDispute.id).toBe(b.data!.reportDispute.id);
     const again = await report(key);
-    expect(again.data.reportDispute.id).toBe(a.data.reportDispute.id);
+    expect(again.data!.reportDispute.id).toBe(a.data!.reportDispute.id);
   });
 
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
     const r = await report(`grid-list-${Date.now()}`);
     expect(r.errors).toBeUndefined();
-    const id = r.data.reportDispute.id;
-    const page = await v(`{ grid(code: "623021200201001") { disputes(first: 50) { totalCount nodes { id caseNumber grid { code } } } }
+    const id = r.data!.reportDispute.id;
+    type Listed = { id: string; caseNumber?: string; grid: { code: string } };
+    const page = await v<{ grid: { disputes: Nodes<Listed> & Counted }; other: { disputes: Nodes<Listed> } }>(`{ grid(code: "623021200201001") { disputes(first: 50) { totalCount nodes { id caseNumber grid { code } } } }
                            other: grid(code: "623021200201002") { disputes(first: 50) { nodes { id grid { code } } } } }`);
     expect(page.errors).toBeUndefined();
-    const nodes = page.data.grid.disputes.nodes as any[];
-    expect(nodes[0].id).toBe(id);
+    const nodes = page.data!.grid.disputes.nodes;
+    expect(nodes[0]!.id).toBe(id);
     expect(nodes.every((n) => n.grid.code === '623021200201001')).toBe(true);
-    expect(page.data.grid.disputes.totalCount).toBeGreaterThanOrEqual(nodes.length);
-    expect((page.data.other.disputes.nodes as any[]).some((n) => n.id === id)).toBe(false);
-    expect((page.data.other.disputes.nodes as any[]).every((n) => n.grid.code === '623021200201002')).toBe(true);
+    expect(page.data!.grid.disputes.totalCount).toBeGreaterThanOrEqual(nodes.length);
+    expect(page.data!.other.disputes.nodes.some((n) => n.id === id)).toBe(false);
+    expect(page.data!.other.disputes.nodes.every((n) => n.grid.code === '623021200201002')).toBe(true);
   });
 });
 
 describe('escalation while the township subgraph is down', () => {
   it('queues at the village, arrives exactly once when the township returns, and a redelivered event changes nothing', async () => {
-    let d = (await report(`down-${Date.now()}`)).data.reportDispute;
-    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data.acceptDispute;
+    let d = (await report(`down-${Date.now()}`)).data!.reportDispute;
+    d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.acceptDispute!;
     await hub.stopSubgraph('township');
     try {
       const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "需乡镇协调") { ${DISPUTE} } }`);
       expect(esc.errors).toBeUndefined();
-      expect(esc.data.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: true });
+      expect(esc.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: true });
       await new Promise((r) => setTimeout(r, 1500)); // the relay tries and fails meanwhile
     } finally {
       await hub.restartSubgraph('township');
@@ -186,10 +236,10 @@ describe('escalation while the township subgraph is down', () => {
     });
     expect(arrived).toHaveLength(1);
     const shown = await waitFor(async () => {
-      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data.dispute;
+      const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!;
       return x.inTransit ? null : x;
     });
-    expect(shown.timeline.filter((s: any) => s.action === 'RECEIVE')).toHaveLength(1);
+    expect(shown.timeline.filter((s) => s.action === 'RECEIVE')).toHaveLength(1);
 
     // Deliver the same escalation event again, exactly as the relay would.
     const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
@@ -214,51 +264,72 @@ describe('escalation while the township subgraph is down', () => {
 describe('county handling and supervision', () => {
   it('takes a case from a 卓尼县 village through its township to the county, which refers it to court', async () => {
     const vt = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
-    const people = await hub.queryAs(vt, `{ village(code: "623022100001") { residents(first: 1) { nodes { id } } } }`);
-    const rep = await hub.queryAs(vt, `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "county-${Date.now()}") { id version } }`, {
-      i: { gridCode: '623022100001001', category: 'LAND_REQUISITION', scale: 'MAJOR', source: 'WALK_IN', summary: '征地补偿分配争议', parties: [{ personId: people.data.village.residents.nodes[0].id, role: 'APPLICANT' }] },
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(vt, `{ village(code: "623022100001") { residents(first: 1) { nodes { id } } } }`);
+    const rep = await hub.queryAs<One<'reportDispute', { id: string; version: number }>>(vt, `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "county-${Date.now()}") { id version } }`, {
+      i: { gridCode: '623022100001001', category: 'LAND_REQUISITION', scale: 'MAJOR', source: 'WALK_IN', summary: '征地补偿分配争议', parties: [{ personId: people.data!.village.residents.nodes[0]!.id, role: 'APPLICANT' }] },
     });
-    let d = rep.data.reportDispute;
-    const step = async (m: string) => {
-      const r = await hub.queryAs(vt, `mutation { ${m} }`);
+    let d = rep.data!.reportDispute;
+    /** Runs one mutation field and returns what it selected. */
+    const step = async <T,>(m: string) => {
+      const r = await hub.queryAs<Record<string, T>>(vt, `mutation { ${m} }`);
       expect(r.errors, m).toBeUndefined();
-      return Object.values(r.data)[0] as any;
+      return Object.values(r.data!)[0]!;
     };
+    type Case = { status: string; version: number };
+    type CaseOf<K extends string> = { dispute: One<K, Case | null> };
     d = await step(`acceptDispute(id: "${d.id}", version: ${d.version}) { id version }`);
     d = await step(`escalateDispute(id: "${d.id}", version: ${d.version}, reason: "补偿标准超出村级权限") { id version }`);
-    const tc = await waitFor(async () => (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data.dispute.townshipCase);
-    let c = await step(`acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version }`);
+    const tc = await waitFor(async () => (await hub.queryAs<CaseOf<'townshipCase'>>(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data!.dispute.townshipCase);
+    let c = await step<{ version: number; status?: string }>(`acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version }`);
     c = await step(`escalateTownshipCase(disputeId: "${d.id}", version: ${c.version}, reason: "需县级协调") { version status }`);
     expect(c.status).toBe('ESCALATED');
-    const cc = await waitFor(async () => (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data.dispute.countyCase);
+    const cc = await waitFor(async () => (await hub.queryAs<CaseOf<'countyCase'>>(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data!.dispute.countyCase);
     expect(cc.status).toBe('RECEIVED');
-    const inbox = await hub.queryAs(vt, `{ county(code: "623022") { caseInbox(status: [RECEIVED]) { totalCount nodes { caseNumber dispute { id } } } } }`);
-    expect(inbox.data.county.caseInbox.nodes.map((n: any) => n.dispute.id)).toContain(d.id);
-    let k = await step(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
+    const inbox = await hub.queryAs<{ county: { caseInbox: Nodes<{ caseNumber: string; dispute: { id: string } }> & Counted } }>(
+      vt,
+      `{ county(code: "623022") { caseInbox(status: [RECEIVED]) { totalCount nodes { caseNumber dispute { id } } } } }`,
+    );
+    expect(inbox.data!.county.caseInbox.nodes.map((n) => n.dispute.id)).toContain(d.id);
+    let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
     k = await step(`assignCountyCase(disputeId: "${d.id}", version: ${k.version}, assignee: "县法院诉调对接中心") { version }`);
     k = await step(`resolveCountyCase(disputeId: "${d.id}", version: ${k.version}, outcome: LITIGATION) { status outcome }`);
     expect(k).toEqual({ status: 'RESOLVED', outcome: 'LITIGATION' });
+    type Final = Pick<Dispute, 'status' | 'handlingLevel' | 'resolvedLevel' | 'outcome'> & { timeline: { level: string; action: string }[] };
     const final = await waitFor(async () => {
-      const x = (await hub.queryAs(vt, `{ dispute(id: "${d.id}") { status handlingLevel resolvedLevel outcome timeline { level action } } }`)).data.dispute;
+      const x = (await hub.queryAs<One<'dispute', Final>>(vt, `{ dispute(id: "${d.id}") { status handlingLevel resolvedLevel outcome timeline { level action } } }`)).data!.dispute;
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(final).toMatchObject({ handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION' });
-    expect(final.timeline.filter((s: any) => s.level === 'COUNTY').map((s: any) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'RESOLVE']);
+    expect(final.timeline.filter((s) => s.level === 'COUNTY').map((s) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'RESOLVE']);
   });
 
   it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {
-    const open = await hub.queryAs(countyToken, `{ county(code: "623021") { disputes(first: 50, filter: { overdue: true, handlingLevel: TOWNSHIP }) { nodes { id status underSupervision townshipCase { underSupervision } } } } }`);
-    const target = (open.data.county.disputes.nodes as any[]).find((n) => !n.underSupervision && n.townshipCase);
+    type Supervised = { underSupervision: boolean };
+    const open = await hub.queryAs<{ county: { disputes: Nodes<{ id: string; status: string; underSupervision: boolean; townshipCase: Supervised | null }> } }>(
+      countyToken,
+      `{ county(code: "623021") { disputes(first: 50, filter: { overdue: true, handlingLevel: TOWNSHIP }) { nodes { id status underSupervision townshipCase { underSupervision } } } } }`,
+    );
+    const target = open.data!.county.disputes.nodes.find((n) => !n.underSupervision && n.townshipCase);
     expect(target).toBeDefined();
-    const villageCaller = await hub.queryAs(villageToken, `mutation { superviseDispute(id: "${target.id}", note: "x") { id } }`);
+    const villageCaller = await hub.queryAs(villageToken, `mutation { superviseDispute(id: "${target!.id}", note: "x") { id } }`);
     expect(villageCaller.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const r = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${target.id}", note: "超期未化解，请于3日内办结") { underSupervision timeline { level action } } }`);
+    const r = await hub.queryAs<One<'superviseDispute', Supervised & { timeline: { level: string; action: string }[] }>>(
+      countyToken,
+      `mutation { superviseDispute(id: "${target!.id}", note: "超期未化解，请于3日内办结") { underSupervision timeline { level action } } }`,
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data.superviseDispute.underSupervision).toBe(true);
-    expect(r.data.superviseDispute.timeline.at(-1)).toEqual({ level: 'COUNTY', action: 'SUPERVISE' });
-    await waitFor(async () => (await hub.queryAs(countyToken, `{ dispute(id: "${target.id}") { townshipCase { underSupervision } } }`)).data.dispute.townshipCase.underSupervision);
-    const recent = await hub.queryAs(villageToken, `{ village(code: "623021200201") { disputes(first: 1, filter: { overdue: false }) { nodes { id } } } }`);
-    const fresh = recent.data.village.disputes.nodes[0];
+    expect(r.data!.superviseDispute.underSupervision).toBe(true);
+    expect(r.data!.superviseDispute.timeline.at(-1)).toEqual({ level: 'COUNTY', action: 'SUPERVISE' });
+    await waitFor(
+      async () =>
+        (await hub.queryAs<{ dispute: { townshipCase: Supervised } }>(countyToken, `{ dispute(id: "${target!.id}") { townshipCase { underSupervision } } }`)).data!.dispute.townshipCase
+          .underSupervision,
+    );
+    const recent = await hub.queryAs<{ village: { disputes: Nodes<{ id: string }> } }>(
+      villageToken,
+      `{ village(code: "623021200201") { disputes(first: 1, filter: { overdue: false }) { nodes { id } } } }`,
+    );
+    const fresh = recent.data!.village.disputes.nodes[0];
     if (fresh) {
       const refused = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${fresh.id}", note: "x") { id } }`);
       expect(refused.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
@@ -270,20 +341,28 @@ describe('demo disputes', () => {
   it.each(['623021', '632223'])('county %s: disputeStats over the demo year agree with counting the cases one by one, for the county and every township', async (county) => {
     const FROM = '2025-10-01';
     const TO = '2026-09-30';
-    const all: any[] = [];
+    interface Listed {
+      status: string;
+      resolvedLevel: string | null;
+      village: { code: string };
+      rating: string | null;
+      overdue: boolean;
+      timeline: { action: string; level: string }[];
+    }
+    const all: Listed[] = [];
     let after: string | null = null;
     for (;;) {
-      const r: any = await hub.query(
+      const r: GraphQLResponse<{ county: { disputes: Paged<Listed> } }> = await hub.query(
         `query($a: String) { county(code: "${county}") { disputes(first: 500, after: $a, filter: { from: "${FROM}", to: "${TO}" }) {
           nodes { status resolvedLevel village { code } rating overdue timeline { action level } } pageInfo { hasNextPage endCursor } } } }`,
         { a: after },
       );
       expect(r.errors).toBeUndefined();
-      all.push(...r.data.county.disputes.nodes);
-      if (!r.data.county.disputes.pageInfo.hasNextPage) break;
-      after = r.data.county.disputes.pageInfo.endCursor;
+      all.push(...r.data!.county.disputes.nodes);
+      if (!r.data!.county.disputes.pageInfo.hasNextPage) break;
+      after = r.data!.county.disputes.pageInfo.endCursor;
     }
-    const count = (list: any[]) => {
+    const count = (list: Listed[]) => {
       const resolved = list.filter((d) => ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'].includes(d.status));
       return {
         reported: list.length,
@@ -292,18 +371,19 @@ describe('demo disputes', () => {
         resolvedAtVillage: resolved.filter((d) => d.resolvedLevel === 'VILLAGE').length,
         resolvedAtTownship: resolved.filter((d) => d.resolvedLevel === 'TOWNSHIP').length,
         resolvedAtCounty: resolved.filter((d) => d.resolvedLevel === 'COUNTY').length,
-        escalatedToTownship: list.filter((d) => d.timeline.some((s: any) => s.action === 'ESCALATE' && s.level === 'VILLAGE')).length,
-        escalatedToCounty: list.filter((d) => d.timeline.some((s: any) => s.action === 'ESCALATE' && s.level === 'TOWNSHIP')).length,
+        escalatedToTownship: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'VILLAGE')).length,
+        escalatedToCounty: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'TOWNSHIP')).length,
         open: list.length - resolved.length,
         overdue: list.filter((d) => d.overdue).length,
       };
     };
-    const stats = await hub.query(`{ county(code: "${county}") { ${'disputeStats'}(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } townships { code disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } } } }`);
+    type Figures = ReturnType<typeof count>;
+    const stats = await hub.query<{ county: { disputeStats: Figures; townships: { code: string; disputeStats: Figures }[] } }>(`{ county(code: "${county}") { ${'disputeStats'}(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } townships { code disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } } } }`);
     expect(stats.errors).toBeUndefined();
-    expect(stats.data.county.disputeStats).toEqual(count(all));
-    for (const t of stats.data.county.townships) expect(t.disputeStats, t.code).toEqual(count(all.filter((d) => d.village.code.startsWith(t.code))));
+    expect(stats.data!.county.disputeStats).toEqual(count(all));
+    for (const t of stats.data!.county.townships) expect(t.disputeStats, t.code).toEqual(count(all.filter((d) => d.village.code.startsWith(t.code))));
     if (county === '623021') {
-      const s = stats.data.county.disputeStats;
+      const s = stats.data!.county.disputeStats;
       expect(s.reported).toBeGreaterThanOrEqual(350);
       expect(s.resolutionRate).toBeGreaterThan(0.9);
       expect(s.resolvedAtVillage).toBeGreaterThan(s.resolvedAtTownship);
@@ -315,11 +395,14 @@ describe('demo disputes', () => {
 
 describe('handling belongs to its level', () => {
   it('refuses a village-level caller acting on a township case', async () => {
-    const open = await hub.queryAs(townshipToken, `{ township(code: "623021200") { disputes(first: 50, filter: { status: [RECEIVED, ACCEPTED, ASSIGNED, MEDIATING] }) { nodes { version dispute { id village { code } } } } } }`);
-    const c = (open.data.township.disputes.nodes as any[])[0];
+    const open = await hub.queryAs<{ township: { disputes: Nodes<{ version: number; dispute: { id: string; village: { code: string } } }> } }>(
+      townshipToken,
+      `{ township(code: "623021200") { disputes(first: 50, filter: { status: [RECEIVED, ACCEPTED, ASSIGNED, MEDIATING] }) { nodes { version dispute { id village { code } } } } } }`,
+    );
+    const c = open.data!.township.disputes.nodes[0];
     expect(c).toBeDefined();
-    const villageCaller = await hub.token({ jurisdiction: c.dispute.village.code, scopes: ['read', 'write'] });
-    const r = await hub.queryAs(villageCaller, `mutation { recordTownshipMediation(disputeId: "${c.dispute.id}", version: ${c.version}, note: "x") { status } }`);
+    const villageCaller = await hub.token({ jurisdiction: c!.dispute.village.code, scopes: ['read', 'write'] });
+    const r = await hub.queryAs(villageCaller, `mutation { recordTownshipMediation(disputeId: "${c!.dispute.id}", version: ${c!.version}, note: "x") { status } }`);
     expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });

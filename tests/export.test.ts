@@ -19,8 +19,8 @@ describe('export', () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trim().split('\n');
     expect(lines[0]).toMatch(/^id,name,gender,birth_date,ethnicity,id_number,phone,residency/);
-    const count = await hub.queryAs(t, `{ village(code: "623021200201") { residents { totalCount } } }`);
-    expect(lines.length - 1).toBe(count.data.village.residents.totalCount);
+    const count = await hub.queryAs<{ village: { residents: { totalCount: number } } }>(t, `{ village(code: "623021200201") { residents { totalCount } } }`);
+    expect(lines.length - 1).toBe(count.data!.village.residents.totalCount);
     for (const l of lines.slice(1, 20)) expect(l).toMatch(/,\d{6}\*{8}\d{3}[\dX],/);
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Nodes, type PageInfo, type TestHub } from './helpers/hub.ts';
 
 /**
  * Bulk import end to end: files made by the repo's generator, sent by the
@@ -80,18 +80,23 @@ describe('bulk import', () => {
     expect(await rollupDrift()).toEqual([]);
 
     // The same file again: nothing is written, no version moves, the change feed stays quiet.
-    const feed = await hub.queryAs(token, `{ changes(kinds: [RESIDENT], within: "623022", first: 1000) { pageInfo { endCursor hasNextPage } } }`);
-    let cursor = feed.data.changes.pageInfo.endCursor;
-    for (let more = feed.data.changes.pageInfo.hasNextPage; more; ) {
-      const p = await hub.queryAs(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { pageInfo { endCursor hasNextPage } } }`, { a: cursor });
-      cursor = p.data.changes.pageInfo.endCursor;
-      more = p.data.changes.pageInfo.hasNextPage;
+    type Feed = { changes: { pageInfo: PageInfo } };
+    const feed = await hub.queryAs<Feed>(token, `{ changes(kinds: [RESIDENT], within: "623022", first: 1000) { pageInfo { endCursor hasNextPage } } }`);
+    let cursor = feed.data!.changes.pageInfo.endCursor;
+    for (let more = feed.data!.changes.pageInfo.hasNextPage; more; ) {
+      const p = await hub.queryAs<Feed>(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { pageInfo { endCursor hasNextPage } } }`, { a: cursor });
+      cursor = p.data!.changes.pageInfo.endCursor;
+      more = p.data!.changes.pageInfo.hasNextPage;
     }
     const second = await importFile('residents', file, ['--batch', '1000']);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 3000 - nBad, rejected: nBad });
     expect(await residentsOf('659101')).toEqual(loaded);
-    const after = await hub.queryAs(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 10) { nodes { recordId } } }`, { a: cursor });
-    expect(after.data.changes.nodes).toEqual([]);
+    const after = await hub.queryAs<{ changes: Nodes<{ recordId: string }> }>(
+      token,
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 10) { nodes { recordId } } }`,
+      { a: cursor },
+    );
+    expect(after.data!.changes.nodes).toEqual([]);
 
     // Some residents move to another village's grid, others become floating: exactly those rows are
     // updated (version 2), and both the villages they left and the ones they joined are recounted.
@@ -205,7 +210,7 @@ describe('bulk import', () => {
     expect(cases.every((c) => c.status === 'REPORTED' && c.deadlines && c.created_by === 'import-tester')).toBe(true);
     const read = await hub.queryAs(token, `query($id: ID!) { dispute(id: $id) { status parties { name role person { name } } timeline { action status } } }`, { id: cases[0].id });
     expect(read.errors).toBeUndefined();
-    expect(read.data.dispute).toMatchObject({
+    expect(read.data!.dispute).toMatchObject({
       status: 'REPORTED',
       parties: expect.arrayContaining([{ name: resident.name, role: 'APPLICANT', person: { name: resident.name } }, { name: '王五', role: 'RESPONDENT', person: null }]),
       timeline: [{ action: 'REPORT', status: 'REPORTED' }],

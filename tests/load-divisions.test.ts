@@ -16,14 +16,15 @@ describe('loading a whole province (甘肃 62)', () => {
     expect(first.county.counties).toBe(88);
     expect(first.township.townships).toBe(1403);
     expect(first.village.villages).toBe(17718);
-    const r1 = await hub.query(COUNT);
+    type Codes = { code: string }[];
+    const r1 = await hub.query<{ counties: Codes; townships: Codes; villages: Codes; grids: { totalCount: number }; tanchang: { totalCount: number } }>(COUNT);
     expect(r1.errors).toBeUndefined();
-    expect(r1.data.counties).toHaveLength(88);
-    expect(r1.data.townships).toHaveLength(1403);
-    expect(r1.data.villages).toHaveLength(17718);
-    expect(r1.data.grids.totalCount).toBe(first.village.grids);
+    expect(r1.data!.counties).toHaveLength(88);
+    expect(r1.data!.townships).toHaveLength(1403);
+    expect(r1.data!.villages).toHaveLength(17718);
+    expect(r1.data!.grids.totalCount).toBe(first.village.grids);
     // 临潭县's grids are the same whether it was loaded alone or with its province.
-    expect(r1.data.tanchang.totalCount).toBe(770);
+    expect(r1.data!.tanchang.totalCount).toBe(770);
 
     await loadDirectory(inject('dbs'), ['62']);
     const r2 = await hub.query(COUNT);

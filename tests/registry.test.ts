@@ -1,7 +1,7 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Counted, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -15,28 +15,46 @@ const FIGURES = `population { residents households floating houses addresses byT
   patrolStats(from: "2025-10-01", to: "2026-09-30") { patrols patrolHours hazardsFound hazardsRectified }
   disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue }`;
 
+const GROUPS = ['population', 'forces', 'patrolStats', 'disputeStats'] as const;
+type Group = (typeof GROUPS)[number];
+interface TagCount {
+  tag: string;
+  count: number;
+}
+/** One division's figures as FIGURES selects them: numbers, and population.byTag as a list. */
+type Figures = Record<Group, Record<string, number | TagCount[]>>;
+/** Figures added up field by field, byTag keyed by tag. */
+type Sums = Record<Group, { byTag?: Record<string, number>; [field: string]: number | Record<string, number> | undefined }>;
+/** A division with its figures, as `{ code ${FIGURES} }` selects it. */
+type WithFigures = Figures & { code: string };
+
 /** Adds up figure objects field by field (byTag by tag). */
-function sum(list: any[]): any {
-  const out: any = { population: {}, forces: {}, patrolStats: {}, disputeStats: {} };
+function sum(list: readonly Figures[]): Sums {
+  const out: Sums = { population: {}, forces: {}, patrolStats: {}, disputeStats: {} };
   for (const item of list) {
-    for (const group of ['population', 'forces', 'patrolStats', 'disputeStats']) {
+    for (const group of GROUPS) {
+      const into = out[group];
       for (const [k, v] of Object.entries(item[group])) {
         if (k === 'byTag') {
-          out[group].byTag ??= {};
-          for (const t of v as any[]) out[group].byTag[t.tag] = (out[group].byTag[t.tag] ?? 0) + t.count;
-        } else out[group][k] = (out[group][k] ?? 0) + (v as number);
+          const byTag = (into.byTag ??= {});
+          for (const t of v as TagCount[]) byTag[t.tag] = (byTag[t.tag] ?? 0) + t.count;
+        } else into[k] = ((into[k] as number | undefined) ?? 0) + (v as number);
       }
     }
   }
   return out;
 }
-const norm = (item: any) => sum([item]);
+const norm = (item: Figures) => sum([item]);
 
 describe('registry statistics', () => {
   it('临潭县 has the seeds’ real scale', async () => {
-    const r = await hub.query(`{ county(code: "623021") { population { residents households houses addresses } forces { grids jointDefenseGroups householdsInGroups householdCoverage gridsFullyStaffed } } }`);
+    type Population = { residents: number; households: number; houses: number; addresses: number };
+    type Forces = { grids: number; jointDefenseGroups: number; householdsInGroups: number; householdCoverage: number; gridsFullyStaffed: number };
+    const r = await hub.query<{ county: { population: Population; forces: Forces } }>(
+      `{ county(code: "623021") { population { residents households houses addresses } forces { grids jointDefenseGroups householdsInGroups householdCoverage gridsFullyStaffed } } }`,
+    );
     expect(r.errors).toBeUndefined();
-    const { population, forces } = r.data.county;
+    const { population, forces } = r.data!.county;
     expect(population.residents).toBeGreaterThanOrEqual(140_000);
     expect(population.houses).toBeGreaterThanOrEqual(50_000);
     expect(population.addresses).toBeGreaterThanOrEqual(30_000);
@@ -48,20 +66,25 @@ describe('registry statistics', () => {
   });
 
   it.each(SEED)('county %s equals the sum of its townships, and each township the sum of its villages', async (code) => {
-    const r = await hub.query(`{ county(code: "${code}") { ${FIGURES} townships { code ${FIGURES} villages { code ${FIGURES} } } } }`);
+    type County = WithFigures & { townships: (WithFigures & { villages: WithFigures[] })[] };
+    const r = await hub.query<{ county: County }>(`{ county(code: "${code}") { ${FIGURES} townships { code ${FIGURES} villages { code ${FIGURES} } } } }`);
     expect(r.errors).toBeUndefined();
-    const county = r.data.county;
+    const county = r.data!.county;
     expect(norm(county)).toEqual(sum(county.townships));
     for (const t of county.townships) expect(norm(t), t.code).toEqual(sum(t.villages));
     expect(county.population.residents).toBeGreaterThan(0);
   });
 
   it('the province and prefecture add up their counties', async () => {
-    const r = await hub.query(`{ region(code: "6230") { ${FIGURES} } county(code: "623021") { ${FIGURES} } zhuoni: county(code: "623022") { population { residents } } }`);
+    type Some = { population: { residents: number }; forces: { grids: number } };
+    const r = await hub.query<{ region: Some; county: Some; zhuoni: Pick<Some, 'population'> }>(
+      `{ region(code: "6230") { ${FIGURES} } county(code: "623021") { ${FIGURES} } zhuoni: county(code: "623022") { population { residents } } }`,
+    );
     expect(r.errors).toBeUndefined();
     // 甘南州 holds 临潭县 and 卓尼县 (the test suite's write county, whose figures move while tests write).
-    expect(r.data.region.forces.grids).toBeGreaterThan(r.data.county.forces.grids);
-    expect(r.data.region.population.residents).toBeGreaterThanOrEqual(r.data.county.population.residents + r.data.zhuoni.population.residents - 50);
+    const { region, county, zhuoni } = r.data!;
+    expect(region.forces.grids).toBeGreaterThan(county.forces.grids);
+    expect(region.population.residents).toBeGreaterThanOrEqual(county.population.residents + zhuoni.population.residents - 50);
   });
 });
 
@@ -70,13 +93,14 @@ describe('registry queries are batched', () => {
     const q = `query($n: Int!) { village(code: "440514001001") { residents(first: $n) { totalCount nodes { name idNumber household { number head { name } members { name } jointDefenseGroup { name leader { name } } } address { text } grid { code } } } } }`;
     // Warm-up with the larger page: the first use of a pooled connection costs a session statement.
     await hub.query(q, { n: 200 });
-    let small: any;
-    let large: any;
+    type Residents = GraphQLResponse<{ village: { residents: Nodes<unknown> & Counted } }>;
+    let small: Residents | undefined;
+    let large: Residents | undefined;
     const a = await hub.countStatements(async () => (small = await hub.query(q, { n: 5 })));
     const b = await hub.countStatements(async () => (large = await hub.query(q, { n: 200 })));
-    expect(small.errors).toBeUndefined();
-    expect(large.data.village.residents.nodes.length).toBe(Math.min(200, large.data.village.residents.totalCount));
-    expect(large.data.village.residents.nodes.length).toBeGreaterThan(100);
+    expect(small!.errors).toBeUndefined();
+    expect(large!.data!.village.residents.nodes.length).toBe(Math.min(200, large!.data!.village.residents.totalCount));
+    expect(large!.data!.village.residents.nodes.length).toBeGreaterThan(100);
     expect(b).toBe(a);
   });
 
@@ -90,7 +114,15 @@ describe('registry queries are batched', () => {
   });
 
   it('filters residents by tag, residency, name and age', async () => {
-    const r = await hub.query(`{ village(code: "623021200201") {
+    type Residents<T> = Nodes<T> & Counted;
+    type Village = {
+      all: Counted;
+      elderly: Residents<{ age: number }>;
+      young: Nodes<{ age: number }>;
+      floating: Nodes<{ residency: string; idNumber: string }>;
+      tagged: Nodes<{ tags: string[] }>;
+    };
+    const r = await hub.query<{ village: Village }>(`{ village(code: "623021200201") {
       all: residents { totalCount }
       elderly: residents(filter: { minAge: 65 }, first: 500) { totalCount nodes { age } }
       young: residents(filter: { maxAge: 17 }, first: 500) { nodes { age } }
@@ -98,7 +130,7 @@ describe('registry queries are batched', () => {
       tagged: residents(filter: { tags: [LEFT_BEHIND_ELDERLY, LEFT_BEHIND_CHILD] }, first: 500) { nodes { tags } }
     } }`);
     expect(r.errors).toBeUndefined();
-    const v = r.data.village;
+    const v = r.data!.village;
     expect(v.elderly.totalCount).toBeLessThan(v.all.totalCount);
     for (const p of v.elderly.nodes) expect(p.age).toBeGreaterThanOrEqual(65);
     for (const p of v.young.nodes) expect(p.age).toBeLessThanOrEqual(17);
@@ -106,7 +138,7 @@ describe('registry queries are batched', () => {
       expect(p.residency).toBe('FLOATING');
       expect(p.idNumber.slice(0, 6)).not.toBe('623021');
     }
-    for (const p of v.tagged.nodes) expect(p.tags.some((t: string) => t.startsWith('LEFT_BEHIND'))).toBe(true);
+    for (const p of v.tagged.nodes) expect(p.tags.some((t) => t.startsWith('LEFT_BEHIND'))).toBe(true);
     const byName = await hub.query(`{ village(code: "623021200201") { residents(filter: { name: "${v.elderly.nodes.length ? '' : ''}" }) { totalCount } } }`);
     expect(byName.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
@@ -130,12 +162,12 @@ describe('registry writes (in 卓尼县)', () => {
 
   it('registers a person, reading sex and birth date from the ID number', async () => {
     const id = freshId('1988-03-09', false);
-    const r = await hub.query(
+    const r = await hub.query<{ registerPerson: unknown }>(
       `mutation($i: PersonInput!) { registerPerson(input: $i) { id name gender birthDate idNumber village { code } version } }`,
       { i: { name: '测试甲', idNumber: id, ethnicity: '藏族', residency: 'REGISTERED', gridCode: grid, phone: '13800001111' } },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data.registerPerson).toMatchObject({ gender: 'FEMALE', birthDate: '1988-03-09', idNumber: id, village: { code: '623022100001' }, version: 1 });
+    expect(r.data!.registerPerson).toMatchObject({ gender: 'FEMALE', birthDate: '1988-03-09', idNumber: id, village: { code: '623022100001' }, version: 1 });
     const again = await hub.query(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
       i: { name: '测试乙', idNumber: id, ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
     });
@@ -158,108 +190,129 @@ describe('registry writes (in 卓尼县)', () => {
   });
 
   it('refuses a stale version with CONFLICT and keeps the newer write', async () => {
-    const p = await hub.query(`mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+    const p = await hub.query<{ registerPerson: { id: string; version: number } }>(`mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
       i: { name: '测试丁', idNumber: freshId(), ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
     });
-    const { id } = p.data.registerPerson;
+    const { id } = p.data!.registerPerson;
     const first = await hub.query(`mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试丁一" }) { name version } }`);
-    expect(first.data.updatePerson).toEqual({ name: '测试丁一', version: 2 });
+    expect(first.data!.updatePerson).toEqual({ name: '测试丁一', version: 2 });
     const stale = await hub.query(`mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试丁二" }) { name } }`);
     expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
     const now = await hub.query(`{ person(id: "${id}") { name version } }`);
-    expect(now.data.person).toEqual({ name: '测试丁一', version: 2 });
+    expect(now.data!.person).toEqual({ name: '测试丁一', version: 2 });
   });
 
   it('tags and untags a person', async () => {
-    const p = await hub.query(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+    const p = await hub.query<{ registerPerson: { id: string } }>(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
       i: { name: '测试戊', idNumber: freshId('1950-01-01'), ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid, tags: ['LEFT_BEHIND_ELDERLY'] },
     });
-    const id = p.data.registerPerson.id;
-    const t = await hub.query(`mutation { tagPerson(id: "${id}", tags: [EXTREME_POVERTY, LEFT_BEHIND_ELDERLY]) { tags } }`);
-    expect(t.data.tagPerson.tags).toEqual(['EXTREME_POVERTY', 'LEFT_BEHIND_ELDERLY']);
-    const u = await hub.query(`mutation { untagPerson(id: "${id}", tags: [LEFT_BEHIND_ELDERLY]) { tags } }`);
-    expect(u.data.untagPerson.tags).toEqual(['EXTREME_POVERTY']);
+    const id = p.data!.registerPerson.id;
+    const t = await hub.query<{ tagPerson: { tags: string[] } }>(`mutation { tagPerson(id: "${id}", tags: [EXTREME_POVERTY, LEFT_BEHIND_ELDERLY]) { tags } }`);
+    expect(t.data!.tagPerson.tags).toEqual(['EXTREME_POVERTY', 'LEFT_BEHIND_ELDERLY']);
+    const u = await hub.query<{ untagPerson: { tags: string[] } }>(`mutation { untagPerson(id: "${id}", tags: [LEFT_BEHIND_ELDERLY]) { tags } }`);
+    expect(u.data!.untagPerson.tags).toEqual(['EXTREME_POVERTY']);
   });
 
   it('keeps a household in at most one joint-defense group (CONFLICT), with a leader who lives in it', async () => {
-    const v = await hub.query(`{ village(code: "623022100001") { households(first: 200) { nodes { id head { id } jointDefenseGroup { id } } } } }`);
-    const households = v.data.village.households.nodes as any[];
+    type Household = { id: string; head: { id: string } | null; jointDefenseGroup: { id: string } | null };
+    const v = await hub.query<{ village: { households: Nodes<Household> } }>(
+      `{ village(code: "623022100001") { households(first: 200) { nodes { id head { id } jointDefenseGroup { id } } } } }`,
+    );
+    const households = v.data!.village.households.nodes;
     const grouped = households.find((h) => h.jointDefenseGroup);
     const free = households.filter((h) => !h.jointDefenseGroup && h.head);
     expect(grouped).toBeDefined();
     expect(free.length).toBeGreaterThanOrEqual(3);
     const before = await ownerCount(`select count(*) as n from joint_defense_group where village_code = '623022100001'`);
     const clash = await hub.query(`mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id } }`, {
-      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0].id, grouped.id], leaderId: free[0].head.id },
+      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0]!.id, grouped!.id], leaderId: free[0]!.head!.id },
     });
     expect(clash.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(await ownerCount(`select count(*) as n from joint_defense_group where village_code = '623022100001'`)).toBe(before);
     const badLeader = await hub.query(`mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id } }`, {
-      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0].id], leaderId: free[1].head.id },
+      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0]!.id], leaderId: free[1]!.head!.id },
     });
     expect(badLeader.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const ok = await hub.query(`mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version leader { id } households { id } } }`, {
-      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0].id, free[1].id], leaderId: free[1].head.id },
-    });
+    type Group = { id: string; version: number; leader: { id: string }; households: { id: string }[] };
+    const ok = await hub.query<{ createJointDefenseGroup: Group }>(
+      `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version leader { id } households { id } } }`,
+      { i: { gridCode: grid, name: '测试联防组', householdIds: [free[0]!.id, free[1]!.id], leaderId: free[1]!.head!.id } },
+    );
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.createJointDefenseGroup.households.map((h: any) => h.id).sort()).toEqual([free[0].id, free[1].id].sort());
-    const g = ok.data.createJointDefenseGroup;
-    const add = await hub.query(`mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${grouped.id}"]) { id } }`);
+    expect(ok.data!.createJointDefenseGroup.households.map((h) => h.id).sort()).toEqual([free[0]!.id, free[1]!.id].sort());
+    const g = ok.data!.createJointDefenseGroup;
+    const add = await hub.query(`mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${grouped!.id}"]) { id } }`);
     expect(add.errors![0]!.extensions!.code).toBe('CONFLICT');
-    const add2 = await hub.query(`mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${free[2].id}"]) { households { id } } }`);
-    expect(add2.data.assignHouseholdsToGroup.households).toHaveLength(3);
+    const add2 = await hub.query<{ assignHouseholdsToGroup: Pick<Group, 'households'> }>(
+      `mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${free[2]!.id}"]) { households { id } } }`,
+    );
+    expect(add2.data!.assignHouseholdsToGroup.households).toHaveLength(3);
   });
 
   it('moves a household with its members to another grid', async () => {
-    const v = await hub.query(`{ village(code: "623022100002") { households(first: 500) { nodes { id version jointDefenseGroup { id } members { id } grid { code } } } } }`);
-    const h = (v.data.village.households.nodes as any[]).reverse().find((x) => !x.jointDefenseGroup && x.members.length > 1);
+    type Household = { id: string; version: number; jointDefenseGroup: { id: string } | null; members: { id: string }[]; grid: { code: string } };
+    const v = await hub.query<{ village: { households: Nodes<Household> } }>(
+      `{ village(code: "623022100002") { households(first: 500) { nodes { id version jointDefenseGroup { id } members { id } grid { code } } } } }`,
+    );
+    const h = v.data!.village.households.nodes.reverse().find((x) => !x.jointDefenseGroup && x.members.length > 1);
     const target = '623022100001002';
-    const r = await hub.query(`mutation { moveHousehold(id: "${h.id}", version: ${h.version}, input: { gridCode: "${target}" }) { grid { code } village { code } members { grid { code } } version } }`);
+    type Moved = { grid: { code: string }; village: { code: string }; members: { grid: { code: string } }[]; version: number };
+    const r = await hub.query<{ moveHousehold: Moved }>(
+      `mutation { moveHousehold(id: "${h!.id}", version: ${h!.version}, input: { gridCode: "${target}" }) { grid { code } village { code } members { grid { code } } version } }`,
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data.moveHousehold.grid.code).toBe(target);
-    for (const m of r.data.moveHousehold.members) expect(m.grid.code).toBe(target);
+    expect(r.data!.moveHousehold.grid.code).toBe(target);
+    for (const m of r.data!.moveHousehold.members) expect(m.grid.code).toBe(target);
   });
 
   it('walks a hazard through reported → rectifying → rectified → verified, refusing skips', async () => {
-    const r = await hub.query(`mutation { reportHazard(input: { gridCode: "${grid}", kind: FIRE, description: "柴草堆放靠近民房", source: GRID_WORKER, reportedBy: "网格员" }) { id status version } }`);
-    const h = r.data.reportHazard;
+    type Hazard = { id?: string; status: string; version?: number };
+    const r = await hub.query<{ reportHazard: Hazard }>(
+      `mutation { reportHazard(input: { gridCode: "${grid}", kind: FIRE, description: "柴草堆放靠近民房", source: GRID_WORKER, reportedBy: "网格员" }) { id status version } }`,
+    );
+    const h = r.data!.reportHazard;
     expect(h.status).toBe('REPORTED');
     const skip = await hub.query(`mutation { verifyHazard(id: "${h.id}", version: ${h.version}) { status } }`);
     expect(skip.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(skip.errors![0]!.message).toContain('RECTIFYING');
-    const s1 = await hub.query(`mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`);
-    const s2 = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: ${s1.data.startHazardRectification.version}) { status version rectifiedAt } }`);
-    const s3 = await hub.query(`mutation { verifyHazard(id: "${h.id}", version: ${s2.data.rectifyHazard.version}) { status verifiedAt } }`);
-    expect(s3.data.verifyHazard.status).toBe('VERIFIED');
+    const s1 = await hub.query<Record<string, Hazard>>(`mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`);
+    const s2 = await hub.query<Record<string, Hazard>>(`mutation { rectifyHazard(id: "${h.id}", version: ${s1.data!.startHazardRectification!.version}) { status version rectifiedAt } }`);
+    const s3 = await hub.query<Record<string, Hazard>>(`mutation { verifyHazard(id: "${h.id}", version: ${s2.data!.rectifyHazard!.version}) { status verifiedAt } }`);
+    expect(s3.data!.verifyHazard!.status).toBe('VERIFIED');
     const back = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 4) { status } }`);
     expect(back.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
   });
 
   it('creates a patrol team and records a patrol with the hazards it found', async () => {
-    const v = await hub.query(`{ village(code: "623022100001") { residents(first: 4, filter: { minAge: 20, maxAge: 60 }) { nodes { id } } } }`);
-    const ids = v.data.village.residents.nodes.map((p: any) => p.id);
-    const team = await hub.query(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id members { id } } }`, {
-      i: { villageCode: '623022100001', name: '测试红袖标队', kind: 'RED_ARMBAND', memberIds: ids },
-    });
-    expect(team.data.createPatrolTeam.members).toHaveLength(4);
-    const tid = team.data.createPatrolTeam.id;
+    const v = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "623022100001") { residents(first: 4, filter: { minAge: 20, maxAge: 60 }) { nodes { id } } } }`,
+    );
+    const ids = v.data!.village.residents.nodes.map((p) => p.id);
+    const team = await hub.query<{ createPatrolTeam: { id: string; members: { id: string }[] } }>(
+      `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id members { id } } }`,
+      { i: { villageCode: '623022100001', name: '测试红袖标队', kind: 'RED_ARMBAND', memberIds: ids } },
+    );
+    expect(team.data!.createPatrolTeam.members).toHaveLength(4);
+    const tid = team.data!.createPatrolTeam.id;
     const outsider = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
       i: { teamId: tid, startedAt: '2026-03-01T19:00:00+08:00', endedAt: '2026-03-01T21:30:00+08:00', participantIds: [ids[0], '1'] },
     });
     expect(outsider.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const before = await hub.query(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
-    const p = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status patrol { id } } } }`, {
+    type Stats = { village: { patrolStats: { patrols: number; patrolHours: number; hazardsFound: number } } };
+    const before = await hub.query<Stats>(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
+    type Patrol = { hours: number; participants: { id: string }[]; hazards: { kind: string; status: string; patrol: { id: string } }[] };
+    const p = await hub.query<{ recordPatrol: Patrol }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status patrol { id } } } }`, {
       i: {
         teamId: tid, startedAt: '2026-03-01T19:00:00+08:00', endedAt: '2026-03-01T21:30:00+08:00', route: '村委会—河边', participantIds: ids.slice(0, 3),
         hazards: [{ kind: 'ELECTRICAL', description: '私拉乱接电线', gridCode: grid }],
       },
     });
     expect(p.errors).toBeUndefined();
-    expect(p.data.recordPatrol.hours).toBe(2.5);
-    expect(p.data.recordPatrol.hazards).toEqual([{ kind: 'ELECTRICAL', status: 'REPORTED', patrol: { id: expect.any(String) } }]);
-    const after = await hub.query(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
-    const b = before.data.village.patrolStats;
-    expect(after.data.village.patrolStats).toEqual({ patrols: b.patrols + 1, patrolHours: b.patrolHours + 2.5, hazardsFound: b.hazardsFound + 1 });
+    expect(p.data!.recordPatrol.hours).toBe(2.5);
+    expect(p.data!.recordPatrol.hazards).toEqual([{ kind: 'ELECTRICAL', status: 'REPORTED', patrol: { id: expect.any(String) } }]);
+    const after = await hub.query<Stats>(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
+    const b = before.data!.village.patrolStats;
+    expect(after.data!.village.patrolStats).toEqual({ patrols: b.patrols + 1, patrolHours: b.patrolHours + 2.5, hazardsFound: b.hazardsFound + 1 });
   });
 
   it('refuses bad dates and periods with BAD_USER_INPUT', async () => {

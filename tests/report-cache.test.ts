@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 
 /**
  * The gateway's whole-response cache for report-only callers (gateway/src/report-cache.ts):
@@ -14,14 +14,15 @@ afterAll(async () => {
 });
 
 const STATS = `{ county(code: "623021") { name townships { code population { residents } disputeStats(from: "2026-01-01", to: "2026-12-31") { reported } } } }`;
-const reported = (r: any) => r.data.county.townships.reduce((n: number, t: any) => n + t.disputeStats.reported, 0);
+type Stats = { county: { name: string; townships: { code: string; population: { residents: number }; disputeStats: { reported: number } }[] } };
+const reported = (r: GraphQLResponse<Stats>) => r.data!.county.townships.reduce((n, t) => n + t.disputeStats.reported, 0);
 
 describe('report cache', () => {
   it('serves a report-only caller its answer again, never a caller with other scopes, and never a failed answer', async () => {
     const report = await hub.token({ jurisdiction: '623021', scopes: ['report'], subject: 'province-report-tool' });
     const reader = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'report'], subject: 'county-desk' });
 
-    const first = await hub.queryAs(report, STATS);
+    const first = await hub.queryAs<Stats>(report, STATS);
     expect(first.errors).toBeUndefined();
     expect(first.extensions?.cache).toBeUndefined();
     const again = await hub.queryAs(report, STATS);
@@ -29,13 +30,13 @@ describe('report cache', () => {
     expect(again.data).toEqual(first.data);
 
     // A new case: the caller with read scope sees it at once; the report caller's cached answer does not have it yet.
-    const before = reported(await hub.queryAs(reader, STATS));
+    const before = reported(await hub.queryAs<Stats>(reader, STATS));
     const r = await hub.queryAs(reader, `mutation { reportDispute(idempotencyKey: "cache-test-1", input: { gridCode: "623021200201001", category: NEIGHBOUR, scale: ORDINARY, source: HOTLINE, summary: "缓存测试", parties: [{ name: "甲", role: APPLICANT }] }) { id } }`);
     expect(r.errors).toBeUndefined();
-    const fresh = await hub.queryAs(reader, STATS);
+    const fresh = await hub.queryAs<Stats>(reader, STATS);
     expect(fresh.extensions?.cache).toBeUndefined();
     expect(reported(fresh)).toBe(before + 1);
-    expect(reported(await hub.queryAs(report, STATS))).toBe(reported(first));
+    expect(reported(await hub.queryAs<Stats>(report, STATS))).toBe(reported(first));
 
     // Another jurisdiction's report caller gets its own answer, not this one.
     const other = await hub.token({ jurisdiction: '623022', scopes: ['report'] });

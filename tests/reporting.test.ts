@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { inject } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let reportToken: string;
@@ -12,6 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
+/** A division's statistics as ALL selects them, field by field (numbers, and byTag, previous and yearAgo). */
+type Figures = Record<'population' | 'forces' | 'patrolStats' | 'disputeStats', Record<string, unknown>>;
 const ALL = `population { residents households floating houses addresses byTag { tag count } }
   forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }
   patrolStats(period: "2026Q3") { patrols patrolHours hazardsFound hazardsRectified previous { patrols } yearAgo { patrols } }
@@ -23,24 +25,25 @@ describe('flat tables by level', () => {
     // Warm up: the first use of each pooled connection costs a session statement of its own.
     await hub.queryAs(reportToken, q('62'));
     await hub.queryAs(reportToken, q('6230'));
-    let small: any;
-    let large: any;
+    type Counties = GraphQLResponse<{ counties: (Figures & { code: string; name: string })[] }>;
+    let small: Counties | undefined;
+    let large: Counties | undefined;
     const a = await hub.countStatements(async () => (small = await hub.queryAs(reportToken, q('6230'))));
     const b = await hub.countStatements(async () => (large = await hub.queryAs(reportToken, q('62'))));
-    expect(small.errors).toBeUndefined();
-    expect(large.errors).toBeUndefined();
-    expect(large.data.counties).toHaveLength(88);
+    expect(small!.errors).toBeUndefined();
+    expect(large!.errors).toBeUndefined();
+    expect(large!.data!.counties).toHaveLength(88);
     expect(b).toBe(a);
-    const lintan = large.data.counties.find((c: any) => c.code === '623021');
-    expect(lintan.population.residents).toBeGreaterThanOrEqual(140_000);
-    expect(lintan.disputeStats.reported).toBeGreaterThan(300);
+    const lintan = large!.data!.counties.find((c) => c.code === '623021');
+    expect(lintan!.population.residents).toBeGreaterThanOrEqual(140_000);
+    expect(lintan!.disputeStats.reported).toBeGreaterThan(300);
   });
 
   it('adds up exactly from counties to the province, for every statistic', async () => {
-    const r = await hub.queryAs(reportToken, `{ region(code: "62") { ${ALL} } counties(within: "62") { ${ALL} } }`);
+    const r = await hub.queryAs<{ region: Figures; counties: Figures[] }>(reportToken, `{ region(code: "62") { ${ALL} } counties(within: "62") { ${ALL} } }`);
     expect(r.errors).toBeUndefined();
-    const sum = (get: (x: any) => number) => r.data.counties.reduce((s: number, c: any) => s + get(c), 0);
-    const region = r.data.region;
+    const sum = (get: (x: Figures) => unknown) => r.data!.counties.reduce((s, c) => s + (get(c) as number), 0);
+    const region = r.data!.region;
     for (const k of ['residents', 'households', 'floating', 'houses', 'addresses']) expect(region.population[k]).toBe(sum((c) => c.population[k]));
     for (const k of ['grids', 'gridWorkers', 'gridsFullyStaffed', 'jointDefenseGroups', 'householdsInGroups', 'patrolTeams', 'patrolMembers']) expect(region.forces[k]).toBe(sum((c) => c.forces[k]));
     for (const k of ['patrols', 'hazardsFound', 'hazardsRectified']) expect(region.patrolStats[k]).toBe(sum((c) => c.patrolStats[k]));
@@ -49,12 +52,18 @@ describe('flat tables by level', () => {
   });
 
   it('compares a period with the previous one and a year before, without a second round trip', async () => {
-    const r = await hub.queryAs(reportToken, `{ county(code: "623021") {
+    type Period = { from: string; to: string };
+    type Compared = {
+      q3: Period & { reported: number; previous: Period & { reported: number }; yearAgo: Period & { reported: number } };
+      q2: { reported: number };
+      m: Period & { patrols: number; previous: Period & { patrols: number } };
+    };
+    const r = await hub.queryAs<{ county: Compared }>(reportToken, `{ county(code: "623021") {
       q3: disputeStats(period: "2026Q3") { from to reported previous { from to reported } yearAgo { from to reported } }
       q2: disputeStats(from: "2026-04-01", to: "2026-06-30") { reported }
       m: patrolStats(period: "202609") { from to patrols previous { from to patrols } } } }`);
     expect(r.errors).toBeUndefined();
-    const c = r.data.county;
+    const c = r.data!.county;
     expect(c.q3).toMatchObject({ from: '2026-07-01', to: '2026-09-30', previous: { from: '2026-04-01', to: '2026-06-30', reported: c.q2.reported }, yearAgo: { from: '2025-07-01', to: '2025-09-30' } });
     expect(c.q3.yearAgo.reported).toBe(0); // the demo year starts 2025-10-01
     expect(c.m.previous).toMatchObject({ from: '2026-08-01', to: '2026-08-31' });
@@ -65,21 +74,27 @@ describe('flat tables by level', () => {
 
 describe('assessment (考核)', () => {
   it('shows which townships of 临潭县 miss the 95% resolution target over the demo year, matching disputeStats', async () => {
-    const r = await hub.queryAs(reportToken, `{ townships(within: "623021") { code name
+    type Assessed = {
+      code: string;
+      name: string;
+      assessment: { indicator: string; target: number; actual: number; met: boolean }[];
+      disputeStats: { resolutionRate: number; onTimeRate: number; satisfactionRate: number };
+    };
+    const r = await hub.queryAs<{ townships: Assessed[] }>(reportToken, `{ townships(within: "623021") { code name
       assessment(from: "2025-10-01", to: "2026-09-30") { indicator target actual met }
       disputeStats(from: "2025-10-01", to: "2026-09-30") { resolutionRate onTimeRate satisfactionRate } } }`);
     expect(r.errors).toBeUndefined();
     let missed = 0;
-    for (const t of r.data.townships) {
-      const res = t.assessment.find((a: any) => a.indicator === 'RESOLUTION_RATE');
+    for (const t of r.data!.townships) {
+      const res = t.assessment.find((a) => a.indicator === 'RESOLUTION_RATE')!;
       expect(res.target).toBe(0.95);
       expect(res.actual).toBe(t.disputeStats.resolutionRate);
       expect(res.met).toBe(t.disputeStats.resolutionRate >= 0.95);
       if (!res.met) missed++;
-      expect(t.assessment.find((a: any) => a.indicator === 'ON_TIME_RATE').actual).toBe(t.disputeStats.onTimeRate);
+      expect(t.assessment.find((a) => a.indicator === 'ON_TIME_RATE')!.actual).toBe(t.disputeStats.onTimeRate);
     }
     expect(missed).toBeGreaterThan(0);
-    expect(missed).toBeLessThan(r.data.townships.length);
+    expect(missed).toBeLessThan(r.data!.townships.length);
   });
 
   it('lets admins change a target, which every division’s assessment then uses', async () => {
@@ -89,9 +104,14 @@ describe('assessment (考核)', () => {
     const bad = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 95) { target } }`);
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     const set = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: PREFECTURE, target: 0.5) { indicator level target updatedBy } }`);
-    expect(set.data.setAssessmentTarget).toMatchObject({ indicator: 'GRID_STAFFING_RATE', level: 'PREFECTURE', target: 0.5 });
+    expect(set.data!.setAssessmentTarget).toMatchObject({ indicator: 'GRID_STAFFING_RATE', level: 'PREFECTURE', target: 0.5 });
     const target = async () =>
-      (await hub.queryAs(admin, `{ region(code: "6230") { assessment(period: "2026") { indicator target } } }`)).data.region.assessment.find((a: any) => a.indicator === 'GRID_STAFFING_RATE').target;
+      (
+        await hub.queryAs<{ region: { assessment: { indicator: string; target: number }[] } }>(
+          admin,
+          `{ region(code: "6230") { assessment(period: "2026") { indicator target } } }`,
+        )
+      ).data!.region.assessment.find((a) => a.indicator === 'GRID_STAFFING_RATE')!.target;
     const end = Date.now() + 10_000;
     while ((await target()) !== 0.5 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(await target()).toBe(0.5);
@@ -116,8 +136,11 @@ describe('CSV reports', () => {
     expect(row.slice(3, 7)).toEqual(['62', '6230', '623021', '623021200']);
     const reported = header.indexOf('reported');
     const total = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[reported]), 0);
-    const stats = await hub.queryAs(reportToken, `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported } } }`);
-    expect(total).toBe(stats.data.county.disputeStats.reported);
+    const stats = await hub.queryAs<{ county: { disputeStats: { reported: number } } }>(
+      reportToken,
+      `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported } } }`,
+    );
+    expect(total).toBe(stats.data!.county.disputeStats.reported);
   });
 
   it('serves county rows for a province and population without a period', async () => {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
+interface County {
+  county: { name: string; region: { name: string }; townships: { code: string; name: string; villages: { code: string }[] }[] | null };
+}
+
 let hub: TestHub;
 beforeAll(async () => {
   hub = await startHub();
@@ -11,22 +15,22 @@ const QUERY = `{ county(code: "623021") { name region { name } townships { code 
 
 describe('a subgraph going away', () => {
   it('returns partial data with an error naming the missing subgraph, then recovers without restarting the gateway', async () => {
-    const before = await hub.query(QUERY);
+    const before = await hub.query<County>(QUERY);
     expect(before.errors).toBeUndefined();
-    expect(before.data.county.townships).toHaveLength(16);
+    expect(before.data!.county.townships).toHaveLength(16);
 
     await hub.stopSubgraph('township');
-    const during = await hub.query(QUERY);
-    expect(during.data.county).toMatchObject({ name: '临潭县', region: { name: '甘南藏族自治州' }, townships: null });
+    const during = await hub.query<County>(QUERY);
+    expect(during.data!.county).toMatchObject({ name: '临潭县', region: { name: '甘南藏族自治州' }, townships: null });
     expect(during.errors).toHaveLength(1);
     expect(during.errors![0]!.extensions!.code).toBe('SUBGRAPH_UNAVAILABLE');
     expect(during.errors![0]!.message).toContain('township');
     const health = await fetch(new URL('/health', hub.gatewayUrl));
     expect(health.status).toBe(503);
-    expect(((await health.json()) as any).subgraphs.township).toBe('unreachable');
+    expect(((await health.json()) as { subgraphs: Record<string, string> }).subgraphs.township).toBe('unreachable');
 
     await hub.restartSubgraph('township');
-    const after = await hub.query(QUERY);
+    const after = await hub.query<County>(QUERY);
     expect(after.errors).toBeUndefined();
     expect(after.data).toEqual(before.data);
   });
@@ -34,10 +38,12 @@ describe('a subgraph going away', () => {
   it('keeps a village query answering its own fields when the township subgraph is down', async () => {
     await hub.stopSubgraph('township');
     try {
-      const r = await hub.query(`{ village(code: "623021200201") { name township { name } grids { code } } }`);
-      expect(r.data.village.name).toBe('鹿儿台村村民委员会');
-      expect(r.data.village.grids.length).toBeGreaterThan(0);
-      expect(r.data.village.township).toBeNull();
+      const r = await hub.query<{ village: { name: string; township: { name: string } | null; grids: { code: string }[] } }>(
+        `{ village(code: "623021200201") { name township { name } grids { code } } }`,
+      );
+      expect(r.data!.village.name).toBe('鹿儿台村村民委员会');
+      expect(r.data!.village.grids.length).toBeGreaterThan(0);
+      expect(r.data!.village.township).toBeNull();
       expect(r.errors![0]!.extensions!.code).toBe('SUBGRAPH_UNAVAILABLE');
     } finally {
       await hub.restartSubgraph('township');

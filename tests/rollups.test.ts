@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ const DAY = (c: string) => `((${c} at time zone 'UTC') + interval '8 hours')::da
  * Rows where a roll-up differs from a count of the raw facts, computed in one
  * statement (one snapshot, so concurrent writers cannot fake a difference).
  */
-async function mismatches(county: string): Promise<{ village: any[]; days: any[] }> {
+async function mismatches(county: string): Promise<{ village: unknown[]; days: unknown[] }> {
   const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
   await c.connect();
   try {
@@ -79,30 +79,38 @@ describe('roll-ups always equal a count of the raw facts', () => {
 
   it('after writes of every kind (people, households moving villages, groups, patrols, hazards, disputes)', async () => {
     const w = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] });
-    const q = (query: string, variables?: Record<string, unknown>) => hub.queryAs(w, query, variables);
+    const q = <T = Record<string, unknown>,>(query: string, variables?: Record<string, unknown>) => hub.queryAs<T>(w, query, variables);
     const p = await q(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
       i: { name: '卷积测试', idNumber: makeCitizenId('623022', '1977-07-07', 777), ethnicity: '藏族', residency: 'FLOATING', gridCode: '623022100003001', tags: ['EXTREME_POVERTY'] },
     });
     expect(p.errors).toBeUndefined();
-    const hh = await q(`{ village(code: "623022100003") { households(first: 100) { nodes { id version jointDefenseGroup { id } members { id } } } } }`);
-    const mover = (hh.data.village.households.nodes as any[]).find((h) => h.jointDefenseGroup && h.members.length);
-    const moved = await q(`mutation { moveHousehold(id: "${mover.id}", version: ${mover.version}, input: { gridCode: "623022100200001" }) { id } }`);
+    type Household = { id: string; version: number; jointDefenseGroup: { id: string } | null; members: { id: string }[] };
+    const hh = await q<{ village: { households: Nodes<Household> } }>(
+      `{ village(code: "623022100003") { households(first: 100) { nodes { id version jointDefenseGroup { id } members { id } } } } }`,
+    );
+    const mover = hh.data!.village.households.nodes.find((h) => h.jointDefenseGroup && h.members.length);
+    const moved = await q(`mutation { moveHousehold(id: "${mover!.id}", version: ${mover!.version}, input: { gridCode: "623022100200001" }) { id } }`);
     // The leader's household cannot leave; any other grouped household can, leaving its group.
     if (moved.errors) expect(moved.errors[0]!.extensions!.code, moved.errors[0]!.message).toBe("CONFLICT");
-    const hz = await q(`mutation { reportHazard(input: { gridCode: "623022100003001", kind: GAS, description: "液化气罐", source: DRONE }) { id version } }`);
-    await q(`mutation { rectifyHazard(id: "${hz.data.reportHazard.id}", version: 1) { status } }`);
-    const team = await q(`{ village(code: "623022100003") { patrolTeams(first: 1) { nodes { id members { id } } } } }`);
-    const t = team.data.village.patrolTeams.nodes[0];
+    const hz = await q<{ reportHazard: { id: string; version: number } }>(
+      `mutation { reportHazard(input: { gridCode: "623022100003001", kind: GAS, description: "液化气罐", source: DRONE }) { id version } }`,
+    );
+    await q(`mutation { rectifyHazard(id: "${hz.data!.reportHazard.id}", version: 1) { status } }`);
+    const team = await q<{ village: { patrolTeams: Nodes<{ id: string; members: { id: string }[] }> } }>(
+      `{ village(code: "623022100003") { patrolTeams(first: 1) { nodes { id members { id } } } } }`,
+    );
+    const t = team.data!.village.patrolTeams.nodes[0]!;
     const patrol = await q(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
-      i: { teamId: t.id, startedAt: '2026-05-01T20:00:00+08:00', endedAt: '2026-05-01T21:45:00+08:00', participantIds: [t.members[0].id], hazards: [{ kind: 'FIRE', description: '柴草', gridCode: '623022100003001' }] },
+      i: { teamId: t.id, startedAt: '2026-05-01T20:00:00+08:00', endedAt: '2026-05-01T21:45:00+08:00', participantIds: [t.members[0]!.id], hazards: [{ kind: 'FIRE', description: '柴草', gridCode: '623022100003001' }] },
     });
     expect(patrol.errors).toBeUndefined();
-    const d = await q(`mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "rollup-${Date.now()}") { id version } }`, {
+    type Version = { id: string; version: number };
+    const d = await q<Record<string, Version>>(`mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "rollup-${Date.now()}") { id version } }`, {
       i: { gridCode: '623022100003001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里纠纷', parties: [{ name: '甲', role: 'APPLICANT' }] },
     });
-    let dv = d.data.reportDispute;
-    dv = (await q(`mutation { acceptDispute(id: "${dv.id}", version: ${dv.version}) { id version } }`)).data.acceptDispute;
-    dv = (await q(`mutation { assignDispute(id: "${dv.id}", version: ${dv.version}, assignee: "调委会") { id version } }`)).data.assignDispute;
+    let dv = d.data!.reportDispute!;
+    dv = (await q<Record<string, Version>>(`mutation { acceptDispute(id: "${dv.id}", version: ${dv.version}) { id version } }`)).data!.acceptDispute!;
+    dv = (await q<Record<string, Version>>(`mutation { assignDispute(id: "${dv.id}", version: ${dv.version}, assignee: "调委会") { id version } }`)).data!.assignDispute!;
     await q(`mutation { resolveDispute(id: "${dv.id}", version: ${dv.version}, outcome: AGREEMENT) { id } }`);
     expect(await mismatches('623022')).toEqual({ village: [], days: [] });
   });

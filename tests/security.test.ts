@@ -1,20 +1,20 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { postJson, startHub, type TestHub } from './helpers/hub.ts';
+import { postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let somePersonId: string;
 beforeAll(async () => {
   hub = await startHub();
-  const r = await hub.query(`{ village(code: "623021200201") { residents(first: 1) { nodes { id } } } }`);
-  somePersonId = r.data.village.residents.nodes[0].id;
+  const r = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(`{ village(code: "623021200201") { residents(first: 1) { nodes { id } } } }`);
+  somePersonId = r.data!.village.residents.nodes[0]!.id;
 });
 afterAll(() => hub?.stop());
 
 async function raw(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  return { status: res.status, body: (await res.json().catch(() => null)) as GraphQLResponse };
 }
 
 async function asApp<T>(jurisdiction: string | null, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -59,7 +59,7 @@ describe('authentication at the gateway', () => {
   ])('refuses %s with 401 UNAUTHENTICATED and no data', async (_, headers) => {
     const r = await raw(hub.gatewayUrl, Q, await headers());
     expect(r.status).toBe(401);
-    expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(r.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     expect(r.body.data).toBeUndefined();
   });
 });
@@ -74,10 +74,10 @@ describe('jurisdiction', () => {
     const list = await hub.queryAs(t, `{ village(code: "623021200201") { residents { totalCount nodes { name } } } }`);
     expect(list.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(JSON.stringify(list.data)).not.toContain('name');
-    const mine = (await hub.queryAs(t, `{ villages(within: "623021100") { code } }`)).data.villages[0].code;
-    const own = await hub.queryAs(t, `{ village(code: "${mine}") { residents(first: 2) { nodes { name } } } }`);
+    const mine = (await hub.queryAs<{ villages: { code: string }[] }>(t, `{ villages(within: "623021100") { code } }`)).data!.villages[0]!.code;
+    const own = await hub.queryAs<{ village: { residents: Nodes<{ name: string }> } }>(t, `{ village(code: "${mine}") { residents(first: 2) { nodes { name } } } }`);
     expect(own.errors).toBeUndefined();
-    expect(own.data.village.residents.nodes.length).toBe(2);
+    expect(own.data!.village.residents.nodes.length).toBe(2);
   });
 
   it('the database itself hides other areas’ rows from the service role (row-level security)', async () => {
@@ -110,9 +110,12 @@ describe('jurisdiction', () => {
 describe('scopes', () => {
   it('a report-only tool for 甘肃 (62) gets statistics and FORBIDDEN for records', async () => {
     const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
-    const stats = await hub.queryAs(t, `{ county(code: "623021") { name population { residents } forces { grids } } }`);
+    const stats = await hub.queryAs<{ county: { name: string; population: { residents: number }; forces: { grids: number } } }>(
+      t,
+      `{ county(code: "623021") { name population { residents } forces { grids } } }`,
+    );
     expect(stats.errors).toBeUndefined();
-    expect(stats.data.county.population.residents).toBeGreaterThanOrEqual(140_000);
+    expect(stats.data!.county.population.residents).toBeGreaterThanOrEqual(140_000);
     for (const q of [
       `{ village(code: "623021200201") { residents { nodes { name } } } }`,
       `{ person(id: "${somePersonId}") { name } }`,
@@ -130,22 +133,23 @@ describe('scopes', () => {
 
   it('masks ID numbers and phones without pii; with pii shows them and writes an audit row', async () => {
     const plain = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
-    const masked = await hub.queryAs(plain, `{ person(id: "${somePersonId}") { idNumber phone } }`);
-    expect(masked.data.person.idNumber).toMatch(/^623021\*{8}\d{3}[\dX]$/);
-    if (masked.data.person.phone) expect(masked.data.person.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    type Person = { person: { idNumber: string | null; phone?: string | null } };
+    const masked = await hub.queryAs<Person>(plain, `{ person(id: "${somePersonId}") { idNumber phone } }`);
+    expect(masked.data!.person.idNumber).toMatch(/^623021\*{8}\d{3}[\dX]$/);
+    if (masked.data!.person.phone) expect(masked.data!.person.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
 
     const subject = `pii-reader-${Date.now()}`;
     const pii = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject });
     const before = await asOwner(async (c) => Number((await c.query('select count(*) from audit_log where subject = $1', [subject])).rows[0].count));
-    const full = await hub.queryAs(pii, `query ReadOne { person(id: "${somePersonId}") { idNumber } }`);
-    expect(full.data.person.idNumber).toMatch(/^623021\d{11}[\dX]$/);
+    const full = await hub.queryAs<Person>(pii, `query ReadOne { person(id: "${somePersonId}") { idNumber } }`);
+    expect(full.data!.person.idNumber).toMatch(/^623021\d{11}[\dX]$/);
     const rows = await asOwner(async (c) => (await c.query('select * from audit_log where subject = $1', [subject])).rows);
     expect(rows.length).toBe(before + 1);
     expect(rows[0]).toMatchObject({ record_type: 'Person', record_ids: [Number(somePersonId)], fields: ['idNumber'], operation: 'ReadOne', caller_jurisdiction: '623021' });
 
     const admin = await hub.token({ jurisdiction: '623021', scopes: ['admin'] });
-    const log = await hub.queryAs(admin, `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`);
-    expect(log.data.auditLog.nodes).toEqual([{ subject, recordType: 'Person', recordIds: [somePersonId], operation: 'ReadOne' }]);
+    const log = await hub.queryAs<{ auditLog: Nodes<unknown> }>(admin, `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`);
+    expect(log.data!.auditLog.nodes).toEqual([{ subject, recordType: 'Person', recordIds: [somePersonId], operation: 'ReadOne' }]);
     const notAdmin = await hub.queryAs(pii, `{ auditLog { nodes { id } } }`);
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
@@ -161,7 +165,7 @@ describe('subgraphs trust only the gateway', () => {
     const url = hub.subgraphs[name].url;
     const plain = await raw(url, { query: '{ __typename }' });
     expect(plain.status).toBe(401);
-    expect(plain.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(plain.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     const entities = await raw(url, { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [] } });
     expect(entities.status).toBe(401);
     // A caller's own token is not the gateway's forwarding, even from the right issuer.
@@ -186,11 +190,11 @@ describe('query limits at the gateway', () => {
       authorization: `Bearer ${await hub.token()}`,
     });
     expect(big.status).toBe(413);
-    expect(big.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(big.body.errors![0]!.extensions!.code).toBe('PAYLOAD_TOO_LARGE');
     const batched = await raw(hub.gatewayUrl, [{ query: '{ __typename }' }, { query: '{ __typename }' }], { authorization: `Bearer ${await hub.token()}` });
     expect(batched.status).toBe(400);
-    const ok = await hub.query(`{ county(code: "623021") { name } }`);
-    expect(ok.data.county.name).toBe('临潭县');
+    const ok = await hub.query<{ county: { name: string } }>(`{ county(code: "623021") { name } }`);
+    expect(ok.data!.county.name).toBe('临潭县');
   });
 
   it('refuses a GET query without a CSRF-safe header', async () => {
@@ -212,11 +216,11 @@ describe('production mode', () => {
     try {
       const auth = { authorization: `Bearer ${await hub.token()}` };
       const intro = await postJson(gw.url, { query: '{ __schema { types { name } } }' }, auth);
-      expect(intro.errors[0].message).toMatch(/introspection/i);
+      expect(intro.errors![0]!.message).toMatch(/introspection/i);
       const typo = await postJson(gw.url, { query: '{ county(code: "623021") { nmae } }' }, auth);
-      expect(typo.errors[0].message).not.toMatch(/did you mean/i);
-      const ok = await postJson(gw.url, { query: '{ county(code: "623021") { name } }' }, auth);
-      expect(ok.data.county.name).toBe('临潭县');
+      expect(typo.errors![0]!.message).not.toMatch(/did you mean/i);
+      const ok = await postJson<{ county: { name: string } }>(gw.url, { query: '{ county(code: "623021") { name } }' }, auth);
+      expect(ok.data!.county.name).toBe('临潭县');
     } finally {
       await gw.stop();
     }

@@ -78,16 +78,24 @@ describe('npm start', () => {
     const first = await startHubProcess(env);
     expect(first.output()).toContain('first start, seeding included');
     const auth = { authorization: `Bearer ${adminToken(first.output())}` };
-    expect((await postJson(gateway, { query: '{ county(code: "623021") { name } }' })).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const r = await postJson(gateway, { query: '{ county(code: "623021") { name townships { code } } grids(within: "623021") { totalCount } }' }, auth);
-    expect(r.data.county.name).toBe('临潭县');
-    expect(r.data.county.townships).toHaveLength(16);
-    expect(r.data.grids.totalCount).toBe(770);
+    expect((await postJson(gateway, { query: '{ county(code: "623021") { name } }' })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    const r = await postJson<{ county: { name: string; townships: { code: string }[] }; grids: { totalCount: number } }>(
+      gateway,
+      { query: '{ county(code: "623021") { name townships { code } } grids(within: "623021") { totalCount } }' },
+      auth,
+    );
+    expect(r.data!.county.name).toBe('临潭县');
+    expect(r.data!.county.townships).toHaveLength(16);
+    expect(r.data!.grids.totalCount).toBe(770);
     // `npm run token` mints with the same keys the running hub verifies.
     const minted = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021200', '--scopes', 'read,pii'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(minted.status).toBe(0);
-    const asTownship = await postJson(gateway, { query: '{ village(code: "623021200201") { residents(first: 1) { nodes { idNumber } } } }' }, { authorization: `Bearer ${minted.stdout.trim()}` });
-    expect(asTownship.data.village.residents.nodes[0].idNumber).toMatch(/^623021\d{11}[\dX]$/);
+    const asTownship = await postJson<{ village: { residents: { nodes: { idNumber: string }[] } } }>(
+      gateway,
+      { query: '{ village(code: "623021200201") { residents(first: 1) { nodes { idNumber } } } }' },
+      { authorization: `Bearer ${minted.stdout.trim()}` },
+    );
+    expect(asTownship.data!.village.residents.nodes[0]!.idNumber).toMatch(/^623021\d{11}[\dX]$/);
     const refused = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read,root'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('unknown scopes root');
@@ -97,10 +105,10 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('Seeded');
     expect(second.output()).toContain('Migrations: up to date');
     const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' }, { authorization: `Bearer ${adminToken(second.output())}` });
-    expect(again.data.villages).toHaveLength(36);
+    expect(again.data!.villages).toHaveLength(36);
     const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(second.output())![1]!;
     const forbidden = await postJson(gateway, { query: '{ village(code: "623021200201") { residents { totalCount } } }' }, { authorization: `Bearer ${report}` });
-    expect(forbidden.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(forbidden.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     await stopAndCheck(second.child);
   });
 

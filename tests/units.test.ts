@@ -27,8 +27,8 @@ describe('division codes', () => {
     expect(() => parseDivisionCode('12345', 'within')).toThrow(/digits only/);
     try {
       parseDivisionCode('abc', 'code', ['COUNTY']);
-    } catch (e: any) {
-      expect(e.extensions.code).toBe('BAD_USER_INPUT');
+    } catch (e) {
+      expect((e as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
     }
   });
 });
@@ -122,7 +122,7 @@ describe('error formatting', () => {
       const format = makeFormatError('test', true);
       const out = format({ message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, new Error('boom'));
       expect(out.message).not.toContain('secret_table');
-      const id = (out.extensions as any).correlationId;
+      const id = out.extensions!.correlationId;
       expect(out.message).toContain(id);
       expect(JSON.stringify(out)).not.toContain('stacktrace');
       expect(String(logged[0])).toContain(id);

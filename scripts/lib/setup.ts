@@ -13,11 +13,15 @@ import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
 import { startEmbeddedPg } from './embedded-pg.ts';
 
-export const MODULES: Record<SubgraphName, SubgraphModule<any>> = {
+/** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
+type OwnerModule = Pick<SubgraphModule, 'name' | 'entities' | 'migrations' | 'loadDirectory'>;
+
+/** Every subgraph's module by name, each with its own context type. */
+export const MODULES = {
   county: countySubgraph,
   township: townshipSubgraph,
   village: villageSubgraph,
-};
+} satisfies Record<SubgraphName, OwnerModule>;
 
 export interface Databases {
   dbs: Record<SubgraphName, DatabaseSettings>;
@@ -83,12 +87,12 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
 async function eachAsOwner<T>(
   dbs: Record<SubgraphName, DatabaseSettings>,
   purpose: string,
-  fn: (mod: SubgraphModule<any>, orm: MikroORM, name: SubgraphName) => Promise<T>,
+  fn: (mod: OwnerModule, orm: MikroORM, name: SubgraphName) => Promise<T>,
 ): Promise<Record<SubgraphName, T>> {
   const out = {} as Record<SubgraphName, T>;
   await Promise.all(
     (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
-      const mod = MODULES[name];
+      const mod: OwnerModule = MODULES[name];
       const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-${purpose}` });
       try {
         out[name] = await fn(mod, orm, name);

@@ -8,15 +8,41 @@ import { importPrivateKey, INTERNAL_HEADER, mintCallerToken, signInternal } from
 import type { Scope } from '../../platform/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
-import { startModule, type StartedSubgraph } from '../../platform/module.ts';
+import { startModule, type StartedSubgraph, type StartOptions } from '../../platform/module.ts';
 import { sqlStatementsInRequests } from '../../platform/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
 import { freePort } from '../setup/global.ts';
 
-export interface GraphQLResponse<T = any> {
-  data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
-  extensions?: Record<string, any>;
+/** One error of a GraphQL response, as it arrives in JSON. */
+export interface GraphQLErrorJson {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * A GraphQL response as JSON. `T` is the shape of `data` the test's query
+ * asks for (declared next to the query); it is not checked at run time.
+ */
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: GraphQLErrorJson[];
+  extensions?: Record<string, unknown>;
+}
+
+/** A connection's nodes, with `totalCount` and `pageInfo` where a query asks for them. */
+export interface Nodes<T> {
+  nodes: T[];
+}
+export interface Counted {
+  totalCount: number;
+}
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+export interface Paged<T> extends Nodes<T> {
+  pageInfo: PageInfo;
 }
 
 export interface TokenOptions {
@@ -31,11 +57,11 @@ export interface TestHub {
   /** Mints a caller token (default: the whole country, every scope). */
   token(opts?: TokenOptions): Promise<string>;
   /** POSTs to the gateway as the caller of `token`. */
-  queryAs<T = any>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  queryAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   subgraphs: Record<SubgraphName, StartedSubgraph>;
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** POSTs straight to a subgraph, signed as the gateway would for a whole-country caller. */
-  querySubgraph<T = any>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  querySubgraph<T = Record<string, unknown>>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements the subgraphs' request handling sent meanwhile (all subgraphs run here). */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   stopSubgraph(name: SubgraphName): Promise<void>;
@@ -43,14 +69,21 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+export async function postJson<T = Record<string, unknown>>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return res.json();
+  return (await res.json()) as GraphQLResponse<T>;
 }
+
+/** Starts each subgraph from its own module (one starter per name keeps each module's context type). */
+const START: Record<SubgraphName, (opts: StartOptions) => Promise<StartedSubgraph>> = {
+  county: (opts) => startModule(MODULES.county, opts),
+  township: (opts) => startModule(MODULES.township, opts),
+  village: (opts) => startModule(MODULES.village, opts),
+};
 
 export const ALL_SCOPES: Scope[] = ['read', 'write', 'pii', 'report', 'admin'];
 
@@ -75,7 +108,7 @@ export async function startHub(): Promise<TestHub> {
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<SubgraphName, string>;
   const startOpts = { internalPublicKey: keys.internal.publicKey, eventsSecret: keys.eventsSecret, subgraphUrls, poolMax: 4 };
   const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
-  for (const name of SUBGRAPHS) subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url, port: ports[name] });
+  for (const name of SUBGRAPHS) subgraphs[name] = await START[name]({ ...startOpts, url: dbs[name].url, port: ports[name] });
   const gateway: RunningGateway = await startGateway({
     callerPublicKey: keys.caller.publicKey,
     internalPrivateKey: keys.internal.privateKey,
@@ -85,9 +118,11 @@ export async function startHub(): Promise<TestHub> {
     gatewayUrl: gateway.url,
     subgraphs,
     token,
-    query: (query, variables, headers) => postJson(gateway.url, { query, variables }, { authorization: `Bearer ${national}`, ...headers }),
-    queryAs: (t, query, variables) => postJson(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
-    querySubgraph: (name, query, variables) => postJson(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
+    query: <T,>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+      postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${national}`, ...headers }),
+    queryAs: <T,>(t: string, query: string, variables?: Record<string, unknown>) => postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
+    querySubgraph: <T,>(name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
+      postJson<T>(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
     async countStatements(fn) {
       const before = sqlStatementsInRequests();
       await fn();
@@ -97,7 +132,7 @@ export async function startHub(): Promise<TestHub> {
       await subgraphs[name].stop();
     },
     async restartSubgraph(name) {
-      subgraphs[name] = await startModule(MODULES[name], { ...startOpts, url: dbs[name].url, port: ports[name] });
+      subgraphs[name] = await START[name]({ ...startOpts, url: dbs[name].url, port: ports[name] });
     },
     async stop() {
       await gateway.stop();
