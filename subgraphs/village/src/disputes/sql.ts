@@ -11,7 +11,7 @@ export const OVERDUE_SQL = `(
 export const RESOLVED_SQL = `d.status in (${list(RESOLVED_STATUSES)})`;
 
 /** Overdue, from a row already in memory (same rule as OVERDUE_SQL). */
-export function isOverdue(d: { status: string; contactBy: Date; settleBy: Date; replyBy: Date | null }, now = new Date()): boolean {
+export function isOverdue(d: { status: string; contactBy: Date | string; settleBy: Date | string; replyBy: Date | string | null }, now = new Date()): boolean {
   if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return true;
   if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return true;
   return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql.ts';
+
+/** The parties to a dispute (table `dispute_party`): registered residents (with their person id) or names. */
+const DisputeParty = z.object({
+  id: col.id,
+  disputeId: col.text,
+  personId: col.id.nullable(),
+  name: col.text,
+  role: z.enum(['APPLICANT', 'RESPONDENT', 'THIRD_PARTY']),
+  villageCode: col.text,
+  gridCode: col.text,
+});
+export type DisputePartyRow = z.infer<typeof DisputeParty>;
+
+const ofDisputes = sql('disputeParty.ofDisputes', DisputeParty, 'select * from dispute_party where dispute_id in (?) order by id');
+const insert = command('disputeParty.insert', 'insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)');
+
+export interface NewParty {
+  personId: number | null;
+  name: string;
+  role: DisputePartyRow['role'];
+}
+
+export const disputeParties = {
+  /** The parties of the cases, in the order they were recorded. */
+  ofDisputes: (db: Db, disputeIds: readonly string[]): Promise<DisputePartyRow[]> => rows(db, ofDisputes, [disputeIds]),
+  /** Records a party of the case, located where the case is. */
+  insert: (db: Db, d: { id: string; villageCode: string; gridCode: string }, p: NewParty): Promise<number> =>
+    exec(db, insert, [d.id, p.personId, p.name, p.role, d.villageCode, d.gridCode]),
+};
