@@ -1,0 +1,39 @@
+import { requireDivisionAccess, requireRecordAccess, type Caller } from '../../../../platform/caller.ts';
+import { parseDivisionCode } from '../../../../domain/codes.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
+import { CHANGE_KINDS, type ChangeQuery, type FeedPosition } from '../store/changes.ts';
+
+/** The change feed's arguments and cursors, shared by GraphQL (Query.changes) and the NDJSON route. */
+export const MAX_CHANGES = 1000;
+
+export const START: FeedPosition = { seq: 0n, id: 0n };
+
+export function changeCursor(r: { seq: string; id: string }): string {
+  return encodeCursor(`${r.seq}.${r.id}`);
+}
+
+export function parseChangeCursor(cursor: string | null | undefined): FeedPosition {
+  if (!cursor) return START;
+  const m = /^(\d{1,19})\.(\d{1,19})$/.exec(decodeCursor(cursor));
+  if (!m) throw badInput(`after: "${cursor}" is not a cursor of the change feed.`, { argument: 'after' });
+  return { seq: BigInt(m[1]!), id: BigInt(m[2]!) };
+}
+
+const isKind = (k: string): boolean => (CHANGE_KINDS as readonly string[]).includes(k);
+
+/** Validates the feed arguments shared by GraphQL and the NDJSON route. */
+export function changeQuery(
+  caller: Caller,
+  args: { after?: string | null; kinds?: readonly string[] | null; within?: string | null },
+  limit: number,
+): ChangeQuery {
+  requireRecordAccess(caller, 'change-feed');
+  const kinds = args.kinds?.length ? [...new Set(args.kinds)] : null;
+  for (const k of kinds ?? []) {
+    if (!isKind(k)) throw badInput(`kinds: "${k}" is not one of ${CHANGE_KINDS.join(', ')}.`, { argument: 'kinds' });
+  }
+  const within = args.within ? parseDivisionCode(args.within, 'within') : null;
+  if (within) requireDivisionAccess(caller, within);
+  return { after: parseChangeCursor(args.after), kinds, within, limit };
+}

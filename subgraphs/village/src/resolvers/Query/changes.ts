@@ -1,0 +1,22 @@
+import { badInput } from '../../../../../platform/errors.ts';
+import { changeCursor, changeQuery, MAX_CHANGES } from '../../changes/query.ts';
+import type { QueryResolvers } from '../../generated/resolvers.ts';
+import { changeLog } from '../../store/changes.ts';
+
+export const changeQueries: Pick<QueryResolvers, 'changes'> = {
+  changes: async (_, args, ctx) => {
+    const first = args.first ?? 100;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_CHANGES) {
+      throw badInput(`first must be an integer from 0 to ${MAX_CHANGES}; got ${first}.`, { argument: 'first' });
+    }
+    const q = changeQuery(ctx.caller, args, first + 1);
+    const rows = first === 0 ? [] : await changeLog.after(ctx.em, q);
+    const nodes = rows.slice(0, first);
+    const edges = nodes.map((node) => ({ cursor: changeCursor(node), node }));
+    return {
+      edges,
+      nodes,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1]!.cursor : (args.after ?? null) },
+    };
+  },
+};
