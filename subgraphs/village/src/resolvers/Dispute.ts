@@ -1,0 +1,15 @@
+import { disputeId } from '../../../../platform/validate.ts';
+import { visible } from '../access.ts';
+import { isOverdue } from '../disputes/sql.ts';
+import type { DisputeResolvers } from '../generated/resolvers.ts';
+
+export const Dispute: DisputeResolvers = {
+  __resolveReference: async (ref, ctx) => visible(ctx.caller, await ctx.loaders.dispute.load(disputeId(ref.id)), 'dispute'),
+  parties: (d, _, ctx) => ctx.loaders.partiesOf.load(d.id),
+  village: async (d, _, ctx) => (await ctx.loaders.village.load(d.villageCode))!,
+  grid: async (d, _, ctx) => (await ctx.loaders.grid.load(d.gridCode))!,
+  deadlines: (d) => ({ contactBy: d.contactBy, settleBy: d.settleBy, replyBy: d.replyBy }),
+  overdue: (d) => isOverdue(d),
+  underSupervision: (d) => d.supervisedAt != null,
+  timeline: (d, _, ctx) => ctx.loaders.stepsOf.load(d.id),
+};

@@ -1,0 +1,28 @@
+import { requireListAccess } from '../../../../../platform/caller.ts';
+import { badInput } from '../../../../../platform/errors.ts';
+import type { Connection } from '../../../../../platform/pagination.ts';
+import { periodBounds } from '../../../../../domain/periods.ts';
+import type { VillageContext } from '../../context.ts';
+import type { DisputeFilter, VillageDisputesArgs } from '../../generated/resolvers.ts';
+import { disputes, type DisputeConditions, type DisputeRow } from '../../store/dispute.ts';
+import type { Scope } from '../../store/scoped.ts';
+
+function conditions(filter: DisputeFilter | null | undefined): DisputeConditions {
+  if (!filter) return {};
+  let reported: [string, string] | null = null;
+  if (filter.from || filter.to) {
+    const from = filter.from ?? '1970-01-01';
+    const to = filter.to ?? '2999-12-31';
+    if (from > to) throw badInput('filter.from must not be after filter.to.', { argument: 'filter' });
+    reported = periodBounds(from, to);
+  }
+  return { statuses: filter.status, category: filter.category, handlingLevel: filter.handlingLevel, overdue: filter.overdue, reported };
+}
+
+/** `disputes(filter, first, after)` of a division (Village, Grid, County): its cases newest first, every parent's page from one statement. */
+export function disputesOf(scope: Scope) {
+  return (parent: { code: string }, args: VillageDisputesArgs, ctx: VillageContext): Promise<Connection<DisputeRow>> => {
+    requireListAccess(ctx.caller, parent.code, 'dispute');
+    return ctx.pages.connection(disputes.list(scope, conditions(args.filter)), parent.code, args);
+  };
+}
