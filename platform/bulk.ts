@@ -1,11 +1,40 @@
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { z } from 'zod';
+import { col, command, nativeRows, sql, type Sql } from './sql.ts';
 
 /**
  * Bulk loads with COPY FROM STDIN (text format): the fast path for demo data
  * and registry imports. Values are strings, numbers, booleans, arrays or null.
+ * Bulk paths hold a native `pg` client; their statements are declared and
+ * named like every other (platform/sql.ts) and run with `$n` placeholders.
  */
 export type CopyValue = string | number | boolean | null | undefined | readonly (string | number)[];
+
+/** Runs a declared `$n` statement on a native client for its effect; the rows it touched (null when PostgreSQL reports none). */
+export async function nativeExec(client: PoolClient, st: Sql<unknown>, params: readonly unknown[] = []): Promise<number | null> {
+  return (await client.query(st.text, [...params])).rowCount;
+}
+
+const tx = {
+  begin: command('tx.begin', 'begin'),
+  beginReadOnly: command('tx.beginReadOnly', 'begin read only'),
+  commit: command('tx.commit', 'commit'),
+  rollback: command('tx.rollback', 'rollback'),
+};
+
+/** Opens a transaction on a native client (read only when asked). */
+export async function nativeBegin(client: PoolClient, mode: 'read write' | 'read only' = 'read write'): Promise<void> {
+  await nativeExec(client, mode === 'read only' ? tx.beginReadOnly : tx.begin);
+}
+
+export async function nativeCommit(client: PoolClient): Promise<void> {
+  await nativeExec(client, tx.commit);
+}
+
+export async function nativeRollback(client: PoolClient): Promise<void> {
+  await nativeExec(client, tx.rollback);
+}
 
 function escape(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
@@ -14,8 +43,14 @@ function escape(v: CopyValue): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
 
-export async function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number> {
-  const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+/** Declares `copy <table> (<columns>) from stdin`, named `name` (by default `bulk.copy.<table>`). */
+export function copyStatement(table: string, columns: readonly string[], name = `bulk.copy.${table}`): Sql<Record<string, never>> {
+  return command(name, `copy ${table} (${columns.join(', ')}) from stdin`);
+}
+
+/** Streams `rows` into a declared COPY … FROM STDIN (values in its column order); the number of rows sent. */
+export async function copyInto(client: PoolClient, st: Sql<Record<string, never>>, rows: Iterable<readonly CopyValue[]>): Promise<number> {
+  const stream = client.query(copyFrom(st.text));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
@@ -39,18 +74,49 @@ export async function copyRows(client: PoolClient, table: string, columns: reado
   return count;
 }
 
+export async function copyRows(client: PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number> {
+  return copyInto(client, copyStatement(table, columns), rows);
+}
+
 /** After loading rows with explicit ids, moves an identity column's sequence past them. */
 export async function resetIdentity(client: PoolClient, table: string): Promise<void> {
-  await client.query(
-    `select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`,
+  await nativeExec(
+    client,
+    command('bulk.resetIdentity', `select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`),
   );
 }
 
+const NextId = z.object({ n: col.id });
+
 /** The next free id of a table (ids of bulk-loaded rows are assigned in the loader). */
 export async function nextId(client: PoolClient, table: string): Promise<number> {
-  const r = await client.query(`select coalesce(max(id), 0) + 1 as n from ${table}`);
-  return Number(r.rows[0].n);
+  const [r] = await nativeRows(client, sql('bulk.nextId', NextId, `select coalesce(max(id), 0) + 1 as n from ${table}`));
+  return r!.n;
 }
+
+const Constraint = z.object({ tbl: col.text, name: col.text, def: col.text });
+const Index = z.object({ name: col.text, def: col.text });
+
+const foreignKeys = sql(
+  'bulk.foreignKeys',
+  Constraint,
+  `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
+     from pg_constraint where contype = 'f' and (conrelid::regclass::text = any($1) or confrelid::regclass::text = any($1))`,
+);
+const uniqueConstraints = sql(
+  'bulk.uniqueConstraints',
+  Constraint,
+  `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
+     from pg_constraint where contype = 'u' and conrelid::regclass::text = any($1)`,
+);
+const secondaryIndexes = sql(
+  'bulk.secondaryIndexes',
+  Index,
+  `select i.indexname as name, i.indexdef as def from pg_indexes i
+    where i.schemaname = 'public' and i.tablename = any($1)
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+);
+const moreMaintenanceMemory = command('bulk.maintenanceMemory', `set local maintenance_work_mem = '256MB'`);
 
 /**
  * Bulk-load mode for big first loads: inside the caller's transaction, drops
@@ -61,29 +127,17 @@ export async function nextId(client: PoolClient, table: string): Promise<number>
  * the whole load back (PostgreSQL DDL is transactional).
  */
 export async function withoutConstraints<T>(client: PoolClient, tables: readonly string[], load: () => Promise<T>): Promise<T> {
-  const fks = await client.query<{ tbl: string; name: string; def: string }>(
-    `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
-       from pg_constraint where contype = 'f' and (conrelid::regclass::text = any($1) or confrelid::regclass::text = any($1))`,
-    [tables],
-  );
-  const uniques = await client.query<{ tbl: string; name: string; def: string }>(
-    `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
-       from pg_constraint where contype = 'u' and conrelid::regclass::text = any($1)`,
-    [tables],
-  );
-  const indexes = await client.query<{ name: string; def: string }>(
-    `select i.indexname as name, i.indexdef as def from pg_indexes i
-      where i.schemaname = 'public' and i.tablename = any($1)
-        and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
-    [tables],
-  );
-  for (const fk of fks.rows) await client.query(`alter table ${fk.tbl} drop constraint ${fk.name}`);
-  for (const u of uniques.rows) await client.query(`alter table ${u.tbl} drop constraint ${u.name}`);
-  for (const ix of indexes.rows) await client.query(`drop index ${ix.name}`);
+  const fks = await nativeRows(client, foreignKeys, [tables]);
+  const uniques = await nativeRows(client, uniqueConstraints, [tables]);
+  const indexes = await nativeRows(client, secondaryIndexes, [tables]);
+  // The definitions come from the catalog just read, so these statements are built here, one per constraint or index.
+  for (const fk of fks) await nativeExec(client, command('bulk.dropForeignKey', `alter table ${fk.tbl} drop constraint ${fk.name}`));
+  for (const u of uniques) await nativeExec(client, command('bulk.dropUnique', `alter table ${u.tbl} drop constraint ${u.name}`));
+  for (const ix of indexes) await nativeExec(client, command('bulk.dropIndex', `drop index ${ix.name}`));
   const result = await load();
-  await client.query(`set local maintenance_work_mem = '256MB'`);
-  for (const ix of indexes.rows) await client.query(ix.def);
-  for (const u of uniques.rows) await client.query(`alter table ${u.tbl} add constraint ${u.name} ${u.def}`);
-  for (const fk of fks.rows) await client.query(`alter table ${fk.tbl} add constraint ${fk.name} ${fk.def}`);
+  await nativeExec(client, moreMaintenanceMemory);
+  for (const ix of indexes) await nativeExec(client, command('bulk.createIndex', ix.def));
+  for (const u of uniques) await nativeExec(client, command('bulk.addUnique', `alter table ${u.tbl} add constraint ${u.name} ${u.def}`));
+  for (const fk of fks) await nativeExec(client, command('bulk.addForeignKey', `alter table ${fk.tbl} add constraint ${fk.name} ${fk.def}`));
   return result;
 }

@@ -5,12 +5,17 @@ import type { PoolClient } from 'pg';
 import type { CryptoKey } from 'jose';
 import { GraphQLError } from 'graphql';
 import { routeIdentity } from '../../../../platform/auth.ts';
-import { copyRows, type CopyValue } from '../../../../platform/bulk.ts';
+import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { hasScope, JURISDICTION_SETTING, type Caller } from '../../../../platform/caller.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
 import { nativePool } from '../../../../platform/orm.ts';
-import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format, type SourceRecord } from '../../../../platform/tabular.ts';
-import { KINDS, type ImportKind, type RollupWrites } from './kinds.ts';
+import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
+import { importKind, KINDS, type ImportKind } from './kinds.ts';
+import type { RollupWrites } from '../store/import-kinds.ts';
+import {
+  advancedJob, batchSettings, finishedJob, gridCodesUnder, jobRejects, lockedJob, lockWrittenCounties, prepareBatch, recordRejects, rejectStaged, restartedJob,
+  rollUpWritten, stageBatch, upsertStaged, writeResidents,
+} from '../store/import.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030
@@ -87,35 +92,28 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new HttpError(400, 'BAD_USER_INPUT', 'batch must be an integer from 1 to 100000.');
   const job = p.get('job') ?? crypto.randomUUID();
   if (!/^[\w.:-]{1,128}$/.test(job)) throw new HttpError(400, 'BAD_USER_INPUT', 'job must be 1–128 letters, digits or . _ : -');
-  return { format, encoding: enc === 'auto' ? undefined : (enc as Encoding | undefined), batch, job };
+  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job };
 }
 
 /** Opens (or resumes) a job; a finished one starts over. */
 async function openJob(client: PoolClient, owner: string, id: string, kind: string): Promise<{ job: Job; replay: Reject[] }> {
-  await client.query('begin');
+  await nativeBegin(client);
   try {
-    await client.query(`insert into import_job (owner, id, kind) values ($1, $2, $3) on conflict do nothing`, [owner, id, kind]);
-    const r = await client.query(`select * from import_job where owner = $1 and id = $2 for update`, [owner, id]);
-    const row = r.rows[0];
+    const row = await lockedJob(client, owner, id, kind);
     if (row.kind !== kind) throw new HttpError(409, 'CONFLICT', `Job ${id} imports ${row.kind}, not ${kind}; use another job id.`);
-    if (row.finished_at) {
-      await client.query(`delete from import_reject where owner = $1 and job_id = $2`, [owner, id]);
-      await client.query(
-        `update import_job set committed_line = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, started_at = now(), updated_at = now(), finished_at = null
-          where owner = $1 and id = $2`,
-        [owner, id],
-      );
-      await client.query('commit');
+    if (row.finishedAt) {
+      await restartedJob(client, owner, id);
+      await nativeCommit(client);
       return { job: { committedLine: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }, replay: [] };
     }
-    const rejects = await client.query<Reject>(`select line, field, reason from import_reject where owner = $1 and job_id = $2 order by line, field`, [owner, id]);
-    await client.query('commit');
+    const rejects = await jobRejects(client, owner, id);
+    await nativeCommit(client);
     return {
-      job: { committedLine: row.committed_line, inserted: row.inserted, updated: row.updated, unchanged: row.unchanged, rejected: row.rejected },
-      replay: rejects.rows,
+      job: { committedLine: row.committedLine, inserted: row.inserted, updated: row.updated, unchanged: row.unchanged, rejected: row.rejected },
+      replay: rejects,
     };
   } catch (e) {
-    await client.query('rollback').catch(() => {});
+    await nativeRollback(client).catch(() => {});
     throw e;
   }
 }
@@ -143,66 +141,49 @@ async function writeBatch(
   lastLine: number,
   before: Promise<unknown>,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
-  await client.query('begin');
+  await nativeBegin(client);
   try {
-    await client.query(`select set_config($1, $2, true), set_config('hub.import_subject', $3, true), set_config('hub.import_actor', $4, true)`, [
-      JURISDICTION_SETTING, caller.jurisdiction, caller.subject, caller.name || caller.subject,
-    ]);
-    // A batch's rows and the job's mark commit together, so a crash that loses a batch loses its mark too and the
-    // resume writes it again: a batch need not wait for its WAL to reach disk. The final `finished_at` commit does
-    // wait, and WAL is flushed in order, so every batch is durable by the time `done` is sent.
-    await client.query(`set local synchronous_commit = off`);
+    // Also: commits that need not wait for WAL (a batch's rows and the job's mark are lost, and written again, together).
+    await batchSettings(client, JURISDICTION_SETTING, caller.jurisdiction, caller.subject, caller.name || caller.subject);
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];
     if (rows.length) {
-      await client.query(`create temp table stage (line integer, ${kind.stage.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
-      await copyRows(client, 'stage', ['line', ...kind.stage.map(([c]) => c)], rows);
+      await stageBatch(client, kind, rows);
       // Checks and writes that only find rows through `prepare` (residents: ID numbers the hub already knows) are
       // skipped when it found none, as are checks of a column no row fills: a batch of new residents without
       // households runs none of them (about a tenth of its time in PostgreSQL).
-      const prepared = kind.prepare ? (await client.query(kind.prepare)).rowCount ?? 1 : 1;
+      const prepared = await prepareBatch(client, kind);
       const filled = (column: string) => {
         const at = kind.stage.findIndex(([c]) => c === column) + 1; // after `line`
         return rows.some((r) => r[at] != null);
       };
       for (const check of kind.checks) {
         if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
-        const bad = await client.query<{ line: number }>(`delete from stage s where ${check.bad} returning line`);
-        for (const { line } of bad.rows) all.push({ line, field: check.field, reason: `${check.field} ${check.reason}` });
+        for (const line of await rejectStaged(client, check)) all.push({ line, field: check.field, reason: `${check.field} ${check.reason}` });
       }
       // Other kinds' upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
-      const upsert = kind.upsert;
       const r = kind.incrementalRollup
         ? await writeWithRollupDelta(client, kind.incrementalRollup, before, prepared > 0)
         : await before.then(async () => {
             // Run as it is (a statement with its own data-modifying WITH cannot be nested in another) and counted here.
-            const written = (await client.query<{ inserted: boolean }>(upsert!)).rows;
+            const written = await upsertStaged(client, kind.upsert);
             const n = written.filter((w) => w.inserted).length;
             return { inserted: n, updated: written.length - n };
           });
-      inserted = Number(r.inserted);
-      updated = Number(r.updated);
+      inserted = r.inserted;
+      updated = r.updated;
     }
     await before;
     const dropped = all.length - rejects.length;
     const unchanged = rows.length - dropped - inserted - updated;
-    if (all.length) {
-      await client.query(
-        `insert into import_reject (owner, job_id, line, field, reason) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[])`,
-        [ids.owner, ids.job, all.map((r) => r.line), all.map((r) => r.field), all.map((r) => r.reason)],
-      );
-    }
-    await client.query(
-      `update import_job set committed_line = $3, inserted = inserted + $4, updated = updated + $5, unchanged = unchanged + $6, rejected = rejected + $7, updated_at = now()
-        where owner = $1 and id = $2`,
-      [ids.owner, ids.job, lastLine, inserted, updated, unchanged, all.length],
-    );
-    await client.query('commit');
+    if (all.length) await recordRejects(client, ids.owner, ids.job, all);
+    await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
+    await nativeCommit(client);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
-    await client.query('rollback').catch(() => {});
-    if ((e as { code?: string }).code === '23505') {
+    await nativeRollback(client).catch(() => {});
+    if (isUniqueViolation(e)) {
       throw new HttpError(409, 'CONFLICT', `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`);
     }
     throw e;
@@ -230,39 +211,22 @@ async function writeBatch(
  * between, the batch fails with a unique violation (reported as CONFLICT);
  * nothing of it is kept and running the import again resumes with it.
  */
-async function writeWithRollupDelta(client: PoolClient, writes: RollupWrites, before: Promise<unknown>, prepared: boolean): Promise<{ inserted: string; updated: string }> {
-  await client.query(`set local hub.skip_rollup = 'on'`);
-  await client.query(`create temp table done (inserted boolean, village_code text, residency text, tags text[], was text) on commit drop`);
-  if (prepared || !writes.updateAfterPrepare) await client.query(`with u as (${writes.update}) insert into done select * from u`);
-  await client.query(`with u as (${writes.insert}) insert into done select * from u`);
-  await client.query(`set local hub.skip_rollup = 'off'`);
+async function writeWithRollupDelta(client: PoolClient, writes: RollupWrites, before: Promise<unknown>, prepared: boolean): Promise<{ inserted: number; updated: number }> {
+  await writeResidents(client, writes, prepared || !writes.updateAfterPrepare);
   await before;
-  await client.query(`select hub_lock_counties(array(select distinct village_code from done union select was from done where was is not null))`);
-  await client.query(`
-    with d as (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f from done where inserted group by 1),
-         t as (select village_code, jsonb_object_agg(tag, n) as tags
-                 from (select village_code, tag, count(*) as n from done, unnest(tags) as tag where inserted group by 1, 2) x group by 1)
-    update village_rollup r
-       set residents = r.residents + d.n, floating = r.floating + d.f,
-           tags = (select coalesce(jsonb_object_agg(key, total), '{}') from (
-                     select key, sum(value::int) as total from (select * from jsonb_each_text(r.tags) union all select * from jsonb_each_text(coalesce(t.tags, '{}'))) e
-                      group by key) z)
-      from d left join t using (village_code)
-     where r.village_code = d.village_code`);
-  await client.query(`
-    select refresh_village_rollup(array(
-      select was from done where not inserted and was is not null
-      union select village_code from done where not inserted
-      union select d.village_code from done d where d.inserted and not exists (select 1 from village_rollup r where r.village_code = d.village_code)))`);
-  return (await client.query(`select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from done`)).rows[0];
+  await lockWrittenCounties(client);
+  return rollUpWritten(client);
 }
+
+/** PostgreSQL's unique_violation, as `pg` reports it. */
+const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && 'code' in e && e.code === '23505';
 
 export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const { caller } = await routeIdentity(req, await internalKey());
     if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'POST the file to /import/<kind>.');
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
-    const kind = name ? KINDS[name] : undefined;
+    const kind = name ? importKind(name) : undefined;
     if (!name || !kind) throw new HttpError(404, 'NOT_FOUND', `Imports: POST /import/<${Object.keys(KINDS).join('|')}>?job=<id>&format=<csv|ndjson>`);
     if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', 'Imports need the "write" scope.');
     const opts = options(url, req);
@@ -288,8 +252,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       const owner = caller.subject;
       const { job, replay } = await openJob(client, owner, opts.job, name);
       // Grids are reference data: checked in memory for every row rather than by a query per batch.
-      const grids = await client.query<{ code: string }>(`select code from grid where code like $1`, [`${caller.jurisdiction}%`]);
-      const ctx = { caller, grids: new Set(grids.rows.map((g) => g.code)) };
+      const ctx = { caller, grids: new Set(await gridCodesUnder(client, caller.jurisdiction)) };
       const resumedAfter = job.committedLine;
       let skipped = 0;
       let rows: CopyValue[][] = [];
@@ -338,7 +301,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       finish = () => Promise.allSettled(inflight).then(() => {});
       if (replay.length) for (const x of replay) await send({ type: 'reject', ...x, replayed: true });
       for await (const batch of records) {
-        for (const rec of batch as SourceRecord[]) {
+        for (const rec of batch) {
           if (!headerChecked) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
             if (missing.length) throw new TabularError(`The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
@@ -378,7 +341,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         await flush();
         await settled();
       }
-      await client.query(`update import_job set finished_at = now() where owner = $1 and id = $2`, [owner, opts.job]);
+      await finishedJob(client, owner, opts.job);
       const seconds = (performance.now() - started) / 1000;
       await send({
         type: 'done', job: opts.job, kind: name, ...job, skipped, resumedAfter,
