@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { villageKind } from '../../../domain/codes.ts';
 import { gridCounts, readDivisions, shortVillageName } from '../../../domain/divisions.ts';
 import { nativeTransaction } from '../../../platform/orm.ts';
+import { putGrids, putVillages } from './store/directory.ts';
 
 /**
  * Loads the villages (村/社区) within the scope and their demo grids (网格);
@@ -34,19 +35,7 @@ export async function insertVillageDirectory(client: PoolClient, scope: readonly
       }
     }
   }
-  {
-    await client.query(
-      `insert into village (code, name, kind, township_code, county_code)
-       select code, name, kind, left(code, 9), left(code, 6) from unnest($1::text[], $2::text[], $3::text[]) as t(code, name, kind)
-       on conflict (code) do update set name = excluded.name, kind = excluded.kind`,
-      [villages.map((r) => r.code), villages.map((r) => r.name), villages.map((r) => villageKind(r.code))],
-    );
-    await client.query(
-      `insert into grid (code, name, village_code, county_code)
-       select code, name, left(code, 12), left(code, 6) from unnest($1::text[], $2::text[]) as t(code, name)
-       on conflict (code) do update set name = excluded.name`,
-      [gridCodes, gridNames],
-    );
-  }
+  await putVillages(client, villages.map((r) => r.code), villages.map((r) => r.name), villages.map((r) => villageKind(r.code)));
+  await putGrids(client, gridCodes, gridNames);
   return { villages: villages.length, grids: gridCodes.length };
 }
