@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import { csvCell } from '../platform/tabular.ts';
 
@@ -58,7 +59,7 @@ if (values.batch) url.searchParams.set('batch', values.batch);
 const res = await fetch(url, {
   method: 'POST',
   headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv' },
-  body: Readable.toWeb(createReadStream(path)) as any,
+  body: Readable.toWeb(createReadStream(path)),
   duplex: 'half',
 } as RequestInit).catch((e: Error) => fail(`cannot reach the hub at ${base}: ${e.cause instanceof Error ? e.cause.message : e.message}`));
 if (!res.ok || !res.body) {
@@ -67,6 +68,13 @@ if (!res.ok || !res.body) {
   fail(`${res.status} ${e?.extensions?.code ?? ''} ${e?.message ?? res.statusText}`);
 }
 
+/** One line of the hub's NDJSON answer. */
+type ImportEvent =
+  | { type: 'reject'; line: number; field: unknown; reason: unknown }
+  | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
+  | ({ type: 'done' } & Record<string, unknown>)
+  | { type: 'error'; code: string; message: string };
+
 const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
 rejects.write('\uFEFFline,field,reason\n');
@@ -74,12 +82,13 @@ let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
 const decoder = new TextDecoder();
-for await (const chunk of Readable.fromWeb(res.body as any)) {
+// fetch's body is the same WHATWG stream node:stream/web declares under its own type.
+for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>)) {
   const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
   rest = lines.pop()!;
   for (const line of lines) {
     if (!line) continue;
-    const ev = JSON.parse(line);
+    const ev = JSON.parse(line) as ImportEvent;
     if (ev.type === 'reject') {
       rejected++;
       rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.reason)}\n`);

@@ -12,19 +12,20 @@ import { ownerUrl } from './db.ts';
 
 const settings = settingsOrExit();
 const COUNTY = '130123'; // 正定县, 河北: not part of the demo data
-const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
-await c.connect();
+// One pooled connection: the loaders take a PoolClient.
+const pool = new pg.Pool({ connectionString: ownerUrl(settings, 'village'), max: 1 });
+const c = await pool.connect();
 await c.query('begin');
 try {
   await c.query(`set local hub.skip_rollup = 'on'`);
   await c.query(`set local hub.skip_changes = 'on'`);
-  await insertVillageDirectory(c as unknown as pg.PoolClient, [COUNTY]);
+  await insertVillageDirectory(c, [COUNTY]);
   let loadMs = 0;
   let residents = 0;
   const t0 = performance.now();
-  await withoutConstraints(c as unknown as pg.PoolClient, REGISTRY_TABLES, async () => {
+  await withoutConstraints(c, REGISTRY_TABLES, async () => {
     const t1 = performance.now();
-    residents = (await seedCountyRegistry(c as unknown as pg.PoolClient, COUNTY, settings.demoDate)).residents;
+    residents = (await seedCountyRegistry(c, COUNTY, settings.demoDate)).residents;
     loadMs = performance.now() - t1;
   });
   const totalMs = performance.now() - t0;
@@ -34,5 +35,6 @@ try {
   console.log(`| the same plus rebuilding every registry index and foreign key over the whole database | ${residents} | ${(totalMs / 1000).toFixed(2)} | ${Math.round(residents / (totalMs / 1000))} |`);
 } finally {
   await c.query('rollback');
-  await c.end();
+  c.release();
+  await pool.end();
 }

@@ -47,6 +47,17 @@ const ROLLUP_SQL = `
                  from village_day_rollup where day between '${FROM}' and '${TO}' and village_code like '62%' group by 1) d on d.k = left(r.village_code, 6)
    where r.village_code like '62%' group by 1 order by 1`;
 
+/** What the benchmark compares of each county the gateway returns. */
+interface CountyFigures {
+  code: string;
+  population: { residents: number; households: number; floating: number; houses: number; addresses: number };
+  forces: { grids: number };
+  patrolStats: { patrols: number; hazardsFound: number };
+  disputeStats: { reported: number; resolved: number };
+}
+/** One county of either SQL baseline (counts come back from pg as strings). */
+type CountRow = Record<'code' | 'residents' | 'households' | 'floating' | 'houses' | 'addresses' | 'grids' | 'patrols' | 'hazards_found' | 'reported' | 'resolved', string>;
+
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 async function time<T>(n: number, fn: () => Promise<T>): Promise<{ ms: number[]; last: T }> {
   const ms: number[] = [];
@@ -61,14 +72,14 @@ async function time<T>(n: number, fn: () => Promise<T>): Promise<{ ms: number[];
 
 const gw = await time(15, async () => {
   const res = await fetch(gatewayUrl!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
-  const body = (await res.json()) as any;
+  const body = (await res.json()) as { data?: { counties: CountyFigures[] }; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data.counties as any[];
+  return body.data!.counties;
 });
 const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
 await c.connect();
-const raw = await time(5, async () => (await c.query(RAW_SQL)).rows);
-const rolled = await time(15, async () => (await c.query(ROLLUP_SQL)).rows);
+const raw = await time(5, async () => (await c.query<CountRow>(RAW_SQL)).rows);
+const rolled = await time(15, async () => (await c.query<CountRow>(ROLLUP_SQL)).rows);
 await c.end();
 
 const fromGateway = new Map(gw.last.map((x) => [x.code, [x.population.residents, x.population.households, x.population.floating, x.population.houses, x.population.addresses, x.forces.grids, x.patrolStats.patrols, x.patrolStats.hazardsFound, x.disputeStats.reported, x.disputeStats.resolved]]));

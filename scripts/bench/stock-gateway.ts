@@ -9,10 +9,11 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { readFileSync } from 'node:fs';
 import { importPrivateKey, INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import type { Caller, Scope } from '../../platform/caller.ts';
 
 const [port, county, township, village] = process.argv.slice(2);
 const key = await importPrivateKey(process.env.HUB_INTERNAL_PRIVATE_KEY!);
-const caller = { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set(['read', 'report'] as const) };
+const caller: Caller = { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set<Scope>(['read', 'report']) };
 const urls: Record<string, string> = { county: county!, township: township!, village: village! };
 const gateway = new ApolloGateway({
   supergraphSdl: readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'),
@@ -20,7 +21,7 @@ const gateway = new ApolloGateway({
     new RemoteGraphQLDataSource({
       url: urls[name],
       async willSendRequest({ request }) {
-        request.http?.headers.set(INTERNAL_HEADER, await signInternal(key, caller as any, { requestId: 'stock', operation: 'bench' }));
+        request.http?.headers.set(INTERNAL_HEADER, await signInternal(key, caller, { requestId: 'stock', operation: 'bench' }));
       },
     }),
 });

@@ -88,6 +88,7 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     throw new Error(
       `Embedded PostgreSQL did not start on port ${opts.port} (data in ${pgDir}). Is another server using that port? ` +
         `Set HUB_PG_PORT to another port. ${e instanceof Error ? e.message : ''}`,
+      { cause: e },
     );
   }
   return {
