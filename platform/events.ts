@@ -1,29 +1,62 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { DomainEvent, type EventPayload, type EventType } from '../domain/events.ts';
 import { JURISDICTION_SETTING } from './caller.ts';
-import type { SubgraphName } from './settings.ts';
+import { SUBGRAPHS, type SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool } from './orm.ts';
-import { query } from './sql.ts';
+import { col, command, exec, nativeRows, row, sql, type Db, type Sql } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 
 /**
- * Cross-level events (DESIGN.md §2): a transactional outbox, a relay that
+ * Cross-level events (docs/ARCHITECTURE.md): a transactional outbox, a relay that
  * delivers each target's events in order with retries, and a receiver that
  * applies each event id exactly once. While a target is down its events wait
  * in the outbox; when it returns they arrive, in order, once.
  */
-export interface HubEvent {
-  eventId: string;
-  type: string;
-  source: SubgraphName;
-  payload: Record<string, any>;
-}
+
+/** An event as a receiver applies it: its payload parsed against its type's shape (domain/events.ts). */
+export type HubEvent = { eventId: string; source: SubgraphName } & DomainEvent;
+
+/** An event as it travels: the payload as the sender wrote it. */
+const WireEvent = z.object({ eventId: z.string(), type: z.string(), source: z.enum(SUBGRAPHS), payload: z.record(z.string(), z.unknown()) });
+type WireEvent = z.infer<typeof WireEvent>;
+const Delivery = z.object({ events: z.array(WireEvent) });
+
+const outboxInsert = command('outbox.insert', 'insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)');
+const inboxInsert = sql('inbox.insert', z.object({ eventId: z.string() }), 'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id');
+const Pending = z.object({ id: z.string(), eventId: z.string(), type: z.string(), payload: z.record(z.string(), z.unknown()), due: z.boolean(), attempts: col.num });
+const outboxPending = sql(
+  'outbox.pending',
+  Pending,
+  `select id, event_id, type, payload, next_attempt_at <= now() as due, attempts from hub_outbox
+            where target = $1 and delivered_at is null order by id limit 100`,
+);
+const outboxDelivered = command('outbox.delivered', 'update hub_outbox set delivered_at = now() where id = any($1)');
+const outboxFailed = command(
+  'outbox.failed',
+  `update hub_outbox set attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1`,
+);
 
 /** Writes an event in the caller's transaction: it is sent only if the change commits. */
-export async function emit(em: EntityManager, target: SubgraphName, type: string, payload: Record<string, unknown>): Promise<void> {
-  await query(em, 'insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)', [randomUUID(), target, type, JSON.stringify(payload)]);
+export async function emit<T extends EventType>(em: Db, target: SubgraphName, type: T, payload: EventPayload<T>): Promise<void> {
+  await exec(em, outboxInsert, [randomUUID(), target, type, JSON.stringify(payload)]);
+}
+
+/** Runs a `$n` statement on a client of the pool, as `pool.query` would (a failed client is not reused). */
+async function poolRows<R>(pool: Pool, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
+  const client = await pool.connect();
+  try {
+    const out = await nativeRows(client, st, params);
+    client.release();
+    return out;
+  } catch (e) {
+    client.release(e instanceof Error ? e : true);
+    throw e;
+  }
 }
 
 const EVENT_HEADER = 'x-hub-event-token';
@@ -90,14 +123,10 @@ export class OutboxRelay {
     const pool = await nativePool(this.opts.orm);
     for (const [target, url] of Object.entries(this.opts.targets) as [SubgraphName, string][]) {
       for (;;) {
-        const { rows } = await pool.query(
-          `select id, event_id, type, payload, next_attempt_at <= now() as due, attempts from hub_outbox
-            where target = $1 and delivered_at is null order by id limit 100`,
-          [target],
-        );
+        const rows = await poolRows(pool, outboxPending, [target]);
         // In order: a failed event holds back the later ones of its target.
-        if (!rows.length || !rows[0].due) break;
-        const events: HubEvent[] = rows.map((r) => ({ eventId: r.event_id, type: r.type, source: this.opts.source, payload: r.payload }));
+        if (!rows[0]?.due) break;
+        const events: WireEvent[] = rows.map((r) => ({ eventId: r.eventId, type: r.type, source: this.opts.source, payload: r.payload }));
         const body = JSON.stringify({ events });
         try {
           const token = await new SignJWT({ sha: sha(body) })
@@ -113,14 +142,11 @@ export class OutboxRelay {
             signal: AbortSignal.timeout(10_000),
           });
           if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
-          await pool.query('update hub_outbox set delivered_at = now() where id = any($1)', [rows.map((r) => r.id)]);
+          await pool.query(outboxDelivered.text, [rows.map((r) => r.id)]);
         } catch (e) {
           const attempts = rows[0].attempts + 1;
           const backoffMs = Math.min(3000, 250 * 2 ** Math.min(attempts, 10));
-          await pool.query(
-            `update hub_outbox set attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1`,
-            [rows[0].id, attempts, String((e as Error).message ?? e).slice(0, 500), String(backoffMs)],
-          );
+          await pool.query(outboxFailed.text, [rows[0].id, attempts, String((e as Error).message ?? e).slice(0, 500), String(backoffMs)]);
           break;
         }
         if (rows.length < 100) break;
@@ -129,7 +155,12 @@ export class OutboxRelay {
   }
 }
 
-export type ApplyEvent = (em: EntityManager, event: HubEvent, relay: OutboxRelay) => Promise<void>;
+export type ApplyEvent = (em: Db, event: HubEvent, relay: OutboxRelay) => Promise<void>;
+
+/** An arrived event with its payload checked against its type's shape. */
+function parseEvent(e: WireEvent): HubEvent {
+  return { eventId: e.eventId, source: e.source, ...DomainEvent.parse({ type: e.type, payload: e.payload }) };
+}
 
 /**
  * POST /events: verifies the sender, then applies each event in its own
@@ -155,7 +186,7 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'Events are accepted only from the hub’s subgraphs.');
     }
-    const { events } = JSON.parse(body) as { events: HubEvent[] };
+    const { events } = Delivery.parse(JSON.parse(body));
     let applied = 0;
     let duplicates = 0;
     for (const event of events) {
@@ -163,15 +194,12 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
       // Events carry their division; the receiver acts within it (row-level security applies).
       em.setSessionContext({ variables: { [JURISDICTION_SETTING]: String(event.payload.countyCode ?? '') } });
       await em.transactional(async (tem) => {
-        const inserted = await query(tem, 
-          'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id',
-          [event.eventId, event.source, event.type],
-        );
-        if (!inserted.length) {
+        const inserted = await row(tem, inboxInsert, [event.eventId, event.source, event.type]);
+        if (!inserted) {
           duplicates++;
           return;
         }
-        await apply(tem as EntityManager, event, relay);
+        await apply(tem, parseEvent(event), relay);
         applied++;
       });
     }

@@ -1,6 +1,6 @@
 import { badInput } from './errors.ts';
 
-/** Relay-style connections (DESIGN.md §5): `first`/`after`, `totalCount`. */
+/** Relay-style connections (docs/ARCHITECTURE.md): `first`/`after`, `totalCount`. */
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
@@ -54,8 +54,16 @@ export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string
   };
 }
 
+/** A page of a case inbox (township or county cases), newest first. */
+export interface CasePage<T> {
+  nodes: T[];
+  totalCount: number;
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
 /** A newest-first page of case rows (cursor: the received time in ms). */
-export function pageOf<T extends { receivedAt: Date }>(rows: T[], limit: number, totalCount: number) {
+export function pageOf<T extends { receivedAt: Date | string }>(rows: T[], limit: number, totalCount: number): CasePage<T> {
   const nodes = rows.slice(0, limit);
   const last = nodes[nodes.length - 1];
   return { nodes, totalCount, hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(String(new Date(last.receivedAt).getTime())) : null };

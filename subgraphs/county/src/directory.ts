@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { readDivisions } from '../../../domain/divisions.ts';
 import { nativeTransaction } from '../../../platform/orm.ts';
+import { counties as countyStore } from './store/county.ts';
+import { regions as regionStore } from './store/region.ts';
 
 /**
  * Loads provinces, prefectures and counties within the scope from the NBS
@@ -24,18 +26,8 @@ export async function loadCountyDirectory(orm: MikroORM, scope: readonly string[
     ...cities.map((c) => ({ ...c, level: 'PREFECTURE', parent: c.code.slice(0, 2) })),
   ];
   await nativeTransaction(orm, async (client) => {
-    await client.query(
-      `insert into region (code, name, level, parent_code)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       on conflict (code) do update set name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`,
-      [regions.map((r) => r.code), regions.map((r) => r.name), regions.map((r) => r.level), regions.map((r) => r.parent)],
-    );
-    await client.query(
-      `insert into county (code, name, prefecture_code, province_code)
-       select code, name, left(code, 4), left(code, 2) from unnest($1::text[], $2::text[]) as t(code, name)
-       on conflict (code) do update set name = excluded.name`,
-      [counties.map((c) => c.code), counties.map((c) => c.name)],
-    );
+    await regionStore.upsertDirectory(client, regions);
+    await countyStore.upsertDirectory(client, counties);
   });
   return { regions: regions.length, counties: counties.length };
 }

@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '../../../platform/module.ts';
-import { applyCountyEvent } from './cases/index.ts';
+import { applyCountyEvent } from './cases/events.ts';
 import { createLoaders, type CountyContext } from './context.ts';
 import { loadCountyDirectory } from './directory.ts';
 import { entities } from './entities.ts';

@@ -1,24 +1,20 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
-import { query } from '../../../platform/sql.ts';
-import type { DispatchRow, TownshipCaseRow } from './cases/rows.ts';
 import type { BaseContext } from '../../../platform/service.ts';
-import { Township, TownshipAgency, TownshipTeam } from './entities.ts';
+import type { Db } from '../../../platform/sql.ts';
+import { dispatches } from './store/dispatch.ts';
+import { townshipAgencies } from './store/township-agency.ts';
+import { townshipCases } from './store/township-case.ts';
+import { townshipTeams } from './store/township-team.ts';
+import { townships } from './store/township.ts';
 
-export function createLoaders(em: EntityManager) {
+export function createLoaders(db: Db) {
   return {
-    township: byKey((codes) => em.find(Township, { code: { $in: [...codes] } }), (t) => t.code),
-    townshipsOfCounty: groupedBy(
-      (codes) => em.find(Township, { countyCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
-      (t) => t.countyCode,
-    ),
-    agenciesOf: groupedBy(
-      (codes) => em.find(TownshipAgency, { townshipCode: { $in: [...codes] } }, { orderBy: { kind: 'asc' } }),
-      (a) => a.townshipCode,
-    ),
-    caseOf: byKey<string, TownshipCaseRow>((ids) => query<TownshipCaseRow>(em, 'select * from township_case where dispute_id in (?)', [[...ids]]), (c) => c.disputeId),
-    dispatchesOf: groupedBy<string, DispatchRow>((ids) => query<DispatchRow>(em, 'select * from dispatch where dispute_id in (?) order by id', [[...ids]]), (d) => d.disputeId),
-    teamsOf: groupedBy((codes) => em.find(TownshipTeam, { townshipCode: { $in: [...codes] } }, { orderBy: { id: 'asc' } }), (t) => t.townshipCode),
+    township: byKey((codes) => townships.byCodes(db, codes), (t) => t.code),
+    townshipsOfCounty: groupedBy((codes) => townships.ofCounties(db, codes), (t) => t.countyCode),
+    agenciesOf: groupedBy((codes) => townshipAgencies.ofTownships(db, codes), (a) => a.townshipCode),
+    caseOf: byKey((ids) => townshipCases.byDisputeIds(db, ids), (c) => c.disputeId),
+    dispatchesOf: groupedBy((ids) => dispatches.ofDisputes(db, ids), (d) => d.disputeId),
+    teamsOf: groupedBy((codes) => townshipTeams.ofTownships(db, codes), (t) => t.townshipCode),
   };
 }
 

@@ -1,26 +1,12 @@
-import { parseCodeOfLevel, parseDivisionCode } from '../../../../domain/codes.ts';
-import { Township } from '../entities.ts';
-import { mergeResolvers } from '../../../../platform/resolvers.ts';
-import { caseResolvers } from '../cases/resolvers.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
+import { County } from './County.ts';
+import { Dispatch } from './Dispatch.ts';
+import { Dispute } from './Dispute.ts';
+import { Mutation } from './Mutation/index.ts';
+import { Query } from './Query/index.ts';
+import { Township } from './Township.ts';
+import { TownshipAgency } from './TownshipAgency.ts';
+import { TownshipCase } from './TownshipCase.ts';
+import { TownshipTeam } from './TownshipTeam.ts';
 
-const base: Resolvers = {
-  Query: {
-    township: (_, { code }, ctx) => ctx.loaders.township.load(parseCodeOfLevel(code, 'TOWNSHIP')),
-    townships: (_, { within }, ctx) =>
-      ctx.em.find(Township, { code: { $like: `${parseDivisionCode(within, 'within')}%` } }, { orderBy: { code: 'asc' } }),
-  },
-  Township: {
-    __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
-    county: (t) => ({ code: t.countyCode }),
-    agencies: (t, _, ctx) => ctx.loaders.agenciesOf.load(t.code),
-    teams: (t, _, ctx) => ctx.loaders.teamsOf.load(t.code),
-  },
-  TownshipAgency: { id: (a) => String(a.id) },
-  TownshipTeam: { id: (t) => String(t.id) },
-  County: {
-    townships: (c, _, ctx) => ctx.loaders.townshipsOfCounty.load(c.code),
-  },
-};
-
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(base, caseResolvers as unknown as Resolvers);
+export const resolvers: Resolvers = { Query, Mutation, Township, TownshipCase, Dispatch, TownshipAgency, TownshipTeam, County, Dispute };

@@ -1,0 +1,9 @@
+import * as steps from '../../cases/steps.ts';
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+
+/** The county's steps of the case loop (cases/steps.ts). */
+export const caseMutations: Pick<MutationResolvers, 'acceptCountyCase' | 'assignCountyCase' | 'resolveCountyCase'> = {
+  acceptCountyCase: (_, a, ctx) => steps.acceptCountyCase(ctx, a),
+  assignCountyCase: (_, a, ctx) => steps.assignCountyCase(ctx, a),
+  resolveCountyCase: (_, a, ctx) => steps.resolveCountyCase(ctx, a),
+};

@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { caseMutations } from './cases.ts';
+
+/** The township subgraph's mutations. */
+export const Mutation: MutationResolvers = {
+  ...caseMutations,
+};

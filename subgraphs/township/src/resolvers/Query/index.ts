@@ -1,0 +1,7 @@
+import type { QueryResolvers } from '../../generated/resolvers.ts';
+import { divisionQueries } from './divisions.ts';
+
+/** The township subgraph's root queries. */
+export const Query: QueryResolvers = {
+  ...divisionQueries,
+};

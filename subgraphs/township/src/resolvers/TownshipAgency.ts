@@ -1,0 +1,5 @@
+import type { TownshipAgencyResolvers } from '../generated/resolvers.ts';
+
+export const TownshipAgency: TownshipAgencyResolvers = {
+  id: (a) => String(a.id),
+};
