@@ -1,7 +1,7 @@
 import { hubError } from '../platform/errors.ts';
 
 /**
- * The closed loop every 综治中心 runs (DESIGN.md §4): accept 受理 → assign
+ * The closed loop every 综治中心 runs (docs/ARCHITECTURE.md): accept 受理 → assign
  * 分流转办 → handle 协同办理 (mediation, at the township also 吹哨 to
  * departments) → resolve, or escalate one level up → citizen rating 群众评价
  * → close 办结归档 → follow-up 回访. Rating, closing and follow-up happen

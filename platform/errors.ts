@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 
 /**
  * Every error a caller can act on carries one of these codes in
- * `extensions.code` (DESIGN.md §5). Anything else is an internal error and is
+ * `extensions.code` (docs/ARCHITECTURE.md). Anything else is an internal error and is
  * masked before it leaves a production server.
  */
 export type ErrorCode =

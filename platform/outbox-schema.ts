@@ -1,5 +1,5 @@
 /**
- * Tables of the transactional outbox and the idempotent inbox (DESIGN.md §2),
+ * Tables of the transactional outbox and the idempotent inbox (docs/ARCHITECTURE.md),
  * the same in every subgraph: a change and the event announcing it are
  * written in one transaction; a relay delivers events in order with retries;
  * a receiver applies each event id once, in the same transaction that records it.

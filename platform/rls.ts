@@ -1,5 +1,5 @@
 /**
- * Row-level security by jurisdiction (DESIGN.md §6), shared by every
+ * Row-level security by jurisdiction (docs/ARCHITECTURE.md), shared by every
  * subgraph's migrations. Each request sets `hub.jurisdiction` for its
  * transactions (MikroORM session context); a row is visible when its
  * division code lies under that code. Without the setting nothing is visible.

@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apoll
 import type { Caller } from '../../platform/caller.ts';
 
 /**
- * Whole-response cache for report-only callers (DESIGN.md §1: provincial
+ * Whole-response cache for report-only callers (docs/ARCHITECTURE.md: provincial
  * reporting tools). It is safe for them alone: a caller whose only scope is
  * `report` sees statistics and division names, never records or personal
  * data, and everyone with the same jurisdiction sees the same statistics, so
