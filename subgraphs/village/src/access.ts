@@ -2,7 +2,7 @@ import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, t
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { forbidden } from '../../../platform/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
-import { query } from '../../../platform/sql.ts';
+import { auditTrail } from './store/audit-trail.ts';
 
 /**
  * Access rules of the village subgraph, in code. The database enforces the
@@ -16,7 +16,6 @@ export function visible<T extends { villageCode: string }>(caller: Caller, row: 
   if (!row || !inJurisdiction(caller, row.villageCode)) return null;
   return row;
 }
-
 
 /** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
 export function requireStatsAccess(caller: Caller, code: string): void {
@@ -52,12 +51,16 @@ export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Prom
   if (!ctx.audit.size) return;
   const c = ctx.caller;
   for (const [type, { ids, fields }] of ctx.audit) {
-    await query(
-      ctx.em,
-      `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-       values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
-      [c.subject, c.name, c.jurisdiction, ctx.operation || 'unknown', ctx.requestId, type, [...ids], [...fields]],
-    );
+    await auditTrail.insert(ctx.em, {
+      subject: c.subject,
+      callerName: c.name,
+      callerJurisdiction: c.jurisdiction,
+      operation: ctx.operation || 'unknown',
+      requestId: ctx.requestId,
+      recordType: type,
+      recordIds: [...ids],
+      fields: [...fields],
+    });
   }
   ctx.audit.clear();
 }

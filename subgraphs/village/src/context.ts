@@ -1,68 +1,67 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
-import { ScopedPages } from './scoped-page.ts';
 import type { BaseContext } from '../../../platform/service.ts';
-import { query } from '../../../platform/sql.ts';
-import { Grid, Village } from './entities.ts';
-import type {
-  AddressRow, HazardRow, HouseholdRow, HouseRow, JointDefenseGroupRow, MediationCommitteeRow, MediatorRow,
-  PatrolRow, PatrolTeamRow, PersonRow, SiteRow,
-} from './rows.ts';
 import type { AuditTrail } from './access.ts';
-import { createStatsLoaders } from './stats.ts';
 import { createDisputeLoaders } from './disputes/loaders.ts';
+import { createStatsLoaders } from './stats.ts';
+import { addresses } from './store/address.ts';
+import { assessmentTargets } from './store/assessment-target.ts';
+import { grids } from './store/grid.ts';
+import { hazards } from './store/hazard.ts';
+import { households } from './store/household.ts';
+import { houses } from './store/house.ts';
+import { jointDefenseGroups } from './store/joint-defense-group.ts';
+import { mediationCommittees } from './store/mediation-committee.ts';
+import { mediators } from './store/mediator.ts';
+import { patrolTeamMembers } from './store/patrol-team-member.ts';
+import { patrolTeams } from './store/patrol-team.ts';
+import { patrols } from './store/patrol.ts';
+import { persons } from './store/person.ts';
+import type { Db } from '../../../platform/sql.ts';
+import { ScopedPages } from './store/scoped.ts';
+import { sites } from './store/site.ts';
+import { villages } from './store/village.ts';
 
-/** One row per id, from one `in (...)` statement per batch. */
-function rowsById<T extends { id: number }>(em: EntityManager, table: string) {
-  return byKey<string, T>((ids) => query<T>(em, `select * from ${table} where id in (?)`, [ids.map(Number)]), (r) => String(r.id));
+/** One row per id (string keys), from one `in (...)` statement per batch. */
+function rowsById<T extends { id: number }>(fetch: (ids: number[]) => Promise<T[]>) {
+  return byKey<string, T>((ids) => fetch(ids.map(Number)), (r) => String(r.id));
 }
 
-/** Rows grouped by a foreign key, from one statement per batch. */
-function rowsBy<T>(em: EntityManager, table: string, column: string, key: (r: T) => string | number | null) {
-  return groupedBy<string, T>(
-    (keys) => query<T>(em, `select * from ${table} where ${column} in (?) order by id`, [keys.map((k) => (/^\d+$/.test(k) && column.endsWith('_id') ? Number(k) : k))]),
-    (r) => String(key(r)),
-  );
+/** Rows grouped by the id (string keys) of what they belong to, from one statement per batch. */
+function rowsOf<T>(fetch: (ids: number[]) => Promise<T[]>, owner: (r: T) => number | null) {
+  return groupedBy<string, T>((ids) => fetch(ids.map(Number)), (r) => String(owner(r)));
 }
 
 export function createLoaders(em: EntityManager) {
+  const db: Db = em;
   return {
-    village: byKey((codes) => em.find(Village, { code: { $in: [...codes] } }), (v) => v.code),
-    grid: byKey((codes) => em.find(Grid, { code: { $in: [...codes] } }), (g) => g.code),
-    villagesOfTownship: groupedBy(
-      (codes) => em.find(Village, { townshipCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
-      (v) => v.townshipCode,
-    ),
-    gridsOfVillage: groupedBy(
-      (codes) => em.find(Grid, { villageCode: { $in: [...codes] } }, { orderBy: { code: 'asc' } }),
-      (g) => g.villageCode,
-    ),
-    person: rowsById<PersonRow>(em, 'person'),
-    household: rowsById<HouseholdRow>(em, 'household'),
-    address: rowsById<AddressRow>(em, 'address'),
-    house: rowsById<HouseRow>(em, 'house'),
-    site: rowsById<SiteRow>(em, 'site'),
-    group: rowsById<JointDefenseGroupRow>(em, 'joint_defense_group'),
-    team: rowsById<PatrolTeamRow>(em, 'patrol_team'),
-    patrol: rowsById<PatrolRow>(em, 'patrol'),
-    hazard: rowsById<HazardRow>(em, 'hazard'),
-    membersOfHousehold: rowsBy<PersonRow>(em, 'person', 'household_id', (p) => p.householdId),
-    householdsOfGroup: rowsBy<HouseholdRow>(em, 'household', 'joint_defense_group_id', (h) => h.jointDefenseGroupId),
-    householdsOfHouse: rowsBy<HouseholdRow>(em, 'household', 'house_id', (h) => h.houseId),
-    hazardsOfPatrol: rowsBy<HazardRow>(em, 'hazard', 'patrol_id', (h) => h.patrolId),
-    committeesOfVillage: rowsBy<MediationCommitteeRow>(em, 'mediation_committee', 'village_code', (c) => c.villageCode),
-    mediatorsOfCommittee: rowsBy<MediatorRow>(em, 'mediator', 'committee_id', (m) => m.committeeId),
+    village: byKey((codes) => villages.byCodes(db, codes), (v) => v.code),
+    grid: byKey((codes) => grids.byCodes(db, codes), (g) => g.code),
+    villagesOfTownship: groupedBy((codes) => villages.ofTownships(db, codes), (v) => v.townshipCode),
+    gridsOfVillage: groupedBy((codes) => grids.ofVillages(db, codes), (g) => g.villageCode),
+    person: rowsById((ids) => persons.byIds(db, ids)),
+    household: rowsById((ids) => households.byIds(db, ids)),
+    address: rowsById((ids) => addresses.byIds(db, ids)),
+    house: rowsById((ids) => houses.byIds(db, ids)),
+    site: rowsById((ids) => sites.byIds(db, ids)),
+    group: rowsById((ids) => jointDefenseGroups.byIds(db, ids)),
+    team: rowsById((ids) => patrolTeams.byIds(db, ids)),
+    patrol: rowsById((ids) => patrols.byIds(db, ids)),
+    hazard: rowsById((ids) => hazards.byIds(db, ids)),
+    membersOfHousehold: rowsOf((ids) => persons.ofHouseholds(db, ids), (p) => p.householdId),
+    householdsOfGroup: rowsOf((ids) => households.ofGroups(db, ids), (h) => h.jointDefenseGroupId),
+    householdsOfHouse: rowsOf((ids) => households.ofHouses(db, ids), (h) => h.houseId),
+    hazardsOfPatrol: rowsOf((ids) => hazards.ofPatrols(db, ids), (h) => h.patrolId),
+    committeesOfVillage: groupedBy((codes) => mediationCommittees.ofVillages(db, codes), (c) => c.villageCode),
+    mediatorsOfCommittee: rowsOf((ids) => mediators.ofCommittees(db, ids), (m) => m.committeeId),
     /** Team id → member person ids. */
-    teamMembers: groupedBy<string, { teamId: number; personId: number }>(
-      (ids) => query(em, `select team_id, person_id from patrol_team_member where team_id in (?) order by person_id`, [ids.map(Number)]),
-      (m) => String(m.teamId),
-    ),
+    teamMembers: rowsOf((ids) => patrolTeamMembers.ofTeams(db, ids), (m) => m.teamId),
     ...createDisputeLoaders(em),
     /** Level → indicator → target (one statement for all the levels a request needs). */
     targets: new DataLoader<string, Map<string, number>>(async (levels) => {
-      const rows = await query<{ indicator: string; level: string; target: string }>(em, 'select * from assessment_target where level in (?)', [[...levels]]);
-      return levels.map((l) => new Map(rows.filter((r) => r.level === l).map((r) => [r.indicator, Number(r.target)])));
+      const rows = await assessmentTargets.ofLevels(db, levels);
+      return levels.map((l) => new Map(rows.filter((r) => r.level === l).map((r) => [r.indicator, r.target])));
     }),
     ...createStatsLoaders(em),
   };

@@ -28,6 +28,3 @@ export const Grid = defineEntity({
 export type GridEntity = InferEntity<typeof Grid>;
 
 export const entities = [Village, Grid];
-
-/** What `grids(within:)` resolves to before graphql-js picks fields (totalCount is lazy). */
-export type GridConnectionModel = import('../../../platform/pagination.ts').Connection<GridEntity>;

@@ -1,5 +1,4 @@
 import type { SubgraphModule } from '../../../platform/module.ts';
-import { ScopedPages } from './scoped-page.ts';
 import { writeAudit } from './access.ts';
 import { applyVillageEvent } from './disputes/events.ts';
 import { exportRoute } from './export.ts';
@@ -10,6 +9,7 @@ import { loadVillageDirectory } from './directory.ts';
 import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { ScopedPages } from './store/scoped.ts';
 
 /** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
 export const villageSubgraph: SubgraphModule<VillageContext> = {

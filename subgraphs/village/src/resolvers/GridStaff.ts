@@ -1,0 +1,11 @@
+import { personal } from '../access.ts';
+import type { GridStaffResolvers } from '../generated/resolvers.ts';
+import { gridOf, ref } from './refs.ts';
+
+/** 网格员 and linked cadres of a grid. */
+export const GridStaff: GridStaffResolvers = {
+  id: (s) => String(s.id),
+  phone: (s, _, ctx) => personal(ctx, 'GridStaff', s.id, 'phone', s.phone),
+  person: (s, _, ctx) => ref(ctx, ctx.loaders.person, s.personId),
+  grid: gridOf,
+};

@@ -1,0 +1,50 @@
+import { badInput, hubError } from '../../../../../platform/errors.ts';
+import { optText, text } from '../../../../../platform/validate.ts';
+import type { VillageContext } from '../../context.ts';
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { hazards, type HazardRow, type HazardStatus } from '../../store/hazard.ts';
+import { forWrite, gridFor, tx, versioned } from './write.ts';
+
+const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
+  REPORTED: ['RECTIFYING', 'RECTIFIED'],
+  RECTIFYING: ['RECTIFIED'],
+  RECTIFIED: ['VERIFIED'],
+  VERIFIED: [],
+};
+
+/** Hazards move reported → rectifying → rectified → verified; nothing moves back. */
+async function moveHazard(ctx: VillageContext, id: string, version: number, to: 'RECTIFYING' | 'RECTIFIED' | 'VERIFIED'): Promise<HazardRow> {
+  return tx(ctx, async (em) => {
+    const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
+    if (!HAZARD_NEXT[h.status].includes(to)) {
+      const allowed = HAZARD_NEXT[h.status];
+      throw hubError('INVALID_TRANSITION', `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`, {
+        from: h.status,
+        to,
+        allowed,
+      });
+    }
+    const stamp = to === 'RECTIFIED' ? { rectifiedAt: new Date() } : to === 'VERIFIED' ? { verifiedAt: new Date() } : {};
+    return versioned(em, hazards, h.id, version, { status: to, ...stamp });
+  });
+}
+
+/** 安全隐患: reporting hazards (other than on patrol) and their rectification. */
+export const hazardMutations = {
+  reportHazard: (_, { input }, ctx) =>
+    tx(ctx, async (em) => {
+      if (input.source === 'PATROL') throw badInput('Hazards found on patrol are reported with recordPatrol.', { argument: 'source' });
+      const loc = await gridFor(em, ctx.caller, input.gridCode);
+      return hazards.insertReported(em, {
+        kind: input.kind,
+        description: text(input.description, 'description', 500),
+        location: optText(input.location, 'location'),
+        source: input.source,
+        reportedBy: optText(input.reportedBy, 'reportedBy', 50),
+        ...loc,
+      });
+    }),
+  startHazardRectification: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'RECTIFYING'),
+  rectifyHazard: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'RECTIFIED'),
+  verifyHazard: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'VERIFIED'),
+} satisfies MutationResolvers;

@@ -1,0 +1,26 @@
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { addressMutations } from './address.ts';
+import { hazardMutations } from './hazard.ts';
+import { householdMutations } from './household.ts';
+import { houseMutations } from './house.ts';
+import { jointDefenseGroupMutations } from './joint-defense-group.ts';
+import { patrolTeamMutations } from './patrol-team.ts';
+import { patrolMutations } from './patrol.ts';
+import { personMutations } from './person.ts';
+import { siteMutations } from './site.ts';
+
+/**
+ * The registry's writes, one file per kind of record (shared checks in
+ * write.ts). Dispute mutations are merged in resolvers/index.ts.
+ */
+export const Mutation: MutationResolvers = {
+  ...addressMutations,
+  ...houseMutations,
+  ...householdMutations,
+  ...personMutations,
+  ...siteMutations,
+  ...jointDefenseGroupMutations,
+  ...patrolTeamMutations,
+  ...patrolMutations,
+  ...hazardMutations,
+};

@@ -1,0 +1,59 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
+import { badInput, notFound } from '../../../../../platform/errors.ts';
+import { parseId } from '../../../../../platform/scalars.ts';
+import { text } from '../../../../../platform/validate.ts';
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { grids } from '../../store/grid.ts';
+import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
+import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
+import { persons } from '../../store/person.ts';
+import { forWrite, tx } from './write.ts';
+
+/** Adds people of the team's village to the team (those already in stay). */
+async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow, personIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(personIds.map((p) => parseId(p, 'personId')))];
+  if (!ids.length) return;
+  const people = await persons.villagesOf(em, ids);
+  const found = new Map(people.map((p) => [p.id, p]));
+  for (const id of ids) {
+    const p = found.get(id);
+    if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No person with id ${id}.`);
+    if (p.villageCode !== team.villageCode) throw badInput(`person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`, { argument: 'memberIds' });
+  }
+  await patrolTeamMembers.add(em, team.id, ids, team.villageCode);
+}
+
+/** 群防群治队伍: forming patrol teams of a village and changing their members. */
+export const patrolTeamMutations = {
+  createPatrolTeam: (_, { input }, ctx) =>
+    tx(ctx, async (em) => {
+      const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
+      requireWrite(ctx.caller, village);
+      const firstGrid = await grids.firstOfVillage(em, village);
+      if (!firstGrid) throw badInput(`villageCode ${village} is not a village the hub knows.`, { argument: 'villageCode' });
+      const team = await patrolTeams.insert(em, {
+        name: text(input.name, 'name', 100),
+        kind: input.kind,
+        villageCode: village,
+        gridCode: firstGrid.code,
+        countyCode: firstGrid.countyCode,
+      });
+      await addMembers(em, ctx.caller, team, input.memberIds ?? []);
+      return team;
+    }),
+  addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
+    tx(ctx, async (em) => {
+      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam');
+      await addMembers(em, ctx.caller, team, personIds);
+      return team;
+    }),
+  removePatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
+    tx(ctx, async (em) => {
+      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam');
+      const ids = personIds.map((p) => parseId(p, 'personId'));
+      if (ids.length) await patrolTeamMembers.remove(em, team.id, ids);
+      return team;
+    }),
+} satisfies MutationResolvers;

@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../../../../../platform/caller.ts';
+import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
+import { badInput, conflict } from '../../../../../platform/errors.ts';
+import { text } from '../../../../../platform/validate.ts';
+import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { addresses } from '../../store/address.ts';
+import { households } from '../../store/household.ts';
+import { persons } from '../../store/person.ts';
+import { forWrite, gridFor, refInVillage, tx, versioned } from './write.ts';
+
+const HOUSEHOLD_MAX = 8;
+
+/** The household and address a person input refers to, both in `village`. */
+async function personRefs(em: EntityManager, caller: Caller, input: { householdId?: string | null; addressId?: string | null }, village: string) {
+  return {
+    householdId: await refInVillage(em, caller, households, input.householdId, 'household', village),
+    addressId: await refInVillage(em, caller, addresses, input.addressId, 'address', village),
+  };
+}
+
+async function checkHouseholdSize(em: EntityManager, householdId: number | null): Promise<void> {
+  if (householdId == null) return;
+  const n = await persons.householdSize(em, householdId);
+  if (n > HOUSEHOLD_MAX * 4) throw badInput(`household ${householdId} already has ${n} members.`, { argument: 'householdId' });
+}
+
+/** 实有人口: registering residents, correcting and moving them, and their special-population tags. */
+export const personMutations = {
+  registerPerson: (_, { input }, ctx) =>
+    tx(ctx, async (em) => {
+      const loc = await gridFor(em, ctx.caller, input.gridCode);
+      let gender = input.gender ?? null;
+      let birthDate = input.birthDate ?? null;
+      let idNumber: string | null = null;
+      if (input.idNumber != null) {
+        const parsed = parseCitizenId(input.idNumber);
+        if (gender && gender !== parsed.gender) throw badInput(`gender ${gender} disagrees with the ID number (${parsed.gender}).`, { argument: 'gender' });
+        if (birthDate && birthDate !== parsed.birthDate) throw badInput(`birthDate ${birthDate} disagrees with the ID number (${parsed.birthDate}).`, { argument: 'birthDate' });
+        ({ gender, birthDate, idNumber } = parsed);
+      } else if (input.residency !== 'OVERSEAS') {
+        throw badInput('idNumber is required for registered and floating residents.', { argument: 'idNumber' });
+      } else if (!gender || !birthDate) {
+        throw badInput('Without an ID number, gender and birthDate are required.', { argument: 'idNumber' });
+      }
+      if (birthDate! > new Date().toISOString().slice(0, 10)) throw badInput('birthDate is in the future.', { argument: 'birthDate' });
+      if (idNumber && (await persons.idNumberTaken(em, idNumber))) {
+        throw conflict(`A resident with ID number ${idNumber.slice(0, 6)}********${idNumber.slice(14)} is already registered.`);
+      }
+      const refs = await personRefs(em, ctx.caller, input, loc.villageCode);
+      await checkHouseholdSize(em, refs.householdId);
+      const person = await persons.insert(em, {
+        name: text(input.name, 'name', 50),
+        gender: gender!,
+        birthDate: birthDate!,
+        ethnicity: text(input.ethnicity, 'ethnicity', 20),
+        idNumber,
+        phone: input.phone == null ? null : parsePhone(input.phone),
+        residency: input.residency,
+        tags: input.tags ? [...new Set(input.tags)] : [],
+        householdId: refs.householdId,
+        addressId: refs.addressId,
+        ...loc,
+      });
+      if (refs.householdId != null) await households.headIfNone(em, refs.householdId, person.id);
+      return person;
+    }),
+  updatePerson: (_, { id, version, input }, ctx) =>
+    tx(ctx, async (em) => {
+      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      const loc = input.gridCode ? await gridFor(em, ctx.caller, input.gridCode) : null;
+      const village = loc?.villageCode ?? p.villageCode;
+      const refs = await personRefs(em, ctx.caller, input, village);
+      if (loc && loc.villageCode !== p.villageCode && input.householdId == null && p.householdId != null) {
+        throw badInput('Moving a person to another village needs their new householdId (or move the whole household).', { argument: 'householdId' });
+      }
+      return versioned(em, persons, p.id, version, {
+        name: input.name == null ? undefined : text(input.name, 'name', 50),
+        ethnicity: input.ethnicity == null ? undefined : text(input.ethnicity, 'ethnicity', 20),
+        phone: input.phone == null ? undefined : parsePhone(input.phone),
+        residency: input.residency ?? undefined,
+        villageCode: loc?.villageCode,
+        gridCode: loc?.gridCode,
+        countyCode: loc?.countyCode,
+        householdId: input.householdId == null ? undefined : refs.householdId,
+        addressId: input.addressId == null ? undefined : refs.addressId,
+      });
+    }),
+  tagPerson: (_, { id, tags }, ctx) =>
+    tx(ctx, async (em) => {
+      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      return persons.tag(em, p.id, tags);
+    }),
+  untagPerson: (_, { id, tags }, ctx) =>
+    tx(ctx, async (em) => {
+      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      return persons.untag(em, p.id, tags);
+    }),
+} satisfies MutationResolvers;

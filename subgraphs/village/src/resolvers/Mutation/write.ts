@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
+import { badInput, conflict, notFound } from '../../../../../platform/errors.ts';
+import { parseId } from '../../../../../platform/scalars.ts';
+import type { VillageContext } from '../../context.ts';
+import { grids } from '../../store/grid.ts';
+import type { Location, RecordTable } from '../../store/record.ts';
+
+/**
+ * Registry writes. Each mutation runs in one transaction: a refused write
+ * leaves nothing behind. Updates carry the version the client read; a stale
+ * one gets CONFLICT (optimistic concurrency).
+ */
+
+/** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
+function duplicate(e: unknown): string | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const code = 'code' in e ? e.code : undefined;
+  const name = 'name' in e ? e.name : undefined;
+  if (code !== '23505' && name !== 'UniqueConstraintViolationException') return null;
+  return 'detail' in e && e.detail ? `: ${String(e.detail)}` : '';
+}
+
+/** Runs `fn` in a transaction; unique-key violations become CONFLICT. */
+export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.em.transactional((em) => fn(em));
+  } catch (e) {
+    const detail = duplicate(e);
+    if (detail !== null) throw conflict(`That would duplicate an existing record${detail}.`);
+    throw e;
+  }
+}
+
+/** The grid a record is filed under: inside the caller's writable jurisdiction and known to the hub. */
+export async function gridFor(em: EntityManager, caller: Caller, code: string): Promise<Location> {
+  const c = parseCodeOfLevel(code, 'GRID', 'gridCode');
+  requireWrite(caller, c);
+  const g = await grids.byCode(em, c);
+  if (!g) throw badInput(`gridCode ${c} is not a grid the hub knows.`, { argument: 'gridCode' });
+  return { villageCode: g.villageCode, gridCode: g.code, countyCode: g.countyCode };
+}
+
+/** The parts of a table's store a write reads through. */
+type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
+
+/** Loads a record for writing (locked unless `lock` is false): NOT_FOUND when missing or outside the caller's jurisdiction. */
+export async function forWrite<R extends { villageCode: string }>(
+  em: EntityManager,
+  caller: Caller,
+  table: Readable<R>,
+  id: string | number,
+  what: string,
+  lock = true,
+): Promise<R> {
+  const recordId = parseId(id, `${what}Id`);
+  const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
+  if (!row || !row.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No ${what} with id ${id}.`);
+  requireWrite(caller, row.villageCode);
+  return row;
+}
+
+/** A reference to another record, which must be in the same village; its id (null when not given). */
+export async function refInVillage<R extends { id: number; villageCode: string }>(
+  em: EntityManager,
+  caller: Caller,
+  table: Readable<R>,
+  id: string | null | undefined,
+  what: string,
+  villageCode: string,
+): Promise<number | null> {
+  if (id == null) return null;
+  const row = await forWrite(em, caller, table, id, what, false);
+  if (row.villageCode !== villageCode) throw badInput(`${what} ${id} is in village ${row.villageCode}, not ${villageCode}.`, { argument: `${what}Id` });
+  return row.id;
+}
+
+/** Applies `changes` if `version` is current; CONFLICT otherwise. */
+export async function versioned<R, C>(em: EntityManager, table: Pick<RecordTable<R, C>, 'update' | 'version'>, id: number, version: number, changes: C): Promise<R> {
+  const row = await table.update(em, id, version, changes);
+  if (row) return row;
+  const current = await table.version(em, id);
+  throw conflict(`The record was changed by someone else (now version ${current}, you sent ${version}); read it again and retry.`, {
+    currentVersion: current,
+  });
+}

@@ -1,0 +1,25 @@
+import { formatDate } from '../../../../platform/scalars.ts';
+import { personal } from '../access.ts';
+import type { PersonResolvers } from '../generated/resolvers.ts';
+import { gridOf, ref, villageOf } from './refs.ts';
+
+/** Whole years between a birth date and today (China Standard Time). */
+export function ageOf(birth: string): number {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const [by = 0, bm = 0, bd = 0] = birth.split('-').map(Number);
+  const [ty = 0, tm = 0, td = 0] = today.split('-').map(Number);
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/** 实有人口: a resident. ID number and phone are masked without `pii` (and audited with it). */
+export const Person: PersonResolvers = {
+  id: (p) => String(p.id),
+  birthDate: (p) => formatDate(p.birthDate),
+  age: (p) => ageOf(formatDate(p.birthDate)),
+  idNumber: (p, _, ctx) => personal(ctx, 'Person', p.id, 'idNumber', p.idNumber),
+  phone: (p, _, ctx) => personal(ctx, 'Person', p.id, 'phone', p.phone),
+  household: (p, _, ctx) => ref(ctx, ctx.loaders.household, p.householdId),
+  address: (p, _, ctx) => ref(ctx, ctx.loaders.address, p.addressId),
+  grid: gridOf,
+  village: villageOf,
+};

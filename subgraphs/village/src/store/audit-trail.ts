@@ -1,0 +1,28 @@
+import { command, exec, type Db } from '../../../../platform/sql.ts';
+
+/**
+ * The append-only audit log of unmasked personal reads (table `audit_log`,
+ * migration …03Security): what a request read in full, written when it ends.
+ */
+const insert = command(
+  'auditTrail.insert',
+  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+   values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
+);
+
+export interface AuditEntry {
+  subject: string;
+  callerName: string;
+  callerJurisdiction: string;
+  operation: string;
+  requestId: string;
+  recordType: string;
+  recordIds: readonly number[];
+  fields: readonly string[];
+}
+
+export const auditTrail = {
+  /** One row: the record type, which of its records and which fields were read unmasked. */
+  insert: (db: Db, e: AuditEntry): Promise<number> =>
+    exec(db, insert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
+import { instant, located, recordTable, type Location } from './record.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+
+export const HazardStatus = z.enum(['REPORTED', 'RECTIFYING', 'RECTIFIED', 'VERIFIED']);
+export type HazardStatus = z.infer<typeof HazardStatus>;
+
+const HazardKind = z.enum(['FIRE', 'TRAFFIC', 'FLOOD', 'GEOLOGICAL', 'ELECTRICAL', 'GAS', 'PUBLIC_ORDER', 'OTHER']);
+
+/** Hazards (安全隐患) and their rectification, table `hazard` (migration …02Registry). */
+const Hazard = z.object({
+  id: col.id,
+  kind: HazardKind,
+  description: col.text,
+  location: col.text.nullable(),
+  source: z.enum(['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN']),
+  reportedBy: col.text.nullable(),
+  patrolId: col.id.nullable(),
+  reportedAt: instant,
+  status: HazardStatus,
+  rectifiedAt: instant.nullable(),
+  verifiedAt: instant.nullable(),
+  ...located,
+  version: col.id,
+});
+export type HazardRow = z.infer<typeof Hazard>;
+
+/** What a step of the hazard's rectification changes. */
+export interface HazardChanges {
+  status?: HazardStatus;
+  rectifiedAt?: Date;
+  verifiedAt?: Date;
+}
+
+const table = recordTable<HazardRow, HazardChanges>('hazard', Hazard, { status: 'status', rectifiedAt: 'rectified_at', verifiedAt: 'verified_at' });
+
+const ofPatrols = sql('hazard.ofPatrols', Hazard, 'select * from hazard where patrol_id in (?) order by id');
+const insertFound = command(
+  'hazard.insertFound',
+  `insert into hazard (kind, description, location, source, patrol_id, reported_at, village_code, grid_code, county_code) values (?, ?, ?, 'PATROL', ?, ?, ?, ?, ?)`,
+);
+const insertReported = sql(
+  'hazard.insertReported',
+  Hazard,
+  `insert into hazard (kind, description, location, source, reported_by, reported_at, village_code, grid_code, county_code) values (?, ?, ?, ?, ?, now(), ?, ?, ?) returning *`,
+);
+
+export interface FoundHazard extends Location {
+  kind: HazardRow['kind'];
+  description: string;
+  location: string | null;
+  patrolId: number;
+  reportedAt: Date;
+}
+
+export interface ReportedHazard extends Location {
+  kind: HazardRow['kind'];
+  description: string;
+  location: string | null;
+  source: HazardRow['source'];
+  reportedBy: string | null;
+}
+
+export const hazards = {
+  ...table,
+  /** Hazards found on each patrol, by patrol id. */
+  ofPatrols: (db: Db, patrolIds: readonly number[]): Promise<HazardRow[]> => rows(db, ofPatrols, [patrolIds]),
+  /** A hazard found on patrol (reported when the patrol ended). */
+  insertFound: (db: Db, h: FoundHazard): Promise<number> =>
+    exec(db, insertFound, [h.kind, h.description, h.location, h.patrolId, h.reportedAt, h.villageCode, h.gridCode, h.countyCode]),
+  /** A hazard reported now, not on patrol. */
+  async insertReported(db: Db, h: ReportedHazard): Promise<HazardRow> {
+    return (await row(db, insertReported, [h.kind, h.description, h.location, h.source, h.reportedBy, h.villageCode, h.gridCode, h.countyCode]))!;
+  },
+  /** A division's hazards, in one status if given. */
+  list: (scope: Scope, status?: string | null): ScopedList<HazardRow> =>
+    scopedList('hazard.list', 'hazard', Hazard, scope, status ? allOf(['t.status = ?'], [status]) : {}),
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { col, row, sql, type Db } from '../../../../platform/sql.ts';
+import { instant, located, recordTable, type Location } from './record.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+
+/** Patrols (巡逻) of a team, table `patrol` (migration …02Registry). */
+const Patrol = z.object({
+  id: col.id,
+  teamId: col.id,
+  startedAt: instant,
+  endedAt: instant,
+  route: col.text.nullable(),
+  participantIds: z.array(col.id),
+  ...located,
+});
+export type PatrolRow = z.infer<typeof Patrol>;
+
+/** Patrols are recorded once and never updated. */
+type PatrolChanges = Record<never, never>;
+
+const table = recordTable<PatrolRow, PatrolChanges>('patrol', Patrol, {});
+
+const insert = sql(
+  'patrol.insert',
+  Patrol,
+  `insert into patrol (team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code) values (?, ?, ?, ?, array[?]::int[], ?, ?, ?) returning *`,
+);
+
+export interface NewPatrol extends Location {
+  teamId: number;
+  startedAt: Date;
+  endedAt: Date;
+  route: string | null;
+  participantIds: readonly number[];
+}
+
+export const patrols = {
+  byIds: table.byIds,
+  async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
+    return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
+  },
+  /** A division's patrols that started in [from, before) (ISO instants). */
+  list: (scope: Scope, from: string, before: string): ScopedList<PatrolRow> =>
+    scopedList('patrol.list', 'patrol', Patrol, scope, allOf(['t.started_at >= ? and t.started_at < ?'], [from, before])),
+};

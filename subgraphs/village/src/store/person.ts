@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { col, command, exec, likeContains, row, rows, sql, type Db } from '../../../../platform/sql.ts';
+import { located, recordTable, type Location } from './record.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+
+/** Residents (实有人口), table `person` (migration …02Registry). */
+const Person = z.object({
+  id: col.id,
+  name: col.text,
+  gender: z.enum(['MALE', 'FEMALE']),
+  birthDate: col.day,
+  ethnicity: col.text,
+  idNumber: col.text.nullable(),
+  phone: col.text.nullable(),
+  residency: z.enum(['REGISTERED', 'FLOATING', 'OVERSEAS']),
+  tags: col.textArray,
+  householdId: col.id.nullable(),
+  addressId: col.id.nullable(),
+  ...located,
+  version: col.id,
+});
+export type PersonRow = z.infer<typeof Person>;
+
+/** What `updatePerson` and moves may change. */
+export interface PersonChanges {
+  name?: string;
+  ethnicity?: string;
+  phone?: string;
+  residency?: PersonRow['residency'];
+  villageCode?: string;
+  gridCode?: string;
+  countyCode?: string;
+  householdId?: number | null;
+  addressId?: number | null;
+}
+
+const table = recordTable<PersonRow, PersonChanges>('person', Person, {
+  name: 'name',
+  ethnicity: 'ethnicity',
+  phone: 'phone',
+  residency: 'residency',
+  villageCode: 'village_code',
+  gridCode: 'grid_code',
+  countyCode: 'county_code',
+  householdId: 'household_id',
+  addressId: 'address_id',
+});
+
+const ofHouseholds = sql('person.ofHouseholds', Person, 'select * from person where household_id in (?) order by id');
+const villagesOf = sql('person.villages', z.object({ id: col.id, villageCode: col.text }), 'select id, village_code from person where id in (?)');
+const idNumberTaken = sql('person.idNumberTaken', z.object({}), 'select 1 from person where id_number = ?');
+const livesIn = sql('person.livesIn', z.object({}), 'select 1 from person where id = ? and household_id = ?');
+const householdSize = sql('person.householdSize', z.object({ n: col.num }), 'select count(*) as n from person where household_id = ?');
+const insert = sql(
+  'person.insert',
+  Person,
+  `insert into person (name, gender, birth_date, ethnicity, id_number, phone, residency, tags, household_id, address_id, village_code, grid_code, county_code)
+   values (?, ?, ?, ?, ?, ?, ?, array[?]::text[], ?, ?, ?, ?, ?) returning *`,
+);
+const tag = sql('person.tag', Person, `update person set tags = array(select distinct unnest(tags || array[?]::text[]) order by 1), version = version + 1 where id = ? returning *`);
+const untag = sql('person.untag', Person, `update person set tags = array(select t from unnest(tags) t where t <> all(array[?]::text[])), version = version + 1 where id = ? returning *`);
+const followHousehold = command(
+  'person.followHousehold',
+  `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
+);
+
+export interface NewPerson extends Location {
+  name: string;
+  gender: PersonRow['gender'];
+  birthDate: string;
+  ethnicity: string;
+  idNumber: string | null;
+  phone: string | null;
+  residency: PersonRow['residency'];
+  tags: readonly string[];
+  householdId: number | null;
+  addressId: number | null;
+}
+
+/** The residents' filter of a list (all given must hold). */
+export interface ResidentConditions {
+  tags?: readonly string[] | null;
+  residency?: string | null;
+  /** Text the name contains. */
+  nameContains?: string | null;
+  /** Born on or before this day (ISO date). */
+  bornBy?: string | null;
+  /** Born after this day (ISO date). */
+  bornAfter?: string | null;
+}
+
+export const persons = {
+  ...table,
+  /** Members of each household, by id. */
+  ofHouseholds: (db: Db, householdIds: readonly number[]): Promise<PersonRow[]> => rows(db, ofHouseholds, [householdIds]),
+  /** Each found person's village (no personal fields). */
+  villagesOf: (db: Db, ids: readonly number[]) => rows(db, villagesOf, [ids]),
+  idNumberTaken: async (db: Db, idNumber: string): Promise<boolean> => (await row(db, idNumberTaken, [idNumber])) !== null,
+  livesIn: async (db: Db, personId: number, householdId: number): Promise<boolean> => (await row(db, livesIn, [personId, householdId])) !== null,
+  /** How many people the household has. */
+  householdSize: async (db: Db, householdId: number): Promise<number> => (await row(db, householdSize, [householdId]))?.n ?? 0,
+  async insert(db: Db, p: NewPerson): Promise<PersonRow> {
+    return (await row(db, insert, [
+      p.name, p.gender, p.birthDate, p.ethnicity, p.idNumber, p.phone, p.residency, p.tags.length ? p.tags : [null],
+      p.householdId, p.addressId, p.villageCode, p.gridCode, p.countyCode,
+    ]))!;
+  },
+  /** Adds tags (kept sorted and distinct) and bumps the version. */
+  tag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> => (await row(db, tag, [tags.length ? tags : [null], id]))!,
+  /** Removes tags and bumps the version. */
+  untag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> => (await row(db, untag, [tags.length ? tags : [''], id]))!,
+  /** The members of a household follow it to its new grid and address. */
+  followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null): Promise<number> =>
+    exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId, householdId]),
+  /** A division's residents, filtered. */
+  list(scope: Scope, c: ResidentConditions): ScopedList<PersonRow> {
+    const where: string[] = [];
+    const params: (string | readonly string[])[] = [];
+    if (c.tags?.length) {
+      // `tags <> '{}'` is implied by the overlap; stated so the tag index, which leaves untagged residents out, applies.
+      where.push(`t.tags <> '{}' and t.tags && array[?]::text[]`);
+      params.push(c.tags);
+    }
+    if (c.residency) {
+      where.push('t.residency = ?');
+      params.push(c.residency);
+    }
+    if (c.nameContains != null) {
+      where.push(`t.name like ? escape '\\'`);
+      params.push(likeContains(c.nameContains));
+    }
+    if (c.bornBy != null) {
+      where.push('t.birth_date <= ?');
+      params.push(c.bornBy);
+    }
+    if (c.bornAfter != null) {
+      where.push('t.birth_date > ?');
+      params.push(c.bornAfter);
+    }
+    return scopedList('person.residents', 'person', Person, scope, allOf(where, params));
+  },
+};

@@ -1,0 +1,143 @@
+import DataLoader from 'dataloader';
+import { z } from 'zod';
+import { badInput } from '../../../../platform/errors.ts';
+import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+
+/**
+ * Batched Relay connections of rows under a parent division: every parent's
+ * page comes from one windowed statement (and every total from one grouped
+ * count), however many villages or grids a request lists. Rows are ordered by
+ * an integer column (`id` unless said otherwise), which is also the cursor.
+ * The statements are built here from a list's spec, which a store declares
+ * (table, filter); resolvers only pick the list and the parent.
+ */
+
+/** The division a list hangs off: its rows carry that division's code. */
+export type Scope = 'village' | 'grid' | 'county';
+
+const SCOPE_COLUMN = { village: 'village_code', grid: 'grid_code', county: 'county_code' } as const;
+const SCOPE_FIELD = { village_code: 'villageCode', grid_code: 'gridCode', county_code: 'countyCode' } as const;
+
+export interface ScopedListSpec {
+  /** Table name (trusted, from code). */
+  table: string;
+  /** Column holding the parent's code. */
+  scopeColumn: 'village_code' | 'grid_code' | 'county_code';
+  /** Integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
+  order?: { column: string; desc?: boolean };
+  /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
+  where?: string;
+  params?: readonly unknown[];
+}
+
+/** A list whose rows parse with `row`; `name` names its statements (`<name>.page`, `<name>.count`; default `scoped.<table>`). */
+export interface ScopedList<R> extends ScopedListSpec {
+  row: z.ZodType<R>;
+  name?: string;
+}
+
+/** A filter of a list: an SQL condition on `t` and its parameters. */
+export interface ListFilter {
+  where?: string;
+  params?: readonly SqlParam[];
+}
+
+/** A list of `table` rows (ordered by id) under a village, grid or county, with an optional filter. */
+export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, scope: Scope, filter: ListFilter = {}): ScopedList<R> {
+  return { name, table, row, scopeColumn: SCOPE_COLUMN[scope], ...filter };
+}
+
+/** A condition list joined with `and`, or no filter at all when empty. */
+export function allOf(where: readonly string[], params: readonly SqlParam[]): ListFilter {
+  return where.length ? { where: where.join(' and '), params } : {};
+}
+
+type RawRow = Record<string, unknown>;
+const Raw: z.ZodType<RawRow> = z.record(z.string(), z.unknown());
+const Count = z.object({ k: col.text, n: col.num });
+
+function isScalar(v: unknown): v is string | number | bigint | boolean | null {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+}
+
+function sqlParam(v: unknown): SqlParam {
+  if (v === undefined || isScalar(v) || v instanceof Date) return v;
+  if (Array.isArray(v) && v.every(isScalar)) return v;
+  throw new Error(`A list filter parameter must be a scalar, a Date or an array of scalars; got ${typeof v}.`);
+}
+
+export class ScopedPages {
+  private readonly db: Db;
+  private readonly pages = new Map<string, DataLoader<string, RawRow[]>>();
+  private readonly counts = new Map<string, DataLoader<string, number>>();
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** A page of the list under the division `scope` (a code), with its lazy total. */
+  async connection<R>(list: ScopedList<R>, scope: string, args: PageArgs): Promise<Connection<R>> {
+    const name = list.name ?? `scoped.${list.table}`;
+    const orderField = (list.order?.column ?? 'id').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const { rows: raw, limit, count } = await this.load(list, name, scope, args);
+    const cursors = new Map<R, string>();
+    const parsed = raw.map((r) => {
+      const p = list.row.safeParse(r);
+      if (!p.success) throw new Error(`SQL ${name}.page: a row does not match its declared shape: ${p.error.message}`);
+      cursors.set(p.data, String(r[orderField]));
+      return p.data;
+    });
+    return toConnection(parsed, { limit }, (r) => cursors.get(r)!, count);
+  }
+
+  private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
+    const page = parsePage(args);
+    const first = page.limit;
+    const afterId = page.after === undefined ? 0 : Number(page.after);
+    if (!Number.isSafeInteger(afterId) || afterId < 0) throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
+    const where = spec.where ? ` and (${spec.where})` : '';
+    const params = (spec.params ?? []).map(sqlParam);
+    const key = JSON.stringify([spec.table, spec.scopeColumn, where, params, spec.order ?? null]);
+    const orderCol = spec.order?.column ?? 'id';
+    const desc = spec.order?.desc ?? false;
+    const scopeField = SCOPE_FIELD[spec.scopeColumn];
+    const pageKey = `${key}|${first}|${afterId}`;
+    let pages = this.pages.get(pageKey);
+    if (!pages) {
+      const st = sql(
+        `${name}.page`,
+        Raw,
+        `select * from (
+           select t.*, row_number() over (partition by t.${spec.scopeColumn} order by t.${orderCol}${desc ? ' desc' : ''}) as rn__
+             from ${spec.table} t where t.${spec.scopeColumn} in (?)${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
+         ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
+      );
+      pages = new DataLoader<string, RawRow[]>(async (scopes) => {
+        const found = await rows(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
+        const by = new Map<unknown, RawRow[]>();
+        for (const r of found) {
+          const k = r[scopeField];
+          delete r.rn__;
+          let list = by.get(k);
+          if (!list) by.set(k, (list = []));
+          list.push(r);
+        }
+        return scopes.map((s) => by.get(s) ?? []);
+      });
+      this.pages.set(pageKey, pages);
+    }
+    let counts = this.counts.get(key);
+    if (!counts) {
+      const st = sql(`${name}.count`, Count, `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`);
+      counts = new DataLoader<string, number>(async (scopes) => {
+        const found = await rows(this.db, st, [[...scopes], ...params]);
+        const by = new Map(found.map((r) => [r.k, r.n]));
+        return scopes.map((s) => by.get(s) ?? 0);
+      });
+      this.counts.set(key, counts);
+    }
+    const countLoader = counts;
+    return { rows: await pages.load(scope), limit: first, count: () => countLoader.load(scope) };
+  }
+}
