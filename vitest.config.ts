@@ -1,13 +1,19 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests that read only the source (no database, no hub): they run without the suite's PostgreSQL. */
+const SOURCE_ONLY = ['tests/units.test.ts', 'tests/structure.test.ts', 'tests/enums.test.ts', 'tests/schema-check.test.ts', 'tests/supergraph.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     reporters: ['default', './tests/setup/summary-reporter.ts'],
-    globalSetup: ['tests/setup/global.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'source', include: SOURCE_ONLY } },
+      // Only this project starts (and seeds) the suite's PostgreSQL, and only when one of its files runs.
+      { extends: true, test: { name: 'hub', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SOURCE_ONLY], globalSetup: ['tests/setup/global.ts'] } },
+    ],
   },
 });
