@@ -1,0 +1,71 @@
+/**
+ * Enums the subgraphs share must agree value for value (the gateway composes
+ * them into one type), and the village schema's PersonTag must hold exactly
+ * the tags the code knows (domain/tags.ts). Reads the schema files only.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kind, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { TAGS } from '../domain/tags.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBGRAPHS = ['village', 'township', 'county'] as const;
+type Subgraph = (typeof SUBGRAPHS)[number];
+
+/** Every enum of one schema file with its values in order (`extend enum` adds to them). */
+function enumsOf(subgraph: Subgraph): Map<string, string[]> {
+  const doc = parse(readFileSync(join(ROOT, 'schema', `${subgraph}.graphql`), 'utf8'));
+  const enums = new Map<string, string[]>();
+  for (const def of doc.definitions) {
+    if (def.kind !== Kind.ENUM_TYPE_DEFINITION && def.kind !== Kind.ENUM_TYPE_EXTENSION) continue;
+    const values = enums.get(def.name.value) ?? [];
+    values.push(...(def.values ?? []).map((v) => v.name.value));
+    enums.set(def.name.value, values);
+  }
+  return enums;
+}
+
+const ENUMS = new Map(SUBGRAPHS.map((s) => [s, enumsOf(s)] as const));
+
+/** What `actual` lacks and adds against `expected`, e.g. "lacks [A], has extra [B]". */
+function difference(expected: readonly string[], actual: readonly string[]): string {
+  const missing = expected.filter((v) => !actual.includes(v));
+  const extra = actual.filter((v) => !expected.includes(v));
+  return [missing.length ? `lacks [${missing.join(', ')}]` : '', extra.length ? `has extra [${extra.join(', ')}]` : ''].filter(Boolean).join(', ');
+}
+
+describe('enums', () => {
+  it('the schema files declare enums', () => {
+    for (const s of SUBGRAPHS) expect(ENUMS.get(s)!.size, s).toBeGreaterThan(0);
+  });
+
+  it('an enum declared by more than one subgraph has the same values in the same order in each', () => {
+    const names = new Set(SUBGRAPHS.flatMap((s) => [...ENUMS.get(s)!.keys()]));
+    const problems: string[] = [];
+    let shared = 0;
+    for (const name of [...names].sort()) {
+      const declaring = SUBGRAPHS.filter((s) => ENUMS.get(s)!.has(name));
+      if (declaring.length < 2) continue;
+      shared++;
+      const [first, ...others] = declaring;
+      const expected = ENUMS.get(first!)!.get(name)!;
+      for (const other of others) {
+        const actual = ENUMS.get(other)!.get(name)!;
+        const diff = difference(expected, actual);
+        if (diff) problems.push(`${name}: ${other} ${diff} (against ${first})`);
+        else if (actual.join() !== expected.join()) problems.push(`${name}: ${other} lists the values in another order than ${first}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(shared).toBeGreaterThan(0);
+  });
+
+  it('PersonTag of the village schema holds exactly domain/tags.ts TAGS', () => {
+    const personTag = ENUMS.get('village')!.get('PersonTag');
+    expect(personTag).toBeDefined();
+    expect(difference(TAGS, personTag!), 'PersonTag against TAGS').toBe('');
+    expect(personTag).toHaveLength(TAGS.length);
+  });
+});
