@@ -4,7 +4,8 @@ import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../../platform/auth.ts';
 import { JURISDICTION_SETTING } from '../../../platform/caller.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
-import { changeCursor, changeQuery, readChanges } from './resolvers/changes.ts';
+import { changeCursor, changeQuery } from './changes/query.ts';
+import { changeLog } from './store/changes.ts';
 
 /**
  * GET /changes.ndjson?after=&kinds=A,B&within=&limit=: the change feed for
@@ -30,7 +31,7 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
     em.setSessionContext({ variables: { [JURISDICTION_SETTING]: caller.jurisdiction } });
     let sent = 0;
     for (;;) {
-      const rows = await readChanges(em, { ...q, limit: Math.min(BATCH, limit - sent) });
+      const rows = await changeLog.after(em, { ...q, limit: Math.min(BATCH, limit - sent) });
       if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
       if (!rows.length) break;
       const text = rows
