@@ -119,8 +119,13 @@ export const col = {
   /** A numeric or bigint count or amount, as a JS number. */
   num: z.coerce.number(),
   text: z.string(),
-  date: z.date(),
-  /** A `date` column as pg returns it (a Date at local midnight) or as text. */
+  /**
+   * A `timestamptz` column. MikroORM's pool keeps date and time types as text
+   * (its pg type parsers), native clients of that pool too; a Date appears only
+   * where a statement's own expression produces one. The DateTime scalar takes both.
+   */
+  instant: z.union([z.date(), z.string()]),
+  /** A `date` column: text (`2026-09-30`) through MikroORM's pool, a Date elsewhere. */
   day: z.union([z.date(), z.string()]),
   textArray: z.array(z.string()),
 };

@@ -11,11 +11,8 @@ import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platfor
 /** Where every registry record is: its village, grid and county codes. */
 export const located = { villageCode: col.text, gridCode: col.text, countyCode: col.text };
 
-/**
- * A `timestamptz` column as it comes: MikroORM's connection returns date and
- * time types as text, which the DateTime scalar serializes as before.
- */
-export const instant = z.union([z.date(), z.string()]);
+/** A `timestamptz` column as it comes (see platform/sql.ts `col.instant`). */
+export const instant = col.instant;
 
 /** A record's division codes (what a write puts into the three columns). */
 export interface Location {
