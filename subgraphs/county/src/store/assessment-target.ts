@@ -8,8 +8,7 @@ const AssessmentTarget = z.object({
   level: z.enum(TARGET_LEVELS),
   /** numeric(6, 4), a rate from 0 to 1. */
   target: col.num,
-  /** timestamptz as PostgreSQL's text; read it with `new Date(...)`. */
-  updatedAt: z.string(),
+  updatedAt: col.instant,
   updatedBy: col.text,
 });
 export type AssessmentTargetRow = z.infer<typeof AssessmentTarget>;

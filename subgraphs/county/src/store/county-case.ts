@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { pageOf, type CasePage, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
-/** A timestamptz column as it arrives (PostgreSQL's text; read it with `new Date(...)`). */
-const time = z.string();
-
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
 const CountyCase = z.object({
   disputeId: col.text,
@@ -16,12 +13,12 @@ const CountyCase = z.object({
   scale: col.text,
   summary: col.text,
   status: col.text,
-  receivedAt: time,
-  escalatedAt: time,
-  settleBy: time,
+  receivedAt: col.instant,
+  escalatedAt: col.instant,
+  settleBy: col.instant,
   assignee: col.text.nullable(),
   outcome: col.text.nullable(),
-  resolvedAt: time.nullable(),
+  resolvedAt: col.instant.nullable(),
   version: col.num,
 });
 export type CountyCaseRow = z.infer<typeof CountyCase>;

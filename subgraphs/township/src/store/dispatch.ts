@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 
-/** A timestamptz column as it arrives (PostgreSQL's text; read it with `new Date(...)`). */
-const time = z.string();
-
 /** 吹哨 A township's call on a county department, and the department's 报到. */
 const Dispatch = z.object({
   id: col.id,
@@ -14,9 +11,9 @@ const Dispatch = z.object({
   departmentName: col.text,
   status: z.enum(['DISPATCHED', 'ACKNOWLEDGED', 'REPORTED']),
   note: col.text.nullable(),
-  dispatchedAt: time,
-  acknowledgedAt: time.nullable(),
-  reportedAt: time.nullable(),
+  dispatchedAt: col.instant,
+  acknowledgedAt: col.instant.nullable(),
+  reportedAt: col.instant.nullable(),
   report: col.text.nullable(),
 });
 export type DispatchRow = z.infer<typeof Dispatch>;

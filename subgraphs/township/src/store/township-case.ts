@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { pageOf, type CasePage, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
-/** A timestamptz column as it arrives (PostgreSQL's text; read it with `new Date(...)`). */
-const time = z.string();
-
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
 const TownshipCase = z.object({
   disputeId: col.text,
@@ -16,13 +13,13 @@ const TownshipCase = z.object({
   scale: col.text,
   summary: col.text,
   status: col.text,
-  receivedAt: time,
-  escalatedAt: time,
-  settleBy: time,
+  receivedAt: col.instant,
+  escalatedAt: col.instant,
+  settleBy: col.instant,
   assignee: col.text.nullable(),
   outcome: col.text.nullable(),
-  resolvedAt: time.nullable(),
-  supervisedAt: time.nullable(),
+  resolvedAt: col.instant.nullable(),
+  supervisedAt: col.instant.nullable(),
   version: col.num,
 });
 export type TownshipCaseRow = z.infer<typeof TownshipCase>;
