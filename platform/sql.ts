@@ -89,24 +89,6 @@ export async function nativeRows<R>(client: PoolClient, st: Sql<R>, params: read
   return parseRows(st, res.rows);
 }
 
-/**
- * @deprecated Unnamed, unparsed SQL from before the stores; being replaced by
- * `rows`/`row` with a declared `Sql<R>`. Do not add callers.
- */
-export async function query<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
-  const raw = await em.execute<Record<string, unknown>[]>(text, params.map((p) => (p === undefined ? null : p)));
-  return raw.map((r) => {
-    const out: Record<string, unknown> = {};
-    for (const k in r) out[camel(k)] = r[k];
-    return out as T;
-  });
-}
-
-/** @deprecated See `query`. */
-export async function queryOne<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T | null> {
-  return (await query<T>(em, text, params))[0] ?? null;
-}
-
 /** Escapes LIKE wildcards in user text. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;

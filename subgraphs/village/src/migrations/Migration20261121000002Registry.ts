@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * groups, patrol teams and patrols, hazards, mediation committees.
  *
  * Every table carries its 12-digit village code (and the 6-digit county code,
- * the partition / distribution key of DESIGN.md §2), so jurisdiction checks
+ * the partition / distribution key of docs/ARCHITECTURE.md), so jurisdiction checks
  * and roll-ups are prefix matches on one column.
  */
 export class Migration20261121000002Registry extends Migration {

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import { jurisdictionPolicy } from '../../../../platform/rls.ts';
 
 /**
- * The change feed (DESIGN.md §1, data engineers): every insert, update,
+ * The change feed (docs/ARCHITECTURE.md, "Events"): every insert, update,
  * delete and status transition of the registry and of disputes, written by
  * triggers in the changing transaction, so a change is in the log exactly
  * when it is committed.

@@ -1,14 +1,16 @@
 import type { GridResolvers } from '../generated/resolvers.ts';
+import { disputesOf } from './lists/disputes.ts';
 import { registryLists } from './lists/registry.ts';
 
 /**
  * 网格: a grid, its village, whether it is fully staffed, and the record
- * lists (residents … hazards, lists/registry.ts). `disputes` comes from the
- * disputes resolvers (merged in resolvers/index.ts).
+ * lists (residents … hazards, lists/registry.ts) and its disputes
+ * (lists/disputes.ts).
  */
 export const Grid: GridResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.code),
   village: async (g, _, ctx) => (await ctx.loaders.village.load(g.villageCode))!,
   fullyStaffed: (g, _, ctx) => ctx.loaders.fullyStaffed.load(g.code),
   ...registryLists('grid'),
+  disputes: disputesOf('grid'),
 };

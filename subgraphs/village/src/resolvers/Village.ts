@@ -1,13 +1,13 @@
 import { requireListAccess } from '../../../../platform/caller.ts';
 import type { VillageResolvers } from '../generated/resolvers.ts';
+import { disputesOf } from './lists/disputes.ts';
 import { registryLists } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
  * 村/社区: a village or community, its grids and committees, the record
  * lists (residents … hazards, lists/registry.ts) and the statistics
- * (lists/stats.ts). `disputes` comes from the disputes resolvers (merged in
- * resolvers/index.ts).
+ * (lists/stats.ts) and its disputes (lists/disputes.ts).
  */
 export const Village: VillageResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.village.load(ref.code),
@@ -18,5 +18,6 @@ export const Village: VillageResolvers = {
     return ctx.loaders.committeesOfVillage.load(v.code);
   },
   ...registryLists('village'),
+  disputes: disputesOf('village'),
   ...statFields,
 };

@@ -1,5 +1,6 @@
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { addressMutations } from './address.ts';
+import { disputeMutations } from './disputes.ts';
 import { hazardMutations } from './hazard.ts';
 import { householdMutations } from './household.ts';
 import { houseMutations } from './house.ts';
@@ -11,7 +12,7 @@ import { siteMutations } from './site.ts';
 
 /**
  * The registry's writes, one file per kind of record (shared checks in
- * write.ts). Dispute mutations are merged in resolvers/index.ts.
+ * write.ts), and the dispute loop's steps (disputes.ts).
  */
 export const Mutation: MutationResolvers = {
   ...addressMutations,
@@ -23,4 +24,5 @@ export const Mutation: MutationResolvers = {
   ...patrolTeamMutations,
   ...patrolMutations,
   ...hazardMutations,
+  ...disputeMutations,
 };

@@ -1,9 +1,15 @@
 import type { QueryResolvers } from '../../generated/resolvers.ts';
+import { auditQueries } from './audit.ts';
+import { changeQueries } from './changes.ts';
+import { disputeQueries } from './disputes.ts';
 import { divisionQueries } from './divisions.ts';
 import { registryQueries } from './registry.ts';
 
-/** The root queries of villages, grids and registry records (disputes, changes and the audit log are merged in resolvers/index.ts). */
+/** The root queries, one file per topic. */
 export const Query: QueryResolvers = {
   ...divisionQueries,
   ...registryQueries,
+  ...disputeQueries,
+  ...changeQueries,
+  ...auditQueries,
 };
