@@ -13,7 +13,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'source', include: SOURCE_ONLY } },
       // Only this project starts (and seeds) the suite's PostgreSQL, and only when one of its files runs.
-      { extends: true, test: { name: 'hub', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SOURCE_ONLY], globalSetup: ['tests/setup/global.ts'] } },
+      {
+        extends: true,
+        test: { name: 'hub', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SOURCE_ONLY], globalSetup: ['tests/setup/global.ts'] },
+      },
     ],
   },
 });

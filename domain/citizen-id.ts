@@ -45,13 +45,11 @@ export interface ParsedCitizenId {
  */
 export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
   const id = raw.trim().toUpperCase();
-  const fail = (rule: string) =>
-    badInput(`idNumber "${raw}" is not a valid citizen ID number: ${rule}.`, { argument: 'idNumber', rule });
+  const fail = (rule: string) => badInput(`idNumber "${raw}" is not a valid citizen ID number: ${rule}.`, { argument: 'idNumber', rule });
   if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`);
   if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X');
   const addressCode = id.slice(0, 6);
-  if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000'))
-    throw fail(`its address code ${addressCode} is not a county-level division code`);
+  if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000')) throw fail(`its address code ${addressCode} is not a county-level division code`);
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));

@@ -77,4 +77,3 @@ export function villageKind(code: string): 'COMMUNITY' | 'VILLAGE' | 'OTHER' {
   if (seg < 400) return 'VILLAGE';
   return 'OTHER';
 }
-

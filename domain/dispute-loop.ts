@@ -38,8 +38,15 @@ const LOOPS: Record<Level, Partial<Record<LoopAction, { from: string[]; to: stri
 };
 
 const LABEL: Record<LoopAction, string> = {
-  accept: 'accept', assign: 'assign', dispatch: 'dispatch to departments', mediate: 'record mediation', resolve: 'resolve',
-  escalate: 'escalate', rate: 'rate', close: 'close', followUp: 'follow up',
+  accept: 'accept',
+  assign: 'assign',
+  dispatch: 'dispatch to departments',
+  mediate: 'record mediation',
+  resolve: 'resolve',
+  escalate: 'escalate',
+  rate: 'rate',
+  close: 'close',
+  followUp: 'follow up',
 };
 
 /** Actions a status allows at a level. */

@@ -51,7 +51,7 @@ export function resolvePeriod(args: { from?: string | null; to?: string | null; 
 export function previousPeriod(p: Period): Period {
   if (p.months) {
     const [y, m] = p.from.split('-').map(Number) as [number, number];
-    const start = (y * 12 + (m - 1)) - p.months;
+    const start = y * 12 + (m - 1) - p.months;
     return monthsPeriod(Math.floor(start / 12), (start % 12) + 1, p.months);
   }
   const days = Math.round((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000) + 1;

@@ -8,13 +8,38 @@ import { request, runAsScript } from './lib/client.ts';
 
 export const CountyReport = graphql(`
   query CountyReport($code: String!, $period: String!) {
-    county(code: $code) { name region { name } }
+    county(code: $code) {
+      name
+      region {
+        name
+      }
+    }
     townships(within: $code) {
-      code name
-      population { residents households }
-      forces { grids householdCoverage }
-      disputeStats(period: $period) { reported resolved resolutionRate overdue yearAgo { reported } }
-      assessment(period: $period) { indicator target actual met }
+      code
+      name
+      population {
+        residents
+        households
+      }
+      forces {
+        grids
+        householdCoverage
+      }
+      disputeStats(period: $period) {
+        reported
+        resolved
+        resolutionRate
+        overdue
+        yearAgo {
+          reported
+        }
+      }
+      assessment(period: $period) {
+        indicator
+        target
+        actual
+        met
+      }
     }
   }
 `);

@@ -8,7 +8,23 @@ import { request, runAsScript } from './lib/client.ts';
 
 export const RegisterResident = graphql(`
   mutation RegisterResident($input: PersonInput!) {
-    registerPerson(input: $input) { id name gender birthDate age idNumber residency grid { code name } village { name } version }
+    registerPerson(input: $input) {
+      id
+      name
+      gender
+      birthDate
+      age
+      idNumber
+      residency
+      grid {
+        code
+        name
+      }
+      village {
+        name
+      }
+      version
+    }
   }
 `);
 
@@ -17,7 +33,12 @@ export async function main(url: string, token: string, gridCode: string, idNumbe
     input: { name, idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode },
   });
   const p = data.registerPerson;
-  return { id: p.id, summary: `${p.name}, ${p.gender === 'FEMALE' ? '女' : '男'}, ${p.age} 岁, ${p.village.name} ${p.grid.name}`, idNumber: p.idNumber, version: p.version };
+  return {
+    id: p.id,
+    summary: `${p.name}, ${p.gender === 'FEMALE' ? '女' : '男'}, ${p.age} 岁, ${p.village.name} ${p.grid.name}`,
+    idNumber: p.idNumber,
+    version: p.version,
+  };
 }
 
 runAsScript(import.meta.url, (url, token) => main(url, token, process.argv[2]!, process.argv[3]!, process.argv[4] ?? '卓玛'));

@@ -13,9 +13,31 @@ export const CaseDesk = graphql(`
       disputes(first: 50) {
         totalCount
         nodes {
-          caseNumber status overdue underSupervision settleBy
-          dispatches { departmentName status }
-          dispute { category summary parties { name role } village { name } timeline { level action at } }
+          caseNumber
+          status
+          overdue
+          underSupervision
+          settleBy
+          dispatches {
+            departmentName
+            status
+          }
+          dispute {
+            category
+            summary
+            parties {
+              name
+              role
+            }
+            village {
+              name
+            }
+            timeline {
+              level
+              action
+              at
+            }
+          }
         }
       }
     }

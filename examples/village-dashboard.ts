@@ -10,15 +10,38 @@ export const VillageDashboard = graphql(`
   query VillageDashboard($code: String!, $from: Date!, $to: Date!) {
     village(code: $code) {
       name
-      township { name }
-      grids { code name fullyStaffed }
-      population { residents households floating }
-      forces { grids gridWorkers jointDefenseGroups householdCoverage patrolTeams }
+      township {
+        name
+      }
+      grids {
+        code
+        name
+        fullyStaffed
+      }
+      population {
+        residents
+        households
+        floating
+      }
+      forces {
+        grids
+        gridWorkers
+        jointDefenseGroups
+        householdCoverage
+        patrolTeams
+      }
       disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 20) {
         totalCount
-        nodes { caseNumber status handlingLevel overdue }
+        nodes {
+          caseNumber
+          status
+          handlingLevel
+          overdue
+        }
       }
-      patrols(from: $from, to: $to) { totalCount }
+      patrols(from: $from, to: $to) {
+        totalCount
+      }
     }
   }
 `);

@@ -39,7 +39,7 @@ function callerFromClaims(payload: Record<string, unknown>): Caller {
   const { sub, name, jurisdiction, scopes } = payload;
   if (typeof sub !== 'string' || !sub) throw new AuthError('the token has no subject (sub)');
   if (typeof jurisdiction !== 'string' || !JURISDICTION.test(jurisdiction)) {
-    throw new AuthError('the token\'s jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits)');
+    throw new AuthError("the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits)");
   }
   const list = Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [];
   const unknown = list.filter((s) => !SCOPES.includes(s as Scope));

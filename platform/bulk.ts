@@ -38,7 +38,8 @@ export async function nativeRollback(client: PoolClient): Promise<void> {
 
 function escape(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
-  if (Array.isArray(v)) return `{${v.map((x) => (typeof x === 'number' ? String(x) : `"${String(x).replace(/["\\]/g, '\\\\$&')}"`)).join(',')}}`.replace(/\\/g, '\\\\');
+  if (Array.isArray(v))
+    return `{${v.map((x) => (typeof x === 'number' ? String(x) : `"${String(x).replace(/["\\]/g, '\\\\$&')}"`)).join(',')}}`.replace(/\\/g, '\\\\');
   const s = String(v);
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }

@@ -5,27 +5,16 @@ import { GraphQLError } from 'graphql';
  * `extensions.code` (docs/ARCHITECTURE.md). Anything else is an internal error and is
  * masked before it leaves a production server.
  */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'INVALID_TRANSITION'
-  | 'SUBGRAPH_UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID_TRANSITION' | 'SUBGRAPH_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
-  hubError('BAD_USER_INPUT', message, extra);
-export const notFound = (message: string, extra: Record<string, unknown> = {}) =>
-  hubError('NOT_FOUND', message, extra);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
-  hubError('CONFLICT', message, extra);
-export const forbidden = (message: string, extra: Record<string, unknown> = {}) =>
-  hubError('FORBIDDEN', message, extra);
+export const badInput = (message: string, extra: Record<string, unknown> = {}) => hubError('BAD_USER_INPUT', message, extra);
+export const notFound = (message: string, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
+export const forbidden = (message: string, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',

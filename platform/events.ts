@@ -27,8 +27,19 @@ type WireEvent = z.infer<typeof WireEvent>;
 const Delivery = z.object({ events: z.array(WireEvent) });
 
 const outboxInsert = command('outbox.insert', 'insert into hub_outbox (event_id, target, type, payload) values (?, ?, ?, ?)');
-const inboxInsert = sql('inbox.insert', z.object({ eventId: z.string() }), 'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id');
-const Pending = z.object({ id: z.string(), eventId: z.string(), type: z.string(), payload: z.record(z.string(), z.unknown()), due: z.boolean(), attempts: col.num });
+const inboxInsert = sql(
+  'inbox.insert',
+  z.object({ eventId: z.string() }),
+  'insert into hub_inbox (event_id, source, type) values (?, ?, ?) on conflict (event_id) do nothing returning event_id',
+);
+const Pending = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  due: z.boolean(),
+  attempts: col.num,
+});
 const outboxPending = sql(
   'outbox.pending',
   Pending,

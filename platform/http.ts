@@ -107,12 +107,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function handleGraphQL<C extends BaseContext, A>(
-  opts: HttpOptions<C, A>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
+export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<C, A>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -167,7 +162,8 @@ export interface RunningHttp {
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];
+    const route =
+      opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];
     // Started inside a promise, so an error thrown synchronously by a route is answered like any other.
     const work = Promise.resolve().then(() =>
       route

@@ -17,10 +17,7 @@ export function byKey<K extends string, V>(fetch: (keys: readonly K[]) => Promis
 }
 
 /** Many rows per key: `fetch` returns the rows of all keys at once, `groupOf` says whose each is. */
-export function groupedBy<K extends string, V>(
-  fetch: (keys: readonly K[]) => Promise<V[]>,
-  groupOf: (v: V) => K,
-): DataLoader<K, V[]> {
+export function groupedBy<K extends string, V>(fetch: (keys: readonly K[]) => Promise<V[]>, groupOf: (v: V) => K): DataLoader<K, V[]> {
   return new DataLoader<K, V[]>(async (keys) => {
     const rows = await fetch(keys);
     const map = new Map<K, V[]>();

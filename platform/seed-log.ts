@@ -4,7 +4,10 @@ import { nativePool } from './orm.ts';
 import { command } from './sql.ts';
 
 const seedDoneQuery = command('seed.done', 'select 1 from hub_seed where step = $1');
-const seedMark = command('seed.mark', 'insert into hub_seed (step, detail) values ($1, $2) on conflict (step) do update set done_at = now(), detail = excluded.detail');
+const seedMark = command(
+  'seed.mark',
+  'insert into hub_seed (step, detail) values ($1, $2) on conflict (step) do update set done_at = now(), detail = excluded.detail',
+);
 
 /** Every subgraph database records which seed steps ran, so a second start skips them. */
 export class Migration20261121000000SeedLog extends Migration {

@@ -60,9 +60,7 @@ export interface RunningSubgraph {
 }
 
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphServiceOptions<C>): Promise<RunningSubgraph> {
-  const schema = buildSubgraphSchema([
-    { typeDefs: loadSchema(opts.name), resolvers: opts.resolvers as GraphQLResolverMap<C> },
-  ]);
+  const schema = buildSubgraphSchema([{ typeDefs: loadSchema(opts.name), resolvers: opts.resolvers as GraphQLResolverMap<C> }]);
   let requests = 0;
   const counters = new WeakMap<IncomingMessage, { statements: number }>();
   const apollo = new ApolloServer<C>({

@@ -14,9 +14,7 @@ export const DEFAULT_DEMO_DATE = '2026-09-30';
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
-const pgUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
 
 const pem = (kind: 'PUBLIC' | 'PRIVATE') =>
@@ -118,9 +116,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const givenDb = dbKeys.filter((k) => cleaned[k]);
   if (givenDb.length > 0 && givenDb.length < dbKeys.length) {
     problems.push(
-      `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${dbKeys
-        .filter((k) => !cleaned[k])
-        .join(', ')})`,
+      `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${dbKeys.filter((k) => !cleaned[k]).join(', ')})`,
     );
   }
   if (s) {

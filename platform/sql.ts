@@ -68,7 +68,10 @@ function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] 
 /** Runs a statement; its rows, parsed. */
 export async function rows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
   // MikroORM would format an undefined parameter as an identifier; SQL wants NULL.
-  const raw = await db.execute<Record<string, unknown>[]>(st.text, params.map((p) => (p === undefined ? null : p)));
+  const raw = await db.execute<Record<string, unknown>[]>(
+    st.text,
+    params.map((p) => (p === undefined ? null : p)),
+  );
   return parseRows(st, raw);
 }
 
@@ -79,7 +82,11 @@ export async function row<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = [
 
 /** Runs a statement for its effect; the number of rows it touched. */
 export async function exec(db: Db, st: Sql<Record<string, never>>, params: readonly SqlParam[] = []): Promise<number> {
-  const res = await db.execute<QueryResult>(st.text, params.map((p) => (p === undefined ? null : p)), 'run');
+  const res = await db.execute<QueryResult>(
+    st.text,
+    params.map((p) => (p === undefined ? null : p)),
+    'run',
+  );
   return res.affectedRows;
 }
 

@@ -67,7 +67,12 @@ async function drive(t: Target, connections: number, seconds: number): Promise<R
 }
 
 function merge(runs: Run[]): Run {
-  return { requests: runs.reduce((s, r) => s + r.requests, 0), errors: runs.reduce((s, r) => s + r.errors, 0), seconds: runs.reduce((s, r) => s + r.seconds, 0), latencies: runs.flatMap((r) => r.latencies) };
+  return {
+    requests: runs.reduce((s, r) => s + r.requests, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    seconds: runs.reduce((s, r) => s + r.seconds, 0),
+    latencies: runs.flatMap((r) => r.latencies),
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -119,7 +124,9 @@ function table(title: string, rows: Row[], baseline?: string) {
   for (const r of rows) {
     const rps = r.run.requests / r.run.seconds;
     const ratio = base ? rps / (base.run.requests / base.run.seconds) : NaN;
-    say(`| ${r.name} | ${f1(rps)} | ${f1(pct(r.run.latencies, 50))} | ${f1(pct(r.run.latencies, 95))} | ${f1(pct(r.run.latencies, 99))} | ${r.run.errors} | ${f1(r.sql)} | ${base ? (r === base ? 'baseline' : f2(ratio)) : '–'} |`);
+    say(
+      `| ${r.name} | ${f1(rps)} | ${f1(pct(r.run.latencies, 50))} | ${f1(pct(r.run.latencies, 95))} | ${f1(pct(r.run.latencies, 99))} | ${r.run.errors} | ${f1(r.sql)} | ${base ? (r === base ? 'baseline' : f2(ratio)) : '–'} |`,
+    );
   }
 }
 
@@ -170,7 +177,11 @@ const subgraphUrl = (n: keyof typeof ports.subgraphs) => `http://127.0.0.1:${por
 const internalKey = await importPrivateKey(readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8'));
 let internal = '';
 const refreshInternal = async () => {
-  internal = await signInternal(internalKey, { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) }, { requestId: 'bench', operation: 'bench' });
+  internal = await signInternal(
+    internalKey,
+    { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) },
+    { requestId: 'bench', operation: 'bench' },
+  );
 };
 await refreshInternal();
 const refresher = setInterval(refreshInternal, 20_000);
@@ -179,17 +190,23 @@ const gql = (query: string, variables?: unknown) => () => JSON.stringify({ query
 
 const rss = () =>
   Object.fromEntries(
-    execFileSync('ps', ['-o', 'pid=,rss=,args=', '--ppid', String(hub.child.pid)]).toString().trim().split('\n').map((l) => {
-      const [, rssKb, ...args] = l.trim().split(/\s+/);
-      const name = /subgraphs\/(\w+)\//.exec(args.join(' '))?.[1] ?? (args.join(' ').includes('gateway') ? 'gateway' : 'other');
-      return [name, Math.round(Number(rssKb) / 1024)];
-    }),
+    execFileSync('ps', ['-o', 'pid=,rss=,args=', '--ppid', String(hub.child.pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [, rssKb, ...args] = l.trim().split(/\s+/);
+        const name = /subgraphs\/(\w+)\//.exec(args.join(' '))?.[1] ?? (args.join(' ').includes('gateway') ? 'gateway' : 'other');
+        return [name, Math.round(Number(rssKb) / 1024)];
+      }),
   );
 const rssStart = rss();
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
 say(`# Benchmark results\n`);
 say(`- date: ${new Date().toISOString()}`);
-say(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; all processes on this one machine`);
+say(
+  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; all processes on this one machine`,
+);
 say(`- commit: ${commit}`);
 say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}`);
 say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alternating rounds, after a 1 s warm-up`);
@@ -202,29 +219,59 @@ if (scenarios.includes('dashboard')) {
     population { residents households floating byTag { tag count } } forces { grids gridWorkers jointDefenseGroups householdCoverage patrolTeams }
     disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 20) { totalCount nodes { caseNumber status overdue } }
     patrols(from: "${month}01", to: "${today}") { totalCount nodes { startedAt hours } } } }`;
-  table('Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections', await compare([{ name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } }], 20));
+  table(
+    'Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections',
+    await compare([{ name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } }], 20),
+  );
 }
 
 if (scenarios.includes('overhead')) {
   const q = `{ village(code: "623021200201") { code name kind grids { code name } } }`;
-  table('Single-subgraph query: through the gateway vs straight to the village subgraph, 20 connections', await compare([
-    { name: 'straight to subgraph', target: { url: subgraphUrl('village'), get headers() { return { 'x-hub-caller': internal }; }, body: gql(q) } },
-    { name: 'through gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
-  ], 20), 'straight to subgraph');
+  table(
+    'Single-subgraph query: through the gateway vs straight to the village subgraph, 20 connections',
+    await compare(
+      [
+        {
+          name: 'straight to subgraph',
+          target: {
+            url: subgraphUrl('village'),
+            get headers() {
+              return { 'x-hub-caller': internal };
+            },
+            body: gql(q),
+          },
+        },
+        { name: 'through gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+      ],
+      20,
+    ),
+    'straight to subgraph',
+  );
 }
 
 if (scenarios.includes('drilldown')) {
   const env = { ...hubEnv, HUB_INTERNAL_PRIVATE_KEY: readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8') };
-  await startProcess(['scripts/bench/stock-gateway.ts', String(ports.stock), subgraphUrl('county'), subgraphUrl('township'), subgraphUrl('village')], 'stock gateway ready', env);
+  await startProcess(
+    ['scripts/bench/stock-gateway.ts', String(ports.stock), subgraphUrl('county'), subgraphUrl('township'), subgraphUrl('village')],
+    'stock gateway ready',
+    env,
+  );
   const q = `{ county(code: "623021") { name townships { code name population { residents households } forces { grids jointDefenseGroups }
     disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate }
     villages { code name population { residents } forces { grids householdCoverage } disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved } } } } }`;
-  table('County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections', await compare([
-    { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
-    { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
-    // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
-    { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
-  ], 20), 'stock @apollo/gateway');
+  table(
+    'County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections',
+    await compare(
+      [
+        { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
+        { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+        // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
+        { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
+      ],
+      20,
+    ),
+    'stock @apollo/gateway',
+  );
 }
 
 if (scenarios.includes('fanout')) {
@@ -233,8 +280,21 @@ if (scenarios.includes('fanout')) {
   const codes = (await c.query(`select code from village order by code limit 1000`)).rows.map((r) => r.code);
   await c.end();
   const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code name grids { code } population { residents } } } }`;
-  const t = (n: number) => ({ name: `${n} representation${n > 1 ? 's' : ''}`, target: { url: subgraphUrl('village'), get headers() { return { 'x-hub-caller': internal }; }, body: gql(q, { r: codes.slice(0, n).map((code) => ({ __typename: 'Village', code })) }) } });
-  table('Entity fan-out: _entities on the village subgraph (SQL statements must not grow), 4 connections', await compare([t(1), t(100), t(1000)], 4), '1 representation');
+  const t = (n: number) => ({
+    name: `${n} representation${n > 1 ? 's' : ''}`,
+    target: {
+      url: subgraphUrl('village'),
+      get headers() {
+        return { 'x-hub-caller': internal };
+      },
+      body: gql(q, { r: codes.slice(0, n).map((code) => ({ __typename: 'Village', code })) }),
+    },
+  });
+  table(
+    'Entity fan-out: _entities on the village subgraph (SQL statements must not grow), 4 connections',
+    await compare([t(1), t(100), t(1000)], 4),
+    '1 representation',
+  );
 }
 
 if (scenarios.includes('writes')) {
@@ -243,8 +303,25 @@ if (scenarios.includes('writes')) {
   const q = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`;
   // Reported in a village the dashboard does not read: the cases stay (a case's timeline is append-only), and in the
   // dashboard's village they piled up as open cases run after run (5,054 after a few runs), slowing the dashboard.
-  const body = () => JSON.stringify({ query: q, variables: { k: `bench-${run}-${i++}`, i: { gridCode: '623021106210005', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'HOTLINE', summary: 'bench', parties: [{ name: '甲', role: 'APPLICANT' }] } } });
-  table('Writes: disputes reported per second, 8 connections', await compare([{ name: 'reportDispute', target: { url: gatewayUrl, headers: asAdmin, body } }], 8, 1));
+  const body = () =>
+    JSON.stringify({
+      query: q,
+      variables: {
+        k: `bench-${run}-${i++}`,
+        i: {
+          gridCode: '623021106210005',
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'HOTLINE',
+          summary: 'bench',
+          parties: [{ name: '甲', role: 'APPLICANT' }],
+        },
+      },
+    });
+  table(
+    'Writes: disputes reported per second, 8 connections',
+    await compare([{ name: 'reportDispute', target: { url: gatewayUrl, headers: asAdmin, body } }], 8, 1),
+  );
 }
 
 if (scenarios.includes('bulk')) {
@@ -267,10 +344,15 @@ if (scenarios.includes('bulk')) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-import-'));
   const file = join(dir, 'residents.csv');
   spawnSync(node, ['scripts/make-residents.ts', '--out', file, '--county', '623021', '--id-county', idCounty, '--rows', '200000'], { encoding: 'utf8' });
-  const imp = spawnSync(node, ['scripts/import.ts', 'residents', file, '--token', admin, '--url', gatewayUrl.replace('/graphql', '')], { env: hubEnv, encoding: 'utf8' });
+  const imp = spawnSync(node, ['scripts/import.ts', 'residents', file, '--token', admin, '--url', gatewayUrl.replace('/graphql', '')], {
+    env: hubEnv,
+    encoding: 'utf8',
+  });
   const done = JSON.parse(imp.stdout.trim().split('\n').at(-1) ?? '{}');
   say('\n| path | rows | seconds | rows/s | rejected |\n| --- | ---: | ---: | ---: | ---: |');
-  say(`| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`);
+  say(
+    `| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`,
+  );
   await removeImported();
   rmSync(dir, { recursive: true, force: true });
 }

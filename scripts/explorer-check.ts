@@ -31,7 +31,15 @@ if (!origin) {
 }
 const browser = await chromium.launch({
   executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const outside: string[] = [];
 try {
@@ -43,7 +51,9 @@ try {
   await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('临潭县'), undefined, { timeout: 30_000 });
   const text = await page.$eval('.graphiql-response', (e) => e.textContent ?? '');
   await page.screenshot({ path: 'bench/explorer.png' });
-  console.log(`Explorer ran the query: ${text.includes('甘南藏族自治州') ? 'yes' : 'no'}; requests outside ${origin}: ${outside.length ? outside.join(', ') : 'none'}.`);
+  console.log(
+    `Explorer ran the query: ${text.includes('甘南藏族自治州') ? 'yes' : 'no'}; requests outside ${origin}: ${outside.length ? outside.join(', ') : 'none'}.`,
+  );
   if (!text.includes('甘南藏族自治州') || outside.length) process.exitCode = 1;
 } finally {
   await browser.close();

@@ -94,7 +94,9 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
       rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.reason)}\n`);
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
-        console.error(`line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`);
+        console.error(
+          `line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`,
+        );
       }
     } else if (ev.type === 'done') {
       done = ev;

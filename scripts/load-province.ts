@@ -33,7 +33,9 @@ const databases = await prepareDatabases(settings);
 try {
   await migrateAll(databases.dbs);
   const dir = await loadDirectory(databases.dbs, scope);
-  console.log(`Directory: ${dir.county.counties} counties, ${dir.township.townships} townships, ${dir.village.villages} villages (${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+  console.log(
+    `Directory: ${dir.county.counties} counties, ${dir.township.townships} townships, ${dir.village.villages} villages (${((performance.now() - t0) / 1000).toFixed(1)} s).`,
+  );
   const demo = await seedDemo(databases.dbs, scope, settings.demoDate, { scale, disputesPerVillage });
   console.log(`Demo facts: ${JSON.stringify({ ...demo.village, townshipCases: demo.township.cases, countyCases: demo.county.cases })}`);
   console.log(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);

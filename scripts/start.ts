@@ -101,11 +101,18 @@ let tokens = '';
 if (keys.caller.privateKey) {
   const key = await importPrivateKey(keys.caller.privateKey);
   const admin = await mintCallerToken(key, {
-    subject: 'demo-623021-admin', name: '临潭县综治中心 (demo administrator)', jurisdiction: '623021',
-    scopes: ['read', 'write', 'pii', 'report', 'admin'], ttl: 12 * 3600,
+    subject: 'demo-623021-admin',
+    name: '临潭县综治中心 (demo administrator)',
+    jurisdiction: '623021',
+    scopes: ['read', 'write', 'pii', 'report', 'admin'],
+    ttl: 12 * 3600,
   });
   const report = await mintCallerToken(key, {
-    subject: 'demo-62-report', name: '甘肃省 reporting tool (demo)', jurisdiction: '62', scopes: ['report'], ttl: 12 * 3600,
+    subject: 'demo-62-report',
+    name: '甘肃省 reporting tool (demo)',
+    jurisdiction: '62',
+    scopes: ['report'],
+    ttl: 12 * 3600,
   });
   tokens = `
   Tokens (valid 12 h; mint others with npm run token -- --jurisdiction <code> --scopes read,write,pii):

@@ -28,7 +28,10 @@ const { values } = parseArgs({
 });
 try {
   if (values.jurisdiction === undefined) throw new Error('--jurisdiction is required (a division code, e.g. 623021)');
-  const scopes = values.scopes!.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = values
+    .scopes!.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = scopes.filter((s) => !SCOPES.includes(s as Scope));
   if (bad.length) throw new Error(`unknown scopes ${bad.join(', ')}; use ${SCOPES.join(', ')}`);
   const keys = await loadKeys(settingsOrExit());

@@ -55,10 +55,21 @@ interface Dispute {
   inTransit: boolean;
 }
 async function report(key: string, personId: string) {
-  const r = await hub.queryAs<{ reportDispute: Dispute }>(writer, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`, {
-    k: key,
-    i: { gridCode: GRID, category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里宅基地排水纠纷', parties: [{ personId, role: 'APPLICANT' }] },
-  });
+  const r = await hub.queryAs<{ reportDispute: Dispute }>(
+    writer,
+    `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`,
+    {
+      k: key,
+      i: {
+        gridCode: GRID,
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'WALK_IN',
+        summary: '邻里宅基地排水纠纷',
+        parties: [{ personId, role: 'APPLICANT' }],
+      },
+    },
+  );
   expect(r.errors).toBeUndefined();
   return r.data!.reportDispute;
 }
@@ -71,7 +82,10 @@ const step = async (mutation: string, d: { id: string; version: number }, extra 
 describe('change feed', () => {
   it('an integration pulling while disputes are reported and escalated ends with exactly the changes made, none twice, none missing', async () => {
     const { after: start } = await pull(reader, null, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000);
-    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(writer, `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`);
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(
+      writer,
+      `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`,
+    );
     const personId = people.data!.village.residents.nodes[0]!.id;
 
     // The integration pulls small pages in a loop while the writers work.
@@ -135,7 +149,10 @@ describe('change feed', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Change);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change);
     expect(lines.filter((c) => ids.has(c.recordId)).map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
   }, 60_000);
 
@@ -165,7 +182,10 @@ describe('change feed', () => {
     );
     expect(r.errors).toBeUndefined();
     const mine = r.data!.changes.nodes.filter((c) => c.recordId === p.id);
-    expect(mine.map((c) => [c.op, c.version])).toEqual([['CREATED', 1], ['UPDATED', 2]]);
+    expect(mine.map((c) => [c.op, c.version])).toEqual([
+      ['CREATED', 1],
+      ['UPDATED', 2],
+    ]);
     // Without pii the record is masked, as in any read.
     expect(mine[0]!.record).toMatchObject({ id: p.id, name: '杨卓玛' });
     expect(mine[0]!.record.idNumber).not.toBe(idNumber);

@@ -137,7 +137,9 @@ describe('division directory through the gateway', () => {
       prefectures: { code: string; name: string; parent: { code: string }; counties: { code: string }[] }[];
       counties: { name: string }[];
     }
-    const r = await hub.query<{ region: Region }>(`{ region(code: "62") { name level prefectures { code name parent { code } counties { code } } counties { name } } }`);
+    const r = await hub.query<{ region: Region }>(
+      `{ region(code: "62") { name level prefectures { code name parent { code } counties { code } } counties { name } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.region.name).toBe('甘肃省');
     expect(r.data!.region.level).toBe('PROVINCE');

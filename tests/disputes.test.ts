@@ -59,15 +59,23 @@ async function report(key: string, token = villageToken) {
     {
       k: key,
       i: {
-        gridCode: '623021200201001', category: 'FOREST_GRASSLAND', scale: 'ORDINARY', source: 'GRID_INSPECTION',
-        summary: '两户因草场边界围栏发生争执', parties: [{ personId: a!.id, role: 'APPLICANT' }, { personId: b!.id, role: 'RESPONDENT' }, { name: '邻村牧户', role: 'THIRD_PARTY' }],
+        gridCode: '623021200201001',
+        category: 'FOREST_GRASSLAND',
+        scale: 'ORDINARY',
+        source: 'GRID_INSPECTION',
+        summary: '两户因草场边界围栏发生争执',
+        parties: [
+          { personId: a!.id, role: 'APPLICANT' },
+          { personId: b!.id, role: 'RESPONDENT' },
+          { name: '邻村牧户', role: 'THIRD_PARTY' },
+        ],
       },
     },
   );
 }
 
-const v = <T = Record<string, Dispute>,>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(villageToken, q, vars);
-const t = <T = Record<string, unknown>,>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(townshipToken, q, vars);
+const v = <T = Record<string, Dispute>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(villageToken, q, vars);
+const t = <T = Record<string, unknown>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(townshipToken, q, vars);
 const STATS = `disputeStats(from: "${today}", to: "${today}") { reported resolved resolvedAtVillage resolvedAtTownship escalatedToTownship escalatedToCounty open }`;
 interface Stats {
   reported: number;
@@ -126,8 +134,11 @@ describe('a dispute’s whole life across levels', () => {
     });
     expect(tc!.status).toBe('RECEIVED');
     type Case = { status: string; version: number; dispatches?: Dispatch[] };
-    let c = (await t<One<'acceptTownshipCase', Case>>(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc!.version}) { status version } }`)).data!.acceptTownshipCase;
-    const dispatched = await t<One<'dispatchToDepartments', Case>>(`mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`);
+    let c = (await t<One<'acceptTownshipCase', Case>>(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc!.version}) { status version } }`))
+      .data!.acceptTownshipCase;
+    const dispatched = await t<One<'dispatchToDepartments', Case>>(
+      `mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`,
+    );
     expect(dispatched.errors).toBeUndefined();
     c = dispatched.data!.dispatchToDepartments;
     expect(c.dispatches).toHaveLength(2);
@@ -138,9 +149,13 @@ describe('a dispute’s whole life across levels', () => {
       const jumped = await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "x") { status } }`);
       expect(jumped.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
       expect((await county(`mutation { acknowledgeDispatch(dispatchId: "${dp.id}") { status } }`)).data!.acknowledgeDispatch!.status).toBe('ACKNOWLEDGED');
-      expect((await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "已现场核实界线") { status } }`)).data!.reportDispatch!.status).toBe('REPORTED');
+      expect((await county(`mutation { reportDispatch(dispatchId: "${dp.id}", report: "已现场核实界线") { status } }`)).data!.reportDispatch!.status).toBe(
+        'REPORTED',
+      );
     }
-    const resolved = await t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT, note: "双方签订调解协议") { status } }`);
+    const resolved = await t(
+      `mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT, note: "双方签订调解协议") { status } }`,
+    );
     expect(resolved.errors).toBeUndefined();
 
     d = await waitFor(async () => {
@@ -157,10 +172,21 @@ describe('a dispute’s whole life across levels', () => {
 
     const steps = d.timeline.map((s) => `${s.level}:${s.action}`);
     expect(steps).toEqual([
-      'VILLAGE:REPORT', 'VILLAGE:ACCEPT', 'VILLAGE:ASSIGN', 'VILLAGE:ESCALATE',
-      'TOWNSHIP:RECEIVE', 'TOWNSHIP:ACCEPT', 'TOWNSHIP:DISPATCH',
-      'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT', 'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE', 'TOWNSHIP:DEPARTMENT_REPORT',
-      'TOWNSHIP:RESOLVE', 'VILLAGE:RATE', 'VILLAGE:CLOSE', 'VILLAGE:FOLLOW_UP',
+      'VILLAGE:REPORT',
+      'VILLAGE:ACCEPT',
+      'VILLAGE:ASSIGN',
+      'VILLAGE:ESCALATE',
+      'TOWNSHIP:RECEIVE',
+      'TOWNSHIP:ACCEPT',
+      'TOWNSHIP:DISPATCH',
+      'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE',
+      'TOWNSHIP:DEPARTMENT_REPORT',
+      'TOWNSHIP:DEPARTMENT_ACKNOWLEDGE',
+      'TOWNSHIP:DEPARTMENT_REPORT',
+      'TOWNSHIP:RESOLVE',
+      'VILLAGE:RATE',
+      'VILLAGE:CLOSE',
+      'VILLAGE:FOLLOW_UP',
     ]);
     const times = d.timeline.map((s) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -170,7 +196,12 @@ describe('a dispute’s whole life across levels', () => {
       const b = before[level].disputeStats;
       const a = after[level].disputeStats;
       expect({ level, ...a }).toEqual({
-        level, ...b, reported: b.reported + 1, resolved: b.resolved + 1, resolvedAtTownship: b.resolvedAtTownship + 1, escalatedToTownship: b.escalatedToTownship + 1,
+        level,
+        ...b,
+        reported: b.reported + 1,
+        resolved: b.resolved + 1,
+        resolvedAtTownship: b.resolvedAtTownship + 1,
+        escalatedToTownship: b.escalatedToTownship + 1,
       });
     }
   });
@@ -205,7 +236,10 @@ describe('a dispute’s whole life across levels', () => {
     expect(r.errors).toBeUndefined();
     const id = r.data!.reportDispute.id;
     type Listed = { id: string; caseNumber?: string; grid: { code: string } };
-    const page = await v<{ grid: { disputes: Nodes<Listed> & Counted }; other: { disputes: Nodes<Listed> } }>(`{ grid(code: "623021200201001") { disputes(first: 50) { totalCount nodes { id caseNumber grid { code } } } }
+    const page = await v<{
+      grid: { disputes: Nodes<Listed> & Counted };
+      other: { disputes: Nodes<Listed> };
+    }>(`{ grid(code: "623021200201001") { disputes(first: 50) { totalCount nodes { id caseNumber grid { code } } } }
                            other: grid(code: "623021200201002") { disputes(first: 50) { nodes { id grid { code } } } } }`);
     expect(page.errors).toBeUndefined();
     const nodes = page.data!.grid.disputes.nodes;
@@ -244,15 +278,25 @@ describe('escalation while the township subgraph is down', () => {
     // Deliver the same escalation event again, exactly as the relay would.
     const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await owner.connect();
-    const { rows } = await owner.query(`select event_id, type, payload, delivered_at from hub_outbox where payload->>'disputeId' = $1 and type = 'case.escalated'`, [d.id]);
+    const { rows } = await owner.query(
+      `select event_id, type, payload, delivered_at from hub_outbox where payload->>'disputeId' = $1 and type = 'case.escalated'`,
+      [d.id],
+    );
     await owner.end();
     expect(rows).toHaveLength(1);
     expect(rows[0].delivered_at).not.toBeNull();
     const body = JSON.stringify({ events: [{ eventId: rows[0].event_id, type: rows[0].type, source: 'village', payload: rows[0].payload }] });
     const token = await new SignJWT({ sha: createHash('sha256').update(body).digest('base64url') })
-      .setProtectedHeader({ alg: 'HS256' }).setIssuer('village').setAudience('township').setExpirationTime('1m')
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('village')
+      .setAudience('township')
+      .setExpirationTime('1m')
       .sign(new TextEncoder().encode(inject('keys').eventsSecret));
-    const res = await fetch(new URL('/events', hub.subgraphs.township.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-event-token': token }, body });
+    const res = await fetch(new URL('/events', hub.subgraphs.township.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-event-token': token },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ applied: 0, duplicates: 1 });
     expect(await townshipCase(d.id)).toHaveLength(1);
@@ -264,13 +308,27 @@ describe('escalation while the township subgraph is down', () => {
 describe('county handling and supervision', () => {
   it('takes a case from a 卓尼县 village through its township to the county, which refers it to court', async () => {
     const vt = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
-    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(vt, `{ village(code: "623022100001") { residents(first: 1) { nodes { id } } } }`);
-    const rep = await hub.queryAs<One<'reportDispute', { id: string; version: number }>>(vt, `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "county-${Date.now()}") { id version } }`, {
-      i: { gridCode: '623022100001001', category: 'LAND_REQUISITION', scale: 'MAJOR', source: 'WALK_IN', summary: '征地补偿分配争议', parties: [{ personId: people.data!.village.residents.nodes[0]!.id, role: 'APPLICANT' }] },
-    });
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(
+      vt,
+      `{ village(code: "623022100001") { residents(first: 1) { nodes { id } } } }`,
+    );
+    const rep = await hub.queryAs<One<'reportDispute', { id: string; version: number }>>(
+      vt,
+      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "county-${Date.now()}") { id version } }`,
+      {
+        i: {
+          gridCode: '623022100001001',
+          category: 'LAND_REQUISITION',
+          scale: 'MAJOR',
+          source: 'WALK_IN',
+          summary: '征地补偿分配争议',
+          parties: [{ personId: people.data!.village.residents.nodes[0]!.id, role: 'APPLICANT' }],
+        },
+      },
+    );
     let d = rep.data!.reportDispute;
     /** Runs one mutation field and returns what it selected. */
-    const step = async <T,>(m: string) => {
+    const step = async <T>(m: string) => {
       const r = await hub.queryAs<Record<string, T>>(vt, `mutation { ${m} }`);
       expect(r.errors, m).toBeUndefined();
       return Object.values(r.data!)[0]!;
@@ -279,11 +337,15 @@ describe('county handling and supervision', () => {
     type CaseOf<K extends string> = { dispute: One<K, Case | null> };
     d = await step(`acceptDispute(id: "${d.id}", version: ${d.version}) { id version }`);
     d = await step(`escalateDispute(id: "${d.id}", version: ${d.version}, reason: "补偿标准超出村级权限") { id version }`);
-    const tc = await waitFor(async () => (await hub.queryAs<CaseOf<'townshipCase'>>(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data!.dispute.townshipCase);
+    const tc = await waitFor(
+      async () => (await hub.queryAs<CaseOf<'townshipCase'>>(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data!.dispute.townshipCase,
+    );
     let c = await step<{ version: number; status?: string }>(`acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version }`);
     c = await step(`escalateTownshipCase(disputeId: "${d.id}", version: ${c.version}, reason: "需县级协调") { version status }`);
     expect(c.status).toBe('ESCALATED');
-    const cc = await waitFor(async () => (await hub.queryAs<CaseOf<'countyCase'>>(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data!.dispute.countyCase);
+    const cc = await waitFor(
+      async () => (await hub.queryAs<CaseOf<'countyCase'>>(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data!.dispute.countyCase,
+    );
     expect(cc.status).toBe('RECEIVED');
     const inbox = await hub.queryAs<{ county: { caseInbox: Nodes<{ caseNumber: string; dispute: { id: string } }> & Counted } }>(
       vt,
@@ -296,7 +358,9 @@ describe('county handling and supervision', () => {
     expect(k).toEqual({ status: 'RESOLVED', outcome: 'LITIGATION' });
     type Final = Pick<Dispute, 'status' | 'handlingLevel' | 'resolvedLevel' | 'outcome'> & { timeline: { level: string; action: string }[] };
     const final = await waitFor(async () => {
-      const x = (await hub.queryAs<One<'dispute', Final>>(vt, `{ dispute(id: "${d.id}") { status handlingLevel resolvedLevel outcome timeline { level action } } }`)).data!.dispute;
+      const x = (
+        await hub.queryAs<One<'dispute', Final>>(vt, `{ dispute(id: "${d.id}") { status handlingLevel resolvedLevel outcome timeline { level action } } }`)
+      ).data!.dispute;
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(final).toMatchObject({ handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION' });
@@ -322,8 +386,8 @@ describe('county handling and supervision', () => {
     expect(r.data!.superviseDispute.timeline.at(-1)).toEqual({ level: 'COUNTY', action: 'SUPERVISE' });
     await waitFor(
       async () =>
-        (await hub.queryAs<{ dispute: { townshipCase: Supervised } }>(countyToken, `{ dispute(id: "${target!.id}") { townshipCase { underSupervision } } }`)).data!.dispute.townshipCase
-          .underSupervision,
+        (await hub.queryAs<{ dispute: { townshipCase: Supervised } }>(countyToken, `{ dispute(id: "${target!.id}") { townshipCase { underSupervision } } }`))
+          .data!.dispute.townshipCase.underSupervision,
     );
     const recent = await hub.queryAs<{ village: { disputes: Nodes<{ id: string }> } }>(
       villageToken,
@@ -338,59 +402,64 @@ describe('county handling and supervision', () => {
 });
 
 describe('demo disputes', () => {
-  it.each(['623021', '632223'])('county %s: disputeStats over the demo year agree with counting the cases one by one, for the county and every township', async (county) => {
-    const FROM = '2025-10-01';
-    const TO = '2026-09-30';
-    interface Listed {
-      status: string;
-      resolvedLevel: string | null;
-      village: { code: string };
-      rating: string | null;
-      overdue: boolean;
-      timeline: { action: string; level: string }[];
-    }
-    const all: Listed[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const r: GraphQLResponse<{ county: { disputes: Paged<Listed> } }> = await hub.query(
-        `query($a: String) { county(code: "${county}") { disputes(first: 500, after: $a, filter: { from: "${FROM}", to: "${TO}" }) {
+  it.each(['623021', '632223'])(
+    'county %s: disputeStats over the demo year agree with counting the cases one by one, for the county and every township',
+    async (county) => {
+      const FROM = '2025-10-01';
+      const TO = '2026-09-30';
+      interface Listed {
+        status: string;
+        resolvedLevel: string | null;
+        village: { code: string };
+        rating: string | null;
+        overdue: boolean;
+        timeline: { action: string; level: string }[];
+      }
+      const all: Listed[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const r: GraphQLResponse<{ county: { disputes: Paged<Listed> } }> = await hub.query(
+          `query($a: String) { county(code: "${county}") { disputes(first: 500, after: $a, filter: { from: "${FROM}", to: "${TO}" }) {
           nodes { status resolvedLevel village { code } rating overdue timeline { action level } } pageInfo { hasNextPage endCursor } } } }`,
-        { a: after },
-      );
-      expect(r.errors).toBeUndefined();
-      all.push(...r.data!.county.disputes.nodes);
-      if (!r.data!.county.disputes.pageInfo.hasNextPage) break;
-      after = r.data!.county.disputes.pageInfo.endCursor;
-    }
-    const count = (list: Listed[]) => {
-      const resolved = list.filter((d) => ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'].includes(d.status));
-      return {
-        reported: list.length,
-        resolved: resolved.length,
-        resolutionRate: list.length ? resolved.length / list.length : 0,
-        resolvedAtVillage: resolved.filter((d) => d.resolvedLevel === 'VILLAGE').length,
-        resolvedAtTownship: resolved.filter((d) => d.resolvedLevel === 'TOWNSHIP').length,
-        resolvedAtCounty: resolved.filter((d) => d.resolvedLevel === 'COUNTY').length,
-        escalatedToTownship: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'VILLAGE')).length,
-        escalatedToCounty: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'TOWNSHIP')).length,
-        open: list.length - resolved.length,
-        overdue: list.filter((d) => d.overdue).length,
+          { a: after },
+        );
+        expect(r.errors).toBeUndefined();
+        all.push(...r.data!.county.disputes.nodes);
+        if (!r.data!.county.disputes.pageInfo.hasNextPage) break;
+        after = r.data!.county.disputes.pageInfo.endCursor;
+      }
+      const count = (list: Listed[]) => {
+        const resolved = list.filter((d) => ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'].includes(d.status));
+        return {
+          reported: list.length,
+          resolved: resolved.length,
+          resolutionRate: list.length ? resolved.length / list.length : 0,
+          resolvedAtVillage: resolved.filter((d) => d.resolvedLevel === 'VILLAGE').length,
+          resolvedAtTownship: resolved.filter((d) => d.resolvedLevel === 'TOWNSHIP').length,
+          resolvedAtCounty: resolved.filter((d) => d.resolvedLevel === 'COUNTY').length,
+          escalatedToTownship: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'VILLAGE')).length,
+          escalatedToCounty: list.filter((d) => d.timeline.some((s) => s.action === 'ESCALATE' && s.level === 'TOWNSHIP')).length,
+          open: list.length - resolved.length,
+          overdue: list.filter((d) => d.overdue).length,
+        };
       };
-    };
-    type Figures = ReturnType<typeof count>;
-    const stats = await hub.query<{ county: { disputeStats: Figures; townships: { code: string; disputeStats: Figures }[] } }>(`{ county(code: "${county}") { ${'disputeStats'}(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } townships { code disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } } } }`);
-    expect(stats.errors).toBeUndefined();
-    expect(stats.data!.county.disputeStats).toEqual(count(all));
-    for (const t of stats.data!.county.townships) expect(t.disputeStats, t.code).toEqual(count(all.filter((d) => d.village.code.startsWith(t.code))));
-    if (county === '623021') {
-      const s = stats.data!.county.disputeStats;
-      expect(s.reported).toBeGreaterThanOrEqual(350);
-      expect(s.resolutionRate).toBeGreaterThan(0.9);
-      expect(s.resolvedAtVillage).toBeGreaterThan(s.resolvedAtTownship);
-      expect(s.resolvedAtTownship).toBeGreaterThan(s.resolvedAtCounty);
-      expect(s.resolvedAtCounty).toBeGreaterThan(0);
-    }
-  });
+      type Figures = ReturnType<typeof count>;
+      const stats = await hub.query<{ county: { disputeStats: Figures; townships: { code: string; disputeStats: Figures }[] } }>(
+        `{ county(code: "${county}") { ${'disputeStats'}(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } townships { code disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue } } } }`,
+      );
+      expect(stats.errors).toBeUndefined();
+      expect(stats.data!.county.disputeStats).toEqual(count(all));
+      for (const t of stats.data!.county.townships) expect(t.disputeStats, t.code).toEqual(count(all.filter((d) => d.village.code.startsWith(t.code))));
+      if (county === '623021') {
+        const s = stats.data!.county.disputeStats;
+        expect(s.reported).toBeGreaterThanOrEqual(350);
+        expect(s.resolutionRate).toBeGreaterThan(0.9);
+        expect(s.resolvedAtVillage).toBeGreaterThan(s.resolvedAtTownship);
+        expect(s.resolvedAtTownship).toBeGreaterThan(s.resolvedAtCounty);
+        expect(s.resolvedAtCounty).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('handling belongs to its level', () => {
@@ -402,7 +471,10 @@ describe('handling belongs to its level', () => {
     const c = open.data!.township.disputes.nodes[0];
     expect(c).toBeDefined();
     const villageCaller = await hub.token({ jurisdiction: c!.dispute.village.code, scopes: ['read', 'write'] });
-    const r = await hub.queryAs(villageCaller, `mutation { recordTownshipMediation(disputeId: "${c!.dispute.id}", version: ${c!.version}, note: "x") { status } }`);
+    const r = await hub.queryAs(
+      villageCaller,
+      `mutation { recordTownshipMediation(disputeId: "${c!.dispute.id}", version: ${c!.version}, note: "x") { status } }`,
+    );
     expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });

@@ -15,7 +15,12 @@ describe('the offline explorer', () => {
     const html = await page.text();
     expect(html).toContain('GraphiQL');
     expect(html).not.toMatch(/https?:\/\//);
-    for (const [asset, type] of [['react.js', 'javascript'], ['react-dom.js', 'javascript'], ['graphiql.js', 'javascript'], ['graphiql.css', 'css']]) {
+    for (const [asset, type] of [
+      ['react.js', 'javascript'],
+      ['react-dom.js', 'javascript'],
+      ['graphiql.js', 'javascript'],
+      ['graphiql.css', 'css'],
+    ]) {
       const r = await fetch(`${origin}/explorer/${asset}`);
       expect(r.status, asset).toBe(200);
       expect(r.headers.get('content-type')).toContain(type);

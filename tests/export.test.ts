@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const get = (path: string, token?: string) => fetch(new URL(path, new URL(hub.gatewayUrl).origin), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token?: string) =>
+  fetch(new URL(path, new URL(hub.gatewayUrl).origin), { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('export', () => {
   it('streams residents of a village as CSV with a BOM, masked without pii', async () => {
@@ -29,7 +30,10 @@ describe('export', () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'pii'], subject });
     const res = await get('/export/residents.ndjson?within=623021200', t);
     expect(res.headers.get('content-type')).toContain('ndjson');
-    const rows = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.length).toBeGreaterThan(1000);
     for (const r of rows) {
       expect(r.village_code.startsWith('623021200')).toBe(true);

@@ -46,15 +46,18 @@ async function importFile(kind: string, file: string, extra: string[] = []) {
 
 /** Villages of 623022 whose roll-up differs from a count of their raw rows. */
 const rollupDrift = async () =>
-  (await db.query(`
+  (
+    await db.query(`
       select r.village_code from village_rollup r
         join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
                      (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag where q.village_code = p.village_code group by 1) x) as tags
                 from person p where county_code = '623022' group by 1) p using (village_code)
-       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)).rows;
+       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)
+  ).rows;
 
 const residentsOf = async (idCounty: string) =>
-  (await db.query(`select id_number, name, phone, residency, grid_code, version from person where id_number like $1 order by id_number`, [`${idCounty}%`])).rows;
+  (await db.query(`select id_number, name, phone, residency, grid_code, version from person where id_number like $1 order by id_number`, [`${idCounty}%`]))
+    .rows;
 
 describe('bulk import', () => {
   it('loads a CSV with 1% bad rows, lists every bad row with line, field and reason, and a second run changes nothing', async () => {
@@ -66,11 +69,25 @@ describe('bulk import', () => {
     const first = await importFile('residents', file, ['--batch', '1000']);
     expect(first.done).toMatchObject({ type: 'done', inserted: 3000 - nBad, updated: 0, rejected: nBad });
     expect(first.progress).toMatch(/rows\/s/);
-    const rejects = readFileSync(first.done.rejectsFile, 'utf8').replace(/^\uFEFF/, '').trim().split('\n').slice(1);
-    expect(rejects.map((l) => Number(l.split(',')[0])).sort((a, b) => a - b)).toEqual(Object.keys(bad).map(Number).sort((a, b) => a - b));
+    const rejects = readFileSync(first.done.rejectsFile, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(rejects.map((l) => Number(l.split(',')[0])).sort((a, b) => a - b)).toEqual(
+      Object.keys(bad)
+        .map(Number)
+        .sort((a, b) => a - b),
+    );
     const byLine = new Map(rejects.map((l) => [Number(l.split(',')[0]), l]));
     for (const [line, how] of Object.entries(bad)) {
-      const field = { 'check digit': 'id_number', 'empty name': 'name', 'unknown residency': 'residency', 'bad phone': 'phone', 'grid outside the county': 'grid_code' }[how];
+      const field = {
+        'check digit': 'id_number',
+        'empty name': 'name',
+        'unknown residency': 'residency',
+        'bad phone': 'phone',
+        'grid outside the county': 'grid_code',
+      }[how];
       expect(byLine.get(Number(line))!.split(',')[1]).toBe(field);
     }
     expect(rejects.find((l) => l.includes(',grid_code,'))).toMatch(/outside your jurisdiction/);
@@ -83,8 +100,12 @@ describe('bulk import', () => {
     type Feed = { changes: { pageInfo: PageInfo } };
     const feed = await hub.queryAs<Feed>(token, `{ changes(kinds: [RESIDENT], within: "623022", first: 1000) { pageInfo { endCursor hasNextPage } } }`);
     let cursor = feed.data!.changes.pageInfo.endCursor;
-    for (let more = feed.data!.changes.pageInfo.hasNextPage; more; ) {
-      const p = await hub.queryAs<Feed>(token, `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { pageInfo { endCursor hasNextPage } } }`, { a: cursor });
+    for (let more = feed.data!.changes.pageInfo.hasNextPage; more;) {
+      const p = await hub.queryAs<Feed>(
+        token,
+        `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { pageInfo { endCursor hasNextPage } } }`,
+        { a: cursor },
+      );
       cursor = p.data!.changes.pageInfo.endCursor;
       more = p.data!.changes.pageInfo.hasNextPage;
     }
@@ -100,16 +121,26 @@ describe('bulk import', () => {
 
     // Some residents move to another village's grid, others become floating: exactly those rows are
     // updated (version 2), and both the villages they left and the ones they joined are recounted.
-    const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     const header = lines[0]!.split(',');
     const [gridAt, residencyAt] = [header.indexOf('grid_code'), header.indexOf('residency')];
-    const good = lines.slice(1).map((l, i) => ({ l, line: i + 2 })).filter((x) => !bad[String(x.line)]);
+    const good = lines
+      .slice(1)
+      .map((l, i) => ({ l, line: i + 2 }))
+      .filter((x) => !bad[String(x.line)]);
     const target = good[0]!.l.split(',')[gridAt]!;
     const moved = good.filter((x) => x.line % 7 === 0 && x.l.split(',')[gridAt]!.slice(0, 12) !== target.slice(0, 12)).slice(0, 60);
     const floating = good.filter((x) => x.line % 11 === 0 && x.l.split(',')[residencyAt] === 'REGISTERED' && !moved.includes(x)).slice(0, 40);
     expect(moved.length).toBe(60);
     expect(floating.length).toBe(40);
-    const edit = (x: { l: string }, at: number, v: string) => x.l.split(',').map((c, i) => (i === at ? v : c)).join(',');
+    const edit = (x: { l: string }, at: number, v: string) =>
+      x.l
+        .split(',')
+        .map((c, i) => (i === at ? v : c))
+        .join(',');
     const changedFile = join(dir, 'residents-changed.csv');
     writeFileSync(changedFile, [lines[0], ...moved.map((x) => edit(x, gridAt, target)), ...floating.map((x) => edit(x, residencyAt, 'FLOATING'))].join('\n'));
     const third = await importFile('residents', changedFile, ['--batch', '30']);
@@ -127,7 +158,11 @@ describe('bulk import', () => {
     const r = await importFile('residents', gb);
     expect(r.done).toMatchObject({ inserted: 400, rejected: 0 });
     const names = new Map(
-      readFileSync(utf8, 'utf8').trim().split('\n').slice(1).map((l) => [l.split(',')[0], l.split(',')[1]] as const),
+      readFileSync(utf8, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => [l.split(',')[0], l.split(',')[1]] as const),
     );
     const rows = await residentsOf('659102');
     expect(rows).toHaveLength(400);
@@ -137,7 +172,9 @@ describe('bulk import', () => {
 
   it('killed halfway and run again, ends as one clean run: every row once, version 1', async () => {
     const file = await makeResidents('big.csv', ['--rows', '60000', '--id-county', '659103']);
-    const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d: Buffer) => {
         if (d.toString().includes('rows/s')) resolve();
@@ -165,7 +202,10 @@ describe('bulk import', () => {
     const addresses = join(dir, 'addresses.ndjson');
     writeFileSync(addresses, [1, 2, 3].map((n) => JSON.stringify({ grid_code: grid, number: `IMP-A${n}`, text: `卓尼县柳林镇导入路${n}号` })).join('\n'));
     expect((await importFile('addresses', addresses)).done).toMatchObject({ inserted: 3, rejected: 0 });
-    writeFileSync(addresses, [1, 2, 3].map((n) => JSON.stringify({ grid_code: grid, number: `IMP-A${n}`, text: `卓尼县柳林镇导入路${n}号${n === 2 ? '（新）' : ''}` })).join('\n'));
+    writeFileSync(
+      addresses,
+      [1, 2, 3].map((n) => JSON.stringify({ grid_code: grid, number: `IMP-A${n}`, text: `卓尼县柳林镇导入路${n}号${n === 2 ? '（新）' : ''}` })).join('\n'),
+    );
     expect((await importFile('addresses', addresses)).done).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
 
     const households = join(dir, 'households.csv');
@@ -180,7 +220,7 @@ describe('bulk import', () => {
     writeFileSync(teams, `grid_code,external_id,name,kind\n${grid},T-1,导入红袖标队,red_armband\n${grid},T-2,导入队,SPACESHIP\n`);
     const t = await importFile('patrol-teams', teams);
     expect(t.done).toMatchObject({ inserted: 1, rejected: 1 });
-    expect(readFileSync(t.done.rejectsFile, "utf8")).toMatch(/3,kind,"kind ""SPACESHIP"" is not one of/);
+    expect(readFileSync(t.done.rejectsFile, 'utf8')).toMatch(/3,kind,"kind ""SPACESHIP"" is not one of/);
   }, 30_000);
 
   it('takes in reported disputes as reportDispute would: case numbers, deadlines, parties, timeline; a second run reports nothing twice', async () => {
@@ -203,16 +243,25 @@ describe('bulk import', () => {
     expect(rejects).toMatch(/5,category,"category ""SPACE"" is not one of/);
     expect(rejects).toMatch(/6,parties,parties names an ID number of no resident in your jurisdiction/);
 
-    const cases = (await db.query(`select id, case_number, status, contact_by > reported_at as deadlines, created_by from dispute where idempotency_key in ('import:D-1', 'import:D-2') order by idempotency_key`)).rows;
+    const cases = (
+      await db.query(
+        `select id, case_number, status, contact_by > reported_at as deadlines, created_by from dispute where idempotency_key in ('import:D-1', 'import:D-2') order by idempotency_key`,
+      )
+    ).rows;
     expect(cases).toHaveLength(2);
     expect(cases.map((c) => c.case_number)).toEqual(expect.arrayContaining([expect.stringMatching(/^623022-\d{4}-\d{6}$/)]));
     expect(new Set(cases.map((c) => c.case_number)).size).toBe(2);
     expect(cases.every((c) => c.status === 'REPORTED' && c.deadlines && c.created_by === 'import-tester')).toBe(true);
-    const read = await hub.queryAs(token, `query($id: ID!) { dispute(id: $id) { status parties { name role person { name } } timeline { action status } } }`, { id: cases[0].id });
+    const read = await hub.queryAs(token, `query($id: ID!) { dispute(id: $id) { status parties { name role person { name } } timeline { action status } } }`, {
+      id: cases[0].id,
+    });
     expect(read.errors).toBeUndefined();
     expect(read.data!.dispute).toMatchObject({
       status: 'REPORTED',
-      parties: expect.arrayContaining([{ name: resident.name, role: 'APPLICANT', person: { name: resident.name } }, { name: '王五', role: 'RESPONDENT', person: null }]),
+      parties: expect.arrayContaining([
+        { name: resident.name, role: 'APPLICANT', person: { name: resident.name } },
+        { name: '王五', role: 'RESPONDENT', person: null },
+      ]),
       timeline: [{ action: 'REPORT', status: 'REPORTED' }],
     });
 

@@ -175,7 +175,14 @@ describe('registry writes (in 卓尼县)', () => {
   });
 
   it.each([
-    ['a wrong check character', () => { const id = freshId(); return id.slice(0, 17) + (id[17] === '0' ? '1' : '0'); }, 'check character'],
+    [
+      'a wrong check character',
+      () => {
+        const id = freshId();
+        return id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+      },
+      'check character',
+    ],
     ['a birth date of 1990-02-30', () => '623022199002301234', 'not a real date'],
     ['17 characters', () => '62302219900517123', '18 characters'],
   ])('refuses an ID number with %s and writes nothing', async (_, make, rule) => {
@@ -276,8 +283,12 @@ describe('registry writes (in 卓尼县)', () => {
     expect(skip.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(skip.errors![0]!.message).toContain('RECTIFYING');
     const s1 = await hub.query<Record<string, Hazard>>(`mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`);
-    const s2 = await hub.query<Record<string, Hazard>>(`mutation { rectifyHazard(id: "${h.id}", version: ${s1.data!.startHazardRectification!.version}) { status version rectifiedAt } }`);
-    const s3 = await hub.query<Record<string, Hazard>>(`mutation { verifyHazard(id: "${h.id}", version: ${s2.data!.rectifyHazard!.version}) { status verifiedAt } }`);
+    const s2 = await hub.query<Record<string, Hazard>>(
+      `mutation { rectifyHazard(id: "${h.id}", version: ${s1.data!.startHazardRectification!.version}) { status version rectifiedAt } }`,
+    );
+    const s3 = await hub.query<Record<string, Hazard>>(
+      `mutation { verifyHazard(id: "${h.id}", version: ${s2.data!.rectifyHazard!.version}) { status verifiedAt } }`,
+    );
     expect(s3.data!.verifyHazard!.status).toBe('VERIFIED');
     const back = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 4) { status } }`);
     expect(back.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
@@ -299,18 +310,29 @@ describe('registry writes (in 卓尼县)', () => {
     });
     expect(outsider.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     type Stats = { village: { patrolStats: { patrols: number; patrolHours: number; hazardsFound: number } } };
-    const before = await hub.query<Stats>(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
+    const before = await hub.query<Stats>(
+      `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
+    );
     type Patrol = { hours: number; participants: { id: string }[]; hazards: { kind: string; status: string; patrol: { id: string } }[] };
-    const p = await hub.query<{ recordPatrol: Patrol }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status patrol { id } } } }`, {
-      i: {
-        teamId: tid, startedAt: '2026-03-01T19:00:00+08:00', endedAt: '2026-03-01T21:30:00+08:00', route: '村委会—河边', participantIds: ids.slice(0, 3),
-        hazards: [{ kind: 'ELECTRICAL', description: '私拉乱接电线', gridCode: grid }],
+    const p = await hub.query<{ recordPatrol: Patrol }>(
+      `mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status patrol { id } } } }`,
+      {
+        i: {
+          teamId: tid,
+          startedAt: '2026-03-01T19:00:00+08:00',
+          endedAt: '2026-03-01T21:30:00+08:00',
+          route: '村委会—河边',
+          participantIds: ids.slice(0, 3),
+          hazards: [{ kind: 'ELECTRICAL', description: '私拉乱接电线', gridCode: grid }],
+        },
       },
-    });
+    );
     expect(p.errors).toBeUndefined();
     expect(p.data!.recordPatrol.hours).toBe(2.5);
     expect(p.data!.recordPatrol.hazards).toEqual([{ kind: 'ELECTRICAL', status: 'REPORTED', patrol: { id: expect.any(String) } }]);
-    const after = await hub.query<Stats>(`{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`);
+    const after = await hub.query<Stats>(
+      `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
+    );
     const b = before.data!.village.patrolStats;
     expect(after.data!.village.patrolStats).toEqual({ patrols: b.patrols + 1, patrolHours: b.patrolHours + 2.5, hazardsFound: b.hazardsFound + 1 });
   });

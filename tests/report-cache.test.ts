@@ -31,7 +31,10 @@ describe('report cache', () => {
 
     // A new case: the caller with read scope sees it at once; the report caller's cached answer does not have it yet.
     const before = reported(await hub.queryAs<Stats>(reader, STATS));
-    const r = await hub.queryAs(reader, `mutation { reportDispute(idempotencyKey: "cache-test-1", input: { gridCode: "623021200201001", category: NEIGHBOUR, scale: ORDINARY, source: HOTLINE, summary: "缓存测试", parties: [{ name: "甲", role: APPLICANT }] }) { id } }`);
+    const r = await hub.queryAs(
+      reader,
+      `mutation { reportDispute(idempotencyKey: "cache-test-1", input: { gridCode: "623021200201001", category: NEIGHBOUR, scale: ORDINARY, source: HOTLINE, summary: "缓存测试", parties: [{ name: "甲", role: APPLICANT }] }) { id } }`,
+    );
     expect(r.errors).toBeUndefined();
     const fresh = await hub.queryAs<Stats>(reader, STATS);
     expect(fresh.extensions?.cache).toBeUndefined();
@@ -55,11 +58,22 @@ describe('compression at the gateway', () => {
     const { gunzipSync } = await import('node:zlib');
     const raw = (acceptEncoding?: string) =>
       new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-        const req = request(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}`, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-        });
+        const req = request(
+          hub.gatewayUrl,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${reader}`,
+              ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify({ query: STATS }));
       });
@@ -71,10 +85,14 @@ describe('compression at the gateway', () => {
     expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
     // A small answer is sent as it is.
     const small = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const req = request(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}`, 'accept-encoding': 'gzip' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.headers));
-      });
+      const req = request(
+        hub.gatewayUrl,
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}`, 'accept-encoding': 'gzip' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ query: '{ county(code: "623021") { name } }' }));
     });

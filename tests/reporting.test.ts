@@ -45,9 +45,13 @@ describe('flat tables by level', () => {
     const sum = (get: (x: Figures) => unknown) => r.data!.counties.reduce((s, c) => s + (get(c) as number), 0);
     const region = r.data!.region;
     for (const k of ['residents', 'households', 'floating', 'houses', 'addresses']) expect(region.population[k]).toBe(sum((c) => c.population[k]));
-    for (const k of ['grids', 'gridWorkers', 'gridsFullyStaffed', 'jointDefenseGroups', 'householdsInGroups', 'patrolTeams', 'patrolMembers']) expect(region.forces[k]).toBe(sum((c) => c.forces[k]));
+    for (const k of ['grids', 'gridWorkers', 'gridsFullyStaffed', 'jointDefenseGroups', 'householdsInGroups', 'patrolTeams', 'patrolMembers'])
+      expect(region.forces[k]).toBe(sum((c) => c.forces[k]));
     for (const k of ['patrols', 'hazardsFound', 'hazardsRectified']) expect(region.patrolStats[k]).toBe(sum((c) => c.patrolStats[k]));
-    expect(region.patrolStats.patrolHours).toBeCloseTo(sum((c) => c.patrolStats.patrolHours), 6);
+    expect(region.patrolStats.patrolHours).toBeCloseTo(
+      sum((c) => c.patrolStats.patrolHours),
+      6,
+    );
     for (const k of ['reported', 'resolved', 'open', 'overdue']) expect(region.disputeStats[k]).toBe(sum((c) => c.disputeStats[k]));
   });
 
@@ -58,13 +62,21 @@ describe('flat tables by level', () => {
       q2: { reported: number };
       m: Period & { patrols: number; previous: Period & { patrols: number } };
     };
-    const r = await hub.queryAs<{ county: Compared }>(reportToken, `{ county(code: "623021") {
+    const r = await hub.queryAs<{ county: Compared }>(
+      reportToken,
+      `{ county(code: "623021") {
       q3: disputeStats(period: "2026Q3") { from to reported previous { from to reported } yearAgo { from to reported } }
       q2: disputeStats(from: "2026-04-01", to: "2026-06-30") { reported }
-      m: patrolStats(period: "202609") { from to patrols previous { from to patrols } } } }`);
+      m: patrolStats(period: "202609") { from to patrols previous { from to patrols } } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const c = r.data!.county;
-    expect(c.q3).toMatchObject({ from: '2026-07-01', to: '2026-09-30', previous: { from: '2026-04-01', to: '2026-06-30', reported: c.q2.reported }, yearAgo: { from: '2025-07-01', to: '2025-09-30' } });
+    expect(c.q3).toMatchObject({
+      from: '2026-07-01',
+      to: '2026-09-30',
+      previous: { from: '2026-04-01', to: '2026-06-30', reported: c.q2.reported },
+      yearAgo: { from: '2025-07-01', to: '2025-09-30' },
+    });
     expect(c.q3.yearAgo.reported).toBe(0); // the demo year starts 2025-10-01
     expect(c.m.previous).toMatchObject({ from: '2026-08-01', to: '2026-08-31' });
     const bad = await hub.queryAs(reportToken, `{ county(code: "623021") { disputeStats(period: "2026Q9") { reported } } }`);
@@ -80,9 +92,12 @@ describe('assessment (考核)', () => {
       assessment: { indicator: string; target: number; actual: number; met: boolean }[];
       disputeStats: { resolutionRate: number; onTimeRate: number; satisfactionRate: number };
     };
-    const r = await hub.queryAs<{ townships: Assessed[] }>(reportToken, `{ townships(within: "623021") { code name
+    const r = await hub.queryAs<{ townships: Assessed[] }>(
+      reportToken,
+      `{ townships(within: "623021") { code name
       assessment(from: "2025-10-01", to: "2026-09-30") { indicator target actual met }
-      disputeStats(from: "2025-10-01", to: "2026-09-30") { resolutionRate onTimeRate satisfactionRate } } }`);
+      disputeStats(from: "2025-10-01", to: "2026-09-30") { resolutionRate onTimeRate satisfactionRate } } }`,
+    );
     expect(r.errors).toBeUndefined();
     let missed = 0;
     for (const t of r.data!.townships) {
@@ -103,7 +118,10 @@ describe('assessment (考核)', () => {
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const bad = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 95) { target } }`);
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const set = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: PREFECTURE, target: 0.5) { indicator level target updatedBy } }`);
+    const set = await hub.queryAs(
+      admin,
+      `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: PREFECTURE, target: 0.5) { indicator level target updatedBy } }`,
+    );
     expect(set.data!.setAssessmentTarget).toMatchObject({ indicator: 'GRID_STAFFING_RATE', level: 'PREFECTURE', target: 0.5 });
     const target = async () =>
       (
@@ -127,7 +145,11 @@ describe('CSV reports', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = new TextDecoder()
+      .decode(bytes)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(148);
     const header = lines[0]!.split(',');
     expect(header.slice(0, 7)).toEqual(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code']);
@@ -145,7 +167,10 @@ describe('CSV reports', () => {
 
   it('serves county rows for a province and population without a period', async () => {
     const res = await get('/reports/population.csv?within=62&level=county', reportToken);
-    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(89);
   });
 

@@ -79,9 +79,16 @@ describe('roll-ups always equal a count of the raw facts', () => {
 
   it('after writes of every kind (people, households moving villages, groups, patrols, hazards, disputes)', async () => {
     const w = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] });
-    const q = <T = Record<string, unknown>,>(query: string, variables?: Record<string, unknown>) => hub.queryAs<T>(w, query, variables);
+    const q = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => hub.queryAs<T>(w, query, variables);
     const p = await q(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
-      i: { name: '卷积测试', idNumber: makeCitizenId('623022', '1977-07-07', 777), ethnicity: '藏族', residency: 'FLOATING', gridCode: '623022100003001', tags: ['EXTREME_POVERTY'] },
+      i: {
+        name: '卷积测试',
+        idNumber: makeCitizenId('623022', '1977-07-07', 777),
+        ethnicity: '藏族',
+        residency: 'FLOATING',
+        gridCode: '623022100003001',
+        tags: ['EXTREME_POVERTY'],
+      },
     });
     expect(p.errors).toBeUndefined();
     type Household = { id: string; version: number; jointDefenseGroup: { id: string } | null; members: { id: string }[] };
@@ -91,7 +98,7 @@ describe('roll-ups always equal a count of the raw facts', () => {
     const mover = hh.data!.village.households.nodes.find((h) => h.jointDefenseGroup && h.members.length);
     const moved = await q(`mutation { moveHousehold(id: "${mover!.id}", version: ${mover!.version}, input: { gridCode: "623022100200001" }) { id } }`);
     // The leader's household cannot leave; any other grouped household can, leaving its group.
-    if (moved.errors) expect(moved.errors[0]!.extensions!.code, moved.errors[0]!.message).toBe("CONFLICT");
+    if (moved.errors) expect(moved.errors[0]!.extensions!.code, moved.errors[0]!.message).toBe('CONFLICT');
     const hz = await q<{ reportHazard: { id: string; version: number } }>(
       `mutation { reportHazard(input: { gridCode: "623022100003001", kind: GAS, description: "液化气罐", source: DRONE }) { id version } }`,
     );
@@ -101,16 +108,33 @@ describe('roll-ups always equal a count of the raw facts', () => {
     );
     const t = team.data!.village.patrolTeams.nodes[0]!;
     const patrol = await q(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
-      i: { teamId: t.id, startedAt: '2026-05-01T20:00:00+08:00', endedAt: '2026-05-01T21:45:00+08:00', participantIds: [t.members[0]!.id], hazards: [{ kind: 'FIRE', description: '柴草', gridCode: '623022100003001' }] },
+      i: {
+        teamId: t.id,
+        startedAt: '2026-05-01T20:00:00+08:00',
+        endedAt: '2026-05-01T21:45:00+08:00',
+        participantIds: [t.members[0]!.id],
+        hazards: [{ kind: 'FIRE', description: '柴草', gridCode: '623022100003001' }],
+      },
     });
     expect(patrol.errors).toBeUndefined();
     type Version = { id: string; version: number };
-    const d = await q<Record<string, Version>>(`mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "rollup-${Date.now()}") { id version } }`, {
-      i: { gridCode: '623022100003001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里纠纷', parties: [{ name: '甲', role: 'APPLICANT' }] },
-    });
+    const d = await q<Record<string, Version>>(
+      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "rollup-${Date.now()}") { id version } }`,
+      {
+        i: {
+          gridCode: '623022100003001',
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'WALK_IN',
+          summary: '邻里纠纷',
+          parties: [{ name: '甲', role: 'APPLICANT' }],
+        },
+      },
+    );
     let dv = d.data!.reportDispute!;
     dv = (await q<Record<string, Version>>(`mutation { acceptDispute(id: "${dv.id}", version: ${dv.version}) { id version } }`)).data!.acceptDispute!;
-    dv = (await q<Record<string, Version>>(`mutation { assignDispute(id: "${dv.id}", version: ${dv.version}, assignee: "调委会") { id version } }`)).data!.assignDispute!;
+    dv = (await q<Record<string, Version>>(`mutation { assignDispute(id: "${dv.id}", version: ${dv.version}, assignee: "调委会") { id version } }`)).data!
+      .assignDispute!;
     await q(`mutation { resolveDispute(id: "${dv.id}", version: ${dv.version}, outcome: AGREEMENT) { id } }`);
     expect(await mismatches('623022')).toEqual({ village: [], days: [] });
   });

@@ -12,7 +12,10 @@ describe('schema checks for integrators', () => {
     const village = readFileSync('schema/village.graphql', 'utf8');
     const changed = village
       .replace('  "社区 or 村, from the code segment."\n  kind: VillageKind!\n', '')
-      .replace('grids(within: String!, first: Int = 50, after: String): GridConnection!', 'grids(within: String!, first: Int!, after: String): GridConnection!');
+      .replace(
+        'grids(within: String!, first: Int = 50, after: String): GridConnection!',
+        'grids(within: String!, first: Int!, after: String): GridConnection!',
+      );
     expect(changed).not.toBe(village);
     const report = compareWithReleased(composeSupergraph({ village: changed }));
     const text = report.breaking.map((c) => c.description).join('\n');

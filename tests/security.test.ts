@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 async function raw(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json().catch(() => null)) as GraphQLResponse };
 }
 
@@ -75,7 +79,10 @@ describe('jurisdiction', () => {
     expect(list.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(JSON.stringify(list.data)).not.toContain('name');
     const mine = (await hub.queryAs<{ villages: { code: string }[] }>(t, `{ villages(within: "623021100") { code } }`)).data!.villages[0]!.code;
-    const own = await hub.queryAs<{ village: { residents: Nodes<{ name: string }> } }>(t, `{ village(code: "${mine}") { residents(first: 2) { nodes { name } } } }`);
+    const own = await hub.queryAs<{ village: { residents: Nodes<{ name: string }> } }>(
+      t,
+      `{ village(code: "${mine}") { residents(first: 2) { nodes { name } } } }`,
+    );
     expect(own.errors).toBeUndefined();
     expect(own.data!.village.residents.nodes.length).toBe(2);
   });
@@ -85,24 +92,30 @@ describe('jurisdiction', () => {
     expect(expected).toBeGreaterThan(1000);
     const seen = await asApp('623021100', async (c) => Number((await c.query('select count(*) from person')).rows[0].count));
     expect(seen).toBe(expected);
-    const leak = await asApp('623021100', async (c) => Number((await c.query(`select count(*) from person where village_code like '623021200%'`)).rows[0].count));
+    const leak = await asApp('623021100', async (c) =>
+      Number((await c.query(`select count(*) from person where village_code like '623021200%'`)).rows[0].count),
+    );
     expect(leak).toBe(0);
     const households = await asApp('623021100', async (c) => (await c.query(`select distinct left(village_code, 9) as t from household`)).rows.map((r) => r.t));
     expect(households).toEqual(['623021100']);
     const unset = await asApp(null, async (c) => Number((await c.query('select count(*) from person')).rows[0].count));
     expect(unset).toBe(0);
-    const write = await asApp('623021100', async (c) =>
-      c.query(`update person set name = name where id = $1`, [Number(somePersonId)]).then((r) => r.rowCount),
-    );
+    const write = await asApp('623021100', async (c) => c.query(`update person set name = name where id = $1`, [Number(somePersonId)]).then((r) => r.rowCount));
     expect(write).toBe(0);
   });
 
   it('refuses writes outside the jurisdiction or without the write scope', async () => {
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
-    const a = await hub.queryAs(reader, `mutation { reportHazard(input: { gridCode: "623022100001001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`);
+    const a = await hub.queryAs(
+      reader,
+      `mutation { reportHazard(input: { gridCode: "623022100001001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`,
+    );
     expect(a.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
-    const b = await hub.queryAs(writer, `mutation { reportHazard(input: { gridCode: "623021200201001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`);
+    const b = await hub.queryAs(
+      writer,
+      `mutation { reportHazard(input: { gridCode: "623021200201001", kind: FIRE, description: "x", source: CITIZEN }) { id } }`,
+    );
     expect(b.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });
@@ -145,10 +158,19 @@ describe('scopes', () => {
     expect(full.data!.person.idNumber).toMatch(/^623021\d{11}[\dX]$/);
     const rows = await asOwner(async (c) => (await c.query('select * from audit_log where subject = $1', [subject])).rows);
     expect(rows.length).toBe(before + 1);
-    expect(rows[0]).toMatchObject({ record_type: 'Person', record_ids: [Number(somePersonId)], fields: ['idNumber'], operation: 'ReadOne', caller_jurisdiction: '623021' });
+    expect(rows[0]).toMatchObject({
+      record_type: 'Person',
+      record_ids: [Number(somePersonId)],
+      fields: ['idNumber'],
+      operation: 'ReadOne',
+      caller_jurisdiction: '623021',
+    });
 
     const admin = await hub.token({ jurisdiction: '623021', scopes: ['admin'] });
-    const log = await hub.queryAs<{ auditLog: Nodes<unknown> }>(admin, `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`);
+    const log = await hub.queryAs<{ auditLog: Nodes<unknown> }>(
+      admin,
+      `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`,
+    );
     expect(log.data!.auditLog.nodes).toEqual([{ subject, recordType: 'Person', recordIds: [somePersonId], operation: 'ReadOne' }]);
     const notAdmin = await hub.queryAs(pii, `{ auditLog { nodes { id } } }`);
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -183,7 +205,7 @@ describe('query limits at the gateway', () => {
     // Depth and cost both bound it; whichever trips first names its limit.
     expect(d.errors![0]!.message).toMatch(/depth|cost limit/i);
     expect(d.data ?? null).toBeNull();
-    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(" ");
+    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(' ');
     const a = await hub.query(`{ ${aliases} }`);
     expect(a.errors![0]!.message).toMatch(/alias/i);
     const big = await raw(hub.gatewayUrl, JSON.stringify({ query: `{ county(code: "623021") { name } } #${'x'.repeat(1_000_000)}` }), {

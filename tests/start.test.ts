@@ -32,7 +32,10 @@ function alive(pid: number): boolean {
 
 function childPids(pid: number): number[] {
   const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).stdout.toString();
-  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return out
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
 }
 
 async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
@@ -88,7 +91,10 @@ describe('npm start', () => {
     expect(r.data!.county.townships).toHaveLength(16);
     expect(r.data!.grids.totalCount).toBe(770);
     // `npm run token` mints with the same keys the running hub verifies.
-    const minted = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021200', '--scopes', 'read,pii'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const minted = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021200', '--scopes', 'read,pii'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(minted.status).toBe(0);
     const asTownship = await postJson<{ village: { residents: { nodes: { idNumber: string }[] } } }>(
       gateway,
@@ -96,7 +102,10 @@ describe('npm start', () => {
       { authorization: `Bearer ${minted.stdout.trim()}` },
     );
     expect(asTownship.data!.village.residents.nodes[0]!.idNumber).toMatch(/^623021\d{11}[\dX]$/);
-    const refused = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read,root'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const refused = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read,root'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('unknown scopes root');
     await stopAndCheck(first.child);
@@ -107,7 +116,11 @@ describe('npm start', () => {
     const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' }, { authorization: `Bearer ${adminToken(second.output())}` });
     expect(again.data!.villages).toHaveLength(36);
     const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(second.output())![1]!;
-    const forbidden = await postJson(gateway, { query: '{ village(code: "623021200201") { residents { totalCount } } }' }, { authorization: `Bearer ${report}` });
+    const forbidden = await postJson(
+      gateway,
+      { query: '{ village(code: "623021200201") { residents { totalCount } } }' },
+      { authorization: `Bearer ${report}` },
+    );
     expect(forbidden.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     await stopAndCheck(second.child);
   });

@@ -75,7 +75,9 @@ function importsOf(abs: string): Import[] {
   return found;
 }
 
-const FILES = TOP.flatMap((d) => tsFiles(join(ROOT, d))).map(rel).sort();
+const FILES = TOP.flatMap((d) => tsFiles(join(ROOT, d)))
+  .map(rel)
+  .sort();
 const IMPORTS = FILES.flatMap((f) => importsOf(join(ROOT, f)));
 /** Imports that land on a file of the scanned tree, as edges of the import graph. */
 const EDGES = IMPORTS.filter((i): i is Import & { to: string } => i.to !== null && FILES.includes(i.to));
@@ -137,28 +139,30 @@ function importCycles(files: readonly string[], edges: readonly { from: string; 
       }
     }
   }
-  return components.map((component) => {
-    const inside = new Set(component);
-    const start = component[0]!;
-    // Breadth-first from start, inside the component, until an edge leads back to start.
-    const cameFrom = new Map<string, string>();
-    const queue = [start];
-    for (let q = 0; q < queue.length; q++) {
-      const node = queue[q]!;
-      for (const to of next.get(node) ?? []) {
-        if (to === start) {
-          const path = [start];
-          for (let at: string | undefined = node; at !== undefined && at !== start; at = cameFrom.get(at)) path.splice(1, 0, at);
-          return [...path, start].join(' → ');
-        }
-        if (inside.has(to) && !cameFrom.has(to) && to !== start) {
-          cameFrom.set(to, node);
-          queue.push(to);
+  return components
+    .map((component) => {
+      const inside = new Set(component);
+      const start = component[0]!;
+      // Breadth-first from start, inside the component, until an edge leads back to start.
+      const cameFrom = new Map<string, string>();
+      const queue = [start];
+      for (let q = 0; q < queue.length; q++) {
+        const node = queue[q]!;
+        for (const to of next.get(node) ?? []) {
+          if (to === start) {
+            const path = [start];
+            for (let at: string | undefined = node; at !== undefined && at !== start; at = cameFrom.get(at)) path.splice(1, 0, at);
+            return [...path, start].join(' → ');
+          }
+          if (inside.has(to) && !cameFrom.has(to) && to !== start) {
+            cameFrom.set(to, node);
+            queue.push(to);
+          }
         }
       }
-    }
-    return component.join(' → ');
-  }).sort();
+      return component.join(' → ');
+    })
+    .sort();
 }
 
 describe('imports', () => {
@@ -266,11 +270,25 @@ describe('the checks themselves', () => {
   });
 
   it('recognise SQL statements and fragments, and not prose', () => {
-    for (const sql of ['select * from person where id in (?)', 'insert into hazard (id) values (?)', 'update person set name = ?', ' where village_code = ?', 'order by id', 'join grid g on g.code = p.grid_code', 'on conflict do nothing']) {
-      expect(SQL_PATTERNS.some((p) => p.test(sql)), sql).toBe(true);
+    for (const sql of [
+      'select * from person where id in (?)',
+      'insert into hazard (id) values (?)',
+      'update person set name = ?',
+      ' where village_code = ?',
+      'order by id',
+      'join grid g on g.code = p.grid_code',
+      'on conflict do nothing',
+    ]) {
+      expect(
+        SQL_PATTERNS.some((p) => p.test(sql)),
+        sql,
+      ).toBe(true);
     }
     for (const prose of ['Division 62 is outside your jurisdiction.', 'The case was updated by someone else; reload it.', 'allowed now: accept']) {
-      expect(SQL_PATTERNS.some((p) => p.test(prose)), prose).toBe(false);
+      expect(
+        SQL_PATTERNS.some((p) => p.test(prose)),
+        prose,
+      ).toBe(false);
     }
   });
 

@@ -6,7 +6,12 @@ import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 describe('division codes', () => {
   it('knows the level of each code length', () => {
     expect(['62', '6230', '623021', '623021200', '623021200201', '623021200201001'].map(levelOf)).toEqual([
-      'PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE', 'GRID',
+      'PROVINCE',
+      'PREFECTURE',
+      'COUNTY',
+      'TOWNSHIP',
+      'VILLAGE',
+      'GRID',
     ]);
     expect(levelOf('6230211')).toBeUndefined();
     expect(levelOf('62a021')).toBeUndefined();
@@ -16,11 +21,13 @@ describe('division codes', () => {
 
   it('reads township and village kinds from the code segments', () => {
     expect(['623021001', '623021100', '623021200', '623021399', '623021400'].map(townshipKind)).toEqual([
-      'SUBDISTRICT', 'TOWN', 'TOWNSHIP', 'TOWNSHIP', 'OTHER',
+      'SUBDISTRICT',
+      'TOWN',
+      'TOWNSHIP',
+      'TOWNSHIP',
+      'OTHER',
     ]);
-    expect(['623021100001', '623021100199', '623021200201', '623021200400'].map(villageKind)).toEqual([
-      'COMMUNITY', 'COMMUNITY', 'VILLAGE', 'OTHER',
-    ]);
+    expect(['623021100001', '623021100199', '623021200201', '623021200400'].map(villageKind)).toEqual(['COMMUNITY', 'COMMUNITY', 'VILLAGE', 'OTHER']);
   });
 
   it('explains the format when a code is malformed', () => {
@@ -120,7 +127,10 @@ describe('error formatting', () => {
     console.error = (...args: unknown[]) => logged.push(args.join(' '));
     try {
       const format = makeFormatError('test', true);
-      const out = format({ message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, new Error('boom'));
+      const out = format(
+        { message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+        new Error('boom'),
+      );
       expect(out.message).not.toContain('secret_table');
       const id = out.extensions!.correlationId;
       expect(out.message).toContain(id);
@@ -168,7 +178,10 @@ describe('gateway authentication (verified tokens are remembered until they expi
     const first = await authenticate(pubA, `Bearer ${token}`);
     expect(first.jurisdiction).toBe('623021');
     expect(await authenticate(pubA, `Bearer ${token}`)).toBe(first);
-    await expect(authenticate(await importPublicKey(b.publicKey), `Bearer ${token}`)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('not signed by this hub') });
+    await expect(authenticate(await importPublicKey(b.publicKey), `Bearer ${token}`)).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining('not signed by this hub'),
+    });
     await new Promise((r) => setTimeout(r, Number(decodeJwt(token).exp) * 1000 + 50 - Date.now()));
     await expect(authenticate(pubA, `Bearer ${token}`)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('expired') });
   });

@@ -49,7 +49,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     } catch (error) {
       // A subgraph that answered with an HTTP error (e.g. 400 for an invalid argument) sent
       // GraphQL errors in its body: pass the first one on with its own code.
-      const body = (error as GraphQLError).extensions?.response as { body?: { errors?: { message: string; extensions?: Record<string, unknown> }[] } } | undefined;
+      const body = (error as GraphQLError).extensions?.response as
+        { body?: { errors?: { message: string; extensions?: Record<string, unknown> }[] } } | undefined;
       const first = body?.body?.errors?.[0];
       if (first) throw new GraphQLError(first.message, { extensions: { ...first.extensions, serviceName: this.subgraph } });
       if (error instanceof GraphQLError && error.extensions?.code !== undefined && error.extensions.code !== 'INTERNAL_SERVER_ERROR') {

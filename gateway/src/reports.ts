@@ -52,9 +52,27 @@ const REPORTS: Record<string, ReportDef> = {
   forces: report({
     needsPeriod: false,
     selection: 'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }',
-    columns: ['grids', 'grid_workers', 'grids_fully_staffed', 'joint_defense_groups', 'households_in_groups', 'household_coverage', 'patrol_teams', 'patrol_members'],
+    columns: [
+      'grids',
+      'grid_workers',
+      'grids_fully_staffed',
+      'joint_defense_groups',
+      'households_in_groups',
+      'household_coverage',
+      'patrol_teams',
+      'patrol_members',
+    ],
     row: z.object({
-      forces: z.object({ grids: n, gridWorkers: n, gridsFullyStaffed: n, jointDefenseGroups: n, householdsInGroups: n, householdCoverage: n, patrolTeams: n, patrolMembers: n }),
+      forces: z.object({
+        grids: n,
+        gridWorkers: n,
+        gridsFullyStaffed: n,
+        jointDefenseGroups: n,
+        householdsInGroups: n,
+        householdCoverage: n,
+        patrolTeams: n,
+        patrolMembers: n,
+      }),
     }),
     values: (r) => {
       const f = r.forces;
@@ -72,16 +90,52 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: true,
     selection:
       'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate }',
-    columns: ['reported', 'resolved', 'resolution_rate', 'resolved_at_village', 'resolved_at_township', 'resolved_at_county', 'escalated_to_township', 'escalated_to_county', 'open', 'overdue', 'on_time_rate', 'satisfaction_rate'],
+    columns: [
+      'reported',
+      'resolved',
+      'resolution_rate',
+      'resolved_at_village',
+      'resolved_at_township',
+      'resolved_at_county',
+      'escalated_to_township',
+      'escalated_to_county',
+      'open',
+      'overdue',
+      'on_time_rate',
+      'satisfaction_rate',
+    ],
     row: z.object({
       disputeStats: z.object({
-        reported: n, resolved: n, resolutionRate: n, resolvedAtVillage: n, resolvedAtTownship: n, resolvedAtCounty: n, escalatedToTownship: n, escalatedToCounty: n,
-        open: n, overdue: n, onTimeRate: n, satisfactionRate: n,
+        reported: n,
+        resolved: n,
+        resolutionRate: n,
+        resolvedAtVillage: n,
+        resolvedAtTownship: n,
+        resolvedAtCounty: n,
+        escalatedToTownship: n,
+        escalatedToCounty: n,
+        open: n,
+        overdue: n,
+        onTimeRate: n,
+        satisfactionRate: n,
       }),
     }),
     values: (r) => {
       const d = r.disputeStats;
-      return [d.reported, d.resolved, d.resolutionRate, d.resolvedAtVillage, d.resolvedAtTownship, d.resolvedAtCounty, d.escalatedToTownship, d.escalatedToCounty, d.open, d.overdue, d.onTimeRate, d.satisfactionRate];
+      return [
+        d.reported,
+        d.resolved,
+        d.resolutionRate,
+        d.resolvedAtVillage,
+        d.resolvedAtTownship,
+        d.resolvedAtCounty,
+        d.escalatedToTownship,
+        d.escalatedToCounty,
+        d.open,
+        d.overdue,
+        d.onTimeRate,
+        d.satisfactionRate,
+      ];
     },
   }),
 };
@@ -104,7 +158,12 @@ const BATCH = 40;
 
 const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+async function run(
+  apollo: ApolloServer<GatewayContext>,
+  ctx: GatewayContext,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const res = await apollo.executeOperation({ query, variables }, { contextValue: ctx });
   if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected incremental result.');
   const { data, errors } = res.body.singleResult;
@@ -119,7 +178,8 @@ async function run(apollo: ApolloServer<GatewayContext>, ctx: GatewayContext, qu
 export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: CryptoKey) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const m = /^\/reports\/([a-z]+)\.csv$/.exec(url.pathname);
-    if (req.method !== 'GET' || !m) throw new HttpError(404, 'NOT_FOUND', `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.csv?within=&level=&from=&to=`);
+    if (req.method !== 'GET' || !m)
+      throw new HttpError(404, 'NOT_FOUND', `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.csv?within=&level=&from=&to=`);
     const caller: Caller = await authenticate(callerKey, req.headers.authorization);
     if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', 'Reports need the "report" (or "read") scope.');
     const def = REPORTS[m[1]!];
@@ -157,14 +217,33 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: Cr
       const codes = parents.slice(i, i + BATCH);
       const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}) : {};
       if (!started) {
-        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' });
-        res.write(`\uFEFF${csvLine(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code', ...(period ? ['from', 'to'] : []), ...def.columns])}`);
+        res.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${filename}"`,
+          'cache-control': 'no-store',
+        });
+        res.write(
+          `\uFEFF${csvLine(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code', ...(period ? ['from', 'to'] : []), ...def.columns])}`,
+        );
         started = true;
       }
       for (const list of Object.values(data)) {
         for (const row of DivisionRows.parse(list)) {
           const c = row.code;
-          await writeChunk(res, csvLine([level, c, row.name, c.slice(0, 2), c.slice(0, 4), c.length >= 6 ? c.slice(0, 6) : '', c.length >= 9 ? c.slice(0, 9) : '', ...(period ? [period.from, period.to] : []), ...def.values(row)]));
+          await writeChunk(
+            res,
+            csvLine([
+              level,
+              c,
+              row.name,
+              c.slice(0, 2),
+              c.slice(0, 4),
+              c.length >= 6 ? c.slice(0, 6) : '',
+              c.length >= 9 ? c.slice(0, 9) : '',
+              ...(period ? [period.from, period.to] : []),
+              ...def.values(row),
+            ]),
+          );
         }
       }
     }

@@ -32,11 +32,7 @@ function withDatabase(url: string, database: string, user?: string, password?: s
   return u.toString();
 }
 
-export async function ensureDatabases(
-  adminUrl: string,
-  passwords: RolePasswords,
-  prefix = 'hub_',
-): Promise<Record<SubgraphName, DatabaseSettings>> {
+export async function ensureDatabases(adminUrl: string, passwords: RolePasswords, prefix = 'hub_'): Promise<Record<SubgraphName, DatabaseSettings>> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -62,9 +58,7 @@ export async function ensureDatabases(
         await inDb.query(`grant connect, temporary on database ${db} to hub_owner, hub_app`);
         await inDb.query(`alter schema public owner to hub_owner`);
         await inDb.query(`grant usage on schema public to hub_app`);
-        await inDb.query(
-          `alter default privileges for role hub_owner in schema public grant select, insert, update, delete on tables to hub_app`,
-        );
+        await inDb.query(`alter default privileges for role hub_owner in schema public grant select, insert, update, delete on tables to hub_app`);
         await inDb.query(`alter default privileges for role hub_owner in schema public grant usage, select on sequences to hub_app`);
         await inDb.query(`grant select, insert, update, delete on all tables in schema public to hub_app`);
         await inDb.query(`grant usage, select on all sequences in schema public to hub_app`);

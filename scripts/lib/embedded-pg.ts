@@ -98,4 +98,3 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     stop: () => pg.stop(),
   };
 }
-

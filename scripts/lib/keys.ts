@@ -36,7 +36,8 @@ export async function loadKeys(settings: Settings): Promise<HubKeys> {
     throw new Error('In production set HUB_CALLER_PUBLIC_KEY, HUB_INTERNAL_PUBLIC_KEY, HUB_INTERNAL_PRIVATE_KEY (PEM, Ed25519) and HUB_EVENTS_SECRET.');
   }
   const caller = k.callerPublicKey ? { publicKey: k.callerPublicKey, privateKey: k.callerPrivateKey ?? '' } : await pair(dir, 'caller');
-  const internal = k.internalPublicKey && k.internalPrivateKey ? { publicKey: k.internalPublicKey, privateKey: k.internalPrivateKey } : await pair(dir, 'internal');
+  const internal =
+    k.internalPublicKey && k.internalPrivateKey ? { publicKey: k.internalPublicKey, privateKey: k.internalPrivateKey } : await pair(dir, 'internal');
   let eventsSecret = settings.keys.eventsSecret;
   if (!eventsSecret) {
     const file = join(dir, 'events.secret');

@@ -48,9 +48,10 @@ async function reachable(url: string): Promise<boolean> {
  */
 export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log): Promise<Databases> {
   if (!settings.embedded) {
-    const dbs = Object.fromEntries(
-      (Object.keys(MODULES) as SubgraphName[]).map((n) => [n, settings.subgraphs[n].database!]),
-    ) as Record<SubgraphName, DatabaseSettings>;
+    const dbs = Object.fromEntries((Object.keys(MODULES) as SubgraphName[]).map((n) => [n, settings.subgraphs[n].database!])) as Record<
+      SubgraphName,
+      DatabaseSettings
+    >;
     return { dbs, stop: async () => {}, embeddedStarted: false };
   }
   const dir = settings.dataDir;
@@ -129,11 +130,7 @@ export async function seedDemo(
 }
 
 /** First start only: the five seed counties' directory and demo data. */
-export async function seedIfEmpty(
-  dbs: Record<SubgraphName, DatabaseSettings>,
-  refDate: string,
-  log: (m: string) => void = console.log,
-): Promise<boolean> {
+export async function seedIfEmpty(dbs: Record<SubgraphName, DatabaseSettings>, refDate: string, log: (m: string) => void = console.log): Promise<boolean> {
   const done = await eachAsOwner(dbs, 'seed', async (mod, orm, name) => {
     if (await seedDone(orm, 'demo')) return false;
     const t0 = performance.now();

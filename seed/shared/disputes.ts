@@ -40,26 +40,62 @@ export interface PlannedDispute {
   /** Steps up to the reference date, in time order. */
   steps: PlannedStep[];
   village: Record<string, unknown>;
-  township?: { status: string; receivedAt: Date; escalatedAt: Date; settleBy: Date; assignee: string | null; outcome: string | null; resolvedAt: Date | null; supervisedAt: Date | null };
+  township?: {
+    status: string;
+    receivedAt: Date;
+    escalatedAt: Date;
+    settleBy: Date;
+    assignee: string | null;
+    outcome: string | null;
+    resolvedAt: Date | null;
+    supervisedAt: Date | null;
+  };
   dispatches: { kind: string; name: string; dispatchedAt: Date; acknowledgedAt: Date | null; reportedAt: Date | null; report: string | null }[];
   county?: { status: string; receivedAt: Date; escalatedAt: Date; settleBy: Date; assignee: string | null; outcome: string | null; resolvedAt: Date | null };
 }
 
 const PER_147_PER_YEAR = 400;
 const CATEGORIES: [string, number][] = [
-  ['NEIGHBOUR', 25], ['FAMILY', 20], ['LAND_HOMESTEAD', 14], ['FOREST_GRASSLAND', 10], ['BOUNDARY', 6], ['RESOURCE_HARVESTING', 4],
-  ['LABOUR_WAGES', 7], ['DAMAGES', 5], ['CONTRACT', 3], ['TRAFFIC', 2], ['LAND_REQUISITION', 2], ['OTHER', 2],
+  ['NEIGHBOUR', 25],
+  ['FAMILY', 20],
+  ['LAND_HOMESTEAD', 14],
+  ['FOREST_GRASSLAND', 10],
+  ['BOUNDARY', 6],
+  ['RESOURCE_HARVESTING', 4],
+  ['LABOUR_WAGES', 7],
+  ['DAMAGES', 5],
+  ['CONTRACT', 3],
+  ['TRAFFIC', 2],
+  ['LAND_REQUISITION', 2],
+  ['OTHER', 2],
 ];
 const SUMMARY: Record<string, string> = {
-  NEIGHBOUR: '邻里因排水沟和院墙界限发生纠纷', FAMILY: '家庭成员因赡养老人问题发生矛盾', LAND_HOMESTEAD: '两户对宅基地边界存在争议',
-  FOREST_GRASSLAND: '牧户之间因草场使用权发生争执', BOUNDARY: '相邻两村对地界认定不一致', RESOURCE_HARVESTING: '采挖虫草季节因采挖区域发生冲突',
-  LABOUR_WAGES: '务工人员讨要拖欠工资', DAMAGES: '牲畜踩踏庄稼引发赔偿纠纷', CONTRACT: '土地流转合同履行发生争议', TRAFFIC: '农用车刮碰引发赔偿纠纷',
-  LAND_REQUISITION: '征地补偿标准存在异议', OTHER: '其他矛盾纠纷',
+  NEIGHBOUR: '邻里因排水沟和院墙界限发生纠纷',
+  FAMILY: '家庭成员因赡养老人问题发生矛盾',
+  LAND_HOMESTEAD: '两户对宅基地边界存在争议',
+  FOREST_GRASSLAND: '牧户之间因草场使用权发生争执',
+  BOUNDARY: '相邻两村对地界认定不一致',
+  RESOURCE_HARVESTING: '采挖虫草季节因采挖区域发生冲突',
+  LABOUR_WAGES: '务工人员讨要拖欠工资',
+  DAMAGES: '牲畜踩踏庄稼引发赔偿纠纷',
+  CONTRACT: '土地流转合同履行发生争议',
+  TRAFFIC: '农用车刮碰引发赔偿纠纷',
+  LAND_REQUISITION: '征地补偿标准存在异议',
+  OTHER: '其他矛盾纠纷',
 };
 const DEPT_FOR: Record<string, string[]> = {
-  LAND_HOMESTEAD: ['NATURAL_RESOURCES', 'HOUSING'], FOREST_GRASSLAND: ['FORESTRY_GRASSLAND', 'NATURAL_RESOURCES'], BOUNDARY: ['NATURAL_RESOURCES', 'CIVIL_AFFAIRS'],
-  LABOUR_WAGES: ['HUMAN_RESOURCES'], RESOURCE_HARVESTING: ['FORESTRY_GRASSLAND', 'POLICE'], LAND_REQUISITION: ['NATURAL_RESOURCES', 'HOUSING'],
-  TRAFFIC: ['POLICE', 'TRANSPORT'], FAMILY: ['CIVIL_AFFAIRS', 'JUSTICE'], NEIGHBOUR: ['JUSTICE'], DAMAGES: ['AGRICULTURE'], CONTRACT: ['AGRICULTURE', 'JUSTICE'], OTHER: ['JUSTICE'],
+  LAND_HOMESTEAD: ['NATURAL_RESOURCES', 'HOUSING'],
+  FOREST_GRASSLAND: ['FORESTRY_GRASSLAND', 'NATURAL_RESOURCES'],
+  BOUNDARY: ['NATURAL_RESOURCES', 'CIVIL_AFFAIRS'],
+  LABOUR_WAGES: ['HUMAN_RESOURCES'],
+  RESOURCE_HARVESTING: ['FORESTRY_GRASSLAND', 'POLICE'],
+  LAND_REQUISITION: ['NATURAL_RESOURCES', 'HOUSING'],
+  TRAFFIC: ['POLICE', 'TRANSPORT'],
+  FAMILY: ['CIVIL_AFFAIRS', 'JUSTICE'],
+  NEIGHBOUR: ['JUSTICE'],
+  DAMAGES: ['AGRICULTURE'],
+  CONTRACT: ['AGRICULTURE', 'JUSTICE'],
+  OTHER: ['JUSTICE'],
 };
 const DEPT_NAME = new Map(DEPARTMENTS);
 const H = 3_600_000;
@@ -76,7 +112,9 @@ const villageCache = new Map<string, { code: string; grids: string[] }[]>();
 function villagesOf(county: string): { code: string; grids: string[] }[] {
   let list = villageCache.get(county);
   if (!list) {
-    const codes = readDivisions('villages', [county]).map((v) => v.code).filter((c) => c.length === 12 && c.startsWith(county));
+    const codes = readDivisions('villages', [county])
+      .map((v) => v.code)
+      .filter((c) => c.length === 12 && c.startsWith(county));
     const counts = gridCounts(codes);
     list = codes.map((code) => ({ code, grids: Array.from({ length: counts.get(code)! }, (_, i) => `${code}${String(i + 1).padStart(3, '0')}`) }));
     villageCache.set(county, list);
@@ -99,7 +137,11 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     const v = r.pick(villages);
     const grid = r.pick(v.grids);
     const category = r.weighted(CATEGORIES);
-    const scale = r.weighted([['ORDINARY', 90], ['MAJOR', 8], ['MASS', 2]] as const);
+    const scale = r.weighted([
+      ['ORDINARY', 90],
+      ['MAJOR', 8],
+      ['MASS', 2],
+    ] as const);
     const rule = defaultDeadline(category, scale);
     const year = new Date(reportedMs + 8 * H).getUTCFullYear();
     const seq = (seqByYear.get(year) ?? 0) + 1;
@@ -117,10 +159,28 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     };
     const villageActor = '村综治中心';
     const dispute: PlannedDispute = {
-      id: uuidFrom(r), caseNumber: `${county}-${year}-${String(seq).padStart(6, '0')}`, category, scale,
-      source: r.weighted([['GRID_INSPECTION', 40], ['WALK_IN', 25], ['HOTLINE', 12], ['PATROL', 12], ['POLICE_REFERRAL', 8], ['COURT_REFERRAL', 3]] as const),
-      summary: SUMMARY[category]!, villageCode: v.code, gridCode: grid, countyCode: county,
-      occurredAt: new Date(reportedMs - r.int(1, 72) * H), reportedAt: new Date(reportedMs), parties, steps, village: {}, dispatches: [],
+      id: uuidFrom(r),
+      caseNumber: `${county}-${year}-${String(seq).padStart(6, '0')}`,
+      category,
+      scale,
+      source: r.weighted([
+        ['GRID_INSPECTION', 40],
+        ['WALK_IN', 25],
+        ['HOTLINE', 12],
+        ['PATROL', 12],
+        ['POLICE_REFERRAL', 8],
+        ['COURT_REFERRAL', 3],
+      ] as const),
+      summary: SUMMARY[category]!,
+      villageCode: v.code,
+      gridCode: grid,
+      countyCode: county,
+      occurredAt: new Date(reportedMs - r.int(1, 72) * H),
+      reportedAt: new Date(reportedMs),
+      parties,
+      steps,
+      village: {},
+      dispatches: [],
     };
     let settleBy = reportedMs + rule.settleHours * H;
     const late = r.chance(0.07); // a few settle after their deadline
@@ -130,7 +190,11 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     add(r.int(10, r.chance(0.05) ? 120 : 55) * 60_000, 'VILLAGE', 'ACCEPT', 'ACCEPTED', villageActor, '已联系当事人');
     const acceptedAt = t;
     add(r.int(1, 6) * H, 'VILLAGE', 'ASSIGN', 'ASSIGNED', villageActor, '→ 村人民调解委员会');
-    const path = r.weighted([['VILLAGE', 80], ['TOWNSHIP', 15], ['COUNTY', 5]] as const);
+    const path = r.weighted([
+      ['VILLAGE', 80],
+      ['TOWNSHIP', 15],
+      ['COUNTY', 5],
+    ] as const);
     let resolvedLevel: Level | null = null;
     let outcome: string | null = null;
     let resolvedAt: number | null = null;
@@ -146,7 +210,16 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
       const escalatedAt = t;
       v2.escalated_to_township_at = new Date(escalatedAt);
       settleBy = escalatedAt + rule.settleHours * H;
-      const tw = { status: 'RECEIVED', receivedAt: new Date(escalatedAt + 60_000), escalatedAt: new Date(escalatedAt), settleBy: new Date(settleBy), assignee: null as string | null, outcome: null as string | null, resolvedAt: null as Date | null, supervisedAt: null as Date | null };
+      const tw = {
+        status: 'RECEIVED',
+        receivedAt: new Date(escalatedAt + 60_000),
+        escalatedAt: new Date(escalatedAt),
+        settleBy: new Date(settleBy),
+        assignee: null as string | null,
+        outcome: null as string | null,
+        resolvedAt: null as Date | null,
+        supervisedAt: null as Date | null,
+      };
       dispute.township = tw;
       add(60_000, 'TOWNSHIP', 'RECEIVE', 'RECEIVED', '乡镇综治中心');
       add(r.int(10, 50) * 60_000, 'TOWNSHIP', 'ACCEPT', 'ACCEPTED', '乡镇综治中心');
@@ -154,7 +227,14 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
       if (r.chance(0.6)) {
         add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', 'ASSIGNED', '乡镇综治中心', `吹哨: ${kinds.map((k) => DEPT_NAME.get(k)).join('、')}`);
         for (const k of kinds) {
-          const disp = { kind: k, name: DEPT_NAME.get(k)!, dispatchedAt: new Date(t), acknowledgedAt: null as Date | null, reportedAt: null as Date | null, report: null as string | null };
+          const disp = {
+            kind: k,
+            name: DEPT_NAME.get(k)!,
+            dispatchedAt: new Date(t),
+            acknowledgedAt: null as Date | null,
+            reportedAt: null as Date | null,
+            report: null as string | null,
+          };
           add(r.int(1, 12) * H, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', 'ASSIGNED', DEPT_NAME.get(k)!);
           disp.acknowledgedAt = new Date(t);
           add(r.int(4, 30) * H, 'TOWNSHIP', 'DEPARTMENT_REPORT', 'ASSIGNED', DEPT_NAME.get(k)!, '已核实并提出处理意见');
@@ -177,7 +257,15 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
         const toCounty = t;
         v2.escalated_to_county_at = new Date(toCounty);
         settleBy = toCounty + 72 * H;
-        const ct = { status: 'RECEIVED', receivedAt: new Date(toCounty + 60_000), escalatedAt: new Date(toCounty), settleBy: new Date(settleBy), assignee: null as string | null, outcome: null as string | null, resolvedAt: null as Date | null };
+        const ct = {
+          status: 'RECEIVED',
+          receivedAt: new Date(toCounty + 60_000),
+          escalatedAt: new Date(toCounty),
+          settleBy: new Date(settleBy),
+          assignee: null as string | null,
+          outcome: null as string | null,
+          resolvedAt: null as Date | null,
+        };
         dispute.county = ct;
         add(60_000, 'COUNTY', 'RECEIVE', 'RECEIVED', '县综治中心');
         add(r.int(10, 50) * 60_000, 'COUNTY', 'ACCEPT', 'ACCEPTED', '县综治中心');
@@ -194,7 +282,11 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     if (resolvedLevel) {
       outcome ??= r.chance(0.05) ? 'WITHDRAWN' : 'AGREEMENT';
       resolvedAt = t;
-      const rating = r.weighted([['SATISFIED', 92], ['BASICALLY_SATISFIED', 6], ['DISSATISFIED', 2]] as const);
+      const rating = r.weighted([
+        ['SATISFIED', 92],
+        ['BASICALLY_SATISFIED', 6],
+        ['DISSATISFIED', 2],
+      ] as const);
       add(r.int(2, 20) * H, 'VILLAGE', 'RATE', 'RATED', villageActor, rating);
       v2.rating = rating;
       add(r.int(1, 3) * D, 'VILLAGE', 'CLOSE', 'CLOSED', villageActor, '办结归档');
@@ -247,12 +339,14 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
         dispute.township.outcome = resolvedLevel === 'TOWNSHIP' && resolved ? outcome : null;
         dispute.township.resolvedAt = resolvedLevel === 'TOWNSHIP' && resolved ? new Date(resolvedAt!) : null;
         dispute.township.supervisedAt = handling === 'TOWNSHIP' ? stepAt('SUPERVISE') : null;
-        dispute.dispatches = dispute.dispatches.filter((d) => d.dispatchedAt.getTime() <= refMs).map((d) => ({
-          ...d,
-          acknowledgedAt: d.acknowledgedAt && d.acknowledgedAt.getTime() <= refMs ? d.acknowledgedAt : null,
-          reportedAt: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.reportedAt : null,
-          report: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.report : null,
-        }));
+        dispute.dispatches = dispute.dispatches
+          .filter((d) => d.dispatchedAt.getTime() <= refMs)
+          .map((d) => ({
+            ...d,
+            acknowledgedAt: d.acknowledgedAt && d.acknowledgedAt.getTime() <= refMs ? d.acknowledgedAt : null,
+            reportedAt: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.reportedAt : null,
+            report: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.report : null,
+          }));
       }
     }
     if (dispute.county) {

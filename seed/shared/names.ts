@@ -1,7 +1,8 @@
 import type { Random } from './random.ts';
 
 /** Name material for realistic demo residents. */
-const HAN_SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const HAN_SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const HUI_SURNAMES = '马马马丁穆白沙哈纳海杨米冶敏';
 const GIVEN_M = '伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林亮成建国志文斌海峰春东学福生荣德忠';
 const GIVEN_F = '芳娜敏静丽艳娟霞秀玲桂英梅琳燕红兰萍婷雪慧颖倩琴云莉洁晶花玉凤珍翠彩蓉';
@@ -30,13 +31,29 @@ export function personName(r: Random, ethnicity: Ethnicity, male: boolean, surna
 
 /** Ethnic mix per seed county (approximate census shares); other counties are mostly Han. */
 export const ETHNIC_MIX: Record<string, readonly (readonly [Ethnicity, number])[]> = {
-  '623021': [['汉族', 73], ['回族', 24], ['藏族', 3]],
-  '632223': [['汉族', 50], ['藏族', 22], ['回族', 18], ['蒙古族', 10]],
-  '513328': [['藏族', 96], ['汉族', 4]],
+  '623021': [
+    ['汉族', 73],
+    ['回族', 24],
+    ['藏族', 3],
+  ],
+  '632223': [
+    ['汉族', 50],
+    ['藏族', 22],
+    ['回族', 18],
+    ['蒙古族', 10],
+  ],
+  '513328': [
+    ['藏族', 96],
+    ['汉族', 4],
+  ],
   '510311': [['汉族', 100]],
   '440514': [['汉族', 100]],
 };
-export const DEFAULT_MIX: readonly (readonly [Ethnicity, number])[] = [['汉族', 92], ['回族', 5], ['藏族', 3]];
+export const DEFAULT_MIX: readonly (readonly [Ethnicity, number])[] = [
+  ['汉族', 92],
+  ['回族', 5],
+  ['藏族', 3],
+];
 
 export function mobile(r: Random): string {
   return `1${r.pick(['3', '5', '7', '8', '9'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}`;

@@ -7,21 +7,86 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
   const plan = planCountyDisputes(county, refDate, perVillage);
   if (!plan.length) return 0;
   const cols = [
-    'id', 'case_number', 'idempotency_key', 'category', 'scale', 'source', 'summary', 'village_code', 'grid_code', 'county_code', 'occurred_at', 'reported_at',
-    'status', 'handling_level', 'in_transit', 'assignee', 'outcome', 'resolved_level', 'resolved_at', 'escalated_to_township_at', 'escalated_to_county_at',
-    'accepted_at', 'rating', 'rated_at', 'closed_at', 'followed_up_at', 'contact_by', 'settle_by', 'reply_by', 'supervised_at', 'created_by',
+    'id',
+    'case_number',
+    'idempotency_key',
+    'category',
+    'scale',
+    'source',
+    'summary',
+    'village_code',
+    'grid_code',
+    'county_code',
+    'occurred_at',
+    'reported_at',
+    'status',
+    'handling_level',
+    'in_transit',
+    'assignee',
+    'outcome',
+    'resolved_level',
+    'resolved_at',
+    'escalated_to_township_at',
+    'escalated_to_county_at',
+    'accepted_at',
+    'rating',
+    'rated_at',
+    'closed_at',
+    'followed_up_at',
+    'contact_by',
+    'settle_by',
+    'reply_by',
+    'supervised_at',
+    'created_by',
   ];
   const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : (d as string | null));
-  await copyRows(client, 'dispute', cols, plan.map((d) => {
-    const v = d.village;
-    return [
-      d.id, d.caseNumber, `demo-${d.caseNumber}`, d.category, d.scale, d.source, d.summary, d.villageCode, d.gridCode, d.countyCode, iso(d.occurredAt), iso(d.reportedAt),
-      v.status as string, v.handling_level as string, Boolean(v.in_transit), v.assignee as string, v.outcome as string, v.resolved_level as string, iso(v.resolved_at),
-      iso(v.escalated_to_township_at), iso(v.escalated_to_county_at), iso(v.accepted_at), v.rating as string, iso(v.rated_at), iso(v.closed_at), iso(v.followed_up_at),
-      iso(v.contact_by), iso(v.settle_by), iso(v.reply_by), iso(v.supervised_at), 'demo',
-    ];
-  }));
-  await copyRows(client, 'dispute_party', ['dispute_id', 'name', 'role', 'village_code', 'grid_code'], plan.flatMap((d) => d.parties.map((p) => [d.id, p.name, p.role, d.villageCode, d.gridCode])));
+  await copyRows(
+    client,
+    'dispute',
+    cols,
+    plan.map((d) => {
+      const v = d.village;
+      return [
+        d.id,
+        d.caseNumber,
+        `demo-${d.caseNumber}`,
+        d.category,
+        d.scale,
+        d.source,
+        d.summary,
+        d.villageCode,
+        d.gridCode,
+        d.countyCode,
+        iso(d.occurredAt),
+        iso(d.reportedAt),
+        v.status as string,
+        v.handling_level as string,
+        Boolean(v.in_transit),
+        v.assignee as string,
+        v.outcome as string,
+        v.resolved_level as string,
+        iso(v.resolved_at),
+        iso(v.escalated_to_township_at),
+        iso(v.escalated_to_county_at),
+        iso(v.accepted_at),
+        v.rating as string,
+        iso(v.rated_at),
+        iso(v.closed_at),
+        iso(v.followed_up_at),
+        iso(v.contact_by),
+        iso(v.settle_by),
+        iso(v.reply_by),
+        iso(v.supervised_at),
+        'demo',
+      ];
+    }),
+  );
+  await copyRows(
+    client,
+    'dispute_party',
+    ['dispute_id', 'name', 'role', 'village_code', 'grid_code'],
+    plan.flatMap((d) => d.parties.map((p) => [d.id, p.name, p.role, d.villageCode, d.gridCode])),
+  );
   // Applicants are residents of the village where the dispute arose.
   await client.query(
     `update dispute_party dp set person_id = x.pid, name = p.name
@@ -31,8 +96,12 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
       where dp.id = x.id`,
     [county],
   );
-  await copyRows(client, 'dispute_step', ['dispute_id', 'at', 'level', 'action', 'actor', 'note', 'status', 'village_code', 'grid_code'],
-    plan.flatMap((d) => d.steps.map((s) => [d.id, s.at.toISOString(), s.level, s.action, s.actor, s.note, s.status || null, d.villageCode, d.gridCode])));
+  await copyRows(
+    client,
+    'dispute_step',
+    ['dispute_id', 'at', 'level', 'action', 'actor', 'note', 'status', 'village_code', 'grid_code'],
+    plan.flatMap((d) => d.steps.map((s) => [d.id, s.at.toISOString(), s.level, s.action, s.actor, s.note, s.status || null, d.villageCode, d.gridCode])),
+  );
   await client.query(
     `insert into dispute_counter (county_code, year, n)
      select county_code, split_part(case_number, '-', 2)::int, max(split_part(case_number, '-', 3)::int) from dispute where county_code = $1 group by 1, 2

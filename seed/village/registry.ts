@@ -15,7 +15,16 @@ import { Random, spread } from '../shared/random.ts';
 
 /** 临潭县's real figures, per 147 villages. */
 const PER_147 = { residents: 140_400, houses: 50_300, addresses: 30_300, groups: 1995 };
-const HOUSEHOLD_SIZE: [number, number][] = [[1, 12], [2, 20], [3, 22], [4, 20], [5, 13], [6, 8], [7, 3], [8, 2]];
+const HOUSEHOLD_SIZE: [number, number][] = [
+  [1, 12],
+  [2, 20],
+  [3, 22],
+  [4, 20],
+  [5, 13],
+  [6, 8],
+  [7, 3],
+  [8, 2],
+];
 /** Floating residents' ID numbers carry the address code of where they are registered. */
 const ELSEWHERE = ['620102', '620103', '621102', '622901', '623001', '630102', '510104', '440106', '513301', '622921'];
 
@@ -185,8 +194,20 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
         for (const t of TAGS) if (age >= t.minAge && age <= t.maxAge && r.chance(t.p)) tags.push(t.tag);
         const name = personName(r, ethnicity, male, sameSurname ? surname : surnameFor(r, ethnicity));
         rows.person.push([
-          id, name, male ? 'MALE' : 'FEMALE', birth, ethnicity, idNumber, age >= 16 && r.chance(0.8) ? mobile(r) : null,
-          residency, tags, hid, addrIds[ai]!, v.code, grid, county,
+          id,
+          name,
+          male ? 'MALE' : 'FEMALE',
+          birth,
+          ethnicity,
+          idNumber,
+          age >= 16 && r.chance(0.8) ? mobile(r) : null,
+          residency,
+          tags,
+          hid,
+          addrIds[ai]!,
+          v.code,
+          grid,
+          county,
         ]);
         members.push(id);
         people.push({ id, name, age, grid, household: hid });
@@ -228,7 +249,16 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
       const local = adults.filter((p) => p.grid === grid);
       const resident = () => (local.length ? r.pick(local) : r.pick(adults));
       const staff = (role: string, person?: { id: number; name: string }) => {
-        rows.staff.push([ids.staff++, role, person ? person.name : personName(r, '汉族', r.chance(0.7), surnameFor(r, '汉族')), mobile(r), person?.id ?? null, v.code, grid, county]);
+        rows.staff.push([
+          ids.staff++,
+          role,
+          person ? person.name : personName(r, '汉族', r.chance(0.7), surnameFor(r, '汉族')),
+          mobile(r),
+          person?.id ?? null,
+          v.code,
+          grid,
+          county,
+        ]);
       };
       staff('GRID_LEADER', resident());
       staff('GRID_WORKER', resident());
@@ -257,29 +287,82 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
         const pid = ids.patrol++;
         const participants = r.sample(members, Math.min(members.length, r.int(3, 6)));
         const grid = r.pick(grids);
-        rows.patrol.push([pid, tid, iso(start), iso(end), `${short}主干道—村委会—${r.int(1, grids.length)}组`, participants.map((p) => p.id), v.code, grid, county]);
+        rows.patrol.push([
+          pid,
+          tid,
+          iso(start),
+          iso(end),
+          `${short}主干道—村委会—${r.int(1, grids.length)}组`,
+          participants.map((p) => p.id),
+          v.code,
+          grid,
+          county,
+        ]);
         if (r.chance(0.08)) addHazard(grid, 'PATROL', pid, start + r.int(1, 3) * 600_000);
       }
     }
     // Hazards reported outside patrols: grid workers, drones, citizens.
-    for (let i = r.int(1, 5); i > 0; i--) addHazard(r.pick(grids), r.pick(['GRID_WORKER', 'GRID_WORKER', 'DRONE', 'CITIZEN']), null, yearStartMs + r.int(0, 364) * DAY + r.int(8, 18) * 3_600_000);
+    for (let i = r.int(1, 5); i > 0; i--)
+      addHazard(r.pick(grids), r.pick(['GRID_WORKER', 'GRID_WORKER', 'DRONE', 'CITIZEN']), null, yearStartMs + r.int(0, 364) * DAY + r.int(8, 18) * 3_600_000);
 
     function addHazard(grid: string, source: string, patrolId: number | null, at: number) {
-      const kind = r.weighted([['FIRE', 30], ['ELECTRICAL', 20], ['TRAFFIC', 15], ['GAS', 8], ['GEOLOGICAL', 7], ['FLOOD', 6], ['PUBLIC_ORDER', 10], ['OTHER', 4]] as const);
+      const kind = r.weighted([
+        ['FIRE', 30],
+        ['ELECTRICAL', 20],
+        ['TRAFFIC', 15],
+        ['GAS', 8],
+        ['GEOLOGICAL', 7],
+        ['FLOOD', 6],
+        ['PUBLIC_ORDER', 10],
+        ['OTHER', 4],
+      ] as const);
       const what: Record<string, string> = {
-        FIRE: '柴草堆放靠近民房', ELECTRICAL: '私拉乱接电线', TRAFFIC: '路口缺少减速带', GAS: '液化气罐存放不当',
-        GEOLOGICAL: '山体滑坡隐患点', FLOOD: '河道堵塞', PUBLIC_ORDER: '夜间无照明路段', OTHER: '其他安全隐患',
+        FIRE: '柴草堆放靠近民房',
+        ELECTRICAL: '私拉乱接电线',
+        TRAFFIC: '路口缺少减速带',
+        GAS: '液化气罐存放不当',
+        GEOLOGICAL: '山体滑坡隐患点',
+        FLOOD: '河道堵塞',
+        PUBLIC_ORDER: '夜间无照明路段',
+        OTHER: '其他安全隐患',
       };
       const ageDays = (refMs - at) / DAY;
       const status =
-        ageDays > 60 ? r.weighted([['VERIFIED', 85], ['RECTIFIED', 10], ['RECTIFYING', 5]] as const)
-        : ageDays > 14 ? r.weighted([['VERIFIED', 40], ['RECTIFIED', 30], ['RECTIFYING', 20], ['REPORTED', 10]] as const)
-        : r.weighted([['REPORTED', 50], ['RECTIFYING', 35], ['RECTIFIED', 15]] as const);
+        ageDays > 60
+          ? r.weighted([
+              ['VERIFIED', 85],
+              ['RECTIFIED', 10],
+              ['RECTIFYING', 5],
+            ] as const)
+          : ageDays > 14
+            ? r.weighted([
+                ['VERIFIED', 40],
+                ['RECTIFIED', 30],
+                ['RECTIFYING', 20],
+                ['REPORTED', 10],
+              ] as const)
+            : r.weighted([
+                ['REPORTED', 50],
+                ['RECTIFYING', 35],
+                ['RECTIFIED', 15],
+              ] as const);
       const rectified = status === 'RECTIFIED' || status === 'VERIFIED' ? Math.min(refMs, at + r.int(1, 20) * DAY) : null;
       const verified = status === 'VERIFIED' && rectified ? Math.min(refMs, rectified + r.int(1, 7) * DAY) : null;
       rows.hazard.push([
-        ids.hazard++, kind, what[kind]!, `${short}${Number(grid.slice(12))}组`, source, source === 'PATROL' ? null : personName(r, '汉族', true, surnameFor(r, '汉族')),
-        patrolId, iso(at), status, rectified ? iso(rectified) : null, verified ? iso(verified) : null, v.code, grid, county,
+        ids.hazard++,
+        kind,
+        what[kind]!,
+        `${short}${Number(grid.slice(12))}组`,
+        source,
+        source === 'PATROL' ? null : personName(r, '汉族', true, surnameFor(r, '汉族')),
+        patrolId,
+        iso(at),
+        status,
+        rectified ? iso(rectified) : null,
+        verified ? iso(verified) : null,
+        v.code,
+        grid,
+        county,
       ]);
     }
     // Mediation committee with 3–7 mediators from the village.
@@ -290,14 +373,28 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
     }
     // Key sites.
     const siteKinds: [string, string, number][] = [
-      ['SCHOOL', '小学', 0.4], ['RELIGIOUS_SITE', county === '510311' || county === '440514' ? '祠堂' : '寺', county === '510311' || county === '440514' ? 0.15 : 0.5],
-      ['MARKET', '集贸市场', 0.1], ['HOSPITAL', '卫生室', 0.3], ['ENTERPRISE', '合作社', 0.2], ['SCENIC_AREA', '景区', 0.03],
+      ['SCHOOL', '小学', 0.4],
+      ['RELIGIOUS_SITE', county === '510311' || county === '440514' ? '祠堂' : '寺', county === '510311' || county === '440514' ? 0.15 : 0.5],
+      ['MARKET', '集贸市场', 0.1],
+      ['HOSPITAL', '卫生室', 0.3],
+      ['ENTERPRISE', '合作社', 0.2],
+      ['SCENIC_AREA', '景区', 0.03],
       ['RAILWAY_LINE', '铁路护路段', county === '510311' || county === '440514' ? 0.1 : 0],
     ];
     for (const [kind, label, p] of siteKinds) {
       if (!r.chance(p)) continue;
       const ai = r.int(0, nAddr - 1);
-      rows.site.push([ids.site++, `${short}${label}`, kind, addrIds[ai]!, personName(r, '汉族', true, surnameFor(r, '汉族')), mobile(r), v.code, addrGrid[ai]!, county]);
+      rows.site.push([
+        ids.site++,
+        `${short}${label}`,
+        kind,
+        addrIds[ai]!,
+        personName(r, '汉族', true, surnameFor(r, '汉族')),
+        mobile(r),
+        v.code,
+        addrGrid[ai]!,
+        county,
+      ]);
     }
   });
 
@@ -308,12 +405,22 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
   // Loaded with foreign keys off (see withoutConstraints), so heads and leaders go in directly.
   await copyRows(client, 'joint_defense_group', ['id', 'name', 'leader_id', ...division], rows.group);
   await copyRows(client, 'household', ['id', 'number', 'head_id', 'address_id', 'house_id', 'joint_defense_group_id', ...division], rows.household);
-  await copyRows(client, 'person', ['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone', 'residency', 'tags', 'household_id', 'address_id', ...division], rows.person);
+  await copyRows(
+    client,
+    'person',
+    ['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone', 'residency', 'tags', 'household_id', 'address_id', ...division],
+    rows.person,
+  );
   await copyRows(client, 'grid_staff', ['id', 'role', 'name', 'phone', 'person_id', ...division], rows.staff);
   await copyRows(client, 'patrol_team', ['id', 'name', 'kind', ...division], rows.team);
   await copyRows(client, 'patrol_team_member', ['team_id', 'person_id', 'village_code'], rows.member);
   await copyRows(client, 'patrol', ['id', 'team_id', 'started_at', 'ended_at', 'route', 'participant_ids', ...division], rows.patrol);
-  await copyRows(client, 'hazard', ['id', 'kind', 'description', 'location', 'source', 'reported_by', 'patrol_id', 'reported_at', 'status', 'rectified_at', 'verified_at', ...division], rows.hazard);
+  await copyRows(
+    client,
+    'hazard',
+    ['id', 'kind', 'description', 'location', 'source', 'reported_by', 'patrol_id', 'reported_at', 'status', 'rectified_at', 'verified_at', ...division],
+    rows.hazard,
+  );
   await copyRows(client, 'mediation_committee', ['id', 'name', 'kind', 'village_code', 'county_code'], rows.committee);
   await copyRows(client, 'mediator', ['id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'village_code'], rows.mediator);
   await copyRows(client, 'site', ['id', 'name', 'kind', 'address_id', 'contact_name', 'contact_phone', ...division], rows.site);
@@ -336,7 +443,9 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
 async function avoidExistingIdNumbers(client: PoolClient, people: CopyValue[][], usedSeq: Map<string, number>): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const ids = people.map((p) => p[5]).filter((x): x is string => typeof x === 'string');
-    const taken = new Set((await client.query<{ id_number: string }>('select id_number from person where id_number = any($1)', [ids])).rows.map((x) => x.id_number));
+    const taken = new Set(
+      (await client.query<{ id_number: string }>('select id_number from person where id_number = any($1)', [ids])).rows.map((x) => x.id_number),
+    );
     if (!taken.size) return;
     for (const p of people) {
       const id = p[5] as string | null;
@@ -351,12 +460,22 @@ async function avoidExistingIdNumbers(client: PoolClient, people: CopyValue[][],
 }
 
 export const REGISTRY_TABLES = [
-  'address', 'house', 'household', 'person', 'joint_defense_group', 'grid_staff', 'patrol_team', 'patrol_team_member',
-  'patrol', 'hazard', 'mediation_committee', 'mediator', 'site',
+  'address',
+  'house',
+  'household',
+  'person',
+  'joint_defense_group',
+  'grid_staff',
+  'patrol_team',
+  'patrol_team_member',
+  'patrol',
+  'hazard',
+  'mediation_committee',
+  'mediator',
+  'site',
 ] as const;
 
 /** Moves every identity sequence past the bulk-loaded ids. */
 export async function resetRegistryIdentities(client: PoolClient): Promise<void> {
   for (const t of REGISTRY_TABLES) if (t !== 'patrol_team_member') await resetIdentity(client, t);
 }
-

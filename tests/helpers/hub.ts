@@ -101,7 +101,11 @@ export async function startHub(): Promise<TestHub> {
       ttl: o.ttl ?? 3600,
     });
   const national = await token();
-  const internal = await signInternal(internalKey, { subject: 'test', name: 'test', jurisdiction: '', scopes: new Set(ALL_SCOPES) }, { requestId: 'test', operation: 'test' });
+  const internal = await signInternal(
+    internalKey,
+    { subject: 'test', name: 'test', jurisdiction: '', scopes: new Set(ALL_SCOPES) },
+    { requestId: 'test', operation: 'test' },
+  );
   // Ports are chosen first so every subgraph knows where the others receive events.
   const ports = {} as Record<SubgraphName, number>;
   for (const name of SUBGRAPHS) ports[name] = await freePort();
@@ -118,10 +122,11 @@ export async function startHub(): Promise<TestHub> {
     gatewayUrl: gateway.url,
     subgraphs,
     token,
-    query: <T,>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
+    query: <T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
       postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${national}`, ...headers }),
-    queryAs: <T,>(t: string, query: string, variables?: Record<string, unknown>) => postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
-    querySubgraph: <T,>(name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
+    queryAs: <T>(t: string, query: string, variables?: Record<string, unknown>) =>
+      postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
+    querySubgraph: <T>(name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
       postJson<T>(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
     async countStatements(fn) {
       const before = sqlStatementsInRequests();

@@ -10,11 +10,26 @@ import { regions } from './store/region.ts';
 
 export function createLoaders(db: Db) {
   return {
-    region: byKey((codes) => regions.byCodes(db, codes), (r) => r.code),
-    county: byKey((codes) => counties.byCodes(db, codes), (c) => c.code),
-    prefecturesOf: groupedBy((codes) => regions.ofParents(db, codes), (r) => r.parentCode ?? ''),
-    countyCaseOf: byKey((ids) => countyCases.byDisputeIds(db, ids), (c) => c.disputeId),
-    departmentsOf: groupedBy((codes) => departments.ofCounties(db, codes), (d) => d.countyCode),
+    region: byKey(
+      (codes) => regions.byCodes(db, codes),
+      (r) => r.code,
+    ),
+    county: byKey(
+      (codes) => counties.byCodes(db, codes),
+      (c) => c.code,
+    ),
+    prefecturesOf: groupedBy(
+      (codes) => regions.ofParents(db, codes),
+      (r) => r.parentCode ?? '',
+    ),
+    countyCaseOf: byKey(
+      (ids) => countyCases.byDisputeIds(db, ids),
+      (c) => c.disputeId,
+    ),
+    departmentsOf: groupedBy(
+      (codes) => departments.ofCounties(db, codes),
+      (d) => d.countyCode,
+    ),
     /** Counties of provinces or prefectures: one statement whatever the mix. */
     countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {
       const rows = await counties.ofRegions(db, codes);

@@ -26,8 +26,6 @@ export const County = defineEntity({
 });
 export type CountyEntity = InferEntity<typeof County>;
 
-
-
 /** 县直部门 A county department (住建局, 公安局, 自然资源局, ...). */
 export const Department = defineEntity({
   name: 'Department',

@@ -9,12 +9,30 @@ import { townships } from './store/township.ts';
 
 export function createLoaders(db: Db) {
   return {
-    township: byKey((codes) => townships.byCodes(db, codes), (t) => t.code),
-    townshipsOfCounty: groupedBy((codes) => townships.ofCounties(db, codes), (t) => t.countyCode),
-    agenciesOf: groupedBy((codes) => townshipAgencies.ofTownships(db, codes), (a) => a.townshipCode),
-    caseOf: byKey((ids) => townshipCases.byDisputeIds(db, ids), (c) => c.disputeId),
-    dispatchesOf: groupedBy((ids) => dispatches.ofDisputes(db, ids), (d) => d.disputeId),
-    teamsOf: groupedBy((codes) => townshipTeams.ofTownships(db, codes), (t) => t.townshipCode),
+    township: byKey(
+      (codes) => townships.byCodes(db, codes),
+      (t) => t.code,
+    ),
+    townshipsOfCounty: groupedBy(
+      (codes) => townships.ofCounties(db, codes),
+      (t) => t.countyCode,
+    ),
+    agenciesOf: groupedBy(
+      (codes) => townshipAgencies.ofTownships(db, codes),
+      (a) => a.townshipCode,
+    ),
+    caseOf: byKey(
+      (ids) => townshipCases.byDisputeIds(db, ids),
+      (c) => c.disputeId,
+    ),
+    dispatchesOf: groupedBy(
+      (ids) => dispatches.ofDisputes(db, ids),
+      (d) => d.disputeId,
+    ),
+    teamsOf: groupedBy(
+      (codes) => townshipTeams.ofTownships(db, codes),
+      (t) => t.townshipCode,
+    ),
   };
 }
 

@@ -13,8 +13,6 @@ export const Township = defineEntity({
 });
 export type TownshipEntity = InferEntity<typeof Township>;
 
-
-
 /** 乡镇机构 A township agency: 司法所, 派出所, 矛盾纠纷调解中心, 法庭联络点, 综治中心. */
 export const TownshipAgency = defineEntity({
   name: 'TownshipAgency',

@@ -25,21 +25,39 @@ import { villages } from './store/village.ts';
 
 /** One row per id (string keys), from one `in (...)` statement per batch. */
 function rowsById<T extends { id: number }>(fetch: (ids: number[]) => Promise<T[]>) {
-  return byKey<string, T>((ids) => fetch(ids.map(Number)), (r) => String(r.id));
+  return byKey<string, T>(
+    (ids) => fetch(ids.map(Number)),
+    (r) => String(r.id),
+  );
 }
 
 /** Rows grouped by the id (string keys) of what they belong to, from one statement per batch. */
 function rowsOf<T>(fetch: (ids: number[]) => Promise<T[]>, owner: (r: T) => number | null) {
-  return groupedBy<string, T>((ids) => fetch(ids.map(Number)), (r) => String(owner(r)));
+  return groupedBy<string, T>(
+    (ids) => fetch(ids.map(Number)),
+    (r) => String(owner(r)),
+  );
 }
 
 export function createLoaders(em: EntityManager) {
   const db: Db = em;
   return {
-    village: byKey((codes) => villages.byCodes(db, codes), (v) => v.code),
-    grid: byKey((codes) => grids.byCodes(db, codes), (g) => g.code),
-    villagesOfTownship: groupedBy((codes) => villages.ofTownships(db, codes), (v) => v.townshipCode),
-    gridsOfVillage: groupedBy((codes) => grids.ofVillages(db, codes), (g) => g.villageCode),
+    village: byKey(
+      (codes) => villages.byCodes(db, codes),
+      (v) => v.code,
+    ),
+    grid: byKey(
+      (codes) => grids.byCodes(db, codes),
+      (g) => g.code,
+    ),
+    villagesOfTownship: groupedBy(
+      (codes) => villages.ofTownships(db, codes),
+      (v) => v.townshipCode,
+    ),
+    gridsOfVillage: groupedBy(
+      (codes) => grids.ofVillages(db, codes),
+      (g) => g.villageCode,
+    ),
     person: rowsById((ids) => persons.byIds(db, ids)),
     household: rowsById((ids) => households.byIds(db, ids)),
     address: rowsById((ids) => addresses.byIds(db, ids)),
@@ -49,14 +67,35 @@ export function createLoaders(em: EntityManager) {
     team: rowsById((ids) => patrolTeams.byIds(db, ids)),
     patrol: rowsById((ids) => patrols.byIds(db, ids)),
     hazard: rowsById((ids) => hazards.byIds(db, ids)),
-    membersOfHousehold: rowsOf((ids) => persons.ofHouseholds(db, ids), (p) => p.householdId),
-    householdsOfGroup: rowsOf((ids) => households.ofGroups(db, ids), (h) => h.jointDefenseGroupId),
-    householdsOfHouse: rowsOf((ids) => households.ofHouses(db, ids), (h) => h.houseId),
-    hazardsOfPatrol: rowsOf((ids) => hazards.ofPatrols(db, ids), (h) => h.patrolId),
-    committeesOfVillage: groupedBy((codes) => mediationCommittees.ofVillages(db, codes), (c) => c.villageCode),
-    mediatorsOfCommittee: rowsOf((ids) => mediators.ofCommittees(db, ids), (m) => m.committeeId),
+    membersOfHousehold: rowsOf(
+      (ids) => persons.ofHouseholds(db, ids),
+      (p) => p.householdId,
+    ),
+    householdsOfGroup: rowsOf(
+      (ids) => households.ofGroups(db, ids),
+      (h) => h.jointDefenseGroupId,
+    ),
+    householdsOfHouse: rowsOf(
+      (ids) => households.ofHouses(db, ids),
+      (h) => h.houseId,
+    ),
+    hazardsOfPatrol: rowsOf(
+      (ids) => hazards.ofPatrols(db, ids),
+      (h) => h.patrolId,
+    ),
+    committeesOfVillage: groupedBy(
+      (codes) => mediationCommittees.ofVillages(db, codes),
+      (c) => c.villageCode,
+    ),
+    mediatorsOfCommittee: rowsOf(
+      (ids) => mediators.ofCommittees(db, ids),
+      (m) => m.committeeId,
+    ),
     /** Team id → member person ids. */
-    teamMembers: rowsOf((ids) => patrolTeamMembers.ofTeams(db, ids), (m) => m.teamId),
+    teamMembers: rowsOf(
+      (ids) => patrolTeamMembers.ofTeams(db, ids),
+      (m) => m.teamId,
+    ),
     ...createDisputeLoaders(em),
     /** Level → indicator → target (one statement for all the levels a request needs). */
     targets: new DataLoader<string, Map<string, number>>(async (levels) => {

@@ -35,7 +35,12 @@ export async function insertVillageDirectory(client: PoolClient, scope: readonly
       }
     }
   }
-  await putVillages(client, villages.map((r) => r.code), villages.map((r) => r.name), villages.map((r) => villageKind(r.code)));
+  await putVillages(
+    client,
+    villages.map((r) => r.code),
+    villages.map((r) => r.name),
+    villages.map((r) => villageKind(r.code)),
+  );
   await putGrids(client, gridCodes, gridNames);
   return { villages: villages.length, grids: gridCodes.length };
 }

@@ -24,8 +24,13 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
     const { caller } = await routeIdentity(req, await internalKey());
     const p = url.searchParams;
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, 'BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
-    const kinds = p.get('kinds')?.split(',').map((k) => k.trim()).filter(Boolean);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+      throw new HttpError(400, 'BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
+    const kinds = p
+      .get('kinds')
+      ?.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
     const q = changeQuery(caller, { after: p.get('after'), kinds, within: p.get('within') }, BATCH);
     const em = orm.em.fork();
     em.setSessionContext({ variables: { [JURISDICTION_SETTING]: caller.jurisdiction } });

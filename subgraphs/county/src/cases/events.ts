@@ -8,13 +8,28 @@ export async function applyCountyEvent(em: Db, event: HubEvent): Promise<void> {
   const p = event.payload;
   const now = new Date();
   const c = await countyCases.receive(em, {
-    disputeId: p.disputeId, caseNumber: p.caseNumber, countyCode: p.countyCode, townshipCode: p.townshipCode, villageCode: p.villageCode,
-    category: p.category, scale: p.scale, summary: p.summary, receivedAt: now, escalatedAt: new Date(p.escalatedAt), settleBy: new Date(p.settleBy),
+    disputeId: p.disputeId,
+    caseNumber: p.caseNumber,
+    countyCode: p.countyCode,
+    townshipCode: p.townshipCode,
+    villageCode: p.villageCode,
+    category: p.category,
+    scale: p.scale,
+    summary: p.summary,
+    receivedAt: now,
+    escalatedAt: new Date(p.escalatedAt),
+    settleBy: new Date(p.settleBy),
   });
   if (c) {
     await emit(em, 'village', 'case.step', {
-      disputeId: c.disputeId, countyCode: c.countyCode, level: 'COUNTY', action: 'RECEIVE', at: new Date().toISOString(), actor: '县综治中心',
-      note: p.reason ? `上报原因: ${p.reason}` : null, status: c.status,
+      disputeId: c.disputeId,
+      countyCode: c.countyCode,
+      level: 'COUNTY',
+      action: 'RECEIVE',
+      at: new Date().toISOString(),
+      actor: '县综治中心',
+      note: p.reason ? `上报原因: ${p.reason}` : null,
+      status: c.status,
     });
   }
 }

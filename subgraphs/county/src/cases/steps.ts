@@ -17,7 +17,15 @@ import { countyCases, type CountyCaseChanges, type CountyCaseRow } from '../stor
 
 function toVillage(em: Db, c: CountyCaseRow, step: StepDetail, actor: string, note: string | null) {
   return emit(em, 'village', 'case.step', {
-    disputeId: c.disputeId, countyCode: c.countyCode, level: 'COUNTY', at: new Date().toISOString(), actor, note, status: c.status, assignee: c.assignee, ...step,
+    disputeId: c.disputeId,
+    countyCode: c.countyCode,
+    level: 'COUNTY',
+    at: new Date().toISOString(),
+    actor,
+    note,
+    status: c.status,
+    assignee: c.assignee,
+    ...step,
   });
 }
 
@@ -50,11 +58,17 @@ export const acceptCountyCase = (ctx: CountyContext, a: MutationAcceptCountyCase
   countyStep(ctx, a.disputeId, a.version, 'accept', { action: 'ACCEPT' }, optText(a.note, 'note', 2000));
 
 export const assignCountyCase = (ctx: CountyContext, a: MutationAssignCountyCaseArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'assign', { action: 'ASSIGN' }, optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, { assignee: text(a.assignee, 'assignee', 100) });
+  countyStep(ctx, a.disputeId, a.version, 'assign', { action: 'ASSIGN' }, optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, {
+    assignee: text(a.assignee, 'assignee', 100),
+  });
 
 export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>
   countyStep(
-    ctx, a.disputeId, a.version, 'resolve', { action: 'RESOLVE', outcome: a.outcome },
+    ctx,
+    a.disputeId,
+    a.version,
+    'resolve',
+    { action: 'RESOLVE', outcome: a.outcome },
     optText(a.note, 'note', 2000) ?? (a.outcome === 'LITIGATION' ? '引导诉讼 (referred to court)' : a.outcome),
     { outcome: a.outcome, resolvedAt: new Date() },
   );

@@ -5,4 +5,10 @@ import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts'
 import { Migration20261121000004Targets } from './Migration20261121000004Targets.ts';
 
 /** Every migration of the county database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Departments, Migration20261121000003Cases, Migration20261121000004Targets];
+export const migrations = [
+  Migration20261121000000SeedLog,
+  Migration20261121000001,
+  Migration20261121000002Departments,
+  Migration20261121000003Cases,
+  Migration20261121000004Targets,
+];

@@ -70,7 +70,19 @@ export const countyCases = {
   lock: (db: Db, id: string): Promise<CountyCaseRow | null> => row(db, lock, [id]),
   /** Records a case escalated from a township once; null when it was already there. */
   receive: (db: Db, c: ReceivedCase): Promise<CountyCaseRow | null> =>
-    row(db, receive, [c.disputeId, c.caseNumber, c.countyCode, c.townshipCode, c.villageCode, c.category, c.scale, c.summary, c.receivedAt, c.escalatedAt, c.settleBy]),
+    row(db, receive, [
+      c.disputeId,
+      c.caseNumber,
+      c.countyCode,
+      c.townshipCode,
+      c.villageCode,
+      c.category,
+      c.scale,
+      c.summary,
+      c.receivedAt,
+      c.escalatedAt,
+      c.settleBy,
+    ]),
   /** Writes a loop step's changes and the next version; the case as it is now. */
   step: (db: Db, id: string, changes: CountyCaseChanges): Promise<CountyCaseRow | null> => {
     const cols = STEP_COLUMNS.filter(([k]) => changes[k] !== undefined);
@@ -91,11 +103,11 @@ export const countyCases = {
     }
     const total = await row(db, sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`), params);
     const after = page.after ? ([' and received_at < ?', new Date(Number(page.after))] as const) : (['', undefined] as const);
-    const list = await rows(db, sql('county_case.inbox', CountyCase, `select * from county_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`), [
-      ...params,
-      ...(after[1] ? [after[1]] : []),
-      page.limit + 1,
-    ]);
+    const list = await rows(
+      db,
+      sql('county_case.inbox', CountyCase, `select * from county_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`),
+      [...params, ...(after[1] ? [after[1]] : []), page.limit + 1],
+    );
     return pageOf(list, page.limit, total?.n ?? 0);
   },
 };

@@ -12,13 +12,28 @@ export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void>
     const p = event.payload;
     const now = new Date();
     const inserted = await townshipCases.receive(em, {
-      disputeId: p.disputeId, caseNumber: p.caseNumber, townshipCode: p.townshipCode, villageCode: p.villageCode, countyCode: p.countyCode,
-      category: p.category, scale: p.scale, summary: p.summary, receivedAt: now, escalatedAt: new Date(p.escalatedAt), settleBy: new Date(p.settleBy),
+      disputeId: p.disputeId,
+      caseNumber: p.caseNumber,
+      townshipCode: p.townshipCode,
+      villageCode: p.villageCode,
+      countyCode: p.countyCode,
+      category: p.category,
+      scale: p.scale,
+      summary: p.summary,
+      receivedAt: now,
+      escalatedAt: new Date(p.escalatedAt),
+      settleBy: new Date(p.settleBy),
     });
     if (inserted) {
       await emit(em, 'village', 'case.step', {
-        disputeId: p.disputeId, countyCode: p.countyCode, level: 'TOWNSHIP', action: 'RECEIVE', at: now.toISOString(),
-        actor: '乡镇综治中心', note: p.reason ? `上报原因: ${p.reason}` : null, status: 'RECEIVED',
+        disputeId: p.disputeId,
+        countyCode: p.countyCode,
+        level: 'TOWNSHIP',
+        action: 'RECEIVE',
+        at: now.toISOString(),
+        actor: '乡镇综治中心',
+        note: p.reason ? `上报原因: ${p.reason}` : null,
+        status: 'RECEIVED',
       });
     }
   } else if (event.type === 'case.supervised') {

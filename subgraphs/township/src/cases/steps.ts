@@ -33,8 +33,15 @@ const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 /** Tells the village record about a township step (in the same transaction as the step). */
 function toVillage(em: Db, c: TownshipCaseRow, step: StepDetail, actor: string, note: string | null, assignee?: string | null) {
   return emit(em, 'village', 'case.step', {
-    disputeId: c.disputeId, countyCode: c.countyCode, level: 'TOWNSHIP', at: new Date().toISOString(), actor, note, status: c.status,
-    ...(assignee === undefined ? {} : { assignee }), ...step,
+    disputeId: c.disputeId,
+    countyCode: c.countyCode,
+    level: 'TOWNSHIP',
+    at: new Date().toISOString(),
+    actor,
+    note,
+    status: c.status,
+    ...(assignee === undefined ? {} : { assignee }),
+    ...step,
   });
 }
 
@@ -92,11 +99,22 @@ async function departmentStep(ctx: TownshipContext, id: string, kind: 'ACKNOWLED
     const { d, c } = await dispatchForWrite(em, ctx, id);
     const from = kind === 'ACKNOWLEDGED' ? ['DISPATCHED'] : ['ACKNOWLEDGED'];
     if (!from.includes(d.status)) {
-      throw hubError('INVALID_TRANSITION', `A ${d.status} dispatch cannot become ${kind}; ${kind === 'REPORTED' ? 'the department must acknowledge (报到) first' : 'it was already acknowledged'}.`, { status: d.status });
+      throw hubError(
+        'INVALID_TRANSITION',
+        `A ${d.status} dispatch cannot become ${kind}; ${kind === 'REPORTED' ? 'the department must acknowledge (报到) first' : 'it was already acknowledged'}.`,
+        { status: d.status },
+      );
     }
-    if (['RESOLVED', 'ESCALATED'].includes(c.status)) throw hubError('INVALID_TRANSITION', `The case is ${c.status}; its dispatches are closed.`, { status: c.status });
+    if (['RESOLVED', 'ESCALATED'].includes(c.status))
+      throw hubError('INVALID_TRANSITION', `The case is ${c.status}; its dispatches are closed.`, { status: c.status });
     const updated = (kind === 'ACKNOWLEDGED' ? await dispatches.acknowledge(em, d.id) : await dispatches.report(em, d.id, note))!;
-    await toVillage(em, c, { action: kind === 'ACKNOWLEDGED' ? 'DEPARTMENT_ACKNOWLEDGE' : 'DEPARTMENT_REPORT' }, `${d.departmentName}${actorOf(ctx) ? ` (${actorOf(ctx)})` : ''}`, note);
+    await toVillage(
+      em,
+      c,
+      { action: kind === 'ACKNOWLEDGED' ? 'DEPARTMENT_ACKNOWLEDGE' : 'DEPARTMENT_REPORT' },
+      `${d.departmentName}${actorOf(ctx) ? ` (${actorOf(ctx)})` : ''}`,
+      note,
+    );
     return updated;
   });
   ctx.relay.nudge();
@@ -107,7 +125,15 @@ export const acceptTownshipCase = (ctx: TownshipContext, a: MutationAcceptTownsh
   townshipStep(ctx, a.disputeId, a.version, 'accept', optText(a.note, 'note', 2000), noChanges, () => ({ action: 'ACCEPT' }));
 
 export const assignTownshipCase = (ctx: TownshipContext, a: MutationAssignTownshipCaseArgs) =>
-  townshipStep(ctx, a.disputeId, a.version, 'assign', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee: text(a.assignee, 'assignee', 100) }), () => ({ action: 'ASSIGN' }));
+  townshipStep(
+    ctx,
+    a.disputeId,
+    a.version,
+    'assign',
+    optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`,
+    () => ({ assignee: text(a.assignee, 'assignee', 100) }),
+    () => ({ action: 'ASSIGN' }),
+  );
 
 export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchToDepartmentsArgs) {
   const kinds = [...new Set(a.departments.map((k) => k.trim().toUpperCase()))];
@@ -118,7 +144,11 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   return townshipStep(ctx, a.disputeId, a.version, 'dispatch', `吹哨: ${names.join('、')}${a.note ? ` — ${a.note}` : ''}`, noChanges, async (em, c) => {
     for (const k of kinds) {
       await dispatches.insert(em, {
-        disputeId: c.disputeId, townshipCode: c.townshipCode, villageCode: c.villageCode, departmentKind: k, departmentName: DEPARTMENT_NAMES.get(k)!,
+        disputeId: c.disputeId,
+        townshipCode: c.townshipCode,
+        villageCode: c.villageCode,
+        departmentKind: k,
+        departmentName: DEPARTMENT_NAMES.get(k)!,
         note: optText(a.note, 'note', 2000),
       });
     }
@@ -126,21 +156,29 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   });
 }
 
-export const acknowledgeDispatch = (ctx: TownshipContext, a: MutationAcknowledgeDispatchArgs) => departmentStep(ctx, a.dispatchId, 'ACKNOWLEDGED', optText(a.note, 'note', 2000));
+export const acknowledgeDispatch = (ctx: TownshipContext, a: MutationAcknowledgeDispatchArgs) =>
+  departmentStep(ctx, a.dispatchId, 'ACKNOWLEDGED', optText(a.note, 'note', 2000));
 
-export const reportDispatch = (ctx: TownshipContext, a: MutationReportDispatchArgs) => departmentStep(ctx, a.dispatchId, 'REPORTED', text(a.report, 'report', 4000));
+export const reportDispatch = (ctx: TownshipContext, a: MutationReportDispatchArgs) =>
+  departmentStep(ctx, a.dispatchId, 'REPORTED', text(a.report, 'report', 4000));
 
 export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordTownshipMediationArgs) =>
   townshipStep(ctx, a.disputeId, a.version, 'mediate', text(a.note, 'note', 2000), noChanges, () => ({ action: 'MEDIATE' }));
 
 export const resolveTownshipCase = (ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) =>
   townshipStep(
-    ctx, a.disputeId, a.version, 'resolve', optText(a.note, 'note', 2000) ?? a.outcome,
+    ctx,
+    a.disputeId,
+    a.version,
+    'resolve',
+    optText(a.note, 'note', 2000) ?? a.outcome,
     async (c, em) => {
       // 吹哨报到 closes its own loop: every department called on reports back before the case is resolved.
       const pending = await dispatches.unreported(em, c.disputeId);
       if (pending.length) {
-        throw hubError('INVALID_TRANSITION', `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}.`, { pending: pending.map((p) => p.departmentKind) });
+        throw hubError('INVALID_TRANSITION', `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}.`, {
+          pending: pending.map((p) => p.departmentKind),
+        });
       }
       return { outcome: a.outcome, resolvedAt: new Date() };
     },
@@ -153,8 +191,18 @@ export function escalateTownshipCase(ctx: TownshipContext, a: MutationEscalateTo
     // The county's 3 days start now.
     const settleBy = new Date(Date.now() + 72 * 3_600_000).toISOString();
     await emit(em, 'county', 'case.escalated', {
-      disputeId: c.disputeId, caseNumber: c.caseNumber, countyCode: c.countyCode, townshipCode: c.townshipCode, villageCode: c.villageCode,
-      category: c.category, scale: c.scale, summary: c.summary, escalatedAt: new Date().toISOString(), settleBy, reason, actor: actorOf(ctx),
+      disputeId: c.disputeId,
+      caseNumber: c.caseNumber,
+      countyCode: c.countyCode,
+      townshipCode: c.townshipCode,
+      villageCode: c.villageCode,
+      category: c.category,
+      scale: c.scale,
+      summary: c.summary,
+      escalatedAt: new Date().toISOString(),
+      settleBy,
+      reason,
+      actor: actorOf(ctx),
     });
     return { action: 'ESCALATE', settleBy };
   });

@@ -46,7 +46,8 @@ export const dispatches = {
   lock: (db: Db, id: number): Promise<DispatchRow | null> => row(db, lock, [id]),
   /** The case's dispatches whose department has not reported back. */
   unreported: (db: Db, disputeId: string): Promise<DispatchRow[]> => rows(db, unreported, [disputeId]),
-  insert: (db: Db, d: NewDispatch): Promise<number> => exec(db, insert, [d.disputeId, d.townshipCode, d.villageCode, d.departmentKind, d.departmentName, d.note]),
+  insert: (db: Db, d: NewDispatch): Promise<number> =>
+    exec(db, insert, [d.disputeId, d.townshipCode, d.villageCode, d.departmentKind, d.departmentName, d.note]),
   /** 报到: the department acknowledges. */
   acknowledge: (db: Db, id: number): Promise<DispatchRow | null> => row(db, acknowledge, [id]),
   /** 反馈: the department reports back. */

@@ -83,7 +83,19 @@ export const townshipCases = {
   lock: (db: Db, id: string): Promise<TownshipCaseRow | null> => row(db, lock, [id]),
   /** Records a case escalated from a village once; false when it was already there. */
   receive: async (db: Db, c: ReceivedCase): Promise<boolean> =>
-    (await row(db, receive, [c.disputeId, c.caseNumber, c.townshipCode, c.villageCode, c.countyCode, c.category, c.scale, c.summary, c.receivedAt, c.escalatedAt, c.settleBy])) !== null,
+    (await row(db, receive, [
+      c.disputeId,
+      c.caseNumber,
+      c.townshipCode,
+      c.villageCode,
+      c.countyCode,
+      c.category,
+      c.scale,
+      c.summary,
+      c.receivedAt,
+      c.escalatedAt,
+      c.settleBy,
+    ])) !== null,
   /** Marks a case as under a county supervision order (督办). */
   supervise: (db: Db, id: string, at: Date): Promise<number> => exec(db, supervise, [at, id]),
   /** Writes a loop step's changes and the next version; the case as it is now. */
@@ -107,11 +119,11 @@ export const townshipCases = {
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}(status not in ('RESOLVED', 'ESCALATED') and now() > settle_by)`);
     const total = await row(db, sql('township_case.inboxCount', Count, `select count(*) as n from township_case where ${where.join(' and ')}`), params);
     const after = page.after ? ([' and received_at < ?', new Date(Number(page.after))] as const) : (['', undefined] as const);
-    const list = await rows(db, sql('township_case.inbox', TownshipCase, `select * from township_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`), [
-      ...params,
-      ...(after[1] ? [after[1]] : []),
-      page.limit + 1,
-    ]);
+    const list = await rows(
+      db,
+      sql('township_case.inbox', TownshipCase, `select * from township_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`),
+      [...params, ...(after[1] ? [after[1]] : []), page.limit + 1],
+    );
     return pageOf(list, page.limit, total?.n ?? 0);
   },
 };

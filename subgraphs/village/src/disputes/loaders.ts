@@ -7,8 +7,17 @@ import { disputeSteps, type DisputeStepRow } from '../store/dispute-step.ts';
 /** Per-request loaders of cases, their parties and their timelines. */
 export function createDisputeLoaders(em: EntityManager) {
   return {
-    dispute: byKey<string, DisputeRow>((ids) => disputes.byIds(em, ids), (d) => d.id),
-    partiesOf: groupedBy<string, DisputePartyRow>((ids) => disputeParties.ofDisputes(em, ids), (p) => p.disputeId),
-    stepsOf: groupedBy<string, DisputeStepRow>((ids) => disputeSteps.ofDisputes(em, ids), (s) => s.disputeId),
+    dispute: byKey<string, DisputeRow>(
+      (ids) => disputes.byIds(em, ids),
+      (d) => d.id,
+    ),
+    partiesOf: groupedBy<string, DisputePartyRow>(
+      (ids) => disputeParties.ofDisputes(em, ids),
+      (p) => p.disputeId,
+    ),
+    stepsOf: groupedBy<string, DisputeStepRow>(
+      (ids) => disputeSteps.ofDisputes(em, ids),
+      (s) => s.disputeId,
+    ),
   };
 }

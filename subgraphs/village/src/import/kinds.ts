@@ -42,7 +42,8 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   // The grids are those of the caller's jurisdiction, so a code among them is valid as it stands (the common case).
   if (f.grid_code && grids.has(f.grid_code)) return f.grid_code;
   const code = parseCodeOfLevel(f.grid_code ?? '', 'GRID', 'grid_code');
-  if (!code.startsWith(caller.jurisdiction)) throw badInput(`grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { argument: 'grid_code' });
+  if (!code.startsWith(caller.jurisdiction))
+    throw badInput(`grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { argument: 'grid_code' });
   if (!grids.has(code)) throw badInput(`grid_code ${code} is not a grid the hub knows.`, { argument: 'grid_code' });
   return code;
 }
@@ -58,7 +59,9 @@ const localNumber = (v: string | null | undefined, field: string) => opt(v, fiel
 
 /** An enum's values as the village schema declares them, so a file is checked against exactly what the API accepts. */
 const schemaEnums = new Map(
-  loadSchema('village').definitions.flatMap((d) => (d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [])),
+  loadSchema('village').definitions.flatMap((d) =>
+    d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [],
+  ),
 );
 function enumValues(name: string): readonly string[] {
   const values = schemaEnums.get(name);
@@ -84,13 +87,33 @@ export const KINDS: Record<KindName, ImportKind> = {
     parse(f, ctx) {
       // The ID number is the natural key, so an import needs it even for residents the mutation lets go without.
       const id = parseCitizenId(f.id_number ?? '');
-      if (f.gender && oneOf(f.gender, GENDER, 'gender') !== id.gender) throw badInput(`gender ${f.gender} disagrees with the ID number (${id.gender}).`, { argument: 'gender' });
-      if (f.birth_date && f.birth_date.trim() !== id.birthDate) throw badInput(`birth_date ${f.birth_date} disagrees with the ID number (${id.birthDate}).`, { argument: 'birth_date' });
-      const tags = f.tags ? [...new Set(f.tags.split(/[;|]/).map((t) => t.trim()).filter(Boolean))].sort() : [];
+      if (f.gender && oneOf(f.gender, GENDER, 'gender') !== id.gender)
+        throw badInput(`gender ${f.gender} disagrees with the ID number (${id.gender}).`, { argument: 'gender' });
+      if (f.birth_date && f.birth_date.trim() !== id.birthDate)
+        throw badInput(`birth_date ${f.birth_date} disagrees with the ID number (${id.birthDate}).`, { argument: 'birth_date' });
+      const tags = f.tags
+        ? [
+            ...new Set(
+              f.tags
+                .split(/[;|]/)
+                .map((t) => t.trim())
+                .filter(Boolean),
+            ),
+          ].sort()
+        : [];
       for (const t of tags) oneOf(t, PERSON_TAGS, 'tags');
       return [
-        id.idNumber, text(f.name, 'name', 50), id.gender, id.birthDate, text(f.ethnicity, 'ethnicity', 20), f.phone == null ? null : parsePhone(f.phone),
-        oneOf(f.residency, RESIDENCY, 'residency'), tags, grid(f, ctx), localNumber(f.household_number, 'household_number'), localNumber(f.address_number, 'address_number'),
+        id.idNumber,
+        text(f.name, 'name', 50),
+        id.gender,
+        id.birthDate,
+        text(f.ethnicity, 'ethnicity', 20),
+        f.phone == null ? null : parsePhone(f.phone),
+        oneOf(f.residency, RESIDENCY, 'residency'),
+        tags,
+        grid(f, ctx),
+        localNumber(f.household_number, 'household_number'),
+        localNumber(f.address_number, 'address_number'),
       ];
     },
     key: (v) => String(v[0]),
@@ -108,7 +131,8 @@ export const KINDS: Record<KindName, ImportKind> = {
     required: ['grid_code', 'number', 'use'],
     parse(f, ctx) {
       const area = f.area == null ? null : Number(f.area);
-      if (area != null && !(area > 0 && area < 100000)) throw badInput(`area "${f.area}" must be a number of square metres above 0 and below 100000.`, { argument: 'area' });
+      if (area != null && !(area > 0 && area < 100000))
+        throw badInput(`area "${f.area}" must be a number of square metres above 0 and below 100000.`, { argument: 'area' });
       return [grid(f, ctx), text(f.number, 'number', 50), oneOf(f.use, HOUSE_USE, 'use'), area, localNumber(f.address_number, 'address_number')];
     },
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
@@ -118,7 +142,10 @@ export const KINDS: Record<KindName, ImportKind> = {
     columns: ['grid_code', 'number', 'address_number', 'house_number', 'head_id_number'],
     required: ['grid_code', 'number'],
     parse: (f, ctx) => [
-      grid(f, ctx), text(f.number, 'number', 50), localNumber(f.address_number, 'address_number'), localNumber(f.house_number, 'house_number'),
+      grid(f, ctx),
+      text(f.number, 'number', 50),
+      localNumber(f.address_number, 'address_number'),
+      localNumber(f.house_number, 'house_number'),
       f.head_id_number == null ? null : parseCitizenId(f.head_id_number).idNumber,
     ],
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
@@ -128,8 +155,13 @@ export const KINDS: Record<KindName, ImportKind> = {
     columns: ['grid_code', 'external_id', 'name', 'kind', 'contact_name', 'contact_phone', 'address_number'],
     required: ['grid_code', 'external_id', 'name', 'kind'],
     parse: (f, ctx) => [
-      grid(f, ctx), text(f.external_id, 'external_id', 64), text(f.name, 'name', 100), oneOf(f.kind, SITE_KIND, 'kind'), opt(f.contact_name, 'contact_name', 50),
-      f.contact_phone == null ? null : parsePhone(f.contact_phone), localNumber(f.address_number, 'address_number'),
+      grid(f, ctx),
+      text(f.external_id, 'external_id', 64),
+      text(f.name, 'name', 100),
+      oneOf(f.kind, SITE_KIND, 'kind'),
+      opt(f.contact_name, 'contact_name', 50),
+      f.contact_phone == null ? null : parsePhone(f.contact_phone),
+      localNumber(f.address_number, 'address_number'),
     ],
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
   },
@@ -138,7 +170,9 @@ export const KINDS: Record<KindName, ImportKind> = {
     columns: ['grid_code', 'external_id', 'name', 'leader_id_number'],
     required: ['grid_code', 'external_id', 'name'],
     parse: (f, ctx) => [
-      grid(f, ctx), text(f.external_id, 'external_id', 64), text(f.name, 'name', 100),
+      grid(f, ctx),
+      text(f.external_id, 'external_id', 64),
+      text(f.name, 'name', 100),
       f.leader_id_number == null ? null : parseCitizenId(f.leader_id_number).idNumber,
     ],
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
@@ -168,26 +202,37 @@ export const KINDS: Record<KindName, ImportKind> = {
       let occurred: string | null = null;
       if (f.occurred_at != null) {
         const at = new Date(f.occurred_at.trim());
-        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime())) throw badInput(`occurred_at "${f.occurred_at}" is not an ISO date-time.`, { argument: 'occurred_at' });
+        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime()))
+          throw badInput(`occurred_at "${f.occurred_at}" is not an ISO date-time.`, { argument: 'occurred_at' });
         if (at.getTime() > Date.now() + 5 * 60_000) throw badInput('occurred_at is in the future.', { argument: 'occurred_at' });
         occurred = at.toISOString();
       }
-      const parties = (f.parties ?? '').split(';').map((p) => p.trim()).filter(Boolean).map((entry) => {
-        const at = entry.search(/[:：]/);
-        if (at < 0) throw badInput(`parties: "${entry}" is not ROLE:name or ROLE:ID number.`, { argument: 'parties' });
-        const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
-        const who = entry.slice(at + 1).trim();
-        if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: text(who, 'parties', 50) };
-        try {
-          return { role, id_number: parseCitizenId(who).idNumber };
-        } catch (e) {
-          throw badInput(`parties: ${e instanceof Error ? e.message : String(e)}`, { argument: 'parties' });
-        }
-      });
+      const parties = (f.parties ?? '')
+        .split(';')
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const at = entry.search(/[:：]/);
+          if (at < 0) throw badInput(`parties: "${entry}" is not ROLE:name or ROLE:ID number.`, { argument: 'parties' });
+          const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
+          const who = entry.slice(at + 1).trim();
+          if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: text(who, 'parties', 50) };
+          try {
+            return { role, id_number: parseCitizenId(who).idNumber };
+          } catch (e) {
+            throw badInput(`parties: ${e instanceof Error ? e.message : String(e)}`, { argument: 'parties' });
+          }
+        });
       if (!parties.length) throw badInput('A dispute needs at least one party.', { argument: 'parties' });
       return [
-        text(f.external_id, 'external_id', 64), grid(f, ctx), oneOf(f.category, DISPUTE_CATEGORY, 'category'), oneOf(f.scale, DISPUTE_SCALE, 'scale'),
-        oneOf(f.source, DISPUTE_SOURCE, 'source'), text(f.summary, 'summary', 2000), occurred, JSON.stringify(parties),
+        text(f.external_id, 'external_id', 64),
+        grid(f, ctx),
+        oneOf(f.category, DISPUTE_CATEGORY, 'category'),
+        oneOf(f.scale, DISPUTE_SCALE, 'scale'),
+        oneOf(f.source, DISPUTE_SOURCE, 'source'),
+        text(f.summary, 'summary', 2000),
+        occurred,
+        JSON.stringify(parties),
       ];
     },
     key: (v) => `${String(v[1]).slice(0, 6)}/${v[0]}`,

@@ -13,8 +13,21 @@ import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, typ
 import { importKind, KINDS, type ImportKind } from './kinds.ts';
 import type { RollupWrites } from '../store/import-kinds.ts';
 import {
-  advancedJob, batchSettings, finishedJob, gridCodesUnder, jobRejects, lockedJob, lockWrittenCounties, prepareBatch, recordRejects, rejectStaged, restartedJob,
-  rollUpWritten, stageBatch, upsertStaged, writeResidents,
+  advancedJob,
+  batchSettings,
+  finishedJob,
+  gridCodesUnder,
+  jobRejects,
+  lockedJob,
+  lockWrittenCounties,
+  prepareBatch,
+  recordRejects,
+  rejectStaged,
+  restartedJob,
+  rollUpWritten,
+  stageBatch,
+  upsertStaged,
+  writeResidents,
 } from '../store/import.ts';
 
 /**
@@ -184,7 +197,11 @@ async function writeBatch(
   } catch (e) {
     await nativeRollback(client).catch(() => {});
     if (isUniqueViolation(e)) {
-      throw new HttpError(409, 'CONFLICT', `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`);
+      throw new HttpError(
+        409,
+        'CONFLICT',
+        `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`,
+      );
     }
     throw e;
   }
@@ -211,7 +228,12 @@ async function writeBatch(
  * between, the batch fails with a unique violation (reported as CONFLICT);
  * nothing of it is kept and running the import again resumes with it.
  */
-async function writeWithRollupDelta(client: PoolClient, writes: RollupWrites, before: Promise<unknown>, prepared: boolean): Promise<{ inserted: number; updated: number }> {
+async function writeWithRollupDelta(
+  client: PoolClient,
+  writes: RollupWrites,
+  before: Promise<unknown>,
+  prepared: boolean,
+): Promise<{ inserted: number; updated: number }> {
   await writeResidents(client, writes, prepared || !writes.updateAfterPrepare);
   await before;
   await lockWrittenCounties(client);
@@ -344,8 +366,14 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       await finishedJob(client, owner, opts.job);
       const seconds = (performance.now() - started) / 1000;
       await send({
-        type: 'done', job: opts.job, kind: name, ...job, skipped, resumedAfter,
-        seconds: Math.round(seconds * 1000) / 1000, rowsPerSecond: Math.round(processed / seconds),
+        type: 'done',
+        job: opts.job,
+        kind: name,
+        ...job,
+        skipped,
+        resumedAfter,
+        seconds: Math.round(seconds * 1000) / 1000,
+        rowsPerSecond: Math.round(processed / seconds),
       });
       res.end();
     } catch (e) {

@@ -33,6 +33,8 @@ export class Migration20261121000003Security extends Migration {
     this.addSql(`create policy audit_log_insert on audit_log for insert with check (true)`);
     // Administrators read the entries of callers inside their own jurisdiction.
     this.addSql(`create policy audit_log_read on audit_log for select using (caller_jurisdiction like current_setting('hub.jurisdiction', true) || '%')`);
-    this.addSql(`do $$ begin if exists (select 1 from pg_roles where rolname = 'hub_app') then revoke update, delete, truncate on audit_log from hub_app; end if; end $$`);
+    this.addSql(
+      `do $$ begin if exists (select 1 from pg_roles where rolname = 'hub_app') then revoke update, delete, truncate on audit_log from hub_app; end if; end $$`,
+    );
   }
 }

@@ -99,7 +99,11 @@ export class Migration20261121000004Disputes extends Migration {
     for (const s of sql) this.addSql(s);
     for (const t of ['dispute', 'dispute_party', 'dispute_step']) for (const s of jurisdictionPolicy(t, 'grid_code')) this.addSql(s);
     // The timeline is append-only: steps are never changed or removed.
-    this.addSql(`create trigger dispute_step_append_only before update or delete or truncate on dispute_step for each statement execute function hub_append_only()`);
-    this.addSql(`do $$ begin if exists (select 1 from pg_roles where rolname = 'hub_app') then revoke update, delete, truncate on dispute_step from hub_app; end if; end $$`);
+    this.addSql(
+      `create trigger dispute_step_append_only before update or delete or truncate on dispute_step for each statement execute function hub_append_only()`,
+    );
+    this.addSql(
+      `do $$ begin if exists (select 1 from pg_roles where rolname = 'hub_app') then revoke update, delete, truncate on dispute_step from hub_app; end if; end $$`,
+    );
   }
 }

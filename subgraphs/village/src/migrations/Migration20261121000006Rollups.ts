@@ -83,14 +83,28 @@ export class Migration20261121000006Rollups extends Migration {
       $$`,
     ];
     const tables: [string, 'rollup' | 'days'][] = [
-      ['person', 'rollup'], ['household', 'rollup'], ['house', 'rollup'], ['address', 'rollup'], ['grid', 'rollup'], ['grid_staff', 'rollup'],
-      ['joint_defense_group', 'rollup'], ['patrol_team', 'rollup'], ['patrol_team_member', 'rollup'], ['patrol', 'days'], ['hazard', 'days'], ['dispute', 'days'],
+      ['person', 'rollup'],
+      ['household', 'rollup'],
+      ['house', 'rollup'],
+      ['address', 'rollup'],
+      ['grid', 'rollup'],
+      ['grid_staff', 'rollup'],
+      ['joint_defense_group', 'rollup'],
+      ['patrol_team', 'rollup'],
+      ['patrol_team_member', 'rollup'],
+      ['patrol', 'days'],
+      ['hazard', 'days'],
+      ['dispute', 'days'],
     ];
     for (const kind of ['rollup', 'days'] as const) {
       const fn = kind === 'rollup' ? 'refresh_village_rollup' : 'refresh_village_days';
       for (const op of ['insert', 'update', 'delete'] as const) {
         const from =
-          op === 'insert' ? 'select village_code from new_rows' : op === 'delete' ? 'select village_code from old_rows' : 'select village_code from new_rows union select village_code from old_rows';
+          op === 'insert'
+            ? 'select village_code from new_rows'
+            : op === 'delete'
+              ? 'select village_code from old_rows'
+              : 'select village_code from new_rows union select village_code from old_rows';
         sql.push(`create function ${fn}_on_${op}() returns trigger language plpgsql as $$
           begin
             if coalesce(current_setting('hub.skip_rollup', true), '') <> 'on' then perform ${fn}(array(${from})); end if;
@@ -100,9 +114,15 @@ export class Migration20261121000006Rollups extends Migration {
     }
     for (const [table, kind] of tables) {
       const fn = kind === 'rollup' ? 'refresh_village_rollup' : 'refresh_village_days';
-      sql.push(`create trigger ${table}_rollup_ins after insert on ${table} referencing new table as new_rows for each statement execute function ${fn}_on_insert()`);
-      sql.push(`create trigger ${table}_rollup_upd after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function ${fn}_on_update()`);
-      sql.push(`create trigger ${table}_rollup_del after delete on ${table} referencing old table as old_rows for each statement execute function ${fn}_on_delete()`);
+      sql.push(
+        `create trigger ${table}_rollup_ins after insert on ${table} referencing new table as new_rows for each statement execute function ${fn}_on_insert()`,
+      );
+      sql.push(
+        `create trigger ${table}_rollup_upd after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function ${fn}_on_update()`,
+      );
+      sql.push(
+        `create trigger ${table}_rollup_del after delete on ${table} referencing old table as old_rows for each statement execute function ${fn}_on_delete()`,
+      );
     }
     // Roll up what is already there.
     sql.push(`select refresh_village_rollup(array(select code from village))`, `select refresh_village_days(array(select code from village))`);

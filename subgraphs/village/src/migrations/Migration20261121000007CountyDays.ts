@@ -6,8 +6,20 @@ import { Migration } from '@mikro-orm/migrations';
  * rows instead of half a million.
  */
 const FIGURES = [
-  'patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified', 'reported', 'resolved', 'at_village', 'at_township', 'at_county',
-  'to_township', 'to_county', 'on_time', 'rated', 'satisfied',
+  'patrols',
+  'patrol_seconds',
+  'hazards_found',
+  'hazards_rectified',
+  'reported',
+  'resolved',
+  'at_village',
+  'at_township',
+  'at_county',
+  'to_township',
+  'to_county',
+  'on_time',
+  'rated',
+  'satisfied',
 ];
 
 export class Migration20261121000007CountyDays extends Migration {

@@ -6,12 +6,25 @@ import { Migration } from '@mikro-orm/migrations';
  * recomputes one village-day and one county-day.
  */
 const FIGURES = [
-  'patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified', 'reported', 'resolved', 'at_village', 'at_township', 'at_county',
-  'to_township', 'to_county', 'on_time', 'rated', 'satisfied',
+  'patrols',
+  'patrol_seconds',
+  'hazards_found',
+  'hazards_rectified',
+  'reported',
+  'resolved',
+  'at_village',
+  'at_township',
+  'at_county',
+  'to_township',
+  'to_county',
+  'on_time',
+  'rated',
+  'satisfied',
 ];
 const PAIRS: Record<string, (rows: string) => string> = {
   patrol: (r) => `select village_code, hub_day(started_at) from ${r}`,
-  hazard: (r) => `select village_code, hub_day(reported_at) from ${r} union select village_code, hub_day(rectified_at) from ${r} where rectified_at is not null`,
+  hazard: (r) =>
+    `select village_code, hub_day(reported_at) from ${r} union select village_code, hub_day(rectified_at) from ${r} where rectified_at is not null`,
   dispute: (r) => `select village_code, hub_day(reported_at) from ${r}`,
 };
 
@@ -26,7 +39,9 @@ export class Migration20261121000008DayPairs extends Migration {
         insert into village_day_rollup (village_code, day, ${FIGURES.join(', ')})
         select v, d, ${FIGURES.map((f) => `sum(${f})`).join(', ')} from (
           select x.v, x.d, count(p.id) as patrols, coalesce(sum(extract(epoch from p.ended_at - p.started_at)), 0)::bigint as patrol_seconds,
-                 ${FIGURES.slice(2).map((f) => `0 as ${f}`).join(', ')}
+                 ${FIGURES.slice(2)
+                   .map((f) => `0 as ${f}`)
+                   .join(', ')}
             from (select distinct v, d from unnest(vs, ds) as x(v, d)) x
             left join patrol p on p.village_code = x.v and p.started_at >= hub_day_start(x.d) and p.started_at < hub_day_start(x.d + 1)
            group by 1, 2
@@ -66,9 +81,15 @@ export class Migration20261121000008DayPairs extends Migration {
           end $$`);
       }
       sql.push(`drop trigger ${table}_rollup_ins on ${table}`, `drop trigger ${table}_rollup_upd on ${table}`, `drop trigger ${table}_rollup_del on ${table}`);
-      sql.push(`create trigger ${table}_rollup_ins after insert on ${table} referencing new table as new_rows for each statement execute function ${table}_day_pairs_on_insert()`);
-      sql.push(`create trigger ${table}_rollup_upd after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function ${table}_day_pairs_on_update()`);
-      sql.push(`create trigger ${table}_rollup_del after delete on ${table} referencing old table as old_rows for each statement execute function ${table}_day_pairs_on_delete()`);
+      sql.push(
+        `create trigger ${table}_rollup_ins after insert on ${table} referencing new table as new_rows for each statement execute function ${table}_day_pairs_on_insert()`,
+      );
+      sql.push(
+        `create trigger ${table}_rollup_upd after update on ${table} referencing old table as old_rows new table as new_rows for each statement execute function ${table}_day_pairs_on_update()`,
+      );
+      sql.push(
+        `create trigger ${table}_rollup_del after delete on ${table} referencing old table as old_rows for each statement execute function ${table}_day_pairs_on_delete()`,
+      );
     }
     for (const s of sql) this.addSql(s);
   }

@@ -26,7 +26,10 @@ export class Migration20261121000010RollupLocks extends Migration {
         end loop;
       end $$`);
     for (const [name, args, call] of WRAPPED) {
-      const types = args.split(', ').map((a) => a.split(' ')[1]).join(', ');
+      const types = args
+        .split(', ')
+        .map((a) => a.split(' ')[1])
+        .join(', ');
       this.addSql(`alter function ${name}(${types}) rename to ${name}_unlocked`);
       this.addSql(`create function ${name}(${args}) returns void language sql security definer set search_path = public as $$
         select hub_lock_counties(vs);

@@ -6,7 +6,10 @@ export const PatrolTeam: PatrolTeamResolvers = {
   id: (t) => String(t.id),
   members: async (t, _, ctx) => {
     const members = await ctx.loaders.teamMembers.load(String(t.id));
-    return existing(ctx.loaders.person, members.map((m) => m.personId));
+    return existing(
+      ctx.loaders.person,
+      members.map((m) => m.personId),
+    );
   },
   village: villageOf,
 };

@@ -14,7 +14,10 @@ const DisputeParty = z.object({
 export type DisputePartyRow = z.infer<typeof DisputeParty>;
 
 const ofDisputes = sql('disputeParty.ofDisputes', DisputeParty, 'select * from dispute_party where dispute_id in (?) order by id');
-const insert = command('disputeParty.insert', 'insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)');
+const insert = command(
+  'disputeParty.insert',
+  'insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)',
+);
 
 export interface NewParty {
   personId: number | null;

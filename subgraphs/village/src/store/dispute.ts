@@ -150,8 +150,21 @@ export const disputes = {
   /** Records a new case, REPORTED. */
   async insert(db: Db, d: NewDispute): Promise<DisputeRow> {
     return (await row(db, insert, [
-      d.id, d.caseNumber, d.idempotencyKey, d.category, d.scale, d.source, d.summary, d.villageCode, d.gridCode, d.countyCode,
-      d.occurredAt, d.reportedAt, d.contactBy, d.settleBy, d.createdBy,
+      d.id,
+      d.caseNumber,
+      d.idempotencyKey,
+      d.category,
+      d.scale,
+      d.source,
+      d.summary,
+      d.villageCode,
+      d.gridCode,
+      d.countyCode,
+      d.occurredAt,
+      d.reportedAt,
+      d.contactBy,
+      d.settleBy,
+      d.createdBy,
     ]))!;
   },
   /** Sets the status and the given fields (in the order given; undefined ones are left alone) and bumps the version: the case as it is now. */
@@ -162,7 +175,11 @@ export const disputes = {
       const value = changes[k];
       if (value !== undefined) sets.push([CHANGE_COLUMNS[k], value]);
     }
-    const st = sql('dispute.advance', Dispute, `update dispute set ${sets.map(([c]) => `${c} = ?`).join(', ')}, version = version + 1 where id = ? returning *`);
+    const st = sql(
+      'dispute.advance',
+      Dispute,
+      `update dispute set ${sets.map(([c]) => `${c} = ?`).join(', ')}, version = version + 1 where id = ? returning *`,
+    );
     return (await row(db, st, [...sets.map(([, v]) => v), id]))!;
   },
   /** Records the county's supervision order (督办). */

@@ -21,13 +21,27 @@ const KINDS = {
   residents: {
     table: 'person',
     personal: true,
-    columns: (pii) => `id, name, gender, birth_date, ethnicity, ${ID(pii)} as id_number, ${PHONE(pii)} as phone, residency, tags, household_id, address_id, village_code, grid_code, version`,
+    columns: (pii) =>
+      `id, name, gender, birth_date, ethnicity, ${ID(pii)} as id_number, ${PHONE(pii)} as phone, residency, tags, household_id, address_id, village_code, grid_code, version`,
   },
-  households: { table: 'household', personal: false, columns: () => 'id, number, head_id, address_id, house_id, joint_defense_group_id, village_code, grid_code, version' },
+  households: {
+    table: 'household',
+    personal: false,
+    columns: () => 'id, number, head_id, address_id, house_id, joint_defense_group_id, village_code, grid_code, version',
+  },
   houses: { table: 'house', personal: false, columns: () => 'id, number, use, area, address_id, village_code, grid_code, version' },
   addresses: { table: 'address', personal: false, columns: () => 'id, number, text, village_code, grid_code, version' },
-  sites: { table: 'site', personal: true, columns: (pii) => `id, external_id, name, kind, address_id, contact_name, ${PHONE(pii, 'contact_phone')} as contact_phone, village_code, grid_code, version` },
-  'joint-defense-groups': { table: 'joint_defense_group', personal: false, columns: () => 'id, external_id, name, leader_id, village_code, grid_code, version' },
+  sites: {
+    table: 'site',
+    personal: true,
+    columns: (pii) =>
+      `id, external_id, name, kind, address_id, contact_name, ${PHONE(pii, 'contact_phone')} as contact_phone, village_code, grid_code, version`,
+  },
+  'joint-defense-groups': {
+    table: 'joint_defense_group',
+    personal: false,
+    columns: () => 'id, external_id, name, leader_id, village_code, grid_code, version',
+  },
   'patrol-teams': { table: 'patrol_team', personal: false, columns: () => 'id, external_id, name, kind, village_code, version' },
   disputes: {
     table: 'dispute',

@@ -11,7 +11,11 @@ const GridRow = z.object({ code: col.text, name: col.text, villageCode: col.text
 export type GridRow = z.infer<typeof GridRow>;
 
 const byCode = sql('grid.byCode', GridRow, 'select * from grid where code = ?');
-const firstOfVillage = sql('grid.firstOfVillage', z.object({ code: col.text, countyCode: col.text }), 'select code, county_code from grid where village_code = ? order by code limit 1');
+const firstOfVillage = sql(
+  'grid.firstOfVillage',
+  z.object({ code: col.text, countyCode: col.text }),
+  'select code, county_code from grid where village_code = ? order by code limit 1',
+);
 
 export const grids = {
   byCodes: (db: Db, codes: readonly string[]): Promise<GridEntity[]> => db.find(Grid, { code: { $in: [...codes] } }),

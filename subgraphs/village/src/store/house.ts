@@ -47,6 +47,5 @@ export const houses = {
     return (await row(db, insert, [h.number, h.use, h.area, h.addressId, h.villageCode, h.gridCode, h.countyCode]))!;
   },
   /** A division's houses, of one use if given. */
-  list: (scope: Scope, use?: string | null): ScopedList<HouseRow> =>
-    scopedList('house.list', 'house', House, scope, use ? allOf(['t.use = ?'], [use]) : {}),
+  list: (scope: Scope, use?: string | null): ScopedList<HouseRow> => scopedList('house.list', 'house', House, scope, use ? allOf(['t.use = ?'], [use]) : {}),
 };

@@ -79,7 +79,10 @@ type Stage = readonly (readonly [string, string])[];
 function staging(kind: string, stage: Stage): Pick<KindSqlBase, 'stage' | 'createStage' | 'copyStage'> {
   return {
     stage,
-    createStage: command(`import.${kind}.createStage`, `create temp table stage (line integer, ${stage.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`),
+    createStage: command(
+      `import.${kind}.createStage`,
+      `create temp table stage (line integer, ${stage.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`,
+    ),
     copyStage: copyStatement('stage', ['line', ...stage.map(([c]) => c)], `import.${kind}.copyStage`),
   };
 }
@@ -106,7 +109,8 @@ const refId = (field: string, table: string, column: string) =>
   `case when s.${field} is not null then (select r.id from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field}) end`;
 
 /** `cols` compared between the stored row `t` and the incoming one: an update happens only when one differs. */
-const changed = (cols: string[], incoming = 'excluded') => `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${incoming}.${c}`).join(', ')})`;
+const changed = (cols: string[], incoming = 'excluded') =>
+  `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${incoming}.${c}`).join(', ')})`;
 const sets = (cols: string[]) => cols.map((c) => `${c} = excluded.${c}`).join(', ');
 
 /** Upsert of a registry table keyed on (village_code, key), with the division columns from the grid. */
@@ -123,18 +127,50 @@ function villageKeyed(kind: string, table: string, key: string, cols: string[], 
   );
 }
 
-const PERSON_COLS = ['name', 'gender', 'birth_date', 'ethnicity', 'phone', 'residency', 'tags', 'household_id', 'address_id', 'village_code', 'grid_code', 'county_code'];
+const PERSON_COLS = [
+  'name',
+  'gender',
+  'birth_date',
+  'ethnicity',
+  'phone',
+  'residency',
+  'tags',
+  'household_id',
+  'address_id',
+  'village_code',
+  'grid_code',
+  'county_code',
+];
 const PERSON_VALUES = [
-  's.name', 's.gender', 's.birth_date', 's.ethnicity', 's.phone', 's.residency', 's.tags',
-  refId('household_number', 'household', 'number'), refId('address_number', 'address', 'number'), VILLAGE, 's.grid_code', COUNTY,
+  's.name',
+  's.gender',
+  's.birth_date',
+  's.ethnicity',
+  's.phone',
+  's.residency',
+  's.tags',
+  refId('household_number', 'household', 'number'),
+  refId('address_number', 'address', 'number'),
+  VILLAGE,
+  's.grid_code',
+  COUNTY,
 ];
 const PERSON_RETURNING = 't.village_code, t.residency, t.tags';
 
 export const KIND_SQL = {
   residents: {
     ...staging('residents', [
-      ['id_number', 'text'], ['name', 'text'], ['gender', 'text'], ['birth_date', 'date'], ['ethnicity', 'text'], ['phone', 'text'], ['residency', 'text'],
-      ['tags', 'text[]'], ['grid_code', 'text'], ['household_number', 'text'], ['address_number', 'text'],
+      ['id_number', 'text'],
+      ['name', 'text'],
+      ['gender', 'text'],
+      ['birth_date', 'date'],
+      ['ethnicity', 'text'],
+      ['phone', 'text'],
+      ['residency', 'text'],
+      ['tags', 'text[]'],
+      ['grid_code', 'text'],
+      ['household_number', 'text'],
+      ['address_number', 'text'],
     ]),
     incrementalRollup: {
       // `o` is the row as it was (the statement's snapshot), so `was` is the village a resident moves away from.
@@ -174,42 +210,88 @@ export const KIND_SQL = {
     ],
   },
   addresses: {
-    ...staging('addresses', [['grid_code', 'text'], ['number', 'text'], ['text', 'text']]),
+    ...staging('addresses', [
+      ['grid_code', 'text'],
+      ['number', 'text'],
+      ['text', 'text'],
+    ]),
     checks: [],
     upsert: villageKeyed('addresses', 'address', 'number', ['text'], ['s.text']),
   },
   houses: {
-    ...staging('houses', [['grid_code', 'text'], ['number', 'text'], ['use', 'text'], ['area', 'numeric'], ['address_number', 'text']]),
+    ...staging('houses', [
+      ['grid_code', 'text'],
+      ['number', 'text'],
+      ['use', 'text'],
+      ['area', 'numeric'],
+      ['address_number', 'text'],
+    ]),
     checks: [refCheck('houses', 'address_number', 'address', 'number', 'address')],
     upsert: villageKeyed('houses', 'house', 'number', ['use', 'area', 'address_id'], ['s.use', 's.area', refId('address_number', 'address', 'number')]),
   },
   households: {
-    ...staging('households', [['grid_code', 'text'], ['number', 'text'], ['address_number', 'text'], ['house_number', 'text'], ['head_id_number', 'text']]),
+    ...staging('households', [
+      ['grid_code', 'text'],
+      ['number', 'text'],
+      ['address_number', 'text'],
+      ['house_number', 'text'],
+      ['head_id_number', 'text'],
+    ]),
     checks: [
       refCheck('households', 'address_number', 'address', 'number', 'address'),
       refCheck('households', 'house_number', 'house', 'number', 'house'),
       refCheck('households', 'head_id_number', 'person', 'id_number', 'resident'),
     ],
     upsert: villageKeyed(
-      'households', 'household', 'number', ['address_id', 'house_id', 'head_id'],
+      'households',
+      'household',
+      'number',
+      ['address_id', 'house_id', 'head_id'],
       [refId('address_number', 'address', 'number'), refId('house_number', 'house', 'number'), refId('head_id_number', 'person', 'id_number')],
     ),
   },
   sites: {
-    ...staging('sites', [['grid_code', 'text'], ['external_id', 'text'], ['name', 'text'], ['kind', 'text'], ['contact_name', 'text'], ['contact_phone', 'text'], ['address_number', 'text']]),
+    ...staging('sites', [
+      ['grid_code', 'text'],
+      ['external_id', 'text'],
+      ['name', 'text'],
+      ['kind', 'text'],
+      ['contact_name', 'text'],
+      ['contact_phone', 'text'],
+      ['address_number', 'text'],
+    ]),
     checks: [refCheck('sites', 'address_number', 'address', 'number', 'address')],
     upsert: villageKeyed(
-      'sites', 'site', 'external_id', ['name', 'kind', 'contact_name', 'contact_phone', 'address_id'],
+      'sites',
+      'site',
+      'external_id',
+      ['name', 'kind', 'contact_name', 'contact_phone', 'address_id'],
       ['s.name', 's.kind', 's.contact_name', 's.contact_phone', refId('address_number', 'address', 'number')],
     ),
   },
   'joint-defense-groups': {
-    ...staging('joint-defense-groups', [['grid_code', 'text'], ['external_id', 'text'], ['name', 'text'], ['leader_id_number', 'text']]),
+    ...staging('joint-defense-groups', [
+      ['grid_code', 'text'],
+      ['external_id', 'text'],
+      ['name', 'text'],
+      ['leader_id_number', 'text'],
+    ]),
     checks: [refCheck('joint-defense-groups', 'leader_id_number', 'person', 'id_number', 'resident')],
-    upsert: villageKeyed('joint-defense-groups', 'joint_defense_group', 'external_id', ['name', 'leader_id'], ['s.name', refId('leader_id_number', 'person', 'id_number')]),
+    upsert: villageKeyed(
+      'joint-defense-groups',
+      'joint_defense_group',
+      'external_id',
+      ['name', 'leader_id'],
+      ['s.name', refId('leader_id_number', 'person', 'id_number')],
+    ),
   },
   'patrol-teams': {
-    ...staging('patrol-teams', [['grid_code', 'text'], ['external_id', 'text'], ['name', 'text'], ['kind', 'text']]),
+    ...staging('patrol-teams', [
+      ['grid_code', 'text'],
+      ['external_id', 'text'],
+      ['name', 'text'],
+      ['kind', 'text'],
+    ]),
     checks: [],
     upsert: villageKeyed('patrol-teams', 'patrol_team', 'external_id', ['name', 'kind'], ['s.name', 's.kind']),
   },
@@ -222,8 +304,14 @@ export const KIND_SQL = {
    */
   disputes: {
     ...staging('disputes', [
-      ['external_id', 'text'], ['grid_code', 'text'], ['category', 'text'], ['scale', 'text'], ['source', 'text'], ['summary', 'text'],
-      ['occurred_at', 'timestamptz'], ['parties', 'jsonb'],
+      ['external_id', 'text'],
+      ['grid_code', 'text'],
+      ['category', 'text'],
+      ['scale', 'text'],
+      ['source', 'text'],
+      ['summary', 'text'],
+      ['occurred_at', 'timestamptz'],
+      ['parties', 'jsonb'],
     ]),
     checks: [
       check('disputes', {

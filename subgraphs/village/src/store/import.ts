@@ -138,8 +138,14 @@ export function upsertStaged(client: PoolClient, upsert: Sql<WrittenRow>): Promi
 
 const skipRollupOn = command('import.skipRollupOn', `set local hub.skip_rollup = 'on'`);
 const skipRollupOff = command('import.skipRollupOff', `set local hub.skip_rollup = 'off'`);
-const createDone = command('import.createDone', `create temp table done (inserted boolean, village_code text, residency text, tags text[], was text) on commit drop`);
-const lockCounties = command('import.lockCounties', `select hub_lock_counties(array(select distinct village_code from done union select was from done where was is not null))`);
+const createDone = command(
+  'import.createDone',
+  `create temp table done (inserted boolean, village_code text, residency text, tags text[], was text) on commit drop`,
+);
+const lockCounties = command(
+  'import.lockCounties',
+  `select hub_lock_counties(array(select distinct village_code from done union select was from done where was is not null))`,
+);
 const addDeltas = command(
   'import.addRollupDeltas',
   `with d as (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f from done where inserted group by 1),

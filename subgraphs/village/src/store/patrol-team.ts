@@ -18,7 +18,11 @@ type PatrolTeamChanges = Record<never, never>;
 
 const table = recordTable<PatrolTeamRow, PatrolTeamChanges>('patrol_team', PatrolTeam, {});
 
-const insert = sql('patrolTeam.insert', PatrolTeam, `insert into patrol_team (name, kind, village_code, grid_code, county_code) values (?, ?, ?, ?, ?) returning *`);
+const insert = sql(
+  'patrolTeam.insert',
+  PatrolTeam,
+  `insert into patrol_team (name, kind, village_code, grid_code, county_code) values (?, ?, ?, ?, ?) returning *`,
+);
 
 export interface NewPatrolTeam extends Location {
   name: string;

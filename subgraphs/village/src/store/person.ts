@@ -57,8 +57,16 @@ const insert = sql(
   `insert into person (name, gender, birth_date, ethnicity, id_number, phone, residency, tags, household_id, address_id, village_code, grid_code, county_code)
    values (?, ?, ?, ?, ?, ?, ?, array[?]::text[], ?, ?, ?, ?, ?) returning *`,
 );
-const tag = sql('person.tag', Person, `update person set tags = array(select distinct unnest(tags || array[?]::text[]) order by 1), version = version + 1 where id = ? returning *`);
-const untag = sql('person.untag', Person, `update person set tags = array(select t from unnest(tags) t where t <> all(array[?]::text[])), version = version + 1 where id = ? returning *`);
+const tag = sql(
+  'person.tag',
+  Person,
+  `update person set tags = array(select distinct unnest(tags || array[?]::text[]) order by 1), version = version + 1 where id = ? returning *`,
+);
+const untag = sql(
+  'person.untag',
+  Person,
+  `update person set tags = array(select t from unnest(tags) t where t <> all(array[?]::text[])), version = version + 1 where id = ? returning *`,
+);
 const followHousehold = command(
   'person.followHousehold',
   `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
@@ -101,8 +109,19 @@ export const persons = {
   householdSize: async (db: Db, householdId: number): Promise<number> => (await row(db, householdSize, [householdId]))?.n ?? 0,
   async insert(db: Db, p: NewPerson): Promise<PersonRow> {
     return (await row(db, insert, [
-      p.name, p.gender, p.birthDate, p.ethnicity, p.idNumber, p.phone, p.residency, p.tags.length ? p.tags : [null],
-      p.householdId, p.addressId, p.villageCode, p.gridCode, p.countyCode,
+      p.name,
+      p.gender,
+      p.birthDate,
+      p.ethnicity,
+      p.idNumber,
+      p.phone,
+      p.residency,
+      p.tags.length ? p.tags : [null],
+      p.householdId,
+      p.addressId,
+      p.villageCode,
+      p.gridCode,
+      p.countyCode,
     ]))!;
   },
   /** Adds tags (kept sorted and distinct) and bumps the version. */

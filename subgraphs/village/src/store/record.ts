@@ -45,11 +45,7 @@ export interface RecordTable<R, C> {
 const Version = z.object({ version: col.num });
 
 /** The common statements of `table`, whose rows parse with `shape`; `columns` names the updatable fields' columns. */
-export function recordTable<R, C extends { readonly [K in keyof C]?: SqlParam }>(
-  table: string,
-  shape: z.ZodType<R>,
-  columns: ColumnsOf<C>,
-): RecordTable<R, C> {
+export function recordTable<R, C extends { readonly [K in keyof C]?: SqlParam }>(table: string, shape: z.ZodType<R>, columns: ColumnsOf<C>): RecordTable<R, C> {
   const byIds = sql(`${table}.byIds`, shape, `select * from ${table} where id in (?)`);
   const byId = sql(`${table}.byId`, shape, `select * from ${table} where id = ?`);
   const lock = sql(`${table}.lock`, shape, `select * from ${table} where id = ? for update`);
@@ -68,7 +64,10 @@ export function recordTable<R, C extends { readonly [K in keyof C]?: SqlParam }>
         const value = changes[k];
         if (value !== undefined) sets.push([columns[k], value]);
       }
-      const assign = sets.map(([c]) => `${c} = ?`).concat('version = version + 1').join(', ');
+      const assign = sets
+        .map(([c]) => `${c} = ?`)
+        .concat('version = version + 1')
+        .join(', ');
       const st = sql(`${table}.update`, shape, `update ${table} set ${assign} where id = ? and version = ? returning *`);
       return row(db, st, [...sets.map(([, value]) => value), id, v]);
     },

@@ -129,7 +129,11 @@ export class ScopedPages {
     }
     let counts = this.counts.get(key);
     if (!counts) {
-      const st = sql(`${name}.count`, Count, `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`);
+      const st = sql(
+        `${name}.count`,
+        Count,
+        `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`,
+      );
       counts = new DataLoader<string, number>(async (scopes) => {
         const found = await rows(this.db, st, [[...scopes], ...params]);
         const by = new Map(found.map((r) => [r.k, r.n]));

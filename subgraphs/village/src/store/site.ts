@@ -46,6 +46,5 @@ export const sites = {
     return (await row(db, insert, [s.name, s.kind, s.addressId, s.contactName, s.contactPhone, s.villageCode, s.gridCode, s.countyCode]))!;
   },
   /** A division's sites, of one kind if given. */
-  list: (scope: Scope, kind?: string | null): ScopedList<SiteRow> =>
-    scopedList('site.list', 'site', Site, scope, kind ? allOf(['t.kind = ?'], [kind]) : {}),
+  list: (scope: Scope, kind?: string | null): ScopedList<SiteRow> => scopedList('site.list', 'site', Site, scope, kind ? allOf(['t.kind = ?'], [kind]) : {}),
 };

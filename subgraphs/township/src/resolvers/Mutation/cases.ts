@@ -4,7 +4,14 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 /** The township's steps of the case loop (cases/steps.ts). */
 export const caseMutations: Pick<
   MutationResolvers,
-  'acceptTownshipCase' | 'assignTownshipCase' | 'dispatchToDepartments' | 'acknowledgeDispatch' | 'reportDispatch' | 'recordTownshipMediation' | 'resolveTownshipCase' | 'escalateTownshipCase'
+  | 'acceptTownshipCase'
+  | 'assignTownshipCase'
+  | 'dispatchToDepartments'
+  | 'acknowledgeDispatch'
+  | 'reportDispatch'
+  | 'recordTownshipMediation'
+  | 'resolveTownshipCase'
+  | 'escalateTownshipCase'
 > = {
   acceptTownshipCase: (_, a, ctx) => steps.acceptTownshipCase(ctx, a),
   assignTownshipCase: (_, a, ctx) => steps.assignTownshipCase(ctx, a),

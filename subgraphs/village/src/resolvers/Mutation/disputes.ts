@@ -38,7 +38,8 @@ async function villageStep(
       throw transitionAtOtherLevel(d);
     }
     const next = transition('VILLAGE', d.status, action);
-    if (d.version !== version) throw conflict(`The dispute was changed by someone else (now version ${d.version}, you sent ${version}); read it again and retry.`);
+    if (d.version !== version)
+      throw conflict(`The dispute was changed by someone else (now version ${d.version}, you sent ${version}); read it again and retry.`);
     const now = new Date();
     const row = await disputes.advance(em, d.id, next, await sets(d, now, em));
     await disputeSteps.insert(em, d, { at: now, level: 'VILLAGE', action: timelineAction, actor: actorOf(ctx), note, status: next });
@@ -57,8 +58,16 @@ function transitionError(message: string, d: DisputeRow) {
 }
 
 type DisputeMutation =
-  | 'reportDispute' | 'acceptDispute' | 'assignDispute' | 'recordMediation' | 'resolveDispute' | 'escalateDispute'
-  | 'rateDispute' | 'closeDispute' | 'followUpDispute' | 'superviseDispute';
+  | 'reportDispute'
+  | 'acceptDispute'
+  | 'assignDispute'
+  | 'recordMediation'
+  | 'resolveDispute'
+  | 'escalateDispute'
+  | 'rateDispute'
+  | 'closeDispute'
+  | 'followUpDispute'
+  | 'superviseDispute';
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   reportDispute: async (_, { input, idempotencyKey }, ctx) => {
@@ -108,7 +117,14 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           createdBy: ctx.caller.subject,
         });
         for (const p of parties) await disputeParties.insert(em, d, p);
-        await disputeSteps.insert(em, d, { at: now, level: 'VILLAGE', action: 'REPORT', actor: actorOf(ctx), note: `${input.source}: ${summary.slice(0, 200)}`, status: 'REPORTED' });
+        await disputeSteps.insert(em, d, {
+          at: now,
+          level: 'VILLAGE',
+          action: 'REPORT',
+          actor: actorOf(ctx),
+          note: `${input.source}: ${summary.slice(0, 200)}`,
+          status: 'REPORTED',
+        });
         return d;
       });
     } catch (e) {
@@ -123,7 +139,9 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   },
   acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'accept', 'ACCEPT', optText(a.note, 'note', 2000), (_d, now) => ({ acceptedAt: now })),
   assignDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, 'assign', 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee: text(a.assignee, 'assignee', 100) })),
+    villageStep(ctx, a.id, a.version, 'assign', 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({
+      assignee: text(a.assignee, 'assignee', 100),
+    })),
   recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'mediate', 'MEDIATE', text(a.note, 'note', 2000)),
   resolveDispute: (_, a, ctx) =>
     villageStep(ctx, a.id, a.version, 'resolve', 'RESOLVE', optText(a.note, 'note', 2000) ?? a.outcome, async (d, now, db) => {
@@ -133,7 +151,12 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   escalateDispute: (_, a, ctx) => {
     const reason = text(a.reason, 'reason', 2000);
     return villageStep(
-      ctx, a.id, a.version, 'escalate', 'ESCALATE', reason,
+      ctx,
+      a.id,
+      a.version,
+      'escalate',
+      'ESCALATE',
+      reason,
       async (d, now, db) => {
         const rule = await deadlineRule(db, d.category, d.scale);
         return { handlingLevel: 'TOWNSHIP', inTransit: true, escalatedToTownshipAt: now, settleBy: addMinutes(now, rule.settleHours * 60) };
@@ -141,13 +164,23 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       // The township learns of it through the outbox, in the same transaction: never lost, never doubled.
       (db, d, now) =>
         emit(db, 'township', 'case.escalated', {
-          disputeId: d.id, caseNumber: d.caseNumber, countyCode: d.countyCode, townshipCode: d.villageCode.slice(0, 9), villageCode: d.villageCode,
-          category: d.category, scale: d.scale, summary: d.summary, escalatedAt: now.toISOString(), settleBy: new Date(d.settleBy).toISOString(),
-          reason, actor: actorOf(ctx),
+          disputeId: d.id,
+          caseNumber: d.caseNumber,
+          countyCode: d.countyCode,
+          townshipCode: d.villageCode.slice(0, 9),
+          villageCode: d.villageCode,
+          category: d.category,
+          scale: d.scale,
+          summary: d.summary,
+          escalatedAt: now.toISOString(),
+          settleBy: new Date(d.settleBy).toISOString(),
+          reason,
+          actor: actorOf(ctx),
         }),
     );
   },
-  rateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'rate', 'RATE', optText(a.note, 'note', 2000) ?? a.rating, (_d, now) => ({ rating: a.rating, ratedAt: now })),
+  rateDispute: (_, a, ctx) =>
+    villageStep(ctx, a.id, a.version, 'rate', 'RATE', optText(a.note, 'note', 2000) ?? a.rating, (_d, now) => ({ rating: a.rating, ratedAt: now })),
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'close', 'CLOSE', optText(a.note, 'note', 2000), (_d, now) => ({ closedAt: now })),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'followUp', 'FOLLOW_UP', text(a.note, 'note', 2000), (_d, now) => ({ followedUpAt: now })),
   superviseDispute: async (_, { id, note }, ctx) => {

@@ -18,11 +18,15 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
     const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
     if (!HAZARD_NEXT[h.status].includes(to)) {
       const allowed = HAZARD_NEXT[h.status];
-      throw hubError('INVALID_TRANSITION', `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`, {
-        from: h.status,
-        to,
-        allowed,
-      });
+      throw hubError(
+        'INVALID_TRANSITION',
+        `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`,
+        {
+          from: h.status,
+          to,
+          allowed,
+        },
+      );
     }
     const stamp = to === 'RECTIFIED' ? { rectifiedAt: new Date() } : to === 'VERIFIED' ? { verifiedAt: new Date() } : {};
     return versioned(em, hazards, h.id, version, { status: to, ...stamp });

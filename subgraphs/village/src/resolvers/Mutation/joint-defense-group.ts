@@ -12,7 +12,9 @@ import { forWrite, gridFor, tx, versioned } from './write.ts';
 /** 十户联防: a household belongs to at most one joint-defense group. */
 function refuseGrouped(taken: HouseholdRow[]): void {
   if (taken.length) {
-    throw conflict(`A household belongs to at most one joint-defense group; already in another: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`);
+    throw conflict(
+      `A household belongs to at most one joint-defense group; already in another: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`,
+    );
   }
 }
 
@@ -40,9 +42,14 @@ export const jointDefenseGroupMutations = {
       if (!members.length) throw badInput('A joint-defense group needs at least one household.', { argument: 'householdIds' });
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
       const leader = await forWrite(em, ctx.caller, persons, input.leaderId, 'person', false);
-      if (!members.some((h) => h.id === leader.householdId)) throw badInput(`The leader (联户长) must live in one of the group's households; person ${input.leaderId} does not.`, { argument: 'leaderId' });
+      if (!members.some((h) => h.id === leader.householdId))
+        throw badInput(`The leader (联户长) must live in one of the group's households; person ${input.leaderId} does not.`, { argument: 'leaderId' });
       const group = await jointDefenseGroups.insert(em, { name: text(input.name, 'name', 100), leaderId: leader.id, ...loc });
-      await households.joinGroup(em, group.id, members.map((h) => h.id));
+      await households.joinGroup(
+        em,
+        group.id,
+        members.map((h) => h.id),
+      );
       return group;
     }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
@@ -51,7 +58,12 @@ export const jointDefenseGroupMutations = {
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
       const updated = await versioned(em, jointDefenseGroups, g.id, version, {});
-      if (members.length) await households.joinGroup(em, g.id, members.map((h) => h.id));
+      if (members.length)
+        await households.joinGroup(
+          em,
+          g.id,
+          members.map((h) => h.id),
+        );
       return updated;
     }),
   removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
@@ -61,7 +73,12 @@ export const jointDefenseGroupMutations = {
       const leaderHome = g.leaderId == null ? null : (await persons.byId(em, g.leaderId))?.householdId;
       if (members.some((h) => h.id === leaderHome)) throw conflict("The leader's household cannot leave the group; appoint another leader first.");
       const updated = await versioned(em, jointDefenseGroups, g.id, version, {});
-      if (members.length) await households.leaveGroup(em, g.id, members.map((h) => h.id));
+      if (members.length)
+        await households.leaveGroup(
+          em,
+          g.id,
+          members.map((h) => h.id),
+        );
       return updated;
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
@@ -69,7 +86,8 @@ export const jointDefenseGroupMutations = {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
       const leader = await forWrite(em, ctx.caller, persons, leaderId, 'person', false);
       const home = leader.householdId == null ? null : await households.byId(em, leader.householdId);
-      if (home?.jointDefenseGroupId !== g.id) throw badInput(`The leader (联户长) must live in one of the group's households; person ${leaderId} does not.`, { argument: 'leaderId' });
+      if (home?.jointDefenseGroupId !== g.id)
+        throw badInput(`The leader (联户长) must live in one of the group's households; person ${leaderId} does not.`, { argument: 'leaderId' });
       return versioned(em, jointDefenseGroups, g.id, version, { leaderId: leader.id });
     }),
 } satisfies MutationResolvers;

@@ -20,7 +20,8 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
   for (const id of ids) {
     const p = found.get(id);
     if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No person with id ${id}.`);
-    if (p.villageCode !== team.villageCode) throw badInput(`person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`, { argument: 'memberIds' });
+    if (p.villageCode !== team.villageCode)
+      throw badInput(`person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`, { argument: 'memberIds' });
   }
   await patrolTeamMembers.add(em, team.id, ids, team.villageCode);
 }

@@ -30,7 +30,8 @@ export const patrolMutations = {
       const found: { loc: Location; h: PatrolHazardInput }[] = [];
       for (const h of input.hazards ?? []) {
         const loc = await gridFor(em, ctx.caller, h.gridCode);
-        if (loc.villageCode !== team.villageCode) throw badInput(`Hazard grid ${h.gridCode} is not in the team's village ${team.villageCode}.`, { argument: 'hazards' });
+        if (loc.villageCode !== team.villageCode)
+          throw badInput(`Hazard grid ${h.gridCode} is not in the team's village ${team.villageCode}.`, { argument: 'hazards' });
         found.push({ loc, h });
       }
       const patrol = await patrols.insert(em, {

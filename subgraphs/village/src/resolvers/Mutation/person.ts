@@ -36,7 +36,8 @@ export const personMutations = {
       if (input.idNumber != null) {
         const parsed = parseCitizenId(input.idNumber);
         if (gender && gender !== parsed.gender) throw badInput(`gender ${gender} disagrees with the ID number (${parsed.gender}).`, { argument: 'gender' });
-        if (birthDate && birthDate !== parsed.birthDate) throw badInput(`birthDate ${birthDate} disagrees with the ID number (${parsed.birthDate}).`, { argument: 'birthDate' });
+        if (birthDate && birthDate !== parsed.birthDate)
+          throw badInput(`birthDate ${birthDate} disagrees with the ID number (${parsed.birthDate}).`, { argument: 'birthDate' });
         ({ gender, birthDate, idNumber } = parsed);
       } else if (input.residency !== 'OVERSEAS') {
         throw badInput('idNumber is required for registered and floating residents.', { argument: 'idNumber' });

@@ -77,7 +77,13 @@ export async function refInVillage<R extends { id: number; villageCode: string }
 }
 
 /** Applies `changes` if `version` is current; CONFLICT otherwise. */
-export async function versioned<R, C>(em: EntityManager, table: Pick<RecordTable<R, C>, 'update' | 'version'>, id: number, version: number, changes: C): Promise<R> {
+export async function versioned<R, C>(
+  em: EntityManager,
+  table: Pick<RecordTable<R, C>, 'update' | 'version'>,
+  id: number,
+  version: number,
+  changes: C,
+): Promise<R> {
   const row = await table.update(em, id, version, changes);
   if (row) return row;
   const current = await table.version(em, id);

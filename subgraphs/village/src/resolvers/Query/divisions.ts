@@ -13,6 +13,11 @@ export const divisionQueries = {
     const prefix = parseDivisionCode(args.within, 'within');
     const page = parsePage(args);
     const rows = await grids.pageWithin(ctx.em, prefix, page.limit + 1, page.after);
-    return toConnection(rows, page, (g) => g.code, () => grids.countWithin(ctx.em, prefix));
+    return toConnection(
+      rows,
+      page,
+      (g) => g.code,
+      () => grids.countWithin(ctx.em, prefix),
+    );
   },
 } satisfies QueryResolvers;

@@ -38,7 +38,8 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   }
   for (const key of ['minAge', 'maxAge'] as const) {
     const v = filter[key];
-    if (v != null && (!Number.isInteger(v) || v < 0 || v > 150)) throw badInput(`filter.${key} must be a whole number of years from 0 to 150.`, { argument: `filter.${key}` });
+    if (v != null && (!Number.isInteger(v) || v < 0 || v > 150))
+      throw badInput(`filter.${key} must be a whole number of years from 0 to 150.`, { argument: `filter.${key}` });
   }
   if (filter.minAge != null && filter.maxAge != null && filter.minAge > filter.maxAge) {
     throw badInput('filter.minAge must not exceed filter.maxAge.', { argument: 'filter' });
@@ -63,7 +64,9 @@ function list<A extends PageArgs, R>(scope: Scope, what: string, pick: (scope: S
 /** The list fields of a division (`village` or `grid`), to spread into its resolvers. */
 export function registryLists(scope: 'village' | 'grid') {
   return {
-    residents: list(scope, 'resident', (s, a: PageArgs & { filter?: ResidentFilter | null }): ScopedList<PersonRow> => persons.list(s, residentConditions(a.filter))),
+    residents: list(scope, 'resident', (s, a: PageArgs & { filter?: ResidentFilter | null }): ScopedList<PersonRow> =>
+      persons.list(s, residentConditions(a.filter)),
+    ),
     households: list(scope, 'household', (s): ScopedList<HouseholdRow> => households.list(s)),
     houses: list(scope, 'house', (s, a: PageArgs & { use?: HouseUse | null }): ScopedList<HouseRow> => houses.list(s, a.use)),
     addresses: list(scope, 'address', (s): ScopedList<AddressRow> => addresses.list(s)),
