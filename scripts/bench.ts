@@ -6,13 +6,15 @@
  * answered), and prints a markdown table per scenario. Each baseline is
  * measured in the same run, alternating with what it is compared to.
  * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports, soak (default: all).
+ * `--against DIR` also starts the hub of another checkout and measures it beside this one in the
+ * dashboard and drill-down rounds (before/after ratios in one run).
  * `soak` drives the dashboard and the drill-down for --soak seconds (default
  * 300) and samples every process's memory as it goes.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { importPrivateKey, signInternal } from '../platform/auth.ts';
@@ -22,7 +24,12 @@ import { ownerUrl } from './bench/db.ts';
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '12' }, soak: { type: 'string', default: '300' }, province: { type: 'boolean', default: false } },
+  options: {
+    against: { type: 'string' },
+    seconds: { type: 'string', default: '12' },
+    soak: { type: 'string', default: '300' },
+    province: { type: 'boolean', default: false },
+  },
 });
 const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'soak'];
 const scenarios = positionals.length ? positionals : ALL;
@@ -155,8 +162,8 @@ if (values.province || scenarios.includes('reports')) {
   if (r.status !== 0) throw new Error('load-province failed');
 }
 const children: ChildProcess[] = [];
-async function startProcess(args: string[], ready: string, env = hubEnv): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startProcess(args: string[], ready: string, env = hubEnv, cwd?: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(node, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
   child.stdout!.on('data', (c) => (text += c));
@@ -170,6 +177,27 @@ async function startProcess(args: string[], ready: string, env = hubEnv): Promis
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
 const hub = await startProcess(['scripts/start.ts'], 'Press Ctrl-C');
+/**
+ * `--against DIR`: a second hub from another checkout (e.g. `git worktree add ../before <commit>`, then `npm ci`
+ * there), on its own ports and its own embedded database, measured in the same rounds as this one.
+ */
+async function startAgainst(dir: string): Promise<{ url: string; headers: Record<string, string> }> {
+  const env = {
+    ...process.env,
+    GATEWAY_PORT: String(await free()),
+    COUNTY_PORT: String(await free()),
+    TOWNSHIP_PORT: String(await free()),
+    VILLAGE_PORT: String(await free()),
+    HUB_PG_PORT: String(await free()),
+    HUB_DATA_DIR: join(dir, '.data'),
+    HUB_LOG_LEVEL: 'warn',
+  };
+  const other = await startProcess([join(dir, 'scripts/start.ts')], 'Press Ctrl-C', env, dir);
+  const token = /administrator[^\n]*\n\s+(\S+)/.exec(other.output())![1]!;
+  return { url: `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`, headers: { authorization: `Bearer ${token}` } };
+}
+const againstLabel = values.against ? `other checkout (${values.against})` : '';
+const against = values.against ? await startAgainst(resolve(values.against)) : undefined;
 const admin = /administrator[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
@@ -221,7 +249,14 @@ if (scenarios.includes('dashboard')) {
     patrols(from: "${month}01", to: "${today}") { totalCount nodes { startedAt hours } } } }`;
   table(
     'Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections',
-    await compare([{ name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } }], 20),
+    await compare(
+      [
+        { name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+        ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body: gql(q) } }] : []),
+      ],
+      20,
+    ),
+    against ? againstLabel : undefined,
   );
 }
 
@@ -267,6 +302,7 @@ if (scenarios.includes('drilldown')) {
         { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
         // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
         { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
+        ...(against ? [{ name: `${againstLabel}, its gateway`, target: { url: against.url, headers: against.headers, body: gql(q) } }] : []),
       ],
       20,
     ),
