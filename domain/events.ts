@@ -7,6 +7,9 @@ import { z } from 'zod';
  * these shapes; senders are checked against them when they compile.
  */
 
+/** The deadline rule of a case (`deadline_rule` of the village, which owns it), carried up with the case. */
+const Rule = z.object({ contactMinutes: z.number(), settleHours: z.number(), replyHours: z.number() });
+
 /** A village (to its township) or a township (to its county) passes a case one level up. */
 const CaseEscalated = z.object({
   disputeId: z.string(),
@@ -20,33 +23,69 @@ const CaseEscalated = z.object({
   escalatedAt: z.string(),
   /** The receiving level's deadline (ISO time). */
   settleBy: z.string(),
+  /** The ESCALATE step's place in the case's order; the receiver's RECEIVE is the next. */
+  seq: z.number().int(),
+  rule: Rule,
+  /** Rounds of re-handling so far. */
+  rehandled: z.number().int(),
   reason: z.string().nullish(),
   actor: z.string().nullish(),
+});
+
+/** The parties were not satisfied (群众评价 不满意): the level that resolved the case handles it again. */
+const CaseReopened = z.object({
+  disputeId: z.string(),
+  countyCode: z.string(),
+  /** The village's REOPEN step's place in the case's order; the receiver's REOPEN is the next. */
+  seq: z.number().int(),
+  at: z.string(),
+  /** The new settle deadline (ISO time). */
+  settleBy: z.string(),
+  rehandled: z.number().int(),
+  note: z.string().nullable(),
+  actor: z.string(),
 });
 
 /** The county's supervision order (督办) on a case a township handles. */
 const CaseSupervised = z.object({ disputeId: z.string(), countyCode: z.string(), at: z.string(), note: z.string() });
 
-/** Step actions that carry nothing beyond the common fields. */
-export const PLAIN_STEP_ACTIONS = ['RECEIVE', 'ACCEPT', 'ASSIGN', 'DISPATCH', 'DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT', 'MEDIATE'] as const;
+/** Steps of the township or county that travel to the village record. */
+export const STEP_ACTIONS = [
+  'RECEIVE',
+  'ACCEPT',
+  'ASSIGN',
+  'DISPATCH',
+  'DEPARTMENT_ACKNOWLEDGE',
+  'DEPARTMENT_REPORT',
+  'MEDIATE',
+  'RESOLVE',
+  'ESCALATE',
+  'REOPEN',
+] as const;
 
-const StepBase = z.object({
+/**
+ * A step taken at the township or county, for the village record: its place
+ * in the case's own order (`seq`), the deadlines it started (ISO times), and
+ * what it set. The village applies a case's steps in `seq` order, whatever
+ * order they arrive in.
+ */
+const CaseStep = z.object({
   disputeId: z.string(),
   countyCode: z.string(),
   level: z.enum(['TOWNSHIP', 'COUNTY']),
+  action: z.enum(STEP_ACTIONS),
+  seq: z.number().int(),
   at: z.string(),
   actor: z.string(),
   note: z.string().nullable(),
+  /** The case's status at that level after the step. */
   status: z.string(),
   assignee: z.string().nullish(),
+  outcome: z.string().nullish(),
+  contactBy: z.string().nullish(),
+  settleBy: z.string().nullish(),
+  replyBy: z.string().nullish(),
 });
-
-/** A step taken at the township or county, for the village record's timeline; escalation and resolution also change the record. */
-const CaseStep = z.discriminatedUnion('action', [
-  StepBase.extend({ action: z.literal('ESCALATE'), settleBy: z.string() }),
-  StepBase.extend({ action: z.literal('RESOLVE'), outcome: z.string() }),
-  StepBase.extend({ action: z.enum(PLAIN_STEP_ACTIONS) }),
-]);
 
 /** An assessment target changed at the county (its system of record). */
 const TargetSet = z.object({ indicator: z.string(), level: z.string(), target: z.number(), by: z.string(), countyCode: z.string() });
@@ -54,6 +93,7 @@ const TargetSet = z.object({ indicator: z.string(), level: z.string(), target: z
 /** Every event: its type and payload. */
 export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case.escalated'), payload: CaseEscalated }),
+  z.object({ type: z.literal('case.reopened'), payload: CaseReopened }),
   z.object({ type: z.literal('case.supervised'), payload: CaseSupervised }),
   z.object({ type: z.literal('case.step'), payload: CaseStep }),
   z.object({ type: z.literal('target.set'), payload: TargetSet }),
@@ -63,5 +103,3 @@ export type EventType = DomainEvent['type'];
 /** What a sender writes for an event of type `T`. */
 export type EventPayload<T extends EventType> = Extract<z.input<typeof DomainEvent>, { type: T }>['payload'];
 export type CaseStepPayload = EventPayload<'case.step'>;
-/** What a step adds to the common fields, by action. */
-export type StepDetail = { action: 'ESCALATE'; settleBy: string } | { action: 'RESOLVE'; outcome: string } | { action: (typeof PLAIN_STEP_ACTIONS)[number] };

@@ -50,6 +50,8 @@ export type DisputeAction =
   | 'RATE'
   /** 接收 received from the level below */
   | 'RECEIVE'
+  /** 重新办理 reopened for another round after an unsatisfied rating */
+  | 'REOPEN'
   /** 登记 reported */
   | 'REPORT'
   /** 化解 resolved */

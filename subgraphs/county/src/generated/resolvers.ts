@@ -76,6 +76,7 @@ export type County = {
 export type CountyCaseInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<Array<CountyCaseStatus>>;
 };
 
@@ -90,8 +91,12 @@ export type CountyCase = {
   dispute: Dispute;
   /** Outcome, once resolved. */
   outcome?: Maybe<DisputeOutcome>;
+  /** 超期 Past the settle deadline and not resolved. */
+  overdue: Scalars['Boolean']['output'];
   /** When the county received it. */
   receivedAt: Scalars['String']['output'];
+  /** 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意). */
+  rehandled: Scalars['Int']['output'];
   /** Settle by. */
   settleBy: Scalars['String']['output'];
   /** Status at the county. */
@@ -105,12 +110,20 @@ export type CountyCase = {
 /** A page of county cases, newest first. */
 export type CountyCaseConnection = {
   __typename?: 'CountyCaseConnection';
-  /** Pass as `after` for the next page. */
+  /**
+   * Deprecated: use pageInfo.endCursor.
+   * @deprecated Use pageInfo.endCursor.
+   */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows. */
+  /**
+   * Deprecated: use pageInfo.hasNextPage.
+   * @deprecated Use pageInfo.hasNextPage.
+   */
   hasNextPage: Scalars['Boolean']['output'];
   /** The cases of this page. */
   nodes: Array<CountyCase>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
@@ -232,6 +245,15 @@ export type MutationSetAssessmentTargetArgs = {
   indicator: AssessmentIndicator;
   level: TargetLevel;
   target: Scalars['Float']['input'];
+};
+
+/** Where a page ends and whether more follow. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last item of this page; pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when another page follows this one. */
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type Query = {
@@ -417,9 +439,9 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   County: ResolverTypeWrapper<CountyEntity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountyCase: ResolverTypeWrapper<CountyCaseRow>;
   CountyCaseConnection: ResolverTypeWrapper<CountyCasePage>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountyCaseStatus: CountyCaseStatus;
   Department: ResolverTypeWrapper<DepartmentEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -427,6 +449,7 @@ export type ResolversTypes = {
   DisputeCategory: DisputeCategory;
   DisputeOutcome: DisputeOutcome;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionEntity>;
   RegionLevel: RegionLevel;
@@ -440,13 +463,14 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   County: CountyEntity;
   Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   CountyCase: CountyCaseRow;
   CountyCaseConnection: CountyCasePage;
-  Boolean: Scalars['Boolean']['output'];
   Department: DepartmentEntity;
   ID: Scalars['ID']['output'];
   Dispute: IdRef;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Region: RegionEntity;
 };
@@ -474,7 +498,9 @@ export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends 
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   settleBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CountyCaseStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -485,6 +511,7 @@ export type CountyCaseConnectionResolvers<ContextType = CountyContext, ParentTyp
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['CountyCase']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -507,6 +534,11 @@ export type MutationResolvers<ContextType = CountyContext, ParentType extends Re
   assignCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAssignCountyCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
   resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
   setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'indicator' | 'level' | 'target'>>;
+};
+
+export type PageInfoResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -535,6 +567,7 @@ export type Resolvers<ContextType = CountyContext> = {
   Department?: DepartmentResolvers<ContextType>;
   Dispute?: DisputeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
 };

@@ -3,6 +3,7 @@ import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Departments } from './Migration20261121000002Departments.ts';
 import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';
 import { Migration20261121000004Targets } from './Migration20261121000004Targets.ts';
+import { Migration20261201000005CaseEngine } from './Migration20261201000005CaseEngine.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Migration20261121000002Departments,
   Migration20261121000003Cases,
   Migration20261121000004Targets,
+  Migration20261201000005CaseEngine,
 ];

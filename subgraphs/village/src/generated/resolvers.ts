@@ -353,6 +353,8 @@ export type Dispute = {
   parties: Array<DisputeParty>;
   /** 群众评价 The parties' rating. */
   rating?: Maybe<CitizenRating>;
+  /** 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意). */
+  rehandled: Scalars['Int']['output'];
   /** 登记时间 When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
   /** 化解时间 When it was resolved. */
@@ -367,7 +369,7 @@ export type Dispute = {
   status: DisputeStatus;
   /** 简要情况 Summary. */
   summary: Scalars['String']['output'];
-  /** 时间线 Every step from every level, in time order (append-only). */
+  /** 时间线 Every step from every level, in the case's own order (append-only). */
   timeline: Array<DisputeStep>;
   /** 督办 True once the county has issued a supervision order. */
   underSupervision: Scalars['Boolean']['output'];
@@ -401,6 +403,8 @@ export type DisputeAction =
   | 'RATE'
   /** 接收 received from the level below */
   | 'RECEIVE'
+  /** 重新办理 reopened for another round after an unsatisfied rating */
+  | 'REOPEN'
   /** 登记 reported */
   | 'REPORT'
   /** 化解 resolved */
@@ -579,6 +583,8 @@ export type DisputeStats = {
   overdue: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
   previous: DisputeStats;
+  /** 重新办理 Cases reopened at least once after an unsatisfied rating. */
+  rehandled: Scalars['Int']['output'];
   /** 受理 Disputes reported in the period. */
   reported: Scalars['Int']['output'];
   /** 化解率 resolved / reported (0 when none were reported). */
@@ -637,6 +643,8 @@ export type DisputeStep = {
   level: GovernanceLevel;
   /** 备注 Note. */
   note?: Maybe<Scalars['String']['output']>;
+  /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes). */
+  seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township). */
   status?: Maybe<Scalars['String']['output']>;
 };
@@ -1330,7 +1338,12 @@ export type Mutation = {
    * (groups are of neighbours).
    */
   moveHousehold: Household;
-  /** 群众评价 Records the parties' rating of a resolved dispute (at whichever level it was resolved). */
+  /**
+   * 群众评价 Records the parties' rating of a resolved dispute (at whichever
+   * level it was resolved). DISSATISFIED (不满意) reopens the case at the level
+   * that resolved it, up to 2 rounds; after that the rating stands and the case
+   * may close.
+   */
   rateDispute: Dispute;
   /** 协同办理 Records a mediation session. */
   recordMediation: Dispute;
@@ -2965,6 +2978,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parties?: Resolver<Array<ResolversTypes['DisputeParty']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;
+  rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   resolvedLevel?: Resolver<Maybe<ResolversTypes['GovernanceLevel']>, ParentType, ContextType>;
@@ -3011,6 +3025,7 @@ export type DisputeStatsResolvers<ContextType = VillageContext, ParentType exten
   open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   previous?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType>;
+  rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolutionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3028,6 +3043,7 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   level?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 

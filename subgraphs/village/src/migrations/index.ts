@@ -15,6 +15,7 @@ import { Migration20261121000013ImportSpeed } from './Migration20261121000013Imp
 import { Migration20261121000014ReferenceIndexes } from './Migration20261121000014ReferenceIndexes.ts';
 import { Migration20261121000015LeanPersonIndexes } from './Migration20261121000015LeanPersonIndexes.ts';
 import { Migration20261121000016FilterIndexes } from './Migration20261121000016FilterIndexes.ts';
+import { Migration20261201000017CaseOrder } from './Migration20261201000017CaseOrder.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   Migration20261121000014ReferenceIndexes,
   Migration20261121000015LeanPersonIndexes,
   Migration20261121000016FilterIndexes,
+  Migration20261201000017CaseOrder,
 ];

@@ -1,0 +1,429 @@
+import { hubError } from '../platform/errors.ts';
+
+/**
+ * The case engine: one closed loop (docs/ARCHITECTURE.md, "The case engine")
+ * that the 综治中心 of every level runs, declared once as data.
+ *
+ * accept 受理 → assign 分流转办 → handle 协同办理 (mediation; at the township
+ * also 吹哨 to departments, who 报到 and 反馈) → resolve 化解, or escalate one
+ * level up (小事不出村，大事不出乡，矛盾不上交) → citizen rating 群众评价 →
+ * close 办结归档 → follow-up 回访.
+ *
+ * Each level keeps its own record (the village's `dispute`, the township's
+ * `township_case`, the county's `county_case`) with its own statuses; the
+ * village record is also the case's story, rebuilt from every level's steps
+ * in the case's own order (`seq`). A step the current status does not allow,
+ * or that the caller's role may not take, is refused.
+ */
+export type Level = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY';
+export const LEVELS: readonly Level[] = ['VILLAGE', 'TOWNSHIP', 'COUNTY'];
+
+/** A step's name, as it appears on the timeline. */
+export type CaseAction =
+  | 'REPORT'
+  | 'RECEIVE'
+  | 'ACCEPT'
+  | 'ASSIGN'
+  | 'DISPATCH'
+  | 'DEPARTMENT_ACKNOWLEDGE'
+  | 'DEPARTMENT_REPORT'
+  | 'MEDIATE'
+  | 'RESOLVE'
+  | 'ESCALATE'
+  | 'RATE'
+  | 'REOPEN'
+  | 'CLOSE'
+  | 'FOLLOW_UP';
+
+/**
+ * Who may take a step:
+ * - CENTRE: the 综治中心 of the level handling the case (a caller who may write at that level's division);
+ * - DEPARTMENT: the county department a dispatch names (a department caller);
+ * - PARTIES: the village where the parties live (rating, closing and follow-up happen there, whichever level resolved it);
+ * - EVENT: no caller; the step follows an event from another level.
+ */
+export type Role = 'CENTRE' | 'DEPARTMENT' | 'PARTIES' | 'EVENT';
+
+/** The deadlines a step may start, each read from `deadline_rule` (the 131 rule). */
+export type Clock = 'contact' | 'settle' | 'reply';
+
+/** What a step makes of the case's story (the village record). */
+export interface StoryEffect {
+  status?: string;
+  /** The level handling the case from now on; RESOLVED_LEVEL = the level that had resolved it. */
+  handlingLevel?: Level | 'RESOLVED_LEVEL';
+  inTransit?: boolean;
+  resolved?: boolean;
+  reopened?: boolean;
+}
+
+export interface StepRule {
+  level: Level;
+  action: CaseAction;
+  /** Statuses of that level's record that allow the step ([] = the step creates the record). */
+  from: readonly string[];
+  /** That level's status after it (null = unchanged). */
+  to: string | null;
+  role: Role;
+  /** Deadlines the step (re)starts. */
+  starts: readonly Clock[];
+  /** Only when the case was resolved at this level (re-handling goes back to the level that resolved it). */
+  resolvedAt?: 'VILLAGE' | 'ABOVE';
+  /** Another level that learns of the step by event (besides the village, which hears every step of the others). */
+  tells?: 'NEXT_LEVEL' | 'RESOLVED_LEVEL';
+  story: StoryEffect;
+}
+
+const HANDLING = ['ACCEPTED', 'ASSIGNED', 'MEDIATING'] as const;
+
+/** The loop, as data: one entry per step and level. */
+export const STEPS: readonly StepRule[] = [
+  // 村/社区
+  {
+    level: 'VILLAGE',
+    action: 'REPORT',
+    from: [],
+    to: 'REPORTED',
+    role: 'CENTRE',
+    starts: ['contact', 'settle'],
+    story: { status: 'REPORTED', handlingLevel: 'VILLAGE', inTransit: false },
+  },
+  { level: 'VILLAGE', action: 'ACCEPT', from: ['REPORTED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: { status: 'ACCEPTED' } },
+  { level: 'VILLAGE', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: { status: 'ASSIGNED' } },
+  { level: 'VILLAGE', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: { status: 'MEDIATING' } },
+  {
+    level: 'VILLAGE',
+    action: 'RESOLVE',
+    from: ['ASSIGNED', 'MEDIATING'],
+    to: 'RESOLVED',
+    role: 'CENTRE',
+    starts: ['reply'],
+    story: { status: 'RESOLVED', resolved: true },
+  },
+  {
+    level: 'VILLAGE',
+    action: 'ESCALATE',
+    from: HANDLING,
+    to: 'ESCALATED',
+    role: 'CENTRE',
+    starts: ['settle'],
+    tells: 'NEXT_LEVEL',
+    story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: true },
+  },
+  { level: 'VILLAGE', action: 'RATE', from: ['RESOLVED'], to: 'RATED', role: 'PARTIES', starts: [], story: { status: 'RATED' } },
+  // 群众不满意: back to the level that resolved it, for another round (see REHANDLING_LIMIT).
+  {
+    level: 'VILLAGE',
+    action: 'REOPEN',
+    from: ['RESOLVED'],
+    to: 'ASSIGNED',
+    role: 'PARTIES',
+    resolvedAt: 'VILLAGE',
+    starts: ['settle'],
+    story: { status: 'ASSIGNED', reopened: true },
+  },
+  {
+    level: 'VILLAGE',
+    action: 'REOPEN',
+    from: ['RESOLVED'],
+    to: 'ESCALATED',
+    role: 'PARTIES',
+    resolvedAt: 'ABOVE',
+    starts: ['settle'],
+    tells: 'RESOLVED_LEVEL',
+    story: { status: 'ESCALATED', handlingLevel: 'RESOLVED_LEVEL', inTransit: true, reopened: true },
+  },
+  { level: 'VILLAGE', action: 'CLOSE', from: ['RATED'], to: 'CLOSED', role: 'PARTIES', starts: [], story: { status: 'CLOSED' } },
+  { level: 'VILLAGE', action: 'FOLLOW_UP', from: ['CLOSED'], to: 'FOLLOWED_UP', role: 'PARTIES', starts: [], story: { status: 'FOLLOWED_UP' } },
+  // 乡镇
+  { level: 'TOWNSHIP', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'TOWNSHIP', inTransit: false } },
+  { level: 'TOWNSHIP', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'TOWNSHIP', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  // 吹哨: each dispatch starts its own 报到 and 反馈 deadlines (see dispatchDeadlines).
+  { level: 'TOWNSHIP', action: 'DISPATCH', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'TOWNSHIP', action: 'DEPARTMENT_ACKNOWLEDGE', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
+  { level: 'TOWNSHIP', action: 'DEPARTMENT_REPORT', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
+  { level: 'TOWNSHIP', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: {} },
+  {
+    level: 'TOWNSHIP',
+    action: 'RESOLVE',
+    from: ['ASSIGNED', 'MEDIATING'],
+    to: 'RESOLVED',
+    role: 'CENTRE',
+    starts: ['reply'],
+    story: { status: 'RESOLVED', resolved: true },
+  },
+  {
+    level: 'TOWNSHIP',
+    action: 'ESCALATE',
+    from: HANDLING,
+    to: 'ESCALATED',
+    role: 'CENTRE',
+    starts: ['settle'],
+    tells: 'NEXT_LEVEL',
+    story: { handlingLevel: 'COUNTY', inTransit: true },
+  },
+  {
+    level: 'TOWNSHIP',
+    action: 'REOPEN',
+    from: ['RESOLVED'],
+    to: 'ASSIGNED',
+    role: 'EVENT',
+    starts: ['settle'],
+    story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false },
+  },
+  // 县
+  { level: 'COUNTY', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'COUNTY', inTransit: false } },
+  { level: 'COUNTY', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'COUNTY', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  {
+    level: 'COUNTY',
+    action: 'RESOLVE',
+    from: ['ACCEPTED', 'ASSIGNED'],
+    to: 'RESOLVED',
+    role: 'CENTRE',
+    starts: ['reply'],
+    story: { status: 'RESOLVED', resolved: true },
+  },
+  {
+    level: 'COUNTY',
+    action: 'REOPEN',
+    from: ['RESOLVED'],
+    to: 'ASSIGNED',
+    role: 'EVENT',
+    starts: ['settle'],
+    story: { status: 'ESCALATED', handlingLevel: 'COUNTY', inTransit: false },
+  },
+];
+
+/** Statuses in which a level's record is done (no deadline runs, no step of that level's centre is open). */
+export const CLOSED: Record<Level, readonly string[]> = {
+  VILLAGE: ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'],
+  TOWNSHIP: ['RESOLVED', 'ESCALATED'],
+  COUNTY: ['RESOLVED'],
+};
+
+/** Statuses of the village record that count as resolved in statistics. */
+export const RESOLVED_STATUSES = ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'] as const;
+/** Statuses of the village record that count as open. */
+export const OPEN_STATUSES = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'] as const;
+
+/**
+ * Rounds of re-handling after an unsatisfied rating (群众评价 不满意). Up to
+ * this many, a DISSATISFIED rating reopens the case at the level that resolved
+ * it; after that the rating stands and the case may close (the parties keep
+ * their recourse to 信访 and the courts), counted as unsatisfied.
+ */
+export const REHANDLING_LIMIT = 2;
+
+/** Deadlines as `deadline_rule` gives them for a category and scale. */
+export interface DeadlineRule {
+  contactMinutes: number;
+  settleHours: number;
+  replyHours: number;
+}
+
+export interface Deadlines {
+  contactBy?: Date;
+  settleBy?: Date;
+  replyBy?: Date;
+}
+
+const addMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
+
+/** The deadlines a step starts at `at`. */
+export function deadlinesOf(rule: DeadlineRule, clocks: readonly Clock[], at: Date): Deadlines {
+  const out: Deadlines = {};
+  for (const c of clocks) {
+    if (c === 'contact') out.contactBy = addMinutes(at, rule.contactMinutes);
+    if (c === 'settle') out.settleBy = addMinutes(at, rule.settleHours * 60);
+    if (c === 'reply') out.replyBy = addMinutes(at, rule.replyHours * 60);
+  }
+  return out;
+}
+
+/**
+ * 吹哨报到: a department acknowledges (报到) within the contact time and
+ * reports back (反馈) within the settle time of the case's rule, both counted
+ * from the dispatch.
+ */
+export function dispatchDeadlines(rule: DeadlineRule, dispatchedAt: Date): { acknowledgeBy: Date; reportBy: Date } {
+  return { acknowledgeBy: addMinutes(dispatchedAt, rule.contactMinutes), reportBy: addMinutes(dispatchedAt, rule.settleHours * 60) };
+}
+
+const LABEL: Record<CaseAction, string> = {
+  REPORT: '登记 report',
+  RECEIVE: '接收 receive',
+  ACCEPT: '受理 accept',
+  ASSIGN: '分流 assign',
+  DISPATCH: '吹哨 dispatch to departments',
+  DEPARTMENT_ACKNOWLEDGE: '报到 acknowledge',
+  DEPARTMENT_REPORT: '反馈 report back',
+  MEDIATE: '调解 record mediation',
+  RESOLVE: '化解 resolve',
+  ESCALATE: '上报 escalate',
+  RATE: '评价 rate',
+  REOPEN: '重新办理 reopen',
+  CLOSE: '办结 close',
+  FOLLOW_UP: '回访 follow up',
+};
+
+export function labelOf(action: CaseAction): string {
+  return LABEL[action];
+}
+
+/** The rule for a step of a level's record, given where the case was resolved (for REOPEN). */
+export function ruleOf(level: Level, action: CaseAction, resolvedLevel: Level | null = null): StepRule | undefined {
+  return STEPS.find((s) => s.level === level && s.action === action && (!s.resolvedAt || s.resolvedAt === (resolvedLevel === 'VILLAGE' ? 'VILLAGE' : 'ABOVE')));
+}
+
+/** Steps a level's record allows in a status. */
+export function allowedActions(level: Level, status: string): CaseAction[] {
+  return [...new Set(STEPS.filter((s) => s.level === level && s.from.includes(status)).map((s) => s.action))];
+}
+
+/** The rule of a step the status allows, or INVALID_TRANSITION saying what is allowed instead. */
+export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null): StepRule {
+  const rule = ruleOf(level, action, resolvedLevel);
+  if (rule && rule.from.includes(status)) return rule;
+  const allowed = allowedActions(level, status);
+  throw hubError(
+    'INVALID_TRANSITION',
+    `Cannot ${LABEL[action]} a ${status} case at the ${level.toLowerCase()} level; allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+    { level, status, action, allowed },
+  );
+}
+
+/** The level above (escalation). */
+export function nextLevel(level: Level): Level | null {
+  return level === 'VILLAGE' ? 'TOWNSHIP' : level === 'TOWNSHIP' ? 'COUNTY' : null;
+}
+
+/** The case's story as the village record holds it: derived from every level's steps, in `seq` order. */
+export interface Story {
+  seq: number;
+  status: string;
+  handlingLevel: Level;
+  inTransit: boolean;
+  resolvedLevel: Level | null;
+  rehandled: number;
+  contactBy: Date | null;
+  settleBy: Date | null;
+  replyBy: Date | null;
+  outcome: string | null;
+  assignee: string | null;
+}
+
+/** One step as it travels to the village: the level and action, its place in the case's order, and what it set. */
+export interface StepFact {
+  seq: number;
+  level: Level;
+  action: CaseAction;
+  at: Date;
+  deadlines: Deadlines;
+  outcome?: string | null;
+  assignee?: string | null;
+}
+
+/** The story after one more step (steps must come in `seq` order: the caller holds early ones back). */
+export function nextStory(story: Story, fact: StepFact): Story {
+  const rule = ruleOf(fact.level, fact.action, story.resolvedLevel);
+  if (!rule) throw new Error(`No ${fact.action} step at the ${fact.level} level.`);
+  const e = rule.story;
+  const next: Story = { ...story, seq: fact.seq };
+  if (e.status) next.status = e.status;
+  if (e.handlingLevel) next.handlingLevel = e.handlingLevel === 'RESOLVED_LEVEL' ? (story.resolvedLevel ?? story.handlingLevel) : e.handlingLevel;
+  if (e.inTransit !== undefined) next.inTransit = e.inTransit;
+  if (e.resolved) {
+    next.resolvedLevel = fact.level;
+    if (fact.outcome !== undefined) next.outcome = fact.outcome;
+  }
+  if (e.reopened) {
+    next.resolvedLevel = null;
+    next.outcome = null;
+    next.replyBy = null;
+    next.rehandled = story.rehandled + 1;
+  }
+  if (fact.deadlines.contactBy) next.contactBy = fact.deadlines.contactBy;
+  if (fact.deadlines.settleBy) next.settleBy = fact.deadlines.settleBy;
+  if (fact.deadlines.replyBy) next.replyBy = fact.deadlines.replyBy;
+  if (fact.assignee !== undefined && fact.assignee !== null) next.assignee = fact.assignee;
+  return next;
+}
+
+/** Whether a record of `level` in `status` with these deadlines is overdue now. */
+export function isOverdue(level: Level, status: string, settleBy: Date | string | null, now = new Date()): boolean {
+  return settleBy != null && !CLOSED[level].includes(status) && now.getTime() > new Date(settleBy).getTime();
+}
+
+/** What every level's case record has for the engine. */
+export interface CaseRecord {
+  status: string;
+  version: number;
+  /** The last step of the case this record has taken or applied. */
+  seq: number;
+}
+
+/** What a level's store does for a step (the only part that differs between levels). */
+export interface StepStorage<R extends CaseRecord> {
+  level: Level;
+  /** The record, locked for the transaction, after the caller's right to act on it is checked (NOT_FOUND/FORBIDDEN otherwise). */
+  lock(): Promise<R>;
+  /** Where the case was resolved, for REOPEN (null when it is not). */
+  resolvedLevel?(r: R): Level | null;
+  /** The case's deadline rule. */
+  rule(r: R): Promise<DeadlineRule> | DeadlineRule;
+  /** Writes the step's result: the new status, the step's seq and the deadlines it started. */
+  save(r: R, change: { status: string; seq: number; deadlines: Deadlines; at: Date }): Promise<R>;
+  /** Records the step where the case's story is kept (the village's timeline, directly or by event). */
+  record(r: R, fact: StepFact, rule: StepRule): Promise<void>;
+  /** Tells another level (escalation, re-handling), in the same transaction. */
+  tell?(r: R, fact: StepFact, rule: StepRule): Promise<void>;
+}
+
+/**
+ * One step of the loop at one level, inside the caller's transaction: the
+ * engine checks the status allows it and that the client read the current
+ * version (`null` for steps that follow an event), starts its deadlines,
+ * numbers it in the case's order, and has the level's storage save, record
+ * and tell.
+ */
+export async function takeStep<R extends CaseRecord>(
+  storage: StepStorage<R>,
+  action: CaseAction,
+  version: number | null,
+  at = new Date(),
+): Promise<{ record: R; fact: StepFact; rule: StepRule }> {
+  const r = await storage.lock();
+  const rule = transition(storage.level, r.status, action, storage.resolvedLevel?.(r) ?? null);
+  if (version !== null && r.version !== version) {
+    throw hubError('CONFLICT', `The case was changed by someone else (now version ${r.version}, you sent ${version}); read it again and retry.`, {
+      currentVersion: r.version,
+    });
+  }
+  const deadlines = deadlinesOf(await storage.rule(r), rule.starts, at);
+  const seq = r.seq + 1;
+  const saved = await storage.save(r, { status: rule.to ?? r.status, seq, deadlines, at });
+  const fact: StepFact = { seq, level: storage.level, action, at, deadlines };
+  await storage.record(saved, fact, rule);
+  if (rule.tells && storage.tell) await storage.tell(saved, fact, rule);
+  return { record: saved, fact, rule };
+}
+
+/**
+ * A step that creates a level's record (REPORT at the village, RECEIVE above
+ * it): its status, the deadlines it starts and its fact. `seq` is the case's
+ * next number (1 for a report; the escalation's seq + 1 for a receipt).
+ */
+export function openingStep(
+  level: Level,
+  action: CaseAction,
+  caseRule: DeadlineRule,
+  seq: number,
+  at = new Date(),
+): { status: string; fact: StepFact; rule: StepRule } {
+  const rule = ruleOf(level, action);
+  if (!rule || rule.from.length || !rule.to) throw new Error(`${action} does not open a record at the ${level} level.`);
+  const fact: StepFact = { seq, level, action, at, deadlines: deadlinesOf(caseRule, rule.starts, at) };
+  return { status: rule.to, fact, rule };
+}
