@@ -1,4 +1,4 @@
-/** The county departments a township's 吹哨 calls on (kind, name), shared reference data. */
+/** The county departments a township's 吹哨 calls on (kind, name suffix), shared reference data. */
 export const DEPARTMENTS: readonly (readonly [string, string])[] = [
   ['HOUSING', '住房和城乡建设局'],
   ['POLICE', '公安局'],
@@ -18,3 +18,19 @@ export const DEPARTMENTS: readonly (readonly [string, string])[] = [
   ['PETITIONS', '信访局'],
 ];
 export const DEPARTMENT_NAMES = new Map(DEPARTMENTS);
+
+/** Whether `kind` names a county department (e.g. NATURAL_RESOURCES). */
+export function isDepartmentKind(kind: string): boolean {
+  return DEPARTMENT_NAMES.has(kind);
+}
+
+/**
+ * A county department's name, as `county.departments` lists it and dispatches
+ * name it: the county's name and the department's suffix (临潭县 +
+ * 自然资源局 = 临潭县自然资源局).
+ */
+export function departmentName(countyName: string, kind: string): string {
+  const suffix = DEPARTMENT_NAMES.get(kind);
+  if (suffix === undefined) throw new Error(`Unknown department kind ${kind}.`);
+  return `${countyName}${suffix}`;
+}

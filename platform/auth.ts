@@ -1,5 +1,6 @@
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, SignJWT, errors, type CryptoKey } from 'jose';
 import type { IncomingMessage } from 'node:http';
+import { isDepartmentKind } from '../domain/departments.ts';
 import { SCOPES, type Caller, type Scope } from './caller.ts';
 import { HttpError } from './http.ts';
 
@@ -36,7 +37,7 @@ const JURISDICTION = /^(|\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/;
 export class AuthError extends Error {}
 
 function callerFromClaims(payload: Record<string, unknown>): Caller {
-  const { sub, name, jurisdiction, scopes } = payload;
+  const { sub, name, jurisdiction, scopes, department } = payload;
   if (typeof sub !== 'string' || !sub) throw new AuthError('the token has no subject (sub)');
   if (typeof jurisdiction !== 'string' || !JURISDICTION.test(jurisdiction)) {
     throw new AuthError("the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits)");
@@ -44,7 +45,14 @@ function callerFromClaims(payload: Record<string, unknown>): Caller {
   const list = Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [];
   const unknown = list.filter((s) => !SCOPES.includes(s as Scope));
   if (unknown.length) throw new AuthError(`the token has unknown scopes: ${unknown.join(', ')}`);
-  return { subject: sub, name: typeof name === 'string' ? name : sub, jurisdiction, scopes: new Set(list as Scope[]) };
+  const caller: Caller = { subject: sub, name: typeof name === 'string' ? name : sub, jurisdiction, scopes: new Set(list as Scope[]) };
+  if (department !== undefined) {
+    // A county department (吹哨报到): a known kind, acting within its county.
+    if (typeof department !== 'string' || !isDepartmentKind(department)) throw new AuthError("the token's department is not a known department kind");
+    if (!/^\d{6}$/.test(jurisdiction)) throw new AuthError("a department token's jurisdiction must be its county (a 6-digit code)");
+    caller.department = department;
+  }
+  return caller;
 }
 
 export interface TokenRequest {
@@ -52,13 +60,16 @@ export interface TokenRequest {
   name: string;
   jurisdiction: string;
   scopes: readonly Scope[];
+  /** A county department's kind (e.g. NATURAL_RESOURCES); the jurisdiction is then its county. */
+  department?: string;
   /** Lifetime in seconds. */
   ttl: number;
 }
 
 export async function mintCallerToken(key: CryptoKey, req: TokenRequest): Promise<string> {
-  callerFromClaims({ sub: req.subject, jurisdiction: req.jurisdiction, scopes: [...req.scopes] });
-  return new SignJWT({ name: req.name, jurisdiction: req.jurisdiction, scopes: [...req.scopes] })
+  const department = req.department === undefined ? {} : { department: req.department };
+  callerFromClaims({ sub: req.subject, jurisdiction: req.jurisdiction, scopes: [...req.scopes], ...department });
+  return new SignJWT({ name: req.name, jurisdiction: req.jurisdiction, scopes: [...req.scopes], ...department })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setSubject(req.subject)
     .setIssuer(ISSUER)
@@ -89,7 +100,15 @@ export async function verifyCallerToken(key: CryptoKey, token: string): Promise<
 
 /** The gateway's forwarding of a verified caller to a subgraph (valid one minute). */
 export async function signInternal(key: CryptoKey, caller: Caller, extra: { requestId: string; operation: string }): Promise<string> {
-  return new SignJWT({ name: caller.name, jurisdiction: caller.jurisdiction, scopes: [...caller.scopes], rid: extra.requestId, op: extra.operation })
+  const department = caller.department === undefined ? {} : { department: caller.department };
+  return new SignJWT({
+    name: caller.name,
+    jurisdiction: caller.jurisdiction,
+    scopes: [...caller.scopes],
+    ...department,
+    rid: extra.requestId,
+    op: extra.operation,
+  })
     .setProtectedHeader({ alg: ALG })
     .setSubject(caller.subject)
     .setIssuer(ISSUER)

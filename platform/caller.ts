@@ -16,6 +16,12 @@ export interface Caller {
   name: string;
   jurisdiction: string;
   scopes: ReadonlySet<Scope>;
+  /**
+   * A county department's caller (吹哨报到): the department's kind (domain/departments.ts,
+   * e.g. NATURAL_RESOURCES); the jurisdiction is then its county. Such a caller
+   * sees its department's dispatches and acknowledges and reports them itself.
+   */
+  department?: string;
 }
 
 export function hasScope(caller: Caller, scope: Scope): boolean {
@@ -47,6 +53,24 @@ export function requireDivisionAccess(caller: Caller, code: string): void {
 export function requireListAccess(caller: Caller, code: string, what: string): void {
   requireRecordAccess(caller, what);
   requireDivisionAccess(caller, code);
+}
+
+/**
+ * A department's own step or inbox: only the caller of that department (kind) in
+ * that county; everyone else gets FORBIDDEN naming who may.
+ */
+export function requireDepartment(caller: Caller, what: string, kind?: string, countyCode?: string): { kind: string; countyCode: string } {
+  const countyOf = caller.jurisdiction;
+  if (!caller.department) {
+    throw forbidden(`${what} is for county department callers only (a token with a department claim); this caller has none.`, { department: null });
+  }
+  if ((kind !== undefined && caller.department !== kind) || (countyCode !== undefined && countyOf !== countyCode)) {
+    throw forbidden(
+      `${what} is for the ${kind ?? caller.department} department of county ${countyCode ?? countyOf}; this caller is the ${caller.department} department of county ${countyOf}.`,
+      { department: caller.department },
+    );
+  }
+  return { kind: caller.department, countyCode: countyOf };
 }
 
 export function requireWrite(caller: Caller, code: string): void {

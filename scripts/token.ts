@@ -1,12 +1,15 @@
 /**
  * Mints a caller token signed with the hub's caller key:
- *   npm run token -- --jurisdiction 623021 --scopes read,write,pii [--name 临潭县综治中心] [--subject id] [--ttl 12h]
+ *   npm run token -- --jurisdiction 623021 --scopes read,write,pii [--name 临潭县综治中心] [--subject id] [--ttl 12h] [--department KIND]
  * Jurisdiction: a division code (2–15 digits; '' for the whole country).
  * Scopes: read, write, pii, report, admin. TTL: 30m, 12h, 7d (default 12h).
+ * Department: a county department's kind (e.g. NATURAL_RESOURCES) for its own
+ * dispatch inbox, 报到 and 反馈; the jurisdiction is then its county (6 digits).
  */
 import { parseArgs } from 'node:util';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { SCOPES, type Scope } from '../platform/caller.ts';
+import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { loadKeys } from './lib/keys.ts';
 
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     name: { type: 'string' },
     subject: { type: 'string' },
     ttl: { type: 'string', default: '12h' },
+    department: { type: 'string' },
   },
 });
 try {
@@ -34,13 +38,19 @@ try {
     .filter(Boolean);
   const bad = scopes.filter((s) => !SCOPES.includes(s as Scope));
   if (bad.length) throw new Error(`unknown scopes ${bad.join(', ')}; use ${SCOPES.join(', ')}`);
+  const department = values.department?.trim().toUpperCase();
+  if (department !== undefined) {
+    if (!DEPARTMENT_NAMES.has(department)) throw new Error(`unknown --department ${department}; use ${[...DEPARTMENT_NAMES.keys()].join(', ')}`);
+    if (!/^\d{6}$/.test(values.jurisdiction)) throw new Error('--department needs --jurisdiction to be its county (a 6-digit code, e.g. 623021)');
+  }
   const keys = await loadKeys(settingsOrExit());
   if (!keys.caller.privateKey) throw new Error('HUB_CALLER_PRIVATE_KEY is not set: this machine cannot mint tokens');
   const token = await mintCallerToken(await importPrivateKey(keys.caller.privateKey), {
     subject: values.subject ?? `cli-${values.jurisdiction}`,
-    name: values.name ?? `token for ${values.jurisdiction || 'the whole country'}`,
+    name: values.name ?? (department ? `${department} of ${values.jurisdiction}` : `token for ${values.jurisdiction || 'the whole country'}`),
     jurisdiction: values.jurisdiction,
     scopes: scopes as Scope[],
+    ...(department === undefined ? {} : { department }),
     ttl: parseTtl(values.ttl!),
   });
   console.log(token);
