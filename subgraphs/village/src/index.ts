@@ -21,6 +21,7 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   onResponse: writeAudit,
   applyEvent: applyVillageEvent,
   routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key), '/import/*': importRoute(orm, key) }),
-  eventTargets: ['township'],
+  // Escalations go to the township; a case reopened after an unsatisfied rating goes back to the level that resolved it.
+  eventTargets: ['township', 'county'],
   loadDirectory: loadVillageDirectory,
 };

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, RESOLVED_STATUSES } from '../../../../domain/dispute-loop.ts';
+import { OPEN_STATUSES, RESOLVED_STATUSES } from '../../../../domain/case-engine.ts';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 

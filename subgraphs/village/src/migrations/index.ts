@@ -16,6 +16,7 @@ import { Migration20261121000014ReferenceIndexes } from './Migration202611210000
 import { Migration20261121000015LeanPersonIndexes } from './Migration20261121000015LeanPersonIndexes.ts';
 import { Migration20261121000016FilterIndexes } from './Migration20261121000016FilterIndexes.ts';
 import { Migration20261201000017CaseOrder } from './Migration20261201000017CaseOrder.ts';
+import { Migration20261201000018StepFacts } from './Migration20261201000018StepFacts.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   Migration20261121000015LeanPersonIndexes,
   Migration20261121000016FilterIndexes,
   Migration20261201000017CaseOrder,
+  Migration20261201000018StepFacts,
 ];

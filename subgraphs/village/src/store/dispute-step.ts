@@ -3,7 +3,13 @@ import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql
 import { GovernanceLevel } from './dispute.ts';
 import { instant } from './record.ts';
 
-/** A dispute's timeline (table `dispute_step`): every step at every level, append-only. */
+/**
+ * A dispute's timeline (table `dispute_step`): every step at every level,
+ * append-only, each with its place in the case's own order (`seq`, null for
+ * supervision notes, which stand outside it) and what it set (deadlines
+ * started, outcome, assignee), so the record can be derived from the steps in
+ * order (migrations …17CaseOrder, …18StepFacts).
+ */
 const DisputeStep = z.object({
   id: col.id,
   disputeId: col.text,
@@ -15,13 +21,28 @@ const DisputeStep = z.object({
   status: col.text.nullable(),
   villageCode: col.text,
   gridCode: col.text,
+  seq: col.num.nullable(),
+  outcome: col.text.nullable(),
+  assignee: col.text.nullable(),
+  contactBy: instant.nullable(),
+  settleBy: instant.nullable(),
+  replyBy: instant.nullable(),
 });
 export type DisputeStepRow = z.infer<typeof DisputeStep>;
 
-const ofDisputes = sql('disputeStep.ofDisputes', DisputeStep, 'select * from dispute_step where dispute_id in (?) order by at, id');
-const insert = command(
-  'disputeStep.insert',
-  'insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+/**
+ * The timeline order: the case's steps by `seq`; supervision notes (no seq)
+ * after them, by time. (A step that arrived before the steps preceding it
+ * shows in its place at once; the record follows once the gap is filled.)
+ */
+const ofDisputes = sql('disputeStep.ofDisputes', DisputeStep, 'select * from dispute_step where dispute_id in (?) order by seq nulls last, at, id');
+const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
+const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by';
+const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+// The unique (dispute_id, seq) index guards against a step recorded twice (a redelivered event).
+const insertOnce = command(
+  'disputeStep.insertOnce',
+  `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id, seq) where seq is not null do nothing`,
 );
 
 export interface NewStep {
@@ -31,12 +52,41 @@ export interface NewStep {
   actor: string;
   note: string | null;
   status: string | null;
+  /** Its place in the case's order (null for a supervision note). */
+  seq: number | null;
+  outcome?: string | null;
+  assignee?: string | null;
+  contactBy?: Date | null;
+  settleBy?: Date | null;
+  replyBy?: Date | null;
 }
 
+type Located = { id: string; villageCode: string; gridCode: string };
+const params = (d: Located, s: NewStep) => [
+  d.id,
+  s.at,
+  s.level,
+  s.action,
+  s.actor,
+  s.note,
+  s.status,
+  d.villageCode,
+  d.gridCode,
+  s.seq,
+  s.outcome ?? null,
+  s.assignee ?? null,
+  s.contactBy ?? null,
+  s.settleBy ?? null,
+  s.replyBy ?? null,
+];
+
 export const disputeSteps = {
-  /** The timelines of the cases, in time order. */
+  /** The timelines of the cases, in the timeline order (above). */
   ofDisputes: (db: Db, disputeIds: readonly string[]): Promise<DisputeStepRow[]> => rows(db, ofDisputes, [disputeIds]),
+  /** The steps of a case after `seq` in its order (those not yet applied to the record), in order. */
+  after: (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow[]> => rows(db, after, [disputeId, seq]),
   /** Appends a step to the case's timeline, located where the case is. */
-  insert: (db: Db, d: { id: string; villageCode: string; gridCode: string }, s: NewStep): Promise<number> =>
-    exec(db, insert, [d.id, s.at, s.level, s.action, s.actor, s.note, s.status, d.villageCode, d.gridCode]),
+  insert: (db: Db, d: Located, s: NewStep): Promise<number> => exec(db, insert, params(d, s)),
+  /** Appends a step unless the case already has one at its `seq`: 1 when recorded, 0 when it was already there. */
+  insertOnce: (db: Db, d: Located, s: NewStep): Promise<number> => exec(db, insertOnce, params(d, s)),
 };

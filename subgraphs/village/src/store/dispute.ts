@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { col, exec, command, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
-import { instant, type ColumnsOf } from './record.ts';
+import type { DisputeStory } from '../disputes/story.ts';
+import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /**
@@ -45,6 +46,10 @@ const Dispute = z.object({
   supervisedAt: instant.nullable(),
   createdBy: col.text,
   version: col.id,
+  /** The last step of the case applied to this record, in the case's order (later steps that arrived early wait in the timeline). */
+  seq: col.num,
+  /** Rounds of re-handling after an unsatisfied rating. */
+  rehandled: col.num,
 });
 export type DisputeRow = z.infer<typeof Dispute>;
 
@@ -60,20 +65,19 @@ const insert = sql(
   'dispute.insert',
   Dispute,
   `insert into dispute (id, case_number, idempotency_key, category, scale, source, summary, village_code, grid_code, county_code,
-     occurred_at, reported_at, status, contact_by, settle_by, created_by)
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'REPORTED', ?, ?, ?) returning *`,
+     occurred_at, reported_at, status, seq, contact_by, settle_by, created_by)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
 );
 const supervise = sql('dispute.supervise', Dispute, 'update dispute set supervised_at = ?, version = version + 1 where id = ? returning *');
-const received = command('dispute.received', 'update dispute set in_transit = false, version = version + 1 where id = ?');
-const escalatedToCounty = command(
-  'dispute.escalatedToCounty',
-  `update dispute set handling_level = 'COUNTY', in_transit = true, escalated_to_county_at = ?, settle_by = ?, version = version + 1 where id = ?`,
+const saveStory = sql(
+  'dispute.saveStory',
+  Dispute,
+  `update dispute set seq = ?, status = ?, handling_level = ?, in_transit = ?, resolved_level = ?, rehandled = ?,
+     contact_by = coalesce(?, contact_by), settle_by = coalesce(?, settle_by), reply_by = ?, outcome = ?, assignee = ?,
+     resolved_at = ?, accepted_at = ?, escalated_to_township_at = ?, escalated_to_county_at = ?, rating = ?, rated_at = ?,
+     closed_at = ?, followed_up_at = ?, version = version + 1
+   where id = ? returning *`,
 );
-const resolvedAbove = command(
-  'dispute.resolvedAbove',
-  `update dispute set status = 'RESOLVED', outcome = ?, resolved_level = ?, resolved_at = ?, reply_by = ?, version = version + 1 where id = ?`,
-);
-const assigned = command('dispute.assigned', 'update dispute set assignee = ?, version = version + 1 where id = ?');
 
 export interface NewDispute {
   id: string;
@@ -88,46 +92,13 @@ export interface NewDispute {
   countyCode: string;
   occurredAt: Date | null;
   reportedAt: Date;
+  /** The opening step's status and place in the case's order (REPORT: REPORTED, 1). */
+  status: string;
+  seq: number;
   contactBy: Date;
   settleBy: Date;
   createdBy: string;
 }
-
-/** What a village loop step may change on the case besides its status. */
-export interface DisputeChanges {
-  acceptedAt?: Date;
-  assignee?: string;
-  outcome?: string;
-  resolvedLevel?: GovernanceLevel;
-  resolvedAt?: Date;
-  replyBy?: Date;
-  handlingLevel?: GovernanceLevel;
-  inTransit?: boolean;
-  escalatedToTownshipAt?: Date;
-  settleBy?: Date;
-  rating?: string;
-  ratedAt?: Date;
-  closedAt?: Date;
-  followedUpAt?: Date;
-}
-
-const CHANGE_COLUMNS: ColumnsOf<DisputeChanges> = {
-  acceptedAt: 'accepted_at',
-  assignee: 'assignee',
-  outcome: 'outcome',
-  resolvedLevel: 'resolved_level',
-  resolvedAt: 'resolved_at',
-  replyBy: 'reply_by',
-  handlingLevel: 'handling_level',
-  inTransit: 'in_transit',
-  escalatedToTownshipAt: 'escalated_to_township_at',
-  settleBy: 'settle_by',
-  rating: 'rating',
-  ratedAt: 'rated_at',
-  closedAt: 'closed_at',
-  followedUpAt: 'followed_up_at',
-};
-const isChange = (k: string): k is keyof DisputeChanges => Object.hasOwn(CHANGE_COLUMNS, k);
 
 /** Filters on a division's list of disputes (all given must hold). */
 export interface DisputeConditions {
@@ -162,37 +133,39 @@ export const disputes = {
       d.countyCode,
       d.occurredAt,
       d.reportedAt,
+      d.status,
+      d.seq,
       d.contactBy,
       d.settleBy,
       d.createdBy,
     ]))!;
   },
-  /** Sets the status and the given fields (in the order given; undefined ones are left alone) and bumps the version: the case as it is now. */
-  async advance(db: Db, id: string, status: string, changes: DisputeChanges): Promise<DisputeRow> {
-    const sets: [string, SqlParam][] = [['status', status]];
-    for (const k of Object.keys(changes)) {
-      if (!isChange(k)) continue;
-      const value = changes[k];
-      if (value !== undefined) sets.push([CHANGE_COLUMNS[k], value]);
-    }
-    const st = sql(
-      'dispute.advance',
-      Dispute,
-      `update dispute set ${sets.map(([c]) => `${c} = ?`).join(', ')}, version = version + 1 where id = ? returning *`,
-    );
-    return (await row(db, st, [...sets.map(([, v]) => v), id]))!;
-  },
-  /** Records the county's supervision order (督办). */
+  /** Writes the case's story after its latest applied step (the derived fields, its `seq`) and bumps the version: the case as it is now. */
+  saveStory: async (db: Db, id: string, s: DisputeStory): Promise<DisputeRow> =>
+    (await row(db, saveStory, [
+      s.seq,
+      s.status,
+      s.handlingLevel,
+      s.inTransit,
+      s.resolvedLevel,
+      s.rehandled,
+      s.contactBy,
+      s.settleBy,
+      s.replyBy,
+      s.outcome,
+      s.assignee,
+      s.resolvedAt,
+      s.acceptedAt,
+      s.escalatedToTownshipAt,
+      s.escalatedToCountyAt,
+      s.rating,
+      s.ratedAt,
+      s.closedAt,
+      s.followedUpAt,
+      id,
+    ]))!,
+  /** Records the county's supervision order (督办); it stands outside the case's order. */
   supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, id]))!,
-  /** The next level confirmed receipt of the escalation. */
-  received: (db: Db, id: string): Promise<number> => exec(db, received, [id]),
-  /** The township escalated the case to the county. */
-  escalatedToCounty: (db: Db, id: string, at: Date, settleBy: Date): Promise<number> => exec(db, escalatedToCounty, [at, settleBy, id]),
-  /** The township or county resolved the case. */
-  resolvedAbove: (db: Db, id: string, outcome: string, level: string, at: Date, replyBy: Date): Promise<number> =>
-    exec(db, resolvedAbove, [outcome, level, at, replyBy, id]),
-  /** The township or county assigned (or dispatched) the case. */
-  assigned: (db: Db, id: string, assignee: string): Promise<number> => exec(db, assigned, [assignee, id]),
   /** A division's disputes, newest first (by `no`, also the cursor), filtered. */
   list(scope: Scope, c: DisputeConditions): ScopedList<DisputeRow> {
     const where: string[] = [];

@@ -328,7 +328,7 @@ export const KIND_SQL = {
       }),
     ],
     // One statement: number the new cases per county from the yearly counter (China Standard Time year, as
-    // reportDispute does), insert them with their deadlines, parties and REPORT step (data-modifying WITH
+    // reportDispute does), insert them with their deadlines, parties and REPORT step, the first of each case's order (seq 1; data-modifying WITH
     // parts always run to completion, read or not).
     upsert: sql(
       'import.disputes.upsert',
@@ -345,10 +345,10 @@ export const KIND_SQL = {
          returning county_code, n as upto),
        ins as (
          insert into dispute (id, case_number, idempotency_key, category, scale, source, summary, village_code, grid_code, county_code,
-                              occurred_at, reported_at, status, contact_by, settle_by, created_by)
+                              occurred_at, reported_at, status, seq, contact_by, settle_by, created_by)
          select gen_random_uuid(), f.county || '-' || (select y from year) || '-' || lpad((c.upto - pc.n + f.rn)::text, 6, '0'),
                 'import:' || f.external_id, f.category, f.scale, f.source, f.summary, left(f.grid_code, 12), f.grid_code, f.county,
-                f.occurred_at, now(), 'REPORTED', now() + make_interval(mins => r.contact_minutes), now() + make_interval(hours => r.settle_hours),
+                f.occurred_at, now(), 'REPORTED', 1, now() + make_interval(mins => r.contact_minutes), now() + make_interval(hours => r.settle_hours),
                 current_setting('hub.import_subject')
            from fresh f join counter c on c.county_code = f.county join per_county pc on pc.county = f.county
            cross join lateral (
@@ -356,7 +356,7 @@ export const KIND_SQL = {
                select contact_minutes, settle_hours from deadline_rule
                 where (category = f.category or category is null) and (scale = f.scale or scale is null)
                 order by (category is not null) desc, (scale is not null) desc limit 1) x) r
-         returning id, idempotency_key, county_code, source, summary, village_code, grid_code),
+         returning id, idempotency_key, county_code, source, summary, village_code, grid_code, contact_by, settle_by),
        parties as (
          insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code)
          select i.id, p.id, coalesce(p.name, e->>'name'), e->>'role', i.village_code, i.grid_code
@@ -365,8 +365,9 @@ export const KIND_SQL = {
            left join person p on p.id_number = e->>'id_number'
          returning 1),
        steps as (
-         insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code)
-         select i.id, now(), 'VILLAGE', 'REPORT', current_setting('hub.import_actor'), i.source || ': ' || left(i.summary, 200), 'REPORTED', i.village_code, i.grid_code
+         insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, contact_by, settle_by)
+         select i.id, now(), 'VILLAGE', 'REPORT', current_setting('hub.import_actor'), i.source || ': ' || left(i.summary, 200), 'REPORTED', i.village_code, i.grid_code,
+                1, i.contact_by, i.settle_by
            from ins i
          returning 1)
        select true as inserted from ins`,

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { openingStep, REHANDLING_LIMIT, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { transition, type LoopAction } from '../../../../../domain/dispute-loop.ts';
-import { badInput, conflict, forbidden, hubError, notFound } from '../../../../../platform/errors.ts';
+import { badInput, forbidden, notFound } from '../../../../../platform/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import type { Db } from '../../../../../platform/sql.ts';
 import { disputeId, optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
-import { addMinutes, deadlineRule } from '../../disputes/deadlines.ts';
+import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
+import { lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { disputes, type DisputeChanges, type DisputeRow } from '../../store/dispute.ts';
+import { disputes, type DisputeRow } from '../../store/dispute.ts';
 import { disputeParties, type NewParty } from '../../store/dispute-party.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
@@ -19,42 +19,33 @@ import { persons } from '../../store/person.ts';
 
 const actorOf = (ctx: VillageContext) => ctx.caller.name || ctx.caller.subject;
 
-/** Runs a loop step on the village record in one transaction, with its timeline entry. */
+/**
+ * Runs one step of the village's loop through the case engine (takeStep, in
+ * one transaction): `action` may depend on the locked case (a rating).
+ */
 async function villageStep(
   ctx: VillageContext,
   id: string,
   version: number,
-  action: LoopAction,
-  timelineAction: string,
-  note: string | null,
-  sets: (d: DisputeRow, now: Date, db: Db) => Promise<DisputeChanges> | DisputeChanges = () => ({}),
-  after?: (db: Db, d: DisputeRow, now: Date) => Promise<void>,
+  action: CaseAction | ((d: DisputeRow) => CaseAction),
+  detail: Omit<StepDetail, 'actor'>,
 ): Promise<DisputeRow> {
   const updated = await ctx.em.transactional(async (em) => {
-    const d = await disputes.lock(em, disputeId(id));
-    if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispute with id ${id}.`);
-    requireWrite(ctx.caller, d.villageCode);
-    if (d.handlingLevel !== 'VILLAGE' && !['rate', 'close', 'followUp'].includes(action)) {
-      throw transitionAtOtherLevel(d);
-    }
-    const next = transition('VILLAGE', d.status, action);
-    if (d.version !== version)
-      throw conflict(`The dispute was changed by someone else (now version ${d.version}, you sent ${version}); read it again and retry.`);
-    const now = new Date();
-    const row = await disputes.advance(em, d.id, next, await sets(d, now, em));
-    await disputeSteps.insert(em, d, { at: now, level: 'VILLAGE', action: timelineAction, actor: actorOf(ctx), note, status: next });
-    if (after) await after(em, row, now);
-    return row;
+    const d = await lockForStep(em, ctx.caller, id);
+    const step = typeof action === 'function' ? action(d) : action;
+    return (await takeStep(villageStorage(em, d, step, { ...detail, actor: actorOf(ctx) }), step, version)).record;
   });
   ctx.relay.nudge();
   return updated;
 }
 
-function transitionAtOtherLevel(d: DisputeRow) {
-  return transitionError(`The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`, d);
-}
-function transitionError(message: string, d: DisputeRow) {
-  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel });
+/**
+ * 群众评价: a DISSATISFIED rating of a resolved case reopens it (REOPEN, at the
+ * level that resolved it) while it has had fewer than REHANDLING_LIMIT rounds;
+ * after that the rating stands (RATE) and the case may close.
+ */
+function ratingStep(rating: string) {
+  return (d: DisputeRow): CaseAction => (rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE');
 }
 
 type DisputeMutation =
@@ -97,6 +88,8 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           }
         }
         const rule = await deadlineRule(em, input.category, input.scale);
+        // The case's first step: REPORTED, seq 1, with the contact and settle deadlines of its rule.
+        const opening = openingStep('VILLAGE', 'REPORT', rule, 1, now);
         const year = Number(new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 4));
         const n = await disputes.nextNumber(em, county, year);
         const d = await disputes.insert(em, {
@@ -112,8 +105,10 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           countyCode: county,
           occurredAt: occurred,
           reportedAt: now,
-          contactBy: addMinutes(now, rule.contactMinutes),
-          settleBy: addMinutes(now, rule.settleHours * 60),
+          status: opening.status,
+          seq: opening.fact.seq,
+          contactBy: opening.fact.deadlines.contactBy!,
+          settleBy: opening.fact.deadlines.settleBy!,
           createdBy: ctx.caller.subject,
         });
         for (const p of parties) await disputeParties.insert(em, d, p);
@@ -123,7 +118,9 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           action: 'REPORT',
           actor: actorOf(ctx),
           note: `${input.source}: ${summary.slice(0, 200)}`,
-          status: 'REPORTED',
+          status: opening.status,
+          seq: opening.fact.seq,
+          ...opening.fact.deadlines,
         });
         return d;
       });
@@ -137,52 +134,18 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       throw e;
     }
   },
-  acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'accept', 'ACCEPT', optText(a.note, 'note', 2000), (_d, now) => ({ acceptedAt: now })),
-  assignDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, 'assign', 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({
-      assignee: text(a.assignee, 'assignee', 100),
-    })),
-  recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'mediate', 'MEDIATE', text(a.note, 'note', 2000)),
-  resolveDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, 'resolve', 'RESOLVE', optText(a.note, 'note', 2000) ?? a.outcome, async (d, now, db) => {
-      const rule = await deadlineRule(db, d.category, d.scale);
-      return { outcome: a.outcome, resolvedLevel: 'VILLAGE', resolvedAt: now, replyBy: addMinutes(now, rule.replyHours * 60) };
-    }),
-  escalateDispute: (_, a, ctx) => {
-    const reason = text(a.reason, 'reason', 2000);
-    return villageStep(
-      ctx,
-      a.id,
-      a.version,
-      'escalate',
-      'ESCALATE',
-      reason,
-      async (d, now, db) => {
-        const rule = await deadlineRule(db, d.category, d.scale);
-        return { handlingLevel: 'TOWNSHIP', inTransit: true, escalatedToTownshipAt: now, settleBy: addMinutes(now, rule.settleHours * 60) };
-      },
-      // The township learns of it through the outbox, in the same transaction: never lost, never doubled.
-      (db, d, now) =>
-        emit(db, 'township', 'case.escalated', {
-          disputeId: d.id,
-          caseNumber: d.caseNumber,
-          countyCode: d.countyCode,
-          townshipCode: d.villageCode.slice(0, 9),
-          villageCode: d.villageCode,
-          category: d.category,
-          scale: d.scale,
-          summary: d.summary,
-          escalatedAt: now.toISOString(),
-          settleBy: new Date(d.settleBy).toISOString(),
-          reason,
-          actor: actorOf(ctx),
-        }),
-    );
+  acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optText(a.note, 'note', 2000) }),
+  assignDispute: (_, a, ctx) => {
+    const assignee = text(a.assignee, 'assignee', 100);
+    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, assignee });
   },
-  rateDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, 'rate', 'RATE', optText(a.note, 'note', 2000) ?? a.rating, (_d, now) => ({ rating: a.rating, ratedAt: now })),
-  closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'close', 'CLOSE', optText(a.note, 'note', 2000), (_d, now) => ({ closedAt: now })),
-  followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'followUp', 'FOLLOW_UP', text(a.note, 'note', 2000), (_d, now) => ({ followedUpAt: now })),
+  recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: text(a.note, 'note', 2000) }),
+  resolveDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optText(a.note, 'note', 2000) ?? a.outcome, outcome: a.outcome }),
+  // The township learns of it through the outbox (case.escalated, with the case's rule and its place in the order).
+  escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: text(a.reason, 'reason', 2000) }),
+  rateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, ratingStep(a.rating), { note: optText(a.note, 'note', 2000) ?? a.rating, rating: a.rating }),
+  closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
+  followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
   superviseDispute: async (_, { id, note }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden('Supervision orders (督办) are issued by county-level callers with the "write" scope.');
@@ -194,7 +157,8 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       if (!isOverdue(d)) throw transitionError(`Supervision orders are for overdue cases; this ${d.status} case is within its deadlines.`, d);
       const now = new Date();
       const updated = await disputes.supervise(em, d.id, now);
-      await disputeSteps.insert(em, d, { at: now, level: 'COUNTY', action: 'SUPERVISE', actor: actorOf(ctx), note: text_, status: d.status });
+      // A note outside the case's order (seq null): it changes no derived field.
+      await disputeSteps.insert(em, d, { at: now, level: 'COUNTY', action: 'SUPERVISE', actor: actorOf(ctx), note: text_, status: d.status, seq: null });
       if (d.handlingLevel === 'TOWNSHIP') {
         await emit(em, 'township', 'case.supervised', { disputeId: d.id, countyCode: d.countyCode, at: now.toISOString(), note: text_ });
       }

@@ -1,0 +1,125 @@
+import { ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
+import { inJurisdiction, requireWrite, type Caller } from '../../../../platform/caller.ts';
+import { hubError, notFound } from '../../../../platform/errors.ts';
+import { emit } from '../../../../platform/events.ts';
+import type { SubgraphName } from '../../../../platform/settings.ts';
+import type { Db } from '../../../../platform/sql.ts';
+import { disputeId } from '../../../../platform/validate.ts';
+import { disputes, type DisputeRow } from '../store/dispute.ts';
+import { disputeSteps } from '../store/dispute-step.ts';
+import { deadlineRule } from './deadlines.ts';
+import { advanceStory, storyOf } from './story.ts';
+
+/**
+ * The village's storage for the case engine (domain/case-engine.ts
+ * `takeStep`; docs/ARCHITECTURE.md, "The case engine"): the village record is
+ * the case's story, so a village step writes the story's derived fields
+ * (advanceStory, the same function that applies the steps of the other
+ * levels), appends the step to the timeline with its place in the case's
+ * order, and tells the township (escalation) or the level that resolved the
+ * case (re-handling after an unsatisfied rating) through the outbox, in the
+ * same transaction: never lost, never doubled.
+ */
+
+/** What a village step records besides its action. */
+export interface StepDetail {
+  /** Who took it (the caller's name). */
+  actor: string;
+  /** The timeline note. */
+  note: string | null;
+  outcome?: string;
+  assignee?: string;
+  rating?: string;
+}
+
+/** INVALID_TRANSITION about the case as it is (its status and the level handling it). */
+export function transitionError(message: string, d: DisputeRow) {
+  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel });
+}
+
+/** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
+export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
+  const d = await disputes.lock(db, disputeId(id));
+  if (!d || !inJurisdiction(caller, d.villageCode)) throw notFound(`No dispute with id ${id}.`);
+  requireWrite(caller, d.villageCode);
+  return d;
+}
+
+const SUBGRAPH: Record<Level, SubgraphName> = { VILLAGE: 'village', TOWNSHIP: 'township', COUNTY: 'county' };
+
+/** The storage of one village step (`action`) on the locked case `d`. */
+export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail: StepDetail): StepStorage<DisputeRow> {
+  let caseRule: DeadlineRule | undefined;
+  const rule = async () => (caseRule ??= await deadlineRule(db, d.category, d.scale));
+  // Where the case was resolved before this step (a reopening clears it on the record).
+  const resolvedLevel = d.resolvedLevel;
+  return {
+    level: 'VILLAGE',
+    lock: async () => {
+      // The 综治中心's steps (CENTRE) are taken where the case is handled; rating, reopening, closing and
+      // follow-up (PARTIES) where the parties live, whichever level resolved it.
+      if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE') {
+        throw transitionError(`The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`, d);
+      }
+      return d;
+    },
+    resolvedLevel: (r) => r.resolvedLevel,
+    rule,
+    save: (r, change) =>
+      disputes.saveStory(
+        db,
+        r.id,
+        advanceStory(
+          storyOf(r),
+          { seq: change.seq, level: 'VILLAGE', action, at: change.at, deadlines: change.deadlines, outcome: detail.outcome, assignee: detail.assignee },
+          detail.rating,
+        ),
+      ),
+    record: async (r, fact) => {
+      await disputeSteps.insert(db, r, {
+        at: fact.at,
+        level: 'VILLAGE',
+        action,
+        actor: detail.actor,
+        note: detail.note,
+        status: r.status,
+        seq: fact.seq,
+        outcome: detail.outcome,
+        assignee: detail.assignee,
+        ...fact.deadlines,
+      });
+    },
+    tell: async (r, fact, step) => {
+      if (step.tells === 'NEXT_LEVEL') {
+        await emit(db, 'township', 'case.escalated', {
+          disputeId: r.id,
+          caseNumber: r.caseNumber,
+          countyCode: r.countyCode,
+          townshipCode: r.villageCode.slice(0, 9),
+          villageCode: r.villageCode,
+          category: r.category,
+          scale: r.scale,
+          summary: r.summary,
+          escalatedAt: fact.at.toISOString(),
+          settleBy: new Date(r.settleBy).toISOString(),
+          seq: fact.seq,
+          rule: await rule(),
+          rehandled: r.rehandled,
+          reason: detail.note,
+          actor: detail.actor,
+        });
+      } else if (step.tells === 'RESOLVED_LEVEL' && resolvedLevel && resolvedLevel !== 'VILLAGE') {
+        await emit(db, SUBGRAPH[resolvedLevel], 'case.reopened', {
+          disputeId: r.id,
+          countyCode: r.countyCode,
+          seq: fact.seq,
+          at: fact.at.toISOString(),
+          settleBy: new Date(r.settleBy).toISOString(),
+          rehandled: r.rehandled,
+          note: detail.note,
+          actor: detail.actor,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { nextStory, ruleOf, STEPS, type CaseAction, type Story, type StepFact } from '../../../../domain/case-engine.ts';
+import type { DisputeRow } from '../store/dispute.ts';
+
+/**
+ * The village record as the case's story (docs/ARCHITECTURE.md, "The case
+ * engine"): the engine's derived fields (nextStory) plus the times the
+ * village keeps of some steps (for statistics and the change feed). The
+ * village's own steps and the steps of the township and county are applied
+ * by the same function, in the case's order, so the record is the same
+ * whatever order the steps arrive in.
+ */
+export interface DisputeStory extends Story {
+  resolvedAt: Date | null;
+  acceptedAt: Date | null;
+  escalatedToTownshipAt: Date | null;
+  escalatedToCountyAt: Date | null;
+  rating: string | null;
+  ratedAt: Date | null;
+  closedAt: Date | null;
+  followedUpAt: Date | null;
+}
+
+const ACTIONS: ReadonlySet<string> = new Set(STEPS.map((s) => s.action));
+/** Whether a timeline action is one of the engine's steps (supervision notes are not). */
+export const isCaseAction = (action: string): action is CaseAction => ACTIONS.has(action);
+
+const time = (v: Date | string | null): Date | null => (v == null ? null : new Date(v));
+
+/** The story a dispute row holds now. */
+export function storyOf(d: DisputeRow): DisputeStory {
+  return {
+    seq: d.seq,
+    status: d.status,
+    handlingLevel: d.handlingLevel,
+    inTransit: d.inTransit,
+    resolvedLevel: d.resolvedLevel,
+    rehandled: d.rehandled,
+    contactBy: time(d.contactBy),
+    settleBy: time(d.settleBy),
+    replyBy: time(d.replyBy),
+    outcome: d.outcome,
+    assignee: d.assignee,
+    resolvedAt: time(d.resolvedAt),
+    acceptedAt: time(d.acceptedAt),
+    escalatedToTownshipAt: time(d.escalatedToTownshipAt),
+    escalatedToCountyAt: time(d.escalatedToCountyAt),
+    rating: d.rating,
+    ratedAt: time(d.ratedAt),
+    closedAt: time(d.closedAt),
+    followedUpAt: time(d.followedUpAt),
+  };
+}
+
+/**
+ * The story after one more step of the case (the next in `seq` order).
+ * Besides the engine's fields: a resolution's time (cleared when the case is
+ * reopened), the first escalation to each level, and the village's own
+ * acceptance, closing and follow-up times. A rating (RATE, or the
+ * DISSATISFIED rating that reopens a case) stands until the next one.
+ */
+export function advanceStory(s: DisputeStory, fact: StepFact, rating?: string | null): DisputeStory {
+  const effect = ruleOf(fact.level, fact.action, s.resolvedLevel)?.story ?? {};
+  const next: DisputeStory = { ...s, ...nextStory(s, fact) };
+  if (effect.resolved) next.resolvedAt = fact.at;
+  if (effect.reopened) next.resolvedAt = null;
+  const village = fact.level === 'VILLAGE';
+  if (village && fact.action === 'ACCEPT') next.acceptedAt = fact.at;
+  if (village && fact.action === 'ESCALATE') next.escalatedToTownshipAt ??= fact.at;
+  if (fact.level === 'TOWNSHIP' && fact.action === 'ESCALATE') next.escalatedToCountyAt ??= fact.at;
+  if (village && fact.action === 'CLOSE') next.closedAt = fact.at;
+  if (village && fact.action === 'FOLLOW_UP') next.followedUpAt = fact.at;
+  if (rating) {
+    next.rating = rating;
+    next.ratedAt = fact.at;
+  }
+  return next;
+}
