@@ -75,6 +75,8 @@ export interface DisputeFigures extends PeriodScope {
   overdue: number;
   onTimeRate: number;
   satisfactionRate: number;
+  /** Cases reopened at least once after an unsatisfied rating. */
+  rehandled: number;
 }
 
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
@@ -174,6 +176,7 @@ export function createStatsLoaders(em: EntityManager) {
               overdue: r.overdue,
               onTimeRate: rate(r.onTime, r.resolved),
               satisfactionRate: rate(r.satisfied, r.rated),
+              rehandled: r.rehandled,
             })),
           () => ({
             reported: 0,
@@ -188,6 +191,7 @@ export function createStatsLoaders(em: EntityManager) {
             overdue: 0,
             onTimeRate: 0,
             satisfactionRate: 0,
+            rehandled: 0,
           }),
         ),
       );

@@ -140,6 +140,7 @@ const Disputes = z.object({
   rated: col.num,
   satisfied: col.num,
   overdue: col.num,
+  rehandled: col.num,
 });
 export type DisputesRow = z.infer<typeof Disputes>;
 
@@ -148,21 +149,26 @@ const disputes = perLength((len) =>
     `stats.disputes[${len}]`,
     Disputes,
     `with r as (${daySums(len, ['reported', 'resolved', 'at_village', 'at_township', 'at_county', 'to_township', 'to_county', 'on_time', 'rated', 'satisfied'])}),
-     -- Overdue depends on the clock, so it is counted from the few cases still open.
+     -- Overdue depends on the clock, so it is counted from the few cases still open; re-handled cases
+     -- (reopened after an unsatisfied rating) are counted beside them, from the cases of the period.
      o as (
-       select k.code as k, count(*) as overdue from ${UNDER('dispute', len)}
-          and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
-          and t.reported_at >= ? and t.reported_at < ? and ${OVERDUE_SQL.replaceAll('d.', 't.')} group by 1)
-     select r.*, coalesce(o.overdue, 0) as overdue from r left join o on o.k = r.k`,
+       select k, sum(overdue) as overdue, sum(rehandled) as rehandled from (
+         select k.code as k, 1 as overdue, 0 as rehandled from ${UNDER('dispute', len)}
+            and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
+            and t.reported_at >= ? and t.reported_at < ? and ${OVERDUE_SQL.replaceAll('d.', 't.')}
+         union all
+         select k.code, 0, 1 from ${UNDER('dispute', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+       ) x group by 1)
+     select r.*, coalesce(o.overdue, 0) as overdue, coalesce(o.rehandled, 0) as rehandled from r left join o on o.k = r.k`,
   ),
 );
 
 /**
  * Dispute sums of each code for cases reported in the days [from, to], and
- * the overdue among them now; `start`/`end` are the period's instants.
+ * the overdue among them now and the re-handled among them; `start`/`end` are the period's instants.
  */
 export function disputeSums(db: Db, len: number, codes: readonly string[], from: string, to: string, start: string, end: string): Promise<DisputesRow[]> {
-  return rows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end]);
+  return rows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */
