@@ -151,13 +151,15 @@ export type AuditEntry = {
   subject: Scalars['String']['output'];
 };
 
-/** A page of audit entries, newest first. */
+/** A page of audit entries, newest first (by time, then id). */
 export type AuditEntryConnection = {
   __typename?: 'AuditEntryConnection';
   /** The entries of this page. */
   nodes: Array<AuditEntry>;
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
+  /** How many entries match, over all pages. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /**
@@ -2913,6 +2915,7 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
 export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badInput } from '../../../../platform/errors.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
 
@@ -21,25 +22,44 @@ const AuditEntry = z.object({
 });
 export type AuditRow = z.infer<typeof AuditEntry>;
 
-/** A newest-first page of entries (AuditEntryConnection). */
+/**
+ * The page cursor: `<ISO time>|<id>` of a page's last entry (entries are
+ * written with millisecond times, store/audit-trail.ts); the next page starts
+ * after it in the (at, id) order.
+ */
+export const auditCursor = (r: Pick<AuditRow, 'at' | 'id'>): string => `${new Date(r.at).toISOString()}|${r.id}`;
+
+/** The entry a page starts after (a decoded cursor), or BAD_USER_INPUT when the text is not an audit cursor. */
+export function afterAuditCursor(key: string | undefined): { at: Date; id: number } | null {
+  if (key === undefined) return null;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{1,15})$/.exec(key);
+  const at = new Date(m?.[1] ?? '');
+  if (!m || Number.isNaN(at.getTime())) throw badInput('after: this is not a cursor returned by auditLog.', { argument: 'after' });
+  return { at, id: Number(m[2]) };
+}
+
+/** A newest-first page of entries (AuditEntryConnection); the total is counted only when asked for. */
 export interface AuditPage {
   nodes: AuditRow[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: () => Promise<number>;
 }
 
-export interface AuditQuery {
+export interface AuditFilter {
   /** The reading administrator's jurisdiction: entries of callers inside it. */
   jurisdiction: string;
   subject?: string | null;
   /** Entries written in [start, end) (ISO instants). */
   between?: readonly [string, string] | null;
-  /** Entries older than this id. */
-  beforeId?: number | null;
+}
+
+export interface AuditQuery extends AuditFilter {
+  /** Entries after this one in the newest-first order (time, then id): the cursor's entry. */
+  before?: { at: Date; id: number } | null;
   limit: number;
 }
 
-/** A page of entries, newest first. */
-function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
+function conditions(q: AuditFilter): { where: string; params: SqlParam[] } {
   // The range says the same as the LIKE (codes are digits, and ':' follows '9'), but with leakproof operators,
   // which row-level security lets drive the (caller_jurisdiction, id) index; LIKE it does not.
   const where: string[] = ['caller_jurisdiction like ?', 'caller_jurisdiction >= ?', 'caller_jurisdiction < ?'];
@@ -52,12 +72,24 @@ function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
     where.push('at >= ? and at < ?');
     params.push(...q.between);
   }
-  if (q.beforeId != null) {
-    where.push('id < ?');
-    params.push(q.beforeId);
-  }
-  const st = sql('auditLog.page', AuditEntry, `select * from audit_log where ${where.join(' and ')} order by id desc limit ?`);
-  return rows(db, st, [...params, q.limit]);
+  return { where: where.join(' and '), params };
 }
 
-export const auditLog = { page };
+/** A page of entries, newest first by (at, id): entries that share a time are never skipped between pages. */
+function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
+  const c = conditions(q);
+  const before = q.before ? ' and (at, id) < (?, ?)' : '';
+  const st = sql('auditLog.page', AuditEntry, `select * from audit_log where ${c.where}${before} order by at desc, id desc limit ?`);
+  return rows(db, st, [...c.params, ...(q.before ? [q.before.at, q.before.id] : []), q.limit]);
+}
+
+const Count = z.object({ n: col.num });
+
+/** How many entries match the filter. */
+async function count(db: Db, q: AuditFilter): Promise<number> {
+  const c = conditions(q);
+  const st = sql('auditLog.count', Count, `select count(*) as n from audit_log where ${c.where}`);
+  return (await rows(db, st, c.params))[0]?.n ?? 0;
+}
+
+export const auditLog = { page, count };

@@ -8,7 +8,7 @@ import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql
  * Batched Relay connections of rows under a parent division: every parent's
  * page comes from one windowed statement (and every total from one grouped
  * count), however many villages or grids a request lists. Rows are ordered by
- * an integer column (`id` unless said otherwise), which is also the cursor.
+ * a unique integer column (`id` unless said otherwise), which is also the cursor.
  * The statements are built here from a list's spec, which a store declares
  * (table, filter); resolvers only pick the list and the parent.
  */
@@ -24,7 +24,7 @@ export interface ScopedListSpec {
   table: string;
   /** Column holding the parent's code. */
   scopeColumn: 'village_code' | 'grid_code' | 'county_code';
-  /** Integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
+  /** Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
   order?: { column: string; desc?: boolean };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
@@ -94,8 +94,11 @@ export class ScopedPages {
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
     const page = parsePage(args);
     const first = page.limit;
+    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; anything but a key is refused.
+    if (page.after !== undefined && !/^[1-9]\d{0,15}$/.test(page.after)) {
+      throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
+    }
     const afterId = page.after === undefined ? 0 : Number(page.after);
-    if (!Number.isSafeInteger(afterId) || afterId < 0) throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
     const key = JSON.stringify([spec.table, spec.scopeColumn, where, params, spec.order ?? null]);
