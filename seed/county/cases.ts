@@ -2,9 +2,14 @@ import type { PoolClient } from 'pg';
 import { copyRows } from '../../platform/bulk.ts';
 import { planCountyDisputes } from '../shared/disputes.ts';
 
-/** Writes the county's part of the demo disputes: the cases escalated to it. */
+/**
+ * Writes the county's part of the demo disputes: the cases it received, as
+ * the engine left its record (status, place in the case's order, the case's
+ * deadline rule and deadlines, re-handling rounds).
+ */
 export async function seedCountyCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
   const cases = planCountyDisputes(county, refDate, perVillage).filter((d) => d.county);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   await copyRows(
     client,
     'county_case',
@@ -24,6 +29,12 @@ export async function seedCountyCases(client: PoolClient, county: string, refDat
       'assignee',
       'outcome',
       'resolved_at',
+      'seq',
+      'contact_minutes',
+      'settle_hours',
+      'reply_hours',
+      'reply_by',
+      'rehandled',
     ],
     cases.map((d) => {
       const c = d.county!;
@@ -37,12 +48,18 @@ export async function seedCountyCases(client: PoolClient, county: string, refDat
         d.scale,
         d.summary,
         c.status,
-        c.receivedAt.toISOString(),
-        c.escalatedAt.toISOString(),
-        c.settleBy.toISOString(),
+        iso(c.receivedAt),
+        iso(c.escalatedAt),
+        iso(c.settleBy),
         c.assignee,
         c.outcome,
-        c.resolvedAt?.toISOString() ?? null,
+        iso(c.resolvedAt),
+        c.seq,
+        d.rule.contactMinutes,
+        d.rule.settleHours,
+        d.rule.replyHours,
+        iso(c.replyBy),
+        c.rehandled,
       ];
     }),
   );

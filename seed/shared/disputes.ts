@@ -1,28 +1,24 @@
 /**
  * Deterministic demo disputes for a county: the twelve months before the
  * reference date, shaped like the seeds' figures (临潭县: about 400 a year,
- * about 95% resolved, most in the village, fewer in the township, a few at
- * the county). Each case's whole life is planned from a PRNG seeded with the
- * county code, then cut at the reference date, so recent cases are still
- * open. The village, township and county seeders each write their part of
- * the same plan; they agree because they compute the same plan.
+ * about 97% resolved, most in the village, fewer in the township, a few at
+ * the county, a handful re-handled after an unsatisfied rating). Each case's
+ * whole life is planned from a PRNG seeded with the county code and driven
+ * through the case engine step by step (seed/shared/case-run.ts), then
+ * replayed up to the reference date, so recent cases are still open and every
+ * case is one the engine could have produced. The village, township and
+ * county seeders each write their part of the same plan; they agree because
+ * they compute the same plan.
  */
+import { REHANDLING_LIMIT, type CaseAction, type Level } from '../../domain/case-engine.ts';
 import { defaultDeadline } from '../../domain/deadlines.ts';
-import { DEPARTMENTS } from '../../domain/departments.ts';
+import { departmentName } from '../../domain/departments.ts';
 import { gridCounts, readDivisions } from '../../domain/divisions.ts';
+import { CaseRun, type LevelRecord, type Move, type PlannedDispatch, type PlannedStep, type VillageRecord } from './case-run.ts';
 import { Random } from './random.ts';
 import { personName, surnameFor } from './names.ts';
 
-export type Level = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY';
-
-export interface PlannedStep {
-  at: Date;
-  level: Level;
-  action: string;
-  actor: string;
-  note: string | null;
-  status: string;
-}
+export type { LevelRecord, PlannedDispatch, PlannedStep, VillageRecord } from './case-run.ts';
 
 export interface PlannedDispute {
   id: string;
@@ -37,21 +33,16 @@ export interface PlannedDispute {
   occurredAt: Date;
   reportedAt: Date;
   parties: { name: string; role: string }[];
-  /** Steps up to the reference date, in time order. */
+  /** The case's rule (`deadline_rule`, as the demo database holds it). */
+  rule: { contactMinutes: number; settleHours: number; replyHours: number };
+  /** Steps up to the reference date, in the case's order (supervision notes in time among them). */
   steps: PlannedStep[];
-  village: Record<string, unknown>;
-  township?: {
-    status: string;
-    receivedAt: Date;
-    escalatedAt: Date;
-    settleBy: Date;
-    assignee: string | null;
-    outcome: string | null;
-    resolvedAt: Date | null;
-    supervisedAt: Date | null;
-  };
-  dispatches: { kind: string; name: string; dispatchedAt: Date; acknowledgedAt: Date | null; reportedAt: Date | null; report: string | null }[];
-  county?: { status: string; receivedAt: Date; escalatedAt: Date; settleBy: Date; assignee: string | null; outcome: string | null; resolvedAt: Date | null };
+  village: VillageRecord;
+  /** The township's record, once the township received the case. */
+  township?: LevelRecord;
+  dispatches: PlannedDispatch[];
+  /** The county's record, once the county received the case. */
+  county?: LevelRecord;
 }
 
 const PER_147_PER_YEAR = 400;
@@ -97,9 +88,14 @@ const DEPT_FOR: Record<string, string[]> = {
   CONTRACT: ['AGRICULTURE', 'JUSTICE'],
   OTHER: ['JUSTICE'],
 };
-const DEPT_NAME = new Map(DEPARTMENTS);
 const H = 3_600_000;
 const D = 24 * H;
+const M = 60_000;
+
+const VILLAGE_CENTRE = '村综治中心';
+const TOWNSHIP_CENTRE = '乡镇综治中心';
+const COUNTY_CENTRE = '县综治中心';
+const CENTRE: Record<Level, string> = { VILLAGE: VILLAGE_CENTRE, TOWNSHIP: TOWNSHIP_CENTRE, COUNTY: COUNTY_CENTRE };
 
 function uuidFrom(r: Random): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(r.next() * 16).toString(16)).join('');
@@ -122,11 +118,125 @@ function villagesOf(county: string): { code: string; grids: string[] }[] {
   return list;
 }
 
+/** The county's name as the county subgraph loads it (departments are named after it). */
+function countyName(county: string): string {
+  return readDivisions('areas', [county]).find((c) => c.code === county)?.name ?? county;
+}
+
+type Rating = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
+
+/**
+ * Plans one case's whole life as moves, driving them through the engine as
+ * it goes (a move the engine refuses throws). `r` is the county's PRNG: its
+ * draws come in the same order whatever the case's path, so the figures stay
+ * put; re-handling after an unsatisfied rating draws from `rh`, the case's own.
+ */
+function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; category: string; note: string }, departments: (kind: string) => string): Move[] {
+  const moves: Move[] = [];
+  let t = report.at;
+  const add = (dt: number, level: Level, action: CaseAction | 'SUPERVISE', actor: string, note: string | null = null, extra: Partial<Move> = {}) => {
+    t += dt;
+    const m: Move = { at: t, level, action, actor, note, ...extra };
+    run.take(m);
+    moves.push(m);
+  };
+  const settleBy = () => run.story.settleBy!.getTime();
+  const late = r.chance(0.07); // a few settle after their deadline
+  const stuck = r.chance(0.02); // and a few are never settled: overdue, under supervision
+  /** Time until resolution: within the deadline, or a little past it for late cases. */
+  const within = (g: Random, isLate: boolean) =>
+    isLate ? Math.max(H, settleBy() - t + g.int(6, 72) * H) : Math.max(H, Math.floor((settleBy() - t) * (0.2 + 0.6 * g.next())));
+  add(0, 'VILLAGE', 'REPORT', '网格员', report.note);
+  add(r.int(10, r.chance(0.05) ? 120 : 55) * M, 'VILLAGE', 'ACCEPT', VILLAGE_CENTRE, '已联系当事人');
+  add(r.int(1, 6) * H, 'VILLAGE', 'ASSIGN', VILLAGE_CENTRE, '→ 村人民调解委员会', { assignee: '村人民调解委员会' });
+  const path = r.weighted([
+    ['VILLAGE', 80],
+    ['TOWNSHIP', 15],
+    ['COUNTY', 5],
+  ] as const);
+  let resolvedLevel: Level | null = null;
+  let litigation = false;
+  let resolveAfter = 0;
+  add(r.int(2, 20) * H, 'VILLAGE', 'MEDIATE', VILLAGE_CENTRE, '组织双方调解');
+  if (path === 'VILLAGE') {
+    if (!stuck) {
+      resolveAfter = within(r, late);
+      resolvedLevel = 'VILLAGE';
+    }
+  } else {
+    add(r.int(1, 12) * H, 'VILLAGE', 'ESCALATE', VILLAGE_CENTRE, '村级调解未果，上报乡镇');
+    add(M, 'TOWNSHIP', 'RECEIVE', TOWNSHIP_CENTRE, '上报原因: 村级调解未果，上报乡镇');
+    add(r.int(10, 50) * M, 'TOWNSHIP', 'ACCEPT', TOWNSHIP_CENTRE);
+    const kinds = r.sample(DEPT_FOR[report.category] ?? ['JUSTICE'], r.int(1, 2));
+    if (r.chance(0.6)) {
+      const called = kinds.map((kind) => ({ kind, name: departments(kind) }));
+      add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, `吹哨: ${called.map((d) => d.name).join('、')}`, { departments: called });
+      for (const d of called) {
+        add(r.int(1, 12) * H, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', d.name, null, { kind: d.kind });
+        add(r.int(4, 30) * H, 'TOWNSHIP', 'DEPARTMENT_REPORT', d.name, '已核实并提出处理意见', { kind: d.kind });
+      }
+    } else {
+      add(r.int(1, 8) * H, 'TOWNSHIP', 'ASSIGN', TOWNSHIP_CENTRE, '→ 乡镇司法所', { assignee: '乡镇司法所' });
+    }
+    add(r.int(2, 24) * H, 'TOWNSHIP', 'MEDIATE', '乡镇司法所', '召集双方及相关部门联合调解');
+    if (path === 'TOWNSHIP') {
+      if (!stuck) {
+        resolveAfter = within(r, late);
+        resolvedLevel = 'TOWNSHIP';
+      }
+    } else {
+      add(r.int(2, 24) * H, 'TOWNSHIP', 'ESCALATE', TOWNSHIP_CENTRE, '乡镇调处未果，上报县综治中心');
+      add(M, 'COUNTY', 'RECEIVE', COUNTY_CENTRE, '上报原因: 乡镇调处未果，上报县综治中心');
+      add(r.int(10, 50) * M, 'COUNTY', 'ACCEPT', COUNTY_CENTRE);
+      add(r.int(2, 12) * H, 'COUNTY', 'ASSIGN', COUNTY_CENTRE, '→ 县司法局', { assignee: '县司法局' });
+      if (!stuck) {
+        litigation = r.chance(0.3);
+        resolveAfter = within(r, late);
+        resolvedLevel = 'COUNTY';
+      }
+    }
+  }
+  if (resolvedLevel) {
+    const outcome = litigation ? 'LITIGATION' : r.chance(0.05) ? 'WITHDRAWN' : 'AGREEMENT';
+    add(resolveAfter, resolvedLevel, 'RESOLVE', CENTRE[resolvedLevel], litigation ? '引导诉讼 (referred to court)' : '达成调解协议', { outcome });
+    let rating: Rating = r.weighted([
+      ['SATISFIED', 92],
+      ['BASICALLY_SATISFIED', 6],
+      ['DISSATISFIED', 2],
+    ] as const);
+    let rateAfter = r.int(2, 20) * H;
+    const closeAfter = r.int(1, 3) * D;
+    const followUpAfter = r.int(7, 20) * D;
+    // 群众评价 不满意: the level that resolved it handles it again (up to REHANDLING_LIMIT rounds; then the rating stands).
+    while (rating === 'DISSATISFIED' && run.story.rehandled < REHANDLING_LIMIT) {
+      add(rateAfter, 'VILLAGE', 'REOPEN', VILLAGE_CENTRE, 'DISSATISFIED: 当事人对处理结果不满意，重新办理', { rating });
+      if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', CENTRE[resolvedLevel], '群众不满意，重新办理');
+      if (resolvedLevel !== 'COUNTY') add(rh.int(4, 48) * H, resolvedLevel, 'MEDIATE', CENTRE[resolvedLevel], '再次组织双方调解');
+      add(within(rh, rh.chance(0.1)), resolvedLevel, 'RESOLVE', CENTRE[resolvedLevel], '重新调解，达成协议', { outcome: 'AGREEMENT' });
+      rating = rh.weighted([
+        ['SATISFIED', 55],
+        ['BASICALLY_SATISFIED', 30],
+        ['DISSATISFIED', 15],
+      ] as const);
+      rateAfter = rh.int(2, 20) * H;
+    }
+    add(rateAfter, 'VILLAGE', 'RATE', VILLAGE_CENTRE, rating, { rating });
+    add(closeAfter, 'VILLAGE', 'CLOSE', VILLAGE_CENTRE, '办结归档');
+    add(followUpAfter, 'VILLAGE', 'FOLLOW_UP', VILLAGE_CENTRE, '回访：协议履行良好');
+  } else if (stuck) {
+    // Past its deadline: the county supervises (督办).
+    add(Math.max(settleBy() - t, 0) + r.int(1, 3) * D, 'COUNTY', 'SUPERVISE', COUNTY_CENTRE, '超期未化解，督促办理');
+  }
+  return moves;
+}
+
 /** `perVillage`: disputes per village per year (临潭县: 400 / 147). */
 export function planCountyDisputes(county: string, refDate: string, perVillage = PER_147_PER_YEAR / 147): PlannedDispute[] {
   const r = new Random(`disputes-${county}`);
   const villages = villagesOf(county);
   if (!villages.length) return [];
+  const name = countyName(county);
+  const departments = (kind: string) => departmentName(name, kind);
   const refMs = Date.parse(`${refDate}T23:59:59+08:00`);
   const startMs = refMs - 365 * D;
   const total = Math.round(perVillage * villages.length);
@@ -142,7 +252,9 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
       ['MAJOR', 8],
       ['MASS', 2],
     ] as const);
-    const rule = defaultDeadline(category, scale);
+    // The demo database's deadline_rule holds exactly these defaults (village migration …04Disputes).
+    const { contactMinutes, settleHours, replyHours } = defaultDeadline(category, scale);
+    const rule = { contactMinutes, settleHours, replyHours };
     const year = new Date(reportedMs + 8 * H).getUTCFullYear();
     const seq = (seqByYear.get(year) ?? 0) + 1;
     seqByYear.set(year, seq);
@@ -151,213 +263,41 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
       { name: personName(r, ethnicity, r.chance(0.6), surnameFor(r, ethnicity)), role: 'APPLICANT' },
       { name: personName(r, ethnicity, r.chance(0.6), surnameFor(r, ethnicity)), role: 'RESPONDENT' },
     ];
-    const steps: PlannedStep[] = [];
-    let t = reportedMs;
-    const add = (dt: number, level: Level, action: string, status: string, actor: string, note: string | null = null) => {
-      t += dt;
-      steps.push({ at: new Date(t), level, action, actor, note, status });
-    };
-    const villageActor = '村综治中心';
-    const dispute: PlannedDispute = {
-      id: uuidFrom(r),
+    const id = uuidFrom(r);
+    const source = r.weighted([
+      ['GRID_INSPECTION', 40],
+      ['WALK_IN', 25],
+      ['HOTLINE', 12],
+      ['PATROL', 12],
+      ['POLICE_REFERRAL', 8],
+      ['COURT_REFERRAL', 3],
+    ] as const);
+    const occurredAt = new Date(reportedMs - r.int(1, 72) * H);
+    const summary = SUMMARY[category]!;
+    const moves = planLife(r, new Random(`rehandling-${id}`), new CaseRun(rule), { at: reportedMs, category, note: `${source}: ${summary}` }, departments);
+    // What had happened by the reference date, replayed through the engine: the records as the levels hold them then.
+    const run = new CaseRun(rule);
+    for (const m of moves) if (m.at <= refMs) run.take(m);
+    out.push({
+      id,
       caseNumber: `${county}-${year}-${String(seq).padStart(6, '0')}`,
       category,
       scale,
-      source: r.weighted([
-        ['GRID_INSPECTION', 40],
-        ['WALK_IN', 25],
-        ['HOTLINE', 12],
-        ['PATROL', 12],
-        ['POLICE_REFERRAL', 8],
-        ['COURT_REFERRAL', 3],
-      ] as const),
-      summary: SUMMARY[category]!,
+      source,
+      summary,
       villageCode: v.code,
       gridCode: grid,
       countyCode: county,
-      occurredAt: new Date(reportedMs - r.int(1, 72) * H),
+      occurredAt,
       reportedAt: new Date(reportedMs),
       parties,
-      steps,
-      village: {},
-      dispatches: [],
-    };
-    let settleBy = reportedMs + rule.settleHours * H;
-    const late = r.chance(0.07); // a few settle after their deadline
-    const stuck = r.chance(0.02); // and a few are never settled: overdue, under supervision
-    const within = (limitMs: number) => (late ? limitMs - t + r.int(6, 72) * H : Math.max(H, Math.floor((limitMs - t) * (0.2 + 0.6 * r.next()))));
-    add(0, 'VILLAGE', 'REPORT', 'REPORTED', '网格员');
-    add(r.int(10, r.chance(0.05) ? 120 : 55) * 60_000, 'VILLAGE', 'ACCEPT', 'ACCEPTED', villageActor, '已联系当事人');
-    const acceptedAt = t;
-    add(r.int(1, 6) * H, 'VILLAGE', 'ASSIGN', 'ASSIGNED', villageActor, '→ 村人民调解委员会');
-    const path = r.weighted([
-      ['VILLAGE', 80],
-      ['TOWNSHIP', 15],
-      ['COUNTY', 5],
-    ] as const);
-    let resolvedLevel: Level | null = null;
-    let outcome: string | null = null;
-    let resolvedAt: number | null = null;
-    const v2: Record<string, unknown> = { accepted_at: new Date(acceptedAt), assignee: '村人民调解委员会' };
-    add(r.int(2, 20) * H, 'VILLAGE', 'MEDIATE', 'MEDIATING', villageActor, '组织双方调解');
-    if (path === 'VILLAGE') {
-      if (!stuck) {
-        add(within(settleBy), 'VILLAGE', 'RESOLVE', 'RESOLVED', villageActor, '达成调解协议');
-        resolvedLevel = 'VILLAGE';
-      }
-    } else {
-      add(r.int(1, 12) * H, 'VILLAGE', 'ESCALATE', 'ESCALATED', villageActor, '村级调解未果，上报乡镇');
-      const escalatedAt = t;
-      v2.escalated_to_township_at = new Date(escalatedAt);
-      settleBy = escalatedAt + rule.settleHours * H;
-      const tw = {
-        status: 'RECEIVED',
-        receivedAt: new Date(escalatedAt + 60_000),
-        escalatedAt: new Date(escalatedAt),
-        settleBy: new Date(settleBy),
-        assignee: null as string | null,
-        outcome: null as string | null,
-        resolvedAt: null as Date | null,
-        supervisedAt: null as Date | null,
-      };
-      dispute.township = tw;
-      add(60_000, 'TOWNSHIP', 'RECEIVE', 'RECEIVED', '乡镇综治中心');
-      add(r.int(10, 50) * 60_000, 'TOWNSHIP', 'ACCEPT', 'ACCEPTED', '乡镇综治中心');
-      const kinds = r.sample(DEPT_FOR[category] ?? ['JUSTICE'], r.int(1, 2));
-      if (r.chance(0.6)) {
-        add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', 'ASSIGNED', '乡镇综治中心', `吹哨: ${kinds.map((k) => DEPT_NAME.get(k)).join('、')}`);
-        for (const k of kinds) {
-          const disp = {
-            kind: k,
-            name: DEPT_NAME.get(k)!,
-            dispatchedAt: new Date(t),
-            acknowledgedAt: null as Date | null,
-            reportedAt: null as Date | null,
-            report: null as string | null,
-          };
-          add(r.int(1, 12) * H, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', 'ASSIGNED', DEPT_NAME.get(k)!);
-          disp.acknowledgedAt = new Date(t);
-          add(r.int(4, 30) * H, 'TOWNSHIP', 'DEPARTMENT_REPORT', 'ASSIGNED', DEPT_NAME.get(k)!, '已核实并提出处理意见');
-          disp.reportedAt = new Date(t);
-          disp.report = '已核实并提出处理意见';
-          dispute.dispatches.push(disp);
-        }
-      } else {
-        add(r.int(1, 8) * H, 'TOWNSHIP', 'ASSIGN', 'ASSIGNED', '乡镇综治中心', '→ 乡镇司法所');
-        tw.assignee = '乡镇司法所';
-      }
-      add(r.int(2, 24) * H, 'TOWNSHIP', 'MEDIATE', 'MEDIATING', '乡镇司法所', '召集双方及相关部门联合调解');
-      if (path === 'TOWNSHIP') {
-        if (!stuck) {
-          add(within(settleBy), 'TOWNSHIP', 'RESOLVE', 'RESOLVED', '乡镇综治中心', '达成调解协议');
-          resolvedLevel = 'TOWNSHIP';
-        }
-      } else {
-        add(r.int(2, 24) * H, 'TOWNSHIP', 'ESCALATE', 'ESCALATED', '乡镇综治中心', '乡镇调处未果，上报县综治中心');
-        const toCounty = t;
-        v2.escalated_to_county_at = new Date(toCounty);
-        settleBy = toCounty + 72 * H;
-        const ct = {
-          status: 'RECEIVED',
-          receivedAt: new Date(toCounty + 60_000),
-          escalatedAt: new Date(toCounty),
-          settleBy: new Date(settleBy),
-          assignee: null as string | null,
-          outcome: null as string | null,
-          resolvedAt: null as Date | null,
-        };
-        dispute.county = ct;
-        add(60_000, 'COUNTY', 'RECEIVE', 'RECEIVED', '县综治中心');
-        add(r.int(10, 50) * 60_000, 'COUNTY', 'ACCEPT', 'ACCEPTED', '县综治中心');
-        add(r.int(2, 12) * H, 'COUNTY', 'ASSIGN', 'ASSIGNED', '县综治中心', '→ 县司法局');
-        ct.assignee = '县司法局';
-        if (!stuck) {
-          const lit = r.chance(0.3);
-          add(within(settleBy), 'COUNTY', 'RESOLVE', 'RESOLVED', '县综治中心', lit ? '引导诉讼 (referred to court)' : '达成调解协议');
-          resolvedLevel = 'COUNTY';
-          if (lit) outcome = 'LITIGATION';
-        }
-      }
-    }
-    if (resolvedLevel) {
-      outcome ??= r.chance(0.05) ? 'WITHDRAWN' : 'AGREEMENT';
-      resolvedAt = t;
-      const rating = r.weighted([
-        ['SATISFIED', 92],
-        ['BASICALLY_SATISFIED', 6],
-        ['DISSATISFIED', 2],
-      ] as const);
-      add(r.int(2, 20) * H, 'VILLAGE', 'RATE', 'RATED', villageActor, rating);
-      v2.rating = rating;
-      add(r.int(1, 3) * D, 'VILLAGE', 'CLOSE', 'CLOSED', villageActor, '办结归档');
-      add(r.int(7, 20) * D, 'VILLAGE', 'FOLLOW_UP', 'FOLLOWED_UP', villageActor, '回访：协议履行良好');
-    } else if (stuck) {
-      // Past its deadline: the county supervises (督办).
-      add(Math.max(settleBy - t, 0) + r.int(1, 3) * D, 'COUNTY', 'SUPERVISE', '', '县综治中心', '超期未化解，督促办理');
-    }
-    // Cut at the reference date: what had happened by then.
-    dispute.steps = steps.filter((s) => s.at.getTime() <= refMs);
-    const seen = (action: string, level?: Level) => dispute.steps.some((s) => s.action === action && (!level || s.level === level));
-    const stepAt = (action: string, level?: Level) => dispute.steps.find((s) => s.action === action && (!level || s.level === level))?.at ?? null;
-    const lastStatus = (level: Level) => [...dispute.steps].reverse().find((s) => s.level === level && s.status)?.status;
-    const resolved = resolvedLevel && seen('RESOLVE', resolvedLevel);
-    let status = lastStatus('VILLAGE') ?? 'REPORTED';
-    if (status === 'ESCALATED' && resolved) status = 'RESOLVED';
-    const handling: Level = v2.escalated_to_county_at && seen('ESCALATE', 'TOWNSHIP') ? 'COUNTY' : seen('ESCALATE', 'VILLAGE') ? 'TOWNSHIP' : 'VILLAGE';
-    dispute.village = {
-      status,
-      handling_level: handling,
-      assignee: v2.assignee,
-      accepted_at: stepAt('ACCEPT', 'VILLAGE'),
-      escalated_to_township_at: stepAt('ESCALATE', 'VILLAGE'),
-      escalated_to_county_at: stepAt('ESCALATE', 'TOWNSHIP'),
-      outcome: resolved ? outcome : null,
-      resolved_level: resolved ? resolvedLevel : null,
-      resolved_at: resolved ? new Date(resolvedAt!) : null,
-      rating: seen('RATE') ? v2.rating : null,
-      rated_at: stepAt('RATE'),
-      closed_at: stepAt('CLOSE'),
-      followed_up_at: stepAt('FOLLOW_UP'),
-      contact_by: new Date(reportedMs + rule.contactMinutes * 60_000),
-      // Each level gets its own time to settle, from when the case reached it.
-      settle_by: new Date(
-        handling === 'VILLAGE'
-          ? reportedMs + rule.settleHours * H
-          : handling === 'TOWNSHIP'
-            ? stepAt('ESCALATE', 'VILLAGE')!.getTime() + rule.settleHours * H
-            : stepAt('ESCALATE', 'TOWNSHIP')!.getTime() + 72 * H,
-      ),
-      in_transit: handling !== 'VILLAGE' && !seen('RECEIVE', handling),
-      reply_by: resolved ? new Date(resolvedAt! + rule.replyHours * H) : null,
-      supervised_at: stepAt('SUPERVISE'),
-    };
-    for (const s of dispute.steps) if (s.action === 'SUPERVISE') s.status = status;
-    if (dispute.township) {
-      if (!seen('RECEIVE', 'TOWNSHIP')) dispute.township = undefined;
-      else {
-        dispute.township.status = lastStatus('TOWNSHIP')!;
-        dispute.township.outcome = resolvedLevel === 'TOWNSHIP' && resolved ? outcome : null;
-        dispute.township.resolvedAt = resolvedLevel === 'TOWNSHIP' && resolved ? new Date(resolvedAt!) : null;
-        dispute.township.supervisedAt = handling === 'TOWNSHIP' ? stepAt('SUPERVISE') : null;
-        dispute.dispatches = dispute.dispatches
-          .filter((d) => d.dispatchedAt.getTime() <= refMs)
-          .map((d) => ({
-            ...d,
-            acknowledgedAt: d.acknowledgedAt && d.acknowledgedAt.getTime() <= refMs ? d.acknowledgedAt : null,
-            reportedAt: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.reportedAt : null,
-            report: d.reportedAt && d.reportedAt.getTime() <= refMs ? d.report : null,
-          }));
-      }
-    }
-    if (dispute.county) {
-      if (!seen('RECEIVE', 'COUNTY')) dispute.county = undefined;
-      else {
-        dispute.county.status = lastStatus('COUNTY')!;
-        dispute.county.outcome = resolvedLevel === 'COUNTY' && resolved ? outcome : null;
-        dispute.county.resolvedAt = resolvedLevel === 'COUNTY' && resolved ? new Date(resolvedAt!) : null;
-      }
-    }
-    out.push(dispute);
+      rule,
+      steps: run.steps,
+      village: run.village,
+      ...(run.township ? { township: run.township } : {}),
+      dispatches: run.dispatches,
+      ...(run.county ? { county: run.county } : {}),
+    });
   }
   return out;
 }

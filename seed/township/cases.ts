@@ -2,9 +2,15 @@ import type { PoolClient } from 'pg';
 import { copyRows } from '../../platform/bulk.ts';
 import { planCountyDisputes } from '../shared/disputes.ts';
 
-/** Writes the township's part of the demo disputes of a county: the cases escalated to its townships and their dispatches. */
+/**
+ * Writes the township's part of the demo disputes of a county: the cases its
+ * townships received (their record as the engine left it: status, place in the
+ * case's order, the case's deadline rule and deadlines, re-handling rounds)
+ * and their 吹哨 dispatches with their 报到 and 反馈 deadlines.
+ */
 export async function seedTownshipCases(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
   const cases = planCountyDisputes(county, refDate, perVillage).filter((d) => d.township);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   await copyRows(
     client,
     'township_case',
@@ -25,6 +31,12 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
       'outcome',
       'resolved_at',
       'supervised_at',
+      'seq',
+      'contact_minutes',
+      'settle_hours',
+      'reply_hours',
+      'reply_by',
+      'rehandled',
     ],
     cases.map((d) => {
       const t = d.township!;
@@ -38,13 +50,19 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
         d.scale,
         d.summary,
         t.status,
-        t.receivedAt.toISOString(),
-        t.escalatedAt.toISOString(),
-        t.settleBy.toISOString(),
+        iso(t.receivedAt),
+        iso(t.escalatedAt),
+        iso(t.settleBy),
         t.assignee,
         t.outcome,
-        t.resolvedAt?.toISOString() ?? null,
-        t.supervisedAt?.toISOString() ?? null,
+        iso(t.resolvedAt),
+        iso(t.supervisedAt),
+        t.seq,
+        d.rule.contactMinutes,
+        d.rule.settleHours,
+        d.rule.replyHours,
+        iso(t.replyBy),
+        t.rehandled,
       ];
     }),
   );
@@ -62,6 +80,8 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
       'acknowledged_at',
       'reported_at',
       'report',
+      'acknowledge_by',
+      'report_by',
     ],
     cases.flatMap((d) =>
       d.dispatches.map((x) => [
@@ -71,10 +91,12 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
         x.kind,
         x.name,
         x.reportedAt ? 'REPORTED' : x.acknowledgedAt ? 'ACKNOWLEDGED' : 'DISPATCHED',
-        x.dispatchedAt.toISOString(),
-        x.acknowledgedAt?.toISOString() ?? null,
-        x.reportedAt?.toISOString() ?? null,
+        iso(x.dispatchedAt),
+        iso(x.acknowledgedAt),
+        iso(x.reportedAt),
         x.report,
+        iso(x.acknowledgeBy),
+        iso(x.reportBy),
       ]),
     ),
   );

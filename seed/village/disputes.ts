@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { copyRows } from '../../platform/bulk.ts';
 import { planCountyDisputes } from '../shared/disputes.ts';
 
-/** Writes the village's part of the demo disputes of a county: cases, parties (applicants linked to residents), timelines. */
+/** Writes the village's part of the demo disputes of a county: cases, parties (applicants linked to residents), timelines in the case's order. */
 export async function seedCountyDisputes(client: PoolClient, county: string, refDate: string, perVillage?: number): Promise<number> {
   const plan = planCountyDisputes(county, refDate, perVillage);
   if (!plan.length) return 0;
@@ -38,14 +38,18 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
     'reply_by',
     'supervised_at',
     'created_by',
+    'seq',
+    'rehandled',
   ];
-  const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : (d as string | null));
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   await copyRows(
     client,
     'dispute',
     cols,
     plan.map((d) => {
+      // The story as the engine derived it from the case's steps (seed/shared/case-run.ts), and the village's own milestones.
       const v = d.village;
+      const s = v.story;
       return [
         d.id,
         d.caseNumber,
@@ -59,25 +63,27 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
         d.countyCode,
         iso(d.occurredAt),
         iso(d.reportedAt),
-        v.status as string,
-        v.handling_level as string,
-        Boolean(v.in_transit),
-        v.assignee as string,
-        v.outcome as string,
-        v.resolved_level as string,
-        iso(v.resolved_at),
-        iso(v.escalated_to_township_at),
-        iso(v.escalated_to_county_at),
-        iso(v.accepted_at),
-        v.rating as string,
-        iso(v.rated_at),
-        iso(v.closed_at),
-        iso(v.followed_up_at),
-        iso(v.contact_by),
-        iso(v.settle_by),
-        iso(v.reply_by),
-        iso(v.supervised_at),
+        s.status,
+        s.handlingLevel,
+        s.inTransit,
+        s.assignee,
+        s.outcome,
+        s.resolvedLevel,
+        iso(v.resolvedAt),
+        iso(v.escalatedToTownshipAt),
+        iso(v.escalatedToCountyAt),
+        iso(v.acceptedAt),
+        v.rating,
+        iso(v.ratedAt),
+        iso(v.closedAt),
+        iso(v.followedUpAt),
+        iso(s.contactBy),
+        iso(s.settleBy),
+        iso(s.replyBy),
+        iso(v.supervisedAt),
         'demo',
+        s.seq,
+        s.rehandled,
       ];
     }),
   );
@@ -99,8 +105,8 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
   await copyRows(
     client,
     'dispute_step',
-    ['dispute_id', 'at', 'level', 'action', 'actor', 'note', 'status', 'village_code', 'grid_code'],
-    plan.flatMap((d) => d.steps.map((s) => [d.id, s.at.toISOString(), s.level, s.action, s.actor, s.note, s.status || null, d.villageCode, d.gridCode])),
+    ['dispute_id', 'at', 'level', 'action', 'actor', 'note', 'status', 'village_code', 'grid_code', 'seq'],
+    plan.flatMap((d) => d.steps.map((s) => [d.id, s.at.toISOString(), s.level, s.action, s.actor, s.note, s.status, d.villageCode, d.gridCode, s.seq])),
   );
   await client.query(
     `insert into dispute_counter (county_code, year, n)
