@@ -1,24 +1,12 @@
-import { nextStory, ruleOf, STEPS, type CaseAction, type Story, type StepFact } from '../../../../domain/case-engine.ts';
-import type { DisputeRow } from '../store/dispute.ts';
+import { nextStory, ruleOf, STEPS, type CaseAction, type StepFact } from '../../../../domain/case-engine.ts';
+import type { DisputeRow, DisputeStory } from '../store/dispute.ts';
 
 /**
  * The village record as the case's story (docs/ARCHITECTURE.md, "The case
- * engine"): the engine's derived fields (nextStory) plus the times the
- * village keeps of some steps (for statistics and the change feed). The
- * village's own steps and the steps of the township and county are applied
- * by the same function, in the case's order, so the record is the same
- * whatever order the steps arrive in.
+ * engine"; the fields: DisputeStory). The village's own steps and the steps
+ * of the township and county are applied by the same function, in the case's
+ * order, so the record is the same whatever order the steps arrive in.
  */
-export interface DisputeStory extends Story {
-  resolvedAt: Date | null;
-  acceptedAt: Date | null;
-  escalatedToTownshipAt: Date | null;
-  escalatedToCountyAt: Date | null;
-  rating: string | null;
-  ratedAt: Date | null;
-  closedAt: Date | null;
-  followedUpAt: Date | null;
-}
 
 const ACTIONS: ReadonlySet<string> = new Set(STEPS.map((s) => s.action));
 /** Whether a timeline action is one of the engine's steps (supervision notes are not). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { Story } from '../../../../domain/case-engine.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
-import type { DisputeStory } from '../disputes/story.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
@@ -78,6 +78,22 @@ const saveStory = sql(
      closed_at = ?, followed_up_at = ?, version = version + 1
    where id = ? returning *`,
 );
+
+/**
+ * The case's story as the record keeps it (derived by disputes/story.ts):
+ * the engine's derived fields plus the times the village keeps of some steps
+ * (for statistics and the change feed).
+ */
+export interface DisputeStory extends Story {
+  resolvedAt: Date | null;
+  acceptedAt: Date | null;
+  escalatedToTownshipAt: Date | null;
+  escalatedToCountyAt: Date | null;
+  rating: string | null;
+  ratedAt: Date | null;
+  closedAt: Date | null;
+  followedUpAt: Date | null;
+}
 
 export interface NewDispute {
   id: string;
