@@ -1,13 +1,16 @@
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
+import { dispatchStatsLoader, type DispatchFigures } from './stats.ts';
 import { dispatches } from './store/dispatch.ts';
 import { townshipAgencies } from './store/township-agency.ts';
 import { townshipCases } from './store/township-case.ts';
 import { townshipTeams } from './store/township-team.ts';
 import { townships } from './store/township.ts';
+import type DataLoader from 'dataloader';
 
 export function createLoaders(db: Db) {
+  const dispatchStats = new Map<string, DataLoader<string, DispatchFigures>>();
   return {
     township: byKey(
       (codes) => townships.byCodes(db, codes),
@@ -33,6 +36,13 @@ export function createLoaders(db: Db) {
       (codes) => townshipTeams.ofTownships(db, codes),
       (t) => t.townshipCode,
     ),
+    /** One loader per period, so townships and counties asked for the same period share one statement per level. */
+    dispatchStats(from: string, to: string): DataLoader<string, DispatchFigures> {
+      const key = `${from}|${to}`;
+      let loader = dispatchStats.get(key);
+      if (!loader) dispatchStats.set(key, (loader = dispatchStatsLoader(db, from, to)));
+      return loader;
+    },
   };
 }
 

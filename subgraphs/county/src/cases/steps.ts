@@ -1,74 +1,58 @@
+import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
-import { transition, type LoopAction } from '../../../../domain/dispute-loop.ts';
-import type { StepDetail } from '../../../../domain/events.ts';
-import { conflict, notFound } from '../../../../platform/errors.ts';
-import { emit } from '../../../../platform/events.ts';
-import type { Db } from '../../../../platform/sql.ts';
+import { forbidden, notFound } from '../../../../platform/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 import type { MutationAcceptCountyCaseArgs, MutationAssignCountyCaseArgs, MutationResolveCountyCaseArgs } from '../generated/resolvers.ts';
-import { countyCases, type CountyCaseChanges, type CountyCaseRow } from '../store/county-case.ts';
+import { countyCases, type CountyCaseRow } from '../store/county-case.ts';
+import { countyStorage, type CountyExtras } from './storage.ts';
 
 /**
- * The county's steps of the case loop (domain/dispute-loop.ts): each runs in
- * one transaction that changes the case and tells the village record through
- * the outbox.
+ * The county's steps of the case loop: what each takes from its arguments
+ * and sets besides the status. The engine (domain/case-engine.ts `takeStep`)
+ * checks, orders, times and records every one the same way.
  */
-
-function toVillage(em: Db, c: CountyCaseRow, step: StepDetail, actor: string, note: string | null) {
-  return emit(em, 'village', 'case.step', {
-    disputeId: c.disputeId,
-    countyCode: c.countyCode,
-    level: 'COUNTY',
-    at: new Date().toISOString(),
-    actor,
-    note,
-    status: c.status,
-    assignee: c.assignee,
-    ...step,
-  });
-}
-
-async function countyStep(
-  ctx: CountyContext,
-  id: string,
-  version: number,
-  action: LoopAction,
-  step: StepDetail,
-  note: string | null,
-  sets: Omit<CountyCaseChanges, 'status'> = {},
-): Promise<CountyCaseRow> {
+async function countyStep(ctx: CountyContext, id: string, version: number, action: CaseAction, note: string | null, extras?: (at: Date) => CountyExtras) {
   const key = disputeId(id, 'disputeId');
-  const row = await ctx.em.transactional(async (em) => {
-    const c = await countyCases.lock(em, key);
-    if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No county case for dispute ${id}.`);
-    // County-level handling needs a county-level (or higher) caller.
-    requireWrite(ctx.caller, c.countyCode);
-    const next = transition('COUNTY', c.status, action);
-    if (c.version !== version) throw conflict(`The case was changed by someone else (now version ${c.version}, you sent ${version}).`);
-    const updated = (await countyCases.step(em, c.disputeId, { status: next, ...sets }))!;
-    await toVillage(em, updated, step, ctx.caller.name || ctx.caller.subject, note);
-    return updated;
-  });
+  const { record } = await ctx.em.transactional((em) =>
+    takeStep<CountyCaseRow>(
+      countyStorage(em, {
+        action,
+        actor: ctx.caller.name || ctx.caller.subject,
+        note,
+        extras,
+        lock: async () => {
+          const c = await countyCases.lock(em, key);
+          if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No county case for dispute ${id}.`);
+          if (ctx.caller.department)
+            throw forbidden(`Handling a county case is for the county's 综治中心; this caller is the ${ctx.caller.department} department.`);
+          // County-level handling needs a county-level (or higher) caller.
+          requireWrite(ctx.caller, c.countyCode);
+          return c;
+        },
+      }),
+      action,
+      version,
+    ),
+  );
   ctx.relay.nudge();
-  return row;
+  return record;
 }
 
 export const acceptCountyCase = (ctx: CountyContext, a: MutationAcceptCountyCaseArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'accept', { action: 'ACCEPT' }, optText(a.note, 'note', 2000));
+  countyStep(ctx, a.disputeId, a.version, 'ACCEPT', optText(a.note, 'note', 2000));
 
-export const assignCountyCase = (ctx: CountyContext, a: MutationAssignCountyCaseArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'assign', { action: 'ASSIGN' }, optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, {
-    assignee: text(a.assignee, 'assignee', 100),
-  });
+export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCaseArgs) {
+  const assignee = text(a.assignee, 'assignee', 100);
+  return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee }));
+}
 
 export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>
   countyStep(
     ctx,
     a.disputeId,
     a.version,
-    'resolve',
-    { action: 'RESOLVE', outcome: a.outcome },
+    'RESOLVE',
     optText(a.note, 'note', 2000) ?? (a.outcome === 'LITIGATION' ? '引导诉讼 (referred to court)' : a.outcome),
-    { outcome: a.outcome, resolvedAt: new Date() },
+    (at) => ({ outcome: a.outcome, resolvedAt: at }),
   );

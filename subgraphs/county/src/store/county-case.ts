@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { pageOf, type CasePage, type Page } from '../../../../platform/pagination.ts';
+import { CLOSED } from '../../../../domain/case-engine.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
@@ -16,40 +18,54 @@ const CountyCase = z.object({
   receivedAt: col.instant,
   escalatedAt: col.instant,
   settleBy: col.instant,
+  replyBy: col.instant.nullable(),
   assignee: col.text.nullable(),
   outcome: col.text.nullable(),
   resolvedAt: col.instant.nullable(),
+  /** The case's deadline rule (deadline_rule of the village, passed on by the township). */
+  contactMinutes: col.num,
+  settleHours: col.num,
+  replyHours: col.num,
+  /** The last step of the case this record has taken or applied (the case's own order). */
+  seq: col.num,
+  rehandled: col.num,
   version: col.num,
 });
 export type CountyCaseRow = z.infer<typeof CountyCase>;
-export type CountyCasePage = CasePage<CountyCaseRow>;
 
 const byDisputeIds = sql('county_case.byDisputeIds', CountyCase, 'select * from county_case where dispute_id in (?)');
 const lock = sql('county_case.lock', CountyCase, 'select * from county_case where dispute_id = ? for update');
 const receive = sql(
   'county_case.receive',
   CountyCase,
-  `insert into county_case (dispute_id, case_number, county_code, township_code, village_code, category, scale, summary, status, received_at, escalated_at, settle_by)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
+  `insert into county_case (dispute_id, case_number, county_code, township_code, village_code, category, scale, summary, status, received_at, escalated_at,
+                            settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
 );
 const Count = z.object({ n: col.num });
 
-/** What a loop step changes besides the version (which every step increments). */
+/** What a step writes: status, its place in the case's order, the deadlines it started, and the fields some steps set (every step increments the version). */
 export interface CountyCaseChanges {
   status: string;
+  seq: number;
+  settleBy?: Date;
+  replyBy?: Date | null;
   assignee?: string;
-  outcome?: string;
-  resolvedAt?: Date;
+  outcome?: string | null;
+  resolvedAt?: Date | null;
+  rehandled?: number;
 }
-/** Columns a step may set, in the order they are written. */
-const STEP_COLUMNS: readonly (readonly [keyof CountyCaseChanges, string])[] = [
-  ['status', 'status'],
+/** Columns a step may set besides status and seq, in the order they are written. */
+const STEP_COLUMNS: readonly (readonly [Exclude<keyof CountyCaseChanges, 'status' | 'seq'>, string])[] = [
+  ['settleBy', 'settle_by'],
+  ['replyBy', 'reply_by'],
   ['assignee', 'assignee'],
   ['outcome', 'outcome'],
   ['resolvedAt', 'resolved_at'],
+  ['rehandled', 'rehandled'],
 ];
 
-/** A case escalated to the county, as the township's event carries it. */
+/** A case escalated to the county, as the township's event carries it, and its RECEIVE step. */
 export interface ReceivedCase {
   disputeId: string;
   caseNumber: string;
@@ -59,9 +75,33 @@ export interface ReceivedCase {
   category: string;
   scale: string;
   summary: string;
+  status: string;
   receivedAt: Date;
   escalatedAt: Date;
   settleBy: Date;
+  rule: { contactMinutes: number; settleHours: number; replyHours: number };
+  seq: number;
+  rehandled: number;
+}
+
+/** Filters on the county's inbox. */
+export interface CountyCaseFilter {
+  status?: readonly string[] | null;
+  overdue?: boolean | null;
+}
+
+/**
+ * The inbox pages newest first on (received_at, dispute_id): its cursor is
+ * `<ISO time>|<dispute id>` of a page's last case, and the next page takes
+ * `(received_at, dispute_id) < (?, ?)`, so cases received in the same
+ * millisecond are never skipped (receipts are written with millisecond precision).
+ */
+function inboxAfter(after: string | undefined): [Date, string] | null {
+  if (after === undefined) return null;
+  const m = /^(.+)\|([0-9a-f-]{36})$/.exec(after);
+  const at = new Date(m?.[1] ?? '');
+  if (!m || Number.isNaN(at.getTime())) throw badInput('after: this is not a cursor of the county case inbox.', { argument: 'after' });
+  return [at, m[2]!];
 }
 
 export const countyCases = {
@@ -79,35 +119,56 @@ export const countyCases = {
       c.category,
       c.scale,
       c.summary,
+      c.status,
       c.receivedAt,
       c.escalatedAt,
       c.settleBy,
+      c.rule.contactMinutes,
+      c.rule.settleHours,
+      c.rule.replyHours,
+      c.seq,
+      c.rehandled,
     ]),
-  /** Writes a loop step's changes and the next version; the case as it is now. */
+  /** Writes a step of the case and the next version; the case as it is now. */
   step: (db: Db, id: string, changes: CountyCaseChanges): Promise<CountyCaseRow | null> => {
     const cols = STEP_COLUMNS.filter(([k]) => changes[k] !== undefined);
     const st = sql(
       'county_case.step',
       CountyCase,
-      `update county_case set ${cols.map(([, c]) => `${c} = ?`).join(', ')}, version = version + 1 where dispute_id = ? returning *`,
+      `update county_case set status = ?, seq = ?${cols.map(([, c]) => `, ${c} = ?`).join('')}, version = version + 1 where dispute_id = ? returning *`,
     );
-    return row(db, st, [...cols.map(([k]): SqlParam => changes[k]), id]);
+    return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
-  /** The county's inbox, newest first, with how many cases match in all. */
-  inbox: async (db: Db, countyCode: string, status: readonly string[] | null | undefined, page: Page): Promise<CountyCasePage> => {
+  /** The county's inbox, newest first, with how many cases match in all (counted when asked). */
+  inbox: async (db: Db, countyCode: string, filter: CountyCaseFilter, page: Page): Promise<Connection<CountyCaseRow>> => {
     const where = ['county_code = ?'];
     const params: SqlParam[] = [countyCode];
-    if (status?.length) {
+    if (filter.status?.length) {
       where.push('status in (?)');
-      params.push(status);
+      params.push(filter.status);
     }
-    const total = await row(db, sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`), params);
-    const after = page.after ? ([' and received_at < ?', new Date(Number(page.after))] as const) : (['', undefined] as const);
+    // Overdue as isOverdue (domain/case-engine.ts) says: past the settle deadline and not closed at the county.
+    if (filter.overdue != null) {
+      where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
+      params.push(CLOSED.COUNTY);
+    }
+    const after = inboxAfter(page.after);
     const list = await rows(
       db,
-      sql('county_case.inbox', CountyCase, `select * from county_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`),
-      [...params, ...(after[1] ? [after[1]] : []), page.limit + 1],
+      sql(
+        'county_case.inbox',
+        CountyCase,
+        `select * from county_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?, ?)' : ''}
+          order by received_at desc, dispute_id desc limit ?`,
+      ),
+      [...params, ...(after ?? []), page.limit + 1],
     );
-    return pageOf(list, page.limit, total?.n ?? 0);
+    const count = sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`);
+    return toConnection(
+      list,
+      page,
+      (c) => `${new Date(c.receivedAt).toISOString()}|${c.disputeId}`,
+      async () => (await row(db, count, params))?.n ?? 0,
+    );
   },
 };

@@ -1,17 +1,23 @@
-import { emit, type HubEvent } from '../../../../platform/events.ts';
+import { openingStep, takeStep } from '../../../../domain/case-engine.ts';
+import type { HubEvent } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { townshipCases } from '../store/township-case.ts';
+import { recordStep, townshipStorage } from './storage.ts';
+
+const CENTRE = '乡镇综治中心';
 
 /**
- * A case escalated by a village lands in the township's inbox (once: the
- * event id is recorded in the same transaction), and the village hears that
- * it arrived. A county supervision order marks the case.
+ * Events the township applies (once each: the event id is recorded in the
+ * same transaction). A case escalated by a village lands in the inbox (its
+ * RECEIVE step, next in the case's order after the escalation), with the
+ * case's deadline rule; a DISSATISFIED rating of a case the township resolved
+ * reopens it (REOPEN); a county supervision order marks the case.
  */
 export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void> {
   if (event.type === 'case.escalated') {
     const p = event.payload;
-    const now = new Date();
-    const inserted = await townshipCases.receive(em, {
+    const { status, fact } = openingStep('TOWNSHIP', 'RECEIVE', p.rule, p.seq + 1);
+    const c = await townshipCases.receive(em, {
       disputeId: p.disputeId,
       caseNumber: p.caseNumber,
       townshipCode: p.townshipCode,
@@ -20,22 +26,34 @@ export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void>
       category: p.category,
       scale: p.scale,
       summary: p.summary,
-      receivedAt: now,
+      status,
+      receivedAt: fact.at,
       escalatedAt: new Date(p.escalatedAt),
+      // The village's escalation started the township's settle deadline from the case's rule.
       settleBy: new Date(p.settleBy),
+      rule: p.rule,
+      seq: fact.seq,
+      rehandled: p.rehandled,
     });
-    if (inserted) {
-      await emit(em, 'village', 'case.step', {
-        disputeId: p.disputeId,
-        countyCode: p.countyCode,
-        level: 'TOWNSHIP',
-        action: 'RECEIVE',
-        at: now.toISOString(),
-        actor: '乡镇综治中心',
-        note: p.reason ? `上报原因: ${p.reason}` : null,
-        status: 'RECEIVED',
-      });
-    }
+    if (c) await recordStep(em, c, fact, CENTRE, p.reason ? `上报原因: ${p.reason}` : null);
+  } else if (event.type === 'case.reopened') {
+    const p = event.payload;
+    await takeStep(
+      townshipStorage(em, {
+        action: 'REOPEN',
+        lock: async () => {
+          const c = await townshipCases.lock(em, p.disputeId);
+          if (!c) throw new Error(`No township case for reopened dispute ${p.disputeId}.`);
+          // The township's REOPEN follows the village's in the case's order.
+          return { ...c, seq: Math.max(c.seq, p.seq) };
+        },
+        actor: CENTRE,
+        note: p.note,
+        extras: () => ({ rehandled: p.rehandled, outcome: null, resolvedAt: null, replyBy: null }),
+      }),
+      'REOPEN',
+      null,
+    );
   } else if (event.type === 'case.supervised') {
     await townshipCases.supervise(em, event.payload.disputeId, new Date(event.payload.at));
   } else {

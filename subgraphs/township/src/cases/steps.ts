@@ -1,13 +1,12 @@
-import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
-import { DEPARTMENT_NAMES } from '../../../../domain/departments.ts';
-import { transition, type LoopAction } from '../../../../domain/dispute-loop.ts';
-import type { StepDetail } from '../../../../domain/events.ts';
-import { badInput, conflict, hubError, notFound } from '../../../../platform/errors.ts';
-import { emit } from '../../../../platform/events.ts';
+import { dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
+import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
+import { badInput, forbidden, hubError, notFound } from '../../../../platform/errors.ts';
+import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { TownshipContext } from '../context.ts';
+import { countyName } from '../directory.ts';
 import type {
   MutationAcceptTownshipCaseArgs,
   MutationAcknowledgeDispatchArgs,
@@ -19,160 +18,99 @@ import type {
   MutationResolveTownshipCaseArgs,
 } from '../generated/resolvers.ts';
 import { dispatches, type DispatchRow } from '../store/dispatch.ts';
-import { townshipCases, type TownshipCaseChanges, type TownshipCaseRow } from '../store/township-case.ts';
+import { townshipCases, type TownshipCaseRow } from '../store/township-case.ts';
+import { townshipStorage, type TownshipStep } from './storage.ts';
 
 /**
- * The township's steps of the case loop (domain/dispute-loop.ts): each runs in
- * one transaction that changes the case and tells the village record (and, on
- * escalation, the county) through the outbox.
+ * The township's steps of the case loop: what each takes from its arguments
+ * and what it sets besides the status. The engine (domain/case-engine.ts
+ * `takeStep`) checks, orders, times and records every one the same way.
  */
 
-const caseId = (id: string) => disputeId(id, 'disputeId');
 const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 
-/** Tells the village record about a township step (in the same transaction as the step). */
-function toVillage(em: Db, c: TownshipCaseRow, step: StepDetail, actor: string, note: string | null, assignee?: string | null) {
-  return emit(em, 'village', 'case.step', {
-    disputeId: c.disputeId,
-    countyCode: c.countyCode,
-    level: 'TOWNSHIP',
-    at: new Date().toISOString(),
-    actor,
-    note,
-    status: c.status,
-    ...(assignee === undefined ? {} : { assignee }),
-    ...step,
-  });
-}
-
-async function caseForWrite(em: Db, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
-  const c = await townshipCases.lock(em, caseId(id));
+/** The case, locked, for a step of the township's 综治中心. */
+async function caseForCentre(em: Db, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
+  const c = await townshipCases.lock(em, disputeId(id, 'disputeId'));
   if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No township case for dispute ${id}.`);
+  // A department takes its own 报到 and 反馈 only; the case's handling is the 综治中心's.
+  if (ctx.caller.department)
+    throw forbidden(`Handling a township case is for its township's 综治中心; this caller is the ${ctx.caller.department} department.`);
   // Township-level handling is the township's (or a level above it): a village-level caller cannot act here.
   requireWrite(ctx.caller, c.townshipCode);
   return c;
 }
 
-/** What a step changes besides the status. */
-type StepChanges = Omit<TownshipCaseChanges, 'status'>;
-
-/**
- * One loop step at the township: status, the village's timeline entry, in one transaction.
- * `after` runs once the case is updated and says what the timeline entry carries.
- */
-async function townshipStep(
-  ctx: TownshipContext,
-  id: string,
-  version: number,
-  action: LoopAction,
-  note: string | null,
-  sets: (c: TownshipCaseRow, em: Db) => Promise<StepChanges> | StepChanges,
-  after: (em: Db, c: TownshipCaseRow) => Promise<StepDetail> | StepDetail,
-): Promise<TownshipCaseRow> {
-  const row = await ctx.em.transactional(async (em) => {
-    const c = await caseForWrite(em, ctx, id);
-    const next = transition('TOWNSHIP', c.status, action);
-    if (c.version !== version) throw conflict(`The case was changed by someone else (now version ${c.version}, you sent ${version}).`);
-    const updated = (await townshipCases.step(em, c.disputeId, { status: next, ...(await sets(c, em)) }))!;
-    const step = await after(em, updated);
-    await toVillage(em, updated, step, actorOf(ctx), note, updated.assignee);
-    return updated;
+/** Runs one step in one transaction; the case as the step left it. */
+async function run(ctx: TownshipContext, version: number | null, step: (em: Db) => TownshipStep): Promise<TownshipCaseRow> {
+  const { record } = await ctx.em.transactional(async (em) => {
+    const s = step(em);
+    return takeStep(townshipStorage(em, s), s.action, version);
   });
   ctx.relay.nudge();
-  return row;
+  return record;
 }
 
-const noChanges = (): StepChanges => ({});
-
-async function dispatchForWrite(em: Db, ctx: TownshipContext, id: string): Promise<{ d: DispatchRow; c: TownshipCaseRow }> {
-  const d = await dispatches.lock(em, parseId(id, 'dispatchId'));
-  if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispatch with id ${id}.`);
-  // Departments are county-level: their 报到 and 反馈 need a jurisdiction covering the township.
-  requireWrite(ctx.caller, d.townshipCode);
-  const c = (await townshipCases.byDisputeId(em, d.disputeId))!;
-  return { d, c };
-}
-
-/** 报到 then 反馈: a department acknowledges before it reports. */
-async function departmentStep(ctx: TownshipContext, id: string, kind: 'ACKNOWLEDGED' | 'REPORTED', note: string | null): Promise<DispatchRow> {
-  const row = await ctx.em.transactional(async (em) => {
-    const { d, c } = await dispatchForWrite(em, ctx, id);
-    const from = kind === 'ACKNOWLEDGED' ? ['DISPATCHED'] : ['ACKNOWLEDGED'];
-    if (!from.includes(d.status)) {
-      throw hubError(
-        'INVALID_TRANSITION',
-        `A ${d.status} dispatch cannot become ${kind}; ${kind === 'REPORTED' ? 'the department must acknowledge (报到) first' : 'it was already acknowledged'}.`,
-        { status: d.status },
-      );
-    }
-    if (['RESOLVED', 'ESCALATED'].includes(c.status))
-      throw hubError('INVALID_TRANSITION', `The case is ${c.status}; its dispatches are closed.`, { status: c.status });
-    const updated = (kind === 'ACKNOWLEDGED' ? await dispatches.acknowledge(em, d.id) : await dispatches.report(em, d.id, note))!;
-    await toVillage(
-      em,
-      c,
-      { action: kind === 'ACKNOWLEDGED' ? 'DEPARTMENT_ACKNOWLEDGE' : 'DEPARTMENT_REPORT' },
-      `${d.departmentName}${actorOf(ctx) ? ` (${actorOf(ctx)})` : ''}`,
-      note,
-    );
-    return updated;
-  });
-  ctx.relay.nudge();
-  return row;
+/** A step of the 综治中心 on a case, on the version the client read. */
+function centreStep(ctx: TownshipContext, id: string, version: number, action: CaseAction, note: string | null, extras?: TownshipStep['extras']) {
+  return run(ctx, version, (em) => ({ action, lock: () => caseForCentre(em, ctx, id), actor: actorOf(ctx), note, extras }));
 }
 
 export const acceptTownshipCase = (ctx: TownshipContext, a: MutationAcceptTownshipCaseArgs) =>
-  townshipStep(ctx, a.disputeId, a.version, 'accept', optText(a.note, 'note', 2000), noChanges, () => ({ action: 'ACCEPT' }));
+  centreStep(ctx, a.disputeId, a.version, 'ACCEPT', optText(a.note, 'note', 2000));
 
-export const assignTownshipCase = (ctx: TownshipContext, a: MutationAssignTownshipCaseArgs) =>
-  townshipStep(
-    ctx,
-    a.disputeId,
-    a.version,
-    'assign',
-    optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`,
-    () => ({ assignee: text(a.assignee, 'assignee', 100) }),
-    () => ({ action: 'ASSIGN' }),
-  );
+export function assignTownshipCase(ctx: TownshipContext, a: MutationAssignTownshipCaseArgs) {
+  const assignee = text(a.assignee, 'assignee', 100);
+  return centreStep(ctx, a.disputeId, a.version, 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee }));
+}
 
+export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordTownshipMediationArgs) =>
+  centreStep(ctx, a.disputeId, a.version, 'MEDIATE', text(a.note, 'note', 2000));
+
+/** 吹哨: one dispatch per department, each with the 报到 and 反馈 deadlines of the case's rule, counted from now. */
 export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchToDepartmentsArgs) {
   const kinds = [...new Set(a.departments.map((k) => k.trim().toUpperCase()))];
   if (!kinds.length) throw badInput('Name at least one department.', { argument: 'departments' });
   const unknown = kinds.filter((k) => !DEPARTMENT_NAMES.has(k));
   if (unknown.length) throw badInput(`Unknown departments ${unknown.join(', ')}; use ${[...DEPARTMENT_NAMES.keys()].join(', ')}.`, { argument: 'departments' });
-  const names = kinds.map((k) => DEPARTMENT_NAMES.get(k)!);
-  return townshipStep(ctx, a.disputeId, a.version, 'dispatch', `吹哨: ${names.join('、')}${a.note ? ` — ${a.note}` : ''}`, noChanges, async (em, c) => {
-    for (const k of kinds) {
-      await dispatches.insert(em, {
-        disputeId: c.disputeId,
-        townshipCode: c.townshipCode,
-        villageCode: c.villageCode,
-        departmentKind: k,
-        departmentName: DEPARTMENT_NAMES.get(k)!,
-        note: optText(a.note, 'note', 2000),
-      });
-    }
-    return { action: 'DISPATCH' };
+  const note = optText(a.note, 'note', 2000);
+  return run(ctx, a.version, (em) => {
+    const named = (c: TownshipCaseRow) => kinds.map((kind) => ({ kind, name: departmentName(countyName(c.countyCode), kind) }));
+    const step: TownshipStep = {
+      action: 'DISPATCH',
+      actor: actorOf(ctx),
+      note: null,
+      lock: async () => {
+        const c = await caseForCentre(em, ctx, a.disputeId);
+        step.note = `吹哨: ${named(c)
+          .map((d) => d.name)
+          .join('、')}${note ? ` — ${note}` : ''}`;
+        return c;
+      },
+      extras: async (c, at, rule) => {
+        await dispatches.insert(em, {
+          disputeId: c.disputeId,
+          townshipCode: c.townshipCode,
+          villageCode: c.villageCode,
+          departments: named(c),
+          note,
+          dispatchedAt: at,
+          ...dispatchDeadlines(rule, at),
+        });
+        return {};
+      },
+    };
+    return step;
   });
 }
 
-export const acknowledgeDispatch = (ctx: TownshipContext, a: MutationAcknowledgeDispatchArgs) =>
-  departmentStep(ctx, a.dispatchId, 'ACKNOWLEDGED', optText(a.note, 'note', 2000));
-
-export const reportDispatch = (ctx: TownshipContext, a: MutationReportDispatchArgs) =>
-  departmentStep(ctx, a.dispatchId, 'REPORTED', text(a.report, 'report', 4000));
-
-export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordTownshipMediationArgs) =>
-  townshipStep(ctx, a.disputeId, a.version, 'mediate', text(a.note, 'note', 2000), noChanges, () => ({ action: 'MEDIATE' }));
-
-export const resolveTownshipCase = (ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) =>
-  townshipStep(
-    ctx,
-    a.disputeId,
-    a.version,
-    'resolve',
-    optText(a.note, 'note', 2000) ?? a.outcome,
-    async (c, em) => {
+export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) {
+  return run(ctx, a.version, (em) => ({
+    action: 'RESOLVE',
+    lock: () => caseForCentre(em, ctx, a.disputeId),
+    actor: actorOf(ctx),
+    note: optText(a.note, 'note', 2000) ?? a.outcome,
+    extras: async (c, at) => {
       // 吹哨报到 closes its own loop: every department called on reports back before the case is resolved.
       const pending = await dispatches.unreported(em, c.disputeId);
       if (pending.length) {
@@ -180,30 +118,65 @@ export const resolveTownshipCase = (ctx: TownshipContext, a: MutationResolveTown
           pending: pending.map((p) => p.departmentKind),
         });
       }
-      return { outcome: a.outcome, resolvedAt: new Date() };
+      return { outcome: a.outcome, resolvedAt: at };
     },
-    () => ({ action: 'RESOLVE', outcome: a.outcome }),
-  );
-
-export function escalateTownshipCase(ctx: TownshipContext, a: MutationEscalateTownshipCaseArgs) {
-  const reason = text(a.reason, 'reason', 2000);
-  return townshipStep(ctx, a.disputeId, a.version, 'escalate', reason, noChanges, async (em, c) => {
-    // The county's 3 days start now.
-    const settleBy = new Date(Date.now() + 72 * 3_600_000).toISOString();
-    await emit(em, 'county', 'case.escalated', {
-      disputeId: c.disputeId,
-      caseNumber: c.caseNumber,
-      countyCode: c.countyCode,
-      townshipCode: c.townshipCode,
-      villageCode: c.villageCode,
-      category: c.category,
-      scale: c.scale,
-      summary: c.summary,
-      escalatedAt: new Date().toISOString(),
-      settleBy,
-      reason,
-      actor: actorOf(ctx),
-    });
-    return { action: 'ESCALATE', settleBy };
-  });
+  }));
 }
+
+/** 上报: the county's settle deadline is the case rule's settle time from now (the county receives it with the case). */
+export const escalateTownshipCase = (ctx: TownshipContext, a: MutationEscalateTownshipCaseArgs) =>
+  centreStep(ctx, a.disputeId, a.version, 'ESCALATE', text(a.reason, 'reason', 2000));
+
+/**
+ * 报到 then 反馈: only the department the dispatch names, in the dispatch's
+ * county, takes them, itself (a department caller); a department acknowledges
+ * before it reports.
+ */
+async function departmentStep(
+  ctx: TownshipContext,
+  id: string,
+  action: 'DEPARTMENT_ACKNOWLEDGE' | 'DEPARTMENT_REPORT',
+  note: string | null,
+): Promise<DispatchRow> {
+  const out: { dispatch?: DispatchRow | null } = {};
+  await run(ctx, null, (em) => {
+    const step: TownshipStep = {
+      action,
+      actor: '',
+      note,
+      keepVersion: true,
+      lock: async () => {
+        const d = await dispatches.lock(em, parseId(id, 'dispatchId'));
+        if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispatch with id ${id}.`);
+        requireDepartment(ctx.caller, `${labelOf(action)} on a dispatch`, d.departmentKind, d.townshipCode.slice(0, 6));
+        requireWrite(ctx.caller, d.townshipCode);
+        const from = action === 'DEPARTMENT_ACKNOWLEDGE' ? 'DISPATCHED' : 'ACKNOWLEDGED';
+        if (d.status !== from) {
+          throw hubError(
+            'INVALID_TRANSITION',
+            `A ${d.status} dispatch cannot be ${action === 'DEPARTMENT_REPORT' ? 'reported on; the department must acknowledge (报到) first' : 'acknowledged again'}.`,
+            { status: d.status },
+          );
+        }
+        const c = await townshipCases.lock(em, d.disputeId);
+        if (!c) throw notFound(`No township case for dispatch ${id}.`);
+        const who = actorOf(ctx);
+        step.actor = `${d.departmentName}${who ? ` (${who})` : ''}`;
+        step.extras = async (_, at) => {
+          out.dispatch = action === 'DEPARTMENT_ACKNOWLEDGE' ? await dispatches.acknowledge(em, d.id, at) : await dispatches.report(em, d.id, note ?? '', at);
+          return {};
+        };
+        return c;
+      },
+    };
+    return step;
+  });
+  if (!out.dispatch) throw new Error(`Dispatch ${id} vanished during a step.`);
+  return out.dispatch;
+}
+
+export const acknowledgeDispatch = (ctx: TownshipContext, a: MutationAcknowledgeDispatchArgs) =>
+  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_ACKNOWLEDGE', optText(a.note, 'note', 2000));
+
+export const reportDispatch = (ctx: TownshipContext, a: MutationReportDispatchArgs) =>
+  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_REPORT', text(a.report, 'report', 4000));

@@ -5,4 +5,10 @@ import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts'
 import { Migration20261201000004CaseEngine } from './Migration20261201000004CaseEngine.ts';
 
 /** Every migration of the township database, oldest first. */
-export const migrations = [Migration20261121000000SeedLog, Migration20261121000001, Migration20261121000002Forces, Migration20261121000003Cases, Migration20261201000004CaseEngine];
+export const migrations = [
+  Migration20261121000000SeedLog,
+  Migration20261121000001,
+  Migration20261121000002Forces,
+  Migration20261121000003Cases,
+  Migration20261201000004CaseEngine,
+];

@@ -1,8 +1,15 @@
 import type { DispatchResolvers } from '../generated/resolvers.ts';
+import { dispatchOverdue } from '../store/dispatch.ts';
+
+const iso = (t: Date | string) => new Date(t).toISOString();
 
 export const Dispatch: DispatchResolvers = {
   id: (d) => String(d.id),
-  dispatchedAt: (d) => new Date(d.dispatchedAt).toISOString(),
-  acknowledgedAt: (d) => (d.acknowledgedAt ? new Date(d.acknowledgedAt).toISOString() : null),
-  reportedAt: (d) => (d.reportedAt ? new Date(d.reportedAt).toISOString() : null),
+  townshipCase: async (d, _, ctx) => (await ctx.loaders.caseOf.load(d.disputeId))!,
+  dispatchedAt: (d) => iso(d.dispatchedAt),
+  acknowledgeBy: (d) => iso(d.acknowledgeBy),
+  reportBy: (d) => iso(d.reportBy),
+  overdue: (d) => dispatchOverdue(d),
+  acknowledgedAt: (d) => (d.acknowledgedAt ? iso(d.acknowledgedAt) : null),
+  reportedAt: (d) => (d.reportedAt ? iso(d.reportedAt) : null),
 };

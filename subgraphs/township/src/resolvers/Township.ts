@@ -1,6 +1,8 @@
-import { requireListAccess } from '../../../../platform/caller.ts';
+import { requireDivisionAccess, requireListAccess } from '../../../../platform/caller.ts';
+import { resolvePeriod } from '../../../../domain/periods.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
+import { dispatches } from '../store/dispatch.ts';
 import { townshipCases } from '../store/township-case.ts';
 
 export const Township: TownshipResolvers = {
@@ -12,5 +14,16 @@ export const Township: TownshipResolvers = {
   disputes: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispute');
     return townshipCases.inbox(ctx.em, t.code, args.filter, parsePage(args));
+  },
+  /** 吹哨报到 The township's dispatches to departments. */
+  dispatches: async (t, args, ctx) => {
+    requireListAccess(ctx.caller, t.code, 'dispatch');
+    return dispatches.list(ctx.em, { townshipCode: t.code }, args.filter, parsePage(args));
+  },
+  /** Figures only: statistics, as every division's, need the division within the caller's jurisdiction. */
+  dispatchStats: (t, args, ctx) => {
+    requireDivisionAccess(ctx.caller, t.code);
+    const p = resolvePeriod(args);
+    return ctx.loaders.dispatchStats(p.from, p.to).load(t.code);
   },
 };

@@ -1,11 +1,12 @@
+import { isOverdue } from '../../../../domain/case-engine.ts';
 import type { TownshipCaseResolvers } from '../generated/resolvers.ts';
-import { isOverdue } from '../store/township-case.ts';
 
 export const TownshipCase: TownshipCaseResolvers = {
   dispute: (c) => ({ id: c.disputeId }),
   receivedAt: (c) => new Date(c.receivedAt).toISOString(),
   settleBy: (c) => new Date(c.settleBy).toISOString(),
-  overdue: isOverdue,
+  /** Past the settle deadline and not closed at the township (the inbox's `overdue` filter says the same in SQL). */
+  overdue: (c) => isOverdue('TOWNSHIP', c.status, c.settleBy),
   underSupervision: (c) => c.supervisedAt != null,
   dispatches: (c, _, ctx) => ctx.loaders.dispatchesOf.load(c.disputeId),
 };

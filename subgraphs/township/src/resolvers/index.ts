@@ -1,3 +1,4 @@
+import { DateScalar } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { County } from './County.ts';
 import { Dispatch } from './Dispatch.ts';
@@ -7,6 +8,19 @@ import { Query } from './Query/index.ts';
 import { Township } from './Township.ts';
 import { TownshipAgency } from './TownshipAgency.ts';
 import { TownshipCase } from './TownshipCase.ts';
+import { TownshipCaseConnection } from './TownshipCaseConnection.ts';
 import { TownshipTeam } from './TownshipTeam.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Township, TownshipCase, Dispatch, TownshipAgency, TownshipTeam, County, Dispute };
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  Query,
+  Mutation,
+  Township,
+  TownshipCase,
+  TownshipCaseConnection,
+  Dispatch,
+  TownshipAgency,
+  TownshipTeam,
+  County,
+  Dispute,
+};

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
+import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { afterTimeId, timeIdKey } from './cursor.ts';
 
-/** 吹哨 A township's call on a county department, and the department's 报到. */
+/** 吹哨 A township's call on a county department, and the department's 报到 and 反馈. */
 const Dispatch = z.object({
   id: col.id,
   disputeId: col.text,
@@ -12,32 +14,83 @@ const Dispatch = z.object({
   status: z.enum(['DISPATCHED', 'ACKNOWLEDGED', 'REPORTED']),
   note: col.text.nullable(),
   dispatchedAt: col.instant,
+  /** 报到时限 and 反馈时限, from the case's deadline rule (dispatchDeadlines in domain/case-engine.ts). */
+  acknowledgeBy: col.instant,
+  reportBy: col.instant,
   acknowledgedAt: col.instant.nullable(),
   reportedAt: col.instant.nullable(),
   report: col.text.nullable(),
 });
 export type DispatchRow = z.infer<typeof Dispatch>;
 
+/**
+ * 超期: not acknowledged (报到) by its acknowledge deadline, or not reported
+ * back (反馈) by its report deadline. OVERDUE_SQL says the same in SQL.
+ */
+export function dispatchOverdue(d: DispatchRow, now = new Date()): boolean {
+  const t = now.getTime();
+  return (d.status === 'DISPATCHED' && t > new Date(d.acknowledgeBy).getTime()) || (d.status !== 'REPORTED' && t > new Date(d.reportBy).getTime());
+}
+const OVERDUE_SQL = `((status = 'DISPATCHED' and now() > acknowledge_by) or (status <> 'REPORTED' and now() > report_by))`;
+
 const ofDisputes = sql('dispatch.ofDisputes', Dispatch, 'select * from dispatch where dispute_id in (?) order by id');
 const lock = sql('dispatch.lock', Dispatch, 'select * from dispatch where id = ? for update');
 const unreported = sql('dispatch.unreported', Dispatch, `select * from dispatch where dispute_id = ? and status <> 'REPORTED'`);
-const insert = command(
+const insert = sql(
   'dispatch.insert',
-  `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note) values (?, ?, ?, ?, ?, ?)
-             on conflict (dispute_id, department_kind) do nothing`,
+  Dispatch,
+  `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note, dispatched_at, acknowledge_by, report_by)
+     select ?::uuid, ?, ?, d.kind, d.name, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz from unnest(array[?]::text[], array[?]::text[]) as d(kind, name)
+     on conflict (dispute_id, department_kind) do nothing returning *`,
 );
-const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = now() where id = ? returning *`);
-const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = now(), report = ? where id = ? returning *`);
+const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning *`);
+const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning *`);
+const Count = z.object({ n: col.num });
+const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
+   count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue`;
 
-/** A department called on for a case (once per case and department). */
-export interface NewDispatch {
+/** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
+export interface NewDispatches {
   disputeId: string;
   townshipCode: string;
   villageCode: string;
-  departmentKind: string;
-  departmentName: string | undefined;
+  departments: readonly { kind: string; name: string }[];
   note: string | null;
+  dispatchedAt: Date;
+  acknowledgeBy: Date;
+  reportBy: Date;
 }
+
+/** Filters on dispatch lists. */
+export interface DispatchFilter {
+  status?: readonly string[] | null;
+  overdue?: boolean | null;
+}
+
+/** Whose dispatches a list shows: a township's, or one department's in its county. */
+export type DispatchScope = { townshipCode: string } | { departmentKind: string; countyCode: string };
+
+/** Dispatch figures of a division (township or county) for a period. */
+const Sums = z.object({
+  k: col.text,
+  dispatched: col.num,
+  acknowledged: col.num,
+  acknowledgedOnTime: col.num,
+  reported: col.num,
+  reportedOnTime: col.num,
+  overdue: col.num,
+});
+export type DispatchSums = z.infer<typeof Sums>;
+const sumsOfTownships = sql(
+  'dispatch.sumsOfTownships',
+  Sums,
+  `select township_code as k, ${SUMS} from dispatch where township_code in (?) and dispatched_at >= ? and dispatched_at < ? group by 1`,
+);
+const sumsOfCounties = sql(
+  'dispatch.sumsOfCounties',
+  Sums,
+  `select left(township_code, 6) as k, ${SUMS} from dispatch where left(township_code, 6) in (?) and dispatched_at >= ? and dispatched_at < ? group by 1`,
+);
 
 export const dispatches = {
   /** The dispatches of each case, in the order they were made. */
@@ -46,10 +99,52 @@ export const dispatches = {
   lock: (db: Db, id: number): Promise<DispatchRow | null> => row(db, lock, [id]),
   /** The case's dispatches whose department has not reported back. */
   unreported: (db: Db, disputeId: string): Promise<DispatchRow[]> => rows(db, unreported, [disputeId]),
-  insert: (db: Db, d: NewDispatch): Promise<number> =>
-    exec(db, insert, [d.disputeId, d.townshipCode, d.villageCode, d.departmentKind, d.departmentName, d.note]),
+  /** Writes one step's dispatches (a department already called on for the case is not called again). */
+  insert: (db: Db, d: NewDispatches): Promise<DispatchRow[]> =>
+    rows(db, insert, [
+      d.disputeId,
+      d.townshipCode,
+      d.villageCode,
+      d.note,
+      d.dispatchedAt,
+      d.acknowledgeBy,
+      d.reportBy,
+      d.departments.map((x) => x.kind),
+      d.departments.map((x) => x.name),
+    ]),
   /** 报到: the department acknowledges. */
-  acknowledge: (db: Db, id: number): Promise<DispatchRow | null> => row(db, acknowledge, [id]),
+  acknowledge: (db: Db, id: number, at: Date): Promise<DispatchRow | null> => row(db, acknowledge, [at, id]),
   /** 反馈: the department reports back. */
-  report: (db: Db, id: number, text: string | null): Promise<DispatchRow | null> => row(db, report, [text, id]),
+  report: (db: Db, id: number, text: string, at: Date): Promise<DispatchRow | null> => row(db, report, [at, text, id]),
+  /** A township's dispatches or a department's inbox, newest first (by dispatch time, then id), with how many match (counted when asked). */
+  list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page): Promise<Connection<DispatchRow>> => {
+    // The department's inbox matches its index (department_kind, left(township_code, 6), ...).
+    const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'left(township_code, 6) = ?'];
+    const params: SqlParam[] = 'townshipCode' in scope ? [scope.townshipCode] : [scope.departmentKind, scope.countyCode];
+    if (filter?.status?.length) {
+      where.push('status in (?)');
+      params.push(filter.status);
+    }
+    if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
+    const after = afterTimeId(page.after, /^\d{1,10}$/);
+    const list = await rows(
+      db,
+      sql(
+        'dispatch.list',
+        Dispatch,
+        `select * from dispatch where ${where.join(' and ')}${after ? ' and (dispatched_at, id) < (?, ?)' : ''} order by dispatched_at desc, id desc limit ?`,
+      ),
+      [...params, ...(after ? [after.at, Number(after.id)] : []), page.limit + 1],
+    );
+    const count = sql('dispatch.listCount', Count, `select count(*) as n from dispatch where ${where.join(' and ')}`);
+    return toConnection(
+      list,
+      page,
+      (d) => timeIdKey(d.dispatchedAt, d.id),
+      async () => (await row(db, count, params))?.n ?? 0,
+    );
+  },
+  /** 吹哨报到统计 of townships (9-digit codes) or counties (6) for dispatches made in [start, end): one statement for all of them. */
+  sums: (db: Db, level: 'TOWNSHIP' | 'COUNTY', codes: readonly string[], start: string, end: string): Promise<DispatchSums[]> =>
+    rows(db, level === 'TOWNSHIP' ? sumsOfTownships : sumsOfCounties, [codes, start, end]),
 };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { pageOf, type CasePage, type Page } from '../../../../platform/pagination.ts';
+import { CLOSED } from '../../../../domain/case-engine.ts';
+import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { afterTimeId, timeIdKey } from './cursor.ts';
 
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
 const TownshipCase = z.object({
@@ -16,46 +18,63 @@ const TownshipCase = z.object({
   receivedAt: col.instant,
   escalatedAt: col.instant,
   settleBy: col.instant,
+  replyBy: col.instant.nullable(),
   assignee: col.text.nullable(),
   outcome: col.text.nullable(),
   resolvedAt: col.instant.nullable(),
   supervisedAt: col.instant.nullable(),
+  /** The case's deadline rule (deadline_rule of the village, carried up with the escalation). */
+  contactMinutes: col.num,
+  settleHours: col.num,
+  replyHours: col.num,
+  /** The last step of the case this record has taken or applied (the case's own order). */
+  seq: col.num,
+  rehandled: col.num,
   version: col.num,
 });
 export type TownshipCaseRow = z.infer<typeof TownshipCase>;
-export type TownshipCasePage = CasePage<TownshipCaseRow>;
-
-/** Past the settle deadline and neither resolved nor escalated (the inbox's `overdue` filter says the same in SQL). */
-export const isOverdue = (c: TownshipCaseRow): boolean => !['RESOLVED', 'ESCALATED'].includes(c.status) && new Date() > new Date(c.settleBy);
 
 const byDisputeIds = sql('township_case.byDisputeIds', TownshipCase, 'select * from township_case where dispute_id in (?)');
-const byDisputeId = sql('township_case.byDisputeId', TownshipCase, 'select * from township_case where dispute_id = ?');
 const lock = sql('township_case.lock', TownshipCase, 'select * from township_case where dispute_id = ? for update');
 const receive = sql(
   'township_case.receive',
-  z.object({ disputeId: col.text }),
-  `insert into township_case (dispute_id, case_number, township_code, village_code, county_code, category, scale, summary, status, received_at, escalated_at, settle_by)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', ?, ?, ?) on conflict (dispute_id) do nothing returning dispute_id`,
+  TownshipCase,
+  `insert into township_case (dispute_id, case_number, township_code, village_code, county_code, category, scale, summary, status, received_at, escalated_at,
+                              settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
 );
 const supervise = command('township_case.supervise', 'update township_case set supervised_at = ?, version = version + 1 where dispute_id = ?');
 const Count = z.object({ n: col.num });
 
-/** What a loop step changes besides the version (which every step increments). */
+/**
+ * What a step writes: the status, its place in the case's order and the
+ * deadlines it started (every step), and the fields some steps set.
+ * `version` is incremented by the steps of the township's own centre and by
+ * events; a department's 报到/反馈 leaves the case's version alone (the centre
+ * keeps working on the version it read).
+ */
 export interface TownshipCaseChanges {
   status: string;
+  seq: number;
+  settleBy?: Date;
+  replyBy?: Date | null;
   assignee?: string;
-  outcome?: string;
-  resolvedAt?: Date;
+  outcome?: string | null;
+  resolvedAt?: Date | null;
+  rehandled?: number;
+  bumpVersion: boolean;
 }
-/** Columns a step may set, in the order they are written. */
-const STEP_COLUMNS: readonly (readonly [keyof TownshipCaseChanges, string])[] = [
-  ['status', 'status'],
+/** Columns a step may set besides status and seq, in the order they are written. */
+const STEP_COLUMNS: readonly (readonly [Exclude<keyof TownshipCaseChanges, 'status' | 'seq' | 'bumpVersion'>, string])[] = [
+  ['settleBy', 'settle_by'],
+  ['replyBy', 'reply_by'],
   ['assignee', 'assignee'],
   ['outcome', 'outcome'],
   ['resolvedAt', 'resolved_at'],
+  ['rehandled', 'rehandled'],
 ];
 
-/** A case escalated to a township, as the village's event carries it. */
+/** A case escalated to a township, as the village's event carries it, and its RECEIVE step. */
 export interface ReceivedCase {
   disputeId: string;
   caseNumber: string;
@@ -65,9 +84,13 @@ export interface ReceivedCase {
   category: string;
   scale: string;
   summary: string;
+  status: string;
   receivedAt: Date;
   escalatedAt: Date;
   settleBy: Date;
+  rule: { contactMinutes: number; settleHours: number; replyHours: number };
+  seq: number;
+  rehandled: number;
 }
 
 /** Filters on a township's inbox. */
@@ -76,14 +99,15 @@ export interface TownshipCaseFilter {
   overdue?: boolean | null;
 }
 
+const UUID = /^[0-9a-f-]{36}$/;
+
 export const townshipCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<TownshipCaseRow[]> => rows(db, byDisputeIds, [ids]),
-  byDisputeId: (db: Db, id: string): Promise<TownshipCaseRow | null> => row(db, byDisputeId, [id]),
   /** The case, locked for the rest of the transaction. */
   lock: (db: Db, id: string): Promise<TownshipCaseRow | null> => row(db, lock, [id]),
-  /** Records a case escalated from a village once; false when it was already there. */
-  receive: async (db: Db, c: ReceivedCase): Promise<boolean> =>
-    (await row(db, receive, [
+  /** Records a case escalated from a village once; null when it was already there. */
+  receive: (db: Db, c: ReceivedCase): Promise<TownshipCaseRow | null> =>
+    row(db, receive, [
       c.disputeId,
       c.caseNumber,
       c.townshipCode,
@@ -92,38 +116,59 @@ export const townshipCases = {
       c.category,
       c.scale,
       c.summary,
+      c.status,
       c.receivedAt,
       c.escalatedAt,
       c.settleBy,
-    ])) !== null,
+      c.rule.contactMinutes,
+      c.rule.settleHours,
+      c.rule.replyHours,
+      c.seq,
+      c.rehandled,
+    ]),
   /** Marks a case as under a county supervision order (督办). */
   supervise: (db: Db, id: string, at: Date): Promise<number> => exec(db, supervise, [at, id]),
-  /** Writes a loop step's changes and the next version; the case as it is now. */
+  /** Writes a step of the case; the case as it is now. */
   step: (db: Db, id: string, changes: TownshipCaseChanges): Promise<TownshipCaseRow | null> => {
     const cols = STEP_COLUMNS.filter(([k]) => changes[k] !== undefined);
     const st = sql(
       'township_case.step',
       TownshipCase,
-      `update township_case set ${cols.map(([, c]) => `${c} = ?`).join(', ')}, version = version + 1 where dispute_id = ? returning *`,
+      `update township_case set status = ?, seq = ?${cols.map(([, c]) => `, ${c} = ?`).join('')}${changes.bumpVersion ? ', version = version + 1' : ''}
+        where dispute_id = ? returning *`,
     );
-    return row(db, st, [...cols.map(([k]): SqlParam => changes[k]), id]);
+    return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
-  /** A township's inbox, newest first, with how many cases match in all. */
-  inbox: async (db: Db, townshipCode: string, filter: TownshipCaseFilter | null | undefined, page: Page): Promise<TownshipCasePage> => {
+  /** A township's inbox, newest first (by receipt, then dispute id), with how many cases match in all (counted when asked). */
+  inbox: async (db: Db, townshipCode: string, filter: TownshipCaseFilter | null | undefined, page: Page): Promise<Connection<TownshipCaseRow>> => {
     const where = ['township_code = ?'];
     const params: SqlParam[] = [townshipCode];
     if (filter?.status?.length) {
       where.push('status in (?)');
       params.push(filter.status);
     }
-    if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}(status not in ('RESOLVED', 'ESCALATED') and now() > settle_by)`);
-    const total = await row(db, sql('township_case.inboxCount', Count, `select count(*) as n from township_case where ${where.join(' and ')}`), params);
-    const after = page.after ? ([' and received_at < ?', new Date(Number(page.after))] as const) : (['', undefined] as const);
+    // Overdue as isOverdue (domain/case-engine.ts) says: past the settle deadline and not closed at the township.
+    if (filter?.overdue != null) {
+      where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
+      params.push(CLOSED.TOWNSHIP);
+    }
+    const after = afterTimeId(page.after, UUID);
     const list = await rows(
       db,
-      sql('township_case.inbox', TownshipCase, `select * from township_case where ${where.join(' and ')}${after[0]} order by received_at desc limit ?`),
-      [...params, ...(after[1] ? [after[1]] : []), page.limit + 1],
+      sql(
+        'township_case.inbox',
+        TownshipCase,
+        `select * from township_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?, ?)' : ''}
+          order by received_at desc, dispute_id desc limit ?`,
+      ),
+      [...params, ...(after ? [after.at, after.id] : []), page.limit + 1],
     );
-    return pageOf(list, page.limit, total?.n ?? 0);
+    const count = sql('township_case.inboxCount', Count, `select count(*) as n from township_case where ${where.join(' and ')}`);
+    return toConnection(
+      list,
+      page,
+      (c) => timeIdKey(c.receivedAt, c.disputeId),
+      async () => (await row(db, count, params))?.n ?? 0,
+    );
   },
 };

@@ -1,0 +1,65 @@
+import type { CaseAction, DeadlineRule, StepFact, StepStorage } from '../../../../domain/case-engine.ts';
+import { STEP_ACTIONS } from '../../../../domain/events.ts';
+import { emit } from '../../../../platform/events.ts';
+import type { Db } from '../../../../platform/sql.ts';
+import { countyCases, type CountyCaseChanges, type CountyCaseRow } from '../store/county-case.ts';
+
+/**
+ * The county's storage for the case engine (domain/case-engine.ts
+ * `takeStep`): its record is `county_case`, and the village record hears of
+ * every step by a `case.step` event in the step's transaction
+ * (docs/ARCHITECTURE.md). The county is the top level: it tells no one else.
+ */
+
+/** The fields a step sets besides status, order and deadlines. */
+export type CountyExtras = Omit<CountyCaseChanges, 'status' | 'seq' | 'settleBy'>;
+
+/** One step at the county: the locked case (after the caller's right is checked), who took it and why, and what it sets. */
+export interface CountyStep {
+  action: CaseAction;
+  lock: () => Promise<CountyCaseRow>;
+  actor: string;
+  note: string | null;
+  extras?: (at: Date) => CountyExtras;
+}
+
+const ruleOfCase = (c: CountyCaseRow): DeadlineRule => ({ contactMinutes: c.contactMinutes, settleHours: c.settleHours, replyHours: c.replyHours });
+
+/** The village hears the county's step: its order, the county's status after it, what it set, and the deadlines it started. */
+export async function toVillage(em: Db, c: CountyCaseRow, fact: StepFact, who: { actor: string; note: string | null }, set: CountyExtras = {}) {
+  const action = STEP_ACTIONS.find((a) => a === fact.action);
+  if (!action) throw new Error(`The county does not take ${fact.action} steps.`);
+  const { contactBy, settleBy, replyBy } = fact.deadlines;
+  await emit(em, 'village', 'case.step', {
+    ...who,
+    disputeId: c.disputeId,
+    countyCode: c.countyCode,
+    level: 'COUNTY',
+    action,
+    seq: fact.seq,
+    at: fact.at.toISOString(),
+    status: c.status,
+    assignee: set.assignee,
+    outcome: set.outcome ?? undefined,
+    contactBy: contactBy?.toISOString(),
+    settleBy: settleBy?.toISOString(),
+    replyBy: replyBy?.toISOString(),
+  });
+}
+
+export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseRow> {
+  let set: CountyExtras = {};
+  return {
+    level: 'COUNTY',
+    lock: step.lock,
+    resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'COUNTY' : null),
+    rule: ruleOfCase,
+    save: async (c, { status, seq, deadlines, at }) => {
+      set = step.extras?.(at) ?? {};
+      const saved = await countyCases.step(em, c.disputeId, { status, seq, settleBy: deadlines.settleBy, replyBy: deadlines.replyBy, ...set });
+      if (!saved) throw new Error(`county_case ${c.disputeId} vanished during a step.`);
+      return saved;
+    },
+    record: (c, fact) => toVillage(em, c, fact, step, set),
+  };
+}
