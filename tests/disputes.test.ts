@@ -210,7 +210,7 @@ describe('a dispute’s whole life across levels', () => {
     let d = (await report(`refuse-${Date.now()}`)).data!.reportDispute;
     const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);
     expect(rate.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
-    expect(rate.errors![0]!.message).toContain('allowed now: accept');
+    expect(rate.errors![0]!.message).toContain('allowed now: 受理 accept');
     d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.acceptDispute!;
     d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调委会") { ${DISPUTE} } }`)).data!.assignDispute!;
     d = (await v(`mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${DISPUTE} } }`)).data!.resolveDispute!;
