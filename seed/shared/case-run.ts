@@ -17,6 +17,7 @@ import {
   transition,
   type CaseAction,
   type DeadlineRule,
+  type Deadlines,
   type Level,
   type StepFact,
   type StepRule,
@@ -52,6 +53,10 @@ export interface PlannedStep {
   status: string;
   /** Its place in the case's order; null for supervision notes. */
   seq: number | null;
+  /** What it set: the deadlines it started, a resolution's outcome, an assignment's assignee. */
+  deadlines: Deadlines;
+  outcome: string | null;
+  assignee: string | null;
 }
 
 /** The township's or the county's record of the case (`township_case`, `county_case`). */
@@ -160,8 +165,25 @@ export class CaseRun {
     if (record) this.applyToRecord(record, m, fact, rule);
     if (m.level === 'TOWNSHIP') this.applyToDispatches(m, at);
     this.applyToVillage(m, fact);
-    this.steps.push({ at, level: m.level, action: m.action, actor: m.actor, note: m.note, status: record ? record.status : this.story.status, seq: fact.seq });
+    this.record(m, record ? record.status : this.story.status, fact);
     this.last = fact;
+  }
+
+  /** The timeline row of a step, with what it set (as the village keeps it, to derive the record from the steps in order). */
+  private record(m: Move, status: string, fact: StepFact): void {
+    const { at, seq, deadlines } = fact;
+    this.steps.push({
+      at,
+      level: m.level,
+      action: fact.action,
+      actor: m.actor,
+      note: m.note,
+      status,
+      seq,
+      deadlines,
+      outcome: m.outcome ?? null,
+      assignee: m.assignee ?? null,
+    });
   }
 
   private recordOf(level: Level): LevelRecord {
@@ -176,7 +198,7 @@ export class CaseRun {
       if (m.level !== 'VILLAGE' || this.last) throw new Error('A case is reported once, at the village.');
       const { fact, status } = openingStep('VILLAGE', 'REPORT', this.rule, 1, at);
       this.village.story = nextStory(this.story, fact);
-      this.steps.push({ at, level: 'VILLAGE', action: 'REPORT', actor: m.actor, note: m.note, status, seq: fact.seq });
+      this.record(m, status, fact);
       this.last = fact;
       return;
     }
@@ -203,7 +225,7 @@ export class CaseRun {
     if (m.level === 'TOWNSHIP') this.township = record;
     else this.county = record;
     this.village.story = nextStory(this.story, fact);
-    this.steps.push({ at, level: m.level, action: 'RECEIVE', actor: m.actor, note: m.note, status, seq: fact.seq });
+    this.record(m, status, fact);
     this.last = fact;
   }
 
@@ -299,6 +321,17 @@ export class CaseRun {
     if (!isOverdue('VILLAGE', story.status, story.settleBy, at)) throw new Error('Supervision orders are for overdue cases.');
     this.village.supervisedAt = at;
     if (story.handlingLevel === 'TOWNSHIP' && this.township) this.township.supervisedAt = at;
-    this.steps.push({ at, level: m.level, action: 'SUPERVISE', actor: m.actor, note: m.note, status: story.status, seq: null });
+    this.steps.push({
+      at,
+      level: m.level,
+      action: 'SUPERVISE',
+      actor: m.actor,
+      note: m.note,
+      status: story.status,
+      seq: null,
+      deadlines: {},
+      outcome: null,
+      assignee: null,
+    });
   }
 }
