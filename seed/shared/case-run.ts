@@ -249,13 +249,19 @@ export class CaseRun {
       throw new Error(`The ${m.level.toLowerCase()} does not handle this case now.`);
     }
     if (m.action === 'DISPATCH' && !m.departments?.length) throw new Error('A dispatch names at least one department.');
+    // 吹哨报到 closes its own loop: every department called on reports back before the township resolves the case.
+    if (m.level === 'TOWNSHIP' && m.action === 'RESOLVE' && this.dispatches.some((d) => !d.reportedAt))
+      throw new Error('Departments have not reported back yet.');
   }
 
   private applyToRecord(r: LevelRecord, m: Move, fact: StepFact, rule: StepRule): void {
     r.status = rule.to ?? r.status;
     r.seq = fact.seq;
-    if (fact.deadlines.settleBy) r.settleBy = fact.deadlines.settleBy;
-    if (fact.deadlines.replyBy) r.replyBy = fact.deadlines.replyBy;
+    // The deadlines an escalation starts are the next level's (it receives them with the case), not this record's.
+    if (rule.tells !== 'NEXT_LEVEL') {
+      if (fact.deadlines.settleBy) r.settleBy = fact.deadlines.settleBy;
+      if (fact.deadlines.replyBy) r.replyBy = fact.deadlines.replyBy;
+    }
     if (m.assignee !== undefined) r.assignee = m.assignee;
     if (m.action === 'RESOLVE') {
       r.outcome = m.outcome ?? null;

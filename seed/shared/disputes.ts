@@ -95,6 +95,7 @@ const M = 60_000;
 const VILLAGE_CENTRE = '村综治中心';
 const TOWNSHIP_CENTRE = '乡镇综治中心';
 const COUNTY_CENTRE = '县综治中心';
+const REOPEN_NOTE = '不满意：当事人对处理结果有异议，要求重新办理';
 const CENTRE: Record<Level, string> = { VILLAGE: VILLAGE_CENTRE, TOWNSHIP: TOWNSHIP_CENTRE, COUNTY: COUNTY_CENTRE };
 
 function uuidFrom(r: Random): string {
@@ -209,8 +210,9 @@ function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; cat
     const followUpAfter = r.int(7, 20) * D;
     // 群众评价 不满意: the level that resolved it handles it again (up to REHANDLING_LIMIT rounds; then the rating stands).
     while (rating === 'DISSATISFIED' && run.story.rehandled < REHANDLING_LIMIT) {
-      add(rateAfter, 'VILLAGE', 'REOPEN', VILLAGE_CENTRE, 'DISSATISFIED: 当事人对处理结果不满意，重新办理', { rating });
-      if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', CENTRE[resolvedLevel], '群众不满意，重新办理');
+      // The rating's note travels with the reopening (case.reopened) to the level that resolved it.
+      add(rateAfter, 'VILLAGE', 'REOPEN', VILLAGE_CENTRE, REOPEN_NOTE, { rating });
+      if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', CENTRE[resolvedLevel], REOPEN_NOTE);
       if (resolvedLevel !== 'COUNTY') add(rh.int(4, 48) * H, resolvedLevel, 'MEDIATE', CENTRE[resolvedLevel], '再次组织双方调解');
       add(within(rh, rh.chance(0.1)), resolvedLevel, 'RESOLVE', CENTRE[resolvedLevel], '重新调解，达成协议', { outcome: 'AGREEMENT' });
       rating = rh.weighted([
