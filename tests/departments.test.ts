@@ -1,0 +1,261 @@
+/**
+ * 吹哨报到 with departments as callers: a township dispatches a case to
+ * county departments, each named as `county.departments` names it, with
+ * acknowledge (报到) and report (反馈) deadlines from the case's rule; the
+ * department's own caller sees its inbox and acknowledges and reports itself
+ * (nobody else may); a dispatch past a deadline is flagged overdue, and the
+ * statistics count answers on time. Cases are reported in 卓尼县.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_COUNTY } from './setup/global.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+import {
+  asOwner,
+  callersOf,
+  deadlineRules,
+  departmentToken,
+  errorCode,
+  escalateToTownship,
+  mutate,
+  ok,
+  pageAll,
+  ruleFor,
+  villagesOf,
+  waitFor,
+  type Callers,
+  type PageOf,
+} from './helpers/cases.ts';
+
+let hub: TestHub;
+/** 藏巴哇镇 of 卓尼县. */
+const TOWNSHIP = `${WRITE_COUNTY}104`;
+let callers: Callers;
+let gridCode: string;
+beforeAll(async () => {
+  hub = await startHub();
+  const [village] = await villagesOf(hub, TOWNSHIP);
+  callers = await callersOf(hub, village!.code);
+  gridCode = village!.grids[0]!;
+});
+afterAll(() => hub?.stop());
+
+const DISPATCH = `id departmentKind departmentName status dispatchedAt acknowledgeBy reportBy overdue acknowledgedAt reportedAt report
+  townshipCase { caseNumber dispute { id } }`;
+interface Dispatch {
+  id: string;
+  departmentKind: string;
+  departmentName: string;
+  status: string;
+  dispatchedAt: string;
+  acknowledgeBy: string;
+  reportBy: string;
+  overdue: boolean;
+  acknowledgedAt: string | null;
+  reportedAt: string | null;
+  report: string | null;
+  townshipCase: { caseNumber: string; dispute: { id: string } };
+}
+interface DispatchStats {
+  dispatched: number;
+  acknowledged: number;
+  acknowledgedOnTime: number;
+  reported: number;
+  reportedOnTime: number;
+  overdue: number;
+  onTimeRate: number;
+}
+type Filter = { status?: string[]; overdue?: boolean };
+
+/** A case escalated to the township, accepted there and dispatched to these departments. */
+async function dispatched(kinds: string[], category = 'FOREST_GRASSLAND', scale = 'ORDINARY'): Promise<{ id: string; dispatches: Dispatch[] }> {
+  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category, scale, summary: '草场确权争议，需自然资源部门核实' });
+  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
+  const d = await mutate<{ status: string; dispatches: Dispatch[] }>(
+    hub,
+    callers.township,
+    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k, note: "请派员核实") { status dispatches { ${DISPATCH} } }`,
+    { k: kinds },
+    '($k: [String!]!)',
+  );
+  expect(d.status).toBe('ASSIGNED');
+  return { id, dispatches: d.dispatches };
+}
+
+async function departmentInbox(token: string, filter: Filter = {}): Promise<Dispatch[]> {
+  const all = await pageAll(async (after) => {
+    const r = await hub.queryAs<{ departmentInbox: PageOf<Dispatch> }>(
+      token,
+      `query($f: DispatchFilter, $a: String) { departmentInbox(filter: $f, first: 100, after: $a) { totalCount nodes { ${DISPATCH} } pageInfo { hasNextPage endCursor } } }`,
+      { f: filter, a: after },
+    );
+    return ok(r, 'departmentInbox').departmentInbox;
+  });
+  expect(all.nodes).toHaveLength(all.totalCount!);
+  return all.nodes;
+}
+
+async function townshipDispatches(filter: Filter = {}): Promise<Dispatch[]> {
+  const all = await pageAll(async (after) => {
+    const r = await hub.queryAs<{ township: { dispatches: PageOf<Dispatch> } }>(
+      callers.township,
+      `query($f: DispatchFilter, $a: String) { township(code: "${TOWNSHIP}") { dispatches(filter: $f, first: 100, after: $a) { totalCount nodes { ${DISPATCH} } pageInfo { hasNextPage endCursor } } } }`,
+      { f: filter, a: after },
+    );
+    return ok(r, 'Township.dispatches').township.dispatches;
+  });
+  expect(all.nodes).toHaveLength(all.totalCount!);
+  return all.nodes;
+}
+
+const act = (token: string, m: string) => hub.queryAs<Record<string, Dispatch>>(token, `mutation { ${m} }`);
+
+describe('吹哨报到: departments answer for themselves', () => {
+  it('names each department as county.departments does, and sets its deadlines from the case’s rule', async () => {
+    const { dispatches } = await dispatched(['NATURAL_RESOURCES', 'FORESTRY_GRASSLAND']);
+    const county = ok(
+      await hub.query<{ county: { departments: { kind: string; name: string }[] } }>(`{ county(code: "${WRITE_COUNTY}") { departments { kind name } } }`),
+    ).county;
+    const names = new Map(county.departments.map((d) => [d.kind, d.name]));
+    expect(names.get('NATURAL_RESOURCES')).toBe('卓尼县自然资源局');
+    const rule = ruleFor(await deadlineRules(), 'FOREST_GRASSLAND', 'ORDINARY');
+    for (const d of dispatches) {
+      expect(d.departmentName).toBe(names.get(d.departmentKind));
+      expect(d.status).toBe('DISPATCHED');
+      expect(Date.parse(d.acknowledgeBy) - Date.parse(d.dispatchedAt)).toBe(rule.contactMinutes * 60_000);
+      expect(Date.parse(d.reportBy) - Date.parse(d.dispatchedAt)).toBe(rule.settleHours * 3_600_000);
+      expect(d.overdue).toBe(false);
+    }
+  });
+
+  it('lets the department’s caller acknowledge and report; refuses the township, the county centre, another department and another county’s', async () => {
+    const { id, dispatches } = await dispatched(['NATURAL_RESOURCES']);
+    const d = dispatches[0]!;
+    const department = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+
+    const inbox = await departmentInbox(department);
+    expect(inbox.filter((x) => x.id === d.id)).toHaveLength(1);
+    expect(inbox.every((x) => x.departmentKind === 'NATURAL_RESOURCES' && x.townshipCase.caseNumber.startsWith(`${WRITE_COUNTY}-`))).toBe(true);
+    expect((await departmentInbox(department, { status: ['DISPATCHED'] })).some((x) => x.id === d.id)).toBe(true);
+
+    const refusals = {
+      township: await act(callers.township, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
+      county: await act(callers.county, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
+      otherKind: await act(await departmentToken(WRITE_COUNTY, 'POLICE'), `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
+      townshipReport: await act(callers.township, `reportDispatch(dispatchId: "${d.id}", report: "代为反馈") { status }`),
+    };
+    for (const [who, r] of Object.entries(refusals)) {
+      expect(errorCode(r), who).toBe('FORBIDDEN');
+      expect(r.errors![0]!.message, who).toMatch(/department/i);
+    }
+    // Another county's department cannot reach it at all (or is refused).
+    const elsewhere = await act(await departmentToken('623021', 'NATURAL_RESOURCES'), `acknowledgeDispatch(dispatchId: "${d.id}") { status }`);
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(elsewhere));
+    // Only department callers have an inbox.
+    expect(errorCode(await hub.queryAs(callers.township, `{ departmentInbox { totalCount } }`))).toBe('FORBIDDEN');
+
+    const early = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "x") { status }`);
+    expect(errorCode(early)).toBe('INVALID_TRANSITION');
+    const ack = await act(department, `acknowledgeDispatch(dispatchId: "${d.id}", note: "已派员") { ${DISPATCH} }`);
+    expect(ack.errors).toBeUndefined();
+    expect(ack.data!.acknowledgeDispatch).toMatchObject({ status: 'ACKNOWLEDGED', overdue: false });
+    expect(ack.data!.acknowledgeDispatch!.acknowledgedAt).not.toBeNull();
+    const rep = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "已现场核实草场界线") { ${DISPATCH} }`);
+    expect(rep.errors).toBeUndefined();
+    expect(rep.data!.reportDispatch).toMatchObject({ status: 'REPORTED', report: '已现场核实草场界线', overdue: false });
+    expect(errorCode(await act(department, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`))).toBe('INVALID_TRANSITION');
+
+    // The township's desk and the village record see the department's steps.
+    const listed = (await townshipDispatches()).find((x) => x.id === d.id);
+    expect(listed).toMatchObject({ status: 'REPORTED' });
+    const steps = await waitFor(
+      async () => {
+        const t = ok(
+          await hub.queryAs<{ dispute: { timeline: { level: string; action: string; seq: number | null }[] } }>(
+            callers.village,
+            `{ dispute(id: "${id}") { timeline { level action seq } } }`,
+          ),
+        ).dispute.timeline;
+        return t.some((s) => s.action === 'DEPARTMENT_REPORT') ? t : null;
+      },
+      20_000,
+      'the department steps on the village timeline',
+    );
+    expect(steps.filter((s) => s.level === 'TOWNSHIP').map((s) => s.action)).toEqual([
+      'RECEIVE',
+      'ACCEPT',
+      'DISPATCH',
+      'DEPARTMENT_ACKNOWLEDGE',
+      'DEPARTMENT_REPORT',
+    ]);
+    expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
+  });
+
+  it('flags a dispatch past its acknowledge or report deadline as overdue, in its fields, its lists’ filters and the statistics', async () => {
+    const { dispatches } = await dispatched(['POLICE', 'HOUSING', 'JUSTICE', 'CIVIL_AFFAIRS']);
+    const by = new Map(dispatches.map((d) => [d.departmentKind, d]));
+    const ackAndReport = async (kind: string, report: boolean) => {
+      const token = await departmentToken(WRITE_COUNTY, kind);
+      ok(await act(token, `acknowledgeDispatch(dispatchId: "${by.get(kind)!.id}") { status }`));
+      if (report) ok(await act(token, `reportDispatch(dispatchId: "${by.get(kind)!.id}", report: "已反馈") { status }`));
+    };
+    await ackAndReport('HOUSING', false); // acknowledged, report still due
+    await ackAndReport('JUSTICE', true); // reported
+    // POLICE: never acknowledged, acknowledge deadline passed. HOUSING: acknowledged, but the report deadline passed.
+    // JUSTICE: reported, both deadlines since passed. CIVIL_AFFAIRS: acknowledge deadline passed, report deadline ahead, still DISPATCHED.
+    await asOwner('township', async (c) => {
+      await c.query(`update dispatch set acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour' where id = any($1::int[])`, [
+        [by.get('POLICE')!.id, by.get('HOUSING')!.id, by.get('JUSTICE')!.id],
+      ]);
+      await c.query(`update dispatch set acknowledge_by = now() - interval '2 hours' where id = $1::int`, [by.get('CIVIL_AFFAIRS')!.id]);
+    });
+    const listed = new Map((await townshipDispatches()).map((d) => [d.id, d]));
+    expect(listed.get(by.get('POLICE')!.id)).toMatchObject({ status: 'DISPATCHED', overdue: true });
+    expect(listed.get(by.get('HOUSING')!.id)).toMatchObject({ status: 'ACKNOWLEDGED', overdue: true });
+    expect(listed.get(by.get('JUSTICE')!.id)).toMatchObject({ status: 'REPORTED', overdue: false });
+    expect(listed.get(by.get('CIVIL_AFFAIRS')!.id)).toMatchObject({ status: 'DISPATCHED', overdue: true });
+
+    const late = await townshipDispatches({ overdue: true });
+    expect(late.every((d) => d.overdue)).toBe(true);
+    const lateIds = late.map((d) => d.id);
+    for (const k of ['POLICE', 'HOUSING', 'CIVIL_AFFAIRS']) expect(lateIds, k).toContain(by.get(k)!.id);
+    expect(lateIds).not.toContain(by.get('JUSTICE')!.id);
+    const onTime = await townshipDispatches({ overdue: false });
+    expect(onTime.every((d) => !d.overdue)).toBe(true);
+    expect(onTime.map((d) => d.id)).toContain(by.get('JUSTICE')!.id);
+    expect(onTime.length + late.length).toBe(listed.size);
+
+    const police = await departmentToken(WRITE_COUNTY, 'POLICE');
+    const policeLate = await departmentInbox(police, { overdue: true });
+    expect(policeLate.find((d) => d.id === by.get('POLICE')!.id)).toMatchObject({ overdue: true, departmentName: '卓尼县公安局' });
+    expect(policeLate.every((d) => d.overdue && d.departmentKind === 'POLICE')).toBe(true);
+    expect((await departmentInbox(police, { overdue: false })).some((d) => d.id === by.get('POLICE')!.id)).toBe(false);
+
+    // Statistics of the days around now agree with counting the township's dispatches of those days one by one.
+    const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const [from, to] = [day(-1), day(1)];
+    const inPeriod = [...listed.values()].filter((d) => {
+      const cst = new Date(Date.parse(d.dispatchedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+      return cst >= from && cst <= to;
+    });
+    const stats = ok(
+      await hub.queryAs<{ township: { dispatchStats: DispatchStats }; county: { dispatchStats: Pick<DispatchStats, 'dispatched' | 'overdue'> } }>(
+        callers.county,
+        `{ township(code: "${TOWNSHIP}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue onTimeRate } }
+           county(code: "${WRITE_COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { dispatched overdue } } }`,
+      ),
+    );
+    const reportedOnTime = inPeriod.filter((d) => d.reportedAt && Date.parse(d.reportedAt) <= Date.parse(d.reportBy)).length;
+    expect(stats.township.dispatchStats).toEqual({
+      dispatched: inPeriod.length,
+      acknowledged: inPeriod.filter((d) => d.acknowledgedAt).length,
+      acknowledgedOnTime: inPeriod.filter((d) => d.acknowledgedAt && Date.parse(d.acknowledgedAt) <= Date.parse(d.acknowledgeBy)).length,
+      reported: inPeriod.filter((d) => d.reportedAt).length,
+      reportedOnTime,
+      overdue: inPeriod.filter((d) => d.overdue).length,
+      onTimeRate: inPeriod.length ? reportedOnTime / inPeriod.length : 0,
+    });
+    expect(stats.township.dispatchStats.overdue).toBeGreaterThanOrEqual(3);
+    expect(stats.county.dispatchStats.dispatched).toBeGreaterThanOrEqual(stats.township.dispatchStats.dispatched);
+    expect(stats.county.dispatchStats.overdue).toBeGreaterThanOrEqual(stats.township.dispatchStats.overdue);
+  });
+});
