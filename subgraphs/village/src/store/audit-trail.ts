@@ -4,11 +4,10 @@ import { command, exec, type Db } from '../../../../platform/sql.ts';
  * The append-only audit log of unmasked personal reads (table `audit_log`,
  * migration …03Security): what a request read in full, written when it ends.
  */
-// Times are kept to the millisecond, as the audit log's page cursor holds them (store/audit-log.ts).
 const insert = command(
   'auditTrail.insert',
-  `insert into audit_log (at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-   values (date_trunc('milliseconds', now()), ?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
+  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+   values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
 );
 
 export interface AuditEntry {
