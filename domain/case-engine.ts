@@ -401,7 +401,8 @@ export async function takeStep<R extends CaseRecord>(
       currentVersion: r.version,
     });
   }
-  const deadlines = deadlinesOf(await storage.rule(r), rule.starts, at);
+  // The rule is read only for a step that starts a deadline.
+  const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;
   const saved = await storage.save(r, { status: rule.to ?? r.status, seq, deadlines, at });
   const fact: StepFact = { seq, level: storage.level, action, at, deadlines };
