@@ -10,7 +10,7 @@
  * county seeders each write their part of the same plan; they agree because
  * they compute the same plan.
  */
-import { REHANDLING_LIMIT, type CaseAction, type Level } from '../../domain/case-engine.ts';
+import { REHANDLING_LIMIT, ruleOf, type CaseAction, type Level } from '../../domain/case-engine.ts';
 import { defaultDeadline } from '../../domain/deadlines.ts';
 import { departmentName } from '../../domain/departments.ts';
 import { gridCounts, readDivisions } from '../../domain/divisions.ts';
@@ -277,9 +277,13 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     const occurredAt = new Date(reportedMs - r.int(1, 72) * H);
     const summary = SUMMARY[category]!;
     const moves = planLife(r, new Random(`rehandling-${id}`), new CaseRun(rule), { at: reportedMs, category, note: `${source}: ${summary}` }, departments);
-    // What had happened by the reference date, replayed through the engine: the records as the levels hold them then.
+    // What had happened by the reference date, replayed through the engine: the records as the levels hold them then,
+    // with every event delivered (a receipt or reopening that follows a step of that day lands too: no case stays in transit).
     const run = new CaseRun(rule);
-    for (const m of moves) if (m.at <= refMs) run.take(m);
+    for (const [i, m] of moves.entries()) {
+      if (m.at > refMs && !(m.action !== 'SUPERVISE' && ruleOf(m.level, m.action)?.role === 'EVENT' && moves[i - 1]!.at <= refMs)) break;
+      run.take(m);
+    }
     out.push({
       id,
       caseNumber: `${county}-${year}-${String(seq).padStart(6, '0')}`,
