@@ -92,16 +92,24 @@ export interface CountyCaseFilter {
 
 /**
  * The inbox pages newest first on (received_at, dispute_id): its cursor is
- * `<ISO time>|<dispute id>` of a page's last case, and the next page takes
- * `(received_at, dispute_id) < (?, ?)`, so cases received in the same
- * millisecond are never skipped (receipts are written with millisecond precision).
+ * `<ISO time>|<dispute id>` of a page's last case, the time with all the
+ * precision PostgreSQL keeps (microseconds), and the next page takes
+ * `(received_at, dispute_id) < (?, ?)`, so cases received at the same time are
+ * never skipped.
  */
-function inboxAfter(after: string | undefined): [Date, string] | null {
+const PG_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?:(Z)|([+-]\d{2}):?(\d{2})?)$/;
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2}))\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+function inboxKey(c: CountyCaseRow): string {
+  const t = c.receivedAt instanceof Date ? null : PG_TIME.exec(c.receivedAt);
+  return `${t ? `${t[1]}T${t[2]}${t[3] ?? `${t[4]}:${t[5] ?? '00'}`}` : new Date(c.receivedAt).toISOString()}|${c.disputeId}`;
+}
+
+function inboxAfter(after: string | undefined): [string, string] | null {
   if (after === undefined) return null;
-  const m = /^(.+)\|([0-9a-f-]{36})$/.exec(after);
-  const at = new Date(m?.[1] ?? '');
-  if (!m || Number.isNaN(at.getTime())) throw badInput('after: this is not a cursor of the county case inbox.', { argument: 'after' });
-  return [at, m[2]!];
+  const m = CURSOR.exec(after);
+  if (!m || Number.isNaN(Date.parse(m[1]!))) throw badInput('after: this is not a cursor of the county case inbox.', { argument: 'after' });
+  return [m[1]!, m[2]!];
 }
 
 export const countyCases = {
@@ -158,17 +166,12 @@ export const countyCases = {
       sql(
         'county_case.inbox',
         CountyCase,
-        `select * from county_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?, ?)' : ''}
+        `select * from county_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?::timestamptz, ?::uuid)' : ''}
           order by received_at desc, dispute_id desc limit ?`,
       ),
       [...params, ...(after ?? []), page.limit + 1],
     );
     const count = sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`);
-    return toConnection(
-      list,
-      page,
-      (c) => `${new Date(c.receivedAt).toISOString()}|${c.disputeId}`,
-      async () => (await row(db, count, params))?.n ?? 0,
-    );
+    return toConnection(list, page, inboxKey, async () => (await row(db, count, params))?.n ?? 0);
   },
 };

@@ -132,7 +132,7 @@ export const dispatches = {
       sql(
         'dispatch.list',
         Dispatch,
-        `select * from dispatch where ${where.join(' and ')}${after ? ' and (dispatched_at, id) < (?, ?)' : ''} order by dispatched_at desc, id desc limit ?`,
+        `select * from dispatch where ${where.join(' and ')}${after ? ' and (dispatched_at, id) < (?::timestamptz, ?)' : ''} order by dispatched_at desc, id desc limit ?`,
       ),
       [...params, ...(after ? [after.at, Number(after.id)] : []), page.limit + 1],
     );

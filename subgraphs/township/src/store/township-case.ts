@@ -99,7 +99,7 @@ export interface TownshipCaseFilter {
   overdue?: boolean | null;
 }
 
-const UUID = /^[0-9a-f-]{36}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const townshipCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<TownshipCaseRow[]> => rows(db, byDisputeIds, [ids]),
@@ -158,7 +158,7 @@ export const townshipCases = {
       sql(
         'township_case.inbox',
         TownshipCase,
-        `select * from township_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?, ?)' : ''}
+        `select * from township_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?::timestamptz, ?::uuid)' : ''}
           order by received_at desc, dispute_id desc limit ?`,
       ),
       [...params, ...(after ? [after.at, after.id] : []), page.limit + 1],
