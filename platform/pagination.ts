@@ -54,17 +54,36 @@ export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string
   };
 }
 
-/** A page of a case inbox (township or county cases), newest first. */
-export interface CasePage<T> {
-  nodes: T[];
-  totalCount: number;
-  hasNextPage: boolean;
-  endCursor: string | null;
+/**
+ * Newest-first lists of cases, dispatches and audit entries page on (time,
+ * id) (docs/ARCHITECTURE.md, "Conventions"): the cursor holds
+ * `<ISO time>|<id>` of the page's last row, with all the precision PostgreSQL
+ * keeps (microseconds, as now() writes them), and the next page takes the
+ * rows with `(time, id) < (?, ?)`, so rows sharing a time are never skipped.
+ */
+export function timeIdKey(at: Date | string, id: string | number): string {
+  if (at instanceof Date) return `${at.toISOString()}|${id}`;
+  // PostgreSQL's text form, `2026-11-12 12:12:12.123456+00`, made ISO 8601.
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?:(Z)|([+-]\d{2}):?(\d{2})?)$/.exec(at);
+  return `${m ? `${m[1]}T${m[2]}${m[3] ?? `${m[4]}:${m[5] ?? '00'}`}` : new Date(at).toISOString()}|${id}`;
 }
 
-/** A newest-first page of case rows (cursor: the received time in ms). */
-export function pageOf<T extends { receivedAt: Date | string }>(rows: T[], limit: number, totalCount: number): CasePage<T> {
-  const nodes = rows.slice(0, limit);
-  const last = nodes[nodes.length - 1];
-  return { nodes, totalCount, hasNextPage: rows.length > limit, endCursor: last ? encodeCursor(String(new Date(last.receivedAt).getTime())) : null };
+const ISO = /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/;
+
+/** The (time, id) a page starts after, from the decoded cursor; BAD_USER_INPUT when it is not one of ours (`id` checks the id part). */
+export function afterTimeId(after: string | undefined, id: RegExp): { at: string; id: string } | null {
+  if (after === undefined) return null;
+  const bar = after.lastIndexOf('|');
+  const at = after.slice(0, Math.max(bar, 0));
+  const key = after.slice(bar + 1);
+  const m = ISO.exec(at);
+  const [month, day] = [Number(m?.[2]), Number(m?.[3])];
+  const date = new Date(Date.UTC(Number(m?.[1]), month - 1, day));
+  if (bar < 0 || !m || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || !id.test(key)) {
+    throw badInput('after: this is not a cursor returned by this field.', { argument: 'after' });
+  }
+  return { at, id: key };
 }
+
+/** Id shapes a (time, id) cursor may carry. */
+export const CURSOR_IDS = { uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, integer: /^\d{1,15}$/ } as const;

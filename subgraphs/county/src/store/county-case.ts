@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CLOSED } from '../../../../domain/case-engine.ts';
-import { badInput } from '../../../../platform/errors.ts';
-import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { afterTimeId, CURSOR_IDS, timeIdKey, toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
@@ -90,28 +89,6 @@ export interface CountyCaseFilter {
   overdue?: boolean | null;
 }
 
-/**
- * The inbox pages newest first on (received_at, dispute_id): its cursor is
- * `<ISO time>|<dispute id>` of a page's last case, the time with all the
- * precision PostgreSQL keeps (microseconds), and the next page takes
- * `(received_at, dispute_id) < (?, ?)`, so cases received at the same time are
- * never skipped.
- */
-const PG_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?:(Z)|([+-]\d{2}):?(\d{2})?)$/;
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2}))\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-function inboxKey(c: CountyCaseRow): string {
-  const t = c.receivedAt instanceof Date ? null : PG_TIME.exec(c.receivedAt);
-  return `${t ? `${t[1]}T${t[2]}${t[3] ?? `${t[4]}:${t[5] ?? '00'}`}` : new Date(c.receivedAt).toISOString()}|${c.disputeId}`;
-}
-
-function inboxAfter(after: string | undefined): [string, string] | null {
-  if (after === undefined) return null;
-  const m = CURSOR.exec(after);
-  if (!m || Number.isNaN(Date.parse(m[1]!))) throw badInput('after: this is not a cursor of the county case inbox.', { argument: 'after' });
-  return [m[1]!, m[2]!];
-}
-
 export const countyCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<CountyCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
@@ -160,7 +137,7 @@ export const countyCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.COUNTY);
     }
-    const after = inboxAfter(page.after);
+    const after = afterTimeId(page.after, CURSOR_IDS.uuid);
     const list = await rows(
       db,
       sql(
@@ -169,9 +146,14 @@ export const countyCases = {
         `select * from county_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?::timestamptz, ?::uuid)' : ''}
           order by received_at desc, dispute_id desc limit ?`,
       ),
-      [...params, ...(after ?? []), page.limit + 1],
+      [...params, ...(after ? [after.at, after.id] : []), page.limit + 1],
     );
     const count = sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`);
-    return toConnection(list, page, inboxKey, async () => (await row(db, count, params))?.n ?? 0);
+    return toConnection(
+      list,
+      page,
+      (c) => timeIdKey(c.receivedAt, c.disputeId),
+      async () => (await row(db, count, params))?.n ?? 0,
+    );
   },
 };

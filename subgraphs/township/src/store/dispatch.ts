@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { afterTimeId, timeIdKey } from './cursor.ts';
+import { afterTimeId, CURSOR_IDS, timeIdKey } from '../../../../platform/pagination.ts';
 
 /** 吹哨 A township's call on a county department, and the department's 报到 and 反馈. */
 const Dispatch = z.object({
@@ -126,7 +126,7 @@ export const dispatches = {
       params.push(filter.status);
     }
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
-    const after = afterTimeId(page.after, /^\d{1,10}$/);
+    const after = afterTimeId(page.after, CURSOR_IDS.integer);
     const list = await rows(
       db,
       sql(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLOSED } from '../../../../domain/case-engine.ts';
 import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { afterTimeId, timeIdKey } from './cursor.ts';
+import { afterTimeId, CURSOR_IDS, timeIdKey } from '../../../../platform/pagination.ts';
 
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
 const TownshipCase = z.object({
@@ -99,8 +99,6 @@ export interface TownshipCaseFilter {
   overdue?: boolean | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export const townshipCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<TownshipCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
@@ -152,7 +150,7 @@ export const townshipCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.TOWNSHIP);
     }
-    const after = afterTimeId(page.after, UUID);
+    const after = afterTimeId(page.after, CURSOR_IDS.uuid);
     const list = await rows(
       db,
       sql(

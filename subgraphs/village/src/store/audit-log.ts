@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { badInput } from '../../../../platform/errors.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
 
@@ -22,28 +21,6 @@ const AuditEntry = z.object({
 });
 export type AuditRow = z.infer<typeof AuditEntry>;
 
-/**
- * The page cursor: `<time>|<id>` of a page's last entry; the next page starts
- * after it in the (at, id) order. The time is kept as the database wrote it
- * (ISO 8601, to the microsecond, as `now()` gives it), so entries that share
- * a millisecond are not skipped either.
- */
-export const auditCursor = (r: Pick<AuditRow, 'at' | 'id'>): string => `${typeof r.at === 'string' ? r.at : r.at.toISOString()}|${r.id}`;
-
-const CURSOR = /^(([1-9]\d{3})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5])(:?[0-5]\d)?))\|(\d{1,15})$/;
-
-/** The entry a page starts after (a decoded cursor), or BAD_USER_INPUT when the text is not an audit cursor. */
-export function afterAuditCursor(key: string | undefined): { at: string; id: number } | null {
-  if (key === undefined) return null;
-  const m = CURSOR.exec(key);
-  const [month, day] = [Number(m?.[3]), Number(m?.[4])];
-  const date = new Date(Date.UTC(Number(m?.[2]), month - 1, day));
-  if (!m || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw badInput('after: this is not a cursor returned by auditLog.', { argument: 'after' });
-  }
-  return { at: m[1]!, id: Number(m[10]) };
-}
-
 /** A newest-first page of entries (AuditEntryConnection); the total is counted only when asked for. */
 export interface AuditPage {
   nodes: AuditRow[];
@@ -61,7 +38,7 @@ export interface AuditFilter {
 
 export interface AuditQuery extends AuditFilter {
   /** Entries after this one in the newest-first order (time, then id): the cursor's entry. */
-  before?: { at: string; id: number } | null;
+  before?: { at: string; id: string | number } | null;
   limit: number;
 }
 

@@ -1,9 +1,9 @@
 import { hasScope } from '../../../../../platform/caller.ts';
 import { forbidden } from '../../../../../platform/errors.ts';
-import { encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
+import { afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
-import { auditCursor, auditLog, afterAuditCursor, type AuditFilter } from '../../store/audit-log.ts';
+import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
 
 export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
   auditLog: async (_, args, ctx) => {
@@ -15,13 +15,13 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
       between = periodBounds(p.from, p.to);
     }
     const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, between };
-    const rows = await auditLog.page(ctx.em, { ...filter, before: afterAuditCursor(page.after), limit: page.limit + 1 });
+    const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(page.after, CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);
     const last = nodes.at(-1);
     return {
       nodes,
-      pageInfo: { hasNextPage, endCursor: last ? encodeCursor(auditCursor(last)) : null },
+      pageInfo: { hasNextPage, endCursor: last ? encodeCursor(timeIdKey(last.at, last.id)) : null },
       totalCount: () => auditLog.count(ctx.em, filter),
     };
   },
