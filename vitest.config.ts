@@ -1,7 +1,14 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests that read only the source (no database, no hub): they run without the suite's PostgreSQL. */
-const SOURCE_ONLY = ['tests/units.test.ts', 'tests/structure.test.ts', 'tests/enums.test.ts', 'tests/schema-check.test.ts', 'tests/supergraph.test.ts'];
+const SOURCE_ONLY = [
+  'tests/units.test.ts',
+  'tests/structure.test.ts',
+  'tests/enums.test.ts',
+  'tests/schema-check.test.ts',
+  'tests/supergraph.test.ts',
+  'tests/case-engine.test.ts',
+];
 
 export default defineConfig({
   test: {
