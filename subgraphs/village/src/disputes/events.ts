@@ -4,7 +4,7 @@ import type { HubEvent } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputes, type DisputeRow } from '../store/dispute.ts';
 import { disputeSteps, type DisputeStepRow } from '../store/dispute-step.ts';
-import { targetReplica } from '../store/target-replica.ts';
+import { assessmentTargets } from '../store/assessment-target.ts';
 import { advanceStory, isCaseAction, storyOf } from './story.ts';
 
 /**
@@ -20,7 +20,7 @@ import { advanceStory, isCaseAction, storyOf } from './story.ts';
 export async function applyVillageEvent(em: EntityManager, event: HubEvent): Promise<void> {
   if (event.type === 'target.set') {
     const t = event.payload;
-    await targetReplica.upsert(em, { indicator: t.indicator, level: t.level, target: t.target, by: t.by });
+    await assessmentTargets.upsert(em, { indicator: t.indicator, level: t.level, target: t.target, by: t.by });
     return;
   }
   if (event.type !== 'case.step') throw new Error(`The village subgraph does not handle ${event.type} events.`);

@@ -26,7 +26,7 @@ export async function existing<R>(loader: DataLoader<string, R | null>, ids: rea
   return found.filter((r): r is R => r != null && !(r instanceof Error));
 }
 
-// Divisions are not records: any caller may see a village's or grid's name.
+// Divisions are not records: every caller may see a village's or grid's name.
 export async function villageOf(p: { villageCode: string }, _: unknown, ctx: VillageContext): Promise<VillageEntity> {
   return (await ctx.loaders.village.load(p.villageCode))!;
 }
