@@ -11,6 +11,15 @@ export type Scope = (typeof SCOPES)[number];
 /** The PostgreSQL setting row-level-security policies read (see rls.ts); set per transaction to the caller's jurisdiction. */
 export const JURISDICTION_SETTING = 'hub.jurisdiction';
 
+/**
+ * The value of `hub.jurisdiction` for a jurisdiction: its code, or `*` for
+ * the whole country (''), which row-level security must be told explicitly:
+ * an unset or empty setting sees no rows (platform/rls.ts).
+ */
+export function jurisdictionSetting(jurisdiction: string): string {
+  return jurisdiction === '' ? '*' : jurisdiction;
+}
+
 export interface Caller {
   subject: string;
   name: string;

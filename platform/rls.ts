@@ -2,18 +2,24 @@
  * Row-level security by jurisdiction (docs/ARCHITECTURE.md), shared by every
  * subgraph's migrations. Each request sets `hub.jurisdiction` for its
  * transactions (MikroORM session context); a row is visible when its
- * division code lies under that code. Without the setting nothing is visible.
+ * division code lies under that code. Without the setting, or with an empty
+ * one, nothing is visible (fail closed); the whole country is the explicit
+ * value `*`.
  * Policies apply to every role but the tables' owner, which runs migrations
  * and bulk loads; the services connect as a role that owns nothing.
  */
 export const JURISDICTION_FUNCTION = `
   create or replace function hub_in_jurisdiction(code text) returns boolean
   language sql stable as $$
-    select coalesce(
-      code like current_setting('hub.jurisdiction', true) || '%'
-      -- a grid-level caller still sees the village-level rows of its village (committees, teams)
-      or (length(current_setting('hub.jurisdiction', true)) > length(code) and current_setting('hub.jurisdiction', true) like code || '%'),
-      false)
+    select case coalesce(current_setting('hub.jurisdiction', true), '')
+      -- fails closed: a connection that set no jurisdiction (or an empty one) sees nothing
+      when '' then false
+      -- the whole country, only ever set for a caller an operator made national (see platform/caller.ts)
+      when '*' then true
+      else code like current_setting('hub.jurisdiction', true) || '%'
+        -- a grid-level caller still sees the village-level rows of its village (committees, teams)
+        or (length(current_setting('hub.jurisdiction', true)) > length(code) and current_setting('hub.jurisdiction', true) like code || '%')
+    end
   $$`;
 
 /** SQL enabling RLS on a table, keyed on one of its division-code columns. */

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
-import { JURISDICTION_SETTING, type Caller } from './caller.ts';
+import { JURISDICTION_SETTING, jurisdictionSetting, type Caller } from './caller.ts';
 import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
@@ -124,7 +124,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         requests++;
         const em = opts.orm.em.fork();
         // Row-level security: every statement of this request runs with the caller's jurisdiction.
-        em.setSessionContext({ variables: { [JURISDICTION_SETTING]: identity.caller.jurisdiction } });
+        em.setSessionContext({ variables: { [JURISDICTION_SETTING]: jurisdictionSetting(identity.caller.jurisdiction) } });
         const base: BaseContext = {
           requestId: identity.requestId || String(req.headers['x-request-id'] ?? crypto.randomUUID()),
           em,

@@ -236,7 +236,7 @@ say(
   `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; all processes on this one machine`,
 );
 say(`- commit: ${commit}`);
-say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}`);
+say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}${values.against ? ` --against ${values.against}` : ''}`);
 say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alternating rounds, after a 1 s warm-up`);
 
 const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../../platform/auth.ts';
-import { hasScope, inJurisdiction, JURISDICTION_SETTING } from '../../../platform/caller.ts';
+import { hasScope, inJurisdiction, JURISDICTION_SETTING, jurisdictionSetting } from '../../../platform/caller.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { nativePool } from '../../../platform/orm.ts';
@@ -43,7 +43,7 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         await auditExport(client, { ...caller, requestId: identity.requestId }, `export ${m[1]} within ${within}`, kind.table, ['idNumber', 'phone']);
       }
       await nativeBegin(client, 'read only');
-      await setJurisdiction(client, JURISDICTION_SETTING, caller.jurisdiction);
+      await setJurisdiction(client, JURISDICTION_SETTING, jurisdictionSetting(caller.jurisdiction));
       res.writeHead(200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${m[1]}-${within}.${m[2]}"`,

@@ -4,6 +4,7 @@ import { Migration20261121000002Departments } from './Migration20261121000002Dep
 import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';
 import { Migration20261121000004Targets } from './Migration20261121000004Targets.ts';
 import { Migration20261201000005CaseEngine } from './Migration20261201000005CaseEngine.ts';
+import { Migration20261201000006FailClosed } from './Migration20261201000006FailClosed.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Migration20261121000003Cases,
   Migration20261121000004Targets,
   Migration20261201000005CaseEngine,
+  Migration20261201000006FailClosed,
 ];

@@ -3,6 +3,7 @@ import { Migration20261121000001 } from './Migration20261121000001.ts';
 import { Migration20261121000002Forces } from './Migration20261121000002Forces.ts';
 import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts';
 import { Migration20261201000004CaseEngine } from './Migration20261201000004CaseEngine.ts';
+import { Migration20261201000005FailClosed } from './Migration20261201000005FailClosed.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Migration20261121000002Forces,
   Migration20261121000003Cases,
   Migration20261201000004CaseEngine,
+  Migration20261201000005FailClosed,
 ];

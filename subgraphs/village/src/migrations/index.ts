@@ -17,6 +17,7 @@ import { Migration20261121000015LeanPersonIndexes } from './Migration20261121000
 import { Migration20261121000016FilterIndexes } from './Migration20261121000016FilterIndexes.ts';
 import { Migration20261201000017CaseOrder } from './Migration20261201000017CaseOrder.ts';
 import { Migration20261201000018StepFacts } from './Migration20261201000018StepFacts.ts';
+import { Migration20261201000019FailClosed } from './Migration20261201000019FailClosed.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   Migration20261121000016FilterIndexes,
   Migration20261201000017CaseOrder,
   Migration20261201000018StepFacts,
+  Migration20261201000019FailClosed,
 ];
