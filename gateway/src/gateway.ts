@@ -9,7 +9,7 @@ import type { Caller } from '../../platform/caller.ts';
 import { authenticate } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
 import { readSupergraph } from './compose.ts';
-import { MAX_BODY_BYTES, queryLimits } from './limits.ts';
+import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
 import { reportsRoute } from './reports.ts';
@@ -58,7 +58,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     csrfPrevention: true,
     formatError: makeFormatError('gateway', production),
     validationRules: armor.validationRules,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 })],
+    parseOptions: { maxTokens: MAX_TOKENS },
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      operationChecks,
+      ...armor.plugins,
+      reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 }),
+    ],
   });
   await apollo.start();
 
