@@ -91,6 +91,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...). */
 export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
   const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="governance-hub"' } : {};
+  // The rest of an oversized body is never read, so the connection cannot carry another request: close it.
+  if (err.status === 413) headers.connection = 'close';
   sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, headers);
 }
 
@@ -172,7 +174,14 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
           ? opts.around
             ? opts.around(req, () => handleGraphQL(opts, req, res, url))
             : handleGraphQL(opts, req, res, url)
-          : sendJson(res, 404, { error: 'not found', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] }),
+          : sendJson(res, 404, {
+              errors: [
+                {
+                  message: `No such path: ${url.pathname}.`,
+                  extensions: { code: 'NOT_FOUND', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
+                },
+              ],
+            }),
     );
     work.catch((thrown: unknown) => {
       const err = asHttpError(thrown);
@@ -186,6 +195,18 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
         sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected server error.'));
       }
     });
+  });
+  // Requests Node refuses before any handler runs (headers over its limit, malformed HTTP) get a JSON body with a code too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const [status, reason, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.']
+        : [400, 'Bad Request', 'BAD_REQUEST', 'The request is not valid HTTP.'];
+    const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    );
   });
   // Keep idle keep-alive sockets open longer than clients' (gateway) pools keep them,
   // so a client never writes into a socket this side is closing.

@@ -53,3 +53,55 @@ describe('malformed GraphQL requests get a 400 with a typed code', () => {
     expect(await r.json()).toEqual({ data: { county: { name: '临潭县' } } });
   });
 });
+
+describe('requests refused before GraphQL runs get a JSON body with a code', () => {
+  it('an unknown path: 404 NOT_FOUND, naming the paths there are', async () => {
+    const res = await fetch(new URL('/nope', hub.gatewayUrl));
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { errors: { extensions: { code: string; paths: string[] } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('NOT_FOUND');
+    expect(body.errors[0]!.extensions.paths).toContain('/graphql');
+  });
+
+  it('headers over the server limit: 431 HEADERS_TOO_LARGE', async () => {
+    const res = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'x'.repeat(40_000) },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(431);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('HEADERS_TOO_LARGE');
+  });
+
+  it('a chunked body over 100 kB: 413, and the connection is closed rather than left unanswered', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(hub.gatewayUrl);
+    const answer = await new Promise<{ status: number; connection: string | undefined; code: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              connection: res.headers.connection,
+              code: (JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      // No content-length: the body arrives chunked, and only counting it finds it too large.
+      for (let i = 0; i < 30; i++) req.write('x'.repeat(5_000));
+      req.end();
+    });
+    expect(answer).toEqual({ status: 413, connection: 'close', code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
