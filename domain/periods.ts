@@ -26,7 +26,24 @@ function monthsPeriod(y: number, m: number, months: number): Period {
   return { from: `${y}-${pad(m)}-01`, to: `${ey}-${pad(em)}-${pad(lastDay(ey, em))}`, months };
 }
 
+/**
+ * Years a period may touch. The hub's facts begin with the registry's oldest
+ * birth dates and end with deadlines a few years ahead; anything outside is a
+ * typing mistake (0000, 0001, 9999), refused before it reaches a date
+ * computation or PostgreSQL's date range.
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2100;
+
+function checkYear(year: number, argument: string): void {
+  if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+    throw badInput(`${argument}: the year ${String(year).padStart(4, '0')} is outside ${FIRST_YEAR}–${LAST_YEAR}.`, { argument });
+  }
+}
+
 export function parsePeriodShorthand(text: string): Period {
+  const year = /^\s*(\d{4})/.exec(text);
+  if (year) checkYear(Number(year[1]), 'period');
   const s = text.trim().toUpperCase();
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})$/.exec(s))) return monthsPeriod(Number(m[1]), 1, 12);
@@ -42,6 +59,8 @@ export function resolvePeriod(args: { from?: string | null; to?: string | null; 
     return parsePeriodShorthand(args.period);
   }
   if (args.from == null || args.to == null) throw badInput('Give from and to (dates), or a period such as 2026, 2026Q3 or 202609.', { argument: 'from' });
+  checkYear(Number(args.from.slice(0, 4)), 'from');
+  checkYear(Number(args.to.slice(0, 4)), 'to');
   if (args.from > args.to) throw badInput(`from (${args.from}) must not be after to (${args.to}).`, { argument: 'from' });
   if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) throw badInput('A period may span at most ten years.', { argument: 'to' });
   return { from: args.from, to: args.to };
@@ -74,6 +93,8 @@ export function yearAgo(p: Period): Period {
 
 /** China Standard Time day boundaries of an inclusive date period. */
 export function periodBounds(from: string, to: string): [string, string] {
+  checkYear(Number(from.slice(0, 4)), 'from');
+  checkYear(Number(to.slice(0, 4)), 'to');
   const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
   return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
 }

@@ -105,3 +105,17 @@ describe('requests refused before GraphQL runs get a JSON body with a code', () 
     expect(answer).toEqual({ status: 413, connection: 'close', code: 'PAYLOAD_TOO_LARGE' });
   });
 });
+
+describe('dates and periods are range-checked before any date computation', () => {
+  it('a year no fact can have is BAD_USER_INPUT in GraphQL and a 400 from the CSV reports', async () => {
+    for (const field of ['disputeStats(period: "0000") { reported }', 'patrolStats(from: "0001-01-01", to: "0001-12-31") { patrols }']) {
+      const r = await hub.queryAs<unknown>(token, `{ county(code: "623021") { ${field} } }`);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    }
+    const csv = await fetch(new URL('/reports/disputes.csv?within=623021&level=village&from=0001-01-01&to=0001-12-31', hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(csv.status).toBe(400);
+    expect(((await csv.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});

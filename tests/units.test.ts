@@ -144,7 +144,7 @@ describe('error formatting', () => {
   });
 });
 
-import { parsePeriodShorthand, previousPeriod, resolvePeriod, yearAgo } from '../domain/periods.ts';
+import { parsePeriodShorthand, periodBounds, previousPeriod, resolvePeriod, yearAgo } from '../domain/periods.ts';
 
 describe('reporting periods', () => {
   it('reads year, quarter and month shorthands', () => {
@@ -155,6 +155,14 @@ describe('reporting periods', () => {
     expect(() => parsePeriodShorthand('2026Q5')).toThrow(/quarter/);
     expect(() => resolvePeriod({ from: '2026-01-01' })).toThrow(/from and to/);
     expect(() => resolvePeriod({ period: '2026', from: '2026-01-01', to: '2026-02-01' })).toThrow(/not both/);
+  });
+
+  it('refuses years no fact can have (0000, 0001, 9999) as bad input, before any date computation', () => {
+    for (const period of ['0000', '0001Q1', '999912']) expect(() => parsePeriodShorthand(period)).toThrow(/outside 1900–2100/);
+    expect(() => resolvePeriod({ from: '0001-01-01', to: '0001-12-31' })).toThrow(/from: the year 0001/);
+    expect(() => resolvePeriod({ from: '2026-01-01', to: '9999-12-31' })).toThrow(/to: the year 9999/);
+    expect(() => periodBounds('0000-01-01', '2026-01-01')).toThrow(/outside/);
+    expect(periodBounds('1900-01-01', '2100-12-31')).toEqual(['1899-12-31T16:00:00.000Z', '2100-12-31T16:00:00.000Z']);
   });
 
   it('steps back to the previous period and to a year ago', () => {
