@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { badInput } from './errors.ts';
+import { col, row, rows, sql, type Db, type SqlParam } from './sql.ts';
 
 /** Relay-style connections (docs/ARCHITECTURE.md): `first`/`after`, `totalCount`. */
 export const DEFAULT_PAGE = 50;
@@ -87,3 +89,50 @@ export function afterTimeId(after: string | undefined, id: RegExp): { at: string
 
 /** Id shapes a (time, id) cursor may carry. */
 export const CURSOR_IDS = { uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, integer: /^\d{1,15}$/ } as const;
+
+/** A table listed newest first on (time, id), as the case inboxes and dispatch lists are. */
+export interface NewestFirstList<R> {
+  /** The statements' name (`township_case.inbox`); the count is `<name>Count`. */
+  name: string;
+  table: string;
+  shape: z.ZodType<R>;
+  timeColumn: string;
+  idColumn: string;
+  idKind: keyof typeof CURSOR_IDS;
+  keyOf: (r: R) => { at: Date | string; id: string | number };
+}
+
+const Count = z.object({ n: col.num });
+
+/** One page of `list` under `where` (with its `params`), after the page's (time, id) cursor, with the total counted when asked. */
+export async function newestFirstPage<R>(
+  db: Db,
+  list: NewestFirstList<R>,
+  where: readonly string[],
+  params: readonly SqlParam[],
+  page: Page,
+): Promise<Connection<R>> {
+  const after = afterTimeId(page.after, CURSOR_IDS[list.idKind]);
+  const cond = where.join(' and ');
+  const idParam = list.idKind === 'uuid' ? '?::uuid' : '?';
+  const nodes = await rows(
+    db,
+    sql(
+      list.name,
+      list.shape,
+      `select * from ${list.table} where ${cond}${after ? ` and (${list.timeColumn}, ${list.idColumn}) < (?::timestamptz, ${idParam})` : ''}
+        order by ${list.timeColumn} desc, ${list.idColumn} desc limit ?`,
+    ),
+    [...params, ...(after ? [after.at, list.idKind === 'uuid' ? after.id : Number(after.id)] : []), page.limit + 1],
+  );
+  const count = sql(`${list.name}Count`, Count, `select count(*) as n from ${list.table} where ${cond}`);
+  return toConnection(
+    nodes,
+    page,
+    (r) => {
+      const k = list.keyOf(r);
+      return timeIdKey(k.at, k.id);
+    },
+    async () => (await row(db, count, params))?.n ?? 0,
+  );
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSED } from '../../../../domain/case-engine.ts';
-import { afterTimeId, CURSOR_IDS, timeIdKey, toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
@@ -41,7 +41,16 @@ const receive = sql(
                             settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
 );
-const Count = z.object({ n: col.num });
+/** The list pages newest first on (received_at, dispute_id) (platform/pagination.ts). */
+const INBOX: NewestFirstList<CountyCaseRow> = {
+  name: 'county_case.inbox',
+  table: 'county_case',
+  shape: CountyCase,
+  timeColumn: 'received_at',
+  idColumn: 'dispute_id',
+  idKind: 'uuid',
+  keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
+};
 
 /** What a step writes: status, its place in the case's order, the deadlines it started, and the fields some steps set (every step increments the version). */
 export interface CountyCaseChanges {
@@ -137,23 +146,6 @@ export const countyCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.COUNTY);
     }
-    const after = afterTimeId(page.after, CURSOR_IDS.uuid);
-    const list = await rows(
-      db,
-      sql(
-        'county_case.inbox',
-        CountyCase,
-        `select * from county_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?::timestamptz, ?::uuid)' : ''}
-          order by received_at desc, dispute_id desc limit ?`,
-      ),
-      [...params, ...(after ? [after.at, after.id] : []), page.limit + 1],
-    );
-    const count = sql('county_case.inboxCount', Count, `select count(*) as n from county_case where ${where.join(' and ')}`);
-    return toConnection(
-      list,
-      page,
-      (c) => timeIdKey(c.receivedAt, c.disputeId),
-      async () => (await row(db, count, params))?.n ?? 0,
-    );
+    return newestFirstPage(db, INBOX, where, params, page);
   },
 };

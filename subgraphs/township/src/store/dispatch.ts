@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { afterTimeId, CURSOR_IDS, timeIdKey } from '../../../../platform/pagination.ts';
 
 /** 吹哨 A township's call on a county department, and the department's 报到 and 反馈. */
 const Dispatch = z.object({
@@ -45,7 +44,16 @@ const insert = sql(
 );
 const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning *`);
 const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning *`);
-const Count = z.object({ n: col.num });
+/** The list pages newest first on (dispatched_at, id) (platform/pagination.ts). */
+const LIST: NewestFirstList<DispatchRow> = {
+  name: 'dispatch.list',
+  table: 'dispatch',
+  shape: Dispatch,
+  timeColumn: 'dispatched_at',
+  idColumn: 'id',
+  idKind: 'integer',
+  keyOf: (d) => ({ at: d.dispatchedAt, id: d.id }),
+};
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
    count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue`;
 
@@ -126,23 +134,7 @@ export const dispatches = {
       params.push(filter.status);
     }
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
-    const after = afterTimeId(page.after, CURSOR_IDS.integer);
-    const list = await rows(
-      db,
-      sql(
-        'dispatch.list',
-        Dispatch,
-        `select * from dispatch where ${where.join(' and ')}${after ? ' and (dispatched_at, id) < (?::timestamptz, ?)' : ''} order by dispatched_at desc, id desc limit ?`,
-      ),
-      [...params, ...(after ? [after.at, Number(after.id)] : []), page.limit + 1],
-    );
-    const count = sql('dispatch.listCount', Count, `select count(*) as n from dispatch where ${where.join(' and ')}`);
-    return toConnection(
-      list,
-      page,
-      (d) => timeIdKey(d.dispatchedAt, d.id),
-      async () => (await row(db, count, params))?.n ?? 0,
-    );
+    return newestFirstPage(db, LIST, where, params, page);
   },
   /** 吹哨报到统计 of townships (9-digit codes) or counties (6) for dispatches made in [start, end): one statement for all of them. */
   sums: (db: Db, level: 'TOWNSHIP' | 'COUNTY', codes: readonly string[], start: string, end: string): Promise<DispatchSums[]> =>

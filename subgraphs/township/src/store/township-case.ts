@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { CLOSED } from '../../../../domain/case-engine.ts';
-import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { afterTimeId, CURSOR_IDS, timeIdKey } from '../../../../platform/pagination.ts';
 
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
 const TownshipCase = z.object({
@@ -44,7 +43,16 @@ const receive = sql(
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
 );
 const supervise = command('township_case.supervise', 'update township_case set supervised_at = ?, version = version + 1 where dispute_id = ?');
-const Count = z.object({ n: col.num });
+/** The list pages newest first on (received_at, dispute_id) (platform/pagination.ts). */
+const INBOX: NewestFirstList<TownshipCaseRow> = {
+  name: 'township_case.inbox',
+  table: 'township_case',
+  shape: TownshipCase,
+  timeColumn: 'received_at',
+  idColumn: 'dispute_id',
+  idKind: 'uuid',
+  keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
+};
 
 /**
  * What a step writes: the status, its place in the case's order and the
@@ -150,23 +158,6 @@ export const townshipCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.TOWNSHIP);
     }
-    const after = afterTimeId(page.after, CURSOR_IDS.uuid);
-    const list = await rows(
-      db,
-      sql(
-        'township_case.inbox',
-        TownshipCase,
-        `select * from township_case where ${where.join(' and ')}${after ? ' and (received_at, dispute_id) < (?::timestamptz, ?::uuid)' : ''}
-          order by received_at desc, dispute_id desc limit ?`,
-      ),
-      [...params, ...(after ? [after.at, after.id] : []), page.limit + 1],
-    );
-    const count = sql('township_case.inboxCount', Count, `select count(*) as n from township_case where ${where.join(' and ')}`);
-    return toConnection(
-      list,
-      page,
-      (c) => timeIdKey(c.receivedAt, c.disputeId),
-      async () => (await row(db, count, params))?.n ?? 0,
-    );
+    return newestFirstPage(db, INBOX, where, params, page);
   },
 };
