@@ -5,16 +5,36 @@ import { GraphQLError } from 'graphql';
  * `extensions.code` (docs/ARCHITECTURE.md). Anything else is an internal error and is
  * masked before it leaves a production server.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID_TRANSITION' | 'SUBGRAPH_UNAVAILABLE';
+export type ErrorCode =
+  'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID_TRANSITION' | 'SUBGRAPH_UNAVAILABLE' | 'SERVICE_UNAVAILABLE';
 
-export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra } });
+/**
+ * A message people read, in Chinese (the default) and English (for
+ * `Accept-Language: en`). The error's `message` is the Chinese text; the English
+ * travels in `extensions.en` until the service that answers the client picks one
+ * and drops the other (platform/language.ts).
+ */
+export interface Said {
+  zh: string;
+  en: string;
 }
 
-export const badInput = (message: string, extra: Record<string, unknown> = {}) => hubError('BAD_USER_INPUT', message, extra);
-export const notFound = (message: string, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
-export const forbidden = (message: string, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
+/** Where the English text of an error waits until the answering service picks a language. */
+export const ENGLISH_EXTENSION = 'en';
+
+export function said(message: string | Said): Said {
+  return typeof message === 'string' ? { zh: message, en: message } : message;
+}
+
+export function hubError(code: ErrorCode, message: string | Said, extra: Record<string, unknown> = {}): GraphQLError {
+  const { zh, en } = said(message);
+  return new GraphQLError(zh, { extensions: { code, ...extra, [ENGLISH_EXTENSION]: en } });
+}
+
+export const badInput = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('BAD_USER_INPUT', message, extra);
+export const notFound = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
+export const conflict = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
+export const forbidden = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',
@@ -24,6 +44,7 @@ const KNOWN_CODES = new Set([
   'CONFLICT',
   'INVALID_TRANSITION',
   'SUBGRAPH_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
@@ -35,10 +56,11 @@ const KNOWN_CODES = new Set([
 
 /**
  * Apollo `formatError`: errors with a known code pass through (without stack
- * traces); anything unexpected is logged with a correlation id and, in
- * production, replaced by a generic message carrying that id.
+ * traces); anything unexpected is logged with a correlation id and replaced by a
+ * generic message carrying that id, in every mode: internal text (driver,
+ * PostgreSQL or JavaScript messages) never reaches a client.
  */
-export function makeFormatError(service: string, production: boolean) {
+export function makeFormatError(service: string) {
   return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
     // A typed error thrown while parsing an argument (e.g. a Date scalar) surfaces as a
     // validation error; keep the typed code so callers can tell bad input apart.
@@ -50,15 +72,14 @@ export function makeFormatError(service: string, production: boolean) {
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
+    // Already masked by the subgraph that failed: keep its correlation id, which its log holds.
+    if (code === 'INTERNAL_SERVER_ERROR' && typeof extensions.correlationId === 'string') return { ...formatted, extensions };
     const correlationId = crypto.randomUUID();
     console.error(`[${service}] internal error ${correlationId}:`, error);
-    if (production) {
-      return {
-        message: `Internal server error (correlation id ${correlationId}).`,
-        path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
-      };
-    }
-    return { ...formatted, extensions: { ...extensions, code: code ?? 'INTERNAL_SERVER_ERROR', correlationId } };
+    return {
+      message: `服务器内部错误（关联编号 ${correlationId}）。`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId, [ENGLISH_EXTENSION]: `Internal server error (correlation id ${correlationId}).` },
+    };
   };
 }

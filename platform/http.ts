@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { said, type Said } from './errors.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -35,10 +36,14 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
+  /** The message in both languages; `message` is the Chinese one (platform/errors.ts `Said`). */
+  readonly said: Said;
+  constructor(status: number, code: string, message: string | Said) {
+    const both = said(message);
+    super(both.zh);
     this.status = status;
     this.code = code;
+    this.said = both;
   }
 }
 

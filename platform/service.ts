@@ -67,7 +67,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     schema,
     introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
-    formatError: makeFormatError(opts.name, opts.production),
+    formatError: makeFormatError(opts.name),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       {

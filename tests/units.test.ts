@@ -121,12 +121,12 @@ import { GraphQLError } from 'graphql';
 import { makeFormatError } from '../platform/errors.ts';
 
 describe('error formatting', () => {
-  it('masks internal errors in production with a correlation id that is logged', () => {
+  it('masks internal errors in every mode with a correlation id that is logged', () => {
     const logged: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args.join(' '));
     try {
-      const format = makeFormatError('test', true);
+      const format = makeFormatError('test');
       const out = format(
         { message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
         new Error('boom'),

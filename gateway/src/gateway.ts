@@ -56,7 +56,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    formatError: makeFormatError('gateway', production),
+    formatError: makeFormatError('gateway'),
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
