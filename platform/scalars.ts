@@ -36,10 +36,25 @@ function parseDateTime(value: unknown): Date {
   throw badInput(`${JSON.stringify(value)} is not a date-time; write ISO 8601 with an offset, e.g. "2026-09-30T20:00:00+08:00".`);
 }
 
+/** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * A point in time as people in China read it: ISO 8601 in China Standard Time,
+ * `2026-09-30T20:00:00.000+08:00`. Same instant as the UTC form; the calendar day
+ * it shows is the day in China (a case reported at 01:20 on 30 September is not
+ * shown as 29 September).
+ */
+export function chinaTime(value: Date | string): string {
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) throw new TypeError(`not a point in time: ${String(value)}`);
+  return new Date(d.getTime() + CHINA_OFFSET_MS).toISOString().replace('Z', '+08:00');
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'A point in time, ISO 8601 with offset.',
-  serialize: (v) => (v instanceof Date ? v : new Date(String(v))).toISOString(),
+  description: 'A point in time, ISO 8601 with the China offset (+08:00).',
+  serialize: (v) => chinaTime(v instanceof Date ? v : String(v)),
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });

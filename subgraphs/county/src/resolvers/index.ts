@@ -1,3 +1,4 @@
+import { DateTimeScalar } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { AssessmentTarget } from './AssessmentTarget.ts';
 import { County } from './County.ts';
@@ -9,4 +10,4 @@ import { Mutation } from './Mutation/index.ts';
 import { Query } from './Query/index.ts';
 import { Region } from './Region.ts';
 
-export const resolvers: Resolvers = { Query, Mutation, Region, County, Department, CountyCase, CountyCaseConnection, Dispute, AssessmentTarget };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Region, County, Department, CountyCase, CountyCaseConnection, Dispute, AssessmentTarget };

@@ -19,6 +19,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
   Date: { input: string; output: string; }
+  /** A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
+  DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -54,15 +56,15 @@ export type CountyDispatchStatsArgs = {
 export type Dispatch = {
   __typename?: 'Dispatch';
   /** 报到时限 Acknowledge by (the case rule's contact time after dispatch). */
-  acknowledgeBy: Scalars['String']['output'];
+  acknowledgeBy: Scalars['DateTime']['output'];
   /** When the department acknowledged (报到). */
-  acknowledgedAt?: Maybe<Scalars['String']['output']>;
+  acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Department kind, e.g. NATURAL_RESOURCES. */
   departmentKind: Scalars['String']['output'];
   /** Department name, e.g. 临潭县自然资源局. */
   departmentName: Scalars['String']['output'];
   /** When dispatched. */
-  dispatchedAt: Scalars['String']['output'];
+  dispatchedAt: Scalars['DateTime']['output'];
   /** Dispatch id. */
   id: Scalars['ID']['output'];
   /** 超期 Not acknowledged by its acknowledge deadline, or not reported back by its report deadline. */
@@ -70,9 +72,9 @@ export type Dispatch = {
   /** The department's report. */
   report?: Maybe<Scalars['String']['output']>;
   /** 反馈时限 Report back by (the case rule's settle time after dispatch). */
-  reportBy: Scalars['String']['output'];
+  reportBy: Scalars['DateTime']['output'];
   /** When the department reported back. */
-  reportedAt?: Maybe<Scalars['String']['output']>;
+  reportedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Status. */
   status: DispatchStatus;
   /** The case it belongs to. */
@@ -401,11 +403,11 @@ export type TownshipCase = {
   /** 超期 Past the settle deadline and not resolved or escalated. */
   overdue: Scalars['Boolean']['output'];
   /** 接收时间 When the township received it. */
-  receivedAt: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
   /** 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意). */
   rehandled: Scalars['Int']['output'];
   /** 化解时限 Settle by. */
-  settleBy: Scalars['String']['output'];
+  settleBy: Scalars['DateTime']['output'];
   /** Status at the township. */
   status: TownshipCaseStatus;
   /** Summary. */
@@ -599,6 +601,7 @@ export type ResolversTypes = {
   County: ResolverTypeWrapper<CodeRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Dispatch: ResolverTypeWrapper<DispatchRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -631,6 +634,7 @@ export type ResolversParentTypes = {
   County: CodeRef;
   String: Scalars['String']['output'];
   Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
   Dispatch: DispatchRow;
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -662,17 +666,21 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export type DispatchResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispatch'] = ResolversParentTypes['Dispatch']> = {
-  acknowledgeBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  acknowledgedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   departmentKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   departmentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  dispatchedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dispatchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   report?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  reportBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  reportedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reportBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DispatchStatus'], ParentType, ContextType>;
   townshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType>;
 };
@@ -748,9 +756,9 @@ export type TownshipCaseResolvers<ContextType = TownshipContext, ParentType exte
   dispatches?: Resolver<Array<ResolversTypes['Dispatch']>, ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  settleBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  settleBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TownshipCaseStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -775,6 +783,7 @@ export type TownshipTeamResolvers<ContextType = TownshipContext, ParentType exte
 export type Resolvers<ContextType = TownshipContext> = {
   County?: CountyResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
   Dispatch?: DispatchResolvers<ContextType>;
   DispatchConnection?: DispatchConnectionResolvers<ContextType>;
   DispatchStats?: DispatchStatsResolvers<ContextType>;

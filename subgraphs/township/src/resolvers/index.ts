@@ -1,4 +1,4 @@
-import { DateScalar } from '../../../../platform/scalars.ts';
+import { DateScalar, DateTimeScalar } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { County } from './County.ts';
 import { Dispatch } from './Dispatch.ts';
@@ -13,6 +13,7 @@ import { TownshipTeam } from './TownshipTeam.ts';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
+  DateTime: DateTimeScalar,
   Query,
   Mutation,
   Township,

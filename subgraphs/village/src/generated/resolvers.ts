@@ -36,7 +36,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
   Date: { input: string; output: string; }
-  /** A point in time, ISO 8601 with offset, e.g. `2026-09-30T08:00:00+08:00`. */
+  /** A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
