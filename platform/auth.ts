@@ -2,6 +2,7 @@ import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtV
 import type { IncomingMessage } from 'node:http';
 import { isDepartmentKind } from '../domain/departments.ts';
 import { SCOPES, type Caller, type Scope } from './caller.ts';
+import { isJurisdiction, NATIONAL } from './jurisdiction.ts';
 import { HttpError } from './http.ts';
 
 /**
@@ -31,16 +32,13 @@ export async function generateKeyPairPem(): Promise<KeyPairPem> {
 export const importPublicKey = (pem: string) => importSPKI(pem, ALG);
 export const importPrivateKey = (pem: string) => importPKCS8(pem, ALG);
 
-/** A division code of any level, or '' for the whole country. */
-const JURISDICTION = /^(|\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/;
-
 export class AuthError extends Error {}
 
 function callerFromClaims(payload: Record<string, unknown>): Caller {
   const { sub, name, jurisdiction, scopes, department } = payload;
   if (typeof sub !== 'string' || !sub) throw new AuthError('the token has no subject (sub)');
-  if (typeof jurisdiction !== 'string' || !JURISDICTION.test(jurisdiction)) {
-    throw new AuthError("the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits)");
+  if (typeof jurisdiction !== 'string' || !isJurisdiction(jurisdiction)) {
+    throw new AuthError("the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits) or * for the whole country");
   }
   const list = Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [];
   const unknown = list.filter((s) => !SCOPES.includes(s as Scope));
@@ -89,13 +87,23 @@ function reason(e: unknown): string {
   return 'the token is malformed';
 }
 
-export async function verifyCallerToken(key: CryptoKey, token: string): Promise<Caller> {
+/**
+ * A caller's own token → the caller. A token for the whole country (`*`) is honoured
+ * only for the subjects an operator listed in HUB_NATIONAL_SUBJECTS (`nationalSubjects`):
+ * signing a token is not enough to see every county.
+ */
+export async function verifyCallerToken(key: CryptoKey, token: string, nationalSubjects: ReadonlySet<string>): Promise<Caller> {
+  let caller: Caller;
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: CALLER_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp', 'sub'] });
-    return callerFromClaims(payload);
+    caller = callerFromClaims(payload);
   } catch (e) {
     throw new AuthError(reason(e));
   }
+  if (caller.jurisdiction === NATIONAL && !nationalSubjects.has(caller.subject)) {
+    throw new AuthError(`a whole-country token (jurisdiction *) needs its subject "${caller.subject}" listed in the operator setting HUB_NATIONAL_SUBJECTS`);
+  }
+  return caller;
 }
 
 /** The gateway's forwarding of a verified caller to a subgraph (valid one minute). */

@@ -1,24 +1,13 @@
 import { forbidden } from './errors.ts';
+import { covers } from './jurisdiction.ts';
 
 /**
  * Who is asking (docs/ARCHITECTURE.md): a subject, a display name, a jurisdiction (a
  * division code of any length; the caller sees that division and everything
- * under it; '' is the whole country) and scopes.
+ * under it; `*` is the whole country, platform/jurisdiction.ts) and scopes.
  */
 export const SCOPES = ['read', 'write', 'pii', 'report', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
-
-/** The PostgreSQL setting row-level-security policies read (see rls.ts); set per transaction to the caller's jurisdiction. */
-export const JURISDICTION_SETTING = 'hub.jurisdiction';
-
-/**
- * The value of `hub.jurisdiction` for a jurisdiction: its code, or `*` for
- * the whole country (''), which row-level security must be told explicitly:
- * an unset or empty setting sees no rows (platform/rls.ts).
- */
-export function jurisdictionSetting(jurisdiction: string): string {
-  return jurisdiction === '' ? '*' : jurisdiction;
-}
 
 export interface Caller {
   subject: string;
@@ -39,7 +28,7 @@ export function hasScope(caller: Caller, scope: Scope): boolean {
 
 /** True when `code` (any level) lies inside the caller's jurisdiction. */
 export function inJurisdiction(caller: Caller, code: string): boolean {
-  return code.startsWith(caller.jurisdiction);
+  return covers(caller.jurisdiction, code);
 }
 
 /** Record reads need `read` (a report-only caller sees statistics and names, never records). */

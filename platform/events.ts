@@ -4,7 +4,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { DomainEvent, type EventPayload, type EventType } from '../domain/events.ts';
-import { JURISDICTION_SETTING, jurisdictionSetting } from './caller.ts';
+import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPHS, type SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool } from './orm.ts';
@@ -201,9 +201,8 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
     let applied = 0;
     let duplicates = 0;
     for (const event of events) {
-      const em = orm.em.fork();
-      // Events carry their division; the receiver acts within it (row-level security applies).
-      em.setSessionContext({ variables: { [JURISDICTION_SETTING]: jurisdictionSetting(String(event.payload.countyCode ?? '')) } });
+      // Events carry their county; the receiver acts within it (row-level security applies).
+      const em = scopedEm(orm.em, String(event.payload.countyCode ?? ''));
       await em.transactional(async (tem) => {
         const inserted = await row(tem, inboxInsert, [event.eventId, event.source, event.type]);
         if (!inserted) {

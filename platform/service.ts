@@ -5,9 +5,12 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
-import { JURISDICTION_SETTING, jurisdictionSetting, type Caller } from './caller.ts';
+import type { Caller } from './caller.ts';
+import { scopedEm } from './jurisdiction.ts';
 import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
+import { isDatabaseUnavailable } from './unavailable.ts';
+import { localizeErrors } from './language.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
@@ -27,6 +30,9 @@ export interface BaseContext {
   /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
   relay: { nudge(): void };
 }
+
+/** Each subgraph's level, as a Chinese message names it. */
+const LEVEL_NAME: Record<SubgraphName, string> = { county: '县级', township: '乡镇级', village: '村级' };
 
 export function loadSchema(name: SubgraphName): DocumentNode {
   return parse(readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -70,6 +76,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     formatError: makeFormatError(opts.name),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      localizeErrors<C>(),
       {
         async requestDidStart() {
           let reading = false;
@@ -79,8 +86,14 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
             // does (a village dashboard went from 40 statements to 13). Mutations keep their own transactions.
             async executionDidStart({ contextValue, operation }) {
               if (operation.operation !== 'query') return;
-              await contextValue.em.begin();
-              reading = true;
+              // Apollo masks an error thrown here; with the database down the resolvers meet it and answer SERVICE_UNAVAILABLE.
+              reading = await contextValue.em.begin().then(
+                () => true,
+                (e: unknown) => {
+                  if (isDatabaseUnavailable(e)) return false;
+                  throw e;
+                },
+              );
             },
             async willSendResponse({ contextValue }) {
               if (reading) {
@@ -106,7 +119,10 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       authenticate: async (req) => {
         const token = req.headers[INTERNAL_HEADER];
         if (typeof token !== 'string' || !token) {
-          throw new HttpError(401, 'UNAUTHENTICATED', `This ${opts.name} subgraph answers only the hub's gateway; send requests to the gateway.`);
+          throw new HttpError(401, 'UNAUTHENTICATED', {
+            zh: `${LEVEL_NAME[opts.name]}子图只接受本枢纽网关的请求，请将请求发往网关。`,
+            en: `This ${opts.name} subgraph answers only the hub's gateway; send requests to the gateway.`,
+          });
         }
         try {
           return await verifyInternal(internalKey, token);
@@ -122,9 +138,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       },
       context: async (req, identity) => {
         requests++;
-        const em = opts.orm.em.fork();
         // Row-level security: every statement of this request runs with the caller's jurisdiction.
-        em.setSessionContext({ variables: { [JURISDICTION_SETTING]: jurisdictionSetting(identity.caller.jurisdiction) } });
+        const em = scopedEm(opts.orm.em, identity.caller.jurisdiction);
         const base: BaseContext = {
           requestId: identity.requestId || String(req.headers['x-request-id'] ?? crypto.randomUUID()),
           em,

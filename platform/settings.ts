@@ -52,6 +52,15 @@ const schema = z.object({
   HUB_INTERNAL_PUBLIC_KEY: pem('PUBLIC').optional(),
   HUB_INTERNAL_PRIVATE_KEY: pem('PRIVATE').optional(),
   HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HUB_NATIONAL_SUBJECTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -87,6 +96,8 @@ export interface Settings {
    * machine `npm start` generates both pairs under HUB_DATA_DIR/keys.
    */
   keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string; eventsSecret?: string };
+  /** Token subjects allowed a whole-country jurisdiction (`*`); empty: nobody (platform/jurisdiction.ts). */
+  nationalSubjects: string[];
   subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
 }
 
@@ -154,6 +165,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       internalPrivateKey: s.HUB_INTERNAL_PRIVATE_KEY,
       eventsSecret: s.HUB_EVENTS_SECRET,
     },
+    nationalSubjects: s.HUB_NATIONAL_SUBJECTS,
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };
 }

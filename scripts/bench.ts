@@ -207,7 +207,7 @@ let internal = '';
 const refreshInternal = async () => {
   internal = await signInternal(
     internalKey,
-    { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) },
+    { subject: 'bench', name: 'bench', jurisdiction: '*', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) },
     { requestId: 'bench', operation: 'bench' },
   );
 };

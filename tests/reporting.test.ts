@@ -113,7 +113,7 @@ describe('assessment (考核)', () => {
   });
 
   it('lets admins change a target, which every division’s assessment then uses', async () => {
-    const admin = await hub.token({ jurisdiction: '', scopes: ['admin', 'report'] });
+    const admin = await hub.token({ jurisdiction: '*', scopes: ['admin', 'report'] });
     const notAdmin = await hub.queryAs(reportToken, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 0.5) { target } }`);
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const bad = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 95) { target } }`);

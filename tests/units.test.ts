@@ -182,15 +182,30 @@ describe('gateway authentication (verified tokens are remembered until they expi
   it('accepts a token again from memory, refuses it once expired, and never under another key', async () => {
     const [a, b] = [await generateKeyPairPem(), await generateKeyPairPem()];
     const token = await mintCallerToken(await importPrivateKey(a.privateKey), { subject: 's', name: 'n', jurisdiction: '623021', scopes: ['read'], ttl: 1 });
-    const pubA = await importPublicKey(a.publicKey);
+    const pubA = { key: await importPublicKey(a.publicKey), nationalSubjects: new Set<string>() };
     const first = await authenticate(pubA, `Bearer ${token}`);
     expect(first.jurisdiction).toBe('623021');
     expect(await authenticate(pubA, `Bearer ${token}`)).toBe(first);
-    await expect(authenticate(await importPublicKey(b.publicKey), `Bearer ${token}`)).rejects.toMatchObject({
+    await expect(authenticate({ key: await importPublicKey(b.publicKey), nationalSubjects: new Set<string>() }, `Bearer ${token}`)).rejects.toMatchObject({
       status: 401,
       message: expect.stringContaining('not signed by this hub'),
     });
     await new Promise((r) => setTimeout(r, Number(decodeJwt(token).exp) * 1000 + 50 - Date.now()));
     await expect(authenticate(pubA, `Bearer ${token}`)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+  });
+
+  it('honours a whole-country token (*) only for a subject the operator listed in HUB_NATIONAL_SUBJECTS; an empty jurisdiction is no token', async () => {
+    const pair = await generateKeyPairPem();
+    const signer = await importPrivateKey(pair.privateKey);
+    const key = await importPublicKey(pair.publicKey);
+    const national = (subject: string) => mintCallerToken(signer, { subject, name: 'n', jurisdiction: '*', scopes: ['read'], ttl: 60 });
+    const granted = await authenticate({ key, nationalSubjects: new Set(['province-office']) }, `Bearer ${await national('province-office')}`);
+    expect(granted.jurisdiction).toBe('*');
+    await expect(authenticate({ key, nationalSubjects: new Set(['province-office']) }, `Bearer ${await national('someone-else')}`)).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining('HUB_NATIONAL_SUBJECTS'),
+    });
+    await expect(authenticate({ key, nationalSubjects: new Set() }, `Bearer ${await national('province-office')}`)).rejects.toMatchObject({ status: 401 });
+    await expect(mintCallerToken(signer, { subject: 's', name: 'n', jurisdiction: '', scopes: ['read'], ttl: 60 })).rejects.toThrow(/jurisdiction/);
   });
 });

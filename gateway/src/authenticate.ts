@@ -9,23 +9,29 @@ import { HttpError } from '../../platform/http.ts';
  * 7% of the gateway's CPU under the dashboard benchmark. A signature's
  * validity cannot change, and the hub has no revocation list, so the cached
  * answer is the one verification would give until `exp`, which is checked on
- * every use. Kept per verifying key; bounded, the oldest entries go first.
+ * every use. Kept per check (key and national grants); bounded, the oldest entries go first.
  */
-const verifiedByKey = new WeakMap<CryptoKey, Map<string, { caller: Caller; exp: number }>>();
+const verifiedByCheck = new WeakMap<CallerCheck, Map<string, { caller: Caller; exp: number }>>();
 const MAX_VERIFIED = 10_000;
 
+/** How the gateway checks callers: the caller key, and the subjects an operator made national (HUB_NATIONAL_SUBJECTS). */
+export interface CallerCheck {
+  key: CryptoKey;
+  nationalSubjects: ReadonlySet<string>;
+}
+
 /** `Authorization: Bearer <JWT>` → the caller, or HTTP 401 UNAUTHENTICATED saying why. */
-export async function authenticate(key: CryptoKey, header: string | undefined): Promise<Caller> {
+export async function authenticate(check: CallerCheck, header: string | undefined): Promise<Caller> {
   if (!header) throw new HttpError(401, 'UNAUTHENTICATED', 'Send a token: Authorization: Bearer <JWT> (`npm run token` mints one).');
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new HttpError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <JWT>".');
   const token = m[1]!;
-  let verified = verifiedByKey.get(key);
-  if (!verified) verifiedByKey.set(key, (verified = new Map()));
+  let verified = verifiedByCheck.get(check);
+  if (!verified) verifiedByCheck.set(check, (verified = new Map()));
   const known = verified.get(token);
   if (known && known.exp > Date.now() / 1000) return known.caller;
   try {
-    const caller = await verifyCallerToken(key, token);
+    const caller = await verifyCallerToken(check.key, token, check.nationalSubjects);
     if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
     verified.set(token, { caller, exp: Number(decodeJwt(token).exp) });
     return caller;

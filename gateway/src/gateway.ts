@@ -3,10 +3,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 import { makeFormatError } from '../../platform/errors.ts';
+import { localizeErrors } from '../../platform/language.ts';
 import { listen, sendJson } from '../../platform/http.ts';
 import { importPrivateKey, importPublicKey } from '../../platform/auth.ts';
 import type { Caller } from '../../platform/caller.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, type CallerCheck } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
 import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
@@ -15,11 +16,14 @@ import { explorerRoute } from './explorer.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
 import { reportCache } from './report-cache.ts';
+import { unavailableStatus } from './unavailable.ts';
 
 export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   /** Verifies callers' tokens (PEM). */
   callerPublicKey: string;
+  /** Token subjects an operator allows a whole-country jurisdiction (`*`), from HUB_NATIONAL_SUBJECTS; none by default. */
+  nationalSubjects?: readonly string[];
   /** Signs the forwarding of callers to subgraphs (PEM). */
   internalPrivateKey: string;
   host?: string;
@@ -39,7 +43,7 @@ export interface RunningGateway {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? false;
-  const callerKey = await importPublicKey(opts.callerPublicKey);
+  const callers: CallerCheck = { key: await importPublicKey(opts.callerPublicKey), nationalSubjects: new Set(opts.nationalSubjects ?? []) };
   const internalKey = await importPrivateKey(opts.internalPrivateKey);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
@@ -61,9 +65,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      localizeErrors<GatewayContext>(),
       operationChecks,
       ...armor.plugins,
       reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 }),
+      unavailableStatus<GatewayContext>(),
     ],
   });
   await apollo.start();
@@ -73,13 +79,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       apollo,
       maxBodyBytes: MAX_BODY_BYTES,
       compressFrom: 1024,
-      authenticate: (req) => authenticate(callerKey, req.headers.authorization),
+      authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
       routes: {
-        '/reports/*': reportsRoute(apollo, callerKey),
-        '/export/*': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'export'),
-        '/changes.ndjson': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'changes'),
-        '/import/*': villageStreamProxy(callerKey, internalKey, opts.subgraphUrls.village, 'import'),
+        '/reports/*': reportsRoute(apollo, callers),
+        '/export/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'export'),
+        '/changes.ndjson': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'changes'),
+        '/import/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'import'),
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
         '/health': async (_req, res) => {

@@ -38,6 +38,7 @@ if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
     port: settings.gatewayPort,
     production: settings.production,
     reportCacheSeconds: settings.reportCacheSeconds,
+    nationalSubjects: settings.nationalSubjects,
   });
   console.log(`[gateway] ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
   exitOnSignal('gateway', running.stop);

@@ -1,26 +1,39 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
-import { sendJson, writeChunk } from '../../platform/http.ts';
-import { authenticate } from './authenticate.ts';
+import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
+import { authenticate, type CallerCheck } from './authenticate.ts';
+import { forwardedRequestId } from './limits.ts';
 
 /** Request headers a streamed route may need besides the caller (the body's type and encoding). */
 const FORWARDED = ['content-type', 'content-length', 'x-hub-encoding', 'x-hub-format'];
+/** Longer than any value these headers take; with the forwarded caller they must fit the subgraph's header limit. */
+const MAX_FORWARDED_HEADER = 256;
 
 /**
  * The village subgraph's streamed routes (/export, /changes.ndjson, /import):
  * the caller is verified here and forwarded as the internal token; request
  * and response bodies are passed through as they arrive, never buffered.
  */
-export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey, villageUrl: string, operation: string) {
+export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey, villageUrl: string, operation: string) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const caller = await authenticate(callerKey, req.headers.authorization);
-    const requestId = String(req.headers['x-request-id'] ?? crypto.randomUUID());
+    const caller = await authenticate(callers, req.headers.authorization);
+    const requestId = forwardedRequestId(req.headers['x-request-id']);
     const headers: Record<string, string> = {
       [INTERNAL_HEADER]: await signInternal(internalKey, caller, { requestId, operation }),
       'x-request-id': requestId,
     };
-    for (const h of FORWARDED) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
+    for (const h of FORWARDED) {
+      const value = req.headers[h];
+      if (typeof value !== 'string') continue;
+      if (value.length > MAX_FORWARDED_HEADER) {
+        throw new HttpError(400, 'BAD_REQUEST', {
+          zh: `请求头 ${h} 超过 ${MAX_FORWARDED_HEADER} 个字符。`,
+          en: `The ${h} header is longer than ${MAX_FORWARDED_HEADER} characters.`,
+        });
+      }
+      headers[h] = value;
+    }
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     const controller = new AbortController();
     res.on('close', () => controller.abort());
@@ -29,6 +42,13 @@ export function villageStreamProxy(callerKey: CryptoKey, internalKey: CryptoKey,
       headers,
       signal: controller.signal,
       ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
+    }).catch((e: unknown) => {
+      if (res.destroyed) throw e;
+      console.error(`[gateway] ${operation} ${requestId}: the village subgraph did not answer`, e);
+      throw new HttpError(503, 'SUBGRAPH_UNAVAILABLE', {
+        zh: '村（社区）级子图暂时不可用，请稍后重试。',
+        en: 'The village (村/社区) subgraph is unavailable; try again shortly.',
+      });
     });
     if (!upstream.ok || !upstream.body) {
       const body = await upstream.json().catch(() => ({ errors: [{ message: `${operation} failed.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));

@@ -6,7 +6,7 @@ import { parseDivisionCode } from '../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../platform/http.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, type CallerCheck } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
 import { TAGS } from '../../domain/tags.ts';
 import { z } from 'zod';
@@ -169,18 +169,18 @@ async function run(
   const { data, errors } = res.body.singleResult;
   if (errors?.length) {
     const code = String(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-    const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : 502;
+    const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : code === 'SERVICE_UNAVAILABLE' ? 503 : 502;
     throw new HttpError(status, code, errors[0]!.message);
   }
   return data ?? {};
 }
 
-export function reportsRoute(apollo: ApolloServer<GatewayContext>, callerKey: CryptoKey) {
+export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: CallerCheck) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const m = /^\/reports\/([a-z]+)\.csv$/.exec(url.pathname);
     if (req.method !== 'GET' || !m)
       throw new HttpError(404, 'NOT_FOUND', `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.csv?within=&level=&from=&to=`);
-    const caller: Caller = await authenticate(callerKey, req.headers.authorization);
+    const caller: Caller = await authenticate(callers, req.headers.authorization);
     if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', 'Reports need the "report" (or "read") scope.');
     const def = REPORTS[m[1]!];
     if (!def) throw new HttpError(404, 'NOT_FOUND', `No report "${m[1]}"; reports: ${Object.keys(REPORTS).join(', ')}.`);

@@ -13,7 +13,7 @@ import type { Caller, Scope } from '../../platform/caller.ts';
 
 const [port, county, township, village] = process.argv.slice(2);
 const key = await importPrivateKey(process.env.HUB_INTERNAL_PRIVATE_KEY!);
-const caller: Caller = { subject: 'bench', name: 'bench', jurisdiction: '', scopes: new Set<Scope>(['read', 'report']) };
+const caller: Caller = { subject: 'bench', name: 'bench', jurisdiction: '*', scopes: new Set<Scope>(['read', 'report']) };
 const urls: Record<string, string> = { county: county!, township: township!, village: village! };
 const gateway = new ApolloGateway({
   supergraphSdl: readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'),

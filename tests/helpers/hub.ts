@@ -69,10 +69,18 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/**
+ * POSTs JSON. Asks for English messages (`accept-language: en`) unless `headers` says otherwise: tests match
+ * on the English text; tests/language.test.ts covers the Chinese default.
+ */
 export async function postJson<T = Record<string, unknown>>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'accept-language': 'en',
+      ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    },
     body: JSON.stringify(body),
   });
   return (await res.json()) as GraphQLResponse<T>;
@@ -85,6 +93,9 @@ const START: Record<SubgraphName, (opts: StartOptions) => Promise<StartedSubgrap
   village: (opts) => startModule(MODULES.village, opts),
 };
 
+/** The subject of the test hub's default token, which the hub's settings make national. */
+export const NATIONAL_TEST_SUBJECT = 'test';
+
 export const ALL_SCOPES: Scope[] = ['read', 'write', 'pii', 'report', 'admin'];
 
 export async function startHub(): Promise<TestHub> {
@@ -94,16 +105,16 @@ export async function startHub(): Promise<TestHub> {
   const internalKey = await importPrivateKey(keys.internal.privateKey);
   const token = (o: TokenOptions = {}) =>
     mintCallerToken(callerKey, {
-      subject: o.subject ?? 'test',
+      subject: o.subject ?? NATIONAL_TEST_SUBJECT,
       name: 'test caller',
-      jurisdiction: o.jurisdiction ?? '',
+      jurisdiction: o.jurisdiction ?? '*',
       scopes: o.scopes ?? ALL_SCOPES,
       ttl: o.ttl ?? 3600,
     });
   const national = await token();
   const internal = await signInternal(
     internalKey,
-    { subject: 'test', name: 'test', jurisdiction: '', scopes: new Set(ALL_SCOPES) },
+    { subject: 'test', name: 'test', jurisdiction: '*', scopes: new Set(ALL_SCOPES) },
     { requestId: 'test', operation: 'test' },
   );
   // Ports are chosen first so every subgraph knows where the others receive events.
@@ -117,6 +128,8 @@ export async function startHub(): Promise<TestHub> {
     callerPublicKey: keys.caller.publicKey,
     internalPrivateKey: keys.internal.privateKey,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
+    // The operator's grant of the whole country: only the default test subject has it.
+    nationalSubjects: [NATIONAL_TEST_SUBJECT],
   });
   const hub: TestHub = {
     gatewayUrl: gateway.url,

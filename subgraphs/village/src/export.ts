@@ -3,12 +3,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../../platform/auth.ts';
-import { hasScope, inJurisdiction, JURISDICTION_SETTING, jurisdictionSetting } from '../../../platform/caller.ts';
+import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
+import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { nativePool } from '../../../platform/orm.ts';
 import { nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
-import { auditExport, EXPORT_KINDS, exportCopy, exportKind, setJurisdiction } from './store/export.ts';
+import { auditExport, EXPORT_KINDS, exportCopy, exportKind } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -43,7 +44,7 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         await auditExport(client, { ...caller, requestId: identity.requestId }, `export ${m[1]} within ${within}`, kind.table, ['idNumber', 'phone']);
       }
       await nativeBegin(client, 'read only');
-      await setJurisdiction(client, JURISDICTION_SETTING, jurisdictionSetting(caller.jurisdiction));
+      await scopeClient(client, caller.jurisdiction);
       res.writeHead(200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="${m[1]}-${within}.${m[2]}"`,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CryptoKey } from 'jose';
 import { routeIdentity } from '../../../platform/auth.ts';
-import { JURISDICTION_SETTING, jurisdictionSetting } from '../../../platform/caller.ts';
+import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery } from './changes/query.ts';
 import { changeLog } from './store/changes.ts';
@@ -32,8 +32,7 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
       .map((k) => k.trim())
       .filter(Boolean);
     const q = changeQuery(caller, { after: p.get('after'), kinds, within: p.get('within') }, BATCH);
-    const em = orm.em.fork();
-    em.setSessionContext({ variables: { [JURISDICTION_SETTING]: jurisdictionSetting(caller.jurisdiction) } });
+    const em = scopedEm(orm.em, caller.jurisdiction);
     let sent = 0;
     for (;;) {
       const rows = await changeLog.after(em, { ...q, limit: Math.min(BATCH, limit - sent) });

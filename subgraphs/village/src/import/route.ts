@@ -6,7 +6,8 @@ import type { CryptoKey } from 'jose';
 import { GraphQLError } from 'graphql';
 import { routeIdentity } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
-import { hasScope, JURISDICTION_SETTING, jurisdictionSetting, type Caller } from '../../../../platform/caller.ts';
+import { hasScope, type Caller } from '../../../../platform/caller.ts';
+import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -15,6 +16,8 @@ import type { RollupWrites } from '../store/import-kinds.ts';
 import {
   advancedJob,
   batchSettings,
+  IMPORT_ACTOR_SETTING,
+  IMPORT_SUBJECT_SETTING,
   finishedJob,
   gridCodesUnder,
   jobRejects,
@@ -157,7 +160,11 @@ async function writeBatch(
   await nativeBegin(client);
   try {
     // Also: commits that need not wait for WAL (a batch's rows and the job's mark are lost, and written again, together).
-    await batchSettings(client, JURISDICTION_SETTING, jurisdictionSetting(caller.jurisdiction), caller.subject, caller.name || caller.subject);
+    await scopeClient(client, caller.jurisdiction, [
+      [IMPORT_SUBJECT_SETTING, caller.subject],
+      [IMPORT_ACTOR_SETTING, caller.name || caller.subject],
+    ]);
+    await batchSettings(client);
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];

@@ -96,9 +96,3 @@ export async function auditExport(
   await nativeExec(client, audit, [who.subject, who.name, who.jurisdiction, operation, who.requestId, table, fields]);
 }
 
-const jurisdiction = command('export.jurisdiction', 'select set_config($1, $2, true)');
-
-/** Sets the caller's jurisdiction for the transaction (row-level security), under the setting named `setting`. */
-export async function setJurisdiction(client: PoolClient, setting: string, value: string): Promise<void> {
-  await nativeExec(client, jurisdiction, [setting, value]);
-}

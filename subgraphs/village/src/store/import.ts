@@ -96,19 +96,16 @@ export async function gridCodesUnder(client: PoolClient, jurisdiction: string): 
   return (await nativeRows(client, gridsUnder, [`${jurisdiction}%`])).map((g) => g.code);
 }
 
-const batchSession = command(
-  'import.batchSession',
-  `select set_config($1, $2, true), set_config('hub.import_subject', $3, true), set_config('hub.import_actor', $4, true)`,
-);
+/** Transaction settings naming who imports, read by the triggers that record reported disputes. */
+export const IMPORT_SUBJECT_SETTING = 'hub.import_subject';
+export const IMPORT_ACTOR_SETTING = 'hub.import_actor';
 const asyncCommit = command('import.asyncCommit', `set local synchronous_commit = off`);
 
 /**
- * A batch transaction's settings: the caller's jurisdiction (under the
- * setting named `jurisdictionSetting`, for row-level security), who imports
- * (recorded on reported disputes), and commits that need not wait for WAL.
+ * A batch transaction's commit mode (its jurisdiction and who imports are set by
+ * platform/jurisdiction.ts `scopeClient`): commits that need not wait for WAL.
  */
-export async function batchSettings(client: PoolClient, jurisdictionSetting: string, jurisdiction: string, subject: string, actor: string): Promise<void> {
-  await nativeExec(client, batchSession, [jurisdictionSetting, jurisdiction, subject, actor]);
+export async function batchSettings(client: PoolClient): Promise<void> {
   // A batch's rows and the job's mark commit together, so a crash that loses a batch loses its mark too and the
   // resume writes it again: a batch need not wait for its WAL to reach disk. The final `finished_at` commit does
   // wait, and WAL is flushed in order, so every batch is durable by the time `done` is sent.

@@ -1,0 +1,63 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import { nativeExec } from './bulk.ts';
+import { command } from './sql.ts';
+
+/**
+ * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
+ * a division code of any level: the caller sees that division and everything under
+ * it. The whole country is the explicit value `*`, which only an operator setting
+ * grants (HUB_NATIONAL_SUBJECTS, checked where caller tokens are verified). Anything
+ * else (an empty or unset value) sees nothing: row-level security and these checks
+ * fail closed.
+ *
+ * Every transaction the services run on a caller's or an event's behalf gets its
+ * jurisdiction here: `scopedEm` for the ORM (requests, the change feed, event
+ * handlers) and `scopeClient` for native connections (exports, imports).
+ */
+
+/** The PostgreSQL setting the row-level-security policies read (platform/rls.ts). */
+export const JURISDICTION_SETTING = 'hub.jurisdiction';
+
+/** The whole country. */
+export const NATIONAL = '*';
+
+const CODE = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/;
+
+/** A division code of any level (2, 4, 6, 9, 12 or 15 digits), or `*` for the whole country. */
+export function isJurisdiction(value: string): boolean {
+  return value === NATIONAL || CODE.test(value);
+}
+
+/** True when `code` (any level) lies inside `jurisdiction`; an empty or malformed jurisdiction covers nothing. */
+export function covers(jurisdiction: string, code: string): boolean {
+  if (jurisdiction === NATIONAL) return true;
+  return CODE.test(jurisdiction) && code.startsWith(jurisdiction);
+}
+
+/** The value for `hub.jurisdiction`; refuses anything that is not a jurisdiction, so a bug cannot widen what a transaction sees. */
+function settingValue(jurisdiction: string): string {
+  if (!isJurisdiction(jurisdiction)) throw new Error(`refusing to scope a transaction to jurisdiction ${JSON.stringify(jurisdiction)}`);
+  return jurisdiction;
+}
+
+/** A fresh entity manager whose transactions all run within `jurisdiction`. */
+export function scopedEm(em: EntityManager, jurisdiction: string): EntityManager {
+  const forked = em.fork();
+  forked.setSessionContext({ variables: { [JURISDICTION_SETTING]: settingValue(jurisdiction) } });
+  return forked;
+}
+
+const scope = command('jurisdiction.scope', `select set_config('hub.jurisdiction', $1, true)`);
+const scopeWith = command('jurisdiction.scopeWith', `select set_config('hub.jurisdiction', $1, true), set_config($2, $3, true), set_config($4, $5, true)`);
+
+/**
+ * Scopes the open transaction of a native connection to `jurisdiction` (settings
+ * last until the transaction ends). `also` sets up to two more transaction
+ * settings in the same statement (e.g. who imports, for audit triggers).
+ */
+export async function scopeClient(client: PoolClient, jurisdiction: string, also?: readonly [[string, string], [string, string]]): Promise<void> {
+  const value = settingValue(jurisdiction);
+  if (also) await nativeExec(client, scopeWith, [value, also[0][0], also[0][1], also[1][0], also[1][1]]);
+  else await nativeExec(client, scope, [value]);
+}
