@@ -55,6 +55,27 @@ const KNOWN_CODES = new Set([
 ]);
 
 /**
+ * A hub error GraphQL wrapped while coercing an argument or variable reads
+ * "Expected value of type …; <our Chinese text>": the Chinese message becomes
+ * ours alone (it names the value), and GraphQL's English lead-in moves to the
+ * English text, in front of ours.
+ */
+function asOwnMessage(formatted: import('graphql').GraphQLFormattedError, error: unknown): import('graphql').GraphQLFormattedError {
+  let own: GraphQLError | undefined;
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (e instanceof GraphQLError && typeof e.extensions[ENGLISH_EXTENSION] === 'string') own = e;
+    e = e instanceof Error && 'originalError' in e ? e.originalError : undefined;
+  }
+  if (!own || formatted.message === own.message || !formatted.message.endsWith(own.message)) return formatted;
+  const leadIn = formatted.message.slice(0, -own.message.length);
+  return {
+    ...formatted,
+    message: own.message,
+    extensions: { ...formatted.extensions, [ENGLISH_EXTENSION]: `${leadIn}${String(own.extensions[ENGLISH_EXTENSION])}` },
+  };
+}
+
+/**
  * Apollo `formatError`: errors with a known code pass through (without stack
  * traces); anything unexpected is logged with a correlation id and replaced by a
  * generic message carrying that id, in every mode: internal text (driver,
@@ -69,6 +90,7 @@ export function makeFormatError(service: string) {
     if (typeof originalCode === 'string' && KNOWN_CODES.has(originalCode) && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
       formatted = { ...formatted, extensions: { ...formatted.extensions, code: originalCode } };
     }
+    formatted = asOwnMessage(formatted, error);
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { said, type Said } from './errors.ts';
+import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -61,7 +62,7 @@ const STATUS_OF_CODE: Record<string, number> = {
 /** A typed GraphQLError (badInput, forbidden, ...) as the HttpError of the same code; anything else unchanged. */
 export function asHttpError(err: unknown): unknown {
   if (err instanceof GraphQLError && typeof err.extensions.code === 'string' && STATUS_OF_CODE[err.extensions.code]) {
-    return new HttpError(STATUS_OF_CODE[err.extensions.code]!, err.extensions.code, err.message);
+    return new HttpError(STATUS_OF_CODE[err.extensions.code]!, err.extensions.code, saidOf(err));
   }
   return err;
 }
@@ -87,28 +88,35 @@ export async function writeChunk(res: ServerResponse, chunk: string | Uint8Array
   if (res.destroyed) throw new Error('the client went away');
 }
 
+/** The language of the request `res` answers (platform/language.ts). */
+const languageOf = (res: ServerResponse): Language => preferredLanguage(res.req?.headers['accept-language']);
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-/** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...). */
+/** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...), in the request's language. */
 export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
+  const language = languageOf(res);
   const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="governance-hub"' } : {};
+  headers['content-language'] = language;
   // The rest of an oversized body is never read, so the connection cannot carry another request: close it.
   if (err.status === 413) headers.connection = 'close';
-  sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, headers);
+  sendJson(res, err.status, { errors: [{ message: err.said[language], extensions: { code: err.code } }] }, headers);
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than the ${limit}-byte limit.`);
+  const tooLarge = () =>
+    new HttpError(413, 'PAYLOAD_TOO_LARGE', { zh: `请求体超过 ${limit} 字节的上限。`, en: `Request body is larger than the ${limit}-byte limit.` });
+  if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than the ${limit}-byte limit.`);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -128,7 +136,7 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
       try {
         body = text.length ? JSON.parse(text) : undefined;
       } catch {
-        throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        throw new HttpError(400, 'BAD_REQUEST', { zh: '请求体不是有效的 JSON。', en: 'The request body is not valid JSON.' });
       }
     } else {
       body = text;
@@ -143,7 +151,14 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
   res.statusCode = response.status ?? 200;
   for (const [k, v] of Object.entries(outHeaders)) res.setHeader(k, v);
   if (response.body.kind === 'complete') {
-    const text = response.body.string;
+    let text = response.body.string;
+    // Requests Apollo Server refuses before any plugin runs (no query, CSRF, batching) answer here in the caller's
+    // language; every other answer was localized by the localizeErrors plugin, which says so in content-language.
+    if (!response.headers.has('content-language') && res.statusCode >= 400) {
+      const language = preferredLanguage(headers.get('accept-language'));
+      text = localizeErrorBody(text, language);
+      res.setHeader('content-language', language);
+    }
     if (opts.compressFrom !== undefined) res.setHeader('vary', 'accept-encoding');
     if (opts.compressFrom !== undefined && text.length >= opts.compressFrom && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms (level 6: 4.3 kB in 0.2 ms),
@@ -182,7 +197,7 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
           : sendJson(res, 404, {
               errors: [
                 {
-                  message: `No such path: ${url.pathname}.`,
+                  message: languageOf(res) === 'en' ? `No such path: ${url.pathname}.` : `没有这个路径：${url.pathname}。`,
                   extensions: { code: 'NOT_FOUND', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
                 },
               ],
@@ -197,20 +212,28 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       if (err instanceof HttpError) sendGraphQLError(res, err);
       else {
         console.error('[http] unexpected error', err);
-        sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected server error.'));
+        sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '服务器发生意外错误。', en: 'Unexpected server error.' }));
       }
     });
   });
   // Requests Node refuses before any handler runs (headers over its limit, malformed HTTP) get a JSON body with a code too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
-    const [status, reason, code, message] =
+    const [status, reason, code, message]: [number, string, string, Said] =
       err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.']
-        : [400, 'Bad Request', 'BAD_REQUEST', 'The request is not valid HTTP.'];
-    const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'HEADERS_TOO_LARGE',
+            { zh: '请求头超过服务器允许的大小。', en: 'The request headers are larger than the server accepts.' },
+          ]
+        : [400, 'Bad Request', 'BAD_REQUEST', { zh: '请求不是有效的 HTTP 请求。', en: 'The request is not valid HTTP.' }];
+    // No request was parsed: the language comes from the raw bytes Node kept, when they hold the header.
+    const raw = (err as { rawPacket?: Buffer }).rawPacket?.toString('latin1') ?? '';
+    const language = preferredLanguage(/^accept-language:([^\r\n]*)/im.exec(raw)?.[1]);
+    const text = JSON.stringify({ errors: [{ message: message[language], extensions: { code } }] });
     socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\ncontent-language: ${language}\r\nconnection: close\r\n\r\n${text}`,
     );
   });
   // Keep idle keep-alive sockets open longer than clients' (gateway) pools keep them,

@@ -2,6 +2,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import { hubError, type Said } from '../../platform/errors.ts';
+import { preferredLanguage } from '../../platform/language.ts';
 import type { SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphFetcher } from './fetcher.ts';
@@ -10,10 +12,10 @@ import { subgraphFetcher } from './fetcher.ts';
 // concurrency is bounded by its clients), idle ones closed after 30 s.
 const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
 
-const LEVEL_LABEL: Record<SubgraphName, string> = {
-  county: 'county (县) subgraph',
-  township: 'township (乡镇) subgraph',
-  village: 'village (村/社区) subgraph',
+const LEVEL_LABEL: Record<SubgraphName, Said> = {
+  county: { zh: '县级子图', en: 'county (县) subgraph' },
+  township: { zh: '乡镇级子图', en: 'township (乡镇) subgraph' },
+  village: { zh: '村（社区）级子图', en: 'village (村/社区) subgraph' },
 };
 
 /**
@@ -41,6 +43,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     ctx.internalToken ??= signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId, operation });
     request.http?.headers.set(INTERNAL_HEADER, await ctx.internalToken);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+    // The caller's language, so the subgraph's errors arrive already in it (platform/language.ts).
+    request.http?.headers.set('accept-language', preferredLanguage(incoming.request.http?.headers.get('accept-language')));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -57,9 +61,14 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         throw error;
       }
       const reason = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      throw new GraphQLError(
-        `The ${LEVEL_LABEL[this.subgraph]} is unavailable${reason ? ` (${reason})` : ''}; the fields it provides are missing from this response. Try again shortly.`,
-        { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph } },
+      const label = LEVEL_LABEL[this.subgraph];
+      throw hubError(
+        'SUBGRAPH_UNAVAILABLE',
+        {
+          zh: `${label.zh}暂时不可用${reason ? `（${reason}）` : ''}，本次响应缺少它提供的字段，请稍后重试。`,
+          en: `The ${label.en} is unavailable${reason ? ` (${reason})` : ''}; the fields it provides are missing from this response. Try again shortly.`,
+        },
+        { subgraph: this.subgraph },
       );
     }
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import { preferredLanguage } from '../../platform/language.ts';
 import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { forwardedRequestId } from './limits.ts';
@@ -9,6 +10,9 @@ import { forwardedRequestId } from './limits.ts';
 const FORWARDED = ['content-type', 'content-length', 'x-hub-encoding', 'x-hub-format'];
 /** Longer than any value these headers take; with the forwarded caller they must fit the subgraph's header limit. */
 const MAX_FORWARDED_HEADER = 256;
+
+/** The streamed routes' names in a Chinese message. */
+const OPERATION_ZH: Record<string, string> = { export: '导出', changes: '变更流读取', import: '导入' };
 
 /**
  * The village subgraph's streamed routes (/export, /changes.ndjson, /import):
@@ -22,6 +26,8 @@ export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey,
     const headers: Record<string, string> = {
       [INTERNAL_HEADER]: await signInternal(internalKey, caller, { requestId, operation }),
       'x-request-id': requestId,
+      // The caller's language, so the subgraph's error bodies arrive in it (platform/language.ts).
+      'accept-language': preferredLanguage(req.headers['accept-language']),
     };
     for (const h of FORWARDED) {
       const value = req.headers[h];
@@ -51,7 +57,8 @@ export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey,
       });
     });
     if (!upstream.ok || !upstream.body) {
-      const body = await upstream.json().catch(() => ({ errors: [{ message: `${operation} failed.`, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      const failed = headers['accept-language'] === 'en' ? `${operation} failed.` : `${OPERATION_ZH[operation] ?? operation}失败。`;
+      const body = await upstream.json().catch(() => ({ errors: [{ message: failed, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       sendJson(res, upstream.status, body);
       return;
     }
