@@ -268,6 +268,25 @@ const LABEL: Record<CaseAction, string> = {
   FOLLOW_UP: '回访 follow up',
 };
 
+/** Statuses and levels as a Chinese message names them. */
+const STATUS_ZH: Record<string, string> = {
+  REPORTED: '已登记',
+  RECEIVED: '已接收',
+  ACCEPTED: '已受理',
+  ASSIGNED: '已分流',
+  MEDIATING: '调解中',
+  ESCALATED: '已上报',
+  RESOLVED: '已化解',
+  RATED: '已评价',
+  CLOSED: '已办结归档',
+  FOLLOWED_UP: '已回访',
+};
+const LEVEL_ZH: Record<Level, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
+
+/** A case status as a Chinese message names it (已登记, 调解中, ...). */
+export const statusZh = (status: string): string => STATUS_ZH[status] ?? status;
+const labelZh = (action: CaseAction): string => (LABEL[action] ?? action).split(' ')[0]!;
+
 export function labelOf(action: CaseAction): string {
   return LABEL[action];
 }
@@ -289,7 +308,10 @@ export function transition(level: Level, status: string, action: CaseAction, res
   const allowed = allowedActions(level, status);
   throw hubError(
     'INVALID_TRANSITION',
-    `Cannot ${LABEL[action]} a ${status} case at the ${level.toLowerCase()} level; allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+    {
+      zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
+      en: `Cannot ${LABEL[action]} a ${status} case at the ${level.toLowerCase()} level; allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+    },
     { level, status, action, allowed },
   );
 }
@@ -397,9 +419,14 @@ export async function takeStep<R extends CaseRecord>(
   const r = await storage.lock();
   const rule = transition(storage.level, r.status, action, storage.resolvedLevel?.(r) ?? null);
   if (version !== null && r.version !== version) {
-    throw hubError('CONFLICT', `The case was changed by someone else (now version ${r.version}, you sent ${version}); read it again and retry.`, {
-      currentVersion: r.version,
-    });
+    throw hubError(
+      'CONFLICT',
+      {
+        zh: `该案件已被他人修改（当前版本 ${r.version}，提交的版本 ${version}），请重新读取后再试。`,
+        en: `The case was changed by someone else (now version ${r.version}, you sent ${version}); read it again and retry.`,
+      },
+      { currentVersion: r.version },
+    );
   }
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};

@@ -45,19 +45,28 @@ export interface ParsedCitizenId {
  */
 export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
   const id = raw.trim().toUpperCase();
-  const fail = (rule: string) => badInput(`idNumber "${raw}" is not a valid citizen ID number: ${rule}.`, { argument: 'idNumber', rule });
-  if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`);
-  if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X');
+  const fail = (rule: string, ruleZh: string) =>
+    badInput(
+      { zh: `idNumber“${raw}”不是有效的公民身份号码：${ruleZh}。`, en: `idNumber "${raw}" is not a valid citizen ID number: ${rule}.` },
+      { argument: 'idNumber', rule },
+    );
+  if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`, `应为 18 位，实际为 ${id.length} 位`);
+  if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X', '前 17 位应为数字，最后一位应为数字或 X');
   const addressCode = id.slice(0, 6);
-  if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000')) throw fail(`its address code ${addressCode} is not a county-level division code`);
+  if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000')) {
+    throw fail(`its address code ${addressCode} is not a county-level division code`, `地址码 ${addressCode} 不是县级区划代码`);
+  }
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
-  if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`);
+  if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`, `出生日期 ${id.slice(6, 14)} 不是真实存在的日期`);
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (y < 1900 || birthDate > (asOf ? asOf.toISOString().slice(0, 10) : todayIso())) throw fail(`its birth date ${birthDate} is out of range`);
+  if (y < 1900 || birthDate > (asOf ? asOf.toISOString().slice(0, 10) : todayIso())) {
+    throw fail(`its birth date ${birthDate} is out of range`, `出生日期 ${birthDate} 超出合理范围`);
+  }
   const expected = checkCharacter(id.slice(0, 17));
-  if (id[17] !== expected) throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`);
+  if (id[17] !== expected)
+    throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`, `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}`);
   return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };
 }
 
@@ -83,9 +92,13 @@ export function maskPhone(phone: string | null | undefined): string | null {
 export function parsePhone(raw: string): string {
   const p = raw.replace(/[\s-]/g, '');
   if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(p)) {
-    throw badInput(`phone "${raw}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`, {
-      argument: 'phone',
-    });
+    throw badInput(
+      {
+        zh: `phone“${raw}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
+        en: `phone "${raw}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
+      },
+      { argument: 'phone' },
+    );
   }
   return p;
 }

@@ -26,6 +26,17 @@ export const LENGTH_BY_LEVEL: Readonly<Record<DivisionLevel, number>> = {
   GRID: 15,
 };
 
+const CODE_HELP_ZH =
+  '区划代码只含数字，长度为 2 位（省）、4 位（市/州）、6 位（县/区）、9 位（乡/镇/街道）、12 位（村/社区）或 15 位（网格），如临潭县为“623021”';
+const LEVEL_ZH: Readonly<Record<DivisionLevel, string>> = {
+  PROVINCE: '省级',
+  PREFECTURE: '市（州）级',
+  COUNTY: '县级',
+  TOWNSHIP: '乡镇级',
+  VILLAGE: '村（社区）级',
+  GRID: '网格',
+};
+
 const CODE_HELP =
   'a division code is digits only, 2 (province 省), 4 (prefecture 市/州), 6 (county 县/区), ' +
   '9 (township 乡/镇/街道), 12 (village 村/社区) or 15 (grid 网格) long, e.g. "623021" for 临潭县';
@@ -42,7 +53,11 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
     const expected = allowed
       ? `${argument} must be a ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]}-digit ${l.toLowerCase()}`).join(' or ')} code`
       : `${argument} is not a division code`;
-    throw badInput(`${expected}; got "${String(value)}". (${CODE_HELP})`, { argument, value });
+    const expectedZh = allowed ? `${argument} 应为${allowed.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`).join('或')}` : `${argument} 不是区划代码`;
+    throw badInput(
+      { zh: `${expectedZh}，收到的是“${String(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${String(value)}". (${CODE_HELP})` },
+      { argument, value },
+    );
   }
   return code;
 }

@@ -23,10 +23,14 @@ const dataDir = join(dirname(createRequire(import.meta.url).resolve('china-divis
 
 /** Parses a load scope: province (2), prefecture (4) or county (6) codes. */
 export function parseScope(codes: readonly string[]): string[] {
-  if (codes.length === 0) throw badInput('Give at least one province, prefecture or county code to load.');
+  if (codes.length === 0)
+    throw badInput({ zh: '请至少给出一个要加载的省、市（州）或县级代码。', en: 'Give at least one province, prefecture or county code to load.' });
   for (const c of codes) {
     if (!/^(\d{2}|\d{4}|\d{6})$/.test(c)) {
-      throw badInput(`"${c}" is not a province (2-digit), prefecture (4-digit) or county (6-digit) code.`);
+      throw badInput({
+        zh: `“${c}”不是省级（2 位）、市（州）级（4 位）或县级（6 位）代码。`,
+        en: `"${c}" is not a province (2-digit), prefecture (4-digit) or county (6-digit) code.`,
+      });
     }
   }
   return [...new Set(codes)].sort();

@@ -37,7 +37,11 @@ export const LAST_YEAR = 2100;
 
 function checkYear(year: number, argument: string): void {
   if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
-    throw badInput(`${argument}: the year ${String(year).padStart(4, '0')} is outside ${FIRST_YEAR}–${LAST_YEAR}.`, { argument });
+    const shown = String(year).padStart(4, '0');
+    throw badInput(
+      { zh: `${argument}：年份 ${shown} 不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${argument}: the year ${shown} is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
+      { argument },
+    );
   }
 }
 
@@ -49,20 +53,43 @@ export function parsePeriodShorthand(text: string): Period {
   if ((m = /^(\d{4})$/.exec(s))) return monthsPeriod(Number(m[1]), 1, 12);
   if ((m = /^(\d{4})-?Q([1-4])$/.exec(s))) return monthsPeriod(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 3);
   if ((m = /^(\d{4})-?(\d{2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return monthsPeriod(Number(m[1]), Number(m[2]), 1);
-  throw badInput(`period "${text}" is not a year (2026), quarter (2026Q3) or month (202609).`, { argument: 'period' });
+  throw badInput(
+    {
+      zh: `period“${text}”不是年份（2026）、季度（2026Q3）或月份（202609）。`,
+      en: `period "${text}" is not a year (2026), quarter (2026Q3) or month (202609).`,
+    },
+    { argument: 'period' },
+  );
 }
 
 /** The period asked for: `period` shorthand, or both `from` and `to` (inclusive, at most ten years). */
 export function resolvePeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Period {
   if (args.period != null) {
-    if (args.from != null || args.to != null) throw badInput('Give either period or from and to, not both.', { argument: 'period' });
+    if (args.from != null || args.to != null) {
+      throw badInput(
+        { zh: '请给出 period，或同时给出 from 和 to，二者不能同时使用。', en: 'Give either period or from and to, not both.' },
+        { argument: 'period' },
+      );
+    }
     return parsePeriodShorthand(args.period);
   }
-  if (args.from == null || args.to == null) throw badInput('Give from and to (dates), or a period such as 2026, 2026Q3 or 202609.', { argument: 'from' });
+  if (args.from == null || args.to == null) {
+    throw badInput(
+      { zh: '请给出 from 和 to（日期），或 period，如 2026、2026Q3 或 202609。', en: 'Give from and to (dates), or a period such as 2026, 2026Q3 or 202609.' },
+      { argument: 'from' },
+    );
+  }
   checkYear(Number(args.from.slice(0, 4)), 'from');
   checkYear(Number(args.to.slice(0, 4)), 'to');
-  if (args.from > args.to) throw badInput(`from (${args.from}) must not be after to (${args.to}).`, { argument: 'from' });
-  if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) throw badInput('A period may span at most ten years.', { argument: 'to' });
+  if (args.from > args.to) {
+    throw badInput(
+      { zh: `from（${args.from}）不能晚于 to（${args.to}）。`, en: `from (${args.from}) must not be after to (${args.to}).` },
+      { argument: 'from' },
+    );
+  }
+  if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) {
+    throw badInput({ zh: '统计期间最长为十年。', en: 'A period may span at most ten years.' }, { argument: 'to' });
+  }
   return { from: args.from, to: args.to };
 }
 

@@ -1,4 +1,5 @@
-import { forbidden } from './errors.ts';
+import { DEPARTMENT_NAMES } from '../domain/departments.ts';
+import { forbidden, type Said } from './errors.ts';
 import { covers } from './jurisdiction.ts';
 
 /**
@@ -31,19 +32,49 @@ export function inJurisdiction(caller: Caller, code: string): boolean {
   return covers(caller.jurisdiction, code);
 }
 
+/** The kinds of records access errors name (`what`), as a Chinese message names them. */
+const RECORDS_ZH: Record<string, string> = {
+  registry: '登记',
+  resident: '实有人口',
+  household: '户',
+  house: '实有房屋',
+  address: '标准地址',
+  site: '重点场所',
+  'grid staff': '网格员',
+  'joint-defense group': '十户联防组',
+  'patrol team': '巡防队',
+  patrol: '巡逻',
+  hazard: '隐患',
+  dispute: '矛盾纠纷',
+  dispatch: '吹哨',
+  'mediation committee': '调委会',
+  'change-feed': '变更流',
+};
+
+/** Division `code` outside the caller's jurisdiction. */
+const outsideJurisdiction = (caller: Caller, code: string): Said => ({
+  zh: `区划 ${code} 不在您的辖区（${caller.jurisdiction || '无'}）内。`,
+  en: `Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`,
+});
+
 /** Record reads need `read` (a report-only caller sees statistics and names, never records). */
 export function requireRecordAccess(caller: Caller, what: string): void {
   if (!caller.scopes.has('read')) {
-    throw forbidden(`Reading ${what} records needs the "read" scope; this caller has ${[...caller.scopes].join(', ') || 'no scopes'}.`, {
-      scope: 'read',
-    });
+    const scopes = [...caller.scopes].join(', ');
+    throw forbidden(
+      {
+        zh: `读取${RECORDS_ZH[what] ?? what}记录需要“read”权限；当前调用方的权限为：${scopes || '无'}。`,
+        en: `Reading ${what} records needs the "read" scope; this caller has ${scopes || 'no scopes'}.`,
+      },
+      { scope: 'read' },
+    );
   }
 }
 
 /** A division's lists or figures: it must lie inside the caller's jurisdiction. */
 export function requireDivisionAccess(caller: Caller, code: string): void {
   if (!inJurisdiction(caller, code)) {
-    throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
+    throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });
   }
 }
 
@@ -57,14 +88,24 @@ export function requireListAccess(caller: Caller, code: string, what: string): v
  * A department's own step or inbox: only the caller of that department (kind) in
  * that county; everyone else gets FORBIDDEN naming who may.
  */
-export function requireDepartment(caller: Caller, what: string, kind?: string, countyCode?: string): { kind: string; countyCode: string } {
+export function requireDepartment(caller: Caller, what: Said, kind?: string, countyCode?: string): { kind: string; countyCode: string } {
   const countyOf = caller.jurisdiction;
   if (!caller.department) {
-    throw forbidden(`${what} is for county department callers only (a token with a department claim); this caller has none.`, { department: null });
+    throw forbidden(
+      {
+        zh: `${what.zh}仅限县直部门调用方（令牌须带 department 声明）；当前调用方不属于任何部门。`,
+        en: `${what.en} is for county department callers only (a token with a department claim); this caller has none.`,
+      },
+      { department: null },
+    );
   }
   if ((kind !== undefined && caller.department !== kind) || (countyCode !== undefined && countyOf !== countyCode)) {
+    const wanted = kind ?? caller.department;
     throw forbidden(
-      `${what} is for the ${kind ?? caller.department} department of county ${countyCode ?? countyOf}; this caller is the ${caller.department} department of county ${countyOf}.`,
+      {
+        zh: `${what.zh}仅限县 ${countyCode ?? countyOf} 的${DEPARTMENT_NAMES.get(wanted) ?? wanted}（${wanted}）办理；当前调用方是县 ${countyOf} 的${DEPARTMENT_NAMES.get(caller.department) ?? caller.department}（${caller.department}）。`,
+        en: `${what.en} is for the ${wanted} department of county ${countyCode ?? countyOf}; this caller is the ${caller.department} department of county ${countyOf}.`,
+      },
       { department: caller.department },
     );
   }
@@ -72,8 +113,8 @@ export function requireDepartment(caller: Caller, what: string, kind?: string, c
 }
 
 export function requireWrite(caller: Caller, code: string): void {
-  if (!caller.scopes.has('write')) throw forbidden('Changing records needs the "write" scope.', { scope: 'write' });
+  if (!caller.scopes.has('write')) throw forbidden({ zh: '修改记录需要“write”权限。', en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
   if (!inJurisdiction(caller, code)) {
-    throw forbidden(`Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { jurisdiction: caller.jurisdiction });
+    throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });
   }
 }

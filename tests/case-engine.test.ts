@@ -188,13 +188,16 @@ describe('transition', () => {
     }
   });
 
-  it('says what is allowed instead', () => {
+  it('says what is allowed instead, in Chinese (message) and English (extensions.en)', () => {
     const rate = thrown(() => transition('VILLAGE', 'REPORTED', 'RATE'));
-    expect(rate.message).toContain('allowed now: 受理 accept');
+    expect(rate.message).toBe('在村级，已登记的案件不能评价；当前可以：受理。');
+    expect(rate.extensions.en).toContain('allowed now: 受理 accept');
     const close = thrown(() => transition('VILLAGE', 'RESOLVED', 'CLOSE', 'VILLAGE'));
-    expect(close.message).toContain('rate');
+    expect(close.message).toContain('评价');
+    expect(close.extensions.en).toContain('rate');
     const done = thrown(() => transition('VILLAGE', 'FOLLOWED_UP', 'ACCEPT'));
-    expect(done.message).toContain('nothing at this level');
+    expect(done.message).toContain('本级已没有可办理的步骤');
+    expect(done.extensions.en).toContain('nothing at this level');
   });
 
   it('refuses rating, closing and follow-up above the village, and steps out of order at the township and county', () => {

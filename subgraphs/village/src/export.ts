@@ -7,6 +7,7 @@ import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
+import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
 import { nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
 import { auditExport, EXPORT_KINDS, exportCopy, exportKind } from './store/export.ts';
@@ -27,14 +28,19 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
     const kind = m ? exportKind(m[1]!) : undefined;
     if (!m || !kind) throw new HttpError(404, 'NOT_FOUND', `Exports: /export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson>?within=<code>`);
     const format = m[2] === 'csv' ? 'csv' : 'ndjson';
-    if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', 'Exports need the "read" scope.');
+    if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
     let within: string;
     try {
       within = parseDivisionCode(url.searchParams.get('within') ?? '', 'within');
     } catch (e) {
-      throw new HttpError(400, 'BAD_USER_INPUT', e instanceof Error ? e.message : String(e));
+      throw new HttpError(400, 'BAD_USER_INPUT', saidOf(e instanceof Error ? e : { message: String(e) }));
     }
-    if (!inJurisdiction(caller, within)) throw new HttpError(403, 'FORBIDDEN', `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`);
+    if (!inJurisdiction(caller, within)) {
+      throw new HttpError(403, 'FORBIDDEN', {
+        zh: `区划 ${within} 不在您的辖区（${caller.jurisdiction}）内。`,
+        en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
+      });
+    }
     const pii = hasScope(caller, 'pii');
     const copy = exportCopy(kind, pii, within, format);
     const client = await (await nativePool(orm)).connect();

@@ -24,8 +24,9 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
     const { caller } = await routeIdentity(req, await internalKey());
     const p = url.searchParams;
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-      throw new HttpError(400, 'BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new HttpError(400, 'BAD_USER_INPUT', { zh: `limit 应为 1 到 ${MAX_LIMIT} 之间的整数。`, en: `limit must be an integer from 1 to ${MAX_LIMIT}.` });
+    }
     const kinds = p
       .get('kinds')
       ?.split(',')

@@ -29,13 +29,21 @@ import { townshipStorage, type TownshipStep } from './storage.ts';
 
 const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 
+/** A dispatch's status as a Chinese message names it. */
+const DISPATCH_STATUS_ZH: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
+
 /** The case, locked, for a step of the township's 综治中心. */
 async function caseForCentre(em: Db, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
   const c = await townshipCases.lock(em, disputeId(id, 'disputeId'));
-  if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound(`No township case for dispute ${id}.`);
+  if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound({ zh: `没有矛盾纠纷 ${id} 的乡镇级案件。`, en: `No township case for dispute ${id}.` });
   // A department takes its own 报到 and 反馈 only; the case's handling is the 综治中心's.
-  if (ctx.caller.department)
-    throw forbidden(`Handling a township case is for its township's 综治中心; this caller is the ${ctx.caller.department} department.`);
+  if (ctx.caller.department) {
+    const name = DEPARTMENT_NAMES.get(ctx.caller.department) ?? ctx.caller.department;
+    throw forbidden({
+      zh: `乡镇级案件由本乡镇综治中心办理；当前调用方是${name}（${ctx.caller.department}）。`,
+      en: `Handling a township case is for its township's 综治中心; this caller is the ${ctx.caller.department} department.`,
+    });
+  }
   // Township-level handling is the township's (or a level above it): a village-level caller cannot act here.
   requireWrite(ctx.caller, c.townshipCode);
   return c;
@@ -70,9 +78,15 @@ export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordT
 /** 吹哨: one dispatch per department, each with the 报到 and 反馈 deadlines of the case's rule, counted from now. */
 export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchToDepartmentsArgs) {
   const kinds = [...new Set(a.departments.map((k) => k.trim().toUpperCase()))];
-  if (!kinds.length) throw badInput('Name at least one department.', { argument: 'departments' });
+  if (!kinds.length) throw badInput({ zh: '请至少指定一个部门。', en: 'Name at least one department.' }, { argument: 'departments' });
   const unknown = kinds.filter((k) => !DEPARTMENT_NAMES.has(k));
-  if (unknown.length) throw badInput(`Unknown departments ${unknown.join(', ')}; use ${[...DEPARTMENT_NAMES.keys()].join(', ')}.`, { argument: 'departments' });
+  if (unknown.length) {
+    const known = [...DEPARTMENT_NAMES.keys()].join(', ');
+    throw badInput(
+      { zh: `未知的部门：${unknown.join('、')}；可用的部门有 ${known}。`, en: `Unknown departments ${unknown.join(', ')}; use ${known}.` },
+      { argument: 'departments' },
+    );
+  }
   const note = optText(a.note, 'note', 2000);
   return run(ctx, a.version, (em) => {
     const named = (c: TownshipCaseRow) => kinds.map((kind) => ({ kind, name: departmentName(countyName(c.countyCode), kind) }));
@@ -114,9 +128,14 @@ export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTown
       // 吹哨报到 closes its own loop: every department called on reports back before the case is resolved.
       const pending = await dispatches.unreported(em, c.disputeId);
       if (pending.length) {
-        throw hubError('INVALID_TRANSITION', `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}.`, {
-          pending: pending.map((p) => p.departmentKind),
-        });
+        throw hubError(
+          'INVALID_TRANSITION',
+          {
+            zh: `以下部门尚未反馈：${pending.map((p) => p.departmentName).join('、')}。`,
+            en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}.`,
+          },
+          { pending: pending.map((p) => p.departmentKind) },
+        );
       }
       return { outcome: a.outcome, resolvedAt: at };
     },
@@ -147,19 +166,28 @@ async function departmentStep(
       keepVersion: true,
       lock: async () => {
         const d = await dispatches.lock(em, parseId(id, 'dispatchId'));
-        if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispatch with id ${id}.`);
-        requireDepartment(ctx.caller, `${labelOf(action)} on a dispatch`, d.departmentKind, d.townshipCode.slice(0, 6));
+        if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的吹哨任务。`, en: `No dispatch with id ${id}.` });
+        requireDepartment(
+          ctx.caller,
+          { zh: `吹哨任务的${labelOf(action).split(' ')[0]!}`, en: `${labelOf(action)} on a dispatch` },
+          d.departmentKind,
+          d.townshipCode.slice(0, 6),
+        );
         requireWrite(ctx.caller, d.townshipCode);
         const from = action === 'DEPARTMENT_ACKNOWLEDGE' ? 'DISPATCHED' : 'ACKNOWLEDGED';
         if (d.status !== from) {
+          const status = DISPATCH_STATUS_ZH[d.status] ?? d.status;
           throw hubError(
             'INVALID_TRANSITION',
-            `A ${d.status} dispatch cannot be ${action === 'DEPARTMENT_REPORT' ? 'reported on; the department must acknowledge (报到) first' : 'acknowledged again'}.`,
+            {
+              zh: action === 'DEPARTMENT_REPORT' ? `${status}的吹哨任务不能反馈；部门须先报到。` : `${status}的吹哨任务不能再次报到。`,
+              en: `A ${d.status} dispatch cannot be ${action === 'DEPARTMENT_REPORT' ? 'reported on; the department must acknowledge (报到) first' : 'acknowledged again'}.`,
+            },
             { status: d.status },
           );
         }
         const c = await townshipCases.lock(em, d.disputeId);
-        if (!c) throw notFound(`No township case for dispatch ${id}.`);
+        if (!c) throw notFound({ zh: `没有吹哨任务 ${id} 对应的乡镇级案件。`, en: `No township case for dispatch ${id}.` });
         const who = actorOf(ctx);
         step.actor = `${d.departmentName}${who ? ` (${who})` : ''}`;
         step.extras = async (_, at) => {

@@ -16,7 +16,7 @@ export function changeCursor(r: { seq: string; id: string }): string {
 export function parseChangeCursor(cursor: string | null | undefined): FeedPosition {
   if (!cursor) return START;
   const m = /^(\d{1,19})\.(\d{1,19})$/.exec(decodeCursor(cursor));
-  if (!m) throw badInput(`after: "${cursor}" is not a cursor of the change feed.`, { argument: 'after' });
+  if (!m) throw badInput({ zh: `after：“${cursor}”不是变更流的游标。`, en: `after: "${cursor}" is not a cursor of the change feed.` }, { argument: 'after' });
   return { seq: BigInt(m[1]!), id: BigInt(m[2]!) };
 }
 
@@ -31,7 +31,12 @@ export function changeQuery(
   requireRecordAccess(caller, 'change-feed');
   const kinds = args.kinds?.length ? [...new Set(args.kinds)] : null;
   for (const k of kinds ?? []) {
-    if (!isKind(k)) throw badInput(`kinds: "${k}" is not one of ${CHANGE_KINDS.join(', ')}.`, { argument: 'kinds' });
+    if (!isKind(k)) {
+      throw badInput(
+        { zh: `kinds：“${k}”不在 ${CHANGE_KINDS.join(', ')} 之中。`, en: `kinds: "${k}" is not one of ${CHANGE_KINDS.join(', ')}.` },
+        { argument: 'kinds' },
+      );
+    }
   }
   const within = args.within ? parseDivisionCode(args.within, 'within') : null;
   if (within) requireDivisionAccess(caller, within);

@@ -1,6 +1,6 @@
 import { ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { inJurisdiction, requireWrite, type Caller } from '../../../../platform/caller.ts';
-import { hubError, notFound } from '../../../../platform/errors.ts';
+import { hubError, notFound, type Said } from '../../../../platform/errors.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -32,15 +32,18 @@ export interface StepDetail {
   rating?: string;
 }
 
+/** The level handling a case, as a Chinese message names it. */
+const HANDLING_ZH: Record<string, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
+
 /** INVALID_TRANSITION about the case as it is (its status and the level handling it). */
-export function transitionError(message: string, d: DisputeRow) {
+export function transitionError(message: Said, d: DisputeRow) {
   return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel });
 }
 
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
 export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
   const d = await disputes.lock(db, disputeId(id));
-  if (!d || !inJurisdiction(caller, d.villageCode)) throw notFound(`No dispute with id ${id}.`);
+  if (!d || !inJurisdiction(caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
   requireWrite(caller, d.villageCode);
   return d;
 }
@@ -59,7 +62,13 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
       // The 综治中心's steps (CENTRE) are taken where the case is handled; rating, reopening, closing and
       // follow-up (PARTIES) where the parties live, whichever level resolved it.
       if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE') {
-        throw transitionError(`The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`, d);
+        throw transitionError(
+          {
+            zh: `该案件现由${HANDLING_ZH[d.handlingLevel] ?? d.handlingLevel}办理，请在该级办理（村级记录随之更新）。`,
+            en: `The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`,
+          },
+          d,
+        );
       }
       return d;
     },

@@ -6,7 +6,7 @@ import { dispatches } from '../../store/dispatch.ts';
 export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
   /** 部门待办 A department caller's own dispatches: its kind, in its county. */
   departmentInbox: (_, args, ctx) => {
-    const { kind, countyCode } = requireDepartment(ctx.caller, 'The department inbox');
+    const { kind, countyCode } = requireDepartment(ctx.caller, { zh: '部门待办', en: 'The department inbox' });
     requireRecordAccess(ctx.caller, 'dispatch');
     return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, args.filter, parsePage(args));
   },

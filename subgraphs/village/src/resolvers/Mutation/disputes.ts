@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openingStep, REHANDLING_LIMIT, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
+import { openingStep, REHANDLING_LIMIT, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, forbidden, notFound } from '../../../../../platform/errors.ts';
@@ -71,17 +71,23 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     if (first) return first;
     try {
       return await ctx.em.transactional(async (em) => {
-        if (!(await grids.byCode(em, grid))) throw badInput(`gridCode ${grid} is not a grid the hub knows.`, { argument: 'gridCode' });
+        if (!(await grids.byCode(em, grid))) {
+          throw badInput({ zh: `gridCode ${grid} 不是本枢纽登记的网格。`, en: `gridCode ${grid} is not a grid the hub knows.` }, { argument: 'gridCode' });
+        }
         const summary = text(input.summary, 'summary', 2000);
-        if (!input.parties.length) throw badInput('A dispute needs at least one party.', { argument: 'parties' });
+        if (!input.parties.length) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
         const now = new Date();
         const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
-        if (occurred && occurred.getTime() > now.getTime() + 5 * 60_000) throw badInput('occurredAt is in the future.', { argument: 'occurredAt' });
+        if (occurred && occurred.getTime() > now.getTime() + 5 * 60_000) {
+          throw badInput({ zh: 'occurredAt（发生时间）不能晚于当前时间。', en: 'occurredAt is in the future.' }, { argument: 'occurredAt' });
+        }
         const parties: NewParty[] = [];
         for (const p of input.parties) {
           if (p.personId != null) {
             const person = await persons.byId(em, parseId(p.personId, 'personId'));
-            if (!person || !inJurisdiction(ctx.caller, person.villageCode)) throw notFound(`No person with id ${p.personId}.`);
+            if (!person || !inJurisdiction(ctx.caller, person.villageCode)) {
+              throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
+            }
             parties.push({ personId: person.id, name: person.name, role: p.role });
           } else {
             parties.push({ personId: null, name: text(p.name, 'parties.name', 50), role: p.role });
@@ -148,13 +154,24 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
   superviseDispute: async (_, { id, note }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
-      throw forbidden('Supervision orders (督办) are issued by county-level callers with the "write" scope.');
+      throw forbidden({
+        zh: '督办只能由具有“write”权限的县级（及以上）调用方发出。',
+        en: 'Supervision orders (督办) are issued by county-level callers with the "write" scope.',
+      });
     }
     const text_ = text(note, 'note', 2000);
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
-      if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound(`No dispute with id ${id}.`);
-      if (!isOverdue(d)) throw transitionError(`Supervision orders are for overdue cases; this ${d.status} case is within its deadlines.`, d);
+      if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+      if (!isOverdue(d)) {
+        throw transitionError(
+          {
+            zh: `督办只针对超期案件；这件${statusZh(d.status)}的案件尚在办理时限内。`,
+            en: `Supervision orders are for overdue cases; this ${d.status} case is within its deadlines.`,
+          },
+          d,
+        );
+      }
       const now = new Date();
       const updated = await disputes.supervise(em, d.id, now);
       // A note outside the case's order (seq null): it changes no derived field.
