@@ -15,7 +15,8 @@ export function changeCursor(r: { seq: string; id: string }): string {
 
 export function parseChangeCursor(cursor: string | null | undefined): FeedPosition {
   if (!cursor) return START;
-  const m = /^(\d{1,19})\.(\d{1,19})$/.exec(decodeCursor(cursor));
+  // At most 18 digits: every such number fits PostgreSQL's bigint (19 digits may not).
+  const m = /^(\d{1,18})\.(\d{1,18})$/.exec(decodeCursor(cursor));
   if (!m) throw badInput({ zh: `after：“${cursor}”不是变更流的游标。`, en: `after: "${cursor}" is not a cursor of the change feed.` }, { argument: 'after' });
   return { seq: BigInt(m[1]!), id: BigInt(m[2]!) };
 }

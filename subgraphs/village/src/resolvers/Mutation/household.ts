@@ -26,7 +26,12 @@ export const householdMutations = {
       let headId: number | undefined;
       if (input.headId != null) {
         const head = await forWrite(em, ctx.caller, persons, input.headId, 'person', false);
-        if (head.householdId !== h.id) throw badInput(`person ${input.headId} is not a member of household ${id}.`, { argument: 'headId' });
+        if (head.householdId !== h.id) {
+          throw badInput(
+            { zh: `人员 ${input.headId} 不是户 ${id} 的成员。`, en: `person ${input.headId} is not a member of household ${id}.` },
+            { argument: 'headId' },
+          );
+        }
         headId = head.id;
       }
       return versioned(em, households, h.id, version, { number: input.number == null ? undefined : text(input.number, 'number', 50), headId });
@@ -42,7 +47,10 @@ export const householdMutations = {
       if (groupLeft != null) {
         const g = await jointDefenseGroups.byId(em, groupLeft);
         if (g?.leaderId != null && (await persons.livesIn(em, g.leaderId, h.id))) {
-          throw conflict(`household ${id} is home to the leader of joint-defense group ${g.id}; appoint another leader first.`);
+          throw conflict({
+            zh: `户 ${id} 是十户联防组 ${g.id} 联户长的家庭；请先另行指定联户长。`,
+            en: `household ${id} is home to the leader of joint-defense group ${g.id}; appoint another leader first.`,
+          });
         }
       }
       const moved = await versioned(em, households, h.id, version, {
