@@ -1,45 +1,92 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import type { CryptoKey } from 'jose';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../platform/http.ts';
 import { csvCell } from '../../platform/tabular.ts';
+import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
-import { TAGS } from '../../domain/tags.ts';
+import { TAGS, type Tag } from '../../domain/tags.ts';
 import { z } from 'zod';
 
 /**
- * CSV reports for provincial tools: GET /reports/<name>.csv?within=<code>&level=<county|township|village>
+ * Reports for provincial tools: GET /reports/<name>.<csv|xlsx>?within=<code>&level=<county|township|village>
  * &from=&to= (or &period=2026Q3). One row per division with its code, name,
- * parent codes and figures; UTF-8 with a BOM so spreadsheets read the Chinese
- * names. Rows are fetched and written a batch of parents at a time through the
- * gateway's own schema (same access rules as GraphQL), never built whole.
+ * parent codes and figures. CSV is for machines (UTF-8 with a BOM, the column
+ * keys as headers); XLSX for people (platform/xlsx.ts: codes as text cells,
+ * Chinese headers unless `&headers=en`). Rows are fetched and written a batch
+ * of parents at a time through the gateway's own schema (same access rules as
+ * GraphQL), never built whole.
  */
 type Level = 'county' | 'township' | 'village';
+type Format = 'csv' | 'xlsx';
 type Cell = string | number;
 interface ReportDef {
   needsPeriod: boolean;
+  /** The sheet's name in a spreadsheet. */
+  zh: string;
   selection: string;
-  columns: string[];
+  /** The report's figures: every one a number. */
+  columns: SheetColumn[];
   /** The report's figures of one division row (as the selection returns it), in column order. */
   values: (row: unknown) => Cell[];
 }
 
 /** A report whose rows are checked against the shape its selection returns. */
 function report<R>(def: Omit<ReportDef, 'values'> & { row: z.ZodType<R>; values: (row: R) => Cell[] }): ReportDef {
-  return { needsPeriod: def.needsPeriod, selection: def.selection, columns: def.columns, values: (row) => def.values(def.row.parse(row)) };
+  return { needsPeriod: def.needsPeriod, zh: def.zh, selection: def.selection, columns: def.columns, values: (row) => def.values(def.row.parse(row)) };
 }
 
 const n = z.number();
+/** A figure column: its key (the CSV header) and its Chinese header. */
+const figure = (key: string, zh: string): SheetColumn => ({ key, zh, type: 'number' });
+
+/** The tags' Chinese names (as in the schema's PersonTag), for the population report's headers. */
+const TAG_ZH: Record<Tag, string> = {
+  RELEASED_PRISONER: '刑满释放人员',
+  COMMUNITY_CORRECTION: '社区矫正人员',
+  SEVERE_MENTAL_DISORDER: '严重精神障碍患者',
+  DRUG_USER: '吸毒人员',
+  HIV_RISK: '艾滋病危险人员',
+  KEY_YOUTH_IDLE: '重点青少年·闲散青少年',
+  KEY_YOUTH_BAD_BEHAVIOUR: '重点青少年·有不良行为',
+  KEY_YOUTH_VAGRANT: '重点青少年·流浪乞讨',
+  KEY_YOUTH_CHILD_OF_INMATE: '重点青少年·服刑人员未成年子女',
+  LEFT_BEHIND_CHILD: '留守儿童',
+  LEFT_BEHIND_ELDERLY: '留守老人',
+  EXTREME_POVERTY: '特困供养人员',
+};
+
+/** The columns every report row starts with: the division and its parents' codes (text), then the period (dates). */
+const DIVISION_COLUMNS: SheetColumn[] = [
+  { key: 'level', zh: '层级', type: 'text' },
+  { key: 'code', zh: '区划代码', type: 'text' },
+  { key: 'name', zh: '名称', type: 'text' },
+  { key: 'province_code', zh: '省代码', type: 'text' },
+  { key: 'prefecture_code', zh: '市（州）代码', type: 'text' },
+  { key: 'county_code', zh: '县（市、区）代码', type: 'text' },
+  { key: 'township_code', zh: '乡镇（街道）代码', type: 'text' },
+];
+const PERIOD_COLUMNS: SheetColumn[] = [
+  { key: 'from', zh: '起始日期', type: 'date' },
+  { key: 'to', zh: '截止日期', type: 'date' },
+];
 
 const REPORTS: Record<string, ReportDef> = {
   population: report({
     needsPeriod: false,
+    zh: '人口',
     selection: 'population { residents households floating houses addresses byTag { tag count } }',
-    columns: ['residents', 'households', 'floating', 'houses', 'addresses', ...TAGS.map((t) => `tag_${t.toLowerCase()}`)],
+    columns: [
+      figure('residents', '实有人口'),
+      figure('households', '实有户'),
+      figure('floating', '流动人口'),
+      figure('houses', '实有房屋'),
+      figure('addresses', '标准地址'),
+      ...TAGS.map((t) => figure(`tag_${t.toLowerCase()}`, TAG_ZH[t])),
+    ],
     row: z.object({
       population: z.object({ residents: n, households: n, floating: n, houses: n, addresses: n, byTag: z.array(z.object({ tag: z.string(), count: n })) }),
     }),
@@ -51,16 +98,17 @@ const REPORTS: Record<string, ReportDef> = {
   }),
   forces: report({
     needsPeriod: false,
+    zh: '力量',
     selection: 'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }',
     columns: [
-      'grids',
-      'grid_workers',
-      'grids_fully_staffed',
-      'joint_defense_groups',
-      'households_in_groups',
-      'household_coverage',
-      'patrol_teams',
-      'patrol_members',
+      figure('grids', '网格数'),
+      figure('grid_workers', '网格员'),
+      figure('grids_fully_staffed', '配齐网格数'),
+      figure('joint_defense_groups', '十户联防组'),
+      figure('households_in_groups', '入组户数'),
+      figure('household_coverage', '联防户覆盖率'),
+      figure('patrol_teams', '巡防队'),
+      figure('patrol_members', '巡防队员'),
     ],
     row: z.object({
       forces: z.object({
@@ -81,28 +129,35 @@ const REPORTS: Record<string, ReportDef> = {
   }),
   patrols: report({
     needsPeriod: true,
+    zh: '巡防',
     selection: 'patrolStats(from: $from, to: $to) { patrols patrolHours hazardsFound hazardsRectified }',
-    columns: ['patrols', 'patrol_hours', 'hazards_found', 'hazards_rectified'],
+    columns: [
+      figure('patrols', '巡防次数'),
+      figure('patrol_hours', '巡防时长（小时）'),
+      figure('hazards_found', '发现隐患'),
+      figure('hazards_rectified', '整改隐患'),
+    ],
     row: z.object({ patrolStats: z.object({ patrols: n, patrolHours: n, hazardsFound: n, hazardsRectified: n }) }),
     values: (r) => [r.patrolStats.patrols, r.patrolStats.patrolHours, r.patrolStats.hazardsFound, r.patrolStats.hazardsRectified],
   }),
   disputes: report({
     needsPeriod: true,
+    zh: '矛盾纠纷',
     selection:
       'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate }',
     columns: [
-      'reported',
-      'resolved',
-      'resolution_rate',
-      'resolved_at_village',
-      'resolved_at_township',
-      'resolved_at_county',
-      'escalated_to_township',
-      'escalated_to_county',
-      'open',
-      'overdue',
-      'on_time_rate',
-      'satisfaction_rate',
+      figure('reported', '受理纠纷'),
+      figure('resolved', '化解纠纷'),
+      figure('resolution_rate', '化解率'),
+      figure('resolved_at_village', '村级化解'),
+      figure('resolved_at_township', '乡镇化解'),
+      figure('resolved_at_county', '县级化解'),
+      figure('escalated_to_township', '上报乡镇'),
+      figure('escalated_to_county', '上报县'),
+      figure('open', '在办'),
+      figure('overdue', '超期'),
+      figure('on_time_rate', '按期办结率'),
+      figure('satisfaction_rate', '群众满意率'),
     ],
     row: z.object({
       disputeStats: z.object({
@@ -156,7 +211,24 @@ const PARENT: Record<Level, { len: number; list: (within: string) => string }> =
 };
 const BATCH = 40;
 
-const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** A report's rows on their way out: CSV lines or a spreadsheet's rows. */
+interface Table {
+  row(cells: readonly Cell[]): Promise<void>;
+  end(): Promise<void>;
+  abort(): void;
+}
+
+/** CSV for machines: a BOM, the column keys, then one line per row. */
+function csvTable(res: ServerResponse, columns: readonly SheetColumn[]): Table {
+  res.write(`\uFEFF${csvLine(columns.map((c) => c.key))}`);
+  return {
+    row: (cells) => writeChunk(res, csvLine(cells)),
+    end: async () => {},
+    abort: () => {},
+  };
+}
 
 async function run(
   apollo: ApolloServer<GatewayContext>,
@@ -177,9 +249,14 @@ async function run(
 
 export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: CallerCheck) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const m = /^\/reports\/([a-z]+)\.csv$/.exec(url.pathname);
-    if (req.method !== 'GET' || !m)
-      throw new HttpError(404, 'NOT_FOUND', `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.csv?within=&level=&from=&to=`);
+    const m = /^\/reports\/([a-z]+)\.(csv|xlsx)$/.exec(url.pathname);
+    if (req.method !== 'GET' || !m) {
+      throw new HttpError(404, 'NOT_FOUND', {
+        zh: `报表地址：GET /reports/<${Object.keys(REPORTS).join('|')}>.<csv|xlsx>?within=&level=&from=&to=`,
+        en: `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.<csv|xlsx>?within=&level=&from=&to=`,
+      });
+    }
+    const format: Format = m[2] === 'xlsx' ? 'xlsx' : 'csv';
     const caller: Caller = await authenticate(callers, req.headers.authorization);
     if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', 'Reports need the "report" (or "read") scope.');
     const def = REPORTS[m[1]!];
@@ -199,6 +276,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       throw new HttpError(400, 'BAD_USER_INPUT', `within ${within} is below the ${level} level.`);
     }
     if (!inJurisdiction(caller, within)) throw new HttpError(403, 'FORBIDDEN', `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`);
+    const headers = headerLanguage(q.get('headers'), format);
     const ctx: GatewayContext = { requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller };
 
     const parent = PARENT[level];
@@ -211,28 +289,25 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const vars = period ? '($from: Date!, $to: Date!)' : '';
     const batchQuery = (codes: string[]) =>
       `query${vars} { ${codes.map((c, i) => `p${i}: ${LIST[level]}(within: "${c}") { code name ${def.selection} }`).join(' ')} }`;
-    const filename = `${m[1]}-${level}-${within}${period ? `-${period.from}-${period.to}` : ''}.csv`;
-    let started = false;
-    for (let i = 0; i < parents.length || (!started && i === 0); i += BATCH) {
-      const codes = parents.slice(i, i + BATCH);
-      const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}) : {};
-      if (!started) {
-        res.writeHead(200, {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="${filename}"`,
-          'cache-control': 'no-store',
-        });
-        res.write(
-          `\uFEFF${csvLine(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code', ...(period ? ['from', 'to'] : []), ...def.columns])}`,
-        );
-        started = true;
-      }
-      for (const list of Object.values(data)) {
-        for (const row of DivisionRows.parse(list)) {
-          const c = row.code;
-          await writeChunk(
-            res,
-            csvLine([
+    const filename = `${m[1]}-${level}-${within}${period ? `-${period.from}-${period.to}` : ''}.${format}`;
+    const columns = [...DIVISION_COLUMNS, ...(period ? PERIOD_COLUMNS : []), ...def.columns];
+    let table: Table | undefined;
+    try {
+      for (let i = 0; i < parents.length || (!table && i === 0); i += BATCH) {
+        const codes = parents.slice(i, i + BATCH);
+        const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}) : {};
+        if (!table) {
+          res.writeHead(200, {
+            'content-type': format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${filename}"`,
+            'cache-control': 'no-store',
+          });
+          table = format === 'xlsx' ? xlsxSheet((chunk) => writeChunk(res, chunk), { sheet: def.zh, columns, headers }) : csvTable(res, columns);
+        }
+        for (const list of Object.values(data)) {
+          for (const row of DivisionRows.parse(list)) {
+            const c = row.code;
+            await table.row([
               level,
               c,
               row.name,
@@ -242,10 +317,14 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
               c.length >= 9 ? c.slice(0, 9) : '',
               ...(period ? [period.from, period.to] : []),
               ...def.values(row),
-            ]),
-          );
+            ]);
+          }
         }
       }
+      await table?.end();
+    } catch (e) {
+      table?.abort();
+      throw e;
     }
     res.end();
   };

@@ -19,7 +19,9 @@ export function visible<T extends { villageCode: string }>(caller: Caller, row: 
 
 /** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
 export function requireStatsAccess(caller: Caller, code: string): void {
-  if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) throw forbidden('Statistics need the "report" or "read" scope.', { scope: 'report' });
+  if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) {
+    throw forbidden({ zh: '统计数据需要“report”或“read”权限。', en: 'Statistics need the "report" or "read" scope.' }, { scope: 'report' });
+  }
   requireDivisionAccess(caller, code);
 }
 

@@ -10,24 +10,74 @@ import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
 import { nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
-import { auditExport, EXPORT_KINDS, exportCopy, exportKind } from './store/export.ts';
+import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
+import { auditExport, EXPORT_KINDS, exportCopy, exportKind, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
- * PostgreSQL (COPY … TO STDOUT) as CSV (UTF-8 with BOM) or NDJSON. Runs as the
- * service role with the caller's jurisdiction set, so row-level security
+ * PostgreSQL (COPY … TO STDOUT) as CSV (UTF-8 with BOM) or NDJSON for
+ * machines, or as XLSX for people (platform/xlsx.ts: codes and ID numbers as
+ * text cells, dates as dates, Chinese headers unless `?headers=en`). Runs as
+ * the service role with the caller's jurisdiction set, so row-level security
  * applies; ID numbers and phones are masked in SQL unless the caller has pii
- * (the statements are in store/export.ts).
- * Reached through the gateway's /export/<kind>.<csv|ndjson>?within=<code>.
+ * (the statements are in store/export.ts; XLSX reads the NDJSON one).
+ * Reached through the gateway's /export/<kind>.<csv|ndjson|xlsx>?within=<code>.
  */
+type Format = 'csv' | 'ndjson' | 'xlsx';
+const FORMATS: readonly Format[] = ['csv', 'ndjson', 'xlsx'];
+const CONTENT_TYPE: Record<Format, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  xlsx: XLSX_CONTENT_TYPE,
+};
+
+const isRow = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The objects of a COPY that writes one JSON object per line (row_to_json never writes a raw line break). */
+async function* jsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Record<string, unknown>> {
+  let rest: Buffer = Buffer.alloc(0);
+  const parse = (text: string) => {
+    const row: unknown = JSON.parse(text);
+    if (!isRow(row)) throw new Error('export: a COPY line is not a JSON object.');
+    return row;
+  };
+  for await (const chunk of chunks) {
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+      yield parse(buf.toString('utf8', start, nl));
+      start = nl + 1;
+    }
+    rest = buf.subarray(start);
+  }
+  if (rest.length) yield parse(rest.toString('utf8'));
+}
+
+/** The rows of the NDJSON COPY written as one sheet, each cell typed by its column. */
+async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, kind: ExportKindOf, headers: HeaderLanguage) {
+  const sheet = xlsxSheet((chunk) => writeChunk(res, chunk), { sheet: kind.zh, columns: kind.columns, headers });
+  try {
+    for await (const row of jsonLines(copied)) await sheet.row(kind.columns.map((c) => row[c.key]));
+    await sheet.end();
+  } catch (e) {
+    sheet.abort();
+    throw e;
+  }
+}
+
 export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const identity = await routeIdentity(req, await internalKey());
     const caller = identity.caller;
-    const m = /^\/export\/([a-z-]+)\.(csv|ndjson)$/.exec(url.pathname);
+    const m = /^\/export\/([a-z-]+)\.([a-z]+)$/.exec(url.pathname);
     const kind = m ? exportKind(m[1]!) : undefined;
-    if (!m || !kind) throw new HttpError(404, 'NOT_FOUND', `Exports: /export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson>?within=<code>`);
-    const format = m[2] === 'csv' ? 'csv' : 'ndjson';
+    const format = FORMATS.find((f) => f === m?.[2]);
+    if (!m || !kind || !format) {
+      throw new HttpError(404, 'NOT_FOUND', {
+        zh: `导出地址：/export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson|xlsx>?within=<区划代码>`,
+        en: `Exports: /export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson|xlsx>?within=<code>`,
+      });
+    }
     if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
     let within: string;
     try {
@@ -41,8 +91,9 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
       });
     }
+    const headers = headerLanguage(url.searchParams.get('headers'), format);
     const pii = hasScope(caller, 'pii');
-    const copy = exportCopy(kind, pii, within, format);
+    const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson');
     const client = await (await nativePool(orm)).connect();
     try {
       if (pii && kind.personal) {
@@ -52,13 +103,17 @@ export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       await nativeBegin(client, 'read only');
       await scopeClient(client, caller.jurisdiction);
       res.writeHead(200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-        'content-disposition': `attachment; filename="${m[1]}-${within}.${m[2]}"`,
+        'content-type': CONTENT_TYPE[format],
+        'content-disposition': `attachment; filename="${m[1]}-${within}.${format}"`,
       });
-      if (format === 'csv') res.write('\uFEFF');
       const stream = client.query(copyTo(copy.text));
-      for await (const chunk of stream) {
-        await writeChunk(res, chunk);
+      if (format === 'xlsx') {
+        await writeSheet(res, stream, kind, headers);
+      } else {
+        if (format === 'csv') res.write('\uFEFF');
+        for await (const chunk of stream) {
+          await writeChunk(res, chunk);
+        }
       }
       res.end();
       await nativeCommit(client);

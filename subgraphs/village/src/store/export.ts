@@ -1,18 +1,40 @@
 import type { PoolClient } from 'pg';
 import { command, type Sql } from '../../../../platform/sql.ts';
 import { nativeExec } from '../../../../platform/bulk.ts';
+import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
  * per kind, format and masking, and the audit record of an unmasked one.
- * ID numbers and phones are masked in SQL unless the caller has pii.
+ * ID numbers and phones are masked in SQL unless the caller has pii. XLSX
+ * downloads read the NDJSON statement, so they hold the same rows, masked alike.
  */
 const ID = (pii: boolean) => (pii ? 'id_number' : `left(id_number, 6) || '********' || right(id_number, 4)`);
 const PHONE = (pii: boolean, col = 'phone') => (pii ? col : `left(${col}, 3) || '****' || right(${col}, 4)`);
 
+/**
+ * One exported column: its key (the CSV and NDJSON name, and what the import reads), its Chinese header and cell
+ * type for spreadsheets (platform/xlsx.ts), and the SQL that gives it when that is not the column itself.
+ * Every column's Chinese header is declared here once; the XLSX writer takes it from here.
+ */
+export interface ExportColumn extends SheetColumn {
+  sql?: (pii: boolean) => string;
+}
+
+const col = (key: string, zh: string, type: CellType, sql?: (pii: boolean) => string): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
+const ROW_ID = col('id', '系统编号', 'number');
+const VILLAGE = col('village_code', '村/社区代码', 'text');
+const GRID = col('grid_code', '网格代码', 'text');
+const VERSION = col('version', '版本号', 'number');
+const ADDRESS_ID = col('address_id', '地址系统编号', 'number');
+const EXTERNAL_ID = col('external_id', '外部编号', 'text');
+const NAME = col('name', '名称', 'text');
+
 interface ExportKind {
   table: string;
-  columns: (pii: boolean) => string;
+  /** The sheet's name in a spreadsheet. */
+  zh: string;
+  columns: readonly ExportColumn[];
   /** Holds ID numbers or phones (so an unmasked export is audited). */
   personal: boolean;
 }
@@ -20,45 +42,126 @@ interface ExportKind {
 const KINDS = {
   residents: {
     table: 'person',
+    zh: '实有人口',
     personal: true,
-    columns: (pii) =>
-      `id, name, gender, birth_date, ethnicity, ${ID(pii)} as id_number, ${PHONE(pii)} as phone, residency, tags, household_id, address_id, village_code, grid_code, version`,
+    columns: [
+      ROW_ID,
+      col('name', '姓名', 'text'),
+      col('gender', '性别', 'text'),
+      col('birth_date', '出生日期', 'date'),
+      col('ethnicity', '民族', 'text'),
+      col('id_number', '身份证号', 'text', ID),
+      col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
+      col('residency', '人口类别', 'text'),
+      col('tags', '特殊人群标签', 'text'),
+      col('household_id', '户系统编号', 'number'),
+      ADDRESS_ID,
+      VILLAGE,
+      GRID,
+      VERSION,
+    ],
   },
   households: {
     table: 'household',
+    zh: '实有户',
     personal: false,
-    columns: () => 'id, number, head_id, address_id, house_id, joint_defense_group_id, village_code, grid_code, version',
+    columns: [
+      ROW_ID,
+      col('number', '户号', 'text'),
+      col('head_id', '户主系统编号', 'number'),
+      ADDRESS_ID,
+      col('house_id', '房屋系统编号', 'number'),
+      col('joint_defense_group_id', '十户联防组系统编号', 'number'),
+      VILLAGE,
+      GRID,
+      VERSION,
+    ],
   },
-  houses: { table: 'house', personal: false, columns: () => 'id, number, use, area, address_id, village_code, grid_code, version' },
-  addresses: { table: 'address', personal: false, columns: () => 'id, number, text, village_code, grid_code, version' },
+  houses: {
+    table: 'house',
+    zh: '实有房屋',
+    personal: false,
+    columns: [
+      ROW_ID,
+      col('number', '房屋号', 'text'),
+      col('use', '房屋用途', 'text'),
+      col('area', '面积（平方米）', 'number'),
+      ADDRESS_ID,
+      VILLAGE,
+      GRID,
+      VERSION,
+    ],
+  },
+  addresses: {
+    table: 'address',
+    zh: '标准地址',
+    personal: false,
+    columns: [ROW_ID, col('number', '地址号', 'text'), col('text', '地址', 'text'), VILLAGE, GRID, VERSION],
+  },
   sites: {
     table: 'site',
+    zh: '场所',
     personal: true,
-    columns: (pii) =>
-      `id, external_id, name, kind, address_id, contact_name, ${PHONE(pii, 'contact_phone')} as contact_phone, village_code, grid_code, version`,
+    columns: [
+      ROW_ID,
+      EXTERNAL_ID,
+      NAME,
+      col('kind', '场所类型', 'text'),
+      ADDRESS_ID,
+      col('contact_name', '联系人', 'text'),
+      col('contact_phone', '联系电话', 'text', (pii) => PHONE(pii, 'contact_phone')),
+      VILLAGE,
+      GRID,
+      VERSION,
+    ],
   },
   'joint-defense-groups': {
     table: 'joint_defense_group',
+    zh: '十户联防组',
     personal: false,
-    columns: () => 'id, external_id, name, leader_id, village_code, grid_code, version',
+    columns: [ROW_ID, EXTERNAL_ID, NAME, col('leader_id', '组长系统编号', 'number'), VILLAGE, GRID, VERSION],
   },
-  'patrol-teams': { table: 'patrol_team', personal: false, columns: () => 'id, external_id, name, kind, village_code, version' },
+  'patrol-teams': {
+    table: 'patrol_team',
+    zh: '巡防队',
+    personal: false,
+    columns: [ROW_ID, EXTERNAL_ID, NAME, col('kind', '队伍类型', 'text'), VILLAGE, VERSION],
+  },
   disputes: {
     table: 'dispute',
+    zh: '矛盾纠纷',
     personal: false,
-    columns: () =>
-      `id, case_number, case when idempotency_key like 'import:%' then substr(idempotency_key, 8) end as external_id, category, scale, source, summary,
-       village_code, grid_code, occurred_at, reported_at, status, handling_level, outcome, resolved_level, resolved_at, rating, version`,
+    columns: [
+      ROW_ID,
+      col('case_number', '案件编号', 'text'),
+      col('external_id', '外部编号', 'text', () => `case when idempotency_key like 'import:%' then substr(idempotency_key, 8) end`),
+      col('category', '纠纷类别', 'text'),
+      col('scale', '纠纷规模', 'text'),
+      col('source', '来源', 'text'),
+      col('summary', '简要情况', 'text'),
+      VILLAGE,
+      GRID,
+      col('occurred_at', '发生时间', 'datetime'),
+      col('reported_at', '登记时间', 'datetime'),
+      col('status', '状态', 'text'),
+      col('handling_level', '办理层级', 'text'),
+      col('outcome', '处理结果', 'text'),
+      col('resolved_level', '化解层级', 'text'),
+      col('resolved_at', '化解时间', 'datetime'),
+      col('rating', '群众评价', 'text'),
+      VERSION,
+    ],
   },
 } satisfies Record<string, ExportKind>;
 
 export type ExportKindName = keyof typeof KINDS;
+export type ExportKindOf = ExportKind & { name: ExportKindName };
 export const EXPORT_KINDS: readonly string[] = Object.keys(KINDS);
 
 const isExportKind = (name: string): name is ExportKindName => Object.hasOwn(KINDS, name);
 
 /** The kind a route segment names, if any. */
-export function exportKind(name: string): (ExportKind & { name: ExportKindName }) | undefined {
+export function exportKind(name: string): ExportKindOf | undefined {
   return isExportKind(name) ? { ...KINDS[name], name } : undefined;
 }
 
@@ -67,9 +170,10 @@ export function exportKind(name: string): (ExportKind & { name: ExportKindName }
  * only, so it is written into the text) in the order of their ids (disputes:
  * of their numbers), as CSV with a header or as one JSON object per line.
  */
-export function exportCopy(kind: ExportKind & { name: ExportKindName }, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
+export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
   if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
-  const select = `select ${kind.columns(pii)} from ${kind.table} where village_code like '${within}%' order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii)} as ${c.key}` : c.key)).join(', ');
+  const select = `select ${columns} from ${kind.table} where village_code like '${within}%' order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
     `export.${kind.name}.${format}`,
     format === 'csv'
@@ -95,4 +199,3 @@ export async function auditExport(
 ): Promise<void> {
   await nativeExec(client, audit, [who.subject, who.name, who.jurisdiction, operation, who.requestId, table, fields]);
 }
-

@@ -15,7 +15,12 @@ export const addressMutations = {
     tx(ctx, async (em) => {
       const a = await forWrite(em, ctx.caller, addresses, id, 'address');
       const loc = input.gridCode ? await gridFor(em, ctx.caller, input.gridCode) : null;
-      if (loc && loc.villageCode !== a.villageCode) throw badInput('An address cannot move to another village; register a new one.', { argument: 'gridCode' });
+      if (loc && loc.villageCode !== a.villageCode) {
+        throw badInput(
+          { zh: '标准地址不能迁到其他村（社区），请登记新地址。', en: 'An address cannot move to another village; register a new one.' },
+          { argument: 'gridCode' },
+        );
+      }
       return versioned(em, addresses, a.id, version, {
         number: input.number == null ? undefined : text(input.number, 'number', 50),
         text: input.text == null ? undefined : text(input.text, 'text'),

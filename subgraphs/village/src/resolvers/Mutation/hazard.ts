@@ -12,6 +12,9 @@ const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
   VERIFIED: [],
 };
 
+/** A hazard's status as a Chinese message names it. */
+const HAZARD_ZH: Record<string, string> = { REPORTED: '已上报', RECTIFYING: '整改中', RECTIFIED: '已整改', VERIFIED: '已核查' };
+
 /** Hazards move reported → rectifying → rectified → verified; nothing moves back. */
 async function moveHazard(ctx: VillageContext, id: string, version: number, to: 'RECTIFYING' | 'RECTIFIED' | 'VERIFIED'): Promise<HazardRow> {
   return tx(ctx, async (em) => {
@@ -20,7 +23,10 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
       const allowed = HAZARD_NEXT[h.status];
       throw hubError(
         'INVALID_TRANSITION',
-        `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`,
+        {
+          zh: `${HAZARD_ZH[h.status]}的隐患不能改为${HAZARD_ZH[to]}；${allowed.length ? `可改为：${allowed.map((s) => HAZARD_ZH[s]).join('、')}` : '该隐患已闭环，不能再变更'}。`,
+          en: `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`,
+        },
         {
           from: h.status,
           to,
@@ -37,7 +43,12 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
 export const hazardMutations = {
   reportHazard: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
-      if (input.source === 'PATROL') throw badInput('Hazards found on patrol are reported with recordPatrol.', { argument: 'source' });
+      if (input.source === 'PATROL') {
+        throw badInput(
+          { zh: '巡逻中发现的隐患请通过 recordPatrol 上报。', en: 'Hazards found on patrol are reported with recordPatrol.' },
+          { argument: 'source' },
+        );
+      }
       const loc = await gridFor(em, ctx.caller, input.gridCode);
       return hazards.insertReported(em, {
         kind: input.kind,

@@ -7,7 +7,12 @@ import { forWrite, gridFor, refInVillage, tx, versioned } from './write.ts';
 
 function checkArea(area: number | null | undefined): number | null {
   if (area == null) return null;
-  if (!(area > 0 && area < 100_000)) throw badInput('area must be more than 0 and less than 100000 square metres.', { argument: 'area' });
+  if (!(area > 0 && area < 100_000)) {
+    throw badInput(
+      { zh: 'area（建筑面积）应大于 0 且小于 100000 平方米。', en: 'area must be more than 0 and less than 100000 square metres.' },
+      { argument: 'area' },
+    );
+  }
   return area;
 }
 

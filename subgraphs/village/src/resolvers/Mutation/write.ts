@@ -13,6 +13,9 @@ import type { Location, RecordTable } from '../../store/record.ts';
  * one gets CONFLICT (optimistic concurrency).
  */
 
+/** The kinds of records a write names (`what`), as a Chinese message names them. */
+const RECORD_ZH: Record<string, string> = { person: '人员', household: '户', house: '实有房屋', address: '标准地址', site: '重点场所', hazard: '隐患' };
+
 /** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
 function duplicate(e: unknown): string | null {
   if (typeof e !== 'object' || e === null) return null;
@@ -28,7 +31,7 @@ export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Prom
     return await ctx.em.transactional((em) => fn(em));
   } catch (e) {
     const detail = duplicate(e);
-    if (detail !== null) throw conflict(`That would duplicate an existing record${detail}.`);
+    if (detail !== null) throw conflict({ zh: `这将与已有记录重复${detail}。`, en: `That would duplicate an existing record${detail}.` });
     throw e;
   }
 }
@@ -38,7 +41,7 @@ export async function gridFor(em: EntityManager, caller: Caller, code: string): 
   const c = parseCodeOfLevel(code, 'GRID', 'gridCode');
   requireWrite(caller, c);
   const g = await grids.byCode(em, c);
-  if (!g) throw badInput(`gridCode ${c} is not a grid the hub knows.`, { argument: 'gridCode' });
+  if (!g) throw badInput({ zh: `gridCode ${c} 不是本枢纽登记的网格。`, en: `gridCode ${c} is not a grid the hub knows.` }, { argument: 'gridCode' });
   return { villageCode: g.villageCode, gridCode: g.code, countyCode: g.countyCode };
 }
 
@@ -56,7 +59,8 @@ export async function forWrite<R extends { villageCode: string }>(
 ): Promise<R> {
   const recordId = parseId(id, `${what}Id`);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
-  if (!row || !row.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No ${what} with id ${id}.`);
+  if (!row || !row.villageCode.startsWith(caller.jurisdiction))
+    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${what} with id ${id}.` });
   requireWrite(caller, row.villageCode);
   return row;
 }
@@ -72,7 +76,15 @@ export async function refInVillage<R extends { id: number; villageCode: string }
 ): Promise<number | null> {
   if (id == null) return null;
   const row = await forWrite(em, caller, table, id, what, false);
-  if (row.villageCode !== villageCode) throw badInput(`${what} ${id} is in village ${row.villageCode}, not ${villageCode}.`, { argument: `${what}Id` });
+  if (row.villageCode !== villageCode) {
+    throw badInput(
+      {
+        zh: `${RECORD_ZH[what] ?? what} ${id} 属于村（社区）${row.villageCode}，不属于 ${villageCode}。`,
+        en: `${what} ${id} is in village ${row.villageCode}, not ${villageCode}.`,
+      },
+      { argument: `${what}Id` },
+    );
+  }
   return row.id;
 }
 
@@ -87,7 +99,11 @@ export async function versioned<R, C>(
   const row = await table.update(em, id, version, changes);
   if (row) return row;
   const current = await table.version(em, id);
-  throw conflict(`The record was changed by someone else (now version ${current}, you sent ${version}); read it again and retry.`, {
-    currentVersion: current,
-  });
+  throw conflict(
+    {
+      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${version}），请重新读取后再试。`,
+      en: `The record was changed by someone else (now version ${current}, you sent ${version}); read it again and retry.`,
+    },
+    { currentVersion: current },
+  );
 }

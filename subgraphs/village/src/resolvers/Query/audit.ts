@@ -7,7 +7,8 @@ import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
 
 export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
   auditLog: async (_, args, ctx) => {
-    if (!hasScope(ctx.caller, 'admin')) throw forbidden('Reading the audit log needs the "admin" scope.', { scope: 'admin' });
+    if (!hasScope(ctx.caller, 'admin'))
+      throw forbidden({ zh: '读取审计日志需要“admin”权限。', en: 'Reading the audit log needs the "admin" scope.' }, { scope: 'admin' });
     const page = parsePage(args);
     let between: [string, string] | null = null;
     if (args.from || args.to) {

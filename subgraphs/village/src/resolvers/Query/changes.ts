@@ -7,7 +7,10 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
   changes: async (_, args, ctx) => {
     const first = args.first ?? 100;
     if (!Number.isInteger(first) || first < 0 || first > MAX_CHANGES) {
-      throw badInput(`first must be an integer from 0 to ${MAX_CHANGES}; got ${first}.`, { argument: 'first' });
+      throw badInput(
+        { zh: `first 应为 0 到 ${MAX_CHANGES} 之间的整数，收到的是 ${first}。`, en: `first must be an integer from 0 to ${MAX_CHANGES}; got ${first}.` },
+        { argument: 'first' },
+      );
     }
     const q = changeQuery(ctx.caller, args, first + 1);
     const rows = first === 0 ? [] : await changeLog.after(ctx.em, q);

@@ -13,7 +13,7 @@ function conditions(filter: DisputeFilter | null | undefined): DisputeConditions
   if (filter.from || filter.to) {
     const from = filter.from ?? '1970-01-01';
     const to = filter.to ?? '2999-12-31';
-    if (from > to) throw badInput('filter.from must not be after filter.to.', { argument: 'filter' });
+    if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
     reported = periodBounds(from, to);
   }
   return { statuses: filter.status, category: filter.category, handlingLevel: filter.handlingLevel, overdue: filter.overdue, reported };

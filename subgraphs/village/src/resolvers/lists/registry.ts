@@ -39,10 +39,13 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   for (const key of ['minAge', 'maxAge'] as const) {
     const v = filter[key];
     if (v != null && (!Number.isInteger(v) || v < 0 || v > 150))
-      throw badInput(`filter.${key} must be a whole number of years from 0 to 150.`, { argument: `filter.${key}` });
+      throw badInput(
+        { zh: `filter.${key} 应为 0 到 150 之间的整数（周岁）。`, en: `filter.${key} must be a whole number of years from 0 to 150.` },
+        { argument: `filter.${key}` },
+      );
   }
   if (filter.minAge != null && filter.maxAge != null && filter.minAge > filter.maxAge) {
-    throw badInput('filter.minAge must not exceed filter.maxAge.', { argument: 'filter' });
+    throw badInput({ zh: 'filter.minAge 不能大于 filter.maxAge。', en: 'filter.minAge must not exceed filter.maxAge.' }, { argument: 'filter' });
   }
   return {
     tags: filter.tags,

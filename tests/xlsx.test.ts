@@ -1,0 +1,231 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+/**
+ * XLSX downloads opened in a real spreadsheet program: Debian's gnumeric
+ * (`ssconvert`, installed by .ci/run). Each file is converted twice: to CSV as
+ * the sheet shows it (every cell in its own format) and to Gnumeric's own
+ * XML, which says whether each cell is text (ValueType 60) or a number or date
+ * (40). Codes and ID numbers must come back digit for digit as text, equal to
+ * the CSV export's; dates must be date cells.
+ */
+const run = promisify(execFile);
+
+let hub: TestHub;
+let work: string;
+beforeAll(async () => {
+  hub = await startHub();
+  work = mkdtempSync(join(tmpdir(), 'hub-xlsx-'));
+}, 300_000);
+afterAll(async () => {
+  await hub?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const get = async (path: string, token: string) => {
+  const res = await fetch(new URL(path, new URL(hub.gatewayUrl).origin), { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status, `${path}: ${res.status}`).toBe(200);
+  return res;
+};
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/** The CSV export or report as rows (the BOM dropped). */
+async function csvOf(path: string, token: string): Promise<string[][]> {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await (await get(path, token)).arrayBuffer());
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  return parseCsv(text.slice(1));
+}
+
+interface Opened {
+  /** Every row as the spreadsheet shows it. */
+  shown: string[][];
+  /** Gnumeric's value type of each cell, by `row:col` (60 text, 40 number or date). */
+  types: Map<string, string>;
+  /** Each cell's value as the spreadsheet holds it (not as it shows it), by `row:col`. */
+  values: Map<string, string>;
+}
+
+let files = 0;
+/** Downloads an XLSX and opens it in gnumeric. */
+async function openXlsx(path: string, token: string): Promise<Opened> {
+  const res = await get(path, token);
+  expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  expect(res.headers.get('content-disposition')).toMatch(/\.xlsx"$/);
+  const name = `f${++files}`;
+  writeFileSync(join(work, `${name}.xlsx`), Buffer.from(await res.arrayBuffer()));
+  // gnumeric wants a home for its settings; the temp folder serves.
+  const env = { ...process.env, HOME: work, LANG: 'C.UTF-8' };
+  const ssconvert = (...args: string[]) =>
+    run('ssconvert', args, { cwd: work, env, maxBuffer: 64 * 1024 * 1024 }).catch((e: unknown) => {
+      throw new Error(`ssconvert failed (Debian: apt-get install gnumeric; .ci/run installs it): ${String(e)}`);
+    });
+  await ssconvert('-T', 'Gnumeric_stf:stf_assistant', '-O', 'format=preserve separator=, eol=unix charset=UTF-8', `${name}.xlsx`, `${name}.csv`);
+  await ssconvert(`${name}.xlsx`, `${name}.gnumeric`);
+  const shown = parseCsv(readFileSync(join(work, `${name}.csv`), 'utf8'));
+  const xml = gunzipSync(readFileSync(join(work, `${name}.gnumeric`))).toString('utf8');
+  const types = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (const m of xml.matchAll(/<gnm:Cell Row="(\d+)" Col="(\d+)" ValueType="(\d+)"[^>]*>([^<]*)</g)) {
+    types.set(`${m[1]}:${m[2]}`, m[3]!);
+    values.set(`${m[1]}:${m[2]}`, m[4]!);
+  }
+  return { shown, types, values };
+}
+
+const TEXT = '60';
+const NUMBER = '40';
+
+/** Every data row's cell in column `col` has gnumeric value type `type` (blank cells have none). */
+function expectColumnType(opened: Opened, col: number, type: string, name: string) {
+  let typed = 0;
+  for (let r = 1; r < opened.shown.length; r++) {
+    if (opened.shown[r]![col] === '') continue;
+    expect(opened.types.get(`${r}:${col}`), `${name} in row ${r}`).toBe(type);
+    typed++;
+  }
+  expect(typed, `${name}: no filled cell`).toBeGreaterThan(0);
+}
+
+describe('XLSX in a spreadsheet program', () => {
+  it('residents with pii: Chinese headers, every village code, grid code, ID number and phone as the CSV export has it, as text; birth dates as dates', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'pii'] });
+    const csv = await csvOf('/export/residents.csv?within=623021200', t);
+    const xlsx = await openXlsx('/export/residents.xlsx?within=623021200', t);
+    const keys = csv[0]!;
+    expect(keys.slice(0, 7)).toEqual(['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone']);
+    // Chinese headers in the same column order as the CSV's keys; ?headers=en gives the keys themselves.
+    const zh = xlsx.shown[0]!;
+    expect(zh).toHaveLength(keys.length);
+    const at = (key: string) => keys.indexOf(key);
+    expect(zh[at('id_number')]).toBe('身份证号');
+    expect(zh[at('name')]).toBe('姓名');
+    expect(zh[at('ethnicity')]).toBe('民族');
+    expect(zh[at('phone')]).toBe('联系电话');
+    expect(zh[at('village_code')]).toBe('村/社区代码');
+    expect(zh[at('grid_code')]).toBe('网格代码');
+    for (const h of zh) expect(h).toMatch(/[\u4e00-\u9fff]/);
+    expect((await openXlsx('/export/residents.xlsx?within=623021200&headers=en', t)).shown[0]).toEqual(keys);
+
+    expect(csv.length).toBeGreaterThan(1000);
+    expect(xlsx.shown).toHaveLength(csv.length);
+    let ids = 0;
+    for (let r = 1; r < csv.length; r++) {
+      const want = csv[r]!;
+      const got = xlsx.shown[r]!;
+      expect(got[at('village_code')]).toMatch(/^623021200\d{3}$/);
+      expect(got[at('grid_code')]).toMatch(/^623021200\d{6}$/);
+      for (const key of ['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone', 'residency', 'village_code', 'grid_code', 'version']) {
+        expect(got[at(key)], `row ${r} ${key}`).toBe(want[at(key)]);
+      }
+      // Lists are written as the import reads them (A;B); the CSV has PostgreSQL's {A,B}.
+      expect(got[at('tags')], `row ${r} tags`).toBe(want[at('tags')]!.replace(/^\{|\}$/g, '').replace(/,/g, ';'));
+      if (want[at('id_number')]) {
+        expect(got[at('id_number')]).toMatch(/^\d{17}[\dX]$/);
+        ids++;
+      }
+    }
+    expect(ids).toBeGreaterThan(1000);
+    for (const key of ['id_number', 'phone', 'village_code', 'grid_code', 'name']) expectColumnType(xlsx, at(key), TEXT, key);
+    for (const key of ['id', 'version']) expectColumnType(xlsx, at(key), NUMBER, key);
+    // A date cell: a number to the spreadsheet, shown as yyyy-mm-dd.
+    expectColumnType(xlsx, at('birth_date'), NUMBER, 'birth_date');
+    expect(xlsx.shown[1]![at('birth_date')]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  }, 300_000);
+
+  it('disputes: case numbers and codes as text, report times as date-times in China time', async () => {
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const csv = await csvOf('/export/disputes.csv?within=623021', t);
+    const xlsx = await openXlsx('/export/disputes.xlsx?within=623021', t);
+    const keys = csv[0]!;
+    const at = (key: string) => keys.indexOf(key);
+    expect(xlsx.shown[0]![at('case_number')]).toBe('案件编号');
+    expect(csv.length).toBeGreaterThan(300);
+    expect(xlsx.shown).toHaveLength(csv.length);
+    for (let r = 1; r < csv.length; r++) {
+      for (const key of ['case_number', 'village_code', 'grid_code', 'category', 'status'])
+        expect(xlsx.shown[r]![at(key)], `row ${r} ${key}`).toBe(csv[r]![at(key)]);
+      // PostgreSQL writes e.g. 2026-03-01 01:20:00.123+00; the sheet shows the same instant as China's wall clock.
+      const pgTime = Date.parse(csv[r]![at('reported_at')]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+      const shown = xlsx.shown[r]![at('reported_at')]!;
+      expect(shown).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(Math.abs(Date.parse(`${shown.replace(' ', 'T')}+08:00`) - pgTime), `row ${r} reported_at`).toBeLessThanOrEqual(1000);
+    }
+    for (const key of ['case_number', 'village_code', 'grid_code']) expectColumnType(xlsx, at(key), TEXT, key);
+    expectColumnType(xlsx, at('reported_at'), NUMBER, 'reported_at');
+  }, 300_000);
+
+  it('a report: Chinese headers, every division code as the CSV report has it, as text; figures as numbers; the period as dates', async () => {
+    const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
+    const query = 'within=623021&level=village&period=2026';
+    const csv = await csvOf(`/reports/disputes.csv?${query}`, t);
+    const xlsx = await openXlsx(`/reports/disputes.xlsx?${query}`, t);
+    const keys = csv[0]!;
+    const at = (key: string) => keys.indexOf(key);
+    expect(xlsx.shown[0]![at('code')]).toBe('区划代码');
+    expect(xlsx.shown[0]![at('township_code')]).toBe('乡镇（街道）代码');
+    expect(xlsx.shown[0]![at('reported')]).toBe('受理纠纷');
+    for (const h of xlsx.shown[0]!) expect(h).toMatch(/[\u4e00-\u9fff]/);
+    expect((await openXlsx(`/reports/disputes.xlsx?${query}&headers=en`, t)).shown[0]).toEqual(keys);
+    expect(csv).toHaveLength(148); // 临潭县's 147 villages
+    expect(xlsx.shown).toHaveLength(csv.length);
+    const codes = ['code', 'province_code', 'prefecture_code', 'county_code', 'township_code'];
+    for (let r = 1; r < csv.length; r++) {
+      const want = csv[r]!;
+      const got = xlsx.shown[r]!;
+      expect(got[at('code')]).toMatch(/^623021\d{6}$/);
+      for (const key of [...codes, 'name', 'level', 'from', 'to']) expect(got[at(key)], `row ${r} ${key}`).toBe(want[at(key)]);
+      // Figures: the cell's value (a sheet may show a rate rounded).
+      for (const key of keys.slice(at('to') + 1)) {
+        expect(Number(xlsx.values.get(`${r}:${at(key)}`) ?? 0), `row ${r} ${key}`).toBeCloseTo(Number(want[at(key)]), 9);
+      }
+    }
+    for (const key of [...codes, 'name']) expectColumnType(xlsx, at(key), TEXT, key);
+    for (const key of ['from', 'to', 'reported', 'resolution_rate']) expectColumnType(xlsx, at(key), NUMBER, key);
+    expect(xlsx.shown[1]![at('from')]).toBe('2026-01-01');
+  }, 300_000);
+
+  it('refuses a headers value it does not know, and Chinese headers on CSV', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const base = new URL(hub.gatewayUrl).origin;
+    const status = async (path: string) => (await fetch(new URL(path, base), { headers: { authorization: `Bearer ${t}` } })).status;
+    expect(await status('/export/residents.xlsx?within=623021200201&headers=fr')).toBe(400);
+    expect(await status('/export/residents.csv?within=623021200201&headers=zh')).toBe(400);
+    expect(await status('/export/residents.xls?within=623021200201')).toBe(404);
+    expect(await status('/reports/population.xlsx?within=623021200&level=village&headers=de')).toBe(400);
+  });
+});
