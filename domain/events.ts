@@ -87,8 +87,21 @@ const CaseStep = z.object({
   replyBy: z.string().nullish(),
 });
 
-/** An assessment target changed at the county (its system of record). */
-const TargetSet = z.object({ indicator: z.string(), level: z.string(), target: z.number(), by: z.string(), countyCode: z.string() });
+/**
+ * A division's assessment target for a year was set or cleared at the county
+ * subgraph (its system of record); `target` null means cleared (the division
+ * inherits again). `countyCode` is the jurisdiction the receiver acts within:
+ * the target's own division code, of whatever level.
+ */
+const TargetSet = z.object({
+  divisionCode: z.string(),
+  year: z.number().int(),
+  indicator: z.string(),
+  target: z.number().nullable(),
+  by: z.string(),
+  at: z.string(),
+  countyCode: z.string(),
+});
 
 /** Every event: its type and payload. */
 export const DomainEvent = z.discriminatedUnion('type', [

@@ -33,7 +33,7 @@ describe('malformed GraphQL requests get a 400 with a typed code', () => {
     ['a subscription', { query: 'subscription { county(code: "623021") { name } }' }, 'BAD_REQUEST'],
     [
       'a Float of 1e309',
-      { query: 'mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: COUNTY, target: 1e309) { target } }' },
+      { query: 'mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, divisionCode: "623021", year: 2026, target: 1e309) { target } }' },
       'INVALID_GRAPHQL',
     ],
   ])('%s', async (_, body, code) => {

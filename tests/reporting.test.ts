@@ -112,27 +112,38 @@ describe('assessment (考核)', () => {
     expect(missed).toBeLessThan(r.data!.townships.length);
   });
 
-  it('lets admins change a target, which every division’s assessment then uses', async () => {
+  it('lets admins set a division’s target for a year, which the divisions under it then use (tests/targets.test.ts has the rules)', async () => {
+    // 2030: a year no other test file assesses, so this target changes nobody else's figures.
     const admin = await hub.token({ jurisdiction: '*', scopes: ['admin', 'report'] });
-    const notAdmin = await hub.queryAs(reportToken, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 0.5) { target } }`);
+    const notAdmin = await hub.queryAs(
+      reportToken,
+      `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, divisionCode: "6230", year: 2030, target: 0.5) { target } }`,
+    );
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const bad = await hub.queryAs(admin, `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, level: VILLAGE, target: 95) { target } }`);
+    const bad = await hub.queryAs(
+      admin,
+      `mutation { setAssessmentTarget(indicator: SATISFACTION_RATE, divisionCode: "6230", year: 2030, target: 95) { target } }`,
+    );
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     const set = await hub.queryAs(
       admin,
-      `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, level: PREFECTURE, target: 0.5) { indicator level target updatedBy } }`,
+      `mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, divisionCode: "6230", year: 2030, target: 0.5) { divisionCode year indicator target updatedBy } }`,
     );
-    expect(set.data!.setAssessmentTarget).toMatchObject({ indicator: 'GRID_STAFFING_RATE', level: 'PREFECTURE', target: 0.5 });
-    const target = async () =>
+    expect(set.data!.setAssessmentTarget).toMatchObject({ divisionCode: '6230', year: 2030, indicator: 'GRID_STAFFING_RATE', target: 0.5 });
+    type Applied = { target: number; targetSetBy: string | null };
+    const applied = async (field: string, code: string, period: string): Promise<Applied> =>
       (
-        await hub.queryAs<{ region: { assessment: { indicator: string; target: number }[] } }>(
+        await hub.queryAs<Record<string, { assessment: (Applied & { indicator: string })[] }>>(
           admin,
-          `{ region(code: "6230") { assessment(period: "2026") { indicator target } } }`,
+          `{ ${field}(code: "${code}") { assessment(period: "${period}") { indicator target targetSetBy } } }`,
         )
-      ).data!.region.assessment.find((a) => a.indicator === 'GRID_STAFFING_RATE')!.target;
+      ).data![field]!.assessment.find((a) => a.indicator === 'GRID_STAFFING_RATE')!;
     const end = Date.now() + 10_000;
-    while ((await target()) !== 0.5 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(await target()).toBe(0.5);
+    while ((await applied('region', '6230', '2030')).target !== 0.5 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(await applied('region', '6230', '2030')).toMatchObject({ target: 0.5, targetSetBy: '6230' });
+    expect(await applied('county', '623021', '2030')).toMatchObject({ target: 0.5, targetSetBy: '6230' });
+    expect(await applied('county', '623021', '2026')).toMatchObject({ target: 0.95, targetSetBy: null });
+    expect(await applied('region', '62', '2030')).toMatchObject({ target: 0.95, targetSetBy: null });
   });
 });
 

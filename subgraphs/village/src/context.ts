@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { AuditTrail } from './access.ts';
 import { createDisputeLoaders } from './disputes/loaders.ts';
 import { createStatsLoaders } from './stats.ts';
+import { createTargetLoaders } from './targets.ts';
 import { addresses } from './store/address.ts';
-import { assessmentTargets } from './store/assessment-target.ts';
 import { grids } from './store/grid.ts';
 import { hazards } from './store/hazard.ts';
 import { households } from './store/household.ts';
@@ -97,11 +96,8 @@ export function createLoaders(em: EntityManager) {
       (m) => m.teamId,
     ),
     ...createDisputeLoaders(em),
-    /** Level → indicator → target (one statement for all the levels a request needs). */
-    targets: new DataLoader<string, Map<string, number>>(async (levels) => {
-      const rows = await assessmentTargets.ofLevels(db, levels);
-      return levels.map((l) => new Map(rows.filter((r) => r.level === l).map((r) => [r.indicator, r.target])));
-    }),
+    /** targets(year): division code → the assessment targets that apply to it (one statement per year a request asks). */
+    targets: createTargetLoaders(db),
     ...createStatsLoaders(em),
   };
 }

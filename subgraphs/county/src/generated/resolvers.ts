@@ -34,19 +34,37 @@ export type AssessmentIndicator =
   /** 满意率 satisfied or basically satisfied / rated in the period */
   | 'SATISFACTION_RATE';
 
-/** 考核目标 A target for one indicator at one level. */
+/**
+ * 考核目标 A division's target for one indicator in one assessment year (考核年度).
+ * Divisions without their own target inherit the nearest ancestor's (village →
+ * township → county → prefecture → province), and without any, the national
+ * default.
+ */
 export type AssessmentTarget = {
   __typename?: 'AssessmentTarget';
+  /** The division that set it: 2 (province), 4 (prefecture), 6 (county), 9 (township) or 12 (village) digits. */
+  divisionCode: Scalars['String']['output'];
   /** Indicator. */
   indicator: AssessmentIndicator;
-  /** Level. */
-  level: TargetLevel;
-  /** Target, 0–1 (e.g. 0.95 for a 95% resolution rate); met when the actual is at least this. */
+  /** Target, 0–1 (e.g. 0.95 for a 95% resolution rate; kept to four decimals); met when the actual is at least this. */
   target: Scalars['Float']['output'];
   /** When it was last set. */
   updatedAt: Scalars['DateTime']['output'];
-  /** Who set it. */
+  /** Who set it (the caller's subject). */
   updatedBy: Scalars['String']['output'];
+  /** 考核年度 The year it applies to, e.g. 2026 (an assessment of a period uses the year the period ends in). */
+  year: Scalars['Int']['output'];
+};
+
+/** A page of assessment targets, by division code, year and indicator. */
+export type AssessmentTargetConnection = {
+  __typename?: 'AssessmentTargetConnection';
+  /** The targets of this page. */
+  nodes: Array<AssessmentTarget>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many match in all. */
+  totalCount: Scalars['Int']['output'];
 };
 
 /**
@@ -214,9 +232,19 @@ export type Mutation = {
   acceptCountyCase: CountyCase;
   /** 分流转办 Assigns it (e.g. to a department or the court liaison). */
   assignCountyCase: CountyCase;
+  /**
+   * Removes a division's own target for an indicator in a year (same rules as
+   * setting it), so it inherits its nearest ancestor's again; false when it had none.
+   */
+  clearAssessmentTarget: Scalars['Boolean']['output'];
   /** 化解 Resolves it at the county; LITIGATION refers it to court. */
   resolveCountyCase: CountyCase;
-  /** Sets the target of an indicator at a level (admins). Every division's assessment uses it from then on. */
+  /**
+   * Sets a division's target for an indicator in a year (the `admin` scope; the
+   * division must lie within the caller's jurisdiction, so a township sets its
+   * own and its villages' targets, never its county's). The division and every
+   * division under it without a target of its own are assessed against it.
+   */
   setAssessmentTarget: AssessmentTarget;
 };
 
@@ -236,6 +264,13 @@ export type MutationAssignCountyCaseArgs = {
 };
 
 
+export type MutationClearAssessmentTargetArgs = {
+  divisionCode: Scalars['String']['input'];
+  indicator: AssessmentIndicator;
+  year: Scalars['Int']['input'];
+};
+
+
 export type MutationResolveCountyCaseArgs = {
   disputeId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -245,9 +280,10 @@ export type MutationResolveCountyCaseArgs = {
 
 
 export type MutationSetAssessmentTargetArgs = {
+  divisionCode: Scalars['String']['input'];
   indicator: AssessmentIndicator;
-  level: TargetLevel;
   target: Scalars['Float']['input'];
+  year: Scalars['Int']['input'];
 };
 
 /** Where a page ends and whether more follow. */
@@ -261,8 +297,14 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** 考核目标 Every assessment target, by indicator and level. */
-  assessmentTargets: Array<AssessmentTarget>;
+  /**
+   * 考核目标 The targets divisions set themselves within a division (`within`: any
+   * division code inside the caller's jurisdiction, its own included), optionally
+   * for one year and indicator, by division code, year and indicator. Inherited
+   * targets and the national defaults are not listed; a division's `assessment`
+   * shows the target that applies to it. Needs `read`, `report` or `admin`.
+   */
+  assessmentTargets: AssessmentTargetConnection;
   /**
    * Every county under a division (any ancestor code: `62` a province, `6230` a
    * prefecture, or a county's own code), ordered by code; one row per county.
@@ -274,6 +316,15 @@ export type Query = {
   provinces: Array<Region>;
   /** A province (2-digit code) or prefecture (4-digit code); null when the hub has no such region. */
   region?: Maybe<Region>;
+};
+
+
+export type QueryAssessmentTargetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  indicator?: InputMaybe<AssessmentIndicator>;
+  within: Scalars['String']['input'];
+  year?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -320,19 +371,6 @@ export type RegionLevel =
   | 'PREFECTURE'
   /** 省 / 自治区 / 直辖市 province, autonomous region or municipality (2 digits) */
   | 'PROVINCE';
-
-/** 考核层级 The level a target applies to. */
-export type TargetLevel =
-  /** 县 */
-  | 'COUNTY'
-  /** 市/州 */
-  | 'PREFECTURE'
-  /** 省 */
-  | 'PROVINCE'
-  /** 乡镇 */
-  | 'TOWNSHIP'
-  /** 村/社区 */
-  | 'VILLAGE';
 
 
 
@@ -438,10 +476,11 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AssessmentIndicator: AssessmentIndicator;
   AssessmentTarget: ResolverTypeWrapper<AssessmentTargetRow>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  County: ResolverTypeWrapper<CountyEntity>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AssessmentTargetConnection: ResolverTypeWrapper<Connection<AssessmentTargetRow>>;
+  County: ResolverTypeWrapper<CountyEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountyCase: ResolverTypeWrapper<CountyCaseRow>;
   CountyCaseConnection: ResolverTypeWrapper<Connection<CountyCaseRow>>;
@@ -457,16 +496,16 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionEntity>;
   RegionLevel: RegionLevel;
-  TargetLevel: TargetLevel;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AssessmentTarget: AssessmentTargetRow;
-  Float: Scalars['Float']['output'];
   String: Scalars['String']['output'];
-  County: CountyEntity;
+  Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
+  AssessmentTargetConnection: Connection<AssessmentTargetRow>;
+  County: CountyEntity;
   Boolean: Scalars['Boolean']['output'];
   CountyCase: CountyCaseRow;
   CountyCaseConnection: Connection<CountyCaseRow>;
@@ -481,11 +520,18 @@ export type ResolversParentTypes = {
 };
 
 export type AssessmentTargetResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['AssessmentTarget'] = ResolversParentTypes['AssessmentTarget']> = {
+  divisionCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   indicator?: Resolver<ResolversTypes['AssessmentIndicator'], ParentType, ContextType>;
-  level?: Resolver<ResolversTypes['TargetLevel'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AssessmentTargetConnectionResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['AssessmentTargetConnection'] = ResolversParentTypes['AssessmentTargetConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['AssessmentTarget']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -541,8 +587,9 @@ export type DisputeResolvers<ContextType = CountyContext, ParentType extends Res
 export type MutationResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   acceptCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAcceptCountyCaseArgs, 'disputeId' | 'version'>>;
   assignCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAssignCountyCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
+  clearAssessmentTarget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationClearAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'year'>>;
   resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
-  setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'indicator' | 'level' | 'target'>>;
+  setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'target' | 'year'>>;
 };
 
 export type PageInfoResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -551,7 +598,7 @@ export type PageInfoResolvers<ContextType = CountyContext, ParentType extends Re
 };
 
 export type QueryResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  assessmentTargets?: Resolver<Array<ResolversTypes['AssessmentTarget']>, ParentType, ContextType>;
+  assessmentTargets?: Resolver<ResolversTypes['AssessmentTargetConnection'], ParentType, ContextType, RequireFields<QueryAssessmentTargetsArgs, 'first' | 'within'>>;
   counties?: Resolver<Array<ResolversTypes['County']>, ParentType, ContextType, RequireFields<QueryCountiesArgs, 'within'>>;
   county?: Resolver<Maybe<ResolversTypes['County']>, ParentType, ContextType, RequireFields<QueryCountyArgs, 'code'>>;
   provinces?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
@@ -570,6 +617,7 @@ export type RegionResolvers<ContextType = CountyContext, ParentType extends Reso
 
 export type Resolvers<ContextType = CountyContext> = {
   AssessmentTarget?: AssessmentTargetResolvers<ContextType>;
+  AssessmentTargetConnection?: AssessmentTargetConnectionResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
   CountyCase?: CountyCaseResolvers<ContextType>;
   CountyCaseConnection?: CountyCaseConnectionResolvers<ContextType>;

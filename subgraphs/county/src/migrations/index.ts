@@ -5,6 +5,7 @@ import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts'
 import { Migration20261121000004Targets } from './Migration20261121000004Targets.ts';
 import { Migration20261201000005CaseEngine } from './Migration20261201000005CaseEngine.ts';
 import { Migration20261201000006FailClosed } from './Migration20261201000006FailClosed.ts';
+import { Migration20261201000007DivisionTargets } from './Migration20261201000007DivisionTargets.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Migration20261121000004Targets,
   Migration20261201000005CaseEngine,
   Migration20261201000006FailClosed,
+  Migration20261201000007DivisionTargets,
 ];

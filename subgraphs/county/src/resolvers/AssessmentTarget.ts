@@ -1,5 +1,4 @@
 import type { AssessmentTargetResolvers } from '../generated/resolvers.ts';
 
-export const AssessmentTarget: AssessmentTargetResolvers = {
-  updatedAt: (t) => new Date(t.updatedAt).toISOString(),
-};
+/** Every field is the stored row's own (`updatedAt` goes out through the DateTime scalar, in China time). */
+export const AssessmentTarget: AssessmentTargetResolvers = {};

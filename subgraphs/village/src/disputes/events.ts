@@ -19,8 +19,11 @@ import { advanceStory, isCaseAction, storyOf } from './story.ts';
  */
 export async function applyVillageEvent(em: EntityManager, event: HubEvent): Promise<void> {
   if (event.type === 'target.set') {
+    // The county set or cleared a division's target (null: cleared, the division inherits again); the copy follows.
     const t = event.payload;
-    await assessmentTargets.upsert(em, { indicator: t.indicator, level: t.level, target: t.target, by: t.by });
+    const key = { year: t.year, divisionCode: t.divisionCode, indicator: t.indicator };
+    if (t.target === null) await assessmentTargets.remove(em, key);
+    else await assessmentTargets.upsert(em, { ...key, target: t.target, at: t.at, by: t.by });
     return;
   }
   if (event.type !== 'case.step') throw new Error(`The village subgraph does not handle ${event.type} events.`);

@@ -109,8 +109,12 @@ export type Assessment = {
   indicator: AssessmentIndicator;
   /** 达标 actual ≥ target. */
   met: Scalars['Boolean']['output'];
-  /** Target for the division's level. */
+  /** The target that applies: the division's own for the year, else its nearest ancestor's, else the national default. */
   target: Scalars['Float']['output'];
+  /** The division whose target applied (this division's code or an ancestor's); null for the national default. */
+  targetSetBy?: Maybe<Scalars['String']['output']>;
+  /** 考核年度 The year whose targets apply: the year the period ends in. */
+  year: Scalars['Int']['output'];
 };
 
 /** 考核指标 An assessment indicator. */
@@ -266,8 +270,10 @@ export type CitizenRating =
 export type County = {
   __typename?: 'County';
   /**
-   * 考核 How this division stands against every assessment target for its level
-   * in a period (rates from the period's cases; coverage and staffing as now).
+   * 考核 How this division stands against every assessment target in a period
+   * (rates from the period's cases; coverage and staffing as now). The targets
+   * are those of the year the period ends in: the division's own, else its
+   * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
   /** 6-digit division code. */
@@ -2088,8 +2094,10 @@ export type QueryVillagesArgs = {
 export type Region = {
   __typename?: 'Region';
   /**
-   * 考核 How this division stands against every assessment target for its level
-   * in a period (rates from the period's cases; coverage and staffing as now).
+   * 考核 How this division stands against every assessment target in a period
+   * (rates from the period's cases; coverage and staffing as now). The targets
+   * are those of the year the period ends in: the division's own, else its
+   * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
   /** 2- or 4-digit division code. */
@@ -2263,8 +2271,10 @@ export type TagCount = {
 export type Township = {
   __typename?: 'Township';
   /**
-   * 考核 How this division stands against every assessment target for its level
-   * in a period (rates from the period's cases; coverage and staffing as now).
+   * 考核 How this division stands against every assessment target in a period
+   * (rates from the period's cases; coverage and staffing as now). The targets
+   * are those of the year the period ends in: the division's own, else its
+   * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
   /** 9-digit division code. */
@@ -2332,8 +2342,10 @@ export type Village = {
   /** 标准地址 Standard addresses, ordered by id. */
   addresses: AddressConnection;
   /**
-   * 考核 How this division stands against every assessment target for its level
-   * in a period (rates from the period's cases; coverage and staffing as now).
+   * 考核 How this division stands against every assessment target in a period
+   * (rates from the period's cases; coverage and staffing as now). The targets
+   * are those of the year the period ends in: the division's own, else its
+   * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
   /** 12-digit division code, e.g. `623021200201` 鹿儿台村村民委员会. */
@@ -2897,6 +2909,8 @@ export type AssessmentResolvers<ContextType = VillageContext, ParentType extends
   indicator?: Resolver<ResolversTypes['AssessmentIndicator'], ParentType, ContextType>;
   met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  targetSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {

@@ -18,6 +18,7 @@ import { Migration20261121000016FilterIndexes } from './Migration20261121000016F
 import { Migration20261201000017CaseOrder } from './Migration20261201000017CaseOrder.ts';
 import { Migration20261201000018StepFacts } from './Migration20261201000018StepFacts.ts';
 import { Migration20261201000019FailClosed } from './Migration20261201000019FailClosed.ts';
+import { Migration20261201000020DivisionTargets } from './Migration20261201000020DivisionTargets.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   Migration20261201000017CaseOrder,
   Migration20261201000018StepFacts,
   Migration20261201000019FailClosed,
+  Migration20261201000020DivisionTargets,
 ];

@@ -1,21 +1,70 @@
-import { hasScope } from '../../../../../platform/caller.ts';
-import { badInput, forbidden } from '../../../../../platform/errors.ts';
+import { parseTargetDivision, parseTargetRate, parseTargetYear } from '../../../../../domain/assessment.ts';
+import { hasScope, inJurisdiction, type Caller } from '../../../../../platform/caller.ts';
+import { forbidden } from '../../../../../platform/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { assessmentTargets } from '../../store/assessment-target.ts';
+import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
 
-export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget'> = {
-  /** Sets an assessment target (admins); the village subgraph, which measures divisions against targets, gets the change. */
+/**
+ * Who may change a division's target (docs/ARCHITECTURE.md "Assessment"): a
+ * caller with `admin` whose jurisdiction holds the division. A township sets
+ * its own and its villages' targets, never its county's, its province's or
+ * another township's; those it can only inherit.
+ */
+function requireTargetAdmin(caller: Caller): void {
+  if (!hasScope(caller, 'admin')) {
+    throw forbidden({ zh: '设置或清除考核目标需要 admin 权限。', en: 'Setting or clearing assessment targets needs the "admin" scope.' }, { scope: 'admin' });
+  }
+}
+
+function requireTargetJurisdiction(caller: Caller, divisionCode: string): void {
+  if (!inJurisdiction(caller, divisionCode)) {
+    const own = caller.jurisdiction || '—';
+    throw forbidden(
+      {
+        zh: `区划 ${divisionCode} 不在您的辖区（${own}）内：只能为本辖区及其下级区划设置考核目标，上级和其他区划的目标只能继承。`,
+        en: `Division ${divisionCode} is outside your jurisdiction (${own}): you set targets for your jurisdiction and the divisions under it; others' targets you can only inherit.`,
+      },
+      { jurisdiction: caller.jurisdiction, divisionCode },
+    );
+  }
+}
+
+/** The target a mutation names (BAD_USER_INPUT for a malformed division code or year). */
+function keyOf(a: { indicator: string; divisionCode: string; year: number }): TargetKey {
+  return { indicator: a.indicator, divisionCode: parseTargetDivision(a.divisionCode), year: parseTargetYear(a.year) };
+}
+
+/** The event that tells the village subgraph (which measures divisions against targets); the receiver acts within the target's division. */
+function targetEvent(t: AssessmentTargetRow, target: number | null, by: string) {
+  return { divisionCode: t.divisionCode, year: t.year, indicator: t.indicator, target, by, at: new Date().toISOString(), countyCode: t.divisionCode };
+}
+
+export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'clearAssessmentTarget'> = {
   setAssessmentTarget: async (_, a, ctx) => {
-    if (!hasScope(ctx.caller, 'admin')) throw forbidden('Setting assessment targets needs the "admin" scope.', { scope: 'admin' });
-    if (!(a.target >= 0 && a.target <= 1)) throw badInput('target is a rate from 0 to 1 (e.g. 0.95).', { argument: 'target' });
+    requireTargetAdmin(ctx.caller);
+    const key = keyOf(a);
+    const target = parseTargetRate(a.target);
+    requireTargetJurisdiction(ctx.caller, key.divisionCode);
     const row = await ctx.em.transactional(async (em) => {
-      const r = await assessmentTargets.set(em, { indicator: a.indicator, level: a.level, target: a.target, by: ctx.caller.subject });
-      // The village subgraph measures divisions against targets: it gets the change in the same transaction's outbox.
-      await emit(em, 'village', 'target.set', { indicator: a.indicator, level: a.level, target: a.target, by: ctx.caller.subject, countyCode: '' });
+      const r = await assessmentTargets.set(em, { ...key, target, by: ctx.caller.subject });
+      // The change and its event commit together (outbox), so the village's copy never misses one.
+      await emit(em, 'village', 'target.set', targetEvent(r, r.target, ctx.caller.subject));
       return r;
     });
     ctx.relay.nudge();
     return row;
+  },
+  clearAssessmentTarget: async (_, a, ctx) => {
+    requireTargetAdmin(ctx.caller);
+    const key = keyOf(a);
+    requireTargetJurisdiction(ctx.caller, key.divisionCode);
+    const removed = await ctx.em.transactional(async (em) => {
+      const r = await assessmentTargets.clear(em, key);
+      if (r) await emit(em, 'village', 'target.set', targetEvent(r, null, ctx.caller.subject));
+      return r;
+    });
+    if (removed) ctx.relay.nudge();
+    return removed !== null;
   },
 };

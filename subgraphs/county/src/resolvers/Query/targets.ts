@@ -1,6 +1,22 @@
+import { parseTargetDivision, parseTargetYear } from '../../../../../domain/assessment.ts';
+import { hasScope, requireDivisionAccess } from '../../../../../platform/caller.ts';
+import { forbidden } from '../../../../../platform/errors.ts';
+import { parsePage } from '../../../../../platform/pagination.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets } from '../../store/assessment-target.ts';
 
 export const targetQueries: Pick<QueryResolvers, 'assessmentTargets'> = {
-  assessmentTargets: (_, __, ctx) => assessmentTargets.all(ctx.em),
+  /** Targets set within a division of the caller's jurisdiction (not personal data: `read`, `report` or `admin`). */
+  assessmentTargets: (_, a, ctx) => {
+    if (!hasScope(ctx.caller, 'read') && !hasScope(ctx.caller, 'report') && !hasScope(ctx.caller, 'admin')) {
+      throw forbidden(
+        { zh: '查看考核目标需要 read、report 或 admin 权限。', en: 'Reading assessment targets needs the "read", "report" or "admin" scope.' },
+        { scope: 'report' },
+      );
+    }
+    const within = parseTargetDivision(a.within, 'within');
+    const year = a.year == null ? null : parseTargetYear(a.year);
+    requireDivisionAccess(ctx.caller, within);
+    return assessmentTargets.page(ctx.em, { within, year, indicator: a.indicator ?? null }, parsePage(a));
+  },
 };

@@ -1,5 +1,4 @@
-import { DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
-import { LEVEL_BY_LENGTH } from '../../../../../domain/codes.ts';
+import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../../domain/periods.ts';
 import { requireStatsAccess } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
@@ -56,9 +55,9 @@ export const statFields = {
   assessment: async (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
     const period = resolvePeriod(args);
-    const level = LEVEL_BY_LENGTH[d.code.length]!;
+    const year = assessmentYear(period);
     const [targets, disputes, forces] = await Promise.all([
-      ctx.loaders.targets.load(level),
+      ctx.loaders.targets(year).load(d.code),
       ctx.loaders.disputeStats(period.from, period.to).load(d.code),
       ctx.loaders.forces.load(d.code),
     ]);
@@ -69,9 +68,11 @@ export const statFields = {
       HOUSEHOLD_COVERAGE: forces.householdCoverage,
       GRID_STAFFING_RATE: forces.grids ? forces.gridsFullyStaffed / forces.grids : 0,
     };
+    // The division's own target for the year, else its nearest ancestor's, else the national default (docs/ARCHITECTURE.md "Assessment").
     return INDICATORS.map((indicator) => {
-      const target = targets.get(indicator) ?? DEFAULT_TARGETS[indicator];
-      return { indicator, target, actual: actual[indicator], met: actual[indicator] >= target };
+      const applied = targets.get(indicator);
+      const target = applied?.target ?? DEFAULT_TARGETS[indicator];
+      return { indicator, year, target, targetSetBy: applied?.source ?? null, actual: actual[indicator], met: actual[indicator] >= target };
     });
   },
 };
