@@ -1,3 +1,5 @@
+import type { Said } from './errors.ts';
+
 /**
  * Streaming readers for the files data engineers bring: CSV (RFC 4180,
  * UTF-8 with or without BOM, or GB18030, which many county systems still
@@ -11,8 +13,8 @@ export type Format = 'csv' | 'ndjson';
 export interface SourceRecord {
   line: number;
   fields: Record<string, string | null>;
-  /** Set when the line could not be read at all (bad JSON, wrong field count). */
-  error?: { field: string; reason: string };
+  /** Set when the line could not be read at all (bad JSON, wrong field count); the reason follows "the line" / "该行". */
+  error?: { field: string; reason: Said };
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
@@ -60,7 +62,11 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     try {
       return decoder.decode(b, { stream });
     } catch {
-      throw new TabularError(`The file is not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} text; declare its encoding (utf-8 or gb18030).`);
+      const name = encoding === 'utf-8' ? 'UTF-8' : 'GB18030';
+      throw new TabularError({
+        zh: `文件不是有效的 ${name} 文本；请声明其编码（utf-8 或 gb18030）。`,
+        en: `The file is not valid ${name} text; declare its encoding (utf-8 or gb18030).`,
+      });
     }
   };
   yield decode(head.subarray(skip), !ended);
@@ -79,8 +85,14 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The file as a whole cannot be read (encoding, header). */
-export class TabularError extends Error {}
+/** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (platform/errors.ts `Said`). */
+export class TabularError extends Error {
+  readonly said: Said;
+  constructor(said: Said) {
+    super(said.zh);
+    this.said = said;
+  }
+}
 
 /**
  * CSV records. The first record is the header; names are trimmed and
@@ -103,11 +115,21 @@ export async function* csvRecords(text: AsyncIterable<string>, known: readonly s
     if (!header) {
       header = row.map((h) => h.trim().toLowerCase());
       const unknown = header.filter((h) => h && !known.includes(h));
-      if (unknown.length) throw new TabularError(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`);
+      if (unknown.length) {
+        throw new TabularError({
+          zh: `未知的列：${unknown.join(', ')}；此类数据可用的列为 ${known.join(', ')}。`,
+          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`,
+        });
+      }
     } else if (!(row.length === 1 && row[0] === '' && !wasQuoted)) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
-      if (row.length !== header.length) error = { field: '', reason: `has ${row.length} fields; the header has ${header.length}` };
+      if (row.length !== header.length) {
+        error = {
+          field: '',
+          reason: { zh: `有 ${row.length} 个字段，而表头有 ${header.length} 个`, en: `has ${row.length} fields; the header has ${header.length}` },
+        };
+      }
       for (let i = 0; i < header.length; i++) {
         const v = row[i];
         fields[header[i]!] = v == null || v === '' ? null : v;
@@ -166,9 +188,11 @@ export async function* csvRecords(text: AsyncIterable<string>, known: readonly s
       out = [];
     }
   }
-  if (quoted && !afterQuote) throw new TabularError(`A quoted field opened on line ${rowLine} is never closed.`);
+  if (quoted && !afterQuote) {
+    throw new TabularError({ zh: `第 ${rowLine} 行开始的带引号字段没有闭合。`, en: `A quoted field opened on line ${rowLine} is never closed.` });
+  }
   if (field !== '' || row.length) endRow();
-  if (!header) throw new TabularError('The file is empty: a CSV file needs a header line.');
+  if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });
   if (out.length) yield out;
 }
 
@@ -183,13 +207,17 @@ export async function* ndjsonRecords(text: AsyncIterable<string>, known: readonl
     try {
       obj = JSON.parse(s);
     } catch {
-      return { line, fields: {}, error: { field: '', reason: 'is not valid JSON' } };
+      return { line, fields: {}, error: { field: '', reason: { zh: '不是有效的 JSON', en: 'is not valid JSON' } } };
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { line, fields: {}, error: { field: '', reason: 'is not a JSON object' } };
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+      return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' } } };
     const fields: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
       const key = k.toLowerCase();
-      if (!known.includes(key)) return { line, fields, error: { field: k, reason: `is not a field of this kind (${known.join(', ')})` } };
+      if (!known.includes(key)) {
+        const reason = { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` };
+        return { line, fields, error: { field: k, reason } };
+      }
       fields[key] = v == null || v === '' ? null : Array.isArray(v) ? v.join(';') : String(v);
     }
     return { line, fields };

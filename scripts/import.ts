@@ -1,7 +1,7 @@
 /**
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n]
+ *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en]
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
  * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
@@ -27,6 +27,7 @@ const { values, positionals } = parseArgs({
     job: { type: 'string' },
     rejects: { type: 'string' },
     batch: { type: 'string' },
+    lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -56,9 +57,12 @@ url.searchParams.set('format', format);
 if (values.encoding) url.searchParams.set('encoding', values.encoding);
 if (values.batch) url.searchParams.set('batch', values.batch);
 
+// The language of the hub's reject reasons and errors: --lang, else English for an English locale, else Chinese.
+const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+const lang = values.lang ?? (/^en/i.test(locale) ? 'en' : 'zh');
 const res = await fetch(url, {
   method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv' },
+  headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv', 'accept-language': lang },
   body: Readable.toWeb(createReadStream(path)),
   duplex: 'half',
 } as RequestInit).catch((e: Error) => fail(`cannot reach the hub at ${base}: ${e.cause instanceof Error ? e.cause.message : e.message}`));

@@ -40,7 +40,7 @@ async function makeResidents(name: string, args: string[]): Promise<string> {
 
 /** Runs the import script; resolves with its final summary (stdout) and progress lines (stderr). */
 async function importFile(kind: string, file: string, extra: string[] = []) {
-  const { stdout, stderr } = await run(NODE, ['scripts/import.ts', kind, file, '--token', token, '--url', gateway(), ...extra]);
+  const { stdout, stderr } = await run(NODE, ['scripts/import.ts', kind, file, '--token', token, '--url', gateway(), '--lang', 'en', ...extra]);
   return { done: JSON.parse(stdout.trim().split('\n').at(-1)!), progress: stderr };
 }
 

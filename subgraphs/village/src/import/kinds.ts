@@ -2,6 +2,7 @@ import type { Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../platform/errors.ts';
+import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
 import { text } from '../../../../platform/validate.ts';
 import { loadSchema } from '../../../../platform/service.ts';
@@ -42,15 +43,29 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   // The grids are those of the caller's jurisdiction, so a code among them is valid as it stands (the common case).
   if (f.grid_code && grids.has(f.grid_code)) return f.grid_code;
   const code = parseCodeOfLevel(f.grid_code ?? '', 'GRID', 'grid_code');
-  if (!code.startsWith(caller.jurisdiction))
-    throw badInput(`grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`, { argument: 'grid_code' });
-  if (!grids.has(code)) throw badInput(`grid_code ${code} is not a grid the hub knows.`, { argument: 'grid_code' });
+  if (!code.startsWith(caller.jurisdiction)) {
+    throw badInput(
+      {
+        zh: `grid_code ${code} 不在您的辖区（${caller.jurisdiction || '无'}）内。`,
+        en: `grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`,
+      },
+      { argument: 'grid_code' },
+    );
+  }
+  if (!grids.has(code)) {
+    throw badInput({ zh: `grid_code ${code} 不是本枢纽登记的网格。`, en: `grid_code ${code} is not a grid the hub knows.` }, { argument: 'grid_code' });
+  }
   return code;
 }
 
 function oneOf(value: string | null | undefined, allowed: readonly string[], field: string): string {
   const v = (value ?? '').trim().toUpperCase();
-  if (!allowed.includes(v)) throw badInput(`${field} "${value ?? ''}" is not one of ${allowed.join(', ')}.`, { argument: field });
+  if (!allowed.includes(v)) {
+    throw badInput(
+      { zh: `${field}“${value ?? ''}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${value ?? ''}" is not one of ${allowed.join(', ')}.` },
+      { argument: field },
+    );
+  }
   return v;
 }
 
@@ -87,10 +102,21 @@ export const KINDS: Record<KindName, ImportKind> = {
     parse(f, ctx) {
       // The ID number is the natural key, so an import needs it even for residents the mutation lets go without.
       const id = parseCitizenId(f.id_number ?? '');
-      if (f.gender && oneOf(f.gender, GENDER, 'gender') !== id.gender)
-        throw badInput(`gender ${f.gender} disagrees with the ID number (${id.gender}).`, { argument: 'gender' });
-      if (f.birth_date && f.birth_date.trim() !== id.birthDate)
-        throw badInput(`birth_date ${f.birth_date} disagrees with the ID number (${id.birthDate}).`, { argument: 'birth_date' });
+      if (f.gender && oneOf(f.gender, GENDER, 'gender') !== id.gender) {
+        throw badInput(
+          { zh: `gender（性别）${f.gender} 与公民身份号码（${id.gender}）不符。`, en: `gender ${f.gender} disagrees with the ID number (${id.gender}).` },
+          { argument: 'gender' },
+        );
+      }
+      if (f.birth_date && f.birth_date.trim() !== id.birthDate) {
+        throw badInput(
+          {
+            zh: `birth_date（出生日期）${f.birth_date} 与公民身份号码（${id.birthDate}）不符。`,
+            en: `birth_date ${f.birth_date} disagrees with the ID number (${id.birthDate}).`,
+          },
+          { argument: 'birth_date' },
+        );
+      }
       const tags = f.tags
         ? [
             ...new Set(
@@ -131,8 +157,15 @@ export const KINDS: Record<KindName, ImportKind> = {
     required: ['grid_code', 'number', 'use'],
     parse(f, ctx) {
       const area = f.area == null ? null : Number(f.area);
-      if (area != null && !(area > 0 && area < 100000))
-        throw badInput(`area "${f.area}" must be a number of square metres above 0 and below 100000.`, { argument: 'area' });
+      if (area != null && !(area > 0 && area < 100000)) {
+        throw badInput(
+          {
+            zh: `area（建筑面积）“${f.area}”应为大于 0 且小于 100000 的平方米数。`,
+            en: `area "${f.area}" must be a number of square metres above 0 and below 100000.`,
+          },
+          { argument: 'area' },
+        );
+      }
       return [grid(f, ctx), text(f.number, 'number', 50), oneOf(f.use, HOUSE_USE, 'use'), area, localNumber(f.address_number, 'address_number')];
     },
     key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
@@ -202,9 +235,15 @@ export const KINDS: Record<KindName, ImportKind> = {
       let occurred: string | null = null;
       if (f.occurred_at != null) {
         const at = new Date(f.occurred_at.trim());
-        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime()))
-          throw badInput(`occurred_at "${f.occurred_at}" is not an ISO date-time.`, { argument: 'occurred_at' });
-        if (at.getTime() > Date.now() + 5 * 60_000) throw badInput('occurred_at is in the future.', { argument: 'occurred_at' });
+        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime())) {
+          throw badInput(
+            { zh: `occurred_at“${f.occurred_at}”不是 ISO 格式的日期时间。`, en: `occurred_at "${f.occurred_at}" is not an ISO date-time.` },
+            { argument: 'occurred_at' },
+          );
+        }
+        if (at.getTime() > Date.now() + 5 * 60_000) {
+          throw badInput({ zh: 'occurred_at（发生时间）不能晚于当前时间。', en: 'occurred_at is in the future.' }, { argument: 'occurred_at' });
+        }
         occurred = at.toISOString();
       }
       const parties = (f.parties ?? '')
@@ -213,17 +252,23 @@ export const KINDS: Record<KindName, ImportKind> = {
         .filter(Boolean)
         .map((entry) => {
           const at = entry.search(/[:：]/);
-          if (at < 0) throw badInput(`parties: "${entry}" is not ROLE:name or ROLE:ID number.`, { argument: 'parties' });
+          if (at < 0) {
+            throw badInput(
+              { zh: `parties：“${entry}”不是“角色:姓名”或“角色:公民身份号码”的格式。`, en: `parties: "${entry}" is not ROLE:name or ROLE:ID number.` },
+              { argument: 'parties' },
+            );
+          }
           const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
           const who = entry.slice(at + 1).trim();
           if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: text(who, 'parties', 50) };
           try {
             return { role, id_number: parseCitizenId(who).idNumber };
           } catch (e) {
-            throw badInput(`parties: ${e instanceof Error ? e.message : String(e)}`, { argument: 'parties' });
+            const why = saidOf(e instanceof Error ? e : { message: String(e) });
+            throw badInput({ zh: `parties：${why.zh}`, en: `parties: ${why.en}` }, { argument: 'parties' });
           }
         });
-      if (!parties.length) throw badInput('A dispute needs at least one party.', { argument: 'parties' });
+      if (!parties.length) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
       return [
         text(f.external_id, 'external_id', 64),
         grid(f, ctx),

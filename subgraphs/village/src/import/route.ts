@@ -9,6 +9,7 @@ import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../..
 import { hasScope, type Caller } from '../../../../platform/caller.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
+import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { importKind, KINDS, type ImportKind } from './kinds.ts';
@@ -89,10 +90,10 @@ interface Job {
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A row's typed validation error as (field, reason); anything else is a bug and is rethrown. */
-function rejectOf(line: number, e: unknown, fallbackField: string): Reject {
+/** A row's typed validation error as (field, reason in the import's language); anything else is a bug and is rethrown. */
+function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
   if (e instanceof GraphQLError && e.extensions.code === 'BAD_USER_INPUT') {
-    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: e.message };
+    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: saidOf(e)[language] };
   }
   throw e;
 }
@@ -101,13 +102,21 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   const p = url.searchParams;
   const type = String(req.headers['content-type'] ?? '');
   const format = (p.get('format') ?? (type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'csv')).toLowerCase();
-  if (format !== 'csv' && format !== 'ndjson') throw new HttpError(400, 'BAD_USER_INPUT', 'format must be csv or ndjson.');
+  if (format !== 'csv' && format !== 'ndjson') {
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
+  }
   const enc = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
-  if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') throw new HttpError(400, 'BAD_USER_INPUT', 'encoding must be utf-8, gb18030 or auto.');
+  if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') {
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' });
+  }
   const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
-  if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new HttpError(400, 'BAD_USER_INPUT', 'batch must be an integer from 1 to 100000.');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) {
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' });
+  }
   const job = p.get('job') ?? crypto.randomUUID();
-  if (!/^[\w.:-]{1,128}$/.test(job)) throw new HttpError(400, 'BAD_USER_INPUT', 'job must be 1–128 letters, digits or . _ : -');
+  if (!/^[\w.:-]{1,128}$/.test(job)) {
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' });
+  }
   return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job };
 }
 
@@ -116,7 +125,12 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
   await nativeBegin(client);
   try {
     const row = await lockedJob(client, owner, id, kind);
-    if (row.kind !== kind) throw new HttpError(409, 'CONFLICT', `Job ${id} imports ${row.kind}, not ${kind}; use another job id.`);
+    if (row.kind !== kind) {
+      throw new HttpError(409, 'CONFLICT', {
+        zh: `任务 ${id} 导入的是 ${row.kind}，不是 ${kind}；请换一个任务编号。`,
+        en: `Job ${id} imports ${row.kind}, not ${kind}; use another job id.`,
+      });
+    }
     if (row.finishedAt) {
       await restartedJob(client, owner, id);
       await nativeCommit(client);
@@ -156,6 +170,7 @@ async function writeBatch(
   rejects: Reject[],
   lastLine: number,
   before: Promise<unknown>,
+  language: Language,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   await nativeBegin(client);
   try {
@@ -180,7 +195,7 @@ async function writeBatch(
       };
       for (const check of kind.checks) {
         if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
-        for (const line of await rejectStaged(client, check)) all.push({ line, field: check.field, reason: `${check.field} ${check.reason}` });
+        for (const line of await rejectStaged(client, check)) all.push({ line, field: check.field, reason: `${check.field} ${check.reason[language]}` });
       }
       // Other kinds' upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
       const r = kind.incrementalRollup
@@ -204,11 +219,10 @@ async function writeBatch(
   } catch (e) {
     await nativeRollback(client).catch(() => {});
     if (isUniqueViolation(e)) {
-      throw new HttpError(
-        409,
-        'CONFLICT',
-        `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`,
-      );
+      throw new HttpError(409, 'CONFLICT', {
+        zh: `导入期间，第 ${lastLine} 行及之前的某条记录已被他人写入；该批次未写入。请再次运行导入以继续。`,
+        en: `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`,
+      });
     }
     throw e;
   }
@@ -253,11 +267,20 @@ const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null &&
 export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const { caller } = await routeIdentity(req, await internalKey());
-    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'POST the file to /import/<kind>.');
+    if (req.method !== 'POST')
+      throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
     const kind = name ? importKind(name) : undefined;
-    if (!name || !kind) throw new HttpError(404, 'NOT_FOUND', `Imports: POST /import/<${Object.keys(KINDS).join('|')}>?job=<id>&format=<csv|ndjson>`);
-    if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', 'Imports need the "write" scope.');
+    if (!name || !kind) {
+      const kinds = Object.keys(KINDS).join('|');
+      throw new HttpError(404, 'NOT_FOUND', {
+        zh: `导入地址：POST /import/<${kinds}>?job=<任务编号>&format=<csv|ndjson>`,
+        en: `Imports: POST /import/<${kinds}>?job=<id>&format=<csv|ndjson>`,
+      });
+    }
+    if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', { zh: '导入需要“write”权限。', en: 'Imports need the "write" scope.' });
+    // Rejects and errors are written in the caller's language (platform/language.ts).
+    const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);
     const text = decodeText(req, opts.encoding);
     const records = opts.format === 'csv' ? csvRecords(text, kind.columns) : ndjsonRecords(text, kind.columns);
@@ -299,7 +322,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
-        const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before);
+        const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before, language);
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...x });
         job.inserted += r.inserted;
         job.updated += r.updated;
@@ -333,7 +356,12 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
         for (const rec of batch) {
           if (!headerChecked) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
-            if (missing.length) throw new TabularError(`The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
+            if (missing.length) {
+              throw new TabularError({
+                zh: `表头缺少必需的列：${missing.join(', ')}。`,
+                en: `The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+              });
+            }
             headerChecked = true;
           }
           if (rec.line <= resumedAfter) {
@@ -342,21 +370,24 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
           }
           lastLine = rec.line;
           if (rec.error) {
-            pending.push({ line: rec.line, field: rec.error.field, reason: `line ${rec.error.reason}`.replace(/^line (is|has)/, 'the line $1') });
+            const why = rec.error.reason;
+            const reason = language === 'en' ? `line ${why.en}`.replace(/^line (is|has)/, 'the line $1') : `该行${why.zh}`;
+            pending.push({ line: rec.line, field: rec.error.field, reason });
             continue;
           }
           let values: CopyValue[];
           try {
             values = kind.parse(rec.fields, ctx);
           } catch (e) {
-            pending.push(rejectOf(rec.line, e, ''));
+            pending.push(rejectOf(rec.line, e, '', language));
             continue;
           }
           const key = kind.key(values);
           let first = keys.get(key);
           for (const m of recentKeys) first ??= m.get(key);
           if (first !== undefined) {
-            pending.push({ line: rec.line, field: kind.columns[0]!, reason: `repeats the key of line ${first}` });
+            const reason = language === 'en' ? `repeats the key of line ${first}` : `与第 ${first} 行的键重复`;
+            pending.push({ line: rec.line, field: kind.columns[0]!, reason });
             continue;
           }
           keys.set(key, rec.line);
@@ -384,10 +415,10 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
       });
       res.end();
     } catch (e) {
-      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.message) : e;
+      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said) : e;
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
-        await send({ type: 'error', code: err.code, message: err.message });
+        await send({ type: 'error', code: err.code, message: err.said[language] });
         res.end();
         return;
       }

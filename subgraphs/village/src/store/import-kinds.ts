@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
+import type { Said } from '../../../../platform/errors.ts';
 
 /**
  * The SQL of each importable kind (see ../import/kinds.ts for the field rules
@@ -21,7 +22,8 @@ export type WrittenRow = z.infer<typeof Written>;
 
 export interface StageCheck {
   field: string;
-  reason: string;
+  /** Why a row fails the check, after the field's name. */
+  reason: Said;
   /** Deletes the staged rows `s` the check finds bad, returning their lines. */
   st: Sql<LineRow>;
   /** The check concerns only rows whose `field` (a staged column) is filled: a batch with none skips it. */
@@ -88,7 +90,7 @@ function staging(kind: string, stage: Stage): Pick<KindSqlBase, 'stage' | 'creat
 }
 
 /** A check as a statement that deletes (and returns the lines of) the staged rows `s` for which `bad` holds. */
-function check(kind: string, c: { field: string; reason: string; bad: string; onlyIfFilled?: boolean; afterPrepare?: boolean }): StageCheck {
+function check(kind: string, c: { field: string; reason: Said; bad: string; onlyIfFilled?: boolean; afterPrepare?: boolean }): StageCheck {
   const { bad, ...rest } = c;
   return { ...rest, st: sql(`import.${kind}.check.${c.field}`, Line, `delete from stage s where ${bad} returning line`) };
 }
@@ -97,10 +99,13 @@ const VILLAGE = 'left(s.grid_code, 12)';
 const COUNTY = 'left(s.grid_code, 6)';
 
 /** A reference to another record of the same village by its local number (or a resident by ID number). */
+/** The records a reference names, as a Chinese message names them. */
+const REFERENCED_ZH: Record<string, string> = { household: '户', address: '标准地址', house: '实有房屋', resident: '人员' };
+
 function refCheck(kind: string, field: string, table: string, column: string, what: string): StageCheck {
   return check(kind, {
     field,
-    reason: `names no ${what} in this village`,
+    reason: { zh: `在本村（社区）找不到所指的${REFERENCED_ZH[what] ?? what}`, en: `names no ${what} in this village` },
     onlyIfFilled: true,
     bad: `s.${field} is not null and not exists (select 1 from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field})`,
   });
@@ -203,7 +208,10 @@ export const KIND_SQL = {
       refCheck('residents', 'address_number', 'address', 'number', 'address'),
       check('residents', {
         field: 'id_number',
-        reason: 'is registered to a resident outside your jurisdiction; the registering county must move them',
+        reason: {
+          zh: '已登记为您辖区以外的人员；须由登记所在县办理迁移',
+          en: 'is registered to a resident outside your jurisdiction; the registering county must move them',
+        },
         bad: 's.id_number in (select k.id_number from known k where k.outside)',
         afterPrepare: true,
       }),
@@ -316,13 +324,16 @@ export const KIND_SQL = {
     checks: [
       check('disputes', {
         field: 'parties',
-        reason: 'names an ID number of no resident in your jurisdiction',
+        reason: { zh: '含有您辖区内没有登记的公民身份号码', en: 'names an ID number of no resident in your jurisdiction' },
         bad: `exists (select 1 from jsonb_array_elements(s.parties) e
                       where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
       }),
       check('disputes', {
         field: 'external_id',
-        reason: 'is a case already reported with other details; a reported case changes only through its handling steps',
+        reason: {
+          zh: '对应的案件已按不同内容登记；已登记的案件只能通过办理步骤变更',
+          en: 'is a case already reported with other details; a reported case changes only through its handling steps',
+        },
         bad: `exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id
                 and (d.grid_code, d.category, d.scale, d.source, d.summary, d.occurred_at) is distinct from (s.grid_code, s.category, s.scale, s.source, s.summary, s.occurred_at))`,
       }),

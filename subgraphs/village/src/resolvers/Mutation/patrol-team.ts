@@ -19,9 +19,16 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
   const found = new Map(people.map((p) => [p.id, p]));
   for (const id of ids) {
     const p = found.get(id);
-    if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound(`No person with id ${id}.`);
-    if (p.villageCode !== team.villageCode)
-      throw badInput(`person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`, { argument: 'memberIds' });
+    if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
+    if (p.villageCode !== team.villageCode) {
+      throw badInput(
+        {
+          zh: `人员 ${id} 住在 ${p.villageCode}，不在巡防队所属的村（社区）${team.villageCode}。`,
+          en: `person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`,
+        },
+        { argument: 'memberIds' },
+      );
+    }
   }
   await patrolTeamMembers.add(em, team.id, ids, team.villageCode);
 }

@@ -35,18 +35,39 @@ export const personMutations = {
       let idNumber: string | null = null;
       if (input.idNumber != null) {
         const parsed = parseCitizenId(input.idNumber);
-        if (gender && gender !== parsed.gender) throw badInput(`gender ${gender} disagrees with the ID number (${parsed.gender}).`, { argument: 'gender' });
-        if (birthDate && birthDate !== parsed.birthDate)
-          throw badInput(`birthDate ${birthDate} disagrees with the ID number (${parsed.birthDate}).`, { argument: 'birthDate' });
+        if (gender && gender !== parsed.gender) {
+          throw badInput(
+            { zh: `gender（性别）${gender} 与公民身份号码（${parsed.gender}）不符。`, en: `gender ${gender} disagrees with the ID number (${parsed.gender}).` },
+            { argument: 'gender' },
+          );
+        }
+        if (birthDate && birthDate !== parsed.birthDate) {
+          throw badInput(
+            {
+              zh: `birthDate（出生日期）${birthDate} 与公民身份号码（${parsed.birthDate}）不符。`,
+              en: `birthDate ${birthDate} disagrees with the ID number (${parsed.birthDate}).`,
+            },
+            { argument: 'birthDate' },
+          );
+        }
         ({ gender, birthDate, idNumber } = parsed);
       } else if (input.residency !== 'OVERSEAS') {
-        throw badInput('idNumber is required for registered and floating residents.', { argument: 'idNumber' });
+        throw badInput(
+          { zh: '户籍人口和流动人口须填写 idNumber（公民身份号码）。', en: 'idNumber is required for registered and floating residents.' },
+          { argument: 'idNumber' },
+        );
       } else if (!gender || !birthDate) {
-        throw badInput('Without an ID number, gender and birthDate are required.', { argument: 'idNumber' });
+        throw badInput(
+          { zh: '没有公民身份号码时，须填写 gender（性别）和 birthDate（出生日期）。', en: 'Without an ID number, gender and birthDate are required.' },
+          { argument: 'idNumber' },
+        );
       }
-      if (birthDate! > new Date().toISOString().slice(0, 10)) throw badInput('birthDate is in the future.', { argument: 'birthDate' });
+      if (birthDate! > new Date().toISOString().slice(0, 10)) {
+        throw badInput({ zh: 'birthDate（出生日期）不能晚于今天。', en: 'birthDate is in the future.' }, { argument: 'birthDate' });
+      }
       if (idNumber && (await persons.idNumberTaken(em, idNumber))) {
-        throw conflict(`A resident with ID number ${idNumber.slice(0, 6)}********${idNumber.slice(14)} is already registered.`);
+        const masked = `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
+        throw conflict({ zh: `公民身份号码为 ${masked} 的人员已经登记。`, en: `A resident with ID number ${masked} is already registered.` });
       }
       const refs = await personRefs(em, ctx.caller, input, loc.villageCode);
       await checkHouseholdSize(em, refs.householdId);
@@ -73,7 +94,13 @@ export const personMutations = {
       const village = loc?.villageCode ?? p.villageCode;
       const refs = await personRefs(em, ctx.caller, input, village);
       if (loc && loc.villageCode !== p.villageCode && input.householdId == null && p.householdId != null) {
-        throw badInput('Moving a person to another village needs their new householdId (or move the whole household).', { argument: 'householdId' });
+        throw badInput(
+          {
+            zh: '人员迁往其他村（社区）时须给出新的 householdId（户），或整户迁移。',
+            en: 'Moving a person to another village needs their new householdId (or move the whole household).',
+          },
+          { argument: 'householdId' },
+        );
       }
       return versioned(em, persons, p.id, version, {
         name: input.name == null ? undefined : text(input.name, 'name', 50),
