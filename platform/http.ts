@@ -122,6 +122,38 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Brackets a GraphQL document may nest: far more than any query the hub serves (selections stop at 12 levels at the gateway). */
+const MAX_NESTING = 64;
+
+/**
+ * graphql-js parses a document recursively, so a query nested thousands of
+ * brackets deep overflowed the stack inside the parser. Brackets are counted
+ * here first (outside strings and comments) and a document nested deeper than
+ * MAX_NESTING is refused as a parse failure, before anything recurses.
+ */
+function refuseDeepNesting(query: unknown): void {
+  if (typeof query !== 'string') return;
+  let depth = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (c === '#') {
+      while (i + 1 < query.length && query[i + 1] !== '\n' && query[i + 1] !== '\r') i++;
+    } else if (c === '"' && query.startsWith('"""', i)) {
+      for (i += 3; i < query.length && !query.startsWith('"""', i); i++) if (query.startsWith('\\"""', i)) i += 3;
+      i += 2;
+    } else if (c === '"') {
+      for (i++; i < query.length && query[i] !== '"' && query[i] !== '\n' && query[i] !== '\r'; i++) if (query[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(') {
+      if (++depth > MAX_NESTING) {
+        throw new HttpError(400, 'GRAPHQL_PARSE_FAILED', {
+          zh: `查询嵌套超过 ${MAX_NESTING} 层括号，不予解析。`,
+          en: `The query nests brackets more than ${MAX_NESTING} deep; it was not parsed.`,
+        });
+      }
+    } else if (c === '}' || c === ']' || c === ')') depth--;
+  }
+}
+
 export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<C, A>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) {
@@ -142,6 +174,7 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
       body = text;
     }
   }
+  refuseDeepNesting(typeof body === 'object' && body !== null && 'query' in body ? body.query : url.searchParams.get('query'));
   const response = await opts.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
     context: () => opts.context(req, auth),
@@ -183,6 +216,11 @@ export interface RunningHttp {
 
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
   const server = createServer((req, res) => {
+    // A NUL (%00) in a path or parameter is no name, code or cursor the hub knows, and PostgreSQL cannot take one.
+    if (req.url?.includes('%00')) {
+      sendGraphQLError(res, new HttpError(400, 'BAD_REQUEST', { zh: '请求地址含有 NUL 字符（%00）。', en: 'The request URL holds a NUL character (%00).' }));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route =
       opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];

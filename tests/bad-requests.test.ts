@@ -34,8 +34,11 @@ describe('malformed GraphQL requests get a 400 with a typed code', () => {
     [
       'a Float of 1e309',
       { query: 'mutation { setAssessmentTarget(indicator: GRID_STAFFING_RATE, divisionCode: "623021", year: 2026, target: 1e309) { target } }' },
-      'INVALID_GRAPHQL',
+      'BAD_USER_INPUT',
     ],
+    ['a NUL in a variable', { query: 'query($c: String!) { county(code: $c) { name } }', variables: { c: '623021\u0000' } }, 'BAD_USER_INPUT'],
+    ['a string of 10,001 characters', { query: 'query($c: String!) { county(code: $c) { name } }', variables: { c: '6'.repeat(10_001) } }, 'BAD_USER_INPUT'],
+    ['a query nested 5,000 deep', { query: `{${'a{'.repeat(5000)}b${'}'.repeat(5000)}}` }, 'GRAPHQL_PARSE_FAILED'],
   ])('%s', async (_, body, code) => {
     const r = await send(body);
     expect(r.status).toBe(400);

@@ -7,10 +7,14 @@ import { preferredLanguage } from '../../platform/language.ts';
 import type { SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphFetcher } from './fetcher.ts';
+import { forwardedRequestId } from './limits.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
 // concurrency is bounded by its clients), idle ones closed after 30 s.
 const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
+
+/** The operation name travels in the signed token for the subgraphs' logs; a long one is cut, not forwarded whole. */
+const MAX_OPERATION_NAME = 100;
 
 const LEVEL_LABEL: Record<SubgraphName, Said> = {
   county: { zh: '县级子图', en: 'county (县) subgraph' },
@@ -40,7 +44,10 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const { request, context: ctx, incomingRequestContext: incoming } = options;
     const operation = incoming.operationName ?? incoming.operation?.operation ?? 'query';
     // One signature per incoming request, shared by its fetches to every subgraph.
-    ctx.internalToken ??= signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId, operation });
+    if (!ctx.internalToken) {
+      ctx.requestId = forwardedRequestId(ctx.requestId);
+      ctx.internalToken = signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId, operation: operation.slice(0, MAX_OPERATION_NAME) });
+    }
     request.http?.headers.set(INTERNAL_HEADER, await ctx.internalToken);
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
     // The caller's language, so the subgraph's errors arrive already in it (platform/language.ts).

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { ENGLISH_EXTENSION, type Said } from '../../platform/errors.ts';
 
 /**
  * Query limits at the gateway (graphql-armor): no legitimate screen of the hub
@@ -18,13 +19,27 @@ export const MAX_BODY_BYTES = 100_000;
  */
 export const MAX_TOKENS = 10_000;
 
-const badRequest = (message: string, code: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+/** A request GraphQL cannot run as sent: HTTP 400 with `code`, in both languages (platform/errors.ts `Said`). */
+const refused = ({ zh, en }: Said, code: string) => new GraphQLError(zh, { extensions: { code, http: { status: 400 }, [ENGLISH_EXTENSION]: en } });
 
 /**
  * The operation to run must be one the document names, and a query or
  * mutation: the hub serves no subscriptions. Apollo's gateway throws for
  * these deep in execution (an INVALID_GRAPHQL 500); here they are the
  * client's mistake, answered with 400 before anything is planned.
+ *
+ * Values the schema's types let through but nothing behind the gateway can
+ * use are refused here too, naming where they are: a NUL character in any
+ * string (PostgreSQL cannot store one; the driver fails on it), a string
+ * longer than MAX_STRING, and a number literal too large for a double
+ * (`1e309` parses to Infinity, which the gateway then cannot send to a
+ * subgraph).
+ *
+ * GraphQL over HTTP: a client that asks for `application/json` alone is a
+ * legacy client, which reads errors only from a 200 answer; it gets 200 for
+ * requests GraphQL refused (parse, validation, variables), with the same
+ * errors and codes. Every other client (`application/graphql-response+json`,
+ * a wildcard, or no Accept header) gets 400.
  */
 export const operationChecks: ApolloServerPlugin = {
   async requestDidStart() {
@@ -34,24 +49,129 @@ export const operationChecks: ApolloServerPlugin = {
         if (!operation) {
           const named = document.definitions.filter((d) => d.kind === 'OperationDefinition').length;
           throw operationName
-            ? badRequest(`Unknown operation named "${operationName}".`, 'OPERATION_RESOLUTION_FAILURE')
-            : badRequest(
-                named > 1 ? 'The document holds several operations; say which to run in operationName.' : 'The document holds no operation to run.',
+            ? refused({ zh: `文档中没有名为“${operationName}”的操作。`, en: `Unknown operation named "${operationName}".` }, 'OPERATION_RESOLUTION_FAILURE')
+            : refused(
+                named > 1
+                  ? {
+                      zh: '文档包含多个操作，请用 operationName 指明要执行哪一个。',
+                      en: 'The document holds several operations; say which to run in operationName.',
+                    }
+                  : { zh: '文档中没有可执行的操作。', en: 'The document holds no operation to run.' },
                 'OPERATION_RESOLUTION_FAILURE',
               );
         }
-        if (operation.operation === 'subscription') throw badRequest('The hub serves queries and mutations, not subscriptions.', 'BAD_REQUEST');
+        if (operation.operation === 'subscription') {
+          throw refused({ zh: '本服务只提供查询和变更，不提供订阅。', en: 'The hub serves queries and mutations, not subscriptions.' }, 'BAD_REQUEST');
+        }
+        for (const [name, value] of Object.entries(request.variables ?? {})) {
+          const problem = badString(value, `$${name}`);
+          if (problem) throw refused(problem, 'BAD_USER_INPUT');
+        }
+        const problem = literalProblem(document);
+        if (problem) throw refused(problem, 'BAD_USER_INPUT');
       },
-      // The gateway reports arguments it cannot coerce while planning (e.g. a Float of 1e309) as INVALID_GRAPHQL
-      // and throws, which Apollo answers with 500; nothing ran, and the request is what was wrong.
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single') return;
-        const { data, errors } = response.body.singleResult;
-        if (data === undefined && errors?.length && errors.every((e) => e.extensions?.code === 'INVALID_GRAPHQL')) response.http.status = 400;
+      async willSendResponse({ request, response }) {
+        if (response.body.kind !== 'single' || response.http.status !== 400 || response.body.singleResult.data !== undefined) return;
+        if (legacyJsonClient(request.http?.headers.get('accept'))) response.http.status = 200;
       },
     };
   },
 };
+
+const NUL = '\u0000';
+
+/** The longest string any argument takes is a 4,000-character text; this leaves room and still bounds what a subgraph is sent. */
+export const MAX_STRING = 10_000;
+
+/** What is wrong with a string at `at`, if anything. */
+function stringProblem(value: string, at: string): Said | null {
+  if (value.includes(NUL)) {
+    return { zh: `${at} 含有 NUL 字符（\\u0000），无法保存；请去掉它。`, en: `${at} holds a NUL character (\\u0000), which cannot be stored; remove it.` };
+  }
+  if (value.length > MAX_STRING) {
+    return {
+      zh: `${at} 长 ${value.length} 个字符，超过 ${MAX_STRING} 的上限。`,
+      en: `${at} is ${value.length} characters long, over the limit of ${MAX_STRING}.`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The first string under `value` (object keys included) that no argument can take, or null. Walked with a
+ * list rather than by recursion, and the path is spelled only for a hit: a variable's JSON may nest as deep
+ * as the body limit allows.
+ */
+function badString(value: unknown, name: string): Said | null {
+  interface Step {
+    value: unknown;
+    key: string;
+    parent?: Step;
+  }
+  const spell = (step: Step): string => {
+    const keys: string[] = [];
+    for (let s: Step | undefined = step; s; s = s.parent) keys.push(s.key);
+    const path = keys.reverse().join('');
+    return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  };
+  const pending: Step[] = [{ value, key: name }];
+  for (let step = pending.pop(); step; step = pending.pop()) {
+    const v = step.value;
+    if (typeof v === 'string') {
+      const problem = stringProblem(v, spell(step));
+      if (problem) return problem;
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], key: `[${i}]`, parent: step });
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, inner] of Object.entries(v).reverse()) {
+        const problem = stringProblem(k, `${spell(step)} (a key)`);
+        if (problem) return problem;
+        pending.push({ value: inner, key: `.${k}`, parent: step });
+      }
+    }
+  }
+  return null;
+}
+
+/** The first argument literal nothing behind the gateway can take: a string with a NUL (written `\u0000`) or too long, or a number past a double's range. */
+function literalProblem(document: DocumentNode): Said | null {
+  let problem: Said | null = null;
+  const check = (node: ValueNode, at: string): void => {
+    if (problem) return;
+    if (node.kind === Kind.STRING) problem = stringProblem(node.value, at);
+    else if ((node.kind === Kind.FLOAT || node.kind === Kind.INT) && !Number.isFinite(Number(node.value))) {
+      problem = { zh: `${at} 的数值 ${node.value.slice(0, 40)} 超出可表示的范围。`, en: `${at}: the number ${node.value.slice(0, 40)} is out of range.` };
+    } else if (node.kind === Kind.LIST) node.values.forEach((v, i) => check(v, `${at}[${i}]`));
+    else if (node.kind === Kind.OBJECT) for (const f of node.fields) check(f.value, `${at}.${f.name.value}`);
+  };
+  visit(document, {
+    Argument(node) {
+      check(node.value, node.name.value);
+      return problem ? BREAK : false;
+    },
+    VariableDefinition(node) {
+      if (node.defaultValue) check(node.defaultValue, `$${node.variable.name.value}`);
+      return problem ? BREAK : false;
+    },
+  });
+  return problem;
+}
+
+/** True when the Accept header names `application/json` and neither `application/graphql-response+json` nor a wildcard. */
+function legacyJsonClient(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  return types.includes('application/json') && !types.some((t) => t === 'application/graphql-response+json' || t === '*/*' || t === 'application/*');
+}
+
+/**
+ * Cost grows 1.5× per level of nesting and is multiplied by a literal `first`. The largest page the API
+ * documents is the change feed's, `changes(first: 1000)`, and with every field of every kind of `record`
+ * it costs about 493,000 (tests/bad-input-corpus.test.ts sends it); a county drill-down with every
+ * statistic costs about 100, a 500-row page of residents with their households about 70,000. A query
+ * built to fan out, a page of grids each with a page of residents, costs millions.
+ */
+export const MAX_COST = 600_000;
 
 export function queryLimits(production: boolean) {
   const armor = new ApolloArmor({
@@ -59,9 +179,7 @@ export function queryLimits(production: boolean) {
     maxAliases: { n: 50 },
     maxDirectives: { n: 20 },
     maxTokens: { enabled: false },
-    // Cost grows 1.5× per level of nesting; the hub's heaviest screens (a county drill-down with every
-    // statistic) stay well under this, a query built to fan out does not.
-    costLimit: { maxCost: 100_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    costLimit: { maxCost: MAX_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
@@ -80,4 +198,15 @@ function asPlugin(p: unknown): ApolloServerPlugin {
 
 function isPlugin(p: unknown): p is ApolloServerPlugin {
   return typeof p === 'object' && p !== null && Object.values(p).every((hook) => typeof hook === 'function');
+}
+
+/**
+ * The request id the gateway forwards (subgraph logs, the internal token, audit entries): the client's
+ * `x-request-id` when it is a plain id of at most 128 characters (letters, digits and `.:_-/+=@`), else a
+ * fresh UUID. A malformed or oversized id is replaced rather than refused, since it only labels logs; passed
+ * on as sent, a 7 kB id went into both the forwarded header and the signed token and made the subgraph
+ * refuse the request's headers.
+ */
+export function forwardedRequestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.:/+=@-]{1,128}$/.test(header) ? header : crypto.randomUUID();
 }
