@@ -21,18 +21,33 @@ export function encodeCursor(key: string): string {
   return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
+const notOurs = (cursor: string) => {
+  const shown = cursor.length > 60 ? `${cursor.slice(0, 60)}…` : cursor;
+  return badInput({ zh: `after：“${shown}”不是本字段返回的游标。`, en: `after: "${shown}" is not a cursor returned by this field.` }, { argument: 'after' });
+};
+
+/**
+ * The sort key a cursor holds. Only what encodeCursor wrote passes: base64url of `k:<key>`, the key being
+ * text without control characters (a NUL would reach PostgreSQL, which cannot take one) and, when the
+ * list says so, of the shape its keys have.
+ */
+export function decodeCursor(cursor: string, key?: RegExp): string {
+  if (!/^[\w-]{1,2000}$/.test(cursor)) throw notOurs(cursor);
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('k:')) throw badInput(`after: "${cursor}" is not a cursor returned by this field.`, { argument: 'after' });
+  if (!text.startsWith('k:') || /[\u0000-\u001f\ufffd]/.test(text) || (key && !key.test(text.slice(2)))) throw notOurs(cursor);
   return text.slice(2);
 }
 
-export function parsePage(args: PageArgs): Page {
+/** `first` and `after` checked; `key` is the shape of the list's sort keys, when it has one. */
+export function parsePage(args: PageArgs, key?: RegExp): Page {
   const first = args.first ?? DEFAULT_PAGE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-    throw badInput(`first must be an integer from 0 to ${MAX_PAGE}; got ${first}.`, { argument: 'first' });
+    throw badInput(
+      { zh: `first 须为 0 到 ${MAX_PAGE} 之间的整数，收到 ${first}。`, en: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
+      { argument: 'first' },
+    );
   }
-  return { limit: first, after: args.after ? decodeCursor(args.after) : undefined };
+  return { limit: first, after: args.after ? decodeCursor(args.after, key) : undefined };
 }
 
 export interface Connection<T> {
@@ -82,7 +97,7 @@ export function afterTimeId(after: string | undefined, id: RegExp): { at: string
   const [month, day] = [Number(m?.[2]), Number(m?.[3])];
   const date = new Date(Date.UTC(Number(m?.[1]), month - 1, day));
   if (bar < 0 || !m || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || !id.test(key)) {
-    throw badInput('after: this is not a cursor returned by this field.', { argument: 'after' });
+    throw badInput({ zh: 'after：这不是本字段返回的游标。', en: 'after: this is not a cursor returned by this field.' }, { argument: 'after' });
   }
   return { at, id: key };
 }

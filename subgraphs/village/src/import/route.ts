@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import type { CryptoKey } from 'jose';
 import { GraphQLError } from 'graphql';
+import { badInput } from '../../../../platform/errors.ts';
 import { routeIdentity } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { hasScope, type Caller } from '../../../../platform/caller.ts';
@@ -373,6 +374,20 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
             const why = rec.error.reason;
             const reason = language === 'en' ? `line ${why.en}`.replace(/^line (is|has)/, 'the line $1') : `该行${why.zh}`;
             pending.push({ line: rec.line, field: rec.error.field, reason });
+            continue;
+          }
+          // PostgreSQL cannot store a NUL, nor a reject quoting one: the line is refused before any field rule runs.
+          const nul = Object.keys(rec.fields).find((f) => rec.fields[f]?.includes('\u0000'));
+          if (nul !== undefined) {
+            const field = nul.replaceAll('\u0000', '');
+            pending.push(
+              rejectOf(
+                rec.line,
+                badInput({ zh: `${field} 含有 NUL 字符（\\u0000）。`, en: `${field} holds a NUL character (\\u0000).` }, { argument: field }),
+                '',
+                language,
+              ),
+            );
             continue;
           }
           let values: CopyValue[];

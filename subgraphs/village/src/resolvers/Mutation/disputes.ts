@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openingStep, REHANDLING_LIMIT, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, forbidden, notFound } from '../../../../../platform/errors.ts';
+import { badInput, conflict, forbidden, notFound } from '../../../../../platform/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { disputeId, optText, text } from '../../../../../platform/validate.ts';
@@ -136,6 +136,14 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       if (err.code === '23505' || err.name === 'UniqueConstraintViolationException') {
         const again = await existing();
         if (again) return again;
+        // Keys are unique per county: another centre of the county used this one for a case this caller cannot see.
+        throw conflict(
+          {
+            zh: '这个幂等键已在本县用于另一件纠纷，请换一个键再上报。',
+            en: 'This idempotency key is already used for another case in the county; report again with a new key.',
+          },
+          { argument: 'idempotencyKey' },
+        );
       }
       throw e;
     }

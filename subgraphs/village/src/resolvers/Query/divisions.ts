@@ -11,7 +11,7 @@ export const divisionQueries = {
   grid: (_, { code }, ctx) => ctx.loaders.grid.load(parseCodeOfLevel(code, 'GRID')),
   grids: async (_, args, ctx) => {
     const prefix = parseDivisionCode(args.within, 'within');
-    const page = parsePage(args);
+    const page = parsePage(args, /^\d{15}$/); // the cursor holds a grid code
     const rows = await grids.pageWithin(ctx.em, prefix, page.limit + 1, page.after);
     return toConnection(
       rows,
