@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 
 /**
  * Every error a caller can act on carries one of these codes in
@@ -94,6 +95,15 @@ export function makeFormatError(service: string) {
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
+    if (isDatabaseUnavailable(error)) {
+      const correlationId = crypto.randomUUID();
+      console.error(`[${service}] database unavailable ${correlationId}: ${(error as Error | undefined)?.message ?? String(error)}`);
+      return {
+        message: DATABASE_UNAVAILABLE.zh,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, correlationId, [ENGLISH_EXTENSION]: DATABASE_UNAVAILABLE.en },
+      };
+    }
     // Already masked by the subgraph that failed: keep its correlation id, which its log holds.
     if (code === 'INTERNAL_SERVER_ERROR' && typeof extensions.correlationId === 'string') return { ...formatted, extensions };
     const correlationId = crypto.randomUUID();

@@ -6,6 +6,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { said, type Said } from './errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -57,6 +58,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   CONFLICT: 409,
   INVALID_TRANSITION: 409,
   SUBGRAPH_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** A typed GraphQLError (badInput, forbidden, ...) as the HttpError of the same code; anything else unchanged. */
@@ -248,7 +250,19 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
         return;
       }
       if (err instanceof HttpError) sendGraphQLError(res, err);
-      else {
+      else if (isDatabaseUnavailable(err)) {
+        // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
+        const id = crypto.randomUUID();
+        console.error(`[http] database unavailable ${id}: ${err instanceof Error ? err.message : String(err)}`);
+        res.setHeader('retry-after', '1');
+        sendGraphQLError(
+          res,
+          new HttpError(503, 'SERVICE_UNAVAILABLE', {
+            zh: `${DATABASE_UNAVAILABLE.zh}（关联编号 ${id}）`,
+            en: `${DATABASE_UNAVAILABLE.en} (correlation id ${id})`,
+          }),
+        );
+      } else {
         console.error('[http] unexpected error', err);
         sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '服务器发生意外错误。', en: 'Unexpected server error.' }));
       }

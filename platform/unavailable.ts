@@ -1,0 +1,61 @@
+import { ConnectionException } from '@mikro-orm/core';
+
+/**
+ * When PostgreSQL does not answer (stopped, restarting, recovering after a
+ * crash, out of connections), a request fails through no fault of its caller
+ * and succeeds if sent again shortly. Such failures answer `SERVICE_UNAVAILABLE`
+ * (HTTP 503) with `retryable: true` instead of an internal error, and the
+ * driver's text stays in the log (docs/ARCHITECTURE.md, "Supervision and
+ * database outages").
+ */
+// The shape of platform/errors.ts `Said`, spelled out here: errors.ts imports this module.
+export const DATABASE_UNAVAILABLE: { readonly zh: string; readonly en: string } = {
+  zh: '数据库暂时不可用，请稍后重试。',
+  en: 'The database is temporarily unavailable; retry shortly.',
+};
+
+/** Socket-level failures reaching the server (Node's errno codes). */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * SQLSTATEs of a server that is going away or not ready: class 08 (connection
+ * exception) is matched by prefix; 57P01 admin shutdown (also sent to every
+ * connection when the postmaster dies), 57P02 crash shutdown, 57P03 cannot
+ * connect now (starting up, in recovery), 53300 too many connections.
+ */
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** What `pg` and `pg-pool` say when a connection breaks or cannot be had in time; they carry no code. */
+const DRIVER_MESSAGES = [
+  /^Connection terminated/,
+  /^Client has encountered a connection error and is not queryable$/,
+  /^timeout exceeded when trying to connect$/,
+  /^timeout expired$/,
+];
+
+function causes(err: unknown): unknown[] {
+  const seen: unknown[] = [];
+  const queue: unknown[] = [err];
+  // Bounded: errors wrap each other a few levels deep at most (GraphQLError → DriverException → pg error).
+  while (queue.length && seen.length < 16) {
+    const e = queue.shift();
+    if (e === null || typeof e !== 'object' || seen.includes(e)) continue;
+    seen.push(e);
+    if ('originalError' in e) queue.push(e.originalError);
+    if ('cause' in e) queue.push(e.cause);
+    if (e instanceof AggregateError) queue.push(...(e.errors as unknown[]));
+  }
+  return seen;
+}
+
+/** True when `err` (or anything it wraps) says the database could not be reached or went away mid-request. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return causes(err).some((e) => {
+    if (e instanceof ConnectionException) return true;
+    if (e === null || typeof e !== 'object') return false;
+    const code = 'code' in e && typeof e.code === 'string' ? e.code : '';
+    if (NETWORK_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    const message = 'message' in e && typeof e.message === 'string' ? e.message : '';
+    return DRIVER_MESSAGES.some((re) => re.test(message));
+  });
+}
