@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The events the levels send each other (docs/ARCHITECTURE.md), by type: what
- * each carries. Every payload names its county (`countyCode`, '' for the whole
- * country): the receiver acts within it. Receivers get payloads parsed against
+ * each carries. Every payload names the jurisdiction its receiver acts within
+ * (`countyCode`: a county, or for a target event the target's division). Receivers get payloads parsed against
  * these shapes; senders are checked against them when they compile.
  */
 

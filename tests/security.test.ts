@@ -1,7 +1,7 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { NATIONAL_TEST_SUBJECT, postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let somePersonId: string;
@@ -172,6 +172,17 @@ describe('scopes', () => {
       `{ auditLog(subject: "${subject}") { nodes { subject recordType recordIds operation } } }`,
     );
     expect(log.data!.auditLog.nodes).toEqual([{ subject, recordType: 'Person', recordIds: [somePersonId], operation: 'ReadOne' }]);
+    // A national admin (the operator's grant, jurisdiction *) reads the same entry; a neighbouring county's admin does not.
+    const national = await hub.queryAs<{ auditLog: Nodes<unknown> }>(
+      await hub.token({ scopes: ['admin'] }),
+      `{ auditLog(subject: "${subject}") { nodes { subject } } }`,
+    );
+    expect(national.data!.auditLog.nodes).toEqual([{ subject }]);
+    const neighbour = await hub.queryAs<{ auditLog: Nodes<unknown> }>(
+      await hub.token({ jurisdiction: '632223', scopes: ['admin'] }),
+      `{ auditLog(subject: "${subject}") { nodes { subject } } }`,
+    );
+    expect(neighbour.data!.auditLog.nodes).toEqual([]);
     const notAdmin = await hub.queryAs(pii, `{ auditLog { nodes { id } } }`);
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
@@ -233,6 +244,7 @@ describe('production mode', () => {
       callerPublicKey: keys.caller.publicKey,
       internalPrivateKey: keys.internal.privateKey,
       production: true,
+      nationalSubjects: [NATIONAL_TEST_SUBJECT],
       subgraphUrls: { county: hub.subgraphs.county.url, township: hub.subgraphs.township.url, village: hub.subgraphs.village.url },
     });
     try {
