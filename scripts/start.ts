@@ -1,96 +1,82 @@
 /**
  * One command runs the hub: embedded PostgreSQL (unless external databases
  * are configured), migrations, the seed on first run, then the three
- * subgraphs and the gateway, each its own process. Ctrl-C stops them all and
- * the database.
+ * subgraphs and the gateway, each its own process. A service that dies is
+ * restarted with backoff while the others keep serving, the embedded
+ * PostgreSQL too (scripts/lib/supervisor.ts). Ctrl-C stops them all and the
+ * database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { keyEnv, loadKeys } from './lib/keys.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
+import { startNodeService, Supervisor } from './lib/supervisor.ts';
 
 const t0 = performance.now();
 const settings = settingsOrExit();
 const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
 
-const databases = await prepareDatabases(settings);
-const applied = await migrateAll(databases.dbs);
-const appliedCount = Object.values(applied).flat().length;
-console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
-const seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
-if (seeded) console.log(`Seeded demo data (${secs()} s).`);
-
-const keys = await loadKeys(settings);
-const children = new Map<string, ChildProcess>();
+const supervisor = new Supervisor();
 let stopping = false;
 
-const env: NodeJS.ProcessEnv = { ...process.env, ...keyEnv(keys) };
+async function shutdown(code: number): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
+  stopping = true;
+  console.log('\n[start] 正在停止服务 (stopping services)...');
+  await supervisor.stopAll();
+  console.log('[start] 已停止 (stopped).');
+  process.exit(code);
+}
+
+// The hub stops its services first and the database last (their tiers).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
+const databases = await prepareDatabases(settings);
+if (databases.embedded) await supervisor.add({ name: 'postgres', tier: 0, start: databases.embedded.start }, databases.embedded.running);
+let seeded = false;
+try {
+  const applied = await migrateAll(databases.dbs);
+  const appliedCount = Object.values(applied).flat().length;
+  console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
+  seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
+  if (seeded) {
+    await databases.checkpoint();
+    console.log(`Seeded demo data (${secs()} s).`);
+  }
+} catch (e) {
+  console.error('[start] 迁移或初始数据失败 (migrations or the seed failed):', e);
+  await shutdown(1);
+}
+
+const keys = await loadKeys(settings);
+const env: NodeJS.ProcessEnv = {
+  // Node keeps the services' compiled code here, so a service restarted by the supervisor is back sooner.
+  NODE_COMPILE_CACHE: join(settings.dataDir, 'node-compile-cache'),
+  ...process.env,
+  ...keyEnv(keys),
+};
 for (const name of SUBGRAPHS) {
   env[`${name.toUpperCase()}_DATABASE_URL`] = databases.dbs[name].url;
   env[`${name.toUpperCase()}_MIGRATION_DATABASE_URL`] = databases.dbs[name].migrationUrl;
 }
 
-function launch(name: string, script: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.set(name, child);
-    let ready = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      process.stdout.write(text);
-      if (!ready && text.includes('ready at')) {
-        ready = true;
-        resolve();
-      }
-    });
-    child.on('exit', (code, signal) => {
-      children.delete(name);
-      if (!ready) reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}).`));
-      else if (!stopping) {
-        console.error(`[start] ${name} stopped unexpectedly (code ${code}, signal ${signal}); stopping the hub.`);
-        void shutdown(1);
-      }
-    });
+function service(name: string, script: string, tier: number) {
+  return supervisor.add({
+    name,
+    tier,
+    start: (signal) => startNodeService(name, { script: fileURLToPath(new URL(script, import.meta.url)), env, readyText: 'ready at', signal }),
   });
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (stopping) return new Promise<never>(() => {});
-  stopping = true;
-  console.log('\n[start] stopping services...');
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  await databases.stop();
-  console.log('[start] stopped.');
-  process.exit(code);
-}
-
-// The hub stops its services first and the database last.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
-
 try {
   await Promise.all([
-    launch('county', '../subgraphs/county/src/main.ts'),
-    launch('township', '../subgraphs/township/src/main.ts'),
-    launch('village', '../subgraphs/village/src/main.ts'),
+    service('county', '../subgraphs/county/src/main.ts', 1),
+    service('township', '../subgraphs/township/src/main.ts', 1),
+    service('village', '../subgraphs/village/src/main.ts', 1),
   ]);
-  await launch('gateway', '../gateway/src/main.ts');
+  await service('gateway', '../gateway/src/main.ts', 2);
 } catch (e) {
   console.error(`[start] ${(e as Error).message}`);
   await shutdown(1);

