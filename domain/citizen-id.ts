@@ -1,4 +1,5 @@
 import { badInput } from '../platform/errors.ts';
+import { readDivisions } from './divisions.ts';
 
 /**
  * Citizen ID numbers (居民身份证号码, GB 11643-1999): 6-digit address code,
@@ -32,6 +33,17 @@ function todayIso(): string {
   return today.iso;
 }
 
+/**
+ * The province codes (the address code's first two digits) of the division
+ * directory (统计用区划代码, domain/divisions.ts): 11 北京市 … 65 新疆维吾尔自治区.
+ * Read once, on the first ID number checked.
+ */
+let provinces: ReadonlySet<string> | undefined;
+function provinceCodes(): ReadonlySet<string> {
+  provinces ??= new Set(readDivisions('provinces', ['1', '2', '3', '4', '5', '6', '7', '8', '9']).map((p) => p.code));
+  return provinces;
+}
+
 export interface ParsedCitizenId {
   idNumber: string;
   addressCode: string;
@@ -56,6 +68,12 @@ export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
   if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000')) {
     throw fail(`its address code ${addressCode} is not a county-level division code`, `地址码 ${addressCode} 不是县级区划代码`);
   }
+  if (!provinceCodes().has(addressCode.slice(0, 2))) {
+    throw fail(
+      `its address code ${addressCode} names no province (no province has code ${addressCode.slice(0, 2)})`,
+      `地址码 ${addressCode} 不属于任何省级行政区（没有代码为 ${addressCode.slice(0, 2)} 的省份）`,
+    );
+  }
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
@@ -65,8 +83,9 @@ export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
     throw fail(`its birth date ${birthDate} is out of range`, `出生日期 ${birthDate} 超出合理范围`);
   }
   const expected = checkCharacter(id.slice(0, 17));
-  if (id[17] !== expected)
+  if (id[17] !== expected) {
     throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`, `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}`);
+  }
   return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };
 }
 
@@ -88,9 +107,21 @@ export function maskPhone(phone: string | null | undefined): string | null {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
 }
 
-/** Mainland mobile (1 + 10 digits) or a landline with area code (0 + 9–11 digits, optional dash). */
+/**
+ * A phone as people write it, reduced to its digits: full-width digits and
+ * plus sign made ASCII; spaces, dashes, dots and brackets dropped; a +86 / 0086
+ * country code dropped (a landline written after it regains its trunk 0).
+ */
+export function phoneDigits(raw: string): string {
+  let p = raw.replace(/[０-９＋]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\s\-－–—.·()（）]/g, '');
+  const intl = /^(?:\+|00)86(\d{9,12})$/.exec(p) ?? /^86(1[3-9]\d{9})$/.exec(p);
+  if (intl) p = /^[01]/.test(intl[1]!) ? intl[1]! : `0${intl[1]}`;
+  return p;
+}
+
+/** Mainland mobile (1 + 10 digits) or a landline with area code (0 + 9–11 digits), normalised by `phoneDigits`. */
 export function parsePhone(raw: string): string {
-  const p = raw.replace(/[\s-]/g, '');
+  const p = phoneDigits(raw);
   if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(p)) {
     throw badInput(
       {

@@ -1,3 +1,5 @@
+import { badInput } from '../platform/errors.ts';
+
 /**
  * Special-population tags (GB/T 31000 重点人群 plus the seeds' care groups), in
  * report column order. The village schema's `PersonTag` enum holds the same
@@ -19,3 +21,40 @@ export const TAGS = [
 ] as const;
 
 export type Tag = (typeof TAGS)[number];
+
+/**
+ * 重点青少年 (GB/T 31000): the KEY_YOUTH_* tags apply to people aged 6 to 25
+ * (from the 6th birthday to the day before the 26th).
+ */
+export const KEY_YOUTH_AGES = { min: 6, max: 25 } as const;
+
+/** Whole years from a birth date (YYYY-MM-DD) to a day (YYYY-MM-DD). */
+export function ageOn(birthDate: string, day: string): number {
+  const [by = 0, bm = 0, bd = 0] = birthDate.split('-').map(Number);
+  const [ty = 0, tm = 0, td = 0] = day.split('-').map(Number);
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/** Today in China Standard Time (YYYY-MM-DD). */
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The tags a person of this birth date may carry: the one rule of the
+ * registry's forms (mutations) and files (imports). Refuses KEY_YOUTH_* tags
+ * outside ages 6–25, naming the tag and the age.
+ */
+export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaToday()): void {
+  const youth = tags.filter((t) => t.startsWith('KEY_YOUTH_'));
+  if (!youth.length) return;
+  const age = ageOn(birthDate, today);
+  if (age >= KEY_YOUTH_AGES.min && age <= KEY_YOUTH_AGES.max) return;
+  throw badInput(
+    {
+      zh: `tags：重点青少年标签（${youth.join('、')}）仅适用于 ${KEY_YOUTH_AGES.min}–${KEY_YOUTH_AGES.max} 周岁的人员，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
+      en: `tags: the key-youth tags (${youth.join(', ')}) apply to people aged ${KEY_YOUTH_AGES.min}–${KEY_YOUTH_AGES.max}; this person is ${age} (born ${birthDate}).`,
+    },
+    { argument: 'tags', age },
+  );
+}

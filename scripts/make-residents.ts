@@ -42,6 +42,15 @@ if (!villages.length) {
   process.exit(1);
 }
 const counts = gridCounts(villages);
+/** A demo grid of another county (of the same prefecture, else province) for the rows broken by a grid outside the county. */
+function gridOutside(county: string): string {
+  for (const scope of [county.slice(0, 4), county.slice(0, 2)]) {
+    const other = readDivisions('villages', [scope]).find((v) => v.code.length === 12 && !v.code.startsWith(county));
+    if (other) return `${other.code}001`;
+  }
+  throw new Error(`make-residents: no county beside ${county} to take an outside grid from`);
+}
+const outsideGrid = gridOutside(values.county);
 const grids = villages.flatMap((v) => Array.from({ length: counts.get(v)! }, (_, i) => `${v}${String(i + 1).padStart(3, '0')}`));
 const r = new Random(values.seed);
 const DAY = 86_400_000;
@@ -82,7 +91,7 @@ for (let i = 0; i < rows; i++) {
     if (how === 'empty name') rec.name = '';
     if (how === 'unknown residency') rec.residency = 'VISITOR';
     if (how === 'bad phone') rec.phone = '12345';
-    if (how === 'grid outside the county') rec.grid_code = '623021200201001';
+    if (how === 'grid outside the county') rec.grid_code = outsideGrid;
   }
   buf.push(values.format === 'csv' ? `${header.map((h) => csvCell(rec[h])).join(',')}\n` : `${JSON.stringify(rec)}\n`);
   if (buf.length >= 5000) await flush();

@@ -1,6 +1,7 @@
 import type { Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
+import { checkTagsForAge } from '../../../../domain/tags.ts';
 import { badInput } from '../../../../platform/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
@@ -128,6 +129,7 @@ export const KINDS: Record<KindName, ImportKind> = {
           ].sort()
         : [];
       for (const t of tags) oneOf(t, PERSON_TAGS, 'tags');
+      checkTagsForAge(tags, id.birthDate);
       return [
         id.idNumber,
         text(f.name, 'name', 50),

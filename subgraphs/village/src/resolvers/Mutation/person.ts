@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
+import { checkTagsForAge } from '../../../../../domain/tags.ts';
+import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput, conflict } from '../../../../../platform/errors.ts';
 import { text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
@@ -9,6 +11,7 @@ import { households } from '../../store/household.ts';
 import { persons } from '../../store/person.ts';
 import { forWrite, gridFor, refInVillage, tx, versioned } from './write.ts';
 
+/** The most people a household (户) may have. */
 const HOUSEHOLD_MAX = 8;
 
 /** The household and address a person input refers to, both in `village`. */
@@ -19,10 +22,21 @@ async function personRefs(em: EntityManager, caller: Caller, input: { householdI
   };
 }
 
+/** Room for one more member: a household has at most HOUSEHOLD_MAX people. */
 async function checkHouseholdSize(em: EntityManager, householdId: number | null): Promise<void> {
   if (householdId == null) return;
+  // The household's row lock makes concurrent additions count one after the other.
+  await households.lock(em, householdId);
   const n = await persons.householdSize(em, householdId);
-  if (n > HOUSEHOLD_MAX * 4) throw badInput(`household ${householdId} already has ${n} members.`, { argument: 'householdId' });
+  if (n >= HOUSEHOLD_MAX) {
+    throw badInput(
+      {
+        zh: `户 ${householdId} 已有 ${n} 人，每户最多 ${HOUSEHOLD_MAX} 人。`,
+        en: `household ${householdId} already has ${n} members; a household has at most ${HOUSEHOLD_MAX}.`,
+      },
+      { argument: 'householdId', max: HOUSEHOLD_MAX },
+    );
+  }
 }
 
 /** 实有人口: registering residents, correcting and moving them, and their special-population tags. */
@@ -65,6 +79,8 @@ export const personMutations = {
       if (birthDate! > new Date().toISOString().slice(0, 10)) {
         throw badInput({ zh: 'birthDate（出生日期）不能晚于今天。', en: 'birthDate is in the future.' }, { argument: 'birthDate' });
       }
+      const tags = input.tags ? [...new Set(input.tags)] : [];
+      checkTagsForAge(tags, birthDate!);
       if (idNumber && (await persons.idNumberTaken(em, idNumber))) {
         const masked = `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
         throw conflict({ zh: `公民身份号码为 ${masked} 的人员已经登记。`, en: `A resident with ID number ${masked} is already registered.` });
@@ -79,7 +95,7 @@ export const personMutations = {
         idNumber,
         phone: input.phone == null ? null : parsePhone(input.phone),
         residency: input.residency,
-        tags: input.tags ? [...new Set(input.tags)] : [],
+        tags,
         householdId: refs.householdId,
         addressId: refs.addressId,
         ...loc,
@@ -93,7 +109,8 @@ export const personMutations = {
       const loc = input.gridCode ? await gridFor(em, ctx.caller, input.gridCode) : null;
       const village = loc?.villageCode ?? p.villageCode;
       const refs = await personRefs(em, ctx.caller, input, village);
-      if (loc && loc.villageCode !== p.villageCode && input.householdId == null && p.householdId != null) {
+      const leaves = loc != null && loc.villageCode !== p.villageCode;
+      if (leaves && input.householdId == null && p.householdId != null) {
         throw badInput(
           {
             zh: '人员迁往其他村（社区）时须给出新的 householdId（户），或整户迁移。',
@@ -102,6 +119,9 @@ export const personMutations = {
           { argument: 'householdId' },
         );
       }
+      if (refs.householdId != null && refs.householdId !== p.householdId) await checkHouseholdSize(em, refs.householdId);
+      // An address lies in the person's village: one who moves to another village leaves the old address behind.
+      const addressId = input.addressId != null ? refs.addressId : leaves ? null : undefined;
       return versioned(em, persons, p.id, version, {
         name: input.name == null ? undefined : text(input.name, 'name', 50),
         ethnicity: input.ethnicity == null ? undefined : text(input.ethnicity, 'ethnicity', 20),
@@ -111,12 +131,13 @@ export const personMutations = {
         gridCode: loc?.gridCode,
         countyCode: loc?.countyCode,
         householdId: input.householdId == null ? undefined : refs.householdId,
-        addressId: input.addressId == null ? undefined : refs.addressId,
+        addressId,
       });
     }),
   tagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      checkTagsForAge(tags, formatDate(p.birthDate));
       return persons.tag(em, p.id, tags);
     }),
   untagPerson: (_, { id, tags }, ctx) =>

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { inJurisdiction, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../platform/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
@@ -59,7 +59,7 @@ export async function forWrite<R extends { villageCode: string }>(
 ): Promise<R> {
   const recordId = parseId(id, `${what}Id`);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
-  if (!row || !row.villageCode.startsWith(caller.jurisdiction))
+  if (!row || !inJurisdiction(caller, row.villageCode))
     throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${what} with id ${id}.` });
   requireWrite(caller, row.villageCode);
   return row;
