@@ -301,7 +301,7 @@ describe('registry writes (in 卓尼县)', () => {
     const ids = v.data!.village.residents.nodes.map((p) => p.id);
     const team = await hub.query<{ createPatrolTeam: { id: string; members: { id: string }[] } }>(
       `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id members { id } } }`,
-      { i: { villageCode: '623022100001', name: '测试红袖标队', kind: 'RED_ARMBAND', memberIds: ids } },
+      { i: { villageCode: '623022100001', gridCode: grid, name: '测试红袖标队', kind: 'RED_ARMBAND', memberIds: ids } },
     );
     expect(team.data!.createPatrolTeam.members).toHaveLength(4);
     const tid = team.data!.createPatrolTeam.id;
@@ -319,6 +319,7 @@ describe('registry writes (in 卓尼县)', () => {
       {
         i: {
           teamId: tid,
+          gridCode: grid,
           startedAt: '2026-03-01T19:00:00+08:00',
           endedAt: '2026-03-01T21:30:00+08:00',
           route: '村委会—河边',

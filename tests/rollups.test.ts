@@ -110,6 +110,7 @@ describe('roll-ups always equal a count of the raw facts', () => {
     const patrol = await q(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
       i: {
         teamId: t.id,
+        gridCode: '623022100003001',
         startedAt: '2026-05-01T20:00:00+08:00',
         endedAt: '2026-05-01T21:45:00+08:00',
         participantIds: [t.members[0]!.id],

@@ -139,7 +139,11 @@ export type AuditEntry = {
   callerJurisdiction: Scalars['String']['output'];
   /** The caller's display name. */
   callerName?: Maybe<Scalars['String']['output']>;
-  /** Fields read unmasked: idNumber, phone. */
+  /**
+   * Fields read unmasked (idNumber, phone), and lookups by them
+   * (idNumberLookup, phoneLookup: a search by a full ID number or phone,
+   * audited whatever the caller's scopes).
+   */
   fields: Array<Scalars['String']['output']>;
   /** Entry id. */
   id: Scalars['ID']['output'];
@@ -294,6 +298,12 @@ export type County = {
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
   population: Population;
+  /**
+   * 实有人口 Residents of every village of the county, filtered (all filters
+   * combine with AND), ordered by id: find people by name prefix, ID number or
+   * phone across the county.
+   */
+  residents: PersonConnection;
 };
 
 
@@ -326,6 +336,14 @@ export type CountyPatrolStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ResidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -1650,6 +1668,8 @@ export type Patrol = {
   __typename?: 'Patrol';
   /** 结束 When it ended. */
   endedAt: Scalars['DateTime']['output'];
+  /** 网格 The grid patrolled. */
+  grid: Grid;
   /** 发现隐患 Hazards found on the patrol. */
   hazards: Array<Hazard>;
   /** 时长 Hours patrolled. */
@@ -1706,6 +1726,11 @@ export type PatrolHazardInput = {
 export type PatrolInput = {
   /** End: after the start, at most 24 hours later, not in the future. */
   endedAt: Scalars['DateTime']['input'];
+  /**
+   * The grid patrolled (15 digits, in the team's village). Required unless the
+   * village has exactly one grid.
+   */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
   /** Hazards found. */
   hazards?: InputMaybe<Array<PatrolHazardInput>>;
   /** Participants: members of the team. */
@@ -1742,6 +1767,8 @@ export type PatrolStats = {
 /** 巡防队 A patrol team of the village. */
 export type PatrolTeam = {
   __typename?: 'PatrolTeam';
+  /** 网格 The grid the team serves. */
+  grid: Grid;
   /** Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
@@ -1780,6 +1807,11 @@ export type PatrolTeamEdge = {
 
 /** 巡防队 A new patrol team. */
 export type PatrolTeamInput = {
+  /**
+   * The grid the team serves (15 digits, in the village). Required unless the
+   * village has exactly one grid.
+   */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
   /** Kind. */
   kind: PatrolTeamKind;
   /** Members: residents of the team's village. */
@@ -1995,6 +2027,12 @@ export type Query = {
   patrolTeam?: Maybe<PatrolTeam>;
   /** 实有人口 A resident by id; null when there is none (or none the caller may see). */
   person?: Maybe<Person>;
+  /**
+   * 实有人口 The resident with this citizen ID number inside the caller's
+   * jurisdiction; null when there is none. Masked without `pii`; every lookup
+   * is written to the audit log. A malformed ID number is BAD_USER_INPUT.
+   */
+  personByIdNumber?: Maybe<Person>;
   /** 重点场所 A site by id. */
   site?: Maybe<Site>;
   /** A village or community by its 12-digit code; null when the hub has no such village. */
@@ -2076,6 +2114,11 @@ export type QueryPersonArgs = {
 };
 
 
+export type QueryPersonByIdNumberArgs = {
+  idNumber: Scalars['String']['input'];
+};
+
+
 export type QuerySiteArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2151,14 +2194,24 @@ export type Residency =
   /** 户籍人口 registered (hukou) resident */
   | 'REGISTERED';
 
-/** Filters on residents; all given filters must hold. */
+/**
+ * Filters on residents; all given filters must hold. A filter by ID number or
+ * phone is written to the audit log (who looked up whom), whatever the
+ * caller's scopes; the results are masked as everywhere without `pii`.
+ */
 export type ResidentFilter = {
+  /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). */
+  idNumber?: InputMaybe<Scalars['String']['input']>;
   /** At most this old (whole years). */
   maxAge?: InputMaybe<Scalars['Int']['input']>;
   /** At least this old (whole years). */
   minAge?: InputMaybe<Scalars['Int']['input']>;
   /** Name contains this text. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. */
+  namePrefix?: InputMaybe<Scalars['String']['input']>;
+  /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). */
+  phone?: InputMaybe<Scalars['String']['input']>;
   /** Residents of this residency category. */
   residency?: InputMaybe<Residency>;
   /** Residents with any of these tags. */
@@ -2294,6 +2347,12 @@ export type Township = {
   /** 人口 Population figures of everything under this division. */
   population: Population;
   /**
+   * 实有人口 Residents of every village of the township, filtered (all filters
+   * combine with AND), ordered by id: find people by name prefix, ID number or
+   * phone across the township.
+   */
+  residents: PersonConnection;
+  /**
    * 下辖村/社区 The villages of the township, ordered by code. Null (with an
    * error) only when the village subgraph cannot be reached.
    */
@@ -2331,6 +2390,17 @@ export type TownshipPatrolStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ResidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -2970,6 +3040,7 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
+  residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<CountyResidentsArgs, 'first'>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -3302,6 +3373,7 @@ export type PageInfoResolvers<ContextType = VillageContext, ParentType extends R
 
 export type PatrolResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Patrol'] = ResolversParentTypes['Patrol']> = {
   endedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   hazards?: Resolver<Array<ResolversTypes['Hazard']>, ParentType, ContextType>;
   hours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3337,6 +3409,7 @@ export type PatrolStatsResolvers<ContextType = VillageContext, ParentType extend
 };
 
 export type PatrolTeamResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolTeam'] = ResolversParentTypes['PatrolTeam']> = {
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PatrolTeamKind'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -3411,6 +3484,7 @@ export type QueryResolvers<ContextType = VillageContext, ParentType extends Reso
   jointDefenseGroup?: Resolver<Maybe<ResolversTypes['JointDefenseGroup']>, ParentType, ContextType, RequireFields<QueryJointDefenseGroupArgs, 'id'>>;
   patrolTeam?: Resolver<Maybe<ResolversTypes['PatrolTeam']>, ParentType, ContextType, RequireFields<QueryPatrolTeamArgs, 'id'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
+  personByIdNumber?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdNumberArgs, 'idNumber'>>;
   site?: Resolver<Maybe<ResolversTypes['Site']>, ParentType, ContextType, RequireFields<QuerySiteArgs, 'id'>>;
   village?: Resolver<Maybe<ResolversTypes['Village']>, ParentType, ContextType, RequireFields<QueryVillageArgs, 'code'>>;
   villages?: Resolver<Array<ResolversTypes['Village']>, ParentType, ContextType, RequireFields<QueryVillagesArgs, 'within'>>;
@@ -3464,6 +3538,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
+  residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<TownshipResidentsArgs, 'first'>>;
   villages?: Resolver<Maybe<Array<ResolversTypes['Village']>>, ParentType, ContextType>;
 };
 

@@ -19,6 +19,7 @@ import { Migration20261201000017CaseOrder } from './Migration20261201000017CaseO
 import { Migration20261201000018StepFacts } from './Migration20261201000018StepFacts.ts';
 import { Migration20261201000019FailClosed } from './Migration20261201000019FailClosed.ts';
 import { Migration20261201000020DivisionTargets } from './Migration20261201000020DivisionTargets.ts';
+import { Migration20261201000021PersonSearch } from './Migration20261201000021PersonSearch.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   Migration20261201000018StepFacts,
   Migration20261201000019FailClosed,
   Migration20261201000020DivisionTargets,
+  Migration20261201000021PersonSearch,
 ];

@@ -1,12 +1,15 @@
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
+import { residentsWithin } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
- * 县 (owned by the county subgraph): its statistics (lists/stats.ts) and the
- * disputes of its villages (lists/disputes.ts).
+ * 县 (owned by the county subgraph): its statistics (lists/stats.ts), the
+ * disputes of its villages (lists/disputes.ts) and the search of its
+ * residents (lists/registry.ts).
  */
 export const County: CountyResolvers = {
   ...statFields,
   disputes: disputesOf('county'),
+  residents: residentsWithin(),
 };

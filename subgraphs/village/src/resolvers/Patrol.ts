@@ -1,5 +1,5 @@
 import type { PatrolResolvers } from '../generated/resolvers.ts';
-import { existing, villageOf } from './refs.ts';
+import { existing, gridOf, villageOf } from './refs.ts';
 
 /** 巡逻: one patrol of a team, who took part and the hazards it found. */
 export const Patrol: PatrolResolvers = {
@@ -8,5 +8,6 @@ export const Patrol: PatrolResolvers = {
   hours: (p) => (new Date(p.endedAt).getTime() - new Date(p.startedAt).getTime()) / 3_600_000,
   participants: (p, _, ctx) => existing(ctx.loaders.person, p.participantIds),
   hazards: (p, _, ctx) => ctx.loaders.hazardsOfPatrol.load(String(p.id)),
+  grid: gridOf,
   village: villageOf,
 };

@@ -1,5 +1,5 @@
 import type { PatrolTeamResolvers } from '../generated/resolvers.ts';
-import { existing, villageOf } from './refs.ts';
+import { existing, gridOf, villageOf } from './refs.ts';
 
 /** 群防群治队伍: a patrol team and its members. */
 export const PatrolTeam: PatrolTeamResolvers = {
@@ -11,5 +11,6 @@ export const PatrolTeam: PatrolTeamResolvers = {
       members.map((m) => m.personId),
     );
   },
+  grid: gridOf,
   village: villageOf,
 };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { col, command, exec, likeContains, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { located, recordTable, type Location } from './record.ts';
-import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+import { allOf, scopedList, type ListFilter, type Scope, type ScopedList } from './scoped.ts';
 
 /** Residents (实有人口), table `person` (migration …02Registry). */
-const Person = z.object({
+export const Person = z.object({
   id: col.id,
   name: col.text,
   gender: z.enum(['MALE', 'FEMALE']),
@@ -48,6 +48,7 @@ const table = recordTable<PersonRow, PersonChanges>('person', Person, {
 
 const ofHouseholds = sql('person.ofHouseholds', Person, 'select * from person where household_id in (?) order by id');
 const villagesOf = sql('person.villages', z.object({ id: col.id, villageCode: col.text }), 'select id, village_code from person where id in (?)');
+const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
 const idNumberTaken = sql('person.idNumberTaken', z.object({}), 'select 1 from person where id_number = ?');
 const livesIn = sql('person.livesIn', z.object({}), 'select 1 from person where id = ? and household_id = ?');
 const householdSize = sql('person.householdSize', z.object({ n: col.num }), 'select count(*) as n from person where household_id = ?');
@@ -91,6 +92,12 @@ export interface ResidentConditions {
   residency?: string | null;
   /** Text the name contains. */
   nameContains?: string | null;
+  /** Text the name starts with. */
+  namePrefix?: string | null;
+  /** An exact (valid, normalised) citizen ID number. */
+  idNumber?: string | null;
+  /** An exact (normalised) phone. */
+  phone?: string | null;
   /** Born on or before this day (ISO date). */
   bornBy?: string | null;
   /** Born after this day (ISO date). */
@@ -132,30 +139,51 @@ export const persons = {
   followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null): Promise<number> =>
     exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId, householdId]),
   /** A division's residents, filtered. */
-  list(scope: Scope, c: ResidentConditions): ScopedList<PersonRow> {
-    const where: string[] = [];
-    const params: (string | readonly string[])[] = [];
-    if (c.tags?.length) {
-      // `tags <> '{}'` is implied by the overlap; stated so the tag index, which leaves untagged residents out, applies.
-      where.push(`t.tags <> '{}' and t.tags && array[?]::text[]`);
-      params.push(c.tags);
-    }
-    if (c.residency) {
-      where.push('t.residency = ?');
-      params.push(c.residency);
-    }
-    if (c.nameContains != null) {
-      where.push(`t.name like ? escape '\\'`);
-      params.push(likeContains(c.nameContains));
-    }
-    if (c.bornBy != null) {
-      where.push('t.birth_date <= ?');
-      params.push(c.bornBy);
-    }
-    if (c.bornAfter != null) {
-      where.push('t.birth_date > ?');
-      params.push(c.bornAfter);
-    }
-    return scopedList('person.residents', 'person', Person, scope, allOf(where, params));
-  },
+  list: (scope: Scope, c: ResidentConditions): ScopedList<PersonRow> => scopedList('person.residents', 'person', Person, scope, residentFilter(c)),
+  /** The resident with this ID number, if the caller's jurisdiction holds one (row-level security). */
+  byIdNumber: (db: Db, idNumber: string): Promise<PersonRow | null> => row(db, byIdNumber, [idNumber]),
 };
+
+/**
+ * The residents' filter as SQL on `t`. Every search condition is one that an
+ * index can drive under row-level security (docs/ARCHITECTURE.md, "Finding
+ * people"): equality and `^@` (starts_with) are leakproof, LIKE is not.
+ */
+export function residentFilter(c: ResidentConditions): ListFilter {
+  const where: string[] = [];
+  const params: (string | readonly string[])[] = [];
+  if (c.idNumber != null) {
+    where.push('t.id_number = ?');
+    params.push(c.idNumber);
+  }
+  if (c.phone != null) {
+    where.push('t.phone = ?');
+    params.push(c.phone);
+  }
+  if (c.namePrefix != null) {
+    where.push('t.name ^@ ?');
+    params.push(c.namePrefix);
+  }
+  if (c.tags?.length) {
+    // `tags <> '{}'` is implied by the overlap; stated so the tag index, which leaves untagged residents out, applies.
+    where.push(`t.tags <> '{}' and t.tags && array[?]::text[]`);
+    params.push(c.tags);
+  }
+  if (c.residency) {
+    where.push('t.residency = ?');
+    params.push(c.residency);
+  }
+  if (c.nameContains != null) {
+    where.push(`t.name like ? escape '\\'`);
+    params.push(likeContains(c.nameContains));
+  }
+  if (c.bornBy != null) {
+    where.push('t.birth_date <= ?');
+    params.push(c.bornBy);
+  }
+  if (c.bornAfter != null) {
+    where.push('t.birth_date > ?');
+    params.push(c.bornAfter);
+  }
+  return allOf(where, params);
+}

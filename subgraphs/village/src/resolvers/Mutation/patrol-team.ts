@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { inJurisdiction, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, notFound } from '../../../../../platform/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
@@ -9,7 +9,51 @@ import { grids } from '../../store/grid.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, tx } from './write.ts';
+import type { Location } from '../../store/record.ts';
+import { forWrite, gridFor, tx } from './write.ts';
+
+/**
+ * The grid a patrol team or a patrol is filed under (`Grid.patrolTeams`,
+ * `Grid.patrols`): the given grid, which must lie in `village` and in the
+ * caller's writable jurisdiction; without one, the village's only grid. A
+ * village of several grids needs the grid named.
+ */
+export async function gridInVillage(
+  em: EntityManager,
+  caller: Caller,
+  village: string,
+  gridCode: string | null | undefined,
+  what: { zh: string; en: string },
+): Promise<Location> {
+  if (gridCode != null) {
+    const loc = await gridFor(em, caller, gridCode);
+    if (loc.villageCode !== village) {
+      throw badInput(
+        { zh: `gridCode ${loc.gridCode} 不在村（社区）${village} 内。`, en: `gridCode ${loc.gridCode} is not a grid of village ${village}.` },
+        { argument: 'gridCode' },
+      );
+    }
+    return loc;
+  }
+  const all = await grids.ofVillages(em, [village]);
+  if (!all.length) {
+    throw badInput(
+      { zh: `villageCode ${village} 不是本系统已知的村（社区）。`, en: `villageCode ${village} is not a village the hub knows.` },
+      { argument: 'villageCode' },
+    );
+  }
+  if (all.length > 1) {
+    throw badInput(
+      {
+        zh: `村（社区）${village} 有 ${all.length} 个网格：请用 gridCode 指明${what.zh}所在的网格。`,
+        en: `village ${village} has ${all.length} grids: give the gridCode of the grid the ${what.en} belongs to.`,
+      },
+      { argument: 'gridCode' },
+    );
+  }
+  const [only] = all;
+  return { villageCode: village, gridCode: only!.code, countyCode: only!.countyCode };
+}
 
 /** Adds people of the team's village to the team (those already in stay). */
 async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow, personIds: readonly string[]): Promise<void> {
@@ -19,7 +63,7 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
   const found = new Map(people.map((p) => [p.id, p]));
   for (const id of ids) {
     const p = found.get(id);
-    if (!p || !p.villageCode.startsWith(caller.jurisdiction)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
+    if (!p || !inJurisdiction(caller, p.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
     if (p.villageCode !== team.villageCode) {
       throw badInput(
         {
@@ -39,14 +83,11 @@ export const patrolTeamMutations = {
     tx(ctx, async (em) => {
       const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
       requireWrite(ctx.caller, village);
-      const firstGrid = await grids.firstOfVillage(em, village);
-      if (!firstGrid) throw badInput(`villageCode ${village} is not a village the hub knows.`, { argument: 'villageCode' });
+      const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
       const team = await patrolTeams.insert(em, {
         name: text(input.name, 'name', 100),
         kind: input.kind,
-        villageCode: village,
-        gridCode: firstGrid.code,
-        countyCode: firstGrid.countyCode,
+        ...loc,
       });
       await addMembers(em, ctx.caller, team, input.memberIds ?? []);
       return team;

@@ -7,6 +7,7 @@ import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
+import { gridInVillage } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
 
 /** A DateTime argument (the scalar parses it to a Date). */
@@ -40,6 +41,7 @@ export const patrolMutations = {
           { argument: 'participantIds' },
         );
       }
+      const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
       const found: { loc: Location; h: PatrolHazardInput }[] = [];
       for (const h of input.hazards ?? []) {
         const loc = await gridFor(em, ctx.caller, h.gridCode);
@@ -61,7 +63,7 @@ export const patrolMutations = {
         route: optText(input.route, 'route', 500),
         participantIds: participants,
         villageCode: team.villageCode,
-        gridCode: found[0]?.loc.gridCode ?? team.gridCode,
+        gridCode: patrolled.gridCode,
         countyCode: team.countyCode,
       });
       for (const { loc, h } of found) {

@@ -1,7 +1,9 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
+import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../platform/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
+import type { AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
 import type { GridStaffRole, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
 import { addresses, type AddressRow } from '../../store/address.ts';
@@ -12,6 +14,7 @@ import { houses, type HouseRow } from '../../store/house.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
 import { patrols, type PatrolRow } from '../../store/patrol.ts';
+import { ResidentSearch } from '../../store/person-search.ts';
 import { persons, type PersonRow, type ResidentConditions } from '../../store/person.ts';
 import type { Scope, ScopedList } from '../../store/scoped.ts';
 import { sites, type SiteRow } from '../../store/site.ts';
@@ -30,12 +33,14 @@ function yearsAgo(years: number): string {
 
 function residentConditions(filter: ResidentFilter | null | undefined): ResidentConditions {
   if (!filter) return {};
-  let nameContains: string | null = null;
-  if (filter.name != null) {
-    const name = String(filter.name).trim();
-    if (!name || name.length > 50) throw badInput('filter.name must be 1–50 characters.', { argument: 'filter.name' });
-    nameContains = name;
-  }
+  const textFilter = (value: string | null | undefined, key: 'name' | 'namePrefix'): string | null => {
+    if (value == null) return null;
+    const v = String(value).trim();
+    if (!v || v.length > 50) {
+      throw badInput({ zh: `filter.${key} 应为 1–50 个字符。`, en: `filter.${key} must be 1–50 characters.` }, { argument: `filter.${key}` });
+    }
+    return v;
+  };
   for (const key of ['minAge', 'maxAge'] as const) {
     const v = filter[key];
     if (v != null && (!Number.isInteger(v) || v < 0 || v > 150))
@@ -50,9 +55,55 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   return {
     tags: filter.tags,
     residency: filter.residency,
-    nameContains,
+    nameContains: textFilter(filter.name, 'name'),
+    namePrefix: textFilter(filter.namePrefix, 'namePrefix'),
+    idNumber: filter.idNumber == null ? null : parseCitizenId(filter.idNumber).idNumber,
+    phone: filter.phone == null ? null : parsePhone(filter.phone),
     bornBy: filter.minAge != null ? yearsAgo(filter.minAge) : null,
     bornAfter: filter.maxAge != null ? yearsAgo(filter.maxAge + 1) : null,
+  };
+}
+
+/**
+ * A lookup by a full ID number or phone goes to the audit log with the
+ * residents it found (none, too), whatever the caller's scopes: knowing whose
+ * number it is, is itself personal data (docs/ARCHITECTURE.md, "Finding people").
+ */
+export function auditLookup(audit: AuditTrail, c: Pick<ResidentConditions, 'idNumber' | 'phone'>, found: readonly { id: number }[]): void {
+  const fields = [...(c.idNumber != null ? ['idNumberLookup'] : []), ...(c.phone != null ? ['phoneLookup'] : [])];
+  if (!fields.length) return;
+  let entry = audit.get('Person');
+  if (!entry) audit.set('Person', (entry = { ids: new Set(), fields: new Set() }));
+  for (const f of fields) entry.fields.add(f);
+  for (const p of found) entry.ids.add(p.id);
+}
+
+type ResidentArgs = PageArgs & { filter?: ResidentFilter | null };
+
+/** `residents(filter, first, after)` of a village or grid: a batched connection, lookups audited. */
+function residentsOf(scope: Scope) {
+  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
+    requireListAccess(ctx.caller, parent.code, 'resident');
+    const c = residentConditions(args.filter);
+    const page = await ctx.pages.connection(persons.list(scope, c), parent.code, args);
+    auditLookup(ctx.audit, c, page.nodes);
+    return page;
+  };
+}
+
+/** Each request's searches above a village (one per request context). */
+const searches = new WeakMap<VillageContext, ResidentSearch>();
+
+/** `residents(filter, first, after)` of a township or county: every parent of a request from one statement, lookups audited. */
+export function residentsWithin() {
+  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
+    requireListAccess(ctx.caller, parent.code, 'resident');
+    const c = residentConditions(args.filter);
+    let search = searches.get(ctx);
+    if (!search) searches.set(ctx, (search = new ResidentSearch(ctx.em)));
+    const page = await search.connection(parent.code, c, args);
+    auditLookup(ctx.audit, c, page.nodes);
+    return page;
   };
 }
 
@@ -67,9 +118,7 @@ function list<A extends PageArgs, R>(scope: Scope, what: string, pick: (scope: S
 /** The list fields of a division (`village` or `grid`), to spread into its resolvers. */
 export function registryLists(scope: 'village' | 'grid') {
   return {
-    residents: list(scope, 'resident', (s, a: PageArgs & { filter?: ResidentFilter | null }): ScopedList<PersonRow> =>
-      persons.list(s, residentConditions(a.filter)),
-    ),
+    residents: residentsOf(scope),
     households: list(scope, 'household', (s): ScopedList<HouseholdRow> => households.list(s)),
     houses: list(scope, 'house', (s, a: PageArgs & { use?: HouseUse | null }): ScopedList<HouseRow> => houses.list(s, a.use)),
     addresses: list(scope, 'address', (s): ScopedList<AddressRow> => addresses.list(s)),

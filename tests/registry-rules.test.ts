@@ -1,0 +1,335 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
+import { readDivisions } from '../domain/divisions.ts';
+import { checkTagsForAge } from '../domain/tags.ts';
+import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
+
+/**
+ * The registry's rule bugs (issue "The registry in daily use", part 7), each
+ * through the gateway on both write paths where it has two: an ID number of
+ * no province, key-youth tags outside ages 6–25, households above 8, an
+ * address left in the old village, patrol teams and patrols filed on the
+ * village's first grid, and make-residents' "outside" grid inside the county.
+ * Writes go to two villages of 卓尼县 (623022101) no other test writes to.
+ */
+const run = promisify(execFile);
+const NODE = process.execPath;
+const A = '623022101203';
+const B = '623022101204';
+const RUN = Date.now();
+let hub: TestHub;
+let db: pg.Client;
+let writer: string;
+
+beforeAll(async () => {
+  hub = await startHub();
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `rules-${RUN}` });
+}, 180_000);
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+type Errors = { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+const code = (r: Errors) => r.errors?.[0]?.extensions?.code;
+
+/** The English message of the error `fn` throws (hub errors carry it beside the Chinese one); '' when it throws none. */
+function englishOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    const en = (e as { extensions?: { en?: unknown } }).extensions?.en;
+    return typeof en === 'string' ? en : String(e);
+  }
+  return '';
+}
+
+/** YYYY-MM-DD, `years` years and `days` days before today (China time). */
+function ago(years: number, days = 0): string {
+  const now = new Date(Date.now() + 8 * 3_600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days));
+  return d.toISOString().slice(0, 10);
+}
+let seq = 600;
+/** A fresh valid ID number of 卓尼县 for this birth date (sequences above any the seed uses). */
+const freshId = (birth: string) => makeCitizenId('623022', birth, seq++);
+
+async function register(input: Record<string, unknown>) {
+  return hub.queryAs<{ registerPerson: { id: string; version: number; tags: string[] } }>(
+    writer,
+    `mutation($i: PersonInput!) { registerPerson(input: $i) { id version tags } }`,
+    { i: { name: '规则测试', ethnicity: '汉族', residency: 'REGISTERED', gridCode: `${A}001`, ...input } },
+  );
+}
+
+/** Posts a residents file to the gateway's import; the rejects it streams back. */
+async function importResidents(csv: string): Promise<{ rejects: { line: number; field: string; reason: string }[]; done: Record<string, unknown> }> {
+  const res = await fetch(new URL(`/import/residents?job=rules-${RUN}-${seq++}`, hub.gatewayUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+    body: csv,
+  });
+  expect(res.status).toBe(200);
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string });
+  return { rejects: lines.filter((l) => l.type === 'reject'), done: lines.find((l) => l.type === 'done') ?? {} };
+}
+
+describe('ID numbers name a province of the division directory', () => {
+  it('takes every province of the directory and refuses codes of none (99, 71)', () => {
+    const provinces = readDivisions('provinces', ['1', '2', '3', '4', '5', '6', '7', '8', '9']).map((p) => p.code);
+    expect(provinces).toHaveLength(31);
+    for (const p of provinces) expect(parseCitizenId(makeCitizenId(`${p}0101`, '1990-01-01', 11)).addressCode).toBe(`${p}0101`);
+    for (const bad of ['999999', '710101', '200101', '900101']) {
+      expect(
+        englishOf(() => parseCitizenId(makeCitizenId(bad, '1990-01-01', 11))),
+        bad,
+      ).toMatch(`no province has code ${bad.slice(0, 2)}`);
+    }
+  });
+
+  it('refuses an ID number with area code 999999 in a form and in a file, writing nothing', async () => {
+    const id = makeCitizenId('999999', '1990-01-01', 11);
+    const r = await register({ idNumber: id });
+    expect(code(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0]!.message).toMatch(/no province has code 99/);
+    const file = await importResidents(`id_number,name,ethnicity,residency,grid_code\n${id},规则测试,汉族,REGISTERED,${A}001\n`);
+    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'id_number', reason: expect.stringMatching(/99/) }]);
+    expect((await db.query(`select count(*)::int as n from person where id_number = $1`, [id])).rows[0].n).toBe(0);
+  });
+});
+
+describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', () => {
+  it('is one rule with its boundaries on the birthdays', () => {
+    const today = '2026-06-15';
+    const check = (birth: string, tags = ['KEY_YOUTH_IDLE']) => englishOf(() => checkTagsForAge(tags, birth, today));
+    expect(check('2020-06-15')).toBe(''); // 6 today
+    expect(check('2020-06-16')).toMatch(/aged 6–25; this person is 5/); // turning 6 tomorrow
+    expect(check('2000-06-16')).toBe(''); // 25, turning 26 tomorrow
+    expect(check('2000-06-15')).toMatch(/this person is 26/); // 26 today
+    expect(check('1988-01-01')).toMatch(/this person is 38/);
+    expect(check('1988-01-01', ['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY'])).toBe('');
+  });
+
+  it('refuses KEY_YOUTH tags on a 38-year-old when registering, tagging and importing', async () => {
+    const birth = ago(38, 10);
+    const r = await register({ idNumber: freshId(birth), tags: ['KEY_YOUTH_BAD_BEHAVIOUR'] });
+    expect(code(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0]!.extensions!.argument).toBe('tags');
+
+    const adult = await register({ idNumber: freshId(birth) });
+    expect(adult.errors).toBeUndefined();
+    const tag = await hub.queryAs(writer, `mutation { tagPerson(id: "${adult.data!.registerPerson.id}", tags: [KEY_YOUTH_IDLE]) { tags } }`);
+    expect(code(tag)).toBe('BAD_USER_INPUT');
+    const other = await hub.queryAs<{ tagPerson: { tags: string[] } }>(
+      writer,
+      `mutation { tagPerson(id: "${adult.data!.registerPerson.id}", tags: [EXTREME_POVERTY]) { tags } }`,
+    );
+    expect(other.data!.tagPerson.tags).toEqual(['EXTREME_POVERTY']);
+
+    const old = freshId(birth);
+    const young = freshId(ago(17, 3));
+    const file = await importResidents(
+      `id_number,name,ethnicity,residency,tags,grid_code\n${old},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n${young},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n`,
+    );
+    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'tags', reason: expect.stringMatching(/KEY_YOUTH_IDLE.*38/) }]);
+    expect(file.done).toMatchObject({ inserted: 1, rejected: 1 });
+  });
+
+  it('takes KEY_YOUTH tags from 6 to 25', async () => {
+    // Six today, the last day of 25 (26 tomorrow), and 17.
+    for (const birth of [ago(6), ago(26, -1), ago(17)]) {
+      const r = await register({ idNumber: freshId(birth), tags: ['KEY_YOUTH_CHILD_OF_INMATE'] });
+      expect(r.errors, birth).toBeUndefined();
+      expect(r.data!.registerPerson.tags).toEqual(['KEY_YOUTH_CHILD_OF_INMATE']);
+    }
+    const five = await register({ idNumber: freshId(ago(5)), tags: ['KEY_YOUTH_CHILD_OF_INMATE'] });
+    expect(code(five)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('a household has at most 8 people', () => {
+  it('takes the 8th member and refuses the 9th, when registering and when moving someone in', async () => {
+    const h = await hub.queryAs<{ registerHousehold: { id: string } }>(
+      writer,
+      `mutation { registerHousehold(input: { gridCode: "${A}001", number: "规则-${RUN}" }) { id } }`,
+    );
+    expect(h.errors).toBeUndefined();
+    const householdId = h.data!.registerHousehold.id;
+    for (let i = 0; i < 8; i++) {
+      const r = await register({ idNumber: freshId(ago(30 + i)), householdId });
+      expect(r.errors, `member ${i + 1}`).toBeUndefined();
+    }
+    const ninth = await register({ idNumber: freshId(ago(40)), householdId });
+    expect(code(ninth)).toBe('BAD_USER_INPUT');
+    expect(ninth.errors![0]!.message).toMatch(/already has 8 members; a household has at most 8/);
+
+    const outsider = await register({ idNumber: freshId(ago(41)) });
+    const id = outsider.data!.registerPerson.id;
+    const move = await hub.queryAs(writer, `mutation { updatePerson(id: "${id}", version: 1, input: { householdId: "${householdId}" }) { id } }`);
+    expect(code(move)).toBe('BAD_USER_INPUT');
+    expect((await db.query(`select count(*)::int as n from person where household_id = $1`, [householdId])).rows[0].n).toBe(8);
+  });
+});
+
+describe('an address lies in the person’s village', () => {
+  it('clears the old village’s address when a person moves to another village, and takes one of the new village', async () => {
+    const address = async (village: string, n: string) =>
+      (
+        await hub.queryAs<{ registerAddress: { id: string } }>(
+          writer,
+          `mutation { registerAddress(input: { gridCode: "${village}001", number: "规则${n}-${RUN}", text: "规则测试地址${n}" }) { id } }`,
+        )
+      ).data!.registerAddress.id;
+    const inA = await address(A, 'A');
+    const inB = await address(B, 'B');
+    const p = await register({ idNumber: freshId(ago(33)), addressId: inA });
+    expect(p.errors).toBeUndefined();
+    const id = p.data!.registerPerson.id;
+    type Moved = { updatePerson: { version: number; village: { code: string }; address: { id: string } | null } };
+    const moved = await hub.queryAs<Moved>(
+      writer,
+      `mutation { updatePerson(id: "${id}", version: 1, input: { gridCode: "${B}002" }) { version village { code } address { id } } }`,
+    );
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.updatePerson).toEqual({ version: 2, village: { code: B }, address: null });
+
+    const withOld = await hub.queryAs(writer, `mutation { updatePerson(id: "${id}", version: 2, input: { addressId: "${inA}" }) { id } }`);
+    expect(code(withOld)).toBe('BAD_USER_INPUT');
+    const withNew = await hub.queryAs<Moved>(
+      writer,
+      `mutation { updatePerson(id: "${id}", version: 2, input: { addressId: "${inB}" }) { version address { id } } }`,
+    );
+    expect(withNew.data!.updatePerson.address).toEqual({ id: inB });
+    // Back to A with B's address: refused, and nothing changes.
+    const back = await hub.queryAs(writer, `mutation { updatePerson(id: "${id}", version: 3, input: { gridCode: "${A}001", addressId: "${inB}" }) { id } }`);
+    expect(code(back)).toBe('BAD_USER_INPUT');
+    // Moving within the village keeps the address.
+    const within = await hub.queryAs<Moved>(
+      writer,
+      `mutation { updatePerson(id: "${id}", version: 3, input: { gridCode: "${B}001" }) { version village { code } address { id } } }`,
+    );
+    expect(within.data!.updatePerson).toEqual({ version: 4, village: { code: B }, address: { id: inB } });
+    const row = (await db.query(`select village_code, address_id::text from person where id = $1`, [id])).rows[0];
+    expect(row).toEqual({ village_code: B, address_id: inB });
+  });
+});
+
+describe('patrol teams and patrols sit on the grid they name', () => {
+  const ONE_GRID_VILLAGE = '659004999201';
+
+  beforeAll(async () => {
+    // The directory gives every village of the seed counties 5–6 grids; a village of one grid is made here, outside every loaded county.
+    await db.query(
+      `insert into village (code, name, kind, township_code, county_code) values ($1, '单网格测试村', 'VILLAGE', left($1, 9), left($1, 6)) on conflict do nothing`,
+      [ONE_GRID_VILLAGE],
+    );
+    await db.query(
+      `insert into grid (code, name, village_code, county_code) values ($1 || '001', '单网格测试村第1网格', $1, left($1, 6)) on conflict do nothing`,
+      [ONE_GRID_VILLAGE],
+    );
+  });
+
+  it('files a team on its grid, so Grid.patrolTeams lists it there and only there', async () => {
+    const members = (await db.query(`select id::text from person where village_code = $1 order by id limit 4`, [A])).rows.map((r: { id: string }) => r.id);
+    const create = (extra: string) =>
+      hub.queryAs<{ createPatrolTeam: { id: string; grid: { code: string }; village: { code: string } } }>(
+        writer,
+        `mutation($m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", name: "规则测试巡逻队", kind: RED_ARMBAND, memberIds: $m${extra} }) { id grid { code } village { code } } }`,
+        { m: members },
+      );
+    const unnamed = await create('');
+    expect(code(unnamed)).toBe('BAD_USER_INPUT');
+    expect(unnamed.errors![0]!.message).toMatch(/grids: give the gridCode/);
+    expect(code(await create(`, gridCode: "${B}001"`))).toBe('BAD_USER_INPUT');
+    expect(code(await create(`, gridCode: "623021100001001"`))).toBe('FORBIDDEN');
+
+    const team = await create(`, gridCode: "${A}003"`);
+    expect(team.errors).toBeUndefined();
+    expect(team.data!.createPatrolTeam).toMatchObject({ grid: { code: `${A}003` }, village: { code: A } });
+    const tid = team.data!.createPatrolTeam.id;
+    type Teams = { third: { patrolTeams: Nodes<{ id: string }> }; first: { patrolTeams: Nodes<{ id: string }> } };
+    const lists = await hub.queryAs<Teams>(
+      writer,
+      `{ third: grid(code: "${A}003") { patrolTeams(first: 500) { nodes { id } } } first: grid(code: "${A}001") { patrolTeams(first: 500) { nodes { id } } } }`,
+    );
+    expect(lists.data!.third.patrolTeams.nodes.map((t) => t.id)).toContain(tid);
+    expect(lists.data!.first.patrolTeams.nodes.map((t) => t.id)).not.toContain(tid);
+
+    // A village of one grid: the grid may go unnamed.
+    const only = await hub.query<{ createPatrolTeam: { grid: { code: string } } }>(
+      `mutation { createPatrolTeam(input: { villageCode: "${ONE_GRID_VILLAGE}", name: "单网格巡逻队", kind: VOLUNTEER }) { grid { code } } }`,
+    );
+    expect(only.errors).toBeUndefined();
+    expect(only.data!.createPatrolTeam.grid.code).toBe(`${ONE_GRID_VILLAGE}001`);
+  });
+
+  it('files a patrol on the grid patrolled, not on its first hazard’s or the team’s', async () => {
+    const members = (await db.query(`select id::text from person where village_code = $1 order by id limit 3`, [A])).rows.map((r: { id: string }) => r.id);
+    const team = await hub.queryAs<{ createPatrolTeam: { id: string } }>(
+      writer,
+      `mutation($m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: "规则测试巡逻二队", kind: MILITIA, memberIds: $m }) { id } }`,
+      { m: members },
+    );
+    const tid = team.data!.createPatrolTeam.id;
+    const patrol = (gridCode?: string) =>
+      hub.queryAs<{ recordPatrol: { id: string; grid: { code: string }; hazards: { grid: { code: string } }[] } }>(
+        writer,
+        `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id grid { code } hazards { grid { code } } } }`,
+        {
+          i: {
+            teamId: tid,
+            ...(gridCode ? { gridCode } : {}),
+            startedAt: '2026-04-02T19:00:00+08:00',
+            endedAt: '2026-04-02T20:30:00+08:00',
+            participantIds: members.slice(0, 2),
+            hazards: [{ kind: 'FIRE', description: '柴草堆放', gridCode: `${A}004` }],
+          },
+        },
+      );
+    expect(code(await patrol())).toBe('BAD_USER_INPUT');
+    expect(code(await patrol(`${B}001`))).toBe('BAD_USER_INPUT');
+    const p = await patrol(`${A}002`);
+    expect(p.errors).toBeUndefined();
+    expect(p.data!.recordPatrol.grid.code).toBe(`${A}002`);
+    expect(p.data!.recordPatrol.hazards).toEqual([{ grid: { code: `${A}004` } }]);
+    const listed = await hub.queryAs<{ grid: { patrols: Nodes<{ id: string }> } }>(
+      writer,
+      `{ grid(code: "${A}002") { patrols(from: "2026-04-02", to: "2026-04-02", first: 500) { nodes { id } } } }`,
+    );
+    expect(listed.data!.grid.patrols.nodes.map((x) => x.id)).toContain(p.data!.recordPatrol.id);
+  });
+});
+
+describe('make-residents --bad', () => {
+  it.each(['623022', '623021'])('writes its "grid outside the county" rows with a grid of another county (--county %s)', async (county) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const out = join(dir, 'residents.csv');
+    await run(NODE, ['scripts/make-residents.ts', '--out', out, '--rows', '400', '--bad', '0.1', '--county', county]);
+    const bad = JSON.parse(readFileSync(`${out}.bad.json`, 'utf8')) as Record<string, string>;
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    // grid_code is the last column.
+    const gridOf = (line: string) => /(\d{15})\D*$/.exec(line)?.[1] ?? '';
+    const grids = Object.entries(bad)
+      .filter(([, how]) => how === 'grid outside the county')
+      .map(([line]) => gridOf(lines[Number(line) - 1]!));
+    expect(grids.length).toBeGreaterThan(2);
+    for (const g of grids) {
+      expect(g).toMatch(/^\d{15}$/);
+      expect(g.startsWith(county), g).toBe(false);
+    }
+    // Every other row's grid lies inside the county.
+    const good = lines.slice(1).filter((_, i) => bad[String(i + 2)] !== 'grid outside the county');
+    for (const l of good) expect(gridOf(l).startsWith(county), l).toBe(true);
+  });
+});
