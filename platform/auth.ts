@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { isDepartmentKind } from '../domain/departments.ts';
 import { SCOPES, type Caller, type Scope } from './caller.ts';
 import { isJurisdiction, NATIONAL } from './jurisdiction.ts';
+import type { Said } from './errors.ts';
 import { HttpError } from './http.ts';
 
 /**
@@ -32,22 +33,36 @@ export async function generateKeyPairPem(): Promise<KeyPairPem> {
 export const importPublicKey = (pem: string) => importSPKI(pem, ALG);
 export const importPrivateKey = (pem: string) => importPKCS8(pem, ALG);
 
-export class AuthError extends Error {}
+/** Why a token is refused, in both languages (platform/errors.ts `Said`); `message` is the Chinese text. */
+export class AuthError extends Error {
+  readonly said: Said;
+  constructor(said: Said) {
+    super(said.zh);
+    this.said = said;
+  }
+}
 
 function callerFromClaims(payload: Record<string, unknown>): Caller {
   const { sub, name, jurisdiction, scopes, department } = payload;
-  if (typeof sub !== 'string' || !sub) throw new AuthError('the token has no subject (sub)');
+  if (typeof sub !== 'string' || !sub) throw new AuthError({ zh: '令牌缺少主体（sub）', en: 'the token has no subject (sub)' });
   if (typeof jurisdiction !== 'string' || !isJurisdiction(jurisdiction)) {
-    throw new AuthError("the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits) or * for the whole country");
+    throw new AuthError({
+      zh: '令牌的辖区（jurisdiction）应为区划代码（2、4、6、9、12 或 15 位），或代表全国的 *',
+      en: "the token's jurisdiction must be a division code (2, 4, 6, 9, 12 or 15 digits) or * for the whole country",
+    });
   }
   const list = Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [];
   const unknown = list.filter((s) => !SCOPES.includes(s as Scope));
-  if (unknown.length) throw new AuthError(`the token has unknown scopes: ${unknown.join(', ')}`);
+  if (unknown.length) throw new AuthError({ zh: `令牌含有未知的权限：${unknown.join(', ')}`, en: `the token has unknown scopes: ${unknown.join(', ')}` });
   const caller: Caller = { subject: sub, name: typeof name === 'string' ? name : sub, jurisdiction, scopes: new Set(list as Scope[]) };
   if (department !== undefined) {
     // A county department (吹哨报到): a known kind, acting within its county.
-    if (typeof department !== 'string' || !isDepartmentKind(department)) throw new AuthError("the token's department is not a known department kind");
-    if (!/^\d{6}$/.test(jurisdiction)) throw new AuthError("a department token's jurisdiction must be its county (a 6-digit code)");
+    if (typeof department !== 'string' || !isDepartmentKind(department)) {
+      throw new AuthError({ zh: '令牌的部门（department）不是已知的部门类别', en: "the token's department is not a known department kind" });
+    }
+    if (!/^\d{6}$/.test(jurisdiction)) {
+      throw new AuthError({ zh: '部门令牌的辖区须是其所在县（6 位代码）', en: "a department token's jurisdiction must be its county (a 6-digit code)" });
+    }
     caller.department = department;
   }
   return caller;
@@ -78,13 +93,13 @@ export async function mintCallerToken(key: CryptoKey, req: TokenRequest): Promis
 }
 
 /** Why a token was refused, in words a person can act on. */
-function reason(e: unknown): string {
-  if (e instanceof AuthError) return e.message;
-  if (e instanceof errors.JWTExpired) return 'the token has expired';
-  if (e instanceof errors.JWSSignatureVerificationFailed) return 'the token is not signed by this hub';
-  if (e instanceof errors.JWTClaimValidationFailed) return `the token's ${e.claim} claim is not valid`;
-  if (e instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with EdDSA';
-  return 'the token is malformed';
+function reason(e: unknown): Said {
+  if (e instanceof AuthError) return e.said;
+  if (e instanceof errors.JWTExpired) return { zh: '令牌已过期', en: 'the token has expired' };
+  if (e instanceof errors.JWSSignatureVerificationFailed) return { zh: '令牌不是本枢纽签发的', en: 'the token is not signed by this hub' };
+  if (e instanceof errors.JWTClaimValidationFailed) return { zh: `令牌的 ${e.claim} 声明无效`, en: `the token's ${e.claim} claim is not valid` };
+  if (e instanceof errors.JOSEAlgNotAllowed) return { zh: '令牌不是用 EdDSA 签名的', en: 'the token is not signed with EdDSA' };
+  return { zh: '令牌格式错误', en: 'the token is malformed' };
 }
 
 /**
@@ -101,7 +116,10 @@ export async function verifyCallerToken(key: CryptoKey, token: string, nationalS
     throw new AuthError(reason(e));
   }
   if (caller.jurisdiction === NATIONAL && !nationalSubjects.has(caller.subject)) {
-    throw new AuthError(`a whole-country token (jurisdiction *) needs its subject "${caller.subject}" listed in the operator setting HUB_NATIONAL_SUBJECTS`);
+    throw new AuthError({
+      zh: `全国令牌（辖区为 *）须由运维人员把其主体“${caller.subject}”列入 HUB_NATIONAL_SUBJECTS 设置`,
+      en: `a whole-country token (jurisdiction *) needs its subject "${caller.subject}" listed in the operator setting HUB_NATIONAL_SUBJECTS`,
+    });
   }
   return caller;
 }
@@ -148,6 +166,6 @@ export async function routeIdentity(req: IncomingMessage, key: CryptoKey): Promi
     if (typeof token !== 'string') throw new Error('missing');
     return await verifyInternal(key, token);
   } catch {
-    throw new HttpError(401, 'UNAUTHENTICATED', 'This subgraph answers only the hub’s gateway.');
+    throw new HttpError(401, 'UNAUTHENTICATED', { zh: '本子图只接受本枢纽网关的请求。', en: 'This subgraph answers only the hub’s gateway.' });
   }
 }

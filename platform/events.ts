@@ -180,12 +180,12 @@ function parseEvent(e: WireEvent): HubEvent {
  */
 export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, apply: ApplyEvent, relay: OutboxRelay): Route {
   return async (req, res) => {
-    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'POST events here.');
+    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 发送事件。', en: 'POST events here.' });
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > 10_000_000) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'Too many events in one delivery.');
+      if (size > 10_000_000) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', { zh: '一次投递的事件过多。', en: 'Too many events in one delivery.' });
       chunks.push(c as Buffer);
     }
     const body = Buffer.concat(chunks).toString('utf8');
@@ -195,7 +195,7 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
       const { payload } = await jwtVerify(token, secretKey(secret), { audience: self, algorithms: ['HS256'] });
       if (payload.sha !== sha(body)) throw new Error('body does not match');
     } catch {
-      throw new HttpError(401, 'UNAUTHENTICATED', 'Events are accepted only from the hub’s subgraphs.');
+      throw new HttpError(401, 'UNAUTHENTICATED', { zh: '只接受本枢纽各子图发来的事件。', en: 'Events are accepted only from the hub’s subgraphs.' });
     }
     const { events } = Delivery.parse(JSON.parse(body));
     let applied = 0;

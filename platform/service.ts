@@ -13,7 +13,7 @@ import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors } from './language.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
-import { importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
+import { AuthError, importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
 import { sqlStatementsInRequests, sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
@@ -127,7 +127,11 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         try {
           return await verifyInternal(internalKey, token);
         } catch (e) {
-          throw new HttpError(401, 'UNAUTHENTICATED', `The gateway's forwarding token was refused: ${(e as Error).message}.`);
+          const why = e instanceof AuthError ? e.said : { zh: '无法验证', en: 'it could not be verified' };
+          throw new HttpError(401, 'UNAUTHENTICATED', {
+            zh: `网关转发的令牌被拒绝：${why.zh}。`,
+            en: `The gateway's forwarding token was refused: ${why.en}.`,
+          });
         }
       },
       maxBodyBytes: 5_000_000,

@@ -22,9 +22,15 @@ export interface CallerCheck {
 
 /** `Authorization: Bearer <JWT>` → the caller, or HTTP 401 UNAUTHENTICATED saying why. */
 export async function authenticate(check: CallerCheck, header: string | undefined): Promise<Caller> {
-  if (!header) throw new HttpError(401, 'UNAUTHENTICATED', 'Send a token: Authorization: Bearer <JWT> (`npm run token` mints one).');
+  if (!header) {
+    throw new HttpError(401, 'UNAUTHENTICATED', {
+      zh: '请携带令牌：Authorization: Bearer <JWT>（可用 `npm run token` 签发）。',
+      en: 'Send a token: Authorization: Bearer <JWT> (`npm run token` mints one).',
+    });
+  }
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new HttpError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <JWT>".');
+  if (!m)
+    throw new HttpError(401, 'UNAUTHENTICATED', { zh: 'Authorization 请求头应为“Bearer <JWT>”。', en: 'The Authorization header must be "Bearer <JWT>".' });
   const token = m[1]!;
   let verified = verifiedByCheck.get(check);
   if (!verified) verifiedByCheck.set(check, (verified = new Map()));
@@ -37,6 +43,7 @@ export async function authenticate(check: CallerCheck, header: string | undefine
     return caller;
   } catch (e) {
     verified.delete(token);
-    throw new HttpError(401, 'UNAUTHENTICATED', `The token was refused: ${e instanceof AuthError ? e.message : 'it could not be verified'}.`);
+    const why = e instanceof AuthError ? e.said : { zh: '无法验证该令牌', en: 'it could not be verified' };
+    throw new HttpError(401, 'UNAUTHENTICATED', { zh: `令牌被拒绝：${why.zh}。`, en: `The token was refused: ${why.en}.` });
   }
 }

@@ -49,15 +49,15 @@ const PAGE = `<!doctype html>
 
 export function explorerRoute(production: boolean) {
   return (req: IncomingMessage, res: ServerResponse, url: URL): void => {
-    if (production) throw new HttpError(404, 'NOT_FOUND', 'The explorer is off in production.');
-    if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', 'GET the explorer.');
+    if (production) throw new HttpError(404, 'NOT_FOUND', { zh: '生产环境不提供接口浏览器。', en: 'The explorer is off in production.' });
+    if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 GET 打开接口浏览器。', en: 'GET the explorer.' });
     if (url.pathname === '/explorer' || url.pathname === '/explorer/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(PAGE);
       return;
     }
     const asset = ASSETS[url.pathname.slice('/explorer/'.length)];
-    if (!asset) throw new HttpError(404, 'NOT_FOUND', 'No such explorer asset.');
+    if (!asset) throw new HttpError(404, 'NOT_FOUND', { zh: '接口浏览器没有这个资源。', en: 'No such explorer asset.' });
     let body = cache.get(asset.file);
     if (!body) cache.set(asset.file, (body = readFileSync(asset.file)));
     res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });

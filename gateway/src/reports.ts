@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../platform/http.ts';
+import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
@@ -234,15 +235,18 @@ async function run(
   apollo: ApolloServer<GatewayContext>,
   ctx: GatewayContext,
   query: string,
-  variables: Record<string, unknown> = {},
+  variables: Record<string, unknown>,
+  language: Language,
 ): Promise<Record<string, unknown>> {
-  const res = await apollo.executeOperation({ query, variables }, { contextValue: ctx });
-  if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Unexpected incremental result.');
+  // The caller's language goes with the operation, so its errors come back in it (platform/language.ts).
+  const http = { method: 'POST', headers: new HeaderMap([['accept-language', language]]), search: '', body: undefined };
+  const res = await apollo.executeOperation({ query, variables, http }, { contextValue: ctx });
+  if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '意外的增量结果。', en: 'Unexpected incremental result.' });
   const { data, errors } = res.body.singleResult;
   if (errors?.length) {
     const code = String(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : code === 'SERVICE_UNAVAILABLE' ? 503 : 502;
-    throw new HttpError(status, code, errors[0]!.message);
+    throw new HttpError(status, code, saidOf(errors[0]!));
   }
   return data ?? {};
 }
@@ -258,24 +262,40 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     }
     const format: Format = m[2] === 'xlsx' ? 'xlsx' : 'csv';
     const caller: Caller = await authenticate(callers, req.headers.authorization);
-    if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', 'Reports need the "report" (or "read") scope.');
+    if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) {
+      throw new HttpError(403, 'FORBIDDEN', { zh: '报表需要“report”（或“read”）权限。', en: 'Reports need the "report" (or "read") scope.' });
+    }
     const def = REPORTS[m[1]!];
-    if (!def) throw new HttpError(404, 'NOT_FOUND', `No report "${m[1]}"; reports: ${Object.keys(REPORTS).join(', ')}.`);
+    if (!def) {
+      const names = Object.keys(REPORTS).join(', ');
+      throw new HttpError(404, 'NOT_FOUND', { zh: `没有报表“${m[1]}”；可用的报表：${names}。`, en: `No report "${m[1]}"; reports: ${names}.` });
+    }
     const q = url.searchParams;
     const level = q.get('level') as Level;
-    if (!(level in LIST)) throw new HttpError(400, 'BAD_USER_INPUT', 'level must be county, township or village.');
+    if (!(level in LIST)) {
+      throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });
+    }
+    const language = preferredLanguage(req.headers['accept-language']);
     let within: string;
     let period: { from: string; to: string } | undefined;
     try {
       within = parseDivisionCode(q.get('within') ?? '', 'within');
       if (def.needsPeriod) period = resolvePeriod({ from: q.get('from'), to: q.get('to'), period: q.get('period') });
     } catch (e) {
-      throw new HttpError(400, 'BAD_USER_INPUT', (e as Error).message);
+      throw new HttpError(400, 'BAD_USER_INPUT', saidOf(e instanceof Error ? e : { message: String(e) }));
     }
     if (within.length > CHILD_LEN[level]) {
-      throw new HttpError(400, 'BAD_USER_INPUT', `within ${within} is below the ${level} level.`);
+      throw new HttpError(400, 'BAD_USER_INPUT', {
+        zh: `within ${within} 的层级低于 level（${level}）。`,
+        en: `within ${within} is below the ${level} level.`,
+      });
     }
-    if (!inJurisdiction(caller, within)) throw new HttpError(403, 'FORBIDDEN', `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`);
+    if (!inJurisdiction(caller, within)) {
+      throw new HttpError(403, 'FORBIDDEN', {
+        zh: `区划 ${within} 不在您的辖区（${caller.jurisdiction}）内。`,
+        en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
+      });
+    }
     const headers = headerLanguage(q.get('headers'), format);
     const ctx: GatewayContext = { requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller };
 
@@ -283,7 +303,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     let parents: string[];
     if (within.length >= parent.len) parents = [within];
     else {
-      const data = ParentList.parse(await run(apollo, ctx, parent.list(within)));
+      const data = ParentList.parse(await run(apollo, ctx, parent.list(within), {}, language));
       parents = (data.region?.prefectures ?? data.counties ?? data.townships ?? []).map((x) => x.code).filter((c) => c.startsWith(within));
     }
     const vars = period ? '($from: Date!, $to: Date!)' : '';
@@ -295,7 +315,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     try {
       for (let i = 0; i < parents.length || (!table && i === 0); i += BATCH) {
         const codes = parents.slice(i, i + BATCH);
-        const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}) : {};
+        const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}, language) : {};
         if (!table) {
           res.writeHead(200, {
             'content-type': format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8',
