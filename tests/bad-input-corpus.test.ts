@@ -441,6 +441,10 @@ function documentCases(): Case[] {
     graphql('51 aliases', q(`{ ${Array.from({ length: 51 }, (_, i) => `a${i}: provinces { code }`).join(' ')} }`)),
     graphql('21 directives', q(`{ __typename ${'@include(if: true) '.repeat(21)}}`)),
     graphql('a fan-out past the cost limit', q('{ grids(within: "62", first: 500) { nodes { code village { residents(first: 500) { nodes { name } } } } } }')),
+    graphql('a fan-out past the cost limit, its page sizes in variables', {
+      query: 'query($n: Int, $m: Int) { grids(within: "62", first: $n) { nodes { code village { residents(first: $m) { nodes { name } } } } } }',
+      variables: { n: 500, m: 500 },
+    }),
     graphql('an unknown field', q('{ nope }')),
     graphql('an unknown argument', q('{ county(code: "623021", nope: 1) { name } }')),
     graphql('a missing required argument', q('{ county { name } }')),

@@ -1,6 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type ValueNode,
+} from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../../platform/errors.ts';
 
 /**
@@ -69,6 +80,17 @@ export const operationChecks: ApolloServerPlugin = {
         }
         const problem = literalProblem(document);
         if (problem) throw refused(problem, 'BAD_USER_INPUT');
+        const cost = queryCost(operation, document, request.variables ?? {});
+        if (cost > MAX_COST) {
+          const shown = Math.round(cost).toLocaleString('en-US');
+          throw refused(
+            {
+              zh: `查询的代价为 ${shown}，超过上限 ${MAX_COST.toLocaleString('en-US')}；请减小 first 或少选嵌套的列表。`,
+              en: `The query costs ${shown}, over the limit of ${MAX_COST.toLocaleString('en-US')}; ask for smaller pages (first) or fewer nested lists.`,
+            },
+            'GRAPHQL_VALIDATION_FAILED',
+          );
+        }
       },
       async willSendResponse({ request, response }) {
         if (response.body.kind !== 'single' || response.http.status !== 400 || response.body.singleResult.data !== undefined) return;
@@ -165,13 +187,49 @@ function legacyJsonClient(accept: string | undefined): boolean {
 }
 
 /**
- * Cost grows 1.5× per level of nesting and is multiplied by a literal `first`. The largest page the API
- * documents is the change feed's, `changes(first: 1000)`, and with every field of every kind of `record`
- * it costs about 493,000 (tests/bad-input-corpus.test.ts sends it); a county drill-down with every
- * statistic costs about 100, a 500-row page of residents with their households about 70,000. A query
- * built to fan out, a page of grids each with a page of residents, costs millions.
+ * The cost of a query, counted as graphql-armor's cost limit counts it: a scalar costs 1, an object 2 plus
+ * 1.5× each of its selections, and a selection with `first` (or `last`) is multiplied by it. The largest
+ * page the API documents is the change feed's, `changes(first: 1000)`, and with every field of every kind
+ * of `record` it costs about 493,000 (tests/bad-input-corpus.test.ts sends it); a county drill-down with
+ * every statistic costs about 100, a 500-row page of residents with their households about 70,000. A
+ * query built to fan out, a page of grids each with a page of residents, costs millions.
+ *
+ * graphql-armor reads `first` only when it is written in the query, so a fan-out passing its page sizes
+ * as variables cost next to nothing; counted here, once the variables are known, it costs what its
+ * literal twin does.
  */
 export const MAX_COST = 600_000;
+
+const COST = { object: 2, scalar: 1, depthFactor: 1.5 };
+
+function queryCost(operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>): number {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  // A fragment spread again costs what its first spread did, as in graphql-armor (and a cycle costs nothing more).
+  const spread = new Map<string, number>();
+  const pageSize = (node: FieldNode): number => {
+    const arg = node.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
+    const value = arg?.value.kind === Kind.INT ? Number(arg.value.value) : arg?.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : undefined;
+    return typeof value === 'number' && Number.isInteger(value) && value > 1 ? value : 1;
+  };
+  const cost = (node: SelectionNode | FragmentDefinitionNode): number => {
+    if (node.kind === Kind.FIELD && node.name.value === '__schema') return 0;
+    if (node.kind === Kind.FRAGMENT_SPREAD) {
+      const name = node.name.value;
+      const known = spread.get(name);
+      if (known !== undefined) return COST.scalar + COST.depthFactor * known;
+      spread.set(name, 0);
+      const fragment = fragments.get(name);
+      const inner = fragment ? cost(fragment) : 0;
+      spread.set(name, inner);
+      return COST.scalar + COST.depthFactor * inner;
+    }
+    if (!node.selectionSet) return COST.scalar;
+    let total = COST.object;
+    for (const child of node.selectionSet.selections) total += COST.depthFactor * cost(child);
+    return total * (node.kind === Kind.FIELD ? pageSize(node) : 1);
+  };
+  return operation.selectionSet.selections.reduce((sum, s) => sum + cost(s), 0);
+}
 
 export function queryLimits(production: boolean) {
   const armor = new ApolloArmor({
@@ -179,7 +237,8 @@ export function queryLimits(production: boolean) {
     maxAliases: { n: 50 },
     maxDirectives: { n: 20 },
     maxTokens: { enabled: false },
-    costLimit: { maxCost: MAX_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    // Counted in operationChecks instead, where the variables are known (queryCost).
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
