@@ -5,11 +5,13 @@
  * generator (N connections, each sending its next request when the last one
  * answered), and prints a markdown table per scenario. Each baseline is
  * measured in the same run, alternating with what it is compared to.
- * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports, soak (default: all).
+ * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all).
  * `--against DIR` also starts the hub of another checkout and measures it beside this one in the
  * dashboard and drill-down rounds (before/after ratios in one run).
  * `soak` drives the dashboard and the drill-down for --soak seconds (default
  * 300) and samples every process's memory as it goes.
+ * `lookup` finds residents of 临潭县 (the seeds' 140,400) as its county caller: by ID number, by
+ * name prefix (a surname) and by phone, each a different resident every request.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ const { values, positionals } = parseArgs({
     province: { type: 'boolean', default: false },
   },
 });
-const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'soak'];
+const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'lookup', 'soak'];
 const scenarios = positionals.length ? positionals : ALL;
 const SECONDS = Number(values.seconds);
 const settings = settingsOrExit();
@@ -396,6 +398,50 @@ if (scenarios.includes('bulk')) {
 if (scenarios.includes('reports')) {
   const r = spawnSync(node, ['scripts/bench/reports.ts', gatewayUrl, report], { env: hubEnv, encoding: 'utf8' });
   say(`\n${r.stdout.trim()}${r.status ? `\n${r.stderr}` : ''}`);
+}
+
+if (scenarios.includes('lookup')) {
+  // Residents to look up, drawn once from the county's own rows: their ID numbers, phones and surnames.
+  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await c.connect();
+  const county = '623021';
+  const residents = Number((await c.query(`select count(*) as n from person where county_code = $1`, [county])).rows[0].n);
+  const sample = (
+    await c.query(
+      `select id_number, phone, left(name, 1) as surname from person where county_code = $1 and id_number is not null order by random() limit 2000`,
+      [county],
+    )
+  ).rows as { id_number: string; phone: string | null; surname: string }[];
+  await c.end();
+  const phones = sample.flatMap((r) => (r.phone ? [r.phone] : []));
+  let i = 0;
+  const next = <T>(xs: T[]) => xs[i++ % xs.length]!;
+  const lookup = (name: string, query: string, variables: () => Record<string, unknown>) => ({
+    name,
+    target: { url: gatewayUrl, headers: asAdmin, body: () => JSON.stringify({ query, variables: variables() }) },
+  });
+  const fields = 'id name idNumber phone village { name }';
+  table(
+    `County-level lookups (临潭县, ${residents.toLocaleString('en')} residents, county caller with pii, audited), 4 connections`,
+    await compare(
+      [
+        lookup(
+          'by ID number',
+          `query($v: String!) { county(code: "${county}") { residents(filter: { idNumber: $v }, first: 5) { nodes { ${fields} } } } }`,
+          () => ({ v: next(sample).id_number }),
+        ),
+        lookup(
+          'by name prefix (a surname, first 20 and the total)',
+          `query($v: String!) { county(code: "${county}") { residents(filter: { namePrefix: $v }, first: 20) { totalCount nodes { ${fields} } } } }`,
+          () => ({ v: next(sample).surname }),
+        ),
+        lookup('by phone', `query($v: String!) { county(code: "${county}") { residents(filter: { phone: $v }, first: 5) { nodes { ${fields} } } } }`, () => ({
+          v: next(phones),
+        })),
+      ],
+      4,
+    ),
+  );
 }
 
 if (scenarios.includes('soak')) {
