@@ -38,7 +38,7 @@ const TAGS: { tag: string; p: number; minAge: number; maxAge: number }[] = [
   { tag: 'KEY_YOUTH_IDLE', p: 0.01, minAge: 14, maxAge: 25 },
   { tag: 'KEY_YOUTH_BAD_BEHAVIOUR', p: 0.004, minAge: 12, maxAge: 25 },
   { tag: 'KEY_YOUTH_VAGRANT', p: 0.0008, minAge: 8, maxAge: 25 },
-  { tag: 'KEY_YOUTH_CHILD_OF_INMATE', p: 0.001, minAge: 0, maxAge: 17 },
+  { tag: 'KEY_YOUTH_CHILD_OF_INMATE', p: 0.001, minAge: 6, maxAge: 17 },
   { tag: 'LEFT_BEHIND_CHILD', p: 0.06, minAge: 0, maxAge: 15 },
   { tag: 'LEFT_BEHIND_ELDERLY', p: 0.08, minAge: 65, maxAge: 100 },
   { tag: 'EXTREME_POVERTY', p: 0.006, minAge: 0, maxAge: 100 },

@@ -1,4 +1,4 @@
-import type { Caller } from '../../../../platform/caller.ts';
+import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
@@ -9,6 +9,7 @@ import { text } from '../../../../platform/validate.ts';
 import { loadSchema } from '../../../../platform/service.ts';
 import { Kind } from 'graphql';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
+import { committeeRow, gridStaffRow, mediatorRow, type RowContext, type Staged } from '../forces/fields.ts';
 
 /**
  * What each importable kind accepts and how its rows land. Rows are checked
@@ -44,7 +45,7 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   // The grids are those of the caller's jurisdiction, so a code among them is valid as it stands (the common case).
   if (f.grid_code && grids.has(f.grid_code)) return f.grid_code;
   const code = parseCodeOfLevel(f.grid_code ?? '', 'GRID', 'grid_code');
-  if (!code.startsWith(caller.jurisdiction)) {
+  if (!inJurisdiction(caller, code)) {
     throw badInput(
       {
         zh: `grid_code ${code} 不在您的辖区（${caller.jurisdiction || '无'}）内。`,
@@ -94,6 +95,42 @@ const DISPUTE_CATEGORY = enumValues('DisputeCategory');
 const DISPUTE_SCALE = enumValues('DisputeScale');
 const DISPUTE_SOURCE = enumValues('DisputeSource');
 const PARTY_ROLE = enumValues('PartyRole');
+
+/** The villages of the grids an import may name, worked out once per import. */
+const villagesOfGrids = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+function villagesOf(grids: ReadonlySet<string>): ReadonlySet<string> {
+  let v = villagesOfGrids.get(grids);
+  if (!v) villagesOfGrids.set(grids, (v = new Set([...grids].map((g) => g.slice(0, 12)))));
+  return v;
+}
+
+/**
+ * How a file reads a row of the forces' one write path (../forces/fields.ts,
+ * shared with the mutations): fields are named by their columns, and the
+ * grids and villages are those of the caller's jurisdiction.
+ */
+function forcesRow(f: Fields, ctx: ParseContext, row: (f: Fields, rc: RowContext) => Staged[]): Staged[] {
+  const values = row(f, {
+    caller: ctx.caller,
+    knowsGrid: (code) => ctx.grids.has(code),
+    knowsVillage: (code) => villagesOf(ctx.grids).has(code),
+    name: (column) => column,
+  });
+  // A file row is matched by its registry id (as exported) or by the source system's id, so the same file imported twice changes nothing.
+  if (values[0] == null && values[2] == null) {
+    throw badInput(
+      {
+        zh: 'external_id（外部编号）为必填项，除非该行以 id（系统编号）指明要修改的记录。',
+        en: 'external_id is required unless the row names the record to change by its id.',
+      },
+      { argument: 'external_id' },
+    );
+  }
+  return values;
+}
+
+/** The key of a forces row: its registry id, or the source system's id within `scope` (a village or committee). */
+const forcesKey = (v: CopyValue[], scope: string) => (v[0] != null ? `id:${v[0]}` : `${scope}/${v[2]}`);
 
 export const KINDS: Record<KindName, ImportKind> = {
   residents: {
@@ -283,6 +320,35 @@ export const KINDS: Record<KindName, ImportKind> = {
       ];
     },
     key: (v) => `${String(v[1]).slice(0, 6)}/${v[0]}`,
+  },
+  /**
+   * Grid staff (1+3+N), mediation committees and mediators: the columns
+   * their export writes, through the same field rules, checks and write as
+   * createGridStaff / updateGridStaff and the committee and mediator
+   * mutations (docs/ARCHITECTURE.md, "Maintaining the forces"). A row with an
+   * id changes that record; one without is matched by external_id. A column
+   * absent from the file keeps the stored value; an empty cell clears it.
+   */
+  'grid-staff': {
+    ...KIND_SQL['grid-staff'],
+    columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'id_number', 'version'],
+    required: ['grid_code'],
+    parse: (f, ctx) => forcesRow(f, ctx, gridStaffRow),
+    key: (v) => forcesKey(v, String(v[3]).slice(0, 12)),
+  },
+  'mediation-committees': {
+    ...KIND_SQL['mediation-committees'],
+    columns: ['id', 'external_id', 'village_code', 'name', 'kind', 'version'],
+    required: ['village_code'],
+    parse: (f, ctx) => forcesRow(f, ctx, committeeRow),
+    key: (v) => forcesKey(v, String(v[3])),
+  },
+  mediators: {
+    ...KIND_SQL.mediators,
+    columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'id_number', 'version'],
+    required: ['committee_id'],
+    parse: (f, ctx) => forcesRow(f, ctx, mediatorRow),
+    key: (v) => forcesKey(v, String(v[3])),
   },
 };
 

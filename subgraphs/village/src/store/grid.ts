@@ -11,11 +11,6 @@ const GridRow = z.object({ code: col.text, name: col.text, villageCode: col.text
 export type GridRow = z.infer<typeof GridRow>;
 
 const byCode = sql('grid.byCode', GridRow, 'select * from grid where code = ?');
-const firstOfVillage = sql(
-  'grid.firstOfVillage',
-  z.object({ code: col.text, countyCode: col.text }),
-  'select code, county_code from grid where village_code = ? order by code limit 1',
-);
 
 export const grids = {
   byCodes: (db: Db, codes: readonly string[]): Promise<GridEntity[]> => db.find(Grid, { code: { $in: [...codes] } }),
@@ -28,6 +23,4 @@ export const grids = {
   countWithin: (db: Db, prefix: string): Promise<number> => db.count(Grid, { code: { $like: `${prefix}%` } }),
   /** The grid, read in the write's transaction. */
   byCode: (db: Db, code: string): Promise<GridRow | null> => row(db, byCode, [code]),
-  /** The village's first grid (by code), where its village-wide records are filed. */
-  firstOfVillage: (db: Db, villageCode: string) => row(db, firstOfVillage, [villageCode]),
 };

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { NATIONAL } from '../../../../platform/jurisdiction.ts';
 import { z } from 'zod';
 import { col, command, nativeRows, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyInto, nativeExec, type CopyValue } from '../../../../platform/bulk.ts';
@@ -91,9 +92,9 @@ export async function finishedJob(client: PoolClient, owner: string, id: string)
 
 const gridsUnder = sql('grid.codesUnder', z.object({ code: col.text }), `select code from grid where code like $1`);
 
-/** The codes of the grids under a jurisdiction (all grids for ''). */
+/** The codes of the grids under a jurisdiction (every grid for the whole country, `*`). */
 export async function gridCodesUnder(client: PoolClient, jurisdiction: string): Promise<string[]> {
-  return (await nativeRows(client, gridsUnder, [`${jurisdiction}%`])).map((g) => g.code);
+  return (await nativeRows(client, gridsUnder, [jurisdiction === NATIONAL ? '%' : `${jurisdiction}%`])).map((g) => g.code);
 }
 
 /** Transaction settings naming who imports, read by the triggers that record reported disputes. */
