@@ -49,6 +49,8 @@ const WIDTH: Record<CellType, number> = { text: 16, number: 10, date: 12, dateti
 const NUM_FMT: Record<CellType, string | undefined> = { text: '@', number: undefined, date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm:ss' };
 /** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** The most rows a sheet holds in Excel (and so in the XLSX format's common readers). */
+const MAX_SHEET_ROWS = 1_048_576;
 /** Rows written between two looks at the output's backlog. */
 const CHECK_EVERY = 200;
 
@@ -93,33 +95,57 @@ export interface SheetWriter {
 }
 
 /**
- * One-sheet workbook streamed to `sink` (e.g. a response through writeChunk). The header row is in `headers`'
- * language and frozen; each later row is committed (written out and dropped) as it is added. Rows wait while
- * the sink is behind, so memory stays flat whatever the sheet's length.
+ * A workbook streamed to `sink` (e.g. a response through writeChunk): one sheet, or more when the rows pass a
+ * sheet's limit (Excel's 1,048,576 rows; the next sheet is named "<sheet> (2)" and repeats the header). The
+ * header row is in `headers`' language and frozen; each later row is committed (written out and dropped) as it
+ * is added. Rows wait while the sink is behind, so memory stays flat whatever the number of rows.
  */
 export function xlsxSheet(
   sink: (chunk: Uint8Array) => Promise<void>,
-  opts: { sheet: string; columns: readonly SheetColumn[]; headers: HeaderLanguage },
+  opts: { sheet: string; columns: readonly SheetColumn[]; headers: HeaderLanguage; rowsPerSheet?: number },
 ): SheetWriter {
   const out = new PassThrough();
   const pumped = (async () => {
     for await (const chunk of out) await sink(chunk as Buffer);
   })();
-  // Observed by row() and end(); a failure here must not also surface as an unhandled rejection.
-  pumped.catch(() => {});
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(opts.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = opts.columns.map((c) => {
-    const numFmt = NUM_FMT[c.type];
-    return { key: c.key, width: c.key === 'id_number' ? 21 : WIDTH[c.type], ...(numFmt ? { style: { numFmt } } : {}) };
+  // A sink that fails (the client went away) stops the rows at the next one; end() reports it too.
+  let failed: { error: unknown } | undefined;
+  pumped.catch((error: unknown) => {
+    failed = { error };
   });
-  const header = sheet.addRow(opts.columns.map((c) => (opts.headers === 'zh' ? c.zh : c.key)));
-  header.font = { bold: true };
-  header.commit();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // One style object per column, given to every cell of it: exceljs recognises an object it has seen and skips
+  // working its style out again (half the time of a row otherwise).
+  const styles: Partial<ExcelJS.Style>[] = opts.columns.map((c) => {
+    const numFmt = NUM_FMT[c.type];
+    return numFmt ? { numFmt } : {};
+  });
+  const dataRowsPerSheet = Math.max(1, (opts.rowsPerSheet ?? MAX_SHEET_ROWS) - 1);
+  let sheets = 0;
+  const addSheet = () => {
+    sheets++;
+    const sheet = workbook.addWorksheet(sheets === 1 ? opts.sheet : `${opts.sheet} (${sheets})`, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = opts.columns.map((c, i) => ({ key: c.key, width: c.key === 'id_number' ? 21 : WIDTH[c.type], style: styles[i]! }));
+    const header = sheet.addRow(opts.columns.map((c) => (opts.headers === 'zh' ? c.zh : c.key)));
+    header.font = { bold: true };
+    header.commit();
+    return sheet;
+  };
+  let sheet = addSheet();
+  let inSheet = 0;
   let written = 0;
   return {
     async row(values) {
-      sheet.addRow(opts.columns.map((c, i) => cellValue(c.type, values[i]))).commit();
+      if (failed) throw failed.error;
+      if (inSheet === dataRowsPerSheet) {
+        sheet.commit();
+        sheet = addSheet();
+        inSheet = 0;
+      }
+      const row = sheet.addRow(opts.columns.map((c, i) => cellValue(c.type, values[i])));
+      for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i]!;
+      row.commit();
+      inSheet++;
       if (++written % CHECK_EVERY === 0 && out.writableNeedDrain) await Promise.race([once(out, 'drain'), pumped]);
     },
     async end() {

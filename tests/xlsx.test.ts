@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -218,6 +219,40 @@ describe('XLSX in a spreadsheet program', () => {
     for (const key of ['from', 'to', 'reported', 'resolution_rate']) expectColumnType(xlsx, at(key), NUMBER, key);
     expect(xlsx.shown[1]![at('from')]).toBe('2026-01-01');
   }, 300_000);
+
+  it('continues on a new sheet, with the header again, past the rows a sheet holds', async () => {
+    const chunks: Uint8Array[] = [];
+    const columns: SheetColumn[] = [
+      { key: 'id_number', zh: '身份证号', type: 'text' },
+      { key: 'n', zh: '序号', type: 'number' },
+    ];
+    const sheet = xlsxSheet(async (c) => void chunks.push(c), { sheet: '实有人口', columns, headers: 'zh', rowsPerSheet: 3 });
+    for (let i = 1; i <= 5; i++) await sheet.row([`62302119850302${String(i).padStart(3, '0')}X`, i]);
+    await sheet.end();
+    writeFileSync(join(work, 'sheets.xlsx'), Buffer.concat(chunks));
+    const env = { ...process.env, HOME: work, LANG: 'C.UTF-8' };
+    await run('ssconvert', ['-S', '-T', 'Gnumeric_stf:stf_assistant', '-O', 'separator=, eol=unix charset=UTF-8', 'sheets.xlsx', 'sheets.csv.%n'], {
+      cwd: work,
+      env,
+    });
+    const sheets = [0, 1, 2].map((n) => parseCsv(readFileSync(join(work, `sheets.csv.${n}`), 'utf8')));
+    expect(sheets).toEqual([
+      [
+        ['身份证号', '序号'],
+        ['62302119850302001X', '1'],
+        ['62302119850302002X', '2'],
+      ],
+      [
+        ['身份证号', '序号'],
+        ['62302119850302003X', '3'],
+        ['62302119850302004X', '4'],
+      ],
+      [
+        ['身份证号', '序号'],
+        ['62302119850302005X', '5'],
+      ],
+    ]);
+  });
 
   it('refuses a headers value it does not know, and Chinese headers on CSV', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
