@@ -230,9 +230,19 @@ describe('query limits at the gateway', () => {
     expect(ok.data!.county.name).toBe('临潭县');
   });
 
-  it('refuses a GET query without a CSRF-safe header', async () => {
-    const res = await fetch(`${hub.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization: `Bearer ${await hub.token()}` } });
-    expect(res.status).toBe(400);
+  it('answers a GET query only with a header no browser sends cross-site without a preflight (Authorization)', async () => {
+    const url = `${hub.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`;
+    const withToken = await fetch(url, { headers: { authorization: `Bearer ${await hub.token()}` } });
+    expect(withToken.status).toBe(200);
+    expect(((await withToken.json()) as GraphQLResponse).data).toEqual({ __typename: 'Query' });
+    // A simple cross-site GET (what a form or an <img> can send) carries no token and no preflighted header.
+    const simple = await fetch(url);
+    expect(simple.status).toBeGreaterThanOrEqual(400);
+    expect(simple.status).toBeLessThan(500);
+    const mutation = await fetch(`${hub.gatewayUrl}?query=${encodeURIComponent('mutation { __typename }')}`, {
+      headers: { authorization: `Bearer ${await hub.token()}` },
+    });
+    expect(mutation.status).toBe(405);
   });
 });
 
