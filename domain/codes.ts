@@ -53,7 +53,7 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
     const expected = allowed
       ? `${argument} must be a ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]}-digit ${l.toLowerCase()}`).join(' or ')} code`
       : `${argument} is not a division code`;
-    const expectedZh = allowed ? `${argument} 应为${allowed.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`).join('或')}` : `${argument} 不是区划代码`;
+    const expectedZh = allowed ? `${argument} 应为 ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`).join('或')}` : `${argument} 不是区划代码`;
     throw badInput(
       { zh: `${expectedZh}，收到的是“${String(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${String(value)}". (${CODE_HELP})` },
       { argument, value },

@@ -23,19 +23,15 @@ export interface Said {
 /** Where the English text of an error waits until the answering service picks a language. */
 export const ENGLISH_EXTENSION = 'en';
 
-export function said(message: string | Said): Said {
-  return typeof message === 'string' ? { zh: message, en: message } : message;
-}
-
-export function hubError(code: ErrorCode, message: string | Said, extra: Record<string, unknown> = {}): GraphQLError {
-  const { zh, en } = said(message);
+/** A typed error; its message only ever in both languages (a plain string does not type-check). */
+export function hubError(code: ErrorCode, { zh, en }: Said, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(zh, { extensions: { code, ...extra, [ENGLISH_EXTENSION]: en } });
 }
 
-export const badInput = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('BAD_USER_INPUT', message, extra);
-export const notFound = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
-export const conflict = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
-export const forbidden = (message: string | Said, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
+export const badInput = (message: Said, extra: Record<string, unknown> = {}) => hubError('BAD_USER_INPUT', message, extra);
+export const notFound = (message: Said, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
+export const conflict = (message: Said, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
+export const forbidden = (message: Said, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { said, type Said } from './errors.ts';
+import type { Said } from './errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 
@@ -40,12 +40,11 @@ export class HttpError extends Error {
   readonly code: string;
   /** The message in both languages; `message` is the Chinese one (platform/errors.ts `Said`). */
   readonly said: Said;
-  constructor(status: number, code: string, message: string | Said) {
-    const both = said(message);
-    super(both.zh);
+  constructor(status: number, code: string, message: Said) {
+    super(message.zh);
     this.status = status;
     this.code = code;
-    this.said = both;
+    this.said = message;
   }
 }
 

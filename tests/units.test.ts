@@ -225,3 +225,56 @@ describe('gateway authentication (verified tokens are remembered until they expi
     await expect(mintCallerToken(signer, { subject: 's', name: 'n', jurisdiction: '', scopes: ['read'], ttl: 60 })).rejects.toThrow(/jurisdiction/);
   });
 });
+
+import { localizeError, localizeErrorBody, preferredLanguage } from '../platform/language.ts';
+
+describe('message language (platform/language.ts)', () => {
+  it('is English only when the language ranked highest is English, Chinese otherwise', () => {
+    for (const h of ['en', 'EN', 'en-US', 'en-GB,en;q=0.9', 'zh;q=0.8, en', 'en;q=1.0, zh;q=1', 'fr;q=0.1, en-AU;q=0.2'])
+      expect(preferredLanguage(h), h).toBe('en');
+    for (const h of [
+      undefined,
+      null,
+      '',
+      '*',
+      'zh',
+      'zh-CN,zh;q=0.9,en;q=0.8',
+      'zh-Hans-CN',
+      'fr',
+      'de, en;q=0.5',
+      'en;q=0',
+      'en;q=0.000, zh',
+      'en;q=2',
+      'english',
+      ';;,,',
+    ])
+      expect(preferredLanguage(h), String(h)).toBe('zh');
+  });
+
+  it('picks one text of an error and drops the English copy', () => {
+    const error = {
+      message: '区划 623022 不在您的辖区内。',
+      extensions: { code: 'FORBIDDEN', en: 'Division 623022 is outside your jurisdiction.', jurisdiction: '623021' },
+    };
+    expect(localizeError(error, 'zh')).toEqual({ message: '区划 623022 不在您的辖区内。', extensions: { code: 'FORBIDDEN', jurisdiction: '623021' } });
+    expect(localizeError(error, 'en')).toEqual({
+      message: 'Division 623022 is outside your jurisdiction.',
+      extensions: { code: 'FORBIDDEN', jurisdiction: '623021' },
+    });
+  });
+
+  it("puts a Chinese lead-in by code before GraphQL's own English, once, and leaves a subgraph's answer as it came", () => {
+    const parse = { message: 'Syntax Error: Unexpected <EOF>.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+    const zh = localizeError(parse, 'zh');
+    expect(zh.message).toBe('查询语法错误：Syntax Error: Unexpected <EOF>.');
+    expect(localizeError(zh, 'zh')).toEqual(zh);
+    expect(localizeError(parse, 'en')).toEqual(parse);
+    expect(localizeError({ message: 'Something odd.', extensions: { code: 'SOMETHING_ELSE' } }, 'zh').message).toBe('请求出错：Something odd.');
+    const fromSubgraph = { message: 'code 应为 12 位村（社区）级代码。', extensions: { code: 'BAD_USER_INPUT', serviceName: 'village' } };
+    expect(localizeError(fromSubgraph, 'zh')).toEqual(fromSubgraph);
+    expect(localizeErrorBody('{"errors":[{"message":"POST body missing.","extensions":{"code":"BAD_REQUEST"}}]}', 'zh')).toBe(
+      '{"errors":[{"message":"请求无效：POST body missing.","extensions":{"code":"BAD_REQUEST"}}]}',
+    );
+    expect(localizeErrorBody('not json', 'zh')).toBe('not json');
+  });
+});

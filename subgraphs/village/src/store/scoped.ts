@@ -96,7 +96,10 @@ export class ScopedPages {
     const first = page.limit;
     // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; anything but a key is refused.
     if (page.after !== undefined && !/^[1-9]\d{0,15}$/.test(page.after)) {
-      throw badInput(`after: "${args.after}" is not a cursor returned by this field.`, { argument: 'after' });
+      throw badInput(
+        { zh: `after：“${args.after}”不是本字段返回的游标。`, en: `after: "${args.after}" is not a cursor returned by this field.` },
+        { argument: 'after' },
+      );
     }
     const afterId = page.after === undefined ? 0 : Number(page.after);
     const where = spec.where ? ` and (${spec.where})` : '';

@@ -1,0 +1,216 @@
+/**
+ * Messages in the caller's language (docs/ARCHITECTURE.md, Conventions): Chinese
+ * by default, English for `Accept-Language: en`, the same code either way, and
+ * never `extensions.en` on the wire. Through the gateway, over real HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson, startHub, type GraphQLErrorJson, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+let token: string;
+beforeAll(async () => {
+  hub = await startHub();
+  token = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'] });
+}, 180_000);
+afterAll(async () => hub?.stop());
+
+/** No header at all (Chinese), or the given Accept-Language. */
+type Asked = 'none' | string;
+
+async function ask(query: string, language: Asked, variables?: Record<string, unknown>): Promise<GraphQLResponse> {
+  // postJson asks for English by default; an empty header is what a client without a preference sends.
+  return postJson(hub.gatewayUrl, { query, variables }, { authorization: `Bearer ${token}`, 'accept-language': language === 'none' ? '' : language });
+}
+
+const firstError = (r: { errors?: GraphQLErrorJson[] }): GraphQLErrorJson => {
+  expect(r.errors?.length, JSON.stringify(r)).toBeGreaterThan(0);
+  return r.errors![0]!;
+};
+
+/** No error of a response carries the English copy the services pass along internally. */
+function expectNoEnglishCopy(r: { errors?: GraphQLErrorJson[] }): void {
+  for (const e of r.errors ?? []) expect(e.extensions ?? {}, JSON.stringify(e)).not.toHaveProperty('en');
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Each case: a query, its code, what the Chinese and the English messages say. */
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; code: string; zh: RegExp; en: RegExp }[] = [
+  {
+    name: 'an unknown village code (village subgraph)',
+    query: '{ village(code: "12") { name } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^code 应为 12 位村（社区）级代码，收到的是“12”。/,
+    en: /^code must be a 12-digit village code; got "12"\./,
+  },
+  {
+    name: 'a date that does not exist (a scalar the subgraph parses)',
+    query: '{ county(code: "623021") { patrolStats(from: "2026-13-01", to: "2026-12-31") { patrols } } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^"2026-13-01" 不是 1900–2100 年间的日期；请写成 YYYY-MM-DD/,
+    en: /"2026-13-01" is not a date of 1900–2100; write YYYY-MM-DD/,
+  },
+  {
+    name: 'the same date in a variable',
+    query: 'query ($from: Date!) { county(code: "623021") { patrolStats(from: $from, to: "2026-12-31") { patrols } } }',
+    variables: { from: '2026-13-01' },
+    code: 'BAD_USER_INPUT',
+    zh: /^"2026-13-01" 不是 1900–2100 年间的日期/,
+    en: /"2026-13-01" is not a date of 1900–2100/,
+  },
+  {
+    name: 'a division outside the jurisdiction',
+    query: '{ county(code: "623022") { population { residents } } }',
+    code: 'FORBIDDEN',
+    zh: /^区划 623022 不在您的辖区（623021）内。$/,
+    en: /^Division 623022 is outside your jurisdiction \(623021\)\.$/,
+  },
+  {
+    name: 'a dispute that does not exist (a mutation)',
+    query: 'mutation { closeDispute(id: "00000000-0000-4000-8000-000000000000", version: 1) { id } }',
+    code: 'NOT_FOUND',
+    zh: /^没有编号为 00000000-0000-4000-8000-000000000000 的矛盾纠纷。$/,
+    en: /^No dispute with id 00000000-0000-4000-8000-000000000000\.$/,
+  },
+  {
+    name: 'a syntax error (the gateway itself)',
+    query: '{ county(code: "623021") { name ',
+    code: 'GRAPHQL_PARSE_FAILED',
+    zh: /^查询语法错误：Syntax Error: Expected Name, found <EOF>\.$/,
+    en: /^Syntax Error: Expected Name, found <EOF>\.$/,
+  },
+  {
+    name: 'a field the schema does not have (validation at the gateway)',
+    query: '{ county(code: "623021") { nmae } }',
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    zh: /^查询不符合接口定义：Cannot query field "nmae" on type "County"\./,
+    en: /^Cannot query field "nmae" on type "County"\./,
+  },
+];
+
+describe('GraphQL errors', () => {
+  it.each(CASES)('$name: Chinese without Accept-Language, English with en, the same code', async (c) => {
+    const zh = await ask(c.query, 'none', c.variables);
+    const en = await ask(c.query, 'en', c.variables);
+    const [z, e] = [firstError(zh), firstError(en)];
+    expect(z.extensions?.code).toBe(c.code);
+    expect(e.extensions?.code).toBe(c.code);
+    expect(z.message).toMatch(c.zh);
+    expect(e.message).toMatch(c.en);
+    expect(HAN.test(z.message)).toBe(true);
+    expectNoEnglishCopy(zh);
+    expectNoEnglishCopy(en);
+  });
+
+  it('reads the header as browsers send it: the language ranked highest wins, Chinese unless that is English', async () => {
+    const query = '{ county(code: "623022") { population { residents } } }';
+    const english = /outside your jurisdiction/;
+    for (const header of ['en', 'en-US', 'en-GB,en;q=0.9,zh-CN;q=0.8', 'zh;q=0.5, en;q=0.9', 'EN-us']) {
+      expect(firstError(await ask(query, header)).message, header).toMatch(english);
+    }
+    for (const header of ['zh-CN,zh;q=0.9,en;q=0.8', 'zh', 'fr-FR', 'en;q=0, zh', '*', 'de, en;q=0.5', 'garbage;;q=x']) {
+      expect(firstError(await ask(query, header)).message, header).toMatch(/不在您的辖区/);
+    }
+  });
+
+  it('answers every error of a partial response in one language, and says which in content-language', async () => {
+    const query = '{ a: village(code: "12") { name } b: county(code: "623022") { population { residents } } c: county(code: "623021") { name } }';
+    for (const [language, expected] of [
+      ['none', 'zh'],
+      ['en', 'en'],
+    ] as const) {
+      const res = await fetch(hub.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-language': language === 'none' ? '' : language },
+        body: JSON.stringify({ query }),
+      });
+      expect(res.headers.get('content-language')).toBe(expected);
+      const body = (await res.json()) as GraphQLResponse<{ c: { name: string } }>;
+      expect(body.data?.c.name).toBe('临潭县');
+      expect(body.errors).toHaveLength(2);
+      const messages = body.errors!.map((e) => e.message).sort();
+      if (expected === 'zh') expect(messages).toEqual([expect.stringMatching(/^code 应为 12 位/), expect.stringMatching(/^区划 623022 不在您的辖区/)]);
+      else expect(messages).toEqual([expect.stringMatching(/^Division 623022 is outside/), expect.stringMatching(/^code must be a 12-digit/)]);
+      expectNoEnglishCopy(body);
+    }
+  });
+
+  it('refuses a request Apollo Server rejects before any plugin runs (no query) in the same way', async () => {
+    for (const [language, expected] of [
+      ['', /^请求无效：POST body missing/],
+      ['en', /^POST body missing/],
+    ] as const) {
+      const res = await fetch(hub.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-language': language },
+        body: '{}',
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as GraphQLResponse;
+      expect(firstError(body).extensions?.code).toBe('BAD_REQUEST');
+      expect(firstError(body).message).toMatch(expected);
+      expectNoEnglishCopy(body);
+    }
+  });
+});
+
+describe('HTTP routes answer JSON errors in the caller language', () => {
+  const get = (path: string, headers: Record<string, string>) => fetch(new URL(path, hub.gatewayUrl), { headers });
+
+  it('an export with a bad within (village subgraph, through the gateway proxy)', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const zh = await get('/export/residents.csv?within=12x', auth);
+    const en = await get('/export/residents.csv?within=12x', { ...auth, 'accept-language': 'en-US,en;q=0.9' });
+    expect([zh.status, en.status]).toEqual([400, 400]);
+    const [z, e] = [firstError((await zh.json()) as GraphQLResponse), firstError((await en.json()) as GraphQLResponse)];
+    expect(z).toEqual({ message: expect.stringMatching(/^within 不是区划代码，收到的是“12x”。/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(e).toEqual({ message: expect.stringMatching(/^within is not a division code; got "12x"\./), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('a report outside the jurisdiction and a missing token (the gateway itself)', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const path = '/reports/population.csv?level=village&within=623022';
+    const [zh, en] = [await get(path, auth), await get(path, { ...auth, 'accept-language': 'en' })];
+    expect([zh.status, en.status]).toEqual([403, 403]);
+    expect(firstError((await zh.json()) as GraphQLResponse).message).toBe('区划 623022 不在您的辖区（623021）内。');
+    expect(firstError((await en.json()) as GraphQLResponse).message).toBe('Division 623022 is outside your jurisdiction (623021).');
+
+    const [noTokenZh, noTokenEn] = [
+      await get('/export/residents.csv?within=623021', {}),
+      await get('/export/residents.csv?within=623021', { 'accept-language': 'en' }),
+    ];
+    expect([noTokenZh.status, noTokenEn.status]).toEqual([401, 401]);
+    expect(noTokenZh.headers.get('content-language')).toBe('zh');
+    expect(firstError((await noTokenZh.json()) as GraphQLResponse)).toEqual({
+      message: expect.stringMatching(/^请携带令牌/),
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    expect(firstError((await noTokenEn.json()) as GraphQLResponse).message).toMatch(/^Send a token/);
+  });
+
+  it('an unknown path', async () => {
+    const zh = (await (await get('/nowhere', {})).json()) as GraphQLResponse;
+    const en = (await (await get('/nowhere', { 'accept-language': 'en' })).json()) as GraphQLResponse;
+    expect(firstError(zh).message).toBe('没有这个路径：/nowhere。');
+    expect(firstError(en).message).toBe('No such path: /nowhere.');
+    expect(firstError(zh).extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('errors the gateway makes for a subgraph that is down', () => {
+  it('name the missing level in the caller language', async () => {
+    const query = '{ county(code: "623021") { name townships { code } } }';
+    await hub.stopSubgraph('township');
+    try {
+      const [zh, en] = [firstError(await ask(query, 'none')), firstError(await ask(query, 'en'))];
+      expect(zh.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(en.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(zh.message).toMatch(/^乡镇级子图暂时不可用/);
+      expect(en.message).toMatch(/^The township \(乡镇\) subgraph is unavailable/);
+      expect(zh.extensions).not.toHaveProperty('en');
+      expect(en.extensions).not.toHaveProperty('en');
+    } finally {
+      await hub.restartSubgraph('township');
+    }
+  }, 60_000);
+});
