@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
 import type { Pool, PoolClient } from 'pg';
 import { installSqlCounter } from './sql-counter.ts';
+import { isDatabaseUnavailable } from './unavailable.ts';
 
 export interface OrmOptions {
   url: string;
@@ -56,15 +57,19 @@ export async function nativePool(orm: MikroORM): Promise<Pool> {
 export async function nativeTransaction<T>(orm: MikroORM, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = await nativePool(orm);
   const client = await pool.connect();
+  let failure: unknown;
   try {
     await client.query('begin');
     const result = await fn(client);
     await client.query('commit');
     return result;
   } catch (e) {
-    await client.query('rollback');
+    failure = e;
+    // A connection that broke cannot roll back (the server already did): the first error is the one to report.
+    await client.query('rollback').catch(() => {});
     throw e;
   } finally {
-    client.release();
+    // A client whose connection failed is discarded, not pooled again; the pool opens a new one when needed.
+    client.release(isDatabaseUnavailable(failure));
   }
 }

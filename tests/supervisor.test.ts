@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './setup/global.ts';
 import type { GraphQLResponse } from './helpers/hub.ts';
+import { backoffDelay, Supervisor, type Exit, type Instance } from '../scripts/lib/supervisor.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-supervisor-'));
 chmodSync(dataDir, 0o755);
@@ -182,6 +183,7 @@ describe('npm start supervises its services', () => {
         expect(before.attempts).toBe(1);
         reported.set(`${target}-before`, before.id);
         const pid = target === 'postgres' ? postmasterPid() : servicePid(child.pid!, target);
+        const servicesBefore = SERVICES.map((s) => servicePid(child.pid!, s));
         // A report on its way while the service dies: its retries (same key) must land once.
         const during = report(`${target}-during`);
         during.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
@@ -189,6 +191,9 @@ describe('npm start supervises its services', () => {
         process.kill(pid, 'SIGKILL');
         const { ms, others } = await untilServing(RECOVERY_LIMIT_MS + 5_000);
         expect(alive(pid)).toBe(false);
+        // Only the killed service was restarted: after PostgreSQL's restart the services reconnected by themselves.
+        const restarted = SERVICES.filter((s, i) => servicePid(child.pid!, s) !== servicesBefore[i]);
+        expect(restarted).toEqual(target === 'postgres' ? [] : [target]);
         recovery[target] = Math.round(ms);
         outages[target] = others;
         const d = await during;
@@ -257,4 +262,57 @@ describe('npm start supervises its services', () => {
       expect(out.slice(out.indexOf('正在停止服务'))).not.toContain('后重启');
     },
   );
+});
+
+describe('the supervisor', () => {
+  it('waits 0.5 s, doubling to 10 s, between restarts of a service that keeps crashing', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it('restarts a crashed service with growing pauses, starts over after a long run, and restarts nothing once stopping', async () => {
+    const lines: string[] = [];
+    const sup = new Supervisor({ backoff: { initialMs: 20, maxMs: 80, resetAfterMs: 300 }, log: (l) => lines.push(l) });
+    const runs: { crash: () => void; stopped: boolean }[] = [];
+    const starts: number[] = [];
+    const fake = (): Promise<Instance> => {
+      starts.push(performance.now());
+      let end!: (e: Exit) => void;
+      const run = { crash: () => end({ code: 1, signal: null }), stopped: false };
+      runs.push(run);
+      const exited = new Promise<Exit>((r) => (end = r));
+      const stop = async () => {
+        run.stopped = true;
+        end({ code: 0, signal: 'SIGTERM' });
+      };
+      return Promise.resolve({ exited, stop });
+    };
+    await sup.add({ name: 'fake', tier: 1, start: fake });
+    const waitRuns = async (n: number) => {
+      for (let i = 0; i < 200 && runs.length < n; i++) await sleep(10);
+      expect(runs).toHaveLength(n);
+    };
+    for (let n = 2; n <= 5; n++) {
+      runs.at(-1)!.crash();
+      await waitRuns(n);
+    }
+    // Pauses of 20, 40, 80 and 80 ms (the cap) before the 2nd to 5th run.
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(19);
+    expect(gaps[1]).toBeGreaterThanOrEqual(39);
+    expect(gaps[2]).toBeGreaterThanOrEqual(79);
+    expect(gaps[3]).toBeGreaterThanOrEqual(79);
+    expect(lines.filter((l) => l.includes('已退出'))).toHaveLength(4);
+    expect(lines.filter((l) => l.includes('已退出'))[3]).toContain('0.1 s 后重启');
+    expect(lines[0]).toBe('[start] fake 已退出 (exited, code 1, signal null); 0.0 s 后重启 (restarting in 0.0 s)');
+    // A run that stayed up longer than resetAfterMs: the next pause is the first one again.
+    await sleep(350);
+    runs.at(-1)!.crash();
+    await waitRuns(6);
+    expect(lines.filter((l) => l.includes('已退出')).at(-1)).toContain('0.0 s 后重启');
+    // Stopping: the current run is stopped, and a crash meanwhile restarts nothing.
+    await sup.stopAll();
+    expect(runs.at(-1)!.stopped).toBe(true);
+    await sleep(200);
+    expect(runs).toHaveLength(6);
+  });
 });
