@@ -19,7 +19,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 
 /**
  * SQLSTATEs of a server that is going away or not ready: class 08 (connection
- * exception) is matched by prefix; 57P01 admin shutdown (also sent to every
+ * exception) is matched by prefix, but for 08P01; 57P01 admin shutdown (also sent to every
  * connection when the postmaster dies), 57P02 crash shutdown, 57P03 cannot
  * connect now (starting up, in recovery), 53300 too many connections.
  */
@@ -54,7 +54,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (e instanceof ConnectionException) return true;
     if (e === null || typeof e !== 'object') return false;
     const code = 'code' in e && typeof e.code === 'string' ? e.code : '';
-    if (NETWORK_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    // 08P01 (protocol violation) is class 08 but the client's fault: PostgreSQL answers it to a NUL byte in a string.
+    if (NETWORK_CODES.has(code) || SQLSTATES.has(code) || (/^08[0-9A-Z]{3}$/.test(code) && code !== '08P01')) return true;
     const message = 'message' in e && typeof e.message === 'string' ? e.message : '';
     return DRIVER_MESSAGES.some((re) => re.test(message));
   });

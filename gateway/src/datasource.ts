@@ -67,15 +67,17 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (error instanceof GraphQLError && error.extensions?.code !== undefined && error.extensions.code !== 'INTERNAL_SERVER_ERROR') {
         throw error;
       }
-      const reason = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+      // Why the subgraph could not be reached (a socket error) is for the log, not the client.
+      const correlationId = crypto.randomUUID();
+      console.error(`[gateway] ${this.subgraph} subgraph unavailable ${correlationId}:`, error);
       const label = LEVEL_LABEL[this.subgraph];
       throw hubError(
         'SUBGRAPH_UNAVAILABLE',
         {
-          zh: `${label.zh}暂时不可用${reason ? `（${reason}）` : ''}，本次响应缺少它提供的字段，请稍后重试。`,
-          en: `The ${label.en} is unavailable${reason ? ` (${reason})` : ''}; the fields it provides are missing from this response. Try again shortly.`,
+          zh: `${label.zh}暂时不可用，本次响应缺少它提供的字段，请稍后重试。`,
+          en: `The ${label.en} is unavailable; the fields it provides are missing from this response. Try again shortly.`,
         },
-        { subgraph: this.subgraph },
+        { subgraph: this.subgraph, correlationId },
       );
     }
   }
