@@ -193,7 +193,8 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
       text = localizeErrorBody(text, language);
       res.setHeader('content-language', language);
     }
-    if (opts.compressFrom !== undefined) res.setHeader('vary', 'accept-encoding');
+    // Error messages follow Accept-Language (platform/language.ts), so a cache keeps one answer per language.
+    res.setHeader('vary', opts.compressFrom !== undefined ? 'accept-encoding, accept-language' : 'accept-language');
     if (opts.compressFrom !== undefined && text.length >= opts.compressFrom && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms (level 6: 4.3 kB in 0.2 ms),
       // against tens of milliseconds to compute it. Township and village offices are often on slow links.

@@ -125,6 +125,7 @@ describe('GraphQL errors', () => {
         body: JSON.stringify({ query }),
       });
       expect(res.headers.get('content-language')).toBe(expected);
+      expect(res.headers.get('vary')).toContain('accept-language');
       const body = (await res.json()) as GraphQLResponse<{ c: { name: string } }>;
       expect(body.data?.c.name).toBe('临潭县');
       expect(body.errors).toHaveLength(2);
@@ -162,6 +163,7 @@ describe('HTTP routes answer JSON errors in the caller language', () => {
     const zh = await get('/export/residents.csv?within=12x', auth);
     const en = await get('/export/residents.csv?within=12x', { ...auth, 'accept-language': 'en-US,en;q=0.9' });
     expect([zh.status, en.status]).toEqual([400, 400]);
+    expect([zh.headers.get('content-language'), en.headers.get('content-language')]).toEqual(['zh', 'en']);
     const [z, e] = [firstError((await zh.json()) as GraphQLResponse), firstError((await en.json()) as GraphQLResponse)];
     expect(z).toEqual({ message: expect.stringMatching(/^within 不是区划代码，收到的是“12x”。/), extensions: { code: 'BAD_USER_INPUT' } });
     expect(e).toEqual({ message: expect.stringMatching(/^within is not a division code; got "12x"\./), extensions: { code: 'BAD_USER_INPUT' } });

@@ -59,7 +59,7 @@ export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey,
     if (!upstream.ok || !upstream.body) {
       const failed = headers['accept-language'] === 'en' ? `${operation} failed.` : `${OPERATION_ZH[operation] ?? operation}失败。`;
       const body = await upstream.json().catch(() => ({ errors: [{ message: failed, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-      sendJson(res, upstream.status, body);
+      sendJson(res, upstream.status, body, { 'content-language': headers['accept-language']! });
       return;
     }
     res.writeHead(200, {
