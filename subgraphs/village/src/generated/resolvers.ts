@@ -895,21 +895,35 @@ export type GridEdge = {
   node: Grid;
 };
 
-/** 网格力量 A member of a grid's staff. */
+/**
+ * 网格力量 A member of a grid's staff: one assignment of a person to a role in a
+ * grid. A grid has one grid worker 专职网格员 (GRID_WORKER); an informant 信息员
+ * is a resident of the village, linked to their record.
+ */
 export type GridStaff = {
   __typename?: 'GridStaff';
+  /** 结束原因 Why it ended. */
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** 任职结束 When the assignment ended (null while it lasts); ended ones are kept as history, out of lists and figures. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid served. */
   grid: Grid;
   /** Registry id. */
   id: Scalars['ID']['output'];
   /** 姓名 Name. */
   name: Scalars['String']['output'];
-  /** The staff member's resident record, when they live in the village. */
+  /** The staff member's resident record, when they live in the village (a resident of the grid's village). */
   person?: Maybe<Person>;
   /** 电话 Phone; masked without the personal-data scope. */
   phone?: Maybe<Scalars['String']['output']>;
   /** 角色 Role. */
   role: GridStaffRole;
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** 村/社区 The village of the grid. */
+  village: Village;
 };
 
 /** A page of grid staff 网格力量 (Relay connection). */
@@ -934,6 +948,20 @@ export type GridStaffEdge = {
   node: GridStaff;
 };
 
+/** 网格力量任命 A grid staff assignment to create. */
+export type GridStaffInput = {
+  /** The grid served (in the caller's jurisdiction). */
+  gridCode: Scalars['String']['input'];
+  /** Name (1–50 characters); without one, the linked resident's. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The resident record: a resident of the grid's village; required for an INFORMANT. */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Role; a grid has one GRID_WORKER. */
+  role: GridStaffRole;
+};
+
 /**
  * 网格力量 Roles of the "1+3+N" grid staffing: one grid worker, three linked
  * cadres and N informants, plus the grid leader.
@@ -951,6 +979,25 @@ export type GridStaffRole =
   | 'LINKED_OFFICE_CADRE'
   /** 政法干警 linked political-legal cadre (one of the 3) */
   | 'LINKED_POLITICAL_LEGAL_CADRE';
+
+/**
+ * Changes to a grid staff assignment. An absent field stays as it is; null
+ * clears it (name: back to the linked resident's; personId: unlinks).
+ */
+export type GridStaffUpdate = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village). */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Another grid of the same village. */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
+  /** Name (1–50 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The resident record (a resident of the grid's village). */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Role. */
+  role?: InputMaybe<GridStaffRole>;
+};
 
 /** 隐患 A hazard found in a village and its rectification. */
 export type Hazard = {
@@ -1277,9 +1324,20 @@ export type JointDefenseGroupInput = {
   name: Scalars['String']['input'];
 };
 
-/** 人民调解委员会 A people's mediation committee. */
+/**
+ * 人民调解委员会 A people's mediation committee. A village has one village or
+ * community committee (人民调解法 §8: set up by its villagers' or residents'
+ * committee), VILLAGE in a 村 and COMMUNITY in a 社区; enterprise and trade
+ * committees may be added beside it.
+ */
 export type MediationCommittee = {
   __typename?: 'MediationCommittee';
+  /** 结束原因 Why it ended. */
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** 撤销 When the committee ended (null while it serves); its mediators ended with it. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
@@ -1288,6 +1346,8 @@ export type MediationCommittee = {
   mediators: Array<Mediator>;
   /** 名称 Name. */
   name: Scalars['String']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
   /** 村/社区 The village of the committee. */
   village: Village;
 };
@@ -1314,6 +1374,16 @@ export type MediationCommitteeEdge = {
   node: MediationCommittee;
 };
 
+/** 人民调解委员会 A committee to set up. */
+export type MediationCommitteeInput = {
+  /** Kind: VILLAGE in a 村, COMMUNITY in a 社区 (one of the two per village), or ENTERPRISE, TRADE. */
+  kind: MediationCommitteeKind;
+  /** Name (1–100 characters). */
+  name: Scalars['String']['input'];
+  /** The village (in the caller's jurisdiction). */
+  villageCode: Scalars['String']['input'];
+};
+
 /** 调委会类别 Kind of mediation committee. */
 export type MediationCommitteeKind =
   /** 社区调委会 community committee */
@@ -1325,17 +1395,74 @@ export type MediationCommitteeKind =
   /** 村调委会 village committee */
   | 'VILLAGE';
 
-/** 人民调解员 A people's mediator. */
+/** Changes to a committee; an absent field stays as it is. */
+export type MediationCommitteeUpdate = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village); null clears it. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Kind. */
+  kind?: InputMaybe<MediationCommitteeKind>;
+  /** Name (1–100 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 人民调解员 A people's mediator: a person serving full or part time in one committee. */
 export type Mediator = {
   __typename?: 'Mediator';
+  /** 调委会 The committee served (null once it has ended). */
+  committee?: Maybe<MediationCommittee>;
+  /** 结束原因 Why. */
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** 任职结束 When the mediator stopped serving (null while serving). */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 外部编号 The source system's id (unique within the committee): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 专职 Full-time (true) or part-time. */
   fullTime: Scalars['Boolean']['output'];
   /** Registry id. */
   id: Scalars['ID']['output'];
   /** 姓名 Name. */
   name: Scalars['String']['output'];
+  /** The mediator's resident record; for a village or community committee, a resident of its village. */
+  person?: Maybe<Person>;
   /** 电话 Phone; masked without the personal-data scope. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** 村/社区 The village of the committee. */
+  village: Village;
+};
+
+/** 人民调解员 A mediator to appoint. */
+export type MediatorInput = {
+  /** The committee (in the caller's jurisdiction). */
+  committeeId: Scalars['ID']['input'];
+  /** 专职 Full time (default part time). */
+  fullTime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name (1–50 characters); without one, the linked resident's. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The resident record; for a village or community committee, a resident of its village. */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Changes to a mediator. An absent field stays as it is; null clears it (name:
+ * back to the linked resident's; personId: unlinks).
+ */
+export type MediatorUpdate = {
+  /** Another committee of the same village. */
+  committeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** 外部编号 The source system's id (1–64 characters, unique within the committee). */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** 专职 Full time. */
+  fullTime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name (1–50 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The resident record. */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {
@@ -1350,10 +1477,22 @@ export type Mutation = {
   assignHouseholdsToGroup: JointDefenseGroup;
   /** 办结归档 Closes and archives a rated dispute. */
   closeDispute: Dispute;
+  /** 网格力量 Assigns a person to a role in a grid (one GRID_WORKER per grid: CONFLICT naming the current one). */
+  createGridStaff: GridStaff;
   /** Creates a joint-defense group with its households and leader. */
   createJointDefenseGroup: JointDefenseGroup;
+  /** 人民调解委员会 Sets up a committee in a village. */
+  createMediationCommittee: MediationCommittee;
+  /** 人民调解员 Appoints a mediator to a committee. */
+  createMediator: Mediator;
   /** Creates a patrol team with its members. */
   createPatrolTeam: PatrolTeam;
+  /** Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. */
+  endGridStaff: GridStaff;
+  /** Ends a committee and the service of all its mediators, kept as history; the ended record. */
+  endMediationCommittee: MediationCommittee;
+  /** Ends a mediator's service, kept as history; the ended record. */
+  endMediator: Mediator;
   /** 上报 Escalates it to the township (小事不出村, 大事不出乡): the township takes over. */
   escalateDispute: Dispute;
   /** 回访 Records the follow-up visit of a closed dispute. */
@@ -1412,10 +1551,16 @@ export type Mutation = {
   untagPerson: Person;
   /** Updates an address; `version` must be the current one (else CONFLICT). */
   updateAddress: Address;
+  /** Changes an assignment; `version` must be the current one (else CONFLICT). An update that changes nothing keeps the version. */
+  updateGridStaff: GridStaff;
   /** Updates a house. */
   updateHouse: House;
   /** Updates a household (number, head). */
   updateHousehold: Household;
+  /** Changes a committee; `version` must be the current one (else CONFLICT). */
+  updateMediationCommittee: MediationCommittee;
+  /** Changes a mediator; `version` must be the current one (else CONFLICT). */
+  updateMediator: Mediator;
   /** Updates a resident. */
   updatePerson: Person;
   /** Updates a key site. */
@@ -1460,13 +1605,49 @@ export type MutationCloseDisputeArgs = {
 };
 
 
+export type MutationCreateGridStaffArgs = {
+  input: GridStaffInput;
+};
+
+
 export type MutationCreateJointDefenseGroupArgs = {
   input: JointDefenseGroupInput;
 };
 
 
+export type MutationCreateMediationCommitteeArgs = {
+  input: MediationCommitteeInput;
+};
+
+
+export type MutationCreateMediatorArgs = {
+  input: MediatorInput;
+};
+
+
 export type MutationCreatePatrolTeamArgs = {
   input: PatrolTeamInput;
+};
+
+
+export type MutationEndGridStaffArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationEndMediationCommitteeArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationEndMediatorArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1612,6 +1793,13 @@ export type MutationUpdateAddressArgs = {
 };
 
 
+export type MutationUpdateGridStaffArgs = {
+  id: Scalars['ID']['input'];
+  input: GridStaffUpdate;
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationUpdateHouseArgs = {
   id: Scalars['ID']['input'];
   input: HouseUpdate;
@@ -1622,6 +1810,20 @@ export type MutationUpdateHouseArgs = {
 export type MutationUpdateHouseholdArgs = {
   id: Scalars['ID']['input'];
   input: HouseholdUpdate;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationUpdateMediationCommitteeArgs = {
+  id: Scalars['ID']['input'];
+  input: MediationCommitteeUpdate;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationUpdateMediatorArgs = {
+  id: Scalars['ID']['input'];
+  input: MediatorUpdate;
   version: Scalars['Int']['input'];
 };
 
@@ -2793,7 +2995,9 @@ export type ResolversTypes = {
   GridStaff: ResolverTypeWrapper<GridStaffRow>;
   GridStaffConnection: ResolverTypeWrapper<Connection<GridStaffRow>>;
   GridStaffEdge: ResolverTypeWrapper<Omit<GridStaffEdge, 'node'> & { node: ResolversTypes['GridStaff'] }>;
+  GridStaffInput: GridStaffInput;
   GridStaffRole: GridStaffRole;
+  GridStaffUpdate: GridStaffUpdate;
   Hazard: ResolverTypeWrapper<HazardRow>;
   HazardConnection: ResolverTypeWrapper<Connection<HazardRow>>;
   HazardEdge: ResolverTypeWrapper<Omit<HazardEdge, 'node'> & { node: ResolversTypes['Hazard'] }>;
@@ -2820,8 +3024,12 @@ export type ResolversTypes = {
   MediationCommittee: ResolverTypeWrapper<MediationCommitteeRow>;
   MediationCommitteeConnection: ResolverTypeWrapper<Connection<MediationCommitteeRow>>;
   MediationCommitteeEdge: ResolverTypeWrapper<Omit<MediationCommitteeEdge, 'node'> & { node: ResolversTypes['MediationCommittee'] }>;
+  MediationCommitteeInput: MediationCommitteeInput;
   MediationCommitteeKind: MediationCommitteeKind;
+  MediationCommitteeUpdate: MediationCommitteeUpdate;
   Mediator: ResolverTypeWrapper<MediatorRow>;
+  MediatorInput: MediatorInput;
+  MediatorUpdate: MediatorUpdate;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyRole: PartyRole;
@@ -2898,6 +3106,8 @@ export type ResolversParentTypes = {
   GridStaff: GridStaffRow;
   GridStaffConnection: Connection<GridStaffRow>;
   GridStaffEdge: Omit<GridStaffEdge, 'node'> & { node: ResolversParentTypes['GridStaff'] };
+  GridStaffInput: GridStaffInput;
+  GridStaffUpdate: GridStaffUpdate;
   Hazard: HazardRow;
   HazardConnection: Connection<HazardRow>;
   HazardEdge: Omit<HazardEdge, 'node'> & { node: ResolversParentTypes['Hazard'] };
@@ -2920,7 +3130,11 @@ export type ResolversParentTypes = {
   MediationCommittee: MediationCommitteeRow;
   MediationCommitteeConnection: Connection<MediationCommitteeRow>;
   MediationCommitteeEdge: Omit<MediationCommitteeEdge, 'node'> & { node: ResolversParentTypes['MediationCommittee'] };
+  MediationCommitteeInput: MediationCommitteeInput;
+  MediationCommitteeUpdate: MediationCommitteeUpdate;
   Mediator: MediatorRow;
+  MediatorInput: MediatorInput;
+  MediatorUpdate: MediatorUpdate;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Patrol: PatrolRow;
@@ -3178,12 +3392,17 @@ export type GridEdgeResolvers<ContextType = VillageContext, ParentType extends R
 };
 
 export type GridStaffResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['GridStaff'] = ResolversParentTypes['GridStaff']> = {
+  endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['GridStaffRole'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
 };
 
 export type GridStaffConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['GridStaffConnection'] = ResolversParentTypes['GridStaffConnection']> = {
@@ -3302,10 +3521,14 @@ export type JointDefenseGroupEdgeResolvers<ContextType = VillageContext, ParentT
 };
 
 export type MediationCommitteeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['MediationCommittee'] = ResolversParentTypes['MediationCommittee']> = {
+  endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MediationCommitteeKind'], ParentType, ContextType>;
   mediators?: Resolver<Array<ResolversTypes['Mediator']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
 };
 
@@ -3322,10 +3545,17 @@ export type MediationCommitteeEdgeResolvers<ContextType = VillageContext, Parent
 };
 
 export type MediatorResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Mediator'] = ResolversParentTypes['Mediator']> = {
+  committee?: Resolver<Maybe<ResolversTypes['MediationCommittee']>, ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fullTime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -3334,8 +3564,14 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'assignee' | 'id' | 'version'>>;
   assignHouseholdsToGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationAssignHouseholdsToGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   closeDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCloseDisputeArgs, 'id' | 'version'>>;
+  createGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationCreateGridStaffArgs, 'input'>>;
   createJointDefenseGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationCreateJointDefenseGroupArgs, 'input'>>;
+  createMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationCreateMediationCommitteeArgs, 'input'>>;
+  createMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationCreateMediatorArgs, 'input'>>;
   createPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationCreatePatrolTeamArgs, 'input'>>;
+  endGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationEndGridStaffArgs, 'id' | 'version'>>;
+  endMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationEndMediationCommitteeArgs, 'id' | 'version'>>;
+  endMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationEndMediatorArgs, 'id' | 'version'>>;
   escalateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationEscalateDisputeArgs, 'id' | 'reason' | 'version'>>;
   followUpDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationFollowUpDisputeArgs, 'id' | 'note' | 'version'>>;
   moveHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationMoveHouseholdArgs, 'id' | 'input' | 'version'>>;
@@ -3359,8 +3595,11 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   tagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationTagPersonArgs, 'id' | 'tags'>>;
   untagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUntagPersonArgs, 'id' | 'tags'>>;
   updateAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'id' | 'input' | 'version'>>;
+  updateGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationUpdateGridStaffArgs, 'id' | 'input' | 'version'>>;
   updateHouse?: Resolver<ResolversTypes['House'], ParentType, ContextType, RequireFields<MutationUpdateHouseArgs, 'id' | 'input' | 'version'>>;
   updateHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationUpdateHouseholdArgs, 'id' | 'input' | 'version'>>;
+  updateMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationUpdateMediationCommitteeArgs, 'id' | 'input' | 'version'>>;
+  updateMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationUpdateMediatorArgs, 'id' | 'input' | 'version'>>;
   updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input' | 'version'>>;
   updateSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationUpdateSiteArgs, 'id' | 'input' | 'version'>>;
   verifyHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationVerifyHazardArgs, 'id' | 'version'>>;

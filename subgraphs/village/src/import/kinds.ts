@@ -331,7 +331,7 @@ export const KINDS: Record<KindName, ImportKind> = {
    */
   'grid-staff': {
     ...KIND_SQL['grid-staff'],
-    columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'id_number', 'version'],
+    columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'person_id', 'id_number', 'version'],
     required: ['grid_code'],
     parse: (f, ctx) => forcesRow(f, ctx, gridStaffRow),
     key: (v) => forcesKey(v, String(v[3]).slice(0, 12)),
@@ -345,7 +345,7 @@ export const KINDS: Record<KindName, ImportKind> = {
   },
   mediators: {
     ...KIND_SQL.mediators,
-    columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'id_number', 'version'],
+    columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'id_number', 'version'],
     required: ['committee_id'],
     parse: (f, ctx) => forcesRow(f, ctx, mediatorRow),
     key: (v) => forcesKey(v, String(v[3])),

@@ -20,6 +20,7 @@ import { Migration20261201000018StepFacts } from './Migration20261201000018StepF
 import { Migration20261201000019FailClosed } from './Migration20261201000019FailClosed.ts';
 import { Migration20261201000020DivisionTargets } from './Migration20261201000020DivisionTargets.ts';
 import { Migration20261201000021PersonSearch } from './Migration20261201000021PersonSearch.ts';
+import { Migration20261201000022Forces } from './Migration20261201000022Forces.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   Migration20261201000019FailClosed,
   Migration20261201000020DivisionTargets,
   Migration20261201000021PersonSearch,
+  Migration20261201000022Forces,
 ];

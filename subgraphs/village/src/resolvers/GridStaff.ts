@@ -1,6 +1,6 @@
 import { personal } from '../access.ts';
 import type { GridStaffResolvers } from '../generated/resolvers.ts';
-import { gridOf, ref } from './refs.ts';
+import { gridOf, ref, villageOf } from './refs.ts';
 
 /** 网格员 and linked cadres of a grid. */
 export const GridStaff: GridStaffResolvers = {
@@ -8,4 +8,5 @@ export const GridStaff: GridStaffResolvers = {
   phone: (s, _, ctx) => personal(ctx, 'GridStaff', s.id, 'phone', s.phone),
   person: (s, _, ctx) => ref(ctx, ctx.loaders.person, s.personId),
   grid: gridOf,
+  village: villageOf,
 };

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
 import type { Said } from '../../../../platform/errors.ts';
+import { linesBreaking, type RowKind } from './forces-rules.ts';
+import { GRID_STAFF_KIND } from './grid-staff.ts';
+import { COMMITTEE_KIND } from './mediation-committee.ts';
+import { MEDIATOR_KIND } from './mediator.ts';
 
 /**
  * The SQL of each importable kind (see ../import/kinds.ts for the field rules
@@ -130,6 +134,19 @@ function villageKeyed(kind: string, table: string, key: string, cols: string[], 
      where ${changed(all)}
      returning (xmax = 0) as inserted`,
   );
+}
+
+/**
+ * A kind of the forces' one write path (forces-rules.ts): the rules the
+ * mutations check, each a check over the stage with the same reason, and the
+ * mutations' write statement as the upsert.
+ */
+function forcesKind(kind: string, k: RowKind): KindSqlBase & { upsert: Sql<WrittenRow> } {
+  return {
+    ...staging(kind, k.stage),
+    checks: k.rules.map((r) => check(kind, { field: r.field, reason: r.reason, bad: linesBreaking(k.rows, 'stage', r) })),
+    upsert: sql(`import.${kind}.upsert`, Written, k.write('stage')),
+  };
 }
 
 const PERSON_COLS = [
@@ -384,6 +401,10 @@ export const KIND_SQL = {
        select true as inserted from ins`,
     ),
   },
+  /** Grid staff (1+3+N), committees and mediators: see forcesKind. */
+  'grid-staff': forcesKind('grid-staff', GRID_STAFF_KIND),
+  'mediation-committees': forcesKind('mediation-committees', COMMITTEE_KIND),
+  mediators: forcesKind('mediators', MEDIATOR_KIND),
 } satisfies Record<string, KindSql>;
 
 export type KindName = keyof typeof KIND_SQL;

@@ -1,10 +1,12 @@
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { addressMutations } from './address.ts';
 import { disputeMutations } from './disputes.ts';
+import { gridStaffMutations } from './grid-staff.ts';
 import { hazardMutations } from './hazard.ts';
 import { householdMutations } from './household.ts';
 import { houseMutations } from './house.ts';
 import { jointDefenseGroupMutations } from './joint-defense-group.ts';
+import { mediationMutations } from './mediation.ts';
 import { patrolTeamMutations } from './patrol-team.ts';
 import { patrolMutations } from './patrol.ts';
 import { personMutations } from './person.ts';
@@ -24,5 +26,7 @@ export const Mutation: MutationResolvers = {
   ...patrolTeamMutations,
   ...patrolMutations,
   ...hazardMutations,
+  ...gridStaffMutations,
+  ...mediationMutations,
   ...disputeMutations,
 };

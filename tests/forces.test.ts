@@ -1,0 +1,532 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+import { WRITE_COUNTY } from './setup/global.ts';
+
+/**
+ * Maintaining the forces (issue "The registry in daily use", part 5): grid
+ * staff (1+3+N), mediation committees and mediators are created, changed,
+ * ended and imported through the gateway; every rule is refused on both
+ * paths with the same reason (a form gets the rule's code, a file line the
+ * reject); `forces` figures follow in the very next read; another county's
+ * caller cannot touch them. Writes go to one township of 卓尼县 that no other
+ * test writes to (picked from the seeded data).
+ */
+const RUN = Date.now();
+let hub: TestHub;
+let db: pg.Client;
+let writer: string;
+let neighbour: string;
+/** A village (村) with two grids or more, another village of the same township, and their residents. */
+let V: string;
+let W: string;
+let grids: string[];
+let residentsOfV: { id: string; idNumber: string; name: string }[];
+let residentOfW: { id: string; idNumber: string };
+
+interface Err {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+type Res<T> = { data?: T | null; errors?: Err[] };
+const err = <T>(r: Res<T>): Err => {
+  expect(r.errors, JSON.stringify(r.data)).toBeDefined();
+  return r.errors![0]!;
+};
+const ok = <T>(r: Res<T>): T => {
+  expect(r.errors).toBeUndefined();
+  return r.data!;
+};
+
+let job = 0;
+/** Posts a file to the gateway's import (English reasons); its rejects and final line. */
+async function importFile(kind: string, csv: string, token = writer) {
+  const res = await fetch(new URL(`/import/${kind}?job=forces-${RUN}-${job++}`, hub.gatewayUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+    body: csv,
+  });
+  expect(res.status).toBe(200);
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string; code?: string } & Record<string, number>);
+  return { rejects: lines.filter((l) => l.type === 'reject'), done: lines.find((l) => l.type === 'done')! };
+}
+
+async function exportFile(kind: string, within: string, token = writer): Promise<string> {
+  const res = await fetch(new URL(`/export/${kind}.csv?within=${within}`, new URL(hub.gatewayUrl).origin), { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return new TextDecoder('utf-8').decode(await res.arrayBuffer());
+}
+
+/**
+ * A form's error and a file's reject for the same rule: the same code, and the same reason after the argument's or
+ * column's name (a form may add who holds the post now).
+ */
+function sameReason(form: Err, formArgument: string, reject: { field: string; reason: string; code?: string }, fileField: string) {
+  expect(reject.field).toBe(fileField);
+  expect(reject.reason.startsWith(`${fileField} `)).toBe(true);
+  expect(form.message.startsWith(`${formArgument} ${reject.reason.slice(fileField.length + 1)}`), `${form.message} | ${reject.reason}`).toBe(true);
+}
+
+interface Staff {
+  id: string;
+  role: string;
+  name: string;
+  phone: string | null;
+  version: number;
+  externalId: string | null;
+  endedAt: string | null;
+  person: { id: string } | null;
+  grid: { code: string };
+}
+const STAFF = 'id role name phone version externalId endedAt person { id } grid { code }';
+interface Forces {
+  grids: number;
+  gridWorkers: number;
+  gridsFullyStaffed: number;
+}
+
+async function forcesOf(code: string): Promise<{ village: Forces; county: Forces }> {
+  const r = await hub.queryAs<{ village: { forces: Forces }; county: { forces: Forces } }>(
+    writer,
+    `query($v: String!, $c: String!) { village(code: $v) { forces { grids gridWorkers gridsFullyStaffed } } county(code: $c) { forces { grids gridWorkers gridsFullyStaffed } } }`,
+    { v: code, c: WRITE_COUNTY },
+  );
+  const d = ok(r);
+  return { village: d.village.forces, county: d.county.forces };
+}
+
+async function staffOf(grid: string): Promise<{ fullyStaffed: boolean; staff: Staff[] }> {
+  const r = await hub.queryAs<{ grid: { fullyStaffed: boolean; staff: { nodes: Staff[] } } }>(
+    writer,
+    `query($g: String!) { grid(code: $g) { fullyStaffed staff(first: 100) { nodes { ${STAFF} } } } }`,
+    { g: grid },
+  );
+  const d = ok(r).grid;
+  return { fullyStaffed: d.fullyStaffed, staff: d.staff.nodes };
+}
+
+const createStaff = (input: Record<string, unknown>, token = writer) =>
+  hub.queryAs<{ createGridStaff: Staff }>(token, `mutation($i: GridStaffInput!) { createGridStaff(input: $i) { ${STAFF} } }`, { i: input });
+const updateStaff = (id: string, version: number, input: Record<string, unknown>, token = writer) =>
+  hub.queryAs<{ updateGridStaff: Staff }>(
+    token,
+    `mutation($id: ID!, $v: Int!, $i: GridStaffUpdate!) { updateGridStaff(id: $id, version: $v, input: $i) { ${STAFF} } }`,
+    {
+      id,
+      v: version,
+      i: input,
+    },
+  );
+const endStaff = (id: string, version: number, token = writer) =>
+  hub.queryAs<{ endGridStaff: Staff & { endReason: string } }>(
+    token,
+    `mutation($id: ID!, $v: Int!) { endGridStaff(id: $id, version: $v, reason: "调离") { ${STAFF} endReason } }`,
+    { id, v: version },
+  );
+
+beforeAll(async () => {
+  hub = await startHub();
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  writer = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read', 'write', 'pii'], subject: `forces-${RUN}` });
+  neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'pii'], subject: `forces-neighbour-${RUN}` });
+  // A village (村, segment 200+) with several fully staffed grids, in a township of 卓尼县 no other test writes to.
+  const picked = await db.query<{ v: string }>(
+    `select g.village_code as v from grid g
+      where g.county_code = $1 and left(g.code, 9) not in ('623022100', '623022101', '623022199') and right(g.village_code, 3) >= '200'
+        and exists (select 1 from mediation_committee c where c.village_code = g.village_code and c.kind = 'VILLAGE')
+      group by 1 having count(*) >= 2 order by 1 limit 1`,
+    [WRITE_COUNTY],
+  );
+  V = picked.rows[0]!.v;
+  W = (
+    await db.query<{ w: string }>(
+      `select village_code as w from person where left(village_code, 9) = $1 and village_code <> $2 and id_number is not null order by 1 limit 1`,
+      [V.slice(0, 9), V],
+    )
+  ).rows[0]!.w;
+  grids = (await db.query<{ code: string }>(`select code from grid where village_code = $1 order by code`, [V])).rows.map((r) => r.code);
+  residentsOfV = (
+    await db.query<{ id: string; idNumber: string; name: string }>(
+      `select id::text as id, id_number as "idNumber", name from person p
+        where village_code = $1 and id_number is not null
+          and not exists (select 1 from grid_staff s where s.person_id = p.id) and not exists (select 1 from mediator m where m.person_id = p.id)
+        order by id limit 10`,
+      [V],
+    )
+  ).rows;
+  residentOfW = (
+    await db.query<{ id: string; idNumber: string }>(
+      `select id::text as id, id_number as "idNumber" from person where village_code = $1 and id_number is not null order by id limit 1`,
+      [W],
+    )
+  ).rows[0]!;
+  expect(grids.length).toBeGreaterThanOrEqual(2);
+  expect(residentsOfV.length).toBe(10);
+}, 240_000);
+
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+describe('grid staff (网格力量 1+3+N)', () => {
+  it('keeps one grid worker per grid: a second is a CONFLICT naming the current one, and the same reason rejects a file line', async () => {
+    const [g] = grids;
+    const worker = (await staffOf(g!)).staff.find((s) => s.role === 'GRID_WORKER')!;
+    expect(worker).toBeDefined();
+    const e = err(await createStaff({ gridCode: g, role: 'GRID_WORKER', name: '第二名网格员' }));
+    expect(e.extensions?.code).toBe('CONFLICT');
+    expect(e.message).toContain(`now ${worker.name}, id ${worker.id}`);
+    expect(e.extensions?.currentId).toBe(worker.id);
+    const file = await importFile('grid-staff', `external_id,grid_code,role,name\nfs-${RUN}-w2,${g},GRID_WORKER,第二名网格员\n`);
+    expect(file.rejects).toHaveLength(1);
+    sameReason(e, 'role', file.rejects[0]!, 'role');
+    expect((await staffOf(g!)).staff.filter((s) => s.role === 'GRID_WORKER')).toEqual([worker]);
+  });
+
+  it('ends, appoints and changes assignments, and the forces figures follow in the next read', async () => {
+    const g = grids[0]!;
+    const before = await forcesOf(V);
+    const { fullyStaffed, staff } = await staffOf(g);
+    const worker = staff.find((s) => s.role === 'GRID_WORKER')!;
+
+    const ended = ok(await endStaff(worker.id, worker.version)).endGridStaff;
+    expect(ended.endedAt).not.toBeNull();
+    expect(ended.endReason).toBe('调离');
+    expect(ended.version).toBe(worker.version + 1);
+    const after = await forcesOf(V);
+    expect(after.village.gridWorkers).toBe(before.village.gridWorkers - 1);
+    expect(after.county.gridWorkers).toBe(before.county.gridWorkers - 1);
+    expect(after.village.gridsFullyStaffed).toBe(before.village.gridsFullyStaffed - (fullyStaffed ? 1 : 0));
+    expect((await staffOf(g)).staff.map((s) => s.id)).not.toContain(worker.id);
+    expect((await db.query(`select ended_by, end_reason from grid_staff_ended where id = $1`, [worker.id])).rows).toEqual([
+      { ended_by: 'test caller', end_reason: '调离' },
+    ]);
+
+    // Two workers for the grid in one file: the first is taken, the second refused like a second form.
+    const two = await importFile('grid-staff', `external_id,grid_code,role,name\nfs-${RUN}-w1,${g},GRID_WORKER,甲\nfs-${RUN}-w2,${g},GRID_WORKER,乙\n`);
+    expect(two.rejects.map((r) => [r.line, r.field])).toEqual([[3, 'role']]);
+    expect(two.done.inserted).toBe(1);
+    const taken = (await staffOf(g)).staff.find((s) => s.role === 'GRID_WORKER')!;
+    expect(taken).toMatchObject({ name: '甲', externalId: `fs-${RUN}-w1` });
+    ok(await endStaff(taken.id, taken.version));
+
+    // A new worker, a resident of the village: named after the resident when no name is given.
+    const p = residentsOfV[0]!;
+    const appointed = ok(await createStaff({ gridCode: g, role: 'GRID_WORKER', personId: p.id, phone: '139 0000 1234' })).createGridStaff;
+    expect(appointed).toMatchObject({ role: 'GRID_WORKER', name: p.name, phone: '13900001234', version: 1, person: { id: p.id }, grid: { code: g } });
+    expect((await forcesOf(V)).village).toEqual(before.village);
+    expect((await staffOf(g)).fullyStaffed).toBe(fullyStaffed);
+
+    // Changes are partial and versioned; one that changes nothing keeps the version.
+    const renamed = ok(await updateStaff(appointed.id, 1, { name: '新网格员' })).updateGridStaff;
+    expect(renamed).toMatchObject({ name: '新网格员', phone: '13900001234', version: 2, person: { id: p.id } });
+    expect(ok(await updateStaff(appointed.id, 2, { name: '新网格员' })).updateGridStaff.version).toBe(2);
+    const stale = err(await updateStaff(appointed.id, 1, { phone: '13900005678' }));
+    expect(stale.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    // null clears: the phone goes, the name falls back to the resident's.
+    const cleared = ok(await updateStaff(appointed.id, 2, { phone: null, name: null })).updateGridStaff;
+    expect(cleared).toMatchObject({ phone: null, name: p.name, version: 3 });
+    // Moving the worker to another grid of the village moves the figure with it.
+    const other = await staffOf(grids[1]!);
+    const otherWorker = other.staff.find((s) => s.role === 'GRID_WORKER');
+    if (otherWorker) ok(await endStaff(otherWorker.id, otherWorker.version));
+    const moved = ok(await updateStaff(appointed.id, 3, { gridCode: grids[1] })).updateGridStaff;
+    expect(moved.grid.code).toBe(grids[1]);
+    expect((await staffOf(g)).staff.some((s) => s.role === 'GRID_WORKER')).toBe(false);
+    expect((await forcesOf(V)).village.gridWorkers).toBe(before.village.gridWorkers - (otherWorker ? 1 : 0));
+    // Back where it was, so the grids are as seeded again (but for the worker's person).
+    ok(await updateStaff(appointed.id, 4, { gridCode: g }));
+    if (otherWorker) ok(await createStaff({ gridCode: grids[1], role: 'GRID_WORKER', name: otherWorker.name }));
+    expect((await forcesOf(V)).village).toEqual(before.village);
+  });
+
+  it('refuses the same rule violations on both paths with the same reason', async () => {
+    const g = grids[1]!;
+    const outsider = (
+      await db.query<{ id: string; id_number: string }>(`select id::text, id_number from person where county_code = '623021' and id_number is not null limit 1`)
+    ).rows[0]!;
+    const cases: { input: Record<string, unknown>; argument: string; code: string; file: string; field: string }[] = [
+      {
+        // A resident of another village.
+        input: { gridCode: g, role: 'GRID_LEADER', personId: residentOfW.id },
+        argument: 'personId',
+        code: 'BAD_USER_INPUT',
+        file: `external_id,grid_code,role,id_number\nfs-${RUN}-x1,${g},GRID_LEADER,${residentOfW.idNumber}\n`,
+        field: 'id_number',
+      },
+      {
+        // An informant 信息员 without a resident record.
+        input: { gridCode: g, role: 'INFORMANT', name: '无名信息员' },
+        argument: 'personId',
+        code: 'BAD_USER_INPUT',
+        file: `external_id,grid_code,role,name\nfs-${RUN}-x2,${g},INFORMANT,无名信息员\n`,
+        field: 'id_number',
+      },
+      {
+        // Neither a name nor a resident.
+        input: { gridCode: g, role: 'LINKED_LEADER' },
+        argument: 'name',
+        code: 'BAD_USER_INPUT',
+        file: `external_id,grid_code,role,name\nfs-${RUN}-x3,${g},LINKED_LEADER,\n`,
+        field: 'name',
+      },
+      {
+        // No such resident in the caller's jurisdiction (a resident of 临潭县).
+        input: { gridCode: g, role: 'INFORMANT', personId: outsider.id },
+        argument: 'personId',
+        code: 'NOT_FOUND',
+        file: `external_id,grid_code,role,id_number\nfs-${RUN}-x4,${g},INFORMANT,${outsider.id_number}\n`,
+        field: 'id_number',
+      },
+    ];
+    for (const c of cases) {
+      const e = err(await createStaff(c.input));
+      expect(e.extensions?.code, e.message).toBe(c.code);
+      const file = await importFile('grid-staff', c.file);
+      expect(file.rejects, c.file).toHaveLength(1);
+      sameReason(e, c.argument, file.rejects[0]!, c.field);
+    }
+    expect((await db.query(`select count(*)::int as n from grid_staff where external_id like $1`, [`fs-${RUN}-x%`])).rows[0].n).toBe(0);
+  });
+
+  it('imports new and changed staff, partially and idempotently, and the figures follow', async () => {
+    const g = grids[1]!;
+    const before = await forcesOf(V);
+    const { fullyStaffed, staff } = await staffOf(g);
+    // End the grid's informants: it is no longer fully staffed.
+    for (const s of staff.filter((x) => x.role === 'INFORMANT')) ok(await endStaff(s.id, s.version));
+    const short = await forcesOf(V);
+    expect(short.village.gridsFullyStaffed).toBe(before.village.gridsFullyStaffed - (fullyStaffed ? 1 : 0));
+    expect(short.county.gridsFullyStaffed).toBe(before.county.gridsFullyStaffed - (fullyStaffed ? 1 : 0));
+    expect((await staffOf(g)).fullyStaffed).toBe(false);
+    // With its informants back the grid is fully staffed when it has the worker and the three linked cadres.
+    const full = ['GRID_WORKER', 'LINKED_LEADER', 'LINKED_OFFICE_CADRE', 'LINKED_POLITICAL_LEGAL_CADRE'].every((r) => staff.some((s) => s.role === r));
+
+    const leader = staff.find((s) => s.role === 'GRID_LEADER')!;
+    const [a, b] = [residentsOfV[1]!, residentsOfV[2]!];
+    const csv = [
+      'id,external_id,grid_code,role,name,phone,person_id,id_number,version',
+      `,fs-${RUN}-i1,${g},INFORMANT,,13800001111,,${a.idNumber},`,
+      `,fs-${RUN}-i2,${g},informant,信息员乙,,${b.id},${b.idNumber},`,
+      `${leader.id},,${g},GRID_LEADER,${leader.name},13800002222,,,${leader.version}`,
+    ].join('\n');
+    const first = await importFile('grid-staff', `${csv}\n`);
+    expect(first.rejects).toEqual([]);
+    expect(first.done).toMatchObject({ inserted: 2, updated: 1, unchanged: 0 });
+    const now = await staffOf(g);
+    expect(now.fullyStaffed).toBe(full);
+    const back = await forcesOf(V);
+    expect(back.village.gridsFullyStaffed).toBe(short.village.gridsFullyStaffed + (full ? 1 : 0));
+    expect(back.county.gridsFullyStaffed).toBe(short.county.gridsFullyStaffed + (full ? 1 : 0));
+    const i1 = now.staff.find((s) => s.externalId === `fs-${RUN}-i1`)!;
+    expect(i1).toMatchObject({ role: 'INFORMANT', name: a.name, phone: '13800001111', person: { id: expect.any(String) } });
+    // The leader's row cleared its resident (an empty id_number) and kept its name; its version moved on.
+    const led = now.staff.find((s) => s.id === leader.id)!;
+    expect(led).toMatchObject({ phone: '13800002222', person: null, name: leader.name, version: leader.version + 1 });
+
+    // The same file again changes nothing: the leader's row now names a stale version but equals the record.
+    const again = await importFile('grid-staff', `${csv}\n`);
+    expect(again.rejects).toEqual([]);
+    expect(again.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+
+    // A file without the name, phone and resident columns changes only what it has.
+    const partial = await importFile('grid-staff', `external_id,grid_code,role\nfs-${RUN}-i1,${g},INFORMANT\n`);
+    expect(partial.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    const moved = await importFile('grid-staff', `id,grid_code,phone,version\n${i1.id},${grids[0]},13800003333,${i1.version}\n`);
+    expect(moved.rejects).toEqual([]);
+    expect((await staffOf(grids[0]!)).staff.find((s) => s.id === i1.id)).toMatchObject({ phone: '13800003333', name: a.name, person: { id: i1.person!.id } });
+    // A stale version with a change is refused, on the file as in a form.
+    const stale = await importFile('grid-staff', `id,grid_code,phone,version\n${i1.id},${grids[0]},13800004444,${i1.version}\n`);
+    const form = err(await updateStaff(i1.id, i1.version, { phone: '13800004444' }));
+    expect(form.extensions?.code).toBe('CONFLICT');
+    sameReason(form, 'version', stale.rejects[0]!, 'version');
+  });
+
+  it('round-trips its export: export, import, export give the same file', async () => {
+    const first = await exportFile('grid-staff', V);
+    const lines = first
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('id,external_id,grid_code,role,name,phone,person_id,id_number,version');
+    expect(lines.length).toBeGreaterThan(grids.length * 4);
+    const back = await importFile('grid-staff', first);
+    expect(back.rejects).toEqual([]);
+    expect(back.done).toMatchObject({ inserted: 0, updated: 0, unchanged: lines.length - 1 });
+    expect(await exportFile('grid-staff', V)).toBe(first);
+  });
+
+  it("keeps another county's caller out: not found, forbidden, rejected", async () => {
+    const s = (await staffOf(grids[0]!)).staff[0]!;
+    const refused: Res<unknown>[] = [await updateStaff(s.id, s.version, { name: '越权' }, neighbour), await endStaff(s.id, s.version, neighbour)];
+    for (const r of refused) {
+      expect(err(r).extensions?.code).toBe('NOT_FOUND');
+    }
+    expect(err(await createStaff({ gridCode: grids[0], role: 'INFORMANT', name: '越权' }, neighbour)).extensions?.code).toBe('FORBIDDEN');
+    const file = await importFile('grid-staff', `id,grid_code,name\n${s.id},623021200201001,越权\n`, neighbour);
+    expect(file.rejects.map((r) => r.field)).toEqual(['id']);
+    expect((await staffOf(grids[0]!)).staff.find((x) => x.id === s.id)).toEqual(s);
+    const reader = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read'] });
+    expect(err(await updateStaff(s.id, s.version, { name: '只读' }, reader)).extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+interface Committee {
+  id: string;
+  name: string;
+  kind: string;
+  version: number;
+  externalId: string | null;
+  endedAt: string | null;
+  mediators: Mediator[];
+}
+interface Mediator {
+  id: string;
+  name: string;
+  fullTime: boolean;
+  phone: string | null;
+  version: number;
+  endedAt: string | null;
+  person: { id: string } | null;
+  committee: { id: string } | null;
+}
+const MEDIATOR = 'id name fullTime phone version endedAt person { id } committee { id }';
+const COMMITTEE = `id name kind version externalId endedAt mediators { ${MEDIATOR} }`;
+
+async function committeesOf(village: string): Promise<Committee[]> {
+  return ok(
+    await hub.queryAs<{ village: { mediationCommittees: Committee[] } }>(
+      writer,
+      `query($v: String!) { village(code: $v) { mediationCommittees { ${COMMITTEE} } } }`,
+      { v: village },
+    ),
+  ).village.mediationCommittees;
+}
+const createCommittee = (input: Record<string, unknown>, token = writer) =>
+  hub.queryAs<{ createMediationCommittee: Committee }>(
+    token,
+    `mutation($i: MediationCommitteeInput!) { createMediationCommittee(input: $i) { ${COMMITTEE} } }`,
+    {
+      i: input,
+    },
+  );
+const createMediator = (input: Record<string, unknown>, token = writer) =>
+  hub.queryAs<{ createMediator: Mediator }>(token, `mutation($i: MediatorInput!) { createMediator(input: $i) { ${MEDIATOR} } }`, { i: input });
+const updateMediator = (id: string, version: number, input: Record<string, unknown>, token = writer) =>
+  hub.queryAs<{ updateMediator: Mediator }>(
+    token,
+    `mutation($id: ID!, $v: Int!, $i: MediatorUpdate!) { updateMediator(id: $id, version: $v, input: $i) { ${MEDIATOR} } }`,
+    {
+      id,
+      v: version,
+      i: input,
+    },
+  );
+
+describe('mediation committees and mediators (人民调解委员会, 人民调解员)', () => {
+  it("keeps one village committee per village and a committee's kind to its village, on both paths", async () => {
+    const own = (await committeesOf(V)).find((c) => c.kind === 'VILLAGE')!;
+    const second = err(await createCommittee({ villageCode: V, name: '第二调委会', kind: 'VILLAGE' }));
+    expect(second.extensions).toMatchObject({ code: 'CONFLICT', currentId: own.id });
+    expect(second.message).toContain(`now ${own.name}, id ${own.id}`);
+    const f1 = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-1,${V},第二调委会,VILLAGE\n`);
+    sameReason(second, 'kind', f1.rejects[0]!, 'kind');
+    const community = err(await createCommittee({ villageCode: V, name: '社区调委会', kind: 'COMMUNITY' }));
+    expect(community.extensions?.code).toBe('BAD_USER_INPUT');
+    const f2 = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-2,${V},社区调委会,COMMUNITY\n`);
+    sameReason(community, 'kind', f2.rejects[0]!, 'kind');
+    expect(err(await createCommittee({ villageCode: V, name: '越权', kind: 'TRADE' }, neighbour)).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('sets up a committee, appoints, changes and ends mediators, and ends the committee with them', async () => {
+    const created = ok(await createCommittee({ villageCode: V, name: `合作社调委会${RUN}`, kind: 'ENTERPRISE' })).createMediationCommittee;
+    expect(created).toMatchObject({ kind: 'ENTERPRISE', version: 1, mediators: [] });
+    const renamed = ok(
+      await hub.queryAs<{ updateMediationCommittee: Committee }>(
+        writer,
+        `mutation($id: ID!) { updateMediationCommittee(id: $id, version: 1, input: { name: "合作社人民调解委员会", externalId: "mc-${RUN}-e" }) { ${COMMITTEE} } }`,
+        { id: created.id },
+      ),
+    ).updateMediationCommittee;
+    expect(renamed).toMatchObject({ name: '合作社人民调解委员会', externalId: `mc-${RUN}-e`, version: 2 });
+
+    const p = residentsOfV[3]!;
+    const m = ok(await createMediator({ committeeId: created.id, personId: p.id, fullTime: true, phone: '13700001111' })).createMediator;
+    expect(m).toMatchObject({ name: p.name, fullTime: true, phone: '13700001111', version: 1, person: { id: p.id }, committee: { id: created.id } });
+    // A resident serves once per committee, on both paths.
+    const twice = err(await createMediator({ committeeId: created.id, personId: p.id }));
+    expect(twice.extensions?.code).toBe('CONFLICT');
+    const f1 = await importFile('mediators', `external_id,committee_id,id_number\nmd-${RUN}-1,${created.id},${p.idNumber}\n`);
+    sameReason(twice, 'personId', f1.rejects[0]!, 'id_number');
+    // The mediators of a village committee live in its village (an enterprise's need not).
+    const own = (await committeesOf(V)).find((c) => c.kind === 'VILLAGE')!;
+    const elsewhere = err(await createMediator({ committeeId: own.id, personId: residentOfW.id }));
+    expect(elsewhere.extensions?.code).toBe('BAD_USER_INPUT');
+    const f2 = await importFile('mediators', `external_id,committee_id,id_number\nmd-${RUN}-2,${own.id},${residentOfW.idNumber}\n`);
+    sameReason(elsewhere, 'personId', f2.rejects[0]!, 'id_number');
+    const fromW = ok(await createMediator({ committeeId: created.id, personId: residentOfW.id })).createMediator;
+    expect(fromW.fullTime).toBe(false);
+
+    const part = ok(await updateMediator(m.id, 1, { fullTime: false, phone: null })).updateMediator;
+    expect(part).toMatchObject({ fullTime: false, phone: null, name: p.name, version: 2 });
+    expect(err(await updateMediator(m.id, 1, { fullTime: true })).extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(err(await updateMediator(m.id, 2, { name: '越权' }, neighbour)).extensions?.code).toBe('NOT_FOUND');
+    expect(err(await createMediator({ committeeId: created.id, name: '越权' }, neighbour)).extensions?.code).toBe('NOT_FOUND');
+
+    const endedOne = ok(
+      await hub.queryAs<{ endMediator: Mediator }>(writer, `mutation($id: ID!) { endMediator(id: $id, version: 1, reason: "迁出") { ${MEDIATOR} } }`, {
+        id: fromW.id,
+      }),
+    ).endMediator;
+    expect(endedOne.endedAt).not.toBeNull();
+    expect((await committeesOf(V)).find((c) => c.id === created.id)!.mediators.map((x) => x.id)).toEqual([m.id]);
+
+    const endedAll = ok(
+      await hub.queryAs<{ endMediationCommittee: Committee }>(
+        writer,
+        `mutation($id: ID!) { endMediationCommittee(id: $id, version: 2, reason: "合作社解散") { ${COMMITTEE} } }`,
+        { id: created.id },
+      ),
+    ).endMediationCommittee;
+    expect(endedAll).toMatchObject({ endedAt: expect.any(String), version: 3, mediators: [] });
+    expect((await committeesOf(V)).map((c) => c.id)).not.toContain(created.id);
+    expect((await db.query(`select id::text, end_reason from mediator_ended where committee_id = $1 order by id`, [created.id])).rows).toEqual([
+      { id: m.id, end_reason: '合作社解散' },
+      { id: fromW.id, end_reason: '迁出' },
+    ]);
+  });
+
+  it('imports committees and mediators idempotently and round-trips their exports', async () => {
+    const csv = `external_id,village_code,name,kind\nmc-${RUN}-t,${V},行业调委会,TRADE\n`;
+    const first = await importFile('mediation-committees', csv);
+    expect(first.rejects).toEqual([]);
+    expect(first.done).toMatchObject({ inserted: 1 });
+    expect((await importFile('mediation-committees', csv)).done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
+    const trade = (await committeesOf(V)).find((c) => c.externalId === `mc-${RUN}-t`)!;
+    const people = `external_id,committee_id,name,full_time,phone,id_number\nmd-${RUN}-a,${trade.id},,专职,13600001111,${residentsOfV[4]!.idNumber}\nmd-${RUN}-b,${trade.id},外聘调解员,false,,\n`;
+    const m1 = await importFile('mediators', people);
+    expect(m1.rejects).toEqual([]);
+    expect(m1.done).toMatchObject({ inserted: 2 });
+    expect((await importFile('mediators', people)).done).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    const ms = (await committeesOf(V)).find((c) => c.id === trade.id)!.mediators;
+    expect(ms.map((m) => [m.name, m.fullTime, m.phone])).toEqual([
+      [residentsOfV[4]!.name, true, '13600001111'],
+      ['外聘调解员', false, null],
+    ]);
+    for (const kind of ['mediation-committees', 'mediators']) {
+      const exported = await exportFile(kind, V);
+      const back = await importFile(kind, exported);
+      expect(back.rejects, kind).toEqual([]);
+      expect(back.done, kind).toMatchObject({ inserted: 0, updated: 0 });
+      expect(await exportFile(kind, V), kind).toBe(exported);
+    }
+    // Another county's caller cannot change them by file either.
+    const foreign = await importFile('mediators', `id,committee_id,name\n${ms[0]!.id},${trade.id},越权\n`, neighbour);
+    expect(foreign.rejects.map((r) => r.field)).toEqual(['id']);
+  });
+});
