@@ -41,10 +41,25 @@ function settingValue(jurisdiction: string): string {
   return jurisdiction;
 }
 
-/** A fresh entity manager whose transactions all run within `jurisdiction`. */
-export function scopedEm(em: EntityManager, jurisdiction: string): EntityManager {
+/**
+ * Transaction settings naming who acts: the caller's token subject and display
+ * name. Triggers that record who changed what read them (a person's history,
+ * docs/ARCHITECTURE.md "Life cycle and history"); imports set their own
+ * (`hub.import_subject`, `hub.import_actor`).
+ */
+export const SUBJECT_SETTING = 'hub.subject';
+export const ACTOR_SETTING = 'hub.actor';
+
+/** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
+export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subject: string; name: string }): EntityManager {
   const forked = em.fork();
-  forked.setSessionContext({ variables: { [JURISDICTION_SETTING]: settingValue(jurisdiction) } });
+  const variables: Record<string, string> = { [JURISDICTION_SETTING]: settingValue(jurisdiction) };
+  if (actor) {
+    // Set in the same statement as the jurisdiction: naming the actor costs no round trip.
+    variables[SUBJECT_SETTING] = actor.subject;
+    variables[ACTOR_SETTING] = actor.name || actor.subject;
+  }
+  forked.setSessionContext({ variables });
   return forked;
 }
 

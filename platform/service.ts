@@ -142,8 +142,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       },
       context: async (req, identity) => {
         requests++;
-        // Row-level security: every statement of this request runs with the caller's jurisdiction.
-        const em = scopedEm(opts.orm.em, identity.caller.jurisdiction);
+        // Row-level security: every statement of this request runs with the caller's jurisdiction (and names the caller).
+        const em = scopedEm(opts.orm.em, identity.caller.jurisdiction, identity.caller);
         const base: BaseContext = {
           requestId: identity.requestId || String(req.headers['x-request-id'] ?? crypto.randomUUID()),
           em,
