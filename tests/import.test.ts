@@ -50,8 +50,9 @@ const rollupDrift = async () =>
     await db.query(`
       select r.village_code from village_rollup r
         join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
-                     (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag where q.village_code = p.village_code group by 1) x) as tags
-                from person p where county_code = '623022' group by 1) p using (village_code)
+                     (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag
+                       where q.village_code = p.village_code and q.status = 'ACTIVE' group by 1) x) as tags
+                from person p where county_code = '623022' and status = 'ACTIVE' group by 1) p using (village_code)
        where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)
   ).rows;
 

@@ -14,6 +14,7 @@ const DAY = (c: string) => `((${c} at time zone 'UTC') + interval '8 hours')::da
 /**
  * Rows where a roll-up differs from a count of the raw facts, computed in one
  * statement (one snapshot, so concurrent writers cannot fake a difference).
+ * Residents are the current (ACTIVE) ones: deregistered people are history.
  */
 async function mismatches(county: string): Promise<{ village: unknown[]; days: unknown[] }> {
   const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
@@ -22,8 +23,8 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
     const village = await c.query(
       `with raw as (
          select v.code,
-           (select count(*) from person p where p.village_code = v.code) as residents,
-           (select count(*) from person p where p.village_code = v.code and residency = 'FLOATING') as floating,
+           (select count(*) from person p where p.village_code = v.code and status = 'ACTIVE') as residents,
+           (select count(*) from person p where p.village_code = v.code and residency = 'FLOATING' and status = 'ACTIVE') as floating,
            (select count(*) from household h where h.village_code = v.code) as households,
            (select count(joint_defense_group_id) from household h where h.village_code = v.code) as households_in_groups,
            (select count(*) from house h where h.village_code = v.code) as houses,
@@ -33,7 +34,7 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
            (select count(*) from joint_defense_group j where j.village_code = v.code) as joint_defense_groups,
            (select count(*) from patrol_team t where t.village_code = v.code) as patrol_teams,
            (select count(distinct person_id) from patrol_team_member m where m.village_code = v.code) as patrol_members,
-           (select coalesce(sum(array_length(tags, 1)), 0) from person p where p.village_code = v.code) as tag_total
+           (select coalesce(sum(array_length(tags, 1)), 0) from person p where p.village_code = v.code and status = 'ACTIVE') as tag_total
          from village v where v.county_code = $1)
        select raw.code, raw.residents, r.residents as rolled from raw left join village_rollup r on r.village_code = raw.code
         where r.village_code is null or (raw.residents, raw.floating, raw.households, raw.households_in_groups, raw.houses, raw.addresses, raw.grids,

@@ -52,6 +52,7 @@ export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) 
             villageCode: r.villageCode,
             gridCode: r.gridCode,
             at: new Date(r.at).toISOString(),
+            changedFields: r.changedFields,
           }),
         )
         .join('\n');

@@ -22,6 +22,8 @@ import type { ChangedRecordRow } from '../resolvers/ChangedRecord.ts';
 import type { DisputeRow } from '../store/dispute.ts';
 import type { DisputeStepRow } from '../store/dispute-step.ts';
 import type { DisputePartyRow } from '../store/dispute-party.ts';
+import type { PersonHistoryRow, PersonPlaceRow } from '../store/person-history.ts';
+import type { EndedRecordRow } from '../store/life-cycle.ts';
 import type { VillageContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -178,6 +180,12 @@ export type Change = {
   __typename?: 'Change';
   /** When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
+  /**
+   * 改动字段 For UPDATED and TRANSITION: the record's fields the change set to
+   * another value, by column in camelCase (householdId, gridCode, tags, status,
+   * …), sorted; the version is not one of them. Null for CREATED and DELETED.
+   */
+  changedFields?: Maybe<Array<Scalars['String']['output']>>;
   /** Feed position; pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
   /** The record's grid (网格) after the change. */
@@ -257,6 +265,15 @@ export type ChangeOp =
   | 'TRANSITION'
   /** 修改 Fields changed; the status (if any) did not. */
   | 'UPDATED';
+
+/** 变动来源 Which way a change was written. */
+export type ChangeSource =
+  /** 表单 a mutation of the API */
+  | 'API'
+  /** 导入 a file import */
+  | 'IMPORT'
+  /** 系统 an operator or a migration */
+  | 'SYSTEM';
 
 /** Any record the change feed carries. */
 export type ChangedRecord = Address | Dispute | Hazard | House | Household | JointDefenseGroup | Patrol | PatrolTeam | Person | Site;
@@ -345,6 +362,15 @@ export type CountyResidentsArgs = {
   filter?: InputMaybe<ResidentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** 注销原因 Why a person was deregistered. */
+export type DeregistrationReason =
+  /** 死亡 died */
+  | 'DIED'
+  /** 重复登记 a second record of someone already registered */
+  | 'DUPLICATE'
+  /** 迁出 moved out of the hub's registry */
+  | 'MOVED_OUT';
 
 /**
  * 矛盾纠纷 A dispute, from intake in its village to follow-up. The village
@@ -673,6 +699,56 @@ export type DisputeStep = {
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township). */
   status?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * 结束原因 Why a household, house or 十户联防 group left the current registry.
+ * Households: MOVED_OUT, MERGED, NO_MEMBERS, DUPLICATE; houses: DEMOLISHED,
+ * MERGED, DUPLICATE; groups: REORGANISED, MERGED, DUPLICATE.
+ */
+export type EndReason =
+  /** 拆除 the house was demolished */
+  | 'DEMOLISHED'
+  /** 重复登记 a second record of something already registered */
+  | 'DUPLICATE'
+  /** 合并 merged into another (并户, houses or groups joined) */
+  | 'MERGED'
+  /** 整户迁出 the household moved away */
+  | 'MOVED_OUT'
+  /** 户内无人 every member died or was deregistered */
+  | 'NO_MEMBERS'
+  /** 调整撤并 the group was reorganised */
+  | 'REORGANISED';
+
+/**
+ * 已注销记录 A household, house or 十户联防 group taken out of the current
+ * registry (out of lists, lookups by id and the figures), kept as history with
+ * when, by whom and why. The change feed carries it as DELETED.
+ */
+export type EndedRecord = {
+  __typename?: 'EndedRecord';
+  /** When it ended. */
+  endedAt: Scalars['DateTime']['output'];
+  /** Who ended it: the caller's subject. */
+  endedBy: Scalars['String']['output'];
+  /** The caller's display name. */
+  endedByName?: Maybe<Scalars['String']['output']>;
+  /** 网格 Its grid. */
+  grid: Grid;
+  /** Kind of record: HOUSEHOLD, HOUSE or JOINT_DEFENSE_GROUP. */
+  kind: ChangeKind;
+  /** 户号, 房屋编号 or the group's name. */
+  label: Scalars['String']['output'];
+  /** The note given. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Why. */
+  reason: EndReason;
+  /** The record's id. */
+  recordId: Scalars['ID']['output'];
+  /** The record's version when it ended. */
+  version: Scalars['Int']['output'];
+  /** 村/社区 Its village. */
+  village: Village;
 };
 
 /** 群防群治力量 Forces figures of a division. */
@@ -1487,6 +1563,27 @@ export type Mutation = {
   createMediator: Mediator;
   /** Creates a patrol team with its members. */
   createPatrolTeam: PatrolTeam;
+  /** Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */
+  deregisterHouse: EndedRecord;
+  /**
+   * 注销 Deregisters a person (died, moved out, entered twice); `version` must
+   * be the current one (else CONFLICT), `note` up to 500 characters. The
+   * person leaves their household and address and their patrol teams, and
+   * drops out of lists and figures; the record stays, with its history.
+   * CONFLICT while the person heads a household with other members (appoint
+   * another head first; a sole member's headship ends with them), leads a
+   * 十户联防 group (appoint another leader first), or serves as grid staff or
+   * as a mediator (end that first). INVALID_TRANSITION when already deregistered.
+   */
+  deregisterPerson: Person;
+  /** Disbands a 十户联防 group: its households are in no group afterwards; the group is kept as history. */
+  disbandJointDefenseGroup: EndedRecord;
+  /**
+   * 销户 Dissolves a household that has no current members (CONFLICT naming
+   * them otherwise: move or deregister them first). It leaves its 十户联防
+   * group and the registry, kept as history.
+   */
+  dissolveHousehold: EndedRecord;
   /** Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. */
   endGridStaff: GridStaff;
   /** Ends a committee and the service of all its mediators, kept as history; the ended record. */
@@ -1627,6 +1724,38 @@ export type MutationCreateMediatorArgs = {
 
 export type MutationCreatePatrolTeamArgs = {
   input: PatrolTeamInput;
+};
+
+
+export type MutationDeregisterHouseArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDeregisterPersonArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: DeregistrationReason;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDisbandJointDefenseGroupArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDissolveHouseholdArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -2046,12 +2175,26 @@ export type Person = {
   age: Scalars['Int']['output'];
   /** 出生日期 Birth date. */
   birthDate: Scalars['Date']['output'];
+  /** 注销时间 When the person was deregistered (null while ACTIVE). */
+  deregisteredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 注销说明 The note given with the deregistration. */
+  deregistrationNote?: Maybe<Scalars['String']['output']>;
+  /** 注销原因 Why the person was deregistered (null while ACTIVE). */
+  deregistrationReason?: Maybe<DeregistrationReason>;
   /** 民族 Ethnicity, e.g. 汉族, 藏族, 回族. */
   ethnicity: Scalars['String']['output'];
   /** 性别 Sex. */
   gender: Gender;
   /** 网格 The grid the person lives in. */
   grid: Grid;
+  /**
+   * 变动记录 The person's history, newest first: every change of grid,
+   * household, address, tags or status, with who made it and when, whichever
+   * way it was written (form, household move, import). Entries are kept where
+   * the person was after each change: a caller sees those inside its
+   * jurisdiction. `first` defaults to 20, at most 500.
+   */
+  history: PersonHistoryConnection;
   /** 户 The person's household. */
   household?: Maybe<Household>;
   /** Registry id. */
@@ -2064,12 +2207,26 @@ export type Person = {
   phone?: Maybe<Scalars['String']['output']>;
   /** 人口类别 Registered, floating or overseas. */
   residency: Residency;
+  /**
+   * 人员状态 ACTIVE while in the current registry; DEREGISTERED (注销) after
+   * `deregisterPerson`. A deregistered person is kept as history: readable by
+   * id (and by ID number), out of residents lists, searches, household members
+   * and the population figures.
+   */
+  status: PersonStatus;
   /** 特殊人群标签 Tags. */
   tags: Array<PersonTag>;
   /** Optimistic-concurrency version: pass it back when updating. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village the person lives in. */
   village: Village;
+};
+
+
+/** 实有人口 A person living in a village: the registry's central record. */
+export type PersonHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of residents 实有人口 (Relay connection). */
@@ -2092,6 +2249,53 @@ export type PersonEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: Person;
+};
+
+/** A page of a person's history, newest first. */
+export type PersonHistoryConnection = {
+  __typename?: 'PersonHistoryConnection';
+  /** The entries of this page with their cursors. */
+  edges: Array<PersonHistoryEdge>;
+  /** The entries of this page. */
+  nodes: Array<PersonHistoryEntry>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many entries the caller may see, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One history entry and its cursor. */
+export type PersonHistoryEdge = {
+  __typename?: 'PersonHistoryEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: PersonHistoryEntry;
+};
+
+/** 变动记录 One change of a person's grid, household, address, tags or status (append-only). */
+export type PersonHistoryEntry = {
+  __typename?: 'PersonHistoryEntry';
+  /** After the change. */
+  after: PersonPlace;
+  /** When the changing transaction ran. */
+  at: Scalars['DateTime']['output'];
+  /** Before the change. */
+  before: PersonPlace;
+  /** Who: the caller's subject (the importer's for a file; the database role for an operator's change). */
+  by: Scalars['String']['output'];
+  /** The caller's display name. */
+  byName?: Maybe<Scalars['String']['output']>;
+  /** What changed, among gridCode, householdId, addressId, tags and status. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** 注销原因 For a deregistration, why. */
+  deregistrationReason?: Maybe<DeregistrationReason>;
+  /** Entry id. */
+  id: Scalars['ID']['output'];
+  /** For a deregistration, the note given. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Which way the change was written. */
+  via: ChangeSource;
 };
 
 /** 实有人口 A new resident. */
@@ -2122,6 +2326,34 @@ export type PersonInput = {
   /** Tags. */
   tags?: InputMaybe<Array<PersonTag>>;
 };
+
+/** A person's place in the registry at one moment (before or after a change). */
+export type PersonPlace = {
+  __typename?: 'PersonPlace';
+  /** 地址 The address, while the caller may see it. */
+  address?: Maybe<Address>;
+  /** 地址 The address's id (null: none). */
+  addressId?: Maybe<Scalars['ID']['output']>;
+  /** 网格 The grid. */
+  grid: Grid;
+  /** 网格 The grid's 15-digit code. */
+  gridCode: Scalars['String']['output'];
+  /** 户 The household, while it exists and the caller may see it. */
+  household?: Maybe<Household>;
+  /** 户 The household's id (null: none). */
+  householdId?: Maybe<Scalars['ID']['output']>;
+  /** 状态 Status. */
+  status: PersonStatus;
+  /** 标签 Tags. */
+  tags: Array<PersonTag>;
+};
+
+/** 人员状态 Whether a person is in the current registry. */
+export type PersonStatus =
+  /** 在册 in the current registry */
+  | 'ACTIVE'
+  /** 已注销 deregistered, kept as history */
+  | 'DEREGISTERED';
 
 /**
  * 特殊人群 Special-population and key-youth tags (GB/T 31000), plus groups the
@@ -2416,6 +2648,11 @@ export type ResidentFilter = {
   phone?: InputMaybe<Scalars['String']['input']>;
   /** Residents of this residency category. */
   residency?: InputMaybe<Residency>;
+  /**
+   * 人员状态 ACTIVE (the default) lists the current residents; DEREGISTERED
+   * lists the deregistered ones, kept as history.
+   */
+  status?: InputMaybe<PersonStatus>;
   /** Residents with any of these tags. */
   tags?: InputMaybe<Array<PersonTag>>;
 };
@@ -2965,11 +3202,13 @@ export type ResolversTypes = {
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
   ChangeKind: ChangeKind;
   ChangeOp: ChangeOp;
+  ChangeSource: ChangeSource;
   ChangedRecord: ResolverTypeWrapper<ChangedRecordRow>;
   CitizenRating: CitizenRating;
   County: ResolverTypeWrapper<CodeRef>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeregistrationReason: DeregistrationReason;
   Dispute: ResolverTypeWrapper<DisputeRow>;
   DisputeAction: DisputeAction;
   DisputeCategory: DisputeCategory;
@@ -2986,6 +3225,8 @@ export type ResolversTypes = {
   DisputeStats: ResolverTypeWrapper<DisputeFigures>;
   DisputeStatus: DisputeStatus;
   DisputeStep: ResolverTypeWrapper<DisputeStepRow>;
+  EndReason: EndReason;
+  EndedRecord: ResolverTypeWrapper<EndedRecordRow>;
   Forces: ResolverTypeWrapper<ForcesFigures>;
   Gender: Gender;
   GovernanceLevel: GovernanceLevel;
@@ -3047,7 +3288,12 @@ export type ResolversTypes = {
   Person: ResolverTypeWrapper<PersonRow>;
   PersonConnection: ResolverTypeWrapper<Connection<PersonRow>>;
   PersonEdge: ResolverTypeWrapper<Omit<PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
+  PersonHistoryConnection: ResolverTypeWrapper<Connection<PersonHistoryRow>>;
+  PersonHistoryEdge: ResolverTypeWrapper<Omit<PersonHistoryEdge, 'node'> & { node: ResolversTypes['PersonHistoryEntry'] }>;
+  PersonHistoryEntry: ResolverTypeWrapper<PersonHistoryRow>;
   PersonInput: PersonInput;
+  PersonPlace: ResolverTypeWrapper<PersonPlaceRow>;
+  PersonStatus: PersonStatus;
   PersonTag: PersonTag;
   PersonUpdate: PersonUpdate;
   Population: ResolverTypeWrapper<PopulationFigures>;
@@ -3099,6 +3345,7 @@ export type ResolversParentTypes = {
   DisputePartyInput: DisputePartyInput;
   DisputeStats: DisputeFigures;
   DisputeStep: DisputeStepRow;
+  EndedRecord: EndedRecordRow;
   Forces: ForcesFigures;
   Grid: GridEntity;
   GridConnection: Connection<GridEntity>;
@@ -3150,7 +3397,11 @@ export type ResolversParentTypes = {
   Person: PersonRow;
   PersonConnection: Connection<PersonRow>;
   PersonEdge: Omit<PersonEdge, 'node'> & { node: ResolversParentTypes['Person'] };
+  PersonHistoryConnection: Connection<PersonHistoryRow>;
+  PersonHistoryEdge: Omit<PersonHistoryEdge, 'node'> & { node: ResolversParentTypes['PersonHistoryEntry'] };
+  PersonHistoryEntry: PersonHistoryRow;
   PersonInput: PersonInput;
+  PersonPlace: PersonPlaceRow;
   PersonUpdate: PersonUpdate;
   Population: PopulationFigures;
   Query: Record<PropertyKey, never>;
@@ -3218,6 +3469,7 @@ export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentTy
 
 export type ChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
@@ -3347,6 +3599,20 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EndedRecordResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['EndedRecord'] = ResolversParentTypes['EndedRecord']> = {
+  endedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endedByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['EndReason'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
 };
 
 export type ForcesResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Forces'] = ResolversParentTypes['Forces']> = {
@@ -3569,6 +3835,10 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   createMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationCreateMediationCommitteeArgs, 'input'>>;
   createMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationCreateMediatorArgs, 'input'>>;
   createPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationCreatePatrolTeamArgs, 'input'>>;
+  deregisterHouse?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterHouseArgs, 'id' | 'reason' | 'version'>>;
+  deregisterPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeregisterPersonArgs, 'id' | 'reason' | 'version'>>;
+  disbandJointDefenseGroup?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDisbandJointDefenseGroupArgs, 'id' | 'reason' | 'version'>>;
+  dissolveHousehold?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDissolveHouseholdArgs, 'id' | 'reason' | 'version'>>;
   endGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationEndGridStaffArgs, 'id' | 'version'>>;
   endMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationEndMediationCommitteeArgs, 'id' | 'version'>>;
   endMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationEndMediatorArgs, 'id' | 'version'>>;
@@ -3674,15 +3944,20 @@ export type PersonResolvers<ContextType = VillageContext, ParentType extends Res
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   age?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   birthDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  deregisteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deregistrationNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deregistrationReason?: Resolver<Maybe<ResolversTypes['DeregistrationReason']>, ParentType, ContextType>;
   ethnicity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   gender?: Resolver<ResolversTypes['Gender'], ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['PersonHistoryConnection'], ParentType, ContextType, RequireFields<PersonHistoryArgs, 'first'>>;
   household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   residency?: Resolver<ResolversTypes['Residency'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PersonStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
@@ -3699,6 +3974,42 @@ export type PersonConnectionResolvers<ContextType = VillageContext, ParentType e
 export type PersonEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonEdge'] = ResolversParentTypes['PersonEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+};
+
+export type PersonHistoryConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonHistoryConnection'] = ResolversParentTypes['PersonHistoryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PersonHistoryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PersonHistoryEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PersonHistoryEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonHistoryEdge'] = ResolversParentTypes['PersonHistoryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PersonHistoryEntry'], ParentType, ContextType>;
+};
+
+export type PersonHistoryEntryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonHistoryEntry'] = ResolversParentTypes['PersonHistoryEntry']> = {
+  after?: Resolver<ResolversTypes['PersonPlace'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['PersonPlace'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  byName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  deregistrationReason?: Resolver<Maybe<ResolversTypes['DeregistrationReason']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  via?: Resolver<ResolversTypes['ChangeSource'], ParentType, ContextType>;
+};
+
+export type PersonPlaceResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonPlace'] = ResolversParentTypes['PersonPlace']> = {
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  addressId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  gridCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
+  householdId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PersonStatus'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;
 };
 
 export type PopulationResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Population'] = ResolversParentTypes['Population']> = {
@@ -3828,6 +4139,7 @@ export type Resolvers<ContextType = VillageContext> = {
   DisputeParty?: DisputePartyResolvers<ContextType>;
   DisputeStats?: DisputeStatsResolvers<ContextType>;
   DisputeStep?: DisputeStepResolvers<ContextType>;
+  EndedRecord?: EndedRecordResolvers<ContextType>;
   Forces?: ForcesResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;
@@ -3863,6 +4175,10 @@ export type Resolvers<ContextType = VillageContext> = {
   Person?: PersonResolvers<ContextType>;
   PersonConnection?: PersonConnectionResolvers<ContextType>;
   PersonEdge?: PersonEdgeResolvers<ContextType>;
+  PersonHistoryConnection?: PersonHistoryConnectionResolvers<ContextType>;
+  PersonHistoryEdge?: PersonHistoryEdgeResolvers<ContextType>;
+  PersonHistoryEntry?: PersonHistoryEntryResolvers<ContextType>;
+  PersonPlace?: PersonPlaceResolvers<ContextType>;
   Population?: PopulationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;

@@ -21,6 +21,7 @@ import { Migration20261201000019FailClosed } from './Migration20261201000019Fail
 import { Migration20261201000020DivisionTargets } from './Migration20261201000020DivisionTargets.ts';
 import { Migration20261201000021PersonSearch } from './Migration20261201000021PersonSearch.ts';
 import { Migration20261201000022Forces } from './Migration20261201000022Forces.ts';
+import { Migration20261201000023LifeCycle } from './Migration20261201000023LifeCycle.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   Migration20261201000020DivisionTargets,
   Migration20261201000021PersonSearch,
   Migration20261201000022Forces,
+  Migration20261201000023LifeCycle,
 ];

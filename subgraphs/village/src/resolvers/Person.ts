@@ -1,6 +1,7 @@
 import { formatDate } from '../../../../platform/scalars.ts';
 import { personal } from '../access.ts';
 import type { PersonResolvers } from '../generated/resolvers.ts';
+import { historyOf } from './lists/history.ts';
 import { gridOf, ref, villageOf } from './refs.ts';
 
 /** Whole years between a birth date and today (China Standard Time). */
@@ -22,4 +23,5 @@ export const Person: PersonResolvers = {
   address: (p, _, ctx) => ref(ctx, ctx.loaders.address, p.addressId),
   grid: gridOf,
   village: villageOf,
+  history: (p, args, ctx) => historyOf(p, args, ctx),
 };

@@ -9,6 +9,7 @@ import { Dispute } from './Dispute.ts';
 import { DisputeParty } from './DisputeParty.ts';
 import { DisputeStep } from './DisputeStep.ts';
 import { DisputeStats } from './DisputeStats.ts';
+import { EndedRecord } from './EndedRecord.ts';
 import { Grid } from './Grid.ts';
 import { GridStaff } from './GridStaff.ts';
 import { Hazard } from './Hazard.ts';
@@ -22,6 +23,7 @@ import { Patrol } from './Patrol.ts';
 import { PatrolStats } from './PatrolStats.ts';
 import { PatrolTeam } from './PatrolTeam.ts';
 import { Person } from './Person.ts';
+import { PersonHistoryEntry, PersonPlace } from './PersonHistoryEntry.ts';
 import { Query } from './Query/index.ts';
 import { Region } from './Region.ts';
 import { Site } from './Site.ts';
@@ -59,4 +61,7 @@ export const resolvers: Resolvers = {
   Change,
   ChangedRecord,
   AuditEntry,
+  PersonHistoryEntry,
+  PersonPlace,
+  EndedRecord,
 };

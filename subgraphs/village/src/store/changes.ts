@@ -4,7 +4,9 @@ import { instant } from './record.ts';
 
 /**
  * The change feed (migration …09Changes): one row per changed record, ordered
- * by the commit sequence of its transaction, then by its id in the log.
+ * by the commit sequence of its transaction, then by its id in the log. An
+ * update's entry names the fields it changed; an update that changed nothing
+ * but the version has none (…23LifeCycle).
  */
 export const CHANGE_KINDS = ['RESIDENT', 'HOUSEHOLD', 'HOUSE', 'ADDRESS', 'SITE', 'JOINT_DEFENSE_GROUP', 'PATROL_TEAM', 'PATROL', 'HAZARD', 'DISPUTE'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -22,6 +24,8 @@ const Change = z.object({
   villageCode: col.text,
   gridCode: col.text,
   at: instant,
+  // The columns an update changed (migration …23LifeCycle), named as the API names fields: household_id → householdId.
+  changedFields: col.textArray.nullable().transform((fields) => fields?.map((f) => f.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())) ?? null),
 });
 export type ChangeRow = z.infer<typeof Change>;
 
@@ -57,7 +61,7 @@ function after(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
   const st = sql(
     'changes.after',
     Change,
-    `select l.id::text as id, t.seq::text as seq, l.kind, l.op, l.record_id, l.version, l.status_from, l.status_to, l.village_code, l.grid_code, l.at
+    `select l.id::text as id, t.seq::text as seq, l.kind, l.op, l.record_id, l.version, l.status_from, l.status_to, l.village_code, l.grid_code, l.at, l.changed_fields
        from change_tx t join change_log l on l.txid = t.txid
       where ${where.join(' and ')}
       order by t.seq, l.id

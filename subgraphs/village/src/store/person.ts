@@ -3,7 +3,11 @@ import { col, command, exec, likeContains, row, rows, sql, type Db } from '../..
 import { located, recordTable, type Location } from './record.ts';
 import { allOf, scopedList, type ListFilter, type Scope, type ScopedList } from './scoped.ts';
 
-/** Residents (实有人口), table `person` (migration …02Registry). */
+/**
+ * Residents (实有人口), table `person` (migration …02Registry). A deregistered
+ * person (…23LifeCycle) stays, with `status` DEREGISTERED: readable by id and
+ * ID number, left out of every list and search here unless asked for.
+ */
 export const Person = z.object({
   id: col.id,
   name: col.text,
@@ -18,6 +22,10 @@ export const Person = z.object({
   addressId: col.id.nullable(),
   ...located,
   version: col.id,
+  status: z.enum(['ACTIVE', 'DEREGISTERED']),
+  deregisteredAt: col.instant.nullable(),
+  deregistrationReason: z.enum(['DIED', 'MOVED_OUT', 'DUPLICATE']).nullable(),
+  deregistrationNote: col.text.nullable(),
 });
 export type PersonRow = z.infer<typeof Person>;
 
@@ -46,7 +54,8 @@ const table = recordTable<PersonRow, PersonChanges>('person', Person, {
   addressId: 'address_id',
 });
 
-const ofHouseholds = sql('person.ofHouseholds', Person, 'select * from person where household_id in (?) order by id');
+// A deregistered person has left their household; the status is stated as well, so no path can list one as a member.
+const ofHouseholds = sql('person.ofHouseholds', Person, `select * from person where household_id in (?) and status = 'ACTIVE' order by id`);
 const villagesOf = sql('person.villages', z.object({ id: col.id, villageCode: col.text }), 'select id, village_code from person where id in (?)');
 const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
 const idNumberTaken = sql('person.idNumberTaken', z.object({}), 'select 1 from person where id_number = ?');
@@ -102,6 +111,8 @@ export interface ResidentConditions {
   bornBy?: string | null;
   /** Born after this day (ISO date). */
   bornAfter?: string | null;
+  /** Current residents (ACTIVE, the default) or the deregistered ones. */
+  status?: PersonRow['status'] | null;
 }
 
 export const persons = {
@@ -150,7 +161,8 @@ export const persons = {
  * people"): equality and `^@` (starts_with) are leakproof, LIKE is not.
  */
 export function residentFilter(c: ResidentConditions): ListFilter {
-  const where: string[] = [];
+  // Always stated, as a literal so that the partial indexes of current residents (…23LifeCycle) match in any plan.
+  const where: string[] = [c.status === 'DEREGISTERED' ? `t.status = 'DEREGISTERED'` : `t.status = 'ACTIVE'`];
   const params: (string | readonly string[])[] = [];
   if (c.idNumber != null) {
     where.push('t.id_number = ?');

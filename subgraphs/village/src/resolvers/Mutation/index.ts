@@ -1,5 +1,6 @@
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { addressMutations } from './address.ts';
+import { lifeCycleMutations } from './deregister.ts';
 import { disputeMutations } from './disputes.ts';
 import { gridStaffMutations } from './grid-staff.ts';
 import { hazardMutations } from './hazard.ts';
@@ -28,5 +29,6 @@ export const Mutation: MutationResolvers = {
   ...hazardMutations,
   ...gridStaffMutations,
   ...mediationMutations,
+  ...lifeCycleMutations,
   ...disputeMutations,
 };

@@ -61,6 +61,7 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
     phone: filter.phone == null ? null : parsePhone(filter.phone),
     bornBy: filter.minAge != null ? yearsAgo(filter.minAge) : null,
     bornAfter: filter.maxAge != null ? yearsAgo(filter.maxAge + 1) : null,
+    status: filter.status,
   };
 }
 

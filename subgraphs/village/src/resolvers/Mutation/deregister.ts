@@ -1,0 +1,194 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { badInput, conflict, hubError } from '../../../../../platform/errors.ts';
+import { optText } from '../../../../../platform/validate.ts';
+import type { EndReason, MutationResolvers } from '../../generated/resolvers.ts';
+import { households } from '../../store/household.ts';
+import { houses } from '../../store/house.ts';
+import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
+import { lifeCycle, type EndedKind, type Ending, type TieRow } from '../../store/life-cycle.ts';
+import { persons } from '../../store/person.ts';
+import { forWrite, tx } from './write.ts';
+
+/**
+ * Life cycle (docs/ARCHITECTURE.md, "Life cycle and history"): deregistering
+ * people (注销) and ending households (销户), houses (拆除) and 十户联防
+ * groups (撤销). Each runs in one transaction, takes the version the client
+ * read, and refuses, naming what to do first, to break a rule the registry
+ * keeps: a household's head is one of its members, a group's leader lives
+ * in one of its households, grid staff and mediators linked to a resident
+ * are serving residents.
+ */
+
+const REASON_ZH: Record<string, string> = {
+  DIED: '死亡',
+  MOVED_OUT: '迁出',
+  DUPLICATE: '重复登记',
+  MERGED: '合并',
+  NO_MEMBERS: '户内无人',
+  DEMOLISHED: '拆除',
+  REORGANISED: '调整撤并',
+};
+
+/** The reasons each kind of record may end for. */
+const REASONS_OF: Record<EndedKind, readonly EndReason[]> = {
+  HOUSEHOLD: ['MOVED_OUT', 'MERGED', 'NO_MEMBERS', 'DUPLICATE'],
+  HOUSE: ['DEMOLISHED', 'MERGED', 'DUPLICATE'],
+  JOINT_DEFENSE_GROUP: ['REORGANISED', 'MERGED', 'DUPLICATE'],
+};
+
+const KIND_NAME: Record<EndedKind, { zh: string; en: string }> = {
+  HOUSEHOLD: { zh: '户', en: 'a household' },
+  HOUSE: { zh: '房屋', en: 'a house' },
+  JOINT_DEFENSE_GROUP: { zh: '十户联防组', en: 'a joint-defense group' },
+};
+
+/** CONFLICT unless `sent` is the record's version (as write.ts `versioned` says it). */
+function checkVersion(current: number, sent: number): void {
+  if (current === sent) return;
+  throw conflict(
+    {
+      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
+      en: `The record was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
+    },
+    { currentVersion: current },
+  );
+}
+
+function checkReason(kind: EndedKind, reason: EndReason): void {
+  const allowed = REASONS_OF[kind];
+  if (allowed.includes(reason)) return;
+  throw badInput(
+    {
+      zh: `reason：${KIND_NAME[kind].zh}不能以“${REASON_ZH[reason] ?? reason}”（${reason}）注销；可用：${allowed.join('、')}。`,
+      en: `reason: ${KIND_NAME[kind].en} does not end for ${reason}; use one of ${allowed.join(', ')}.`,
+    },
+    { argument: 'reason' },
+  );
+}
+
+/** The refusal of a person's deregistration for a tie that someone must undo first. */
+function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
+  switch (t.tie) {
+    case 'HOUSEHOLD_HEAD':
+      return conflict(
+        {
+          zh: `人员 ${personId} 是户 ${t.id}（户号 ${t.label}）的户主，该户还有其他在册成员（人员 ${others.map((o) => o.id).join('、')}）；请先另行指定户主。`,
+          en: `person ${personId} heads household ${t.id} (number ${t.label}), which has other members (persons ${others.map((o) => o.id).join(', ')}); appoint another head first.`,
+        },
+        { householdId: String(t.id) },
+      );
+    case 'GROUP_LEADER':
+      return conflict(
+        {
+          zh: `人员 ${personId} 是十户联防组 ${t.id}（${t.label}）的联户长；请先另行指定联户长。`,
+          en: `person ${personId} leads joint-defense group ${t.id} (${t.label}); appoint another leader first.`,
+        },
+        { jointDefenseGroupId: String(t.id) },
+      );
+    case 'GRID_STAFF':
+      return conflict(
+        {
+          zh: `人员 ${personId} 任网格力量 ${t.id}（${t.label}）；请先结束该任命（endGridStaff）。`,
+          en: `person ${personId} serves as grid staff ${t.id} (${t.label}); end that assignment first (endGridStaff).`,
+        },
+        { gridStaffId: String(t.id) },
+      );
+    default:
+      return conflict(
+        {
+          zh: `人员 ${personId} 任人民调解员 ${t.id}（${t.label}）；请先结束其调解员职务（endMediator）。`,
+          en: `person ${personId} serves as mediator ${t.id} (${t.label}); end that service first (endMediator).`,
+        },
+        { mediatorId: String(t.id) },
+      );
+  }
+}
+
+/**
+ * The households whose headship ends with the person (those where they are
+ * the only current member); CONFLICT for any tie that must be undone first.
+ */
+async function headshipsToEnd(em: EntityManager, caller: Caller, personId: number): Promise<number[]> {
+  const ends: number[] = [];
+  for (const t of await lifeCycle.ties(em, 'person', personId)) {
+    if (t.tie !== 'HOUSEHOLD_HEAD') throw refusal(personId, t);
+    const others = (await lifeCycle.ties(em, 'household', t.id)).filter((m) => m.id !== personId);
+    if (others.length) throw refusal(personId, t, others);
+    requireWrite(caller, t.divisionCode);
+    ends.push(t.id);
+  }
+  return ends;
+}
+
+/** Who ends a record, and why (the note: up to 500 characters). */
+function ending(caller: Caller, reason: EndReason, note: string | null | undefined): Ending {
+  return { by: caller.subject, byName: caller.name || null, reason, note: optText(note, 'note', 500) };
+}
+
+export const lifeCycleMutations = {
+  deregisterPerson: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      if (p.status !== 'ACTIVE') {
+        throw hubError(
+          'INVALID_TRANSITION',
+          {
+            zh: `人员 ${id} 已经注销（${REASON_ZH[p.deregistrationReason ?? ''] ?? p.deregistrationReason}），不能再次注销。`,
+            en: `person ${id} is already deregistered (${p.deregistrationReason}).`,
+          },
+          { status: p.status },
+        );
+      }
+      checkVersion(p.version, version);
+      const noteText = optText(note, 'note', 500);
+      for (const householdId of await headshipsToEnd(em, ctx.caller, p.id)) await lifeCycle.endHeadship(em, householdId, p.id);
+      // Patrol team membership needs no one's decision: the person leaves every team.
+      await lifeCycle.leaveTeams(em, p.id);
+      return (await lifeCycle.deregister(em, p.id, reason, noteText))!;
+    }),
+  dissolveHousehold: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const h = await forWrite(em, ctx.caller, households, id, 'household');
+      checkVersion(h.version, version);
+      checkReason('HOUSEHOLD', reason);
+      const members = await lifeCycle.ties(em, 'household', h.id);
+      if (members.length) {
+        throw conflict(
+          {
+            zh: `户 ${id} 还有 ${members.length} 名在册成员（人员 ${members.map((m) => m.id).join('、')}）；请先将他们迁出或注销。`,
+            en: `household ${id} still has ${members.length} current member(s) (persons ${members.map((m) => m.id).join(', ')}); move or deregister them first.`,
+          },
+          { memberIds: members.map((m) => String(m.id)) },
+        );
+      }
+      return lifeCycle.end(em, 'HOUSEHOLD', h.id, ending(ctx.caller, reason, note));
+    }),
+  deregisterHouse: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const h = await forWrite(em, ctx.caller, houses, id, 'house');
+      checkVersion(h.version, version);
+      checkReason('HOUSE', reason);
+      const living = await lifeCycle.ties(em, 'house', h.id);
+      if (living.length) {
+        throw conflict(
+          {
+            zh: `房屋 ${id} 还有户居住（户 ${living.map((l) => l.id).join('、')}）；请先将这些户迁走（moveHousehold）。`,
+            en: `house ${id} is still home to households ${living.map((l) => l.id).join(', ')}; move them first (moveHousehold).`,
+          },
+          { householdIds: living.map((l) => String(l.id)) },
+        );
+      }
+      return lifeCycle.end(em, 'HOUSE', h.id, ending(ctx.caller, reason, note));
+    }),
+  disbandJointDefenseGroup: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup');
+      checkVersion(g.version, version);
+      checkReason('JOINT_DEFENSE_GROUP', reason);
+      // Its households, wherever in the village they are, leave it: the caller must be able to write each.
+      for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(ctx.caller, h.divisionCode);
+      await lifeCycle.releaseHouseholds(em, g.id);
+      return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, ending(ctx.caller, reason, note));
+    }),
+} satisfies MutationResolvers;

@@ -1,0 +1,436 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCitizenId } from '../domain/citizen-id.ts';
+import { startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+
+/**
+ * Life cycle and history of registry records, through the gateway
+ * (docs/ARCHITECTURE.md, "Life cycle and history"): a person moved, tagged
+ * and deregistered leaves lists, searches and figures but stays readable with
+ * a history of who did what when; the change feed names the changed fields;
+ * households, houses and 十户联防 groups end under the registry's rules; and
+ * only the person's own jurisdiction may do any of it.
+ */
+let hub: TestHub;
+let writer: string;
+let reader: string;
+/** A village of 卓尼县 (the suite's write county) with two grids or more, that no other test writes in. */
+let VILLAGE: string;
+let G1: string;
+let G2: string;
+const run = Date.now() % 1_000_000;
+
+beforeAll(async () => {
+  hub = await startHub();
+  writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: 'life-cycle-writer' });
+  reader = await hub.token({ jurisdiction: '623022', scopes: ['read'], subject: 'life-cycle-reader' });
+  const r = await hub.queryAs<{ villages: { code: string; grids: { code: string }[] }[] }>(writer, `{ villages(within: "623022") { code grids { code } } }`);
+  expect(r.errors).toBeUndefined();
+  // The others write in the county's first villages; take the last one with two grids.
+  const v = r.data!.villages.filter((x) => x.grids.length >= 2).at(-1)!;
+  VILLAGE = v.code;
+  G1 = v.grids[0]!.code;
+  G2 = v.grids[1]!.code;
+}, 180_000);
+afterAll(() => hub?.stop());
+
+/** Runs a mutation or query as `token` and returns its data, failing on any error. */
+async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const r = await hub.queryAs<T>(token, query, variables);
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return r.data!;
+}
+
+/** The error code of a response that must fail. */
+function code(r: GraphQLResponse): unknown {
+  expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
+  return r.errors![0]!.extensions?.code;
+}
+
+interface Versioned {
+  id: string;
+  version: number;
+}
+
+let seq = 600;
+async function registerPerson(name: string, gridCode: string, householdId: string | null, residency = 'REGISTERED'): Promise<Versioned> {
+  const birthDate = '1961-06-13';
+  const d = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+    i: { name, idNumber: makeCitizenId('623022', birthDate, seq++), ethnicity: '藏族', residency, gridCode, householdId },
+  });
+  return d.registerPerson;
+}
+async function registerHousehold(gridCode: string, number: string, houseId: string | null = null): Promise<Versioned> {
+  const d = await ok<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+    i: { gridCode, number, houseId },
+  });
+  return d.registerHousehold;
+}
+async function personVersion(id: string): Promise<number> {
+  return (await ok<{ person: { version: number } }>(writer, `{ person(id: "${id}") { version } }`)).person.version;
+}
+
+interface Population {
+  residents: number;
+  floating: number;
+  households: number;
+  houses: number;
+  byTag: { tag: string; count: number }[];
+}
+interface Forces {
+  jointDefenseGroups: number;
+  householdsInGroups: number;
+}
+async function figures(): Promise<{ population: Population; forces: Forces }> {
+  const d = await ok<{ village: { population: Population; forces: Forces } }>(
+    reader,
+    `{ village(code: "${VILLAGE}") { population { residents floating households houses byTag { tag count } } forces { jointDefenseGroups householdsInGroups } } }`,
+  );
+  return d.village;
+}
+const tagged = (p: Population, tag: string) => p.byTag.find((t) => t.tag === tag)?.count ?? 0;
+
+interface Change {
+  cursor: string;
+  kind: string;
+  op: string;
+  recordId: string;
+  version: number | null;
+  changedFields: string[] | null;
+}
+/** Every change of `kinds` in the village after `after`, and the cursor to continue from. */
+async function changes(after: string | null, kinds: string): Promise<{ got: Change[]; after: string | null }> {
+  const got: Change[] = [];
+  for (;;) {
+    const d = await ok<{ changes: Paged<Change> }>(
+      reader,
+      `query($a: String) { changes(after: $a, kinds: [${kinds}], within: "${VILLAGE}", first: 1000) { nodes { cursor kind op recordId version changedFields } pageInfo { hasNextPage endCursor } } }`,
+      { a: after },
+    );
+    got.push(...d.changes.nodes);
+    after = d.changes.pageInfo.endCursor;
+    if (!d.changes.pageInfo.hasNextPage) return { got, after };
+  }
+}
+
+interface Place {
+  gridCode: string;
+  householdId: string | null;
+  addressId: string | null;
+  tags: string[];
+  status: string;
+}
+interface Entry {
+  at: string;
+  by: string;
+  byName: string | null;
+  via: string;
+  changedFields: string[];
+  before: Place;
+  after: Place;
+  deregistrationReason: string | null;
+  note: string | null;
+}
+const ENTRY =
+  'at by byName via changedFields deregistrationReason note before { gridCode householdId addressId tags status } after { gridCode householdId addressId tags status }';
+
+describe('deregistering a person', () => {
+  it('a person moved, tagged and deregistered leaves lists, searches and figures, and keeps a history of who did what when', async () => {
+    const { after: feedStart } = await changes(null, 'RESIDENT');
+    const h1 = await registerHousehold(G1, `LC-${run}-1`);
+    const h2 = await registerHousehold(G2, `LC-${run}-2`);
+    const name = `生命周期${run}`;
+    // Q heads household 1 (the first member becomes head); P joins it, then moves to another grid and household.
+    const q = await registerPerson(`${name}乙`, G1, h1.id);
+    const p = await registerPerson(`${name}甲`, G1, h1.id, 'FLOATING');
+    const moved = await ok<{ updatePerson: Versioned }>(
+      writer,
+      `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${G2}", householdId: "${h2.id}" }) { id version } }`,
+    );
+    await ok(writer, `mutation { tagPerson(id: "${p.id}", tags: [EXTREME_POVERTY]) { id } }`);
+
+    const before = await figures();
+    const version = await personVersion(p.id);
+    expect(version).toBeGreaterThan(moved.updatePerson.version);
+    // A stale version is a CONFLICT; a reason outside the enum is refused by the schema.
+    expect(code(await hub.queryAs(writer, `mutation { deregisterPerson(id: "${p.id}", version: ${version - 1}, reason: DIED) { id } }`))).toBe('CONFLICT');
+    const gone = await ok<{
+      deregisterPerson: { status: string; deregisteredAt: string; deregistrationReason: string; deregistrationNote: string; household: null; version: number };
+    }>(
+      writer,
+      `mutation { deregisterPerson(id: "${p.id}", version: ${version}, reason: DIED, note: "2026年11月病故") {
+          status deregisteredAt deregistrationReason deregistrationNote household { id } version } }`,
+    );
+    expect(gone.deregisterPerson).toMatchObject({
+      status: 'DEREGISTERED',
+      deregistrationReason: 'DIED',
+      deregistrationNote: '2026年11月病故',
+      household: null,
+    });
+    expect(Date.parse(gone.deregisterPerson.deregisteredAt)).toBeGreaterThan(Date.now() - 120_000);
+    // Once is enough.
+    expect(
+      code(await hub.queryAs(writer, `mutation { deregisterPerson(id: "${p.id}", version: ${gone.deregisterPerson.version}, reason: DIED) { id } }`)),
+    ).toBe('INVALID_TRANSITION');
+
+    // Population figures drop by one at the next read: a resident, a floating one, one of the tag.
+    const after = await figures();
+    expect(after.population.residents).toBe(before.population.residents - 1);
+    expect(after.population.floating).toBe(before.population.floating - 1);
+    expect(tagged(after.population, 'EXTREME_POVERTY')).toBe(tagged(before.population, 'EXTREME_POVERTY') - 1);
+    expect(after.population.households).toBe(before.population.households);
+
+    // Out of every current list and search: grid and village lists, township and county searches, by ID number and phone, household members.
+    const idNumber = (await ok<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
+    const township = VILLAGE.slice(0, 9);
+    type Lists = Record<string, Nodes<{ id: string }> & Counted>;
+    const lists = await ok<{ grid: Lists; village: Lists; township: Lists; county: Lists; household: { members: { id: string }[] } }>(
+      writer,
+      `query($n: String!, $i: String!) {
+         grid(code: "${G2}") { all: residents(first: 500) { totalCount nodes { id } } }
+         village(code: "${VILLAGE}") { byName: residents(filter: { namePrefix: $n }) { totalCount nodes { id } }
+                                       byId: residents(filter: { idNumber: $i }) { totalCount nodes { id } }
+                                       gone: residents(filter: { namePrefix: $n, status: DEREGISTERED }) { totalCount nodes { id } } }
+         township(code: "${township}") { byName: residents(filter: { namePrefix: $n }) { totalCount nodes { id } } }
+         county(code: "623022") { byName: residents(filter: { namePrefix: $n }) { totalCount nodes { id } }
+                                  gone: residents(filter: { namePrefix: $n, status: DEREGISTERED }) { totalCount nodes { id } } }
+         household(id: "${h2.id}") { members { id } } }`,
+      { n: name, i: idNumber },
+    );
+    expect(lists.grid.all!.nodes.map((x) => x.id)).not.toContain(p.id);
+    expect(lists.village.byName!.nodes.map((x) => x.id)).toEqual([q.id]);
+    expect(lists.village.byName!.totalCount).toBe(1);
+    expect(lists.village.byId!.totalCount).toBe(0);
+    expect(lists.township.byName!.nodes.map((x) => x.id)).toEqual([q.id]);
+    expect(lists.county.byName!.nodes.map((x) => x.id)).toEqual([q.id]);
+    expect(lists.county.byName!.totalCount).toBe(1);
+    expect(lists.household.members).toEqual([]);
+    // The deregistered, asked for, are listed as history.
+    expect(lists.village.gone!.nodes.map((x) => x.id)).toEqual([p.id]);
+    expect(lists.county.gone!.nodes.map((x) => x.id)).toEqual([p.id]);
+    expect(lists.county.gone!.totalCount).toBe(1);
+
+    // Still readable by id and by ID number, with its status.
+    const read = await ok<{ person: { status: string; deregistrationReason: string; name: string }; personByIdNumber: { id: string; status: string } }>(
+      reader,
+      `query($i: String!) { person(id: "${p.id}") { name status deregistrationReason } personByIdNumber(idNumber: $i) { id status } }`,
+      { i: idNumber },
+    );
+    expect(read.person).toMatchObject({ name: `${name}甲`, status: 'DEREGISTERED', deregistrationReason: 'DIED' });
+    expect(read.personByIdNumber).toMatchObject({ id: p.id, status: 'DEREGISTERED' });
+
+    // The history, newest first: the deregistration, the tag, the move; each with who and when.
+    const hist = await ok<{ person: { history: Paged<Entry> & Counted } }>(
+      reader,
+      `{ person(id: "${p.id}") { history { totalCount nodes { ${ENTRY} } pageInfo { hasNextPage endCursor } } } }`,
+    );
+    const entries = hist.person.history.nodes;
+    expect(hist.person.history.totalCount).toBe(3);
+    expect(entries.map((e) => e.changedFields)).toEqual([['householdId', 'status'], ['tags'], ['gridCode', 'householdId']]);
+    for (const e of entries) expect(e).toMatchObject({ by: 'life-cycle-writer', byName: 'test caller', via: 'API' });
+    expect(entries[0]).toMatchObject({
+      deregistrationReason: 'DIED',
+      note: '2026年11月病故',
+      before: { gridCode: G2, householdId: h2.id, status: 'ACTIVE', tags: ['EXTREME_POVERTY'] },
+      after: { gridCode: G2, householdId: null, status: 'DEREGISTERED' },
+    });
+    expect(entries[1]).toMatchObject({ before: { tags: [] }, after: { tags: ['EXTREME_POVERTY'] }, deregistrationReason: null });
+    expect(entries[2]).toMatchObject({ before: { gridCode: G1, householdId: h1.id, status: 'ACTIVE' }, after: { gridCode: G2, householdId: h2.id } });
+    const times = entries.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    // Paged: the first two, then the rest after the cursor.
+    const first = await ok<{ person: { history: Paged<Entry> } }>(
+      reader,
+      `{ person(id: "${p.id}") { history(first: 2) { nodes { ${ENTRY} } pageInfo { hasNextPage endCursor } } } }`,
+    );
+    expect(first.person.history.pageInfo.hasNextPage).toBe(true);
+    const rest = await ok<{ person: { history: Paged<Entry> } }>(
+      reader,
+      `query($a: String) { person(id: "${p.id}") { history(first: 2, after: $a) { nodes { ${ENTRY} } pageInfo { hasNextPage } } } }`,
+      { a: first.person.history.pageInfo.endCursor },
+    );
+    expect([...first.person.history.nodes, ...rest.person.history.nodes]).toEqual(entries);
+    expect(rest.person.history.pageInfo.hasNextPage).toBe(false);
+
+    // The change feed names the fields each update changed.
+    const feed = (await changes(feedStart, 'RESIDENT')).got.filter((c) => c.recordId === p.id);
+    expect(feed.map((c) => [c.op, c.changedFields])).toEqual([
+      ['CREATED', null],
+      ['UPDATED', ['gridCode', 'householdId']],
+      ['UPDATED', ['tags']],
+      ['UPDATED', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'householdId', 'status']],
+    ]);
+    // And so does the NDJSON feed.
+    const res = await fetch(new URL(`/changes.ndjson?kinds=RESIDENT&within=${VILLAGE}&after=${encodeURIComponent(feedStart ?? '')}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change)
+      .filter((c) => c.recordId === p.id);
+    expect(lines.map((c) => c.changedFields)).toEqual(feed.map((c) => c.changedFields));
+  }, 180_000);
+
+  it('an update that changes nothing writes no change entry, and an import leaves its history entry', async () => {
+    const h = await registerHousehold(G1, `LC-${run}-3`);
+    const name = `无变化${run}`;
+    const p = await registerPerson(name, G1, h.id);
+    const { after: start } = await changes(null, 'RESIDENT');
+    // The same name again: whatever the version does, the feed has nothing to report.
+    await ok(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { name: "${name}" }) { id } }`);
+    const idNumber = (await ok<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
+    expect((await changes(start, 'RESIDENT')).got.filter((c) => c.recordId === p.id)).toEqual([]);
+    const hist0 = await ok<{ person: { history: Counted } }>(reader, `{ person(id: "${p.id}") { history { totalCount } } }`);
+    expect(hist0.person.history.totalCount).toBe(0);
+
+    // A file import that tags the person: the trigger records it, with the importer, as an import.
+    const csv = `id_number,name,ethnicity,residency,grid_code,tags\n${idNumber},${name},藏族,REGISTERED,${G1},LEFT_BEHIND_ELDERLY\n`;
+    const res = await fetch(new URL('/import/residents', hub.gatewayUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const hist = await ok<{ person: { history: Nodes<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
+    expect(hist.person.history.nodes[0]).toMatchObject({
+      by: 'life-cycle-writer',
+      byName: 'test caller',
+      via: 'IMPORT',
+      after: { tags: ['LEFT_BEHIND_ELDERLY'] },
+    });
+    expect(hist.person.history.nodes[0]!.changedFields).toContain('tags');
+  }, 180_000);
+
+  it('loads the history of many people without a statement per person', async () => {
+    const q = `query($n: Int!) { village(code: "${VILLAGE}") { residents(first: $n) { nodes { id history(first: 3) { totalCount nodes { at by before { gridCode } } } } } } }`;
+    await ok(reader, q, { n: 50 });
+    const a = await hub.countStatements(() => hub.queryAs(reader, q, { n: 3 }));
+    const b = await hub.countStatements(() => hub.queryAs(reader, q, { n: 50 }));
+    expect(b).toBe(a);
+  }, 120_000);
+
+  it('another county cannot deregister, read-only callers cannot, and another county sees neither the person nor the history', async () => {
+    const h = await registerHousehold(G1, `LC-${run}-4`);
+    await registerPerson(`外县${run}`, G1, h.id);
+    const p = await registerPerson(`外县${run}乙`, G1, h.id);
+    const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'pii'] });
+    expect(code(await hub.queryAs(neighbour, `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: DUPLICATE) { id } }`))).toBe(
+      'NOT_FOUND',
+    );
+    expect(code(await hub.queryAs(reader, `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: DUPLICATE) { id } }`))).toBe('FORBIDDEN');
+    const seen = await hub.queryAs<{ person: null }>(neighbour, `{ person(id: "${p.id}") { id history { totalCount } } }`);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.person).toBeNull();
+    expect((await ok<{ person: { status: string } }>(reader, `{ person(id: "${p.id}") { status } }`)).person.status).toBe('ACTIVE');
+    // A note is at most 500 characters (Chinese by default).
+    const zh = await hub.query(
+      `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: MOVED_OUT, note: "${'长'.repeat(501)}") { id } }`,
+      undefined,
+      {
+        'accept-language': 'zh',
+      },
+    );
+    expect(zh.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(zh.errors?.[0]?.message).toMatch(/note/);
+  }, 120_000);
+});
+
+describe('ending households, houses and 十户联防 groups', () => {
+  it('a group is disbanded before its leader goes; a household is dissolved once empty; a house once nobody lives in it', async () => {
+    const { after: start } = await changes(null, 'HOUSEHOLD, JOINT_DEFENSE_GROUP, HOUSE');
+    const house = (
+      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-H`, use: 'SELF_OCCUPIED' },
+      })
+    ).registerHouse;
+    const h = await registerHousehold(G1, `LC-${run}-5`, house.id);
+    const leader = await registerPerson(`联户长${run}`, G1, h.id);
+    const group = (
+      await ok<{ createJointDefenseGroup: Versioned }>(
+        writer,
+        `mutation { createJointDefenseGroup(input: { gridCode: "${G1}", name: "生命周期联防组${run}", householdIds: ["${h.id}"], leaderId: "${leader.id}" }) { id version } }`,
+      )
+    ).createJointDefenseGroup;
+
+    // The leader cannot go while leading: appoint another leader first (as removing the leader's household says).
+    const led = await hub.queryAs(writer, `mutation { deregisterPerson(id: "${leader.id}", version: ${leader.version}, reason: MOVED_OUT) { id } }`);
+    expect(code(led)).toBe('CONFLICT');
+    expect(led.errors![0]!.message).toMatch(/appoint another leader first/);
+    // A household with members cannot be dissolved; a house with a household cannot be deregistered.
+    const hv = (await ok<{ household: { version: number } }>(reader, `{ household(id: "${h.id}") { version } }`)).household.version;
+    const full = await hub.queryAs(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${hv}, reason: MOVED_OUT) { recordId } }`);
+    expect(code(full)).toBe('CONFLICT');
+    expect(full.errors![0]!.message).toMatch(new RegExp(`persons ${leader.id}`));
+    const lived = await hub.queryAs(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    expect(code(lived)).toBe('CONFLICT');
+    expect(lived.errors![0]!.message).toMatch(/move them first/);
+
+    // Disbanding the group: its household is in no group afterwards, and the group counts no more.
+    const before = await figures();
+    const wrongReason = await hub.queryAs(
+      writer,
+      `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: DEMOLISHED) { recordId } }`,
+    );
+    expect(code(wrongReason)).toBe('BAD_USER_INPUT');
+    const disbanded = await ok<{
+      disbandJointDefenseGroup: { kind: string; recordId: string; label: string; endedBy: string; reason: string; note: string; village: { code: string } };
+    }>(
+      writer,
+      `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { kind recordId label endedBy reason note village { code } } }`,
+    );
+    expect(disbanded.disbandJointDefenseGroup).toMatchObject({
+      kind: 'JOINT_DEFENSE_GROUP',
+      recordId: group.id,
+      label: `生命周期联防组${run}`,
+      endedBy: 'life-cycle-writer',
+      reason: 'REORGANISED',
+      note: '并入邻组',
+      village: { code: VILLAGE },
+    });
+    const afterGroup = await figures();
+    expect(afterGroup.forces.jointDefenseGroups).toBe(before.forces.jointDefenseGroups - 1);
+    expect(afterGroup.forces.householdsInGroups).toBe(before.forces.householdsInGroups - 1);
+    const state = await ok<{ jointDefenseGroup: null; household: { jointDefenseGroup: null; version: number } }>(
+      reader,
+      `{ jointDefenseGroup(id: "${group.id}") { id } household(id: "${h.id}") { jointDefenseGroup { id } version } }`,
+    );
+    expect(state.jointDefenseGroup).toBeNull();
+    expect(state.household.jointDefenseGroup).toBeNull();
+
+    // Now the leader, the household's only member and head, may go: the headship ends with them.
+    const v = await personVersion(leader.id);
+    await ok(writer, `mutation { deregisterPerson(id: "${leader.id}", version: ${v}, reason: MOVED_OUT) { id } }`);
+    const emptied = await ok<{ household: { head: null; members: unknown[]; version: number } }>(
+      reader,
+      `{ household(id: "${h.id}") { head { id } members { id } version } }`,
+    );
+    expect(emptied.household).toMatchObject({ head: null, members: [] });
+
+    // The empty household is dissolved, then the house nobody lives in any more.
+    const dissolved = await ok<{ dissolveHousehold: { kind: string; recordId: string; label: string; reason: string } }>(
+      writer,
+      `mutation { dissolveHousehold(id: "${h.id}", version: ${emptied.household.version}, reason: NO_MEMBERS) { kind recordId label reason } }`,
+    );
+    expect(dissolved.dissolveHousehold).toEqual({ kind: 'HOUSEHOLD', recordId: h.id, label: `LC-${run}-5`, reason: 'NO_MEMBERS' });
+    await ok(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    const end = await figures();
+    expect(end.population.households).toBe(before.population.households - 1);
+    expect(end.population.houses).toBe(before.population.houses - 1);
+    expect(end.population.residents).toBe(before.population.residents - 1);
+    const ended = await ok<{ household: null; house: null; person: { status: string; household: null } }>(
+      reader,
+      `{ household(id: "${h.id}") { id } house(id: "${house.id}") { id } person(id: "${leader.id}") { status household { id } } }`,
+    );
+    expect(ended).toEqual({ household: null, house: null, person: { status: 'DEREGISTERED', household: null } });
+
+    // The feed carries each ending as a deletion, and the group's release of the household as its update.
+    const feed = (await changes(start, 'HOUSEHOLD, JOINT_DEFENSE_GROUP, HOUSE')).got.filter((c) =>
+      [`HOUSEHOLD:${h.id}`, `JOINT_DEFENSE_GROUP:${group.id}`, `HOUSE:${house.id}`].includes(`${c.kind}:${c.recordId}`),
+    );
+    expect(feed.filter((c) => c.op === 'DELETED').map((c) => c.kind)).toEqual(['JOINT_DEFENSE_GROUP', 'HOUSEHOLD', 'HOUSE']);
+    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('jointDefenseGroupId'))).toBeDefined();
+    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('headId'))).toBeDefined();
+  }, 180_000);
+});
