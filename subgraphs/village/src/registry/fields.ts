@@ -1,0 +1,339 @@
+import { Kind } from 'graphql';
+import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
+import { parseCitizenId, parsePhone, isRealDate } from '../../../../domain/citizen-id.ts';
+import { parseCodeOfLevel } from '../../../../domain/codes.ts';
+import { checkTagsForAge } from '../../../../domain/tags.ts';
+import { badInput } from '../../../../platform/errors.ts';
+import { saidOf } from '../../../../platform/language.ts';
+import { parseId } from '../../../../platform/scalars.ts';
+import { loadSchema } from '../../../../platform/service.ts';
+import { text } from '../../../../platform/validate.ts';
+import type { Staged } from '../store/row-kinds.ts';
+import { gridOutside, gridUnknown, required, ruleError, villageOfGrid } from './rules.ts';
+
+/**
+ * The field rules of the registry's one write path (docs/ARCHITECTURE.md,
+ * "One write path per kind"), one function per kind for forms and files
+ * alike. A form's input and a file's line are both a record of values by
+ * column (`grid_code`, `household_id`, …): a column absent from it is not
+ * given and keeps its stored value; a given empty value (a file's empty cell,
+ * a form's null) clears it, and a required one cannot be cleared. The
+ * function checks each given value (format, enum, jurisdiction) and returns
+ * the staged values by column and the fields given; the rules that need the
+ * database run next, in SQL (store/registry-kinds.ts, store/resident-kind.ts).
+ */
+export type Fields = Readonly<Record<string, string | null>>;
+
+export interface FieldContext {
+  caller: Caller;
+  /** Whether `code` is a grid the hub knows (a file: the grids of the caller's jurisdiction; a form: the one it names, looked up first). */
+  knowsGrid(code: string): boolean;
+  /** How the path names a column in messages: a file by the column itself, a form by its argument (`grid_code` → `gridCode`). */
+  name(column: string): string;
+  /**
+   * A file: a rule a stored value may already break (tags by age) is left to
+   * the database, which refuses the row only when it changes that value.
+   */
+  file?: boolean;
+}
+
+export interface FieldValues {
+  values: Record<string, Staged>;
+  /** The fields the record gives (the kind's flags). */
+  given: Set<string>;
+}
+
+/** An enum's values as the village schema declares them, so both paths check exactly what the API accepts. */
+const schemaEnums = new Map(
+  loadSchema('village').definitions.flatMap((d) =>
+    d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [],
+  ),
+);
+export function enumValues(name: string): readonly string[] {
+  const values = schemaEnums.get(name);
+  if (!values) throw new Error(`The village schema has no enum ${name}.`);
+  return values;
+}
+const RESIDENCY = enumValues('Residency');
+const GENDER = enumValues('Gender');
+const PERSON_TAGS = enumValues('PersonTag');
+const HOUSE_USE = enumValues('HouseUse');
+const SITE_KIND = enumValues('SiteKind');
+const TEAM_KIND = enumValues('PatrolTeamKind');
+
+const has = (f: Fields, c: string) => Object.hasOwn(f, c);
+
+export function oneOf(value: string, allowed: readonly string[], field: string): string {
+  const v = value.trim().toUpperCase();
+  if (!allowed.includes(v)) {
+    throw badInput(
+      { zh: `${field}“${value}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${value}" is not one of ${allowed.join(', ')}.` },
+      { argument: field },
+    );
+  }
+  return v;
+}
+
+/** A record's values and given fields, built column by column. */
+class Row {
+  readonly values: Record<string, Staged> = {};
+  readonly given = new Set<string>();
+  readonly f: Fields;
+  readonly ctx: FieldContext;
+  constructor(f: Fields, ctx: FieldContext) {
+    this.f = f;
+    this.ctx = ctx;
+  }
+
+  /** Whether the record gives `column`; marks `flag` given if so. */
+  take(column: string, flag = column): boolean {
+    if (!has(this.f, column)) return false;
+    this.given.add(flag);
+    return true;
+  }
+
+  /** A value that cannot be emptied: given as null is refused. */
+  need(column: string): string | null {
+    const v = this.f[column];
+    if (has(this.f, column) && v == null) throw ruleError(required(column), { name: this.ctx.name(column) });
+    return v ?? null;
+  }
+
+  /** Required free text. */
+  text(column: string, max: number, flag = column): void {
+    const v = this.need(column);
+    if (this.take(column, flag)) this.values[column] = text(v, this.ctx.name(column), max);
+  }
+
+  /** Free text that may be cleared. */
+  optText(column: string, max: number): void {
+    const v = this.f[column];
+    if (this.take(column)) this.values[column] = v == null ? null : text(v, this.ctx.name(column), max);
+  }
+
+  enum(column: string, allowed: readonly string[]): void {
+    const v = this.need(column);
+    if (this.take(column)) this.values[column] = oneOf(v ?? '', allowed, this.ctx.name(column));
+  }
+
+  phone(column: string): void {
+    const v = this.f[column];
+    if (this.take(column)) this.values[column] = v == null ? null : parsePhone(v);
+  }
+
+  /** The record's id and the version it was read at (files: as exported; forms: the arguments). */
+  keys(): void {
+    if (this.f.id != null) this.values.id = parseId(this.f.id.trim(), this.ctx.name('id'));
+    if (this.f.version != null) {
+      const v = Number(this.f.version.trim());
+      if (!Number.isSafeInteger(v) || v < 1 || v > 2_147_483_647) {
+        const field = this.ctx.name('version');
+        throw badInput(
+          { zh: `${field}“${this.f.version}”不是版本号（正整数）。`, en: `${field} "${this.f.version}" is not a version (a positive integer).` },
+          { argument: field },
+        );
+      }
+      this.values.version = v;
+    }
+  }
+
+  /** The grid: a code of the caller's jurisdiction that the hub knows; a given village must be the grid's. */
+  grid(): void {
+    const v = this.need('grid_code');
+    if (!this.take('grid_code')) return;
+    const name = this.ctx.name('grid_code');
+    const code = v != null && this.ctx.knowsGrid(v) ? v : parseCodeOfLevel((v ?? '').trim(), 'GRID', name);
+    if (!inJurisdiction(this.ctx.caller, code)) throw ruleError(gridOutside(code, this.ctx.caller.jurisdiction), { name });
+    if (!this.ctx.knowsGrid(code)) throw ruleError(gridUnknown(code), { name });
+    this.values.grid_code = code;
+    // The export writes village_code beside grid_code: read-only, and it must agree.
+    const village = this.f.village_code?.trim();
+    if (village && village !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: this.ctx.name('village_code') });
+  }
+
+  /** A reference by registry id (`<column>`, as exported and as forms give it) or by local key (`byKey`); `flag` is given if either is. */
+  ref(column: string, flag: string, byKey?: { column: string; parse: (v: string, name: string) => string }): void {
+    const id = this.f[column];
+    if (this.take(column, flag) && id != null) this.values[column] = parseId(id.trim(), this.ctx.name(column));
+    if (!byKey) return;
+    const key = this.f[byKey.column];
+    if (this.take(byKey.column, flag) && key != null) this.values[byKey.column] = byKey.parse(key, this.ctx.name(byKey.column));
+  }
+
+  done(): FieldValues {
+    return { values: this.values, given: this.given };
+  }
+}
+
+const localNumber = { column: '', parse: (v: string, name: string) => text(v, name, 50) };
+const numberRef = (column: string) => ({ ...localNumber, column });
+const idNumberRef = (column: string) => ({ column, parse: (v: string) => parseCitizenId(v).idNumber });
+
+/** A date written YYYY-MM-DD (a file's birth_date, a form's birthDate). */
+function day(v: string, name: string): string {
+  const s = v.trim();
+  const [y = 0, m = 0, d = 0] = s.split('-').map(Number);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || !isRealDate(y, m, d)) {
+    throw badInput({ zh: `${name}“${v}”不是 YYYY-MM-DD 格式的日期。`, en: `${name} "${v}" is not a date written YYYY-MM-DD.` }, { argument: name });
+  }
+  return s;
+}
+
+/**
+ * Tags as one text: `A;B` (as the export writes them; `|` also separates),
+ * or PostgreSQL's `{A,B}`. Each once, in the order given (as stored, so an
+ * exported row is no change).
+ */
+export function splitTags(v: string): string[] {
+  const s = v.trim();
+  const inner = s.startsWith('{') && s.endsWith('}') ? s.slice(1, -1).replaceAll('"', '') : s;
+  return [
+    ...new Set(
+      inner
+        .split(s.startsWith('{') ? /[,;|]/ : /[;|]/)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/**
+ * 实有人口. The ID number is the resident's natural key; sex and birth date
+ * follow from it (a given sex or birth date must agree). Tags are checked
+ * against the age (KEY_YOUTH_* at 6–25), which needs the birth date.
+ */
+export function personFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = new Row(f, ctx);
+  r.keys();
+  const id = f.id_number == null ? null : parseCitizenId(f.id_number);
+  r.values.id_number = id?.idNumber ?? null;
+  const gender = f.gender == null ? null : oneOf(f.gender, GENDER, ctx.name('gender'));
+  if (gender && id && gender !== id.gender) {
+    const name = ctx.name('gender');
+    throw badInput(
+      { zh: `${name}（性别）${gender} 与公民身份号码（${id.gender}）不符。`, en: `${name} ${gender} disagrees with the ID number (${id.gender}).` },
+      { argument: name },
+    );
+  }
+  const born = f.birth_date == null ? null : day(f.birth_date, ctx.name('birth_date'));
+  if (born && id && born !== id.birthDate) {
+    const name = ctx.name('birth_date');
+    throw badInput(
+      { zh: `${name}（出生日期）${born} 与公民身份号码（${id.birthDate}）不符。`, en: `${name} ${born} disagrees with the ID number (${id.birthDate}).` },
+      { argument: name },
+    );
+  }
+  if (born && born > new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)) {
+    const name = ctx.name('birth_date');
+    throw badInput({ zh: `${name}（出生日期）不能晚于今天。`, en: `${name} is in the future.` }, { argument: name });
+  }
+  r.values.gender = id?.gender ?? gender;
+  r.values.birth_date = id?.birthDate ?? born;
+  r.text('name', 50);
+  r.text('ethnicity', 20);
+  r.phone('phone');
+  r.enum('residency', RESIDENCY);
+  if (r.take('tags')) {
+    const tags = f.tags == null ? [] : splitTags(f.tags);
+    for (const t of tags) oneOf(t, PERSON_TAGS, ctx.name('tags'));
+    const birth = id?.birthDate ?? born;
+    if (birth) {
+      try {
+        checkTagsForAge(tags, birth);
+      } catch (e) {
+        if (!ctx.file || !(e instanceof Error)) throw e;
+        r.values.tags_age = JSON.stringify(saidOf(e));
+      }
+    } else if (tags.some((t) => t.startsWith('KEY_YOUTH_'))) {
+      const name = ctx.name('tags');
+      throw badInput(
+        {
+          zh: `${name}：重点青少年标签须按年龄核对，请在该行给出 ${ctx.name('id_number')} 或 ${ctx.name('birth_date')}。`,
+          en: `${name}: key-youth tags are checked against the age; give ${ctx.name('id_number')} or ${ctx.name('birth_date')} on the row.`,
+        },
+        { argument: name },
+      );
+    }
+    r.values.tags = tags;
+  }
+  r.grid();
+  r.ref('household_id', 'household', numberRef('household_number'));
+  r.ref('address_id', 'address', numberRef('address_number'));
+  return r.done();
+}
+
+/** The fields every village-keyed kind starts with: which record, its grid and its natural key (a local number or an external id). */
+function keyed(f: Fields, ctx: FieldContext, key: 'number' | 'external_id'): Row {
+  const r = new Row(f, ctx);
+  r.keys();
+  r.grid();
+  if (key === 'number') r.text('number', 50);
+  else r.optText('external_id', 64);
+  return r;
+}
+
+/** 标准地址. */
+export function addressFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'number');
+  r.text('text', 200);
+  return r.done();
+}
+
+/** 实有房屋: floor area above 0 and below 100,000 m². */
+export function houseFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'number');
+  r.enum('use', HOUSE_USE);
+  if (r.take('area')) {
+    const area = f.area == null ? null : Number(f.area.trim());
+    if (area != null && !(area > 0 && area < 100_000)) {
+      const name = ctx.name('area');
+      throw badInput(
+        {
+          zh: `${name}（建筑面积）“${f.area}”应为大于 0 且小于 100000 的平方米数。`,
+          en: `${name} "${f.area}" must be a number of square metres above 0 and below 100000.`,
+        },
+        { argument: name },
+      );
+    }
+    r.values.area = area;
+  }
+  r.ref('address_id', 'address', numberRef('address_number'));
+  return r.done();
+}
+
+/** 户: its address, house, head (by registry id or ID number) and 十户联防 group. */
+export function householdFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'number');
+  r.ref('address_id', 'address', numberRef('address_number'));
+  r.ref('house_id', 'house', numberRef('house_number'));
+  r.ref('head_id', 'head', idNumberRef('head_id_number'));
+  r.ref('joint_defense_group_id', 'group');
+  return r.done();
+}
+
+/** 重点场所. */
+export function siteFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'external_id');
+  r.text('name', 100);
+  r.enum('kind', SITE_KIND);
+  r.optText('contact_name', 50);
+  r.phone('contact_phone');
+  r.ref('address_id', 'address', numberRef('address_number'));
+  return r.done();
+}
+
+/** 十户联防组: its leader (联户长) by registry id or ID number. */
+export function groupFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'external_id');
+  r.text('name', 100);
+  r.ref('leader_id', 'leader', idNumberRef('leader_id_number'));
+  return r.done();
+}
+
+/** 巡防队. */
+export function teamFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = keyed(f, ctx, 'external_id');
+  r.text('name', 100);
+  r.enum('kind', TEAM_KIND);
+  return r.done();
+}

@@ -1,0 +1,279 @@
+import { GraphQLError } from 'graphql';
+import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
+import { hubError, type Said } from '../../../../platform/errors.ts';
+
+/**
+ * The registry's rules, declared once for both write paths
+ * (docs/ARCHITECTURE.md, "One write path per kind"): a form (mutation) and a
+ * file row (import) that break a rule get the same code and the same reason.
+ * A mutation answers `<argument> <reason>` with the code in
+ * `extensions.code`; an import rejects the line with `field` (the file's
+ * column), `<field> <reason>` and the same code.
+ *
+ * Rules that need the database are checked in SQL over the rows as they
+ * would be written (store/registry-kinds.ts pairs each with its condition);
+ * a mutation runs the same conditions over its one row. Field rules (formats,
+ * enums, jurisdiction) run in TypeScript on both paths (./fields.ts).
+ */
+
+export type RuleCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN';
+
+export interface Rule {
+  /** Stable name (`extensions.rule` of a mutation's error). */
+  name: string;
+  code: RuleCode;
+  /** The file's column the rule concerns: a reject's `field`. */
+  field: string;
+  /** The form's argument for it. */
+  argument: string;
+  /** Why a row fails, after the field's or argument's name. */
+  reason: Said;
+}
+
+/** The record kinds as messages name them. */
+export interface What {
+  zh: string;
+  en: string;
+}
+
+const PERSON: What = { zh: '人员', en: 'resident' };
+const HOUSEHOLD: What = { zh: '户', en: 'household' };
+const GROUP: What = { zh: '十户联防组', en: 'joint-defense group' };
+
+/** A form's argument for a file's column: `grid_code` → `gridCode`. */
+export const argumentOf = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const rule = (name: string, code: RuleCode, field: string, reason: Said, argument = argumentOf(field)): Rule => ({ name, code, field, argument, reason });
+
+/** The row's `id` names no record the caller may see. */
+export const recordUnknown = (what: What): Rule =>
+  rule('recordUnknown', 'NOT_FOUND', 'id', { zh: `在您的辖区内找不到所指的${what.zh}`, en: `names no ${what.en} in your jurisdiction` });
+
+/** A stale version on a row that changes the record (optimistic concurrency; an unchanged row passes). */
+export const staleVersion: Rule = rule('staleVersion', 'CONFLICT', 'version', {
+  zh: '不是当前版本：该记录已被他人修改，请重新读取后再试',
+  en: 'is not the current version: the record was changed by someone else; read it again and retry',
+});
+
+/** A form that registers a record whose natural key is taken (a file row with that key updates the record instead). */
+export const alreadyRegistered = (field: string, what: What): Rule =>
+  rule('alreadyRegistered', 'CONFLICT', field, { zh: `已有${what.zh}登记，不能重复登记`, en: `is already registered to another ${what.en}` });
+
+/** A value a record needs: missing for a new record, or emptied (null) on an existing one. */
+export const required = (field: string): Rule => rule('required', 'BAD_USER_INPUT', field, { zh: '为必填项，不能为空', en: 'is required and cannot be empty' });
+
+/** A record's natural key used by another record of the village (or an earlier line of the batch). */
+export const keyTaken = (field: string, what: What): Rule =>
+  rule('keyTaken', 'CONFLICT', field, { zh: `已被本村（社区）另一条${what.zh}记录使用`, en: `is already used by another ${what.en} of this village` });
+
+/** A second row for one record in a batch. */
+export const repeated: Rule = rule('repeated', 'BAD_USER_INPUT', 'id', {
+  zh: '所指的记录已由本批次前面的某一行修改；每条记录在一个文件中只能出现一次',
+  en: 'names a record an earlier line of the batch changes; a record appears once in a file',
+});
+
+/** A grid outside the caller's jurisdiction (a write there is forbidden, as it is for any record there). */
+export const gridOutside = (code: string, jurisdiction: string): Rule =>
+  rule('gridOutside', 'FORBIDDEN', 'grid_code', {
+    zh: `${code} 不在您的辖区（${jurisdiction || '无'}）内`,
+    en: `${code} is outside your jurisdiction (${jurisdiction || 'none'})`,
+  });
+
+/** A well-formed grid code the hub does not know. */
+export const gridUnknown = (code: string): Rule =>
+  rule('gridUnknown', 'BAD_USER_INPUT', 'grid_code', { zh: `${code} 不是本枢纽登记的网格`, en: `${code} is not a grid the hub knows` });
+
+/** Records stay in their village (a grid may change within it). */
+export const staysInVillage = (what: What): Rule =>
+  rule('staysInVillage', 'BAD_USER_INPUT', 'grid_code', {
+    zh: `不在该${what.zh}所在的村（社区）；${what.zh}不能迁到其他村（社区），请在那里另行登记`,
+    en: `lies in another village than the ${what.en}'s; a ${what.en} cannot move to another village, register a new one there`,
+  });
+
+/** A household changes village only through moveHousehold, which takes its members along. */
+export const householdMoves: Rule = rule('householdMoves', 'BAD_USER_INPUT', 'grid_code', {
+  zh: '不在该户所在的村（社区）；户迁往其他村（社区）须用 moveHousehold（成员随户迁移）',
+  en: "lies in another village than the household's; a household moves to another village with moveHousehold, which moves its members too",
+});
+
+/** The row names the grid and the village; they disagree. */
+export const villageOfGrid: Rule = rule('villageOfGrid', 'BAD_USER_INPUT', 'village_code', {
+  zh: '与 grid_code 所在的村（社区）不符（村/社区由网格决定）',
+  en: 'is not the village of grid_code (the village follows from the grid)',
+});
+
+/** A reference by registry id the caller cannot see. */
+export const refUnknown = (field: string, what: What, argument?: string): Rule =>
+  rule('refUnknown', 'NOT_FOUND', field, { zh: `在您的辖区内找不到所指的${what.zh}`, en: `names no ${what.en} in your jurisdiction` }, argument);
+
+/** A reference to a record of another village (or a local number the village does not have). */
+export const refElsewhere = (field: string, what: What, argument?: string): Rule =>
+  rule('refElsewhere', 'BAD_USER_INPUT', field, { zh: `在本村（社区）找不到所指的${what.zh}`, en: `names no ${what.en} in this village` }, argument);
+
+/** A reference given both by registry id and by local number (or ID number), naming two records. */
+export const refMismatch = (field: string, byId: string, what: What, argument?: string): Rule =>
+  rule('refMismatch', 'BAD_USER_INPUT', field, { zh: `与 ${byId} 所指的不是同一${what.zh}`, en: `names another ${what.en} than ${byId}` }, argument);
+
+/** The ID number is the resident's natural key: a row naming a resident by id cannot change it. */
+export const idNumberFixed: Rule = rule('idNumberFixed', 'BAD_USER_INPUT', 'id_number', {
+  zh: '与 id 所指人员登记的公民身份号码不符；公民身份号码不能修改',
+  en: "is not the ID number of the resident the row's id names; an ID number cannot be changed",
+});
+
+/**
+ * 重点青少年 tags at ages 6–25 (domain/tags.ts). A file's row is refused only
+ * when it changes the tags, so a row re-imported as exported passes even for
+ * someone who has since turned 26; the reason is the domain rule's own, with
+ * the age.
+ */
+export const tagsForAge: Rule = rule('tagsForAge', 'BAD_USER_INPUT', 'tags', {
+  zh: '：重点青少年标签仅适用于 6–25 周岁的人员',
+  en: ': the key-youth tags apply to people aged 6–25',
+});
+
+/** A deregistered resident (注销) is kept as history: a row cannot change it. */
+export const deregistered: Rule = rule('deregistered', 'CONFLICT', 'id', {
+  zh: '所指人员已注销：注销的记录作为历史保留，不能修改',
+  en: 'names a deregistered resident: a deregistered record is kept as history and does not change',
+});
+
+/** Sex and birth date follow from the ID number and are not changed by a row. */
+export const bornFixed = (field: 'gender' | 'birth_date'): Rule =>
+  rule('bornFixed', 'BAD_USER_INPUT', field, {
+    zh: '与该人员登记的不符；性别和出生日期由公民身份号码决定，不能修改',
+    en: "differs from the resident's registered one; sex and birth date follow from the ID number and cannot be changed",
+  });
+
+/** An ID number registered in another jurisdiction: only that county can move the resident. */
+export const idNumberElsewhere: Rule = rule('idNumberElsewhere', 'CONFLICT', 'id_number', {
+  zh: '已登记为您辖区以外的人员；须由登记所在县办理迁移',
+  en: 'is registered to a resident outside your jurisdiction; the registering county must move them',
+});
+
+/** 户: at most HOUSEHOLD_MAX people. */
+export const householdFull: Rule = rule(
+  'householdFull',
+  'BAD_USER_INPUT',
+  'household_number',
+  {
+    zh: `所指的户已有 ${HOUSEHOLD_MAX} 人，每户最多 ${HOUSEHOLD_MAX} 人`,
+    en: `names a household that already has ${HOUSEHOLD_MAX} members; a household has at most ${HOUSEHOLD_MAX}`,
+  },
+  'householdId',
+);
+
+/** The head of a household is one of its members: the head cannot leave it. */
+export const headLeaves: Rule = rule(
+  'headLeaves',
+  'CONFLICT',
+  'household_number',
+  {
+    zh: '会使户主离开其所在的户：户主须为本户成员，请先另行指定户主（或清空户主）',
+    en: 'would take the head of a household out of it: a head is a member of the household, so name another head (or clear it) first',
+  },
+  'householdId',
+);
+
+/** A person who moves to another village needs a household there (or none). */
+export const householdLeftBehind: Rule = rule(
+  'householdLeftBehind',
+  'BAD_USER_INPUT',
+  'household_number',
+  {
+    zh: '须在人员迁往其他村（社区）时给出：新村（社区）的户，或清空；也可整户迁移（moveHousehold）',
+    en: "is needed when a person moves to another village: the new village's household, or none; or move the whole household (moveHousehold)",
+  },
+  'householdId',
+);
+
+/** 十户联防: the leader (联户长) lives in one of the group's households; a person row that moves them out. */
+export const leaderLeaves: Rule = rule(
+  'leaderLeaves',
+  'CONFLICT',
+  'household_number',
+  {
+    zh: '会使十户联防组的联户长搬出本组各户：联户长须居住在本组某一户中，请先另行指定联户长',
+    en: "would take a joint-defense group's leader (联户长) out of the group's households: a leader lives in one of them, so appoint another leader first",
+  },
+  'householdId',
+);
+
+/** 十户联防: the leader (联户长) lives in one of the group's households; a group row or form naming one who does not. */
+export const leaderOutside: Rule = rule(
+  'leaderOutside',
+  'BAD_USER_INPUT',
+  'leader_id_number',
+  {
+    zh: '所指人员不住在本联防组的任何一户中：联户长须居住在本组某一户中',
+    en: "names a person who lives in none of the group's households: the leader (联户长) lives in one of them",
+  },
+  'leaderId',
+);
+
+/** 十户联防: the leader's household stays in the group. */
+export const leaderHomeLeaves: Rule = rule(
+  'leaderHomeLeaves',
+  'CONFLICT',
+  'joint_defense_group_id',
+  {
+    zh: '会使联户长所在户退出联防组：联户长须居住在本组某一户中，请先另行指定联户长',
+    en: "would take the household of the group's leader (联户长) out of the group: a leader lives in one of its households, so appoint another leader first",
+  },
+  'householdIds',
+);
+
+/** 十户联防: a household belongs to at most one group. */
+export const groupTaken: Rule = rule(
+  'groupTaken',
+  'CONFLICT',
+  'joint_defense_group_id',
+  {
+    zh: '一户最多加入一个十户联防组：该户已在另一联防组中，请先退出原联防组',
+    en: 'a household belongs to at most one joint-defense group, and this one is in another: take it out of that group first',
+  },
+  'householdIds',
+);
+
+/** 十户联防: a group is of neighbours, the households of one village. */
+export const groupElsewhere: Rule = rule(
+  'groupElsewhere',
+  'BAD_USER_INPUT',
+  'joint_defense_group_id',
+  {
+    zh: '所指联防组属于另一个村（社区）：联防组的各户须是同一村（社区）的邻里',
+    en: "names a group of another village: a group's households are neighbours in one village",
+  },
+  'householdIds',
+);
+
+/** The head of a household is one of its members. */
+export const headNotMember: Rule = rule(
+  'headNotMember',
+  'BAD_USER_INPUT',
+  'head_id_number',
+  {
+    zh: '所指人员不是该户的成员：户主须为本户成员',
+    en: 'names a person who is not a member of the household: the head is one of its members',
+  },
+  'headId',
+);
+
+/** How messages name the kinds rules refer to. */
+export const WHAT = { person: PERSON, household: HOUSEHOLD, group: GROUP } as const;
+
+/**
+ * The rule's error: `<name> <reason>`, then what `detail` adds (ids,
+ * counts), with the rule's code and name. A mutation names the argument (the
+ * default); a file's field rules name the column (`name`), and the import
+ * turns the error into a reject line of that column.
+ */
+export function ruleError(r: Rule, detail: { name?: string; said?: Said; extra?: Record<string, unknown> } = {}): GraphQLError {
+  const name = detail.name ?? r.argument;
+  const message = { zh: `${name} ${r.reason.zh}${detail.said?.zh ?? ''}`, en: `${name} ${r.reason.en}${detail.said?.en ?? ''}` };
+  return hubError(r.code, message, { argument: name, rule: r.name, ...detail.extra });
+}
+
+/** The reject line an import writes for a row that breaks `r`: the file's column, its reason in the import's language, and the code. */
+export function ruleReject(r: { field: string; reason: Said; code?: RuleCode }, language: keyof Said): { field: string; reason: string; code: RuleCode } {
+  return { field: r.field, reason: `${r.field} ${r.reason[language]}`, code: r.code ?? 'BAD_USER_INPUT' };
+}

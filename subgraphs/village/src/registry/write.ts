@@ -1,0 +1,81 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireWrite, type Caller } from '../../../../platform/caller.ts';
+import { grids } from '../store/grid.ts';
+import { stagedRow, type RowKind, type RowWriter, type Staged } from '../store/row-kinds.ts';
+import type { FieldContext, Fields, FieldValues } from './fields.ts';
+import { argumentOf, ruleError, type Rule } from './rules.ts';
+
+/**
+ * The forms' side of the registry's one write path (docs/ARCHITECTURE.md,
+ * "One write path per kind"): a mutation's input becomes the record of
+ * columns a file line is (only the arguments sent: absent ones keep the
+ * stored value, null clears), goes through the kind's field rules
+ * (./fields.ts) and then through the same SQL checks and write an import
+ * runs over its batch (store/row-kinds.ts), as a batch of one row.
+ */
+
+/** A kind of the one write path and the statements its mutations run. */
+export interface WritableKind {
+  kind: RowKind;
+  writer: RowWriter;
+  fields(f: Fields, ctx: FieldContext): FieldValues;
+}
+
+/** A stale version's error also says which version is current (`explain` of writeForm). */
+export const currentVersion = (row: { version: number }) => (rule: Rule) =>
+  Promise.resolve(rule.name === 'staleVersion' ? { extra: { currentVersion: row.version } } : undefined);
+
+/** A mutation's input as a record of columns: the arguments sent, under their columns (`gridCode` → `grid_code`); lists as `A;B`. */
+export function formFields(input: object): Fields {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    const column = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    out[column] = v === null ? null : Array.isArray(v) ? v.map(String).join(';') : String(v);
+  }
+  return out;
+}
+
+/** How a form reads a record: names are its arguments, and the grid it names was looked up first. */
+export async function formContext(em: EntityManager, caller: Caller, f: Fields): Promise<FieldContext> {
+  const code = f.grid_code?.trim();
+  const grid = code && /^\d{15}$/.test(code) ? await grids.byCode(em, code) : null;
+  return { caller, knowsGrid: (c) => grid?.code === c, name: argumentOf };
+}
+
+/**
+ * Runs a form through the kind: field rules, the write scope, locks, the
+ * checks (the first one broken is the answer: its code, `<argument>
+ * <reason>`) and the write. `extra` adds what the form's other arguments say
+ * (the record's id and version, `register` for a new record). The record's
+ * id, or null when an update changed nothing (no version moves).
+ */
+export async function writeForm(
+  em: EntityManager,
+  caller: Caller,
+  k: WritableKind,
+  input: object,
+  extra: Readonly<Record<string, Staged>> = {},
+  explain?: (rule: Rule) => Promise<Parameters<typeof ruleError>[1]>,
+): Promise<number | null> {
+  const f = formFields(input);
+  const v = k.fields(f, await formContext(em, caller, f));
+  if (typeof v.values.grid_code === 'string') requireWrite(caller, v.values.grid_code);
+  return writeValues(em, k, v, extra, explain);
+}
+
+/** Runs checked values through the kind's checks and write (see writeForm). */
+export async function writeValues(
+  em: EntityManager,
+  k: WritableKind,
+  v: FieldValues,
+  extra: Readonly<Record<string, Staged>> = {},
+  explain?: (rule: Rule) => Promise<Parameters<typeof ruleError>[1]>,
+): Promise<number | null> {
+  const values = stagedRow(k.kind, { ...v.values, ...extra }, v.given);
+  await k.writer.lock(em, values);
+  const broken = await k.writer.broken(em, values);
+  if (broken) throw ruleError(broken.rule, await explain?.(broken.rule));
+  const written = await k.writer.write(em, values);
+  return written[0]?.id ?? null;
+}

@@ -1,0 +1,405 @@
+import {
+  alreadyRegistered,
+  groupElsewhere,
+  groupTaken,
+  headNotMember,
+  householdMoves,
+  keyTaken,
+  leaderHomeLeaves,
+  leaderOutside,
+  recordUnknown,
+  refElsewhere,
+  refMismatch,
+  refUnknown,
+  repeated,
+  required,
+  staleVersion,
+  staysInVillage,
+  type Rule,
+  type What,
+} from '../registry/rules.ts';
+import { givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+
+/**
+ * The registry's kinds on the one write path (./row-kinds.ts): addresses,
+ * houses, households, sites, joint-defense groups and patrol teams, keyed in
+ * their village by a local number or an external id (residents, keyed by ID
+ * number, are in ./resident-kind.ts). A row names its record by `id` (as the
+ * export writes it) or by its natural key; references to other records by
+ * registry id (`address_id`, as exported) or by local number
+ * (`address_number`), both checked.
+ */
+
+/** What a reference column may name, and how a message names it. */
+interface Ref {
+  /** The stored column, e.g. `address_id`; the file's id column is the same. */
+  column: string;
+  /** The given-flag of the reference (either column). */
+  flag: string;
+  /** The file's column naming it by local number or ID number, if any. */
+  byKey?: string;
+  /** The referenced table and its key column for `byKey`. */
+  table: string;
+  key?: 'number' | 'id_number';
+  what: What;
+  /** The form's argument. */
+  argument: string;
+  /** Must lie in the row's village (addresses, houses, groups); people are checked by their own rules. */
+  sameVillage: boolean;
+  /** The rule for a record of another village, when not refElsewhere. */
+  elsewhere?: Rule;
+}
+
+interface Scalar {
+  column: string;
+  type: string;
+  /** A new record needs it. */
+  required?: boolean;
+}
+
+interface KeyedSpec {
+  name: string;
+  table: string;
+  key: 'number' | 'external_id';
+  what: What;
+  scalars: readonly Scalar[];
+  refs: readonly Ref[];
+  /** The rule for a row that names another village's grid. */
+  moves?: Rule;
+  /** Checks of the kind's own invariants, after the references and before the version. */
+  invariants?: readonly RowCheck[];
+}
+
+const ADDRESS: What = { zh: '标准地址', en: 'address' };
+const HOUSE: What = { zh: '实有房屋', en: 'house' };
+const HOUSEHOLD: What = { zh: '户', en: 'household' };
+const SITE: What = { zh: '重点场所', en: 'site' };
+const GROUP: What = { zh: '十户联防组', en: 'joint-defense group' };
+const TEAM: What = { zh: '巡防队', en: 'patrol team' };
+export const PERSON: What = { zh: '人员', en: 'resident' };
+
+const some =
+  (...columns: string[]) =>
+  (b: BatchFacts) =>
+    columns.some((c) => b.filled(c));
+const withTargets = (b: BatchFacts) => b.targets > 0;
+
+/** The address a record lies at. */
+const addressRef = (): Ref => ({
+  column: 'address_id',
+  flag: 'address',
+  byKey: 'address_number',
+  table: 'address',
+  key: 'number',
+  what: ADDRESS,
+  argument: 'addressId',
+  sameVillage: true,
+});
+
+/** The checks of a reference: found (by id and by key), in the row's village, and one record when named both ways. */
+export function refChecks(r: Ref): RowCheck[] {
+  const f = r.flag;
+  const out: RowCheck[] = [
+    {
+      rule: refUnknown(r.column, r.what, r.argument),
+      bad: `x.${f}_given and x.${f}_id_in is not null and x.${f}_id_village is null`,
+      when: some(r.column),
+    },
+  ];
+  if (r.sameVillage) {
+    out.push({
+      rule: r.elsewhere ?? refElsewhere(r.column, r.what, r.argument),
+      bad: `x.${f}_given and x.${f}_id_village <> x.village_code`,
+      when: some(r.column),
+    });
+  }
+  if (r.byKey) {
+    out.push(
+      {
+        rule: r.key === 'id_number' ? refUnknown(r.byKey, r.what, r.argument) : refElsewhere(r.byKey, r.what, r.argument),
+        bad: `x.${f}_given and x.${f}_key_in is not null and x.${f}_by_key is null`,
+        when: some(r.byKey),
+      },
+      {
+        rule: refMismatch(r.byKey, r.column, r.what, r.argument),
+        bad: `x.${f}_given and x.${f}_id_in is not null and x.${f}_by_key is not null and x.${f}_id_in <> x.${f}_by_key`,
+        when: some(r.column, r.byKey),
+      },
+    );
+  }
+  return out;
+}
+
+/** SQL over `x`: the file's column a row used for the reference (for a reject's field). */
+const refColumn = (r: Pick<Ref, 'flag' | 'column' | 'byKey'>) =>
+  r.byKey ? `case when x.${r.flag}_id_in is not null then '${r.column}' else '${r.byKey}' end` : `'${r.column}'`;
+
+/** The stage of a keyed kind: which record, where, its fields, its references, whether a form registers it, and which fields it gives. */
+function keyedStage(spec: KeyedSpec): StageColumn[] {
+  return [
+    ['id', 'integer'],
+    ['version', 'integer'],
+    ['grid_code', 'text'],
+    [spec.key, 'text'],
+    ...spec.scalars.map((c): StageColumn => [c.column, c.type]),
+    ...spec.refs.flatMap((r): StageColumn[] => [[r.column, 'integer'], ...(r.byKey ? [[r.byKey, 'text'] as const] : [])]),
+    ['register', 'boolean'],
+    ['given', 'integer'],
+  ];
+}
+
+const keyedFlags = (spec: KeyedSpec): string[] => ['grid_code', spec.key, ...spec.scalars.map((c) => c.column), ...spec.refs.map((r) => r.flag)];
+
+/** WITH parts giving each staged row of a keyed kind as it would be written (`n`). */
+function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
+  const g = (flag: string) => givenSql(flags, flag);
+  const taken = (c: string, flag = c) => `case when t.id is null or ${g(flag)} then s.${c} else t.${c} end`;
+  const scalars = spec.scalars.map((c) => c.column);
+  const written = ['grid_code', spec.key, ...scalars, ...spec.refs.map((r) => r.column)];
+  const list = (items: readonly string[]) => items.map((i) => `,\n           ${i}`).join('');
+  const inputs = [
+    `${taken('grid_code')} as grid_code`,
+    `${taken(spec.key)} as ${spec.key}`,
+    ...scalars.map((c) => `${taken(c)} as ${c}`),
+    ...spec.refs.flatMap((r) => [
+      `${g(r.flag)} as ${r.flag}_given`,
+      `s.${r.column} as ${r.flag}_id_in`,
+      `${r.byKey ? `s.${r.byKey}` : 'null::text'} as ${r.flag}_key_in`,
+    ]),
+    ...written.map((c) => `t.${c} as was_${c}`),
+  ];
+  const lookups = spec.refs.flatMap((r) => [
+    `case when n0.${r.flag}_id_in is not null then (select r.village_code from ${r.table} r where r.id = n0.${r.flag}_id_in) end as ${r.flag}_id_village`,
+    r.byKey
+      ? `case when n0.${r.flag}_key_in is not null then (select r.id from ${r.table} r where ${r.key === 'number' ? 'r.village_code = n0.village_code and ' : ''}r.${r.key} = n0.${r.flag}_key_in) end as ${r.flag}_by_key`
+      : `null::integer as ${r.flag}_by_key`,
+  ]);
+  const refValues = spec.refs.map(
+    (r) =>
+      `case when n1.target is null or n1.${r.flag}_given then coalesce(n1.${r.flag}_id_in, n1.${r.flag}_by_key) else n1.was_${r.column} end as ${r.column}`,
+  );
+  // Each part a later lookup reads is MATERIALIZED, so the lookup compares plain columns: under row-level security
+  // only leakproof conditions use an index, and an expression (left, case) inlined into the condition is not one.
+  return (src: string) => `
+  k0 as materialized (select s.*, left(s.grid_code, 12) as key_village from ${src} s),
+  n0 as materialized (
+    select s.line, s.id as id_given, s.version as version_given, coalesce(s.register, false) as register,
+           t.id as target, t.version as current_version, t.village_code as was_village${list(inputs)},
+           left(${taken('grid_code')}, 12) as village_code
+      from k0 s
+      left join lateral (
+        select k.* from ${spec.table} k where k.id = s.id
+        union all
+        select k.* from ${spec.table} k where s.id is null and k.village_code = s.key_village and k.${spec.key} = s.${spec.key}
+        limit 1) t on true),
+  n1 as materialized (select n0.*${list(lookups)} from n0),
+  n2 as (select n1.*${list(refValues)} from n1),
+  n as materialized (
+    select n2.*, (${written.map((c) => `n2.${c}`).join(', ')}) is distinct from (${written.map((c) => `n2.was_${c}`).join(', ')}) as changed from n2)`;
+}
+
+function keyedChecks(spec: KeyedSpec): RowCheck[] {
+  const required_ = spec.scalars.filter((c) => c.required);
+  return [
+    { rule: recordUnknown(spec.what), bad: 'x.id_given is not null and x.target is null', when: some('id') },
+    {
+      rule: repeated,
+      bad: `x.line in (select r.line from (select o.line, row_number() over (partition by o.target order by o.line) as k from n o where o.target is not null) r where r.k > 1)`,
+      when: (b) => b.targets > 1,
+    },
+    { rule: alreadyRegistered(spec.key, spec.what), bad: 'x.register and x.target is not null', when: some('register') },
+    ...required_.map((c): RowCheck => ({ rule: required(c.column), bad: `x.target is null and x.${c.column} is null`, when: (b) => b.news > 0 })),
+    {
+      rule: spec.moves ?? staysInVillage(spec.what),
+      bad: 'x.target is not null and x.village_code <> x.was_village',
+      when: (b) => withTargets(b) && b.filled('grid_code'),
+    },
+    {
+      rule: keyTaken(spec.key, spec.what),
+      bad: `x.${spec.key} is not null and (
+              (x.target is not null and x.${spec.key} is distinct from x.was_${spec.key}
+               and exists (select 1 from ${spec.table} k where k.village_code = x.village_code and k.${spec.key} = x.${spec.key} and k.id <> x.target))
+              or x.line in (select d.line from (select o.line, row_number() over (partition by o.village_code, o.${spec.key} order by o.line) as k
+                                                  from n o where o.${spec.key} is not null) d where d.k > 1))`,
+      when: (b) => b.filled(spec.key),
+    },
+    ...spec.refs.flatMap(refChecks),
+    ...(spec.invariants ?? []),
+    {
+      rule: staleVersion,
+      bad: 'x.target is not null and x.version_given is not null and x.version_given <> x.current_version and x.changed',
+      when: some('version'),
+    },
+  ];
+}
+
+/** Updates the changed targets and inserts the new rows (a row naming an unknown id was refused by the checks). */
+function keyedWrite(spec: KeyedSpec): string {
+  const cols = [spec.key, ...spec.scalars.map((c) => c.column), ...spec.refs.map((r) => r.column)];
+  return `
+  upd as (
+    update ${spec.table} t set grid_code = x.grid_code, ${cols.map((c) => `${c} = x.${c}`).join(', ')}, version = t.version + 1
+      from n x where t.id = x.target and x.changed
+    returning t.id, false as inserted),
+  ins as (
+    insert into ${spec.table} (${cols.join(', ')}, village_code, grid_code, county_code)
+    select ${cols.map((c) => `x.${c}`).join(', ')}, x.village_code, x.grid_code, left(x.grid_code, 6) from n x where x.target is null
+    returning id, true as inserted)
+  select id, inserted from upd union all select id, inserted from ins`;
+}
+
+function keyedKind(spec: KeyedSpec): RowKind {
+  const flags = keyedFlags(spec);
+  return { name: spec.name, stage: keyedStage(spec), flags, rows: keyedRows(spec, flags), checks: keyedChecks(spec), write: keyedWrite(spec) };
+}
+
+/** 标准地址: grid, number, text. */
+export const ADDRESS_KIND = keyedKind({
+  name: 'address',
+  table: 'address',
+  key: 'number',
+  what: ADDRESS,
+  scalars: [{ column: 'text', type: 'text', required: true }],
+  refs: [],
+});
+
+/** 实有房屋: grid, number, use, area, address. */
+export const HOUSE_KIND = keyedKind({
+  name: 'house',
+  table: 'house',
+  key: 'number',
+  what: HOUSE,
+  scalars: [
+    { column: 'use', type: 'text', required: true },
+    { column: 'area', type: 'numeric', required: false },
+  ],
+  refs: [addressRef()],
+});
+
+const headRef: Ref = {
+  column: 'head_id',
+  flag: 'head',
+  byKey: 'head_id_number',
+  table: 'person',
+  key: 'id_number',
+  what: PERSON,
+  argument: 'headId',
+  sameVillage: false,
+};
+const groupRef: Ref = {
+  column: 'joint_defense_group_id',
+  flag: 'group',
+  table: 'joint_defense_group',
+  what: GROUP,
+  argument: 'householdIds',
+  sameVillage: true,
+  elsewhere: groupElsewhere,
+};
+
+/**
+ * 户: grid, number, address, house, head (a member: headNotMember) and
+ * 十户联防 group (at most one: groupTaken; the leader's household stays in
+ * it: leaderHomeLeaves). A household changes village only with its members
+ * (moveHousehold).
+ */
+export const HOUSEHOLD_KIND = keyedKind({
+  name: 'household',
+  table: 'household',
+  key: 'number',
+  what: HOUSEHOLD,
+  scalars: [],
+  refs: [
+    addressRef(),
+    { column: 'house_id', flag: 'house', byKey: 'house_number', table: 'house', key: 'number', what: HOUSE, argument: 'houseId', sameVillage: true },
+    headRef,
+    groupRef,
+  ],
+  moves: householdMoves,
+  invariants: [
+    {
+      rule: headNotMember,
+      bad: `x.head_id is not null and x.head_id is distinct from x.was_head_id
+              and not exists (select 1 from person p where p.id = x.head_id and p.household_id = x.target)`,
+      field: refColumn(headRef),
+      when: some('head_id', 'head_id_number'),
+    },
+    {
+      rule: groupTaken,
+      bad: 'x.target is not null and x.was_joint_defense_group_id is not null and x.joint_defense_group_id <> x.was_joint_defense_group_id',
+      when: (b) => withTargets(b) && b.filled('joint_defense_group_id'),
+    },
+    {
+      rule: leaderHomeLeaves,
+      bad: `x.target is not null and x.was_joint_defense_group_id is not null and x.joint_defense_group_id is distinct from x.was_joint_defense_group_id
+              and exists (select 1 from joint_defense_group g join person p on p.id = g.leader_id
+                           where g.id = x.was_joint_defense_group_id and p.household_id = x.target)`,
+      when: withTargets,
+    },
+  ],
+});
+
+/** 重点场所: grid, external id, name, kind, contact, address. */
+export const SITE_KIND = keyedKind({
+  name: 'site',
+  table: 'site',
+  key: 'external_id',
+  what: SITE,
+  scalars: [
+    { column: 'name', type: 'text', required: true },
+    { column: 'kind', type: 'text', required: true },
+    { column: 'contact_name', type: 'text' },
+    { column: 'contact_phone', type: 'text' },
+  ],
+  refs: [addressRef()],
+});
+
+const leaderRef: Ref = {
+  column: 'leader_id',
+  flag: 'leader',
+  byKey: 'leader_id_number',
+  table: 'person',
+  key: 'id_number',
+  what: PERSON,
+  argument: 'leaderId',
+  sameVillage: false,
+};
+
+/** 十户联防组: grid, external id, name, leader (联户长: lives in one of the group's households, leaderOutside). */
+export const GROUP_KIND = keyedKind({
+  name: 'jointDefenseGroup',
+  table: 'joint_defense_group',
+  key: 'external_id',
+  what: GROUP,
+  scalars: [{ column: 'name', type: 'text', required: true }],
+  refs: [leaderRef],
+  invariants: [
+    {
+      rule: leaderOutside,
+      bad: `x.leader_id is not null and x.leader_id is distinct from x.was_leader_id
+              and not exists (select 1 from person p join household h on h.id = p.household_id where p.id = x.leader_id and h.joint_defense_group_id = x.target)`,
+      field: refColumn(leaderRef),
+      when: some('leader_id', 'leader_id_number'),
+    },
+  ],
+});
+
+/** 巡防队: grid, external id, name, kind. */
+export const TEAM_KIND = keyedKind({
+  name: 'patrolTeam',
+  table: 'patrol_team',
+  key: 'external_id',
+  what: TEAM,
+  scalars: [
+    { column: 'name', type: 'text', required: true },
+    { column: 'kind', type: 'text', required: true },
+  ],
+  refs: [],
+});
+
+/** The statements of each kind's mutations (row-kinds.ts `rowWriter`). */
+export const ADDRESS_WRITER = rowWriter(ADDRESS_KIND);
+export const HOUSE_WRITER = rowWriter(HOUSE_KIND);
+export const HOUSEHOLD_WRITER = rowWriter(HOUSEHOLD_KIND);
+export const SITE_WRITER = rowWriter(SITE_KIND);
+export const GROUP_WRITER = rowWriter(GROUP_KIND);
+export const TEAM_WRITER = rowWriter(TEAM_KIND);

@@ -1,0 +1,289 @@
+import { command, type Sql } from '../../../../platform/sql.ts';
+import {
+  alreadyRegistered,
+  bornFixed,
+  deregistered,
+  headLeaves,
+  householdFull,
+  householdLeftBehind,
+  idNumberElsewhere,
+  idNumberFixed,
+  leaderLeaves,
+  recordUnknown,
+  repeated,
+  required,
+  staleVersion,
+  tagsForAge,
+} from '../registry/rules.ts';
+import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
+import { refChecks, PERSON } from './registry-kinds.ts';
+import { givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+
+/**
+ * Residents (实有人口) on the one write path (./row-kinds.ts). A row names
+ * its resident by `id` (as the export writes it) or by ID number, the
+ * natural key; an ID number registered outside the caller's jurisdiction is
+ * refused (hub_known_people sees past row-level security for exactly that).
+ *
+ * As written: a field the row does not give keeps its value; a resident who
+ * moves to another village leaves the old village's address behind (unless
+ * the row gives one) and must be given a household there, or none. The first
+ * resident registered into a household without a head becomes its head.
+ */
+
+export const RESIDENT_STAGE: readonly StageColumn[] = [
+  ['id', 'integer'],
+  ['version', 'integer'],
+  ['id_number', 'text'],
+  ['name', 'text'],
+  ['gender', 'text'],
+  ['birth_date', 'date'],
+  ['ethnicity', 'text'],
+  ['phone', 'text'],
+  ['residency', 'text'],
+  ['tags', 'text[]'],
+  ['grid_code', 'text'],
+  ['household_id', 'integer'],
+  ['household_number', 'text'],
+  ['address_id', 'integer'],
+  ['address_number', 'text'],
+  ['register', 'boolean'],
+  // A file's row whose tags break the age rule, with the rule's reason: refused only if it changes the tags.
+  ['tags_age', 'jsonb'],
+  ['given', 'integer'],
+];
+
+export const RESIDENT_FLAGS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code', 'household', 'address'] as const;
+
+const g = (flag: string) => givenSql(RESIDENT_FLAGS, flag);
+const taken = (c: string) => `case when t.id is null or ${g(c)} then s.${c} else t.${c} end`;
+const SCALARS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code'];
+/** What a row may change. */
+const WRITTEN = [...SCALARS, 'household_id', 'address_id'];
+
+/**
+ * The staged rows of `src` as they would be written (`n`). `known` is the
+ * relation of hub_known_people over the batch's ID numbers (a temp table
+ * an import made first, or the function itself for a mutation).
+ */
+function residentRows(src: string, known: string): string {
+  // Each part a later lookup reads is MATERIALIZED, so the lookup compares plain columns: under row-level security
+  // only leakproof conditions use an index, and an expression (coalesce, left) inlined into the condition is not one.
+  return `
+  k0 as materialized (
+    select s.*, coalesce(s.id, k.person_id) as key, coalesce(k.outside, false) as outside
+      from ${src} s left join ${known} k on k.id_number = s.id_number),
+  n0 as materialized (
+    select s.line, s.id as id_given, s.version as version_given, coalesce(s.register, false) as register,
+           s.id_number as id_number_in, s.gender as gender_in, s.birth_date as birth_date_in, s.tags_age,
+           t.id as target, t.version as current_version, t.village_code as was_village, t.id_number as was_id_number,
+           t.gender as was_gender, t.birth_date as was_birth_date, t.status as was_status, s.outside,
+           coalesce(t.id_number, s.id_number) as id_number, coalesce(t.gender, s.gender) as gender, coalesce(t.birth_date, s.birth_date) as birth_date,
+           ${SCALARS.map((c) => `${taken(c)} as ${c}`).join(', ')},
+           left(${taken('grid_code')}, 12) as village_code,
+           ${g('household')} as household_given, s.household_id as household_id_in, s.household_number as household_key_in,
+           ${g('address')} as address_given, s.address_id as address_id_in, s.address_number as address_key_in,
+           ${WRITTEN.map((c) => `t.${c} as was_${c}`).join(', ')}
+      from k0 s
+      -- One index probe per row: a lateral with a LIMIT is not flattened into a join the planner might hash over all of person.
+      left join lateral (select p.* from person p where p.id = s.key limit 1) t on true),
+  n1 as materialized (
+    select n0.*,
+           case when n0.household_id_in is not null then (select h.village_code from household h where h.id = n0.household_id_in) end as household_id_village,
+           case when n0.household_key_in is not null
+                then (select h.id from household h where h.village_code = n0.village_code and h.number = n0.household_key_in) end as household_by_key,
+           case when n0.address_id_in is not null then (select a.village_code from address a where a.id = n0.address_id_in) end as address_id_village,
+           case when n0.address_key_in is not null
+                then (select a.id from address a where a.village_code = n0.village_code and a.number = n0.address_key_in) end as address_by_key
+      from n0),
+  n2 as (
+    select n1.*,
+           case when n1.target is null or n1.household_given then coalesce(n1.household_id_in, n1.household_by_key) else n1.was_household_id end as household_id,
+           -- An address lies in the person's village: one who moves to another village leaves the old address behind.
+           case when n1.target is null or n1.address_given then coalesce(n1.address_id_in, n1.address_by_key)
+                when n1.village_code is distinct from n1.was_village then null
+                else n1.was_address_id end as address_id
+      from n1),
+  n as materialized (
+    select n2.*,
+           (${WRITTEN.map((c) => `n2.${c}`).join(', ')}) is distinct from (${WRITTEN.map((c) => `n2.was_${c}`).join(', ')}) as changed,
+           -- Who leaves their household: its head (headLeaves), or a group's leader who leaves the group's households (leaderLeaves).
+           case when n2.target is not null and n2.was_household_id is not null and n2.household_id is distinct from n2.was_household_id
+                then (select h.id from household h where h.id = n2.was_household_id and h.head_id = n2.target) end as head_leaving,
+           case when n2.target is not null and n2.household_id is distinct from n2.was_household_id
+                then (select g.id from joint_defense_group g where g.leader_id = n2.target limit 1) end as leader_of
+      from n2)`;
+}
+
+/** The file's column a row named its household by (for a reject's field). */
+const householdColumn = `case when x.household_id_in is not null then 'household_id' else 'household_number' end`;
+const some =
+  (...columns: string[]) =>
+  (b: BatchFacts) =>
+    columns.some((c) => b.filled(c));
+
+/**
+ * The members a household would have, counting those the batch adds in line
+ * order: the lines of `n` that would take a household past HOUSEHOLD_MAX.
+ */
+const OVER_FULL = `x.line in (
+  with j as (select o.line, o.household_id, row_number() over (partition by o.household_id order by o.line) as k
+               from n o where o.household_id is not null and o.household_id is distinct from o.was_household_id),
+       m as (select p.household_id, count(*) as c from person p
+              where p.household_id in (select j.household_id from j)
+                and p.id not in (select l.target from n l where l.target is not null and l.household_id is distinct from l.was_household_id)
+              group by 1)
+  select j.line from j left join m using (household_id) where j.k + coalesce(m.c, 0) > ${HOUSEHOLD_MAX})`;
+
+export const RESIDENT_CHECKS: readonly RowCheck[] = [
+  { rule: recordUnknown(PERSON), bad: 'x.id_given is not null and x.target is null', when: some('id') },
+  {
+    rule: repeated,
+    bad: `x.line in (select r.line from (select o.line, row_number() over (partition by o.target order by o.line) as k from n o where o.target is not null) r where r.k > 1)`,
+    when: (b) => b.targets > 1,
+  },
+  {
+    rule: idNumberFixed,
+    bad: 'x.target is not null and x.id_number_in is not null and x.id_number_in is distinct from x.was_id_number',
+    when: (b) => b.targets > 0 && b.filled('id'),
+  },
+  { rule: idNumberElsewhere, bad: 'x.target is null and x.outside', when: some('id_number') },
+  { rule: alreadyRegistered('id_number', PERSON), bad: 'x.register and x.target is not null', when: some('register') },
+  {
+    rule: deregistered,
+    bad: `x.target is not null and x.was_status = 'DEREGISTERED' and x.changed`,
+    field: `case when x.id_given is not null then 'id' else 'id_number' end`,
+    when: (b) => b.targets > 0,
+  },
+  {
+    rule: bornFixed('gender'),
+    bad: 'x.target is not null and x.gender_in is not null and x.gender_in <> x.was_gender',
+    when: (b) => b.targets > 0 && b.filled('gender'),
+  },
+  {
+    rule: bornFixed('birth_date'),
+    bad: 'x.target is not null and x.birth_date_in is not null and x.birth_date_in <> x.was_birth_date',
+    when: (b) => b.targets > 0 && b.filled('birth_date'),
+  },
+  {
+    rule: tagsForAge,
+    bad: 'x.tags_age is not null and (x.target is null or x.tags is distinct from x.was_tags)',
+    reason: 'x.tags_age',
+    when: some('tags_age'),
+  },
+  ...['name', 'ethnicity', 'residency', 'grid_code'].map((c): RowCheck => ({
+    rule: required(c),
+    bad: `x.target is null and x.${c} is null`,
+    when: (b) => b.news > 0,
+  })),
+  ...refChecks({
+    column: 'household_id',
+    flag: 'household',
+    byKey: 'household_number',
+    table: 'household',
+    key: 'number',
+    what: { zh: '户', en: 'household' },
+    argument: 'householdId',
+    sameVillage: true,
+  }),
+  ...refChecks({
+    column: 'address_id',
+    flag: 'address',
+    byKey: 'address_number',
+    table: 'address',
+    key: 'number',
+    what: { zh: '标准地址', en: 'address' },
+    argument: 'addressId',
+    sameVillage: true,
+  }),
+  {
+    rule: householdLeftBehind,
+    bad: 'x.target is not null and x.village_code <> x.was_village and x.was_household_id is not null and not x.household_given',
+    field: `'household_number'`,
+    when: (b) => b.targets > 0 && b.filled('grid_code'),
+  },
+  { rule: householdFull, bad: OVER_FULL, field: householdColumn, when: some('household_id', 'household_number') },
+  { rule: headLeaves, bad: 'x.head_leaving is not null', field: householdColumn, when: (b) => b.targets > 0 },
+  {
+    rule: leaderLeaves,
+    bad: 'x.leader_of is not null and not exists (select 1 from household h where h.id = x.household_id and h.joint_defense_group_id = x.leader_of)',
+    field: householdColumn,
+    when: (b) => b.targets > 0,
+  },
+  {
+    rule: staleVersion,
+    bad: 'x.target is not null and x.version_given is not null and x.version_given <> x.current_version and x.changed',
+    when: (b) => b.targets > 0 && b.filled('version'),
+  },
+];
+
+/** The households residents join, locked so that concurrent writers count their members one after the other. */
+const LOCK = `select 1 from household h where h.id in (select household_id from n where household_id is not null and household_id is distinct from was_household_id) for update of h`;
+
+const SETS = `name = x.name, ethnicity = x.ethnicity, phone = x.phone, residency = x.residency, tags = x.tags,
+              grid_code = x.grid_code, village_code = x.village_code, county_code = left(x.grid_code, 6),
+              household_id = x.household_id, address_id = x.address_id, version = t.version + 1`;
+const INSERT_COLUMNS = 'id_number, name, gender, birth_date, ethnicity, phone, residency, tags, household_id, address_id, village_code, grid_code, county_code';
+const insertValues = (x: string) =>
+  `${x}.id_number, ${x}.name, ${x}.gender, ${x}.birth_date, ${x}.ethnicity, ${x}.phone, ${x}.residency, coalesce(${x}.tags, '{}'), ${x}.household_id, ${x}.address_id,
+   left(${x}.grid_code, 12), ${x}.grid_code, left(${x}.grid_code, 6)`;
+/** The first resident registered into a household without a head becomes its head (registerPerson did so first). */
+const HEADS = `heads as (
+    update household h set head_id = f.id, version = h.version + 1
+      from (select distinct on (household_id) household_id, id from ins where household_id is not null order by household_id, id) f
+     where h.id = f.household_id and h.head_id is null
+    returning 1)`;
+
+export const RESIDENT_KIND: RowKind = {
+  name: 'person',
+  stage: RESIDENT_STAGE,
+  flags: RESIDENT_FLAGS,
+  rows: (src) => `known as (select * from hub_known_people(array(select id_number from ${src} where id_number is not null))), ${residentRows(src, 'known')}`,
+  lock: LOCK,
+  checks: RESIDENT_CHECKS,
+  write: `
+  upd as (update person t set ${SETS} from n x where t.id = x.target and x.changed returning t.id, false as inserted),
+  ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null returning t.id, t.household_id, true as inserted),
+  ${HEADS}
+  select id, inserted from upd union all select id, inserted from ins`,
+};
+
+/**
+ * An import's rows: `known` is the temp table its `prepare` made. The
+ * writes put what they wrote into the temp table `done` for the village
+ * roll-up's deltas (../import/route.ts).
+ */
+export const RESIDENT_IMPORT = {
+  rows: (src: string) => residentRows(src, 'known'),
+  prepare: command(
+    'import.residents.known',
+    `create temp table known on commit drop as select * from hub_known_people(array(select id_number from stage where id_number is not null))`,
+  ),
+  update: command(
+    'import.residents.update',
+    `with u as (update person t set ${SETS} from n x where t.id = x.target and x.changed
+                returning false, t.village_code, t.residency, t.tags, x.was_village)
+     insert into done select * from u`,
+  ),
+  insert: command(
+    'import.residents.insert',
+    `with ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null
+                  returning t.id, t.household_id, t.village_code, t.residency, t.tags),
+     ${HEADS}
+     insert into done select true, village_code, residency, tags, null::text from ins`,
+  ),
+  /**
+   * A batch of new residents only (no ID number known, no id, no household
+   * or address, every required field filled): the same insert straight from
+   * the stage, skipping the rows-as-written and the checks it cannot need.
+   */
+  fastInsert: command(
+    'import.residents.fastInsert',
+    `with ins as (insert into person (${INSERT_COLUMNS}) select ${insertValues('s')} from stage s
+                  returning village_code, residency, tags)
+     insert into done select true, village_code, residency, tags, null::text from ins`,
+  ),
+} satisfies Record<string, Sql<Record<string, never>> | ((src: string) => string)>;
+
+/** The statements of the residents' mutations. */
+export const RESIDENT_WRITER = rowWriter(RESIDENT_KIND);
