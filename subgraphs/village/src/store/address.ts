@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { col, row, sql, type Db } from '../../../../platform/sql.ts';
-import { located, recordTable, type Location } from './record.ts';
+import { col } from '../../../../platform/sql.ts';
+import { located, recordTable } from './record.ts';
 import { scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /** Standard addresses (标准地址), table `address` (migration …02Registry). */
@@ -22,17 +22,7 @@ export interface AddressChanges {
 
 const table = recordTable<AddressRow, AddressChanges>('address', Address, { number: 'number', text: 'text', gridCode: 'grid_code' });
 
-const insert = sql('address.insert', Address, `insert into address (number, text, village_code, grid_code, county_code) values (?, ?, ?, ?, ?) returning *`);
-
-export interface NewAddress extends Location {
-  number: string;
-  text: string;
-}
-
 export const addresses = {
   ...table,
-  async insert(db: Db, a: NewAddress): Promise<AddressRow> {
-    return (await row(db, insert, [a.number, a.text, a.villageCode, a.gridCode, a.countyCode]))!;
-  },
   list: (scope: Scope): ScopedList<AddressRow> => scopedList('address.list', 'address', Address, scope),
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
-import { located, recordTable, type Location } from './record.ts';
+import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql.ts';
+import { located, recordTable } from './record.ts';
 import { scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /** Households (户), table `household` (migration …02Registry). */
@@ -41,23 +41,11 @@ const table = recordTable<HouseholdRow, HouseholdChanges>('household', Household
 
 const ofGroups = sql('household.ofGroups', Household, 'select * from household where joint_defense_group_id in (?) order by id');
 const ofHouses = sql('household.ofHouses', Household, 'select * from household where house_id in (?) order by id');
-const insert = sql(
-  'household.insert',
-  Household,
-  `insert into household (number, address_id, house_id, village_code, grid_code, county_code) values (?, ?, ?, ?, ?, ?) returning *`,
-);
-const headIfNone = command('household.headIfNone', 'update household set head_id = ? where id = ? and head_id is null');
 const joinGroup = command('household.joinGroup', 'update household set joint_defense_group_id = ?, version = version + 1 where id in (?)');
 const leaveGroup = command(
   'household.leaveGroup',
   'update household set joint_defense_group_id = null, version = version + 1 where id in (?) and joint_defense_group_id = ?',
 );
-
-export interface NewHousehold extends Location {
-  number: string;
-  addressId: number | null;
-  houseId: number | null;
-}
 
 export const households = {
   ...table,
@@ -65,11 +53,6 @@ export const households = {
   ofGroups: (db: Db, groupIds: readonly number[]): Promise<HouseholdRow[]> => rows(db, ofGroups, [groupIds]),
   /** Households living in each house, by id. */
   ofHouses: (db: Db, houseIds: readonly number[]): Promise<HouseholdRow[]> => rows(db, ofHouses, [houseIds]),
-  async insert(db: Db, h: NewHousehold): Promise<HouseholdRow> {
-    return (await row(db, insert, [h.number, h.addressId, h.houseId, h.villageCode, h.gridCode, h.countyCode]))!;
-  },
-  /** Makes the person the household's head if it has none yet. */
-  headIfNone: (db: Db, householdId: number, personId: number): Promise<number> => exec(db, headIfNone, [personId, householdId]),
   /** Puts the households into the group (bumping their versions). */
   joinGroup: (db: Db, groupId: number, ids: readonly number[]): Promise<number> => exec(db, joinGroup, [groupId, ids]),
   /** Takes those of the households that are in the group out of it (bumping their versions). */

@@ -56,44 +56,31 @@ const table = recordTable<PersonRow, PersonChanges>('person', Person, {
 
 // A deregistered person has left their household; the status is stated as well, so no path can list one as a member.
 const ofHouseholds = sql('person.ofHouseholds', Person, `select * from person where household_id in (?) and status = 'ACTIVE' order by id`);
+const byId = sql('person.byIdAfterWrite', Person, 'select * from person where id = ?');
 const villagesOf = sql('person.villages', z.object({ id: col.id, villageCode: col.text }), 'select id, village_code from person where id in (?)');
 const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
-const idNumberTaken = sql('person.idNumberTaken', z.object({}), 'select 1 from person where id_number = ?');
 const livesIn = sql('person.livesIn', z.object({}), 'select 1 from person where id = ? and household_id = ?');
-const householdSize = sql('person.householdSize', z.object({ n: col.num }), 'select count(*) as n from person where household_id = ?');
-const insert = sql(
-  'person.insert',
-  Person,
-  `insert into person (name, gender, birth_date, ethnicity, id_number, phone, residency, tags, household_id, address_id, village_code, grid_code, county_code)
-   values (?, ?, ?, ?, ?, ?, ?, array[?]::text[], ?, ?, ?, ?, ?) returning *`,
-);
+// Tags change (and the version moves) only when the set differs: tagging with a tag the person has is no change.
 const tag = sql(
   'person.tag',
   Person,
-  `update person set tags = array(select distinct unnest(tags || array[?]::text[]) order by 1), version = version + 1 where id = ? returning *`,
+  `update person p set tags = x.tags, version = p.version + 1
+     from (select q.id, array(select distinct t from unnest(q.tags || array[?]::text[]) t where t is not null order by 1) as tags from person q where q.id = ?) x
+    where p.id = x.id and p.tags is distinct from x.tags
+   returning p.*`,
 );
 const untag = sql(
   'person.untag',
   Person,
-  `update person set tags = array(select t from unnest(tags) t where t <> all(array[?]::text[])), version = version + 1 where id = ? returning *`,
+  `update person p set tags = x.tags, version = p.version + 1
+     from (select q.id, array(select t from unnest(q.tags) t where t <> all(array[?]::text[])) as tags from person q where q.id = ?) x
+    where p.id = x.id and p.tags is distinct from x.tags
+   returning p.*`,
 );
 const followHousehold = command(
   'person.followHousehold',
   `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
 );
-
-export interface NewPerson extends Location {
-  name: string;
-  gender: PersonRow['gender'];
-  birthDate: string;
-  ethnicity: string;
-  idNumber: string | null;
-  phone: string | null;
-  residency: PersonRow['residency'];
-  tags: readonly string[];
-  householdId: number | null;
-  addressId: number | null;
-}
 
 /** The residents' filter of a list (all given must hold). */
 export interface ResidentConditions {
@@ -121,31 +108,13 @@ export const persons = {
   ofHouseholds: (db: Db, householdIds: readonly number[]): Promise<PersonRow[]> => rows(db, ofHouseholds, [householdIds]),
   /** Each found person's village (no personal fields). */
   villagesOf: (db: Db, ids: readonly number[]) => rows(db, villagesOf, [ids]),
-  idNumberTaken: async (db: Db, idNumber: string): Promise<boolean> => (await row(db, idNumberTaken, [idNumber])) !== null,
   livesIn: async (db: Db, personId: number, householdId: number): Promise<boolean> => (await row(db, livesIn, [personId, householdId])) !== null,
-  /** How many people the household has. */
-  householdSize: async (db: Db, householdId: number): Promise<number> => (await row(db, householdSize, [householdId]))?.n ?? 0,
-  async insert(db: Db, p: NewPerson): Promise<PersonRow> {
-    return (await row(db, insert, [
-      p.name,
-      p.gender,
-      p.birthDate,
-      p.ethnicity,
-      p.idNumber,
-      p.phone,
-      p.residency,
-      p.tags.length ? p.tags : [null],
-      p.householdId,
-      p.addressId,
-      p.villageCode,
-      p.gridCode,
-      p.countyCode,
-    ]))!;
-  },
   /** Adds tags (kept sorted and distinct) and bumps the version. */
-  tag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> => (await row(db, tag, [tags.length ? tags : [null], id]))!,
-  /** Removes tags and bumps the version. */
-  untag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> => (await row(db, untag, [tags.length ? tags : [''], id]))!,
+  tag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> =>
+    (await row(db, tag, [tags.length ? tags : [null], id])) ?? (await row(db, byId, [id]))!,
+  /** Removes tags and bumps the version (unless it had none of them). */
+  untag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> =>
+    (await row(db, untag, [tags.length ? tags : [''], id])) ?? (await row(db, byId, [id]))!,
   /** The members of a household follow it to its new grid and address. */
   followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null): Promise<number> =>
     exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId, householdId]),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { col, row, sql, type Db } from '../../../../platform/sql.ts';
-import { located, recordTable, type Location } from './record.ts';
+import { col } from '../../../../platform/sql.ts';
+import { located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /** Key sites (重点场所), table `site` (migration …02Registry). */
@@ -26,25 +26,8 @@ export interface SiteChanges {
 
 const table = recordTable<SiteRow, SiteChanges>('site', Site, { name: 'name', kind: 'kind', contactName: 'contact_name', contactPhone: 'contact_phone' });
 
-const insert = sql(
-  'site.insert',
-  Site,
-  `insert into site (name, kind, address_id, contact_name, contact_phone, village_code, grid_code, county_code) values (?, ?, ?, ?, ?, ?, ?, ?) returning *`,
-);
-
-export interface NewSite extends Location {
-  name: string;
-  kind: SiteRow['kind'];
-  addressId: number | null;
-  contactName: string | null;
-  contactPhone: string | null;
-}
-
 export const sites = {
   ...table,
-  async insert(db: Db, s: NewSite): Promise<SiteRow> {
-    return (await row(db, insert, [s.name, s.kind, s.addressId, s.contactName, s.contactPhone, s.villageCode, s.gridCode, s.countyCode]))!;
-  },
   /** A division's sites, of one kind if given. */
   list: (scope: Scope, kind?: string | null): ScopedList<SiteRow> => scopedList('site.list', 'site', Site, scope, kind ? allOf(['t.kind = ?'], [kind]) : {}),
 };

@@ -1,30 +1,34 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
-import { badInput, conflict, notFound } from '../../../../../platform/errors.ts';
+import { badInput, notFound } from '../../../../../platform/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { GROUPS } from '../../registry/kinds.ts';
+import { groupElsewhere, groupTaken, leaderHomeLeaves, ruleError } from '../../registry/rules.ts';
+import { currentVersion, writeForm } from '../../registry/write.ts';
 import { households, type HouseholdRow } from '../../store/household.ts';
-import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
+import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, gridFor, tx, versioned } from './write.ts';
+import { forWrite, tx, versioned } from './write.ts';
 
-/** 十户联防: a household belongs to at most one joint-defense group. */
-/** The leader (联户长) named lives outside the group's households. */
-const leaderOutside = (leaderId: string) =>
-  badInput(
-    {
-      zh: `联户长须居住在本联防组的某一户中；人员 ${leaderId} 不符合。`,
-      en: `The leader (联户长) must live in one of the group's households; person ${leaderId} does not.`,
-    },
-    { argument: 'leaderId' },
-  );
+/**
+ * 十户联防: a household belongs to at most one joint-defense group
+ * (groupTaken), the group's households are neighbours in one village
+ * (groupElsewhere), and its leader (联户长) lives in one of them
+ * (leaderOutside, leaderHomeLeaves). The rules are those of the groups' and
+ * households' files (registry/rules.ts); the leader is set through the
+ * groups' one write path.
+ */
 
+/** Households already in another group: a household belongs to at most one. */
 function refuseGrouped(taken: HouseholdRow[]): void {
   if (taken.length) {
-    throw conflict({
-      zh: `一户最多加入一个十户联防组；以下户已在其他联防组：${taken.map((h) => `${h.id}（联防组 ${h.jointDefenseGroupId}）`).join('、')}。`,
-      en: `A household belongs to at most one joint-defense group; already in another: ${taken.map((h) => `${h.id} (group ${h.jointDefenseGroupId})`).join(', ')}.`,
+    throw ruleError(groupTaken, {
+      said: {
+        zh: `（${taken.map((h) => `户 ${h.id} 在联防组 ${h.jointDefenseGroupId}`).join('、')}）。`,
+        en: ` (${taken.map((h) => `household ${h.id} is in group ${h.jointDefenseGroupId}`).join(', ')}).`,
+      },
+      extra: { householdIds: taken.map((h) => String(h.id)) },
     });
   }
 }
@@ -40,74 +44,72 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
   for (const h of rows) {
     requireWrite(caller, h.villageCode);
     if (h.villageCode !== village) {
-      throw badInput({
-        zh: `户 ${h.id} 属于村（社区）${h.villageCode}；联防组的各户须是 ${village} 的邻里。`,
-        en: `household ${h.id} is in village ${h.villageCode}; a group's households must be neighbours in ${village}.`,
+      throw ruleError(groupElsewhere, {
+        said: {
+          zh: `（户 ${h.id} 属于村（社区）${h.villageCode}，联防组属于 ${village}）。`,
+          en: ` (household ${h.id} is in village ${h.villageCode}, the group in ${village}).`,
+        },
       });
     }
   }
   return rows;
 }
 
+/** Membership changes bump the group's version (optimistic concurrency over its households); no change, no bump. */
+async function touched(em: EntityManager, g: JointDefenseGroupRow, version: number, changed: boolean): Promise<JointDefenseGroupRow> {
+  return changed ? versioned(em, jointDefenseGroups, g.id, version, {}) : g;
+}
+
 /** 十户联防: forming joint-defense groups of neighbouring households, their members and their leader (联户长). */
 export const jointDefenseGroupMutations = {
   createJointDefenseGroup: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
-      const loc = await gridFor(em, ctx.caller, input.gridCode);
-      const members = await groupHouseholds(em, ctx.caller, input.householdIds, loc.villageCode);
+      const id = await writeForm(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name }, { register: true });
+      const group = (await jointDefenseGroups.byId(em, id!))!;
+      const members = await groupHouseholds(em, ctx.caller, input.householdIds, group.villageCode);
       if (!members.length)
         throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
-      const leader = await forWrite(em, ctx.caller, persons, input.leaderId, 'person', false);
-      if (!members.some((h) => h.id === leader.householdId)) throw leaderOutside(input.leaderId);
-      const group = await jointDefenseGroups.insert(em, { name: text(input.name, 'name', 100), leaderId: leader.id, ...loc });
       await households.joinGroup(
         em,
         group.id,
         members.map((h) => h.id),
       );
-      return group;
+      // The leader through the groups' rules: a resident of the caller's jurisdiction who lives in one of the households.
+      await writeForm(em, ctx.caller, GROUPS, { leaderId: input.leaderId }, { id: group.id });
+      return (await jointDefenseGroups.byId(em, group.id))!;
     }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
-      const updated = await versioned(em, jointDefenseGroups, g.id, version, {});
-      if (members.length)
-        await households.joinGroup(
-          em,
-          g.id,
-          members.map((h) => h.id),
-        );
+      const joining = members.filter((h) => h.jointDefenseGroupId !== g.id).map((h) => h.id);
+      const updated = await touched(em, g, version, joining.length > 0);
+      if (joining.length) await households.joinGroup(em, g.id, joining);
       return updated;
     }),
   removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
+      const leaving = members.filter((h) => h.jointDefenseGroupId === g.id);
       const leaderHome = g.leaderId == null ? null : (await persons.byId(em, g.leaderId))?.householdId;
-      if (members.some((h) => h.id === leaderHome)) {
-        throw conflict({
-          zh: '联户长所在户不能退出联防组；请先另行指定联户长。',
-          en: "The leader's household cannot leave the group; appoint another leader first.",
-        });
-      }
-      const updated = await versioned(em, jointDefenseGroups, g.id, version, {});
-      if (members.length)
+      const home = leaving.find((h) => h.id === leaderHome);
+      if (home) throw ruleError(leaderHomeLeaves, { said: { zh: `（户 ${home.id}）。`, en: ` (household ${home.id}).` } });
+      const updated = await touched(em, g, version, leaving.length > 0);
+      if (leaving.length)
         await households.leaveGroup(
           em,
           g.id,
-          members.map((h) => h.id),
+          leaving.map((h) => h.id),
         );
       return updated;
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
-      const leader = await forWrite(em, ctx.caller, persons, leaderId, 'person', false);
-      const home = leader.householdId == null ? null : await households.byId(em, leader.householdId);
-      if (home?.jointDefenseGroupId !== g.id) throw leaderOutside(leaderId);
-      return versioned(em, jointDefenseGroups, g.id, version, { leaderId: leader.id });
+      await writeForm(em, ctx.caller, GROUPS, { leaderId }, { id: g.id, version }, currentVersion(g));
+      return (await jointDefenseGroups.byId(em, g.id))!;
     }),
 } satisfies MutationResolvers;

@@ -3,8 +3,9 @@ import { inJurisdiction, requireWrite, type Caller } from '../../../../../platfo
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, notFound } from '../../../../../platform/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
+import { TEAMS } from '../../registry/kinds.ts';
+import { writeForm } from '../../registry/write.ts';
 import { grids } from '../../store/grid.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
@@ -84,11 +85,9 @@ export const patrolTeamMutations = {
       const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
       requireWrite(ctx.caller, village);
       const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
-      const team = await patrolTeams.insert(em, {
-        name: text(input.name, 'name', 100),
-        kind: input.kind,
-        ...loc,
-      });
+      // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
+      const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
+      const team = (await patrolTeams.byId(em, id!))!;
       await addMembers(em, ctx.caller, team, input.memberIds ?? []);
       return team;
     }),
