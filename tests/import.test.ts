@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type Nodes, type PageInfo, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -294,9 +295,20 @@ describe('bulk import', () => {
     const cols = await post('/import/residents', 'id_number,name,shoe_size\n');
     expect(cols.status).toBe(400);
     expect((await cols.json()).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/shoe_size/) });
-    const missing = await post('/import/residents', 'id_number,name\n659001199001010002,张三\n');
-    expect(missing.status).toBe(400);
-    expect((await missing.json()).errors[0].message).toMatch(/ethnicity, residency, grid_code/);
+    // The header names the record a row changes (id or id_number); a row may leave out what it does not change,
+    // but a new resident needs every required field.
+    const noKey = await post('/import/residents', 'name,phone\n张三,13800001111\n');
+    expect(noKey.status).toBe(400);
+    expect((await noKey.json()).errors[0].message).toMatch(/id .*id_number/);
+    const partial = await post('/import/residents', `id_number,name\n${makeCitizenId('659001', '1990-01-01', 2)},张三\n`);
+    expect(partial.status).toBe(200);
+    const lines = (await partial.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'reject')).toEqual([
+      { type: 'reject', line: 2, field: 'ethnicity', reason: expect.any(String), code: 'BAD_USER_INPUT' },
+    ]);
     expect((await post('/import/spaceships', 'a\n')).status).toBe(404);
     const readOnly = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
     const f = await post('/import/residents', 'id_number\n', readOnly);

@@ -1,24 +1,40 @@
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
-import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
+import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
-import { checkTagsForAge } from '../../../../domain/tags.ts';
 import { badInput } from '../../../../platform/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
-import { text } from '../../../../platform/validate.ts';
-import { loadSchema } from '../../../../platform/service.ts';
-import { Kind } from 'graphql';
+import { disputeId, text } from '../../../../platform/validate.ts';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
+import { stagedRow, type RowKind } from '../store/row-kinds.ts';
+import {
+  addressFields,
+  enumValues,
+  groupFields,
+  householdFields,
+  houseFields,
+  oneOf as oneOfEnum,
+  personFields,
+  siteFields,
+  teamFields,
+  type FieldContext,
+  type FieldValues,
+} from '../registry/fields.ts';
+import { ruleError, villageOfGrid } from '../registry/rules.ts';
 import { committeeRow, gridStaffRow, mediatorRow, type RowContext, type Staged } from '../forces/fields.ts';
 
 /**
  * What each importable kind accepts and how its rows land. Rows are checked
- * in two places: field rules here (the same helpers the mutations use), and
- * rules that need the database (the grid exists, a referenced household is
- * in the same village) as set-based checks over the whole batch, declared
- * with the kind's stage and writes in ../store/import-kinds.ts. Every kind
- * upserts by its natural key and leaves a row alone when nothing in it
- * differs, so importing the same file twice changes nothing.
+ * in two places: field rules (for the registry's kinds the very functions
+ * the mutations call, ../registry/fields.ts), and rules that need the
+ * database as set-based checks over the whole batch, declared with the
+ * kind's stage and writes in ../store/import-kinds.ts (for the registry's
+ * kinds the mutations' own checks, docs/ARCHITECTURE.md "One write path per
+ * kind"). Every kind takes the columns its export writes: read-only ones
+ * (village_code, case_number, …) are accepted and checked or ignored, `id`
+ * names the record to change and `version` must be current when the row
+ * changes it. A row is written only when something in it differs, so
+ * importing the same file twice, or an export, changes nothing.
  */
 export type Fields = Record<string, string | null>;
 
@@ -30,9 +46,11 @@ export interface ParseContext {
 
 /** A kind's field rules; its SQL (stage, checks, writes) comes from ../store/import-kinds.ts. */
 interface KindRules {
-  /** Columns the file may have (snake_case, as the export writes them); `required` ones must be filled. */
+  /** Columns the file may have (snake_case, as the export writes them); `required` ones must be in the header. */
   columns: readonly string[];
   required: readonly string[];
+  /** The header must have one of these sets of key columns (e.g. `id`, or `id_number`). */
+  keyColumns?: readonly (readonly string[])[];
   /** Turns a record into staged values (in the order of the kind's `stage` columns), throwing a typed error naming the field. */
   parse(f: Fields, ctx: ParseContext): CopyValue[];
   /** The natural key of parsed values, to refuse a second row with the same key in one batch. */
@@ -60,41 +78,55 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   return code;
 }
 
-function oneOf(value: string | null | undefined, allowed: readonly string[], field: string): string {
-  const v = (value ?? '').trim().toUpperCase();
-  if (!allowed.includes(v)) {
-    throw badInput(
-      { zh: `${field}“${value ?? ''}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${value ?? ''}" is not one of ${allowed.join(', ')}.` },
-      { argument: field },
-    );
-  }
-  return v;
-}
+const oneOf = (value: string | null | undefined, allowed: readonly string[], field: string) => oneOfEnum(value ?? '', allowed, field);
 
-const opt = (v: string | null | undefined, field: string, max: number) => (v == null ? null : text(v, field, max));
-const localNumber = (v: string | null | undefined, field: string) => opt(v, field, 50);
-
-/** An enum's values as the village schema declares them, so a file is checked against exactly what the API accepts. */
-const schemaEnums = new Map(
-  loadSchema('village').definitions.flatMap((d) =>
-    d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [],
-  ),
-);
-function enumValues(name: string): readonly string[] {
-  const values = schemaEnums.get(name);
-  if (!values) throw new Error(`The village schema has no enum ${name}.`);
-  return values;
-}
-const RESIDENCY = enumValues('Residency');
-const GENDER = enumValues('Gender');
-export const PERSON_TAGS = enumValues('PersonTag');
-const HOUSE_USE = enumValues('HouseUse');
-const SITE_KIND = enumValues('SiteKind');
-const TEAM_KIND = enumValues('PatrolTeamKind');
 const DISPUTE_CATEGORY = enumValues('DisputeCategory');
 const DISPUTE_SCALE = enumValues('DisputeScale');
 const DISPUTE_SOURCE = enumValues('DisputeSource');
 const PARTY_ROLE = enumValues('PartyRole');
+
+/** How a file reads a row of the registry's one write path: fields named by their columns, grids of the caller's jurisdiction. */
+const fileContext = (ctx: ParseContext): FieldContext => ({
+  caller: ctx.caller,
+  knowsGrid: (code) => ctx.grids.has(code),
+  name: (column) => column,
+  file: true,
+});
+
+/**
+ * A registry kind's columns start with `version`: a header of that column
+ * alone names no record (the header needs `id` or the natural key).
+ *
+ * A registry row from a file: the kind's field rules, then its key. A row
+ * names the record to change by `id` (as exported) or by its natural key
+ * (`keyColumns`), which a new record needs.
+ */
+function registryRow(kind: RowKind, fields: (f: Fields, ctx: FieldContext) => FieldValues, keyColumns: readonly string[]) {
+  return (f: Fields, ctx: ParseContext): CopyValue[] => {
+    const v = fields(f, fileContext(ctx));
+    if (v.values.id == null) {
+      const missing = keyColumns.filter((c) => v.values[c] == null);
+      if (missing.length) {
+        const field = missing[0]!;
+        throw badInput(
+          {
+            zh: `${field} 为必填项（除非该行以 id 指明要修改的记录）。`,
+            en: `${field} is required unless the row names the record to change by its id.`,
+          },
+          { argument: field },
+        );
+      }
+    }
+    return stagedRow(kind, v.values, v.given);
+  };
+}
+
+/** The key of a registry row within a batch: its id, or its natural key in its village. */
+const registryKey = (kind: RowKind, keyColumns: readonly string[]) => {
+  const at = keyColumns.map((c) => kind.stage.findIndex(([s]) => s === c));
+  return (v: CopyValue[]) =>
+    v[0] != null ? `id:${v[0]}` : at.map((i, n) => (n === 0 && keyColumns[0] === 'grid_code' ? String(v[i]).slice(0, 12) : String(v[i]))).join('/');
+};
 
 /** The villages of the grids an import may name, worked out once per import. */
 const villagesOfGrids = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
@@ -132,129 +164,104 @@ function forcesRow(f: Fields, ctx: ParseContext, row: (f: Fields, rc: RowContext
 /** The key of a forces row: its registry id, or the source system's id within `scope` (a village or committee). */
 const forcesKey = (v: CopyValue[], scope: string) => (v[0] != null ? `id:${v[0]}` : `${scope}/${v[2]}`);
 
+const RESIDENT_ROW = KIND_SQL.residents.row;
+/** A village-keyed kind's key columns: its id, or its grid (for the village) and local number or external id. */
+const VILLAGE_KEYS = (key: string) => [['id'], ['grid_code', key]];
+
 export const KINDS: Record<KindName, ImportKind> = {
+  /**
+   * 实有人口, by `id` or ID number. The columns of the residents export;
+   * links by registry id (household_id, address_id, as exported) or by
+   * local number (household_number, address_number). Sex and birth date
+   * follow from the ID number (given ones must agree).
+   */
   residents: {
     ...KIND_SQL.residents,
-    columns: ['id_number', 'name', 'gender', 'birth_date', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code', 'household_number', 'address_number'],
-    required: ['id_number', 'name', 'ethnicity', 'residency', 'grid_code'],
-    parse(f, ctx) {
-      // The ID number is the natural key, so an import needs it even for residents the mutation lets go without.
-      const id = parseCitizenId(f.id_number ?? '');
-      if (f.gender && oneOf(f.gender, GENDER, 'gender') !== id.gender) {
-        throw badInput(
-          { zh: `gender（性别）${f.gender} 与公民身份号码（${id.gender}）不符。`, en: `gender ${f.gender} disagrees with the ID number (${id.gender}).` },
-          { argument: 'gender' },
-        );
-      }
-      if (f.birth_date && f.birth_date.trim() !== id.birthDate) {
-        throw badInput(
-          {
-            zh: `birth_date（出生日期）${f.birth_date} 与公民身份号码（${id.birthDate}）不符。`,
-            en: `birth_date ${f.birth_date} disagrees with the ID number (${id.birthDate}).`,
-          },
-          { argument: 'birth_date' },
-        );
-      }
-      const tags = f.tags
-        ? [
-            ...new Set(
-              f.tags
-                .split(/[;|]/)
-                .map((t) => t.trim())
-                .filter(Boolean),
-            ),
-          ].sort()
-        : [];
-      for (const t of tags) oneOf(t, PERSON_TAGS, 'tags');
-      checkTagsForAge(tags, id.birthDate);
-      return [
-        id.idNumber,
-        text(f.name, 'name', 50),
-        id.gender,
-        id.birthDate,
-        text(f.ethnicity, 'ethnicity', 20),
-        f.phone == null ? null : parsePhone(f.phone),
-        oneOf(f.residency, RESIDENCY, 'residency'),
-        tags,
-        grid(f, ctx),
-        localNumber(f.household_number, 'household_number'),
-        localNumber(f.address_number, 'address_number'),
-      ];
-    },
-    key: (v) => String(v[0]),
+    columns: [
+      'version',
+      'id',
+      'id_number',
+      'name',
+      'gender',
+      'birth_date',
+      'ethnicity',
+      'phone',
+      'residency',
+      'tags',
+      'grid_code',
+      'village_code',
+      'household_id',
+      'household_number',
+      'address_id',
+      'address_number',
+    ],
+    required: [],
+    keyColumns: [['id'], ['id_number']],
+    parse: registryRow(RESIDENT_ROW, personFields, ['id_number']),
+    key: (v) => (v[0] != null ? `id:${v[0]}` : String(v[2])),
   },
   addresses: {
     ...KIND_SQL.addresses,
-    columns: ['grid_code', 'number', 'text'],
-    required: ['grid_code', 'number', 'text'],
-    parse: (f, ctx) => [grid(f, ctx), text(f.number, 'number', 50), text(f.text, 'text', 200)],
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    columns: ['version', 'id', 'grid_code', 'village_code', 'number', 'text'],
+    required: [],
+    keyColumns: VILLAGE_KEYS('number'),
+    parse: registryRow(KIND_SQL.addresses.row, addressFields, ['grid_code', 'number']),
+    key: registryKey(KIND_SQL.addresses.row, ['grid_code', 'number']),
   },
   houses: {
     ...KIND_SQL.houses,
-    columns: ['grid_code', 'number', 'use', 'area', 'address_number'],
-    required: ['grid_code', 'number', 'use'],
-    parse(f, ctx) {
-      const area = f.area == null ? null : Number(f.area);
-      if (area != null && !(area > 0 && area < 100000)) {
-        throw badInput(
-          {
-            zh: `area（建筑面积）“${f.area}”应为大于 0 且小于 100000 的平方米数。`,
-            en: `area "${f.area}" must be a number of square metres above 0 and below 100000.`,
-          },
-          { argument: 'area' },
-        );
-      }
-      return [grid(f, ctx), text(f.number, 'number', 50), oneOf(f.use, HOUSE_USE, 'use'), area, localNumber(f.address_number, 'address_number')];
-    },
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    columns: ['version', 'id', 'grid_code', 'village_code', 'number', 'use', 'area', 'address_id', 'address_number'],
+    required: [],
+    keyColumns: VILLAGE_KEYS('number'),
+    parse: registryRow(KIND_SQL.houses.row, houseFields, ['grid_code', 'number']),
+    key: registryKey(KIND_SQL.houses.row, ['grid_code', 'number']),
   },
+  /** 户: links by registry id or local number (the head by registry id or ID number); the 十户联防 group by registry id. */
   households: {
     ...KIND_SQL.households,
-    columns: ['grid_code', 'number', 'address_number', 'house_number', 'head_id_number'],
-    required: ['grid_code', 'number'],
-    parse: (f, ctx) => [
-      grid(f, ctx),
-      text(f.number, 'number', 50),
-      localNumber(f.address_number, 'address_number'),
-      localNumber(f.house_number, 'house_number'),
-      f.head_id_number == null ? null : parseCitizenId(f.head_id_number).idNumber,
+    columns: [
+      'version',
+      'id',
+      'grid_code',
+      'village_code',
+      'number',
+      'address_id',
+      'address_number',
+      'house_id',
+      'house_number',
+      'head_id',
+      'head_id_number',
+      'joint_defense_group_id',
     ],
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    required: [],
+    keyColumns: VILLAGE_KEYS('number'),
+    parse: registryRow(KIND_SQL.households.row, householdFields, ['grid_code', 'number']),
+    key: registryKey(KIND_SQL.households.row, ['grid_code', 'number']),
   },
   sites: {
     ...KIND_SQL.sites,
-    columns: ['grid_code', 'external_id', 'name', 'kind', 'contact_name', 'contact_phone', 'address_number'],
-    required: ['grid_code', 'external_id', 'name', 'kind'],
-    parse: (f, ctx) => [
-      grid(f, ctx),
-      text(f.external_id, 'external_id', 64),
-      text(f.name, 'name', 100),
-      oneOf(f.kind, SITE_KIND, 'kind'),
-      opt(f.contact_name, 'contact_name', 50),
-      f.contact_phone == null ? null : parsePhone(f.contact_phone),
-      localNumber(f.address_number, 'address_number'),
-    ],
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    columns: ['version', 'id', 'grid_code', 'village_code', 'external_id', 'name', 'kind', 'contact_name', 'contact_phone', 'address_id', 'address_number'],
+    required: [],
+    keyColumns: VILLAGE_KEYS('external_id'),
+    parse: registryRow(KIND_SQL.sites.row, siteFields, ['grid_code', 'external_id']),
+    key: registryKey(KIND_SQL.sites.row, ['grid_code', 'external_id']),
   },
+  /** 十户联防组: the leader (联户长) by registry id or ID number, living in one of the group's households. */
   'joint-defense-groups': {
     ...KIND_SQL['joint-defense-groups'],
-    columns: ['grid_code', 'external_id', 'name', 'leader_id_number'],
-    required: ['grid_code', 'external_id', 'name'],
-    parse: (f, ctx) => [
-      grid(f, ctx),
-      text(f.external_id, 'external_id', 64),
-      text(f.name, 'name', 100),
-      f.leader_id_number == null ? null : parseCitizenId(f.leader_id_number).idNumber,
-    ],
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    columns: ['version', 'id', 'grid_code', 'village_code', 'external_id', 'name', 'leader_id', 'leader_id_number'],
+    required: [],
+    keyColumns: VILLAGE_KEYS('external_id'),
+    parse: registryRow(KIND_SQL['joint-defense-groups'].row, groupFields, ['grid_code', 'external_id']),
+    key: registryKey(KIND_SQL['joint-defense-groups'].row, ['grid_code', 'external_id']),
   },
   'patrol-teams': {
     ...KIND_SQL['patrol-teams'],
-    columns: ['grid_code', 'external_id', 'name', 'kind'],
-    required: ['grid_code', 'external_id', 'name', 'kind'],
-    parse: (f, ctx) => [grid(f, ctx), text(f.external_id, 'external_id', 64), text(f.name, 'name', 100), oneOf(f.kind, TEAM_KIND, 'kind')],
-    key: (v) => `${String(v[0]).slice(0, 12)}/${v[1]}`,
+    columns: ['version', 'id', 'grid_code', 'village_code', 'external_id', 'name', 'kind'],
+    required: [],
+    keyColumns: VILLAGE_KEYS('external_id'),
+    parse: registryRow(KIND_SQL['patrol-teams'].row, teamFields, ['grid_code', 'external_id']),
+    key: registryKey(KIND_SQL['patrol-teams'].row, ['grid_code', 'external_id']),
   },
   /**
    * Reported disputes (矛盾纠纷) taken in from another system's register, each
@@ -265,12 +272,38 @@ export const KINDS: Record<KindName, ImportKind> = {
    * exists is left alone when the row matches it and rejected when it does
    * not: once reported, a case changes only through its handling steps.
    * Parties: `ROLE:name` or `ROLE:<ID number of a resident>`, separated by `;`.
+   * A row with the case's `id` (as the export writes it) names that case,
+   * however it was reported, and needs neither external id nor parties; the
+   * export's other columns (case number, status, outcome, …) are the case's
+   * handling and are read only.
    */
   disputes: {
     ...KIND_SQL.disputes,
-    columns: ['external_id', 'grid_code', 'category', 'scale', 'source', 'summary', 'occurred_at', 'parties'],
-    required: ['external_id', 'grid_code', 'category', 'scale', 'source', 'summary', 'parties'],
+    columns: [
+      'id',
+      'case_number',
+      'external_id',
+      'category',
+      'scale',
+      'source',
+      'summary',
+      'village_code',
+      'grid_code',
+      'occurred_at',
+      'reported_at',
+      'status',
+      'handling_level',
+      'outcome',
+      'resolved_level',
+      'resolved_at',
+      'rating',
+      'version',
+      'parties',
+    ],
+    required: ['grid_code', 'category', 'scale', 'source', 'summary'],
+    keyColumns: [['id'], ['external_id', 'parties']],
     parse(f, ctx) {
+      const id = f.id == null ? null : disputeId(f.id.trim(), 'id');
       let occurred: string | null = null;
       if (f.occurred_at != null) {
         const at = new Date(f.occurred_at.trim());
@@ -307,10 +340,13 @@ export const KINDS: Record<KindName, ImportKind> = {
             throw badInput({ zh: `parties：${why.zh}`, en: `parties: ${why.en}` }, { argument: 'parties' });
           }
         });
-      if (!parties.length) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
+      if (!parties.length && !id) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
+      const code = grid(f, ctx);
+      if (f.village_code != null && f.village_code.trim() !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: 'village_code' });
       return [
-        text(f.external_id, 'external_id', 64),
-        grid(f, ctx),
+        id,
+        id ? (f.external_id == null ? null : text(f.external_id, 'external_id', 64)) : text(f.external_id, 'external_id', 64),
+        code,
         oneOf(f.category, DISPUTE_CATEGORY, 'category'),
         oneOf(f.scale, DISPUTE_SCALE, 'scale'),
         oneOf(f.source, DISPUTE_SOURCE, 'source'),
@@ -319,7 +355,7 @@ export const KINDS: Record<KindName, ImportKind> = {
         JSON.stringify(parties),
       ];
     },
-    key: (v) => `${String(v[1]).slice(0, 6)}/${v[0]}`,
+    key: (v) => (v[0] != null ? `id:${v[0]}` : `${String(v[2]).slice(0, 6)}/${v[1]}`),
   },
   /**
    * Grid staff (1+3+N), mediation committees and mediators: the columns

@@ -14,7 +14,8 @@ import { preferredLanguage, saidOf, type Language } from '../../../../platform/l
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { importKind, KINDS, type ImportKind } from './kinds.ts';
-import type { RollupWrites } from '../store/import-kinds.ts';
+import type { ResidentWrites, RowKindSql } from '../store/import-kinds.ts';
+import type { BatchFacts } from '../store/row-kinds.ts';
 import {
   advancedJob,
   batchSettings,
@@ -23,14 +24,19 @@ import {
   finishedJob,
   gridCodesUnder,
   jobRejects,
+  knownResidents,
   lockedJob,
+  lockRows,
   lockWrittenCounties,
+  materializeRows,
   prepareBatch,
   recordRejects,
+  rejectRows,
   rejectStaged,
   restartedJob,
   rollUpWritten,
   stageBatch,
+  upsertRows,
   upsertStaged,
   writeResidents,
 } from '../store/import.ts';
@@ -79,6 +85,8 @@ export interface Reject {
   line: number;
   field: string;
   reason: string;
+  /** The code a mutation breaking the same rule answers (BAD_USER_INPUT for unreadable lines and field formats). */
+  code: string;
 }
 
 interface Job {
@@ -91,10 +99,13 @@ interface Job {
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A row's typed validation error as (field, reason in the import's language); anything else is a bug and is rethrown. */
+/** The codes a row's rules answer with: a reject carries the mutation's code. */
+const ROW_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']);
+
+/** A row's typed validation error as (field, reason in the import's language, code); anything else is a bug and is rethrown. */
 function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
-  if (e instanceof GraphQLError && e.extensions.code === 'BAD_USER_INPUT') {
-    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: saidOf(e)[language] };
+  if (e instanceof GraphQLError && ROW_CODES.has(String(e.extensions.code))) {
+    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: saidOf(e)[language], code: String(e.extensions.code) };
   }
   throw e;
 }
@@ -186,27 +197,13 @@ async function writeBatch(
     const all = [...rejects];
     if (rows.length) {
       await stageBatch(client, kind, rows);
-      // Checks and writes that only find rows through `prepare` (residents: ID numbers the hub already knows) are
-      // skipped when it found none, as are checks of a column no row fills: a batch of new residents without
-      // households runs none of them (about a tenth of its time in PostgreSQL).
-      const prepared = await prepareBatch(client, kind);
       const filled = (column: string) => {
         const at = kind.stage.findIndex(([c]) => c === column) + 1; // after `line`
-        return rows.some((r) => r[at] != null);
+        return at > 0 && rows.some((r) => r[at] != null);
       };
-      for (const check of kind.checks) {
-        if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
-        for (const line of await rejectStaged(client, check)) all.push({ line, field: check.field, reason: `${check.field} ${check.reason[language]}` });
-      }
-      // Other kinds' upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
-      const r = kind.incrementalRollup
-        ? await writeWithRollupDelta(client, kind.incrementalRollup, before, prepared > 0)
-        : await before.then(async () => {
-            // Run as it is (a statement with its own data-modifying WITH cannot be nested in another) and counted here.
-            const written = await upsertStaged(client, kind.upsert);
-            const n = written.filter((w) => w.inserted).length;
-            return { inserted: n, updated: written.length - n };
-          });
+      const r = kind.batch
+        ? await writeRows(client, kind, rows, filled, all, before, language)
+        : await writeStaged(client, kind, filled, all, before, language);
       inserted = r.inserted;
       updated = r.updated;
     }
@@ -229,6 +226,79 @@ async function writeBatch(
   }
 }
 
+/** A kind whose checks delete from the stage and whose upsert writes the rest (disputes, the forces' kinds). */
+async function writeStaged(
+  client: PoolClient,
+  kind: ImportKind,
+  filled: (column: string) => boolean,
+  all: Reject[],
+  before: Promise<unknown>,
+  language: Language,
+): Promise<{ inserted: number; updated: number }> {
+  if (kind.batch) throw new Error('writeStaged: a kind of the one write path');
+  // Checks that only find rows through `prepare` are skipped when it found none, as are checks of a column no row fills.
+  const prepared = await prepareBatch(client, kind);
+  for (const check of kind.checks) {
+    if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
+    for (const line of await rejectStaged(client, check)) {
+      all.push({ line, field: check.field, reason: `${check.field} ${check.reason[language]}`, code: check.code ?? 'BAD_USER_INPUT' });
+    }
+  }
+  // Upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
+  return before.then(async () => {
+    // Run as it is (a statement with its own data-modifying WITH cannot be nested in another) and counted here.
+    const written = await upsertStaged(client, kind.upsert);
+    const n = written.filter((w) => w.inserted).length;
+    return { inserted: n, updated: written.length - n };
+  });
+}
+
+/**
+ * A kind of the one write path (docs/ARCHITECTURE.md, "One write path per
+ * kind"): the batch's rows as they would be written (`n`), the mutations'
+ * checks over them, each deleting the rows that break it (a check the batch
+ * cannot break is skipped: a batch without households skips the household
+ * rules), and the mutations' write. Residents keep the village roll-up by
+ * deltas, and a batch of new residents only goes straight from the stage.
+ */
+async function writeRows(
+  client: PoolClient,
+  kind: ImportKind & RowKindSql,
+  rows: CopyValue[][],
+  filled: (column: string) => boolean,
+  all: Reject[],
+  before: Promise<unknown>,
+  language: Language,
+): Promise<{ inserted: number; updated: number }> {
+  const residents = kind.residents;
+  if (residents && (await knownResidents(client, residents)) === 0 && newResidentsOnly(kind, residents, rows, filled)) {
+    return writeWithRollupDelta(client, residents, before, 'fast');
+  }
+  const counts = await materializeRows(client, kind.batch);
+  const facts: BatchFacts = { filled, ...counts };
+  await lockRows(client, kind.batch);
+  for (const check of kind.batch.checks) {
+    if (check.when && !check.when(facts)) continue;
+    for (const bad of await rejectRows(client, check)) {
+      const reason = bad.reason ? bad.reason[language] : `${bad.field} ${check.rule.reason[language]}`;
+      all.push({ line: bad.line, field: bad.field, reason, code: check.rule.code });
+    }
+  }
+  if (residents) return writeWithRollupDelta(client, residents, before, counts);
+  return before.then(async () => {
+    const written = await upsertRows(client, kind.batch);
+    const n = written.filter((w) => w.inserted).length;
+    return { inserted: n, updated: written.length - n };
+  });
+}
+
+/** A batch whose residents are all new and need no check: no ID number the hub knows (checked first), no id, no link, every required field. */
+function newResidentsOnly(kind: RowKindSql, writes: ResidentWrites, rows: CopyValue[][], filled: (column: string) => boolean): boolean {
+  if (writes.checked.some(filled)) return false;
+  const at = writes.required.map((c) => kind.stage.findIndex(([s]) => s === c) + 1);
+  return rows.every((r) => at.every((i) => r[i] != null));
+}
+
 /**
  * The residents' writes with the village roll-up kept by deltas. The
  * statement trigger would recount every village the batch touches, which
@@ -246,17 +316,17 @@ async function writeBatch(
  * previous batch's.
  *
  * The INSERT has no ON CONFLICT: rows whose ID number exists were updated
- * just before. If another writer registers one of these ID numbers in
+ * just before (or, for a batch of new residents only, none existed). If another writer registers one of these ID numbers in
  * between, the batch fails with a unique violation (reported as CONFLICT);
  * nothing of it is kept and running the import again resumes with it.
  */
 async function writeWithRollupDelta(
   client: PoolClient,
-  writes: RollupWrites,
+  writes: ResidentWrites,
   before: Promise<unknown>,
-  prepared: boolean,
+  how: 'fast' | { targets: number; news: number },
 ): Promise<{ inserted: number; updated: number }> {
-  await writeResidents(client, writes, prepared || !writes.updateAfterPrepare);
+  await writeResidents(client, writes, how);
   await before;
   await lockWrittenCounties(client);
   return rollUpWritten(client);
@@ -363,6 +433,15 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
                 en: `The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
               });
             }
+            // The record a row changes is named by its id or by its natural key: the header needs one of them.
+            const keys = kind.keyColumns;
+            if (keys && !keys.some((set) => set.every((c) => c in rec.fields))) {
+              const sets = keys.map((set) => set.join(' + '));
+              throw new TabularError({
+                zh: `表头须含有指明记录的列：${sets.join(' 或 ')}。`,
+                en: `The header needs the columns that name a record: ${sets.join(' or ')}.`,
+              });
+            }
             headerChecked = true;
           }
           if (rec.line <= resumedAfter) {
@@ -373,7 +452,7 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
           if (rec.error) {
             const why = rec.error.reason;
             const reason = language === 'en' ? `line ${why.en}`.replace(/^line (is|has)/, 'the line $1') : `该行${why.zh}`;
-            pending.push({ line: rec.line, field: rec.error.field, reason });
+            pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT' });
             continue;
           }
           // PostgreSQL cannot store a NUL, nor a reject quoting one: the line is refused before any field rule runs.
@@ -402,7 +481,8 @@ export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>
           for (const m of recentKeys) first ??= m.get(key);
           if (first !== undefined) {
             const reason = language === 'en' ? `repeats the key of line ${first}` : `与第 ${first} 行的键重复`;
-            pending.push({ line: rec.line, field: kind.columns[0]!, reason });
+            // Named by the natural key's first column (the row may have named its record by id instead).
+            pending.push({ line: rec.line, field: kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!, reason, code: 'BAD_USER_INPUT' });
             continue;
           }
           keys.set(key, rec.line);

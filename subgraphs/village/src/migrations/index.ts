@@ -22,6 +22,7 @@ import { Migration20261201000020DivisionTargets } from './Migration2026120100002
 import { Migration20261201000021PersonSearch } from './Migration20261201000021PersonSearch.ts';
 import { Migration20261201000022Forces } from './Migration20261201000022Forces.ts';
 import { Migration20261201000023LifeCycle } from './Migration20261201000023LifeCycle.ts';
+import { Migration20261201000024WritePath } from './Migration20261201000024WritePath.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   Migration20261201000021PersonSearch,
   Migration20261201000022Forces,
   Migration20261201000023LifeCycle,
+  Migration20261201000024WritePath,
 ];

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
 import type { Said } from '../../../../platform/errors.ts';
+import type { RuleCode } from '../registry/rules.ts';
+import { ADDRESS_KIND, GROUP_KIND, HOUSE_KIND, HOUSEHOLD_KIND, SITE_KIND, TEAM_KIND } from './registry-kinds.ts';
+import { RESIDENT_IMPORT, RESIDENT_KIND } from './resident-kind.ts';
+import { batchStatements, type BatchStatements, type RowKind as RegistryRowKind } from './row-kinds.ts';
 import { linesBreaking, type RowKind } from './forces-rules.ts';
 import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
@@ -10,10 +14,15 @@ import { MEDIATOR_KIND } from './mediator.ts';
 /**
  * The SQL of each importable kind (see ../import/kinds.ts for the field rules
  * and ../import/route.ts for how a batch runs): the stage table a batch is
- * copied into, the set-based checks that need the database (the grid exists,
- * a referenced household is in the same village) and the writes. Every kind
- * upserts by its natural key and leaves a row alone when nothing in it
- * differs, so importing the same file twice changes nothing.
+ * copied into, the set-based checks that need the database and the writes.
+ * Every kind upserts (by id or natural key) and leaves a row alone when
+ * nothing in it differs, so importing the same file twice changes nothing.
+ *
+ * The registry's kinds (residents, addresses, houses, households, sites,
+ * joint-defense groups, patrol teams) are those of the one write path
+ * (row-kinds.ts, registry-kinds.ts, resident-kind.ts): the batch's rows as
+ * they would be written, the mutations' rules as set-based checks over them,
+ * and the mutations' write. Disputes and the forces' kinds declare their own.
  */
 
 /** Rows a check deleted from the stage, by line. */
@@ -28,6 +37,8 @@ export interface StageCheck {
   field: string;
   /** Why a row fails the check, after the field's name. */
   reason: Said;
+  /** The code a mutation breaking the same rule answers (BAD_USER_INPUT when not given). */
+  code?: RuleCode;
   /** Deletes the staged rows `s` the check finds bad, returning their lines. */
   st: Sql<LineRow>;
   /** The check concerns only rows whose `field` (a staged column) is filled: a batch with none skips it. */
@@ -36,48 +47,63 @@ export interface StageCheck {
   afterPrepare?: boolean;
 }
 
-export interface RollupWrites {
-  /**
-   * Residents only: the rows are written by an UPDATE of the existing ones
-   * and a plain INSERT of the new ones, both returning (inserted,
-   * village_code, residency, tags, previous village_code) into the temp
-   * table `done`, and the village roll-up is adjusted by the inserted rows'
-   * counts instead of recounting whole villages after every batch (a
-   * recount costs the county's whole population; see ../import/route.ts). A
-   * plain INSERT skips the speculative insertion that ON CONFLICT does for
-   * every row (about a tenth of the insert's time).
-   */
+/**
+ * Residents' writes. The rows are written by an UPDATE of the existing ones
+ * and a plain INSERT of the new ones, both putting (inserted, village_code,
+ * residency, tags, previous village_code) into the temp table `done`, and the
+ * village roll-up is adjusted by the inserted rows' counts instead of
+ * recounting whole villages after every batch (a recount costs the county's
+ * whole population; see ../import/route.ts). A plain INSERT skips the
+ * speculative insertion that ON CONFLICT does for every row (about a tenth of
+ * the insert's time).
+ */
+export interface ResidentWrites {
+  /** Looks up the batch's ID numbers once (`known`): how many the hub knows decides whether the batch is only new residents. */
+  prepare: Sql<Record<string, never>>;
   update: Sql<Record<string, never>>;
   insert: Sql<Record<string, never>>;
-  /** The update finds rows only among those `prepare` found (a batch of new residents skips it). */
-  updateAfterPrepare?: boolean;
+  /** The insert of a batch of new residents only, straight from the stage (resident-kind.ts). */
+  fastInsert: Sql<Record<string, never>>;
+  /** What a new resident needs: a batch where some row lacks one of these goes through the checks. */
+  required: readonly string[];
+  /** Columns whose values a batch of new residents only must not fill (they need the checks). */
+  checked: readonly string[];
 }
 
-interface KindSqlBase {
+interface Staging {
   /** Staged columns after `line integer`, with their types; a kind's `parse` returns its values in this order. */
   stage: readonly (readonly [string, string])[];
   /** `create temp table stage (line integer, …stage) on commit drop`. */
   createStage: Sql<Record<string, never>>;
   /** `copy stage (line, …stage) from stdin`. */
   copyStage: Sql<Record<string, never>>;
+}
+
+interface KindSqlBase extends Staging {
   /**
-   * Run once the batch is staged, before the checks (residents: look up the
-   * batch's ID numbers once). Its row count decides whether the checks and
-   * writes that depend on it run at all.
+   * Run once the batch is staged, before the checks. Its row count decides
+   * whether the checks that depend on it run at all.
    */
   prepare?: Sql<Record<string, never>>;
   checks: readonly StageCheck[];
 }
 
-export type KindSql = KindSqlBase &
-  (
-    | {
-        /** INSERT … SELECT FROM stage s … ON CONFLICT … DO UPDATE … WHERE (changed) RETURNING (xmax = 0) AS inserted. */
-        upsert: Sql<WrittenRow>;
-        incrementalRollup?: undefined;
-      }
-    | { upsert?: undefined; incrementalRollup: RollupWrites }
-  );
+/** A kind whose checks delete bad rows from the stage and whose upsert writes the rest. */
+interface StageKindSql extends KindSqlBase {
+  /** INSERT … SELECT FROM stage s …, RETURNING whether each row was inserted (else updated). */
+  upsert: Sql<WrittenRow>;
+  batch?: undefined;
+}
+
+/** A kind of the one write path: its rows as written, checks and write (row-kinds.ts). */
+export interface RowKindSql extends Staging {
+  row: RegistryRowKind;
+  batch: BatchStatements;
+  /** Residents only: their writes with the roll-up deltas. */
+  residents?: ResidentWrites;
+}
+
+export type KindSql = StageKindSql | RowKindSql;
 
 type Stage = readonly (readonly [string, string])[];
 
@@ -94,232 +120,56 @@ function staging(kind: string, stage: Stage): Pick<KindSqlBase, 'stage' | 'creat
 }
 
 /** A check as a statement that deletes (and returns the lines of) the staged rows `s` for which `bad` holds. */
-function check(kind: string, c: { field: string; reason: Said; bad: string; onlyIfFilled?: boolean; afterPrepare?: boolean }): StageCheck {
+function check(kind: string, c: { field: string; reason: Said; bad: string; code?: RuleCode; onlyIfFilled?: boolean; afterPrepare?: boolean }): StageCheck {
   const { bad, ...rest } = c;
-  return { ...rest, st: sql(`import.${kind}.check.${c.field}`, Line, `delete from stage s where ${bad} returning line`) };
+  return { ...rest, st: sql(`import.${kind}.check.${c.field}.${c.code ?? 'input'}`, Line, `delete from stage s where ${bad} returning line`) };
 }
 
-const VILLAGE = 'left(s.grid_code, 12)';
 const COUNTY = 'left(s.grid_code, 6)';
 
-/** A reference to another record of the same village by its local number (or a resident by ID number). */
-/** The records a reference names, as a Chinese message names them. */
-const REFERENCED_ZH: Record<string, string> = { household: '户', address: '标准地址', house: '实有房屋', resident: '人员' };
-
-function refCheck(kind: string, field: string, table: string, column: string, what: string): StageCheck {
-  return check(kind, {
-    field,
-    reason: { zh: `在本村（社区）找不到所指的${REFERENCED_ZH[what] ?? what}`, en: `names no ${what} in this village` },
-    onlyIfFilled: true,
-    bad: `s.${field} is not null and not exists (select 1 from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field})`,
-  });
-}
-const refId = (field: string, table: string, column: string) =>
-  `case when s.${field} is not null then (select r.id from ${table} r where r.village_code = ${VILLAGE} and r.${column} = s.${field}) end`;
-
-/** `cols` compared between the stored row `t` and the incoming one: an update happens only when one differs. */
-const changed = (cols: string[], incoming = 'excluded') =>
-  `(${cols.map((c) => `t.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${incoming}.${c}`).join(', ')})`;
-const sets = (cols: string[]) => cols.map((c) => `${c} = excluded.${c}`).join(', ');
-
-/** Upsert of a registry table keyed on (village_code, key), with the division columns from the grid. */
-function villageKeyed(kind: string, table: string, key: string, cols: string[], exprs: string[]): Sql<WrittenRow> {
-  const all = [...cols, 'grid_code'];
-  return sql(
-    `import.${kind}.upsert`,
-    Written,
-    `insert into ${table} as t (${key}, ${cols.join(', ')}, village_code, grid_code, county_code)
-     select s.${key}, ${exprs.join(', ')}, ${VILLAGE}, s.grid_code, ${COUNTY} from stage s
-     on conflict (village_code, ${key}) do update set ${sets(all)}, version = t.version + 1
-     where ${changed(all)}
-     returning (xmax = 0) as inserted`,
-  );
-}
+/** A reported case differs from the row naming it (what a report sets; the rest changes only through handling steps). */
+const DIFFERS = `(d.grid_code, d.category, d.scale, d.source, d.summary, d.occurred_at) is distinct from (s.grid_code, s.category, s.scale, s.source, s.summary, s.occurred_at)`;
+const REPORTED_CASE: Said = {
+  zh: '对应的案件已按不同内容登记；已登记的案件只能通过办理步骤变更',
+  en: 'is a case already reported with other details; a reported case changes only through its handling steps',
+};
 
 /**
  * A kind of the forces' one write path (forces-rules.ts): the rules the
  * mutations check, each a check over the stage with the same reason, and the
  * mutations' write statement as the upsert.
  */
-function forcesKind(kind: string, k: RowKind): KindSqlBase & { upsert: Sql<WrittenRow> } {
+function forcesKind(kind: string, k: RowKind): StageKindSql {
   return {
     ...staging(kind, k.stage),
-    checks: k.rules.map((r) => check(kind, { field: r.field, reason: r.reason, bad: linesBreaking(k.rows, 'stage', r) })),
+    checks: k.rules.map((r) => check(kind, { field: r.field, reason: r.reason, code: r.code, bad: linesBreaking(k.rows, 'stage', r) })),
     upsert: sql(`import.${kind}.upsert`, Written, k.write('stage')),
   };
 }
 
-const PERSON_COLS = [
-  'name',
-  'gender',
-  'birth_date',
-  'ethnicity',
-  'phone',
-  'residency',
-  'tags',
-  'household_id',
-  'address_id',
-  'village_code',
-  'grid_code',
-  'county_code',
-];
-const PERSON_VALUES = [
-  's.name',
-  's.gender',
-  's.birth_date',
-  's.ethnicity',
-  's.phone',
-  's.residency',
-  's.tags',
-  refId('household_number', 'household', 'number'),
-  refId('address_number', 'address', 'number'),
-  VILLAGE,
-  's.grid_code',
-  COUNTY,
-];
-const PERSON_RETURNING = 't.village_code, t.residency, t.tags';
+/** A registry kind of the one write path, staged under its own name. */
+function rowKindSql(kind: string, row: RegistryRowKind, rowsOf?: (src: string) => string): RowKindSql {
+  return { ...staging(kind, row.stage), row, batch: batchStatements({ ...row, name: kind }, rowsOf) };
+}
 
 export const KIND_SQL = {
   residents: {
-    ...staging('residents', [
-      ['id_number', 'text'],
-      ['name', 'text'],
-      ['gender', 'text'],
-      ['birth_date', 'date'],
-      ['ethnicity', 'text'],
-      ['phone', 'text'],
-      ['residency', 'text'],
-      ['tags', 'text[]'],
-      ['grid_code', 'text'],
-      ['household_number', 'text'],
-      ['address_number', 'text'],
-    ]),
-    incrementalRollup: {
-      // `o` is the row as it was (the statement's snapshot), so `was` is the village a resident moves away from.
-      // (Joined through `person` by ID number rather than through `known`: without statistics on the temporary
-      // table the planner then estimated a large join and scanned all of `person`, 1 s a batch.)
-      update: command(
-        'import.residents.update',
-        `with u as (
-           update person t set (${PERSON_COLS.join(', ')}) = (${PERSON_COLS.map((c) => `n.${c}`).join(', ')}), version = t.version + 1
-             from (select o.id, o.village_code as was, ${PERSON_VALUES.map((v, i) => `${v} as ${PERSON_COLS[i]}`).join(', ')}
-                     from stage s join person o on o.id_number = s.id_number) n
-            where t.id = n.id and ${changed(PERSON_COLS, 'n')}
-            returning false, ${PERSON_RETURNING}, n.was)
-         insert into done select * from u`,
-      ),
-      insert: command(
-        'import.residents.insert',
-        `with u as (
-           insert into person as t (id_number, ${PERSON_COLS.join(', ')})
-           select s.id_number, ${PERSON_VALUES.join(', ')} from stage s where not exists (select 1 from known k where k.id_number = s.id_number)
-           returning true, ${PERSON_RETURNING}, null::text)
-         insert into done select * from u`,
-      ),
-      // A resident to update is one whose ID number the hub knows, which `known` lists.
-      updateAfterPrepare: true,
+    ...rowKindSql('residents', RESIDENT_KIND, RESIDENT_IMPORT.rows),
+    residents: {
+      prepare: RESIDENT_IMPORT.prepare,
+      update: RESIDENT_IMPORT.update,
+      insert: RESIDENT_IMPORT.insert,
+      fastInsert: RESIDENT_IMPORT.fastInsert,
+      required: ['name', 'ethnicity', 'residency', 'grid_code'],
+      checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number'],
     },
-    prepare: command('import.residents.known', `create temp table known on commit drop as select * from hub_known_people(array(select id_number from stage))`),
-    checks: [
-      refCheck('residents', 'household_number', 'household', 'number', 'household'),
-      refCheck('residents', 'address_number', 'address', 'number', 'address'),
-      check('residents', {
-        field: 'id_number',
-        reason: {
-          zh: '已登记为您辖区以外的人员；须由登记所在县办理迁移',
-          en: 'is registered to a resident outside your jurisdiction; the registering county must move them',
-        },
-        bad: 's.id_number in (select k.id_number from known k where k.outside)',
-        afterPrepare: true,
-      }),
-    ],
   },
-  addresses: {
-    ...staging('addresses', [
-      ['grid_code', 'text'],
-      ['number', 'text'],
-      ['text', 'text'],
-    ]),
-    checks: [],
-    upsert: villageKeyed('addresses', 'address', 'number', ['text'], ['s.text']),
-  },
-  houses: {
-    ...staging('houses', [
-      ['grid_code', 'text'],
-      ['number', 'text'],
-      ['use', 'text'],
-      ['area', 'numeric'],
-      ['address_number', 'text'],
-    ]),
-    checks: [refCheck('houses', 'address_number', 'address', 'number', 'address')],
-    upsert: villageKeyed('houses', 'house', 'number', ['use', 'area', 'address_id'], ['s.use', 's.area', refId('address_number', 'address', 'number')]),
-  },
-  households: {
-    ...staging('households', [
-      ['grid_code', 'text'],
-      ['number', 'text'],
-      ['address_number', 'text'],
-      ['house_number', 'text'],
-      ['head_id_number', 'text'],
-    ]),
-    checks: [
-      refCheck('households', 'address_number', 'address', 'number', 'address'),
-      refCheck('households', 'house_number', 'house', 'number', 'house'),
-      refCheck('households', 'head_id_number', 'person', 'id_number', 'resident'),
-    ],
-    upsert: villageKeyed(
-      'households',
-      'household',
-      'number',
-      ['address_id', 'house_id', 'head_id'],
-      [refId('address_number', 'address', 'number'), refId('house_number', 'house', 'number'), refId('head_id_number', 'person', 'id_number')],
-    ),
-  },
-  sites: {
-    ...staging('sites', [
-      ['grid_code', 'text'],
-      ['external_id', 'text'],
-      ['name', 'text'],
-      ['kind', 'text'],
-      ['contact_name', 'text'],
-      ['contact_phone', 'text'],
-      ['address_number', 'text'],
-    ]),
-    checks: [refCheck('sites', 'address_number', 'address', 'number', 'address')],
-    upsert: villageKeyed(
-      'sites',
-      'site',
-      'external_id',
-      ['name', 'kind', 'contact_name', 'contact_phone', 'address_id'],
-      ['s.name', 's.kind', 's.contact_name', 's.contact_phone', refId('address_number', 'address', 'number')],
-    ),
-  },
-  'joint-defense-groups': {
-    ...staging('joint-defense-groups', [
-      ['grid_code', 'text'],
-      ['external_id', 'text'],
-      ['name', 'text'],
-      ['leader_id_number', 'text'],
-    ]),
-    checks: [refCheck('joint-defense-groups', 'leader_id_number', 'person', 'id_number', 'resident')],
-    upsert: villageKeyed(
-      'joint-defense-groups',
-      'joint_defense_group',
-      'external_id',
-      ['name', 'leader_id'],
-      ['s.name', refId('leader_id_number', 'person', 'id_number')],
-    ),
-  },
-  'patrol-teams': {
-    ...staging('patrol-teams', [
-      ['grid_code', 'text'],
-      ['external_id', 'text'],
-      ['name', 'text'],
-      ['kind', 'text'],
-    ]),
-    checks: [],
-    upsert: villageKeyed('patrol-teams', 'patrol_team', 'external_id', ['name', 'kind'], ['s.name', 's.kind']),
-  },
+  addresses: rowKindSql('addresses', ADDRESS_KIND),
+  houses: rowKindSql('houses', HOUSE_KIND),
+  households: rowKindSql('households', HOUSEHOLD_KIND),
+  sites: rowKindSql('sites', SITE_KIND),
+  'joint-defense-groups': rowKindSql('joint-defense-groups', GROUP_KIND),
+  'patrol-teams': rowKindSql('patrol-teams', TEAM_KIND),
   /**
    * Reported disputes taken in from another system's register (see
    * ../import/kinds.ts): numbered from the county's yearly counter, with
@@ -329,6 +179,7 @@ export const KIND_SQL = {
    */
   disputes: {
     ...staging('disputes', [
+      ['id', 'uuid'],
       ['external_id', 'text'],
       ['grid_code', 'text'],
       ['category', 'text'],
@@ -345,14 +196,26 @@ export const KIND_SQL = {
         bad: `exists (select 1 from jsonb_array_elements(s.parties) e
                       where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
       }),
+      // A row with the case's id (as the export writes it) names that case, reported through the API or a file.
+      check('disputes', {
+        field: 'id',
+        code: 'NOT_FOUND',
+        reason: { zh: '在您的辖区内找不到所指的矛盾纠纷', en: 'names no dispute in your jurisdiction' },
+        bad: `s.id is not null and not exists (select 1 from dispute d where d.id = s.id)`,
+        onlyIfFilled: true,
+      }),
+      check('disputes', {
+        field: 'id',
+        code: 'CONFLICT',
+        reason: REPORTED_CASE,
+        bad: `s.id is not null and exists (select 1 from dispute d where d.id = s.id and ${DIFFERS})`,
+        onlyIfFilled: true,
+      }),
       check('disputes', {
         field: 'external_id',
-        reason: {
-          zh: '对应的案件已按不同内容登记；已登记的案件只能通过办理步骤变更',
-          en: 'is a case already reported with other details; a reported case changes only through its handling steps',
-        },
-        bad: `exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id
-                and (d.grid_code, d.category, d.scale, d.source, d.summary, d.occurred_at) is distinct from (s.grid_code, s.category, s.scale, s.source, s.summary, s.occurred_at))`,
+        code: 'CONFLICT',
+        reason: REPORTED_CASE,
+        bad: `s.id is null and exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id and ${DIFFERS})`,
       }),
     ],
     // One statement: number the new cases per county from the yearly counter (China Standard Time year, as
@@ -364,7 +227,7 @@ export const KIND_SQL = {
       `with fresh as (
          select s.*, ${COUNTY} as county, row_number() over (partition by ${COUNTY} order by s.line) as rn
            from stage s
-          where not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)),
+          where s.id is null and not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)),
        per_county as (select county, count(*) as n from fresh group by 1),
        year as (select extract(year from now() at time zone 'Asia/Shanghai')::int as y),
        counter as (

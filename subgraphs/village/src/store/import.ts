@@ -3,7 +3,8 @@ import { NATIONAL } from '../../../../platform/jurisdiction.ts';
 import { z } from 'zod';
 import { col, command, nativeRows, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyInto, nativeExec, type CopyValue } from '../../../../platform/bulk.ts';
-import type { KindSql, RollupWrites, StageCheck, WrittenRow } from './import-kinds.ts';
+import type { KindSql, ResidentWrites, StageCheck, WrittenRow } from './import-kinds.ts';
+import type { BatchCheck, BatchStatements, Written } from './row-kinds.ts';
 
 /**
  * The statements of an import (../import/route.ts): its job and rejected
@@ -25,7 +26,7 @@ const Job = z.object({
 });
 export type JobRow = z.infer<typeof Job>;
 
-const Reject = z.object({ line: z.number().int(), field: col.text, reason: col.text });
+const Reject = z.object({ line: z.number().int(), field: col.text, reason: col.text, code: col.text });
 export type RejectRow = z.infer<typeof Reject>;
 
 const addJob = command('importJob.add', `insert into import_job (owner, id, kind) values ($1, $2, $3) on conflict do nothing`);
@@ -40,10 +41,14 @@ const restartJob = command(
   `update import_job set committed_line = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, started_at = now(), updated_at = now(), finished_at = null
     where owner = $1 and id = $2`,
 );
-const rejectsOfJob = sql('importReject.ofJob', Reject, `select line, field, reason from import_reject where owner = $1 and job_id = $2 order by line, field`);
+const rejectsOfJob = sql(
+  'importReject.ofJob',
+  Reject,
+  `select line, field, reason, code from import_reject where owner = $1 and job_id = $2 order by line, field`,
+);
 const addRejects = command(
   'importReject.add',
-  `insert into import_reject (owner, job_id, line, field, reason) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[])`,
+  `insert into import_reject (owner, job_id, line, field, reason, code) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[], $6::text[])`,
 );
 const advanceJob = command(
   'importJob.advance',
@@ -72,7 +77,14 @@ export function jobRejects(client: PoolClient, owner: string, id: string): Promi
 
 /** Records rejected lines of a job. */
 export async function recordRejects(client: PoolClient, owner: string, id: string, rejects: readonly RejectRow[]): Promise<void> {
-  await nativeExec(client, addRejects, [owner, id, rejects.map((r) => r.line), rejects.map((r) => r.field), rejects.map((r) => r.reason)]);
+  await nativeExec(client, addRejects, [
+    owner,
+    id,
+    rejects.map((r) => r.line),
+    rejects.map((r) => r.field),
+    rejects.map((r) => r.reason),
+    rejects.map((r) => r.code),
+  ]);
 }
 
 /** Moves the job's mark to `line` and adds a batch's counts. */
@@ -120,7 +132,7 @@ export async function stageBatch(client: PoolClient, kind: KindSql, rows: readon
 }
 
 /** Runs the kind's `prepare`, if any; its row count (1 when the kind has none or PostgreSQL reports none). */
-export async function prepareBatch(client: PoolClient, kind: KindSql): Promise<number> {
+export async function prepareBatch(client: PoolClient, kind: { prepare?: Sql<Record<string, never>> }): Promise<number> {
   return kind.prepare ? ((await nativeExec(client, kind.prepare)) ?? 1) : 1;
 }
 
@@ -132,6 +144,28 @@ export async function rejectStaged(client: PoolClient, check: StageCheck): Promi
 /** Runs an upsert; what it wrote. */
 export function upsertStaged(client: PoolClient, upsert: Sql<WrittenRow>): Promise<WrittenRow[]> {
   return nativeRows(client, upsert);
+}
+
+/** Makes `n`, the batch's rows as they would be written (row-kinds.ts); how many change a record and how many are new. */
+export async function materializeRows(client: PoolClient, batch: BatchStatements): Promise<{ targets: number; news: number }> {
+  for (const st of batch.materialize) await nativeExec(client, st);
+  const [counts] = await nativeRows(client, batch.counts);
+  return counts!;
+}
+
+/** Takes the kind's locks over `n`. */
+export async function lockRows(client: PoolClient, batch: BatchStatements): Promise<void> {
+  if (batch.lock) await nativeExec(client, batch.lock);
+}
+
+/** Deletes the rows of `n` a check finds bad: their lines and the column each is rejected under. */
+export function rejectRows(client: PoolClient, check: BatchCheck): Promise<{ line: number; field: string; reason: { zh: string; en: string } | null }[]> {
+  return nativeRows(client, check.st);
+}
+
+/** Writes the changed and new rows of `n`. */
+export function upsertRows(client: PoolClient, batch: BatchStatements): Promise<Written[]> {
+  return nativeRows(client, batch.upsert);
 }
 
 const skipRollupOn = command('import.skipRollupOn', `set local hub.skip_rollup = 'on'`);
@@ -170,15 +204,25 @@ const doneCounts = sql(
   `select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from done`,
 );
 
+/** Looks up the batch's ID numbers (residents' `known`); how many the hub knows, inside the jurisdiction or not. */
+export async function knownResidents(client: PoolClient, writes: ResidentWrites): Promise<number> {
+  return (await nativeExec(client, writes.prepare)) ?? 0;
+}
+
 /**
  * The residents' writes (into the temp table `done`) with the village
- * roll-up's own statement triggers off (see ../import/route.ts).
+ * roll-up's own statement triggers off (see ../import/route.ts): a batch of
+ * new residents only straight from the stage (`fast`), else the changed and
+ * new rows of `n`.
  */
-export async function writeResidents(client: PoolClient, writes: RollupWrites, update: boolean): Promise<void> {
+export async function writeResidents(client: PoolClient, writes: ResidentWrites, how: 'fast' | { targets: number; news: number }): Promise<void> {
   await nativeExec(client, skipRollupOn);
   await nativeExec(client, createDone);
-  if (update) await nativeExec(client, writes.update);
-  await nativeExec(client, writes.insert);
+  if (how === 'fast') await nativeExec(client, writes.fastInsert);
+  else {
+    if (how.targets) await nativeExec(client, writes.update);
+    if (how.news) await nativeExec(client, writes.insert);
+  }
   await nativeExec(client, skipRollupOff);
 }
 
