@@ -6,6 +6,9 @@ import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
  * per kind, format and masking, and the audit record of an unmasked one.
+ * Each kind's columns are those its import takes (../import/kinds.ts), so an
+ * export re-imports with no change (tests/round-trip.test.ts); the import
+ * reads the read-only ones (village_code, version, …) as checks.
  * ID numbers and phones are masked in SQL unless the caller has pii. XLSX
  * downloads read the NDJSON statement, so they hold the same rows, masked alike.
  */
@@ -53,7 +56,8 @@ const KINDS = {
       col('id_number', '身份证号', 'text', ID),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
       col('residency', '人口类别', 'text'),
-      col('tags', '特殊人群标签', 'text'),
+      // Lists are written A;B, as the import reads them (CSV, NDJSON and XLSX alike).
+      col('tags', '特殊人群标签', 'text', () => `array_to_string(tags, ';')`),
       col('household_id', '户系统编号', 'number'),
       ADDRESS_ID,
       VILLAGE,
@@ -125,7 +129,7 @@ const KINDS = {
     table: 'patrol_team',
     zh: '巡防队',
     personal: false,
-    columns: [ROW_ID, EXTERNAL_ID, NAME, col('kind', '队伍类型', 'text'), VILLAGE, VERSION],
+    columns: [ROW_ID, EXTERNAL_ID, NAME, col('kind', '队伍类型', 'text'), VILLAGE, GRID, VERSION],
   },
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
   'grid-staff': {
