@@ -66,6 +66,7 @@ async function exportFile(kind: string, within: string, token = writer): Promise
  */
 function sameReason(form: Err, formArgument: string, reject: { field: string; reason: string; code?: string }, fileField: string) {
   expect(reject.field).toBe(fileField);
+  expect(reject.code).toBe(form.extensions?.code);
   expect(reject.reason.startsWith(`${fileField} `)).toBe(true);
   expect(form.message.startsWith(`${formArgument} ${reject.reason.slice(fileField.length + 1)}`), `${form.message} | ${reject.reason}`).toBe(true);
 }
