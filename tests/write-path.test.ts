@@ -332,6 +332,26 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     expect(ok2.done).toMatchObject({ updated: 1, rejected: 0 });
   });
 
+  it('key-youth tags apply at ages 6–25: refused on a new record, and by file only when the row changes the tags', async () => {
+    const old = freshId('1980-03-03');
+    const form = err(
+      await gql(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: { name: '年龄', ethnicity: '藏族', residency: 'REGISTERED', gridCode: GA, idNumber: old, tags: ['KEY_YOUTH_IDLE'] },
+      }),
+    );
+    expect(form.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'tags' });
+    // A batch of new residents only goes straight from the stage, unless a row needs a check like this one.
+    const file = await importCsv('residents', `id_number,name,ethnicity,residency,tags,grid_code\n${old},年龄,藏族,REGISTERED,KEY_YOUTH_IDLE,${GA}\n`);
+    expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'tags', code: 'BAD_USER_INPUT', reason: form.message })]);
+    // Someone tagged at 25 who has turned 26: the row as exported passes, a change of the tags does not.
+    const p = await register({ idNumber: old });
+    await db.query(`update person set tags = '{KEY_YOUTH_IDLE}' where id = $1`, [p.id]);
+    const same = await importCsv('residents', `id,tags\n${p.id},KEY_YOUTH_IDLE\n`);
+    expect(same.done).toMatchObject({ unchanged: 1, rejected: 0 });
+    const more = await importCsv('residents', `id,birth_date,tags\n${p.id},1980-03-03,KEY_YOUTH_IDLE;EXTREME_POVERTY\n`);
+    expect(more.rejects).toEqual([expect.objectContaining({ field: 'tags', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/this person is \d+/) })]);
+  });
+
   it('the grid lies in the caller’s jurisdiction', async () => {
     const form = err(
       await gql(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {

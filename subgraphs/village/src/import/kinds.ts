@@ -86,12 +86,12 @@ const DISPUTE_SOURCE = enumValues('DisputeSource');
 const PARTY_ROLE = enumValues('PartyRole');
 
 /** How a file reads a row of the registry's one write path: fields named by their columns, grids of the caller's jurisdiction. */
-const fileContext = (ctx: ParseContext): FieldContext => ({
-  caller: ctx.caller,
-  knowsGrid: (code) => ctx.grids.has(code),
-  name: (column) => column,
-  file: true,
-});
+const fileContexts = new WeakMap<ParseContext, FieldContext>();
+function fileContext(ctx: ParseContext): FieldContext {
+  let c = fileContexts.get(ctx);
+  if (!c) fileContexts.set(ctx, (c = { caller: ctx.caller, knowsGrid: (code) => ctx.grids.has(code), name: (column) => column, file: true }));
+  return c;
+}
 
 /**
  * A registry kind's columns start with `version`: a header of that column

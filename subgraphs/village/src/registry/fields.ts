@@ -142,9 +142,11 @@ class Row {
     const v = this.need('grid_code');
     if (!this.take('grid_code')) return;
     const name = this.ctx.name('grid_code');
-    const code = v != null && this.ctx.knowsGrid(v) ? v : parseCodeOfLevel((v ?? '').trim(), 'GRID', name);
+    const raw = v ?? '';
+    const known = this.ctx.knowsGrid(raw);
+    const code = known ? raw : parseCodeOfLevel(raw.trim(), 'GRID', name);
     if (!inJurisdiction(this.ctx.caller, code)) throw ruleError(gridOutside(code, this.ctx.caller.jurisdiction), { name });
-    if (!this.ctx.knowsGrid(code)) throw ruleError(gridUnknown(code), { name });
+    if (!known && !this.ctx.knowsGrid(code)) throw ruleError(gridUnknown(code), { name });
     this.values.grid_code = code;
     // The export writes village_code beside grid_code: read-only, and it must agree.
     const village = this.f.village_code?.trim();
@@ -237,22 +239,25 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
     const tags = f.tags == null ? [] : splitTags(f.tags);
     for (const t of tags) oneOf(t, PERSON_TAGS, ctx.name('tags'));
     const birth = id?.birthDate ?? born;
-    if (birth) {
+    // Only the key-youth tags depend on the age (the rule's own check would first work out today's date for every row).
+    if (!tags.some((t) => t.startsWith('KEY_YOUTH_'))) {
+      /* no age rule applies */
+    } else if (birth) {
       try {
         checkTagsForAge(tags, birth);
       } catch (e) {
         if (!ctx.file || !(e instanceof Error)) throw e;
         r.values.tags_age = JSON.stringify(saidOf(e));
       }
-    } else if (tags.some((t) => t.startsWith('KEY_YOUTH_'))) {
+    } else {
       const name = ctx.name('tags');
-      throw badInput(
-        {
-          zh: `${name}：重点青少年标签须按年龄核对，请在该行给出 ${ctx.name('id_number')} 或 ${ctx.name('birth_date')}。`,
-          en: `${name}: key-youth tags are checked against the age; give ${ctx.name('id_number')} or ${ctx.name('birth_date')} on the row.`,
-        },
-        { argument: name },
-      );
+      const said = {
+        zh: `${name}：重点青少年标签须按年龄核对，请在该行给出 ${ctx.name('id_number')} 或 ${ctx.name('birth_date')}。`,
+        en: `${name}: key-youth tags are checked against the age; give ${ctx.name('id_number')} or ${ctx.name('birth_date')} on the row.`,
+      };
+      // A file's row that leaves its tags as they are needs no age (see tags_age).
+      if (ctx.file) r.values.tags_age = JSON.stringify(said);
+      else throw badInput(said, { argument: name });
     }
     r.values.tags = tags;
   }

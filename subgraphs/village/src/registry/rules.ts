@@ -127,8 +127,8 @@ export const idNumberFixed: Rule = rule('idNumberFixed', 'BAD_USER_INPUT', 'id_n
  * the age.
  */
 export const tagsForAge: Rule = rule('tagsForAge', 'BAD_USER_INPUT', 'tags', {
-  zh: '：重点青少年标签仅适用于 6–25 周岁的人员',
-  en: ': the key-youth tags apply to people aged 6–25',
+  zh: '的重点青少年标签仅适用于 6–25 周岁的人员',
+  en: 'has key-youth tags, which apply to people aged 6–25',
 });
 
 /** A deregistered resident (注销) is kept as history: a row cannot change it. */

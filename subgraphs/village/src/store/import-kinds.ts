@@ -161,7 +161,8 @@ export const KIND_SQL = {
       insert: RESIDENT_IMPORT.insert,
       fastInsert: RESIDENT_IMPORT.fastInsert,
       required: ['name', 'ethnicity', 'residency', 'grid_code'],
-      checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number'],
+      // A row filling one of these needs a check a new resident can break (a key-youth tag out of age waits in tags_age).
+      checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number', 'tags_age'],
     },
   },
   addresses: rowKindSql('addresses', ADDRESS_KIND),
