@@ -369,6 +369,9 @@ describe('grid staff (网格力量 1+3+N)', () => {
       expect(err(r).extensions?.code).toBe('NOT_FOUND');
     }
     expect(err(await createStaff({ gridCode: grids[0], role: 'INFORMANT', name: '越权' }, neighbour)).extensions?.code).toBe('FORBIDDEN');
+    // A grid outside the caller's jurisdiction is FORBIDDEN on both paths, as for the registry's kinds.
+    const outside = await importFile('grid-staff', `external_id,grid_code,role,name\nfs-${RUN}-out,${grids[0]},INFORMANT,越权\n`, neighbour);
+    expect(outside.rejects.map((r) => [r.field, r.code])).toEqual([['grid_code', 'FORBIDDEN']]);
     const file = await importFile('grid-staff', `id,grid_code,name\n${s.id},623021200201001,越权\n`, neighbour);
     expect(file.rejects.map((r) => r.field)).toEqual(['id']);
     expect((await staffOf(grids[0]!)).staff.find((x) => x.id === s.id)).toEqual(s);
@@ -442,6 +445,8 @@ describe('mediation committees and mediators (人民调解委员会, 人民调�
     const f2 = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-2,${V},社区调委会,COMMUNITY\n`);
     sameReason(community, 'kind', f2.rejects[0]!, 'kind');
     expect(err(await createCommittee({ villageCode: V, name: '越权', kind: 'TRADE' }, neighbour)).extensions?.code).toBe('FORBIDDEN');
+    const outside = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-out,${V},越权,TRADE\n`, neighbour);
+    expect(outside.rejects.map((r) => [r.field, r.code])).toEqual([['village_code', 'FORBIDDEN']]);
   });
 
   it('sets up a committee, appoints, changes and ends mediators, and ends the committee with them', async () => {

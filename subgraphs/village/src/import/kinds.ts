@@ -9,10 +9,13 @@ import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts'
 import { stagedRow, type RowKind } from '../store/row-kinds.ts';
 import {
   addressFields,
+  committeeFields,
   enumValues,
+  gridStaffFields,
   groupFields,
   householdFields,
   houseFields,
+  mediatorFields,
   oneOf as oneOfEnum,
   personFields,
   siteFields,
@@ -21,7 +24,6 @@ import {
   type FieldValues,
 } from '../registry/fields.ts';
 import { ruleError, villageOfGrid } from '../registry/rules.ts';
-import { committeeRow, gridStaffRow, mediatorRow, type RowContext, type Staged } from '../forces/fields.ts';
 
 /**
  * What each importable kind accepts and how its rows land. Rows are checked
@@ -89,7 +91,10 @@ const PARTY_ROLE = enumValues('PartyRole');
 const fileContexts = new WeakMap<ParseContext, FieldContext>();
 function fileContext(ctx: ParseContext): FieldContext {
   let c = fileContexts.get(ctx);
-  if (!c) fileContexts.set(ctx, (c = { caller: ctx.caller, knowsGrid: (code) => ctx.grids.has(code), name: (column) => column, file: true }));
+  if (!c) {
+    const knowsVillage = (code: string) => villagesOf(ctx.grids).has(code);
+    fileContexts.set(ctx, (c = { caller: ctx.caller, knowsGrid: (code) => ctx.grids.has(code), knowsVillage, name: (column) => column, file: true }));
+  }
   return c;
 }
 
@@ -135,34 +140,6 @@ function villagesOf(grids: ReadonlySet<string>): ReadonlySet<string> {
   if (!v) villagesOfGrids.set(grids, (v = new Set([...grids].map((g) => g.slice(0, 12)))));
   return v;
 }
-
-/**
- * How a file reads a row of the forces' one write path (../forces/fields.ts,
- * shared with the mutations): fields are named by their columns, and the
- * grids and villages are those of the caller's jurisdiction.
- */
-function forcesRow(f: Fields, ctx: ParseContext, row: (f: Fields, rc: RowContext) => Staged[]): Staged[] {
-  const values = row(f, {
-    caller: ctx.caller,
-    knowsGrid: (code) => ctx.grids.has(code),
-    knowsVillage: (code) => villagesOf(ctx.grids).has(code),
-    name: (column) => column,
-  });
-  // A file row is matched by its registry id (as exported) or by the source system's id, so the same file imported twice changes nothing.
-  if (values[0] == null && values[2] == null) {
-    throw badInput(
-      {
-        zh: 'external_id（外部编号）为必填项，除非该行以 id（系统编号）指明要修改的记录。',
-        en: 'external_id is required unless the row names the record to change by its id.',
-      },
-      { argument: 'external_id' },
-    );
-  }
-  return values;
-}
-
-/** The key of a forces row: its registry id, or the source system's id within `scope` (a village or committee). */
-const forcesKey = (v: CopyValue[], scope: string) => (v[0] != null ? `id:${v[0]}` : `${scope}/${v[2]}`);
 
 const RESIDENT_ROW = KIND_SQL.residents.row;
 /** A village-keyed kind's key columns: its id, or its grid (for the village) and local number or external id. */
@@ -361,30 +338,31 @@ export const KINDS: Record<KindName, ImportKind> = {
    * Grid staff (1+3+N), mediation committees and mediators: the columns
    * their export writes, through the same field rules, checks and write as
    * createGridStaff / updateGridStaff and the committee and mediator
-   * mutations (docs/ARCHITECTURE.md, "Maintaining the forces"). A row with an
-   * id changes that record; one without is matched by external_id. A column
-   * absent from the file keeps the stored value; an empty cell clears it.
+   * mutations (docs/ARCHITECTURE.md, "One write path per kind"). A row with
+   * an id changes that record; one without is matched by external_id (which
+   * a new record needs) in its village or committee. A column absent from
+   * the file keeps the stored value; an empty cell clears it.
    */
   'grid-staff': {
     ...KIND_SQL['grid-staff'],
     columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'person_id', 'id_number', 'version'],
     required: ['grid_code'],
-    parse: (f, ctx) => forcesRow(f, ctx, gridStaffRow),
-    key: (v) => forcesKey(v, String(v[3]).slice(0, 12)),
+    parse: registryRow(KIND_SQL['grid-staff'].row, gridStaffFields, ['external_id']),
+    key: registryKey(KIND_SQL['grid-staff'].row, ['grid_code', 'external_id']),
   },
   'mediation-committees': {
     ...KIND_SQL['mediation-committees'],
     columns: ['id', 'external_id', 'village_code', 'name', 'kind', 'version'],
     required: ['village_code'],
-    parse: (f, ctx) => forcesRow(f, ctx, committeeRow),
-    key: (v) => forcesKey(v, String(v[3])),
+    parse: registryRow(KIND_SQL['mediation-committees'].row, committeeFields, ['external_id']),
+    key: registryKey(KIND_SQL['mediation-committees'].row, ['village_code', 'external_id']),
   },
   mediators: {
     ...KIND_SQL.mediators,
     columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'id_number', 'version'],
     required: ['committee_id'],
-    parse: (f, ctx) => forcesRow(f, ctx, mediatorRow),
-    key: (v) => forcesKey(v, String(v[3])),
+    parse: registryRow(KIND_SQL.mediators.row, mediatorFields, ['external_id']),
+    key: registryKey(KIND_SQL.mediators.row, ['committee_id', 'external_id']),
   },
 };
 

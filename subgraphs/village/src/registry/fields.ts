@@ -9,7 +9,9 @@ import { parseId } from '../../../../platform/scalars.ts';
 import { loadSchema } from '../../../../platform/service.ts';
 import { text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
-import { gridOutside, gridUnknown, required, ruleError, villageOfGrid } from './rules.ts';
+import { GRID_STAFF_ROLES } from '../store/grid-staff.ts';
+import { COMMITTEE_KINDS } from '../store/mediation-committee.ts';
+import { gridOutside, gridUnknown, required, ruleError, villageOfGrid, villageOutside, villageUnknown } from './rules.ts';
 
 /**
  * The field rules of the registry's one write path (docs/ARCHITECTURE.md,
@@ -28,6 +30,8 @@ export interface FieldContext {
   caller: Caller;
   /** Whether `code` is a grid the hub knows (a file: the grids of the caller's jurisdiction; a form: the one it names, looked up first). */
   knowsGrid(code: string): boolean;
+  /** Whether `code` is a village the hub knows (a file: the villages of its grids; a form: the one it names, looked up first). */
+  knowsVillage?(code: string): boolean;
   /** How the path names a column in messages: a file by the column itself, a form by its argument (`grid_code` → `gridCode`). */
   name(column: string): string;
   /**
@@ -73,6 +77,9 @@ export function oneOf(value: string, allowed: readonly string[], field: string):
   }
   return v;
 }
+
+const TRUE = ['TRUE', 'T', '1', 'YES', 'Y', '是', '专职'];
+const FALSE = ['FALSE', 'F', '0', 'NO', 'N', '否', '兼职'];
 
 /** A record's values and given fields, built column by column. */
 class Row {
@@ -151,6 +158,34 @@ class Row {
     // The export writes village_code beside grid_code: read-only, and it must agree.
     const village = this.f.village_code?.trim();
     if (village && village !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: this.ctx.name('village_code') });
+  }
+
+  /** The village (a record kept by village, not grid): a code of the caller's jurisdiction that the hub knows. */
+  village(): void {
+    const v = this.need('village_code');
+    if (!this.take('village_code')) return;
+    const name = this.ctx.name('village_code');
+    const code = parseCodeOfLevel((v ?? '').trim(), 'VILLAGE', name);
+    if (!inJurisdiction(this.ctx.caller, code)) throw ruleError(villageOutside(code, this.ctx.caller.jurisdiction), { name });
+    if (!this.ctx.knowsVillage?.(code)) throw ruleError(villageUnknown(code), { name });
+    this.values.village_code = code;
+  }
+
+  /** Yes or no (full time 专职 or part time 兼职). */
+  flag(column: string): void {
+    const raw = this.f[column];
+    if (!this.take(column)) return;
+    const v = raw?.trim().toUpperCase();
+    if (v == null) this.values[column] = null;
+    else if (TRUE.includes(v)) this.values[column] = true;
+    else if (FALSE.includes(v)) this.values[column] = false;
+    else {
+      const field = this.ctx.name(column);
+      throw badInput(
+        { zh: `${field}“${raw}”应为 true（专职）或 false（兼职）。`, en: `${field} "${raw}" must be true (full time) or false (part time).` },
+        { argument: field },
+      );
+    }
   }
 
   /** A reference by registry id (`<column>`, as exported and as forms give it) or by local key (`byKey`); `flag` is given if either is. */
@@ -340,5 +375,53 @@ export function teamFields(f: Fields, ctx: FieldContext): FieldValues {
   const r = keyed(f, ctx, 'external_id');
   r.text('name', 100);
   r.enum('kind', TEAM_KIND);
+  return r.done();
+}
+
+/*
+ * The forces (docs/ARCHITECTURE.md, "Maintaining the forces"): keyed by the
+ * source system's id within their village (grid staff, committees) or
+ * committee (mediators). A linked resident is named by registry id
+ * (`person_id`) or ID number (`id_number`), both under the flag `person`;
+ * the name may then be left out (the resident's is taken).
+ */
+
+const residentRef = (r: Row) => r.ref('person_id', 'person', idNumberRef('id_number'));
+
+/** 网格力量 (1+3+N): grid, role, name, phone, linked resident. */
+export function gridStaffFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = new Row(f, ctx);
+  r.keys();
+  r.optText('external_id', 64);
+  r.grid();
+  r.enum('role', GRID_STAFF_ROLES);
+  r.optText('name', 50);
+  r.phone('phone');
+  residentRef(r);
+  return r.done();
+}
+
+/** 人民调解委员会: village, name, kind. */
+export function committeeFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = new Row(f, ctx);
+  r.keys();
+  r.optText('external_id', 64);
+  r.village();
+  r.text('name', 100);
+  r.enum('kind', COMMITTEE_KINDS);
+  return r.done();
+}
+
+/** 人民调解员: committee, name, full or part time, phone, linked resident. */
+export function mediatorFields(f: Fields, ctx: FieldContext): FieldValues {
+  const r = new Row(f, ctx);
+  r.keys();
+  r.optText('external_id', 64);
+  const committee = r.need('committee_id');
+  if (r.take('committee_id') && committee != null) r.values.committee_id = parseId(committee.trim(), ctx.name('committee_id'));
+  r.optText('name', 50);
+  r.flag('full_time');
+  r.phone('phone');
+  residentRef(r);
   return r.done();
 }

@@ -258,8 +258,143 @@ export const headNotMember: Rule = rule(
   'headId',
 );
 
+/** A village outside the caller's jurisdiction (a write there is forbidden, as for a grid). */
+export const villageOutside = (code: string, jurisdiction: string): Rule =>
+  rule('villageOutside', 'FORBIDDEN', 'village_code', {
+    zh: `${code} 不在您的辖区（${jurisdiction || '无'}）内`,
+    en: `${code} is outside your jurisdiction (${jurisdiction || 'none'})`,
+  });
+
+/** A well-formed village code the hub does not know. */
+export const villageUnknown = (code: string): Rule =>
+  rule('villageUnknown', 'BAD_USER_INPUT', 'village_code', { zh: `${code} 不是本枢纽登记的村（社区）`, en: `${code} is not a village the hub knows` });
+
+/*
+ * The forces (docs/ARCHITECTURE.md, "Maintaining the forces"): grid staff
+ * (网格力量 1+3+N), people's mediation committees (人民调解委员会) and their
+ * mediators (人民调解员). A linked resident is named by registry id
+ * (`person_id`: forms, exports) or ID number (`id_number`: files); a form
+ * names both `personId`.
+ */
+
+/** A value a kind needs once the row is as it would be written (a linked resident may give the name). */
+export const needed = (field: string, argument?: string): Rule => rule('required', 'BAD_USER_INPUT', field, { zh: '为必填项', en: 'is required' }, argument);
+
+/** A record's source-system key used by another record of its scope (or an earlier line of the batch). */
+export const externalIdTaken = (reason: Said): Rule => rule('keyTaken', 'CONFLICT', 'external_id', reason);
+
+/** The linked resident: not found in the caller's jurisdiction (by registry id or ID number), or named both ways as two people. */
+export const personUnknown = (field: 'person_id' | 'id_number'): Rule => refUnknown(field, PERSON, 'personId');
+export const personMismatch: Rule = rule(
+  'refMismatch',
+  'BAD_USER_INPUT',
+  'id_number',
+  { zh: '与 person_id 所指的不是同一人', en: 'names another resident than person_id' },
+  'personId',
+);
+
+/** 网格力量 move only between the grids of their village. */
+export const staffStaysInVillage: Rule = rule('staysInVillage', 'BAD_USER_INPUT', 'grid_code', {
+  zh: '不在该任命所属的村（社区）；网格力量只在本村（社区）的网格间调整，请结束该任命后在那里另行任命',
+  en: "lies in another village than the assignment's; staff move only between the grids of their village, so end it and appoint anew there",
+});
+
+/** Grid staff linked to a resident record live in the grid's village. */
+export const staffResidentElsewhere: Rule = rule(
+  'refElsewhere',
+  'BAD_USER_INPUT',
+  'id_number',
+  {
+    zh: '所指人员不住在该网格所在的村（社区）：网格力量关联的人员须为本村（社区）实有人口',
+    en: "names a resident of another village: grid staff linked to a resident record live in the grid's village",
+  },
+  'personId',
+);
+
+/** 信息员 are residents of the village, linked to their record. */
+export const informantUnlinked: Rule = rule(
+  'informantUnlinked',
+  'BAD_USER_INPUT',
+  'id_number',
+  {
+    zh: '信息员（INFORMANT）须关联本村（社区）的实有人口记录',
+    en: 'is required for an informant (INFORMANT, 信息员): informants are residents of the village, linked to their record',
+  },
+  'personId',
+);
+
+/** Without a linked resident the name is given. */
+export const nameNeeded: Rule = rule('nameNeeded', 'BAD_USER_INPUT', 'name', {
+  zh: '未关联实有人口时为必填项',
+  en: 'is required when no resident record is linked',
+});
+
+/** A grid has one grid worker (专职网格员). */
+export const gridWorkerTaken: Rule = rule('gridWorkerTaken', 'CONFLICT', 'role', {
+  zh: 'GRID_WORKER：该网格已有专职网格员，每个网格只设一名；请先结束或调整现任的任命',
+  en: 'GRID_WORKER: the grid already has its grid worker (专职网格员), and a grid has one; end or change the current assignment first',
+});
+
+/** A committee stays in its village. */
+export const committeeStaysInVillage: Rule = rule('staysInVillage', 'BAD_USER_INPUT', 'village_code', {
+  zh: '不是该委员会所属的村（社区）：委员会不能迁往别的村（社区）',
+  en: "is not the committee's village: a committee stays in its village",
+});
+
+/** 村调委会 in a 村, 社区调委会 in a 社区 (the code's last segment). */
+export const committeeKindOfVillage: Rule = rule('committeeKindOfVillage', 'BAD_USER_INPUT', 'kind', {
+  zh: 'VILLAGE（村调委会）只设在村（代码末三位 200 及以上），COMMUNITY（社区调委会）只设在社区（001–199）',
+  en: 'VILLAGE (村调委会) is for a 村 (code segment 200 and above), COMMUNITY (社区调委会) for a 社区 (segment 001–199)',
+});
+
+/** A villagers' or residents' committee sets up one mediation committee (人民调解法 §8). */
+export const ownCommitteeTaken: Rule = rule('ownCommitteeTaken', 'CONFLICT', 'kind', {
+  zh: '该村（社区）已有村（居）民委员会设立的人民调解委员会，每个村（社区）只设一个',
+  en: "the village already has its villagers' or residents' committee's mediation committee, and has one",
+});
+
+/** A mediator's committee, under row-level security. */
+export const committeeUnknown: Rule = rule('refUnknown', 'NOT_FOUND', 'committee_id', {
+  zh: '在您的辖区内找不到所指的人民调解委员会',
+  en: 'names no mediation committee in your jurisdiction',
+});
+
+/** A mediator moves only between the committees of their village. */
+export const mediatorStaysInVillage: Rule = rule('staysInVillage', 'BAD_USER_INPUT', 'committee_id', {
+  zh: '是别的村（社区）的委员会：人民调解员只在本村（社区）的委员会间调整',
+  en: 'is a committee of another village: a mediator moves only between the committees of their village',
+});
+
+/** The mediators of a village or community committee are residents of its village. */
+export const mediatorResidentElsewhere: Rule = rule(
+  'refElsewhere',
+  'BAD_USER_INPUT',
+  'id_number',
+  {
+    zh: '所指人员不住在该委员会所在的村（社区）：村（社区）人民调解委员会的调解员须为本村（社区）实有人口',
+    en: 'names a resident of another village: the mediators of a village or community committee are residents of its village',
+  },
+  'personId',
+);
+
+/** A resident serves a committee once. */
+export const alreadyMediator: Rule = rule(
+  'alreadyMediator',
+  'CONFLICT',
+  'id_number',
+  { zh: '所指人员已是该委员会的调解员', en: 'names a resident who is already a mediator of this committee' },
+  'personId',
+);
+
 /** How messages name the kinds rules refer to. */
-export const WHAT = { person: PERSON, household: HOUSEHOLD, group: GROUP } as const;
+export const WHAT = {
+  person: PERSON,
+  household: HOUSEHOLD,
+  group: GROUP,
+  gridStaff: { zh: '网格力量', en: 'grid staff' },
+  committee: { zh: '人民调解委员会', en: 'mediation committee' },
+  mediator: { zh: '人民调解员', en: 'mediator' },
+} as const;
 
 /**
  * The rule's error: `<name> <reason>`, then what `detail` adds (ids,

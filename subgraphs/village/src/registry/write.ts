@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireWrite, type Caller } from '../../../../platform/caller.ts';
 import { grids } from '../store/grid.ts';
+import { villages } from '../store/village.ts';
 import { stagedRow, type RowKind, type RowWriter, type Staged } from '../store/row-kinds.ts';
 import type { FieldContext, Fields, FieldValues } from './fields.ts';
 import { argumentOf, ruleError, type Rule } from './rules.ts';
@@ -36,11 +37,13 @@ export function formFields(input: object): Fields {
   return out;
 }
 
-/** How a form reads a record: names are its arguments, and the grid it names was looked up first. */
+/** How a form reads a record: names are its arguments, and the grid or village it names was looked up first. */
 export async function formContext(em: EntityManager, caller: Caller, f: Fields): Promise<FieldContext> {
   const code = f.grid_code?.trim();
   const grid = code && /^\d{15}$/.test(code) ? await grids.byCode(em, code) : null;
-  return { caller, knowsGrid: (c) => grid?.code === c, name: argumentOf };
+  const villageCode = f.village_code?.trim();
+  const village = !code && villageCode && /^\d{12}$/.test(villageCode) ? (await villages.byCodes(em, [villageCode]))[0] : undefined;
+  return { caller, knowsGrid: (c) => grid?.code === c, knowsVillage: (c) => village?.code === c, name: argumentOf };
 }
 
 /**
@@ -61,6 +64,7 @@ export async function writeForm(
   const f = formFields(input);
   const v = k.fields(f, await formContext(em, caller, f));
   if (typeof v.values.grid_code === 'string') requireWrite(caller, v.values.grid_code);
+  if (typeof v.values.village_code === 'string') requireWrite(caller, v.values.village_code);
   return writeValues(em, k, v, extra, explain);
 }
 

@@ -1,19 +1,36 @@
 import { z } from 'zod';
 import { col, row, sql, type Db } from '../../../../platform/sql.ts';
 import {
-  GIVEN,
-  KEYS,
-  PERSON_COLUMNS,
+  gridWorkerTaken,
+  informantUnlinked,
+  nameNeeded,
+  needed,
+  personMismatch,
+  personUnknown,
+  recordUnknown,
+  repeated,
+  externalIdTaken,
+  staffResidentElsewhere,
+  staffStaysInVillage,
+  staleVersion,
+  WHAT,
+} from '../registry/rules.ts';
+import {
+  endRecords,
+  externalKeyed,
+  KEYED_STAGE,
+  keyedRecordChecks,
   PERSON_JOINS,
-  PERSON_RULES,
-  recordRules,
+  personChecks,
+  personColumns,
   rowWriter,
-  stagedRows,
-  taken,
+  takenSql,
   targetOf,
+  versionCheck,
+  type RowCheck,
   type RowKind,
-  type RowRule,
-} from './forces-rules.ts';
+  type StageColumn,
+} from './row-kinds.ts';
 import { located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
@@ -44,29 +61,32 @@ const table = recordTable<GridStaffRow, Record<never, never>>('grid_staff', Grid
 /**
  * The staged row (an import's stage, a mutation's parameters), after the
  * keys: the grid, role, name, phone, and the resident record by registry id
- * (forms, exports) or ID number (files); `person` in `given` stands for both.
+ * (forms, exports) or ID number (files); `person` in `given` stands for both
+ * (registry/fields.ts gridStaffFields).
  */
-export const GRID_STAFF_STAGE = [
-  ...KEYS,
+export const GRID_STAFF_STAGE: readonly StageColumn[] = [
+  ...KEYED_STAGE,
   ['grid_code', 'text'],
   ['role', 'text'],
   ['name', 'text'],
   ['phone', 'text'],
   ['person_id', 'integer'],
   ['id_number', 'text'],
-  GIVEN,
-] as const;
+  ['given', 'integer'],
+];
+const FLAGS = ['external_id', 'grid_code', 'role', 'name', 'phone', 'person'];
+const taken = (column: string) => takenSql(FLAGS, column);
 
 const COLUMNS = ['role', 'name', 'phone', 'person_id', 'grid_code', 'external_id'];
 
-/** Each staged row as it would be written (see forces-rules.ts). */
+/** Each staged row as it would be written (row-kinds.ts). */
 const rows = (src: string) => `
-  ${stagedRows(src, 'grid_staff', 'e.village_code = s0.village', `, left(s.grid_code, 12) as village`)},
+  ${externalKeyed(src, 'grid_staff', 'e.village_code = s0.village', `, left(s.grid_code, 12) as village`)},
   n0 as materialized (
     select s.line, s.id as id_given, s.version, t.id as target, t.version as current_version, t.village_code as was_village,
            ${taken('grid_code')} as grid_code, ${taken('role')} as role, ${taken('name')} as name_given, ${taken('phone')} as phone,
            ${taken('external_id')} as external_id,
-           ${PERSON_COLUMNS},
+           ${personColumns(FLAGS)},
            ${COLUMNS.map((c) => `t.${c} as was_${c}`).join(', ')}
       from s1 s
       ${targetOf('grid_staff')}
@@ -77,75 +97,32 @@ const rows = (src: string) => `
              is distinct from (${COLUMNS.map((c) => `n0.was_${c}`).join(', ')}) as changed
       from n0 left join lateral (select q.name, q.village_code from person q where q.id = n0.person_id offset 0) p on true)`;
 
-/** The rules of a grid staff assignment, in the order they are checked (docs/ARCHITECTURE.md, "Maintaining the forces"). */
-export const GRID_STAFF_RULES: readonly RowRule[] = [
-  ...recordRules({ zh: '网格力量', en: 'grid staff' }),
+/** The checks of a grid staff assignment, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
+const CHECKS: readonly RowCheck[] = [
+  ...keyedRecordChecks(recordUnknown(WHAT.gridStaff), repeated),
+  versionCheck(staleVersion),
+  { rule: needed('role'), bad: 'x.role is null' },
+  { rule: staffStaysInVillage, bad: 'x.target is not null and x.village <> x.was_village' },
+  ...personChecks({ unknownById: personUnknown('person_id'), unknownByIdNumber: personUnknown('id_number'), mismatch: personMismatch }),
+  { rule: staffResidentElsewhere, bad: 'x.person_id is not null and x.person_village <> x.village' },
+  { rule: informantUnlinked, bad: `x.role = 'INFORMANT' and x.person_id is null` },
+  { rule: nameNeeded, bad: 'x.name is null' },
   {
-    field: 'role',
-    code: 'BAD_USER_INPUT',
-    reason: { zh: '为必填项', en: 'is required' },
-    bad: 'x.role is null',
-  },
-  {
-    field: 'grid_code',
-    code: 'BAD_USER_INPUT',
-    reason: {
-      zh: '不在该任命所属的村（社区）；网格力量只在本村（社区）的网格间调整，请结束该任命后在那里另行任命',
-      en: "lies in another village than the assignment's; staff move only between the grids of their village, so end it and appoint anew there",
-    },
-    bad: 'x.target is not null and x.village <> x.was_village',
-  },
-  ...PERSON_RULES,
-  {
-    field: 'id_number',
-    argument: 'personId',
-    code: 'BAD_USER_INPUT',
-    reason: {
-      zh: '所指人员不住在该网格所在的村（社区）：网格力量关联的人员须为本村（社区）实有人口',
-      en: "names a resident of another village: grid staff linked to a resident record live in the grid's village",
-    },
-    bad: 'x.person_id is not null and x.person_village <> x.village',
-  },
-  {
-    field: 'id_number',
-    argument: 'personId',
-    code: 'BAD_USER_INPUT',
-    reason: {
-      zh: '信息员（INFORMANT）须关联本村（社区）的实有人口记录',
-      en: 'is required for an informant (INFORMANT, 信息员): informants are residents of the village, linked to their record',
-    },
-    bad: `x.role = 'INFORMANT' and x.person_id is null`,
-  },
-  {
-    field: 'name',
-    code: 'BAD_USER_INPUT',
-    reason: { zh: '未关联实有人口时为必填项', en: 'is required when no resident record is linked' },
-    bad: 'x.name is null',
-  },
-  {
-    field: 'external_id',
-    code: 'CONFLICT',
-    reason: { zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' },
+    rule: externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
     bad: `x.external_id is not null and (
             exists (select 1 from grid_staff k where k.village_code = x.village and k.external_id = x.external_id and k.id is distinct from x.target)
             or exists (select 1 from n o where o.village = x.village and o.external_id = x.external_id and o.line < x.line))`,
   },
   {
-    field: 'role',
-    code: 'CONFLICT',
-    reason: {
-      zh: 'GRID_WORKER：该网格已有专职网格员，每个网格只设一名；请先结束或调整现任的任命',
-      en: 'GRID_WORKER: the grid already has its grid worker (专职网格员), and a grid has one; end or change the current assignment first',
-    },
+    rule: gridWorkerTaken,
     bad: `x.role = 'GRID_WORKER' and (
             exists (select 1 from grid_staff w where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target)
             or exists (select 1 from n o where o.grid_code = x.grid_code and o.role = 'GRID_WORKER' and o.line < x.line))`,
   },
 ];
 
-/** Updates the changed targets and inserts the new rows (`id_given` without a target was refused by the rules). */
-const write = (src: string) => `
-  with ${rows(src)},
+/** Updates the changed targets and inserts the new rows (`id_given` without a target was refused by the checks). */
+const write = `
   upd as (
     update grid_staff t set role = x.role, name = x.name, phone = x.phone, person_id = x.person_id, grid_code = x.grid_code,
                             external_id = x.external_id, version = t.version + 1
@@ -158,22 +135,21 @@ const write = (src: string) => `
     returning id, true as inserted)
   select id, inserted from upd union all select id, inserted from ins`;
 
-/** Grid staff as a kind of the one write path (forces-rules.ts): the import's stage, checks and upsert are built from it too. */
-export const GRID_STAFF_KIND: RowKind = { name: 'gridStaff', stage: GRID_STAFF_STAGE, rows, rules: GRID_STAFF_RULES, write };
+/** Grid staff as a kind of the one write path (row-kinds.ts): the mutations' statements and the import's are built from it. */
+export const GRID_STAFF_KIND: RowKind = { name: 'gridStaff', stage: GRID_STAFF_STAGE, flags: FLAGS, rows, checks: CHECKS, write };
+export const GRID_STAFF_WRITER = rowWriter(GRID_STAFF_KIND);
 
-const end = sql(
+const end = endRecords(
   'gridStaff.end',
+  'grid_staff',
   GridStaff,
-  `with gone as (delete from grid_staff where id = ? returning *)
-   insert into grid_staff_ended (id, role, name, phone, person_id, village_code, grid_code, county_code, version, external_id, ended_by, end_reason)
-   select id, role, name, phone, person_id, village_code, grid_code, county_code, version + 1, external_id, ?, ? from gone
-   returning *`,
+  ['id', 'role', 'name', 'phone', 'person_id', 'village_code', 'grid_code', 'county_code', 'external_id'],
+  'id = ?',
 );
 const workerOf = sql('gridStaff.workerOf', GridStaff, `select * from grid_staff where grid_code = ? and role = 'GRID_WORKER'`);
 
 export const gridStaff = {
   ...table,
-  ...rowWriter(GRID_STAFF_KIND),
   /** Ends an assignment: it leaves `grid_staff` (and the figures) for `grid_staff_ended`; the ended row. */
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<GridStaffRow> => (await row(db, end, [id, by, reason]))!,
   /** The grid's grid worker (专职网格员), if it has one. */

@@ -5,8 +5,7 @@ import type { Said } from '../../../../platform/errors.ts';
 import type { RuleCode } from '../registry/rules.ts';
 import { ADDRESS_KIND, GROUP_KIND, HOUSE_KIND, HOUSEHOLD_KIND, SITE_KIND, TEAM_KIND } from './registry-kinds.ts';
 import { RESIDENT_IMPORT, RESIDENT_KIND } from './resident-kind.ts';
-import { batchStatements, type BatchStatements, type RowKind as RegistryRowKind } from './row-kinds.ts';
-import { linesBreaking, type RowKind } from './forces-rules.ts';
+import { batchStatements, type BatchStatements, type RowKind } from './row-kinds.ts';
 import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
 import { MEDIATOR_KIND } from './mediator.ts';
@@ -22,7 +21,9 @@ import { MEDIATOR_KIND } from './mediator.ts';
  * joint-defense groups, patrol teams) are those of the one write path
  * (row-kinds.ts, registry-kinds.ts, resident-kind.ts): the batch's rows as
  * they would be written, the mutations' rules as set-based checks over them,
- * and the mutations' write. Disputes and the forces' kinds declare their own.
+ * and the mutations' write, as are the forces' (grid staff, mediation
+ * committees, mediators: grid-staff.ts, mediation-committee.ts, mediator.ts).
+ * Disputes declare their own.
  */
 
 /** Rows a check deleted from the stage, by line. */
@@ -97,7 +98,7 @@ interface StageKindSql extends KindSqlBase {
 
 /** A kind of the one write path: its rows as written, checks and write (row-kinds.ts). */
 export interface RowKindSql extends Staging {
-  row: RegistryRowKind;
+  row: RowKind;
   batch: BatchStatements;
   /** Residents only: their writes with the roll-up deltas. */
   residents?: ResidentWrites;
@@ -134,21 +135,8 @@ const REPORTED_CASE: Said = {
   en: 'is a case already reported with other details; a reported case changes only through its handling steps',
 };
 
-/**
- * A kind of the forces' one write path (forces-rules.ts): the rules the
- * mutations check, each a check over the stage with the same reason, and the
- * mutations' write statement as the upsert.
- */
-function forcesKind(kind: string, k: RowKind): StageKindSql {
-  return {
-    ...staging(kind, k.stage),
-    checks: k.rules.map((r) => check(kind, { field: r.field, reason: r.reason, code: r.code, bad: linesBreaking(k.rows, 'stage', r) })),
-    upsert: sql(`import.${kind}.upsert`, Written, k.write('stage')),
-  };
-}
-
-/** A registry kind of the one write path, staged under its own name. */
-function rowKindSql(kind: string, row: RegistryRowKind, rowsOf?: (src: string) => string): RowKindSql {
+/** A kind of the one write path, staged under its own name. */
+function rowKindSql(kind: string, row: RowKind, rowsOf?: (src: string) => string): RowKindSql {
   return { ...staging(kind, row.stage), row, batch: batchStatements({ ...row, name: kind }, rowsOf) };
 }
 
@@ -265,10 +253,10 @@ export const KIND_SQL = {
        select true as inserted from ins`,
     ),
   },
-  /** Grid staff (1+3+N), committees and mediators: see forcesKind. */
-  'grid-staff': forcesKind('grid-staff', GRID_STAFF_KIND),
-  'mediation-committees': forcesKind('mediation-committees', COMMITTEE_KIND),
-  mediators: forcesKind('mediators', MEDIATOR_KIND),
+  /** Grid staff (1+3+N), committees and mediators. */
+  'grid-staff': rowKindSql('grid-staff', GRID_STAFF_KIND),
+  'mediation-committees': rowKindSql('mediation-committees', COMMITTEE_KIND),
+  mediators: rowKindSql('mediators', MEDIATOR_KIND),
 } satisfies Record<string, KindSql>;
 
 export type KindName = keyof typeof KIND_SQL;

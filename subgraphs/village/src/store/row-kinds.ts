@@ -194,3 +194,102 @@ export function batchStatements(kind: RowKind, rowsOf: (src: string) => string =
     upsert: sql(`${name}.upsert`, Written, `with ${kind.write}`),
   };
 }
+
+/*
+ * Kinds keyed by the source system's id within a scope (the forces: grid
+ * staff and committees in their village, mediators in their committee;
+ * docs/ARCHITECTURE.md, "Maintaining the forces"). Their stage starts with
+ * KEYED_STAGE and ends with `given`.
+ */
+
+/** The staged columns such a kind starts with: the id and version of a record to change, and the source system's key. */
+export const KEYED_STAGE: readonly StageColumn[] = [
+  ['id', 'integer'],
+  ['version', 'integer'],
+  ['external_id', 'text'],
+];
+
+/**
+ * The first WITH parts of such a kind's rows: `s0`, the staged rows with
+ * `extra` columns worked out once, and `s1`, which adds `tid`, the id of the
+ * stored record the row changes: the one its id names, else the one its
+ * external id names within `scope` (a condition on `e`, the table's rows,
+ * and `s0`). Join the record as `targetOf(table)`. Each lookup is a lateral
+ * one kept apart from the query (`offset 0`) over a materialized part, so it
+ * compares plain columns (see "Lookups under row-level security").
+ */
+export const externalKeyed = (src: string, table: string, scope: string, extra = '') => `
+  s0 as materialized (select s.*${extra} from ${src} s),
+  s1 as materialized (
+    select s0.*, coalesce(s0.id, ke.id) as tid from s0
+      left join lateral (select e.id from ${table} e where s0.id is null and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
+
+/** The stored record `t` of a row of `s1` (as `s`). */
+export const targetOf = (table: string) => `left join lateral (select k.* from ${table} k where k.id = s.tid offset 0) t on true`;
+
+/** SQL: the value a row of `s1` has for `column` (a flag of `flags`): its own for a new record or when given, else the stored one (`t`). */
+export const takenSql = (flags: readonly string[], column: string, flag = column) =>
+  `case when t.id is null or ${givenSql(flags, flag)} then s.${column} else t.${column} end`;
+
+/**
+ * The resident a row links (flag `person`): by registry id (`person_id`,
+ * forms and exports) or ID number (`id_number`, files), both under row-level
+ * security, so a resident outside the caller's jurisdiction is not found.
+ * `personJoins` joins `pi` and `pn`; `personColumns` says which was not
+ * found or whether the two name different people, and gives the resident's id.
+ */
+export const PERSON_JOINS = `left join lateral (select q.id from person q where q.id = s.person_id offset 0) pi on true
+      left join lateral (select q.id from person q where q.id_number = s.id_number offset 0) pn on true`;
+export function personColumns(flags: readonly string[]): string {
+  const given = `(t.id is null or ${givenSql(flags, 'person')})`;
+  return `
+  ${given} and s.person_id is not null and pi.id is null as person_id_unknown,
+  ${given} and s.id_number is not null and pn.id is null as id_number_unknown,
+  ${given} and pi.id <> pn.id as person_mismatch,
+  case when ${given} then coalesce(pi.id, pn.id) else t.person_id end as person_id`;
+}
+
+/** The checks every such kind starts with: the record a row names by id exists (for the caller) and is named once in a batch. */
+export function keyedRecordChecks(unknown: Rule, repeated: Rule): RowCheck[] {
+  return [
+    { rule: unknown, bad: 'x.id_given is not null and x.target is null', when: (b) => b.filled('id') },
+    {
+      rule: repeated,
+      bad: `x.line in (select r.line from (select o.line, row_number() over (partition by o.target order by o.line) as k from n o where o.target is not null) r where r.k > 1)`,
+      when: (b) => b.targets > 1,
+    },
+  ];
+}
+
+/** The version a row was read at is current, when the row changes the record (the last check). */
+export const versionCheck = (stale: Rule): RowCheck => ({
+  rule: stale,
+  bad: 'x.target is not null and x.version is not null and x.version <> x.current_version and x.changed',
+});
+
+/** The checks of a linked resident (personColumns): found in the caller's jurisdiction, and one person when named both ways. */
+export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule; mismatch: Rule }): RowCheck[] {
+  return [
+    { rule: rules.unknownById, bad: 'x.person_id_unknown' },
+    { rule: rules.unknownByIdNumber, bad: 'x.id_number_unknown' },
+    { rule: rules.mismatch, bad: 'x.person_mismatch' },
+  ];
+}
+
+/**
+ * A record's end: it leaves `table` for `<table>_ended` with its columns, the
+ * version after the last, by whom and why (the ended rows are returned).
+ * `where` picks the records by one parameter (`id = ?`, `committee_id = ?`);
+ * the parameters are then who ends it and why.
+ */
+export function endRecords<R>(name: string, table: string, shape: z.ZodType<R>, columns: readonly string[], where: string): Sql<R> {
+  const cols = columns.join(', ');
+  return sql(
+    name,
+    shape,
+    `with gone as (delete from ${table} where ${where} returning *)
+     insert into ${table}_ended (${cols}, version, ended_by, end_reason)
+     select ${cols}, version + 1, ?, ? from gone
+     returning *`,
+  );
+}

@@ -1,26 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
-import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { gridStaffRow, type RowFields } from '../../forces/fields.ts';
-import { checkedWrite, formContext, formFields, ruleError } from '../../forces/write.ts';
-import { GRID_STAFF_RULES, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
-import type { RowRule } from '../../store/forces-rules.ts';
-import { grids } from '../../store/grid.ts';
+import { gridStaffFields } from '../../registry/fields.ts';
+import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, WHAT } from '../../registry/rules.ts';
+import { writeForm, type WritableKind } from '../../registry/write.ts';
+import type { Staged } from '../../store/row-kinds.ts';
+import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
 import { tx } from './write.ts';
 
 /**
  * 网格力量 (1+3+N): assigning people to roles in a grid, changing and ending
- * assignments, through the forces' one write path shared with the
- * `grid-staff` import (docs/ARCHITECTURE.md, "Maintaining the forces").
+ * assignments, through the one write path shared with the `grid-staff`
+ * import (docs/ARCHITECTURE.md, "One write path per kind" and "Maintaining
+ * the forces").
  */
 
-const rule = (field: string, code: RowRule['code']) => GRID_STAFF_RULES.find((r) => r.field === field && r.code === code)!;
-const UNKNOWN = rule('id', 'NOT_FOUND');
-const STALE = rule('version', 'CONFLICT');
-const SECOND_WORKER = rule('role', 'CONFLICT');
+const STAFF: WritableKind = { kind: GRID_STAFF_KIND, writer: GRID_STAFF_WRITER, fields: gridStaffFields };
+const UNKNOWN = recordUnknown(WHAT.gridStaff);
 
 /** The assignment `id`, locked, if the caller may write it; NOT_FOUND (the import's reason) otherwise. */
 async function assignment(em: EntityManager, caller: Caller, id: string): Promise<GridStaffRow> {
@@ -31,19 +29,13 @@ async function assignment(em: EntityManager, caller: Caller, id: string): Promis
 }
 
 /** Checks and writes a form's row; the assignment as it is now. */
-async function save(em: EntityManager, caller: Caller, f: RowFields, current: GridStaffRow | null): Promise<GridStaffRow> {
-  let known: string[] = [];
-  let grid = current?.gridCode;
-  if (f.grid_code) {
-    grid = parseCodeOfLevel(f.grid_code.trim(), 'GRID', 'gridCode');
-    requireWrite(caller, grid);
-    known = (await grids.byCode(em, grid)) ? [grid] : [];
-  }
-  const values = gridStaffRow(f, formContext(caller, { grids: known }));
-  const id = await checkedWrite(em, gridStaff, values, async (broken) => {
-    if (broken === STALE) return { said: { zh: '', en: '' }, extra: { currentVersion: current?.version } };
-    if (broken !== SECOND_WORKER) return undefined;
+async function save(em: EntityManager, caller: Caller, input: object, current: GridStaffRow | null, version?: number): Promise<GridStaffRow> {
+  const keys: Record<string, Staged> = current ? { id: current.id, version: version ?? null } : {};
+  const id = await writeForm(em, caller, STAFF, input, keys, async (broken) => {
+    if (broken.name === staleVersion.name) return { extra: { currentVersion: current?.version } };
+    if (broken.name !== gridWorkerTaken.name) return undefined;
     // Who holds the post now, so the caller knows whose assignment to end or change.
+    const grid = 'gridCode' in input && typeof input.gridCode === 'string' ? input.gridCode.trim() : current?.gridCode;
     const now = grid ? await gridStaff.workerOf(em, grid) : null;
     return now
       ? { said: { zh: `（现任：${now.name}，编号 ${now.id}）。`, en: ` (now ${now.name}, id ${now.id}).` }, extra: { currentId: String(now.id) } }
@@ -53,16 +45,12 @@ async function save(em: EntityManager, caller: Caller, f: RowFields, current: Gr
 }
 
 export const gridStaffMutations = {
-  createGridStaff: (_, { input }, ctx) => tx(ctx, (em) => save(em, ctx.caller, formFields(input), null)),
-  updateGridStaff: (_, { id, version, input }, ctx) =>
-    tx(ctx, async (em) => {
-      const current = await assignment(em, ctx.caller, id);
-      return save(em, ctx.caller, formFields(input, { id: String(current.id), version: String(version) }), current);
-    }),
+  createGridStaff: (_, { input }, ctx) => tx(ctx, (em) => save(em, ctx.caller, input, null)),
+  updateGridStaff: (_, { id, version, input }, ctx) => tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id), version)),
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const current = await assignment(em, ctx.caller, id);
-      if (current.version !== version) throw ruleError(STALE, { said: { zh: '', en: '' }, extra: { currentVersion: current.version } });
+      if (current.version !== version) throw ruleError(staleVersion, { extra: { currentVersion: current.version } });
       return gridStaff.end(em, current.id, ctx.caller.name || ctx.caller.subject, optText(reason, 'reason', 200));
     }),
 } satisfies MutationResolvers;
