@@ -501,7 +501,8 @@ function documentCases(): Case[] {
     graphql('a body over 100 kB', json({ query: `{ __typename } #${'x'.repeat(110_000)}` })),
     graphql('a JSON body sent as text/plain', q('{ __typename }'), 'reader', { 'content-type': 'text/plain' }),
     graphql('a form body', 'query=%7B__typename%7D', 'reader', { 'content-type': 'application/x-www-form-urlencoded' }),
-    { name: 'GET without a preflight header', path: `/graphql?query=${encodeURIComponent('{ __typename }')}`, caller: 'reader', method: 'GET' },
+    // A simple cross-site GET: no token and no header a browser would preflight (with a token, a GET query is answered).
+    { name: 'GET without a token or a preflight header', path: `/graphql?query=${encodeURIComponent('{ __typename }')}`, caller: 'none', method: 'GET' },
     {
       name: 'a mutation over GET',
       path: `/graphql?query=${encodeURIComponent('mutation { closeDispute(id: "x", version: 1) { id } }')}`,
