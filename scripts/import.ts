@@ -5,7 +5,7 @@
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
  * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
- * (line, field, reason). The job id defaults to one derived from the kind and the file's path,
+ * (line, field, code, reason). The job id defaults to one derived from the kind and the file's path,
  * size and modification time, so running the same command again after an interruption resumes.
  */
 import { createHash } from 'node:crypto';
@@ -74,14 +74,14 @@ if (!res.ok || !res.body) {
 
 /** One line of the hub's NDJSON answer. */
 type ImportEvent =
-  | { type: 'reject'; line: number; field: unknown; reason: unknown }
+  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown }
   | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
   | ({ type: 'done' } & Record<string, unknown>)
   | { type: 'error'; code: string; message: string };
 
 const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
-rejects.write('\uFEFFline,field,reason\n');
+rejects.write('\uFEFFline,field,code,reason\n');
 let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
@@ -95,7 +95,7 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     const ev = JSON.parse(line) as ImportEvent;
     if (ev.type === 'reject') {
       rejected++;
-      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.reason)}\n`);
+      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)}\n`);
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(

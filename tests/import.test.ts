@@ -215,14 +215,14 @@ describe('bulk import', () => {
     const h = await importFile('households', households);
     expect(h.done).toMatchObject({ inserted: 1, rejected: 2 });
     const rejects = readFileSync(h.done.rejectsFile, 'utf8');
-    expect(rejects).toMatch(/3,address_number,address_number names no address in this village/);
-    expect(rejects).toMatch(/4,grid_code,repeats the key of line 2/);
+    expect(rejects).toMatch(/3,address_number,BAD_USER_INPUT,address_number names no address in this village/);
+    expect(rejects).toMatch(/4,grid_code,\w+,repeats the key of line 2/);
 
     const teams = join(dir, 'teams.csv');
     writeFileSync(teams, `grid_code,external_id,name,kind\n${grid},T-1,导入红袖标队,red_armband\n${grid},T-2,导入队,SPACESHIP\n`);
     const t = await importFile('patrol-teams', teams);
     expect(t.done).toMatchObject({ inserted: 1, rejected: 1 });
-    expect(readFileSync(t.done.rejectsFile, 'utf8')).toMatch(/3,kind,"kind ""SPACESHIP"" is not one of/);
+    expect(readFileSync(t.done.rejectsFile, 'utf8')).toMatch(/3,kind,BAD_USER_INPUT,"kind ""SPACESHIP"" is not one of/);
   }, 30_000);
 
   it('takes in reported disputes as reportDispute would: case numbers, deadlines, parties, timeline; a second run reports nothing twice', async () => {
@@ -241,9 +241,9 @@ describe('bulk import', () => {
     const first = await importFile('disputes', file);
     expect(first.done).toMatchObject({ inserted: 2, rejected: 3 });
     const rejects = readFileSync(first.done.rejectsFile, 'utf8');
-    expect(rejects).toMatch(/4,parties,A dispute needs at least one party/);
-    expect(rejects).toMatch(/5,category,"category ""SPACE"" is not one of/);
-    expect(rejects).toMatch(/6,parties,parties names an ID number of no resident in your jurisdiction/);
+    expect(rejects).toMatch(/4,parties,BAD_USER_INPUT,A dispute needs at least one party/);
+    expect(rejects).toMatch(/5,category,BAD_USER_INPUT,"category ""SPACE"" is not one of/);
+    expect(rejects).toMatch(/6,parties,\w+,parties names an ID number of no resident in your jurisdiction/);
 
     const cases = (
       await db.query(
@@ -271,7 +271,7 @@ describe('bulk import', () => {
     writeFileSync(file, [rows[0], rows[1], rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'));
     const second = await importFile('disputes', file);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
-    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,external_id is a case already reported with other details/);
+    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,external_id is a case already reported with other details/);
     expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(2);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
   }, 30_000);

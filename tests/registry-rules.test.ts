@@ -71,7 +71,9 @@ async function register(input: Record<string, unknown>) {
 }
 
 /** Posts a residents file to the gateway's import; the rejects it streams back. */
-async function importResidents(csv: string): Promise<{ rejects: { line: number; field: string; reason: string }[]; done: Record<string, unknown> }> {
+async function importResidents(
+  csv: string,
+): Promise<{ rejects: { line: number; field: string; reason: string; code?: string }[]; done: Record<string, unknown> }> {
   const res = await fetch(new URL(`/import/residents?job=rules-${RUN}-${seq++}`, hub.gatewayUrl), {
     method: 'POST',
     headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
@@ -81,7 +83,7 @@ async function importResidents(csv: string): Promise<{ rejects: { line: number; 
   const lines = (await res.text())
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string });
+    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string; code?: string });
   return { rejects: lines.filter((l) => l.type === 'reject'), done: lines.find((l) => l.type === 'done') ?? {} };
 }
 
@@ -104,7 +106,7 @@ describe('ID numbers name a province of the division directory', () => {
     expect(code(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.message).toMatch(/no province has code 99/);
     const file = await importResidents(`id_number,name,ethnicity,residency,grid_code\n${id},规则测试,汉族,REGISTERED,${A}001\n`);
-    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'id_number', reason: expect.stringMatching(/99/) }]);
+    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'id_number', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/99/) }]);
     expect((await db.query(`select count(*)::int as n from person where id_number = $1`, [id])).rows[0].n).toBe(0);
   });
 });
@@ -142,7 +144,7 @@ describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', ()
     const file = await importResidents(
       `id_number,name,ethnicity,residency,tags,grid_code\n${old},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n${young},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n`,
     );
-    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'tags', reason: expect.stringMatching(/KEY_YOUTH_IDLE.*38/) }]);
+    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'tags', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/KEY_YOUTH_IDLE.*38/) }]);
     expect(file.done).toMatchObject({ inserted: 1, rejected: 1 });
   });
 
