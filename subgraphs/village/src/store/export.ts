@@ -40,6 +40,8 @@ interface ExportKind {
   columns: readonly ExportColumn[];
   /** Holds ID numbers or phones (so an unmasked export is audited). */
   personal: boolean;
+  /** Which rows are the current registry (deregistered people are history: readable by id, not exported). */
+  current?: string;
 }
 
 const KINDS = {
@@ -47,6 +49,7 @@ const KINDS = {
     table: 'person',
     zh: '实有人口',
     personal: true,
+    current: `status = 'ACTIVE'`,
     columns: [
       ROW_ID,
       col('name', '姓名', 'text'),
@@ -216,7 +219,8 @@ export function exportKind(name: string): ExportKindOf | undefined {
 export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
   if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
   const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii)} as ${c.key}` : c.key)).join(', ');
-  const select = `select ${columns} from ${kind.table} where village_code like '${within}%' order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  const current = kind.current ? ` and ${kind.current}` : '';
+  const select = `select ${columns} from ${kind.table} where village_code like '${within}%'${current} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
     `export.${kind.name}.${format}`,
     format === 'csv'
