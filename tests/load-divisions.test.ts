@@ -32,6 +32,6 @@ describe('loading a whole province (甘肃 62)', () => {
   });
 
   it('refuses a scope that is not a province, prefecture or county code', async () => {
-    await expect(loadDirectory(inject('dbs'), ['6230211'])).rejects.toThrow(/not a province/);
+    await expect(loadDirectory(inject('dbs'), ['6230211'])).rejects.toMatchObject({ extensions: { en: expect.stringMatching(/not a province/) } });
   });
 });
