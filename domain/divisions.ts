@@ -23,8 +23,9 @@ const dataDir = join(dirname(createRequire(import.meta.url).resolve('china-divis
 
 /** Parses a load scope: province (2), prefecture (4) or county (6) codes. */
 export function parseScope(codes: readonly string[]): string[] {
-  if (codes.length === 0)
+  if (codes.length === 0) {
     throw badInput({ zh: '请至少给出一个要加载的省、市（州）或县级代码。', en: 'Give at least one province, prefecture or county code to load.' });
+  }
   for (const c of codes) {
     if (!/^(\d{2}|\d{4}|\d{6})$/.test(c)) {
       throw badInput({

@@ -10,4 +10,15 @@ import { Mutation } from './Mutation/index.ts';
 import { Query } from './Query/index.ts';
 import { Region } from './Region.ts';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Region, County, Department, CountyCase, CountyCaseConnection, Dispute, AssessmentTarget };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Region,
+  County,
+  Department,
+  CountyCase,
+  CountyCaseConnection,
+  Dispute,
+  AssessmentTarget,
+};
