@@ -607,6 +607,7 @@ function routeCases(): Case[] {
   }
   cases.push(
     get('export: an unknown kind', `/export/secrets.csv?within=${COUNTY}`),
+    { name: 'export: a POST', path: `/export/residents.csv?within=${COUNTY}`, caller: 'reader', method: 'POST', body: 'x' },
     get('export: an unknown format', `/export/residents.xml?within=${COUNTY}`),
     get('export: a report-only caller', `/export/residents.ndjson?within=${COUNTY}`, 'reporter'),
     get('export: no token', `/export/residents.csv?within=${COUNTY}`, 'none'),

@@ -67,6 +67,9 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
 
 export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw new HttpError(405, 'BAD_REQUEST', { zh: '导出请用 GET 请求。', en: 'Exports are read with GET.' });
+    }
     const identity = await routeIdentity(req, await internalKey());
     const caller = identity.caller;
     const m = /^\/export\/([a-z-]+)\.([a-z]+)$/.exec(url.pathname);
