@@ -16,9 +16,12 @@ import {
   WHAT,
 } from '../registry/rules.ts';
 import {
+  changedSql,
   endRecords,
   externalKeyed,
   KEYED_STAGE,
+  LINKED_PERSON_JOIN,
+  LINKED_PERSON_STAGE,
   keyedRecordChecks,
   PERSON_JOINS,
   personChecks,
@@ -31,7 +34,7 @@ import {
   type RowKind,
   type StageColumn,
 } from './row-kinds.ts';
-import { located, recordTable } from './record.ts';
+import { located, recordTable, ENDABLE } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 export const GRID_STAFF_ROLES = ['GRID_LEADER', 'GRID_WORKER', 'LINKED_LEADER', 'LINKED_OFFICE_CADRE', 'LINKED_POLITICAL_LEGAL_CADRE', 'INFORMANT'] as const;
@@ -48,11 +51,7 @@ const GridStaff = z.object({
   phone: col.text.nullable(),
   personId: col.id.nullable(),
   ...located,
-  version: col.id,
-  externalId: col.text.nullable(),
-  endedAt: col.instant.nullable().optional(),
-  endedBy: col.text.nullable().optional(),
-  endReason: col.text.nullable().optional(),
+  ...ENDABLE,
 });
 export type GridStaffRow = z.infer<typeof GridStaff>;
 
@@ -64,16 +63,7 @@ const table = recordTable<GridStaffRow, Record<never, never>>('grid_staff', Grid
  * (forms, exports) or ID number (files); `person` in `given` stands for both
  * (registry/fields.ts gridStaffFields).
  */
-export const GRID_STAFF_STAGE: readonly StageColumn[] = [
-  ...KEYED_STAGE,
-  ['grid_code', 'text'],
-  ['role', 'text'],
-  ['name', 'text'],
-  ['phone', 'text'],
-  ['person_id', 'integer'],
-  ['id_number', 'text'],
-  ['given', 'integer'],
-];
+export const GRID_STAFF_STAGE: readonly StageColumn[] = [...KEYED_STAGE, ['grid_code', 'text'], ['role', 'text'], ['name', 'text'], ...LINKED_PERSON_STAGE];
 const FLAGS = ['external_id', 'grid_code', 'role', 'name', 'phone', 'person'];
 const taken = (column: string) => takenSql(FLAGS, column);
 
@@ -93,9 +83,8 @@ const rows = (src: string) => `
       ${PERSON_JOINS}),
   n as materialized (
     select n0.*, left(n0.grid_code, 12) as village, coalesce(n0.name_given, p.name) as name, p.village_code as person_village,
-           (n0.role, coalesce(n0.name_given, p.name), n0.phone, n0.person_id, n0.grid_code, n0.external_id)
-             is distinct from (${COLUMNS.map((c) => `n0.was_${c}`).join(', ')}) as changed
-      from n0 left join lateral (select q.name, q.village_code from person q where q.id = n0.person_id offset 0) p on true)`;
+           ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
+      from n0 ${LINKED_PERSON_JOIN})`;
 
 /** The checks of a grid staff assignment, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
 const CHECKS: readonly RowCheck[] = [

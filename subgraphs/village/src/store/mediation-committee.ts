@@ -12,6 +12,7 @@ import {
   WHAT,
 } from '../registry/rules.ts';
 import {
+  changedSql,
   endRecords,
   externalKeyed,
   KEYED_STAGE,
@@ -24,7 +25,7 @@ import {
   type RowKind,
   type StageColumn,
 } from './row-kinds.ts';
-import { recordTable } from './record.ts';
+import { recordTable, ENDABLE } from './record.ts';
 
 export const COMMITTEE_KINDS = ['VILLAGE', 'COMMUNITY', 'ENTERPRISE', 'TRADE'] as const;
 
@@ -39,11 +40,7 @@ const MediationCommittee = z.object({
   kind: z.enum(COMMITTEE_KINDS),
   villageCode: col.text,
   countyCode: col.text,
-  version: col.id,
-  externalId: col.text.nullable(),
-  endedAt: col.instant.nullable().optional(),
-  endedBy: col.text.nullable().optional(),
-  endReason: col.text.nullable().optional(),
+  ...ENDABLE,
 });
 export type MediationCommitteeRow = z.infer<typeof MediationCommittee>;
 
@@ -66,7 +63,7 @@ const rows = (src: string) => `
       from s1 s
       ${targetOf('mediation_committee')}),
   n as materialized (
-    select n0.*, (${COLUMNS.map((c) => `n0.${c}`).join(', ')}) is distinct from (${COLUMNS.map((c) => `n0.was_${c}`).join(', ')}) as changed from n0)`;
+    select n0.*, ${changedSql('n0', COLUMNS)} as changed from n0)`;
 
 /** The checks of a committee, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
 const CHECKS: readonly RowCheck[] = [

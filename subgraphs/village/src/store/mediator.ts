@@ -16,9 +16,12 @@ import {
   WHAT,
 } from '../registry/rules.ts';
 import {
+  changedSql,
   endRecords,
   externalKeyed,
   KEYED_STAGE,
+  LINKED_PERSON_JOIN,
+  LINKED_PERSON_STAGE,
   keyedRecordChecks,
   PERSON_JOINS,
   personChecks,
@@ -31,7 +34,7 @@ import {
   type RowKind,
   type StageColumn,
 } from './row-kinds.ts';
-import { recordTable } from './record.ts';
+import { recordTable, ENDABLE } from './record.ts';
 
 /**
  * Mediators (人民调解员) of a committee, table `mediator` (migrations
@@ -45,11 +48,7 @@ const Mediator = z.object({
   phone: col.text.nullable(),
   personId: col.id.nullable(),
   villageCode: col.text,
-  version: col.id,
-  externalId: col.text.nullable(),
-  endedAt: col.instant.nullable().optional(),
-  endedBy: col.text.nullable().optional(),
-  endReason: col.text.nullable().optional(),
+  ...ENDABLE,
 });
 export type MediatorRow = z.infer<typeof Mediator>;
 
@@ -61,10 +60,7 @@ export const MEDIATOR_STAGE: readonly StageColumn[] = [
   ['committee_id', 'integer'],
   ['name', 'text'],
   ['full_time', 'boolean'],
-  ['phone', 'text'],
-  ['person_id', 'integer'],
-  ['id_number', 'text'],
-  ['given', 'integer'],
+  ...LINKED_PERSON_STAGE,
 ];
 const FLAGS = ['external_id', 'committee_id', 'name', 'full_time', 'phone', 'person'];
 const taken = (column: string) => takenSql(FLAGS, column);
@@ -85,10 +81,9 @@ const rows = (src: string) => `
       ${PERSON_JOINS}),
   n as materialized (
     select n0.*, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, c.village_code as committee_village, c.kind as committee_kind,
-           (n0.committee_id, coalesce(n0.name_given, p.name), n0.full_time, n0.phone, n0.person_id, n0.external_id)
-             is distinct from (${COLUMNS.map((c) => `n0.was_${c}`).join(', ')}) as changed
+           ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0
-      left join lateral (select q.name, q.village_code from person q where q.id = n0.person_id offset 0) p on true
+      ${LINKED_PERSON_JOIN}
       left join lateral (select q.village_code, q.kind from mediation_committee q where q.id = n0.committee_id offset 0) c on true)`;
 
 /** The checks of a mediator, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */

@@ -11,6 +11,15 @@ import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platfor
 /** Where every registry record is: its village, grid and county codes. */
 export const located = { villageCode: col.text, gridCode: col.text, countyCode: col.text };
 
+/** The columns of a record that can end (the forces): its version, the key a file names it by, and its end when read from `<table>_ended`. */
+export const ENDABLE = {
+  version: col.id,
+  externalId: col.text.nullable(),
+  endedAt: col.instant.nullable().optional(),
+  endedBy: col.text.nullable().optional(),
+  endReason: col.text.nullable().optional(),
+};
+
 /** A `timestamptz` column as it comes (see platform/sql.ts `col.instant`). */
 export const instant = col.instant;
 

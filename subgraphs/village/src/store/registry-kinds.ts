@@ -18,7 +18,7 @@ import {
   type Rule,
   type What,
 } from '../registry/rules.ts';
-import { givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import { changedSql, givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
 
 /**
  * The registry's kinds on the one write path (./row-kinds.ts): addresses,
@@ -195,7 +195,7 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
   n1 as materialized (select n0.*${list(lookups)} from n0),
   n2 as (select n1.*${list(refValues)} from n1),
   n as materialized (
-    select n2.*, (${written.map((c) => `n2.${c}`).join(', ')}) is distinct from (${written.map((c) => `n2.was_${c}`).join(', ')}) as changed from n2)`;
+    select n2.*, ${changedSql('n2', written)} as changed from n2)`;
 }
 
 function keyedChecks(spec: KeyedSpec): RowCheck[] {

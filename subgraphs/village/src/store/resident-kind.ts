@@ -17,7 +17,7 @@ import {
 } from '../registry/rules.ts';
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
 import { refChecks, PERSON } from './registry-kinds.ts';
-import { givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import { changedSql, givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
 
 /**
  * Residents (实有人口) on the one write path (./row-kinds.ts). A row names
@@ -106,7 +106,7 @@ function residentRows(src: string, known: string): string {
       from n1),
   n as materialized (
     select n2.*,
-           (${WRITTEN.map((c) => `n2.${c}`).join(', ')}) is distinct from (${WRITTEN.map((c) => `n2.was_${c}`).join(', ')}) as changed,
+           ${changedSql('n2', WRITTEN)} as changed,
            -- Who leaves their household: its head (headLeaves), or a group's leader who leaves the group's households (leaderLeaves).
            case when n2.target is not null and n2.was_household_id is not null and n2.household_id is distinct from n2.was_household_id
                 then (select h.id from household h where h.id = n2.was_household_id and h.head_id = n2.target) end as head_leaving,

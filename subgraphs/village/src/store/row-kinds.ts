@@ -224,6 +224,17 @@ export const externalKeyed = (src: string, table: string, scope: string, extra =
     select s0.*, coalesce(s0.id, ke.id) as tid from s0
       left join lateral (select e.id from ${table} e where s0.id is null and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
 
+/**
+ * SQL: whether the row as it would be written (`alias`'s `columns`, or the
+ * expression `values` gives for a column) differs from the stored one
+ * (`was_<column>`). A row that changes nothing is not written (no version, no
+ * change-feed entry).
+ */
+export function changedSql(alias: string, columns: readonly string[], values: Readonly<Record<string, string>> = {}): string {
+  const now = columns.map((c) => values[c] ?? `${alias}.${c}`).join(', ');
+  return `(${now}) is distinct from (${columns.map((c) => `${alias}.was_${c}`).join(', ')})`;
+}
+
 /** The stored record `t` of a row of `s1` (as `s`). */
 export const targetOf = (table: string) => `left join lateral (select k.* from ${table} k where k.id = s.tid offset 0) t on true`;
 
@@ -240,6 +251,16 @@ export const takenSql = (flags: readonly string[], column: string, flag = column
  */
 export const PERSON_JOINS = `left join lateral (select q.id from person q where q.id = s.person_id offset 0) pi on true
       left join lateral (select q.id from person q where q.id_number = s.id_number offset 0) pn on true`;
+/** The stage columns of a linked resident (after the kind's own): a phone, the resident by id or ID number, and which fields were given. */
+export const LINKED_PERSON_STAGE: readonly StageColumn[] = [
+  ['phone', 'text'],
+  ['person_id', 'integer'],
+  ['id_number', 'text'],
+  ['given', 'integer'],
+];
+/** The linked resident of a row of `n0` as `p` (name and village), for a name left empty and the village checks. */
+export const LINKED_PERSON_JOIN = `left join lateral (select q.name, q.village_code from person q where q.id = n0.person_id offset 0) p on true`;
+
 export function personColumns(flags: readonly string[]): string {
   const given = `(t.id is null or ${givenSql(flags, 'person')})`;
   return `
