@@ -7,7 +7,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
 import type { Caller } from './caller.ts';
 import { scopedEm } from './jurisdiction.ts';
-import type { SubgraphName } from './settings.ts';
+import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors } from './language.ts';
@@ -30,9 +30,6 @@ export interface BaseContext {
   /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
   relay: { nudge(): void };
 }
-
-/** Each subgraph's level, as a Chinese message names it. */
-const LEVEL_NAME: Record<SubgraphName, string> = { county: '县级', township: '乡镇级', village: '村级' };
 
 export function loadSchema(name: SubgraphName): DocumentNode {
   return parse(readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -120,7 +117,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         const token = req.headers[INTERNAL_HEADER];
         if (typeof token !== 'string' || !token) {
           throw new HttpError(401, 'UNAUTHENTICATED', {
-            zh: `${LEVEL_NAME[opts.name]}子图只接受本枢纽网关的请求，请将请求发往网关。`,
+            zh: `${SUBGRAPH_LABEL[opts.name].zh}只接受本枢纽网关的请求，请将请求发往网关。`,
             en: `This ${opts.name} subgraph answers only the hub's gateway; send requests to the gateway.`,
           });
         }

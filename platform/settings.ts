@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Said } from './errors.ts';
 
 /**
  * Settings, parsed once at boot from the environment. Every problem is
@@ -12,6 +13,12 @@ export const SUBGRAPHS = ['county', 'township', 'village'] as const;
 /** The demo data's reference date: its year of patrols and disputes ends here (fixed, so tests are deterministic). */
 export const DEFAULT_DEMO_DATE = '2026-09-30';
 export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** Each subgraph as a message names it. */
+export const SUBGRAPH_LABEL: Record<SubgraphName, Said> = {
+  county: { zh: '县级子图', en: 'county (县) subgraph' },
+  township: { zh: '乡镇级子图', en: 'township (乡镇) subgraph' },
+  village: { zh: '村（社区）级子图', en: 'village (村/社区) subgraph' },
+};
 
 const port = z.coerce.number().int().min(0).max(65535);
 const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');

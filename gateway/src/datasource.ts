@@ -2,9 +2,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
-import { hubError, type Said } from '../../platform/errors.ts';
+import { hubError } from '../../platform/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
-import type { SubgraphName } from '../../platform/settings.ts';
+import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphFetcher } from './fetcher.ts';
 import { forwardedRequestId } from './limits.ts';
@@ -15,12 +15,6 @@ const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
 
 /** The operation name travels in the signed token for the subgraphs' logs; a long one is cut, not forwarded whole. */
 const MAX_OPERATION_NAME = 100;
-
-const LEVEL_LABEL: Record<SubgraphName, Said> = {
-  county: { zh: '县级子图', en: 'county (县) subgraph' },
-  township: { zh: '乡镇级子图', en: 'township (乡镇) subgraph' },
-  village: { zh: '村（社区）级子图', en: 'village (村/社区) subgraph' },
-};
 
 /**
  * The gateway's link to one subgraph. When the subgraph cannot be reached,
@@ -70,7 +64,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // Why the subgraph could not be reached (a socket error) is for the log, not the client.
       const correlationId = crypto.randomUUID();
       console.error(`[gateway] ${this.subgraph} subgraph unavailable ${correlationId}:`, error);
-      const label = LEVEL_LABEL[this.subgraph];
+      const label = SUBGRAPH_LABEL[this.subgraph];
       throw hubError(
         'SUBGRAPH_UNAVAILABLE',
         {
