@@ -8,6 +8,7 @@ import { badInput } from '../../../../platform/errors.ts';
 import { routeIdentity } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { hasScope, type Caller } from '../../../../platform/caller.ts';
+import { ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
@@ -226,7 +227,7 @@ async function writeBatch(
   }
 }
 
-/** A kind whose checks delete from the stage and whose upsert writes the rest (disputes, the forces' kinds). */
+/** A kind whose checks delete from the stage and whose upsert writes the rest (disputes). */
 async function writeStaged(
   client: PoolClient,
   kind: ImportKind,
@@ -241,7 +242,7 @@ async function writeStaged(
   for (const check of kind.checks) {
     if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
     for (const line of await rejectStaged(client, check)) {
-      all.push({ line, field: check.field, reason: `${check.field} ${check.reason[language]}`, code: check.code ?? 'BAD_USER_INPUT' });
+      all.push({ line, ...ruleReject(check, language) });
     }
   }
   // Upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
