@@ -35,6 +35,16 @@ export function covers(jurisdiction: string, code: string): boolean {
   return CODE.test(jurisdiction) && code.startsWith(jurisdiction);
 }
 
+/**
+ * The prefix every division code under `jurisdiction` starts with, for a
+ * `like '<prefix>%'` or a range in SQL: the code itself, or '' for the whole
+ * country. Refuses anything that is not a jurisdiction, so an empty or broken
+ * value never becomes ''.
+ */
+export function codePrefix(jurisdiction: string): string {
+  return jurisdiction === NATIONAL ? '' : settingValue(jurisdiction);
+}
+
 /** The value for `hub.jurisdiction`; refuses anything that is not a jurisdiction, so a bug cannot widen what a transaction sees. */
 function settingValue(jurisdiction: string): string {
   if (!isJurisdiction(jurisdiction)) throw new Error(`refusing to scope a transaction to jurisdiction ${JSON.stringify(jurisdiction)}`);

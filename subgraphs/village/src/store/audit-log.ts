@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NATIONAL } from '../../../../platform/jurisdiction.ts';
+import { codePrefix } from '../../../../platform/jurisdiction.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
 
@@ -46,10 +46,10 @@ export interface AuditQuery extends AuditFilter {
 function conditions(q: AuditFilter): { where: string; params: SqlParam[] } {
   // The range says the same as the LIKE (codes are digits, and ':' follows '9'), but with leakproof operators,
   // which row-level security lets drive the (caller_jurisdiction, id) index; LIKE it does not.
-  // A national reader (`*`) reads every entry; anyone else the entries made by callers inside their jurisdiction.
-  const national = q.jurisdiction === NATIONAL;
-  const where: string[] = national ? ['true'] : ['caller_jurisdiction like ?', 'caller_jurisdiction >= ?', 'caller_jurisdiction < ?'];
-  const params: SqlParam[] = national ? [] : [`${q.jurisdiction}%`, q.jurisdiction, `${q.jurisdiction}:`];
+  // The entries made by callers inside the reader's jurisdiction (every entry for the whole country: prefix '').
+  const prefix = codePrefix(q.jurisdiction);
+  const where: string[] = ['caller_jurisdiction like ?', 'caller_jurisdiction >= ?', 'caller_jurisdiction < ?'];
+  const params: SqlParam[] = [`${prefix}%`, prefix, `${prefix}:`];
   if (q.subject) {
     where.push('subject = ?');
     params.push(q.subject);

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { NATIONAL } from '../../../../platform/jurisdiction.ts';
+import { codePrefix } from '../../../../platform/jurisdiction.ts';
 import { z } from 'zod';
 import { col, command, nativeRows, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyInto, nativeExec, type CopyValue } from '../../../../platform/bulk.ts';
@@ -106,7 +106,7 @@ const gridsUnder = sql('grid.codesUnder', z.object({ code: col.text }), `select 
 
 /** The codes of the grids under a jurisdiction (every grid for the whole country, `*`). */
 export async function gridCodesUnder(client: PoolClient, jurisdiction: string): Promise<string[]> {
-  return (await nativeRows(client, gridsUnder, [jurisdiction === NATIONAL ? '%' : `${jurisdiction}%`])).map((g) => g.code);
+  return (await nativeRows(client, gridsUnder, [`${codePrefix(jurisdiction)}%`])).map((g) => g.code);
 }
 
 /** Transaction settings naming who imports, read by the triggers that record reported disputes. */
