@@ -27,7 +27,48 @@ const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an htt
 const pem = (kind: 'PUBLIC' | 'PRIVATE') =>
   z.string().refine((v) => v.includes(`-----BEGIN ${kind} KEY-----`), `must be a PEM ${kind.toLowerCase()} key (-----BEGIN ${kind} KEY-----)`);
 
-const schema = z.object({
+/**
+ * Thresholds of the early warnings (苗头预警, docs/ARCHITECTURE.md "Early warnings"):
+ * read by the village subgraph on each request from its environment, checked with
+ * every other setting at boot.
+ */
+const riskSchema = z.object({
+  /** Disputes of the same parties, household or address this many days apart or less repeat (REPEATED_DISPUTES). */
+  HUB_RISK_REPEAT_DAYS: z.coerce.number().int().min(1).max(366).default(90),
+  /** A village's month surges at this many times its average month of the 12 before (DISPUTE_SURGE). */
+  HUB_RISK_SURGE_FACTOR: z.coerce.number().min(1).max(100).default(2),
+  /** ...and with at least this many disputes in the month. */
+  HUB_RISK_SURGE_MIN: z.coerce.number().int().min(1).max(10_000).default(3),
+  /** Overdue cases in one township that make a cluster (OVERDUE_CLUSTER). */
+  HUB_RISK_OVERDUE_MIN: z.coerce.number().int().min(1).max(10_000).default(3),
+  /** Disputes in the period a village needs, above the period before, to count as rising (UNDERSTAFFED_RISING). */
+  HUB_RISK_RISING_MIN: z.coerce.number().int().min(1).max(10_000).default(2),
+});
+
+export interface RiskThresholds {
+  repeatDays: number;
+  surgeFactor: number;
+  surgeMin: number;
+  overdueMin: number;
+  risingMin: number;
+}
+
+/** The early warnings' thresholds from the environment (defaults for unset or empty values); throws SettingsError on a bad one. */
+export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresholds {
+  const parsed = riskSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HUB_RISK_') && v !== undefined && v !== '')));
+  if (!parsed.success)
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[i.path.join('.')] ?? null)})`));
+  const r = parsed.data;
+  return {
+    repeatDays: r.HUB_RISK_REPEAT_DAYS,
+    surgeFactor: r.HUB_RISK_SURGE_FACTOR,
+    surgeMin: r.HUB_RISK_SURGE_MIN,
+    overdueMin: r.HUB_RISK_OVERDUE_MIN,
+    risingMin: r.HUB_RISK_RISING_MIN,
+  };
+}
+
+const schema = riskSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
   HUB_DATA_DIR: z.string().min(1).default('.data'),
@@ -105,6 +146,8 @@ export interface Settings {
   keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string; eventsSecret?: string };
   /** Token subjects allowed a whole-country jurisdiction (`*`); empty: nobody (platform/jurisdiction.ts). */
   nationalSubjects: string[];
+  /** Thresholds of the early warnings (HUB_RISK_*). */
+  risk: RiskThresholds;
   subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
 }
 
@@ -173,6 +216,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       eventsSecret: s.HUB_EVENTS_SECRET,
     },
     nationalSubjects: s.HUB_NATIONAL_SUBJECTS,
+    risk: riskThresholds(env),
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };
 }
