@@ -10,7 +10,7 @@ import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
-import { localizeErrors } from './language.ts';
+import { localizeErrors, preferredLanguage, type Language } from './language.ts';
 import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { AuthError, importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
@@ -29,6 +29,8 @@ export interface BaseContext {
   operation: string;
   /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
   relay: { nudge(): void };
+  /** The language of the request's texts (`Accept-Language`, platform/language.ts): error messages, and data written for people such as early-warning explanations. */
+  language: Language;
 }
 
 export function loadSchema(name: SubgraphName): DocumentNode {
@@ -148,6 +150,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
           caller: identity.caller,
           operation: identity.operation,
           relay,
+          language: preferredLanguage(req.headers['accept-language']),
         };
         return opts.context(base, req);
       },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { Caller } from '../../platform/caller.ts';
+import { preferredLanguage } from '../../platform/language.ts';
 
 /**
  * Whole-response cache for report-only callers (docs/ARCHITECTURE.md: provincial
@@ -43,7 +44,17 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
           if (operation.operation !== 'query') return null;
           const caller = contextValue.caller;
           key = createHash('sha256')
-            .update(JSON.stringify([caller.jurisdiction, [...caller.scopes].sort(), request.query, request.operationName ?? null, request.variables ?? {}]))
+            .update(
+              JSON.stringify([
+                caller.jurisdiction,
+                [...caller.scopes].sort(),
+                // Answers may hold text for people in the caller's language (early-warning explanations).
+                preferredLanguage(request.http?.headers.get('accept-language')),
+                request.query,
+                request.operationName ?? null,
+                request.variables ?? {},
+              ]),
+            )
             .digest('base64url');
           const hit = entries.get(key);
           const now = Date.now();

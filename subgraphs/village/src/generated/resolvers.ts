@@ -24,6 +24,7 @@ import type { DisputeStepRow } from '../store/dispute-step.ts';
 import type { DisputePartyRow } from '../store/dispute-party.ts';
 import type { PersonHistoryRow, PersonPlaceRow } from '../store/person-history.ts';
 import type { EndedRecordRow } from '../store/life-cycle.ts';
+import type { RiskSignalItem, RiskFactItem } from '../risk-signals.ts';
 import type { VillageContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -2467,6 +2468,20 @@ export type Query = {
    * is written to the audit log. A malformed ID number is BAD_USER_INPUT.
    */
   personByIdNumber?: Maybe<Person>;
+  /**
+   * 苗头预警 Early warnings under a division (any ancestor code down to a
+   * village) for a period (`period` shorthand 2026, 2026Q3, 202609, or `from`
+   * and `to`): patterns in the dispute record that tend to come before
+   * escalation (docs/ARCHITECTURE.md "Early warnings"). Ordered by severity
+   * (highest first), then kind, then division code; paged with `first`
+   * (default 50, at most 500) after the `after` cursor; `kinds` keeps only
+   * those kinds. Needs `read` or `report` and a division inside the caller's
+   * jurisdiction, as statistics do. A `report`-only caller gets figures only:
+   * no case numbers or cases, and no SPECIAL_POPULATION_PARTY signals (asking
+   * for that kind alone is FORBIDDEN). The explanation follows the request's
+   * `Accept-Language` (Chinese unless English is preferred).
+   */
+  riskSignals: RiskSignalConnection;
   /** 重点场所 A site by id. */
   site?: Maybe<Site>;
   /** A village or community by its 12-digit code; null when the hub has no such village. */
@@ -2550,6 +2565,17 @@ export type QueryPersonArgs = {
 
 export type QueryPersonByIdNumberArgs = {
   idNumber: Scalars['String']['input'];
+};
+
+
+export type QueryRiskSignalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  kinds?: InputMaybe<Array<RiskSignalKind>>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+  within: Scalars['String']['input'];
 };
 
 
@@ -2656,6 +2682,134 @@ export type ResidentFilter = {
   /** Residents with any of these tags. */
   tags?: InputMaybe<Array<PersonTag>>;
 };
+
+/** 预警区划 The division an early warning is about (a village, or a township for OVERDUE_CLUSTER). */
+export type RiskDivision = {
+  __typename?: 'RiskDivision';
+  /** Division code (12 digits for a village, 9 for a township). */
+  code: Scalars['String']['output'];
+  /** Level: VILLAGE or TOWNSHIP. */
+  level: GovernanceLevel;
+  /** Official name. */
+  name: Scalars['String']['output'];
+};
+
+/** 预警依据 One figure behind an early warning, with the cases it counts. */
+export type RiskFact = {
+  __typename?: 'RiskFact';
+  /** 案件编号 The cases counted, by case number (callers with `read`; empty for `report`-only callers and for figures that count no cases). */
+  caseNumbers: Array<Scalars['String']['output']>;
+  /** The cases counted (callers with `read`; empty otherwise), masked like any read. */
+  disputes: Array<Dispute>;
+  /** What it counts. */
+  kind: RiskFactKind;
+  /** The figure (a count, or an average for BASELINE_MONTHLY). */
+  value: Scalars['Float']['output'];
+};
+
+/** 预警依据 What a fact of an early warning counts. */
+export type RiskFactKind =
+  /** 月均基线 Average disputes a month over the 12 months before (DISPUTE_SURGE). */
+  | 'BASELINE_MONTHLY'
+  /** 网格 Grids of the village (UNDERSTAFFED_RISING). */
+  | 'GRIDS'
+  /** 未配齐网格 Grids without full 1+3+N staffing (UNDERSTAFFED_RISING). */
+  | 'GRIDS_NOT_FULLY_STAFFED'
+  /** 群体性纠纷 Mass-scale disputes (MASS_OR_TWICE_ESCALATED). */
+  | 'MASS_DISPUTES'
+  /** 当月纠纷 Disputes reported in the month (DISPUTE_SURGE). */
+  | 'MONTH_DISPUTES'
+  /** 超期案件 Cases overdue now (OVERDUE_CLUSTER). */
+  | 'OVERDUE_CASES'
+  /** 本期纠纷 Disputes reported in the period (UNDERSTAFFED_RISING). */
+  | 'PERIOD_DISPUTES'
+  /** 上期纠纷 Disputes reported in the period before, of the same length (UNDERSTAFFED_RISING). */
+  | 'PREVIOUS_DISPUTES'
+  /** 同一地址 Disputes with parties living at the same standard address (REPEATED_DISPUTES). */
+  | 'SAME_ADDRESS'
+  /** 同一户 Disputes with parties of the same household (REPEATED_DISPUTES). */
+  | 'SAME_HOUSEHOLD'
+  /** 同一当事人 Disputes between the same parties (REPEATED_DISPUTES). */
+  | 'SAME_PARTIES'
+  /** 涉特殊人群案件 Disputes with a party under special-population care (SPECIAL_POPULATION_PARTY). */
+  | 'SPECIAL_POPULATION_CASES'
+  /** 两次上报 Cases escalated to the township and on to the county (MASS_OR_TWICE_ESCALATED). */
+  | 'TWICE_ESCALATED'
+  /** 涉及村 Villages the overdue cases arose in (OVERDUE_CLUSTER). */
+  | 'VILLAGES';
+
+/** 预警等级 Severity, in ascending order: LOW < MEDIUM < HIGH < CRITICAL. */
+export type RiskSeverity =
+  /** 紧急 critical */
+  | 'CRITICAL'
+  /** 预警 high */
+  | 'HIGH'
+  /** 提示 low */
+  | 'LOW'
+  /** 关注 medium */
+  | 'MEDIUM';
+
+/** 苗头预警 One early warning: a pattern in the dispute record, the facts behind it and what it means. */
+export type RiskSignal = {
+  __typename?: 'RiskSignal';
+  /** The division it is about. */
+  division: RiskDivision;
+  /** Plain-language explanation, in the request's language (Chinese unless `Accept-Language` prefers English). */
+  explanation: Scalars['String']['output'];
+  /** The figures that triggered it. */
+  facts: Array<RiskFact>;
+  /** First day of the window the facts cover (China Standard Time). */
+  from: Scalars['Date']['output'];
+  /** Stable id of the signal (the same pattern keeps its id while it holds); the list's cursor. */
+  id: Scalars['ID']['output'];
+  /** Kind. */
+  kind: RiskSignalKind;
+  /** Severity (LOW < MEDIUM < HIGH < CRITICAL). */
+  severity: RiskSeverity;
+  /** Last day of the window the facts cover. */
+  to: Scalars['Date']['output'];
+  /** The township it lies in. */
+  township: Township;
+  /** The village it is about; null for township signals (OVERDUE_CLUSTER). */
+  village?: Maybe<Village>;
+};
+
+/** A page of early warnings. */
+export type RiskSignalConnection = {
+  __typename?: 'RiskSignalConnection';
+  /** The items of this page with their cursors. */
+  edges: Array<RiskSignalEdge>;
+  /** The items of this page. */
+  nodes: Array<RiskSignal>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many there are in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One early warning and its cursor. */
+export type RiskSignalEdge = {
+  __typename?: 'RiskSignalEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The early warning. */
+  node: RiskSignal;
+};
+
+/** 苗头预警类别 The kind of an early warning (stable codes; thresholds in docs/ARCHITECTURE.md "Early warnings"). */
+export type RiskSignalKind =
+  /** 纠纷激增 A village whose disputes in a month run HUB_RISK_SURGE_FACTOR (2) times above its own average of the 12 months before (at least HUB_RISK_SURGE_MIN). */
+  | 'DISPUTE_SURGE'
+  /** 群体性或两次上报 Mass-scale (群体性) disputes and cases escalated twice (village → township → county). */
+  | 'MASS_OR_TWICE_ESCALATED'
+  /** 超期聚集 At least HUB_RISK_OVERDUE_MIN cases of one township overdue now. */
+  | 'OVERDUE_CLUSTER'
+  /** 重复纠纷 The same parties, or the same household or address, in disputes again within HUB_RISK_REPEAT_DAYS (90) days. */
+  | 'REPEATED_DISPUTES'
+  /** 涉特殊人群 Disputes with a party under special-population care (callers with `read` only; never the person). */
+  | 'SPECIAL_POPULATION_PARTY'
+  /** 力量不足且纠纷上升 Grids without full 1+3+N staffing in a village whose disputes rise against the period before. */
+  | 'UNDERSTAFFED_RISING';
 
 /** 重点场所 A key site the grid watches over. */
 export type Site = {
@@ -3301,6 +3455,14 @@ export type ResolversTypes = {
   Region: ResolverTypeWrapper<CodeRef>;
   Residency: Residency;
   ResidentFilter: ResidentFilter;
+  RiskDivision: ResolverTypeWrapper<RiskDivision>;
+  RiskFact: ResolverTypeWrapper<RiskFactItem>;
+  RiskFactKind: RiskFactKind;
+  RiskSeverity: RiskSeverity;
+  RiskSignal: ResolverTypeWrapper<RiskSignalItem>;
+  RiskSignalConnection: ResolverTypeWrapper<Connection<RiskSignalItem>>;
+  RiskSignalEdge: ResolverTypeWrapper<Omit<RiskSignalEdge, 'node'> & { node: ResolversTypes['RiskSignal'] }>;
+  RiskSignalKind: RiskSignalKind;
   Site: ResolverTypeWrapper<SiteRow>;
   SiteConnection: ResolverTypeWrapper<Connection<SiteRow>>;
   SiteEdge: ResolverTypeWrapper<Omit<SiteEdge, 'node'> & { node: ResolversTypes['Site'] }>;
@@ -3407,6 +3569,11 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Region: CodeRef;
   ResidentFilter: ResidentFilter;
+  RiskDivision: RiskDivision;
+  RiskFact: RiskFactItem;
+  RiskSignal: RiskSignalItem;
+  RiskSignalConnection: Connection<RiskSignalItem>;
+  RiskSignalEdge: Omit<RiskSignalEdge, 'node'> & { node: ResolversParentTypes['RiskSignal'] };
   Site: SiteRow;
   SiteConnection: Connection<SiteRow>;
   SiteEdge: Omit<SiteEdge, 'node'> & { node: ResolversParentTypes['Site'] };
@@ -4035,6 +4202,7 @@ export type QueryResolvers<ContextType = VillageContext, ParentType extends Reso
   patrolTeam?: Resolver<Maybe<ResolversTypes['PatrolTeam']>, ParentType, ContextType, RequireFields<QueryPatrolTeamArgs, 'id'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   personByIdNumber?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdNumberArgs, 'idNumber'>>;
+  riskSignals?: Resolver<ResolversTypes['RiskSignalConnection'], ParentType, ContextType, RequireFields<QueryRiskSignalsArgs, 'first' | 'within'>>;
   site?: Resolver<Maybe<ResolversTypes['Site']>, ParentType, ContextType, RequireFields<QuerySiteArgs, 'id'>>;
   village?: Resolver<Maybe<ResolversTypes['Village']>, ParentType, ContextType, RequireFields<QueryVillageArgs, 'code'>>;
   villages?: Resolver<Array<ResolversTypes['Village']>, ParentType, ContextType, RequireFields<QueryVillagesArgs, 'within'>>;
@@ -4048,6 +4216,44 @@ export type RegionResolvers<ContextType = VillageContext, ParentType extends Res
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<RegionPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
+};
+
+export type RiskDivisionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskDivision'] = ResolversParentTypes['RiskDivision']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RiskFactResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskFact'] = ResolversParentTypes['RiskFact']> = {
+  caseNumbers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  disputes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RiskFactKind'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type RiskSignalResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskSignal'] = ResolversParentTypes['RiskSignal']> = {
+  division?: Resolver<ResolversTypes['RiskDivision'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  facts?: Resolver<Array<ResolversTypes['RiskFact']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RiskSignalKind'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['RiskSeverity'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  township?: Resolver<ResolversTypes['Township'], ParentType, ContextType>;
+  village?: Resolver<Maybe<ResolversTypes['Village']>, ParentType, ContextType>;
+};
+
+export type RiskSignalConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskSignalConnection'] = ResolversParentTypes['RiskSignalConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['RiskSignalEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['RiskSignal']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RiskSignalEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskSignalEdge'] = ResolversParentTypes['RiskSignalEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RiskSignal'], ParentType, ContextType>;
 };
 
 export type SiteResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site']> = {
@@ -4182,6 +4388,11 @@ export type Resolvers<ContextType = VillageContext> = {
   Population?: PopulationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
+  RiskDivision?: RiskDivisionResolvers<ContextType>;
+  RiskFact?: RiskFactResolvers<ContextType>;
+  RiskSignal?: RiskSignalResolvers<ContextType>;
+  RiskSignalConnection?: RiskSignalConnectionResolvers<ContextType>;
+  RiskSignalEdge?: RiskSignalEdgeResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
   SiteConnection?: SiteConnectionResolvers<ContextType>;
   SiteEdge?: SiteEdgeResolvers<ContextType>;

@@ -26,6 +26,7 @@ import { Person } from './Person.ts';
 import { PersonHistoryEntry, PersonPlace } from './PersonHistoryEntry.ts';
 import { Query } from './Query/index.ts';
 import { Region } from './Region.ts';
+import { RiskFact, RiskSignal } from './RiskSignal.ts';
 import { Site } from './Site.ts';
 import { Township } from './Township.ts';
 import { Village } from './Village.ts';
@@ -64,4 +65,6 @@ export const resolvers: Resolvers = {
   PersonHistoryEntry,
   PersonPlace,
   EndedRecord,
+  RiskSignal,
+  RiskFact,
 };

@@ -4,6 +4,7 @@ import { changeQueries } from './changes.ts';
 import { disputeQueries } from './disputes.ts';
 import { divisionQueries } from './divisions.ts';
 import { registryQueries } from './registry.ts';
+import { riskQueries } from './risk-signals.ts';
 
 /** The root queries, one file per topic. */
 export const Query: QueryResolvers = {
@@ -12,4 +13,5 @@ export const Query: QueryResolvers = {
   ...disputeQueries,
   ...changeQueries,
   ...auditQueries,
+  ...riskQueries,
 };

@@ -1,0 +1,51 @@
+import { parseDivisionCode } from '../../../../../domain/codes.ts';
+import { resolvePeriod } from '../../../../../domain/periods.ts';
+import { hasScope } from '../../../../../platform/caller.ts';
+import { forbidden, notFound } from '../../../../../platform/errors.ts';
+import { encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
+import { riskThresholds } from '../../../../../platform/settings.ts';
+import { requireStatsAccess } from '../../access.ts';
+import type { QueryResolvers } from '../../generated/resolvers.ts';
+import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
+import { riskSignals } from '../../store/risk-signals.ts';
+
+/**
+ * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
+ * warnings"). Access as for statistics; a report-only caller gets the
+ * figures without cases and never the special-population kind.
+ */
+export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
+  riskSignals: async (_, args, ctx) => {
+    const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE']);
+    requireStatsAccess(ctx.caller, within);
+    const period = resolvePeriod(args);
+    const page = parsePage(args, /^[\w-]{22}$/); // the cursor holds a signal's id
+    const records = hasScope(ctx.caller, 'read');
+    const asked: readonly RiskKind[] = args.kinds?.length ? RISK_KINDS.filter((k) => args.kinds!.includes(k)) : RISK_KINDS;
+    // Special populations are personal facts: a report-only caller sees neither the cases nor their count.
+    const kinds = records ? asked : asked.filter((k) => k !== 'SPECIAL_POPULATION_PARTY');
+    if (!kinds.length) {
+      throw forbidden(
+        {
+          zh: '涉特殊人群的预警（SPECIAL_POPULATION_PARTY）需要“read”权限。',
+          en: 'Early warnings on special populations (SPECIAL_POPULATION_PARTY) need the "read" scope.',
+        },
+        { scope: 'read' },
+      );
+    }
+    if (!(await riskSignals.divisionExists(ctx.em, within))) {
+      throw notFound({ zh: `没有区划 ${within} 的村/社区数据。`, en: `The hub has no villages under division ${within}.` }, { argument: 'within' });
+    }
+    const all = await findRiskSignals(ctx.em, within, period, kinds, { records }, riskThresholds());
+    // After the signal the cursor names; one that no longer holds (the record changed) starts the list again rather than skip any.
+    const startAt = page.after === undefined ? 0 : all.findIndex((s) => s.id === page.after) + 1;
+    const nodes = all.slice(startAt, startAt + page.limit);
+    const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+    return {
+      edges,
+      nodes,
+      pageInfo: { hasNextPage: startAt + page.limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: () => Promise.resolve(all.length),
+    };
+  },
+};
