@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
-import type { Pool } from 'pg';
+import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { DomainEvent, type EventPayload, type EventType } from '../domain/events.ts';
 import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPHS, type SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
-import { nativePool } from './orm.ts';
-import { col, command, exec, nativeRows, row, sql, type Db, type Sql } from './sql.ts';
+import { nativeTransaction } from './orm.ts';
+import { col, command, exec, nativeRows, row, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 
 /**
@@ -46,6 +46,19 @@ const outboxPending = sql(
   `select id, event_id, type, payload, next_attempt_at <= now() as due, attempts from hub_outbox
             where target = $1 and delivered_at is null order by id limit 100`,
 );
+/**
+ * Replicas of a subgraph share its outbox: one relay at a time delivers a
+ * target's events, holding this transaction lock (per database, so per
+ * source) while it reads, sends and marks a batch. Locking single events
+ * (SKIP LOCKED) would let two relays send one target's events out of order.
+ */
+const outboxTargetLock = sql(
+  'outbox.target-lock',
+  z.object({ locked: z.boolean() }),
+  `select pg_try_advisory_xact_lock(hashtextextended('hub_outbox:' || $1, 0)) as locked`,
+);
+/** A relay that hangs while holding a target's lock loses it (its transaction ends) after this long; its send times out first (10 s). */
+const outboxHoldLimit = sql('outbox.hold-limit', z.object({}), `select set_config('idle_in_transaction_session_timeout', '30s', true)`);
 const outboxDelivered = command('outbox.delivered', 'update hub_outbox set delivered_at = now() where id = any($1)');
 const outboxFailed = command(
   'outbox.failed',
@@ -55,19 +68,6 @@ const outboxFailed = command(
 /** Writes an event in the caller's transaction: it is sent only if the change commits. */
 export async function emit<T extends EventType>(em: Db, target: SubgraphName, type: T, payload: EventPayload<T>): Promise<void> {
   await exec(em, outboxInsert, [randomUUID(), target, type, JSON.stringify(payload)]);
-}
-
-/** Runs a `$n` statement on a client of the pool, as `pool.query` would (a failed client is not reused). */
-async function poolRows<R>(pool: Pool, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
-  const client = await pool.connect();
-  try {
-    const out = await nativeRows(client, st, params);
-    client.release();
-    return out;
-  } catch (e) {
-    client.release(e instanceof Error ? e : true);
-    throw e;
-  }
 }
 
 const EVENT_HEADER = 'x-hub-event-token';
@@ -109,6 +109,10 @@ export class OutboxRelay {
       return;
     }
     this.running = outsideRequest(() => this.deliverAll())
+      .then((busy) => {
+        // Another replica was sending a target's batch: look again soon for what this one wrote meanwhile.
+        if (busy && !this.stopped) setTimeout(() => this.nudge(), 200).unref();
+      })
       .catch((e) => console.error(`[${this.opts.source}] event relay error:`, (e as Error).message))
       .finally(() => {
         this.running = undefined;
@@ -130,39 +134,57 @@ export class OutboxRelay {
     await this.idle();
   }
 
-  private async deliverAll(): Promise<void> {
-    const pool = await nativePool(this.opts.orm);
+  /** Delivers every target's due events; true when another replica's relay held a target (its events are retried shortly). */
+  private async deliverAll(): Promise<boolean> {
+    let busy = false;
     for (const [target, url] of Object.entries(this.opts.targets) as [SubgraphName, string][]) {
       for (;;) {
-        const rows = await poolRows(pool, outboxPending, [target]);
-        // In order: a failed event holds back the later ones of its target.
-        if (!rows[0]?.due) break;
-        const events: WireEvent[] = rows.map((r) => ({ eventId: r.eventId, type: r.type, source: this.opts.source, payload: r.payload }));
-        const body = JSON.stringify({ events });
-        try {
-          const token = await new SignJWT({ sha: sha(body) })
-            .setProtectedHeader({ alg: 'HS256' })
-            .setIssuer(this.opts.source)
-            .setAudience(target)
-            .setExpirationTime('2m')
-            .sign(secretKey(this.opts.secret));
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', [EVENT_HEADER]: token },
-            body,
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
-          await pool.query(outboxDelivered.text, [rows.map((r) => r.id)]);
-        } catch (e) {
-          const attempts = rows[0].attempts + 1;
-          const backoffMs = Math.min(3000, 250 * 2 ** Math.min(attempts, 10));
-          await pool.query(outboxFailed.text, [rows[0].id, attempts, String((e as Error).message ?? e).slice(0, 500), String(backoffMs)]);
-          break;
-        }
-        if (rows.length < 100) break;
+        const sent = await nativeTransaction(this.opts.orm, (client) => this.deliverBatch(client, target, url));
+        if (sent === 'busy') busy = true;
+        if (sent !== 'more') break;
       }
     }
+    return busy;
+  }
+
+  /**
+   * One batch of a target's events, in one transaction that holds the
+   * (source, target) lock from reading the batch to marking it delivered
+   * (docs/ARCHITECTURE.md §3): another replica's relay skips the target
+   * meanwhile, and takes it over when this one dies (its session ends, the
+   * lock goes and the unmarked batch is sent again, once, in order).
+   */
+  private async deliverBatch(client: PoolClient, target: SubgraphName, url: string): Promise<'busy' | 'done' | 'more'> {
+    await nativeRows(client, outboxHoldLimit, []);
+    const [lock] = await nativeRows(client, outboxTargetLock, [target]);
+    if (!lock?.locked) return 'busy';
+    const rows = await nativeRows(client, outboxPending, [target]);
+    // In order: a failed event holds back the later ones of its target.
+    if (!rows[0]?.due) return 'done';
+    const events: WireEvent[] = rows.map((r) => ({ eventId: r.eventId, type: r.type, source: this.opts.source, payload: r.payload }));
+    const body = JSON.stringify({ events });
+    try {
+      const token = await new SignJWT({ sha: sha(body) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(this.opts.source)
+        .setAudience(target)
+        .setExpirationTime('2m')
+        .sign(secretKey(this.opts.secret));
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [EVENT_HEADER]: token },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    } catch (e) {
+      const attempts = rows[0].attempts + 1;
+      const backoffMs = Math.min(3000, 250 * 2 ** Math.min(attempts, 10));
+      await client.query(outboxFailed.text, [rows[0].id, attempts, String((e as Error).message ?? e).slice(0, 500), String(backoffMs)]);
+      return 'done';
+    }
+    await client.query(outboxDelivered.text, [rows.map((r) => r.id)]);
+    return rows.length < 100 ? 'done' : 'more';
   }
 }
 
