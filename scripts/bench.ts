@@ -5,7 +5,7 @@
  * generator (N connections, each sending its next request when the last one
  * answered), and prints a markdown table per scenario. Each baseline is
  * measured in the same run, alternating with what it is compared to.
- * Scenarios: dashboard, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all).
+ * Scenarios: dashboard, entity, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all).
  * `--against DIR` also starts the hub of another checkout and measures it beside this one in the
  * dashboard and drill-down rounds (before/after ratios in one run).
  * `soak` drives the dashboard and the drill-down for --soak seconds (default
@@ -22,6 +22,8 @@ import pg from 'pg';
 import { importPrivateKey, signInternal } from '../platform/auth.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { ownerUrl } from './bench/db.ts';
+import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
+import { floorTarget } from './bench/floor.ts';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -33,7 +35,7 @@ const { values, positionals } = parseArgs({
     province: { type: 'boolean', default: false },
   },
 });
-const ALL = ['dashboard', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'lookup', 'soak'];
+const ALL = ['dashboard', 'entity', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'lookup', 'soak'];
 const scenarios = positionals.length ? positionals : ALL;
 const SECONDS = Number(values.seconds);
 const settings = settingsOrExit();
@@ -51,7 +53,8 @@ interface Run {
   seconds: number;
   latencies: number[];
 }
-type Target = { url: string; headers: Record<string, string>; body: () => string };
+/** An HTTP request, or (`send`) any other call that answers true when it succeeded (e.g. one SQL statement). */
+type Target = { url: string; headers: Record<string, string>; body: () => string; send?: () => Promise<boolean>; cpu?: CpuProbe };
 
 async function drive(t: Target, connections: number, seconds: number): Promise<Run> {
   const end = performance.now() + seconds * 1000;
@@ -61,6 +64,11 @@ async function drive(t: Target, connections: number, seconds: number): Promise<R
     while (performance.now() < end) {
       const t0 = performance.now();
       try {
+        if (t.send) {
+          if (!(await t.send())) errors++;
+          latencies.push(performance.now() - t0);
+          continue;
+        }
         const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body() });
         const text = await res.text();
         if (!res.ok || text.includes('"errors"')) errors++;
@@ -104,24 +112,34 @@ interface Row {
   name: string;
   run: Run;
   sql: number;
+  /** CPU ms per request of each of the hub's processes (scripts/bench/cpu.ts). */
+  cpu: Record<CpuProcess, number>;
 }
 /** Measures candidates alternately in rounds, so drift on a shared machine hits them alike. */
 async function compare(targets: { name: string; target: Target }[], connections: number, rounds = 3): Promise<Row[]> {
-  const acc = new Map<string, { runs: Run[]; sql: number }>(targets.map((t) => [t.name, { runs: [], sql: 0 }]));
+  const acc = new Map<string, { runs: Run[]; sql: number; cpu: Record<CpuProcess, number> }>(
+    targets.map((t) => [t.name, { runs: [], sql: 0, cpu: zeroCpu() }]),
+  );
   for (const t of targets) await drive(t.target, connections, 1); // warm-up
   for (let i = 0; i < rounds; i++) {
     for (const t of i % 2 ? [...targets].reverse() : targets) {
       const before = await sqlTotal();
+      // A variant served by another hub (--against) is charged to that hub's processes.
+      const probe = t.target.cpu ?? cpu;
+      const cpuBefore = probe.sample();
       const run = await drive(t.target, connections, SECONDS / rounds);
+      const cpuAfter = probe.sample();
       const a = acc.get(t.name)!;
       a.runs.push(run);
       a.sql += (await sqlTotal()) - before;
+      addCpu(a.cpu, perRequest(cpuBefore, cpuAfter, 1));
     }
   }
   return targets.map((t) => {
     const a = acc.get(t.name)!;
     const run = merge(a.runs);
-    return { name: t.name, run, sql: a.sql / Math.max(1, run.requests) };
+    const n = Math.max(1, run.requests);
+    return { name: t.name, run, sql: a.sql / n, cpu: Object.fromEntries(CPU_PROCESSES.map((p) => [p, a.cpu[p] / n])) as Record<CpuProcess, number> };
   });
 }
 
@@ -136,6 +154,19 @@ function table(title: string, rows: Row[], baseline?: string) {
     say(
       `| ${r.name} | ${f1(rps)} | ${f1(pct(r.run.latencies, 50))} | ${f1(pct(r.run.latencies, 95))} | ${f1(pct(r.run.latencies, 99))} | ${r.run.errors} | ${f1(r.sql)} | ${base ? (r === base ? 'baseline' : f2(ratio)) : '–'} |`,
     );
+  }
+}
+
+/** CPU ms per request of each process (scripts/bench/cpu.ts), per variant; `floor` names the variant the others are a multiple of. */
+function cpuTable(title: string, rows: Row[], floor?: string) {
+  say(`\n#### ${title}: CPU ms per request, per process\n`);
+  say(`| variant | ${CPU_PROCESSES.join(' | ')} | total |${floor ? ' × floor |' : ''}`);
+  say(`| --- | ${CPU_PROCESSES.map(() => '---:').join(' | ')} | ---: |${floor ? ' ---: |' : ''}`);
+  const base = rows.find((r) => r.name === floor);
+  for (const r of rows) {
+    const total = totalCpu(r.cpu);
+    const times = base ? (r === base ? 'floor' : f1(total / totalCpu(base.cpu))) : '';
+    say(`| ${r.name} | ${CPU_PROCESSES.map((p) => f2(r.cpu[p])).join(' | ')} | ${f2(total)} |${floor ? ` ${times} |` : ''}`);
   }
 }
 
@@ -179,11 +210,12 @@ async function startProcess(args: string[], ready: string, env = hubEnv, cwd?: s
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
 const hub = await startProcess(['scripts/start.ts'], 'Press Ctrl-C');
+const cpu = cpuProbe(hub.child.pid!, settings.embedded ? join(settings.dataDir, 'pg', 'postmaster.pid') : null);
 /**
  * `--against DIR`: a second hub from another checkout (e.g. `git worktree add ../before <commit>`, then `npm ci`
  * there), on its own ports and its own embedded database, measured in the same rounds as this one.
  */
-async function startAgainst(dir: string): Promise<{ url: string; headers: Record<string, string> }> {
+async function startAgainst(dir: string): Promise<{ url: string; headers: Record<string, string>; cpu: CpuProbe }> {
   const env = {
     ...process.env,
     GATEWAY_PORT: String(await free()),
@@ -196,7 +228,11 @@ async function startAgainst(dir: string): Promise<{ url: string; headers: Record
   };
   const other = await startProcess([join(dir, 'scripts/start.ts')], 'Press Ctrl-C', env, dir);
   const token = /administrator[^\n]*\n\s+(\S+)/.exec(other.output())![1]!;
-  return { url: `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`, headers: { authorization: `Bearer ${token}` } };
+  return {
+    url: `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`,
+    headers: { authorization: `Bearer ${token}` },
+    cpu: cpuProbe(other.child.pid!, settings.embedded ? join(env.HUB_DATA_DIR, 'pg', 'postmaster.pid') : null),
+  };
 }
 const againstLabel = values.against ? `other checkout (${values.against})` : '';
 const against = values.against ? await startAgainst(resolve(values.against)) : undefined;
@@ -249,17 +285,51 @@ if (scenarios.includes('dashboard')) {
     population { residents households floating byTag { tag count } } forces { grids gridWorkers jointDefenseGroups householdCoverage patrolTeams }
     disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 20) { totalCount nodes { caseNumber status overdue } }
     patrols(from: "${month}01", to: "${today}") { totalCount nodes { startedAt hours } } } }`;
+  // The physical limit: the same figures from one hand-written statement on the village database (scripts/bench/floor.ts).
+  const floor = await floorTarget(ownerUrl(settings, 'village'), 20, '623021200201', `${month}01`, today);
+  {
+    // The floor must compute what the hub answers: the same counts, once, before timing either.
+    const hubAnswer = (await (await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...asAdmin }, body: gql(q)() })).json())
+      .data.village;
+    const f = await floor.first();
+    const pick = (v: typeof f) => [v.name, v.grids.length, v.population.residents, v.disputes.totalCount, v.patrols.totalCount].join(' / ');
+    if (pick(f) !== pick(hubAnswer)) say(`\n> The floor statement's answer differs from the hub's: ${pick(f)} vs ${pick(hubAnswer)}.`);
+  }
+  const dashboardRows = await compare(
+    [
+      { name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+      ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } }] : []),
+      { name: 'floor: one SQL statement', target: floor.target },
+    ],
+    20,
+  );
+  await floor.close();
   table(
     'Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections',
-    await compare(
-      [
-        { name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
-        ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body: gql(q) } }] : []),
-      ],
-      20,
-    ),
+    dashboardRows,
     against ? againstLabel : undefined,
   );
+  cpuTable('Village dashboard', dashboardRows, 'floor: one SQL statement');
+}
+
+if (scenarios.includes('entity')) {
+  // A trivial entity lookup across two subgraphs: the village subgraph resolves the village, the township subgraph one name.
+  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await c.connect();
+  const codes = (await c.query(`select code from village where code like '623021%' order by code`)).rows.map((r) => r.code as string);
+  await c.end();
+  let i = 0;
+  const q = `query($c: String!) { village(code: $c) { township { name } } }`;
+  const body = () => JSON.stringify({ query: q, variables: { c: codes[i++ % codes.length] } });
+  const rows = await compare(
+    [
+      { name: 'village(code) { township { name } }', target: { url: gatewayUrl, headers: asAdmin, body } },
+      ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body, cpu: against.cpu } }] : []),
+    ],
+    20,
+  );
+  table('Entity lookup: a village’s township name (a different village each request), 20 connections', rows, against ? againstLabel : undefined);
+  cpuTable('Entity lookup', rows);
 }
 
 if (scenarios.includes('overhead')) {
@@ -296,20 +366,19 @@ if (scenarios.includes('drilldown')) {
   const q = `{ county(code: "623021") { name townships { code name population { residents households } forces { grids jointDefenseGroups }
     disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate }
     villages { code name population { residents } forces { grids householdCoverage } disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved } } } } }`;
-  table(
-    'County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections',
-    await compare(
-      [
-        { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
-        { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
-        // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
-        { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
-        ...(against ? [{ name: `${againstLabel}, its gateway`, target: { url: against.url, headers: against.headers, body: gql(q) } }] : []),
-      ],
-      20,
-    ),
-    'stock @apollo/gateway',
+  const drillRows = await compare(
+    [
+      { name: 'stock @apollo/gateway', target: { url: `http://127.0.0.1:${ports.stock}/`, headers: {}, body: gql(q) } },
+      { name: 'our gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
+      // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
+      { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
+      ...(against ? [{ name: `${againstLabel}, its gateway`, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } }] : []),
+    ],
+    20,
   );
+  table('County drill-down (临潭县 → 16 townships → 147 villages with statistics), 20 connections', drillRows, 'stock @apollo/gateway');
+  // The stock gateway is not one of the hub's processes: its row's gateway column is the hub's idle gateway.
+  cpuTable('County drill-down', drillRows);
 }
 
 if (scenarios.includes('fanout')) {

@@ -1,0 +1,128 @@
+/**
+ * CPU time per process for the bench: utime + stime from /proc/<pid>/stat
+ * (Linux), sampled before and after a measured round and divided by its
+ * requests. The hub's services are found under the `scripts/start.ts`
+ * process by their command lines; PostgreSQL is the embedded server's
+ * postmaster (its pid from `postmaster.pid` in the data directory) and every
+ * backend it forked, summed. Backends that exit during a round take their
+ * CPU time with them; the services keep pooled connections, so those are few.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+/** The processes a round is charged to, in table order. */
+export const CPU_PROCESSES = ['gateway', 'county', 'township', 'village', 'PostgreSQL'] as const;
+export type CpuProcess = (typeof CPU_PROCESSES)[number];
+
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** [ppid, CPU ms] of a process, or null when it is gone (or /proc is not there). */
+function stat(pid: number): [number, number] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    return [Number(fields[1]), ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS];
+  } catch {
+    return null;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+function allPids(): number[] {
+  try {
+    return readdirSync('/proc').flatMap((d) => (/^\d+$/.test(d) ? [Number(d)] : []));
+  } catch {
+    return [];
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  return allPids().filter((p) => stat(p)?.[0] === parent);
+}
+
+export interface CpuProbe {
+  /** CPU ms per process so far. */
+  sample(): Record<CpuProcess, number>;
+  /** Which pids it reads, for the report. */
+  describe(): string;
+}
+
+/**
+ * Finds the hub's processes: the node services under `hubPid` (scripts/start.ts) and the embedded
+ * postmaster whose pid `postmaster.pid` names (null when the databases are external: PostgreSQL then reads 0).
+ * Looked up again on each sample, so a service the supervisor restarted is still found.
+ */
+export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuProbe {
+  const services = (): Partial<Record<CpuProcess, number>> => {
+    const found: Partial<Record<CpuProcess, number>> = {};
+    for (const pid of childrenOf(hubPid)) {
+      const args = cmdline(pid);
+      const sub = /subgraphs\/(county|township|village)\//.exec(args)?.[1] as CpuProcess | undefined;
+      if (sub) found[sub] = pid;
+      else if (args.includes('gateway/src/main.ts')) found.gateway = pid;
+    }
+    return found;
+  };
+  const postmaster = (): number | null => {
+    if (!postmasterPidFile) return null;
+    try {
+      return Number(readFileSync(postmasterPidFile, 'utf8').split('\n')[0]) || null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    sample() {
+      const out = Object.fromEntries(CPU_PROCESSES.map((p) => [p, 0])) as Record<CpuProcess, number>;
+      for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = stat(pid)?.[1] ?? 0;
+      const pm = postmaster();
+      if (pm) {
+        // One pass over /proc: the postmaster and every process it forked (backends, background workers).
+        for (const pid of allPids()) {
+          const s = stat(pid);
+          if (s && (pid === pm || s[0] === pm)) out.PostgreSQL += s[1];
+        }
+      }
+      return out;
+    },
+    describe() {
+      const s = services();
+      return `${Object.entries(s)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}, PostgreSQL postmaster ${postmaster() ?? '–'}`;
+    },
+  };
+}
+
+/** CPU ms per request of each process between two samples. */
+export function perRequest(before: Record<CpuProcess, number>, after: Record<CpuProcess, number>, requests: number): Record<CpuProcess, number> {
+  return Object.fromEntries(CPU_PROCESSES.map((p) => [p, (after[p] - before[p]) / Math.max(1, requests)])) as Record<CpuProcess, number>;
+}
+
+/** Adds CPU ms (per process) into an accumulator. */
+export function addCpu(into: Record<CpuProcess, number>, delta: Record<CpuProcess, number>): void {
+  for (const p of CPU_PROCESSES) into[p] += delta[p];
+}
+
+export function zeroCpu(): Record<CpuProcess, number> {
+  return Object.fromEntries(CPU_PROCESSES.map((p) => [p, 0])) as Record<CpuProcess, number>;
+}
+
+export function totalCpu(c: Record<CpuProcess, number>): number {
+  return CPU_PROCESSES.reduce((s, p) => s + c[p], 0);
+}
