@@ -7,7 +7,10 @@ import { DomainEvent, type EventPayload, type EventType } from '../domain/events
 import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPHS, type SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
-import { nativeTransaction } from './orm.ts';
+import { nativePool, nativeTransaction } from './orm.ts';
+import { log } from './log.ts';
+import type { OutboxBacklog } from './metrics.ts';
+import { inClientSpan, injectTraceContext } from './telemetry.ts';
 import { col, command, exec, nativeRows, row, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 
@@ -65,6 +68,26 @@ const outboxFailed = command(
   `update hub_outbox set attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1`,
 );
 
+/** The outbox's backlog per target, read on each /metrics scrape (platform/metrics.ts); the pending index covers it. */
+const outboxBacklog = sql(
+  'outbox.backlog',
+  z.object({ target: z.string(), depth: col.num, oldestSeconds: col.num }),
+  `select target, count(*) as depth, coalesce(extract(epoch from now() - min(created_at)), 0) as oldest_seconds
+     from hub_outbox where delivered_at is null group by target`,
+);
+
+export async function readOutboxBacklog(orm: MikroORM): Promise<OutboxBacklog[]> {
+  const client = await (await nativePool(orm)).connect();
+  try {
+    const out = await nativeRows(client, outboxBacklog, []);
+    client.release();
+    return out;
+  } catch (e) {
+    client.release(e instanceof Error ? e : true);
+    throw e;
+  }
+}
+
 /** Writes an event in the caller's transaction: it is sent only if the change commits. */
 export async function emit<T extends EventType>(em: Db, target: SubgraphName, type: T, payload: EventPayload<T>): Promise<void> {
   await exec(em, outboxInsert, [randomUUID(), target, type, JSON.stringify(payload)]);
@@ -113,7 +136,7 @@ export class OutboxRelay {
         // Another replica was sending a target's batch: look again soon for what this one wrote meanwhile.
         if (busy && !this.stopped) setTimeout(() => this.nudge(), 200).unref();
       })
-      .catch((e) => console.error(`[${this.opts.source}] event relay error:`, (e as Error).message))
+      .catch((e: unknown) => log.error({ err: e, service: this.opts.source }, 'event relay error'))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -170,13 +193,17 @@ export class OutboxRelay {
         .setAudience(target)
         .setExpirationTime('2m')
         .sign(secretKey(this.opts.secret));
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [EVENT_HEADER]: token },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const headers: Record<string, string> = { 'content-type': 'application/json', [EVENT_HEADER]: token };
+      // One span per delivery; the receiver's handling joins its trace through traceparent.
+      await inClientSpan(
+        `${this.opts.source} relay.deliver ${target}`,
+        { 'hub.service': this.opts.source, 'hub.relay.target': target, 'hub.relay.events': rows.length },
+        async () => {
+          injectTraceContext((name, value) => (headers[name] = value));
+          const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        },
+      );
     } catch (e) {
       const attempts = rows[0].attempts + 1;
       const backoffMs = Math.min(3000, 250 * 2 ** Math.min(attempts, 10));

@@ -7,6 +7,8 @@ import { GraphQLError } from 'graphql';
 import type { Said } from './errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
+import { log, withRequestFields, type RequestFields } from './log.ts';
+import { inServerSpan } from './telemetry.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -33,6 +35,10 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
   around?: (req: IncomingMessage, handle: () => Promise<void>) => Promise<void>;
   /** Gzip answers of at least this many bytes for clients that accept it (the gateway; subgraphs answer over loopback). */
   compressFrom?: number;
+  /** The service's name in logs, spans and metrics (docs/ARCHITECTURE.md, "Observability"). */
+  service?: string;
+  /** Counts an error answered outside GraphQL (refused before it runs, or by a route), by code (platform/metrics.ts). */
+  countError?: (code: string) => void;
 }
 
 export class HttpError extends Error {
@@ -224,48 +230,73 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route =
-      opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([k]) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)))?.[1];
-    // Started inside a promise, so an error thrown synchronously by a route is answered like any other.
-    const work = Promise.resolve().then(() =>
-      route
-        ? route(req, res, url)
-        : url.pathname === '/graphql' || url.pathname === '/'
-          ? opts.around
-            ? opts.around(req, () => handleGraphQL(opts, req, res, url))
-            : handleGraphQL(opts, req, res, url)
-          : sendJson(res, 404, {
-              errors: [
-                {
-                  message: languageOf(res) === 'en' ? `No such path: ${url.pathname}.` : `没有这个路径：${url.pathname}。`,
-                  extensions: { code: 'NOT_FOUND', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
-                },
-              ],
+    const key =
+      opts.routes?.[url.pathname] !== undefined
+        ? url.pathname
+        : Object.keys(opts.routes ?? {}).find((k) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)));
+    const route = key === undefined ? undefined : opts.routes?.[key];
+    const graphql = !route && (url.pathname === '/graphql' || url.pathname === '/');
+    const service = opts.service ?? 'hub';
+    const requestId = req.headers['x-request-id'];
+    // Every log line written while this request is answered names it (platform/log.ts).
+    const fields: RequestFields = { service, requestId: typeof requestId === 'string' && requestId.length <= 128 ? requestId : undefined };
+    withRequestFields(fields, () => {
+      const handle = () =>
+        route
+          ? route(req, res, url)
+          : graphql
+            ? opts.around
+              ? opts.around(req, () => handleGraphQL(opts, req, res, url))
+              : handleGraphQL(opts, req, res, url)
+            : sendJson(res, 404, {
+                errors: [
+                  {
+                    message: languageOf(res) === 'en' ? `No such path: ${url.pathname}.` : `没有这个路径：${url.pathname}。`,
+                    extensions: { code: 'NOT_FOUND', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
+                  },
+                ],
+              });
+      const path = graphql ? '/graphql' : (key ?? 'unknown');
+      // Started inside a promise, so an error thrown synchronously by a route is answered like any other. The span
+      // continues the caller's trace (its traceparent); scrapes and health checks get none.
+      const work = Promise.resolve().then(() =>
+        path === '/metrics' || path === '/health'
+          ? handle()
+          : inServerSpan(
+              `${service} ${req.method ?? 'GET'} ${path}`,
+              req.headers,
+              { 'hub.service': service, 'http.request.method': req.method ?? 'GET', 'url.path': path },
+              async () => handle(),
+            ),
+      );
+      work.catch((thrown: unknown) => {
+        const err = asHttpError(thrown);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (err instanceof HttpError) {
+          opts.countError?.(err.code);
+          sendGraphQLError(res, err);
+        } else if (isDatabaseUnavailable(err)) {
+          // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
+          const id = crypto.randomUUID();
+          opts.countError?.('SERVICE_UNAVAILABLE');
+          log.error({ err, correlationId: id }, 'database unavailable');
+          res.setHeader('retry-after', '1');
+          sendGraphQLError(
+            res,
+            new HttpError(503, 'SERVICE_UNAVAILABLE', {
+              zh: `${DATABASE_UNAVAILABLE.zh}（关联编号 ${id}）`,
+              en: `${DATABASE_UNAVAILABLE.en} (correlation id ${id})`,
             }),
-    );
-    work.catch((thrown: unknown) => {
-      const err = asHttpError(thrown);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (err instanceof HttpError) sendGraphQLError(res, err);
-      else if (isDatabaseUnavailable(err)) {
-        // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
-        const id = crypto.randomUUID();
-        console.error(`[http] database unavailable ${id}: ${err instanceof Error ? err.message : String(err)}`);
-        res.setHeader('retry-after', '1');
-        sendGraphQLError(
-          res,
-          new HttpError(503, 'SERVICE_UNAVAILABLE', {
-            zh: `${DATABASE_UNAVAILABLE.zh}（关联编号 ${id}）`,
-            en: `${DATABASE_UNAVAILABLE.en} (correlation id ${id})`,
-          }),
-        );
-      } else {
-        console.error('[http] unexpected error', err);
-        sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '服务器发生意外错误。', en: 'Unexpected server error.' }));
-      }
+          );
+        } else {
+          opts.countError?.('INTERNAL_SERVER_ERROR');
+          log.error({ err }, 'unexpected error');
+          sendGraphQLError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '服务器发生意外错误。', en: 'Unexpected server error.' }));
+        }
+      });
     });
   });
   // Requests Node refuses before any handler runs (headers over its limit, malformed HTTP) get a JSON body with a code too.

@@ -11,10 +11,12 @@ import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors, preferredLanguage, type Language } from './language.ts';
-import { eventsRoute, OutboxRelay, type ApplyEvent } from './events.ts';
+import { eventsRoute, OutboxRelay, readOutboxBacklog, type ApplyEvent } from './events.ts';
+import { log } from './log.ts';
+import { ServiceMetrics } from './metrics.ts';
 import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { AuthError, importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
-import { sqlStatementsInRequests, sqlStatementsTotal, withRequestCounter } from './sql-counter.ts';
+import { withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
 export interface BaseContext {
@@ -66,7 +68,8 @@ export interface RunningSubgraph {
 
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphServiceOptions<C>): Promise<RunningSubgraph> {
   const schema = buildSubgraphSchema([{ typeDefs: loadSchema(opts.name), resolvers: opts.resolvers as GraphQLResolverMap<C> }]);
-  let requests = 0;
+  // Requests, errors, latency and the outbox backlog, served at /metrics (docs/ARCHITECTURE.md, "Observability").
+  const metrics = new ServiceMetrics(opts.name);
   const counters = new WeakMap<IncomingMessage, { statements: number }>();
   const apollo = new ApolloServer<C>({
     schema,
@@ -75,6 +78,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     formatError: makeFormatError(opts.name),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      metrics.plugin<C>(),
       localizeErrors<C>(),
       {
         async requestDidStart() {
@@ -109,6 +113,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
   await apollo.start();
   const internalKey = await importPublicKey(opts.internalPublicKey);
   const relay = new OutboxRelay({ orm: opts.orm, source: opts.name, targets: opts.events?.targets ?? {}, secret: opts.events?.secret ?? '' });
+  metrics.watchOutbox(Object.keys(opts.events?.targets ?? {}), () => readOutboxBacklog(opts.orm));
   const eventRoutes: Record<string, Route> =
     opts.events?.apply && opts.events.secret ? { '/events': eventsRoute(opts.orm, opts.name, opts.events.secret, opts.events.apply, relay) } : {};
 
@@ -134,13 +139,14 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         }
       },
       maxBodyBytes: 5_000_000,
+      service: opts.name,
+      countError: (code) => metrics.error(code),
       around: (req, handle) => {
         const counter = { statements: 0 };
         counters.set(req, counter);
         return withRequestCounter(counter, handle);
       },
       context: async (req, identity) => {
-        requests++;
         // Row-level security: every statement of this request runs with the caller's jurisdiction (and names the caller).
         const em = scopedEm(opts.orm.em, identity.caller.jurisdiction, identity.caller);
         const base: BaseContext = {
@@ -165,15 +171,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
             sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: 'database does not answer' });
           }
         },
-        '/metrics': (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-          res.end(
-            `# TYPE hub_sql_statements_total counter\nhub_sql_statements_total{service="${opts.name}"} ${sqlStatementsTotal()}\n` +
-              // Only statements sent while answering requests (not the outbox relay's polling): what a benchmark divides by requests.
-              `# TYPE hub_sql_request_statements_total counter\nhub_sql_request_statements_total{service="${opts.name}"} ${sqlStatementsInRequests()}\n` +
-              `# TYPE hub_graphql_requests_total counter\nhub_graphql_requests_total{service="${opts.name}"} ${requests}\n`,
-          );
-        },
+        '/metrics': metrics.route(),
       },
     },
     opts.host,
@@ -202,7 +200,7 @@ export function exitOnSignal(name: string, stop: () => Promise<void>): void {
     stop()
       .then(() => process.exit(0))
       .catch((e) => {
-        console.error(`[${name}] error while stopping on ${signal}`, e);
+        log.error({ err: e, service: name, signal }, 'error while stopping');
         process.exit(1);
       });
   };

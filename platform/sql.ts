@@ -1,6 +1,8 @@
 import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
+import { observeSql } from './metrics.ts';
+import { inChildSpan, tracing } from './telemetry.ts';
 
 /**
  * The one way services run SQL (docs/ARCHITECTURE.md, "Stores"). Every
@@ -65,13 +67,24 @@ function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] 
   return out;
 }
 
+/**
+ * Times a statement into the SQL histogram by its name and, when tracing,
+ * gives it a span under the request's or delivery's span (docs/ARCHITECTURE.md, "Observability").
+ */
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await (tracing() ? inChildSpan(`sql ${name}`, { 'db.system.name': 'postgresql', 'db.query.summary': name }, run) : run());
+  } finally {
+    observeSql(name, performance.now() - started);
+  }
+}
+
 /** Runs a statement; its rows, parsed. */
 export async function rows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
   // MikroORM would format an undefined parameter as an identifier; SQL wants NULL.
-  const raw = await db.execute<Record<string, unknown>[]>(
-    st.text,
-    params.map((p) => (p === undefined ? null : p)),
-  );
+  const values = params.map((p) => (p === undefined ? null : p));
+  const raw = await timed(st.name, () => db.execute<Record<string, unknown>[]>(st.text, values));
   return parseRows(st, raw);
 }
 
@@ -82,17 +95,14 @@ export async function row<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = [
 
 /** Runs a statement for its effect; the number of rows it touched. */
 export async function exec(db: Db, st: Sql<Record<string, never>>, params: readonly SqlParam[] = []): Promise<number> {
-  const res = await db.execute<QueryResult>(
-    st.text,
-    params.map((p) => (p === undefined ? null : p)),
-    'run',
-  );
+  const values = params.map((p) => (p === undefined ? null : p));
+  const res = await timed(st.name, () => db.execute<QueryResult>(st.text, values, 'run'));
   return res.affectedRows;
 }
 
 /** Runs a `$n` statement on a native client (bulk paths); its rows, parsed. */
 export async function nativeRows<R>(client: PoolClient, st: Sql<R>, params: readonly unknown[] = []): Promise<R[]> {
-  const res = await client.query<Record<string, unknown>>(st.text, params as unknown[]);
+  const res = await timed(st.name, () => client.query<Record<string, unknown>>(st.text, params as unknown[]));
   return parseRows(st, res.rows);
 }
 
