@@ -6,12 +6,13 @@ import { hubError } from '../../platform/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
+import { shareKeyOf, shareScope } from './dedup.ts';
 import { subgraphFetcher } from './fetcher.ts';
 import { forwardedRequestId } from './limits.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
 // concurrency is bounded by its clients), idle ones closed after 30 s.
-const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
+export const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
 
 /** The operation name travels in the signed token for the subgraphs' logs; a long one is cut, not forwarded whole. */
 const MAX_OPERATION_NAME = 100;
@@ -50,7 +51,15 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
-      return await super.process(options);
+      const share =
+        'incomingRequestContext' in options
+          ? shareKeyOf(
+              options.context.caller,
+              options.incomingRequestContext.operation?.operation,
+              preferredLanguage(options.incomingRequestContext.request.http?.headers.get('accept-language')),
+            )
+          : undefined;
+      return await (share === undefined ? super.process(options) : shareScope.run(share, () => super.process(options)));
     } catch (error) {
       // A subgraph that answered with an HTTP error (e.g. 400 for an invalid argument) sent
       // GraphQL errors in its body: pass the first one on with its own code.
