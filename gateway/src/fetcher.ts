@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { InFlight, shareScope } from './dedup.ts';
 
 // The fetch interface @apollo/gateway expects (from its own dependency, @apollo/utils.fetcher).
 type Fetcher = NonNullable<RemoteGraphQLDataSource['fetcher']>;
@@ -20,23 +21,41 @@ type FetcherHeaders = FetcherResponse['headers'];
  * shared/http.ts), so the gateway never sends a request on a socket the
  * subgraph is closing at that moment.
  */
-export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): Fetcher {
+export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): Fetcher & { shared(): number } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, timeout: opts.idleMs, scheduling: 'lifo' });
-  return (url: string, init?: FetcherRequestInit) =>
-    new Promise<FetcherResponse>((resolve, reject) => {
+  const inFlight = new InFlight<RawResponse>();
+  const send = (url: string, init: FetcherRequestInit | undefined, body: string | Uint8Array | undefined) =>
+    new Promise<RawResponse>((resolve, reject) => {
       const req = http.request(url, { method: init?.method ?? 'GET', headers: init?.headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => resolve(response(url, res, Buffer.concat(chunks))));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
       });
       req.on('error', reject);
-      req.end(typeof init?.body === 'string' || init?.body instanceof Uint8Array ? init.body : undefined);
+      req.end(body);
     });
+  const fetcher = (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    const body = typeof init?.body === 'string' || init?.body instanceof Uint8Array ? init.body : undefined;
+    // gateway/src/dedup.ts: who may share this fetch, set by the data source for a query's fetches.
+    const share = shareScope.getStore();
+    const raw =
+      share !== undefined && typeof body === 'string' ? inFlight.run(`${share}\u0000${url}\u0000${body}`, () => send(url, init, body)) : send(url, init, body);
+    return raw.then((r) => response(url, r));
+  };
+  return Object.assign(fetcher, { shared: () => inFlight.shared });
 }
 
-function response(url: string, res: http.IncomingMessage, body: Buffer): FetcherResponse {
-  const status = res.statusCode ?? 0;
+/** A subgraph's answer as it came off the wire; every request that shared it builds its own response from it. */
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function response(url: string, raw: RawResponse): FetcherResponse {
+  const { status, body } = raw;
   const text = () => Promise.resolve(body.toString('utf8'));
   const self: FetcherResponse = {
     bodyUsed: false,
@@ -44,12 +63,12 @@ function response(url: string, res: http.IncomingMessage, body: Buffer): Fetcher
     redirected: false,
     status,
     ok: status >= 200 && status < 300,
-    statusText: res.statusMessage ?? '',
-    headers: headersOf(res.headers),
+    statusText: raw.statusText,
+    headers: headersOf(raw.headers),
     text,
     json: () => text().then((t) => JSON.parse(t)),
     arrayBuffer: () => Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer),
-    clone: () => response(url, res, body),
+    clone: () => response(url, raw),
   };
   return self;
 }

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FETCHER } from '../gateway/src/datasource.ts';
+import type { Scope } from '../platform/caller.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+/**
+ * In-flight deduplication at the gateway (gateway/src/dedup.ts): identical subgraph fetches of
+ * concurrent queries share one fetch, but only between callers of the same jurisdiction and
+ * scopes; mutations are never shared, and a caller with `pii` never shares (the audit log).
+ */
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+}, 300_000);
+afterAll(async () => hub?.stop());
+
+const VILLAGE = '623021200201';
+const DASHBOARD = `{ village(code: "${VILLAGE}") { name population { residents households } disputeStats(period: "2026") { reported resolved } residents(first: 3) { totalCount nodes { id name } } } }`;
+
+async function villageRequests(): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', hub.subgraphs.village.url))).text();
+  const line = text.split('\n').find((l) => l.startsWith('hub_graphql_requests_total'));
+  return Number(line?.split(' ').at(-1));
+}
+
+async function callers(n: number, jurisdiction: string, scopes: Scope[], prefix: string): Promise<string[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => hub.token({ jurisdiction, scopes, subject: `${prefix}-${i}` })));
+}
+
+describe('in-flight deduplication', () => {
+  it('identical concurrent queries of callers with the same jurisdiction and scopes share subgraph fetches', async () => {
+    const tokens = await callers(30, '623021', ['read', 'report'], 'same');
+    const sharedBefore = FETCHER.shared();
+    const before = await villageRequests();
+    const answers = await Promise.all(tokens.map((t) => hub.queryAs(t, DASHBOARD)));
+    const sent = (await villageRequests()) - before;
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    const first = JSON.stringify(answers[0]!.data);
+    expect(answers.every((a) => JSON.stringify(a.data) === first)).toBe(true);
+    expect(FETCHER.shared() - sharedBefore).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(30);
+  }, 120_000);
+
+  it('never shares across jurisdictions', async () => {
+    const mine = await callers(10, '623021', ['read'], 'mine');
+    const other = await callers(10, '623022', ['read'], 'other');
+    const all = mine.flatMap((t, i) => [t, other[i]!]);
+    const answers = await Promise.all(all.map((t) => hub.queryAs<{ village: { residents: { nodes: { name: string }[] } } | null }>(t, DASHBOARD)));
+    answers.forEach((a, i) => {
+      if (i % 2 === 0) {
+        expect(a.errors).toBeUndefined();
+        expect(a.data?.village?.residents.nodes.length).toBe(3);
+      } else {
+        expect(a.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(a.data?.village?.residents ?? null).toBeNull();
+      }
+    });
+  }, 120_000);
+
+  it('never shares across scopes', async () => {
+    const readers = await callers(10, '623021', ['read'], 'reader');
+    const reporters = await callers(10, '623021', ['report'], 'reporter');
+    const q = `{ village(code: "${VILLAGE}") { name residents(first: 2) { nodes { name } } } }`;
+    const all = readers.flatMap((t, i) => [t, reporters[i]!]);
+    const answers = await Promise.all(all.map((t) => hub.queryAs<{ village: { residents: { nodes: { name: string }[] } | null } | null }>(t, q)));
+    answers.forEach((a, i) => {
+      if (i % 2 === 0) {
+        expect(a.errors).toBeUndefined();
+        expect(a.data?.village?.residents?.nodes.length).toBe(2);
+      } else {
+        expect(a.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(a.data?.village?.residents ?? null).toBeNull();
+      }
+    });
+  }, 120_000);
+
+  it('never shares an unmasked (pii) read between subjects, so each is audited', async () => {
+    const tokens = await callers(8, '623021', ['read', 'pii'], 'pii');
+    const q = `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { idNumber } } } }`;
+    const sharedBefore = FETCHER.shared();
+    const answers = await Promise.all(tokens.map((t) => hub.queryAs(t, q)));
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    expect(FETCHER.shared()).toBe(sharedBefore);
+  }, 120_000);
+
+  it('never shares a mutation: identical concurrent writes each happen', async () => {
+    const writers = await callers(10, '623021', ['read', 'write'], 'writer');
+    const m = `mutation { reportHazard(input: { gridCode: "623021200201001", kind: FIRE, description: "dedup", source: CITIZEN }) { id } }`;
+    const sharedBefore = FETCHER.shared();
+    const answers = await Promise.all(writers.map((t) => hub.queryAs<{ reportHazard: { id: string } }>(t, m)));
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    expect(new Set(answers.map((a) => a.data?.reportHazard.id)).size).toBe(10);
+    expect(FETCHER.shared()).toBe(sharedBefore);
+  }, 120_000);
+});
