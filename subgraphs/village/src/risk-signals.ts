@@ -198,6 +198,8 @@ export async function findRiskSignals(
   const previous = previousPeriod(period);
   const out: RiskSignalItem[] = [];
   for (const kind of kinds) {
+    // An overdue cluster is a township's: under a village there is none to tell.
+    if (kind === 'OVERDUE_CLUSTER' && within.length > 9) continue;
     let found: RiskSignalRow[];
     switch (kind) {
       case 'REPEATED_DISPUTES':
