@@ -2,15 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
 import type { PoolClient } from 'pg';
+import type { SpanContext } from '@opentelemetry/api';
 import { z } from 'zod';
 import { DomainEvent, type EventPayload, type EventType } from '../domain/events.ts';
 import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPHS, type SubgraphName } from './settings.ts';
 import { HttpError, sendJson, type Route } from './http.ts';
 import { nativePool, nativeTransaction } from './orm.ts';
-import { log } from './log.ts';
+import { log, outsideRequestFields } from './log.ts';
 import type { OutboxBacklog } from './metrics.ts';
-import { inClientSpan, injectTraceContext } from './telemetry.ts';
+import { activeSpanContext, detached, inLinkedSpan, injectTraceContext } from './telemetry.ts';
 import { col, command, exec, nativeRows, row, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 
@@ -113,6 +114,9 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** When tracing: the requests that nudged the relay since its last round, and those of the round under way (its deliveries link them). */
+  private nudgedBy: SpanContext[] = [];
+  private causes: SpanContext[] = [];
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -127,11 +131,16 @@ export class OutboxRelay {
   /** Delivers due events now (called after a transaction that wrote some commits). */
   nudge(): void {
     if (this.stopped) return;
+    const cause = activeSpanContext();
+    if (cause && this.nudgedBy.length < 8) this.nudgedBy.push(cause);
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = outsideRequest(() => this.deliverAll())
+    this.causes = this.nudgedBy;
+    this.nudgedBy = [];
+    // Deliveries are the relay's own work: outside the nudging request's count, log fields and trace.
+    this.running = outsideRequestFields(() => detached(() => outsideRequest(() => this.deliverAll())))
       .then((busy) => {
         // Another replica was sending a target's batch: look again soon for what this one wrote meanwhile.
         if (busy && !this.stopped) setTimeout(() => this.nudge(), 200).unref();
@@ -175,7 +184,7 @@ export class OutboxRelay {
    * (source, target) lock from reading the batch to marking it delivered
    * (docs/ARCHITECTURE.md §3): another replica's relay skips the target
    * meanwhile, and takes it over when this one dies (its session ends, the
-   * lock goes and the unmarked batch is sent again, once, in order).
+   * lock goes; its unmarked batch is sent again, first, and the inbox applies it once).
    */
   private async deliverBatch(client: PoolClient, target: SubgraphName, url: string): Promise<'busy' | 'done' | 'more'> {
     await nativeRows(client, outboxHoldLimit, []);
@@ -194,10 +203,11 @@ export class OutboxRelay {
         .setExpirationTime('2m')
         .sign(secretKey(this.opts.secret));
       const headers: Record<string, string> = { 'content-type': 'application/json', [EVENT_HEADER]: token };
-      // One span per delivery; the receiver's handling joins its trace through traceparent.
-      await inClientSpan(
+      // One span per delivery, linked to the requests that nudged the relay; the receiver's handling joins its trace through traceparent.
+      await inLinkedSpan(
         `${this.opts.source} relay.deliver ${target}`,
         { 'hub.service': this.opts.source, 'hub.relay.target': target, 'hub.relay.events': rows.length },
+        this.causes,
         async () => {
           injectTraceContext((name, value) => (headers[name] = value));
           const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
