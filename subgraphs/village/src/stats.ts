@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { periodBounds } from '../../../domain/periods.ts';
-import { disputeSums, forcesSums, gridStaffing, patrolSums, populationSums } from './store/stats.ts';
+import { disputeSums, forcesSums, gridStaffing, patrolSums, populationSums, statsVersions, type VersionsRow } from './store/stats.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
 
 /**
@@ -12,8 +12,15 @@ import { TAGS, type Tag } from '../../../domain/tags.ts';
  * parent always equals the sum of its children and a province costs what a
  * village does. A batch costs one statement per code length, whatever the
  * number of divisions in it. The statements are in store/stats.ts.
+ *
+ * Computed figures are kept for the whole process (docs/ARCHITECTURE.md,
+ * "Cached statistics"): an entry is used while the versions of the roll-ups
+ * under its division are the ones it was computed at, which every read checks
+ * in PostgreSQL (one statement per batch, whatever the kinds and divisions),
+ * so writes through any replica are seen by the next read. Statistics hold
+ * no personal data: an entry serves every caller, and the resolvers check
+ * each caller's access before they ask (resolvers/lists/stats.ts).
  */
-
 export interface PopulationFigures {
   residents: number;
   households: number;
@@ -47,9 +54,9 @@ export interface PatrolFigures extends PeriodScope {
   hazardsRectified: number;
 }
 
-/** Runs `fetch` once per code length present in the batch; returns rows keyed by code. */
+/** Runs `fetch` once per code length present in `codes`; returns the figures of each code, in order. */
 function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: string })[]>, empty: () => T) {
-  return new DataLoader<string, T>(async (codes) => {
+  return async (codes: readonly string[]): Promise<T[]> => {
     const byLen = new Map<number, string[]>();
     for (const c of codes) byLen.set(c.length, [...(byLen.get(c.length) ?? []), c]);
     const found = new Map<string, T>();
@@ -59,7 +66,45 @@ function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: 
       }),
     );
     return codes.map((c) => found.get(c) ?? empty());
-  });
+  };
+}
+
+/** Population and forces follow village_rollup (`counts`), patrols and disputes village_day_rollup (`days`). */
+type Basis = 'counts' | 'days';
+
+/** Most entries a kind of figures keeps; the least recently used go first. */
+const STATS_CACHE_ENTRIES = 20_000;
+
+/** Figures of one kind by division and period, with the version they were computed at. */
+class FiguresCache<T> {
+  private readonly entries = new Map<string, { version: string; minute: number | null; figures: Readonly<T> }>();
+  /** Which roll-up's version the figures follow. */
+  readonly basis: Basis;
+  /** The figures also depend on the clock, so an entry serves only the minute it was computed in. */
+  readonly clock: boolean;
+  constructor(basis: Basis, clock: boolean) {
+    this.basis = basis;
+    this.clock = clock;
+  }
+
+  get(key: string, version: string, minute: number | null): Readonly<T> | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.version !== version || e.minute !== minute) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Most recently used last.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.figures;
+  }
+
+  set(key: string, version: string, minute: number | null, figures: T): void {
+    this.entries.delete(key);
+    this.entries.set(key, { version, minute, figures: Object.freeze(figures) });
+    while (this.entries.size > STATS_CACHE_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
 }
 
 export interface DisputeFigures extends PeriodScope {
@@ -88,70 +133,124 @@ function perPeriod<T>(cache: Map<string, DataLoader<string, T>>, key: string, ma
   return loader;
 }
 
+/** The process's figures; overdue disputes depend on the clock, so dispute figures are kept for the minute. */
+const CACHE = {
+  population: new FiguresCache<PopulationFigures>('counts', false),
+  forces: new FiguresCache<ForcesFigures>('counts', false),
+  patrol: new FiguresCache<PatrolFigures>('days', false),
+  disputes: new FiguresCache<DisputeFigures>('days', true),
+};
+
+/**
+ * A loader of figures by division code that answers from `cache` while the
+ * division's version (from `versions`, this request's loader) is unchanged,
+ * and computes only the others, with `compute` (one batch).
+ */
+function cachedLoader<T>(
+  cache: FiguresCache<T>,
+  period: string,
+  versions: DataLoader<string, VersionsRow>,
+  compute: (codes: readonly string[]) => Promise<T[]>,
+): DataLoader<string, T> {
+  return new DataLoader<string, T>(async (codes) => {
+    const minute = cache.clock ? Math.floor(Date.now() / 60_000) : null;
+    // The versions are read before the figures: a write committed in between leaves an entry older than
+    // its figures (recomputed next time), never figures older than their version.
+    const version = (await Promise.all(codes.map((c) => versions.load(c)))).map((v) => v[cache.basis]);
+    const out = codes.map((c, i) => cache.get(`${c}|${period}`, version[i]!, minute));
+    const missing = codes.flatMap((c, i) => (out[i] ? [] : [i]));
+    if (missing.length) {
+      const fresh = await compute(missing.map((i) => codes[i]!));
+      missing.forEach((i, j) => {
+        cache.set(`${codes[i]}|${period}`, version[i]!, minute, fresh[j]!);
+        out[i] = fresh[j]!;
+      });
+    }
+    return out.map((f) => f!);
+  });
+}
+
 export function createStatsLoaders(em: EntityManager) {
   const patrolLoaders = new Map<string, DataLoader<string, PatrolFigures>>();
   const disputeLoaders = new Map<string, DataLoader<string, DisputeFigures>>();
+  /** Division code → its version fingerprints: one statement for every division a request's statistics ask about. */
+  const versions = new DataLoader<string, VersionsRow>(async (codes) => {
+    const by = new Map((await statsVersions(em, codes)).map((r) => [r.k, r]));
+    return codes.map((k) => by.get(k) ?? { k, counts: '', days: '' });
+  });
   return {
-    population: perLevel<PopulationFigures>(
-      async (len, codes) =>
-        (await populationSums(em, len, codes)).map((r) => {
-          const totals = new Map<string, number>();
-          for (const obj of r.tags ?? []) for (const [tag, c] of Object.entries(obj)) totals.set(tag, (totals.get(tag) ?? 0) + c);
-          return {
-            k: r.k,
-            residents: r.residents,
-            households: r.households,
-            floating: r.floating,
-            houses: r.houses,
-            addresses: r.addresses,
-            byTag: TAGS.map((tag) => ({ tag, count: totals.get(tag) ?? 0 })),
-          };
-        }),
-      () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
+    population: cachedLoader(
+      CACHE.population,
+      '',
+      versions,
+      perLevel<PopulationFigures>(
+        async (len, codes) =>
+          (await populationSums(em, len, codes)).map((r) => {
+            const totals = new Map<string, number>();
+            for (const obj of r.tags ?? []) for (const [tag, c] of Object.entries(obj)) totals.set(tag, (totals.get(tag) ?? 0) + c);
+            return {
+              k: r.k,
+              residents: r.residents,
+              households: r.households,
+              floating: r.floating,
+              houses: r.houses,
+              addresses: r.addresses,
+              byTag: TAGS.map((tag) => ({ tag, count: totals.get(tag) ?? 0 })),
+            };
+          }),
+        () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
+      ),
     ),
-    forces: perLevel<ForcesFigures>(
-      async (len, codes) =>
-        (await forcesSums(em, len, codes)).map((r) => ({
-          k: r.k,
-          grids: r.grids,
-          gridWorkers: r.gridWorkers,
-          gridsFullyStaffed: r.gridsFullyStaffed,
-          jointDefenseGroups: r.jointDefenseGroups,
-          householdsInGroups: r.householdsInGroups,
-          householdCoverage: r.households ? r.householdsInGroups / r.households : 0,
-          patrolTeams: r.patrolTeams,
-          patrolMembers: r.patrolMembers,
-        })),
-      () => ({
-        grids: 0,
-        gridWorkers: 0,
-        gridsFullyStaffed: 0,
-        jointDefenseGroups: 0,
-        householdsInGroups: 0,
-        householdCoverage: 0,
-        patrolTeams: 0,
-        patrolMembers: 0,
-      }),
+    forces: cachedLoader(
+      CACHE.forces,
+      '',
+      versions,
+      perLevel<ForcesFigures>(
+        async (len, codes) =>
+          (await forcesSums(em, len, codes)).map((r) => ({
+            k: r.k,
+            grids: r.grids,
+            gridWorkers: r.gridWorkers,
+            gridsFullyStaffed: r.gridsFullyStaffed,
+            jointDefenseGroups: r.jointDefenseGroups,
+            householdsInGroups: r.householdsInGroups,
+            householdCoverage: r.households ? r.householdsInGroups / r.households : 0,
+            patrolTeams: r.patrolTeams,
+            patrolMembers: r.patrolMembers,
+          })),
+        () => ({
+          grids: 0,
+          gridWorkers: 0,
+          gridsFullyStaffed: 0,
+          jointDefenseGroups: 0,
+          householdsInGroups: 0,
+          householdCoverage: 0,
+          patrolTeams: 0,
+          patrolMembers: 0,
+        }),
+      ),
     ),
     /** One loader per period, so divisions asked for the same period share one statement. */
     patrolStats(from: string, to: string): DataLoader<string, PatrolFigures> {
       const key = `${from}|${to}`;
-      let loader = patrolLoaders.get(key);
-      if (!loader) {
-        loader = perLevel<PatrolFigures>(
-          async (len, codes) =>
-            (await patrolSums(em, len, codes, from, to)).map((r) => ({
-              k: r.k,
-              patrols: r.patrols,
-              patrolHours: r.patrolSeconds / 3600,
-              hazardsFound: r.hazardsFound,
-              hazardsRectified: r.hazardsRectified,
-            })),
-          () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
-        );
-        patrolLoaders.set(key, loader);
-      }
-      return loader;
+      return perPeriod(patrolLoaders, key, () =>
+        cachedLoader(
+          CACHE.patrol,
+          key,
+          versions,
+          perLevel<PatrolFigures>(
+            async (len, codes) =>
+              (await patrolSums(em, len, codes, from, to)).map((r) => ({
+                k: r.k,
+                patrols: r.patrols,
+                patrolHours: r.patrolSeconds / 3600,
+                hazardsFound: r.hazardsFound,
+                hazardsRectified: r.hazardsRectified,
+              })),
+            () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
+          ),
+        ),
+      );
     },
     /**
      * Dispute figures for cases reported in the period; the rates come from
@@ -159,40 +258,46 @@ export function createStatsLoaders(em: EntityManager) {
      */
     disputeStats(from: string, to: string): DataLoader<string, DisputeFigures> {
       const [start, end] = periodBounds(from, to);
-      return perPeriod(disputeLoaders, `${from}|${to}`, () =>
-        perLevel<DisputeFigures>(
-          async (len, codes) =>
-            (await disputeSums(em, len, codes, from, to, start, end)).map((r) => ({
-              k: r.k,
-              reported: r.reported,
-              resolved: r.resolved,
-              resolutionRate: rate(r.resolved, r.reported),
-              resolvedAtVillage: r.atVillage,
-              resolvedAtTownship: r.atTownship,
-              resolvedAtCounty: r.atCounty,
-              escalatedToTownship: r.toTownship,
-              escalatedToCounty: r.toCounty,
-              open: r.reported - r.resolved,
-              overdue: r.overdue,
-              onTimeRate: rate(r.onTime, r.resolved),
-              satisfactionRate: rate(r.satisfied, r.rated),
-              rehandled: r.rehandled,
-            })),
-          () => ({
-            reported: 0,
-            resolved: 0,
-            resolutionRate: 0,
-            resolvedAtVillage: 0,
-            resolvedAtTownship: 0,
-            resolvedAtCounty: 0,
-            escalatedToTownship: 0,
-            escalatedToCounty: 0,
-            open: 0,
-            overdue: 0,
-            onTimeRate: 0,
-            satisfactionRate: 0,
-            rehandled: 0,
-          }),
+      const key = `${from}|${to}`;
+      return perPeriod(disputeLoaders, key, () =>
+        cachedLoader(
+          CACHE.disputes,
+          key,
+          versions,
+          perLevel<DisputeFigures>(
+            async (len, codes) =>
+              (await disputeSums(em, len, codes, from, to, start, end)).map((r) => ({
+                k: r.k,
+                reported: r.reported,
+                resolved: r.resolved,
+                resolutionRate: rate(r.resolved, r.reported),
+                resolvedAtVillage: r.atVillage,
+                resolvedAtTownship: r.atTownship,
+                resolvedAtCounty: r.atCounty,
+                escalatedToTownship: r.toTownship,
+                escalatedToCounty: r.toCounty,
+                open: r.reported - r.resolved,
+                overdue: r.overdue,
+                onTimeRate: rate(r.onTime, r.resolved),
+                satisfactionRate: rate(r.satisfied, r.rated),
+                rehandled: r.rehandled,
+              })),
+            () => ({
+              reported: 0,
+              resolved: 0,
+              resolutionRate: 0,
+              resolvedAtVillage: 0,
+              resolvedAtTownship: 0,
+              resolvedAtCounty: 0,
+              escalatedToTownship: 0,
+              escalatedToCounty: 0,
+              open: 0,
+              overdue: 0,
+              onTimeRate: 0,
+              satisfactionRate: 0,
+              rehandled: 0,
+            }),
+          ),
         ),
       );
     },

@@ -23,6 +23,7 @@ import { Migration20261201000021PersonSearch } from './Migration20261201000021Pe
 import { Migration20261201000022Forces } from './Migration20261201000022Forces.ts';
 import { Migration20261201000023LifeCycle } from './Migration20261201000023LifeCycle.ts';
 import { Migration20261201000024WritePath } from './Migration20261201000024WritePath.ts';
+import { Migration20261201000025StatsVersion } from './Migration20261201000025StatsVersion.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   Migration20261201000022Forces,
   Migration20261201000023LifeCycle,
   Migration20261201000024WritePath,
+  Migration20261201000025StatsVersion,
 ];

@@ -184,3 +184,30 @@ const fullyStaffed = sql('stats.fullyStaffed', Staffing, `select grid_code, ${FU
 export function gridStaffing(db: Db, grids: readonly string[]): Promise<StaffingRow[]> {
   return rows(db, fullyStaffed, [grids]);
 }
+
+const Versions = z.object({ k: col.text, counts: col.text, days: col.text });
+export type VersionsRow = z.infer<typeof Versions>;
+
+/** The versions of one roll-up under a division, as one text: how many rows, and a digest of them in code order. */
+const digest = (column: 'counts' | 'days') => `count(s.code) || ':' || coalesce(md5(string_agg(s.code || '=' || s.${column}, ',' order by s.code)), '')`;
+
+/**
+ * The version fingerprint of each requested division (any code lengths, one
+ * statement): a village reads its own row, a township its villages' rows, a
+ * county its own row, a prefecture or province its counties' rows (see
+ * Migration…25StatsVersion). Index range scans on the key (level, code).
+ */
+const versions = sql(
+  'stats.versions',
+  Versions,
+  `select k.code as k, ${digest('counts')} as counts, ${digest('days')} as days
+     from unnest(array[?]::text[]) as k(code)
+     left join stats_version s on s.level = (case length(k.code) when 12 then 12 when 9 then 12 else 6 end)
+                              and s.code >= k.code and s.code < k.code || ':'
+    group by 1`,
+);
+
+/** The version fingerprints (population and forces: `counts`; patrols and disputes: `days`) of each code. */
+export function statsVersions(db: Db, codes: readonly string[]): Promise<VersionsRow[]> {
+  return rows(db, versions, [codes]);
+}
