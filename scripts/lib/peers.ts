@@ -123,7 +123,7 @@ export interface PeerOptions {
   /** The trusted-router secret the router sets as x-hub-router (one of the subgraphs' HUB_ROUTER_SECRETS). */
   routerSecret: string;
   port: number;
-  /** A folder of the router's own (Grafbase keeps its home there). */
+  /** A folder of the router's own (Grafbase keeps its home there; Hive Gateway needs none). */
   workDir: string;
 }
 
@@ -204,7 +204,6 @@ function launch(
 
 /** Hive Gateway with the Rust query planner (HIVE_ROUTER_RUNTIME) on schema/supergraph.graphql and deploy/hive-gateway/gateway.config.ts. */
 export async function startHiveGateway(peers: InstalledPeers, o: PeerOptions, timeoutMs = 120_000): Promise<RunningPeer> {
-  mkdirSync(o.workDir, { recursive: true });
   const env = { ...routerEnv(o), HIVE_ROUTER_RUNTIME: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
   const args = [
     peers.hiveGateway,
@@ -226,7 +225,7 @@ export async function startHiveGateway(peers: InstalledPeers, o: PeerOptions, ti
 /** Grafbase's gateway (`grafbase dev`, the npm binary) on deploy/grafbase/grafbase.toml. */
 export async function startGrafbase(peers: InstalledPeers, o: PeerOptions, timeoutMs = 120_000): Promise<RunningPeer> {
   mkdirSync(o.workDir, { recursive: true });
-  const env = { ...routerEnv(o), HUB_SCHEMA_DIR: join(REPO_ROOT, 'schema'), HOME: o.workDir, GRAFBASE_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1' };
+  const env = { ...routerEnv(o), HOME: o.workDir };
   const args = ['--home', o.workDir, 'dev', '--config', join(REPO_ROOT, 'deploy', 'grafbase', 'grafbase.toml'), '--listen-address', `127.0.0.1:${o.port}`];
   const { peer, exited } = launch('Grafbase', `http://127.0.0.1:${o.port}/graphql`, peers.grafbase, args, env, o.workDir);
   await ready(peer, exited, timeoutMs);
