@@ -26,6 +26,11 @@ export function withRequestFields<T>(fields: RequestFields, fn: () => T): T {
   return scope.run(fields, fn);
 }
 
+/** Runs background work started from within a request (a relay delivery) without that request's log fields. */
+export function outsideRequestFields<T>(fn: () => T): T {
+  return scope.exit(fn);
+}
+
 /** The log fields of the request being answered, if any (filled in by the request plugin, platform/metrics.ts). */
 export function requestFields(): RequestFields | undefined {
   return scope.getStore();

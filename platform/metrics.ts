@@ -140,35 +140,34 @@ export class ServiceMetrics {
           this.inc({ service }, sqlStatementsInRequests());
         },
       });
-      const lag = new Gauge({
-        name: 'hub_relay_lag_seconds',
-        help: 'Age of the oldest event in the outbox not yet delivered, per target.',
-        labelNames: ['service', 'target'],
-        registers,
-      });
-      const backlogOf = () => this.outbox;
+      // Both gauges come from one query per scrape: the registry collects its metrics concurrently, so they share it.
+      let reading: Promise<OutboxBacklog[] | undefined> | undefined;
+      const backlog = () =>
+        (reading ??= (this.outbox?.read() ?? Promise.resolve(undefined))
+          // The database does not answer: the scrape goes on without these two gauges.
+          .catch(() => undefined)
+          .finally(() => (reading = undefined)));
+      const targets = () => this.outbox?.targets ?? [];
       new Gauge({
         name: 'hub_outbox_depth',
         help: 'Events in the outbox not yet delivered, per target.',
         labelNames: ['service', 'target'],
         registers,
         async collect() {
-          const outbox = backlogOf();
-          if (!outbox) return;
+          const rows = await backlog();
           this.reset();
-          lag.reset();
-          let backlog: OutboxBacklog[];
-          try {
-            backlog = await outbox.read();
-          } catch {
-            // The database does not answer: the scrape goes on without these two gauges.
-            return;
-          }
-          for (const target of outbox.targets) {
-            const b = backlog.find((x) => x.target === target);
-            this.set({ service, target }, b?.depth ?? 0);
-            lag.set({ service, target }, b?.oldestSeconds ?? 0);
-          }
+          if (rows) for (const target of targets()) this.set({ service, target }, rows.find((x) => x.target === target)?.depth ?? 0);
+        },
+      });
+      new Gauge({
+        name: 'hub_relay_lag_seconds',
+        help: 'Age of the oldest event in the outbox not yet delivered, per target (0 when none waits).',
+        labelNames: ['service', 'target'],
+        registers,
+        async collect() {
+          const rows = await backlog();
+          this.reset();
+          if (rows) for (const target of targets()) this.set({ service, target }, rows.find((x) => x.target === target)?.oldestSeconds ?? 0);
         },
       });
     }
@@ -249,6 +248,14 @@ export class ServiceMetrics {
       res.end(text);
     };
   }
+}
+
+let gateway: ServiceMetrics | undefined;
+
+/** The gateway's metrics: one gateway per process, so its data sources record into the same registry. */
+export function gatewayMetrics(): ServiceMetrics {
+  gateway ??= new ServiceMetrics('gateway');
+  return gateway;
 }
 
 /** What the request plugin reads from a service's context. */

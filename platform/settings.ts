@@ -77,6 +77,7 @@ const schema = riskSchema.extend({
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_DEMO_DATE: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
@@ -126,6 +127,8 @@ export interface Settings {
   host: string;
   dataDir: string;
   logLevel: RawSettings['HUB_LOG_LEVEL'];
+  /** Bearer token a scraper sends for /metrics; unset: only this machine (loopback) may scrape (docs/ARCHITECTURE.md, "Observability"). */
+  metricsToken?: string;
   poolMax: number;
   /** Seconds the gateway may serve a report-only caller's answer again (0: never). */
   reportCacheSeconds: number;
@@ -201,6 +204,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: s.HUB_HOST,
     dataDir: resolve(s.HUB_DATA_DIR),
     logLevel: s.HUB_LOG_LEVEL,
+    metricsToken: s.HUB_METRICS_TOKEN,
     poolMax: s.HUB_DB_POOL_MAX,
     reportCacheSeconds: s.HUB_REPORT_CACHE_SECONDS,
     gatewayWorkers: s.HUB_GATEWAY_WORKERS,

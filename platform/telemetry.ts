@@ -1,5 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
 
 /**
  * Traces (docs/ARCHITECTURE.md, "Observability"). Off unless the standard
@@ -123,6 +135,37 @@ export function inServerSpan<T>(name: string, headers: IncomingHttpHeaders, attr
 /** A client span for an outgoing call; its `traceparent` goes out in the call's headers. */
 export function inClientSpan<T>(name: string, attributes: Attributes, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   return inSpan(name, attributes, fn, SpanKind.CLIENT);
+}
+
+/** The active span's context, to link later work to it (undefined without tracing or outside any span). */
+export function activeSpanContext(): SpanContext | undefined {
+  if (!on) return undefined;
+  return trace.getSpan(context.active())?.spanContext();
+}
+
+/** Runs background work started from within a request outside that request's trace. */
+export function detached<T>(fn: () => T): T {
+  if (!on) return fn();
+  return context.with(ROOT_CONTEXT, fn);
+}
+
+/** A client span that starts its own trace, linked to the spans that caused it (a relay delivery and the requests that nudged it). */
+export function inLinkedSpan<T>(name: string, attributes: Attributes, causes: readonly SpanContext[], fn: (span: Span | undefined) => Promise<T>): Promise<T> {
+  if (!on) return fn(undefined);
+  const links: Link[] = causes.map((c) => ({ context: c }));
+  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes, links, root: true }, ROOT_CONTEXT);
+  return context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+    fn(span).then(
+      (v) => {
+        ended(span);
+        return v;
+      },
+      (e: unknown) => {
+        ended(span, e);
+        throw e;
+      },
+    ),
+  );
 }
 
 /** Writes the active trace's `traceparent` (and `tracestate`) with `set`; nothing without tracing. */
