@@ -4,6 +4,9 @@ import type { CryptoKey } from 'jose';
 import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
 import { hubError } from '../../platform/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
+import { log } from '../../platform/log.ts';
+import { gatewayMetrics } from '../../platform/metrics.ts';
+import { inClientSpan, injectTraceContext } from '../../platform/telemetry.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
 import { shareKeyOf, shareScope } from './dedup.ts';
@@ -47,6 +50,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
     // The caller's language, so the subgraph's errors arrive already in it (platform/language.ts).
     request.http?.headers.set('accept-language', preferredLanguage(incoming.request.http?.headers.get('accept-language')));
+    // The trace goes on at the subgraph (W3C traceparent; nothing is set while tracing is off).
+    injectTraceContext((name, value) => request.http?.headers.set(name, value));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -59,7 +64,15 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
               preferredLanguage(options.incomingRequestContext.request.http?.headers.get('accept-language')),
             )
           : undefined;
-      return await (share === undefined ? super.process(options) : shareScope.run(share, () => super.process(options)));
+      // Timed per subgraph (hub_gateway_subgraph_fetch_duration_seconds) and, when tracing, a client span whose traceparent goes out.
+      const started = performance.now();
+      try {
+        return await inClientSpan(`gateway fetch ${this.subgraph}`, { 'hub.service': 'gateway', 'hub.subgraph': this.subgraph }, () =>
+          share === undefined ? super.process(options) : shareScope.run(share, () => super.process(options)),
+        );
+      } finally {
+        gatewayMetrics().fetched(this.subgraph, performance.now() - started);
+      }
     } catch (error) {
       // A subgraph that answered with an HTTP error (e.g. 400 for an invalid argument) sent
       // GraphQL errors in its body: pass the first one on with its own code.
@@ -72,7 +85,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       }
       // Why the subgraph could not be reached (a socket error) is for the log, not the client.
       const correlationId = crypto.randomUUID();
-      console.error(`[gateway] ${this.subgraph} subgraph unavailable ${correlationId}:`, error);
+      log.error({ err: error, subgraph: this.subgraph, correlationId }, 'subgraph unavailable');
       const label = SUBGRAPH_LABEL[this.subgraph];
       throw hubError(
         'SUBGRAPH_UNAVAILABLE',

@@ -5,6 +5,7 @@ import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 import { makeFormatError } from '../../platform/errors.ts';
 import { localizeErrors } from '../../platform/language.ts';
 import { listen, sendJson } from '../../platform/http.ts';
+import { gatewayMetrics } from '../../platform/metrics.ts';
 import { importPrivateKey, importPublicKey } from '../../platform/auth.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
@@ -54,6 +55,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     },
   });
   const armor = queryLimits(production);
+  // Requests by operation, errors by code, fetches by subgraph, served at /metrics (docs/ARCHITECTURE.md, "Observability").
+  const metrics = gatewayMetrics();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -67,6 +70,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      metrics.plugin<GatewayContext>(),
       localizeErrors<GatewayContext>(),
       operationChecks,
       ...armor.plugins,
@@ -80,6 +84,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     {
       apollo,
       maxBodyBytes: MAX_BODY_BYTES,
+      service: 'gateway',
+      countError: (code) => metrics.error(code),
       compressFrom: 1024,
       authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
@@ -90,6 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/import/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'import'),
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
+        '/metrics': metrics.route(),
         '/health': async (_req, res) => {
           const checks = await Promise.all(
             SUBGRAPHS.map(async (name) => {

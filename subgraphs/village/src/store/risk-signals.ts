@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RiskThresholds } from '../../../../platform/settings.ts';
 import { col, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
 
@@ -238,24 +239,16 @@ const existsUnder = sql(
 /** The key range of the village codes under a division code. */
 const range = (code: string): [string, string] => [code, `${code}:`];
 
-export interface RiskThresholdParams {
-  repeatDays: number;
-  surgeFactor: number;
-  surgeMin: number;
-  overdueMin: number;
-  risingMin: number;
-}
-
 export const riskSignals = {
   /** Whether the hub knows any village under the division code. */
   divisionExists: async (db: Db, code: string): Promise<boolean> => (await rows(db, existsUnder, range(code)))[0]?.found ?? false,
-  repeated: (db: Db, s: RiskScope, t: RiskThresholdParams) => rows(db, repeated, [...range(s.within), s.start, t.repeatDays, s.end, s.start, t.repeatDays]),
-  surge: (db: Db, s: RiskScope, t: RiskThresholdParams) =>
+  repeated: (db: Db, s: RiskScope, t: RiskThresholds) => rows(db, repeated, [...range(s.within), s.start, t.repeatDays, s.end, s.start, t.repeatDays]),
+  surge: (db: Db, s: RiskScope, t: RiskThresholds) =>
     rows(db, surge, [s.start, s.end, ...range(s.within), t.surgeMin, t.surgeFactor, t.surgeMin, t.surgeFactor]),
   massOrTwice: (db: Db, s: RiskScope) => rows(db, massOrTwice, [...range(s.within), s.start, s.end]),
-  overdue: (db: Db, s: RiskScope, t: RiskThresholdParams) => rows(db, overdue, [...range(s.within), s.start, s.end, t.overdueMin]),
+  overdue: (db: Db, s: RiskScope, t: RiskThresholds) => rows(db, overdue, [...range(s.within), s.start, s.end, t.overdueMin]),
   specialPopulation: (db: Db, s: RiskScope) => rows(db, specialPopulation, [...range(s.within), s.start, s.end]),
   /** `previousStart` begins the period before; `days` are the period's first and last day (the signal's window). */
-  understaffed: (db: Db, s: RiskScope, t: RiskThresholdParams, previousStart: string, days: [string, string]) =>
+  understaffed: (db: Db, s: RiskScope, t: RiskThresholds, previousStart: string, days: [string, string]) =>
     rows(db, understaffed, [s.start, s.start, s.start, ...range(s.within), previousStart, s.end, ...days, t.risingMin]),
 };
