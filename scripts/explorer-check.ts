@@ -45,7 +45,7 @@ const outside: string[] = [];
 try {
   const page = await browser.newPage();
   page.on('request', (r) => !r.url().startsWith(origin!) && !r.url().startsWith('data:') && outside.push(r.url()));
-  await page.goto(`${origin}/explorer?token=${token}`);
+  await page.goto(`${origin}/explorer#token=${token}`);
   await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
   await page.click('.graphiql-execute-button');
   await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('临潭县'), undefined, { timeout: 30_000 });

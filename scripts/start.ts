@@ -106,7 +106,9 @@ if (keys.caller.privateKey) {
       ${admin}
     甘肃省 report-only tool (62; report):
       ${report}
-  Explorer (GraphiQL, offline): ${endpoint.replace(/\/graphql$/, '')}/explorer?token=${admin}`;
+  Analysis room 分析研判室 (web page, offline): ${endpoint.replace(/\/graphql$/, '')}/app#token=${admin}
+    as the report-only tool (figures only): ${endpoint.replace(/\/graphql$/, '')}/app#token=${report}
+  Explorer (GraphiQL, offline): ${endpoint.replace(/\/graphql$/, '')}/explorer#token=${admin}`;
 }
 console.log(`
 The hub is ready in ${secs()} s${seeded ? ' (first start, seeding included)' : ''}.

@@ -7,8 +7,10 @@ import { HttpError } from '../../platform/http.ts';
 /**
  * The explorer (GraphiQL) served from npm packages, with no CDN: the machines
  * that run the hub often have no internet. Outside production only. A token
- * can be given as ?token=… (npm start prints such a link); it goes into the
- * request headers, which GraphiQL lets you edit.
+ * can be given in the URL fragment, #token=… (npm start prints such a link;
+ * a fragment never reaches a server, log or Referer, unlike a query string);
+ * it goes into the request headers, which GraphiQL lets you edit, and leaves
+ * the address bar at once.
  */
 const require = createRequire(import.meta.url);
 /** A file of an installed package (by its folder: the UMD builds are not in the packages' exports). */
@@ -36,7 +38,8 @@ const PAGE = `<!doctype html>
   <script src="/explorer/graphiql.js"></script>
   <script>
     const params = new URLSearchParams(location.search);
-    const token = params.get('token') || '';
+    const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     const headers = JSON.stringify({ authorization: 'Bearer ' + (token || '<paste a token printed by npm start>') }, null, 2);
     const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
     const query = params.get('query') || '{\\n  county(code: "623021") {\\n    name\\n    region { name }\\n    townships { code name kind }\\n  }\\n}\\n';

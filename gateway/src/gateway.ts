@@ -14,6 +14,7 @@ import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
+import { appRoute } from './app.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
 import { reportCache } from './report-cache.ts';
@@ -80,6 +81,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
 
+  const analysisRoom = appRoute();
   const http = await listen<GatewayContext, Caller>(
     {
       apollo,
@@ -94,6 +96,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/export/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'export'),
         '/changes.ndjson': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'changes'),
         '/import/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'import'),
+        '/app': analysisRoom,
+        '/app/*': analysisRoom,
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
         '/metrics': metrics.route(),

@@ -1,0 +1,1778 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** 考核指标 An assessment indicator. */
+export type AssessmentIndicator =
+  /** 网格配强率 grids fully staffed 1+3+N / grids */
+  | 'GRID_STAFFING_RATE'
+  /** 联防覆盖率 households in joint-defense groups / households */
+  | 'HOUSEHOLD_COVERAGE'
+  /** 按期化解率 resolved by the deadline / resolved in the period */
+  | 'ON_TIME_RATE'
+  /** 化解率 disputes resolved / reported in the period */
+  | 'RESOLUTION_RATE'
+  /** 满意率 satisfied or basically satisfied / rated in the period */
+  | 'SATISFACTION_RATE';
+
+/** Steps recorded in a dispute's timeline. */
+export type DisputeAction =
+  /** 受理 accepted */
+  | 'ACCEPT'
+  /** 分流转办 assigned */
+  | 'ASSIGN'
+  /** 办结归档 closed */
+  | 'CLOSE'
+  /** 报到 a department acknowledged */
+  | 'DEPARTMENT_ACKNOWLEDGE'
+  /** 反馈 a department reported back */
+  | 'DEPARTMENT_REPORT'
+  /** 吹哨 dispatched to county departments */
+  | 'DISPATCH'
+  /** 上报 escalated to the next level */
+  | 'ESCALATE'
+  /** 回访 followed up */
+  | 'FOLLOW_UP'
+  /** 调解 a mediation session */
+  | 'MEDIATE'
+  /** 群众评价 rated */
+  | 'RATE'
+  /** 接收 received from the level below */
+  | 'RECEIVE'
+  /** 重新办理 reopened for another round after an unsatisfied rating */
+  | 'REOPEN'
+  /** 登记 reported */
+  | 'REPORT'
+  /** 化解 resolved */
+  | 'RESOLVE'
+  /** 督办 supervision order */
+  | 'SUPERVISE';
+
+/** 纠纷类别 Category of a dispute. */
+export type DisputeCategory =
+  /** 边界 boundary */
+  | 'BOUNDARY'
+  /** 合同 contract */
+  | 'CONTRACT'
+  /** 损害赔偿 damages */
+  | 'DAMAGES'
+  /** 环境污染 environment */
+  | 'ENVIRONMENT'
+  /** 婚姻家庭 family and marriage */
+  | 'FAMILY'
+  /** 山林草场 forest and grassland */
+  | 'FOREST_GRASSLAND'
+  /** 劳动争议/欠薪 labour and unpaid wages */
+  | 'LABOUR_WAGES'
+  /** 土地宅基地 land and homestead */
+  | 'LAND_HOMESTEAD'
+  /** 征地拆迁 land requisition and demolition */
+  | 'LAND_REQUISITION'
+  /** 医疗 medical */
+  | 'MEDICAL'
+  /** 邻里 neighbours */
+  | 'NEIGHBOUR'
+  /** 其他 other */
+  | 'OTHER'
+  /** 资源采挖 resource harvesting (e.g. caterpillar fungus 虫草) */
+  | 'RESOURCE_HARVESTING'
+  /** 交通事故 traffic */
+  | 'TRAFFIC';
+
+/** 纠纷规模 Scale of a dispute. */
+export type DisputeScale =
+  /** 重大 major */
+  | 'MAJOR'
+  /** 群体性 mass (many parties) */
+  | 'MASS'
+  /** 一般 ordinary */
+  | 'ORDINARY';
+
+/**
+ * 纠纷状态 Where a dispute is in the closed loop: reported → accepted 受理 →
+ * assigned 分流转办 → mediating 协同办理 → resolved (or escalated one level up)
+ * → rated 群众评价 → closed 办结归档 → followed up 回访.
+ */
+export type DisputeStatus =
+  /** 已受理 accepted (parties contacted) */
+  | 'ACCEPTED'
+  /** 已分流 assigned to a mediator, committee, agency or departments */
+  | 'ASSIGNED'
+  /** 已办结归档 closed and archived */
+  | 'CLOSED'
+  /** 已上报 escalated to the next level, which now handles it */
+  | 'ESCALATED'
+  /** 已回访 followed up */
+  | 'FOLLOWED_UP'
+  /** 调解中 being mediated */
+  | 'MEDIATING'
+  /** 已评价 rated by the parties */
+  | 'RATED'
+  /** 已登记，待受理 reported, awaiting acceptance */
+  | 'REPORTED'
+  /** 已化解 resolved */
+  | 'RESOLVED';
+
+/** 层级 Level of governance that handles a case. */
+export type GovernanceLevel =
+  /** 县 */
+  | 'COUNTY'
+  /** 乡镇 */
+  | 'TOWNSHIP'
+  /** 村/社区 */
+  | 'VILLAGE';
+
+/**
+ * 特殊人群 Special-population and key-youth tags (GB/T 31000), plus groups the
+ * grid watches over.
+ */
+export type PersonTag =
+  /** 社区矫正人员 person under community correction */
+  | 'COMMUNITY_CORRECTION'
+  /** 吸毒人员 drug user */
+  | 'DRUG_USER'
+  /** 特困供养人员 person in extreme poverty under state support */
+  | 'EXTREME_POVERTY'
+  /** 艾滋病危险人员 person at risk of HIV/AIDS */
+  | 'HIV_RISK'
+  /** 重点青少年·有不良行为 key youth: bad behaviour */
+  | 'KEY_YOUTH_BAD_BEHAVIOUR'
+  /** 重点青少年·服刑人员未成年子女 key youth: minor child of an inmate */
+  | 'KEY_YOUTH_CHILD_OF_INMATE'
+  /** 重点青少年·闲散青少年 key youth: idle (out of school and work) */
+  | 'KEY_YOUTH_IDLE'
+  /** 重点青少年·流浪乞讨 key youth: vagrant or begging */
+  | 'KEY_YOUTH_VAGRANT'
+  /** 留守儿童 left-behind child */
+  | 'LEFT_BEHIND_CHILD'
+  /** 留守老人 left-behind elderly person */
+  | 'LEFT_BEHIND_ELDERLY'
+  /** 刑满释放人员 released prisoner */
+  | 'RELEASED_PRISONER'
+  /** 严重精神障碍患者 person with a severe mental disorder */
+  | 'SEVERE_MENTAL_DISORDER';
+
+/**
+ * Level of a region above the county: 省 province (2-digit code) or 市/州
+ * prefecture (4-digit code).
+ */
+export type RegionLevel =
+  /** 市 / 州 / 盟 prefecture-level division (4 digits) */
+  | 'PREFECTURE'
+  /** 省 / 自治区 / 直辖市 province, autonomous region or municipality (2 digits) */
+  | 'PROVINCE';
+
+/** 预警依据 What a fact of an early warning counts. */
+export type RiskFactKind =
+  /** 月均基线 Average disputes a month over the 12 months before (DISPUTE_SURGE). */
+  | 'BASELINE_MONTHLY'
+  /** 网格 Grids of the village (UNDERSTAFFED_RISING). */
+  | 'GRIDS'
+  /** 未配齐网格 Grids without full 1+3+N staffing (UNDERSTAFFED_RISING). */
+  | 'GRIDS_NOT_FULLY_STAFFED'
+  /** 群体性纠纷 Mass-scale disputes (MASS_OR_TWICE_ESCALATED). */
+  | 'MASS_DISPUTES'
+  /** 当月纠纷 Disputes reported in the month (DISPUTE_SURGE). */
+  | 'MONTH_DISPUTES'
+  /** 超期案件 Cases overdue now (OVERDUE_CLUSTER). */
+  | 'OVERDUE_CASES'
+  /** 本期纠纷 Disputes reported in the period (UNDERSTAFFED_RISING). */
+  | 'PERIOD_DISPUTES'
+  /** 上期纠纷 Disputes reported in the period before, of the same length (UNDERSTAFFED_RISING). */
+  | 'PREVIOUS_DISPUTES'
+  /** 同一地址 Disputes with parties living at the same standard address (REPEATED_DISPUTES). */
+  | 'SAME_ADDRESS'
+  /** 同一户 Disputes with parties of the same household (REPEATED_DISPUTES). */
+  | 'SAME_HOUSEHOLD'
+  /** 同一当事人 Disputes between the same parties (REPEATED_DISPUTES). */
+  | 'SAME_PARTIES'
+  /** 涉特殊人群案件 Disputes with a party under special-population care (SPECIAL_POPULATION_PARTY). */
+  | 'SPECIAL_POPULATION_CASES'
+  /** 两次上报 Cases escalated to the township and on to the county (MASS_OR_TWICE_ESCALATED). */
+  | 'TWICE_ESCALATED'
+  /** 涉及村 Villages the overdue cases arose in (OVERDUE_CLUSTER). */
+  | 'VILLAGES';
+
+/** 预警等级 Severity, in ascending order: LOW < MEDIUM < HIGH < CRITICAL. */
+export type RiskSeverity =
+  /** 紧急 critical */
+  | 'CRITICAL'
+  /** 预警 high */
+  | 'HIGH'
+  /** 提示 low */
+  | 'LOW'
+  /** 关注 medium */
+  | 'MEDIUM';
+
+/** 苗头预警类别 The kind of an early warning (stable codes; thresholds in docs/ARCHITECTURE.md "Early warnings"). */
+export type RiskSignalKind =
+  /** 纠纷激增 A village whose disputes in a month run HUB_RISK_SURGE_FACTOR (2) times above its own average of the 12 months before (at least HUB_RISK_SURGE_MIN). */
+  | 'DISPUTE_SURGE'
+  /** 群体性或两次上报 Mass-scale (群体性) disputes and cases escalated twice (village → township → county). */
+  | 'MASS_OR_TWICE_ESCALATED'
+  /** 超期聚集 At least HUB_RISK_OVERDUE_MIN cases of one township overdue now. */
+  | 'OVERDUE_CLUSTER'
+  /** 重复纠纷 The same parties, or the same household or address, in disputes again within HUB_RISK_REPEAT_DAYS (90) days. */
+  | 'REPEATED_DISPUTES'
+  /** 涉特殊人群 Disputes with a party under special-population care (callers with `read` only; never the person). */
+  | 'SPECIAL_POPULATION_PARTY'
+  /** 力量不足且纠纷上升 Grids without full 1+3+N staffing in a village whose disputes rise against the period before. */
+  | 'UNDERSTAFFED_RISING';
+
+export type MonthFragment = { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } };
+
+export type RegionHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+
+export type RegionRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+export type CountyHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+
+export type CountyRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+export type TownshipHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+
+export type TownshipRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+export type VillageHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+
+export type VillageRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+export type RegionViewQueryVariables = Exact<{
+  code: string;
+  from: string;
+  to: string;
+  m0: string;
+  m1: string;
+  m2: string;
+  m3: string;
+  m4: string;
+  m5: string;
+  m6: string;
+  m7: string;
+  m8: string;
+  m9: string;
+  m10: string;
+  m11: string;
+}>;
+
+
+export type RegionViewQuery = { region: { code: string, name: string, level: RegionLevel, parent: { code: string, name: string } | null, prefectures: Array<{ code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } }>, counties: Array<{ code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } }>, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
+
+export type CountyViewQueryVariables = Exact<{
+  code: string;
+  from: string;
+  to: string;
+  m0: string;
+  m1: string;
+  m2: string;
+  m3: string;
+  m4: string;
+  m5: string;
+  m6: string;
+  m7: string;
+  m8: string;
+  m9: string;
+  m10: string;
+  m11: string;
+}>;
+
+
+export type CountyViewQuery = { county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string }, townships: Array<{ code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } }> | null, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
+
+export type TownshipViewQueryVariables = Exact<{
+  code: string;
+  from: string;
+  to: string;
+  m0: string;
+  m1: string;
+  m2: string;
+  m3: string;
+  m4: string;
+  m5: string;
+  m6: string;
+  m7: string;
+  m8: string;
+  m9: string;
+  m10: string;
+  m11: string;
+}>;
+
+
+export type TownshipViewQuery = { township: { code: string, name: string, county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string } } | null, villages: Array<{ code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } }> | null, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
+
+export type VillageViewQueryVariables = Exact<{
+  code: string;
+  from: string;
+  to: string;
+  m0: string;
+  m1: string;
+  m2: string;
+  m3: string;
+  m4: string;
+  m5: string;
+  m6: string;
+  m7: string;
+  m8: string;
+  m9: string;
+  m10: string;
+  m11: string;
+}>;
+
+
+export type VillageViewQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string } } | null } | null, grids: Array<{ code: string, name: string, fullyStaffed: boolean }>, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
+
+export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } };
+
+export type CountyCasesQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+
+export type TownshipCasesQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null };
+
+export type VillageCasesQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+
+export type CaseTimelineQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, village: { code: string, name: string }, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+
+export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProvincesQuery = { provinces: Array<{ code: string, name: string }> };
+
+export type RiskSignalsQueryVariables = Exact<{
+  code: string;
+  from: string;
+  to: string;
+}>;
+
+
+export type RiskSignalsQuery = { riskSignals: { totalCount: number, nodes: Array<{ id: string, kind: RiskSignalKind, severity: RiskSeverity, from: string, to: string, explanation: string, division: { code: string, name: string, level: GovernanceLevel }, facts: Array<{ kind: RiskFactKind, value: number, disputes: Array<{ id: string, caseNumber: string }> }> }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const MonthFragmentDoc = new TypedDocumentString(`
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}
+    `, {"fragmentName":"Month"}) as unknown as TypedDocumentString<MonthFragment, unknown>;
+export const RegionHeadFragmentDoc = new TypedDocumentString(`
+    fragment RegionHead on Region {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}`, {"fragmentName":"RegionHead"}) as unknown as TypedDocumentString<RegionHeadFragment, unknown>;
+export const RegionRowFragmentDoc = new TypedDocumentString(`
+    fragment RegionRow on Region {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}
+    `, {"fragmentName":"RegionRow"}) as unknown as TypedDocumentString<RegionRowFragment, unknown>;
+export const CountyHeadFragmentDoc = new TypedDocumentString(`
+    fragment CountyHead on County {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}`, {"fragmentName":"CountyHead"}) as unknown as TypedDocumentString<CountyHeadFragment, unknown>;
+export const CountyRowFragmentDoc = new TypedDocumentString(`
+    fragment CountyRow on County {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}
+    `, {"fragmentName":"CountyRow"}) as unknown as TypedDocumentString<CountyRowFragment, unknown>;
+export const TownshipHeadFragmentDoc = new TypedDocumentString(`
+    fragment TownshipHead on Township {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}`, {"fragmentName":"TownshipHead"}) as unknown as TypedDocumentString<TownshipHeadFragment, unknown>;
+export const TownshipRowFragmentDoc = new TypedDocumentString(`
+    fragment TownshipRow on Township {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}
+    `, {"fragmentName":"TownshipRow"}) as unknown as TypedDocumentString<TownshipRowFragment, unknown>;
+export const VillageHeadFragmentDoc = new TypedDocumentString(`
+    fragment VillageHead on Village {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}`, {"fragmentName":"VillageHead"}) as unknown as TypedDocumentString<VillageHeadFragment, unknown>;
+export const VillageRowFragmentDoc = new TypedDocumentString(`
+    fragment VillageRow on Village {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}
+    `, {"fragmentName":"VillageRow"}) as unknown as TypedDocumentString<VillageRowFragment, unknown>;
+export const CaseRowFragmentDoc = new TypedDocumentString(`
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  reportedAt
+  overdue
+  underSupervision
+  village {
+    name
+  }
+}
+    `, {"fragmentName":"CaseRow"}) as unknown as TypedDocumentString<CaseRowFragment, unknown>;
+export const RegionViewDocument = new TypedDocumentString(`
+    query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+  region(code: $code) {
+    code
+    name
+    level
+    parent {
+      code
+      name
+    }
+    ...RegionHead
+    prefectures {
+      ...RegionRow
+    }
+    counties {
+      ...CountyRow
+    }
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}
+fragment RegionHead on Region {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+fragment RegionRow on Region {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}
+fragment CountyRow on County {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}`) as unknown as TypedDocumentString<RegionViewQuery, RegionViewQueryVariables>;
+export const CountyViewDocument = new TypedDocumentString(`
+    query CountyView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+  county(code: $code) {
+    code
+    name
+    province {
+      code
+      name
+    }
+    region {
+      code
+      name
+    }
+    ...CountyHead
+    townships {
+      ...TownshipRow
+    }
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}
+fragment CountyHead on County {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+fragment TownshipRow on Township {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}`) as unknown as TypedDocumentString<CountyViewQuery, CountyViewQueryVariables>;
+export const TownshipViewDocument = new TypedDocumentString(`
+    query TownshipView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+  township(code: $code) {
+    code
+    name
+    county {
+      code
+      name
+      province {
+        code
+        name
+      }
+      region {
+        code
+        name
+      }
+    }
+    ...TownshipHead
+    villages {
+      ...VillageRow
+    }
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}
+fragment TownshipHead on Township {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}
+fragment VillageRow on Village {
+  code
+  name
+  population {
+    residents
+    byTag {
+      count
+    }
+  }
+  forces {
+    grids
+    gridsFullyStaffed
+    householdCoverage
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    hazardsFound
+  }
+  disputeStats(from: $from, to: $to) {
+    reported
+    resolved
+    resolutionRate
+    overdue
+    onTimeRate
+  }
+}`) as unknown as TypedDocumentString<TownshipViewQuery, TownshipViewQueryVariables>;
+export const VillageViewDocument = new TypedDocumentString(`
+    query VillageView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+  village(code: $code) {
+    code
+    name
+    township {
+      code
+      name
+      county {
+        code
+        name
+        province {
+          code
+          name
+        }
+        region {
+          code
+          name
+        }
+      }
+    }
+    ...VillageHead
+    grids {
+      code
+      name
+      fullyStaffed
+    }
+  }
+}
+    fragment Month on DisputeStats {
+  from
+  reported
+  resolved
+  resolutionRate
+  previous {
+    reported
+  }
+  yearAgo {
+    reported
+  }
+}
+fragment VillageHead on Village {
+  population {
+    residents
+    households
+    floating
+    byTag {
+      tag
+      count
+    }
+  }
+  forces {
+    grids
+    gridWorkers
+    gridsFullyStaffed
+    jointDefenseGroups
+    householdsInGroups
+    householdCoverage
+    patrolTeams
+    patrolMembers
+  }
+  patrolStats(from: $from, to: $to) {
+    patrols
+    patrolHours
+    hazardsFound
+    hazardsRectified
+    previous {
+      patrols
+      hazardsFound
+    }
+    yearAgo {
+      patrols
+      hazardsFound
+    }
+  }
+  disputeStats(from: $from, to: $to) {
+    from
+    to
+    reported
+    resolved
+    resolutionRate
+    open
+    overdue
+    onTimeRate
+    satisfactionRate
+    previous {
+      reported
+      resolved
+      resolutionRate
+    }
+    yearAgo {
+      reported
+      resolved
+      resolutionRate
+    }
+  }
+  assessment(from: $from, to: $to) {
+    indicator
+    year
+    target
+    targetSetBy
+    actual
+    met
+  }
+  m0: disputeStats(period: $m0) {
+    ...Month
+  }
+  m1: disputeStats(period: $m1) {
+    ...Month
+  }
+  m2: disputeStats(period: $m2) {
+    ...Month
+  }
+  m3: disputeStats(period: $m3) {
+    ...Month
+  }
+  m4: disputeStats(period: $m4) {
+    ...Month
+  }
+  m5: disputeStats(period: $m5) {
+    ...Month
+  }
+  m6: disputeStats(period: $m6) {
+    ...Month
+  }
+  m7: disputeStats(period: $m7) {
+    ...Month
+  }
+  m8: disputeStats(period: $m8) {
+    ...Month
+  }
+  m9: disputeStats(period: $m9) {
+    ...Month
+  }
+  m10: disputeStats(period: $m10) {
+    ...Month
+  }
+  m11: disputeStats(period: $m11) {
+    ...Month
+  }
+}`) as unknown as TypedDocumentString<VillageViewQuery, VillageViewQueryVariables>;
+export const CountyCasesDocument = new TypedDocumentString(`
+    query CountyCases($code: String!) {
+  county(code: $code) {
+    overdue: disputes(filter: {overdue: true}, first: 100) {
+      totalCount
+      nodes {
+        ...CaseRow
+      }
+    }
+    open: disputes(
+      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+      first: 200
+    ) {
+      nodes {
+        ...CaseRow
+      }
+    }
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  reportedAt
+  overdue
+  underSupervision
+  village {
+    name
+  }
+}`) as unknown as TypedDocumentString<CountyCasesQuery, CountyCasesQueryVariables>;
+export const TownshipCasesDocument = new TypedDocumentString(`
+    query TownshipCases($code: String!) {
+  township(code: $code) {
+    disputes(first: 200) {
+      nodes {
+        overdue
+        underSupervision
+        dispute {
+          ...CaseRow
+        }
+      }
+    }
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  reportedAt
+  overdue
+  underSupervision
+  village {
+    name
+  }
+}`) as unknown as TypedDocumentString<TownshipCasesQuery, TownshipCasesQueryVariables>;
+export const VillageCasesDocument = new TypedDocumentString(`
+    query VillageCases($code: String!) {
+  village(code: $code) {
+    overdue: disputes(filter: {overdue: true}, first: 100) {
+      totalCount
+      nodes {
+        ...CaseRow
+      }
+    }
+    open: disputes(
+      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+      first: 200
+    ) {
+      nodes {
+        ...CaseRow
+      }
+    }
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  reportedAt
+  overdue
+  underSupervision
+  village {
+    name
+  }
+}`) as unknown as TypedDocumentString<VillageCasesQuery, VillageCasesQueryVariables>;
+export const CaseTimelineDocument = new TypedDocumentString(`
+    query CaseTimeline($id: ID!) {
+  dispute(id: $id) {
+    id
+    caseNumber
+    category
+    scale
+    status
+    handlingLevel
+    summary
+    reportedAt
+    overdue
+    underSupervision
+    rehandled
+    village {
+      code
+      name
+    }
+    timeline {
+      at
+      level
+      action
+      actor
+      note
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CaseTimelineQuery, CaseTimelineQueryVariables>;
+export const ProvincesDocument = new TypedDocumentString(`
+    query Provinces {
+  provinces {
+    code
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<ProvincesQuery, ProvincesQueryVariables>;
+export const RiskSignalsDocument = new TypedDocumentString(`
+    query RiskSignals($code: String!, $from: Date!, $to: Date!) {
+  riskSignals(within: $code, from: $from, to: $to, first: 30) {
+    totalCount
+    nodes {
+      id
+      kind
+      severity
+      division {
+        code
+        name
+        level
+      }
+      from
+      to
+      explanation
+      facts {
+        kind
+        value
+        disputes {
+          id
+          caseNumber
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RiskSignalsQuery, RiskSignalsQueryVariables>;

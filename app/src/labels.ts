@@ -1,0 +1,107 @@
+/**
+ * Chinese names of the schema's enums and figures, as the schema's
+ * descriptions give them (schema/api.graphql).
+ */
+import type {
+  AssessmentIndicator,
+  DisputeAction,
+  DisputeCategory,
+  DisputeStatus,
+  GovernanceLevel,
+  RiskFactKind,
+  RiskSeverity,
+  RiskSignalKind,
+} from './generated/graphql.ts';
+
+export const CATEGORY: Record<DisputeCategory, string> = {
+  FAMILY: '婚姻家庭',
+  NEIGHBOUR: '邻里',
+  LAND_HOMESTEAD: '土地宅基地',
+  FOREST_GRASSLAND: '山林草场',
+  BOUNDARY: '边界',
+  RESOURCE_HARVESTING: '资源采挖',
+  CONTRACT: '合同',
+  LABOUR_WAGES: '劳动争议/欠薪',
+  DAMAGES: '损害赔偿',
+  LAND_REQUISITION: '征地拆迁',
+  ENVIRONMENT: '环境污染',
+  MEDICAL: '医疗',
+  TRAFFIC: '交通事故',
+  OTHER: '其他',
+};
+
+export const STATUS: Record<DisputeStatus, string> = {
+  REPORTED: '已登记',
+  ACCEPTED: '已受理',
+  ASSIGNED: '已分流',
+  MEDIATING: '调解中',
+  ESCALATED: '已上报',
+  RESOLVED: '已化解',
+  RATED: '已评价',
+  CLOSED: '已办结归档',
+  FOLLOWED_UP: '已回访',
+};
+
+export const LEVEL: Record<GovernanceLevel, string> = { VILLAGE: '村', TOWNSHIP: '乡镇', COUNTY: '县' };
+
+export const ACTION: Record<DisputeAction, string> = {
+  REPORT: '登记',
+  ACCEPT: '受理',
+  ASSIGN: '分流转办',
+  MEDIATE: '调解',
+  ESCALATE: '上报',
+  RECEIVE: '接收',
+  DISPATCH: '吹哨',
+  DEPARTMENT_ACKNOWLEDGE: '部门报到',
+  DEPARTMENT_REPORT: '部门反馈',
+  RESOLVE: '化解',
+  RATE: '群众评价',
+  REOPEN: '重新办理',
+  CLOSE: '办结归档',
+  FOLLOW_UP: '回访',
+  SUPERVISE: '督办',
+};
+
+export const INDICATOR: Record<AssessmentIndicator, string> = {
+  RESOLUTION_RATE: '化解率',
+  ON_TIME_RATE: '按期化解率',
+  SATISFACTION_RATE: '群众满意率',
+  HOUSEHOLD_COVERAGE: '十户联防覆盖率',
+  GRID_STAFFING_RATE: '网格配强率（1+3+N）',
+};
+
+/** The report routes' names (gateway/src/reports.ts) and their Chinese titles. */
+export const REPORTS = [
+  { name: 'population', zh: '人口' },
+  { name: 'forces', zh: '群防群治力量' },
+  { name: 'patrols', zh: '巡防' },
+  { name: 'disputes', zh: '矛盾纠纷' },
+] as const;
+
+export const RISK_KIND: Record<RiskSignalKind, string> = {
+  REPEATED_DISPUTES: '重复纠纷',
+  DISPUTE_SURGE: '纠纷激增',
+  MASS_OR_TWICE_ESCALATED: '群体性或两次上报',
+  OVERDUE_CLUSTER: '超期聚集',
+  SPECIAL_POPULATION_PARTY: '涉特殊人群',
+  UNDERSTAFFED_RISING: '力量不足且纠纷上升',
+};
+
+export const SEVERITY: Record<RiskSeverity, string> = { LOW: '提示', MEDIUM: '关注', HIGH: '预警', CRITICAL: '紧急' };
+
+export const RISK_FACT: Record<RiskFactKind, string> = {
+  SAME_PARTIES: '同一当事人',
+  SAME_HOUSEHOLD: '同一户',
+  SAME_ADDRESS: '同一地址',
+  MONTH_DISPUTES: '当月纠纷',
+  BASELINE_MONTHLY: '月均基线',
+  MASS_DISPUTES: '群体性纠纷',
+  TWICE_ESCALATED: '两次上报',
+  OVERDUE_CASES: '超期案件',
+  VILLAGES: '涉及村',
+  SPECIAL_POPULATION_CASES: '涉特殊人群案件',
+  PERIOD_DISPUTES: '本期纠纷',
+  PREVIOUS_DISPUTES: '上期纠纷',
+  GRIDS: '网格',
+  GRIDS_NOT_FULLY_STAFFED: '未配齐网格',
+};

@@ -1,0 +1,659 @@
+/// <reference lib="dom" />
+/**
+ * 分析研判室 The analysis room: any division from province to village at a
+ * glance (headline figures, early warnings 苗头预警, monthly trend with
+ * 同比/环比, the children to drill into, assessment against targets, and for
+ * callers with `read` the overdue and supervised cases). Routes live in the
+ * URL fragment:
+ *   #/division/<code>   2, 4, 6, 9 or 12 digits
+ *   #/case/<id>         one case's timeline
+ *   #token=<jwt>        sign-in link (npm start prints it); the token moves to
+ *                       sessionStorage and leaves the address bar at once.
+ * Served by gateway/src/app.ts; see README "The analysis room".
+ */
+import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
+import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
+import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, todayCst } from './format.ts';
+import type { CaseRowFragment, CountyRowFragment, RegionHeadFragment } from './generated/graphql.ts';
+import { ACTION, CATEGORY, INDICATOR, LEVEL, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import {
+  CaseTimeline,
+  CountyCases,
+  CountyView,
+  Provinces,
+  RegionView,
+  RiskSignals,
+  TownshipCases,
+  TownshipView,
+  VillageCases,
+  VillageView,
+} from './queries.ts';
+
+/** Every level's figures have the same shape (app/src/queries.ts selects them alike). */
+type Head = RegionHeadFragment;
+type Row = CountyRowFragment;
+type Kind = 'province' | 'prefecture' | 'county' | 'township' | 'village';
+type ReportLevel = 'county' | 'township' | 'village';
+
+interface Crumb {
+  code: string;
+  name: string;
+}
+interface Division {
+  code: string;
+  name: string;
+  kind: Kind;
+  /** Ancestors, top first. */
+  crumbs: Crumb[];
+  head: Head;
+  rows: Row[];
+  grids: { code: string; name: string; fullyStaffed: boolean }[];
+  /** The report routes' level and `within` for the children table. */
+  report: { level: ReportLevel; within: string };
+}
+
+const KIND_ZH: Record<Kind, string> = { province: '省', prefecture: '市（州）', county: '县（市、区）', township: '乡镇（街道）', village: '村（社区）' };
+const CHILD_ZH: Record<Kind, string> = {
+  province: '下辖市（州）',
+  prefecture: '下辖县（市、区）',
+  county: '下辖乡镇',
+  township: '下辖村（社区）',
+  village: '网格',
+};
+
+const main = document.getElementById('main')!;
+const who = document.getElementById('who')!;
+const crumbsNav = document.getElementById('crumbs')!;
+const periodSelect = document.getElementById('period') as HTMLSelectElement;
+const signOut = document.getElementById('signout') as HTMLButtonElement;
+
+// ---- period -----------------------------------------------------------------
+
+interface Period {
+  key: string;
+  label: string;
+  from: string;
+  to: string;
+}
+const today = todayCst();
+const months = lastTwelveMonths(today);
+const PERIODS: Period[] = [
+  { key: 'last12', label: '近12个月', from: monthRange(months[0]!).from, to: today },
+  { key: 'year', label: `${today.slice(0, 4)}年度`, from: `${today.slice(0, 4)}-01-01`, to: today },
+  ...months
+    .slice()
+    .reverse()
+    .map((m) => {
+      const r = monthRange(m);
+      return { key: m, label: monthLabel(m), from: r.from, to: r.to < today ? r.to : today };
+    }),
+];
+periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
+periodSelect.value = sessionStorage.getItem('hub.period') ?? 'last12';
+const period = (): Period => PERIODS.find((p) => p.key === periodSelect.value) ?? PERIODS[0]!;
+periodSelect.addEventListener('change', () => {
+  sessionStorage.setItem('hub.period', periodSelect.value);
+  void route();
+});
+
+const monthVars = Object.fromEntries(months.map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`, string>;
+
+// ---- sign-in ----------------------------------------------------------------
+
+let claims: Claims | undefined;
+
+function showSignIn(message = ''): void {
+  disposeCharts();
+  crumbsNav.innerHTML = '';
+  who.textContent = '';
+  signOut.hidden = true;
+  main.dataset.view = 'sign-in';
+  main.innerHTML = `
+    <section class="panel sign-in" aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">登录分析研判室</h2>
+      <p>粘贴访问令牌（<code>npm start</code> 打印的令牌，或用 <code>npm run token</code> 签发），或直接打开 <code>npm start</code> 打印的链接。令牌只保存在本标签页的会话存储中。</p>
+      ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
+      <form id="sign-in-form">
+        <label for="token-input">访问令牌</label>
+        <textarea id="token-input" name="token" rows="4" required autocomplete="off" spellcheck="false"></textarea>
+        <button type="submit">进入</button>
+      </form>
+    </section>`;
+  document.getElementById('sign-in-form')!.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = (document.getElementById('token-input') as HTMLTextAreaElement).value.trim();
+    if (!claimsOf(value)) {
+      showSignIn('这不是有效的访问令牌。');
+      return;
+    }
+    setToken(value);
+    location.hash = '#/';
+    void route();
+  });
+}
+
+signOut.addEventListener('click', () => {
+  clearToken();
+  claims = undefined;
+  history.replaceState(null, '', '/app');
+  showSignIn();
+});
+
+const mayRead = () => claims?.scopes.has('read') ?? false;
+const inJurisdiction = (code: string) => claims !== undefined && (claims.jurisdiction === '*' || code.startsWith(claims.jurisdiction));
+
+// ---- loading a division ---------------------------------------------------------
+
+async function loadDivision(code: string): Promise<Division | undefined> {
+  const p = period();
+  const vars = { code, from: p.from, to: p.to, ...monthVars };
+  if (code.length === 2 || code.length === 4) {
+    const r = (await request(RegionView, vars)).region;
+    if (!r) return undefined;
+    const province = r.level === 'PROVINCE';
+    return {
+      code: r.code,
+      name: r.name,
+      kind: province ? 'province' : 'prefecture',
+      crumbs: r.parent ? [r.parent] : [],
+      head: r,
+      rows: province ? r.prefectures : r.counties,
+      grids: [],
+      report: { level: 'county', within: r.code },
+    };
+  }
+  if (code.length === 6) {
+    const c = (await request(CountyView, vars)).county;
+    if (!c) return undefined;
+    return {
+      code: c.code,
+      name: c.name,
+      kind: 'county',
+      crumbs: [c.province, c.region],
+      head: c,
+      rows: c.townships ?? [],
+      grids: [],
+      report: { level: 'township', within: c.code },
+    };
+  }
+  if (code.length === 9) {
+    const t = (await request(TownshipView, vars)).township;
+    if (!t) return undefined;
+    const up = t.county ? [t.county.province, t.county.region, { code: t.county.code, name: t.county.name }] : [];
+    return {
+      code: t.code,
+      name: t.name,
+      kind: 'township',
+      crumbs: up,
+      head: t,
+      rows: t.villages ?? [],
+      grids: [],
+      report: { level: 'village', within: t.code },
+    };
+  }
+  if (code.length === 12) {
+    const v = (await request(VillageView, vars)).village;
+    if (!v) return undefined;
+    const c = v.township?.county;
+    const up = [
+      ...(c ? [c.province, c.region, { code: c.code, name: c.name }] : []),
+      ...(v.township ? [{ code: v.township.code, name: v.township.name }] : []),
+    ];
+    return { code: v.code, name: v.name, kind: 'village', crumbs: up, head: v, rows: [], grids: v.grids, report: { level: 'village', within: v.code } };
+  }
+  return undefined;
+}
+
+// ---- rendering --------------------------------------------------------------
+
+interface Figure {
+  key: string;
+  label: string;
+  value: number;
+  text: string;
+  note: string;
+}
+
+const specialOf = (byTag: { count: number }[]) => byTag.reduce((s, t) => s + t.count, 0);
+
+function figures(h: Head): Figure[] {
+  const { population: po, forces: f, patrolStats: ps, disputeStats: ds } = h;
+  const vs = (now: number, prev: number, ago: number) => `环比 ${change(now, prev)} · 同比 ${change(now, ago)}`;
+  return [
+    { key: 'residents', label: '实有人口', value: po.residents, text: num(po.residents), note: `${num(po.households)} 户 · 流动人口 ${num(po.floating)}` },
+    { key: 'special', label: '特殊人群（人次）', value: specialOf(po.byTag), text: num(specialOf(po.byTag)), note: '重点人员与关爱对象' },
+    {
+      key: 'gridsFullyStaffed',
+      label: '网格配齐 1+3+N',
+      value: f.gridsFullyStaffed,
+      text: `${num(f.gridsFullyStaffed)} / ${num(f.grids)}`,
+      note: `网格员 ${num(f.gridWorkers)} 人`,
+    },
+    {
+      key: 'householdCoverage',
+      label: '十户联防覆盖率',
+      value: f.householdCoverage,
+      text: pct(f.householdCoverage),
+      note: `${num(f.jointDefenseGroups)} 个联防组 · 入组 ${num(f.householdsInGroups)} 户`,
+    },
+    { key: 'patrols', label: '巡防次数', value: ps.patrols, text: num(ps.patrols), note: vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols) },
+    { key: 'hazardsFound', label: '发现隐患', value: ps.hazardsFound, text: num(ps.hazardsFound), note: `已整改 ${num(ps.hazardsRectified)}` },
+    { key: 'reported', label: '受理纠纷', value: ds.reported, text: num(ds.reported), note: vs(ds.reported, ds.previous.reported, ds.yearAgo.reported) },
+    { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
+    {
+      key: 'resolutionRate',
+      label: '化解率',
+      value: ds.resolutionRate,
+      text: pct(ds.resolutionRate),
+      note: `环比 ${points(ds.resolutionRate, ds.previous.resolutionRate)}`,
+    },
+    { key: 'onTimeRate', label: '按期化解率', value: ds.onTimeRate, text: pct(ds.onTimeRate), note: '按期化解 / 化解' },
+    { key: 'satisfactionRate', label: '群众满意率', value: ds.satisfactionRate, text: pct(ds.satisfactionRate), note: '满意与基本满意 / 已评价' },
+  ];
+}
+
+interface Column {
+  key: string;
+  zh: string;
+  value: (r: Row) => number | string;
+  show: (r: Row) => string;
+}
+const COLUMNS: Column[] = [
+  { key: 'name', zh: '名称', value: (r) => r.code, show: (r) => `<a href="#/division/${esc(r.code)}">${esc(r.name)}</a>` },
+  { key: 'residents', zh: '实有人口', value: (r) => r.population.residents, show: (r) => num(r.population.residents) },
+  { key: 'special', zh: '特殊人群', value: (r) => specialOf(r.population.byTag), show: (r) => num(specialOf(r.population.byTag)) },
+  { key: 'staffed', zh: '配齐网格', value: (r) => r.forces.gridsFullyStaffed, show: (r) => `${num(r.forces.gridsFullyStaffed)} / ${num(r.forces.grids)}` },
+  { key: 'coverage', zh: '联防覆盖率', value: (r) => r.forces.householdCoverage, show: (r) => pct(r.forces.householdCoverage) },
+  { key: 'patrols', zh: '巡防', value: (r) => r.patrolStats.patrols, show: (r) => num(r.patrolStats.patrols) },
+  { key: 'hazards', zh: '隐患', value: (r) => r.patrolStats.hazardsFound, show: (r) => num(r.patrolStats.hazardsFound) },
+  { key: 'reported', zh: '受理', value: (r) => r.disputeStats.reported, show: (r) => num(r.disputeStats.reported) },
+  { key: 'resolved', zh: '化解', value: (r) => r.disputeStats.resolved, show: (r) => num(r.disputeStats.resolved) },
+  { key: 'resolutionRate', zh: '化解率', value: (r) => r.disputeStats.resolutionRate, show: (r) => pct(r.disputeStats.resolutionRate) },
+  { key: 'overdue', zh: '超期', value: (r) => r.disputeStats.overdue, show: (r) => num(r.disputeStats.overdue) },
+];
+
+function downloads(d: Division, title: string): string {
+  const p = period();
+  const q = (needsPeriod: boolean) => `within=${d.report.within}&level=${d.report.level}${needsPeriod ? `&from=${p.from}&to=${p.to}` : ''}`;
+  return `
+    <div class="downloads" role="group" aria-label="${esc(title)}下载">
+      ${REPORTS.map((r) => {
+        const path = `/reports/${r.name}`;
+        const query = q(r.name === 'patrols' || r.name === 'disputes');
+        return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
+          <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）">CSV</button>
+          <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）">XLSX</button></span>`;
+      }).join('')}
+    </div>`;
+}
+
+function renderCrumbs(d: Division): void {
+  const link = (c: Crumb) => (inJurisdiction(c.code) ? `<a href="#/division/${esc(c.code)}">${esc(c.name)}</a>` : `<span>${esc(c.name)}</span>`);
+  crumbsNav.innerHTML = `<ol>${d.crumbs.map((c) => `<li>${link(c)}</li>`).join('')}<li aria-current="page">${esc(d.name)}</li></ol>`;
+}
+
+function childrenTable(d: Division, sort: { key: string; asc: boolean }): string {
+  const col = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0]!;
+  const rows = d.rows.slice().sort((a, b) => {
+    const x = col.value(a);
+    const y = col.value(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return sort.asc ? c : -c;
+  });
+  const head = COLUMNS.map((c) => {
+    const state = c.key === col.key ? (sort.asc ? 'ascending' : 'descending') : 'none';
+    return `<th scope="col" aria-sort="${state}"><button type="button" class="sort" data-sort="${c.key}" aria-label="按${esc(c.zh)}排序">${esc(c.zh)}${
+      state === 'none' ? '' : state === 'ascending' ? ' ▲' : ' ▼'
+    }</button></th>`;
+  }).join('');
+  const body = rows
+    .map((r) => `<tr data-code="${esc(r.code)}">${COLUMNS.map((c, i) => (i ? `<td>${c.show(r)}</td>` : `<th scope="row">${c.show(r)}</th>`)).join('')}</tr>`)
+    .join('');
+  return `<table class="children"><caption class="visually-hidden">${esc(CHILD_ZH[d.kind])}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function trendTable(h: Head): string {
+  const ms = [h.m0, h.m1, h.m2, h.m3, h.m4, h.m5, h.m6, h.m7, h.m8, h.m9, h.m10, h.m11];
+  return `<table class="trend">
+    <caption class="visually-hidden">按月受理与化解</caption>
+    <thead><tr><th scope="col">月份</th><th scope="col">受理</th><th scope="col">化解</th><th scope="col">化解率</th><th scope="col">环比（受理）</th><th scope="col">同比（受理）</th></tr></thead>
+    <tbody>${ms
+      .map(
+        (m, i) =>
+          `<tr><th scope="row">${esc(monthLabel(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${pct(m.resolutionRate)}</td><td>${change(
+            m.reported,
+            m.previous.reported,
+          )}</td><td>${change(m.reported, m.yearAgo.reported)}</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+}
+
+function assessmentTable(h: Head): string {
+  if (!h.assessment.length) return '<p>本期没有考核指标。</p>';
+  return `<table class="assessment">
+    <caption class="visually-hidden">考核目标与实际</caption>
+    <thead><tr><th scope="col">指标</th><th scope="col">目标</th><th scope="col">实际</th><th scope="col">结果</th><th scope="col">目标来源</th></tr></thead>
+    <tbody>${h.assessment
+      .map(
+        (a) =>
+          `<tr data-indicator="${a.indicator}" data-met="${a.met}"><th scope="row">${esc(INDICATOR[a.indicator])}</th><td>${pct(a.target)}</td><td>${pct(
+            a.actual,
+          )}</td><td><span class="badge ${a.met ? 'met' : 'unmet'}">${a.met ? '✓ 达标' : '✗ 未达标'}</span></td><td>${
+            a.targetSetBy ? esc(a.targetSetBy) : '全国默认'
+          }（${a.year}年度）</td></tr>`,
+      )
+      .join('')}</tbody></table>`;
+}
+
+let navigation = 0;
+
+async function showDivision(code: string): Promise<void> {
+  const mine = ++navigation;
+  disposeCharts();
+  main.setAttribute('aria-busy', 'true');
+  let d: Division | undefined;
+  try {
+    d = await loadDivision(code);
+  } catch (e) {
+    if (mine === navigation) showError(e);
+    return;
+  }
+  if (mine !== navigation) return;
+  if (!d) {
+    main.innerHTML = `<p class="error" role="alert">没有区划 ${esc(code)}。</p>`;
+    return;
+  }
+  const division = d;
+  renderCrumbs(d);
+  const p = period();
+  const hasChildren = d.rows.length > 0;
+  main.dataset.view = d.kind;
+  main.dataset.code = d.code;
+  main.innerHTML = `
+    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}（${p.from} 至 ${p.to}）</small></h2>
+    <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
+      <h3 id="figures-title">核心指标</h3>
+      <div class="cards">${figures(d.head)
+        .map(
+          (f) =>
+            `<div class="card" data-figure="${f.key}" data-value="${f.value}"><p class="label">${esc(f.label)}</p><p class="value">${esc(f.text)}</p><p class="note">${esc(
+              f.note,
+            )}</p></div>`,
+        )
+        .join('')}</div>
+    </section>
+    <section id="risk" class="panel" aria-labelledby="risk-title" hidden>
+      <h3 id="risk-title">苗头预警</h3>
+      <div id="risk-list"></div>
+    </section>
+    <div class="columns">
+      <section id="trend" class="panel" aria-labelledby="trend-title">
+        <h3 id="trend-title">矛盾纠纷月度趋势（同比 / 环比）</h3>
+        <div class="chart" id="trend-chart" role="img" aria-label="近12个月受理、化解件数与化解率"></div>
+        <details><summary>按月数据</summary><div class="table-wrap">${trendTable(d.head)}</div></details>
+      </section>
+      <section id="assessment" class="panel" aria-labelledby="assessment-title">
+        <h3 id="assessment-title">考核：目标与实际</h3>
+        <div class="table-wrap">${assessmentTable(d.head)}</div>
+      </section>
+    </div>
+    <section id="children" class="panel" aria-labelledby="children-title">
+      <h3 id="children-title">${esc(CHILD_ZH[d.kind])}${hasChildren ? `（${d.rows.length}）` : ''}</h3>
+      ${
+        hasChildren
+          ? `<div class="columns wide-table">
+              <div>
+                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}：面积为实有人口，颜色为化解率；点击进入"></div>
+                <ul class="legend" aria-label="颜色：化解率">${RATE_COLOURS.map((c) => `<li style="background:${c.colour}">${esc(c.zh)}</li>`).join(
+                  '',
+                )}<li style="background:#374151">本期无纠纷</li></ul>
+              </div>
+              <div class="table-wrap" id="children-table"></div>
+            </div>`
+          : d.grids.length
+            ? `<div class="table-wrap"><table class="grids"><caption class="visually-hidden">网格</caption><thead><tr><th scope="col">网格代码</th><th scope="col">名称</th><th scope="col">1+3+N 配齐</th></tr></thead><tbody>${d.grids
+                .map((g) => `<tr><td>${esc(g.code)}</td><th scope="row">${esc(g.name)}</th><td>${g.fullyStaffed ? '✓ 已配齐' : '✗ 未配齐'}</td></tr>`)
+                .join('')}</tbody></table></div>`
+            : '<p>没有下级区划的数据。</p>'
+      }
+      ${downloads(d, d.kind === 'village' ? d.name : CHILD_ZH[d.kind])}
+    </section>
+    ${
+      mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
+        ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件</h3><div id="case-list" role="status">正在载入案件…</div></section>`
+        : `<p class="note" id="cases-note">${mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。'}</p>`
+    }`;
+  main.removeAttribute('aria-busy');
+  performance.mark('hub:figures');
+
+  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head));
+  if (hasChildren) {
+    const sort = { key: 'residents', asc: false };
+    const table = document.getElementById('children-table')!;
+    const draw = () => (table.innerHTML = childrenTable(division, sort));
+    draw();
+    table.addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-sort]');
+      if (!b) return;
+      const key = b.dataset.sort!;
+      if (sort.key === key) sort.asc = !sort.asc;
+      else Object.assign(sort, { key, asc: key === 'name' });
+      draw();
+      table.querySelector<HTMLButtonElement>(`button[data-sort="${key}"]`)?.focus();
+    });
+    const tiles: Tile[] = d.rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      residents: r.population.residents,
+      resolutionRate: r.disputeStats.resolutionRate,
+      reported: r.disputeStats.reported,
+    }));
+    childrenTreemap(document.getElementById('treemap')!, tiles, (c) => (location.hash = `#/division/${c}`));
+  }
+  main.querySelectorAll<HTMLButtonElement>('button[data-download]').forEach((b) =>
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await download(b.dataset.download!);
+      } catch (e) {
+        alert(e instanceof Error ? e.message : String(e));
+      } finally {
+        b.disabled = false;
+      }
+    }),
+  );
+  void showRiskSignals(d.code, mine);
+  if (document.getElementById('cases')) await showCases(d, mine);
+}
+
+function lastMonths(h: Head) {
+  return [h.m0, h.m1, h.m2, h.m3, h.m4, h.m5, h.m6, h.m7, h.m8, h.m9, h.m10, h.m11].map((m, i) => ({
+    month: months[i]!,
+    reported: m.reported,
+    resolved: m.resolved,
+    resolutionRate: m.resolutionRate,
+  }));
+}
+
+const SIGNALS_SHOWN = 8;
+const SEVERITY_CLASS: Record<string, string> = { LOW: 'low', MEDIUM: 'warn', HIGH: 'high', CRITICAL: 'unmet' };
+
+/**
+ * 苗头预警 Early warnings under the division for the page's period (the API
+ * decides what a caller may see: case numbers and special-population signals
+ * only with `read`). Each signal links to its division and, for readers, to
+ * the cases behind it.
+ */
+async function showRiskSignals(code: string, mine: number): Promise<void> {
+  const section = document.getElementById('risk')!;
+  const list = document.getElementById('risk-list')!;
+  const p = period();
+  let r;
+  try {
+    r = (await request(RiskSignals, { code, from: p.from, to: p.to })).riskSignals;
+  } catch (e) {
+    if (mine !== navigation) return;
+    section.hidden = false;
+    list.innerHTML = `<p class="error" role="alert">苗头预警载入失败：${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    return;
+  }
+  if (mine !== navigation) return;
+  section.hidden = false;
+  document.getElementById('risk-title')!.textContent = `苗头预警（${r.totalCount}）`;
+  if (!r.nodes.length) {
+    list.innerHTML = '<p>本期没有苗头预警。</p>';
+    return;
+  }
+  const more = r.totalCount > r.nodes.length ? `<p class="note">共 ${num(r.totalCount)} 条，按严重程度列出前 ${r.nodes.length} 条。</p>` : '';
+  const item = (s: (typeof r.nodes)[number]) => {
+    const cases = s.facts.flatMap((f) => f.disputes);
+    const facts = s.facts.map((f) => `${esc(RISK_FACT[f.kind])} ${Number.isInteger(f.value) ? num(f.value) : f.value.toFixed(1)}`).join(' · ');
+    return `<li data-kind="${s.kind}" data-severity="${s.severity}">
+      <span class="badge ${SEVERITY_CLASS[s.severity]}">${esc(SEVERITY[s.severity])}</span>
+      <strong>${esc(RISK_KIND[s.kind])}</strong>
+      <a href="#/division/${esc(s.division.code)}">${esc(s.division.name)}</a>
+      <p>${esc(s.explanation)}</p>
+      <p class="note">${facts}（${s.from} 至 ${s.to}）</p>
+      ${cases.length ? `<p class="cases-of-signal">${cases.map((c) => `<a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a>`).join('、')}</p>` : ''}
+    </li>`;
+  };
+  // The most severe first (the API's order); the rest folded so the figures below stay in view on a wall screen.
+  const first = r.nodes.slice(0, SIGNALS_SHOWN);
+  const rest = r.nodes.slice(SIGNALS_SHOWN);
+  list.innerHTML = `${more}<ul class="signals">${first.map(item).join('')}</ul>${
+    rest.length ? `<details class="signals-more"><summary>其余 ${rest.length} 条</summary><ul class="signals">${rest.map(item).join('')}</ul></details>` : ''
+  }`;
+}
+
+async function showCases(d: Division, mine: number): Promise<void> {
+  const list = document.getElementById('case-list')!;
+  let cases: CaseRowFragment[];
+  let overdueTotal: number | undefined;
+  try {
+    if (d.kind === 'county' || d.kind === 'village') {
+      const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
+      const seen = new Set<string>();
+      cases = [...(r?.overdue.nodes ?? []), ...(r?.open.nodes ?? []).filter((c) => c.underSupervision)].filter((c) => !seen.has(c.id) && seen.add(c.id));
+      overdueTotal = r?.overdue.totalCount;
+    } else {
+      const r = (await request(TownshipCases, { code: d.code })).township;
+      cases = (r?.disputes.nodes ?? [])
+        .filter((c) => c.overdue || c.underSupervision)
+        .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision }));
+    }
+  } catch (e) {
+    if (mine === navigation) list.innerHTML = `<p class="error" role="alert">${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    return;
+  }
+  if (mine !== navigation) return;
+  list.removeAttribute('role');
+  if (!cases.length) {
+    list.innerHTML = '<p>没有超期或督办的案件。</p>';
+    return;
+  }
+  const more = overdueTotal !== undefined && overdueTotal > 100 ? `<p class="note">超期案件共 ${num(overdueTotal)} 件，此处列出最新的 100 件。</p>` : '';
+  list.innerHTML = `${more}<div class="table-wrap"><table class="cases">
+    <caption class="visually-hidden">超期与督办案件</caption>
+    <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">标记</th></tr></thead>
+    <tbody>${cases
+      .map(
+        (c) =>
+          `<tr><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
+            CATEGORY[c.category],
+          )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td>${
+            c.overdue ? '<span class="badge unmet">超期</span>' : ''
+          }${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}</td></tr>`,
+      )
+      .join('')}</tbody></table></div>`;
+}
+
+async function showCase(id: string): Promise<void> {
+  const mine = ++navigation;
+  disposeCharts();
+  let c;
+  try {
+    c = (await request(CaseTimeline, { id })).dispute;
+  } catch (e) {
+    if (mine === navigation) showError(e);
+    return;
+  }
+  if (mine !== navigation) return;
+  main.dataset.view = 'case';
+  if (!c) {
+    main.innerHTML = '<p class="error" role="alert">没有这个案件，或您无权查看。</p>';
+    return;
+  }
+  crumbsNav.innerHTML = `<ol><li><a href="#/division/${esc(c.village.code)}">${esc(c.village.name)}</a></li><li aria-current="page">${esc(c.caseNumber)}</li></ol>`;
+  main.innerHTML = `
+    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
+    <section class="panel" aria-labelledby="case-title">
+      <h3 id="case-title">简要情况</h3>
+      <p>${esc(c.summary)}</p>
+      <p>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}${
+        c.rehandled ? `<span class="badge warn">重新办理 ${c.rehandled} 次</span>` : ''
+      } 登记于 ${esc(c.reportedAt.slice(0, 16).replace('T', ' '))}</p>
+    </section>
+    <section class="panel" aria-labelledby="timeline-title">
+      <h3 id="timeline-title">时间线</h3>
+      <ol class="timeline">${c.timeline
+        .map(
+          (s) =>
+            `<li><time datetime="${esc(s.at)}">${esc(new Date(s.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
+              ACTION[s.action],
+            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(s.note)}` : ''}</li>`,
+        )
+        .join('')}</ol>
+      <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
+    </section>`;
+}
+
+function showError(e: unknown): void {
+  main.removeAttribute('aria-busy');
+  if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
+    clearToken();
+    showSignIn(`令牌无效或已过期：${e.message}`);
+    return;
+  }
+  const forbidden = e instanceof HubError && e.code === 'FORBIDDEN';
+  main.innerHTML = `<p class="error" role="alert">${forbidden ? '无权查看：' : '载入失败：'}${esc(e instanceof Error ? e.message : String(e))}</p>`;
+}
+
+// ---- routing ----------------------------------------------------------------
+
+async function home(): Promise<string> {
+  if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
+  const provinces = (await request(Provinces, {})).provinces;
+  return provinces[0]?.code ?? '62';
+}
+
+async function route(): Promise<void> {
+  const hash = location.hash;
+  if (hash.startsWith('#token=')) {
+    // The sign-in link: keep the token for this tab and take it out of the address bar and history.
+    setToken(decodeURIComponent(hash.slice('#token='.length)));
+    history.replaceState(null, '', '/app#/');
+  }
+  const token = getToken();
+  claims = token ? claimsOf(token) : undefined;
+  if (!claims || claims.expires < Date.now()) {
+    if (token) clearToken();
+    showSignIn(token ? '令牌已过期，请重新登录。' : '');
+    return;
+  }
+  signOut.hidden = false;
+  who.textContent = `${claims.name}（${claims.jurisdiction === '*' ? '全国' : claims.jurisdiction}；${[...claims.scopes].join('、')}）`;
+  const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
+  const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
+  if (division) await showDivision(division[1]!);
+  else if (kase) await showCase(decodeURIComponent(kase[1]!));
+  else {
+    try {
+      location.replace(`#/division/${await home()}`);
+    } catch (e) {
+      showError(e);
+    }
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+void route();

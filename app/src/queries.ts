@@ -1,0 +1,855 @@
+/**
+ * The analysis room's GraphQL documents, typed by graphql-codegen's client
+ * preset (codegen.yml: app/src/generated/). Every division level has its own
+ * type in the schema, so the same figures are selected once per type
+ * (fragments on Region, County, Township and Village with the same fields);
+ * app/src/view.ts reads them through one shape.
+ */
+import { graphql } from './generated/gql.ts';
+
+export const Month = graphql(`
+  fragment Month on DisputeStats {
+    from
+    reported
+    resolved
+    resolutionRate
+    previous {
+      reported
+    }
+    yearAgo {
+      reported
+    }
+  }
+`);
+
+export const RegionHead = graphql(`
+  fragment RegionHead on Region {
+    population {
+      residents
+      households
+      floating
+      byTag {
+        tag
+        count
+      }
+    }
+    forces {
+      grids
+      gridWorkers
+      gridsFullyStaffed
+      jointDefenseGroups
+      householdsInGroups
+      householdCoverage
+      patrolTeams
+      patrolMembers
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      patrolHours
+      hazardsFound
+      hazardsRectified
+      previous {
+        patrols
+        hazardsFound
+      }
+      yearAgo {
+        patrols
+        hazardsFound
+      }
+    }
+    disputeStats(from: $from, to: $to) {
+      from
+      to
+      reported
+      resolved
+      resolutionRate
+      open
+      overdue
+      onTimeRate
+      satisfactionRate
+      previous {
+        reported
+        resolved
+        resolutionRate
+      }
+      yearAgo {
+        reported
+        resolved
+        resolutionRate
+      }
+    }
+    assessment(from: $from, to: $to) {
+      indicator
+      year
+      target
+      targetSetBy
+      actual
+      met
+    }
+    m0: disputeStats(period: $m0) {
+      ...Month
+    }
+    m1: disputeStats(period: $m1) {
+      ...Month
+    }
+    m2: disputeStats(period: $m2) {
+      ...Month
+    }
+    m3: disputeStats(period: $m3) {
+      ...Month
+    }
+    m4: disputeStats(period: $m4) {
+      ...Month
+    }
+    m5: disputeStats(period: $m5) {
+      ...Month
+    }
+    m6: disputeStats(period: $m6) {
+      ...Month
+    }
+    m7: disputeStats(period: $m7) {
+      ...Month
+    }
+    m8: disputeStats(period: $m8) {
+      ...Month
+    }
+    m9: disputeStats(period: $m9) {
+      ...Month
+    }
+    m10: disputeStats(period: $m10) {
+      ...Month
+    }
+    m11: disputeStats(period: $m11) {
+      ...Month
+    }
+  }
+`);
+
+export const RegionRow = graphql(`
+  fragment RegionRow on Region {
+    code
+    name
+    population {
+      residents
+      byTag {
+        count
+      }
+    }
+    forces {
+      grids
+      gridsFullyStaffed
+      householdCoverage
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      hazardsFound
+    }
+    disputeStats(from: $from, to: $to) {
+      reported
+      resolved
+      resolutionRate
+      overdue
+      onTimeRate
+    }
+  }
+`);
+
+export const CountyHead = graphql(`
+  fragment CountyHead on County {
+    population {
+      residents
+      households
+      floating
+      byTag {
+        tag
+        count
+      }
+    }
+    forces {
+      grids
+      gridWorkers
+      gridsFullyStaffed
+      jointDefenseGroups
+      householdsInGroups
+      householdCoverage
+      patrolTeams
+      patrolMembers
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      patrolHours
+      hazardsFound
+      hazardsRectified
+      previous {
+        patrols
+        hazardsFound
+      }
+      yearAgo {
+        patrols
+        hazardsFound
+      }
+    }
+    disputeStats(from: $from, to: $to) {
+      from
+      to
+      reported
+      resolved
+      resolutionRate
+      open
+      overdue
+      onTimeRate
+      satisfactionRate
+      previous {
+        reported
+        resolved
+        resolutionRate
+      }
+      yearAgo {
+        reported
+        resolved
+        resolutionRate
+      }
+    }
+    assessment(from: $from, to: $to) {
+      indicator
+      year
+      target
+      targetSetBy
+      actual
+      met
+    }
+    m0: disputeStats(period: $m0) {
+      ...Month
+    }
+    m1: disputeStats(period: $m1) {
+      ...Month
+    }
+    m2: disputeStats(period: $m2) {
+      ...Month
+    }
+    m3: disputeStats(period: $m3) {
+      ...Month
+    }
+    m4: disputeStats(period: $m4) {
+      ...Month
+    }
+    m5: disputeStats(period: $m5) {
+      ...Month
+    }
+    m6: disputeStats(period: $m6) {
+      ...Month
+    }
+    m7: disputeStats(period: $m7) {
+      ...Month
+    }
+    m8: disputeStats(period: $m8) {
+      ...Month
+    }
+    m9: disputeStats(period: $m9) {
+      ...Month
+    }
+    m10: disputeStats(period: $m10) {
+      ...Month
+    }
+    m11: disputeStats(period: $m11) {
+      ...Month
+    }
+  }
+`);
+
+export const CountyRow = graphql(`
+  fragment CountyRow on County {
+    code
+    name
+    population {
+      residents
+      byTag {
+        count
+      }
+    }
+    forces {
+      grids
+      gridsFullyStaffed
+      householdCoverage
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      hazardsFound
+    }
+    disputeStats(from: $from, to: $to) {
+      reported
+      resolved
+      resolutionRate
+      overdue
+      onTimeRate
+    }
+  }
+`);
+
+export const TownshipHead = graphql(`
+  fragment TownshipHead on Township {
+    population {
+      residents
+      households
+      floating
+      byTag {
+        tag
+        count
+      }
+    }
+    forces {
+      grids
+      gridWorkers
+      gridsFullyStaffed
+      jointDefenseGroups
+      householdsInGroups
+      householdCoverage
+      patrolTeams
+      patrolMembers
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      patrolHours
+      hazardsFound
+      hazardsRectified
+      previous {
+        patrols
+        hazardsFound
+      }
+      yearAgo {
+        patrols
+        hazardsFound
+      }
+    }
+    disputeStats(from: $from, to: $to) {
+      from
+      to
+      reported
+      resolved
+      resolutionRate
+      open
+      overdue
+      onTimeRate
+      satisfactionRate
+      previous {
+        reported
+        resolved
+        resolutionRate
+      }
+      yearAgo {
+        reported
+        resolved
+        resolutionRate
+      }
+    }
+    assessment(from: $from, to: $to) {
+      indicator
+      year
+      target
+      targetSetBy
+      actual
+      met
+    }
+    m0: disputeStats(period: $m0) {
+      ...Month
+    }
+    m1: disputeStats(period: $m1) {
+      ...Month
+    }
+    m2: disputeStats(period: $m2) {
+      ...Month
+    }
+    m3: disputeStats(period: $m3) {
+      ...Month
+    }
+    m4: disputeStats(period: $m4) {
+      ...Month
+    }
+    m5: disputeStats(period: $m5) {
+      ...Month
+    }
+    m6: disputeStats(period: $m6) {
+      ...Month
+    }
+    m7: disputeStats(period: $m7) {
+      ...Month
+    }
+    m8: disputeStats(period: $m8) {
+      ...Month
+    }
+    m9: disputeStats(period: $m9) {
+      ...Month
+    }
+    m10: disputeStats(period: $m10) {
+      ...Month
+    }
+    m11: disputeStats(period: $m11) {
+      ...Month
+    }
+  }
+`);
+
+export const TownshipRow = graphql(`
+  fragment TownshipRow on Township {
+    code
+    name
+    population {
+      residents
+      byTag {
+        count
+      }
+    }
+    forces {
+      grids
+      gridsFullyStaffed
+      householdCoverage
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      hazardsFound
+    }
+    disputeStats(from: $from, to: $to) {
+      reported
+      resolved
+      resolutionRate
+      overdue
+      onTimeRate
+    }
+  }
+`);
+
+export const VillageHead = graphql(`
+  fragment VillageHead on Village {
+    population {
+      residents
+      households
+      floating
+      byTag {
+        tag
+        count
+      }
+    }
+    forces {
+      grids
+      gridWorkers
+      gridsFullyStaffed
+      jointDefenseGroups
+      householdsInGroups
+      householdCoverage
+      patrolTeams
+      patrolMembers
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      patrolHours
+      hazardsFound
+      hazardsRectified
+      previous {
+        patrols
+        hazardsFound
+      }
+      yearAgo {
+        patrols
+        hazardsFound
+      }
+    }
+    disputeStats(from: $from, to: $to) {
+      from
+      to
+      reported
+      resolved
+      resolutionRate
+      open
+      overdue
+      onTimeRate
+      satisfactionRate
+      previous {
+        reported
+        resolved
+        resolutionRate
+      }
+      yearAgo {
+        reported
+        resolved
+        resolutionRate
+      }
+    }
+    assessment(from: $from, to: $to) {
+      indicator
+      year
+      target
+      targetSetBy
+      actual
+      met
+    }
+    m0: disputeStats(period: $m0) {
+      ...Month
+    }
+    m1: disputeStats(period: $m1) {
+      ...Month
+    }
+    m2: disputeStats(period: $m2) {
+      ...Month
+    }
+    m3: disputeStats(period: $m3) {
+      ...Month
+    }
+    m4: disputeStats(period: $m4) {
+      ...Month
+    }
+    m5: disputeStats(period: $m5) {
+      ...Month
+    }
+    m6: disputeStats(period: $m6) {
+      ...Month
+    }
+    m7: disputeStats(period: $m7) {
+      ...Month
+    }
+    m8: disputeStats(period: $m8) {
+      ...Month
+    }
+    m9: disputeStats(period: $m9) {
+      ...Month
+    }
+    m10: disputeStats(period: $m10) {
+      ...Month
+    }
+    m11: disputeStats(period: $m11) {
+      ...Month
+    }
+  }
+`);
+
+export const VillageRow = graphql(`
+  fragment VillageRow on Village {
+    code
+    name
+    population {
+      residents
+      byTag {
+        count
+      }
+    }
+    forces {
+      grids
+      gridsFullyStaffed
+      householdCoverage
+    }
+    patrolStats(from: $from, to: $to) {
+      patrols
+      hazardsFound
+    }
+    disputeStats(from: $from, to: $to) {
+      reported
+      resolved
+      resolutionRate
+      overdue
+      onTimeRate
+    }
+  }
+`);
+
+/** A province or prefecture: its prefectures (of a province) or counties (of a prefecture). */
+export const RegionView = graphql(`
+  query RegionView(
+    $code: String!
+    $from: Date!
+    $to: Date!
+    $m0: String!
+    $m1: String!
+    $m2: String!
+    $m3: String!
+    $m4: String!
+    $m5: String!
+    $m6: String!
+    $m7: String!
+    $m8: String!
+    $m9: String!
+    $m10: String!
+    $m11: String!
+  ) {
+    region(code: $code) {
+      code
+      name
+      level
+      parent {
+        code
+        name
+      }
+      ...RegionHead
+      prefectures {
+        ...RegionRow
+      }
+      counties {
+        ...CountyRow
+      }
+    }
+  }
+`);
+
+export const CountyView = graphql(`
+  query CountyView(
+    $code: String!
+    $from: Date!
+    $to: Date!
+    $m0: String!
+    $m1: String!
+    $m2: String!
+    $m3: String!
+    $m4: String!
+    $m5: String!
+    $m6: String!
+    $m7: String!
+    $m8: String!
+    $m9: String!
+    $m10: String!
+    $m11: String!
+  ) {
+    county(code: $code) {
+      code
+      name
+      province {
+        code
+        name
+      }
+      region {
+        code
+        name
+      }
+      ...CountyHead
+      townships {
+        ...TownshipRow
+      }
+    }
+  }
+`);
+
+export const TownshipView = graphql(`
+  query TownshipView(
+    $code: String!
+    $from: Date!
+    $to: Date!
+    $m0: String!
+    $m1: String!
+    $m2: String!
+    $m3: String!
+    $m4: String!
+    $m5: String!
+    $m6: String!
+    $m7: String!
+    $m8: String!
+    $m9: String!
+    $m10: String!
+    $m11: String!
+  ) {
+    township(code: $code) {
+      code
+      name
+      county {
+        code
+        name
+        province {
+          code
+          name
+        }
+        region {
+          code
+          name
+        }
+      }
+      ...TownshipHead
+      villages {
+        ...VillageRow
+      }
+    }
+  }
+`);
+
+export const VillageView = graphql(`
+  query VillageView(
+    $code: String!
+    $from: Date!
+    $to: Date!
+    $m0: String!
+    $m1: String!
+    $m2: String!
+    $m3: String!
+    $m4: String!
+    $m5: String!
+    $m6: String!
+    $m7: String!
+    $m8: String!
+    $m9: String!
+    $m10: String!
+    $m11: String!
+  ) {
+    village(code: $code) {
+      code
+      name
+      township {
+        code
+        name
+        county {
+          code
+          name
+          province {
+            code
+            name
+          }
+          region {
+            code
+            name
+          }
+        }
+      }
+      ...VillageHead
+      grids {
+        code
+        name
+        fullyStaffed
+      }
+    }
+  }
+`);
+
+export const CaseRow = graphql(`
+  fragment CaseRow on Dispute {
+    id
+    caseNumber
+    category
+    status
+    handlingLevel
+    reportedAt
+    overdue
+    underSupervision
+    village {
+      name
+    }
+  }
+`);
+
+/** 超期 and 督办 cases of a county (every level of its cases; 督办 among the open ones). Needs `read`. */
+export const CountyCases = graphql(`
+  query CountyCases($code: String!) {
+    county(code: $code) {
+      overdue: disputes(filter: { overdue: true }, first: 100) {
+        totalCount
+        nodes {
+          ...CaseRow
+        }
+      }
+      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
+        nodes {
+          ...CaseRow
+        }
+      }
+    }
+  }
+`);
+
+/** A township's 超期 and 督办 cases: those escalated to its 综治中心. Needs `read`. */
+export const TownshipCases = graphql(`
+  query TownshipCases($code: String!) {
+    township(code: $code) {
+      disputes(first: 200) {
+        nodes {
+          overdue
+          underSupervision
+          dispute {
+            ...CaseRow
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const VillageCases = graphql(`
+  query VillageCases($code: String!) {
+    village(code: $code) {
+      overdue: disputes(filter: { overdue: true }, first: 100) {
+        totalCount
+        nodes {
+          ...CaseRow
+        }
+      }
+      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
+        nodes {
+          ...CaseRow
+        }
+      }
+    }
+  }
+`);
+
+/** 时间线 One case's steps at every level. */
+export const CaseTimeline = graphql(`
+  query CaseTimeline($id: ID!) {
+    dispute(id: $id) {
+      id
+      caseNumber
+      category
+      scale
+      status
+      handlingLevel
+      summary
+      reportedAt
+      overdue
+      underSupervision
+      rehandled
+      village {
+        code
+        name
+      }
+      timeline {
+        at
+        level
+        action
+        actor
+        note
+        status
+      }
+    }
+  }
+`);
+
+/** The provinces a whole-country caller can start from. */
+export const Provinces = graphql(`
+  query Provinces {
+    provinces {
+      code
+      name
+    }
+  }
+`);
+
+/** 苗头预警 Early warnings under a division for the page's period; case numbers and cases come only to callers with `read`. */
+export const RiskSignals = graphql(`
+  query RiskSignals($code: String!, $from: Date!, $to: Date!) {
+    riskSignals(within: $code, from: $from, to: $to, first: 30) {
+      totalCount
+      nodes {
+        id
+        kind
+        severity
+        division {
+          code
+          name
+          level
+        }
+        from
+        to
+        explanation
+        facts {
+          kind
+          value
+          disputes {
+            id
+            caseNumber
+          }
+        }
+      }
+    }
+  }
+`);

@@ -1,0 +1,347 @@
+/// <reference lib="dom" />
+/**
+ * The analysis room (分析研判室, /app) in a real browser: Debian's Chromium
+ * driven by playwright-core, against the test hub (real PostgreSQL, real
+ * HTTP through the gateway). Screenshots of each view go to
+ * test-artifacts/app/ (git-ignored); the county view's load time is printed,
+ * not asserted. Without Chromium this file fails: CI installs it (.ci/run).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+const EXECUTABLE = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const ARTIFACTS = 'test-artifacts/app';
+const COUNTY = '623021';
+const PROVINCE = '62';
+
+let hub: TestHub;
+let browser: Browser;
+let origin: string;
+let reader: string;
+let reportOnly: string;
+/** Requests the page made to anywhere but the hub: must stay empty (offline). */
+const outside: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!EXECUTABLE) {
+    throw new Error('Chromium is not installed: apt-get install -y --no-install-recommends chromium (.ci/run installs it). The analysis room is tested in it.');
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  hub = await startHub();
+  origin = new URL(hub.gatewayUrl).origin;
+  reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'report'], subject: 'app-reader' });
+  reportOnly = await hub.token({ jurisdiction: PROVINCE, scopes: ['report'], subject: 'app-report' });
+  browser = await chromium.launch({
+    executablePath: EXECUTABLE,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  // The bundle is built when the gateway starts; wait for it so the load time below measures the page, not esbuild.
+  expect((await fetch(`${origin}/app/app.js`)).status).toBe(200);
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await hub?.stop();
+});
+
+async function newPage(viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { context, page };
+}
+
+/** Waits for a division's view (its figures rendered) and returns its level. */
+async function viewOf(page: Page, code: string): Promise<string> {
+  await page.waitForSelector(`main[data-code="${code}"] #figures`, { timeout: 60_000 });
+  return (await page.getAttribute('main', 'data-view'))!;
+}
+
+const figuresOf = (page: Page) =>
+  page.$$eval('[data-figure]', (cards) => Object.fromEntries(cards.map((c) => [(c as HTMLElement).dataset.figure!, Number((c as HTMLElement).dataset.value)])));
+
+interface Head {
+  population: { residents: number; byTag: { count: number }[] };
+  forces: { gridsFullyStaffed: number; householdCoverage: number };
+  patrolStats: { patrols: number; hazardsFound: number };
+  disputeStats: { reported: number; resolved: number; resolutionRate: number; onTimeRate: number; satisfactionRate: number };
+}
+const HEAD = `population { residents byTag { count } } forces { gridsFullyStaffed householdCoverage }
+  patrolStats(from: $from, to: $to) { patrols hazardsFound }
+  disputeStats(from: $from, to: $to) { reported resolved resolutionRate onTimeRate satisfactionRate }`;
+
+/** The same figures, straight from the gateway. */
+async function apiFigures(token: string, field: 'county' | 'region', code: string, from: string, to: string): Promise<Record<string, number>> {
+  const r = await hub.queryAs<Record<string, Head>>(token, `query($code: String!, $from: Date!, $to: Date!) { d: ${field}(code: $code) { ${HEAD} } }`, {
+    code,
+    from,
+    to,
+  });
+  expect(r.errors).toBeUndefined();
+  const h = r.data!.d!;
+  return {
+    residents: h.population.residents,
+    special: h.population.byTag.reduce((s, t) => s + t.count, 0),
+    gridsFullyStaffed: h.forces.gridsFullyStaffed,
+    householdCoverage: h.forces.householdCoverage,
+    patrols: h.patrolStats.patrols,
+    hazardsFound: h.patrolStats.hazardsFound,
+    reported: h.disputeStats.reported,
+    resolved: h.disputeStats.resolved,
+    resolutionRate: h.disputeStats.resolutionRate,
+    onTimeRate: h.disputeStats.onTimeRate,
+    satisfactionRate: h.disputeStats.satisfactionRate,
+  };
+}
+
+async function period(page: Page): Promise<{ from: string; to: string }> {
+  return { from: (await page.getAttribute('#figures', 'data-from'))!, to: (await page.getAttribute('#figures', 'data-to'))! };
+}
+
+/** WCAG contrast of every visible text's colour against the background it sits on. */
+const contrastFailures = (page: Page) =>
+  page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3]! > 0)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const failures: string[] = [];
+    const seen = new Set<string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || !n.textContent?.trim() || !el.checkVisibility() || el.closest('.visually-hidden, .skip')) continue;
+      const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+      const bg = background(el);
+      const key = `${fg}/${bg}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a! + 0.05) / (b! + 0.05);
+      if (ratio < 4.5) failures.push(`${ratio.toFixed(2)}:1 rgb(${fg}) on rgb(${bg}) at "${n.textContent.trim().slice(0, 20)}"`);
+    }
+    return { failures, pairs: seen.size };
+  });
+
+/** Controls without an accessible name (label, aria-label or text). */
+const unlabelled = (page: Page) =>
+  page.$$eval('button, select, input, textarea, a[href]', (els) =>
+    els
+      .filter((el) => {
+        const e = el as HTMLInputElement;
+        const labelled = e.getAttribute('aria-label') || e.labels?.length || e.textContent?.trim() || e.getAttribute('title');
+        return !labelled;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+
+describe('the analysis room (分析研判室) in Chromium', () => {
+  it('signs in from the link npm start prints, keeps the token out of the address bar, and shows the county as the API counts it', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    expect(await viewOf(page, COUNTY)).toBe('county');
+    expect(page.url()).not.toContain(reader);
+    expect(page.url()).toBe(`${origin}/app#/division/${COUNTY}`);
+    expect(await page.evaluate(() => sessionStorage.getItem('hub.token'))).toBe(reader);
+
+    const { from, to } = await period(page);
+    const shown = await figuresOf(page);
+    expect(shown).toEqual(await apiFigures(reader, 'county', COUNTY, from, to));
+    expect(shown.residents).toBeGreaterThan(0);
+    expect(shown.reported).toBeGreaterThan(0);
+    // The figure as printed is the API's number with Chinese digit grouping.
+    expect((await page.textContent('[data-figure="residents"] .value'))!.replace(/,/g, '')).toBe(String(shown.residents));
+
+    // Assessment: every indicator with its target, actual and met/unmet.
+    const assessed = await page.$$eval('#assessment tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.met));
+    expect(assessed.length).toBe(5);
+    expect(await page.textContent('#assessment tbody')).toMatch(/达标/);
+    // The trend: 12 months with 同比 and 环比 columns.
+    expect(await page.$$eval('#trend tbody tr', (rows) => rows.length)).toBe(12);
+    expect(await page.textContent('#trend thead')).toMatch(/环比.*同比/);
+
+    // The caller has `read`: overdue and supervised cases, each linking to its timeline.
+    await page.waitForSelector('#cases table.cases tbody tr a', { timeout: 60_000 });
+    const caseCount = await page.$$eval('#cases tbody tr', (rows) => rows.length);
+    expect(caseCount).toBeGreaterThan(0);
+    expect(await page.textContent('#cases tbody')).toMatch(/超期|督办/);
+    // 苗头预警 from the riskSignals API, for the same period.
+    await page.waitForSelector('#risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
+    expect(await page.textContent('#risk-title')).toMatch(/^苗头预警（\d+）$/);
+    await page.screenshot({ path: `${ARTIFACTS}/county.png`, fullPage: true });
+
+    await page.click('#cases tbody tr a');
+    await page.waitForSelector('main[data-view="case"] ol.timeline li', { timeout: 60_000 });
+    expect(await page.$$eval('ol.timeline li', (li) => li.length)).toBeGreaterThan(0);
+    expect(await page.textContent('main')).toMatch(/登记/);
+    await context.close();
+  }, 240_000);
+
+  it('measures the county view: navigation start to figures rendered (reported, not asserted)', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto('about:blank');
+      await page.goto(`${origin}/app#/division/${COUNTY}`);
+      await viewOf(page, COUNTY);
+      times.push(await page.evaluate(() => performance.getEntriesByName('hub:figures')[0]!.startTime));
+    }
+    console.log(`[app] county view ${COUNTY}, navigation start to figures rendered: ${times.map((t) => `${Math.round(t)} ms`).join(', ')} (three loads)`);
+    expect(times.every((t) => t > 0)).toBe(true);
+    await context.close();
+  }, 240_000);
+
+  it('drills down from the county to a township (treemap click) and a village (table link), and sorts the table', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    const townships = await page.$$eval('#children tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.code!));
+    expect(townships.length).toBeGreaterThan(1);
+
+    // Sorting: by 实有人口, descending first; a second click turns it ascending.
+    const residents = () => page.$$eval('#children tbody tr td:nth-child(2)', (tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ''))));
+    const desc = await residents();
+    expect(desc).toEqual([...desc].sort((a, b) => b - a));
+    await page.click('button[data-sort="residents"]');
+    const asc = await residents();
+    expect(asc).toEqual([...desc].sort((a, b) => a - b));
+    expect(await page.getAttribute('button[data-sort="residents"] >> xpath=..', 'aria-sort')).toBe('ascending');
+
+    // The treemap: a click on a tile opens that township.
+    const b = (await (await page.$('#treemap canvas'))!.boundingBox())!;
+    await page.mouse.click(b.x + b.width / 4, b.y + b.height / 4);
+    await page.waitForFunction(() => document.querySelector('main')?.dataset.view === 'township', undefined, { timeout: 60_000 });
+    const township = (await page.getAttribute('main', 'data-code'))!;
+    expect(townships).toContain(township);
+    await viewOf(page, township);
+    await page.waitForSelector('#children tbody tr');
+    await page.screenshot({ path: `${ARTIFACTS}/township.png`, fullPage: true });
+
+    // The table: a village's link.
+    const village = (await page.getAttribute('#children tbody tr', 'data-code'))!;
+    await page.click(`#children tbody tr[data-code="${village}"] a`);
+    expect(await viewOf(page, village)).toBe('village');
+    expect(village.startsWith(township)).toBe(true);
+    expect(await page.textContent('#crumbs')).toContain('临潭县');
+    await page.waitForSelector('#cases');
+    await page.screenshot({ path: `${ARTIFACTS}/village.png`, fullPage: true });
+    await context.close();
+  }, 240_000);
+
+  it('downloads the children table as XLSX and CSV through the report routes', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇人口表（XLSX）"]')]);
+    expect(xlsx.suggestedFilename()).toBe(`population-township-${COUNTY}.xlsx`);
+    const book = readFileSync((await xlsx.path())!);
+    expect(book.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(book.toString('latin1')).toContain('xl/worksheets/');
+
+    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇矛盾纠纷表（CSV）"]')]);
+    const { from, to } = await period(page);
+    expect(csv.suggestedFilename()).toBe(`disputes-township-${COUNTY}-${from}-${to}.csv`);
+    const text = readFileSync((await csv.path())!, 'utf8');
+    expect(text.startsWith('\uFEFFlevel,code,name')).toBe(true);
+    expect(text.trim().split('\r\n').length - 1).toBe(await page.$$eval('#children tbody tr', (rows) => rows.length));
+    await context.close();
+  }, 240_000);
+
+  it('shows a report-only caller figures only, no case list, from the province down', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reportOnly}`);
+    expect(await viewOf(page, PROVINCE)).toBe('province');
+    const { from, to } = await period(page);
+    expect(await figuresOf(page)).toEqual(await apiFigures(reportOnly, 'region', PROVINCE, from, to));
+    expect(await page.$('#cases')).toBeNull();
+    expect(await page.textContent('#cases-note')).toContain('只有统计权限');
+    // Early warnings as figures only: no case numbers, no signal about special-population parties.
+    await page.waitForSelector('#risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
+    expect(await page.$('#risk .cases-of-signal, #risk a[href^="#/case/"]')).toBeNull();
+    expect(await page.$('#risk [data-kind="SPECIAL_POPULATION_PARTY"]')).toBeNull();
+    await page.waitForSelector('#children tbody tr');
+    await page.screenshot({ path: `${ARTIFACTS}/province.png`, fullPage: true });
+
+    await page.goto(`${origin}/app#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    await page.waitForSelector('#children tbody tr');
+    expect(await page.$('#cases')).toBeNull();
+    expect(await page.$('a[href^="#/case/"]')).toBeNull();
+    await context.close();
+  }, 240_000);
+
+  it('is usable by keyboard, labels every control and keeps text contrast at 4.5:1 or more', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app`);
+    await page.waitForSelector('#token-input');
+    expect(await unlabelled(page)).toEqual([]);
+    // Sign in by keyboard: the labelled field, then Enter on the button.
+    await page.getByLabel('访问令牌').fill(reader);
+    await page.getByRole('button', { name: '进入' }).press('Enter');
+    await viewOf(page, COUNTY);
+    await page.waitForSelector('#cases table, #cases p');
+    expect(await unlabelled(page)).toEqual([]);
+    const contrast = await contrastFailures(page);
+    expect(contrast.failures).toEqual([]);
+    expect(contrast.pairs).toBeGreaterThan(3);
+
+    // Drill down by keyboard: from the last column header, Tab reaches the first child's link; Enter opens it.
+    await page.focus('button[data-sort="overdue"]');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    expect(focused).toMatch(/^#\/division\/\d{9}$/);
+    await page.keyboard.press('Enter');
+    expect(await viewOf(page, focused!.slice('#/division/'.length))).toBe('township');
+    expect((await contrastFailures(page)).failures).toEqual([]);
+
+    // Phone and wall screen: the county view lays out without sideways scrolling of the page.
+    for (const [name, viewport] of [
+      ['county-phone', { width: 390, height: 844 }],
+      ['county-wall', { width: 1920, height: 1080 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${origin}/app#/division/${COUNTY}`);
+      await viewOf(page, COUNTY);
+      await page.waitForSelector('#children tbody tr');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: name === 'county-phone' });
+    }
+    await context.close();
+  }, 240_000);
+
+  it('type-checks: the page and its generated client (app/tsconfig.json, with the DOM library)', () => {
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'app/tsconfig.json'], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 180_000);
+
+  it('loaded nothing from outside the hub and raised no script errors', () => {
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
