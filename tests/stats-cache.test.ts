@@ -1,0 +1,246 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeCitizenId } from '../domain/citizen-id.ts';
+import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+
+/**
+ * Cached statistics (docs/ARCHITECTURE.md, "Cached statistics"): figures are
+ * kept by the village subgraph while the roll-up versions under their
+ * division are unchanged, so a repeated read costs one version check, every
+ * write is seen by the very next read at every level, and an entry serves
+ * every caller allowed to see the division and no one else.
+ */
+let hub: TestHub;
+let db: pg.Client;
+beforeAll(async () => {
+  hub = await startHub();
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+}, 180_000);
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+const COUNTY = '623022';
+const TOWNSHIP = '623022104';
+const VILLAGE = '623022104205';
+// The cases and patrols of the test fall in this period, whatever the day it runs (periods span at most ten years).
+const FROM = '2020-01-01';
+const TO = '2029-12-31';
+
+interface Figures {
+  population: { residents: number; floating: number; byTag: { tag: string; count: number }[] };
+  forces: { patrolTeams: number; gridWorkers: number };
+  patrolStats: { patrols: number; patrolHours: number; hazardsFound: number };
+  disputeStats: { reported: number; resolved: number; open: number; overdue: number };
+}
+interface Levels {
+  village: Figures;
+  township: Figures;
+  county: Figures;
+}
+
+const FIGURES = `population { residents floating byTag { tag count } } forces { patrolTeams gridWorkers }
+  patrolStats(from: $from, to: $to) { patrols patrolHours hazardsFound } disputeStats(from: $from, to: $to) { reported resolved open overdue }`;
+const LEVELS = `query Levels($v: String!, $t: String!, $c: String!, $from: Date, $to: Date) {
+  village(code: $v) { ${FIGURES} } township(code: $t) { ${FIGURES} } county(code: $c) { ${FIGURES} } }`;
+
+async function levels(token: string, from = FROM, to = TO): Promise<GraphQLResponse<Levels>> {
+  return hub.queryAs<Levels>(token, LEVELS, { v: VILLAGE, t: TOWNSHIP, c: COUNTY, from, to });
+}
+
+async function figures(token: string): Promise<Levels> {
+  const r = await levels(token);
+  expect(r.errors).toBeUndefined();
+  return r.data!;
+}
+
+const tag = (f: Figures, t: string) => f.population.byTag.find((x) => x.tag === t)!.count;
+
+describe('cached statistics', () => {
+  let writer: string;
+  let reader: string;
+  beforeAll(async () => {
+    writer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'stats-writer' });
+    reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read'], subject: 'stats-reader' });
+  });
+
+  it('a repeated read answers from the cache: fewer statements, same figures', async () => {
+    // A period no other read has asked for: the first read computes, the second only checks versions.
+    let first: GraphQLResponse<Levels> | undefined;
+    let again: GraphQLResponse<Levels> | undefined;
+    const cold = await hub.countStatements(async () => (first = await levels(reader, '2021-03-01', '2021-03-31')));
+    const warm = await hub.countStatements(async () => (again = await levels(reader, '2021-03-01', '2021-03-31')));
+    expect(first!.errors).toBeUndefined();
+    expect(again!.data).toEqual(first!.data);
+    // Another village alone (all its statements are the village subgraph's), never read before.
+    const VILLAGE_ONLY = `query V($v: String!, $from: Date, $to: Date) { village(code: $v) { ${FIGURES} } }`;
+    const vars = { v: '623022104206', from: '2021-04-01', to: '2021-04-30' };
+    const villageCold = await hub.countStatements(() => hub.queryAs(reader, VILLAGE_ONLY, vars));
+    const villageWarm = await hub.countStatements(() => hub.queryAs(reader, VILLAGE_ONLY, vars));
+    console.log(`statements per read of three levels' statistics: ${cold} cold, ${warm} warm; of a village's: ${villageCold} cold, ${villageWarm} warm`);
+    expect(villageWarm).toBeLessThan(villageCold);
+    expect(warm).toBeLessThan(cold);
+    // Only the version check is left of the statistics' statements (one per request, all divisions and kinds at once).
+    expect(cold - warm).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a write is visible in the very next read at village, township and county level', async () => {
+    const q = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => hub.queryAs<T>(writer, query, variables);
+    const village = await q<{ village: { grids: { code: string }[]; patrolTeams: Nodes<{ id: string; members: { id: string }[] }> } }>(
+      `{ village(code: "${VILLAGE}") { grids { code } patrolTeams(first: 5) { nodes { id members { id } } } } }`,
+    );
+    expect(village.errors).toBeUndefined();
+    const grid = village.data!.village.grids[0]!.code;
+    const team = village.data!.village.patrolTeams.nodes.find((t) => t.members.length)!;
+    expect(team).toBeDefined();
+
+    // Warm the cache, twice (the second read is served from it).
+    await figures(reader);
+    let before = await figures(reader);
+
+    const registered = await q(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: {
+        name: '缓存测试',
+        idNumber: makeCitizenId(COUNTY, '1980-08-08', 808),
+        ethnicity: '汉族',
+        residency: 'FLOATING',
+        gridCode: grid,
+        tags: ['EXTREME_POVERTY'],
+      },
+    });
+    expect(registered.errors).toBeUndefined();
+    let after = await figures(reader);
+    for (const level of ['village', 'township', 'county'] as const) {
+      expect(after[level].population.residents, level).toBe(before[level].population.residents + 1);
+      expect(after[level].population.floating, level).toBe(before[level].population.floating + 1);
+      expect(tag(after[level], 'EXTREME_POVERTY'), level).toBe(tag(before[level], 'EXTREME_POVERTY') + 1);
+    }
+    before = after;
+
+    const patrol = await q(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: {
+        teamId: team.id,
+        gridCode: grid,
+        startedAt: '2026-06-02T20:00:00+08:00',
+        endedAt: '2026-06-02T21:30:00+08:00',
+        participantIds: [team.members[0]!.id],
+        hazards: [{ kind: 'FIRE', description: '柴草堆放', gridCode: grid }],
+      },
+    });
+    expect(patrol.errors).toBeUndefined();
+    after = await figures(reader);
+    for (const level of ['village', 'township', 'county'] as const) {
+      expect(after[level].patrolStats.patrols, level).toBe(before[level].patrolStats.patrols + 1);
+      expect(after[level].patrolStats.patrolHours, level).toBeCloseTo(before[level].patrolStats.patrolHours + 1.5, 6);
+      expect(after[level].patrolStats.hazardsFound, level).toBe(before[level].patrolStats.hazardsFound + 1);
+    }
+    before = after;
+
+    type Version = { id: string; version: number };
+    const reported = await q<Record<string, Version>>(
+      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "stats-cache-${Date.now()}") { id version } }`,
+      { i: { gridCode: grid, category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '邻里纠纷', parties: [{ name: '甲', role: 'APPLICANT' }] } },
+    );
+    expect(reported.errors).toBeUndefined();
+    after = await figures(reader);
+    for (const level of ['village', 'township', 'county'] as const) {
+      expect(after[level].disputeStats.reported, level).toBe(before[level].disputeStats.reported + 1);
+      expect(after[level].disputeStats.open, level).toBe(before[level].disputeStats.open + 1);
+      expect(after[level].disputeStats.resolved, level).toBe(before[level].disputeStats.resolved);
+    }
+    before = after;
+
+    let dv = reported.data!.reportDispute!;
+    dv = (await q<Record<string, Version>>(`mutation { acceptDispute(id: "${dv.id}", version: ${dv.version}) { id version } }`)).data!.acceptDispute!;
+    dv = (await q<Record<string, Version>>(`mutation { assignDispute(id: "${dv.id}", version: ${dv.version}, assignee: "调委会") { id version } }`)).data!
+      .assignDispute!;
+    const resolved = await q(`mutation { resolveDispute(id: "${dv.id}", version: ${dv.version}, outcome: AGREEMENT) { id } }`);
+    expect(resolved.errors).toBeUndefined();
+    after = await figures(reader);
+    for (const level of ['village', 'township', 'county'] as const) {
+      expect(after[level].disputeStats.reported, level).toBe(before[level].disputeStats.reported);
+      expect(after[level].disputeStats.resolved, level).toBe(before[level].disputeStats.resolved + 1);
+      expect(after[level].disputeStats.open, level).toBe(before[level].disputeStats.open - 1);
+    }
+  });
+
+  it('one entry serves a report-only and a read caller of the county alike; a caller of another county is refused', async () => {
+    const report = await hub.token({ jurisdiction: COUNTY, scopes: ['report'], subject: 'stats-report' });
+    const other = await hub.token({ jurisdiction: '632223', scopes: ['read', 'report'], subject: 'stats-other-county' });
+    await figures(reader);
+    // Every entry is fresh now: the reader's and the report-only caller's reads cost the version check alone, and agree.
+    let byReader: Levels | undefined;
+    let byReport: Levels | undefined;
+    const readerStatements = await hub.countStatements(async () => (byReader = await figures(reader)));
+    const reportStatements = await hub.countStatements(async () => (byReport = await figures(report)));
+    expect(byReport).toEqual(byReader);
+    expect(reportStatements).toBe(readerStatements);
+
+    const refused = await levels(other);
+    expect(refused.data?.village ?? null).toBeNull();
+    expect(refused.data?.township ?? null).toBeNull();
+    expect(refused.data?.county ?? null).toBeNull();
+    const codes = new Set((refused.errors ?? []).map((e) => e.extensions?.code));
+    expect(codes).toEqual(new Set(['FORBIDDEN']));
+    expect(refused.errors!.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an import through the gateway is seen by the next read, and the versions cost it next to nothing', async () => {
+    const before = await figures(reader);
+    const village = await hub.queryAs<{ village: { grids: { code: string }[] } }>(reader, `{ village(code: "${VILLAGE}") { grids { code } } }`);
+    const grid = village.data!.village.grids[0]!.code;
+    const rows = 2_000;
+    const lines = ['id_number,name,ethnicity,residency,tags,grid_code'];
+    for (let i = 0; i < rows; i++) {
+      const born = `199${Math.floor(i / 900)}-01-01`;
+      lines.push(`${makeCitizenId('659102', born, i % 900)},导入${i},汉族,${i % 4 ? 'REGISTERED' : 'FLOATING'},,${grid}`);
+    }
+    const token = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write'], subject: 'stats-importer' });
+    const url = new URL('/import/residents', new URL(hub.gatewayUrl).origin);
+    url.searchParams.set('job', `stats-cache-${Date.now()}`);
+    url.searchParams.set('format', 'csv');
+    const t0 = performance.now();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+      body: `${lines.join('\n')}\n`,
+    });
+    const answer = await res.text();
+    const seconds = (performance.now() - t0) / 1000;
+    expect(res.status, answer).toBe(200);
+    const done = answer
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; inserted?: number })
+      .find((e) => e.type === 'done');
+    expect(done?.inserted, answer).toBe(rows);
+    const after = await figures(reader);
+    for (const level of ['village', 'township', 'county'] as const) {
+      expect(after[level].population.residents, level).toBe(before[level].population.residents + rows);
+      expect(after[level].population.floating, level).toBe(before[level].population.floating + rows / 4);
+    }
+
+    // What the versions add to a write: one bump of every village of the county (more than a batch of an import touches); the best of five.
+    let bumpMs = Infinity;
+    for (let i = 0; i < 5; i++) {
+      await db.query('begin');
+      const t1 = performance.now();
+      await db.query(`select hub_bump_stats_version(array(select code from village where county_code = $1), 'counts')`, [COUNTY]);
+      bumpMs = Math.min(bumpMs, performance.now() - t1);
+      await db.query('rollback');
+    }
+    console.log(
+      `import of ${rows} residents: ${seconds.toFixed(2)} s (${Math.round(rows / seconds)} rows/s); one bump of a county's versions: ${bumpMs.toFixed(1)} ms`,
+    );
+    expect(bumpMs).toBeLessThan(seconds * 1000 * 0.05);
+  });
+
+  it('the versions are readable by the services and written only by the owner', async () => {
+    const grants = await db.query<{ privilege_type: string }>(
+      `select privilege_type from information_schema.role_table_grants where table_name = 'stats_version' and grantee = 'hub_app' order by 1`,
+    );
+    expect(grants.rows.map((r) => r.privilege_type)).toEqual(['SELECT']);
+  });
+});
