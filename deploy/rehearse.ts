@@ -73,6 +73,22 @@ async function healthy(port: number): Promise<boolean> {
   return res.status === 200;
 }
 
+/** HAProxy's counters per server: requests it sent there (stot) and how often its checks took it out (chkdown). */
+async function haproxyStats(port: number): Promise<Map<string, { requests: number; downs: number }>> {
+  const csv = await (await fetch(`http://${HOST}:${port}/stats;csv`)).text();
+  const head = csv.split('\n')[0]!.replace(/^# /, '').split(',');
+  const out = new Map<string, { requests: number; downs: number }>();
+  for (const r of csv
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))) {
+    const name = r[head.indexOf('svname')] ?? '';
+    if (r.length < 5 || name === 'FRONTEND' || name === 'BACKEND' || r[head.indexOf('pxname')] === 'stats') continue;
+    out.set(name, { requests: Number(r[head.indexOf('stot')] ?? 0), downs: Number(r[head.indexOf('chkdown')] ?? 0) });
+  }
+  return out;
+}
+
 // ---- what runs ---------------------------------------------------------------------------------------------------
 
 const work = mkdtempSync(join(tmpdir(), 'hub-rehearsal-'));
@@ -118,14 +134,15 @@ async function stopChild(name: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<v
   clearTimeout(timer);
 }
 
+/** Stops from the front: the load balancer (no new requests, its kept-alive connections close), the gateways, the subgraphs, the databases. */
 async function stopAll(): Promise<void> {
-  await Promise.all([...children.keys()].filter((n) => n.startsWith('gateway')).map((n) => stopChild(n, 'SIGTERM')));
-  await Promise.all([...children.keys()].map((n) => stopChild(n, 'SIGTERM')));
   if (haproxy && haproxy.exitCode === null && haproxy.signalCode === null) {
     const gone = new Promise<void>((ok) => haproxy!.once('exit', () => ok()));
     haproxy.kill('SIGTERM');
     await gone;
   }
+  await Promise.all([...children.keys()].filter((n) => n.startsWith('gateway')).map((n) => stopChild(n, 'SIGTERM')));
+  await Promise.all([...children.keys()].map((n) => stopChild(n, 'SIGTERM')));
   for (const s of Object.values(servers)) await s.stop().catch(() => {});
   if (process.env.HUB_REHEARSAL_KEEP === '1') log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
@@ -435,6 +452,7 @@ async function main(): Promise<number> {
     }),
   );
 
+  const before = await haproxyStats(ports.stats);
   log(`drill: ${DISPUTES} disputes, ${WIDTH} at a time, over ${villages.length} villages of 临潭县`);
   const drillStart = performance.now();
   const queue = Array.from({ length: DISPUTES }, (_, i) => i);
@@ -520,29 +538,22 @@ async function main(): Promise<number> {
       events.push({ from, to, sent: mine.length, lost: mine.filter((e) => !have.has(e.id)).length, lagMs: Math.max(...mine.map((e) => Number(e.lag))) });
     }
   }
-  // Which replica served how much, from HAProxy's counters.
-  const csv = await (await fetch(`http://${HOST}:${ports.stats}/stats;csv`)).text();
-  const head = csv.split('\n')[0]!.replace(/^# /, '').split(',');
-  const col = (r: string[], k: string) => r[head.indexOf(k)] ?? '';
-  const served = csv
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','))
-    .filter((r) => r.length > 5 && !['FRONTEND', 'BACKEND'].includes(col(r, 'svname')) && col(r, 'pxname') !== 'stats');
+  const after = await haproxyStats(ports.stats);
 
   // ---- the summary ----
   const line = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('  ');
   const out: string[] = [];
   out.push('', '=== Rehearsal: a multi-host hub on one machine ===', '');
   out.push('What ran where (127.0.0.1):');
-  const w1 = [18, 8, 38, 10, 10];
-  out.push(line(['process', 'port', 'behind / on', 'requests', 'taken out'], w1));
+  const w1 = [18, 8, 38, 10, 12];
+  out.push(line(['process', 'port', 'behind / on', 'requests', 'taken out during the drill'], w1));
   for (const n of SUBGRAPHS) out.push(line([`postgres-${n}`, pgPorts[n], `data ${join('pg-' + n)}`, '-', '-'], w1));
   for (const s of services) {
-    const row = served.find((r) => col(r, 'svname') === s.name);
+    const now = after.get(s.name);
     const kind = s.name.split('-')[0] as keyof typeof ports.front;
     const behind = `haproxy :${ports.front[kind]}${s.kills ? `, killed ${s.kills}x, started ${s.starts}x` : ''}`;
-    out.push(line([s.name, s.port, behind, row ? col(row, 'stot') : '?', row ? col(row, 'chkdown') : '?'], w1));
+    const outs = now ? now.downs - (before.get(s.name)?.downs ?? 0) : '?';
+    out.push(line([s.name, s.port, behind, now?.requests ?? '?', outs], w1));
   }
   out.push('', 'Chaos during the drill:', ...chaos.map((c) => `  ${c}`));
   out.push('', 'Examples through the gateways:', ...examples.map(([k, v]) => `  ${k.padEnd(24)} ${v}`));
