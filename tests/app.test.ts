@@ -47,8 +47,16 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  // The bundle is built when the gateway starts; wait for it so the load time below measures the page, not esbuild.
-  expect((await fetch(`${origin}/app/app.js`)).status).toBe(200);
+  // The page's script is bundled on the first visit; done here so the load time below measures the page, not esbuild.
+  const html = await fetch(`${origin}/app`);
+  expect(html.status).toBe(200);
+  expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(await html.text()).not.toMatch(/https?:\/\//);
+  const script = await fetch(`${origin}/app/app.js`);
+  expect(script.status).toBe(200);
+  expect(script.headers.get('content-type')).toContain('javascript');
+  expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  expect((await fetch(`${origin}/app/nope.js`)).status).toBe(404);
 }, 300_000);
 afterAll(async () => {
   await browser?.close();

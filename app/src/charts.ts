@@ -56,7 +56,8 @@ export function trendChart(el: HTMLElement, points: TrendPoint[]): void {
         name: '化解率',
         type: 'line',
         yAxisIndex: 1,
-        data: points.map((p) => p.resolutionRate),
+        // A month with nothing reported has no rate: a gap, not 0%.
+        data: points.map((p) => (p.reported ? p.resolutionRate : null)),
         itemStyle: { color: '#b45309' },
         tooltip: { valueFormatter: (v: unknown) => pct(Number(v)) },
       },

@@ -9,8 +9,8 @@ import { HttpError } from '../../platform/http.ts';
 /**
  * 分析研判室 The analysis room at /app: the hub's own web page (app/), in
  * production too. Its TypeScript (and Apache ECharts, from the npm package) is
- * bundled for the browser by esbuild once per process, started when the
- * gateway starts, and kept in memory: nothing built is written to disk or
+ * bundled for the browser by esbuild once per process, on the first visit,
+ * and kept in memory: nothing built is written to disk or
  * committed, and nothing comes from a CDN (the machines that run the hub often
  * have no internet). The page signs in with a token kept in sessionStorage and
  * sends it in the Authorization header like any client; this route itself
@@ -63,12 +63,13 @@ const SECURITY_HEADERS = {
 };
 
 export function appRoute() {
-  // Bundling takes a second or two: begun now, so the first visitor does not wait for it.
-  bundle().catch((e: Error) => console.error(`[gateway] the analysis room's bundle failed: ${e.message}`));
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 GET 打开分析研判室。', en: 'GET the analysis room.' });
     const path = url.pathname === '/app' ? '' : url.pathname.slice('/app/'.length);
+    // Bundling takes a second or two of CPU: begun by the page's first visit (while its HTML travels), not at every
+    // gateway start (each test file starts one).
+    if (path === '') bundle().catch((e: Error) => console.error(`[gateway] the analysis room's bundle failed: ${e.message}`));
     let a: Asset;
     if (path === 'app.js') {
       try {

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { settingsOrExit } from '../../platform/settings.ts';
 import { exitOnSignal } from '../../platform/service.ts';
+import { log } from '../../platform/log.ts';
+import { startObservability } from '../../platform/observability.ts';
 import { startGateway } from './gateway.ts';
 
 const settings = settingsOrExit();
@@ -10,6 +12,8 @@ if (!callerPublicKey || !internalPrivateKey) {
   process.exit(2);
 }
 
+await startObservability('gateway', settings);
+
 // Multi-process mode (HUB_GATEWAY_WORKERS > 1): the gateway plans and merges in JavaScript on one thread, so
 // on a machine with cores to spare several workers share its port. Each keeps its own plan and report caches.
 if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
@@ -17,7 +21,7 @@ if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
   for (let i = 0; i < settings.gatewayWorkers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    console.error(`[gateway] worker ${worker.process.pid} ended (${signal ?? code}); starting another.`);
+    log.error({ worker: worker.process.pid, code, signal }, 'gateway worker ended; starting another');
     cluster.fork();
   });
   const stop = async () => {

@@ -5,6 +5,7 @@ import { preferredLanguage } from '../../platform/language.ts';
 import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { forwardedRequestId } from './limits.ts';
+import { log } from '../../platform/log.ts';
 
 /** Request headers a streamed route may need besides the caller (the body's type and encoding). */
 const FORWARDED = ['content-type', 'content-length', 'x-hub-encoding', 'x-hub-format'];
@@ -50,7 +51,7 @@ export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey,
       ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
     }).catch((e: unknown) => {
       if (res.destroyed) throw e;
-      console.error(`[gateway] ${operation} ${requestId}: the village subgraph did not answer`, e);
+      log.error({ err: e, operation, requestId }, 'the village subgraph did not answer');
       throw new HttpError(503, 'SUBGRAPH_UNAVAILABLE', {
         zh: '村（社区）级子图暂时不可用，请稍后重试。',
         en: 'The village (村/社区) subgraph is unavailable; try again shortly.',
