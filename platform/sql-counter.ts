@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { sqlSpan, tracing } from './telemetry.ts';
 
 /**
  * Counts SQL statements sent to PostgreSQL by this process, in total and per
@@ -31,9 +32,31 @@ export function installSqlCounter(): void {
         current.statements++;
         inRequests++;
       }
+      // Traced statements (docs/ARCHITECTURE.md, "Observability"): every one, MikroORM's included, under the request's span.
+      if (tracing() && isPromised(args)) return sqlSpan(statementName(args[0]), () => original.apply(this, args) as Promise<unknown>);
       return original.apply(this, args);
     },
   });
+}
+
+/** A call that returns a promise: not a callback, not a submittable (COPY streams), which are left untraced. */
+function isPromised(args: unknown[]): boolean {
+  const first = args[0];
+  if (typeof args[args.length - 1] === 'function') return false;
+  return typeof first === 'string' || (typeof first === 'object' && first !== null && typeof (first as { submit?: unknown }).submit !== 'function');
+}
+
+const NAMED = /^\s*\/\* ([\w.:-]+) \*\//;
+const TABLE = /\b(?:from|into|update)\s+"?([\w.]+)"?/i;
+
+/** A statement's name for its span: the name a store declared (platform/sql.ts), else its verb and first table (MikroORM's own). */
+function statementName(q: unknown): string {
+  const text = typeof q === 'string' ? q : typeof q === 'object' && q !== null ? String((q as { text?: unknown }).text ?? '') : '';
+  const named = NAMED.exec(text);
+  if (named) return named[1]!;
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
+  const table = TABLE.exec(text.slice(0, 500))?.[1];
+  return table ? `${verb} ${table}` : verb;
 }
 
 export function sqlStatementsTotal(): number {

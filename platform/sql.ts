@@ -2,7 +2,6 @@ import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { observeSql } from './metrics.ts';
-import { inChildSpan, tracing } from './telemetry.ts';
 
 /**
  * The one way services run SQL (docs/ARCHITECTURE.md, "Stores"). Every
@@ -68,13 +67,13 @@ function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] 
 }
 
 /**
- * Times a statement into the SQL histogram by its name and, when tracing,
- * gives it a span under the request's or delivery's span (docs/ARCHITECTURE.md, "Observability").
+ * Times a statement into the SQL histogram by its name (docs/ARCHITECTURE.md, "Observability"); its span,
+ * when tracing, comes from the driver's door (platform/sql-counter.ts), which every statement passes.
  */
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
-    return await (tracing() ? inChildSpan(`sql ${name}`, { 'db.system.name': 'postgresql', 'db.query.summary': name }, run) : run());
+    return await run();
   } finally {
     observeSql(name, performance.now() - started);
   }

@@ -126,6 +126,11 @@ export function inChildSpan<T>(name: string, attributes: Attributes, fn: () => P
   return inSpan(name, attributes, fn, SpanKind.CLIENT, parent);
 }
 
+/** A SQL statement's span, only under a request's or delivery's span (the relay's polling makes no traces of its own). */
+export function sqlSpan<T>(name: string, run: () => Promise<T>): Promise<T> {
+  return inChildSpan(`sql ${name}`, { 'db.system.name': 'postgresql', 'db.query.summary': name }, run);
+}
+
 /** A server span for an incoming HTTP request, continuing the caller's trace when it sent `traceparent`. */
 export function inServerSpan<T>(name: string, headers: IncomingHttpHeaders, attributes: Attributes, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
   if (!on) return fn(undefined);
