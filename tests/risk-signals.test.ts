@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { postJson, startHub, type TestHub } from './helpers/hub.ts';
 import { asOwner, callersOf, errorCode, escalateToCounty, mutate, ok, pageAll, villagesOf, waitFor, type Callers } from './helpers/cases.ts';
 
 /** 康多乡 of 卓尼县: four villages, untouched by the other tests. */
@@ -311,6 +311,16 @@ describe('riskSignals', () => {
       if (p.phone) expect(text).not.toContain(p.phone);
     }
     for (const name of [...named, '甲0号', '乙0号', '丙村民代表', '戊某']) expect(text).not.toContain(name);
+    // The gateway serves a report-only caller's answer again for a while: never in another language.
+    const ask = (language: string) =>
+      postJson<Signals>(
+        hub.gatewayUrl,
+        { query: SIGNALS, variables: { within: TOWNSHIP, period: MONTH, kinds: ['REPEATED_DISPUTES'], first: 10 } },
+        { authorization: `Bearer ${reportOnly}`, 'accept-language': language },
+      );
+    expect(ok(await ask('zh-CN')).riskSignals.nodes[0]!.explanation).toMatch(/同一当事人之间/);
+    expect(ok(await ask('en')).riskSignals.nodes[0]!.explanation).toMatch(/between the same parties/);
+    expect(ok(await ask('zh-CN')).riskSignals.nodes[0]!.explanation).toMatch(/同一当事人之间/);
     // Asking for the special-population kind alone is refused; among others it is left out.
     expect(errorCode(await signals(reportOnly, { kinds: ['SPECIAL_POPULATION_PARTY'] }))).toBe('FORBIDDEN');
     expect((await signalsOk(reportOnly, { kinds: ['SPECIAL_POPULATION_PARTY', 'OVERDUE_CLUSTER'] })).map((s) => s.kind)).toEqual(['OVERDUE_CLUSTER']);
@@ -347,6 +357,10 @@ describe('riskSignals', () => {
     const kinds = new Map<string, number>();
     for (const s of demo) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
     console.log(`临潭县 2026Q3: ${demo.length} signals in ${Math.round(ms)} ms`, Object.fromEntries(kinds));
+    // One statement per kind, one for the division, and one per loader (villages, disputes): none per signal or case.
+    const statements = await hub.countStatements(() => signalsOk(neighbour, { within: '623021', period: '2026Q3' }));
+    expect(statements).toBeLessThanOrEqual(14);
+    expect(demo.length).toBeGreaterThan(statements);
     for (const k of ['REPEATED_DISPUTES', 'DISPUTE_SURGE', 'MASS_OR_TWICE_ESCALATED', 'OVERDUE_CLUSTER', 'SPECIAL_POPULATION_PARTY'])
       expect(kinds.get(k), k).toBeGreaterThan(0);
   }, 60_000);
