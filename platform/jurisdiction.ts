@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command } from './sql.ts';
+import { command, type Sql } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -60,6 +60,25 @@ function settingValue(jurisdiction: string): string {
 export const SUBJECT_SETTING = 'hub.subject';
 export const ACTOR_SETTING = 'hub.actor';
 
+/**
+ * Reads the public division directory (names and codes of regions, counties,
+ * townships, villages and grids: tables without row-level security) on the
+ * pool behind `db`, outside any transaction and with no jurisdiction setting:
+ * one round trip, no entity manager. `st` takes `$n` parameters and names its
+ * columns as its row declares them. Only directory tables are read this way;
+ * a table with a policy read like this shows no rows at all (fail closed,
+ * platform/rls.ts), never another area's.
+ */
+export async function directoryRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
+  const pool = await db.getConnection().getNativeClient();
+  const res = await pool.query<Record<string, unknown>>(st.text, [...params]);
+  return res.rows.map((r) => {
+    const parsed = st.row.safeParse(r);
+    if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);
+    return parsed.data;
+  });
+}
+
 /** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
 export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subject: string; name: string }): EntityManager {
   const forked = em.fork();
@@ -71,6 +90,66 @@ export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subj
   }
   forked.setSessionContext({ variables });
   return forked;
+}
+
+/** A read transaction opened by the first statement that needs it (see `beginOnFirstUse`). */
+export interface LazyTransaction {
+  /** From now on the first statement through the entity manager first opens its transaction; later ones join it. */
+  arm(): void;
+  /** Commits the transaction if one was opened (rolls it back when the commit fails); statements after it run in their own. */
+  end(): Promise<void>;
+}
+
+/** The entity manager's methods that send statements (and so need the transaction open before they run). */
+const STATEMENT_METHODS = ['find', 'findOne', 'findOneOrFail', 'findAll', 'findAndCount', 'findByCursor', 'count', 'execute'] as const;
+
+/**
+ * Lets a request's reads share one transaction (one begin and jurisdiction
+ * setting for all of them) without paying for it when none needs it: a query
+ * that reads only the public directory (`directoryRows`) or nothing at all
+ * opens none. Every statement through `em` still runs with the jurisdiction
+ * set: inside this transaction once armed, otherwise in MikroORM's own
+ * per-statement transaction that sets it (fail closed either way).
+ * `isUnavailable`: a begin that fails this way is left to the statement itself, which then answers SERVICE_UNAVAILABLE.
+ */
+export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) => boolean): LazyTransaction {
+  let armed = false;
+  let open = false;
+  let begun: Promise<void> | undefined;
+  const begin = () =>
+    (begun ??= em.begin().then(
+      () => {
+        open = true;
+      },
+      (e: unknown) => {
+        if (!isUnavailable(e)) throw e;
+      },
+    ));
+  for (const method of STATEMENT_METHODS) {
+    const original: unknown = Reflect.get(em, method);
+    if (typeof original !== 'function') continue;
+    // An own property on this one fork shadows the prototype's method; `this` stays the fork (its private state intact).
+    Object.defineProperty(em, method, {
+      configurable: true,
+      writable: true,
+      value: async (...args: unknown[]): Promise<unknown> => {
+        if (armed) await begin();
+        return Reflect.apply(original, em, args) as unknown;
+      },
+    });
+  }
+  return {
+    arm() {
+      armed = true;
+    },
+    async end() {
+      armed = false;
+      if (begun) await begun.catch(() => {});
+      if (!open) return;
+      open = false;
+      await em.commit().catch(async () => em.rollback().catch(() => {}));
+    },
+  };
 }
 
 const scope = command('jurisdiction.scope', `select set_config('hub.jurisdiction', $1, true)`);

@@ -2,7 +2,7 @@ import type { Constructor } from '@mikro-orm/core';
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { installSqlCounter } from './sql-counter.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -18,6 +18,7 @@ export interface OrmOptions {
 /** One MikroORM instance per service (and one per database for scripts). */
 export async function initORM(opts: OrmOptions): Promise<MikroORM> {
   installSqlCounter();
+  installBeginFolding();
   const config: Options = {
     clientUrl: opts.url,
     entities: opts.entities,
@@ -39,7 +40,67 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
       snapshot: false,
     },
   };
-  return MikroORM.init(config);
+  const orm = await MikroORM.init(config);
+  // A client handed out again never carries the previous holder's deferred begin.
+  (await nativePool(orm)).on('acquire', (client) => held.delete(client));
+  return orm;
+}
+
+/** Statements held back on a client (its `begin`, then the settings of its transaction), to travel with its next statement. */
+const held = new WeakMap<pg.Client, string>();
+let folding = false;
+
+/** What a held-back statement answers at once: a pg result of its command, with no rows worth reading. */
+const BEGUN = { command: 'BEGIN', rowCount: null, oid: 0, rows: [], fields: [] };
+const SETTINGS_SET = { command: 'SELECT', rowCount: 1, oid: 0, rows: [{}], fields: [] };
+
+/** A transaction's settings as MikroORM's session context sets them right after `begin` (platform/jurisdiction.ts). */
+const SETTINGS = /^select set_config\(/;
+
+/**
+ * Sends a transaction's `begin` and the statement setting its jurisdiction
+ * (MikroORM's session context, platform/jurisdiction.ts) together with the
+ * transaction's first real statement: one round trip where there were three.
+ * A `begin` without parameters is held back, and so is a `set_config`
+ * statement right after it; both go as one simple query with the next
+ * statement when that has no parameters either (MikroORM formats its
+ * parameters into the text), or alone, first, before any other statement.
+ * The server runs the same statements in the same order on the same
+ * connection: the settings still precede every statement of the transaction
+ * (and if they fail, nothing after them runs), so row-level security sees
+ * the jurisdiction as before.
+ */
+function installBeginFolding(): void {
+  if (folding) return;
+  folding = true;
+  const proto = pg.Client.prototype;
+  const original: (this: pg.Client, ...args: unknown[]) => unknown = proto.query;
+  const unparameterized = (args: unknown[]): args is [string] | [string, unknown[]] =>
+    typeof args[0] === 'string' && (args.length === 1 || (args.length === 2 && Array.isArray(args[1]) && args[1].length === 0));
+  Object.defineProperty(proto, 'query', {
+    value: function foldedQuery(this: pg.Client, ...args: unknown[]): unknown {
+      const simple = unparameterized(args);
+      const pending = held.get(this);
+      if (simple && pending === undefined && args[0] === 'begin') {
+        held.set(this, 'begin');
+        return Promise.resolve(BEGUN);
+      }
+      if (simple && pending === 'begin' && SETTINGS.test(args[0])) {
+        held.set(this, `begin; ${args[0]}`);
+        return Promise.resolve(SETTINGS_SET);
+      }
+      if (pending === undefined) return original.apply(this, args);
+      held.delete(this);
+      if (simple) {
+        // A simple query of several statements answers with each one's result: the caller asked for the last.
+        return (original.call(this, `${pending}; ${args[0]}`, []) as Promise<unknown>).then((r) => (Array.isArray(r) ? r[r.length - 1] : r));
+      }
+      // A client runs its queries in the order they were given: the held ones go first, and the statement (a promise,
+      // a callback or a stream such as COPY) is handed back just as the caller expects it. If they fail, so does what follows.
+      (original.call(this, pending, []) as Promise<unknown>).catch(() => {});
+      return original.apply(this, args);
+    },
+  });
 }
 
 /** Applies pending migrations (as the database owner); returns the names applied. */

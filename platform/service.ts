@@ -6,16 +6,16 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
 import type { Caller } from './caller.ts';
-import { scopedEm } from './jurisdiction.ts';
-import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
+import { beginOnFirstUse, scopedEm, type LazyTransaction } from './jurisdiction.ts';
+import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors, preferredLanguage, type Language } from './language.ts';
 import { eventsRoute, OutboxRelay, readOutboxBacklog, type ApplyEvent } from './events.ts';
 import { log } from './log.ts';
 import { ServiceMetrics } from './metrics.ts';
-import { HttpError, listen, sendJson, type Route, type RunningHttp } from './http.ts';
-import { AuthError, importPublicKey, INTERNAL_HEADER, verifyInternal, type InternalIdentity } from './auth.ts';
+import { listen, sendJson, type Route, type RunningHttp } from './http.ts';
+import type { RequestIdentity, SubgraphTrust } from './auth.ts';
 import { withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
@@ -25,9 +25,9 @@ export interface BaseContext {
   em: EntityManager;
   /** SQL statements this request has caused so far. */
   sql: { statements: number };
-  /** Who is asking (verified from the gateway's signed forwarding). */
+  /** Who is asking (the caller's own token, forwarded by a trusted router and verified here). */
   caller: Caller;
-  /** The client's operation, as the gateway names it (for the audit log). */
+  /** The client's operation (for the audit log): the subgraph request's operationName without a router's suffix, else its type. */
   operation: string;
   /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
   relay: { nudge(): void };
@@ -48,8 +48,8 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   host: string;
   port: number;
   production: boolean;
-  /** The gateway's internal public key (PEM): requests must carry a token it verifies. */
-  internalPublicKey: string;
+  /** Which routers and callers this subgraph answers (platform/auth.ts subgraphTrust). */
+  trust: SubgraphTrust;
   /** Called after each request's response is ready (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
   /** Extra HTTP routes of the subgraph. */
@@ -71,6 +71,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
   // Requests, errors, latency and the outbox backlog, served at /metrics (docs/ARCHITECTURE.md, "Observability").
   const metrics = new ServiceMetrics(opts.name);
   const counters = new WeakMap<IncomingMessage, { statements: number }>();
+  const transactions = new WeakMap<EntityManager, LazyTransaction>();
   const apollo = new ApolloServer<C>({
     schema,
     introspection: !opts.production,
@@ -81,29 +82,33 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       metrics.plugin<C>(),
       localizeErrors<C>(),
       {
+        async requestDidStart({ request, contextValue }) {
+          contextValue.operation = operationLabel(request.operationName);
+          return {
+            async didResolveOperation({ operation }) {
+              if (!contextValue.operation && operation) contextValue.operation = operation.operation;
+            },
+          };
+        },
+      },
+      {
         async requestDidStart() {
-          let reading = false;
           return {
             // A query's statements share one transaction, which sets the caller's jurisdiction once. Without
             // it every statement ran in its own begin / set_config / … / commit: four round trips where one
-            // does (a village dashboard went from 40 statements to 13). Mutations keep their own transactions.
+            // does. The transaction opens with the first statement that needs the jurisdiction: a query that
+            // reads only the public directory (platform/jurisdiction.ts directoryRows) opens none. Mutations keep
+            // their own transactions.
             async executionDidStart({ contextValue, operation }) {
-              if (operation.operation !== 'query') return;
-              // Apollo masks an error thrown here; with the database down the resolvers meet it and answer SERVICE_UNAVAILABLE.
-              reading = await contextValue.em.begin().then(
-                () => true,
-                (e: unknown) => {
-                  if (isDatabaseUnavailable(e)) return false;
-                  throw e;
-                },
-              );
+              if (operation.operation === 'query') transactions.get(contextValue.em)?.arm();
             },
             async willSendResponse({ contextValue }) {
-              if (reading) {
-                reading = false;
-                await contextValue.em.commit().catch(async () => contextValue.em.rollback().catch(() => {}));
+              // The audit entries of a query's reads go in its own transaction, before it commits: no second begin / set_config / commit.
+              try {
+                if (opts.onResponse) await opts.onResponse(contextValue);
+              } finally {
+                await transactions.get(contextValue.em)?.end();
               }
-              if (opts.onResponse) await opts.onResponse(contextValue);
             },
           };
         },
@@ -111,33 +116,16 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     ],
   });
   await apollo.start();
-  const internalKey = await importPublicKey(opts.internalPublicKey);
   const relay = new OutboxRelay({ orm: opts.orm, source: opts.name, targets: opts.events?.targets ?? {}, secret: opts.events?.secret ?? '' });
   metrics.watchOutbox(Object.keys(opts.events?.targets ?? {}), () => readOutboxBacklog(opts.orm));
   const eventRoutes: Record<string, Route> =
     opts.events?.apply && opts.events.secret ? { '/events': eventsRoute(opts.orm, opts.name, opts.events.secret, opts.events.apply, relay) } : {};
 
-  const http: RunningHttp = await listen<C, InternalIdentity>(
+  const http: RunningHttp = await listen<C, RequestIdentity>(
     {
       apollo,
-      authenticate: async (req) => {
-        const token = req.headers[INTERNAL_HEADER];
-        if (typeof token !== 'string' || !token) {
-          throw new HttpError(401, 'UNAUTHENTICATED', {
-            zh: `${SUBGRAPH_LABEL[opts.name].zh}只接受本枢纽网关的请求，请将请求发往网关。`,
-            en: `This ${opts.name} subgraph answers only the hub's gateway; send requests to the gateway.`,
-          });
-        }
-        try {
-          return await verifyInternal(internalKey, token);
-        } catch (e) {
-          const why = e instanceof AuthError ? e.said : { zh: '无法验证', en: 'it could not be verified' };
-          throw new HttpError(401, 'UNAUTHENTICATED', {
-            zh: `网关转发的令牌被拒绝：${why.zh}。`,
-            en: `The gateway's forwarding token was refused: ${why.en}.`,
-          });
-        }
-      },
+      // A trusted router's secret, then the caller's own token (docs/ARCHITECTURE.md §2).
+      authenticate: (req) => opts.trust.identify(req),
       maxBodyBytes: 5_000_000,
       service: opts.name,
       countError: (code) => metrics.error(code),
@@ -149,12 +137,14 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       context: async (req, identity) => {
         // Row-level security: every statement of this request runs with the caller's jurisdiction (and names the caller).
         const em = scopedEm(opts.orm.em, identity.caller.jurisdiction, identity.caller);
+        transactions.set(em, beginOnFirstUse(em, isDatabaseUnavailable));
         const base: BaseContext = {
-          requestId: identity.requestId || String(req.headers['x-request-id'] ?? crypto.randomUUID()),
+          requestId: identity.requestId,
           em,
           sql: counters.get(req) ?? { statements: 0 },
           caller: identity.caller,
-          operation: identity.operation,
+          // Set from the GraphQL request once it is parsed (the first plugin above).
+          operation: '',
           relay,
           language: preferredLanguage(req.headers['accept-language']),
         };
@@ -189,6 +179,18 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       await apollo.stop();
     },
   };
+}
+
+/** The longest operation name kept for the audit log; a longer one is cut. */
+const MAX_OPERATION_NAME = 100;
+
+/**
+ * The client's operation name from a subgraph request's operationName. Routers name their subgraph fetches
+ * after the client's operation with a suffix (the hub's gateway: `Dashboard__village__0`); the suffix goes.
+ */
+export function operationLabel(name: string | null | undefined): string {
+  if (!name) return '';
+  return name.replace(/__[A-Za-z][\w-]*__\d+$/, '').slice(0, MAX_OPERATION_NAME);
 }
 
 /** Stops `stop` on SIGINT/SIGTERM, then exits; for service entry points. */

@@ -5,7 +5,8 @@
  * generator (N connections, each sending its next request when the last one
  * answered), and prints a markdown table per scenario. Each baseline is
  * measured in the same run, alternating with what it is compared to.
- * Scenarios: dashboard, entity, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all).
+ * Scenarios: dashboard, entity, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all),
+ * and peers (only when named: the hub's gateway beside Hive Gateway and Grafbase, scripts/bench/peers.ts).
  * `--against DIR` also starts the hub of another checkout and measures it beside this one in the
  * dashboard and drill-down rounds (before/after ratios in one run).
  * `soak` drives the dashboard and the drill-down for --soak seconds (default
@@ -14,12 +15,13 @@
  * name prefix (a surname) and by phone, each a different resident every request.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { importPrivateKey, signInternal } from '../platform/auth.ts';
+import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
+import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { ownerUrl } from './bench/db.ts';
 import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
@@ -157,6 +159,14 @@ function table(title: string, rows: Row[], baseline?: string) {
   }
 }
 
+/** CPU ms per second of each of the hub's processes with no load (the outbox relays' polling, timers): a low request rate carries it. */
+async function idleCpu(probe: CpuProbe): Promise<string> {
+  const before = probe.sample();
+  await new Promise((r) => setTimeout(r, 3000));
+  const ms = perRequest(before, probe.sample(), 3);
+  return CPU_PROCESSES.map((p) => `${p} ${f2(ms[p])}`).join(', ');
+}
+
 /** CPU ms per request of each process (scripts/bench/cpu.ts), per variant; `floor` names the variant the others are a multiple of. */
 function cpuTable(title: string, rows: Row[], floor?: string) {
   say(`\n#### ${title}: CPU ms per request, per process\n`);
@@ -181,13 +191,15 @@ const free = async () => {
   });
 };
 const ports = { gateway: await free(), subgraphs: { county: await free(), township: await free(), village: await free() }, stock: await free() };
-const hubEnv = {
+const hubEnv: NodeJS.ProcessEnv = {
   ...process.env,
   GATEWAY_PORT: String(ports.gateway),
   COUNTY_PORT: String(ports.subgraphs.county),
   TOWNSHIP_PORT: String(ports.subgraphs.township),
   VILLAGE_PORT: String(ports.subgraphs.village),
   HUB_LOG_LEVEL: 'warn',
+  // The bench's own whole-country caller, for requests sent straight to subgraphs.
+  HUB_NATIONAL_SUBJECTS: [process.env.HUB_NATIONAL_SUBJECTS, 'bench'].filter(Boolean).join(','),
 };
 if (values.province || scenarios.includes('reports')) {
   console.log('Loading 甘肃 (62) at province scale (idempotent; minutes the first time)...');
@@ -240,17 +252,12 @@ const admin = /administrator[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 const subgraphUrl = (n: keyof typeof ports.subgraphs) => `http://127.0.0.1:${ports.subgraphs[n]}/graphql`;
-const internalKey = await importPrivateKey(readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8'));
-let internal = '';
-const refreshInternal = async () => {
-  internal = await signInternal(
-    internalKey,
-    { subject: 'bench', name: 'bench', jurisdiction: '*', scopes: new Set(['read', 'write', 'report', 'pii', 'admin']) },
-    { requestId: 'bench', operation: 'bench' },
-  );
-};
-await refreshInternal();
-const refresher = setInterval(refreshInternal, 20_000);
+// Straight to a subgraph as any router would (docs/ARCHITECTURE.md §2): a caller's own token and the router secret.
+const benchKeys = await loadKeys(settings);
+const benchSigner = await importPrivateKey(benchKeys.caller.privateKey);
+const benchCaller = (scopes: ('read' | 'write' | 'report' | 'pii' | 'admin')[]) =>
+  mintCallerToken(benchSigner, { subject: 'bench', name: 'bench', jurisdiction: '*', scopes, ttl: 12 * 3600 });
+const asRouter = { authorization: `Bearer ${await benchCaller(['read', 'write', 'report', 'pii', 'admin'])}`, [ROUTER_HEADER]: benchKeys.routerSecrets[0]! };
 const asAdmin = { authorization: `Bearer ${admin}` };
 const gql = (query: string, variables?: unknown) => () => JSON.stringify({ query, variables });
 
@@ -330,6 +337,7 @@ if (scenarios.includes('entity')) {
   );
   table('Entity lookup: a village’s township name (a different village each request), 20 connections', rows, against ? againstLabel : undefined);
   cpuTable('Entity lookup', rows);
+  say(`\nCPU ms per second with no load: ${await idleCpu(cpu)}${against ? `; ${againstLabel}: ${await idleCpu(against.cpu)}` : ''}.`);
 }
 
 if (scenarios.includes('overhead')) {
@@ -343,7 +351,7 @@ if (scenarios.includes('overhead')) {
           target: {
             url: subgraphUrl('village'),
             get headers() {
-              return { 'x-hub-caller': internal };
+              return asRouter;
             },
             body: gql(q),
           },
@@ -357,7 +365,7 @@ if (scenarios.includes('overhead')) {
 }
 
 if (scenarios.includes('drilldown')) {
-  const env = { ...hubEnv, HUB_INTERNAL_PRIVATE_KEY: readFileSync(join(settings.dataDir, 'keys', 'internal.private.pem'), 'utf8') };
+  const env = { ...hubEnv, BENCH_CALLER_TOKEN: await benchCaller(['read', 'report']), BENCH_ROUTER_SECRET: benchKeys.routerSecrets[0]! };
   await startProcess(
     ['scripts/bench/stock-gateway.ts', String(ports.stock), subgraphUrl('county'), subgraphUrl('township'), subgraphUrl('village')],
     'stock gateway ready',
@@ -392,7 +400,7 @@ if (scenarios.includes('fanout')) {
     target: {
       url: subgraphUrl('village'),
       get headers() {
-        return { 'x-hub-caller': internal };
+        return asRouter;
       },
       body: gql(q, { r: codes.slice(0, n).map((code) => ({ __typename: 'Village', code })) }),
     },
@@ -536,12 +544,14 @@ if (scenarios.includes('soak')) {
   for (const k of Object.keys(samples.at(-1)!)) say(`| ${k} | ${samples.map((x) => x[k] ?? '–').join(' | ')} |`);
 }
 
+// Only when named (it installs the peer routers on first use): scripts/bench/peers.ts.
+if (scenarios.includes('peers')) await (await import('./bench/peers.ts')).benchPeers({ say, seconds: SECONDS, settings, gatewayUrl, subgraphUrl, free });
+
 const rssEnd = rss();
 say('\n### Memory (RSS, MiB) at start and end of the run\n');
 say('| process | start | end |');
 say('| --- | ---: | ---: |');
 for (const k of Object.keys(rssEnd)) say(`| ${k} | ${rssStart[k] ?? '–'} | ${rssEnd[k]} |`);
-clearInterval(refresher);
 mkdirSync('bench', { recursive: true });
 const file = `bench/results-${new Date().toISOString().slice(0, 10)}.md`;
 writeFileSync(file, `${out.join('\n')}\n`);

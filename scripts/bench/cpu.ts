@@ -4,8 +4,8 @@
  * requests. The hub's services are found under the `scripts/start.ts`
  * process by their command lines; PostgreSQL is the embedded server's
  * postmaster (its pid from `postmaster.pid` in the data directory) and every
- * backend it forked, summed. Backends that exit during a round take their
- * CPU time with them; the services keep pooled connections, so those are few.
+ * backend it forked, summed, with the time of the backends that already ended
+ * (the postmaster's children's time).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -22,14 +22,15 @@ const TICKS = (() => {
   }
 })();
 
-/** [ppid, CPU ms] of a process, or null when it is gone (or /proc is not there). */
-function stat(pid: number): [number, number] | null {
+/** [ppid, own CPU ms, CPU ms of its children that exited and were waited for] of a process, or null when it is gone (or /proc is not there). */
+function stat(pid: number): [number, number, number] | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
-    return [Number(fields[1]), ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS];
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+    const ms = (a: string | undefined, b: string | undefined) => ((Number(a) + Number(b)) * 1000) / TICKS;
+    return [Number(fields[1]), ms(fields[11], fields[12]), ms(fields[13], fields[14])];
   } catch {
     return null;
   }
@@ -92,10 +93,12 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
       for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = stat(pid)?.[1] ?? 0;
       const pm = postmaster();
       if (pm) {
-        // One pass over /proc: the postmaster and every process it forked (backends, background workers).
+        // One pass over /proc: the postmaster and every process it forked (backends, background and parallel workers).
+        // A backend that ends moves its time into the postmaster's children's time (once reaped), so the sum stays whole.
         for (const pid of allPids()) {
           const s = stat(pid);
-          if (s && (pid === pm || s[0] === pm)) out.PostgreSQL += s[1];
+          if (s && pid === pm) out.PostgreSQL += s[1] + s[2];
+          else if (s && s[0] === pm) out.PostgreSQL += s[1];
         }
       }
       return out;

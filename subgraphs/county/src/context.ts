@@ -1,25 +1,26 @@
 import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { directoryRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
-import type { CountyEntity } from './entities.ts';
 import { countyCases } from './store/county-case.ts';
-import { counties } from './store/county.ts';
 import { departments } from './store/department.ts';
-import { regions } from './store/region.ts';
+import type { CountyEntity } from './entities.ts';
+import { countyDirectory } from './store/county-directory.ts';
 
 export function createLoaders(db: Db) {
+  // Regions and counties are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     region: byKey(
-      (codes) => regions.byCodes(db, codes),
+      (codes) => directoryRows(db, countyDirectory.regionsByCodes, [codes]),
       (r) => r.code,
     ),
     county: byKey(
-      (codes) => counties.byCodes(db, codes),
+      (codes) => directoryRows(db, countyDirectory.countiesByCodes, [codes]),
       (c) => c.code,
     ),
     prefecturesOf: groupedBy(
-      (codes) => regions.ofParents(db, codes),
+      (codes) => directoryRows(db, countyDirectory.regionsOfParents, [codes]),
       (r) => r.parentCode ?? '',
     ),
     countyCaseOf: byKey(
@@ -32,7 +33,7 @@ export function createLoaders(db: Db) {
     ),
     /** Counties of provinces or prefectures: one statement whatever the mix. */
     countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {
-      const rows = await counties.ofRegions(db, codes);
+      const rows = await directoryRows(db, countyDirectory.countiesOfRegions, [codes]);
       return codes.map((c) => rows.filter((r) => (c.length === 2 ? r.provinceCode : r.prefectureCode) === c));
     }),
   };

@@ -1,4 +1,5 @@
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { directoryRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { dispatchStatsLoader, type DispatchFigures } from './stats.ts';
@@ -6,18 +7,19 @@ import { dispatches } from './store/dispatch.ts';
 import { townshipAgencies } from './store/township-agency.ts';
 import { townshipCases } from './store/township-case.ts';
 import { townshipTeams } from './store/township-team.ts';
-import { townships } from './store/township.ts';
+import { townshipDirectory } from './store/township-directory.ts';
 import type DataLoader from 'dataloader';
 
 export function createLoaders(db: Db) {
   const dispatchStats = new Map<string, DataLoader<string, DispatchFigures>>();
+  // Townships are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     township: byKey(
-      (codes) => townships.byCodes(db, codes),
+      (codes) => directoryRows(db, townshipDirectory.byCodes, [codes]),
       (t) => t.code,
     ),
     townshipsOfCounty: groupedBy(
-      (codes) => townships.ofCounties(db, codes),
+      (codes) => directoryRows(db, townshipDirectory.ofCounties, [codes]),
       (t) => t.countyCode,
     ),
     agenciesOf: groupedBy(

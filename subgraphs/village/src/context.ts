@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { directoryRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { AuditTrail } from './access.ts';
 import { createDisputeLoaders } from './disputes/loaders.ts';
 import { createStatsLoaders } from './stats.ts';
 import { createTargetLoaders } from './targets.ts';
 import { addresses } from './store/address.ts';
-import { grids } from './store/grid.ts';
 import { hazards } from './store/hazard.ts';
 import { households } from './store/household.ts';
 import { houses } from './store/house.ts';
@@ -20,7 +20,7 @@ import { persons } from './store/person.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { ScopedPages } from './store/scoped.ts';
 import { sites } from './store/site.ts';
-import { villages } from './store/village.ts';
+import { villageDirectory } from './store/village-directory.ts';
 
 /** One row per id (string keys), from one `in (...)` statement per batch. */
 function rowsById<T extends { id: number }>(fetch: (ids: number[]) => Promise<T[]>) {
@@ -40,21 +40,22 @@ function rowsOf<T>(fetch: (ids: number[]) => Promise<T[]>, owner: (r: T) => numb
 
 export function createLoaders(em: EntityManager) {
   const db: Db = em;
+  // Villages and grids are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     village: byKey(
-      (codes) => villages.byCodes(db, codes),
+      (codes) => directoryRows(em, villageDirectory.villagesByCodes, [codes]),
       (v) => v.code,
     ),
     grid: byKey(
-      (codes) => grids.byCodes(db, codes),
+      (codes) => directoryRows(em, villageDirectory.gridsByCodes, [codes]),
       (g) => g.code,
     ),
     villagesOfTownship: groupedBy(
-      (codes) => villages.ofTownships(db, codes),
+      (codes) => directoryRows(em, villageDirectory.villagesOfTownships, [codes]),
       (v) => v.townshipCode,
     ),
     gridsOfVillage: groupedBy(
-      (codes) => grids.ofVillages(db, codes),
+      (codes) => directoryRows(em, villageDirectory.gridsOfVillages, [codes]),
       (g) => g.villageCode,
     ),
     person: rowsById((ids) => persons.byIds(db, ids)),
