@@ -237,6 +237,42 @@ describe('cached statistics', () => {
     expect(bumpMs).toBeLessThan(seconds * 1000 * 0.05);
   });
 
+  it('overdue follows the clock: kept until the deadline of a counted case passes, then counted with no write', async () => {
+    const VILLAGE_DISPUTES = `query D($v: String!, $from: Date, $to: Date) { village(code: $v) { disputeStats(from: $from, to: $to) { open overdue } } }`;
+    type Open = { village: { disputeStats: { open: number; overdue: number } } };
+    const read = async () => {
+      const r = await hub.queryAs<Open>(reader, VILLAGE_DISPUTES, { v: VILLAGE, from: FROM, to: TO });
+      expect(r.errors).toBeUndefined();
+      return r.data!.village.disputeStats;
+    };
+    const village = await hub.queryAs<{ village: { grids: { code: string }[] } }>(reader, `{ village(code: "${VILLAGE}") { grids { code } } }`);
+    const summary = `时钟测试 ${Date.now()}`;
+    const reported = await hub.queryAs(writer, `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "clock-${Date.now()}") { id } }`, {
+      i: {
+        gridCode: village.data!.village.grids[0]!.code,
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'WALK_IN',
+        summary,
+        parties: [{ name: '乙', role: 'APPLICANT' }],
+      },
+    });
+    expect(reported.errors).toBeUndefined();
+    // Its contact deadline a few seconds ahead (an update: a write, so the next read recomputes).
+    await db.query(`update dispute set contact_by = now() + interval '4 seconds' where summary = $1`, [summary]);
+    const before = await read();
+    // Kept: the deadline is still ahead.
+    let kept: Open['village']['disputeStats'] | undefined;
+    const statements = await hub.countStatements(async () => (kept = await read()));
+    expect(kept).toEqual(before);
+    expect(statements).toBeLessThanOrEqual(4);
+    await new Promise((r) => setTimeout(r, 5_000));
+    // No write since: the deadline passed, and the next read counts the case as overdue.
+    const after = await read();
+    expect(after.open).toBe(before.open);
+    expect(after.overdue).toBe(before.overdue + 1);
+  });
+
   it('the versions are readable by the services and written only by the owner', async () => {
     const grants = await db.query<{ privilege_type: string }>(
       `select privilege_type from information_schema.role_table_grants where table_name = 'stats_version' and grantee = 'hub_app' order by 1`,

@@ -77,32 +77,27 @@ const STATS_CACHE_ENTRIES = 20_000;
 
 /** Figures of one kind by division and period, with the version they were computed at. */
 class FiguresCache<T> {
-  private readonly entries = new Map<string, { version: string; minute: number | null; figures: Readonly<T> }>();
+  private readonly entries = new Map<string, { version: string; until: number | null; figures: Readonly<T> }>();
   /** Which roll-up's version the figures follow. */
   readonly basis: Basis;
-  /** The figures also depend on the clock, so an entry serves only the minute it was computed in. */
-  readonly clock: boolean;
-  constructor(basis: Basis, clock: boolean) {
+  constructor(basis: Basis) {
     this.basis = basis;
-    this.clock = clock;
   }
 
-  get(key: string, version: string, minute: number | null): Readonly<T> | undefined {
+  /** The figures of `key` if computed at `version` and, for figures that follow the clock, still valid at `now` (epoch ms). */
+  get(key: string, version: string, now: number): Readonly<T> | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.version !== version || e.minute !== minute) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Most recently used last.
     this.entries.delete(key);
+    if (e.version !== version || (e.until !== null && now >= e.until)) return undefined;
+    // Most recently used last.
     this.entries.set(key, e);
     return e.figures;
   }
 
-  set(key: string, version: string, minute: number | null, figures: T): void {
+  set(key: string, version: string, until: number | null, figures: T): void {
     this.entries.delete(key);
-    this.entries.set(key, { version, minute, figures: Object.freeze(figures) });
+    this.entries.set(key, { version, until, figures: Object.freeze(figures) });
     while (this.entries.size > STATS_CACHE_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 }
@@ -122,6 +117,8 @@ export interface DisputeFigures extends PeriodScope {
   satisfactionRate: number;
   /** Cases reopened at least once after an unsatisfied rating. */
   rehandled: number;
+  /** When `overdue` next changes without a write (a counted case's deadline passes), epoch ms on the database's clock; null: never. */
+  overdueUntil?: number | null;
 }
 
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
@@ -133,36 +130,40 @@ function perPeriod<T>(cache: Map<string, DataLoader<string, T>>, key: string, ma
   return loader;
 }
 
-/** The process's figures; overdue disputes depend on the clock, so dispute figures are kept for the minute. */
+/**
+ * The process's figures. Overdue disputes also follow the clock: dispute
+ * figures are kept until the first deadline of a counted case passes.
+ */
 const CACHE = {
-  population: new FiguresCache<PopulationFigures>('counts', false),
-  forces: new FiguresCache<ForcesFigures>('counts', false),
-  patrol: new FiguresCache<PatrolFigures>('days', false),
-  disputes: new FiguresCache<DisputeFigures>('days', true),
+  population: new FiguresCache<PopulationFigures>('counts'),
+  forces: new FiguresCache<ForcesFigures>('counts'),
+  patrol: new FiguresCache<PatrolFigures>('days'),
+  disputes: new FiguresCache<DisputeFigures>('days'),
 };
 
 /**
  * A loader of figures by division code that answers from `cache` while the
- * division's version (from `versions`, this request's loader) is unchanged,
- * and computes only the others, with `compute` (one batch).
+ * division's version (from `versions`, this request's loader) is unchanged
+ * and the database's clock is before the figures' `until`, and computes only
+ * the others, with `compute` (one batch).
  */
 function cachedLoader<T>(
   cache: FiguresCache<T>,
   period: string,
   versions: DataLoader<string, VersionsRow>,
   compute: (codes: readonly string[]) => Promise<T[]>,
+  until: (figures: T) => number | null = () => null,
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(async (codes) => {
-    const minute = cache.clock ? Math.floor(Date.now() / 60_000) : null;
     // The versions are read before the figures: a write committed in between leaves an entry older than
     // its figures (recomputed next time), never figures older than their version.
-    const version = (await Promise.all(codes.map((c) => versions.load(c)))).map((v) => v[cache.basis]);
-    const out = codes.map((c, i) => cache.get(`${c}|${period}`, version[i]!, minute));
+    const seen = await Promise.all(codes.map((c) => versions.load(c)));
+    const out = codes.map((c, i) => cache.get(`${c}|${period}`, seen[i]![cache.basis], seen[i]!.now));
     const missing = codes.flatMap((c, i) => (out[i] ? [] : [i]));
     if (missing.length) {
       const fresh = await compute(missing.map((i) => codes[i]!));
       missing.forEach((i, j) => {
-        cache.set(`${codes[i]}|${period}`, version[i]!, minute, fresh[j]!);
+        cache.set(`${codes[i]}|${period}`, seen[i]![cache.basis], until(fresh[j]!), fresh[j]!);
         out[i] = fresh[j]!;
       });
     }
@@ -176,7 +177,7 @@ export function createStatsLoaders(em: EntityManager) {
   /** Division code → its version fingerprints: one statement for every division a request's statistics ask about. */
   const versions = new DataLoader<string, VersionsRow>(async (codes) => {
     const by = new Map((await statsVersions(em, codes)).map((r) => [r.k, r]));
-    return codes.map((k) => by.get(k) ?? { k, counts: '', days: '' });
+    return codes.map((k) => by.get(k) ?? { k, counts: '', days: '', now: Date.now() });
   });
   return {
     population: cachedLoader(
@@ -281,6 +282,7 @@ export function createStatsLoaders(em: EntityManager) {
                 onTimeRate: rate(r.onTime, r.resolved),
                 satisfactionRate: rate(r.satisfied, r.rated),
                 rehandled: r.rehandled,
+                overdueUntil: r.overdueUntil,
               })),
             () => ({
               reported: 0,
@@ -296,8 +298,10 @@ export function createStatsLoaders(em: EntityManager) {
               onTimeRate: 0,
               satisfactionRate: 0,
               rehandled: 0,
+              overdueUntil: null,
             }),
           ),
+          (f) => f.overdueUntil ?? null,
         ),
       );
     },

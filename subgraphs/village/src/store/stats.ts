@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { col, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
+import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
 
 /**
@@ -141,8 +142,17 @@ const Disputes = z.object({
   satisfied: col.num,
   overdue: col.num,
   rehandled: col.num,
+  overdueUntil: col.num.nullable(),
 });
 export type DisputesRow = z.infer<typeof Disputes>;
+
+/**
+ * The deadline (contact, settle, reply: the 131 rule of OVERDUE_SQL) a case
+ * of row `t` that is not overdue meets next in its status: when `overdue`
+ * would count it without any write.
+ */
+const NEXT_DEADLINE = `least(case when t.status = 'REPORTED' then t.contact_by end, case when t.status in (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) then t.settle_by end,
+  case when t.status = 'RESOLVED' then t.reply_by end)`;
 
 const disputes = perLength((len) =>
   sql(
@@ -151,21 +161,26 @@ const disputes = perLength((len) =>
     `with r as (${daySums(len, ['reported', 'resolved', 'at_village', 'at_township', 'at_county', 'to_township', 'to_county', 'on_time', 'rated', 'satisfied'])}),
      -- Overdue depends on the clock, so it is counted from the few cases still open; re-handled cases
      -- (reopened after an unsatisfied rating) are counted beside them, from the cases of the period.
+     -- due: the first instant a case counted here that is not overdue yet becomes so without a write.
      o as (
-       select k, sum(overdue) as overdue, sum(rehandled) as rehandled from (
-         select k.code as k, 1 as overdue, 0 as rehandled from ${UNDER('dispute', len)}
+       select k, sum(overdue) as overdue, sum(rehandled) as rehandled, min(due) as due from (
+         select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled,
+                case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
+           from ${UNDER('dispute', len)}
             and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
-            and t.reported_at >= ? and t.reported_at < ? and ${OVERDUE_SQL.replaceAll('d.', 't.')}
+            and t.reported_at >= ? and t.reported_at < ?
          union all
-         select k.code, 0, 1 from ${UNDER('dispute', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+         select k.code, 0, 1, null from ${UNDER('dispute', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
        ) x group by 1)
-     select r.*, coalesce(o.overdue, 0) as overdue, coalesce(o.rehandled, 0) as rehandled from r left join o on o.k = r.k`,
+     select r.*, coalesce(o.overdue, 0) as overdue, coalesce(o.rehandled, 0) as rehandled, extract(epoch from o.due) * 1000 as overdue_until
+       from r left join o on o.k = r.k`,
   ),
 );
 
 /**
  * Dispute sums of each code for cases reported in the days [from, to], and
- * the overdue among them now and the re-handled among them; `start`/`end` are the period's instants.
+ * the overdue among them now (and when that count next changes without a write: `overdueUntil`, epoch ms,
+ * null when never) and the re-handled among them; `start`/`end` are the period's instants.
  */
 export function disputeSums(db: Db, len: number, codes: readonly string[], from: string, to: string, start: string, end: string): Promise<DisputesRow[]> {
   return rows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end, ...underParams(codes), start, end]);
@@ -185,7 +200,7 @@ export function gridStaffing(db: Db, grids: readonly string[]): Promise<Staffing
   return rows(db, fullyStaffed, [grids]);
 }
 
-const Versions = z.object({ k: col.text, counts: col.text, days: col.text });
+const Versions = z.object({ k: col.text, counts: col.text, days: col.text, now: col.num });
 export type VersionsRow = z.infer<typeof Versions>;
 
 /** The versions of one roll-up under a division, as one text: how many rows, and a digest of them in code order. */
@@ -200,14 +215,18 @@ const digest = (column: 'counts' | 'days') => `count(s.code) || ':' || coalesce(
 const versions = sql(
   'stats.versions',
   Versions,
-  `select k.code as k, ${digest('counts')} as counts, ${digest('days')} as days
+  `select k.code as k, ${digest('counts')} as counts, ${digest('days')} as days, extract(epoch from now()) * 1000 as now
      from unnest(array[?]::text[]) as k(code)
      left join stats_version s on s.level = (case length(k.code) when 12 then 12 when 9 then 12 else 6 end)
                               and s.code >= k.code and s.code < k.code || ':'
     group by 1`,
 );
 
-/** The version fingerprints (population and forces: `counts`; patrols and disputes: `days`) of each code. */
+/**
+ * The version fingerprints (population and forces: `counts`; patrols and
+ * disputes: `days`) of each code, and the database's clock (epoch ms) for
+ * figures that depend on it.
+ */
 export function statsVersions(db: Db, codes: readonly string[]): Promise<VersionsRow[]> {
   return rows(db, versions, [codes]);
 }
