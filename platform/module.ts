@@ -1,11 +1,10 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
-import type { CryptoKey } from 'jose';
-import { importPublicKey } from './auth.ts';
+import { subgraphTrust, type SubgraphTrust, type TrustSettings } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
-import { settingsOrExit, type SubgraphName } from './settings.ts';
+import { settingsOrExit, SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
 
@@ -22,16 +21,16 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   applyEvent?: ApplyEvent;
   /** The subgraphs this one sends events to. */
   eventTargets?: SubgraphName[];
-  /** Extra HTTP routes (e.g. exports), given the ORM and the gateway's internal key. */
-  routes?: (orm: MikroORM, internalKey: () => Promise<CryptoKey>) => Record<string, Route>;
+  /** Extra HTTP routes (e.g. exports), given the ORM and the subgraph's trust (routers and callers, platform/auth.ts). */
+  routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
 }
 
 export interface StartOptions {
   url: string;
-  /** The gateway's internal public key (PEM). */
-  internalPublicKey: string;
+  /** The router secrets and caller keys this subgraph trusts (docs/ARCHITECTURE.md §2). */
+  trust: TrustSettings;
   /** Shared secret that authenticates events between subgraphs. */
   eventsSecret: string;
   /** GraphQL URL of every subgraph (events go to the same host's /events). */
@@ -49,8 +48,8 @@ export interface StartedSubgraph extends RunningSubgraph {
 /** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
 export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
   const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
-  const internalKey = importPublicKey(opts.internalPublicKey);
   try {
+    const trust = await subgraphTrust(SUBGRAPH_LABEL[mod.name], opts.trust);
     const running = await startSubgraph<C>({
       name: mod.name,
       orm,
@@ -59,9 +58,9 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       production: opts.production ?? false,
-      internalPublicKey: opts.internalPublicKey,
+      trust,
       onResponse: mod.onResponse,
-      routes: mod.routes?.(orm, () => internalKey),
+      routes: mod.routes?.(orm, async () => trust),
       events: {
         secret: opts.eventsSecret,
         apply: mod.applyEvent,
@@ -90,14 +89,24 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
     console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
     process.exit(2);
   }
-  if (!settings.keys.internalPublicKey || !settings.keys.eventsSecret) {
-    console.error('HUB_INTERNAL_PUBLIC_KEY and HUB_EVENTS_SECRET must be set; `npm start` provides them on a development machine.');
+  const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets, eventsSecret } = settings.keys;
+  if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !eventsSecret) {
+    console.error(
+      'HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY, and HUB_EVENTS_SECRET must be set; `npm start` provides them on a development machine.',
+    );
     process.exit(2);
+  }
+  if (!routerSecrets.length) {
+    console.error(`[${mod.name}] HUB_ROUTER_SECRETS is not set: this subgraph trusts no router and refuses every request until it is set.`);
   }
   const running = await startModule(mod, {
     url: sub.database.url,
-    internalPublicKey: settings.keys.internalPublicKey,
-    eventsSecret: settings.keys.eventsSecret,
+    trust: {
+      routerSecrets,
+      callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
+      nationalSubjects: settings.nationalSubjects,
+    },
+    eventsSecret,
     subgraphUrls: { county: settings.subgraphs.county.url, township: settings.subgraphs.township.url, village: settings.subgraphs.village.url },
     host: settings.host,
     port: sub.port,

@@ -20,6 +20,9 @@ export const SUBGRAPH_LABEL: Record<SubgraphName, Said> = {
   village: { zh: '村（社区）级子图', en: 'village (村/社区) subgraph' },
 };
 
+/** The shortest router secret accepted (characters); see HUB_ROUTER_SECRETS. */
+export const MIN_ROUTER_SECRET = 32;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
@@ -98,8 +101,18 @@ const schema = riskSchema.extend({
   VILLAGE_MIGRATION_DATABASE_URL: pgUrl.optional(),
   HUB_CALLER_PUBLIC_KEY: pem('PUBLIC').optional(),
   HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
-  HUB_INTERNAL_PUBLIC_KEY: pem('PUBLIC').optional(),
-  HUB_INTERNAL_PRIVATE_KEY: pem('PRIVATE').optional(),
+  HUB_CALLER_JWKS_FILE: z.string().min(1).optional(),
+  HUB_CALLER_JWKS_URL: httpUrl.optional(),
+  HUB_ROUTER_SECRETS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((s) => s.length >= MIN_ROUTER_SECRET), `every secret must be at least ${MIN_ROUTER_SECRET} characters`),
   HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_NATIONAL_SUBJECTS: z
     .string()
@@ -141,12 +154,21 @@ export interface Settings {
   embeddedPgPort: number;
   gatewayPort: number;
   /**
-   * Ed25519 keys (PEM). Caller tokens are verified with the caller public key;
-   * the gateway signs its forwarding with the internal private key and
-   * subgraphs verify it with the internal public key. On a development
-   * machine `npm start` generates both pairs under HUB_DATA_DIR/keys.
+   * Trust (docs/ARCHITECTURE.md §2). Caller tokens (EdDSA) are verified, at the
+   * gateway and again in every subgraph, with the keys of HUB_CALLER_JWKS_URL,
+   * else HUB_CALLER_JWKS_FILE, else HUB_CALLER_PUBLIC_KEY (PEM). Subgraphs answer
+   * only requests whose `x-hub-router` header is one of `routerSecrets`; the hub's
+   * gateway sends the first. On a development machine `npm start` generates the
+   * caller key pair and a router secret under HUB_DATA_DIR/keys.
    */
-  keys: { callerPublicKey?: string; callerPrivateKey?: string; internalPublicKey?: string; internalPrivateKey?: string; eventsSecret?: string };
+  keys: {
+    callerPublicKey?: string;
+    callerPrivateKey?: string;
+    callerJwksFile?: string;
+    callerJwksUrl?: string;
+    routerSecrets: string[];
+    eventsSecret?: string;
+  };
   /** Token subjects allowed a whole-country jurisdiction (`*`); empty: nobody (platform/jurisdiction.ts). */
   nationalSubjects: string[];
   /** Thresholds of the early warnings (HUB_RISK_*). */
@@ -215,8 +237,9 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     keys: {
       callerPublicKey: s.HUB_CALLER_PUBLIC_KEY,
       callerPrivateKey: s.HUB_CALLER_PRIVATE_KEY,
-      internalPublicKey: s.HUB_INTERNAL_PUBLIC_KEY,
-      internalPrivateKey: s.HUB_INTERNAL_PRIVATE_KEY,
+      callerJwksFile: s.HUB_CALLER_JWKS_FILE === undefined ? undefined : resolve(s.HUB_CALLER_JWKS_FILE),
+      callerJwksUrl: s.HUB_CALLER_JWKS_URL,
+      routerSecrets: s.HUB_ROUTER_SECRETS,
       eventsSecret: s.HUB_EVENTS_SECRET,
     },
     nationalSubjects: s.HUB_NATIONAL_SUBJECTS,

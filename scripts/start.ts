@@ -110,9 +110,13 @@ if (keys.caller.privateKey) {
     as the report-only tool (figures only): ${endpoint.replace(/\/graphql$/, '')}/app#token=${report}
   Explorer (GraphiQL, offline): ${endpoint.replace(/\/graphql$/, '')}/explorer#token=${admin}`;
 }
+// What another router (Hive Gateway, Grafbase, …) in front of these subgraphs needs (docs/ARCHITECTURE.md §2).
+const routers = `
+  Subgraphs answer routers that send x-hub-router: <one of HUB_ROUTER_SECRETS>${settings.keys.routerSecrets.length ? '' : ` (generated in ${join(settings.dataDir, 'keys', 'router.secret')})`}
+  and forward the caller's Authorization header${keys.jwksFile ? `; caller keys as a JWKS: ${keys.jwksFile}` : ''}`;
 console.log(`
 The hub is ready in ${secs()} s${seeded ? ' (first start, seeding included)' : ''}.
-  GraphQL endpoint: ${endpoint}${tokens}
+  GraphQL endpoint: ${endpoint}${tokens}${routers}
   Try: curl -s ${endpoint} -H 'content-type: application/json' -H "authorization: Bearer <token>" \\
          -d '{"query":"{ county(code: \\"623021\\") { name region { name } townships { code name kind } } }"}'
 Press Ctrl-C to stop.`);

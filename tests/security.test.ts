@@ -193,18 +193,19 @@ describe('scopes', () => {
   });
 });
 
-describe('subgraphs trust only the gateway', () => {
-  it.each(['county', 'township', 'village'] as const)('the %s subgraph refuses a request without the gateway’s signature', async (name) => {
+describe('subgraphs trust only a router with a secret (tests/trust.test.ts goes further)', () => {
+  it.each(['county', 'township', 'village'] as const)('the %s subgraph refuses a request without the router secret', async (name) => {
     const url = hub.subgraphs[name].url;
     const plain = await raw(url, { query: '{ __typename }' });
     expect(plain.status).toBe(401);
     expect(plain.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     const entities = await raw(url, { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [] } });
     expect(entities.status).toBe(401);
-    // A caller's own token is not the gateway's forwarding, even from the right issuer.
+    // A caller's own valid token is not enough: only a router holding a secret reaches a subgraph.
     const callerToken = await hub.token();
-    const replay = await raw(url, { query: '{ __typename }' }, { 'x-hub-caller': callerToken });
-    expect(replay.status).toBe(401);
+    const direct = await raw(url, { query: '{ __typename }' }, { authorization: `Bearer ${callerToken}` });
+    expect(direct.status).toBe(401);
+    expect(direct.body.errors![0]!.message).toContain('x-hub-router');
   });
 });
 
@@ -251,8 +252,8 @@ describe('production mode', () => {
     const { startGateway } = await import('../gateway/src/gateway.ts');
     const keys = inject('keys');
     const gw = await startGateway({
-      callerPublicKey: keys.caller.publicKey,
-      internalPrivateKey: keys.internal.privateKey,
+      callerKeys: { publicKey: keys.caller.publicKey },
+      routerSecret: keys.routerSecrets[0]!,
       production: true,
       nationalSubjects: [NATIONAL_TEST_SUBJECT],
       subgraphUrls: { county: hub.subgraphs.county.url, township: hub.subgraphs.township.url, village: hub.subgraphs.village.url },

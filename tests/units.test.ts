@@ -191,17 +191,17 @@ describe('reporting periods', () => {
 
 import { decodeJwt } from 'jose';
 import { authenticate } from '../gateway/src/authenticate.ts';
-import { generateKeyPairPem, importPrivateKey, importPublicKey, mintCallerToken } from '../platform/auth.ts';
+import { callerVerifier, generateKeyPairPem, importPrivateKey, importPublicKey, mintCallerToken } from '../platform/auth.ts';
 
 describe('gateway authentication (verified tokens are remembered until they expire)', () => {
   it('accepts a token again from memory, refuses it once expired, and never under another key', async () => {
     const [a, b] = [await generateKeyPairPem(), await generateKeyPairPem()];
     const token = await mintCallerToken(await importPrivateKey(a.privateKey), { subject: 's', name: 'n', jurisdiction: '623021', scopes: ['read'], ttl: 1 });
-    const pubA = { key: await importPublicKey(a.publicKey), nationalSubjects: new Set<string>() };
+    const pubA = callerVerifier(await importPublicKey(a.publicKey), new Set<string>());
     const first = await authenticate(pubA, `Bearer ${token}`);
     expect(first.jurisdiction).toBe('623021');
     expect(await authenticate(pubA, `Bearer ${token}`)).toBe(first);
-    await expect(authenticate({ key: await importPublicKey(b.publicKey), nationalSubjects: new Set<string>() }, `Bearer ${token}`)).rejects.toMatchObject({
+    await expect(authenticate(callerVerifier(await importPublicKey(b.publicKey), new Set<string>()), `Bearer ${token}`)).rejects.toMatchObject({
       status: 401,
       message: '令牌被拒绝：令牌不是本枢纽签发的。',
       said: { en: expect.stringContaining('not signed by this hub') },
@@ -215,13 +215,13 @@ describe('gateway authentication (verified tokens are remembered until they expi
     const signer = await importPrivateKey(pair.privateKey);
     const key = await importPublicKey(pair.publicKey);
     const national = (subject: string) => mintCallerToken(signer, { subject, name: 'n', jurisdiction: '*', scopes: ['read'], ttl: 60 });
-    const granted = await authenticate({ key, nationalSubjects: new Set(['province-office']) }, `Bearer ${await national('province-office')}`);
+    const granted = await authenticate(callerVerifier(key, new Set(['province-office'])), `Bearer ${await national('province-office')}`);
     expect(granted.jurisdiction).toBe('*');
-    await expect(authenticate({ key, nationalSubjects: new Set(['province-office']) }, `Bearer ${await national('someone-else')}`)).rejects.toMatchObject({
+    await expect(authenticate(callerVerifier(key, new Set(['province-office'])), `Bearer ${await national('someone-else')}`)).rejects.toMatchObject({
       status: 401,
       message: expect.stringContaining('HUB_NATIONAL_SUBJECTS'),
     });
-    await expect(authenticate({ key, nationalSubjects: new Set() }, `Bearer ${await national('province-office')}`)).rejects.toMatchObject({ status: 401 });
+    await expect(authenticate(callerVerifier(key, new Set()), `Bearer ${await national('province-office')}`)).rejects.toMatchObject({ status: 401 });
     await expect(mintCallerToken(signer, { subject: 's', name: 'n', jurisdiction: '', scopes: ['read'], ttl: 60 })).rejects.toThrow(/jurisdiction/);
   });
 });

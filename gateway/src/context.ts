@@ -4,6 +4,6 @@ import type { Caller } from '../../platform/caller.ts';
 export interface GatewayContext {
   requestId: string;
   caller: Caller;
-  /** The caller forwarded to subgraphs, signed once per request (see datasource.ts). */
-  internalToken?: Promise<string>;
+  /** The caller's `Authorization` header as it arrived, forwarded unchanged to subgraphs (docs/ARCHITECTURE.md §2). */
+  authorization: string;
 }

@@ -1,7 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import type { CryptoKey } from 'jose';
-import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { hubError } from '../../platform/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { log } from '../../platform/log.ts';
@@ -11,14 +10,10 @@ import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
 import { shareKeyOf, shareScope } from './dedup.ts';
 import { subgraphFetcher } from './fetcher.ts';
-import { forwardedRequestId } from './limits.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
 // concurrency is bounded by its clients), idle ones closed after 30 s.
 export const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
-
-/** The operation name travels in the signed token for the subgraphs' logs; a long one is cut, not forwarded whole. */
-const MAX_OPERATION_NAME = 100;
 
 /**
  * The gateway's link to one subgraph. When the subgraph cannot be reached,
@@ -27,31 +22,32 @@ const MAX_OPERATION_NAME = 100;
  */
 export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly subgraph: SubgraphName;
-  private readonly internalKey: CryptoKey;
+  /** Sent in `x-hub-router`: the first of HUB_ROUTER_SECRETS. */
+  private readonly routerSecret: string;
 
-  constructor(subgraph: SubgraphName, url: string, internalKey: CryptoKey) {
+  constructor(subgraph: SubgraphName, url: string, routerSecret: string) {
     super({ url, fetcher: FETCHER });
     this.subgraph = subgraph;
-    this.internalKey = internalKey;
+    this.routerSecret = routerSecret;
   }
 
-  /** Forwards the verified caller as a short-lived token signed with the gateway's internal key. */
+  /**
+   * What any router must send a subgraph (docs/ARCHITECTURE.md §2): the caller's own `Authorization` header,
+   * unchanged (the subgraph verifies it again), and the router's secret; plus the request id and the language.
+   */
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     // Health checks and schema loading carry no caller: nothing to forward.
     if (!('incomingRequestContext' in options)) return;
     const { request, context: ctx, incomingRequestContext: incoming } = options;
-    const operation = incoming.operationName ?? incoming.operation?.operation ?? 'query';
-    // One signature per incoming request, shared by its fetches to every subgraph.
-    if (!ctx.internalToken) {
-      ctx.requestId = forwardedRequestId(ctx.requestId);
-      ctx.internalToken = signInternal(this.internalKey, ctx.caller, { requestId: ctx.requestId, operation: operation.slice(0, MAX_OPERATION_NAME) });
-    }
-    request.http?.headers.set(INTERNAL_HEADER, await ctx.internalToken);
-    if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
+    const headers = request.http?.headers;
+    if (!headers) return;
+    headers.set(ROUTER_HEADER, this.routerSecret);
+    headers.set('authorization', ctx.authorization);
+    headers.set('x-request-id', ctx.requestId);
     // The caller's language, so the subgraph's errors arrive already in it (platform/language.ts).
-    request.http?.headers.set('accept-language', preferredLanguage(incoming.request.http?.headers.get('accept-language')));
+    headers.set('accept-language', preferredLanguage(incoming.request.http?.headers.get('accept-language')));
     // The trace goes on at the subgraph (W3C traceparent; nothing is set while tracing is off).
-    injectTraceContext((name, value) => request.http?.headers.set(name, value));
+    injectTraceContext((name, value) => headers.set(name, value));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {

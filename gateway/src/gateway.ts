@@ -6,7 +6,8 @@ import { makeFormatError } from '../../platform/errors.ts';
 import { localizeErrors } from '../../platform/language.ts';
 import { listen, sendJson } from '../../platform/http.ts';
 import { gatewayMetrics } from '../../platform/metrics.ts';
-import { importPrivateKey, importPublicKey } from '../../platform/auth.ts';
+import { callerVerifier, loadCallerKeys, type CallerKeySource } from '../../platform/auth.ts';
+import { forwardedRequestId } from '../../platform/request-id.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
@@ -22,12 +23,12 @@ import { unavailableStatus } from './unavailable.ts';
 
 export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
-  /** Verifies callers' tokens (PEM). */
-  callerPublicKey: string;
+  /** Where the keys that verify callers' tokens are (a JWKS URL or file, or one PEM public key). */
+  callerKeys: CallerKeySource;
   /** Token subjects an operator allows a whole-country jurisdiction (`*`), from HUB_NATIONAL_SUBJECTS; none by default. */
   nationalSubjects?: readonly string[];
-  /** Signs the forwarding of callers to subgraphs (PEM). */
-  internalPrivateKey: string;
+  /** Sent to subgraphs in `x-hub-router` (the first of HUB_ROUTER_SECRETS; docs/ARCHITECTURE.md §2). */
+  routerSecret: string;
   host?: string;
   port?: number;
   production?: boolean;
@@ -45,14 +46,13 @@ export interface RunningGateway {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? false;
-  const callers: CallerCheck = { key: await importPublicKey(opts.callerPublicKey), nationalSubjects: new Set(opts.nationalSubjects ?? []) };
-  const internalKey = await importPrivateKey(opts.internalPrivateKey);
+  const callers: CallerCheck = callerVerifier(await loadCallerKeys(opts.callerKeys), new Set(opts.nationalSubjects ?? []));
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
     buildService: ({ name }) => {
       const sub = name as SubgraphName;
       if (!SUBGRAPHS.includes(sub)) throw new Error(`The supergraph names an unknown subgraph "${name}".`);
-      return new HubDataSource(sub, opts.subgraphUrls[sub], internalKey);
+      return new HubDataSource(sub, opts.subgraphUrls[sub], opts.routerSecret);
     },
   });
   const armor = queryLimits(production);
@@ -90,12 +90,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       countError: (code) => metrics.error(code),
       compressFrom: 1024,
       authenticate: (req) => authenticate(callers, req.headers.authorization),
-      context: async (req, caller) => ({ requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller }),
+      context: async (req, caller) => ({ requestId: forwardedRequestId(req.headers['x-request-id']), caller, authorization: req.headers.authorization ?? '' }),
       routes: {
         '/reports/*': reportsRoute(apollo, callers),
-        '/export/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'export'),
-        '/changes.ndjson': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'changes'),
-        '/import/*': villageStreamProxy(callers, internalKey, opts.subgraphUrls.village, 'import'),
+        '/export/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'export'),
+        '/changes.ndjson': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'changes'),
+        '/import/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'import'),
         '/app': analysisRoom,
         '/app/*': analysisRoom,
         '/explorer': explorerRoute(production),

@@ -260,12 +260,9 @@ function isPlugin(p: unknown): p is ApolloServerPlugin {
 }
 
 /**
- * The request id the gateway forwards (subgraph logs, the internal token, audit entries): the client's
- * `x-request-id` when it is a plain id of at most 128 characters (letters, digits and `.:_-/+=@`), else a
- * fresh UUID. A malformed or oversized id is replaced rather than refused, since it only labels logs; passed
- * on as sent, a 7 kB id went into both the forwarded header and the signed token and made the subgraph
- * refuse the request's headers.
+ * The request id the gateway forwards (subgraph logs, audit entries): the client's `x-request-id` when it is a
+ * plain id of at most 128 characters (letters, digits and `.:_-/+=@`), else a fresh UUID. A malformed or
+ * oversized id is replaced rather than refused, since it only labels logs; passed on as sent, a 7 kB id made
+ * the subgraph refuse the request's headers. Subgraphs apply the same rule (platform/request-id.ts).
  */
-export function forwardedRequestId(header: string | string[] | undefined): string {
-  return typeof header === 'string' && /^[\w.:/+=@-]{1,128}$/.test(header) ? header : crypto.randomUUID();
-}
+export { forwardedRequestId } from '../../platform/request-id.ts';

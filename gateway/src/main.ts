@@ -6,9 +6,11 @@ import { startObservability } from '../../platform/observability.ts';
 import { startGateway } from './gateway.ts';
 
 const settings = settingsOrExit();
-const { callerPublicKey, internalPrivateKey } = settings.keys;
-if (!callerPublicKey || !internalPrivateKey) {
-  console.error('HUB_CALLER_PUBLIC_KEY and HUB_INTERNAL_PRIVATE_KEY must be set; `npm start` provides them on a development machine.');
+const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settings.keys;
+if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecrets[0]) {
+  console.error(
+    'HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY, and HUB_ROUTER_SECRETS (the gateway sends the first to subgraphs) must be set; `npm start` provides them on a development machine.',
+  );
   process.exit(2);
 }
 
@@ -31,8 +33,8 @@ if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
   exitOnSignal('gateway', stop);
 } else {
   const running = await startGateway({
-    callerPublicKey,
-    internalPrivateKey,
+    callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
+    routerSecret: routerSecrets[0],
     subgraphUrls: {
       county: settings.subgraphs.county.url,
       township: settings.subgraphs.township.url,

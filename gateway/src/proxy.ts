@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CryptoKey } from 'jose';
-import { INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
+import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
@@ -17,15 +16,17 @@ const OPERATION_ZH: Record<string, string> = { export: '导出', changes: '变�
 
 /**
  * The village subgraph's streamed routes (/export, /changes.ndjson, /import):
- * the caller is verified here and forwarded as the internal token; request
+ * the caller is verified here, and its Authorization header forwarded with the router secret; request
  * and response bodies are passed through as they arrive, never buffered.
  */
-export function villageStreamProxy(callers: CallerCheck, internalKey: CryptoKey, villageUrl: string, operation: string) {
+export function villageStreamProxy(callers: CallerCheck, routerSecret: string, villageUrl: string, operation: string) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const caller = await authenticate(callers, req.headers.authorization);
+    await authenticate(callers, req.headers.authorization);
     const requestId = forwardedRequestId(req.headers['x-request-id']);
     const headers: Record<string, string> = {
-      [INTERNAL_HEADER]: await signInternal(internalKey, caller, { requestId, operation }),
+      // As for GraphQL (datasource.ts): the caller's own token, which the subgraph verifies again, and the router secret.
+      authorization: req.headers.authorization!,
+      [ROUTER_HEADER]: routerSecret,
       'x-request-id': requestId,
       // The caller's language, so the subgraph's error bodies arrive in it (platform/language.ts).
       'accept-language': preferredLanguage(req.headers['accept-language']),

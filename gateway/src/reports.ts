@@ -5,6 +5,7 @@ import { parseDivisionCode } from '../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
+import { forwardedRequestId } from '../../platform/request-id.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
@@ -297,7 +298,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       });
     }
     const headers = headerLanguage(q.get('headers'), format);
-    const ctx: GatewayContext = { requestId: String(req.headers['x-request-id'] ?? crypto.randomUUID()), caller };
+    const ctx: GatewayContext = { requestId: forwardedRequestId(req.headers['x-request-id']), caller, authorization: req.headers.authorization ?? '' };
 
     const parent = PARENT[level];
     let parents: string[];

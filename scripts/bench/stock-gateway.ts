@@ -2,18 +2,17 @@
  * The baseline for the county drill-down: a stock @apollo/gateway in
  * @apollo/server's standalone server, default data sources and settings, on
  * the same supergraph and subgraphs. The only addition is what our subgraphs
- * require: the caller forwarded as a signed internal token.
+ * require of any router: the caller's token and the router secret (docs/ARCHITECTURE.md §2).
  */
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { readFileSync } from 'node:fs';
-import { importPrivateKey, INTERNAL_HEADER, signInternal } from '../../platform/auth.ts';
-import type { Caller, Scope } from '../../platform/caller.ts';
+import { ROUTER_HEADER } from '../../platform/auth.ts';
 
 const [port, county, township, village] = process.argv.slice(2);
-const key = await importPrivateKey(process.env.HUB_INTERNAL_PRIVATE_KEY!);
-const caller: Caller = { subject: 'bench', name: 'bench', jurisdiction: '*', scopes: new Set<Scope>(['read', 'report']) };
+const token = process.env.BENCH_CALLER_TOKEN!;
+const secret = process.env.BENCH_ROUTER_SECRET!;
 const urls: Record<string, string> = { county: county!, township: township!, village: village! };
 const gateway = new ApolloGateway({
   supergraphSdl: readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'),
@@ -21,7 +20,8 @@ const gateway = new ApolloGateway({
     new RemoteGraphQLDataSource({
       url: urls[name],
       async willSendRequest({ request }) {
-        request.http?.headers.set(INTERNAL_HEADER, await signInternal(key, caller, { requestId: 'stock', operation: 'bench' }));
+        request.http?.headers.set('authorization', `Bearer ${token}`);
+        request.http?.headers.set(ROUTER_HEADER, secret);
       },
     }),
 });

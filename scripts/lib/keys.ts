@@ -1,21 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
+import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
 import type { Settings } from '../../platform/settings.ts';
 
 /**
- * The hub's two Ed25519 key pairs: `caller` signs and verifies callers'
- * tokens, `internal` signs the gateway's forwarding to subgraphs. Settings win;
+ * The hub's trust material (docs/ARCHITECTURE.md §2): the Ed25519 caller key
+ * pair that signs and verifies callers' tokens, the router secrets that
+ * subgraphs expect in `x-hub-router`, and the events secret. Settings win;
  * otherwise (a development machine) they are generated on first start and kept
  * under HUB_DATA_DIR/keys. Production must configure them.
  */
 export interface HubKeys {
+  /** The private half is empty where tokens are not minted, and both are when the keys come from a JWKS setting. */
   caller: KeyPairPem;
-  internal: KeyPairPem;
+  /** HUB_ROUTER_SECRETS; the hub's gateway sends the first. */
+  routerSecrets: string[];
   /** Authenticates events between subgraphs. */
   eventsSecret: string;
+  /** HUB_DATA_DIR/keys/caller.jwks.json: the caller public key as a JWKS, for other routers' configurations (when the hub holds that key). */
+  jwksFile?: string;
 }
+
+/** A generated router secret: 48 characters. */
+export const newRouterSecret = () => randomBytes(36).toString('base64url');
 
 async function pair(dir: string, name: string): Promise<KeyPairPem> {
   const priv = join(dir, `${name}.private.pem`);
@@ -28,34 +36,46 @@ async function pair(dir: string, name: string): Promise<KeyPairPem> {
   return kp;
 }
 
+/** A secret kept in a file of the keys folder, generated on first use. */
+function secretFile(dir: string, name: string, make: () => string): string {
+  const file = join(dir, name);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, make(), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const k = settings.keys;
   const dir = join(settings.dataDir, 'keys');
-  const configured = k.callerPublicKey && k.internalPublicKey && k.internalPrivateKey && k.eventsSecret;
-  if (!configured && settings.production) {
-    throw new Error('In production set HUB_CALLER_PUBLIC_KEY, HUB_INTERNAL_PUBLIC_KEY, HUB_INTERNAL_PRIVATE_KEY (PEM, Ed25519) and HUB_EVENTS_SECRET.');
+  const callerKeysSet = Boolean(k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl);
+  if (settings.production && !(callerKeysSet && k.routerSecrets.length && k.eventsSecret)) {
+    throw new Error(
+      'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.',
+    );
   }
-  const caller = k.callerPublicKey ? { publicKey: k.callerPublicKey, privateKey: k.callerPrivateKey ?? '' } : await pair(dir, 'caller');
-  const internal =
-    k.internalPublicKey && k.internalPrivateKey ? { publicKey: k.internalPublicKey, privateKey: k.internalPrivateKey } : await pair(dir, 'internal');
-  let eventsSecret = settings.keys.eventsSecret;
-  if (!eventsSecret) {
-    const file = join(dir, 'events.secret');
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-    }
-    eventsSecret = readFileSync(file, 'utf8').trim();
+  const caller = k.callerPublicKey
+    ? { publicKey: k.callerPublicKey, privateKey: k.callerPrivateKey ?? '' }
+    : callerKeysSet
+      ? { publicKey: '', privateKey: k.callerPrivateKey ?? '' }
+      : await pair(dir, 'caller');
+  const routerSecrets = k.routerSecrets.length ? k.routerSecrets : [secretFile(dir, 'router.secret', newRouterSecret)];
+  const eventsSecret = k.eventsSecret ?? secretFile(dir, 'events.secret', () => randomBytes(32).toString('base64url'));
+  let jwksFile: string | undefined;
+  if (caller.publicKey) {
+    jwksFile = join(dir, 'caller.jwks.json');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(jwksFile, `${JSON.stringify(await callerJwks([caller.publicKey]), null, 2)}\n`);
   }
-  return { caller, internal, eventsSecret };
+  return { caller, routerSecrets, eventsSecret, jwksFile };
 }
 
-/** The environment that hands the keys to the gateway and subgraph processes. */
+/** The environment that hands the trust settings to the gateway and subgraph processes. */
 export function keyEnv(keys: HubKeys): Record<string, string> {
   return {
-    HUB_CALLER_PUBLIC_KEY: keys.caller.publicKey,
-    HUB_INTERNAL_PUBLIC_KEY: keys.internal.publicKey,
-    HUB_INTERNAL_PRIVATE_KEY: keys.internal.privateKey,
+    ...(keys.caller.publicKey ? { HUB_CALLER_PUBLIC_KEY: keys.caller.publicKey } : {}),
+    HUB_ROUTER_SECRETS: keys.routerSecrets.join(','),
     HUB_EVENTS_SECRET: keys.eventsSecret,
   };
 }

@@ -4,7 +4,7 @@
  * `stop()`, plus handles to stop and restart one subgraph.
  */
 import { inject } from 'vitest';
-import { importPrivateKey, INTERNAL_HEADER, mintCallerToken, signInternal } from '../../platform/auth.ts';
+import { importPrivateKey, mintCallerToken, ROUTER_HEADER, type TrustSettings } from '../../platform/auth.ts';
 import type { Scope } from '../../platform/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
@@ -60,7 +60,7 @@ export interface TestHub {
   queryAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   subgraphs: Record<SubgraphName, StartedSubgraph>;
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
-  /** POSTs straight to a subgraph, signed as the gateway would for a whole-country caller. */
+  /** POSTs straight to a subgraph as a trusted router would, for the whole-country caller. */
   querySubgraph<T = Record<string, unknown>>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements the subgraphs' request handling sent meanwhile (all subgraphs run here). */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
@@ -102,7 +102,6 @@ export async function startHub(): Promise<TestHub> {
   const dbs = inject('dbs');
   const keys = inject('keys');
   const callerKey = await importPrivateKey(keys.caller.privateKey);
-  const internalKey = await importPrivateKey(keys.internal.privateKey);
   const token = (o: TokenOptions = {}) =>
     mintCallerToken(callerKey, {
       subject: o.subject ?? NATIONAL_TEST_SUBJECT,
@@ -112,24 +111,24 @@ export async function startHub(): Promise<TestHub> {
       ttl: o.ttl ?? 3600,
     });
   const national = await token();
-  const internal = await signInternal(
-    internalKey,
-    { subject: 'test', name: 'test', jurisdiction: '*', scopes: new Set(ALL_SCOPES) },
-    { requestId: 'test', operation: 'test' },
-  );
+  // The operator's grant of the whole country: only the default test subject has it, at the gateway and in every subgraph.
+  const trust: TrustSettings = {
+    routerSecrets: keys.routerSecrets,
+    callerKeys: { publicKey: keys.caller.publicKey },
+    nationalSubjects: [NATIONAL_TEST_SUBJECT],
+  };
   // Ports are chosen first so every subgraph knows where the others receive events.
   const ports = {} as Record<SubgraphName, number>;
   for (const name of SUBGRAPHS) ports[name] = await freePort();
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<SubgraphName, string>;
-  const startOpts = { internalPublicKey: keys.internal.publicKey, eventsSecret: keys.eventsSecret, subgraphUrls, poolMax: 4 };
+  const startOpts = { trust, eventsSecret: keys.eventsSecret, subgraphUrls, poolMax: 4 };
   const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
   for (const name of SUBGRAPHS) subgraphs[name] = await START[name]({ ...startOpts, url: dbs[name].url, port: ports[name] });
   const gateway: RunningGateway = await startGateway({
-    callerPublicKey: keys.caller.publicKey,
-    internalPrivateKey: keys.internal.privateKey,
+    callerKeys: trust.callerKeys,
+    routerSecret: keys.routerSecrets[0]!,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
-    // The operator's grant of the whole country: only the default test subject has it.
-    nationalSubjects: [NATIONAL_TEST_SUBJECT],
+    nationalSubjects: trust.nationalSubjects,
   });
   const hub: TestHub = {
     gatewayUrl: gateway.url,
@@ -140,7 +139,7 @@ export async function startHub(): Promise<TestHub> {
     queryAs: <T>(t: string, query: string, variables?: Record<string, unknown>) =>
       postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
     querySubgraph: <T>(name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
-      postJson<T>(subgraphs[name].url, { query, variables }, { [INTERNAL_HEADER]: internal }),
+      postJson<T>(subgraphs[name].url, { query, variables }, { authorization: `Bearer ${national}`, [ROUTER_HEADER]: keys.routerSecrets[0]! }),
     async countStatements(fn) {
       const before = sqlStatementsInRequests();
       await fn();

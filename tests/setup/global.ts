@@ -15,13 +15,15 @@ import { SEED_COUNTIES } from '../../domain/divisions.ts';
 import { ensureDatabases } from '../../scripts/lib/databases.ts';
 import { startEmbeddedPg, type EmbeddedPg } from '../../scripts/lib/embedded-pg.ts';
 import { loadDirectory, migrateAll, seedDemo } from '../../scripts/lib/setup.ts';
+import { newRouterSecret } from '../../scripts/lib/keys.ts';
 import { DEFAULT_DEMO_DATE } from '../../platform/settings.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dbs: Record<SubgraphName, DatabaseSettings>;
     adminUrl: string;
-    keys: { caller: KeyPairPem; internal: KeyPairPem; eventsSecret: string };
+    /** The caller key pair, the router secrets the subgraphs accept (the gateway sends the first) and the events secret. */
+    keys: { caller: KeyPairPem; routerSecrets: string[]; eventsSecret: string };
   }
 }
 
@@ -55,7 +57,12 @@ export default async function setup(project: TestProject) {
   await loadDirectory(dbs, [...SEED_COUNTIES, WRITE_COUNTY]);
   await seedDemo(dbs, [...SEED_COUNTIES, WRITE_COUNTY], DEFAULT_DEMO_DATE);
   project.provide('dbs', dbs);
-  project.provide('keys', { caller: await generateKeyPairPem(), internal: await generateKeyPairPem(), eventsSecret: randomBytes(32).toString('base64url') });
+  project.provide('keys', {
+    caller: await generateKeyPairPem(),
+    // Two, as during a rotation: the gateway sends the first; tests/trust.test.ts sends the second.
+    routerSecrets: [newRouterSecret(), newRouterSecret()],
+    eventsSecret: randomBytes(32).toString('base64url'),
+  });
   project.provide('adminUrl', adminUrl);
   return async () => {
     await epg?.stop();

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
-import type { CryptoKey } from 'jose';
-import { routeIdentity } from '../../../platform/auth.ts';
+import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
@@ -65,12 +64,12 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
   }
 }
 
-export function exportRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
+export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       throw new HttpError(405, 'BAD_REQUEST', { zh: '导出请用 GET 请求。', en: 'Exports are read with GET.' });
     }
-    const identity = await routeIdentity(req, await internalKey());
+    const identity = await routeIdentity(req, await trust());
     const caller = identity.caller;
     const m = /^\/export\/([a-z-]+)\.([a-z]+)$/.exec(url.pathname);
     const kind = m ? exportKind(m[1]!) : undefined;

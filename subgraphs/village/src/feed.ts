@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { CryptoKey } from 'jose';
-import { routeIdentity } from '../../../platform/auth.ts';
+import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery } from './changes/query.ts';
@@ -19,9 +18,9 @@ const BATCH = 1000;
 const DEFAULT_LIMIT = 100_000;
 const MAX_LIMIT = 1_000_000;
 
-export function feedRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
+export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const { caller } = await routeIdentity(req, await internalKey());
+    const { caller } = await routeIdentity(req, await trust());
     const p = url.searchParams;
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {

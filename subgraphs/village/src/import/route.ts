@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
-import type { CryptoKey } from 'jose';
 import { GraphQLError } from 'graphql';
 import { badInput } from '../../../../platform/errors.ts';
-import { routeIdentity } from '../../../../platform/auth.ts';
+import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { hasScope, type Caller } from '../../../../platform/caller.ts';
 import { ruleReject } from '../registry/rules.ts';
@@ -336,9 +335,9 @@ async function writeWithRollupDelta(
 /** PostgreSQL's unique_violation, as `pg` reports it. */
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && 'code' in e && e.code === '23505';
 
-export function importRoute(orm: MikroORM, internalKey: () => Promise<CryptoKey>) {
+export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const { caller } = await routeIdentity(req, await internalKey());
+    const { caller } = await routeIdentity(req, await trust());
     if (req.method !== 'POST')
       throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
