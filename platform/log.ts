@@ -67,7 +67,8 @@ function build(level: LogLevel, service: string | undefined, destination?: Desti
   return pino(
     {
       level,
-      base: service ? { service } : {},
+      // The service is named by the mixin: a request's own (several share a test process), else the process's.
+      base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT, censor: '[redacted]' },
@@ -75,7 +76,7 @@ function build(level: LogLevel, service: string | undefined, destination?: Desti
       mixin() {
         const f = scope.getStore();
         const traceId = activeTraceId();
-        if (!f) return traceId ? { traceId } : {};
+        if (!f) return { service, traceId };
         return { service: f.service, requestId: f.requestId, subject: f.subject, operation: f.operation, traceId };
       },
       hooks: {
