@@ -71,17 +71,22 @@ const repeated = sql(
      select dispute_id, 3, 'SAME_ADDRESS', address_id::text from p where address_id is not null
    ),
    g as (
-     select k2.rank, k2.basis, k2.key, array_agg(distinct c order by c) as ids
+     select row_number() over () as gid, k2.rank, k2.basis, k2.key, array_agg(distinct c order by c) as ids, count(distinct c) as n
        from k k1 join k k2 on k2.basis = k1.basis and k2.key = k1.key and k2.dispute_id <> k1.dispute_id
        join d x on x.id = k1.dispute_id
        join d y on y.id = k2.dispute_id
        cross join lateral unnest(array[x.id, y.id]) as c
       where y.reported_at >= ? and (x.reported_at, x.id) < (y.reported_at, y.id) and x.reported_at >= y.reported_at - make_interval(days => ?)
-      group by 1, 2, 3
+      group by k2.rank, k2.basis, k2.key
+   ),
+   e as (select gid, rank, n, unnest(ids) as c from g),
+   -- A set of cases that a more specific key tells whole: it shares all its n cases with that key's set.
+   covered as (
+     select a.gid from e a join e b on b.c = a.c and b.rank < a.rank group by a.gid, a.n, b.gid having count(*) = a.n
    ),
    s as (
      select distinct on (ids) * from g
-      where not exists (select 1 from g g2 where g2.rank < g.rank and g.ids <@ g2.ids)
+      where gid not in (select gid from covered)
       order by ids, rank, key
    )
    select (array_agg(x.village_code order by x.reported_at desc, x.id desc))[1] as division_code, null::text as village_name,
