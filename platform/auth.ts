@@ -151,7 +151,8 @@ function reason(e: unknown): Said {
   if (e instanceof errors.JOSEAlgNotAllowed) return { zh: '令牌不是用 EdDSA 签名的', en: 'the token is not signed with EdDSA' };
   if (e instanceof errors.JWKSNoMatchingKey)
     return { zh: '签发令牌的密钥不在本枢纽的调用方密钥集中', en: "the token's signing key is not in this hub's caller key set" };
-  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid) {
+  // A key set that did not arrive (timeout, refused connection, not a JWKS): the token may be fine.
+  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError)) {
     return { zh: '暂时无法取得调用方密钥集（HUB_CALLER_JWKS_URL）', en: 'the caller key set (HUB_CALLER_JWKS_URL) could not be fetched' };
   }
   return { zh: '令牌格式错误', en: 'the token is malformed' };

@@ -5,6 +5,8 @@
  * cached, but never past their token's `exp`.
  */
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, importPKCS8 } from 'jose';
@@ -191,6 +193,42 @@ describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
     expect(late.status).toBe(401);
     expect(message(late)).toContain('expired');
   }, 30_000);
+});
+
+describe('a subgraph with a JWKS URL (HUB_CALLER_JWKS_URL)', () => {
+  const secret = newRouterSecret();
+  let county: StartedSubgraph;
+  let server: Server;
+  let served: KeyPairPem;
+  let fetches = 0;
+
+  beforeAll(async () => {
+    served = await generateKeyPairPem();
+    const body = JSON.stringify(await callerJwks([served.publicKey]));
+    server = createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    county = await startCounty({ routerSecrets: [secret], callerKeys: { jwksUrl: `http://127.0.0.1:${port}/jwks.json` }, nationalSubjects: [] });
+  }, 180_000);
+  afterAll(async () => {
+    await county?.stop();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('verifies callers with the fetched set, fetching it once, and refuses a key it does not hold', async () => {
+    for (let i = 0; i < 3; i++) {
+      const a = await post(county.url, COUNTY_QUERY, { authorization: `Bearer ${await tokenOf(served)}`, [ROUTER_HEADER]: secret });
+      expect(a.status).toBe(200);
+      expect(a.body.data!.county!.name).toBe('临潭县');
+    }
+    expect(fetches).toBe(1);
+    const foreign = await post(county.url, COUNTY_QUERY, { authorization: `Bearer ${await tokenOf(await generateKeyPairPem())}`, [ROUTER_HEADER]: secret });
+    expect(foreign.status).toBe(401);
+    expect(message(foreign)).toContain("not in this hub's caller key set");
+  });
 });
 
 describe('fail closed', () => {
