@@ -64,6 +64,8 @@ export async function startTelemetry(service: string, env: NodeJS.ProcessEnv = p
   const provider = new NodeTracerProvider({ resource, spanProcessors });
   provider.register();
   on = true;
+  // A service stopping on a signal exits when its servers have closed: the spans still batched go out meanwhile.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void provider.forceFlush().catch(() => {}));
   return {
     shutdown: async () => {
       on = false;

@@ -5,6 +5,7 @@ import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { forwardedRequestId } from './limits.ts';
 import { log } from '../../platform/log.ts';
+import { injectTraceContext } from '../../platform/telemetry.ts';
 
 /** Request headers a streamed route may need besides the caller (the body's type and encoding). */
 const FORWARDED = ['content-type', 'content-length', 'x-hub-encoding', 'x-hub-format'];
@@ -42,6 +43,8 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
       }
       headers[h] = value;
     }
+    // The gateway's request span goes on at the village subgraph (W3C traceparent; nothing while tracing is off).
+    injectTraceContext((name, value) => (headers[name] = value));
     const hasBody = req.method === 'POST' || req.method === 'PUT';
     const controller = new AbortController();
     res.on('close', () => controller.abort());
