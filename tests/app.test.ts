@@ -248,6 +248,17 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(townships).toContain(township);
     await viewOf(page, township);
     await page.waitForSelector('#children tbody tr');
+    // The township's overdue cases include those still at its villages, not only its own inbox.
+    const overdue = await hub.queryAs<{ villages: { disputes: { totalCount: number } }[] }>(
+      reader,
+      'query($code: String!) { villages(within: $code) { disputes(filter: { overdue: true }) { totalCount } } }',
+      { code: township },
+    );
+    const atVillages = overdue.data!.villages.reduce((s, v) => s + v.disputes.totalCount, 0);
+    await page.waitForSelector('#case-list:not([role]) > *', { timeout: 60_000 });
+    const marked = await page.$$eval('#cases tbody tr', (rows) => rows.filter((r) => /超期|督办/.test(r.textContent ?? '')).length);
+    expect(marked).toBe(await page.$$eval('#cases tbody tr', (rows) => rows.length));
+    if (atVillages) expect(marked).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/township.png`, fullPage: true });
 
     // The table: a village's link.

@@ -536,10 +536,14 @@ async function showCases(d: Division, mine: number): Promise<void> {
       cases = [...(r?.overdue.nodes ?? []), ...(r?.open.nodes ?? []).filter((c) => c.underSupervision)].filter((c) => !seen.has(c.id) && seen.add(c.id));
       overdueTotal = r?.overdue.totalCount;
     } else {
-      const r = (await request(TownshipCases, { code: d.code })).township;
-      cases = (r?.disputes.nodes ?? [])
-        .filter((c) => c.overdue || c.underSupervision)
-        .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision }));
+      const r = await request(TownshipCases, { code: d.code });
+      const seen = new Set<string>();
+      cases = [
+        ...(r.township?.disputes.nodes ?? [])
+          .filter((c) => c.overdue || c.underSupervision)
+          .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision })),
+        ...r.villages.flatMap((v) => [...v.overdue.nodes, ...v.open.nodes.filter((c) => c.underSupervision)]),
+      ].filter((c) => !seen.has(c.id) && seen.add(c.id));
     }
   } catch (e) {
     if (mine === navigation) list.innerHTML = `<p class="error" role="alert">${esc(e instanceof Error ? e.message : String(e))}</p>`;

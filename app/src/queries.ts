@@ -748,7 +748,10 @@ export const CountyCases = graphql(`
   }
 `);
 
-/** A township's 超期 and 督办 cases: those escalated to its 综治中心. Needs `read`. */
+/**
+ * A township's 超期 and 督办 cases: those escalated to its 综治中心 (its inbox)
+ * and those still at its villages. Needs `read`.
+ */
 export const TownshipCases = graphql(`
   query TownshipCases($code: String!) {
     township(code: $code) {
@@ -759,6 +762,18 @@ export const TownshipCases = graphql(`
           dispute {
             ...CaseRow
           }
+        }
+      }
+    }
+    villages(within: $code) {
+      overdue: disputes(filter: { overdue: true }, first: 50) {
+        nodes {
+          ...CaseRow
+        }
+      }
+      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 100) {
+        nodes {
+          ...CaseRow
         }
       }
     }

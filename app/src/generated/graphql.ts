@@ -337,7 +337,7 @@ export type TownshipCasesQueryVariables = Exact<{
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null };
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null, villages: Array<{ overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } }> };
 
 export type VillageCasesQueryVariables = Exact<{
   code: string;
@@ -1662,6 +1662,21 @@ export const TownshipCasesDocument = new TypedDocumentString(`
         dispute {
           ...CaseRow
         }
+      }
+    }
+  }
+  villages(within: $code) {
+    overdue: disputes(filter: {overdue: true}, first: 50) {
+      nodes {
+        ...CaseRow
+      }
+    }
+    open: disputes(
+      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+      first: 100
+    ) {
+      nodes {
+        ...CaseRow
       }
     }
   }
