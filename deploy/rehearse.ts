@@ -38,7 +38,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
 /** The seed's counties the rehearsal loads: 临潭县 (the drill, the dashboard, the desk, the report) and 卓尼县 (the registration form). */
 const SCOPE = ['623021', '623022'];
-const DISPUTES = Number(process.env.HUB_REHEARSAL_DISPUTES ?? 36);
+const DISPUTES = Number(process.env.HUB_REHEARSAL_DISPUTES ?? 90);
 const WIDTH = 6;
 const t0 = performance.now();
 const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
