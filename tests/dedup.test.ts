@@ -20,7 +20,9 @@ const DASHBOARD = `{ village(code: "${VILLAGE}") { name population { residents h
 async function villageRequests(): Promise<number> {
   const text = await (await fetch(new URL('/metrics', hub.subgraphs.village.url))).text();
   const line = text.split('\n').find((l) => l.startsWith('hub_graphql_requests_total'));
-  return Number(line?.split(' ').at(-1));
+  const n = Number(line?.split(' ').at(-1));
+  if (!Number.isFinite(n)) throw new Error(`no request count in the village subgraph's /metrics:\n${text.slice(0, 2000)}`);
+  return n;
 }
 
 async function callers(n: number, jurisdiction: string, scopes: Scope[], prefix: string): Promise<string[]> {
@@ -39,6 +41,8 @@ describe('in-flight deduplication', () => {
     expect(answers.every((a) => JSON.stringify(a.data) === first)).toBe(true);
     expect(FETCHER.shared() - sharedBefore).toBeGreaterThan(0);
     expect(sent).toBeLessThan(30);
+    const metrics = await (await fetch(new URL('/metrics', hub.gatewayUrl))).text();
+    expect(metrics).toMatch(new RegExp(`^hub_gateway_shared_fetches_total ${FETCHER.shared()}$`, 'm'));
   }, 120_000);
 
   it('never shares across jurisdictions', async () => {

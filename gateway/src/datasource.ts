@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { Counter } from 'prom-client';
 import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { hubError } from '../../platform/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
@@ -14,6 +15,15 @@ import { subgraphFetcher } from './fetcher.ts';
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
 // concurrency is bounded by its clients), idle ones closed after 30 s.
 export const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
+new Counter({
+  name: 'hub_gateway_shared_fetches_total',
+  help: 'Subgraph fetches that waited for an identical one already on the wire instead of sending their own (gateway/src/dedup.ts).',
+  registers: [gatewayMetrics().registry],
+  collect() {
+    this.reset();
+    this.inc(FETCHER.shared());
+  },
+});
 
 /**
  * The gateway's link to one subgraph. When the subgraph cannot be reached,
