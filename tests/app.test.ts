@@ -241,9 +241,17 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.getAttribute('button[data-sort="residents"] >> xpath=..', 'aria-sort')).toBe('ascending');
 
     // The treemap: a click on a tile opens that township.
-    const b = (await (await page.$('#treemap canvas'))!.boundingBox())!;
-    await page.mouse.click(b.x + b.width / 4, b.y + b.height / 4);
-    await page.waitForFunction(() => document.querySelector('main')?.dataset.view === 'township', undefined, { timeout: 60_000 });
+    // ECharts lays the tiles out with an animation; on a busy machine a first click can land before a tile is there, so click again.
+    for (let attempt = 1; ; attempt++) {
+      const b = (await (await page.$('#treemap canvas'))!.boundingBox())!;
+      await page.mouse.click(b.x + b.width / 4, b.y + b.height / 4);
+      const opened = await page
+        .waitForFunction(() => document.querySelector('main')?.dataset.view === 'township', undefined, { timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (opened) break;
+      if (attempt === 12) throw new Error('a click on the treemap did not open a township within 60 s');
+    }
     const township = (await page.getAttribute('main', 'data-code'))!;
     expect(townships).toContain(township);
     await viewOf(page, township);

@@ -190,7 +190,7 @@ describe('npm start supervises its services', () => {
         await sleep(20);
         process.kill(pid, 'SIGKILL');
         const { ms, others } = await untilServing(RECOVERY_LIMIT_MS + 5_000);
-        expect(alive(pid)).toBe(false);
+        expect(alive(pid), `${target} (pid ${pid}) still running ${Math.round(ms)} ms after SIGKILL, answers meanwhile: ${others.length}`).toBe(false);
         // Only the killed service was restarted: after PostgreSQL's restart the services reconnected by themselves.
         const restarted = SERVICES.filter((s, i) => servicePid(child.pid!, s) !== servicesBefore[i]);
         expect(restarted).toEqual(target === 'postgres' ? [] : [target]);
