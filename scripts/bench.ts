@@ -302,17 +302,35 @@ if (scenarios.includes('dashboard')) {
     const pick = (v: typeof f) => [v.name, v.grids.length, v.population.residents, v.disputes.totalCount, v.patrols.totalCount].join(' / ');
     if (pick(f) !== pick(hubAnswer)) say(`\n> The floor statement's answer differs from the hub's: ${pick(f)} vs ${pick(hubAnswer)}.`);
   }
+  // Unique requests: a different village of 临潭县 every request, so neither a shared fetch nor a kept statistic can serve two.
+  const owner = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await owner.connect();
+  const villages = (
+    await owner.query<{ code: string }>(`select distinct village_code as code from grid where village_code like '623021%' order by 1`)
+  ).rows.map((r) => r.code);
+  await owner.end();
+  let turn = 0;
+  const unique = () => JSON.stringify({ query: q.replace('623021200201', villages[turn++ % villages.length]!) });
   const dashboardRows = await compare(
     [
       { name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
       ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } }] : []),
+      { name: 'gateway, a different village each request', target: { url: gatewayUrl, headers: asAdmin, body: unique } },
+      ...(against
+        ? [
+            {
+              name: `${againstLabel}, a different village each request`,
+              target: { url: against.url, headers: against.headers, body: unique, cpu: against.cpu },
+            },
+          ]
+        : []),
       { name: 'floor: one SQL statement', target: floor.target },
     ],
     20,
   );
   await floor.close();
   table(
-    'Village dashboard (one village: grids, population, forces, open disputes, this month’s patrols), 20 connections',
+    'Village dashboard (grids, population, forces, open disputes, this month’s patrols; one village for every request, or a different one of 临潭县’s each request), 20 connections',
     dashboardRows,
     against ? againstLabel : undefined,
   );
