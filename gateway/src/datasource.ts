@@ -9,7 +9,7 @@ import { gatewayMetrics } from '../../platform/metrics.ts';
 import { inClientSpan, injectTraceContext } from '../../platform/telemetry.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
-import { shareKeyOf, shareScope } from './dedup.ts';
+import { shareKeyOf, shareScope, sharedOperationCount } from './dedup.ts';
 import { subgraphFetcher } from './fetcher.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
@@ -22,6 +22,15 @@ new Counter({
   collect() {
     this.reset();
     this.inc(FETCHER.shared());
+  },
+});
+new Counter({
+  name: 'hub_gateway_shared_operations_total',
+  help: 'Queries answered with an identical query already running instead of being executed again (gateway/src/dedup.ts).',
+  registers: [gatewayMetrics().registry],
+  collect() {
+    this.reset();
+    this.inc(sharedOperationCount());
   },
 });
 

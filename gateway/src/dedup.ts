@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { Caller } from '../../platform/caller.ts';
+import { preferredLanguage } from '../../platform/language.ts';
 
 /**
  * In-flight deduplication of subgraph fetches (docs/ARCHITECTURE.md, "In-flight deduplication").
@@ -48,4 +50,59 @@ export class InFlight<T> {
     this.pending.set(key, started);
     return started;
   }
+}
+
+let sharedAnswers = 0;
+/** Requests answered with an identical running request's answer, in this process (for /metrics and the tests). */
+export const sharedOperationCount = (): number => sharedAnswers;
+
+interface SharedAnswer {
+  status: number | undefined;
+  /** The answer as JSON text: every request that shares it parses its own copy. */
+  json: string;
+}
+
+/** How long a request waits for an identical one already running before it runs itself. */
+const SHARE_WAIT_MS = 30_000;
+
+/**
+ * The same sharing one level up: identical incoming queries (same text, operation name and
+ * variables) of callers who may share (`shareKeyOf`) that arrive while the first is still
+ * running get the first one's answer instead of planning and executing the query again.
+ * A request whose first could not give a single answer (or took longer than SHARE_WAIT_MS)
+ * runs itself. Nothing is kept once the first answer is sent: this is not a cache.
+ */
+export function sharedOperations<C extends { caller: Caller }>(): ApolloServerPlugin<C> {
+  const pending = new Map<string, Promise<SharedAnswer | null>>();
+  return {
+    async requestDidStart({ contextValue }) {
+      let key: string | undefined;
+      let finish: ((answer: SharedAnswer | null) => void) | undefined;
+      return {
+        async responseForOperation({ request, operation }): Promise<GraphQLResponse | null> {
+          const share = shareKeyOf(contextValue.caller, operation.operation, preferredLanguage(request.http?.headers.get('accept-language')));
+          if (share === undefined) return null;
+          key = JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
+          const running = pending.get(key);
+          if (running) {
+            let timer: NodeJS.Timeout | undefined;
+            const answer = await Promise.race([running, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SHARE_WAIT_MS)))]);
+            clearTimeout(timer);
+            if (!answer) return null;
+            sharedAnswers++;
+            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: JSON.parse(answer.json) } };
+          }
+          pending.set(key, new Promise((resolve) => (finish = resolve)));
+          return null;
+        },
+        async willSendResponse({ response }) {
+          if (!finish || key === undefined) return;
+          const done = finish;
+          finish = undefined;
+          pending.delete(key);
+          done(response.body.kind === 'single' ? { status: response.http.status, json: JSON.stringify(response.body.singleResult) } : null);
+        },
+      };
+    },
+  };
 }

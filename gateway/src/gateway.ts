@@ -19,6 +19,7 @@ import { appRoute } from './app.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
 import { reportCache } from './report-cache.ts';
+import { sharedOperations } from './dedup.ts';
 import { unavailableStatus } from './unavailable.ts';
 
 export interface GatewayOptions {
@@ -76,6 +77,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       operationChecks,
       ...armor.plugins,
       reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 }),
+      sharedOperations<GatewayContext>(),
       unavailableStatus<GatewayContext>(),
     ],
   });
