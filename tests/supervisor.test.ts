@@ -65,7 +65,11 @@ async function post(query: string, variables?: Record<string, unknown>): Promise
 }
 
 /** A query every subgraph and every subgraph's database must answer. */
-const FULL = `{ county(code: "623021") { name } township(code: "623021200") { name } village(code: "623021200201") { name grids { code } } }`;
+// Names alone are public directory reads, served with no transaction; the case lists and the residents' total run
+// in a transaction with the caller's jurisdiction, as a write does, so an answer in full means each service's
+// database path is back, not only its directory.
+const FULL = `{ county(code: "623021") { name caseInbox(first: 1) { totalCount } } township(code: "623021200") { name disputes(first: 1) { totalCount } }
+  village(code: "623021200201") { name grids { code } residents(first: 1) { totalCount } } }`;
 interface Full {
   county: { name: string } | null;
   township: { name: string } | null;
@@ -180,7 +184,7 @@ describe('npm start supervises its services', () => {
       const outages: Record<string, Answer[]> = {};
       for (const target of [...SERVICES, 'postgres'] as Target[]) {
         const before = await report(`${target}-before`);
-        expect(before.attempts).toBe(1);
+        expect(before.attempts, `${target}: a report before the kill`).toBe(1);
         reported.set(`${target}-before`, before.id);
         const pid = target === 'postgres' ? postmasterPid() : servicePid(child.pid!, target);
         const servicesBefore = SERVICES.map((s) => servicePid(child.pid!, s));
@@ -201,7 +205,7 @@ describe('npm start supervises its services', () => {
         const d = await during;
         reported.set(`${target}-during`, d.id);
         const after = await report(`${target}-after`);
-        expect(after.attempts).toBe(1);
+        expect(after.attempts, `${target}: a report after recovery`).toBe(1);
         reported.set(`${target}-after`, after.id);
       }
       console.log(`[supervisor test] recovery after SIGKILL, ms: ${JSON.stringify(recovery)}`);
