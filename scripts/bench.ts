@@ -24,6 +24,7 @@ import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/au
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { ownerUrl } from './bench/db.ts';
+import { closedLoop, merge, pct, post, type Run } from './bench/load.ts';
 import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
 import { floorTarget } from './bench/floor.ts';
 
@@ -49,55 +50,13 @@ const say = (s = '') => {
 };
 
 // ---------- the load generator ----------
-interface Run {
-  requests: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-}
 /** An HTTP request, or (`send`) any other call that answers true when it succeeded (e.g. one SQL statement). */
 type Target = { url: string; headers: Record<string, string>; body: () => string; send?: () => Promise<boolean>; cpu?: CpuProbe };
 
-async function drive(t: Target, connections: number, seconds: number): Promise<Run> {
-  const end = performance.now() + seconds * 1000;
-  const latencies: number[] = [];
-  let errors = 0;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      try {
-        if (t.send) {
-          if (!(await t.send())) errors++;
-          latencies.push(performance.now() - t0);
-          continue;
-        }
-        const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body() });
-        const text = await res.text();
-        if (!res.ok || text.includes('"errors"')) errors++;
-      } catch {
-        errors++;
-      }
-      latencies.push(performance.now() - t0);
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  return { requests: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies };
+function drive(t: Target, connections: number, seconds: number): Promise<Run> {
+  return closedLoop(t.send ?? (() => post(t.url, { headers: t.headers, body: t.body() })), connections, seconds);
 }
 
-function merge(runs: Run[]): Run {
-  return {
-    requests: runs.reduce((s, r) => s + r.requests, 0),
-    errors: runs.reduce((s, r) => s + r.errors, 0),
-    seconds: runs.reduce((s, r) => s + r.seconds, 0),
-    latencies: runs.flatMap((r) => r.latencies),
-  };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 

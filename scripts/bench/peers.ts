@@ -16,6 +16,7 @@ import type { Settings, SubgraphName } from '../../platform/settings.ts';
 import { installPeers, PEER_PACKAGES, startGrafbase, startHiveGateway, type RunningPeer } from '../lib/peers.ts';
 import { loadKeys } from '../lib/keys.ts';
 import { ownerUrl } from './db.ts';
+import { closedLoop, merge, pct, post, type Req, type Run } from './load.ts';
 
 export interface PeersBench {
   say: (line?: string) => void;
@@ -27,49 +28,15 @@ export interface PeersBench {
   free: () => Promise<number>;
 }
 
-interface Req {
-  headers: Record<string, string>;
-  body: string;
-}
-interface Run {
-  requests: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-}
 
 const CONNECTIONS = 20;
 const ROUNDS = 3;
 const HUB = 'hub gateway';
 
-/** Closed loop: each connection sends its next request (a new one from `next`) when the last one answered. */
-async function drive(url: string, next: () => Req, connections: number, seconds: number): Promise<Run> {
-  const end = performance.now() + seconds * 1000;
-  const latencies: number[] = [];
-  let errors = 0;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const r = next();
-      const t0 = performance.now();
-      try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...r.headers }, body: r.body });
-        const text = await res.text();
-        if (!res.ok || text.includes('"errors"')) errors++;
-      } catch {
-        errors++;
-      }
-      latencies.push(performance.now() - t0);
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  return { requests: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies };
+function drive(url: string, next: () => Req, connections: number, seconds: number): Promise<Run> {
+  return closedLoop(() => post(url, next()), connections, seconds);
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
@@ -187,13 +154,7 @@ export async function benchPeers(b: PeersBench): Promise<void> {
         }
         const rps = new Map<string, number>();
         for (const r of routers) {
-          const rs = runs.get(r.name)!;
-          const all: Run = {
-            requests: rs.reduce((s, x) => s + x.requests, 0),
-            errors: rs.reduce((s, x) => s + x.errors, 0),
-            seconds: rs.reduce((s, x) => s + x.seconds, 0),
-            latencies: rs.flatMap((x) => x.latencies),
-          };
+          const all = merge(runs.get(r.name)!);
           rps.set(r.name, all.requests / all.seconds);
           b.say(
             `| ${q.name} | ${mode} | ${r.name} | ${f1(all.requests / all.seconds)} | ${f1(pct(all.latencies, 50))} | ${f1(pct(all.latencies, 95))} | ${f1(pct(all.latencies, 97.5))} | ${all.errors} |`,

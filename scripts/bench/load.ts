@@ -1,0 +1,61 @@
+/**
+ * The bench's closed-loop load generator, shared by every scenario (scripts/bench.ts) and the
+ * peers bench (scripts/bench/peers.ts): N connections, each sending its next request when the
+ * last one answered.
+ */
+export interface Run {
+  requests: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** One POST of a JSON body. */
+export interface Req {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** POSTs `r` to `url`: true when it answered 2xx with no GraphQL errors. */
+export async function post(url: string, r: Req): Promise<boolean> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...r.headers }, body: r.body });
+  const text = await res.text();
+  return res.ok && !text.includes('"errors"');
+}
+
+/** Runs `attempt` from `connections` loops for `seconds`; an attempt that answers false or throws counts as an error. */
+export async function closedLoop(attempt: () => Promise<boolean>, connections: number, seconds: number): Promise<Run> {
+  const end = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        if (!(await attempt())) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  return { requests: latencies.length, errors, seconds: (performance.now() - start) / 1000, latencies };
+}
+
+/** Several rounds of one variant as one run. */
+export function merge(runs: Run[]): Run {
+  return {
+    requests: runs.reduce((s, r) => s + r.requests, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    seconds: runs.reduce((s, r) => s + r.seconds, 0),
+    latencies: runs.flatMap((r) => r.latencies),
+  };
+}
+
+/** The p-th percentile of `xs` (NaN when empty). */
+export const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
