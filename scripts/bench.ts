@@ -475,27 +475,26 @@ if (scenarios.includes('lookup')) {
     target: { url: gatewayUrl, headers: asAdmin, body: () => JSON.stringify({ query, variables: variables() }) },
   });
   const fields = 'id name idNumber phone village { name }';
-  table(
-    `County-level lookups (临潭县, ${residents.toLocaleString('en')} residents, county caller with pii, audited), 4 connections`,
-    await compare(
-      [
-        lookup(
-          'by ID number',
-          `query($v: String!) { county(code: "${county}") { residents(filter: { idNumber: $v }, first: 5) { nodes { ${fields} } } } }`,
-          () => ({ v: next(sample).id_number }),
-        ),
-        lookup(
-          'by name prefix (a surname, first 20 and the total)',
-          `query($v: String!) { county(code: "${county}") { residents(filter: { namePrefix: $v }, first: 20) { totalCount nodes { ${fields} } } } }`,
-          () => ({ v: next(sample).surname }),
-        ),
-        lookup('by phone', `query($v: String!) { county(code: "${county}") { residents(filter: { phone: $v }, first: 5) { nodes { ${fields} } } } }`, () => ({
-          v: next(phones),
-        })),
-      ],
-      4,
-    ),
+  const rows = await compare(
+    [
+      lookup(
+        'by ID number',
+        `query($v: String!) { county(code: "${county}") { residents(filter: { idNumber: $v }, first: 5) { nodes { ${fields} } } } }`,
+        () => ({ v: next(sample).id_number }),
+      ),
+      lookup(
+        'by name prefix (a surname, first 20 and the total)',
+        `query($v: String!) { county(code: "${county}") { residents(filter: { namePrefix: $v }, first: 20) { totalCount nodes { ${fields} } } } }`,
+        () => ({ v: next(sample).surname }),
+      ),
+      lookup('by phone', `query($v: String!) { county(code: "${county}") { residents(filter: { phone: $v }, first: 5) { nodes { ${fields} } } } }`, () => ({
+        v: next(phones),
+      })),
+    ],
+    4,
   );
+  table(`County-level lookups (临潭县, ${residents.toLocaleString('en')} residents, county caller with pii, audited), 4 connections`, rows);
+  cpuTable('County-level lookups', rows);
 }
 
 if (scenarios.includes('soak')) {

@@ -62,6 +62,8 @@ async function pageAll(token: string, level: 'village' | 'township' | 'county', 
   const ids: string[] = [];
   let after: string | null = null;
   let total = -1;
+  // The first page counts in its own scan, later pages in a separate count: every page must give the same total.
+  const totals = new Set<number>();
   for (let i = 0; i < 200; i++) {
     const r: GraphQLResponse<Record<string, { residents: Paged<{ id: string }> & Counted }>> = await hub.queryAs(
       token,
@@ -71,10 +73,12 @@ async function pageAll(token: string, level: 'village' | 'township' | 'county', 
     expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
     const page: Paged<{ id: string }> & Counted = r.data![level]!.residents;
     total = page.totalCount;
+    totals.add(total);
     ids.push(...page.nodes.map((n) => n.id));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
   }
+  expect([...totals]).toEqual([total]);
   return { ids, total };
 }
 

@@ -17,7 +17,7 @@ import { Person, residentFilter, type PersonRow, type ResidentConditions } from 
  * grid code they include, without reading the table (docs/ARCHITECTURE.md,
  * "Finding people").
  */
-const Found = Person.extend({ within: col.text });
+const Found = Person.extend({ within: col.text, n__: col.num.nullable() });
 const Count = z.object({ k: col.text, n: col.num });
 
 const WITHIN = 't.county_code = left(d.code, 6) and t.grid_code ^@ d.code';
@@ -25,12 +25,13 @@ const WITHIN = 't.county_code = left(d.code, 6) and t.grid_code ^@ d.code';
 function statements(where: string, paged: boolean) {
   const filter = where ? ` and (${where})` : '';
   return {
+    // A first page also counts the matches in the same scan (n__, its total); a page after a cursor does not.
     page: sql(
       'person.within.page',
       Found,
-      `select p.*, d.code as within from unnest(array[?]::text[]) d(code)
+      `select p.*, d.code as within, s.n__ from unnest(array[?]::text[]) d(code)
          cross join lateral (
-           select t.id from person t where ${WITHIN}${paged ? ' and t.id > ?' : ''}${filter} order by t.id limit ?
+           select t.id, ${paged ? 'null::bigint' : 'count(*) over ()'} as n__ from person t where ${WITHIN}${paged ? ' and t.id > ?' : ''}${filter} order by t.id limit ?
          ) s
          join person p on p.id = s.id
         order by d.code, p.id`,
@@ -49,6 +50,8 @@ export class ResidentSearch {
   private readonly db: Db;
   private readonly pages = new Map<string, DataLoader<string, PersonRow[]>>();
   private readonly counts = new Map<string, DataLoader<string, number>>();
+  /** The totals first pages counted, by page key and parent. */
+  private readonly totals = new Map<string, Map<string, number>>();
 
   constructor(db: Db) {
     this.db = db;
@@ -72,18 +75,32 @@ export class ResidentSearch {
     let pages = this.pages.get(pageKey);
     if (!pages) {
       const { page: st } = statements(filter.where ?? '', afterId > 0);
+      const totals = afterId ? null : new Map<string, number>();
       pages = new DataLoader<string, PersonRow[]>(async (codes) => {
         const found = await rows(this.db, st, [[...codes], ...(afterId ? [afterId] : []), ...params, page.limit + 1]);
         const by = new Map<string, PersonRow[]>();
-        for (const { within, ...p } of found) {
+        for (const { within, n__, ...p } of found) {
+          if (totals && n__ != null) totals.set(within, n__);
           let list = by.get(within);
           if (!list) by.set(within, (list = []));
           list.push(p);
         }
+        // A division with no match on its first page has none at all.
+        if (totals) for (const k of codes) if (!totals.has(k)) totals.set(k, 0);
         return codes.map((k) => by.get(k) ?? []);
       });
       this.pages.set(pageKey, pages);
+      if (totals) this.totals.set(pageKey, totals);
     }
+    const found = await pages.load(code);
+    const known = this.totals.get(pageKey)?.get(code);
+    if (known !== undefined)
+      return toConnection(
+        found,
+        page,
+        (p) => String(p.id),
+        () => Promise.resolve(known),
+      );
     let counts = this.counts.get(key);
     if (!counts) {
       const { count: st } = statements(filter.where ?? '', false);
@@ -94,7 +111,6 @@ export class ResidentSearch {
       });
       this.counts.set(key, counts);
     }
-    const found = await pages.load(code);
     const total = counts;
     return toConnection(
       found,

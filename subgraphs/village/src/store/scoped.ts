@@ -71,6 +71,8 @@ export class ScopedPages {
   private readonly db: Db;
   private readonly pages = new Map<string, DataLoader<string, RawRow[]>>();
   private readonly counts = new Map<string, DataLoader<string, number>>();
+  /** The totals first pages counted, by page key and parent. */
+  private readonly totals = new Map<string, Map<string, number>>();
 
   constructor(db: Db) {
     this.db = db;
@@ -111,28 +113,40 @@ export class ScopedPages {
     const pageKey = `${key}|${first}|${afterId}`;
     let pages = this.pages.get(pageKey);
     if (!pages) {
+      // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
+      const window = `partition by t.${spec.scopeColumn} order by t.${orderCol}${desc ? ' desc' : ''}`;
       const st = sql(
         `${name}.page`,
         Raw,
         `select * from (
-           select t.*, row_number() over (partition by t.${spec.scopeColumn} order by t.${orderCol}${desc ? ' desc' : ''}) as rn__
+           select t.*, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
              from ${spec.table} t where t.${spec.scopeColumn} in (?)${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
+             window w as (${window})
          ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
       );
+      const totals = afterId ? null : new Map<string, number>();
       pages = new DataLoader<string, RawRow[]>(async (scopes) => {
         const found = await rows(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
           const k = r[scopeField];
+          if (totals && typeof k === 'string') totals.set(k, Number(r.n__));
           delete r.rn__;
+          delete r.n__;
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
           list.push(r);
         }
+        // A parent with no row on its first page has none at all.
+        if (totals) for (const s of scopes) if (!totals.has(s)) totals.set(s, 0);
         return scopes.map((s) => by.get(s) ?? []);
       });
       this.pages.set(pageKey, pages);
+      if (totals) this.totals.set(pageKey, totals);
     }
+    const found = await pages.load(scope);
+    const known = this.totals.get(pageKey)?.get(scope);
+    if (known !== undefined) return { rows: found, limit: first, count: () => Promise.resolve(known) };
     let counts = this.counts.get(key);
     if (!counts) {
       const st = sql(
@@ -148,6 +162,6 @@ export class ScopedPages {
       this.counts.set(key, counts);
     }
     const countLoader = counts;
-    return { rows: await pages.load(scope), limit: first, count: () => countLoader.load(scope) };
+    return { rows: found, limit: first, count: () => countLoader.load(scope) };
   }
 }
