@@ -204,6 +204,8 @@ describe('grid staff (网格力量 1+3+N)', () => {
     expect(after.county.gridWorkers).toBe(before.county.gridWorkers - 1);
     expect(after.village.gridsFullyStaffed).toBe(before.village.gridsFullyStaffed - (fullyStaffed ? 1 : 0));
     expect((await staffOf(g)).staff.map((s) => s.id)).not.toContain(worker.id);
+    // A grid's staffing is kept with its village's statistics: the read right after the change must not see the kept one.
+    expect((await staffOf(g)).fullyStaffed).toBe(false);
     expect((await db.query(`select ended_by, end_reason from grid_staff_ended where id = $1`, [worker.id])).rows).toEqual([
       { ended_by: 'test caller', end_reason: '调离' },
     ]);

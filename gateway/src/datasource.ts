@@ -34,6 +34,9 @@ new Counter({
   },
 });
 
+type GatewayGraphQLRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
 /**
  * The gateway's link to one subgraph. When the subgraph cannot be reached,
  * the failure becomes a typed error naming what is missing, and the gateway
@@ -48,7 +51,21 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url, fetcher: FETCHER });
     this.subgraph = subgraph;
     this.routerSecret = routerSecret;
+    // @apollo/gateway's own sendRequest (private, so set here) builds a node-fetch Request of every fetch only to hand it
+    // to hooks this class does not override; parsing its URL and headers was about 5% of the gateway's CPU.
+    Object.defineProperty(this, 'sendRequest', { value: this.send });
   }
+
+  /** The fetch itself, as @apollo/gateway's `sendRequest` does it, less the unused Request. */
+  private readonly send = async (request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> => {
+    const { http, ...rest } = request;
+    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
+    const response = await FETCHER(http.url, { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(rest) });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body = await this.parseBody(response);
+    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    return { ...body, http: response };
+  };
 
   /**
    * What any router must send a subgraph (docs/ARCHITECTURE.md §2): the caller's own `Authorization` header,

@@ -73,7 +73,7 @@ const SHARE_WAIT_MS = 30_000;
  * runs itself. Nothing is kept once the first answer is sent: this is not a cache.
  */
 export function sharedOperations<C extends { caller: Caller }>(): ApolloServerPlugin<C> {
-  const pending = new Map<string, Promise<SharedAnswer | null>>();
+  const pending = new Map<string, { answer: Promise<SharedAnswer | null>; waiters: number }>();
   return {
     async requestDidStart({ contextValue }) {
       let key: string | undefined;
@@ -85,22 +85,25 @@ export function sharedOperations<C extends { caller: Caller }>(): ApolloServerPl
           key = JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
           const running = pending.get(key);
           if (running) {
+            running.waiters++;
             let timer: NodeJS.Timeout | undefined;
-            const answer = await Promise.race([running, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SHARE_WAIT_MS)))]);
+            const answer = await Promise.race([running.answer, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SHARE_WAIT_MS)))]);
             clearTimeout(timer);
             if (!answer) return null;
             sharedAnswers++;
             return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: JSON.parse(answer.json) } };
           }
-          pending.set(key, new Promise((resolve) => (finish = resolve)));
+          pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
           return null;
         },
         async willSendResponse({ response }) {
           if (!finish || key === undefined) return;
           const done = finish;
           finish = undefined;
+          const waited = (pending.get(key)?.waiters ?? 0) > 0;
           pending.delete(key);
-          done(response.body.kind === 'single' ? { status: response.http.status, json: JSON.stringify(response.body.singleResult) } : null);
+          // Only an answer someone waits for is copied (no one can join once the entry is gone).
+          done(waited && response.body.kind === 'single' ? { status: response.http.status, json: JSON.stringify(response.body.singleResult) } : null);
         },
       };
     },

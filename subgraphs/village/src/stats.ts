@@ -139,6 +139,8 @@ const CACHE = {
   forces: new FiguresCache<ForcesFigures>('counts'),
   patrol: new FiguresCache<PatrolFigures>('days'),
   disputes: new FiguresCache<DisputeFigures>('days'),
+  /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
+  staffing: new FiguresCache<boolean>('counts'),
 };
 
 /**
@@ -153,13 +155,15 @@ function cachedLoader<T>(
   versions: DataLoader<string, VersionsRow>,
   compute: (codes: readonly string[]) => Promise<T[]>,
   until: (figures: T) => number | null = () => null,
+  /** The division whose version `code`'s figures follow (a grid's are its village's). */
+  versionOf: (code: string) => string = (code) => code,
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(async (codes) => {
     // The versions are read before the figures: a write committed in between leaves an entry older than
     // its figures (recomputed next time), never figures older than their version.
-    const seen = await Promise.all(codes.map((c) => versions.load(c)));
+    const seen = await Promise.all(codes.map((c) => versions.load(versionOf(c))));
     const out = codes.map((c, i) => cache.get(`${c}|${period}`, seen[i]![cache.basis], seen[i]!.now));
-    const missing = codes.flatMap((c, i) => (out[i] ? [] : [i]));
+    const missing = codes.flatMap((c, i) => (out[i] === undefined ? [i] : []));
     if (missing.length) {
       const fresh = await compute(missing.map((i) => codes[i]!));
       missing.forEach((i, j) => {
@@ -167,7 +171,7 @@ function cachedLoader<T>(
         out[i] = fresh[j]!;
       });
     }
-    return out.map((f) => f!);
+    return out.map((f) => f as T);
   });
 }
 
@@ -306,9 +310,16 @@ export function createStatsLoaders(em: EntityManager) {
       );
     },
     /** Grid code → whether it has the full 1+3+N staffing. */
-    fullyStaffed: new DataLoader<string, boolean>(async (grids) => {
-      const by = new Map((await gridStaffing(em, grids)).map((r) => [r.gridCode, r.fully]));
-      return grids.map((g) => by.get(g) ?? false);
-    }),
+    fullyStaffed: cachedLoader(
+      CACHE.staffing,
+      '',
+      versions,
+      async (grids) => {
+        const by = new Map((await gridStaffing(em, grids)).map((r) => [r.gridCode, r.fully]));
+        return grids.map((g) => by.get(g) ?? false);
+      },
+      () => null,
+      (grid) => grid.slice(0, 12),
+    ),
   };
 }
