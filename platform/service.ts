@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
@@ -79,6 +79,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     formatError: makeFormatError(opts.name),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are set or read anywhere; left on, the plugin wraps every field's resolver.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.plugin<C>(),
       localizeErrors<C>(),
       {

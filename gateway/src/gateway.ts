@@ -1,6 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 import { makeFormatError } from '../../platform/errors.ts';
 import { localizeErrors } from '../../platform/language.ts';
@@ -72,6 +72,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are set or read anywhere; left on, the plugin wraps every field's resolver.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.plugin<GatewayContext>(),
       localizeErrors<GatewayContext>(),
       operationChecks,
