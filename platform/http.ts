@@ -39,6 +39,22 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
   service?: string;
   /** Counts an error answered outside GraphQL (refused before it runs, or by a route), by code (platform/metrics.ts). */
   countError?: (code: string) => void;
+  /**
+   * Answers shared between identical requests running at the same time (the gateway, gateway/src/dedup.ts): a
+   * request that waited for another's answer is sent that answer's bytes as they are (`answerFor`), and every other
+   * request offers its own once written (`publish`; null when it has none to give, always called once).
+   */
+  sharing?: {
+    answerFor(ctx: C): SharedBody | undefined;
+    publish(ctx: C, body: SharedBody | null): void;
+  };
+}
+
+/** A GraphQL answer as sent: its status, its text and, once some request sent it compressed, its gzip bytes. */
+export interface SharedBody {
+  status: number;
+  text: string;
+  gzip?: Buffer;
 }
 
 export class HttpError extends Error {
@@ -182,36 +198,48 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
     }
   }
   refuseDeepNesting(typeof body === 'object' && body !== null && 'query' in body ? body.query : url.searchParams.get('query'));
-  const response = await opts.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => opts.context(req, auth),
-  });
-  const outHeaders: Record<string, string> = {};
-  for (const [k, v] of response.headers) outHeaders[k] = v;
-  res.statusCode = response.status ?? 200;
-  for (const [k, v] of Object.entries(outHeaders)) res.setHeader(k, v);
-  if (response.body.kind === 'complete') {
-    let text = response.body.string;
-    // Requests Apollo Server refuses before any plugin runs (no query, CSRF, batching) answer here in the caller's
-    // language; every other answer was localized by the localizeErrors plugin, which says so in content-language.
-    if (!response.headers.has('content-language') && res.statusCode >= 400) {
-      const language = preferredLanguage(headers.get('accept-language'));
-      text = localizeErrorBody(text, language);
-      res.setHeader('content-language', language);
+  let ctx: C | undefined;
+  let offered: SharedBody | null = null;
+  try {
+    const response = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => (ctx = await opts.context(req, auth)),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [k, v] of response.headers) outHeaders[k] = v;
+    res.statusCode = response.status ?? 200;
+    for (const [k, v] of Object.entries(outHeaders)) res.setHeader(k, v);
+    if (response.body.kind === 'complete') {
+      const shared = ctx === undefined ? undefined : opts.sharing?.answerFor(ctx);
+      let text = shared ? shared.text : response.body.string;
+      // Requests Apollo Server refuses before any plugin runs (no query, CSRF, batching) answer here in the caller's
+      // language; every other answer was localized by the localizeErrors plugin, which says so in content-language.
+      if (!shared && !response.headers.has('content-language') && res.statusCode >= 400) {
+        const language = preferredLanguage(headers.get('accept-language'));
+        text = localizeErrorBody(text, language);
+        res.setHeader('content-language', language);
+      }
+      const answer: SharedBody = shared ?? { status: res.statusCode, text };
+      // Offered before it is compressed: the requests waiting for it run after this one's synchronous gzip below.
+      if (ctx !== undefined && !shared) opts.sharing?.publish(ctx, (offered = answer));
+      // Error messages follow Accept-Language (platform/language.ts), so a cache keeps one answer per language.
+      res.setHeader('vary', opts.compressFrom !== undefined ? 'accept-encoding, accept-language' : 'accept-language');
+      if (opts.compressFrom !== undefined && text.length >= opts.compressFrom && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms (level 6: 4.3 kB in 0.2 ms),
+        // against tens of milliseconds to compute it. Township and village offices are often on slow links.
+        const zipped = answer.gzip ?? (text.length > 256_000 ? await gzipAsync(text, { level: 1 }) : gzipSync(text, { level: 1 }));
+        answer.gzip ??= zipped;
+        res.setHeader('content-encoding', 'gzip');
+        res.setHeader('content-length', zipped.length);
+        res.end(zipped);
+      } else res.end(text);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
     }
-    // Error messages follow Accept-Language (platform/language.ts), so a cache keeps one answer per language.
-    res.setHeader('vary', opts.compressFrom !== undefined ? 'accept-encoding, accept-language' : 'accept-language');
-    if (opts.compressFrom !== undefined && text.length >= opts.compressFrom && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms (level 6: 4.3 kB in 0.2 ms),
-      // against tens of milliseconds to compute it. Township and village offices are often on slow links.
-      const zipped = text.length > 256_000 ? await gzipAsync(text, { level: 1 }) : gzipSync(text, { level: 1 });
-      res.setHeader('content-encoding', 'gzip');
-      res.setHeader('content-length', zipped.length);
-      res.end(zipped);
-    } else res.end(text);
-  } else {
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+  } finally {
+    // Whoever waits for this request's answer stops waiting, whatever happened to it.
+    if (ctx !== undefined && offered === null) opts.sharing?.publish(ctx, null);
   }
 }
 

@@ -50,6 +50,29 @@ describe('in-flight deduplication', () => {
     expect(metrics).toMatch(new RegExp(`^hub_gateway_shared_operations_total ${sharedOperationCount()}$`, 'm'));
   }, 120_000);
 
+  it('identical concurrent queries of one caller get the first one’s very answer, compressed or not', async () => {
+    const token = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'same-bytes' });
+    const drill = `{ county(code: "623021") { name townships { code name population { residents } villages { code name forces { grids } } } } }`;
+    const alone = await hub.queryAs(token, drill);
+    expect(alone.errors).toBeUndefined();
+    const post = (gzip: boolean) =>
+      fetch(hub.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-encoding': gzip ? 'gzip' : 'identity' },
+        body: JSON.stringify({ query: drill }),
+      });
+    const before = sharedOperationCount();
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 === 0)));
+    // The answer (over 1 kB) goes gzipped to those who accept it, as it is to the others; either way it is the same answer.
+    expect(responses.map((r) => r.headers.get('content-encoding') ?? 'none').sort()).toEqual([...Array(10).fill('gzip'), ...Array(10).fill('none')]);
+    for (const r of responses) {
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-language')).toBe('zh');
+      expect(await r.json()).toEqual({ data: alone.data });
+    }
+    expect(sharedOperationCount()).toBeGreaterThan(before);
+  }, 120_000);
+
   it('never shares across jurisdictions', async () => {
     const mine = await callers(10, '623021', ['read'], 'mine');
     const other = await callers(10, '623022', ['read'], 'other');

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { SharedBody } from '../../platform/http.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 
@@ -56,34 +57,34 @@ let sharedAnswers = 0;
 /** Requests answered with an identical running request's answer, in this process (for /metrics and the tests). */
 export const sharedOperationCount = (): number => sharedAnswers;
 
-interface SharedAnswer {
-  status: number | undefined;
-  /** The answer as JSON text: every request that shares it parses its own copy. */
-  json: string;
-}
-
 /** How long a request waits for an identical one already running before it runs itself. */
 const SHARE_WAIT_MS = 30_000;
 
 /**
  * The same sharing one level up: identical incoming queries (same text, operation name and
  * variables) of callers who may share (`shareKeyOf`) that arrive while the first is still
- * running get the first one's answer instead of planning and executing the query again.
- * A request whose first could not give a single answer (or took longer than SHARE_WAIT_MS)
- * runs itself. Nothing is kept once the first answer is sent: this is not a cache.
+ * running get the first one's answer instead of planning and executing the query again:
+ * the very bytes it was sent (and its gzip), which the gateway's HTTP layer hands over
+ * (platform/http.ts `sharing`). A request whose first could not give an answer (or took
+ * longer than SHARE_WAIT_MS) runs itself. Nothing is kept once the first answer is sent:
+ * this is not a cache.
  */
-export function sharedOperations<C extends { caller: Caller }>(): ApolloServerPlugin<C> {
-  const pending = new Map<string, { answer: Promise<SharedAnswer | null>; waiters: number }>();
-  return {
-    async requestDidStart({ contextValue }) {
-      let key: string | undefined;
-      let finish: ((answer: SharedAnswer | null) => void) | undefined;
-      return {
-        async responseForOperation({ request, operation }): Promise<GraphQLResponse | null> {
+export class SharedOperations<C extends { caller: Caller; exchange: object }> {
+  private readonly pending = new Map<string, { answer: Promise<SharedBody | null>; waiters: number }>();
+  /** The running first of each key, by its request (`exchange`): its key and how to hand its answer over. */
+  private readonly leaders = new WeakMap<object, { key: string; finish: (answer: SharedBody | null) => void }>();
+  /** The answers waiting requests were given, by their request. */
+  private readonly answers = new WeakMap<object, SharedBody>();
+
+  /** The Apollo Server plugin that finds who runs and who waits. */
+  plugin(): ApolloServerPlugin<C> {
+    return {
+      requestDidStart: async ({ contextValue }) => ({
+        responseForOperation: async ({ request, operation }): Promise<GraphQLResponse | null> => {
           const share = shareKeyOf(contextValue.caller, operation.operation, preferredLanguage(request.http?.headers.get('accept-language')));
           if (share === undefined) return null;
-          key = JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
-          const running = pending.get(key);
+          const key = JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
+          const running = this.pending.get(key);
           if (running) {
             running.waiters++;
             let timer: NodeJS.Timeout | undefined;
@@ -91,21 +92,36 @@ export function sharedOperations<C extends { caller: Caller }>(): ApolloServerPl
             clearTimeout(timer);
             if (!answer) return null;
             sharedAnswers++;
-            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: JSON.parse(answer.json) } };
+            this.answers.set(contextValue.exchange, answer);
+            // The body is the first request's, sent as it was; this one only carries the status through the pipeline.
+            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: {} } };
           }
-          pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
+          let finish: (answer: SharedBody | null) => void = () => {};
+          this.pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
+          this.leaders.set(contextValue.exchange, { key, finish });
           return null;
         },
-        async willSendResponse({ response }) {
-          if (!finish || key === undefined) return;
-          const done = finish;
-          finish = undefined;
-          const waited = (pending.get(key)?.waiters ?? 0) > 0;
-          pending.delete(key);
-          // Only an answer someone waits for is copied (no one can join once the entry is gone).
-          done(waited && response.body.kind === 'single' ? { status: response.http.status, json: JSON.stringify(response.body.singleResult) } : null);
+        willSendResponse: async () => {
+          // The HTTP layer offers the answer right after this (in the same turn); a request run another way (a report's
+          // executeOperation) has no bytes to offer, and those waiting for it run themselves.
+          if (this.leaders.has(contextValue.exchange)) setImmediate(() => this.publish(contextValue, null));
         },
-      };
-    },
-  };
+      }),
+    };
+  }
+
+  /** The answer a waiting request was given, if it was given one. */
+  answerFor(ctx: C): SharedBody | undefined {
+    return this.answers.get(ctx.exchange);
+  }
+
+  /** A request's own answer, once written: handed to those waiting for it (if any), and the key is free again. */
+  publish(ctx: C, body: SharedBody | null): void {
+    const leader = this.leaders.get(ctx.exchange);
+    if (!leader) return;
+    this.leaders.delete(ctx.exchange);
+    const waited = (this.pending.get(leader.key)?.waiters ?? 0) > 0;
+    this.pending.delete(leader.key);
+    leader.finish(waited ? body : null);
+  }
 }

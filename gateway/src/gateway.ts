@@ -19,7 +19,7 @@ import { appRoute } from './app.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
 import { reportCache } from './report-cache.ts';
-import { sharedOperations } from './dedup.ts';
+import { SharedOperations } from './dedup.ts';
 import { unavailableStatus } from './unavailable.ts';
 
 export interface GatewayOptions {
@@ -59,6 +59,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const armor = queryLimits(production);
   // Requests by operation, errors by code, fetches by subgraph, served at /metrics (docs/ARCHITECTURE.md, "Observability").
   const metrics = gatewayMetrics();
+  // Identical queries running at the same time share one execution and its bytes (gateway/src/dedup.ts).
+  const shared = new SharedOperations<GatewayContext>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -79,7 +81,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       operationChecks,
       ...armor.plugins,
       reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 }),
-      sharedOperations<GatewayContext>(),
+      shared.plugin(),
       unavailableStatus<GatewayContext>(),
     ],
   });
@@ -93,8 +95,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       service: 'gateway',
       countError: (code) => metrics.error(code),
       compressFrom: 1024,
+      sharing: shared,
       authenticate: (req) => authenticate(callers, req.headers.authorization),
-      context: async (req, caller) => ({ requestId: forwardedRequestId(req.headers['x-request-id']), caller, authorization: req.headers.authorization ?? '' }),
+      context: async (req, caller) => ({
+        requestId: forwardedRequestId(req.headers['x-request-id']),
+        caller,
+        authorization: req.headers.authorization ?? '',
+        exchange: {},
+      }),
       routes: {
         '/reports/*': reportsRoute(apollo, callers),
         '/export/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'export'),

@@ -298,7 +298,12 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       });
     }
     const headers = headerLanguage(q.get('headers'), format);
-    const ctx: GatewayContext = { requestId: forwardedRequestId(req.headers['x-request-id']), caller, authorization: req.headers.authorization ?? '' };
+    const ctx: GatewayContext = {
+      requestId: forwardedRequestId(req.headers['x-request-id']),
+      caller,
+      authorization: req.headers.authorization ?? '',
+      exchange: {},
+    };
 
     const parent = PARENT[level];
     let parents: string[];
