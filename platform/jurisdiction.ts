@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command, type Sql } from './sql.ts';
+import { command, preparedName, type Sql } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -71,7 +71,8 @@ export const ACTOR_SETTING = 'hub.actor';
  */
 export async function directoryRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
   const pool = await db.getConnection().getNativeClient();
-  const res = await pool.query<Record<string, unknown>>(st.text, [...params]);
+  // A named statement: each connection parses and plans it once, not on every read.
+  const res = await pool.query<Record<string, unknown>>({ name: preparedName(st), text: st.text, values: [...params] });
   return res.rows.map((r) => {
     const parsed = st.row.safeParse(r);
     if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
@@ -38,6 +39,15 @@ export function sql<R>(name: string, row: z.ZodType<R>, text: string): Sql<R> {
 /** Declares a statement that returns no rows worth reading (writes, locks, set_config). */
 export function command(name: string, text: string): Sql<Record<string, never>> {
   return { name, row: NO_ROW, text: `/* ${name} */ ${text}` };
+}
+
+const preparedNames = new WeakMap<Sql<unknown>, string>();
+
+/** The name of `st` as a server-side prepared statement: one per text (a hash of it), whatever its declared name. */
+export function preparedName<R>(st: Sql<R>): string {
+  let name = preparedNames.get(st);
+  if (name === undefined) preparedNames.set(st, (name = `hub_${createHash('sha1').update(st.text).digest('base64url')}`));
+  return name;
 }
 
 const NO_ROW = z.object({}).transform(() => ({}) as Record<string, never>);
