@@ -24,6 +24,7 @@ import { Migration20261201000022Forces } from './Migration20261201000022Forces.t
 import { Migration20261201000023LifeCycle } from './Migration20261201000023LifeCycle.ts';
 import { Migration20261201000024WritePath } from './Migration20261201000024WritePath.ts';
 import { Migration20261201000025StatsVersion } from './Migration20261201000025StatsVersion.ts';
+import { Migration20261201000026RehandledIndex } from './Migration20261201000026RehandledIndex.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   Migration20261201000023LifeCycle,
   Migration20261201000024WritePath,
   Migration20261201000025StatsVersion,
+  Migration20261201000026RehandledIndex,
 ];
