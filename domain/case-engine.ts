@@ -1,4 +1,5 @@
 import { hubError } from '../platform/errors.ts';
+import { DISPUTE_STATUS_ZH } from './labels.ts';
 
 /**
  * The case engine: one closed loop (docs/ARCHITECTURE.md, "The case engine")
@@ -269,18 +270,7 @@ const LABEL: Record<CaseAction, string> = {
 };
 
 /** Statuses and levels as a Chinese message names them. */
-const STATUS_ZH: Record<string, string> = {
-  REPORTED: '已登记',
-  RECEIVED: '已接收',
-  ACCEPTED: '已受理',
-  ASSIGNED: '已分流',
-  MEDIATING: '调解中',
-  ESCALATED: '已上报',
-  RESOLVED: '已化解',
-  RATED: '已评价',
-  CLOSED: '已办结归档',
-  FOLLOWED_UP: '已回访',
-};
+const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收' };
 const LEVEL_ZH: Record<Level, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 
 /** A case status as a Chinese message names it (已登记, 调解中, ...). */

@@ -12,6 +12,7 @@ import type {
   RiskSeverity,
   RiskSignalKind,
 } from './generated/graphql.ts';
+import { DISPUTE_STATUS_ZH } from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
   FAMILY: '婚姻家庭',
@@ -30,17 +31,7 @@ export const CATEGORY: Record<DisputeCategory, string> = {
   OTHER: '其他',
 };
 
-export const STATUS: Record<DisputeStatus, string> = {
-  REPORTED: '已登记',
-  ACCEPTED: '已受理',
-  ASSIGNED: '已分流',
-  MEDIATING: '调解中',
-  ESCALATED: '已上报',
-  RESOLVED: '已化解',
-  RATED: '已评价',
-  CLOSED: '已办结归档',
-  FOLLOWED_UP: '已回访',
-};
+export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
 
 export const LEVEL: Record<GovernanceLevel, string> = { VILLAGE: '村', TOWNSHIP: '乡镇', COUNTY: '县' };
 
