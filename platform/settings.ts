@@ -26,6 +26,16 @@ export const MIN_ROUTER_SECRET = 32;
 const port = z.coerce.number().int().min(0).max(65535);
 const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+/** A comma-separated list (blanks around items and empty items dropped); unset is an empty list. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const pem = (kind: 'PUBLIC' | 'PRIVATE') =>
   z.string().refine((v) => v.includes(`-----BEGIN ${kind} KEY-----`), `must be a PEM ${kind.toLowerCase()} key (-----BEGIN ${kind} KEY-----)`);
@@ -103,26 +113,12 @@ const schema = riskSchema.extend({
   HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
   HUB_CALLER_JWKS_FILE: z.string().min(1).optional(),
   HUB_CALLER_JWKS_URL: httpUrl.optional(),
-  HUB_ROUTER_SECRETS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((s) => s.length >= MIN_ROUTER_SECRET), `every secret must be at least ${MIN_ROUTER_SECRET} characters`),
+  HUB_ROUTER_SECRETS: commaList.refine(
+    (list) => list.every((s) => s.length >= MIN_ROUTER_SECRET),
+    `every secret must be at least ${MIN_ROUTER_SECRET} characters`,
+  ),
   HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  HUB_NATIONAL_SUBJECTS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  HUB_NATIONAL_SUBJECTS: commaList,
 });
 
 export type RawSettings = z.infer<typeof schema>;

@@ -93,6 +93,22 @@ function ended(span: Span, error?: unknown): void {
   span.end();
 }
 
+/** Runs `fn` with `span` active under `parent`, and ends the span when `fn` settles (marked failed if it throws). */
+function runIn<T>(span: Span, parent: Context, fn: (span: Span) => Promise<T>): Promise<T> {
+  return context.with(trace.setSpan(parent, span), () =>
+    fn(span).then(
+      (v) => {
+        ended(span);
+        return v;
+      },
+      (e: unknown) => {
+        ended(span, e);
+        throw e;
+      },
+    ),
+  );
+}
+
 /**
  * Runs `fn` inside a span, the span active for everything `fn` awaits.
  * Without tracing it just runs `fn`.
@@ -106,18 +122,7 @@ export function inSpan<T>(
 ): Promise<T> {
   if (!on) return fn(undefined);
   const span = tracer().startSpan(name, { kind, attributes }, parent ?? context.active());
-  return context.with(trace.setSpan(parent ?? context.active(), span), () =>
-    fn(span).then(
-      (v) => {
-        ended(span);
-        return v;
-      },
-      (e: unknown) => {
-        ended(span, e);
-        throw e;
-      },
-    ),
-  );
+  return runIn(span, parent ?? context.active(), fn);
 }
 
 /** Like inSpan, but only under an active span: SQL statements of background polling make no traces of their own. */
@@ -161,18 +166,7 @@ export function inLinkedSpan<T>(name: string, attributes: Attributes, causes: re
   if (!on) return fn(undefined);
   const links: Link[] = causes.map((c) => ({ context: c }));
   const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes, links, root: true }, ROOT_CONTEXT);
-  return context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
-    fn(span).then(
-      (v) => {
-        ended(span);
-        return v;
-      },
-      (e: unknown) => {
-        ended(span, e);
-        throw e;
-      },
-    ),
-  );
+  return runIn(span, ROOT_CONTEXT, fn);
 }
 
 /** Writes the active trace's `traceparent` (and `tracestate`) with `set`; nothing without tracing. */

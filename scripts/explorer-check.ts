@@ -6,12 +6,10 @@
  * With no arguments it starts the hub itself (npm start) and uses its token.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from './lib/chromium.ts';
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (!executablePath) {
-  console.error('Chromium is not installed (apt-get install chromium).');
+if (!CHROMIUM) {
+  console.error(CHROMIUM_MISSING);
   process.exit(2);
 }
 let [origin, token] = process.argv.slice(2);
@@ -29,18 +27,7 @@ if (!origin) {
   origin = /GraphQL endpoint: (\S+)\/graphql/.exec(out)![1]!;
   token = /administrator[^\n]*\n\s+(\S+)/.exec(out)![1]!;
 }
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const outside: string[] = [];
 try {
   const page = await browser.newPage();

@@ -7,12 +7,12 @@
  * not asserted. Without Chromium this file fails: CI installs it (.ci/run).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
-const EXECUTABLE = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const ARTIFACTS = 'test-artifacts/app';
 const COUNTY = '623021';
 const PROVINCE = '62';
@@ -27,26 +27,13 @@ const outside: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!EXECUTABLE) {
-    throw new Error('Chromium is not installed: apt-get install -y --no-install-recommends chromium (.ci/run installs it). The analysis room is tested in it.');
-  }
+  if (!CHROMIUM) throw new Error(`${CHROMIUM_MISSING} The analysis room is tested in it.`);
   mkdirSync(ARTIFACTS, { recursive: true });
   hub = await startHub();
   origin = new URL(hub.gatewayUrl).origin;
   reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'report'], subject: 'app-reader' });
   reportOnly = await hub.token({ jurisdiction: PROVINCE, scopes: ['report'], subject: 'app-report' });
-  browser = await chromium.launch({
-    executablePath: EXECUTABLE,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // The page's script is bundled on the first visit; done here so the load time below measures the page, not esbuild.
   const html = await fetch(`${origin}/app`);
   expect(html.status).toBe(200);
