@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
 import type { SharedBody } from '../../platform/http.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { preferredLanguage } from '../../platform/language.ts';
@@ -33,6 +33,16 @@ export function shareKeyOf(caller: Caller, operation: string | undefined, langua
   const scopes = [...caller.scopes].sort().join(',');
   const who = caller.scopes.has('pii') ? `\u0000${caller.subject}` : '';
   return `${caller.jurisdiction}\u0000${scopes}\u0000${caller.department ?? ''}\u0000${language}${who}`;
+}
+
+/**
+ * Who may share an incoming operation's answer, and with which others: the same
+ * text, operation name and variables from callers who may share (`shareKeyOf`).
+ * Undefined when its answer is the caller's alone. The report cache keys on it too.
+ */
+export function operationKey(caller: Caller, request: GraphQLRequest, operation: string | undefined): string | undefined {
+  const share = shareKeyOf(caller, operation, preferredLanguage(request.http?.headers.get('accept-language')));
+  return share === undefined ? undefined : JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
 }
 
 /** Shared in-flight work, keyed by string; an entry lives only while its first caller waits. */
@@ -81,9 +91,8 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
     return {
       requestDidStart: async ({ contextValue }) => ({
         responseForOperation: async ({ request, operation }): Promise<GraphQLResponse | null> => {
-          const share = shareKeyOf(contextValue.caller, operation.operation, preferredLanguage(request.http?.headers.get('accept-language')));
-          if (share === undefined) return null;
-          const key = JSON.stringify([share, request.query, request.operationName ?? null, request.variables ?? {}]);
+          const key = operationKey(contextValue.caller, request, operation.operation);
+          if (key === undefined) return null;
           const running = this.pending.get(key);
           if (running) {
             running.waiters++;

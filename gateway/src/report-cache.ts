@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { Caller } from '../../platform/caller.ts';
-import { preferredLanguage } from '../../platform/language.ts';
+import { operationKey } from './dedup.ts';
 
 /**
  * Whole-response cache for report-only callers (docs/ARCHITECTURE.md: provincial
@@ -41,21 +41,11 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
       let key: string | undefined;
       return {
         async responseForOperation({ request, operation }): Promise<GraphQLResponse | null> {
-          if (operation.operation !== 'query') return null;
-          const caller = contextValue.caller;
-          key = createHash('sha256')
-            .update(
-              JSON.stringify([
-                caller.jurisdiction,
-                [...caller.scopes].sort(),
-                // Answers may hold text for people in the caller's language (early-warning explanations).
-                preferredLanguage(request.http?.headers.get('accept-language')),
-                request.query,
-                request.operationName ?? null,
-                request.variables ?? {},
-              ]),
-            )
-            .digest('base64url');
+          // Whom an answer may serve is what decides sharing a running one (dedup.ts): a query, the same jurisdiction,
+          // scopes, department and language (answers may hold text for people: early-warning explanations).
+          const shared = operationKey(contextValue.caller, request, operation.operation);
+          if (shared === undefined) return null;
+          key = createHash('sha256').update(shared).digest('base64url');
           const hit = entries.get(key);
           const now = Date.now();
           if (hit && now - hit.at < opts.seconds * 1000) {
