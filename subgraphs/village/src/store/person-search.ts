@@ -48,10 +48,9 @@ function statements(where: string, paged: boolean) {
 /** The per-request pages and totals of resident searches under townships and counties. */
 export class ResidentSearch {
   private readonly db: Db;
-  private readonly pages = new Map<string, DataLoader<string, PersonRow[]>>();
+  /** Each division's page, and its total when the page is a first one (counted in the same scan). */
+  private readonly pages = new Map<string, DataLoader<string, { rows: PersonRow[]; total?: number }>>();
   private readonly counts = new Map<string, DataLoader<string, number>>();
-  /** The totals first pages counted, by page key and parent. */
-  private readonly totals = new Map<string, Map<string, number>>();
 
   constructor(db: Db) {
     this.db = db;
@@ -75,25 +74,20 @@ export class ResidentSearch {
     let pages = this.pages.get(pageKey);
     if (!pages) {
       const { page: st } = statements(filter.where ?? '', afterId > 0);
-      const totals = afterId ? null : new Map<string, number>();
-      pages = new DataLoader<string, PersonRow[]>(async (codes) => {
+      pages = new DataLoader(async (codes: readonly string[]) => {
         const found = await rows(this.db, st, [[...codes], ...(afterId ? [afterId] : []), ...params, page.limit + 1]);
-        const by = new Map<string, PersonRow[]>();
+        const by = new Map<string, { rows: PersonRow[]; total?: number }>();
         for (const { within, n__, ...p } of found) {
-          if (totals && n__ != null) totals.set(within, n__);
-          let list = by.get(within);
-          if (!list) by.set(within, (list = []));
-          list.push(p);
+          let entry = by.get(within);
+          if (!entry) by.set(within, (entry = { rows: [], total: n__ ?? undefined }));
+          entry.rows.push(p);
         }
         // A division with no match on its first page has none at all.
-        if (totals) for (const k of codes) if (!totals.has(k)) totals.set(k, 0);
-        return codes.map((k) => by.get(k) ?? []);
+        return codes.map((k) => by.get(k) ?? { rows: [], total: afterId ? undefined : 0 });
       });
       this.pages.set(pageKey, pages);
-      if (totals) this.totals.set(pageKey, totals);
     }
-    const found = await pages.load(code);
-    const known = this.totals.get(pageKey)?.get(code);
+    const { rows: found, total: known } = await pages.load(code);
     if (known !== undefined)
       return toConnection(
         found,

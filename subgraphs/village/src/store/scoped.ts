@@ -69,10 +69,9 @@ function sqlParam(v: unknown): SqlParam {
 
 export class ScopedPages {
   private readonly db: Db;
-  private readonly pages = new Map<string, DataLoader<string, RawRow[]>>();
+  /** Each parent's page, and its total when the page is a first one (counted in the same scan). */
+  private readonly pages = new Map<string, DataLoader<string, { rows: RawRow[]; total?: number }>>();
   private readonly counts = new Map<string, DataLoader<string, number>>();
-  /** The totals first pages counted, by page key and parent. */
-  private readonly totals = new Map<string, Map<string, number>>();
 
   constructor(db: Db) {
     this.db = db;
@@ -124,29 +123,28 @@ export class ScopedPages {
              window w as (${window})
          ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
       );
-      const totals = afterId ? null : new Map<string, number>();
-      pages = new DataLoader<string, RawRow[]>(async (scopes) => {
+      pages = new DataLoader(async (scopes: readonly string[]) => {
         const found = await rows(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
           const k = r[scopeField];
-          if (totals && typeof k === 'string') totals.set(k, Number(r.n__));
           delete r.rn__;
-          delete r.n__;
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
           list.push(r);
         }
-        // A parent with no row on its first page has none at all.
-        if (totals) for (const s of scopes) if (!totals.has(s)) totals.set(s, 0);
-        return scopes.map((s) => by.get(s) ?? []);
+        return scopes.map((s) => {
+          const list = by.get(s) ?? [];
+          // Every row of a first page carries its parent's total; a parent with no row on it has none at all.
+          const total = afterId ? undefined : Number(list[0]?.n__ ?? 0);
+          for (const r of list) delete r.n__;
+          return { rows: list, total };
+        });
       });
       this.pages.set(pageKey, pages);
-      if (totals) this.totals.set(pageKey, totals);
     }
-    const found = await pages.load(scope);
-    const known = this.totals.get(pageKey)?.get(scope);
-    if (known !== undefined) return { rows: found, limit: first, count: () => Promise.resolve(known) };
+    const { rows: found, total } = await pages.load(scope);
+    if (total !== undefined) return { rows: found, limit: first, count: () => Promise.resolve(total) };
     let counts = this.counts.get(key);
     if (!counts) {
       const st = sql(
