@@ -1,6 +1,9 @@
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
+import type { Db } from '../platform/sql.ts';
+import { disputeSums } from '../subgraphs/village/src/store/stats.ts';
 import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -271,6 +274,32 @@ describe('cached statistics', () => {
     const after = await read();
     expect(after.open).toBe(before.open);
     expect(after.overdue).toBe(before.overdue + 1);
+  });
+
+  it('dispute figures read only the days that count a dispute, at village, township and county level', async () => {
+    // The statements as the village subgraph sends them (MikroORM writes the values into the text).
+    const platform = new PostgreSqlPlatform();
+    const texts: string[] = [];
+    const capture = {
+      execute: (text: string, values: unknown[]) => {
+        texts.push(platform.formatQuery(text, values));
+        return Promise.resolve([]);
+      },
+    } as unknown as Db;
+    await disputeSums(capture, 12, [VILLAGE], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
+    await disputeSums(capture, 9, [TOWNSHIP], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
+    await disputeSums(capture, 6, [COUNTY], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
+    await db.query('begin');
+    try {
+      // Small tables may be read whole; the plan that matters is the one for large ones.
+      await db.query('set local enable_seqscan = off');
+      for (const [i, text] of texts.entries()) {
+        const plan = JSON.stringify((await db.query(`explain (format json) ${text}`)).rows[0]);
+        expect(plan, text).toContain(i < 2 ? 'village_day_rollup_disputes' : 'county_day_rollup_disputes');
+      }
+    } finally {
+      await db.query('rollback');
+    }
   });
 
   it('the versions are readable by the services and written only by the owner', async () => {

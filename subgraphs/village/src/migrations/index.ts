@@ -25,6 +25,7 @@ import { Migration20261201000023LifeCycle } from './Migration20261201000023LifeC
 import { Migration20261201000024WritePath } from './Migration20261201000024WritePath.ts';
 import { Migration20261201000025StatsVersion } from './Migration20261201000025StatsVersion.ts';
 import { Migration20261201000026RehandledIndex } from './Migration20261201000026RehandledIndex.ts';
+import { Migration20261202000027DisputeDays } from './Migration20261202000027DisputeDays.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   Migration20261201000024WritePath,
   Migration20261201000025StatsVersion,
   Migration20261201000026RehandledIndex,
+  Migration20261202000027DisputeDays,
 ];
