@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
 import { command, preparedName, type Sql } from './sql.ts';
 
@@ -61,16 +61,18 @@ export const SUBJECT_SETTING = 'hub.subject';
 export const ACTOR_SETTING = 'hub.actor';
 
 /**
- * Reads the public division directory (names and codes of regions, counties,
- * townships, villages and grids: tables without row-level security) on the
- * pool behind `db`, outside any transaction and with no jurisdiction setting:
- * one round trip, no entity manager. `st` takes `$n` parameters and names its
- * columns as its row declares them. Only directory tables are read this way;
- * a table with a policy read like this shows no rows at all (fail closed,
- * platform/rls.ts), never another area's.
+ * Reads public tables (no row-level security: the division directory's names
+ * and codes of regions, counties, townships, villages and grids, and the
+ * village subgraph's per-division figures and their versions, sums with no
+ * personal data whose readers check a caller's access to the division first)
+ * on the pool behind `db`, outside any transaction and with no jurisdiction
+ * setting: one round trip, no entity manager. `st` takes `$n` parameters and
+ * names its columns as its row declares them. Only such tables are read this
+ * way; a table with a policy read like this shows no rows at all (fail
+ * closed, platform/rls.ts), never another area's.
  */
-export async function directoryRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
-  const pool = await db.getConnection().getNativeClient();
+export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
+  const pool = publicPool(await db.getConnection().getNativeClient());
   // A named statement: each connection parses and plans it once, not on every read.
   const res = await pool.query<Record<string, unknown>>({ name: preparedName(st), text: st.text, values: [...params] });
   return res.rows.map((r) => {
@@ -78,6 +80,44 @@ export async function directoryRows<R>(db: EntityManager, st: Sql<R>, params: re
     if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);
     return parsed.data;
   });
+}
+
+const publicPools = new WeakMap<Pool, Pool>();
+
+/**
+ * The connections `publicRows` reads on: a few of their own beside the ORM's
+ * pool (same server and login, never a jurisdiction), where PostgreSQL keeps
+ * one generic plan per named statement (`plan_cache_mode`). Left to choose,
+ * it planned the version check and the grid directory anew on every run
+ * (three quarters of their time); on the ORM's pool the same setting would
+ * also bind the bulk paths' statements to generic plans, which made a seed's
+ * ID-number lookup scan for minutes.
+ */
+function publicPool(orm: Pool): Pool {
+  let pool = publicPools.get(orm);
+  if (!pool) {
+    pool = new pg.Pool({
+      ...orm.options,
+      // pg keeps the password out of the options' enumerable keys.
+      password: orm.options.password,
+      max: 4,
+      idleTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
+    // An idle connection that breaks (a restarted server) is dropped; the next read opens another.
+    pool.on('error', () => {});
+    publicPools.set(orm, pool);
+  }
+  return pool;
+}
+
+/** Closes the connections `publicRows` opened beside `db`'s pool (a service's stop, before its ORM closes). */
+export async function endPublicReads(db: EntityManager): Promise<void> {
+  const orm = await db.getConnection().getNativeClient();
+  const pool = publicPools.get(orm);
+  publicPools.delete(orm);
+  await pool?.end();
 }
 
 /** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
@@ -107,7 +147,7 @@ const STATEMENT_METHODS = ['find', 'findOne', 'findOneOrFail', 'findAll', 'findA
 /**
  * Lets a request's reads share one transaction (one begin and jurisdiction
  * setting for all of them) without paying for it when none needs it: a query
- * that reads only the public directory (`directoryRows`) or nothing at all
+ * that reads only the public directory (`publicRows`) or nothing at all
  * opens none. Every statement through `em` still runs with the jurisdiction
  * set: inside this transaction once armed, otherwise in MikroORM's own
  * per-statement transaction that sets it (fail closed either way).

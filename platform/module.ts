@@ -6,6 +6,7 @@ import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
 import { settingsOrExit, SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
+import { endPublicReads } from './jurisdiction.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
 
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
@@ -72,6 +73,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       orm,
       stop: async () => {
         await running.stop();
+        await endPublicReads(orm.em);
         await orm.close();
       },
     };

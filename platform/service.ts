@@ -99,7 +99,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
             // A query's statements share one transaction, which sets the caller's jurisdiction once. Without
             // it every statement ran in its own begin / set_config / … / commit: four round trips where one
             // does. The transaction opens with the first statement that needs the jurisdiction: a query that
-            // reads only the public directory (platform/jurisdiction.ts directoryRows) opens none. Mutations keep
+            // reads only the public directory (platform/jurisdiction.ts publicRows) opens none. Mutations keep
             // their own transactions.
             async executionDidStart({ contextValue, operation }) {
               if (operation.operation === 'query') transactions.get(contextValue.em)?.arm();

@@ -365,7 +365,15 @@ if (scenarios.includes('drilldown')) {
       { name: 'our gateway, a different period each request', target: { url: gatewayUrl, headers: asAdmin, body: uniqueDrill } },
       // A provincial reporting tool (report scope only), whose answers the gateway may serve again for HUB_REPORT_CACHE_SECONDS.
       { name: 'our gateway, report-only caller (cached)', target: { url: gatewayUrl, headers: { authorization: `Bearer ${report}` }, body: gql(q) } },
-      ...(against ? [{ name: `${againstLabel}, its gateway`, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } }] : []),
+      ...(against
+        ? [
+            { name: `${againstLabel}, its gateway`, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } },
+            {
+              name: `${againstLabel}, a different period each request`,
+              target: { url: against.url, headers: against.headers, body: uniqueDrill, cpu: against.cpu },
+            },
+          ]
+        : []),
     ],
     20,
   );

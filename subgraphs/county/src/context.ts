@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
-import { directoryRows } from '../../../platform/jurisdiction.ts';
+import { publicRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { countyCases } from './store/county-case.ts';
@@ -12,15 +12,15 @@ export function createLoaders(db: Db) {
   // Regions and counties are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     region: byKey(
-      (codes) => directoryRows(db, countyDirectory.regionsByCodes, [codes]),
+      (codes) => publicRows(db, countyDirectory.regionsByCodes, [codes]),
       (r) => r.code,
     ),
     county: byKey(
-      (codes) => directoryRows(db, countyDirectory.countiesByCodes, [codes]),
+      (codes) => publicRows(db, countyDirectory.countiesByCodes, [codes]),
       (c) => c.code,
     ),
     prefecturesOf: groupedBy(
-      (codes) => directoryRows(db, countyDirectory.regionsOfParents, [codes]),
+      (codes) => publicRows(db, countyDirectory.regionsOfParents, [codes]),
       (r) => r.parentCode ?? '',
     ),
     countyCaseOf: byKey(
@@ -33,7 +33,7 @@ export function createLoaders(db: Db) {
     ),
     /** Counties of provinces or prefectures: one statement whatever the mix. */
     countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {
-      const rows = await directoryRows(db, countyDirectory.countiesOfRegions, [codes]);
+      const rows = await publicRows(db, countyDirectory.countiesOfRegions, [codes]);
       return codes.map((c) => rows.filter((r) => (c.length === 2 ? r.provinceCode : r.prefectureCode) === c));
     }),
   };

@@ -1,5 +1,5 @@
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
-import { directoryRows } from '../../../platform/jurisdiction.ts';
+import { publicRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { dispatchStatsLoader, type DispatchFigures } from './stats.ts';
@@ -15,11 +15,11 @@ export function createLoaders(db: Db) {
   // Townships are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     township: byKey(
-      (codes) => directoryRows(db, townshipDirectory.byCodes, [codes]),
+      (codes) => publicRows(db, townshipDirectory.byCodes, [codes]),
       (t) => t.code,
     ),
     townshipsOfCounty: groupedBy(
-      (codes) => directoryRows(db, townshipDirectory.ofCounties, [codes]),
+      (codes) => publicRows(db, townshipDirectory.ofCounties, [codes]),
       (t) => t.countyCode,
     ),
     agenciesOf: groupedBy(

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy } from '../../../platform/loaders.ts';
-import { directoryRows } from '../../../platform/jurisdiction.ts';
+import { publicRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { AuditTrail } from './access.ts';
 import { createDisputeLoaders } from './disputes/loaders.ts';
@@ -43,19 +43,19 @@ export function createLoaders(em: EntityManager) {
   // Villages and grids are the public directory: read on the pool, with no transaction and no jurisdiction setting.
   return {
     village: byKey(
-      (codes) => directoryRows(em, villageDirectory.villagesByCodes, [codes]),
+      (codes) => publicRows(em, villageDirectory.villagesByCodes, [codes]),
       (v) => v.code,
     ),
     grid: byKey(
-      (codes) => directoryRows(em, villageDirectory.gridsByCodes, [codes]),
+      (codes) => publicRows(em, villageDirectory.gridsByCodes, [codes]),
       (g) => g.code,
     ),
     villagesOfTownship: groupedBy(
-      (codes) => directoryRows(em, villageDirectory.villagesOfTownships, [codes]),
+      (codes) => publicRows(em, villageDirectory.villagesOfTownships, [codes]),
       (v) => v.townshipCode,
     ),
     gridsOfVillage: groupedBy(
-      (codes) => directoryRows(em, villageDirectory.gridsOfVillages, [codes]),
+      (codes) => publicRows(em, villageDirectory.gridsOfVillages, [codes]),
       (g) => g.villageCode,
     ),
     person: rowsById((ids) => persons.byIds(db, ids)),

@@ -4,7 +4,7 @@ import { col, sql } from '../../../../platform/sql.ts';
 /**
  * Reads of the region and county directory (names and codes, public: no
  * row-level security), run on the pool outside any transaction through
- * platform/jurisdiction.ts `directoryRows` (`$n` parameters).
+ * platform/jurisdiction.ts `publicRows` (`$n` parameters).
  */
 const Region = z.object({ code: col.text, name: col.text, level: z.enum(['PROVINCE', 'PREFECTURE']), parentCode: col.text.nullable() });
 const County = z.object({ code: col.text, name: col.text, prefectureCode: col.text, provinceCode: col.text });

@@ -4,7 +4,7 @@ import { col, sql } from '../../../../platform/sql.ts';
 /**
  * Reads of the township directory (names and codes, public: no row-level
  * security), run on the pool outside any transaction through
- * platform/jurisdiction.ts `directoryRows` (`$n` parameters).
+ * platform/jurisdiction.ts `publicRows` (`$n` parameters).
  */
 const Township = z.object({
   code: col.text,
