@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command, preparedName, type Sql } from './sql.ts';
+import { command, parseRows, preparedName, type Sql } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -74,12 +74,20 @@ export const ACTOR_SETTING = 'hub.actor';
 export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
   const pool = publicPool(await db.getConnection().getNativeClient());
   // A named statement: each connection parses and plans it once, not on every read.
-  const res = await pool.query<Record<string, unknown>>({ name: preparedName(st), text: st.text, values: [...params] });
-  return res.rows.map((r) => {
-    const parsed = st.row.safeParse(r);
-    if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);
-    return parsed.data;
-  });
+  // Connected first and queried after the await: the statement then runs in the request's async context
+  // (its SQL count and trace span), which a callback of the pool's connection would lose.
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    const res = await client.query<Record<string, unknown>>({ name: preparedName(st), text: st.text, values: [...params] });
+    return parseRows(st, res.rows);
+  } catch (e) {
+    failed = e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    // A connection that failed a statement is closed rather than handed out again.
+    client.release(failed);
+  }
 }
 
 const publicPools = new WeakMap<Pool, Pool>();

@@ -63,7 +63,8 @@ function camel(s: string): string {
   return c;
 }
 
-function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] {
+/** Parses raw rows into `st`'s declared type, with camelCase keys. */
+export function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] {
   const out: R[] = new Array<R>(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const row = raw[i]!;

@@ -30,6 +30,18 @@ function perLength<R>(make: (len: number) => Sql<R>): (len: number) => Sql<R> {
 const UNDER = (table: string, len: number, column = 'village_code') =>
   `${table} t join unnest(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
 
+/**
+ * A statement on the roll-ups alone (tables without row-level security) as a
+ * `publicRows` statement: its `?` become `$1…$n` in order, and an array
+ * parameter is passed whole (`array[?]::text[]` becomes `$n::text[]`).
+ * These run as prepared statements outside the request's transaction, beside
+ * one another, each planned once per connection.
+ */
+function numbered<R>(st: Sql<R>): Sql<R> {
+  let n = 0;
+  return { ...st, text: st.text.replaceAll('array[?]::text[]', '?::text[]').replace(/\?/g, () => `$${++n}`) };
+}
+
 /** The key range the codes span (so the scan is an index range). */
 function range(codes: readonly string[]): [string, string] {
   const sorted = [...codes].sort();
@@ -86,18 +98,20 @@ const Population = z.object({
 export type PopulationRow = z.infer<typeof Population>;
 
 const population = perLength((len) =>
-  sql(
-    `stats.population[${len}]`,
-    Population,
-    `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
+  numbered(
+    sql(
+      `stats.population[${len}]`,
+      Population,
+      `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
             sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
        from ${UNDER('village_rollup', len)} group by 1`,
+    ),
   ),
 );
 
 /** Population sums of each code (all of length `len`); codes with no villages have no row. */
 export function populationSums(db: Db, len: number, codes: readonly string[]): Promise<PopulationRow[]> {
-  return rows(db, population(len), underParams(codes));
+  return publicRows(db, population(len), underParams(codes));
 }
 
 const Forces = z.object({
@@ -114,29 +128,33 @@ const Forces = z.object({
 export type ForcesRow = z.infer<typeof Forces>;
 
 const forces = perLength((len) =>
-  sql(
-    `stats.forces[${len}]`,
-    Forces,
-    `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
+  numbered(
+    sql(
+      `stats.forces[${len}]`,
+      Forces,
+      `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
             sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
             sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
        from ${UNDER('village_rollup', len)} group by 1`,
+    ),
   ),
 );
 
 /** Forces sums of each code (all of length `len`). */
 export function forcesSums(db: Db, len: number, codes: readonly string[]): Promise<ForcesRow[]> {
-  return rows(db, forces(len), underParams(codes));
+  return publicRows(db, forces(len), underParams(codes));
 }
 
 const Patrol = z.object({ k: col.text, patrols: col.num, patrolSeconds: col.num, hazardsFound: col.num, hazardsRectified: col.num });
 export type PatrolRow = z.infer<typeof Patrol>;
 
-const patrol = perLength((len) => sql(`stats.patrol[${len}]`, Patrol, daySums(len, ['patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified'])));
+const patrol = perLength((len) =>
+  numbered(sql(`stats.patrol[${len}]`, Patrol, daySums(len, ['patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified']))),
+);
 
 /** Patrol sums of each code over the days [from, to]. */
 export function patrolSums(db: Db, len: number, codes: readonly string[], from: string, to: string): Promise<PatrolRow[]> {
-  return rows(db, patrol(len), daySumsParams(codes, from, to));
+  return publicRows(db, patrol(len), daySumsParams(codes, from, to));
 }
 
 const Disputes = z.object({
