@@ -65,11 +65,12 @@ export const ACTOR_SETTING = 'hub.actor';
  * and codes of regions, counties, townships, villages and grids, and the
  * village subgraph's per-division figures and their versions, sums with no
  * personal data whose readers check a caller's access to the division first)
- * on the pool behind `db`, outside any transaction and with no jurisdiction
- * setting: one round trip, no entity manager. `st` takes `$n` parameters and
- * names its columns as its row declares them. Only such tables are read this
- * way; a table with a policy read like this shows no rows at all (fail
- * closed, platform/rls.ts), never another area's.
+ * on a small pool of their own beside `db`'s (`publicPool`), outside any
+ * transaction and with no jurisdiction setting: one round trip, no entity
+ * manager. `st` takes `$n` parameters; its rows come back parsed as for
+ * `rows` (camelCase keys). Only such tables are read this way; a table with a
+ * policy read like this shows no rows at all (fail closed, platform/rls.ts),
+ * never another area's.
  */
 export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
   const pool = publicPool(await db.getConnection().getNativeClient());
@@ -155,7 +156,7 @@ const STATEMENT_METHODS = ['find', 'findOne', 'findOneOrFail', 'findAll', 'findA
 /**
  * Lets a request's reads share one transaction (one begin and jurisdiction
  * setting for all of them) without paying for it when none needs it: a query
- * that reads only the public directory (`publicRows`) or nothing at all
+ * that reads only public tables (`publicRows`) or nothing at all
  * opens none. Every statement through `em` still runs with the jurisdiction
  * set: inside this transaction once armed, otherwise in MikroORM's own
  * per-statement transaction that sets it (fail closed either way).

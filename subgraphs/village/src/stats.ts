@@ -72,7 +72,7 @@ function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: 
 /** Population and forces follow village_rollup (`counts`), patrols and disputes village_day_rollup (`days`). */
 type Basis = 'counts' | 'days';
 
-/** Most entries a kind of figures keeps; the least recently used go first. */
+/** Most entries a kind of figures keeps (two generations of half as many, see FiguresCache). */
 const STATS_CACHE_ENTRIES = 20_000;
 
 interface Entry<T> {

@@ -59,11 +59,11 @@ const underParams = (codes: readonly string[]) => [codes, ...range(codes)];
  * requested codes: a year of 临潭县's 147 villages is 22,000 day rows, and
  * matching each by prefix first took half the statement (25–34 ms → 13 ms).
  */
-function daySums(len: number, cols: readonly string[], only = 'true'): string {
+function daySums(len: number, cols: readonly string[], only?: string): string {
   const [table, column] = len <= 6 ? ['county_day_rollup', 'county_code'] : ['village_day_rollup', 'village_code'];
   return `select k.code as k, ${cols.map((c) => `sum(t.${c}) as ${c}`).join(', ')}
             from (select ${column} as code, ${cols.map((c) => `sum(${c}) as ${c}`).join(', ')} from ${table}
-                   where ${column} >= ? and ${column} < ? and day >= ? and day <= ? and ${only} group by 1) t
+                   where ${column} >= ? and ${column} < ? and day >= ? and day <= ?${only ? ` and ${only}` : ''} group by 1) t
             join unnest(array[?]::text[]) as k(code) on left(t.code, ${len}) = k.code group by 1`;
 }
 
@@ -74,7 +74,7 @@ function daySums(len: number, cols: readonly string[], only = 'true'): string {
  * Migration…27DisputeDays, whose predicate this is word for word (the planner
  * uses a partial index only for a query that states its predicate).
  */
-export const DISPUTE_DAY = `(reported <> 0 or resolved <> 0 or at_village <> 0 or at_township <> 0 or at_county <> 0
+const DISPUTE_DAY = `(reported <> 0 or resolved <> 0 or at_village <> 0 or at_township <> 0 or at_county <> 0
   or to_township <> 0 or to_county <> 0 or on_time <> 0 or rated <> 0 or satisfied <> 0)`;
 
 const daySumsParams = (codes: readonly string[], from: string, to: string) => [...range(codes), from, to, codes];
