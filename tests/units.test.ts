@@ -196,7 +196,8 @@ import { callerVerifier, generateKeyPairPem, importPrivateKey, importPublicKey, 
 describe('gateway authentication (verified tokens are remembered until they expire)', () => {
   it('accepts a token again from memory, refuses it once expired, and never under another key', async () => {
     const [a, b] = [await generateKeyPairPem(), await generateKeyPairPem()];
-    const token = await mintCallerToken(await importPrivateKey(a.privateKey), { subject: 's', name: 'n', jurisdiction: '623021', scopes: ['read'], ttl: 1 });
+    const token = await mintCallerToken(await importPrivateKey(a.privateKey), { subject: 's', name: 'n', jurisdiction: '623021', scopes: ['read'], ttl: 3 });
+    // exp is whole seconds: a ttl of 1 expires as soon as the clock ticks into the next second, which a busy machine does mid-test.
     const pubA = callerVerifier(await importPublicKey(a.publicKey), new Set<string>());
     const first = await authenticate(pubA, `Bearer ${token}`);
     expect(first.jurisdiction).toBe('623021');
