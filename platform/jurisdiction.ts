@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command, parseRows, preparedName, type Sql } from './sql.ts';
+import { command, opensOnFirstStatement, parseRows, preparedName, type Sql } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -132,7 +132,13 @@ export async function endPublicReads(db: EntityManager): Promise<void> {
 /** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
 export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subject: string; name: string }): EntityManager {
   const forked = em.fork();
-  const variables: Record<string, string> = { [JURISDICTION_SETTING]: settingValue(jurisdiction) };
+  const variables: Record<string, string> = {
+    [JURISDICTION_SETTING]: settingValue(jurisdiction),
+    // Only `preparedRows` sends parameters in these transactions (MikroORM writes values into the text), so
+    // this binds just the lists that chose a prepared statement to one plan per connection. Left to choose,
+    // PostgreSQL planned a village's dispute and patrol lists anew on every run.
+    plan_cache_mode: 'force_generic_plan',
+  };
   if (actor) {
     // Set in the same statement as the jurisdiction: naming the actor costs no round trip.
     variables[SUBJECT_SETTING] = actor.subject;
@@ -175,6 +181,9 @@ export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) =
         if (!isUnavailable(e)) throw e;
       },
     ));
+  opensOnFirstStatement(em, async () => {
+    if (armed) await begin();
+  });
   for (const method of STATEMENT_METHODS) {
     const original: unknown = Reflect.get(em, method);
     if (typeof original !== 'function') continue;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Transaction } from 'kysely';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { observeSql } from './metrics.ts';
@@ -96,6 +97,65 @@ export async function rows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = 
   const values = params.map((p) => (p === undefined ? null : p));
   const raw = await timed(st.name, () => db.execute<Record<string, unknown>[]>(st.text, values));
   return parseRows(st, raw);
+}
+
+const openers = new WeakMap<Db, () => Promise<void>>();
+
+/** Registers what opens `db`'s request transaction on first use (platform/jurisdiction.ts), so `preparedRows` opens it too. */
+export function opensOnFirstStatement(db: Db, open: () => Promise<void>): void {
+  openers.set(db, open);
+}
+
+/**
+ * Runs a statement like `rows`, but as a named prepared statement in `db`'s
+ * open transaction (docs/ARCHITECTURE.md, "Stores"): under the same
+ * jurisdiction setting as every statement of the request, parsed once per
+ * connection and, where PostgreSQL finds a generic plan as good as a fresh
+ * one, planned once too. MikroORM writes parameter values into a statement's
+ * text, so PostgreSQL parses and plans it anew every time: for a dashboard's
+ * lists that was most of their time. Where `db` has no transaction (a mutation's
+ * outer manager), it runs as `rows` does.
+ */
+export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
+  await openers.get(db)?.();
+  const tx = db.getTransactionContext<Transaction<unknown>>();
+  if (!tx) return rows(db, st, params);
+  const values = params.map((p) => (p === undefined ? null : p));
+  const named = numbered(st.text, values);
+  // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
+  const compiled = { ...CompiledQuery.raw(named.text, values), sql: named as unknown as string };
+  const res = await timed(st.name, () => tx.executeQuery<Record<string, unknown>>(compiled));
+  return parseRows(st, res.rows);
+}
+
+const numberedTexts = new Map<string, { name: string; text: string }>();
+
+/**
+ * `text`'s `?` placeholders as `$n`, for the values given: a list (an array)
+ * in `in (?)` becomes `= any($n)` and one in `array[?]::text[]` a
+ * `$n::text[]`, so the text stays the same whatever the list's length.
+ */
+function numbered(text: string, values: readonly unknown[]): { name: string; text: string } {
+  const key = `${values.map((v) => (Array.isArray(v) ? 'a' : 's')).join('')}|${text}`;
+  let found = numberedTexts.get(key);
+  if (found) return found;
+  let n = 0;
+  const out = text.replace(/\bin \(\?\)|array\[\?\]::text\[\]|\?/g, (m) => {
+    const list = Array.isArray(values[n]);
+    n++;
+    if (m === '?') {
+      if (list) throw new Error(`A list parameter ($${n}) must sit in "in (?)" or "array[?]::text[]" in a prepared statement.`);
+      return `$${n}`;
+    }
+    if (!list) throw new Error(`Parameter $${n} in "${m}" must be a list.`);
+    return m === 'in (?)' ? `= any($${n})` : `$${n}::text[]`;
+  });
+  if (n !== values.length) throw new Error(`The statement takes ${n} parameters; ${values.length} were given.`);
+  found = { name: `hub_${createHash('sha1').update(out).digest('base64url')}`, text: out };
+  // Texts come from code (a few per list and filter); the bound only guards against a caller that builds them from data.
+  if (numberedTexts.size >= 5_000) numberedTexts.clear();
+  numberedTexts.set(key, found);
+  return found;
 }
 
 /** Runs a statement; its first row, parsed, or null. */

@@ -166,5 +166,5 @@ export function residentFilter(c: ResidentConditions): ListFilter {
     where.push('t.birth_date > ?');
     params.push(c.bornAfter);
   }
-  return allOf(where, params);
+  return { ...allOf(where, params), plannedWithValues: c.namePrefix != null || c.nameContains != null };
 }

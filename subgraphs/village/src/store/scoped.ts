@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { badInput } from '../../../../platform/errors.ts';
 import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
-import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, preparedRows, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /**
  * Batched Relay connections of rows under a parent division: every parent's
@@ -29,6 +29,8 @@ export interface ScopedListSpec {
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
   params?: readonly unknown[];
+  /** See `ListFilter`. */
+  plannedWithValues?: boolean;
 }
 
 /** A list whose rows parse with `row`; `name` names its statements (`<name>.page`, `<name>.count`; default `scoped.<table>`). */
@@ -41,6 +43,13 @@ export interface ScopedList<R> extends ScopedListSpec {
 export interface ListFilter {
   where?: string;
   params?: readonly SqlParam[];
+  /**
+   * A condition can use its index only when PostgreSQL plans it with the value
+   * in hand (a name prefix, LIKE): the list's statements then carry their values
+   * in their text and are planned on every run. Every other list runs as a
+   * prepared statement on one generic plan (platform/sql.ts, `preparedRows`).
+   */
+  plannedWithValues?: boolean;
 }
 
 /** A list of `table` rows (ordered by id) under a village, grid or county, with an optional filter. */
@@ -110,6 +119,7 @@ export class ScopedPages {
     const desc = spec.order?.desc ?? false;
     const scopeField = SCOPE_FIELD[spec.scopeColumn];
     const pageKey = `${key}|${first}|${afterId}`;
+    const run = spec.plannedWithValues ? rows : preparedRows;
     let pages = this.pages.get(pageKey);
     if (!pages) {
       // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
@@ -124,7 +134,7 @@ export class ScopedPages {
          ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
       );
       pages = new DataLoader(async (scopes: readonly string[]) => {
-        const found = await rows(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
+        const found = await run(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
           const k = r[scopeField];
@@ -153,7 +163,7 @@ export class ScopedPages {
         `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`,
       );
       counts = new DataLoader<string, number>(async (scopes) => {
-        const found = await rows(this.db, st, [[...scopes], ...params]);
+        const found = await run(this.db, st, [[...scopes], ...params]);
         const by = new Map(found.map((r) => [r.k, r.n]));
         return scopes.map((s) => by.get(s) ?? 0);
       });

@@ -1,0 +1,93 @@
+/**
+ * A village's lists run as prepared statements in the request's transaction
+ * (platform/sql.ts, `preparedRows`): on one generic plan per connection, and
+ * still under the caller's jurisdiction (row-level security), through the
+ * same transaction, settings and pooled connections a request uses.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
+import { initORM } from '../platform/orm.ts';
+import { entities } from '../subgraphs/village/src/entities.ts';
+import { disputes } from '../subgraphs/village/src/store/dispute.ts';
+import { persons } from '../subgraphs/village/src/store/person.ts';
+import { ScopedPages, type ScopedList } from '../subgraphs/village/src/store/scoped.ts';
+
+let orm: MikroORM;
+/** The village with the most disputes, and a county other than its own that also has disputes (read as the owner). */
+let village: string;
+let elsewhere: string;
+
+beforeAll(async () => {
+  const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await owner.connect();
+  try {
+    village = (await owner.query<{ v: string }>(`select village_code as v from dispute group by 1 order by count(*) desc limit 1`)).rows[0]!.v;
+    elsewhere = (await owner.query<{ c: string }>(`select county_code as c from dispute where county_code <> $1 limit 1`, [village.slice(0, 6)])).rows[0]!.c;
+  } finally {
+    await owner.end();
+  }
+  orm = await initORM({ url: inject('dbs').village.url, entities, name: 'hub-test-prepared', poolMax: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  await orm?.close();
+});
+
+interface Prepared {
+  statement: string;
+  genericPlans: number;
+  customPlans: number;
+}
+
+/** One list's first page as a request of `jurisdiction` reads it, and the prepared statements of the connection it ran on. */
+async function firstPage<R>(jurisdiction: string, list: ScopedList<R>) {
+  const em = scopedEm(orm.em, jurisdiction);
+  const tx = beginOnFirstUse(em, () => false);
+  tx.arm();
+  try {
+    const page = await new ScopedPages(em).connection(list, village, { first: 5 });
+    const total = await page.totalCount();
+    const prepared = await em.execute<{ statement: string; generic_plans: string; custom_plans: string }[]>(
+      `select statement, generic_plans, custom_plans from pg_prepared_statements where name like 'hub\\_%'`,
+    );
+    return {
+      rows: page.nodes,
+      total,
+      prepared: prepared.map((p): Prepared => ({ statement: p.statement, genericPlans: Number(p.generic_plans), customPlans: Number(p.custom_plans) })),
+    };
+  } finally {
+    await tx.end();
+  }
+}
+
+describe('lists as prepared statements', () => {
+  it("reads a village's disputes on one generic plan, inside the caller's jurisdiction and never outside it", async () => {
+    const list = disputes.list('village', { statuses: ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED', 'CLOSED'] });
+    const inside = await firstPage(village.slice(0, 6), list);
+    expect(inside.rows.length).toBeGreaterThan(0);
+    expect(inside.total).toBeGreaterThanOrEqual(inside.rows.length);
+    expect(new Set(inside.rows.map((r) => r.villageCode))).toEqual(new Set([village]));
+    const statement = inside.prepared.find((p) => p.statement.includes('dispute.list.page'));
+    // The list's length never shows in the text: the village codes travel as one array parameter.
+    expect(statement?.statement).toMatch(/t\.village_code = any\(\$1\)/);
+    expect(statement).toMatchObject({ customPlans: 0 });
+    expect(statement!.genericPlans).toBeGreaterThan(0);
+
+    // The same prepared statement (one pooled connection), another jurisdiction: row-level security still hides every row.
+    const outside = await firstPage(elsewhere, list);
+    expect(outside.rows).toEqual([]);
+    expect(outside.total).toBe(0);
+    expect(outside.prepared.find((p) => p.statement.includes('dispute.list.page'))!.genericPlans).toBeGreaterThan(statement!.genericPlans);
+    // A jurisdiction of another village of the same county sees none of this village's rows either.
+    expect((await firstPage(`${village.slice(0, 9)}999`, list)).rows).toEqual([]);
+  });
+
+  it('keeps a name prefix out of prepared statements: its index needs the value at planning', async () => {
+    const prefix = await firstPage(village.slice(0, 6), persons.list('village', { namePrefix: '王' }));
+    expect(prefix.prepared.some((p) => p.statement.includes('person.residents'))).toBe(false);
+    const tagged = await firstPage(village.slice(0, 6), persons.list('village', { tags: ['KEY_YOUTH'] }));
+    expect(tagged.prepared.some((p) => p.statement.includes('person.residents.page'))).toBe(true);
+  });
+});
