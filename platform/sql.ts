@@ -121,40 +121,50 @@ export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlPa
   const tx = db.getTransactionContext<Transaction<unknown>>();
   if (!tx) return rows(db, st, params);
   const values = params.map((p) => (p === undefined ? null : p));
-  const named = numbered(st.text, values);
+  const named = prepared(st.text, values);
   // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
   const compiled = { ...CompiledQuery.raw(named.text, values), sql: named as unknown as string };
   const res = await timed(st.name, () => tx.executeQuery<Record<string, unknown>>(compiled));
   return parseRows(st, res.rows);
 }
 
-const numberedTexts = new Map<string, { name: string; text: string }>();
-
 /**
- * `text`'s `?` placeholders as `$n`, for the values given: a list (an array)
- * in `in (?)` becomes `= any($n)` and one in `array[?]::text[]` a
- * `$n::text[]`, so the text stays the same whatever the list's length.
+ * A `?` statement text in `$n` form, for a statement sent with its parameters
+ * apart (prepared): a list in `in (?)` becomes `= any($n)` and one in
+ * `array[?]::text[]` a `$n::text[]`, so the text stays the same whatever a
+ * list's length. `lists` says which parameters must be lists.
  */
-function numbered(text: string, values: readonly unknown[]): { name: string; text: string } {
-  const key = `${values.map((v) => (Array.isArray(v) ? 'a' : 's')).join('')}|${text}`;
-  let found = numberedTexts.get(key);
-  if (found) return found;
-  let n = 0;
+export function numberedText(text: string): { text: string; lists: boolean[] } {
+  const lists: boolean[] = [];
   const out = text.replace(/\bin \(\?\)|array\[\?\]::text\[\]|\?/g, (m) => {
-    const list = Array.isArray(values[n]);
-    n++;
-    if (m === '?') {
-      if (list) throw new Error(`A list parameter ($${n}) must sit in "in (?)" or "array[?]::text[]" in a prepared statement.`);
-      return `$${n}`;
-    }
-    if (!list) throw new Error(`Parameter $${n} in "${m}" must be a list.`);
-    return m === 'in (?)' ? `= any($${n})` : `$${n}::text[]`;
+    lists.push(m !== '?');
+    const n = lists.length;
+    return m === '?' ? `$${n}` : m === 'in (?)' ? `= any($${n})` : `$${n}::text[]`;
   });
-  if (n !== values.length) throw new Error(`The statement takes ${n} parameters; ${values.length} were given.`);
-  found = { name: `hub_${createHash('sha1').update(out).digest('base64url')}`, text: out };
-  // Texts come from code (a few per list and filter); the bound only guards against a caller that builds them from data.
-  if (numberedTexts.size >= 5_000) numberedTexts.clear();
-  numberedTexts.set(key, found);
+  return { text: out, lists };
+}
+
+/** `st` declared with `?` (as for `rows`), in `$n` form: for `publicRows`, which prepares its statements. */
+export function numbered<R>(st: Sql<R>): Sql<R> {
+  return { ...st, text: numberedText(st.text).text };
+}
+
+const preparedTexts = new Map<string, { name: string; text: string; lists: boolean[] }>();
+
+/** `text` as a named prepared statement: its `$n` form and a name per text; a parameter of the wrong kind is refused. */
+function prepared(text: string, values: readonly unknown[]): { name: string; text: string } {
+  let found = preparedTexts.get(text);
+  if (!found) {
+    const { text: out, lists } = numberedText(text);
+    found = { name: `hub_${createHash('sha1').update(out).digest('base64url')}`, text: out, lists };
+    // Texts come from code (a few per list and filter); the bound only guards against a caller that builds them from data.
+    if (preparedTexts.size >= 5_000) preparedTexts.clear();
+    preparedTexts.set(text, found);
+  }
+  if (values.length !== found.lists.length) throw new Error(`The statement takes ${found.lists.length} parameters; ${values.length} were given.`);
+  found.lists.forEach((list, i) => {
+    if (Array.isArray(values[i]) !== list) throw new Error(`Parameter $${i + 1} must ${list ? '' : 'not '}be a list.`);
+  });
   return found;
 }
 

@@ -279,3 +279,16 @@ describe('message language (platform/language.ts)', () => {
     expect(localizeErrorBody('not json', 'zh')).toBe('not json');
   });
 });
+
+import { numberedText } from '../platform/sql.ts';
+
+describe('prepared statement texts (platform/sql.ts)', () => {
+  it('numbers ? in order, and passes lists whole so the text does not depend on their length', () => {
+    expect(numberedText(`select * from t where a in (?) and b = ? and c && array[?]::text[] and d < ?`)).toEqual({
+      text: 'select * from t where a = any($1) and b = $2 and c && $3::text[] and d < $4',
+      lists: [true, false, true, false],
+    });
+    // Only "in (?)" as a whole is a list: a name that ends in "in" is not.
+    expect(numberedText('select ? as origin, join_(?)').text).toBe('select $1 as origin, join_($2)');
+  });
+});

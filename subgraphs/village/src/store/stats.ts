@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
+import { col, numbered, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
@@ -29,18 +29,6 @@ function perLength<R>(make: (len: number) => Sql<R>): (len: number) => Sql<R> {
  */
 const UNDER = (table: string, len: number, column = 'village_code') =>
   `${table} t join unnest(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
-
-/**
- * A statement on the roll-ups alone (tables without row-level security) as a
- * `publicRows` statement: its `?` become `$1…$n` in order, and an array
- * parameter is passed whole (`array[?]::text[]` becomes `$n::text[]`).
- * These run as prepared statements outside the request's transaction, beside
- * one another, each planned once per connection.
- */
-function numbered<R>(st: Sql<R>): Sql<R> {
-  let n = 0;
-  return { ...st, text: st.text.replaceAll('array[?]::text[]', '?::text[]').replace(/\?/g, () => `$${++n}`) };
-}
 
 /** The key range the codes span (so the scan is an index range). */
 function range(codes: readonly string[]): [string, string] {
