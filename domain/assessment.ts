@@ -1,4 +1,4 @@
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 import { parseDivisionCode, type DivisionLevel } from './codes.ts';
 import { FIRST_YEAR, LAST_YEAR, type Period } from './periods.ts';
 

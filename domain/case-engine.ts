@@ -1,4 +1,4 @@
-import { hubError } from '../platform/errors.ts';
+import { hubError } from './errors.ts';
 import { DISPUTE_STATUS_ZH } from './labels.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 import { readDivisions } from './divisions.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 
 /**
  * National statistical division codes (统计用区划代码). A code's prefix is its

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 
 /**
  * The national division directory (统计用区划代码, NBS) as shipped by the

@@ -1,5 +1,5 @@
 import { isRealDate } from './citizen-id.ts';
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 
 /**
  * Reporting periods. Provincial tools ask by ISO-style shorthand: a year

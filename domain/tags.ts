@@ -1,4 +1,4 @@
-import { badInput } from '../platform/errors.ts';
+import { badInput } from './errors.ts';
 
 /**
  * Special-population tags (GB/T 31000 重点人群 plus the seeds' care groups), in

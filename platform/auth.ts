@@ -25,7 +25,7 @@ import {
 import { isDepartmentKind } from '../domain/departments.ts';
 import { SCOPES, type Caller, type Scope } from './caller.ts';
 import { isJurisdiction, NATIONAL } from './jurisdiction.ts';
-import type { Said } from './errors.ts';
+import type { Said } from '../domain/errors.ts';
 import { HttpError } from './http.ts';
 import { forwardedRequestId } from './request-id.ts';
 import { MIN_ROUTER_SECRET } from './settings.ts';
@@ -58,7 +58,7 @@ export const importPublicKey = (pem: string) => importSPKI(pem, ALG);
 /** Extractable, so a token it signs can name its key (`kid`, the public key's thumbprint). */
 export const importPrivateKey = (pem: string) => importPKCS8(pem, ALG, { extractable: true });
 
-/** Why a token is refused, in both languages (platform/errors.ts `Said`); `message` is the Chinese text. */
+/** Why a token is refused, in both languages (domain/errors.ts `Said`); `message` is the Chinese text. */
 export class AuthError extends Error {
   readonly said: Said;
   constructor(said: Said) {

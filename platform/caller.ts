@@ -1,5 +1,5 @@
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
-import { forbidden, type Said } from './errors.ts';
+import { forbidden, type Said } from '../domain/errors.ts';
 import { covers } from './jurisdiction.ts';
 
 /**

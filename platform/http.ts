@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Said } from './errors.ts';
+import type { Said } from '../domain/errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
@@ -60,7 +60,7 @@ export interface SharedBody {
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
-  /** The message in both languages; `message` is the Chinese one (platform/errors.ts `Said`). */
+  /** The message in both languages; `message` is the Chinese one (domain/errors.ts `Said`). */
   readonly said: Said;
   constructor(status: number, code: string, message: Said) {
     super(message.zh);

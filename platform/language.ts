@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { ENGLISH_EXTENSION, type Said } from './errors.ts';
+import { ENGLISH_EXTENSION, type Said } from '../domain/errors.ts';
 
 /**
  * The language of the messages a caller reads (docs/ARCHITECTURE.md, Conventions):

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput } from './errors.ts';
+import { badInput } from '../domain/errors.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from './sql.ts';
 
 /** Relay-style connections (docs/ARCHITECTURE.md): `first`/`after`, `totalCount`. */

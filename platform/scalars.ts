@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { isRealDate } from '../domain/citizen-id.ts';
 import { FIRST_YEAR, LAST_YEAR } from '../domain/periods.ts';
-import { badInput } from './errors.ts';
+import { badInput } from '../domain/errors.ts';
 
 const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { Said } from './errors.ts';
+import type { Said } from '../domain/errors.ts';
 
 /**
  * Settings, parsed once at boot from the environment. Every problem is

@@ -1,4 +1,4 @@
-import type { Said } from './errors.ts';
+import type { Said } from '../domain/errors.ts';
 
 /**
  * Streaming readers for the files data engineers bring: CSV (RFC 4180,
@@ -85,7 +85,7 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (platform/errors.ts `Said`). */
+/** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
 export class TabularError extends Error {
   readonly said: Said;
   constructor(said: Said) {

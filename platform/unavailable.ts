@@ -1,4 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
+import type { Said } from '../domain/errors.ts';
 
 /**
  * When PostgreSQL does not answer (stopped, restarting, recovering after a
@@ -8,8 +9,7 @@ import { ConnectionException } from '@mikro-orm/core';
  * driver's text stays in the log (docs/ARCHITECTURE.md, "Supervision and
  * database outages").
  */
-// The shape of platform/errors.ts `Said`, spelled out here: errors.ts imports this module.
-export const DATABASE_UNAVAILABLE: { readonly zh: string; readonly en: string } = {
+export const DATABASE_UNAVAILABLE: Readonly<Said> = {
   zh: '数据库暂时不可用，请稍后重试。',
   en: 'The database is temporarily unavailable; retry shortly.',
 };

@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { badInput } from '../domain/errors.ts';
 
 /**
  * Required free text: trimmed, 1–max characters, else BAD_USER_INPUT naming the field. A NUL character is

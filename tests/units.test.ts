@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
 import { parseSettings, SettingsError } from '../platform/settings.ts';
-import { ENGLISH_EXTENSION } from '../platform/errors.ts';
+import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 
-/** The English text of the hub error `fn` throws; its message is the Chinese one (platform/errors.ts). */
+/** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
 function english(fn: () => unknown): string {
   try {
     fn();

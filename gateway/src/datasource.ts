@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { Counter } from 'prom-client';
 import { ROUTER_HEADER } from '../../platform/auth.ts';
-import { hubError } from '../../platform/errors.ts';
+import { hubError } from '../../domain/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { log } from '../../platform/log.ts';
 import { gatewayMetrics } from '../../platform/metrics.ts';

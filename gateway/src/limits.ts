@@ -12,7 +12,7 @@ import {
   type SelectionNode,
   type ValueNode,
 } from 'graphql';
-import { ENGLISH_EXTENSION, type Said } from '../../platform/errors.ts';
+import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
 
 /**
  * Query limits at the gateway (graphql-armor): no legitimate screen of the hub
@@ -30,7 +30,7 @@ export const MAX_BODY_BYTES = 100_000;
  */
 export const MAX_TOKENS = 10_000;
 
-/** A request GraphQL cannot run as sent: HTTP 400 with `code`, in both languages (platform/errors.ts `Said`). */
+/** A request GraphQL cannot run as sent: HTTP 400 with `code`, in both languages (domain/errors.ts `Said`). */
 const refused = ({ zh, en }: Said, code: string) => new GraphQLError(zh, { extensions: { code, http: { status: 400 }, [ENGLISH_EXTENSION]: en } });
 
 /**

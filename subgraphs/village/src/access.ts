@@ -1,6 +1,6 @@
 import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
-import { forbidden } from '../../../platform/errors.ts';
+import { forbidden } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import { auditTrail } from './store/audit-trail.ts';
 

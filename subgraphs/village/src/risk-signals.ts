@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readDivisions, shortVillageName } from '../../../domain/divisions.ts';
 import { periodBounds, previousPeriod, type Period } from '../../../domain/periods.ts';
-import type { Said } from '../../../platform/errors.ts';
+import type { Said } from '../../../domain/errors.ts';
 import type { Language } from '../../../platform/language.ts';
 import type { RiskThresholds } from '../../../platform/settings.ts';
 import type { Db } from '../../../platform/sql.ts';

@@ -1,7 +1,7 @@
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { DEPARTMENT_NAMES } from '../../../../domain/departments.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
-import { forbidden, notFound } from '../../../../platform/errors.ts';
+import { forbidden, notFound } from '../../../../domain/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 import type { MutationAcceptCountyCaseArgs, MutationAssignCountyCaseArgs, MutationResolveCountyCaseArgs } from '../generated/resolvers.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INDICATORS } from '../../../../domain/assessment.ts';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 

@@ -1,6 +1,6 @@
 import { dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
-import { badInput, forbidden, hubError, notFound } from '../../../../platform/errors.ts';
+import { badInput, forbidden, hubError, notFound } from '../../../../domain/errors.ts';
 import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';

@@ -1,6 +1,6 @@
 import { requireDivisionAccess, requireRecordAccess, type Caller } from '../../../../platform/caller.ts';
 import { parseDivisionCode } from '../../../../domain/codes.ts';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
 import { CHANGE_KINDS, type ChangeQuery, type FeedPosition } from '../store/changes.ts';
 

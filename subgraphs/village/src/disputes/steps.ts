@@ -1,6 +1,6 @@
 import { ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { inJurisdiction, requireWrite, type Caller } from '../../../../platform/caller.ts';
-import { hubError, notFound, type Said } from '../../../../platform/errors.ts';
+import { hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
 import type { Db } from '../../../../platform/sql.ts';

@@ -1,7 +1,7 @@
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
 import { disputeId, text } from '../../../../platform/validate.ts';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { GraphQLError } from 'graphql';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { hasScope, type Caller } from '../../../../platform/caller.ts';

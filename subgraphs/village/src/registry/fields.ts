@@ -3,7 +3,7 @@ import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone, isRealDate } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import { loadSchema } from '../../../../platform/service.ts';

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
-import { hubError, type Said } from '../../../../platform/errors.ts';
+import { hubError, type Said } from '../../../../domain/errors.ts';
 
 /**
  * The registry's rules, declared once for both write paths

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
-import type { Said } from '../../../../platform/errors.ts';
+import type { Said } from '../../../../domain/errors.ts';
 import type { RuleCode } from '../registry/rules.ts';
 import { ADDRESS_KIND, GROUP_KIND, HOUSE_KIND, HOUSEHOLD_KIND, SITE_KIND, TEAM_KIND } from './registry-kinds.ts';
 import { RESIDENT_IMPORT, RESIDENT_KIND } from './resident-kind.ts';

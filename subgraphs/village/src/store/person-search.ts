@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { badInput } from '../../../../platform/errors.ts';
+import { badInput } from '../../../../domain/errors.ts';
 import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { Person, residentFilter, type PersonRow, type ResidentConditions } from './person.ts';

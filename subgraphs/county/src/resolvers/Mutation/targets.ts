@@ -1,6 +1,6 @@
 import { parseTargetDivision, parseTargetRate, parseTargetYear } from '../../../../../domain/assessment.ts';
 import { hasScope, inJurisdiction, type Caller } from '../../../../../platform/caller.ts';
-import { forbidden } from '../../../../../platform/errors.ts';
+import { forbidden } from '../../../../../domain/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';

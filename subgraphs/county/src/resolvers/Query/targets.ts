@@ -1,6 +1,6 @@
 import { parseTargetDivision, parseTargetYear } from '../../../../../domain/assessment.ts';
 import { hasScope, requireDivisionAccess } from '../../../../../platform/caller.ts';
-import { forbidden } from '../../../../../platform/errors.ts';
+import { forbidden } from '../../../../../domain/errors.ts';
 import { parsePage } from '../../../../../platform/pagination.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets } from '../../store/assessment-target.ts';

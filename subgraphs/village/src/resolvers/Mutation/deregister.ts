@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
-import { badInput, conflict, hubError } from '../../../../../platform/errors.ts';
+import { badInput, conflict, hubError } from '../../../../../domain/errors.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { EndReason, MutationResolvers } from '../../generated/resolvers.ts';
 import { households } from '../../store/household.ts';

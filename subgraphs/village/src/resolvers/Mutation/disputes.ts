@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openingStep, REHANDLING_LIMIT, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, conflict, forbidden, notFound } from '../../../../../platform/errors.ts';
+import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { disputeId, optText, text } from '../../../../../platform/validate.ts';

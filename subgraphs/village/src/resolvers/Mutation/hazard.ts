@@ -1,4 +1,4 @@
-import { badInput, hubError } from '../../../../../platform/errors.ts';
+import { badInput, hubError } from '../../../../../domain/errors.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';

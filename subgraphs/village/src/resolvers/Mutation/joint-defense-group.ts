@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
-import { badInput, notFound } from '../../../../../platform/errors.ts';
+import { badInput, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { GROUPS } from '../../registry/kinds.ts';

@@ -1,4 +1,4 @@
-import { badInput } from '../../../../../platform/errors.ts';
+import { badInput } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers, PatrolHazardInput } from '../../generated/resolvers.ts';

@@ -1,6 +1,6 @@
 import { checkTagsForAge } from '../../../../../domain/tags.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
-import { badInput } from '../../../../../platform/errors.ts';
+import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';

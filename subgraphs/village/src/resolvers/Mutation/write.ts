@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inJurisdiction, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, conflict, notFound } from '../../../../../platform/errors.ts';
+import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { VillageContext } from '../../context.ts';
 import { grids } from '../../store/grid.ts';

@@ -1,5 +1,5 @@
 import { hasScope } from '../../../../../platform/caller.ts';
-import { forbidden } from '../../../../../platform/errors.ts';
+import { forbidden } from '../../../../../domain/errors.ts';
 import { afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';

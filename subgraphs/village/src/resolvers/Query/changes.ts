@@ -1,4 +1,4 @@
-import { badInput } from '../../../../../platform/errors.ts';
+import { badInput } from '../../../../../domain/errors.ts';
 import { changeCursor, changeQuery, MAX_CHANGES } from '../../changes/query.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { changeLog } from '../../store/changes.ts';

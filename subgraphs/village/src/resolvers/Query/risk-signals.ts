@@ -1,7 +1,7 @@
 import { parseDivisionCode } from '../../../../../domain/codes.ts';
 import { resolvePeriod } from '../../../../../domain/periods.ts';
 import { hasScope } from '../../../../../platform/caller.ts';
-import { forbidden, notFound } from '../../../../../platform/errors.ts';
+import { forbidden, notFound } from '../../../../../domain/errors.ts';
 import { encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
 import { riskThresholds } from '../../../../../platform/settings.ts';
 import { requireStatsAccess } from '../../access.ts';

@@ -1,5 +1,5 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
-import { badInput } from '../../../../../platform/errors.ts';
+import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection } from '../../../../../platform/pagination.ts';
 import { periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';

@@ -1,7 +1,7 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
 import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
-import { badInput } from '../../../../../platform/errors.ts';
+import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
 import type { AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
