@@ -185,6 +185,13 @@ export class ServiceMetrics {
     this.errors.inc({ service: this.service, code: this.errorCodes.of(code, 'INTERNAL_SERVER_ERROR') });
   }
 
+  /** Counts one error of a GraphQL error's `extensions.code` (internal when it has none); the code counted. */
+  private counted(code: unknown): string {
+    const known = typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+    this.error(known);
+    return known;
+  }
+
   /** Records one of the gateway's fetches from a subgraph. */
   fetched(subgraph: string, ms: number): void {
     this.fetches?.observe({ subgraph }, ms / 1000);
@@ -215,13 +222,14 @@ export class ServiceMetrics {
           },
           didEncounterErrors: async ({ errors }) => {
             codes ??= [];
-            for (const e of errors) {
-              const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
-              this.error(code);
-              codes.push(code);
-            }
+            for (const e of errors) codes.push(this.counted(e.extensions?.code));
           },
-          willSendResponse: async ({ operationName }) => {
+          willSendResponse: async ({ operationName, response }) => {
+            // An answer a plugin gave instead of running the operation (the gateway's shared answers, gateway/src/dedup.ts)
+            // passes no didEncounterErrors: its errors are counted here, once per request they were sent to.
+            if (codes === undefined && response.body.kind === 'single' && response.body.singleResult.errors?.length) {
+              codes = response.body.singleResult.errors.map((e) => this.counted(e.extensions?.code));
+            }
             const ms = performance.now() - started;
             if (gateway) this.duration.observe({ service, operation: this.operations.of(operationName) }, ms / 1000);
             else this.duration.observe({ service }, ms / 1000);

@@ -73,6 +73,25 @@ describe('in-flight deduplication', () => {
     expect(sharedOperationCount()).toBeGreaterThan(before);
   }, 120_000);
 
+  it('counts the errors of a shared answer once for every request it was sent to', async () => {
+    const token = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'same-errors' });
+    // A slow part (the whole county) beside one that fails in the village subgraph: requests overlap, and each answer has one error.
+    const failing = `{ county(code: "623021") { townships { villages { code forces { grids } } } } village(code: "${VILLAGE}") { disputeStats(period: "0000") { reported } } }`;
+    const badInputErrors = async () => {
+      const text = await (await fetch(new URL('/metrics', hub.gatewayUrl))).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('hub_graphql_errors_total{') && l.includes('service="gateway"') && l.includes('code="BAD_USER_INPUT"'));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const before = await badInputErrors();
+    const sharedBefore = sharedOperationCount();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => hub.queryAs(token, failing)));
+    for (const a of answers) expect(a.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(sharedOperationCount()).toBeGreaterThan(sharedBefore);
+    expect((await badInputErrors()) - before).toBe(20);
+  }, 120_000);
+
   it('never shares across jurisdictions', async () => {
     const mine = await callers(10, '623021', ['read'], 'mine');
     const other = await callers(10, '623022', ['read'], 'other');

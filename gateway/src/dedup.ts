@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { GraphQLFormattedError } from 'graphql';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
 import type { SharedBody } from '../../platform/http.ts';
 import type { Caller } from '../../platform/caller.ts';
@@ -102,8 +103,10 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
             if (!answer) return null;
             sharedAnswers++;
             this.answers.set(contextValue.exchange, answer);
-            // The body is the first request's, sent as it was; this one only carries the status through the pipeline.
-            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: {} } };
+            // The body is the first request's, sent as it was; this one carries the status through the pipeline, and the
+            // answer's errors, which it counts and logs as its own (platform/metrics.ts): each asker was given them.
+            const errors = errorsOf(answer.text);
+            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: errors ? { errors } : {} } };
           }
           let finish: (answer: SharedBody | null) => void = () => {};
           this.pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
@@ -133,4 +136,11 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
     this.pending.delete(leader.key);
     leader.finish(waited ? body : null);
   }
+}
+
+/** The errors of a GraphQL answer's text, if it has any (parsed only when the text could hold some). */
+function errorsOf(text: string): GraphQLFormattedError[] | undefined {
+  if (!text.includes('"errors"')) return undefined;
+  const parsed = JSON.parse(text) as { errors?: unknown };
+  return Array.isArray(parsed.errors) && parsed.errors.length > 0 ? (parsed.errors as GraphQLFormattedError[]) : undefined;
 }
