@@ -59,3 +59,8 @@ export const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
 };
+
+/** The ISO day `offset` days after `from` (a day, YYYY-MM-DD): the periods the drill-downs ask for. */
+export function day(from: string, offset: number): string {
+  return new Date(Date.parse(`${from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+}

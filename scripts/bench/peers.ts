@@ -16,7 +16,7 @@ import type { Settings, SubgraphName } from '../../platform/settings.ts';
 import { installPeers, PEER_PACKAGES, startGrafbase, startHiveGateway, type RunningPeer } from '../lib/peers.ts';
 import { loadKeys } from '../lib/keys.ts';
 import { ownerUrl } from './db.ts';
-import { closedLoop, merge, pct, post, type Req, type Run } from './load.ts';
+import { closedLoop, day, merge, pct, post, type Req, type Run } from './load.ts';
 
 export interface PeersBench {
   say: (line?: string) => void;
@@ -41,7 +41,6 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 const int = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
-const day = (from: string, offset: number) => new Date(Date.parse(`${from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** The bench's queries (scripts/bench.ts: dashboard, drill-down, overhead) with what varies as variables. */
 const DASHBOARD = `query Dashboard($code: String!, $first: Int!, $from: Date!, $to: Date!) { village(code: $code) { name township { name }
