@@ -108,13 +108,14 @@ export function opensOnFirstStatement(db: Db, open: () => Promise<void>): void {
 
 /**
  * Runs a statement like `rows`, but as a named prepared statement in `db`'s
- * open transaction (docs/ARCHITECTURE.md, "Stores"): under the same
+ * open transaction (docs/ARCHITECTURE.md, "Prepared lists"): under the same
  * jurisdiction setting as every statement of the request, parsed once per
- * connection and, where PostgreSQL finds a generic plan as good as a fresh
- * one, planned once too. MikroORM writes parameter values into a statement's
- * text, so PostgreSQL parses and plans it anew every time: for a dashboard's
- * lists that was most of their time. Where `db` has no transaction (a mutation's
- * outer manager), it runs as `rows` does.
+ * connection and planned once per connection too (the request's transaction
+ * asks for generic plans, platform/jurisdiction.ts `scopedEm`). MikroORM
+ * writes parameter values into a statement's text, so PostgreSQL parses and
+ * plans it anew every time: for a dashboard's lists that was most of their
+ * time. Where `db` has no transaction (a mutation's outer manager), it runs as
+ * `rows` does.
  */
 export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
   await openers.get(db)?.();
@@ -124,8 +125,31 @@ export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlPa
   const named = prepared(st.text, values);
   // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
   const compiled = { ...CompiledQuery.raw(named.text, values), sql: named as unknown as string };
-  const res = await timed(st.name, () => tx.executeQuery<Record<string, unknown>>(compiled));
-  return parseRows(st, res.rows);
+  try {
+    const res = await timed(st.name, () => tx.executeQuery<Record<string, unknown>>(compiled));
+    return parseRows(st, res.rows);
+  } catch (e) {
+    if (isStalePlan(e)) renamePrepared();
+    throw e;
+  }
+}
+
+/**
+ * A migration that adds or drops a column of a table a prepared statement reads
+ * with `t.*` leaves that statement unusable on every connection that prepared it
+ * ("cached plan must not change result type", SQLSTATE 0A000) until it is
+ * deallocated. The request that meets it fails; statements are prepared under
+ * new names from then on, so the next ones are parsed afresh.
+ */
+function isStalePlan(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === '0A000' && /cached plan must not change result type/.test(String((e as Error).message));
+}
+
+let generation = 0;
+
+function renamePrepared(): void {
+  generation++;
+  preparedTexts.clear();
 }
 
 /**
@@ -156,7 +180,7 @@ function prepared(text: string, values: readonly unknown[]): { name: string; tex
   let found = preparedTexts.get(text);
   if (!found) {
     const { text: out, lists } = numberedText(text);
-    found = { name: `hub_${createHash('sha1').update(out).digest('base64url')}`, text: out, lists };
+    found = { name: `hub_${generation}_${createHash('sha1').update(out).digest('base64url')}`, text: out, lists };
     // Texts come from code (a few per list and filter); the bound only guards against a caller that builds them from data.
     if (preparedTexts.size >= 5_000) preparedTexts.clear();
     preparedTexts.set(text, found);

@@ -7,8 +7,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
 import { initORM } from '../platform/orm.ts';
+import { preparedRows, sql, type Db } from '../platform/sql.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
 import { disputes } from '../subgraphs/village/src/store/dispute.ts';
 import { persons } from '../subgraphs/village/src/store/person.ts';
@@ -41,12 +43,31 @@ interface Prepared {
   customPlans: number;
 }
 
-/** One list's first page as a request of `jurisdiction` reads it, and the prepared statements of the connection it ran on. */
-async function firstPage<R>(jurisdiction: string, list: ScopedList<R>) {
+/** Runs `fn` as a request of `jurisdiction` does: in its lazily opened read transaction. */
+async function asRequest<T>(jurisdiction: string, fn: (em: Db) => Promise<T>): Promise<T> {
   const em = scopedEm(orm.em, jurisdiction);
   const tx = beginOnFirstUse(em, () => false);
   tx.arm();
   try {
+    return await fn(em);
+  } finally {
+    await tx.end();
+  }
+}
+
+async function asOwner(text: string): Promise<void> {
+  const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await owner.connect();
+  try {
+    await owner.query(text);
+  } finally {
+    await owner.end();
+  }
+}
+
+/** One list's first page as a request of `jurisdiction` reads it, and the prepared statements of the connection it ran on. */
+async function firstPage<R>(jurisdiction: string, list: ScopedList<R>) {
+  return asRequest(jurisdiction, async (em) => {
     const page = await new ScopedPages(em).connection(list, village, { first: 5 });
     const total = await page.totalCount();
     const prepared = await em.execute<{ statement: string; generic_plans: string; custom_plans: string }[]>(
@@ -57,9 +78,7 @@ async function firstPage<R>(jurisdiction: string, list: ScopedList<R>) {
       total,
       prepared: prepared.map((p): Prepared => ({ statement: p.statement, genericPlans: Number(p.generic_plans), customPlans: Number(p.custom_plans) })),
     };
-  } finally {
-    await tx.end();
-  }
+  });
 }
 
 describe('lists as prepared statements', () => {
@@ -89,5 +108,25 @@ describe('lists as prepared statements', () => {
     expect(prefix.prepared.some((p) => p.statement.includes('person.residents'))).toBe(false);
     const tagged = await firstPage(village.slice(0, 6), persons.list('village', { tags: ['KEY_YOUTH'] }));
     expect(tagged.prepared.some((p) => p.statement.includes('person.residents.page'))).toBe(true);
+  });
+
+  it('recovers when a migration changes the columns a prepared statement reads: one request fails, the next is prepared afresh', async () => {
+    const app = decodeURIComponent(new URL(inject('dbs').village.url).username);
+    await asOwner(`drop table if exists prepared_probe;
+      create table prepared_probe (id bigint primary key, village_code text not null);
+      alter table prepared_probe enable row level security;
+      create policy prepared_probe_jurisdiction on prepared_probe using (hub_in_jurisdiction(village_code));
+      grant select on prepared_probe to "${app}";
+      insert into prepared_probe values (1, '${village}');`);
+    try {
+      const probe = sql('test.probe', z.record(z.string(), z.unknown()), 'select t.* from prepared_probe t where t.village_code in (?) order by t.id');
+      const read = () => asRequest(village.slice(0, 6), (em) => preparedRows(em, probe, [[village]]));
+      expect(await read()).toEqual([{ id: '1', villageCode: village }]);
+      await asOwner(`alter table prepared_probe add column note text default 'x'`);
+      await expect(read()).rejects.toMatchObject({ code: '0A000' });
+      expect(await read()).toEqual([{ id: '1', villageCode: village, note: 'x' }]);
+    } finally {
+      await asOwner('drop table if exists prepared_probe');
+    }
   });
 });
