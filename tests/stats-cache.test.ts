@@ -2,7 +2,7 @@ import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import type { Db } from '../platform/sql.ts';
+import { numberedText, type Db } from '../platform/sql.ts';
 import { disputeSums } from '../subgraphs/village/src/store/stats.ts';
 import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
@@ -280,9 +280,13 @@ describe('cached statistics', () => {
     // The statements as the village subgraph sends them (MikroORM writes the values into the text).
     const platform = new PostgreSqlPlatform();
     const texts: string[] = [];
+    const prepared: string[] = [];
+    // No transaction: the statements come through `execute`, as `preparedRows` sends them when it has none.
     const capture = {
+      getTransactionContext: () => undefined,
       execute: (text: string, values: unknown[]) => {
         texts.push(platform.formatQuery(text, values));
+        prepared.push(numberedText(text).text);
         return Promise.resolve([]);
       },
     } as unknown as Db;
@@ -296,6 +300,15 @@ describe('cached statistics', () => {
       for (const [i, text] of texts.entries()) {
         const plan = JSON.stringify((await db.query(`explain (format json) ${text}`)).rows[0]);
         expect(plan, text).toContain(i < 2 ? 'village_day_rollup_disputes' : 'county_day_rollup_disputes');
+      }
+      // As prepared, on the one generic plan the services use: the same index, and the codes joined by hashing
+      // (hub_codes, Migration…28DivisionCodes), not by nested loops over every pair of code and day row.
+      await db.query('set local enable_seqscan = on');
+      for (const [i, text] of prepared.entries()) {
+        const plan = JSON.stringify((await db.query(`explain (generic_plan, format json) ${text}`)).rows[0]);
+        expect(plan, text).toContain(i < 2 ? 'village_day_rollup_disputes' : 'county_day_rollup_disputes');
+        expect(plan, text).toContain('"Node Type":"Hash Join"');
+        expect(plan, text).not.toContain('"Node Type":"Nested Loop"');
       }
     } finally {
       await db.query('rollback');

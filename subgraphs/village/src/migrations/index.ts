@@ -26,6 +26,7 @@ import { Migration20261201000024WritePath } from './Migration20261201000024Write
 import { Migration20261201000025StatsVersion } from './Migration20261201000025StatsVersion.ts';
 import { Migration20261201000026RehandledIndex } from './Migration20261201000026RehandledIndex.ts';
 import { Migration20261202000027DisputeDays } from './Migration20261202000027DisputeDays.ts';
+import { Migration20261202000028DivisionCodes } from './Migration20261202000028DivisionCodes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   Migration20261201000025StatsVersion,
   Migration20261201000026RehandledIndex,
   Migration20261202000027DisputeDays,
+  Migration20261202000028DivisionCodes,
 ];

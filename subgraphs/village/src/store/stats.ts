@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, numbered, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
+import { col, numbered, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
@@ -28,7 +28,7 @@ function perLength<R>(make: (len: number) => Sql<R>): (len: number) => Sql<R> {
  * `62` lies in ['62', '62:').
  */
 const UNDER = (table: string, len: number, column = 'village_code') =>
-  `${table} t join unnest(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
+  `${table} t join hub_codes(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
 
 /** The key range the codes span (so the scan is an index range). */
 function range(codes: readonly string[]): [string, string] {
@@ -52,7 +52,7 @@ function daySums(len: number, cols: readonly string[], only?: string): string {
   return `select k.code as k, ${cols.map((c) => `sum(t.${c}) as ${c}`).join(', ')}
             from (select ${column} as code, ${cols.map((c) => `sum(${c}) as ${c}`).join(', ')} from ${table}
                    where ${column} >= ? and ${column} < ? and day >= ? and day <= ?${only ? ` and ${only}` : ''} group by 1) t
-            join unnest(array[?]::text[]) as k(code) on left(t.code, ${len}) = k.code group by 1`;
+            join hub_codes(array[?]::text[]) as k(code) on left(t.code, ${len}) = k.code group by 1`;
 }
 
 /**
@@ -200,7 +200,7 @@ const disputes = perLength((len) =>
  * null when never) and the re-handled among them; `start`/`end` are the period's instants.
  */
 export function disputeSums(db: Db, len: number, codes: readonly string[], from: string, to: string, start: string, end: string): Promise<DisputesRow[]> {
-  return rows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end, ...underParams(codes), start, end]);
+  return preparedRows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */
