@@ -73,13 +73,29 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       orm,
       stop: async () => {
         await running.stop();
-        await endPublicReads(orm.em);
-        await orm.close();
+        // A request still running when its socket was closed may hold a pooled connection a little longer; closing the
+        // pools waits for it, but never past CLOSE_WAIT_MS, so a stop (a SIGTERM, a test's teardown) always ends.
+        await withinMs(CLOSE_WAIT_MS, async () => {
+          await endPublicReads(orm.em);
+          await orm.close();
+        });
       },
     };
   } catch (e) {
     await orm.close();
     throw e;
+  }
+}
+
+const CLOSE_WAIT_MS = 15_000;
+
+/** Runs `work`, but gives up waiting for it after `ms` (it goes on in the background). */
+async function withinMs(ms: number, work: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
