@@ -66,6 +66,25 @@ export function readDivisions(level: DirectoryLevel, scope: readonly string[]): 
   return rows;
 }
 
+const LEVEL_OF_LENGTH: Record<number, DirectoryLevel> = { 2: 'provinces', 4: 'cities', 6: 'areas', 9: 'streets', 12: 'villages' };
+/** Names by county (or shorter code) and level, each county's read once from its level's file. */
+const names = new Map<string, Map<string, string>>();
+
+/**
+ * A division's official name from the national directory (临潭县 for 623021,
+ * 术布乡 for 623021200), '' when the directory has none. Every subgraph loads
+ * its divisions from this directory, so a level may name another level's
+ * divisions with it (docs/ARCHITECTURE.md, "Names across levels").
+ */
+export function divisionName(code: string): string {
+  const level = LEVEL_OF_LENGTH[code.length];
+  if (!level) return '';
+  const key = `${level}:${code.slice(0, 6)}`;
+  let known = names.get(key);
+  if (!known) names.set(key, (known = new Map(readDivisions(level, [code.slice(0, 6)]).map((r) => [r.code, r.name]))));
+  return known.get(code) ?? '';
+}
+
 /** A village's short name for labels: 鹿儿台村村民委员会 → 鹿儿台村. */
 export function shortVillageName(name: string): string {
   return name.replace(/(村民委员会|居民委员会|村委会|居委会|社区居委会)$/, '') || name;

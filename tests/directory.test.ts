@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Counted, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
+import { SEED_COUNTIES } from '../domain/divisions.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -52,6 +53,20 @@ describe('division directory through the gateway', () => {
     for (const g of v.grids) {
       expect(g.code).toMatch(/^623021200201\d{3}$/);
       expect(g.village.code).toBe('623021200201');
+    }
+  });
+
+  it("names every village's township as the township subgraph does", async () => {
+    // Village.township provides the name from the national directory; the township subgraph loads it from the same data.
+    for (const county of SEED_COUNTIES) {
+      const r = await hub.query<{ villages: { township: { code: string; name: string } }[]; townships: { code: string; name: string }[] }>(
+        `query($c: String!) { villages(within: $c) { township { code name } } townships(within: $c) { code name } }`,
+        { c: county },
+      );
+      expect(r.errors).toBeUndefined();
+      const owned = new Map(r.data!.townships.map((t) => [t.code, t.name]));
+      expect(r.data!.villages.length).toBeGreaterThan(0);
+      for (const v of r.data!.villages) expect(v.township.name).toBe(owned.get(v.township.code));
     }
   });
 

@@ -13,7 +13,7 @@
 import { REHANDLING_LIMIT, ruleOf, type CaseAction, type Level } from '../../domain/case-engine.ts';
 import { defaultDeadline } from '../../domain/deadlines.ts';
 import { departmentName } from '../../domain/departments.ts';
-import { gridCounts, readDivisions } from '../../domain/divisions.ts';
+import { divisionName, gridCounts, readDivisions } from '../../domain/divisions.ts';
 import { CaseRun, type LevelRecord, type Move, type PlannedDispatch, type PlannedStep, type VillageRecord } from './case-run.ts';
 import { Random } from './random.ts';
 import { personName, surnameFor } from './names.ts';
@@ -120,9 +120,7 @@ function villagesOf(county: string): { code: string; grids: string[] }[] {
 }
 
 /** The county's name as the county subgraph loads it (departments are named after it). */
-function countyName(county: string): string {
-  return readDivisions('areas', [county]).find((c) => c.code === county)?.name ?? county;
-}
+const countyName = (county: string): string => divisionName(county) || county;
 
 type Rating = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 

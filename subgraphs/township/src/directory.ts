@@ -13,15 +13,3 @@ export async function loadTownshipDirectory(orm: MikroORM, scope: readonly strin
   );
   return { townships: rows.length };
 }
-
-const countyNames = new Map<string, string>();
-
-/** A county's name from the division directory (临潭县 for 623021), as the county subgraph holds it; '' when the directory has none. */
-export function countyName(code: string): string {
-  let name = countyNames.get(code);
-  if (name === undefined) {
-    name = readDivisions('areas', [code]).find((r) => r.code === code)?.name ?? '';
-    countyNames.set(code, name);
-  }
-  return name;
-}

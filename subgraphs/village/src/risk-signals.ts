@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readDivisions, shortVillageName } from '../../../domain/divisions.ts';
+import { divisionName, shortVillageName } from '../../../domain/divisions.ts';
 import { periodBounds, previousPeriod, type Period } from '../../../domain/periods.ts';
 import type { Said } from '../../../domain/errors.ts';
 import type { Language } from '../../../platform/language.ts';
@@ -81,15 +81,6 @@ const FACT_KINDS: ReadonlySet<string> = new Set<RiskFactKind>([
   'GRIDS_NOT_FULLY_STAFFED',
 ]);
 const isFactKind = (k: string): k is RiskFactKind => FACT_KINDS.has(k);
-
-/** A township's name from the division directory (the township subgraph owns townships; the names are the same national data). */
-const townshipNames = new Map<string, Map<string, string>>();
-function townshipName(code: string): string {
-  const county = code.slice(0, 6);
-  let names = townshipNames.get(county);
-  if (!names) townshipNames.set(county, (names = new Map(readDivisions('streets', [county]).map((r) => [r.code, r.name]))));
-  return names.get(code) ?? code;
-}
 
 /** What one signal says, from its facts: a figure by fact kind (0 when absent). */
 const figure = (facts: readonly RiskFactItem[], kind: RiskFactKind) => facts.find((f) => f.kind === kind)?.value ?? 0;
@@ -223,7 +214,7 @@ export async function findRiskSignals(
     }
     for (const row of found) {
       const township = row.divisionCode.length === 9;
-      const name = row.villageName ?? townshipName(row.divisionCode.slice(0, 9));
+      const name = row.villageName ?? (divisionName(row.divisionCode.slice(0, 9)) || row.divisionCode.slice(0, 9));
       const facts: RiskFactItem[] = row.facts.flatMap((f) =>
         isFactKind(f.kind) ? [{ kind: f.kind, value: f.value, cases: viewer.records ? (f.cases ?? []) : [] }] : [],
       );

@@ -6,7 +6,7 @@ import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { TownshipContext } from '../context.ts';
-import { countyName } from '../directory.ts';
+import { divisionName } from '../../../../domain/divisions.ts';
 import type {
   MutationAcceptTownshipCaseArgs,
   MutationAcknowledgeDispatchArgs,
@@ -89,7 +89,7 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   }
   const note = optText(a.note, 'note', 2000);
   return run(ctx, a.version, (em) => {
-    const named = (c: TownshipCaseRow) => kinds.map((kind) => ({ kind, name: departmentName(countyName(c.countyCode), kind) }));
+    const named = (c: TownshipCaseRow) => kinds.map((kind) => ({ kind, name: departmentName(divisionName(c.countyCode), kind) }));
     const step: TownshipStep = {
       action: 'DISPATCH',
       actor: actorOf(ctx),

@@ -2933,6 +2933,12 @@ export type Township = {
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /**
+   * Official name, e.g. 术布乡 (owned by the township subgraph; the village
+   * subgraph gives it, from the same national directory, only where a village
+   * names its township).
+   */
+  name: Scalars['String']['output'];
+  /**
    * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
    * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
@@ -4292,6 +4298,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<TownshipDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<TownshipResidentsArgs, 'first'>>;
