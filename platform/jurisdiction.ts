@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command, opensOnFirstStatement, parseRows, preparedName, type Sql } from './sql.ts';
+import { command, opensOnFirstStatement, runPrepared, type Sql, type SqlParam } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -67,12 +67,12 @@ export const ACTOR_SETTING = 'hub.actor';
  * personal data whose readers check a caller's access to the division first)
  * on a small pool of their own beside `db`'s (`publicPool`), outside any
  * transaction and with no jurisdiction setting: one round trip, no entity
- * manager. `st` takes `$n` parameters; its rows come back parsed as for
- * `rows` (camelCase keys). Only such tables are read this way; a table with a
+ * manager. `st` takes `?` parameters as for `rows`, and its rows come back
+ * parsed the same way (camelCase keys). Only such tables are read this way; a table with a
  * policy read like this shows no rows at all (fail closed, platform/rls.ts),
  * never another area's.
  */
-export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly unknown[]): Promise<R[]> {
+export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
   const pool = publicPool(await db.getConnection().getNativeClient());
   // A named statement: each connection parses and plans it once, not on every read.
   // Connected first and queried after the await: the statement then runs in the request's async context
@@ -80,8 +80,7 @@ export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: reado
   const client = await pool.connect();
   let failed: Error | undefined;
   try {
-    const res = await client.query<Record<string, unknown>>({ name: preparedName(st), text: st.text, values: [...params] });
-    return parseRows(st, res.rows);
+    return await runPrepared(st, params, async (q) => (await client.query<Record<string, unknown>>(q)).rows);
   } catch (e) {
     failed = e instanceof Error ? e : new Error(String(e));
     throw e;

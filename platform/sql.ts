@@ -42,15 +42,6 @@ export function command(name: string, text: string): Sql<Record<string, never>> 
   return { name, row: NO_ROW, text: `/* ${name} */ ${text}` };
 }
 
-const preparedNames = new WeakMap<Sql<unknown>, string>();
-
-/** The name of `st` as a server-side prepared statement: one per text (a hash of it), whatever its declared name. */
-export function preparedName<R>(st: Sql<R>): string {
-  let name = preparedNames.get(st);
-  if (name === undefined) preparedNames.set(st, (name = `hub_${createHash('sha1').update(st.text).digest('base64url')}`));
-  return name;
-}
-
 const NO_ROW = z.object({}).transform(() => ({}) as Record<string, never>);
 
 const camelNames = new Map<string, string>();
@@ -121,13 +112,36 @@ export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlPa
   await openers.get(db)?.();
   const tx = db.getTransactionContext<Transaction<unknown>>();
   if (!tx) return rows(db, st, params);
+  return runPrepared(st, params, async (q) => {
+    // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
+    const compiled = { ...CompiledQuery.raw(q.text, q.values), sql: { name: q.name, text: q.text } as unknown as string };
+    return (await tx.executeQuery<Record<string, unknown>>(compiled)).rows;
+  });
+}
+
+/** A statement ready to run prepared: pg's query config (`name`, `$n` text, values). */
+export interface PreparedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Runs `st` (`?` placeholders, as for `rows`) as a named prepared statement
+ * through `send`, which runs pg's query config on a connection of its
+ * choosing (`preparedRows`: the request's transaction; platform/jurisdiction.ts
+ * `publicRows`: a public read). The one place statements get their prepared
+ * names, so both share the renaming after a stale plan.
+ */
+export async function runPrepared<R>(
+  st: Sql<R>,
+  params: readonly SqlParam[],
+  send: (q: PreparedQuery) => Promise<readonly Record<string, unknown>[]>,
+): Promise<R[]> {
   const values = params.map((p) => (p === undefined ? null : p));
   const named = prepared(st.text, values);
-  // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
-  const compiled = { ...CompiledQuery.raw(named.text, values), sql: named as unknown as string };
   try {
-    const res = await timed(st.name, () => tx.executeQuery<Record<string, unknown>>(compiled));
-    return parseRows(st, res.rows);
+    return parseRows(st, await timed(st.name, () => send({ name: named.name, text: named.text, values })));
   } catch (e) {
     if (isStalePlan(e)) renamePrepared();
     throw e;
@@ -166,11 +180,6 @@ export function numberedText(text: string): { text: string; lists: boolean[] } {
     return m === '?' ? `$${n}` : m === 'in (?)' ? `= any($${n})` : `$${n}::text[]`;
   });
   return { text: out, lists };
-}
-
-/** `st` declared with `?` (as for `rows`), in `$n` form: for `publicRows`, which prepares its statements. */
-export function numbered<R>(st: Sql<R>): Sql<R> {
-  return { ...st, text: numberedText(st.text).text };
 }
 
 const preparedTexts = new Map<string, { name: string; text: string; lists: boolean[] }>();

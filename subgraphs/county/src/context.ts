@@ -33,7 +33,7 @@ export function createLoaders(db: Db) {
     ),
     /** Counties of provinces or prefectures: one statement whatever the mix. */
     countiesOf: new DataLoader<string, CountyEntity[]>(async (codes) => {
-      const rows = await publicRows(db, countyDirectory.countiesOfRegions, [codes]);
+      const rows = await publicRows(db, countyDirectory.countiesOfRegions, [codes, codes]);
       return codes.map((c) => rows.filter((r) => (c.length === 2 ? r.provinceCode : r.prefectureCode) === c));
     }),
   };

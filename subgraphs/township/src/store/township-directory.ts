@@ -4,7 +4,7 @@ import { col, sql } from '../../../../platform/sql.ts';
 /**
  * Reads of the township directory (names and codes, public: no row-level
  * security), run on the pool outside any transaction through
- * platform/jurisdiction.ts `publicRows` (`$n` parameters).
+ * platform/jurisdiction.ts `publicRows`.
  */
 const Township = z.object({
   code: col.text,
@@ -16,8 +16,8 @@ const Township = z.object({
 const COLUMNS = `code, name, kind, county_code as "countyCode"`;
 
 export const townshipDirectory = {
-  /** $1: township codes. */
-  byCodes: sql('township.directoryByCodes', Township, `select ${COLUMNS} from township where code = any($1::text[])`),
-  /** $1: county codes; by code. */
-  ofCounties: sql('township.directoryOfCounties', Township, `select ${COLUMNS} from township where county_code = any($1::text[]) order by code`),
+  /** Township codes. */
+  byCodes: sql('township.directoryByCodes', Township, `select ${COLUMNS} from township where code in (?)`),
+  /** County codes; by code. */
+  ofCounties: sql('township.directoryOfCounties', Township, `select ${COLUMNS} from township where county_code in (?) order by code`),
 };

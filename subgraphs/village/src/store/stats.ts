@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, numbered, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
+import { col, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
@@ -86,14 +86,12 @@ const Population = z.object({
 export type PopulationRow = z.infer<typeof Population>;
 
 const population = perLength((len) =>
-  numbered(
-    sql(
-      `stats.population[${len}]`,
-      Population,
-      `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
-            sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
-       from ${UNDER('village_rollup', len)} group by 1`,
-    ),
+  sql(
+    `stats.population[${len}]`,
+    Population,
+    `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
+          sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
+     from ${UNDER('village_rollup', len)} group by 1`,
   ),
 );
 
@@ -116,15 +114,13 @@ const Forces = z.object({
 export type ForcesRow = z.infer<typeof Forces>;
 
 const forces = perLength((len) =>
-  numbered(
-    sql(
-      `stats.forces[${len}]`,
-      Forces,
-      `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
-            sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
-            sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
-       from ${UNDER('village_rollup', len)} group by 1`,
-    ),
+  sql(
+    `stats.forces[${len}]`,
+    Forces,
+    `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
+          sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
+          sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
+     from ${UNDER('village_rollup', len)} group by 1`,
   ),
 );
 
@@ -136,9 +132,7 @@ export function forcesSums(db: Db, len: number, codes: readonly string[]): Promi
 const Patrol = z.object({ k: col.text, patrols: col.num, patrolSeconds: col.num, hazardsFound: col.num, hazardsRectified: col.num });
 export type PatrolRow = z.infer<typeof Patrol>;
 
-const patrol = perLength((len) =>
-  numbered(sql(`stats.patrol[${len}]`, Patrol, daySums(len, ['patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified']))),
-);
+const patrol = perLength((len) => sql(`stats.patrol[${len}]`, Patrol, daySums(len, ['patrols', 'patrol_seconds', 'hazards_found', 'hazards_rectified'])));
 
 /** Patrol sums of each code over the days [from, to]. */
 export function patrolSums(db: Db, len: number, codes: readonly string[], from: string, to: string): Promise<PatrolRow[]> {
@@ -236,7 +230,7 @@ const versions = sql(
   'stats.versions',
   Versions,
   `select k.code as k, ${digest('counts')} as counts, ${digest('days')} as days, extract(epoch from now()) * 1000 as now
-     from unnest($1::text[]) as k(code)
+     from unnest(array[?]::text[]) as k(code)
      left join lateral (
        select s.code, s.counts, s.days from stats_version s
         where s.level = (case length(k.code) when 12 then 12 when 9 then 12 else 6 end) and s.code >= k.code and s.code < k.code || ':'

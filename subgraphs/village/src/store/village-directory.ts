@@ -4,7 +4,7 @@ import { col, sql } from '../../../../platform/sql.ts';
 /**
  * Reads of the village and grid directory (names and codes, public: no
  * row-level security), run on the pool outside any transaction through
- * platform/jurisdiction.ts `publicRows` (`$n` parameters).
+ * platform/jurisdiction.ts `publicRows`.
  */
 const Village = z.object({
   code: col.text,
@@ -19,12 +19,12 @@ const VILLAGE = `code, name, kind, township_code as "townshipCode", county_code 
 const GRID = `code, name, village_code as "villageCode", county_code as "countyCode"`;
 
 export const villageDirectory = {
-  /** $1: village codes. */
-  villagesByCodes: sql('village.directoryByCodes', Village, `select ${VILLAGE} from village where code = any($1::text[])`),
-  /** $1: township codes; by code. */
-  villagesOfTownships: sql('village.directoryOfTownships', Village, `select ${VILLAGE} from village where township_code = any($1::text[]) order by code`),
-  /** $1: grid codes. */
-  gridsByCodes: sql('grid.directoryByCodes', Grid, `select ${GRID} from grid where code = any($1::text[])`),
-  /** $1: village codes; by code. */
-  gridsOfVillages: sql('grid.directoryOfVillages', Grid, `select ${GRID} from grid where village_code = any($1::text[]) order by code`),
+  /** Village codes. */
+  villagesByCodes: sql('village.directoryByCodes', Village, `select ${VILLAGE} from village where code in (?)`),
+  /** Township codes; by code. */
+  villagesOfTownships: sql('village.directoryOfTownships', Village, `select ${VILLAGE} from village where township_code in (?) order by code`),
+  /** Grid codes. */
+  gridsByCodes: sql('grid.directoryByCodes', Grid, `select ${GRID} from grid where code in (?)`),
+  /** Village codes; by code. */
+  gridsOfVillages: sql('grid.directoryOfVillages', Grid, `select ${GRID} from grid where village_code in (?) order by code`),
 };
