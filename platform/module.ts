@@ -8,6 +8,7 @@ import { settingsOrExit, SUBGRAPH_LABEL, type SubgraphName } from './settings.ts
 import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
+import { orAfter } from './timeout.ts';
 
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
@@ -75,10 +76,14 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
         await running.stop();
         // A request still running when its socket was closed may hold a pooled connection a little longer; closing the
         // pools waits for it, but never past CLOSE_WAIT_MS, so a stop (a SIGTERM, a test's teardown) always ends.
-        await withinMs(CLOSE_WAIT_MS, async () => {
-          await endPublicReads(orm.em);
-          await orm.close();
-        });
+        await orAfter(
+          CLOSE_WAIT_MS,
+          (async () => {
+            await endPublicReads(orm.em);
+            await orm.close();
+          })(),
+          undefined,
+        );
       },
     };
   } catch (e) {
@@ -88,16 +93,6 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
 }
 
 const CLOSE_WAIT_MS = 15_000;
-
-/** Runs `work`, but gives up waiting for it after `ms` (it goes on in the background). */
-async function withinMs(ms: number, work: () => Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([work(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Process entry point of a subgraph service: settings from the environment, stop on SIGINT/SIGTERM. */
 export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>): Promise<void> {

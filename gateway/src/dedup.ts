@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequest, type GraphQLRe
 import type { SharedBody } from '../../platform/http.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { preferredLanguage } from '../../platform/language.ts';
+import { orAfter } from '../../platform/timeout.ts';
 
 /**
  * In-flight deduplication of subgraph fetches (docs/ARCHITECTURE.md, "In-flight deduplication").
@@ -97,9 +98,7 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
           const running = this.pending.get(key);
           if (running) {
             running.waiters++;
-            let timer: NodeJS.Timeout | undefined;
-            const answer = await Promise.race([running.answer, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SHARE_WAIT_MS)))]);
-            clearTimeout(timer);
+            const answer = await orAfter(SHARE_WAIT_MS, running.answer, null);
             if (!answer) return null;
             sharedAnswers++;
             this.answers.set(contextValue.exchange, answer);

@@ -98,6 +98,33 @@ export const NATIONAL_TEST_SUBJECT = 'test';
 
 export const ALL_SCOPES: Scope[] = ['read', 'write', 'pii', 'report', 'admin'];
 
+type SubgraphStart = Omit<StartOptions, 'url' | 'port'>;
+
+/**
+ * Starts the three subgraphs on ports chosen first, so every subgraph knows where the others receive events. A port
+ * found free can be taken (by an outgoing connection of a test running beside this one) before a subgraph listens on
+ * it: then all start again on fresh ports, at most three times.
+ */
+async function startSubgraphs(
+  dbs: Record<SubgraphName, { url: string }>,
+  common: Omit<SubgraphStart, 'subgraphUrls'>,
+): Promise<{ ports: Record<SubgraphName, number>; startOpts: SubgraphStart; subgraphs: Record<SubgraphName, StartedSubgraph> }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = {} as Record<SubgraphName, number>;
+    for (const name of SUBGRAPHS) ports[name] = await freePort();
+    const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<SubgraphName, string>;
+    const startOpts: SubgraphStart = { ...common, subgraphUrls };
+    const subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
+    try {
+      for (const name of SUBGRAPHS) subgraphs[name] = await START[name]({ ...startOpts, url: dbs[name].url, port: ports[name] });
+      return { ports, startOpts, subgraphs };
+    } catch (e) {
+      await Promise.allSettled(Object.values(subgraphs).map((s) => s.stop()));
+      if ((e as { code?: unknown }).code !== 'EADDRINUSE' || attempt >= 3) throw e;
+    }
+  }
+}
+
 export async function startHub(): Promise<TestHub> {
   const dbs = inject('dbs');
   const keys = inject('keys');
@@ -117,25 +144,7 @@ export async function startHub(): Promise<TestHub> {
     callerKeys: { publicKey: keys.caller.publicKey },
     nationalSubjects: [NATIONAL_TEST_SUBJECT],
   };
-  // Ports are chosen first so every subgraph knows where the others receive events. A port found free can be taken
-  // (by an outgoing connection of a test running beside this one) before a subgraph listens on it: then all start again.
-  let ports = {} as Record<SubgraphName, number>;
-  let startOpts: Omit<StartOptions, 'url' | 'port'> = { trust, eventsSecret: keys.eventsSecret, subgraphUrls: {} as Record<SubgraphName, string>, poolMax: 4 };
-  let subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
-  for (let attempt = 1; ; attempt++) {
-    ports = {} as Record<SubgraphName, number>;
-    for (const name of SUBGRAPHS) ports[name] = await freePort();
-    const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`])) as Record<SubgraphName, string>;
-    startOpts = { trust, eventsSecret: keys.eventsSecret, subgraphUrls, poolMax: 4 };
-    subgraphs = {} as Record<SubgraphName, StartedSubgraph>;
-    try {
-      for (const name of SUBGRAPHS) subgraphs[name] = await START[name]({ ...startOpts, url: dbs[name].url, port: ports[name] });
-      break;
-    } catch (e) {
-      await Promise.allSettled(Object.values(subgraphs).map((s) => s.stop()));
-      if ((e as { code?: unknown }).code !== 'EADDRINUSE' || attempt >= 3) throw e;
-    }
-  }
+  const { ports, startOpts, subgraphs } = await startSubgraphs(dbs, { trust, eventsSecret: keys.eventsSecret, poolMax: 4 });
   const gateway: RunningGateway = await startGateway({
     callerKeys: trust.callerKeys,
     routerSecret: keys.routerSecrets[0]!,
