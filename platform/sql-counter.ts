@@ -27,6 +27,7 @@ export function installSqlCounter(): void {
   Object.defineProperty(proto, 'query', {
     value: function countedQuery(this: pg.Client, ...args: unknown[]) {
       total++;
+      watchPlans(this, args);
       const current = storage.getStore();
       if (current) {
         current.statements++;
@@ -37,6 +38,37 @@ export function installSqlCounter(): void {
       return original.apply(this, args);
     },
   });
+}
+
+/**
+ * A request's transaction asks PostgreSQL for generic plans (platform/jurisdiction.ts `scopedEm`), which suits the
+ * named statements `preparedRows` sends there (docs/ARCHITECTURE.md, "Prepared lists"). A statement sent there with
+ * parameters but no name would be bound to a generic plan too, unasked: its name is kept here, for the tests to
+ * refuse (tests/helpers/hub.ts, when a hub stops). MikroORM writes values into its statements' text, so only a
+ * store that sends parameters itself can do this.
+ */
+const genericPlans = new WeakSet<pg.Client>();
+const unnamedInGenericPlans: string[] = [];
+
+function watchPlans(client: pg.Client, args: unknown[]): void {
+  const first = args[0];
+  const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? String((first as { text?: unknown }).text ?? '') : '';
+  if (/^\s*(begin|select set_config)\b/i.test(text)) {
+    if (text.includes('plan_cache_mode')) genericPlans.add(client);
+  } else if (/^\s*(commit|rollback)\b/i.test(text)) {
+    genericPlans.delete(client);
+  } else if (genericPlans.has(client)) {
+    const values = Array.isArray(args[1]) ? args[1] : (first as { values?: unknown } | null)?.values;
+    const named = typeof first === 'object' && first !== null && typeof (first as { name?: unknown }).name === 'string';
+    if (!named && Array.isArray(values) && values.length > 0 && unnamedInGenericPlans.length < 100) unnamedInGenericPlans.push(statementName(first));
+  }
+}
+
+/** Statements sent with parameters but no prepared name inside a transaction that asked for generic plans (see above); `clear` empties the list. */
+export function unnamedStatementsInGenericPlans(clear = false): string[] {
+  const found = [...unnamedInGenericPlans];
+  if (clear) unnamedInGenericPlans.length = 0;
+  return found;
 }
 
 /** A call that returns a promise: not a callback, not a submittable (COPY streams), which are left untraced. */

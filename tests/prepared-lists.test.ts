@@ -5,12 +5,14 @@
  * same transaction, settings and pooled connections a request uses.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
 import { initORM } from '../platform/orm.ts';
 import { preparedRows, sql, type Db } from '../platform/sql.ts';
+import { unnamedStatementsInGenericPlans } from '../platform/sql-counter.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
 import { disputes } from '../subgraphs/village/src/store/dispute.ts';
 import { persons } from '../subgraphs/village/src/store/person.ts';
@@ -101,6 +103,23 @@ describe('lists as prepared statements', () => {
     expect(outside.prepared.find((p) => p.statement.includes('dispute.list.page'))!.genericPlans).toBeGreaterThan(statement!.genericPlans);
     // A jurisdiction of another village of the same county sees none of this village's rows either.
     expect((await firstPage(`${village.slice(0, 9)}999`, list)).rows).toEqual([]);
+  });
+
+  it('notices a statement sent with parameters but no name in a transaction with generic plans (the hub helper refuses it)', async () => {
+    unnamedStatementsInGenericPlans(true);
+    await firstPage(village.slice(0, 6), disputes.list('village', { statuses: ['REPORTED'] }));
+    expect(unnamedStatementsInGenericPlans()).toEqual([]);
+    await asRequest(village.slice(0, 6), async (em) => {
+      await preparedRows(em, sql('probe.named', z.object({ n: z.number() }), `select ?::int as n`), [1]);
+      // What a store sending its own parameters would do: the transaction's generic plans would bind it unasked.
+      const tx = em.getTransactionContext<Transaction<unknown>>()!;
+      await tx.executeQuery(CompiledQuery.raw(`/* probe.unnamed */ select $1::int as n`, [1]));
+    });
+    expect(unnamedStatementsInGenericPlans(true)).toEqual(['probe.unnamed']);
+    // Outside such a transaction (the pool's own statements, a bulk path), parameters are the driver's business.
+    const owner = await orm.em.getConnection().getNativeClient();
+    await owner.query(`/* probe.pool */ select $1::int as n`, [1]);
+    expect(unnamedStatementsInGenericPlans()).toEqual([]);
   });
 
   it('keeps a name prefix out of prepared statements: its index needs the value at planning', async () => {

@@ -9,7 +9,7 @@ import type { Scope } from '../../platform/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 import { startModule, type StartedSubgraph, type StartOptions } from '../../platform/module.ts';
-import { sqlStatementsInRequests } from '../../platform/sql-counter.ts';
+import { sqlStatementsInRequests, unnamedStatementsInGenericPlans } from '../../platform/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
 import { freePort } from '../setup/global.ts';
 
@@ -175,6 +175,9 @@ export async function startHub(): Promise<TestHub> {
     async stop() {
       await gateway.stop();
       await Promise.allSettled(SUBGRAPHS.map((n) => subgraphs[n].stop()));
+      // Every statement with parameters in a request's transaction went as a named prepared statement (platform/sql-counter.ts).
+      const unnamed = unnamedStatementsInGenericPlans(true);
+      if (unnamed.length) throw new Error(`Statements sent with parameters but no prepared name in a transaction with generic plans: ${unnamed.join(', ')}`);
     },
   };
   return hub;
