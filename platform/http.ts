@@ -9,6 +9,7 @@ import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './l
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
 import { inServerSpan } from './telemetry.ts';
+import { orAfter } from './timeout.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -247,10 +248,20 @@ export interface RunningHttp {
   server: Server;
   port: number;
   url: string;
+  /** Requests being answered now. */
+  inFlight(): number;
+  /**
+   * Stops taking requests, lets those being answered finish (at most DRAIN_MS), then closes every connection.
+   * A subgraph closes its database pools after this: a request cut off mid-way would still be running on one.
+   */
   close(): Promise<void>;
 }
 
+/** How long a stop waits for the requests being answered (an import streaming a whole file may take longer: it is cut). */
+const DRAIN_MS = 10_000;
+
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
+  const answering = new Set<Promise<void>>();
   const server = createServer((req, res) => {
     // A NUL (%00) in a path or parameter is no name, code or cursor the hub knows, and PostgreSQL cannot take one.
     if (req.url?.includes('%00')) {
@@ -297,6 +308,12 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
               async () => handle(),
             ),
       );
+      const answered = work.then(
+        () => {},
+        () => {},
+      );
+      answering.add(answered);
+      void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
         const err = asHttpError(thrown);
         if (res.headersSent) {
@@ -363,10 +380,13 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
     server,
     port: actual,
     url: `http://${shownHost}:${actual}/graphql`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    inFlight: () => answering.size,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await orAfter(DRAIN_MS, Promise.all([...answering]), undefined);
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -74,8 +74,8 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       orm,
       stop: async () => {
         await running.stop();
-        // A request still running when its socket was closed may hold a pooled connection a little longer; closing the
-        // pools waits for it, but never past CLOSE_WAIT_MS, so a stop (a SIGTERM, a test's teardown) always ends.
+        // The requests being answered finished first (at most the HTTP server's drain); one cut off after it may
+        // still hold a pooled connection: closing the pools waits for it, but never past CLOSE_WAIT_MS.
         await orAfter(
           CLOSE_WAIT_MS,
           (async () => {

@@ -63,6 +63,9 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   relay: OutboxRelay;
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** Stops the relay, then the HTTP server after the requests being answered finish (platform/http.ts `close`). */
   stop(): Promise<void>;
 }
 
@@ -175,6 +178,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     url: http.url,
     port: http.port,
     relay,
+    inFlight: () => http.inFlight(),
     stop: async () => {
       await relay.stop();
       await http.close();

@@ -53,4 +53,31 @@ describe('a subgraph going away', () => {
       await hub.restartSubgraph('township');
     }
   });
+
+  it('lets the requests a subgraph is answering finish when it stops, then closes its database pools', async () => {
+    const village = hub.subgraphs.village;
+    // Unique periods: no figure comes from the statistics cache, so each request takes a while.
+    const q = `query($from: Date!) { villages(within: "623021") { code population { residents } disputeStats(from: $from, to: "2026-09-30") { reported } } }`;
+    const asked = Array.from({ length: 10 }, (_, i) =>
+      hub.querySubgraph<{ villages: unknown[] }>('village', q, { from: `2025-10-${String(i + 10).padStart(2, '0')}` }).then(
+        (r): { ok: boolean; cause?: string } => ({ ok: !r.errors && r.data!.villages.length === 147 }),
+        (e: unknown) => ({ ok: false, cause: String((e as { cause?: { code?: string } }).cause?.code ?? e) }),
+      ),
+    );
+    const deadline = Date.now() + 30_000;
+    while (village.inFlight() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    const answering = village.inFlight();
+    expect(answering).toBeGreaterThan(0);
+    try {
+      await hub.stopSubgraph('village');
+      const answers = await Promise.all(asked);
+      // Those it was answering finished with their data; the rest, not yet begun, found the port or their socket closed
+      // (refused, reset or closed, depending on how far the connection had come).
+      expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(answering);
+      // Nothing answered with an error (a statement on a closed pool): what failed never reached a resolver.
+      for (const a of answers) if (!a.ok) expect(a.cause).toBeDefined();
+    } finally {
+      await hub.restartSubgraph('village');
+    }
+  }, 120_000);
 });
