@@ -54,7 +54,10 @@ function watchPlans(client: pg.Client, args: unknown[]): void {
   const first = args[0];
   const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? String((first as { text?: unknown }).text ?? '') : '';
   if (/^\s*(begin|select set_config)\b/i.test(text)) {
-    if (text.includes('plan_cache_mode')) genericPlans.add(client);
+    // A transaction's begin and settings may travel with its first statement, or with its commit when it sent none
+    // (platform/orm.ts): then it is over already.
+    if (text.includes('plan_cache_mode') && !/;\s*(commit|rollback)\s*$/i.test(text)) genericPlans.add(client);
+    else if (/^\s*begin\b/i.test(text)) genericPlans.delete(client);
   } else if (/^\s*(commit|rollback)\b/i.test(text)) {
     genericPlans.delete(client);
   } else if (genericPlans.has(client)) {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
-import { initORM } from '../platform/orm.ts';
+import { initORM, nativeTransaction } from '../platform/orm.ts';
 import { preparedRows, sql, type Db } from '../platform/sql.ts';
 import { unnamedStatementsInGenericPlans } from '../platform/sql-counter.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
@@ -116,9 +116,12 @@ describe('lists as prepared statements', () => {
       await tx.executeQuery(CompiledQuery.raw(`/* probe.unnamed */ select $1::int as n`, [1]));
     });
     expect(unnamedStatementsInGenericPlans(true)).toEqual(['probe.unnamed']);
-    // Outside such a transaction (the pool's own statements, a bulk path), parameters are the driver's business.
-    const owner = await orm.em.getConnection().getNativeClient();
-    await owner.query(`/* probe.pool */ select $1::int as n`, [1]);
+    // Outside such a transaction (the pool's own statements, a bulk path), parameters are the driver's business: also
+    // on the connection (the only one) of a scoped transaction that sent nothing, its begin, settings and commit as one.
+    await scopedEm(orm.em, village.slice(0, 6)).transactional(async () => {});
+    await nativeTransaction(orm, (client) => client.query(`/* probe.native */ select $1::int as n`, [1]));
+    const pool = await orm.em.getConnection().getNativeClient();
+    await pool.query(`/* probe.pool */ select $1::int as n`, [1]);
     expect(unnamedStatementsInGenericPlans()).toEqual([]);
   });
 
