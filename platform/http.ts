@@ -261,8 +261,17 @@ export interface RunningHttp {
 const DRAIN_MS = 10_000;
 
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
-  const answering = new Set<Promise<void>>();
+  /** The requests being answered, and their responses (told to close their connection once a stop begins). */
+  const answering = new Map<Promise<void>, ServerResponse>();
+  let closing = false;
   const server = createServer((req, res) => {
+    // A stopping server answers nothing new, and says so: a keep-alive connection may still carry a request to it.
+    if (closing) {
+      res.setHeader('connection', 'close');
+      res.setHeader('retry-after', '1');
+      sendGraphQLError(res, new HttpError(503, 'SERVICE_UNAVAILABLE', { zh: '服务正在停止，请稍后重试。', en: 'The service is stopping; try again shortly.' }));
+      return;
+    }
     // A NUL (%00) in a path or parameter is no name, code or cursor the hub knows, and PostgreSQL cannot take one.
     if (req.url?.includes('%00')) {
       sendGraphQLError(res, new HttpError(400, 'BAD_REQUEST', { zh: '请求地址含有 NUL 字符（%00）。', en: 'The request URL holds a NUL character (%00).' }));
@@ -312,7 +321,7 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
         () => {},
         () => {},
       );
-      answering.add(answered);
+      answering.set(answered, res);
       void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
         const err = asHttpError(thrown);
@@ -382,9 +391,12 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
     url: `http://${shownHost}:${actual}/graphql`,
     inFlight: () => answering.size,
     close: async () => {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await orAfter(DRAIN_MS, Promise.all([...answering]), undefined);
+      // Their connections close after their answers, so no further request comes on them.
+      for (const res of answering.values()) if (!res.headersSent) res.setHeader('connection', 'close');
+      await orAfter(DRAIN_MS, Promise.all([...answering.keys()]), undefined);
       server.closeAllConnections();
       await closed;
     },

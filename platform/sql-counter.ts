@@ -58,7 +58,8 @@ function watchPlans(client: pg.Client, args: unknown[]): void {
     // (platform/orm.ts): then it is over already.
     if (text.includes('plan_cache_mode') && !/;\s*(commit|rollback)\s*$/i.test(text)) genericPlans.add(client);
     else if (/^\s*begin\b/i.test(text)) genericPlans.delete(client);
-  } else if (/^\s*(commit|rollback)\b/i.test(text)) {
+  } else if (/^\s*(commit|rollback)\s*(;|$)/i.test(text)) {
+    // (Not `rollback to savepoint`: the transaction, and its settings, go on.)
     genericPlans.delete(client);
   } else if (genericPlans.has(client)) {
     const values = Array.isArray(args[1]) ? args[1] : (first as { values?: unknown } | null)?.values;

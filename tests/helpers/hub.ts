@@ -62,6 +62,8 @@ export interface TestHub {
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** POSTs straight to a subgraph as a trusted router would, for the whole-country caller. */
   querySubgraph<T = Record<string, unknown>>(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The same request as `querySubgraph`, its HTTP response unread (for its status and headers). */
+  fetchSubgraph(name: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<Response>;
   /** Runs `fn` and returns how many SQL statements the subgraphs' request handling sent meanwhile (all subgraphs run here). */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   stopSubgraph(name: SubgraphName): Promise<void>;
@@ -161,6 +163,12 @@ export async function startHub(): Promise<TestHub> {
       postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
     querySubgraph: <T>(name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
       postJson<T>(subgraphs[name].url, { query, variables }, { authorization: `Bearer ${national}`, [ROUTER_HEADER]: keys.routerSecrets[0]! }),
+    fetchSubgraph: (name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
+      fetch(subgraphs[name].url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${national}`, [ROUTER_HEADER]: keys.routerSecrets[0]! },
+        body: JSON.stringify({ query, variables }),
+      }),
     async countStatements(fn) {
       const before = sqlStatementsInRequests();
       await fn();
