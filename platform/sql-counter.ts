@@ -27,7 +27,7 @@ export function installSqlCounter(): void {
   Object.defineProperty(proto, 'query', {
     value: function countedQuery(this: pg.Client, ...args: unknown[]) {
       total++;
-      watchPlans(this, args);
+      if (watchingPlans) watchPlans(this, args);
       const current = storage.getStore();
       if (current) {
         current.statements++;
@@ -49,10 +49,16 @@ export function installSqlCounter(): void {
  */
 const genericPlans = new WeakSet<pg.Client>();
 const unnamedInGenericPlans: string[] = [];
+let watchingPlans = false;
+
+/** Starts noting such statements (the tests do; a service's hot path does not pay for it). */
+export function watchGenericPlans(): void {
+  watchingPlans = true;
+}
 
 function watchPlans(client: pg.Client, args: unknown[]): void {
   const first = args[0];
-  const text = typeof first === 'string' ? first : typeof first === 'object' && first !== null ? String((first as { text?: unknown }).text ?? '') : '';
+  const text = statementText(first);
   if (/^\s*(begin|select set_config)\b/i.test(text)) {
     // A transaction's begin and settings may travel with its first statement, or with its commit when it sent none
     // (platform/orm.ts): then it is over already.
@@ -82,12 +88,17 @@ function isPromised(args: unknown[]): boolean {
   return typeof first === 'string' || (typeof first === 'object' && first !== null && typeof (first as { submit?: unknown }).submit !== 'function');
 }
 
+/** A statement's text, whether it came as text or as pg's query config. */
+function statementText(q: unknown): string {
+  return typeof q === 'string' ? q : typeof q === 'object' && q !== null ? String((q as { text?: unknown }).text ?? '') : '';
+}
+
 const NAMED = /^\s*\/\* ([\w.:-]+) \*\//;
 const TABLE = /\b(?:from|into|update)\s+"?([\w.]+)"?/i;
 
 /** A statement's name for its span: the name a store declared (platform/sql.ts), else its verb and first table (MikroORM's own). */
 function statementName(q: unknown): string {
-  const text = typeof q === 'string' ? q : typeof q === 'object' && q !== null ? String((q as { text?: unknown }).text ?? '') : '';
+  const text = statementText(q);
   const named = NAMED.exec(text);
   if (named) return named[1]!;
   const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
 import { initORM, nativeTransaction } from '../platform/orm.ts';
 import { preparedRows, sql, type Db } from '../platform/sql.ts';
-import { unnamedStatementsInGenericPlans } from '../platform/sql-counter.ts';
+import { unnamedStatementsInGenericPlans, watchGenericPlans } from '../platform/sql-counter.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
 import { disputes } from '../subgraphs/village/src/store/dispute.ts';
 import { persons } from '../subgraphs/village/src/store/person.ts';
@@ -24,6 +24,7 @@ let village: string;
 let elsewhere: string;
 
 beforeAll(async () => {
+  watchGenericPlans();
   const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
   await owner.connect();
   try {
