@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pg, { type Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { command, opensOnFirstStatement, runPrepared, type Sql, type SqlParam } from './sql.ts';
+import { SharedConnections } from './pipeline.ts';
+import { command, endingTransaction, opensOnFirstStatement, runPrepared, type Sql, type SqlParam } from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -65,7 +66,7 @@ export const ACTOR_SETTING = 'hub.actor';
  * and codes of regions, counties, townships, villages and grids, and the
  * village subgraph's per-division figures and their versions, sums with no
  * personal data whose readers check a caller's access to the division first)
- * on a small pool of their own beside `db`'s (`publicPool`), outside any
+ * on a few shared connections of their own beside `db`'s pool (`publicReads`), outside any
  * transaction and with no jurisdiction setting: one round trip, no entity
  * manager. `st` takes `?` parameters as for `rows`, and its rows come back
  * parsed the same way (camelCase keys). Only such tables are read this way; a table with a
@@ -73,59 +74,46 @@ export const ACTOR_SETTING = 'hub.actor';
  * never another area's.
  */
 export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
-  const pool = publicPool(await db.getConnection().getNativeClient());
+  const reads = publicReads(await db.getConnection().getNativeClient());
   // A named statement: each connection parses and plans it once, not on every read.
-  // Connected first and queried after the await: the statement then runs in the request's async context
-  // (its SQL count and trace span), which a callback of the pool's connection would lose.
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    return await runPrepared(st, params, async (q) => (await client.query<Record<string, unknown>>(q)).rows);
-  } catch (e) {
-    failed = e instanceof Error ? e : new Error(String(e));
-    throw e;
-  } finally {
-    // A connection that failed a statement is closed rather than handed out again.
-    client.release(failed);
-  }
+  return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
 }
 
-const publicPools = new WeakMap<Pool, Pool>();
+const publicConnections = new WeakMap<Pool, SharedConnections>();
 
 /**
  * The connections `publicRows` reads on: a few of their own beside the ORM's
- * pool (same server and login, never a jurisdiction), where PostgreSQL keeps
- * one generic plan per named statement (`plan_cache_mode`). Left to choose,
- * it planned the version check and the grid directory anew on every run
- * (three quarters of their time); on the ORM's pool the same setting would
- * also bind the bulk paths' statements to generic plans, which made a seed's
- * ID-number lookup scan for minutes.
+ * pool (same server and login, never a jurisdiction), shared by every request
+ * and pipelined (platform/pipeline.ts), where PostgreSQL keeps one generic
+ * plan per named statement (`plan_cache_mode`). Left to choose, it planned the
+ * version check and the grid directory anew on every run (three quarters of
+ * their time); on the ORM's pool the same setting would also bind the bulk
+ * paths' statements to generic plans, which made a seed's ID-number lookup
+ * scan for minutes.
  */
-function publicPool(orm: Pool): Pool {
-  let pool = publicPools.get(orm);
-  if (!pool) {
-    pool = new pg.Pool({
-      ...orm.options,
-      // pg keeps the password out of the options' enumerable keys.
-      password: orm.options.password,
-      max: 4,
-      idleTimeoutMillis: 10_000,
-      allowExitOnIdle: true,
-      options: '-c plan_cache_mode=force_generic_plan',
-    });
-    // An idle connection that breaks (a restarted server) is dropped; the next read opens another.
-    pool.on('error', () => {});
-    publicPools.set(orm, pool);
+function publicReads(orm: Pool): SharedConnections {
+  let reads = publicConnections.get(orm);
+  if (!reads) {
+    reads = new SharedConnections(
+      {
+        ...orm.options,
+        // pg keeps the password out of the options' enumerable keys.
+        password: orm.options.password,
+        options: '-c plan_cache_mode=force_generic_plan',
+      },
+      3,
+    );
+    publicConnections.set(orm, reads);
   }
-  return pool;
+  return reads;
 }
 
 /** Closes the connections `publicRows` opened beside `db`'s pool (a service's stop, before its ORM closes). */
 export async function endPublicReads(db: EntityManager): Promise<void> {
   const orm = await db.getConnection().getNativeClient();
-  const pool = publicPools.get(orm);
-  publicPools.delete(orm);
-  await pool?.end();
+  const reads = publicConnections.get(orm);
+  publicConnections.delete(orm);
+  await reads?.end();
 }
 
 /** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
@@ -202,6 +190,7 @@ export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) =
     },
     async end() {
       armed = false;
+      endingTransaction(em);
       if (begun) await begun.catch(() => {});
       if (!open) return;
       open = false;

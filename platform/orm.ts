@@ -3,6 +3,7 @@ import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
 import pg, { type Pool, type PoolClient } from 'pg';
+import { corkTurn, endPipeline, isPipelined, startPipeline } from './pipeline.ts';
 import { installSqlCounter } from './sql-counter.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -42,7 +43,10 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
   };
   const orm = await MikroORM.init(config);
   // A client handed out again never carries the previous holder's deferred begin.
-  (await nativePool(orm)).on('acquire', (client) => held.delete(client));
+  (await nativePool(orm)).on('acquire', (client) => {
+    held.delete(client);
+    endPipeline(client);
+  });
   return orm;
 }
 
@@ -64,12 +68,18 @@ const SETTINGS = /^select set_config\(/;
  * A `begin` without parameters is held back, and so is a `set_config`
  * statement right after it; both go as one simple query with the next
  * statement when that has no parameters either (MikroORM formats its
- * parameters into the text), or alone, first, before any other statement.
- * The server runs the same statements in the same order on the same
+ * parameters into the text), or else just before it, in the same write: a
+ * prepared statement (platform/sql.ts `preparedRows`) turns the connection to
+ * pipelining until the transaction ends (platform/pipeline.ts). The server runs the same statements in the same order on the same
  * connection: the settings still precede every statement of the transaction
- * (and if they fail, nothing after them runs), so row-level security sees
- * the jurisdiction as before.
+ * (and if they fail, the transaction is aborted and every statement after
+ * them fails), so row-level security sees the jurisdiction as before.
  */
+/** pg's query config of a named prepared statement (platform/sql.ts `preparedRows`); bulk paths and COPY send none. */
+function isNamed(config: unknown): boolean {
+  return typeof config === 'object' && config !== null && typeof (config as { name?: unknown }).name === 'string';
+}
+
 function installBeginFolding(): void {
   if (folding) return;
   folding = true;
@@ -89,8 +99,25 @@ function installBeginFolding(): void {
         held.set(this, `begin; ${args[0]}`);
         return Promise.resolve(SETTINGS_SET);
       }
+      if (isPipelined(this)) {
+        corkTurn(this);
+        if (simple && (args[0] === 'commit' || args[0] === 'rollback')) {
+          const ended = original.apply(this, args) as Promise<unknown>;
+          void ended.then(
+            () => endPipeline(this),
+            () => endPipeline(this),
+          );
+          return ended;
+        }
+      }
       if (pending === undefined) return original.apply(this, args);
       held.delete(this);
+      if (isNamed(args[0])) {
+        // A prepared statement opens the transaction: it and the statements the request sends before the answers
+        // come go out pipelined, in one write with the begin and the settings (platform/sql.ts `preparedRows`).
+        startPipeline(this);
+        corkTurn(this);
+      }
       if (simple) {
         // A simple query of several statements answers with each one's result: the caller asked for the last.
         return (original.call(this, `${pending}; ${args[0]}`, []) as Promise<unknown>).then((r) => (Array.isArray(r) ? r[r.length - 1] : r));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
-import { CompiledQuery, type Transaction } from 'kysely';
+import { CompiledQuery, type ControlledTransaction, type DatabaseConnection } from 'kysely';
 import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { observeSql } from './metrics.ts';
@@ -110,13 +110,33 @@ export function opensOnFirstStatement(db: Db, open: () => Promise<void>): void {
  */
 export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
   await openers.get(db)?.();
-  const tx = db.getTransactionContext<Transaction<unknown>>();
+  const tx = db.getTransactionContext<ControlledTransaction<unknown>>();
   if (!tx) return rows(db, st, params);
+  // Kysely runs a transaction's statements one after another; pg queues them on the connection itself, in the
+  // order given, and pipelines them there (platform/orm.ts). Once the transaction ends, Kysely's path refuses them.
+  const connection = await transactionConnection(tx);
   return runPrepared(st, params, async (q) => {
     // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
     const compiled = { ...CompiledQuery.raw(q.text, q.values), sql: { name: q.name, text: q.text } as unknown as string };
-    return (await tx.executeQuery<Record<string, unknown>>(compiled)).rows;
+    const open = !tx.isCommitted && !tx.isRolledBack && !ending.has(db);
+    return (await (open ? connection.executeQuery<Record<string, unknown>>(compiled) : tx.executeQuery<Record<string, unknown>>(compiled))).rows;
   });
+}
+
+const connections = new WeakMap<ControlledTransaction<unknown>, Promise<DatabaseConnection>>();
+
+/** The connection `tx` runs on (Kysely hands it out in turn, after the statements sent before). */
+function transactionConnection(tx: ControlledTransaction<unknown>): Promise<DatabaseConnection> {
+  let found = connections.get(tx);
+  if (!found) connections.set(tx, (found = tx.getExecutor().provideConnection(async (c) => c)));
+  return found;
+}
+
+const ending = new WeakSet<Db>();
+
+/** From now on `db`'s prepared statements wait their turn behind the end of its transaction (platform/jurisdiction.ts `end`). */
+export function endingTransaction(db: Db): void {
+  ending.add(db);
 }
 
 /** A statement ready to run prepared: pg's query config (`name`, `$n` text, values). */

@@ -4,13 +4,15 @@
  * still under the caller's jurisdiction (row-level security), through the
  * same transaction, settings and pooled connections a request uses.
  */
+import net from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { beginOnFirstUse, scopedEm } from '../platform/jurisdiction.ts';
-import { initORM, nativeTransaction } from '../platform/orm.ts';
+import { beginOnFirstUse, endPublicReads, publicRows, scopedEm } from '../platform/jurisdiction.ts';
+import { initORM, nativePool, nativeTransaction } from '../platform/orm.ts';
+import { isPipelined } from '../platform/pipeline.ts';
 import { preparedRows, sql, type Db } from '../platform/sql.ts';
 import { unnamedStatementsInGenericPlans, watchGenericPlans } from '../platform/sql-counter.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
@@ -37,6 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (orm) await endPublicReads(orm.em);
   await orm?.close();
 });
 
@@ -151,5 +154,78 @@ describe('lists as prepared statements', () => {
     } finally {
       await asOwner('drop table if exists prepared_probe');
     }
+  });
+});
+
+/** How many writes the test process makes to the village database's server while `fn` runs (each a system call, and a wake-up there). */
+async function writesToDatabase(fn: () => Promise<unknown>): Promise<number> {
+  const port = Number(new URL(inject('dbs').village.url).port);
+  const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (this: net.Socket, ...args: unknown[]) => unknown>;
+  const originals = { _write: proto._write, _writev: proto._writev };
+  let writes = 0;
+  for (const key of ['_write', '_writev'] as const) {
+    proto[key] = function (this: net.Socket, ...args: unknown[]) {
+      if (this.remotePort === port) writes++;
+      return originals[key].apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    Object.assign(proto, originals);
+  }
+  return writes;
+}
+
+describe('round trips (platform/pipeline.ts)', () => {
+  const jurisdiction = () => village.slice(0, 6);
+
+  it('sends the statements a request sends in one turn in one write with its begin and settings, each answered in order under the jurisdiction', async () => {
+    const probe = sql('probe.turn', z.object({ n: z.number(), j: z.string() }), `select ?::int as n, current_setting('hub.jurisdiction') as j`);
+    const three = (em: Db) => Promise.all([1, 2, 3].map((i) => preparedRows(em, probe, [i])));
+    await asRequest(jurisdiction(), three);
+    let answers: unknown;
+    const writes = await writesToDatabase(async () => {
+      answers = await asRequest(jurisdiction(), three);
+    });
+    const j = jurisdiction();
+    expect(answers).toEqual([[{ n: 1, j }], [{ n: 2, j }], [{ n: 3, j }]]);
+    // One write for the begin, the settings and the three statements; one for the commit (one at a time: five).
+    expect(writes).toBe(2);
+    // The connection is back to one statement at a time for the pool's other users (a COPY needs it to itself).
+    const client = await (await nativePool(orm)).connect();
+    try {
+      expect(isPipelined(client)).toBe(false);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a statement failing in a pipelined transaction fails those sent after it (the transaction is aborted); the next request runs as before', async () => {
+    const divide = sql('probe.divide', z.object({ n: z.number() }), 'select 6 / ?::int as n');
+    const results = await asRequest(jurisdiction(), (em) =>
+      Promise.allSettled([preparedRows(em, divide, [1]), preparedRows(em, divide, [0]), preparedRows(em, divide, [2])]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results[0]).toMatchObject({ value: [{ n: 6 }] });
+    expect(results[1]).toMatchObject({ reason: { code: '22012' } });
+    expect(results[2]).toMatchObject({ reason: { code: '25P02' } });
+    expect(await asRequest(jurisdiction(), (em) => preparedRows(em, divide, [3]))).toEqual([{ n: 2 }]);
+    // And a bulk path after it, on the same (only) connection, one statement at a time.
+    expect((await nativeTransaction(orm, (client) => client.query<{ n: number }>('select $1::int as n', [4]))).rows).toEqual([{ n: 4 }]);
+  });
+
+  it('public reads of one turn share one write on the shared connections, and one failing fails no other', async () => {
+    const divide = sql('probe.publicDivide', z.object({ n: z.number() }), 'select 6 / ?::int as n');
+    const em = orm.em.fork();
+    await Promise.all([1, 2, 3].map((i) => publicRows(em, divide, [i])));
+    let results: PromiseSettledResult<unknown>[] = [];
+    const writes = await writesToDatabase(async () => {
+      results = await Promise.allSettled([publicRows(em, divide, [1]), publicRows(em, divide, [0]), publicRows(em, divide, [3])]);
+    });
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[1]).toMatchObject({ reason: { code: '22012' } });
+    expect(results[2]).toMatchObject({ value: [{ n: 2 }] });
+    expect(writes).toBe(1);
   });
 });
