@@ -155,8 +155,17 @@ function badString(value: unknown, name: string): Said | null {
   return null;
 }
 
+/** What `literalProblem` found per document: Apollo Server hands the same parsed document to every request of one query text. */
+const literalProblems = new WeakMap<DocumentNode, Said | null>();
+
 /** The first argument literal nothing behind the gateway can take: a string with a NUL (written `\u0000`) or too long, or a number past a double's range. */
 function literalProblem(document: DocumentNode): Said | null {
+  let found = literalProblems.get(document);
+  if (found === undefined) literalProblems.set(document, (found = firstLiteralProblem(document)));
+  return found;
+}
+
+function firstLiteralProblem(document: DocumentNode): Said | null {
   let problem: Said | null = null;
   const check = (node: ValueNode, at: string): void => {
     if (problem) return;
