@@ -28,9 +28,13 @@ export function isPipelined(client: pg.Client): boolean {
   return internals(client).pipeline;
 }
 
+/** Pooled clients `startPipeline` turned to pipelining (the shared connections below are pipelined for good). */
+const turned = new WeakSet<pg.Client>();
+
 /** Statements sent on `client` from now on go out without waiting for earlier answers. Only call it on an idle client. */
 export function startPipeline(client: pg.Client): void {
   internals(client).pipeline = true;
+  turned.add(client);
 }
 
 /**
@@ -40,7 +44,10 @@ export function startPipeline(client: pg.Client): void {
  */
 export function endPipeline(client: pg.Client): void {
   const c = internals(client);
-  if (c.pipeline && c._sentQueryQueue.length === 0 && c._queryQueue.length === 0) c.pipeline = false;
+  if (turned.has(client) && c._sentQueryQueue.length === 0 && c._queryQueue.length === 0) {
+    c.pipeline = false;
+    turned.delete(client);
+  }
 }
 
 /** Statements waiting for an answer on `client`. */
