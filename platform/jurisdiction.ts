@@ -1,8 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { SharedConnections } from './pipeline.ts';
-import { command, endingTransaction, opensOnFirstStatement, runPrepared, type Sql, type SqlParam } from './sql.ts';
+import { SharedConnections, sendTogether, startPipeline } from './pipeline.ts';
+import { isDatabaseUnavailable } from './unavailable.ts';
+import {
+  activeTurnSender,
+  command,
+  endingTransaction,
+  opensOnFirstStatement,
+  runPrepared,
+  sendsInTurns,
+  type PreparedQuery,
+  type Sql,
+  type SqlParam,
+  type TurnSender,
+} from './sql.ts';
 
 /**
  * Jurisdiction (辖区) and row-level security (docs/ARCHITECTURE.md). A jurisdiction is
@@ -74,6 +86,8 @@ export const ACTOR_SETTING = 'hub.actor';
  * never another area's.
  */
 export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
+  const turns = activeTurnSender(db);
+  if (turns) return runPrepared(st, params, (q) => turns.send(q, false));
   const reads = publicReads(await db.getConnection().getNativeClient());
   // A named statement: each connection parses and plans it once, not on every read.
   return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
@@ -132,7 +146,115 @@ export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subj
     variables[ACTOR_SETTING] = actor.name || actor.subject;
   }
   forked.setSessionContext({ variables });
+  jurisdictions.set(forked, variables[JURISDICTION_SETTING]!);
   return forked;
+}
+
+/** The jurisdiction of each entity manager `scopedEm` made. */
+const jurisdictions = new WeakMap<EntityManager, string>();
+
+interface Waiting {
+  q: PreparedQuery;
+  resolve: (rows: readonly Record<string, unknown>[]) => void;
+  reject: (e: unknown) => void;
+}
+
+const TURN_BEGIN = '/* turn.begin */ begin read only';
+const TURN_COMMIT = 'commit';
+/** The settings of a turn's transaction, as `scopedEm` sets them for a request's (generic plans: see there). */
+const TURN_SCOPE = {
+  name: 'hub_turn_scope',
+  text: `/* turn.scope */ select set_config('${JURISDICTION_SETTING}', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true)`,
+};
+
+/**
+ * A query request's prepared reads, sent a turn of the event loop at a time
+ * (docs/ARCHITECTURE.md, "Round trips"). The reads its resolvers send in one
+ * turn go out together when the turn ends: public reads alone to the shared
+ * connections; with any read under the jurisdiction, all of them in one
+ * write on a connection of the pool, as one read-only transaction that sets
+ * the jurisdiction first and commits last (`begin read only`, the settings,
+ * the reads, `commit`). The connection is held for that transaction only,
+ * never while the request waits for anything else, so a request never holds
+ * one connection while waiting for another. Each turn's transaction sees
+ * what was committed when each statement starts, as the statements of one
+ * read-committed transaction do.
+ */
+class TurnReads implements TurnSender {
+  active = false;
+  private readonly em: EntityManager;
+  private readonly jurisdiction: string;
+  private turn: { scoped: Waiting[]; public: Waiting[] } | undefined;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(em: EntityManager, jurisdiction: string) {
+    this.em = em;
+    this.jurisdiction = jurisdiction;
+  }
+
+  send(q: PreparedQuery, scoped: boolean): Promise<readonly Record<string, unknown>[]> {
+    return new Promise((resolve, reject) => {
+      if (!this.turn) {
+        const turn: { scoped: Waiting[]; public: Waiting[] } = (this.turn = { scoped: [], public: [] });
+        const run = new Promise<void>((done) =>
+          setImmediate(() => {
+            this.turn = undefined;
+            // A promise settles once: whatever the turn's transaction did not answer fails with what stopped it.
+            this.flush(turn)
+              .catch((e: unknown) => {
+                for (const w of [...turn.public, ...turn.scoped]) w.reject(e);
+              })
+              .finally(done);
+          }),
+        );
+        this.running.add(run);
+        void run.finally(() => this.running.delete(run));
+      }
+      (scoped ? this.turn.scoped : this.turn.public).push({ q, resolve, reject });
+    });
+  }
+
+  /** Waits for the transactions already sent or waiting for the end of their turn. */
+  async end(): Promise<void> {
+    this.active = false;
+    while (this.running.size) await Promise.all(this.running);
+  }
+
+  private async flush({ scoped, public: open }: { scoped: Waiting[]; public: Waiting[] }): Promise<void> {
+    const pool = await this.em.getConnection().getNativeClient();
+    if (!scoped.length) {
+      const reads = publicReads(pool);
+      for (const w of open) reads.query<Record<string, unknown>>(w.q).then((r) => w.resolve(r.rows), w.reject);
+      return;
+    }
+    const all = [...open, ...scoped];
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const failed = (e: unknown) => {
+      if (isDatabaseUnavailable(e)) broken ??= e instanceof Error ? e : new Error(String(e));
+    };
+    try {
+      startPipeline(client);
+      await sendTogether(client, () => {
+        // Their errors reach every statement after them (an aborted transaction): nothing runs outside the jurisdiction.
+        client.query(TURN_BEGIN).catch(failed);
+        client.query({ ...TURN_SCOPE, values: [this.jurisdiction] }).catch(failed);
+        const reads = all.map((w) =>
+          client.query<Record<string, unknown>>(w.q).then(
+            (r) => w.resolve(r.rows),
+            (e: unknown) => {
+              failed(e);
+              w.reject(e);
+            },
+          ),
+        );
+        return Promise.all([...reads, client.query(TURN_COMMIT).catch(failed)]);
+      });
+    } finally {
+      // A connection that broke is closed rather than handed out again.
+      client.release(broken);
+    }
+  }
 }
 
 /** A read transaction opened by the first statement that needs it (see `beginOnFirstUse`). */
@@ -152,10 +274,15 @@ const STATEMENT_METHODS = ['find', 'findOne', 'findOneOrFail', 'findAll', 'findA
  * that reads only public tables (`publicRows`) or nothing at all
  * opens none. Every statement through `em` still runs with the jurisdiction
  * set: inside this transaction once armed, otherwise in MikroORM's own
- * per-statement transaction that sets it (fail closed either way).
+ * per-statement transaction that sets it (fail closed either way). While
+ * armed, its prepared reads go a turn at a time instead (`TurnReads`, for an
+ * entity manager from `scopedEm`); `end` waits for those already sent.
  * `isUnavailable`: a begin that fails this way is left to the statement itself, which then answers SERVICE_UNAVAILABLE.
  */
 export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) => boolean): LazyTransaction {
+  const jurisdiction = jurisdictions.get(em);
+  const turns = jurisdiction === undefined ? undefined : new TurnReads(em, jurisdiction);
+  if (turns) sendsInTurns(em, turns);
   let armed = false;
   let open = false;
   let begun: Promise<void> | undefined;
@@ -187,9 +314,11 @@ export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) =
   return {
     arm() {
       armed = true;
+      if (turns) turns.active = true;
     },
     async end() {
       armed = false;
+      await turns?.end();
       endingTransaction(em);
       if (begun) await begun.catch(() => {});
       if (!open) return;

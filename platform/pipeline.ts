@@ -57,9 +57,11 @@ function pending(client: pg.Client): number {
 }
 
 const corked = new WeakSet<object>();
+let together = 0;
 
 /** Holds `client`'s writes until this turn of the event loop ends, so the statements of one turn go out in one write. */
 export function corkTurn(client: pg.Client): void {
+  if (together) return;
   const stream = internals(client).connection.stream;
   if (corked.has(stream)) return;
   corked.add(stream);
@@ -68,6 +70,19 @@ export function corkTurn(client: pg.Client): void {
     corked.delete(stream);
     stream.uncork();
   });
+}
+
+/** Runs `send`, which gives `client` statements, and sends them all in one write as it returns. */
+export function sendTogether<T>(client: pg.Client, send: () => T): T {
+  const stream = internals(client).connection.stream;
+  stream.cork();
+  together++;
+  try {
+    return send();
+  } finally {
+    together--;
+    stream.uncork();
+  }
 }
 
 /**

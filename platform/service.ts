@@ -99,11 +99,11 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       {
         async requestDidStart() {
           return {
-            // A query's statements share one transaction, which sets the caller's jurisdiction once. Without
-            // it every statement ran in its own begin / set_config / … / commit: four round trips where one
-            // does. The transaction opens with the first statement that needs the jurisdiction: a query that
-            // reads only the public directory (platform/jurisdiction.ts publicRows) opens none. Mutations keep
-            // their own transactions.
+            // A query's prepared reads go a turn of the event loop at a time, each turn's in one write as one
+            // transaction that sets the caller's jurisdiction first; its statements through the ORM share one
+            // transaction opened by the first of them (platform/jurisdiction.ts beginOnFirstUse). Without either,
+            // every statement ran in its own begin / set_config / … / commit: four round trips where one does.
+            // Mutations keep their own transactions.
             async executionDidStart({ contextValue, operation }) {
               if (operation.operation === 'query') transactions.get(contextValue.em)?.arm();
             },

@@ -92,6 +92,27 @@ export async function rows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = 
 
 const openers = new WeakMap<Db, () => Promise<void>>();
 
+/** Sends a query request's reads a turn of the event loop at a time (platform/jurisdiction.ts `beginOnFirstUse`). */
+export interface TurnSender {
+  /** False before the request's execution starts and once it ends: statements then take the other paths. */
+  readonly active: boolean;
+  /** Runs `q`: `scoped` under the request's jurisdiction, otherwise as a public read. */
+  send(q: PreparedQuery, scoped: boolean): Promise<readonly Record<string, unknown>[]>;
+}
+
+const turnSenders = new WeakMap<Db, TurnSender>();
+
+/** Registers how `db`'s prepared reads travel while its request executes. */
+export function sendsInTurns(db: Db, sender: TurnSender): void {
+  turnSenders.set(db, sender);
+}
+
+/** `db`'s turn sender while its request executes, if it has one. */
+export function activeTurnSender(db: Db): TurnSender | undefined {
+  const sender = turnSenders.get(db);
+  return sender?.active ? sender : undefined;
+}
+
 /** Registers what opens `db`'s request transaction on first use (platform/jurisdiction.ts), so `preparedRows` opens it too. */
 export function opensOnFirstStatement(db: Db, open: () => Promise<void>): void {
   openers.set(db, open);
@@ -109,6 +130,8 @@ export function opensOnFirstStatement(db: Db, open: () => Promise<void>): void {
  * `rows` does.
  */
 export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlParam[] = []): Promise<R[]> {
+  const turns = activeTurnSender(db);
+  if (turns) return runPrepared(st, params, (q) => turns.send(q, true));
   await openers.get(db)?.();
   const tx = db.getTransactionContext<ControlledTransaction<unknown>>();
   if (!tx) return rows(db, st, params);
