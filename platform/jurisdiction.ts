@@ -9,6 +9,7 @@ import {
   endingTransaction,
   opensOnFirstStatement,
   runPrepared,
+  sendInTransaction,
   sendsInTurns,
   type PreparedQuery,
   type Sql,
@@ -182,6 +183,10 @@ const TURN_SCOPE = {
  */
 class TurnReads implements TurnSender {
   active = false;
+  /** Set once the request's own transaction opens: the turns' reads join it, and no turn takes a connection of its own. */
+  private inTransaction = false;
+  /** The turns' transactions holding or waiting for a connection of the pool. */
+  private readonly groups = new Set<Promise<void>>();
   private readonly em: EntityManager;
   private readonly jurisdiction: string;
   private turn: { scoped: Waiting[]; public: Waiting[] } | undefined;
@@ -214,6 +219,17 @@ class TurnReads implements TurnSender {
     });
   }
 
+  /**
+   * From now on the turns' reads go in the request's own transaction, which is about to open; resolves once no turn
+   * holds or waits for a connection of its own. A request then never holds one connection while it waits for another:
+   * with every connection held that way, the requests would wait for each other for good.
+   */
+  joinTransaction(): Promise<unknown> {
+    this.active = false;
+    this.inTransaction = true;
+    return Promise.all(this.groups);
+  }
+
   /** Waits for the transactions already sent or waiting for the end of their turn. */
   async end(): Promise<void> {
     this.active = false;
@@ -227,7 +243,30 @@ class TurnReads implements TurnSender {
       for (const w of open) reads.query<Record<string, unknown>>(w.q).then((r) => w.resolve(r.rows), w.reject);
       return;
     }
-    const all = [...open, ...scoped];
+    if (this.inTransaction) {
+      for (const w of open)
+        publicReads(pool)
+          .query<Record<string, unknown>>(w.q)
+          .then((r) => w.resolve(r.rows), w.reject);
+      for (const w of scoped) {
+        sendInTransaction(this.em, w.q).then(
+          (rows) => (rows ? w.resolve(rows) : w.reject(new Error("The request's transaction ended before its statement ran."))),
+          w.reject,
+        );
+      }
+      return;
+    }
+    const group = this.group(pool, [...open, ...scoped]);
+    this.groups.add(group);
+    try {
+      await group;
+    } finally {
+      this.groups.delete(group);
+    }
+  }
+
+  /** `all` in one write on a connection of the pool, as one read-only transaction that sets the jurisdiction first. */
+  private async group(pool: Pool, all: Waiting[]): Promise<void> {
     const client = await pool.connect();
     let broken: Error | undefined;
     const failed = (e: unknown) => {
@@ -251,7 +290,8 @@ class TurnReads implements TurnSender {
         return Promise.all([...reads, client.query(TURN_COMMIT).catch(failed)]);
       });
     } finally {
-      // A connection that broke is closed rather than handed out again.
+      // A connection that broke, or that is not back outside a transaction, is closed rather than handed out again.
+      broken ??= client.getTransactionStatus() === 'I' ? undefined : new Error('The connection is still in a transaction.');
       client.release(broken);
     }
   }
@@ -287,7 +327,10 @@ export function beginOnFirstUse(em: EntityManager, isUnavailable: (e: unknown) =
   let open = false;
   let begun: Promise<void> | undefined;
   const begin = () =>
-    (begun ??= em.begin().then(
+    (begun ??= (async () => {
+      await turns?.joinTransaction();
+      return em.begin();
+    })().then(
       () => {
         open = true;
       },

@@ -15,6 +15,7 @@ interface ClientInternals {
   pipeline: boolean;
   _sentQueryQueue: unknown[];
   _queryQueue: unknown[];
+  _activeQuery: unknown;
   connection: { stream: { cork(): void; uncork(): void } };
   /** Whether the open socket keeps the process running. */
   ref(): void;
@@ -44,16 +45,16 @@ export function startPipeline(client: pg.Client): void {
  */
 export function endPipeline(client: pg.Client): void {
   const c = internals(client);
-  if (turned.has(client) && c._sentQueryQueue.length === 0 && c._queryQueue.length === 0) {
+  if (turned.has(client) && pending(client) === 0) {
     c.pipeline = false;
     turned.delete(client);
   }
 }
 
-/** Statements waiting for an answer on `client`. */
+/** Statements waiting for an answer on `client` (pg moves the one being answered out of its queues). */
 function pending(client: pg.Client): number {
   const c = internals(client);
-  return c._sentQueryQueue.length + c._queryQueue.length;
+  return c._sentQueryQueue.length + c._queryQueue.length + (c._activeQuery ? 1 : 0);
 }
 
 const corked = new WeakSet<object>();
@@ -114,6 +115,10 @@ export class SharedConnections {
     internals(client).ref();
     try {
       return await client.query<R>(q);
+    } catch (e) {
+      // A prepared statement the connection lost (26000) stays lost on a connection that lives for good: start afresh.
+      if ((e as { code?: unknown }).code === '26000') void client.end().catch(() => {});
+      throw e;
     } finally {
       if (pending(client) === 0) internals(client).unref();
     }

@@ -182,7 +182,7 @@ async function writesToDatabase(fn: () => Promise<unknown>): Promise<number> {
 describe('round trips (platform/pipeline.ts)', () => {
   const jurisdiction = () => village.slice(0, 6);
 
-  it('sends the statements a request sends in one turn in one write with its begin and settings, each answered in order under the jurisdiction', async () => {
+  it('sends the statements a request sends in one turn in one write, as one transaction with its settings, each answered in order under the jurisdiction', async () => {
     const probe = sql('probe.turn', z.object({ n: z.number(), j: z.string() }), `select ?::int as n, current_setting('hub.jurisdiction') as j`);
     const three = (em: Db) => Promise.all([1, 2, 3].map((i) => preparedRows(em, probe, [i])));
     await asRequest(jurisdiction(), three);
@@ -194,14 +194,35 @@ describe('round trips (platform/pipeline.ts)', () => {
     expect(answers).toEqual([[{ n: 1, j }], [{ n: 2, j }], [{ n: 3, j }]]);
     // One write for the begin, the settings, the three statements and the commit (one at a time: five writes, each waiting).
     expect(writes).toBe(1);
-    // The connection is back to one statement at a time for the pool's other users (a COPY needs it to itself).
-    const client = await (await nativePool(orm)).connect();
-    try {
-      expect(isPipelined(client)).toBe(false);
-    } finally {
-      client.release();
-    }
   });
+
+  it('hands every connection back to the pool out of pipelining and out of any transaction', async () => {
+    const probe = sql('probe.released', z.object({ n: z.number() }), 'select ?::int as n');
+    const pool = await nativePool(orm);
+    const released: { pipelined: boolean; status: string }[] = [];
+    const onRelease = (_e: unknown, client: pg.PoolClient) => released.push({ pipelined: isPipelined(client), status: client.getTransactionStatus() ?? '' });
+    pool.on('release', onRelease);
+    try {
+      await asRequest(jurisdiction(), (em) => Promise.all([1, 2].map((i) => preparedRows(em, probe, [i]))));
+    } finally {
+      pool.off('release', onRelease);
+    }
+    expect(released).toEqual([{ pipelined: false, status: 'I' }]);
+  });
+
+  it('never holds one connection while waiting for another: reads after an ORM statement join its transaction (a pool of one)', async () => {
+    const probe = sql('probe.joined', z.object({ n: z.number(), j: z.string() }), `select ?::int as n, current_setting('hub.jurisdiction') as j`);
+    const j = jurisdiction();
+    // The ORM's statement first: its transaction holds the only connection, and the read must join it.
+    const after = await asRequest(j, async (em) => {
+      await em.execute('select 1');
+      return preparedRows(em, probe, [1]);
+    });
+    expect(after).toEqual([{ n: 1, j }]);
+    // Both in one turn: the read was gathered for a turn of its own when the ORM's transaction began.
+    const together = await asRequest(j, (em) => Promise.all([preparedRows(em, probe, [2]), em.execute('select 1'), preparedRows(em, probe, [3])]));
+    expect([together[0], together[2]]).toEqual([[{ n: 2, j }], [{ n: 3, j }]]);
+  }, 20_000);
 
   it('a statement failing in a pipelined transaction fails those sent after it (the transaction is aborted); the next request runs as before', async () => {
     const divide = sql('probe.divide', z.object({ n: z.number() }), 'select 6 / ?::int as n');
@@ -214,7 +235,11 @@ describe('round trips (platform/pipeline.ts)', () => {
     expect(results[2]).toMatchObject({ reason: { code: '25P02' } });
     expect(await asRequest(jurisdiction(), (em) => preparedRows(em, divide, [3]))).toEqual([{ n: 2 }]);
     // And a bulk path after it, on the same (only) connection, one statement at a time.
-    expect((await nativeTransaction(orm, (client) => client.query<{ n: number }>('select $1::int as n', [4]))).rows).toEqual([{ n: 4 }]);
+    const bulk = await nativeTransaction(orm, async (client) => ({
+      pipelined: isPipelined(client),
+      rows: (await client.query<{ n: number }>('select $1::int as n', [4])).rows,
+    }));
+    expect(bulk).toEqual({ pipelined: false, rows: [{ n: 4 }] });
   });
 
   it('public reads of one turn share one write on the shared connections, and one failing fails no other', async () => {
