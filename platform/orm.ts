@@ -3,7 +3,7 @@ import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
 import pg, { type Pool, type PoolClient } from 'pg';
-import { corkTurn, endPipeline, isPipelined, startPipeline } from './pipeline.ts';
+import { corkTurn, endPipeline, isIdle, isPipelined, startPipeline } from './pipeline.ts';
 import { installSqlCounter } from './sql-counter.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -98,6 +98,11 @@ function installBeginFolding(): void {
       if (simple && pending === 'begin' && SETTINGS.test(args[0])) {
         held.set(this, `begin; ${args[0]}`);
         return Promise.resolve(SETTINGS_SET);
+      }
+      if (pending === undefined && isNamed(args[0]) && !isPipelined(this) && isIdle(this)) {
+        // A prepared statement in a transaction whose first statement came through the ORM: the statements the
+        // request sends from here on go pipelined as well (platform/sql.ts `sendInTransaction`).
+        startPipeline(this);
       }
       if (isPipelined(this)) {
         corkTurn(this);

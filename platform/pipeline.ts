@@ -51,6 +51,11 @@ export function endPipeline(client: pg.Client): void {
   }
 }
 
+/** True when no statement waits for an answer on `client`. */
+export function isIdle(client: pg.Client): boolean {
+  return pending(client) === 0;
+}
+
 /** Statements waiting for an answer on `client` (pg moves the one being answered out of its queues). */
 function pending(client: pg.Client): number {
   const c = internals(client);

@@ -222,6 +222,16 @@ describe('round trips (platform/pipeline.ts)', () => {
     // Both in one turn: the read was gathered for a turn of its own when the ORM's transaction began.
     const together = await asRequest(j, (em) => Promise.all([preparedRows(em, probe, [2]), em.execute('select 1'), preparedRows(em, probe, [3])]));
     expect([together[0], together[2]]).toEqual([[{ n: 2, j }], [{ n: 3, j }]]);
+    // Reads joining that transaction go pipelined too: one write for three.
+    let joined: unknown;
+    const writes = await asRequest(j, async (em) => {
+      await em.execute('select 1');
+      return writesToDatabase(async () => {
+        joined = await Promise.all([4, 5, 6].map((i) => preparedRows(em, probe, [i])));
+      });
+    });
+    expect(joined).toEqual([[{ n: 4, j }], [{ n: 5, j }], [{ n: 6, j }]]);
+    expect(writes).toBe(1);
   }, 20_000);
 
   it('a statement failing in a pipelined transaction fails those sent after it (the transaction is aborted); the next request runs as before', async () => {
