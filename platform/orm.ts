@@ -3,7 +3,7 @@ import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
 import pg, { type Pool, type PoolClient } from 'pg';
-import { corkTurn, endPipeline, isIdle, isPipelined, startPipeline } from './pipeline.ts';
+import { corkTurn, endPipeline, isPipelined, startPipeline } from './pipeline.ts';
 import { installSqlCounter } from './sql-counter.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -99,9 +99,11 @@ function installBeginFolding(): void {
         held.set(this, `begin; ${args[0]}`);
         return Promise.resolve(SETTINGS_SET);
       }
-      if (pending === undefined && isNamed(args[0]) && !isPipelined(this) && isIdle(this)) {
+      if (pending === undefined && isNamed(args[0]) && !isPipelined(this)) {
         // A prepared statement in a transaction whose first statement came through the ORM: the statements the
-        // request sends from here on go pipelined as well (platform/sql.ts `sendInTransaction`).
+        // request sends from here on go pipelined as well (platform/sql.ts `sendInTransaction`), also when one is
+        // still being answered (pg queues it behind, where it would otherwise wait in pg's deprecated queue). Named
+        // statements never share a connection with COPY, the one exchange pipelining cannot follow.
         startPipeline(this);
       }
       if (isPipelined(this)) {

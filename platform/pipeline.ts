@@ -32,7 +32,7 @@ export function isPipelined(client: pg.Client): boolean {
 /** Pooled clients `startPipeline` turned to pipelining (the shared connections below are pipelined for good). */
 const turned = new WeakSet<pg.Client>();
 
-/** Statements sent on `client` from now on go out without waiting for earlier answers. Only call it on an idle client. */
+/** Statements sent on `client` from now on go out without waiting for earlier answers (pg answers them in order). */
 export function startPipeline(client: pg.Client): void {
   internals(client).pipeline = true;
   turned.add(client);
@@ -49,11 +49,6 @@ export function endPipeline(client: pg.Client): void {
     c.pipeline = false;
     turned.delete(client);
   }
-}
-
-/** True when no statement waits for an answer on `client`. */
-export function isIdle(client: pg.Client): boolean {
-  return pending(client) === 0;
 }
 
 /** Statements waiting for an answer on `client` (pg moves the one being answered out of its queues). */
