@@ -238,12 +238,7 @@ class TurnReads implements TurnSender {
 
   private async flush({ scoped, public: open }: { scoped: Waiting[]; public: Waiting[] }): Promise<void> {
     const pool = await this.em.getConnection().getNativeClient();
-    if (!scoped.length) {
-      const reads = publicReads(pool);
-      for (const w of open) reads.query<Record<string, unknown>>(w.q).then((r) => w.resolve(r.rows), w.reject);
-      return;
-    }
-    if (this.inTransaction) {
+    if (!scoped.length || this.inTransaction) {
       for (const w of open)
         publicReads(pool)
           .query<Record<string, unknown>>(w.q)

@@ -99,11 +99,12 @@ function installBeginFolding(): void {
         held.set(this, `begin; ${args[0]}`);
         return Promise.resolve(SETTINGS_SET);
       }
-      if (pending === undefined && isNamed(args[0]) && !isPipelined(this)) {
-        // A prepared statement in a transaction whose first statement came through the ORM: the statements the
-        // request sends from here on go pipelined as well (platform/sql.ts `sendInTransaction`), also when one is
-        // still being answered (pg queues it behind, where it would otherwise wait in pg's deprecated queue). Named
-        // statements never share a connection with COPY, the one exchange pipelining cannot follow.
+      if (isNamed(args[0]) && !isPipelined(this)) {
+        // A prepared statement (platform/sql.ts `preparedRows`) turns its connection to pipelining until the
+        // transaction ends: it goes out in one write with a held begin and settings, and the statements sent before
+        // the answers come join them, also when one is still being answered (pg then queues it behind, where it would
+        // otherwise wait in pg's deprecated queue). Named statements never share a connection with COPY, the one
+        // exchange pipelining cannot follow.
         startPipeline(this);
       }
       if (isPipelined(this)) {
@@ -119,12 +120,6 @@ function installBeginFolding(): void {
       }
       if (pending === undefined) return original.apply(this, args);
       held.delete(this);
-      if (isNamed(args[0])) {
-        // A prepared statement opens the transaction: it and the statements the request sends before the answers
-        // come go out pipelined, in one write with the begin and the settings (platform/sql.ts `preparedRows`).
-        startPipeline(this);
-        corkTurn(this);
-      }
       if (simple) {
         // A simple query of several statements answers with each one's result: the caller asked for the last.
         return (original.call(this, `${pending}; ${args[0]}`, []) as Promise<unknown>).then((r) => (Array.isArray(r) ? r[r.length - 1] : r));

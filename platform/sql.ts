@@ -133,23 +133,23 @@ export async function preparedRows<R>(db: Db, st: Sql<R>, params: readonly SqlPa
   const turns = activeTurnSender(db);
   if (turns) return runPrepared(st, params, (q) => turns.send(q, true));
   await openers.get(db)?.();
-  if (!db.getTransactionContext()) return rows(db, st, params);
-  return runPrepared(st, params, async (q) => {
-    const found = await sendInTransaction(db, q);
-    if (!found) throw new Error("The request's transaction ended before its statement ran.");
-    return found;
-  });
+  const tx = db.getTransactionContext<ControlledTransaction<unknown>>();
+  if (!tx) return rows(db, st, params);
+  return runPrepared(st, params, (q) => sendOn(tx, db, q));
 }
 
-/**
- * Runs `q` in `db`'s transaction (opening it first when the request's is armed); undefined when `db` has none.
- * Kysely runs a transaction's statements one after another; pg queues them on the connection itself, in the
- * order given, and pipelines them there (platform/orm.ts). Once the transaction ends, Kysely's path refuses them.
- */
+/** Runs `q` in `db`'s transaction (opening it first when the request's is armed); undefined when `db` has none. */
 export async function sendInTransaction(db: Db, q: PreparedQuery): Promise<readonly Record<string, unknown>[] | undefined> {
   await openers.get(db)?.();
   const tx = db.getTransactionContext<ControlledTransaction<unknown>>();
-  if (!tx) return undefined;
+  return tx ? sendOn(tx, db, q) : undefined;
+}
+
+/**
+ * Kysely runs a transaction's statements one after another; pg queues them on the connection itself, in the
+ * order given, and pipelines them there (platform/orm.ts). Once the transaction ends, Kysely's path refuses them.
+ */
+async function sendOn(tx: ControlledTransaction<unknown>, db: Db, q: PreparedQuery): Promise<readonly Record<string, unknown>[]> {
   const connection = await transactionConnection(tx);
   // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
   const compiled = { ...CompiledQuery.raw(q.text, q.values), sql: { name: q.name, text: q.text } as unknown as string };
