@@ -8,6 +8,7 @@ const SOURCE_ONLY = [
   'tests/schema-check.test.ts',
   'tests/supergraph.test.ts',
   'tests/case-engine.test.ts',
+  'tests/shaping.test.ts',
 ];
 
 export default defineConfig({

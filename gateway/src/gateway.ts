@@ -21,6 +21,7 @@ import { HubDataSource } from './datasource.ts';
 import { reportCache } from './report-cache.ts';
 import { SharedOperations } from './dedup.ts';
 import { unavailableStatus } from './unavailable.ts';
+import { installCompiledShaping } from './shaping.ts';
 
 export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
@@ -47,6 +48,8 @@ export interface RunningGateway {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const production = opts.production ?? false;
+  // Results shaped by a walk compiled once per operation (gateway/src/shaping.ts).
+  installCompiledShaping();
   const callers: CallerCheck = callerVerifier(await loadCallerKeys(opts.callerKeys), new Set(opts.nationalSubjects ?? []));
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
