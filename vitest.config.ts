@@ -9,6 +9,7 @@ const SOURCE_ONLY = [
   'tests/supergraph.test.ts',
   'tests/case-engine.test.ts',
   'tests/shaping.test.ts',
+  'tests/compiled-execution.test.ts',
 ];
 
 export default defineConfig({

@@ -41,6 +41,8 @@ export interface StartOptions {
   port?: number;
   production?: boolean;
   poolMax?: number;
+  /** How often a query's text is seen before it runs compiled (platform/compiled-execution.ts; default 2). */
+  compileAfter?: number;
 }
 
 export interface StartedSubgraph extends RunningSubgraph {
@@ -61,6 +63,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       port: opts.port ?? 0,
       production: opts.production ?? false,
       trust,
+      compileAfter: opts.compileAfter,
       onResponse: mod.onResponse,
       routes: mod.routes?.(orm, async () => trust),
       events: {
@@ -125,6 +128,7 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
     port: sub.port,
     production: settings.production,
     poolMax: settings.poolMax,
+    compileAfter: settings.compileAfter,
   });
   console.log(`[${mod.name}] subgraph ready at ${running.url}`);
   exitOnSignal(mod.name, running.stop);

@@ -54,8 +54,8 @@ export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** Lazy: graphql-js calls it only when the client selects `totalCount`. */
-  totalCount: () => Promise<number>;
+  /** Lazy: a getter, counted only when a query selects `totalCount` (both executors read it as a property). */
+  readonly totalCount: Promise<number>;
 }
 
 /** `rows` must be fetched with `limit + 1` so the extra row tells whether a next page exists. */
@@ -67,7 +67,9 @@ export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string
     edges,
     nodes,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },
-    totalCount: count,
+    get totalCount() {
+      return count();
+    },
   };
 }
 

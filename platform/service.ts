@@ -9,6 +9,7 @@ import type { Caller } from './caller.ts';
 import { beginOnFirstUse, scopedEm, type LazyTransaction } from './jurisdiction.ts';
 import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
+import { compiledExecution } from './compiled-execution.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors, preferredLanguage, type Language } from './language.ts';
 import { eventsRoute, OutboxRelay, readOutboxBacklog, type ApplyEvent } from './events.ts';
@@ -50,6 +51,8 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   production: boolean;
   /** Which routers and callers this subgraph answers (platform/auth.ts subgraphTrust). */
   trust: SubgraphTrust;
+  /** How often a query's text is seen before it runs compiled (platform/compiled-execution.ts). */
+  compileAfter?: number;
   /** Called after each request's response is ready (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;
   /** Extra HTTP routes of the subgraph. */
@@ -76,7 +79,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
   const counters = new WeakMap<IncomingMessage, { statements: number }>();
   const transactions = new WeakMap<EntityManager, LazyTransaction>();
   const apollo = new ApolloServer<C>({
-    schema,
+    // Queries run compiled once their text repeats (platform/compiled-execution.ts).
+    gateway: compiledExecution(schema, opts.compileAfter),
     introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(opts.name),

@@ -89,6 +89,7 @@ const schema = riskSchema.extend({
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(2),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_DEMO_DATE: z
@@ -143,6 +144,8 @@ export interface Settings {
   reportCacheSeconds: number;
   /** Gateway processes sharing its port (multi-process mode when > 1). */
   gatewayWorkers: number;
+  /** How often a subgraph sees a query's text before it runs it compiled (platform/compiled-execution.ts). */
+  compileAfter: number;
   /** Reference date of the demo data (YYYY-MM-DD). */
   demoDate: string;
   /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
@@ -226,6 +229,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     poolMax: s.HUB_DB_POOL_MAX,
     reportCacheSeconds: s.HUB_REPORT_CACHE_SECONDS,
     gatewayWorkers: s.HUB_GATEWAY_WORKERS,
+    compileAfter: s.HUB_COMPILE_AFTER,
     demoDate: s.HUB_DEMO_DATE,
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,

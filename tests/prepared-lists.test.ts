@@ -75,7 +75,7 @@ async function asOwner(text: string): Promise<void> {
 async function firstPage<R>(jurisdiction: string, list: ScopedList<R>) {
   return asRequest(jurisdiction, async (em) => {
     const page = await new ScopedPages(em).connection(list, village, { first: 5 });
-    const total = await page.totalCount();
+    const total = await page.totalCount;
     const prepared = await em.execute<{ statement: string; generic_plans: string; custom_plans: string }[]>(
       `select statement, generic_plans, custom_plans from pg_prepared_statements where name like 'hub\\_%'`,
     );

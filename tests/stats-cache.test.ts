@@ -294,6 +294,9 @@ describe('cached statistics', () => {
     await disputeSums(capture, 12, [VILLAGE], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
     await disputeSums(capture, 9, [TOWNSHIP], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
     await disputeSums(capture, 6, [COUNTY], FROM, TO, `${FROM}T00:00:00+08:00`, `${TO}T00:00:00+08:00`);
+    // Other test files write day rows before this one runs: pages not yet all-visible and statistics that moved make
+    // the covering index's index-only scan look dearer than it is on a settled table (this failed once in a full run).
+    await db.query('vacuum (analyze) county_day_rollup, village_day_rollup');
     await db.query('begin');
     try {
       // Small tables may be read whole; the plan that matters is the one for large ones.

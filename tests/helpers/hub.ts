@@ -148,7 +148,7 @@ export async function startHub(): Promise<TestHub> {
     callerKeys: { publicKey: keys.caller.publicKey },
     nationalSubjects: [NATIONAL_TEST_SUBJECT],
   };
-  const { ports, startOpts, subgraphs } = await startSubgraphs(dbs, { trust, eventsSecret: keys.eventsSecret, poolMax: 4 });
+  const { ports, startOpts, subgraphs } = await startSubgraphs(dbs, { trust, eventsSecret: keys.eventsSecret, poolMax: 4, compileAfter: 1 });
   const gateway: RunningGateway = await startGateway({
     callerKeys: trust.callerKeys,
     routerSecret: keys.routerSecrets[0]!,

@@ -58,7 +58,11 @@ export interface PatrolFigures extends PeriodScope {
 function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: string })[]>, empty: () => T) {
   return async (codes: readonly string[]): Promise<T[]> => {
     const byLen = new Map<number, string[]>();
-    for (const c of codes) byLen.set(c.length, [...(byLen.get(c.length) ?? []), c]);
+    for (const c of codes) {
+      const list = byLen.get(c.length);
+      if (list) list.push(c);
+      else byLen.set(c.length, [c]);
+    }
     const found = new Map<string, T>();
     await Promise.all(
       [...byLen].map(async ([len, list]) => {

@@ -26,7 +26,8 @@ export type AuditRow = z.infer<typeof AuditEntry>;
 export interface AuditPage {
   nodes: AuditRow[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: () => Promise<number>;
+  /** Counted only when read (a getter): a query that does not select it costs no count. */
+  readonly totalCount: Promise<number>;
 }
 
 export interface AuditFilter {

@@ -23,7 +23,9 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     return {
       nodes,
       pageInfo: { hasNextPage, endCursor: last ? encodeCursor(timeIdKey(last.at, last.id)) : null },
-      totalCount: () => auditLog.count(ctx.em, filter),
+      get totalCount() {
+        return auditLog.count(ctx.em, filter);
+      },
     };
   },
 };

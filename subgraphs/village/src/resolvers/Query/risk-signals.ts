@@ -45,7 +45,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
       edges,
       nodes,
       pageInfo: { hasNextPage: startAt + page.limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: () => Promise.resolve(all.length),
+      totalCount: Promise.resolve(all.length),
     };
   },
 };

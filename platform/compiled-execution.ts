@@ -1,0 +1,113 @@
+import type { GatewayInterface, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { createRequire } from 'node:module';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+// From the same (CommonJS) graphql build that @apollo/subgraph builds the schema with, as graphql-jit loads it.
+const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * A subgraph's queries run by graphql-jit once their text repeats
+ * (docs/ARCHITECTURE.md §8, "Compiled execution"); graphql-js runs a text
+ * until it has been seen `compileAfter` times (HUB_COMPILE_AFTER, 2 by
+ * default), so a query sent once costs no compiling.
+ *
+ * graphql-js works out every field of every object anew: its arguments, its
+ * resolve info, its path. A county drill-down asks the village subgraph for
+ * about 2,000 fields of 163 divisions, and that bookkeeping was most of the
+ * subgraph's allocations. graphql-jit turns a query into a function once.
+ *
+ * It plugs into Apollo Server through Apollo's gateway interface, the one
+ * way Apollo Server takes another executor. The schema is the subgraph's
+ * own, and Apollo Server still parses, validates and runs every plugin hook
+ * (executionDidStart included); only the execution is swapped.
+ */
+export const COMPILE_AFTER = 2;
+/** Most query texts kept compiled per process (the first compiled go first). */
+const MAX_COMPILED = 500;
+
+interface Entry {
+  seen: number;
+  /** The compiled query; null when graphql-jit cannot compile it (graphql-js keeps running it). */
+  compiled?: CompiledQuery | null;
+}
+
+export interface CompiledExecution extends GatewayInterface {
+  /** Query texts compiled so far. */
+  compiled(): number;
+}
+
+/**
+ * Where the two executors differ, the subgraphs follow graphql-js:
+ * - graphql-js awaits a promise it finds in a field with no resolver;
+ *   graphql-jit does not. The one such field is a connection's
+ *   `totalCount`, a getter that counts only when read
+ *   (platform/pagination.ts), so every `*Connection.totalCount` gets a
+ *   resolver that reads it;
+ * - variables are checked by graphql-js first (below), so a bad one is
+ *   refused with graphql-js's message and the scalar's own error;
+ * - graphql-jit's errors are graphql-js errors again (`asGraphQLError`).
+ */
+export function lazyTotals(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+    const total = type.getFields().totalCount;
+    if (total && !total.resolve) total.resolve = (c: { totalCount: unknown }) => c.totalCount;
+  }
+}
+
+/**
+ * graphql-jit builds its errors with its own constructor, which leaves
+ * `extensions` undefined when the error thrown had none (a driver's error
+ * while the database is down); the error formatting reads `extensions` as
+ * graphql-js always sets it. The same error as graphql-js's, with its path,
+ * locations and cause.
+ */
+function asGraphQLError(e: import('graphql').GraphQLError): import('graphql').GraphQLError {
+  const error = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined });
+  return Object.assign(error, { locations: e.locations });
+}
+
+export function compiledExecution(schema: GraphQLSchema, compileAfter = COMPILE_AFTER): CompiledExecution {
+  lazyTotals(schema);
+  // Apollo Server hands the same parsed document to every request of one query text.
+  const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
+  const order: { document: DocumentNode; name: string }[] = [];
+  let compiledCount = 0;
+  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
+    let byName = byDocument.get(document);
+    if (!byName) byDocument.set(document, (byName = new Map()));
+    const name = operationName ?? '';
+    let e = byName.get(name);
+    if (!e) byName.set(name, (e = { seen: 0 }));
+    if (e.compiled !== undefined) return e.compiled;
+    if (++e.seen < compileAfter) return null;
+    const result = compileQuery(schema, document, operationName ?? undefined);
+    e.compiled = isCompiledQuery(result) ? result : null;
+    compiledCount++;
+    order.push({ document, name });
+    if (order.length > MAX_COMPILED) {
+      const first = order.shift()!;
+      byDocument.get(first.document)?.delete(first.name);
+    }
+    return e.compiled;
+  };
+  const run = async (ctx: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
+    const variables = ctx.request.variables ?? {};
+    const compiled = compiledFor(ctx.document, ctx.operationName);
+    if (!compiled) return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
+    const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+    if (checked.errors) return { errors: checked.errors };
+    const result = (await compiled.query(undefined, ctx.context, variables)) as ExecutionResult;
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  };
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    load: async () => ({ executor: run }),
+    stop: async () => {},
+    compiled: () => compiledCount,
+  };
+}
