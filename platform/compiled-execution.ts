@@ -9,8 +9,11 @@ const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire
 /**
  * A subgraph's queries run by graphql-jit once their text repeats
  * (docs/ARCHITECTURE.md §8, "Compiled execution"); graphql-js runs a text
- * until it has been seen `compileAfter` times (HUB_COMPILE_AFTER, 2 by
- * default), so a query sent once costs no compiling.
+ * until it has been seen `compileAfter` times (HUB_COMPILE_AFTER, 16 by
+ * default). Compiling a drill-down's query cost about as much as 15 runs
+ * of it save (the bench's 181 drill-down texts, each compiled at its second
+ * sight, made the village subgraph 30% dearer), so only a text that keeps
+ * coming back is compiled: a client's query with variables is one text.
  *
  * graphql-js works out every field of every object anew: its arguments, its
  * resolve info, its path. A county drill-down asks the village subgraph for
@@ -22,9 +25,9 @@ const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire
  * own, and Apollo Server still parses, validates and runs every plugin hook
  * (executionDidStart included); only the execution is swapped.
  */
-export const COMPILE_AFTER = 2;
-/** Most query texts kept compiled per process (the first compiled go first). */
-const MAX_COMPILED = 500;
+export const COMPILE_AFTER = 16;
+/** Most query texts kept compiled per process, the least recently used going first: a drill-down's compiled query holds a few MB. */
+const MAX_COMPILED = 100;
 
 interface Entry {
   seen: number;
@@ -72,7 +75,8 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = COMPILE_
   lazyTotals(schema);
   // Apollo Server hands the same parsed document to every request of one query text.
   const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
-  const order: { document: DocumentNode; name: string }[] = [];
+  // The compiled texts, least recently used first (a Map keeps insertion order; a use moves its text to the end).
+  const recent = new Map<Entry, { document: DocumentNode; name: string }>();
   let compiledCount = 0;
   const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
     let byName = byDocument.get(document);
@@ -80,15 +84,21 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = COMPILE_
     const name = operationName ?? '';
     let e = byName.get(name);
     if (!e) byName.set(name, (e = { seen: 0 }));
-    if (e.compiled !== undefined) return e.compiled;
+    if (e.compiled !== undefined) {
+      const at = recent.get(e)!;
+      recent.delete(e);
+      recent.set(e, at);
+      return e.compiled;
+    }
     if (++e.seen < compileAfter) return null;
     const result = compileQuery(schema, document, operationName ?? undefined);
     e.compiled = isCompiledQuery(result) ? result : null;
     compiledCount++;
-    order.push({ document, name });
-    if (order.length > MAX_COMPILED) {
-      const first = order.shift()!;
-      byDocument.get(first.document)?.delete(first.name);
+    recent.set(e, { document, name });
+    if (recent.size > MAX_COMPILED) {
+      const [oldest, at] = recent.entries().next().value!;
+      recent.delete(oldest);
+      byDocument.get(at.document)?.delete(at.name);
     }
     return e.compiled;
   };

@@ -89,7 +89,7 @@ const schema = riskSchema.extend({
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(2),
+  HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(16),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_DEMO_DATE: z

@@ -100,6 +100,17 @@ describe('compiled execution (platform/compiled-execution.ts)', () => {
     expect(second.got.data.villages.nodes[1].stats).toStrictEqual({ reported: 2, from: '2026-09-01' });
   });
 
+  it('keeps the 100 texts used last compiled', async () => {
+    const { exec, run } = setup(1);
+    const text = (i: number) => `{ villages(first: ${i}) { nodes { code } } }`;
+    for (let i = 0; i <= 100; i++) await run(text(i));
+    expect(exec.compiled()).toBe(101);
+    await run(text(100)); // kept
+    expect(exec.compiled()).toBe(101);
+    await run(text(0)); // the least recently used: dropped, compiled again
+    expect(exec.compiled()).toBe(102);
+  });
+
   it('counts a lazy total only when it is selected', async () => {
     const { run } = setup(1);
     counted = 0;
