@@ -2,6 +2,7 @@ import type { GatewayInterface, GatewayGraphQLRequestContext } from '@apollo/ser
 import { createRequire } from 'node:module';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { DEFAULT_COMPILE_AFTER } from './settings.ts';
 
 // From the same (CommonJS) graphql build that @apollo/subgraph builds the schema with, as graphql-jit loads it.
 const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -25,7 +26,6 @@ const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire
  * own, and Apollo Server still parses, validates and runs every plugin hook
  * (executionDidStart included); only the execution is swapped.
  */
-export const COMPILE_AFTER = 16;
 /** Most query texts kept compiled per process, the least recently used going first: a drill-down's compiled query holds a few MB. */
 const MAX_COMPILED = 100;
 
@@ -47,8 +47,9 @@ export interface CompiledExecution extends GatewayInterface {
  *   `totalCount`, a getter that counts only when read
  *   (platform/pagination.ts), so every `*Connection.totalCount` gets a
  *   resolver that reads it;
- * - variables are checked by graphql-js first (below), so a bad one is
- *   refused with graphql-js's message and the scalar's own error;
+ * - variables graphql-jit refuses are checked again by graphql-js (below),
+ *   so a bad one is refused with graphql-js's message and the scalar's own
+ *   error, and good ones are coerced once;
  * - graphql-jit's errors are graphql-js errors again (`asGraphQLError`).
  */
 export function lazyTotals(schema: GraphQLSchema): void {
@@ -71,7 +72,7 @@ function asGraphQLError(e: import('graphql').GraphQLError): import('graphql').Gr
   return Object.assign(error, { locations: e.locations });
 }
 
-export function compiledExecution(schema: GraphQLSchema, compileAfter = COMPILE_AFTER): CompiledExecution {
+export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_COMPILE_AFTER): CompiledExecution {
   lazyTotals(schema);
   // Apollo Server hands the same parsed document to every request of one query text.
   const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
@@ -106,9 +107,12 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = COMPILE_
     const variables = ctx.request.variables ?? {};
     const compiled = compiledFor(ctx.document, ctx.operationName);
     if (!compiled) return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
-    const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
-    if (checked.errors) return { errors: checked.errors };
     const result = (await compiled.query(undefined, ctx.context, variables)) as ExecutionResult;
+    // No data at all: graphql-jit refused the variables. They are refused with graphql-js's errors instead (above).
+    if (!('data' in result)) {
+      const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+      if (checked.errors) return { errors: checked.errors };
+    }
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
   return {

@@ -81,6 +81,9 @@ export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresh
   };
 }
 
+/** How often a subgraph sees a query's text before it runs it compiled (platform/compiled-execution.ts). */
+export const DEFAULT_COMPILE_AFTER = 16;
+
 const schema = riskSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
@@ -89,7 +92,7 @@ const schema = riskSchema.extend({
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(16),
+  HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_COMPILE_AFTER),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_DEMO_DATE: z

@@ -21,7 +21,7 @@ import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 
 /**
  * Result shaping for @apollo/gateway, compiled once per operation
- * (docs/ARCHITECTURE.md §8, "Result shaping").
+ * (docs/ARCHITECTURE.md §2, "Result shaping at the gateway").
  *
  * After its fetches the gateway walks the operation over the merged answer
  * (`computeResponse`): it keeps the fields asked for under their response
