@@ -1,20 +1,33 @@
 import type { GatewayInterface, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { createRequire } from 'node:module';
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema, OperationDefinitionNode, ValueNode, VariableDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { DEFAULT_COMPILE_AFTER } from './settings.ts';
 
 // From the same (CommonJS) graphql build that @apollo/subgraph builds the schema with, as graphql-jit loads it.
-const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const {
+  execute,
+  getLocation,
+  getVariableValues,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  parseType,
+  print,
+  TypeInfo,
+  valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
+} = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
- * A subgraph's queries run by graphql-jit once their text repeats
- * (docs/ARCHITECTURE.md §8, "Compiled execution"); graphql-js runs a text
+ * A subgraph's queries run by graphql-jit once their shape repeats
+ * (docs/ARCHITECTURE.md §8, "Compiled execution"); graphql-js runs a shape
  * until it has been seen `compileAfter` times (HUB_COMPILE_AFTER, 16 by
- * default). Compiling a drill-down's query cost about as much as 15 runs
- * of it save (the bench's 181 drill-down texts, each compiled at its second
- * sight, made the village subgraph 30% dearer), so only a text that keeps
- * coming back is compiled: a client's query with variables is one text.
+ * default). A shape is a query with its literal arguments taken out
+ * (`hoist`), so the texts asking the same for another village or period are
+ * one. Compiling a drill-down's query costs about as much as 15 runs of it
+ * save, so only a shape that keeps coming back is compiled.
  *
  * graphql-js works out every field of every object anew: its arguments, its
  * resolve info, its path. A county drill-down asks the village subgraph for
@@ -26,13 +39,27 @@ const { execute, getVariableValues, GraphQLError, isObjectType } = createRequire
  * own, and Apollo Server still parses, validates and runs every plugin hook
  * (executionDidStart included); only the execution is swapped.
  */
-/** Most query texts kept compiled per process, the least recently used going first: a drill-down's compiled query holds a few MB. */
+/** Most query shapes kept compiled per process, the least recently used going first: a drill-down's compiled query holds a few MB. */
 const MAX_COMPILED = 100;
+/** Most query shapes whose sights are counted, the first counted going first. */
+const MAX_COUNTED = 2_000;
 
-interface Entry {
+/** One query with its field arguments' literals taken out (see `hoist`): the unit that is counted and compiled. */
+interface Shape {
+  /** The document with those literals as variables; its nodes keep the locations of the first text seen. */
+  document: DocumentNode;
+  operationName: string | null;
   seen: number;
   /** The compiled query; null when graphql-jit cannot compile it (graphql-js keeps running it). */
   compiled?: CompiledQuery | null;
+}
+
+/** One query text (one parsed document and operation name), as seen by this process. */
+interface Text {
+  shape: Shape;
+  /** The literals taken out of this text, by the variable names that replace them. */
+  literals: Record<string, unknown>;
+  document: DocumentNode;
 }
 
 export interface CompiledExecution extends GatewayInterface {
@@ -72,48 +99,142 @@ function asGraphQLError(e: import('graphql').GraphQLError): import('graphql').Gr
   return Object.assign(error, { locations: e.locations });
 }
 
+/** The prefix of the variables that stand for literals; a text that names its own variables so is not reshaped. */
+const LITERAL = 'hubLiteral';
+
+const hasVariable = (v: ValueNode): boolean =>
+  v.kind === Kind.VARIABLE ||
+  (v.kind === Kind.LIST && v.values.some(hasVariable)) ||
+  (v.kind === Kind.OBJECT && v.fields.some((f) => hasVariable(f.value)));
+
+/**
+ * The shape of a one-operation document: every field argument written as a
+ * literal (a village code, a period's start, a list size) becomes a variable
+ * of the argument's own type, so that texts differing only in such literals
+ * are one compiled query. Routers copy a client's literals into the texts
+ * they send, so a dashboard asked for each of a county's 147 villages was 147
+ * texts, each compiled on its own, or never. The literals' values are the
+ * literals as a client would send them in variables (an enum by its name, a
+ * date as its string), which the executor coerces as it coerced the literals;
+ * validation has already refused any that do not fit. Directive arguments
+ * stay literals: they decide what is selected. Null for documents with more
+ * than one operation.
+ */
+export function hoist(schema: GraphQLSchema, document: DocumentNode): { key: string; document: DocumentNode; literals: Record<string, unknown> } | null {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operations[0];
+  if (operations.length !== 1 || !operation || operation.variableDefinitions?.some((v) => v.variable.name.value.startsWith(LITERAL))) return null;
+  const literals: Record<string, unknown> = {};
+  const added: VariableDefinitionNode[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const taken = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const argument = typeInfo.getArgument();
+        if (!argument || typeInfo.getDirective() || hasVariable(node.value)) return undefined;
+        const variable = { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: `${LITERAL}${added.length}` } } as const;
+        literals[variable.name.value] = valueFromASTUntyped(node.value);
+        added.push({ kind: Kind.VARIABLE_DEFINITION, variable, type: parseType(String(argument.type)) });
+        return { ...node, value: variable };
+      },
+    }),
+  );
+  const reshaped: DocumentNode = {
+    ...taken,
+    definitions: taken.definitions.map((d) =>
+      d.kind === Kind.OPERATION_DEFINITION ? { ...d, variableDefinitions: [...(d.variableDefinitions ?? []), ...added] } : d,
+    ),
+  };
+  return { key: print(reshaped), document: reshaped, literals };
+}
+
+/**
+ * A compiled query reports the locations of the text it was compiled from;
+ * another text of its shape has its fields elsewhere (a longer literal, other
+ * spacing). The fields of two texts of one shape come in the same order.
+ */
+function relocate(errors: readonly import('graphql').GraphQLError[], from: DocumentNode, to: DocumentNode): void {
+  const places = (d: DocumentNode) => {
+    const out: string[] = [];
+    visit(d, {
+      Field(n) {
+        const at = n.loc ? getLocation(n.loc.source, n.loc.start) : undefined;
+        out.push(at ? `${at.line}:${at.column}` : '');
+      },
+    });
+    return out;
+  };
+  const [before, after] = [places(from), places(to)];
+  const moved = new Map(before.map((p, i) => [p, after[i]!]));
+  for (const e of errors) {
+    if (!e.locations) continue;
+    const locations = e.locations.map((l) => {
+      const [line, column] = (moved.get(`${l.line}:${l.column}`) ?? `${l.line}:${l.column}`).split(':').map(Number);
+      return { line: line!, column: column! };
+    });
+    Object.assign(e, { locations });
+  }
+}
+
 export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_COMPILE_AFTER): CompiledExecution {
   lazyTotals(schema);
   // Apollo Server hands the same parsed document to every request of one query text.
-  const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
-  // The compiled texts, least recently used first (a Map keeps insertion order; a use moves its text to the end).
-  const recent = new Map<Entry, { document: DocumentNode; name: string }>();
+  const byDocument = new WeakMap<DocumentNode, Map<string, Text>>();
+  // Shapes being counted, by their printed reshaped document (oldest first).
+  const shapes = new Map<string, Shape>();
+  // The compiled shapes, least recently used first (a Set keeps insertion order; a use moves its shape to the end).
+  const recent = new Set<Shape>();
   let compiledCount = 0;
-  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
+  const textOf = (document: DocumentNode, operationName: string | null): Text => {
     let byName = byDocument.get(document);
     if (!byName) byDocument.set(document, (byName = new Map()));
-    const name = operationName ?? '';
-    let e = byName.get(name);
-    if (!e) byName.set(name, (e = { seen: 0 }));
-    if (e.compiled !== undefined) {
-      const at = recent.get(e)!;
-      recent.delete(e);
-      recent.set(e, at);
-      return e.compiled;
+    let text = byName.get(operationName ?? '');
+    if (text) return text;
+    const reshaped = hoist(schema, document);
+    let shape = reshaped && shapes.get(reshaped.key);
+    if (!shape) {
+      shape = { document: reshaped?.document ?? document, operationName, seen: 0 };
+      if (reshaped) shapes.set(reshaped.key, shape);
+      if (shapes.size > MAX_COUNTED) shapes.delete(shapes.keys().next().value!);
     }
-    if (++e.seen < compileAfter) return null;
-    const result = compileQuery(schema, document, operationName ?? undefined);
-    e.compiled = isCompiledQuery(result) ? result : null;
+    byName.set(operationName ?? '', (text = { shape, literals: reshaped?.literals ?? {}, document }));
+    return text;
+  };
+  const compiledFor = (shape: Shape): CompiledQuery | null => {
+    if (shape.compiled !== undefined) {
+      recent.delete(shape);
+      recent.add(shape);
+      return shape.compiled;
+    }
+    if (++shape.seen < compileAfter) return null;
+    const result = compileQuery(schema, shape.document, shape.operationName ?? undefined);
+    shape.compiled = isCompiledQuery(result) ? result : null;
     compiledCount++;
-    recent.set(e, { document, name });
+    recent.add(shape);
     if (recent.size > MAX_COMPILED) {
-      const [oldest, at] = recent.entries().next().value!;
+      const oldest = recent.values().next().value!;
       recent.delete(oldest);
-      byDocument.get(at.document)?.delete(at.name);
+      oldest.compiled = undefined;
+      oldest.seen = 0;
     }
-    return e.compiled;
+    return shape.compiled;
   };
   const run = async (ctx: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
     const variables = ctx.request.variables ?? {};
-    const compiled = compiledFor(ctx.document, ctx.operationName);
+    const text = textOf(ctx.document, ctx.operationName);
+    const compiled = compiledFor(text.shape);
     if (!compiled) return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
-    const result = (await compiled.query(undefined, ctx.context, variables)) as ExecutionResult;
+    const result = (await compiled.query(undefined, ctx.context, { ...variables, ...text.literals })) as ExecutionResult;
     // No data at all: graphql-jit refused the variables. They are refused with graphql-js's errors instead (above).
     if (!('data' in result)) {
       const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
       if (checked.errors) return { errors: checked.errors };
     }
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    if (!result.errors) return result;
+    const errors = result.errors.map(asGraphQLError);
+    if (text.document !== text.shape.document) relocate(errors, text.shape.document, text.document);
+    return { ...result, errors };
   };
   return {
     onSchemaLoadOrUpdate(callback) {

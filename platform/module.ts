@@ -41,7 +41,7 @@ export interface StartOptions {
   port?: number;
   production?: boolean;
   poolMax?: number;
-  /** How often a query's text is seen before it runs compiled (platform/compiled-execution.ts; default 16). */
+  /** How often a query's shape is seen before it runs compiled (platform/compiled-execution.ts; default 16). */
   compileAfter?: number;
 }
 

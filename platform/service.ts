@@ -51,7 +51,7 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   production: boolean;
   /** Which routers and callers this subgraph answers (platform/auth.ts subgraphTrust). */
   trust: SubgraphTrust;
-  /** How often a query's text is seen before it runs compiled (platform/compiled-execution.ts). */
+  /** How often a query's shape is seen before it runs compiled (platform/compiled-execution.ts). */
   compileAfter?: number;
   /** Called after each request's response is ready (e.g. to write the audit log). */
   onResponse?: (ctx: C) => Promise<void>;

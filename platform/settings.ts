@@ -81,7 +81,7 @@ export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresh
   };
 }
 
-/** How often a subgraph sees a query's text before it runs it compiled (platform/compiled-execution.ts). */
+/** How often a subgraph sees a query's shape (its text with literal arguments as variables) before it runs it compiled (platform/compiled-execution.ts). */
 export const DEFAULT_COMPILE_AFTER = 16;
 
 const schema = riskSchema.extend({
@@ -147,7 +147,7 @@ export interface Settings {
   reportCacheSeconds: number;
   /** Gateway processes sharing its port (multi-process mode when > 1). */
   gatewayWorkers: number;
-  /** How often a subgraph sees a query's text before it runs it compiled (platform/compiled-execution.ts). */
+  /** How often a subgraph sees a query's shape (its text with literal arguments as variables) before it runs it compiled (platform/compiled-execution.ts). */
   compileAfter: number;
   /** Reference date of the demo data (YYYY-MM-DD). */
   demoDate: string;

@@ -19,7 +19,9 @@ const graphql = createRequire(import.meta.url)('graphql') as typeof import('grap
 
 const typeDefs = graphql.parse(`
   scalar Date
-  type Query { villages(first: Int!, from: Date): VillageConnection!  village(code: String!): Village }
+  enum Status { OPEN CLOSED }
+  input Filter { status: [Status!] from: Date first: Int = 5 }
+  type Query { villages(first: Int!, from: Date): VillageConnection!  village(code: String!): Village  echo(filter: Filter, ids: [ID!], status: Status, ratio: Float): String! }
   type VillageConnection { nodes: [Village!]! totalCount: Int! }
   type Village @key(fields: "code") { code: String! name: String! lazyName: String! stats(from: Date!): Stats! secret: String broken: String }
   type Stats { reported: Int! from: Date! }
@@ -43,6 +45,8 @@ const resolvers = {
       },
     }),
     village: (_: unknown, args: { code: string }) => VILLAGES.find((v) => v.code === args.code) ?? null,
+    // The arguments as the resolver got them, coerced.
+    echo: (_: unknown, args: unknown) => JSON.stringify(args),
   },
   Village: {
     __resolveReference: (ref: { code: string }) => VILLAGES.find((v) => v.code === ref.code) ?? null,
@@ -76,6 +80,7 @@ function setup(compileAfter: number) {
           errors: r.errors?.map((e) => ({
             message: (e as Error).message,
             path: (e as { path?: unknown }).path,
+            locations: (e as { locations?: unknown }).locations,
             extensions: (e as { extensions?: unknown }).extensions,
           })),
         }),
@@ -100,15 +105,60 @@ describe('compiled execution (platform/compiled-execution.ts)', () => {
     expect(second.got.data.villages.nodes[1].stats).toStrictEqual({ reported: 2, from: '2026-09-01' });
   });
 
-  it('keeps the 100 texts used last compiled', async () => {
+  it('keeps the 100 shapes used last compiled', async () => {
     const { exec, run } = setup(1);
-    const text = (i: number) => `{ villages(first: ${i}) { nodes { code } } }`;
+    const text = (i: number) => `{ v${i}: villages(first: 1) { nodes { code } } }`;
     for (let i = 0; i <= 100; i++) await run(text(i));
     expect(exec.compiled()).toBe(101);
     await run(text(100)); // kept
     expect(exec.compiled()).toBe(101);
     await run(text(0)); // the least recently used: dropped, compiled again
     expect(exec.compiled()).toBe(102);
+  });
+
+  it('compiles texts that differ only in literal arguments once, with the same answers, coercion and error locations', async () => {
+    const { exec, run } = setup(2);
+    const texts = [
+      `{ village(code: "623021200201") { code stats(from: "2026-09-01") { reported from } } }`,
+      `{ village(code: "623021200202") { code stats(from: "2025-10-15") { reported from } } }`,
+      `{ village(code:    "623021200201") { code stats(from: "2026-01-31") { reported from } } }`,
+    ];
+    for (const q of texts) {
+      const r = await run(q);
+      expect(r.got, q).toStrictEqual(r.expected);
+    }
+    expect(exec.compiled()).toBe(1);
+    // Enums, lists, input objects with defaults, an Int for an ID, an Int for a Float, null: coerced as the literals were.
+    const echoes = [
+      `{ echo(filter: { status: [OPEN, CLOSED], from: "2026-09-01" }, ids: [1, "x2"], status: CLOSED, ratio: 2) }`,
+      `{ echo(filter: { status: OPEN, first: 9 }, ids: 7, status: null, ratio: 0.5) }`,
+      `{ echo(filter: {}, ids: [], status: OPEN, ratio: -1) }`,
+    ];
+    for (const q of echoes) {
+      const r = await run(q);
+      expect(r.got, q).toStrictEqual(r.expected);
+    }
+    expect(exec.compiled()).toBe(2);
+    // An error's location is the field's place in the text asked, not in the text first compiled.
+    const errors = [
+      `{ village(code: "623021200201") { code secret } }`,
+      `{ village(code: "623021200202") { code secret } }`,
+      `{ village(code:        "623021200202")   {
+          code
+            secret } }`,
+    ];
+    for (const q of errors) {
+      const r = await run(q);
+      expect(r.got, q).toStrictEqual(r.expected);
+    }
+    expect(exec.compiled()).toBe(3);
+    expect((await run(errors[2]!)).got.errors[0].locations).toStrictEqual([{ line: 3, column: 13 }]);
+    // A literal mixed with a variable stays in the text; so do directive arguments.
+    const mixed = `query ($s: Status) { echo(filter: { status: [$s], first: 1 }, ratio: 3) @include(if: true) }`;
+    for (const s of ['OPEN', 'CLOSED']) {
+      const r = await run(mixed, { s });
+      expect(r.got, mixed).toStrictEqual(r.expected);
+    }
   });
 
   it('counts a lazy total only when it is selected', async () => {
