@@ -5,20 +5,8 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { DEFAULT_COMPILE_AFTER } from './settings.ts';
 
 // From the same (CommonJS) graphql build that @apollo/subgraph builds the schema with, as graphql-jit loads it.
-const {
-  execute,
-  getLocation,
-  getVariableValues,
-  GraphQLError,
-  isObjectType,
-  Kind,
-  parseType,
-  print,
-  TypeInfo,
-  valueFromASTUntyped,
-  visit,
-  visitWithTypeInfo,
-} = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { execute, getLocation, getVariableValues, GraphQLError, isObjectType, Kind, parseType, print, TypeInfo, valueFromASTUntyped, visit, visitWithTypeInfo } =
+  createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
  * A subgraph's queries run by graphql-jit once their shape repeats
@@ -103,9 +91,7 @@ function asGraphQLError(e: import('graphql').GraphQLError): import('graphql').Gr
 const LITERAL = 'hubLiteral';
 
 const hasVariable = (v: ValueNode): boolean =>
-  v.kind === Kind.VARIABLE ||
-  (v.kind === Kind.LIST && v.values.some(hasVariable)) ||
-  (v.kind === Kind.OBJECT && v.fields.some((f) => hasVariable(f.value)));
+  v.kind === Kind.VARIABLE || (v.kind === Kind.LIST && v.values.some(hasVariable)) || (v.kind === Kind.OBJECT && v.fields.some((f) => hasVariable(f.value)));
 
 /**
  * The shape of a one-operation document: every field argument written as a
