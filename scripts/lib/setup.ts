@@ -12,8 +12,7 @@ import { SEEDERS, type DemoOptions } from '../../seed/index.ts';
 import { initORM, migrate } from '../../platform/orm.ts';
 import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
-import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
-import { embeddedUrl } from './embedded-url.ts';
+import { embeddedUrl, startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
 import type { Exit, Instance } from './supervisor.ts';
 
 /** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
