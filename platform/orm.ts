@@ -22,8 +22,6 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
   installBeginFolding();
   const config: Options = {
     clientUrl: opts.url,
-    // A Unix socket's folder given as the URL's `host` parameter (scripts/lib/embedded-pg.ts embeddedUrl): MikroORM reads only the URL's host name.
-    host: new URL(opts.url).searchParams.get('host') ?? undefined,
     entities: opts.entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },

@@ -8,7 +8,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
@@ -92,19 +91,6 @@ describe('npm start', () => {
     expect(r.data!.county.name).toBe('临潭县');
     expect(r.data!.county.townships).toHaveLength(16);
     expect(r.data!.grids.totalCount).toBe(770);
-    // The services talk to the embedded server through its Unix socket (scripts/lib/embedded-pg.ts embeddedUrl), none by TCP.
-    const superuser = JSON.parse(readFileSync(join(dataDir, 'pg-superuser.json'), 'utf8')) as { password: string };
-    const admin = new pg.Client({
-      connectionString: `postgresql://postgres:${encodeURIComponent(superuser.password)}@127.0.0.1:${ports.HUB_PG_PORT}/postgres`,
-    });
-    await admin.connect();
-    const links = await admin.query<{ socket: number; tcp: number }>(
-      `select count(*) filter (where client_addr is null)::int as socket, count(*) filter (where client_addr is not null)::int as tcp
-         from pg_stat_activity where usename = 'hub_app'`,
-    );
-    await admin.end();
-    expect(links.rows[0]!.socket).toBeGreaterThan(0);
-    expect(links.rows[0]!.tcp).toBe(0);
     // `npm run token` mints with the same keys the running hub verifies.
     const minted = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021200', '--scopes', 'read,pii'], {
       env: { ...process.env, ...env },

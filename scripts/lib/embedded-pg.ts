@@ -17,7 +17,7 @@ for (const e of HOOKED) for (const l of process.listeners(e as 'exit')) if (!bef
  * Initialised on first use with a random superuser password kept beside it.
  */
 export interface EmbeddedPg {
-  /** Superuser URL of the maintenance database (`postgres`), through the server's Unix socket where it has one (`embeddedUrl`). */
+  /** Superuser URL of the maintenance database (`postgres`). */
   adminUrl: string;
   port: number;
   /** True when this call created the cluster (first start). */
@@ -53,23 +53,6 @@ function tuning(): string[] {
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
 
-/**
- * The services reach the embedded server through a Unix socket in its data
- * folder, not through 127.0.0.1: on loopback TCP, every write to PostgreSQL
- * also runs the receiving side's TCP work in the writer's process, and a
- * CPU profile of the village subgraph under unique dashboards put a fifth of
- * its time in those writes. TCP stays open for everything else (tools, the
- * bench's own clients). A socket's path has at most 107 bytes; a data folder
- * too deep for it leaves the services on TCP. The folder is the server's
- * own (mode 0700), so only its user and root can connect through it.
- */
-export function embeddedUrl(password: string, port: number, pgDir: string): string {
-  const socket = socketFolder(pgDir, port);
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres${socket ? `?host=${encodeURIComponent(socket)}` : ''}`;
-}
-
-const socketFolder = (pgDir: string, port: number): string | undefined => (Buffer.byteLength(join(pgDir, `.s.PGSQL.${port}`)) <= 100 ? pgDir : undefined);
-
 export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
   const pgDir = join(opts.dir, 'pg');
   const credFile = join(opts.dir, 'pg-superuser.json');
@@ -93,15 +76,7 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     // PostgreSQL refuses to run as root; the package runs it as a `postgres` user it creates.
     createPostgresUser: root,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=200',
-      '-c',
-      `unix_socket_directories=${socketFolder(pgDir, opts.port) ?? ''}`,
-      ...tuning(),
-    ],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories=', ...tuning()],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(`[error] ${String(m instanceof Error ? m.message : m).trimEnd()}`),
   });
@@ -119,7 +94,7 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     );
   }
   return {
-    adminUrl: embeddedUrl(password, opts.port, pgDir),
+    adminUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
     port: opts.port,
     created,
     stop: () => pg.stop(),

@@ -12,7 +12,7 @@ import { SEEDERS, type DemoOptions } from '../../seed/index.ts';
 import { initORM, migrate } from '../../platform/orm.ts';
 import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
-import { embeddedUrl, startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
+import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
 import type { Exit, Instance } from './supervisor.ts';
 
 /** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
@@ -130,11 +130,11 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
   let embedded: Databases['embedded'];
   try {
     const cred = JSON.parse(readFileSync(credFile, 'utf8')) as { password: string };
-    // By its socket, or by TCP when the running server was started without one.
-    const socket = embeddedUrl(cred.password, settings.embeddedPgPort, join(dir, 'pg'));
-    const tcp = socket.replace(/\?host=.*$/, '');
-    adminUrl = (await reachable(socket)) ? socket : socket !== tcp && (await reachable(tcp)) ? tcp : undefined;
-    if (adminUrl) log(`Using the embedded PostgreSQL already running on port ${settings.embeddedPgPort}.`);
+    const url = `postgresql://postgres:${encodeURIComponent(cred.password)}@127.0.0.1:${settings.embeddedPgPort}/postgres`;
+    if (await reachable(url)) {
+      adminUrl = url;
+      log(`Using the embedded PostgreSQL already running on port ${settings.embeddedPgPort}.`);
+    }
   } catch {
     /* not initialised yet */
   }
