@@ -23,7 +23,7 @@ import pg from 'pg';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
-import { ownerUrl } from './bench/db.ts';
+import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
 import { closedLoop, day, merge, pct, post, type Run } from './bench/load.ts';
 import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
 import { floorTarget } from './bench/floor.ts';
@@ -186,7 +186,7 @@ const cpu = cpuProbe(hub.child.pid!, settings.embedded ? join(settings.dataDir, 
  * `--against DIR`: a second hub from another checkout (e.g. `git worktree add ../before <commit>`, then `npm ci`
  * there), on its own ports and its own embedded database, measured in the same rounds as this one.
  */
-async function startAgainst(dir: string): Promise<{ url: string; headers: Record<string, string>; cpu: CpuProbe }> {
+async function startAgainst(dir: string): Promise<{ url: string; villageDb?: string; headers: Record<string, string>; cpu: CpuProbe }> {
   const env = {
     ...process.env,
     GATEWAY_PORT: String(await free()),
@@ -201,6 +201,8 @@ async function startAgainst(dir: string): Promise<{ url: string; headers: Record
   const token = /administrator[^\n]*\n\s+(\S+)/.exec(other.output())![1]!;
   return {
     url: `http://127.0.0.1:${env.GATEWAY_PORT}/graphql`,
+    // On external databases both hubs read the same ones.
+    villageDb: settings.embedded ? embeddedOwnerUrl(env.HUB_DATA_DIR, Number(env.HUB_PG_PORT), 'village') : undefined,
     headers: { authorization: `Bearer ${token}` },
     cpu: cpuProbe(other.child.pid!, settings.embedded ? join(env.HUB_DATA_DIR, 'pg', 'postmaster.pid') : null),
   };
@@ -242,6 +244,9 @@ say(
 say(`- commit: ${commit}`);
 say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}${values.against ? ` --against ${values.against}` : ''}`);
 say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alternating rounds, after a 1 s warm-up`);
+say(
+  `- data (village database): ${await dataVolume(ownerUrl(settings, 'village'))}${against?.villageDb ? `; ${againstLabel}: ${await dataVolume(against.villageDb)}` : ''}`,
+);
 
 const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
