@@ -213,9 +213,13 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_
     if (!compiled) return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
     const result = (await compiled.query(undefined, ctx.context, { ...variables, ...text.literals })) as ExecutionResult;
     // No data at all: graphql-jit refused the variables. They are refused with graphql-js's errors instead (above).
+    // When the client's own variables pass, it refused a literal taken out of the text: a literal may coerce where
+    // the same value as a variable does not (a Float literal too large for a double is Infinity as a literal, and
+    // refused as a variable), so graphql-js runs the text as written.
     if (!('data' in result)) {
       const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
       if (checked.errors) return { errors: checked.errors };
+      return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
     }
     if (!result.errors) return result;
     const errors = result.errors.map(asGraphQLError);

@@ -133,6 +133,8 @@ describe('compiled execution (platform/compiled-execution.ts)', () => {
       `{ echo(filter: { status: [OPEN, CLOSED], from: "2026-09-01" }, ids: [1, "x2"], status: CLOSED, ratio: 2) }`,
       `{ echo(filter: { status: OPEN, first: 9 }, ids: 7, status: null, ratio: 0.5) }`,
       `{ echo(filter: {}, ids: [], status: OPEN, ratio: -1) }`,
+      // Infinity as a literal, refused as a variable: run as written.
+      `{ echo(filter: {}, ids: [], status: OPEN, ratio: 1e400) }`,
     ];
     for (const q of echoes) {
       const r = await run(q);
