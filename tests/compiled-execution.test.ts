@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -160,6 +161,22 @@ describe('compiled execution (platform/compiled-execution.ts)', () => {
     for (const s of ['OPEN', 'CLOSED']) {
       const r = await run(mixed, { s });
       expect(r.got, mixed).toStrictEqual(r.expected);
+    }
+  });
+
+  it('finds every lazy total: each subgraph type with a totalCount is a *Connection', () => {
+    // lazyTotals gives `totalCount` a resolver on the types named *Connection; a total elsewhere would be a promise
+    // that graphql-jit returns unawaited.
+    for (const name of ['county', 'township', 'village']) {
+      const sdl = graphql.parse(readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
+      const withTotal = sdl.definitions.flatMap((d) =>
+        (d.kind === 'ObjectTypeDefinition' || d.kind === 'ObjectTypeExtension') && d.fields?.some((f) => f.name.value === 'totalCount') ? [d.name.value] : [],
+      );
+      expect(withTotal.length, name).toBeGreaterThan(name === 'village' ? 5 : 0);
+      expect(
+        withTotal.filter((t) => !t.endsWith('Connection')),
+        name,
+      ).toStrictEqual([]);
     }
   });
 
