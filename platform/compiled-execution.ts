@@ -47,7 +47,6 @@ interface Text {
   shape: Shape;
   /** The literals taken out of this text, by the variable names that replace them. */
   literals: Record<string, unknown>;
-  document: DocumentNode;
 }
 
 export interface CompiledExecution extends GatewayInterface {
@@ -67,7 +66,7 @@ export interface CompiledExecution extends GatewayInterface {
  *   error, and good ones are coerced once;
  * - graphql-jit's errors are graphql-js errors again (`asGraphQLError`).
  */
-export function lazyTotals(schema: GraphQLSchema): void {
+function lazyTotals(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
     const total = type.getFields().totalCount;
@@ -184,7 +183,7 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_
       if (reshaped) shapes.set(reshaped.key, shape);
       if (shapes.size > MAX_COUNTED) shapes.delete(shapes.keys().next().value!);
     }
-    byName.set(operationName ?? '', (text = { shape, literals: reshaped?.literals ?? {}, document }));
+    byName.set(operationName ?? '', (text = { shape, literals: reshaped?.literals ?? {} }));
     return text;
   };
   const compiledFor = (shape: Shape): CompiledQuery | null => {
@@ -210,7 +209,8 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_
     const variables = ctx.request.variables ?? {};
     const text = textOf(ctx.document, ctx.operationName);
     const compiled = compiledFor(text.shape);
-    if (!compiled) return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
+    const asWritten = () => execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
+    if (!compiled) return asWritten();
     const result = (await compiled.query(undefined, ctx.context, { ...variables, ...text.literals })) as ExecutionResult;
     // No data at all: graphql-jit refused the variables. They are refused with graphql-js's errors instead (above).
     // When the client's own variables pass, it refused a literal taken out of the text: a literal may coerce where
@@ -219,11 +219,11 @@ export function compiledExecution(schema: GraphQLSchema, compileAfter = DEFAULT_
     if (!('data' in result)) {
       const checked = getVariableValues(schema, ctx.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
       if (checked.errors) return { errors: checked.errors };
-      return execute({ schema, document: ctx.document, contextValue: ctx.context, variableValues: variables, operationName: ctx.operationName });
+      return asWritten();
     }
     if (!result.errors) return result;
     const errors = result.errors.map(asGraphQLError);
-    if (text.document !== text.shape.document) relocate(errors, text.shape.document, text.document);
+    if (ctx.document !== text.shape.document) relocate(errors, text.shape.document, ctx.document);
     return { ...result, errors };
   };
   return {

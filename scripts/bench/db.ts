@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Settings } from '../../platform/settings.ts';
+import type { Settings, SubgraphName } from '../../platform/settings.ts';
 
 /** The owner connection of an embedded-database subgraph, for benchmark baselines. */
-export function ownerUrl(settings: Settings, db: 'county' | 'township' | 'village'): string {
+export function ownerUrl(settings: Settings, db: SubgraphName): string {
   if (settings.subgraphs[db].database) return settings.subgraphs[db].database!.migrationUrl;
   return embeddedOwnerUrl(settings.dataDir, settings.embeddedPgPort, db);
 }
 
 /** The owner connection of a subgraph's database on the embedded server with data in `dataDir`. */
-export function embeddedOwnerUrl(dataDir: string, port: number, db: 'county' | 'township' | 'village'): string {
+export function embeddedOwnerUrl(dataDir: string, port: number, db: SubgraphName): string {
   const { owner } = JSON.parse(readFileSync(join(dataDir, 'pg-roles.json'), 'utf8')) as { owner: string };
   return `postgresql://hub_owner:${encodeURIComponent(owner)}@127.0.0.1:${port}/hub_${db}`;
 }
