@@ -16,6 +16,12 @@ export default defineConfig({
   test: {
     reporters: ['default', './tests/setup/summary-reporter.ts'],
     pool: 'forks',
+    // Test files run one after another in one process that keeps its loaded modules (on 2 cores vitest runs one
+    // worker), instead of a fresh process importing the hub's modules again for each file: about 2 s a file. The
+    // suite holds no state that could leak from one file into the next: module state is per process by design
+    // (caches keyed and checked by their data's versions), and no test mocks a module, stubs the environment or
+    // fakes the clock (tests/structure.test.ts checks that).
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

@@ -297,3 +297,52 @@ describe('the checks themselves', () => {
     expect(withSql.length).toBeGreaterThan(10);
   });
 });
+
+/**
+ * The suite runs its files one after another in one process (vitest.config.ts, `isolate: false`), so whatever a
+ * file changes in the process stays for the files after it. These are the ways a test file could change it.
+ */
+const LEAKS = [
+  /\bvi\s*\.\s*(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime|spyOn)\b/,
+  /\bprocess\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=|\|\|=)/,
+  /\bdelete\s+process\.env\b/,
+  /\bObject\.assign\(\s*process\.env\b/,
+];
+
+describe('test files', () => {
+  const self = rel(fileURLToPath(import.meta.url));
+  const testFiles = tsFiles(join(ROOT, 'tests')).filter((f) => rel(f) !== self);
+
+  it('leave the process as they found it: no module mocks, stubbed environment or fake clock', () => {
+    expect(testFiles.length).toBeGreaterThan(40);
+    const found = testFiles.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (LEAKS.some((p) => p.test(line)) ? [`${rel(f)}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('the check sees each of those', () => {
+    for (const line of [
+      "vi.mock('../platform/orm.ts')",
+      "vi.stubEnv('HUB_LOG_LEVEL', 'debug')",
+      'vi.useFakeTimers()',
+      "process.env.HUB_DATA_DIR = '/tmp/x'",
+      "process.env['HUB_PG_PORT'] = '1'",
+      'delete process.env.HUB_DATA_DIR',
+      'Object.assign(process.env, env)',
+    ]) {
+      expect(
+        LEAKS.some((p) => p.test(line)),
+        line,
+      ).toBe(true);
+    }
+    for (const line of ['spawn(node, [], { env: { ...process.env, HUB_DATA_DIR: dir } })', 'if (process.env.CI === "true") return']) {
+      expect(
+        LEAKS.some((p) => p.test(line)),
+        line,
+      ).toBe(false);
+    }
+  });
+});
