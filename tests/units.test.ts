@@ -1,4 +1,6 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { gzipOptions } from '../platform/http.ts';
 import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
 import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
@@ -290,5 +292,21 @@ describe('prepared statement texts (platform/sql.ts)', () => {
     });
     // Only "in (?)" as a whole is a list: a name that ends in "in" is not.
     expect(numberedText('select ? as origin, join_(?)').text).toBe('select $1 as origin, join_($2)');
+  });
+});
+
+describe('gzip of answers (platform/http.ts)', () => {
+  it('fits the window to the answer: small answers take little memory and compress as well as the defaults', () => {
+    expect(gzipOptions(1_400)).toMatchObject({ level: 1, windowBits: 11 });
+    expect(gzipOptions(10)).toMatchObject({ windowBits: 9 });
+    expect(gzipOptions(5_000_000)).toMatchObject({ windowBits: 15, memLevel: 8 });
+    for (const n of [1, 10, 100, 1_000, 20_000]) {
+      const answer = Buffer.from(
+        JSON.stringify(Array.from({ length: n }, (_, i) => ({ code: `62302120${i % 997}`, name: `第${i % 31}村`, n: (i * 37) % 900 }))),
+      );
+      const fitted = gzipSync(answer, gzipOptions(answer.length));
+      expect(gunzipSync(fitted).equals(answer)).toBe(true);
+      expect(fitted.length, `${answer.length} bytes`).toBeLessThanOrEqual(gzipSync(answer, { level: 1 }).length);
+    }
   });
 });
