@@ -27,6 +27,7 @@ import { Migration20261201000025StatsVersion } from './Migration20261201000025St
 import { Migration20261201000026RehandledIndex } from './Migration20261201000026RehandledIndex.ts';
 import { Migration20261202000027DisputeDays } from './Migration20261202000027DisputeDays.ts';
 import { Migration20261202000028DivisionCodes } from './Migration20261202000028DivisionCodes.ts';
+import { Migration20261202000029DayIndexes } from './Migration20261202000029DayIndexes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   Migration20261201000026RehandledIndex,
   Migration20261202000027DisputeDays,
   Migration20261202000028DivisionCodes,
+  Migration20261202000029DayIndexes,
 ];
