@@ -218,8 +218,7 @@ export function createStatsLoaders(em: EntityManager) {
       perLevel<PopulationFigures>(
         async (len, codes) =>
           (await populationSums(em, len, codes)).map((r) => {
-            const totals = new Map<string, number>();
-            for (const obj of r.tags ?? []) for (const [tag, c] of Object.entries(obj)) totals.set(tag, (totals.get(tag) ?? 0) + c);
+            const tags = r.tags ?? {};
             return {
               k: r.k,
               residents: r.residents,
@@ -227,7 +226,7 @@ export function createStatsLoaders(em: EntityManager) {
               floating: r.floating,
               houses: r.houses,
               addresses: r.addresses,
-              byTag: TAGS.map((tag) => ({ tag, count: totals.get(tag) ?? 0 })),
+              byTag: TAGS.map((tag) => ({ tag, count: tags[tag] ?? 0 })),
             };
           }),
         () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),

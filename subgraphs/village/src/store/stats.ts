@@ -67,12 +67,8 @@ const DISPUTE_DAY = `(reported <> 0 or resolved <> 0 or at_village <> 0 or at_to
 
 const daySumsParams = (codes: readonly string[], from: string, to: string) => [...range(codes), from, to, codes];
 
-/**
- * Tag counts per village (jsonb objects tag → count, as the roll-up keeps
- * them). Only checked to be an array: a province's row holds one object per
- * village, and validating each count took longer than summing them.
- */
-const tagCounts = z.custom<Record<string, number>[]>((v) => Array.isArray(v), 'tags must be an array of tag counts');
+/** Residents by special-population tag (a jsonb object tag → count), summed over the division's villages. */
+const tagCounts = z.record(z.string(), col.num);
 
 const Population = z.object({
   k: col.text,
@@ -89,9 +85,14 @@ const population = perLength((len) =>
   sql(
     `stats.population[${len}]`,
     Population,
-    `select k.code as k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
-          sum(houses) as houses, sum(addresses) as addresses, jsonb_agg(tags) filter (where tags <> '{}') as tags
-     from ${UNDER('village_rollup', len)} group by 1`,
+    // The tag counts are summed here, one small object per division. Sent as one object per village and summed by
+    // the service, a province report's counties carried 17,718 of them (1.3 MB of JSON): 76–128 ms against 61–89.
+    `with v as (select k.code as k, t.residents, t.floating, t.households, t.houses, t.addresses, t.tags from ${UNDER('village_rollup', len)}),
+     s as (select k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
+                  sum(houses) as houses, sum(addresses) as addresses from v group by 1),
+     g as (select k, jsonb_object_agg(tag, n) as tags
+             from (select v.k, e.key as tag, sum(e.value::bigint) as n from v cross join lateral jsonb_each_text(v.tags) e group by 1, 2) x group by 1)
+     select s.*, g.tags from s left join g on g.k = s.k`,
   ),
 );
 
