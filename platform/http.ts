@@ -23,9 +23,9 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Level 1, with a window and hash table no larger than the answer needs. zlib's defaults (a 32 KB window, memLevel
- * 8) take 256 KB for every call, which the allocator hands out as fresh pages: under load the page faults and the
- * zeroing of those pages made the gzip of 1.4 kB dashboards a tenth of the gateway's CPU. A window at least as long
- * as the answer still reaches every earlier byte, so it compresses as well.
+ * 8) take 256 KB for every call, which the allocator hands out as fresh pages, so a small answer's gzip was mostly
+ * page faults and zeroing. A window at least as long as the answer still reaches every earlier byte, so it
+ * compresses as well.
  */
 export function gzipOptions(bytes: number): ZlibOptions {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 262))));

@@ -85,8 +85,8 @@ const population = perLength((len) =>
   sql(
     `stats.population[${len}]`,
     Population,
-    // The tag counts are summed here, one small object per division. Sent as one object per village and summed by
-    // the service, a province report's counties carried 17,718 of them (1.3 MB of JSON): 76–128 ms against 61–89.
+    // The tag counts are summed here, one small object per division: sent as one object per village, a province's
+    // counties carried one for each of its villages.
     `with v as (select k.code as k, t.residents, t.floating, t.households, t.houses, t.addresses, t.tags from ${UNDER('village_rollup', len)}),
      s as (select k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
                   sum(houses) as houses, sum(addresses) as addresses from v group by 1),
