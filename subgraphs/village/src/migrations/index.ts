@@ -28,6 +28,7 @@ import { Migration20261201000026RehandledIndex } from './Migration20261201000026
 import { Migration20261202000027DisputeDays } from './Migration20261202000027DisputeDays.ts';
 import { Migration20261202000028DivisionCodes } from './Migration20261202000028DivisionCodes.ts';
 import { Migration20261202000029DayIndexes } from './Migration20261202000029DayIndexes.ts';
+import { Migration20261202000030DayRefresh } from './Migration20261202000030DayRefresh.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   Migration20261202000027DisputeDays,
   Migration20261202000028DivisionCodes,
   Migration20261202000029DayIndexes,
+  Migration20261202000030DayRefresh,
 ];
