@@ -8,9 +8,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - `village_day_rollup_day` (day, village_code) goes. With a province
  *   loaded, the generic plans of the dispute and patrol sums chose it over
  *   the covering partial index and the primary key, and read thousands of
- *   table pages for a few hundred rows. Nothing else needs it: the refresh of
- *   a county's day row finds its villages' rows through the primary key, one
- *   write at a time.
+ *   table pages for a few hundred rows. The refresh after a write also used
+ *   it; …30DayRefresh gives that refresh an index of its own.
  * - `dispute_open` also keys on reported_at, so the open cases of a period are
  *   an index range, not all of a county's open cases filtered.
  */
