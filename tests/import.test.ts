@@ -45,7 +45,7 @@ async function importFile(kind: string, file: string, extra: string[] = []) {
   return { done: JSON.parse(stdout.trim().split('\n').at(-1)!), progress: stderr };
 }
 
-/** Villages of 623022 whose roll-up differs from a count of their raw rows. */
+/** Villages of 623022 whose roll-up differs from a count of their raw rows, and the county if its row differs from its villages' sums. */
 const rollupDrift = async () =>
   (
     await db.query(`
@@ -54,7 +54,14 @@ const rollupDrift = async () =>
                      (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag
                        where q.village_code = p.village_code and q.status = 'ACTIVE' group by 1) x) as tags
                 from person p where county_code = '623022' and status = 'ACTIVE' group by 1) p using (village_code)
-       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)
+       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags
+      union all
+      select c.county_code from county_rollup c,
+             (select sum(residents) as n, sum(floating) as f,
+                     (select coalesce(jsonb_object_agg(key, t), '{}') from (select e.key, sum(e.value::bigint) as t from village_rollup v, jsonb_each_text(v.tags) e
+                       where left(v.village_code, 6) = '623022' group by 1) x) as tags
+                from village_rollup where left(village_code, 6) = '623022') v
+       where c.county_code = '623022' and (c.residents <> v.n or c.floating <> v.f or c.tags <> v.tags)`)
   ).rows;
 
 const residentsOf = async (idCounty: string) =>

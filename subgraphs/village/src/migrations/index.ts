@@ -29,6 +29,7 @@ import { Migration20261202000027DisputeDays } from './Migration20261202000027Dis
 import { Migration20261202000028DivisionCodes } from './Migration20261202000028DivisionCodes.ts';
 import { Migration20261202000029DayIndexes } from './Migration20261202000029DayIndexes.ts';
 import { Migration20261202000030DayRefresh } from './Migration20261202000030DayRefresh.ts';
+import { Migration20261203000031CountyRollup } from './Migration20261203000031CountyRollup.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   Migration20261202000028DivisionCodes,
   Migration20261202000029DayIndexes,
   Migration20261202000030DayRefresh,
+  Migration20261203000031CountyRollup,
 ];

@@ -24,11 +24,22 @@ function perLength<R>(make: (len: number) => Sql<R>): (len: number) => Sql<R> {
 
 /**
  * Rows of `table` (alias t) under each requested division code (alias k.code),
- * as index range scans on village_code: codes are digits, so everything under
+ * as index range scans on its code `column`: codes are digits, so everything under
  * `62` lies in ['62', '62:').
  */
-const UNDER = (table: string, len: number, column = 'village_code') =>
+const UNDER = (table: string, column: string, len: number) =>
   `${table} t join hub_codes(array[?]::text[]) as k(code) on left(t.${column}, ${len}) = k.code where t.${column} >= ? and t.${column} < ?`;
+
+/**
+ * The roll-up a sum for codes of length `len` reads, and its code column:
+ * counties and above the per-county one (…07CountyDays, …31CountyRollup), a
+ * county's one row (or a day's) for its hundreds of villages; townships and
+ * villages the per-village one.
+ */
+const rollup = (len: number, kind: 'counts' | 'days'): [table: string, column: string] =>
+  len <= 6
+    ? [kind === 'counts' ? 'county_rollup' : 'county_day_rollup', 'county_code']
+    : [kind === 'counts' ? 'village_rollup' : 'village_day_rollup', 'village_code'];
 
 /** The key range the codes span (so the scan is an index range). */
 function range(codes: readonly string[]): [string, string] {
@@ -41,14 +52,12 @@ const underParams = (codes: readonly string[]) => [codes, ...range(codes)];
 
 /**
  * Daily roll-up columns summed over [from, to] for each requested division
- * (k); its parameters are those of `daySumsParams`. Counties and above read
- * the per-county roll-up, townships and villages the per-village one. The
- * days are summed per village (or county) before they are matched to the
- * requested codes: a year of 临潭县's 147 villages is 22,000 day rows, and
+ * (k); its parameters are those of `daySumsParams`. The days are summed
+ * per village (or county) before they are matched to the requested codes: a year of 临潭县's 147 villages is 22,000 day rows, and
  * matching each by prefix first took half the statement (25–34 ms → 13 ms).
  */
 function daySums(len: number, cols: readonly string[], only?: string): string {
-  const [table, column] = len <= 6 ? ['county_day_rollup', 'county_code'] : ['village_day_rollup', 'village_code'];
+  const [table, column] = rollup(len, 'days');
   return `select k.code as k, ${cols.map((c) => `sum(t.${c}) as ${c}`).join(', ')}
             from (select ${column} as code, ${cols.map((c) => `sum(${c}) as ${c}`).join(', ')} from ${table}
                    where ${column} >= ? and ${column} < ? and day >= ? and day <= ?${only ? ` and ${only}` : ''} group by 1) t
@@ -87,7 +96,7 @@ const population = perLength((len) =>
     Population,
     // The tag counts are summed here, one small object per division: sent as one object per village, a province's
     // counties carried one for each of its villages.
-    `with v as (select k.code as k, t.residents, t.floating, t.households, t.houses, t.addresses, t.tags from ${UNDER('village_rollup', len)}),
+    `with v as (select k.code as k, t.residents, t.floating, t.households, t.houses, t.addresses, t.tags from ${UNDER(...rollup(len, 'counts'), len)}),
      s as (select k, sum(residents) as residents, sum(floating) as floating, sum(households) as households,
                   sum(houses) as houses, sum(addresses) as addresses from v group by 1),
      g as (select k, jsonb_object_agg(tag, n) as tags
@@ -121,7 +130,7 @@ const forces = perLength((len) =>
     `select k.code as k, sum(grids) as grids, sum(grid_workers) as grid_workers, sum(grids_fully_staffed) as grids_fully_staffed,
           sum(joint_defense_groups) as joint_defense_groups, sum(households_in_groups) as households_in_groups, sum(households) as households,
           sum(patrol_teams) as patrol_teams, sum(patrol_members) as patrol_members
-     from ${UNDER('village_rollup', len)} group by 1`,
+     from ${UNDER(...rollup(len, 'counts'), len)} group by 1`,
   ),
 );
 
@@ -178,11 +187,11 @@ const disputes = perLength((len) =>
        select k, sum(overdue) as overdue, sum(rehandled) as rehandled, min(due) as due from (
          select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled,
                 case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
-           from ${UNDER('dispute', len)}
+           from ${UNDER('dispute', 'village_code', len)}
             and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
             and t.reported_at >= ? and t.reported_at < ?
          union all
-         select k.code, 0, 1, null from ${UNDER('dispute', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+         select k.code, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
        ) x group by 1)
      select r.*, coalesce(o.overdue, 0) as overdue, coalesce(o.rehandled, 0) as rehandled, extract(epoch from o.due) * 1000 as overdue_until
        from r left join o on o.k = r.k`,
