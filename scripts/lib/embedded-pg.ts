@@ -36,7 +36,8 @@ export interface EmbeddedPgOptions {
  * assume a tiny server: shared buffers an eighth of memory (128 MB to 2 GB),
  * WAL buffers and checkpoint spacing sized for bulk loads (a 200,000-resident
  * import writes about 180 MB of WAL; with the default 1 GB max_wal_size, a
- * checkpoint every few imports made the next writes log whole pages again).
+ * checkpoint every few imports made the next writes log whole pages again),
+ * and the shared buffers' pages read back after a restart (autoprewarm).
  */
 function tuning(): string[] {
   const mb = Math.floor(totalmem() / 2 ** 20);
@@ -49,6 +50,9 @@ function tuning(): string[] {
     effective_cache_size: `${Math.floor(mb / 2)}MB`,
     // Crash recovery starts with one syncfs() instead of an fsync per data file, so the restart after a killed server (scripts/lib/supervisor.ts) takes about a second.
     recovery_init_sync_method: 'syncfs',
+    // pg_prewarm's autoprewarm notes which pages the shared buffers hold (at shutdown and every five minutes) and reads
+    // them back in the background after a start, so the first requests after a restart do not each wait on the disk.
+    shared_preload_libraries: 'pg_prewarm',
   };
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
