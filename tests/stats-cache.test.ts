@@ -303,13 +303,13 @@ describe('cached statistics', () => {
       await db.query('set local enable_seqscan = off');
       for (const [i, text] of texts.entries()) {
         const plan = JSON.stringify((await db.query(`explain (format json) ${text}`)).rows[0]);
-        expect(plan, text).toContain(i < 2 ? 'village_day_rollup_disputes' : 'county_day_rollup_disputes');
+        expect(plan, text).toContain(i < 2 ? 'village_day_rollup_disputes' : 'county_day_rollup_figures');
       }
       // As prepared, on the one generic plan the services use: the same index. The county roll-up is small here and
       // other test files' writes move its statistics, so for it this shows only that its generic plan can use the
       // index (table scans off), not which plan a county's full roll-up gets ...
       const generic = async (text: string) => JSON.stringify((await db.query(`explain (generic_plan, format json) ${text}`)).rows[0]);
-      expect(await generic(prepared[2]!), prepared[2]).toContain('county_day_rollup_disputes');
+      expect(await generic(prepared[2]!), prepared[2]).toContain('county_day_rollup_figures');
       // ... and the villages' codes joined by hashing (hub_codes, Migration…28DivisionCodes), not by nested loops over
       // every pair of code and day row.
       await db.query('set local enable_seqscan = on');

@@ -30,6 +30,7 @@ import { Migration20261202000028DivisionCodes } from './Migration20261202000028D
 import { Migration20261202000029DayIndexes } from './Migration20261202000029DayIndexes.ts';
 import { Migration20261202000030DayRefresh } from './Migration20261202000030DayRefresh.ts';
 import { Migration20261203000031CountyRollup } from './Migration20261203000031CountyRollup.ts';
+import { Migration20261203000032CountyDayFigures } from './Migration20261203000032CountyDayFigures.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   Migration20261202000029DayIndexes,
   Migration20261202000030DayRefresh,
   Migration20261203000031CountyRollup,
+  Migration20261203000032CountyDayFigures,
 ];
