@@ -12,11 +12,11 @@ const [gatewayUrl, token] = process.argv.slice(2);
 const settings = settingsOrExit();
 const FROM = '2025-10-01';
 const TO = '2026-09-30';
-const query = `{ counties(within: "62") { code name
+const queryFor = (from: string) => `{ counties(within: "62") { code name
   population { residents households floating houses addresses byTag { tag count } }
   forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }
-  patrolStats(from: "${FROM}", to: "${TO}") { patrols patrolHours hazardsFound hazardsRectified }
-  disputeStats(from: "${FROM}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate } } }`;
+  patrolStats(from: "${from}", to: "${TO}") { patrols patrolHours hazardsFound hazardsRectified }
+  disputeStats(from: "${from}", to: "${TO}") { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate } } }`;
 
 const START = `'${FROM}T00:00:00+08:00'::timestamptz`;
 const END = `'${TO}T00:00:00+08:00'::timestamptz + interval '1 day'`;
@@ -70,12 +70,22 @@ async function time<T>(n: number, fn: () => Promise<T>): Promise<{ ms: number[];
   return { ms, last };
 }
 
-const gw = await time(15, async () => {
-  const res = await fetch(gatewayUrl!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+async function report(from: string): Promise<CountyFigures[]> {
+  const res = await fetch(gatewayUrl!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: queryFor(from) }),
+  });
   const body = (await res.json()) as { data?: { counties: CountyFigures[] }; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!.counties;
-});
+}
+// The first run computes every statistic (the subgraph keeps them until a write under a county); the rest are kept.
+const gw = await time(15, () => report(FROM));
+// A period starting on another day of September 2025 each run: no kept statistic serves it, so every run computes the
+// patrol and dispute figures of 88 counties (population and forces do not depend on the period).
+let day = 0;
+const fresh = await time(15, () => report(`2025-09-${String(++day).padStart(2, '0')}`));
 const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
 await c.connect();
 const raw = await time(5, async () => (await c.query<CountRow>(RAW_SQL)).rows);
@@ -98,6 +108,10 @@ console.log(`### Reports at province scale: every statistic of every county of �
 console.log('| variant | runs | p50 ms | p95 ms | gateway p95 / this p95 |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 console.log(`| through the gateway (GraphQL, all statistics) | ${gw.ms.length} | ${f(pct(gw.ms, 50))} | ${f(pct(gw.ms, 95))} | 1.00 |`);
+console.log(
+  `| through the gateway, another period each run (nothing kept) | ${fresh.ms.length} | ${f(pct(fresh.ms, 50))} | ${f(pct(fresh.ms, 95))} | ${(pct(gw.ms, 95) / pct(fresh.ms, 95)).toFixed(2)} |`,
+);
+console.log(`| the first run alone | 1 | ${f(gw.ms[0]!)} | ${f(gw.ms[0]!)} | ${(pct(gw.ms, 95) / gw.ms[0]!).toFixed(2)} |`);
 console.log(`| hand-written SQL on the raw facts (fewer statistics) | ${raw.ms.length} | ${f(pct(raw.ms, 50))} | ${f(pct(raw.ms, 95))} | ${(pct(gw.ms, 95) / pct(raw.ms, 95)).toFixed(2)} |`);
 console.log(`| hand-written SQL on the roll-ups (fewer statistics) | ${rolled.ms.length} | ${f(pct(rolled.ms, 50))} | ${f(pct(rolled.ms, 95))} | ${(pct(gw.ms, 95) / pct(rolled.ms, 95)).toFixed(2)} |`);
 console.log(`\nNumbers agree between the gateway and both SQL baselines for ${gw.last.length} counties × 10 figures: ${disagree.length ? `NO — ${disagree.slice(0, 3).join('; ')}` : 'yes'}.`);
