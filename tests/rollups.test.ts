@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
+import { COUNTS } from '../subgraphs/village/src/migrations/Migration20261203000031CountyRollup.ts';
 import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
@@ -44,20 +45,6 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
            or raw.tag_total <> (select coalesce(sum(value::int), 0) from jsonb_each_text(r.tags))`,
       [county],
     );
-    const COUNTS = [
-      'residents',
-      'floating',
-      'households',
-      'houses',
-      'addresses',
-      'grids',
-      'grid_workers',
-      'grids_fully_staffed',
-      'joint_defense_groups',
-      'households_in_groups',
-      'patrol_teams',
-      'patrol_members',
-    ];
     // The county's row holds the sums of its villages' rows, tag counts included.
     const countyRow = await c.query(
       `with v as (select ${COUNTS.map((x) => `sum(${x})::bigint as ${x}`).join(', ')},

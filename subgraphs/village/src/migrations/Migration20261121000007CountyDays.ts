@@ -5,7 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * are refreshed: a province-wide year of patrols or disputes then sums 88 × 365
  * rows instead of half a million.
  */
-const FIGURES = [
+/** The figures of a day roll-up row (village_day_rollup, county_day_rollup), after its code and day. */
+export const FIGURES = [
   'patrols',
   'patrol_seconds',
   'hazards_found',

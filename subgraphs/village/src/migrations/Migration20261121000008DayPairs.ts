@@ -1,26 +1,11 @@
 import { Migration } from '@mikro-orm/migrations';
+import { FIGURES } from './Migration20261121000007CountyDays.ts';
 
 /**
  * Writes refresh only the (village, day) and (county, day) roll-up rows they
  * touch, not every day of the village and county: reporting a dispute
  * recomputes one village-day and one county-day.
  */
-const FIGURES = [
-  'patrols',
-  'patrol_seconds',
-  'hazards_found',
-  'hazards_rectified',
-  'reported',
-  'resolved',
-  'at_village',
-  'at_township',
-  'at_county',
-  'to_township',
-  'to_county',
-  'on_time',
-  'rated',
-  'satisfied',
-];
 const PAIRS: Record<string, (rows: string) => string> = {
   patrol: (r) => `select village_code, hub_day(started_at) from ${r}`,
   hazard: (r) =>

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { FIGURES } from './Migration20261121000007CountyDays.ts';
 
 /**
  * Every figure of the per-county day roll-up rides in one index on (county,
@@ -14,23 +15,6 @@ import { Migration } from '@mikro-orm/migrations';
  * level nearly every day counts a dispute (86% of 甘肃's county days), so
  * reading only those days saved little, and the generic plans did not take it.
  */
-const FIGURES = [
-  'patrols',
-  'patrol_seconds',
-  'hazards_found',
-  'hazards_rectified',
-  'reported',
-  'resolved',
-  'at_village',
-  'at_township',
-  'at_county',
-  'to_township',
-  'to_county',
-  'on_time',
-  'rated',
-  'satisfied',
-];
-
 export class Migration20261203000032CountyDayFigures extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create index county_day_rollup_figures on county_day_rollup (county_code, day) include (${FIGURES.join(', ')})`);
