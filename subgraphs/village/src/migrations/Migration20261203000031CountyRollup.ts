@@ -17,6 +17,7 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * Readable by the services, written only by the owner's trigger functions.
  */
+
 /** The counts of a roll-up row (village_rollup, county_rollup), besides its code and its tag counts. */
 export const COUNTS = [
   'residents',
