@@ -368,6 +368,31 @@ export function isOverdue(level: Level, status: string, settleBy: Date | string 
   return settleBy != null && !CLOSED[level].includes(status) && now.getTime() > new Date(settleBy).getTime();
 }
 
+/** A case escalated to a township or county, as the level below's event carries it: what its RECEIVE step records. */
+export interface ReceivedCase {
+  disputeId: string;
+  caseNumber: string;
+  countyCode: string;
+  townshipCode: string;
+  villageCode: string;
+  category: string;
+  scale: string;
+  summary: string;
+  status: string;
+  receivedAt: Date;
+  escalatedAt: Date;
+  settleBy: Date;
+  rule: DeadlineRule;
+  seq: number;
+  rehandled: number;
+}
+
+/** Filters on a township's or county's inbox of received cases. */
+export interface InboxFilter {
+  status?: readonly string[] | null;
+  overdue?: boolean | null;
+}
+
 /** What every level's case record has for the engine. */
 export interface CaseRecord {
   status: string;

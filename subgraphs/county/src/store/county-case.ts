@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLOSED } from '../../../../domain/case-engine.ts';
+import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
 import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
@@ -73,31 +73,6 @@ const STEP_COLUMNS: readonly (readonly [Exclude<keyof CountyCaseChanges, 'status
   ['rehandled', 'rehandled'],
 ];
 
-/** A case escalated to the county, as the township's event carries it, and its RECEIVE step. */
-export interface ReceivedCase {
-  disputeId: string;
-  caseNumber: string;
-  countyCode: string;
-  townshipCode: string;
-  villageCode: string;
-  category: string;
-  scale: string;
-  summary: string;
-  status: string;
-  receivedAt: Date;
-  escalatedAt: Date;
-  settleBy: Date;
-  rule: { contactMinutes: number; settleHours: number; replyHours: number };
-  seq: number;
-  rehandled: number;
-}
-
-/** Filters on the county's inbox. */
-export interface CountyCaseFilter {
-  status?: readonly string[] | null;
-  overdue?: boolean | null;
-}
-
 export const countyCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<CountyCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
@@ -134,7 +109,7 @@ export const countyCases = {
     return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
   /** The county's inbox, newest first, with how many cases match in all (counted when asked). */
-  inbox: async (db: Db, countyCode: string, filter: CountyCaseFilter, page: Page): Promise<Connection<CountyCaseRow>> => {
+  inbox: async (db: Db, countyCode: string, filter: InboxFilter, page: Page): Promise<Connection<CountyCaseRow>> => {
     const where = ['county_code = ?'];
     const params: SqlParam[] = [countyCode];
     if (filter.status?.length) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLOSED } from '../../../../domain/case-engine.ts';
+import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
 import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
@@ -82,31 +82,6 @@ const STEP_COLUMNS: readonly (readonly [Exclude<keyof TownshipCaseChanges, 'stat
   ['rehandled', 'rehandled'],
 ];
 
-/** A case escalated to a township, as the village's event carries it, and its RECEIVE step. */
-export interface ReceivedCase {
-  disputeId: string;
-  caseNumber: string;
-  townshipCode: string;
-  villageCode: string;
-  countyCode: string;
-  category: string;
-  scale: string;
-  summary: string;
-  status: string;
-  receivedAt: Date;
-  escalatedAt: Date;
-  settleBy: Date;
-  rule: { contactMinutes: number; settleHours: number; replyHours: number };
-  seq: number;
-  rehandled: number;
-}
-
-/** Filters on a township's inbox. */
-export interface TownshipCaseFilter {
-  status?: readonly string[] | null;
-  overdue?: boolean | null;
-}
-
 export const townshipCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<TownshipCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
@@ -146,7 +121,7 @@ export const townshipCases = {
     return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
   /** A township's inbox, newest first (by receipt, then dispute id), with how many cases match in all (counted when asked). */
-  inbox: async (db: Db, townshipCode: string, filter: TownshipCaseFilter | null | undefined, page: Page): Promise<Connection<TownshipCaseRow>> => {
+  inbox: async (db: Db, townshipCode: string, filter: InboxFilter | null | undefined, page: Page): Promise<Connection<TownshipCaseRow>> => {
     const where = ['township_code = ?'];
     const params: SqlParam[] = [townshipCode];
     if (filter?.status?.length) {
