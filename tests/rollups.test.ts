@@ -151,4 +151,39 @@ describe('roll-ups always equal a count of the raw facts', () => {
     await q(`mutation { resolveDispute(id: "${dv.id}", version: ${dv.version}, outcome: AGREEMENT) { id } }`);
     expect(await mismatches('623022')).toEqual({ village: [], days: [] });
   });
+
+  it('when many writers register residents in one county at once (the county row adds each one)', async () => {
+    const w = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] });
+    const q = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => hub.queryAs<T>(w, query, variables);
+    const villages = await q<{ villages: { code: string; grids: { code: string }[] }[] }>(`{ villages(within: "623022") { code grids { code } } }`);
+    const grids = villages.data!.villages.flatMap((v) => v.grids.slice(0, 1).map((g) => g.code)).slice(0, 16);
+    expect(grids.length).toBeGreaterThan(8);
+    const total = async () =>
+      (
+        await q<{ county: { population: { residents: number; byTag: { tag: string; count: number }[] } } }>(
+          `{ county(code: "623022") { population { residents byTag { tag count } } } }`,
+        )
+      ).data!.county.population;
+    const before = await total();
+    const results = await Promise.all(
+      grids.map((gridCode, i) =>
+        q(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+          i: {
+            name: '并发登记',
+            idNumber: makeCitizenId('623022', '1981-03-03', 300 + i),
+            ethnicity: '汉族',
+            residency: 'REGISTERED',
+            gridCode,
+            tags: ['LEFT_BEHIND_ELDERLY'],
+          },
+        }),
+      ),
+    );
+    for (const r of results) expect(r.errors).toBeUndefined();
+    const after = await total();
+    expect(after.residents).toBe(before.residents + grids.length);
+    const tagged = (p: typeof before) => p.byTag.find((t) => t.tag === 'LEFT_BEHIND_ELDERLY')?.count ?? 0;
+    expect(tagged(after)).toBe(tagged(before) + grids.length);
+    expect(await mismatches('623022')).toEqual({ village: [], days: [] });
+  });
 });
