@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type Nodes, type PageInfo, type TestHub } from './helpers/hub.ts';
+import { countyRollupDrift } from './helpers/rollups.ts';
 
 /**
  * Bulk import end to end: files made by the repo's generator, sent by the
@@ -46,23 +47,18 @@ async function importFile(kind: string, file: string, extra: string[] = []) {
 }
 
 /** Villages of 623022 whose roll-up differs from a count of their raw rows, and the county if its row differs from its villages' sums. */
-const rollupDrift = async () =>
-  (
+const rollupDrift = async () => [
+  ...(
     await db.query(`
       select r.village_code from village_rollup r
         join (select village_code, count(*) as n, count(*) filter (where residency = 'FLOATING') as f,
                      (select coalesce(jsonb_object_agg(tag, c), '{}') from (select tag, count(*) as c from person q, unnest(q.tags) tag
                        where q.village_code = p.village_code and q.status = 'ACTIVE' group by 1) x) as tags
                 from person p where county_code = '623022' and status = 'ACTIVE' group by 1) p using (village_code)
-       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags
-      union all
-      select c.county_code from county_rollup c,
-             (select sum(residents) as n, sum(floating) as f,
-                     (select coalesce(jsonb_object_agg(key, t), '{}') from (select e.key, sum(e.value::bigint) as t from village_rollup v, jsonb_each_text(v.tags) e
-                       where left(v.village_code, 6) = '623022' group by 1) x) as tags
-                from village_rollup where left(village_code, 6) = '623022') v
-       where c.county_code = '623022' and (c.residents <> v.n or c.floating <> v.f or c.tags <> v.tags)`)
-  ).rows;
+       where r.residents <> p.n or r.floating <> p.f or r.tags <> p.tags`)
+  ).rows,
+  ...(await countyRollupDrift(db, '623022')),
+];
 
 const residentsOf = async (idCounty: string) =>
   (await db.query(`select id_number, name, phone, residency, grid_code, version from person where id_number like $1 order by id_number`, [`${idCounty}%`]))

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { COUNTS } from '../subgraphs/village/src/migrations/Migration20261203000031CountyRollup.ts';
 import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
+import { countyRollupDrift } from './helpers/rollups.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -46,15 +46,7 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
       [county],
     );
     // The county's row holds the sums of its villages' rows, tag counts included.
-    const countyRow = await c.query(
-      `with v as (select ${COUNTS.map((x) => `sum(${x})::bigint as ${x}`).join(', ')},
-                         (select coalesce(jsonb_object_agg(key, n), '{}') from (select e.key, sum(e.value::bigint) as n from village_rollup r, jsonb_each_text(r.tags) e
-                                  where left(r.village_code, 6) = $1 group by 1) x) as tags
-                    from village_rollup where left(village_code, 6) = $1)
-       select $1 as county, c.residents from v left join county_rollup c on c.county_code = $1
-        where c.county_code is null or (${COUNTS.map((x) => `v.${x}`).join(', ')}, v.tags) is distinct from (${COUNTS.map((x) => `c.${x}::bigint`).join(', ')}, c.tags)`,
-      [county],
-    );
+    const countyRow = await countyRollupDrift(c, county);
     const days = await c.query(
       `with raw as (
          select village_code, day, sum(patrols) as patrols, sum(secs) as secs, sum(found) as found, sum(rect) as rect, sum(reported) as reported, sum(resolved) as resolved
@@ -78,7 +70,7 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
         where (a.patrols, a.secs, a.reported, a.resolved) is distinct from (b.patrols::numeric, b.patrol_seconds::numeric, b.reported::numeric, b.resolved::numeric)`,
       [county],
     );
-    return { village: [...village.rows, ...countyRow.rows], days: [...days.rows, ...counties.rows] };
+    return { village: [...village.rows, ...countyRow], days: [...days.rows, ...counties.rows] };
   } finally {
     await c.end();
   }

@@ -34,16 +34,19 @@ export const COUNTS = [
   'patrol_members',
 ];
 
-/** A trigger function adding `rows` (county code c, sign s, the counts and tags) to the county rows. */
-const apply = (name: string, rows: string) => `create function ${name}() returns trigger language plpgsql security definer set search_path = public as $$
-  begin
-    with d as (${rows}),
+/** Adds `rows` (county code c, sign s, the counts and tags) to the county rows, in code order. */
+const addRows = (rows: string) => `with d as (${rows}),
     n as (select c, ${COUNTS.map((x) => `sum(s * ${x}) as ${x}`).join(', ')} from d group by 1),
     t as (select c, jsonb_object_agg(key, v) as tags
             from (select d.c, e.key, sum(d.s * e.value::bigint) as v from d cross join lateral jsonb_each_text(d.tags) e group by 1, 2) x group by 1)
     insert into county_rollup as r (county_code, ${COUNTS.join(', ')}, tags)
     select n.c, ${COUNTS.map((x) => `n.${x}`).join(', ')}, coalesce(t.tags, '{}') from n left join t on t.c = n.c order by n.c
-    on conflict (county_code) do update set ${COUNTS.map((x) => `${x} = r.${x} + excluded.${x}`).join(', ')}, tags = hub_tags_add(r.tags, excluded.tags);
+    on conflict (county_code) do update set ${COUNTS.map((x) => `${x} = r.${x} + excluded.${x}`).join(', ')}, tags = hub_tags_add(r.tags, excluded.tags)`;
+
+/** A statement trigger function adding `rows` of its transition tables to the county rows. */
+const apply = (name: string, rows: string) => `create function ${name}() returns trigger language plpgsql security definer set search_path = public as $$
+  begin
+    ${addRows(rows)};
     return null;
   end $$`;
 
@@ -58,12 +61,7 @@ export class Migration20261203000031CountyRollup extends Migration {
           select key, sum(value::bigint) as n from (select * from jsonb_each_text(a) union all select * from jsonb_each_text(b)) e group by key
         ) x where n <> 0
       $$`,
-      `insert into county_rollup (county_code, ${COUNTS.join(', ')}, tags)
-       select c, ${COUNTS.map((x) => `sum(${x})`).join(', ')},
-              coalesce((select jsonb_object_agg(key, n) from (
-                 select e.key, sum(e.value::bigint) as n from village_rollup v cross join lateral jsonb_each_text(v.tags) e where left(v.village_code, 6) = x.c group by 1
-               ) t), '{}')
-         from (select left(village_code, 6) as c, * from village_rollup) x group by c`,
+      addRows(rowsOf('village_rollup', 1)),
       apply('county_rollup_on_insert', rowsOf('new_rows', 1)),
       apply('county_rollup_on_delete', rowsOf('old_rows', -1)),
       apply('county_rollup_on_update', `${rowsOf('new_rows', 1)} union all ${rowsOf('old_rows', -1)}`),

@@ -184,10 +184,7 @@ const addDeltas = command(
         t as (select village_code, jsonb_object_agg(tag, n) as tags
                 from (select village_code, tag, count(*) as n from done, unnest(tags) as tag where inserted group by 1, 2) x group by 1)
    update village_rollup r
-      set residents = r.residents + d.n, floating = r.floating + d.f,
-          tags = (select coalesce(jsonb_object_agg(key, total), '{}') from (
-                    select key, sum(value::int) as total from (select * from jsonb_each_text(r.tags) union all select * from jsonb_each_text(coalesce(t.tags, '{}'))) e
-                     group by key) z)
+      set residents = r.residents + d.n, floating = r.floating + d.f, tags = hub_tags_add(r.tags, coalesce(t.tags, '{}'))
      from d left join t using (village_code)
     where r.village_code = d.village_code`,
 );
