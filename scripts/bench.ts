@@ -221,6 +221,16 @@ const benchCaller = (scopes: ('read' | 'write' | 'report' | 'pii' | 'admin')[]) 
 const asRouter = { authorization: `Bearer ${await benchCaller(['read', 'write', 'report', 'pii', 'admin'])}`, [ROUTER_HEADER]: benchKeys.routerSecrets[0]! };
 const asAdmin = { authorization: `Bearer ${admin}` };
 const gql = (query: string, variables?: unknown) => () => JSON.stringify({ query, variables });
+/** The `code` column of a statement on the village database (as its owner): the codes a scenario's requests vary over. */
+async function villageCodes(text: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await c.connect();
+  try {
+    return (await c.query<{ code: string }>(text)).rows.map((r) => r.code);
+  } finally {
+    await c.end();
+  }
+}
 
 const rss = () =>
   Object.fromEntries(
@@ -267,12 +277,7 @@ if (scenarios.includes('dashboard')) {
     if (pick(f) !== pick(hubAnswer)) say(`\n> The floor statement's answer differs from the hub's: ${pick(f)} vs ${pick(hubAnswer)}.`);
   }
   // Unique requests: a different village of 临潭县 every request, so neither a shared fetch nor a kept statistic can serve two.
-  const owner = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
-  await owner.connect();
-  const villages = (
-    await owner.query<{ code: string }>(`select distinct village_code as code from grid where village_code like '623021%' order by 1`)
-  ).rows.map((r) => r.code);
-  await owner.end();
+  const villages = await villageCodes(`select distinct village_code as code from grid where village_code like '623021%' order by 1`);
   let turn = 0;
   const unique = () => JSON.stringify({ query: q.replace('623021200201', villages[turn++ % villages.length]!) });
   const dashboardRows = await compare(
@@ -303,10 +308,7 @@ if (scenarios.includes('dashboard')) {
 
 if (scenarios.includes('entity')) {
   // A trivial entity lookup across two subgraphs: the village subgraph resolves the village, the township subgraph one name.
-  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
-  await c.connect();
-  const codes = (await c.query(`select code from village where code like '623021%' order by code`)).rows.map((r) => r.code as string);
-  await c.end();
+  const codes = await villageCodes(`select code from village where code like '623021%' order by code`);
   let i = 0;
   const q = `query($c: String!) { village(code: $c) { township { name } } }`;
   const body = () => JSON.stringify({ query: q, variables: { c: codes[i++ % codes.length] } });
@@ -388,10 +390,7 @@ if (scenarios.includes('drilldown')) {
 }
 
 if (scenarios.includes('fanout')) {
-  const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
-  await c.connect();
-  const codes = (await c.query(`select code from village order by code limit 1000`)).rows.map((r) => r.code);
-  await c.end();
+  const codes = await villageCodes(`select code from village order by code limit 1000`);
   const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Village { code name grids { code } population { residents } } } }`;
   const t = (n: number) => ({
     name: `${n} representation${n > 1 ? 's' : ''}`,
@@ -417,12 +416,7 @@ if (scenarios.includes('writes')) {
   // Spread over the grids of 临潭县, as a county's case desks report, except the dashboard village's: the cases stay
   // (a case's timeline is append-only); in the dashboard's village they piled up as open cases run after run (5,054
   // after a few runs), and all in one village they made each write recount that village's day of thousands of cases.
-  const owner = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
-  await owner.connect();
-  const grids = (
-    await owner.query<{ code: string }>(`select code from grid where county_code = '623021' and village_code <> '623021200201' order by 1`)
-  ).rows.map((r) => r.code);
-  await owner.end();
+  const grids = await villageCodes(`select code from grid where county_code = '623021' and village_code <> '623021200201' order by 1`);
   const body = () =>
     JSON.stringify({
       query: q,
