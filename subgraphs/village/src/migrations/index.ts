@@ -31,6 +31,7 @@ import { Migration20261202000029DayIndexes } from './Migration20261202000029DayI
 import { Migration20261202000030DayRefresh } from './Migration20261202000030DayRefresh.ts';
 import { Migration20261203000031CountyRollup } from './Migration20261203000031CountyRollup.ts';
 import { Migration20261203000032CountyDayFigures } from './Migration20261203000032CountyDayFigures.ts';
+import { Migration20261203000033CountyDayKey } from './Migration20261203000033CountyDayKey.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   Migration20261202000030DayRefresh,
   Migration20261203000031CountyRollup,
   Migration20261203000032CountyDayFigures,
+  Migration20261203000033CountyDayKey,
 ];

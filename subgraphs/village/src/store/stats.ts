@@ -71,8 +71,8 @@ function daySums(len: number, cols: readonly string[], only?: string): string {
  * in a year), so dispute sums read only these rows, through the partial index
  * of Migration…27DisputeDays, whose predicate this is word for word (the
  * planner uses a partial index only for a query that states its predicate).
- * A county has a dispute on most days: its sums scan the covering index of
- * …32CountyDayFigures and skip the other days as they read it.
+ * A county has a dispute on most days: its sums read the primary key, which
+ * carries the figures (…33CountyDayKey), and skip the other days as they read it.
  */
 const DISPUTE_DAY = `(reported <> 0 or resolved <> 0 or at_village <> 0 or at_township <> 0 or at_county <> 0
   or to_township <> 0 or to_county <> 0 or on_time <> 0 or rated <> 0 or satisfied <> 0)`;
