@@ -55,6 +55,25 @@ describe('flat tables by level', () => {
     for (const k of ['reported', 'resolved', 'open', 'overdue']) expect(region.disputeStats[k]).toBe(sum((c) => c.disputeStats[k]));
   });
 
+  it('one fragment on DivisionStatistics selects the same figures at every level as each type’s own fields do', async () => {
+    const typed = await hub.queryAs<{ region: Figures; county: Figures & { townships: (Figures & { villages: Figures[] })[] } }>(
+      reportToken,
+      `{ region(code: "6230") { code name ${ALL} } county(code: "623021") { code name ${ALL} townships { code name ${ALL} villages { code name ${ALL} } } } }`,
+    );
+    const shared = await hub.queryAs<typeof typed.data>(
+      reportToken,
+      `fragment F on DivisionStatistics { code name ${ALL} }
+       { region(code: "6230") { ...F } county(code: "623021") { ...F townships { ...F villages { ...F } } } }`,
+    );
+    expect(typed.errors).toBeUndefined();
+    expect(shared.errors).toBeUndefined();
+    expect(shared.data).toEqual(typed.data);
+    // The names of a region and a county come from the county subgraph, which owns them.
+    expect(shared.data!.region).toMatchObject({ code: '6230', name: '甘南藏族自治州' });
+    expect(shared.data!.county).toMatchObject({ code: '623021', name: '临潭县' });
+    expect(shared.data!.county.townships[0]!.villages.length).toBeGreaterThan(0);
+  });
+
   it('compares a period with the previous one and a year before, without a second round trip', async () => {
     type Period = { from: string; to: string };
     type Compared = {

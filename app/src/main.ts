@@ -14,7 +14,7 @@
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
 import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, todayCst } from './format.ts';
-import type { CaseRowFragment, CountyRowFragment, RegionHeadFragment } from './generated/graphql.ts';
+import type { CaseRowFragment, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
 import { ACTION, CATEGORY, INDICATOR, LEVEL, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import {
   CaseTimeline,
@@ -29,9 +29,9 @@ import {
   VillageView,
 } from './queries.ts';
 
-/** Every level's figures have the same shape (app/src/queries.ts selects them alike). */
-type Head = RegionHeadFragment;
-type Row = CountyRowFragment;
+/** Every level's figures, selected by one fragment on DivisionStatistics (app/src/queries.ts). */
+type Head = DivisionHeadFragment;
+type Row = DivisionRowFragment;
 type Kind = 'province' | 'prefecture' | 'county' | 'township' | 'village';
 type ReportLevel = 'county' | 'township' | 'village';
 

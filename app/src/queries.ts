@@ -1,9 +1,8 @@
 /**
  * The analysis room's GraphQL documents, typed by graphql-codegen's client
  * preset (codegen.yml: app/src/generated/). Every division level has its own
- * type in the schema, so the same figures are selected once per type
- * (fragments on Region, County, Township and Village with the same fields);
- * app/src/view.ts reads them through one shape.
+ * type in the schema; the figures they share are selected once, by fragments on
+ * their common interface DivisionStatistics.
  */
 import { graphql } from './generated/gql.ts';
 
@@ -22,8 +21,8 @@ export const Month = graphql(`
   }
 `);
 
-export const RegionHead = graphql(`
-  fragment RegionHead on Region {
+export const DivisionHead = graphql(`
+  fragment DivisionHead on DivisionStatistics {
     population {
       residents
       households
@@ -125,404 +124,8 @@ export const RegionHead = graphql(`
   }
 `);
 
-export const RegionRow = graphql(`
-  fragment RegionRow on Region {
-    code
-    name
-    population {
-      residents
-      byTag {
-        count
-      }
-    }
-    forces {
-      grids
-      gridsFullyStaffed
-      householdCoverage
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      hazardsFound
-    }
-    disputeStats(from: $from, to: $to) {
-      reported
-      resolved
-      resolutionRate
-      overdue
-      onTimeRate
-    }
-  }
-`);
-
-export const CountyHead = graphql(`
-  fragment CountyHead on County {
-    population {
-      residents
-      households
-      floating
-      byTag {
-        tag
-        count
-      }
-    }
-    forces {
-      grids
-      gridWorkers
-      gridsFullyStaffed
-      jointDefenseGroups
-      householdsInGroups
-      householdCoverage
-      patrolTeams
-      patrolMembers
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      patrolHours
-      hazardsFound
-      hazardsRectified
-      previous {
-        patrols
-        hazardsFound
-      }
-      yearAgo {
-        patrols
-        hazardsFound
-      }
-    }
-    disputeStats(from: $from, to: $to) {
-      from
-      to
-      reported
-      resolved
-      resolutionRate
-      open
-      overdue
-      onTimeRate
-      satisfactionRate
-      previous {
-        reported
-        resolved
-        resolutionRate
-      }
-      yearAgo {
-        reported
-        resolved
-        resolutionRate
-      }
-    }
-    assessment(from: $from, to: $to) {
-      indicator
-      year
-      target
-      targetSetBy
-      actual
-      met
-    }
-    m0: disputeStats(period: $m0) {
-      ...Month
-    }
-    m1: disputeStats(period: $m1) {
-      ...Month
-    }
-    m2: disputeStats(period: $m2) {
-      ...Month
-    }
-    m3: disputeStats(period: $m3) {
-      ...Month
-    }
-    m4: disputeStats(period: $m4) {
-      ...Month
-    }
-    m5: disputeStats(period: $m5) {
-      ...Month
-    }
-    m6: disputeStats(period: $m6) {
-      ...Month
-    }
-    m7: disputeStats(period: $m7) {
-      ...Month
-    }
-    m8: disputeStats(period: $m8) {
-      ...Month
-    }
-    m9: disputeStats(period: $m9) {
-      ...Month
-    }
-    m10: disputeStats(period: $m10) {
-      ...Month
-    }
-    m11: disputeStats(period: $m11) {
-      ...Month
-    }
-  }
-`);
-
-export const CountyRow = graphql(`
-  fragment CountyRow on County {
-    code
-    name
-    population {
-      residents
-      byTag {
-        count
-      }
-    }
-    forces {
-      grids
-      gridsFullyStaffed
-      householdCoverage
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      hazardsFound
-    }
-    disputeStats(from: $from, to: $to) {
-      reported
-      resolved
-      resolutionRate
-      overdue
-      onTimeRate
-    }
-  }
-`);
-
-export const TownshipHead = graphql(`
-  fragment TownshipHead on Township {
-    population {
-      residents
-      households
-      floating
-      byTag {
-        tag
-        count
-      }
-    }
-    forces {
-      grids
-      gridWorkers
-      gridsFullyStaffed
-      jointDefenseGroups
-      householdsInGroups
-      householdCoverage
-      patrolTeams
-      patrolMembers
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      patrolHours
-      hazardsFound
-      hazardsRectified
-      previous {
-        patrols
-        hazardsFound
-      }
-      yearAgo {
-        patrols
-        hazardsFound
-      }
-    }
-    disputeStats(from: $from, to: $to) {
-      from
-      to
-      reported
-      resolved
-      resolutionRate
-      open
-      overdue
-      onTimeRate
-      satisfactionRate
-      previous {
-        reported
-        resolved
-        resolutionRate
-      }
-      yearAgo {
-        reported
-        resolved
-        resolutionRate
-      }
-    }
-    assessment(from: $from, to: $to) {
-      indicator
-      year
-      target
-      targetSetBy
-      actual
-      met
-    }
-    m0: disputeStats(period: $m0) {
-      ...Month
-    }
-    m1: disputeStats(period: $m1) {
-      ...Month
-    }
-    m2: disputeStats(period: $m2) {
-      ...Month
-    }
-    m3: disputeStats(period: $m3) {
-      ...Month
-    }
-    m4: disputeStats(period: $m4) {
-      ...Month
-    }
-    m5: disputeStats(period: $m5) {
-      ...Month
-    }
-    m6: disputeStats(period: $m6) {
-      ...Month
-    }
-    m7: disputeStats(period: $m7) {
-      ...Month
-    }
-    m8: disputeStats(period: $m8) {
-      ...Month
-    }
-    m9: disputeStats(period: $m9) {
-      ...Month
-    }
-    m10: disputeStats(period: $m10) {
-      ...Month
-    }
-    m11: disputeStats(period: $m11) {
-      ...Month
-    }
-  }
-`);
-
-export const TownshipRow = graphql(`
-  fragment TownshipRow on Township {
-    code
-    name
-    population {
-      residents
-      byTag {
-        count
-      }
-    }
-    forces {
-      grids
-      gridsFullyStaffed
-      householdCoverage
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      hazardsFound
-    }
-    disputeStats(from: $from, to: $to) {
-      reported
-      resolved
-      resolutionRate
-      overdue
-      onTimeRate
-    }
-  }
-`);
-
-export const VillageHead = graphql(`
-  fragment VillageHead on Village {
-    population {
-      residents
-      households
-      floating
-      byTag {
-        tag
-        count
-      }
-    }
-    forces {
-      grids
-      gridWorkers
-      gridsFullyStaffed
-      jointDefenseGroups
-      householdsInGroups
-      householdCoverage
-      patrolTeams
-      patrolMembers
-    }
-    patrolStats(from: $from, to: $to) {
-      patrols
-      patrolHours
-      hazardsFound
-      hazardsRectified
-      previous {
-        patrols
-        hazardsFound
-      }
-      yearAgo {
-        patrols
-        hazardsFound
-      }
-    }
-    disputeStats(from: $from, to: $to) {
-      from
-      to
-      reported
-      resolved
-      resolutionRate
-      open
-      overdue
-      onTimeRate
-      satisfactionRate
-      previous {
-        reported
-        resolved
-        resolutionRate
-      }
-      yearAgo {
-        reported
-        resolved
-        resolutionRate
-      }
-    }
-    assessment(from: $from, to: $to) {
-      indicator
-      year
-      target
-      targetSetBy
-      actual
-      met
-    }
-    m0: disputeStats(period: $m0) {
-      ...Month
-    }
-    m1: disputeStats(period: $m1) {
-      ...Month
-    }
-    m2: disputeStats(period: $m2) {
-      ...Month
-    }
-    m3: disputeStats(period: $m3) {
-      ...Month
-    }
-    m4: disputeStats(period: $m4) {
-      ...Month
-    }
-    m5: disputeStats(period: $m5) {
-      ...Month
-    }
-    m6: disputeStats(period: $m6) {
-      ...Month
-    }
-    m7: disputeStats(period: $m7) {
-      ...Month
-    }
-    m8: disputeStats(period: $m8) {
-      ...Month
-    }
-    m9: disputeStats(period: $m9) {
-      ...Month
-    }
-    m10: disputeStats(period: $m10) {
-      ...Month
-    }
-    m11: disputeStats(period: $m11) {
-      ...Month
-    }
-  }
-`);
-
-export const VillageRow = graphql(`
-  fragment VillageRow on Village {
+export const DivisionRow = graphql(`
+  fragment DivisionRow on DivisionStatistics {
     code
     name
     population {
@@ -577,12 +180,12 @@ export const RegionView = graphql(`
         code
         name
       }
-      ...RegionHead
+      ...DivisionHead
       prefectures {
-        ...RegionRow
+        ...DivisionRow
       }
       counties {
-        ...CountyRow
+        ...DivisionRow
       }
     }
   }
@@ -617,9 +220,9 @@ export const CountyView = graphql(`
         code
         name
       }
-      ...CountyHead
+      ...DivisionHead
       townships {
-        ...TownshipRow
+        ...DivisionRow
       }
     }
   }
@@ -658,9 +261,9 @@ export const TownshipView = graphql(`
           name
         }
       }
-      ...TownshipHead
+      ...DivisionHead
       villages {
-        ...VillageRow
+        ...DivisionRow
       }
     }
   }
@@ -703,7 +306,7 @@ export const VillageView = graphql(`
           }
         }
       }
-      ...VillageHead
+      ...DivisionHead
       grids {
         code
         name

@@ -223,21 +223,35 @@ export type RiskSignalKind =
 
 export type MonthFragment = { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } };
 
-export type RegionHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+type DivisionHead_County_Fragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
 
-export type RegionRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+type DivisionHead_Region_Fragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
 
-export type CountyHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+type DivisionHead_Township_Fragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
 
-export type CountyRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+type DivisionHead_Village_Fragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
 
-export type TownshipHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+export type DivisionHeadFragment =
+  | DivisionHead_County_Fragment
+  | DivisionHead_Region_Fragment
+  | DivisionHead_Township_Fragment
+  | DivisionHead_Village_Fragment
+;
 
-export type TownshipRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+type DivisionRow_County_Fragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
 
-export type VillageHeadFragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, hazardsRectified: number, previous: { patrols: number, hazardsFound: number }, yearAgo: { patrols: number, hazardsFound: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number, met: boolean }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
+type DivisionRow_Region_Fragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
 
-export type VillageRowFragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+type DivisionRow_Township_Fragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+type DivisionRow_Village_Fragment = { code: string, name: string, population: { residents: number, byTag: Array<{ count: number }> }, forces: { grids: number, gridsFullyStaffed: number, householdCoverage: number }, patrolStats: { patrols: number, hazardsFound: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, onTimeRate: number } };
+
+export type DivisionRowFragment =
+  | DivisionRow_County_Fragment
+  | DivisionRow_Region_Fragment
+  | DivisionRow_Township_Fragment
+  | DivisionRow_Village_Fragment
+;
 
 export type RegionViewQueryVariables = Exact<{
   code: string;
@@ -399,8 +413,8 @@ export const MonthFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"Month"}) as unknown as TypedDocumentString<MonthFragment, unknown>;
-export const RegionHeadFragmentDoc = new TypedDocumentString(`
-    fragment RegionHead on Region {
+export const DivisionHeadFragmentDoc = new TypedDocumentString(`
+    fragment DivisionHead on DivisionStatistics {
   population {
     residents
     households
@@ -511,9 +525,9 @@ export const RegionHeadFragmentDoc = new TypedDocumentString(`
   yearAgo {
     reported
   }
-}`, {"fragmentName":"RegionHead"}) as unknown as TypedDocumentString<RegionHeadFragment, unknown>;
-export const RegionRowFragmentDoc = new TypedDocumentString(`
-    fragment RegionRow on Region {
+}`, {"fragmentName":"DivisionHead"}) as unknown as TypedDocumentString<DivisionHeadFragment, unknown>;
+export const DivisionRowFragmentDoc = new TypedDocumentString(`
+    fragment DivisionRow on DivisionStatistics {
   code
   name
   population {
@@ -539,430 +553,7 @@ export const RegionRowFragmentDoc = new TypedDocumentString(`
     onTimeRate
   }
 }
-    `, {"fragmentName":"RegionRow"}) as unknown as TypedDocumentString<RegionRowFragment, unknown>;
-export const CountyHeadFragmentDoc = new TypedDocumentString(`
-    fragment CountyHead on County {
-  population {
-    residents
-    households
-    floating
-    byTag {
-      tag
-      count
-    }
-  }
-  forces {
-    grids
-    gridWorkers
-    gridsFullyStaffed
-    jointDefenseGroups
-    householdsInGroups
-    householdCoverage
-    patrolTeams
-    patrolMembers
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    patrolHours
-    hazardsFound
-    hazardsRectified
-    previous {
-      patrols
-      hazardsFound
-    }
-    yearAgo {
-      patrols
-      hazardsFound
-    }
-  }
-  disputeStats(from: $from, to: $to) {
-    from
-    to
-    reported
-    resolved
-    resolutionRate
-    open
-    overdue
-    onTimeRate
-    satisfactionRate
-    previous {
-      reported
-      resolved
-      resolutionRate
-    }
-    yearAgo {
-      reported
-      resolved
-      resolutionRate
-    }
-  }
-  assessment(from: $from, to: $to) {
-    indicator
-    year
-    target
-    targetSetBy
-    actual
-    met
-  }
-  m0: disputeStats(period: $m0) {
-    ...Month
-  }
-  m1: disputeStats(period: $m1) {
-    ...Month
-  }
-  m2: disputeStats(period: $m2) {
-    ...Month
-  }
-  m3: disputeStats(period: $m3) {
-    ...Month
-  }
-  m4: disputeStats(period: $m4) {
-    ...Month
-  }
-  m5: disputeStats(period: $m5) {
-    ...Month
-  }
-  m6: disputeStats(period: $m6) {
-    ...Month
-  }
-  m7: disputeStats(period: $m7) {
-    ...Month
-  }
-  m8: disputeStats(period: $m8) {
-    ...Month
-  }
-  m9: disputeStats(period: $m9) {
-    ...Month
-  }
-  m10: disputeStats(period: $m10) {
-    ...Month
-  }
-  m11: disputeStats(period: $m11) {
-    ...Month
-  }
-}
-    fragment Month on DisputeStats {
-  from
-  reported
-  resolved
-  resolutionRate
-  previous {
-    reported
-  }
-  yearAgo {
-    reported
-  }
-}`, {"fragmentName":"CountyHead"}) as unknown as TypedDocumentString<CountyHeadFragment, unknown>;
-export const CountyRowFragmentDoc = new TypedDocumentString(`
-    fragment CountyRow on County {
-  code
-  name
-  population {
-    residents
-    byTag {
-      count
-    }
-  }
-  forces {
-    grids
-    gridsFullyStaffed
-    householdCoverage
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    hazardsFound
-  }
-  disputeStats(from: $from, to: $to) {
-    reported
-    resolved
-    resolutionRate
-    overdue
-    onTimeRate
-  }
-}
-    `, {"fragmentName":"CountyRow"}) as unknown as TypedDocumentString<CountyRowFragment, unknown>;
-export const TownshipHeadFragmentDoc = new TypedDocumentString(`
-    fragment TownshipHead on Township {
-  population {
-    residents
-    households
-    floating
-    byTag {
-      tag
-      count
-    }
-  }
-  forces {
-    grids
-    gridWorkers
-    gridsFullyStaffed
-    jointDefenseGroups
-    householdsInGroups
-    householdCoverage
-    patrolTeams
-    patrolMembers
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    patrolHours
-    hazardsFound
-    hazardsRectified
-    previous {
-      patrols
-      hazardsFound
-    }
-    yearAgo {
-      patrols
-      hazardsFound
-    }
-  }
-  disputeStats(from: $from, to: $to) {
-    from
-    to
-    reported
-    resolved
-    resolutionRate
-    open
-    overdue
-    onTimeRate
-    satisfactionRate
-    previous {
-      reported
-      resolved
-      resolutionRate
-    }
-    yearAgo {
-      reported
-      resolved
-      resolutionRate
-    }
-  }
-  assessment(from: $from, to: $to) {
-    indicator
-    year
-    target
-    targetSetBy
-    actual
-    met
-  }
-  m0: disputeStats(period: $m0) {
-    ...Month
-  }
-  m1: disputeStats(period: $m1) {
-    ...Month
-  }
-  m2: disputeStats(period: $m2) {
-    ...Month
-  }
-  m3: disputeStats(period: $m3) {
-    ...Month
-  }
-  m4: disputeStats(period: $m4) {
-    ...Month
-  }
-  m5: disputeStats(period: $m5) {
-    ...Month
-  }
-  m6: disputeStats(period: $m6) {
-    ...Month
-  }
-  m7: disputeStats(period: $m7) {
-    ...Month
-  }
-  m8: disputeStats(period: $m8) {
-    ...Month
-  }
-  m9: disputeStats(period: $m9) {
-    ...Month
-  }
-  m10: disputeStats(period: $m10) {
-    ...Month
-  }
-  m11: disputeStats(period: $m11) {
-    ...Month
-  }
-}
-    fragment Month on DisputeStats {
-  from
-  reported
-  resolved
-  resolutionRate
-  previous {
-    reported
-  }
-  yearAgo {
-    reported
-  }
-}`, {"fragmentName":"TownshipHead"}) as unknown as TypedDocumentString<TownshipHeadFragment, unknown>;
-export const TownshipRowFragmentDoc = new TypedDocumentString(`
-    fragment TownshipRow on Township {
-  code
-  name
-  population {
-    residents
-    byTag {
-      count
-    }
-  }
-  forces {
-    grids
-    gridsFullyStaffed
-    householdCoverage
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    hazardsFound
-  }
-  disputeStats(from: $from, to: $to) {
-    reported
-    resolved
-    resolutionRate
-    overdue
-    onTimeRate
-  }
-}
-    `, {"fragmentName":"TownshipRow"}) as unknown as TypedDocumentString<TownshipRowFragment, unknown>;
-export const VillageHeadFragmentDoc = new TypedDocumentString(`
-    fragment VillageHead on Village {
-  population {
-    residents
-    households
-    floating
-    byTag {
-      tag
-      count
-    }
-  }
-  forces {
-    grids
-    gridWorkers
-    gridsFullyStaffed
-    jointDefenseGroups
-    householdsInGroups
-    householdCoverage
-    patrolTeams
-    patrolMembers
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    patrolHours
-    hazardsFound
-    hazardsRectified
-    previous {
-      patrols
-      hazardsFound
-    }
-    yearAgo {
-      patrols
-      hazardsFound
-    }
-  }
-  disputeStats(from: $from, to: $to) {
-    from
-    to
-    reported
-    resolved
-    resolutionRate
-    open
-    overdue
-    onTimeRate
-    satisfactionRate
-    previous {
-      reported
-      resolved
-      resolutionRate
-    }
-    yearAgo {
-      reported
-      resolved
-      resolutionRate
-    }
-  }
-  assessment(from: $from, to: $to) {
-    indicator
-    year
-    target
-    targetSetBy
-    actual
-    met
-  }
-  m0: disputeStats(period: $m0) {
-    ...Month
-  }
-  m1: disputeStats(period: $m1) {
-    ...Month
-  }
-  m2: disputeStats(period: $m2) {
-    ...Month
-  }
-  m3: disputeStats(period: $m3) {
-    ...Month
-  }
-  m4: disputeStats(period: $m4) {
-    ...Month
-  }
-  m5: disputeStats(period: $m5) {
-    ...Month
-  }
-  m6: disputeStats(period: $m6) {
-    ...Month
-  }
-  m7: disputeStats(period: $m7) {
-    ...Month
-  }
-  m8: disputeStats(period: $m8) {
-    ...Month
-  }
-  m9: disputeStats(period: $m9) {
-    ...Month
-  }
-  m10: disputeStats(period: $m10) {
-    ...Month
-  }
-  m11: disputeStats(period: $m11) {
-    ...Month
-  }
-}
-    fragment Month on DisputeStats {
-  from
-  reported
-  resolved
-  resolutionRate
-  previous {
-    reported
-  }
-  yearAgo {
-    reported
-  }
-}`, {"fragmentName":"VillageHead"}) as unknown as TypedDocumentString<VillageHeadFragment, unknown>;
-export const VillageRowFragmentDoc = new TypedDocumentString(`
-    fragment VillageRow on Village {
-  code
-  name
-  population {
-    residents
-    byTag {
-      count
-    }
-  }
-  forces {
-    grids
-    gridsFullyStaffed
-    householdCoverage
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    hazardsFound
-  }
-  disputeStats(from: $from, to: $to) {
-    reported
-    resolved
-    resolutionRate
-    overdue
-    onTimeRate
-  }
-}
-    `, {"fragmentName":"VillageRow"}) as unknown as TypedDocumentString<VillageRowFragment, unknown>;
+    `, {"fragmentName":"DivisionRow"}) as unknown as TypedDocumentString<DivisionRowFragment, unknown>;
 export const CaseRowFragmentDoc = new TypedDocumentString(`
     fragment CaseRow on Dispute {
   id
@@ -988,12 +579,12 @@ export const RegionViewDocument = new TypedDocumentString(`
       code
       name
     }
-    ...RegionHead
+    ...DivisionHead
     prefectures {
-      ...RegionRow
+      ...DivisionRow
     }
     counties {
-      ...CountyRow
+      ...DivisionRow
     }
   }
 }
@@ -1009,7 +600,7 @@ export const RegionViewDocument = new TypedDocumentString(`
     reported
   }
 }
-fragment RegionHead on Region {
+fragment DivisionHead on DivisionStatistics {
   population {
     residents
     households
@@ -1109,33 +700,7 @@ fragment RegionHead on Region {
     ...Month
   }
 }
-fragment RegionRow on Region {
-  code
-  name
-  population {
-    residents
-    byTag {
-      count
-    }
-  }
-  forces {
-    grids
-    gridsFullyStaffed
-    householdCoverage
-  }
-  patrolStats(from: $from, to: $to) {
-    patrols
-    hazardsFound
-  }
-  disputeStats(from: $from, to: $to) {
-    reported
-    resolved
-    resolutionRate
-    overdue
-    onTimeRate
-  }
-}
-fragment CountyRow on County {
+fragment DivisionRow on DivisionStatistics {
   code
   name
   population {
@@ -1174,9 +739,9 @@ export const CountyViewDocument = new TypedDocumentString(`
       code
       name
     }
-    ...CountyHead
+    ...DivisionHead
     townships {
-      ...TownshipRow
+      ...DivisionRow
     }
   }
 }
@@ -1192,7 +757,7 @@ export const CountyViewDocument = new TypedDocumentString(`
     reported
   }
 }
-fragment CountyHead on County {
+fragment DivisionHead on DivisionStatistics {
   population {
     residents
     households
@@ -1292,7 +857,7 @@ fragment CountyHead on County {
     ...Month
   }
 }
-fragment TownshipRow on Township {
+fragment DivisionRow on DivisionStatistics {
   code
   name
   population {
@@ -1335,9 +900,9 @@ export const TownshipViewDocument = new TypedDocumentString(`
         name
       }
     }
-    ...TownshipHead
+    ...DivisionHead
     villages {
-      ...VillageRow
+      ...DivisionRow
     }
   }
 }
@@ -1353,7 +918,7 @@ export const TownshipViewDocument = new TypedDocumentString(`
     reported
   }
 }
-fragment TownshipHead on Township {
+fragment DivisionHead on DivisionStatistics {
   population {
     residents
     households
@@ -1453,7 +1018,7 @@ fragment TownshipHead on Township {
     ...Month
   }
 }
-fragment VillageRow on Village {
+fragment DivisionRow on DivisionStatistics {
   code
   name
   population {
@@ -1500,7 +1065,7 @@ export const VillageViewDocument = new TypedDocumentString(`
         }
       }
     }
-    ...VillageHead
+    ...DivisionHead
     grids {
       code
       name
@@ -1520,7 +1085,7 @@ export const VillageViewDocument = new TypedDocumentString(`
     reported
   }
 }
-fragment VillageHead on Village {
+fragment DivisionHead on DivisionStatistics {
   population {
     residents
     households

@@ -289,7 +289,7 @@ export type CitizenRating =
   | 'SATISFIED';
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
-export type County = {
+export type County = DivisionStatistics & {
   __typename?: 'County';
   /**
    * 考核 How this division stands against every assessment target in a period
@@ -309,6 +309,8 @@ export type County = {
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
+  /** Official name, e.g. 临潭县 (owned by the county subgraph). */
+  name: Scalars['String']['output'];
   /**
    * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
    * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
@@ -700,6 +702,79 @@ export type DisputeStep = {
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township). */
   status?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * 统计 The figures every division has, whatever its level: a province or
+ * prefecture (Region), a county, a township or a village. One fragment on this
+ * interface selects the same figures at every level, e.g.
+ * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
+ */
+export type DivisionStatistics = {
+  /**
+   * 考核 How this division stands against every assessment target in a period
+   * (rates from the period's cases; coverage and staffing as now). The targets
+   * are those of the year the period ends in: the division's own, else its
+   * nearest ancestor's, else the national default.
+   */
+  assessment: Array<Assessment>;
+  /** Division code: 2 or 4 digits (Region), 6 (County), 9 (Township), 12 (Village). */
+  code: Scalars['String']['output'];
+  /**
+   * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
+   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   */
+  disputeStats: DisputeStats;
+  /** 群防群治力量 Forces figures of everything under this division. */
+  forces: Forces;
+  /** Official name, e.g. 临潭县. */
+  name: Scalars['String']['output'];
+  /**
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
+   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  patrolStats: PatrolStats;
+  /** 人口 Population figures of everything under this division. */
+  population: Population;
+};
+
+
+/**
+ * 统计 The figures every division has, whatever its level: a province or
+ * prefecture (Region), a county, a township or a village. One fragment on this
+ * interface selects the same figures at every level, e.g.
+ * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
+ */
+export type DivisionStatisticsAssessmentArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 统计 The figures every division has, whatever its level: a province or
+ * prefecture (Region), a county, a township or a village. One fragment on this
+ * interface selects the same figures at every level, e.g.
+ * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
+ */
+export type DivisionStatisticsDisputeStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 统计 The figures every division has, whatever its level: a province or
+ * prefecture (Region), a county, a township or a village. One fragment on this
+ * interface selects the same figures at every level, e.g.
+ * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
+ */
+export type DivisionStatisticsPatrolStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /**
@@ -2594,7 +2669,7 @@ export type QueryVillagesArgs = {
 };
 
 /** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
-export type Region = {
+export type Region = DivisionStatistics & {
   __typename?: 'Region';
   /**
    * 考核 How this division stands against every assessment target in a period
@@ -2612,6 +2687,8 @@ export type Region = {
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
+  /** Official name, e.g. 甘肃省 (owned by the county subgraph). */
+  name: Scalars['String']['output'];
   /**
    * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
    * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
@@ -2914,7 +2991,7 @@ export type TagCount = {
  * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
  * village subgraph contributes its villages and the figures of everything in them.
  */
-export type Township = {
+export type Township = DivisionStatistics & {
   __typename?: 'Township';
   /**
    * 考核 How this division stands against every assessment target in a period
@@ -3006,7 +3083,7 @@ export type TownshipResidentsArgs = {
  * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
  * village subgraph, as are its grids, people, places and forces.
  */
-export type Village = {
+export type Village = DivisionStatistics & {
   __typename?: 'Village';
   /** 标准地址 Standard addresses, ordered by id. */
   addresses: AddressConnection;
@@ -3340,6 +3417,15 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  DivisionStatistics:
+    | ( CodeRef )
+    | ( CodeRef )
+    | ( CodeRef )
+    | ( VillageEntity )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -3385,6 +3471,7 @@ export type ResolversTypes = {
   DisputeStats: ResolverTypeWrapper<DisputeFigures>;
   DisputeStatus: DisputeStatus;
   DisputeStep: ResolverTypeWrapper<DisputeStepRow>;
+  DivisionStatistics: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DivisionStatistics']>;
   EndReason: EndReason;
   EndedRecord: ResolverTypeWrapper<EndedRecordRow>;
   Forces: ResolverTypeWrapper<ForcesFigures>;
@@ -3513,6 +3600,7 @@ export type ResolversParentTypes = {
   DisputePartyInput: DisputePartyInput;
   DisputeStats: DisputeFigures;
   DisputeStep: DisputeStepRow;
+  DivisionStatistics: ResolversInterfaceTypes<ResolversParentTypes>['DivisionStatistics'];
   EndedRecord: EndedRecordRow;
   Forces: ForcesFigures;
   Grid: GridEntity;
@@ -3680,6 +3768,7 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<CountyResidentsArgs, 'first'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -3772,6 +3861,10 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DivisionStatisticsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DivisionStatistics'] = ResolversParentTypes['DivisionStatistics']> = {
+  __resolveType: TypeResolveFn<'County' | 'Region' | 'Township' | 'Village', ParentType, ContextType>;
 };
 
 export type EndedRecordResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['EndedRecord'] = ResolversParentTypes['EndedRecord']> = {
@@ -4222,6 +4315,7 @@ export type RegionResolvers<ContextType = VillageContext, ParentType extends Res
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<RegionPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RiskDivisionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['RiskDivision'] = ResolversParentTypes['RiskDivision']> = {
@@ -4303,6 +4397,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<TownshipResidentsArgs, 'first'>>;
   villages?: Resolver<Maybe<Array<ResolversTypes['Village']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type VillageResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Village'] = ResolversParentTypes['Village'], FederationReferenceType extends FederationReferenceTypes['Village'] = FederationReferenceTypes['Village']> = {
@@ -4329,6 +4424,7 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   sites?: Resolver<ResolversTypes['SiteConnection'], ParentType, ContextType, RequireFields<VillageSitesArgs, 'first'>>;
   staff?: Resolver<ResolversTypes['GridStaffConnection'], ParentType, ContextType, RequireFields<VillageStaffArgs, 'first'>>;
   township?: Resolver<Maybe<ResolversTypes['Township']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = VillageContext> = {
@@ -4352,6 +4448,7 @@ export type Resolvers<ContextType = VillageContext> = {
   DisputeParty?: DisputePartyResolvers<ContextType>;
   DisputeStats?: DisputeStatsResolvers<ContextType>;
   DisputeStep?: DisputeStepResolvers<ContextType>;
+  DivisionStatistics?: DivisionStatisticsResolvers<ContextType>;
   EndedRecord?: EndedRecordResolvers<ContextType>;
   Forces?: ForcesResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
