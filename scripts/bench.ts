@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
+import { hugePages } from './lib/huge-pages.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
@@ -257,6 +258,7 @@ say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alt
 say(
   `- data (village database): ${await dataVolume(ownerUrl(settings, 'village'))}${against?.villageDb ? `; ${againstLabel}: ${await dataVolume(against.villageDb)}` : ''}`,
 );
+say(`- PostgreSQL's shared buffers in huge pages: ${(await hugePages(ownerUrl(settings, 'village'))).on ? 'yes' : 'no'}`);
 
 const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -13,6 +13,7 @@ import { initORM, migrate } from '../../platform/orm.ts';
 import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
 import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
+import { hugePages } from './huge-pages.ts';
 import type { Exit, Instance } from './supervisor.ts';
 
 /** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
@@ -142,6 +143,12 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
     const port = settings.embeddedPgPort;
     const { epg, instance } = await startWatched(dir, port);
     log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${join(dir, 'pg')}).`);
+    const huge = await hugePages(epg.adminUrl);
+    if (!huge.on)
+      log(
+        `  PostgreSQL 未用大页内存：预留后首次报表更快。Huge pages are off: as root, \`sysctl -w vm.nr_hugepages=${Math.ceil(huge.pages * 1.05)}\` ` +
+          `(and the same in /etc/sysctl.d/ to keep it), then restart the hub (README, "Settings").`,
+      );
     adminUrl = epg.adminUrl;
     let current = instance;
     stop = () => current.stop();

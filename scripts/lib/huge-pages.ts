@@ -1,0 +1,21 @@
+import pg from 'pg';
+
+/**
+ * Whether the server's shared buffers sit in huge pages, and how many 2 MB pages they would take. A PostgreSQL
+ * backend maps each page of the shared buffers on first touch: with 4 KB pages, a connection's first province
+ * report spent more in those page faults than in its sums (docs/ARCHITECTURE.md, "Supervision"). The server takes
+ * huge pages when the kernel has them reserved (`huge_pages = try`, the default); reserving them is the host's
+ * decision, so the hub only says how many.
+ */
+export async function hugePages(url: string): Promise<{ on: boolean; pages: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const status = (await c.query<{ huge_pages_status: string }>('show huge_pages_status')).rows[0]!.huge_pages_status;
+    const pages = (await c.query<{ shared_memory_size_in_huge_pages: string }>('show shared_memory_size_in_huge_pages')).rows[0]!
+      .shared_memory_size_in_huge_pages;
+    return { on: status === 'on', pages: Number(pages) };
+  } finally {
+    await c.end();
+  }
+}
