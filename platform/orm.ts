@@ -18,11 +18,10 @@ export interface OrmOptions {
 
 /**
  * How long a pooled connection may sit idle before it is closed (pg's default: 10 s). A new connection is a new
- * PostgreSQL backend, and a backend pays a page fault the first time it touches each page of the shared buffers,
- * however long the page has been cached: on 甘肃's data the province's dispute sums took 77–131 ms as a new
- * backend's first statement and 19–28 ms as its next. With 10 s, every report or drill-down after a quiet spell
- * (a county office between clicks, a reporting tool's next run) started on fresh backends. At most poolMax
- * connections per service stay open.
+ * PostgreSQL backend, which pays a page fault the first time it touches each page of the shared buffers, however
+ * long the page has been cached (docs/ARCHITECTURE.md, "Supervision"): with 10 s, the connections a burst had
+ * opened were gone again after any quiet spell (a county office between clicks, a reporting tool's next run),
+ * and the next burst started on fresh backends. At most poolMax connections per service stay open.
  */
 const IDLE_CONNECTION_MS = 10 * 60_000;
 
