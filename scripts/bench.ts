@@ -258,7 +258,8 @@ say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alt
 say(
   `- data (village database): ${await dataVolume(ownerUrl(settings, 'village'))}${against?.villageDb ? `; ${againstLabel}: ${await dataVolume(against.villageDb)}` : ''}`,
 );
-say(`- PostgreSQL's shared buffers in huge pages: ${(await hugePages(ownerUrl(settings, 'village'))).on ? 'yes' : 'no'}`);
+const huge = await hugePages(ownerUrl(settings, 'village'));
+say(`- PostgreSQL's shared buffers in huge pages: ${huge === undefined ? 'unknown' : huge.on ? 'yes' : 'no'}`);
 
 const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import pg from 'pg';
  * huge pages when the kernel has them reserved (`huge_pages = try`, the default); reserving them is the host's
  * decision, so the hub only says how many.
  */
-export async function hugePages(url: string): Promise<{ on: boolean; pages: number }> {
+export async function hugePages(url: string): Promise<{ on: boolean; pages: number } | undefined> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -15,6 +15,9 @@ export async function hugePages(url: string): Promise<{ on: boolean; pages: numb
     const pages = (await c.query<{ shared_memory_size_in_huge_pages: string }>('show shared_memory_size_in_huge_pages')).rows[0]!
       .shared_memory_size_in_huge_pages;
     return { on: status === 'on', pages: Number(pages) };
+  } catch {
+    // An external server before PostgreSQL 15 reports neither.
+    return undefined;
   } finally {
     await c.end();
   }

@@ -144,7 +144,7 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
     const { epg, instance } = await startWatched(dir, port);
     log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${join(dir, 'pg')}).`);
     const huge = await hugePages(epg.adminUrl);
-    if (!huge.on)
+    if (huge && !huge.on)
       log(
         `  PostgreSQL 未用大页内存：预留后首次报表更快。Huge pages are off: as root, \`sysctl -w vm.nr_hugepages=${Math.ceil(huge.pages * 1.05)}\` ` +
           `(and the same in /etc/sysctl.d/ to keep it), then restart the hub (README, "Settings").`,
