@@ -55,13 +55,25 @@ function camel(s: string): string {
   return c;
 }
 
+/**
+ * The row type of a statement whose caller parses each row itself, into a type it is given per call (the scoped
+ * lists of subgraphs/village/src/store/scoped.ts). Such rows come back with camelCase keys and are not parsed here:
+ * checking each column against `unknown` proves nothing and copies every row once more.
+ */
+export const PARSED_BY_CALLER: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown());
+
 /** Parses raw rows into `st`'s declared type, with camelCase keys. */
 export function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] {
   const out: R[] = new Array<R>(raw.length);
+  const unparsed = (st.row as unknown) === PARSED_BY_CALLER;
   for (let i = 0; i < raw.length; i++) {
     const row = raw[i]!;
     const obj: Record<string, unknown> = {};
     for (const k in row) obj[camel(k)] = row[k];
+    if (unparsed) {
+      out[i] = obj as R;
+      continue;
+    }
     const parsed = st.row.safeParse(obj);
     if (!parsed.success) throw new Error(`SQL ${st.name}: a row does not match its declared shape: ${parsed.error.message}`);
     out[i] = parsed.data;

@@ -282,7 +282,8 @@ describe('message language (platform/language.ts)', () => {
   });
 });
 
-import { numberedText } from '../platform/sql.ts';
+import { z } from 'zod';
+import { col, numberedText, PARSED_BY_CALLER, parseRows, sql } from '../platform/sql.ts';
 
 describe('prepared statement texts (platform/sql.ts)', () => {
   it('numbers ? in order, and passes lists whole so the text does not depend on their length', () => {
@@ -292,6 +293,19 @@ describe('prepared statement texts (platform/sql.ts)', () => {
     });
     // Only "in (?)" as a whole is a list: a name that ends in "in" is not.
     expect(numberedText('select ? as origin, join_(?)').text).toBe('select $1 as origin, join_($2)');
+  });
+});
+
+describe('rows of a declared statement (platform/sql.ts)', () => {
+  const raw = () => [{ case_number: 'A-1', n__: '3', rn__: '1' }];
+  it('parses each row into its declared type with camelCase keys, dropping columns it does not declare', () => {
+    const st = sql('t.typed', z.object({ caseNumber: col.text, n: col.num.optional() }), 'select 1');
+    expect(parseRows(st, raw())).toEqual([{ caseNumber: 'A-1' }]);
+    expect(() => parseRows(st, [{ case_number: 7 }])).toThrow(/t\.typed: a row does not match its declared shape/);
+  });
+  it('hands rows a caller parses itself back as they came, with camelCase keys', () => {
+    const st = sql('t.later', PARSED_BY_CALLER, 'select 1');
+    expect(parseRows(st, raw())).toEqual([{ caseNumber: 'A-1', n__: '3', rn__: '1' }]);
   });
 });
 

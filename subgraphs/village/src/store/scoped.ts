@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { badInput } from '../../../../domain/errors.ts';
 import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
-import { col, preparedRows, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, PARSED_BY_CALLER, preparedRows, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /**
  * Batched Relay connections of rows under a parent division: every parent's
@@ -63,7 +63,6 @@ export function allOf(where: readonly string[], params: readonly SqlParam[]): Li
 }
 
 type RawRow = Record<string, unknown>;
-const Raw: z.ZodType<RawRow> = z.record(z.string(), z.unknown());
 const Count = z.object({ k: col.text, n: col.num });
 
 function isScalar(v: unknown): v is string | number | bigint | boolean | null {
@@ -126,7 +125,7 @@ export class ScopedPages {
       const window = `partition by t.${spec.scopeColumn} order by t.${orderCol}${desc ? ' desc' : ''}`;
       const st = sql(
         `${name}.page`,
-        Raw,
+        PARSED_BY_CALLER,
         `select * from (
            select t.*, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
              from ${spec.table} t where t.${spec.scopeColumn} in (?)${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
@@ -138,7 +137,6 @@ export class ScopedPages {
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
           const k = r[scopeField];
-          delete r.rn__;
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
           list.push(r);
@@ -146,8 +144,9 @@ export class ScopedPages {
         return scopes.map((s) => {
           const list = by.get(s) ?? [];
           // Every row of a first page carries its parent's total; a parent with no row on it has none at all.
+          // rn__ and n__ stay on the rows: parsing into the list's declared object type drops them (deleting a property
+          // would turn each row into a slow dictionary-mode object before that parse reads every column).
           const total = afterId ? undefined : Number(list[0]?.n__ ?? 0);
-          for (const r of list) delete r.n__;
           return { rows: list, total };
         });
       });
