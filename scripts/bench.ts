@@ -25,7 +25,7 @@ import { hugePages } from './lib/huge-pages.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
-import { closedLoop, day, merge, pct, post, type Run } from './bench/load.ts';
+import { closedLoop, day, merge, pct, post, postWithFetch, type Run } from './bench/load.ts';
 import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
 import { floorTarget } from './bench/floor.ts';
 
@@ -76,11 +76,13 @@ interface Row {
   sql: number;
   /** CPU ms per request of each of the hub's processes (scripts/bench/cpu.ts). */
   cpu: Record<CpuProcess, number>;
+  /** CPU ms per request of the bench process itself, the load generator (not the hub's, so in no total). */
+  client: number;
 }
 /** Measures candidates alternately in rounds, so drift on a shared machine hits them alike. */
 async function compare(targets: { name: string; target: Target }[], connections: number, rounds = 3): Promise<Row[]> {
-  const acc = new Map<string, { runs: Run[]; sql: number; cpu: Record<CpuProcess, number> }>(
-    targets.map((t) => [t.name, { runs: [], sql: 0, cpu: zeroCpu() }]),
+  const acc = new Map<string, { runs: Run[]; sql: number; cpu: Record<CpuProcess, number>; client: number }>(
+    targets.map((t) => [t.name, { runs: [], sql: 0, cpu: zeroCpu(), client: 0 }]),
   );
   for (const t of targets) await drive(t.target, connections, 1); // warm-up
   for (let i = 0; i < rounds; i++) {
@@ -89,10 +91,13 @@ async function compare(targets: { name: string; target: Target }[], connections:
       // A variant served by another hub (--against) is charged to that hub's processes.
       const probe = t.target.cpu ?? cpu;
       const cpuBefore = probe.sample();
+      const clientBefore = process.cpuUsage();
       const run = await drive(t.target, connections, SECONDS / rounds);
+      const client = process.cpuUsage(clientBefore);
       const cpuAfter = probe.sample();
       const a = acc.get(t.name)!;
       a.runs.push(run);
+      a.client += (client.user + client.system) / 1000;
       a.sql += (await sqlTotal()) - before;
       addCpu(a.cpu, perRequest(cpuBefore, cpuAfter, 1));
     }
@@ -101,7 +106,13 @@ async function compare(targets: { name: string; target: Target }[], connections:
     const a = acc.get(t.name)!;
     const run = merge(a.runs);
     const n = Math.max(1, run.requests);
-    return { name: t.name, run, sql: a.sql / n, cpu: Object.fromEntries(CPU_PROCESSES.map((p) => [p, a.cpu[p] / n])) as Record<CpuProcess, number> };
+    return {
+      name: t.name,
+      run,
+      sql: a.sql / n,
+      cpu: Object.fromEntries(CPU_PROCESSES.map((p) => [p, a.cpu[p] / n])) as Record<CpuProcess, number>,
+      client: a.client / n,
+    };
   });
 }
 
@@ -130,13 +141,13 @@ async function idleCpu(probe: CpuProbe): Promise<string> {
 /** CPU ms per request of each process (scripts/bench/cpu.ts), per variant; `floor` names the variant the others are a multiple of. */
 function cpuTable(title: string, rows: Row[], floor?: string) {
   say(`\n#### ${title}: CPU ms per request, per process\n`);
-  say(`| variant | ${CPU_PROCESSES.join(' | ')} | total |${floor ? ' × floor |' : ''}`);
-  say(`| --- | ${CPU_PROCESSES.map(() => '---:').join(' | ')} | ---: |${floor ? ' ---: |' : ''}`);
+  say(`| variant | ${CPU_PROCESSES.join(' | ')} | total |${floor ? ' × floor |' : ''} bench client (not in total) |`);
+  say(`| --- | ${CPU_PROCESSES.map(() => '---:').join(' | ')} | ---: |${floor ? ' ---: |' : ''} ---: |`);
   const base = rows.find((r) => r.name === floor);
   for (const r of rows) {
     const total = totalCpu(r.cpu);
     const times = base ? (r === base ? 'floor' : f1(total / totalCpu(base.cpu))) : '';
-    say(`| ${r.name} | ${CPU_PROCESSES.map((p) => f2(r.cpu[p])).join(' | ')} | ${f2(total)} |${floor ? ` ${times} |` : ''}`);
+    say(`| ${r.name} | ${CPU_PROCESSES.map((p) => f2(r.cpu[p])).join(' | ')} | ${f2(total)} |${floor ? ` ${times} |` : ''} ${f2(r.client)} |`);
   }
 }
 
@@ -288,6 +299,11 @@ if (scenarios.includes('dashboard')) {
       { name: 'gateway', target: { url: gatewayUrl, headers: asAdmin, body: gql(q) } },
       ...(against ? [{ name: againstLabel, target: { url: against.url, headers: against.headers, body: gql(q), cpu: against.cpu } }] : []),
       { name: 'gateway, a different village each request', target: { url: gatewayUrl, headers: asAdmin, body: unique } },
+      {
+        // The load generator's own cost shows in the hub's figures on 2 cores: the same requests sent with fetch.
+        name: 'the same, sent with fetch',
+        target: { url: gatewayUrl, headers: asAdmin, body: unique, send: () => postWithFetch(gatewayUrl, { headers: asAdmin, body: unique() }) },
+      },
       ...(against
         ? [
             {
