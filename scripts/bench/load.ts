@@ -4,7 +4,7 @@
  * last one answered.
  */
 import { Agent, request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 
 export interface Run {
   requests: number;
@@ -20,16 +20,20 @@ export interface Req {
 }
 
 /**
- * Keep-alive connections of the load, one per closed loop at a time. node:http rather than fetch: fetch (WHATWG
+ * Keep-alive connections for the load: each closed loop keeps one busy. node:http rather than fetch: fetch (WHATWG
  * streams over undici) costs the load generator several times node:http's CPU per request, and on 2 cores the load
- * generator's CPU is taken from the hub it measures (the bench prints its own CPU per request). An idle socket is closed after IDLE_SOCKET_MS, well before any server here drops it, so a round never sends a
- * request on a connection the server is closing.
+ * generator's CPU is taken from the hub it measures (the bench prints its own CPU per request). An idle socket is
+ * closed after IDLE_SOCKET_MS, well before any server here drops it, so a round never sends a request on a
+ * connection the server is closing.
  */
 const IDLE_SOCKET_MS = 4000;
 const agent = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 const urls = new Map<string, URL>();
+/** What fetch accepts, as a browser does; each router compresses (or not) as it does by default. */
+const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+const DECODE: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, deflate: inflateSync, br: brotliDecompressSync, zstd: zstdDecompressSync };
 
-/** POSTs `r` to `url`, asking for gzip as a browser does: true when it answered 2xx with no GraphQL errors. */
+/** POSTs `r` to `url`, accepting compressed answers: true when it answered 2xx with no GraphQL errors. */
 export function post(url: string, r: Req): Promise<boolean> {
   let u = urls.get(url);
   if (!u) urls.set(url, (u = new URL(url)));
@@ -42,7 +46,7 @@ export function post(url: string, r: Req): Promise<boolean> {
         port: target.port,
         path: target.pathname + target.search,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip', 'content-length': Buffer.byteLength(r.body), ...r.headers },
+        headers: { 'content-type': 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'content-length': Buffer.byteLength(r.body), ...r.headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -51,7 +55,10 @@ export function post(url: string, r: Req): Promise<boolean> {
         res.on('end', () => {
           try {
             const bytes = Buffer.concat(chunks);
-            const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(bytes) : bytes).toString();
+            const encoding = res.headers['content-encoding'];
+            const decode = encoding === undefined || encoding === 'identity' ? (b: Buffer) => b : DECODE[encoding];
+            if (!decode) throw new Error(`An answer in an encoding this client did not ask for: ${encoding}.`);
+            const text = decode(bytes).toString();
             const status = res.statusCode ?? 0;
             resolve(status >= 200 && status < 300 && !text.includes('"errors"'));
           } catch (e) {
