@@ -324,3 +324,45 @@ describe('gzip of answers (platform/http.ts)', () => {
     }
   });
 });
+
+import { HeaderMap } from '@apollo/server';
+import { reportCache } from '../gateway/src/report-cache.ts';
+import type { Caller } from '../platform/caller.ts';
+
+describe('report cache bounds (gateway/src/report-cache.ts)', () => {
+  const caller: Caller = { subject: 'tool', name: 'tool', jurisdiction: '62', scopes: new Set(['report']) };
+  // One request through the plugin's hooks, as Apollo Server calls them: whether its answer came from the cache.
+  type Hooks = {
+    responseForOperation(r: unknown): Promise<unknown>;
+    willSendResponse(r: unknown): Promise<void>;
+  };
+  const ask = async (plugin: ReturnType<typeof reportCache>, query: string, data: Record<string, unknown>) => {
+    const hooks = (await plugin.requestDidStart!({ contextValue: { caller } } as never)) as unknown as Hooks;
+    const request = { query, http: { method: 'POST', headers: new HeaderMap(), search: '', body: undefined } };
+    const kept = await hooks.responseForOperation({ request, operation: { operation: 'query' } });
+    if (kept) return 'kept';
+    await hooks.willSendResponse({ response: { body: { kind: 'single', singleResult: { data } } } });
+    return 'computed';
+  };
+  const answer = (n: number) => ({ text: 'x'.repeat(n) });
+
+  it('keeps answers up to a total size, dropping the least recently used first', async () => {
+    const plugin = reportCache<{ caller: Caller }>({ seconds: 60, maxTotalBytes: 250 });
+    expect(await ask(plugin, '{ a }', answer(100))).toBe('computed');
+    expect(await ask(plugin, '{ b }', answer(100))).toBe('computed');
+    expect(await ask(plugin, '{ a }', answer(100))).toBe('kept'); // a is now the most recently used
+    expect(await ask(plugin, '{ c }', answer(100))).toBe('computed'); // over 250 bytes together: b goes
+    expect(await ask(plugin, '{ a }', answer(100))).toBe('kept');
+    expect(await ask(plugin, '{ c }', answer(100))).toBe('kept');
+    expect(await ask(plugin, '{ b }', answer(100))).toBe('computed');
+  });
+
+  it('does not keep an answer larger than the limit for one, nor more answers than the count allows', async () => {
+    const plugin = reportCache<{ caller: Caller }>({ seconds: 60, maxBytes: 150, maxEntries: 2 });
+    expect(await ask(plugin, '{ big }', answer(200))).toBe('computed');
+    expect(await ask(plugin, '{ big }', answer(200))).toBe('computed');
+    for (const q of ['{ a }', '{ b }', '{ c }']) await ask(plugin, q, answer(10));
+    expect(await ask(plugin, '{ a }', answer(10))).toBe('computed');
+    expect(await ask(plugin, '{ c }', answer(10))).toBe('kept');
+  });
+});

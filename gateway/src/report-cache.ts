@@ -13,7 +13,8 @@ import { operationKey } from './dedup.ts';
  * aggregates over days and months; the same numbers half a minute later are
  * what such a caller would expect, and the answer says how old it is
  * (`extensions.cache.ageSeconds`). Only queries without errors are kept;
- * other callers, mutations and failed answers never touch the cache.
+ * other callers, mutations and failed answers never touch the cache. At most
+ * 500 answers are kept, 64 MB together, the least recently used going first.
  */
 export interface ReportCacheOptions {
   seconds: number;
@@ -21,6 +22,8 @@ export interface ReportCacheOptions {
   maxEntries?: number;
   /** Larger answers are not kept. */
   maxBytes?: number;
+  /** All kept answers together at most (as JSON text); the least recently used go first. */
+  maxTotalBytes?: number;
 }
 
 interface Entry {
@@ -34,7 +37,14 @@ export const isReportOnly = (caller: Caller | undefined): boolean => !!caller &&
 export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> {
   const maxEntries = opts.maxEntries ?? 500;
   const maxBytes = opts.maxBytes ?? 2_000_000;
+  // Without a total, 500 answers of up to 2 MB each could hold a gigabyte of the gateway's memory.
+  const maxTotalBytes = opts.maxTotalBytes ?? 64_000_000;
   const entries = new Map<string, Entry>();
+  let totalBytes = 0;
+  const drop = (key: string) => {
+    totalBytes -= entries.get(key)?.bytes ?? 0;
+    entries.delete(key);
+  };
   return {
     async requestDidStart({ contextValue }) {
       if (opts.seconds <= 0 || !isReportOnly(contextValue.caller)) return;
@@ -65,9 +75,10 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
           if (errors?.length || !data) return;
           const bytes = JSON.stringify(data).length;
           if (bytes > maxBytes) return;
-          entries.delete(key);
+          drop(key);
           entries.set(key, { at: Date.now(), data, bytes });
-          while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+          totalBytes += bytes;
+          while (entries.size > maxEntries || totalBytes > maxTotalBytes) drop(entries.keys().next().value!);
         },
       };
     },
