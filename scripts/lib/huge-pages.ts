@@ -11,9 +11,11 @@ export async function hugePages(url: string): Promise<{ on: boolean; pages: numb
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const status = (await c.query<{ huge_pages_status: string }>('show huge_pages_status')).rows[0]!.huge_pages_status;
-    const pages = (await c.query<{ shared_memory_size_in_huge_pages: string }>('show shared_memory_size_in_huge_pages')).rows[0]!
-      .shared_memory_size_in_huge_pages;
+    const { status, pages } = (
+      await c.query<{ status: string; pages: string }>(
+        `select current_setting('huge_pages_status') as status, current_setting('shared_memory_size_in_huge_pages') as pages`,
+      )
+    ).rows[0]!;
     return { on: status === 'on', pages: Number(pages) };
   } catch {
     // An external server before PostgreSQL 15 reports neither.
