@@ -1,6 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
 import { gzipOptions } from '../platform/http.ts';
+import { selectsAny } from '../platform/selection.ts';
 import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
 import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
@@ -364,5 +366,34 @@ describe('report cache bounds (gateway/src/report-cache.ts)', () => {
     for (const q of ['{ a }', '{ b }', '{ c }']) await ask(plugin, q, answer(10));
     expect(await ask(plugin, '{ a }', answer(10))).toBe('computed');
     expect(await ask(plugin, '{ c }', answer(10))).toBe('kept');
+  });
+});
+
+describe('selected fields (platform/selection.ts)', () => {
+  const schema = buildSchema(`type Query { s: S } type S { a: Int b: Int t: S }`);
+  /** What `selectsAny(info, {b})` answered for each `s` the query resolved. */
+  async function seen(query: string): Promise<boolean[]> {
+    const answers: boolean[] = [];
+    const result = await execute({
+      schema,
+      document: parse(query),
+      rootValue: {
+        s: (_: unknown, _ctx: unknown, info: GraphQLResolveInfo) => {
+          answers.push(selectsAny(info, new Set(['b'])));
+          return {};
+        },
+      },
+    });
+    expect(result.errors).toBeUndefined();
+    return answers;
+  }
+
+  it('finds a field asked directly, in an inline fragment or in a named fragment, and only directly below', async () => {
+    expect(await seen('{ s { a b } }')).toEqual([true]);
+    expect(await seen('{ s { a ... on S { b } } }')).toEqual([true]);
+    expect(await seen('{ s { ...F } } fragment F on S { a ...G } fragment G on S { b }')).toEqual([true]);
+    expect(await seen('{ s { a t { b } } }')).toEqual([false]);
+    expect(await seen('{ s { a ...F } } fragment F on S { a }')).toEqual([false]);
+    expect(await seen('{ x: s { a } y: s { b } }')).toEqual([false, true]);
   });
 });

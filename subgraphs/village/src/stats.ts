@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { periodBounds } from '../../../domain/periods.ts';
-import { disputeSums, forcesSums, gridStaffing, patrolSums, populationSums, statsVersions, type VersionsRow } from './store/stats.ts';
+import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, populationSums, statsVersions, type VersionsRow } from './store/stats.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
 
 /**
@@ -129,6 +129,7 @@ class FiguresCache<T> {
   }
 }
 
+/** Dispute figures of a division for a period, summed from the daily roll-ups: they follow the versions only. */
 export interface DisputeFigures extends PeriodScope {
   reported: number;
   resolved: number;
@@ -139,13 +140,21 @@ export interface DisputeFigures extends PeriodScope {
   escalatedToTownship: number;
   escalatedToCounty: number;
   open: number;
-  overdue: number;
   onTimeRate: number;
   satisfactionRate: number;
+}
+
+/**
+ * The figures counted from a division's cases themselves, not the roll-ups: overdue follows the clock as well as
+ * the writes. Kept apart from DisputeFigures, so a read that asks neither (the drill-downs, the assessments) never
+ * counts them and its figures are not recomputed when a deadline passes.
+ */
+export interface DisputeCaseFigures {
+  overdue: number;
   /** Cases reopened at least once after an unsatisfied rating. */
   rehandled: number;
   /** When `overdue` next changes without a write (a counted case's deadline passes), epoch ms on the database's clock; null: never. */
-  overdueUntil?: number | null;
+  overdueUntil: number | null;
 }
 
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
@@ -166,6 +175,7 @@ const CACHE = {
   forces: new FiguresCache<ForcesFigures>('counts'),
   patrol: new FiguresCache<PatrolFigures>('days'),
   disputes: new FiguresCache<DisputeFigures>('days'),
+  disputeCases: new FiguresCache<DisputeCaseFigures>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),
 };
@@ -205,6 +215,7 @@ function cachedLoader<T>(
 export function createStatsLoaders(em: EntityManager) {
   const patrolLoaders = new Map<string, DataLoader<string, PatrolFigures>>();
   const disputeLoaders = new Map<string, DataLoader<string, DisputeFigures>>();
+  const disputeCaseLoaders = new Map<string, DataLoader<string, DisputeCaseFigures>>();
   /** Division code → its version fingerprints: one statement for every division a request's statistics ask about. */
   const versions = new DataLoader<string, VersionsRow>(async (codes) => {
     const by = new Map((await statsVersions(em, codes)).map((r) => [r.k, r]));
@@ -289,15 +300,14 @@ export function createStatsLoaders(em: EntityManager) {
      */
     disputeStats(from: string, to: string): DataLoader<string, DisputeFigures> {
       const key = `${from}|${to}`;
-      return perPeriod(disputeLoaders, key, () => {
-        const [start, end] = periodBounds(from, to);
-        return cachedLoader(
+      return perPeriod(disputeLoaders, key, () =>
+        cachedLoader(
           CACHE.disputes,
           key,
           versions,
           perLevel<DisputeFigures>(
             async (len, codes) =>
-              (await disputeSums(em, len, codes, from, to, start, end)).map((r) => ({
+              (await disputeSums(em, len, codes, from, to)).map((r) => ({
                 k: r.k,
                 reported: r.reported,
                 resolved: r.resolved,
@@ -308,11 +318,8 @@ export function createStatsLoaders(em: EntityManager) {
                 escalatedToTownship: r.toTownship,
                 escalatedToCounty: r.toCounty,
                 open: r.reported - r.resolved,
-                overdue: r.overdue,
                 onTimeRate: rate(r.onTime, r.resolved),
                 satisfactionRate: rate(r.satisfied, r.rated),
-                rehandled: r.rehandled,
-                overdueUntil: r.overdueUntil,
               })),
             () => ({
               reported: 0,
@@ -324,14 +331,27 @@ export function createStatsLoaders(em: EntityManager) {
               escalatedToTownship: 0,
               escalatedToCounty: 0,
               open: 0,
-              overdue: 0,
               onTimeRate: 0,
               satisfactionRate: 0,
-              rehandled: 0,
-              overdueUntil: null,
             }),
           ),
-          (f) => f.overdueUntil ?? null,
+        ),
+      );
+    },
+    /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
+    disputeCases(from: string, to: string): DataLoader<string, DisputeCaseFigures> {
+      const key = `${from}|${to}`;
+      return perPeriod(disputeCaseLoaders, key, () => {
+        const [start, end] = periodBounds(from, to);
+        return cachedLoader(
+          CACHE.disputeCases,
+          key,
+          versions,
+          perLevel<DisputeCaseFigures>(
+            async (len, codes) => disputeCaseCounts(em, len, codes, start, end),
+            () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
+          ),
+          (f) => f.overdueUntil,
         );
       });
     },

@@ -164,11 +164,24 @@ const Disputes = z.object({
   onTime: col.num,
   rated: col.num,
   satisfied: col.num,
-  overdue: col.num,
-  rehandled: col.num,
-  overdueUntil: col.num.nullable(),
 });
 export type DisputesRow = z.infer<typeof Disputes>;
+
+const disputes = perLength((len) =>
+  sql(
+    `stats.disputes[${len}]`,
+    Disputes,
+    daySums(len, ['reported', 'resolved', 'at_village', 'at_township', 'at_county', 'to_township', 'to_county', 'on_time', 'rated', 'satisfied'], DISPUTE_DAY),
+  ),
+);
+
+/** Dispute sums of each code for cases reported in the days [from, to], from the daily roll-ups. */
+export function disputeSums(db: Db, len: number, codes: readonly string[], from: string, to: string): Promise<DisputesRow[]> {
+  return preparedRows(db, disputes(len), daySumsParams(codes, from, to));
+}
+
+const DisputeCases = z.object({ k: col.text, overdue: col.num, rehandled: col.num, overdueUntil: col.num.nullable() });
+export type DisputeCasesRow = z.infer<typeof DisputeCases>;
 
 /**
  * The deadline (contact, settle, reply: the 131 rule of OVERDUE_SQL) a case
@@ -178,36 +191,33 @@ export type DisputesRow = z.infer<typeof Disputes>;
 const NEXT_DEADLINE = `least(case when t.status = 'REPORTED' then t.contact_by end, case when t.status in (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) then t.settle_by end,
   case when t.status = 'RESOLVED' then t.reply_by end)`;
 
-const disputes = perLength((len) =>
+/**
+ * Overdue depends on the clock, so it is counted from the few cases still open, not from the roll-ups; re-handled
+ * cases (reopened after an unsatisfied rating) are counted beside them, from the cases of the period. due: the first
+ * instant a case counted here that is not overdue yet becomes so without a write. Codes with no such case have no row.
+ */
+const disputeCases = perLength((len) =>
   sql(
-    `stats.disputes[${len}]`,
-    Disputes,
-    `with r as (${daySums(len, ['reported', 'resolved', 'at_village', 'at_township', 'at_county', 'to_township', 'to_county', 'on_time', 'rated', 'satisfied'], DISPUTE_DAY)}),
-     -- Overdue depends on the clock, so it is counted from the few cases still open; re-handled cases
-     -- (reopened after an unsatisfied rating) are counted beside them, from the cases of the period.
-     -- due: the first instant a case counted here that is not overdue yet becomes so without a write.
-     o as (
-       select k, sum(overdue) as overdue, sum(rehandled) as rehandled, min(due) as due from (
-         select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled,
-                case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
-           from ${UNDER('dispute', 'village_code', len)}
-            and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
-            and t.reported_at >= ? and t.reported_at < ?
-         union all
-         select k.code, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
-       ) x group by 1)
-     select r.*, coalesce(o.overdue, 0) as overdue, coalesce(o.rehandled, 0) as rehandled, extract(epoch from o.due) * 1000 as overdue_until
-       from r left join o on o.k = r.k`,
+    `stats.disputeCases[${len}]`,
+    DisputeCases,
+    `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, extract(epoch from min(due)) * 1000 as overdue_until from (
+       select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled,
+              case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
+         from ${UNDER('dispute', 'village_code', len)}
+          and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
+          and t.reported_at >= ? and t.reported_at < ?
+       union all
+       select k.code, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+     ) x group by 1`,
   ),
 );
 
 /**
- * Dispute sums of each code for cases reported in the days [from, to], and
- * the overdue among them now (and when that count next changes without a write: `overdueUntil`, epoch ms,
- * null when never) and the re-handled among them; `start`/`end` are the period's instants.
+ * Of each code's cases reported in the period's instants [start, end): the overdue among them now, when that count
+ * next changes without a write (`overdueUntil`, epoch ms, null when never), and the re-handled among them.
  */
-export function disputeSums(db: Db, len: number, codes: readonly string[], from: string, to: string, start: string, end: string): Promise<DisputesRow[]> {
-  return preparedRows(db, disputes(len), [...daySumsParams(codes, from, to), ...underParams(codes), start, end, ...underParams(codes), start, end]);
+export function disputeCaseCounts(db: Db, len: number, codes: readonly string[], start: string, end: string): Promise<DisputeCasesRow[]> {
+  return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */

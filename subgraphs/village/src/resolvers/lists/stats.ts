@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../../domain/periods.ts';
 import { requireStatsAccess } from '../../access.ts';
@@ -17,20 +19,31 @@ export const patrolFor = async (ctx: VillageContext, code: string, period: Perio
   period,
 });
 
-/** Dispute figures of a division for a period, carrying both. */
-export const disputesFor = async (ctx: VillageContext, code: string, period: Period): Promise<DisputeFigures> => ({
-  ...(await ctx.loaders.disputeStats(period.from, period.to).load(code)),
-  code,
-  period,
-});
+/** The figures of DisputeStats counted from the cases (DisputeStats.ts), not summed from the roll-ups. */
+const CASE_FIGURES = new Set(['overdue', 'rehandled']);
+
+/**
+ * Dispute figures of a division for a period, carrying both. When the query
+ * also asks for figures counted from the cases, their count is asked for in
+ * the same turn, so it goes to PostgreSQL with the sums, not in a round trip
+ * of its own after them.
+ */
+export const disputesFor = async (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
+  if (info && selectsAny(info, CASE_FIGURES))
+    ctx.loaders
+      .disputeCases(period.from, period.to)
+      .load(code)
+      .catch(() => {});
+  return { ...(await ctx.loaders.disputeStats(period.from, period.to).load(code)), code, period };
+};
 
 /** Period fields and comparisons (环比 previous, 同比 yearAgo), batched per period across divisions. */
-export function comparisons<F extends PeriodScope>(load: (ctx: VillageContext, code: string, p: Period) => Promise<F>) {
+export function comparisons<F extends PeriodScope>(load: (ctx: VillageContext, code: string, p: Period, info?: GraphQLResolveInfo) => Promise<F>) {
   return {
     from: (x: F) => x.period!.from,
     to: (x: F) => x.period!.to,
-    previous: (x: F, _: unknown, ctx: VillageContext) => load(ctx, x.code!, previousPeriod(x.period!)),
-    yearAgo: (x: F, _: unknown, ctx: VillageContext) => load(ctx, x.code!, yearAgo(x.period!)),
+    previous: (x: F, _: unknown, ctx: VillageContext, info: GraphQLResolveInfo) => load(ctx, x.code!, previousPeriod(x.period!), info),
+    yearAgo: (x: F, _: unknown, ctx: VillageContext, info: GraphQLResolveInfo) => load(ctx, x.code!, yearAgo(x.period!), info),
   };
 }
 
@@ -48,9 +61,9 @@ export const statFields = {
     requireStatsAccess(ctx.caller, d.code);
     return patrolFor(ctx, d.code, resolvePeriod(args));
   },
-  disputeStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
+  disputeStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext, info: GraphQLResolveInfo) => {
     requireStatsAccess(ctx.caller, d.code);
-    return disputesFor(ctx, d.code, resolvePeriod(args));
+    return disputesFor(ctx, d.code, resolvePeriod(args), info);
   },
   assessment: async (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
