@@ -237,8 +237,13 @@ export function gridStaffing(db: Db, grids: readonly string[]): Promise<Staffing
 const Versions = z.object({ k: col.text, counts: col.text, days: col.text, now: col.num });
 export type VersionsRow = z.infer<typeof Versions>;
 
-/** The versions of one roll-up under a division, as one text: how many rows, and a digest of them in code order. */
-const digest = (column: 'counts' | 'days') => `count(s.code) || ':' || coalesce(md5(string_agg(s.code || '=' || s.${column}, ',' order by s.code)), '')`;
+/**
+ * The versions of one roll-up under a division, as one text: how many rows, and their sum. A write gives each row it
+ * changes a fresh number from one sequence, larger than any before it, and no row is ever deleted
+ * (Migration…25StatsVersion), so every committed change makes the sum grow, or the count when a village is added: a
+ * state of the division never comes back. (A digest of every row, as it was, cost a sort and a hash per division.)
+ */
+const digest = (column: 'counts' | 'days') => `count(s.code) || ':' || coalesce(sum(s.${column}), 0)`;
 
 /**
  * The version fingerprint of each requested division (any code lengths, one
