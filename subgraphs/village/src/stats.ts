@@ -96,35 +96,98 @@ interface Entry<T> {
  * of new periods.
  */
 class FiguresCache<T> {
-  private young = new Map<string, Entry<T>>();
-  private old = new Map<string, Entry<T>>();
+  /** Period key → division code → entry: no key string is built per division and lookup. */
+  private young = new Map<string, Map<string, Entry<T>>>();
+  private old = new Map<string, Map<string, Entry<T>>>();
+  private youngEntries = 0;
   /** Which roll-up's version the figures follow. */
   readonly basis: Basis;
   constructor(basis: Basis) {
     this.basis = basis;
   }
 
-  /** The figures of `key` if computed at `version` and, for figures that follow the clock, still valid at `now` (epoch ms). */
-  get(key: string, version: string, now: number): Readonly<T> | undefined {
-    let e = this.young.get(key);
+  /** The figures of `code` for `period` if computed at `version` and, for figures that follow the clock, still valid at `now` (epoch ms). */
+  get(period: string, code: string, version: string, now: number): Readonly<T> | undefined {
+    let e = this.young.get(period)?.get(code);
     if (e === undefined) {
-      e = this.old.get(key);
+      e = this.old.get(period)?.get(code);
       if (e === undefined) return undefined;
-      this.keep(key, e);
+      this.keep(period, code, e);
     }
     if (e.version !== version || (e.until !== null && now >= e.until)) return undefined;
     return e.figures;
   }
 
-  set(key: string, version: string, until: number | null, figures: T): void {
-    this.keep(key, { version, until, figures: Object.freeze(figures) });
+  set(period: string, code: string, version: string, until: number | null, figures: T): void {
+    this.keep(period, code, { version, until, figures: Object.freeze(figures) });
   }
 
-  private keep(key: string, e: Entry<T>): void {
-    this.young.set(key, e);
-    if (this.young.size >= STATS_CACHE_ENTRIES / 2) {
+  private keep(period: string, code: string, e: Entry<T>): void {
+    let byCode = this.young.get(period);
+    if (byCode === undefined) this.young.set(period, (byCode = new Map()));
+    if (!byCode.has(code)) this.youngEntries++;
+    byCode.set(code, e);
+    if (this.youngEntries >= STATS_CACHE_ENTRIES / 2) {
       this.old = this.young;
       this.young = new Map();
+      this.youngEntries = 0;
+    }
+  }
+}
+
+/**
+ * A request's version fingerprints by division code (`stats.versions`). The
+ * codes every loader asks for in one turn go in one statement, as a
+ * DataLoader's would, but each loader waits on one promise for its whole
+ * batch instead of one per division: a county drill-down asks three kinds of
+ * figures for 163 divisions. A failed read is not kept: the next ask reads again.
+ */
+class RequestVersions {
+  private readonly known = new Map<string, VersionsRow>();
+  private readonly reading = new Map<string, Promise<void>>();
+  private next: { codes: string[]; done: Promise<void> } | undefined;
+  private readonly em: EntityManager;
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  async of(codes: readonly string[]): Promise<VersionsRow[]> {
+    const waits = new Set<Promise<void>>();
+    for (const c of codes) {
+      if (this.known.has(c)) continue;
+      waits.add(this.reading.get(c) ?? this.enqueue(c));
+    }
+    if (waits.size) await Promise.all(waits);
+    return codes.map((c) => this.known.get(c)!);
+  }
+
+  private enqueue(code: string): Promise<void> {
+    let batch = this.next;
+    if (batch === undefined) {
+      const codes: string[] = [];
+      // DataLoader's schedule: after the promise jobs already queued, so every loader dispatching in this turn joins.
+      const done = Promise.resolve().then(
+        () =>
+          new Promise<void>((resolve, reject) =>
+            process.nextTick(() => {
+              this.next = undefined;
+              this.read(codes).then(resolve, reject);
+            }),
+          ),
+      );
+      this.next = batch = { codes, done };
+    }
+    batch.codes.push(code);
+    this.reading.set(code, batch.done);
+    return batch.done;
+  }
+
+  private async read(codes: string[]): Promise<void> {
+    try {
+      const by = new Map((await statsVersions(this.em, codes)).map((r) => [r.k, r]));
+      for (const c of codes) this.known.set(c, by.get(c) ?? { k: c, counts: '', days: '', now: Date.now() });
+    } finally {
+      for (const c of codes) this.reading.delete(c);
     }
   }
 }
@@ -189,26 +252,26 @@ const CACHE = {
 function cachedLoader<T>(
   cache: FiguresCache<T>,
   period: string,
-  versions: DataLoader<string, VersionsRow>,
+  versions: RequestVersions,
   compute: (codes: readonly string[]) => Promise<T[]>,
   until: (figures: T) => number | null = () => null,
   /** The division whose version `code`'s figures follow (a grid's are its village's). */
-  versionOf: (code: string) => string = (code) => code,
+  versionOf?: (code: string) => string,
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(async (codes) => {
     // The versions are read before the figures: a write committed in between leaves an entry older than
     // its figures (recomputed next time), never figures older than their version.
-    const seen = await Promise.all(codes.map((c) => versions.load(versionOf(c))));
-    const out = codes.map((c, i) => cache.get(`${c}|${period}`, seen[i]![cache.basis], seen[i]!.now));
+    const seen = await versions.of(versionOf ? codes.map(versionOf) : codes);
+    const out = codes.map((c, i) => cache.get(period, c, seen[i]![cache.basis], seen[i]!.now));
     const missing = codes.flatMap((c, i) => (out[i] === undefined ? [i] : []));
     if (missing.length) {
       const fresh = await compute(missing.map((i) => codes[i]!));
       missing.forEach((i, j) => {
-        cache.set(`${codes[i]}|${period}`, seen[i]![cache.basis], until(fresh[j]!), fresh[j]!);
+        cache.set(period, codes[i]!, seen[i]![cache.basis], until(fresh[j]!), fresh[j]!);
         out[i] = fresh[j]!;
       });
     }
-    return out.map((f) => f as T);
+    return out as T[];
   });
 }
 
@@ -217,10 +280,7 @@ export function createStatsLoaders(em: EntityManager) {
   const disputeLoaders = new Map<string, DataLoader<string, DisputeFigures>>();
   const disputeCaseLoaders = new Map<string, DataLoader<string, DisputeCaseFigures>>();
   /** Division code → its version fingerprints: one statement for every division a request's statistics ask about. */
-  const versions = new DataLoader<string, VersionsRow>(async (codes) => {
-    const by = new Map((await statsVersions(em, codes)).map((r) => [r.k, r]));
-    return codes.map((k) => by.get(k) ?? { k, counts: '', days: '', now: Date.now() });
-  });
+  const versions = new RequestVersions(em);
   return {
     population: cachedLoader(
       CACHE.population,
