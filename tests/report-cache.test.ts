@@ -52,10 +52,10 @@ describe('report cache', () => {
 });
 
 describe('compression at the gateway', () => {
-  it('gzips a large answer for a client that accepts it, and only then', async () => {
+  it('compresses a large answer for a client that accepts it (zstd before gzip), and only then', async () => {
     const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
     const { request } = await import('node:http');
-    const { gunzipSync } = await import('node:zlib');
+    const { gunzipSync, zstdDecompressSync } = await import('node:zlib');
     const raw = (acceptEncoding?: string) =>
       new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
         const req = request(
@@ -83,6 +83,14 @@ describe('compression at the gateway', () => {
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
     expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    // A client offering zstd (as browsers do) gets it, the same answer, smaller than gzip's.
+    const zstd = await raw('gzip, deflate, br, zstd');
+    expect(zstd.headers['content-encoding']).toBe('zstd');
+    expect(zstd.body.length).toBeLessThan(zipped.body.length);
+    expect(JSON.parse(zstdDecompressSync(zstd.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    // A coding refused with q=0 is not used, whatever else is offered.
+    expect((await raw('zstd;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    expect((await raw('zstd;q=0, gzip;q=0')).headers['content-encoding']).toBeUndefined();
     // A small answer is sent as it is.
     const small = await new Promise<Record<string, unknown>>((resolve, reject) => {
       const req = request(

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
-import { gzipOptions } from '../platform/http.ts';
+import { contentCoding, gzipOptions } from '../platform/http.ts';
 import { selectsAny } from '../platform/selection.ts';
 import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
 import { parseSettings, SettingsError } from '../platform/settings.ts';
@@ -395,5 +395,21 @@ describe('selected fields (platform/selection.ts)', () => {
     expect(await seen('{ s { a t { b } } }')).toEqual([false]);
     expect(await seen('{ s { a ...F } } fragment F on S { a }')).toEqual([false]);
     expect(await seen('{ x: s { a } y: s { b } }')).toEqual([false, true]);
+  });
+});
+
+describe('content coding of answers (platform/http.ts)', () => {
+  it('prefers zstd, then gzip, honours q=0 and *, and sends nothing compressed when neither is acceptable', () => {
+    expect(contentCoding('gzip, deflate, br, zstd')).toBe('zstd');
+    expect(contentCoding('gzip')).toBe('gzip');
+    expect(contentCoding('ZSTD;q=0.5, gzip;q=1')).toBe('zstd');
+    expect(contentCoding('zstd;q=0, gzip')).toBe('gzip');
+    expect(contentCoding('zstd; q=0 , gzip;q=0')).toBeUndefined();
+    expect(contentCoding('*')).toBe('zstd');
+    expect(contentCoding('*;q=0, gzip')).toBe('gzip');
+    expect(contentCoding('br, deflate')).toBeUndefined();
+    expect(contentCoding('identity')).toBeUndefined();
+    expect(contentCoding(undefined)).toBeUndefined();
+    expect(contentCoding('')).toBeUndefined();
   });
 });

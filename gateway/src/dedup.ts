@@ -76,7 +76,7 @@ const SHARE_WAIT_MS = 30_000;
  * The same sharing one level up: identical incoming queries (same text, operation name and
  * variables) of callers who may share (`shareKeyOf`) that arrive while the first is still
  * running get the first one's answer instead of planning and executing the query again:
- * the very bytes it was sent (and its gzip), which the gateway's HTTP layer hands over
+ * the very bytes it was sent (and them compressed), which the gateway's HTTP layer hands over
  * (platform/http.ts `sharing`). A request whose first could not give an answer (or took
  * longer than SHARE_WAIT_MS) runs itself. Nothing is kept once the first answer is sent:
  * this is not a cache.
