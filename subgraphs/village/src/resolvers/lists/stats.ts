@@ -19,8 +19,15 @@ export const patrolFor = async (ctx: VillageContext, code: string, period: Perio
   period,
 });
 
-/** The figures of DisputeStats counted from the cases (DisputeStats.ts), not summed from the roll-ups. */
-const CASE_FIGURES = new Set(['overdue', 'rehandled']);
+/** A division's overdue and re-handled counts for a period, counted from its cases (a loader of its own, see ../../stats.ts). */
+const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.disputeCases(period.from, period.to).load(code);
+
+/** The fields of DisputeStats counted from the cases, not summed from the roll-ups: only a query that asks for one counts them. */
+export const disputeCaseFields = {
+  overdue: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).overdue,
+  rehandled: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).rehandled,
+};
+const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields));
 
 /**
  * Dispute figures of a division for a period, carrying both. When the query
@@ -29,11 +36,8 @@ const CASE_FIGURES = new Set(['overdue', 'rehandled']);
  * of its own after them.
  */
 export const disputesFor = async (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
-  if (info && selectsAny(info, CASE_FIGURES))
-    ctx.loaders
-      .disputeCases(period.from, period.to)
-      .load(code)
-      .catch(() => {});
+  // The field resolvers above get the same promise from the loader; an error reaches the query through them.
+  if (info && selectsAny(info, CASE_FIELDS)) casesOf(ctx, code, period).catch(() => {});
   return { ...(await ctx.loaders.disputeStats(period.from, period.to).load(code)), code, period };
 };
 
