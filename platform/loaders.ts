@@ -6,6 +6,37 @@ import DataLoader from 'dataloader';
  * kind of thing it asks for, not one per item.
  */
 
+/**
+ * A request's loaders, each made the first time the request uses it: `make` holds one factory per loader, and
+ * `env` is what they read with (the request's entity manager); `lazyLoaders<E>()(make)` fixes its type first.
+ * A subgraph has dozens of loaders and a request uses a few. Made up front, all of them lived as long as the
+ * request, so every young-generation collection that found it in flight moved them into the old generation, in a
+ * pause that holds every request of the process (docs/ARCHITECTURE.md §9, "Memory per request").
+ */
+export function lazyLoaders<E>() {
+  return <T extends object>(make: { readonly [K in keyof T]: (env: E) => T[K] }): ((env: E) => T) => madeWhenUsed(make);
+}
+
+function madeWhenUsed<E, T extends object>(make: { readonly [K in keyof T]: (env: E) => T[K] }): (env: E) => T {
+  class Loaders {
+    readonly made: unknown[] = [];
+    readonly env: E;
+    constructor(env: E) {
+      this.env = env;
+    }
+  }
+  (Object.keys(make) as (keyof T)[]).forEach((key, i) => {
+    const factory = make[key];
+    Object.defineProperty(Loaders.prototype, key, {
+      enumerable: true,
+      get(this: Loaders) {
+        return (this.made[i] ??= factory(this.env));
+      },
+    });
+  });
+  return (env) => new Loaders(env) as unknown as T;
+}
+
 /** One row per key (or null): `fetch` returns the rows found for all keys at once. */
 export function byKey<K extends string, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(async (keys) => {
@@ -29,4 +60,15 @@ export function groupedBy<K extends string, V>(fetch: (keys: readonly K[]) => Pr
     }
     return keys.map((k) => map.get(k) ?? []);
   });
+}
+
+/** A loader per period (`make` gets the period and its key, `from|to`): divisions asked for the same period share one statement. */
+export function byPeriod<T>(make: (from: string, to: string, key: string) => DataLoader<string, T>): (from: string, to: string) => DataLoader<string, T> {
+  const loaders = new Map<string, DataLoader<string, T>>();
+  return (from, to) => {
+    const key = `${from}|${to}`;
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = make(from, to, key)));
+    return loader;
+  };
 }

@@ -413,3 +413,30 @@ describe('content coding of answers (platform/http.ts)', () => {
     expect(contentCoding('')).toBeUndefined();
   });
 });
+
+import { byPeriod, lazyLoaders } from '../platform/loaders.ts';
+
+describe('loaders made when first used (platform/loaders.ts)', () => {
+  it('makes a loader on its first use, once per request, with that request’s own value', () => {
+    const made: string[] = [];
+    const createLoaders = lazyLoaders<string>()({
+      upper: (env) => (made.push(`upper:${env}`), env.toUpperCase()),
+      length: (env) => (made.push(`length:${env}`), env.length),
+    });
+    const a = createLoaders('ab');
+    const b = createLoaders('xyz');
+    expect(made).toEqual([]);
+    expect(a.upper).toBe('AB');
+    expect(a.upper).toBe('AB');
+    expect(b.length).toBe(3);
+    expect(made).toEqual(['upper:ab', 'length:xyz']);
+    expect(Object.keys(Object.getPrototypeOf(a))).toEqual(['upper', 'length']);
+  });
+
+  it('keeps one loader per period', () => {
+    let n = 0;
+    const of = byPeriod((from, to, key) => ({ from, to, key, n: n++ }) as never);
+    expect(of('2026-01-01', '2026-01-31')).toBe(of('2026-01-01', '2026-01-31'));
+    expect(of('2026-02-01', '2026-02-28')).toMatchObject({ key: '2026-02-01|2026-02-28', n: 1 });
+  });
+});

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { byKey, groupedBy } from '../../../platform/loaders.ts';
+import { byKey, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
 import { publicRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { AuditTrail } from './access.ts';
-import { createDisputeLoaders } from './disputes/loaders.ts';
+import { disputeLoaders } from './disputes/loaders.ts';
 import { createStatsLoaders } from './stats.ts';
 import { createTargetLoaders } from './targets.ts';
 import { addresses } from './store/address.ts';
@@ -17,7 +17,6 @@ import { patrolTeamMembers } from './store/patrol-team-member.ts';
 import { patrolTeams } from './store/patrol-team.ts';
 import { patrols } from './store/patrol.ts';
 import { persons } from './store/person.ts';
-import type { Db } from '../../../platform/sql.ts';
 import { ScopedPages } from './store/scoped.ts';
 import { sites } from './store/site.ts';
 import { villageDirectory } from './store/village-directory.ts';
@@ -38,70 +37,79 @@ function rowsOf<T>(fetch: (ids: number[]) => Promise<T[]>, owner: (r: T) => numb
   );
 }
 
-export function createLoaders(em: EntityManager) {
-  const db: Db = em;
-  // Villages and grids are the public directory: read on the pool, with no transaction and no jurisdiction setting.
-  return {
-    village: byKey(
+/** A request's loaders (made when first used), read with its entity manager. */
+export const createLoaders = lazyLoaders<EntityManager>()({
+  village: (em) =>
+    byKey(
       (codes) => publicRows(em, villageDirectory.villagesByCodes, [codes]),
       (v) => v.code,
     ),
-    grid: byKey(
+  grid: (em) =>
+    byKey(
       (codes) => publicRows(em, villageDirectory.gridsByCodes, [codes]),
       (g) => g.code,
     ),
-    villagesOfTownship: groupedBy(
+  villagesOfTownship: (em) =>
+    groupedBy(
       (codes) => publicRows(em, villageDirectory.villagesOfTownships, [codes]),
       (v) => v.townshipCode,
     ),
-    gridsOfVillage: groupedBy(
+  gridsOfVillage: (em) =>
+    groupedBy(
       (codes) => publicRows(em, villageDirectory.gridsOfVillages, [codes]),
       (g) => g.villageCode,
     ),
-    person: rowsById((ids) => persons.byIds(db, ids)),
-    household: rowsById((ids) => households.byIds(db, ids)),
-    address: rowsById((ids) => addresses.byIds(db, ids)),
-    house: rowsById((ids) => houses.byIds(db, ids)),
-    site: rowsById((ids) => sites.byIds(db, ids)),
-    group: rowsById((ids) => jointDefenseGroups.byIds(db, ids)),
-    team: rowsById((ids) => patrolTeams.byIds(db, ids)),
-    patrol: rowsById((ids) => patrols.byIds(db, ids)),
-    hazard: rowsById((ids) => hazards.byIds(db, ids)),
-    membersOfHousehold: rowsOf(
-      (ids) => persons.ofHouseholds(db, ids),
+  person: (em) => rowsById((ids) => persons.byIds(em, ids)),
+  household: (em) => rowsById((ids) => households.byIds(em, ids)),
+  address: (em) => rowsById((ids) => addresses.byIds(em, ids)),
+  house: (em) => rowsById((ids) => houses.byIds(em, ids)),
+  site: (em) => rowsById((ids) => sites.byIds(em, ids)),
+  group: (em) => rowsById((ids) => jointDefenseGroups.byIds(em, ids)),
+  team: (em) => rowsById((ids) => patrolTeams.byIds(em, ids)),
+  patrol: (em) => rowsById((ids) => patrols.byIds(em, ids)),
+  hazard: (em) => rowsById((ids) => hazards.byIds(em, ids)),
+  membersOfHousehold: (em) =>
+    rowsOf(
+      (ids) => persons.ofHouseholds(em, ids),
       (p) => p.householdId,
     ),
-    householdsOfGroup: rowsOf(
-      (ids) => households.ofGroups(db, ids),
+  householdsOfGroup: (em) =>
+    rowsOf(
+      (ids) => households.ofGroups(em, ids),
       (h) => h.jointDefenseGroupId,
     ),
-    householdsOfHouse: rowsOf(
-      (ids) => households.ofHouses(db, ids),
+  householdsOfHouse: (em) =>
+    rowsOf(
+      (ids) => households.ofHouses(em, ids),
       (h) => h.houseId,
     ),
-    hazardsOfPatrol: rowsOf(
-      (ids) => hazards.ofPatrols(db, ids),
+  hazardsOfPatrol: (em) =>
+    rowsOf(
+      (ids) => hazards.ofPatrols(em, ids),
       (h) => h.patrolId,
     ),
-    committeesOfVillage: groupedBy(
-      (codes) => mediationCommittees.ofVillages(db, codes),
+  committeesOfVillage: (em) =>
+    groupedBy(
+      (codes) => mediationCommittees.ofVillages(em, codes),
       (c) => c.villageCode,
     ),
-    mediatorsOfCommittee: rowsOf(
-      (ids) => mediators.ofCommittees(db, ids),
+  mediatorsOfCommittee: (em) =>
+    rowsOf(
+      (ids) => mediators.ofCommittees(em, ids),
       (m) => m.committeeId,
     ),
-    /** Team id → member person ids. */
-    teamMembers: rowsOf(
-      (ids) => patrolTeamMembers.ofTeams(db, ids),
+  /** Team id → member person ids. */
+  teamMembers: (em) =>
+    rowsOf(
+      (ids) => patrolTeamMembers.ofTeams(em, ids),
       (m) => m.teamId,
     ),
-    ...createDisputeLoaders(em),
-    /** targets(year): division code → the assessment targets that apply to it (one statement per year a request asks). */
-    targets: createTargetLoaders(db),
-    ...createStatsLoaders(em),
-  };
-}
+  ...disputeLoaders,
+  /** targets(year): division code → the assessment targets that apply to it (one statement per year a request asks). */
+  targets: (em) => createTargetLoaders(em),
+  /** The statistics (stats.ts): population, forces, patrols, disputes and staffing, kept while their versions hold. */
+  stats: (em) => createStatsLoaders(em),
+});
 
 export interface VillageContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
 import { periodBounds } from '../../../domain/periods.ts';
 import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, populationSums, statsVersions, type VersionsRow } from './store/stats.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
@@ -146,7 +147,8 @@ class RequestVersions {
   private readonly known = new Map<string, VersionsRow>();
   private readonly reading = new Map<string, Promise<void>>();
   private next: { codes: string[]; done: Promise<void> } | undefined;
-  private readonly em: EntityManager;
+  /** The request's entity manager, which every statistics statement of the request reads with. */
+  readonly em: EntityManager;
   constructor(em: EntityManager) {
     this.em = em;
   }
@@ -222,13 +224,6 @@ export interface DisputeCaseFigures {
 
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
 
-/** One loader per (key of a period): divisions asked for the same period share one statement. */
-function perPeriod<T>(cache: Map<string, DataLoader<string, T>>, key: string, make: () => DataLoader<string, T>): DataLoader<string, T> {
-  let loader = cache.get(key);
-  if (!loader) cache.set(key, (loader = make()));
-  return loader;
-}
-
 /**
  * The process's figures. Overdue disputes also follow the clock: dispute
  * figures are kept until the first deadline of a counted case passes.
@@ -275,20 +270,16 @@ function cachedLoader<T>(
   });
 }
 
-export function createStatsLoaders(em: EntityManager) {
-  const patrolLoaders = new Map<string, DataLoader<string, PatrolFigures>>();
-  const disputeLoaders = new Map<string, DataLoader<string, DisputeFigures>>();
-  const disputeCaseLoaders = new Map<string, DataLoader<string, DisputeCaseFigures>>();
-  /** Division code → its version fingerprints: one statement for every division a request's statistics ask about. */
-  const versions = new RequestVersions(em);
-  return {
-    population: cachedLoader(
+/** A request's statistics loaders, each made when first used; all of them read the versions through one `RequestVersions`. */
+const statsLoaders = lazyLoaders<RequestVersions>()({
+  population: (versions) =>
+    cachedLoader(
       CACHE.population,
       '',
       versions,
       perLevel<PopulationFigures>(
         async (len, codes) =>
-          (await populationSums(em, len, codes)).map((r) => {
+          (await populationSums(versions.em, len, codes)).map((r) => {
             const tags = r.tags ?? {};
             return {
               k: r.k,
@@ -303,13 +294,14 @@ export function createStatsLoaders(em: EntityManager) {
         () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
       ),
     ),
-    forces: cachedLoader(
+  forces: (versions) =>
+    cachedLoader(
       CACHE.forces,
       '',
       versions,
       perLevel<ForcesFigures>(
         async (len, codes) =>
-          (await forcesSums(em, len, codes)).map((r) => ({
+          (await forcesSums(versions.em, len, codes)).map((r) => ({
             k: r.k,
             grids: r.grids,
             gridWorkers: r.gridWorkers,
@@ -332,100 +324,97 @@ export function createStatsLoaders(em: EntityManager) {
         }),
       ),
     ),
-    /** One loader per period, so divisions asked for the same period share one statement. */
-    patrolStats(from: string, to: string): DataLoader<string, PatrolFigures> {
-      const key = `${from}|${to}`;
-      return perPeriod(patrolLoaders, key, () =>
-        cachedLoader(
-          CACHE.patrol,
-          key,
-          versions,
-          perLevel<PatrolFigures>(
-            async (len, codes) =>
-              (await patrolSums(em, len, codes, from, to)).map((r) => ({
-                k: r.k,
-                patrols: r.patrols,
-                patrolHours: r.patrolSeconds / 3600,
-                hazardsFound: r.hazardsFound,
-                hazardsRectified: r.hazardsRectified,
-              })),
-            () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
-          ),
+  /** One loader per period, so divisions asked for the same period share one statement. */
+  patrolStats: (versions) =>
+    byPeriod<PatrolFigures>((from, to, key) =>
+      cachedLoader(
+        CACHE.patrol,
+        key,
+        versions,
+        perLevel<PatrolFigures>(
+          async (len, codes) =>
+            (await patrolSums(versions.em, len, codes, from, to)).map((r) => ({
+              k: r.k,
+              patrols: r.patrols,
+              patrolHours: r.patrolSeconds / 3600,
+              hazardsFound: r.hazardsFound,
+              hazardsRectified: r.hazardsRectified,
+            })),
+          () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
         ),
-      );
-    },
-    /**
-     * Dispute figures for cases reported in the period; the rates come from
-     * the same counts (resolutionRate = resolved / reported).
-     */
-    disputeStats(from: string, to: string): DataLoader<string, DisputeFigures> {
-      const key = `${from}|${to}`;
-      return perPeriod(disputeLoaders, key, () =>
-        cachedLoader(
-          CACHE.disputes,
-          key,
-          versions,
-          perLevel<DisputeFigures>(
-            async (len, codes) =>
-              (await disputeSums(em, len, codes, from, to)).map((r) => ({
-                k: r.k,
-                reported: r.reported,
-                resolved: r.resolved,
-                resolutionRate: rate(r.resolved, r.reported),
-                resolvedAtVillage: r.atVillage,
-                resolvedAtTownship: r.atTownship,
-                resolvedAtCounty: r.atCounty,
-                escalatedToTownship: r.toTownship,
-                escalatedToCounty: r.toCounty,
-                open: r.reported - r.resolved,
-                onTimeRate: rate(r.onTime, r.resolved),
-                satisfactionRate: rate(r.satisfied, r.rated),
-              })),
-            () => ({
-              reported: 0,
-              resolved: 0,
-              resolutionRate: 0,
-              resolvedAtVillage: 0,
-              resolvedAtTownship: 0,
-              resolvedAtCounty: 0,
-              escalatedToTownship: 0,
-              escalatedToCounty: 0,
-              open: 0,
-              onTimeRate: 0,
-              satisfactionRate: 0,
-            }),
-          ),
+      ),
+    ),
+  /**
+   * Dispute figures for cases reported in the period; the rates come from
+   * the same counts (resolutionRate = resolved / reported).
+   */
+  disputeStats: (versions) =>
+    byPeriod<DisputeFigures>((from, to, key) =>
+      cachedLoader(
+        CACHE.disputes,
+        key,
+        versions,
+        perLevel<DisputeFigures>(
+          async (len, codes) =>
+            (await disputeSums(versions.em, len, codes, from, to)).map((r) => ({
+              k: r.k,
+              reported: r.reported,
+              resolved: r.resolved,
+              resolutionRate: rate(r.resolved, r.reported),
+              resolvedAtVillage: r.atVillage,
+              resolvedAtTownship: r.atTownship,
+              resolvedAtCounty: r.atCounty,
+              escalatedToTownship: r.toTownship,
+              escalatedToCounty: r.toCounty,
+              open: r.reported - r.resolved,
+              onTimeRate: rate(r.onTime, r.resolved),
+              satisfactionRate: rate(r.satisfied, r.rated),
+            })),
+          () => ({
+            reported: 0,
+            resolved: 0,
+            resolutionRate: 0,
+            resolvedAtVillage: 0,
+            resolvedAtTownship: 0,
+            resolvedAtCounty: 0,
+            escalatedToTownship: 0,
+            escalatedToCounty: 0,
+            open: 0,
+            onTimeRate: 0,
+            satisfactionRate: 0,
+          }),
         ),
+      ),
+    ),
+  /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
+  disputeCases: (versions) =>
+    byPeriod<DisputeCaseFigures>((from, to, key) => {
+      const [start, end] = periodBounds(from, to);
+      return cachedLoader(
+        CACHE.disputeCases,
+        key,
+        versions,
+        perLevel<DisputeCaseFigures>(
+          async (len, codes) => disputeCaseCounts(versions.em, len, codes, start, end),
+          () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
+        ),
+        (f) => f.overdueUntil,
       );
-    },
-    /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
-    disputeCases(from: string, to: string): DataLoader<string, DisputeCaseFigures> {
-      const key = `${from}|${to}`;
-      return perPeriod(disputeCaseLoaders, key, () => {
-        const [start, end] = periodBounds(from, to);
-        return cachedLoader(
-          CACHE.disputeCases,
-          key,
-          versions,
-          perLevel<DisputeCaseFigures>(
-            async (len, codes) => disputeCaseCounts(em, len, codes, start, end),
-            () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
-          ),
-          (f) => f.overdueUntil,
-        );
-      });
-    },
-    /** Grid code → whether it has the full 1+3+N staffing. */
-    fullyStaffed: cachedLoader(
+    }),
+  /** Grid code → whether it has the full 1+3+N staffing. */
+  fullyStaffed: (versions) =>
+    cachedLoader(
       CACHE.staffing,
       '',
       versions,
       async (grids) => {
-        const by = new Map((await gridStaffing(em, grids)).map((r) => [r.gridCode, r.fully]));
+        const by = new Map((await gridStaffing(versions.em, grids)).map((r) => [r.gridCode, r.fully]));
         return grids.map((g) => by.get(g) ?? false);
       },
       () => null,
       (grid) => grid.slice(0, 12),
     ),
-  };
-}
+});
+
+/** A request's statistics loaders, read with its entity manager. */
+export const createStatsLoaders = (em: EntityManager) => statsLoaders(new RequestVersions(em));

@@ -4,20 +4,21 @@ import { disputes, type DisputeRow } from '../store/dispute.ts';
 import { disputeParties, type DisputePartyRow } from '../store/dispute-party.ts';
 import { disputeSteps, type DisputeStepRow } from '../store/dispute-step.ts';
 
-/** Per-request loaders of cases, their parties and their timelines. */
-export function createDisputeLoaders(em: EntityManager) {
-  return {
-    dispute: byKey<string, DisputeRow>(
+/** The factories of a request's loaders of cases, their parties and their timelines (made when first used, context.ts). */
+export const disputeLoaders = {
+  dispute: (em: EntityManager) =>
+    byKey<string, DisputeRow>(
       (ids) => disputes.byIds(em, ids),
       (d) => d.id,
     ),
-    partiesOf: groupedBy<string, DisputePartyRow>(
+  partiesOf: (em: EntityManager) =>
+    groupedBy<string, DisputePartyRow>(
       (ids) => disputeParties.ofDisputes(em, ids),
       (p) => p.disputeId,
     ),
-    stepsOf: groupedBy<string, DisputeStepRow>(
+  stepsOf: (em: EntityManager) =>
+    groupedBy<string, DisputeStepRow>(
       (ids) => disputeSteps.ofDisputes(em, ids),
       (s) => s.disputeId,
     ),
-  };
-}
+};

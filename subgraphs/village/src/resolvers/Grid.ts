@@ -10,7 +10,7 @@ import { registryLists } from './lists/registry.ts';
 export const Grid: GridResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.code),
   village: async (g, _, ctx) => (await ctx.loaders.village.load(g.villageCode))!,
-  fullyStaffed: (g, _, ctx) => ctx.loaders.fullyStaffed.load(g.code),
+  fullyStaffed: (g, _, ctx) => ctx.loaders.stats.fullyStaffed.load(g.code),
   ...registryLists('grid'),
   disputes: disputesOf('grid'),
 };

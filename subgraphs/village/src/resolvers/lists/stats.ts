@@ -14,13 +14,13 @@ interface PeriodArgs {
 
 /** Patrol figures of a division for a period, carrying both (so `previous` and `yearAgo` can follow). */
 export const patrolFor = async (ctx: VillageContext, code: string, period: Period): Promise<PatrolFigures> => ({
-  ...(await ctx.loaders.patrolStats(period.from, period.to).load(code)),
+  ...(await ctx.loaders.stats.patrolStats(period.from, period.to).load(code)),
   code,
   period,
 });
 
 /** A division's overdue and re-handled counts for a period, counted from its cases (a loader of its own, see ../../stats.ts). */
-const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.disputeCases(period.from, period.to).load(code);
+const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.stats.disputeCases(period.from, period.to).load(code);
 
 /** The fields of DisputeStats counted from the cases, not summed from the roll-ups: only a query that asks for one counts them. */
 export const disputeCaseFields = {
@@ -38,7 +38,7 @@ const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields))
 export const disputesFor = async (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
   // The field resolvers above get the same promise from the loader; an error reaches the query through them.
   if (info && selectsAny(info, CASE_FIELDS)) casesOf(ctx, code, period).catch(() => {});
-  return { ...(await ctx.loaders.disputeStats(period.from, period.to).load(code)), code, period };
+  return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to).load(code)), code, period };
 };
 
 /** Period fields and comparisons (环比 previous, 同比 yearAgo), batched per period across divisions. */
@@ -55,11 +55,11 @@ export function comparisons<F extends PeriodScope>(load: (ctx: VillageContext, c
 export const statFields = {
   population: (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return ctx.loaders.population.load(d.code);
+    return ctx.loaders.stats.population.load(d.code);
   },
   forces: (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return ctx.loaders.forces.load(d.code);
+    return ctx.loaders.stats.forces.load(d.code);
   },
   patrolStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
@@ -75,8 +75,8 @@ export const statFields = {
     const year = assessmentYear(period);
     const [targets, disputes, forces] = await Promise.all([
       ctx.loaders.targets(year).load(d.code),
-      ctx.loaders.disputeStats(period.from, period.to).load(d.code),
-      ctx.loaders.forces.load(d.code),
+      ctx.loaders.stats.disputeStats(period.from, period.to).load(d.code),
+      ctx.loaders.stats.forces.load(d.code),
     ]);
     const actual: Record<Indicator, number> = {
       RESOLUTION_RATE: disputes.resolutionRate,
