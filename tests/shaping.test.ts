@@ -119,6 +119,14 @@ describe('compiled result shaping (gateway/src/shaping.ts)', () => {
     expect(r.handedOver).toBe(0);
   });
 
+  it('leaves response names every object already has (constructor, toString) to the library', () => {
+    const q = `{ village(code: "623021200201") { constructor: name toString: code } }`;
+    const r = both(q, { village: { constructor: '村', toString: '623021200201' } });
+    expect(r.got).toStrictEqual(r.expected);
+    expect(r.got.data.village).toStrictEqual({ constructor: '村', toString: '623021200201' });
+    expect(r.handedOver).toBe(1);
+  });
+
   it('hands irregular answers to the library, which writes its errors and nulls as before', () => {
     const cases: [string, (a: ReturnType<typeof drillAnswer>) => void][] = [
       ['null in a non-null field', (a) => ((a.county.townships[0] as { name: unknown }).name = null)],

@@ -142,6 +142,9 @@ function entriesOf(schema: Schema, c: Compiled, compiled: WeakMap<SelectionSet, 
       // Introspection is answered by the library's walk, which runs it against the API schema.
       if (field.definition.isSchemaIntrospectionField()) throw IRREGULAR;
       const responseName = field.responseName();
+      // Answers are built as plain objects (fast to build and to serialize, unlike objects without a prototype):
+      // a response name that every object already has (`constructor`, `__proto__`) is left to the library's walk.
+      if (responseName in Object.prototype) throw IRREGULAR;
       if (field.name === typenameFieldName) entries.push({ kind: 'typename', responseName, ...conditions });
       else entries.push({ kind: 'field', responseName, shape: shapeOf(schema, field.definition.type!, selection.selectionSet, compiled), ...conditions });
     } else {
@@ -174,7 +177,7 @@ class Shaper {
 
   shape(input: Record<string, unknown>, variables: Record<string, unknown> | undefined): Record<string, unknown> {
     const vars = { __proto__: null, ...this.defaults, ...variables } as Record<string, unknown>;
-    const data = Object.create(null) as Record<string, unknown>;
+    const data: Record<string, unknown> = {};
     this.applySet(this.root, input, data, this.rootType, vars);
     return data;
   }
@@ -261,7 +264,7 @@ class Shaper {
           type = named;
         }
       }
-      const out = (outputValue ?? Object.create(null)) as Record<string, unknown>;
+      const out = (outputValue ?? {}) as Record<string, unknown>;
       this.applySet(shape.composite.selections, obj, out, type, vars);
       return out;
     }
