@@ -62,8 +62,39 @@ export function parsePeriodShorthand(text: string): Period {
   );
 }
 
+/**
+ * Periods already checked, by their arguments: a county drill-down asks each of its 163 divisions for the same
+ * period, and checking it again for each (the dates parsed, the years bounded) showed in the village subgraph's
+ * profile. The periods are frozen, as they are shared; at most KEPT_PERIODS are kept.
+ */
+const byShorthand = new Map<string, Readonly<Period>>();
+const byDates = new Map<string, Map<string, Readonly<Period>>>();
+let keptPeriods = 0;
+const KEPT_PERIODS = 1_000;
+
 /** The period asked for: `period` shorthand, or both `from` and `to` (inclusive, at most ten years). */
-export function resolvePeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Period {
+export function resolvePeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Readonly<Period> {
+  const { from, to, period } = args;
+  // Only the two well-formed shapes are kept; anything else is checked (and refused) every time.
+  const kept =
+    period != null ? (from == null && to == null ? byShorthand.get(period) : undefined) : from != null && to != null ? byDates.get(from)?.get(to) : undefined;
+  if (kept) return kept;
+  const checked = Object.freeze(checkedPeriod(args));
+  if (++keptPeriods > KEPT_PERIODS) {
+    byShorthand.clear();
+    byDates.clear();
+    keptPeriods = 1;
+  }
+  if (period != null) byShorthand.set(period, checked);
+  else {
+    let tos = byDates.get(from!);
+    if (!tos) byDates.set(from!, (tos = new Map()));
+    tos.set(to!, checked);
+  }
+  return checked;
+}
+
+function checkedPeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Period {
   if (args.period != null) {
     if (args.from != null || args.to != null) {
       throw badInput(

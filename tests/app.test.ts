@@ -237,7 +237,16 @@ describe('the analysis room (分析研判室) in Chromium', () => {
         .then(() => true)
         .catch(() => false);
       if (opened) break;
-      if (attempt === 12) throw new Error('a click on the treemap did not open a township within 60 s');
+      if (attempt === 12) {
+        // What the page shows instead, to tell a click that missed from a township view that failed.
+        await page.screenshot({ path: `${ARTIFACTS}/treemap-click-failed.png`, fullPage: true });
+        const shown = await page.evaluate(() => ({
+          view: document.querySelector('main')?.dataset.view,
+          hash: location.hash,
+          text: document.querySelector('main')?.textContent?.slice(0, 300),
+        }));
+        throw new Error(`a click on the treemap did not open a township within 60 s: ${JSON.stringify(shown)}`);
+      }
     }
     const township = (await page.getAttribute('main', 'data-code'))!;
     expect(townships).toContain(township);

@@ -184,6 +184,17 @@ describe('reporting periods', () => {
     expect(periodBounds('1900-01-01', '2100-12-31')).toEqual(['1899-12-31T16:00:00.000Z', '2100-12-31T16:00:00.000Z']);
   });
 
+  it('keeps a checked period for the same arguments, and checks any other shape every time', () => {
+    const a = resolvePeriod({ from: '2026-01-01', to: '2026-03-31' });
+    expect(resolvePeriod({ from: '2026-01-01', to: '2026-03-31' })).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(resolvePeriod({ period: '2026Q1' })).toBe(resolvePeriod({ period: '2026Q1' }));
+    expect(resolvePeriod({ period: '2026Q1' })).not.toBe(a);
+    expect(english(() => resolvePeriod({ period: '', from: '2026-01-01', to: '2026-03-31' }))).toMatch(/not both/);
+    expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
+    expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
+  });
+
   it('steps back to the previous period and to a year ago', () => {
     expect(previousPeriod(parsePeriodShorthand('2026Q1'))).toMatchObject({ from: '2025-10-01', to: '2025-12-31' });
     expect(previousPeriod(parsePeriodShorthand('202603'))).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
