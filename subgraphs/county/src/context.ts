@@ -8,7 +8,10 @@ import { departments } from './store/department.ts';
 import type { CountyEntity } from './entities.ts';
 import { countyDirectory } from './store/county-directory.ts';
 
-/** A request's loaders (made when first used). Regions and counties are the public directory: read on the pool, with no transaction and no jurisdiction setting. */
+/**
+ * A request's loaders (made when first used). Regions and counties are the public directory: read on the pool,
+ * with no transaction and no jurisdiction setting.
+ */
 export const createLoaders = lazyLoaders<Db>()({
   region: (db) =>
     byKey(

@@ -9,7 +9,10 @@ import { townshipCases } from './store/township-case.ts';
 import { townshipTeams } from './store/township-team.ts';
 import { townshipDirectory } from './store/township-directory.ts';
 
-/** A request's loaders (made when first used). Townships are the public directory: read on the pool, with no transaction and no jurisdiction setting. */
+/**
+ * A request's loaders (made when first used). Townships are the public directory: read on the pool, with no
+ * transaction and no jurisdiction setting.
+ */
 export const createLoaders = lazyLoaders<Db>()({
   township: (db) =>
     byKey(
