@@ -270,6 +270,25 @@ function cachedLoader<T>(
   });
 }
 
+/** Figures kept in `cache` with one loader per period: `fetch` computes a level's divisions for the period, `empty` those with no row. */
+function periodFigures<T>(
+  versions: RequestVersions,
+  cache: FiguresCache<T>,
+  fetch: (len: number, codes: string[], from: string, to: string) => Promise<(T & { k: string })[]>,
+  empty: () => T,
+  until?: (figures: T) => number | null,
+): (from: string, to: string) => DataLoader<string, T> {
+  return byPeriod((from, to, key) =>
+    cachedLoader(
+      cache,
+      key,
+      versions,
+      perLevel<T>((len, codes) => fetch(len, codes, from, to), empty),
+      until,
+    ),
+  );
+}
+
 /** A request's statistics loaders, each made when first used; all of them read the versions through one `RequestVersions`. */
 const statsLoaders = lazyLoaders<RequestVersions>()({
   population: (versions) =>
@@ -326,81 +345,65 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
     ),
   /** One loader per period, so divisions asked for the same period share one statement. */
   patrolStats: (versions) =>
-    byPeriod<PatrolFigures>((from, to, key) =>
-      cachedLoader(
-        CACHE.patrol,
-        key,
-        versions,
-        perLevel<PatrolFigures>(
-          async (len, codes) =>
-            (await patrolSums(versions.em, len, codes, from, to)).map((r) => ({
-              k: r.k,
-              patrols: r.patrols,
-              patrolHours: r.patrolSeconds / 3600,
-              hazardsFound: r.hazardsFound,
-              hazardsRectified: r.hazardsRectified,
-            })),
-          () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
-        ),
-      ),
+    periodFigures<PatrolFigures>(
+      versions,
+      CACHE.patrol,
+      async (len, codes, from, to) =>
+        (await patrolSums(versions.em, len, codes, from, to)).map((r) => ({
+          k: r.k,
+          patrols: r.patrols,
+          patrolHours: r.patrolSeconds / 3600,
+          hazardsFound: r.hazardsFound,
+          hazardsRectified: r.hazardsRectified,
+        })),
+      () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
     ),
   /**
    * Dispute figures for cases reported in the period; the rates come from
    * the same counts (resolutionRate = resolved / reported).
    */
   disputeStats: (versions) =>
-    byPeriod<DisputeFigures>((from, to, key) =>
-      cachedLoader(
-        CACHE.disputes,
-        key,
-        versions,
-        perLevel<DisputeFigures>(
-          async (len, codes) =>
-            (await disputeSums(versions.em, len, codes, from, to)).map((r) => ({
-              k: r.k,
-              reported: r.reported,
-              resolved: r.resolved,
-              resolutionRate: rate(r.resolved, r.reported),
-              resolvedAtVillage: r.atVillage,
-              resolvedAtTownship: r.atTownship,
-              resolvedAtCounty: r.atCounty,
-              escalatedToTownship: r.toTownship,
-              escalatedToCounty: r.toCounty,
-              open: r.reported - r.resolved,
-              onTimeRate: rate(r.onTime, r.resolved),
-              satisfactionRate: rate(r.satisfied, r.rated),
-            })),
-          () => ({
-            reported: 0,
-            resolved: 0,
-            resolutionRate: 0,
-            resolvedAtVillage: 0,
-            resolvedAtTownship: 0,
-            resolvedAtCounty: 0,
-            escalatedToTownship: 0,
-            escalatedToCounty: 0,
-            open: 0,
-            onTimeRate: 0,
-            satisfactionRate: 0,
-          }),
-        ),
-      ),
+    periodFigures<DisputeFigures>(
+      versions,
+      CACHE.disputes,
+      async (len, codes, from, to) =>
+        (await disputeSums(versions.em, len, codes, from, to)).map((r) => ({
+          k: r.k,
+          reported: r.reported,
+          resolved: r.resolved,
+          resolutionRate: rate(r.resolved, r.reported),
+          resolvedAtVillage: r.atVillage,
+          resolvedAtTownship: r.atTownship,
+          resolvedAtCounty: r.atCounty,
+          escalatedToTownship: r.toTownship,
+          escalatedToCounty: r.toCounty,
+          open: r.reported - r.resolved,
+          onTimeRate: rate(r.onTime, r.resolved),
+          satisfactionRate: rate(r.satisfied, r.rated),
+        })),
+      () => ({
+        reported: 0,
+        resolved: 0,
+        resolutionRate: 0,
+        resolvedAtVillage: 0,
+        resolvedAtTownship: 0,
+        resolvedAtCounty: 0,
+        escalatedToTownship: 0,
+        escalatedToCounty: 0,
+        open: 0,
+        onTimeRate: 0,
+        satisfactionRate: 0,
+      }),
     ),
   /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
   disputeCases: (versions) =>
-    byPeriod<DisputeCaseFigures>((from, to, key) => {
-      const [start, end] = periodBounds(from, to);
-      return cachedLoader(
-        CACHE.disputeCases,
-        key,
-        versions,
-        perLevel<DisputeCaseFigures>(
-          async (len, codes) => disputeCaseCounts(versions.em, len, codes, start, end),
-          () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
-        ),
-        (f) => f.overdueUntil,
-      );
-    }),
+    periodFigures<DisputeCaseFigures>(
+      versions,
+      CACHE.disputeCases,
+      (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
+      () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
+      (f) => f.overdueUntil,
+    ),
   /** Grid code → whether it has the full 1+3+N staffing. */
   fullyStaffed: (versions) =>
     cachedLoader(
