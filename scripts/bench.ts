@@ -79,8 +79,12 @@ interface Row {
   /** CPU ms per request of the bench process itself, the load generator (not the hub's, so in no total). */
   client: number;
 }
-/** Measures candidates alternately in rounds, so drift on a shared machine hits them alike. */
-async function compare(targets: { name: string; target: Target }[], connections: number, rounds = 3): Promise<Row[]> {
+/**
+ * Measures candidates alternately in rounds, so drift on a shared machine hits them alike. Every other round runs them
+ * in reverse order, and the rounds are even in number: with an odd number the first candidate runs earlier on average,
+ * which under a steady drift (a cache filling, the machine warming) is a bias, not noise.
+ */
+async function compare(targets: { name: string; target: Target }[], connections: number, rounds = 4): Promise<Row[]> {
   const acc = new Map<string, { runs: Run[]; sql: number; cpu: Record<CpuProcess, number>; client: number }>(
     targets.map((t) => [t.name, { runs: [], sql: 0, cpu: zeroCpu(), client: 0 }]),
   );
@@ -566,7 +570,7 @@ if (scenarios.includes('soak')) {
 }
 
 // Only when named (it installs the peer routers on first use): scripts/bench/peers.ts.
-if (scenarios.includes('peers')) await (await import('./bench/peers.ts')).benchPeers({ say, seconds: SECONDS, settings, gatewayUrl, subgraphUrl, free });
+if (scenarios.includes('peers')) await (await import('./bench/peers.ts')).benchPeers({ say, seconds: SECONDS, settings, gatewayUrl, subgraphUrl, free, cpu });
 
 const rssEnd = rss();
 say('\n### Memory (RSS, MiB) at start and end of the run\n');

@@ -129,3 +129,29 @@ export function zeroCpu(): Record<CpuProcess, number> {
 export function totalCpu(c: Record<CpuProcess, number>): number {
   return CPU_PROCESSES.reduce((s, p) => s + c[p], 0);
 }
+
+/**
+ * CPU ms so far of a process and everything under it: its own time, that of every descendant still running, and
+ * that of the children that exited (a peer router may fork workers, or run its gateway as a child of its CLI).
+ */
+export function treeCpu(root: number): number {
+  const parentOf = new Map<number, number>();
+  const own = new Map<number, number>();
+  let total = 0;
+  for (const pid of allPids()) {
+    const s = stat(pid);
+    if (!s) continue;
+    parentOf.set(pid, s[0]);
+    own.set(pid, s[1]);
+    if (pid === root) total += s[2];
+  }
+  for (const [pid, ms] of own) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf.get(p)) {
+      if (p === root) {
+        total += ms;
+        break;
+      }
+    }
+  }
+  return total;
+}

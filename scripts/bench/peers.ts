@@ -15,6 +15,7 @@ import { importPrivateKey, mintCallerToken } from '../../platform/auth.ts';
 import type { Settings, SubgraphName } from '../../platform/settings.ts';
 import { installPeers, PEER_PACKAGES, startGrafbase, startHiveGateway, type RunningPeer } from '../lib/peers.ts';
 import { loadKeys } from '../lib/keys.ts';
+import { CPU_PROCESSES, treeCpu, type CpuProbe } from './cpu.ts';
 import { ownerUrl } from './db.ts';
 import { closedLoop, day, merge, pct, post, type Req, type Run } from './load.ts';
 
@@ -26,11 +27,14 @@ export interface PeersBench {
   gatewayUrl: string;
   subgraphUrl: (name: SubgraphName) => string;
   free: () => Promise<number>;
+  /** The hub's processes (scripts/bench/cpu.ts): its gateway, and the subgraphs and PostgreSQL every router shares. */
+  cpu: CpuProbe;
 }
 
 
 const CONNECTIONS = 20;
-const ROUNDS = 3;
+/** Even, as scripts/bench.ts `compare`'s: each router's rounds then sit, on average, at the same point of any drift. */
+const ROUNDS = 4;
 const HUB = 'hub gateway';
 
 function drive(url: string, next: () => Req, connections: number, seconds: number): Promise<Run> {
@@ -52,6 +56,20 @@ const DRILLDOWN = `query DrillDown($code: String!, $from: Date!, $to: Date!) { c
   population { residents households } forces { grids jointDefenseGroups } disputeStats(from: $from, to: $to) { reported resolved resolutionRate }
   villages { code name population { residents } forces { grids householdCoverage } disputeStats(from: $from, to: $to) { reported resolved } } } } }`;
 const SINGLE = `query Village($code: String!) { village(code: $code) { code name kind grids { code name } } }`;
+
+/** A router's rounds, and the CPU ms they cost in the router itself and behind it (the subgraphs and PostgreSQL). */
+interface Measured {
+  runs: Run[];
+  router: number;
+  behind: number;
+}
+
+/** CPU ms so far of the router and of the shared processes behind it. */
+function cpuNow(probe: CpuProbe, routerPid: number | undefined): { router: number; behind: number } {
+  const hub = probe.sample();
+  const behind = CPU_PROCESSES.filter((p) => p !== 'gateway').reduce((sum, p) => sum + hub[p], 0);
+  return { router: routerPid === undefined ? hub.gateway : treeCpu(routerPid), behind };
+}
 
 interface Query {
   name: string;
@@ -122,7 +140,7 @@ export async function benchPeers(b: PeersBench): Promise<void> {
   try {
     running.push(await startHiveGateway(peers, { subgraphUrls, routerSecret, port: await b.free(), workDir: join(work, 'hive') }));
     running.push(await startGrafbase(peers, { subgraphUrls, routerSecret, port: await b.free(), workDir: join(work, 'grafbase') }));
-    const routers = [{ name: HUB, url: b.gatewayUrl }, ...running.map((p) => ({ name: p.name, url: p.url }))];
+    const routers: { name: string; url: string; pid?: number }[] = [{ name: HUB, url: b.gatewayUrl }, ...running.map((p) => ({ name: p.name, url: p.url, pid: p.child.pid }))];
 
     // The same answer from every router, before any timing.
     const differing: string[] = [];
@@ -143,23 +161,35 @@ export async function benchPeers(b: PeersBench): Promise<void> {
         `the client accepts compressed answers (gzip, br, zstd), as a browser does; ` +
         `identical: one request from every client. Answers of the three routers: ${differing.length ? `DIFFER for ${differing.join(', ')}` : 'identical'}.\n`,
     );
-    b.say('| query | requests | router | requests/s | p50 ms | p95 ms | p97.5 ms | errors |');
-    b.say('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    b.say(
+      'CPU ms per request (utime + stime from /proc, summed over alternating rounds): the router\'s own process (and any it forked), and the subgraphs and PostgreSQL behind it, which the three routers share.\n',
+    );
+    b.say('| query | requests | router | requests/s | p50 ms | p95 ms | p97.5 ms | errors | router CPU ms | subgraphs + PostgreSQL CPU ms |');
+    b.say('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     const ratios: string[] = [];
     for (const mode of ['unique', 'identical'] as const) {
       for (const q of queries) {
         const next = mode === 'unique' ? q.unique : () => q.identical;
-        const runs = new Map<string, Run[]>(routers.map((r) => [r.name, []]));
+        const measured = new Map<string, Measured>(routers.map((r) => [r.name, { runs: [], router: 0, behind: 0 }]));
         for (const r of routers) await drive(r.url, next, CONNECTIONS, 1);
         for (let i = 0; i < ROUNDS; i++) {
-          for (const r of i % 2 ? [...routers].reverse() : routers) runs.get(r.name)!.push(await drive(r.url, next, CONNECTIONS, b.seconds / ROUNDS));
+          for (const r of i % 2 ? [...routers].reverse() : routers) {
+            const m = measured.get(r.name)!;
+            const before = cpuNow(b.cpu, r.pid);
+            m.runs.push(await drive(r.url, next, CONNECTIONS, b.seconds / ROUNDS));
+            const after = cpuNow(b.cpu, r.pid);
+            m.router += after.router - before.router;
+            m.behind += after.behind - before.behind;
+          }
         }
         const rps = new Map<string, number>();
         for (const r of routers) {
-          const all = merge(runs.get(r.name)!);
+          const m = measured.get(r.name)!;
+          const all = merge(m.runs);
+          const n = Math.max(1, all.requests);
           rps.set(r.name, all.requests / all.seconds);
           b.say(
-            `| ${q.name} | ${mode} | ${r.name} | ${f1(all.requests / all.seconds)} | ${f1(pct(all.latencies, 50))} | ${f1(pct(all.latencies, 95))} | ${f1(pct(all.latencies, 97.5))} | ${all.errors} |`,
+            `| ${q.name} | ${mode} | ${r.name} | ${f1(all.requests / all.seconds)} | ${f1(pct(all.latencies, 50))} | ${f1(pct(all.latencies, 95))} | ${f1(pct(all.latencies, 97.5))} | ${all.errors} | ${f2(m.router / n)} | ${f2(m.behind / n)} |`,
           );
         }
         const [fastest, best] = [...rps].filter(([n]) => n !== HUB).sort((x, y) => y[1] - x[1])[0]!;
