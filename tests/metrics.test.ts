@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPHS } from '../platform/settings.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { callersOf, mutate, reportCase, villagesOf, waitFor, type Stepped } from './helpers/cases.ts';
+import { scrape, sample } from './helpers/metrics.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 /**
@@ -17,21 +18,6 @@ afterAll(async () => hub?.stop());
 
 const COUNTY = '623021';
 const ALL_LEVELS = `query CountyTree { county(code: "${COUNTY}") { name departments { name } townships { name agencies { name } villages { name population { residents } } } } }`;
-
-const metricsUrl = (graphqlUrl: string) => new URL('/metrics', graphqlUrl).toString();
-
-async function scrape(graphqlUrl: string): Promise<string> {
-  const res = await fetch(metricsUrl(graphqlUrl));
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-  return res.text();
-}
-
-/** The value of the first sample line that starts with `prefix` (name and labels). */
-function sample(text: string, prefix: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(prefix));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
 
 describe('/metrics', () => {
   it('shows request latency histograms per operation at the gateway, per subgraph for its fetches, and at each subgraph', async () => {
@@ -120,7 +106,7 @@ describe('/metrics', () => {
   }, 180_000);
 
   it('answers /metrics to this machine only when no HUB_METRICS_TOKEN is set', async () => {
-    const res = await fetch(metricsUrl(hub.gatewayUrl), { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const res = await fetch(new URL('/metrics', hub.gatewayUrl), { headers: { 'x-forwarded-for': '203.0.113.9' } });
     // The peer is the socket's address (loopback here), never a header the client writes.
     expect(res.status).toBe(200);
   });

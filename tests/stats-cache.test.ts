@@ -5,6 +5,7 @@ import { makeCitizenId } from '../domain/citizen-id.ts';
 import { numberedText, type Db } from '../platform/sql.ts';
 import { disputeSums } from '../subgraphs/village/src/store/stats.ts';
 import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { sample, scrape } from './helpers/metrics.ts';
 
 /**
  * Cached statistics (docs/ARCHITECTURE.md, "Cached statistics"): figures are
@@ -178,6 +179,67 @@ describe('cached statistics', () => {
       expect(after[level].disputeStats.resolved, level).toBe(before[level].disputeStats.resolved + 1);
       expect(after[level].disputeStats.open, level).toBe(before[level].disputeStats.open - 1);
     }
+  });
+
+  it('a county drill-down reads only its county’s version row while nothing under the county changed, and sees a change at once', async () => {
+    // A seed county no other test file writes to (they share one database and run at once): its versions move only here.
+    const county = '513328';
+    const countyReader = await hub.token({ jurisdiction: county, scopes: ['read'], subject: 'stats-drill-reader' });
+    const countyWriter = await hub.token({ jurisdiction: county, scopes: ['read', 'write'], subject: 'stats-drill-writer' });
+    type Residents = { population: { residents: number } };
+    type Drill = { county: Residents & { townships: (Residents & { code: string; villages: (Residents & { code: string })[] })[] } };
+    const DRILL = `{ county(code: "${county}") { population { residents } townships { code population { residents } villages { code population { residents } } } } }`;
+    const drill = async () => {
+      const r = await hub.queryAs<Drill>(countyReader, DRILL);
+      expect(r.errors).toBeUndefined();
+      return r.data!.county;
+    };
+    const villagesOf = (d: Drill['county']) => d.townships.flatMap((t) => t.villages);
+    // Statements of stats.versions (the village subgraph's SQL histogram) one drill-down sends.
+    const versionStatements = async () => {
+      const count = async () => sample(await scrape(hub.subgraphs.village.url), 'hub_sql_duration_seconds_count{statement="stats.versions"}') ?? 0;
+      const before = await count();
+      await drill();
+      return (await count()) - before;
+    };
+    // The first drill-down of the county reads every division's versions; the gateway asks the village subgraph in
+    // two requests (the county's figures, and its townships with their villages), each reading the county's row.
+    const cold = await versionStatements();
+    const warm = await versionStatements();
+    expect(warm).toBeLessThan(cold);
+    expect(warm).toBeLessThanOrEqual(2);
+    const before = await drill();
+    expect(villagesOf(before).length).toBeGreaterThan(10);
+
+    // Versions moved in another county (a write there): this county's row reads the same, so no more statements.
+    await db.query(`select hub_bump_stats_version(array['623021200201'], 'counts')`);
+    expect(await versionStatements()).toBe(warm);
+
+    // Under this county: the county's row reads anew, and its townships' and villages' versions are read again with it.
+    const township = before.townships.find((t) => t.villages.length > 1)!;
+    const village = township.villages[0]!.code;
+    await db.query(`select hub_bump_stats_version(array['${village}'], 'days')`);
+    expect(await versionStatements()).toBeGreaterThan(warm);
+    expect(await versionStatements()).toBe(warm);
+
+    // A resident registered in the village shows at once at the village, its township and the county, and nowhere else.
+    const grids = await hub.queryAs<{ village: { grids: { code: string }[] } }>(countyReader, `{ village(code: "${village}") { grids { code } } }`);
+    const registered = await hub.queryAs(countyWriter, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: {
+        name: '州县版本',
+        idNumber: makeCitizenId(county, '1981-09-09', 909),
+        ethnicity: '汉族',
+        residency: 'REGISTERED',
+        gridCode: grids.data!.village.grids[0]!.code,
+      },
+    });
+    expect(registered.errors).toBeUndefined();
+    const after = await drill();
+    expect(after.population.residents).toBe(before.population.residents + 1);
+    for (const t of after.townships)
+      expect(t.population.residents, t.code).toBe(before.townships.find((x) => x.code === t.code)!.population.residents + (t.code === township.code ? 1 : 0));
+    const was = new Map(villagesOf(before).map((v) => [v.code, v.population.residents]));
+    for (const v of villagesOf(after)) expect(v.population.residents, v.code).toBe(was.get(v.code)! + (v.code === village ? 1 : 0));
   });
 
   it('one entry serves a report-only and a read caller of the county alike; a caller of another county is refused', async () => {
