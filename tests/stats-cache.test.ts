@@ -202,10 +202,17 @@ describe('cached statistics', () => {
       await drill();
       return (await count()) - before;
     };
+    // Other test files share the database, and their hubs' background work (escalations, relays) may write in any
+    // county at any moment, which rightly makes the next drill-down read again: a steady count is the fewest of a few.
+    const fewest = async (tries: number) => {
+      let least = Infinity;
+      for (let i = 0; i < tries; i++) least = Math.min(least, await versionStatements());
+      return least;
+    };
     // The first drill-down of the county reads every division's versions; the gateway asks the village subgraph in
     // two requests (the county's figures, and its townships with their villages), each reading the county's row.
     const cold = await versionStatements();
-    const warm = await versionStatements();
+    const warm = await fewest(3);
     expect(warm).toBeLessThan(cold);
     expect(warm).toBeLessThanOrEqual(2);
     const before = await drill();
@@ -213,14 +220,14 @@ describe('cached statistics', () => {
 
     // Versions moved in another county (a write there): this county's row reads the same, so no more statements.
     await db.query(`select hub_bump_stats_version(array['623021200201'], 'counts')`);
-    expect(await versionStatements()).toBe(warm);
+    expect(await fewest(3)).toBe(warm);
 
     // Under this county: the county's row reads anew, and its townships' and villages' versions are read again with it.
     const township = before.townships.find((t) => t.villages.length > 1)!;
     const village = township.villages[0]!.code;
     await db.query(`select hub_bump_stats_version(array['${village}'], 'days')`);
     expect(await versionStatements()).toBeGreaterThan(warm);
-    expect(await versionStatements()).toBe(warm);
+    expect(await fewest(3)).toBe(warm);
 
     // A resident registered in the village shows at once at the village, its township and the county, and nowhere else.
     const grids = await hub.queryAs<{ village: { grids: { code: string }[] } }>(countyReader, `{ village(code: "${village}") { grids { code } } }`);
