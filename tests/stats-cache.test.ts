@@ -182,7 +182,8 @@ describe('cached statistics', () => {
   });
 
   it('a county drill-down reads only its county’s version row while nothing under the county changed, and sees a change at once', async () => {
-    // A seed county no other test file writes to (they share one database and run at once): its versions move only here.
+    // A seed county no other test file writes to on purpose (the files share one database and run at once); their hubs'
+    // background work still may (below).
     const county = '513328';
     const countyReader = await hub.token({ jurisdiction: county, scopes: ['read'], subject: 'stats-drill-reader' });
     const countyWriter = await hub.token({ jurisdiction: county, scopes: ['read', 'write'], subject: 'stats-drill-writer' });
