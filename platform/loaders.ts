@@ -62,13 +62,21 @@ export function groupedBy<K extends string, V>(fetch: (keys: readonly K[]) => Pr
   });
 }
 
-/** A loader per period (`make` gets the period and its key, `from|to`): divisions asked for the same period share one statement. */
-export function byPeriod<T>(make: (from: string, to: string, key: string) => DataLoader<string, T>): (from: string, to: string) => DataLoader<string, T> {
-  const loaders = new Map<string, DataLoader<string, T>>();
-  return (from, to) => {
-    const key = `${from}|${to}`;
-    let loader = loaders.get(key);
-    if (!loader) loaders.set(key, (loader = make(from, to, key)));
+/** A loader per argument (a period, a year), made when first asked for: divisions asked with the same argument share one statement. */
+export function loaderPer<A, K, V>(make: (arg: A) => DataLoader<K, V>): (arg: A) => DataLoader<K, V> {
+  const loaders = new Map<A, DataLoader<K, V>>();
+  return (arg) => {
+    let loader = loaders.get(arg);
+    if (!loader) loaders.set(arg, (loader = make(arg)));
     return loader;
   };
+}
+
+/** A loader per period (`make` gets the period and its key, `from|to`): divisions asked for the same period share one statement. */
+export function byPeriod<T>(make: (from: string, to: string, key: string) => DataLoader<string, T>): (from: string, to: string) => DataLoader<string, T> {
+  const per = loaderPer((key: string) => {
+    const [from = '', to = ''] = key.split('|');
+    return make(from, to, key);
+  });
+  return (from, to) => per(`${from}|${to}`);
 }

@@ -157,18 +157,16 @@ export class RequestVersions {
     const rows = await statsVersions(this.em, [...codes]);
     const by = new Map(rows.map((r) => [r.k, r]));
     this.now = rows[0]?.now ?? Date.now();
-    const f = (c: string): Fingerprints => {
+    const read = new Map<string, Fingerprints>();
+    for (const c of codes) {
       const r = by.get(c);
-      return { counts: r?.counts ?? '', days: r?.days ?? '' };
-    };
-    for (const c of codes) {
-      if (c.length !== 6) continue;
-      const own = f(c);
-      this.counties.set(c, `${own.counts}|${own.days}`);
-    }
-    for (const c of codes) {
-      const own = f(c);
+      const own = { counts: r?.counts ?? '', days: r?.days ?? '' };
+      read.set(c, own);
       this.known.set(c, own);
+      if (c.length === 6) this.counties.set(c, `${own.counts}|${own.days}`);
+    }
+    // Kept only under the county's row read in this same statement (every code's county is among `codes`).
+    for (const [c, own] of read) {
       const county = countyOf(c);
       if (county !== undefined && codes.has(county)) COUNTY_STATES.set(county, this.counties.get(county)!, c, own);
     }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { loaderPer } from '../../../platform/loaders.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { assessmentTargets, type EffectiveTargetRow } from './store/assessment-target.ts';
 
@@ -11,11 +12,9 @@ export type AppliedTargets = ReadonlyMap<string, EffectiveTargetRow>;
  * same year shares one statement, whatever their levels.
  */
 export function createTargetLoaders(db: Db): (year: number) => DataLoader<string, AppliedTargets> {
-  const byYear = new Map<number, DataLoader<string, AppliedTargets>>();
-  return (year) => {
-    let loader = byYear.get(year);
-    if (!loader) {
-      loader = new DataLoader<string, AppliedTargets>(async (codes) => {
+  return loaderPer(
+    (year: number) =>
+      new DataLoader<string, AppliedTargets>(async (codes) => {
         const found = new Map<string, Map<string, EffectiveTargetRow>>();
         for (const r of await assessmentTargets.effective(db, codes, year)) {
           let of = found.get(r.code);
@@ -23,9 +22,6 @@ export function createTargetLoaders(db: Db): (year: number) => DataLoader<string
           of.set(r.indicator, r);
         }
         return codes.map((c) => found.get(c) ?? new Map());
-      });
-      byYear.set(year, loader);
-    }
-    return loader;
-  };
+      }),
+  );
 }
