@@ -62,21 +62,26 @@ export function groupedBy<K extends string, V>(fetch: (keys: readonly K[]) => Pr
   });
 }
 
-/** A loader per argument (a period, a year), made when first asked for: divisions asked with the same argument share one statement. */
-export function loaderPer<A, K, V>(make: (arg: A) => DataLoader<K, V>): (arg: A) => DataLoader<K, V> {
+/**
+ * A loader per argument (a period, a year), made when first asked for: divisions asked with the same argument share one
+ * statement. `extra` (what the loader reads with besides, the same for the whole request) is passed when it is made.
+ */
+export function loaderPer<A, K, V, X extends unknown[] = []>(make: (arg: A, ...extra: X) => DataLoader<K, V>): (arg: A, ...extra: X) => DataLoader<K, V> {
   const loaders = new Map<A, DataLoader<K, V>>();
-  return (arg) => {
+  return (arg, ...extra) => {
     let loader = loaders.get(arg);
-    if (!loader) loaders.set(arg, (loader = make(arg)));
+    if (!loader) loaders.set(arg, (loader = make(arg, ...extra)));
     return loader;
   };
 }
 
 /** A loader per period (`make` gets the period and its key, `from|to`): divisions asked for the same period share one statement. */
-export function byPeriod<T>(make: (from: string, to: string, key: string) => DataLoader<string, T>): (from: string, to: string) => DataLoader<string, T> {
-  const per = loaderPer((key: string) => {
+export function byPeriod<T, X extends unknown[] = []>(
+  make: (from: string, to: string, key: string, ...extra: X) => DataLoader<string, T>,
+): (from: string, to: string, ...extra: X) => DataLoader<string, T> {
+  const per = loaderPer((key: string, ...extra: X) => {
     const [from = '', to = ''] = key.split('|');
-    return make(from, to, key);
+    return make(from, to, key, ...extra);
   });
-  return (from, to) => per(`${from}|${to}`);
+  return (from, to, ...extra) => per(`${from}|${to}`, ...extra);
 }

@@ -5,6 +5,7 @@ import { periodBounds } from '../../../domain/periods.ts';
 import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, populationSums } from './store/stats.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
+import { LENGTH_BY_LEVEL } from '../../../domain/codes.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
@@ -50,11 +51,17 @@ export interface PeriodScope {
   period?: import('../../../domain/periods.ts').Period;
 }
 
+/** The sums over day rows the patrol figures are made of: a township's are its villages' added up (see `summedFromVillages`). */
+const PATROL_COUNTS = ['patrols', 'patrolSeconds', 'hazardsFound', 'hazardsRectified'] as const;
+type PatrolCounts = Record<(typeof PATROL_COUNTS)[number], number>;
+
 export interface PatrolFigures extends PeriodScope {
   patrols: number;
   patrolHours: number;
   hazardsFound: number;
   hazardsRectified: number;
+  /** The sums the figures are made of. */
+  counts: PatrolCounts;
 }
 
 /** Runs `fetch` once per code length present in `codes`; returns the figures of each code, in order. */
@@ -138,6 +145,10 @@ class FiguresCache<T> {
   }
 }
 
+/** The sums over day rows the dispute figures (their rates too) are made of. */
+const DISPUTE_COUNTS = ['reported', 'resolved', 'atVillage', 'atTownship', 'atCounty', 'toTownship', 'toCounty', 'onTime', 'rated', 'satisfied'] as const;
+type DisputeCounts = Record<(typeof DISPUTE_COUNTS)[number], number>;
+
 /** Dispute figures of a division for a period, summed from the daily roll-ups: they follow the versions only. */
 export interface DisputeFigures extends PeriodScope {
   reported: number;
@@ -151,6 +162,8 @@ export interface DisputeFigures extends PeriodScope {
   open: number;
   onTimeRate: number;
   satisfactionRate: number;
+  /** The sums the figures are made of. */
+  counts: DisputeCounts;
 }
 
 /**
@@ -214,24 +227,85 @@ function cachedLoader<T>(
   });
 }
 
-/** Figures kept in `cache` with one loader per period: `fetch` computes a level's divisions for the period, `empty` those with no row. */
-function periodFigures<T>(
+/** A township's village codes. */
+export type VillagesOf = (township: string) => Promise<readonly string[]>;
+
+/**
+ * Figures kept in `cache` with one loader per period: `fetch` computes a
+ * level's divisions for the period, `empty` those with no row.
+ *
+ * With `fromVillages`, a township's figures are made from its villages'
+ * (`villagesOf`: the request's directory of villages by township, the one
+ * `Township.villages` reads), loaded through the same loader. A township's
+ * day sums are its villages', so a drill-down that asks a county's townships
+ * and then their villages reads the day roll-up once, at village level, not
+ * once per level (two statements over the same day rows), and the villages'
+ * figures are then kept for when they are asked. The township's own entry is
+ * kept as before: checked against the township's version, which was read
+ * before its villages' figures.
+ */
+function periodFigures<T extends object>(
   versions: RequestVersions,
   cache: FiguresCache<T>,
   fetch: (len: number, codes: string[], from: string, to: string) => Promise<(T & { k: string })[]>,
   empty: () => T,
-  until?: (figures: T) => number | null,
-): (from: string, to: string) => DataLoader<string, T> {
-  return byPeriod((from, to, key) =>
-    cachedLoader(
+  kind: { until?: (figures: T) => number | null; fromVillages?: (villages: readonly T[]) => T } = {},
+): (from: string, to: string, villagesOf: VillagesOf) => DataLoader<string, T> {
+  const { until, fromVillages } = kind;
+  return byPeriod((from, to, key, villagesOf: VillagesOf) => {
+    const townships = (codes: readonly string[]) =>
+      Promise.all(
+        codes.map(async (code) => {
+          const villages = await Promise.all((await villagesOf(code)).map((v) => loader.load(v)));
+          return Object.assign(fromVillages!(villages), { k: code });
+        }),
+      );
+    const loader: DataLoader<string, T> = cachedLoader(
       cache,
       key,
       versions,
-      perLevel<T>((len, codes) => fetch(len, codes, from, to), empty),
+      perLevel<T>((len, codes) => (fromVillages && len === LENGTH_BY_LEVEL.TOWNSHIP ? townships(codes) : fetch(len, codes, from, to)), empty),
       until,
-    ),
-  );
+    );
+    return loader;
+  });
 }
+
+function zero<K extends string>(keys: readonly K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const key of keys) out[key] = 0;
+  return out;
+}
+
+/** The sum of each of `keys` over `all`. */
+function addUp<K extends string>(keys: readonly K[], all: readonly Record<K, number>[]): Record<K, number> {
+  const out = zero(keys);
+  for (const counts of all) for (const key of keys) out[key] += counts[key];
+  return out;
+}
+
+const patrolFigures = (counts: PatrolCounts): PatrolFigures => ({
+  patrols: counts.patrols,
+  patrolHours: counts.patrolSeconds / 3600,
+  hazardsFound: counts.hazardsFound,
+  hazardsRectified: counts.hazardsRectified,
+  counts,
+});
+
+const disputeFigures = (counts: DisputeCounts): DisputeFigures => ({
+  reported: counts.reported,
+  resolved: counts.resolved,
+  resolutionRate: rate(counts.resolved, counts.reported),
+  resolvedAtVillage: counts.atVillage,
+  resolvedAtTownship: counts.atTownship,
+  resolvedAtCounty: counts.atCounty,
+  escalatedToTownship: counts.toTownship,
+  escalatedToCounty: counts.toCounty,
+  open: counts.reported - counts.resolved,
+  onTimeRate: rate(counts.onTime, counts.resolved),
+  satisfactionRate: rate(counts.satisfied, counts.rated),
+  counts,
+});
 
 /** A request's statistics loaders, each made when first used; all of them read the versions through one `RequestVersions`. */
 const statsLoaders = lazyLoaders<RequestVersions>()({
@@ -287,57 +361,43 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
         }),
       ),
     ),
-  /** One loader per period, so divisions asked for the same period share one statement. */
+  /** One loader per period, so divisions asked for the same period share one statement; a township's are its villages' added up. */
   patrolStats: (versions) =>
     periodFigures<PatrolFigures>(
       versions,
       CACHE.patrol,
-      async (len, codes, from, to) =>
-        (await patrolSums(versions.em, len, codes, from, to)).map((r) => ({
-          k: r.k,
-          patrols: r.patrols,
-          patrolHours: r.patrolSeconds / 3600,
-          hazardsFound: r.hazardsFound,
-          hazardsRectified: r.hazardsRectified,
-        })),
-      () => ({ patrols: 0, patrolHours: 0, hazardsFound: 0, hazardsRectified: 0 }),
+      async (len, codes, from, to) => (await patrolSums(versions.em, len, codes, from, to)).map((row) => Object.assign(patrolFigures(row), { k: row.k })),
+      () => patrolFigures(zero(PATROL_COUNTS)),
+      {
+        fromVillages: (villages) =>
+          patrolFigures(
+            addUp(
+              PATROL_COUNTS,
+              villages.map((v) => v.counts),
+            ),
+          ),
+      },
     ),
   /**
    * Dispute figures for cases reported in the period; the rates come from
-   * the same counts (resolutionRate = resolved / reported).
+   * the same counts (resolutionRate = resolved / reported), and a township's
+   * counts are its villages' added up.
    */
   disputeStats: (versions) =>
     periodFigures<DisputeFigures>(
       versions,
       CACHE.disputes,
-      async (len, codes, from, to) =>
-        (await disputeSums(versions.em, len, codes, from, to)).map((r) => ({
-          k: r.k,
-          reported: r.reported,
-          resolved: r.resolved,
-          resolutionRate: rate(r.resolved, r.reported),
-          resolvedAtVillage: r.atVillage,
-          resolvedAtTownship: r.atTownship,
-          resolvedAtCounty: r.atCounty,
-          escalatedToTownship: r.toTownship,
-          escalatedToCounty: r.toCounty,
-          open: r.reported - r.resolved,
-          onTimeRate: rate(r.onTime, r.resolved),
-          satisfactionRate: rate(r.satisfied, r.rated),
-        })),
-      () => ({
-        reported: 0,
-        resolved: 0,
-        resolutionRate: 0,
-        resolvedAtVillage: 0,
-        resolvedAtTownship: 0,
-        resolvedAtCounty: 0,
-        escalatedToTownship: 0,
-        escalatedToCounty: 0,
-        open: 0,
-        onTimeRate: 0,
-        satisfactionRate: 0,
-      }),
+      async (len, codes, from, to) => (await disputeSums(versions.em, len, codes, from, to)).map((row) => Object.assign(disputeFigures(row), { k: row.k })),
+      () => disputeFigures(zero(DISPUTE_COUNTS)),
+      {
+        fromVillages: (villages) =>
+          disputeFigures(
+            addUp(
+              DISPUTE_COUNTS,
+              villages.map((v) => v.counts),
+            ),
+          ),
+      },
     ),
   /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
   disputeCases: (versions) =>
@@ -346,7 +406,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       CACHE.disputeCases,
       (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
       () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
-      (f) => f.overdueUntil,
+      { until: (f) => f.overdueUntil },
     ),
   /** Grid code → whether it has the full 1+3+N staffing. */
   fullyStaffed: (versions) =>

@@ -12,15 +12,18 @@ interface PeriodArgs {
   period?: string | null;
 }
 
+/** A township's village codes, through the request's directory loader (the one `Township.villages` reads). */
+const villagesOf = (ctx: VillageContext) => async (township: string) => (await ctx.loaders.villagesOfTownship.load(township)).map((v) => v.code);
+
 /** Patrol figures of a division for a period, carrying both (so `previous` and `yearAgo` can follow). */
 export const patrolFor = async (ctx: VillageContext, code: string, period: Period): Promise<PatrolFigures> => ({
-  ...(await ctx.loaders.stats.patrolStats(period.from, period.to).load(code)),
+  ...(await ctx.loaders.stats.patrolStats(period.from, period.to, villagesOf(ctx)).load(code)),
   code,
   period,
 });
 
 /** A division's overdue and re-handled counts for a period, counted from its cases (a loader of its own, see ../../stats.ts). */
-const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.stats.disputeCases(period.from, period.to).load(code);
+const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.stats.disputeCases(period.from, period.to, villagesOf(ctx)).load(code);
 
 /** The fields of DisputeStats counted from the cases, not summed from the roll-ups: only a query that asks for one counts them. */
 export const disputeCaseFields = {
@@ -38,7 +41,7 @@ const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields))
 export const disputesFor = async (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
   // The field resolvers above get the same promise from the loader; an error reaches the query through them.
   if (info && selectsAny(info, CASE_FIELDS)) casesOf(ctx, code, period).catch(() => {});
-  return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to).load(code)), code, period };
+  return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(code)), code, period };
 };
 
 /** Period fields and comparisons (环比 previous, 同比 yearAgo), batched per period across divisions. */
@@ -75,7 +78,7 @@ export const statFields = {
     const year = assessmentYear(period);
     const [targets, disputes, forces] = await Promise.all([
       ctx.loaders.targets(year).load(d.code),
-      ctx.loaders.stats.disputeStats(period.from, period.to).load(d.code),
+      ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(d.code),
       ctx.loaders.stats.forces.load(d.code),
     ]);
     const actual: Record<Indicator, number> = {
