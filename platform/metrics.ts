@@ -30,7 +30,7 @@ export class BoundedLabel {
   of(value: string | null | undefined, fallback = 'anonymous'): string {
     if (!value) return fallback;
     if (this.seen.has(value)) return value;
-    if (value.length > this.maxLength || this.seen.size >= this.max || !/^[\w.:-]+$/.test(value)) return 'other';
+    if (value.length > this.maxLength || this.seen.size >= this.max || !/^[\w.:[\]-]+$/.test(value)) return 'other';
     this.seen.add(value);
     return value;
   }

@@ -250,6 +250,40 @@ describe('cached statistics', () => {
     for (const v of villagesOf(after)) expect(v.population.residents, v.code).toBe(was.get(v.code)! + (v.code === village ? 1 : 0));
   });
 
+  it('a township’s patrol and dispute figures are its villages’ added up, and a drill-down sums the day rows once', async () => {
+    // 临潭县 has cases and patrols in the demo year; a period start no other read asks for, so nothing is kept yet.
+    const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'stats-township-sums' });
+    const D = 'reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open';
+    const P = 'patrols patrolHours hazardsFound hazardsRectified';
+    const F = `disputeStats(from: "2025-10-17", to: "2026-09-30") { ${D} } patrolStats(from: "2025-10-17", to: "2026-09-30") { ${P} }`;
+    type Day = Record<string, number>;
+    type Division = { code: string; disputeStats: Day; patrolStats: Day };
+    type Drill = { county: { townships: (Division & { villages: Division[] })[] } };
+    const sums = async (len: number) =>
+      sample(await scrape(hub.subgraphs.village.url), `hub_sql_duration_seconds_count{statement="stats.disputes[${len}]"}`) ?? 0;
+    const [townshipsBefore, villagesBefore] = [await sums(9), await sums(12)];
+    const r = await hub.queryAs<Drill>(reader, `{ county(code: "623021") { townships { code ${F} villages { code ${F} } } } }`);
+    expect(r.errors).toBeUndefined();
+    // Summed per level, the townships' sums were a statement of their own over the same day rows as the villages'.
+    expect(await sums(9)).toBe(townshipsBefore);
+    expect(await sums(12)).toBe(villagesBefore + 1);
+
+    const townships = r.data!.county.townships;
+    expect(townships.length).toBeGreaterThan(10);
+    const add = (vs: Division[], kind: 'disputeStats' | 'patrolStats', field: string) => vs.reduce((n, v) => n + v[kind][field]!, 0);
+    let reported = 0;
+    for (const t of townships) {
+      for (const field of D.split(' ').filter((f) => f !== 'resolutionRate')) expect(t.disputeStats[field]).toBe(add(t.villages, 'disputeStats', field));
+      for (const field of ['patrols', 'hazardsFound', 'hazardsRectified']) expect(t.patrolStats[field]).toBe(add(t.villages, 'patrolStats', field));
+      expect(t.patrolStats.patrolHours).toBeCloseTo(add(t.villages, 'patrolStats', 'patrolHours'), 6);
+      // The rate of the added counts, not an average of the villages' rates.
+      const { reported: n, resolved } = t.disputeStats;
+      expect(t.disputeStats.resolutionRate).toBe(n ? resolved! / n : 0);
+      reported += n!;
+    }
+    expect(reported).toBeGreaterThan(0);
+  });
+
   it('one entry serves a report-only and a read caller of the county alike; a caller of another county is refused', async () => {
     const report = await hub.token({ jurisdiction: COUNTY, scopes: ['report'], subject: 'stats-report' });
     const other = await hub.token({ jurisdiction: '632223', scopes: ['read', 'report'], subject: 'stats-other-county' });
