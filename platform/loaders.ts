@@ -66,8 +66,8 @@ export function groupedBy<K extends string, V>(fetch: (keys: readonly K[]) => Pr
  * A loader per argument (a period, a year), made when first asked for: divisions asked with the same argument share one
  * statement. `extra` (what the loader reads with besides, the same for the whole request) is passed when it is made.
  */
-export function loaderPer<A, K, V, X extends unknown[] = []>(make: (arg: A, ...extra: X) => DataLoader<K, V>): (arg: A, ...extra: X) => DataLoader<K, V> {
-  const loaders = new Map<A, DataLoader<K, V>>();
+export function loaderPer<A, L, X extends unknown[] = []>(make: (arg: A, ...extra: X) => L): (arg: A, ...extra: X) => L {
+  const loaders = new Map<A, L>();
   return (arg, ...extra) => {
     let loader = loaders.get(arg);
     if (!loader) loaders.set(arg, (loader = make(arg, ...extra)));
@@ -76,9 +76,9 @@ export function loaderPer<A, K, V, X extends unknown[] = []>(make: (arg: A, ...e
 }
 
 /** A loader per period (`make` gets the period and its key, `from|to`): divisions asked for the same period share one statement. */
-export function byPeriod<T, X extends unknown[] = []>(
-  make: (from: string, to: string, key: string, ...extra: X) => DataLoader<string, T>,
-): (from: string, to: string, ...extra: X) => DataLoader<string, T> {
+export function byPeriod<L, X extends unknown[] = []>(
+  make: (from: string, to: string, key: string, ...extra: X) => L,
+): (from: string, to: string, ...extra: X) => L {
   const per = loaderPer((key: string, ...extra: X) => {
     const [from = '', to = ''] = key.split('|');
     return make(from, to, key, ...extra);

@@ -255,8 +255,9 @@ describe('cached statistics', () => {
     const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'stats-township-sums' });
     const D = 'reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open';
     const P = 'patrols patrolHours hazardsFound hazardsRectified';
-    const F = `disputeStats(from: "2025-10-17", to: "2026-09-30") { ${D} } patrolStats(from: "2025-10-17", to: "2026-09-30") { ${P} }`;
-    type Day = Record<string, number>;
+    // With the previous period too: a township and one of its villages then come to that period's loader in one turn.
+    const F = `disputeStats(from: "2025-10-17", to: "2026-09-30") { ${D} previous { reported } } patrolStats(from: "2025-10-17", to: "2026-09-30") { ${P} }`;
+    type Day = Record<string, number> & { previous: { reported: number } };
     type Division = { code: string; disputeStats: Day; patrolStats: Day };
     type Drill = { county: { townships: (Division & { villages: Division[] })[] } };
     const sums = async (len: number) =>
@@ -266,7 +267,7 @@ describe('cached statistics', () => {
     expect(r.errors).toBeUndefined();
     // Summed per level, the townships' sums were a statement of their own over the same day rows as the villages'.
     expect(await sums(9)).toBe(townshipsBefore);
-    expect(await sums(12)).toBe(villagesBefore + 1);
+    expect(await sums(12)).toBe(villagesBefore + 2); // one per period
 
     const townships = r.data!.county.townships;
     expect(townships.length).toBeGreaterThan(10);
@@ -282,6 +283,7 @@ describe('cached statistics', () => {
       reported += n!;
     }
     expect(reported).toBeGreaterThan(0);
+    for (const t of townships) expect(t.disputeStats.previous.reported).toBe(t.villages.reduce((n, v) => n + v.disputeStats.previous.reported, 0));
   });
 
   it('one entry serves a report-only and a read caller of the county alike; a caller of another county is refused', async () => {

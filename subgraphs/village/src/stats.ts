@@ -5,7 +5,7 @@ import { periodBounds } from '../../../domain/periods.ts';
 import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, populationSums } from './store/stats.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
-import { LENGTH_BY_LEVEL } from '../../../domain/codes.ts';
+import { levelOf } from '../../../domain/codes.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
@@ -230,19 +230,25 @@ function cachedLoader<T>(
 /** A township's village codes. */
 export type VillagesOf = (township: string) => Promise<readonly string[]>;
 
+/** A period's figures by division code: what the resolvers load. */
+export interface FiguresOf<T> {
+  load(code: string): Promise<T>;
+}
+
 /**
  * Figures kept in `cache` with one loader per period: `fetch` computes a
  * level's divisions for the period, `empty` those with no row.
  *
  * With `fromVillages`, a township's figures are made from its villages'
  * (`villagesOf`: the request's directory of villages by township, the one
- * `Township.villages` reads), loaded through the same loader. A township's
- * day sums are its villages', so a drill-down that asks a county's townships
- * and then their villages reads the day roll-up once, at village level, not
- * once per level (two statements over the same day rows), and the villages'
- * figures are then kept for when they are asked. The township's own entry is
- * kept as before: checked against the township's version, which was read
- * before its villages' figures.
+ * `Township.villages` reads). A township's day sums are its villages', so a
+ * drill-down that asks a county's townships and then their villages reads
+ * the day roll-up once, at village level, not once per level (two statements
+ * over the same day rows), and the villages' figures are then kept for when
+ * they are asked. Townships have a loader of their own, which waits on the
+ * villages' loader: in one loader, a batch holding a township and one of its
+ * villages would wait on itself. The township's entry is kept as every
+ * other, checked against its fingerprint, read before its villages' figures.
  */
 function periodFigures<T extends object>(
   versions: RequestVersions,
@@ -250,24 +256,25 @@ function periodFigures<T extends object>(
   fetch: (len: number, codes: string[], from: string, to: string) => Promise<(T & { k: string })[]>,
   empty: () => T,
   kind: { until?: (figures: T) => number | null; fromVillages?: (villages: readonly T[]) => T } = {},
-): (from: string, to: string, villagesOf: VillagesOf) => DataLoader<string, T> {
+): (from: string, to: string, villagesOf: VillagesOf) => FiguresOf<T> {
   const { until, fromVillages } = kind;
-  return byPeriod((from, to, key, villagesOf: VillagesOf) => {
-    const townships = (codes: readonly string[]) =>
-      Promise.all(
-        codes.map(async (code) => {
-          const villages = await Promise.all((await villagesOf(code)).map((v) => loader.load(v)));
-          return Object.assign(fromVillages!(villages), { k: code });
-        }),
-      );
-    const loader: DataLoader<string, T> = cachedLoader(
+  return byPeriod((from, to, key, villagesOf: VillagesOf): FiguresOf<T> => {
+    const levels = cachedLoader(
       cache,
       key,
       versions,
-      perLevel<T>((len, codes) => (fromVillages && len === LENGTH_BY_LEVEL.TOWNSHIP ? townships(codes) : fetch(len, codes, from, to)), empty),
+      perLevel<T>((len, codes) => fetch(len, codes, from, to), empty),
       until,
     );
-    return loader;
+    if (!fromVillages) return levels;
+    const townships = cachedLoader(
+      cache,
+      key,
+      versions,
+      (codes) => Promise.all(codes.map(async (code) => fromVillages(await Promise.all((await villagesOf(code)).map((v) => levels.load(v)))))),
+      until,
+    );
+    return { load: (code) => (levelOf(code) === 'TOWNSHIP' ? townships : levels).load(code) };
   });
 }
 
