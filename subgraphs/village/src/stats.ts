@@ -314,6 +314,36 @@ const disputeFigures = (counts: DisputeCounts): DisputeFigures => ({
   counts,
 });
 
+/**
+ * Per-period figures made from day sums (`sums` counts `keys` for each code
+ * of a level): rows become figures through `make`, codes with no row the
+ * figures of zero counts, and a township's the figures of its villages'
+ * counts added up.
+ */
+function daySumFigures<K extends string, T extends { counts: Record<K, number> }>(
+  versions: RequestVersions,
+  cache: FiguresCache<T>,
+  keys: readonly K[],
+  make: (counts: Record<K, number>) => T,
+  sums: (db: EntityManager, len: number, codes: readonly string[], from: string, to: string) => Promise<(Record<K, number> & { k: string })[]>,
+) {
+  return periodFigures<T>(
+    versions,
+    cache,
+    async (len, codes, from, to) => (await sums(versions.em, len, codes, from, to)).map((row) => Object.assign(make(row), { k: row.k })),
+    () => make(zero(keys)),
+    {
+      fromVillages: (villages) =>
+        make(
+          addUp(
+            keys,
+            villages.map((v) => v.counts),
+          ),
+        ),
+    },
+  );
+}
+
 /** A request's statistics loaders, each made when first used; all of them read the versions through one `RequestVersions`. */
 const statsLoaders = lazyLoaders<RequestVersions>()({
   population: (versions) =>
@@ -369,43 +399,13 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       ),
     ),
   /** One loader per period, so divisions asked for the same period share one statement; a township's are its villages' added up. */
-  patrolStats: (versions) =>
-    periodFigures<PatrolFigures>(
-      versions,
-      CACHE.patrol,
-      async (len, codes, from, to) => (await patrolSums(versions.em, len, codes, from, to)).map((row) => Object.assign(patrolFigures(row), { k: row.k })),
-      () => patrolFigures(zero(PATROL_COUNTS)),
-      {
-        fromVillages: (villages) =>
-          patrolFigures(
-            addUp(
-              PATROL_COUNTS,
-              villages.map((v) => v.counts),
-            ),
-          ),
-      },
-    ),
+  patrolStats: (versions) => daySumFigures(versions, CACHE.patrol, PATROL_COUNTS, patrolFigures, patrolSums),
   /**
    * Dispute figures for cases reported in the period; the rates come from
    * the same counts (resolutionRate = resolved / reported), and a township's
    * counts are its villages' added up.
    */
-  disputeStats: (versions) =>
-    periodFigures<DisputeFigures>(
-      versions,
-      CACHE.disputes,
-      async (len, codes, from, to) => (await disputeSums(versions.em, len, codes, from, to)).map((row) => Object.assign(disputeFigures(row), { k: row.k })),
-      () => disputeFigures(zero(DISPUTE_COUNTS)),
-      {
-        fromVillages: (villages) =>
-          disputeFigures(
-            addUp(
-              DISPUTE_COUNTS,
-              villages.map((v) => v.counts),
-            ),
-          ),
-      },
-    ),
+  disputeStats: (versions) => daySumFigures(versions, CACHE.disputes, DISPUTE_COUNTS, disputeFigures, disputeSums),
   /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
   disputeCases: (versions) =>
     periodFigures<DisputeCaseFigures>(
