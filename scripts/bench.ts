@@ -248,18 +248,25 @@ async function villageCodes(text: string): Promise<string[]> {
   }
 }
 
-const rss = () =>
-  Object.fromEntries(
-    execFileSync('ps', ['-o', 'pid=,rss=,args=', '--ppid', String(hub.child.pid)])
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const [, rssKb, ...args] = l.trim().split(/\s+/);
-        const name = /subgraphs\/(\w+)\//.exec(args.join(' '))?.[1] ?? (args.join(' ').includes('gateway') ? 'gateway' : 'other');
-        return [name, Math.round(Number(rssKb) / 1024)];
-      }),
-  );
+/** RSS in MiB of each of the hub's services, with the processes under it (the gateway's workers). */
+function rss(): Record<string, number> {
+  const ps = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss=,args='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [pid, ppid, rssKb, ...args] = l.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), kb: Number(rssKb), args: args.join(' ') };
+    });
+  const under = (pid: number): number => ps.filter((p) => p.ppid === pid).reduce((kb, p) => kb + p.kb + under(p.pid), 0);
+  const out: Record<string, number> = {};
+  for (const p of ps.filter((x) => x.ppid === hub.child.pid)) {
+    const name = /subgraphs\/(\w+)\//.exec(p.args)?.[1] ?? (p.args.includes('gateway') ? 'gateway' : 'other');
+    // PostgreSQL's backends (under "other") share its buffers: each one's RSS counts them again.
+    out[name] = (out[name] ?? 0) + Math.round((p.kb + (name === 'other' ? 0 : under(p.pid))) / 1024);
+  }
+  return out;
+}
 const rssStart = rss();
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
 say(`# Benchmark results\n`);

@@ -90,7 +90,8 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
   return {
     sample() {
       const out = Object.fromEntries(CPU_PROCESSES.map((p) => [p, 0])) as Record<CpuProcess, number>;
-      for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = stat(pid)?.[1] ?? 0;
+      // A service's tree: with HUB_GATEWAY_WORKERS > 1 the gateway's own process only hands connections to its workers.
+      for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = treeCpu(pid);
       const pm = postmaster();
       if (pm) {
         // One pass over /proc: the postmaster and every process it forked (backends, background and parallel workers).
