@@ -1,10 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext as ApolloContext } from '@apollo/server';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpError, type Route } from './http.ts';
-import { requestFields, requestLine } from './log.ts';
+import { log, requestFields, requestLine } from './log.ts';
 import { sqlStatementsInRequests, sqlStatementsTotal } from './sql-counter.ts';
+import { clusterMetrics } from './workers.ts';
 
 /**
  * Prometheus metrics (docs/ARCHITECTURE.md, "Observability"), with prom-client.
@@ -96,6 +98,11 @@ export class ServiceMetrics {
     this.service = service;
     const registers = [this.registry];
     const gateway = service === 'gateway';
+    if (cluster.isWorker) {
+      // One of several workers (platform/workers.ts): the primary gathers these two registries from each of them.
+      AggregatorRegistry.setRegistries([this.registry, processRegistry]);
+      new AggregatorRegistry();
+    }
     this.requests = new Counter({ name: 'hub_graphql_requests_total', help: 'GraphQL requests answered.', labelNames: ['service'], registers }).labels(service);
     // A scraper (and the bench, which subtracts two readings) sees 0 before the first request, not a missing series.
     this.requests.inc(0);
@@ -152,6 +159,8 @@ export class ServiceMetrics {
       const targets = () => this.outbox?.targets ?? [];
       new Gauge({
         name: 'hub_outbox_depth',
+        // Every worker reads the same outbox: their figures are one figure, not parts of a sum.
+        aggregator: 'max',
         help: 'Events in the outbox not yet delivered, per target.',
         labelNames: ['service', 'target'],
         registers,
@@ -163,6 +172,7 @@ export class ServiceMetrics {
       });
       new Gauge({
         name: 'hub_relay_lag_seconds',
+        aggregator: 'max', // as the depth
         help: 'Age of the oldest event in the outbox not yet delivered, per target (0 when none waits).',
         labelNames: ['service', 'target'],
         registers,
@@ -253,7 +263,15 @@ export class ServiceMetrics {
           en: 'Metrics are served to this machine, or to a scraper holding HUB_METRICS_TOKEN.',
         });
       }
-      const text = (await this.registry.metrics()) + (await processRegistry.metrics());
+      // With workers, all of them added up (the outbox gauges: the largest), from the primary.
+      const gathered = clusterMetrics()?.catch((e: unknown) => {
+        log.warn({ err: e, service: this.service }, "metrics: the workers' figures could not be gathered");
+        throw new HttpError(503, 'SERVICE_UNAVAILABLE', {
+          zh: '暂时无法汇总各工作进程的指标，请稍后重试。',
+          en: "The workers' metrics could not be gathered just now; try again.",
+        });
+      });
+      const text = (await gathered) ?? (await this.registry.metrics()) + (await processRegistry.metrics());
       res.writeHead(200, { 'content-type': this.registry.contentType });
       res.end(text);
     };

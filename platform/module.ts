@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Constructor } from '@mikro-orm/core';
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
@@ -7,7 +8,8 @@ import type { Route } from './http.ts';
 import { settingsOrExit, SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
-import { exitOnSignal, startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
+import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
+import { serveInWorkers } from './workers.ts';
 import { orAfter } from './timeout.ts';
 
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
@@ -115,21 +117,23 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
   if (!routerSecrets.length) {
     console.error(`[${mod.name}] HUB_ROUTER_SECRETS is not set: this subgraph trusts no router and refuses every request until it is set.`);
   }
-  const running = await startModule(mod, {
-    url: sub.database.url,
-    trust: {
-      routerSecrets,
-      callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
-      nationalSubjects: settings.nationalSubjects,
-    },
-    eventsSecret,
-    subgraphUrls: { county: settings.subgraphs.county.url, township: settings.subgraphs.township.url, village: settings.subgraphs.village.url },
-    host: settings.host,
-    port: sub.port,
-    production: settings.production,
-    poolMax: settings.poolMax,
-    compileAfter: settings.compileAfter,
+  await serveInWorkers(mod.name, sub.workers, async () => {
+    const running = await startModule(mod, {
+      url: sub.database!.url,
+      trust: {
+        routerSecrets,
+        callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
+        nationalSubjects: settings.nationalSubjects,
+      },
+      eventsSecret,
+      subgraphUrls: { county: settings.subgraphs.county.url, township: settings.subgraphs.township.url, village: settings.subgraphs.village.url },
+      host: settings.host,
+      port: sub.port,
+      production: settings.production,
+      poolMax: settings.poolMax,
+      compileAfter: settings.compileAfter,
+    });
+    console.log(`[${mod.name}] subgraph ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
+    return running;
   });
-  console.log(`[${mod.name}] subgraph ready at ${running.url}`);
-  exitOnSignal(mod.name, running.stop);
 }

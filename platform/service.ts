@@ -13,7 +13,6 @@ import { compiledExecution } from './compiled-execution.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors, preferredLanguage, type Language } from './language.ts';
 import { eventsRoute, OutboxRelay, readOutboxBacklog, type ApplyEvent } from './events.ts';
-import { log } from './log.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import type { RequestIdentity, SubgraphTrust } from './auth.ts';
@@ -201,21 +200,4 @@ const MAX_OPERATION_NAME = 100;
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return '';
   return name.replace(/__[A-Za-z][\w-]*__\d+$/, '').slice(0, MAX_OPERATION_NAME);
-}
-
-/** Stops `stop` on SIGINT/SIGTERM, then exits; for service entry points. */
-export function exitOnSignal(name: string, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    stop()
-      .then(() => process.exit(0))
-      .catch((e) => {
-        log.error({ err: e, service: name, signal }, 'error while stopping');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => handler('SIGINT'));
-  process.on('SIGTERM', () => handler('SIGTERM'));
 }

@@ -92,6 +92,9 @@ const schema = riskSchema.extend({
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  HUB_COUNTY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  HUB_TOWNSHIP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  HUB_VILLAGE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_COMPILE_AFTER),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -175,7 +178,8 @@ export interface Settings {
   nationalSubjects: string[];
   /** Thresholds of the early warnings (HUB_RISK_*). */
   risk: RiskThresholds;
-  subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings }>;
+  /** Per subgraph; `workers`: processes sharing its port (HUB_<NAME>_WORKERS, platform/workers.ts). */
+  subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings; workers: number }>;
 }
 
 export class SettingsError extends Error {
@@ -220,7 +224,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const url = s[`${U}_URL`] ?? `http://${s.HUB_HOST === '0.0.0.0' ? '127.0.0.1' : s.HUB_HOST}:${p}/graphql`;
     const dbUrl = s[`${U}_DATABASE_URL`];
     const database = dbUrl ? { url: dbUrl, migrationUrl: s[`${U}_MIGRATION_DATABASE_URL`] ?? dbUrl } : undefined;
-    return { port: p, url, database };
+    return { port: p, url, database, workers: s[`HUB_${U}_WORKERS`] };
   };
   return {
     env: s.NODE_ENV,

@@ -2,7 +2,9 @@
  * The README's run command as a user meets it: `scripts/start.ts` on a fresh
  * data folder starts embedded PostgreSQL, migrates, seeds, runs four
  * processes, answers through the gateway, and stops every process (and the
- * database) on SIGTERM; a second start reuses the data.
+ * database) on SIGTERM; a second start reuses the data, with two workers for
+ * the village subgraph and two for the gateway (platform/workers.ts): their
+ * metrics add up, a killed worker is replaced, and a stop ends them all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,8 +62,31 @@ async function startHubProcess(env: Record<string, string>): Promise<{ child: Ch
   return { child, output: () => out };
 }
 
+/** A process's children and theirs (a service's workers). */
+function descendants(pid: number): number[] {
+  return childPids(pid).flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** The pid of the service whose command line runs `script` (e.g. `subgraphs/village/src/main.ts`), a child of the hub. */
+function servicePid(hub: number, script: string): number {
+  const pid = childPids(hub).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script));
+  if (!pid) throw new Error(`no ${script} under ${hub}`);
+  return pid;
+}
+
+/** A counter's or gauge's value in Prometheus text (the first series of that name). */
+function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  if (!line) throw new Error(`no ${name} in the metrics`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+function rssBytes(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
+
 async function stopAndCheck(child: ChildProcess): Promise<void> {
-  const services = childPids(child.pid!);
+  const services = descendants(child.pid!);
   const pgPid = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   expect(services.length).toBeGreaterThanOrEqual(4);
   expect(alive(pgPid)).toBe(true);
@@ -111,11 +136,42 @@ describe('npm start', () => {
     expect(refused.stderr).toContain('unknown scopes root');
     await stopAndCheck(first.child);
 
-    const second = await startHubProcess(env);
+    const second = await startHubProcess({ ...env, HUB_VILLAGE_WORKERS: '2', HUB_GATEWAY_WORKERS: '2' });
     expect(second.output()).not.toContain('Seeded');
     expect(second.output()).toContain('Migrations: up to date');
-    const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' }, { authorization: `Bearer ${adminToken(second.output())}` });
+    const admin = { authorization: `Bearer ${adminToken(second.output())}` };
+    const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' }, admin);
     expect(again.data!.villages).toHaveLength(36);
+
+    // Two village workers under the village service, two gateway workers under the gateway.
+    const village = servicePid(second.child.pid!, 'subgraphs/village/src/main.ts');
+    /** The service's worker pids once there are `n` of them, none of them `gone`. */
+    const workersOf = async (pid: number, n: number, gone?: number) => {
+      const ready = () => childPids(pid).length === n && !childPids(pid).includes(gone ?? -1);
+      for (let waited = 0; !ready() && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+      return childPids(pid);
+    };
+    const villageWorkers = await workersOf(village, 2);
+    expect(villageWorkers).toHaveLength(2);
+    expect(await workersOf(servicePid(second.child.pid!, 'gateway/src/main.ts'), 2)).toHaveLength(2);
+    // A scrape reaches one worker and answers for both: the requests they answered, added up, and their memory.
+    const villageMetrics = `http://127.0.0.1:${ports.VILLAGE_PORT}/metrics`;
+    const scrape = async () => (await fetch(villageMetrics)).text();
+    const before = metric(await scrape(), 'hub_graphql_requests_total');
+    for (let i = 0; i < 12; i++) expect((await postJson(gateway, { query: `{ village(code: "623021200201") { name } }` }, admin)).errors).toBeUndefined();
+    for (let i = 0; i < 4; i++) expect(metric(await scrape(), 'hub_graphql_requests_total') - before).toBe(12);
+    const memory = metric(await scrape(), 'process_resident_memory_bytes');
+    const [a, b] = villageWorkers.map(rssBytes) as [number, number];
+    expect(memory, `scraped ${memory} against workers ${a} + ${b}`).toBeGreaterThan(Math.max(a, b) * 1.5);
+    expect(memory).toBeLessThan((a + b) * 1.5);
+    // A worker killed outright is replaced, and the other answers meanwhile.
+    process.kill(villageWorkers[0]!, 'SIGKILL');
+    const replaced = await workersOf(village, 2, villageWorkers[0]);
+    expect(replaced).toHaveLength(2);
+    expect(replaced).not.toContain(villageWorkers[0]);
+    expect(
+      (await postJson<{ village: { name: string } }>(gateway, { query: `{ village(code: "623021200201") { name } }` }, admin)).data!.village.name,
+    ).toBeTruthy();
     const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(second.output())![1]!;
     const forbidden = await postJson(
       gateway,

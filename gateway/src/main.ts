@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { settingsOrExit } from '../../platform/settings.ts';
-import { exitOnSignal } from '../../platform/service.ts';
-import { log } from '../../platform/log.ts';
+import { serveInWorkers } from '../../platform/workers.ts';
 import { startObservability } from '../../platform/observability.ts';
 import { startGateway } from './gateway.ts';
 
@@ -16,25 +15,12 @@ if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecrets[0]) 
 
 await startObservability('gateway', settings);
 
-// Multi-process mode (HUB_GATEWAY_WORKERS > 1): the gateway plans and merges in JavaScript on one thread, so
-// on a machine with cores to spare several workers share its port. Each keeps its own plan and report caches.
-if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
-  let stopping = false;
-  for (let i = 0; i < settings.gatewayWorkers; i++) cluster.fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    log.error({ worker: worker.process.pid, code, signal }, 'gateway worker ended; starting another');
-    cluster.fork();
-  });
-  const stop = async () => {
-    stopping = true;
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-  };
-  exitOnSignal('gateway', stop);
-} else {
+// HUB_GATEWAY_WORKERS > 1: the gateway plans and merges in JavaScript on one thread, so on a machine with cores to
+// spare several workers share its port (platform/workers.ts). Each keeps its own plan and report caches.
+await serveInWorkers('gateway', settings.gatewayWorkers, async () => {
   const running = await startGateway({
     callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
-    routerSecret: routerSecrets[0],
+    routerSecret: routerSecrets[0]!,
     subgraphUrls: {
       county: settings.subgraphs.county.url,
       township: settings.subgraphs.township.url,
@@ -47,5 +33,5 @@ if (settings.gatewayWorkers > 1 && cluster.isPrimary) {
     nationalSubjects: settings.nationalSubjects,
   });
   console.log(`[gateway] ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
-  exitOnSignal('gateway', running.stop);
-}
+  return running;
+});

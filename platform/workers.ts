@@ -1,0 +1,137 @@
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
+import { log } from './log.ts';
+
+/**
+ * Several processes of one service on its port (docs/ARCHITECTURE.md,
+ * "Worker processes"), with node:cluster: the primary forks the workers and
+ * hands each new connection to one of them in turn; each worker is the whole
+ * service (its own plan and statistics caches, its own database pool). The
+ * JavaScript of a service runs on one thread, so a service that keeps its
+ * core busy (the village subgraph under county drill-downs) can use more
+ * cores this way on a machine that has them to spare.
+ *
+ * The primary replaces a worker that ends while the service runs; when
+ * workers keep ending before they serve (a database that does not answer, a
+ * port in use), it exits itself, and `npm start`'s supervisor restarts the
+ * service with backoff. A stop (SIGTERM, SIGINT) reaches every worker, which
+ * finishes the requests it is answering; the primary exits after the last.
+ * A primary killed outright takes its workers with it: a worker ends when it
+ * loses its primary (node:cluster).
+ *
+ * A scrape of /metrics reaches one worker, which asks the primary for every
+ * worker's figures added up (prom-client's AggregatorRegistry).
+ */
+export async function serveInWorkers(name: string, workers: number, serve: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  if (workers <= 1 || cluster.isWorker) {
+    const running = await serve();
+    exitOnSignal(name, running.stop);
+    return;
+  }
+  primary(name, workers);
+}
+
+/** Ends workers that keep failing this quickly after their start are counted as failures to start. */
+const EARLY_EXIT_MS = 10_000;
+/** This many failed starts in a row stop the primary (the supervisor's backoff takes over). */
+const MAX_FAILED_STARTS = 3;
+/** How long a stop waits for the workers to finish before it kills them. */
+const STOP_WAIT_MS = 20_000;
+
+function primary(name: string, workers: number): void {
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  let failedStarts = 0;
+  const started = new WeakMap<Worker, number>();
+  const fork = () => started.set(cluster.fork(), performance.now());
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('listening', () => (failedStarts = 0));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    const early = performance.now() - (started.get(worker) ?? 0) < EARLY_EXIT_MS;
+    if (early && ++failedStarts >= MAX_FAILED_STARTS) {
+      log.error({ service: name, worker: worker.process.pid, code, signal }, 'workers keep ending before they serve; stopping');
+      void stop(1);
+      return;
+    }
+    log.error({ service: name, worker: worker.process.pid, code, signal }, 'worker ended; starting another');
+    fork();
+  });
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isMetricsRequest(message)) return;
+    aggregator
+      .clusterMetrics()
+      .then((text) => worker.send({ type: METRICS_REPLY, id: message.id, text } satisfies MetricsReply))
+      .catch((e: unknown) => worker.send({ type: METRICS_REPLY, id: message.id, error: (e as Error).message } satisfies MetricsReply));
+  });
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    const all = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const ended = all.map((w) => new Promise<void>((done) => (w.isDead() ? done() : w.once('exit', () => done()))));
+    for (const w of all) w.process.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const w of all) if (!w.isDead()) w.process.kill('SIGKILL');
+    }, STOP_WAIT_MS);
+    await Promise.all(ended);
+    clearTimeout(timer);
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+}
+
+/** Stops `stop` on SIGINT/SIGTERM, then exits; for service entry points (and each worker). */
+export function exitOnSignal(name: string, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        log.error({ err: e, service: name, signal }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+const METRICS_REQUEST = 'hub:metrics-request';
+const METRICS_REPLY = 'hub:metrics-reply';
+interface MetricsRequest {
+  type: typeof METRICS_REQUEST;
+  id: string;
+}
+interface MetricsReply {
+  type: typeof METRICS_REPLY;
+  id: string;
+  text?: string;
+  error?: string;
+}
+const isMetricsRequest = (m: unknown): m is MetricsRequest => typeof m === 'object' && m !== null && (m as MetricsRequest).type === METRICS_REQUEST;
+const isMetricsReply = (m: unknown, id: string): m is MetricsReply =>
+  typeof m === 'object' && m !== null && (m as MetricsReply).type === METRICS_REPLY && (m as MetricsReply).id === id;
+
+let asked = 0;
+
+/** In a worker: every worker's metrics added up, from the primary (undefined when this process is not a worker). */
+export function clusterMetrics(): Promise<string> | undefined {
+  if (!cluster.isWorker || !process.send) return undefined;
+  const id = `${process.pid}:${++asked}`;
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if (!isMetricsReply(m, id)) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (m.text !== undefined) resolve(m.text);
+      else reject(new Error(m.error ?? 'no metrics'));
+    };
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the primary did not answer'));
+    }, 10_000);
+    process.on('message', onMessage);
+    process.send!({ type: METRICS_REQUEST, id } satisfies MetricsRequest);
+  });
+}
