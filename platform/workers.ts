@@ -31,9 +31,7 @@ export async function serveInWorkers(name: string, workers: number, serve: () =>
   primary(name, workers);
 }
 
-/** Ends workers that keep failing this quickly after their start are counted as failures to start. */
-const EARLY_EXIT_MS = 10_000;
-/** This many failed starts in a row stop the primary (the supervisor's backoff takes over). */
+/** This many workers in a row that end before they listen stop the primary (the supervisor's backoff takes over). */
 const MAX_FAILED_STARTS = 3;
 /** How long a stop waits for the workers to finish before it kills them. */
 const STOP_WAIT_MS = 20_000;
@@ -42,27 +40,30 @@ function primary(name: string, workers: number): void {
   const aggregator = new AggregatorRegistry();
   let stopping = false;
   let failedStarts = 0;
-  const started = new WeakMap<Worker, number>();
-  const fork = () => started.set(cluster.fork(), performance.now());
-  for (let i = 0; i < workers; i++) fork();
-  cluster.on('listening', () => (failedStarts = 0));
+  const served = new WeakSet<Worker>();
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('listening', (worker) => {
+    served.add(worker);
+    failedStarts = 0;
+  });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    const early = performance.now() - (started.get(worker) ?? 0) < EARLY_EXIT_MS;
-    if (early && ++failedStarts >= MAX_FAILED_STARTS) {
+    if (!served.has(worker) && ++failedStarts >= MAX_FAILED_STARTS) {
       log.error({ service: name, worker: worker.process.pid, code, signal }, 'workers keep ending before they serve; stopping');
       void stop(1);
       return;
     }
     log.error({ service: name, worker: worker.process.pid, code, signal }, 'worker ended; starting another');
-    fork();
+    cluster.fork();
   });
   cluster.on('message', (worker, message: unknown) => {
     if (!isMetricsRequest(message)) return;
+    // The asking worker may have ended meanwhile: nothing to answer then.
+    const reply = (r: MetricsReply) => worker.isConnected() && worker.send(r);
     aggregator
       .clusterMetrics()
-      .then((text) => worker.send({ type: METRICS_REPLY, id: message.id, text } satisfies MetricsReply))
-      .catch((e: unknown) => worker.send({ type: METRICS_REPLY, id: message.id, error: (e as Error).message } satisfies MetricsReply));
+      .then((text) => reply({ type: METRICS_REPLY, id: message.id, text }))
+      .catch((e: unknown) => reply({ type: METRICS_REPLY, id: message.id, error: (e as Error).message }));
   });
   const stop = async (code: number) => {
     if (stopping) return;
