@@ -103,7 +103,8 @@ const CLOSE_WAIT_MS = 15_000;
 export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>): Promise<void> {
   const settings = settingsOrExit();
   const sub = settings.subgraphs[mod.name];
-  if (!sub.database) {
+  const database = sub.database;
+  if (!database) {
     console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
     process.exit(2);
   }
@@ -119,7 +120,7 @@ export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>)
   }
   await serveInWorkers(mod.name, sub.workers, async () => {
     const running = await startModule(mod, {
-      url: sub.database!.url,
+      url: database.url,
       trust: {
         routerSecrets,
         callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },

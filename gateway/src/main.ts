@@ -6,7 +6,8 @@ import { startGateway } from './gateway.ts';
 
 const settings = settingsOrExit();
 const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settings.keys;
-if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecrets[0]) {
+const [routerSecret] = routerSecrets;
+if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecret) {
   console.error(
     'HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY, and HUB_ROUTER_SECRETS (the gateway sends the first to subgraphs) must be set; `npm start` provides them on a development machine.',
   );
@@ -20,7 +21,7 @@ await startObservability('gateway', settings);
 await serveInWorkers('gateway', settings.gatewayWorkers, async () => {
   const running = await startGateway({
     callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
-    routerSecret: routerSecrets[0]!,
+    routerSecret,
     subgraphUrls: {
       county: settings.subgraphs.county.url,
       township: settings.subgraphs.township.url,
