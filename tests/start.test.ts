@@ -164,9 +164,32 @@ describe('npm start', () => {
     const [a, b] = villageWorkers.map(rssBytes) as [number, number];
     expect(memory, `scraped ${memory} against workers ${a} + ${b}`).toBeGreaterThan(Math.max(a, b) * 1.5);
     expect(memory).toBeLessThan((a + b) * 1.5);
-    // A worker killed outright is replaced, and the other answers meanwhile.
+    // A worker killed outright is replaced, and the other answers meanwhile: the queries that were on the killed
+    // worker's sockets are sent again to the other (gateway/src/fetcher.ts), so none of sixteen clients sees an error.
+    const codes = (await postJson<{ villages: { code: string }[] }>(gateway, { query: '{ villages(within: "623021") { code } }' }, admin)).data!.villages;
+    let loading = true;
+    let answered = 0;
+    const failures: unknown[] = [];
+    const load = Promise.all(
+      Array.from({ length: 16 }, async (_, i) => {
+        for (let n = 0; loading && n < 5_000; n++) {
+          const code = codes[(i * 7 + n) % codes.length]!.code;
+          const query = `{ village(code: "${code}") { name population { residents households } disputeStats(period: "2026") { reported resolved } } }`;
+          const r = await postJson(gateway, { query }, admin);
+          if (r.errors) failures.push(r.errors);
+          else answered++;
+        }
+      }),
+    );
+    while (answered < 50 && failures.length === 0) await new Promise((r) => setTimeout(r, 50));
     process.kill(villageWorkers[0]!, 'SIGKILL');
     const replaced = await workersOf(village, 2, villageWorkers[0]);
+    const afterKill = answered;
+    while (answered < afterKill + 50 && failures.length === 0) await new Promise((r) => setTimeout(r, 50));
+    loading = false;
+    await load;
+    expect(failures).toEqual([]);
+    expect(metric(await (await fetch(`${gateway.replace('/graphql', '')}/metrics`)).text(), 'hub_gateway_subgraph_retries_total')).toBeGreaterThan(0);
     expect(replaced).toHaveLength(2);
     expect(replaced).not.toContain(villageWorkers[0]);
     expect(

@@ -15,24 +15,33 @@ import { subgraphFetcher } from './fetcher.ts';
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
 // concurrency is bounded by its clients), idle ones closed after 30 s.
 export const FETCHER = subgraphFetcher({ maxSockets: 64, idleMs: 30_000 });
-new Counter({
-  name: 'hub_gateway_shared_fetches_total',
-  help: 'Subgraph fetches that waited for an identical one already on the wire instead of sending their own (gateway/src/dedup.ts).',
-  registers: [gatewayMetrics().registry],
-  collect() {
-    this.reset();
-    this.inc(FETCHER.shared());
-  },
-});
-new Counter({
-  name: 'hub_gateway_shared_operations_total',
-  help: 'Queries answered with an identical query already running instead of being executed again (gateway/src/dedup.ts).',
-  registers: [gatewayMetrics().registry],
-  collect() {
-    this.reset();
-    this.inc(sharedOperationCount());
-  },
-});
+/** A counter of this process whose value is read at each scrape. */
+function countedAtScrape(name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [gatewayMetrics().registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+countedAtScrape(
+  'hub_gateway_shared_fetches_total',
+  'Subgraph fetches that waited for an identical one already on the wire instead of sending their own (gateway/src/dedup.ts).',
+  () => FETCHER.shared(),
+);
+countedAtScrape(
+  'hub_gateway_subgraph_retries_total',
+  'Query fetches sent to a subgraph again because the connection failed before an answer came (gateway/src/fetcher.ts).',
+  () => FETCHER.retried(),
+);
+countedAtScrape(
+  'hub_gateway_shared_operations_total',
+  'Queries answered with an identical query already running instead of being executed again (gateway/src/dedup.ts).',
+  sharedOperationCount,
+);
 
 type GatewayGraphQLRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;

@@ -18,13 +18,21 @@ type FetcherHeaders = FetcherResponse['headers'];
  *
  * Sockets are kept alive and bounded per subgraph. An idle socket is closed
  * after `idleMs`, well before the subgraphs' own keep-alive timeout (65 s,
- * shared/http.ts), so the gateway never sends a request on a socket the
+ * platform/http.ts), so the gateway never sends a request on a socket the
  * subgraph is closing at that moment.
+ *
+ * A query's fetch whose connection fails before an answer arrives (reset,
+ * refused, broken pipe) is sent again, at most `RETRIES` times, on another
+ * socket (docs/ARCHITECTURE.md, "Worker processes"): a subgraph worker that
+ * ended (or was replaced) takes the requests on its sockets with it, and the
+ * service's other workers can answer them. A mutation's fetches are never
+ * sent twice: the subgraph may have written before its socket went.
  */
-export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): Fetcher & { shared(): number } {
+export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): Fetcher & { shared(): number; retried(): number } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, timeout: opts.idleMs, scheduling: 'lifo' });
   const inFlight = new InFlight<RawResponse>();
-  const send = (url: string, init: FetcherRequestInit | undefined, body: string | Uint8Array | undefined) =>
+  let retried = 0;
+  const attempt = (url: string, init: FetcherRequestInit | undefined, body: string | Uint8Array | undefined) =>
     new Promise<RawResponse>((resolve, reject) => {
       const req = http.request(url, { method: init?.method ?? 'GET', headers: init?.headers, agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -35,16 +43,34 @@ export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): F
       req.on('error', reject);
       req.end(body);
     });
+  const send = async (url: string, init: FetcherRequestInit | undefined, body: string | Uint8Array | undefined, again: boolean) => {
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(url, init, body);
+      } catch (e) {
+        if (!again || n >= RETRIES || !CONNECTION_ERRORS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        retried++;
+        await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * (n + 1)));
+      }
+    }
+  };
   const fetcher = (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = typeof init?.body === 'string' || init?.body instanceof Uint8Array ? init.body : undefined;
-    // gateway/src/dedup.ts: who may share this fetch, set by the data source for a query's fetches.
+    // gateway/src/dedup.ts: who may share this fetch, set by the data source for a query's fetches (and only those).
     const share = shareScope.getStore();
+    const query = share !== undefined;
     const raw =
-      share !== undefined && typeof body === 'string' ? inFlight.run(`${share}\u0000${url}\u0000${body}`, () => send(url, init, body)) : send(url, init, body);
+      query && typeof body === 'string' ? inFlight.run(`${share}\u0000${url}\u0000${body}`, () => send(url, init, body, true)) : send(url, init, body, query);
     return raw.then((r) => response(url, r));
   };
-  return Object.assign(fetcher, { shared: () => inFlight.shared });
+  return Object.assign(fetcher, { shared: () => inFlight.shared, retried: () => retried });
 }
+
+/** How often a query's fetch is sent again after its connection failed, and the wait before the first (doubled for the second). */
+const RETRIES = 2;
+const RETRY_DELAY_MS = 25;
+/** A connection that ended without an answer: the request may be sent again (for a query) on another socket. */
+const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 
 /** A subgraph's answer as it came off the wire; every request that shared it builds its own response from it. */
 interface RawResponse {
