@@ -80,6 +80,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
   const apollo = new ApolloServer<C>({
     // Queries run compiled once their text repeats (platform/compiled-execution.ts).
     gateway: compiledExecution(schema, opts.compileAfter),
+    // Signals are the entry point's to handle (platform/workers.ts), as the gateway's (gateway/src/gateway.ts).
+    stopOnTerminationSignals: false,
     introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(opts.name),

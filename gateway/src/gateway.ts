@@ -66,6 +66,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const shared = new SharedOperations<GatewayContext>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // The process's signals are handled once, by its entry point (platform/workers.ts), which closes the HTTP server
+    // and then stops Apollo; Apollo's own handler stopped it a second time at once, and a gateway worker so stopped
+    // never exited.
+    stopOnTerminationSignals: false,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
