@@ -1,15 +1,13 @@
-import cluster from 'node:cluster';
 import type { Constructor } from '@mikro-orm/core';
 import type { EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
 import { subgraphTrust, type SubgraphTrust, type TrustSettings } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
-import { settingsOrExit, SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
+import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
-import { serveInWorkers } from './workers.ts';
 import { orAfter } from './timeout.ts';
 
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
@@ -98,43 +96,3 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
 }
 
 const CLOSE_WAIT_MS = 15_000;
-
-/** Process entry point of a subgraph service: settings from the environment, stop on SIGINT/SIGTERM. */
-export async function runSubgraph<C extends BaseContext>(mod: SubgraphModule<C>): Promise<void> {
-  const settings = settingsOrExit();
-  const sub = settings.subgraphs[mod.name];
-  const database = sub.database;
-  if (!database) {
-    console.error(`${mod.name.toUpperCase()}_DATABASE_URL is not set; start the hub with \`npm start\`, which provides it.`);
-    process.exit(2);
-  }
-  const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets, eventsSecret } = settings.keys;
-  if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !eventsSecret) {
-    console.error(
-      'HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY, and HUB_EVENTS_SECRET must be set; `npm start` provides them on a development machine.',
-    );
-    process.exit(2);
-  }
-  if (!routerSecrets.length) {
-    console.error(`[${mod.name}] HUB_ROUTER_SECRETS is not set: this subgraph trusts no router and refuses every request until it is set.`);
-  }
-  await serveInWorkers(mod.name, sub.workers, async () => {
-    const running = await startModule(mod, {
-      url: database.url,
-      trust: {
-        routerSecrets,
-        callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
-        nationalSubjects: settings.nationalSubjects,
-      },
-      eventsSecret,
-      subgraphUrls: { county: settings.subgraphs.county.url, township: settings.subgraphs.township.url, village: settings.subgraphs.village.url },
-      host: settings.host,
-      port: sub.port,
-      production: settings.production,
-      poolMax: settings.poolMax,
-      compileAfter: settings.compileAfter,
-    });
-    console.log(`[${mod.name}] subgraph ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
-    return running;
-  });
-}

@@ -1,11 +1,7 @@
-import cluster from 'node:cluster';
+import { runService } from '../../platform/entry.ts';
 import { settingsOrExit } from '../../platform/settings.ts';
-import { serveInWorkers } from '../../platform/workers.ts';
-import { startObservability } from '../../platform/observability.ts';
-import { startGateway } from './gateway.ts';
 
-const settings = settingsOrExit();
-const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settings.keys;
+const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settingsOrExit().keys;
 const [routerSecret] = routerSecrets;
 if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecret) {
   console.error(
@@ -14,12 +10,11 @@ if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecret) {
   process.exit(2);
 }
 
-await startObservability('gateway', settings);
-
 // HUB_GATEWAY_WORKERS > 1: the gateway plans and merges in JavaScript on one thread, so on a machine with cores to
 // spare several workers share its port (platform/workers.ts). Each keeps its own plan and report caches.
-await serveInWorkers('gateway', settings.gatewayWorkers, async () => {
-  const running = await startGateway({
+await runService('gateway', async (settings) => {
+  const { startGateway } = await import('./gateway.ts');
+  return startGateway({
     callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },
     routerSecret,
     subgraphUrls: {
@@ -33,6 +28,4 @@ await serveInWorkers('gateway', settings.gatewayWorkers, async () => {
     reportCacheSeconds: settings.reportCacheSeconds,
     nationalSubjects: settings.nationalSubjects,
   });
-  console.log(`[gateway] ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
-  return running;
 });

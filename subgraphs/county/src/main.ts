@@ -1,7 +1,3 @@
-import { runSubgraph } from '../../../platform/module.ts';
-import { startObservability } from '../../../platform/observability.ts';
-import { settingsOrExit } from '../../../platform/settings.ts';
-import { countySubgraph } from './index.ts';
+import { runSubgraph } from '../../../platform/entry.ts';
 
-await startObservability('county', settingsOrExit());
-await runSubgraph(countySubgraph);
+await runSubgraph('county', async () => (await import('./index.ts')).countySubgraph);

@@ -1,7 +1,3 @@
-import { runSubgraph } from '../../../platform/module.ts';
-import { startObservability } from '../../../platform/observability.ts';
-import { settingsOrExit } from '../../../platform/settings.ts';
-import { townshipSubgraph } from './index.ts';
+import { runSubgraph } from '../../../platform/entry.ts';
 
-await startObservability('township', settingsOrExit());
-await runSubgraph(townshipSubgraph);
+await runSubgraph('township', async () => (await import('./index.ts')).townshipSubgraph);

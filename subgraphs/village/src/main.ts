@@ -1,7 +1,3 @@
-import { runSubgraph } from '../../../platform/module.ts';
-import { startObservability } from '../../../platform/observability.ts';
-import { settingsOrExit } from '../../../platform/settings.ts';
-import { villageSubgraph } from './index.ts';
+import { runSubgraph } from '../../../platform/entry.ts';
 
-await startObservability('village', settingsOrExit());
-await runSubgraph(villageSubgraph);
+await runSubgraph('village', async () => (await import('./index.ts')).villageSubgraph);
