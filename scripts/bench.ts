@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
 import { hugePages } from './lib/huge-pages.ts';
+import { childrenOf, commandLine, descendantsOf, processTable } from './lib/processes.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
@@ -250,20 +251,14 @@ async function villageCodes(text: string): Promise<string[]> {
 
 /** RSS in MiB of each of the hub's services, with the processes under it (the gateway's workers). */
 function rss(): Record<string, number> {
-  const ps = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss=,args='])
-    .toString()
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const [pid, ppid, rssKb, ...args] = l.trim().split(/\s+/);
-      return { pid: Number(pid), ppid: Number(ppid), kb: Number(rssKb), args: args.join(' ') };
-    });
-  const under = (pid: number): number => ps.filter((p) => p.ppid === pid).reduce((kb, p) => kb + p.kb + under(p.pid), 0);
+  const table = processTable();
   const out: Record<string, number> = {};
-  for (const p of ps.filter((x) => x.ppid === hub.child.pid)) {
-    const name = /subgraphs\/(\w+)\//.exec(p.args)?.[1] ?? (p.args.includes('gateway') ? 'gateway' : 'other');
-    // PostgreSQL's backends (under "other") share its buffers: each one's RSS counts them again.
-    out[name] = (out[name] ?? 0) + Math.round((p.kb + (name === 'other' ? 0 : under(p.pid))) / 1024);
+  for (const pid of childrenOf(hub.child.pid!, table)) {
+    const args = commandLine(pid);
+    const name = /subgraphs\/(\w+)\//.exec(args)?.[1] ?? (args.includes('gateway') ? 'gateway' : 'other');
+    // A service's workers count with it; PostgreSQL's backends (under "other") share its buffers: each one's RSS counts them again.
+    const tree = name === 'other' ? [pid] : [pid, ...descendantsOf(pid, table)];
+    out[name] = (out[name] ?? 0) + Math.round(tree.reduce((kb, p) => kb + (table.get(p)?.rssKb ?? 0), 0) / 1024);
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
+import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/lib/processes.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-start-'));
 chmodSync(dataDir, 0o755);
@@ -30,14 +31,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function childPids(pid: number): number[] {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).stdout.toString();
-  return out
-    .split('\n')
-    .map((s) => Number(s.trim()))
-    .filter((n) => n > 0);
 }
 
 async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
@@ -62,14 +55,9 @@ async function startHubProcess(env: Record<string, string>): Promise<{ child: Ch
   return { child, output: () => out };
 }
 
-/** A process's children and theirs (a service's workers). */
-function descendants(pid: number): number[] {
-  return childPids(pid).flatMap((c) => [c, ...descendants(c)]);
-}
-
 /** The pid of the service whose command line runs `script` (e.g. `subgraphs/village/src/main.ts`), a child of the hub. */
 function servicePid(hub: number, script: string): number {
-  const pid = childPids(hub).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script));
+  const pid = childrenOf(hub).find((p) => commandLine(p).includes(script));
   if (!pid) throw new Error(`no ${script} under ${hub}`);
   return pid;
 }
@@ -81,12 +69,8 @@ function metric(text: string, name: string): number {
   return Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-function rssBytes(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-}
-
 async function stopAndCheck(child: ChildProcess): Promise<void> {
-  const services = descendants(child.pid!);
+  const services = descendantsOf(child.pid!);
   const pgPid = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   expect(services.length).toBeGreaterThanOrEqual(4);
   expect(alive(pgPid)).toBe(true);
@@ -148,9 +132,9 @@ describe('npm start', () => {
     const village = servicePid(second.child.pid!, 'subgraphs/village/src/main.ts');
     /** The service's worker pids once there are `n` of them, none of them `gone`. */
     const workersOf = async (pid: number, n: number, gone?: number) => {
-      const ready = () => childPids(pid).length === n && !childPids(pid).includes(gone ?? -1);
+      const ready = () => childrenOf(pid).length === n && !childrenOf(pid).includes(gone ?? -1);
       for (let waited = 0; !ready() && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
-      return childPids(pid);
+      return childrenOf(pid);
     };
     const villageWorkers = await workersOf(village, 2);
     expect(villageWorkers).toHaveLength(2);
@@ -164,7 +148,7 @@ describe('npm start', () => {
     for (let i = 0; i < 12; i++) expect((await postJson(gateway, { query: `{ village(code: "623021200201") { name } }` }, admin)).errors).toBeUndefined();
     for (let i = 0; i < 4; i++) expect(metric(await scrape(), 'hub_graphql_requests_total') - before).toBe(12);
     const memory = metric(await scrape(), 'process_resident_memory_bytes');
-    const [a, b] = villageWorkers.map(rssBytes) as [number, number];
+    const [a, b] = villageWorkers.map((pid) => processInfo(pid)!.rssKb * 1024) as [number, number];
     expect(memory, `scraped ${memory} against workers ${a} + ${b}`).toBeGreaterThan(Math.max(a, b) * 1.5);
     expect(memory).toBeLessThan((a + b) * 1.5);
     // A worker killed outright is replaced, and the other answers meanwhile: the queries that were on the killed

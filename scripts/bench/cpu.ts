@@ -7,54 +7,12 @@
  * backend it forked, summed, with the time of the backends that already ended
  * (the postmaster's children's time).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { childrenOf, commandLine, descendantsOf, processTable } from '../lib/processes.ts';
 
 /** The processes a round is charged to, in table order. */
 export const CPU_PROCESSES = ['gateway', 'county', 'township', 'village', 'PostgreSQL'] as const;
 export type CpuProcess = (typeof CPU_PROCESSES)[number];
-
-const TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** [ppid, own CPU ms, CPU ms of its children that exited and were waited for] of a process, or null when it is gone (or /proc is not there). */
-function stat(pid: number): [number, number, number] | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
-    const ms = (a: string | undefined, b: string | undefined) => ((Number(a) + Number(b)) * 1000) / TICKS;
-    return [Number(fields[1]), ms(fields[11], fields[12]), ms(fields[13], fields[14])];
-  } catch {
-    return null;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-function allPids(): number[] {
-  try {
-    return readdirSync('/proc').flatMap((d) => (/^\d+$/.test(d) ? [Number(d)] : []));
-  } catch {
-    return [];
-  }
-}
-
-function childrenOf(parent: number): number[] {
-  return allPids().filter((p) => stat(p)?.[0] === parent);
-}
 
 export interface CpuProbe {
   /** CPU ms per process so far. */
@@ -72,7 +30,7 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
   const services = (): Partial<Record<CpuProcess, number>> => {
     const found: Partial<Record<CpuProcess, number>> = {};
     for (const pid of childrenOf(hubPid)) {
-      const args = cmdline(pid);
+      const args = commandLine(pid);
       const sub = /subgraphs\/(county|township|village)\//.exec(args)?.[1] as CpuProcess | undefined;
       if (sub) found[sub] = pid;
       else if (args.includes('gateway/src/main.ts')) found.gateway = pid;
@@ -94,12 +52,12 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
       for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = treeCpu(pid);
       const pm = postmaster();
       if (pm) {
-        // One pass over /proc: the postmaster and every process it forked (backends, background and parallel workers).
-        // A backend that ends moves its time into the postmaster's children's time (once reaped), so the sum stays whole.
-        for (const pid of allPids()) {
-          const s = stat(pid);
-          if (s && pid === pm) out.PostgreSQL += s[1] + s[2];
-          else if (s && s[0] === pm) out.PostgreSQL += s[1];
+        // The postmaster and every process it forked (backends, background and parallel workers). A backend that
+        // ends moves its time into the postmaster's children's time (once reaped), so the sum stays whole.
+        const table = processTable();
+        for (const [pid, p] of table) {
+          if (pid === pm) out.PostgreSQL += p.cpuMs + p.reapedCpuMs;
+          else if (p.ppid === pm) out.PostgreSQL += p.cpuMs;
         }
       }
       return out;
@@ -136,23 +94,8 @@ export function totalCpu(c: Record<CpuProcess, number>): number {
  * that of the children that exited (a peer router may fork workers, or run its gateway as a child of its CLI).
  */
 export function treeCpu(root: number): number {
-  const parentOf = new Map<number, number>();
-  const own = new Map<number, number>();
-  let total = 0;
-  for (const pid of allPids()) {
-    const s = stat(pid);
-    if (!s) continue;
-    parentOf.set(pid, s[0]);
-    own.set(pid, s[1]);
-    if (pid === root) total += s[2];
-  }
-  for (const [pid, ms] of own) {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf.get(p)) {
-      if (p === root) {
-        total += ms;
-        break;
-      }
-    }
-  }
-  return total;
+  const table = processTable();
+  const self = table.get(root);
+  if (!self) return 0;
+  return self.cpuMs + self.reapedCpuMs + descendantsOf(root, table).reduce((ms, pid) => ms + (table.get(pid)?.cpuMs ?? 0), 0);
 }
