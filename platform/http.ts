@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip, gzipSync, zstdCompress, zstdCompressSync, type ZlibOptions } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -424,7 +425,12 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
   server.requestTimeout = 3_600_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    if (!cluster.isWorker) server.listen(port, host, () => resolve());
+    // A worker of a service (platform/workers.ts) takes connections on its own socket, the kernel spreading them over
+    // the workers' sockets (SO_REUSEPORT), not through its primary: node:cluster's primary kept a connection it was
+    // handing to a worker that died at that moment, open and unanswered for good. One port for all workers: not 0.
+    else if (port === 0) reject(new Error('A service with workers needs a fixed port, not 0.'));
+    else server.listen({ port, host, exclusive: true, reusePort: true }, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;

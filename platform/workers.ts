@@ -4,8 +4,9 @@ import { log } from './log.ts';
 
 /**
  * Several processes of one service on its port (docs/ARCHITECTURE.md,
- * "Worker processes"), with node:cluster: the primary forks the workers and
- * hands each new connection to one of them in turn; each worker is the whole
+ * "Worker processes"), with node:cluster: the primary forks the workers,
+ * which each listen on the service's port (SO_REUSEPORT, platform/http.ts),
+ * the kernel spreading new connections over them; each worker is the whole
  * service (its own plan and statistics caches, its own database pool). The
  * JavaScript of a service runs on one thread, so a service that keeps its
  * core busy (the village subgraph under county drill-downs) can use more
@@ -26,6 +27,8 @@ export async function serveInWorkers(name: string, workers: number, serve: () =>
   if (workers <= 1 || cluster.isWorker) {
     const running = await serve();
     exitOnSignal(name, running.stop);
+    // Workers listen on their own sockets, so the primary hears of no 'listening': they say so themselves.
+    if (cluster.isWorker) process.send?.({ type: SERVING });
     return;
   }
   primary(name, workers);
@@ -42,7 +45,8 @@ function primary(name: string, workers: number): void {
   let failedStarts = 0;
   const served = new WeakSet<Worker>();
   for (let i = 0; i < workers; i++) cluster.fork();
-  cluster.on('listening', (worker) => {
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isServing(message)) return;
     served.add(worker);
     failedStarts = 0;
   });
@@ -98,6 +102,8 @@ export function exitOnSignal(name: string, stop: () => Promise<void>): void {
   process.on('SIGTERM', () => handler('SIGTERM'));
 }
 
+const SERVING = 'hub:serving';
+const isServing = (m: unknown): boolean => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === SERVING;
 const METRICS_REQUEST = 'hub:metrics-request';
 const METRICS_REPLY = 'hub:metrics-reply';
 interface MetricsRequest {

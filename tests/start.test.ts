@@ -17,7 +17,21 @@ import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-start-'));
 chmodSync(dataDir, 0o755);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+/** Hubs this file started: a test that fails midway leaves its hub to `afterAll`, not running after vitest ends. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    for (const pid of [...descendantsOf(child.pid!), child.pid!]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /** The 临潭县 administrator token the start log prints. */
 function adminToken(output: string): string {
@@ -35,6 +49,7 @@ function alive(pid: number): boolean {
 
 async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['scripts/start.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));

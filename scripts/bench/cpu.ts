@@ -48,7 +48,7 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
   return {
     sample() {
       const out = Object.fromEntries(CPU_PROCESSES.map((p) => [p, 0])) as Record<CpuProcess, number>;
-      // A service's tree: with HUB_GATEWAY_WORKERS > 1 the gateway's own process only hands connections to its workers.
+      // A service's tree: with HUB_GATEWAY_WORKERS > 1 the gateway's own process only forks and watches its workers.
       for (const [name, pid] of Object.entries(services()) as [CpuProcess, number][]) out[name] = treeCpu(pid);
       const pm = postmaster();
       if (pm) {
