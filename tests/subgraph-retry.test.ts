@@ -7,7 +7,7 @@ import { subgraphFetcher } from '../gateway/src/fetcher.ts';
 /**
  * The gateway's subgraph client sends a query's fetch again when its connection fails before an
  * answer (a subgraph worker that ended takes the requests on its sockets with it), and never a
- * mutation's. The "subgraph" is a real HTTP server on this machine that drops the connection of
+ * mutation's; it gives up on a subgraph that stays silent. The "subgraph" is a real HTTP server on this machine that drops the connection of
  * the first requests it is told to drop, as a process that ends does.
  */
 let server: http.Server;
@@ -67,6 +67,24 @@ describe('retrying subgraph fetches', () => {
     expect(received).toBe(1);
     expect(fetcher.retried()).toBe(0);
     drop = 0;
+  });
+
+  it('gives up on a subgraph that stays silent, without sending again', async () => {
+    const fetcher = subgraphFetcher({ maxSockets: 4, idleMs: 5_000, silentMs: 300 });
+    const silent = http.createServer((req) => {
+      received++;
+      req.resume();
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    received = 0;
+    const started = performance.now();
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`;
+    await expect(shareScope.run('k', () => fetcher(url, init))).rejects.toMatchObject({ code: 'ESILENT' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    expect(received).toBe(1);
+    expect(fetcher.retried()).toBe(0);
+    silent.closeAllConnections();
+    await new Promise<void>((r) => silent.close(() => r()));
   });
 
   it('does not send again when the subgraph answered, even with an error status', async () => {

@@ -26,9 +26,10 @@ type FetcherHeaders = FetcherResponse['headers'];
  * socket (docs/ARCHITECTURE.md, "Worker processes"): a subgraph worker that
  * ended (or was replaced) takes the requests on its sockets with it, and the
  * service's other workers can answer them. A mutation's fetches are never
- * sent twice: the subgraph may have written before its socket went.
+ * sent twice: the subgraph may have written before its socket went. A fetch
+ * whose subgraph stays silent for `silentMs` (60 s) fails.
  */
-export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): Fetcher & { shared(): number; retried(): number } {
+export function subgraphFetcher(opts: { maxSockets: number; idleMs: number; silentMs?: number }): Fetcher & { shared(): number; retried(): number } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, timeout: opts.idleMs, scheduling: 'lifo' });
   const inFlight = new InFlight<RawResponse>();
   let retried = 0;
@@ -41,6 +42,9 @@ export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): F
         res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks) }));
       });
       req.on('error', reject);
+      // A subgraph that sends nothing for this long on a request's socket is not answering it: the fetch fails
+      // (SUBGRAPH_UNAVAILABLE) instead of holding its client for good. Not sent again: it may still be running.
+      req.setTimeout(opts.silentMs ?? SILENT_MS, () => req.destroy(Object.assign(new Error('the subgraph sent nothing for too long'), { code: 'ESILENT' })));
       req.end(body);
     });
   const send = async (url: string, init: FetcherRequestInit | undefined, body: string | Uint8Array | undefined, again: boolean) => {
@@ -69,6 +73,8 @@ export function subgraphFetcher(opts: { maxSockets: number; idleMs: number }): F
 /** How often a query's fetch is sent again after its connection failed, and the wait before the first (doubled for the second). */
 const RETRIES = 2;
 const RETRY_DELAY_MS = 25;
+/** How long a subgraph may stay silent on a request before the gateway gives up on it. */
+const SILENT_MS = 60_000;
 /** A connection that ended without an answer: the request may be sent again (for a query) on another socket. */
 const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 
