@@ -16,15 +16,15 @@ import { serveInWorkers } from './workers.ts';
  */
 export async function runService(
   name: SubgraphName | 'gateway',
-  serve: (settings: Settings) => Promise<{ url: string; stop(): Promise<void> }>,
+  settings: Settings,
+  serve: () => Promise<{ url: string; stop(): Promise<void> }>,
 ): Promise<void> {
-  const settings = settingsOrExit();
   configureLogs({ level: settings.logLevel, service: name });
   const workers = name === 'gateway' ? settings.gatewayWorkers : settings.subgraphs[name].workers;
   await serveInWorkers(name, workers, async () => {
     const { startObservability } = await import('./observability.ts');
     await startObservability(name, settings);
-    const running = await serve(settings);
+    const running = await serve();
     console.log(`[${name}]${name === 'gateway' ? '' : ' subgraph'} ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
     return running;
   });
@@ -49,7 +49,7 @@ export async function runSubgraph<C extends BaseContext>(name: SubgraphName, loa
   if (!routerSecrets.length && !cluster.isWorker) {
     console.error(`[${name}] HUB_ROUTER_SECRETS is not set: this subgraph trusts no router and refuses every request until it is set.`);
   }
-  await runService(name, async () => {
+  await runService(name, settings, async () => {
     const [{ startModule }, mod] = await Promise.all([import('./module.ts'), load()]);
     return startModule(mod, {
       url: database.url,

@@ -34,7 +34,7 @@ export async function serveInWorkers(name: string, workers: number, serve: () =>
   primary(name, workers);
 }
 
-/** This many workers in a row that end before they listen stop the primary (the supervisor's backoff takes over). */
+/** This many workers in a row that end before they say they serve stop the primary (the supervisor's backoff takes over). */
 const MAX_FAILED_STARTS = 3;
 /** How long a stop waits for the workers to finish before it kills them. */
 const STOP_WAIT_MS = 20_000;
@@ -45,11 +45,7 @@ function primary(name: string, workers: number): void {
   let failedStarts = 0;
   const served = new WeakSet<Worker>();
   for (let i = 0; i < workers; i++) cluster.fork();
-  cluster.on('message', (worker, message: unknown) => {
-    if (!isServing(message)) return;
-    served.add(worker);
-    failedStarts = 0;
-  });
+
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     if (!served.has(worker) && ++failedStarts >= MAX_FAILED_STARTS) {
@@ -61,7 +57,12 @@ function primary(name: string, workers: number): void {
     cluster.fork();
   });
   cluster.on('message', (worker, message: unknown) => {
-    if (!isMetricsRequest(message)) return;
+    if (isMessage<{ type: typeof SERVING }>(message, SERVING)) {
+      served.add(worker);
+      failedStarts = 0;
+      return;
+    }
+    if (!isMessage<MetricsRequest>(message, METRICS_REQUEST)) return;
     // The asking worker may have ended meanwhile: nothing to answer then.
     const reply = (r: MetricsReply) => worker.isConnected() && worker.send(r);
     aggregator
@@ -103,7 +104,6 @@ export function exitOnSignal(name: string, stop: () => Promise<void>): void {
 }
 
 const SERVING = 'hub:serving';
-const isServing = (m: unknown): boolean => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === SERVING;
 const METRICS_REQUEST = 'hub:metrics-request';
 const METRICS_REPLY = 'hub:metrics-reply';
 interface MetricsRequest {
@@ -116,9 +116,9 @@ interface MetricsReply {
   text?: string;
   error?: string;
 }
-const isMetricsRequest = (m: unknown): m is MetricsRequest => typeof m === 'object' && m !== null && (m as MetricsRequest).type === METRICS_REQUEST;
-const isMetricsReply = (m: unknown, id: string): m is MetricsReply =>
-  typeof m === 'object' && m !== null && (m as MetricsReply).type === METRICS_REPLY && (m as MetricsReply).id === id;
+/** Whether an IPC message between primary and workers is one of `type`. */
+const isMessage = <M extends { type: string }>(m: unknown, type: M['type']): m is M =>
+  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
 
 let asked = 0;
 
@@ -128,7 +128,7 @@ export function clusterMetrics(): Promise<string> | undefined {
   const id = `${process.pid}:${++asked}`;
   return new Promise((resolve, reject) => {
     const onMessage = (m: unknown) => {
-      if (!isMetricsReply(m, id)) return;
+      if (!isMessage<MetricsReply>(m, METRICS_REPLY) || m.id !== id) return;
       clearTimeout(timer);
       process.off('message', onMessage);
       if (m.text !== undefined) resolve(m.text);

@@ -22,12 +22,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
 import { hugePages } from './lib/huge-pages.ts';
-import { childrenOf, commandLine, descendantsOf, processTable } from './lib/processes.ts';
+import { childrenOf, descendantsOf, processTable } from './lib/processes.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
 import { closedLoop, day, merge, pct, post, postWithFetch, type Run } from './bench/load.ts';
-import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
+import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, serviceOf, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
 import { floorTarget } from './bench/floor.ts';
 
 const { values, positionals } = parseArgs({
@@ -254,8 +254,7 @@ function rss(): Record<string, number> {
   const table = processTable();
   const out: Record<string, number> = {};
   for (const pid of childrenOf(hub.child.pid!, table)) {
-    const args = commandLine(pid);
-    const name = /subgraphs\/(\w+)\//.exec(args)?.[1] ?? (args.includes('gateway') ? 'gateway' : 'other');
+    const name = serviceOf(pid) ?? 'other';
     // A service's workers count with it; PostgreSQL's backends (under "other") share its buffers: each one's RSS counts them again.
     const tree = name === 'other' ? [pid] : [pid, ...descendantsOf(pid, table)];
     out[name] = (out[name] ?? 0) + Math.round(tree.reduce((kb, p) => kb + (table.get(p)?.rssKb ?? 0), 0) / 1024);

@@ -1,7 +1,8 @@
 import { runService } from '../../platform/entry.ts';
 import { settingsOrExit } from '../../platform/settings.ts';
 
-const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settingsOrExit().keys;
+const settings = settingsOrExit();
+const { callerPublicKey, callerJwksFile, callerJwksUrl, routerSecrets } = settings.keys;
 const [routerSecret] = routerSecrets;
 if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecret) {
   console.error(
@@ -12,7 +13,7 @@ if (!(callerPublicKey || callerJwksFile || callerJwksUrl) || !routerSecret) {
 
 // HUB_GATEWAY_WORKERS > 1: the gateway plans and merges in JavaScript on one thread, so on a machine with cores to
 // spare several workers share its port (platform/workers.ts). Each keeps its own plan and report caches.
-await runService('gateway', async (settings) => {
+await runService('gateway', settings, async () => {
   const { startGateway } = await import('./gateway.ts');
   return startGateway({
     callerKeys: { jwksUrl: callerJwksUrl, jwksFile: callerJwksFile, publicKey: callerPublicKey },

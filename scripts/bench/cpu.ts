@@ -14,6 +14,13 @@ import { childrenOf, commandLine, descendantsOf, processTable } from '../lib/pro
 export const CPU_PROCESSES = ['gateway', 'county', 'township', 'village', 'PostgreSQL'] as const;
 export type CpuProcess = (typeof CPU_PROCESSES)[number];
 
+/** Which of the hub's services a process of `npm start` runs, by its command line (undefined: PostgreSQL, or none). */
+export function serviceOf(pid: number): Exclude<CpuProcess, 'PostgreSQL'> | undefined {
+  const args = commandLine(pid);
+  const sub = /subgraphs\/(county|township|village)\//.exec(args)?.[1] as 'county' | 'township' | 'village' | undefined;
+  return sub ?? (args.includes('gateway/src/main.ts') ? 'gateway' : undefined);
+}
+
 export interface CpuProbe {
   /** CPU ms per process so far. */
   sample(): Record<CpuProcess, number>;
@@ -30,10 +37,8 @@ export function cpuProbe(hubPid: number, postmasterPidFile: string | null): CpuP
   const services = (): Partial<Record<CpuProcess, number>> => {
     const found: Partial<Record<CpuProcess, number>> = {};
     for (const pid of childrenOf(hubPid)) {
-      const args = commandLine(pid);
-      const sub = /subgraphs\/(county|township|village)\//.exec(args)?.[1] as CpuProcess | undefined;
-      if (sub) found[sub] = pid;
-      else if (args.includes('gateway/src/main.ts')) found.gateway = pid;
+      const service = serviceOf(pid);
+      if (service) found[service] = pid;
     }
     return found;
   };
