@@ -228,24 +228,45 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.getAttribute('button[data-sort="residents"] >> xpath=..', 'aria-sort')).toBe('ascending');
 
     // The treemap: a click on a tile opens that township.
-    // ECharts lays the tiles out with an animation; on a busy machine a first click can land before a tile is there, so click again.
+    // 苗头预警 and the case list load after the figures and change the page's height; wait for them so that the
+    // click is aimed at where the tile stays. ECharts lays the tiles out with an animation; on a busy machine a first
+    // click can land before a tile is there, so click again. The locator scrolls the canvas into view and checks
+    // that the point hits it.
+    await page.waitForSelector('#risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
+    await page.waitForSelector('#case-list:not([role]) > *', { timeout: 60_000 });
+    const canvas = page.locator('#treemap canvas');
     for (let attempt = 1; ; attempt++) {
-      const b = (await (await page.$('#treemap canvas'))!.boundingBox())!;
-      await page.mouse.click(b.x + b.width / 4, b.y + b.height / 4);
-      const opened = await page
-        .waitForFunction(() => document.querySelector('main')?.dataset.view === 'township', undefined, { timeout: 5_000 })
+      const b = (await canvas.boundingBox())!;
+      const at = { x: b.width / 4, y: b.height / 4 };
+      const clicked = await canvas
+        .click({ position: at, timeout: 5_000 })
         .then(() => true)
         .catch(() => false);
+      const opened =
+        clicked &&
+        (await page
+          .waitForFunction(() => document.querySelector('main')?.dataset.view === 'township', undefined, { timeout: 5_000 })
+          .then(() => true)
+          .catch(() => false));
       if (opened) break;
-      if (attempt === 12) {
+      if (attempt === 8) {
         // What the page shows instead, to tell a click that missed from a township view that failed.
         await page.screenshot({ path: `${ARTIFACTS}/treemap-click-failed.png`, fullPage: true });
-        const shown = await page.evaluate(() => ({
-          view: document.querySelector('main')?.dataset.view,
-          hash: location.hash,
-          text: document.querySelector('main')?.textContent?.slice(0, 300),
-        }));
-        throw new Error(`a click on the treemap did not open a township within 60 s: ${JSON.stringify(shown)}`);
+        const box = (await canvas.boundingBox())!;
+        const shown = await page.evaluate(
+          ([x, y]) => {
+            const hit = document.elementFromPoint(x!, y!);
+            return {
+              view: document.querySelector('main')?.dataset.view,
+              hash: location.hash,
+              scroll: [scrollX, scrollY, innerWidth, innerHeight],
+              hit: hit ? `${hit.tagName}#${hit.id}.${hit.className}` : null,
+              text: document.querySelector('main')?.textContent?.slice(0, 300),
+            };
+          },
+          [box.x + box.width / 4, box.y + box.height / 4],
+        );
+        throw new Error(`a click on the treemap did not open a township in 8 tries: ${JSON.stringify({ clicked, box, ...shown })}`);
       }
     }
     const township = (await page.getAttribute('main', 'data-code'))!;
