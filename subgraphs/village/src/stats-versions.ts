@@ -78,6 +78,8 @@ export class RequestVersions {
   /** The state of each county's own row as this request read it. */
   private readonly counties = new Map<string, string>();
   private readonly reading = new Map<string, Promise<void>>();
+  /** This request's statements under way that read a county's row, by county. */
+  private readonly countyReads = new Map<string, Promise<void>>();
   private next: { codes: string[]; done: Promise<void> } | undefined;
   /** The request's entity manager, which every statistics statement of the request reads with. */
   readonly em: EntityManager;
@@ -122,6 +124,19 @@ export class RequestVersions {
     try {
       let left = this.fromKept(codes);
       if (!left.length) return;
+      // Loaders that ask in later turns start batches of their own while the first is read: a batch whose county
+      // row another batch of this request is reading waits for that state instead of reading the row again.
+      const under = new Set<Promise<void>>();
+      for (const c of left) {
+        const county = countyOf(c);
+        const reading = county === undefined || this.counties.has(county) ? undefined : this.countyReads.get(county);
+        if (reading) under.add(reading);
+      }
+      if (under.size) {
+        await Promise.allSettled(under);
+        left = this.fromKept(left);
+        if (!left.length) return;
+      }
       // A county this request has not read yet is read with the codes its kept state cannot answer, whatever that
       // state turns out to be: one statement when nothing under it has changed, a second for what then must be read.
       const ask = new Set<string>();
@@ -152,8 +167,18 @@ export class RequestVersions {
     return left;
   }
 
-  /** Reads `codes` in one statement (every code's county among them), and keeps them under the county's state read with them. */
   private async readNow(codes: ReadonlySet<string>): Promise<void> {
+    const reading = this.statement(codes);
+    for (const c of codes) if (c.length === 6) this.countyReads.set(c, reading);
+    try {
+      await reading;
+    } finally {
+      for (const c of codes) if (this.countyReads.get(c) === reading) this.countyReads.delete(c);
+    }
+  }
+
+  /** Reads `codes` in one statement (every code's county among them), and keeps them under the county's state read with them. */
+  private async statement(codes: ReadonlySet<string>): Promise<void> {
     const rows = await statsVersions(this.em, [...codes]);
     const by = new Map(rows.map((r) => [r.k, r]));
     this.now = rows[0]?.now ?? Date.now();
