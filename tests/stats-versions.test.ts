@@ -31,9 +31,8 @@ describe('a request’s statistics versions', () => {
   it('a batch that starts while another batch of the request reads the county’s row waits for that row instead of reading it again', async () => {
     // A seed county the tests only read.
     const county = '632223';
-    const [{ code: village }] = await orm.em
-      .getConnection()
-      .execute<{ code: string }[]>(`select code from village where county_code = ? order by code limit 1`, [county]);
+    const rows = await orm.em.getConnection().execute<{ code: string }[]>(`select code from village where county_code = ? order by code limit 1`, [county]);
+    const village = rows[0]!.code;
     // Kept under the county's present state: a later request answers the village from the county's row alone.
     const first = new RequestVersions(orm.em.fork());
     const [kept] = await first.of([village]);
