@@ -269,7 +269,9 @@ say(
   `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; all processes on this one machine`,
 );
 say(`- commit: ${commit}`);
-say(`- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}${values.against ? ` --against ${values.against}` : ''}`);
+say(
+  `- command: npm run bench -- ${scenarios.join(' ')} --seconds ${SECONDS}${scenarios.includes('soak') ? ` --soak ${values.soak}` : ''}${values.against ? ` --against ${values.against}` : ''}`,
+);
 say(`- load: closed loop from the bench process; ${SECONDS} s per variant in alternating rounds, after a 1 s warm-up`);
 say(
   `- data (village database): ${await dataVolume(ownerUrl(settings, 'village'))}${against?.villageDb ? `; ${againstLabel}: ${await dataVolume(against.villageDb)}` : ''}`,
@@ -559,18 +561,37 @@ if (scenarios.includes('soak')) {
     patrols(from: "${month}01", to: "${today}") { totalCount } } }`;
   const drill = `{ county(code: "623021") { townships { code population { residents } villages { code population { residents } forces { grids } } } } }`;
   const samples: Record<string, number>[] = [rss()];
+  // RSS keeps what V8 once grew its heap to; the heap in use right after a full collection is what a leak would raise.
+  // Read every second from each service's /metrics, the lowest reading of each third of the soak stands for it (a
+  // subgraph under this load collects its old generation about every 75 s: a third of the default 300 s holds one).
+  const heapLows: Record<string, number>[] = [{}];
+  const heapOf = async (name: string, port: number) => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const mib = Math.round(Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN) / 2 ** 20);
+    const low = heapLows.at(-1)!;
+    if (Number.isFinite(mib)) low[name] = Math.min(low[name] ?? Infinity, mib);
+  };
+  const heapServices: [string, number][] = [...Object.entries(ports.subgraphs), ['gateway', ports.gateway]];
+  const heapSampler = setInterval(() => void Promise.all(heapServices.map(([n, port]) => heapOf(n, port))).catch(() => {}), 1000);
   const sampler = setInterval(() => samples.push(rss()), Math.max(5, soakSeconds / 10) * 1000);
+  const thirds = [1, 2].map((i) => setTimeout(() => heapLows.push({}), (i * soakSeconds * 1000) / 3));
   const [a, b] = await Promise.all([
     drive({ url: gatewayUrl, headers: asAdmin, body: gql(dash) }, 10, soakSeconds),
     drive({ url: gatewayUrl, headers: asAdmin, body: gql(drill) }, 10, soakSeconds),
   ]);
   clearInterval(sampler);
+  clearInterval(heapSampler);
+  thirds.forEach(clearTimeout);
   samples.push(rss());
   say(`\n### Soak: dashboard and drill-down together, 20 connections, ${soakSeconds} s\n`);
   say(`${a.requests + b.requests} requests, ${a.errors + b.errors} errors; RSS in MiB, sampled ${samples.length} times:\n`);
   say(`| process | ${samples.map((_, i) => (i === 0 ? 'start' : i === samples.length - 1 ? 'end' : `${i}`)).join(' | ')} |`);
   say(`| --- | ${samples.map(() => '---:').join(' | ')} |`);
   for (const k of Object.keys(samples.at(-1)!)) say(`| ${k} | ${samples.map((x) => x[k] ?? '–').join(' | ')} |`);
+  say(`\nThe V8 heap in use after collections (the lowest of the readings taken each second), MiB, per third of the soak:\n`);
+  say(`| service | ${heapLows.map((_, i) => ['first', 'second', 'last'][i]).join(' | ')} |`);
+  say(`| --- | ${heapLows.map(() => '---:').join(' | ')} |`);
+  for (const [k] of heapServices) say(`| ${k} | ${heapLows.map((x) => x[k] ?? '–').join(' | ')} |`);
 }
 
 // Only when named (it installs the peer routers on first use): scripts/bench/peers.ts.
