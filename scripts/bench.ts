@@ -62,12 +62,15 @@ function drive(t: Target, connections: number, seconds: number): Promise<Run> {
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
+/** The value of the first series of metric `name` a service on `port` reports at /metrics; NaN when it has none. */
+async function metricValue(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+}
+
 async function sqlTotal(): Promise<number> {
   let total = 0;
-  for (const port of Object.values(ports.subgraphs)) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    total += Number(/hub_sql_request_statements_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
-  }
+  for (const port of Object.values(ports.subgraphs)) total += (await metricValue(port, 'hub_sql_request_statements_total')) || 0;
   return total;
 }
 
@@ -566,8 +569,7 @@ if (scenarios.includes('soak')) {
   // subgraph under this load collects its old generation about every 75 s: a third of the default 300 s holds one).
   const heapLows: Record<string, number>[] = [{}];
   const heapOf = async (name: string, port: number) => {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const mib = Math.round(Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1] ?? NaN) / 2 ** 20);
+    const mib = Math.round((await metricValue(port, 'nodejs_heap_size_used_bytes')) / 2 ** 20);
     const low = heapLows.at(-1)!;
     if (Number.isFinite(mib)) low[name] = Math.min(low[name] ?? Infinity, mib);
   };
