@@ -48,7 +48,7 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 
   }
 }
 
-async function report(key: string, token = villageToken) {
+async function report(key: string, token = villageToken, summary = '两户因草场边界围栏发生争执') {
   const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string; name: string }> } }>(
     token,
     `{ village(code: "623021200201") { residents(first: 2) { nodes { id name } } } }`,
@@ -64,7 +64,7 @@ async function report(key: string, token = villageToken) {
         category: 'FOREST_GRASSLAND',
         scale: 'ORDINARY',
         source: 'GRID_INSPECTION',
-        summary: '两户因草场边界围栏发生争执',
+        summary,
         parties: [
           { personId: a!.id, role: 'APPLICANT' },
           { personId: b!.id, role: 'RESPONDENT' },
@@ -239,6 +239,11 @@ describe('a dispute’s whole life across levels', () => {
     expect(a.data!.reportDispute.id).toBe(b.data!.reportDispute.id);
     const again = await report(key);
     expect(again.data!.reportDispute.id).toBe(a.data!.reportDispute.id);
+    // The same key with other details is another dispute: refused, naming what differs, not answered with the first case.
+    const other = await report(key, villageToken, '另一件事：邻里因院墙排水发生纠纷');
+    expect(other.data?.reportDispute ?? null).toBeNull();
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['summary'] });
+    expect(other.errors![0]!.message).toContain(a.data!.reportDispute.caseNumber);
   });
 
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
@@ -470,6 +475,22 @@ describe('demo disputes', () => {
       }
     },
   );
+});
+
+describe('dispute lists with an open-ended period', () => {
+  it('counts from a date alone and up to a date alone, which together make every case', async () => {
+    const count = async (filter: string) => {
+      const r = await hub.query<{ county: { disputes: Counted } }>(`{ county(code: "623021") { disputes(first: 1${filter}) { totalCount } } }`);
+      expect(r.errors, filter).toBeUndefined();
+      return r.data!.county.disputes.totalCount;
+    };
+    const all = await count('');
+    const since = await count(', filter: { from: "2026-04-01" }');
+    const before = await count(', filter: { to: "2026-03-31" }');
+    expect(since).toBeGreaterThan(0);
+    expect(before).toBeGreaterThan(0);
+    expect(since + before).toBe(all);
+  });
 });
 
 describe('handling belongs to its level', () => {

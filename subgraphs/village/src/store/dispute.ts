@@ -95,6 +95,31 @@ export interface DisputeStory extends Story {
   followedUpAt: Date | null;
 }
 
+/**
+ * What a report sets, by column and field: the rest of a case changes only
+ * through its handling steps. A report (form or file row) naming a case
+ * already reported, by its idempotency key or id, must match it on each of
+ * these, or it is refused (CONFLICT) rather than answered with the other case.
+ */
+export const REPORTED_FIELDS = [
+  ['grid_code', 'gridCode'],
+  ['category', 'category'],
+  ['scale', 'scale'],
+  ['source', 'source'],
+  ['summary', 'summary'],
+  ['occurred_at', 'occurredAt'],
+] as const;
+
+type Reported = Record<(typeof REPORTED_FIELDS)[number][1], string | Date | null>;
+
+/** A reported value as compared: an instant by its time, whether it came as a Date or as text. */
+const comparable = (field: string, v: string | Date | null) => (v === null ? null : field === 'occurredAt' ? new Date(v).getTime() : v);
+
+/** The fields (GraphQL names) on which `report` differs from the case `d` it names. */
+export function reportDiffers(d: Reported, report: Reported): string[] {
+  return REPORTED_FIELDS.flatMap(([, f]) => (comparable(f, d[f]) === comparable(f, report[f]) ? [] : [f]));
+}
+
 export interface NewDispute {
   id: string;
   caseNumber: string;

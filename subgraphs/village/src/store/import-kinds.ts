@@ -9,6 +9,7 @@ import { batchStatements, type BatchStatements, type RowKind } from './row-kinds
 import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
 import { MEDIATOR_KIND } from './mediator.ts';
+import { REPORTED_FIELDS } from './dispute.ts';
 
 /**
  * The SQL of each importable kind (see ../import/kinds.ts for the field rules
@@ -129,7 +130,7 @@ function check(kind: string, c: { field: string; reason: Said; bad: string; code
 const COUNTY = 'left(s.grid_code, 6)';
 
 /** A reported case differs from the row naming it (what a report sets; the rest changes only through handling steps). */
-const DIFFERS = `(d.grid_code, d.category, d.scale, d.source, d.summary, d.occurred_at) is distinct from (s.grid_code, s.category, s.scale, s.source, s.summary, s.occurred_at)`;
+const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => `d.${c}`).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => `s.${c}`).join(', ')})`;
 const REPORTED_CASE: Said = {
   zh: '对应的案件已按不同内容登记；已登记的案件只能通过办理步骤变更',
   en: 'is a case already reported with other details; a reported case changes only through its handling steps',

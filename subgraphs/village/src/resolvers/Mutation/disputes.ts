@@ -11,7 +11,7 @@ import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
 import { lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { disputes, type DisputeRow } from '../../store/dispute.ts';
+import { disputes, reportDiffers, type DisputeRow } from '../../store/dispute.ts';
 import { disputeParties, type NewParty } from '../../store/dispute-party.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
@@ -66,7 +66,24 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const grid = parseCodeOfLevel(input.gridCode, 'GRID', 'gridCode');
     requireWrite(ctx.caller, grid);
     const county = grid.slice(0, 6);
-    const existing = () => disputes.byIdempotencyKey(ctx.em, county, key);
+    const summary = text(input.summary, 'summary', 2000);
+    const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
+    const reported = { gridCode: grid, category: input.category, scale: input.scale, source: input.source, summary, occurredAt: occurred };
+    // A retry gets the case its first report created; the same key with other details is another report, refused.
+    const existing = async () => {
+      const d = await disputes.byIdempotencyKey(ctx.em, county, key);
+      const differs = d ? reportDiffers(d, reported) : [];
+      if (differs.length) {
+        throw conflict(
+          {
+            zh: `这个幂等键已用于案件 ${d!.caseNumber}，但本次上报的 ${differs.join('、')} 与之不同；重试请原样提交，新的纠纷请换一个键。`,
+            en: `This idempotency key was used for case ${d!.caseNumber}, whose ${differs.join(', ')} differ from this report; retry with the same details, or use a new key for a new dispute.`,
+          },
+          { argument: 'idempotencyKey', fields: differs, caseNumber: d!.caseNumber },
+        );
+      }
+      return d;
+    };
     const first = await existing();
     if (first) return first;
     try {
@@ -74,10 +91,8 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         if (!(await grids.byCode(em, grid))) {
           throw badInput({ zh: `gridCode ${grid} 不是本枢纽登记的网格。`, en: `gridCode ${grid} is not a grid the hub knows.` }, { argument: 'gridCode' });
         }
-        const summary = text(input.summary, 'summary', 2000);
         if (!input.parties.length) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
         const now = new Date();
-        const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
         if (occurred && occurred.getTime() > now.getTime() + 5 * 60_000) {
           throw badInput({ zh: 'occurredAt（发生时间）不能晚于当前时间。', en: 'occurredAt is in the future.' }, { argument: 'occurredAt' });
         }
