@@ -432,7 +432,8 @@ export async function takeStep<R extends CaseRecord>(
   at = new Date(),
 ): Promise<{ record: R; fact: StepFact; rule: StepRule }> {
   const r = await storage.lock();
-  const rule = transition(storage.level, r.status, action, storage.resolvedLevel?.(r) ?? null);
+  // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
+  // its copy allowed is refused for a status it has not seen.
   if (version !== null && r.version !== version) {
     throw hubError(
       'CONFLICT',
@@ -443,6 +444,7 @@ export async function takeStep<R extends CaseRecord>(
       { currentVersion: r.version },
     );
   }
+  const rule = transition(storage.level, r.status, action, storage.resolvedLevel?.(r) ?? null);
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;

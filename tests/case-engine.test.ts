@@ -504,6 +504,8 @@ describe('takeStep: the one step runner', () => {
     const m = memoryStorage('COUNTY', { id: 'a', status: 'RECEIVED', version: 2, seq: 7, settleBy: null, resolvedLevel: null });
     await expect(takeStep(m.storage, 'RESOLVE', 2, at)).rejects.toMatchObject({ extensions: { code: 'INVALID_TRANSITION' } });
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
+    // A stale copy is told it is stale even when the step it asks is one the case's status no longer allows.
+    await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
     expect(steps(m.log).filter((l) => l !== 'lock')).toEqual([]);
     expect(m.current()).toMatchObject({ status: 'RECEIVED', version: 2, seq: 7 });
     const ok = await takeStep(m.storage, 'ACCEPT', 2, at);

@@ -163,6 +163,26 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(rep.errors).toBeUndefined();
     expect(rep.data!.reportDispatch).toMatchObject({ status: 'REPORTED', report: '已现场核实草场界线', overdue: false });
     expect(errorCode(await act(department, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`))).toBe('INVALID_TRANSITION');
+    const twice = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "再次") { status }`);
+    expect(errorCode(twice)).toBe('INVALID_TRANSITION');
+    expect(twice.errors![0]!.message).toMatch(/already been reported/);
+
+    // The same department again on this case: refused, and the case keeps its version and its dispatches (no 吹哨 step that calls no one).
+    const caseNow = async () =>
+      ok(
+        await hub.queryAs<{ dispute: { townshipCase: { version: number; dispatches: { id: string }[] } } }>(
+          callers.township,
+          `{ dispute(id: "${id}") { townshipCase { version dispatches { id } } } }`,
+        ),
+      ).dispute.townshipCase;
+    const before = await caseNow();
+    const again = await hub.queryAs(
+      callers.township,
+      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${before.version}, departments: ["NATURAL_RESOURCES", "POLICE"]) { version } }`,
+    );
+    expect(errorCode(again)).toBe('CONFLICT');
+    expect(again.errors![0]!.extensions).toMatchObject({ argument: 'departments', departments: ['NATURAL_RESOURCES'] });
+    expect(await caseNow()).toEqual(before);
 
     // The township's desk and the village record see the department's steps.
     const listed = (await townshipDispatches()).find((x) => x.id === d.id);

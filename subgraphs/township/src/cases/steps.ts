@@ -102,6 +102,20 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
         return c;
       },
       extras: async (c, at, rule) => {
+        // A department is called on once per case (its dispatch carries the case until it reports back); naming one
+        // again would write a 吹哨 step that calls no one.
+        const called = (await dispatches.ofDisputes(em, [c.disputeId])).filter((d) => kinds.includes(d.departmentKind));
+        if (called.length) {
+          const listed = called.map((d) => `${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）`).join('、');
+          throw hubError(
+            'CONFLICT',
+            {
+              zh: `本案已向 ${listed} 吹哨，同一部门每案只吹哨一次；请只列出尚未吹哨的部门。`,
+              en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}; a department is called on once per case, so name only departments not yet called.`,
+            },
+            { argument: 'departments', departments: called.map((d) => d.departmentKind) },
+          );
+        }
         await dispatches.insert(em, {
           disputeId: c.disputeId,
           townshipCode: c.townshipCode,
@@ -180,8 +194,18 @@ async function departmentStep(
           throw hubError(
             'INVALID_TRANSITION',
             {
-              zh: action === 'DEPARTMENT_REPORT' ? `${status}的吹哨任务不能反馈；部门须先报到。` : `${status}的吹哨任务不能再次报到。`,
-              en: `A ${d.status} dispatch cannot be ${action === 'DEPARTMENT_REPORT' ? 'reported on; the department must acknowledge (报到) first' : 'acknowledged again'}.`,
+              zh:
+                action === 'DEPARTMENT_ACKNOWLEDGE'
+                  ? `${status}的吹哨任务不能再次报到。`
+                  : d.status === 'REPORTED'
+                    ? '该吹哨任务已反馈，不能再次反馈。'
+                    : `${status}的吹哨任务不能反馈；部门须先报到。`,
+              en:
+                action === 'DEPARTMENT_ACKNOWLEDGE'
+                  ? `A ${d.status} dispatch cannot be acknowledged again.`
+                  : d.status === 'REPORTED'
+                    ? 'This dispatch has already been reported on; it cannot be reported on again.'
+                    : `A ${d.status} dispatch cannot be reported on; the department must acknowledge (报到) first.`,
             },
             { status: d.status },
           );
