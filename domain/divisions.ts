@@ -85,9 +85,18 @@ export function divisionName(code: string): string {
   return known.get(code) ?? '';
 }
 
-/** A village's short name for labels: 鹿儿台村村民委员会 → 鹿儿台村. */
+/**
+ * A village's short name for labels: 鹿儿台村村民委员会 → 鹿儿台村. The directory
+ * often writes the committee with the village's own 村 merged into it
+ * (秦关村民委员会 is the committee of 秦关村), so a villagers' committee's
+ * short name ends in 村 and a residents' committee's in 社区.
+ */
 export function shortVillageName(name: string): string {
-  return name.replace(/(村民委员会|居民委员会|村委会|居委会|社区居委会)$/, '') || name;
+  const m = /^(.+?)(社区居委会|村民委员会|居民委员会|村委会|居委会)$/.exec(name);
+  if (!m) return name;
+  const [, place, committee] = m as unknown as [string, string, string];
+  const kind = committee.startsWith('村') ? '村' : '社区';
+  return place.endsWith(kind) ? place : `${place}${kind}`;
 }
 
 /**

@@ -36,6 +36,13 @@ export async function nativeRollback(client: PoolClient): Promise<void> {
   await nativeExec(client, tx.rollback);
 }
 
+const chinaTime = command('tx.chinaTime', `set local time zone 'Asia/Shanghai'`);
+
+/** Until the transaction ends, PostgreSQL writes times as text in China time (+08), as the API does, not in the server's zone. */
+export async function inChinaTime(client: PoolClient): Promise<void> {
+  await nativeExec(client, chinaTime);
+}
+
 function escape(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
   if (Array.isArray(v))

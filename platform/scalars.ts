@@ -10,14 +10,29 @@ const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
  * have (domain/periods.ts FIRST_YEAR–LAST_YEAR): 0000-01-01 or 9999-12-31 are typing mistakes.
  */
 function parseDate(value: unknown): string {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-    if (isRealDate(y, m, d) && inYears(y)) return value;
+  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (isRealDate(y, mo, d) && inYears(y)) return value as string;
+    throw notADay(value, y, mo, d);
   }
   throw badInput({
-    zh: `${shown(value)} 不是 ${FIRST_YEAR}–${LAST_YEAR} 年间的日期；请写成 YYYY-MM-DD，例如 "2026-09-30"。`,
-    en: `${shown(value)} is not a date of ${FIRST_YEAR}–${LAST_YEAR}; write YYYY-MM-DD, e.g. "2026-09-30".`,
+    zh: `${shown(value)} 不是 YYYY-MM-DD 格式的日期；请写成例如 "2026-09-30"。`,
+    en: `${shown(value)} is not a date in the form YYYY-MM-DD; write e.g. "2026-09-30".`,
   });
+}
+
+/** Why a well-formed date is refused: no such day, or a year outside FIRST_YEAR–LAST_YEAR. */
+function notADay(value: unknown, y: number, m: number, d: number, extra: Record<string, unknown> = {}) {
+  return isRealDate(y, m, d)
+    ? badInput(
+        { zh: `${shown(value)} 的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${shown(value)}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
+        extra,
+      )
+    : badInput(
+        { zh: `${shown(value)} 不是真实存在的日期（没有这个月或这一天）。`, en: `${shown(value)} is not a real date (there is no such month or day).` },
+        extra,
+      );
 }
 
 /** A value as an error message quotes it: JSON, cut short. */
@@ -50,14 +65,46 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\
  */
 function parseDateTime(value: unknown): Date {
   const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
-  if (m && isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) && inYears(Number(m[1]))) {
-    const d = new Date(value as string);
-    if (!Number.isNaN(d.getTime())) return d;
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d);
+    const t = new Date(value as string);
+    if (!Number.isNaN(t.getTime())) return t;
   }
   throw badInput({
-    zh: `${shown(value)} 不是 ${FIRST_YEAR}–${LAST_YEAR} 年间的时间；请写成带时区的 ISO 8601，例如 "2026-09-30T20:00:00+08:00"。`,
-    en: `${shown(value)} is not a date-time of ${FIRST_YEAR}–${LAST_YEAR}; write ISO 8601 with an offset, e.g. "2026-09-30T20:00:00+08:00".`,
+    zh: `${shown(value)} 不是带时区的 ISO 8601 时间；请写成例如 "2026-09-30T20:00:00+08:00"。`,
+    en: `${shown(value)} is not an ISO 8601 date-time with an offset; write e.g. "2026-09-30T20:00:00+08:00".`,
   });
+}
+
+const FILE_INSTANT = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A point in time as a file row gives it (import): ISO 8601 as the API takes it, or as spreadsheets write it,
+ * `2026-09-30 20:00`, `2026/9/30 20:00:00`, a day alone. A spreadsheet cell has no time zone and the XLSX
+ * export writes China time, so a time without an offset is China time (UTC+8); a day alone is its midnight
+ * there. The day and year are checked as for `DateTime`.
+ */
+export function parseFileInstant(value: string, argument: string): Date {
+  const m = FILE_INSTANT.exec(value.trim());
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d, { argument });
+    const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    if (h <= 23 && mi <= 59 && sec <= 59) {
+      const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+      const zone = m[8] === undefined ? '+08:00' : m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].slice(-2)}`;
+      const t = new Date(`${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(sec)}${m[7] ?? ''}${zone}`);
+      if (!Number.isNaN(t.getTime())) return t;
+    }
+  }
+  throw badInput(
+    {
+      zh: `${argument}“${value}”不是日期时间；请写成例如 2026-09-30 20:00（北京时间）或带时区的 2026-09-30T20:00:00+08:00。`,
+      en: `${argument} "${value}" is not a date-time; write e.g. 2026-09-30 20:00 (China time) or 2026-09-30T20:00:00+08:00 with an offset.`,
+    },
+    { argument },
+  );
 }
 
 /** China Standard Time: UTC+8 all year (no daylight saving since 1991). */

@@ -239,10 +239,21 @@ describe('bulk import', () => {
       `D-3,${grid},NEIGHBOUR,ORDINARY,WALK_IN,无当事人,,`,
       `D-4,${grid},SPACE,ORDINARY,WALK_IN,类别不对,,APPLICANT:某人`,
       `D-5,${grid},FAMILY,ORDINARY,WALK_IN,身份证号不存在,,APPLICANT:659001199001010005`,
+      // Times as a spreadsheet writes them, with no zone: China time, as the XLSX export writes them.
+      `D-6,${grid},NEIGHBOUR,ORDINARY,WALK_IN,表格里的时间,2026-11-02 08:00,APPLICANT:王五`,
+      `D-7,${grid},NEIGHBOUR,ORDINARY,WALK_IN,只有日期,2026/11/3,APPLICANT:王五`,
     ];
     writeFileSync(file, rows.join('\n'));
     const first = await importFile('disputes', file);
-    expect(first.done).toMatchObject({ inserted: 2, rejected: 3 });
+    expect(first.done).toMatchObject({ inserted: 4, rejected: 3 });
+    const times = await db.query(
+      `select idempotency_key as k, occurred_at from dispute where idempotency_key in ('import:D-1', 'import:D-6', 'import:D-7') order by 1`,
+    );
+    expect(times.rows.map((r) => [r.k, (r.occurred_at as Date).toISOString()])).toEqual([
+      ['import:D-1', '2026-11-01T01:30:00.000Z'],
+      ['import:D-6', '2026-11-02T00:00:00.000Z'],
+      ['import:D-7', '2026-11-02T16:00:00.000Z'],
+    ]);
     const rejects = readFileSync(first.done.rejectsFile, 'utf8');
     expect(rejects).toMatch(/4,parties,BAD_USER_INPUT,A dispute needs at least one party/);
     expect(rejects).toMatch(/5,category,BAD_USER_INPUT,"category ""SPACE"" is not one of/);
@@ -275,7 +286,7 @@ describe('bulk import', () => {
     const second = await importFile('disputes', file);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
     expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,external_id is a case already reported with other details/);
-    expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(2);
+    expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(4);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
   }, 30_000);
 
@@ -291,6 +302,50 @@ describe('bulk import', () => {
     expect(await residentsOf('659105')).toHaveLength(25000);
     expect(await rollupDrift()).toEqual([]);
   }, 60_000);
+
+  it('a file that breaks off after batches committed: says how far it got, and the same job resumes there once mended', async () => {
+    const grid = '623022100001001';
+    const ids = [1, 2, 3, 4, 5].map((n) => makeCitizenId('659106', '1988-08-08', n));
+    const line = (i: number, name: string) => `${ids[i]},${name},汉族,REGISTERED,${grid}`;
+    const header = 'id_number,name,ethnicity,residency,grid_code';
+    const broken = [header, line(0, '甲'), line(1, '乙'), line(2, '丙'), `${ids[3]},"未闭合,汉族,REGISTERED,${grid}`, line(4, '戊')].join('\n');
+    const job = `broken-${Date.now()}`;
+    const post = (body: string) =>
+      fetch(new URL(`/import/residents?job=${job}&batch=1`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+        body,
+      });
+    const res = await post(broken);
+    const stored = async () => (await residentsOf('659106')).map((r) => r.name);
+    if (res.status === 400) {
+      // Nothing was written before the error was found: the whole answer is the error.
+      expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(await stored()).toEqual([]);
+    } else {
+      expect(res.status).toBe(200);
+      const events = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = events.at(-1)!;
+      expect(last).toMatchObject({ type: 'error', code: 'BAD_USER_INPUT', message: expect.stringMatching(/quote/i) });
+      // Lines 2 to committedLine are written, nothing after them.
+      const committed = last.committedLine as number;
+      expect(committed).toBeGreaterThanOrEqual(2);
+      expect(await stored()).toEqual(['甲', '乙', '丙'].slice(0, committed - 1));
+    }
+    const mended = await post(broken.replace('"未闭合', '丁'));
+    expect(mended.status).toBe(200);
+    expect(
+      (await mended.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string })
+        .at(-1),
+    ).toMatchObject({ type: 'done', rejected: 0 });
+    expect(await stored()).toEqual(['甲', '乙', '丙', '丁', '戊']);
+  }, 30_000);
 
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>

@@ -7,6 +7,7 @@ import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } f
 import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
+import { DateScalar, DateTimeScalar } from '../platform/scalars.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
 function english(fn: () => unknown): string {
@@ -71,6 +72,22 @@ describe('demo grids', () => {
   it('shortens committee names for grid labels', () => {
     expect(shortVillageName('鹿儿台村村民委员会')).toBe('鹿儿台村');
     expect(shortVillageName('东环路社区居民委员会')).toBe('东环路社区');
+    // The village's own 村 merged into its committee's name.
+    expect(shortVillageName('秦关村民委员会')).toBe('秦关村');
+    expect(shortVillageName('口子下村民委员会')).toBe('口子下村');
+    expect(shortVillageName('城关居民委员会')).toBe('城关社区');
+    expect(shortVillageName('某某牧场')).toBe('某某牧场');
+  });
+});
+
+describe('Date and DateTime say why a value is refused (platform/scalars.ts)', () => {
+  it('tells a day that does not exist from a year out of range and from a value of the wrong form', () => {
+    expect(english(() => DateScalar.parseValue('2026-02-30'))).toBe('"2026-02-30" is not a real date (there is no such month or day).');
+    expect(english(() => DateScalar.parseValue('2999-01-01'))).toBe('"2999-01-01": the year is outside 1900–2100.');
+    expect(english(() => DateScalar.parseValue('2026-1-1'))).toBe('"2026-1-1" is not a date in the form YYYY-MM-DD; write e.g. "2026-09-30".');
+    expect(english(() => DateTimeScalar.parseValue('2026-02-30T08:00:00+08:00'))).toContain('is not a real date');
+    expect(english(() => DateTimeScalar.parseValue('2026-11-29T08:00:00'))).toContain('is not an ISO 8601 date-time with an offset');
+    expect(DateScalar.parseValue('2024-02-29')).toBe('2024-02-29');
   });
 });
 

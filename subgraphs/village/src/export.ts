@@ -8,7 +8,7 @@ import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
-import { nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
+import { inChinaTime, nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { auditExport, EXPORT_KINDS, exportCopy, exportKind, type ExportKindOf } from './store/export.ts';
 
@@ -104,6 +104,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       }
       await nativeBegin(client, 'read only');
       await scopeClient(client, caller.jurisdiction);
+      await inChinaTime(client);
       res.writeHead(200, {
         'content-type': CONTENT_TYPE[format],
         'content-disposition': `attachment; filename="${m[1]}-${within}.${format}"`,

@@ -5,6 +5,7 @@ import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery } from './changes/query.ts';
 import { changeLog } from './store/changes.ts';
+import { chinaTime } from '../../../platform/scalars.ts';
 
 /**
  * GET /changes.ndjson?after=&kinds=A,B&within=&limit=: the change feed for
@@ -50,7 +51,7 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
             statusTo: r.statusTo,
             villageCode: r.villageCode,
             gridCode: r.gridCode,
-            at: new Date(r.at).toISOString(),
+            at: chinaTime(r.at),
             changedFields: r.changedFields,
           }),
         )

@@ -5,6 +5,7 @@ import { badInput } from '../../../../domain/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
 import { disputeId, text } from '../../../../platform/validate.ts';
+import { parseFileInstant } from '../../../../platform/scalars.ts';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
 import { stagedRow, type RowKind } from '../store/row-kinds.ts';
 import {
@@ -283,13 +284,7 @@ export const KINDS: Record<KindName, ImportKind> = {
       const id = f.id == null ? null : disputeId(f.id.trim(), 'id');
       let occurred: string | null = null;
       if (f.occurred_at != null) {
-        const at = new Date(f.occurred_at.trim());
-        if (!/^\d{4}-\d{2}-\d{2}/.test(f.occurred_at.trim()) || Number.isNaN(at.getTime())) {
-          throw badInput(
-            { zh: `occurred_at“${f.occurred_at}”不是 ISO 格式的日期时间。`, en: `occurred_at "${f.occurred_at}" is not an ISO date-time.` },
-            { argument: 'occurred_at' },
-          );
-        }
+        const at = parseFileInstant(f.occurred_at, 'occurred_at');
         if (at.getTime() > Date.now() + 5 * 60_000) {
           throw badInput({ zh: 'occurred_at（发生时间）不能晚于当前时间。', en: 'occurred_at is in the future.' }, { argument: 'occurred_at' });
         }

@@ -371,9 +371,12 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       await writeChunk(res, `${JSON.stringify(event)}\n`);
     };
     let finish = async () => {};
+    /** The job's state as this run moves it (how far it has committed), once opened. */
+    let opened: Job | undefined;
     try {
       const owner = caller.subject;
       const { job, replay } = await openJob(client, owner, opts.job, name);
+      opened = job;
       // Grids are reference data: checked in memory for every row rather than by a query per batch.
       const ctx = { caller, grids: new Set(await gridCodesUnder(client, caller.jurisdiction)) };
       const resumedAfter = job.committedLine;
@@ -510,10 +513,14 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
       res.end();
     } catch (e) {
+      // Batches already handed to a writer end first: each commits and reports its progress (which starts the NDJSON
+      // answer), or rolls back. Only then is it known whether the error can still be the whole answer's status.
+      await finish();
       const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said) : e;
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
-        await send({ type: 'error', code: err.code, message: err.said[language] });
+        // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
+        await send({ type: 'error', code: err.code, message: err.said[language], committedLine: opened?.committedLine ?? 0 });
         res.end();
         return;
       }

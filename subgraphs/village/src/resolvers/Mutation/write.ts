@@ -14,7 +14,18 @@ import type { Location, RecordTable } from '../../store/record.ts';
  */
 
 /** The kinds of records a write names (`what`), as a Chinese message names them. */
-const RECORD_ZH: Record<string, string> = { person: '人员', household: '户', house: '实有房屋', address: '标准地址', site: '重点场所', hazard: '隐患' };
+const RECORD_ZH: Record<string, string> = {
+  person: '人员',
+  household: '户',
+  house: '实有房屋',
+  address: '标准地址',
+  site: '重点场所',
+  hazard: '隐患',
+  jointDefenseGroup: '十户联防组',
+  patrolTeam: '巡逻队',
+};
+/** The English words for a record kind named by its GraphQL type (jointDefenseGroup → joint-defense group). */
+const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team' };
 
 /** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
 function duplicate(e: unknown): string | null {
@@ -60,7 +71,7 @@ export async function forWrite<R extends { villageCode: string }>(
   const recordId = parseId(id, `${what}Id`);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
   if (!row || !inJurisdiction(caller, row.villageCode))
-    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${what} with id ${id}.` });
+    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` });
   requireWrite(caller, row.villageCode);
   return row;
 }
@@ -80,7 +91,7 @@ export async function refInVillage<R extends { id: number; villageCode: string }
     throw badInput(
       {
         zh: `${RECORD_ZH[what] ?? what} ${id} 属于村（社区）${row.villageCode}，不属于 ${villageCode}。`,
-        en: `${what} ${id} is in village ${row.villageCode}, not ${villageCode}.`,
+        en: `${RECORD_EN[what] ?? what} ${id} is in village ${row.villageCode}, not ${villageCode}.`,
       },
       { argument: `${what}Id` },
     );
