@@ -27,5 +27,11 @@ describe('the offline explorer', () => {
       expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
     expect((await fetch(`${origin}/explorer/nope.js`)).status).toBe(404);
+    // Its icon (shared with the analysis room): a page without one makes the browser ask for /favicon.ico, a 404.
+    const icon = /<link rel="icon"[^>]* href="([^"]+)"/.exec(html)?.[1];
+    expect(icon).toBeDefined();
+    const r = await fetch(`${origin}${icon}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('image/svg+xml');
   });
 });

@@ -51,6 +51,8 @@ function bundle(): Promise<Asset> {
 const FILES: Record<string, { file: string; type: string }> = {
   '': { file: 'index.html', type: 'text/html' },
   'style.css': { file: 'style.css', type: 'text/css' },
+  // The hub's icon, for this page and the explorer's.
+  'icon.svg': { file: 'icon.svg', type: 'image/svg+xml' },
 };
 const files = new Map<string, Asset>();
 

@@ -28,6 +28,7 @@ const PAGE = `<!doctype html>
 <head>
   <meta charset="utf-8">
   <title>基层治理数据枢纽 · Explorer</title>
+  <link rel="icon" type="image/svg+xml" href="/app/icon.svg">
   <link rel="stylesheet" href="/explorer/graphiql.css">
   <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
 </head>
