@@ -111,6 +111,21 @@ describe('ID numbers name a province of the division directory', () => {
   });
 });
 
+describe('民族 is a GB/T 3304 name', () => {
+  it('refuses 火星族 and a mis-decoded 汉族 in a form and in a file, and keeps 汉 as 汉族', async () => {
+    const bad = await register({ idNumber: freshId('1990-01-01'), ethnicity: '火星族' });
+    expect(code(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0]!.extensions).toMatchObject({ argument: 'ethnicity' });
+    const [x, y] = [freshId('1990-01-02'), freshId('1990-01-03')];
+    const file = await importResidents(
+      `id_number,name,ethnicity,residency,grid_code\n${x},规则测试,姹夋棌,REGISTERED,${A}001\n${y},规则测试,汉,REGISTERED,${A}001\n`,
+    );
+    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'ethnicity', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/GB\/T 3304/) }]);
+    const stored = await db.query(`select id_number, ethnicity from person where id_number = any($1) order by 1`, [[x, y]]);
+    expect(stored.rows).toEqual([{ id_number: y, ethnicity: '汉族' }]);
+  });
+});
+
 describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', () => {
   it('is one rule with its boundaries on the birthdays', () => {
     const today = '2026-06-15';

@@ -8,6 +8,7 @@ import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 import { DateScalar, DateTimeScalar } from '../platform/scalars.ts';
+import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
 function english(fn: () => unknown): string {
@@ -88,6 +89,20 @@ describe('Date and DateTime say why a value is refused (platform/scalars.ts)', (
     expect(english(() => DateTimeScalar.parseValue('2026-02-30T08:00:00+08:00'))).toContain('is not a real date');
     expect(english(() => DateTimeScalar.parseValue('2026-11-29T08:00:00'))).toContain('is not an ISO 8601 date-time with an offset');
     expect(DateScalar.parseValue('2024-02-29')).toBe('2024-02-29');
+  });
+});
+
+describe('民族 (GB/T 3304)', () => {
+  it('keeps the 56 groups and the two other entries, takes a name without its 族, and refuses anything else', () => {
+    expect(ETHNIC_GROUPS).toHaveLength(58);
+    expect(new Set(ETHNIC_GROUPS).size).toBe(58);
+    expect(parseEthnicity(' 藏族 ', 'ethnicity')).toBe('藏族');
+    expect(parseEthnicity('汉', 'ethnicity')).toBe('汉族');
+    expect(parseEthnicity('蒙古', 'ethnicity')).toBe('蒙古族');
+    expect(parseEthnicity('其他', 'ethnicity')).toBe('其他');
+    for (const bad of ['火星族', 'Han', '姹夋棌', '']) {
+      expect(english(() => parseEthnicity(bad, 'ethnicity'))).toMatch(/^ethnicity ".*" is not an ethnic group named in GB\/T 3304/);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { parseCitizenId, parsePhone, isRealDate } from '../../../../domain/citiz
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
 import { badInput } from '../../../../domain/errors.ts';
+import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import { loadSchema } from '../../../../platform/service.ts';
@@ -267,7 +268,8 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   r.values.gender = id?.gender ?? gender;
   r.values.birth_date = id?.birthDate ?? born;
   r.text('name', 50);
-  r.text('ethnicity', 20);
+  const ethnicity = r.need('ethnicity');
+  if (r.take('ethnicity')) r.values.ethnicity = parseEthnicity(ethnicity ?? '', ctx.name('ethnicity'));
   r.phone('phone');
   r.enum('residency', RESIDENCY);
   if (r.take('tags')) {
