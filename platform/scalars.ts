@@ -77,6 +77,26 @@ function parseDateTime(value: unknown): Date {
   });
 }
 
+/**
+ * A calendar day as a file row gives it (import): `YYYY-MM-DD`, or as spreadsheets write it, `2026/9/30`,
+ * `2026-9-30`. Written back as `YYYY-MM-DD`; checked as `Date` is.
+ */
+export function parseFileDay(value: string, argument: string): string {
+  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(value.trim());
+  if (!m) {
+    throw badInput(
+      {
+        zh: `${argument}“${value}”不是日期；请写成 YYYY-MM-DD，例如 2026-09-30。`,
+        en: `${argument} "${value}" is not a date; write YYYY-MM-DD, e.g. 2026-09-30.`,
+      },
+      { argument },
+    );
+  }
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d, { argument });
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
 const FILE_INSTANT = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**

@@ -21,6 +21,19 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const GB18030_BOM = [0x84, 0x31, 0x95, 0x33];
 const SNIFF_BYTES = 64 * 1024;
 
+/** Whether `head` (the file's start, cut anywhere unless `ended`) is UTF-8. */
+function isUtf8(head: Buffer, ended: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !ended });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A ZIP archive's first bytes: what an XLSX file (or any Office Open XML file) starts with. */
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+
 function startsWith(buf: Buffer, bom: number[]): boolean {
   return bom.every((b, i) => buf[i] === b);
 }
@@ -42,6 +55,12 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     }
     head = Buffer.concat([head, Buffer.from(n.value)]);
   }
+  if (startsWith(head, ZIP)) {
+    throw new TabularError({
+      zh: '这是 XLSX（ZIP）文件，不是 CSV 或 NDJSON 文本；请在表格程序中另存为 CSV（UTF-8）后再导入。',
+      en: 'This is an XLSX (ZIP) file, not CSV or NDJSON text; save it as CSV (UTF-8) in the spreadsheet program and import that.',
+    });
+  }
   let encoding: Encoding = declared ?? 'utf-8';
   let skip = 0;
   if (startsWith(head, UTF8_BOM)) {
@@ -51,11 +70,13 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     encoding = 'gb18030';
     skip = 4;
   } else if (!declared) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: !ended });
-    } catch {
-      encoding = 'gb18030';
-    }
+    if (!isUtf8(head, ended)) encoding = 'gb18030';
+  } else if (declared === 'gb18030' && head.some((b) => b >= 0x80) && isUtf8(head, ended)) {
+    // Chinese in GB18030 is almost never valid UTF-8 as well; read as GB18030, UTF-8 Chinese turns into other characters.
+    throw new TabularError({
+      zh: '文件声明为 GB18030，但其内容是有效的 UTF-8 文本，按 GB18030 读会成为乱码；请去掉 encoding 或写 encoding=utf-8。',
+      en: 'The file is declared GB18030 but is valid UTF-8 text, which read as GB18030 would turn into other characters; leave encoding out or say utf-8.',
+    });
   }
   const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   const decode = (b: Uint8Array, stream: boolean) => {
@@ -96,10 +117,17 @@ export class TabularError extends Error {
 
 /**
  * CSV records. The first record is the header; names are trimmed and
- * lower-cased. A record may span lines inside quotes; its line number is the
- * line it starts on (the header is line 1).
+ * lower-cased, or read through `labels`. A record may span lines inside
+ * quotes; its line number is the line it starts on (the header is line 1). A
+ * row of empty cells, as spreadsheets leave below a sheet's data, is skipped
+ * like an empty line.
  */
-export async function* csvRecords(text: AsyncIterable<string>, known: readonly string[]): AsyncGenerator<SourceRecord[]> {
+export async function* csvRecords(
+  text: AsyncIterable<string>,
+  known: readonly string[],
+  /** Header names also taken for a column, as the XLSX export labels it (身份证号 → id_number). */
+  labels: ReadonlyMap<string, string> = new Map(),
+): AsyncGenerator<SourceRecord[]> {
   let header: string[] | null = null;
   let field = '';
   let row: string[] = [];
@@ -113,7 +141,10 @@ export async function* csvRecords(text: AsyncIterable<string>, known: readonly s
     row.push(field);
     field = '';
     if (!header) {
-      header = row.map((h) => h.trim().toLowerCase());
+      header = row.map((h) => {
+        const name = h.trim();
+        return labels.get(name) ?? name.toLowerCase();
+      });
       const unknown = header.filter((h) => h && !known.includes(h));
       if (unknown.length) {
         throw new TabularError({
@@ -121,7 +152,7 @@ export async function* csvRecords(text: AsyncIterable<string>, known: readonly s
           en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`,
         });
       }
-    } else if (!(row.length === 1 && row[0] === '' && !wasQuoted)) {
+    } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every((v) => v === '')) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
       if (row.length !== header.length) {

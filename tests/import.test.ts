@@ -368,6 +368,18 @@ describe('bulk import', () => {
       { type: 'reject', line: 2, field: 'ethnicity', reason: expect.any(String), code: 'BAD_USER_INPUT' },
     ]);
     expect((await post('/import/spaceships', 'a\n')).status).toBe(404);
+    // A spreadsheet sent as it is, and UTF-8 text declared GB18030: told what the file is, nothing read as mojibake.
+    const xlsx = await fetch(new URL('/export/residents.xlsx?within=623022100001', gateway()), { headers: { authorization: `Bearer ${token}` } });
+    const sheet = await fetch(new URL('/import/residents', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+      body: Buffer.from(await xlsx.arrayBuffer()),
+    });
+    expect(sheet.status).toBe(400);
+    expect((await sheet.json()).errors[0].message).toMatch(/XLSX .*save it as CSV/);
+    const declared = await post('/import/residents?encoding=gb18030', `id_number,name,ethnicity\n${makeCitizenId('659001', '1990-01-01', 3)},张三,汉族\n`);
+    expect(declared.status).toBe(400);
+    expect((await declared.json()).errors[0].message).toMatch(/UTF-8|GB18030/);
     const readOnly = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
     const f = await post('/import/residents', 'id_number\n', readOnly);
     expect(f.status).toBe(403);

@@ -168,6 +168,39 @@ describe('XLSX in a spreadsheet program', () => {
     expect(xlsx.shown[1]![at('birth_date')]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   }, 300_000);
 
+  it('an XLSX export saved as CSV by the spreadsheet (Chinese headers, its own date format) imports back as no change, and an edited phone as one update', async () => {
+    const village = '623021200203';
+    const t = await hub.token({ jurisdiction: village, scopes: ['read', 'write', 'pii'] });
+    const res = await get(`/export/residents.xlsx?within=${village}`, t);
+    writeFileSync(join(work, 'edit.xlsx'), Buffer.from(await res.arrayBuffer()));
+    // As a person saves a sheet as CSV: gnumeric's defaults, which write a date cell as 1980/03/17.
+    await run('ssconvert', ['edit.xlsx', 'edit.csv'], { cwd: work, env: { ...process.env, HOME: work, LANG: 'C.UTF-8' } });
+    const saved = readFileSync(join(work, 'edit.csv'), 'utf8');
+    const rows = parseCsv(saved);
+    expect(rows[0]).toContain('身份证号');
+    const born = rows[0]!.indexOf('出生日期');
+    expect(rows[1]![born]).toMatch(/^\d{4}\/\d{2}\/\d{2}$/);
+    const send = async (csv: string) => {
+      const r = await fetch(new URL(`/import/residents?job=xlsx-edit-${Date.now()}`, new URL(hub.gatewayUrl).origin), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+        body: csv,
+      });
+      expect(r.status).toBe(200);
+      const events = (await r.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(events.filter((e) => e.type === 'reject')).toEqual([]);
+      return events.at(-1)!;
+    };
+    expect(await send(saved)).toMatchObject({ type: 'done', inserted: 0, updated: 0, unchanged: rows.length - 1, rejected: 0 });
+    const phone = rows[0]!.indexOf('联系电话');
+    const edited = rows.map((r, i) => (i === 1 ? r.map((v, j) => (j === phone ? '13900001234' : v)) : r));
+    const csv = edited.map((r) => r.map((v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(',')).join('\n');
+    expect(await send(csv)).toMatchObject({ type: 'done', inserted: 0, updated: 1, unchanged: rows.length - 2, rejected: 0 });
+  }, 300_000);
+
   it('disputes: case numbers and codes as text, report times as date-times in China time', async () => {
     const t = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
     const csv = await csvOf('/export/disputes.csv?within=623021', t);

@@ -7,6 +7,7 @@ import type { CopyValue } from '../../../../platform/bulk.ts';
 import { disputeId, text } from '../../../../platform/validate.ts';
 import { parseFileInstant } from '../../../../platform/scalars.ts';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
+import { exportKind } from '../store/export.ts';
 import { stagedRow, type RowKind } from '../store/row-kinds.ts';
 import {
   addressFields,
@@ -366,4 +367,14 @@ const isKindName = (name: string): name is KindName => Object.hasOwn(KINDS, name
 /** The kind a route segment names, if any. */
 export function importKind(name: string): ImportKind | undefined {
   return isKindName(name) ? KINDS[name] : undefined;
+}
+
+/**
+ * The header names a kind's file may also use: the Chinese labels its XLSX
+ * export writes (身份证号 for id_number), so a sheet exported, edited and
+ * saved as CSV comes back as it went out.
+ */
+export function headerLabels(name: string, kind: ImportKind): ReadonlyMap<string, string> {
+  const columns = exportKind(name)?.columns ?? [];
+  return new Map(columns.filter((c) => kind.columns.includes(c.key)).map((c) => [c.zh, c.key]));
 }

@@ -13,7 +13,7 @@ import { HttpError, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
-import { importKind, KINDS, type ImportKind } from './kinds.ts';
+import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
 import type { ResidentWrites, RowKindSql } from '../store/import-kinds.ts';
 import type { BatchFacts } from '../store/row-kinds.ts';
 import {
@@ -354,7 +354,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);
     const text = decodeText(req, opts.encoding);
-    const records = opts.format === 'csv' ? csvRecords(text, kind.columns) : ndjsonRecords(text, kind.columns);
+    const records = opts.format === 'csv' ? csvRecords(text, kind.columns, headerLabels(name, kind)) : ndjsonRecords(text, kind.columns);
     const pool = await nativePool(orm);
     const leave = await takeTurn();
     const clients: PoolClient[] = [];

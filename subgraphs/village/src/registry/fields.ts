@@ -1,12 +1,12 @@
 import { Kind } from 'graphql';
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
-import { parseCitizenId, parsePhone, isRealDate } from '../../../../domain/citizen-id.ts';
+import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
-import { parseId } from '../../../../platform/scalars.ts';
+import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
 import { loadSchema } from '../../../../platform/service.ts';
 import { text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
@@ -207,16 +207,6 @@ const localNumber = { column: '', parse: (v: string, name: string) => text(v, na
 const numberRef = (column: string) => ({ ...localNumber, column });
 const idNumberRef = (column: string) => ({ column, parse: (v: string) => parseCitizenId(v).idNumber });
 
-/** A date written YYYY-MM-DD (a file's birth_date, a form's birthDate). */
-function day(v: string, name: string): string {
-  const s = v.trim();
-  const [y = 0, m = 0, d = 0] = s.split('-').map(Number);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || !isRealDate(y, m, d)) {
-    throw badInput({ zh: `${name}“${v}”不是 YYYY-MM-DD 格式的日期。`, en: `${name} "${v}" is not a date written YYYY-MM-DD.` }, { argument: name });
-  }
-  return s;
-}
-
 /**
  * Tags as one text: `A;B` (as the export writes them; `|` also separates),
  * or PostgreSQL's `{A,B}`. Each once, in the order given (as stored, so an
@@ -253,7 +243,7 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
       { argument: name },
     );
   }
-  const born = f.birth_date == null ? null : day(f.birth_date, ctx.name('birth_date'));
+  const born = f.birth_date == null ? null : parseFileDay(f.birth_date, ctx.name('birth_date'));
   if (born && id && born !== id.birthDate) {
     const name = ctx.name('birth_date');
     throw badInput(
