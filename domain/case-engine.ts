@@ -291,11 +291,22 @@ export function allowedActions(level: Level, status: string): CaseAction[] {
   return [...new Set(STEPS.filter((s) => s.level === level && s.from.includes(status)).map((s) => s.action))];
 }
 
-/** The rule of a step the status allows, or INVALID_TRANSITION saying what is allowed instead. */
+/**
+ * What a caller can do next with a level's record in a status, as a refusal
+ * lists it: steps that follow an event from another level are no one's to
+ * take, and a reopening is asked for by rating the case DISSATISFIED
+ * (rateDispute), so it is listed as that rating.
+ */
+export function callerActions(level: Level, status: string): CaseAction[] {
+  const steps = STEPS.filter((s) => s.level === level && s.from.includes(status) && s.role !== 'EVENT');
+  return [...new Set(steps.map((s) => (s.action === 'REOPEN' ? 'RATE' : s.action)))];
+}
+
+/** The rule of a step the status allows, or INVALID_TRANSITION saying what the caller can do instead. */
 export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null): StepRule {
   const rule = ruleOf(level, action, resolvedLevel);
   if (rule && rule.from.includes(status)) return rule;
-  const allowed = allowedActions(level, status);
+  const allowed = callerActions(level, status);
   throw hubError(
     'INVALID_TRANSITION',
     {

@@ -12,6 +12,7 @@ import { GraphQLError, Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   allowedActions,
+  callerActions,
   CLOSED,
   deadlinesOf,
   dispatchDeadlines,
@@ -167,6 +168,23 @@ describe('the loop’s table agrees with the schemas', () => {
 });
 
 describe('transition', () => {
+  it('lists in a refusal only what a caller can do: no step that follows an event, a reopening as the rating that asks for it', () => {
+    expect(callerActions('VILLAGE', 'RESOLVED')).toEqual(['RATE']);
+    expect(callerActions('TOWNSHIP', 'RESOLVED')).toEqual([]);
+    expect(callerActions('COUNTY', 'RESOLVED')).toEqual([]);
+    for (const level of LEVELS) {
+      for (const status of STATUSES[level]) {
+        const listed = callerActions(level, status);
+        expect(listed, `${level} ${status}`).not.toContain('REOPEN');
+        for (const a of listed)
+          expect(
+            STEPS.some((s) => s.level === level && s.action === a && s.role !== 'EVENT'),
+            `${level} ${status} ${a}`,
+          ).toBe(true);
+      }
+    }
+  });
+
   it('allows exactly what the table allows, for every level, status and action, and refuses the rest with INVALID_TRANSITION', () => {
     for (const level of LEVELS) {
       for (const status of STATUSES[level]) {
@@ -180,7 +198,7 @@ describe('transition', () => {
             } else {
               const e = thrown(() => transition(level, status, action, resolvedLevel));
               expect(e.extensions.code, `${level} ${status} ${action}`).toBe('INVALID_TRANSITION');
-              expect(e.extensions.allowed).toEqual(allowedActions(level, status));
+              expect(e.extensions.allowed).toEqual(callerActions(level, status));
             }
           }
         }
