@@ -139,6 +139,18 @@ describe('change feed', () => {
       // The township's receipt: a change made by an event from another subgraph.
       expect(mine.length).toBeGreaterThan(3);
     }
+    // first: 0 reads no change but says whether there are any after the cursor.
+    const peek = async (after: string | null) =>
+      (
+        await hub.queryAs<{ changes: Paged<Change> }>(
+          reader,
+          `query($a: String) { changes(after: $a, kinds: [DISPUTE], within: "${VILLAGE}", first: 0) { nodes { cursor } pageInfo { hasNextPage endCursor } } }`,
+          {
+            a: after,
+          },
+        )
+      ).data!.changes;
+    expect(await peek(start)).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: start } });
     // Pulling the whole range again in one page gives the same changes in the same order.
     const again = (await pull(reader, start, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000)).got.filter((c) => ids.has(c.recordId));
     expect(again.map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));

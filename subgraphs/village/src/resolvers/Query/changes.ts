@@ -13,7 +13,8 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
       );
     }
     const q = changeQuery(ctx.caller, args, first + 1);
-    const rows = first === 0 ? [] : await changeLog.after(ctx.em, q);
+    // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
+    const rows = await changeLog.after(ctx.em, q);
     const nodes = rows.slice(0, first);
     const edges = nodes.map((node) => ({ cursor: changeCursor(node), node }));
     return {
