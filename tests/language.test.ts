@@ -66,6 +66,13 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /^No joint-defense group with id 99999999\.$/,
   },
   {
+    name: 'a cursor of another list (the grids list, whose cursors hold grid codes) on a list of residents',
+    query: '{ village(code: "623021200201") { residents(first: 1, after: "azo2MjMwMjEyMDAyMDEwMDE") { totalCount } } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^after：“azo2MjMwMjEyMDAyMDEwMDE”不是本字段返回的游标。$/,
+    en: /is not a cursor returned by this field/,
+  },
+  {
     name: 'a division outside the jurisdiction',
     query: '{ county(code: "623022") { population { residents } } }',
     code: 'FORBIDDEN',

@@ -103,8 +103,9 @@ export class ScopedPages {
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
     const page = parsePage(args);
     const first = page.limit;
-    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; anything but a key is refused.
-    if (page.after !== undefined && !/^[1-9]\d{0,15}$/.test(page.after)) {
+    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; anything but such a
+    // key is refused. Keys stay far below 13 digits, so another list's cursor holding a code (a grid's 15) is refused too.
+    if (page.after !== undefined && !/^[1-9]\d{0,12}$/.test(page.after)) {
       throw badInput(
         { zh: `after：“${args.after}”不是本字段返回的游标。`, en: `after: "${args.after}" is not a cursor returned by this field.` },
         { argument: 'after' },
