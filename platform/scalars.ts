@@ -97,7 +97,7 @@ export function parseFileDay(value: string, argument: string): string {
   return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
 }
 
-const FILE_INSTANT = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+const FILE_INSTANT = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
  * A point in time as a file row gives it (import): ISO 8601 as the API takes it, or as spreadsheets write it,
@@ -113,7 +113,8 @@ export function parseFileInstant(value: string, argument: string): Date {
     const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
     if (h <= 23 && mi <= 59 && sec <= 59) {
       const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-      const zone = m[8] === undefined ? '+08:00' : m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].slice(-2)}`;
+      // An offset as PostgreSQL writes it (+08), or ±HH:MM, or ±HHMM.
+      const zone = m[8] === undefined ? '+08:00' : m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].length > 3 ? m[8].slice(-2) : '00'}`;
       const t = new Date(`${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(sec)}${m[7] ?? ''}${zone}`);
       if (!Number.isNaN(t.getTime())) return t;
     }

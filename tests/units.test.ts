@@ -7,7 +7,7 @@ import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } f
 import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
-import { DateScalar, DateTimeScalar } from '../platform/scalars.ts';
+import { DateScalar, DateTimeScalar, parseFileDay, parseFileInstant } from '../platform/scalars.ts';
 import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
@@ -89,6 +89,20 @@ describe('Date and DateTime say why a value is refused (platform/scalars.ts)', (
     expect(english(() => DateTimeScalar.parseValue('2026-02-30T08:00:00+08:00'))).toContain('is not a real date');
     expect(english(() => DateTimeScalar.parseValue('2026-11-29T08:00:00'))).toContain('is not an ISO 8601 date-time with an offset');
     expect(DateScalar.parseValue('2024-02-29')).toBe('2024-02-29');
+  });
+
+  it('reads a file’s times as spreadsheets and PostgreSQL write them, a time without an offset in China time', () => {
+    const at = (v: string) => parseFileInstant(v, 'occurred_at').toISOString();
+    expect(at('2026-01-21 10:11:13.596+08')).toBe('2026-01-21T02:11:13.596Z');
+    expect(at('2026-01-21T10:11:13+08:00')).toBe('2026-01-21T02:11:13.000Z');
+    expect(at('2026-01-21 10:11')).toBe('2026-01-21T02:11:00.000Z');
+    expect(at('2026/1/21 10:11:00')).toBe('2026-01-21T02:11:00.000Z');
+    expect(at('2026-01-21')).toBe('2026-01-20T16:00:00.000Z');
+    expect(at('2026-01-21T02:11:13Z')).toBe('2026-01-21T02:11:13.000Z');
+    expect(english(() => parseFileInstant('21/01/2026', 'occurred_at'))).toMatch(/^occurred_at "21\/01\/2026" is not a date-time/);
+    expect(english(() => parseFileInstant('2026-02-30 08:00', 'occurred_at'))).toMatch(/is not a real date/);
+    expect(parseFileDay('1980/3/7', 'birth_date')).toBe('1980-03-07');
+    expect(english(() => parseFileDay('19800307', 'birth_date'))).toMatch(/^birth_date "19800307" is not a date/);
   });
 });
 
