@@ -370,6 +370,8 @@ export function nextStory(story: Story, fact: StepFact): Story {
   if (fact.deadlines.contactBy) next.contactBy = fact.deadlines.contactBy;
   if (fact.deadlines.settleBy) next.settleBy = fact.deadlines.settleBy;
   if (fact.deadlines.replyBy) next.replyBy = fact.deadlines.replyBy;
+  // 承办 is the handling level's: a case moving up has no one assigned until that level assigns it.
+  if (next.handlingLevel !== story.handlingLevel) next.assignee = null;
   if (fact.assignee !== undefined && fact.assignee !== null) next.assignee = fact.assignee;
   return next;
 }

@@ -368,7 +368,13 @@ describe('nextStory folds a case’s steps into the village record', () => {
     expect(seen[8]!.settleBy).toEqual(t(240 + SETTLE));
     expect(seen[8]!.replyBy).toEqual(t(360 + REPLY));
     expect(seen[8]!.contactBy).toEqual(story.contactBy);
-    expect(seen[5]!.assignee).toBe('乡司法所');
+    expect(seen[4]!.assignee).toBe('乡司法所');
+    // 承办 belongs to the level handling the case: none once it moves up (the township's escalation), until that level assigns it.
+    expect(seen[5]!.assignee).toBeNull();
+    expect(seen[8]!.assignee).toBeNull();
+    const assignedBelow = fold([fact(2, 'VILLAGE', 'ACCEPT', t(30)), fact(3, 'VILLAGE', 'ASSIGN', t(40), { assignee: '村调委会' })]);
+    expect(assignedBelow.assignee).toBe('村调委会');
+    expect(nextStory(assignedBelow, fact(4, 'VILLAGE', 'ESCALATE', t(60))).assignee).toBeNull();
     const after = fold([fact(11, 'VILLAGE', 'RATE', t(420)), fact(12, 'VILLAGE', 'CLOSE', t(480)), fact(13, 'VILLAGE', 'FOLLOW_UP', t(540))], seen[8]);
     expect(after).toMatchObject({ seq: 13, status: 'FOLLOWED_UP', handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION', rehandled: 0 });
   });
