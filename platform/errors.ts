@@ -41,6 +41,38 @@ function asOwnMessage(formatted: import('graphql').GraphQLFormattedError, error:
   };
 }
 
+/** What each graphql-armor limit counts, as its refusal names it. */
+const LIMITS: Record<string, { zh: string; en: string }> = {
+  'Query depth': { zh: '查询嵌套深度', en: 'Query depth' },
+  Aliases: { zh: '别名数量', en: 'Alias count' },
+  Directives: { zh: '指令数量', en: 'Directive count' },
+  Token: { zh: '词法单元数量', en: 'Token count' },
+};
+
+/**
+ * graphql-armor refuses a query over one of the gateway's limits with an
+ * English "Syntax Error: … limit of N exceeded, found M" under
+ * BAD_USER_INPUT; it is neither a syntax error nor an argument's fault, so it
+ * becomes a validation refusal that names the limit, in both languages.
+ */
+function asLimitRefusal(formatted: import('graphql').GraphQLFormattedError): import('graphql').GraphQLFormattedError {
+  const m = /^Syntax Error: (Query depth|Aliases|Directives|Token) limit of (\d+) exceeded, found (\d+)\.?$/.exec(formatted.message);
+  const what = m ? LIMITS[m[1]!] : undefined;
+  if (!m || !what) return formatted;
+  const [limit, found] = [Number(m[2]), Number(m[3])];
+  return {
+    ...formatted,
+    message: `${what.zh} ${found} 超过上限 ${limit}；请拆分或简化查询。`,
+    extensions: {
+      ...formatted.extensions,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit,
+      found,
+      [ENGLISH_EXTENSION]: `${what.en} ${found} exceeds the limit of ${limit}; split or simplify the query.`,
+    },
+  };
+}
+
 /**
  * Apollo `formatError`: errors with a known code pass through (without stack
  * traces); anything unexpected is logged with a correlation id and replaced by a
@@ -56,7 +88,7 @@ export function makeFormatError(service: string) {
     if (typeof originalCode === 'string' && KNOWN_CODES.has(originalCode) && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') {
       formatted = { ...formatted, extensions: { ...formatted.extensions, code: originalCode } };
     }
-    formatted = asOwnMessage(formatted, error);
+    formatted = asLimitRefusal(asOwnMessage(formatted, error));
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };

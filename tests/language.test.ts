@@ -73,6 +73,13 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /is not a cursor returned by this field/,
   },
   {
+    name: 'a query over a limit of the gateway (aliases), named with its figures',
+    query: `{ ${Array.from({ length: 51 }, (_, i) => `a${i}: county(code: "623021") { name }`).join(' ')} }`,
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    zh: /^别名数量 51 超过上限 50；请拆分或简化查询。$/,
+    en: /^Alias count 51 exceeds the limit of 50; split or simplify the query\.$/,
+  },
+  {
     name: 'a division outside the jurisdiction',
     query: '{ county(code: "623022") { population { residents } } }',
     code: 'FORBIDDEN',
