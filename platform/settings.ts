@@ -126,6 +126,13 @@ const schema = riskSchema.extend({
   ),
   HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HUB_NATIONAL_SUBJECTS: commaList,
+  // Web origins whose pages may call the gateway from a browser (CORS); none by default. Each exactly as a browser
+  // sends it in Origin: scheme, host and a port other than the scheme's own, no path; `*` is refused (the hub's data
+  // is not for any page on the web).
+  HUB_CORS_ORIGINS: commaList.refine(
+    (list) => list.every((o) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && new URL(o).origin === o.toLowerCase()),
+    'must be origins such as http://localhost:5173 or https://app.example.cn (scheme, host, port; no path, no *)',
+  ),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -176,6 +183,8 @@ export interface Settings {
   };
   /** Token subjects allowed a whole-country jurisdiction (`*`); empty: nobody (platform/jurisdiction.ts). */
   nationalSubjects: string[];
+  /** Origins whose browser pages may call the gateway (HUB_CORS_ORIGINS); empty: none, only the hub's own pages. */
+  corsOrigins: string[];
   /** Thresholds of the early warnings (HUB_RISK_*). */
   risk: RiskThresholds;
   /** Per subgraph; `workers`: processes sharing its port (HUB_<NAME>_WORKERS, platform/workers.ts). */
@@ -250,6 +259,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       eventsSecret: s.HUB_EVENTS_SECRET,
     },
     nationalSubjects: s.HUB_NATIONAL_SUBJECTS,
+    corsOrigins: s.HUB_CORS_ORIGINS.map((o) => o.toLowerCase()),
     risk: riskThresholds(env),
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };

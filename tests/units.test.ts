@@ -140,6 +140,17 @@ describe('settings', () => {
     expect(s.subgraphs.village.database!.migrationUrl).toBe('postgres://owner@a/v');
   });
 
+  it('takes browser origins for CORS as Origin headers write them, none by default, and refuses * and paths', () => {
+    expect(parseSettings({}).corsOrigins).toEqual([]);
+    expect(parseSettings({ HUB_CORS_ORIGINS: 'http://localhost:5173, https://App.example.cn' }).corsOrigins).toEqual([
+      'http://localhost:5173',
+      'https://app.example.cn',
+    ]);
+    for (const bad of ['*', 'http://localhost:5173/', 'https://app.example.cn/path', 'localhost:5173', 'https://app.example.cn:443']) {
+      expect(() => parseSettings({ HUB_CORS_ORIGINS: bad }), bad).toThrow(/HUB_CORS_ORIGINS/);
+    }
+  });
+
   it('lists every problem at once', () => {
     try {
       parseSettings({ GATEWAY_PORT: '99999', COUNTY_PORT: '4000', VILLAGE_DATABASE_URL: 'http://x', NODE_ENV: 'prod' });

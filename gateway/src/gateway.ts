@@ -29,6 +29,8 @@ export interface GatewayOptions {
   callerKeys: CallerKeySource;
   /** Token subjects an operator allows a whole-country jurisdiction (`*`), from HUB_NATIONAL_SUBJECTS; none by default. */
   nationalSubjects?: readonly string[];
+  /** Origins whose browser pages may call the gateway (HUB_CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[];
   /** Sent to subgraphs in `x-hub-router` (the first of HUB_ROUTER_SECRETS; docs/ARCHITECTURE.md §2). */
   routerSecret: string;
   host?: string;
@@ -103,6 +105,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       countError: (code) => metrics.error(code),
       compressFrom: 1024,
       sharing: shared,
+      corsOrigins: opts.corsOrigins ?? [],
       authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => ({
         requestId: forwardedRequestId(req.headers['x-request-id']),

@@ -28,5 +28,6 @@ await runService('gateway', settings, async () => {
     production: settings.production,
     reportCacheSeconds: settings.reportCacheSeconds,
     nationalSubjects: settings.nationalSubjects,
+    corsOrigins: settings.corsOrigins,
   });
 });

@@ -127,7 +127,12 @@ async function startSubgraphs(
   }
 }
 
-export async function startHub(): Promise<TestHub> {
+/** What a test may set on the gateway it starts (HUB_CORS_ORIGINS as `corsOrigins`). */
+export interface HubOptions {
+  corsOrigins?: readonly string[];
+}
+
+export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
   // Its stop refuses a statement sent with parameters but no prepared name where generic plans are asked for.
   watchGenericPlans();
   const dbs = inject('dbs');
@@ -154,6 +159,7 @@ export async function startHub(): Promise<TestHub> {
     routerSecret: keys.routerSecrets[0]!,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
     nationalSubjects: trust.nationalSubjects,
+    corsOrigins: opts.corsOrigins,
   });
   const hub: TestHub = {
     gatewayUrl: gateway.url,
