@@ -16,7 +16,10 @@ import { loadKeys } from './lib/keys.ts';
 export function parseTtl(text: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(text);
   if (!m) throw new Error(`--ttl "${text}" must look like 30m, 12h or 7d`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  // A token that expires as it is made is a typing mistake, not a token anyone can use.
+  if (seconds < 1) throw new Error(`--ttl "${text}" must be at least 1s`);
+  return seconds;
 }
 
 const { values } = parseArgs({

@@ -134,6 +134,12 @@ describe('npm start', () => {
     });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('unknown scopes root');
+    const expired = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--ttl', '0m'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(expired.status).toBe(2);
+    expect(expired.stderr).toContain('at least 1s');
     await stopAndCheck(first.child);
 
     const second = await startHubProcess({ ...env, HUB_VILLAGE_WORKERS: '2', HUB_GATEWAY_WORKERS: '2' });
