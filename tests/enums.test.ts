@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
+import { RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBGRAPHS = ['village', 'township', 'county'] as const;
@@ -60,6 +61,11 @@ describe('enums', () => {
     }
     expect(problems).toEqual([]);
     expect(shared).toBeGreaterThan(0);
+  });
+
+  it('the analysis room names every DisputeSource and CitizenRating a step’s note may carry (app/src/labels.ts)', () => {
+    expect(difference(ENUMS.get('village')!.get('DisputeSource')!, Object.keys(SOURCE))).toBe('');
+    expect(difference(ENUMS.get('village')!.get('CitizenRating')!, Object.keys(RATING))).toBe('');
   });
 
   it('PersonTag of the village schema holds exactly domain/tags.ts TAGS', () => {

@@ -9,6 +9,8 @@ import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 import { DateScalar, DateTimeScalar, parseFileDay, parseFileInstant } from '../platform/scalars.ts';
 import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
+import { rateOf } from '../app/src/format.ts';
+import { noteZh } from '../app/src/labels.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
 function english(fn: () => unknown): string {
@@ -117,6 +119,19 @@ describe('民族 (GB/T 3304)', () => {
     for (const bad of ['火星族', 'Han', '姹夋棌', '']) {
       expect(english(() => parseEthnicity(bad, 'ethnicity'))).toMatch(/^ethnicity ".*" is not an ethnic group named in GB\/T 3304/);
     }
+  });
+});
+
+describe('the analysis room’s wording (app/src)', () => {
+  it('shows a rate with nothing to count it over as a dash, and step notes by their Chinese names', () => {
+    expect(rateOf(0, 0)).toBe('—');
+    expect(rateOf(0, 3)).toBe('0.0%');
+    expect(rateOf(0.975, 40)).toBe('97.5%');
+    expect(noteZh('GRID_INSPECTION: 两户因草场边界围栏发生争执')).toBe('网格巡查：两户因草场边界围栏发生争执');
+    expect(noteZh('DISSATISFIED')).toBe('不满意');
+    expect(noteZh('BASICALLY_SATISFIED')).toBe('基本满意');
+    expect(noteZh('UNKNOWN_CODE: 原文')).toBe('UNKNOWN_CODE: 原文');
+    expect(noteZh('请派员核实')).toBe('请派员核实');
   });
 });
 

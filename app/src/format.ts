@@ -1,6 +1,8 @@
 /** Numbers as the page shows them: Chinese grouping, rates as percentages. */
 export const num = (n: number): string => n.toLocaleString('zh-CN');
 export const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
+/** A rate, or a dash when there is nothing to count it over (no case reported, none resolved): 0% would say the opposite. */
+export const rateOf = (r: number, base: number): string => (base ? pct(r) : '—');
 
 /** 环比/同比 as a signed percentage change, or a dash when the earlier figure is 0. */
 export function change(now: number, before: number): string {

@@ -33,6 +33,31 @@ export const CATEGORY: Record<DisputeCategory, string> = {
 
 export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
 
+/** DisputeSource and CitizenRating (schema/api.graphql): no query of this page reads them as fields, only in notes. */
+export const SOURCE: Record<string, string> = {
+  GRID_INSPECTION: '网格巡查',
+  PATROL: '巡逻发现',
+  WALK_IN: '来访',
+  HOTLINE: '热线',
+  POLICE_REFERRAL: '公安移送',
+  COURT_REFERRAL: '法院移送',
+};
+
+export const RATING: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
+
+/**
+ * A step's note as people read it: the hub writes a report's source and a
+ * rating given without words as their codes (machines read the notes too),
+ * shown here by their Chinese names.
+ */
+export function noteZh(note: string): string {
+  const rating = RATING[note];
+  if (rating) return rating;
+  const m = /^([A-Z_]+): /.exec(note);
+  const source = m ? SOURCE[m[1]!] : undefined;
+  return source ? `${source}：${note.slice(m![0].length)}` : note;
+}
+
 export const LEVEL: Record<GovernanceLevel, string> = { VILLAGE: '村', TOWNSHIP: '乡镇', COUNTY: '县' };
 
 export const ACTION: Record<DisputeAction, string> = {

@@ -13,9 +13,9 @@
  */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
-import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, todayCst } from './format.ts';
+import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst } from './format.ts';
 import type { CaseRowFragment, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
-import { ACTION, CATEGORY, INDICATOR, LEVEL, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import { ACTION, CATEGORY, INDICATOR, LEVEL, noteZh, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import {
   CaseTimeline,
   CountyCases,
@@ -244,11 +244,23 @@ function figures(h: Head): Figure[] {
       key: 'resolutionRate',
       label: '化解率',
       value: ds.resolutionRate,
-      text: pct(ds.resolutionRate),
-      note: `环比 ${points(ds.resolutionRate, ds.previous.resolutionRate)}`,
+      text: rateOf(ds.resolutionRate, ds.reported),
+      note: ds.reported ? `环比 ${ds.previous.reported ? points(ds.resolutionRate, ds.previous.resolutionRate) : '—'}` : '本期无受理纠纷',
     },
-    { key: 'onTimeRate', label: '按期化解率', value: ds.onTimeRate, text: pct(ds.onTimeRate), note: '按期化解 / 化解' },
-    { key: 'satisfactionRate', label: '群众满意率', value: ds.satisfactionRate, text: pct(ds.satisfactionRate), note: '满意与基本满意 / 已评价' },
+    {
+      key: 'onTimeRate',
+      label: '按期化解率',
+      value: ds.onTimeRate,
+      text: rateOf(ds.onTimeRate, ds.resolved),
+      note: ds.resolved ? '按期化解 / 化解' : '本期无化解纠纷',
+    },
+    {
+      key: 'satisfactionRate',
+      label: '群众满意率',
+      value: ds.satisfactionRate,
+      text: rateOf(ds.satisfactionRate, ds.resolved),
+      note: ds.resolved ? '满意与基本满意 / 已评价' : '本期无化解纠纷',
+    },
   ];
 }
 
@@ -268,7 +280,12 @@ const COLUMNS: Column[] = [
   { key: 'hazards', zh: '隐患', value: (r) => r.patrolStats.hazardsFound, show: (r) => num(r.patrolStats.hazardsFound) },
   { key: 'reported', zh: '受理', value: (r) => r.disputeStats.reported, show: (r) => num(r.disputeStats.reported) },
   { key: 'resolved', zh: '化解', value: (r) => r.disputeStats.resolved, show: (r) => num(r.disputeStats.resolved) },
-  { key: 'resolutionRate', zh: '化解率', value: (r) => r.disputeStats.resolutionRate, show: (r) => pct(r.disputeStats.resolutionRate) },
+  {
+    key: 'resolutionRate',
+    zh: '化解率',
+    value: (r) => r.disputeStats.resolutionRate,
+    show: (r) => rateOf(r.disputeStats.resolutionRate, r.disputeStats.reported),
+  },
   { key: 'overdue', zh: '超期', value: (r) => r.disputeStats.overdue, show: (r) => num(r.disputeStats.overdue) },
 ];
 
@@ -320,7 +337,7 @@ function trendTable(h: Head): string {
     <tbody>${ms
       .map(
         (m, i) =>
-          `<tr><th scope="row">${esc(monthLabel(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${pct(m.resolutionRate)}</td><td>${change(
+          `<tr><th scope="row">${esc(monthLabel(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${rateOf(m.resolutionRate, m.reported)}</td><td>${change(
             m.reported,
             m.previous.reported,
           )}</td><td>${change(m.reported, m.yearAgo.reported)}</td></tr>`,
@@ -604,7 +621,7 @@ async function showCase(id: string): Promise<void> {
           (s) =>
             `<li><time datetime="${esc(s.at)}">${esc(new Date(s.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
               ACTION[s.action],
-            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(s.note)}` : ''}</li>`,
+            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}</li>`,
         )
         .join('')}</ol>
       <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>

@@ -213,7 +213,8 @@ async function departmentStep(
         const c = await townshipCases.lock(em, d.disputeId);
         if (!c) throw notFound({ zh: `没有吹哨任务 ${id} 对应的乡镇级案件。`, en: `No township case for dispatch ${id}.` });
         const who = actorOf(ctx);
-        step.actor = `${d.departmentName}${who ? ` (${who})` : ''}`;
+        // The department, and who in it took the step when the token names someone else.
+        step.actor = `${d.departmentName}${who && who !== d.departmentName ? ` (${who})` : ''}`;
         step.extras = async (_, at) => {
           out.dispatch = action === 'DEPARTMENT_ACKNOWLEDGE' ? await dispatches.acknowledge(em, d.id, at) : await dispatches.report(em, d.id, note ?? '', at);
           return {};
