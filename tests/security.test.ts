@@ -217,6 +217,12 @@ describe('query limits at the gateway', () => {
     // Depth and cost both bound it; whichever trips first names its limit.
     expect(d.errors![0]!.message).toMatch(/depth|cost limit/i);
     expect(d.data ?? null).toBeNull();
+    // A fan-out through whole lists of divisions: every village of a county, a page of residents each, with their households.
+    const fan = await hub.query(
+      `{ county(code: "623021") { townships { villages { residents(first: 500) { nodes { name household { members { name } } } } } } } }`,
+    );
+    expect(fan.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(fan.errors![0]!.message).toMatch(/cost/i);
     const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(' ');
     const a = await hub.query(`{ ${aliases} }`);
     expect(a.errors![0]!.message).toMatch(/alias/i);

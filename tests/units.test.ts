@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
+import { buildSchema, execute, Kind, parse, type DocumentNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import { contentCoding, gzipOptions } from '../platform/http.ts';
 import { selectsAny } from '../platform/selection.ts';
 import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } from '../domain/codes.ts';
@@ -10,6 +10,8 @@ import { gridCounts, shortVillageName } from '../domain/divisions.ts';
 import { DateScalar, DateTimeScalar, parseFileDay, parseFileInstant } from '../platform/scalars.ts';
 import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
 import { rateOf } from '../app/src/format.ts';
+import * as APP_QUERIES from '../app/src/queries.ts';
+import { MAX_COST, queryCost } from '../gateway/src/limits.ts';
 import { noteZh } from '../app/src/labels.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
@@ -132,6 +134,27 @@ describe('the analysis room’s wording (app/src)', () => {
     expect(noteZh('BASICALLY_SATISFIED')).toBe('基本满意');
     expect(noteZh('UNKNOWN_CODE: 原文')).toBe('UNKNOWN_CODE: 原文');
     expect(noteZh('请派员核实')).toBe('请派员核实');
+  });
+});
+
+describe('query cost (gateway/src/limits.ts)', () => {
+  const costOf = (doc: DocumentNode, variables: Record<string, unknown> = {}) => {
+    const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    return queryCost(op, doc, variables);
+  };
+  it('keeps every query of the analysis room inside the limit, and refuses pages fanned out under whole lists of divisions', () => {
+    // The client preset writes each document as its text (a String object).
+    const docs = Object.entries(APP_QUERIES).map(([name, d]) => [name, parse(String(d))] as const);
+    const operations = docs.filter(([, d]) => d.definitions.some((x) => x.kind === Kind.OPERATION_DEFINITION));
+    expect(operations.length).toBeGreaterThan(8);
+    for (const [name, d] of operations) expect(costOf(d, { code: '623021200', from: '2026-01-01', to: '2026-12-01' }), name).toBeLessThan(MAX_COST / 2);
+    const fan = parse('{ county(code: "623021") { townships { villages { residents(first: 500) { nodes { name household { members { name } } } } } } } }');
+    expect(costOf(fan)).toBeGreaterThan(MAX_COST);
+    // Statistics under whole lists are counted once each, as before: a county drill-down stays small.
+    const drill = parse(
+      '{ county(code: "623021") { townships { code population { residents } villages { code disputeStats(period: "2026") { reported } } } } }',
+    );
+    expect(costOf(drill)).toBeLessThan(200);
   });
 });
 

@@ -200,8 +200,9 @@ function legacyJsonClient(accept: string | undefined): boolean {
  * 1.5× each of its selections, and a selection with `first` (or `last`) is multiplied by it. The largest
  * page the API documents is the change feed's, `changes(first: 1000)`, and with every field of every kind
  * of `record` it costs about 493,000 (tests/bad-input-corpus.test.ts sends it); a county drill-down with
- * every statistic costs about 100, a 500-row page of residents with their households about 70,000. A
- * query built to fan out, a page of grids each with a page of residents, costs millions.
+ * every statistic costs about 100, a 500-row page of residents with their households about 70,000. A query
+ * built to fan out, a page of grids or a county's villages (WHOLE_LISTS) each with a page of residents,
+ * costs millions.
  *
  * graphql-armor reads `first` only when it is written in the query, so a fan-out passing its page sizes
  * as variables cost next to nothing; counted here, once the variables are known, it costs what its
@@ -211,34 +212,69 @@ export const MAX_COST = 600_000;
 
 const COST = { object: 2, scalar: 1, depthFactor: 1.5 };
 
-function queryCost(operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>): number {
+/**
+ * Lists of divisions a query takes whole (no page size) multiply the pages
+ * asked under them, ten times each (a township has about ten villages, a
+ * village five to ten grids; larger parents are under-counted, not refused).
+ * Their statistics are counted once, as before: figures are cached and cheap
+ * to read, and a county's figures down to every village stay well inside the
+ * limit. Counted as one, a county's townships' villages' pages of residents
+ * cost what one page does, and such a query answered 9.7 MB (now about 4
+ * million, refused); the analysis room's township desk (its villages' pages
+ * of cases) costs about a third of the limit (tests/units.test.ts).
+ */
+const WHOLE_LISTS: Record<string, number> = { counties: 10, townships: 10, villages: 10, grids: 10 };
+
+export function queryCost(operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>): number {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   // A fragment spread again costs what its first spread did, as in graphql-armor (and a cycle costs nothing more).
-  const spread = new Map<string, number>();
-  const pageSize = (node: FieldNode): number => {
+  const spread = new Map<string, Cost>();
+  /** The page size a field asks for (`first`/`last`), or undefined for a field without one. */
+  const pageSize = (node: FieldNode): number | undefined => {
     const arg = node.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
-    const value = arg?.value.kind === Kind.INT ? Number(arg.value.value) : arg?.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : undefined;
+    if (!arg) return undefined;
+    const value = arg.value.kind === Kind.INT ? Number(arg.value.value) : arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : undefined;
     return typeof value === 'number' && Number.isInteger(value) && value > 1 ? value : 1;
   };
-  const cost = (node: SelectionNode | FragmentDefinitionNode): number => {
-    if (node.kind === Kind.FIELD && node.name.value === '__schema') return 0;
+  const scaled = (c: Cost, k: number): Cost => ({ plain: c.plain * k, paged: c.paged * k });
+  const cost = (node: SelectionNode | FragmentDefinitionNode): Cost => {
+    if (node.kind === Kind.FIELD && node.name.value === '__schema') return NONE;
     if (node.kind === Kind.FRAGMENT_SPREAD) {
       const name = node.name.value;
       const known = spread.get(name);
-      if (known !== undefined) return COST.scalar + COST.depthFactor * known;
-      spread.set(name, 0);
+      if (known !== undefined) return { plain: COST.scalar + COST.depthFactor * known.plain, paged: COST.depthFactor * known.paged };
+      spread.set(name, NONE);
       const fragment = fragments.get(name);
-      const inner = fragment ? cost(fragment) : 0;
+      const inner = fragment ? cost(fragment) : NONE;
       spread.set(name, inner);
-      return COST.scalar + COST.depthFactor * inner;
+      return { plain: COST.scalar + COST.depthFactor * inner.plain, paged: COST.depthFactor * inner.paged };
     }
-    if (!node.selectionSet) return COST.scalar;
-    let total = COST.object;
-    for (const child of node.selectionSet.selections) total += COST.depthFactor * cost(child);
-    return total * (node.kind === Kind.FIELD ? pageSize(node) : 1);
+    if (!node.selectionSet) return { plain: COST.scalar, paged: 0 };
+    const inner: Cost = { plain: COST.object, paged: 0 };
+    for (const child of node.selectionSet.selections) {
+      const c = scaled(cost(child), COST.depthFactor);
+      inner.plain += c.plain;
+      inner.paged += c.paged;
+    }
+    if (node.kind !== Kind.FIELD) return inner;
+    const page = pageSize(node);
+    // Everything under a page is paid once per row of it.
+    if (page !== undefined) return { plain: 0, paged: (inner.plain + inner.paged) * page };
+    // A whole list of divisions pays once per division for the pages under it; its own figures stay as counted.
+    return { plain: inner.plain, paged: inner.paged * (WHOLE_LISTS[node.name.value] ?? 1) };
   };
-  return operation.selectionSet.selections.reduce((sum, s) => sum + cost(s), 0);
+  return operation.selectionSet.selections.reduce((sum, s) => {
+    const c = cost(s);
+    return sum + c.plain + c.paged;
+  }, 0);
 }
+
+/** A selection's cost in two parts: what it costs once, and what pages under it (`first`/`last`) cost. */
+interface Cost {
+  plain: number;
+  paged: number;
+}
+const NONE: Cost = { plain: 0, paged: 0 };
 
 export function queryLimits(production: boolean) {
   const armor = new ApolloArmor({
