@@ -200,6 +200,12 @@ describe('a dispute’s whole life across levels', () => {
     ]);
     const times = d.timeline.map((s) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // A finished case is refused for what it is (followed up), not sent to the level that last handled it.
+    const late = await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { status } }`);
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'FOLLOWED_UP' });
+    expect(late.errors![0]!.message).toMatch(/FOLLOWED_UP case/);
+    const supervise = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${d.id}", note: "x") { id } }`);
+    expect(supervise.errors![0]!.message).toMatch(/still being handled; this case is FOLLOWED_UP/);
 
     const after = await statsNow();
     for (const level of ['village', 'township', 'county'] as const) {

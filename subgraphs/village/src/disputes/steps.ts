@@ -1,4 +1,4 @@
-import { ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
+import { CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { inJurisdiction, requireWrite, type Caller } from '../../../../platform/caller.ts';
 import { hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { emit } from '../../../../platform/events.ts';
@@ -61,7 +61,8 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
     lock: async () => {
       // The 综治中心's steps (CENTRE) are taken where the case is handled; rating, reopening, closing and
       // follow-up (PARTIES) where the parties live, whichever level resolved it.
-      if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE') {
+      // A case already resolved is past every centre's steps, wherever it was handled: the status says why (below).
+      if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE' && !CLOSED.VILLAGE.includes(d.status)) {
         throw transitionError(
           {
             zh: `该案件现由${HANDLING_ZH[d.handlingLevel] ?? d.handlingLevel}办理，请在该级办理（村级记录随之更新）。`,

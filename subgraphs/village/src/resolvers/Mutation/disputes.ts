@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openingStep, REHANDLING_LIMIT, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
+import { openingStep, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
@@ -186,6 +186,15 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+      if (RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
+        throw transitionError(
+          {
+            zh: `督办只针对在办的超期案件；这件案件${statusZh(d.status)}。`,
+            en: `Supervision orders are for overdue cases still being handled; this case is ${d.status}.`,
+          },
+          d,
+        );
+      }
       if (!isOverdue(d)) {
         throw transitionError(
           {
