@@ -305,7 +305,7 @@ describe('bulk import', () => {
 
   it('a file that breaks off after batches committed: says how far it got, and the same job resumes there once mended', async () => {
     const grid = '623022100001001';
-    const ids = [1, 2, 3, 4, 5].map((n) => makeCitizenId('659106', '1988-08-08', n));
+    const ids = [1, 2, 3, 4, 5].map((n) => makeCitizenId('659107', '1988-08-08', n));
     const line = (i: number, name: string) => `${ids[i]},${name},汉族,REGISTERED,${grid}`;
     const header = 'id_number,name,ethnicity,residency,grid_code';
     const broken = [header, line(0, '甲'), line(1, '乙'), line(2, '丙'), `${ids[3]},"未闭合,汉族,REGISTERED,${grid}`, line(4, '戊')].join('\n');
@@ -317,7 +317,7 @@ describe('bulk import', () => {
         body,
       });
     const res = await post(broken);
-    const stored = async () => (await residentsOf('659106')).map((r) => r.name);
+    const stored = async () => (await residentsOf('659107')).map((r) => r.name);
     if (res.status === 400) {
       // Nothing was written before the error was found: the whole answer is the error.
       expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
