@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 /**
@@ -41,17 +41,9 @@ const ok = <T>(r: Res<T>): T => {
 let job = 0;
 /** Posts a file to the gateway's import (English reasons); its rejects and final line. */
 async function importFile(kind: string, csv: string, token = writer) {
-  const res = await fetch(new URL(`/import/${kind}?job=forces-${RUN}-${job++}`, hub.gatewayUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
-    body: csv,
-  });
-  expect(res.status).toBe(200);
-  const lines = (await res.text())
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string; code?: string } & Record<string, number>);
-  return { rejects: lines.filter((l) => l.type === 'reject'), done: lines.find((l) => l.type === 'done')! };
+  const r = await postImport(hub.gatewayUrl, token, kind, csv, `forces-${RUN}-${job++}`);
+  expect(r.status).toBe(200);
+  return { rejects: r.rejects, done: r.done! as ImportEvent & Record<string, number> };
 }
 
 async function exportFile(kind: string, within: string, token = writer): Promise<string> {

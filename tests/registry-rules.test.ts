@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
 import { readDivisions } from '../domain/divisions.ts';
 import { checkTagsForAge } from '../domain/tags.ts';
-import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type ImportEvent, type Nodes, type TestHub } from './helpers/hub.ts';
 
 /**
  * The registry's rule bugs (issue "The registry in daily use", part 7), each
@@ -71,20 +71,10 @@ async function register(input: Record<string, unknown>) {
 }
 
 /** Posts a residents file to the gateway's import; the rejects it streams back. */
-async function importResidents(
-  csv: string,
-): Promise<{ rejects: { line: number; field: string; reason: string; code?: string }[]; done: Record<string, unknown> }> {
-  const res = await fetch(new URL(`/import/residents?job=rules-${RUN}-${seq++}`, hub.gatewayUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
-    body: csv,
-  });
-  expect(res.status).toBe(200);
-  const lines = (await res.text())
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; line: number; field: string; reason: string; code?: string });
-  return { rejects: lines.filter((l) => l.type === 'reject'), done: lines.find((l) => l.type === 'done') ?? {} };
+async function importResidents(csv: string): Promise<{ rejects: ImportEvent[]; done: ImportEvent | Record<string, never> }> {
+  const r = await postImport(hub.gatewayUrl, writer, 'residents', csv, `rules-${RUN}-${seq++}`);
+  expect(r.status).toBe(200);
+  return { rejects: r.rejects, done: r.done ?? {} };
 }
 
 describe('ID numbers name a province of the division directory', () => {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type TestHub } from './helpers/hub.ts';
 
 /**
  * XLSX downloads opened in a real spreadsheet program: Debian's gnumeric
@@ -192,18 +192,10 @@ describe('XLSX in a spreadsheet program', () => {
     const born = rows[0]!.indexOf('出生日期');
     expect(rows[1]![born]).toMatch(/^\d{4}\/\d{2}\/\d{2}$/);
     const send = async (csv: string) => {
-      const r = await fetch(new URL(`/import/residents?job=xlsx-edit-${Date.now()}`, new URL(hub.gatewayUrl).origin), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${t}`, 'content-type': 'text/csv', 'accept-language': 'en' },
-        body: csv,
-      });
+      const r = await postImport(hub.gatewayUrl, t, 'residents', csv, `xlsx-edit-${Date.now()}`);
       expect(r.status).toBe(200);
-      const events = (await r.text())
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(events.filter((e) => e.type === 'reject')).toEqual([]);
-      return events.at(-1)!;
+      expect(r.rejects).toEqual([]);
+      return r.events.at(-1)!;
     };
     expect(await send(saved)).toMatchObject({ type: 'done', inserted: 0, updated: 0, unchanged: rows.length - 1, rejected: 0 });
     const phone = rows[0]!.indexOf('联系电话');

@@ -88,6 +88,36 @@ export async function postJson<T = Record<string, unknown>>(url: string, body: u
   return (await res.json()) as GraphQLResponse<T>;
 }
 
+/** One NDJSON line of an import's answer: `reject` (line, field, code, reason), `progress`, `done` or `error`. */
+export type ImportEvent = { type: string; line: number; field: string; reason: string; code?: string } & Record<string, unknown>;
+
+/**
+ * POSTs a file to the gateway's import (`/import/<kind>?job=…`, English reasons) as any client does, and reads
+ * its NDJSON answer; `events` is empty when the whole answer is an error (status 4xx).
+ */
+export async function postImport(
+  gatewayUrl: string,
+  token: string,
+  kind: string,
+  body: string,
+  job: string,
+): Promise<{ status: number; events: ImportEvent[]; rejects: ImportEvent[]; done: ImportEvent | undefined }> {
+  const res = await fetch(new URL(`/import/${kind}?job=${encodeURIComponent(job)}`, gatewayUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+    body,
+  });
+  const text = await res.text();
+  const events =
+    res.status === 200
+      ? text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as ImportEvent)
+      : [];
+  return { status: res.status, events, rejects: events.filter((e) => e.type === 'reject'), done: events.find((e) => e.type === 'done') };
+}
+
 /** Starts each subgraph from its own module (one starter per name keeps each module's context type). */
 const START: Record<SubgraphName, (opts: StartOptions) => Promise<StartedSubgraph>> = {
   county: (opts) => startModule(MODULES.county, opts),
