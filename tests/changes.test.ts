@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const CHANGE = 'cursor kind op recordId version statusFrom statusTo village { code } grid { code } at';
+const CHANGE = 'cursor kind op recordId version statusFrom statusTo changedFields village { code } grid { code } at';
 
 interface Change {
   cursor: string;
@@ -29,6 +29,7 @@ interface Change {
   version: number | null;
   statusFrom: string | null;
   statusTo: string | null;
+  changedFields: string[] | null;
 }
 
 /** Pulls pages until the feed is drained; returns the changes and the cursor to keep. */
@@ -139,6 +140,10 @@ describe('change feed', () => {
       // The township's receipt: a change made by an event from another subgraph.
       expect(mine.length).toBeGreaterThan(3);
     }
+    // What changed is named as the API names it: a step added is the case's timeline, never its internal seq.
+    const named = ours.flatMap((c) => c.changedFields ?? []);
+    expect(named).toContain('timeline');
+    expect(named).not.toContain('seq');
     // first: 0 reads no change but says whether there are any after the cursor.
     const peek = async (after: string | null) =>
       (

@@ -25,8 +25,16 @@ const Change = z.object({
   gridCode: col.text,
   at: instant,
   // The columns an update changed (migration …23LifeCycle), named as the API names fields: household_id → householdId.
-  changedFields: col.textArray.nullable().transform((fields) => fields?.map((f) => f.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())) ?? null),
+  changedFields: col.textArray.nullable().transform((fields) => (fields ? [...new Set(fields.map(apiField))].sort() : null)),
 });
+
+/**
+ * A changed column as the API names what changed: camelCase, and a case's `seq` (its place in the case's own
+ * order, which no API field shows) as the `timeline` it grew.
+ */
+function apiField(column: string): string {
+  return column === 'seq' ? 'timeline' : column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 export type ChangeRow = z.infer<typeof Change>;
 
 /** A feed position: the commit sequence number and the log id within it. */
