@@ -1,15 +1,17 @@
 /**
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en]
- * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes.
+ *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict]
+ * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
+ * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
  * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
- * (line, field, code, reason). The job id defaults to one derived from the kind and the file's path,
+ * (line, field, code, reason), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
+ * run or ended early, 3 done with rejected rows under --strict (for scripts that must not go on). The job id defaults to one derived from the kind and the file's path,
  * size and modification time, so running the same command again after an interruption resumes.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -29,6 +31,7 @@ const { values, positionals } = parseArgs({
     batch: { type: 'string' },
     lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
   },
 });
 
@@ -77,7 +80,7 @@ type ImportEvent =
   | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown }
   | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
   | ({ type: 'done' } & Record<string, unknown>)
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string; committedLine?: number };
 
 const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
@@ -106,10 +109,16 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
       done = ev;
     } else if (ev.type === 'error') {
       rejects.end();
-      fail(`${ev.code}: ${ev.message}`);
+      const kept = ev.committedLine ? `; lines up to ${ev.committedLine} are written, and the same command resumes after them once the file is mended` : '';
+      fail(`${ev.code}: ${ev.message}${kept}`);
     }
   }
 }
 await new Promise((r) => rejects.end(r));
+if (!rejected) unlinkSync(rejectsPath);
 if (!done) fail('the hub ended the import before it finished; run the same command again to resume');
 console.log(JSON.stringify({ ...done, rejectsFile: rejected ? rejectsPath : null }));
+if (values.strict && rejected) {
+  console.error(`import: ${rejected} row${rejected === 1 ? '' : 's'} rejected (see ${rejectsPath}); --strict ends with exit code 3`);
+  process.exit(3);
+}

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -345,6 +345,24 @@ describe('bulk import', () => {
         .at(-1),
     ).toMatchObject({ type: 'done', rejected: 0 });
     expect(await stored()).toEqual(['甲', '乙', '丙', '丁', '戊']);
+  }, 30_000);
+
+  it('--strict ends with exit code 3 when rows were rejected, and a clean run leaves no rejects file', async () => {
+    const ok = join(dir, 'strict-ok.csv');
+    const bad = join(dir, 'strict-bad.csv');
+    const row = (n: number, ethnicity: string) => `${makeCitizenId('659108', '1977-07-07', n)},严格${n},${ethnicity},REGISTERED,623022100001001`;
+    writeFileSync(ok, ['id_number,name,ethnicity,residency,grid_code', row(1, '汉族')].join('\n'));
+    writeFileSync(bad, ['id_number,name,ethnicity,residency,grid_code', row(2, '汉族'), row(3, '火星族')].join('\n'));
+    const clean = await importFile('residents', ok, ['--strict']);
+    expect(clean.done).toMatchObject({ inserted: 1, rejected: 0, rejectsFile: null });
+    expect(existsSync(`${ok}.rejects.csv`)).toBe(false);
+    const refused = await run(NODE, ['scripts/import.ts', 'residents', bad, '--token', token, '--url', gateway(), '--lang', 'en', '--strict']).then(
+      () => null,
+      (e: { code?: number; stdout?: string; stderr?: string }) => e,
+    );
+    expect(refused?.code).toBe(3);
+    expect(refused?.stderr).toMatch(/1 row rejected/);
+    expect(JSON.parse(refused!.stdout!.trim())).toMatchObject({ inserted: 1, rejected: 1 });
   }, 30_000);
 
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
