@@ -56,6 +56,19 @@ const LIMITS: Record<string, { zh: string; en: string }> = {
  * becomes a validation refusal that names the limit, in both languages.
  */
 function asLimitRefusal(formatted: import('graphql').GraphQLFormattedError): import('graphql').GraphQLFormattedError {
+  // graphql-js stops checking that same-named fields can merge once the work exceeds its budget (a query repeating
+  // a field hundreds of times) and says only "Validation aborted.".
+  if (formatted.message === 'Validation aborted.' || formatted.message.endsWith('：Validation aborted.')) {
+    return {
+      ...formatted,
+      message: '查询重复同一字段的次数过多，检查它们能否合并的工作超过上限，校验已中止；请去掉重复的字段。',
+      extensions: {
+        ...formatted.extensions,
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        [ENGLISH_EXTENSION]: 'The query repeats the same fields so often that checking they can be merged exceeds its budget; remove the repeats.',
+      },
+    };
+  }
   const m = /^Syntax Error: (Query depth|Aliases|Directives|Token) limit of (\d+) exceeded, found (\d+)\.?$/.exec(formatted.message);
   const what = m ? LIMITS[m[1]!] : undefined;
   if (!m || !what) return formatted;

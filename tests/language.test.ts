@@ -80,6 +80,13 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /^Alias count 51 exceeds the limit of 50; split or simplify the query\.$/,
   },
   {
+    name: 'a query repeating a field until graphql-js stops validating it',
+    query: `{ ${Array.from({ length: 1000 }, () => '__typename').join(' ')} }`,
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    zh: /^查询重复同一字段的次数过多/,
+    en: /^The query repeats the same fields so often/,
+  },
+  {
     name: 'a division outside the jurisdiction',
     query: '{ county(code: "623022") { population { residents } } }',
     code: 'FORBIDDEN',
