@@ -1,7 +1,7 @@
 /**
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict]
+ *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
  * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
@@ -32,6 +32,7 @@ const { values, positionals } = parseArgs({
     lang: { type: 'string' },
     quiet: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
   },
 });
 
@@ -59,6 +60,8 @@ url.searchParams.set('job', job);
 url.searchParams.set('format', format);
 if (values.encoding) url.searchParams.set('encoding', values.encoding);
 if (values.batch) url.searchParams.set('batch', values.batch);
+// Every rule and write runs and is rolled back: the rejects and counts of a real run, nothing kept.
+if (values['dry-run']) url.searchParams.set('dryRun', 'true');
 
 // The language of the hub's reject reasons and errors: --lang, else English for an English locale, else Chinese.
 const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';

@@ -347,6 +347,21 @@ describe('bulk import', () => {
     expect(await stored()).toEqual(['甲', '乙', '丙', '丁', '戊']);
   }, 30_000);
 
+  it('--dry-run reports the rejects and counts of a real run and keeps nothing, no job either', async () => {
+    const file = join(dir, 'dry.csv');
+    const row = (n: number, ethnicity: string) => `${makeCitizenId('659109', '1966-06-06', n)},试${n},${ethnicity},REGISTERED,623022100001001`;
+    writeFileSync(file, ['id_number,name,ethnicity,residency,grid_code', row(1, '汉族'), row(2, '火星族'), row(3, '回族')].join('\n'));
+    const dry = await importFile('residents', file, ['--dry-run']);
+    expect(dry.done).toMatchObject({ type: 'done', dryRun: true, inserted: 2, updated: 0, rejected: 1 });
+    expect(readFileSync(dry.done.rejectsFile, 'utf8')).toMatch(/3,ethnicity,BAD_USER_INPUT/);
+    expect(await residentsOf('659109')).toEqual([]);
+    // The real run after it starts from the beginning (the dry run left no job to resume) and writes what it said.
+    const real = await importFile('residents', file);
+    expect(real.done).toMatchObject({ inserted: 2, rejected: 1, resumedAfter: 0 });
+    expect((await residentsOf('659109')).map((r) => r.name)).toEqual(['试1', '试3']);
+    expect(await rollupDrift()).toEqual([]);
+  }, 30_000);
+
   it('--strict ends with exit code 3 when rows were rejected, and a clean run leaves no rejects file', async () => {
     const ok = join(dir, 'strict-ok.csv');
     const bad = join(dir, 'strict-bad.csv');

@@ -42,7 +42,7 @@ import {
 } from '../store/import.ts';
 
 /**
- * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030
+ * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
  * with the file as the body (reached through the gateway for `write`
  * callers). The body is read as it arrives; good rows are written in batches,
  * one transaction each, which also records how far the job got and the lines
@@ -53,6 +53,12 @@ import {
  *
  * The answer is NDJSON: `reject` lines (line, field, reason), `progress`
  * lines after each batch, and a final `done` (or `error`) line.
+ *
+ * `dryRun=true` runs every rule and write of every batch and rolls each
+ * batch back: the rejects and counts are what the import would give, and
+ * nothing is kept (no job either). Each batch is checked as if the batches
+ * before it had not been written (rows of the file that name one another
+ * across batches are judged against the registry as it is).
  */
 const DEFAULT_BATCH = 10_000;
 /**
@@ -110,7 +116,7 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
   throw e;
 }
 
-function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string } {
+function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
   const p = url.searchParams;
   const type = String(req.headers['content-type'] ?? '');
   const format = (p.get('format') ?? (type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'csv')).toLowerCase();
@@ -129,7 +135,11 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   if (!/^[\w.:-]{1,128}$/.test(job)) {
     throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' });
   }
-  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job };
+  const dry = p.get('dryRun');
+  if (dry !== null && dry !== 'true' && dry !== 'false') {
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' });
+  }
+  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true' };
 }
 
 /** Opens (or resumes) a job; a finished one starts over. */
@@ -183,6 +193,7 @@ async function writeBatch(
   lastLine: number,
   before: Promise<unknown>,
   language: Language,
+  dryRun = false,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   await nativeBegin(client);
   try {
@@ -210,6 +221,11 @@ async function writeBatch(
     await before;
     const dropped = all.length - rejects.length;
     const unchanged = rows.length - dropped - inserted - updated;
+    if (dryRun) {
+      // Every rule ran and every write was made, and none of it is kept: the counts are what the import would do.
+      await nativeRollback(client);
+      return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
+    }
     if (all.length) await recordRejects(client, ids.owner, ids.job, all);
     await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
     await nativeCommit(client);
@@ -375,7 +391,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     let opened: Job | undefined;
     try {
       const owner = caller.subject;
-      const { job, replay } = await openJob(client, owner, opts.job, name);
+      // A dry run is no job: it neither resumes one nor leaves one to resume.
+      const { job, replay } = opts.dryRun
+        ? { job: { committedLine: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }, replay: [] }
+        : await openJob(client, owner, opts.job, name);
       opened = job;
       // Grids are reference data: checked in memory for every row rather than by a query per batch.
       const ctx = { caller, grids: new Set(await gridCodesUnder(client, caller.jurisdiction)) };
@@ -396,7 +415,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
-        const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before, language);
+        const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before, language, opts.dryRun);
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...x });
         job.inserted += r.inserted;
         job.updated += r.updated;
@@ -499,12 +518,13 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         await flush();
         await settled();
       }
-      await finishedJob(client, owner, opts.job);
+      if (!opts.dryRun) await finishedJob(client, owner, opts.job);
       const seconds = (performance.now() - started) / 1000;
       await send({
         type: 'done',
         job: opts.job,
         kind: name,
+        ...(opts.dryRun ? { dryRun: true } : {}),
         ...job,
         skipped,
         resumedAfter,
