@@ -196,6 +196,11 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.click('#cases tbody tr a');
     await page.waitForSelector('main[data-view="case"] ol.timeline li', { timeout: 60_000 });
     expect(await page.$$eval('ol.timeline li', (li) => li.length)).toBeGreaterThan(0);
+    // Who the parties are, who handles it and its deadlines, in words: no English code reaches the page.
+    const facts = await page.$eval('dl.case-facts', (dl) => dl.textContent ?? '');
+    expect(facts).toMatch(/当事人.*(申请人|被申请人|第三人)：/);
+    expect(facts).toMatch(/办理时限联系当事人 \d{4}\/\d{1,2}\/\d{1,2}.*化解 \d{4}\//);
+    expect(await page.$eval('main', (m) => m.textContent ?? '')).not.toMatch(/APPLICANT|RESPONDENT|GRID_INSPECTION|DISSATISFIED/);
     expect(await page.textContent('main')).toMatch(/登记/);
     await context.close();
   }, 240_000);

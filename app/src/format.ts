@@ -1,6 +1,8 @@
 /** Numbers as the page shows them: Chinese grouping, rates as percentages. */
 export const num = (n: number): string => n.toLocaleString('zh-CN');
 export const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
+/** A point in time as China's wall clock reads it, whatever the browser's zone. */
+export const wallClock = (at: string): string => new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
 /** A rate, or a dash when there is nothing to count it over (no case reported, none resolved): 0% would say the opposite. */
 export const rateOf = (r: number, base: number): string => (base ? pct(r) : '—');
 

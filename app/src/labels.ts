@@ -8,6 +8,7 @@ import type {
   DisputeCategory,
   DisputeStatus,
   GovernanceLevel,
+  PartyRole,
   RiskFactKind,
   RiskSeverity,
   RiskSignalKind,
@@ -42,6 +43,8 @@ export const SOURCE: Record<string, string> = {
   POLICE_REFERRAL: '公安移送',
   COURT_REFERRAL: '法院移送',
 };
+
+export const PARTY_ROLE: Record<PartyRole, string> = { APPLICANT: '申请人', RESPONDENT: '被申请人', THIRD_PARTY: '第三人' };
 
 export const RATING: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
 

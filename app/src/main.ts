@@ -13,9 +13,9 @@
  */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
-import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst } from './format.ts';
+import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst, wallClock } from './format.ts';
 import type { CaseRowFragment, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
-import { ACTION, CATEGORY, INDICATOR, LEVEL, noteZh, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import { ACTION, CATEGORY, INDICATOR, LEVEL, noteZh, PARTY_ROLE, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import {
   CaseTimeline,
   CountyCases,
@@ -613,13 +613,20 @@ async function showCase(id: string): Promise<void> {
       <p>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}${
         c.rehandled ? `<span class="badge warn">重新办理 ${c.rehandled} 次</span>` : ''
       } 登记于 ${esc(c.reportedAt.slice(0, 16).replace('T', ' '))}</p>
+      <dl class="case-facts">
+        <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
+        <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
+        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
+          c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
+        }</dd>
+      </dl>
     </section>
     <section class="panel" aria-labelledby="timeline-title">
       <h3 id="timeline-title">时间线</h3>
       <ol class="timeline">${c.timeline
         .map(
           (s) =>
-            `<li><time datetime="${esc(s.at)}">${esc(new Date(s.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
+            `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
               ACTION[s.action],
             )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}</li>`,
         )

@@ -416,6 +416,16 @@ export const CaseTimeline = graphql(`
       overdue
       underSupervision
       rehandled
+      assignee
+      deadlines {
+        contactBy
+        settleBy
+        replyBy
+      }
+      parties {
+        name
+        role
+      }
       village {
         code
         name

@@ -124,6 +124,15 @@ export type GovernanceLevel =
   /** 村/社区 */
   | 'VILLAGE';
 
+/** 当事人角色 Role of a party. */
+export type PartyRole =
+  /** 申请人 applicant */
+  | 'APPLICANT'
+  /** 被申请人 respondent */
+  | 'RESPONDENT'
+  /** 第三人 third party */
+  | 'THIRD_PARTY';
+
 /**
  * 特殊人群 Special-population and key-youth tags (GB/T 31000), plus groups the
  * grid watches over.
@@ -365,7 +374,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, village: { code: string, name: string }, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string }, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1305,6 +1314,16 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     overdue
     underSupervision
     rehandled
+    assignee
+    deadlines {
+      contactBy
+      settleBy
+      replyBy
+    }
+    parties {
+      name
+      role
+    }
     village {
       code
       name
