@@ -12,9 +12,8 @@ const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
 function parseDate(value: unknown): string {
   const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
   if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (isRealDate(y, mo, d) && inYears(y)) return value as string;
-    throw notADay(value, y, mo, d);
+    checkDay(value, m);
+    return value as string;
   }
   throw badInput({
     zh: `${shown(value)} 不是 YYYY-MM-DD 格式的日期；请写成例如 "2026-09-30"。`,
@@ -22,9 +21,14 @@ function parseDate(value: unknown): string {
   });
 }
 
-/** Why a well-formed date is refused: no such day, or a year outside FIRST_YEAR–LAST_YEAR. */
-function notADay(value: unknown, y: number, m: number, d: number, extra: Record<string, unknown> = {}) {
-  return isRealDate(y, m, d)
+/**
+ * Checks the day of a well-formed date (`ymd`: its year, month and day as matched) and refuses it saying why: no such
+ * day, or a year outside FIRST_YEAR–LAST_YEAR. Every date and time the hub reads, from the API or a file, passes here.
+ */
+function checkDay(value: unknown, ymd: RegExpExecArray, extra: Record<string, unknown> = {}): void {
+  const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+  if (isRealDate(y, m, d) && inYears(y)) return;
+  throw isRealDate(y, m, d)
     ? badInput(
         { zh: `${shown(value)} 的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${shown(value)}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
         extra,
@@ -66,8 +70,7 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\
 function parseDateTime(value: unknown): Date {
   const m = typeof value === 'string' ? DATE_TIME.exec(value) : null;
   if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d);
+    checkDay(value, m);
     const t = new Date(value as string);
     if (!Number.isNaN(t.getTime())) return t;
   }
@@ -92,8 +95,7 @@ export function parseFileDay(value: string, argument: string): string {
       { argument },
     );
   }
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d, { argument });
+  checkDay(value, m, { argument });
   return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
 }
 
@@ -108,9 +110,8 @@ const FILE_INSTANT = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})
 export function parseFileInstant(value: string, argument: string): Date {
   const m = FILE_INSTANT.exec(value.trim());
   if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!isRealDate(y, mo, d) || !inYears(y)) throw notADay(value, y, mo, d, { argument });
-    const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    checkDay(value, m, { argument });
+    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
     if (h <= 23 && mi <= 59 && sec <= 59) {
       const pad = (n: number, w = 2) => String(n).padStart(w, '0');
       // An offset as PostgreSQL writes it (+08), or ±HH:MM, or ±HHMM.
