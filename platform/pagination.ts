@@ -13,12 +13,18 @@ export interface PageArgs {
 
 export interface Page {
   limit: number;
-  /** The sort key after which the page starts (decoded cursor), if any. */
-  after?: string;
+  /** The cursor as the client sent it: only the list that wrote it reads it (`afterKey`, with the list's name). */
+  cursor?: string;
 }
 
-export function encodeCursor(key: string): string {
-  return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
+/**
+ * A cursor names the list that wrote it and holds the sort key of a page's
+ * last row: base64url of `<list>:<key>`. A list reads only its own cursors,
+ * so one list's cursor sent to another is refused even when the keys have
+ * the same shape (two lists ordered by id).
+ */
+export function encodeCursor(list: string, key: string): string {
+  return Buffer.from(`${list}:${key}`, 'utf8').toString('base64url');
 }
 
 const notOurs = (cursor: string) => {
@@ -27,19 +33,20 @@ const notOurs = (cursor: string) => {
 };
 
 /**
- * The sort key a cursor holds. Only what encodeCursor wrote passes: base64url of `k:<key>`, the key being
- * text without control characters (a NUL would reach PostgreSQL, which cannot take one) and, when the
- * list says so, of the shape its keys have.
+ * The sort key a cursor of `list` holds. Only what encodeCursor wrote for that list passes, the key being text
+ * without control characters (a NUL would reach PostgreSQL, which cannot take one) and, when the list says so, of
+ * the shape its keys have; anything else is BAD_USER_INPUT.
  */
-export function decodeCursor(cursor: string, key?: RegExp): string {
+export function decodeCursor(cursor: string, list: string, key?: RegExp): string {
   if (!/^[\w-]{1,2000}$/.test(cursor)) throw notOurs(cursor);
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('k:') || /[\u0000-\u001f\ufffd]/.test(text) || (key && !key.test(text.slice(2)))) throw notOurs(cursor);
-  return text.slice(2);
+  const k = text.slice(list.length + 1);
+  if (!text.startsWith(`${list}:`) || /[\u0000-\u001f\ufffd]/.test(text) || (key && !key.test(k))) throw notOurs(cursor);
+  return k;
 }
 
-/** `first` and `after` checked; `key` is the shape of the list's sort keys, when it has one. */
-export function parsePage(args: PageArgs, key?: RegExp): Page {
+/** `first` checked; the cursor is read by the list (`afterKey`). */
+export function parsePage(args: PageArgs): Page {
   const first = args.first ?? DEFAULT_PAGE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
     throw badInput(
@@ -47,8 +54,16 @@ export function parsePage(args: PageArgs, key?: RegExp): Page {
       { argument: 'first' },
     );
   }
-  return { limit: first, after: args.after ? decodeCursor(args.after, key) : undefined };
+  return args.after ? { limit: first, cursor: args.after } : { limit: first };
 }
+
+/** The sort key a page starts after (none on a first page), from a cursor `list` wrote; `key` is the keys' shape. */
+export function afterKey(page: Page, list: string, key?: RegExp): string | undefined {
+  return page.cursor === undefined ? undefined : decodeCursor(page.cursor, list, key);
+}
+
+/** Row ids as list keys: a positive integer a JavaScript number holds exactly. */
+export const ID_KEY = /^[1-9]\d{0,14}$/;
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
@@ -58,11 +73,11 @@ export interface Connection<T> {
   readonly totalCount: Promise<number>;
 }
 
-/** `rows` must be fetched with `limit + 1` so the extra row tells whether a next page exists. */
-export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string, count: () => Promise<number>): Connection<T> {
+/** `rows` must be fetched with `limit + 1` so the extra row tells whether a next page exists; `list` names the cursors. */
+export function toConnection<T>(rows: T[], page: Page, list: string, keyOf: (row: T) => string, count: () => Promise<number>): Connection<T> {
   const hasNextPage = rows.length > page.limit;
   const nodes = hasNextPage ? rows.slice(0, page.limit) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(list, keyOf(node)), node }));
   return {
     edges,
     nodes,
@@ -129,7 +144,7 @@ export async function newestFirstPage<R>(
   params: readonly SqlParam[],
   page: Page,
 ): Promise<Connection<R>> {
-  const after = afterTimeId(page.after, CURSOR_IDS[list.idKind]);
+  const after = afterTimeId(afterKey(page, list.table), CURSOR_IDS[list.idKind]);
   const cond = where.join(' and ');
   const idParam = list.idKind === 'uuid' ? '?::uuid' : '?';
   const nodes = await rows(
@@ -146,6 +161,7 @@ export async function newestFirstPage<R>(
   return toConnection(
     nodes,
     page,
+    list.table,
     (r) => {
       const k = list.keyOf(r);
       return timeIdKey(k.at, k.id);

@@ -159,6 +159,14 @@ describe('change feed', () => {
     // Pulling the whole range again in one page gives the same changes in the same order.
     const again = (await pull(reader, start, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000)).got.filter((c) => ids.has(c.recordId));
     expect(again.map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
+    // A cursor an integration kept from before cursors named their list (`k:<seq>.<id>`) still reads the same range.
+    const position = start
+      ? Buffer.from(start, 'base64url')
+          .toString('utf8')
+          .replace(/^changes:/, '')
+      : '0.0';
+    const kept = (await pull(reader, Buffer.from(`k:${position}`).toString('base64url'), `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000)).got;
+    expect(kept.filter((c) => ids.has(c.recordId)).map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
 
     // The same feed as NDJSON over HTTP, for long pulls.
     const res = await fetch(new URL(`/changes.ndjson?kinds=DISPUTE&within=${VILLAGE}${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl), {

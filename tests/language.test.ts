@@ -66,10 +66,10 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /^No joint-defense group with id 99999999\.$/,
   },
   {
-    name: 'a cursor of another list (the grids list, whose cursors hold grid codes) on a list of residents',
-    query: '{ village(code: "623021200201") { residents(first: 1, after: "azo2MjMwMjEyMDAyMDEwMDE") { totalCount } } }',
+    name: "a cursor of another list (the grids list's, holding a grid code) on a list of residents",
+    query: '{ village(code: "623021200201") { residents(first: 1, after: "Z3JpZDo2MjMwMjEyMDAyMDEwMDE") { totalCount } } }',
     code: 'BAD_USER_INPUT',
-    zh: /^after：“azo2MjMwMjEyMDAyMDEwMDE”不是本字段返回的游标。$/,
+    zh: /^after：“Z3JpZDo2MjMwMjEyMDAyMDEwMDE”不是本字段返回的游标。$/,
     en: /is not a cursor returned by this field/,
   },
   {

@@ -142,6 +142,29 @@ describe('registry queries are batched', () => {
     const byName = await hub.query(`{ village(code: "623021200201") { residents(filter: { name: "${v.elderly.nodes.length ? '' : ''}" }) { totalCount } } }`);
     expect(byName.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
+
+  it('pages residents on their own cursors and refuses another list’s cursor of the same shape (a household id)', async () => {
+    type Page = { totalCount: number; pageInfo: { endCursor: string }; nodes: { id: string }[] };
+    const first = await hub.query<{ village: { residents: Page; households: Page } }>(`{ village(code: "623021200201") {
+      residents(first: 3) { totalCount pageInfo { endCursor } nodes { id } }
+      households(first: 3) { totalCount pageInfo { endCursor } nodes { id } } } }`);
+    expect(first.errors).toBeUndefined();
+    const v = first.data!.village;
+    const next = await hub.query<{ village: { residents: Page } }>(
+      `query($a: String) { village(code: "623021200201") { residents(first: 3, after: $a) { nodes { id } } } }`,
+      { a: v.residents.pageInfo.endCursor },
+    );
+    expect(next.errors).toBeUndefined();
+    const ids = [...v.residents.nodes, ...next.data!.village.residents.nodes].map((p) => Number(p.id));
+    expect(new Set(ids).size).toBe(6);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // Both lists are ordered by id, so a household's cursor held a key the residents list could read.
+    const crossed = await hub.query(`query($a: String) { village(code: "623021200201") { residents(first: 3, after: $a) { nodes { id } } } }`, {
+      a: v.households.pageInfo.endCursor,
+    });
+    expect(crossed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(crossed.errors?.[0]?.message).toMatch(/is not a cursor returned by this field/);
+  });
 });
 
 /** Direct SQL as the table owner, to check what was (not) written. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { INDICATORS } from '../../../../domain/assessment.ts';
-import { badInput } from '../../../../domain/errors.ts';
-import { toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
+import { afterKey, toConnection, type Connection, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /**
@@ -53,11 +52,9 @@ const count = sql('assessment_target.pageCount', z.object({ n: col.num }), `sele
 const keyOf = (t: AssessmentTargetRow) => `${t.divisionCode}|${t.year}|${t.indicator}`;
 const KEY = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})\|(\d{4})\|([A-Z_]{1,40})$/;
 
-function afterKey(after: string | undefined): [string, number, string] | null {
-  if (after === undefined) return null;
-  const m = KEY.exec(after);
-  if (!m) throw badInput({ zh: 'after：这不是本字段返回的游标。', en: 'after: this is not a cursor returned by this field.' }, { argument: 'after' });
-  return [m[1]!, Number(m[2]), m[3]!];
+function targetAfter(p: Page): [string, number, string] | null {
+  const m = KEY.exec(afterKey(p, 'assessment_target', KEY) ?? '');
+  return m ? [m[1]!, Number(m[2]), m[3]!] : null;
 }
 
 export const assessmentTargets = {
@@ -69,8 +66,8 @@ export const assessmentTargets = {
   /** Targets set under `within` (its own included), by division code, year and indicator, one page after the cursor. */
   page: async (db: Db, f: { within: string; year?: number | null; indicator?: string | null }, p: Page): Promise<Connection<AssessmentTargetRow>> => {
     const filter: SqlParam[] = [f.within, f.year ?? null, f.year ?? null, f.indicator ?? null, f.indicator ?? null];
-    const a = afterKey(p.after);
+    const a = targetAfter(p);
     const nodes = await rows(db, page, [...filter, a?.[0] ?? null, a?.[0] ?? null, a?.[1] ?? null, a?.[2] ?? null, p.limit + 1]);
-    return toConnection(nodes, p, keyOf, async () => (await row(db, count, filter))?.n ?? 0);
+    return toConnection(nodes, p, 'assessment_target', keyOf, async () => (await row(db, count, filter))?.n ?? 0);
   },
 };

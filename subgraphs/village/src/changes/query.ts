@@ -10,14 +10,18 @@ export const MAX_CHANGES = 1000;
 export const START: FeedPosition = { seq: 0n, id: 0n };
 
 export function changeCursor(r: { seq: string; id: string }): string {
-  return encodeCursor(`${r.seq}.${r.id}`);
+  return encodeCursor('changes', `${r.seq}.${r.id}`);
 }
+
+// At most 18 digits: every such number fits PostgreSQL's bigint (19 digits may not).
+const POSITION = /^(\d{1,18})\.(\d{1,18})$/;
+/** Integrations keep the feed's cursor between pulls, so one written before cursors named their list still reads. */
+const UNNAMED = 'k';
 
 export function parseChangeCursor(cursor: string | null | undefined): FeedPosition {
   if (!cursor) return START;
-  // At most 18 digits: every such number fits PostgreSQL's bigint (19 digits may not).
-  const m = /^(\d{1,18})\.(\d{1,18})$/.exec(decodeCursor(cursor));
-  if (!m) throw badInput({ zh: `after：“${cursor}”不是变更流的游标。`, en: `after: "${cursor}" is not a cursor of the change feed.` }, { argument: 'after' });
+  const unnamed = Buffer.from(cursor, 'base64url').toString('utf8').startsWith(`${UNNAMED}:`);
+  const m = POSITION.exec(decodeCursor(cursor, unnamed ? UNNAMED : 'changes', POSITION))!;
   return { seq: BigInt(m[1]!), id: BigInt(m[2]!) };
 }
 

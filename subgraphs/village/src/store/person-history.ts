@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { afterKey, afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant, located } from './record.ts';
 
@@ -95,7 +95,7 @@ export class PersonHistoryPages {
   /** A page of the person's history, newest first, with its lazy total. */
   async connection(personId: number, args: PageArgs): Promise<Connection<PersonHistoryRow>> {
     const page = parsePage(args);
-    const after = afterTimeId(page.after, CURSOR_IDS.integer);
+    const after = afterTimeId(afterKey(page, 'person_history'), CURSOR_IDS.integer);
     const key = `${page.limit}|${after ? `${after.at}|${after.id}` : ''}`;
     let loader = this.pages.get(key);
     if (!loader) {
@@ -123,6 +123,7 @@ export class PersonHistoryPages {
     return toConnection(
       await loader.load(personId),
       page,
+      'person_history',
       (h) => timeIdKey(h.at, h.id),
       () => counts.load(personId),
     );

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { badInput } from '../../../../domain/errors.ts';
-import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { afterKey, ID_KEY, parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { Person, residentFilter, type PersonRow, type ResidentConditions } from './person.ts';
 
@@ -60,13 +59,7 @@ export class ResidentSearch {
   async connection(code: string, c: ResidentConditions, args: PageArgs): Promise<Connection<PersonRow>> {
     const page = parsePage(args);
     // Ids are the order and the cursor, so `>` the cursor's id never skips a resident.
-    if (page.after !== undefined && !/^[1-9]\d{0,15}$/.test(page.after)) {
-      throw badInput(
-        { zh: `after：“${args.after}”不是本字段返回的游标。`, en: `after: "${args.after}" is not a cursor returned by this field.` },
-        { argument: 'after' },
-      );
-    }
-    const afterId = page.after === undefined ? 0 : Number(page.after);
+    const afterId = Number(afterKey(page, 'person', ID_KEY) ?? 0);
     const filter = residentFilter(c);
     const params: SqlParam[] = [...(filter.params ?? [])];
     const key = JSON.stringify([filter.where ?? '', params]);
@@ -92,6 +85,7 @@ export class ResidentSearch {
       return toConnection(
         found,
         page,
+        'person',
         (p) => String(p.id),
         () => Promise.resolve(known),
       );
@@ -109,6 +103,7 @@ export class ResidentSearch {
     return toConnection(
       found,
       page,
+      'person',
       (p) => String(p.id),
       () => total.load(code),
     );

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { badInput } from '../../../../domain/errors.ts';
-import { parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { afterKey, ID_KEY, parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, PARSED_BY_CALLER, preparedRows, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /**
@@ -97,21 +96,14 @@ export class ScopedPages {
       cursors.set(p.data, String(r[orderField]));
       return p.data;
     });
-    return toConnection(parsed, { limit }, (r) => cursors.get(r)!, count);
+    return toConnection(parsed, { limit }, list.table, (r) => cursors.get(r)!, count);
   }
 
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
     const page = parsePage(args);
     const first = page.limit;
-    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; anything but such a
-    // key is refused. Keys stay far below 13 digits, so another list's cursor holding a code (a grid's 15) is refused too.
-    if (page.after !== undefined && !/^[1-9]\d{0,12}$/.test(page.after)) {
-      throw badInput(
-        { zh: `after：“${args.after}”不是本字段返回的游标。`, en: `after: "${args.after}" is not a cursor returned by this field.` },
-        { argument: 'after' },
-      );
-    }
-    const afterId = page.after === undefined ? 0 : Number(page.after);
+    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row.
+    const afterId = Number(afterKey(page, spec.table, ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
     const key = JSON.stringify([spec.table, spec.scopeColumn, where, params, spec.order ?? null]);

@@ -1,6 +1,6 @@
 import { hasScope } from '../../../../../platform/caller.ts';
 import { forbidden } from '../../../../../domain/errors.ts';
-import { afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
+import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
@@ -16,13 +16,13 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
       between = periodBounds(p.from, p.to);
     }
     const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, between };
-    const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(page.after, CURSOR_IDS.integer), limit: page.limit + 1 });
+    const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(afterKey(page, 'audit_log'), CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);
     const last = nodes.at(-1);
     return {
       nodes,
-      pageInfo: { hasNextPage, endCursor: last ? encodeCursor(timeIdKey(last.at, last.id)) : null },
+      pageInfo: { hasNextPage, endCursor: last ? encodeCursor('audit_log', timeIdKey(last.at, last.id)) : null },
       get totalCount() {
         return auditLog.count(ctx.em, filter);
       },

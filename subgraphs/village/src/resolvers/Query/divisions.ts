@@ -1,5 +1,5 @@
 import { parseCodeOfLevel, parseDivisionCode } from '../../../../../domain/codes.ts';
-import { parsePage, toConnection } from '../../../../../platform/pagination.ts';
+import { afterKey, parsePage, toConnection } from '../../../../../platform/pagination.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { grids } from '../../store/grid.ts';
 import { villages } from '../../store/village.ts';
@@ -11,11 +11,12 @@ export const divisionQueries = {
   grid: (_, { code }, ctx) => ctx.loaders.grid.load(parseCodeOfLevel(code, 'GRID')),
   grids: async (_, args, ctx) => {
     const prefix = parseDivisionCode(args.within, 'within');
-    const page = parsePage(args, /^\d{15}$/); // the cursor holds a grid code
-    const rows = await grids.pageWithin(ctx.em, prefix, page.limit + 1, page.after);
+    const page = parsePage(args);
+    const rows = await grids.pageWithin(ctx.em, prefix, page.limit + 1, afterKey(page, 'grid', /^\d{15}$/)); // a grid code
     return toConnection(
       rows,
       page,
+      'grid',
       (g) => g.code,
       () => grids.countWithin(ctx.em, prefix),
     );

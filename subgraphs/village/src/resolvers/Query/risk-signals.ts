@@ -2,7 +2,7 @@ import { parseDivisionCode } from '../../../../../domain/codes.ts';
 import { resolvePeriod } from '../../../../../domain/periods.ts';
 import { hasScope } from '../../../../../platform/caller.ts';
 import { forbidden, notFound } from '../../../../../domain/errors.ts';
-import { encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
+import { afterKey, encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
 import { riskThresholds } from '../../../../../platform/settings.ts';
 import { requireStatsAccess } from '../../access.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
@@ -19,7 +19,8 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE']);
     requireStatsAccess(ctx.caller, within);
     const period = resolvePeriod(args);
-    const page = parsePage(args, /^[\w-]{22}$/); // the cursor holds a signal's id
+    const page = parsePage(args);
+    const after = afterKey(page, 'risk_signal', /^[\w-]{22}$/); // a signal's id
     const records = hasScope(ctx.caller, 'read');
     const asked: readonly RiskKind[] = args.kinds?.length ? RISK_KINDS.filter((k) => args.kinds!.includes(k)) : RISK_KINDS;
     // Special populations are personal facts: a report-only caller sees neither the cases nor their count.
@@ -38,9 +39,9 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     }
     const all = await findRiskSignals(ctx.em, within, period, kinds, { records }, riskThresholds());
     // After the signal the cursor names; one that no longer holds (the record changed) starts the list again rather than skip any.
-    const startAt = page.after === undefined ? 0 : all.findIndex((s) => s.id === page.after) + 1;
+    const startAt = after === undefined ? 0 : all.findIndex((s) => s.id === after) + 1;
     const nodes = all.slice(startAt, startAt + page.limit);
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+    const edges = nodes.map((node) => ({ cursor: encodeCursor('risk_signal', node.id), node }));
     return {
       edges,
       nodes,
