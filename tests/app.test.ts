@@ -202,6 +202,27 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(facts).toMatch(/办理时限联系当事人 \d{4}\/\d{1,2}\/\d{1,2}.*化解 \d{4}\//);
     expect(await page.$eval('main', (m) => m.textContent ?? '')).not.toMatch(/APPLICANT|RESPONDENT|GRID_INSPECTION|DISSATISFIED/);
     expect(await page.textContent('main')).toMatch(/登记/);
+
+    // A case the township called departments on (吹哨报到): each department, its status and its report, in Chinese.
+    const called = await hub.queryAs<{ township: { dispatches: { nodes: { townshipCase: { dispute: { id: string } } }[] } } }>(
+      reader,
+      `{ township(code: "${COUNTY}200") { dispatches(first: 1) { nodes { townshipCase { dispute { id } } } } } }`,
+    );
+    const id = called.data!.township.dispatches.nodes[0]!.townshipCase.dispute.id;
+    const dispatched = await hub.queryAs<{ dispute: { townshipCase: { dispatches: { departmentName: string; report: string | null }[] } } }>(
+      reader,
+      `{ dispute(id: "${id}") { townshipCase { dispatches { departmentName report } } } }`,
+    );
+    const expected = dispatched.data!.dispute.townshipCase.dispatches;
+    await page.goto(`${origin}/app#/case/${id}`);
+    await page.waitForSelector('#dispatch-title', { timeout: 60_000 });
+    const rows = await page.$$eval('section[aria-labelledby="dispatch-title"] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent ?? '')),
+    );
+    expect(rows.map((r) => r[0])).toEqual(expected.map((d) => d.departmentName));
+    for (const r of rows) expect(r[1]).toMatch(/^(已吹哨|已报到|已反馈)/);
+    expect(rows.map((r) => r[5])).toEqual(expected.map((d) => d.report ?? '—'));
+    await page.screenshot({ path: `${ARTIFACTS}/case.png`, fullPage: true });
     await context.close();
   }, 240_000);
 

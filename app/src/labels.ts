@@ -7,6 +7,7 @@ import type {
   DisputeAction,
   DisputeCategory,
   DisputeStatus,
+  DispatchStatus,
   GovernanceLevel,
   PartyRole,
   RiskFactKind,
@@ -43,6 +44,8 @@ export const SOURCE: Record<string, string> = {
   POLICE_REFERRAL: '公安移送',
   COURT_REFERRAL: '法院移送',
 };
+
+export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
 
 export const PARTY_ROLE: Record<PartyRole, string> = { APPLICANT: '申请人', RESPONDENT: '被申请人', THIRD_PARTY: '第三人' };
 

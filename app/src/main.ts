@@ -14,8 +14,8 @@
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
 import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst, wallClock } from './format.ts';
-import type { CaseRowFragment, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
-import { ACTION, CATEGORY, INDICATOR, LEVEL, noteZh, PARTY_ROLE, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import type { CaseRowFragment, CaseTimelineQuery, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
+import { ACTION, CATEGORY, DISPATCH_STATUS, INDICATOR, LEVEL, noteZh, PARTY_ROLE, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import {
   CaseTimeline,
   CountyCases,
@@ -621,6 +621,7 @@ async function showCase(id: string): Promise<void> {
         }</dd>
       </dl>
     </section>
+    ${dispatchesPanel(c.townshipCase?.dispatches ?? [])}
     <section class="panel" aria-labelledby="timeline-title">
       <h3 id="timeline-title">时间线</h3>
       <ol class="timeline">${c.timeline
@@ -632,6 +633,28 @@ async function showCase(id: string): Promise<void> {
         )
         .join('')}</ol>
       <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
+    </section>`;
+}
+
+type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
+
+/** 吹哨报到: each department the township called, with its deadlines and what it reported; on time means before the deadline. */
+function dispatchesPanel(list: readonly Dispatch[]): string {
+  if (!list.length) return '';
+  const when = (at: string | null | undefined, by: string) =>
+    at ? `${esc(wallClock(at))}${new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : ''}` : `时限 ${esc(wallClock(by))}`;
+  return `<section class="panel" aria-labelledby="dispatch-title">
+      <h3 id="dispatch-title">吹哨报到</h3>
+      <div class="table-wrap"><table><thead><tr><th scope="col">部门</th><th scope="col">状态</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">反馈</th><th scope="col">反馈意见</th></tr></thead><tbody>${list
+        .map(
+          (d) =>
+            `<tr><th scope="row">${esc(d.departmentName)}</th><td>${esc(DISPATCH_STATUS[d.status])}${
+              d.overdue ? '<span class="badge unmet">超期</span>' : ''
+            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d.acknowledgedAt, d.acknowledgeBy)}</td><td>${when(d.reportedAt, d.reportBy)}</td><td>${
+              d.report ? esc(d.report) : '—'
+            }</td></tr>`,
+        )
+        .join('')}</tbody></table></div>
     </section>`;
 }
 

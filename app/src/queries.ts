@@ -430,6 +430,20 @@ export const CaseTimeline = graphql(`
         code
         name
       }
+      townshipCase {
+        dispatches {
+          id
+          departmentName
+          status
+          dispatchedAt
+          acknowledgeBy
+          reportBy
+          overdue
+          acknowledgedAt
+          reportedAt
+          report
+        }
+      }
       timeline {
         at
         level

@@ -17,6 +17,15 @@ export type AssessmentIndicator =
   /** 满意率 satisfied or basically satisfied / rated in the period */
   | 'SATISFACTION_RATE';
 
+/** 报到状态 A department's progress on a dispatch. */
+export type DispatchStatus =
+  /** 已报到 acknowledged */
+  | 'ACKNOWLEDGED'
+  /** 已吹哨 dispatched */
+  | 'DISPATCHED'
+  /** 已反馈 reported back */
+  | 'REPORTED';
+
 /** Steps recorded in a dispute's timeline. */
 export type DisputeAction =
   /** 受理 accepted */
@@ -374,7 +383,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string }, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1327,6 +1336,20 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     village {
       code
       name
+    }
+    townshipCase {
+      dispatches {
+        id
+        departmentName
+        status
+        dispatchedAt
+        acknowledgeBy
+        reportBy
+        overdue
+        acknowledgedAt
+        reportedAt
+        report
+      }
     }
     timeline {
       at
