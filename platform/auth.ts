@@ -42,6 +42,13 @@ export const ISSUER = 'governance-hub';
 export const CALLER_AUDIENCE = 'governance-hub';
 /** The header a router sets to one of HUB_ROUTER_SECRETS. */
 export const ROUTER_HEADER = 'x-hub-router';
+/**
+ * Set by a subgraph on an answer whose reads it wrote to the audit log under
+ * the caller's subject (an unmasked read, a lookup by ID number or phone): a
+ * router must not hand that answer to another caller, who would then have
+ * made the read without its entry (gateway/src/dedup.ts).
+ */
+export const AUDITED_HEADER = 'x-hub-audited';
 const ALG = 'EdDSA';
 
 export interface KeyPairPem {

@@ -25,8 +25,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   eventTargets?: SubgraphName[];
   /** Extra HTTP routes (e.g. exports), given the ORM and the subgraph's trust (routers and callers, platform/auth.ts). */
   routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>) => Record<string, Route>;
-  /** Runs after each request (e.g. to write the audit log). */
-  onResponse?: (ctx: C) => Promise<void>;
+  /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
+  onResponse?: (ctx: C) => Promise<boolean>;
 }
 
 export interface StartOptions {

@@ -15,7 +15,7 @@ import { localizeErrors, preferredLanguage, type Language } from './language.ts'
 import { eventsRoute, OutboxRelay, readOutboxBacklog, type ApplyEvent } from './events.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { listen, sendJson, type Route, type RunningHttp } from './http.ts';
-import type { RequestIdentity, SubgraphTrust } from './auth.ts';
+import { AUDITED_HEADER, type RequestIdentity, type SubgraphTrust } from './auth.ts';
 import { withRequestCounter } from './sql-counter.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
@@ -52,8 +52,11 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
   trust: SubgraphTrust;
   /** How often a query's shape is seen before it runs compiled (platform/compiled-execution.ts). */
   compileAfter?: number;
-  /** Called after each request's response is ready (e.g. to write the audit log). */
-  onResponse?: (ctx: C) => Promise<void>;
+  /**
+   * Called after each request's response is ready (e.g. to write the audit log); true when it wrote something under
+   * the caller's subject, so that the answer is the caller's alone (`AUDITED_HEADER`).
+   */
+  onResponse?: (ctx: C) => Promise<boolean>;
   /** Extra HTTP routes of the subgraph. */
   routes?: Record<string, Route>;
   /** Cross-level events: this subgraph's receiver and where its events go. */
@@ -112,10 +115,10 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
             async executionDidStart({ contextValue, operation }) {
               if (operation.operation === 'query') transactions.get(contextValue.em)?.arm();
             },
-            async willSendResponse({ contextValue }) {
+            async willSendResponse({ contextValue, response }) {
               // The audit entries of a query's reads go in its own transaction, before it commits: no second begin / set_config / commit.
               try {
-                if (opts.onResponse) await opts.onResponse(contextValue);
+                if (opts.onResponse && (await opts.onResponse(contextValue))) response.http.headers.set(AUDITED_HEADER, '1');
               } finally {
                 await transactions.get(contextValue.em)?.end();
               }

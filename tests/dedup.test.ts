@@ -134,6 +134,30 @@ describe('in-flight deduplication', () => {
     expect(sharing()).toBe(sharedBefore);
   }, 120_000);
 
+  it('never hands a lookup by ID number (audited whatever the scopes) to another subject: each has its audit entry', async () => {
+    const pii = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject: 'lookup-setup' });
+    const one = await hub.queryAs<{ village: { residents: { nodes: { idNumber: string }[] } } }>(
+      pii,
+      `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { idNumber } } } }`,
+    );
+    const idNumber = one.data!.village.residents.nodes[0]!.idNumber;
+    const admin = await hub.token({ jurisdiction: '623021', scopes: ['read', 'admin'], subject: 'lookup-auditor' });
+    const entries = async (subject: string) =>
+      (await hub.queryAs<{ auditLog: { totalCount: number } }>(admin, `query($s: String) { auditLog(subject: $s) { totalCount } }`, { s: subject })).data!
+        .auditLog.totalCount;
+    // Five rounds of eight callers of one jurisdiction and scopes (no pii), each sending the same lookup at once.
+    const round = Date.now();
+    const tokens = await callers(8, '623021', ['read'], `lookup-${round}`);
+    const q = `query Lookup($n: String!) { personByIdNumber(idNumber: $n) { name } lookedUp: village(code: "${VILLAGE}") { residents(filter: { idNumber: $n }) { totalCount } } }`;
+    for (let r = 0; r < 5; r++) {
+      const answers = await Promise.all(tokens.map((t) => hub.queryAs(t, q, { n: idNumber })));
+      for (const a of answers) expect(a.errors).toBeUndefined();
+    }
+    const counts = await Promise.all(tokens.map((_, i) => entries(`lookup-${round}-${i}`)));
+    // personByIdNumber and the filtered list are two reads of one request, written as one entry per record type.
+    for (const n of counts) expect(n).toBe(5);
+  }, 180_000);
+
   it('never shares a mutation: identical concurrent writes each happen', async () => {
     const writers = await callers(10, '623021', ['read', 'write'], 'writer');
     const m = `mutation { reportHazard(input: { gridCode: "623021200201001", kind: FIRE, description: "dedup", source: CITIZEN }) { id } }`;

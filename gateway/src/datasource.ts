@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Counter } from 'prom-client';
-import { ROUTER_HEADER } from '../../platform/auth.ts';
+import { AUDITED_HEADER, ROUTER_HEADER } from '../../platform/auth.ts';
 import { hubError } from '../../domain/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { log } from '../../platform/log.ts';
@@ -9,7 +9,7 @@ import { gatewayMetrics } from '../../platform/metrics.ts';
 import { inClientSpan, injectTraceContext } from '../../platform/telemetry.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
-import { shareKeyOf, shareScope, sharedOperationCount } from './dedup.ts';
+import { markAudited, shareKeyOf, shareScope, sharedOperationCount } from './dedup.ts';
 import { subgraphFetcher } from './fetcher.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
@@ -108,9 +108,11 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // Timed per subgraph (hub_gateway_subgraph_fetch_duration_seconds) and, when tracing, a client span whose traceparent goes out.
       const started = performance.now();
       try {
-        return await inClientSpan(`gateway fetch ${this.subgraph}`, { 'hub.service': 'gateway', 'hub.subgraph': this.subgraph }, () =>
+        const answer = await inClientSpan(`gateway fetch ${this.subgraph}`, { 'hub.service': 'gateway', 'hub.subgraph': this.subgraph }, () =>
           share === undefined ? super.process(options) : shareScope.run(share, () => super.process(options)),
         );
+        if (answer.http?.headers.get(AUDITED_HEADER) && 'incomingRequestContext' in options) markAudited(options.context.exchange);
+        return answer;
       } finally {
         gatewayMetrics().fetched(this.subgraph, performance.now() - started);
       }

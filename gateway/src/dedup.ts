@@ -19,7 +19,10 @@ import { orAfter } from '../../platform/timeout.ts';
  * - the same department (a department caller sees its own dispatches);
  * - the same language (error messages are localized by the subgraph);
  * - for a caller with `pii`, the same subject too: every unmasked read is written to the
- *   audit log under the subject the subgraph sees, so such a read is never shared.
+ *   audit log under the subject the subgraph sees, so such a read is never shared;
+ * - and never an answer the subgraph marked as audited (AUDITED_HEADER: a lookup by ID
+ *   number or phone, audited whatever the caller's scopes): those who waited for it
+ *   send their own fetch or run their own query, so each caller's lookup has its entry.
  * Only fetches made for an incoming query are shared, never those of a mutation
  * (their entity fetches must see the mutation's own writes).
  *
@@ -53,17 +56,26 @@ export class InFlight<T> {
   /** Fetches that joined another's (for the gateway's metrics and the tests). */
   shared = 0;
 
-  run(key: string, work: () => Promise<T>): Promise<T> {
+  /** `shareable`: whether a finished result may go to those who waited for it (else each runs `work` itself). */
+  run(key: string, work: () => Promise<T>, shareable: (result: T) => boolean = () => true): Promise<T> {
     const running = this.pending.get(key);
     if (running) {
-      this.shared++;
-      return running;
+      return running.then((r) => {
+        if (!shareable(r)) return work();
+        this.shared++;
+        return r;
+      });
     }
     const started = work().finally(() => this.pending.delete(key));
     this.pending.set(key, started);
     return started;
   }
 }
+
+/** Requests one of whose subgraph answers was audited under its caller (AUDITED_HEADER): their answer is theirs alone. */
+const audited = new WeakSet<object>();
+/** Marks a request (by its `exchange`) as having an audited subgraph answer. */
+export const markAudited = (exchange: object): void => void audited.add(exchange);
 
 let sharedAnswers = 0;
 /** Requests answered with an identical running request's answer, in this process (for /metrics and the tests). */
@@ -133,7 +145,7 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
     this.leaders.delete(ctx.exchange);
     const waited = (this.pending.get(leader.key)?.waiters ?? 0) > 0;
     this.pending.delete(leader.key);
-    leader.finish(waited ? body : null);
+    leader.finish(waited && !audited.has(ctx.exchange) ? body : null);
   }
 }
 

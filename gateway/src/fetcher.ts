@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { AUDITED_HEADER } from '../../platform/auth.ts';
 import { InFlight, shareScope } from './dedup.ts';
 
 // The fetch interface @apollo/gateway expects (from its own dependency, @apollo/utils.fetcher).
@@ -64,7 +65,13 @@ export function subgraphFetcher(opts: { maxSockets: number; idleMs: number; sile
     const share = shareScope.getStore();
     const query = share !== undefined;
     const raw =
-      query && typeof body === 'string' ? inFlight.run(`${share}\u0000${url}\u0000${body}`, () => send(url, init, body, true)) : send(url, init, body, query);
+      query && typeof body === 'string'
+        ? inFlight.run(
+            `${share}\u0000${url}\u0000${body}`,
+            () => send(url, init, body, true),
+            (r) => r.headers[AUDITED_HEADER] === undefined,
+          )
+        : send(url, init, body, query);
     return raw.then((r) => response(url, r));
   };
   return Object.assign(fetcher, { shared: () => inFlight.shared, retried: () => retried });

@@ -48,9 +48,9 @@ export function personal(
   return value;
 }
 
-/** One append-only audit row per record type read unmasked in the request. */
-export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<void> {
-  if (!ctx.audit.size) return;
+/** One append-only audit row per record type read unmasked (or looked up) in the request; true when it wrote any. */
+export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<boolean> {
+  if (!ctx.audit.size) return false;
   const c = ctx.caller;
   for (const [type, { ids, fields }] of ctx.audit) {
     await auditTrail.insert(ctx.em, {
@@ -65,4 +65,5 @@ export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Prom
     });
   }
   ctx.audit.clear();
+  return true;
 }
