@@ -32,6 +32,17 @@ export function inJurisdiction(caller: Caller, code: string): boolean {
   return covers(caller.jurisdiction, code);
 }
 
+/**
+ * Where a record lies, as a jurisdiction is checked against it: its grid when it has one, else its village. A
+ * grid's caller (a 网格员's token) holds its grid's records, which their village's code alone would never show.
+ */
+export const placeOf = (r: { villageCode: string; gridCode?: string | null }): string => r.gridCode ?? r.villageCode;
+
+/** True when the record lies inside the caller's jurisdiction (`placeOf`). */
+export function holdsRecord(caller: Caller, r: { villageCode: string; gridCode?: string | null }): boolean {
+  return covers(caller.jurisdiction, placeOf(r));
+}
+
 /** The kinds of records access errors name (`what`), as a Chinese message names them. */
 const RECORDS_ZH: Record<string, string> = {
   registry: '登记',

@@ -232,6 +232,35 @@ describe('registry writes (in 卓尼县)', () => {
     expect(now.data!.person).toEqual({ name: '测试丁一', version: 2 });
   });
 
+  it('lets a grid’s own token (a 网格员) read and change its grid’s residents by id, and no other grid’s', async () => {
+    const worker = await hub.token({ jurisdiction: grid, scopes: ['read', 'write'], subject: 'grid-worker' });
+    const made = await hub.queryAs<{ registerPerson: { id: string } }>(worker, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '测试网格', idNumber: freshId('1979-04-02'), ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
+    });
+    expect(made.errors).toBeUndefined();
+    const id = made.data!.registerPerson.id;
+    const read = await hub.queryAs<{ person: { name: string; grid: { code: string } } | null }>(worker, `{ person(id: "${id}") { name grid { code } } }`);
+    expect(read.data!.person).toEqual({ name: '测试网格', grid: { code: grid } });
+    const changed = await hub.queryAs<{ updatePerson: { name: string } }>(
+      worker,
+      `mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试网格一" }) { name } }`,
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data!.updatePerson.name).toBe('测试网格一');
+    // A resident of the village's other grid is not this worker's: it looks like a missing one.
+    const other = await hub.query<{ registerPerson: { id: string } }>(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '测试邻格', idNumber: freshId('1979-04-03'), ethnicity: '汉族', residency: 'REGISTERED', gridCode: '623022100001002' },
+    });
+    expect(other.errors).toBeUndefined();
+    const theirs = await hub.queryAs(worker, `{ person(id: "${other.data!.registerPerson.id}") { name } }`);
+    expect(theirs.data!.person).toBeNull();
+    const untouched = await hub.queryAs(
+      worker,
+      `mutation { updatePerson(id: "${other.data!.registerPerson.id}", version: 1, input: { name: "改" }) { name } }`,
+    );
+    expect(untouched.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+  });
+
   it('tags and untags a person', async () => {
     const p = await hub.query<{ registerPerson: { id: string } }>(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
       i: { name: '测试戊', idNumber: freshId('1950-01-01'), ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid, tags: ['LEFT_BEHIND_ELDERLY'] },

@@ -1,4 +1,4 @@
-import { hasScope, inJurisdiction, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
+import { hasScope, holdsRecord, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { forbidden } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
@@ -11,9 +11,9 @@ import { auditTrail } from './store/audit-trail.ts';
  */
 
 /** By-id reads: FORBIDDEN without `read`; a record outside the jurisdiction looks like a missing one. */
-export function visible<T extends { villageCode: string }>(caller: Caller, row: T | null | undefined, what = 'registry'): T | null {
+export function visible<T extends { villageCode: string; gridCode?: string | null }>(caller: Caller, row: T | null | undefined, what = 'registry'): T | null {
   requireRecordAccess(caller, what);
-  if (!row || !inJurisdiction(caller, row.villageCode)) return null;
+  if (!row || !holdsRecord(caller, row)) return null;
   return row;
 }
 

@@ -1,5 +1,5 @@
 import { CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
-import { inJurisdiction, requireWrite, type Caller } from '../../../../platform/caller.ts';
+import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
 import { hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
@@ -43,7 +43,7 @@ export function transitionError(message: Said, d: DisputeRow) {
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
 export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
   const d = await disputes.lock(db, disputeId(id));
-  if (!d || !inJurisdiction(caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+  if (!d || !holdsRecord(caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
   requireWrite(caller, d.villageCode);
   return d;
 }

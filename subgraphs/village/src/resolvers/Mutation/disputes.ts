@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openingStep, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
-import { hasScope, inJurisdiction, requireWrite } from '../../../../../platform/caller.ts';
+import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
@@ -100,7 +100,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         for (const p of input.parties) {
           if (p.personId != null) {
             const person = await persons.byId(em, parseId(p.personId, 'personId'));
-            if (!person || !inJurisdiction(ctx.caller, person.villageCode)) {
+            if (!person || !holdsRecord(ctx.caller, person)) {
               throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
             }
             parties.push({ personId: person.id, name: person.name, role: p.role });
@@ -185,7 +185,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const text_ = text(note, 'note', 2000);
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
-      if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+      if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
       if (RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
         throw transitionError(
           {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
@@ -60,7 +60,7 @@ export async function gridFor(em: EntityManager, caller: Caller, code: string): 
 type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
 
 /** Loads a record for writing (locked unless `lock` is false): NOT_FOUND when missing or outside the caller's jurisdiction. */
-export async function forWrite<R extends { villageCode: string }>(
+export async function forWrite<R extends { villageCode: string; gridCode?: string | null }>(
   em: EntityManager,
   caller: Caller,
   table: Readable<R>,
@@ -70,9 +70,9 @@ export async function forWrite<R extends { villageCode: string }>(
 ): Promise<R> {
   const recordId = parseId(id, `${what}Id`);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
-  if (!row || !inJurisdiction(caller, row.villageCode))
+  if (!row || !holdsRecord(caller, row))
     throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` });
-  requireWrite(caller, row.villageCode);
+  requireWrite(caller, placeOf(row));
   return row;
 }
 
