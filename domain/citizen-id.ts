@@ -1,3 +1,4 @@
+import { chinaDay } from './china-day.ts';
 import { badInput } from './errors.ts';
 import { readDivisions } from './divisions.ts';
 
@@ -25,13 +26,6 @@ export function isRealDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
 }
 
-// Today's date (UTC, YYYY-MM-DD), worked out once a day rather than for every ID number of a bulk import.
-let today = { iso: '', until: 0 };
-function todayIso(): string {
-  const now = Date.now();
-  if (now >= today.until) today = { iso: new Date(now).toISOString().slice(0, 10), until: now - (now % 86_400_000) + 86_400_000 };
-  return today.iso;
-}
 
 /**
  * The province codes (the address code's first two digits) of the division
@@ -79,7 +73,7 @@ export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
   const d = Number(id.slice(12, 14));
   if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`, `出生日期 ${id.slice(6, 14)} 不是真实存在的日期`);
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (y < 1900 || birthDate > (asOf ? asOf.toISOString().slice(0, 10) : todayIso())) {
+  if (y < 1900 || birthDate > chinaDay(asOf ?? Date.now())) {
     throw fail(`its birth date ${birthDate} is out of range`, `出生日期 ${birthDate} 超出合理范围`);
   }
   const expected = checkCharacter(id.slice(0, 17));

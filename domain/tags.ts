@@ -1,3 +1,4 @@
+import { chinaDay } from './china-day.ts';
 import { badInput } from './errors.ts';
 
 /**
@@ -35,17 +36,12 @@ export function ageOn(birthDate: string, day: string): number {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
-/** Today in China Standard Time (YYYY-MM-DD). */
-function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * The tags a person of this birth date may carry: the one rule of the
  * registry's forms (mutations) and files (imports). Refuses KEY_YOUTH_* tags
  * outside ages 6–25, naming the tag and the age.
  */
-export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaToday()): void {
+export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaDay()): void {
   const youth = tags.filter((t) => t.startsWith('KEY_YOUTH_'));
   if (!youth.length) return;
   const age = ageOn(birthDate, today);

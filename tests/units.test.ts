@@ -204,7 +204,8 @@ describe('settings', () => {
   });
 });
 
-import { maskIdNumber, maskPhone, parseCitizenId } from '../domain/citizen-id.ts';
+import { makeCitizenId, maskIdNumber, maskPhone, parseCitizenId } from '../domain/citizen-id.ts';
+import { chinaDay } from '../domain/china-day.ts';
 
 describe('citizen ID numbers (GB 11643)', () => {
   it('accepts a valid number and reads sex and birth date from it', () => {
@@ -221,6 +222,16 @@ describe('citizen ID numbers (GB 11643)', () => {
     ['000000194912310021', 'address code'],
   ])('refuses %s (%s)', (id, rule) => {
     expect(english(() => parseCitizenId(id))).toContain(rule);
+  });
+
+  it('bounds the birth date by the day in China: a baby born just after midnight there is not born in the future', () => {
+    const born = makeCitizenId('623021', '2026-12-05', 12);
+    // 00:30 on 5 December in China is still 4 December in UTC.
+    expect(parseCitizenId(born, new Date('2026-12-04T16:30:00Z')).birthDate).toBe('2026-12-05');
+    expect(english(() => parseCitizenId(born, new Date('2026-12-04T15:30:00Z')))).toContain('out of range');
+    expect(chinaDay(new Date('2026-12-04T16:30:00Z'))).toBe('2026-12-05');
+    expect(chinaDay(Date.UTC(2026, 11, 4, 15, 59, 59))).toBe('2026-12-04');
+    expect(chinaDay(Date.UTC(2026, 11, 4, 16))).toBe('2026-12-05');
   });
 
   it('masks ID numbers and phones', () => {

@@ -1,5 +1,6 @@
 import { Kind } from 'graphql';
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
+import { chinaDay } from '../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
@@ -251,7 +252,7 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
       { argument: name },
     );
   }
-  if (born && born > new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)) {
+  if (born && born > chinaDay()) {
     const name = ctx.name('birth_date');
     throw badInput({ zh: `${name}（出生日期）不能晚于今天。`, en: `${name} is in the future.` }, { argument: name });
   }

@@ -1,3 +1,4 @@
+import { chinaDay } from '../../../../domain/china-day.ts';
 import { formatDate } from '../../../../platform/scalars.ts';
 import { personal } from '../access.ts';
 import type { PersonResolvers } from '../generated/resolvers.ts';
@@ -6,7 +7,7 @@ import { gridOf, ref, villageOf } from './refs.ts';
 
 /** Whole years between a birth date and today (China Standard Time). */
 export function ageOf(birth: string): number {
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = chinaDay();
   const [by = 0, bm = 0, bd = 0] = birth.split('-').map(Number);
   const [ty = 0, tm = 0, td = 0] = today.split('-').map(Number);
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);

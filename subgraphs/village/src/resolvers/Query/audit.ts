@@ -1,4 +1,5 @@
 import { hasScope } from '../../../../../platform/caller.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
 import { forbidden } from '../../../../../domain/errors.ts';
 import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
@@ -12,7 +13,7 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     const page = parsePage(args);
     let between: [string, string] | null = null;
     if (args.from || args.to) {
-      const p = resolvePeriod({ from: args.from ?? '2000-01-01', to: args.to ?? new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) });
+      const p = resolvePeriod({ from: args.from ?? '2000-01-01', to: args.to ?? chinaDay() });
       between = periodBounds(p.from, p.to);
     }
     const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, between };
