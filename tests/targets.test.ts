@@ -41,8 +41,8 @@ interface Assessed {
   year: number;
   target: number;
   targetSetBy: string | null;
-  actual: number;
-  met: boolean;
+  actual: number | null;
+  met: boolean | null;
 }
 
 beforeAll(async () => {
@@ -105,7 +105,7 @@ async function assessed(code: string, year = YEAR, indicator = INDICATOR): Promi
     `{ ${field}(code: "${code}") { assessment(period: "${year}") { indicator year target targetSetBy actual met } } }`,
   );
   const a = ok(r, `assessment of ${code}`)[field]!.assessment.find((x) => x.indicator === indicator)!;
-  expect(a.met).toBe(a.actual >= a.target);
+  expect(a.met).toBe(a.actual === null ? null : a.actual >= a.target);
   expect(a.year).toBe(year);
   return a;
 }
@@ -313,5 +313,38 @@ describe('one statement for many divisions', () => {
     const of = (c: string) => villages.find((v) => v.code === c)!.assessment.find((a) => a.indicator === INDICATOR)!;
     expect(of(v2)).toMatchObject({ target: 0.3, targetSetBy: v2 });
     expect(of(v1)).toMatchObject({ target: 0.01, targetSetBy: COUNTY });
+  });
+});
+
+describe('what an assessment measures', () => {
+  type Row = { indicator: string; actual: number | null; met: boolean | null; basis: number };
+  const assessment = async (period: string) =>
+    ok(
+      await hub.query<{ village: { assessment: Row[] } }>(`{ village(code: "${v1}") { assessment(period: "${period}") { indicator actual met basis } } }`),
+      `assessment of ${v1} for ${period}`,
+    ).village.assessment;
+  const of = (rows: Row[], indicator: string) => rows.find((r) => r.indicator === indicator)!;
+
+  it('leaves a rate with nothing to count over unmeasured (不参与考核), not failed at 0', async () => {
+    // No case is reported in this file's own year: none was resolved or rated either.
+    const rows = await assessment(String(YEAR));
+    for (const indicator of ['RESOLUTION_RATE', 'ON_TIME_RATE', 'SATISFACTION_RATE']) {
+      expect(of(rows, indicator)).toEqual({ indicator, actual: null, met: null, basis: 0 });
+    }
+    // The village has households and grids: those rates are measured, against what they count over.
+    const coverage = of(rows, 'HOUSEHOLD_COVERAGE');
+    expect(coverage.basis).toBeGreaterThan(0);
+    expect(coverage.actual).toBeGreaterThanOrEqual(0);
+    expect(typeof coverage.met).toBe('boolean');
+  });
+
+  it('does not measure a past period by today’s registry (the forces rates keep no history)', async () => {
+    const rows = await assessment('2020');
+    for (const indicator of ['HOUSEHOLD_COVERAGE', 'GRID_STAFFING_RATE']) {
+      const r = of(rows, indicator);
+      expect(r.actual).toBeNull();
+      expect(r.met).toBeNull();
+      expect(r.basis).toBeGreaterThan(0);
+    }
   });
 });

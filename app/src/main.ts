@@ -345,6 +345,12 @@ function trendTable(h: Head): string {
       .join('')}</tbody></table>`;
 }
 
+/** 达标, 未达标, or 不参与考核 when there was nothing to measure (no case in the period, no household, a past period for the forces). */
+function verdict(met: boolean | null | undefined, basis: number): string {
+  if (met == null) return `<span class="badge" title="${basis ? '登记数据只反映当前，无法考核已结束的期间' : '本期没有可计算的对象'}">— 不参与考核</span>`;
+  return `<span class="badge ${met ? 'met' : 'unmet'}">${met ? '✓ 达标' : '✗ 未达标'}</span>`;
+}
+
 function assessmentTable(h: Head): string {
   if (!h.assessment.length) return '<p>本期没有考核指标。</p>';
   return `<table class="assessment">
@@ -353,11 +359,9 @@ function assessmentTable(h: Head): string {
     <tbody>${h.assessment
       .map(
         (a) =>
-          `<tr data-indicator="${a.indicator}" data-met="${a.met}"><th scope="row">${esc(INDICATOR[a.indicator])}</th><td>${pct(a.target)}</td><td>${pct(
-            a.actual,
-          )}</td><td><span class="badge ${a.met ? 'met' : 'unmet'}">${a.met ? '✓ 达标' : '✗ 未达标'}</span></td><td>${
-            a.targetSetBy ? esc(a.targetSetBy) : '全国默认'
-          }（${a.year}年度）</td></tr>`,
+          `<tr data-indicator="${a.indicator}" data-met="${a.met}"><th scope="row">${esc(INDICATOR[a.indicator])}</th><td>${pct(a.target)}</td><td>${
+            a.actual == null ? '—' : pct(a.actual)
+          }</td><td>${verdict(a.met, a.basis)}</td><td>${a.targetSetBy ? esc(a.targetSetBy) : '全国默认'}（${a.year}年度）</td></tr>`,
       )
       .join('')}</tbody></table>`;
 }

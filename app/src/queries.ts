@@ -84,6 +84,7 @@ export const DivisionHead = graphql(`
       targetSetBy
       actual
       met
+      basis
     }
     m0: disputeStats(period: $m0) {
       ...Month

@@ -229,7 +229,7 @@ export type CountyReportQueryVariables = Exact<{
 }>;
 
 
-export type CountyReportQuery = { county: { name: string, region: { name: string } } | null, townships: Array<{ code: string, name: string, population: { residents: number, households: number }, forces: { grids: number, householdCoverage: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, yearAgo: { reported: number } }, assessment: Array<{ indicator: AssessmentIndicator, target: number, actual: number, met: boolean }> }> };
+export type CountyReportQuery = { county: { name: string, region: { name: string } } | null, townships: Array<{ code: string, name: string, population: { residents: number, households: number }, forces: { grids: number, householdCoverage: number }, disputeStats: { reported: number, resolved: number, resolutionRate: number, overdue: number, yearAgo: { reported: number } }, assessment: Array<{ indicator: AssessmentIndicator, target: number, actual: number | null, met: boolean | null }> }> };
 
 export type RegisterResidentMutationVariables = Exact<{
   input: PersonInput;

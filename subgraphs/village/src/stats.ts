@@ -40,6 +40,8 @@ export interface ForcesFigures {
   gridsFullyStaffed: number;
   jointDefenseGroups: number;
   householdsInGroups: number;
+  /** Households under the division: what the coverage counts over. */
+  households: number;
   householdCoverage: number;
   patrolTeams: number;
   patrolMembers: number;
@@ -382,6 +384,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
             gridsFullyStaffed: r.gridsFullyStaffed,
             jointDefenseGroups: r.jointDefenseGroups,
             householdsInGroups: r.householdsInGroups,
+            households: r.households,
             householdCoverage: r.households ? r.householdsInGroups / r.households : 0,
             patrolTeams: r.patrolTeams,
             patrolMembers: r.patrolMembers,
@@ -392,6 +395,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
           gridsFullyStaffed: 0,
           jointDefenseGroups: 0,
           householdsInGroups: 0,
+          households: 0,
           householdCoverage: 0,
           patrolTeams: 0,
           patrolMembers: 0,

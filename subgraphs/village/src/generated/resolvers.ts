@@ -106,12 +106,18 @@ export type AddressUpdate = {
 /** 考核结果 One indicator of a division against its target. */
 export type Assessment = {
   __typename?: 'Assessment';
-  /** Actual value (0–1). */
-  actual: Scalars['Float']['output'];
+  /**
+   * Actual value (0–1); null when there is nothing to measure: no case reported, resolved or rated in the period (the
+   * dispute rates), no household or grid (the forces rates), or a period that ended before today for the forces rates,
+   * which are measured as the registry stands now and have no history.
+   */
+  actual?: Maybe<Scalars['Float']['output']>;
+  /** 分母 What the rate counts over: cases reported, resolved or rated in the period; households; grids (0 when nothing). */
+  basis: Scalars['Int']['output'];
   /** Indicator. */
   indicator: AssessmentIndicator;
-  /** 达标 actual ≥ target. */
-  met: Scalars['Boolean']['output'];
+  /** 达标 actual ≥ target; null (不参与考核) when `actual` is. */
+  met?: Maybe<Scalars['Boolean']['output']>;
   /** The target that applies: the division's own for the year, else its nearest ancestor's, else the national default. */
   target: Scalars['Float']['output'];
   /** The division whose target applied (this division's code or an ancestor's); null for the national default. */
@@ -3701,9 +3707,10 @@ export type AddressEdgeResolvers<ContextType = VillageContext, ParentType extend
 };
 
 export type AssessmentResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Assessment'] = ResolversParentTypes['Assessment']> = {
-  actual?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  actual?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  basis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   indicator?: Resolver<ResolversTypes['AssessmentIndicator'], ParentType, ContextType>;
-  met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  met?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   targetSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
 import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../../domain/periods.ts';
 import { requireStatsAccess } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
@@ -81,18 +82,25 @@ export const statFields = {
       ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(d.code),
       ctx.loaders.stats.forces.load(d.code),
     ]);
-    const actual: Record<Indicator, number> = {
-      RESOLUTION_RATE: disputes.resolutionRate,
-      ON_TIME_RATE: disputes.onTimeRate,
-      SATISFACTION_RATE: disputes.satisfactionRate,
-      HOUSEHOLD_COVERAGE: forces.householdCoverage,
-      GRID_STAFFING_RATE: forces.grids ? forces.gridsFullyStaffed / forces.grids : 0,
+    const c = disputes.counts;
+    // The forces rates are the registry as it stands now, which keeps no history: a period that ended before today is
+    // not measured by them, rather than by today's figures.
+    const now = period.to >= chinaDay();
+    const measure: Record<Indicator, { part: number; basis: number; measured: boolean }> = {
+      RESOLUTION_RATE: { part: c.resolved, basis: c.reported, measured: true },
+      ON_TIME_RATE: { part: c.onTime, basis: c.resolved, measured: true },
+      SATISFACTION_RATE: { part: c.satisfied, basis: c.rated, measured: true },
+      HOUSEHOLD_COVERAGE: { part: forces.householdsInGroups, basis: forces.households, measured: now },
+      GRID_STAFFING_RATE: { part: forces.gridsFullyStaffed, basis: forces.grids, measured: now },
     };
     // The division's own target for the year, else its nearest ancestor's, else the national default (docs/ARCHITECTURE.md "Assessment").
     return INDICATORS.map((indicator) => {
       const applied = targets.get(indicator);
       const target = applied?.target ?? DEFAULT_TARGETS[indicator];
-      return { indicator, year, target, targetSetBy: applied?.source ?? null, actual: actual[indicator], met: actual[indicator] >= target };
+      const m = measure[indicator];
+      // Nothing to count over is not a rate of 0: a village with no dispute in the year has not failed to resolve any (不参与考核).
+      const actual = m.measured && m.basis > 0 ? m.part / m.basis : null;
+      return { indicator, year, target, targetSetBy: applied?.source ?? null, actual, met: actual === null ? null : actual >= target, basis: m.basis };
     });
   },
 };
