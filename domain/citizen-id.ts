@@ -26,7 +26,6 @@ export function isRealDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
 }
 
-
 /**
  * The province codes (the address code's first two digits) of the division
  * directory (统计用区划代码, domain/divisions.ts): 11 北京市 … 65 新疆维吾尔自治区.
