@@ -294,11 +294,16 @@ export function allowedActions(level: Level, status: string): CaseAction[] {
 /**
  * What a caller can do next with a level's record in a status, as a refusal
  * lists it: steps that follow an event from another level are no one's to
- * take, and a reopening is asked for by rating the case DISSATISFIED
- * (rateDispute), so it is listed as that rating.
+ * take, a reopening is asked for by rating the case DISSATISFIED
+ * (rateDispute), so it is listed as that rating, and a department's steps
+ * (报到, 反馈) are listed only to a department, theirs only to the others
+ * (`asked`: the step the caller tried, which says which of the two it is).
  */
-export function callerActions(level: Level, status: string): CaseAction[] {
-  const steps = STEPS.filter((s) => s.level === level && s.from.includes(status) && s.role !== 'EVENT');
+export function callerActions(level: Level, status: string, asked?: CaseAction): CaseAction[] {
+  const department = asked !== undefined && STEPS.some((s) => s.action === asked && s.role === 'DEPARTMENT');
+  const steps = STEPS.filter(
+    (s) => s.level === level && s.from.includes(status) && s.role !== 'EVENT' && (asked === undefined || (s.role === 'DEPARTMENT') === department),
+  );
   return [...new Set(steps.map((s) => (s.action === 'REOPEN' ? 'RATE' : s.action)))];
 }
 
@@ -306,7 +311,7 @@ export function callerActions(level: Level, status: string): CaseAction[] {
 export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null): StepRule {
   const rule = ruleOf(level, action, resolvedLevel);
   if (rule && rule.from.includes(status)) return rule;
-  const allowed = callerActions(level, status);
+  const allowed = callerActions(level, status, action);
   throw hubError(
     'INVALID_TRANSITION',
     {

@@ -1,7 +1,7 @@
 /**
  * Mints a caller token signed with the hub's caller key:
  *   npm run token -- --jurisdiction 623021 --scopes read,write,pii [--name 临潭县综治中心] [--subject id] [--ttl 12h] [--department KIND]
- * Jurisdiction: a division code (2–15 digits; '' for the whole country).
+ * Jurisdiction: a division code (2–15 digits; '*' for the whole country, for HUB_NATIONAL_SUBJECTS only).
  * Scopes: read, write, pii, report, admin. TTL: 30m, 12h, 7d (default 12h).
  * Department: a county department's kind (e.g. NATURAL_RESOURCES) for its own
  * dispatch inbox, 报到 and 反馈; the jurisdiction is then its county (6 digits).
@@ -22,17 +22,37 @@ export function parseTtl(text: string): number {
   return seconds;
 }
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    jurisdiction: { type: 'string' },
-    scopes: { type: 'string', default: 'read' },
-    name: { type: 'string' },
-    subject: { type: 'string' },
-    ttl: { type: 'string', default: '12h' },
-    department: { type: 'string' },
-  },
-});
+const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,report,admin] [--name 名称] [--subject id] [--ttl 12h] [--department KIND]
+  --jurisdiction  a division code of 2 to 15 digits (a grid's is 15), or '*' for the whole country (HUB_NATIONAL_SUBJECTS only)
+  --scopes        comma-separated: ${SCOPES.join(', ')} (default read)
+  --name          the caller's name as the audit log and the analysis room show it
+  --subject       the caller's stable id (default cli-<jurisdiction>)
+  --ttl           lifetime: 90s, 30m, 12h, 7d (default 12h)
+  --department    a county department's kind (${[...DEPARTMENT_NAMES.keys()].slice(0, 3).join(', ')}, …), with its county as jurisdiction
+Prints the token; the hub's keys come from HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY).`;
+
+let values: { jurisdiction?: string; scopes?: string; name?: string; subject?: string; ttl?: string; department?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      jurisdiction: { type: 'string' },
+      scopes: { type: 'string', default: 'read' },
+      name: { type: 'string' },
+      subject: { type: 'string' },
+      ttl: { type: 'string', default: '12h' },
+      department: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (e) {
+  console.error(`npm run token: ${(e as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 try {
   if (values.jurisdiction === undefined) throw new Error('--jurisdiction is required (a division code, e.g. 623021)');
   const scopes = values

@@ -172,6 +172,9 @@ describe('transition', () => {
     expect(callerActions('VILLAGE', 'RESOLVED')).toEqual(['RATE']);
     expect(callerActions('TOWNSHIP', 'RESOLVED')).toEqual([]);
     expect(callerActions('COUNTY', 'RESOLVED')).toEqual([]);
+    // A township centre is not told it may 报到 or 反馈 (a department's steps), nor a department that it may resolve.
+    expect(callerActions('TOWNSHIP', 'ACCEPTED', 'RESOLVE')).toEqual(['ASSIGN', 'DISPATCH', 'ESCALATE']);
+    expect(callerActions('TOWNSHIP', 'ASSIGNED', 'DEPARTMENT_REPORT')).toEqual(['DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT']);
     for (const level of LEVELS) {
       for (const status of STATUSES[level]) {
         const listed = callerActions(level, status);
@@ -198,7 +201,7 @@ describe('transition', () => {
             } else {
               const e = thrown(() => transition(level, status, action, resolvedLevel));
               expect(e.extensions.code, `${level} ${status} ${action}`).toBe('INVALID_TRANSITION');
-              expect(e.extensions.allowed).toEqual(callerActions(level, status));
+              expect(e.extensions.allowed).toEqual(callerActions(level, status, action));
             }
           }
         }

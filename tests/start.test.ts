@@ -140,6 +140,13 @@ describe('npm start', () => {
     });
     expect(expired.status).toBe(2);
     expect(expired.stderr).toContain('at least 1s');
+    const help = spawnSync(process.execPath, ['scripts/token.ts', '--help'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--jurisdiction');
+    const unknown = spawnSync(process.execPath, ['scripts/token.ts', '--bogus'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--bogus'[\s\S]*--jurisdiction <code>/);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
     await stopAndCheck(first.child);
 
     const second = await startHubProcess({ ...env, HUB_VILLAGE_WORKERS: '2', HUB_GATEWAY_WORKERS: '2' });
