@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postImport, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
@@ -287,6 +288,81 @@ describe('grid staff (网格力量 1+3+N)', () => {
       sameReason(e, c.argument, file.rejects[0]!, c.field);
     }
     expect((await db.query(`select count(*)::int as n from grid_staff where external_id like $1`, [`fs-${RUN}-x%`])).rows[0].n).toBe(0);
+  });
+
+  it('seats a resident in a grid role once, even when five ask at once, on both paths', async () => {
+    const g = grids[1]!;
+    const once = residentsOfV[6]!;
+    const five = await Promise.all(Array.from({ length: 5 }, () => createStaff({ gridCode: g, role: 'INFORMANT', personId: once.id })));
+    expect(five.filter((r) => !r.errors)).toHaveLength(1);
+    for (const r of five.filter((x) => x.errors)) expect(err(r).extensions?.code).toBe('CONFLICT');
+    const again = err(await createStaff({ gridCode: g, role: 'INFORMANT', personId: once.id }));
+    expect(again.extensions?.code).toBe('CONFLICT');
+    const file = await importFile('grid-staff', `external_id,grid_code,role,id_number\nfs-${RUN}-o1,${g},INFORMANT,${once.idNumber}\n`);
+    expect(file.rejects).toHaveLength(1);
+    sameReason(again, 'role', file.rejects[0]!, 'role');
+    expect((await staffOf(g)).staff.filter((s) => s.person?.id === once.id && s.role === 'INFORMANT')).toHaveLength(1);
+    // Another role in the same grid is another post.
+    ok(await createStaff({ gridCode: g, role: 'LINKED_LEADER', personId: once.id }));
+  });
+
+  it('gives a deregistered resident no post, team, tag or new case, and keeps a resident from moving away from their posts', async () => {
+    const g = grids[1]!;
+    const register = async (name: string, n: number) => {
+      const idNumber = makeCitizenId(WRITE_COUNTY, '1971-07-07', (RUN % 400) + n);
+      const r = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+        writer,
+        `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+        { i: { name, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: g } },
+      );
+      return { ...ok(r).registerPerson, idNumber };
+    };
+    const gone = await register('已故人员', 1);
+    ok(await hub.queryAs(writer, `mutation { deregisterPerson(id: "${gone.id}", version: ${gone.version}, reason: DIED) { id } }`));
+    const staff = err(await createStaff({ gridCode: g, role: 'LINKED_LEADER', personId: gone.id }));
+    expect(staff.extensions?.code).toBe('CONFLICT');
+    const file = await importFile('grid-staff', `external_id,grid_code,role,id_number\nfs-${RUN}-d1,${g},LINKED_LEADER,${gone.idNumber}\n`);
+    expect(file.rejects).toHaveLength(1);
+    sameReason(staff, 'personId', file.rejects[0]!, 'id_number');
+    const team = await hub.queryAs(writer, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: V, gridCode: g, name: `测试巡逻队${RUN}`, kind: 'RED_ARMBAND', memberIds: [gone.id] },
+    });
+    expect(err(team).extensions?.code).toBe('CONFLICT');
+    expect(err(await hub.queryAs(writer, `mutation { tagPerson(id: "${gone.id}", tags: [EXTREME_POVERTY]) { id } }`)).extensions?.code).toBe('CONFLICT');
+    const dispute = await hub.queryAs(writer, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`, {
+      k: `forces-${RUN}-gone`,
+      i: {
+        gridCode: g,
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'GRID_INSPECTION',
+        summary: '测试',
+        parties: [{ personId: gone.id, role: 'APPLICANT' }],
+      },
+    });
+    expect(err(dispute).extensions?.code).toBe('CONFLICT');
+    const disputeFile = await importFile(
+      'disputes',
+      `external_id,grid_code,category,scale,source,summary,parties\nfs-${RUN}-dd,${g},NEIGHBOUR,ORDINARY,GRID_INSPECTION,测试,APPLICANT:${gone.idNumber}\n`,
+    );
+    expect(disputeFile.rejects.map((r) => [r.field, r.code])).toEqual([['parties', 'CONFLICT']]);
+
+    // A resident serving as an informant moves to the next village only once the post has ended.
+    const mover = await register('迁出人员', 2);
+    const post = ok(await createStaff({ gridCode: g, role: 'INFORMANT', personId: mover.id })).createGridStaff;
+    const away = (await db.query<{ code: string }>(`select code from grid where village_code = $1 order by code limit 1`, [W])).rows[0]!.code;
+    const move = (version: number) =>
+      hub.queryAs<{ updatePerson: { village: { code: string } } }>(
+        writer,
+        `mutation { updatePerson(id: "${mover.id}", version: ${version}, input: { gridCode: "${away}" }) { village { code } } }`,
+      );
+    const refused = err(await move(mover.version));
+    expect(refused.extensions?.code).toBe('CONFLICT');
+    const moveFile = await importFile('residents', `id_number,grid_code\n${mover.idNumber},${away}\n`);
+    expect(moveFile.rejects).toHaveLength(1);
+    sameReason(refused, 'gridCode', moveFile.rejects[0]!, 'grid_code');
+    ok(await endStaff(post.id, post.version));
+    expect(ok(await move(mover.version)).updatePerson.village.code).toBe(W);
   });
 
   it('imports new and changed staff, partially and idempotently, and the figures follow', async () => {

@@ -248,7 +248,14 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
     for (const grid of grids) {
       const local = adults.filter((p) => p.grid === grid);
       const resident = () => (local.length ? r.pick(local) : r.pick(adults));
+      // A resident holds a role in a grid once (the unique index grid_staff_post_once): a second pick of the same
+      // informant is skipped, not redrawn, so that the random draws and all the data after them stay as they were.
+      const held = new Set<string>();
       const staff = (role: string, person?: { id: number; name: string }) => {
+        if (person) {
+          if (held.has(`${role}:${person.id}`)) return;
+          held.add(`${role}:${person.id}`);
+        }
         rows.staff.push([
           ids.staff++,
           role,

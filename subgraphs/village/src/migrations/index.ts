@@ -32,6 +32,7 @@ import { Migration20261202000030DayRefresh } from './Migration20261202000030DayR
 import { Migration20261203000031CountyRollup } from './Migration20261203000031CountyRollup.ts';
 import { Migration20261203000032CountyDayFigures } from './Migration20261203000032CountyDayFigures.ts';
 import { Migration20261203000033CountyDayKey } from './Migration20261203000033CountyDayKey.ts';
+import { Migration20261204000034GridPostOnce } from './Migration20261204000034GridPostOnce.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   Migration20261203000031CountyRollup,
   Migration20261203000032CountyDayFigures,
   Migration20261203000033CountyDayKey,
+  Migration20261204000034GridPostOnce,
 ];

@@ -293,6 +293,27 @@ export const personMismatch: Rule = rule(
   'personId',
 );
 
+/** A deregistered resident (died, moved out, a duplicate) takes up no post: their record is history. */
+export const personDeregistered: Rule = rule(
+  'personDeregistered',
+  'CONFLICT',
+  'id_number',
+  { zh: '所指人员已注销：已注销的人员不能担任职务', en: 'names a deregistered resident, who takes up no post' },
+  'personId',
+);
+
+/** One post per resident, grid and role: the same resident twice as a grid's informant counts one person twice. */
+export const postHeld: Rule = rule('postHeld', 'CONFLICT', 'role', {
+  zh: '该人员在本网格已担任这一职务；同一人在同一网格不能重复任同一职务',
+  en: 'the resident already holds this role in the grid; one resident holds a role in a grid once',
+});
+
+/** A resident moving to another village leaves no post behind in the old one. */
+export const postsLeftBehind: Rule = rule('postsLeftBehind', 'CONFLICT', 'grid_code', {
+  zh: '该人员在原村（社区）担任网格力量、人民调解员或巡逻队员；迁往其他村（社区）前请先结束这些任职（endGridStaff、endMediator、removePatrolTeamMembers）',
+  en: 'the resident serves in the old village as grid staff, a mediator or a patrol member; end those posts before the move (endGridStaff, endMediator, removePatrolTeamMembers)',
+});
+
 /** 网格力量 move only between the grids of their village. */
 export const staffStaysInVillage: Rule = rule('staysInVillage', 'BAD_USER_INPUT', 'grid_code', {
   zh: '不在该任命所属的村（社区）；网格力量只在本村（社区）的网格间调整，请结束该任命后在那里另行任命',

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { col, row, sql, type Db } from '../../../../platform/sql.ts';
 import {
   gridWorkerTaken,
+  postHeld,
   informantUnlinked,
   nameNeeded,
   needed,
+  personDeregistered,
   personMismatch,
   personUnknown,
   recordUnknown,
@@ -82,7 +84,7 @@ const rows = (src: string) => `
       ${targetOf('grid_staff')}
       ${PERSON_JOINS}),
   n as materialized (
-    select n0.*, left(n0.grid_code, 12) as village, coalesce(n0.name_given, p.name) as name, p.village_code as person_village,
+    select n0.*, left(n0.grid_code, 12) as village, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, p.status as person_status,
            ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0 ${LINKED_PERSON_JOIN})`;
 
@@ -92,7 +94,12 @@ const CHECKS: readonly RowCheck[] = [
   versionCheck(staleVersion),
   { rule: needed('role'), bad: 'x.role is null' },
   { rule: staffStaysInVillage, bad: 'x.target is not null and x.village <> x.was_village' },
-  ...personChecks({ unknownById: personUnknown('person_id'), unknownByIdNumber: personUnknown('id_number'), mismatch: personMismatch }),
+  ...personChecks({
+    unknownById: personUnknown('person_id'),
+    unknownByIdNumber: personUnknown('id_number'),
+    mismatch: personMismatch,
+    deregistered: personDeregistered,
+  }),
   { rule: staffResidentElsewhere, bad: 'x.person_id is not null and x.person_village <> x.village' },
   { rule: informantUnlinked, bad: `x.role = 'INFORMANT' and x.person_id is null` },
   { rule: nameNeeded, bad: 'x.name is null' },
@@ -101,6 +108,12 @@ const CHECKS: readonly RowCheck[] = [
     bad: `x.external_id is not null and (
             exists (select 1 from grid_staff k where k.village_code = x.village and k.external_id = x.external_id and k.id is distinct from x.target)
             or exists (select 1 from n o where o.village = x.village and o.external_id = x.external_id and o.line < x.line))`,
+  },
+  {
+    rule: postHeld,
+    bad: `x.person_id is not null and x.role is not null and (
+            exists (select 1 from grid_staff w where w.grid_code = x.grid_code and w.role = x.role and w.person_id = x.person_id and w.id is distinct from x.target)
+            or exists (select 1 from n o where o.grid_code = x.grid_code and o.role = x.role and o.person_id = x.person_id and o.line < x.line))`,
   },
   {
     rule: gridWorkerTaken,

@@ -186,6 +186,18 @@ export const KIND_SQL = {
         bad: `exists (select 1 from jsonb_array_elements(s.parties) e
                       where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
       }),
+      // As reportDispute: a new case links no deregistered resident (a case already taken in is left as it is).
+      check('disputes', {
+        field: 'parties',
+        code: 'CONFLICT',
+        reason: {
+          zh: '含有已注销人员的公民身份号码：已注销的人员不能作为新案件的当事人关联，请只填写其姓名',
+          en: 'names a deregistered resident by ID number, who is linked to no new case; give the name only',
+        },
+        bad: `s.id is null
+              and not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)
+              and exists (select 1 from jsonb_array_elements(s.parties) e join person r on r.id_number = e->>'id_number' where r.status = 'DEREGISTERED')`,
+      }),
       // A row with the case's id (as the export writes it) names that case, reported through the API or a file.
       check('disputes', {
         field: 'id',

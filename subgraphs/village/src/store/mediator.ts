@@ -8,6 +8,7 @@ import {
   mediatorStaysInVillage,
   nameNeeded,
   needed,
+  personDeregistered,
   personMismatch,
   personUnknown,
   recordUnknown,
@@ -80,7 +81,7 @@ const rows = (src: string) => `
       ${targetOf('mediator')}
       ${PERSON_JOINS}),
   n as materialized (
-    select n0.*, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, c.village_code as committee_village, c.kind as committee_kind,
+    select n0.*, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, p.status as person_status, c.village_code as committee_village, c.kind as committee_kind,
            ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0
       ${LINKED_PERSON_JOIN}
@@ -93,7 +94,12 @@ const CHECKS: readonly RowCheck[] = [
   { rule: needed('committee_id'), bad: 'x.committee_id is null' },
   { rule: committeeUnknown, bad: 'x.committee_village is null' },
   { rule: mediatorStaysInVillage, bad: 'x.target is not null and x.committee_village <> x.was_village' },
-  ...personChecks({ unknownById: personUnknown('person_id'), unknownByIdNumber: personUnknown('id_number'), mismatch: personMismatch }),
+  ...personChecks({
+    unknownById: personUnknown('person_id'),
+    unknownByIdNumber: personUnknown('id_number'),
+    mismatch: personMismatch,
+    deregistered: personDeregistered,
+  }),
   {
     rule: mediatorResidentElsewhere,
     bad: `x.person_id is not null and x.committee_kind in ('VILLAGE', 'COMMUNITY') and x.person_village <> x.committee_village`,

@@ -57,7 +57,11 @@ const table = recordTable<PersonRow, PersonChanges>('person', Person, {
 // A deregistered person has left their household; the status is stated as well, so no path can list one as a member.
 const ofHouseholds = sql('person.ofHouseholds', Person, `select * from person where household_id in (?) and status = 'ACTIVE' order by id`);
 const byId = sql('person.byIdAfterWrite', Person, 'select * from person where id = ?');
-const villagesOf = sql('person.villages', z.object({ id: col.id, villageCode: col.text }), 'select id, village_code from person where id in (?)');
+const villagesOf = sql(
+  'person.villages',
+  z.object({ id: col.id, villageCode: col.text, gridCode: col.text, status: col.text }),
+  'select id, village_code, grid_code, status from person where id in (?)',
+);
 const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
 const livesIn = sql('person.livesIn', z.object({}), 'select 1 from person where id = ? and household_id = ?');
 // Tags change (and the version moves) only when the set differs: tagging with a tag the person has is no change.

@@ -6,6 +6,7 @@ import {
   headLeaves,
   householdFull,
   householdLeftBehind,
+  postsLeftBehind,
   idNumberElsewhere,
   idNumberFixed,
   leaderLeaves,
@@ -200,6 +201,15 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     rule: householdLeftBehind,
     bad: 'x.target is not null and x.village_code <> x.was_village and x.was_household_id is not null and not x.household_given',
     field: `'household_number'`,
+    when: (b) => b.targets > 0 && b.filled('grid_code'),
+  },
+  {
+    rule: postsLeftBehind,
+    // hub_record_ties sees every post, also those outside the caller's jurisdiction; a case keeps the lookups to moves.
+    bad: `case when x.target is not null and x.village_code <> x.was_village then
+            exists (select 1 from hub_record_ties('person', x.target) t where t.tie in ('GRID_STAFF', 'MEDIATOR'))
+            or exists (select 1 from patrol_team_member m where m.person_id = x.target)
+          else false end`,
     when: (b) => b.targets > 0 && b.filled('grid_code'),
   },
   { rule: householdFull, bad: OVER_FULL, field: householdColumn, when: some('household_id', 'household_number') },

@@ -259,7 +259,7 @@ export const LINKED_PERSON_STAGE: readonly StageColumn[] = [
   ['given', 'integer'],
 ];
 /** The linked resident of a row of `n0` as `p` (name and village), for a name left empty and the village checks. */
-export const LINKED_PERSON_JOIN = `left join lateral (select q.name, q.village_code from person q where q.id = n0.person_id offset 0) p on true`;
+export const LINKED_PERSON_JOIN = `left join lateral (select q.name, q.village_code, q.status from person q where q.id = n0.person_id offset 0) p on true`;
 
 export function personColumns(flags: readonly string[]): string {
   const given = `(t.id is null or ${givenSql(flags, 'person')})`;
@@ -289,11 +289,13 @@ export const versionCheck = (stale: Rule): RowCheck => ({
 });
 
 /** The checks of a linked resident (personColumns): found in the caller's jurisdiction, and one person when named both ways. */
-export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule; mismatch: Rule }): RowCheck[] {
+export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule; mismatch: Rule; deregistered: Rule }): RowCheck[] {
   return [
     { rule: rules.unknownById, bad: 'x.person_id_unknown' },
     { rule: rules.unknownByIdNumber, bad: 'x.id_number_unknown' },
     { rule: rules.mismatch, bad: 'x.person_mismatch' },
+    // A post kept from before the deregistration is history; a new or changed link to such a record is refused.
+    { rule: rules.deregistered, bad: `x.person_status = 'DEREGISTERED' and x.person_id is distinct from x.was_person_id` },
   ];
 }
 

@@ -103,6 +103,15 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
             if (!person || !holdsRecord(ctx.caller, person)) {
               throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
             }
+            if (person.status === 'DEREGISTERED') {
+              throw conflict(
+                {
+                  zh: `人员 ${p.personId} 已注销，不能作为当事人关联；请只填写当事人姓名（name）。`,
+                  en: `person ${p.personId} is deregistered and is linked to no new case; give the party's name only.`,
+                },
+                { argument: 'parties.personId' },
+              );
+            }
             parties.push({ personId: person.id, name: person.name, role: p.role });
           } else {
             parties.push({ personId: null, name: text(p.name, 'parties.name', 50), role: p.role });

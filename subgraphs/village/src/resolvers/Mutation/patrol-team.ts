@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inJurisdiction, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, notFound } from '../../../../../domain/errors.ts';
+import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { TEAMS } from '../../registry/kinds.ts';
@@ -64,7 +64,13 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
   const found = new Map(people.map((p) => [p.id, p]));
   for (const id of ids) {
     const p = found.get(id);
-    if (!p || !inJurisdiction(caller, p.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
+    if (!p || !holdsRecord(caller, p)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
+    if (p.status === 'DEREGISTERED') {
+      throw conflict(
+        { zh: `人员 ${id} 已注销，不能加入巡防队。`, en: `person ${id} is deregistered and joins no team.` },
+        { argument: 'memberIds', personId: String(id) },
+      );
+    }
     if (p.villageCode !== team.villageCode) {
       throw badInput(
         {

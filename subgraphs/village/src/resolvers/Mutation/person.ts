@@ -3,6 +3,7 @@ import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
+import { deregistered, ruleError } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
 import { forWrite, tx } from './write.ts';
@@ -10,6 +11,12 @@ import { forWrite, tx } from './write.ts';
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
   return (await persons.byId(em, id))!;
+}
+
+/** A deregistered resident's record is history: tags no longer change, as no other field does (the write path's rule). */
+function active(p: PersonRow): PersonRow {
+  if (p.status === 'DEREGISTERED') throw ruleError(deregistered, { name: 'id' });
+  return p;
 }
 
 /**
@@ -47,13 +54,13 @@ export const personMutations = {
     }),
   tagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
-      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
       checkTagsForAge(tags, formatDate(p.birthDate));
       return persons.tag(em, p.id, tags);
     }),
   untagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
-      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
       return persons.untag(em, p.id, tags);
     }),
 } satisfies MutationResolvers;
