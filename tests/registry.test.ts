@@ -388,6 +388,34 @@ describe('registry writes (in 卓尼县)', () => {
     );
     const b = before.data!.village.patrolStats;
     expect(after.data!.village.patrolStats).toEqual({ patrols: b.patrols + 1, patrolHours: b.patrolHours + 2.5, hazardsFound: b.hazardsFound + 1 });
+    // The same patrol sent again (a retry after a lost answer) is the one recorded; an overlapping other is refused.
+    const same = {
+      teamId: tid,
+      gridCode: grid,
+      startedAt: '2026-03-01T19:00:00+08:00',
+      endedAt: '2026-03-01T21:30:00+08:00',
+      participantIds: [...ids.slice(0, 3)].reverse(),
+      hazards: [{ kind: 'ELECTRICAL', description: '私拉乱接电线', gridCode: grid }],
+    };
+    const retried = await hub.query<{ recordPatrol: Patrol }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { hazards { patrol { id } } } }`, {
+      i: same,
+    });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.recordPatrol.hazards).toEqual(p.data!.recordPatrol.hazards.map((h) => ({ patrol: h.patrol })));
+    const overlapping = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { ...same, startedAt: '2026-03-01T21:00:00+08:00', endedAt: '2026-03-01T23:00:00+08:00', hazards: [] },
+    });
+    expect(overlapping.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(overlapping.errors![0]!.message).toContain('2026-03-01 19:00–2026-03-01 21:30');
+    // Right after it is another patrol.
+    const next = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { ...same, startedAt: '2026-03-01T21:30:00+08:00', endedAt: '2026-03-01T23:00:00+08:00', hazards: [] },
+    });
+    expect(next.errors).toBeUndefined();
+    const twice = await hub.query<Stats>(
+      `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
+    );
+    expect(twice.data!.village.patrolStats).toEqual({ patrols: b.patrols + 2, patrolHours: b.patrolHours + 4, hazardsFound: b.hazardsFound + 1 });
   });
 
   it('refuses bad dates and periods with BAD_USER_INPUT', async () => {

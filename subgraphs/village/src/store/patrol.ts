@@ -26,6 +26,8 @@ const insert = sql(
   `insert into patrol (team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code) values (?, ?, ?, ?, array[?]::int[], ?, ?, ?) returning *`,
 );
 
+const overlapping = sql('patrol.overlapping', Patrol, 'select * from patrol where team_id = ? and started_at < ? and ended_at > ? order by started_at limit 1');
+
 export interface NewPatrol extends Location {
   teamId: number;
   startedAt: Date;
@@ -39,6 +41,8 @@ export const patrols = {
   async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
     return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
   },
+  /** The team's first patrol that overlaps [start, end), if any. */
+  overlapping: (db: Db, teamId: number, start: Date, end: Date): Promise<PatrolRow | null> => row(db, overlapping, [teamId, end, start]),
   /** A division's patrols that started in [from, before) (ISO instants). */
   list: (scope: Scope, from: string, before: string): ScopedList<PatrolRow> =>
     scopedList('patrol.list', 'patrol', Patrol, scope, allOf(['t.started_at >= ? and t.started_at < ?'], [from, before])),

@@ -1,5 +1,5 @@
-import { badInput } from '../../../../../domain/errors.ts';
-import { parseId } from '../../../../../platform/scalars.ts';
+import { badInput, conflict } from '../../../../../domain/errors.ts';
+import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers, PatrolHazardInput } from '../../generated/resolvers.ts';
 import { hazards } from '../../store/hazard.ts';
@@ -10,6 +10,9 @@ import type { Location } from '../../store/record.ts';
 import { gridInVillage } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
 
+/** A point in time to the minute, as China's clocks read it (2026-12-04 20:30). */
+const minute = (d: Date | string): string => chinaTime(d).slice(0, 16).replace('T', ' ');
+
 /** A DateTime argument (the scalar parses it to a Date). */
 const instant = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 
@@ -17,7 +20,8 @@ const instant = (v: Date | string): Date => (v instanceof Date ? v : new Date(v)
 export const patrolMutations = {
   recordPatrol: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
-      const team = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', false);
+      // Locked: two recordings of one team's patrol (a retry racing the first) are judged one after the other.
+      const team = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam');
       const start = instant(input.startedAt);
       const end = instant(input.endedAt);
       if (!(end > start))
@@ -42,6 +46,24 @@ export const patrolMutations = {
         );
       }
       const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
+      // A team patrols once at a time: a patrol overlapping one already recorded would count its hours twice. The
+      // very same patrol sent again (a retry after a lost answer) gets the one recorded, its hazards not added again.
+      const clash = await patrols.overlapping(em, team.id, start, end);
+      if (clash) {
+        const same =
+          new Date(clash.startedAt).getTime() === start.getTime() &&
+          new Date(clash.endedAt).getTime() === end.getTime() &&
+          clash.gridCode === patrolled.gridCode &&
+          [...clash.participantIds].sort().join() === [...participants].sort().join();
+        if (same) return clash;
+        throw conflict(
+          {
+            zh: `巡防队 ${team.id} 已有一次巡逻（编号 ${clash.id}，${minute(clash.startedAt)}–${minute(clash.endedAt)}）与这段时间重叠；同一巡防队的巡逻时间不能重叠。`,
+            en: `Team ${team.id} already has a patrol (id ${clash.id}, ${minute(clash.startedAt)}–${minute(clash.endedAt)}) overlapping this time; a team's patrols do not overlap.`,
+          },
+          { argument: 'startedAt', patrolId: String(clash.id) },
+        );
+      }
       const found: { loc: Location; h: PatrolHazardInput }[] = [];
       for (const h of input.hazards ?? []) {
         const loc = await gridFor(em, ctx.caller, h.gridCode);
