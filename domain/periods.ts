@@ -46,13 +46,16 @@ function checkYear(year: number, argument: string): void {
 }
 
 export function parsePeriodShorthand(text: string): Period {
-  const year = /^\s*(\d{4})/.exec(text);
-  if (year) checkYear(Number(year[1]), 'period');
   const s = text.trim().toUpperCase();
+  // The year is judged once the shape is known: `99999` is no period at all, not the year 9999.
+  const year = (y: string) => {
+    checkYear(Number(y), 'period');
+    return Number(y);
+  };
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})$/.exec(s))) return monthsPeriod(Number(m[1]), 1, 12);
-  if ((m = /^(\d{4})-?Q([1-4])$/.exec(s))) return monthsPeriod(Number(m[1]), (Number(m[2]) - 1) * 3 + 1, 3);
-  if ((m = /^(\d{4})-?(\d{2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return monthsPeriod(Number(m[1]), Number(m[2]), 1);
+  if ((m = /^(\d{4})$/.exec(s))) return monthsPeriod(year(m[1]!), 1, 12);
+  if ((m = /^(\d{4})-?Q([1-4])$/.exec(s))) return monthsPeriod(year(m[1]!), (Number(m[2]) - 1) * 3 + 1, 3);
+  if ((m = /^(\d{4})-?(\d{2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return monthsPeriod(year(m[1]!), Number(m[2]), 1);
   throw badInput(
     {
       zh: `period“${text}”不是年份（2026）、季度（2026Q3）或月份（202609）。`,
@@ -121,6 +124,11 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
   if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) {
     throw badInput({ zh: '统计期间最长为十年。', en: 'A period may span at most ten years.' }, { argument: 'to' });
   }
+  // Dates from a month's first day to a month's last are whole months, as `period` would give them: 环比 of
+  // 2026-02-01..2026-02-28 is January, not the 28 days before.
+  const [fy, fm, fd] = args.from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = args.to.split('-').map(Number) as [number, number, number];
+  if (fd === 1 && td === lastDay(ty, tm)) return monthsPeriod(fy, fm, ty * 12 + tm - (fy * 12 + fm) + 1);
   return { from: args.from, to: args.to };
 }
 

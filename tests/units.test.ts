@@ -283,6 +283,8 @@ describe('reporting periods', () => {
 
   it('refuses years no fact can have (0000, 0001, 9999) as bad input, before any date computation', () => {
     for (const period of ['0000', '0001Q1', '999912']) expect(english(() => parsePeriodShorthand(period))).toMatch(/outside 1900–2100/);
+    // Not a period's shape at all: said so, not misquoted as the year 9999.
+    expect(english(() => parsePeriodShorthand('99999'))).toMatch(/"99999" is not a year \(2026\), quarter/);
     expect(english(() => resolvePeriod({ from: '0001-01-01', to: '0001-12-31' }))).toMatch(/from: the year 0001/);
     expect(english(() => resolvePeriod({ from: '2026-01-01', to: '9999-12-31' }))).toMatch(/to: the year 9999/);
     expect(english(() => periodBounds('0000-01-01', '2026-01-01'))).toMatch(/outside/);
@@ -305,6 +307,11 @@ describe('reporting periods', () => {
     expect(previousPeriod(parsePeriodShorthand('2026Q1'))).toMatchObject({ from: '2025-10-01', to: '2025-12-31' });
     expect(previousPeriod(parsePeriodShorthand('202603'))).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
     expect(previousPeriod({ from: '2026-03-10', to: '2026-03-19' })).toEqual({ from: '2026-02-28', to: '2026-03-09' });
+    // Dates spanning whole months are those months: the month, quarter or year before, as the shorthand gives.
+    expect(previousPeriod(resolvePeriod({ from: '2026-02-01', to: '2026-02-28' }))).toMatchObject({ from: '2026-01-01', to: '2026-01-31' });
+    expect(previousPeriod(resolvePeriod({ from: '2025-01-01', to: '2025-12-31' }))).toMatchObject({ from: '2024-01-01', to: '2024-12-31' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-04-01', to: '2026-06-30' }))).toMatchObject({ from: '2026-01-01', to: '2026-03-31' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-02-01', to: '2026-02-27' }))).toEqual({ from: '2026-01-05', to: '2026-01-31' });
     expect(yearAgo(parsePeriodShorthand('2026Q3'))).toMatchObject({ from: '2025-07-01', to: '2025-09-30' });
     expect(yearAgo({ from: '2024-02-29', to: '2024-03-31' })).toEqual({ from: '2023-02-28', to: '2023-03-31' });
   });
