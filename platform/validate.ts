@@ -13,6 +13,37 @@ export function text(value: unknown, field: string, max = 200): string {
       { argument: field },
     );
   }
+  // Direction overrides make text read otherwise than it is stored (a name shown reversed in a list).
+  if (BIDI_OVERRIDE.test(s)) {
+    throw badInput(
+      { zh: `${field} 含有改变文字方向的控制字符，无法保存。`, en: `${field} holds a text-direction override character, which is not stored.` },
+      { argument: field },
+    );
+  }
+  return s;
+}
+
+const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A person's name (a resident, a party, grid staff, a mediator): 1–`max` characters counted as people count them
+ * (a rare character outside the basic plane is one, not two), at least one letter, no control or invisible
+ * formatting characters (a line break, a zero-width space), and not starting as a spreadsheet formula does
+ * (`=`, `+`, `-`, `@`): the name goes into exports that people open.
+ */
+export function personName(value: unknown, field: string, max = 50): string {
+  const s = typeof value === 'string' ? value.trim() : '';
+  const chars = [...s].length;
+  if (!s || chars > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s) || !/\p{L}/u.test(s) || /^[=+\-@]/.test(s)) {
+    throw badInput(
+      {
+        zh: `${field}“${s.slice(0, 20)}”不像姓名：姓名须含文字，不能含换行或不可见字符，也不能以 = + - @ 开头。`,
+        en: `${field} "${s.slice(0, 20)}" is not a name: a name has letters, no line breaks or invisible characters, and does not start with = + - @.`,
+      },
+      { argument: field },
+    );
+  }
   return s;
 }
 

@@ -244,6 +244,32 @@ describe('citizen ID numbers (GB 11643)', () => {
 import { GraphQLError } from 'graphql';
 import { makeFormatError } from '../platform/errors.ts';
 
+import { personName, text } from '../platform/validate.ts';
+
+describe('names and free text (platform/validate.ts)', () => {
+  it('takes names as people write them, counting a rare character as one', () => {
+    for (const n of ['王芳', '阿卜杜·热合曼', '买买提·艾力', 'Zhang San', '𠀀'.repeat(26)]) expect(personName(n, 'name')).toBe(n);
+    expect(personName('  李四 ', 'name')).toBe('李四');
+  });
+
+  it.each([
+    ['a zero-width space alone', '\u200b'],
+    ['a line break', '张\n三'],
+    ['a direction override', '张\u202e三'],
+    ['no letter at all', '123'],
+    ['a spreadsheet formula', '=HYPERLINK("http://x","y")'],
+    ['a leading minus', '-张三'],
+    ['51 characters', '张'.repeat(51)],
+  ])('refuses as a name %s', (_, n) => {
+    expect(english(() => personName(n, 'name'))).toMatch(/^name /);
+  });
+
+  it('keeps line breaks in free text but no direction override', () => {
+    expect(text('第一行\n第二行', 'summary')).toBe('第一行\n第二行');
+    expect(english(() => text('正常\u202e常正', 'summary'))).toContain('text-direction override');
+  });
+});
+
 describe('error formatting', () => {
   it('masks internal errors in every mode with a correlation id that is logged', () => {
     const logged: unknown[] = [];

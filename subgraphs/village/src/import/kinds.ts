@@ -4,7 +4,7 @@ import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
-import { disputeId, text } from '../../../../platform/validate.ts';
+import { disputeId, personName, text } from '../../../../platform/validate.ts';
 import { parseFileInstant } from '../../../../platform/scalars.ts';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
 import { exportKind } from '../store/export.ts';
@@ -305,7 +305,7 @@ export const KINDS: Record<KindName, ImportKind> = {
           }
           const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
           const who = entry.slice(at + 1).trim();
-          if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: text(who, 'parties', 50) };
+          if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: personName(who, 'parties', 50) };
           try {
             return { role, id_number: parseCitizenId(who).idNumber };
           } catch (e) {

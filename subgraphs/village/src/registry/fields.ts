@@ -9,7 +9,7 @@ import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
 import { loadSchema } from '../../../../platform/service.ts';
-import { text } from '../../../../platform/validate.ts';
+import { personName, text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
 import { GRID_STAFF_ROLES } from '../store/grid-staff.ts';
 import { COMMITTEE_KINDS } from '../store/mediation-committee.ts';
@@ -112,6 +112,12 @@ class Row {
   text(column: string, max: number, flag = column): void {
     const v = this.need(column);
     if (this.take(column, flag)) this.values[column] = text(v, this.ctx.name(column), max);
+  }
+
+  /** A person's name (platform/validate.ts personName); `required` false lets it be cleared. */
+  personName(column: string, max: number, required = true): void {
+    const v = required ? this.need(column) : this.f[column];
+    if (this.take(column)) this.values[column] = v == null ? null : personName(v, this.ctx.name(column), max);
   }
 
   /** Free text that may be cleared. */
@@ -258,7 +264,7 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   }
   r.values.gender = id?.gender ?? gender;
   r.values.birth_date = id?.birthDate ?? born;
-  r.text('name', 50);
+  r.personName('name', 50);
   const ethnicity = r.need('ethnicity');
   if (r.take('ethnicity')) r.values.ethnicity = parseEthnicity(ethnicity ?? '', ctx.name('ethnicity'));
   r.phone('phone');
@@ -388,7 +394,7 @@ export function gridStaffFields(f: Fields, ctx: FieldContext): FieldValues {
   r.optText('external_id', 64);
   r.grid();
   r.enum('role', GRID_STAFF_ROLES);
-  r.optText('name', 50);
+  r.personName('name', 50, false);
   r.phone('phone');
   residentRef(r);
   return r.done();
@@ -412,7 +418,7 @@ export function mediatorFields(f: Fields, ctx: FieldContext): FieldValues {
   r.optText('external_id', 64);
   const committee = r.need('committee_id');
   if (r.take('committee_id') && committee != null) r.values.committee_id = parseId(committee.trim(), ctx.name('committee_id'));
-  r.optText('name', 50);
+  r.personName('name', 50, false);
   r.flag('full_time');
   r.phone('phone');
   residentRef(r);

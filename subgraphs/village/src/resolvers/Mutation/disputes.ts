@@ -5,7 +5,7 @@ import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { disputeId, optText, text } from '../../../../../platform/validate.ts';
+import { disputeId, optText, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
@@ -114,7 +114,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
             }
             parties.push({ personId: person.id, name: person.name, role: p.role });
           } else {
-            parties.push({ personId: null, name: text(p.name, 'parties.name', 50), role: p.role });
+            parties.push({ personId: null, name: personName(p.name, 'parties.name', 50), role: p.role });
           }
         }
         const rule = await deadlineRule(em, input.category, input.scale);
