@@ -228,6 +228,42 @@ describe('change feed', () => {
     expect(o.data!.changes.nodes.every((c) => c.village.code.startsWith('623022100002'))).toBe(true);
   });
 
+  it('tells the village a resident left (MOVED_OUT) and the village they went to that they came (UPDATED)', async () => {
+    const NEXT = '623022100002';
+    const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '马迁出', ethnicity: '回族', idNumber: makeCitizenId('623022', '1990-06-01', 514), residency: 'REGISTERED' } },
+    );
+    const p = created.data!.registerPerson;
+    const moved = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${NEXT}001" }) { version } }`);
+    expect(moved.errors).toBeUndefined();
+    interface Moved {
+      op: string;
+      recordId: string;
+      version: number;
+      changedFields: string[] | null;
+      village: { code: string };
+      record: { id: string } | null;
+    }
+    const q = `query($a: String) { changes(after: $a, kinds: [RESIDENT], first: 1000) { nodes { op recordId version changedFields village { code } record { ... on Person { id } } } } }`;
+    const old = await hub.queryAs<{ changes: Nodes<Moved> }>(reader, q, { a: start });
+    expect(old.data!.changes.nodes.filter((c) => c.recordId === p.id).map((c) => [c.op, c.version, c.village.code, c.record])).toEqual([
+      ['CREATED', 1, VILLAGE, null],
+      ['MOVED_OUT', 2, VILLAGE, null],
+    ]);
+    const next = await hub.token({ jurisdiction: NEXT, scopes: ['read'] });
+    const arrived = await hub.queryAs<{ changes: Nodes<Moved> }>(next, q, { a: start });
+    const theirs = arrived.data!.changes.nodes.filter((c) => c.recordId === p.id);
+    expect(theirs.map((c) => [c.op, c.version, c.village.code])).toEqual([['UPDATED', 2, NEXT]]);
+    expect(theirs[0]!.changedFields).toContain('gridCode');
+    expect(theirs[0]!.record).toEqual({ id: p.id });
+    // The county sees the move as leaving one village and arriving in the other, in that order.
+    const county = await hub.queryAs<{ changes: Nodes<Moved> }>(writer, q, { a: start });
+    expect(county.data!.changes.nodes.filter((c) => c.recordId === p.id).map((c) => c.op)).toEqual(['CREATED', 'MOVED_OUT', 'UPDATED']);
+  });
+
   it('refuses bad cursors, unknown kinds, report-only callers and divisions outside the jurisdiction with typed errors', async () => {
     const bad = await hub.queryAs(reader, `{ changes(after: "nonsense") { nodes { cursor } } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

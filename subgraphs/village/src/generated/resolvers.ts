@@ -268,6 +268,11 @@ export type ChangeOp =
   | 'CREATED'
   /** 删除 Removed. */
   | 'DELETED'
+  /**
+   * 迁出 The record moved to another village: filed under the village and grid it left, just before the same update's
+   * UPDATED (or TRANSITION) under the new ones. `record` is null to a caller who cannot see where it went.
+   */
+  | 'MOVED_OUT'
   /** 状态流转 The status changed (statusFrom → statusTo), perhaps with other fields. */
   | 'TRANSITION'
   /** 修改 Fields changed; the status (if any) did not. */

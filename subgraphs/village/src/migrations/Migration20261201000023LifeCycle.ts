@@ -23,7 +23,7 @@ import { appendOnly, jurisdictionPolicy } from '../../../../platform/rls.ts';
  */
 
 /** The tables of the change feed (migration …09Changes), whose update triggers are redefined. */
-const TRACKED: { table: string; kind: string; version: boolean; status: boolean }[] = [
+export const TRACKED: { table: string; kind: string; version: boolean; status: boolean }[] = [
   { table: 'person', kind: 'RESIDENT', version: true, status: false },
   { table: 'household', kind: 'HOUSEHOLD', version: true, status: false },
   { table: 'house', kind: 'HOUSE', version: true, status: false },

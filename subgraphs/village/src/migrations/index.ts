@@ -33,6 +33,7 @@ import { Migration20261203000031CountyRollup } from './Migration20261203000031Co
 import { Migration20261203000032CountyDayFigures } from './Migration20261203000032CountyDayFigures.ts';
 import { Migration20261203000033CountyDayKey } from './Migration20261203000033CountyDayKey.ts';
 import { Migration20261204000034GridPostOnce } from './Migration20261204000034GridPostOnce.ts';
+import { Migration20261204000035MovedOut } from './Migration20261204000035MovedOut.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -71,4 +72,5 @@ export const migrations = [
   Migration20261203000032CountyDayFigures,
   Migration20261203000033CountyDayKey,
   Migration20261204000034GridPostOnce,
+  Migration20261204000035MovedOut,
 ];

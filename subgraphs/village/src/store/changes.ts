@@ -16,7 +16,7 @@ const Change = z.object({
   id: z.string(),
   seq: z.string(),
   kind: z.enum(CHANGE_KINDS),
-  op: z.enum(['CREATED', 'UPDATED', 'DELETED', 'TRANSITION']),
+  op: z.enum(['CREATED', 'UPDATED', 'DELETED', 'TRANSITION', 'MOVED_OUT']),
   recordId: col.text,
   version: col.id.nullable(),
   statusFrom: col.text.nullable(),
