@@ -645,7 +645,10 @@ export type DisputeStats = {
   onTimeRate: Scalars['Float']['output'];
   /** Not yet resolved. */
   open: Scalars['Int']['output'];
-  /** Open and past a deadline now. */
+  /**
+   * 超期 Past a 131 deadline now without its step: contact (a case still REPORTED), settle (open cases), or reply
+   * (RESOLVED, the parties not yet asked for their rating). So it may count resolved cases, which `open` does not.
+   */
   overdue: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
   previous: DisputeStats;
