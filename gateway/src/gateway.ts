@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -66,6 +67,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = gatewayMetrics();
   // Identical queries running at the same time share one execution and its bytes (gateway/src/dedup.ts).
   const shared = new SharedOperations<GatewayContext>();
+  const reports = reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 });
+  /** An import writes what reports count: the cached answers go once it has ended (committed or not). */
+  const afterImport =
+    (route: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>) =>
+    async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+      try {
+        await route(req, res, url);
+      } finally {
+        reports.forget();
+      }
+    };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The process's signals are handled once, by its entry point (platform/workers.ts), which closes the HTTP server
@@ -89,7 +101,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       localizeErrors<GatewayContext>(),
       operationChecks,
       ...armor.plugins,
-      reportCache<GatewayContext>({ seconds: opts.reportCacheSeconds ?? 30 }),
+      reports,
       shared.plugin(),
       unavailableStatus<GatewayContext>(),
     ],
@@ -117,7 +129,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/reports/*': reportsRoute(apollo, callers),
         '/export/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'export'),
         '/changes.ndjson': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'changes'),
-        '/import/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'import'),
+        '/import/*': afterImport(villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'import')),
         '/app': analysisRoom,
         '/app/*': analysisRoom,
         '/explorer': explorerRoute(production),

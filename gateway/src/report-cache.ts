@@ -12,9 +12,12 @@ import { operationKey } from './dedup.ts';
  * (HUB_REPORT_CACHE_SECONDS, default 30; 0 turns it off). Reports are
  * aggregates over days and months; the same numbers half a minute later are
  * what such a caller would expect, and the answer says how old it is
- * (`extensions.cache.ageSeconds`). Only queries without errors are kept;
- * other callers, mutations and failed answers never touch the cache. At most
- * 500 answers are kept, 64 MB together, the least recently used going first.
+ * (`extensions.cache.ageSeconds`; a report file, HTTP `Age`). Only queries
+ * without errors are kept; other callers, mutations and failed answers never
+ * touch the cache. Every mutation and import this process passes on empties
+ * it, so a write through it is in the very next report; a write through
+ * another gateway process or router shows within the seconds. At most 500
+ * answers are kept, 64 MB together, the least recently used going first.
  */
 export interface ReportCacheOptions {
   seconds: number;
@@ -34,7 +37,7 @@ interface Entry {
 
 export const isReportOnly = (caller: Caller | undefined): boolean => !!caller && caller.scopes.size > 0 && [...caller.scopes].every((s) => s === 'report');
 
-export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> {
+export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptions): ApolloServerPlugin<C> & { forget(): void } {
   const maxEntries = opts.maxEntries ?? 500;
   const maxBytes = opts.maxBytes ?? 2_000_000;
   // Without a total, 500 answers of up to 2 MB each could hold a gigabyte of the gateway's memory.
@@ -45,9 +48,19 @@ export function reportCache<C extends { caller: Caller }>(opts: ReportCacheOptio
     totalBytes -= entries.get(key)?.bytes ?? 0;
     entries.delete(key);
   };
+  const forget = () => {
+    entries.clear();
+    totalBytes = 0;
+  };
+  // A mutation may have written whatever it returned an error for (its other fields), so any mutation empties it.
+  const afterWrites = {
+    willSendResponse: async ({ operation }: { operation?: { operation: string } | null }) => void (operation?.operation === 'mutation' && forget()),
+  };
   return {
+    forget,
     async requestDidStart({ contextValue }) {
-      if (opts.seconds <= 0 || !isReportOnly(contextValue.caller)) return;
+      if (opts.seconds <= 0) return;
+      if (!isReportOnly(contextValue.caller)) return afterWrites;
       let key: string | undefined;
       return {
         async responseForOperation({ request, operation }): Promise<GraphQLResponse | null> {

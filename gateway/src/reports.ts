@@ -238,12 +238,15 @@ async function run(
   query: string,
   variables: Record<string, unknown>,
   language: Language,
+  age?: { seconds: number },
 ): Promise<Record<string, unknown>> {
   // The caller's language goes with the operation, so its errors come back in it (platform/language.ts).
   const http = { method: 'POST', headers: new HeaderMap([['accept-language', language]]), search: '', body: undefined };
   const res = await apollo.executeOperation({ query, variables, http }, { contextValue: ctx });
   if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '意外的增量结果。', en: 'Unexpected incremental result.' });
-  const { data, errors } = res.body.singleResult;
+  const { data, errors, extensions } = res.body.singleResult;
+  const cached = (extensions?.cache as { ageSeconds?: number } | undefined)?.ageSeconds;
+  if (age && cached !== undefined) age.seconds = Math.max(age.seconds, cached);
   if (errors?.length) {
     const code = String(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : code === 'SERVICE_UNAVAILABLE' ? 503 : 502;
@@ -321,12 +324,15 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     try {
       for (let i = 0; i < parents.length || (!table && i === 0); i += BATCH) {
         const codes = parents.slice(i, i + BATCH);
-        const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}, language) : {};
+        const age = { seconds: -1 };
+        const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}, language, age) : {};
         if (!table) {
           res.writeHead(200, {
             'content-type': format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8',
             'content-disposition': `attachment; filename="${filename}"`,
             'cache-control': 'no-store',
+            // A report-only caller's figures may come from the gateway's report cache (report-cache.ts): how old they are.
+            ...(age.seconds >= 0 ? { age: String(age.seconds) } : {}),
           });
           table = format === 'xlsx' ? xlsxSheet((chunk) => writeChunk(res, chunk), { sheet: def.zh, columns, headers }) : csvTable(res, columns);
         }
