@@ -29,6 +29,29 @@ export type Tag = (typeof TAGS)[number];
  */
 export const KEY_YOUTH_AGES = { min: 6, max: 25 } as const;
 
+/**
+ * The ages a tag applies to, where the law or the standard fixes them (whole
+ * years, inclusive); other tags apply at any age.
+ * - 重点青少年: 6–25 (GB/T 31000).
+ * - 留守儿童: under 16 (国发〔2016〕13号, 农村留守儿童 are 不满十六周岁).
+ * - 留守老人: 60 and over (老年人权益保障法 §2).
+ * - 刑满释放人员, 社区矫正对象: 12 and over, the youngest age of criminal
+ *   responsibility (刑法 §17).
+ */
+export const TAG_AGES: Partial<Record<Tag, { min: number; max?: number; zh: string }>> = {
+  KEY_YOUTH_IDLE: { ...KEY_YOUTH_AGES, zh: '重点青少年' },
+  KEY_YOUTH_BAD_BEHAVIOUR: { ...KEY_YOUTH_AGES, zh: '重点青少年' },
+  KEY_YOUTH_VAGRANT: { ...KEY_YOUTH_AGES, zh: '重点青少年' },
+  KEY_YOUTH_CHILD_OF_INMATE: { ...KEY_YOUTH_AGES, zh: '重点青少年' },
+  LEFT_BEHIND_CHILD: { min: 0, max: 15, zh: '留守儿童' },
+  LEFT_BEHIND_ELDERLY: { min: 60, zh: '留守老人' },
+  RELEASED_PRISONER: { min: 12, zh: '刑满释放人员' },
+  COMMUNITY_CORRECTION: { min: 12, zh: '社区矫正对象' },
+};
+
+/** Whether a tag applies only at some ages (TAG_AGES). */
+export const hasAgeRule = (tag: string): boolean => Object.hasOwn(TAG_AGES, tag);
+
 /** Whole years from a birth date (YYYY-MM-DD) to a day (YYYY-MM-DD). */
 export function ageOn(birthDate: string, day: string): number {
   const [by = 0, bm = 0, bd = 0] = birthDate.split('-').map(Number);
@@ -36,20 +59,27 @@ export function ageOn(birthDate: string, day: string): number {
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
 }
 
+const span = (a: { min: number; max?: number }) => (a.max === undefined ? `${a.min} 周岁及以上` : `${a.min}–${a.max} 周岁`);
+const spanEn = (a: { min: number; max?: number }) => (a.max === undefined ? `${a.min} and over` : `${a.min}–${a.max}`);
+
 /**
  * The tags a person of this birth date may carry: the one rule of the
- * registry's forms (mutations) and files (imports). Refuses KEY_YOUTH_* tags
- * outside ages 6–25, naming the tag and the age.
+ * registry's forms (mutations) and files (imports). Refuses a tag outside
+ * its ages (TAG_AGES), naming the tags, their ages and the person's.
  */
 export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaDay()): void {
-  const youth = tags.filter((t) => t.startsWith('KEY_YOUTH_'));
-  if (!youth.length) return;
+  const aged = tags.filter(hasAgeRule) as Tag[];
+  if (!aged.length) return;
   const age = ageOn(birthDate, today);
-  if (age >= KEY_YOUTH_AGES.min && age <= KEY_YOUTH_AGES.max) return;
+  const wrong = aged.filter((t) => {
+    const a = TAG_AGES[t]!;
+    return age < a.min || (a.max !== undefined && age > a.max);
+  });
+  if (!wrong.length) return;
   throw badInput(
     {
-      zh: `tags：重点青少年标签（${youth.join('、')}）仅适用于 ${KEY_YOUTH_AGES.min}–${KEY_YOUTH_AGES.max} 周岁的人员，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
-      en: `tags: the key-youth tags (${youth.join(', ')}) apply to people aged ${KEY_YOUTH_AGES.min}–${KEY_YOUTH_AGES.max}; this person is ${age} (born ${birthDate}).`,
+      zh: `tags：${wrong.map((t) => `${TAG_AGES[t]!.zh}（${t}）仅适用于 ${span(TAG_AGES[t]!)}`).join('；')}，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
+      en: `tags: ${wrong.map((t) => `${t} applies to people aged ${spanEn(TAG_AGES[t]!)}`).join('; ')}; this person is ${age} (born ${birthDate}).`,
     },
     { argument: 'tags', age },
   );

@@ -9,6 +9,8 @@
  * broken line numbers are listed in <out>.bad.json.
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
+import { chinaDay } from '../domain/china-day.ts';
+import { ageOn } from '../domain/tags.ts';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { makeCitizenId } from '../domain/citizen-id.ts';
@@ -55,6 +57,7 @@ const grids = villages.flatMap((v) => Array.from({ length: counts.get(v)! }, (_,
 const r = new Random(values.seed);
 const DAY = 86_400_000;
 const FIRST = Date.UTC(1940, 0, 1);
+const today = chinaDay();
 const DAYS = 80 * 365;
 const out = createWriteStream(values.out);
 const gb = values.encoding === 'gb18030';
@@ -80,7 +83,8 @@ for (let i = 0; i < rows; i++) {
     ethnicity,
     phone: r.chance(0.8) ? mobile(r) : '',
     residency: r.chance(0.9) ? 'REGISTERED' : 'FLOATING',
-    tags: r.chance(0.05) ? 'LEFT_BEHIND_ELDERLY' : '',
+    // 留守老人 are 60 and over (domain/tags.ts TAG_AGES); the draw is made for everyone, so the rows after stay as they were.
+    tags: r.chance(0.05) && ageOn(birth, today) >= 60 ? 'LEFT_BEHIND_ELDERLY' : '',
     grid_code: grids[r.int(0, grids.length - 1)]!,
   };
   const line = values.format === 'csv' ? i + 2 : i + 1;

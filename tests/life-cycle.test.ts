@@ -285,7 +285,7 @@ describe('deregistering a person', () => {
     expect(hist0.person.history.totalCount).toBe(0);
 
     // A file import that tags the person: the trigger records it, with the importer, as an import.
-    const csv = `id_number,name,ethnicity,residency,grid_code,tags\n${idNumber},${name},藏族,REGISTERED,${G1},LEFT_BEHIND_ELDERLY\n`;
+    const csv = `id_number,name,ethnicity,residency,grid_code,tags\n${idNumber},${name},藏族,REGISTERED,${G1},EXTREME_POVERTY\n`;
     const res = await fetch(new URL('/import/residents', hub.gatewayUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv' },
@@ -298,7 +298,7 @@ describe('deregistering a person', () => {
       by: 'life-cycle-writer',
       byName: 'test caller',
       via: 'IMPORT',
-      after: { tags: ['LEFT_BEHIND_ELDERLY'] },
+      after: { tags: ['EXTREME_POVERTY'] },
     });
     expect(hist.person.history.nodes[0]!.changedFields).toContain('tags');
   }, 180_000);

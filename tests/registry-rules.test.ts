@@ -125,7 +125,20 @@ describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', ()
     expect(check('2000-06-16')).toBe(''); // 25, turning 26 tomorrow
     expect(check('2000-06-15')).toMatch(/this person is 26/); // 26 today
     expect(check('1988-01-01')).toMatch(/this person is 38/);
-    expect(check('1988-01-01', ['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY'])).toBe('');
+    expect(check('1988-01-01', ['DRUG_USER', 'EXTREME_POVERTY'])).toBe('');
+  });
+
+  it('holds the other tags the law gives an age to: 留守儿童 under 16, 留守老人 60 and over, and sentences from 12', () => {
+    const today = '2026-06-15';
+    const check = (birth: string, tags: string[]) => englishOf(() => checkTagsForAge(tags, birth, today));
+    expect(check('2010-06-16', ['LEFT_BEHIND_CHILD'])).toBe(''); // 15, 16 tomorrow
+    expect(check('2010-06-15', ['LEFT_BEHIND_CHILD'])).toMatch(/LEFT_BEHIND_CHILD applies to people aged 0–15; this person is 16/);
+    expect(check('1966-06-15', ['LEFT_BEHIND_ELDERLY'])).toBe(''); // 60 today
+    expect(check('2026-06-01', ['LEFT_BEHIND_ELDERLY', 'COMMUNITY_CORRECTION'])).toMatch(
+      /LEFT_BEHIND_ELDERLY applies to people aged 60 and over; COMMUNITY_CORRECTION applies to people aged 12 and over; this person is 0/,
+    );
+    // A child and an elder at once is neither.
+    expect(check('1980-01-01', ['LEFT_BEHIND_CHILD', 'LEFT_BEHIND_ELDERLY'])).toMatch(/LEFT_BEHIND_CHILD.*LEFT_BEHIND_ELDERLY.*this person is 46/);
   });
 
   it('refuses KEY_YOUTH tags on a 38-year-old when registering, tagging and importing', async () => {

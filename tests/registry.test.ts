@@ -344,6 +344,10 @@ describe('registry writes (in 卓尼县)', () => {
     expect(s3.data!.verifyHazard!.status).toBe('VERIFIED');
     const back = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 4) { status } }`);
     expect(back.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    // A client that read an older version is told so first (CONFLICT), whatever the status has become since.
+    const stale = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
+    expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(stale.errors![0]!.extensions!.currentVersion).toBe(4);
   });
 
   it('creates a patrol team and records a patrol with the hazards it found', async () => {

@@ -162,7 +162,7 @@ describe('roll-ups always equal a count of the raw facts', () => {
         q(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
           i: {
             name: '并发登记',
-            idNumber: makeCitizenId('623022', '1981-03-03', 300 + i),
+            idNumber: makeCitizenId('623022', '1951-03-03', 300 + i),
             ethnicity: '汉族',
             residency: 'REGISTERED',
             gridCode,

@@ -78,7 +78,7 @@ beforeAll(async () => {
   const made = await hub.queryAs(
     token,
     `mutation($g: String!, $v: String!) {
-       p: registerPerson(input: { name: "往返测试", gender: FEMALE, birthDate: "1990-02-03", ethnicity: "汉族", residency: OVERSEAS, gridCode: $g, tags: [EXTREME_POVERTY, LEFT_BEHIND_ELDERLY] }) { id }
+       p: registerPerson(input: { name: "往返测试", gender: FEMALE, birthDate: "1950-02-03", ethnicity: "汉族", residency: OVERSEAS, gridCode: $g, tags: [EXTREME_POVERTY, LEFT_BEHIND_ELDERLY] }) { id }
        s: registerSite(input: { gridCode: $g, name: "往返测试场所", kind: MARKET, contactName: "联系人", contactPhone: "13800007777" }) { id }
        t: createPatrolTeam(input: { villageCode: $v, gridCode: $g, name: "往返测试巡防队", kind: VOLUNTEER }) { id } }`,
     { g: grid, v: village },

@@ -139,13 +139,13 @@ describe('partial updates', () => {
 
     const file = await importCsv(
       'residents',
-      `id_number,name,ethnicity,phone,residency,tags,grid_code\n${p.idNumber},写入测试,藏族,13900002222,REGISTERED,LEFT_BEHIND_ELDERLY;EXTREME_POVERTY,${GA}\n`,
+      `id_number,name,ethnicity,phone,residency,tags,grid_code\n${p.idNumber},写入测试,藏族,13900002222,REGISTERED,DRUG_USER;EXTREME_POVERTY,${GA}\n`,
     );
     expect(file.rejects).toEqual([]);
     expect(file.done).toMatchObject({ inserted: 0, updated: 1, rejected: 0 });
     const after = await person(p.id);
     expect(after).toMatchObject({ version: 2, phone: '13900002222', household: { id: h.id }, address: { id: a } });
-    expect(await row(`select tags from person where id = $1`, [p.id])).toEqual({ tags: ['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY'] });
+    expect(await row(`select tags from person where id = $1`, [p.id])).toEqual({ tags: ['DRUG_USER', 'EXTREME_POVERTY'] });
 
     // A given empty cell clears; the columns the file lacks (household, name, …) stay.
     const cleared = await importCsv('residents', `id_number,phone,address_number\n${p.idNumber},,\n`);

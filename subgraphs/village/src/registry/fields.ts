@@ -3,7 +3,7 @@ import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { chinaDay } from '../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
-import { checkTagsForAge } from '../../../../domain/tags.ts';
+import { checkTagsForAge, hasAgeRule } from '../../../../domain/tags.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
@@ -273,8 +273,8 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
     const tags = f.tags == null ? [] : splitTags(f.tags);
     for (const t of tags) oneOf(t, PERSON_TAGS, ctx.name('tags'));
     const birth = id?.birthDate ?? born;
-    // Only the key-youth tags depend on the age (the rule's own check would first work out today's date for every row).
-    if (!tags.some((t) => t.startsWith('KEY_YOUTH_'))) {
+    // Only some tags depend on the age (domain/tags.ts TAG_AGES).
+    if (!tags.some(hasAgeRule)) {
       /* no age rule applies */
     } else if (birth) {
       try {
@@ -286,8 +286,8 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
     } else {
       const name = ctx.name('tags');
       const said = {
-        zh: `${name}：重点青少年标签须按年龄核对，请在该行给出 ${ctx.name('id_number')} 或 ${ctx.name('birth_date')}。`,
-        en: `${name}: key-youth tags are checked against the age; give ${ctx.name('id_number')} or ${ctx.name('birth_date')} on the row.`,
+        zh: `${name}：这些标签须按年龄核对，请在该行给出 ${ctx.name('id_number')} 或 ${ctx.name('birth_date')}。`,
+        en: `${name}: these tags are checked against the age; give ${ctx.name('id_number')} or ${ctx.name('birth_date')} on the row.`,
       };
       // A file's row that leaves its tags as they are needs no age (see tags_age).
       if (ctx.file) r.values.tags_age = JSON.stringify(said);

@@ -8,7 +8,7 @@ import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { lifeCycle, type EndedKind, type Ending, type TieRow } from '../../store/life-cycle.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, tx } from './write.ts';
+import { checkVersion, forWrite, tx } from './write.ts';
 
 /**
  * Life cycle (docs/ARCHITECTURE.md, "Life cycle and history"): deregistering
@@ -42,18 +42,6 @@ const KIND_NAME: Record<EndedKind, { zh: string; en: string }> = {
   HOUSE: { zh: '房屋', en: 'a house' },
   JOINT_DEFENSE_GROUP: { zh: '十户联防组', en: 'a joint-defense group' },
 };
-
-/** CONFLICT unless `sent` is the record's version (as write.ts `versioned` says it). */
-function checkVersion(current: number, sent: number): void {
-  if (current === sent) return;
-  throw conflict(
-    {
-      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
-      en: `The record was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
-    },
-    { currentVersion: current },
-  );
-}
 
 function checkReason(kind: EndedKind, reason: EndReason): void {
   const allowed = REASONS_OF[kind];

@@ -3,7 +3,7 @@ import { optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { hazards, type HazardRow, type HazardStatus } from '../../store/hazard.ts';
-import { forWrite, gridFor, tx, versioned } from './write.ts';
+import { checkVersion, forWrite, gridFor, tx, versioned } from './write.ts';
 
 const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
   REPORTED: ['RECTIFYING', 'RECTIFIED'],
@@ -15,10 +15,12 @@ const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
 /** A hazard's status as a Chinese message names it. */
 const HAZARD_ZH: Record<string, string> = { REPORTED: '已上报', RECTIFYING: '整改中', RECTIFIED: '已整改', VERIFIED: '已核查' };
 
-/** Hazards move reported → rectifying → rectified → verified; nothing moves back. */
+/** Hazards move reported → rectifying → rectified → verified, or reported → rectified (put right on the spot); nothing moves back. */
 async function moveHazard(ctx: VillageContext, id: string, version: number, to: 'RECTIFYING' | 'RECTIFIED' | 'VERIFIED'): Promise<HazardRow> {
   return tx(ctx, async (em) => {
     const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
+    // A stale read is refused as one, before the status it no longer knows is judged.
+    checkVersion(h.version, version);
     if (!HAZARD_NEXT[h.status].includes(to)) {
       const allowed = HAZARD_NEXT[h.status];
       throw hubError(

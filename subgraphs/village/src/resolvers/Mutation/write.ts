@@ -99,6 +99,22 @@ export async function refInVillage<R extends { id: number; villageCode: string }
   return row.id;
 }
 
+/** The refusal of a stale version: the record is at `current`, the client read `sent`. */
+export function staleError(current: number | null | undefined, sent: number) {
+  return conflict(
+    {
+      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
+      en: `The record was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
+    },
+    { currentVersion: current ?? null },
+  );
+}
+
+/** CONFLICT unless `sent` is the record's version: checked before anything else about it, as a stale read is. */
+export function checkVersion(current: number, sent: number): void {
+  if (current !== sent) throw staleError(current, sent);
+}
+
 /** Applies `changes` if `version` is current; CONFLICT otherwise. */
 export async function versioned<R, C>(
   em: EntityManager,
@@ -109,12 +125,5 @@ export async function versioned<R, C>(
 ): Promise<R> {
   const row = await table.update(em, id, version, changes);
   if (row) return row;
-  const current = await table.version(em, id);
-  throw conflict(
-    {
-      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${version}），请重新读取后再试。`,
-      en: `The record was changed by someone else (now version ${current}, you sent ${version}); read it again and retry.`,
-    },
-    { currentVersion: current },
-  );
+  throw staleError(await table.version(em, id), version);
 }
