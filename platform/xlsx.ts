@@ -14,9 +14,10 @@ import { HttpError } from './http.ts';
  *   6.23E+11 or drops an ID number's last digits;
  * - date: `YYYY-MM-DD` becomes a date cell shown as yyyy-mm-dd;
  * - datetime: a point in time becomes a date-time cell in China time;
- * - number: a number cell.
+ * - number: a number cell;
+ * - rate: a number cell of a 0–1 rate, shown as a percentage (0.954 as 95.4%).
  */
-export type CellType = 'text' | 'number' | 'date' | 'datetime';
+export type CellType = 'text' | 'number' | 'rate' | 'date' | 'datetime';
 
 /** One column: its machine key (the CSV header), its Chinese header and its cell type. */
 export interface SheetColumn {
@@ -45,8 +46,8 @@ export function headerLanguage(value: string | null, format: string): HeaderLang
   });
 }
 
-const WIDTH: Record<CellType, number> = { text: 16, number: 10, date: 12, datetime: 20 };
-const NUM_FMT: Record<CellType, string | undefined> = { text: '@', number: undefined, date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm:ss' };
+const WIDTH: Record<CellType, number> = { text: 16, number: 10, rate: 10, date: 12, datetime: 20 };
+const NUM_FMT: Record<CellType, string | undefined> = { text: '@', number: undefined, rate: '0.0%', date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm:ss' };
 /** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** The most rows a sheet holds in Excel (and so in the XLSX format's common readers). */
@@ -76,7 +77,8 @@ export function cellValue(type: CellType, v: unknown): string | number | Date | 
   switch (type) {
     case 'text':
       return String(v);
-    case 'number': {
+    case 'number':
+    case 'rate': {
       const n = typeof v === 'number' ? v : Number(v);
       return Number.isFinite(n) ? n : String(v);
     }

@@ -254,6 +254,9 @@ describe('XLSX in a spreadsheet program', () => {
     for (const key of [...codes, 'name']) expectColumnType(xlsx, at(key), TEXT, key);
     for (const key of ['from', 'to', 'reported', 'resolution_rate']) expectColumnType(xlsx, at(key), NUMBER, key);
     expect(xlsx.shown[1]![at('from')]).toBe('2026-01-01');
+    // Rates are shown as percentages (the value stays the 0–1 rate, as above), under the schema's names.
+    for (const key of ['resolution_rate', 'on_time_rate', 'satisfaction_rate']) expect(xlsx.shown[1]![at(key)], key).toMatch(/^\d{1,3}\.\d%$/);
+    expect(xlsx.shown[0]![at('on_time_rate')]).toBe('按期化解率');
   }, 300_000);
 
   it('continues on a new sheet, with the header again, past the rows a sheet holds', async () => {

@@ -44,6 +44,8 @@ function report<R>(def: Omit<ReportDef, 'values'> & { row: z.ZodType<R>; values:
 const n = z.number();
 /** A figure column: its key (the CSV header) and its Chinese header. */
 const figure = (key: string, zh: string): SheetColumn => ({ key, zh, type: 'number' });
+/** A rate column (0–1), a percentage in XLSX. */
+const rate = (key: string, zh: string): SheetColumn => ({ key, zh, type: 'rate' });
 
 /** The tags' Chinese names (as in the schema's PersonTag), for the population report's headers. */
 const TAG_ZH: Record<Tag, string> = {
@@ -108,7 +110,7 @@ const REPORTS: Record<string, ReportDef> = {
       figure('grids_fully_staffed', '配齐网格数'),
       figure('joint_defense_groups', '十户联防组'),
       figure('households_in_groups', '入组户数'),
-      figure('household_coverage', '联防户覆盖率'),
+      rate('household_coverage', '联防覆盖率'),
       figure('patrol_teams', '巡防队'),
       figure('patrol_members', '巡防队员'),
     ],
@@ -150,7 +152,7 @@ const REPORTS: Record<string, ReportDef> = {
     columns: [
       figure('reported', '受理纠纷'),
       figure('resolved', '化解纠纷'),
-      figure('resolution_rate', '化解率'),
+      rate('resolution_rate', '化解率'),
       figure('resolved_at_village', '村级化解'),
       figure('resolved_at_township', '乡镇化解'),
       figure('resolved_at_county', '县级化解'),
@@ -158,8 +160,8 @@ const REPORTS: Record<string, ReportDef> = {
       figure('escalated_to_county', '上报县'),
       figure('open', '在办'),
       figure('overdue', '超期'),
-      figure('on_time_rate', '按期办结率'),
-      figure('satisfaction_rate', '群众满意率'),
+      rate('on_time_rate', '按期化解率'),
+      rate('satisfaction_rate', '群众满意率'),
     ],
     row: z.object({
       disputeStats: z.object({
