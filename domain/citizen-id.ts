@@ -112,10 +112,12 @@ export function phoneDigits(raw: string): string {
   return p;
 }
 
-/** Mainland mobile (1 + 10 digits) or a landline with area code (0 + 9–11 digits), normalised by `phoneDigits`. */
+/** Mainland mobile (1 + 10 digits) or a landline with its area code, normalised by `phoneDigits`. */
 export function parsePhone(raw: string): string {
   const p = phoneDigits(raw);
-  if (!/^(1[3-9]\d{9}|0\d{9,11})$/.test(p)) {
+  // A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
+  // starts with 2–9 (0 begins a long-distance call and 1 the special services).
+  if (!/^(1[3-9]\d{9}|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})$/.test(p)) {
     throw badInput(
       {
         zh: `phone“${raw}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let villageToken: string;
@@ -250,6 +250,38 @@ describe('a dispute’s whole life across levels', () => {
     expect(other.data?.reportDispute ?? null).toBeNull();
     expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['summary'] });
     expect(other.errors![0]!.message).toContain(a.data!.reportDispute.caseNumber);
+  });
+
+  it('refuses one person as two parties of a case, on a form and in a file', async () => {
+    const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: 'two-roles' });
+    const one = await hub.queryAs<{ village: { residents: Nodes<{ id: string; idNumber: string }> } }>(
+      desk,
+      `{ village(code: "623022100001") { residents(first: 1) { nodes { id idNumber } } } }`,
+    );
+    const p = one.data!.village.residents.nodes[0]!;
+    const form = await hub.queryAs(desk, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`, {
+      k: `two-roles-${Date.now()}`,
+      i: {
+        gridCode: '623022100001001',
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'GRID_INSPECTION',
+        summary: '自己与自己的纠纷',
+        parties: [
+          { personId: p.id, role: 'APPLICANT' },
+          { personId: p.id, role: 'RESPONDENT' },
+        ],
+      },
+    });
+    expect(form.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties' });
+    const file = await postImport(
+      hub.gatewayUrl,
+      desk,
+      'disputes',
+      `external_id,grid_code,category,scale,source,summary,parties\ntwo-roles-${Date.now()},623022100001001,NEIGHBOUR,ORDINARY,GRID_INSPECTION,自己与自己的纠纷,APPLICANT:${p.idNumber};RESPONDENT:${p.idNumber}\n`,
+      `two-roles-${Date.now()}`,
+    );
+    expect(file.rejects.map((r) => [r.field, r.code])).toEqual([['parties', 'BAD_USER_INPUT']]);
   });
 
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {

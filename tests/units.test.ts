@@ -204,7 +204,7 @@ describe('settings', () => {
   });
 });
 
-import { makeCitizenId, maskIdNumber, maskPhone, parseCitizenId } from '../domain/citizen-id.ts';
+import { makeCitizenId, maskIdNumber, maskPhone, parseCitizenId, parsePhone } from '../domain/citizen-id.ts';
 import { chinaDay } from '../domain/china-day.ts';
 
 describe('citizen ID numbers (GB 11643)', () => {
@@ -232,6 +232,18 @@ describe('citizen ID numbers (GB 11643)', () => {
     expect(chinaDay(new Date('2026-12-04T16:30:00Z'))).toBe('2026-12-05');
     expect(chinaDay(Date.UTC(2026, 11, 4, 15, 59, 59))).toBe('2026-12-04');
     expect(chinaDay(Date.UTC(2026, 11, 4, 16))).toBe('2026-12-05');
+  });
+
+  it('takes mainland mobiles and landlines with their area code, and nothing shaped like neither', () => {
+    for (const [raw, want] of [
+      ['138 1234 5678', '13812345678'],
+      ['010-6512-3456', '01065123456'],
+      ['0931-8123456', '09318123456'],
+      ['020 81234567', '02081234567'],
+    ])
+      expect(parsePhone(raw!)).toBe(want);
+    for (const raw of ['0000-0000000', '0931-1234567', '0123456789', '12345678901', '0931-812345'])
+      expect(english(() => parsePhone(raw))).toContain('is not a mainland mobile');
   });
 
   it('masks ID numbers and phones', () => {

@@ -48,6 +48,16 @@ function ratingStep(rating: string) {
   return (d: DisputeRow): CaseAction => (rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE');
 }
 
+/** One person is one party of a case: both applicant and respondent is not a dispute. */
+const twoRoles = (who: string) =>
+  badInput(
+    {
+      zh: `parties：人员 ${who} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
+      en: `parties: person ${who} appears more than once; a person is one party of a dispute.`,
+    },
+    { argument: 'parties' },
+  );
+
 type DisputeMutation =
   | 'reportDispute'
   | 'acceptDispute'
@@ -97,6 +107,9 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           throw badInput({ zh: 'occurredAt（发生时间）不能晚于当前时间。', en: 'occurredAt is in the future.' }, { argument: 'occurredAt' });
         }
         const parties: NewParty[] = [];
+        const linked = input.parties.filter((p) => p.personId != null).map((p) => String(p.personId));
+        const twice = linked.find((id, i) => linked.indexOf(id) !== i);
+        if (twice !== undefined) throw twoRoles(twice);
         for (const p of input.parties) {
           if (p.personId != null) {
             const person = await persons.byId(em, parseId(p.personId, 'personId'));
