@@ -173,7 +173,9 @@ function reason(e: unknown): Said {
 export async function verifyCallerToken(keys: CallerKeys, token: string, nationalSubjects: ReadonlySet<string>): Promise<Caller> {
   let caller: Caller;
   try {
-    caller = callerFromClaims(await verifiedPayload(keys, token));
+    const payload = await verifiedPayload(keys, token);
+    checkLifetime(payload);
+    caller = callerFromClaims(payload);
   } catch (e) {
     throw new AuthError(reason(e));
   }
@@ -184,6 +186,26 @@ export async function verifyCallerToken(keys: CallerKeys, token: string, nationa
     });
   }
   return caller;
+}
+
+/** The longest a caller token may live: a lost token stops working within this, and an operator mints a new one. */
+export const MAX_TOKEN_DAYS = 31;
+/** How far the minting host's clock may run ahead of the verifying one's. */
+const ISSUED_AHEAD_SECONDS = 300;
+
+/** A token issued in the future, or living longer than MAX_TOKEN_DAYS (from its issue, or from now without one), is refused. */
+function checkLifetime(p: JWTPayload): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof p.iat === 'number' && p.iat > now + ISSUED_AHEAD_SECONDS) {
+    throw new AuthError({ zh: '令牌的签发时间（iat）晚于当前时间', en: "the token's issue time (iat) is in the future" });
+  }
+  const from = typeof p.iat === 'number' ? p.iat : now;
+  if ((p.exp ?? 0) - from > MAX_TOKEN_DAYS * 86_400) {
+    throw new AuthError({
+      zh: `令牌有效期超过 ${MAX_TOKEN_DAYS} 天，请签发有效期更短的令牌`,
+      en: `the token lives longer than ${MAX_TOKEN_DAYS} days; mint one with a shorter lifetime`,
+    });
+  }
 }
 
 /** Caller keys: one public key, or a key set (JWKS) that picks the key by the token's `kid`. */

@@ -7,7 +7,7 @@
  * dispatch inbox, 报到 and 反馈; the jurisdiction is then its county (6 digits).
  */
 import { parseArgs } from 'node:util';
-import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
+import { importPrivateKey, MAX_TOKEN_DAYS, mintCallerToken } from '../platform/auth.ts';
 import { SCOPES, type Scope } from '../platform/caller.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { settingsOrExit } from '../platform/settings.ts';
@@ -19,6 +19,7 @@ export function parseTtl(text: string): number {
   const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
   // A token that expires as it is made is a typing mistake, not a token anyone can use.
   if (seconds < 1) throw new Error(`--ttl "${text}" must be at least 1s`);
+  if (seconds > MAX_TOKEN_DAYS * 86_400) throw new Error(`--ttl "${text}" must be at most ${MAX_TOKEN_DAYS}d: the hub refuses longer-lived tokens`);
   return seconds;
 }
 
@@ -27,7 +28,7 @@ const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,r
   --scopes        comma-separated: ${SCOPES.join(', ')} (default read)
   --name          the caller's name as the audit log and the analysis room show it
   --subject       the caller's stable id (default cli-<jurisdiction>)
-  --ttl           lifetime: 90s, 30m, 12h, 7d (default 12h)
+  --ttl           lifetime: 90s, 30m, 12h, 7d, at most ${MAX_TOKEN_DAYS}d (default 12h)
   --department    a county department's kind (${[...DEPARTMENT_NAMES.keys()].slice(0, 3).join(', ')}, …), with its county as jurisdiction
 Prints the token; the hub's keys come from HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY).`;
 

@@ -1,4 +1,5 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import pg from 'pg';
 import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { NATIONAL_TEST_SUBJECT, postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
@@ -52,6 +53,23 @@ describe('authentication at the gateway', () => {
     ['a garbage token', async () => ({ authorization: 'Bearer not.a.jwt' })],
     ['a non-Bearer header', async () => ({ authorization: 'Basic dXNlcjpwdw==' })],
     ['an expired token', async () => ({ authorization: `Bearer ${await hub.token({ ttl: -60 })}` })],
+    ['a token living 40 days', async () => ({ authorization: `Bearer ${await hub.token({ ttl: 40 * 86_400 })}` })],
+    [
+      'a token issued an hour from now',
+      async () => {
+        const key = await importPrivateKey(inject('keys').caller.privateKey);
+        const now = Math.floor(Date.now() / 1000);
+        const t = await new SignJWT({ name: 'x', jurisdiction: '623021', scopes: ['read'] })
+          .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+          .setSubject('future')
+          .setIssuer('governance-hub')
+          .setAudience('governance-hub')
+          .setIssuedAt(now + 3600)
+          .setExpirationTime(now + 7200)
+          .sign(key);
+        return { authorization: `Bearer ${t}` };
+      },
+    ],
     [
       'a token signed by another key',
       async () => {
