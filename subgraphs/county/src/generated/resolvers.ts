@@ -108,7 +108,10 @@ export type CountyCase = {
   assignee?: Maybe<Scalars['String']['output']>;
   /** 案件编号 Case number. */
   caseNumber: Scalars['String']['output'];
-  /** The dispute. */
+  /**
+   * The dispute (full record from the village). The village learns of this level's steps by event, so in the answer
+   * to a step taken here it may still show the case as before the step; the next read shows it (usually within a second).
+   */
   dispute: Dispute;
   /** Outcome, once resolved. */
   outcome?: Maybe<DisputeOutcome>;

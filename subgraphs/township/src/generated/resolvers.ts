@@ -398,7 +398,10 @@ export type TownshipCase = {
   caseNumber: Scalars['String']['output'];
   /** 吹哨报到 Dispatches to county departments. */
   dispatches: Array<Dispatch>;
-  /** The dispute (full record from the village). */
+  /**
+   * The dispute (full record from the village). The village learns of this level's steps by event, so in the answer
+   * to a step taken here it may still show the case as before the step; the next read shows it (usually within a second).
+   */
   dispute: Dispute;
   /** 超期 Past the settle deadline and not resolved or escalated. */
   overdue: Scalars['Boolean']['output'];
