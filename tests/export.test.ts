@@ -52,5 +52,11 @@ describe('export', () => {
     expect((await get('/export/residents.csv?within=623021200201', await hub.token({ jurisdiction: '62', scopes: ['report'] }))).status).toBe(403);
     expect((await get('/export/secrets.csv?within=623021', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(404);
     expect((await get('/export/disputes.ndjson?within=6230x', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(400);
+    // No within at all: said so, with an example from the caller's own jurisdiction.
+    const none = await get('/export/residents.csv', await hub.token({ jurisdiction: '623021', scopes: ['read'] }));
+    expect(none.status).toBe(400);
+    const body = (await none.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0]!.message).toMatch(/^请用 within 给出导出范围.*\?within=623021。$/);
   });
 });

@@ -82,6 +82,12 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     }
     if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
     let within: string;
+    if (!url.searchParams.get('within')) {
+      throw new HttpError(400, 'BAD_USER_INPUT', {
+        zh: `请用 within 给出导出范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位或村 12 位），如 ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}。`,
+        en: `Give the division to export with within: a code of 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits, e.g. ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}.`,
+      });
+    }
     try {
       within = parseDivisionCode(url.searchParams.get('within') ?? '', 'within');
     } catch (e) {
