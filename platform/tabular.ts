@@ -127,6 +127,8 @@ export async function* csvRecords(
   known: readonly string[],
   /** Header names also taken for a column, as the XLSX export labels it (身份证号 → id_number). */
   labels: ReadonlyMap<string, string> = new Map(),
+  /** Filled with the columns the header named by a label: the column → the label as written (id_number → 身份证号). */
+  written?: Map<string, string>,
 ): AsyncGenerator<SourceRecord[]> {
   let header: string[] | null = null;
   let field = '';
@@ -143,7 +145,9 @@ export async function* csvRecords(
     if (!header) {
       header = row.map((h) => {
         const name = h.trim();
-        return labels.get(name) ?? name.toLowerCase();
+        const key = labels.get(name);
+        if (key !== undefined) written?.set(key, name);
+        return key ?? name.toLowerCase();
       });
       const unknown = header.filter((h) => h && !known.includes(h));
       if (unknown.length) {

@@ -362,6 +362,15 @@ describe('bulk import', () => {
     expect(await rollupDrift()).toEqual([]);
   }, 30_000);
 
+  it('names a rejected column as the file’s header wrote it, when it used the export’s Chinese labels', async () => {
+    const file = join(dir, 'labels.csv');
+    const row = (n: number, ethnicity: string) => `${makeCitizenId('659109', '1967-07-07', n)},试${n},${ethnicity},REGISTERED,623022100001001`;
+    writeFileSync(file, ['身份证号,姓名,民族,人口类别,网格代码', row(1, '汉族'), row(2, '火星族')].join('\n'));
+    const dry = await importFile('residents', file, ['--dry-run']);
+    expect(dry.done).toMatchObject({ dryRun: true, inserted: 1, rejected: 1 });
+    expect(readFileSync(dry.done.rejectsFile, 'utf8')).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
+  }, 30_000);
+
   it('--strict ends with exit code 3 when rows were rejected, and a clean run leaves no rejects file', async () => {
     const ok = join(dir, 'strict-ok.csv');
     const bad = join(dir, 'strict-bad.csv');

@@ -370,7 +370,14 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);
     const text = decodeText(req, opts.encoding);
-    const records = opts.format === 'csv' ? csvRecords(text, kind.columns, headerLabels(name, kind)) : ndjsonRecords(text, kind.columns);
+    // A file whose header names columns as the XLSX export labels them gets its rejects in those names too.
+    const written = new Map<string, string>();
+    const asWritten = (x: Reject): Reject & { column?: string } => {
+      const column = written.get(x.field);
+      if (column === undefined) return x;
+      return { ...x, column, reason: x.reason.startsWith(`${x.field} `) ? `${column}（${x.field}）${x.reason.slice(x.field.length)}` : x.reason };
+    };
+    const records = opts.format === 'csv' ? csvRecords(text, kind.columns, headerLabels(name, kind), written) : ndjsonRecords(text, kind.columns);
     const pool = await nativePool(orm);
     const leave = await takeTurn();
     const clients: PoolClient[] = [];
@@ -416,7 +423,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
         const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before, language, opts.dryRun);
-        for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...x });
+        for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...asWritten(x) });
         job.inserted += r.inserted;
         job.updated += r.updated;
         job.unchanged += r.unchanged;
@@ -444,7 +451,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       };
       const settled = () => Promise.all(inflight);
       finish = () => Promise.allSettled(inflight).then(() => {});
-      if (replay.length) for (const x of replay) await send({ type: 'reject', ...x, replayed: true });
+      if (replay.length) for (const x of replay) await send({ type: 'reject', ...asWritten(x), replayed: true });
       for await (const batch of records) {
         for (const rec of batch) {
           if (!headerChecked) {
