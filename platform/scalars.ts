@@ -1,4 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
+import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
 import { isRealDate } from '../domain/citizen-id.ts';
 import { FIRST_YEAR, LAST_YEAR } from '../domain/periods.ts';
 import { badInput } from '../domain/errors.ts';
@@ -128,9 +129,6 @@ export function parseFileInstant(value: string, argument: string): Date {
     { argument },
   );
 }
-
-/** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /**
  * A point in time as people in China read it: ISO 8601 in China Standard Time,

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
 import { HttpError } from './http.ts';
 
 /**
@@ -48,8 +49,6 @@ export function headerLanguage(value: string | null, format: string): HeaderLang
 
 const WIDTH: Record<CellType, number> = { text: 16, number: 10, rate: 10, date: 12, datetime: 20 };
 const NUM_FMT: Record<CellType, string | undefined> = { text: '@', number: undefined, rate: '0.0%', date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm:ss' };
-/** China Standard Time: UTC+8 all year (no daylight saving since 1991). */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** The most rows a sheet holds in Excel (and so in the XLSX format's common readers). */
 const MAX_SHEET_ROWS = 1_048_576;
 /** Rows written between two looks at the output's backlog. */

@@ -20,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { chinaDay } from '../domain/china-day.ts';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
 import { hugePages } from './lib/huge-pages.ts';
 import { childrenOf, descendantsOf, processTable } from './lib/processes.ts';
@@ -282,8 +283,8 @@ say(
 const huge = await hugePages(ownerUrl(settings, 'village'));
 say(`- PostgreSQL's shared buffers in huge pages: ${huge === undefined ? 'unknown' : huge.on ? 'yes' : 'no'}`);
 
-const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 8);
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
+const month = today.slice(0, 8);
 
 if (scenarios.includes('dashboard')) {
   const q = `query Dashboard { village(code: "623021200201") { name township { name } grids { code name fullyStaffed }

@@ -1,3 +1,5 @@
+import { chinaDay } from '../../domain/china-day.ts';
+
 /** Numbers as the page shows them: Chinese grouping, rates as percentages. */
 export const num = (n: number): string => n.toLocaleString('zh-CN');
 export const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
@@ -24,7 +26,7 @@ const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"
 export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESC[c]!);
 
 /** Today in China Standard Time (the hub's dates are CST). */
-export const todayCst = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+export const todayCst = (): string => chinaDay();
 
 /** The 12 months ending with this one, oldest first, as period shorthands (202612). */
 export function lastTwelveMonths(today: string): string[] {

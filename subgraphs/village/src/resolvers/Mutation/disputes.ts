@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openingStep, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { emit } from '../../../../../platform/events.ts';
@@ -133,7 +134,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         const rule = await deadlineRule(em, input.category, input.scale);
         // The case's first step: REPORTED, seq 1, with the contact and settle deadlines of its rule.
         const opening = openingStep('VILLAGE', 'REPORT', rule, 1, now);
-        const year = Number(new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 4));
+        const year = Number(chinaDay(now).slice(0, 4));
         const n = await disputes.nextNumber(em, county, year);
         const d = await disputes.insert(em, {
           id: randomUUID(),

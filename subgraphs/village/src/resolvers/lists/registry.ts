@@ -1,4 +1,5 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../domain/errors.ts';
@@ -26,9 +27,8 @@ import { sites, type SiteRow } from '../../store/site.ts';
 
 /** Today in China Standard Time, shifted by whole years (for age filters). */
 function yearsAgo(years: number): string {
-  const now = new Date(Date.now() + 8 * 3_600_000);
-  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate()));
-  return d.toISOString().slice(0, 10);
+  const [y, m, d] = chinaDay().split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10);
 }
 
 function residentConditions(filter: ResidentFilter | null | undefined): ResidentConditions {
