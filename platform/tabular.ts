@@ -47,7 +47,9 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
   let head = Buffer.alloc(0);
   const it = bytes[Symbol.asyncIterator]();
   let ended = false;
-  while (head.length < SNIFF_BYTES) {
+  // A file declared UTF-8 needs only its first bytes (a BOM) before rows flow; the others are sniffed or checked.
+  const need = declared === 'utf-8' ? UTF8_BOM.length : SNIFF_BYTES;
+  while (head.length < need) {
     const n = await it.next();
     if (n.done) {
       ended = true;

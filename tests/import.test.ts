@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -369,6 +370,55 @@ describe('bulk import', () => {
     const dry = await importFile('residents', file, ['--dry-run']);
     expect(dry.done).toMatchObject({ dryRun: true, inserted: 1, rejected: 1 });
     expect(readFileSync(dry.done.rejectsFile, 'utf8')).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
+  }, 30_000);
+
+  it('replays the rejects of a resumed job in the file’s own column names too', async () => {
+    const grid = '623022100001001';
+    const row = (n: number, name: string, ethnicity: string) => `${makeCitizenId('659109', '1968-08-08', n)},${name},${ethnicity},REGISTERED,${grid}`;
+    const broken = [
+      '身份证号,姓名,民族,人口类别,网格代码',
+      row(1, '续甲', '汉族'),
+      row(2, '续乙', '火星族'),
+      row(3, '续丙', '汉族'),
+      `${row(4, '"未闭合', '汉族')}`,
+    ].join('\n');
+    const job = `replay-${Date.now()}`;
+    // The file is sent in two parts, the second once the answer has begun (a batch committed), so the broken line
+    // ends a job that has written something and can be resumed, rather than refusing the whole file with a 400.
+    const post = (parts: string[]) =>
+      new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const url = new URL(`/import/residents?job=${job}&batch=1&encoding=utf-8`, gateway());
+        const req = request(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+        });
+        req.on('error', reject);
+        req.on('response', (res) => {
+          expect(res.statusCode).toBe(200);
+          req.end(parts[1]);
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () =>
+            resolve(
+              body
+                .trim()
+                .split('\n')
+                .map((l) => JSON.parse(l) as Record<string, unknown>),
+            ),
+          );
+        });
+        req.write(parts[0]);
+      });
+    const cut = broken.lastIndexOf('\n') + 1;
+    const first = await post([broken.slice(0, cut), broken.slice(cut)]);
+    expect(first.at(-1)).toMatchObject({ type: 'error', code: 'BAD_USER_INPUT' });
+    expect(first.find((e) => e.type === 'reject')).toMatchObject({ line: 3, field: 'ethnicity', column: '民族' });
+    const mended = broken.replace('"未闭合', '续丁');
+    const resumed = await post([mended.slice(0, cut), mended.slice(cut)]);
+    const replayed = resumed.filter((e) => e.replayed);
+    expect(replayed).toEqual([expect.objectContaining({ line: 3, field: 'ethnicity', column: '民族', reason: expect.stringMatching(/^民族（ethnicity）/) })]);
+    expect(resumed.at(-1)).toMatchObject({ type: 'done', rejected: 1 });
   }, 30_000);
 
   it('--strict ends with exit code 3 when rows were rejected, and a clean run leaves no rejects file', async () => {

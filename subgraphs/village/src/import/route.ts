@@ -451,8 +451,14 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       };
       const settled = () => Promise.all(inflight);
       finish = () => Promise.allSettled(inflight).then(() => {});
-      if (replay.length) for (const x of replay) await send({ type: 'reject', ...asWritten(x), replayed: true });
+      // The rejects of the run being resumed go out once the file's header is read, so they name its columns as it does.
+      let toReplay = replay;
+      const replayRejects = async () => {
+        for (const x of toReplay) await send({ type: 'reject', ...asWritten(x), replayed: true });
+        toReplay = [];
+      };
       for await (const batch of records) {
+        await replayRejects();
         for (const rec of batch) {
           if (!headerChecked) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
@@ -520,6 +526,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         if (rows.length >= opts.batch) await flush();
         if (res.destroyed) throw new Error('client went away');
       }
+      await replayRejects();
       await settled();
       if (rows.length || pending.length || lastLine > job.committedLine) {
         await flush();
