@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEREGISTERED_PARTY } from '../domain/parties.ts';
 import { postImport, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
@@ -341,11 +342,14 @@ describe('grid staff (网格力量 1+3+N)', () => {
       },
     });
     expect(err(dispute).extensions?.code).toBe('CONFLICT');
+    expect([DEREGISTERED_PARTY.zh, DEREGISTERED_PARTY.en].some((why) => err(dispute).message.includes(why))).toBe(true);
     const disputeFile = await importFile(
       'disputes',
       `external_id,grid_code,category,scale,source,summary,parties\nfs-${RUN}-dd,${g},NEIGHBOUR,ORDINARY,GRID_INSPECTION,测试,APPLICANT:${gone.idNumber}\n`,
     );
     expect(disputeFile.rejects.map((r) => [r.field, r.code])).toEqual([['parties', 'CONFLICT']]);
+    // The same rule and the same words on both paths (domain/parties.ts).
+    expect(disputeFile.rejects[0]!.reason).toContain(DEREGISTERED_PARTY.en);
 
     // A resident serving as an informant moves to the next village only once the post has ended.
     const mover = await register('迁出人员', 2);

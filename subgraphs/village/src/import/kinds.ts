@@ -2,6 +2,7 @@ import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../domain/errors.ts';
+import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
 import { disputeId, personName, text } from '../../../../platform/validate.ts';
@@ -313,18 +314,12 @@ export const KINDS: Record<KindName, ImportKind> = {
             throw badInput({ zh: `parties：${why.zh}`, en: `parties: ${why.en}` }, { argument: 'parties' });
           }
         });
-      if (!parties.length && !id) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
-      const numbers = parties.flatMap((p) => ('id_number' in p ? [p.id_number] : []));
-      const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
-      if (twice !== undefined) {
-        throw badInput(
-          {
-            zh: `parties：公民身份号码 ${twice} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
-            en: `parties: ID number ${twice} appears more than once; a person is one party of a dispute.`,
-          },
-          { argument: 'parties' },
-        );
-      }
+      if (!parties.length && !id) throw noParty('parties');
+      onePartyEach(
+        parties.flatMap((p) => (p.id_number === undefined ? [] : [p.id_number])),
+        { zh: '公民身份号码', en: 'ID number' },
+        'parties',
+      );
       const code = grid(f, ctx);
       if (f.village_code != null && f.village_code.trim() !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: 'village_code' });
       return [

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
 import type { Said } from '../../../../domain/errors.ts';
+import { DEREGISTERED_PARTY } from '../../../../domain/parties.ts';
 import type { RuleCode } from '../registry/rules.ts';
 import { ADDRESS_KIND, GROUP_KIND, HOUSE_KIND, HOUSEHOLD_KIND, SITE_KIND, TEAM_KIND } from './registry-kinds.ts';
 import { RESIDENT_IMPORT, RESIDENT_KIND } from './resident-kind.ts';
@@ -190,10 +191,7 @@ export const KIND_SQL = {
       check('disputes', {
         field: 'parties',
         code: 'CONFLICT',
-        reason: {
-          zh: '含有已注销人员的公民身份号码：已注销的人员不能作为新案件的当事人关联，请只填写其姓名',
-          en: 'names a deregistered resident by ID number, who is linked to no new case; give the name only',
-        },
+        reason: { zh: `含有已注销人员的公民身份号码：${DEREGISTERED_PARTY.zh}`, en: `names a deregistered resident by ID number: ${DEREGISTERED_PARTY.en}` },
         bad: `s.id is null
               and not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)
               and exists (select 1 from jsonb_array_elements(s.parties) e join person r on r.id_number = e->>'id_number' where r.status = 'DEREGISTERED')`,

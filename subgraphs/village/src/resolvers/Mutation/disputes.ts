@@ -4,6 +4,7 @@ import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/cal
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
+import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { disputeId, optText, personName, text } from '../../../../../platform/validate.ts';
@@ -49,16 +50,6 @@ function ratingStep(rating: string) {
   return (d: DisputeRow): CaseAction => (rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE');
 }
 
-/** One person is one party of a case: both applicant and respondent is not a dispute. */
-const twoRoles = (who: string) =>
-  badInput(
-    {
-      zh: `parties：人员 ${who} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
-      en: `parties: person ${who} appears more than once; a person is one party of a dispute.`,
-    },
-    { argument: 'parties' },
-  );
-
 type DisputeMutation =
   | 'reportDispute'
   | 'acceptDispute'
@@ -102,30 +93,24 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         if (!(await grids.byCode(em, grid))) {
           throw badInput({ zh: `gridCode ${grid} 不是本枢纽登记的网格。`, en: `gridCode ${grid} is not a grid the hub knows.` }, { argument: 'gridCode' });
         }
-        if (!input.parties.length) throw badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument: 'parties' });
+        if (!input.parties.length) throw noParty('parties');
         const now = new Date();
         if (occurred && occurred.getTime() > now.getTime() + 5 * 60_000) {
           throw badInput({ zh: 'occurredAt（发生时间）不能晚于当前时间。', en: 'occurredAt is in the future.' }, { argument: 'occurredAt' });
         }
         const parties: NewParty[] = [];
-        const linked = input.parties.filter((p) => p.personId != null).map((p) => String(p.personId));
-        const twice = linked.find((id, i) => linked.indexOf(id) !== i);
-        if (twice !== undefined) throw twoRoles(twice);
+        onePartyEach(
+          input.parties.filter((p) => p.personId != null).map((p) => String(p.personId)),
+          { zh: '人员', en: 'person' },
+          'parties',
+        );
         for (const p of input.parties) {
           if (p.personId != null) {
             const person = await persons.byId(em, parseId(p.personId, 'personId'));
             if (!person || !holdsRecord(ctx.caller, person)) {
               throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
             }
-            if (person.status === 'DEREGISTERED') {
-              throw conflict(
-                {
-                  zh: `人员 ${p.personId} 已注销，不能作为当事人关联；请只填写当事人姓名（name）。`,
-                  en: `person ${p.personId} is deregistered and is linked to no new case; give the party's name only.`,
-                },
-                { argument: 'parties.personId' },
-              );
-            }
+            if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
             parties.push({ personId: person.id, name: person.name, role: p.role });
           } else {
             parties.push({ personId: null, name: personName(p.name, 'parties.name', 50), role: p.role });

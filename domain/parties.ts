@@ -1,0 +1,43 @@
+import { badInput, conflict, type Said } from './errors.ts';
+
+/**
+ * The parties (当事人) of a dispute, as a form (`reportDispute`) and a file
+ * row (the disputes import) both take them. A party is a resident linked by
+ * id or ID number, or a name alone.
+ */
+
+/** A dispute is between people: a report names at least one party. */
+export const noParty = (argument: string) => badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument });
+
+/**
+ * One person is one party of a case: being both applicant and respondent is
+ * not a dispute, and a person named twice would count twice in the figures.
+ * `keys` are how the report names its linked residents (ids, ID numbers);
+ * `what` says which, for the message.
+ */
+export function onePartyEach(keys: readonly string[], what: Said, argument: string): void {
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice === undefined) return;
+  throw badInput(
+    {
+      zh: `${argument}：${what.zh} ${twice} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
+      en: `${argument}: ${what.en} ${twice} appears more than once; a person is one party of a dispute.`,
+    },
+    { argument },
+  );
+}
+
+/**
+ * A deregistered resident (注销) is linked to no new case: the registry no
+ * longer follows them, so the case could not reach them through it. The
+ * party is still named, by name alone. A case reported before the
+ * deregistration keeps its link.
+ */
+export const DEREGISTERED_PARTY: Said = {
+  zh: '已注销的人员不能作为新案件的当事人关联，请只填写其姓名',
+  en: 'a deregistered resident is linked to no new case; give the name only',
+};
+
+/** The refusal of a form that links a deregistered resident by id. */
+export const deregisteredParty = (who: string, argument: string) =>
+  conflict({ zh: `人员 ${who}：${DEREGISTERED_PARTY.zh}。`, en: `person ${who}: ${DEREGISTERED_PARTY.en}.` }, { argument });
