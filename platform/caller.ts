@@ -123,7 +123,32 @@ export function requireDepartment(caller: Caller, what: Said, kind?: string, cou
   return { kind: caller.department, countyCode: countyOf };
 }
 
+/**
+ * Any change but a department's own 报到 and 反馈: a county department's
+ * caller (吹哨报到) is called on by a 综治中心 and answers through its
+ * dispatches; it takes no case desk's step, reports no case, orders no 督办
+ * and changes no registry record, wherever its jurisdiction reaches.
+ */
+export function refuseDepartment(caller: Caller): void {
+  if (!caller.department) return;
+  const name = DEPARTMENT_NAMES.get(caller.department) ?? caller.department;
+  throw forbidden(
+    {
+      zh: `县直部门只办理派给本部门的吹哨任务（报到、反馈）；案件和登记由综治中心、村（社区）办理。当前调用方是${name}（${caller.department}）。`,
+      en: `A county department acts only on the dispatches sent to it (acknowledge, report); cases and the registry are the 综治中心's and the villages'. This caller is the ${caller.department} department.`,
+    },
+    { department: caller.department },
+  );
+}
+
+/** A change in the division `code`: the caller needs `write` there, and is no department (refuseDepartment). */
 export function requireWrite(caller: Caller, code: string): void {
+  refuseDepartment(caller);
+  requireWriteIn(caller, code);
+}
+
+/** `write` in the division `code`, whoever the caller is (a department's own step checks requireDepartment first). */
+export function requireWriteIn(caller: Caller, code: string): void {
   if (!caller.scopes.has('write')) throw forbidden({ zh: '修改记录需要“write”权限。', en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
   if (!inJurisdiction(caller, code)) {
     throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
-import { startHub, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type TestHub } from './helpers/hub.ts';
 import {
   asOwner,
   callersOf,
@@ -208,6 +208,47 @@ describe('吹哨报到: departments answer for themselves', () => {
       'DEPARTMENT_REPORT',
     ]);
     expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
+  });
+
+  it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {
+    const { id } = await dispatched(['HOUSING']);
+    const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii']);
+    const village = ok(await hub.queryAs<{ dispute: { version: number } }>(callers.village, `{ dispute(id: "${id}") { version } }`)).dispute;
+    const attempts = {
+      report: await act(
+        department,
+        `reportDispute(idempotencyKey: "dept-${id}", input: { gridCode: "${gridCode}", category: FAMILY, scale: ORDINARY, source: WALK_IN,
+          summary: "部门代报", parties: [{ name: "李某", role: APPLICANT }] }) { id }`,
+      ),
+      villageStep: await act(department, `recordMediation(id: "${id}", version: ${village.version}, note: "部门调解") { id }`),
+      supervise: await act(department, `superviseDispute(id: "${id}", note: "请加快办理") { id }`),
+      townshipStep: await act(department, `resolveTownshipCase(disputeId: "${id}", version: 1, outcome: AGREEMENT) { version }`),
+      register: await act(
+        department,
+        `registerPerson(input: { name: "部门登记", gender: MALE, birthDate: "1980-01-01", ethnicity: "汉族", residency: REGISTERED, gridCode: "${gridCode}" }) { id }`,
+      ),
+    };
+    for (const [what, r] of Object.entries(attempts)) {
+      expect(errorCode(r), what).toBe('FORBIDDEN');
+      expect(r.errors![0]!.extensions, what).toMatchObject({ department: 'HOUSING' });
+    }
+    const file = await postImport(
+      new URL(hub.gatewayUrl).origin,
+      department,
+      'residents',
+      `name,ethnicity,residency,grid_code\n部门导入,汉族,REGISTERED,${gridCode}\n`,
+      `dept-${id}`,
+    );
+    expect(file.status).toBe(403);
+    // Nothing above was written: no step of the department's on the case, no 督办, no resident.
+    const after = ok(
+      await hub.queryAs<{ dispute: { underSupervision: boolean; timeline: { actor: string }[] } }>(
+        callers.village,
+        `{ dispute(id: "${id}") { underSupervision timeline { actor } } }`,
+      ),
+    ).dispute;
+    expect(after.underSupervision).toBe(false);
+    expect(after.timeline.filter((s) => s.actor.includes('HOUSING'))).toEqual([]);
   });
 
   it('flags a dispatch past its acknowledge or report deadline as overdue, in its fields, its lists’ filters and the statistics', async () => {

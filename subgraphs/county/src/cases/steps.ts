@@ -1,7 +1,6 @@
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
-import { DEPARTMENT_NAMES } from '../../../../domain/departments.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
-import { forbidden, notFound } from '../../../../domain/errors.ts';
+import { notFound } from '../../../../domain/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 import type { MutationAcceptCountyCaseArgs, MutationAssignCountyCaseArgs, MutationResolveCountyCaseArgs } from '../generated/resolvers.ts';
@@ -26,13 +25,6 @@ async function countyStep(ctx: CountyContext, id: string, version: number, actio
           const c = await countyCases.lock(em, key);
           if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
             throw notFound({ zh: `没有矛盾纠纷 ${id} 的县级案件。`, en: `No county case for dispute ${id}.` });
-          }
-          if (ctx.caller.department) {
-            const name = DEPARTMENT_NAMES.get(ctx.caller.department) ?? ctx.caller.department;
-            throw forbidden({
-              zh: `县级案件由县综治中心办理；当前调用方是${name}（${ctx.caller.department}）。`,
-              en: `Handling a county case is for the county's 综治中心; this caller is the ${ctx.caller.department} department.`,
-            });
           }
           // County-level handling needs a county-level (or higher) caller.
           requireWrite(ctx.caller, c.countyCode);

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { badInput } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
-import { hasScope, type Caller } from '../../../../platform/caller.ts';
+import { hasScope, refuseDepartment, type Caller } from '../../../../platform/caller.ts';
 import { ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
@@ -366,6 +366,11 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', { zh: '导入需要“write”权限。', en: 'Imports need the "write" scope.' });
+    try {
+      refuseDepartment(caller);
+    } catch (e) {
+      throw new HttpError(403, 'FORBIDDEN', saidOf(e as Error));
+    }
     // Rejects and errors are written in the caller's language (platform/language.ts).
     const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);
