@@ -102,6 +102,16 @@ export function makeFormatError(service: string) {
       formatted = { ...formatted, extensions: { ...formatted.extensions, code: originalCode } };
     }
     formatted = asLimitRefusal(asOwnMessage(formatted, error));
+    // Apollo Server refuses an automatic persisted query whose hash is not its text's with a 400 but no code.
+    if (formatted.message === 'provided sha does not match query') {
+      formatted = {
+        message: '自动持久化查询（APQ）的 sha256Hash 与随附的查询文本不符；请重新计算哈希，或不带 persistedQuery 发送。',
+        extensions: {
+          code: 'BAD_REQUEST',
+          [ENGLISH_EXTENSION]: "The persisted query's sha256Hash does not match the query sent with it; compute it again, or send the query alone.",
+        },
+      };
+    }
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };

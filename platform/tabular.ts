@@ -158,6 +158,18 @@ export async function* csvRecords(
           en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`,
         });
       }
+      // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
+      // last would silently win.
+      const cells = row.map((h) => h.trim());
+      const twice = header.findIndex((h, i) => h !== '' && header!.indexOf(h) !== i);
+      if (twice >= 0) {
+        const first = header.indexOf(header[twice]!);
+        const names = first === twice ? cells[twice] : `${cells[first]}、${cells[twice]}`;
+        throw new TabularError({
+          zh: `表头中 ${names} 指的是同一列 ${header[twice]}（第 ${first + 1} 和第 ${twice + 1} 列）；请删去其中一列。`,
+          en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
+        });
+      }
     } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every((v) => v === '')) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
@@ -254,6 +266,15 @@ export async function* ndjsonRecords(text: AsyncIterable<string>, known: readonl
       if (!known.includes(key)) {
         const reason = { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` };
         return { line, fields, error: { field: k, reason } };
+      }
+      // JSON.parse has already rounded an 18-digit number (an ID number written without quotes): what it holds is
+      // another value, which must not be taken for the one in the file.
+      if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+        const reason = {
+          zh: `的字段 ${k} 是一个超过 15 位的 JSON 数字，无法原样读取；请写成字符串（加引号）`,
+          en: `has ${k} as a JSON number of more than 15 digits, which cannot be read exactly; write it as a string (in quotes)`,
+        };
+        return { line, fields, error: { field: key, reason } };
       }
       fields[key] = v == null || v === '' ? null : Array.isArray(v) ? v.join(';') : String(v);
     }

@@ -495,6 +495,7 @@ function documentCases(): Case[] {
     graphql('a subscription', q('subscription { county(code: "623021") { name } }')),
     graphql('extensions as a string', { query: '{ __typename }', extensions: 'x' }),
     graphql('a persisted query it does not have', { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+    graphql('a persisted query whose hash is not its text’s', { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
     graphql('a batch', [{ query: '{ __typename }' }, { query: '{ __typename }' }]),
     graphql('a body that is not JSON', '{ "query": '),
     graphql('an empty body', ''),

@@ -59,4 +59,33 @@ describe('export', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors[0]!.message).toMatch(/^请用 within 给出导出范围.*\?within=623021。$/);
   });
+
+  it('exports a grid for a grid’s own caller, and says why mediation bodies are not kept by grid', async () => {
+    const grid = '623021200201001';
+    const t = await hub.token({ jurisdiction: grid, scopes: ['read'] });
+    const res = await get(`/export/residents.ndjson?within=${grid}`, t);
+    expect(res.status).toBe(200);
+    const rows = (await res.text())
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { grid_code: string });
+    const count = await hub.queryAs<{ grid: { residents: { totalCount: number } } }>(t, `{ grid(code: "${grid}") { residents { totalCount } } }`);
+    expect(count.errors).toBeUndefined();
+    expect(rows.length).toBe(count.data!.grid.residents.totalCount);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.grid_code === grid)).toBe(true);
+    const mediators = await get(`/export/mediators.csv?within=${grid}`, t);
+    expect(mediators.status).toBe(400);
+    expect(((await mediators.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/按村（社区）登记.*623021200201/);
+  });
+
+  it('answers a HEAD with 405 rather than making the file for its headers', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const res = await fetch(new URL('/export/residents.csv?within=623021200201', new URL(hub.gatewayUrl).origin), {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${t}` },
+    });
+    expect(res.status).toBe(405);
+  });
 });

@@ -372,6 +372,29 @@ describe('bulk import', () => {
     expect(readFileSync(dry.done.rejectsFile, 'utf8')).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
   }, 30_000);
 
+  it('reads tags as the enum spells them, whatever their case, and applies their age rules', async () => {
+    const file = join(dir, 'tags.csv');
+    const elder = makeCitizenId('659109', '1950-05-05', 1);
+    const adult = makeCitizenId('659109', '1990-05-05', 2);
+    writeFileSync(
+      file,
+      [
+        'id_number,name,ethnicity,residency,grid_code,tags',
+        `${elder},标签甲,汉族,REGISTERED,623022100001001,left_behind_elderly`,
+        `${adult},标签乙,汉族,REGISTERED,623022100001001,left_behind_child`,
+      ].join('\n'),
+    );
+    const r = await importFile('residents', file);
+    expect(r.done).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(readFileSync(r.done.rejectsFile, 'utf8')).toMatch(/3,tags,BAD_USER_INPUT/);
+    const stored = (await db.query(`select id, tags from person where id_number = $1`, [elder])).rows[0];
+    expect(stored.tags).toEqual(['LEFT_BEHIND_ELDERLY']);
+    // The record reads back through the API (an enum value it cannot spell would fail the whole answer).
+    const read = await hub.queryAs<{ person: { tags: string[] } }>(token, `{ person(id: "${stored.id}") { tags } }`);
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.person.tags).toEqual(['LEFT_BEHIND_ELDERLY']);
+  }, 30_000);
+
   it('replays the rejects of a resumed job in the file’s own column names too', async () => {
     const grid = '623022100001001';
     const row = (n: number, name: string, ethnicity: string) => `${makeCitizenId('659109', '1968-08-08', n)},${name},${ethnicity},REGISTERED,${grid}`;
@@ -395,6 +418,8 @@ describe('bulk import', () => {
         req.on('error', reject);
         req.on('response', (res) => {
           expect(res.statusCode).toBe(200);
+          // The rejects are in the language asked for, and the answer says which.
+          expect(res.headers['content-language']).toBe('en');
           req.end(parts[1]);
           let body = '';
           res.setEncoding('utf8');

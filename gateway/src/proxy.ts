@@ -23,6 +23,13 @@ const OPERATION_ZH: Record<string, string> = { export: '导出', changes: '变�
 export function villageStreamProxy(callers: CallerCheck, routerSecret: string, villageUrl: string, operation: string) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     await authenticate(callers, req.headers.authorization);
+    // A HEAD would have the subgraph make (and audit) the whole file only for its headers to be sent.
+    if (req.method === 'HEAD') {
+      throw new HttpError(405, 'BAD_REQUEST', {
+        zh: `${OPERATION_ZH[operation] ?? operation}不接受 HEAD 请求；请直接用 ${operation === 'import' ? 'POST' : 'GET'}。`,
+        en: `${operation} takes no HEAD request; use ${operation === 'import' ? 'POST' : 'GET'}.`,
+      });
+    }
     const requestId = forwardedRequestId(req.headers['x-request-id']);
     const headers: Record<string, string> = {
       // As for GraphQL (datasource.ts): the caller's own token, which the subgraph verifies again, and the router secret.
@@ -67,10 +74,11 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
       sendJson(res, upstream.status, body, { 'content-language': headers['accept-language']! });
       return;
     }
-    res.writeHead(200, {
-      'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
-      ...(upstream.headers.get('content-disposition') ? { 'content-disposition': upstream.headers.get('content-disposition')! } : {}),
+    const passed = ['content-disposition', 'content-language'].flatMap((h) => {
+      const v = upstream.headers.get(h);
+      return v ? [[h, v] as const] : [];
     });
+    res.writeHead(200, { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream', ...Object.fromEntries(passed) });
     const reader = upstream.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();

@@ -84,8 +84,8 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     let within: string;
     if (!url.searchParams.get('within')) {
       throw new HttpError(400, 'BAD_USER_INPUT', {
-        zh: `请用 within 给出导出范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位或村 12 位），如 ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}。`,
-        en: `Give the division to export with within: a code of 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits, e.g. ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}.`,
+        zh: `请用 within 给出导出范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位或网格 15 位），如 ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}。`,
+        en: `Give the division to export with within: a code of 2 (province), 4, 6 (county), 9 (township), 12 (village) or 15 (grid) digits, e.g. ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}.`,
       });
     }
     try {
@@ -97,6 +97,12 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       throw new HttpError(403, 'FORBIDDEN', {
         zh: `区划 ${within} 不在您的辖区（${caller.jurisdiction}）内。`,
         en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
+      });
+    }
+    if (within.length === 15 && kind.villageOnly) {
+      throw new HttpError(400, 'BAD_USER_INPUT', {
+        zh: `${kind.zh}按村（社区）登记，不按网格；请用村代码 ?within=${within.slice(0, 12)}。`,
+        en: `${m[1]} are filed under villages, not grids; use the village code, ?within=${within.slice(0, 12)}.`,
       });
     }
     const headers = headerLanguage(url.searchParams.get('headers'), format);

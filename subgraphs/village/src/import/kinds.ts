@@ -1,7 +1,7 @@
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
-import { badInput } from '../../../../domain/errors.ts';
+import { badInput, forbidden } from '../../../../domain/errors.ts';
 import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
@@ -68,8 +68,9 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   // The grids are those of the caller's jurisdiction, so a code among them is valid as it stands (the common case).
   if (f.grid_code && grids.has(f.grid_code)) return f.grid_code;
   const code = parseCodeOfLevel(f.grid_code ?? '', 'GRID', 'grid_code');
+  // FORBIDDEN, as reportDispute and the registry kinds answer a grid outside the jurisdiction.
   if (!inJurisdiction(caller, code)) {
-    throw badInput(
+    throw forbidden(
       {
         zh: `grid_code ${code} 不在您的辖区（${caller.jurisdiction || '无'}）内。`,
         en: `grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`,

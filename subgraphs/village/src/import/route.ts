@@ -395,7 +395,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const client = clients[0]!;
     const started = performance.now();
     const send = async (event: Record<string, unknown>) => {
-      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'content-language': language });
       await writeChunk(res, `${JSON.stringify(event)}\n`);
     };
     let finish = async () => {};

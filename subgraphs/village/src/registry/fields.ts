@@ -270,8 +270,8 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   r.phone('phone');
   r.enum('residency', RESIDENCY);
   if (r.take('tags')) {
-    const tags = f.tags == null ? [] : splitTags(f.tags);
-    for (const t of tags) oneOf(t, PERSON_TAGS, ctx.name('tags'));
+    // Stored as the enum spells them (a file may write left_behind_child), so the age rules and every read see them.
+    const tags = [...new Set((f.tags == null ? [] : splitTags(f.tags)).map((t) => oneOf(t, PERSON_TAGS, ctx.name('tags'))))];
     const birth = id?.birthDate ?? born;
     // Only some tags depend on the age (domain/tags.ts TAG_AGES).
     if (!tags.some(hasAgeRule)) {

@@ -42,6 +42,8 @@ interface ExportKind {
   personal: boolean;
   /** Which rows are the current registry (deregistered people are history: readable by id, not exported). */
   current?: string;
+  /** Filed under a village only, not a grid (mediation bodies): no export within a grid. */
+  villageOnly?: true;
 }
 
 const KINDS = {
@@ -153,12 +155,14 @@ const KINDS = {
   },
   'mediation-committees': {
     table: 'mediation_committee',
+    villageOnly: true,
     zh: '人民调解委员会',
     personal: false,
     columns: [ROW_ID, EXTERNAL_ID, VILLAGE, NAME, col('kind', '调委会类别', 'text'), VERSION],
   },
   mediators: {
     table: 'mediator',
+    villageOnly: true,
     zh: '人民调解员',
     personal: true,
     columns: [
@@ -220,7 +224,10 @@ export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, for
   if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
   const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii)} as ${c.key}` : c.key)).join(', ');
   const current = kind.current ? ` and ${kind.current}` : '';
-  const select = `select ${columns} from ${kind.table} where village_code like '${within}%'${current} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
+  // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
+  const where = within.length === 15 ? `grid_code = '${within}'` : `village_code like '${within}%'`;
+  const select = `select ${columns} from ${kind.table} where ${where}${current} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
     `export.${kind.name}.${format}`,
     format === 'csv'

@@ -81,7 +81,7 @@ export const jointDefenseGroupMutations = {
     }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
       const joining = members.filter((h) => h.jointDefenseGroupId !== g.id).map((h) => h.id);
@@ -91,7 +91,7 @@ export const jointDefenseGroupMutations = {
     }),
   removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       const leaving = members.filter((h) => h.jointDefenseGroupId === g.id);
       const leaderHome = g.leaderId == null ? null : (await persons.byId(em, g.leaderId))?.householdId;
@@ -108,7 +108,7 @@ export const jointDefenseGroupMutations = {
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup');
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
       await writeForm(em, ctx.caller, GROUPS, { leaderId }, { id: g.id, version }, currentVersion(g));
       return (await jointDefenseGroups.byId(em, g.id))!;
     }),

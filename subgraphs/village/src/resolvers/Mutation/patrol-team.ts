@@ -99,13 +99,13 @@ export const patrolTeamMutations = {
     }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
-      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam');
+      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
       await addMembers(em, ctx.caller, team, personIds);
       return team;
     }),
   removePatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
-      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam');
+      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
       const ids = personIds.map((p) => parseId(p, 'personId'));
       if (ids.length) await patrolTeamMembers.remove(em, team.id, ids);
       return team;

@@ -21,7 +21,7 @@ export const patrolMutations = {
   recordPatrol: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
       // Locked: two recordings of one team's patrol (a retry racing the first) are judged one after the other.
-      const team = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam');
+      const team = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' });
       const start = instant(input.startedAt);
       const end = instant(input.endedAt);
       if (!(end > start))

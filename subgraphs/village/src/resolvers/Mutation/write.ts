@@ -61,16 +61,20 @@ export async function gridFor(em: EntityManager, caller: Caller, code: string): 
 /** The parts of a table's store a write reads through. */
 type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
 
-/** Loads a record for writing (locked unless `lock` is false): NOT_FOUND when missing or outside the caller's jurisdiction. */
+/**
+ * Loads a record for writing (locked unless `lock` is false): NOT_FOUND when
+ * missing or outside the caller's jurisdiction. `argument` is the mutation's
+ * argument that named it (`id` unless said), for a malformed id's error.
+ */
 export async function forWrite<R extends { villageCode: string; gridCode?: string | null }>(
   em: EntityManager,
   caller: Caller,
   table: Readable<R>,
   id: string | number,
   what: string,
-  lock = true,
+  { lock = true, argument = 'id' }: { lock?: boolean; argument?: string } = {},
 ): Promise<R> {
-  const recordId = parseId(id, `${what}Id`);
+  const recordId = parseId(id, argument);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
   if (!row || !holdsRecord(caller, row))
     throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` });
@@ -88,7 +92,7 @@ export async function refInVillage<R extends { id: number; villageCode: string }
   villageCode: string,
 ): Promise<number | null> {
   if (id == null) return null;
-  const row = await forWrite(em, caller, table, id, what, false);
+  const row = await forWrite(em, caller, table, id, what, { lock: false, argument: `${what}Id` });
   if (row.villageCode !== villageCode) {
     throw badInput(
       {

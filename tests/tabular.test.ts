@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { csvRecords, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
+
+/** The file readers on their own: how a CSV or NDJSON text becomes records, and what they refuse. */
+async function* chunks(...parts: string[]): AsyncGenerator<string> {
+  for (const p of parts) yield p;
+}
+async function all(records: AsyncGenerator<SourceRecord[]>): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const batch of records) out.push(...batch);
+  return out;
+}
+const KNOWN = ['id_number', 'name', 'phone'];
+
+describe('CSV', () => {
+  it('refuses a header that names one column twice, by label or by key, saying which', async () => {
+    const labels = new Map([['姓名', 'name']]);
+    for (const header of ['id_number,name,name', 'id_number,姓名,name']) {
+      const e = await all(csvRecords(chunks(`${header}\n1,甲,乙\n`), KNOWN, labels)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TabularError);
+      expect((e as TabularError).said.zh).toMatch(/同一列 name/);
+      expect((e as TabularError).said.en).toMatch(/columns 2 and 3/);
+    }
+  });
+
+  it('reads a header with every column once', async () => {
+    const rows = await all(csvRecords(chunks('id_number,姓名\n', '11,甲\n'), KNOWN, new Map([['姓名', 'name']])));
+    expect(rows).toEqual([{ line: 2, fields: { id_number: '11', name: '甲' } }]);
+  });
+});
+
+describe('NDJSON', () => {
+  it('refuses an ID number written as a JSON number, which JSON.parse has rounded, and takes it as a string', async () => {
+    const rows = await all(
+      ndjsonRecords(chunks('{"id_number":623021198001011139,"name":"数字"}\n{"id_number":"623021198001011139","phone":13800138000}\n'), KNOWN),
+    );
+    expect(rows[0]).toMatchObject({ line: 1, error: { field: 'id_number' } });
+    expect(rows[0]!.error!.reason.zh).toMatch(/写成字符串/);
+    // A phone of 11 digits is exact as a number.
+    expect(rows[1]).toEqual({ line: 2, fields: { id_number: '623021198001011139', phone: '13800138000' } });
+  });
+});
