@@ -1,4 +1,5 @@
-import { hubError } from './errors.ts';
+import type { GraphQLError } from 'graphql';
+import { hubError, type Said } from './errors.ts';
 import { DISPUTE_STATUS_ZH } from './labels.ts';
 
 /**
@@ -320,6 +321,24 @@ export function transition(level: Level, status: string, action: CaseAction, res
     },
     { level, status, action, allowed },
   );
+}
+
+/**
+ * INVALID_TRANSITION for a step the status allows but a rule of the level
+ * refuses (departments still to report back, a case handled at another
+ * level): the reason, and in `allowed` what the caller can do instead (the
+ * refused step left out, and any other `barred` by the same reason).
+ */
+export function caseRefusal(
+  level: Level,
+  status: string,
+  action: CaseAction,
+  message: Said,
+  extra: Record<string, unknown> = {},
+  barred: readonly CaseAction[] = [],
+): GraphQLError {
+  const allowed = callerActions(level, status, action).filter((a) => a !== action && !barred.includes(a));
+  return hubError('INVALID_TRANSITION', message, { level, status, action, allowed, ...extra });
 }
 
 /** The level above (escalation). */

@@ -16,3 +16,31 @@ export const DISPUTE_STATUS_ZH = {
   CLOSED: '已办结归档',
   FOLLOWED_UP: '已回访',
 } as const;
+
+/** How a dispute came in (来源), as schema/api.graphql describes `DisputeSource`. */
+export const DISPUTE_SOURCE_ZH: Record<string, string> = {
+  GRID_INSPECTION: '网格巡查',
+  PATROL: '巡逻发现',
+  WALK_IN: '来访',
+  HOTLINE: '热线',
+  POLICE_REFERRAL: '公安移送',
+  COURT_REFERRAL: '法院移送',
+};
+
+/** How a dispute was resolved (化解结果), as `DisputeOutcome` describes it. */
+export const DISPUTE_OUTCOME_ZH: Record<string, string> = {
+  AGREEMENT: '调解达成协议',
+  LITIGATION: '引导诉讼',
+  ARBITRATION: '引导仲裁',
+  WITHDRAWN: '撤回',
+};
+
+/** A party's rating of the handling (群众评价), as `CitizenRating` describes it. */
+export const RATING_ZH: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
+
+/**
+ * The timeline note of a report: its source and summary, as people read it
+ * (`网格巡查：两户因草场边界…`). Notes are for people; machines read the
+ * case's fields (source, outcome, rating).
+ */
+export const reportNote = (source: string, summary: string): string => `${DISPUTE_SOURCE_ZH[source] ?? source}：${summary.slice(0, 200)}`;

@@ -222,6 +222,19 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(rows.map((r) => r[0])).toEqual(expected.map((d) => d.departmentName));
     for (const r of rows) expect(r[1]).toMatch(/^(已吹哨|已报到|已反馈)/);
     expect(rows.map((r) => r[5])).toEqual(expected.map((d) => d.report ?? '—'));
+    // How it ended and how the parties rated it, in words, and where it lies from the county down.
+    const story = (
+      await hub.queryAs<{ dispute: { outcome: string | null; rating: string | null; village: { name: string; township: { name: string } } } }>(
+        reader,
+        `{ dispute(id: "${id}") { outcome rating village { name township { name } } } }`,
+      )
+    ).data!.dispute;
+    const caseFacts = await page.$eval('dl.case-facts', (dl) => dl.textContent ?? '');
+    expect(caseFacts).toMatch(story.outcome ? /化解(调解达成协议|引导诉讼|引导仲裁|撤回)（(村|乡镇|县)级/ : /化解尚未化解/);
+    expect(caseFacts).toMatch(story.rating ? /群众评价(满意|基本满意|不满意)/ : /群众评价尚未评价/);
+    expect(await page.textContent('main')).not.toMatch(/AGREEMENT|WITHDRAWN|LITIGATION|SATISFIED/);
+    const crumbs = (await page.textContent('#crumbs')) ?? '';
+    for (const name of ['临潭县', story.village.township.name, story.village.name]) expect(crumbs).toContain(name);
     await page.screenshot({ path: `${ARTIFACTS}/case.png`, fullPage: true });
     await context.close();
   }, 240_000);

@@ -210,6 +210,30 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
   });
 
+  it('keeps a case at the township until every department called on has reported back: no resolving, no escalating', async () => {
+    const { id, dispatches } = await dispatched(['NATURAL_RESOURCES', 'FORESTRY_GRASSLAND']);
+    const first = dispatches.find((d) => d.departmentKind === 'NATURAL_RESOURCES')!;
+    const department = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+    expect((await act(department, `acknowledgeDispatch(dispatchId: "${first.id}") { status }`)).errors).toBeUndefined();
+    expect((await act(department, `reportDispatch(dispatchId: "${first.id}", report: "已核实") { status }`)).errors).toBeUndefined();
+    const version = ok(
+      await hub.queryAs<{ dispute: { townshipCase: { version: number } } }>(callers.township, `{ dispute(id: "${id}") { townshipCase { version } } }`),
+    ).dispute.townshipCase.version;
+    const steps = {
+      escalate: `escalateTownshipCase(disputeId: "${id}", version: ${version}, reason: "跨乡镇，需县级协调") { version }`,
+      resolve: `resolveTownshipCase(disputeId: "${id}", version: ${version}, outcome: AGREEMENT) { version }`,
+    };
+    for (const [what, m] of Object.entries(steps)) {
+      const r = await act(callers.township, m);
+      expect(errorCode(r), what).toBe('INVALID_TRANSITION');
+      const ext = r.errors![0]!.extensions as { pending: string[]; allowed: string[] };
+      expect(ext.pending, what).toEqual(['FORESTRY_GRASSLAND']);
+      expect(ext.allowed, what).not.toContain('RESOLVE');
+      expect(ext.allowed, what).not.toContain('ESCALATE');
+      expect(ext.allowed.length, what).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {
     const { id } = await dispatched(['HOUSING']);
     const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii']);

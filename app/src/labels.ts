@@ -14,7 +14,7 @@ import type {
   RiskSeverity,
   RiskSignalKind,
 } from './generated/graphql.ts';
-import { DISPUTE_STATUS_ZH } from '../../domain/labels.ts';
+import { DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH } from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
   FAMILY: '婚姻家庭',
@@ -36,29 +36,25 @@ export const CATEGORY: Record<DisputeCategory, string> = {
 export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
 
 /** DisputeSource and CitizenRating (schema/api.graphql): no query of this page reads them as fields, only in notes. */
-export const SOURCE: Record<string, string> = {
-  GRID_INSPECTION: '网格巡查',
-  PATROL: '巡逻发现',
-  WALK_IN: '来访',
-  HOTLINE: '热线',
-  POLICE_REFERRAL: '公安移送',
-  COURT_REFERRAL: '法院移送',
-};
+export const SOURCE: Record<string, string> = DISPUTE_SOURCE_ZH;
 
 export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
 
 export const PARTY_ROLE: Record<PartyRole, string> = { APPLICANT: '申请人', RESPONDENT: '被申请人', THIRD_PARTY: '第三人' };
 
-export const RATING: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
+export const RATING: Record<string, string> = RATING_ZH;
+
+export const OUTCOME: Record<string, string> = DISPUTE_OUTCOME_ZH;
 
 /**
- * A step's note as people read it: the hub writes a report's source and a
- * rating given without words as their codes (machines read the notes too),
- * shown here by their Chinese names.
+ * A step's note as people read it. The hub now writes notes in Chinese
+ * (domain/labels.ts); cases noted before that carry a report's source, a
+ * rating or an outcome given without words as their codes, shown here by
+ * their Chinese names.
  */
 export function noteZh(note: string): string {
-  const rating = RATING[note];
-  if (rating) return rating;
+  const named = RATING[note] ?? OUTCOME[note];
+  if (named) return named;
   const m = /^([A-Z_]+): /.exec(note);
   const source = m ? SOURCE[m[1]!] : undefined;
   return source ? `${source}：${note.slice(m![0].length)}` : note;

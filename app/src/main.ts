@@ -15,7 +15,22 @@ import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } f
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
 import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst, wallClock } from './format.ts';
 import type { CaseRowFragment, CaseTimelineQuery, DivisionHeadFragment, DivisionRowFragment } from './generated/graphql.ts';
-import { ACTION, CATEGORY, DISPATCH_STATUS, INDICATOR, LEVEL, noteZh, PARTY_ROLE, REPORTS, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import {
+  ACTION,
+  CATEGORY,
+  DISPATCH_STATUS,
+  INDICATOR,
+  LEVEL,
+  noteZh,
+  OUTCOME,
+  PARTY_ROLE,
+  RATING,
+  REPORTS,
+  RISK_FACT,
+  RISK_KIND,
+  SEVERITY,
+  STATUS,
+} from './labels.ts';
 import {
   CaseTimeline,
   CountyCases,
@@ -608,7 +623,10 @@ async function showCase(id: string): Promise<void> {
     main.innerHTML = '<p class="error" role="alert">没有这个案件，或您无权查看。</p>';
     return;
   }
-  crumbsNav.innerHTML = `<ol><li><a href="#/division/${esc(c.village.code)}">${esc(c.village.name)}</a></li><li aria-current="page">${esc(c.caseNumber)}</li></ol>`;
+  const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
+  crumbsNav.innerHTML = `<ol>${[...above, c.village]
+    .map((d) => `<li><a href="#/division/${esc(d.code)}">${esc(d.name)}</a></li>`)
+    .join('')}<li aria-current="page">${esc(c.caseNumber)}</li></ol>`;
   main.innerHTML = `
     <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
     <section class="panel" aria-labelledby="case-title">
@@ -620,6 +638,12 @@ async function showCase(id: string): Promise<void> {
       <dl class="case-facts">
         <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
         <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
+        <dt>化解</dt><dd>${
+          c.outcome
+            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）`
+            : '尚未化解'
+        }</dd>
+        <dt>群众评价</dt><dd>${c.rating ? esc(RATING[c.rating] ?? c.rating) : '尚未评价'}</dd>
         <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
           c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
         }</dd>

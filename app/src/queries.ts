@@ -418,6 +418,10 @@ export const CaseTimeline = graphql(`
       underSupervision
       rehandled
       assignee
+      outcome
+      resolvedLevel
+      resolvedAt
+      rating
       deadlines {
         contactBy
         settleBy
@@ -430,6 +434,14 @@ export const CaseTimeline = graphql(`
       village {
         code
         name
+        township {
+          code
+          name
+          county {
+            code
+            name
+          }
+        }
       }
       townshipCase {
         dispatches {

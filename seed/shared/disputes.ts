@@ -13,6 +13,7 @@
 import { REHANDLING_LIMIT, ruleOf, type CaseAction, type Level } from '../../domain/case-engine.ts';
 import { defaultDeadline } from '../../domain/deadlines.ts';
 import { departmentName } from '../../domain/departments.ts';
+import { reportNote } from '../../domain/labels.ts';
 import { divisionName, gridCounts, readDivisions } from '../../domain/divisions.ts';
 import { CaseRun, type LevelRecord, type Move, type PlannedDispatch, type PlannedStep, type VillageRecord } from './case-run.ts';
 import { Random } from './random.ts';
@@ -164,12 +165,12 @@ function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; cat
     }
   } else {
     add(r.int(1, 12) * H, 'VILLAGE', 'ESCALATE', VILLAGE_CENTRE, '村级调解未果，上报乡镇');
-    add(M, 'TOWNSHIP', 'RECEIVE', TOWNSHIP_CENTRE, '上报原因: 村级调解未果，上报乡镇');
+    add(M, 'TOWNSHIP', 'RECEIVE', TOWNSHIP_CENTRE, '上报原因：村级调解未果，上报乡镇');
     add(r.int(10, 50) * M, 'TOWNSHIP', 'ACCEPT', TOWNSHIP_CENTRE);
     const kinds = r.sample(DEPT_FOR[report.category] ?? ['JUSTICE'], r.int(1, 2));
     if (r.chance(0.6)) {
       const called = kinds.map((kind) => ({ kind, name: departments(kind) }));
-      add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, `吹哨: ${called.map((d) => d.name).join('、')}`, { departments: called });
+      add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, `吹哨：${called.map((d) => d.name).join('、')}`, { departments: called });
       for (const d of called) {
         add(r.int(1, 12) * H, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', d.name, null, { kind: d.kind });
         add(r.int(4, 30) * H, 'TOWNSHIP', 'DEPARTMENT_REPORT', d.name, '已核实并提出处理意见', { kind: d.kind });
@@ -185,7 +186,7 @@ function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; cat
       }
     } else {
       add(r.int(2, 24) * H, 'TOWNSHIP', 'ESCALATE', TOWNSHIP_CENTRE, '乡镇调处未果，上报县综治中心');
-      add(M, 'COUNTY', 'RECEIVE', COUNTY_CENTRE, '上报原因: 乡镇调处未果，上报县综治中心');
+      add(M, 'COUNTY', 'RECEIVE', COUNTY_CENTRE, '上报原因：乡镇调处未果，上报县综治中心');
       add(r.int(10, 50) * M, 'COUNTY', 'ACCEPT', COUNTY_CENTRE);
       add(r.int(2, 12) * H, 'COUNTY', 'ASSIGN', COUNTY_CENTRE, '→ 县司法局', { assignee: '县司法局' });
       if (!stuck) {
@@ -274,7 +275,7 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     ] as const);
     const occurredAt = new Date(reportedMs - r.int(1, 72) * H);
     const summary = SUMMARY[category]!;
-    const moves = planLife(r, new Random(`rehandling-${id}`), new CaseRun(rule), { at: reportedMs, category, note: `${source}: ${summary}` }, departments);
+    const moves = planLife(r, new Random(`rehandling-${id}`), new CaseRun(rule), { at: reportedMs, category, note: reportNote(source, summary) }, departments);
     // What had happened by the reference date, replayed through the engine: the records as the levels hold them then,
     // with every event delivered (a receipt or reopening that follows a step of that day lands too: no case stays in transit).
     const run = new CaseRun(rule);

@@ -17,6 +17,15 @@ export type AssessmentIndicator =
   /** 满意率 satisfied or basically satisfied / rated in the period */
   | 'SATISFACTION_RATE';
 
+/** 群众评价 Citizen rating. */
+export type CitizenRating =
+  /** 基本满意 */
+  | 'BASICALLY_SATISFIED'
+  /** 不满意 */
+  | 'DISSATISFIED'
+  /** 满意 */
+  | 'SATISFIED';
+
 /** 报到状态 A department's progress on a dispatch. */
 export type DispatchStatus =
   /** 已报到 acknowledged */
@@ -89,6 +98,17 @@ export type DisputeCategory =
   | 'RESOURCE_HARVESTING'
   /** 交通事故 traffic */
   | 'TRAFFIC';
+
+/** 化解结果 How a dispute was resolved. */
+export type DisputeOutcome =
+  /** 调解达成协议 mediated agreement */
+  | 'AGREEMENT'
+  /** 引导仲裁 referred to arbitration */
+  | 'ARBITRATION'
+  /** 引导诉讼 referred to litigation (court) */
+  | 'LITIGATION'
+  /** 撤回 withdrawn by the parties */
+  | 'WITHDRAWN';
 
 /** 纠纷规模 Scale of a dispute. */
 export type DisputeScale =
@@ -383,7 +403,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1329,6 +1349,10 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     underSupervision
     rehandled
     assignee
+    outcome
+    resolvedLevel
+    resolvedAt
+    rating
     deadlines {
       contactBy
       settleBy
@@ -1341,6 +1365,14 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     village {
       code
       name
+      township {
+        code
+        name
+        county {
+          code
+          name
+        }
+      }
     }
     townshipCase {
       dispatches {

@@ -24,7 +24,7 @@ export async function applyCountyEvent(em: Db, event: HubEvent): Promise<void> {
       settleBy: new Date(p.settleBy),
       seq: opening.fact.seq,
     });
-    if (c) await toVillage(em, c, opening.fact, { actor: CENTRE, note: p.reason ? `上报原因: ${p.reason}` : null });
+    if (c) await toVillage(em, c, opening.fact, { actor: CENTRE, note: p.reason ? `上报原因：${p.reason}` : null });
   } else if (event.type === 'case.reopened') {
     const p = event.payload;
     const storage = countyStorage(em, {

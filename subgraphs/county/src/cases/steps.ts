@@ -1,4 +1,5 @@
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
+import { DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
 import { notFound } from '../../../../domain/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
@@ -48,11 +49,7 @@ export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCase
 }
 
 export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>
-  countyStep(
-    ctx,
-    a.disputeId,
-    a.version,
-    'RESOLVE',
-    optText(a.note, 'note', 2000) ?? (a.outcome === 'LITIGATION' ? '引导诉讼 (referred to court)' : a.outcome),
-    (at) => ({ outcome: a.outcome, resolvedAt: at }),
-  );
+  countyStep(ctx, a.disputeId, a.version, 'RESOLVE', optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, (at) => ({
+    outcome: a.outcome,
+    resolvedAt: at,
+  }));

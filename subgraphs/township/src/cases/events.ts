@@ -35,7 +35,7 @@ export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void>
       seq: fact.seq,
       rehandled: p.rehandled,
     });
-    if (c) await recordStep(em, c, fact, CENTRE, p.reason ? `上报原因: ${p.reason}` : null);
+    if (c) await recordStep(em, c, fact, CENTRE, p.reason ? `上报原因：${p.reason}` : null);
   } else if (event.type === 'case.reopened') {
     const p = event.payload;
     await takeStep(

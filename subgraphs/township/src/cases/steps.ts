@@ -1,4 +1,5 @@
-import { dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
+import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
+import { DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
 import { badInput, hubError, notFound } from '../../../../domain/errors.ts';
 import { inJurisdiction, requireDepartment, requireWrite, requireWriteIn } from '../../../../platform/caller.ts';
@@ -88,7 +89,7 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
       note: null,
       lock: async () => {
         const c = await caseForCentre(em, ctx, a.disputeId);
-        step.note = `吹哨: ${named(c)
+        step.note = `吹哨：${named(c)
           .map((d) => d.name)
           .join('、')}${note ? ` — ${note}` : ''}`;
         return c;
@@ -124,25 +125,37 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   });
 }
 
+/**
+ * 吹哨报到 closes its own loop: every department called on reports back
+ * before the case leaves the township, resolved or escalated. An escalated
+ * case's dispatch would wait on a desk that no longer handles the case, and
+ * count as overdue for good.
+ */
+async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'RESOLVE' | 'ESCALATE'): Promise<void> {
+  const pending = await dispatches.unreported(em, c.disputeId);
+  if (!pending.length) return;
+  const verb = action === 'RESOLVE' ? { zh: '化解', en: 'resolved' } : { zh: '上报', en: 'escalated' };
+  throw caseRefusal(
+    'TOWNSHIP',
+    c.status,
+    action,
+    {
+      zh: `以下部门尚未反馈：${pending.map((p) => p.departmentName).join('、')}；待其反馈后本案才能${verb.zh}。`,
+      en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}; the case can be ${verb.en} once they have.`,
+    },
+    { pending: pending.map((p) => p.departmentKind) },
+    ['RESOLVE', 'ESCALATE'],
+  );
+}
+
 export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) {
   return run(ctx, a.version, (em) => ({
     action: 'RESOLVE',
     lock: () => caseForCentre(em, ctx, a.disputeId),
     actor: actorOf(ctx),
-    note: optText(a.note, 'note', 2000) ?? a.outcome,
+    note: optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome,
     extras: async (c, at) => {
-      // 吹哨报到 closes its own loop: every department called on reports back before the case is resolved.
-      const pending = await dispatches.unreported(em, c.disputeId);
-      if (pending.length) {
-        throw hubError(
-          'INVALID_TRANSITION',
-          {
-            zh: `以下部门尚未反馈：${pending.map((p) => p.departmentName).join('、')}。`,
-            en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}.`,
-          },
-          { pending: pending.map((p) => p.departmentKind) },
-        );
-      }
+      await requireDepartmentsReported(em, c, 'RESOLVE');
       return { outcome: a.outcome, resolvedAt: at };
     },
   }));
@@ -150,7 +163,16 @@ export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTown
 
 /** 上报: the county's settle deadline is the case rule's settle time from now (the county receives it with the case). */
 export const escalateTownshipCase = (ctx: TownshipContext, a: MutationEscalateTownshipCaseArgs) =>
-  centreStep(ctx, a.disputeId, a.version, 'ESCALATE', text(a.reason, 'reason', 2000));
+  run(ctx, a.version, (em) => ({
+    action: 'ESCALATE',
+    lock: () => caseForCentre(em, ctx, a.disputeId),
+    actor: actorOf(ctx),
+    note: text(a.reason, 'reason', 2000),
+    extras: async (c) => {
+      await requireDepartmentsReported(em, c, 'ESCALATE');
+      return {};
+    },
+  }));
 
 /**
  * 报到 then 反馈: only the department the dispatch names, in the dispatch's

@@ -3,6 +3,7 @@ import { command, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyStatement } from '../../../../platform/bulk.ts';
 import type { Said } from '../../../../domain/errors.ts';
 import { DEREGISTERED_PARTY } from '../../../../domain/parties.ts';
+import { DISPUTE_SOURCE_ZH } from '../../../../domain/labels.ts';
 import type { RuleCode } from '../registry/rules.ts';
 import { ADDRESS_KIND, GROUP_KIND, HOUSE_KIND, HOUSEHOLD_KIND, SITE_KIND, TEAM_KIND } from './registry-kinds.ts';
 import { RESIDENT_IMPORT, RESIDENT_KIND } from './resident-kind.ts';
@@ -11,6 +12,11 @@ import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
 import { MEDIATOR_KIND } from './mediator.ts';
 import { REPORTED_FIELDS } from './dispute.ts';
+
+/** A report's timeline note in SQL, as reportDispute writes it (domain/labels.ts reportNote): the source's Chinese name. */
+const SOURCE_ZH_SQL = `(case i.source ${Object.entries(DISPUTE_SOURCE_ZH)
+  .map(([k, v]) => `when '${k}' then '${v}'`)
+  .join(' ')} else i.source end)`;
 
 /**
  * The SQL of each importable kind (see ../import/kinds.ts for the field rules
@@ -257,7 +263,7 @@ export const KIND_SQL = {
          returning 1),
        steps as (
          insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, contact_by, settle_by)
-         select i.id, now(), 'VILLAGE', 'REPORT', current_setting('hub.import_actor'), i.source || ': ' || left(i.summary, 200), 'REPORTED', i.village_code, i.grid_code,
+         select i.id, now(), 'VILLAGE', 'REPORT', current_setting('hub.import_actor'), ${SOURCE_ZH_SQL} || '：' || left(i.summary, 200), 'REPORTED', i.village_code, i.grid_code,
                 1, i.contact_by, i.settle_by
            from ins i
          returning 1)

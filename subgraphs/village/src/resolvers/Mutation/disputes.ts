@@ -5,6 +5,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
+import { DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { disputeId, optText, personName, text } from '../../../../../platform/validate.ts';
@@ -146,7 +147,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           level: 'VILLAGE',
           action: 'REPORT',
           actor: actorOf(ctx),
-          note: `${input.source}: ${summary.slice(0, 200)}`,
+          note: reportNote(input.source, summary),
           status: opening.status,
           seq: opening.fact.seq,
           ...opening.fact.deadlines,
@@ -177,10 +178,12 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, assignee });
   },
   recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: text(a.note, 'note', 2000) }),
-  resolveDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optText(a.note, 'note', 2000) ?? a.outcome, outcome: a.outcome }),
+  resolveDispute: (_, a, ctx) =>
+    villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, outcome: a.outcome }),
   // The township learns of it through the outbox (case.escalated, with the case's rule and its place in the order).
   escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: text(a.reason, 'reason', 2000) }),
-  rateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, ratingStep(a.rating), { note: optText(a.note, 'note', 2000) ?? a.rating, rating: a.rating }),
+  rateDispute: (_, a, ctx) =>
+    villageStep(ctx, a.id, a.version, ratingStep(a.rating), { note: optText(a.note, 'note', 2000) ?? RATING_ZH[a.rating] ?? a.rating, rating: a.rating }),
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
   superviseDispute: async (_, { id, note }, ctx) => {
