@@ -91,7 +91,9 @@ export const STEPS: readonly StepRule[] = [
     story: { status: 'REPORTED', handlingLevel: 'VILLAGE', inTransit: false },
   },
   { level: 'VILLAGE', action: 'ACCEPT', from: ['REPORTED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: { status: 'ACCEPTED' } },
-  { level: 'VILLAGE', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: { status: 'ASSIGNED' } },
+  // 分流 and 改派: a desk hands the case to a mediator, and may hand it to another while it handles it (after the
+  // parties rated the first one's work unsatisfactory, or when the first cannot go on).
+  { level: 'VILLAGE', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: { status: 'ASSIGNED' } },
   { level: 'VILLAGE', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: { status: 'MEDIATING' } },
   {
     level: 'VILLAGE',
@@ -140,7 +142,7 @@ export const STEPS: readonly StepRule[] = [
   // 乡镇
   { level: 'TOWNSHIP', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'TOWNSHIP', inTransit: false } },
   { level: 'TOWNSHIP', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
-  { level: 'TOWNSHIP', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'TOWNSHIP', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
   // 吹哨: each dispatch starts its own 报到 and 反馈 deadlines (see dispatchDeadlines).
   { level: 'TOWNSHIP', action: 'DISPATCH', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'DEPARTMENT_ACKNOWLEDGE', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
@@ -177,7 +179,7 @@ export const STEPS: readonly StepRule[] = [
   // 县
   { level: 'COUNTY', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'COUNTY', inTransit: false } },
   { level: 'COUNTY', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
-  { level: 'COUNTY', action: 'ASSIGN', from: ['ACCEPTED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'COUNTY', action: 'ASSIGN', from: ['ACCEPTED', 'ASSIGNED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
   {
     level: 'COUNTY',
     action: 'RESOLVE',

@@ -233,6 +233,15 @@ describe('transition', () => {
     expect(thrown(() => transition('COUNTY', 'RECEIVED', 'RESOLVE')).extensions.code).toBe('INVALID_TRANSITION');
     expect(thrown(() => transition('COUNTY', 'RESOLVED', 'ESCALATE')).extensions.code).toBe('INVALID_TRANSITION');
     expect(transition('TOWNSHIP', 'ACCEPTED', 'DISPATCH').to).toBe('ASSIGNED');
+    // 改派: a case reopened at ASSIGNED, or in mediation, goes to another mediator at every level that assigns.
+    for (const [level, status] of [
+      ['VILLAGE', 'ASSIGNED'],
+      ['VILLAGE', 'MEDIATING'],
+      ['TOWNSHIP', 'MEDIATING'],
+      ['COUNTY', 'ASSIGNED'],
+    ] as const) {
+      expect(transition(level, status, 'ASSIGN').to, `${level} ${status}`).toBe('ASSIGNED');
+    }
     expect(transition('TOWNSHIP', 'MEDIATING', 'DEPARTMENT_REPORT').to).toBeNull();
   });
 
