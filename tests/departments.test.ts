@@ -167,22 +167,42 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(errorCode(twice)).toBe('INVALID_TRANSITION');
     expect(twice.errors![0]!.message).toMatch(/already been reported/);
 
-    // The same department again on this case: refused, and the case keeps its version and its dispatches (no 吹哨 step that calls no one).
+    // Called again: a department whose dispatch is still open is refused, and the case keeps its version and its
+    // dispatches (no 吹哨 step that calls no one); one that has reported back may be called again.
     const caseNow = async () =>
       ok(
-        await hub.queryAs<{ dispute: { townshipCase: { version: number; dispatches: { id: string }[] } } }>(
+        await hub.queryAs<{ dispute: { townshipCase: { version: number; dispatches: { id: string; departmentKind: string; status: string }[] } } }>(
           callers.township,
-          `{ dispute(id: "${id}") { townshipCase { version dispatches { id } } } }`,
+          `{ dispute(id: "${id}") { townshipCase { version dispatches { id departmentKind status } } } }`,
         ),
       ).dispute.townshipCase;
+    const police = await hub.queryAs(
+      callers.township,
+      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${(await caseNow()).version}, departments: ["POLICE"]) { version } }`,
+    );
+    expect(police.errors).toBeUndefined();
     const before = await caseNow();
     const again = await hub.queryAs(
       callers.township,
       `mutation { dispatchToDepartments(disputeId: "${id}", version: ${before.version}, departments: ["NATURAL_RESOURCES", "POLICE"]) { version } }`,
     );
     expect(errorCode(again)).toBe('CONFLICT');
-    expect(again.errors![0]!.extensions).toMatchObject({ argument: 'departments', departments: ['NATURAL_RESOURCES'] });
+    expect(again.errors![0]!.extensions).toMatchObject({ argument: 'departments', departments: ['POLICE'] });
     expect(await caseNow()).toEqual(before);
+    const recall = await hub.queryAs(
+      callers.township,
+      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${before.version}, departments: ["NATURAL_RESOURCES"], note: "请再次核实") { version } }`,
+    );
+    expect(recall.errors).toBeUndefined();
+    const natural = (await caseNow()).dispatches.filter((x) => x.departmentKind === 'NATURAL_RESOURCES');
+    expect(natural.map((x) => x.status).sort()).toEqual(['DISPATCHED', 'REPORTED']);
+    const second = natural.find((x) => x.status === 'DISPATCHED')!;
+    expect((await act(department, `acknowledgeDispatch(dispatchId: "${second.id}") { status }`)).errors).toBeUndefined();
+    expect((await act(department, `reportDispatch(dispatchId: "${second.id}", report: "复核完毕") { status }`)).errors).toBeUndefined();
+    const policeDispatch = (await caseNow()).dispatches.find((x) => x.departmentKind === 'POLICE')!;
+    const policeToken = await departmentToken(WRITE_COUNTY, 'POLICE');
+    expect((await act(policeToken, `acknowledgeDispatch(dispatchId: "${policeDispatch.id}") { status }`)).errors).toBeUndefined();
+    expect((await act(policeToken, `reportDispatch(dispatchId: "${policeDispatch.id}", report: "已出警") { status }`)).errors).toBeUndefined();
 
     // The township's desk and the village record see the department's steps.
     const listed = (await townshipDispatches()).find((x) => x.id === d.id);
@@ -195,7 +215,7 @@ describe('吹哨报到: departments answer for themselves', () => {
             `{ dispute(id: "${id}") { timeline { level action seq } } }`,
           ),
         ).dispute.timeline;
-        return t.some((s) => s.action === 'DEPARTMENT_REPORT') ? t : null;
+        return t.filter((s) => s.action === 'DEPARTMENT_REPORT').length === 3 ? t : null;
       },
       20_000,
       'the department steps on the village timeline',
@@ -204,6 +224,12 @@ describe('吹哨报到: departments answer for themselves', () => {
       'RECEIVE',
       'ACCEPT',
       'DISPATCH',
+      'DEPARTMENT_ACKNOWLEDGE',
+      'DEPARTMENT_REPORT',
+      'DISPATCH',
+      'DISPATCH',
+      'DEPARTMENT_ACKNOWLEDGE',
+      'DEPARTMENT_REPORT',
       'DEPARTMENT_ACKNOWLEDGE',
       'DEPARTMENT_REPORT',
     ]);

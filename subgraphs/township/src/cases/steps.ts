@@ -95,16 +95,16 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
         return c;
       },
       extras: async (c, at, rule) => {
-        // A department is called on once per case (its dispatch carries the case until it reports back); naming one
-        // again would write a 吹哨 step that calls no one.
-        const called = (await dispatches.ofDisputes(em, [c.disputeId])).filter((d) => kinds.includes(d.departmentKind));
+        // A department is called on once at a time (its dispatch carries the case until it reports back); naming one
+        // still to report would write a 吹哨 step that calls no one. Once it has reported it may be called again.
+        const called = (await dispatches.ofDisputes(em, [c.disputeId])).filter((d) => kinds.includes(d.departmentKind) && d.status !== 'REPORTED');
         if (called.length) {
           const listed = called.map((d) => `${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）`).join('、');
           throw hubError(
             'CONFLICT',
             {
-              zh: `本案已向 ${listed} 吹哨，同一部门每案只吹哨一次；请只列出尚未吹哨的部门。`,
-              en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}; a department is called on once per case, so name only departments not yet called.`,
+              zh: `本案已向 ${listed} 吹哨，尚未反馈；部门反馈之前不再重复吹哨，请只列出其他部门。`,
+              en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}, which has not reported back; a department is called on again only after it reports, so name the others.`,
             },
             { argument: 'departments', departments: called.map((d) => d.departmentKind) },
           );

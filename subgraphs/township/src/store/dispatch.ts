@@ -40,7 +40,7 @@ const insert = sql(
   Dispatch,
   `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note, dispatched_at, acknowledge_by, report_by)
      select ?::uuid, ?, ?, d.kind, d.name, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz from unnest(array[?]::text[], array[?]::text[]) as d(kind, name)
-     on conflict (dispute_id, department_kind) do nothing returning *`,
+     on conflict (dispute_id, department_kind) where status <> 'REPORTED' do nothing returning *`,
 );
 const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning *`);
 const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning *`);
@@ -107,7 +107,7 @@ export const dispatches = {
   lock: (db: Db, id: number): Promise<DispatchRow | null> => row(db, lock, [id]),
   /** The case's dispatches whose department has not reported back. */
   unreported: (db: Db, disputeId: string): Promise<DispatchRow[]> => rows(db, unreported, [disputeId]),
-  /** Writes one step's dispatches (a department already called on for the case is not called again). */
+  /** Writes one step's dispatches (a department whose dispatch for the case is still open is not called twice). */
   insert: (db: Db, d: NewDispatches): Promise<DispatchRow[]> =>
     rows(db, insert, [
       d.disputeId,
