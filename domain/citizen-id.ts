@@ -88,10 +88,15 @@ export function makeCitizenId(addressCode: string, birthDate: string, seq: numbe
   return first17 + checkCharacter(first17);
 }
 
-/** 623021********123X: address code and the last four kept, the birth date and sequence hidden. */
+/**
+ * 623021************: the address code kept, everything after it hidden. A
+ * caller without `pii` reads the birth date and the sex beside the number;
+ * with the sequence and check character shown as well (the usual
+ * 623021********123X), those give the whole number back.
+ */
 export function maskIdNumber(id: string | null | undefined): string | null {
   if (!id) return null;
-  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : '*'.repeat(id.length);
+  return id.length === 18 ? `${id.slice(0, 6)}${'*'.repeat(12)}` : '*'.repeat(id.length);
 }
 
 /** 138****5678. */

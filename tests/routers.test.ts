@@ -109,7 +109,7 @@ describe.each(['Hive Gateway (Rust planner)', 'Grafbase'])('through %s', (name) 
   it('masking and audit: ID numbers masked without pii; a pii read writes an audit row with the caller’s subject', { timeout: 120_000 }, async () => {
     const plain = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
     const masked = await ask<{ person: { idNumber: string } }>(plain, `{ person(id: "${ownPerson}") { idNumber } }`);
-    expect(masked.data!.person.idNumber).toMatch(/^623021\*{8}\d{3}[\dX]$/);
+    expect(masked.data!.person.idNumber).toMatch(/^623021\*{12}$/);
 
     const subject = `router-pii-${name.split(' ')[0]!.toLowerCase()}-${Date.now()}`;
     const pii = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject });

@@ -2289,7 +2289,7 @@ export type Person = {
   household?: Maybe<Household>;
   /** Registry id. */
   id: Scalars['ID']['output'];
-  /** 公民身份号码 Citizen ID number; masked (623021********123X) for callers without the personal-data scope. Null for some overseas persons. */
+  /** 公民身份号码 Citizen ID number; masked to its address code (623021************) for callers without the personal-data scope. Null for some overseas persons. */
   idNumber?: Maybe<Scalars['String']['output']>;
   /** 姓名 Name. */
   name: Scalars['String']['output'];

@@ -12,7 +12,8 @@ import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
  * ID numbers and phones are masked in SQL unless the caller has pii. XLSX
  * downloads read the NDJSON statement, so they hold the same rows, masked alike.
  */
-const ID = (pii: boolean) => (pii ? 'id_number' : `left(id_number, 6) || '********' || right(id_number, 4)`);
+// As maskIdNumber (domain/citizen-id.ts): the address code only, since the row carries the birth date and sex.
+const ID = (pii: boolean) => (pii ? 'id_number' : `left(id_number, 6) || '************'`);
 const PHONE = (pii: boolean, col = 'phone') => (pii ? col : `left(${col}, 3) || '****' || right(${col}, 4)`);
 
 /**
