@@ -96,6 +96,8 @@ interface Change {
   recordId: string;
   version: number | null;
   changedFields: string[] | null;
+  statusFrom?: string | null;
+  statusTo?: string | null;
 }
 /** Every change of `kinds` in the village after `after`, and the cursor to continue from. */
 async function changes(after: string | null, kinds: string): Promise<{ got: Change[]; after: string | null }> {
@@ -103,7 +105,7 @@ async function changes(after: string | null, kinds: string): Promise<{ got: Chan
   for (;;) {
     const d = await ok<{ changes: Paged<Change> }>(
       reader,
-      `query($a: String) { changes(after: $a, kinds: [${kinds}], within: "${VILLAGE}", first: 1000) { nodes { cursor kind op recordId version changedFields } pageInfo { hasNextPage endCursor } } }`,
+      `query($a: String) { changes(after: $a, kinds: [${kinds}], within: "${VILLAGE}", first: 1000) { nodes { cursor kind op recordId version changedFields statusFrom statusTo } pageInfo { hasNextPage endCursor } } }`,
       { a: after },
     );
     got.push(...d.changes.nodes);
@@ -257,8 +259,10 @@ describe('deregistering a person', () => {
       ['CREATED', null],
       ['UPDATED', ['gridCode', 'householdId']],
       ['UPDATED', ['tags']],
-      ['UPDATED', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'householdId', 'status']],
+      ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'householdId', 'status']],
     ]);
+    // Deregistering is a change of status, and says which.
+    expect(feed.at(-1)).toMatchObject({ statusFrom: 'ACTIVE', statusTo: 'DEREGISTERED' });
     // And so does the NDJSON feed.
     const res = await fetch(new URL(`/changes.ndjson?kinds=RESIDENT&within=${VILLAGE}&after=${encodeURIComponent(feedStart ?? '')}`, hub.gatewayUrl), {
       headers: { authorization: `Bearer ${reader}` },

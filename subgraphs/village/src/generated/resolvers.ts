@@ -205,9 +205,9 @@ export type Change = {
   record?: Maybe<ChangedRecord>;
   /** The record's id (disputes: their UUID). */
   recordId: Scalars['ID']['output'];
-  /** Status before a TRANSITION or DELETED (hazards, disputes). */
+  /** Status before a TRANSITION or DELETED (hazards, disputes; a resident's ACTIVE before it is deregistered). */
   statusFrom?: Maybe<Scalars['String']['output']>;
-  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes). */
+  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes; a resident's DEREGISTERED on its TRANSITION). */
   statusTo?: Maybe<Scalars['String']['output']>;
   /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
   version?: Maybe<Scalars['Int']['output']>;

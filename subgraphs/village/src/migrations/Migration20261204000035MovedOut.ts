@@ -12,15 +12,12 @@ import { BOOKKEEPING_COLUMNS, TRACKED } from './Migration20261201000023LifeCycle
  * fields. Whoever sees both (a township or county reader) reads the move
  * as leaving one village and arriving in the other.
  */
-export class Migration20261204000035MovedOut extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`alter table change_log drop constraint change_log_op_check`);
-    this.addSql(`alter table change_log add constraint change_log_op_check check (op in ('CREATED', 'UPDATED', 'DELETED', 'TRANSITION', 'MOVED_OUT'))`);
-    const skip = BOOKKEEPING_COLUMNS.map((c) => `'${c}'`).join(', ');
-    for (const t of TRACKED) {
-      const v = (r: string) => (t.version ? `${r}.version` : 'null::integer');
-      const s = (r: string) => (t.status ? `${r}.status` : 'null::text');
-      this.addSql(`create or replace function hub_changes_${t.table}_upd() returns trigger language plpgsql security definer set search_path = public as $$
+/** The update trigger's function of a tracked table (as this migration writes it; later migrations reuse it). */
+export function changesOnUpdate(t: (typeof TRACKED)[number]): string {
+  const skip = BOOKKEEPING_COLUMNS.map((c) => `'${c}'`).join(', ');
+  const v = (r: string) => (t.version ? `${r}.version` : 'null::integer');
+  const s = (r: string) => (t.status ? `${r}.status` : 'null::text');
+  return `create or replace function hub_changes_${t.table}_upd() returns trigger language plpgsql security definer set search_path = public as $$
         begin
           if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
           insert into change_log (kind, op, record_id, version, status_from, status_to, village_code, grid_code, changed_fields)
@@ -40,7 +37,13 @@ export class Migration20261204000035MovedOut extends Migration {
            order by n.id, x.k;
           if found then perform hub_change_tx(); end if;
           return null;
-        end $$`);
-    }
+        end $$`;
+}
+
+export class Migration20261204000035MovedOut extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table change_log drop constraint change_log_op_check`);
+    this.addSql(`alter table change_log add constraint change_log_op_check check (op in ('CREATED', 'UPDATED', 'DELETED', 'TRANSITION', 'MOVED_OUT'))`);
+    for (const t of TRACKED) this.addSql(changesOnUpdate(t));
   }
 }

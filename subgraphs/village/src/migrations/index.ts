@@ -34,6 +34,7 @@ import { Migration20261203000032CountyDayFigures } from './Migration202612030000
 import { Migration20261203000033CountyDayKey } from './Migration20261203000033CountyDayKey.ts';
 import { Migration20261204000034GridPostOnce } from './Migration20261204000034GridPostOnce.ts';
 import { Migration20261204000035MovedOut } from './Migration20261204000035MovedOut.ts';
+import { Migration20261204000036ResidentTransition } from './Migration20261204000036ResidentTransition.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   Migration20261203000033CountyDayKey,
   Migration20261204000034GridPostOnce,
   Migration20261204000035MovedOut,
+  Migration20261204000036ResidentTransition,
 ];
