@@ -286,7 +286,7 @@ describe('bulk import', () => {
     writeFileSync(file, [rows[0], rows[1], rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'));
     const second = await importFile('disputes', file);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
-    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,external_id is a case already reported with other details/);
+    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,"?external_id is a case already reported with other details/);
     expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(4);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
   }, 30_000);

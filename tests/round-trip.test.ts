@@ -111,6 +111,17 @@ describe('export → import → export', () => {
     expect(await exportFile(kind, 'ndjson')).toBe(first);
   });
 
+  it('disputes saved by a spreadsheet, times to the second as it shows them: no change, no conflict', async () => {
+    const first = await exportFile('disputes', 'csv');
+    // 2026-08-30 23:04:55.123+08 → 2026-08-30 23:04:55, as a sheet saves a yyyy-mm-dd hh:mm:ss cell.
+    const saved = first.replace(/(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?\+08(:00)?/g, '$1 $2');
+    expect(saved).not.toBe(first);
+    const rows = first.trim().split('\n').length - 1;
+    const r = await importFile('disputes', saved, 'csv');
+    expect(r.rejects.slice(0, 5)).toEqual([]);
+    expect(r.done).toMatchObject({ inserted: 0, updated: 0, rejected: 0, unchanged: rows });
+  });
+
   it('writes lists as A;B, as the import reads them, and an edited export changes exactly what was edited', async () => {
     const csv = await exportFile('residents', 'csv');
     const [header, ...lines] = csv

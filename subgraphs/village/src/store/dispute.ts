@@ -112,8 +112,8 @@ export const REPORTED_FIELDS = [
 
 type Reported = Record<(typeof REPORTED_FIELDS)[number][1], string | Date | null>;
 
-/** A reported value as compared: an instant by its time, whether it came as a Date or as text. */
-const comparable = (field: string, v: string | Date | null) => (v === null ? null : field === 'occurredAt' ? new Date(v).getTime() : v);
+/** A reported value as compared: an instant by its time to the second (as the import compares it), whether it came as a Date or as text. */
+const comparable = (field: string, v: string | Date | null) => (v === null ? null : field === 'occurredAt' ? Math.floor(new Date(v).getTime() / 1000) : v);
 
 /** The fields (GraphQL names) on which `report` differs from the case `d` it names. */
 export function reportDiffers(d: Reported, report: Reported): string[] {

@@ -136,11 +136,18 @@ function check(kind: string, c: { field: string; reason: Said; bad: string; code
 
 const COUNTY = 'left(s.grid_code, 6)';
 
-/** A reported case differs from the row naming it (what a report sets; the rest changes only through handling steps). */
-const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => `d.${c}`).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => `s.${c}`).join(', ')})`;
+/**
+ * A reported case differs from the row naming it (what a report sets; the
+ * rest changes only through handling steps). Times are compared to the
+ * second: a spreadsheet shows and saves them so (the XLSX export's
+ * yyyy-mm-dd hh:mm:ss), and a case reported through the API keeps its
+ * milliseconds.
+ */
+const asCompared = (c: string, t: string) => (c === 'occurred_at' ? `date_trunc('second', ${t}.${c})` : `${t}.${c}`);
+const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})`;
 const REPORTED_CASE: Said = {
-  zh: '对应的案件已按不同内容登记；已登记的案件只能通过办理步骤变更',
-  en: 'is a case already reported with other details; a reported case changes only through its handling steps',
+  zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况或发生时间不同）；已登记的案件只能通过办理步骤变更',
+  en: 'is a case already reported with other details (grid, category, scale, source, summary or time of occurrence); a reported case changes only through its handling steps',
 };
 
 /** A kind of the one write path, staged under its own name. */
