@@ -45,15 +45,17 @@ export interface ParsedCitizenId {
 }
 
 /**
- * Validates an ID number and says which rule it broke. `asOf` (default today) bounds the
- * birth date (no one is born in the future or before 1900).
+ * Validates an ID number and says which rule it broke, naming it as the
+ * caller knows it (`name`: a form's idNumber, a file's id_number). `asOf`
+ * (default today) bounds the birth date (no one is born in the future or
+ * before 1900).
  */
-export function parseCitizenId(raw: string, asOf?: Date): ParsedCitizenId {
+export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
   const id = raw.trim().toUpperCase();
   const fail = (rule: string, ruleZh: string) =>
     badInput(
-      { zh: `idNumber“${raw}”不是有效的公民身份号码：${ruleZh}。`, en: `idNumber "${raw}" is not a valid citizen ID number: ${rule}.` },
-      { argument: 'idNumber', rule },
+      { zh: `${name}“${raw}”不是有效的公民身份号码：${ruleZh}。`, en: `${name} "${raw}" is not a valid citizen ID number: ${rule}.` },
+      { argument: name, rule },
     );
   if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`, `应为 18 位，实际为 ${id.length} 位`);
   if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X', '前 17 位应为数字，最后一位应为数字或 X');

@@ -112,14 +112,17 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
       done = ev;
     } else if (ev.type === 'error') {
       rejects.end();
-      const kept = ev.committedLine ? `; lines up to ${ev.committedLine} are written, and the same command resumes after them once the file is mended` : '';
+      // The default job id follows the file's size and time, which mending it changes: the resume needs the id itself.
+      const kept = ev.committedLine
+        ? `; lines up to ${ev.committedLine} are written. Mend the file and run the command again with --job ${job} to resume after them`
+        : '';
       fail(`${ev.code}: ${ev.message}${kept}`);
     }
   }
 }
 await new Promise((r) => rejects.end(r));
 if (!rejected) unlinkSync(rejectsPath);
-if (!done) fail('the hub ended the import before it finished; run the same command again to resume');
+if (!done) fail(`the hub ended the import before it finished; run the same command again (or with --job ${job}) to resume`);
 console.log(JSON.stringify({ ...done, rejectsFile: rejected ? rejectsPath : null }));
 if (values.strict && rejected) {
   console.error(`import: ${rejected} row${rejected === 1 ? '' : 's'} rejected (see ${rejectsPath}); --strict ends with exit code 3`);

@@ -366,10 +366,16 @@ describe('bulk import', () => {
   it('names a rejected column as the file’s header wrote it, when it used the export’s Chinese labels', async () => {
     const file = join(dir, 'labels.csv');
     const row = (n: number, ethnicity: string) => `${makeCitizenId('659109', '1967-07-07', n)},试${n},${ethnicity},REGISTERED,623022100001001`;
-    writeFileSync(file, ['身份证号,姓名,民族,人口类别,网格代码', row(1, '汉族'), row(2, '火星族')].join('\n'));
+    // Line 4: an ID number a spreadsheet turned into a number; its reason quotes the value right after the name.
+    writeFileSync(
+      file,
+      ['身份证号,姓名,民族,人口类别,网格代码', row(1, '汉族'), row(2, '火星族'), '6.23021E+17,试4,汉族,REGISTERED,623022100001001'].join('\n'),
+    );
     const dry = await importFile('residents', file, ['--dry-run']);
-    expect(dry.done).toMatchObject({ dryRun: true, inserted: 1, rejected: 1 });
-    expect(readFileSync(dry.done.rejectsFile, 'utf8')).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
+    expect(dry.done).toMatchObject({ dryRun: true, inserted: 1, rejected: 2 });
+    const rejects = readFileSync(dry.done.rejectsFile, 'utf8');
+    expect(rejects).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
+    expect(rejects).toMatch(/4,id_number,BAD_USER_INPUT,"?身份证号（id_number） ""6\.23021E\+17""/);
   }, 30_000);
 
   it('reads tags as the enum spells them, whatever their case, and applies their age rules', async () => {

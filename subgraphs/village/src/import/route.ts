@@ -380,7 +380,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const asWritten = (x: Reject): Reject & { column?: string } => {
       const column = written.get(x.field);
       if (column === undefined) return x;
-      return { ...x, column, reason: x.reason.startsWith(`${x.field} `) ? `${column}（${x.field}）${x.reason.slice(x.field.length)}` : x.reason };
+      // A reason starts with the column's name, then a space or the quoted value (ethnicity“火星族”…).
+      const named = x.reason.startsWith(x.field) && /^[\s“"（(:：]/.test(x.reason.slice(x.field.length));
+      return { ...x, column, reason: named ? `${column}（${x.field}）${x.reason.slice(x.field.length)}` : x.reason };
     };
     const records = opts.format === 'csv' ? csvRecords(text, kind.columns, headerLabels(name, kind), written) : ndjsonRecords(text, kind.columns);
     const pool = await nativePool(orm);

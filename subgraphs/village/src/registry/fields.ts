@@ -212,7 +212,7 @@ class Row {
 
 const localNumber = { column: '', parse: (v: string, name: string) => text(v, name, 50) };
 const numberRef = (column: string) => ({ ...localNumber, column });
-const idNumberRef = (column: string) => ({ column, parse: (v: string) => parseCitizenId(v).idNumber });
+const idNumberRef = (column: string) => ({ column, parse: (v: string) => parseCitizenId(v, undefined, column).idNumber });
 
 /**
  * Tags as one text: `A;B` (as the export writes them; `|` also separates),
@@ -240,7 +240,7 @@ export function splitTags(v: string): string[] {
 export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   const r = new Row(f, ctx);
   r.keys();
-  const id = f.id_number == null ? null : parseCitizenId(f.id_number);
+  const id = f.id_number == null ? null : parseCitizenId(f.id_number, undefined, ctx.name('id_number'));
   r.values.id_number = id?.idNumber ?? null;
   const gender = f.gender == null ? null : oneOf(f.gender, GENDER, ctx.name('gender'));
   if (gender && id && gender !== id.gender) {
