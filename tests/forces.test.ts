@@ -369,6 +369,31 @@ describe('grid staff (网格力量 1+3+N)', () => {
     expect(ok(await move(mover.version)).updatePerson.village.code).toBe(W);
   });
 
+  it('changes grid staff, committees and mediators by id alone, with only the columns a row changes', async () => {
+    const staff = (await exportFile('grid-staff', V))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    const header = staff[0]!.split(',');
+    const first = staff[1]!.split(',');
+    const id = first[header.indexOf('id')]!;
+    const phone = `139${String(RUN % 100_000_000).padStart(8, '0')}`;
+    const r = await importFile('grid-staff', `id,phone\n${id},${phone}\n`);
+    expect(r.rejects).toEqual([]);
+    expect(r.done).toMatchObject({ updated: 1, rejected: 0 });
+    const again = (await exportFile('grid-staff', V)).split('\n').find((l) => l.startsWith(`${id},`))!;
+    expect(again.split(',')[header.indexOf('phone')]).toBe(phone);
+    const committees = (await exportFile('mediation-committees', V))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    const cHeader = committees[0]!.split(',');
+    const c = committees[1]!.split(',');
+    const renamed = await importFile('mediation-committees', `id,name\n${c[cHeader.indexOf('id')]},${c[cHeader.indexOf('name')]}\n`);
+    expect(renamed.rejects).toEqual([]);
+    expect(renamed.done).toMatchObject({ unchanged: 1, rejected: 0 });
+  });
+
   it('imports new and changed staff, partially and idempotently, and the figures follow', async () => {
     const g = grids[1]!;
     const before = await forcesOf(V);

@@ -349,22 +349,26 @@ export const KINDS: Record<KindName, ImportKind> = {
   'grid-staff': {
     ...KIND_SQL['grid-staff'],
     columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'person_id', 'id_number', 'version'],
-    required: ['grid_code'],
-    parse: registryRow(KIND_SQL['grid-staff'].row, gridStaffFields, ['external_id']),
+    // A row changing a post by its id may give only the columns it changes (as for the registry kinds).
+    required: [],
+    keyColumns: [['id'], ['grid_code', 'external_id']],
+    parse: registryRow(KIND_SQL['grid-staff'].row, gridStaffFields, ['grid_code', 'external_id']),
     key: registryKey(KIND_SQL['grid-staff'].row, ['grid_code', 'external_id']),
   },
   'mediation-committees': {
     ...KIND_SQL['mediation-committees'],
     columns: ['id', 'external_id', 'village_code', 'name', 'kind', 'version'],
-    required: ['village_code'],
-    parse: registryRow(KIND_SQL['mediation-committees'].row, committeeFields, ['external_id']),
+    required: [],
+    keyColumns: [['id'], ['village_code', 'external_id']],
+    parse: registryRow(KIND_SQL['mediation-committees'].row, committeeFields, ['village_code', 'external_id']),
     key: registryKey(KIND_SQL['mediation-committees'].row, ['village_code', 'external_id']),
   },
   mediators: {
     ...KIND_SQL.mediators,
     columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'id_number', 'version'],
-    required: ['committee_id'],
-    parse: registryRow(KIND_SQL.mediators.row, mediatorFields, ['external_id']),
+    required: [],
+    keyColumns: [['id'], ['committee_id', 'external_id']],
+    parse: registryRow(KIND_SQL.mediators.row, mediatorFields, ['committee_id', 'external_id']),
     key: registryKey(KIND_SQL.mediators.row, ['committee_id', 'external_id']),
   },
 };
