@@ -1,4 +1,5 @@
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
+import { divisionName } from '../domain/divisions.ts';
 import { forbidden, type Said } from '../domain/errors.ts';
 import { covers } from './jurisdiction.ts';
 
@@ -95,6 +96,12 @@ export function requireListAccess(caller: Caller, code: string, what: string): v
   requireDivisionAccess(caller, code);
 }
 
+/** A county as a message names it: 临潭县 (623021), or the code alone when the directory does not know it. */
+const countyZh = (code: string) => {
+  const name = divisionName(code);
+  return name ? `${name}（${code}）` : `县 ${code}`;
+};
+
 /**
  * A department's own step or inbox: only the caller of that department (kind) in
  * that county; everyone else gets FORBIDDEN naming who may.
@@ -114,7 +121,7 @@ export function requireDepartment(caller: Caller, what: Said, kind?: string, cou
     const wanted = kind ?? caller.department;
     throw forbidden(
       {
-        zh: `${what.zh}仅限县 ${countyCode ?? countyOf} 的${DEPARTMENT_NAMES.get(wanted) ?? wanted}（${wanted}）办理；当前调用方是县 ${countyOf} 的${DEPARTMENT_NAMES.get(caller.department) ?? caller.department}（${caller.department}）。`,
+        zh: `${what.zh}仅限${countyZh(countyCode ?? countyOf)}的${DEPARTMENT_NAMES.get(wanted) ?? wanted}（${wanted}）办理；当前调用方是${countyZh(countyOf)}的${DEPARTMENT_NAMES.get(caller.department) ?? caller.department}（${caller.department}）。`,
         en: `${what.en} is for the ${wanted} department of county ${countyCode ?? countyOf}; this caller is the ${caller.department} department of county ${countyOf}.`,
       },
       { department: caller.department },

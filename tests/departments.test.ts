@@ -155,6 +155,7 @@ describe('吹哨报到: departments answer for themselves', () => {
 
     const early = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "x") { status }`);
     expect(errorCode(early)).toBe('INVALID_TRANSITION');
+    expect(early.errors![0]!.extensions).toMatchObject({ status: 'DISPATCHED', allowed: ['DEPARTMENT_ACKNOWLEDGE'] });
     const ack = await act(department, `acknowledgeDispatch(dispatchId: "${d.id}", note: "已派员") { ${DISPATCH} }`);
     expect(ack.errors).toBeUndefined();
     expect(ack.data!.acknowledgeDispatch).toMatchObject({ status: 'ACKNOWLEDGED', overdue: false });
@@ -290,6 +291,11 @@ describe('吹哨报到: departments answer for themselves', () => {
       `dept-${id}`,
     );
     expect(file.status).toBe(403);
+    // A grid's token reports cases; a case's steps are the village's, and the refusal says so.
+    const grid = await hub.token({ jurisdiction: gridCode, scopes: ['read', 'write'] });
+    const gridStep = await act(grid, `recordMediation(id: "${id}", version: ${village.version}, note: "网格员调解") { id }`);
+    expect(errorCode(gridStep)).toBe('FORBIDDEN');
+    expect(gridStep.errors![0]!.message).toMatch(/village .* or above|村级.*或以上/);
     // Nothing above was written: no step of the department's on the case, no 督办, no resident.
     const after = ok(
       await hub.queryAs<{ dispute: { underSupervision: boolean; timeline: { actor: string }[] } }>(

@@ -205,15 +205,19 @@ async function departmentStep(
         const from = action === 'DEPARTMENT_ACKNOWLEDGE' ? 'DISPATCHED' : 'ACKNOWLEDGED';
         if (d.status !== from) {
           const status = DISPATCH_STATUS_ZH[d.status] ?? d.status;
+          // What the department may do with the dispatch instead: acknowledge it, then report on it, then nothing.
+          const next = d.status === 'DISPATCHED' ? ['DEPARTMENT_ACKNOWLEDGE'] : d.status === 'ACKNOWLEDGED' ? ['DEPARTMENT_REPORT'] : [];
           throw hubError(
             'INVALID_TRANSITION',
             {
               zh:
                 action === 'DEPARTMENT_ACKNOWLEDGE'
-                  ? `${status}的吹哨任务不能再次报到。`
+                  ? d.status === 'REPORTED'
+                    ? '这项吹哨任务已反馈，不能再报到。'
+                    : `这项吹哨任务${status}，不能再次报到；下一步是反馈。`
                   : d.status === 'REPORTED'
-                    ? '该吹哨任务已反馈，不能再次反馈。'
-                    : `${status}的吹哨任务不能反馈；部门须先报到。`,
+                    ? '这项吹哨任务已反馈，不能再次反馈。'
+                    : '这项吹哨任务尚未报到，不能反馈；请先报到。',
               en:
                 action === 'DEPARTMENT_ACKNOWLEDGE'
                   ? `A ${d.status} dispatch cannot be acknowledged again.`
@@ -221,7 +225,7 @@ async function departmentStep(
                     ? 'This dispatch has already been reported on; it cannot be reported on again.'
                     : `A ${d.status} dispatch cannot be reported on; the department must acknowledge (报到) first.`,
             },
-            { status: d.status },
+            { status: d.status, allowed: next },
           );
         }
         const c = await townshipCases.lock(em, d.disputeId);

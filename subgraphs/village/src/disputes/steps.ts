@@ -1,6 +1,6 @@
 import { CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
-import { hubError, notFound, type Said } from '../../../../domain/errors.ts';
+import { forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -35,15 +35,29 @@ export interface StepDetail {
 /** The level handling a case, as a Chinese message names it. */
 const HANDLING_ZH: Record<string, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 
-/** INVALID_TRANSITION about the case as it is (its status and the level handling it). */
+/**
+ * INVALID_TRANSITION about the case as it is (its status and the level
+ * handling it) when nothing is left for this caller here: `allowed` is empty,
+ * as a refusal of the engine's lists what may be done instead.
+ */
 export function transitionError(message: Said, d: DisputeRow) {
-  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel });
+  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed: [] });
 }
 
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
 export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
   const d = await disputes.lock(db, disputeId(id));
   if (!d || !holdsRecord(caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+  // A grid's caller (网格员) reports a case; handling it is the village's (its 综治中心 and 调委会).
+  if (caller.jurisdiction.length === 15 && caller.jurisdiction.startsWith(d.villageCode)) {
+    throw forbidden(
+      {
+        zh: `案件的受理、分流、调解、化解和评价等步骤由村（社区）办理，需要村级（${d.villageCode}）或以上的令牌；网格（${caller.jurisdiction}）的令牌可以上报纠纷、查看本网格的案件。`,
+        en: `A case's steps (accept, assign, mediate, resolve, rate …) are the village's and need a token of village ${d.villageCode} or above; a grid's token (${caller.jurisdiction}) reports cases and reads its grid's.`,
+      },
+      { jurisdiction: caller.jurisdiction },
+    );
+  }
   requireWrite(caller, d.villageCode);
   return d;
 }
