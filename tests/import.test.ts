@@ -399,6 +399,19 @@ describe('bulk import', () => {
     const read = await hub.queryAs<{ person: { tags: string[] } }>(token, `{ person(id: "${stored.id}") { tags } }`);
     expect(read.errors).toBeUndefined();
     expect(read.data!.person.tags).toEqual(['LEFT_BEHIND_ELDERLY']);
+    // By id alone, as tagPerson does: the age rules read the registered birth date.
+    const byId = join(dir, 'tags-by-id.csv');
+    writeFileSync(byId, `id,tags\n${stored.id},LEFT_BEHIND_ELDERLY;EXTREME_POVERTY\n`);
+    expect((await importFile('residents', byId)).done).toMatchObject({ updated: 1, rejected: 0 });
+    writeFileSync(byId, `id,tags\n${stored.id},LEFT_BEHIND_CHILD\n`);
+    const child = await importFile('residents', byId);
+    expect(child.done).toMatchObject({ updated: 0, rejected: 1 });
+    const form = await hub.queryAs(token, `mutation { tagPerson(id: "${stored.id}", tags: [LEFT_BEHIND_CHILD]) { id } }`);
+    const reason = readFileSync(child.done.rejectsFile, 'utf8').split('\n')[1]!;
+    expect(reason).toMatch(/^2,tags,BAD_USER_INPUT,/);
+    // The same rule and words as the form's refusal.
+    expect(reason).toContain(form.errors![0]!.message.replace(/^tags: /, ''));
+    expect((await db.query(`select tags from person where id = $1`, [stored.id])).rows[0].tags).toEqual(['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY']);
   }, 30_000);
 
   it('replays the rejects of a resumed job in the file’s own column names too', async () => {

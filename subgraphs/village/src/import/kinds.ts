@@ -4,6 +4,9 @@ import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput, forbidden } from '../../../../domain/errors.ts';
 import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
+import type { PoolClient } from 'pg';
+import { checkTagsForAge } from '../../../../domain/tags.ts';
+import { birthDates } from '../store/import.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
 import { disputeId, personName, text } from '../../../../platform/validate.ts';
 import { parseFileInstant } from '../../../../platform/scalars.ts';
@@ -60,6 +63,8 @@ interface KindRules {
   parse(f: Fields, ctx: ParseContext): CopyValue[];
   /** The natural key of parsed values, to refuse a second row with the same key in one batch. */
   key(values: CopyValue[]): string;
+  /** Completes a batch's parsed rows with what only the registry knows, before they are staged (rows carry `line` first). */
+  beforeStage?(client: PoolClient, rows: CopyValue[][]): Promise<void>;
 }
 
 export type ImportKind = KindSql & KindRules;
@@ -180,6 +185,7 @@ export const KINDS: Record<KindName, ImportKind> = {
     keyColumns: [['id'], ['id_number']],
     parse: registryRow(RESIDENT_ROW, personFields, ['id_number']),
     key: (v) => (v[0] != null ? `id:${v[0]}` : String(v[2])),
+    beforeStage: registeredAges,
   },
   addresses: {
     ...KIND_SQL.addresses,
@@ -372,6 +378,34 @@ export const KINDS: Record<KindName, ImportKind> = {
     key: registryKey(KIND_SQL.mediators.row, ['committee_id', 'external_id']),
   },
 };
+
+/**
+ * A row changing a resident's tags by id alone, with no ID number or birth
+ * date: the tags' age rules (domain/tags.ts) read the registered birth date,
+ * as tagPerson does. The row's field rules could not (personFields leaves
+ * their "give the birth date" refusal in tags_age); with the registered date
+ * the refusal is the age rule's own, or none.
+ */
+async function registeredAges(client: PoolClient, rows: CopyValue[][]): Promise<void> {
+  const at = (column: string) => RESIDENT_ROW.stage.findIndex(([c]) => c === column) + 1; // after `line`
+  const [id, idNumber, born, tags, age] = ['id', 'id_number', 'birth_date', 'tags', 'tags_age'].map(at) as [number, number, number, number, number];
+  const waiting = rows.filter((r) => r[id] != null && r[age] != null && r[idNumber] == null && r[born] == null);
+  if (!waiting.length) return;
+  const registered = await birthDates(
+    client,
+    waiting.map((r) => Number(r[id])),
+  );
+  for (const r of waiting) {
+    const birth = registered.get(Number(r[id]));
+    if (!birth) continue; // not a resident the caller holds: the row's own checks answer for it
+    try {
+      checkTagsForAge((r[tags] ?? []) as string[], birth);
+      r[age] = null;
+    } catch (e) {
+      r[age] = JSON.stringify(saidOf(e instanceof Error ? e : { message: String(e) }));
+    }
+  }
+}
 
 const isKindName = (name: string): name is KindName => Object.hasOwn(KINDS, name);
 

@@ -207,6 +207,7 @@ async function writeBatch(
     let updated = 0;
     const all = [...rejects];
     if (rows.length) {
+      await kind.beforeStage?.(client, rows);
       await stageBatch(client, kind, rows);
       const filled = (column: string) => {
         const at = kind.stage.findIndex(([c]) => c === column) + 1; // after `line`

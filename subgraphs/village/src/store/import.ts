@@ -109,6 +109,14 @@ export async function gridCodesUnder(client: PoolClient, jurisdiction: string): 
   return (await nativeRows(client, gridsUnder, [`${codePrefix(jurisdiction)}%`])).map((g) => g.code);
 }
 
+const BirthDate = z.object({ id: col.id, birthDate: col.text });
+const birthDatesOf = sql('import.birthDates', BirthDate, `select id, to_char(birth_date, 'YYYY-MM-DD') as birth_date from person where id = any($1::int[])`);
+
+/** Registered birth dates of residents by id (those the caller's jurisdiction holds). */
+export async function birthDates(client: PoolClient, ids: readonly number[]): Promise<Map<number, string>> {
+  return new Map((await nativeRows(client, birthDatesOf, [ids])).map((r) => [r.id, r.birthDate]));
+}
+
 /** Transaction settings naming who imports, read by the triggers that record reported disputes. */
 export const IMPORT_SUBJECT_SETTING = 'hub.import_subject';
 export const IMPORT_ACTOR_SETTING = 'hub.import_actor';
