@@ -302,6 +302,31 @@ describe('a dispute’s whole life across levels', () => {
     expect(page.data!.other.disputes.nodes.some((n) => n.id === id)).toBe(false);
     expect(page.data!.other.disputes.nodes.every((n) => n.grid.code === '623021200201002')).toBe(true);
   });
+
+  it('lists every dispute of a township’s villages for its desk, batched across townships, with totals that match its figures', async () => {
+    type Township = { code: string; villageDisputes: Nodes<{ id: string; village: { code: string } }> & Counted; disputeStats: { reported: number } };
+    const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'report'] });
+    const r = await hub.queryAs<{ county: { townships: Township[] } }>(
+      county,
+      `{ county(code: "623021") { townships { code villageDisputes(first: 5, filter: { from: "2025-10-01", to: "2026-09-30" }) { totalCount nodes { id village { code } } }
+           disputeStats(from: "2025-10-01", to: "2026-09-30") { reported } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const townships = r.data!.county.townships;
+    expect(townships.length).toBeGreaterThan(1);
+    for (const t of townships) {
+      expect(t.villageDisputes.totalCount, t.code).toBe(t.disputeStats.reported);
+      expect(
+        t.villageDisputes.nodes.every((n) => n.village.code.startsWith(t.code)),
+        t.code,
+      ).toBe(true);
+    }
+    expect(townships.some((t) => t.villageDisputes.nodes.length > 0)).toBe(true);
+    // A village's caller does not see its township's list.
+    const villager = await hub.token({ jurisdiction: '623021200201', scopes: ['read'] });
+    const refused = await hub.queryAs(villager, `{ township(code: "623021200") { villageDisputes(first: 1) { totalCount } } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
 });
 
 describe('escalation while the township subgraph is down', () => {

@@ -3043,6 +3043,12 @@ export type Township = DivisionStatistics & {
    */
   residents: PersonConnection;
   /**
+   * 矛盾纠纷 Every dispute that arose in the township's villages, at any level,
+   * newest first, filtered (the township desk's overview; its own inbox of
+   * cases escalated to it is `disputes`, from the township subgraph).
+   */
+  villageDisputes: DisputeConnection;
+  /**
    * 下辖村/社区 The villages of the township, ordered by code. Null (with an
    * error) only when the village subgraph cannot be reached.
    */
@@ -3090,6 +3096,17 @@ export type TownshipPatrolStatsArgs = {
 export type TownshipResidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ResidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipVillageDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4411,6 +4428,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<TownshipResidentsArgs, 'first'>>;
+  villageDisputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<TownshipVillageDisputesArgs, 'first'>>;
   villages?: Resolver<Maybe<Array<ResolversTypes['Village']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };

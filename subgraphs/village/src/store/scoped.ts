@@ -12,17 +12,22 @@ import { col, PARSED_BY_CALLER, preparedRows, rows, sql, type Db, type SqlParam 
  * (table, filter); resolvers only pick the list and the parent.
  */
 
-/** The division a list hangs off: its rows carry that division's code. */
-export type Scope = 'village' | 'grid' | 'county';
+/** The division a list hangs off: its rows carry that division's code, or (a township) begin with it. */
+export type Scope = 'village' | 'grid' | 'county' | 'township';
 
-const SCOPE_COLUMN = { village: 'village_code', grid: 'grid_code', county: 'county_code' } as const;
-const SCOPE_FIELD = { village_code: 'villageCode', grid_code: 'gridCode', county_code: 'countyCode' } as const;
+/** The parent's code of a row `t`, as an SQL expression (trusted text). */
+const SCOPE_KEY: Record<Scope, string> = {
+  village: 't.village_code',
+  grid: 't.grid_code',
+  county: 't.county_code',
+  township: 'left(t.village_code, 9)',
+};
 
 export interface ScopedListSpec {
   /** Table name (trusted, from code). */
   table: string;
-  /** Column holding the parent's code. */
-  scopeColumn: 'village_code' | 'grid_code' | 'county_code';
+  /** The parent's code of a row `t` (SCOPE_KEY). */
+  scopeKey: string;
   /** Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
   order?: { column: string; desc?: boolean };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
@@ -53,7 +58,7 @@ export interface ListFilter {
 
 /** A list of `table` rows (ordered by id) under a village, grid or county, with an optional filter. */
 export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, scope: Scope, filter: ListFilter = {}): ScopedList<R> {
-  return { name, table, row, scopeColumn: SCOPE_COLUMN[scope], ...filter };
+  return { name, table, row, scopeKey: SCOPE_KEY[scope], ...filter };
 }
 
 /** A condition list joined with `and`, or no filter at all when empty. */
@@ -106,22 +111,21 @@ export class ScopedPages {
     const afterId = Number(afterKey(page, spec.table, ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
-    const key = JSON.stringify([spec.table, spec.scopeColumn, where, params, spec.order ?? null]);
+    const key = JSON.stringify([spec.table, spec.scopeKey, where, params, spec.order ?? null]);
     const orderCol = spec.order?.column ?? 'id';
     const desc = spec.order?.desc ?? false;
-    const scopeField = SCOPE_FIELD[spec.scopeColumn];
     const pageKey = `${key}|${first}|${afterId}`;
     const run = spec.plannedWithValues ? rows : preparedRows;
     let pages = this.pages.get(pageKey);
     if (!pages) {
       // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
-      const window = `partition by t.${spec.scopeColumn} order by t.${orderCol}${desc ? ' desc' : ''}`;
+      const window = `partition by ${spec.scopeKey} order by t.${orderCol}${desc ? ' desc' : ''}`;
       const st = sql(
         `${name}.page`,
         PARSED_BY_CALLER,
         `select * from (
-           select t.*, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
-             from ${spec.table} t where t.${spec.scopeColumn} in (?)${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
+           select t.*, ${spec.scopeKey} as scope__, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
+             from ${spec.table} t where ${spec.scopeKey} in (?)${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
              window w as (${window})
          ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
       );
@@ -129,7 +133,7 @@ export class ScopedPages {
         const found = await run(this.db, st, [[...scopes], ...(afterId ? [afterId] : []), ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
-          const k = r[scopeField];
+          const k = r.scope__;
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
           list.push(r);
@@ -152,7 +156,7 @@ export class ScopedPages {
       const st = sql(
         `${name}.count`,
         Count,
-        `select t.${spec.scopeColumn} as k, count(*) as n from ${spec.table} t where t.${spec.scopeColumn} in (?)${where} group by 1`,
+        `select ${spec.scopeKey} as k, count(*) as n from ${spec.table} t where ${spec.scopeKey} in (?)${where} group by 1`,
       );
       counts = new DataLoader<string, number>(async (scopes) => {
         const found = await run(this.db, st, [[...scopes], ...params]);
