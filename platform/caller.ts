@@ -148,6 +148,29 @@ export function refuseDepartment(caller: Caller): void {
   );
 }
 
+/** The mutations a department's caller may send: its own 报到 and 反馈. */
+const DEPARTMENT_MUTATIONS: ReadonlySet<string> = new Set(['acknowledgeDispatch', 'reportDispatch']);
+
+type MutationFn = (parent: unknown, args: unknown, ctx: { caller: Caller }, info: unknown) => unknown;
+
+/**
+ * A subgraph's mutations with refuseDepartment in front of every one a
+ * department may not send, whatever scopes its token carries (admin too), so
+ * a mutation added later refuses departments without anyone remembering to.
+ */
+export function departmentsRefused<M extends object>(mutations: M): M {
+  const guarded = Object.entries(mutations).map(([name, fn]: [string, unknown]) => {
+    if (DEPARTMENT_MUTATIONS.has(name) || typeof fn !== 'function') return [name, fn];
+    const resolve = fn as MutationFn;
+    const wrapped: MutationFn = (parent, args, ctx, info) => {
+      refuseDepartment(ctx.caller);
+      return resolve(parent, args, ctx, info);
+    };
+    return [name, wrapped];
+  });
+  return Object.fromEntries(guarded) as M;
+}
+
 /** A change in the division `code`: the caller needs `write` there, and is no department (refuseDepartment). */
 export function requireWrite(caller: Caller, code: string): void {
   refuseDepartment(caller);

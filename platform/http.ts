@@ -148,11 +148,14 @@ export class HttpError extends Error {
   readonly code: string;
   /** The message in both languages; `message` is the Chinese one (domain/errors.ts `Said`). */
   readonly said: Said;
-  constructor(status: number, code: string, message: Said) {
+  /** More of `extensions` beside the code (e.g. which department was refused). */
+  readonly extra: Readonly<Record<string, unknown>>;
+  constructor(status: number, code: string, message: Said, extra: Readonly<Record<string, unknown>> = {}) {
     super(message.zh);
     this.status = status;
     this.code = code;
     this.said = message;
+    this.extra = extra;
   }
 }
 
@@ -213,7 +216,7 @@ export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
   headers['content-language'] = language;
   // The rest of an oversized body is never read, so the connection cannot carry another request: close it.
   if (err.status === 413) headers.connection = 'close';
-  sendJson(res, err.status, { errors: [{ message: err.said[language], extensions: { code: err.code } }] }, headers);
+  sendJson(res, err.status, { errors: [{ message: err.said[language], extensions: { ...err.extra, code: err.code } }] }, headers);
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {

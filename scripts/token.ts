@@ -27,7 +27,7 @@ const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,r
   --jurisdiction  a division code of 2 to 15 digits (a grid's is 15), or '*' for the whole country (HUB_NATIONAL_SUBJECTS only)
   --scopes        comma-separated: ${SCOPES.join(', ')} (default read)
   --name          the caller's name as the audit log and the analysis room show it
-  --subject       the caller's stable id (default cli-<jurisdiction>)
+  --subject       the caller's stable id (default cli-<jurisdiction>, or cli-<jurisdiction>-<KIND> for a department)
   --ttl           lifetime: 90s, 30m, 12h, 7d, at most ${MAX_TOKEN_DAYS}d (default 12h)
   --department    a county department's kind (${[...DEPARTMENT_NAMES.keys()].slice(0, 3).join(', ')}, …), with its county as jurisdiction
 Prints the token; the hub's keys come from HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY).`;
@@ -70,7 +70,7 @@ try {
   const keys = await loadKeys(settingsOrExit());
   if (!keys.caller.privateKey) throw new Error('HUB_CALLER_PRIVATE_KEY is not set: this machine cannot mint tokens');
   const token = await mintCallerToken(await importPrivateKey(keys.caller.privateKey), {
-    subject: values.subject ?? `cli-${values.jurisdiction}`,
+    subject: values.subject ?? `cli-${values.jurisdiction}${values.department ? `-${values.department}` : ''}`,
     name: values.name ?? (department ? `${department} of ${values.jurisdiction}` : `token for ${values.jurisdiction || 'the whole country'}`),
     jurisdiction: values.jurisdiction,
     scopes: scopes as Scope[],

@@ -263,7 +263,7 @@ describe('吹哨报到: departments answer for themselves', () => {
 
   it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {
     const { id } = await dispatched(['HOUSING']);
-    const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii']);
+    const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii', 'admin']);
     const village = ok(await hub.queryAs<{ dispute: { version: number } }>(callers.village, `{ dispute(id: "${id}") { version } }`)).dispute;
     const attempts = {
       report: await act(
@@ -274,6 +274,7 @@ describe('吹哨报到: departments answer for themselves', () => {
       villageStep: await act(department, `recordMediation(id: "${id}", version: ${village.version}, note: "部门调解") { id }`),
       supervise: await act(department, `superviseDispute(id: "${id}", note: "请加快办理") { id }`),
       townshipStep: await act(department, `resolveTownshipCase(disputeId: "${id}", version: 1, outcome: AGREEMENT) { version }`),
+      target: await act(department, `setAssessmentTarget(indicator: RESOLUTION_RATE, divisionCode: "${WRITE_COUNTY}", year: 2026, target: 0.5) { target }`),
       register: await act(
         department,
         `registerPerson(input: { name: "部门登记", gender: MALE, birthDate: "1980-01-01", ethnicity: "汉族", residency: REGISTERED, gridCode: "${gridCode}" }) { id }`,
@@ -291,6 +292,15 @@ describe('吹哨报到: departments answer for themselves', () => {
       `dept-${id}`,
     );
     expect(file.status).toBe(403);
+    const refusedFile = await fetch(new URL(`/import/residents?job=dept-body-${id}`, new URL(hub.gatewayUrl).origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${department}`, 'content-type': 'text/csv' },
+      body: `name\n部门导入\n`,
+    });
+    expect(((await refusedFile.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      department: 'HOUSING',
+    });
     // A grid's token reports cases; a case's steps are the village's, and the refusal says so.
     const grid = await hub.token({ jurisdiction: gridCode, scopes: ['read', 'write'] });
     const gridStep = await act(grid, `recordMediation(id: "${id}", version: ${village.version}, note: "网格员调解") { id }`);

@@ -1,3 +1,4 @@
+import { departmentsRefused } from '../../../../../platform/caller.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { addressMutations } from './address.ts';
 import { lifeCycleMutations } from './deregister.ts';
@@ -15,9 +16,10 @@ import { siteMutations } from './site.ts';
 
 /**
  * The registry's writes, one file per kind of record (shared checks in
- * write.ts), and the dispute loop's steps (disputes.ts).
+ * write.ts), and the dispute loop's steps (disputes.ts). A department's
+ * caller sends none of them (departmentsRefused).
  */
-export const Mutation: MutationResolvers = {
+export const Mutation: MutationResolvers = departmentsRefused({
   ...addressMutations,
   ...houseMutations,
   ...householdMutations,
@@ -31,4 +33,4 @@ export const Mutation: MutationResolvers = {
   ...mediationMutations,
   ...lifeCycleMutations,
   ...disputeMutations,
-};
+});
