@@ -414,6 +414,30 @@ describe('bulk import', () => {
     expect((await db.query(`select tags from person where id = $1`, [stored.id])).rows[0].tags).toEqual(['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY']);
   }, 30_000);
 
+  it('records in the audit log the residents a file found by ID number, in a dry run too', async () => {
+    const file = join(dir, 'probe.csv');
+    const known = makeCitizenId('659109', '1969-09-09', 1);
+    writeFileSync(file, `id_number,name,ethnicity,residency,grid_code\n${known},审计甲,汉族,REGISTERED,623022100001001\n`);
+    expect((await importFile('residents', file)).done).toMatchObject({ inserted: 1 });
+    const id = (await db.query<{ id: number }>(`select id from person where id_number = $1`, [known])).rows[0]!.id;
+    const entries = () =>
+      db.query<{ operation: string; record_ids: number[] }>(
+        `select operation, record_ids from audit_log where subject = 'import-tester' and operation like 'import residents %' order by id`,
+      );
+    const before = (await entries()).rows.length;
+    // A caller without pii tries numbers: two it made up and one registered; the one that matches is recorded.
+    writeFileSync(
+      file,
+      ['id_number,phone', known, makeCitizenId('659109', '1969-09-09', 3), makeCitizenId('659109', '1969-09-09', 5)]
+        .map((l, i) => (i ? `${l},13900001111` : l))
+        .join('\n'),
+    );
+    const dry = await importFile('residents', file, ['--dry-run']);
+    expect(dry.done).toMatchObject({ dryRun: true });
+    const after = (await entries()).rows.slice(before);
+    expect(after).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 found by ID number$/), record_ids: [id] }]);
+  }, 30_000);
+
   it('replays the rejects of a resumed job in the file’s own column names too', async () => {
     const grid = '623022100001001';
     const row = (n: number, name: string, ethnicity: string) => `${makeCitizenId('659109', '1968-08-08', n)},${name},${ethnicity},REGISTERED,${grid}`;

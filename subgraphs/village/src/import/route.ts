@@ -28,6 +28,8 @@ import {
   lockedJob,
   lockRows,
   lockWrittenCounties,
+  matchedResidents,
+  auditImportMatches,
   materializeRows,
   prepareBatch,
   recordRejects,
@@ -187,7 +189,7 @@ async function writeBatch(
   client: PoolClient,
   caller: Caller,
   kind: ImportKind,
-  ids: { owner: string; job: string },
+  ids: { owner: string; job: string; requestId: string },
   rows: CopyValue[][],
   rejects: Reject[],
   lastLine: number,
@@ -206,6 +208,7 @@ async function writeBatch(
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];
+    const matched = { ids: [] as number[], elsewhere: 0 };
     if (rows.length) {
       await kind.beforeStage?.(client, rows);
       await stageBatch(client, kind, rows);
@@ -214,7 +217,7 @@ async function writeBatch(
         return at > 0 && rows.some((r) => r[at] != null);
       };
       const r = kind.batch
-        ? await writeRows(client, kind, rows, filled, all, before, language)
+        ? await writeRows(client, kind, rows, filled, all, before, language, matched)
         : await writeStaged(client, kind, filled, all, before, language);
       inserted = r.inserted;
       updated = r.updated;
@@ -225,11 +228,12 @@ async function writeBatch(
     if (dryRun) {
       // Every rule ran and every write was made, and none of it is kept: the counts are what the import would do.
       await nativeRollback(client);
-      return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
+    } else {
+      if (all.length) await recordRejects(client, ids.owner, ids.job, all);
+      await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
+      await nativeCommit(client);
     }
-    if (all.length) await recordRejects(client, ids.owner, ids.job, all);
-    await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
-    await nativeCommit(client);
+    await auditMatches(client, caller, ids, matched, dryRun);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -239,6 +243,40 @@ async function writeBatch(
         en: `A record of lines up to ${lastLine} was written by someone else during the import; that batch was not written. Run the import again to resume.`,
       });
     }
+    throw e;
+  }
+}
+
+/**
+ * A file's rows found residents by their ID numbers: a lookup by ID number,
+ * which the audit log records whatever the caller's scopes, as it does
+ * personByIdNumber's. Written after the batch ends, in a transaction of its
+ * own, so a dry run (rolled back) is recorded too: otherwise a dry run
+ * would tell, unrecorded, which of a file's guessed numbers are registered.
+ */
+async function auditMatches(
+  client: PoolClient,
+  caller: Caller,
+  ids: { job: string; requestId: string },
+  matched: { ids: number[]; elsewhere: number },
+  dryRun: boolean,
+): Promise<void> {
+  if (!matched.ids.length && !matched.elsewhere) return;
+  const operation = `import residents ${ids.job}${dryRun ? ' (dry run)' : ''}: ${matched.ids.length} found by ID number${
+    matched.elsewhere ? `, ${matched.elsewhere} registered outside the jurisdiction` : ''
+  }`;
+  await nativeBegin(client);
+  try {
+    await scopeClient(client, caller.jurisdiction);
+    await auditImportMatches(
+      client,
+      { subject: caller.subject, name: caller.name, jurisdiction: caller.jurisdiction, requestId: ids.requestId },
+      operation,
+      matched.ids,
+    );
+    await nativeCommit(client);
+  } catch (e) {
+    await nativeRollback(client).catch(() => {});
     throw e;
   }
 }
@@ -286,9 +324,12 @@ async function writeRows(
   all: Reject[],
   before: Promise<unknown>,
   language: Language,
+  matched: { ids: number[]; elsewhere: number },
 ): Promise<{ inserted: number; updated: number }> {
   const residents = kind.residents;
-  if (residents && (await knownResidents(client, residents)) === 0 && newResidentsOnly(kind, residents, rows, filled)) {
+  const known = residents ? await knownResidents(client, residents) : 0;
+  if (known) Object.assign(matched, await matchedResidents(client));
+  if (residents && known === 0 && newResidentsOnly(kind, residents, rows, filled)) {
     return writeWithRollupDelta(client, residents, before, 'fast');
   }
   const counts = await materializeRows(client, kind.batch);
@@ -354,7 +395,7 @@ const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null &&
 
 export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const { caller } = await routeIdentity(req, await trust());
+    const { caller, requestId } = await routeIdentity(req, await trust());
     if (req.method !== 'POST')
       throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
@@ -432,7 +473,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
-        const r = await writeBatch(on, caller, kind, { owner, job: opts.job }, batchRows, batchRejects, line, before, language, opts.dryRun);
+        const r = await writeBatch(on, caller, kind, { owner, job: opts.job, requestId }, batchRows, batchRejects, line, before, language, opts.dryRun);
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...asWritten(x) });
         job.inserted += r.inserted;
         job.updated += r.updated;

@@ -209,6 +209,34 @@ const doneCounts = sql(
   `select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from done`,
 );
 
+const Matched = z.object({ ids: z.array(col.id), elsewhere: col.num });
+const matchedOf = sql(
+  'import.residents.matched',
+  Matched,
+  `select coalesce(array_agg(person_id) filter (where person_id is not null), '{}') as ids, count(*) filter (where outside) as elsewhere from known`,
+);
+
+/** The batch's ID numbers the hub knows (residents' `known`): the residents they name here, and how many are registered elsewhere. */
+export async function matchedResidents(client: PoolClient): Promise<{ ids: number[]; elsewhere: number }> {
+  return (await nativeRows(client, matchedOf))[0] ?? { ids: [], elsewhere: 0 };
+}
+
+const auditMatches = command(
+  'import.audit',
+  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+   values ($1, $2, $3, $4, $5, 'Person', $6::int[], array['idNumber'])`,
+);
+
+/** The audit row of an import's lookups by ID number (written by the caller's own, scoped connection). */
+export async function auditImportMatches(
+  client: PoolClient,
+  who: { subject: string; name: string; jurisdiction: string; requestId: string },
+  operation: string,
+  ids: readonly number[],
+): Promise<void> {
+  await nativeExec(client, auditMatches, [who.subject, who.name, who.jurisdiction, operation, who.requestId, ids]);
+}
+
 /** Looks up the batch's ID numbers (residents' `known`); how many the hub knows, inside the jurisdiction or not. */
 export async function knownResidents(client: PoolClient, writes: ResidentWrites): Promise<number> {
   return (await nativeExec(client, writes.prepare)) ?? 0;
