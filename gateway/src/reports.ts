@@ -207,6 +207,8 @@ const ParentList = z.object({ region: z.object({ prefectures: Codes }).nullish()
 
 const LIST: Record<Level, string> = { county: 'counties', township: 'townships', village: 'villages' };
 const CHILD_LEN: Record<Level, number> = { county: 6, township: 9, village: 12 };
+const LEVEL_ZH: Record<Level, string> = { county: '县', township: '乡镇', village: '村' };
+
 /** Parents are the divisions one level up (prefectures for counties), listed by the query that gives them. */
 const PARENT: Record<Level, { len: number; list: (within: string) => string }> = {
   county: { len: 4, list: (w) => `{ region(code: "${w.slice(0, 2)}") { prefectures { code } } }` },
@@ -342,7 +344,8 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
           for (const row of DivisionRows.parse(list)) {
             const c = row.code;
             await table.row([
-              level,
+              // A sheet for people names the level as they do (县, 乡镇, 村); machine files keep the key.
+              headers === 'zh' ? LEVEL_ZH[level] : level,
               c,
               row.name,
               c.slice(0, 2),
