@@ -242,6 +242,16 @@ describe('finding people (临潭县, county caller)', () => {
     expect(r.data!.byPhone.residents.totalCount).toBe(0);
     const outside = await hub.queryAs(tokens.other, `{ county(code: "${COUNTY}") { residents(filter: { namePrefix: "马" }) { totalCount } } }`);
     expect(outside.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    // Registering the number in 卓尼县 tells the writer it is registered elsewhere: a lookup by it, and audited as one.
+    const subject = `find-writer-${RUN}`;
+    const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject });
+    const grid = (await db.query<{ code: string }>(`select min(code) as code from grid where village_code like '623022%'`)).rows[0]!.code;
+    const taken = await hub.queryAs(writer, `mutation Register($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '重复登记', idNumber: who.idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
+    });
+    expect(taken.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere' });
+    const entries = (await db.query(`select operation, record_ids, fields from audit_log where subject = $1`, [subject])).rows;
+    expect(entries).toEqual([{ operation: 'Register', record_ids: [], fields: ['idNumberLookup'] }]);
   });
 
   it.each([

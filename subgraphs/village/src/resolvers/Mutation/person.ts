@@ -3,7 +3,9 @@ import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
-import { deregistered, ruleError } from '../../registry/rules.ts';
+import { deregistered, idNumberElsewhere, ruleError } from '../../registry/rules.ts';
+import { auditLookup } from '../lists/registry.ts';
+import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
 import { forWrite, tx } from './write.ts';
@@ -43,7 +45,12 @@ export const personMutations = {
           );
         }
       }
-      const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true });
+      const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }).catch((e: unknown) => {
+        // Being told an ID number is registered elsewhere is a lookup by it: audited as one, as an import's is.
+        if (e instanceof GraphQLError && e.extensions.rule === idNumberElsewhere.name)
+          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, []);
+        throw e;
+      });
       return current(em, id!);
     }),
   updatePerson: (_, { id, version, input }, ctx) =>
