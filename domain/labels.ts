@@ -44,3 +44,6 @@ export const RATING_ZH: Record<string, string> = { SATISFIED: '满意', BASICALL
  * case's fields (source, outcome, rating).
  */
 export const reportNote = (source: string, summary: string): string => `${DISPUTE_SOURCE_ZH[source] ?? source}：${summary.slice(0, 200)}`;
+
+/** The timeline note of an assignment (分流, 改派): who takes the case, and the desk's words if any. */
+export const assignNote = (assignee: string, note: string | null): string => `→ ${assignee}${note ? `：${note}` : ''}`;

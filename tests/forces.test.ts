@@ -362,9 +362,24 @@ describe('grid staff (网格力量 1+3+N)', () => {
       );
     const refused = err(await move(mover.version));
     expect(refused.extensions?.code).toBe('CONFLICT');
+
     const moveFile = await importFile('residents', `id_number,grid_code\n${mover.idNumber},${away}\n`);
     expect(moveFile.rejects).toHaveLength(1);
     sameReason(refused, 'gridCode', moveFile.rejects[0]!, 'grid_code');
+    // Nor with a household: moving it to another village is refused while a member holds a post here.
+    const member = await register('户内任职人员', 3);
+    ok(await createStaff({ gridCode: g, role: 'INFORMANT', personId: member.id }));
+    const home = ok(
+      await hub.queryAs<{ registerHousehold: { id: string; version: number } }>(
+        writer,
+        `mutation { registerHousehold(input: { gridCode: "${g}", number: "迁户-${RUN}" }) { id version } }`,
+      ),
+    ).registerHousehold;
+    ok(await hub.queryAs(writer, `mutation { updatePerson(id: "${member.id}", version: ${member.version}, input: { householdId: "${home.id}" }) { id } }`));
+    const householdMove = err(
+      await hub.queryAs(writer, `mutation { moveHousehold(id: "${home.id}", version: ${home.version}, input: { gridCode: "${away}" }) { id } }`),
+    );
+    expect(householdMove.extensions).toMatchObject({ code: 'CONFLICT', rule: 'postsLeftBehind', personIds: [member.id] });
     ok(await endStaff(post.id, post.version));
     expect(ok(await move(mover.version)).updatePerson.village.code).toBe(W);
   });

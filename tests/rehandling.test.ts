@@ -77,6 +77,23 @@ function lastAt(c: Case, level: string, action: string): number {
   return Date.parse(s.at);
 }
 
+describe('改派: handing a case to another mediator', () => {
+  it('while it is mediated: the timeline names the new mediator beside the desk’s note', async () => {
+    const { callers, gridCode } = places[0]!;
+    type Assigned = { id: string; version: number; status: string; assignee: string; timeline: { action: string; note: string | null }[] };
+    const v = (m: string) => mutate<Assigned>(hub, callers.village, `${m} { id version status assignee timeline { action note } }`);
+    let d = await reportCase(hub, callers.village, { gridCode, category: 'NEIGHBOUR', summary: '宅前排水沟纠纷' }).then((x) =>
+      v(`acceptDispute(id: "${x.id}", version: 1)`),
+    );
+    d = await v(`assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调解员张三")`);
+    d = await v(`recordMediation(id: "${d.id}", version: ${d.version}, note: "第一次调解")`);
+    expect(d.status).toBe('MEDIATING');
+    d = await v(`assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调解员李四", note: "当事人要求回避")`);
+    expect(d).toMatchObject({ status: 'ASSIGNED', assignee: '调解员李四' });
+    expect(d.timeline.filter((s) => s.action === 'ASSIGN').map((s) => s.note)).toEqual(['→ 调解员张三', '→ 调解员李四：当事人要求回避']);
+  });
+});
+
 describe('a DISSATISFIED rating reopens the case where it was resolved', () => {
   it('at the village: back to ASSIGNED with a new settle deadline, no closing until resolved again and rated; after the limit the rating stands', async () => {
     const { code, callers, gridCode } = places[0]!;

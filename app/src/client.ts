@@ -65,7 +65,12 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
     body: JSON.stringify({ query: document.toString(), variables }),
   });
   const body = (await res.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (body.errors?.length) throw new HubError(String(body.errors[0]!.extensions?.code ?? 'ERROR'), body.errors.map((e) => e.message).join('；'));
+  if (body.errors?.length) {
+    // One refusal per division a view asked for reads as one: the first, and how many more there were.
+    const first = body.errors[0]!;
+    const more = new Set(body.errors.map((e) => e.message)).size - 1;
+    throw new HubError(String(first.extensions?.code ?? 'ERROR'), more ? `${first.message}（另有 ${more} 条类似错误）` : first.message);
+  }
   if (!res.ok || !body.data) throw new HubError(`HTTP_${res.status}`, `请求失败（HTTP ${res.status}）`);
   return body.data;
 }

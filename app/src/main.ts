@@ -542,7 +542,8 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
   }
   const more = r.totalCount > r.nodes.length ? `<p class="note">共 ${num(r.totalCount)} 条，按严重程度列出前 ${r.nodes.length} 条。</p>` : '';
   const item = (s: (typeof r.nodes)[number]) => {
-    const cases = s.facts.flatMap((f) => f.disputes);
+    // A case may be a fact of the signal twice (a mass dispute reported twice): listed once.
+    const cases = [...new Map(s.facts.flatMap((f) => f.disputes).map((c) => [c.id, c])).values()];
     const facts = s.facts.map((f) => `${esc(RISK_FACT[f.kind])} ${Number.isInteger(f.value) ? num(f.value) : f.value.toFixed(1)}`).join(' · ');
     return `<li data-kind="${s.kind}" data-severity="${s.severity}">
       <span class="badge ${SEVERITY_CLASS[s.severity]}">${esc(SEVERITY[s.severity])}</span>

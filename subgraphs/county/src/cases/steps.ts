@@ -1,5 +1,5 @@
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
-import { DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
+import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
 import { notFound } from '../../../../domain/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
@@ -45,7 +45,7 @@ export const acceptCountyCase = (ctx: CountyContext, a: MutationAcceptCountyCase
 
 export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCaseArgs) {
   const assignee = text(a.assignee, 'assignee', 100);
-  return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee }));
+  return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optText(a.note, 'note', 2000)), () => ({ assignee }));
 }
 
 export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>

@@ -1,5 +1,5 @@
 import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
-import { DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
+import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
 import { badInput, hubError, notFound } from '../../../../domain/errors.ts';
 import { inJurisdiction, requireDepartment, requireWrite, requireWriteIn } from '../../../../platform/caller.ts';
@@ -62,7 +62,7 @@ export const acceptTownshipCase = (ctx: TownshipContext, a: MutationAcceptTownsh
 
 export function assignTownshipCase(ctx: TownshipContext, a: MutationAssignTownshipCaseArgs) {
   const assignee = text(a.assignee, 'assignee', 100);
-  return centreStep(ctx, a.disputeId, a.version, 'ASSIGN', optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, () => ({ assignee }));
+  return centreStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optText(a.note, 'note', 2000)), () => ({ assignee }));
 }
 
 export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordTownshipMediationArgs) =>

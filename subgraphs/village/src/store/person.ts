@@ -81,6 +81,16 @@ const untag = sql(
     where p.id = x.id and p.tags is distinct from x.tags
    returning p.*`,
 );
+// As the residents' postsLeftBehind check (resident-kind.ts): hub_record_ties sees posts in every jurisdiction.
+const withPosts = sql(
+  'person.withPosts',
+  z.object({ id: col.id, name: col.text }),
+  `select p.id, p.name from person p
+    where p.household_id = ? and p.status = 'ACTIVE'
+      and (exists (select 1 from hub_record_ties('person', p.id) t where t.tie in ('GRID_STAFF', 'MEDIATOR'))
+           or exists (select 1 from patrol_team_member m where m.person_id = p.id))
+    order by p.id`,
+);
 const followHousehold = command(
   'person.followHousehold',
   `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
@@ -119,6 +129,8 @@ export const persons = {
   /** Removes tags and bumps the version (unless it had none of them). */
   untag: async (db: Db, id: number, tags: readonly string[]): Promise<PersonRow> =>
     (await row(db, untag, [tags.length ? tags : [''], id])) ?? (await row(db, byId, [id]))!,
+  /** The household's members who serve as grid staff, mediators or patrol members (posts tied to their village). */
+  withPosts: (db: Db, householdId: number): Promise<{ id: number; name: string }[]> => rows(db, withPosts, [householdId]),
   /** The members of a household follow it to its new grid and address. */
   followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null): Promise<number> =>
     exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId, householdId]),

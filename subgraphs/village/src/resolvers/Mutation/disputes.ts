@@ -5,7 +5,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
-import { DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../../../domain/labels.ts';
+import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { disputeId, optText, personName, text } from '../../../../../platform/validate.ts';
@@ -175,7 +175,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optText(a.note, 'note', 2000) }),
   assignDispute: (_, a, ctx) => {
     const assignee = text(a.assignee, 'assignee', 100);
-    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: optText(a.note, 'note', 2000) ?? `→ ${a.assignee}`, assignee });
+    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: assignNote(assignee, optText(a.note, 'note', 2000)), assignee });
   },
   recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: text(a.note, 'note', 2000) }),
   resolveDispute: (_, a, ctx) =>

@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { HOUSEHOLDS } from '../../registry/kinds.ts';
-import { leaderHomeLeaves, ruleError } from '../../registry/rules.ts';
+import { leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { addresses } from '../../store/address.ts';
 import { households } from '../../store/household.ts';
@@ -43,6 +43,18 @@ export const householdMutations = {
             name: 'gridCode',
             said: { zh: `（户 ${id}，十户联防组 ${g.id}）。`, en: ` (household ${id}, group ${g.id}).` },
             extra: { groupId: String(g.id) },
+          });
+        }
+      }
+      // Its members leave no post behind in the old village, as a resident moving alone does not (postsLeftBehind).
+      if (loc.villageCode !== h.villageCode) {
+        const serving = await persons.withPosts(em, h.id);
+        if (serving.length) {
+          const who = serving.map((p) => `${p.name}（${p.id}）`).join('、');
+          throw ruleError(postsLeftBehind, {
+            name: 'gridCode',
+            said: { zh: `（户 ${id} 的成员 ${who}）。`, en: ` (members of household ${id}: ${serving.map((p) => p.id).join(', ')}).` },
+            extra: { personIds: serving.map((p) => String(p.id)) },
           });
         }
       }
