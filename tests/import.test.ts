@@ -435,7 +435,15 @@ describe('bulk import', () => {
     const dry = await importFile('residents', file, ['--dry-run']);
     expect(dry.done).toMatchObject({ dryRun: true });
     const after = (await entries()).rows.slice(before);
-    expect(after).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 found by ID number$/), record_ids: [id] }]);
+    expect(after).toEqual([{ operation: expect.stringMatching(/\(dry run\): 3 looked up by ID number, 1 found$/), record_ids: [id] }]);
+    // Every kind that names people by ID number is a lookup too, found or not (here a grid post for a made-up number).
+    const staff = join(dir, 'probe-staff.csv');
+    writeFileSync(staff, `external_id,grid_code,role,name,id_number\naudit-1,623022100001001,INFORMANT,某某,${makeCitizenId('659109', '1969-09-09', 7)}\n`);
+    await importFile('grid-staff', staff, ['--dry-run']);
+    const lookups = await db.query<{ operation: string; fields: string[] }>(
+      `select operation, fields from audit_log where subject = 'import-tester' and operation like 'import grid-staff %' order by id desc limit 1`,
+    );
+    expect(lookups.rows).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number$/), fields: ['idNumberLookup'] }]);
   }, 30_000);
 
   it('replays the rejects of a resumed job in the file’s own column names too', async () => {

@@ -189,7 +189,7 @@ async function writeBatch(
   client: PoolClient,
   caller: Caller,
   kind: ImportKind,
-  ids: { owner: string; job: string; requestId: string },
+  ids: { owner: string; job: string; requestId: string; kind: string },
   rows: CopyValue[][],
   rejects: Reject[],
   lastLine: number,
@@ -233,7 +233,7 @@ async function writeBatch(
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
-    await auditMatches(client, caller, ids, matched, dryRun);
+    await auditLookups(client, caller, ids, idNumbersNamed(kind, rows), matched, dryRun);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -247,24 +247,39 @@ async function writeBatch(
   }
 }
 
+/** How many ID numbers a batch's rows name (every `…id_number` column, and a dispute's parties): each is a lookup. */
+function idNumbersNamed(kind: ImportKind, rows: readonly CopyValue[][]): number {
+  const columns = kind.stage.flatMap(([c], i) => (c.endsWith('id_number') ? [i + 1] : [])); // after `line`
+  const parties = kind.stage.findIndex(([c]) => c === 'parties') + 1;
+  let n = 0;
+  for (const r of rows) {
+    for (const i of columns) if (r[i] != null) n++;
+    if (parties > 0 && typeof r[parties] === 'string') n += r[parties].split('"id_number"').length - 1;
+  }
+  return n;
+}
+
 /**
- * A file's rows found residents by their ID numbers: a lookup by ID number,
- * which the audit log records whatever the caller's scopes, as it does
- * personByIdNumber's. Written after the batch ends, in a transaction of its
- * own, so a dry run (rolled back) is recorded too: otherwise a dry run
- * would tell, unrecorded, which of a file's guessed numbers are registered.
+ * A file's rows that name people by ID number look them up, found or not:
+ * the audit log records that as it records personByIdNumber's lookups
+ * (idNumberLookup), whatever the caller's scopes, with the residents found
+ * (a residents file's). Otherwise what a row's answer says (new, unchanged,
+ * "no such resident", "registered elsewhere") would test guessed numbers
+ * unrecorded. Written after the batch ends, in a transaction of its own, so
+ * a dry run (rolled back) is recorded too.
  */
-async function auditMatches(
+async function auditLookups(
   client: PoolClient,
   caller: Caller,
-  ids: { job: string; requestId: string },
+  ids: { job: string; requestId: string; kind: string },
+  looked: number,
   matched: { ids: number[]; elsewhere: number },
   dryRun: boolean,
 ): Promise<void> {
-  if (!matched.ids.length && !matched.elsewhere) return;
-  const operation = `import residents ${ids.job}${dryRun ? ' (dry run)' : ''}: ${matched.ids.length} found by ID number${
-    matched.elsewhere ? `, ${matched.elsewhere} registered outside the jurisdiction` : ''
-  }`;
+  if (!looked) return;
+  const operation = `import ${ids.kind} ${ids.job}${dryRun ? ' (dry run)' : ''}: ${looked} looked up by ID number${
+    matched.ids.length ? `, ${matched.ids.length} found` : ''
+  }${matched.elsewhere ? `, ${matched.elsewhere} registered outside the jurisdiction` : ''}`;
   await nativeBegin(client);
   try {
     await scopeClient(client, caller.jurisdiction);
@@ -473,7 +488,18 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
-        const r = await writeBatch(on, caller, kind, { owner, job: opts.job, requestId }, batchRows, batchRejects, line, before, language, opts.dryRun);
+        const r = await writeBatch(
+          on,
+          caller,
+          kind,
+          { owner, job: opts.job, requestId, kind: name },
+          batchRows,
+          batchRejects,
+          line,
+          before,
+          language,
+          opts.dryRun,
+        );
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...asWritten(x) });
         job.inserted += r.inserted;
         job.updated += r.updated;

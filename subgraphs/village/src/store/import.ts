@@ -224,10 +224,10 @@ export async function matchedResidents(client: PoolClient): Promise<{ ids: numbe
 const auditMatches = command(
   'import.audit',
   `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-   values ($1, $2, $3, $4, $5, 'Person', $6::int[], array['idNumber'])`,
+   values ($1, $2, $3, $4, $5, 'Person', $6::int[], array['idNumberLookup'])`,
 );
 
-/** The audit row of an import's lookups by ID number (written by the caller's own, scoped connection). */
+/** The audit row of an import's lookups by ID number, with the residents found (written by the caller's own, scoped connection). */
 export async function auditImportMatches(
   client: PoolClient,
   who: { subject: string; name: string; jurisdiction: string; requestId: string },
