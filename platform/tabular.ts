@@ -246,7 +246,12 @@ export async function* csvRecords(
 }
 
 /** NDJSON records: one JSON object per line; values are turned into strings (arrays joined with ';'). */
-export async function* ndjsonRecords(text: AsyncIterable<string>, known: readonly string[]): AsyncGenerator<SourceRecord[]> {
+export async function* ndjsonRecords(
+  text: AsyncIterable<string>,
+  known: readonly string[],
+  /** Fields that take a list (tags, parties): a JSON array of strings there is written `A;B`, as a CSV cell writes it. */
+  lists: ReadonlySet<string> = new Set(['tags', 'parties']),
+): AsyncGenerator<SourceRecord[]> {
   let rest = '';
   let line = 0;
   const parse = (s: string): SourceRecord | null => {
@@ -273,6 +278,16 @@ export async function* ndjsonRecords(text: AsyncIterable<string>, known: readonl
         const reason = {
           zh: `的字段 ${k} 是一个超过 15 位的 JSON 数字，无法原样读取；请写成字符串（加引号）`,
           en: `has ${k} as a JSON number of more than 15 digits, which cannot be read exactly; write it as a string (in quotes)`,
+        };
+        return { line, fields, error: { field: key, reason } };
+      }
+      // A field is a string, number or boolean, and a list field an array of them: anything else (an object, a list
+      // where one value belongs) is not a value the field can take, rather than its text ("[object Object]").
+      const listed = Array.isArray(v) && lists.has(key) && v.every((x) => typeof x === 'string' || typeof x === 'number');
+      if (v !== null && typeof v === 'object' && !listed) {
+        const reason = {
+          zh: `的字段 ${k} 是 JSON ${Array.isArray(v) ? '数组' : '对象'}，此字段只接受${lists.has(key) ? '字符串或字符串数组' : '字符串、数字或布尔值'}`,
+          en: `has ${k} as a JSON ${Array.isArray(v) ? 'array' : 'object'}; the field takes ${lists.has(key) ? 'a string or an array of strings' : 'a string, number or boolean'}`,
         };
         return { line, fields, error: { field: key, reason } };
       }

@@ -41,9 +41,10 @@ describe('export', () => {
     }
     const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await c.connect();
-    const audit = await c.query('select operation from audit_log where subject = $1', [subject]);
+    const audit = await c.query('select operation, record_type, fields from audit_log where subject = $1', [subject]);
     await c.end();
-    expect(audit.rows).toEqual([{ operation: 'export residents within 623021200' }]);
+    // Named as the API's reads name the record type, with the personal fields the export holds.
+    expect(audit.rows).toEqual([{ operation: 'export residents within 623021200', record_type: 'Person', fields: ['idNumber', 'phone'] }]);
     expect((await get('/export/residents.csv?within=623021100', t)).status).toBe(403);
   });
 
@@ -77,7 +78,11 @@ describe('export', () => {
     expect(rows.every((r) => r.grid_code === grid)).toBe(true);
     const mediators = await get(`/export/mediators.csv?within=${grid}`, t);
     expect(mediators.status).toBe(400);
-    expect(((await mediators.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/按村（社区）登记.*623021200201/);
+    // A grid's caller is not told to use the village's code, which lies outside its jurisdiction; a village's is.
+    expect(((await mediators.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/按村（社区）登记.*村（社区）或以上的调用方/);
+    const village = await hub.token({ jurisdiction: '623021200201', scopes: ['read'] });
+    const advised = await get(`/export/mediators.csv?within=${grid}`, village);
+    expect(((await advised.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/\?within=623021200201。$/);
   });
 
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {

@@ -39,4 +39,13 @@ describe('NDJSON', () => {
     // A phone of 11 digits is exact as a number.
     expect(rows[1]).toEqual({ line: 2, fields: { id_number: '623021198001011139', phone: '13800138000' } });
   });
+
+  it('refuses an object, or a list where one value belongs, and takes a list of tags as A;B', async () => {
+    const rows = await all(
+      ndjsonRecords(chunks('{"name":{"a":1}}\n{"name":["张","三"]}\n{"tags":["LEFT_BEHIND_ELDERLY","EXTREME_POVERTY"]}\n'), ['name', 'tags']),
+    );
+    expect(rows.map((r) => r.error?.field ?? null)).toEqual(['name', 'name', null]);
+    expect(rows[0]!.error!.reason.zh).toMatch(/JSON 对象/);
+    expect(rows[2]!.fields).toEqual({ tags: 'LEFT_BEHIND_ELDERLY;EXTREME_POVERTY' });
+  });
 });

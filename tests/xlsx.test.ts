@@ -247,7 +247,7 @@ describe('XLSX in a spreadsheet program', () => {
       expect(got[at('code')]).toMatch(/^623021\d{6}$/);
       for (const key of [...codes, 'name', 'from', 'to']) expect(got[at(key)], `row ${r} ${key}`).toBe(want[at(key)]);
       // The level in words for people, its key in the CSV.
-      expect([want[at('level')], got[at('level')]], `row ${r} level`).toEqual(['village', '村']);
+      expect([want[at('level')], got[at('level')]], `row ${r} level`).toEqual(['village', '村（社区）']);
       // Figures: the cell's value (a sheet may show a rate rounded).
       for (const key of keys.slice(at('to') + 1)) {
         expect(Number(xlsx.values.get(`${r}:${at(key)}`) ?? 0), `row ${r} ${key}`).toBeCloseTo(Number(want[at(key)]), 9);

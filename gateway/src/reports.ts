@@ -207,7 +207,8 @@ const ParentList = z.object({ region: z.object({ prefectures: Codes }).nullish()
 
 const LIST: Record<Level, string> = { county: 'counties', township: 'townships', village: 'villages' };
 const CHILD_LEN: Record<Level, number> = { county: 6, township: 9, village: 12 };
-const LEVEL_ZH: Record<Level, string> = { county: '县', township: '乡镇', village: '村' };
+/** The levels as people name them, 村 and 社区 (居委会) alike (DESIGN: the village level is 村/社区). */
+const LEVEL_ZH: Record<Level, string> = { county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
 
 /** Parents are the divisions one level up (prefectures for counties), listed by the query that gives them. */
 const PARENT: Record<Level, { len: number; list: (within: string) => string }> = {

@@ -10,7 +10,7 @@ import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
 import { inChinaTime, nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
-import { auditExport, EXPORT_KINDS, exportCopy, exportKind, type ExportKindOf } from './store/export.ts';
+import { auditExport, EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -100,9 +100,11 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     if (within.length === 15 && kind.villageOnly) {
+      // A grid's own caller cannot follow the advice (the village lies outside its jurisdiction): it is told who can.
+      const gridCaller = caller.jurisdiction.length === 15;
       throw new HttpError(400, 'BAD_USER_INPUT', {
-        zh: `${kind.zh}按村（社区）登记，不按网格；请用村代码 ?within=${within.slice(0, 12)}。`,
-        en: `${m[1]} are filed under villages, not grids; use the village code, ?within=${within.slice(0, 12)}.`,
+        zh: `${kind.zh}按村（社区）登记，不按网格；${gridCaller ? '请由村（社区）或以上的调用方导出' : `请用村代码 ?within=${within.slice(0, 12)}`}。`,
+        en: `${m[1]} are filed under villages, not grids; ${gridCaller ? 'a village-level (or higher) caller exports them' : `use the village code, ?within=${within.slice(0, 12)}`}.`,
       });
     }
     const headers = headerLanguage(url.searchParams.get('headers'), format);
@@ -112,7 +114,13 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     try {
       if (pii && kind.personal) {
         // Unmasked personal data leaves the hub: recorded first, in its own statement.
-        await auditExport(client, { ...caller, requestId: identity.requestId }, `export ${m[1]} within ${within}`, kind.table, ['idNumber', 'phone']);
+        await auditExport(
+          client,
+          { ...caller, requestId: identity.requestId },
+          `export ${m[1]} within ${within}`,
+          kind.recordType ?? kind.table,
+          personalFields(kind),
+        );
       }
       await nativeBegin(client, 'read only');
       await scopeClient(client, caller.jurisdiction);

@@ -41,6 +41,8 @@ interface ExportKind {
   columns: readonly ExportColumn[];
   /** Holds ID numbers or phones (so an unmasked export is audited). */
   personal: boolean;
+  /** The record type the audit log names for the kind's unmasked reads (as the API's reads name it). */
+  recordType?: string;
   /** Which rows are the current registry (deregistered people are history: readable by id, not exported). */
   current?: string;
   /** Filed under a village only, not a grid (mediation bodies): no export within a grid. */
@@ -50,6 +52,7 @@ interface ExportKind {
 const KINDS = {
   residents: {
     table: 'person',
+    recordType: 'Person',
     zh: '实有人口',
     personal: true,
     current: `status = 'ACTIVE'`,
@@ -110,6 +113,7 @@ const KINDS = {
   },
   sites: {
     table: 'site',
+    recordType: 'Site',
     zh: '场所',
     personal: true,
     columns: [
@@ -140,6 +144,7 @@ const KINDS = {
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
   'grid-staff': {
     table: 'grid_staff',
+    recordType: 'GridStaff',
     zh: '网格力量',
     personal: true,
     columns: [
@@ -163,6 +168,7 @@ const KINDS = {
   },
   mediators: {
     table: 'mediator',
+    recordType: 'Mediator',
     villageOnly: true,
     zh: '人民调解员',
     personal: true,
@@ -245,6 +251,11 @@ const audit = command(
 );
 
 /** Records that unmasked personal data of `table` leaves the hub (in its own statement, before the export). */
+/** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */
+export function personalFields(kind: ExportKindOf): string[] {
+  return [...(kind.columns.some((c) => c.key === 'id_number') ? ['idNumber'] : []), ...(kind.columns.some((c) => c.key.endsWith('phone')) ? ['phone'] : [])];
+}
+
 export async function auditExport(
   client: PoolClient,
   who: { subject: string; name: string; jurisdiction: string; requestId: string },
