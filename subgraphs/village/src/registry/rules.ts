@@ -146,8 +146,8 @@ export const bornFixed = (field: 'gender' | 'birth_date'): Rule =>
 
 /** An ID number registered in another jurisdiction: only that county can move the resident. */
 export const idNumberElsewhere: Rule = rule('idNumberElsewhere', 'CONFLICT', 'id_number', {
-  zh: '已登记为您辖区以外的人员；须由登记所在县办理迁移',
-  en: 'is registered to a resident outside your jurisdiction; the registering county must move them',
+  zh: '已登记为您辖区以外的人员；须由其登记所在的辖区办理迁移',
+  en: 'is registered to a resident outside your jurisdiction; the jurisdiction that registered them must move them',
 });
 
 /** 户: at most HOUSEHOLD_MAX people. */
