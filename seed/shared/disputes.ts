@@ -13,7 +13,7 @@
 import { REHANDLING_LIMIT, ruleOf, type CaseAction, type Level } from '../../domain/case-engine.ts';
 import { defaultDeadline } from '../../domain/deadlines.ts';
 import { departmentName } from '../../domain/departments.ts';
-import { reportNote } from '../../domain/labels.ts';
+import { RATING_ZH, reportNote } from '../../domain/labels.ts';
 import { divisionName, gridCounts, readDivisions } from '../../domain/divisions.ts';
 import { CaseRun, type LevelRecord, type Move, type PlannedDispatch, type PlannedStep, type VillageRecord } from './case-run.ts';
 import { Random } from './random.ts';
@@ -221,7 +221,7 @@ function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; cat
       ] as const);
       rateAfter = rh.int(2, 20) * H;
     }
-    add(rateAfter, 'VILLAGE', 'RATE', VILLAGE_CENTRE, rating, { rating });
+    add(rateAfter, 'VILLAGE', 'RATE', VILLAGE_CENTRE, RATING_ZH[rating] ?? rating, { rating });
     add(closeAfter, 'VILLAGE', 'CLOSE', VILLAGE_CENTRE, '办结归档');
     add(followUpAfter, 'VILLAGE', 'FOLLOW_UP', VILLAGE_CENTRE, '回访：协议履行良好');
   } else if (stuck) {
