@@ -131,21 +131,19 @@ export function requireDepartment(caller: Caller, what: Said, kind?: string, cou
 }
 
 /**
- * Any change but a department's own 报到 and 反馈: a county department's
- * caller (吹哨报到) is called on by a 综治中心 and answers through its
- * dispatches; it takes no case desk's step, reports no case, orders no 督办
- * and changes no registry record, wherever its jurisdiction reaches.
+ * Why a department's caller may not make a change, or undefined for any
+ * other caller: a county department (吹哨报到) is called on by a 综治中心
+ * and answers through its dispatches (报到 and 反馈) only; it takes no case
+ * desk's step, reports no case, orders no 督办, sets no target and changes
+ * or imports no registry record, wherever its jurisdiction reaches.
  */
-export function refuseDepartment(caller: Caller): void {
-  if (!caller.department) return;
+export function departmentRefusal(caller: Caller): Said | undefined {
+  if (!caller.department) return undefined;
   const name = DEPARTMENT_NAMES.get(caller.department) ?? caller.department;
-  throw forbidden(
-    {
-      zh: `县直部门只办理派给本部门的吹哨任务（报到、反馈）；案件和登记由综治中心、村（社区）办理。当前调用方是${name}（${caller.department}）。`,
-      en: `A county department acts only on the dispatches sent to it (acknowledge, report); cases and the registry are the 综治中心's and the villages'. This caller is the ${caller.department} department.`,
-    },
-    { department: caller.department },
-  );
+  return {
+    zh: `县直部门只办理派给本部门的吹哨任务（报到、反馈）；案件和登记由综治中心、村（社区）办理。当前调用方是${name}（${caller.department}）。`,
+    en: `A county department acts only on the dispatches sent to it (acknowledge, report); cases and the registry are the 综治中心's and the villages'. This caller is the ${caller.department} department.`,
+  };
 }
 
 /** The mutations a department's caller may send: its own 报到 and 反馈. */
@@ -154,16 +152,18 @@ const DEPARTMENT_MUTATIONS: ReadonlySet<string> = new Set(['acknowledgeDispatch'
 type MutationFn = (parent: unknown, args: unknown, ctx: { caller: Caller }, info: unknown) => unknown;
 
 /**
- * A subgraph's mutations with refuseDepartment in front of every one a
- * department may not send, whatever scopes its token carries (admin too), so
- * a mutation added later refuses departments without anyone remembering to.
+ * A subgraph's mutations with the department refusal (departmentRefusal,
+ * FORBIDDEN) in front of every one a department may not send, whatever
+ * scopes its token carries (admin too): the one place GraphQL refuses them,
+ * so a mutation added later refuses departments without anyone remembering to.
  */
 export function departmentsRefused<M extends object>(mutations: M): M {
   const guarded = Object.entries(mutations).map(([name, fn]: [string, unknown]) => {
     if (DEPARTMENT_MUTATIONS.has(name) || typeof fn !== 'function') return [name, fn];
     const resolve = fn as MutationFn;
     const wrapped: MutationFn = (parent, args, ctx, info) => {
-      refuseDepartment(ctx.caller);
+      const refused = departmentRefusal(ctx.caller);
+      if (refused) throw forbidden(refused, { department: ctx.caller.department });
       return resolve(parent, args, ctx, info);
     };
     return [name, wrapped];
@@ -171,14 +171,7 @@ export function departmentsRefused<M extends object>(mutations: M): M {
   return Object.fromEntries(guarded) as M;
 }
 
-/** A change in the division `code`: the caller needs `write` there, and is no department (refuseDepartment). */
 export function requireWrite(caller: Caller, code: string): void {
-  refuseDepartment(caller);
-  requireWriteIn(caller, code);
-}
-
-/** `write` in the division `code`, whoever the caller is (a department's own step checks requireDepartment first). */
-export function requireWriteIn(caller: Caller, code: string): void {
   if (!caller.scopes.has('write')) throw forbidden({ zh: '修改记录需要“write”权限。', en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
   if (!inJurisdiction(caller, code)) {
     throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });

@@ -10,7 +10,8 @@ import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
 import { inChinaTime, nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
-import { auditExport, EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
+import { auditTrail } from './store/audit-trail.ts';
+import { EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -114,13 +115,16 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     try {
       if (pii && kind.personal) {
         // Unmasked personal data leaves the hub: recorded first, in its own statement.
-        await auditExport(
-          client,
-          { ...caller, requestId: identity.requestId },
-          `export ${m[1]} within ${within}`,
-          kind.recordType ?? kind.table,
-          personalFields(kind),
-        );
+        await auditTrail.insertNative(client, {
+          subject: caller.subject,
+          callerName: caller.name,
+          callerJurisdiction: caller.jurisdiction,
+          operation: `export ${m[1]} within ${within}`,
+          requestId: identity.requestId,
+          recordType: kind.recordType ?? kind.table,
+          recordIds: [],
+          fields: personalFields(kind),
+        });
       }
       await nativeBegin(client, 'read only');
       await scopeClient(client, caller.jurisdiction);

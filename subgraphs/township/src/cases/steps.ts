@@ -2,7 +2,7 @@ import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } fr
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
 import { badInput, hubError, notFound } from '../../../../domain/errors.ts';
-import { inJurisdiction, requireDepartment, requireWrite, requireWriteIn } from '../../../../platform/caller.ts';
+import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
@@ -201,7 +201,7 @@ async function departmentStep(
           d.departmentKind,
           d.townshipCode.slice(0, 6),
         );
-        requireWriteIn(ctx.caller, d.townshipCode);
+        requireWrite(ctx.caller, d.townshipCode);
         const from = action === 'DEPARTMENT_ACKNOWLEDGE' ? 'DISPATCHED' : 'ACKNOWLEDGED';
         if (d.status !== from) {
           const status = DISPATCH_STATUS_ZH[d.status] ?? d.status;

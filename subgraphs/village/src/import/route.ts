@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { badInput } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
-import { hasScope, refuseDepartment, type Caller } from '../../../../platform/caller.ts';
+import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
 import { ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
@@ -14,6 +14,7 @@ import { preferredLanguage, saidOf, type Language } from '../../../../platform/l
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
+import { auditTrail } from '../store/audit-trail.ts';
 import type { ResidentWrites, RowKindSql } from '../store/import-kinds.ts';
 import type { BatchFacts } from '../store/row-kinds.ts';
 import {
@@ -29,7 +30,6 @@ import {
   lockRows,
   lockWrittenCounties,
   matchedResidents,
-  auditImportMatches,
   materializeRows,
   prepareBatch,
   recordRejects,
@@ -283,12 +283,16 @@ async function auditLookups(
   await nativeBegin(client);
   try {
     await scopeClient(client, caller.jurisdiction);
-    await auditImportMatches(
-      client,
-      { subject: caller.subject, name: caller.name, jurisdiction: caller.jurisdiction, requestId: ids.requestId },
+    await auditTrail.insertNative(client, {
+      subject: caller.subject,
+      callerName: caller.name,
+      callerJurisdiction: caller.jurisdiction,
       operation,
-      matched.ids,
-    );
+      requestId: ids.requestId,
+      recordType: 'Person',
+      recordIds: matched.ids,
+      fields: ['idNumberLookup'],
+    });
     await nativeCommit(client);
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -423,13 +427,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', { zh: '导入需要“write”权限。', en: 'Imports need the "write" scope.' });
-    if (caller.department) {
-      try {
-        refuseDepartment(caller);
-      } catch (e) {
-        throw new HttpError(403, 'FORBIDDEN', saidOf(e as Error), { department: caller.department });
-      }
-    }
+    const refused = departmentRefusal(caller);
+    if (refused) throw new HttpError(403, 'FORBIDDEN', refused, { department: caller.department });
     // Rejects and errors are written in the caller's language (platform/language.ts).
     const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);

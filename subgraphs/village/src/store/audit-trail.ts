@@ -1,3 +1,5 @@
+import type { PoolClient } from 'pg';
+import { nativeExec } from '../../../../platform/bulk.ts';
 import { command, exec, type Db } from '../../../../platform/sql.ts';
 
 /**
@@ -8,6 +10,12 @@ const insert = command(
   'auditTrail.insert',
   `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
    values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
+);
+/** The same row from a route's own connection (exports, imports), which its caller's jurisdiction scopes. */
+const nativeInsert = command(
+  'auditTrail.nativeInsert',
+  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+   values ($1, $2, $3, $4, $5, $6, $7::int[], $8::text[])`,
 );
 
 export interface AuditEntry {
@@ -25,4 +33,7 @@ export const auditTrail = {
   /** One row: the record type, which of its records and which fields were read unmasked. */
   insert: (db: Db, e: AuditEntry): Promise<number> =>
     exec(db, insert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),
+  /** One row, written on a native client (a streamed route outside a GraphQL request). */
+  insertNative: (client: PoolClient, e: AuditEntry): Promise<number | null> =>
+    nativeExec(client, nativeInsert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),
 };

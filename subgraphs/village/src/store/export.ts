@@ -1,6 +1,4 @@
-import type { PoolClient } from 'pg';
 import { command, type Sql } from '../../../../platform/sql.ts';
-import { nativeExec } from '../../../../platform/bulk.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 
 /**
@@ -244,24 +242,7 @@ export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, for
   );
 }
 
-const audit = command(
-  'export.audit',
-  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-   values ($1, $2, $3, $4, $5, $6, '{}', $7)`,
-);
-
-/** Records that unmasked personal data of `table` leaves the hub (in its own statement, before the export). */
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */
 export function personalFields(kind: ExportKindOf): string[] {
   return [...(kind.columns.some((c) => c.key === 'id_number') ? ['idNumber'] : []), ...(kind.columns.some((c) => c.key.endsWith('phone')) ? ['phone'] : [])];
-}
-
-export async function auditExport(
-  client: PoolClient,
-  who: { subject: string; name: string; jurisdiction: string; requestId: string },
-  operation: string,
-  table: string,
-  fields: readonly string[],
-): Promise<void> {
-  await nativeExec(client, audit, [who.subject, who.name, who.jurisdiction, operation, who.requestId, table, fields]);
 }

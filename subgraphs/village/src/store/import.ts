@@ -221,22 +221,6 @@ export async function matchedResidents(client: PoolClient): Promise<{ ids: numbe
   return (await nativeRows(client, matchedOf))[0] ?? { ids: [], elsewhere: 0 };
 }
 
-const auditMatches = command(
-  'import.audit',
-  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-   values ($1, $2, $3, $4, $5, 'Person', $6::int[], array['idNumberLookup'])`,
-);
-
-/** The audit row of an import's lookups by ID number, with the residents found (written by the caller's own, scoped connection). */
-export async function auditImportMatches(
-  client: PoolClient,
-  who: { subject: string; name: string; jurisdiction: string; requestId: string },
-  operation: string,
-  ids: readonly number[],
-): Promise<void> {
-  await nativeExec(client, auditMatches, [who.subject, who.name, who.jurisdiction, operation, who.requestId, ids]);
-}
-
 /** Looks up the batch's ID numbers (residents' `known`); how many the hub knows, inside the jurisdiction or not. */
 export async function knownResidents(client: PoolClient, writes: ResidentWrites): Promise<number> {
   return (await nativeExec(client, writes.prepare)) ?? 0;

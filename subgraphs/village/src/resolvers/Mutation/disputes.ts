@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openingStep, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
-import { hasScope, holdsRecord, refuseDepartment, requireWrite } from '../../../../../platform/caller.ts';
+import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
@@ -187,7 +187,6 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
   superviseDispute: async (_, { id, note }, ctx) => {
-    refuseDepartment(ctx.caller);
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
         zh: '督办只能由具有“write”权限的县级（及以上）调用方发出。',

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { holdsRecord, placeOf, refuseDepartment, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
@@ -38,8 +38,6 @@ function duplicate(e: unknown): string | null {
 
 /** Runs `fn` in a transaction; unique-key violations become CONFLICT. */
 export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  // Who may change the registry at all is settled before any argument is read (a department's caller may not).
-  refuseDepartment(ctx.caller);
   try {
     return await ctx.em.transactional((em) => fn(em));
   } catch (e) {
