@@ -81,15 +81,19 @@ const untag = sql(
     where p.id = x.id and p.tags is distinct from x.tags
    returning p.*`,
 );
-// As the residents' postsLeftBehind check (resident-kind.ts): hub_record_ties sees posts in every jurisdiction.
+/**
+ * The resident `id` (an SQL expression) serves in their village as grid
+ * staff, a mediator or a patrol member: posts a move to another village
+ * would leave behind (rule postsLeftBehind). hub_record_ties sees posts in
+ * every jurisdiction.
+ */
+export const servesSql = (id: string) =>
+  `(exists (select 1 from hub_record_ties('person', ${id}) t where t.tie in ('GRID_STAFF', 'MEDIATOR'))
+    or exists (select 1 from patrol_team_member m where m.person_id = ${id}))`;
 const withPosts = sql(
   'person.withPosts',
   z.object({ id: col.id, name: col.text }),
-  `select p.id, p.name from person p
-    where p.household_id = ? and p.status = 'ACTIVE'
-      and (exists (select 1 from hub_record_ties('person', p.id) t where t.tie in ('GRID_STAFF', 'MEDIATOR'))
-           or exists (select 1 from patrol_team_member m where m.person_id = p.id))
-    order by p.id`,
+  `select p.id, p.name from person p where p.household_id = ? and p.status = 'ACTIVE' and ${servesSql('p.id')} order by p.id`,
 );
 const followHousehold = command(
   'person.followHousehold',

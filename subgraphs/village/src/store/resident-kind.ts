@@ -17,6 +17,7 @@ import {
   tagsForAge,
 } from '../registry/rules.ts';
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
+import { servesSql } from './person.ts';
 import { refChecks, PERSON } from './registry-kinds.ts';
 import { changedSql, givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
 
@@ -205,11 +206,8 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
   },
   {
     rule: postsLeftBehind,
-    // hub_record_ties sees every post, also those outside the caller's jurisdiction; a case keeps the lookups to moves.
-    bad: `case when x.target is not null and x.village_code <> x.was_village then
-            exists (select 1 from hub_record_ties('person', x.target) t where t.tie in ('GRID_STAFF', 'MEDIATOR'))
-            or exists (select 1 from patrol_team_member m where m.person_id = x.target)
-          else false end`,
+    // A case keeps the lookups to moves.
+    bad: `case when x.target is not null and x.village_code <> x.was_village then ${servesSql('x.target')} else false end`,
     when: (b) => b.targets > 0 && b.filled('grid_code'),
   },
   { rule: householdFull, bad: OVER_FULL, field: householdColumn, when: some('household_id', 'household_number') },
