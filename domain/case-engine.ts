@@ -29,6 +29,7 @@ export type CaseAction =
   | 'DISPATCH'
   | 'DEPARTMENT_ACKNOWLEDGE'
   | 'DEPARTMENT_REPORT'
+  | 'WITHDRAW_DISPATCH'
   | 'MEDIATE'
   | 'RESOLVE'
   | 'ESCALATE'
@@ -147,6 +148,9 @@ export const STEPS: readonly StepRule[] = [
   { level: 'TOWNSHIP', action: 'DISPATCH', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'DEPARTMENT_ACKNOWLEDGE', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'DEPARTMENT_REPORT', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
+  // 撤回: the centre takes back a dispatch a department has not reported on (it never answered, or was the wrong
+  // department), so that the case can be resolved or escalated without it; the case's status stays.
+  { level: 'TOWNSHIP', action: 'WITHDRAW_DISPATCH', from: HANDLING, to: null, role: 'CENTRE', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: {} },
   {
     level: 'TOWNSHIP',
@@ -249,10 +253,19 @@ export function deadlinesOf(rule: DeadlineRule, clocks: readonly Clock[], at: Da
 /**
  * 吹哨报到: a department acknowledges (报到) within the contact time and
  * reports back (反馈) within the settle time of the case's rule, both counted
- * from the dispatch.
+ * from the dispatch. While the township's own settle deadline (`caseSettleBy`)
+ * is still ahead, the department reports back by it at the latest, so that the
+ * township can settle in time with the department's answer; but never sooner
+ * than it must acknowledge. Once the township is past its deadline the rule's
+ * times stand alone.
  */
-export function dispatchDeadlines(rule: DeadlineRule, dispatchedAt: Date): { acknowledgeBy: Date; reportBy: Date } {
-  return { acknowledgeBy: addMinutes(dispatchedAt, rule.contactMinutes), reportBy: addMinutes(dispatchedAt, rule.settleHours * 60) };
+export function dispatchDeadlines(rule: DeadlineRule, dispatchedAt: Date, caseSettleBy?: Date | null): { acknowledgeBy: Date; reportBy: Date } {
+  const acknowledgeBy = addMinutes(dispatchedAt, rule.contactMinutes);
+  let reportBy = addMinutes(dispatchedAt, rule.settleHours * 60);
+  if (caseSettleBy && caseSettleBy > dispatchedAt && caseSettleBy < reportBy) {
+    reportBy = caseSettleBy > acknowledgeBy ? caseSettleBy : acknowledgeBy;
+  }
+  return { acknowledgeBy, reportBy };
 }
 
 const LABEL: Record<CaseAction, string> = {
@@ -263,6 +276,7 @@ const LABEL: Record<CaseAction, string> = {
   DISPATCH: '吹哨 dispatch to departments',
   DEPARTMENT_ACKNOWLEDGE: '报到 acknowledge',
   DEPARTMENT_REPORT: '反馈 report back',
+  WITHDRAW_DISPATCH: '撤回吹哨 withdraw a dispatch',
   MEDIATE: '调解 record mediation',
   RESOLVE: '化解 resolve',
   ESCALATE: '上报 escalate',

@@ -173,7 +173,7 @@ describe('transition', () => {
     expect(callerActions('TOWNSHIP', 'RESOLVED')).toEqual([]);
     expect(callerActions('COUNTY', 'RESOLVED')).toEqual([]);
     // A township centre is not told it may 报到 or 反馈 (a department's steps), nor a department that it may resolve.
-    expect(callerActions('TOWNSHIP', 'ACCEPTED', 'RESOLVE')).toEqual(['ASSIGN', 'DISPATCH', 'ESCALATE']);
+    expect(callerActions('TOWNSHIP', 'ACCEPTED', 'RESOLVE')).toEqual(['ASSIGN', 'DISPATCH', 'WITHDRAW_DISPATCH', 'ESCALATE']);
     expect(callerActions('TOWNSHIP', 'ASSIGNED', 'DEPARTMENT_REPORT')).toEqual(['DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT']);
     for (const level of LEVELS) {
       for (const status of STATUSES[level]) {

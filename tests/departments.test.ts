@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const DISPATCH = `id departmentKind departmentName status dispatchedAt acknowledgeBy reportBy overdue acknowledgedAt reportedAt report
-  townshipCase { caseNumber dispute { id } }`;
+  withdrawnAt withdrawalReason townshipCase { caseNumber settleBy dispute { id } }`;
 interface Dispatch {
   id: string;
   departmentKind: string;
@@ -53,7 +53,9 @@ interface Dispatch {
   acknowledgedAt: string | null;
   reportedAt: string | null;
   report: string | null;
-  townshipCase: { caseNumber: string; dispute: { id: string } };
+  withdrawnAt: string | null;
+  withdrawalReason: string | null;
+  townshipCase: { caseNumber: string; settleBy: string; dispute: { id: string } };
 }
 interface DispatchStats {
   dispatched: number;
@@ -62,6 +64,7 @@ interface DispatchStats {
   reported: number;
   reportedOnTime: number;
   overdue: number;
+  withdrawn: number;
   onTimeRate: number;
 }
 type Filter = { status?: string[]; overdue?: boolean };
@@ -110,7 +113,7 @@ async function townshipDispatches(filter: Filter = {}): Promise<Dispatch[]> {
 const act = (token: string, m: string) => hub.queryAs<Record<string, Dispatch>>(token, `mutation { ${m} }`);
 
 describe('吹哨报到: departments answer for themselves', () => {
-  it('names each department as county.departments does, and sets its deadlines from the case’s rule', async () => {
+  it('names each department as county.departments does, and sets its deadlines from the case’s rule, reporting by the township’s deadline', async () => {
     const { dispatches } = await dispatched(['NATURAL_RESOURCES', 'FORESTRY_GRASSLAND']);
     const county = ok(
       await hub.query<{ county: { departments: { kind: string; name: string }[] } }>(`{ county(code: "${WRITE_COUNTY}") { departments { kind name } } }`),
@@ -122,7 +125,11 @@ describe('吹哨报到: departments answer for themselves', () => {
       expect(d.departmentName).toBe(names.get(d.departmentKind));
       expect(d.status).toBe('DISPATCHED');
       expect(Date.parse(d.acknowledgeBy) - Date.parse(d.dispatchedAt)).toBe(rule.contactMinutes * 60_000);
-      expect(Date.parse(d.reportBy) - Date.parse(d.dispatchedAt)).toBe(rule.settleHours * 3_600_000);
+      // The rule's settle time from the dispatch, but no later than the township's own settle deadline, which the
+      // escalation started a little before the dispatch.
+      const settleBy = Date.parse(d.townshipCase.settleBy);
+      expect(settleBy).toBeLessThan(Date.parse(d.dispatchedAt) + rule.settleHours * 3_600_000);
+      expect(Date.parse(d.reportBy)).toBe(settleBy);
       expect(d.overdue).toBe(false);
     }
   });
@@ -261,6 +268,101 @@ describe('吹哨报到: departments answer for themselves', () => {
     }
   });
 
+  it('lets the township withdraw (撤回) a dispatch its department never answered, so that the case can be resolved', async () => {
+    const { id, dispatches } = await dispatched(['NATURAL_RESOURCES', 'FORESTRY_GRASSLAND']);
+    const by = new Map(dispatches.map((d) => [d.departmentKind, d]));
+    const natural = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+    const forestry = await departmentToken(WRITE_COUNTY, 'FORESTRY_GRASSLAND');
+    ok(await act(natural, `acknowledgeDispatch(dispatchId: "${by.get('NATURAL_RESOURCES')!.id}") { status }`));
+    ok(await act(natural, `reportDispatch(dispatchId: "${by.get('NATURAL_RESOURCES')!.id}", report: "已核实") { status }`));
+    const silent = by.get('FORESTRY_GRASSLAND')!;
+    const caseNow = async () =>
+      ok(
+        await hub.queryAs<{ dispute: { townshipCase: { version: number; status: string; dispatches: Dispatch[] } } }>(
+          callers.township,
+          `{ dispute(id: "${id}") { townshipCase { version status dispatches { ${DISPATCH} } } } }`,
+        ),
+      ).dispute.townshipCase;
+    let c = await caseNow();
+    const resolve = (v: number) => act(callers.township, `resolveTownshipCase(disputeId: "${id}", version: ${v}, outcome: AGREEMENT) { version status }`);
+    const refused = await resolve(c.version);
+    expect(errorCode(refused)).toBe('INVALID_TRANSITION');
+    expect(refused.errors![0]!.extensions).toMatchObject({ pending: ['FORESTRY_GRASSLAND'], dispatches: [silent.id] });
+    expect((refused.errors![0]!.extensions as { allowed: string[] }).allowed).toContain('WITHDRAW_DISPATCH');
+    expect(refused.errors![0]!.message).toMatch(/withdrawn/);
+
+    const withdraw = (dispatchId: string, version: number, token = callers.township) =>
+      act(
+        token,
+        `withdrawDispatch(dispatchId: "${dispatchId}", version: ${version}, reason: "部门逾期未报到，改由乡镇协调") { version status dispatches { ${DISPATCH} } }`,
+      );
+    // Not the department's to take back, not on a stale version, not a dispatch already answered, not another township's.
+    const byDepartment = await withdraw(silent.id, c.version, forestry);
+    expect(errorCode(byDepartment)).toBe('FORBIDDEN');
+    expect(byDepartment.errors![0]!.extensions).toMatchObject({ department: 'FORESTRY_GRASSLAND' });
+    expect(errorCode(await withdraw(silent.id, c.version - 1))).toBe('CONFLICT');
+    const answered = await withdraw(by.get('NATURAL_RESOURCES')!.id, c.version);
+    expect(errorCode(answered)).toBe('INVALID_TRANSITION');
+    expect(answered.errors![0]!.extensions).toMatchObject({ status: 'REPORTED', allowed: [] });
+    const otherTownship = await hub.token({ jurisdiction: `${WRITE_COUNTY}100`, scopes: ['read', 'write'] });
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(await withdraw(silent.id, c.version, otherTownship)));
+    expect(errorCode(await withdraw('not-a-number', c.version))).toBe('BAD_USER_INPUT');
+    expect(await caseNow()).toEqual(c);
+
+    // Past its deadlines, the silent dispatch is overdue until it is withdrawn; a withdrawn one waits on no one.
+    await asOwner('township', (db) =>
+      db.query(`update dispatch set acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour' where id = $1::int`, [silent.id]),
+    );
+    expect((await caseNow()).dispatches.find((d) => d.id === silent.id)).toMatchObject({ status: 'DISPATCHED', overdue: true });
+    const taken = await withdraw(silent.id, c.version);
+    expect(taken.errors).toBeUndefined();
+    const after = taken.data!.withdrawDispatch as unknown as { version: number; status: string; dispatches: Dispatch[] };
+    expect(after.version).toBe(c.version + 1);
+    expect(after.status).toBe(c.status);
+    const gone = after.dispatches.find((d) => d.id === silent.id)!;
+    expect(gone).toMatchObject({ status: 'WITHDRAWN', overdue: false, withdrawalReason: '部门逾期未报到，改由乡镇协调' });
+    expect(gone.withdrawnAt).not.toBeNull();
+    expect((await townshipDispatches({ overdue: true })).some((d) => d.id === silent.id)).toBe(false);
+    expect((await townshipDispatches({ status: ['WITHDRAWN'] })).map((d) => d.id)).toContain(silent.id);
+    // The department learns it need not answer; the township cannot take it back twice.
+    const late = await act(forestry, `acknowledgeDispatch(dispatchId: "${silent.id}") { status }`);
+    expect(errorCode(late)).toBe('INVALID_TRANSITION');
+    expect(late.errors![0]!.message).toMatch(/withdrew/);
+    expect(errorCode(await withdraw(silent.id, after.version))).toBe('INVALID_TRANSITION');
+
+    // The department may be called on again, and its new dispatch withdrawn again.
+    const recalled = await hub.queryAs<{ dispatchToDepartments: { version: number; dispatches: Dispatch[] } }>(
+      callers.township,
+      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${after.version}, departments: ["FORESTRY_GRASSLAND"]) { version dispatches { ${DISPATCH} } } }`,
+    );
+    const again = ok(recalled).dispatchToDepartments.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND' && d.status === 'DISPATCHED')!;
+    expect(again.id).not.toBe(silent.id);
+    c = await caseNow();
+    expect(ok(await withdraw(again.id, c.version)).withdrawDispatch).toMatchObject({ version: c.version + 1 });
+    const resolved = await resolve(c.version + 1);
+    expect(resolved.errors).toBeUndefined();
+    expect(resolved.data!.resolveTownshipCase).toMatchObject({ status: 'RESOLVED' });
+
+    // The village record's timeline tells the story in the case's order, with the reason.
+    const timeline = await waitFor(
+      async () => {
+        const t = ok(
+          await hub.queryAs<{ dispute: { timeline: { level: string; action: string; note: string | null; seq: number | null }[] } }>(
+            callers.village,
+            `{ dispute(id: "${id}") { timeline { level action note seq } } }`,
+          ),
+        ).dispute.timeline;
+        return t.some((s) => s.action === 'RESOLVE' && s.level === 'TOWNSHIP') ? t : null;
+      },
+      20_000,
+      'the township’s resolution on the village timeline',
+    );
+    const withdrawals = timeline.filter((s) => s.action === 'WITHDRAW_DISPATCH');
+    expect(withdrawals).toHaveLength(2);
+    expect(withdrawals[0]!.note).toBe('撤回吹哨：卓尼县林业和草原局（已吹哨）— 部门逾期未报到，改由乡镇协调');
+    expect(timeline.map((s) => s.seq)).toEqual(timeline.map((_, i) => i + 1));
+  });
+
   it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {
     const { id } = await dispatched(['HOUSING']);
     const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii', 'admin']);
@@ -367,7 +469,7 @@ describe('吹哨报到: departments answer for themselves', () => {
     const stats = ok(
       await hub.queryAs<{ township: { dispatchStats: DispatchStats }; county: { dispatchStats: Pick<DispatchStats, 'dispatched' | 'overdue'> } }>(
         callers.county,
-        `{ township(code: "${TOWNSHIP}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue onTimeRate } }
+        `{ township(code: "${TOWNSHIP}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate } }
            county(code: "${WRITE_COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { dispatched overdue } } }`,
       ),
     );
@@ -379,6 +481,7 @@ describe('吹哨报到: departments answer for themselves', () => {
       reported: inPeriod.filter((d) => d.reportedAt).length,
       reportedOnTime,
       overdue: inPeriod.filter((d) => d.overdue).length,
+      withdrawn: inPeriod.filter((d) => d.status === 'WITHDRAWN').length,
       onTimeRate: inPeriod.length ? reportedOnTime / inPeriod.length : 0,
     });
     expect(stats.township.dispatchStats.overdue).toBeGreaterThanOrEqual(3);

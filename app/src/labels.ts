@@ -38,7 +38,7 @@ export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
 /** DisputeSource and CitizenRating (schema/api.graphql): no query of this page reads them as fields, only in notes. */
 export const SOURCE: Record<string, string> = DISPUTE_SOURCE_ZH;
 
-export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
+export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };
 
 export const PARTY_ROLE: Record<PartyRole, string> = { APPLICANT: '申请人', RESPONDENT: '被申请人', THIRD_PARTY: '第三人' };
 
@@ -72,6 +72,7 @@ export const ACTION: Record<DisputeAction, string> = {
   DISPATCH: '吹哨',
   DEPARTMENT_ACKNOWLEDGE: '部门报到',
   DEPARTMENT_REPORT: '部门反馈',
+  WITHDRAW_DISPATCH: '撤回吹哨',
   RESOLVE: '化解',
   RATE: '群众评价',
   REOPEN: '重新办理',

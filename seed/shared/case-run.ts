@@ -280,7 +280,14 @@ export class CaseRun {
     if (m.action === 'DISPATCH') {
       for (const d of m.departments!) {
         if (this.dispatches.some((x) => x.kind === d.kind)) throw new Error(`${d.kind} was already called on this case.`);
-        this.dispatches.push({ ...d, dispatchedAt: at, ...dispatchDeadlines(this.rule, at), acknowledgedAt: null, reportedAt: null, report: null });
+        this.dispatches.push({
+          ...d,
+          dispatchedAt: at,
+          ...dispatchDeadlines(this.rule, at, this.township?.settleBy),
+          acknowledgedAt: null,
+          reportedAt: null,
+          report: null,
+        });
       }
     } else if (m.action === 'DEPARTMENT_ACKNOWLEDGE' || m.action === 'DEPARTMENT_REPORT') {
       const d = this.dispatches.find((x) => x.kind === m.kind);

@@ -33,7 +33,9 @@ export type DispatchStatus =
   /** 已吹哨 dispatched */
   | 'DISPATCHED'
   /** 已反馈 reported back */
-  | 'REPORTED';
+  | 'REPORTED'
+  /** 已撤回 withdrawn by the township before the department reported back (withdrawDispatch) */
+  | 'WITHDRAWN';
 
 /** Steps recorded in a dispute's timeline. */
 export type DisputeAction =
@@ -66,7 +68,9 @@ export type DisputeAction =
   /** 化解 resolved */
   | 'RESOLVE'
   /** 督办 supervision order */
-  | 'SUPERVISE';
+  | 'SUPERVISE'
+  /** 撤回吹哨 the township withdrew a dispatch a department had not reported on */
+  | 'WITHDRAW_DISPATCH';
 
 /** 纠纷类别 Category of a dispute. */
 export type DisputeCategory =

@@ -11,11 +11,21 @@ export interface DispatchFigures {
   reported: number;
   reportedOnTime: number;
   overdue: number;
+  withdrawn: number;
   /** Reported on time / dispatched (0 when none). */
   onTimeRate: number;
 }
 
-const NONE: DispatchFigures = { dispatched: 0, acknowledged: 0, acknowledgedOnTime: 0, reported: 0, reportedOnTime: 0, overdue: 0, onTimeRate: 0 };
+const NONE: DispatchFigures = {
+  dispatched: 0,
+  acknowledged: 0,
+  acknowledgedOnTime: 0,
+  reported: 0,
+  reportedOnTime: 0,
+  overdue: 0,
+  withdrawn: 0,
+  onTimeRate: 0,
+};
 
 /**
  * Dispatch figures of townships and counties for one period (inclusive dates,

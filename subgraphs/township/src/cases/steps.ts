@@ -17,8 +17,9 @@ import type {
   MutationRecordTownshipMediationArgs,
   MutationReportDispatchArgs,
   MutationResolveTownshipCaseArgs,
+  MutationWithdrawDispatchArgs,
 } from '../generated/resolvers.ts';
-import { dispatches, type DispatchRow } from '../store/dispatch.ts';
+import { dispatches, OPEN_DISPATCH, type DispatchRow } from '../store/dispatch.ts';
 import { townshipCases, type TownshipCaseRow } from '../store/township-case.ts';
 import { townshipStorage, type TownshipStep } from './storage.ts';
 
@@ -31,7 +32,7 @@ import { townshipStorage, type TownshipStep } from './storage.ts';
 const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 
 /** A dispatch's status as a Chinese message names it. */
-const DISPATCH_STATUS_ZH: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
+const DISPATCH_STATUS_ZH: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };
 
 /** The case, locked, for a step of the township's 综治中心. */
 async function caseForCentre(em: Db, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
@@ -96,15 +97,16 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
       },
       extras: async (c, at, rule) => {
         // A department is called on once at a time (its dispatch carries the case until it reports back); naming one
-        // still to report would write a 吹哨 step that calls no one. Once it has reported it may be called again.
-        const called = (await dispatches.ofDisputes(em, [c.disputeId])).filter((d) => kinds.includes(d.departmentKind) && d.status !== 'REPORTED');
+        // still to report would write a 吹哨 step that calls no one. Once it has reported, or the township has
+        // withdrawn the dispatch, it may be called again.
+        const called = (await dispatches.open(em, c.disputeId)).filter((d) => kinds.includes(d.departmentKind));
         if (called.length) {
           const listed = called.map((d) => `${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）`).join('、');
           throw hubError(
             'CONFLICT',
             {
-              zh: `本案已向 ${listed} 吹哨，尚未反馈；部门反馈之前不再重复吹哨，请只列出其他部门。`,
-              en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}, which has not reported back; a department is called on again only after it reports, so name the others.`,
+              zh: `本案已向 ${listed} 吹哨，尚未反馈；部门反馈或吹哨撤回之前不再重复吹哨，请只列出其他部门。`,
+              en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}, which has not reported back; a department is called on again only after it reports or its dispatch is withdrawn, so name the others.`,
             },
             { argument: 'departments', departments: called.map((d) => d.departmentKind) },
           );
@@ -116,7 +118,7 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
           departments: named(c),
           note,
           dispatchedAt: at,
-          ...dispatchDeadlines(rule, at),
+          ...dispatchDeadlines(rule, at, new Date(c.settleBy)),
         });
         return {};
       },
@@ -126,13 +128,13 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
 }
 
 /**
- * 吹哨报到 closes its own loop: every department called on reports back
- * before the case leaves the township, resolved or escalated. An escalated
- * case's dispatch would wait on a desk that no longer handles the case, and
- * count as overdue for good.
+ * 吹哨报到 closes its own loop: every department called on reports back, or
+ * the township withdraws the dispatch (撤回), before the case leaves the
+ * township, resolved or escalated. An escalated case's dispatch would wait on
+ * a desk that no longer handles the case, and count as overdue for good.
  */
 async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'RESOLVE' | 'ESCALATE'): Promise<void> {
-  const pending = await dispatches.unreported(em, c.disputeId);
+  const pending = await dispatches.open(em, c.disputeId);
   if (!pending.length) return;
   const verb = action === 'RESOLVE' ? { zh: '化解', en: 'resolved' } : { zh: '上报', en: 'escalated' };
   throw caseRefusal(
@@ -140,12 +142,52 @@ async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'R
     c.status,
     action,
     {
-      zh: `以下部门尚未反馈：${pending.map((p) => p.departmentName).join('、')}；待其反馈后本案才能${verb.zh}。`,
-      en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}; the case can be ${verb.en} once they have.`,
+      zh: `以下部门尚未反馈：${pending.map((p) => p.departmentName).join('、')}；待其反馈，或撤回对其的吹哨后，本案才能${verb.zh}。`,
+      en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}; the case can be ${verb.en} once they have, or once their dispatches are withdrawn.`,
     },
-    { pending: pending.map((p) => p.departmentKind) },
+    { pending: pending.map((p) => p.departmentKind), dispatches: pending.map((p) => String(p.id)) },
     ['RESOLVE', 'ESCALATE'],
   );
+}
+
+/**
+ * 撤回吹哨: the 综治中心 takes back a dispatch its department has not reported
+ * on, on the case's version. The dispatch is locked before the case, as a
+ * department's 报到 and 反馈 lock them.
+ */
+export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispatchArgs) {
+  const id = parseId(a.dispatchId, 'dispatchId');
+  const reason = text(a.reason, 'reason', 2000);
+  return run(ctx, a.version, (em) => {
+    const step: TownshipStep = {
+      action: 'WITHDRAW_DISPATCH',
+      actor: actorOf(ctx),
+      note: null,
+      lock: async () => {
+        const d = await dispatches.lock(em, id);
+        if (!d || !inJurisdiction(ctx.caller, d.villageCode))
+          throw notFound({ zh: `没有编号为 ${a.dispatchId} 的吹哨任务。`, en: `No dispatch with id ${a.dispatchId}.` });
+        const c = await caseForCentre(em, ctx, d.disputeId);
+        if (!OPEN_DISPATCH.includes(d.status)) {
+          throw hubError(
+            'INVALID_TRANSITION',
+            {
+              zh: `这项吹哨任务${DISPATCH_STATUS_ZH[d.status] ?? d.status}，不能撤回；只有部门尚未反馈的吹哨可以撤回。`,
+              en: `A ${d.status} dispatch cannot be withdrawn; only a dispatch its department has not reported on can be.`,
+            },
+            { status: d.status, allowed: [] },
+          );
+        }
+        step.note = `撤回吹哨：${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）— ${reason}`;
+        step.extras = async (_, at) => {
+          await dispatches.withdraw(em, d.id, reason, at);
+          return {};
+        };
+        return c;
+      },
+    };
+    return step;
+  });
 }
 
 export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) {
@@ -203,6 +245,16 @@ async function departmentStep(
         );
         requireWrite(ctx.caller, d.townshipCode);
         const from = action === 'DEPARTMENT_ACKNOWLEDGE' ? 'DISPATCHED' : 'ACKNOWLEDGED';
+        if (d.status === 'WITHDRAWN') {
+          throw hubError(
+            'INVALID_TRANSITION',
+            {
+              zh: `这项吹哨任务已由乡镇撤回（${d.withdrawalReason ?? ''}），不需要再${action === 'DEPARTMENT_ACKNOWLEDGE' ? '报到' : '反馈'}。`,
+              en: `The township withdrew this dispatch (${d.withdrawalReason ?? ''}); it needs no ${action === 'DEPARTMENT_ACKNOWLEDGE' ? 'acknowledgement' : 'report'}.`,
+            },
+            { status: d.status, allowed: [] },
+          );
+        }
         if (d.status !== from) {
           const status = DISPATCH_STATUS_ZH[d.status] ?? d.status;
           // What the department may do with the dispatch instead: acknowledge it, then report on it, then nothing.

@@ -67,11 +67,17 @@ export type Dispatch = {
   dispatchedAt: Scalars['DateTime']['output'];
   /** Dispatch id. */
   id: Scalars['ID']['output'];
-  /** 超期 Not acknowledged by its acknowledge deadline, or not reported back by its report deadline. */
+  /**
+   * 超期 Not acknowledged by its acknowledge deadline, or not reported back by its report deadline (never once
+   * withdrawn).
+   */
   overdue: Scalars['Boolean']['output'];
   /** The department's report. */
   report?: Maybe<Scalars['String']['output']>;
-  /** 反馈时限 Report back by (the case rule's settle time after dispatch). */
+  /**
+   * 反馈时限 Report back by: the case rule's settle time after dispatch, but no later than the township's own settle
+   * deadline while that is still ahead (and never before the acknowledge deadline).
+   */
   reportBy: Scalars['DateTime']['output'];
   /** When the department reported back. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -79,6 +85,10 @@ export type Dispatch = {
   status: DispatchStatus;
   /** The case it belongs to. */
   townshipCase: TownshipCase;
+  /** 撤回原因 Why the township withdrew it. */
+  withdrawalReason?: Maybe<Scalars['String']['output']>;
+  /** 撤回时间 When the township withdrew it. */
+  withdrawnAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of dispatches, newest first. */
@@ -112,14 +122,16 @@ export type DispatchStats = {
   acknowledgedOnTime: Scalars['Int']['output'];
   /** 吹哨 Dispatches made. */
   dispatched: Scalars['Int']['output'];
-  /** 按时反馈率 Reported on time / dispatched (0 when none). */
+  /** 按时反馈率 Reported on time / dispatched (0 when none); a withdrawn dispatch counts as not reported on time. */
   onTimeRate: Scalars['Float']['output'];
-  /** 超期 Overdue now (not acknowledged or not reported back in time). */
+  /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
   overdue: Scalars['Int']['output'];
   /** 反馈 Reported back. */
   reported: Scalars['Int']['output'];
   /** 按时反馈 Reported back by the report deadline. */
   reportedOnTime: Scalars['Int']['output'];
+  /** 撤回 Withdrawn by the township before the department reported back. */
+  withdrawn: Scalars['Int']['output'];
 };
 
 /** 报到状态 A department's progress on a dispatch. */
@@ -129,7 +141,9 @@ export type DispatchStatus =
   /** 已吹哨 dispatched */
   | 'DISPATCHED'
   /** 已反馈 reported back */
-  | 'REPORTED';
+  | 'REPORTED'
+  /** 已撤回 withdrawn by the township before the department reported back (withdrawDispatch) */
+  | 'WITHDRAWN';
 
 /** 矛盾纠纷 The dispute entity (owned by the village subgraph); the township contributes its handling. */
 export type Dispute = {
@@ -200,6 +214,12 @@ export type Mutation = {
   reportDispatch: Dispatch;
   /** 化解 Resolves the case at the township. */
   resolveTownshipCase: TownshipCase;
+  /**
+   * 撤回吹哨 The township takes back a dispatch its department has not reported on (it never answered, or was the
+   * wrong department), so that the case can be resolved or escalated without it; `version` is the case's. The
+   * department may be called on again later.
+   */
+  withdrawDispatch: TownshipCase;
 };
 
 
@@ -256,6 +276,13 @@ export type MutationResolveTownshipCaseArgs = {
   disputeId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationWithdrawDispatchArgs = {
+  dispatchId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -686,6 +713,8 @@ export type DispatchResolvers<ContextType = TownshipContext, ParentType extends 
   reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DispatchStatus'], ParentType, ContextType>;
   townshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType>;
+  withdrawalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withdrawnAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type DispatchConnectionResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchConnection'] = ResolversParentTypes['DispatchConnection']> = {
@@ -702,6 +731,7 @@ export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType ext
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reportedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  withdrawn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type DisputeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
@@ -719,6 +749,7 @@ export type MutationResolvers<ContextType = TownshipContext, ParentType extends 
   recordTownshipMediation?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationRecordTownshipMediationArgs, 'disputeId' | 'note' | 'version'>>;
   reportDispatch?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType, RequireFields<MutationReportDispatchArgs, 'dispatchId' | 'report'>>;
   resolveTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationResolveTownshipCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
+  withdrawDispatch?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationWithdrawDispatchArgs, 'dispatchId' | 'reason' | 'version'>>;
 };
 
 export type PageInfoResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

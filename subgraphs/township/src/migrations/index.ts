@@ -5,6 +5,7 @@ import { Migration20261121000003Cases } from './Migration20261121000003Cases.ts'
 import { Migration20261201000004CaseEngine } from './Migration20261201000004CaseEngine.ts';
 import { Migration20261201000005FailClosed } from './Migration20261201000005FailClosed.ts';
 import { Migration20261204000006DispatchAgain } from './Migration20261204000006DispatchAgain.ts';
+import { Migration20261204000007DispatchWithdrawn } from './Migration20261204000007DispatchWithdrawn.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Migration20261201000004CaseEngine,
   Migration20261201000005FailClosed,
   Migration20261204000006DispatchAgain,
+  Migration20261204000007DispatchWithdrawn,
 ];

@@ -12,4 +12,5 @@ export const Dispatch: DispatchResolvers = {
   overdue: (d) => dispatchOverdue(d),
   acknowledgedAt: (d) => (d.acknowledgedAt ? iso(d.acknowledgedAt) : null),
   reportedAt: (d) => (d.reportedAt ? iso(d.reportedAt) : null),
+  withdrawnAt: (d) => (d.withdrawnAt ? iso(d.withdrawnAt) : null),
 };

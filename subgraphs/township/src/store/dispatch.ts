@@ -10,7 +10,7 @@ const Dispatch = z.object({
   villageCode: col.text,
   departmentKind: col.text,
   departmentName: col.text,
-  status: z.enum(['DISPATCHED', 'ACKNOWLEDGED', 'REPORTED']),
+  status: z.enum(['DISPATCHED', 'ACKNOWLEDGED', 'REPORTED', 'WITHDRAWN']),
   note: col.text.nullable(),
   dispatchedAt: col.instant,
   /** 报到时限 and 反馈时限, from the case's deadline rule (dispatchDeadlines in domain/case-engine.ts). */
@@ -19,31 +19,43 @@ const Dispatch = z.object({
   acknowledgedAt: col.instant.nullable(),
   reportedAt: col.instant.nullable(),
   report: col.text.nullable(),
+  withdrawnAt: col.instant.nullable(),
+  withdrawalReason: col.text.nullable(),
 });
 export type DispatchRow = z.infer<typeof Dispatch>;
 
+/** A dispatch still waiting on its department: called, or acknowledged and not yet reported on (OPEN_SQL in SQL). */
+export const OPEN_DISPATCH: readonly DispatchRow['status'][] = ['DISPATCHED', 'ACKNOWLEDGED'];
+const OPEN_SQL = `status in ('DISPATCHED', 'ACKNOWLEDGED')`;
+
 /**
  * 超期: not acknowledged (报到) by its acknowledge deadline, or not reported
- * back (反馈) by its report deadline. OVERDUE_SQL says the same in SQL.
+ * back (反馈) by its report deadline; a withdrawn dispatch waits on no one.
+ * OVERDUE_SQL says the same in SQL.
  */
 export function dispatchOverdue(d: DispatchRow, now = new Date()): boolean {
   const t = now.getTime();
-  return (d.status === 'DISPATCHED' && t > new Date(d.acknowledgeBy).getTime()) || (d.status !== 'REPORTED' && t > new Date(d.reportBy).getTime());
+  return (d.status === 'DISPATCHED' && t > new Date(d.acknowledgeBy).getTime()) || (OPEN_DISPATCH.includes(d.status) && t > new Date(d.reportBy).getTime());
 }
-const OVERDUE_SQL = `((status = 'DISPATCHED' and now() > acknowledge_by) or (status <> 'REPORTED' and now() > report_by))`;
+const OVERDUE_SQL = `((status = 'DISPATCHED' and now() > acknowledge_by) or (${OPEN_SQL} and now() > report_by))`;
 
 const ofDisputes = sql('dispatch.ofDisputes', Dispatch, 'select * from dispatch where dispute_id in (?) order by id');
 const lock = sql('dispatch.lock', Dispatch, 'select * from dispatch where id = ? for update');
-const unreported = sql('dispatch.unreported', Dispatch, `select * from dispatch where dispute_id = ? and status <> 'REPORTED'`);
+const open = sql('dispatch.open', Dispatch, `select * from dispatch where dispute_id = ? and ${OPEN_SQL} order by id`);
 const insert = sql(
   'dispatch.insert',
   Dispatch,
   `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note, dispatched_at, acknowledge_by, report_by)
      select ?::uuid, ?, ?, d.kind, d.name, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz from unnest(array[?]::text[], array[?]::text[]) as d(kind, name)
-     on conflict (dispute_id, department_kind) where status <> 'REPORTED' do nothing returning *`,
+     on conflict (dispute_id, department_kind) where ${OPEN_SQL} do nothing returning *`,
 );
 const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning *`);
 const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning *`);
+const withdraw = sql(
+  'dispatch.withdraw',
+  Dispatch,
+  `update dispatch set status = 'WITHDRAWN', withdrawn_at = ?, withdrawal_reason = ? where id = ? returning *`,
+);
 /** The list pages newest first on (dispatched_at, id) (platform/pagination.ts). */
 const LIST: NewestFirstList<DispatchRow> = {
   name: 'dispatch.list',
@@ -55,7 +67,8 @@ const LIST: NewestFirstList<DispatchRow> = {
   keyOf: (d) => ({ at: d.dispatchedAt, id: d.id }),
 };
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
-   count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue`;
+   count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
+   count(withdrawn_at) as withdrawn`;
 
 /** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
 export interface NewDispatches {
@@ -87,6 +100,7 @@ const Sums = z.object({
   reported: col.num,
   reportedOnTime: col.num,
   overdue: col.num,
+  withdrawn: col.num,
 });
 export type DispatchSums = z.infer<typeof Sums>;
 const sumsOfTownships = sql(
@@ -105,8 +119,8 @@ export const dispatches = {
   ofDisputes: (db: Db, disputeIds: readonly string[]): Promise<DispatchRow[]> => rows(db, ofDisputes, [disputeIds]),
   /** The dispatch, locked for the rest of the transaction. */
   lock: (db: Db, id: number): Promise<DispatchRow | null> => row(db, lock, [id]),
-  /** The case's dispatches whose department has not reported back. */
-  unreported: (db: Db, disputeId: string): Promise<DispatchRow[]> => rows(db, unreported, [disputeId]),
+  /** The case's dispatches still waiting on their department (not reported on, not withdrawn). */
+  open: (db: Db, disputeId: string): Promise<DispatchRow[]> => rows(db, open, [disputeId]),
   /** Writes one step's dispatches (a department whose dispatch for the case is still open is not called twice). */
   insert: (db: Db, d: NewDispatches): Promise<DispatchRow[]> =>
     rows(db, insert, [
@@ -124,6 +138,8 @@ export const dispatches = {
   acknowledge: (db: Db, id: number, at: Date): Promise<DispatchRow | null> => row(db, acknowledge, [at, id]),
   /** 反馈: the department reports back. */
   report: (db: Db, id: number, text: string, at: Date): Promise<DispatchRow | null> => row(db, report, [at, text, id]),
+  /** 撤回: the township takes the dispatch back. */
+  withdraw: (db: Db, id: number, reason: string, at: Date): Promise<DispatchRow | null> => row(db, withdraw, [at, reason, id]),
   /** A township's dispatches or a department's inbox, newest first (by dispatch time, then id), with how many match (counted when asked). */
   list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page): Promise<Connection<DispatchRow>> => {
     // The department's inbox matches its index (department_kind, left(township_code, 6), ...).

@@ -476,7 +476,9 @@ export type DisputeAction =
   /** 化解 resolved */
   | 'RESOLVE'
   /** 督办 supervision order */
-  | 'SUPERVISE';
+  | 'SUPERVISE'
+  /** 撤回吹哨 the township withdrew a dispatch a department had not reported on */
+  | 'WITHDRAW_DISPATCH';
 
 /** 纠纷类别 Category of a dispute. */
 export type DisputeCategory =

@@ -9,6 +9,7 @@ export const caseMutations: Pick<
   | 'dispatchToDepartments'
   | 'acknowledgeDispatch'
   | 'reportDispatch'
+  | 'withdrawDispatch'
   | 'recordTownshipMediation'
   | 'resolveTownshipCase'
   | 'escalateTownshipCase'
@@ -18,6 +19,7 @@ export const caseMutations: Pick<
   dispatchToDepartments: (_, a, ctx) => steps.dispatchToDepartments(ctx, a),
   acknowledgeDispatch: (_, a, ctx) => steps.acknowledgeDispatch(ctx, a),
   reportDispatch: (_, a, ctx) => steps.reportDispatch(ctx, a),
+  withdrawDispatch: (_, a, ctx) => steps.withdrawDispatch(ctx, a),
   recordTownshipMediation: (_, a, ctx) => steps.recordTownshipMediation(ctx, a),
   resolveTownshipCase: (_, a, ctx) => steps.resolveTownshipCase(ctx, a),
   escalateTownshipCase: (_, a, ctx) => steps.escalateTownshipCase(ctx, a),
