@@ -276,6 +276,78 @@ describe('deregistering a person', () => {
     expect(lines.map((c) => c.changedFields)).toEqual(feed.map((c) => c.changedFields));
   }, 180_000);
 
+  it('a deregistered person who returns is reinstated, in the grid they live in now, back in the figures and with both steps in the history', async () => {
+    const { after: feedStart } = await changes(null, 'RESIDENT');
+    const idNumber = makeCitizenId('623022', '1975-03-02', seq++);
+    const reg = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+      i: { name: `恢复登记${run}`, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: G1 },
+    });
+    const p = reg.registerPerson;
+    const other = await registerPerson(`在册${run}`, G1, null);
+    const before = await figures();
+    const gone = await ok<{ deregisterPerson: Versioned }>(
+      writer,
+      `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: MOVED_OUT, note: "迁往兰州") { id version } }`,
+    );
+    expect((await figures()).population.residents).toBe(before.population.residents - 1);
+
+    // Registering the number again is refused, pointing to reinstatement.
+    const again = await hub.queryAs(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: `恢复登记${run}`, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: G1 },
+    });
+    expect(code(again)).toBe('CONFLICT');
+    expect(again.errors![0]!.extensions).toMatchObject({ rule: 'deregistered' });
+    expect(again.errors![0]!.message).toMatch(/reinstatePerson/);
+
+    const reinstate = (token: string, id: string, version: number, extra = '') =>
+      hub.queryAs<{ reinstatePerson: { id: string; version: number; status: string; gridCode: string; deregisteredAt: string | null } }>(
+        token,
+        `mutation { reinstatePerson(id: "${id}", version: ${version}${extra}) { id version status deregisteredAt deregistrationReason deregistrationNote grid { code } } }`,
+      );
+    const active = await reinstate(writer, other.id, other.version);
+    expect(code(active)).toBe('INVALID_TRANSITION');
+    expect(active.errors![0]!.extensions).toMatchObject({ status: 'ACTIVE' });
+    expect(code(await reinstate(writer, p.id, gone.deregisterPerson.version - 1))).toBe('CONFLICT');
+    expect(code(await reinstate(reader, p.id, gone.deregisterPerson.version))).toBe('FORBIDDEN');
+    const elsewhere = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'] });
+    expect(code(await reinstate(elsewhere, p.id, gone.deregisterPerson.version))).toBe('NOT_FOUND');
+    expect(code(await reinstate(writer, p.id, gone.deregisterPerson.version, `, gridCode: "999999999999001"`))).not.toBeUndefined();
+    expect(await personVersion(p.id)).toBe(gone.deregisterPerson.version);
+
+    const back = await reinstate(writer, p.id, gone.deregisterPerson.version, `, gridCode: "${G2}", note: "2026年12月迁回"`);
+    expect(back.errors).toBeUndefined();
+    expect(back.data!.reinstatePerson).toMatchObject({
+      id: p.id,
+      status: 'ACTIVE',
+      deregisteredAt: null,
+      deregistrationReason: null,
+      deregistrationNote: null,
+      grid: { code: G2 },
+    });
+    expect(back.data!.reinstatePerson.version).toBeGreaterThan(gone.deregisterPerson.version);
+    expect((await figures()).population.residents).toBe(before.population.residents);
+
+    // History, newest first: the move to the grid they live in now, the reinstatement with its note, the deregistration.
+    const hist = await ok<{ person: { history: Paged<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
+    const [moved, reinstated, deregistered] = hist.person.history.nodes;
+    expect(moved).toMatchObject({ changedFields: ['gridCode'], before: { gridCode: G1, status: 'ACTIVE' }, after: { gridCode: G2 } });
+    expect(reinstated).toMatchObject({
+      changedFields: ['status'],
+      note: '2026年12月迁回',
+      deregistrationReason: null,
+      before: { status: 'DEREGISTERED' },
+      after: { status: 'ACTIVE', gridCode: G1 },
+    });
+    expect(deregistered).toMatchObject({ deregistrationReason: 'MOVED_OUT', note: '迁往兰州', after: { status: 'DEREGISTERED' } });
+    // The change feed tells integrators of both transitions.
+    const { got } = await changes(feedStart, 'RESIDENT');
+    const mine = got.filter((c) => c.recordId === p.id && c.op === 'TRANSITION');
+    expect(mine.map((c) => [c.statusFrom, c.statusTo])).toEqual([
+      ['ACTIVE', 'DEREGISTERED'],
+      ['DEREGISTERED', 'ACTIVE'],
+    ]);
+  });
+
   it('an update that changes nothing writes no change entry, and an import leaves its history entry', async () => {
     const h = await registerHousehold(G1, `LC-${run}-3`);
     const name = `无变化${run}`;

@@ -1715,6 +1715,16 @@ export type Mutation = {
   registerPerson: Person;
   /** Registers a key site. */
   registerSite: Site;
+  /**
+   * 恢复登记 Returns a deregistered person to the current registry: someone who
+   * moved out and came back, or was deregistered by mistake. `version` must be
+   * the current one (else CONFLICT), `note` up to 500 characters (kept in the
+   * person's history). `gridCode` is where they live now (default: the grid
+   * they were deregistered in), moved there by the rules of `updatePerson`.
+   * They come back without household, address or patrol teams, which the
+   * deregistration ended. INVALID_TRANSITION when the person is ACTIVE.
+   */
+  reinstatePerson: Person;
   /** Removes households from a group (not the leader's). */
   removeHouseholdsFromGroup: JointDefenseGroup;
   /** Removes members from a team. */
@@ -1941,6 +1951,14 @@ export type MutationRegisterPersonArgs = {
 
 export type MutationRegisterSiteArgs = {
   input: SiteInput;
+};
+
+
+export type MutationReinstatePersonArgs = {
+  gridCode?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -2303,7 +2321,7 @@ export type Person = {
    * 人员状态 ACTIVE while in the current registry; DEREGISTERED (注销) after
    * `deregisterPerson`. A deregistered person is kept as history: readable by
    * id (and by ID number), out of residents lists, searches, household members
-   * and the population figures.
+   * and the population figures, until `reinstatePerson` returns them.
    */
   status: PersonStatus;
   /** 特殊人群标签 Tags. */
@@ -4154,6 +4172,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   registerHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationRegisterHouseholdArgs, 'input'>>;
   registerPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRegisterPersonArgs, 'input'>>;
   registerSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationRegisterSiteArgs, 'input'>>;
+  reinstatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationReinstatePersonArgs, 'id' | 'version'>>;
   removeHouseholdsFromGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationRemoveHouseholdsFromGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   removePatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationRemovePatrolTeamMembersArgs, 'personIds' | 'teamId'>>;
   reportDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReportDisputeArgs, 'idempotencyKey' | 'input'>>;

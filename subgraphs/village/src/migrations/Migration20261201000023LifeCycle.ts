@@ -40,7 +40,7 @@ export const TRACKED: { table: string; kind: string; version: boolean; status: b
 export const BOOKKEEPING_COLUMNS = ['version', 'updated_at'];
 
 /** Who acts in the running transaction: the request's caller, else the import's, else the database role (migrations, operators). */
-const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), nullif(current_setting('hub.import_subject', true), ''), session_user::text) as subject,
+export const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), nullif(current_setting('hub.import_subject', true), ''), session_user::text) as subject,
                     coalesce(nullif(current_setting('hub.actor', true), ''), nullif(current_setting('hub.import_actor', true), '')) as name,
                     case when nullif(current_setting('hub.import_subject', true), '') is not null then 'IMPORT'
                          when nullif(current_setting('hub.subject', true), '') is not null then 'API'

@@ -59,6 +59,15 @@ const deregister = sql(
                      household_id = null, address_id = null, version = version + 1
     where id = ? and status = 'ACTIVE' returning *`,
 );
+// The note of a reinstatement goes to the person's history through the history trigger (…38Reinstate), which reads
+// it from a transaction-local setting: the person's own note columns belong to the deregistration.
+const reinstate = sql(
+  'person.reinstate',
+  Person,
+  `update person set status = 'ACTIVE', deregistered_at = null, deregistration_reason = null, deregistration_note = null, version = version + 1
+     from (select set_config('hub.status_note', coalesce(?::text, ''), true)) s
+    where id = ? and status = 'DEREGISTERED' returning person.*`,
+);
 const endHeadship = command('household.endHeadship', 'update household set head_id = null, version = version + 1 where id = ? and head_id = ?');
 const leaveTeams = command('patrolTeamMember.leaveAll', 'delete from patrol_team_member where person_id = ?');
 const releaseHouseholds = command(
@@ -98,6 +107,8 @@ export const lifeCycle = {
   ties: (db: Db, kind: 'person' | 'household' | 'house' | 'group', id: number): Promise<TieRow[]> => rows(db, ties, [kind, id]),
   /** Deregisters an ACTIVE person: out of their household and address, version bumped; null when not ACTIVE. */
   deregister: (db: Db, id: number, reason: DeregistrationReason, note: string | null): Promise<PersonRow | null> => row(db, deregister, [reason, note, id]),
+  /** Returns a DEREGISTERED person to the registry (status ACTIVE, version bumped), the note in their history; null when not DEREGISTERED. */
+  reinstate: (db: Db, id: number, note: string | null): Promise<PersonRow | null> => row(db, reinstate, [note, id]),
   /** Ends the person's headship of the household (a sole member leaving it). */
   endHeadship: (db: Db, householdId: number, personId: number): Promise<number> => exec(db, endHeadship, [householdId, personId]),
   /** Takes the person out of every patrol team. */

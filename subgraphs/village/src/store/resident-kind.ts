@@ -150,10 +150,14 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     when: (b) => b.targets > 0 && b.filled('id'),
   },
   { rule: idNumberElsewhere, bad: 'x.target is null and x.outside', when: some('id_number') },
-  { rule: alreadyRegistered('id_number', PERSON), bad: 'x.register and x.target is not null', when: some('register') },
+  {
+    rule: alreadyRegistered('id_number', PERSON),
+    bad: `x.register and x.target is not null and x.was_status <> 'DEREGISTERED'`,
+    when: some('register'),
+  },
   {
     rule: deregistered,
-    bad: `x.target is not null and x.was_status = 'DEREGISTERED' and x.changed`,
+    bad: `x.target is not null and x.was_status = 'DEREGISTERED' and (x.changed or x.register)`,
     field: `case when x.id_given is not null then 'id' else 'id_number' end`,
     when: (b) => b.targets > 0,
   },

@@ -8,6 +8,8 @@ import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { lifeCycle, type EndedKind, type Ending, type TieRow } from '../../store/life-cycle.ts';
 import { persons } from '../../store/person.ts';
+import { RESIDENTS } from '../../registry/kinds.ts';
+import { currentVersion, writeForm } from '../../registry/write.ts';
 import { checkVersion, forWrite, tx } from './write.ts';
 
 /**
@@ -134,6 +136,23 @@ export const lifeCycleMutations = {
       // Patrol team membership needs no one's decision: the person leaves every team.
       await lifeCycle.leaveTeams(em, p.id);
       return (await lifeCycle.deregister(em, p.id, reason, noteText))!;
+    }),
+  reinstatePerson: (_, { id, version, gridCode, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      if (p.status !== 'DEREGISTERED') {
+        throw hubError(
+          'INVALID_TRANSITION',
+          { zh: `人员 ${id} 在册，无需恢复登记。`, en: `person ${id} is in the current registry; there is nothing to reinstate.` },
+          { status: p.status },
+        );
+      }
+      checkVersion(p.version, version);
+      const back = (await lifeCycle.reinstate(em, p.id, optText(note, 'note', 500)))!;
+      if (gridCode == null || gridCode === back.gridCode) return back;
+      // Living elsewhere now: the move is a resident's change of grid, by its rules (jurisdiction, posts left behind).
+      await writeForm(em, ctx.caller, RESIDENTS, { gridCode }, { id: back.id, version: back.version }, currentVersion(back));
+      return (await persons.byId(em, back.id))!;
     }),
   dissolveHousehold: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
