@@ -67,6 +67,8 @@ export interface StepRule {
   from: readonly string[];
   /** That level's status after it (null = unchanged). */
   to: string | null;
+  /** Statuses the step leaves as they are (`statusAfter`). */
+  stays?: readonly string[];
   role: Role;
   /** Deadlines the step (re)starts. */
   starts: readonly Clock[];
@@ -144,8 +146,9 @@ export const STEPS: readonly StepRule[] = [
   { level: 'TOWNSHIP', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'TOWNSHIP', inTransit: false } },
   { level: 'TOWNSHIP', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
-  // 吹哨: each dispatch starts its own 报到 and 反馈 deadlines (see dispatchDeadlines).
-  { level: 'TOWNSHIP', action: 'DISPATCH', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  // 吹哨: each dispatch starts its own 报到 and 反馈 deadlines (see dispatchDeadlines). Called during mediation, the
+  // departments help the mediation that goes on: the case stays MEDIATING.
+  { level: 'TOWNSHIP', action: 'DISPATCH', from: HANDLING, to: 'ASSIGNED', stays: ['MEDIATING'], role: 'CENTRE', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'DEPARTMENT_ACKNOWLEDGE', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
   { level: 'TOWNSHIP', action: 'DEPARTMENT_REPORT', from: HANDLING, to: null, role: 'DEPARTMENT', starts: [], story: {} },
   // 撤回: the centre takes back a dispatch a department has not reported on (it never answered, or was the wrong
@@ -183,11 +186,13 @@ export const STEPS: readonly StepRule[] = [
   // 县
   { level: 'COUNTY', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'COUNTY', inTransit: false } },
   { level: 'COUNTY', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
-  { level: 'COUNTY', action: 'ASSIGN', from: ['ACCEPTED', 'ASSIGNED'], to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  { level: 'COUNTY', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
+  // 联合调解: the county's desk records its own sessions, as the levels below do.
+  { level: 'COUNTY', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: {} },
   {
     level: 'COUNTY',
     action: 'RESOLVE',
-    from: ['ACCEPTED', 'ASSIGNED'],
+    from: HANDLING,
     to: 'RESOLVED',
     role: 'CENTRE',
     starts: ['reply'],
@@ -357,6 +362,11 @@ export function caseRefusal(
   return hubError('INVALID_TRANSITION', message, { level, status, action, allowed, ...extra });
 }
 
+/** A level's status after a step its status allows. */
+export function statusAfter(rule: StepRule, status: string): string {
+  return rule.to === null || rule.stays?.includes(status) ? status : rule.to;
+}
+
 /** The level above (escalation). */
 export function nextLevel(level: Level): Level | null {
   return level === 'VILLAGE' ? 'TOWNSHIP' : level === 'TOWNSHIP' ? 'COUNTY' : null;
@@ -501,7 +511,7 @@ export async function takeStep<R extends CaseRecord>(
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;
-  const saved = await storage.save(r, { status: rule.to ?? r.status, seq, deadlines, at });
+  const saved = await storage.save(r, { status: statusAfter(rule, r.status), seq, deadlines, at });
   const fact: StepFact = { seq, level: storage.level, action, at, deadlines };
   await storage.record(saved, fact, rule);
   if (rule.tells && storage.tell) await storage.tell(saved, fact, rule);

@@ -16,6 +16,7 @@ import {
   CLOSED,
   deadlinesOf,
   dispatchDeadlines,
+  statusAfter,
   isOverdue,
   LEVELS,
   nextLevel,
@@ -233,6 +234,11 @@ describe('transition', () => {
     expect(thrown(() => transition('COUNTY', 'RECEIVED', 'RESOLVE')).extensions.code).toBe('INVALID_TRANSITION');
     expect(thrown(() => transition('COUNTY', 'RESOLVED', 'ESCALATE')).extensions.code).toBe('INVALID_TRANSITION');
     expect(transition('TOWNSHIP', 'ACCEPTED', 'DISPATCH').to).toBe('ASSIGNED');
+    // 吹哨 during mediation leaves the case in mediation; 改派 hands it to another mediator, who starts over.
+    expect(statusAfter(transition('TOWNSHIP', 'ACCEPTED', 'DISPATCH'), 'ACCEPTED')).toBe('ASSIGNED');
+    expect(statusAfter(transition('TOWNSHIP', 'MEDIATING', 'DISPATCH'), 'MEDIATING')).toBe('MEDIATING');
+    expect(statusAfter(transition('TOWNSHIP', 'MEDIATING', 'ASSIGN'), 'MEDIATING')).toBe('ASSIGNED');
+    expect(statusAfter(transition('TOWNSHIP', 'MEDIATING', 'DEPARTMENT_REPORT'), 'MEDIATING')).toBe('MEDIATING');
     // 改派: a case reopened at ASSIGNED, or in mediation, goes to another mediator at every level that assigns.
     for (const [level, status] of [
       ['VILLAGE', 'ASSIGNED'],

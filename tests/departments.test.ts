@@ -330,11 +330,17 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(late.errors![0]!.message).toMatch(/withdrew/);
     expect(errorCode(await withdraw(silent.id, after.version))).toBe('INVALID_TRANSITION');
 
-    // The department may be called on again, and its new dispatch withdrawn again.
-    const recalled = await hub.queryAs<{ dispatchToDepartments: { version: number; dispatches: Dispatch[] } }>(
+    // The department may be called on again, and its new dispatch withdrawn again. Called during mediation, the case
+    // stays in mediation.
+    const mediating = ok(
+      await act(callers.township, `recordTownshipMediation(disputeId: "${id}", version: ${after.version}, note: "乡镇组织双方调解") { version status }`),
+    ).recordTownshipMediation as unknown as { version: number; status: string };
+    expect(mediating.status).toBe('MEDIATING');
+    const recalled = await hub.queryAs<{ dispatchToDepartments: { version: number; status: string; dispatches: Dispatch[] } }>(
       callers.township,
-      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${after.version}, departments: ["FORESTRY_GRASSLAND"]) { version dispatches { ${DISPATCH} } } }`,
+      `mutation { dispatchToDepartments(disputeId: "${id}", version: ${mediating.version}, departments: ["FORESTRY_GRASSLAND"]) { version status dispatches { ${DISPATCH} } } }`,
     );
+    expect(ok(recalled).dispatchToDepartments.status).toBe('MEDIATING');
     const again = ok(recalled).dispatchToDepartments.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND' && d.status === 'DISPATCHED')!;
     expect(again.id).not.toBe(silent.id);
     c = await caseNow();

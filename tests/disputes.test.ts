@@ -431,7 +431,17 @@ describe('county handling and supervision', () => {
     );
     expect(inbox.data!.county.caseInbox.nodes.map((n) => n.dispute.id)).toContain(d.id);
     let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
+    // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
+    const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);
+    expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ACCEPTED', allowed: ['ASSIGN', 'RESOLVE'] });
     k = await step(`assignCountyCase(disputeId: "${d.id}", version: ${k.version}, assignee: "县法院诉调对接中心") { version }`);
+    k = await step(`recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "县级联合调解，双方同意诉前调解") { version status }`);
+    expect(k.status).toBe('MEDIATING');
+    const mediating = await hub.queryAs<{ county: { caseInbox: Nodes<{ dispute: { id: string } }> } }>(
+      vt,
+      `{ county(code: "623022") { caseInbox(status: [MEDIATING]) { nodes { dispute { id } } } } }`,
+    );
+    expect(mediating.data!.county.caseInbox.nodes.map((n) => n.dispute.id)).toContain(d.id);
     k = await step(`resolveCountyCase(disputeId: "${d.id}", version: ${k.version}, outcome: LITIGATION) { status outcome }`);
     expect(k).toEqual({ status: 'RESOLVED', outcome: 'LITIGATION' });
     type Final = Pick<Dispute, 'status' | 'handlingLevel' | 'resolvedLevel' | 'outcome'> & { timeline: { level: string; action: string }[] };
@@ -442,7 +452,7 @@ describe('county handling and supervision', () => {
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(final).toMatchObject({ handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION' });
-    expect(final.timeline.filter((s) => s.level === 'COUNTY').map((s) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'RESOLVE']);
+    expect(final.timeline.filter((s) => s.level === 'COUNTY').map((s) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'MEDIATE', 'RESOLVE']);
   });
 
   it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {

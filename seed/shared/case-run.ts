@@ -14,6 +14,7 @@ import {
   nextStory,
   openingStep,
   REHANDLING_LIMIT,
+  statusAfter,
   transition,
   type CaseAction,
   type DeadlineRule,
@@ -255,7 +256,7 @@ export class CaseRun {
   }
 
   private applyToRecord(r: LevelRecord, m: Move, fact: StepFact, rule: StepRule): void {
-    r.status = rule.to ?? r.status;
+    r.status = statusAfter(rule, r.status);
     r.seq = fact.seq;
     // The deadlines an escalation starts are the next level's (it receives them with the case), not this record's.
     if (rule.tells !== 'NEXT_LEVEL') {

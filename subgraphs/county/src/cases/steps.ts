@@ -4,7 +4,12 @@ import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
 import { notFound } from '../../../../domain/errors.ts';
 import { disputeId, optText, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
-import type { MutationAcceptCountyCaseArgs, MutationAssignCountyCaseArgs, MutationResolveCountyCaseArgs } from '../generated/resolvers.ts';
+import type {
+  MutationAcceptCountyCaseArgs,
+  MutationAssignCountyCaseArgs,
+  MutationRecordCountyMediationArgs,
+  MutationResolveCountyCaseArgs,
+} from '../generated/resolvers.ts';
 import { countyCases, type CountyCaseRow } from '../store/county-case.ts';
 import { countyStorage, type CountyExtras } from './storage.ts';
 
@@ -47,6 +52,9 @@ export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCase
   const assignee = text(a.assignee, 'assignee', 100);
   return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optText(a.note, 'note', 2000)), () => ({ assignee }));
 }
+
+export const recordCountyMediation = (ctx: CountyContext, a: MutationRecordCountyMediationArgs) =>
+  countyStep(ctx, a.disputeId, a.version, 'MEDIATE', text(a.note, 'note', 2000));
 
 export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>
   countyStep(ctx, a.disputeId, a.version, 'RESOLVE', optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, (at) => ({

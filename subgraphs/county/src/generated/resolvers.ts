@@ -158,6 +158,8 @@ export type CountyCaseStatus =
   | 'ACCEPTED'
   /** 已分流 assigned */
   | 'ASSIGNED'
+  /** 调解中 in the county's mediation (联合调解), after recordCountyMediation */
+  | 'MEDIATING'
   /** 已接收 received from the township */
   | 'RECEIVED'
   /** 已化解 resolved (including referral to court or arbitration) */
@@ -240,6 +242,8 @@ export type Mutation = {
    * setting it), so it inherits its nearest ancestor's again; false when it had none.
    */
   clearAssessmentTarget: Scalars['Boolean']['output'];
+  /** 联合调解 Records a mediation session at the county (the case must be assigned first). */
+  recordCountyMediation: CountyCase;
   /** 化解 Resolves it at the county; LITIGATION refers it to court. */
   resolveCountyCase: CountyCase;
   /**
@@ -271,6 +275,13 @@ export type MutationClearAssessmentTargetArgs = {
   divisionCode: Scalars['String']['input'];
   indicator: AssessmentIndicator;
   year: Scalars['Int']['input'];
+};
+
+
+export type MutationRecordCountyMediationArgs = {
+  disputeId: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
 };
 
 
@@ -591,6 +602,7 @@ export type MutationResolvers<ContextType = CountyContext, ParentType extends Re
   acceptCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAcceptCountyCaseArgs, 'disputeId' | 'version'>>;
   assignCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationAssignCountyCaseArgs, 'assignee' | 'disputeId' | 'version'>>;
   clearAssessmentTarget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationClearAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'year'>>;
+  recordCountyMediation?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationRecordCountyMediationArgs, 'disputeId' | 'note' | 'version'>>;
   resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
   setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'target' | 'year'>>;
 };
