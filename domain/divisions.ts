@@ -76,6 +76,15 @@ const names = new Map<string, Map<string, string>>();
  * its divisions from this directory, so a level may name another level's
  * divisions with it (docs/ARCHITECTURE.md, "Names across levels").
  */
+/**
+ * The 综治中心 (comprehensive governance centre) of a township or county by
+ * its division's name (术布乡综治中心), as a step that follows an event names
+ * who received or reopened the case.
+ */
+export function centreName(code: string): string {
+  return `${divisionName(code) || (code.length === 9 ? '乡镇' : code.length === 6 ? '县' : '')}综治中心`;
+}
+
 export function divisionName(code: string): string {
   const level = LEVEL_OF_LENGTH[code.length];
   if (!level) return '';

@@ -353,9 +353,9 @@ describe('吹哨报到: departments answer for themselves', () => {
     const timeline = await waitFor(
       async () => {
         const t = ok(
-          await hub.queryAs<{ dispute: { timeline: { level: string; action: string; note: string | null; seq: number | null }[] } }>(
+          await hub.queryAs<{ dispute: { timeline: { level: string; action: string; actor: string; note: string | null; seq: number | null }[] } }>(
             callers.village,
-            `{ dispute(id: "${id}") { timeline { level action note seq } } }`,
+            `{ dispute(id: "${id}") { timeline { level action actor note seq } } }`,
           ),
         ).dispute.timeline;
         return t.some((s) => s.action === 'RESOLVE' && s.level === 'TOWNSHIP') ? t : null;
@@ -367,6 +367,8 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(withdrawals).toHaveLength(2);
     expect(withdrawals[0]!.note).toBe('撤回吹哨：卓尼县林业和草原局（已吹哨）— 部门逾期未报到，改由乡镇协调');
     expect(timeline.map((s) => s.seq)).toEqual(timeline.map((_, i) => i + 1));
+    // The township that received the case is named (every township's centre is a 综治中心).
+    expect(timeline.find((s) => s.level === 'TOWNSHIP' && s.action === 'RECEIVE')!.actor).toBe('藏巴哇镇综治中心');
   });
 
   it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {

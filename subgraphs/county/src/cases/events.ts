@@ -1,10 +1,9 @@
 import { openingStep, takeStep } from '../../../../domain/case-engine.ts';
 import type { HubEvent } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
+import { centreName } from '../../../../domain/divisions.ts';
 import { countyCases } from '../store/county-case.ts';
 import { countyStorage, toVillage } from './storage.ts';
-
-const CENTRE = '县综治中心';
 
 /**
  * Events the county applies (once each). A case escalated by a township lands
@@ -24,12 +23,12 @@ export async function applyCountyEvent(em: Db, event: HubEvent): Promise<void> {
       settleBy: new Date(p.settleBy),
       seq: opening.fact.seq,
     });
-    if (c) await toVillage(em, c, opening.fact, { actor: CENTRE, note: p.reason ? `上报原因：${p.reason}` : null });
+    if (c) await toVillage(em, c, opening.fact, { actor: centreName(c.countyCode), note: p.reason ? `上报原因：${p.reason}` : null });
   } else if (event.type === 'case.reopened') {
     const p = event.payload;
     const storage = countyStorage(em, {
       action: 'REOPEN',
-      actor: CENTRE,
+      actor: centreName(p.countyCode),
       note: p.note,
       // Another round: the resolution is undone; the rounds are the village's count.
       extras: () => ({ rehandled: p.rehandled, outcome: null, resolvedAt: null, replyBy: null }),

@@ -1,10 +1,9 @@
 import { openingStep, takeStep } from '../../../../domain/case-engine.ts';
 import type { HubEvent } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
+import { centreName } from '../../../../domain/divisions.ts';
 import { townshipCases } from '../store/township-case.ts';
-import { recordStep, townshipStorage } from './storage.ts';
-
-const CENTRE = '乡镇综治中心';
+import { recordStep, townshipStorage, type TownshipStep } from './storage.ts';
 
 /**
  * Events the township applies (once each: the event id is recorded in the
@@ -35,25 +34,23 @@ export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void>
       seq: fact.seq,
       rehandled: p.rehandled,
     });
-    if (c) await recordStep(em, c, fact, CENTRE, p.reason ? `上报原因：${p.reason}` : null);
+    if (c) await recordStep(em, c, fact, centreName(c.townshipCode), p.reason ? `上报原因：${p.reason}` : null);
   } else if (event.type === 'case.reopened') {
     const p = event.payload;
-    await takeStep(
-      townshipStorage(em, {
-        action: 'REOPEN',
-        lock: async () => {
-          const c = await townshipCases.lock(em, p.disputeId);
-          if (!c) throw new Error(`No township case for reopened dispute ${p.disputeId}.`);
-          // The township's REOPEN follows the village's in the case's order.
-          return { ...c, seq: Math.max(c.seq, p.seq) };
-        },
-        actor: CENTRE,
-        note: p.note,
-        extras: () => ({ rehandled: p.rehandled, outcome: null, resolvedAt: null, replyBy: null }),
-      }),
-      'REOPEN',
-      null,
-    );
+    const step: TownshipStep = {
+      action: 'REOPEN',
+      actor: '',
+      lock: async () => {
+        const c = await townshipCases.lock(em, p.disputeId);
+        if (!c) throw new Error(`No township case for reopened dispute ${p.disputeId}.`);
+        step.actor = centreName(c.townshipCode);
+        // The township's REOPEN follows the village's in the case's order.
+        return { ...c, seq: Math.max(c.seq, p.seq) };
+      },
+      note: p.note,
+      extras: () => ({ rehandled: p.rehandled, outcome: null, resolvedAt: null, replyBy: null }),
+    };
+    await takeStep(townshipStorage(em, step), 'REOPEN', null);
   } else if (event.type === 'case.supervised') {
     await townshipCases.supervise(em, event.payload.disputeId, new Date(event.payload.at));
   } else {
