@@ -239,6 +239,58 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.textContent('#crumbs [aria-current="page"]')).toBe('临潭县');
+    /** The refusal's message, and the breadcrumb: its current item and its links. */
+    const refusal = async () => {
+      await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
+      return {
+        message: (await page.textContent('main > .error'))!,
+        current: await page.$eval('#crumbs', (nav) => nav.querySelector('[aria-current="page"]')?.textContent ?? null),
+        links: await page.$$eval('#crumbs a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')])),
+      };
+    };
+    const backTo = async (code: string) => {
+      await page.click('#crumbs a');
+      await viewOf(page, code);
+      expect(await page.textContent('#crumbs [aria-current="page"]')).toBe('临潭县');
+    };
+
+    // The province above the caller's county: FORBIDDEN. Named by the name the county's breadcrumb showed.
+    await page.goto(`${origin}/app#/division/${PROVINCE}`);
+    expect(await refusal()).toEqual({
+      message: expect.stringMatching(/^无权查看：.*不在您的辖区/),
+      current: '甘肃省 · 无权查看',
+      links: [['返回 临潭县', `#/division/${COUNTY}`]],
+    });
+    expect(await page.getAttribute('main', 'data-view')).toBe('refused');
+    await backTo(COUNTY);
+
+    // A case the hub does not give (outside the jurisdiction looks the same as missing).
+    await page.goto(`${origin}/app#/case/00000000-0000-4000-8000-000000000000`);
+    expect(await refusal()).toEqual({
+      message: '没有这个案件，或您无权查看。',
+      current: '所请求的案件 · 不存在或无权查看',
+      links: [['返回 临潭县', `#/division/${COUNTY}`]],
+    });
+    await backTo(COUNTY);
+
+    // Opened straight at a refused place, with nothing shown before: the way back is the caller's own division.
+    await page.goto('about:blank');
+    await page.goto(`${origin}/app#/division/${PROVINCE}`);
+    expect(await refusal()).toEqual({
+      message: expect.stringMatching(/^无权查看：/),
+      current: `区划 ${PROVINCE} · 无权查看`,
+      links: [['返回 本辖区', '#/']],
+    });
+    await page.screenshot({ path: `${ARTIFACTS}/refused.png`, fullPage: true });
+    await backTo(COUNTY);
+    await context.close();
+  }, 240_000);
+
   it('measures the county view: navigation start to figures rendered (reported, not asserted)', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);
@@ -380,6 +432,12 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('#children tbody tr');
     expect(await page.$('#cases')).toBeNull();
     expect(await page.$('a[href^="#/case/"]')).toBeNull();
+    // A case is a record: refused to a report-only caller, and the breadcrumb says so.
+    await page.goto(`${origin}/app#/case/00000000-0000-4000-8000-000000000000`);
+    await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
+    expect(await page.textContent('main > .error')).toMatch(/^无权查看：.*read/);
+    expect(await page.$eval('#crumbs', (nav) => nav.querySelector('[aria-current="page"]')?.textContent ?? null)).toBe('所请求的案件 · 无权查看');
+    expect(await page.$$eval('#crumbs a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['返回 临潭县', `#/division/${COUNTY}`]]);
     await context.close();
   }, 240_000);
 

@@ -113,12 +113,30 @@ periodSelect.addEventListener('change', () => {
 
 const monthVars = Object.fromEntries(months.map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`, string>;
 
+// ---- places -----------------------------------------------------------------
+
+/** A view the page showed: where the way back from a refusal leads. */
+interface Place {
+  href: string;
+  name: string;
+}
+/** The last view shown in this tab, a place the caller may see. */
+let lastPlace: Place | undefined;
+/** Names of the divisions and cases the page has shown or listed, by their route, to name a refused target. */
+const known = new Map<string, string>();
+const divisionHref = (code: string) => `#/division/${code}`;
+const caseHref = (id: string) => `#/case/${encodeURIComponent(id)}`;
+const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
+
 // ---- sign-in ----------------------------------------------------------------
 
 let claims: Claims | undefined;
 
 function showSignIn(message = ''): void {
   disposeCharts();
+  // The next caller may see other places.
+  lastPlace = undefined;
+  known.clear();
   crumbsNav.innerHTML = '';
   who.textContent = '';
   signOut.hidden = true;
@@ -383,23 +401,75 @@ function assessmentTable(h: Head): string {
 
 let navigation = 0;
 
+// ---- refusals ---------------------------------------------------------------
+
+interface Target {
+  href: string;
+  /** How the breadcrumb names it when the page never learnt its name. */
+  fallback: string;
+}
+
+/**
+ * A view the hub refused or could not give (FORBIDDEN, not found, a failed load).
+ * The breadcrumb then says where the page is: the refused target, named as
+ * refused, after the way back to the last view shown (or to the caller's own
+ * jurisdiction when this tab showed none), not the trail of the view before,
+ * which is no longer on screen (README "The analysis room").
+ */
+function showRefusal(target: Target, state: string, message: string): void {
+  disposeCharts();
+  main.removeAttribute('aria-busy');
+  const name = known.get(target.href) ?? target.fallback;
+  // '#/' leads to the caller's own division (route, home); no way back when that is what was refused.
+  const own = claims && claims.jurisdiction !== '*' ? divisionHref(claims.jurisdiction.slice(0, 12)) : '#/';
+  const refusedHome = target.href === own || target.href === '#/';
+  const back: Place | undefined =
+    lastPlace && lastPlace.href !== target.href ? lastPlace : refusedHome ? undefined : { href: '#/', name: known.get(own) ?? '本辖区' };
+  const backLink = back ? `<a href="${esc(back.href)}">返回 ${esc(back.name)}</a>` : '';
+  crumbsNav.innerHTML = `<ol>${back ? `<li class="back">${backLink}</li>` : ''}<li class="refused" aria-current="page">${esc(name)} · ${esc(state)}</li></ol>`;
+  main.dataset.view = 'refused';
+  delete main.dataset.code;
+  main.innerHTML = `
+    <h2 class="title">${esc(name)} <small>${esc(state)}</small></h2>
+    <p class="error" role="alert">${esc(message)}</p>
+    ${back ? `<p class="way-back">${backLink}</p>` : ''}`;
+}
+
+/** A failed request as a refusal of the target; an expired or foreign token leads to the sign-in instead. */
+function showError(e: unknown, target: Target): void {
+  if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
+    main.removeAttribute('aria-busy');
+    clearToken();
+    showSignIn(`令牌无效或已过期：${e.message}`);
+    return;
+  }
+  const code = e instanceof HubError ? e.code : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'FORBIDDEN') showRefusal(target, '无权查看', `无权查看：${message}`);
+  else if (code === 'NOT_FOUND') showRefusal(target, '不存在', message);
+  else showRefusal(target, '载入失败', `载入失败：${message}`);
+}
+
 async function showDivision(code: string): Promise<void> {
   const mine = ++navigation;
   disposeCharts();
   main.setAttribute('aria-busy', 'true');
+  const target = { href: divisionHref(code), fallback: `区划 ${code}` };
   let d: Division | undefined;
   try {
     d = await loadDivision(code);
   } catch (e) {
-    if (mine === navigation) showError(e);
+    if (mine === navigation) showError(e, target);
     return;
   }
   if (mine !== navigation) return;
   if (!d) {
-    main.innerHTML = `<p class="error" role="alert">没有区划 ${esc(code)}。</p>`;
+    showRefusal(target, '不存在', `没有区划 ${code}。`);
     return;
   }
   const division = d;
+  for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
+  lastPlace = { href: divisionHref(d.code), name: d.name };
   renderCrumbs(d);
   const p = period();
   const hasChildren = d.rows.length > 0;
@@ -587,6 +657,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
     return;
   }
   if (mine !== navigation) return;
+  for (const c of cases) known.set(caseHref(c.id), caseName(c.caseNumber));
   list.removeAttribute('role');
   if (!cases.length) {
     list.innerHTML = '<p>没有超期或督办的案件。</p>';
@@ -611,19 +682,24 @@ async function showCases(d: Division, mine: number): Promise<void> {
 async function showCase(id: string): Promise<void> {
   const mine = ++navigation;
   disposeCharts();
+  // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
+  const target = { href: caseHref(id), fallback: '所请求的案件' };
   let c;
   try {
     c = (await request(CaseTimeline, { id })).dispute;
   } catch (e) {
-    if (mine === navigation) showError(e);
+    if (mine === navigation) showError(e, target);
     return;
   }
   if (mine !== navigation) return;
-  main.dataset.view = 'case';
   if (!c) {
-    main.innerHTML = '<p class="error" role="alert">没有这个案件，或您无权查看。</p>';
+    showRefusal(target, '不存在或无权查看', '没有这个案件，或您无权查看。');
     return;
   }
+  main.dataset.view = 'case';
+  delete main.dataset.code;
+  known.set(target.href, caseName(c.caseNumber));
+  lastPlace = { href: target.href, name: caseName(c.caseNumber) };
   const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
   crumbsNav.innerHTML = `<ol>${[...above, c.village]
     .map((d) => `<li><a href="#/division/${esc(d.code)}">${esc(d.name)}</a></li>`)
@@ -687,17 +763,6 @@ function dispatchesPanel(list: readonly Dispatch[]): string {
     </section>`;
 }
 
-function showError(e: unknown): void {
-  main.removeAttribute('aria-busy');
-  if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
-    clearToken();
-    showSignIn(`令牌无效或已过期：${e.message}`);
-    return;
-  }
-  const forbidden = e instanceof HubError && e.code === 'FORBIDDEN';
-  main.innerHTML = `<p class="error" role="alert">${forbidden ? '无权查看：' : '载入失败：'}${esc(e instanceof Error ? e.message : String(e))}</p>`;
-}
-
 // ---- routing ----------------------------------------------------------------
 
 async function home(): Promise<string> {
@@ -728,9 +793,9 @@ async function route(): Promise<void> {
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else {
     try {
-      location.replace(`#/division/${await home()}`);
+      location.replace(divisionHref(await home()));
     } catch (e) {
-      showError(e);
+      showError(e, { href: '#/', fallback: '本辖区' });
     }
   }
 }
