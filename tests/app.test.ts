@@ -182,6 +182,24 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // The trend: 12 months with 同比 and 环比 columns.
     expect(await page.$$eval('#trend tbody tr', (rows) => rows.length)).toBe(12);
     expect(await page.textContent('#trend thead')).toMatch(/环比.*同比/);
+    // 近12个月 is the trend's twelve months, this month so far among them, and the label, the chart and the figures say
+    // so alike: the figures are the sum of the trend's months.
+    const monthOf = (day: string) => `${day.slice(0, 4)}年${Number(day.slice(5, 7))}月`;
+    expect(await page.$eval('#period', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('近12个月（含本月）');
+    expect(await page.textContent('main h2.title')).toContain(`统计期 近12个月（含本月），${from} 至 ${to}`);
+    // The chart's description for screen readers (ECharts' aria-label) names the same months and reads out all twelve.
+    const described = (await page.getAttribute('#trend-chart', 'aria-label'))!;
+    expect(described).toMatch(/^这是一个关于“近12个月（含本月）受理、化解件数与化解率”的图表。/);
+    expect(described).toContain(`${from.slice(2, 4)}年${Number(from.slice(5, 7))}月的数据是`);
+    expect(described).toContain(`${to.slice(2, 4)}年${Number(to.slice(5, 7))}月的数据是`);
+    expect(await page.textContent('#trend-title')).toContain('近12个月（含本月）');
+    const trendMonths = await page.$$eval('#trend tbody th', (ths) => ths.map((th) => th.textContent));
+    expect(from.slice(8)).toBe('01');
+    expect(trendMonths[0]).toBe(monthOf(from));
+    expect(trendMonths[11]).toBe(`${monthOf(to)}（至今）`);
+    expect(await page.$$eval('#period option', (os) => os.filter((o) => o.textContent!.endsWith('（至今）')).length)).toBe(1);
+    const trendReported = await page.$$eval('#trend tbody td:nth-child(2)', (tds) => tds.reduce((n, td) => n + Number(td.textContent!.replace(/,/g, '')), 0));
+    expect(trendReported).toBe(shown.reported);
 
     // The caller has `read`: overdue and supervised cases, each linking to its timeline.
     await page.waitForSelector('#cases table.cases tbody tr a', { timeout: 60_000 });

@@ -91,16 +91,28 @@ interface Period {
   to: string;
 }
 const today = todayCst();
+/** The trend chart's twelve months (m0…m11), oldest first: this month, so far, and the eleven before it. */
 const months = lastTwelveMonths(today);
+const thisMonth = months[11]!;
+/**
+ * 近12个月 covers the chart's twelve months, so its figures are the sum of the
+ * chart's bars; as this month is only partly past, the label says it is in
+ * (README "The analysis room").
+ */
+const LAST_TWELVE = '近12个月（含本月）';
+/** The trend chart, as its description for screen readers names it. */
+const TREND = `${LAST_TWELVE}受理、化解件数与化解率`;
+/** A month as the page names it; this month is named as so far (至今). */
+const monthName = (m: string) => (m === thisMonth ? `${monthLabel(m)}（至今）` : monthLabel(m));
 const PERIODS: Period[] = [
-  { key: 'last12', label: '近12个月', from: monthRange(months[0]!).from, to: today },
+  { key: 'last12', label: LAST_TWELVE, from: monthRange(months[0]!).from, to: today },
   { key: 'year', label: `${today.slice(0, 4)}年度`, from: `${today.slice(0, 4)}-01-01`, to: today },
   ...months
     .slice()
     .reverse()
     .map((m) => {
       const r = monthRange(m);
-      return { key: m, label: monthLabel(m), from: r.from, to: r.to < today ? r.to : today };
+      return { key: m, label: monthName(m), from: r.from, to: r.to < today ? r.to : today };
     }),
 ];
 periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
@@ -370,7 +382,7 @@ function trendTable(h: Head): string {
     <tbody>${ms
       .map(
         (m, i) =>
-          `<tr><th scope="row">${esc(monthLabel(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${rateOf(m.resolutionRate, m.reported)}</td><td>${change(
+          `<tr><th scope="row">${esc(monthName(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${rateOf(m.resolutionRate, m.reported)}</td><td>${change(
             m.reported,
             m.previous.reported,
           )}</td><td>${change(m.reported, m.yearAgo.reported)}</td></tr>`,
@@ -476,7 +488,7 @@ async function showDivision(code: string): Promise<void> {
   main.dataset.view = d.kind;
   main.dataset.code = d.code;
   main.innerHTML = `
-    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}（${p.from} 至 ${p.to}）</small></h2>
+    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
     <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
       <h3 id="figures-title">核心指标</h3>
       <div class="cards">${figures(d.head)
@@ -494,8 +506,8 @@ async function showDivision(code: string): Promise<void> {
     </section>
     <div class="columns">
       <section id="trend" class="panel" aria-labelledby="trend-title">
-        <h3 id="trend-title">矛盾纠纷月度趋势（同比 / 环比）</h3>
-        <div class="chart" id="trend-chart" role="img" aria-label="近12个月受理、化解件数与化解率"></div>
+        <h3 id="trend-title">矛盾纠纷月度趋势 <small>${LAST_TWELVE} · 同比 / 环比</small></h3>
+        <div class="chart" id="trend-chart" role="img" aria-label="${TREND}"></div>
         <details><summary>按月数据</summary><div class="table-wrap">${trendTable(d.head)}</div></details>
       </section>
       <section id="assessment" class="panel" aria-labelledby="assessment-title">
@@ -532,7 +544,7 @@ async function showDivision(code: string): Promise<void> {
   main.removeAttribute('aria-busy');
   performance.mark('hub:figures');
 
-  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head));
+  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head), TREND);
   if (hasChildren) {
     const sort = { key: 'residents', asc: false };
     const table = document.getElementById('children-table')!;
