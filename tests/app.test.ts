@@ -182,6 +182,24 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // The trend: 12 months with 同比 and 环比 columns.
     expect(await page.$$eval('#trend tbody tr', (rows) => rows.length)).toBe(12);
     expect(await page.textContent('#trend thead')).toMatch(/环比.*同比/);
+    // 近12个月 is the trend's twelve months, this month so far among them, and the label, the chart and the figures say
+    // so alike: the figures are the sum of the trend's months.
+    const monthOf = (day: string) => `${day.slice(0, 4)}年${Number(day.slice(5, 7))}月`;
+    expect(await page.$eval('#period', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('近12个月（含本月）');
+    expect(await page.textContent('main h2.title')).toContain(`统计期 近12个月（含本月），${from} 至 ${to}`);
+    // The chart's description for screen readers (ECharts' aria-label) names the same months and reads out all twelve.
+    const described = (await page.getAttribute('#trend-chart', 'aria-label'))!;
+    expect(described).toMatch(/^这是一个关于“近12个月（含本月）受理、化解件数与化解率”的图表。/);
+    expect(described).toContain(`${from.slice(2, 4)}年${Number(from.slice(5, 7))}月的数据是`);
+    expect(described).toContain(`${to.slice(2, 4)}年${Number(to.slice(5, 7))}月的数据是`);
+    expect(await page.textContent('#trend-title')).toContain('近12个月（含本月）');
+    const trendMonths = await page.$$eval('#trend tbody th', (ths) => ths.map((th) => th.textContent));
+    expect(from.slice(8)).toBe('01');
+    expect(trendMonths[0]).toBe(monthOf(from));
+    expect(trendMonths[11]).toBe(`${monthOf(to)}（至今）`);
+    expect(await page.$$eval('#period option', (os) => os.filter((o) => o.textContent!.endsWith('（至今）')).length)).toBe(1);
+    const trendReported = await page.$$eval('#trend tbody td:nth-child(2)', (tds) => tds.reduce((n, td) => n + Number(td.textContent!.replace(/,/g, '')), 0));
+    expect(trendReported).toBe(shown.reported);
 
     // The caller has `read`: overdue and supervised cases, each linking to its timeline.
     await page.waitForSelector('#cases table.cases tbody tr a', { timeout: 60_000 });
@@ -236,6 +254,58 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const crumbs = (await page.textContent('#crumbs')) ?? '';
     for (const name of ['临潭县', story.village.township.name, story.village.name]) expect(crumbs).toContain(name);
     await page.screenshot({ path: `${ARTIFACTS}/case.png`, fullPage: true });
+    await context.close();
+  }, 240_000);
+
+  it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.textContent('#crumbs [aria-current="page"]')).toBe('临潭县');
+    /** The refusal's message, and the breadcrumb: its current item and its links. */
+    const refusal = async () => {
+      await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
+      return {
+        message: (await page.textContent('main > .error'))!,
+        current: await page.$eval('#crumbs', (nav) => nav.querySelector('[aria-current="page"]')?.textContent ?? null),
+        links: await page.$$eval('#crumbs a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')])),
+      };
+    };
+    const backTo = async (code: string) => {
+      await page.click('#crumbs a');
+      await viewOf(page, code);
+      expect(await page.textContent('#crumbs [aria-current="page"]')).toBe('临潭县');
+    };
+
+    // The province above the caller's county: FORBIDDEN. Named by the name the county's breadcrumb showed.
+    await page.goto(`${origin}/app#/division/${PROVINCE}`);
+    expect(await refusal()).toEqual({
+      message: expect.stringMatching(/^无权查看：.*不在您的辖区/),
+      current: '甘肃省 · 无权查看',
+      links: [['返回 临潭县', `#/division/${COUNTY}`]],
+    });
+    expect(await page.getAttribute('main', 'data-view')).toBe('refused');
+    await backTo(COUNTY);
+
+    // A case the hub does not give (outside the jurisdiction looks the same as missing).
+    await page.goto(`${origin}/app#/case/00000000-0000-4000-8000-000000000000`);
+    expect(await refusal()).toEqual({
+      message: '没有这个案件，或您无权查看。',
+      current: '所请求的案件 · 不存在或无权查看',
+      links: [['返回 临潭县', `#/division/${COUNTY}`]],
+    });
+    await backTo(COUNTY);
+
+    // Opened straight at a refused place, with nothing shown before: the way back is the caller's own division.
+    await page.goto('about:blank');
+    await page.goto(`${origin}/app#/division/${PROVINCE}`);
+    expect(await refusal()).toEqual({
+      message: expect.stringMatching(/^无权查看：/),
+      current: `区划 ${PROVINCE} · 无权查看`,
+      links: [['返回 本辖区', '#/']],
+    });
+    await page.screenshot({ path: `${ARTIFACTS}/refused.png`, fullPage: true });
+    await backTo(COUNTY);
     await context.close();
   }, 240_000);
 
@@ -380,6 +450,12 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('#children tbody tr');
     expect(await page.$('#cases')).toBeNull();
     expect(await page.$('a[href^="#/case/"]')).toBeNull();
+    // A case is a record: refused to a report-only caller, and the breadcrumb says so.
+    await page.goto(`${origin}/app#/case/00000000-0000-4000-8000-000000000000`);
+    await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
+    expect(await page.textContent('main > .error')).toMatch(/^无权查看：.*read/);
+    expect(await page.$eval('#crumbs', (nav) => nav.querySelector('[aria-current="page"]')?.textContent ?? null)).toBe('所请求的案件 · 无权查看');
+    expect(await page.$$eval('#crumbs a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['返回 临潭县', `#/division/${COUNTY}`]]);
     await context.close();
   }, 240_000);
 

@@ -5,12 +5,12 @@
  * description; every chart has a table beside it with the same figures.
  */
 import { BarChart, LineChart, TreemapChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { monthLabel, num, pct } from './format.ts';
 
-echarts.use([BarChart, LineChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
 
 const live = new Set<echarts.ECharts>();
 let watching = false;
@@ -38,9 +38,12 @@ export interface TrendPoint {
   resolutionRate: number;
 }
 
-export function trendChart(el: HTMLElement, points: TrendPoint[]): void {
+/** Months side by side, `title` naming them; ECharts' description for screen readers (its aria-label) names and reads out every month. */
+export function trendChart(el: HTMLElement, points: TrendPoint[], title: string): void {
   chartIn(el).setOption({
-    aria: { enabled: true },
+    // The title is the description's lead-in only: the page's heading shows it. Each point is read as its value, not its index on the axis.
+    title: { text: title, show: false },
+    aria: { enabled: true, label: { data: { maxCount: points.length, excludeDimensionId: [0] } } },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 48, right: 48, top: 36, bottom: 28 },

@@ -91,16 +91,28 @@ interface Period {
   to: string;
 }
 const today = todayCst();
+/** The trend chart's twelve months (m0…m11), oldest first: this month, so far, and the eleven before it. */
 const months = lastTwelveMonths(today);
+const thisMonth = months[11]!;
+/**
+ * 近12个月 covers the chart's twelve months, so its figures are the sum of the
+ * chart's bars; as this month is only partly past, the label says it is in
+ * (README "The analysis room").
+ */
+const LAST_TWELVE = '近12个月（含本月）';
+/** The trend chart, as its description for screen readers names it. */
+const TREND = `${LAST_TWELVE}受理、化解件数与化解率`;
+/** A month as the page names it; this month is named as so far (至今). */
+const monthName = (m: string) => (m === thisMonth ? `${monthLabel(m)}（至今）` : monthLabel(m));
 const PERIODS: Period[] = [
-  { key: 'last12', label: '近12个月', from: monthRange(months[0]!).from, to: today },
+  { key: 'last12', label: LAST_TWELVE, from: monthRange(months[0]!).from, to: today },
   { key: 'year', label: `${today.slice(0, 4)}年度`, from: `${today.slice(0, 4)}-01-01`, to: today },
   ...months
     .slice()
     .reverse()
     .map((m) => {
       const r = monthRange(m);
-      return { key: m, label: monthLabel(m), from: r.from, to: r.to < today ? r.to : today };
+      return { key: m, label: monthName(m), from: r.from, to: r.to < today ? r.to : today };
     }),
 ];
 periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
@@ -113,12 +125,30 @@ periodSelect.addEventListener('change', () => {
 
 const monthVars = Object.fromEntries(months.map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`, string>;
 
+// ---- places -----------------------------------------------------------------
+
+/** A view the page showed: where the way back from a refusal leads. */
+interface Place {
+  href: string;
+  name: string;
+}
+/** The last view shown in this tab, a place the caller may see. */
+let lastPlace: Place | undefined;
+/** Names of the divisions and cases the page has shown or listed, by their route, to name a refused target. */
+const known = new Map<string, string>();
+const divisionHref = (code: string) => `#/division/${code}`;
+const caseHref = (id: string) => `#/case/${encodeURIComponent(id)}`;
+const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
+
 // ---- sign-in ----------------------------------------------------------------
 
 let claims: Claims | undefined;
 
 function showSignIn(message = ''): void {
   disposeCharts();
+  // The next caller may see other places.
+  lastPlace = undefined;
+  known.clear();
   crumbsNav.innerHTML = '';
   who.textContent = '';
   signOut.hidden = true;
@@ -352,7 +382,7 @@ function trendTable(h: Head): string {
     <tbody>${ms
       .map(
         (m, i) =>
-          `<tr><th scope="row">${esc(monthLabel(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${rateOf(m.resolutionRate, m.reported)}</td><td>${change(
+          `<tr><th scope="row">${esc(monthName(months[i]!))}</th><td>${num(m.reported)}</td><td>${num(m.resolved)}</td><td>${rateOf(m.resolutionRate, m.reported)}</td><td>${change(
             m.reported,
             m.previous.reported,
           )}</td><td>${change(m.reported, m.yearAgo.reported)}</td></tr>`,
@@ -383,30 +413,82 @@ function assessmentTable(h: Head): string {
 
 let navigation = 0;
 
+// ---- refusals ---------------------------------------------------------------
+
+interface Target {
+  href: string;
+  /** How the breadcrumb names it when the page never learnt its name. */
+  fallback: string;
+}
+
+/**
+ * A view the hub refused or could not give (FORBIDDEN, not found, a failed load).
+ * The breadcrumb then says where the page is: the refused target, named as
+ * refused, after the way back to the last view shown (or to the caller's own
+ * jurisdiction when this tab showed none), not the trail of the view before,
+ * which is no longer on screen (README "The analysis room").
+ */
+function showRefusal(target: Target, state: string, message: string): void {
+  disposeCharts();
+  main.removeAttribute('aria-busy');
+  const name = known.get(target.href) ?? target.fallback;
+  // '#/' leads to the caller's own division (route, home); no way back when that is what was refused.
+  const own = claims && claims.jurisdiction !== '*' ? divisionHref(claims.jurisdiction.slice(0, 12)) : '#/';
+  const refusedHome = target.href === own || target.href === '#/';
+  const back: Place | undefined =
+    lastPlace && lastPlace.href !== target.href ? lastPlace : refusedHome ? undefined : { href: '#/', name: known.get(own) ?? '本辖区' };
+  const backLink = back ? `<a href="${esc(back.href)}">返回 ${esc(back.name)}</a>` : '';
+  crumbsNav.innerHTML = `<ol>${back ? `<li class="back">${backLink}</li>` : ''}<li class="refused" aria-current="page">${esc(name)} · ${esc(state)}</li></ol>`;
+  main.dataset.view = 'refused';
+  delete main.dataset.code;
+  main.innerHTML = `
+    <h2 class="title">${esc(name)} <small>${esc(state)}</small></h2>
+    <p class="error" role="alert">${esc(message)}</p>
+    ${back ? `<p class="way-back">${backLink}</p>` : ''}`;
+}
+
+/** A failed request as a refusal of the target; an expired or foreign token leads to the sign-in instead. */
+function showError(e: unknown, target: Target): void {
+  if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
+    main.removeAttribute('aria-busy');
+    clearToken();
+    showSignIn(`令牌无效或已过期：${e.message}`);
+    return;
+  }
+  const code = e instanceof HubError ? e.code : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'FORBIDDEN') showRefusal(target, '无权查看', `无权查看：${message}`);
+  else if (code === 'NOT_FOUND') showRefusal(target, '不存在', message);
+  else showRefusal(target, '载入失败', `载入失败：${message}`);
+}
+
 async function showDivision(code: string): Promise<void> {
   const mine = ++navigation;
   disposeCharts();
   main.setAttribute('aria-busy', 'true');
+  const target = { href: divisionHref(code), fallback: `区划 ${code}` };
   let d: Division | undefined;
   try {
     d = await loadDivision(code);
   } catch (e) {
-    if (mine === navigation) showError(e);
+    if (mine === navigation) showError(e, target);
     return;
   }
   if (mine !== navigation) return;
   if (!d) {
-    main.innerHTML = `<p class="error" role="alert">没有区划 ${esc(code)}。</p>`;
+    showRefusal(target, '不存在', `没有区划 ${code}。`);
     return;
   }
   const division = d;
+  for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
+  lastPlace = { href: divisionHref(d.code), name: d.name };
   renderCrumbs(d);
   const p = period();
   const hasChildren = d.rows.length > 0;
   main.dataset.view = d.kind;
   main.dataset.code = d.code;
   main.innerHTML = `
-    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}（${p.from} 至 ${p.to}）</small></h2>
+    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
     <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
       <h3 id="figures-title">核心指标</h3>
       <div class="cards">${figures(d.head)
@@ -424,8 +506,8 @@ async function showDivision(code: string): Promise<void> {
     </section>
     <div class="columns">
       <section id="trend" class="panel" aria-labelledby="trend-title">
-        <h3 id="trend-title">矛盾纠纷月度趋势（同比 / 环比）</h3>
-        <div class="chart" id="trend-chart" role="img" aria-label="近12个月受理、化解件数与化解率"></div>
+        <h3 id="trend-title">矛盾纠纷月度趋势 <small>${LAST_TWELVE} · 同比 / 环比</small></h3>
+        <div class="chart" id="trend-chart" role="img" aria-label="${TREND}"></div>
         <details><summary>按月数据</summary><div class="table-wrap">${trendTable(d.head)}</div></details>
       </section>
       <section id="assessment" class="panel" aria-labelledby="assessment-title">
@@ -462,7 +544,7 @@ async function showDivision(code: string): Promise<void> {
   main.removeAttribute('aria-busy');
   performance.mark('hub:figures');
 
-  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head));
+  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head), TREND);
   if (hasChildren) {
     const sort = { key: 'residents', asc: false };
     const table = document.getElementById('children-table')!;
@@ -587,6 +669,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
     return;
   }
   if (mine !== navigation) return;
+  for (const c of cases) known.set(caseHref(c.id), caseName(c.caseNumber));
   list.removeAttribute('role');
   if (!cases.length) {
     list.innerHTML = '<p>没有超期或督办的案件。</p>';
@@ -611,19 +694,24 @@ async function showCases(d: Division, mine: number): Promise<void> {
 async function showCase(id: string): Promise<void> {
   const mine = ++navigation;
   disposeCharts();
+  // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
+  const target = { href: caseHref(id), fallback: '所请求的案件' };
   let c;
   try {
     c = (await request(CaseTimeline, { id })).dispute;
   } catch (e) {
-    if (mine === navigation) showError(e);
+    if (mine === navigation) showError(e, target);
     return;
   }
   if (mine !== navigation) return;
-  main.dataset.view = 'case';
   if (!c) {
-    main.innerHTML = '<p class="error" role="alert">没有这个案件，或您无权查看。</p>';
+    showRefusal(target, '不存在或无权查看', '没有这个案件，或您无权查看。');
     return;
   }
+  main.dataset.view = 'case';
+  delete main.dataset.code;
+  known.set(target.href, caseName(c.caseNumber));
+  lastPlace = { href: target.href, name: caseName(c.caseNumber) };
   const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
   crumbsNav.innerHTML = `<ol>${[...above, c.village]
     .map((d) => `<li><a href="#/division/${esc(d.code)}">${esc(d.name)}</a></li>`)
@@ -687,17 +775,6 @@ function dispatchesPanel(list: readonly Dispatch[]): string {
     </section>`;
 }
 
-function showError(e: unknown): void {
-  main.removeAttribute('aria-busy');
-  if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
-    clearToken();
-    showSignIn(`令牌无效或已过期：${e.message}`);
-    return;
-  }
-  const forbidden = e instanceof HubError && e.code === 'FORBIDDEN';
-  main.innerHTML = `<p class="error" role="alert">${forbidden ? '无权查看：' : '载入失败：'}${esc(e instanceof Error ? e.message : String(e))}</p>`;
-}
-
 // ---- routing ----------------------------------------------------------------
 
 async function home(): Promise<string> {
@@ -728,9 +805,9 @@ async function route(): Promise<void> {
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else {
     try {
-      location.replace(`#/division/${await home()}`);
+      location.replace(divisionHref(await home()));
     } catch (e) {
-      showError(e);
+      showError(e, { href: '#/', fallback: '本辖区' });
     }
   }
 }
