@@ -189,9 +189,11 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.textContent('main h2.title')).toContain(`统计期 近12个月（含本月），${from} 至 ${to}`);
     // The chart's description for screen readers (ECharts' aria-label) names the same months and reads out all twelve.
     const described = (await page.getAttribute('#trend-chart', 'aria-label'))!;
-    expect(described).toMatch(/^这是一个关于“近12个月（含本月）受理、化解件数与化解率”的图表。/);
-    expect(described).toContain(`${from.slice(2, 4)}年${Number(from.slice(5, 7))}月的数据是`);
-    expect(described).toContain(`${to.slice(2, 4)}年${Number(to.slice(5, 7))}月的数据是`);
+    expect(described).toMatch(/^近12个月（含本月）受理、化解件数与化解率：/);
+    expect(described).toMatch(new RegExp(`：${monthOf(from)}受理 \\d+ 件，化解 \\d+ 件，(化解率 \\d+(\\.\\d)?%|无化解率)；`));
+    expect(described).toMatch(new RegExp(`；${monthOf(to)}受理 \\d+ 件，化解 \\d+ 件，(化解率 \\d+(\\.\\d)?%|无化解率)。$`));
+    expect(described.split('；')).toHaveLength(12);
+    expect(described).not.toMatch(/NaN|undefined|0\.\d{3}/);
     expect(await page.textContent('#trend-title')).toContain('近12个月（含本月）');
     const trendMonths = await page.$$eval('#trend tbody th', (ths) => ths.map((th) => th.textContent));
     expect(from.slice(8)).toBe('01');

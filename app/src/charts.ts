@@ -38,12 +38,18 @@ export interface TrendPoint {
   resolutionRate: number;
 }
 
-/** Months side by side, `title` naming them; ECharts' description for screen readers (its aria-label) names and reads out every month. */
+/**
+ * Months side by side, `title` naming them. The description for screen
+ * readers (the chart's aria-label) is written here, month by month as the
+ * table beside it reads: ECharts' own reads a rate as a raw fraction, and a
+ * month with nothing reported as NaN.
+ */
 export function trendChart(el: HTMLElement, points: TrendPoint[], title: string): void {
+  const months = points.map(
+    (p) => `${monthLabel(p.month)}受理 ${num(p.reported)} 件，化解 ${num(p.resolved)} 件，${p.reported ? `化解率 ${pct(p.resolutionRate)}` : '无化解率'}`,
+  );
   chartIn(el).setOption({
-    // The title is the description's lead-in only: the page's heading shows it. Each point is read as its value, not its index on the axis.
-    title: { text: title, show: false },
-    aria: { enabled: true, label: { data: { maxCount: points.length, excludeDimensionId: [0] } } },
+    aria: { enabled: true, label: { description: `${title}：${months.join('；')}。` } },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 48, right: 48, top: 36, bottom: 28 },
@@ -62,7 +68,7 @@ export function trendChart(el: HTMLElement, points: TrendPoint[], title: string)
         // A month with nothing reported has no rate: a gap, not 0%.
         data: points.map((p) => (p.reported ? p.resolutionRate : null)),
         itemStyle: { color: '#b45309' },
-        tooltip: { valueFormatter: (v: unknown) => pct(Number(v)) },
+        tooltip: { valueFormatter: (v: unknown) => (typeof v === 'number' ? pct(v) : '—') },
       },
     ],
   });
