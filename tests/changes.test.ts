@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
+import { TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
+import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
+import { asOwner } from './helpers/cases.ts';
 import { startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -20,6 +25,29 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const CHANGE = 'cursor kind op recordId version statusFrom statusTo changedFields village { code } grid { code } at';
+
+/** The GraphQL type each kind of change is a record of. */
+const TYPE_OF: Record<ChangeKind, string> = {
+  RESIDENT: 'Person',
+  HOUSEHOLD: 'Household',
+  HOUSE: 'House',
+  ADDRESS: 'Address',
+  SITE: 'Site',
+  JOINT_DEFENSE_GROUP: 'JointDefenseGroup',
+  PATROL_TEAM: 'PatrolTeam',
+  PATROL: 'Patrol',
+  HAZARD: 'Hazard',
+  DISPUTE: 'Dispute',
+};
+/** The fields of each object type of the village subgraph's schema. */
+const FIELDS = new Map<string, Set<string>>();
+for (const def of parse(readFileSync(new URL('../schema/village.graphql', import.meta.url), 'utf8')).definitions) {
+  if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+  const fields = FIELDS.get(def.name.value) ?? new Set<string>();
+  for (const f of def.fields ?? []) fields.add(f.name.value);
+  FIELDS.set(def.name.value, fields);
+}
+const fieldsOf = (kind: string) => FIELDS.get(TYPE_OF[kind as ChangeKind])!;
 
 interface Change {
   cursor: string;
@@ -257,11 +285,82 @@ describe('change feed', () => {
     const arrived = await hub.queryAs<{ changes: Nodes<Moved> }>(next, q, { a: start });
     const theirs = arrived.data!.changes.nodes.filter((c) => c.recordId === p.id);
     expect(theirs.map((c) => [c.op, c.version, c.village.code])).toEqual([['UPDATED', 2, NEXT]]);
-    expect(theirs[0]!.changedFields).toContain('gridCode');
+    expect(theirs[0]!.changedFields).toContain('grid');
     expect(theirs[0]!.record).toEqual({ id: p.id });
     // The county sees the move as leaving one village and arriving in the other, in that order.
     const county = await hub.queryAs<{ changes: Nodes<Moved> }>(writer, q, { a: start });
     expect(county.data!.changes.nodes.filter((c) => c.recordId === p.id).map((c) => c.op)).toEqual(['CREATED', 'MOVED_OUT', 'UPDATED']);
+  });
+
+  it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
+    const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
+    const { after: start } = await pull(writer, null, within, 1000);
+    const NEXT = '623022100002';
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '马字段', ethnicity: '回族', idNumber: makeCitizenId('659110', '1984-02-03', 11), residency: 'REGISTERED' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const p = created.data!.registerPerson;
+    const d = await step('acceptDispute', await report(`fields-${Date.now()}`, p.id));
+    const moved = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${NEXT}001" }) { version } }`);
+    expect(moved.errors).toBeUndefined();
+
+    const all = (await pull(writer, start, within, 1000)).got;
+    // The move: its grid and village (the Person's fields), not their codes; the county stays and no field shows it.
+    expect(all.filter((c) => c.recordId === p.id).map((c) => [c.op, c.changedFields])).toEqual([
+      ['CREATED', null],
+      ['MOVED_OUT', ['grid', 'village']],
+      ['UPDATED', ['grid', 'village']],
+    ]);
+    // Accepting a case: its status and the step on its timeline; when it was accepted is that step's, no field of its own.
+    const accepted = all.find((c) => c.recordId === d.id && c.op === 'TRANSITION')!;
+    expect(accepted.changedFields).toContain('status');
+    expect(accepted.changedFields).toContain('timeline');
+    expect(accepted.changedFields).not.toContain('acceptedAt');
+    // Whatever else changed meanwhile, every name is a field of its record's type, in GraphQL and in the NDJSON lines.
+    const res = await fetch(
+      new URL(`/changes.ndjson?kinds=RESIDENT,DISPUTE&within=623022${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl),
+      {
+        headers: { authorization: `Bearer ${writer}` },
+      },
+    );
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change);
+    for (const c of [...all, ...lines]) {
+      for (const f of c.changedFields ?? []) expect(fieldsOf(c.kind), `${c.kind} ${c.op}`).toContain(f);
+    }
+  });
+
+  it('knows what the API calls every column of the feed’s tables, and calls each a field of the record’s type', async () => {
+    const columns = await asOwner(
+      'village',
+      async (c) =>
+        (
+          await c.query<{ table_name: string; column_name: string }>(
+            `select table_name, column_name from information_schema.columns where table_schema = 'public' and table_name = any($1)`,
+            [TRACKED.map((t) => t.table)],
+          )
+        ).rows,
+    );
+    for (const t of TRACKED) {
+      const kind = t.kind as ChangeKind;
+      const of = columns.filter((c) => c.table_name === t.table).map((c) => c.column_name);
+      expect(of.length).toBeGreaterThan(0);
+      // A column added later must be named here: as a field of the type, or as null when no field shows it.
+      expect(
+        of.filter((c) => !Object.hasOwn(API_FIELDS[kind], c)),
+        t.table,
+      ).toEqual([]);
+      const named = Object.values(API_FIELDS[kind]).filter((f): f is string => f != null);
+      expect(
+        named.filter((f) => !fieldsOf(kind).has(f)),
+        t.table,
+      ).toEqual([]);
+    }
   });
 
   it('refuses bad cursors, unknown kinds, report-only callers and divisions outside the jurisdiction with typed errors', async () => {

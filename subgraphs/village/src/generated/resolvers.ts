@@ -188,9 +188,11 @@ export type Change = {
   /** When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
   /**
-   * 改动字段 For UPDATED and TRANSITION: the record's fields the change set to
-   * another value, by column in camelCase (householdId, gridCode, tags, status,
-   * …), sorted; the version is not one of them. Null for CREATED and DELETED.
+   * 改动字段 For UPDATED, TRANSITION and MOVED_OUT: the fields of the record's
+   * type the change set to another value, sorted (a reference by its field:
+   * grid, household, leader; a case's new steps as timeline). The version is not
+   * one of them, nor is what no field shows (empty when only that changed).
+   * Null for CREATED and DELETED.
    */
   changedFields?: Maybe<Array<Scalars['String']['output']>>;
   /** Feed position; pass it as `after` to continue from here. */
