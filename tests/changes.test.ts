@@ -292,6 +292,67 @@ describe('change feed', () => {
     expect(county.data!.changes.nodes.filter((c) => c.recordId === p.id).map((c) => c.op)).toEqual(['CREATED', 'MOVED_OUT', 'UPDATED']);
   });
 
+  it('tells the grid a resident left inside the village (MOVED_OUT under the old grid), and the grid they went to that they came', async () => {
+    const OTHER = '623022100001002';
+    const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${GRID}"`, 1000);
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '马换格', ethnicity: '回族', idNumber: makeCitizenId('659110', '1984-02-03', 13), residency: 'REGISTERED' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const p = created.data!.registerPerson;
+    const moved = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${OTHER}" }) { version } }`);
+    expect(moved.errors).toBeUndefined();
+    interface Moved {
+      op: string;
+      recordId: string;
+      version: number;
+      changedFields: string[] | null;
+      grid: { code: string };
+      record: { id: string } | null;
+    }
+    const q = (within: string) =>
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], ${within}, first: 1000) { nodes { op recordId version changedFields grid { code } record { ... on Person { id } } } } }`;
+    const mine = async (token: string, within: string) => {
+      const r = await hub.queryAs<{ changes: Nodes<Moved> }>(token, q(within), { a: start });
+      expect(r.errors).toBeUndefined();
+      return r.data!.changes.nodes.filter((c) => c.recordId === p.id);
+    };
+    // Following the old grid: the resident came and left.
+    expect((await mine(reader, `within: "${GRID}"`)).map((c) => [c.op, c.version, c.grid.code, c.changedFields])).toEqual([
+      ['CREATED', 1, GRID, null],
+      ['MOVED_OUT', 2, GRID, ['grid']],
+    ]);
+    // Following the new grid: they came.
+    expect((await mine(reader, `within: "${OTHER}"`)).map((c) => [c.op, c.version, c.grid.code])).toEqual([['UPDATED', 2, OTHER]]);
+    // The village sees them leave one grid and arrive in the other, in that order.
+    expect((await mine(reader, `within: "${VILLAGE}"`)).map((c) => [c.op, c.grid.code])).toEqual([
+      ['CREATED', GRID],
+      ['MOVED_OUT', GRID],
+      ['UPDATED', OTHER],
+    ]);
+    // A caller of the old grid alone hears it too, with no record it may no longer see.
+    const gridReader = await hub.token({ jurisdiction: GRID, scopes: ['read'] });
+    expect((await mine(gridReader, `within: "${GRID}"`)).map((c) => [c.op, c.record])).toEqual([
+      ['CREATED', null],
+      ['MOVED_OUT', null],
+    ]);
+    // And so does the NDJSON feed of the old grid.
+    const res = await fetch(new URL(`/changes.ndjson?kinds=RESIDENT&within=${GRID}${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change & { gridCode: string })
+      .filter((c) => c.recordId === p.id);
+    expect(lines.map((c) => [c.op, c.gridCode])).toEqual([
+      ['CREATED', GRID],
+      ['MOVED_OUT', GRID],
+    ]);
+  });
+
   it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
     const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
     const { after: start } = await pull(writer, null, within, 1000);

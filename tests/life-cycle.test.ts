@@ -257,6 +257,8 @@ describe('deregistering a person', () => {
     const feed = (await changes(feedStart, 'RESIDENT')).got.filter((c) => c.recordId === p.id);
     expect(feed.map((c) => [c.op, c.changedFields])).toEqual([
       ['CREATED', null],
+      // The move to the village's other grid: told to the grid it left, then to the one it came to.
+      ['MOVED_OUT', ['grid', 'household']],
       ['UPDATED', ['grid', 'household']],
       ['UPDATED', ['tags']],
       ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'household', 'status']],

@@ -271,8 +271,9 @@ export type ChangeOp =
   /** 删除 Removed. */
   | 'DELETED'
   /**
-   * 迁出 The record moved to another village: filed under the village and grid it left, just before the same update's
-   * UPDATED (or TRANSITION) under the new ones. `record` is null to a caller who cannot see where it went.
+   * 迁出 The record moved to another grid, of its village or of another: filed under the village and grid it left, just
+   * before the same update's UPDATED (or TRANSITION) under the new ones. `record` is null to a caller who cannot see
+   * where it went.
    */
   | 'MOVED_OUT'
   /** 状态流转 The status changed (statusFrom → statusTo), perhaps with other fields. */

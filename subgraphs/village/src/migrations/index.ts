@@ -35,6 +35,7 @@ import { Migration20261203000033CountyDayKey } from './Migration20261203000033Co
 import { Migration20261204000034GridPostOnce } from './Migration20261204000034GridPostOnce.ts';
 import { Migration20261204000035MovedOut } from './Migration20261204000035MovedOut.ts';
 import { Migration20261204000036ResidentTransition } from './Migration20261204000036ResidentTransition.ts';
+import { Migration20261204000037GridMovedOut } from './Migration20261204000037GridMovedOut.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -75,4 +76,5 @@ export const migrations = [
   Migration20261204000034GridPostOnce,
   Migration20261204000035MovedOut,
   Migration20261204000036ResidentTransition,
+  Migration20261204000037GridMovedOut,
 ];
