@@ -353,6 +353,52 @@ describe('change feed', () => {
     ]);
   });
 
+  it('tells the creation of a 十户联防 group once: one CREATED entry, its leader already named', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [JOINT_DEFENSE_GROUP], within: "${VILLAGE}"`, 1000);
+    const run = Date.now();
+    const household = async (n: number) => {
+      const r = await hub.queryAs<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        i: { gridCode: GRID, number: `FEED-${run}-${n}` },
+      });
+      expect(r.errors).toBeUndefined();
+      return r.data!.registerHousehold.id;
+    };
+    const [h1, h2] = [await household(1), await household(2)];
+    const leader = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { gridCode: GRID, name: '杨联户', ethnicity: '藏族', idNumber: makeCitizenId('659110', '1984-02-03', 15), residency: 'REGISTERED', householdId: h2 },
+    });
+    expect(leader.errors).toBeUndefined();
+    const leaderId = leader.data!.registerPerson.id;
+    const create = (households: string[]) =>
+      hub.queryAs<{ createJointDefenseGroup: { id: string; version: number; leader: { id: string } } }>(
+        writer,
+        `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version leader { id } } }`,
+        { i: { gridCode: GRID, name: `变更联防组${run}`, householdIds: households, leaderId } },
+      );
+    // A leader who lives in none of the households is refused, and nothing is written.
+    expect((await create([h1])).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const made = await create([h1, h2]);
+    expect(made.errors).toBeUndefined();
+    const g = made.data!.createJointDefenseGroup;
+
+    interface GroupChange {
+      op: string;
+      recordId: string;
+      version: number;
+      record: { id: string; leader: { id: string } | null } | null;
+    }
+    const r = await hub.queryAs<{ changes: Nodes<GroupChange> }>(
+      reader,
+      `query($a: String) { changes(after: $a, kinds: [JOINT_DEFENSE_GROUP], within: "${VILLAGE}", first: 1000) { nodes { op recordId version record { ... on JointDefenseGroup { id leader { id } } } } } }`,
+      { a: start },
+    );
+    expect(r.errors).toBeUndefined();
+    // The refused one left no entry; the group made is one creation at version 1.
+    expect(r.data!.changes.nodes.map((c) => [c.op, c.recordId, c.version])).toEqual([['CREATED', g.id, 1]]);
+    expect(r.data!.changes.nodes[0]!.record).toEqual({ id: g.id, leader: { id: leaderId } });
+    expect(g).toEqual({ id: g.id, version: 1, leader: { id: leaderId } });
+  });
+
   it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
     const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
     const { after: start } = await pull(writer, null, within, 1000);
