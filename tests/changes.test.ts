@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
+import { TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
+import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
+import { asOwner } from './helpers/cases.ts';
 import { startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -20,6 +25,29 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const CHANGE = 'cursor kind op recordId version statusFrom statusTo changedFields village { code } grid { code } at';
+
+/** The GraphQL type each kind of change is a record of. */
+const TYPE_OF: Record<ChangeKind, string> = {
+  RESIDENT: 'Person',
+  HOUSEHOLD: 'Household',
+  HOUSE: 'House',
+  ADDRESS: 'Address',
+  SITE: 'Site',
+  JOINT_DEFENSE_GROUP: 'JointDefenseGroup',
+  PATROL_TEAM: 'PatrolTeam',
+  PATROL: 'Patrol',
+  HAZARD: 'Hazard',
+  DISPUTE: 'Dispute',
+};
+/** The fields of each object type of the village subgraph's schema. */
+const FIELDS = new Map<string, Set<string>>();
+for (const def of parse(readFileSync(new URL('../schema/village.graphql', import.meta.url), 'utf8')).definitions) {
+  if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+  const fields = FIELDS.get(def.name.value) ?? new Set<string>();
+  for (const f of def.fields ?? []) fields.add(f.name.value);
+  FIELDS.set(def.name.value, fields);
+}
+const fieldsOf = (kind: string) => FIELDS.get(TYPE_OF[kind as ChangeKind])!;
 
 interface Change {
   cursor: string;
@@ -257,11 +285,189 @@ describe('change feed', () => {
     const arrived = await hub.queryAs<{ changes: Nodes<Moved> }>(next, q, { a: start });
     const theirs = arrived.data!.changes.nodes.filter((c) => c.recordId === p.id);
     expect(theirs.map((c) => [c.op, c.version, c.village.code])).toEqual([['UPDATED', 2, NEXT]]);
-    expect(theirs[0]!.changedFields).toContain('gridCode');
+    expect(theirs[0]!.changedFields).toContain('grid');
     expect(theirs[0]!.record).toEqual({ id: p.id });
     // The county sees the move as leaving one village and arriving in the other, in that order.
     const county = await hub.queryAs<{ changes: Nodes<Moved> }>(writer, q, { a: start });
     expect(county.data!.changes.nodes.filter((c) => c.recordId === p.id).map((c) => c.op)).toEqual(['CREATED', 'MOVED_OUT', 'UPDATED']);
+  });
+
+  it('tells the grid a resident left inside the village (MOVED_OUT under the old grid), and the grid they went to that they came', async () => {
+    const OTHER = '623022100001002';
+    const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${GRID}"`, 1000);
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '马换格', ethnicity: '回族', idNumber: makeCitizenId('659110', '1984-02-03', 13), residency: 'REGISTERED' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const p = created.data!.registerPerson;
+    const moved = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${OTHER}" }) { version } }`);
+    expect(moved.errors).toBeUndefined();
+    interface Moved {
+      op: string;
+      recordId: string;
+      version: number;
+      changedFields: string[] | null;
+      grid: { code: string };
+      record: { id: string } | null;
+    }
+    const q = (within: string) =>
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], ${within}, first: 1000) { nodes { op recordId version changedFields grid { code } record { ... on Person { id } } } } }`;
+    const mine = async (token: string, within: string) => {
+      const r = await hub.queryAs<{ changes: Nodes<Moved> }>(token, q(within), { a: start });
+      expect(r.errors).toBeUndefined();
+      return r.data!.changes.nodes.filter((c) => c.recordId === p.id);
+    };
+    // Following the old grid: the resident came and left.
+    expect((await mine(reader, `within: "${GRID}"`)).map((c) => [c.op, c.version, c.grid.code, c.changedFields])).toEqual([
+      ['CREATED', 1, GRID, null],
+      ['MOVED_OUT', 2, GRID, ['grid']],
+    ]);
+    // Following the new grid: they came.
+    expect((await mine(reader, `within: "${OTHER}"`)).map((c) => [c.op, c.version, c.grid.code])).toEqual([['UPDATED', 2, OTHER]]);
+    // The village sees them leave one grid and arrive in the other, in that order.
+    expect((await mine(reader, `within: "${VILLAGE}"`)).map((c) => [c.op, c.grid.code])).toEqual([
+      ['CREATED', GRID],
+      ['MOVED_OUT', GRID],
+      ['UPDATED', OTHER],
+    ]);
+    // A caller of the old grid alone hears it too, with no record it may no longer see.
+    const gridReader = await hub.token({ jurisdiction: GRID, scopes: ['read'] });
+    expect((await mine(gridReader, `within: "${GRID}"`)).map((c) => [c.op, c.record])).toEqual([
+      ['CREATED', null],
+      ['MOVED_OUT', null],
+    ]);
+    // And so does the NDJSON feed of the old grid.
+    const res = await fetch(new URL(`/changes.ndjson?kinds=RESIDENT&within=${GRID}${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change & { gridCode: string })
+      .filter((c) => c.recordId === p.id);
+    expect(lines.map((c) => [c.op, c.gridCode])).toEqual([
+      ['CREATED', GRID],
+      ['MOVED_OUT', GRID],
+    ]);
+  });
+
+  it('tells the creation of a 十户联防 group once: one CREATED entry, its leader already named', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [JOINT_DEFENSE_GROUP], within: "${VILLAGE}"`, 1000);
+    const run = Date.now();
+    const household = async (n: number) => {
+      const r = await hub.queryAs<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        i: { gridCode: GRID, number: `FEED-${run}-${n}` },
+      });
+      expect(r.errors).toBeUndefined();
+      return r.data!.registerHousehold.id;
+    };
+    const [h1, h2] = [await household(1), await household(2)];
+    const leader = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { gridCode: GRID, name: '杨联户', ethnicity: '藏族', idNumber: makeCitizenId('659110', '1984-02-03', 15), residency: 'REGISTERED', householdId: h2 },
+    });
+    expect(leader.errors).toBeUndefined();
+    const leaderId = leader.data!.registerPerson.id;
+    const create = (households: string[]) =>
+      hub.queryAs<{ createJointDefenseGroup: { id: string; version: number; leader: { id: string } } }>(
+        writer,
+        `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version leader { id } } }`,
+        { i: { gridCode: GRID, name: `变更联防组${run}`, householdIds: households, leaderId } },
+      );
+    // A leader who lives in none of the households is refused, and nothing is written.
+    expect((await create([h1])).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const made = await create([h1, h2]);
+    expect(made.errors).toBeUndefined();
+    const g = made.data!.createJointDefenseGroup;
+
+    interface GroupChange {
+      op: string;
+      recordId: string;
+      version: number;
+      record: { id: string; leader: { id: string } | null } | null;
+    }
+    const r = await hub.queryAs<{ changes: Nodes<GroupChange> }>(
+      reader,
+      `query($a: String) { changes(after: $a, kinds: [JOINT_DEFENSE_GROUP], within: "${VILLAGE}", first: 1000) { nodes { op recordId version record { ... on JointDefenseGroup { id leader { id } } } } } }`,
+      { a: start },
+    );
+    expect(r.errors).toBeUndefined();
+    // The refused one left no entry; the group made is one creation at version 1.
+    expect(r.data!.changes.nodes.map((c) => [c.op, c.recordId, c.version])).toEqual([['CREATED', g.id, 1]]);
+    expect(r.data!.changes.nodes[0]!.record).toEqual({ id: g.id, leader: { id: leaderId } });
+    expect(g).toEqual({ id: g.id, version: 1, leader: { id: leaderId } });
+  });
+
+  it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
+    const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
+    const { after: start } = await pull(writer, null, within, 1000);
+    const NEXT = '623022100002';
+    const created = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+      { i: { gridCode: GRID, name: '马字段', ethnicity: '回族', idNumber: makeCitizenId('659110', '1984-02-03', 11), residency: 'REGISTERED' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const p = created.data!.registerPerson;
+    const d = await step('acceptDispute', await report(`fields-${Date.now()}`, p.id));
+    const moved = await hub.queryAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${NEXT}001" }) { version } }`);
+    expect(moved.errors).toBeUndefined();
+
+    const all = (await pull(writer, start, within, 1000)).got;
+    // The move: its grid and village (the Person's fields), not their codes; the county stays and no field shows it.
+    expect(all.filter((c) => c.recordId === p.id).map((c) => [c.op, c.changedFields])).toEqual([
+      ['CREATED', null],
+      ['MOVED_OUT', ['grid', 'village']],
+      ['UPDATED', ['grid', 'village']],
+    ]);
+    // Accepting a case: its status and the step on its timeline; when it was accepted is that step's, no field of its own.
+    const accepted = all.find((c) => c.recordId === d.id && c.op === 'TRANSITION')!;
+    expect(accepted.changedFields).toContain('status');
+    expect(accepted.changedFields).toContain('timeline');
+    expect(accepted.changedFields).not.toContain('acceptedAt');
+    // Whatever else changed meanwhile, every name is a field of its record's type, in GraphQL and in the NDJSON lines.
+    const res = await fetch(
+      new URL(`/changes.ndjson?kinds=RESIDENT,DISPUTE&within=623022${start ? `&after=${encodeURIComponent(start)}` : ''}`, hub.gatewayUrl),
+      {
+        headers: { authorization: `Bearer ${writer}` },
+      },
+    );
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change);
+    for (const c of [...all, ...lines]) {
+      for (const f of c.changedFields ?? []) expect(fieldsOf(c.kind), `${c.kind} ${c.op}`).toContain(f);
+    }
+  });
+
+  it('knows what the API calls every column of the feed’s tables, and calls each a field of the record’s type', async () => {
+    const columns = await asOwner(
+      'village',
+      async (c) =>
+        (
+          await c.query<{ table_name: string; column_name: string }>(
+            `select table_name, column_name from information_schema.columns where table_schema = 'public' and table_name = any($1)`,
+            [TRACKED.map((t) => t.table)],
+          )
+        ).rows,
+    );
+    for (const t of TRACKED) {
+      const kind = t.kind as ChangeKind;
+      const of = columns.filter((c) => c.table_name === t.table).map((c) => c.column_name);
+      expect(of.length).toBeGreaterThan(0);
+      // A column added later must be named here: as a field of the type, or as null when no field shows it.
+      expect(
+        of.filter((c) => !Object.hasOwn(API_FIELDS[kind], c)),
+        t.table,
+      ).toEqual([]);
+      const named = Object.values(API_FIELDS[kind]).filter((f): f is string => f != null);
+      expect(
+        named.filter((f) => !fieldsOf(kind).has(f)),
+        t.table,
+      ).toEqual([]);
+    }
   });
 
   it('refuses bad cursors, unknown kinds, report-only callers and divisions outside the jurisdiction with typed errors', async () => {

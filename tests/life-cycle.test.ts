@@ -257,9 +257,11 @@ describe('deregistering a person', () => {
     const feed = (await changes(feedStart, 'RESIDENT')).got.filter((c) => c.recordId === p.id);
     expect(feed.map((c) => [c.op, c.changedFields])).toEqual([
       ['CREATED', null],
-      ['UPDATED', ['gridCode', 'householdId']],
+      // The move to the village's other grid: told to the grid it left, then to the one it came to.
+      ['MOVED_OUT', ['grid', 'household']],
+      ['UPDATED', ['grid', 'household']],
       ['UPDATED', ['tags']],
-      ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'householdId', 'status']],
+      ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'household', 'status']],
     ]);
     // Deregistering is a change of status, and says which.
     expect(feed.at(-1)).toMatchObject({ statusFrom: 'ACTIVE', statusTo: 'DEREGISTERED' });
@@ -506,7 +508,7 @@ describe('ending households, houses and 十户联防 groups', () => {
       [`HOUSEHOLD:${h.id}`, `JOINT_DEFENSE_GROUP:${group.id}`, `HOUSE:${house.id}`].includes(`${c.kind}:${c.recordId}`),
     );
     expect(feed.filter((c) => c.op === 'DELETED').map((c) => c.kind)).toEqual(['JOINT_DEFENSE_GROUP', 'HOUSEHOLD', 'HOUSE']);
-    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('jointDefenseGroupId'))).toBeDefined();
-    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('headId'))).toBeDefined();
+    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('jointDefenseGroup'))).toBeDefined();
+    expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('head'))).toBeDefined();
   }, 180_000);
 });

@@ -188,9 +188,11 @@ export type Change = {
   /** When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
   /**
-   * 改动字段 For UPDATED and TRANSITION: the record's fields the change set to
-   * another value, by column in camelCase (householdId, gridCode, tags, status,
-   * …), sorted; the version is not one of them. Null for CREATED and DELETED.
+   * 改动字段 For UPDATED, TRANSITION and MOVED_OUT: the fields of the record's
+   * type the change set to another value, sorted (a reference by its field:
+   * grid, household, leader; a case's new steps as timeline). The version is not
+   * one of them, nor is what no field shows (empty when only that changed).
+   * Null for CREATED and DELETED.
    */
   changedFields?: Maybe<Array<Scalars['String']['output']>>;
   /** Feed position; pass it as `after` to continue from here. */
@@ -269,8 +271,9 @@ export type ChangeOp =
   /** 删除 Removed. */
   | 'DELETED'
   /**
-   * 迁出 The record moved to another village: filed under the village and grid it left, just before the same update's
-   * UPDATED (or TRANSITION) under the new ones. `record` is null to a caller who cannot see where it went.
+   * 迁出 The record moved to another grid, of its village or of another: filed under the village and grid it left, just
+   * before the same update's UPDATED (or TRANSITION) under the new ones. `record` is null to a caller who cannot see
+   * where it went.
    */
   | 'MOVED_OUT'
   /** 状态流转 The status changed (statusFrom → statusTo), perhaps with other fields. */

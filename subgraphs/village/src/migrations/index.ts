@@ -35,6 +35,7 @@ import { Migration20261203000033CountyDayKey } from './Migration20261203000033Co
 import { Migration20261204000034GridPostOnce } from './Migration20261204000034GridPostOnce.ts';
 import { Migration20261204000035MovedOut } from './Migration20261204000035MovedOut.ts';
 import { Migration20261204000036ResidentTransition } from './Migration20261204000036ResidentTransition.ts';
+import { Migration20261204000037GridMovedOut } from './Migration20261204000037GridMovedOut.ts';
 import { Migration20261204000038Reinstate } from './Migration20261204000038Reinstate.ts';
 
 /** Every migration of the village database, oldest first. */
@@ -76,5 +77,6 @@ export const migrations = [
   Migration20261204000034GridPostOnce,
   Migration20261204000035MovedOut,
   Migration20261204000036ResidentTransition,
+  Migration20261204000037GridMovedOut,
   Migration20261204000038Reinstate,
 ];

@@ -61,11 +61,16 @@ export async function writeForm(
   extra: Readonly<Record<string, Staged>> = {},
   explain?: (rule: Rule) => Promise<Parameters<typeof ruleError>[1]>,
 ): Promise<number | null> {
+  return writeValues(em, k, await formValues(em, caller, k, input), extra, explain);
+}
+
+/** A form's values through the kind's field rules and the write scope (the first half of writeForm). */
+export async function formValues(em: EntityManager, caller: Caller, k: WritableKind, input: object): Promise<FieldValues> {
   const f = formFields(input);
   const v = k.fields(f, await formContext(em, caller, f));
   if (typeof v.values.grid_code === 'string') requireWrite(caller, v.values.grid_code);
   if (typeof v.values.village_code === 'string') requireWrite(caller, v.values.village_code);
-  return writeValues(em, k, v, extra, explain);
+  return v;
 }
 
 /** Runs checked values through the kind's checks and write (see writeForm). */

@@ -11,30 +11,137 @@ import { instant } from './record.ts';
 export const CHANGE_KINDS = ['RESIDENT', 'HOUSEHOLD', 'HOUSE', 'ADDRESS', 'SITE', 'JOINT_DEFENSE_GROUP', 'PATROL_TEAM', 'PATROL', 'HAZARD', 'DISPUTE'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-// The log's id and the commit sequence are bigints: they stay text, exact, and make the feed's cursor.
-const Change = z.object({
-  id: z.string(),
-  seq: z.string(),
-  kind: z.enum(CHANGE_KINDS),
-  op: z.enum(['CREATED', 'UPDATED', 'DELETED', 'TRANSITION', 'MOVED_OUT']),
-  recordId: col.text,
-  version: col.id.nullable(),
-  statusFrom: col.text.nullable(),
-  statusTo: col.text.nullable(),
-  villageCode: col.text,
-  gridCode: col.text,
-  at: instant,
-  // The columns an update changed (migration …23LifeCycle), named as the API names fields: household_id → householdId.
-  changedFields: col.textArray.nullable().transform((fields) => (fields ? [...new Set(fields.map(apiField))].sort() : null)),
-});
-
 /**
- * A changed column as the API names what changed: camelCase, and a case's `seq` (its place in the case's own
- * order, which no API field shows) as the `timeline` it grew.
+ * What the API calls each column of a kind's table (the log names columns,
+ * migration …23LifeCycle): a field of the kind's GraphQL type (Person for
+ * RESIDENT, …), a reference column as its object field (`household_id` →
+ * `household`, `grid_code` → `grid`), a case's `seq` (its place in the case's
+ * own order, which no field shows) as the `timeline` it grew, its deadlines
+ * as `deadlines`; null for a column no field shows (keys, the county code,
+ * bookkeeping, the times of steps the timeline carries). A column not listed
+ * is not named either: a consumer reads only field names of the record's
+ * type (docs/ARCHITECTURE.md, "The change feed's changed fields").
+ * tests/changes.test.ts checks every column of the feed's tables is listed
+ * and every name is a field of its type.
  */
-function apiField(column: string): string {
-  return column === 'seq' ? 'timeline' : column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+type ApiFields = Readonly<Record<string, string | null>>;
+const PLACE: ApiFields = { village_code: 'village', grid_code: 'grid', county_code: null, version: null };
+const REGISTRY: ApiFields = { ...PLACE, id: 'id' };
+export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
+  RESIDENT: {
+    ...REGISTRY,
+    name: 'name',
+    gender: 'gender',
+    birth_date: 'birthDate',
+    ethnicity: 'ethnicity',
+    id_number: 'idNumber',
+    phone: 'phone',
+    residency: 'residency',
+    tags: 'tags',
+    household_id: 'household',
+    address_id: 'address',
+    status: 'status',
+    deregistered_at: 'deregisteredAt',
+    deregistration_reason: 'deregistrationReason',
+    deregistration_note: 'deregistrationNote',
+  },
+  HOUSEHOLD: { ...REGISTRY, number: 'number', head_id: 'head', address_id: 'address', house_id: 'house', joint_defense_group_id: 'jointDefenseGroup' },
+  HOUSE: { ...REGISTRY, number: 'number', use: 'use', area: 'area', address_id: 'address' },
+  ADDRESS: { ...REGISTRY, number: 'number', text: 'text' },
+  SITE: {
+    ...REGISTRY,
+    external_id: null,
+    name: 'name',
+    kind: 'kind',
+    address_id: 'address',
+    contact_name: 'contactName',
+    contact_phone: 'contactPhone',
+  },
+  JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader' },
+  PATROL_TEAM: { ...REGISTRY, external_id: null, name: 'name', kind: 'kind' },
+  PATROL: { ...REGISTRY, team_id: 'team', started_at: 'startedAt', ended_at: 'endedAt', route: 'route', participant_ids: 'participants' },
+  // A hazard shows its grid, not its village.
+  HAZARD: {
+    ...REGISTRY,
+    village_code: null,
+    kind: 'kind',
+    description: 'description',
+    location: 'location',
+    source: 'source',
+    reported_by: 'reportedBy',
+    patrol_id: 'patrol',
+    reported_at: 'reportedAt',
+    status: 'status',
+    rectified_at: 'rectifiedAt',
+    verified_at: 'verifiedAt',
+  },
+  DISPUTE: {
+    ...REGISTRY,
+    no: null,
+    idempotency_key: null,
+    created_by: null,
+    case_number: 'caseNumber',
+    category: 'category',
+    scale: 'scale',
+    source: 'source',
+    summary: 'summary',
+    occurred_at: 'occurredAt',
+    reported_at: 'reportedAt',
+    status: 'status',
+    handling_level: 'handlingLevel',
+    in_transit: 'inTransit',
+    assignee: 'assignee',
+    outcome: 'outcome',
+    resolved_level: 'resolvedLevel',
+    resolved_at: 'resolvedAt',
+    rating: 'rating',
+    rehandled: 'rehandled',
+    supervised_at: 'underSupervision',
+    contact_by: 'deadlines',
+    settle_by: 'deadlines',
+    reply_by: 'deadlines',
+    seq: 'timeline',
+    // Each comes with its step on the timeline.
+    accepted_at: null,
+    escalated_to_township_at: null,
+    escalated_to_county_at: null,
+    rated_at: null,
+    closed_at: null,
+    followed_up_at: null,
+  },
+};
+
+/** The changed columns of an entry as the API names what changed: sorted field names of the kind's type, each once. */
+function apiFields(kind: ChangeKind, columns: readonly string[]): string[] {
+  const names = API_FIELDS[kind];
+  const out = new Set<string>();
+  for (const c of columns) {
+    const field = Object.hasOwn(names, c) ? names[c] : null;
+    if (field) out.add(field);
+  }
+  return [...out].sort();
 }
+
+// The log's id and the commit sequence are bigints: they stay text, exact, and make the feed's cursor.
+const Change = z
+  .object({
+    id: z.string(),
+    seq: z.string(),
+    kind: z.enum(CHANGE_KINDS),
+    op: z.enum(['CREATED', 'UPDATED', 'DELETED', 'TRANSITION', 'MOVED_OUT']),
+    recordId: col.text,
+    version: col.id.nullable(),
+    statusFrom: col.text.nullable(),
+    statusTo: col.text.nullable(),
+    villageCode: col.text,
+    gridCode: col.text,
+    at: instant,
+    changedFields: col.textArray.nullable(),
+  })
+  .transform((r) => {
+    if (r.changedFields) r.changedFields = apiFields(r.kind, r.changedFields);
+    return r;
+  });
 export type ChangeRow = z.infer<typeof Change>;
 
 /** A feed position: the commit sequence number and the log id within it. */

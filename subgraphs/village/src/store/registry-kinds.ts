@@ -68,6 +68,8 @@ interface KeyedSpec {
   moves?: Rule;
   /** Checks of the kind's own invariants, after the references and before the version. */
   invariants?: readonly RowCheck[];
+  /** Staged columns only a form fills (a file's row leaves them null), carried to `n` for the invariants. */
+  formOnly?: readonly StageColumn[];
 }
 
 const ADDRESS: What = { zh: '标准地址', en: 'address' };
@@ -143,6 +145,7 @@ function keyedStage(spec: KeyedSpec): StageColumn[] {
     [spec.key, 'text'],
     ...spec.scalars.map((c): StageColumn => [c.column, c.type]),
     ...spec.refs.flatMap((r): StageColumn[] => [[r.column, 'integer'], ...(r.byKey ? [[r.byKey, 'text'] as const] : [])]),
+    ...(spec.formOnly ?? []),
     ['register', 'boolean'],
     ['given', 'integer'],
   ];
@@ -167,6 +170,7 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
       `${r.byKey ? `s.${r.byKey}` : 'null::text'} as ${r.flag}_key_in`,
     ]),
     ...written.map((c) => `t.${c} as was_${c}`),
+    ...(spec.formOnly ?? []).map(([c]) => `s.${c}`),
   ];
   const lookups = spec.refs.flatMap((r) => [
     `case when n0.${r.flag}_id_in is not null then (select r.village_code from ${r.table} r where r.id = n0.${r.flag}_id_in) end as ${r.flag}_id_village`,
@@ -364,7 +368,14 @@ const leaderRef: Ref = {
   sameVillage: false,
 };
 
-/** 十户联防组: grid, external id, name, leader (联户长: lives in one of the group's households, leaderOutside). */
+/**
+ * 十户联防组: grid, external id, name, leader (联户长: lives in one of the
+ * group's households, leaderOutside). A form forming a group names its
+ * households (`household_ids`, joined once the group is written), so the new
+ * group is written with its leader: one record, one CREATED in the change
+ * feed. A file's new group has no households yet, so it names its leader
+ * once its households' rows have joined it.
+ */
 export const GROUP_KIND = keyedKind({
   name: 'jointDefenseGroup',
   table: 'joint_defense_group',
@@ -372,11 +383,13 @@ export const GROUP_KIND = keyedKind({
   what: GROUP,
   scalars: [{ column: 'name', type: 'text', required: true }],
   refs: [leaderRef],
+  formOnly: [['household_ids', 'text[]']],
   invariants: [
     {
       rule: leaderOutside,
       bad: `x.leader_id is not null and x.leader_id is distinct from x.was_leader_id
-              and not exists (select 1 from person p join household h on h.id = p.household_id where p.id = x.leader_id and h.joint_defense_group_id = x.target)`,
+              and not exists (select 1 from person p join household h on h.id = p.household_id
+                               where p.id = x.leader_id and (h.joint_defense_group_id = x.target or (x.target is null and h.id = any(x.household_ids::integer[]))))`,
       field: refColumn(leaderRef),
       when: some('leader_id', 'leader_id_number'),
     },

@@ -5,7 +5,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { GROUPS } from '../../registry/kinds.ts';
 import { groupElsewhere, groupTaken, leaderHomeLeaves, ruleError } from '../../registry/rules.ts';
-import { currentVersion, writeForm } from '../../registry/write.ts';
+import { currentVersion, formValues, writeForm, writeValues } from '../../registry/write.ts';
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
@@ -64,20 +64,21 @@ async function touched(em: EntityManager, g: JointDefenseGroupRow, version: numb
 export const jointDefenseGroupMutations = {
   createJointDefenseGroup: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
-      const id = await writeForm(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name }, { register: true });
-      const group = (await jointDefenseGroups.byId(em, id!))!;
-      const members = await groupHouseholds(em, ctx.caller, input.householdIds, group.villageCode);
+      const values = await formValues(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name, leaderId: input.leaderId });
+      const members = await groupHouseholds(em, ctx.caller, input.householdIds, String(values.values.grid_code).slice(0, 12));
       if (!members.length)
         throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
+      // Written once, with its leader, through the groups' rules: a resident of the caller's jurisdiction who lives in
+      // one of the households it is formed with (leaderOutside). One creation is one record written, so the change feed
+      // has one CREATED entry for it, leader included.
+      const id = (await writeValues(em, GROUPS, values, { register: true, household_ids: members.map((h) => String(h.id)) }))!;
       await households.joinGroup(
         em,
-        group.id,
+        id,
         members.map((h) => h.id),
       );
-      // The leader through the groups' rules: a resident of the caller's jurisdiction who lives in one of the households.
-      await writeForm(em, ctx.caller, GROUPS, { leaderId: input.leaderId }, { id: group.id });
-      return (await jointDefenseGroups.byId(em, group.id))!;
+      return (await jointDefenseGroups.byId(em, id))!;
     }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
