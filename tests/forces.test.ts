@@ -180,6 +180,8 @@ describe('grid staff (网格力量 1+3+N)', () => {
     const file = await importFile('grid-staff', `external_id,grid_code,role,name\nfs-${RUN}-w2,${g},GRID_WORKER,第二名网格员\n`);
     expect(file.rejects).toHaveLength(1);
     sameReason(e, 'role', file.rejects[0]!, 'role');
+    // Both name the current grid worker, so the clerk knows whose assignment to end.
+    expect(file.rejects[0]!.reason).toContain(`now ${worker.name}, id ${worker.id}`);
     expect((await staffOf(g!)).staff.filter((s) => s.role === 'GRID_WORKER')).toEqual([worker]);
   });
 

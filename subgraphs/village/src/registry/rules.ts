@@ -359,6 +359,9 @@ export const gridWorkerTaken: Rule = rule('gridWorkerTaken', 'CONFLICT', 'role',
   en: 'GRID_WORKER: the grid already has its grid worker (专职网格员), and a grid has one; end or change the current assignment first',
 });
 
+/** Who holds a grid's grid worker post, as a refusal of a second one names them (form and file alike). */
+export const workerHolder = (name: string, id: string): Said => ({ zh: `（现任：${name}，编号 ${id}）。`, en: ` (now ${name}, id ${id}).` });
+
 /** A committee stays in its village. */
 export const committeeStaysInVillage: Rule = rule('staysInVillage', 'BAD_USER_INPUT', 'village_code', {
   zh: '不是该委员会所属的村（社区）：委员会不能迁往别的村（社区）',

@@ -4,7 +4,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { gridStaffFields } from '../../registry/fields.ts';
-import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, WHAT } from '../../registry/rules.ts';
+import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, WHAT, workerHolder } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
@@ -37,9 +37,7 @@ async function save(em: EntityManager, caller: Caller, input: object, current: G
     // Who holds the post now, so the caller knows whose assignment to end or change.
     const grid = 'gridCode' in input && typeof input.gridCode === 'string' ? input.gridCode.trim() : current?.gridCode;
     const now = grid ? await gridStaff.workerOf(em, grid) : null;
-    return now
-      ? { said: { zh: `（现任：${now.name}，编号 ${now.id}）。`, en: ` (now ${now.name}, id ${now.id}).` }, extra: { currentId: String(now.id) } }
-      : undefined;
+    return now ? { said: workerHolder(now.name, String(now.id)), extra: { currentId: String(now.id) } } : undefined;
   });
   return (await gridStaff.byId(em, id ?? current!.id))!;
 }
