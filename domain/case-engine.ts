@@ -298,6 +298,7 @@ const LEVEL_ZH: Record<Level, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇�
 /** A case status as a Chinese message names it (已登记, 调解中, ...). */
 export const statusZh = (status: string): string => STATUS_ZH[status] ?? status;
 const labelZh = (action: CaseAction): string => (LABEL[action] ?? action).split(' ')[0]!;
+const labelEn = (action: CaseAction): string => (LABEL[action] ?? action).split(' ').slice(1).join(' ');
 
 export function labelOf(action: CaseAction): string {
   return LABEL[action];
@@ -338,7 +339,7 @@ export function transition(level: Level, status: string, action: CaseAction, res
     'INVALID_TRANSITION',
     {
       zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
-      en: `Cannot ${LABEL[action]} a ${status} case at the ${level.toLowerCase()} level; allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+      en: `A ${status} case at the ${level.toLowerCase()} level does not allow “${labelEn(action)}” (${labelZh(action)}); allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
     },
     { level, status, action, allowed },
   );

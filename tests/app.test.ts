@@ -12,6 +12,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
+import { callersOf, escalateToTownship, mutate, ok, villagesOf } from './helpers/cases.ts';
+import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
 const COUNTY = '623021';
@@ -258,6 +260,53 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/case.png`, fullPage: true });
     await context.close();
   }, 240_000);
+
+  it('shows a dispatch the township withdrew (撤回) as withdrawn, with when and why, and no deadline left to meet', async () => {
+    // A case of 卓尼县 (the suite's write county), in a township the other files do not write in.
+    const towns = ok(await hub.query<{ county: { townships: { code: string }[] } }>(`{ county(code: "${WRITE_COUNTY}") { townships { code } } }`)).county
+      .townships;
+    const [village] = await villagesOf(hub, towns.at(-2)!.code);
+    const callers = await callersOf(hub, village!.code);
+    const { id, township } = await escalateToTownship(hub, callers, {
+      gridCode: village!.grids[0]!,
+      category: 'FOREST_GRASSLAND',
+      scale: 'ORDINARY',
+      summary: '草场界线争议',
+    });
+    const accepted = await mutate<{ version: number }>(
+      hub,
+      callers.township,
+      `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
+    );
+    const called = await mutate<{ version: number; dispatches: { id: string; departmentKind: string }[] }>(
+      hub,
+      callers.township,
+      `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"]) { version dispatches { id departmentKind } }`,
+    );
+    const silent = called.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND')!;
+    await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silent.id}", version: ${called.version}, reason: "部门逾期未报到") { version }`);
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${callers.township}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/case/${id}`);
+    await page.waitForSelector('#dispatch-title', { timeout: 60_000 });
+    const rows = await page.$$eval('section[aria-labelledby="dispatch-title"] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent ?? '')),
+    );
+    const byName = new Map(rows.map((r) => [r[0]!, r]));
+    const withdrawn = byName.get('卓尼县林业和草原局')!;
+    expect(withdrawn[1]).toBe('已撤回');
+    expect(withdrawn[3]).toBe('—');
+    expect(withdrawn[4]).toBe('—');
+    expect(withdrawn[5]).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} .* 撤回：部门逾期未报到$/);
+    const waiting = byName.get('卓尼县自然资源局')!;
+    expect(waiting[1]).toMatch(/^已吹哨/);
+    expect(waiting[3]).toMatch(/^时限 /);
+    // The timeline names the step in Chinese.
+    await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('撤回吹哨'), undefined, { timeout: 60_000 });
+    await context.close();
+  });
 
   it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
     const { context, page } = await newPage();

@@ -329,6 +329,8 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(errorCode(late)).toBe('INVALID_TRANSITION');
     expect(late.errors![0]!.message).toMatch(/withdrew/);
     expect(errorCode(await withdraw(silent.id, after.version))).toBe('INVALID_TRANSITION');
+    // A stale copy hears it is stale before it hears the dispatch is gone.
+    expect(errorCode(await withdraw(silent.id, c.version))).toBe('CONFLICT');
 
     // The department may be called on again, and its new dispatch withdrawn again. Called during mediation, the case
     // stays in mediation.

@@ -298,8 +298,8 @@ describe('deregistering a person', () => {
       i: { name: `恢复登记${run}`, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: G1 },
     });
     expect(code(again)).toBe('CONFLICT');
-    expect(again.errors![0]!.extensions).toMatchObject({ rule: 'deregistered' });
-    expect(again.errors![0]!.message).toMatch(/reinstatePerson/);
+    expect(again.errors![0]!.extensions).toMatchObject({ rule: 'deregisteredNumber', argument: 'idNumber', personId: p.id });
+    expect(again.errors![0]!.message).toMatch(/^idNumber belongs to a deregistered resident: .*reinstatePerson.* \(person \d+\)\.$/);
 
     const reinstate = (token: string, id: string, version: number, extra = '') =>
       hub.queryAs<{ reinstatePerson: { id: string; version: number; status: string; gridCode: string; deregisteredAt: string | null } }>(
@@ -309,6 +309,8 @@ describe('deregistering a person', () => {
     const active = await reinstate(writer, other.id, other.version);
     expect(code(active)).toBe('INVALID_TRANSITION');
     expect(active.errors![0]!.extensions).toMatchObject({ status: 'ACTIVE' });
+    // A stale copy hears it is stale before it hears what became of the person.
+    expect(code(await reinstate(writer, other.id, other.version - 1))).toBe('CONFLICT');
     expect(code(await reinstate(writer, p.id, gone.deregisterPerson.version - 1))).toBe('CONFLICT');
     expect(code(await reinstate(reader, p.id, gone.deregisterPerson.version))).toBe('FORBIDDEN');
     const elsewhere = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'] });

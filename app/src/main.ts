@@ -755,11 +755,20 @@ async function showCase(id: string): Promise<void> {
 
 type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
 
-/** 吹哨报到: each department the township called, with its deadlines and what it reported; on time means before the deadline. */
+/**
+ * 吹哨报到: each department the township called, with its deadlines and what
+ * it reported; on time means before the deadline. A dispatch the township
+ * withdrew (撤回) waits on no deadline: it shows when and why instead.
+ */
 function dispatchesPanel(list: readonly Dispatch[]): string {
   if (!list.length) return '';
-  const when = (at: string | null | undefined, by: string) =>
-    at ? `${esc(wallClock(at))}${new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : ''}` : `时限 ${esc(wallClock(by))}`;
+  const when = (d: Dispatch, at: string | null | undefined, by: string) =>
+    at
+      ? `${esc(wallClock(at))}${new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : ''}`
+      : d.withdrawnAt
+        ? '—'
+        : `时限 ${esc(wallClock(by))}`;
+  const said = (d: Dispatch) => (d.withdrawnAt ? `${esc(wallClock(d.withdrawnAt))} 撤回：${esc(d.withdrawalReason ?? '')}` : d.report ? esc(d.report) : '—');
   return `<section class="panel" aria-labelledby="dispatch-title">
       <h3 id="dispatch-title">吹哨报到</h3>
       <div class="table-wrap"><table><thead><tr><th scope="col">部门</th><th scope="col">状态</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">反馈</th><th scope="col">反馈意见</th></tr></thead><tbody>${list
@@ -767,9 +776,11 @@ function dispatchesPanel(list: readonly Dispatch[]): string {
           (d) =>
             `<tr><th scope="row">${esc(d.departmentName)}</th><td>${esc(DISPATCH_STATUS[d.status])}${
               d.overdue ? '<span class="badge unmet">超期</span>' : ''
-            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d.acknowledgedAt, d.acknowledgeBy)}</td><td>${when(d.reportedAt, d.reportBy)}</td><td>${
-              d.report ? esc(d.report) : '—'
-            }</td></tr>`,
+            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d, d.acknowledgedAt, d.acknowledgeBy)}</td><td>${when(
+              d,
+              d.reportedAt,
+              d.reportBy,
+            )}</td><td>${said(d)}</td></tr>`,
         )
         .join('')}</tbody></table></div>
     </section>`;

@@ -455,6 +455,8 @@ export const CaseTimeline = graphql(`
           acknowledgedAt
           reportedAt
           report
+          withdrawnAt
+          withdrawalReason
         }
       }
       timeline {

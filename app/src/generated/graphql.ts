@@ -407,7 +407,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1390,6 +1390,8 @@ export const CaseTimelineDocument = new TypedDocumentString(`
         acknowledgedAt
         reportedAt
         report
+        withdrawnAt
+        withdrawalReason
       }
     }
     timeline {

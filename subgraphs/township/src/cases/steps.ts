@@ -168,18 +168,19 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
         if (!d || !inJurisdiction(ctx.caller, d.villageCode))
           throw notFound({ zh: `没有编号为 ${a.dispatchId} 的吹哨任务。`, en: `No dispatch with id ${a.dispatchId}.` });
         const c = await caseForCentre(em, ctx, d.disputeId);
-        if (!OPEN_DISPATCH.includes(d.status)) {
-          throw hubError(
-            'INVALID_TRANSITION',
-            {
-              zh: `这项吹哨任务${DISPATCH_STATUS_ZH[d.status] ?? d.status}，不能撤回；只有部门尚未反馈的吹哨可以撤回。`,
-              en: `A ${d.status} dispatch cannot be withdrawn; only a dispatch its department has not reported on can be.`,
-            },
-            { status: d.status, allowed: [] },
-          );
-        }
         step.note = `撤回吹哨：${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）— ${reason}`;
+        // After the engine's checks: a stale copy hears it is stale before it hears what became of the dispatch.
         step.extras = async (_, at) => {
+          if (!OPEN_DISPATCH.includes(d.status)) {
+            throw hubError(
+              'INVALID_TRANSITION',
+              {
+                zh: `这项吹哨任务${DISPATCH_STATUS_ZH[d.status] ?? d.status}，不能撤回；只有部门尚未反馈的吹哨可以撤回。`,
+                en: `A ${d.status} dispatch cannot be withdrawn; only a dispatch its department has not reported on can be.`,
+              },
+              { status: d.status, allowed: [] },
+            );
+          }
           await dispatches.withdraw(em, d.id, reason, at);
           return {};
         };
@@ -284,7 +285,7 @@ async function departmentStep(
         if (!c) throw notFound({ zh: `没有吹哨任务 ${id} 对应的乡镇级案件。`, en: `No township case for dispatch ${id}.` });
         const who = actorOf(ctx);
         // The department, and who in it took the step when the token names someone else.
-        step.actor = `${d.departmentName}${who && who !== d.departmentName ? ` (${who})` : ''}`;
+        step.actor = `${d.departmentName}${who && who !== d.departmentName ? `（${who}）` : ''}`;
         step.extras = async (_, at) => {
           out.dispatch = action === 'DEPARTMENT_ACKNOWLEDGE' ? await dispatches.acknowledge(em, d.id, at) : await dispatches.report(em, d.id, note ?? '', at);
           return {};

@@ -131,13 +131,16 @@ export const tagsForAge: Rule = rule('tagsForAge', 'BAD_USER_INPUT', 'tags', {
   en: 'has key-youth tags, which apply to people aged 6–25',
 });
 
-/**
- * A deregistered resident (注销) is kept as history: a row cannot change it,
- * nor register the ID number again; someone who returns is reinstated.
- */
+/** A deregistered resident (注销) is kept as history: a row cannot change it; someone who returns is reinstated. */
 export const deregistered: Rule = rule('deregistered', 'CONFLICT', 'id', {
   zh: '所指人员已注销：注销的记录作为历史保留，不能修改；如其已迁回或注销有误，请先恢复登记（reinstatePerson）',
   en: 'names a deregistered resident: a deregistered record is kept as history and does not change; if they have returned or were deregistered by mistake, reinstate them first (reinstatePerson)',
+});
+
+/** Registering the ID number of a deregistered resident: the number stays theirs, so they are reinstated instead. */
+export const deregisteredNumber: Rule = rule('deregisteredNumber', 'CONFLICT', 'id_number', {
+  zh: '属于一名已注销的人员：号码仍归其所有，不能重新登记；如其已迁回或注销有误，请恢复其登记（reinstatePerson）',
+  en: 'belongs to a deregistered resident: the number stays theirs and cannot be registered again; if they have returned or were deregistered by mistake, reinstate them (reinstatePerson)',
 });
 
 /** Sex and birth date follow from the ID number and are not changed by a row. */

@@ -64,7 +64,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
       return conflict(
         {
           zh: `人员 ${personId} 是户 ${t.id}（户号 ${t.label}）的户主，该户还有其他在册成员（人员 ${others.map((o) => o.id).join('、')}）；请先另行指定户主。`,
-          en: `person ${personId} heads household ${t.id} (number ${t.label}), which has other members (persons ${others.map((o) => o.id).join(', ')}); appoint another head first.`,
+          en: `Person ${personId} heads household ${t.id} (number ${t.label}), which has other members (persons ${others.map((o) => o.id).join(', ')}); appoint another head first.`,
         },
         { householdId: String(t.id) },
       );
@@ -72,7 +72,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
       return conflict(
         {
           zh: `人员 ${personId} 是十户联防组 ${t.id}（${t.label}）的联户长；请先另行指定联户长。`,
-          en: `person ${personId} leads joint-defense group ${t.id} (${t.label}); appoint another leader first.`,
+          en: `Person ${personId} leads joint-defense group ${t.id} (${t.label}); appoint another leader first.`,
         },
         { jointDefenseGroupId: String(t.id) },
       );
@@ -80,7 +80,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
       return conflict(
         {
           zh: `人员 ${personId} 任网格力量 ${t.id}（${t.label}）；请先结束该任命（endGridStaff）。`,
-          en: `person ${personId} serves as grid staff ${t.id} (${t.label}); end that assignment first (endGridStaff).`,
+          en: `Person ${personId} serves as grid staff ${t.id} (${t.label}); end that assignment first (endGridStaff).`,
         },
         { gridStaffId: String(t.id) },
       );
@@ -88,7 +88,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
       return conflict(
         {
           zh: `人员 ${personId} 任人民调解员 ${t.id}（${t.label}）；请先结束其调解员职务（endMediator）。`,
-          en: `person ${personId} serves as mediator ${t.id} (${t.label}); end that service first (endMediator).`,
+          en: `Person ${personId} serves as mediator ${t.id} (${t.label}); end that service first (endMediator).`,
         },
         { mediatorId: String(t.id) },
       );
@@ -120,17 +120,18 @@ export const lifeCycleMutations = {
   deregisterPerson: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      // The version first: a stale copy hears it is stale before it hears what became of the person.
+      checkVersion(p.version, version);
       if (p.status !== 'ACTIVE') {
         throw hubError(
           'INVALID_TRANSITION',
           {
             zh: `人员 ${id} 已经注销（${REASON_ZH[p.deregistrationReason ?? ''] ?? p.deregistrationReason}），不能再次注销。`,
-            en: `person ${id} is already deregistered (${p.deregistrationReason}).`,
+            en: `Person ${id} is already deregistered (${p.deregistrationReason}).`,
           },
           { status: p.status },
         );
       }
-      checkVersion(p.version, version);
       const noteText = optText(note, 'note', 500);
       for (const householdId of await headshipsToEnd(em, ctx.caller, p.id)) await lifeCycle.endHeadship(em, householdId, p.id);
       // Patrol team membership needs no one's decision: the person leaves every team.
@@ -140,14 +141,14 @@ export const lifeCycleMutations = {
   reinstatePerson: (_, { id, version, gridCode, note }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      checkVersion(p.version, version);
       if (p.status !== 'DEREGISTERED') {
         throw hubError(
           'INVALID_TRANSITION',
-          { zh: `人员 ${id} 在册，无需恢复登记。`, en: `person ${id} is in the current registry; there is nothing to reinstate.` },
+          { zh: `人员 ${id} 在册，无需恢复登记。`, en: `Person ${id} is in the current registry; there is nothing to reinstate.` },
           { status: p.status },
         );
       }
-      checkVersion(p.version, version);
       const back = (await lifeCycle.reinstate(em, p.id, optText(note, 'note', 500)))!;
       if (gridCode == null || gridCode === back.gridCode) return back;
       // Living elsewhere now: the move is a resident's change of grid, by its rules (jurisdiction, posts left behind).

@@ -3,7 +3,7 @@ import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
-import { deregistered, idNumberElsewhere, ruleError } from '../../registry/rules.ts';
+import { deregistered, deregisteredNumber, idNumberElsewhere, ruleError, type Rule } from '../../registry/rules.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
@@ -45,10 +45,19 @@ export const personMutations = {
           );
         }
       }
-      const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }).catch((e: unknown) => {
-        // Being told an ID number is registered elsewhere is a lookup by it: audited as one, as an import's is.
-        if (e instanceof GraphQLError && e.extensions.rule === idNumberElsewhere.name)
-          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, []);
+      // A deregistered resident's number: the refusal names the record to reinstate.
+      const explain = async (broken: Rule) => {
+        if (broken.name !== deregisteredNumber.name || input.idNumber == null) return undefined;
+        const p = await persons.byIdNumber(em, input.idNumber.trim().toUpperCase());
+        return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
+      };
+      const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
+        // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
+        // one, as an import's is.
+        if (e instanceof GraphQLError && (e.extensions.rule === idNumberElsewhere.name || e.extensions.rule === deregisteredNumber.name)) {
+          const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
+          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
+        }
         throw e;
       });
       return current(em, id!);
