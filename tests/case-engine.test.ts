@@ -283,7 +283,11 @@ describe('deadlines', () => {
       expect(d.acknowledgeBy.getTime() - at.getTime()).toBe(r.contactMinutes * 60_000);
       expect(d.reportBy.getTime() - at.getTime()).toBe(r.settleHours * HOUR);
     }
-    expect(DEADLINE_DEFAULTS.filter((r) => r.settleHours === 360).map((r) => r.category)).toEqual(['LAND_HOMESTEAD', 'FOREST_GRASSLAND', 'BOUNDARY']);
+    expect(DEADLINE_DEFAULTS.filter((r) => r.settleHours === 360 && !r.scale).map((r) => r.category)).toEqual([
+      'LAND_HOMESTEAD',
+      'FOREST_GRASSLAND',
+      'BOUNDARY',
+    ]);
     expect(DEADLINE_DEFAULTS.find((r) => r.scale === 'MASS')!.settleHours).toBe(48);
   });
 

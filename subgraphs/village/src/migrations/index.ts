@@ -37,6 +37,7 @@ import { Migration20261204000035MovedOut } from './Migration20261204000035MovedO
 import { Migration20261204000036ResidentTransition } from './Migration20261204000036ResidentTransition.ts';
 import { Migration20261204000037GridMovedOut } from './Migration20261204000037GridMovedOut.ts';
 import { Migration20261204000038Reinstate } from './Migration20261204000038Reinstate.ts';
+import { Migration20261204000039MassCategories } from './Migration20261204000039MassCategories.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -79,4 +80,5 @@ export const migrations = [
   Migration20261204000036ResidentTransition,
   Migration20261204000037GridMovedOut,
   Migration20261204000038Reinstate,
+  Migration20261204000039MassCategories,
 ];
