@@ -40,11 +40,44 @@ export const TRACKED: { table: string; kind: string; version: boolean; status: b
 export const BOOKKEEPING_COLUMNS = ['version', 'updated_at'];
 
 /** Who acts in the running transaction: the request's caller, else the import's, else the database role (migrations, operators). */
-export const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), nullif(current_setting('hub.import_subject', true), ''), session_user::text) as subject,
+const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), nullif(current_setting('hub.import_subject', true), ''), session_user::text) as subject,
                     coalesce(nullif(current_setting('hub.actor', true), ''), nullif(current_setting('hub.import_actor', true), '')) as name,
                     case when nullif(current_setting('hub.import_subject', true), '') is not null then 'IMPORT'
                          when nullif(current_setting('hub.subject', true), '') is not null then 'API'
                          else 'SYSTEM' end as via`;
+
+/**
+ * The person history trigger's function (as this migration writes it; later
+ * migrations reuse it): `note` is the entry's note on a change of status.
+ */
+export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note'): string {
+  return `${create} function hub_person_history() returns trigger language plpgsql security definer set search_path = public as $$
+        begin
+          -- Demo seeding and province loads are not changes anyone made (as in the change feed).
+          if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
+          insert into person_history (person_id, by_subject, by_name, via, changed, grid_from, grid_to, household_from, household_to,
+                                      address_from, address_to, tags_from, tags_to, status_from, status_to, reason, note,
+                                      village_code, grid_code, county_code)
+          select n.id, w.subject, w.name, w.via, c.changed, o.grid_code, n.grid_code, o.household_id, n.household_id, o.address_id, n.address_id,
+                 o.tags, n.tags, o.status, n.status,
+                 case when n.status <> o.status then n.deregistration_reason end, case when n.status <> o.status then ${note} end,
+                 n.village_code, n.grid_code, n.county_code
+            from new_rows n
+            join old_rows o on o.id = n.id
+            cross join lateral (
+              select array_remove(array[
+                       case when n.grid_code <> o.grid_code then 'gridCode' end,
+                       case when n.household_id is distinct from o.household_id then 'householdId' end,
+                       case when n.address_id is distinct from o.address_id then 'addressId' end,
+                       -- tags are a set: the same tags in another order are no change
+                       case when not (n.tags @> o.tags and o.tags @> n.tags) then 'tags' end,
+                       case when n.status <> o.status then 'status' end], null) as changed) c
+            cross join (${WHO}) w
+           where c.changed <> '{}'
+           order by n.id;
+          return null;
+        end $$`;
+}
 
 export class Migration20261201000023LifeCycle extends Migration {
   override async up(): Promise<void> {
@@ -158,32 +191,7 @@ export class Migration20261201000023LifeCycle extends Migration {
       ...jurisdictionPolicy('person_history', 'grid_code'),
       ...appendOnly('person_history'),
       // Entries are visible where the person was after the change (its grid then): a person's history is read where they live.
-      `create function hub_person_history() returns trigger language plpgsql security definer set search_path = public as $$
-        begin
-          -- Demo seeding and province loads are not changes anyone made (as in the change feed).
-          if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
-          insert into person_history (person_id, by_subject, by_name, via, changed, grid_from, grid_to, household_from, household_to,
-                                      address_from, address_to, tags_from, tags_to, status_from, status_to, reason, note,
-                                      village_code, grid_code, county_code)
-          select n.id, w.subject, w.name, w.via, c.changed, o.grid_code, n.grid_code, o.household_id, n.household_id, o.address_id, n.address_id,
-                 o.tags, n.tags, o.status, n.status,
-                 case when n.status <> o.status then n.deregistration_reason end, case when n.status <> o.status then n.deregistration_note end,
-                 n.village_code, n.grid_code, n.county_code
-            from new_rows n
-            join old_rows o on o.id = n.id
-            cross join lateral (
-              select array_remove(array[
-                       case when n.grid_code <> o.grid_code then 'gridCode' end,
-                       case when n.household_id is distinct from o.household_id then 'householdId' end,
-                       case when n.address_id is distinct from o.address_id then 'addressId' end,
-                       -- tags are a set: the same tags in another order are no change
-                       case when not (n.tags @> o.tags and o.tags @> n.tags) then 'tags' end,
-                       case when n.status <> o.status then 'status' end], null) as changed) c
-            cross join (${WHO}) w
-           where c.changed <> '{}'
-           order by n.id;
-          return null;
-        end $$`,
+      personHistoryFunction('create'),
       `create trigger person_history after update on person referencing old table as old_rows new table as new_rows
          for each statement execute function hub_person_history()`,
       // The log and the history are written by the triggers (security definer) alone.

@@ -12,8 +12,12 @@ import { BOOKKEEPING_COLUMNS, TRACKED } from './Migration20261201000023LifeCycle
  * fields. Whoever sees both (a township or county reader) reads the move
  * as leaving one village and arriving in the other.
  */
-/** The update trigger's function of a tracked table (as this migration writes it; later migrations reuse it). */
-export function changesOnUpdate(t: (typeof TRACKED)[number]): string {
+/**
+ * The update trigger's function of a tracked table (as this migration writes
+ * it; later migrations reuse it): MOVED_OUT when the `left` column changes
+ * (the village here; the grid from …37GridMovedOut on).
+ */
+export function changesOnUpdate(t: (typeof TRACKED)[number], left: 'village_code' | 'grid_code' = 'village_code'): string {
   const skip = BOOKKEEPING_COLUMNS.map((c) => `'${c}'`).join(', ');
   const v = (r: string) => (t.version ? `${r}.version` : 'null::integer');
   const s = (r: string) => (t.status ? `${r}.status` : 'null::text');
@@ -30,7 +34,7 @@ export function changesOnUpdate(t: (typeof TRACKED)[number]): string {
                 from jsonb_each(j.nj) e
                where e.key not in (${skip}) and e.value is distinct from j.oj -> e.key) c
             cross join lateral (
-              select 'MOVED_OUT' as op, o.village_code, o.grid_code, 0 as k where o.village_code <> n.village_code
+              select 'MOVED_OUT' as op, o.village_code, o.grid_code, 0 as k where o.${left} <> n.${left}
               union all
               select case when ${s('o')} is distinct from ${s('n')} then 'TRANSITION' else 'UPDATED' end, n.village_code, n.grid_code, 1) x
            where c.fields is not null
