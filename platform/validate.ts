@@ -1,12 +1,14 @@
 import { badInput } from '../domain/errors.ts';
 
 /**
- * Required free text: trimmed, 1–max characters, else BAD_USER_INPUT naming the field. A NUL character is
- * refused too: PostgreSQL cannot store one, and a file being imported that holds one is not text.
+ * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
+ * the basic plane is one, as in personName), else BAD_USER_INPUT naming the field. A NUL character is refused too:
+ * PostgreSQL cannot store one, and a file being imported that holds one is not text.
  */
 export function text(value: unknown, field: string, max = 200): string {
   const s = typeof value === 'string' ? value.trim() : '';
-  if (!s || s.length > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
+  if (!s || (s.length > max && [...s].length > max))
+    throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
   if (s.includes('\u0000')) {
     throw badInput(
       { zh: `${field} 含有 NUL 字符（\\u0000），无法保存。`, en: `${field} holds a NUL character (\\u0000), which cannot be stored.` },

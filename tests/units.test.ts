@@ -280,6 +280,13 @@ describe('names and free text (platform/validate.ts)', () => {
     expect(text('第一行\n第二行', 'summary')).toBe('第一行\n第二行');
     expect(english(() => text('正常\u202e常正', 'summary'))).toContain('text-direction override');
   });
+
+  it('counts free text as people count it: an emoji or a rare character is one character', () => {
+    expect(text('👍'.repeat(200), 'note', 200)).toHaveLength(400);
+    expect(text('𠀀'.repeat(200), 'note', 200)).toHaveLength(400);
+    expect(english(() => text('👍'.repeat(201), 'note', 200))).toBe('note must be 1–200 characters.');
+    expect(english(() => text('张'.repeat(201), 'note', 200))).toBe('note must be 1–200 characters.');
+  });
 });
 
 describe('error formatting', () => {
