@@ -26,18 +26,14 @@ function parseDate(value: unknown): string {
  * Checks the day of a well-formed date (`ymd`: its year, month and day as matched) and refuses it saying why: no such
  * day, or a year outside FIRST_YEAR–LAST_YEAR. Every date and time the hub reads, from the API or a file, passes here.
  */
-function checkDay(value: unknown, ymd: RegExpExecArray, extra: Record<string, unknown> = {}): void {
+function checkDay(value: unknown, ymd: RegExpExecArray, extra: { argument?: string } = {}): void {
   const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   if (isRealDate(y, m, d) && inYears(y)) return;
+  // A file's value is named by its column, as the file's other reasons are; GraphQL names a scalar's place itself.
+  const quoted = `${extra.argument ? `${extra.argument} ` : ''}${shown(value)}`;
   throw isRealDate(y, m, d)
-    ? badInput(
-        { zh: `${shown(value)} 的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${shown(value)}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
-        extra,
-      )
-    : badInput(
-        { zh: `${shown(value)} 不是真实存在的日期（没有这个月或这一天）。`, en: `${shown(value)} is not a real date (there is no such month or day).` },
-        extra,
-      );
+    ? badInput({ zh: `${quoted} 的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${quoted}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` }, extra)
+    : badInput({ zh: `${quoted} 不是真实存在的日期（没有这个月或这一天）。`, en: `${quoted} is not a real date (there is no such month or day).` }, extra);
 }
 
 /** A value as an error message quotes it: JSON, cut short. */
