@@ -399,6 +399,49 @@ describe('change feed', () => {
     expect(g).toEqual({ id: g.id, version: 1, leader: { id: leaderId } });
   });
 
+  it('tells a change of a patrol team’s members as an update of the team, naming members, once its creation is told', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [PATROL_TEAM], within: "${VILLAGE}"`, 1000);
+    const person = async (n: number) => {
+      const r = await hub.queryAs<{ registerPerson: { id: string; version: number } }>(
+        writer,
+        `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`,
+        { i: { gridCode: GRID, name: `巡逻队员${n}`, ethnicity: '藏族', idNumber: makeCitizenId('659110', '1990-05-06', 20 + n), residency: 'REGISTERED' } },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.registerPerson;
+    };
+    const [a, b] = [await person(1), await person(2)];
+    const team = await hub.queryAs<{ createPatrolTeam: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id version } }`,
+      { i: { villageCode: VILLAGE, gridCode: GRID, name: `红袖标巡逻队${Date.now()}`, kind: 'VOLUNTEER', memberIds: [a.id] } },
+    );
+    expect(team.errors).toBeUndefined();
+    const t = team.data!.createPatrolTeam;
+    const members = async (m: string) => {
+      const r = await hub.queryAs<Record<string, { version: number; members: { id: string }[] }>>(writer, `mutation { ${m} { version members { id } } }`);
+      expect(r.errors).toBeUndefined();
+      return Object.values(r.data!)[0]!;
+    };
+    expect((await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`)).members.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    // Adding someone already in the team changes nothing and tells nothing.
+    await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`);
+    await members(`removePatrolTeamMembers(teamId: "${t.id}", personIds: ["${a.id}"])`);
+    // A member deregistered leaves the team: that too is a change of the team.
+    const gone = await hub.queryAs(writer, `mutation { deregisterPerson(id: "${b.id}", version: ${b.version}, reason: MOVED_OUT) { id } }`);
+    expect(gone.errors).toBeUndefined();
+
+    const got = (await pull(reader, start, `kinds: [PATROL_TEAM], within: "${VILLAGE}"`, 1000)).got.filter((c) => c.recordId === t.id);
+    expect(got.map((c) => [c.op, c.version, c.changedFields])).toEqual([
+      ['CREATED', 1, null],
+      ['UPDATED', 2, ['members']],
+      ['UPDATED', 3, ['members']],
+      ['UPDATED', 4, ['members']],
+    ]);
+    const now = await hub.queryAs<{ patrolTeam: { version: number; members: unknown[] } }>(writer, `{ patrolTeam(id: "${t.id}") { version members { id } } }`);
+    expect(now.data!.patrolTeam).toEqual({ version: 4, members: [] });
+  });
+
   it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
     const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
     const { after: start } = await pull(writer, null, within, 1000);

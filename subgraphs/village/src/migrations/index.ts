@@ -38,6 +38,7 @@ import { Migration20261204000036ResidentTransition } from './Migration2026120400
 import { Migration20261204000037GridMovedOut } from './Migration20261204000037GridMovedOut.ts';
 import { Migration20261204000038Reinstate } from './Migration20261204000038Reinstate.ts';
 import { Migration20261204000039MassCategories } from './Migration20261204000039MassCategories.ts';
+import { Migration20261204000040PatrolMembers } from './Migration20261204000040PatrolMembers.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -81,4 +82,5 @@ export const migrations = [
   Migration20261204000037GridMovedOut,
   Migration20261204000038Reinstate,
   Migration20261204000039MassCategories,
+  Migration20261204000040PatrolMembers,
 ];

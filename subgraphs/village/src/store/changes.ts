@@ -58,7 +58,8 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     contact_phone: 'contactPhone',
   },
   JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader' },
-  PATROL_TEAM: { ...REGISTRY, external_id: null, name: 'name', kind: 'kind' },
+  // `members` is written by the member table's trigger (…40PatrolMembers), not read from a column.
+  PATROL_TEAM: { ...REGISTRY, external_id: null, name: 'name', kind: 'kind', members: 'members' },
   PATROL: { ...REGISTRY, team_id: 'team', started_at: 'startedAt', ended_at: 'endedAt', route: 'route', participant_ids: 'participants' },
   // A hazard shows its grid, not its village.
   HAZARD: {
