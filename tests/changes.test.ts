@@ -397,6 +397,28 @@ describe('change feed', () => {
     expect(r.data!.changes.nodes.map((c) => [c.op, c.recordId, c.version])).toEqual([['CREATED', g.id, 1]]);
     expect(r.data!.changes.nodes[0]!.record).toEqual({ id: g.id, leader: { id: leaderId } });
     expect(g).toEqual({ id: g.id, version: 1, leader: { id: leaderId } });
+
+    // Households joining and leaving are updates of the group, naming households; a stale copy is refused.
+    const h3 = await household(3);
+    const member = (m: string) =>
+      hub.queryAs<Record<string, { version: number; households: { id: string }[] }>>(writer, `mutation { ${m} { version households { id } } }`);
+    expect((await member(`assignHouseholdsToGroup(groupId: "${g.id}", version: 2, householdIds: ["${h3}"])`)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const joined = await member(`assignHouseholdsToGroup(groupId: "${g.id}", version: 1, householdIds: ["${h3}"])`);
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data!.assignHouseholdsToGroup!.version).toBe(2);
+    const left = await member(`removeHouseholdsFromGroup(groupId: "${g.id}", version: 2, householdIds: ["${h3}"])`);
+    expect(left.data!.removeHouseholdsFromGroup!).toEqual({ version: 3, households: expect.any(Array) });
+    expect(left.data!.removeHouseholdsFromGroup!.households.map((h) => h.id).sort()).toEqual([h1, h2].sort());
+    const after = await hub.queryAs<{ changes: Nodes<GroupChange & { changedFields: string[] | null }> }>(
+      reader,
+      `query($a: String) { changes(after: $a, kinds: [JOINT_DEFENSE_GROUP], within: "${VILLAGE}", first: 1000) { nodes { op recordId version changedFields } } }`,
+      { a: start },
+    );
+    expect(after.data!.changes.nodes.filter((c) => c.recordId === g.id).map((c) => [c.op, c.version, c.changedFields])).toEqual([
+      ['CREATED', 1, null],
+      ['UPDATED', 2, ['households']],
+      ['UPDATED', 3, ['households']],
+    ]);
   });
 
   it('tells a change of a patrol team’s members as an update of the team, naming members, once its creation is told', async () => {

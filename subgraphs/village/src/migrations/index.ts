@@ -39,6 +39,7 @@ import { Migration20261204000037GridMovedOut } from './Migration20261204000037Gr
 import { Migration20261204000038Reinstate } from './Migration20261204000038Reinstate.ts';
 import { Migration20261204000039MassCategories } from './Migration20261204000039MassCategories.ts';
 import { Migration20261204000040PatrolMembers } from './Migration20261204000040PatrolMembers.ts';
+import { Migration20261204000041GroupHouseholds } from './Migration20261204000041GroupHouseholds.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -83,4 +84,5 @@ export const migrations = [
   Migration20261204000038Reinstate,
   Migration20261204000039MassCategories,
   Migration20261204000040PatrolMembers,
+  Migration20261204000041GroupHouseholds,
 ];

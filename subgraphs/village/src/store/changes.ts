@@ -57,7 +57,8 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     contact_name: 'contactName',
     contact_phone: 'contactPhone',
   },
-  JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader' },
+  // `households` is written by the household table's trigger (…41GroupHouseholds), not read from a column.
+  JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader', households: 'households' },
   // `members` is written by the member table's trigger (…40PatrolMembers), not read from a column.
   PATROL_TEAM: { ...REGISTRY, external_id: null, name: 'name', kind: 'kind', members: 'members' },
   PATROL: { ...REGISTRY, team_id: 'team', started_at: 'startedAt', ended_at: 'endedAt', route: 'route', participant_ids: 'participants' },

@@ -9,7 +9,7 @@ import { currentVersion, formValues, writeForm, writeValues } from '../../regist
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, tx, versioned } from './write.ts';
+import { checkVersion, forWrite, tx } from './write.ts';
 
 /**
  * 十户联防: a household belongs to at most one joint-defense group
@@ -55,9 +55,13 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
   return rows;
 }
 
-/** Membership changes bump the group's version (optimistic concurrency over its households); no change, no bump. */
-async function touched(em: EntityManager, g: JointDefenseGroupRow, version: number, changed: boolean): Promise<JointDefenseGroupRow> {
-  return changed ? versioned(em, jointDefenseGroups, g.id, version, {}) : g;
+/**
+ * A change of the group's households is an update of the group (optimistic concurrency over its households): it
+ * needs the version the client read, and the database raises the version and files the change (migration
+ * …41GroupHouseholds); no change, nothing to check.
+ */
+function checkMembership(g: JointDefenseGroupRow, version: number, changed: boolean): void {
+  if (changed) checkVersion(g.version, version);
 }
 
 /** 十户联防: forming joint-defense groups of neighbouring households, their members and their leader (联户长). */
@@ -86,9 +90,9 @@ export const jointDefenseGroupMutations = {
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
       const joining = members.filter((h) => h.jointDefenseGroupId !== g.id).map((h) => h.id);
-      const updated = await touched(em, g, version, joining.length > 0);
+      checkMembership(g, version, joining.length > 0);
       if (joining.length) await households.joinGroup(em, g.id, joining);
-      return updated;
+      return (await jointDefenseGroups.byId(em, g.id))!;
     }),
   removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
@@ -98,14 +102,14 @@ export const jointDefenseGroupMutations = {
       const leaderHome = g.leaderId == null ? null : (await persons.byId(em, g.leaderId))?.householdId;
       const home = leaving.find((h) => h.id === leaderHome);
       if (home) throw ruleError(leaderHomeLeaves, { said: { zh: `（户 ${home.id}）。`, en: ` (household ${home.id}).` } });
-      const updated = await touched(em, g, version, leaving.length > 0);
+      checkMembership(g, version, leaving.length > 0);
       if (leaving.length)
         await households.leaveGroup(
           em,
           g.id,
           leaving.map((h) => h.id),
         );
-      return updated;
+      return (await jointDefenseGroups.byId(em, g.id))!;
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
