@@ -207,7 +207,11 @@ export type Change = {
   record?: Maybe<ChangedRecord>;
   /** The record's id (disputes: their UUID). */
   recordId: Scalars['ID']['output'];
-  /** Status before a TRANSITION or DELETED (hazards, disputes; a resident's ACTIVE before it is deregistered). */
+  /**
+   * Status before the change, for records with a status (hazards, disputes, residents): the status a TRANSITION
+   * left (a resident's ACTIVE before it is deregistered), the last one of a DELETED record, and on UPDATED and
+   * MOVED_OUT the same as statusTo. Null for CREATED and for records without a status.
+   */
   statusFrom?: Maybe<Scalars['String']['output']>;
   /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes; a resident's DEREGISTERED on its TRANSITION). */
   statusTo?: Maybe<Scalars['String']['output']>;
