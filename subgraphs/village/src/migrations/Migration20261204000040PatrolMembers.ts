@@ -10,19 +10,29 @@ import { Migration } from '@mikro-orm/migrations';
  * sees a change of version alone and writes nothing). A team created in the
  * same transaction keeps its one CREATED entry, its members with it.
  */
-const FUNCTION = `create function hub_changes_patrol_members() returns trigger language plpgsql security definer set search_path = public as $$
-    begin
-      if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
-      with bumped as (
-        update patrol_team t set version = t.version + 1
-          from (select distinct team_id from member_rows) m
-         where t.id = m.team_id
-           and not exists (select 1 from change_log l where l.txid = pg_current_xact_id() and l.kind = 'PATROL_TEAM'
+/**
+ * The body that files a change of a record's members as an update of the
+ * record (for `table` rows matching `ids`, an SQL condition on `t`): raises
+ * its version and writes an UPDATED entry naming `field`, unless the record
+ * was created in this transaction (its CREATED entry holds the members).
+ * …41GroupHouseholds reuses it.
+ */
+export function membershipChanged(o: { table: string; kind: string; field: string; ids: string }): string {
+  return `with bumped as (
+        update ${o.table} t set version = t.version + 1
+         where ${o.ids}
+           and not exists (select 1 from change_log l where l.txid = pg_current_xact_id() and l.kind = '${o.kind}'
                                                        and l.op = 'CREATED' and l.record_id = t.id::text)
         returning t.id, t.version, t.village_code, t.grid_code)
       insert into change_log (kind, op, record_id, version, village_code, grid_code, changed_fields)
-      select 'PATROL_TEAM', 'UPDATED', b.id::text, b.version, b.village_code, b.grid_code, array['members'] from bumped b order by b.id;
-      if found then perform hub_change_tx(); end if;
+      select '${o.kind}', 'UPDATED', b.id::text, b.version, b.village_code, b.grid_code, array['${o.field}'] from bumped b order by b.id;
+      if found then perform hub_change_tx(); end if;`;
+}
+
+const FUNCTION = `create function hub_changes_patrol_members() returns trigger language plpgsql security definer set search_path = public as $$
+    begin
+      if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
+      ${membershipChanged({ table: 'patrol_team', kind: 'PATROL_TEAM', field: 'members', ids: 't.id in (select team_id from member_rows)' })}
       return null;
     end $$`;
 

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { membershipChanged } from './Migration20261204000040PatrolMembers.ts';
 
 /**
  * A 十户联防 group's households (`JointDefenseGroup.households`) are held on
@@ -29,15 +30,7 @@ const FUNCTION = `create function hub_changes_group_households() returns trigger
         select array_agg(distinct joint_defense_group_id) into groups from old_rows where joint_defense_group_id is not null;
       end if;
       if groups is null then return null; end if;
-      with bumped as (
-        update joint_defense_group t set version = t.version + 1
-         where t.id = any(groups)
-           and not exists (select 1 from change_log l where l.txid = pg_current_xact_id() and l.kind = 'JOINT_DEFENSE_GROUP'
-                                                       and l.op = 'CREATED' and l.record_id = t.id::text)
-        returning t.id, t.version, t.village_code, t.grid_code)
-      insert into change_log (kind, op, record_id, version, village_code, grid_code, changed_fields)
-      select 'JOINT_DEFENSE_GROUP', 'UPDATED', b.id::text, b.version, b.village_code, b.grid_code, array['households'] from bumped b order by b.id;
-      if found then perform hub_change_tx(); end if;
+      ${membershipChanged({ table: 'joint_defense_group', kind: 'JOINT_DEFENSE_GROUP', field: 'households', ids: 't.id = any(groups)' })}
       return null;
     end $$`;
 

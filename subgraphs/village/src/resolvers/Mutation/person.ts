@@ -1,4 +1,5 @@
 import { checkTagsForAge } from '../../../../../domain/tags.ts';
+import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
@@ -48,7 +49,7 @@ export const personMutations = {
       // A deregistered resident's number: the refusal names the record to reinstate.
       const explain = async (broken: Rule) => {
         if (broken.name !== deregisteredNumber.name || input.idNumber == null) return undefined;
-        const p = await persons.byIdNumber(em, input.idNumber.trim().toUpperCase());
+        const p = await persons.byIdNumber(em, parseCitizenId(input.idNumber).idNumber);
         return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
       };
       const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
