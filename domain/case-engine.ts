@@ -330,11 +330,15 @@ export function callerActions(level: Level, status: string, asked?: CaseAction):
   return [...new Set(steps.map((s) => (s.action === 'REOPEN' ? 'RATE' : s.action)))];
 }
 
-/** The rule of a step the status allows, or INVALID_TRANSITION saying what the caller can do instead. */
-export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null): StepRule {
+/**
+ * The rule of a step the status allows, or INVALID_TRANSITION saying what the
+ * caller can do instead (less any step the record's state `barred`, such as
+ * 撤回吹哨 on a case with no dispatch to withdraw).
+ */
+export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null, barred: readonly CaseAction[] = []): StepRule {
   const rule = ruleOf(level, action, resolvedLevel);
   if (rule && rule.from.includes(status)) return rule;
-  const allowed = callerActions(level, status, action);
+  const allowed = callerActions(level, status, action).filter((a) => !barred.includes(a));
   throw hubError(
     'INVALID_TRANSITION',
     {
@@ -472,6 +476,8 @@ export interface StepStorage<R extends CaseRecord> {
   lock(): Promise<R>;
   /** Where the case was resolved, for REOPEN (null when it is not). */
   resolvedLevel?(r: R): Level | null;
+  /** Steps the status allows that the record's state does not (nothing to act on), left out of a refusal's `allowed`. */
+  unavailable?(r: R): Promise<CaseAction[]>;
   /** The case's deadline rule. */
   rule(r: R): Promise<DeadlineRule> | DeadlineRule;
   /** Writes the step's result: the new status, the step's seq and the deadlines it started. */
@@ -508,7 +514,9 @@ export async function takeStep<R extends CaseRecord>(
       { currentVersion: r.version },
     );
   }
-  const rule = transition(storage.level, r.status, action, storage.resolvedLevel?.(r) ?? null);
+  const resolved = storage.resolvedLevel?.(r) ?? null;
+  const permitted = ruleOf(storage.level, action, resolved)?.from.includes(r.status);
+  const rule = transition(storage.level, r.status, action, resolved, permitted ? [] : ((await storage.unavailable?.(r)) ?? []));
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;

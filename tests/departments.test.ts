@@ -346,7 +346,14 @@ describe('吹哨报到: departments answer for themselves', () => {
     const again = ok(recalled).dispatchToDepartments.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND' && d.status === 'DISPATCHED')!;
     expect(again.id).not.toBe(silent.id);
     c = await caseNow();
+    // A refusal lists 撤回吹哨 among the steps left only while a dispatch is open to withdraw.
+    const acceptAgain = async (v: number) =>
+      (await act(callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${v}) { version }`)).errors![0]!.extensions as { allowed: string[] };
+    expect((await acceptAgain(c.version)).allowed).toContain('WITHDRAW_DISPATCH');
     expect(ok(await withdraw(again.id, c.version)).withdrawDispatch).toMatchObject({ version: c.version + 1 });
+    const none = await acceptAgain(c.version + 1);
+    expect(none.allowed).not.toContain('WITHDRAW_DISPATCH');
+    expect(none.allowed).toContain('RESOLVE');
     const resolved = await resolve(c.version + 1);
     expect(resolved.errors).toBeUndefined();
     expect(resolved.data!.resolveTownshipCase).toMatchObject({ status: 'RESOLVED' });

@@ -2,6 +2,7 @@ import { ruleOf, type CaseAction, type DeadlineRule, type StepFact, type StepSto
 import { STEP_ACTIONS } from '../../../../domain/events.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
+import { dispatches } from '../store/dispatch.ts';
 import { townshipCases, type TownshipCaseChanges, type TownshipCaseRow } from '../store/township-case.ts';
 
 /**
@@ -67,6 +68,7 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
     level: 'TOWNSHIP',
     lock: step.lock,
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'TOWNSHIP' : null),
+    unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? [] : ['WITHDRAW_DISPATCH']),
     rule: ruleOfCase,
     save: async (c, change) => {
       extras = step.extras ? await step.extras(c, change.at, ruleOfCase(c)) : {};
