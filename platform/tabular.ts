@@ -246,6 +246,30 @@ export async function* csvRecords(
 }
 
 /** NDJSON records: one JSON object per line; values are turned into strings (arrays joined with ';'). */
+/**
+ * The names a JSON object's text gives its members, in order and with any
+ * repeats: JSON.parse keeps only the last value of a repeated name, so a line
+ * `{"name":"甲","name":"乙"}` would silently become 乙. `text` is valid JSON
+ * (JSON.parse has read it).
+ */
+function memberNames(text: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (depth !== 1) continue;
+      let j = i + 1;
+      while (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09 || text.charCodeAt(j) === 0x0d) j++;
+      if (text.charCodeAt(j) === 0x3a) names.push(JSON.parse(text.slice(start, i + 1)) as string);
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return names;
+}
+
 export async function* ndjsonRecords(
   text: AsyncIterable<string>,
   known: readonly string[],
@@ -266,7 +290,14 @@ export async function* ndjsonRecords(
     if (!obj || typeof obj !== 'object' || Array.isArray(obj))
       return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' } } };
     const fields: Record<string, string | null> = {};
-    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+    const members = Object.entries(obj as Record<string, unknown>);
+    // A field given twice (also as Name and name, which name one column) is refused rather than taking either value.
+    const named = members.length === 0 ? [] : memberNames(s).map((k) => k.toLowerCase());
+    const twice = named.find((k, i) => named.indexOf(k) !== i);
+    if (twice !== undefined) {
+      return { line, fields, error: { field: twice, reason: { zh: `的字段 ${twice} 出现了不止一次`, en: `gives the field ${twice} more than once` } } };
+    }
+    for (const [k, v] of members) {
       const key = k.toLowerCase();
       if (!known.includes(key)) {
         const reason = { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` };

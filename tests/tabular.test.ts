@@ -40,6 +40,18 @@ describe('NDJSON', () => {
     expect(rows[1]).toEqual({ line: 2, fields: { id_number: '623021198001011139', phone: '13800138000' } });
   });
 
+  it('refuses a line that gives a field twice, which JSON.parse would read as its last value, in any case and spacing', async () => {
+    const rows = await all(
+      ndjsonRecords(
+        chunks('{"name":"甲","name":"乙"}\n{"Name" :"甲", "phone":"1", "name":"乙"}\n{"name":"a\\"b\\\\","phone":"{\\"name\\":1}","id_number":"1"}\n'),
+        KNOWN,
+      ),
+    );
+    expect(rows.map((r) => r.error?.field ?? null)).toEqual(['name', 'name', null]);
+    expect(rows[0]!.error!.reason.zh).toMatch(/不止一次/);
+    expect(rows[2]!.fields).toEqual({ name: 'a"b\\', phone: '{"name":1}', id_number: '1' });
+  });
+
   it('refuses an object, or a list where one value belongs, and takes a list of tags as A;B', async () => {
     const rows = await all(
       ndjsonRecords(chunks('{"name":{"a":1}}\n{"name":["张","三"]}\n{"tags":["LEFT_BEHIND_ELDERLY","EXTREME_POVERTY"]}\n'), ['name', 'tags']),
