@@ -37,9 +37,11 @@ export interface Move {
   outcome?: string;
   /** RATE and REOPEN: the parties' rating. */
   rating?: string;
+  /** WITHDRAW_DISPATCH: why the township took the dispatch back. */
+  reason?: string;
   /** DISPATCH: the departments called (kind, name). */
   departments?: readonly { kind: string; name: string }[];
-  /** DEPARTMENT_ACKNOWLEDGE and DEPARTMENT_REPORT: the department's kind. */
+  /** DEPARTMENT_ACKNOWLEDGE, DEPARTMENT_REPORT and WITHDRAW_DISPATCH: the department's kind. */
   kind?: string;
 }
 
@@ -85,6 +87,9 @@ export interface PlannedDispatch {
   acknowledgedAt: Date | null;
   reportedAt: Date | null;
   report: string | null;
+  /** 撤回吹哨: when the township took the dispatch back, and why. */
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
 }
 
 /** The village record (`dispute`): the story the engine derives, and the times of the village's own columns. */
@@ -114,6 +119,9 @@ const BLANK: Story = {
   outcome: null,
   assignee: null,
 };
+
+/** A dispatch its department has not reported on and the township has not withdrawn. */
+export const isOpen = (d: PlannedDispatch): boolean => !d.reportedAt && !d.withdrawnAt;
 
 export class CaseRun {
   readonly steps: PlannedStep[] = [];
@@ -250,8 +258,8 @@ export class CaseRun {
       throw new Error(`The ${m.level.toLowerCase()} does not handle this case now.`);
     }
     if (m.action === 'DISPATCH' && !m.departments?.length) throw new Error('A dispatch names at least one department.');
-    // 吹哨报到 closes its own loop: every department called on reports back before the township resolves the case.
-    if (m.level === 'TOWNSHIP' && m.action === 'RESOLVE' && this.dispatches.some((d) => !d.reportedAt))
+    // 吹哨报到 closes its own loop: every department called on reports back, or is withdrawn, before the case leaves the township.
+    if (m.level === 'TOWNSHIP' && (m.action === 'RESOLVE' || m.action === 'ESCALATE') && this.dispatches.some(isOpen))
       throw new Error('Departments have not reported back yet.');
   }
 
@@ -288,8 +296,15 @@ export class CaseRun {
           acknowledgedAt: null,
           reportedAt: null,
           report: null,
+          withdrawnAt: null,
+          withdrawalReason: null,
         });
       }
+    } else if (m.action === 'WITHDRAW_DISPATCH') {
+      const d = this.dispatches.find((x) => x.kind === m.kind && isOpen(x));
+      if (!d) throw new Error(`No open dispatch to ${m.kind} on this case to withdraw.`);
+      d.withdrawnAt = at;
+      d.withdrawalReason = m.reason ?? null;
     } else if (m.action === 'DEPARTMENT_ACKNOWLEDGE' || m.action === 'DEPARTMENT_REPORT') {
       const d = this.dispatches.find((x) => x.kind === m.kind);
       if (!d) throw new Error(`No dispatch to ${m.kind} on this case.`);

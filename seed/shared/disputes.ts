@@ -123,6 +123,9 @@ function villagesOf(county: string): { code: string; grids: string[] }[] {
 /** The county's name as the county subgraph loads it (departments are named after it). */
 const countyName = (county: string): string => divisionName(county) || county;
 
+/** The share of 吹哨 cases in which one department called never answers. */
+const SILENT_DEPARTMENT = 0.1;
+
 type Rating = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
 
 /**
@@ -131,7 +134,14 @@ type Rating = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'DISSATISFIED';
  * draws come in the same order whatever the case's path, so the figures stay
  * put; re-handling after an unsatisfied rating draws from `rh`, the case's own.
  */
-function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; category: string; note: string }, departments: (kind: string) => string): Move[] {
+function planLife(
+  r: Random,
+  rh: Random,
+  quiet: Random,
+  run: CaseRun,
+  report: { at: number; category: string; note: string },
+  departments: (kind: string) => string,
+): Move[] {
   const moves: Move[] = [];
   let t = report.at;
   const add = (dt: number, level: Level, action: CaseAction | 'SUPERVISE', actor: string, note: string | null = null, extra: Partial<Move> = {}) => {
@@ -171,9 +181,23 @@ function planLife(r: Random, rh: Random, run: CaseRun, report: { at: number; cat
     if (r.chance(0.6)) {
       const called = kinds.map((kind) => ({ kind, name: departments(kind) }));
       add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, `吹哨：${called.map((d) => d.name).join('、')}`, { departments: called });
+      // Now and then a department never answers: once its report deadline has passed, the centre withdraws the dispatch
+      // (撤回吹哨), or the case could be neither resolved nor escalated. Drawn from the case's own PRNG, as re-handling is.
+      const silent = quiet.chance(SILENT_DEPARTMENT) ? called.at(-1) : undefined;
       for (const d of called) {
-        add(r.int(1, 12) * H, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', d.name, null, { kind: d.kind });
-        add(r.int(4, 30) * H, 'TOWNSHIP', 'DEPARTMENT_REPORT', d.name, '已核实并提出处理意见', { kind: d.kind });
+        // Drawn for the silent one too, so the county's PRNG stays in step whatever the departments do.
+        const [acknowledgeAfter, reportAfter] = [r.int(1, 12) * H, r.int(4, 30) * H];
+        if (d === silent) continue;
+        add(acknowledgeAfter, 'TOWNSHIP', 'DEPARTMENT_ACKNOWLEDGE', d.name, null, { kind: d.kind });
+        add(reportAfter, 'TOWNSHIP', 'DEPARTMENT_REPORT', d.name, '已核实并提出处理意见', { kind: d.kind });
+      }
+      if (silent) {
+        const due = run.dispatches.find((x) => x.kind === silent.kind)!.reportBy.getTime();
+        const reason = '部门逾期未反馈，改由乡镇协调';
+        add(Math.max(due - t, 0) + quiet.int(1, 24) * H, 'TOWNSHIP', 'WITHDRAW_DISPATCH', TOWNSHIP_CENTRE, `撤回吹哨：${silent.name}（已吹哨）— ${reason}`, {
+          kind: silent.kind,
+          reason,
+        });
       }
     } else {
       add(r.int(1, 8) * H, 'TOWNSHIP', 'ASSIGN', TOWNSHIP_CENTRE, '→ 乡镇司法所', { assignee: '乡镇司法所' });
@@ -275,7 +299,14 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
     ] as const);
     const occurredAt = new Date(reportedMs - r.int(1, 72) * H);
     const summary = SUMMARY[category]!;
-    const moves = planLife(r, new Random(`rehandling-${id}`), new CaseRun(rule), { at: reportedMs, category, note: reportNote(source, summary) }, departments);
+    const moves = planLife(
+      r,
+      new Random(`rehandling-${id}`),
+      new Random(`dispatch-${id}`),
+      new CaseRun(rule),
+      { at: reportedMs, category, note: reportNote(source, summary) },
+      departments,
+    );
     // What had happened by the reference date, replayed through the engine: the records as the levels hold them then,
     // with every event delivered (a receipt or reopening that follows a step of that day lands too: no case stays in transit).
     const run = new CaseRun(rule);

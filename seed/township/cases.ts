@@ -82,6 +82,8 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
       'report',
       'acknowledge_by',
       'report_by',
+      'withdrawn_at',
+      'withdrawal_reason',
     ],
     cases.flatMap((d) =>
       d.dispatches.map((x) => [
@@ -90,13 +92,15 @@ export async function seedTownshipCases(client: PoolClient, county: string, refD
         d.villageCode,
         x.kind,
         x.name,
-        x.reportedAt ? 'REPORTED' : x.acknowledgedAt ? 'ACKNOWLEDGED' : 'DISPATCHED',
+        x.withdrawnAt ? 'WITHDRAWN' : x.reportedAt ? 'REPORTED' : x.acknowledgedAt ? 'ACKNOWLEDGED' : 'DISPATCHED',
         iso(x.dispatchedAt),
         iso(x.acknowledgedAt),
         iso(x.reportedAt),
         x.report,
         iso(x.acknowledgeBy),
         iso(x.reportBy),
+        iso(x.withdrawnAt),
+        x.withdrawalReason,
       ]),
     ),
   );
