@@ -1,5 +1,5 @@
 import { chinaDay } from './china-day.ts';
-import { badInput } from './errors.ts';
+import { badInput, quote } from './errors.ts';
 import { readDivisions } from './divisions.ts';
 
 /**
@@ -52,19 +52,23 @@ export interface ParsedCitizenId {
  */
 export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
   const id = raw.trim().toUpperCase();
-  const fail = (rule: string, ruleZh: string) =>
+  const quoted = quote(raw);
+  // `rule` names the broken rule for a program (idNumberCheckCharacter); the sentences say it for people.
+  const fail = (rule: string, en: string, zh: string) =>
     badInput(
-      { zh: `${name}“${raw}”不是有效的公民身份号码：${ruleZh}。`, en: `${name} "${raw}" is not a valid citizen ID number: ${rule}.` },
+      { zh: `${name}“${quoted}”不是有效的公民身份号码：${zh}。`, en: `${name} "${quoted}" is not a valid citizen ID number: ${en}.` },
       { argument: name, rule },
     );
-  if (id.length !== 18) throw fail(`it must be 18 characters long, not ${id.length}`, `应为 18 位，实际为 ${id.length} 位`);
-  if (!/^\d{17}[\dX]$/.test(id)) throw fail('the first 17 characters must be digits and the last a digit or X', '前 17 位应为数字，最后一位应为数字或 X');
+  if (id.length !== 18) throw fail('idNumberLength', `it must be 18 characters long, not ${id.length}`, `应为 18 位，实际为 ${id.length} 位`);
+  if (!/^\d{17}[\dX]$/.test(id))
+    throw fail('idNumberCharacters', 'the first 17 characters must be digits and the last a digit or X', '前 17 位应为数字，最后一位应为数字或 X');
   const addressCode = id.slice(0, 6);
   if (!/^[1-9]\d[0-9]{4}$/.test(addressCode) || addressCode.endsWith('0000')) {
-    throw fail(`its address code ${addressCode} is not a county-level division code`, `地址码 ${addressCode} 不是县级区划代码`);
+    throw fail('idNumberAddressCode', `its address code ${addressCode} is not a county-level division code`, `地址码 ${addressCode} 不是县级区划代码`);
   }
   if (!provinceCodes().has(addressCode.slice(0, 2))) {
     throw fail(
+      'idNumberProvince',
       `its address code ${addressCode} names no province (no province has code ${addressCode.slice(0, 2)})`,
       `地址码 ${addressCode} 不属于任何省级行政区（没有代码为 ${addressCode.slice(0, 2)} 的省份）`,
     );
@@ -72,14 +76,19 @@ export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): Par
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
-  if (!isRealDate(y, m, d)) throw fail(`its birth date ${id.slice(6, 14)} is not a real date`, `出生日期 ${id.slice(6, 14)} 不是真实存在的日期`);
+  if (!isRealDate(y, m, d))
+    throw fail('idNumberBirthDate', `its birth date ${id.slice(6, 14)} is not a real date`, `出生日期 ${id.slice(6, 14)} 不是真实存在的日期`);
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   if (y < 1900 || birthDate > chinaDay(asOf ?? Date.now())) {
-    throw fail(`its birth date ${birthDate} is out of range`, `出生日期 ${birthDate} 超出合理范围`);
+    throw fail('idNumberBirthDate', `its birth date ${birthDate} is out of range`, `出生日期 ${birthDate} 超出合理范围`);
   }
   const expected = checkCharacter(id.slice(0, 17));
   if (id[17] !== expected) {
-    throw fail(`its check character is ${id[17]} but the first 17 digits give ${expected}`, `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}`);
+    throw fail(
+      'idNumberCheckCharacter',
+      `its check character is ${id[17]} but the first 17 digits give ${expected}`,
+      `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}`,
+    );
   }
   return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };
 }
@@ -127,8 +136,8 @@ export function parsePhone(raw: string): string {
   if (!/^(1[3-9]\d{9}|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})$/.test(p)) {
     throw badInput(
       {
-        zh: `phone“${raw}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
-        en: `phone "${raw}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
+        zh: `phone“${quote(raw)}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
+        en: `phone "${quote(raw)}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
       },
       { argument: 'phone' },
     );

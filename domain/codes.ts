@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { badInput, quote } from './errors.ts';
 
 /**
  * National statistical division codes (统计用区划代码). A code's prefix is its
@@ -55,8 +55,8 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
       : `${argument} is not a division code`;
     const expectedZh = allowed ? `${argument} 应为 ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`).join('或')}` : `${argument} 不是区划代码`;
     throw badInput(
-      { zh: `${expectedZh}，收到的是“${String(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${String(value)}". (${CODE_HELP})` },
-      { argument, value },
+      { zh: `${expectedZh}，收到的是“${quote(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${quote(value)}". (${CODE_HELP})` },
+      { argument, value: quote(value) },
     );
   }
   return code;

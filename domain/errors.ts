@@ -22,6 +22,13 @@ export interface Said {
 /** Where the English text of an error waits until the answering service picks a language. */
 export const ENGLISH_EXTENSION = 'en';
 
+/** A value a person typed, as a message quotes it back: cut after 40 characters (a file's cell may hold megabytes). */
+export function quote(raw: unknown): string {
+  const text = String(raw);
+  const chars = [...text.slice(0, 82)];
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : text;
+}
+
 /** A typed error; its message only ever in both languages (a plain string does not type-check). */
 export function hubError(code: ErrorCode, { zh, en }: Said, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(zh, { extensions: { code, ...extra, [ENGLISH_EXTENSION]: en } });

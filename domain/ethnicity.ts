@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { badInput, quote } from './errors.ts';
 
 /**
  * 民族 as the national standard GB/T 3304 names them: the 56 recognised
@@ -25,8 +25,8 @@ export function parseEthnicity(value: string, field: string): string {
   if (KNOWN.has(`${v}族`)) return `${v}族`;
   throw badInput(
     {
-      zh: `${field}“${value}”不是 GB/T 3304 所列的民族名称（如 汉族、回族、藏族）；其他情况请写“其他”或“外国血统中国籍人士”。`,
-      en: `${field} "${value}" is not an ethnic group named in GB/T 3304 (e.g. 汉族, 回族, 藏族); otherwise write 其他 or 外国血统中国籍人士.`,
+      zh: `${field}“${quote(value)}”不是 GB/T 3304 所列的民族名称（如 汉族、回族、藏族）；其他情况请写“其他”或“外国血统中国籍人士”。`,
+      en: `${field} "${quote(value)}" is not an ethnic group named in GB/T 3304 (e.g. 汉族, 回族, 藏族); otherwise write 其他 or 外国血统中国籍人士.`,
     },
     { argument: field },
   );

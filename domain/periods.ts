@@ -1,5 +1,5 @@
 import { isRealDate } from './citizen-id.ts';
-import { badInput } from './errors.ts';
+import { badInput, quote } from './errors.ts';
 
 /**
  * Reporting periods. Provincial tools ask by ISO-style shorthand: a year
@@ -58,8 +58,8 @@ export function parsePeriodShorthand(text: string): Period {
   if ((m = /^(\d{4})-?(\d{2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) return monthsPeriod(year(m[1]!), Number(m[2]), 1);
   throw badInput(
     {
-      zh: `period“${text}”不是年份（2026）、季度（2026Q3）或月份（202609）。`,
-      en: `period "${text}" is not a year (2026), quarter (2026Q3) or month (202609).`,
+      zh: `period“${quote(text)}”不是年份（2026）、季度（2026Q3）或月份（202609）。`,
+      en: `period "${quote(text)}" is not a year (2026), quarter (2026Q3) or month (202609).`,
     },
     { argument: 'period' },
   );

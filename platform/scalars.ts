@@ -2,7 +2,7 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
 import { isRealDate } from '../domain/citizen-id.ts';
 import { FIRST_YEAR, LAST_YEAR } from '../domain/periods.ts';
-import { badInput } from '../domain/errors.ts';
+import { badInput, quote } from '../domain/errors.ts';
 
 const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
 
@@ -86,8 +86,8 @@ export function parseFileDay(value: string, argument: string): string {
   if (!m) {
     throw badInput(
       {
-        zh: `${argument}“${value}”不是日期；请写成 YYYY-MM-DD，例如 2026-09-30。`,
-        en: `${argument} "${value}" is not a date; write YYYY-MM-DD, e.g. 2026-09-30.`,
+        zh: `${argument}“${quote(value)}”不是日期；请写成 YYYY-MM-DD，例如 2026-09-30。`,
+        en: `${argument} "${quote(value)}" is not a date; write YYYY-MM-DD, e.g. 2026-09-30.`,
       },
       { argument },
     );
@@ -119,8 +119,8 @@ export function parseFileInstant(value: string, argument: string): Date {
   }
   throw badInput(
     {
-      zh: `${argument}“${value}”不是日期时间；请写成例如 2026-09-30 20:00（北京时间）或带时区的 2026-09-30T20:00:00+08:00。`,
-      en: `${argument} "${value}" is not a date-time; write e.g. 2026-09-30 20:00 (China time) or 2026-09-30T20:00:00+08:00 with an offset.`,
+      zh: `${argument}“${quote(value)}”不是日期时间；请写成例如 2026-09-30 20:00（北京时间）或带时区的 2026-09-30T20:00:00+08:00。`,
+      en: `${argument} "${quote(value)}" is not a date-time; write e.g. 2026-09-30 20:00 (China time) or 2026-09-30T20:00:00+08:00 with an offset.`,
     },
     { argument },
   );

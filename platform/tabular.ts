@@ -1,4 +1,4 @@
-import type { Said } from '../domain/errors.ts';
+import { quote, type Said } from '../domain/errors.ts';
 
 /**
  * Streaming readers for the files data engineers bring: CSV (RFC 4180,
@@ -16,6 +16,19 @@ export interface SourceRecord {
   /** Set when the line could not be read at all (bad JSON, wrong field count); the reason follows "the line" / "该行". */
   error?: { field: string; reason: Said };
 }
+
+/**
+ * The longest record (a CSV record, an NDJSON line) a file may hold, in
+ * characters. A real row is far shorter (the longest field, a summary, takes
+ * 2,000); a longer one is a broken file, such as a quote never closed, which
+ * would otherwise be read into memory whole.
+ */
+export const MAX_RECORD_CHARS = 100_000;
+
+const tooLong: Said = {
+  zh: `超过 ${MAX_RECORD_CHARS} 个字符，不是一条有效的记录`,
+  en: `is longer than ${MAX_RECORD_CHARS} characters, which no valid record is`,
+};
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const GB18030_BOM = [0x84, 0x31, 0x95, 0x33];
@@ -154,8 +167,8 @@ export async function* csvRecords(
       const unknown = header.filter((h) => h && !known.includes(h));
       if (unknown.length) {
         throw new TabularError({
-          zh: `未知的列：${unknown.join(', ')}；此类数据可用的列为 ${known.join(', ')}。`,
-          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this kind takes ${known.join(', ')}.`,
+          zh: `未知的列：${unknown.map(quote).join(', ')}；此类数据可用的列为 ${known.join(', ')}。`,
+          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}.`,
         });
       }
       // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
@@ -232,6 +245,12 @@ export async function* csvRecords(
       }
     }
     field += chunk.slice(start);
+    if (field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) {
+      throw new TabularError({
+        zh: `第 ${rowLine} 行开始的记录${tooLong.zh}${quoted ? '（可能有引号没有闭合）' : ''}。`,
+        en: `The record starting on line ${rowLine} ${tooLong.en}${quoted ? ' (a quote may never be closed)' : ''}.`,
+      });
+    }
     if (out.length) {
       yield out;
       out = [];
@@ -245,7 +264,6 @@ export async function* csvRecords(
   if (out.length) yield out;
 }
 
-/** NDJSON records: one JSON object per line; values are turned into strings (arrays joined with ';'). */
 /**
  * The names a JSON object's text gives its members, in order and with any
  * repeats: JSON.parse keeps only the last value of a repeated name, so a line
@@ -270,13 +288,13 @@ function memberNames(text: string): string[] {
   return names;
 }
 
+/** NDJSON records: one JSON object per line; values are turned into strings (arrays joined with ';'). */
 export async function* ndjsonRecords(
   text: AsyncIterable<string>,
   known: readonly string[],
   /** Fields that take a list (tags, parties): a JSON array of strings there is written `A;B`, as a CSV cell writes it. */
   lists: ReadonlySet<string> = new Set(['tags', 'parties']),
 ): AsyncGenerator<SourceRecord[]> {
-  let rest = '';
   let line = 0;
   const parse = (s: string): SourceRecord | null => {
     line++;
@@ -326,12 +344,39 @@ export async function* ndjsonRecords(
     }
     return { line, fields };
   };
+  // A line longer than MAX_RECORD_CHARS is refused as it arrives, without keeping it; a line's start waits in pieces,
+  // so each character is looked at once however many chunks a line spans.
+  const overlong = (): SourceRecord => ({ line: ++line, fields: {}, error: { field: '', reason: tooLong } });
+  let pieces: string[] = [];
+  let held = 0;
+  let dropping = false;
   for await (const chunk of text) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop()!;
-    const out = parts.map(parse).filter((r): r is SourceRecord => r !== null);
+    const out: SourceRecord[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      const piece = chunk.slice(start, nl);
+      start = nl + 1;
+      if (dropping || held + piece.length > MAX_RECORD_CHARS) {
+        out.push(overlong());
+      } else {
+        const r = parse(held ? pieces.join('') + piece : piece);
+        if (r) out.push(r);
+      }
+      pieces = [];
+      held = 0;
+      dropping = false;
+    }
+    const tail = chunk.slice(start);
+    if (!dropping && held + tail.length > MAX_RECORD_CHARS) {
+      dropping = true;
+      pieces = [];
+      held = 0;
+    } else if (!dropping && tail) {
+      pieces.push(tail);
+      held += tail.length;
+    }
     if (out.length) yield out;
   }
-  const last = parse(rest);
+  const last = dropping ? overlong() : parse(pieces.join(''));
   if (last) yield [last];
 }

@@ -1,4 +1,4 @@
-import { badInput } from '../domain/errors.ts';
+import { badInput, quote } from '../domain/errors.ts';
 
 /**
  * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
@@ -56,6 +56,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A dispute id (UUID), lower-cased. */
 export function disputeId(id: string, argument = 'id'): string {
-  if (!UUID.test(id)) throw badInput({ zh: `${argument}“${id}”不是纠纷编号。`, en: `${argument} "${id}" is not a dispute id.` }, { argument });
+  if (!UUID.test(id)) throw badInput({ zh: `${argument}“${quote(id)}”不是纠纷编号。`, en: `${argument} "${quote(id)}" is not a dispute id.` }, { argument });
   return id.toLowerCase();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
+import { csvRecords, MAX_RECORD_CHARS, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
 
 /** The file readers on their own: how a CSV or NDJSON text becomes records, and what they refuse. */
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
@@ -23,6 +23,15 @@ describe('CSV', () => {
     }
   });
 
+  it('refuses a record longer than MAX_RECORD_CHARS (a quote never closed reads on to the end), and quotes no megabytes back', async () => {
+    const long = 'x'.repeat(MAX_RECORD_CHARS);
+    const e = await all(csvRecords(chunks('id_number,name\n1,甲\n2,"', long.slice(0, 60_000), long.slice(60_000), '\n3,乙\n'), KNOWN)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TabularError);
+    expect((e as TabularError).said.zh).toMatch(/第 3 行开始的记录超过 100000 个字符.*引号没有闭合/);
+    const header = await all(csvRecords(chunks(`id_number,${'y'.repeat(5000)}\n`), KNOWN)).catch((x: unknown) => x);
+    expect((header as TabularError).said.zh.length).toBeLessThan(200);
+  });
+
   it('reads a header with every column once', async () => {
     const rows = await all(csvRecords(chunks('id_number,姓名\n', '11,甲\n'), KNOWN, new Map([['姓名', 'name']])));
     expect(rows).toEqual([{ line: 2, fields: { id_number: '11', name: '甲' } }]);
@@ -38,6 +47,24 @@ describe('NDJSON', () => {
     expect(rows[0]!.error!.reason.zh).toMatch(/写成字符串/);
     // A phone of 11 digits is exact as a number.
     expect(rows[1]).toEqual({ line: 2, fields: { id_number: '623021198001011139', phone: '13800138000' } });
+  });
+
+  it('refuses a line longer than MAX_RECORD_CHARS as it arrives, in any number of chunks, and reads on after it', async () => {
+    const long = `{"name":"${'x'.repeat(MAX_RECORD_CHARS)}"}`;
+    const parts = [
+      '{"name":"甲"}\n',
+      ...Array.from({ length: 40 }, (_, i) => long.slice((i * long.length) / 40, ((i + 1) * long.length) / 40)),
+      '\n{"name":"乙"}\n',
+      long,
+    ];
+    const rows = await all(ndjsonRecords(chunks(...parts), KNOWN));
+    expect(rows.map((r) => [r.line, r.error ? 'error' : r.fields.name])).toEqual([
+      [1, '甲'],
+      [2, 'error'],
+      [3, '乙'],
+      [4, 'error'],
+    ]);
+    expect(rows[1]!.error!.reason.zh).toMatch(/超过 100000 个字符/);
   });
 
   it('refuses a line that gives a field twice, which JSON.parse would read as its last value, in any case and spacing', async () => {

@@ -15,6 +15,15 @@ import { MAX_COST, queryCost } from '../gateway/src/limits.ts';
 import { noteZh } from '../app/src/labels.ts';
 
 /** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
+function thrownBy(fn: () => unknown): GraphQLError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GraphQLError) return e;
+    throw e;
+  }
+  throw new Error('nothing was thrown');
+}
 function english(fn: () => unknown): string {
   try {
     fn();
@@ -218,13 +227,21 @@ describe('citizen ID numbers (GB 11643)', () => {
   });
 
   it.each([
-    ['110105194912310021', 'check character'],
-    ['11010519900230002X', 'not a real date'],
-    ['1101051949123100', '18 characters'],
-    ['11010519491231A02X', 'digits'],
-    ['000000194912310021', 'address code'],
-  ])('refuses %s (%s)', (id, rule) => {
-    expect(english(() => parseCitizenId(id))).toContain(rule);
+    ['110105194912310021', 'check character', 'idNumberCheckCharacter'],
+    ['11010519900230002X', 'not a real date', 'idNumberBirthDate'],
+    ['1101051949123100', '18 characters', 'idNumberLength'],
+    ['11010519491231A02X', 'digits', 'idNumberCharacters'],
+    ['000000194912310021', 'address code', 'idNumberAddressCode'],
+    ['990105194912310021', 'no province', 'idNumberProvince'],
+  ])('refuses %s (%s), naming the rule by a stable key', (id, words, rule) => {
+    expect(english(() => parseCitizenId(id))).toContain(words);
+    expect(thrownBy(() => parseCitizenId(id)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber', rule });
+  });
+
+  it('quotes back at most 40 characters of what was typed', () => {
+    const e = thrownBy(() => parseCitizenId('1'.repeat(2_000_000)));
+    expect(e.message.length).toBeLessThan(120);
+    expect(e.message).toContain(`“${'1'.repeat(40)}…”`);
   });
 
   it('bounds the birth date by the day in China: a baby born just after midnight there is not born in the future', () => {

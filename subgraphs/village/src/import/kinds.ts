@@ -1,7 +1,7 @@
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
-import { badInput, forbidden } from '../../../../domain/errors.ts';
+import { badInput, forbidden, quote } from '../../../../domain/errors.ts';
 import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { PoolClient } from 'pg';
@@ -307,7 +307,10 @@ export const KINDS: Record<KindName, ImportKind> = {
           const at = entry.search(/[:：]/);
           if (at < 0) {
             throw badInput(
-              { zh: `parties：“${entry}”不是“角色:姓名”或“角色:公民身份号码”的格式。`, en: `parties: "${entry}" is not ROLE:name or ROLE:ID number.` },
+              {
+                zh: `parties：“${quote(entry)}”不是“角色:姓名”或“角色:公民身份号码”的格式。`,
+                en: `parties: "${quote(entry)}" is not ROLE:name or ROLE:ID number.`,
+              },
               { argument: 'parties' },
             );
           }

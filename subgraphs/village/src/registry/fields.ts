@@ -4,7 +4,7 @@ import { chinaDay } from '../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge, hasAgeRule } from '../../../../domain/tags.ts';
-import { badInput } from '../../../../domain/errors.ts';
+import { badInput, quote } from '../../../../domain/errors.ts';
 import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
@@ -73,7 +73,7 @@ export function oneOf(value: string, allowed: readonly string[], field: string):
   const v = value.trim().toUpperCase();
   if (!allowed.includes(v)) {
     throw badInput(
-      { zh: `${field}“${value}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${value}" is not one of ${allowed.join(', ')}.` },
+      { zh: `${field}“${quote(value)}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${quote(value)}" is not one of ${allowed.join(', ')}.` },
       { argument: field },
     );
   }
@@ -144,7 +144,7 @@ class Row {
       if (!Number.isSafeInteger(v) || v < 1 || v > 2_147_483_647) {
         const field = this.ctx.name('version');
         throw badInput(
-          { zh: `${field}“${this.f.version}”不是版本号（正整数）。`, en: `${field} "${this.f.version}" is not a version (a positive integer).` },
+          { zh: `${field}“${quote(this.f.version)}”不是版本号（正整数）。`, en: `${field} "${quote(this.f.version)}" is not a version (a positive integer).` },
           { argument: field },
         );
       }
@@ -190,7 +190,7 @@ class Row {
     else {
       const field = this.ctx.name(column);
       throw badInput(
-        { zh: `${field}“${raw}”应为 true（专职）或 false（兼职）。`, en: `${field} "${raw}" must be true (full time) or false (part time).` },
+        { zh: `${field}“${quote(raw)}”应为 true（专职）或 false（兼职）。`, en: `${field} "${quote(raw)}" must be true (full time) or false (part time).` },
         { argument: field },
       );
     }
@@ -328,8 +328,8 @@ export function houseFields(f: Fields, ctx: FieldContext): FieldValues {
       const name = ctx.name('area');
       throw badInput(
         {
-          zh: `${name}（建筑面积）“${f.area}”应为大于 0 且小于 100000 的平方米数。`,
-          en: `${name} "${f.area}" must be a number of square metres above 0 and below 100000.`,
+          zh: `${name}（建筑面积）“${quote(f.area)}”应为大于 0 且小于 100000 的平方米数。`,
+          en: `${name} "${quote(f.area)}" must be a number of square metres above 0 and below 100000.`,
         },
         { argument: name },
       );
