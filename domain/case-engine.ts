@@ -474,6 +474,8 @@ export interface StepStorage<R extends CaseRecord> {
   level: Level;
   /** The record, locked for the transaction, after the caller's right to act on it is checked (NOT_FOUND/FORBIDDEN otherwise). */
   lock(): Promise<R>;
+  /** The level's own refusals of a step the caller may take (a case handled at another level), after the version check. */
+  check?(r: R): void;
   /** Where the case was resolved, for REOPEN (null when it is not). */
   resolvedLevel?(r: R): Level | null;
   /** Steps the status allows that the record's state does not (nothing to act on), left out of a refusal's `allowed`. */
@@ -514,6 +516,7 @@ export async function takeStep<R extends CaseRecord>(
       { currentVersion: r.version },
     );
   }
+  storage.check?.(r);
   const resolved = storage.resolvedLevel?.(r) ?? null;
   const permitted = ruleOf(storage.level, action, resolved)?.from.includes(r.status);
   const rule = transition(storage.level, r.status, action, resolved, permitted ? [] : ((await storage.unavailable?.(r)) ?? []));

@@ -128,6 +128,13 @@ describe('a dispute’s whole life across levels', () => {
     const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`);
     expect(esc.errors).toBeUndefined();
     expect(esc.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP' });
+    // A second submit of the same escalation (the copy it was made on) hears that the case changed, as at every
+    // level; on the current version, the village hears the case is the township's now.
+    const twice = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "再次提交") { id } }`);
+    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: esc.data!.escalateDispute!.version });
+    const current = await v(`mutation { resolveDispute(id: "${d.id}", version: ${esc.data!.escalateDispute!.version}, outcome: AGREEMENT) { id } }`);
+    expect(current.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    expect(current.errors![0]!.message).toMatch(/handled at the township level/);
 
     const [tc] = await waitFor(async () => {
       const c = await townshipCase(d.id);

@@ -72,7 +72,8 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
   const resolvedLevel = d.resolvedLevel;
   return {
     level: 'VILLAGE',
-    lock: async () => {
+    lock: async () => d,
+    check: () => {
       // The 综治中心's steps (CENTRE) are taken where the case is handled; rating, reopening, closing and
       // follow-up (PARTIES) where the parties live, whichever level resolved it.
       // A case already resolved is past every centre's steps, wherever it was handled: the status says why (below).
@@ -85,7 +86,6 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
           d,
         );
       }
-      return d;
     },
     resolvedLevel: (r) => r.resolvedLevel,
     rule,
