@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEPARTMENTS } from '../domain/departments.ts';
+import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type Counted, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
 import { SEED_COUNTIES } from '../domain/divisions.ts';
 
@@ -163,6 +165,24 @@ describe('division directory through the gateway', () => {
     expect(gannan!.counties.map((c) => c.code)).toContain('623021');
     expect(r.data!.region.counties.map((c) => c.name)).toContain('临潭县');
   });
+
+  it('lists the 16 departments a 吹哨 can call on for a county loaded from the directory, not only for the demo counties', async () => {
+    // 城关区 (拉萨市): a county no test seeds, loaded as `npm run load-divisions -- 540102` loads it.
+    await loadDirectory(inject('dbs'), ['540102']);
+    const r = await hub.query<{ county: { name: string; departments: { kind: string; name: string; phone: string | null }[] } }>(
+      `{ county(code: "540102") { name departments { kind name phone } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const { name, departments } = r.data!.county;
+    expect(departments.map((d) => d.kind).sort()).toEqual(DEPARTMENTS.map(([k]) => k).sort());
+    expect(departments.find((d) => d.kind === 'NATURAL_RESOURCES')).toEqual({ kind: 'NATURAL_RESOURCES', name: `${name}自然资源局`, phone: null });
+    // Loading it again changes nothing; the demo counties keep their demo phones.
+    await loadDirectory(inject('dbs'), ['540102']);
+    const again = await hub.query<{ county: { departments: unknown[] } }>(`{ county(code: "540102") { departments { kind name phone } } }`);
+    expect(again.data!.county.departments).toEqual(departments);
+    const demo = await hub.query<{ county: { departments: { phone: string | null }[] } }>(`{ county(code: "623021") { departments { phone } } }`);
+    expect(demo.data!.county.departments.every((d) => d.phone)).toBe(true);
+  }, 120_000);
 
   it('answers /health on every service', async () => {
     const gw = await fetch(new URL('/health', hub.gatewayUrl));

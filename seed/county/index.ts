@@ -4,7 +4,7 @@ import type { DemoOptions } from '../options.ts';
 import { nativeTransaction } from '../../platform/orm.ts';
 import { seedCountyCases } from './cases.ts';
 
-/** Demo departments for every county in scope; idempotent. */
+/** Demo departments for every county in scope (the directory load made them, without phones); idempotent. */
 export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], refDate: string, options: DemoOptions = {}): Promise<Record<string, number>> {
   return nativeTransaction(orm, async (client) => {
     // Names as dispatches name them (domain/departments.ts departmentName: the county's name and the department's suffix).
@@ -15,7 +15,7 @@ export async function seedCountyDemo(orm: MikroORM, scope: readonly string[], re
     const r = await client.query(
       `insert into department (county_code, kind, name, phone)
        select d.county, d.kind, d.name, '0' || d.county from unnest($1::text[], $2::text[], $3::text[]) as d(county, kind, name)
-       on conflict (county_code, kind) do nothing`,
+       on conflict (county_code, kind) do update set phone = excluded.phone where department.phone is null`,
       [list.map((d) => d.county), list.map((d) => d.kind), list.map((d) => d.name)],
     );
     let cases = 0;

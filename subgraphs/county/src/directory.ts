@@ -2,12 +2,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { readDivisions } from '../../../domain/divisions.ts';
 import { nativeTransaction } from '../../../platform/orm.ts';
 import { counties as countyStore } from './store/county.ts';
+import { departments as departmentStore } from './store/department.ts';
 import { regions as regionStore } from './store/region.ts';
 
 /**
  * Loads provinces, prefectures and counties within the scope from the NBS
  * directory; idempotent (upsert by code). Counties directly under a province
- * (省直辖县级行政区划) get their 4-digit grouping code as prefecture.
+ * (省直辖县级行政区划) get their 4-digit grouping code as prefecture. Each
+ * county gets the departments its townships' 吹哨 can call on.
  */
 export async function loadCountyDirectory(orm: MikroORM, scope: readonly string[]): Promise<{ regions: number; counties: number }> {
   const provinces = readDivisions('provinces', scope);
@@ -28,6 +30,7 @@ export async function loadCountyDirectory(orm: MikroORM, scope: readonly string[
   await nativeTransaction(orm, async (client) => {
     await regionStore.upsertDirectory(client, regions);
     await countyStore.upsertDirectory(client, counties);
+    await departmentStore.addDirectory(client, counties);
   });
   return { regions: regions.length, counties: counties.length };
 }

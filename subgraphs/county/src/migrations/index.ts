@@ -6,6 +6,7 @@ import { Migration20261121000004Targets } from './Migration20261121000004Targets
 import { Migration20261201000005CaseEngine } from './Migration20261201000005CaseEngine.ts';
 import { Migration20261201000006FailClosed } from './Migration20261201000006FailClosed.ts';
 import { Migration20261201000007DivisionTargets } from './Migration20261201000007DivisionTargets.ts';
+import { Migration20261204000008DirectoryDepartments } from './Migration20261204000008DirectoryDepartments.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Migration20261201000005CaseEngine,
   Migration20261201000006FailClosed,
   Migration20261201000007DivisionTargets,
+  Migration20261204000008DirectoryDepartments,
 ];
