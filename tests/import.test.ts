@@ -232,6 +232,7 @@ describe('bulk import', () => {
   it('takes in reported disputes as reportDispute would: case numbers, deadlines, parties, timeline; a second run reports nothing twice', async () => {
     const grid = '623022100001001';
     const resident = (await db.query(`select id_number, name from person where grid_code = $1 and id_number is not null order by id limit 1`, [grid])).rows[0];
+    const elsewhere = (await db.query(`select id_number from person where county_code = '623021' and id_number is not null order by id limit 1`)).rows[0];
     const file = join(dir, 'disputes.csv');
     const rows = [
       'external_id,grid_code,category,scale,source,summary,occurred_at,parties',
@@ -243,10 +244,12 @@ describe('bulk import', () => {
       // Times as a spreadsheet writes them, with no zone: China time, as the XLSX export writes them.
       `D-6,${grid},NEIGHBOUR,ORDINARY,WALK_IN,表格里的时间,2026-11-02 08:00,APPLICANT:王五`,
       `D-7,${grid},NEIGHBOUR,ORDINARY,WALK_IN,只有日期,2026/11/3,APPLICANT:王五`,
+      // A resident of 临潭县, outside the caller's 卓尼县: a CONFLICT, as a residents file answers it.
+      `D-8,${grid},FAMILY,ORDINARY,WALK_IN,邻县居民,,APPLICANT:${elsewhere.id_number};RESPONDENT:王五`,
     ];
     writeFileSync(file, rows.join('\n'));
     const first = await importFile('disputes', file);
-    expect(first.done).toMatchObject({ inserted: 4, rejected: 3 });
+    expect(first.done).toMatchObject({ inserted: 4, rejected: 4 });
     const times = await db.query(
       `select idempotency_key as k, occurred_at from dispute where idempotency_key in ('import:D-1', 'import:D-6', 'import:D-7') order by 1`,
     );
@@ -258,7 +261,8 @@ describe('bulk import', () => {
     const rejects = readFileSync(first.done.rejectsFile, 'utf8');
     expect(rejects).toMatch(/4,parties,BAD_USER_INPUT,A dispute needs at least one party/);
     expect(rejects).toMatch(/5,category,BAD_USER_INPUT,"category ""SPACE"" is not one of/);
-    expect(rejects).toMatch(/6,parties,\w+,parties names an ID number of no resident in your jurisdiction/);
+    expect(rejects).toMatch(/6,parties,BAD_USER_INPUT,parties names an ID number of no resident in your jurisdiction/);
+    expect(rejects).toMatch(/9,parties,CONFLICT,"?parties names by ID number a resident registered outside your jurisdiction/);
 
     const cases = (
       await db.query(

@@ -194,6 +194,18 @@ export const KIND_SQL = {
       ['parties', 'jsonb'],
     ]),
     checks: [
+      // A number registered outside the caller's jurisdiction is a CONFLICT, as a residents file answers it
+      // (idNumberElsewhere), told apart from a number registered nowhere through hub_known_people.
+      check('disputes', {
+        field: 'parties',
+        code: 'CONFLICT',
+        reason: {
+          zh: '含有已在您辖区以外登记的人员的公民身份号码；该当事人请只写姓名，或由其登记所在的辖区上报',
+          en: 'names by ID number a resident registered outside your jurisdiction; give that party by name alone, or have that jurisdiction report the case',
+        },
+        bad: `exists (select 1 from jsonb_array_elements(s.parties) e, hub_known_people(array[e->>'id_number']) k
+                      where e->>'id_number' is not null and k.outside)`,
+      }),
       check('disputes', {
         field: 'parties',
         reason: { zh: '含有您辖区内没有登记的公民身份号码', en: 'names an ID number of no resident in your jurisdiction' },
