@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chromium.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { callersOf, escalateToTownship, mutate, villagesOf } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
@@ -329,7 +330,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // The province above the caller's county: FORBIDDEN. Named by the name the county's breadcrumb showed.
     await page.goto(`${origin}/app#/division/${PROVINCE}`);
     expect(await refusal()).toEqual({
-      message: expect.stringMatching(/^无权查看：.*不在您的辖区/),
+      // Every field of the view is refused on its own; the page says it once, with no count of the others.
+      message: expect.stringMatching(/^无权查看：[^（]*不在您的辖区（\d+）内。$/),
       current: '甘肃省 · 无权查看',
       links: [['返回 临潭县', `#/division/${COUNTY}`]],
     });
@@ -355,6 +357,24 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     });
     await page.screenshot({ path: `${ARTIFACTS}/refused.png`, fullPage: true });
     await backTo(COUNTY);
+    await context.close();
+  }, 240_000);
+
+  it('shows no 十户联防 coverage (—) for a division with no households yet, as its assessment does, not 0.0%', async () => {
+    // 当雄县 (拉萨市): a county loaded from the directory with no registry yet, as `npm run load-divisions` loads it.
+    const empty = '540122';
+    await loadDirectory(inject('dbs'), [empty]);
+    const token = await hub.token({ jurisdiction: empty, scopes: ['read'] });
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${token}`);
+    await viewOf(page, empty);
+    expect(await page.textContent('[data-figure="householdCoverage"] .value')).toBe('—');
+    expect(await page.textContent('[data-figure="householdCoverage"] .note')).toBe('辖区暂无登记的户');
+    const column = (await page.$$eval('#children thead th', (ths) => ths.map((th) => th.textContent))).indexOf('联防覆盖率');
+    expect(column).toBeGreaterThan(0);
+    const cells = await page.$$eval('#children tbody tr', (rows, i) => rows.map((r) => r.children[i]?.textContent), column);
+    expect(cells.length).toBeGreaterThan(0);
+    expect(new Set(cells)).toEqual(new Set(['—']));
     await context.close();
   }, 240_000);
 

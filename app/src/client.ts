@@ -66,10 +66,10 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
   });
   const body = (await res.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) {
-    // One refusal per division a view asked for reads as one: the first, and how many more there were.
+    // A view asks for many fields of a division, each refused on its own: the first says it for all of them (a count
+    // of the others told a county leader nothing they could act on).
     const first = body.errors[0]!;
-    const more = new Set(body.errors.map((e) => e.message)).size - 1;
-    throw new HubError(String(first.extensions?.code ?? 'ERROR'), more ? `${first.message}（另有 ${more} 条类似错误）` : first.message);
+    throw new HubError(String(first.extensions?.code ?? 'ERROR'), first.message);
   }
   if (!res.ok || !body.data) throw new HubError(`HTTP_${res.status}`, `请求失败（HTTP ${res.status}）`);
   return body.data;

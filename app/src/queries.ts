@@ -131,6 +131,7 @@ export const DivisionRow = graphql(`
     name
     population {
       residents
+      households
       byTag {
         count
       }
