@@ -17,7 +17,7 @@ function parseDate(value: unknown): string {
     return value as string;
   }
   throw badInput({
-    zh: `${shown(value)} 不是 YYYY-MM-DD 格式的日期；请写成例如 "2026-09-30"。`,
+    zh: `${shown(value, 'zh')} 不是 YYYY-MM-DD 格式的日期；请写成例如“2026-09-30”。`,
     en: `${shown(value)} is not a date in the form YYYY-MM-DD; write e.g. "2026-09-30".`,
   });
 }
@@ -31,14 +31,16 @@ function checkDay(value: unknown, ymd: RegExpExecArray, extra: { argument?: stri
   if (isRealDate(y, m, d) && inYears(y)) return;
   // A file's value is named by its column, as the file's other reasons are; GraphQL names a scalar's place itself.
   const quoted = `${extra.argument ? `${extra.argument} ` : ''}${shown(value)}`;
+  const quotedZh = `${extra.argument ?? ''}${shown(value, 'zh')}`;
   throw isRealDate(y, m, d)
-    ? badInput({ zh: `${quoted} 的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${quoted}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` }, extra)
-    : badInput({ zh: `${quoted} 不是真实存在的日期（没有这个月或这一天）。`, en: `${quoted} is not a real date (there is no such month or day).` }, extra);
+    ? badInput({ zh: `${quotedZh}的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${quoted}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` }, extra)
+    : badInput({ zh: `${quotedZh}不是真实存在的日期（没有这个月或这一天）。`, en: `${quoted} is not a real date (there is no such month or day).` }, extra);
 }
 
-/** A value as an error message quotes it: JSON, cut short. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+/** A value as an error message quotes it, cut short: text in the language's quotation marks (“…” in Chinese), anything else as JSON. */
+function shown(value: unknown, language: 'zh' | 'en' = 'en'): string {
+  const text = typeof value === 'string' && language === 'zh' ? value : (JSON.stringify(value) ?? String(value));
+  if (language === 'zh') return `“${quote(text)}”`;
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
@@ -72,7 +74,7 @@ function parseDateTime(value: unknown): Date {
     if (!Number.isNaN(t.getTime())) return t;
   }
   throw badInput({
-    zh: `${shown(value)} 不是带时区的 ISO 8601 时间；请写成例如 "2026-09-30T20:00:00+08:00"。`,
+    zh: `${shown(value, 'zh')} 不是带时区的 ISO 8601 时间；请写成例如“2026-09-30T20:00:00+08:00”。`,
     en: `${shown(value)} is not an ISO 8601 date-time with an offset; write e.g. "2026-09-30T20:00:00+08:00".`,
   });
 }
@@ -150,7 +152,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 export function parseId(value: string | number, argument = 'id'): number {
   const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) {
-    throw badInput({ zh: `${argument} ${shown(value)} 不是记录编号。`, en: `${argument} ${shown(value)} is not a record id.` }, { argument });
+    throw badInput({ zh: `${argument}${shown(value, 'zh')}不是记录编号。`, en: `${argument} ${shown(value)} is not a record id.` }, { argument });
   }
   return n;
 }

@@ -47,7 +47,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     name: 'a date that does not exist (a scalar the subgraph parses)',
     query: '{ county(code: "623021") { patrolStats(from: "2026-13-01", to: "2026-12-31") { patrols } } }',
     code: 'BAD_USER_INPUT',
-    zh: /^"2026-13-01" 不是真实存在的日期（没有这个月或这一天）。/,
+    zh: /^“2026-13-01”不是真实存在的日期（没有这个月或这一天）。/,
     en: /"2026-13-01" is not a real date \(there is no such month or day\)\./,
   },
   {
@@ -55,7 +55,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     query: 'query ($from: Date!) { county(code: "623021") { patrolStats(from: $from, to: "2026-12-31") { patrols } } }',
     variables: { from: '2026-13-01' },
     code: 'BAD_USER_INPUT',
-    zh: /^"2026-13-01" 不是真实存在的日期/,
+    zh: /^“2026-13-01”不是真实存在的日期/,
     en: /"2026-13-01" is not a real date/,
   },
   {

@@ -317,12 +317,7 @@ export const KINDS: Record<KindName, ImportKind> = {
           const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');
           const who = entry.slice(at + 1).trim();
           if (!/^\d{17}[\dXx]$/.test(who)) return { role, name: personName(who, 'parties', 50) };
-          try {
-            return { role, id_number: parseCitizenId(who).idNumber };
-          } catch (e) {
-            const why = saidOf(e instanceof Error ? e : { message: String(e) });
-            throw badInput({ zh: `parties：${why.zh}`, en: `parties: ${why.en}` }, { argument: 'parties' });
-          }
+          return { role, id_number: parseCitizenId(who, undefined, 'parties').idNumber };
         });
       if (!parties.length && !id) throw noParty('parties');
       onePartyEach(
