@@ -7,6 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
 import { postImport, startHub, type TestHub } from './helpers/hub.ts';
+import { CATEGORY } from '../app/src/labels.ts';
+import { DISPUTE_STATUS_ZH } from '../domain/labels.ts';
 
 /**
  * XLSX downloads opened in a real spreadsheet program: Debian's gnumeric
@@ -108,6 +110,9 @@ async function openXlsx(path: string, token: string): Promise<Opened> {
   return { shown, types, values };
 }
 
+const GENDER_ZH: Record<string, string> = { MALE: '男', FEMALE: '女' };
+const RESIDENCY_ZH: Record<string, string> = { REGISTERED: '户籍人口', FLOATING: '流动人口', OVERSEAS: '境外人员' };
+
 const TEXT = '60';
 const NUMBER = '40';
 
@@ -150,11 +155,17 @@ describe('XLSX in a spreadsheet program', () => {
       const got = xlsx.shown[r]!;
       expect(got[at('village_code')]).toMatch(/^623021200\d{3}$/);
       expect(got[at('grid_code')]).toMatch(/^623021200\d{6}$/);
-      for (const key of ['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone', 'residency', 'village_code', 'grid_code', 'version']) {
+      for (const key of ['id', 'name', 'birth_date', 'ethnicity', 'id_number', 'phone', 'village_code', 'grid_code', 'version']) {
         expect(got[at(key)], `row ${r} ${key}`).toBe(want[at(key)]);
       }
-      // Lists are written as the import reads them (A;B); the CSV has PostgreSQL's {A,B}.
-      expect(got[at('tags')], `row ${r} tags`).toBe(want[at('tags')]!.replace(/^\{|\}$/g, '').replace(/,/g, ';'));
+      // Codes are shown by their Chinese names, as people read them (the import takes either back).
+      expect(got[at('gender')], `row ${r} gender`).toBe(GENDER_ZH[want[at('gender')]!]);
+      expect(got[at('residency')], `row ${r} residency`).toBe(RESIDENCY_ZH[want[at('residency')]!]);
+      // Lists are written as the import reads them (A;B), each code by its name.
+      const tags = want[at('tags')]!.replace(/^\{|\}$/g, '');
+      expect(got[at('tags')]!.split(';').filter(Boolean), `row ${r} tags`).toHaveLength(tags ? tags.split(/[,;]/).length : 0);
+      expect(got[at('tags')], `row ${r} tags`).not.toMatch(/[A-Z]/);
+      if (tags.includes('LEFT_BEHIND_ELDERLY')) expect(got[at('tags')]).toContain('留守老人');
       if (want[at('id_number')]) {
         expect(got[at('id_number')]).toMatch(/^\d{17}[\dX]$/);
         ids++;
@@ -214,8 +225,10 @@ describe('XLSX in a spreadsheet program', () => {
     expect(csv.length).toBeGreaterThan(300);
     expect(xlsx.shown).toHaveLength(csv.length);
     for (let r = 1; r < csv.length; r++) {
-      for (const key of ['case_number', 'village_code', 'grid_code', 'category', 'status'])
-        expect(xlsx.shown[r]![at(key)], `row ${r} ${key}`).toBe(csv[r]![at(key)]);
+      for (const key of ['case_number', 'village_code', 'grid_code']) expect(xlsx.shown[r]![at(key)], `row ${r} ${key}`).toBe(csv[r]![at(key)]);
+      // Codes by their Chinese names, as the analysis room shows them.
+      expect(xlsx.shown[r]![at('category')], `row ${r} category`).toBe(CATEGORY[csv[r]![at('category')] as keyof typeof CATEGORY]);
+      expect(xlsx.shown[r]![at('status')], `row ${r} status`).toBe(DISPUTE_STATUS_ZH[csv[r]![at('status')] as keyof typeof DISPUTE_STATUS_ZH]);
       // PostgreSQL writes e.g. 2026-03-01 01:20:00.123+00; the sheet shows the same instant as China's wall clock.
       const pgTime = Date.parse(csv[r]![at('reported_at')]!.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
       const shown = xlsx.shown[r]![at('reported_at')]!;

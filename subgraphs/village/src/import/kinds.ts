@@ -2,6 +2,7 @@ import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput, forbidden, quote } from '../../../../domain/errors.ts';
+import { enumValues } from '../enums.ts';
 import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { PoolClient } from 'pg';
@@ -16,7 +17,6 @@ import { stagedRow, type RowKind } from '../store/row-kinds.ts';
 import {
   addressFields,
   committeeFields,
-  enumValues,
   gridStaffFields,
   groupFields,
   householdFields,

@@ -1,4 +1,3 @@
-import { Kind } from 'graphql';
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { chinaDay } from '../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
@@ -8,7 +7,7 @@ import { badInput, quote } from '../../../../domain/errors.ts';
 import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
-import { loadSchema } from '../../../../platform/service.ts';
+import { codeOfName, enumValues } from '../enums.ts';
 import { personName, text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
 import { GRID_STAFF_ROLES } from '../store/grid-staff.ts';
@@ -49,17 +48,6 @@ export interface FieldValues {
   given: Set<string>;
 }
 
-/** An enum's values as the village schema declares them, so both paths check exactly what the API accepts. */
-const schemaEnums = new Map(
-  loadSchema('village').definitions.flatMap((d) =>
-    d.kind === Kind.ENUM_TYPE_DEFINITION ? [[d.name.value, (d.values ?? []).map((v) => v.name.value)] as const] : [],
-  ),
-);
-export function enumValues(name: string): readonly string[] {
-  const values = schemaEnums.get(name);
-  if (!values) throw new Error(`The village schema has no enum ${name}.`);
-  return values;
-}
 const RESIDENCY = enumValues('Residency');
 const GENDER = enumValues('Gender');
 const PERSON_TAGS = enumValues('PersonTag');
@@ -69,9 +57,12 @@ const TEAM_KIND = enumValues('PatrolTeamKind');
 
 const has = (f: Fields, c: string) => Object.hasOwn(f, c);
 
+/** An enum's code, written as the code (any case) or by its Chinese name (男, 流动人口), as a spreadsheet for people shows it. */
 export function oneOf(value: string, allowed: readonly string[], field: string): string {
   const v = value.trim().toUpperCase();
   if (!allowed.includes(v)) {
+    const named = codeOfName(value.trim(), allowed);
+    if (named) return named;
     throw badInput(
       { zh: `${field}“${quote(value)}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${quote(value)}" is not one of ${allowed.join(', ')}.` },
       { argument: field },

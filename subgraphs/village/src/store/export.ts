@@ -1,5 +1,6 @@
 import { command, type Sql } from '../../../../platform/sql.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
+import { enumLabels } from '../enums.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
@@ -21,7 +22,15 @@ const PHONE = (pii: boolean, col = 'phone') => (pii ? col : `left(${col}, 3) || 
  */
 export interface ExportColumn extends SheetColumn {
   sql?: (pii: boolean) => string;
+  /** The Chinese names of the column's codes, shown in a spreadsheet with Chinese headers (a list's codes each). */
+  names?: ReadonlyMap<string, string>;
 }
+
+/** A column of codes, named in Chinese for people (the import reads the names back: registry/fields.ts `oneOf`). */
+const named = (column: ExportColumn, names: string | ReadonlyMap<string, string>): ExportColumn => ({
+  ...column,
+  names: typeof names === 'string' ? enumLabels(names) : names,
+});
 
 const col = (key: string, zh: string, type: CellType, sql?: (pii: boolean) => string): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
 const ROW_ID = col('id', '系统编号', 'number');
@@ -57,14 +66,17 @@ const KINDS = {
     columns: [
       ROW_ID,
       col('name', '姓名', 'text'),
-      col('gender', '性别', 'text'),
+      named(col('gender', '性别', 'text'), 'Gender'),
       col('birth_date', '出生日期', 'date'),
       col('ethnicity', '民族', 'text'),
       col('id_number', '身份证号', 'text', ID),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
-      col('residency', '人口类别', 'text'),
+      named(col('residency', '人口类别', 'text'), 'Residency'),
       // Lists are written A;B, as the import reads them (CSV, NDJSON and XLSX alike).
-      col('tags', '特殊人群标签', 'text', () => `array_to_string(tags, ';')`),
+      named(
+        col('tags', '特殊人群标签', 'text', () => `array_to_string(tags, ';')`),
+        'PersonTag',
+      ),
       col('household_id', '户系统编号', 'number'),
       ADDRESS_ID,
       VILLAGE,
@@ -95,7 +107,7 @@ const KINDS = {
     columns: [
       ROW_ID,
       col('number', '房屋号', 'text'),
-      col('use', '房屋用途', 'text'),
+      named(col('use', '房屋用途', 'text'), 'HouseUse'),
       col('area', '面积（平方米）', 'number'),
       ADDRESS_ID,
       VILLAGE,
@@ -118,7 +130,7 @@ const KINDS = {
       ROW_ID,
       EXTERNAL_ID,
       NAME,
-      col('kind', '场所类型', 'text'),
+      named(col('kind', '场所类型', 'text'), 'SiteKind'),
       ADDRESS_ID,
       col('contact_name', '联系人', 'text'),
       col('contact_phone', '联系电话', 'text', (pii) => PHONE(pii, 'contact_phone')),
@@ -137,7 +149,7 @@ const KINDS = {
     table: 'patrol_team',
     zh: '巡防队',
     personal: false,
-    columns: [ROW_ID, EXTERNAL_ID, NAME, col('kind', '队伍类型', 'text'), VILLAGE, GRID, VERSION],
+    columns: [ROW_ID, EXTERNAL_ID, NAME, named(col('kind', '队伍类型', 'text'), 'PatrolTeamKind'), VILLAGE, GRID, VERSION],
   },
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
   'grid-staff': {
@@ -149,7 +161,7 @@ const KINDS = {
       ROW_ID,
       EXTERNAL_ID,
       GRID,
-      col('role', '角色', 'text'),
+      named(col('role', '角色', 'text'), 'GridStaffRole'),
       col('name', '姓名', 'text'),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
       col('person_id', '人员系统编号', 'number'),
@@ -162,7 +174,7 @@ const KINDS = {
     villageOnly: true,
     zh: '人民调解委员会',
     personal: false,
-    columns: [ROW_ID, EXTERNAL_ID, VILLAGE, NAME, col('kind', '调委会类别', 'text'), VERSION],
+    columns: [ROW_ID, EXTERNAL_ID, VILLAGE, NAME, named(col('kind', '调委会类别', 'text'), 'MediationCommitteeKind'), VERSION],
   },
   mediators: {
     table: 'mediator',
@@ -175,7 +187,13 @@ const KINDS = {
       EXTERNAL_ID,
       col('committee_id', '调委会系统编号', 'number'),
       col('name', '姓名', 'text'),
-      col('full_time', '专职', 'text', () => `case when full_time then 'true' else 'false' end`),
+      named(
+        col('full_time', '专职', 'text', () => `case when full_time then 'true' else 'false' end`),
+        new Map([
+          ['true', '专职'],
+          ['false', '兼职'],
+        ]),
+      ),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
       col('person_id', '人员系统编号', 'number'),
       col('id_number', '身份证号', 'text', (pii) => `(select ${ID(pii)} from person p where p.id = person_id)`),
@@ -190,20 +208,20 @@ const KINDS = {
       ROW_ID,
       col('case_number', '案件编号', 'text'),
       col('external_id', '外部编号', 'text', () => `case when idempotency_key like 'import:%' then substr(idempotency_key, 8) end`),
-      col('category', '纠纷类别', 'text'),
-      col('scale', '纠纷规模', 'text'),
-      col('source', '来源', 'text'),
+      named(col('category', '纠纷类别', 'text'), 'DisputeCategory'),
+      named(col('scale', '纠纷规模', 'text'), 'DisputeScale'),
+      named(col('source', '来源', 'text'), 'DisputeSource'),
       col('summary', '简要情况', 'text'),
       VILLAGE,
       GRID,
       col('occurred_at', '发生时间', 'datetime'),
       col('reported_at', '登记时间', 'datetime'),
-      col('status', '状态', 'text'),
-      col('handling_level', '办理层级', 'text'),
-      col('outcome', '处理结果', 'text'),
-      col('resolved_level', '化解层级', 'text'),
+      named(col('status', '状态', 'text'), 'DisputeStatus'),
+      named(col('handling_level', '办理层级', 'text'), 'GovernanceLevel'),
+      named(col('outcome', '处理结果', 'text'), 'DisputeOutcome'),
+      named(col('resolved_level', '化解层级', 'text'), 'GovernanceLevel'),
       col('resolved_at', '化解时间', 'datetime'),
-      col('rating', '群众评价', 'text'),
+      named(col('rating', '群众评价', 'text'), 'CitizenRating'),
       VERSION,
     ],
   },
