@@ -154,7 +154,18 @@ export async function* csvRecords(
   let line = 1;
   let rowLine = 1;
   let out: SourceRecord[] = [];
+  // A record past MAX_RECORD_CHARS is read on to its end without keeping its text, then rejected as a whole.
+  let oversize = false;
   const endRow = () => {
+    if (oversize) {
+      oversize = false;
+      row = [];
+      field = '';
+      wasQuoted = false;
+      if (!header) throw new TabularError({ zh: `表头${tooLong.zh}。`, en: `The header ${tooLong.en}.` });
+      out.push({ line: rowLine, fields: {}, error: { field: '', reason: tooLong } });
+      return;
+    }
     row.push(field);
     field = '';
     if (!header) {
@@ -245,11 +256,10 @@ export async function* csvRecords(
       }
     }
     field += chunk.slice(start);
-    if (field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) {
-      throw new TabularError({
-        zh: `第 ${rowLine} 行开始的记录${tooLong.zh}${quoted ? '（可能有引号没有闭合）' : ''}。`,
-        en: `The record starting on line ${rowLine} ${tooLong.en}${quoted ? ' (a quote may never be closed)' : ''}.`,
-      });
+    if (oversize || field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) {
+      oversize = true;
+      field = '';
+      row = [];
     }
     if (out.length) {
       yield out;
@@ -259,7 +269,7 @@ export async function* csvRecords(
   if (quoted && !afterQuote) {
     throw new TabularError({ zh: `第 ${rowLine} 行开始的带引号字段没有闭合。`, en: `A quoted field opened on line ${rowLine} is never closed.` });
   }
-  if (field !== '' || row.length) endRow();
+  if (field !== '' || row.length || oversize) endRow();
   if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });
   if (out.length) yield out;
 }
