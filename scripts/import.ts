@@ -36,21 +36,35 @@ const { values, positionals } = parseArgs({
   },
 });
 
+// The language of what this command and the hub say (reasons, errors): --lang, else English for an English locale,
+// else Chinese.
+const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+const lang = values.lang === 'en' || values.lang === 'zh' ? values.lang : /^en/i.test(locale) ? 'en' : 'zh';
+const say = (zh: string, en: string) => (lang === 'en' ? en : zh);
+
 function fail(message: string): never {
   console.error(`import: ${message}`);
   process.exit(1);
 }
 
 const [kind, file] = positionals;
-if (!kind || !file) fail('usage: npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id]');
+if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') fail(`--lang: zh or en, not ${values.lang}`);
+const USAGE = 'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id]';
+if (!kind || !file) fail(say(`用法：${USAGE}`, `usage: ${USAGE}`));
 const token = values.token ?? process.env.HUB_TOKEN;
-if (!token) fail('a caller token with the "write" scope is required: --token or HUB_TOKEN (mint one with npm run token)');
+if (!token)
+  fail(
+    say(
+      '需要具有“write”权限的调用方令牌：--token 或 HUB_TOKEN（用 npm run token 生成）',
+      'a caller token with the "write" scope is required: --token or HUB_TOKEN (mint one with npm run token)',
+    ),
+  );
 const path = resolve(file);
 let stat;
 try {
   stat = statSync(path);
 } catch {
-  fail(`cannot read ${path}`);
+  fail(say(`无法读取 ${path}`, `cannot read ${path}`));
 }
 const format = values.format ?? (/\.(nd)?jsonl?$/i.test(path) ? 'ndjson' : 'csv');
 const job = values.job ?? createHash('sha256').update(`${kind}\n${path}\n${stat.size}\n${stat.mtimeMs}`).digest('hex').slice(0, 32);
@@ -63,15 +77,15 @@ if (values.batch) url.searchParams.set('batch', values.batch);
 // Every rule and write runs and is rolled back: the rejects and counts of a real run, nothing kept.
 if (values['dry-run']) url.searchParams.set('dryRun', 'true');
 
-// The language of the hub's reject reasons and errors: --lang, else English for an English locale, else Chinese.
-const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
-const lang = values.lang ?? (/^en/i.test(locale) ? 'en' : 'zh');
 const res = await fetch(url, {
   method: 'POST',
   headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv', 'accept-language': lang },
   body: Readable.toWeb(createReadStream(path)),
   duplex: 'half',
-} as RequestInit).catch((e: Error) => fail(`cannot reach the hub at ${base}: ${e.cause instanceof Error ? e.cause.message : e.message}`));
+} as RequestInit).catch((e: Error) => {
+  const why = e.cause instanceof Error ? e.cause.message : e.message;
+  return fail(say(`无法连接 ${base} 的枢纽：${why}`, `cannot reach the hub at ${base}: ${why}`));
+});
 if (!res.ok || !res.body) {
   const body = (await res.json().catch(() => null)) as { errors?: { message: string; extensions?: { code?: string } }[] } | null;
   const e = body?.errors?.[0];
@@ -105,7 +119,10 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(
-          `line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`,
+          say(
+            `第 ${ev.line} 行：新增 ${ev.inserted}，更新 ${ev.updated}，未变 ${ev.unchanged}，拒收 ${ev.rejected}，每秒 ${ev.rowsPerSecond} 行`,
+            `line ${ev.line}: ${ev.inserted} new, ${ev.updated} updated, ${ev.unchanged} unchanged, ${ev.rejected} rejected, ${ev.rowsPerSecond} rows/s`,
+          ),
         );
       }
     } else if (ev.type === 'done') {
@@ -114,7 +131,10 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
       rejects.end();
       // The default job id follows the file's size and time, which mending it changes: the resume needs the id itself.
       const kept = ev.committedLine
-        ? `; lines up to ${ev.committedLine} are written. Mend the file and run the command again with --job ${job} to resume after them`
+        ? say(
+            `；第 ${ev.committedLine} 行及之前已写入。请修正文件，再加 --job ${job} 运行同一命令，从其后继续`,
+            `; lines up to ${ev.committedLine} are written. Mend the file and run the command again with --job ${job} to resume after them`,
+          )
         : '';
       fail(`${ev.code}: ${ev.message}${kept}`);
     }
@@ -122,9 +142,20 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
 }
 await new Promise((r) => rejects.end(r));
 if (!rejected) unlinkSync(rejectsPath);
-if (!done) fail(`the hub ended the import before it finished; run the same command again (or with --job ${job}) to resume`);
+if (!done)
+  fail(
+    say(
+      `枢纽在导入完成前结束了它；再次运行同一命令（或加 --job ${job}）即可继续`,
+      `the hub ended the import before it finished; run the same command again (or with --job ${job}) to resume`,
+    ),
+  );
 console.log(JSON.stringify({ ...done, rejectsFile: rejected ? rejectsPath : null }));
 if (values.strict && rejected) {
-  console.error(`import: ${rejected} row${rejected === 1 ? '' : 's'} rejected (see ${rejectsPath}); --strict ends with exit code 3`);
+  console.error(
+    `import: ${say(
+      `拒收 ${rejected} 行（见 ${rejectsPath}）；--strict 以退出码 3 结束`,
+      `${rejected} row${rejected === 1 ? '' : 's'} rejected (see ${rejectsPath}); --strict ends with exit code 3`,
+    )}`,
+  );
   process.exit(3);
 }

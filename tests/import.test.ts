@@ -178,7 +178,7 @@ describe('bulk import', () => {
 
   it('killed halfway and run again, ends as one clean run: every row once, version 1', async () => {
     const file = await makeResidents('big.csv', ['--rows', '60000', '--id-county', '659103']);
-    const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000'], {
+    const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000', '--lang', 'en'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -517,7 +517,26 @@ describe('bulk import', () => {
     expect(refused?.code).toBe(3);
     expect(refused?.stderr).toMatch(/1 row rejected/);
     expect(JSON.parse(refused!.stdout!.trim())).toMatchObject({ inserted: 1, rejected: 1 });
-  }, 30_000);
+    // Without --lang the command speaks Chinese, and English only in an English locale (its own words and the hub's).
+    const said = async (env: Record<string, string>, extra: string[] = []) =>
+      (
+        await run(
+          NODE,
+          ['scripts/import.ts', 'residents', bad, '--token', token, '--url', gateway(), '--strict', '--job', `strict-lang-${Date.now()}`, ...extra],
+          {
+            env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', ...env },
+          },
+        ).then(
+          () => null,
+          (e: { stderr?: string }) => e,
+        )
+      )?.stderr ?? '';
+    const zh = await said({ LANG: 'C.UTF-8' });
+    expect(zh).toMatch(/拒收 1 行/);
+    expect(readFileSync(`${bad}.rejects.csv`, 'utf8')).toMatch(/民族|ethnicity“火星族”/);
+    expect(await said({ LANG: 'en_US.UTF-8' })).toMatch(/1 row rejected/);
+    expect(await said({ LANG: 'en_US.UTF-8' }, ['--lang', 'zh'])).toMatch(/拒收 1 行/);
+  }, 60_000);
 
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>
