@@ -151,12 +151,15 @@ export async function* csvRecords(
   let quoted = false; // inside a quoted field
   let wasQuoted = false; // the current field was quoted (so "" is an empty string, not null)
   let afterQuote = false; // just saw a quote inside a quoted field (either its end or the first of a pair)
+  let atFieldStart = true; // nothing of the current field read yet (only there does a quote open a quoted field)
   let line = 1;
   let rowLine = 1;
   let out: SourceRecord[] = [];
   // A record past MAX_RECORD_CHARS is read on to its end without keeping its text, then rejected as a whole.
   let oversize = false;
   const endRow = () => {
+    // Checked here too: the chunk-end check alone lets a record that crosses a chunk pass the cap by up to a chunk.
+    if (!oversize && field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) oversize = true;
     if (oversize) {
       oversize = false;
       row = [];
@@ -242,6 +245,7 @@ export async function* csvRecords(
         field = '';
         wasQuoted = false;
         start = i + 1;
+        atFieldStart = true;
       } else if (c === 10) {
         field += chunk.slice(start, i);
         if (field.endsWith('\r')) field = field.slice(0, -1);
@@ -249,11 +253,13 @@ export async function* csvRecords(
         line++;
         rowLine = line;
         start = i + 1;
-      } else if (c === 34 && field === '' && start === i) {
+        atFieldStart = true;
+      } else if (c === 34 && atFieldStart) {
         quoted = true;
         wasQuoted = true;
         start = i + 1;
-      }
+        atFieldStart = false;
+      } else atFieldStart = false;
     }
     field += chunk.slice(start);
     if (oversize || field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) {
@@ -319,18 +325,29 @@ export async function* ndjsonRecords(
       return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' } } };
     const fields: Record<string, string | null> = {};
     const members = Object.entries(obj as Record<string, unknown>);
+    // Unknown names first: past them every name is one of the kind's few, so looking for a repeat stays cheap.
+    const unknown = members.find(([k]) => !known.includes(k.toLowerCase()));
+    if (unknown) {
+      const k = quote(unknown[0]);
+      return {
+        line,
+        fields,
+        error: {
+          field: k,
+          reason: { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` },
+        },
+      };
+    }
     // A field given twice (also as Name and name, which name one column) is refused rather than taking either value.
-    const named = members.length === 0 ? [] : memberNames(s).map((k) => k.toLowerCase());
-    const twice = named.find((k, i) => named.indexOf(k) !== i);
-    if (twice !== undefined) {
-      return { line, fields, error: { field: twice, reason: { zh: `的字段 ${twice} 出现了不止一次`, en: `gives the field ${twice} more than once` } } };
+    const seen = new Set<string>();
+    for (const name of members.length === 0 ? [] : memberNames(s)) {
+      const key = name.toLowerCase();
+      if (seen.has(key))
+        return { line, fields, error: { field: key, reason: { zh: `的字段 ${key} 出现了不止一次`, en: `gives the field ${key} more than once` } } };
+      seen.add(key);
     }
     for (const [k, v] of members) {
       const key = k.toLowerCase();
-      if (!known.includes(key)) {
-        const reason = { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` };
-        return { line, fields, error: { field: k, reason } };
-      }
       // JSON.parse has already rounded an 18-digit number (an ID number written without quotes): what it holds is
       // another value, which must not be taken for the one in the file.
       if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {

@@ -48,8 +48,9 @@ function fail(message: string): never {
 }
 
 const [kind, file] = positionals;
-if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') fail(`--lang: zh or en, not ${values.lang}`);
-const USAGE = 'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id]';
+if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') fail(`--lang 应为 zh 或 en / --lang: zh or en, not ${values.lang}`);
+const USAGE =
+  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]';
 if (!kind || !file) fail(say(`用法：${USAGE}`, `usage: ${USAGE}`));
 const token = values.token ?? process.env.HUB_TOKEN;
 if (!token)
@@ -89,7 +90,7 @@ const res = await fetch(url, {
 if (!res.ok || !res.body) {
   const body = (await res.json().catch(() => null)) as { errors?: { message: string; extensions?: { code?: string } }[] } | null;
   const e = body?.errors?.[0];
-  fail(`${res.status} ${e?.extensions?.code ?? ''} ${e?.message ?? res.statusText}`);
+  fail(`${res.status} ${e?.extensions?.code ?? ''} ${e?.message ?? say(`枢纽答以 HTTP ${res.status}`, res.statusText)}`);
 }
 
 /** One line of the hub's NDJSON answer. */

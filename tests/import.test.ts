@@ -286,8 +286,13 @@ describe('bulk import', () => {
       timeline: [{ action: 'REPORT', status: 'REPORTED' }],
     });
 
-    // Again, and with D-2 changed: D-1 is left alone; D-2 is refused, not rewritten.
-    writeFileSync(file, [rows[0], rows[1], rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'));
+    // Again, and with D-2 changed: D-1 is left alone; D-2 is refused, not rewritten. D-1's applicant is now written
+    // with a number registered outside the caller's jurisdiction (as if they had moved away): a case already taken in
+    // is left as it is, its parties are not checked again.
+    writeFileSync(
+      file,
+      [rows[0], rows[1]!.replace(resident.id_number, elsewhere.id_number), rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'),
+    );
     const second = await importFile('disputes', file);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
     expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,"?external_id is a case already reported with other details/);
@@ -416,6 +421,24 @@ describe('bulk import', () => {
     // The same rule and words as the form's refusal.
     expect(reason).toContain(form.errors![0]!.message.replace(/^tags: /, ''));
     expect((await db.query(`select tags from person where id = $1`, [stored.id])).rows[0].tags).toEqual(['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY']);
+  }, 30_000);
+
+  it('reads an enum by its own Chinese name, as a sheet with Chinese headers shows it, and no other enum’s', async () => {
+    const file = join(dir, 'names.csv');
+    const elder = makeCitizenId('659109', '1948-04-04', 3);
+    writeFileSync(
+      file,
+      ['id_number,name,gender,ethnicity,residency,grid_code,tags', `${elder},名称甲,男,汉族,流动人口,623022100001001,留守老人;特困供养人员`].join('\n'),
+    );
+    expect((await importFile('residents', file)).done).toMatchObject({ inserted: 1, rejected: 0 });
+    const stored = (await db.query(`select gender, residency, tags from person where id_number = $1`, [elder])).rows[0];
+    expect(stored).toEqual({ gender: 'MALE', residency: 'FLOATING', tags: ['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY'] });
+    // A name of another enum is not this field's, though its code would be: 企业调委会 (a committee's kind) is no site kind.
+    const sites = join(dir, 'site-names.csv');
+    writeFileSync(sites, ['grid_code,external_id,name,kind', '623022100001001,N-1,名称企业,企业', '623022100001001,N-2,名称调委会,企业调委会'].join('\n'));
+    const r = await importFile('sites', sites);
+    expect(r.done).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(readFileSync(r.done.rejectsFile, 'utf8')).toMatch(/3,kind,BAD_USER_INPUT/);
   }, 30_000);
 
   it('records in the audit log the residents a file found by ID number, in a dry run too', async () => {

@@ -33,6 +33,19 @@ describe('CSV', () => {
       [5, 'error'],
     ]);
     expect(rows[1]!.error!.reason.zh).toMatch(/超过 100000 个字符/);
+    // Exactly: a record just over the cap that ends inside a chunk, and one whose next chunk starts with a quote in the
+    // middle of its unquoted field (not the start of a quoted one, which would swallow the rows after it).
+    const over = await all(csvRecords(chunks('id_number,name\n1,', long.slice(0, 60_000), `${long.slice(0, 40_000)}\n2,甲\n`), KNOWN));
+    expect(over.map((r) => [r.line, r.error ? 'error' : r.fields.name])).toEqual([
+      [2, 'error'],
+      [3, '甲'],
+    ]);
+    const quoteInside = await all(csvRecords(chunks('id_number,name\n1,', long, 'x', '"y\n2,甲\n3,乙\n'), KNOWN));
+    expect(quoteInside.map((r) => [r.line, r.error ? 'error' : r.fields.name])).toEqual([
+      [2, 'error'],
+      [3, '甲'],
+      [4, '乙'],
+    ]);
     // A quote never closed reads on to the end of the file, which then says so.
     const open = await all(csvRecords(chunks('id_number,name\n1,"', long, long, '\n2,乙\n'), KNOWN)).catch((x: unknown) => x);
     expect((open as TabularError).said.zh).toMatch(/第 2 行开始的带引号字段没有闭合/);
@@ -73,6 +86,13 @@ describe('NDJSON', () => {
       [4, 'error'],
     ]);
     expect(rows[1]!.error!.reason.zh).toMatch(/超过 100000 个字符/);
+  });
+
+  it('names an unknown field before looking for repeats, and quotes a long name back cut short', async () => {
+    const name = 'n'.repeat(40_000);
+    const rows = await all(ndjsonRecords(chunks(`{"${name}":1,"${name}":2}\n`), KNOWN));
+    expect(rows[0]!.error!.field).toBe(`${'n'.repeat(40)}…`);
+    expect(rows[0]!.error!.reason.zh.length).toBeLessThan(200);
   });
 
   it('refuses a line that gives a field twice, which JSON.parse would read as its last value, in any case and spacing', async () => {

@@ -14,7 +14,7 @@ import * as APP_QUERIES from '../app/src/queries.ts';
 import { MAX_COST, queryCost } from '../gateway/src/limits.ts';
 import { noteZh } from '../app/src/labels.ts';
 
-/** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
+/** The hub error `fn` throws. */
 function thrownBy(fn: () => unknown): GraphQLError {
   try {
     fn();
@@ -24,6 +24,7 @@ function thrownBy(fn: () => unknown): GraphQLError {
   }
   throw new Error('nothing was thrown');
 }
+/** The English text of the hub error `fn` throws; its message is the Chinese one (domain/errors.ts). */
 function english(fn: () => unknown): string {
   try {
     fn();

@@ -66,8 +66,7 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
   });
   const body = (await res.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) {
-    // A view asks for many fields of a division, each refused on its own: the first says it for all of them (a count
-    // of the others told a county leader nothing they could act on).
+    // A view asks for many fields of a division, each refused on its own: the first says it for all of them.
     const first = body.errors[0]!;
     throw new HubError(String(first.extensions?.code ?? 'ERROR'), first.message);
   }

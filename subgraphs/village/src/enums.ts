@@ -6,7 +6,8 @@ import { loadSchema } from '../../../platform/service.ts';
  * exactly what the API accepts: each value's code, and its Chinese name, the
  * first word of its description (`"男 male" MALE`, `"已登记，待受理 …" REPORTED`). Spreadsheets for people
  * show the names (the XLSX export with Chinese headers), and a file may give
- * either (tests/round-trip.test.ts).
+ * either, each field the names of its own enum only (tests/xlsx.test.ts,
+ * tests/import.test.ts).
  */
 const ENUMS = new Map(
   loadSchema('village').definitions.flatMap((d) =>
@@ -22,21 +23,26 @@ function enumOf(name: string): readonly { code: string; zh: string }[] {
   return values;
 }
 
-/** An enum's codes, as the village schema declares them. */
-export function enumValues(name: string): readonly string[] {
-  return enumOf(name).map((v) => v.code);
+/** An enum of the village schema, as a file's field reads it: its codes, and the code a Chinese name stands for. */
+export interface SchemaEnum {
+  readonly codes: readonly string[];
+  /** The code a Chinese name of this enum stands for (男 → MALE), if any. */
+  codeOf(name: string): string | undefined;
+  /** Each code with its name, as a refusal lists them (`MALE（男）`). */
+  readonly listed: string;
+}
+
+export function schemaEnum(name: string): SchemaEnum {
+  const values = enumOf(name);
+  const byName = new Map(values.flatMap((v) => (v.zh ? [[v.zh, v.code] as const] : [])));
+  return {
+    codes: values.map((v) => v.code),
+    codeOf: (zh) => byName.get(zh),
+    listed: values.map((v) => (v.zh ? `${v.code}（${v.zh}）` : v.code)).join('、'),
+  };
 }
 
 /** An enum's Chinese names by code (a value whose description gives none is left out). */
 export function enumLabels(name: string): ReadonlyMap<string, string> {
   return new Map(enumOf(name).flatMap((v) => (v.zh ? [[v.code, v.zh] as const] : [])));
-}
-
-/** Codes by Chinese name, over every enum: a name may stand for codes of several (其他 …), told apart by the field's codes. */
-const BY_NAME = new Map<string, string[]>();
-for (const values of ENUMS.values()) for (const v of values) if (v.zh) BY_NAME.set(v.zh, [...(BY_NAME.get(v.zh) ?? []), v.code]);
-
-/** The code among `allowed` that a Chinese name stands for, if any. */
-export function codeOfName(name: string, allowed: readonly string[]): string | undefined {
-  return BY_NAME.get(name)?.find((c) => allowed.includes(c));
 }

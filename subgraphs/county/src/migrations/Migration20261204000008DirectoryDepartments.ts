@@ -2,12 +2,11 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Every county of the directory lists the departments its townships' 吹哨
- * can call on (domain/departments.ts): only the demo seed wrote them, so a
- * county added with `npm run load-divisions` listed none while a dispatch to
- * any of them was accepted. The directory load now adds them; this gives the
- * counties already loaded theirs, named as dispatches name them, keeping any
- * row already there. The list is written out as it stood, as a migration's
- * data must be.
+ * can call on (domain/departments.ts), as the directory load now writes them
+ * (store/department.ts `addDirectory`): a county already loaded gets each one
+ * it lacks, named as dispatches name it; a row already there is kept. The
+ * list is written out here, since a migration's data must not change with
+ * the code after it.
  */
 const DEPARTMENTS = [
   ['HOUSING', '住房和城乡建设局'],

@@ -2,7 +2,7 @@ import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { badInput, forbidden, quote } from '../../../../domain/errors.ts';
-import { enumValues } from '../enums.ts';
+import { schemaEnum, type SchemaEnum } from '../enums.ts';
 import { noParty, onePartyEach } from '../../../../domain/parties.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import type { PoolClient } from 'pg';
@@ -89,12 +89,12 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
   return code;
 }
 
-const oneOf = (value: string | null | undefined, allowed: readonly string[], field: string) => oneOfEnum(value ?? '', allowed, field);
+const oneOf = (value: string | null | undefined, allowed: SchemaEnum, field: string) => oneOfEnum(value ?? '', allowed, field);
 
-const DISPUTE_CATEGORY = enumValues('DisputeCategory');
-const DISPUTE_SCALE = enumValues('DisputeScale');
-const DISPUTE_SOURCE = enumValues('DisputeSource');
-const PARTY_ROLE = enumValues('PartyRole');
+const DISPUTE_CATEGORY = schemaEnum('DisputeCategory');
+const DISPUTE_SCALE = schemaEnum('DisputeScale');
+const DISPUTE_SOURCE = schemaEnum('DisputeSource');
+const PARTY_ROLE = schemaEnum('PartyRole');
 
 /** How a file reads a row of the registry's one write path: fields named by their columns, grids of the caller's jurisdiction. */
 const fileContexts = new WeakMap<ParseContext, FieldContext>();

@@ -7,11 +7,9 @@ import { badInput, quote } from '../../../../domain/errors.ts';
 import { parseEthnicity } from '../../../../domain/ethnicity.ts';
 import { saidOf } from '../../../../platform/language.ts';
 import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
-import { codeOfName, enumValues } from '../enums.ts';
+import { schemaEnum, type SchemaEnum } from '../enums.ts';
 import { personName, text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
-import { GRID_STAFF_ROLES } from '../store/grid-staff.ts';
-import { COMMITTEE_KINDS } from '../store/mediation-committee.ts';
 import { gridOutside, gridUnknown, required, ruleError, villageOfGrid, villageOutside, villageUnknown } from './rules.ts';
 
 /**
@@ -48,27 +46,27 @@ export interface FieldValues {
   given: Set<string>;
 }
 
-const RESIDENCY = enumValues('Residency');
-const GENDER = enumValues('Gender');
-const PERSON_TAGS = enumValues('PersonTag');
-const HOUSE_USE = enumValues('HouseUse');
-const SITE_KIND = enumValues('SiteKind');
-const TEAM_KIND = enumValues('PatrolTeamKind');
+const RESIDENCY = schemaEnum('Residency');
+const GENDER = schemaEnum('Gender');
+const PERSON_TAGS = schemaEnum('PersonTag');
+const HOUSE_USE = schemaEnum('HouseUse');
+const SITE_KIND = schemaEnum('SiteKind');
+const TEAM_KIND = schemaEnum('PatrolTeamKind');
+const GRID_STAFF_ROLE = schemaEnum('GridStaffRole');
+const COMMITTEE_KIND = schemaEnum('MediationCommitteeKind');
 
 const has = (f: Fields, c: string) => Object.hasOwn(f, c);
 
-/** An enum's code, written as the code (any case) or by its Chinese name (男, 流动人口), as a spreadsheet for people shows it. */
-export function oneOf(value: string, allowed: readonly string[], field: string): string {
+/** An enum's code, written as the code (any case) or by its own Chinese name (男, 流动人口), as a spreadsheet for people shows it. */
+export function oneOf(value: string, allowed: SchemaEnum, field: string): string {
   const v = value.trim().toUpperCase();
-  if (!allowed.includes(v)) {
-    const named = codeOfName(value.trim(), allowed);
-    if (named) return named;
-    throw badInput(
-      { zh: `${field}“${quote(value)}”不在 ${allowed.join(', ')} 之中。`, en: `${field} "${quote(value)}" is not one of ${allowed.join(', ')}.` },
-      { argument: field },
-    );
-  }
-  return v;
+  if (allowed.codes.includes(v)) return v;
+  const named = allowed.codeOf(value.trim());
+  if (named) return named;
+  throw badInput(
+    { zh: `${field}“${quote(value)}”不在 ${allowed.listed} 之中。`, en: `${field} "${quote(value)}" is not one of ${allowed.codes.join(', ')}.` },
+    { argument: field },
+  );
 }
 
 const TRUE = ['TRUE', 'T', '1', 'YES', 'Y', '是', '专职'];
@@ -117,7 +115,7 @@ class Row {
     if (this.take(column)) this.values[column] = v == null ? null : text(v, this.ctx.name(column), max);
   }
 
-  enum(column: string, allowed: readonly string[]): void {
+  enum(column: string, allowed: SchemaEnum): void {
     const v = this.need(column);
     if (this.take(column)) this.values[column] = oneOf(v ?? '', allowed, this.ctx.name(column));
   }
@@ -384,7 +382,7 @@ export function gridStaffFields(f: Fields, ctx: FieldContext): FieldValues {
   r.keys();
   r.optText('external_id', 64);
   r.grid();
-  r.enum('role', GRID_STAFF_ROLES);
+  r.enum('role', GRID_STAFF_ROLE);
   r.personName('name', 50, false);
   r.phone('phone');
   residentRef(r);
@@ -398,7 +396,7 @@ export function committeeFields(f: Fields, ctx: FieldContext): FieldValues {
   r.optText('external_id', 64);
   r.village();
   r.text('name', 100);
-  r.enum('kind', COMMITTEE_KINDS);
+  r.enum('kind', COMMITTEE_KIND);
   return r.done();
 }
 

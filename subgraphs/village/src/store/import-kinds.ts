@@ -135,6 +135,11 @@ function check(kind: string, c: { field: string; reason: Said; bad: string; code
 }
 
 const COUNTY = 'left(s.grid_code, 6)';
+/**
+ * A row that reports a case not yet taken in. Its parties' ID numbers are checked only then: a case already taken in is
+ * left as it is (a second run of the file must not refuse it because a party has since moved or been deregistered).
+ */
+const NEW_CASE = `s.id is null and not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)`;
 
 /**
  * A reported case differs from the row naming it (what a report sets; the
@@ -203,22 +208,23 @@ export const KIND_SQL = {
           zh: '含有已在您辖区以外登记的人员的公民身份号码；该当事人请只写姓名，或由其登记所在的辖区上报',
           en: 'names by ID number a resident registered outside your jurisdiction; give that party by name alone, or have that jurisdiction report the case',
         },
-        bad: `exists (select 1 from jsonb_array_elements(s.parties) e, hub_known_people(array[e->>'id_number']) k
-                      where e->>'id_number' is not null and k.outside)`,
+        bad: `${NEW_CASE}
+              and exists (select 1 from jsonb_array_elements(s.parties) e, hub_known_people(array[e->>'id_number']) k
+                           where e->>'id_number' is not null and k.outside)`,
       }),
       check('disputes', {
         field: 'parties',
         reason: { zh: '含有您辖区内没有登记的公民身份号码', en: 'names an ID number of no resident in your jurisdiction' },
-        bad: `exists (select 1 from jsonb_array_elements(s.parties) e
-                      where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
+        bad: `${NEW_CASE}
+              and exists (select 1 from jsonb_array_elements(s.parties) e
+                           where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
       }),
       // As reportDispute: a new case links no deregistered resident (a case already taken in is left as it is).
       check('disputes', {
         field: 'parties',
         code: 'CONFLICT',
         reason: { zh: `含有已注销人员的公民身份号码：${DEREGISTERED_PARTY.zh}`, en: `names a deregistered resident by ID number: ${DEREGISTERED_PARTY.en}` },
-        bad: `s.id is null
-              and not exists (select 1 from dispute d where d.county_code = ${COUNTY} and d.idempotency_key = 'import:' || s.external_id)
+        bad: `${NEW_CASE}
               and exists (select 1 from jsonb_array_elements(s.parties) e join person r on r.id_number = e->>'id_number' where r.status = 'DEREGISTERED')`,
       }),
       // A row with the case's id (as the export writes it) names that case, reported through the API or a file.
