@@ -330,16 +330,21 @@ export function callerActions(level: Level, status: string, asked?: CaseAction):
   return [...new Set(steps.map((s) => (s.action === 'REOPEN' ? 'RATE' : s.action)))];
 }
 
-/**
- * The rule of a step the status allows, or INVALID_TRANSITION saying what the
- * caller can do instead (less any step the record's state `barred`, such as
- * 撤回吹哨 on a case with no dispatch to withdraw).
- */
-export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null, barred: readonly CaseAction[] = []): StepRule {
+/** The rule of a step the status allows, or INVALID_TRANSITION saying what the caller can do instead. */
+export function transition(level: Level, status: string, action: CaseAction, resolvedLevel: Level | null = null): StepRule {
   const rule = ruleOf(level, action, resolvedLevel);
   if (rule && rule.from.includes(status)) return rule;
+  throw stepNotAllowed(level, status, action);
+}
+
+/**
+ * INVALID_TRANSITION for a step the status does not allow, listing what the
+ * caller can do instead, less any step the record's state `barred` (撤回吹哨 on
+ * a case with no dispatch to withdraw).
+ */
+function stepNotAllowed(level: Level, status: string, action: CaseAction, barred: readonly CaseAction[] = []): GraphQLError {
   const allowed = callerActions(level, status, action).filter((a) => !barred.includes(a));
-  throw hubError(
+  return hubError(
     'INVALID_TRANSITION',
     {
       zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
@@ -517,9 +522,8 @@ export async function takeStep<R extends CaseRecord>(
     );
   }
   storage.check?.(r);
-  const resolved = storage.resolvedLevel?.(r) ?? null;
-  const permitted = ruleOf(storage.level, action, resolved)?.from.includes(r.status);
-  const rule = transition(storage.level, r.status, action, resolved, permitted ? [] : ((await storage.unavailable?.(r)) ?? []));
+  const rule = ruleOf(storage.level, action, storage.resolvedLevel?.(r) ?? null);
+  if (!rule?.from.includes(r.status)) throw stepNotAllowed(storage.level, r.status, action, (await storage.unavailable?.(r)) ?? []);
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;

@@ -157,9 +157,10 @@ export async function* csvRecords(
   let out: SourceRecord[] = [];
   // A record past MAX_RECORD_CHARS is read on to its end without keeping its text, then rejected as a whole.
   let oversize = false;
+  const pastCap = () => field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS;
   const endRow = () => {
     // Checked here too: the chunk-end check alone lets a record that crosses a chunk pass the cap by up to a chunk.
-    if (!oversize && field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) oversize = true;
+    if (!oversize && pastCap()) oversize = true;
     if (oversize) {
       oversize = false;
       row = [];
@@ -262,7 +263,7 @@ export async function* csvRecords(
       } else atFieldStart = false;
     }
     field += chunk.slice(start);
-    if (oversize || field.length + row.reduce((n, c) => n + c.length + 1, 0) > MAX_RECORD_CHARS) {
+    if (oversize || pastCap()) {
       oversize = true;
       field = '';
       row = [];

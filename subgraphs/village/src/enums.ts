@@ -23,9 +23,11 @@ function enumOf(name: string): readonly { code: string; zh: string }[] {
   return values;
 }
 
-/** An enum of the village schema, as a file's field reads it: its codes, and the code a Chinese name stands for. */
+/** An enum of the village schema: its codes, and its Chinese names both ways (a file may write either). */
 export interface SchemaEnum {
   readonly codes: readonly string[];
+  /** Each code's Chinese name (a value whose description gives none is left out). */
+  readonly names: ReadonlyMap<string, string>;
   /** The code a Chinese name of this enum stands for (男 → MALE), if any. */
   codeOf(name: string): string | undefined;
   /** Each code with its name, as a refusal lists them (`MALE（男）`). */
@@ -34,15 +36,12 @@ export interface SchemaEnum {
 
 export function schemaEnum(name: string): SchemaEnum {
   const values = enumOf(name);
-  const byName = new Map(values.flatMap((v) => (v.zh ? [[v.zh, v.code] as const] : [])));
+  const names = new Map(values.flatMap((v) => (v.zh ? [[v.code, v.zh] as const] : [])));
+  const byName = new Map([...names].map(([code, zh]) => [zh, code]));
   return {
     codes: values.map((v) => v.code),
+    names,
     codeOf: (zh) => byName.get(zh),
-    listed: values.map((v) => (v.zh ? `${v.code}（${v.zh}）` : v.code)).join('、'),
+    listed: values.map((v) => (names.has(v.code) ? `${v.code}（${names.get(v.code)}）` : v.code)).join('、'),
   };
-}
-
-/** An enum's Chinese names by code (a value whose description gives none is left out). */
-export function enumLabels(name: string): ReadonlyMap<string, string> {
-  return new Map(enumOf(name).flatMap((v) => (v.zh ? [[v.code, v.zh] as const] : [])));
 }

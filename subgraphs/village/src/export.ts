@@ -11,7 +11,7 @@ import { nativePool } from '../../../platform/orm.ts';
 import { inChinaTime, nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { auditTrail } from './store/audit-trail.ts';
-import { EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportColumn, type ExportKindOf } from './store/export.ts';
+import { EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -57,15 +57,19 @@ async function* jsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Record<
 async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, kind: ExportKindOf, headers: HeaderLanguage) {
   const sheet = xlsxSheet((chunk) => writeChunk(res, chunk), { sheet: kind.zh, columns: kind.columns, headers });
   try {
-    // Chinese headers are for people: codes are shown by their names too (a list's codes each).
-    const shown = (c: ExportColumn, v: unknown) =>
-      headers === 'zh' && c.names && typeof v === 'string' && v !== ''
-        ? v
-            .split(';')
-            .map((code) => c.names!.get(code) ?? code)
-            .join(';')
-        : v;
-    for await (const row of jsonLines(copied)) await sheet.row(kind.columns.map((c) => shown(c, row[c.key])));
+    // Chinese headers are for people: codes are shown by their names too (a list's codes each). Chosen per column once.
+    const cells = kind.columns.map((c): ((v: unknown) => unknown) => {
+      const names = headers === 'zh' ? c.names : undefined;
+      if (!names) return (v) => v;
+      return (v) =>
+        typeof v === 'string' && v !== ''
+          ? v
+              .split(';')
+              .map((code) => names.get(code) ?? code)
+              .join(';')
+          : v;
+    });
+    for await (const row of jsonLines(copied)) await sheet.row(kind.columns.map((c, i) => cells[i]!(row[c.key])));
     await sheet.end();
   } catch (e) {
     sheet.abort();

@@ -1,6 +1,6 @@
 import { command, type Sql } from '../../../../platform/sql.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
-import { enumLabels } from '../enums.ts';
+import { schemaEnum } from '../enums.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
@@ -29,7 +29,7 @@ export interface ExportColumn extends SheetColumn {
 /** A column of codes, named in Chinese for people (the import reads the names back: registry/fields.ts `oneOf`). */
 const named = (column: ExportColumn, names: string | ReadonlyMap<string, string>): ExportColumn => ({
   ...column,
-  names: typeof names === 'string' ? enumLabels(names) : names,
+  names: typeof names === 'string' ? schemaEnum(names).names : names,
 });
 
 const col = (key: string, zh: string, type: CellType, sql?: (pii: boolean) => string): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
