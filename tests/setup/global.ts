@@ -4,7 +4,7 @@
  * subgraph databases migrated and loaded with the five seed counties.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +30,45 @@ declare module 'vitest' {
 /** 卓尼县, next to 临潭县: the county that tests which write to the registry work in. */
 export const WRITE_COUNTY = '623022';
 
+/**
+ * A port nothing listens on, for a server a test is about to start. It is
+ * taken below the kernel's ephemeral range, so that an outgoing connection
+ * (of which a test run makes thousands) cannot take it between this pick and
+ * the server's bind, or while a supervised service is down for a restart.
+ * Each vitest worker draws from its own slice, and a process never hands out
+ * a port twice, so two picks made before either server binds do not clash.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const slice = 1500;
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0) % 8;
+  const base = 20_000 + worker * slice;
+  const ephemeralLow = ephemeralRangeStart();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = base + Math.floor(Math.random() * slice);
+    if (port >= ephemeralLow || handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${base}–${base + slice - 1}`);
+}
+
+const handedOut = new Set<number>();
+
+function ephemeralRangeStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
