@@ -3,6 +3,7 @@ import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
+import { GRID_STAFF_FEED } from '../subgraphs/village/src/migrations/Migration20261205000042GridStaffChanges.ts';
 import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
 import { asOwner } from './helpers/cases.ts';
 import { startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
@@ -24,6 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
+/** Every table the feed follows. */
+const FEED_TABLES = [...TRACKED, GRID_STAFF_FEED];
+
 const CHANGE = 'cursor kind op recordId version statusFrom statusTo changedFields village { code } grid { code } at';
 
 /** The GraphQL type each kind of change is a record of. */
@@ -33,6 +37,7 @@ const TYPE_OF: Record<ChangeKind, string> = {
   HOUSE: 'House',
   ADDRESS: 'Address',
   SITE: 'Site',
+  GRID_STAFF: 'GridStaff',
   JOINT_DEFENSE_GROUP: 'JointDefenseGroup',
   PATROL_TEAM: 'PatrolTeam',
   PATROL: 'Patrol',
@@ -464,6 +469,65 @@ describe('change feed', () => {
     expect(now.data!.patrolTeam).toEqual({ version: 4, members: [] });
   });
 
+  it('follows grid staff: appointed, changed, moved to another grid of the village and ended, each once, masked like any read', async () => {
+    const OTHER = '623022100001002';
+    const { after: start } = await pull(reader, null, `kinds: [GRID_STAFF], within: "${VILLAGE}"`, 1000);
+    type Staff = { id: string; version: number };
+    const staff = async (mutation: string, vars: Record<string, unknown>): Promise<Staff> => {
+      const r = await hub.queryAs<Record<string, Staff>>(writer, mutation, vars);
+      expect(r.errors).toBeUndefined();
+      return Object.values(r.data!)[0]!;
+    };
+    const UPDATE = `mutation($id: ID!, $v: Int!, $i: GridStaffUpdate!) { updateGridStaff(id: $id, version: $v, input: $i) { id version } }`;
+    const a = await staff(`mutation($i: GridStaffInput!) { createGridStaff(input: $i) { id version } }`, {
+      i: { gridCode: GRID, role: 'LINKED_OFFICE_CADRE', name: '段联系', phone: '13900001111' },
+    });
+    const b = await staff(UPDATE, { id: a.id, v: a.version, i: { phone: '13900002222' } });
+    const c = await staff(UPDATE, { id: a.id, v: b.version, i: { gridCode: OTHER } });
+    interface StaffChange {
+      op: string;
+      recordId: string;
+      version: number;
+      changedFields: string[] | null;
+      grid: { code: string };
+      record: { name: string; phone: string | null; grid: { code: string } } | null;
+    }
+    const mine = async (token: string, within: string) => {
+      const r = await hub.queryAs<{ changes: Nodes<StaffChange> }>(
+        token,
+        `query($a: String) { changes(after: $a, kinds: [GRID_STAFF], within: "${within}", first: 1000) {
+           nodes { op recordId version changedFields grid { code } record { ... on GridStaff { name phone grid { code } } } } } }`,
+        { a: start },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.changes.nodes.filter((n) => n.recordId === a.id);
+    };
+    // While the post lasts, each entry carries it as it is now, its phone masked for a reader without pii.
+    const live = await mine(reader, VILLAGE);
+    expect(live.map((n) => n.record)).toEqual(Array(4).fill({ name: '段联系', phone: '139****2222', grid: { code: OTHER } }));
+    await staff(`mutation($id: ID!, $v: Int!) { endGridStaff(id: $id, version: $v, reason: "调离") { id version } }`, { id: a.id, v: c.version });
+    expect((await mine(reader, VILLAGE)).map((n) => [n.op, n.version, n.grid.code, n.changedFields, n.record])).toEqual([
+      ['CREATED', 1, GRID, null, null],
+      ['UPDATED', 2, GRID, ['phone'], null],
+      ['MOVED_OUT', 3, GRID, ['grid'], null],
+      ['UPDATED', 3, OTHER, ['grid'], null],
+      ['DELETED', 3, OTHER, null, null],
+    ]);
+    // Whoever follows the first grid alone hears the post come, change and leave.
+    expect((await mine(reader, GRID)).map((n) => n.op)).toEqual(['CREATED', 'UPDATED', 'MOVED_OUT']);
+    // A caller of another county hears nothing of it.
+    const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const r = await hub.queryAs<{ changes: Nodes<StaffChange> }>(
+      neighbour,
+      `query($a: String) { changes(after: $a, kinds: [GRID_STAFF], first: 1000) { nodes { recordId } } }`,
+      {
+        a: start,
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.changes.nodes.filter((n) => n.recordId === a.id)).toEqual([]);
+  });
+
   it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {
     const within = `kinds: [RESIDENT, DISPUTE], within: "623022"`;
     const { after: start } = await pull(writer, null, within, 1000);
@@ -514,11 +578,11 @@ describe('change feed', () => {
         (
           await c.query<{ table_name: string; column_name: string }>(
             `select table_name, column_name from information_schema.columns where table_schema = 'public' and table_name = any($1)`,
-            [TRACKED.map((t) => t.table)],
+            [FEED_TABLES.map((t) => t.table)],
           )
         ).rows,
     );
-    for (const t of TRACKED) {
+    for (const t of FEED_TABLES) {
       const kind = t.kind as ChangeKind;
       const of = columns.filter((c) => c.table_name === t.table).map((c) => c.column_name);
       expect(of.length).toBeGreaterThan(0);

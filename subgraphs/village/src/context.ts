@@ -7,6 +7,7 @@ import { disputeLoaders } from './disputes/loaders.ts';
 import { createStatsLoaders } from './stats.ts';
 import { createTargetLoaders } from './targets.ts';
 import { addresses } from './store/address.ts';
+import { gridStaff } from './store/grid-staff.ts';
 import { hazards } from './store/hazard.ts';
 import { households } from './store/household.ts';
 import { houses } from './store/house.ts';
@@ -64,6 +65,7 @@ export const createLoaders = lazyLoaders<EntityManager>()({
   address: (em) => rowsById((ids) => addresses.byIds(em, ids)),
   house: (em) => rowsById((ids) => houses.byIds(em, ids)),
   site: (em) => rowsById((ids) => sites.byIds(em, ids)),
+  gridStaff: (em) => rowsById((ids) => gridStaff.byIds(em, ids)),
   group: (em) => rowsById((ids) => jointDefenseGroups.byIds(em, ids)),
   team: (em) => rowsById((ids) => patrolTeams.byIds(em, ids)),
   patrol: (em) => rowsById((ids) => patrols.byIds(em, ids)),

@@ -251,6 +251,8 @@ export type ChangeKind =
   | 'ADDRESS'
   /** 矛盾纠纷 Dispute */
   | 'DISPUTE'
+  /** 网格力量 GridStaff */
+  | 'GRID_STAFF'
   /** 隐患 Hazard */
   | 'HAZARD'
   /** 实有房屋 House */
@@ -295,7 +297,7 @@ export type ChangeSource =
   | 'SYSTEM';
 
 /** Any record the change feed carries. */
-export type ChangedRecord = Address | Dispute | Hazard | House | Household | JointDefenseGroup | Patrol | PatrolTeam | Person | Site;
+export type ChangedRecord = Address | Dispute | GridStaff | Hazard | House | Household | JointDefenseGroup | Patrol | PatrolTeam | Person | Site;
 
 /** 群众评价 Citizen rating. */
 export type CitizenRating =
@@ -3814,7 +3816,7 @@ export type ChangeEdgeResolvers<ContextType = VillageContext, ParentType extends
 };
 
 export type ChangedRecordResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['ChangedRecord'] = ResolversParentTypes['ChangedRecord']> = {
-  __resolveType: TypeResolveFn<'Address' | 'Dispute' | 'Hazard' | 'House' | 'Household' | 'JointDefenseGroup' | 'Patrol' | 'PatrolTeam' | 'Person' | 'Site', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Address' | 'Dispute' | 'GridStaff' | 'Hazard' | 'House' | 'Household' | 'JointDefenseGroup' | 'Patrol' | 'PatrolTeam' | 'Person' | 'Site', ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -3994,6 +3996,7 @@ export type GridStaffResolvers<ContextType = VillageContext, ParentType extends 
   role?: Resolver<ResolversTypes['GridStaffRole'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type GridStaffConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['GridStaffConnection'] = ResolversParentTypes['GridStaffConnection']> = {

@@ -40,6 +40,7 @@ import { Migration20261204000038Reinstate } from './Migration20261204000038Reins
 import { Migration20261204000039MassCategories } from './Migration20261204000039MassCategories.ts';
 import { Migration20261204000040PatrolMembers } from './Migration20261204000040PatrolMembers.ts';
 import { Migration20261204000041GroupHouseholds } from './Migration20261204000041GroupHouseholds.ts';
+import { Migration20261205000042GridStaffChanges } from './Migration20261205000042GridStaffChanges.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -85,4 +86,5 @@ export const migrations = [
   Migration20261204000039MassCategories,
   Migration20261204000040PatrolMembers,
   Migration20261204000041GroupHouseholds,
+  Migration20261205000042GridStaffChanges,
 ];

@@ -12,6 +12,7 @@ const RECORD: { readonly [K in ChangeKind]: (ctx: VillageContext, id: string) =>
   HOUSE: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.house.load(id)), 'House'),
   ADDRESS: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.address.load(id)), 'Address'),
   SITE: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.site.load(id)), 'Site'),
+  GRID_STAFF: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.gridStaff.load(id)), 'GridStaff'),
   JOINT_DEFENSE_GROUP: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.group.load(id)), 'JointDefenseGroup'),
   PATROL_TEAM: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.team.load(id)), 'PatrolTeam'),
   PATROL: async (ctx, id) => tagged(visible(ctx.caller, await ctx.loaders.patrol.load(id)), 'Patrol'),

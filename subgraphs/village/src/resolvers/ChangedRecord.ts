@@ -1,7 +1,8 @@
 import type { ChangedRecordResolvers, ResolversParentTypes } from '../generated/resolvers.ts';
 
 /** The members of the ChangedRecord union. */
-export type ChangedRecordType = 'Person' | 'Household' | 'House' | 'Address' | 'Site' | 'JointDefenseGroup' | 'PatrolTeam' | 'Patrol' | 'Hazard' | 'Dispute';
+export type ChangedRecordType =
+  'Person' | 'Household' | 'House' | 'Address' | 'Site' | 'GridStaff' | 'JointDefenseGroup' | 'PatrolTeam' | 'Patrol' | 'Hazard' | 'Dispute';
 
 /** A record of the change feed: its row, carrying the name of its union member (rows themselves carry no type name). */
 export type ChangedRecordRow = { [N in ChangedRecordType]: ResolversParentTypes[N] & { __typename: N } }[ChangedRecordType];

@@ -3,12 +3,24 @@ import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql
 import { instant } from './record.ts';
 
 /**
- * The change feed (migration …09Changes): one row per changed record, ordered
+ * The change feed (migrations …09Changes, …42GridStaffChanges): one row per changed record, ordered
  * by the commit sequence of its transaction, then by its id in the log. An
  * update's entry names the fields it changed; an update that changed nothing
  * but the version has none (…23LifeCycle).
  */
-export const CHANGE_KINDS = ['RESIDENT', 'HOUSEHOLD', 'HOUSE', 'ADDRESS', 'SITE', 'JOINT_DEFENSE_GROUP', 'PATROL_TEAM', 'PATROL', 'HAZARD', 'DISPUTE'] as const;
+export const CHANGE_KINDS = [
+  'RESIDENT',
+  'HOUSEHOLD',
+  'HOUSE',
+  'ADDRESS',
+  'SITE',
+  'GRID_STAFF',
+  'JOINT_DEFENSE_GROUP',
+  'PATROL_TEAM',
+  'PATROL',
+  'HAZARD',
+  'DISPUTE',
+] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /**
@@ -57,6 +69,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     contact_name: 'contactName',
     contact_phone: 'contactPhone',
   },
+  GRID_STAFF: { ...REGISTRY, external_id: 'externalId', role: 'role', name: 'name', phone: 'phone', person_id: 'person' },
   // `households` is written by the household table's trigger (…41GroupHouseholds), not read from a column.
   JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader', households: 'households' },
   // `members` is written by the member table's trigger (…40PatrolMembers), not read from a column.
