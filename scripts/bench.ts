@@ -15,7 +15,7 @@
  * name prefix (a surname) and by phone, each a different resident every request.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -607,8 +607,11 @@ say('| --- | ---: | ---: |');
 for (const k of Object.keys(rssEnd)) say(`| ${k} | ${rssStart[k] ?? '–'} | ${rssEnd[k]} |`);
 mkdirSync('bench', { recursive: true });
 const file = `bench/results-${new Date().toISOString().slice(0, 10)}.md`;
-writeFileSync(file, `${out.join('\n')}\n`);
-console.log(`\nWritten to ${file}.`);
+// A day's earlier runs stay: this one is added under a heading of its own, to be named like the others.
+const earlier = existsSync(file);
+if (earlier) appendFileSync(file, `\n${out.join('\n').replace(/^# Benchmark results/, `## Run of ${new Date().toISOString()}`)}\n`);
+else writeFileSync(file, `${out.join('\n')}\n`);
+console.log(`\n${earlier ? 'Added to' : 'Written to'} ${file}.`);
 for (const c of children) c.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 3000));
 process.exit(0);
