@@ -19,6 +19,9 @@ export async function nativeExec(client: PoolClient, st: Sql<unknown>, params: r
 const tx = {
   begin: command('tx.begin', 'begin'),
   beginReadOnly: command('tx.beginReadOnly', 'begin read only'),
+  beginShared: command('tx.beginShared', 'begin isolation level repeatable read read only'),
+  beginSnapshot: command('tx.beginSnapshot', 'begin isolation level repeatable read'),
+  exportSnapshot: sql('tx.exportSnapshot', z.object({ snapshot: col.text }), 'select pg_export_snapshot() as snapshot'),
   commit: command('tx.commit', 'commit'),
   rollback: command('tx.rollback', 'rollback'),
 };
@@ -26,6 +29,33 @@ const tx = {
 /** Opens a transaction on a native client (read only when asked). */
 export async function nativeBegin(client: PoolClient, mode: 'read write' | 'read only' = 'read write'): Promise<void> {
   await nativeExec(client, mode === 'read only' ? tx.beginReadOnly : tx.begin);
+}
+
+/**
+ * Opens a read-only repeatable-read transaction whose snapshot another
+ * connection can share while it lasts (`onSnapshot`); the snapshot's name.
+ */
+export async function nativeBeginShared(client: PoolClient): Promise<string> {
+  await nativeExec(client, tx.beginShared);
+  return (await nativeRows(client, tx.exportSnapshot))[0]!.snapshot;
+}
+
+// PostgreSQL names snapshots in hex digits and dashes; SET TRANSACTION SNAPSHOT takes no parameter, so it is checked.
+const SNAPSHOT = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/;
+
+/** Runs `fn` in a transaction on `client` that sees exactly what the transaction that shared `snapshot` sees; commits it. */
+export async function onSnapshot<T>(client: PoolClient, snapshot: string, fn: () => Promise<T>): Promise<T> {
+  if (!SNAPSHOT.test(snapshot)) throw new Error(`not a snapshot name: ${snapshot}`);
+  await nativeExec(client, tx.beginSnapshot);
+  try {
+    await nativeExec(client, command('tx.setSnapshot', `set transaction snapshot '${snapshot}'`));
+    const result = await fn();
+    await nativeExec(client, tx.commit);
+    return result;
+  } catch (e) {
+    await nativeExec(client, tx.rollback).catch(() => {});
+    throw e;
+  }
 }
 
 export async function nativeCommit(client: PoolClient): Promise<void> {

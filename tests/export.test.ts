@@ -41,10 +41,29 @@ describe('export', () => {
     }
     const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await c.connect();
-    const audit = await c.query('select operation, record_type, fields from audit_log where subject = $1', [subject]);
+    const audit = await c.query('select operation, record_type, record_ids, fields from audit_log where subject = $1', [subject]);
     await c.end();
-    // Named as the API's reads name the record type, with the personal fields the export holds.
-    expect(audit.rows).toEqual([{ operation: 'export residents within 623021200', record_type: 'Person', fields: ['idNumber', 'phone'] }]);
+    // Named as the API's reads name the record type, with the personal fields the export holds and every record it wrote.
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    expect(audit.rows).toEqual([{ operation: 'export residents within 623021200', record_type: 'Person', record_ids: ids, fields: ['idNumber', 'phone'] }]);
+    // Who saw this resident in full: the county's administrator finds the export by the record.
+    const admin = await hub.token({ jurisdiction: '623021', scopes: ['read', 'admin'] });
+    const readers = async (id: number) => {
+      const r = await hub.queryAs<{ auditLog: { nodes: { subject: string; operation: string }[] } }>(
+        admin,
+        `{ auditLog(recordType: "Person", recordId: "${id}", first: 100) { nodes { subject operation } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.auditLog.nodes.filter((n) => n.subject === subject);
+    };
+    expect(await readers(ids[Math.floor(ids.length / 2)]!)).toEqual([{ subject, operation: 'export residents within 623021200' }]);
+    // A resident of another township was not in it.
+    const other = await hub.queryAs<{ township: { villages: { residents: { nodes: { id: string }[] } }[] } }>(
+      admin,
+      `{ township(code: "623021100") { villages { residents(first: 1) { nodes { id } } } } }`,
+    );
+    const outside = Number(other.data!.township.villages.find((v) => v.residents.nodes.length)!.residents.nodes[0]!.id);
+    expect(await readers(outside)).toEqual([]);
     expect((await get('/export/residents.csv?within=623021100', t)).status).toBe(403);
   });
 

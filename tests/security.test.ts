@@ -201,6 +201,23 @@ describe('scopes', () => {
       `{ auditLog(subject: "${subject}") { nodes { subject } } }`,
     );
     expect(neighbour.data!.auditLog.nodes).toEqual([]);
+    // Asked by the record: the entry that read it, and none for a record it did not read.
+    const byRecord = async (args: string) =>
+      hub.queryAs<{ auditLog: Nodes<{ subject: string }> }>(admin, `{ auditLog(${args}, first: 200) { nodes { subject } } }`);
+    const read = await byRecord(`recordType: "Person", recordId: "${somePersonId}"`);
+    expect(read.data!.auditLog.nodes.filter((n) => n.subject === subject)).toEqual([{ subject }]);
+    const unread = await byRecord(`recordType: "GridStaff", recordId: "${somePersonId}"`);
+    expect(unread.data!.auditLog.nodes.filter((n) => n.subject === subject)).toEqual([]);
+    for (const [args, argument] of [
+      [`recordId: "${somePersonId}"`, 'recordType'],
+      [`recordType: "Person"`, 'recordId'],
+      [`recordType: "Dispute", recordId: "1"`, 'recordType'],
+      [`recordType: "Person", recordId: "x1"`, 'recordId'],
+    ] as const) {
+      const bad = await byRecord(args);
+      expect(bad.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0]?.extensions?.argument, args).toBe(argument);
+    }
     const notAdmin = await hub.queryAs(pii, `{ auditLog { nodes { id } } }`);
     expect(notAdmin.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });

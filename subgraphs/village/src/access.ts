@@ -25,8 +25,12 @@ export function requireStatsAccess(caller: Caller, code: string): void {
   requireDivisionAccess(caller, code);
 }
 
+/** The record types whose personal fields are read in full only under audit, as the audit log names them. */
+export const AUDITED_TYPES = ['Person', 'GridStaff', 'Site', 'Mediator'] as const;
+export type AuditedType = (typeof AUDITED_TYPES)[number];
+
 /** Reads of unmasked personal data this request made, written to the audit log when it ends. */
-export type AuditTrail = Map<string, { ids: Set<number>; fields: Set<string> }>;
+export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string> }>;
 
 /**
  * A personal field (ID number, phone): in full for callers with `pii`, and
@@ -34,7 +38,7 @@ export type AuditTrail = Map<string, { ids: Set<number>; fields: Set<string> }>;
  */
 export function personal(
   ctx: BaseContext & { audit: AuditTrail },
-  recordType: string,
+  recordType: AuditedType,
   id: number,
   field: 'idNumber' | 'phone',
   value: string | null,

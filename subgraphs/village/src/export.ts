@@ -8,10 +8,10 @@ import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
 import { nativePool } from '../../../platform/orm.ts';
-import { inChinaTime, nativeBegin, nativeCommit, nativeRollback } from '../../../platform/bulk.ts';
+import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { auditTrail } from './store/audit-trail.ts';
-import { EXPORT_KINDS, exportCopy, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
+import { EXPORT_KINDS, exportCopy, exportedIds, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -123,22 +123,37 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const headers = headerLanguage(url.searchParams.get('headers'), format);
     const pii = hasScope(caller, 'pii');
     const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson');
-    const client = await (await nativePool(orm)).connect();
+    const pool = await nativePool(orm);
+    const client = await pool.connect();
     try {
       if (pii && kind.personal) {
-        // Unmasked personal data leaves the hub: recorded first, in its own statement.
-        await auditTrail.insertNative(client, {
-          subject: caller.subject,
-          callerName: caller.name,
-          callerJurisdiction: caller.jurisdiction,
-          operation: `export ${m[1]} within ${within}`,
-          requestId: identity.requestId,
-          recordType: kind.recordType ?? kind.table,
-          recordIds: [],
-          fields: personalFields(kind),
-        });
+        // Unmasked personal data leaves the hub: recorded first, naming every record the export writes, read on the
+        // export's own snapshot by a second connection whose entry commits before the first row is sent.
+        const snapshot = await nativeBeginShared(client);
+        const auditor = await pool.connect();
+        try {
+          await onSnapshot(auditor, snapshot, async () => {
+            await scopeClient(auditor, caller.jurisdiction);
+            await auditTrail.insertExport(
+              auditor,
+              {
+                subject: caller.subject,
+                callerName: caller.name,
+                callerJurisdiction: caller.jurisdiction,
+                operation: `export ${m[1]} within ${within}`,
+                requestId: identity.requestId,
+                recordType: kind.recordType ?? kind.table,
+                fields: personalFields(kind),
+              },
+              exportedIds(kind, within),
+            );
+          });
+        } finally {
+          auditor.release();
+        }
+      } else {
+        await nativeBegin(client, 'read only');
       }
-      await nativeBegin(client, 'read only');
       await scopeClient(client, caller.jurisdiction);
       await inChinaTime(client);
       res.writeHead(200, {

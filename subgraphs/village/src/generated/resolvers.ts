@@ -158,7 +158,7 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
-  /** Ids of the records read. */
+  /** Ids of the records read (an export's: every record it wrote). */
   recordIds: Array<Scalars['ID']['output']>;
   /** Record type: Person, GridStaff, Site, Mediator. */
   recordType: Scalars['String']['output'];
@@ -2545,7 +2545,9 @@ export type Query = {
   address?: Maybe<Address>;
   /**
    * 审计日志 Reads of unmasked personal data by callers inside the administrator's
-   * jurisdiction, newest first. Needs the `admin` scope.
+   * jurisdiction, newest first. Needs the `admin` scope. `recordType` (Person,
+   * GridStaff, Site, Mediator) with `recordId`: the entries that read that record
+   * in full, by query or by export (who saw this resident's ID number).
    */
   auditLog: AuditEntryConnection;
   /**
@@ -2621,6 +2623,8 @@ export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
+  recordId?: InputMaybe<Scalars['ID']['input']>;
+  recordType?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
 };

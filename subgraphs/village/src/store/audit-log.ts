@@ -34,6 +34,8 @@ export interface AuditFilter {
   /** The reading administrator's jurisdiction: entries of callers inside it. */
   jurisdiction: string;
   subject?: string | null;
+  /** Entries that read this record (of this type) in full. */
+  record?: { type: string; id: number } | null;
   /** Entries written in [start, end) (ISO instants). */
   between?: readonly [string, string] | null;
 }
@@ -54,6 +56,12 @@ function conditions(q: AuditFilter): { where: string; params: SqlParam[] } {
   if (q.subject) {
     where.push('subject = ?');
     params.push(q.subject);
+  }
+  if (q.record) {
+    // No index serves this: row-level security keeps a non-leakproof operator such as @> from driving one, and the
+    // jurisdiction's entries are scanned instead (an administrator's occasional question, not a hot path).
+    where.push('record_type = ? and record_ids @> array[?]::int[]');
+    params.push(q.record.type, q.record.id);
   }
   if (q.between) {
     where.push('at >= ? and at < ?');

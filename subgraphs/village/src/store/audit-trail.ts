@@ -29,6 +29,14 @@ export interface AuditEntry {
   fields: readonly string[];
 }
 
+/** The row of an export: `ids` is a statement giving the ids of the records it writes, as one integer array. */
+const exportInsert = (ids: string) =>
+  command(
+    'auditTrail.exportInsert',
+    `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
+     values ($1, $2, $3, $4, $5, $6, (${ids}), $7::text[])`,
+  );
+
 export const auditTrail = {
   /** One row: the record type, which of its records and which fields were read unmasked. */
   insert: (db: Db, e: AuditEntry): Promise<number> =>
@@ -36,4 +44,7 @@ export const auditTrail = {
   /** One row, written on a native client (a streamed route outside a GraphQL request). */
   insertNative: (client: PoolClient, e: AuditEntry): Promise<number | null> =>
     nativeExec(client, nativeInsert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),
+  /** An export's row, naming the records `ids` selects where the client's transaction reads them. */
+  insertExport: (client: PoolClient, e: Omit<AuditEntry, 'recordIds'>, ids: string): Promise<number | null> =>
+    nativeExec(client, exportInsert(ids), [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.fields]),
 };

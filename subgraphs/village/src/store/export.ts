@@ -244,13 +244,8 @@ export function exportKind(name: string): ExportKindOf | undefined {
  * of their numbers), as CSV with a header or as one JSON object per line.
  */
 export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
-  if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
   const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii)} as ${c.key}` : c.key)).join(', ');
-  const current = kind.current ? ` and ${kind.current}` : '';
-  if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
-  // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
-  const where = within.length === 15 ? `grid_code = '${within}'` : `village_code like '${within}%'`;
-  const select = `select ${columns} from ${kind.table} where ${where}${current} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  const select = `select ${columns} from ${kind.table} where ${exported(kind, within)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
     `export.${kind.name}.${format}`,
     format === 'csv'
@@ -258,6 +253,20 @@ export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, for
       : // One JSON object per line; a quote and delimiter that never occur keep COPY from escaping the JSON.
         `copy (select row_to_json(t) from (${select}) t) to stdout with (format csv, quote e'\\x01', delimiter e'\\x02')`,
   );
+}
+
+/** The rows an export of the kind within a division writes (a condition on its table). */
+function exported(kind: ExportKindOf, within: string): string {
+  if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
+  if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
+  const current = kind.current ? ` and ${kind.current}` : '';
+  // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
+  return `${within.length === 15 ? `grid_code = '${within}'` : `village_code like '${within}%'`}${current}`;
+}
+
+/** The ids of the records an export of the kind writes, as one integer array (the kinds audited have integer ids). */
+export function exportedIds(kind: ExportKindOf, within: string): string {
+  return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within)}`;
 }
 
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */

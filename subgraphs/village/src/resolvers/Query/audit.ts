@@ -1,10 +1,32 @@
 import { hasScope } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
-import { forbidden } from '../../../../../domain/errors.ts';
+import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
+import { parseId } from '../../../../../platform/scalars.ts';
+import { AUDITED_TYPES } from '../../access.ts';
 import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
+
+/** The record whose readers are asked for: a type the log names and an id of it, both or neither. */
+function auditedRecord(args: { recordType?: string | null; recordId?: string | null }): AuditFilter['record'] {
+  if (args.recordType == null && args.recordId == null) return null;
+  if (args.recordType == null || args.recordId == null) {
+    const missing = args.recordType == null ? 'recordType' : 'recordId';
+    throw badInput(
+      { zh: `请同时给出 recordType 和 recordId（缺 ${missing}）。`, en: `Give recordType and recordId together (${missing} is missing).` },
+      { argument: missing },
+    );
+  }
+  const type = args.recordType;
+  if (!(AUDITED_TYPES as readonly string[]).includes(type)) {
+    throw badInput(
+      { zh: `recordType“${quote(type)}”不在 ${AUDITED_TYPES.join(', ')} 之中。`, en: `recordType "${quote(type)}" is not one of ${AUDITED_TYPES.join(', ')}.` },
+      { argument: 'recordType' },
+    );
+  }
+  return { type, id: parseId(args.recordId, 'recordId') };
+}
 
 export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
   auditLog: async (_, args, ctx) => {
@@ -16,7 +38,7 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
       const p = resolvePeriod({ from: args.from ?? '2000-01-01', to: args.to ?? chinaDay() });
       between = periodBounds(p.from, p.to);
     }
-    const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, between };
+    const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, record: auditedRecord(args), between };
     const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(afterKey(page, 'audit_log'), CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);
