@@ -30,16 +30,20 @@ function logged(op: 'ins' | 'del', select: string): string {
     end $$`;
 }
 
+/** Each trigger: the statement it follows and the transition tables its function reads. */
+const TRIGGERS = {
+  ins: 'insert on grid_staff referencing new table as new_rows',
+  upd: 'update on grid_staff referencing old table as old_rows new table as new_rows',
+  del: 'delete on grid_staff referencing old table as old_rows',
+} as const;
+
 export class Migration20261205000042GridStaffChanges extends Migration {
   override async up(): Promise<void> {
     this.addSql(logged('ins', INSERTED));
     this.addSql(changesOnUpdate(t, 'grid_code'));
     this.addSql(logged('del', DELETED));
-    this.addSql(`create trigger grid_staff_changes_ins after insert on grid_staff referencing new table as new_rows
-                   for each statement execute function hub_changes_grid_staff_ins()`);
-    this.addSql(`create trigger grid_staff_changes_upd after update on grid_staff referencing old table as old_rows new table as new_rows
-                   for each statement execute function hub_changes_grid_staff_upd()`);
-    this.addSql(`create trigger grid_staff_changes_del after delete on grid_staff referencing old table as old_rows
-                   for each statement execute function hub_changes_grid_staff_del()`);
+    for (const [op, on] of Object.entries(TRIGGERS)) {
+      this.addSql(`create trigger grid_staff_changes_${op} after ${on} for each statement execute function hub_changes_grid_staff_${op}()`);
+    }
   }
 }
