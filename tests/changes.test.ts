@@ -6,7 +6,7 @@ import { TRACKED } from '../subgraphs/village/src/migrations/Migration2026120100
 import { GRID_STAFF_FEED } from '../subgraphs/village/src/migrations/Migration20261205000042GridStaffChanges.ts';
 import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
 import { asOwner } from './helpers/cases.ts';
-import { startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
  * The change feed seen by an integration: pulled through the gateway while
@@ -526,6 +526,37 @@ describe('change feed', () => {
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.changes.nodes.filter((n) => n.recordId === a.id)).toEqual([]);
+  });
+
+  it('names externalId when a file changes a site’s source id, and carries it on the record', async () => {
+    const { after: start } = await pull(reader, null, `kinds: [SITE], within: "${GRID}"`, 1000);
+    const run = Date.now().toString(36);
+    const made = await postImport(hub.gatewayUrl, writer, 'sites', `grid_code,external_id,name,kind\n${GRID},site-a-${run},改号小学,SCHOOL\n`, `site-a-${run}`);
+    expect(made.done).toMatchObject({ inserted: 1 });
+    interface SiteChange {
+      op: string;
+      recordId: string;
+      changedFields: string[] | null;
+      record: { externalId: string | null } | null;
+    }
+    const q = `query($a: String) { changes(after: $a, kinds: [SITE], within: "${GRID}", first: 1000) {
+      nodes { op recordId changedFields record { ... on Site { externalId } } } } }`;
+    const first = await hub.queryAs<{ changes: Nodes<SiteChange> }>(reader, q, { a: start });
+    const created = first.data!.changes.nodes.find((n) => n.op === 'CREATED' && n.record?.externalId === `site-a-${run}`)!;
+    expect(created).toBeDefined();
+    const renamed = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'sites',
+      `id,grid_code,external_id,name,kind\n${created.recordId},${GRID},site-b-${run},改号小学,SCHOOL\n`,
+      `site-b-${run}`,
+    );
+    expect(renamed.done).toMatchObject({ updated: 1 });
+    const all = (await hub.queryAs<{ changes: Nodes<SiteChange> }>(reader, q, { a: start })).data!.changes.nodes.filter((n) => n.recordId === created.recordId);
+    expect(all.map((n) => [n.op, n.changedFields, n.record?.externalId])).toEqual([
+      ['CREATED', null, `site-b-${run}`],
+      ['UPDATED', ['externalId'], `site-b-${run}`],
+    ]);
   });
 
   it('names in changedFields only fields of the record’s type: a reference by its field, nothing for what no field shows', async () => {

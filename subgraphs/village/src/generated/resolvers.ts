@@ -1451,6 +1451,8 @@ export type HouseholdUpdate = {
 /** 十户联防 A joint-defense group: about ten neighbouring households under one household leader 联户长. */
 export type JointDefenseGroup = {
   __typename?: 'JointDefenseGroup';
+  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid of the group. */
   grid: Grid;
   /** 成员户 The households of the group. */
@@ -2217,6 +2219,8 @@ export type PatrolStats = {
 /** 巡防队 A patrol team of the village. */
 export type PatrolTeam = {
   __typename?: 'PatrolTeam';
+  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid the team serves. */
   grid: Grid;
   /** Registry id. */
@@ -2944,6 +2948,8 @@ export type Site = {
   contactName?: Maybe<Scalars['String']['output']>;
   /** 联系电话 Contact phone; masked without the personal-data scope. */
   contactPhone?: Maybe<Scalars['String']['output']>;
+  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid of the site. */
   grid: Grid;
   /** Registry id. */
@@ -4096,6 +4102,7 @@ export type HouseholdEdgeResolvers<ContextType = VillageContext, ParentType exte
 };
 
 export type JointDefenseGroupResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['JointDefenseGroup'] = ResolversParentTypes['JointDefenseGroup']> = {
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   households?: Resolver<Array<ResolversTypes['Household']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -4251,6 +4258,7 @@ export type PatrolStatsResolvers<ContextType = VillageContext, ParentType extend
 };
 
 export type PatrolTeamResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolTeam'] = ResolversParentTypes['PatrolTeam']> = {
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PatrolTeamKind'], ParentType, ContextType>;
@@ -4427,6 +4435,7 @@ export type SiteResolvers<ContextType = VillageContext, ParentType extends Resol
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   contactPhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SiteKind'], ParentType, ContextType>;

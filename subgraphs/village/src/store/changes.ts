@@ -62,7 +62,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
   ADDRESS: { ...REGISTRY, number: 'number', text: 'text' },
   SITE: {
     ...REGISTRY,
-    external_id: null,
+    external_id: 'externalId',
     name: 'name',
     kind: 'kind',
     address_id: 'address',
@@ -71,9 +71,9 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
   },
   GRID_STAFF: { ...REGISTRY, external_id: 'externalId', role: 'role', name: 'name', phone: 'phone', person_id: 'person' },
   // `households` is written by the household table's trigger (…41GroupHouseholds), not read from a column.
-  JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: null, name: 'name', leader_id: 'leader', households: 'households' },
+  JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: 'externalId', name: 'name', leader_id: 'leader', households: 'households' },
   // `members` is written by the member table's trigger (…40PatrolMembers), not read from a column.
-  PATROL_TEAM: { ...REGISTRY, external_id: null, name: 'name', kind: 'kind', members: 'members' },
+  PATROL_TEAM: { ...REGISTRY, external_id: 'externalId', name: 'name', kind: 'kind', members: 'members' },
   PATROL: { ...REGISTRY, team_id: 'team', started_at: 'startedAt', ended_at: 'endedAt', route: 'route', participant_ids: 'participants' },
   // A hazard shows its grid, not its village.
   HAZARD: {

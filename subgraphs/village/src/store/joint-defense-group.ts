@@ -10,6 +10,7 @@ const JointDefenseGroup = z.object({
   leaderId: col.id.nullable(),
   ...located,
   version: col.id,
+  externalId: col.text.nullable(),
 });
 export type JointDefenseGroupRow = z.infer<typeof JointDefenseGroup>;
 

@@ -10,6 +10,7 @@ const PatrolTeam = z.object({
   kind: z.enum(['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER']),
   ...located,
   version: col.id,
+  externalId: col.text.nullable(),
 });
 export type PatrolTeamRow = z.infer<typeof PatrolTeam>;
 

@@ -13,6 +13,7 @@ const Site = z.object({
   contactPhone: col.text.nullable(),
   ...located,
   version: col.id,
+  externalId: col.text.nullable(),
 });
 export type SiteRow = z.infer<typeof Site>;
 
