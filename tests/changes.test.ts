@@ -640,9 +640,14 @@ describe('change feed', () => {
     expect(f.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const outside = await hub.queryAs(reader, `{ changes(within: "623021") { nodes { cursor } } }`);
     expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const ndjson = await fetch(new URL('/changes.ndjson?kinds=NOPE', hub.gatewayUrl), { headers: { authorization: `Bearer ${reader}` } });
-    expect(ndjson.status).toBe(400);
-    expect((await ndjson.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    // An empty within names no division: refused, not read as the whole jurisdiction.
+    const empty = await hub.queryAs(reader, `{ changes(within: "") { nodes { cursor } } }`);
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'within' });
+    for (const query of ['kinds=NOPE', 'within=']) {
+      const ndjson = await fetch(new URL(`/changes.ndjson?${query}`, hub.gatewayUrl), { headers: { authorization: `Bearer ${reader}` } });
+      expect(ndjson.status, query).toBe(400);
+      expect((await ndjson.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
     const anon = await fetch(new URL('/changes.ndjson', hub.gatewayUrl));
     expect(anon.status).toBe(401);
   });

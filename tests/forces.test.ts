@@ -259,6 +259,14 @@ describe('grid staff (网格力量 1+3+N)', () => {
         field: 'id_number',
       },
       {
+        // The same resident named by registry id, as an export writes it: the reject names that column.
+        input: { gridCode: g, role: 'GRID_LEADER', personId: residentOfW.id },
+        argument: 'personId',
+        code: 'BAD_USER_INPUT',
+        file: `external_id,grid_code,role,person_id\nfs-${RUN}-x5,${g},GRID_LEADER,${residentOfW.id}\n`,
+        field: 'person_id',
+      },
+      {
         // An informant 信息员 without a resident record.
         input: { gridCode: g, role: 'INFORMANT', name: '无名信息员' },
         argument: 'personId',
@@ -291,6 +299,25 @@ describe('grid staff (网格力量 1+3+N)', () => {
       sameReason(e, c.argument, file.rejects[0]!, c.field);
     }
     expect((await db.query(`select count(*)::int as n from grid_staff where external_id like $1`, [`fs-${RUN}-x%`])).rows[0].n).toBe(0);
+  });
+
+  it('gives an assignment linked to another resident that resident’s name, unless a name is given, on both paths', async () => {
+    const g = grids[1]!;
+    const [a, b, c] = [residentsOfV[7]!, residentsOfV[8]!, residentsOfV[9]!];
+    const made = ok(await createStaff({ gridCode: g, role: 'LINKED_OFFICE_CADRE', personId: a.id })).createGridStaff;
+    expect(made.name).toBe(a.name);
+    // Relinked by form without a name: the new resident's name, not the one held for the first.
+    const relinked = ok(await updateStaff(made.id, made.version, { personId: b.id })).updateGridStaff;
+    expect([relinked.name, relinked.person?.id]).toEqual([b.name, b.id]);
+    // Relinked by file, by ID number: the same.
+    const file = await importFile('grid-staff', `id,version,id_number\n${made.id},${relinked.version},${c.idNumber}\n`);
+    expect(file.done).toMatchObject({ updated: 1, rejected: 0 });
+    const now = (await staffOf(g)).staff.find((s) => s.id === made.id)!;
+    expect([now.name, now.person?.id]).toEqual([c.name, c.id]);
+    // A name given with the link is kept; a change of anything else keeps the name.
+    const named = ok(await updateStaff(made.id, now.version, { personId: a.id, name: '常用名' })).updateGridStaff;
+    expect(named.name).toBe('常用名');
+    expect(ok(await updateStaff(made.id, named.version, { phone: '13900003333' })).updateGridStaff.name).toBe('常用名');
   });
 
   it('seats a resident in a grid role once, even when five ask at once, on both paths', async () => {

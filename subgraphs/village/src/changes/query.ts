@@ -43,7 +43,8 @@ export function changeQuery(
       );
     }
   }
-  const within = args.within ? parseDivisionCode(args.within, 'within') : null;
+  // An empty within is refused, as every list's is: a client that built it from an empty variable meant some division.
+  const within = args.within != null ? parseDivisionCode(args.within, 'within') : null;
   if (within) requireDivisionAccess(caller, within);
   return { after: parseChangeCursor(args.after), kinds, within, limit };
 }

@@ -1168,7 +1168,7 @@ export type GridStaffUpdate = {
   gridCode?: InputMaybe<Scalars['String']['input']>;
   /** Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record (a resident of the grid's village). */
+  /** The resident record (a resident of the grid's village); linked to another resident without a `name`, the assignment takes that resident's name. */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1638,7 +1638,7 @@ export type MediatorUpdate = {
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record. */
+  /** The resident record; linked to another resident without a `name`, the mediator takes that resident's name. */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;

@@ -26,6 +26,8 @@ import {
   LINKED_PERSON_JOIN,
   LINKED_PERSON_STAGE,
   keyedRecordChecks,
+  linkedNameSql,
+  namingTheLink,
   PERSON_JOINS,
   personChecks,
   personColumns,
@@ -77,7 +79,7 @@ const rows = (src: string) => `
   ${externalKeyed(src, 'grid_staff', 'e.village_code = s0.village', `, left(s.grid_code, 12) as village`)},
   n0 as materialized (
     select s.line, s.id as id_given, s.version, t.id as target, t.version as current_version, t.village_code as was_village,
-           ${taken('grid_code')} as grid_code, ${taken('role')} as role, ${taken('name')} as name_given, ${taken('phone')} as phone,
+           ${taken('grid_code')} as grid_code, ${taken('role')} as role, ${linkedNameSql(FLAGS)} as name_given, ${taken('phone')} as phone,
            ${taken('external_id')} as external_id,
            ${personColumns(FLAGS)},
            ${COLUMNS.map((c) => `t.${c} as was_${c}`).join(', ')}
@@ -99,7 +101,7 @@ function holderSql(language: 'zh' | 'en'): string {
 }
 
 /** The checks of a grid staff assignment, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
-const CHECKS: readonly RowCheck[] = [
+const CHECKS: readonly RowCheck[] = namingTheLink([
   ...keyedRecordChecks(recordUnknown(WHAT.gridStaff), repeated),
   versionCheck(staleVersion),
   { rule: needed('role'), bad: 'x.role is null' },
@@ -134,7 +136,7 @@ const CHECKS: readonly RowCheck[] = [
     reason: `(select jsonb_build_object('zh', ${holderSql('zh')}, 'en', ${holderSql('en')}) from grid_staff w
                where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target order by w.id limit 1)`,
   },
-];
+]);
 
 /** Updates the changed targets and inserts the new rows (`id_given` without a target was refused by the checks). */
 const write = `

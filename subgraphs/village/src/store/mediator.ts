@@ -24,6 +24,8 @@ import {
   LINKED_PERSON_JOIN,
   LINKED_PERSON_STAGE,
   keyedRecordChecks,
+  linkedNameSql,
+  namingTheLink,
   PERSON_JOINS,
   personChecks,
   personColumns,
@@ -73,7 +75,7 @@ const rows = (src: string) => `
   ${externalKeyed(src, 'mediator', 'e.committee_id = s0.committee_id')},
   n0 as materialized (
     select s.line, s.id as id_given, s.version, t.id as target, t.version as current_version, t.village_code as was_village,
-           ${taken('committee_id')} as committee_id, ${taken('name')} as name_given, coalesce(${taken('full_time')}, false) as full_time,
+           ${taken('committee_id')} as committee_id, ${linkedNameSql(FLAGS)} as name_given, coalesce(${taken('full_time')}, false) as full_time,
            ${taken('phone')} as phone, ${taken('external_id')} as external_id,
            ${personColumns(FLAGS)},
            ${COLUMNS.map((c) => `t.${c} as was_${c}`).join(', ')}
@@ -88,7 +90,7 @@ const rows = (src: string) => `
       left join lateral (select q.village_code, q.kind from mediation_committee q where q.id = n0.committee_id offset 0) c on true)`;
 
 /** The checks of a mediator, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
-const CHECKS: readonly RowCheck[] = [
+const CHECKS: readonly RowCheck[] = namingTheLink([
   ...keyedRecordChecks(recordUnknown(WHAT.mediator), repeated),
   versionCheck(staleVersion),
   { rule: needed('committee_id'), bad: 'x.committee_id is null' },
@@ -117,7 +119,7 @@ const CHECKS: readonly RowCheck[] = [
             exists (select 1 from mediator m where m.committee_id = x.committee_id and m.person_id = x.person_id and m.id is distinct from x.target)
             or exists (select 1 from n o where o.committee_id = x.committee_id and o.person_id = x.person_id and o.line < x.line))`,
   },
-];
+]);
 
 const write = `
   upd as (

@@ -267,7 +267,28 @@ export function personColumns(flags: readonly string[]): string {
   ${given} and s.person_id is not null and pi.id is null as person_id_unknown,
   ${given} and s.id_number is not null and pn.id is null as id_number_unknown,
   ${given} and pi.id <> pn.id as person_mismatch,
+  ${given} and s.id_number is null and s.person_id is not null as person_by_id,
   case when ${given} then coalesce(pi.id, pn.id) else t.person_id end as person_id`;
+}
+
+/**
+ * SQL: the name a row gives, or keeps. A record linked to another resident
+ * without a name given takes the new resident's (null here, the resident's
+ * name downstream), not the name it held for the resident it was linked to.
+ */
+export function linkedNameSql(flags: readonly string[]): string {
+  return `case when t.id is null or ${givenSql(flags, 'name')} then s.name
+               when ${givenSql(flags, 'person')} and coalesce(pi.id, pn.id) is distinct from t.person_id then null
+               else t.name end`;
+}
+
+/**
+ * The checks of a kind that links a resident, naming in a file's reject the
+ * column the row named the resident by (`person_id` or `id_number`) when a
+ * rule of the link is broken; a row naming both is told by `id_number`.
+ */
+export function namingTheLink(checks: readonly RowCheck[]): RowCheck[] {
+  return checks.map((c) => (c.rule.field === 'id_number' && !c.field ? { ...c, field: `case when x.person_by_id then 'person_id' else 'id_number' end` } : c));
 }
 
 /** The checks every such kind starts with: the record a row names by id exists (for the caller) and is named once in a batch. */
