@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { hubError, type Said } from './errors.ts';
+import { hubError, staleVersion, type Said } from './errors.ts';
 import { DISPUTE_STATUS_ZH } from './labels.ts';
 
 /**
@@ -512,14 +512,7 @@ export async function takeStep<R extends CaseRecord>(
   // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
   // its copy allowed is refused for a status it has not seen.
   if (version !== null && r.version !== version) {
-    throw hubError(
-      'CONFLICT',
-      {
-        zh: `该案件已被他人修改（当前版本 ${r.version}，提交的版本 ${version}），请重新读取后再试。`,
-        en: `The case was changed by someone else (now version ${r.version}, you sent ${version}); read it again and retry.`,
-      },
-      { currentVersion: r.version },
-    );
+    throw staleVersion({ zh: '案件', en: 'case' }, r.version, version);
   }
   storage.check?.(r);
   const rule = ruleOf(storage.level, action, storage.resolvedLevel?.(r) ?? null);

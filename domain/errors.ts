@@ -38,3 +38,28 @@ export const badInput = (message: Said, extra: Record<string, unknown> = {}) => 
 export const notFound = (message: Said, extra: Record<string, unknown> = {}) => hubError('NOT_FOUND', message, extra);
 export const conflict = (message: Said, extra: Record<string, unknown> = {}) => hubError('CONFLICT', message, extra);
 export const forbidden = (message: Said, extra: Record<string, unknown> = {}) => hubError('FORBIDDEN', message, extra);
+
+/**
+ * The refusal of a write sent with a version that is not the record's
+ * (optimistic concurrency), as CONFLICT with `currentVersion`. A version
+ * behind the record's means someone changed it since the client read it; one
+ * ahead of it was never the record's, so the client's copy did not come from
+ * this record as it is (a wrong id, or a version made up or kept from
+ * elsewhere), and it is told so rather than that someone else changed it.
+ */
+export function staleVersion(what: Said, current: number | null | undefined, sent: number): GraphQLError {
+  const ahead = current != null && sent > current;
+  return hubError(
+    'CONFLICT',
+    ahead
+      ? {
+          zh: `提交的版本 ${sent} 高于该${what.zh}的当前版本 ${current}，不是读到的版本，请重新读取后再试。`,
+          en: `You sent version ${sent}, ahead of the ${what.en}'s version ${current}: not a version you read; read it again and retry.`,
+        }
+      : {
+          zh: `该${what.zh}已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
+          en: `The ${what.en} was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
+        },
+    { currentVersion: current ?? null },
+  );
+}

@@ -552,6 +552,12 @@ describe('takeStep: the one step runner', () => {
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
     // A stale copy is told it is stale even when the step it asks is one the case's status no longer allows.
     await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
+    // Behind the case's version: someone changed it since. Ahead of it: no one did; the copy is not of this case as it is.
+    await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ message: expect.stringMatching(/^该案件已被他人修改/) });
+    await expect(takeStep(m.storage, 'ACCEPT', 7, at)).rejects.toMatchObject({
+      message: '提交的版本 7 高于该案件的当前版本 2，不是读到的版本，请重新读取后再试。',
+      extensions: { code: 'CONFLICT', currentVersion: 2 },
+    });
     expect(steps(m.log).filter((l) => l !== 'lock')).toEqual([]);
     expect(m.current()).toMatchObject({ status: 'RECEIVED', version: 2, seq: 7 });
     const ok = await takeStep(m.storage, 'ACCEPT', 2, at);

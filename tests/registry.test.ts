@@ -348,6 +348,11 @@ describe('registry writes (in 卓尼县)', () => {
     const stale = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
     expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(stale.errors![0]!.extensions!.currentVersion).toBe(4);
+    expect(stale.errors![0]!.message).toMatch(/^The record was changed by someone else/);
+    // A version the hazard never had is not someone else's change.
+    const ahead = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 9) { status } }`);
+    expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 4 });
+    expect(ahead.errors![0]!.message).toBe("You sent version 9, ahead of the record's version 4: not a version you read; read it again and retry.");
   });
 
   it('creates a patrol team and records a patrol with the hazards it found', async () => {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
+import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { VillageContext } from '../../context.ts';
 import { grids } from '../../store/grid.ts';
@@ -105,13 +105,7 @@ export async function refInVillage<R extends { id: number; villageCode: string }
 
 /** The refusal of a stale version: the record is at `current`, the client read `sent`. */
 export function staleError(current: number | null | undefined, sent: number) {
-  return conflict(
-    {
-      zh: `该记录已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
-      en: `The record was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
-    },
-    { currentVersion: current ?? null },
-  );
+  return staleVersion({ zh: '记录', en: 'record' }, current, sent);
 }
 
 /** CONFLICT unless `sent` is the record's version: checked before anything else about it, as a stale read is. */
