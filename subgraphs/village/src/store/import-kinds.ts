@@ -148,6 +148,15 @@ const NEW_CASE = `s.id is null and not exists (select 1 from dispute d where d.c
  * yyyy-mm-dd hh:mm:ss), and a case reported through the API keeps its
  * milliseconds.
  */
+/**
+ * A party's ID number, taken out of its JSON (`e`) as `n.id_number` before it
+ * meets `person`. Under row-level security only a leakproof condition may
+ * drive an index, and `r.id_number = e->>'id_number'` holds the JSON operator,
+ * which is not: PostgreSQL scanned the whole registry for every file (half a
+ * second). Compared with the column of a subquery kept apart (`offset 0`),
+ * the same lookup is one index probe.
+ */
+const PARTY_NUMBER = `cross join lateral (select e->>'id_number' as id_number offset 0) n`;
 const asCompared = (c: string, t: string) => (c === 'occurred_at' ? `date_trunc('second', ${t}.${c})` : `${t}.${c}`);
 const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})`;
 const REPORTED_CASE: Said = {
@@ -216,8 +225,8 @@ export const KIND_SQL = {
         field: 'parties',
         reason: { zh: '含有您辖区内没有登记的公民身份号码', en: 'names an ID number of no resident in your jurisdiction' },
         bad: `${NEW_CASE}
-              and exists (select 1 from jsonb_array_elements(s.parties) e
-                           where e->>'id_number' is not null and not exists (select 1 from person r where r.id_number = e->>'id_number'))`,
+              and exists (select 1 from jsonb_array_elements(s.parties) e ${PARTY_NUMBER}
+                           where n.id_number is not null and not exists (select 1 from person r where r.id_number = n.id_number))`,
       }),
       // As reportDispute: a new case links no deregistered resident (a case already taken in is left as it is).
       check('disputes', {
@@ -225,7 +234,7 @@ export const KIND_SQL = {
         code: 'CONFLICT',
         reason: { zh: `含有已注销人员的公民身份号码：${DEREGISTERED_PARTY.zh}`, en: `names a deregistered resident by ID number: ${DEREGISTERED_PARTY.en}` },
         bad: `${NEW_CASE}
-              and exists (select 1 from jsonb_array_elements(s.parties) e join person r on r.id_number = e->>'id_number' where r.status = 'DEREGISTERED')`,
+              and exists (select 1 from jsonb_array_elements(s.parties) e ${PARTY_NUMBER} join person r on r.id_number = n.id_number where r.status = 'DEREGISTERED')`,
       }),
       // A row with the case's id (as the export writes it) names that case, reported through the API or a file.
       check('disputes', {
@@ -283,8 +292,8 @@ export const KIND_SQL = {
          insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code)
          select i.id, p.id, coalesce(p.name, e->>'name'), e->>'role', i.village_code, i.grid_code
            from ins i join fresh f on f.county = i.county_code and 'import:' || f.external_id = i.idempotency_key
-           cross join jsonb_array_elements(f.parties) e
-           left join person p on p.id_number = e->>'id_number'
+           cross join jsonb_array_elements(f.parties) e ${PARTY_NUMBER}
+           left join person p on p.id_number = n.id_number
          returning 1),
        steps as (
          insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, contact_by, settle_by)
