@@ -505,6 +505,36 @@ if (scenarios.includes('bulk')) {
     `| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`,
   );
   await removeImported();
+  // A register of cases from another system: 2,000 disputes whose two parties are residents of the county named by
+  // ID number, as a dry run (every check and the whole write, rolled back), so that runs leave no cases behind.
+  const people = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  await people.connect();
+  const residents = (
+    await people.query<{ id_number: string; grid_code: string }>(
+      `select id_number, grid_code from person where county_code = '623021' and status = 'ACTIVE' and id_number is not null order by id limit 4000`,
+    )
+  ).rows;
+  await people.end();
+  const cases = join(dir, 'disputes.csv');
+  const stamp = Date.now().toString(36);
+  writeFileSync(
+    cases,
+    [
+      'external_id,grid_code,category,scale,source,summary,parties',
+      ...Array.from({ length: residents.length / 2 }, (_, i) => {
+        const [a, b] = [residents[2 * i]!, residents[2 * i + 1]!];
+        return `bench-${stamp}-${i},${a.grid_code},NEIGHBOUR,ORDINARY,GRID_INSPECTION,邻里纠纷（性能测试）,APPLICANT:${a.id_number};RESPONDENT:${b.id_number}`;
+      }),
+    ].join('\n'),
+  );
+  const dry = spawnSync(node, ['scripts/import.ts', 'disputes', cases, '--dry-run', '--token', admin, '--url', gatewayUrl.replace('/graphql', '')], {
+    env: hubEnv,
+    encoding: 'utf8',
+  });
+  const cased = JSON.parse(dry.stdout.trim().split('\n').at(-1) ?? '{}');
+  say(
+    `| npm run import (disputes CSV, new cases with two parties each, dry run) | ${cased.inserted ?? '–'} | ${cased.seconds ?? '–'} | ${cased.rowsPerSecond ?? dry.stderr.trim().slice(0, 200)} | ${cased.rejected ?? '–'} |`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 
