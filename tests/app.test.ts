@@ -13,7 +13,7 @@ import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chrom
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { callersOf, escalateToTownship, mutate, villagesOf } from './helpers/cases.ts';
+import { callersOf, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -304,6 +304,42 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(waiting[3]).toMatch(/^时限 /);
     // The timeline names the step in Chinese.
     await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('撤回吹哨'), undefined, { timeout: 60_000 });
+    await context.close();
+  });
+
+  it('shows a 不满意 rating that reopened a case as the earlier round’s until the new resolution is rated', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    type Case = { id: string; version: number; status: string };
+    const step = (m: string) => mutate<Case>(hub, callers.village, `${m} { id version status }`);
+    let d = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, category: 'FAMILY', summary: '赡养费分担纠纷' });
+    d = await step(`acceptDispute(id: "${d.id}", version: ${d.version})`);
+    d = await step(`assignDispute(id: "${d.id}", version: ${d.version}, assignee: "村调委会")`);
+    d = await step(`resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT)`);
+    d = await step(`rateDispute(id: "${d.id}", version: ${d.version}, rating: DISSATISFIED, note: "调解协议未履行")`);
+    d = await step(`resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT)`);
+    expect(d.status).toBe('RESOLVED');
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const facts = async () => {
+      await page.goto(`${origin}/app#/case/${d.id}`);
+      await page.waitForFunction((id) => document.querySelector('main h2')?.textContent?.includes('案件') && location.hash.endsWith(id), d.id, {
+        timeout: 60_000,
+      });
+      await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+      return page.$eval('dl.case-facts', (dl) => dl.textContent ?? '');
+    };
+    expect(await facts()).toContain('群众评价不满意（对上一次化解的评价，已重新办理；本次尚未评价）');
+    // Rated again: the rating is the case's own.
+    d = await step(`rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED)`);
+    expect(d.status).toBe('RATED');
+    await page.goto(`${origin}/app#/division/${village!.code}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const after = await facts();
+    expect(after).toContain('群众评价满意');
+    expect(after).not.toContain('上一次化解');
     await context.close();
   });
 

@@ -691,6 +691,17 @@ async function showCases(d: Division, mine: number): Promise<void> {
       .join('')}</tbody></table></div>`;
 }
 
+/**
+ * 群众评价 in words. A 不满意 rating reopens the case (重新办理), and the rating
+ * read stays that one until the parties rate the new resolution: before the
+ * case is RATED (or closed after it), a rating shown is the earlier round's.
+ */
+function ratingText(c: { rating?: string | null; status: string }): string {
+  if (!c.rating) return '尚未评价';
+  const said = esc(RATING[c.rating] ?? c.rating);
+  return ['RATED', 'CLOSED', 'FOLLOWED_UP'].includes(c.status) ? said : `${said}（对上一次化解的评价，已重新办理；本次尚未评价）`;
+}
+
 async function showCase(id: string): Promise<void> {
   const mine = ++navigation;
   disposeCharts();
@@ -732,7 +743,7 @@ async function showCase(id: string): Promise<void> {
             ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）`
             : '尚未化解'
         }</dd>
-        <dt>群众评价</dt><dd>${c.rating ? esc(RATING[c.rating] ?? c.rating) : '尚未评价'}</dd>
+        <dt>群众评价</dt><dd>${ratingText(c)}</dd>
         <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
           c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
         }</dd>
