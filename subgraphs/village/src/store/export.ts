@@ -261,7 +261,11 @@ function exported(kind: ExportKindOf, within: string): string {
   if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
   const current = kind.current ? ` and ${kind.current}` : '';
   // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
-  return `${within.length === 15 ? `grid_code = '${within}'` : `village_code like '${within}%'`}${current}`;
+  if (within.length === 15) return `grid_code = '${within}'${current}`;
+  // The LIKE says which rows; the range says the same (codes are digits, and ':' follows '9') with leakproof
+  // operators, which row-level security lets drive the village index. With the LIKE alone every export read the
+  // whole table (a village's residents: 566 ms, 1.3 ms with the range).
+  return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}`;
 }
 
 /** The ids of the records an export of the kind writes, as one integer array (the kinds audited have integer ids). */
