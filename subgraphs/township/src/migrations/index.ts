@@ -6,6 +6,7 @@ import { Migration20261201000004CaseEngine } from './Migration20261201000004Case
 import { Migration20261201000005FailClosed } from './Migration20261201000005FailClosed.ts';
 import { Migration20261204000006DispatchAgain } from './Migration20261204000006DispatchAgain.ts';
 import { Migration20261204000007DispatchWithdrawn } from './Migration20261204000007DispatchWithdrawn.ts';
+import { Migration20261205000008DispatchCounty } from './Migration20261205000008DispatchCounty.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Migration20261201000005FailClosed,
   Migration20261204000006DispatchAgain,
   Migration20261204000007DispatchWithdrawn,
+  Migration20261205000008DispatchCounty,
 ];

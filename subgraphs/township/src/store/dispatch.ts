@@ -111,7 +111,7 @@ const sumsOfTownships = sql(
 const sumsOfCounties = sql(
   'dispatch.sumsOfCounties',
   Sums,
-  `select left(township_code, 6) as k, ${SUMS} from dispatch where left(township_code, 6) in (?) and dispatched_at >= ? and dispatched_at < ? group by 1`,
+  `select county_code as k, ${SUMS} from dispatch where county_code in (?) and dispatched_at >= ? and dispatched_at < ? group by 1`,
 );
 
 export const dispatches = {
@@ -142,8 +142,8 @@ export const dispatches = {
   withdraw: (db: Db, id: number, reason: string, at: Date): Promise<DispatchRow | null> => row(db, withdraw, [at, reason, id]),
   /** A township's dispatches or a department's inbox, newest first (by dispatch time, then id), with how many match (counted when asked). */
   list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page): Promise<Connection<DispatchRow>> => {
-    // The department's inbox matches its index (department_kind, left(township_code, 6), ...).
-    const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'left(township_code, 6) = ?'];
+    // The department's inbox matches its index (department_kind, county_code, ...; migration …08DispatchCounty).
+    const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'county_code = ?'];
     const params: SqlParam[] = 'townshipCode' in scope ? [scope.townshipCode] : [scope.departmentKind, scope.countyCode];
     if (filter?.status?.length) {
       where.push('status in (?)');
