@@ -317,7 +317,27 @@ describe('grid staff (网格力量 1+3+N)', () => {
     // A name given with the link is kept; a change of anything else keeps the name.
     const named = ok(await updateStaff(made.id, now.version, { personId: a.id, name: '常用名' })).updateGridStaff;
     expect(named.name).toBe('常用名');
-    expect(ok(await updateStaff(made.id, named.version, { phone: '13900003333' })).updateGridStaff.name).toBe('常用名');
+    const phoned = ok(await updateStaff(made.id, named.version, { phone: '13900003333' })).updateGridStaff;
+    expect(phoned.name).toBe('常用名');
+    // Unlinked (form, then a file's empty cell): the name stays, there being no resident to take one from.
+    const unlinked = ok(await updateStaff(made.id, phoned.version, { personId: null })).updateGridStaff;
+    expect([unlinked.name, unlinked.person]).toEqual(['常用名', null]);
+    const relinkedByFile = await importFile('grid-staff', `id,version,person_id\n${made.id},${unlinked.version},${b.id}\n`);
+    expect(relinkedByFile.done).toMatchObject({ updated: 1, rejected: 0 });
+    const byFile = (await staffOf(g)).staff.find((s) => s.id === made.id)!;
+    expect([byFile.name, byFile.person?.id]).toEqual([b.name, b.id]);
+    const emptied = await importFile('grid-staff', `id,version,person_id\n${made.id},${byFile.version},\n`);
+    expect(emptied.done).toMatchObject({ updated: 1, rejected: 0 });
+    expect((await staffOf(g)).staff.find((s) => s.id === made.id)).toMatchObject({ name: b.name, person: null });
+
+    // A mediator follows the same rule.
+    const own = (await committeesOf(V)).find((c) => c.kind === 'VILLAGE')!;
+    const m = ok(await createMediator({ committeeId: own.id, personId: a.id })).createMediator;
+    expect(m.name).toBe(a.name);
+    const moved = ok(await updateMediator(m.id, m.version, { personId: c.id })).updateMediator;
+    expect([moved.name, moved.person?.id]).toEqual([c.name, c.id]);
+    const free = ok(await updateMediator(m.id, moved.version, { personId: null })).updateMediator;
+    expect([free.name, free.person]).toEqual([c.name, null]);
   });
 
   it('seats a resident in a grid role once, even when five ask at once, on both paths', async () => {

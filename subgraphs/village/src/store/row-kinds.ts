@@ -274,11 +274,12 @@ export function personColumns(flags: readonly string[]): string {
 /**
  * SQL: the name a row gives, or keeps. A record linked to another resident
  * without a name given takes the new resident's (null here, the resident's
- * name downstream), not the name it held for the resident it was linked to.
+ * name downstream), not the name it held for the resident it was linked to;
+ * one unlinked keeps its name.
  */
 export function linkedNameSql(flags: readonly string[]): string {
   return `case when t.id is null or ${givenSql(flags, 'name')} then s.name
-               when ${givenSql(flags, 'person')} and coalesce(pi.id, pn.id) is distinct from t.person_id then null
+               when ${givenSql(flags, 'person')} and coalesce(pi.id, pn.id) is not null and coalesce(pi.id, pn.id) is distinct from t.person_id then null
                else t.name end`;
 }
 
