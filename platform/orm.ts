@@ -152,6 +152,26 @@ export async function nativePool(orm: MikroORM): Promise<Pool> {
   return orm.em.getConnection().getNativeClient();
 }
 
+const sidePools = new WeakMap<Pool, Pool>();
+
+/**
+ * A small pool beside the ORM's, for a connection a route needs while it
+ * holds one of the ORM's (an export's audit entry, written on the export's
+ * snapshot). Taking both from one pool can wait for ever: every connection
+ * held by a route waiting for its second. These are held only for a
+ * statement or two, so a route waiting here always gets one.
+ */
+export async function sidePool(orm: MikroORM): Promise<Pool> {
+  const main = await nativePool(orm);
+  let side = sidePools.get(main);
+  if (!side) {
+    // pg keeps the password out of the options' enumerable keys (out of stack traces): named here, as spreading skips it.
+    side = new pg.Pool({ ...main.options, password: main.options.password, max: 2, idleTimeoutMillis: 1_000, allowExitOnIdle: true });
+    sidePools.set(main, side);
+  }
+  return side;
+}
+
 /** Runs `fn` in one transaction on a native client: all of a bulk load lands, or none of it. */
 export async function nativeTransaction<T>(orm: MikroORM, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = await nativePool(orm);

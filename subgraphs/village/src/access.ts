@@ -2,7 +2,7 @@ import { hasScope, holdsRecord, requireDivisionAccess, requireRecordAccess, type
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { forbidden } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
-import { auditTrail } from './store/audit-trail.ts';
+import { auditTrail, type AuditedType } from './store/audit-trail.ts';
 
 /**
  * Access rules of the village subgraph, in code. The database enforces the
@@ -24,10 +24,6 @@ export function requireStatsAccess(caller: Caller, code: string): void {
   }
   requireDivisionAccess(caller, code);
 }
-
-/** The record types whose personal fields are read in full only under audit, as the audit log names them. */
-export const AUDITED_TYPES = ['Person', 'GridStaff', 'Site', 'Mediator'] as const;
-export type AuditedType = (typeof AUDITED_TYPES)[number];
 
 /** Reads of unmasked personal data this request made, written to the audit log when it ends. */
 export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string> }>;

@@ -7,11 +7,12 @@ import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { HttpError, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
-import { nativePool } from '../../../platform/orm.ts';
+import { nativePool, sidePool } from '../../../platform/orm.ts';
+import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
 import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { auditTrail } from './store/audit-trail.ts';
-import { EXPORT_KINDS, exportCopy, exportedIds, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
+import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -130,26 +131,28 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         // Unmasked personal data leaves the hub: recorded first, naming every record the export writes, read on the
         // export's own snapshot by a second connection whose entry commits before the first row is sent.
         const snapshot = await nativeBeginShared(client);
-        const auditor = await pool.connect();
+        const auditor = await (await sidePool(orm)).connect();
+        let broken = false;
         try {
+          const entry = {
+            subject: caller.subject,
+            callerName: caller.name,
+            callerJurisdiction: caller.jurisdiction,
+            operation: `export ${m[1]} within ${within}`,
+            requestId: identity.requestId,
+          };
           await onSnapshot(auditor, snapshot, async () => {
             await scopeClient(auditor, caller.jurisdiction);
-            await auditTrail.insertExport(
-              auditor,
-              {
-                subject: caller.subject,
-                callerName: caller.name,
-                callerJurisdiction: caller.jurisdiction,
-                operation: `export ${m[1]} within ${within}`,
-                requestId: identity.requestId,
-                recordType: kind.recordType ?? kind.table,
-                fields: personalFields(kind),
-              },
-              exportedIds(kind, within),
-            );
+            await auditTrail.insertExport(auditor, { ...entry, recordType: kind.recordType!, fields: personalFields(kind) }, exportedIds(kind, within));
+            if (kind.linkedPeople) {
+              await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within));
+            }
           });
+        } catch (e) {
+          broken = isDatabaseUnavailable(e);
+          throw e;
         } finally {
-          auditor.release();
+          auditor.release(broken);
         }
       } else {
         await nativeBegin(client, 'read only');

@@ -18,6 +18,10 @@ const nativeInsert = command(
    values ($1, $2, $3, $4, $5, $6, $7::int[], $8::text[])`,
 );
 
+/** The record types whose personal fields are read in full only under audit, as the audit log names them. */
+export const AUDITED_TYPES = ['Person', 'GridStaff', 'Site', 'Mediator'] as const;
+export type AuditedType = (typeof AUDITED_TYPES)[number];
+
 export interface AuditEntry {
   subject: string;
   callerName: string;

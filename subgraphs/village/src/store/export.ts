@@ -1,6 +1,7 @@
 import { command, type Sql } from '../../../../platform/sql.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 import { schemaEnum } from '../enums.ts';
+import type { AuditedType } from './audit-trail.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
@@ -40,6 +41,11 @@ const VERSION = col('version', '版本号', 'number');
 const ADDRESS_ID = col('address_id', '地址系统编号', 'number');
 const EXTERNAL_ID = col('external_id', '外部编号', 'text');
 const NAME = col('name', '名称', 'text');
+/** A force's linked resident: by registry id, and by ID number (masked without pii). */
+const LINKED_PERSON = [
+  col('person_id', '人员系统编号', 'number'),
+  col('id_number', '身份证号', 'text', (pii) => `(select ${ID(pii)} from person p where p.id = person_id)`),
+];
 
 interface ExportKind {
   table: string;
@@ -49,7 +55,13 @@ interface ExportKind {
   /** Holds ID numbers or phones (so an unmasked export is audited). */
   personal: boolean;
   /** The record type the audit log names for the kind's unmasked reads (as the API's reads name it). */
-  recordType?: string;
+  recordType?: AuditedType;
+  /**
+   * Writes the ID numbers of the residents its records link (`person_id`):
+   * an unmasked export is then a read of those residents too, and is audited
+   * as one, so that asking who saw a resident's ID number finds it.
+   */
+  linkedPeople?: true;
   /** Which rows are the current registry (deregistered people are history: readable by id, not exported). */
   current?: string;
   /** Filed under a village only, not a grid (mediation bodies): no export within a grid. */
@@ -157,6 +169,7 @@ const KINDS = {
     recordType: 'GridStaff',
     zh: '网格力量',
     personal: true,
+    linkedPeople: true,
     columns: [
       ROW_ID,
       EXTERNAL_ID,
@@ -164,8 +177,7 @@ const KINDS = {
       named(col('role', '角色', 'text'), 'GridStaffRole'),
       col('name', '姓名', 'text'),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
-      col('person_id', '人员系统编号', 'number'),
-      col('id_number', '身份证号', 'text', (pii) => `(select ${ID(pii)} from person p where p.id = person_id)`),
+      ...LINKED_PERSON,
       VERSION,
     ],
   },
@@ -182,6 +194,7 @@ const KINDS = {
     villageOnly: true,
     zh: '人民调解员',
     personal: true,
+    linkedPeople: true,
     columns: [
       ROW_ID,
       EXTERNAL_ID,
@@ -195,8 +208,7 @@ const KINDS = {
         ]),
       ),
       col('phone', '联系电话', 'text', (pii) => PHONE(pii)),
-      col('person_id', '人员系统编号', 'number'),
-      col('id_number', '身份证号', 'text', (pii) => `(select ${ID(pii)} from person p where p.id = person_id)`),
+      ...LINKED_PERSON,
       VERSION,
     ],
   },
@@ -271,6 +283,11 @@ function exported(kind: ExportKindOf, within: string): string {
 /** The ids of the records an export of the kind writes, as one integer array (the kinds audited have integer ids). */
 export function exportedIds(kind: ExportKindOf, within: string): string {
   return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within)}`;
+}
+
+/** The ids of the residents the records an export writes link, as one integer array (kinds with `linkedPeople`). */
+export function exportedPeople(kind: ExportKindOf, within: string): string {
+  return `select coalesce(array_agg(distinct person_id), '{}')::int[] from ${kind.table} where ${exported(kind, within)} and person_id is not null`;
 }
 
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */

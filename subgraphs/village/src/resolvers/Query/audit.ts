@@ -2,7 +2,7 @@ import { hasScope } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { AUDITED_TYPES } from '../../access.ts';
+import { AUDITED_TYPES } from '../../store/audit-trail.ts';
 import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
