@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Said } from '../domain/errors.ts';
+import { isRealDate } from '../domain/citizen-id.ts';
 
 /**
  * Settings, parsed once at boot from the environment. Every problem is
@@ -101,7 +102,7 @@ const schema = riskSchema.extend({
   HUB_DEMO_DATE: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real date')
+    .refine((v) => isRealDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), 'must be a real date')
     .default(DEFAULT_DEMO_DATE),
   GATEWAY_PORT: port.default(4000),
   COUNTY_PORT: port.default(4001),
@@ -201,6 +202,18 @@ export class SettingsError extends Error {
 
 const upper = (s: SubgraphName) => s.toUpperCase() as Uppercase<SubgraphName>;
 
+/**
+ * A rejected setting's value as a boot error quotes it. Secrets are not
+ * quoted (a real one a character short would land in the service log), only
+ * their length; a database URL is quoted without its password.
+ */
+export function shownSetting(key: string, value: string | undefined): string {
+  if (value === undefined) return 'null';
+  if (/SECRET|PRIVATE_KEY|TOKEN|PASSWORD/.test(key)) return `${[...value].length} characters, not shown`;
+  if (/DATABASE_URL$/.test(key)) return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@'));
+  return JSON.stringify(value);
+}
+
 export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // Empty strings count as unset, so `FOO= npm start` behaves like no FOO.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -209,7 +222,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path.join('.');
-      problems.push(`${key}: ${issue.message} (got ${JSON.stringify(cleaned[key] ?? null)})`);
+      problems.push(`${key}: ${issue.message} (got ${shownSetting(key, cleaned[key])})`);
     }
   }
   const s = parsed.success ? parsed.data : undefined;

@@ -202,6 +202,31 @@ describe('settings', () => {
     }
   });
 
+  it('names a rejected secret without quoting it, and a database URL without its password', () => {
+    const secret = 'ThisIsMyRealProductionSecret123';
+    try {
+      parseSettings({
+        HUB_EVENTS_SECRET: secret,
+        HUB_METRICS_TOKEN: secret,
+        HUB_ROUTER_SECRETS: secret,
+        HUB_CALLER_PRIVATE_KEY: 'MC4CAQAwBQYDK2VwBCIEISECRET',
+        COUNTY_DATABASE_URL: 'mysql://hub_app:S3cretPassw0rd@db/hub',
+        HUB_DEMO_DATE: '2026-02-30',
+      });
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as SettingsError).problems.join('\n');
+      for (const key of ['HUB_EVENTS_SECRET', 'HUB_METRICS_TOKEN', 'HUB_ROUTER_SECRETS', 'HUB_CALLER_PRIVATE_KEY', 'COUNTY_DATABASE_URL']) {
+        expect(problems).toContain(key);
+      }
+      expect(problems).not.toMatch(/ThisIsMy|MC4CAQ|S3cretPassw0rd/);
+      expect(problems).toContain('HUB_EVENTS_SECRET: must be at least 32 characters (got 31 characters, not shown)');
+      expect(problems).toContain('"mysql://hub_app:***@db/hub"');
+      // 30 February is no date (Date.parse rolled it over to 2 March).
+      expect(problems).toContain('HUB_DEMO_DATE: must be a real date');
+    }
+  });
+
   it('lists every problem at once', () => {
     try {
       parseSettings({ GATEWAY_PORT: '99999', COUNTY_PORT: '4000', VILLAGE_DATABASE_URL: 'http://x', NODE_ENV: 'prod' });
