@@ -1,7 +1,7 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type Counted, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type Counted, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -227,7 +227,22 @@ describe('registry writes (in 卓尼县)', () => {
     const first = await hub.query(`mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试丁一" }) { name version } }`);
     expect(first.data!.updatePerson).toEqual({ name: '测试丁一', version: 2 });
     const stale = await hub.query(`mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试丁二" }) { name } }`);
-    expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(stale.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2, argument: 'version' });
+    expect(stale.errors![0]!.message).toBe('version is not the current version: the record was changed by someone else; read it again and retry');
+    // A version the record never had: told so, by form and by file alike.
+    const ahead = await hub.query(`mutation { updatePerson(id: "${id}", version: 5, input: { name: "测试丁二" }) { name } }`);
+    expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2, argument: 'version', rule: 'versionAhead' });
+    expect(ahead.errors![0]!.message).toBe("version is ahead of the record's version: not a version you read; read it again and retry");
+    const file = await postImport(
+      hub.gatewayUrl,
+      await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] }),
+      'residents',
+      `id,version,name\n${id},5,测试丁二\n`,
+      `ahead-${id}`,
+    );
+    expect(file.rejects.map((r) => [r.field, r.code, r.reason])).toEqual([
+      ['version', 'CONFLICT', "version is ahead of the record's version: not a version you read; read it again and retry"],
+    ]);
     const now = await hub.query(`{ person(id: "${id}") { name version } }`);
     expect(now.data!.person).toEqual({ name: '测试丁一', version: 2 });
   });

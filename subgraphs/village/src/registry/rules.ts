@@ -55,6 +55,18 @@ export const staleVersion: Rule = rule('staleVersion', 'CONFLICT', 'version', {
   en: 'is not the current version: the record was changed by someone else; read it again and retry',
 });
 
+/**
+ * A version ahead of the record's: never read from it (a wrong id, or a
+ * version made up or kept from elsewhere), so not someone else's change.
+ */
+export const versionAhead: Rule = rule('versionAhead', 'CONFLICT', 'version', {
+  zh: '高于该记录的当前版本：不是读到的版本，请重新读取后再试',
+  en: "is ahead of the record's version: not a version you read; read it again and retry",
+});
+
+/** The rule a version other than the record's breaks: behind it (someone changed the record since) or ahead of it. */
+export const versionRule = (current: number, sent: number): Rule => (sent > current ? versionAhead : staleVersion);
+
 /** A form that registers a record whose natural key is taken (a file row with that key updates the record instead). */
 export const alreadyRegistered = (field: string, what: What): Rule =>
   rule('alreadyRegistered', 'CONFLICT', field, { zh: `已有${what.zh}登记，不能重复登记`, en: `is already registered to another ${what.en}` });

@@ -4,7 +4,7 @@ import { grids } from '../store/grid.ts';
 import { villages } from '../store/village.ts';
 import { stagedRow, type RowKind, type RowWriter, type Staged } from '../store/row-kinds.ts';
 import type { FieldContext, Fields, FieldValues } from './fields.ts';
-import { argumentOf, ruleError, type Rule } from './rules.ts';
+import { argumentOf, ruleError, staleVersion, versionRule, type Rule } from './rules.ts';
 
 /**
  * The forms' side of the registry's one write path (docs/ARCHITECTURE.md,
@@ -84,7 +84,13 @@ export async function writeValues(
   const values = stagedRow(k.kind, { ...v.values, ...extra }, v.given);
   await k.writer.lock(em, values);
   const broken = await k.writer.broken(em, values);
-  if (broken) throw ruleError(broken.rule, await explain?.(broken.rule));
+  if (broken) {
+    const detail = await explain?.(broken.rule);
+    const current = detail?.extra?.currentVersion;
+    const sent = extra.version;
+    const rule = broken.rule === staleVersion && typeof current === 'number' && typeof sent === 'number' ? versionRule(current, sent) : broken.rule;
+    throw ruleError(rule, detail);
+  }
   const written = await k.writer.write(em, values);
   return written[0]?.id ?? null;
 }

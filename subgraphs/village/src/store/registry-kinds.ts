@@ -18,7 +18,7 @@ import {
   type Rule,
   type What,
 } from '../registry/rules.ts';
-import { changedSql, givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import { changedSql, givenSql, rowWriter, staleVersionCheck, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
 
 /**
  * The registry's kinds on the one write path (./row-kinds.ts): addresses,
@@ -229,11 +229,7 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
     },
     ...spec.refs.flatMap(refChecks),
     ...(spec.invariants ?? []),
-    {
-      rule: staleVersion,
-      bad: 'x.target is not null and x.version_given is not null and x.version_given <> x.current_version and x.changed',
-      when: some('version'),
-    },
+    { ...staleVersionCheck(staleVersion, 'x.version_given'), when: some('version') },
   ];
 }
 

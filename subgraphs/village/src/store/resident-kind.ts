@@ -20,7 +20,7 @@ import {
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
 import { servesSql } from './person.ts';
 import { refChecks, PERSON } from './registry-kinds.ts';
-import { changedSql, givenSql, rowWriter, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import { changedSql, givenSql, rowWriter, staleVersionCheck, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
 
 /**
  * Residents (实有人口) on the one write path (./row-kinds.ts). A row names
@@ -224,11 +224,7 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     field: householdColumn,
     when: (b) => b.targets > 0,
   },
-  {
-    rule: staleVersion,
-    bad: 'x.target is not null and x.version_given is not null and x.version_given <> x.current_version and x.changed',
-    when: (b) => b.targets > 0 && b.filled('version'),
-  },
+  { ...staleVersionCheck(staleVersion, 'x.version_given'), when: (b) => b.targets > 0 && b.filled('version') },
 ];
 
 /** The households residents join, locked so that concurrent writers count their members one after the other. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { col, row, rows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
-import type { Rule } from '../registry/rules.ts';
+import { versionAhead, type Rule } from '../registry/rules.ts';
 
 /**
  * One write path per kind (docs/ARCHITECTURE.md, "One write path per kind"):
@@ -305,10 +305,21 @@ export function keyedRecordChecks(unknown: Rule, repeated: Rule): RowCheck[] {
 }
 
 /** The version a row was read at is current, when the row changes the record (the last check). */
-export const versionCheck = (stale: Rule): RowCheck => ({
-  rule: stale,
-  bad: 'x.target is not null and x.version is not null and x.version <> x.current_version and x.changed',
-});
+export const versionCheck = (stale: Rule): RowCheck => staleVersionCheck(stale, 'x.version');
+
+/**
+ * The check of a row's version (`sent`, SQL over `x`) against the record's,
+ * when the row changes it. A version ahead of the record's is told by the
+ * versionAhead rule's words, as a form is told (registry/rules.ts).
+ */
+export function staleVersionCheck(stale: Rule, sent: string): RowCheck {
+  const said = (language: 'zh' | 'en') => `'${`${versionAhead.field} ${versionAhead.reason[language]}`.replace(/'/g, "''")}'`;
+  return {
+    rule: stale,
+    bad: `x.target is not null and ${sent} is not null and ${sent} <> x.current_version and x.changed`,
+    reason: `case when ${sent} > x.current_version then jsonb_build_object('zh', ${said('zh')}, 'en', ${said('en')}) end`,
+  };
+}
 
 /** The checks of a linked resident (personColumns): found in the caller's jurisdiction, and one person when named both ways. */
 export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule; mismatch: Rule; deregistered: Rule }): RowCheck[] {

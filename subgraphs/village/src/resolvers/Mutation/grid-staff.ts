@@ -4,7 +4,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { gridStaffFields } from '../../registry/fields.ts';
-import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, WHAT, workerHolder } from '../../registry/rules.ts';
+import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, workerHolder } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
@@ -48,7 +48,7 @@ export const gridStaffMutations = {
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const current = await assignment(em, ctx.caller, id);
-      if (current.version !== version) throw ruleError(staleVersion, { extra: { currentVersion: current.version } });
+      if (current.version !== version) throw ruleError(versionRule(current.version, version), { extra: { currentVersion: current.version } });
       return gridStaff.end(em, current.id, ctx.caller.name || ctx.caller.subject, optText(reason, 'reason', 200));
     }),
 } satisfies MutationResolvers;

@@ -4,7 +4,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { committeeFields, mediatorFields } from '../../registry/fields.ts';
-import { ownCommitteeTaken, recordUnknown, ruleError, staleVersion, WHAT, type Rule } from '../../registry/rules.ts';
+import { ownCommitteeTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, type Rule } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
@@ -77,7 +77,7 @@ export const mediationMutations = {
   endMediationCommittee: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const current = await committee(em, ctx.caller, id);
-      if (current.version !== version) throw ruleError(staleVersion, stale(current.version));
+      if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       const why = optText(reason, 'reason', 200);
       // A committee's mediators serve in it: they end with it (history keeps both).
       await mediators.endOfCommittee(em, current.id, by(ctx.caller), why);
@@ -88,7 +88,7 @@ export const mediationMutations = {
   endMediator: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const current = await mediator(em, ctx.caller, id);
-      if (current.version !== version) throw ruleError(staleVersion, stale(current.version));
+      if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       return mediators.end(em, current.id, by(ctx.caller), optText(reason, 'reason', 200));
     }),
 } satisfies MutationResolvers;
