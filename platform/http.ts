@@ -387,14 +387,15 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
             ? opts.around
               ? opts.around(req, () => handleGraphQL(opts, req, res, url))
               : handleGraphQL(opts, req, res, url)
-            : sendJson(res, 404, {
-                errors: [
-                  {
-                    message: languageOf(res) === 'en' ? `No such path: ${url.pathname}.` : `没有这个路径：${url.pathname}。`,
-                    extensions: { code: 'NOT_FOUND', paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
-                  },
-                ],
-              });
+            : sendGraphQLError(
+                res,
+                new HttpError(
+                  404,
+                  'NOT_FOUND',
+                  { zh: `没有这个路径：${url.pathname}。`, en: `No such path: ${url.pathname}.` },
+                  { paths: ['/graphql', ...Object.keys(opts.routes ?? {})] },
+                ),
+              );
       const path = graphql ? '/graphql' : (key ?? 'unknown');
       // Started inside a promise, so an error thrown synchronously by a route is answered like any other. The span
       // continues the caller's trace (its traceparent); scrapes and health checks get none.

@@ -64,6 +64,11 @@ describe('requests refused before GraphQL runs get a JSON body with a code', () 
     const body = (await res.json()) as { errors: { extensions: { code: string; paths: string[] } }[] };
     expect(body.errors[0]!.extensions.code).toBe('NOT_FOUND');
     expect(body.errors[0]!.extensions.paths).toContain('/graphql');
+    // In the language asked for, and saying which (as every other refusal does).
+    expect(res.headers.get('content-language')).toBe('zh');
+    const en = await fetch(new URL('/nope', hub.gatewayUrl), { headers: { 'accept-language': 'en' } });
+    expect(en.headers.get('content-language')).toBe('en');
+    expect(((await en.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe('No such path: /nope.');
   });
 
   it('headers over the server limit: 431 HEADERS_TOO_LARGE', async () => {
