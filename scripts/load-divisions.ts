@@ -6,13 +6,18 @@
  * Works beside a running hub (it reuses the embedded database) or alone.
  */
 import { settingsOrExit } from '../platform/settings.ts';
-import { parseScope } from '../domain/divisions.ts';
+import { divisionName, parseScope } from '../domain/divisions.ts';
 import { loadDirectory, migrateAll, prepareDatabases } from './lib/setup.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 let scope: string[];
 try {
   scope = parseScope(args);
+  // A code of the right shape that names nothing (a typo) would load nothing and say so as a success.
+  const unknown = scope.filter((c) => !divisionName(c));
+  if (unknown.length) {
+    throw new Error(`全国区划目录中没有代码 ${unknown.join('、')}。No division ${unknown.join(', ')} in the national directory.`);
+  }
 } catch (e) {
   console.error(`${(e as Error).message}\nUsage: npm run load-divisions -- <code> [<code> ...]   e.g. npm run load-divisions -- 62`);
   process.exit(2);

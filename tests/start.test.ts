@@ -147,6 +147,10 @@ describe('npm start', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'[\s\S]*--jurisdiction <code>/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    // A code of the right shape that names no division is refused, not loaded as nothing.
+    const nowhere = spawnSync(process.execPath, ['scripts/load-divisions.ts', '99', '623099'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toContain('No division 623099, 99 in the national directory');
     await stopAndCheck(first.child);
 
     const second = await startHubProcess({ ...env, HUB_VILLAGE_WORKERS: '2', HUB_GATEWAY_WORKERS: '2' });
