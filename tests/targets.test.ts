@@ -147,6 +147,8 @@ describe('who may set a target', () => {
       expect(code(await set(countyAdmin, d, t, y)), `${d} ${t} ${y}`).toBe('BAD_USER_INPUT');
     }
     expect(code(await clear(countyAdmin, COUNTY, 99_999))).toBe('BAD_USER_INPUT');
+    // Well formed, but no division has the code: NOT_FOUND, not a target stored for no one.
+    for (const d of [`${COUNTY}999`, `${COUNTY}200999`]) expect(code(await set(countyAdmin, d, 0.9)), d).toBe('NOT_FOUND');
     const list = await hub.queryAs(countyAdmin, `{ assessmentTargets(within: "${COUNTY}", year: 1800) { totalCount } }`);
     expect(code(list)).toBe('BAD_USER_INPUT');
   });

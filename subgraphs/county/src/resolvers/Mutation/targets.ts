@@ -1,6 +1,7 @@
 import { parseTargetDivision, parseTargetRate, parseTargetYear } from '../../../../../domain/assessment.ts';
 import { hasScope, inJurisdiction, type Caller } from '../../../../../platform/caller.ts';
-import { forbidden } from '../../../../../domain/errors.ts';
+import { forbidden, notFound } from '../../../../../domain/errors.ts';
+import { divisionName } from '../../../../../domain/divisions.ts';
 import { emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
@@ -46,6 +47,13 @@ export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'c
     const key = keyOf(a);
     const target = parseTargetRate(a.target);
     requireTargetJurisdiction(ctx.caller, key.divisionCode);
+    // A well-formed code that names no division (a typo) would be stored as a target no division ever meets.
+    if (!divisionName(key.divisionCode)) {
+      throw notFound(
+        { zh: `全国区划目录中没有代码为 ${key.divisionCode} 的区划。`, en: `No division ${key.divisionCode} in the national directory.` },
+        { argument: 'divisionCode' },
+      );
+    }
     const row = await ctx.em.transactional(async (em) => {
       const r = await assessmentTargets.set(em, { ...key, target, by: ctx.caller.subject });
       // The change and its event commit together (outbox), so the village's copy never misses one.
