@@ -468,6 +468,15 @@ if (scenarios.includes('writes')) {
   );
 }
 
+/** The last line of a command's output read as JSON (its summary), or {} when it wrote none (its stderr then says why). */
+function lastJson(stdout: string): Record<string, unknown> {
+  try {
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 if (scenarios.includes('bulk')) {
   // The bulk path (generator + COPY + index rebuild) for one county, rolled back: residents per second.
   const r = spawnSync(node, ['scripts/bench/bulk.ts'], { env: hubEnv, encoding: 'utf8' });
@@ -499,7 +508,7 @@ if (scenarios.includes('bulk')) {
     env: hubEnv,
     encoding: 'utf8',
   });
-  const done = JSON.parse(imp.stdout.trim().split('\n').at(-1) ?? '{}');
+  const done = lastJson(imp.stdout);
   say('\n| path | rows | seconds | rows/s | rejected |\n| --- | ---: | ---: | ---: | ---: |');
   say(
     `| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`,
@@ -531,7 +540,7 @@ if (scenarios.includes('bulk')) {
     env: hubEnv,
     encoding: 'utf8',
   });
-  const cased = JSON.parse(dry.stdout.trim().split('\n').at(-1) ?? '{}');
+  const cased = lastJson(dry.stdout);
   say(
     `| npm run import (disputes CSV, new cases with two parties each, dry run) | ${cased.inserted ?? '–'} | ${cased.seconds ?? '–'} | ${cased.rowsPerSecond ?? dry.stderr.trim().slice(0, 200)} | ${cased.rejected ?? '–'} |`,
   );

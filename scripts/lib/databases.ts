@@ -49,7 +49,9 @@ export async function ensureDatabases(adminUrl: string, passwords: RolePasswords
     for (const name of SUBGRAPHS) {
       const db = `${prefix}${name}`;
       const exists = await admin.query('select 1 from pg_database where datname = $1', [db]);
-      if (!exists.rowCount) await admin.query(`create database ${db} owner hub_owner encoding 'UTF8' template template0`);
+      // Collation C, as the embedded database has it: the stores read a division's rows as the range [code, code || ':'),
+      // which holds only in byte order (docs/ARCHITECTURE.md, "Conventions").
+      if (!exists.rowCount) await admin.query(`create database ${db} owner hub_owner encoding 'UTF8' locale 'C' template template0`);
       const inDb = new pg.Client({ connectionString: withDatabase(adminUrl, db) });
       await inDb.connect();
       try {

@@ -275,8 +275,7 @@ function exported(kind: ExportKindOf, within: string): string {
   // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
   if (within.length === 15) return `grid_code = '${within}'${current}`;
   // The LIKE says which rows; the range says the same (codes are digits, and ':' follows '9') with leakproof
-  // operators, which row-level security lets drive the village index. With the LIKE alone every export read the
-  // whole table (a village's residents: 566 ms, 1.3 ms with the range).
+  // operators, which row-level security lets drive the village index (docs/ARCHITECTURE.md, "Conventions").
   return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}`;
 }
 

@@ -139,8 +139,7 @@ const COUNTY = 'left(s.grid_code, 6)';
  * SQL: the case a staged row `s` names by its county and import key (`d`),
  * where `also` holds. The key is worked out in a subquery kept apart
  * (`offset 0`), so that `dispute`'s unique index is probed with plain columns
- * (see PARTY_NUMBER): compared with `left(…)` and `||`, which are not
- * leakproof, row-level security had every row read the whole table.
+ * (see PARTY_NUMBER): `left(…)` and `||` are not leakproof.
  */
 function takenIn(also?: string): string {
   return `(select 1 from (select ${COUNTY} as county, 'import:' || s.external_id as key offset 0) k
@@ -153,21 +152,22 @@ function takenIn(also?: string): string {
 const NEW_CASE = `s.id is null and not exists ${takenIn()}`;
 
 /**
+ * A party's ID number, taken out of its JSON (`e`) as `n.id_number` before it
+ * meets `person`. Under row-level security only a leakproof condition may
+ * drive an index, and `r.id_number = e->>'id_number'` holds the JSON operator,
+ * which is not (PostgreSQL reads the whole registry instead); compared with
+ * the column of a subquery kept apart (`offset 0`), the lookup is one index
+ * probe (docs/ARCHITECTURE.md, "Conventions").
+ */
+const PARTY_NUMBER = `cross join lateral (select e->>'id_number' as id_number offset 0) n`;
+
+/**
  * A reported case differs from the row naming it (what a report sets; the
  * rest changes only through handling steps). Times are compared to the
  * second: a spreadsheet shows and saves them so (the XLSX export's
  * yyyy-mm-dd hh:mm:ss), and a case reported through the API keeps its
  * milliseconds.
  */
-/**
- * A party's ID number, taken out of its JSON (`e`) as `n.id_number` before it
- * meets `person`. Under row-level security only a leakproof condition may
- * drive an index, and `r.id_number = e->>'id_number'` holds the JSON operator,
- * which is not: PostgreSQL scanned the whole registry for every file (half a
- * second). Compared with the column of a subquery kept apart (`offset 0`),
- * the same lookup is one index probe.
- */
-const PARTY_NUMBER = `cross join lateral (select e->>'id_number' as id_number offset 0) n`;
 const asCompared = (c: string, t: string) => (c === 'occurred_at' ? `date_trunc('second', ${t}.${c})` : `${t}.${c}`);
 const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})`;
 const REPORTED_CASE: Said = {
@@ -278,7 +278,7 @@ export const KIND_SQL = {
       `with fresh as (
          select s.*, ${COUNTY} as county, row_number() over (partition by ${COUNTY} order by s.line) as rn
            from stage s
-          where s.id is null and not exists ${takenIn()}),
+          where ${NEW_CASE}),
        per_county as (select county, count(*) as n from fresh group by 1),
        year as (select extract(year from now() at time zone 'Asia/Shanghai')::int as y),
        counter as (
