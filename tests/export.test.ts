@@ -57,6 +57,14 @@ describe('export', () => {
       return r.data!.auditLog.nodes.filter((n) => n.subject === subject);
     };
     expect(await readers(ids[Math.floor(ids.length / 2)]!)).toEqual([{ subject, operation: 'export residents within 623021200' }]);
+    // The entry says how many it names, and gives its ids a page at a time (1,000 unless asked for more).
+    const entry = await hub.queryAs<{ auditLog: { nodes: { recordCount: number; some: string[]; three: string[] }[] } }>(
+      admin,
+      `{ auditLog(subject: "${subject}") { nodes { recordCount some: recordIds three: recordIds(first: 3) } } }`,
+    );
+    expect(entry.data!.auditLog.nodes).toEqual([{ recordCount: ids.length, some: ids.slice(0, 1000).map(String), three: ids.slice(0, 3).map(String) }]);
+    const tooMany = await hub.queryAs(admin, `{ auditLog(subject: "${subject}") { nodes { recordIds(first: 100001) } } }`);
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
     // A resident of another township was not in it.
     const other = await hub.queryAs<{ township: { villages: { residents: { nodes: { id: string }[] } }[] } }>(
       admin,

@@ -158,7 +158,13 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
-  /** Ids of the records read (an export's: every record it wrote). */
+  /** How many records the entry names (a county's export: every resident it wrote). */
+  recordCount: Scalars['Int']['output'];
+  /**
+   * Ids of the records read (an export's: every record it wrote), the first
+   * `first` of them in the entry's order (default 1,000, at most 100,000);
+   * `recordCount` says how many there are.
+   */
   recordIds: Array<Scalars['ID']['output']>;
   /** Record type: Person, GridStaff, Site, Mediator. */
   recordType: Scalars['String']['output'];
@@ -166,6 +172,12 @@ export type AuditEntry = {
   requestId?: Maybe<Scalars['String']['output']>;
   /** Who: the caller's subject. */
   subject: Scalars['String']['output'];
+};
+
+
+/** 审计记录 One request's reads of unmasked personal data of one record type (append-only). */
+export type AuditEntryRecordIdsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of audit entries, newest first (by time, then id). */
@@ -3787,7 +3799,8 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  recordIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  recordCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<AuditEntryRecordIdsArgs, 'first'>>;
   recordType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -18,9 +18,13 @@ const AuditEntry = z.object({
   requestId: col.text.nullable(),
   recordType: col.text,
   recordIds: z.array(col.id),
+  recordCount: col.num,
   fields: col.textArray,
 });
 export type AuditRow = z.infer<typeof AuditEntry>;
+
+/** The most record ids an entry is read with (AuditEntry.recordIds' `first`). */
+export const MAX_RECORD_IDS = 100_000;
 
 /** A newest-first page of entries (AuditEntryConnection); the total is counted only when asked for. */
 export interface AuditPage {
@@ -74,7 +78,14 @@ function conditions(q: AuditFilter): { where: string; params: SqlParam[] } {
 function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   const c = conditions(q);
   const before = q.before ? ' and (at, id) < (?::timestamptz, ?)' : '';
-  const st = sql('auditLog.page', AuditEntry, `select * from audit_log where ${c.where}${before} order by at desc, id desc limit ?`);
+  // An export's entry names every record it wrote (millions for a province): a page carries at most MAX_RECORD_IDS.
+  const st = sql(
+    'auditLog.page',
+    AuditEntry,
+    `select id, at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, fields,
+            record_ids[1:${MAX_RECORD_IDS}] as record_ids, cardinality(record_ids) as record_count
+       from audit_log where ${c.where}${before} order by at desc, id desc limit ?`,
+  );
   return rows(db, st, [...c.params, ...(q.before ? [q.before.at, q.before.id] : []), q.limit]);
 }
 
