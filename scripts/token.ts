@@ -7,7 +7,7 @@
  * dispatch inbox, 报到 and 反馈; the jurisdiction is then its county (6 digits).
  */
 import { parseArgs } from 'node:util';
-import { importPrivateKey, MAX_TOKEN_DAYS, mintCallerToken } from '../platform/auth.ts';
+import { AuthError, importPrivateKey, MAX_TOKEN_DAYS, mintCallerToken } from '../platform/auth.ts';
 import { SCOPES, type Scope } from '../platform/caller.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { settingsOrExit } from '../platform/settings.ts';
@@ -24,7 +24,7 @@ export function parseTtl(text: string): number {
 }
 
 const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,report,admin] [--name 名称] [--subject id] [--ttl 12h] [--department KIND]
-  --jurisdiction  a division code of 2 to 15 digits (a grid's is 15), or '*' for the whole country (HUB_NATIONAL_SUBJECTS only)
+  --jurisdiction  a division code of 2, 4, 6, 9, 12 or 15 digits (a grid's is 15), or '*' for the whole country (HUB_NATIONAL_SUBJECTS only)
   --scopes        comma-separated: ${SCOPES.join(', ')} (default read)
   --name          the caller's name as the audit log and the analysis room show it
   --subject       the caller's stable id (default cli-<jurisdiction>, or cli-<jurisdiction>-<KIND> for a department)
@@ -62,6 +62,8 @@ try {
     .filter(Boolean);
   const bad = scopes.filter((s) => !SCOPES.includes(s as Scope));
   if (bad.length) throw new Error(`unknown scopes ${bad.join(', ')}; use ${SCOPES.join(', ')}`);
+  // A token with no scope can do nothing at all: a mistake (an empty variable), not a wish.
+  if (!scopes.length) throw new Error(`--scopes is empty; give one or more of ${SCOPES.join(', ')}`);
   const department = values.department?.trim().toUpperCase();
   if (department !== undefined) {
     if (!DEPARTMENT_NAMES.has(department)) throw new Error(`unknown --department ${department}; use ${[...DEPARTMENT_NAMES.keys()].join(', ')}`);
@@ -79,6 +81,7 @@ try {
   });
   console.log(token);
 } catch (e) {
-  console.error(`npm run token: ${(e as Error).message}`);
+  // The hub's own refusal of a claim carries both languages; the rest of this tool speaks English.
+  console.error(`npm run token: ${e instanceof AuthError ? e.said.en : (e as Error).message}`);
   process.exit(2);
 }

@@ -147,6 +147,15 @@ describe('npm start', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'[\s\S]*--jurisdiction <code>/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    // An empty scope list and a code of no division's length are refused, in the tool's English.
+    for (const [args, said] of [
+      [['--jurisdiction', '623021', '--scopes', ''], '--scopes is empty'],
+      [['--jurisdiction', '6230211'], "the token's jurisdiction must be a division code"],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['scripts/token.ts', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(said);
+    }
     // A code of the right shape that names no division is refused, not loaded as nothing.
     const nowhere = spawnSync(process.execPath, ['scripts/load-divisions.ts', '99', '623099'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(nowhere.status).toBe(2);
