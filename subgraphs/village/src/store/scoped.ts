@@ -28,6 +28,14 @@ export interface ScopedListSpec {
   table: string;
   /** The parent's code of a row `t` (SCOPE_KEY). */
   scopeKey: string;
+  /**
+   * An indexed code column of `t` whose values start with the parent's code,
+   * when `scopeKey` is an expression no index serves (a township's
+   * `left(village_code, 9)`): the lists also ask for the range of that column
+   * the parents span (codes are digits; ':' follows '9'), which says the same
+   * of one parent and a little more of several, with leakproof operators.
+   */
+  scopeRange?: string;
   /** Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
   order?: { column: string; desc?: boolean };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
@@ -58,7 +66,7 @@ export interface ListFilter {
 
 /** A list of `table` rows (ordered by id) under a village, grid or county, with an optional filter. */
 export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, scope: Scope, filter: ListFilter = {}): ScopedList<R> {
-  return { name, table, row, scopeKey: SCOPE_KEY[scope], ...filter };
+  return { name, table, row, scopeKey: SCOPE_KEY[scope], ...(scope === 'township' ? { scopeRange: 't.village_code' } : {}), ...filter };
 }
 
 /** A condition list joined with `and`, or no filter at all when empty. */
@@ -111,16 +119,16 @@ export class ScopedPages {
     const afterId = Number(afterKey(page, spec.table, ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
-    const key = JSON.stringify([spec.table, spec.scopeKey, where, params, spec.order ?? null]);
+    const key = JSON.stringify([spec.table, spec.scopeKey, spec.scopeRange ?? null, where, params, spec.order ?? null]);
     const orderCol = spec.order?.column ?? 'id';
     const desc = spec.order?.desc ?? false;
     const pageKey = `${key}|${first}|${afterId}`;
-    // A township's rows are those whose village code starts with its code: no column holds it, and no index serves
-    // left(village_code, 9). The range of village codes the townships asked span (codes are digits; ':' follows '9')
-    // says the same of a single township and a little more of several, with leakproof operators on an indexed column.
-    const township = spec.scopeKey === SCOPE_KEY.township;
-    const range = township ? ' and t.village_code >= ? and t.village_code < ?' : '';
-    const rangeOf = (scopes: readonly string[]): string[] => (township ? [[...scopes].sort()[0]!, `${[...scopes].sort().at(-1)!}:`] : []);
+    const range = spec.scopeRange ? ` and ${spec.scopeRange} >= ? and ${spec.scopeRange} < ?` : '';
+    const rangeOf = (scopes: readonly string[]): string[] => {
+      if (!spec.scopeRange) return [];
+      const sorted = [...scopes].sort();
+      return [sorted[0]!, `${sorted.at(-1)!}:`];
+    };
     const run = spec.plannedWithValues ? rows : preparedRows;
     let pages = this.pages.get(pageKey);
     if (!pages) {
