@@ -52,9 +52,11 @@ interface ExportKind {
   /** The sheet's name in a spreadsheet. */
   zh: string;
   columns: readonly ExportColumn[];
-  /** Holds ID numbers or phones (so an unmasked export is audited). */
-  personal: boolean;
-  /** The record type the audit log names for the kind's unmasked reads (as the API's reads name it). */
+  /**
+   * For a kind holding ID numbers or phones (so an unmasked export is
+   * audited): the record type the audit log names for its reads, as the
+   * API's reads name it. Absent for a kind with no personal data.
+   */
   recordType?: AuditedType;
   /**
    * Writes the ID numbers of the residents its records link (`person_id`):
@@ -73,7 +75,6 @@ const KINDS = {
     table: 'person',
     recordType: 'Person',
     zh: '实有人口',
-    personal: true,
     current: `status = 'ACTIVE'`,
     columns: [
       ROW_ID,
@@ -99,7 +100,6 @@ const KINDS = {
   households: {
     table: 'household',
     zh: '实有户',
-    personal: false,
     columns: [
       ROW_ID,
       col('number', '户号', 'text'),
@@ -115,7 +115,6 @@ const KINDS = {
   houses: {
     table: 'house',
     zh: '实有房屋',
-    personal: false,
     columns: [
       ROW_ID,
       col('number', '房屋号', 'text'),
@@ -130,14 +129,12 @@ const KINDS = {
   addresses: {
     table: 'address',
     zh: '标准地址',
-    personal: false,
     columns: [ROW_ID, col('number', '地址号', 'text'), col('text', '地址', 'text'), VILLAGE, GRID, VERSION],
   },
   sites: {
     table: 'site',
     recordType: 'Site',
     zh: '场所',
-    personal: true,
     columns: [
       ROW_ID,
       EXTERNAL_ID,
@@ -154,13 +151,11 @@ const KINDS = {
   'joint-defense-groups': {
     table: 'joint_defense_group',
     zh: '十户联防组',
-    personal: false,
     columns: [ROW_ID, EXTERNAL_ID, NAME, col('leader_id', '组长系统编号', 'number'), VILLAGE, GRID, VERSION],
   },
   'patrol-teams': {
     table: 'patrol_team',
     zh: '巡防队',
-    personal: false,
     columns: [ROW_ID, EXTERNAL_ID, NAME, named(col('kind', '队伍类型', 'text'), 'PatrolTeamKind'), VILLAGE, GRID, VERSION],
   },
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
@@ -168,7 +163,6 @@ const KINDS = {
     table: 'grid_staff',
     recordType: 'GridStaff',
     zh: '网格力量',
-    personal: true,
     linkedPeople: true,
     columns: [
       ROW_ID,
@@ -185,7 +179,6 @@ const KINDS = {
     table: 'mediation_committee',
     villageOnly: true,
     zh: '人民调解委员会',
-    personal: false,
     columns: [ROW_ID, EXTERNAL_ID, VILLAGE, NAME, named(col('kind', '调委会类别', 'text'), 'MediationCommitteeKind'), VERSION],
   },
   mediators: {
@@ -193,7 +186,6 @@ const KINDS = {
     recordType: 'Mediator',
     villageOnly: true,
     zh: '人民调解员',
-    personal: true,
     linkedPeople: true,
     columns: [
       ROW_ID,
@@ -215,7 +207,6 @@ const KINDS = {
   disputes: {
     table: 'dispute',
     zh: '矛盾纠纷',
-    personal: false,
     columns: [
       ROW_ID,
       col('case_number', '案件编号', 'text'),
