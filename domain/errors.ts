@@ -6,7 +6,15 @@ import { GraphQLError } from 'graphql';
  * masked before it leaves a production server.
  */
 export type ErrorCode =
-  'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID_TRANSITION' | 'SUBGRAPH_UNAVAILABLE' | 'SERVICE_UNAVAILABLE';
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'RATE_LIMITED'
+  | 'SUBGRAPH_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE';
 
 /**
  * A message people read, in Chinese (the default) and English (for

@@ -65,6 +65,7 @@ export async function runSubgraph<C extends BaseContext>(name: SubgraphName, loa
       production: settings.production,
       poolMax: settings.poolMax,
       compileAfter: settings.compileAfter,
+      lookups: settings.lookups,
     });
   });
 }

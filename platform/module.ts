@@ -4,7 +4,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { subgraphTrust, type SubgraphTrust, type TrustSettings } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
-import { SUBGRAPH_LABEL, type SubgraphName } from './settings.ts';
+import { lookupLimits, SUBGRAPH_LABEL, type LookupLimits, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
@@ -16,7 +16,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   entities: EntitySchema[];
   migrations: Constructor<Migration>[];
   resolvers: unknown;
-  context: (base: BaseContext) => C;
+  /** A request's context, from the base every service makes and the limits the service was started with. */
+  context: (base: BaseContext, limits: ServiceLimits) => C;
   /** Loads this subgraph's part of the division directory for the scope (province/prefecture/county codes). */
   loadDirectory: (orm: MikroORM, scope: readonly string[]) => Promise<Record<string, number>>;
   /** Applies an event from another subgraph (inside the transaction that records its id). */
@@ -27,6 +28,12 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
   onResponse?: (ctx: C) => Promise<boolean>;
+}
+
+/** Limits on what one caller may do, set when a service starts (from the settings, or by a test). */
+export interface ServiceLimits {
+  /** Lookups of a person by ID number or phone per caller (HUB_LOOKUPS_*; the village subgraph's). */
+  lookups: LookupLimits;
 }
 
 export interface StartOptions {
@@ -43,6 +50,8 @@ export interface StartOptions {
   poolMax?: number;
   /** How often a query's shape is seen before it runs compiled (platform/compiled-execution.ts; default 16). */
   compileAfter?: number;
+  /** Default: HUB_LOOKUPS_* from the environment. */
+  lookups?: LookupLimits;
 }
 
 export interface StartedSubgraph extends RunningSubgraph {
@@ -54,11 +63,12 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
   const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
   try {
     const trust = await subgraphTrust(SUBGRAPH_LABEL[mod.name], opts.trust);
+    const limits: ServiceLimits = { lookups: opts.lookups ?? lookupLimits() };
     const running = await startSubgraph<C>({
       name: mod.name,
       orm,
       resolvers: mod.resolvers,
-      context: (base) => mod.context(base),
+      context: (base) => mod.context(base, limits),
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       production: opts.production ?? false,

@@ -82,10 +82,39 @@ export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresh
   };
 }
 
+/**
+ * How many lookups of a person by full ID number or phone one caller (token
+ * subject) may make (docs/ARCHITECTURE.md, "Lookup quota"): read by the
+ * village subgraph on each request from its environment, checked with every
+ * other setting at boot. A person's lookups are a few a minute; a caller
+ * walking through numbers to learn whose they are is stopped here.
+ */
+const lookupSchema = z.object({
+  /** In one clock minute. */
+  HUB_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(60),
+  /** In one day, Beijing time. */
+  HUB_LOOKUPS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000_000).default(1000),
+});
+
+export interface LookupLimits {
+  perMinute: number;
+  perDay: number;
+}
+
+/** The lookup quota from the environment (defaults for unset or empty values); throws SettingsError on a bad one. */
+export function lookupLimits(env: NodeJS.ProcessEnv = process.env): LookupLimits {
+  const parsed = lookupSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HUB_LOOKUPS_') && v !== undefined && v !== '')),
+  );
+  if (!parsed.success)
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[i.path.join('.')] ?? null)})`));
+  return { perMinute: parsed.data.HUB_LOOKUPS_PER_MINUTE, perDay: parsed.data.HUB_LOOKUPS_PER_DAY };
+}
+
 /** How often a subgraph sees a query's shape (its text with literal arguments as variables) before it runs it compiled (platform/compiled-execution.ts). */
 export const DEFAULT_COMPILE_AFTER = 16;
 
-const schema = riskSchema.extend({
+const schema = riskSchema.extend(lookupSchema.shape).extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
   HUB_DATA_DIR: z.string().min(1).default('.data'),
@@ -188,6 +217,8 @@ export interface Settings {
   corsOrigins: string[];
   /** Thresholds of the early warnings (HUB_RISK_*). */
   risk: RiskThresholds;
+  /** How many lookups by ID number or phone a caller may make (HUB_LOOKUPS_*). */
+  lookups: LookupLimits;
   /** Per subgraph; `workers`: processes sharing its port (HUB_<NAME>_WORKERS, platform/workers.ts). */
   subgraphs: Record<SubgraphName, { port: number; url: string; database?: DatabaseSettings; workers: number }>;
 }
@@ -274,6 +305,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     nationalSubjects: s.HUB_NATIONAL_SUBJECTS,
     corsOrigins: s.HUB_CORS_ORIGINS.map((o) => o.toLowerCase()),
     risk: riskThresholds(env),
+    lookups: lookupLimits(env),
     subgraphs: { county: sub('county'), township: sub('township'), village: sub('village') },
   };
 }

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER, type TrustSettings } from '../../platform/auth.ts';
 import type { Scope } from '../../platform/caller.ts';
 import { startGateway, type RunningGateway } from '../../gateway/src/gateway.ts';
-import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
+import { SUBGRAPHS, type LookupLimits, type SubgraphName } from '../../platform/settings.ts';
 import { startModule, type StartedSubgraph, type StartOptions } from '../../platform/module.ts';
 import { sqlStatementsInRequests, unnamedStatementsInGenericPlans, watchGenericPlans } from '../../platform/sql-counter.ts';
 import { MODULES } from '../../scripts/lib/setup.ts';
@@ -160,6 +160,8 @@ async function startSubgraphs(
 /** What a test may set on the gateway it starts (HUB_CORS_ORIGINS as `corsOrigins`). */
 export interface HubOptions {
   corsOrigins?: readonly string[];
+  /** The village subgraph's lookup quota (HUB_LOOKUPS_*); default the settings' defaults. */
+  lookups?: LookupLimits;
 }
 
 export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
@@ -183,7 +185,13 @@ export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
     callerKeys: { publicKey: keys.caller.publicKey },
     nationalSubjects: [NATIONAL_TEST_SUBJECT],
   };
-  const { ports, startOpts, subgraphs } = await startSubgraphs(dbs, { trust, eventsSecret: keys.eventsSecret, poolMax: 4, compileAfter: 1 });
+  const { ports, startOpts, subgraphs } = await startSubgraphs(dbs, {
+    trust,
+    eventsSecret: keys.eventsSecret,
+    poolMax: 4,
+    compileAfter: 1,
+    lookups: opts.lookups,
+  });
   const gateway: RunningGateway = await startGateway({
     callerKeys: trust.callerKeys,
     routerSecret: keys.routerSecrets[0]!,

@@ -1,8 +1,11 @@
+import DataLoader from 'dataloader';
 import { hasScope, holdsRecord, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
-import { forbidden } from '../../../domain/errors.ts';
+import { forbidden, hubError } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
+import type { LookupLimits } from '../../../platform/settings.ts';
 import { auditTrail, type AuditedType } from './store/audit-trail.ts';
+import { lookupQuota, type ExceededQuota } from './store/lookup-quota.ts';
 
 /**
  * Access rules of the village subgraph, in code. The database enforces the
@@ -48,9 +51,56 @@ export function personal(
   return value;
 }
 
-/** One append-only audit row per record type read unmasked (or looked up) in the request; true when it wrote any. */
+/** Each request's lookups, spent together (one statement per turn of the event loop); requests that spent any. */
+const lookupBatches = new WeakMap<BaseContext, DataLoader<number, true>>();
+
+/** The refusal of lookups past the caller's quota: the window overrun (the day's first, as the longer wait) and when it starts again. */
+function quotaSpent(over: readonly ExceededQuota[]) {
+  const w = over.find((o) => o.exceeded === 'DAY') ?? over[0]!;
+  const per = w.exceeded === 'DAY' ? { zh: '每天（北京时间）', en: 'a day (Beijing time)' } : { zh: '每分钟', en: 'a minute' };
+  return hubError(
+    'RATE_LIMITED',
+    {
+      zh: `按身份证号或电话查找人员过于频繁：每个用户${per.zh}至多 ${w.quota} 次，请 ${w.retryAfter} 秒后再试。`,
+      en: `Too many lookups by ID number or phone: at most ${w.quota} ${per.en} per caller; try again in ${w.retryAfter} s.`,
+    },
+    { window: w.exceeded, quota: w.quota, retryAfterSeconds: w.retryAfter },
+  );
+}
+
+/**
+ * Spends one of the caller's lookups by full ID number or phone, before the
+ * lookup runs (docs/ARCHITECTURE.md, "Lookup quota"); RATE_LIMITED once the
+ * minute's or the day's quota is spent. Knowing whose number it is, is
+ * personal data: a caller walking through numbers is stopped, and a refused
+ * lookup costs nothing. The lookups of one request (aliases, several
+ * parents) are spent together, in its transaction.
+ */
+export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }): Promise<void> {
+  let batch = lookupBatches.get(ctx);
+  if (!batch) {
+    batch = new DataLoader<number, true>(
+      async (keys) => {
+        const over = await lookupQuota.take(ctx.em, ctx.caller.subject, keys.length, ctx.lookups);
+        if (!over.length) return keys.map(() => true as const);
+        const refused = quotaSpent(over);
+        return keys.map(() => refused);
+      },
+      { cache: false },
+    );
+    lookupBatches.set(ctx, batch);
+  }
+  await batch.load(0);
+}
+
+/**
+ * One append-only audit row per record type read unmasked (or looked up) in
+ * the request; true when it wrote any, or spent the caller's lookups (the
+ * answer is then the caller's own: never shared with another caller's).
+ */
 export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<boolean> {
-  if (!ctx.audit.size) return false;
+  const spent = lookupBatches.has(ctx);
+  if (!ctx.audit.size) return spent;
   const c = ctx.caller;
   for (const [type, { ids, fields }] of ctx.audit) {
     await auditTrail.insert(ctx.em, {

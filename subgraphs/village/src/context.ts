@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
 import { publicRows } from '../../../platform/jurisdiction.ts';
 import type { BaseContext } from '../../../platform/service.ts';
+import type { LookupLimits } from '../../../platform/settings.ts';
 import type { AuditTrail } from './access.ts';
 import { disputeLoaders } from './disputes/loaders.ts';
 import { createStatsLoaders } from './stats.ts';
@@ -117,4 +118,6 @@ export interface VillageContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
   pages: ScopedPages;
   audit: AuditTrail;
+  /** How many lookups by ID number or phone a caller may make (access.ts `spendLookup`). */
+  lookups: LookupLimits;
 }

@@ -17,7 +17,7 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   entities,
   migrations,
   resolvers,
-  context: (base) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map() }),
+  context: (base, limits) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map(), lookups: limits.lookups }),
   onResponse: writeAudit,
   applyEvent: applyVillageEvent,
   routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key), '/import/*': importRoute(orm, key) }),

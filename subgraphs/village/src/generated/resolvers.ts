@@ -2601,7 +2601,9 @@ export type Query = {
   /**
    * 实有人口 The resident with this citizen ID number inside the caller's
    * jurisdiction; null when there is none. Masked without `pii`; every lookup
-   * is written to the audit log. A malformed ID number is BAD_USER_INPUT.
+   * is written to the audit log and spent from the caller's lookup quota
+   * (RATE_LIMITED past it, with `retryAfterSeconds`). A malformed ID number is
+   * BAD_USER_INPUT.
    */
   personByIdNumber?: Maybe<Person>;
   /**
@@ -2800,7 +2802,7 @@ export type Residency =
  * caller's scopes; the results are masked as everywhere without `pii`.
  */
 export type ResidentFilter = {
-  /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). */
+  /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). A lookup: audited and spent from the caller's lookup quota. */
   idNumber?: InputMaybe<Scalars['String']['input']>;
   /** At most this old (whole years). */
   maxAge?: InputMaybe<Scalars['Int']['input']>;
@@ -2810,7 +2812,7 @@ export type ResidentFilter = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
-  /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). */
+  /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). A lookup: audited and spent from the caller's lookup quota. */
   phone?: InputMaybe<Scalars['String']['input']>;
   /** Residents of this residency category. */
   residency?: InputMaybe<Residency>;

@@ -41,6 +41,7 @@ import { Migration20261204000039MassCategories } from './Migration20261204000039
 import { Migration20261204000040PatrolMembers } from './Migration20261204000040PatrolMembers.ts';
 import { Migration20261204000041GroupHouseholds } from './Migration20261204000041GroupHouseholds.ts';
 import { Migration20261205000042GridStaffChanges } from './Migration20261205000042GridStaffChanges.ts';
+import { Migration20261205000043LookupQuota } from './Migration20261205000043LookupQuota.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -87,4 +88,5 @@ export const migrations = [
   Migration20261204000040PatrolMembers,
   Migration20261204000041GroupHouseholds,
   Migration20261205000042GridStaffChanges,
+  Migration20261205000043LookupQuota,
 ];

@@ -5,6 +5,7 @@ import { badInput } from '../../../../../domain/errors.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { deregistered, deregisteredNumber, idNumberElsewhere, ruleError, type Rule } from '../../registry/rules.ts';
+import { spendLookup } from '../../access.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
@@ -15,6 +16,10 @@ import { forWrite, tx } from './write.ts';
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
   return (await persons.byId(em, id))!;
 }
+
+/** A refusal that tells whether (and to whom) an ID number is registered: a lookup by that number. */
+const revealsRegistration = (e: unknown): e is GraphQLError =>
+  e instanceof GraphQLError && (e.extensions.rule === idNumberElsewhere.name || e.extensions.rule === deregisteredNumber.name);
 
 /** A deregistered resident's record is history: tags no longer change, as no other field does (the write path's rule). */
 function active(p: PersonRow): PersonRow {
@@ -55,13 +60,17 @@ export const personMutations = {
       const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
         // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
         // one, as an import's is.
-        if (e instanceof GraphQLError && (e.extensions.rule === idNumberElsewhere.name || e.extensions.rule === deregisteredNumber.name)) {
+        if (revealsRegistration(e)) {
           const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
           auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
         }
         throw e;
       });
       return current(em, id!);
+    }).catch(async (e: unknown) => {
+      // ...and spent from the caller's lookup quota, once the write has rolled back: past it, the refusal says only that.
+      if (revealsRegistration(e)) await spendLookup(ctx);
+      throw e;
     }),
   updatePerson: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {

@@ -1,6 +1,6 @@
 import { requireRecordAccess } from '../../../../../platform/caller.ts';
 import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
-import { visible } from '../../access.ts';
+import { spendLookup, visible } from '../../access.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { persons } from '../../store/person.ts';
 import { auditLookup } from '../lists/registry.ts';
@@ -12,6 +12,7 @@ export const registryQueries = {
   personByIdNumber: async (_, { idNumber }, ctx) => {
     requireRecordAccess(ctx.caller, 'resident');
     const id = parseCitizenId(idNumber).idNumber;
+    await spendLookup(ctx);
     const found = visible(ctx.caller, await persons.byIdNumber(ctx.em, id), 'resident');
     auditLookup(ctx.audit, { idNumber: id }, found ? [found] : []);
     return found;

@@ -4,7 +4,7 @@ import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts'
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
-import type { AuditTrail } from '../../access.ts';
+import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
 import type { GridStaffRole, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
 import { addresses, type AddressRow } from '../../store/address.ts';
@@ -65,6 +65,9 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   };
 }
 
+/** Whether a search names a full ID number or phone: a lookup, spent from the caller's quota and audited. */
+const isLookup = (c: Pick<ResidentConditions, 'idNumber' | 'phone'>): boolean => c.idNumber != null || c.phone != null;
+
 /**
  * A lookup by a full ID number or phone goes to the audit log with the
  * residents it found (none, too), whatever the caller's scopes: knowing whose
@@ -86,6 +89,7 @@ function residentsOf(scope: Scope) {
   return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
     requireListAccess(ctx.caller, parent.code, 'resident');
     const c = residentConditions(args.filter);
+    if (isLookup(c)) await spendLookup(ctx);
     const page = await ctx.pages.connection(persons.list(scope, c), parent.code, args);
     auditLookup(ctx.audit, c, page.nodes);
     return page;
@@ -100,6 +104,7 @@ export function residentsWithin() {
   return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
     requireListAccess(ctx.caller, parent.code, 'resident');
     const c = residentConditions(args.filter);
+    if (isLookup(c)) await spendLookup(ctx);
     let search = searches.get(ctx);
     if (!search) searches.set(ctx, (search = new ResidentSearch(ctx.em)));
     const page = await search.connection(parent.code, c, args);

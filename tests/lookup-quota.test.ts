@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
+
+/**
+ * The lookup quota (docs/ARCHITECTURE.md, "Lookup quota"), through the
+ * gateway: lookups of a person by full ID number or phone are spent per
+ * caller, 3 a minute and 5 a day on this hub; past either, RATE_LIMITED says
+ * which and when to retry, and the lookup does not run. Name searches are not
+ * lookups, callers do not share a quota, a refused lookup is not counted, and
+ * concurrent requests of one caller cannot spend more than the quota. Reads
+ * only, apart from the quota's own rows (every subject is this run's).
+ */
+let hub: TestHub;
+let db: pg.Client;
+const COUNTY = '623021';
+const RUN = Date.now();
+const PER_MINUTE = 3;
+const PER_DAY = 5;
+let resident: { idNumber: string; phone: string; villageCode: string };
+
+beforeAll(async () => {
+  hub = await startHub({ lookups: { perMinute: PER_MINUTE, perDay: PER_DAY } });
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  const r = await db.query<{ id_number: string; phone: string; village_code: string }>(
+    `select id_number, phone, village_code from person where county_code = $1 and id_number is not null and phone is not null order by id limit 1`,
+    [COUNTY],
+  );
+  const row = r.rows[0]!;
+  resident = { idNumber: row.id_number, phone: row.phone, villageCode: row.village_code };
+}, 180_000);
+afterAll(async () => {
+  await db?.query(`delete from lookup_quota where subject like $1`, [`quota-%-${RUN}`]);
+  await db?.end();
+  await hub?.stop();
+});
+
+const caller = (name: string, scopes: ('read' | 'write' | 'pii')[] = ['read']) => hub.token({ jurisdiction: COUNTY, scopes, subject: `quota-${name}-${RUN}` });
+
+const byIdNumber = (token: string) =>
+  hub.queryAs<{ personByIdNumber: { idNumber: string } | null }>(token, `query($v: String!) { personByIdNumber(idNumber: $v) { idNumber } }`, {
+    v: resident.idNumber,
+  });
+
+/** What the quota table holds for a caller: the count of each window. */
+async function used(name: string): Promise<Record<string, number>> {
+  const rows = (await db.query<{ span: string; used: number }>(`select span, used from lookup_quota where subject = $1`, [`quota-${name}-${RUN}`])).rows;
+  return Object.fromEntries(rows.map((r) => [r.span, r.used]));
+}
+
+/**
+ * Waits, when the clock minute is nearly over, for the next one: a sequence of lookups that crossed a minute's end
+ * would start the minute's count again halfway through.
+ */
+async function freshMinute(): Promise<void> {
+  const second = new Date().getSeconds();
+  if (second >= 40) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
+}
+
+const codeOf = (r: GraphQLResponse<unknown>) => r.errors?.[0]?.extensions?.code;
+
+describe('lookup quota', () => {
+  it("spends a minute's lookups of every kind and then refuses with RATE_LIMITED, which says when to retry; a refused lookup runs no lookup and is not counted", async () => {
+    await freshMinute();
+    const token = await caller('minute');
+    const first = await byIdNumber(token);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.personByIdNumber).not.toBeNull();
+    const phone = await hub.queryAs(
+      token,
+      `query($p: String!) { village(code: "${resident.villageCode}") { residents(filter: { phone: $p }) { totalCount } } }`,
+      {
+        p: resident.phone,
+      },
+    );
+    expect(phone.errors).toBeUndefined();
+    const county = await hub.queryAs(token, `query($v: String!) { county(code: "${COUNTY}") { residents(filter: { idNumber: $v }) { totalCount } } }`, {
+      v: resident.idNumber,
+    });
+    expect(county.errors).toBeUndefined();
+    expect(await used('minute')).toEqual({ MINUTE: 3, DAY: 3 });
+
+    const refused = await byIdNumber(token);
+    expect(refused.data!.personByIdNumber).toBeNull();
+    const e = refused.errors![0]!;
+    expect(e.extensions).toMatchObject({ code: 'RATE_LIMITED', window: 'MINUTE', quota: PER_MINUTE });
+    const retry = e.extensions!.retryAfterSeconds as number;
+    expect(retry).toBeGreaterThanOrEqual(1);
+    expect(retry).toBeLessThanOrEqual(60);
+    expect(e.message).toBe(`Too many lookups by ID number or phone: at most 3 a minute per caller; try again in ${retry} s.`);
+    // The refusal is not counted, so the caller's day still holds two.
+    expect(await used('minute')).toEqual({ MINUTE: 3, DAY: 3 });
+
+    // A name search is not a lookup: it still answers.
+    const names = await hub.queryAs(token, `{ county(code: "${COUNTY}") { residents(filter: { namePrefix: "马" }, first: 1) { totalCount } } }`);
+    expect(names.errors).toBeUndefined();
+  });
+
+  it('gives every caller a quota of its own, and starts a window that has passed again', async () => {
+    await freshMinute();
+    const spent = await caller('spent');
+    for (let i = 0; i < PER_MINUTE; i++) expect((await byIdNumber(spent)).errors).toBeUndefined();
+    expect(codeOf(await byIdNumber(spent))).toBe('RATE_LIMITED');
+    // Another caller of the same county and scopes is not held back by the first.
+    expect((await byIdNumber(await caller('other'))).errors).toBeUndefined();
+    // The minute counted as an earlier one: it starts again at this lookup.
+    await db.query(`update lookup_quota set starts = starts - interval '2 minutes' where subject = $1 and span = 'MINUTE'`, [`quota-spent-${RUN}`]);
+    expect((await byIdNumber(spent)).errors).toBeUndefined();
+    expect(await used('spent')).toEqual({ MINUTE: 1, DAY: 4 });
+  });
+
+  it("refuses past the day's quota (Beijing time) with the day's window, even in a fresh minute", async () => {
+    await freshMinute();
+    const token = await caller('day');
+    expect((await byIdNumber(token)).errors).toBeUndefined();
+    // The day's count as if the caller had spent it over earlier minutes of today.
+    await db.query(`update lookup_quota set used = $2 where subject = $1 and span = 'DAY'`, [`quota-day-${RUN}`, PER_DAY]);
+    const refused = await byIdNumber(token);
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', window: 'DAY', quota: PER_DAY });
+    const retry = refused.errors![0]!.extensions!.retryAfterSeconds as number;
+    // Until the next midnight in Beijing (UTC+8).
+    const now = Date.now();
+    const midnight = Math.ceil((now + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000;
+    expect(Math.abs(retry - (midnight - now) / 1000)).toBeLessThan(120);
+    const zh = await hub.queryAs(token, `{ personByIdNumber(idNumber: "${resident.idNumber}") { id } }`);
+    expect(zh.errors![0]!.extensions!.code).toBe('RATE_LIMITED');
+  });
+
+  it('spends the lookups of one request together: two aliases with one lookup left are both refused', async () => {
+    await freshMinute();
+    const token = await caller('aliases');
+    for (let i = 0; i < PER_MINUTE - 1; i++) expect((await byIdNumber(token)).errors).toBeUndefined();
+    const two = await hub.queryAs<{ a: unknown; b: unknown }>(
+      token,
+      `query($v: String!) { a: personByIdNumber(idNumber: $v) { id } b: personByIdNumber(idNumber: $v) { id } }`,
+      { v: resident.idNumber },
+    );
+    expect(two.errors!.map((e) => e.extensions!.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    expect(two.data).toEqual({ a: null, b: null });
+    // The one left is still there.
+    expect((await byIdNumber(token)).errors).toBeUndefined();
+  });
+
+  it('lets concurrent requests of one caller spend no more than the quota', async () => {
+    await freshMinute();
+    const token = await caller('burst');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => byIdNumber(token)));
+    const codes = answers.map((a) => codeOf(a) ?? 'OK');
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(PER_MINUTE);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(8 - PER_MINUTE);
+    expect(await used('burst')).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
+  });
+
+  it('counts a registration refused because the number is registered elsewhere as a lookup, and past the quota says only RATE_LIMITED', async () => {
+    await freshMinute();
+    const name = 'writer';
+    const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `quota-${name}-${RUN}` });
+    const grid = (await db.query<{ code: string }>(`select min(code) as code from grid where village_code like '623022%'`)).rows[0]!.code;
+    const register = () =>
+      hub.queryAs(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: { name: '重复登记', idNumber: resident.idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
+      });
+    for (let i = 0; i < PER_MINUTE; i++) expect((await register()).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere' });
+    const refused = await register();
+    expect(refused.errors![0]!.extensions!.code).toBe('RATE_LIMITED');
+    expect(refused.errors![0]!.extensions!.rule).toBeUndefined();
+    expect(await used(name)).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
+  });
+});
