@@ -239,7 +239,7 @@ describe('XLSX in a spreadsheet program', () => {
     expectColumnType(xlsx, at('reported_at'), NUMBER, 'reported_at');
   }, 300_000);
 
-  it('a report: Chinese headers, every division code as the CSV report has it, as text; figures as numbers; the period as dates', async () => {
+  it('a report: Chinese headers, every division code as the CSV report has it, as text; figures as numbers; the period as dates; a rate of nothing as a dash', async () => {
     const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
     const query = 'within=623021&level=village&period=2026';
     const csv = await csvOf(`/reports/disputes.csv?${query}`, t);
@@ -254,6 +254,22 @@ describe('XLSX in a spreadsheet program', () => {
     expect(csv).toHaveLength(148); // 临潭县's 147 villages
     expect(xlsx.shown).toHaveLength(csv.length);
     const codes = ['code', 'province_code', 'prefecture_code', 'county_code', 'township_code'];
+    // What each rate is a share of, per village: the report's own columns, and the ratings from the API.
+    const stats = await hub.queryAs<{ villages: { code: string; disputeStats: { rated: number } }[] }>(
+      t,
+      `{ villages(within: "623021") { code disputeStats(from: "${csv[1]![at('from')]}", to: "${csv[1]![at('to')]}") { rated } } }`,
+    );
+    expect(stats.errors).toBeUndefined();
+    const rated = new Map(stats.data!.villages.map((v) => [v.code, v.disputeStats.rated]));
+    const base = (row: string[], key: string): number | undefined =>
+      key === 'resolution_rate'
+        ? Number(row[at('reported')])
+        : key === 'on_time_rate'
+          ? Number(row[at('resolved')])
+          : key === 'satisfaction_rate'
+            ? rated.get(row[at('code')]!)
+            : undefined;
+    const dashes = { shown: 0, rates: 0 };
     for (let r = 1; r < csv.length; r++) {
       const want = csv[r]!;
       const got = xlsx.shown[r]!;
@@ -263,14 +279,27 @@ describe('XLSX in a spreadsheet program', () => {
       expect([want[at('level')], got[at('level')]], `row ${r} level`).toEqual(['village', '村（社区）']);
       // Figures: the cell's value (a sheet may show a rate rounded).
       for (const key of keys.slice(at('to') + 1)) {
+        if (base(want, key) === 0) {
+          // A rate of nothing: 0 in the CSV, as the API gives it; a dash for people, not 0.0%.
+          expect([want[at(key)], got[at(key)]], `row ${r} ${key}`).toEqual(['0', '—']);
+          dashes.shown++;
+          continue;
+        }
+        if (base(want, key) !== undefined) dashes.rates++;
         expect(Number(xlsx.values.get(`${r}:${at(key)}`) ?? 0), `row ${r} ${key}`).toBeCloseTo(Number(want[at(key)]), 9);
       }
     }
+    // The demo year has villages with and without cases, resolutions and ratings: both kinds of cell were seen.
+    expect(dashes.shown).toBeGreaterThan(0);
+    expect(dashes.rates).toBeGreaterThan(0);
     for (const key of [...codes, 'name']) expectColumnType(xlsx, at(key), TEXT, key);
-    for (const key of ['from', 'to', 'reported', 'resolution_rate']) expectColumnType(xlsx, at(key), NUMBER, key);
+    for (const key of ['from', 'to', 'reported']) expectColumnType(xlsx, at(key), NUMBER, key);
     expect(xlsx.shown[1]![at('from')]).toBe('2026-01-01');
     // Rates are shown as percentages (the value stays the 0–1 rate, as above), under the schema's names.
-    for (const key of ['resolution_rate', 'on_time_rate', 'satisfaction_rate']) expect(xlsx.shown[1]![at(key)], key).toMatch(/^\d{1,3}\.\d%$/);
+    const rates = ['resolution_rate', 'on_time_rate', 'satisfaction_rate'];
+    const full = csv.findIndex((row, r) => r > 0 && rates.every((key) => base(row, key)! > 0));
+    expect(full).toBeGreaterThan(0);
+    for (const key of rates) expect(xlsx.shown[full]![at(key)], key).toMatch(/^\d{1,3}\.\d%$/);
     expect(xlsx.shown[0]![at('on_time_rate')]).toBe('按期化解率');
   }, 300_000);
 

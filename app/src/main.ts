@@ -303,8 +303,8 @@ function figures(h: Head): Figure[] {
       key: 'satisfactionRate',
       label: '群众满意率',
       value: ds.satisfactionRate,
-      text: rateOf(ds.satisfactionRate, ds.resolved),
-      note: ds.resolved ? '满意与基本满意 / 已评价' : '本期无化解纠纷',
+      text: rateOf(ds.satisfactionRate, ds.rated),
+      note: ds.rated ? `满意与基本满意 / 已评价 ${num(ds.rated)} 件` : ds.resolved ? '化解的纠纷尚无评价' : '本期无化解纠纷',
     },
   ];
 }

@@ -66,6 +66,7 @@ export const DivisionHead = graphql(`
       overdue
       onTimeRate
       satisfactionRate
+      rated
       previous {
         reported
         resolved

@@ -24,7 +24,15 @@ import { z } from 'zod';
  */
 type Level = 'county' | 'township' | 'village';
 type Format = 'csv' | 'xlsx';
-type Cell = string | number;
+/**
+ * A rate of nothing (its denominator is 0, e.g. the resolution rate of a
+ * village with no disputes): 0 in CSV, as the API gives it, and a dash in a
+ * sheet for people, where 0.0% reads as a village that failed every case.
+ */
+const NO_RATE = Symbol('no rate');
+type Cell = string | number | typeof NO_RATE;
+/** A rate, or NO_RATE when what it is a share of is empty. */
+const rateOf = (rate: number, of: number): Cell => (of ? rate : NO_RATE);
 interface ReportDef {
   needsPeriod: boolean;
   /** The sheet's name in a spreadsheet. */
@@ -103,7 +111,8 @@ const REPORTS: Record<string, ReportDef> = {
   forces: report({
     needsPeriod: false,
     zh: '力量',
-    selection: 'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }',
+    selection:
+      'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers } population { households }',
     columns: [
       figure('grids', '网格数'),
       figure('grid_workers', '网格员'),
@@ -125,10 +134,12 @@ const REPORTS: Record<string, ReportDef> = {
         patrolTeams: n,
         patrolMembers: n,
       }),
+      population: z.object({ households: n }),
     }),
     values: (r) => {
       const f = r.forces;
-      return [f.grids, f.gridWorkers, f.gridsFullyStaffed, f.jointDefenseGroups, f.householdsInGroups, f.householdCoverage, f.patrolTeams, f.patrolMembers];
+      const coverage = rateOf(f.householdCoverage, r.population.households);
+      return [f.grids, f.gridWorkers, f.gridsFullyStaffed, f.jointDefenseGroups, f.householdsInGroups, coverage, f.patrolTeams, f.patrolMembers];
     },
   }),
   patrols: report({
@@ -148,7 +159,7 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: true,
     zh: '矛盾纠纷',
     selection:
-      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate }',
+      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate rated }',
     columns: [
       figure('reported', '受理纠纷'),
       figure('resolved', '化解纠纷'),
@@ -177,6 +188,7 @@ const REPORTS: Record<string, ReportDef> = {
         overdue: n,
         onTimeRate: n,
         satisfactionRate: n,
+        rated: n,
       }),
     }),
     values: (r) => {
@@ -184,7 +196,7 @@ const REPORTS: Record<string, ReportDef> = {
       return [
         d.reported,
         d.resolved,
-        d.resolutionRate,
+        rateOf(d.resolutionRate, d.reported),
         d.resolvedAtVillage,
         d.resolvedAtTownship,
         d.resolvedAtCounty,
@@ -192,8 +204,8 @@ const REPORTS: Record<string, ReportDef> = {
         d.escalatedToCounty,
         d.open,
         d.overdue,
-        d.onTimeRate,
-        d.satisfactionRate,
+        rateOf(d.onTimeRate, d.resolved),
+        rateOf(d.satisfactionRate, d.rated),
       ];
     },
   }),
@@ -354,7 +366,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
               c.length >= 6 ? c.slice(0, 6) : '',
               c.length >= 9 ? c.slice(0, 9) : '',
               ...(period ? [period.from, period.to] : []),
-              ...def.values(row),
+              ...def.values(row).map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
             ]);
           }
         }

@@ -164,6 +164,7 @@ export interface DisputeFigures extends PeriodScope {
   open: number;
   onTimeRate: number;
   satisfactionRate: number;
+  rated: number;
   /** The sums the figures are made of. */
   counts: DisputeCounts;
 }
@@ -313,6 +314,7 @@ const disputeFigures = (counts: DisputeCounts): DisputeFigures => ({
   open: counts.reported - counts.resolved,
   onTimeRate: rate(counts.onTime, counts.resolved),
   satisfactionRate: rate(counts.satisfied, counts.rated),
+  rated: counts.rated,
   counts,
 });
 

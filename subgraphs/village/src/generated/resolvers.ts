@@ -675,6 +675,8 @@ export type DisputeStats = {
   overdue: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
   previous: DisputeStats;
+  /** 参评 Of the resolved, those the parties rated: the satisfaction rate's denominator. */
+  rated: Scalars['Int']['output'];
   /** 重新办理 Cases reopened at least once after an unsatisfied rating. */
   rehandled: Scalars['Int']['output'];
   /** 受理 Disputes reported in the period. */
@@ -689,7 +691,7 @@ export type DisputeStats = {
   resolvedAtTownship: Scalars['Int']['output'];
   /** Resolved at the village. */
   resolvedAtVillage: Scalars['Int']['output'];
-  /** 满意率 Satisfied or basically satisfied / rated. */
+  /** 满意率 Satisfied or basically satisfied / rated (0 when none were rated). */
   satisfactionRate: Scalars['Float']['output'];
   /** Last day of the period. */
   to: Scalars['Date']['output'];
@@ -3927,6 +3929,7 @@ export type DisputeStatsResolvers<ContextType = VillageContext, ParentType exten
   open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   previous?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType>;
+  rated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolutionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
