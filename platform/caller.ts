@@ -90,6 +90,14 @@ export function requireDivisionAccess(caller: Caller, code: string): void {
   }
 }
 
+/** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
+export function requireStatsAccess(caller: Caller, code: string): void {
+  if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) {
+    throw forbidden({ zh: '统计数据需要“report”或“read”权限。', en: 'Statistics need the "report" or "read" scope.' }, { scope: 'report' });
+  }
+  requireDivisionAccess(caller, code);
+}
+
 /** Record lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
 export function requireListAccess(caller: Caller, code: string, what: string): void {
   requireRecordAccess(caller, what);

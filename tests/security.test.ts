@@ -136,6 +136,48 @@ describe('jurisdiction', () => {
     );
     expect(b.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
+
+  it("counts a grid's staffing only for a caller who holds the grid, so no caller can put a wrong figure in the cache every caller reads", async () => {
+    const grid = '623021200201001';
+    const owner = await hub.token({ jurisdiction: '623021', scopes: ['report'] });
+    const outsider = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] });
+    const staffed = `{ village(code: "623021200201") { forces { grids gridsFullyStaffed } grids { code fullyStaffed } } }`;
+    type Staffed = { village: { forces: { grids: number; gridsFullyStaffed: number }; grids: { code: string; fullyStaffed: boolean }[] } };
+    const before = await hub.queryAs<Staffed>(owner, staffed);
+    expect(before.errors).toBeUndefined();
+    // The outsider's row-level security sees none of the grid's staff: counted for it, every grid read as understaffed.
+    const outside = await hub.queryAs(outsider, `{ grid(code: "${grid}") { fullyStaffed } village(code: "623021200201") { grids { fullyStaffed } } }`);
+    expect(outside.errors!.map((e) => e.extensions!.code)).toEqual(expect.arrayContaining(['FORBIDDEN']));
+    expect(outside.errors!.every((e) => e.extensions!.code === 'FORBIDDEN')).toBe(true);
+    const after = await hub.queryAs<Staffed>(owner, staffed);
+    expect(after.data).toEqual(before.data);
+    const v = after.data!.village;
+    expect(v.grids.filter((g) => g.fullyStaffed)).toHaveLength(v.forces.gridsFullyStaffed);
+    // A token with no scope at all gets no figure either.
+    const none = await hub.token({ jurisdiction: '623021', scopes: [] });
+    expect((await hub.queryAs(none, `{ grid(code: "${grid}") { fullyStaffed } }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it("gives a township's agencies, teams and dispatch figures only to callers with read or report inside the jurisdiction", async () => {
+    const q = `{ township(code: "623021100") { agencies { staff } teams { members } dispatchStats(period: "2026") { dispatched } }
+                 county(code: "623021") { dispatchStats(period: "2026") { dispatched } } }`;
+    const none = await hub.queryAs(await hub.token({ jurisdiction: '623021', scopes: [] }), q);
+    expect(none.errors!.map((e) => `${e.path!.join('.')} ${e.extensions!.code}`).sort()).toEqual([
+      'county.dispatchStats FORBIDDEN',
+      'township.agencies FORBIDDEN',
+      'township.dispatchStats FORBIDDEN',
+      'township.teams FORBIDDEN',
+    ]);
+    const outside = await hub.queryAs(await hub.token({ jurisdiction: '51', scopes: ['report'] }), q);
+    expect(outside.errors!.length).toBe(4);
+    expect(outside.errors!.every((e) => e.extensions!.code === 'FORBIDDEN')).toBe(true);
+    const report = await hub.queryAs<{ township: { agencies: unknown[]; teams: unknown[] } }>(
+      await hub.token({ jurisdiction: '623021', scopes: ['report'] }),
+      q,
+    );
+    expect(report.errors).toBeUndefined();
+    expect(report.data!.township.agencies.length).toBeGreaterThan(0);
+  });
 });
 
 describe('scopes', () => {
@@ -245,7 +287,7 @@ describe('subgraphs trust only a router with a secret (tests/trust.test.ts goes 
 });
 
 describe('query limits at the gateway', () => {
-  it('refuses a query 20 levels deep, one with 1,000 aliases and a 1 MB body, and stays responsive', async () => {
+  it('refuses a query 20 levels deep, one with 1,000 aliases (or 60 of __typename) and a 1 MB body, and stays responsive', async () => {
     let deep = 'code';
     for (let i = 0; i < 10; i++) deep = `villages { township { ${deep} } }`;
     const d = await hub.query(`{ township(code: "623021200") { ${deep} } }`);
@@ -261,6 +303,11 @@ describe('query limits at the gateway', () => {
     const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(' ');
     const a = await hub.query(`{ ${aliases} }`);
     expect(a.errors![0]!.message).toMatch(/alias/i);
+    // Aliases of __typename count too: 3,000 of them under a list's nodes would multiply its answer.
+    const typenames = Array.from({ length: 60 }, (_, i) => `t${i}: __typename`).join(' ');
+    const t = await hub.query(`{ village(code: "623021200201") { residents(first: 20) { nodes { ${typenames} } } } }`);
+    expect(t.errors![0]!.message).toMatch(/alias/i);
+    expect(t.data ?? null).toBeNull();
     const big = await raw(hub.gatewayUrl, JSON.stringify({ query: `{ county(code: "623021") { name } } #${'x'.repeat(1_000_000)}` }), {
       authorization: `Bearer ${await hub.token()}`,
     });

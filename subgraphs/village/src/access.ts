@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { hasScope, holdsRecord, requireDivisionAccess, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
+import { hasScope, holdsRecord, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
-import { forbidden, hubError } from '../../../domain/errors.ts';
+import { hubError } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
 import { auditTrail, type AuditedType } from './store/audit-trail.ts';
@@ -18,14 +18,6 @@ export function visible<T extends { villageCode: string; gridCode?: string | nul
   requireRecordAccess(caller, what);
   if (!row || !holdsRecord(caller, row)) return null;
   return row;
-}
-
-/** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
-export function requireStatsAccess(caller: Caller, code: string): void {
-  if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) {
-    throw forbidden({ zh: '统计数据需要“report”或“read”权限。', en: 'Statistics need the "report" or "read" scope.' }, { scope: 'report' });
-  }
-  requireDivisionAccess(caller, code);
 }
 
 /** Reads of unmasked personal data this request made, written to the audit log when it ends. */

@@ -32,7 +32,7 @@ export type County = {
   __typename?: 'County';
   /** 6-digit division code. */
   code: Scalars['String']['output'];
-  /** 吹哨报到统计 Dispatch statistics of the county's townships for a period. */
+  /** 吹哨报到统计 Dispatch statistics of the county's townships for a period. Needs `read` or `report`. */
   dispatchStats: DispatchStats;
   /**
    * 下辖乡镇 The townships of the county, ordered by code. Null (with an error)
@@ -335,13 +335,13 @@ export type QueryTownshipsArgs = {
  */
 export type Township = {
   __typename?: 'Township';
-  /** 乡镇机构 The township's agencies (综治中心, 司法所, 派出所, 调解中心, 法庭联络点), ordered by kind. */
+  /** 乡镇机构 The township's agencies (综治中心, 司法所, 派出所, 调解中心, 法庭联络点), ordered by kind. Needs `read` or `report` and the township in the caller's jurisdiction. */
   agencies: Array<TownshipAgency>;
   /** 9-digit division code, e.g. `623021200` 术布乡. */
   code: Scalars['String']['output'];
   /** 所属县 The county the township belongs to. */
   county?: Maybe<County>;
-  /** 吹哨报到统计 Dispatch statistics for a period (`from`/`to` dates, or `period`: 2026, 2026Q3, 202609). */
+  /** 吹哨报到统计 Dispatch statistics for a period (`from`/`to` dates, or `period`: 2026, 2026Q3, 202609). Needs `read` or `report`. */
   dispatchStats: DispatchStats;
   /** 吹哨报到 The township's dispatches to departments, newest first. */
   dispatches: DispatchConnection;
@@ -351,7 +351,7 @@ export type Township = {
   kind: TownshipKind;
   /** Official name, e.g. 术布乡. */
   name: Scalars['String']['output'];
-  /** 乡镇队伍 The township's teams (民兵应急分队, 联防联控队). */
+  /** 乡镇队伍 The township's teams (民兵应急分队, 联防联控队). Needs `read` or `report` and the township in the caller's jurisdiction. */
   teams: Array<TownshipTeam>;
 };
 

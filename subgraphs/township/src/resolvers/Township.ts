@@ -1,4 +1,4 @@
-import { requireDivisionAccess, requireListAccess } from '../../../../platform/caller.ts';
+import { requireListAccess, requireStatsAccess } from '../../../../platform/caller.ts';
 import { resolvePeriod } from '../../../../domain/periods.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
@@ -8,8 +8,15 @@ import { townshipCases } from '../store/township-case.ts';
 export const Township: TownshipResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
   county: (t) => ({ code: t.countyCode }),
-  agencies: (t, _, ctx) => ctx.loaders.agenciesOf.load(t.code),
-  teams: (t, _, ctx) => ctx.loaders.teamsOf.load(t.code),
+  // The township's own forces, with their strength: figures of the township, as its statistics are.
+  agencies: (t, _, ctx) => {
+    requireStatsAccess(ctx.caller, t.code);
+    return ctx.loaders.agenciesOf.load(t.code);
+  },
+  teams: (t, _, ctx) => {
+    requireStatsAccess(ctx.caller, t.code);
+    return ctx.loaders.teamsOf.load(t.code);
+  },
   /** The township 综治中心's inbox. */
   disputes: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispute');
@@ -20,9 +27,9 @@ export const Township: TownshipResolvers = {
     requireListAccess(ctx.caller, t.code, 'dispatch');
     return dispatches.list(ctx.em, { townshipCode: t.code }, args.filter, parsePage(args));
   },
-  /** Figures only: statistics, as every division's, need the division within the caller's jurisdiction. */
+  /** Figures only: statistics, as every division's, need `read` or `report` and the division within the caller's jurisdiction. */
   dispatchStats: (t, args, ctx) => {
-    requireDivisionAccess(ctx.caller, t.code);
+    requireStatsAccess(ctx.caller, t.code);
     const p = resolvePeriod(args);
     return ctx.loaders.dispatchStats(p.from, p.to).load(t.code);
   },

@@ -918,7 +918,8 @@ export type Grid = {
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
    * three linked cadres (leader, office, political-legal) and at least one
-   * informant 信息员.
+   * informant 信息员. A statistic: needs `read` or `report` and the grid in the
+   * caller's jurisdiction.
    */
   fullyStaffed: Scalars['Boolean']['output'];
   /** 隐患 Hazards, optionally in one status, ordered by id. */

@@ -1,3 +1,4 @@
+import { requireStatsAccess } from '../../../../platform/caller.ts';
 import type { GridResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
 import { registryLists } from './lists/registry.ts';
@@ -10,7 +11,12 @@ import { registryLists } from './lists/registry.ts';
 export const Grid: GridResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.code),
   village: async (g, _, ctx) => (await ctx.loaders.village.load(g.villageCode))!,
-  fullyStaffed: (g, _, ctx) => ctx.loaders.stats.fullyStaffed.load(g.code),
+  // A statistic of the grid's staff, as `forces` is: read under the caller's row-level security and then cached for
+  // every caller, so only a caller who holds the grid (and so sees all of its staff) may have it counted.
+  fullyStaffed: (g, _, ctx) => {
+    requireStatsAccess(ctx.caller, g.code);
+    return ctx.loaders.stats.fullyStaffed.load(g.code);
+  },
   ...registryLists('grid'),
   disputes: disputesOf('grid'),
 };

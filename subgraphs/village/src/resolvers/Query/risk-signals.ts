@@ -4,7 +4,7 @@ import { hasScope } from '../../../../../platform/caller.ts';
 import { forbidden, notFound } from '../../../../../domain/errors.ts';
 import { afterKey, encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
 import { riskThresholds } from '../../../../../platform/settings.ts';
-import { requireStatsAccess } from '../../access.ts';
+import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
 import { riskSignals } from '../../store/risk-signals.ts';

@@ -3,7 +3,7 @@ import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../../domain/periods.ts';
-import { requireStatsAccess } from '../../access.ts';
+import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { VillageContext } from '../../context.ts';
 import type { DisputeFigures, PatrolFigures, PeriodScope } from '../../stats.ts';
 
