@@ -24,8 +24,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   applyEvent?: ApplyEvent;
   /** The subgraphs this one sends events to. */
   eventTargets?: SubgraphName[];
-  /** Extra HTTP routes (e.g. exports), given the ORM and the subgraph's trust (routers and callers, platform/auth.ts). */
-  routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>) => Record<string, Route>;
+  /** Extra HTTP routes (e.g. exports), given the ORM, the subgraph's trust (routers and callers, platform/auth.ts) and its limits. */
+  routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>, limits: ServiceLimits) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
   onResponse?: (ctx: C) => Promise<boolean>;
 }
@@ -75,7 +75,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       trust,
       compileAfter: opts.compileAfter,
       onResponse: mod.onResponse,
-      routes: mod.routes?.(orm, async () => trust),
+      routes: mod.routes?.(orm, async () => trust, limits),
       events: {
         secret: opts.eventsSecret,
         apply: mod.applyEvent,

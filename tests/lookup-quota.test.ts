@@ -152,6 +152,51 @@ describe('lookup quota', () => {
     expect(await used('burst')).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
   });
 
+  it('counts the rows of a file (dry run or not) told that their number is registered elsewhere, and past the quota rejects them as RATE_LIMITED', async () => {
+    await freshMinute();
+    const name = 'files';
+    const writer = await hub.token({ jurisdiction: '623022', scopes: ['write'], subject: `quota-${name}-${RUN}` });
+    const numbers = (
+      await db.query<{ id_number: string }>(`select id_number from person where county_code = $1 and id_number is not null order by id limit 4`, [COUNTY])
+    ).rows.map((r) => r.id_number);
+    const grid = (await db.query<{ code: string }>(`select min(code) as code from grid where village_code like '623022%'`)).rows[0]!.code;
+    const send = async (kind: string, body: string, dryRun: boolean) => {
+      const res = await fetch(new URL(`/import/${kind}?job=quota-${kind}-${RUN}-${Math.random()}${dryRun ? '&dryRun=true' : ''}`, hub.gatewayUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      const events = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; code?: string; reason?: string; field?: string });
+      return events.filter((e) => e.type === 'reject').map((e) => [e.field, e.code]);
+    };
+    const residents = (ids: string[]) =>
+      ['id_number,name,ethnicity,residency,grid_code', ...ids.map((id) => `${id},重复登记,汉族,REGISTERED,${grid}`)].join('\n');
+    // Two rows told their numbers are registered elsewhere: two lookups, in a dry run too.
+    expect(await send('residents', residents(numbers.slice(0, 2)), true)).toEqual([
+      ['id_number', 'CONFLICT'],
+      ['id_number', 'CONFLICT'],
+    ]);
+    expect(await used(name)).toEqual({ MINUTE: 2, DAY: 2 });
+    // Two more do not fit in the minute's three: both rows are refused without a word on their numbers.
+    expect(await send('residents', residents(numbers.slice(2, 4)), false)).toEqual([
+      ['id_number', 'RATE_LIMITED'],
+      ['id_number', 'RATE_LIMITED'],
+    ]);
+    // A disputes file naming a party by such a number: the one lookup left, then none.
+    const disputes = (i: number) =>
+      [
+        'external_id,grid_code,category,scale,source,summary,parties',
+        `quota-${RUN}-${i},${grid},NEIGHBOUR,ORDINARY,GRID_INSPECTION,邻里纠纷,APPLICANT:${numbers[i]};RESPONDENT:张三`,
+      ].join('\n');
+    expect(await send('disputes', disputes(0), true)).toEqual([['parties', 'CONFLICT']]);
+    expect(await send('disputes', disputes(1), true)).toEqual([['parties', 'RATE_LIMITED']]);
+    expect(await used(name)).toEqual({ MINUTE: 3, DAY: 3 });
+  });
+
   it('counts a registration refused because the number is registered elsewhere as a lookup, and past the quota says only RATE_LIMITED', async () => {
     await freshMinute();
     const name = 'writer';

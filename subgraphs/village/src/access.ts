@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { hasScope, holdsRecord, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
-import { hubError } from '../../../domain/errors.ts';
+import { hubError, type Said } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
 import { auditTrail, type AuditedType } from './store/audit-trail.ts';
@@ -46,19 +46,23 @@ export function personal(
 /** Each request's lookups, spent together (one statement per turn of the event loop); requests that spent any. */
 const lookupBatches = new WeakMap<BaseContext, DataLoader<number, true>>();
 
-/** The refusal of lookups past the caller's quota: the window overrun (the day's first, as the longer wait) and when it starts again. */
-function quotaSpent(over: readonly ExceededQuota[]) {
+/** Why lookups past the caller's quota are refused: the window overrun (the day's first, as the longer wait) and when it starts again. */
+export function lookupsRefused(over: readonly ExceededQuota[]): { said: Said; extra: { window: string; quota: number; retryAfterSeconds: number } } {
   const w = over.find((o) => o.exceeded === 'DAY') ?? over[0]!;
   const per = w.exceeded === 'DAY' ? { zh: '每天（北京时间）', en: 'a day (Beijing time)' } : { zh: '每分钟', en: 'a minute' };
-  return hubError(
-    'RATE_LIMITED',
-    {
+  return {
+    said: {
       zh: `按身份证号或电话查找人员过于频繁：每个用户${per.zh}至多 ${w.quota} 次，请 ${w.retryAfter} 秒后再试。`,
       en: `Too many lookups by ID number or phone: at most ${w.quota} ${per.en} per caller; try again in ${w.retryAfter} s.`,
     },
-    { window: w.exceeded, quota: w.quota, retryAfterSeconds: w.retryAfter },
-  );
+    extra: { window: w.exceeded, quota: w.quota, retryAfterSeconds: w.retryAfter },
+  };
 }
+
+const quotaSpent = (over: readonly ExceededQuota[]) => {
+  const { said, extra } = lookupsRefused(over);
+  return hubError('RATE_LIMITED', said, extra);
+};
 
 /**
  * Spends one of the caller's lookups by full ID number or phone, before the

@@ -20,7 +20,11 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   context: (base, limits) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map(), lookups: limits.lookups }),
   onResponse: writeAudit,
   applyEvent: applyVillageEvent,
-  routes: (orm, key) => ({ '/export/*': exportRoute(orm, key), '/changes.ndjson': feedRoute(orm, key), '/import/*': importRoute(orm, key) }),
+  routes: (orm, key, limits) => ({
+    '/export/*': exportRoute(orm, key),
+    '/changes.ndjson': feedRoute(orm, key),
+    '/import/*': importRoute(orm, key, limits.lookups),
+  }),
   // Escalations go to the township; a case reopened after an unsatisfied rating goes back to the level that resolved it.
   eventTargets: ['township', 'county'],
   loadDirectory: loadVillageDirectory,

@@ -7,14 +7,17 @@ import { badInput } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
-import { ruleReject } from '../registry/rules.ts';
+import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
 import { HttpError, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
+import { lookupsRefused } from '../access.ts';
 import { auditTrail } from '../store/audit-trail.ts';
+import { lookupQuota } from '../store/lookup-quota.ts';
+import type { LookupLimits } from '../../../../platform/settings.ts';
 import type { ResidentWrites, RowKindSql } from '../store/import-kinds.ts';
 import type { BatchFacts } from '../store/row-kinds.ts';
 import {
@@ -195,6 +198,7 @@ async function writeBatch(
   lastLine: number,
   before: Promise<unknown>,
   language: Language,
+  lookups: LookupLimits,
   dryRun = false,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   await nativeBegin(client);
@@ -208,6 +212,8 @@ async function writeBatch(
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];
+    // The rejects that say a number is registered outside the jurisdiction: lookups, spent from the caller's quota.
+    const revealing: Reject[] = [];
     const matched = { ids: [] as number[], elsewhere: 0 };
     if (rows.length) {
       await kind.beforeStage?.(client, rows);
@@ -217,8 +223,8 @@ async function writeBatch(
         return at > 0 && rows.some((r) => r[at] != null);
       };
       const r = kind.batch
-        ? await writeRows(client, kind, rows, filled, all, before, language, matched)
-        : await writeStaged(client, kind, filled, all, before, language);
+        ? await writeRows(client, kind, rows, filled, all, revealing, before, language, matched)
+        : await writeStaged(client, kind, filled, all, revealing, before, language);
       inserted = r.inserted;
       updated = r.updated;
     }
@@ -228,7 +234,15 @@ async function writeBatch(
     if (dryRun) {
       // Every rule ran and every write was made, and none of it is kept: the counts are what the import would do.
       await nativeRollback(client);
+      // Its lookups are spent all the same, in a transaction of their own.
+      if (revealing.length) {
+        await nativeBegin(client);
+        await spendRevealing(client, caller, revealing, lookups, language);
+        await nativeCommit(client);
+      }
     } else {
+      // Spent after the previous batch committed (as every lock this one takes after its writes), before the rejects are kept.
+      await spendRevealing(client, caller, revealing, lookups, language);
       if (all.length) await recordRejects(client, ids.owner, ids.job, all);
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
@@ -245,6 +259,21 @@ async function writeBatch(
     }
     throw e;
   }
+}
+
+/**
+ * Spends the caller's lookups for the rejects that say a number is registered
+ * outside the jurisdiction (docs/ARCHITECTURE.md, "Lookup quota"): a file of
+ * guessed numbers, dry run or not, would otherwise find whose they are in
+ * bulk. Past the quota those rows are rejected as RATE_LIMITED instead,
+ * saying nothing of the number; they are not written either way.
+ */
+async function spendRevealing(client: PoolClient, caller: Caller, revealing: Reject[], lookups: LookupLimits, language: Language): Promise<void> {
+  if (!revealing.length) return;
+  const over = await lookupQuota.takeNative(client, caller.subject, revealing.length, lookups);
+  if (!over.length) return;
+  const { said } = lookupsRefused(over);
+  for (const r of revealing) Object.assign(r, { reason: `${r.field} ${said[language]}`, code: 'RATE_LIMITED' });
 }
 
 /** How many ID numbers a batch's rows name (every `…id_number` column, and a dispute's parties): each is a lookup. */
@@ -306,6 +335,7 @@ async function writeStaged(
   kind: ImportKind,
   filled: (column: string) => boolean,
   all: Reject[],
+  revealing: Reject[],
   before: Promise<unknown>,
   language: Language,
 ): Promise<{ inserted: number; updated: number }> {
@@ -315,7 +345,9 @@ async function writeStaged(
   for (const check of kind.checks) {
     if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
     for (const line of await rejectStaged(client, check)) {
-      all.push({ line, ...ruleReject(check, language) });
+      const reject = { line, ...ruleReject(check, language) };
+      all.push(reject);
+      if (check.revealsRegistration) revealing.push(reject);
     }
   }
   // Upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
@@ -341,6 +373,7 @@ async function writeRows(
   rows: CopyValue[][],
   filled: (column: string) => boolean,
   all: Reject[],
+  revealing: Reject[],
   before: Promise<unknown>,
   language: Language,
   matched: { ids: number[]; elsewhere: number },
@@ -358,7 +391,9 @@ async function writeRows(
     if (check.when && !check.when(facts)) continue;
     for (const bad of await rejectRows(client, check)) {
       const reason = bad.reason ? bad.reason[language] : `${bad.field} ${check.rule.reason[language]}`;
-      all.push({ line: bad.line, field: bad.field, reason, code: check.rule.code });
+      const reject = { line: bad.line, field: bad.field, reason, code: check.rule.code };
+      all.push(reject);
+      if (check.rule.name === idNumberElsewhere.name) revealing.push(reject);
     }
   }
   if (residents) return writeWithRollupDelta(client, residents, before, counts);
@@ -412,7 +447,7 @@ async function writeWithRollupDelta(
 /** PostgreSQL's unique_violation, as `pg` reports it. */
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && 'code' in e && e.code === '23505';
 
-export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
+export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, lookups: LookupLimits) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const { caller, requestId } = await routeIdentity(req, await trust());
     if (req.method !== 'POST')
@@ -497,6 +532,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           line,
           before,
           language,
+          lookups,
           opts.dryRun,
         );
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...asWritten(x) });

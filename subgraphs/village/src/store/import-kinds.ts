@@ -52,6 +52,8 @@ export interface StageCheck {
   st: Sql<LineRow>;
   /** The check concerns only rows whose `field` (a staged column) is filled: a batch with none skips it. */
   onlyIfFilled?: boolean;
+  /** A row it rejects is told a number is registered outside the caller's jurisdiction: a lookup (import/route.ts spends it). */
+  revealsRegistration?: boolean;
   /** The check finds rows only through what `prepare` wrote: a batch whose `prepare` wrote none skips it. */
   afterPrepare?: boolean;
 }
@@ -129,7 +131,10 @@ function staging(kind: string, stage: Stage): Pick<KindSqlBase, 'stage' | 'creat
 }
 
 /** A check as a statement that deletes (and returns the lines of) the staged rows `s` for which `bad` holds. */
-function check(kind: string, c: { field: string; reason: Said; bad: string; code?: RuleCode; onlyIfFilled?: boolean; afterPrepare?: boolean }): StageCheck {
+function check(
+  kind: string,
+  c: { field: string; reason: Said; bad: string; code?: RuleCode; onlyIfFilled?: boolean; afterPrepare?: boolean; revealsRegistration?: boolean },
+): StageCheck {
   const { bad, ...rest } = c;
   return { ...rest, st: sql(`import.${kind}.check.${c.field}.${c.code ?? 'input'}`, Line, `delete from stage s where ${bad} returning line`) };
 }
@@ -224,6 +229,7 @@ export const KIND_SQL = {
       check('disputes', {
         field: 'parties',
         code: 'CONFLICT',
+        revealsRegistration: true,
         reason: {
           zh: '含有已在您辖区以外登记的人员的公民身份号码；该当事人请只写姓名，或由其登记所在的辖区上报',
           en: 'names by ID number a resident registered outside your jurisdiction; give that party by name alone, or have that jurisdiction report the case',
