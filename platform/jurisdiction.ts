@@ -94,6 +94,18 @@ export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: reado
   return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
 }
 
+/**
+ * A statement that needs no jurisdiction and is no part of the request's
+ * transaction (a counter such as the lookup quota): on the connections
+ * `publicRows` reads on, as a transaction of its own, whatever the request
+ * is doing. So it neither opens the request's transaction early nor lands in
+ * a read-only turn.
+ */
+export async function sideRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
+  const reads = publicReads(await db.getConnection().getNativeClient());
+  return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
+}
+
 const publicConnections = new WeakMap<Pool, SharedConnections>();
 
 /**

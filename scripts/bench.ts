@@ -18,7 +18,7 @@ import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_pr
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandArgs } from './lib/args.ts';
 import pg from 'pg';
 import { chinaDay } from '../domain/china-day.ts';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
@@ -31,16 +31,18 @@ import { closedLoop, day, merge, pct, post, postWithFetch, type Run } from './be
 import { addCpu, cpuProbe, CPU_PROCESSES, perRequest, serviceOf, totalCpu, zeroCpu, type CpuProbe, type CpuProcess } from './bench/cpu.ts';
 import { floorTarget } from './bench/floor.ts';
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  allowPositionals: true,
-  options: {
+const { values, positionals } = commandArgs(
+  'npm run bench',
+  'npm run bench [-- <scenario> ...] [--seconds 12] [--soak 300] [--province] [--against DIR]\n' +
+    'scenarios: dashboard, entity, overhead, drilldown, fanout, writes, bulk, reports, lookup, soak (default: all), peers',
+  {
     against: { type: 'string' },
     seconds: { type: 'string', default: '12' },
     soak: { type: 'string', default: '300' },
     province: { type: 'boolean', default: false },
   },
-});
+  true,
+);
 const ALL = ['dashboard', 'entity', 'overhead', 'drilldown', 'fanout', 'writes', 'bulk', 'reports', 'lookup', 'soak'];
 const scenarios = positionals.length ? positionals : ALL;
 const SECONDS = Number(values.seconds);
@@ -572,24 +574,28 @@ if (scenarios.includes('lookup')) {
   const phones = sample.flatMap((r) => (r.phone ? [r.phone] : []));
   let i = 0;
   const next = <T>(xs: T[]) => xs[i++ % xs.length]!;
-  const lookup = (name: string, query: string, variables: () => Record<string, unknown>) => ({
-    name,
-    target: { url: gatewayUrl, headers: asAdmin, body: () => JSON.stringify({ query, variables: variables() }) },
-  });
+  // With --against, each lookup also runs on the other checkout's hub (the same seeded residents), in the same rounds.
+  const lookup = (name: string, query: string, variables: () => Record<string, unknown>) => {
+    const body = () => JSON.stringify({ query, variables: variables() });
+    return [
+      { name, target: { url: gatewayUrl, headers: asAdmin, body } },
+      ...(against ? [{ name: `${name}, ${againstLabel}`, target: { url: against.url, headers: against.headers, body, cpu: against.cpu } }] : []),
+    ];
+  };
   const fields = 'id name idNumber phone village { name }';
   const rows = await compare(
     [
-      lookup(
+      ...lookup(
         'by ID number',
         `query($v: String!) { county(code: "${county}") { residents(filter: { idNumber: $v }, first: 5) { nodes { ${fields} } } } }`,
         () => ({ v: next(sample).id_number }),
       ),
-      lookup(
+      ...lookup(
         'by name prefix (a surname, first 20 and the total)',
         `query($v: String!) { county(code: "${county}") { residents(filter: { namePrefix: $v }, first: 20) { totalCount nodes { ${fields} } } } }`,
         () => ({ v: next(sample).surname }),
       ),
-      lookup('by phone', `query($v: String!) { county(code: "${county}") { residents(filter: { phone: $v }, first: 5) { nodes { ${fields} } } } }`, () => ({
+      ...lookup('by phone', `query($v: String!) { county(code: "${county}") { residents(filter: { phone: $v }, first: 5) { nodes { ${fields} } } } }`, () => ({
         v: next(phones),
       })),
     ],
@@ -597,6 +603,14 @@ if (scenarios.includes('lookup')) {
   );
   table(`County-level lookups (临潭县, ${residents.toLocaleString('en')} residents, county caller with pii, audited), 4 connections`, rows);
   cpuTable('County-level lookups', rows);
+  if (against) {
+    const rate = (name: string) => {
+      const r = rows.find((x) => x.name === name)!;
+      return r.run.requests / r.run.seconds;
+    };
+    const names = rows.map((r) => r.name).filter((n) => !n.endsWith(againstLabel));
+    say(`\nRequests/s of this checkout / ${againstLabel}, same rounds: ${names.map((n) => `${n} ${f2(rate(n) / rate(`${n}, ${againstLabel}`))}`).join('; ')}.`);
+  }
 }
 
 if (scenarios.includes('soak')) {

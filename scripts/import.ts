@@ -15,13 +15,16 @@ import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
 import { csvCell } from '../platform/tabular.ts';
+import { commandArgs } from './lib/args.ts';
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  allowPositionals: true,
-  options: {
+const USAGE =
+  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
+  'kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes, grid-staff, mediation-committees, mediators';
+const { values, positionals } = commandArgs(
+  'npm run import',
+  USAGE,
+  {
     token: { type: 'string' },
     url: { type: 'string' },
     format: { type: 'string' },
@@ -34,7 +37,8 @@ const { values, positionals } = parseArgs({
     strict: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
   },
-});
+  true,
+);
 
 // The language of what this command and the hub say (reasons, errors): --lang, else English for an English locale,
 // else Chinese.
@@ -49,8 +53,6 @@ function fail(message: string): never {
 
 const [kind, file] = positionals;
 if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') fail(`--lang 应为 zh 或 en / --lang: zh or en, not ${values.lang}`);
-const USAGE =
-  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]';
 if (!kind || !file) fail(say(`用法：${USAGE}`, `usage: ${USAGE}`));
 const token = values.token ?? process.env.HUB_TOKEN;
 if (!token)

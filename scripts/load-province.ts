@@ -6,16 +6,17 @@
  *   npm run load-province -- 62 [--scale 0.15] [--disputes-per-village 5.7]
  * Counties that already have demo data (the seed counties) keep theirs.
  */
-import { parseArgs } from 'node:util';
 import { settingsOrExit } from '../platform/settings.ts';
 import { parseScope } from '../domain/divisions.ts';
+import { commandArgs } from './lib/args.ts';
 import { loadDirectory, migrateAll, prepareDatabases, seedDemo } from './lib/setup.ts';
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  allowPositionals: true,
-  options: { scale: { type: 'string', default: '0.15' }, 'disputes-per-village': { type: 'string', default: '5.7' } },
-});
+const { values, positionals } = commandArgs(
+  'npm run load-province',
+  'npm run load-province -- <province code, e.g. 62> [--scale 0.15] [--disputes-per-village 5.7]',
+  { scale: { type: 'string', default: '0.15' }, 'disputes-per-village': { type: 'string', default: '5.7' } },
+  true,
+);
 const scale = Number(values.scale);
 const disputesPerVillage = Number(values['disputes-per-village']);
 let scope: string[];

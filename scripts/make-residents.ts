@@ -11,17 +11,18 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { chinaDay } from '../domain/china-day.ts';
 import { ageOn } from '../domain/tags.ts';
-import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { gridCounts, readDivisions } from '../domain/divisions.ts';
 import { DEFAULT_MIX, mobile, personName, surnameFor } from '../seed/shared/names.ts';
 import { Random } from '../seed/shared/random.ts';
 import { csvCell } from '../platform/tabular.ts';
+import { commandArgs } from './lib/args.ts';
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
+const { values } = commandArgs(
+  'npm run make-residents',
+  'npm run make-residents -- --out residents.csv [--rows 200000] [--county 623022] [--id-county 659001] [--bad 0.01] [--encoding utf-8|gb18030] [--format csv|ndjson] [--seed s]',
+  {
     out: { type: 'string' },
     rows: { type: 'string', default: '200000' },
     county: { type: 'string', default: '623022' },
@@ -31,7 +32,7 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'csv' },
     seed: { type: 'string', default: 'residents' },
   },
-});
+);
 if (!values.out) {
   console.error('make-residents: --out <file> is required');
   process.exit(1);

@@ -6,12 +6,12 @@
  * Department: a county department's kind (e.g. NATURAL_RESOURCES) for its own
  * dispatch inbox, 报到 and 反馈; the jurisdiction is then its county (6 digits).
  */
-import { parseArgs } from 'node:util';
 import { AuthError, importPrivateKey, MAX_TOKEN_DAYS, mintCallerToken } from '../platform/auth.ts';
 import { SCOPES, type Scope } from '../platform/caller.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { loadKeys } from './lib/keys.ts';
+import { commandArgs } from './lib/args.ts';
 
 export function parseTtl(text: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(text);
@@ -32,28 +32,14 @@ const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,r
   --department    a county department's kind (${[...DEPARTMENT_NAMES.keys()].slice(0, 3).join(', ')}, …), with its county as jurisdiction
 Prints the token; the hub's keys come from HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY).`;
 
-let values: { jurisdiction?: string; scopes?: string; name?: string; subject?: string; ttl?: string; department?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: {
-      jurisdiction: { type: 'string' },
-      scopes: { type: 'string', default: 'read' },
-      name: { type: 'string' },
-      subject: { type: 'string' },
-      ttl: { type: 'string', default: '12h' },
-      department: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (e) {
-  console.error(`npm run token: ${(e as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values } = commandArgs('npm run token', USAGE, {
+  jurisdiction: { type: 'string' },
+  scopes: { type: 'string', default: 'read' },
+  name: { type: 'string' },
+  subject: { type: 'string' },
+  ttl: { type: 'string', default: '12h' },
+  department: { type: 'string' },
+});
 try {
   if (values.jurisdiction === undefined) throw new Error('--jurisdiction is required (a division code, e.g. 623021)');
   const scopes = values

@@ -29,22 +29,26 @@ export class Migration20261205000043LookupQuota extends Migration {
           in_minute integer;
           in_day integer;
         begin
-          -- Both rows exist and are locked before they are read (a window that has passed starts again at 0), so a
-          -- caller's concurrent requests spend the quota one after the other until their transactions end.
-          insert into lookup_quota as q (subject, span, starts, used)
-          values (who, 'MINUTE', minute_starts, 0), (who, 'DAY', day_starts, 0)
-          on conflict (subject, span) do update
-             set used = case when q.starts = excluded.starts then q.used else 0 end, starts = excluded.starts;
-          select q.used into in_minute from lookup_quota q where q.subject = who and q.span = 'MINUTE';
-          select q.used into in_day from lookup_quota q where q.subject = who and q.span = 'DAY';
-          if in_minute + n <= per_minute and in_day + n <= per_day then
-            update lookup_quota q set used = q.used + n where q.subject = who;
+          -- A counter lost in a crash costs nothing: the statement's own commit need not wait for the disk.
+          perform set_config('synchronous_commit', 'off', true);
+          -- One statement counts the lookups in both windows (a window that has passed starts again) and locks the
+          -- caller's two rows until the transaction ends, so concurrent requests of one caller count one after the other.
+          with counted as (
+            insert into lookup_quota as q (subject, span, starts, used)
+            values (who, 'MINUTE', minute_starts, n), (who, 'DAY', day_starts, n)
+            on conflict (subject, span) do update
+               set used = case when q.starts = excluded.starts then q.used else 0 end + excluded.used, starts = excluded.starts
+            returning q.span, q.used)
+          select max(c.used) filter (where c.span = 'MINUTE'), max(c.used) filter (where c.span = 'DAY') into in_minute, in_day from counted c;
+          if in_minute <= per_minute and in_day <= per_day then
             return;
           end if;
-          if in_minute + n > per_minute then
+          -- Refused, so not counted: the caller's next lookup in the window is judged on what it really spent.
+          update lookup_quota q set used = q.used - n where q.subject = who;
+          if in_minute > per_minute then
             return query select 'MINUTE', per_minute, ceil(extract(epoch from minute_starts + interval '1 minute' - now()))::integer;
           end if;
-          if in_day + n > per_day then
+          if in_day > per_day then
             return query select 'DAY', per_day, ceil(extract(epoch from day_starts + interval '1 day' - now()))::integer;
           end if;
         end $$`,
