@@ -35,8 +35,8 @@ function monthsPeriod(y: number, m: number, months: number): Period {
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2100;
 
-function checkYear(year: number, argument: string): void {
-  if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+function checkYear(year: number, argument: string, first = FIRST_YEAR): void {
+  if (!(year >= first && year <= LAST_YEAR)) {
     const shown = String(year).padStart(4, '0');
     throw badInput(
       { zh: `${argument}：年份 ${shown} 不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${argument}: the year ${shown} is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
@@ -157,10 +157,14 @@ export function yearAgo(p: Period): Period {
   return { from: back(p.from), to: back(p.to) };
 }
 
-/** China Standard Time day boundaries of an inclusive date period. */
+/**
+ * China Standard Time day boundaries of an inclusive date period. It may also
+ * be one worked out from a period asked for (the one before it, the same a
+ * year earlier, the 12 months before): of a period of 1900 that starts in 1899.
+ */
 export function periodBounds(from: string, to: string): [string, string] {
-  checkYear(Number(from.slice(0, 4)), 'from');
-  checkYear(Number(to.slice(0, 4)), 'to');
+  checkYear(Number(from.slice(0, 4)), 'from', FIRST_YEAR - 1);
+  checkYear(Number(to.slice(0, 4)), 'to', FIRST_YEAR - 1);
   const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
   return [new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(), end];
 }

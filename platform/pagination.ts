@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput } from '../domain/errors.ts';
+import { badInput, quote } from '../domain/errors.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from './sql.ts';
 
 /** Relay-style connections (docs/ARCHITECTURE.md): `first`/`after`, `totalCount`. */
@@ -28,7 +28,7 @@ export function encodeCursor(list: string, key: string): string {
 }
 
 const notOurs = (cursor: string) => {
-  const shown = cursor.length > 60 ? `${cursor.slice(0, 60)}…` : cursor;
+  const shown = quote(cursor);
   return badInput({ zh: `after：“${shown}”不是本字段返回的游标。`, en: `after: "${shown}" is not a cursor returned by this field.` }, { argument: 'after' });
 };
 

@@ -40,8 +40,8 @@ export function personName(value: unknown, field: string, max = 50): string {
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s) || !/\p{L}/u.test(s) || /^[=+\-@]/.test(s)) {
     throw badInput(
       {
-        zh: `${field}“${s.slice(0, 20)}”不像姓名：姓名须含文字，不能含换行或不可见字符，也不能以 = + - @ 开头。`,
-        en: `${field} "${s.slice(0, 20)}" is not a name: a name has letters, no line breaks or invisible characters, and does not start with = + - @.`,
+        zh: `${field}“${quote(s)}”不像姓名：姓名须含文字，不能含换行或不可见字符，也不能以 = + - @ 开头。`,
+        en: `${field} "${quote(s)}" is not a name: a name has letters, no line breaks or invisible characters, and does not start with = + - @.`,
       },
       { argument: field },
     );

@@ -346,10 +346,14 @@ describe('吹哨报到: departments answer for themselves', () => {
     const again = ok(recalled).dispatchToDepartments.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND' && d.status === 'DISPATCHED')!;
     expect(again.id).not.toBe(silent.id);
     c = await caseNow();
-    // A refusal lists 撤回吹哨 among the steps left only while a dispatch is open to withdraw.
+    // A refusal lists 撤回吹哨 among the steps left only while a dispatch is open to withdraw, and 化解 and 上报 only
+    // once none is: they would be refused until the department reports back.
     const acceptAgain = async (v: number) =>
       (await act(callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${v}) { version }`)).errors![0]!.extensions as { allowed: string[] };
-    expect((await acceptAgain(c.version)).allowed).toContain('WITHDRAW_DISPATCH');
+    const open = await acceptAgain(c.version);
+    expect(open.allowed).toContain('WITHDRAW_DISPATCH');
+    expect(open.allowed).not.toContain('RESOLVE');
+    expect(open.allowed).not.toContain('ESCALATE');
     expect(ok(await withdraw(again.id, c.version)).withdrawDispatch).toMatchObject({ version: c.version + 1 });
     const none = await acceptAgain(c.version + 1);
     expect(none.allowed).not.toContain('WITHDRAW_DISPATCH');

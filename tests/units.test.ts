@@ -303,8 +303,26 @@ import { GraphQLError } from 'graphql';
 import { makeFormatError } from '../platform/errors.ts';
 
 import { personName, text } from '../platform/validate.ts';
+import { decodeCursor } from '../platform/pagination.ts';
 
 describe('names and free text (platform/validate.ts)', () => {
+  it('quotes a refused value cut between whole characters, never half an emoji (a strict UTF-8 client cannot read a lone surrogate)', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const said = (fn: () => unknown): string[] => {
+      try {
+        fn();
+      } catch (e) {
+        const g = e as GraphQLError;
+        return [g.message, String(g.extensions[ENGLISH_EXTENSION])];
+      }
+      throw new Error('not refused');
+    };
+    for (const message of [...said(() => personName(`=${'😀'.repeat(30)}`, 'parties.name')), ...said(() => decodeCursor(`a${'😀'.repeat(40)}`, 'dispute'))]) {
+      expect(message).not.toMatch(lone);
+      expect(message).toContain('😀');
+    }
+  });
+
   it('takes names as people write them, counting a rare character as one', () => {
     for (const n of ['王芳', '阿卜杜·热合曼', '买买提·艾力', 'Zhang San', '𠀀'.repeat(26)]) expect(personName(n, 'name')).toBe(n);
     expect(personName('  李四 ', 'name')).toBe('李四');
@@ -381,6 +399,12 @@ describe('reporting periods', () => {
     expect(english(() => periodBounds('0000-01-01', '2026-01-01'))).toMatch(/outside/);
     expect(() => periodBounds('0000-01-01', '2026-01-01')).toThrow('年份 0000 不在 1900–2100 之间');
     expect(periodBounds('1900-01-01', '2100-12-31')).toEqual(['1899-12-31T16:00:00.000Z', '2100-12-31T16:00:00.000Z']);
+    // A period of 1900 is asked for; the one before it, which early warnings compare with, lies in 1899.
+    for (const period of ['1900', '1900Q1', '190001']) {
+      const before = previousPeriod(resolvePeriod({ period }));
+      expect(before.from.slice(0, 4)).toBe('1899');
+      expect(periodBounds(before.from, before.to)[1]).toBe('1899-12-31T16:00:00.000Z');
+    }
   });
 
   it('keeps a checked period for the same arguments, and checks any other shape every time', () => {

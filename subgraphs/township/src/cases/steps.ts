@@ -1,7 +1,7 @@
 import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
-import { badInput, hubError, notFound } from '../../../../domain/errors.ts';
+import { badInput, hubError, notFound, quote } from '../../../../domain/errors.ts';
 import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -76,8 +76,11 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   const unknown = kinds.filter((k) => !DEPARTMENT_NAMES.has(k));
   if (unknown.length) {
     const known = [...DEPARTMENT_NAMES.keys()].join(', ');
+    // Quoted as typed, cut (a list of 5,000 characters came back whole), at most five of them.
+    const named = unknown.slice(0, 5).map(quote);
+    const more = unknown.length > 5 ? { zh: ` 等 ${unknown.length} 个`, en: ` and ${unknown.length - 5} more` } : { zh: '', en: '' };
     throw badInput(
-      { zh: `未知的部门：${unknown.join('、')}；可用的部门有 ${known}。`, en: `Unknown departments ${unknown.join(', ')}; use ${known}.` },
+      { zh: `未知的部门：${named.join('、')}${more.zh}；可用的部门有 ${known}。`, en: `Unknown departments ${named.join(', ')}${more.en}; use ${known}.` },
       { argument: 'departments' },
     );
   }

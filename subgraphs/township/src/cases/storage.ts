@@ -68,7 +68,8 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
     level: 'TOWNSHIP',
     lock: step.lock,
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'TOWNSHIP' : null),
-    unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? [] : ['WITHDRAW_DISPATCH']),
+    // Open dispatches keep the case at the township (requireDepartmentsReported); none leave nothing to withdraw.
+    unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? ['RESOLVE', 'ESCALATE'] : ['WITHDRAW_DISPATCH']),
     rule: ruleOfCase,
     save: async (c, change) => {
       extras = step.extras ? await step.extras(c, change.at, ruleOfCase(c)) : {};
