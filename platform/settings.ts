@@ -84,9 +84,9 @@ export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresh
 
 /**
  * How many lookups of a person by full ID number or phone one caller (token
- * subject) may make (docs/ARCHITECTURE.md, "Lookup quota"): read by the
- * village subgraph on each request from its environment, checked with every
- * other setting at boot. A person's lookups are a few a minute; a caller
+ * subject) may make (docs/ARCHITECTURE.md, "Lookup quota"): read from the
+ * environment when the village subgraph starts, checked with every other
+ * setting at boot. A person's lookups are a few a minute; a caller
  * walking through numbers to learn whose they are is stopped here.
  */
 const lookupSchema = z.object({

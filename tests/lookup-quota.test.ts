@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -152,13 +153,14 @@ describe('lookup quota', () => {
     expect(await used('burst')).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
   });
 
-  it('counts the rows of a file (dry run or not) told that their number is registered elsewhere, and past the quota rejects them as RATE_LIMITED', async () => {
+  it("counts a file's rows told that their number is registered elsewhere (dry runs too), and stops a file naming numbers once no lookup is left, whatever its numbers", async () => {
     await freshMinute();
     const name = 'files';
-    const writer = await hub.token({ jurisdiction: '623022', scopes: ['write'], subject: `quota-${name}-${RUN}` });
+    let writer = await hub.token({ jurisdiction: '623022', scopes: ['write'], subject: `quota-${name}-${RUN}` });
     const numbers = (
       await db.query<{ id_number: string }>(`select id_number from person where county_code = $1 and id_number is not null order by id limit 4`, [COUNTY])
     ).rows.map((r) => r.id_number);
+    const nowhere = makeCitizenId('659109', '1980-01-01', 11); // registered nowhere
     const grid = (await db.query<{ code: string }>(`select min(code) as code from grid where village_code like '623022%'`)).rows[0]!.code;
     const send = async (kind: string, body: string, dryRun: boolean) => {
       const res = await fetch(new URL(`/import/${kind}?job=quota-${kind}-${RUN}-${Math.random()}${dryRun ? '&dryRun=true' : ''}`, hub.gatewayUrl), {
@@ -166,50 +168,80 @@ describe('lookup quota', () => {
         headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
         body,
       });
-      expect(res.status).toBe(200);
-      const events = (await res.text())
+      const text = await res.text();
+      if (res.status !== 200)
+        return { status: res.status, code: (JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code };
+      const events = text
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l) as { type: string; code?: string; reason?: string; field?: string });
-      return events.filter((e) => e.type === 'reject').map((e) => [e.field, e.code]);
+        .map((l) => JSON.parse(l) as { type: string; code?: string; field?: string });
+      return { status: 200, rejects: events.filter((e) => e.type === 'reject').map((e) => [e.field, e.code]) };
     };
     const residents = (ids: string[]) =>
       ['id_number,name,ethnicity,residency,grid_code', ...ids.map((id) => `${id},重复登记,汉族,REGISTERED,${grid}`)].join('\n');
-    // Two rows told their numbers are registered elsewhere: two lookups, in a dry run too.
-    expect(await send('residents', residents(numbers.slice(0, 2)), true)).toEqual([
-      ['id_number', 'CONFLICT'],
-      ['id_number', 'CONFLICT'],
-    ]);
-    expect(await used(name)).toEqual({ MINUTE: 2, DAY: 2 });
-    // Two more do not fit in the minute's three: both rows are refused without a word on their numbers.
-    expect(await send('residents', residents(numbers.slice(2, 4)), false)).toEqual([
-      ['id_number', 'RATE_LIMITED'],
-      ['id_number', 'RATE_LIMITED'],
-    ]);
-    // A disputes file naming a party by such a number: the one lookup left, then none.
-    const disputes = (i: number) =>
+    const disputes = (id: string) =>
       [
         'external_id,grid_code,category,scale,source,summary,parties',
-        `quota-${RUN}-${i},${grid},NEIGHBOUR,ORDINARY,GRID_INSPECTION,邻里纠纷,APPLICANT:${numbers[i]};RESPONDENT:张三`,
+        `quota-${RUN}-${id},${grid},NEIGHBOUR,ORDINARY,GRID_INSPECTION,邻里纠纷,APPLICANT:${id};RESPONDENT:张三`,
       ].join('\n');
-    expect(await send('disputes', disputes(0), true)).toEqual([['parties', 'CONFLICT']]);
-    expect(await send('disputes', disputes(1), true)).toEqual([['parties', 'RATE_LIMITED']]);
-    expect(await used(name)).toEqual({ MINUTE: 3, DAY: 3 });
+    // Two rows told their numbers are registered elsewhere: two lookups, in a dry run too.
+    expect(await send('residents', residents(numbers.slice(0, 2)), true)).toEqual({
+      status: 200,
+      rejects: [
+        ['id_number', 'CONFLICT'],
+        ['id_number', 'CONFLICT'],
+      ],
+    });
+    expect(await used(name)).toEqual({ MINUTE: 2, DAY: 2 });
+    // One lookup left lets the next batch run; what it finds is counted in full.
+    expect(await send('residents', residents(numbers.slice(2, 4)), true)).toEqual({
+      status: 200,
+      rejects: [
+        ['id_number', 'CONFLICT'],
+        ['id_number', 'CONFLICT'],
+      ],
+    });
+    expect(await used(name)).toEqual({ MINUTE: 4, DAY: 4 });
+    // None left: a file naming a number stops before its first batch, the same for a number registered elsewhere and
+    // one registered nowhere, so the stop tells nothing.
+    for (const file of [residents([numbers[0]!]), residents([nowhere])])
+      expect(await send('residents', file, true)).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    for (const id of [numbers[2]!, nowhere]) expect(await send('disputes', disputes(id), true)).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    expect(await used(name)).toEqual({ MINUTE: 4, DAY: 4 });
+    // A disputes file's party registered elsewhere is counted as a residents row is.
+    writer = await hub.token({ jurisdiction: '623022', scopes: ['write'], subject: `quota-files2-${RUN}` });
+    expect(await send('disputes', disputes(numbers[0]!), true)).toEqual({ status: 200, rejects: [['parties', 'CONFLICT']] });
+    expect(await used('files2')).toEqual({ MINUTE: 1, DAY: 1 });
   });
 
-  it('counts a registration refused because the number is registered elsewhere as a lookup, and past the quota says only RATE_LIMITED', async () => {
+  it('spends a lookup for every registration naming an ID number, and past the quota refuses them all alike', async () => {
     await freshMinute();
     const name = 'writer';
     const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `quota-${name}-${RUN}` });
     const grid = (await db.query<{ code: string }>(`select min(code) as code from grid where village_code like '623022%'`)).rows[0]!.code;
-    const register = () =>
+    const register = (idNumber: string) =>
       hub.queryAs(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
-        i: { name: '重复登记', idNumber: resident.idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
+        i: { name: '重复登记', idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid },
       });
-    for (let i = 0; i < PER_MINUTE; i++) expect((await register()).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere' });
-    const refused = await register();
-    expect(refused.errors![0]!.extensions!.code).toBe('RATE_LIMITED');
-    expect(refused.errors![0]!.extensions!.rule).toBeUndefined();
+    for (let i = 0; i < PER_MINUTE; i++)
+      expect((await register(resident.idNumber)).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere' });
+    // Past the quota a number registered elsewhere and one registered nowhere get the same refusal, and nothing is written.
+    const nowhere = makeCitizenId('659109', '1981-02-03', 13);
+    for (const id of [resident.idNumber, nowhere]) {
+      const refused = await register(id);
+      expect(refused.errors![0]!.extensions!.code).toBe('RATE_LIMITED');
+      expect(refused.errors![0]!.extensions!.rule).toBeUndefined();
+    }
+    expect((await db.query(`select 1 from person where id_number = $1`, [nowhere])).rowCount).toBe(0);
     expect(await used(name)).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
+  });
+
+  it('refuses one request with more lookups than the quota as BAD_USER_INPUT, as no wait would let it through', async () => {
+    const token = await caller('big');
+    const aliases = Array.from({ length: PER_DAY + 1 }, (_, i) => `a${i}: personByIdNumber(idNumber: $v) { id }`).join(' ');
+    const r = await hub.queryAs(token, `query($v: String!) { ${aliases} }`, { v: resident.idNumber });
+    expect(new Set(r.errors!.map((e) => e.extensions!.code))).toEqual(new Set(['BAD_USER_INPUT']));
+    expect(r.errors![0]!.message).toMatch(/split it/);
+    expect(await used('big')).toEqual({});
   });
 });

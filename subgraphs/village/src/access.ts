@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { hasScope, holdsRecord, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
-import { hubError, type Said } from '../../../domain/errors.ts';
+import { badInput, hubError, type Said } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
 import { auditTrail, type AuditedType } from './store/audit-trail.ts';
@@ -77,6 +77,15 @@ export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }):
   if (!batch) {
     batch = new DataLoader<number, true>(
       async (keys) => {
+        const most = Math.min(ctx.lookups.perMinute, ctx.lookups.perDay);
+        if (keys.length > most) {
+          // Never within the quota, however long the caller waits: said so, not "try again".
+          const refused = badInput({
+            zh: `一次请求含 ${keys.length} 次按身份证号或电话的查找，超过每个用户的上限 ${most} 次；请分成几次请求。`,
+            en: `One request makes ${keys.length} lookups by ID number or phone, more than a caller's quota of ${most}; split it.`,
+          });
+          return keys.map(() => refused);
+        }
         const over = await lookupQuota.take(ctx.em, ctx.caller.subject, keys.length, ctx.lookups);
         if (!over.length) return keys.map(() => true as const);
         const refused = quotaSpent(over);

@@ -201,6 +201,8 @@ async function writeBatch(
   lookups: LookupLimits,
   dryRun = false,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
+  const looked = idNumbersNamed(kind, rows);
+  if (looked) await requireLookupLeft(client, caller, lookups);
   await nativeBegin(client);
   try {
     // Also: commits that need not wait for WAL (a batch's rows and the job's mark are lost, and written again, together).
@@ -212,7 +214,7 @@ async function writeBatch(
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];
-    // The rejects that say a number is registered outside the jurisdiction: lookups, spent from the caller's quota.
+    // The rejects that say a number is registered outside the jurisdiction: lookups, counted in the caller's quota.
     const revealing: Reject[] = [];
     const matched = { ids: [] as number[], elsewhere: 0 };
     if (rows.length) {
@@ -234,20 +236,12 @@ async function writeBatch(
     if (dryRun) {
       // Every rule ran and every write was made, and none of it is kept: the counts are what the import would do.
       await nativeRollback(client);
-      // Its lookups are spent all the same, in a transaction of their own.
-      if (revealing.length) {
-        await nativeBegin(client);
-        await spendRevealing(client, caller, revealing, lookups, language);
-        await nativeCommit(client);
-      }
     } else {
-      // Spent after the previous batch committed (as every lock this one takes after its writes), before the rejects are kept.
-      await spendRevealing(client, caller, revealing, lookups, language);
       if (all.length) await recordRejects(client, ids.owner, ids.job, all);
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
-    await auditLookups(client, caller, ids, idNumbersNamed(kind, rows), matched, dryRun);
+    await auditLookups(client, caller, ids, { looked, revealed: revealing.length, lookups }, matched, dryRun);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -262,18 +256,27 @@ async function writeBatch(
 }
 
 /**
- * Spends the caller's lookups for the rejects that say a number is registered
- * outside the jurisdiction (docs/ARCHITECTURE.md, "Lookup quota"): a file of
- * guessed numbers, dry run or not, would otherwise find whose they are in
- * bulk. Past the quota those rows are rejected as RATE_LIMITED instead,
- * saying nothing of the number; they are not written either way.
+ * A batch that names people by ID number runs only while the caller has a
+ * lookup left (docs/ARCHITECTURE.md, "Lookup quota"); otherwise the import
+ * stops before it, as RATE_LIMITED, to be run again (it resumes there) once
+ * the window starts again. Decided before any row is looked at, so the stop
+ * says nothing of the numbers: a file of guessed numbers, dry run or not,
+ * would otherwise find whose they are in bulk. The rows a batch finds
+ * registered outside the jurisdiction are counted after it (auditLookups).
  */
-async function spendRevealing(client: PoolClient, caller: Caller, revealing: Reject[], lookups: LookupLimits, language: Language): Promise<void> {
-  if (!revealing.length) return;
-  const over = await lookupQuota.takeNative(client, caller.subject, revealing.length, lookups);
+async function requireLookupLeft(client: PoolClient, caller: Caller, lookups: LookupLimits): Promise<void> {
+  const over = await lookupQuota.check(client, caller.subject, lookups);
   if (!over.length) return;
-  const { said } = lookupsRefused(over);
-  for (const r of revealing) Object.assign(r, { reason: `${r.field} ${said[language]}`, code: 'RATE_LIMITED' });
+  const { said, extra } = lookupsRefused(over);
+  throw new HttpError(
+    429,
+    'RATE_LIMITED',
+    {
+      zh: `${said.zh}导入在此停止；届时再次运行即从此处继续。`,
+      en: `${said.en} The import stops here; run it again then and it resumes from here.`,
+    },
+    extra,
+  );
 }
 
 /** How many ID numbers a batch's rows name (every `…id_number` column, and a dispute's parties): each is a lookup. */
@@ -301,7 +304,7 @@ async function auditLookups(
   client: PoolClient,
   caller: Caller,
   ids: { job: string; requestId: string; kind: string },
-  looked: number,
+  { looked, revealed, lookups }: { looked: number; revealed: number; lookups: LookupLimits },
   matched: { ids: number[]; elsewhere: number },
   dryRun: boolean,
 ): Promise<void> {
@@ -322,6 +325,8 @@ async function auditLookups(
       recordIds: matched.ids,
       fields: ['idNumberLookup'],
     });
+    // Rows told their number is registered outside the jurisdiction are lookups of the caller's quota (requireLookupLeft).
+    if (revealed) await lookupQuota.count(client, caller.subject, revealed, lookups);
     await nativeCommit(client);
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -666,7 +671,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
         // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
-        await send({ type: 'error', code: err.code, message: err.said[language], committedLine: opened?.committedLine ?? 0 });
+        await send({ type: 'error', code: err.code, message: err.said[language], ...err.extra, committedLine: opened?.committedLine ?? 0 });
         res.end();
         return;
       }

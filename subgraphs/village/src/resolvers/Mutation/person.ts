@@ -34,8 +34,11 @@ function active(p: PersonRow): PersonRow {
  * rules and the write of a residents file's line.
  */
 export const personMutations = {
-  registerPerson: (_, { input }, ctx) =>
-    tx(ctx, async (em) => {
+  registerPerson: async (_, { input }, ctx) => {
+    // Registering a number tells whether it is registered already, here or elsewhere: a lookup by it, spent before the
+    // write (whatever its outcome, so a refusal past the quota says nothing of the number).
+    if (input.idNumber != null) await spendLookup(ctx);
+    return tx(ctx, async (em) => {
       // A form may register a resident without an ID number (overseas residents); a file names each by it.
       if (input.idNumber == null) {
         if (input.residency !== 'OVERSEAS') {
@@ -67,11 +70,8 @@ export const personMutations = {
         throw e;
       });
       return current(em, id!);
-    }).catch(async (e: unknown) => {
-      // ...and spent from the caller's lookup quota, once the write has rolled back: past it, the refusal says only that.
-      if (revealsRegistration(e)) await spendLookup(ctx);
-      throw e;
-    }),
+    });
+  },
   updatePerson: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
