@@ -89,9 +89,7 @@ export const ACTOR_SETTING = 'hub.actor';
 export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
   const turns = activeTurnSender(db);
   if (turns) return runPrepared(st, params, (q) => turns.send(q, false));
-  const reads = publicReads(await db.getConnection().getNativeClient());
-  // A named statement: each connection parses and plans it once, not on every read.
-  return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
+  return sideRows(db, st, params);
 }
 
 /**
@@ -103,6 +101,7 @@ export async function publicRows<R>(db: EntityManager, st: Sql<R>, params: reado
  */
 export async function sideRows<R>(db: EntityManager, st: Sql<R>, params: readonly SqlParam[]): Promise<R[]> {
   const reads = publicReads(await db.getConnection().getNativeClient());
+  // A named statement: each connection parses and plans it once, not on every run.
   return runPrepared(st, params, async (q) => (await reads.query<Record<string, unknown>>(q)).rows);
 }
 

@@ -67,12 +67,17 @@ export interface RiskThresholds {
   risingMin: number;
 }
 
-/** The early warnings' thresholds from the environment (defaults for unset or empty values); throws SettingsError on a bad one. */
-export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresholds {
-  const parsed = riskSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HUB_RISK_') && v !== undefined && v !== '')));
+/** The settings of `schema` whose names start with `prefix` (defaults for unset or empty values); throws SettingsError on a bad one. */
+function prefixed<T>(schema: z.ZodType<T>, prefix: string, env: NodeJS.ProcessEnv): T {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(prefix) && v !== undefined && v !== '')));
   if (!parsed.success)
     throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[i.path.join('.')] ?? null)})`));
-  const r = parsed.data;
+  return parsed.data;
+}
+
+/** The early warnings' thresholds from the environment (defaults for unset or empty values); throws SettingsError on a bad one. */
+export function riskThresholds(env: NodeJS.ProcessEnv = process.env): RiskThresholds {
+  const r = prefixed(riskSchema, 'HUB_RISK_', env);
   return {
     repeatDays: r.HUB_RISK_REPEAT_DAYS,
     surgeFactor: r.HUB_RISK_SURGE_FACTOR,
@@ -103,12 +108,8 @@ export interface LookupLimits {
 
 /** The lookup quota from the environment (defaults for unset or empty values); throws SettingsError on a bad one. */
 export function lookupLimits(env: NodeJS.ProcessEnv = process.env): LookupLimits {
-  const parsed = lookupSchema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HUB_LOOKUPS_') && v !== undefined && v !== '')),
-  );
-  if (!parsed.success)
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[i.path.join('.')] ?? null)})`));
-  return { perMinute: parsed.data.HUB_LOOKUPS_PER_MINUTE, perDay: parsed.data.HUB_LOOKUPS_PER_DAY };
+  const l = prefixed(lookupSchema, 'HUB_LOOKUPS_', env);
+  return { perMinute: l.HUB_LOOKUPS_PER_MINUTE, perDay: l.HUB_LOOKUPS_PER_DAY };
 }
 
 /** How often a subgraph sees a query's shape (its text with literal arguments as variables) before it runs it compiled (platform/compiled-execution.ts). */

@@ -70,7 +70,7 @@ const quotaSpent = (over: readonly ExceededQuota[]) => {
  * minute's or the day's quota is spent. Knowing whose number it is, is
  * personal data: a caller walking through numbers is stopped, and a refused
  * lookup costs nothing. The lookups of one request (aliases, several
- * parents) are spent together, in its transaction.
+ * parents) are spent together, in one statement beside its transaction.
  */
 export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }): Promise<void> {
   let batch = lookupBatches.get(ctx);

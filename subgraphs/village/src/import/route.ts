@@ -214,8 +214,8 @@ async function writeBatch(
     let inserted = 0;
     let updated = 0;
     const all = [...rejects];
-    // The rejects that say a number is registered outside the jurisdiction: lookups, counted in the caller's quota.
-    const revealing: Reject[] = [];
+    // Rejects that say a number is registered outside the jurisdiction: lookups, counted in the caller's quota.
+    const revealing = { rows: 0 };
     const matched = { ids: [] as number[], elsewhere: 0 };
     if (rows.length) {
       await kind.beforeStage?.(client, rows);
@@ -241,7 +241,7 @@ async function writeBatch(
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
-    await auditLookups(client, caller, ids, { looked, revealed: revealing.length, lookups }, matched, dryRun);
+    await auditLookups(client, caller, ids, { looked, revealed: revealing.rows, lookups }, matched, dryRun);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -340,7 +340,7 @@ async function writeStaged(
   kind: ImportKind,
   filled: (column: string) => boolean,
   all: Reject[],
-  revealing: Reject[],
+  revealing: { rows: number },
   before: Promise<unknown>,
   language: Language,
 ): Promise<{ inserted: number; updated: number }> {
@@ -350,9 +350,8 @@ async function writeStaged(
   for (const check of kind.checks) {
     if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
     for (const line of await rejectStaged(client, check)) {
-      const reject = { line, ...ruleReject(check, language) };
-      all.push(reject);
-      if (check.revealsRegistration) revealing.push(reject);
+      all.push({ line, ...ruleReject(check, language) });
+      if (check.revealsRegistration) revealing.rows++;
     }
   }
   // Upserts refresh roll-ups in their statement triggers, under the county locks: they wait their turn.
@@ -378,7 +377,7 @@ async function writeRows(
   rows: CopyValue[][],
   filled: (column: string) => boolean,
   all: Reject[],
-  revealing: Reject[],
+  revealing: { rows: number },
   before: Promise<unknown>,
   language: Language,
   matched: { ids: number[]; elsewhere: number },
@@ -396,9 +395,8 @@ async function writeRows(
     if (check.when && !check.when(facts)) continue;
     for (const bad of await rejectRows(client, check)) {
       const reason = bad.reason ? bad.reason[language] : `${bad.field} ${check.rule.reason[language]}`;
-      const reject = { line: bad.line, field: bad.field, reason, code: check.rule.code };
-      all.push(reject);
-      if (check.rule.name === idNumberElsewhere.name) revealing.push(reject);
+      all.push({ line: bad.line, field: bad.field, reason, code: check.rule.code });
+      if (check.rule.name === idNumberElsewhere.name) revealing.rows++;
     }
   }
   if (residents) return writeWithRollupDelta(client, residents, before, counts);
