@@ -48,7 +48,9 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 
   }
 }
 
-async function report(key: string, token = villageToken, summary = '两户因草场边界围栏发生争执') {
+type PartyInput = { personId?: string; name?: string; role: string };
+
+async function report(key: string, token = villageToken, summary = '两户因草场边界围栏发生争执', arrange = (ps: PartyInput[]) => ps) {
   const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string; name: string }> } }>(
     token,
     `{ village(code: "623021200201") { residents(first: 2) { nodes { id name } } } }`,
@@ -65,11 +67,11 @@ async function report(key: string, token = villageToken, summary = '两户因草
         scale: 'ORDINARY',
         source: 'GRID_INSPECTION',
         summary,
-        parties: [
+        parties: arrange([
           { personId: a!.id, role: 'APPLICANT' },
           { personId: b!.id, role: 'RESPONDENT' },
           { name: '邻村牧户', role: 'THIRD_PARTY' },
-        ],
+        ]),
       },
     },
   );
@@ -257,6 +259,15 @@ describe('a dispute’s whole life across levels', () => {
     expect(other.data?.reportDispute ?? null).toBeNull();
     expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['summary'] });
     expect(other.errors![0]!.message).toContain(a.data!.reportDispute.caseNumber);
+    // The parties are part of the report: in another order it is the same report; with a party changed, another.
+    const reordered = await report(key, villageToken, undefined, (ps) => [...ps].reverse());
+    expect(reordered.data!.reportDispute.id).toBe(a.data!.reportDispute.id);
+    const swapped = await report(key, villageToken, undefined, ([x, y, z]) => [{ ...x!, role: y!.role }, { ...y!, role: x!.role }, z!]);
+    expect(swapped.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['parties'] });
+    const renamed = await report(key, villageToken, undefined, ([x, y]) => [x!, y!, { name: '另一牧户', role: 'THIRD_PARTY' }]);
+    expect(renamed.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', fields: ['parties'] });
+    const fewer = await report(key, villageToken, undefined, ([x, y]) => [x!, y!]);
+    expect(fewer.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', fields: ['parties'] });
   });
 
   it('refuses one person as two parties of a case, on a form and in a file', async () => {

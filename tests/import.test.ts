@@ -286,18 +286,48 @@ describe('bulk import', () => {
       timeline: [{ action: 'REPORT', status: 'REPORTED' }],
     });
 
-    // Again, and with D-2 changed: D-1 is left alone; D-2 is refused, not rewritten. D-1's applicant is now written
-    // with a number registered outside the caller's jurisdiction (as if they had moved away): a case already taken in
-    // is left as it is, its parties are not checked again.
+    // Again, with D-2's summary changed and D-6's parties: D-1 is left alone (its parties in another order); D-2 and
+    // D-6 are refused, not rewritten, and D-7's applicant written with another resident's number is too.
+    const d1 = rows[1]!.replace(/APPLICANT:(\d+X?);RESPONDENT:王五/, 'RESPONDENT:王五;APPLICANT:$1');
     writeFileSync(
       file,
-      [rows[0], rows[1]!.replace(resident.id_number, elsewhere.id_number), rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）')].join('\n'),
+      [
+        rows[0],
+        d1,
+        rows[2]!.replace('承包地流转纠纷', '承包地流转纠纷（改）'),
+        rows[6]!.replace('APPLICANT:王五', 'APPLICANT:王五;RESPONDENT:赵六'),
+        rows[7]!.replace('APPLICANT:王五', `APPLICANT:${resident.id_number}`),
+      ].join('\n'),
     );
     const second = await importFile('disputes', file);
-    expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 1 });
-    expect(readFileSync(second.done.rejectsFile, 'utf8')).toMatch(/3,external_id,CONFLICT,"?external_id is a case already reported with other details/);
+    expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 3 });
+    const refused = readFileSync(second.done.rejectsFile, 'utf8');
+    for (const line of [3, 4, 5])
+      expect(refused).toMatch(new RegExp(`${line},external_id,CONFLICT,"?external_id is a case already reported with other details`));
     expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(4);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
+
+    // D-1's applicant moves away, out of the caller's jurisdiction: a case already taken in is left as it is, its parties
+    // are not checked again, and the row naming them by ID number still matches the case.
+    const moved = await db.query(
+      `update person set village_code = '623021200201', grid_code = '623021200201001', county_code = '623021' where id_number = $1
+       returning id, village_code as v, grid_code as g`,
+      [resident.id_number],
+    );
+    expect(moved.rowCount).toBe(1);
+    try {
+      writeFileSync(file, [rows[0], rows[1]].join('\n'));
+      expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 0, unchanged: 1, rejected: 0 });
+      // A party by name in their place is not the same party.
+      writeFileSync(file, [rows[0], rows[1]!.replace(resident.id_number, resident.name)].join('\n'));
+      expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 0, unchanged: 0, rejected: 1 });
+    } finally {
+      await db.query(`update person set village_code = $2, grid_code = $3, county_code = '623022' where id_number = $1`, [
+        resident.id_number,
+        grid.slice(0, 12),
+        grid,
+      ]);
+    }
   }, 30_000);
 
   it('runs imports sent at the same time one after the other, each to the end', async () => {

@@ -25,6 +25,15 @@ export interface NewParty {
   role: DisputePartyRow['role'];
 }
 
+/** A party as a retry's report is compared with the case's: by role and person id, or by name for a party named alone. */
+const partyKey = (p: { personId: number | null; name: string; role: string }) => `${p.role}:${p.personId === null ? `n:${p.name}` : `p:${p.personId}`}`;
+
+/** Whether a report's parties are, in any order, not those recorded on the case. */
+export function partiesDiffer(recorded: readonly NewParty[], reported: readonly NewParty[]): boolean {
+  const keys = (ps: readonly NewParty[]) => ps.map(partyKey).sort().join('\n');
+  return keys(recorded) !== keys(reported);
+}
+
 export const disputeParties = {
   /** The parties of the cases, in the order they were recorded. */
   ofDisputes: (db: Db, disputeIds: readonly string[]): Promise<DisputePartyRow[]> => rows(db, ofDisputes, [disputeIds]),

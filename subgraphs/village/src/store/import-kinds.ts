@@ -174,10 +174,28 @@ const PARTY_NUMBER = `cross join lateral (select e->>'id_number' as id_number of
  * milliseconds.
  */
 const asCompared = (c: string, t: string) => (c === 'occurred_at' ? `date_trunc('second', ${t}.${c})` : `${t}.${c}`);
-const DIFFERS = `(${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})`;
+/**
+ * A party as compared, by role and who: a resident by person id, a party by
+ * name alone by the name. A resident no longer in the caller's jurisdiction
+ * (moved away since) is hidden on both sides alike, so a second run of the
+ * file naming them by ID number still matches the case.
+ */
+const sorted = (key: string, from: string) => `(select coalesce(array_agg(k order by k), '{}') from (select e.role || ':' || ${key} as k ${from}) x)`;
+const SHOWN_PERSON = (id: string) => `coalesce((select 'p:' || r.id from person r where ${id} offset 0), 'hidden')`;
+const CASE_PARTIES = sorted(
+  `case when e.person_id is null then 'n:' || e.name else ${SHOWN_PERSON('r.id = e.person_id')} end`,
+  'from dispute_party e where e.dispute_id = d.id',
+);
+const ROW_PARTIES = sorted(
+  `case when n.id_number is null then 'n:' || (e.j->>'name') else ${SHOWN_PERSON('r.id_number = n.id_number')} end`,
+  `from (select j, j->>'role' as role from jsonb_array_elements(s.parties) j) e cross join lateral (select e.j->>'id_number' as id_number offset 0) n`,
+);
+/** Fields as compared, or the parties when the row gives them (a row naming a case by its id may leave them out). */
+const DIFFERS = `((${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})
+                  or (jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES}))`;
 const REPORTED_CASE: Said = {
-  zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况或发生时间不同）；已登记的案件只能通过办理步骤变更',
-  en: 'is a case already reported with other details (grid, category, scale, source, summary or time of occurrence); a reported case changes only through its handling steps',
+  zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况、发生时间或当事人不同）；已登记的案件只能通过办理步骤变更',
+  en: 'is a case already reported with other details (grid, category, scale, source, summary, time of occurrence or parties); a reported case changes only through its handling steps',
 };
 
 /** A kind of the one write path, staged under its own name. */

@@ -15,7 +15,7 @@ import { isOverdue } from '../../disputes/sql.ts';
 import { lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes, reportDiffers, type DisputeRow } from '../../store/dispute.ts';
-import { disputeParties, type NewParty } from '../../store/dispute-party.ts';
+import { disputeParties, partiesDiffer, type NewParty } from '../../store/dispute-party.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
 import { persons } from '../../store/person.ts';
@@ -72,10 +72,16 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const summary = text(input.summary, 'summary', 2000);
     const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
     const reported = { gridCode: grid, category: input.category, scale: input.scale, source: input.source, summary, occurredAt: occurred };
-    // A retry gets the case its first report created; the same key with other details is another report, refused.
+    const named: NewParty[] = input.parties.map((p) =>
+      p.personId != null
+        ? { personId: parseId(p.personId, 'personId'), name: '', role: p.role }
+        : { personId: null, name: personName(p.name, 'parties.name', 50), role: p.role },
+    );
+    // A retry gets the case its first report created; the same key with other details (or other parties) is another report, refused.
     const existing = async () => {
       const d = await disputes.byIdempotencyKey(ctx.em, county, key);
       const differs = d ? reportDiffers(d, reported) : [];
+      if (d && partiesDiffer(await disputeParties.ofDisputes(ctx.em, [d.id]), named)) differs.push('parties');
       if (differs.length) {
         throw conflict(
           {
@@ -101,20 +107,20 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         }
         const parties: NewParty[] = [];
         onePartyEach(
-          input.parties.filter((p) => p.personId != null).map((p) => String(p.personId)),
+          named.flatMap((p) => (p.personId === null ? [] : [String(p.personId)])),
           { zh: '人员', en: 'person' },
           'parties',
         );
-        for (const p of input.parties) {
-          if (p.personId != null) {
-            const person = await persons.byId(em, parseId(p.personId, 'personId'));
+        for (const p of named) {
+          if (p.personId !== null) {
+            const person = await persons.byId(em, p.personId);
             if (!person || !holdsRecord(ctx.caller, person)) {
               throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
             }
             if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
             parties.push({ personId: person.id, name: person.name, role: p.role });
           } else {
-            parties.push({ personId: null, name: personName(p.name, 'parties.name', 50), role: p.role });
+            parties.push(p);
           }
         }
         const rule = await deadlineRule(em, input.category, input.scale);
