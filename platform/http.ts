@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Said } from '../domain/errors.ts';
+import { quote, type Said } from '../domain/errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
@@ -136,6 +136,40 @@ function crossOrigin(req: IncomingMessage, res: ServerResponse, allowed: readonl
   return true;
 }
 
+/**
+ * A route's query parameters, each one the route reads and each at most
+ * once. An unknown name is refused rather than ignored: a misspelt `dryRun`
+ * would otherwise write the file it was meant to try. A repeated one is
+ * refused rather than cut to its first value (clients that send a list as
+ * `kinds=A&kinds=B` would silently get only A).
+ */
+export function routeParams(url: URL, known: readonly string[]): URLSearchParams {
+  const seen = new Set<string>();
+  for (const name of url.searchParams.keys()) {
+    if (!known.includes(name)) {
+      throw new HttpError(
+        400,
+        'BAD_USER_INPUT',
+        {
+          zh: `未知的参数“${quote(name)}”；此地址接受：${known.join('、')}。`,
+          en: `Unknown parameter "${quote(name)}"; this address takes ${known.join(', ')}.`,
+        },
+        { argument: quote(name), accepted: known },
+      );
+    }
+    if (seen.has(name)) {
+      throw new HttpError(
+        400,
+        'BAD_USER_INPUT',
+        { zh: `参数 ${name} 给了不止一次；请只给一次。`, en: `Parameter ${name} is given more than once; give it once.` },
+        { argument: name },
+      );
+    }
+    seen.add(name);
+  }
+  return url.searchParams;
+}
+
 /** A GraphQL answer as sent: its status, its text and, once some request sent it compressed, those bytes by coding. */
 export interface SharedBody {
   status: number;
@@ -217,6 +251,8 @@ export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
   headers['content-language'] = language;
   // The rest of an oversized body is never read, so the connection cannot carry another request: close it.
   if (err.status === 413) headers.connection = 'close';
+  // HTTP clients retry on the header, not on the body's retryAfterSeconds.
+  if (typeof err.extra.retryAfterSeconds === 'number') headers['retry-after'] = String(Math.ceil(err.extra.retryAfterSeconds));
   sendJson(res, err.status, { errors: [{ message: err.said[language], extensions: { ...err.extra, code: err.code } }] }, headers);
 }
 

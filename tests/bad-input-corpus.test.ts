@@ -593,6 +593,9 @@ function routeCases(): Case[] {
     { name: 'report: a POST', path: `/reports/population.csv?within=${COUNTY}&level=village`, caller: 'reader', method: 'POST', body: 'x' },
     get('report: no token', `/reports/population.csv?within=${COUNTY}&level=village`, 'none'),
     get('report: a forged token', `/reports/population.csv?within=${COUNTY}&level=village`, 'forged'),
+    // Every route refuses a parameter it does not read, or one given twice, rather than answering without it.
+    get('report: a misspelt parameter', `/reports/population.csv?within=${COUNTY}&level=village&levle=county`),
+    get('report: level twice', `/reports/population.csv?within=${COUNTY}&level=village&level=county`),
   );
   // Exports (subgraphs/village/src/export.ts through gateway/src/proxy.ts)
   for (const kind of EXPORT_KINDS) {
@@ -614,6 +617,8 @@ function routeCases(): Case[] {
     get('export: no token', `/export/residents.csv?within=${COUNTY}`, 'none'),
     get('export: a forged token', `/export/residents.csv?within=${COUNTY}`, 'forged'),
     get('export: headers over the server limit', `/export/residents.csv?within=${COUNTY}`, 'reader', { 'x-request-id': 'x'.repeat(40_000) }),
+    get('export: a misspelt parameter', `/export/residents.csv?within=${COUNTY}&header=zh`),
+    get('export: within twice', `/export/residents.csv?within=${COUNTY}&within=${WRITE_COUNTY}`),
   );
   // The change feed (subgraphs/village/src/feed.ts)
   for (const [what, query] of [
@@ -634,6 +639,8 @@ function routeCases(): Case[] {
     ['limit 1.5', 'limit=1.5'],
     ['limit 1e309', 'limit=1e309'],
     ['an empty limit', 'limit='],
+    ['kinds twice', 'kinds=DISPUTE&kinds=RESIDENT'],
+    ['a misspelt parameter', 'kind=DISPUTE'],
   ] as const) {
     cases.push(get(`changes: ${what}`, `/changes.ndjson?${query}`));
   }
@@ -701,6 +708,9 @@ function importCases(): Case[] {
     post('import: a job id with spaces', `${path}?job=bad%20job!`, 'a\n'),
     post('import: a job id of 200 characters', `${path}?job=${'j'.repeat(200)}`, 'a\n'),
     post('import: a NUL in the job id', `${path}?job=a%00`, 'a\n'),
+    // A file that would be written: a misspelt dry run must not write it.
+    post('import: a misspelt dryRun', `${path}?dryrun=true`, 'id,phone\n'),
+    post('import: job twice', `${path}?job=a&job=b`, 'id,phone\n'),
     post('import: a read-only caller', path, 'id_number\n', { caller: 'readOnly' }),
     post('import: no token', path, 'id_number\n', { caller: 'none' }),
     post('import: an x-hub-format header of 7 kB', path, 'id_number\n', { headers: { 'x-hub-format': 'x'.repeat(7000) } }),

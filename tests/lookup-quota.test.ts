@@ -169,8 +169,12 @@ describe('lookup quota', () => {
         body,
       });
       const text = await res.text();
-      if (res.status !== 200)
-        return { status: res.status, code: (JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code };
+      if (res.status !== 200) {
+        const e = (JSON.parse(text) as { errors: { extensions: { code: string; retryAfterSeconds?: number } }[] }).errors[0]!.extensions;
+        // An HTTP client's retry reads the header: it says what the body says.
+        expect(res.headers.get('retry-after')).toBe(e.retryAfterSeconds === undefined ? null : String(e.retryAfterSeconds));
+        return { status: res.status, code: e.code };
+      }
       const events = text
         .trim()
         .split('\n')

@@ -71,7 +71,8 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
     if (!upstream.ok || !upstream.body) {
       const failed = headers['accept-language'] === 'en' ? `${operation} failed.` : `${OPERATION_ZH[operation] ?? operation}失败。`;
       const body = await upstream.json().catch(() => ({ errors: [{ message: failed, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-      sendJson(res, upstream.status, body, { 'content-language': headers['accept-language']! });
+      const retry = upstream.headers.get('retry-after');
+      sendJson(res, upstream.status, body, { 'content-language': headers['accept-language']!, ...(retry ? { 'retry-after': retry } : {}) });
       return;
     }
     const passed = ['content-disposition', 'content-language'].flatMap((h) => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
-import { HttpError, writeChunk } from '../../platform/http.ts';
+import { HttpError, routeParams, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { forwardedRequestId } from '../../platform/request-id.ts';
@@ -291,7 +291,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       const names = Object.keys(REPORTS).join(', ');
       throw new HttpError(404, 'NOT_FOUND', { zh: `没有报表“${m[1]}”；可用的报表：${names}。`, en: `No report "${m[1]}"; reports: ${names}.` });
     }
-    const q = url.searchParams;
+    const q = routeParams(url, ['within', 'level', 'from', 'to', 'period', 'headers']);
     const level = q.get('level') as Level;
     if (!(level in LIST)) {
       throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });

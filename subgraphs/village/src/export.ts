@@ -5,7 +5,7 @@ import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
-import { HttpError, writeChunk } from '../../../platform/http.ts';
+import { HttpError, routeParams, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
@@ -95,15 +95,16 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
+    const params = routeParams(url, ['within', 'headers']);
     let within: string;
-    if (!url.searchParams.get('within')) {
+    if (!params.get('within')) {
       throw new HttpError(400, 'BAD_USER_INPUT', {
         zh: `请用 within 给出导出范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位或网格 15 位），如 ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}。`,
         en: `Give the division to export with within: a code of 2 (province), 4, 6 (county), 9 (township), 12 (village) or 15 (grid) digits, e.g. ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}.`,
       });
     }
     try {
-      within = parseDivisionCode(url.searchParams.get('within') ?? '', 'within');
+      within = parseDivisionCode(params.get('within') ?? '', 'within');
     } catch (e) {
       throw new HttpError(400, 'BAD_USER_INPUT', saidOf(e instanceof Error ? e : { message: String(e) }));
     }
@@ -121,7 +122,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         en: `${m[1]} are filed under villages, not grids; ${gridCaller ? 'a village-level (or higher) caller exports them' : `use the village code, ?within=${within.slice(0, 12)}`}.`,
       });
     }
-    const headers = headerLanguage(url.searchParams.get('headers'), format);
+    const headers = headerLanguage(params.get('headers'), format);
     const pii = hasScope(caller, 'pii');
     const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson');
     const pool = await nativePool(orm);

@@ -9,7 +9,7 @@ import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../..
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
 import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
-import { HttpError, writeChunk } from '../../../../platform/http.ts';
+import { HttpError, routeParams, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -122,7 +122,7 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
 }
 
 function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
-  const p = url.searchParams;
+  const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
   const type = String(req.headers['content-type'] ?? '');
   const format = (p.get('format') ?? (type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'csv')).toLowerCase();
   if (format !== 'csv' && format !== 'ndjson') {
