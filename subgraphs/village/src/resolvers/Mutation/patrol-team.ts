@@ -84,6 +84,9 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
   await patrolTeamMembers.add(em, team.id, ids, team.villageCode);
 }
 
+/** The team as its members left it: a change of members moves the team's version, which the answer must carry for the next write. */
+const afterMembers = async (em: EntityManager, id: number): Promise<PatrolTeamRow> => (await patrolTeams.byId(em, id))!;
+
 /** 群防群治队伍: forming patrol teams of a village and changing their members. */
 export const patrolTeamMutations = {
   createPatrolTeam: (_, { input }, ctx) =>
@@ -93,21 +96,20 @@ export const patrolTeamMutations = {
       const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
       // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
       const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
-      const team = (await patrolTeams.byId(em, id!))!;
-      await addMembers(em, ctx.caller, team, input.memberIds ?? []);
-      return team;
+      await addMembers(em, ctx.caller, (await patrolTeams.byId(em, id!))!, input.memberIds ?? []);
+      return afterMembers(em, id!);
     }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
       const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
       await addMembers(em, ctx.caller, team, personIds);
-      return team;
+      return afterMembers(em, team.id);
     }),
   removePatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
       const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
       const ids = personIds.map((p) => parseId(p, 'personId'));
       if (ids.length) await patrolTeamMembers.remove(em, team.id, ids);
-      return team;
+      return afterMembers(em, team.id);
     }),
 } satisfies MutationResolvers;
