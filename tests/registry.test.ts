@@ -339,6 +339,54 @@ describe('registry writes (in 卓尼县)', () => {
     for (const m of r.data!.moveHousehold.members) expect(m.grid.code).toBe(target);
   });
 
+  it('moves a household to another grid of its village keeping its address, house and members’ own addresses; to another village, leaves them', async () => {
+    const stamp = Date.now();
+    const [g1, g2, away] = ['623022100001001', '623022100001002', '623022100002001'];
+    const one = async <T>(q: string, vars: Record<string, unknown>): Promise<T> => {
+      const r = await hub.query<Record<string, T>>(q, vars);
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return Object.values(r.data!)[0]!;
+    };
+    const address = (n: number) =>
+      one<{ id: string }>(`mutation($i: AddressInput!) { registerAddress(input: $i) { id } }`, {
+        i: { gridCode: g1, number: `MV-${stamp}-${n}`, text: `卓尼县柳林镇迁移路${n}号` },
+      });
+    const [home, own] = [await address(1), await address(2)];
+    const house = await one<{ id: string }>(`mutation($i: HouseInput!) { registerHouse(input: $i) { id } }`, {
+      i: { gridCode: g1, number: `MV-${stamp}`, use: 'SELF_OCCUPIED', addressId: home.id },
+    });
+    const h = await one<{ id: string }>(`mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+      i: { gridCode: g1, number: `MV-${stamp}`, addressId: home.id, houseId: house.id },
+    });
+    for (const [name, addressId] of [
+      ['迁移甲', home.id],
+      ['迁移乙', own.id],
+    ])
+      await one(`mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: { name, gender: 'FEMALE', birthDate: '1990-01-01', ethnicity: '汉族', residency: 'OVERSEAS', gridCode: g1, householdId: h.id, addressId },
+      });
+    type Moved = {
+      version: number;
+      grid: { code: string };
+      address: { id: string } | null;
+      house: { id: string } | null;
+      members: { address: { id: string } | null }[];
+    };
+    const MOVE = `mutation($id: ID!, $v: Int!, $m: HouseholdMove!) { moveHousehold(id: $id, version: $v, input: $m) {
+      version grid { code } address { id } house { id } members { address { id } } } }`;
+    const { version } = (await hub.query<{ household: { version: number } }>(`{ household(id: "${h.id}") { version } }`)).data!.household;
+    const within = await one<Moved>(MOVE, { id: h.id, v: version, m: { gridCode: g2 } });
+    expect(within).toMatchObject({ grid: { code: g2 }, address: { id: home.id }, house: { id: house.id } });
+    expect(within.members.map((m) => m.address?.id).sort()).toEqual([home.id, own.id].sort());
+    // null clears, and the members take the household's address (none).
+    const cleared = await one<Moved>(MOVE, { id: h.id, v: within.version, m: { gridCode: g1, addressId: null } });
+    expect(cleared).toMatchObject({ grid: { code: g1 }, address: null, house: { id: house.id } });
+    expect(cleared.members.map((m) => m.address)).toEqual([null, null]);
+    // Another village: what belongs to the old one stays behind.
+    const left = await one<Moved>(MOVE, { id: h.id, v: cleared.version, m: { gridCode: away } });
+    expect(left).toMatchObject({ grid: { code: away }, address: null, house: null });
+  });
+
   it('walks a hazard through reported → rectifying → rectified → verified, refusing skips', async () => {
     type Hazard = { id?: string; status: string; version?: number };
     const r = await hub.query<{ reportHazard: Hazard }>(

@@ -97,7 +97,8 @@ const withPosts = sql(
 );
 const followHousehold = command(
   'person.followHousehold',
-  `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = ?, version = version + 1 where household_id = ?`,
+  `update person set village_code = ?, grid_code = ?, county_code = ?, address_id = case when ?::boolean then ?::integer else address_id end,
+          version = version + 1 where household_id = ?`,
 );
 
 /** The residents' filter of a list (all given must hold). */
@@ -136,8 +137,9 @@ export const persons = {
   /** The household's members who serve as grid staff, mediators or patrol members (posts tied to their village). */
   withPosts: (db: Db, householdId: number): Promise<{ id: number; name: string }[]> => rows(db, withPosts, [householdId]),
   /** The members of a household follow it to its new grid and address. */
-  followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null): Promise<number> =>
-    exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId, householdId]),
+  /** Moves a household's members with it, to its new address (`undefined`: each keeps their own). */
+  followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null | undefined): Promise<number> =>
+    exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId !== undefined, addressId ?? null, householdId]),
   /** A division's residents, filtered. */
   list: (scope: Scope, c: ResidentConditions): ScopedList<PersonRow> => scopedList('person.residents', 'person', Person, scope, residentFilter(c)),
   /** The resident with this ID number, if the caller's jurisdiction holds one (row-level security). */

@@ -30,8 +30,13 @@ export const householdMutations = {
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, households, id, 'household');
       const loc = await gridFor(em, ctx.caller, input.gridCode);
-      const addressId = await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
-      const houseId = await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
+      // Left out, an address or house stays within the village (the move is to another grid of it) and stays behind
+      // when the household leaves the village, where it is no longer theirs; null clears it.
+      const sameVillage = loc.villageCode === h.villageCode;
+      const addressId =
+        input.addressId === undefined && sameVillage ? h.addressId : await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
+      const houseId =
+        input.houseId === undefined && sameVillage ? h.houseId : await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
       // A move to where the household is already is no change: nothing is written, no version moves.
       if (loc.gridCode === h.gridCode && addressId === h.addressId && houseId === h.houseId) return h;
       // Joint-defense groups are of neighbours: leaving the village means leaving the group.
@@ -64,7 +69,8 @@ export const householdMutations = {
         houseId,
         jointDefenseGroupId: groupLeft != null ? null : h.jointDefenseGroupId,
       });
-      await persons.followHousehold(em, h.id, loc, addressId);
+      // Members take the household's new address; while it is unchanged they keep their own.
+      await persons.followHousehold(em, h.id, loc, addressId === h.addressId && sameVillage ? undefined : addressId);
       return moved;
     }),
 } satisfies MutationResolvers;
