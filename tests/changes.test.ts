@@ -231,18 +231,22 @@ describe('change feed', () => {
       op: string;
       recordId: string;
       version: number;
+      statusFrom: string | null;
+      statusTo: string | null;
       record: { id: string; name: string; idNumber: string | null; phone: string | null };
     }
     const r = await hub.queryAs<{ changes: Nodes<ResidentChange> }>(
       reader,
-      `query($a: String) { changes(after: $a, kinds: [RESIDENT], within: "${VILLAGE}", first: 100) { nodes { op recordId version record { ... on Person { id name idNumber phone } } } } }`,
+      `query($a: String) { changes(after: $a, kinds: [RESIDENT], within: "${VILLAGE}", first: 100) {
+        nodes { op recordId version statusFrom statusTo record { ... on Person { id name idNumber phone } } } } }`,
       { a: start },
     );
     expect(r.errors).toBeUndefined();
     const mine = r.data!.changes.nodes.filter((c) => c.recordId === p.id);
-    expect(mine.map((c) => [c.op, c.version])).toEqual([
-      ['CREATED', 1],
-      ['UPDATED', 2],
+    // A resident is registered ACTIVE: its creation says so, as a hazard's and a dispute's do.
+    expect(mine.map((c) => [c.op, c.version, c.statusFrom, c.statusTo])).toEqual([
+      ['CREATED', 1, null, 'ACTIVE'],
+      ['UPDATED', 2, 'ACTIVE', 'ACTIVE'],
     ]);
     // Without pii the record is masked, as in any read.
     expect(mine[0]!.record).toMatchObject({ id: p.id, name: '杨卓玛' });
@@ -450,10 +454,14 @@ describe('change feed', () => {
       expect(r.errors).toBeUndefined();
       return Object.values(r.data!)[0]!;
     };
-    expect((await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`)).members.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    expect(t.version).toBe(1);
+    const added = await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`);
+    expect(added.members.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    // Each answer carries the version its change left, as the feed tells it, for the next write to send.
+    expect(added.version).toBe(2);
     // Adding someone already in the team changes nothing and tells nothing.
-    await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`);
-    await members(`removePatrolTeamMembers(teamId: "${t.id}", personIds: ["${a.id}"])`);
+    expect((await members(`addPatrolTeamMembers(teamId: "${t.id}", personIds: ["${b.id}"])`)).version).toBe(2);
+    expect((await members(`removePatrolTeamMembers(teamId: "${t.id}", personIds: ["${a.id}"])`)).version).toBe(3);
     // A member deregistered leaves the team: that too is a change of the team.
     const gone = await hub.queryAs(writer, `mutation { deregisterPerson(id: "${b.id}", version: ${b.version}, reason: MOVED_OUT) { id } }`);
     expect(gone.errors).toBeUndefined();
@@ -643,7 +651,20 @@ describe('change feed', () => {
     // An empty within names no division: refused, not read as the whole jurisdiction.
     const empty = await hub.queryAs(reader, `{ changes(within: "") { nodes { cursor } } }`);
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'within' });
-    for (const query of ['kinds=NOPE', 'within=']) {
+    // So are an empty list of kinds and an empty cursor: a blanked setting would otherwise read every kind from the start.
+    for (const args of ['kinds: []', 'after: ""']) {
+      const r = await hub.queryAs(reader, `{ changes(${args}) { nodes { cursor } } }`);
+      expect(r.errors?.[0]?.extensions, args).toMatchObject({ code: 'BAD_USER_INPUT', argument: args.split(':')[0] });
+    }
+    // A cursor past the feed's end (another deployment's, or kept from before a restore) would skip every change to come.
+    const { after: end } = await pull(reader, null, `within: "${VILLAGE}"`, 1000);
+    const ahead = Buffer.from('changes:999999999999.1').toString('base64url');
+    const past = await hub.queryAs(reader, `{ changes(after: "${ahead}") { nodes { cursor } } }`);
+    expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    // The feed's own end is no such cursor.
+    const atEnd = await hub.queryAs<{ changes: Paged<Change> }>(reader, `query($a: String) { changes(after: $a) { nodes { cursor } } }`, { a: end });
+    expect(atEnd.errors).toBeUndefined();
+    for (const query of ['kinds=NOPE', 'within=', 'kinds=', 'after=', `after=${ahead}`]) {
       const ndjson = await fetch(new URL(`/changes.ndjson?${query}`, hub.gatewayUrl), { headers: { authorization: `Bearer ${reader}` } });
       expect(ndjson.status, query).toBe(400);
       expect((await ndjson.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');

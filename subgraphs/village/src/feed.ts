@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
-import { HttpError, writeChunk } from '../../../platform/http.ts';
-import { changeCursor, changeQuery } from './changes/query.ts';
+import { HttpError, routeParams, writeChunk } from '../../../platform/http.ts';
+import { changeCursor, changeQuery, changesAfter } from './changes/query.ts';
 import { changeLog } from './store/changes.ts';
 import { chinaTime } from '../../../platform/scalars.ts';
 
@@ -22,7 +22,7 @@ const MAX_LIMIT = 1_000_000;
 export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const { caller } = await routeIdentity(req, await trust());
-    const p = url.searchParams;
+    const p = routeParams(url, ['after', 'kinds', 'within', 'limit']);
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new HttpError(400, 'BAD_USER_INPUT', { zh: `limit 应为 1 到 ${MAX_LIMIT} 之间的整数。`, en: `limit must be an integer from 1 to ${MAX_LIMIT}.` });
@@ -36,7 +36,8 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
     const em = scopedEm(orm.em, caller.jurisdiction);
     let sent = 0;
     for (;;) {
-      const rows = await changeLog.after(em, { ...q, limit: Math.min(BATCH, limit - sent) });
+      const page = { ...q, limit: Math.min(BATCH, limit - sent) };
+      const rows = sent ? await changeLog.after(em, page) : await changesAfter(em, page);
       if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
       if (!rows.length) break;
       const text = rows

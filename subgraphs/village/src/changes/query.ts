@@ -2,7 +2,8 @@ import { requireDivisionAccess, requireRecordAccess, type Caller } from '../../.
 import { parseDivisionCode } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
-import { CHANGE_KINDS, type ChangeQuery, type FeedPosition } from '../store/changes.ts';
+import type { Db } from '../../../../platform/sql.ts';
+import { CHANGE_KINDS, changeLog, type ChangeQuery, type ChangeRow, type FeedPosition } from '../store/changes.ts';
 
 /** The change feed's arguments and cursors, shared by GraphQL (Query.changes) and the NDJSON route. */
 export const MAX_CHANGES = 1000;
@@ -19,7 +20,17 @@ const POSITION = /^(\d{1,18})\.(\d{1,18})$/;
 const UNNAMED = 'k';
 
 export function parseChangeCursor(cursor: string | null | undefined): FeedPosition {
-  if (!cursor) return START;
+  if (cursor == null) return START;
+  // An empty cursor is refused, not read as the start: a stored cursor blanked by mistake would replay the whole feed.
+  if (cursor === '') {
+    throw badInput(
+      {
+        zh: 'after 为空：从头读取请不传 after（或传 null），继续读取请传上次的 endCursor。',
+        en: 'after is empty: leave it out (or null) to read from the start, or pass the last endCursor to go on.',
+      },
+      { argument: 'after' },
+    );
+  }
   const unnamed = Buffer.from(cursor, 'base64url').toString('utf8').startsWith(`${UNNAMED}:`);
   const m = POSITION.exec(decodeCursor(cursor, unnamed ? UNNAMED : 'changes', POSITION))!;
   return { seq: BigInt(m[1]!), id: BigInt(m[2]!) };
@@ -34,7 +45,13 @@ export function changeQuery(
   limit: number,
 ): ChangeQuery {
   requireRecordAccess(caller, 'change-feed');
-  const kinds = args.kinds?.length ? [...new Set(args.kinds)] : null;
+  if (args.kinds?.length === 0) {
+    throw badInput(
+      { zh: 'kinds 为空：请至少列出一种，或不传 kinds 以读取全部种类。', en: 'kinds is empty: name at least one kind, or leave it out for every kind.' },
+      { argument: 'kinds' },
+    );
+  }
+  const kinds = args.kinds ? [...new Set(args.kinds)] : null;
   for (const k of kinds ?? []) {
     if (!isKind(k)) {
       throw badInput(
@@ -47,4 +64,25 @@ export function changeQuery(
   const within = args.within != null ? parseDivisionCode(args.within, 'within') : null;
   if (within) requireDivisionAccess(caller, within);
   return { after: parseChangeCursor(args.after), kinds, within, limit };
+}
+
+/**
+ * The changes after the query's position. A position past the feed's last
+ * commit is refused rather than answered with nothing: such a cursor comes
+ * from another deployment or from before a database restore, and reading
+ * on from it would skip every change until the sequence caught up. Checked
+ * only when nothing follows, so a page with changes costs nothing more.
+ */
+export async function changesAfter(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
+  const found = await changeLog.after(db, q);
+  if (!found.length && q.after.seq > 0n && q.after.seq > (await changeLog.lastSeq(db))) {
+    throw badInput(
+      {
+        zh: 'after 指向的位置在变更流的末尾之后：这不是本系统写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出数据，再从头读取变更流。',
+        en: 'after points past the end of the change feed: it is not a cursor this hub wrote (another deployment, or from before a database restore); take an export, then read the feed from the start.',
+      },
+      { argument: 'after' },
+    );
+  }
+  return found;
 }

@@ -225,7 +225,7 @@ export type Change = {
    * MOVED_OUT the same as statusTo. Null for CREATED and for records without a status.
    */
   statusFrom?: Maybe<Scalars['String']['output']>;
-  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes; a resident's DEREGISTERED on its TRANSITION). */
+  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes, residents: a resident's ACTIVE when registered, DEREGISTERED on its TRANSITION). */
   statusTo?: Maybe<Scalars['String']['output']>;
   /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
   version?: Maybe<Scalars['Int']['output']>;
@@ -1447,11 +1447,16 @@ export type HouseholdInput = {
 
 /** Where a household moves to; its members move with it. */
 export type HouseholdMove = {
-  /** The new address (in the new grid's village). */
+  /**
+   * The new address (in the new grid's village), which the members take too.
+   * Left out, a move to another grid of the village keeps the household's
+   * address (and each member's own), and a move to another village leaves it
+   * behind; null clears it.
+   */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** The new grid (may be in another village of the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
-  /** The new house (in the new grid's village). */
+  /** The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
 };
 

@@ -19,8 +19,9 @@ const ENTRY = `insert into change_log (kind, op, record_id, version, status_from
 const INSERTED = `select '${t.kind}', 'CREATED', n.id::text, n.version, null, null, n.village_code, n.grid_code from new_rows n order by n.id`;
 const DELETED = `select '${t.kind}', 'DELETED', o.id::text, o.version, null, null, o.village_code, o.grid_code from old_rows o order by o.id`;
 
-function logged(op: 'ins' | 'del', select: string): string {
-  return `create function hub_changes_${t.table}_${op}() returns trigger language plpgsql security definer set search_path = public as $$
+/** The feed's trigger function of `table` for an insert or a delete, writing the entries `select` gives. */
+export function logged(op: 'ins' | 'del', select: string, table: string = t.table, replace = false): string {
+  return `create ${replace ? 'or replace ' : ''}function hub_changes_${table}_${op}() returns trigger language plpgsql security definer set search_path = public as $$
     begin
       -- Demo seeding and province loads are not changes an integration should replay.
       if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;

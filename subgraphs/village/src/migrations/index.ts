@@ -42,6 +42,7 @@ import { Migration20261204000040PatrolMembers } from './Migration20261204000040P
 import { Migration20261204000041GroupHouseholds } from './Migration20261204000041GroupHouseholds.ts';
 import { Migration20261205000042GridStaffChanges } from './Migration20261205000042GridStaffChanges.ts';
 import { Migration20261205000043LookupQuota } from './Migration20261205000043LookupQuota.ts';
+import { Migration20261205000044ResidentCreatedStatus } from './Migration20261205000044ResidentCreatedStatus.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -89,4 +90,5 @@ export const migrations = [
   Migration20261204000041GroupHouseholds,
   Migration20261205000042GridStaffChanges,
   Migration20261205000043LookupQuota,
+  Migration20261205000044ResidentCreatedStatus,
 ];

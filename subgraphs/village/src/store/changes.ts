@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
 
 /**
@@ -200,4 +200,11 @@ function after(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
   return rows(db, st, [...params, q.limit]);
 }
 
-export const changeLog = { after };
+const LastSeq = z.object({ seq: col.text });
+const lastSeq = sql('changes.lastSeq', LastSeq, 'select coalesce(max(seq), 0)::text as seq from change_tx');
+
+export const changeLog = {
+  after,
+  /** The feed's last committed position's sequence number (0 when nothing was ever committed). */
+  lastSeq: async (db: Db): Promise<bigint> => BigInt((await row(db, lastSeq, []))!.seq),
+};

@@ -1,7 +1,6 @@
 import { badInput } from '../../../../../domain/errors.ts';
-import { changeCursor, changeQuery, MAX_CHANGES } from '../../changes/query.ts';
+import { changeCursor, changeQuery, changesAfter, MAX_CHANGES } from '../../changes/query.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
-import { changeLog } from '../../store/changes.ts';
 
 export const changeQueries: Pick<QueryResolvers, 'changes'> = {
   changes: async (_, args, ctx) => {
@@ -14,7 +13,7 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
     }
     const q = changeQuery(ctx.caller, args, first + 1);
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
-    const rows = await changeLog.after(ctx.em, q);
+    const rows = await changesAfter(ctx.em, q);
     const nodes = rows.slice(0, first);
     const edges = nodes.map((node) => ({ cursor: changeCursor(node), node }));
     return {
