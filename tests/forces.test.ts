@@ -600,6 +600,8 @@ describe('mediation committees and mediators (人民调解委员会, 人民调�
     expect(second.message).toContain(`now ${own.name}, id ${own.id}`);
     const f1 = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-1,${V},第二调委会,VILLAGE\n`);
     sameReason(second, 'kind', f1.rejects[0]!, 'kind');
+    // Both name the village's committee, so the clerk knows which one to change or end.
+    expect(f1.rejects[0]!.reason).toContain(`now ${own.name}, id ${own.id}`);
     const community = err(await createCommittee({ villageCode: V, name: '社区调委会', kind: 'COMMUNITY' }));
     expect(community.extensions?.code).toBe('BAD_USER_INPUT');
     const f2 = await importFile('mediation-committees', `external_id,village_code,name,kind\nmc-${RUN}-2,${V},社区调委会,COMMUNITY\n`);

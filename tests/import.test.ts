@@ -330,6 +330,20 @@ describe('bulk import', () => {
     }
   }, 30_000);
 
+  it('names the column a repeated key came in: a row keyed by id repeats an id', async () => {
+    const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
+    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+      body: `id,phone\n${id},13800000001\n${id},13800000002\n`,
+    });
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; reason?: string });
+    expect(events.filter((e) => e.type === 'reject')).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'repeats the key of line 2' })]);
+  });
+
   it('runs imports sent at the same time one after the other, each to the end', async () => {
     const [a, b] = await Promise.all([
       makeResidents('together-a.csv', ['--rows', '25000', '--id-county', '659104']),

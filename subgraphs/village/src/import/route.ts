@@ -631,8 +631,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           for (const m of recentKeys) first ??= m.get(key);
           if (first !== undefined) {
             const reason = language === 'en' ? `repeats the key of line ${first}` : `与第 ${first} 行的键重复`;
-            // Named by the natural key's first column (the row may have named its record by id instead).
-            pending.push({ line: rec.line, field: kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!, reason, code: 'BAD_USER_INPUT' });
+            // Named by the column the row keyed its record with: its id, or the natural key's first column.
+            const field = key.startsWith('id:') ? 'id' : (kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!);
+            pending.push({ line: rec.line, field, reason, code: 'BAD_USER_INPUT' });
             continue;
           }
           keys.set(key, rec.line);

@@ -389,6 +389,9 @@ export const committeeKindOfVillage: Rule = rule('committeeKindOfVillage', 'BAD_
   en: 'VILLAGE (村调委会) is for a 村 (code segment 200 and above), COMMUNITY (社区调委会) for a 社区 (segment 001–199)',
 });
 
+/** The village's own mediation committee, as a refusal of a second one names it (form and file alike). */
+export const committeeHolder = (name: string, id: string): Said => ({ zh: `（现有：${name}，编号 ${id}）。`, en: ` (now ${name}, id ${id}).` });
+
 /** A villagers' or residents' committee sets up one mediation committee (人民调解法 §8). */
 export const ownCommitteeTaken: Rule = rule('ownCommitteeTaken', 'CONFLICT', 'kind', {
   zh: '该村（社区）已有村（居）民委员会设立的人民调解委员会，每个村（社区）只设一个',

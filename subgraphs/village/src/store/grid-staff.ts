@@ -19,6 +19,7 @@ import {
   workerHolder,
 } from '../registry/rules.ts';
 import {
+  holderReason,
   changedSql,
   endRecords,
   externalKeyed,
@@ -91,15 +92,6 @@ const rows = (src: string) => `
            ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0 ${LINKED_PERSON_JOIN})`;
 
-/** SQL: the reason of a second grid worker in `language`, naming the holder `w` (workerHolder's words). */
-function holderSql(language: 'zh' | 'en'): string {
-  const quote = (t: string) => `'${t.replaceAll("'", "''")}'`;
-  const said = workerHolder('\u0000', '\u0001')[language].split(/\u0000|\u0001/);
-  return [quote(`${gridWorkerTaken.field} ${gridWorkerTaken.reason[language]}${said[0]}`), 'w.name', quote(said[1]!), 'w.id::text', quote(said[2]!)].join(
-    ' || ',
-  );
-}
-
 /** The checks of a grid staff assignment, in the order they run (docs/ARCHITECTURE.md, "Maintaining the forces"). */
 const CHECKS: readonly RowCheck[] = namingTheLink([
   ...keyedRecordChecks(recordUnknown(WHAT.gridStaff), repeated),
@@ -133,8 +125,11 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
             exists (select 1 from grid_staff w where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target)
             or exists (select 1 from n o where o.grid_code = x.grid_code and o.role = 'GRID_WORKER' and o.line < x.line))`,
     // A file's line names the current grid worker as the form does; one taken by an earlier line has no one to name yet.
-    reason: `(select jsonb_build_object('zh', ${holderSql('zh')}, 'en', ${holderSql('en')}) from grid_staff w
-               where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target order by w.id limit 1)`,
+    reason: holderReason(
+      gridWorkerTaken,
+      workerHolder,
+      `from grid_staff w where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target`,
+    ),
   },
 ]);
 

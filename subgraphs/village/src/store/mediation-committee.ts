@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { col, row, rows as allRows, sql, type Db } from '../../../../platform/sql.ts';
 import {
+  committeeHolder,
   committeeKindOfVillage,
   committeeStaysInVillage,
   externalIdTaken,
@@ -12,6 +13,7 @@ import {
   WHAT,
 } from '../registry/rules.ts';
 import {
+  holderReason,
   changedSql,
   endRecords,
   externalKeyed,
@@ -87,6 +89,12 @@ const CHECKS: readonly RowCheck[] = [
     bad: `x.kind in ${OWN} and (
             exists (select 1 from mediation_committee c where c.village_code = x.village_code and c.kind in ${OWN} and c.id is distinct from x.target)
             or exists (select 1 from n o where o.village_code = x.village_code and o.kind in ${OWN} and o.line < x.line))`,
+    // A file's line names the village's committee as the form does.
+    reason: holderReason(
+      ownCommitteeTaken,
+      committeeHolder,
+      `from mediation_committee w where w.village_code = x.village_code and w.kind in ${OWN} and w.id is distinct from x.target`,
+    ),
   },
 ];
 

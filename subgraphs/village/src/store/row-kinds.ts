@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { col, row, rows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
+import type { Said } from '../../../../domain/errors.ts';
 import { versionAhead, type Rule } from '../registry/rules.ts';
 
 /**
@@ -49,6 +50,21 @@ export interface RowCheck {
   reason?: string;
   /** An import runs the check only for batches this holds for (all of them when absent). */
   when?: (b: BatchFacts) => boolean;
+}
+
+/**
+ * SQL over `x`: a reject's reason (`RowCheck.reason`) naming the record that
+ * holds what the row asks for, in the words the form's refusal adds
+ * (`holder`), from the first row of `from` (aliased `w`, with `name` and
+ * `id`); null when there is none (an earlier line of the file took it).
+ */
+export function holderReason(rule: Rule, holder: (name: string, id: string) => Said, from: string): string {
+  const quote = (t: string) => `'${t.replaceAll("'", "''")}'`;
+  const text = (language: 'zh' | 'en') => {
+    const said = holder('\u0000', '\u0001')[language].split(/\u0000|\u0001/);
+    return [quote(`${rule.field} ${rule.reason[language]}${said[0]}`), 'w.name', quote(said[1]!), 'w.id::text', quote(said[2]!)].join(' || ');
+  };
+  return `(select jsonb_build_object('zh', ${text('zh')}, 'en', ${text('en')}) ${from} order by w.id limit 1)`;
 }
 
 export interface RowKind {

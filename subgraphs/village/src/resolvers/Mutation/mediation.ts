@@ -4,7 +4,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { committeeFields, mediatorFields } from '../../registry/fields.ts';
-import { ownCommitteeTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, type Rule } from '../../registry/rules.ts';
+import { committeeHolder, ownCommitteeTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, type Rule } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
@@ -51,9 +51,7 @@ async function saveCommittee(em: EntityManager, caller: Caller, input: object, c
     if (broken.name !== ownCommitteeTaken.name || !village) return undefined;
     // The village's own committee, so the caller knows which one to change or end.
     const own = await mediationCommittees.ownOf(em, village);
-    return own
-      ? { said: { zh: `（现有：${own.name}，编号 ${own.id}）。`, en: ` (now ${own.name}, id ${own.id}).` }, extra: { currentId: String(own.id) } }
-      : undefined;
+    return own ? { said: committeeHolder(own.name, String(own.id)), extra: { currentId: String(own.id) } } : undefined;
   });
   return (await mediationCommittees.byId(em, id ?? current!.id))!;
 }
