@@ -311,6 +311,8 @@ export async function* ndjsonRecords(
   known: readonly string[],
   /** Fields that take a list (tags, parties): a JSON array of strings there is written `A;B`, as a CSV cell writes it. */
   lists: ReadonlySet<string> = new Set(['tags', 'parties']),
+  /** Fields that take true or false: a JSON boolean anywhere else is refused, not stored as the text "true". */
+  flags: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<SourceRecord[]> {
   let line = 0;
   const parse = (s: string): SourceRecord | null => {
@@ -358,13 +360,20 @@ export async function* ndjsonRecords(
         };
         return { line, fields, error: { field: key, reason } };
       }
-      // A field is a string, number or boolean, and a list field an array of them: anything else (an object, a list
+      // A field is a string or number (a flag also a boolean), and a list field an array of them: anything else (an object, a list
       // where one value belongs) is not a value the field can take, rather than its text ("[object Object]").
       const listed = Array.isArray(v) && lists.has(key) && v.every((x) => typeof x === 'string' || typeof x === 'number');
       if (v !== null && typeof v === 'object' && !listed) {
         const reason = {
-          zh: `的字段 ${k} 是 JSON ${Array.isArray(v) ? '数组' : '对象'}，此字段只接受${lists.has(key) ? '字符串或字符串数组' : '字符串、数字或布尔值'}`,
-          en: `has ${k} as a JSON ${Array.isArray(v) ? 'array' : 'object'}; the field takes ${lists.has(key) ? 'a string or an array of strings' : 'a string, number or boolean'}`,
+          zh: `的字段 ${k} 是 JSON ${Array.isArray(v) ? '数组' : '对象'}，此字段只接受${lists.has(key) ? '字符串或字符串数组' : '字符串或数字'}`,
+          en: `has ${k} as a JSON ${Array.isArray(v) ? 'array' : 'object'}; the field takes ${lists.has(key) ? 'a string or an array of strings' : 'a string or number'}`,
+        };
+        return { line, fields, error: { field: key, reason } };
+      }
+      if (typeof v === 'boolean' && !flags.has(key)) {
+        const reason = {
+          zh: `的字段 ${k} 是 JSON 布尔值（${v}），此字段只接受字符串或数字`,
+          en: `has ${k} as a JSON boolean (${v}); the field takes a string or number`,
         };
         return { line, fields, error: { field: key, reason } };
       }

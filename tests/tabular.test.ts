@@ -70,6 +70,18 @@ describe('NDJSON', () => {
     expect(rows[1]).toEqual({ line: 2, fields: { id_number: '623021198001011139', phone: '13800138000' } });
   });
 
+  it('takes a JSON boolean only in a field that takes true or false; elsewhere it is refused, not stored as the text "true"', async () => {
+    const rows = await all(
+      ndjsonRecords(chunks('{"name":true}\n{"name":"甲","phone":false}\n{"name":"乙","phone":true}\n'), KNOWN, undefined, new Set(['phone'])),
+    );
+    expect(rows[0]).toMatchObject({ line: 1, error: { field: 'name' } });
+    expect(rows[0]!.error!.reason.en).toBe('has name as a JSON boolean (true); the field takes a string or number');
+    expect(rows.slice(1)).toEqual([
+      { line: 2, fields: { name: '甲', phone: 'false' } },
+      { line: 3, fields: { name: '乙', phone: 'true' } },
+    ]);
+  });
+
   it('refuses a line longer than MAX_RECORD_CHARS as it arrives, in any number of chunks, and reads on after it', async () => {
     const long = `{"name":"${'x'.repeat(MAX_RECORD_CHARS)}"}`;
     const parts = [

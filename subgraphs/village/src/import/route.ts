@@ -113,6 +113,9 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** The codes a row's rules answer with: a reject carries the mutation's code. */
 const ROW_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']);
 
+/** The file columns of a kind that take true or false (a mediator's full_time). */
+const BOOLEAN_COLUMNS = (kind: ImportKind) => new Set(kind.stage.flatMap(([c, t]) => (t === 'boolean' && kind.columns.includes(c) ? [c] : [])));
+
 /** A row's typed validation error as (field, reason in the import's language, code); anything else is a bug and is rethrown. */
 function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
   if (e instanceof GraphQLError && ROW_CODES.has(String(e.extensions.code))) {
@@ -480,7 +483,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       const named = x.reason.startsWith(x.field) && /^[\s“"（(:：]/.test(x.reason.slice(x.field.length));
       return { ...x, column, reason: named ? `${column}（${x.field}）${x.reason.slice(x.field.length)}` : x.reason };
     };
-    const records = opts.format === 'csv' ? csvRecords(text, kind.columns, headerLabels(name, kind), written) : ndjsonRecords(text, kind.columns);
+    const records =
+      opts.format === 'csv'
+        ? csvRecords(text, kind.columns, headerLabels(name, kind), written)
+        : ndjsonRecords(text, kind.columns, undefined, BOOLEAN_COLUMNS(kind));
     const pool = await nativePool(orm);
     const leave = await takeTurn();
     const clients: PoolClient[] = [];
