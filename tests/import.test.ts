@@ -330,6 +330,22 @@ describe('bulk import', () => {
     }
   }, 30_000);
 
+  it('rejects an overlong first record as a row, and judges the header by the next', async () => {
+    const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
+    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+      body: `id,phone\n${id},${'1'.repeat(100_001)}\n${id},13800000003\n`,
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; line?: number; updated?: number });
+    expect(events.filter((e) => e.type === 'reject').map((e) => e.line)).toEqual([2]);
+    expect(events.at(-1)).toMatchObject({ type: 'done', updated: 1 });
+  });
+
   it('names the column a repeated key came in: a row keyed by id repeats an id', async () => {
     const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
     const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
