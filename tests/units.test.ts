@@ -169,6 +169,12 @@ describe('query cost (gateway/src/limits.ts)', () => {
     );
     expect(costOf(drill)).toBeLessThan(200);
   });
+  it('counts a page size passed as a variable once it could be one: a value no Int holds is left to the variables’ own check', () => {
+    const page = parse('query($f: Int) { changes(first: $f) { nodes { cursor } } }');
+    expect(costOf(page, { f: 1000 })).toBeGreaterThan(costOf(page, { f: 10 }));
+    // 2^31 is no Int: execution refuses it (BAD_USER_INPUT), which a cost of billions must not pre-empt.
+    expect(costOf(page, { f: 2_147_483_648 })).toBe(costOf(page, { f: 1 }));
+  });
 });
 
 describe('settings', () => {

@@ -234,7 +234,8 @@ export function queryCost(operation: OperationDefinitionNode, document: Document
     const arg = node.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
     if (!arg) return undefined;
     const value = arg.value.kind === Kind.INT ? Number(arg.value.value) : arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : undefined;
-    return typeof value === 'number' && Number.isInteger(value) && value > 1 ? value : 1;
+    // A value no Int holds is refused by the variables' check (BAD_USER_INPUT) when the operation runs.
+    return typeof value === 'number' && Number.isInteger(value) && value > 1 && value <= 2_147_483_647 ? value : 1;
   };
   const scaled = (c: Cost, k: number): Cost => ({ plain: c.plain * k, paged: c.paged * k });
   const cost = (node: SelectionNode | FragmentDefinitionNode): Cost => {
