@@ -172,7 +172,20 @@ export async function* csvRecords(
     }
     row.push(field);
     field = '';
+    // Blank lines before the header are no header: a file of them is empty.
+    if (!header && row.every((c) => c.trim() === '')) {
+      row = [];
+      wasQuoted = false;
+      return;
+    }
     if (!header) {
+      // JSON sent without saying so (content-type application/json, or none) reads as a header of one strange column.
+      if (/^\s*[[{]/.test(row[0] ?? '')) {
+        throw new TabularError({
+          zh: '文件看起来是 JSON 而不是 CSV：NDJSON（每行一个 JSON 对象）请加 ?format=ndjson，或用 content-type application/x-ndjson 发送。',
+          en: 'The file looks like JSON, not CSV: send NDJSON (one JSON object per line) with ?format=ndjson or content-type application/x-ndjson.',
+        });
+      }
       header = row.map((h) => {
         const name = h.trim();
         const key = labels.get(name);

@@ -159,4 +159,19 @@ describe('export', () => {
     });
     expect(res.status).toBe(405);
   });
+
+  it('takes one method per route: a POST to the feed, an export or a report is 405, a GET to an import too', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    for (const [method, path] of [
+      ['POST', '/changes.ndjson'],
+      ['POST', '/export/residents.csv?within=623021200201'],
+      ['POST', '/reports/population.csv?within=623021200&level=village'],
+      ['GET', '/import/residents'],
+    ] as const) {
+      const res = await fetch(new URL(path, origin), { method, headers: { authorization: `Bearer ${t}` }, ...(method === 'POST' ? { body: 'x' } : {}) });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    }
+  });
 });

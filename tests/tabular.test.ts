@@ -53,6 +53,22 @@ describe('CSV', () => {
     expect((header as TabularError).said.zh.length).toBeLessThan(200);
   });
 
+  it('refuses JSON sent as CSV, saying how to send NDJSON, rather than as a header of unknown columns', async () => {
+    for (const text of ['{"id_number":"1","name":"甲"}\n', '[{"name":"甲"}]\n']) {
+      const e = await all(csvRecords(chunks(text), KNOWN)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TabularError);
+      expect((e as TabularError).said.en).toMatch(/looks like JSON.*format=ndjson/);
+    }
+  });
+
+  it('reads a file of blank lines as empty, and a header after blank lines as the header', async () => {
+    for (const text of ['\n', '\r\n\n', ' , \n']) {
+      const e = await all(csvRecords(chunks(text), KNOWN)).catch((x: unknown) => x);
+      expect((e as TabularError).said?.en, JSON.stringify(text)).toMatch(/empty/);
+    }
+    expect(await all(csvRecords(chunks('\nname\n甲\n'), KNOWN))).toEqual([{ line: 3, fields: { name: '甲' } }]);
+  });
+
   it('reads a header with every column once', async () => {
     const rows = await all(csvRecords(chunks('id_number,姓名\n', '11,甲\n'), KNOWN, new Map([['姓名', 'name']])));
     expect(rows).toEqual([{ line: 2, fields: { id_number: '11', name: '甲' } }]);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { quote } from '../../domain/errors.ts';
 import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { preferredLanguage } from '../../platform/language.ts';
 import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
@@ -23,11 +24,13 @@ const OPERATION_ZH: Record<string, string> = { export: '导出', changes: '变�
 export function villageStreamProxy(callers: CallerCheck, routerSecret: string, villageUrl: string, operation: string) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     await authenticate(callers, req.headers.authorization);
-    // A HEAD would have the subgraph make (and audit) the whole file only for its headers to be sent.
-    if (req.method === 'HEAD') {
+    // One method each: an import is sent, an export or the feed read. A HEAD would have the subgraph make (and
+    // audit) the whole file only for its headers to be sent.
+    const method = operation === 'import' ? 'POST' : 'GET';
+    if (req.method !== method) {
       throw new HttpError(405, 'BAD_REQUEST', {
-        zh: `${OPERATION_ZH[operation] ?? operation}不接受 HEAD 请求；请直接用 ${operation === 'import' ? 'POST' : 'GET'}。`,
-        en: `${operation} takes no HEAD request; use ${operation === 'import' ? 'POST' : 'GET'}.`,
+        zh: `${OPERATION_ZH[operation] ?? operation}不接受 ${quote(req.method ?? '')} 请求；请用 ${method}。`,
+        en: `${operation} takes no ${quote(req.method ?? '')} request; use ${method}.`,
       });
     }
     const requestId = forwardedRequestId(req.headers['x-request-id']);
@@ -52,7 +55,7 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
     }
     // The gateway's request span goes on at the village subgraph (W3C traceparent; nothing while tracing is off).
     injectTraceContext((name, value) => (headers[name] = value));
-    const hasBody = req.method === 'POST' || req.method === 'PUT';
+    const hasBody = method === 'POST';
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     const upstream = await fetch(new URL(url.pathname + url.search, villageUrl), {

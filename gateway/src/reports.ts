@@ -275,7 +275,10 @@ async function run(
 export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: CallerCheck) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const m = /^\/reports\/([a-z]+)\.(csv|xlsx)$/.exec(url.pathname);
-    if (req.method !== 'GET' || !m) {
+    if (m && req.method !== 'GET') {
+      throw new HttpError(405, 'BAD_REQUEST', { zh: `报表请用 GET 请求。`, en: 'Reports are read with GET.' });
+    }
+    if (!m) {
       throw new HttpError(404, 'NOT_FOUND', {
         zh: `报表地址：GET /reports/<${Object.keys(REPORTS).join('|')}>.<csv|xlsx>?within=&level=&from=&to=`,
         en: `Reports: GET /reports/<${Object.keys(REPORTS).join('|')}>.<csv|xlsx>?within=&level=&from=&to=`,

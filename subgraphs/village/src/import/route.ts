@@ -127,7 +127,8 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
 function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
   const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
   const type = String(req.headers['content-type'] ?? '');
-  const format = (p.get('format') ?? (type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'csv')).toLowerCase();
+  // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is rejected line by line).
+  const format = (p.get('format') ?? (/ndjson|jsonl|application\/json/.test(type) ? 'ndjson' : 'csv')).toLowerCase();
   if (format !== 'csv' && format !== 'ndjson') {
     throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
   }
