@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { quote, type Said } from '../domain/errors.ts';
+import { ENGLISH_EXTENSION, quote, type Said } from '../domain/errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
@@ -206,10 +206,11 @@ const STATUS_OF_CODE: Record<string, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-/** A typed GraphQLError (badInput, forbidden, ...) as the HttpError of the same code; anything else unchanged. */
+/** A typed GraphQLError (badInput, forbidden, ...) as the HttpError of the same code, its other extensions kept (`argument`, …); anything else unchanged. */
 export function asHttpError(err: unknown): unknown {
   if (err instanceof GraphQLError && typeof err.extensions.code === 'string' && STATUS_OF_CODE[err.extensions.code]) {
-    return new HttpError(STATUS_OF_CODE[err.extensions.code]!, err.extensions.code, saidOf(err));
+    const { code, [ENGLISH_EXTENSION]: _en, ...extra } = err.extensions;
+    return new HttpError(STATUS_OF_CODE[code as string]!, code as string, saidOf(err), extra);
   }
   return err;
 }
