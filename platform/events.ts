@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DomainEvent, type EventPayload, type EventType } from '../domain/events.ts';
 import { scopedEm } from './jurisdiction.ts';
 import { SUBGRAPHS, type SubgraphName } from './settings.ts';
-import { HttpError, sendJson, type Route } from './http.ts';
+import { HttpError, methodNotAllowed, sendJson, type Route } from './http.ts';
 import { nativePool, nativeTransaction } from './orm.ts';
 import { log, outsideRequestFields } from './log.ts';
 import type { OutboxBacklog } from './metrics.ts';
@@ -239,7 +239,7 @@ function parseEvent(e: WireEvent): HubEvent {
  */
 export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, apply: ApplyEvent, relay: OutboxRelay): Route {
   return async (req, res) => {
-    if (req.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 发送事件。', en: 'POST events here.' });
+    if (req.method !== 'POST') throw methodNotAllowed('POST', { zh: '请用 POST 发送事件。', en: 'POST events here.' });
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req) {

@@ -98,7 +98,7 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
 
 /** What a page of an allowed origin may send, and read back, across origins. */
 const CORS_REQUEST_HEADERS = 'authorization, content-type, accept, accept-language, x-request-id, traceparent';
-const CORS_EXPOSED_HEADERS = 'content-language, content-disposition';
+const CORS_EXPOSED_HEADERS = 'content-language, content-disposition, retry-after';
 
 /**
  * Cross-origin calls from browsers (CORS). A request from an allowed origin
@@ -184,13 +184,21 @@ export class HttpError extends Error {
   readonly said: Said;
   /** More of `extensions` beside the code (e.g. which department was refused). */
   readonly extra: Readonly<Record<string, unknown>>;
-  constructor(status: number, code: string, message: Said, extra: Readonly<Record<string, unknown>> = {}) {
+  /** HTTP headers the refusal carries (a 405's `allow`). */
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(status: number, code: string, message: Said, extra: Readonly<Record<string, unknown>> = {}, headers: Readonly<Record<string, string>> = {}) {
     super(message.zh);
     this.status = status;
     this.code = code;
     this.said = message;
     this.extra = extra;
+    this.headers = headers;
   }
+}
+
+/** A request in a method the route does not take: 405, saying (and in `Allow`) which it takes. */
+export function methodNotAllowed(allow: string, message: Said): HttpError {
+  return new HttpError(405, 'BAD_REQUEST', message, {}, { allow });
 }
 
 /** HTTP status of each typed error code, for routes that reuse the GraphQL validators. */
@@ -248,7 +256,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** A GraphQL-shaped error body for failures that happen before GraphQL runs (401, 413, ...), in the request's language. */
 export function sendGraphQLError(res: ServerResponse, err: HttpError): void {
   const language = languageOf(res);
-  const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="governance-hub"' } : {};
+  const headers: Record<string, string> = { ...err.headers, ...(err.status === 401 ? { 'www-authenticate': 'Bearer realm="governance-hub"' } : {}) };
   headers['content-language'] = language;
   // The rest of an oversized body is never read, so the connection cannot carry another request: close it.
   if (err.status === 413) headers.connection = 'close';

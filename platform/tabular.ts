@@ -179,7 +179,7 @@ export async function* csvRecords(
       return;
     }
     if (!header) {
-      // JSON sent without saying so (content-type application/json, or none) reads as a header of one strange column.
+      // JSON sent as CSV (content-type text/csv or none, or ?format=csv) reads as a header of strange columns.
       if (/^\s*[[{]/.test(row[0] ?? '')) {
         throw new TabularError({
           zh: '文件看起来是 JSON 而不是 CSV：NDJSON（每行一个 JSON 对象）请加 ?format=ndjson，或用 content-type application/x-ndjson 发送。',
@@ -328,9 +328,18 @@ export async function* ndjsonRecords(
   flags: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<SourceRecord[]> {
   let line = 0;
+  let first = true;
   const parse = (s: string): SourceRecord | null => {
     line++;
     if (!s.trim()) return null;
+    // One JSON document (an array of records, as application/json often carries) is not NDJSON: refused whole, not line by line.
+    if (first && s.trimStart().startsWith('[')) {
+      throw new TabularError({
+        zh: 'JSON 数组不是 NDJSON：请每行写一个 JSON 对象，不加方括号和逗号。',
+        en: 'A JSON array is not NDJSON: write one JSON object per line, without brackets or commas.',
+      });
+    }
+    first = false;
     let obj: unknown;
     try {
       obj = JSON.parse(s);

@@ -596,6 +596,7 @@ function routeCases(): Case[] {
     // Every route refuses a parameter it does not read, or one given twice, rather than answering without it.
     get('report: a misspelt parameter', `/reports/population.csv?within=${COUNTY}&level=village&levle=county`),
     get('report: level twice', `/reports/population.csv?within=${COUNTY}&level=village&level=county`),
+    get('report: a period for a report of none', `/reports/population.csv?within=${COUNTY}&level=village&period=2026`),
   );
   // Exports (subgraphs/village/src/export.ts through gateway/src/proxy.ts)
   for (const kind of EXPORT_KINDS) {

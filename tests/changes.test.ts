@@ -661,6 +661,13 @@ describe('change feed', () => {
     const ahead = Buffer.from('changes:999999999999.1').toString('base64url');
     const past = await hub.queryAs(reader, `{ changes(after: "${ahead}") { nodes { cursor } } }`);
     expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    // A cursor of a real commit but no entry of it (as if the entry had gone with a restore) is refused too.
+    if (end) {
+      const [seq] = Buffer.from(end, 'base64url').toString('utf8').slice('changes:'.length).split('.');
+      const gone = Buffer.from(`changes:${seq}.0`).toString('base64url');
+      const r = await hub.queryAs(reader, `query($a: String) { changes(after: $a) { nodes { cursor } } }`, { a: gone });
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
     // The feed's own end is no such cursor.
     const atEnd = await hub.queryAs<{ changes: Paged<Change> }>(reader, `query($a: String) { changes(after: $a) { nodes { cursor } } }`, { a: end });
     expect(atEnd.errors).toBeUndefined();

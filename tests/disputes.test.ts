@@ -268,6 +268,9 @@ describe('a dispute’s whole life across levels', () => {
     expect(renamed.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', fields: ['parties'] });
     const fewer = await report(key, villageToken, undefined, ([x, y]) => [x!, y!]);
     expect(fewer.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', fields: ['parties'] });
+    // A file's external id keys its case as import:<id>: a form may not take a key there.
+    const filed = await report(`import:${key}`);
+    expect(filed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
   });
 
   it('refuses one person as two parties of a case, on a form and in a file', async () => {

@@ -171,6 +171,7 @@ describe('export', () => {
     ] as const) {
       const res = await fetch(new URL(path, origin), { method, headers: { authorization: `Bearer ${t}` }, ...(method === 'POST' ? { body: 'x' } : {}) });
       expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), path).toBe(method === 'POST' ? 'GET' : 'POST');
       expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
     }
   });

@@ -346,6 +346,22 @@ describe('bulk import', () => {
     expect(events.at(-1)).toMatchObject({ type: 'done', updated: 1 });
   });
 
+  it('rejects an NDJSON first line with a field of the wrong JSON type as a row, and judges the columns by the next', async () => {
+    const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
+    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-language': 'en' },
+      body: `{"id":"${id}","name":true}\n{"id":"${id}","phone":"13800000004"}\n`,
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; updated?: number });
+    expect(events.filter((e) => e.type === 'reject').map((e) => [e.line, e.field])).toEqual([[1, 'name']]);
+    expect(events.at(-1)).toMatchObject({ type: 'done', updated: 1 });
+  });
+
   it('names the column a repeated key came in: a row keyed by id repeats an id', async () => {
     const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
     const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {

@@ -98,6 +98,12 @@ describe('NDJSON', () => {
     ]);
   });
 
+  it('refuses a JSON array whole: NDJSON is one object per line', async () => {
+    const e = await all(ndjsonRecords(chunks('[\n  {"name":"甲"},\n  {"name":"乙"}\n]\n'), KNOWN)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TabularError);
+    expect((e as TabularError).said.en).toMatch(/JSON array is not NDJSON/);
+  });
+
   it('refuses a line longer than MAX_RECORD_CHARS as it arrives, in any number of chunks, and reads on after it', async () => {
     const long = `{"name":"${'x'.repeat(MAX_RECORD_CHARS)}"}`;
     const parts = [

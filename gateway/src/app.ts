@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { HttpError } from '../../platform/http.ts';
+import { HttpError, methodNotAllowed } from '../../platform/http.ts';
 
 /**
  * 分析研判室 The analysis room at /app: the hub's own web page (app/), in
@@ -66,8 +66,7 @@ const SECURITY_HEADERS = {
 
 export function appRoute() {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 GET 打开分析研判室。', en: 'GET the analysis room.' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET, HEAD', { zh: '请用 GET 打开分析研判室。', en: 'GET the analysis room.' });
     const path = url.pathname === '/app' ? '' : url.pathname.slice('/app/'.length);
     // Bundling takes a second or two of CPU: begun by the page's first visit (while its HTML travels), not at every
     // gateway start (each test file starts one).

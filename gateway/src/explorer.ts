@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { HttpError } from '../../platform/http.ts';
+import { HttpError, methodNotAllowed } from '../../platform/http.ts';
 
 /**
  * The explorer (GraphiQL) served from npm packages, with no CDN: the machines
@@ -54,7 +54,7 @@ const PAGE = `<!doctype html>
 export function explorerRoute(production: boolean) {
   return (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     if (production) throw new HttpError(404, 'NOT_FOUND', { zh: '生产环境不提供接口浏览器。', en: 'The explorer is off in production.' });
-    if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 GET 打开接口浏览器。', en: 'GET the explorer.' });
+    if (req.method !== 'GET') throw methodNotAllowed('GET', { zh: '请用 GET 打开接口浏览器。', en: 'GET the explorer.' });
     if (url.pathname === '/explorer' || url.pathname === '/explorer/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(PAGE);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { quote } from '../../domain/errors.ts';
 import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { preferredLanguage } from '../../platform/language.ts';
-import { HttpError, sendJson, writeChunk } from '../../platform/http.ts';
+import { HttpError, methodNotAllowed, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { forwardedRequestId } from './limits.ts';
 import { log } from '../../platform/log.ts';
@@ -28,7 +28,7 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
     // audit) the whole file only for its headers to be sent.
     const method = operation === 'import' ? 'POST' : 'GET';
     if (req.method !== method) {
-      throw new HttpError(405, 'BAD_REQUEST', {
+      throw methodNotAllowed(method, {
         zh: `${OPERATION_ZH[operation] ?? operation}不接受 ${quote(req.method ?? '')} 请求；请用 ${method}。`,
         en: `${operation} takes no ${quote(req.method ?? '')} request; use ${method}.`,
       });

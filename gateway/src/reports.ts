@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
-import { HttpError, routeParams, writeChunk } from '../../platform/http.ts';
+import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { forwardedRequestId } from '../../platform/request-id.ts';
@@ -276,7 +276,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const m = /^\/reports\/([a-z]+)\.(csv|xlsx)$/.exec(url.pathname);
     if (m && req.method !== 'GET') {
-      throw new HttpError(405, 'BAD_REQUEST', { zh: `报表请用 GET 请求。`, en: 'Reports are read with GET.' });
+      throw methodNotAllowed('GET', { zh: '报表请用 GET 请求。', en: 'Reports are read with GET.' });
     }
     if (!m) {
       throw new HttpError(404, 'NOT_FOUND', {
@@ -294,7 +294,8 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       const names = Object.keys(REPORTS).join(', ');
       throw new HttpError(404, 'NOT_FOUND', { zh: `没有报表“${m[1]}”；可用的报表：${names}。`, en: `No report "${m[1]}"; reports: ${names}.` });
     }
-    const q = routeParams(url, ['within', 'level', 'from', 'to', 'period', 'headers']);
+    // A period is read only by the reports of one (patrols, disputes); given to the others it would be ignored.
+    const q = routeParams(url, ['within', 'level', ...(def.needsPeriod ? ['from', 'to', 'period'] : []), 'headers']);
     const level = q.get('level') as Level;
     if (!(level in LIST)) {
       throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });

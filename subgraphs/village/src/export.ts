@@ -5,7 +5,7 @@ import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
-import { HttpError, routeParams, writeChunk } from '../../../platform/http.ts';
+import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
 import { saidOf } from '../../../platform/language.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
@@ -81,7 +81,7 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
 export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      throw new HttpError(405, 'BAD_REQUEST', { zh: '导出请用 GET 请求。', en: 'Exports are read with GET.' });
+      throw methodNotAllowed('GET, HEAD', { zh: '导出请用 GET 请求。', en: 'Exports are read with GET.' });
     }
     const identity = await routeIdentity(req, await trust());
     const caller = identity.caller;

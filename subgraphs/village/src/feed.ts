@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
-import { HttpError, routeParams, writeChunk } from '../../../platform/http.ts';
+import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery, changesAfter } from './changes/query.ts';
 import { changeLog } from './store/changes.ts';
 import { chinaTime } from '../../../platform/scalars.ts';
@@ -21,6 +21,7 @@ const MAX_LIMIT = 1_000_000;
 
 export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET') throw methodNotAllowed('GET', { zh: '变更流请用 GET 读取。', en: 'The change feed is read with GET.' });
     const { caller } = await routeIdentity(req, await trust());
     const p = routeParams(url, ['after', 'kinds', 'within', 'limit']);
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;

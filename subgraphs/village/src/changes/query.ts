@@ -67,22 +67,20 @@ export function changeQuery(
 }
 
 /**
- * The changes after the query's position. A position past the feed's last
- * commit is refused rather than answered with nothing: such a cursor comes
- * from another deployment or from before a database restore, and reading
- * on from it would skip every change until the sequence caught up. Checked
- * only when nothing follows, so a page with changes costs nothing more.
+ * The changes after the query's position, which must name an entry of the
+ * feed, as every cursor the feed writes does. Any other is refused rather
+ * than read from: a cursor of another deployment, or one kept from before a
+ * database restore, would skip (or replay) changes without a sign.
  */
 export async function changesAfter(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
-  const found = await changeLog.after(db, q);
-  if (!found.length && q.after.seq > 0n && q.after.seq > (await changeLog.lastSeq(db))) {
+  if (q.after.seq > 0n && !(await changeLog.holds(db, q.after))) {
     throw badInput(
       {
-        zh: 'after 指向的位置在变更流的末尾之后：这不是本系统写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出数据，再从头读取变更流。',
-        en: 'after points past the end of the change feed: it is not a cursor this hub wrote (another deployment, or from before a database restore); take an export, then read the feed from the start.',
+        zh: 'after 不是本系统变更流写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出数据，再从头读取变更流。',
+        en: 'after is not a cursor this change feed wrote (another deployment, or from before a database restore); take an export, then read the feed from the start.',
       },
       { argument: 'after' },
     );
   }
-  return found;
+  return changeLog.after(db, q);
 }

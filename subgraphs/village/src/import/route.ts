@@ -9,7 +9,7 @@ import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../..
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
 import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
-import { HttpError, routeParams, writeChunk } from '../../../../platform/http.ts';
+import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -457,8 +457,7 @@ const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null &&
 export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, lookups: LookupLimits) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const { caller, requestId } = await routeIdentity(req, await trust());
-    if (req.method !== 'POST')
-      throw new HttpError(405, 'BAD_REQUEST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
+    if (req.method !== 'POST') throw methodNotAllowed('POST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
     const kind = name ? importKind(name) : undefined;
     if (!name || !kind) {
@@ -582,8 +581,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       for await (const batch of records) {
         await replayRejects();
         for (const rec of batch) {
-          // A record refused whole (too long, not JSON) shows no columns: the header is judged by the first one read.
-          if (!headerChecked && !(rec.error && !Object.keys(rec.fields).length)) {
+          // A record refused as a row (too long, not JSON, a field of the wrong JSON type) may show only some of the
+          // file's columns: the header is judged by the first record read whole.
+          if (!headerChecked && !rec.error) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
             if (missing.length) {
               throw new TabularError({

@@ -7,6 +7,9 @@ import { logged } from './Migration20261205000042GridStaffChanges.ts';
  * as the schema says of records with a status. Since residents gained a
  * status, their updates carried it but their creation still wrote null, so
  * an integration keeping residents by status had to read each new one back.
+ * Entries written before say so too: every resident was registered ACTIVE
+ * (deregistering is an update), so an integration reading the feed from its
+ * start finds one answer throughout.
  */
 export class Migration20261205000044ResidentCreatedStatus extends Migration {
   override async up(): Promise<void> {
@@ -18,5 +21,6 @@ export class Migration20261205000044ResidentCreatedStatus extends Migration {
         true,
       ),
     );
+    this.addSql(`update change_log set status_to = 'ACTIVE' where kind = 'RESIDENT' and op = 'CREATED' and status_to is null`);
   }
 }

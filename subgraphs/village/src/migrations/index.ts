@@ -43,6 +43,7 @@ import { Migration20261204000041GroupHouseholds } from './Migration2026120400004
 import { Migration20261205000042GridStaffChanges } from './Migration20261205000042GridStaffChanges.ts';
 import { Migration20261205000043LookupQuota } from './Migration20261205000043LookupQuota.ts';
 import { Migration20261205000044ResidentCreatedStatus } from './Migration20261205000044ResidentCreatedStatus.ts';
+import { Migration20261205000045ChangeCursorCheck } from './Migration20261205000045ChangeCursorCheck.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -91,4 +92,5 @@ export const migrations = [
   Migration20261205000042GridStaffChanges,
   Migration20261205000043LookupQuota,
   Migration20261205000044ResidentCreatedStatus,
+  Migration20261205000045ChangeCursorCheck,
 ];

@@ -200,11 +200,11 @@ function after(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
   return rows(db, st, [...params, q.limit]);
 }
 
-const LastSeq = z.object({ seq: col.text });
-const lastSeq = sql('changes.lastSeq', LastSeq, 'select coalesce(max(seq), 0)::text as seq from change_tx');
+const Found = z.object({ found: z.boolean() });
+const entryAt = sql('changes.entryAt', Found, 'select hub_change_entry_exists(?::bigint, ?::bigint) as found');
 
 export const changeLog = {
   after,
-  /** The feed's last committed position's sequence number (0 when nothing was ever committed). */
-  lastSeq: async (db: Db): Promise<bigint> => BigInt((await row(db, lastSeq, []))!.seq),
+  /** Whether the entry a position names is in the feed (in any jurisdiction: a cursor may be passed between callers). */
+  holds: async (db: Db, p: FeedPosition): Promise<boolean> => (await row(db, entryAt, [String(p.seq), String(p.id)]))!.found,
 };

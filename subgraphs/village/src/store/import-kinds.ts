@@ -164,7 +164,8 @@ const NEW_CASE = `s.id is null and not exists ${takenIn()}`;
  * the column of a subquery kept apart (`offset 0`), the lookup is one index
  * probe (docs/ARCHITECTURE.md, "Conventions").
  */
-const PARTY_NUMBER = `cross join lateral (select e->>'id_number' as id_number offset 0) n`;
+const partyNumber = (party = 'e') => `cross join lateral (select ${party}->>'id_number' as id_number offset 0) n`;
+const PARTY_NUMBER = partyNumber();
 
 /**
  * A reported case differs from the row naming it (what a report sets; the
@@ -178,7 +179,10 @@ const asCompared = (c: string, t: string) => (c === 'occurred_at' ? `date_trunc(
  * A party as compared, by role and who: a resident by person id, a party by
  * name alone by the name. A resident no longer in the caller's jurisdiction
  * (moved away since) is hidden on both sides alike, so a second run of the
- * file naming them by ID number still matches the case.
+ * file naming them by ID number still matches the case. Hidden matches any
+ * hidden: row-level security cannot tell one unseen resident from another,
+ * and telling them apart would answer whether a number belongs to someone
+ * outside the jurisdiction.
  */
 const sorted = (key: string, from: string) => `(select coalesce(array_agg(k order by k), '{}') from (select e.role || ':' || ${key} as k ${from}) x)`;
 const SHOWN_PERSON = (id: string) => `coalesce((select 'p:' || r.id from person r where ${id} offset 0), 'hidden')`;
@@ -188,7 +192,7 @@ const CASE_PARTIES = sorted(
 );
 const ROW_PARTIES = sorted(
   `case when n.id_number is null then 'n:' || (e.j->>'name') else ${SHOWN_PERSON('r.id_number = n.id_number')} end`,
-  `from (select j, j->>'role' as role from jsonb_array_elements(s.parties) j) e cross join lateral (select e.j->>'id_number' as id_number offset 0) n`,
+  `from (select j, j->>'role' as role from jsonb_array_elements(s.parties) j) e ${partyNumber('e.j')}`,
 );
 /** Fields as compared, or the parties when the row gives them (a row naming a case by its id may leave them out). */
 const DIFFERS = `((${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})

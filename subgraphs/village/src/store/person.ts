@@ -136,7 +136,6 @@ export const persons = {
     (await row(db, untag, [tags.length ? tags : [''], id])) ?? (await row(db, byId, [id]))!,
   /** The household's members who serve as grid staff, mediators or patrol members (posts tied to their village). */
   withPosts: (db: Db, householdId: number): Promise<{ id: number; name: string }[]> => rows(db, withPosts, [householdId]),
-  /** The members of a household follow it to its new grid and address. */
   /** Moves a household's members with it, to its new address (`undefined`: each keeps their own). */
   followHousehold: (db: Db, householdId: number, to: Location, addressId: number | null | undefined): Promise<number> =>
     exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId !== undefined, addressId ?? null, householdId]),

@@ -52,6 +52,9 @@ export interface RowCheck {
   when?: (b: BatchFacts) => boolean;
 }
 
+/** A constant text as an SQL literal (only the code's own words are written so). */
+const sqlText = (t: string) => `'${t.replaceAll("'", "''")}'`;
+
 /**
  * SQL over `x`: a reject's reason (`RowCheck.reason`) naming the record that
  * holds what the row asks for, in the words the form's refusal adds
@@ -59,10 +62,9 @@ export interface RowCheck {
  * `id`); null when there is none (an earlier line of the file took it).
  */
 export function holderReason(rule: Rule, holder: (name: string, id: string) => Said, from: string): string {
-  const quote = (t: string) => `'${t.replaceAll("'", "''")}'`;
   const text = (language: 'zh' | 'en') => {
     const said = holder('\u0000', '\u0001')[language].split(/\u0000|\u0001/);
-    return [quote(`${rule.field} ${rule.reason[language]}${said[0]}`), 'w.name', quote(said[1]!), 'w.id::text', quote(said[2]!)].join(' || ');
+    return [sqlText(`${rule.field} ${rule.reason[language]}${said[0]}`), 'w.name', sqlText(said[1]!), 'w.id::text', sqlText(said[2]!)].join(' || ');
   };
   return `(select jsonb_build_object('zh', ${text('zh')}, 'en', ${text('en')}) ${from} order by w.id limit 1)`;
 }
@@ -329,7 +331,7 @@ export const versionCheck = (stale: Rule): RowCheck => staleVersionCheck(stale, 
  * versionAhead rule's words, as a form is told (registry/rules.ts).
  */
 export function staleVersionCheck(stale: Rule, sent: string): RowCheck {
-  const said = (language: 'zh' | 'en') => `'${`${versionAhead.field} ${versionAhead.reason[language]}`.replace(/'/g, "''")}'`;
+  const said = (language: 'zh' | 'en') => sqlText(`${versionAhead.field} ${versionAhead.reason[language]}`);
   return {
     rule: stale,
     bad: `x.target is not null and ${sent} is not null and ${sent} <> x.current_version and x.changed`,

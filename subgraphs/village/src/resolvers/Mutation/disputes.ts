@@ -66,6 +66,16 @@ type DisputeMutation =
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   reportDispute: async (_, { input, idempotencyKey }, ctx) => {
     const key = text(idempotencyKey, 'idempotencyKey', 200);
+    // A file's external id keys its case as `import:<external_id>`: a form's key there would answer (or collide with) a filed case.
+    if (key.startsWith('import:')) {
+      throw badInput(
+        {
+          zh: 'idempotencyKey 不能以“import:”开头：这是导入文件的外部编号所用的键。',
+          en: 'idempotencyKey cannot start with "import:", the keys of imported files\' external ids.',
+        },
+        { argument: 'idempotencyKey' },
+      );
+    }
     const grid = parseCodeOfLevel(input.gridCode, 'GRID', 'gridCode');
     requireWrite(ctx.caller, grid);
     const county = grid.slice(0, 6);

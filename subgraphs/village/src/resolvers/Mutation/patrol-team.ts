@@ -96,8 +96,10 @@ export const patrolTeamMutations = {
       const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
       // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
       const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
-      await addMembers(em, ctx.caller, (await patrolTeams.byId(em, id!))!, input.memberIds ?? []);
-      return afterMembers(em, id!);
+      const team = (await patrolTeams.byId(em, id!))!;
+      // Members set with the team are part of its creation: no version moves (the feed's one CREATED entry holds them).
+      await addMembers(em, ctx.caller, team, input.memberIds ?? []);
+      return team;
     }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
