@@ -330,50 +330,37 @@ describe('bulk import', () => {
     }
   }, 30_000);
 
-  it('rejects an overlong first record as a row, and judges the header by the next', async () => {
+  /** A dry run of a residents file keyed by the first 卓尼县 resident's id (`ID` in `body`): its answer's lines. */
+  async function dryRun(body: string, type = 'text/csv') {
     const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
     const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
-      body: `id,phone\n${id},${'1'.repeat(100_001)}\n${id},13800000003\n`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': type, 'accept-language': 'en' },
+      body: body.replaceAll('ID', String(id)),
     });
     expect(res.status).toBe(200);
     const events = (await res.text())
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; line?: number; updated?: number });
-    expect(events.filter((e) => e.type === 'reject').map((e) => e.line)).toEqual([2]);
-    expect(events.at(-1)).toMatchObject({ type: 'done', updated: 1 });
+      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; reason?: string; updated?: number });
+    return { rejects: events.filter((e) => e.type === 'reject'), done: events.at(-1) };
+  }
+
+  it('rejects an overlong first record as a row, and judges the header by the next', async () => {
+    const { rejects, done } = await dryRun(`id,phone\nID,${'1'.repeat(100_001)}\nID,13800000003\n`);
+    expect(rejects.map((e) => e.line)).toEqual([2]);
+    expect(done).toMatchObject({ type: 'done', updated: 1 });
   });
 
   it('rejects an NDJSON first line with a field of the wrong JSON type as a row, and judges the columns by the next', async () => {
-    const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
-    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-language': 'en' },
-      body: `{"id":"${id}","name":true}\n{"id":"${id}","phone":"13800000004"}\n`,
-    });
-    expect(res.status).toBe(200);
-    const events = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; updated?: number });
-    expect(events.filter((e) => e.type === 'reject').map((e) => [e.line, e.field])).toEqual([[1, 'name']]);
-    expect(events.at(-1)).toMatchObject({ type: 'done', updated: 1 });
+    const { rejects, done } = await dryRun(`{"id":"ID","name":true}\n{"id":"ID","phone":"13800000004"}\n`, 'application/json');
+    expect(rejects.map((e) => [e.line, e.field])).toEqual([[1, 'name']]);
+    expect(done).toMatchObject({ type: 'done', updated: 1 });
   });
 
   it('names the column a repeated key came in: a row keyed by id repeats an id', async () => {
-    const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;
-    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
-      body: `id,phone\n${id},13800000001\n${id},13800000002\n`,
-    });
-    const events = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; reason?: string });
-    expect(events.filter((e) => e.type === 'reject')).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'repeats the key of line 2' })]);
+    const { rejects } = await dryRun(`id,phone\nID,13800000001\nID,13800000002\n`);
+    expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'repeats the key of line 2' })]);
   });
 
   it('runs imports sent at the same time one after the other, each to the end', async () => {
