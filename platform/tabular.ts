@@ -180,7 +180,7 @@ export async function* csvRecords(
     }
     if (!header) {
       // JSON sent as CSV (content-type text/csv or none, or ?format=csv) reads as a header of strange columns.
-      if (/^\s*[[{]/.test(row[0] ?? '')) {
+      if (/^\s*(\[|\{)/.test(row[0] ?? '')) {
         throw new TabularError({
           zh: '文件看起来是 JSON 而不是 CSV：NDJSON（每行一个 JSON 对象）请加 ?format=ndjson，或用 content-type application/x-ndjson 发送。',
           en: 'The file looks like JSON, not CSV: send NDJSON (one JSON object per line) with ?format=ndjson or content-type application/x-ndjson.',
