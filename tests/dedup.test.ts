@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FETCHER } from '../gateway/src/datasource.ts';
-import { sharedOperationCount } from '../gateway/src/dedup.ts';
+import { leadingOperationCount, sharedOperationCount } from '../gateway/src/dedup.ts';
 import type { Scope } from '../platform/caller.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
@@ -106,6 +106,20 @@ describe('in-flight deduplication', () => {
         expect(a.data?.village?.residents ?? null).toBeNull();
       }
     });
+  }, 120_000);
+
+  it('lets no operation keep its turn once it ended: a report runs several operations for one request, and each releases its own', async () => {
+    const reporter = await hub.token({ jurisdiction: '623021', scopes: ['report'], subject: 'report-turns' });
+    for (const path of ['/reports/population.csv?within=623021&level=village', '/reports/disputes.csv?within=623021&level=township&period=2026']) {
+      const res = await fetch(new URL(path, hub.gatewayUrl), { headers: { authorization: `Bearer ${reporter}` } });
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    await new Promise((done) => setImmediate(done));
+    // A turn kept after its operation ended made every later identical query wait 30 s for it (SHARE_WAIT_MS).
+    expect(leadingOperationCount()).toBe(0);
+    const metrics = await (await fetch(new URL('/metrics', hub.gatewayUrl))).text();
+    expect(metrics).toMatch(/^hub_gateway_leading_operations 0$/m);
   }, 120_000);
 
   it('never shares across scopes', async () => {

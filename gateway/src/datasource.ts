@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { AUDITED_HEADER, ROUTER_HEADER } from '../../platform/auth.ts';
 import { hubError } from '../../domain/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
@@ -9,7 +9,7 @@ import { gatewayMetrics } from '../../platform/metrics.ts';
 import { inClientSpan, injectTraceContext } from '../../platform/telemetry.ts';
 import { SUBGRAPH_LABEL, type SubgraphName } from '../../platform/settings.ts';
 import type { GatewayContext } from './context.ts';
-import { markAudited, shareKeyOf, shareScope, sharedOperationCount } from './dedup.ts';
+import { leadingOperationCount, markAudited, shareKeyOf, shareScope, sharedOperationCount } from './dedup.ts';
 import { subgraphFetcher } from './fetcher.ts';
 
 // One pool for all subgraphs; each subgraph (host:port) gets up to 64 sockets (the gateway's own
@@ -42,6 +42,14 @@ countedAtScrape(
   'Queries answered with an identical query already running instead of being executed again (gateway/src/dedup.ts).',
   sharedOperationCount,
 );
+new Gauge({
+  name: 'hub_gateway_leading_operations',
+  help: 'Queries running now that identical ones may wait for (gateway/src/dedup.ts); back to 0 when the gateway is idle.',
+  registers: [gatewayMetrics().registry],
+  collect() {
+    this.set(leadingOperationCount());
+  },
+});
 
 type GatewayGraphQLRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;

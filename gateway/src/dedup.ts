@@ -80,6 +80,9 @@ export const markAudited = (exchange: object): void => void audited.add(exchange
 let sharedAnswers = 0;
 /** Requests answered with an identical running request's answer, in this process (for /metrics and the tests). */
 export const sharedOperationCount = (): number => sharedAnswers;
+let leading = 0;
+/** Queries others may wait for that are running now, in this process (for /metrics and the tests; 0 when idle). */
+export const leadingOperationCount = (): number => leading;
 
 /** How long a request waits for an identical one already running before it runs itself. */
 const SHARE_WAIT_MS = 30_000;
@@ -95,41 +98,52 @@ const SHARE_WAIT_MS = 30_000;
  */
 export class SharedOperations<C extends { caller: Caller; exchange: object }> {
   private readonly pending = new Map<string, { answer: Promise<SharedBody | null>; waiters: number }>();
-  /** The running first of each key, by its request (`exchange`): its key and how to hand its answer over. */
-  private readonly leaders = new WeakMap<object, { key: string; finish: (answer: SharedBody | null) => void }>();
+  /**
+   * The running first of each key, by its request (`exchange`): its key and how to hand its answer over. One per
+   * request: a second operation run on the same request's context (executeOperation) runs without sharing, since
+   * a leader replaced before it was released would hold its key, and keep every later identical request waiting.
+   */
+  private readonly leaders = new WeakMap<object, Leader>();
+
   /** The answers waiting requests were given, by their request. */
   private readonly answers = new WeakMap<object, SharedBody>();
 
   /** The Apollo Server plugin that finds who runs and who waits. */
   plugin(): ApolloServerPlugin<C> {
     return {
-      requestDidStart: async ({ contextValue }) => ({
-        responseForOperation: async ({ request, operation }): Promise<GraphQLResponse | null> => {
-          const key = operationKey(contextValue.caller, request, operation.operation);
-          if (key === undefined) return null;
-          const running = this.pending.get(key);
-          if (running) {
-            running.waiters++;
-            const answer = await orAfter(SHARE_WAIT_MS, running.answer, null);
-            if (!answer) return null;
-            sharedAnswers++;
-            this.answers.set(contextValue.exchange, answer);
-            // The body is the first request's, sent as it was; this one carries the status through the pipeline, and the
-            // answer's errors, which it counts and logs as its own (platform/metrics.ts): each asker was given them.
-            const errors = errorsOf(answer.text);
-            return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: errors ? { errors } : {} } };
-          }
-          let finish: (answer: SharedBody | null) => void = () => {};
-          this.pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
-          this.leaders.set(contextValue.exchange, { key, finish });
-          return null;
-        },
-        willSendResponse: async () => {
-          // The HTTP layer offers the answer right after this (in the same turn); a request run another way (a report's
-          // executeOperation) has no bytes to offer, and those waiting for it run themselves.
-          if (this.leaders.has(contextValue.exchange)) setImmediate(() => this.publish(contextValue, null));
-        },
-      }),
+      requestDidStart: async ({ contextValue }) => {
+        let mine: Leader | undefined;
+        return {
+          responseForOperation: async ({ request, operation }): Promise<GraphQLResponse | null> => {
+            const key = operationKey(contextValue.caller, request, operation.operation);
+            if (key === undefined) return null;
+            const running = this.pending.get(key);
+            if (running) {
+              running.waiters++;
+              const answer = await orAfter(SHARE_WAIT_MS, running.answer, null);
+              if (!answer) return null;
+              sharedAnswers++;
+              this.answers.set(contextValue.exchange, answer);
+              // The body is the first request's, sent as it was; this one carries the status through the pipeline, and the
+              // answer's errors, which it counts and logs as its own (platform/metrics.ts): each asker was given them.
+              const errors = errorsOf(answer.text);
+              return { http: { status: answer.status, headers: new HeaderMap() }, body: { kind: 'single', singleResult: errors ? { errors } : {} } };
+            }
+            if (this.leaders.has(contextValue.exchange)) return null;
+            let finish: (answer: SharedBody | null) => void = () => {};
+            this.pending.set(key, { answer: new Promise((resolve) => (finish = resolve)), waiters: 0 });
+            leading++;
+            this.leaders.set(contextValue.exchange, (mine = { key, finish }));
+            return null;
+          },
+          willSendResponse: async () => {
+            // The HTTP layer offers the answer right after this (in the same turn); a request run another way (a report's
+            // executeOperation) has no bytes to offer, and those waiting for it run themselves.
+            const leader = mine;
+            if (leader) setImmediate(() => this.release(contextValue, leader, null));
+          },
+        };
+      },
     };
   }
 
@@ -141,12 +155,23 @@ export class SharedOperations<C extends { caller: Caller; exchange: object }> {
   /** A request's own answer, once written: handed to those waiting for it (if any), and the key is free again. */
   publish(ctx: C, body: SharedBody | null): void {
     const leader = this.leaders.get(ctx.exchange);
-    if (!leader) return;
+    if (leader) this.release(ctx, leader, body);
+  }
+
+  /** Ends `leader`'s turn once (the HTTP layer's answer or, after it, the fallback with none). */
+  private release(ctx: C, leader: Leader, body: SharedBody | null): void {
+    if (this.leaders.get(ctx.exchange) !== leader) return;
     this.leaders.delete(ctx.exchange);
     const waited = (this.pending.get(leader.key)?.waiters ?? 0) > 0;
     this.pending.delete(leader.key);
+    leading--;
     leader.finish(waited && !audited.has(ctx.exchange) ? body : null);
   }
+}
+
+interface Leader {
+  key: string;
+  finish: (answer: SharedBody | null) => void;
 }
 
 /** The errors of a GraphQL answer's text, if it has any (parsed only when the text could hold some). */

@@ -259,7 +259,8 @@ async function run(
 ): Promise<Record<string, unknown>> {
   // The caller's language goes with the operation, so its errors come back in it (platform/language.ts).
   const http = { method: 'POST', headers: new HeaderMap([['accept-language', language]]), search: '', body: undefined };
-  const res = await apollo.executeOperation({ query, variables, http }, { contextValue: ctx });
+  // Each operation its own exchange: sharing a running identical one (dedup.ts) is per operation, not per report.
+  const res = await apollo.executeOperation({ query, variables, http }, { contextValue: { ...ctx, exchange: {} } });
   if (res.body.kind !== 'single') throw new HttpError(500, 'INTERNAL_SERVER_ERROR', { zh: '意外的增量结果。', en: 'Unexpected incremental result.' });
   const { data, errors, extensions } = res.body.singleResult;
   const cached = (extensions?.cache as { ageSeconds?: number } | undefined)?.ageSeconds;
