@@ -38,10 +38,12 @@ try {
   await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('临潭县'), undefined, { timeout: 30_000 });
   const text = await page.$eval('.graphiql-response', (e) => e.textContent ?? '');
   await page.screenshot({ path: 'bench/explorer.png' });
+  // GraphiQL's history holds each query's headers: the token must not outlive the tab.
+  const kept = await page.evaluate(() => Object.values(localStorage).some((v) => v.includes('Bearer')));
   console.log(
-    `Explorer ran the query: ${text.includes('甘南藏族自治州') ? 'yes' : 'no'}; requests outside ${origin}: ${outside.length ? outside.join(', ') : 'none'}.`,
+    `Explorer ran the query: ${text.includes('甘南藏族自治州') ? 'yes' : 'no'}; requests outside ${origin}: ${outside.length ? outside.join(', ') : 'none'}; token in localStorage: ${kept ? 'yes' : 'no'}.`,
   );
-  if (!text.includes('甘南藏族自治州') || outside.length) process.exitCode = 1;
+  if (!text.includes('甘南藏族自治州') || outside.length || kept) process.exitCode = 1;
 } finally {
   await browser.close();
   hub?.kill('SIGTERM');

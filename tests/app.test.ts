@@ -343,6 +343,26 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('names divisions above a case outside the caller’s jurisdiction without linking them', async () => {
+    const desk = await hub.token({ jurisdiction: `${COUNTY}200`, scopes: ['read'], subject: 'app-township-desk' });
+    const one = await hub.queryAs<{ township: { villages: { disputes: { nodes: { id: string }[] } }[] } }>(
+      desk,
+      `{ township(code: "${COUNTY}200") { villages { disputes(first: 1) { nodes { id } } } } }`,
+    );
+    expect(one.errors).toBeUndefined();
+    const id = one.data!.township.villages.flatMap((v) => v.disputes.nodes)[0]!.id;
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${desk}`);
+    await viewOf(page, `${COUNTY}200`);
+    await page.goto(`${origin}/app#/case/${id}`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    const links = await page.$$eval('#crumbs a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links).not.toContain(`#/division/${COUNTY}`);
+    expect(links).toContain(`#/division/${COUNTY}200`);
+    expect(await page.textContent('#crumbs')).toContain('临潭县');
+    await context.close();
+  });
+
   it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);
@@ -585,8 +605,23 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
     expect(focused).toMatch(/^#\/division\/\d{9}$/);
     await page.keyboard.press('Enter');
-    expect(await viewOf(page, focused!.slice('#/division/'.length))).toBe('township');
+    const township = focused!.slice('#/division/'.length);
+    expect(await viewOf(page, township)).toBe('township');
     expect((await contrastFailures(page)).failures).toEqual([]);
+    // The new view starts at its content, and the tab is titled by it.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    const name = await page.textContent('#crumbs [aria-current="page"]');
+    expect(await page.title()).toBe(`${name} · 分析研判室`);
+    // The skip link moves focus to the content and leaves the view where it is.
+    await page.focus('a.skip');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    expect(new URL(page.url()).hash).toBe(`#/division/${township}`);
+    expect(await page.getAttribute('main', 'data-code')).toBe(township);
+    // 名称 sorts by the names, in Chinese order.
+    await page.click('button[data-sort="name"]');
+    const names = await page.$$eval('#children tbody tr td:first-child', (tds) => tds.map((td) => td.textContent!.trim()));
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'zh-Hans-CN')));
 
     // Phone and wall screen: the county view lays out without sideways scrolling of the page.
     for (const [name, viewport] of [

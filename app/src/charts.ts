@@ -95,7 +95,9 @@ const rateColour = (rate: number, reported: number) => (reported ? RATE_COLOURS.
 export function childrenTreemap(el: HTMLElement, tiles: Tile[], open: (code: string) => void): void {
   const chart = chartIn(el);
   chart.setOption({
-    aria: { enabled: true },
+    // The page's own label describes the treemap and points to the table of the same figures: ECharts' generated text
+    // would replace it with a partial list of numbers without units.
+    aria: { enabled: false },
     tooltip: {
       formatter: (p: { data?: { name: string; residents: number; rate: number; reported: number } }) =>
         p.data ? `${p.data.name}<br>实有人口 ${num(p.data.residents)}<br>受理 ${num(p.data.reported)}，化解率 ${pct(p.data.rate)}` : '',

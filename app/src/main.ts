@@ -116,7 +116,9 @@ const PERIODS: Period[] = [
     }),
 ];
 periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
-periodSelect.value = sessionStorage.getItem('hub.period') ?? 'last12';
+// A month kept from a tab left open past the month's end may have left the list: the default then.
+const keptPeriod = sessionStorage.getItem('hub.period');
+periodSelect.value = PERIODS.some((p) => p.key === keptPeriod) ? keptPeriod! : 'last12';
 const period = (): Period => PERIODS.find((p) => p.key === periodSelect.value) ?? PERIODS[0]!;
 periodSelect.addEventListener('change', () => {
   sessionStorage.setItem('hub.period', periodSelect.value);
@@ -150,6 +152,7 @@ function showSignIn(message = ''): void {
   lastPlace = undefined;
   known.clear();
   crumbsNav.innerHTML = '';
+  document.title = '分析研判室 · 基层治理数据枢纽';
   who.textContent = '';
   signOut.hidden = true;
   main.dataset.view = 'sign-in';
@@ -316,10 +319,16 @@ interface Column {
   show: (r: Row) => string;
 }
 const COLUMNS: Column[] = [
-  { key: 'name', zh: '名称', value: (r) => r.code, show: (r) => `<a href="#/division/${esc(r.code)}">${esc(r.name)}</a>` },
+  { key: 'name', zh: '名称', value: (r) => r.name, show: (r) => `<a href="#/division/${esc(r.code)}">${esc(r.name)}</a>` },
   { key: 'residents', zh: '实有人口', value: (r) => r.population.residents, show: (r) => num(r.population.residents) },
   { key: 'special', zh: '特殊人群', value: (r) => specialOf(r.population.byTag), show: (r) => num(specialOf(r.population.byTag)) },
-  { key: 'staffed', zh: '配齐网格', value: (r) => r.forces.gridsFullyStaffed, show: (r) => `${num(r.forces.gridsFullyStaffed)} / ${num(r.forces.grids)}` },
+  // By the share of grids fully staffed, as 网格配强率 is read: 30 of 30 before 114 of 120.
+  {
+    key: 'staffed',
+    zh: '配齐网格',
+    value: (r) => (r.forces.grids ? r.forces.gridsFullyStaffed / r.forces.grids : -1),
+    show: (r) => `${num(r.forces.gridsFullyStaffed)} / ${num(r.forces.grids)}`,
+  },
   { key: 'coverage', zh: '联防覆盖率', value: (r) => r.forces.householdCoverage, show: (r) => rateOf(r.forces.householdCoverage, r.population.households) },
   { key: 'patrols', zh: '巡防', value: (r) => r.patrolStats.patrols, show: (r) => num(r.patrolStats.patrols) },
   { key: 'hazards', zh: '隐患', value: (r) => r.patrolStats.hazardsFound, show: (r) => num(r.patrolStats.hazardsFound) },
@@ -333,6 +342,12 @@ const COLUMNS: Column[] = [
   },
   { key: 'overdue', zh: '超期', value: (r) => r.disputeStats.overdue, show: (r) => num(r.disputeStats.overdue) },
 ];
+
+/**
+ * The divisions a report of a level lists, as its download buttons name them: a province's reports list its
+ * counties (reports have no prefecture level), not the prefectures its table shows.
+ */
+const REPORT_LEVEL_ZH: Record<ReportLevel, string> = { county: '下辖县（市、区）', township: '下辖乡镇', village: '下辖村（社区）' };
 
 function downloads(d: Division, title: string): string {
   const p = period();
@@ -349,9 +364,13 @@ function downloads(d: Division, title: string): string {
     </div>`;
 }
 
-function renderCrumbs(d: Division): void {
-  const link = (c: Crumb) => (inJurisdiction(c.code) ? `<a href="#/division/${esc(c.code)}">${esc(c.name)}</a>` : `<span>${esc(c.name)}</span>`);
-  crumbsNav.innerHTML = `<ol>${d.crumbs.map((c) => `<li>${link(c)}</li>`).join('')}<li aria-current="page">${esc(d.name)}</li></ol>`;
+/** A division above the view: a link inside the caller's jurisdiction, its name alone outside it (it could not be opened). */
+const crumbLink = (c: Crumb) => (inJurisdiction(c.code) ? `<a href="#/division/${esc(c.code)}">${esc(c.name)}</a>` : `<span>${esc(c.name)}</span>`);
+
+/** The view's place: the trail above it, and the tab's title. */
+function renderCrumbs(above: readonly Crumb[], name: string): void {
+  crumbsNav.innerHTML = `<ol>${above.map((c) => `<li>${crumbLink(c)}</li>`).join('')}<li aria-current="page">${esc(name)}</li></ol>`;
+  document.title = `${name} · 分析研判室`;
 }
 
 function childrenTable(d: Division, sort: { key: string; asc: boolean }): string {
@@ -359,7 +378,7 @@ function childrenTable(d: Division, sort: { key: string; asc: boolean }): string
   const rows = d.rows.slice().sort((a, b) => {
     const x = col.value(a);
     const y = col.value(b);
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-Hans-CN');
     return sort.asc ? c : -c;
   });
   const head = COLUMNS.map((c) => {
@@ -439,6 +458,7 @@ function showRefusal(target: Target, state: string, message: string): void {
     lastPlace && lastPlace.href !== target.href ? lastPlace : refusedHome ? undefined : { href: '#/', name: known.get(own) ?? '本辖区' };
   const backLink = back ? `<a href="${esc(back.href)}">返回 ${esc(back.name)}</a>` : '';
   crumbsNav.innerHTML = `<ol>${back ? `<li class="back">${backLink}</li>` : ''}<li class="refused" aria-current="page">${esc(name)} · ${esc(state)}</li></ol>`;
+  document.title = `${name} · ${state} · 分析研判室`;
   main.dataset.view = 'refused';
   delete main.dataset.code;
   main.innerHTML = `
@@ -482,7 +502,7 @@ async function showDivision(code: string): Promise<void> {
   const division = d;
   for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
   lastPlace = { href: divisionHref(d.code), name: d.name };
-  renderCrumbs(d);
+  renderCrumbs(d.crumbs, d.name);
   const p = period();
   const hasChildren = d.rows.length > 0;
   main.dataset.view = d.kind;
@@ -521,7 +541,7 @@ async function showDivision(code: string): Promise<void> {
         hasChildren
           ? `<div class="columns wide-table">
               <div>
-                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}：面积为实有人口，颜色为化解率；点击进入"></div>
+                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}矩形树图：面积为实有人口，颜色为化解率；点击进入。各项数值见下方表格"></div>
                 <ul class="legend" aria-label="颜色：化解率">${RATE_COLOURS.map((c) => `<li style="background:${c.colour}">${esc(c.zh)}</li>`).join(
                   '',
                 )}<li style="background:#374151">本期无纠纷</li></ul>
@@ -534,7 +554,7 @@ async function showDivision(code: string): Promise<void> {
                 .join('')}</tbody></table></div>`
             : '<p>没有下级区划的数据。</p>'
       }
-      ${downloads(d, d.kind === 'village' ? d.name : CHILD_ZH[d.kind])}
+      ${downloads(d, d.kind === 'village' ? d.name : REPORT_LEVEL_ZH[d.report.level])}
     </section>
     ${
       mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
@@ -724,9 +744,7 @@ async function showCase(id: string): Promise<void> {
   known.set(target.href, caseName(c.caseNumber));
   lastPlace = { href: target.href, name: caseName(c.caseNumber) };
   const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
-  crumbsNav.innerHTML = `<ol>${[...above, c.village]
-    .map((d) => `<li><a href="#/division/${esc(d.code)}">${esc(d.name)}</a></li>`)
-    .join('')}<li aria-current="page">${esc(c.caseNumber)}</li></ol>`;
+  renderCrumbs([...above, c.village], c.caseNumber);
   main.innerHTML = `
     <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
     <section class="panel" aria-labelledby="case-title">
@@ -834,5 +852,11 @@ async function route(): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+// A view reached by a link starts at its content, as a new page would (the link's focus is gone with it).
+window.addEventListener('hashchange', () => void route().then(() => main.focus({ preventScroll: true })));
+// The skip link's target is not a route: it moves focus, and the address stays.
+document.querySelector<HTMLAnchorElement>('a.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 void route();

@@ -10,7 +10,8 @@ import { HttpError, methodNotAllowed } from '../../platform/http.ts';
  * can be given in the URL fragment, #token=… (npm start prints such a link;
  * a fragment never reaches a server, log or Referer, unlike a query string);
  * it goes into the request headers, which GraphiQL lets you edit, and leaves
- * the address bar at once.
+ * the address bar at once. What GraphiQL keeps (its history holds each query's
+ * headers) stays in the tab's sessionStorage, as the analysis room's token does.
  */
 const require = createRequire(import.meta.url);
 /** A file of an installed package (by its folder: the UMD builds are not in the packages' exports). */
@@ -45,7 +46,8 @@ const PAGE = `<!doctype html>
     const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
     const query = params.get('query') || '{\\n  county(code: "623021") {\\n    name\\n    region { name }\\n    townships { code name kind }\\n  }\\n}\\n';
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: query, headers, shouldPersistHeaders: false, defaultEditorToolsVisibility: 'headers' }),
+      // The tab's storage, not the browser's: GraphiQL keeps each query's headers (the caller's token) in its history.
+      React.createElement(GraphiQL, { fetcher, defaultQuery: query, headers, shouldPersistHeaders: false, storage: sessionStorage, defaultEditorToolsVisibility: 'headers' }),
     );
   </script>
 </body>
