@@ -335,8 +335,9 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // Rated again: the rating is the case's own.
     d = await step(`rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED)`);
     expect(d.status).toBe('RATED');
+    // Away to the village's view, and it drawn, so the case's view below is drawn anew (not the one still showing).
     await page.goto(`${origin}/app#/division/${village!.code}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await viewOf(page, village!.code);
     const after = await facts();
     expect(after).toContain('群众评价满意');
     expect(after).not.toContain('上一次化解');
@@ -360,6 +361,25 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(links).not.toContain(`#/division/${COUNTY}`);
     expect(links).toContain(`#/division/${COUNTY}200`);
     expect(await page.textContent('#crumbs')).toContain('临潭县');
+    await context.close();
+  });
+
+  it('says why an address opens nothing: a case number for a case id, a code of no division level, a grid’s own token', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    const refusal = async (hash: string) => {
+      await page.goto(`${origin}/app${hash}`);
+      await page.waitForSelector('main[data-view="refused"] p.error');
+      return { state: await page.textContent('main h2.title small'), message: await page.textContent('main p.error') };
+    };
+    expect(await refusal(`#/case/${COUNTY}-2026-000001`)).toMatchObject({ state: '不存在', message: expect.stringContaining('是案件编号') });
+    expect(await refusal(`#/division/${COUNTY}1`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('不是区划代码') });
+    expect(await refusal(`#/division/${COUNTY}200201001`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('网格的数据见所属村') });
+    const grid = await hub.token({ jurisdiction: `${COUNTY}200201001`, scopes: ['read'], subject: 'app-grid-worker' });
+    await page.goto(`${origin}/app#token=${grid}`);
+    await page.waitForSelector('main[data-view="refused"] p.error');
+    expect(await page.textContent('main p.error')).toContain('网格员的令牌');
     await context.close();
   });
 

@@ -727,6 +727,18 @@ async function showCase(id: string): Promise<void> {
   disposeCharts();
   // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
   const target = { href: caseHref(id), fallback: '所请求的案件' };
+  // A case is opened by its id (a UUID), as the case lists link it; a case number or other text names none, and saying so
+  // helps more than the API's refusal of the argument.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    showRefusal(
+      target,
+      '不存在',
+      /^\d{6}-\d{4}-\d{6}$/.test(id)
+        ? `“${id}”是案件编号；案件页的地址用的是纠纷编号，请从区划页的案件列表打开该案件。`
+        : `“${id}”不是纠纷编号，请从区划页的案件列表打开案件。`,
+    );
+    return;
+  }
   let c;
   try {
     c = (await request(CaseTimeline, { id })).dispute;
@@ -841,9 +853,27 @@ async function route(): Promise<void> {
   who.textContent = `${claims.name}（${claims.jurisdiction === '*' ? '全国' : claims.jurisdiction}；${[...claims.scopes].join('、')}）`;
   const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
+  const other = /^#\/division\/(.*)$/.exec(location.hash);
   if (division) await showDivision(division[1]!);
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
-  else {
+  else if (other) {
+    // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
+    const code = decodeURIComponent(other[1]!);
+    showRefusal(
+      { href: location.hash, fallback: code },
+      '无法打开',
+      /^\d{15}$/.test(code)
+        ? '分析研判室按村（社区）及以上的区划展示，网格的数据见所属村（社区）。'
+        : `“${code}”不是区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位）。`,
+    );
+  } else if (claims.jurisdiction.length === 15) {
+    // A grid's own token (a 网格员's) sees no division's figures: its village lies outside its jurisdiction.
+    showRefusal(
+      { href: '#/', fallback: `网格 ${claims.jurisdiction}` },
+      '无法打开',
+      '分析研判室展示村（社区）及以上区划的统计；网格员的令牌只能读写本网格的记录，请用接口或导出（README“Export”）。',
+    );
+  } else {
     try {
       location.replace(divisionHref(await home()));
     } catch (e) {
