@@ -642,7 +642,9 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
     list.innerHTML = '<p>本期没有苗头预警。</p>';
     return;
   }
-  const more = r.totalCount > r.nodes.length ? `<p class="note">共 ${num(r.totalCount)} 条，按严重程度列出前 ${r.nodes.length} 条。</p>` : '';
+  // The rest lie in the divisions below, whose pages list their own.
+  const more =
+    r.totalCount > r.nodes.length ? `<p class="note">共 ${num(r.totalCount)} 条，按严重程度列出前 ${r.nodes.length} 条；其余在下级区划页中列出。</p>` : '';
   const item = (s: (typeof r.nodes)[number]) => {
     // A case may be a fact of the signal twice (a mass dispute reported twice): listed once.
     const cases = [...new Map(s.facts.flatMap((f) => f.disputes).map((c) => [c.id, c])).values()];

@@ -8,6 +8,9 @@ export async function request<R, V>(url: string, token: string, document: TypedD
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: print(document), variables }),
+  }).catch((e: unknown) => {
+    // Node says only "fetch failed": name the address, which HUB_URL sets.
+    throw new Error(`Cannot reach the hub at ${url} (set HUB_URL): ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`);
   });
   const body = (await res.json()) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
