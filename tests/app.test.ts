@@ -169,6 +169,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(page.url()).not.toContain(reader);
     expect(page.url()).toBe(`${origin}/app#/division/${COUNTY}`);
     expect(await page.evaluate(() => sessionStorage.getItem('hub.token'))).toBe(reader);
+    // Who is signed in, in words: the jurisdiction by name and the scopes as permissions, not the token's codes.
+    expect(await page.textContent('#who')).toMatch(/（临潭县；查阅、统计报表）$/);
 
     const { from, to } = await period(page);
     const shown = await figuresOf(page);
@@ -222,7 +224,10 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // Who the parties are, who handles it and its deadlines, in words: no English code reaches the page.
     const facts = await page.$eval('dl.case-facts', (dl) => dl.textContent ?? '');
     expect(facts).toMatch(/当事人.*(申请人|被申请人|第三人)：/);
-    expect(facts).toMatch(/办理时限联系当事人 \d{4}\/\d{1,2}\/\d{1,2}.*化解 \d{4}\//);
+    // Every time on the page in one form, China's wall clock to the minute.
+    expect(facts).toMatch(/办理时限联系当事人 \d{4}-\d{2}-\d{2} \d{2}:\d{2} · 化解 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(await page.textContent('main')).toMatch(/登记于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(await page.textContent('main')).not.toMatch(/\d{4}\/\d{1,2}\/\d{1,2}|\d:\d{2}:\d{2}/);
     expect(await page.$eval('main', (m) => m.textContent ?? '')).not.toMatch(/APPLICANT|RESPONDENT|GRID_INSPECTION|DISSATISFIED/);
     expect(await page.textContent('main')).toMatch(/登记/);
 
@@ -262,6 +267,36 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('marks a case settled after its deadline 逾期 beside when it was settled, and one settled in time not', async () => {
+    type Settled = { id: string; caseNumber: string; resolvedAt: string | null; deadlines: { settleBy: string } };
+    const r = await hub.queryAs<{ county: { disputes: { nodes: Settled[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { disputes(filter: { status: [RESOLVED, RATED, CLOSED, FOLLOWED_UP] }, first: 100) { nodes { id caseNumber resolvedAt deadlines { settleBy } } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const settled = r.data!.county.disputes.nodes.filter((n) => n.resolvedAt);
+    const late = settled.find((n) => new Date(n.resolvedAt!) > new Date(n.deadlines.settleBy));
+    const inTime = settled.find((n) => new Date(n.resolvedAt!) <= new Date(n.deadlines.settleBy));
+    expect(late, 'the demo county has a case settled late').toBeDefined();
+    expect(inTime, 'the demo county has a case settled in time').toBeDefined();
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    for (const [c, marked] of [
+      [late!, true],
+      [inTime!, false],
+    ] as const) {
+      await page.goto(`${origin}/app#/case/${c.id}`);
+      await page.waitForFunction((n) => document.querySelector('main[data-view="case"] h2.title')?.textContent?.includes(n), c.caseNumber, { timeout: 60_000 });
+      const settledLine = await page.$eval(
+        'dl.case-facts',
+        (dl) => Array.from(dl.querySelectorAll('dt')).find((dt) => dt.textContent === '化解')!.nextElementSibling!.textContent,
+      );
+      expect(settledLine?.endsWith('逾期'), `${c.caseNumber}: ${settledLine}`).toBe(marked);
+    }
+    await context.close();
+  }, 240_000);
+
   it('shows a dispatch the township withdrew (撤回) as withdrawn, with when and why, and no deadline left to meet', async () => {
     // A case of 卓尼县 (the suite's write county), in a township (阿子滩镇) the other files do not write in.
     const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
@@ -298,7 +333,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(withdrawn[1]).toBe('已撤回');
     expect(withdrawn[3]).toBe('—');
     expect(withdrawn[4]).toBe('—');
-    expect(withdrawn[5]).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} .* 撤回：部门逾期未报到$/);
+    expect(withdrawn[5]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 撤回：部门逾期未报到$/);
     const waiting = byName.get('卓尼县自然资源局')!;
     expect(waiting[1]).toMatch(/^已吹哨/);
     expect(waiting[3]).toMatch(/^时限 /);
@@ -657,6 +692,34 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     }
     await context.close();
   }, 240_000);
+
+  it('sends a browser opening the hub’s root to the analysis room; a GraphQL client there is still asked for a token', async () => {
+    const browserVisit = await fetch(`${origin}/`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+    expect(browserVisit.status).toBe(302);
+    expect(browserVisit.headers.get('location')).toBe('/app');
+    const client = await fetch(`${origin}/`, { headers: { accept: 'application/graphql-response+json' } });
+    expect(client.status).toBe(401);
+    expect(((await client.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    // A query in the address is a GraphQL GET, whoever sends it.
+    expect((await fetch(`${origin}/?query=%7B__typename%7D`, { headers: { accept: 'text/html' }, redirect: 'manual' })).status).toBe(401);
+  });
+
+  it('serves the explorer (GraphiQL) under a content security policy that still lets it run a query, and keeps the token to the tab', async () => {
+    const { context, page } = await newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => m.text().includes('Content Security Policy') && refused.push(m.text()));
+    const opened = await page.goto(`${origin}/explorer#token=${reader}`);
+    expect(opened!.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 60_000 });
+    expect(page.url()).toBe(`${origin}/explorer`);
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('甘南藏族自治州'), undefined, { timeout: 60_000 });
+    expect(refused).toEqual([]);
+    // GraphiQL's history holds each query's headers: the token must not outlive the tab.
+    expect(await page.evaluate(() => Object.values(localStorage).some((v) => v.includes('Bearer')))).toBe(false);
+    expect(await page.evaluate(() => Object.values(sessionStorage).some((v) => v.includes('Bearer')))).toBe(true);
+    await context.close();
+  }, 120_000);
 
   it('type-checks: the page and its generated client (app/tsconfig.json, with the DOM library)', () => {
     const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'app/tsconfig.json'], { encoding: 'utf8' });

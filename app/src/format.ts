@@ -3,8 +3,17 @@ import { chinaDay } from '../../domain/china-day.ts';
 /** Numbers as the page shows them: Chinese grouping, rates as percentages. */
 export const num = (n: number): string => n.toLocaleString('zh-CN');
 export const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
-/** A point in time as China's wall clock reads it, whatever the browser's zone. */
-export const wallClock = (at: string): string => new Date(at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
+const CLOCK = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+/** A point in time as China's wall clock reads it, whatever the browser's zone, in the one form the page uses (2026-09-30 20:00). */
+export const wallClock = (at: string): string => CLOCK.format(new Date(at));
 /** A rate, or a dash when there is nothing to count it over (no case reported, none resolved): 0% would say the opposite. */
 export const rateOf = (r: number, base: number): string => (base ? pct(r) : '—');
 

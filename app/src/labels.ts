@@ -60,6 +60,9 @@ export function noteZh(note: string): string {
   return source ? `${source}：${note.slice(m![0].length)}` : note;
 }
 
+/** A token's scopes (platform/caller.ts SCOPES) as the person holding it reads them. */
+export const SCOPE: Record<string, string> = { read: '查阅', write: '填报', pii: '个人信息', report: '统计报表', admin: '管理' };
+
 export const LEVEL: Record<GovernanceLevel, string> = { VILLAGE: '村', TOWNSHIP: '乡镇', COUNTY: '县' };
 
 export const ACTION: Record<DisputeAction, string> = {

@@ -28,6 +28,7 @@ import {
   REPORTS,
   RISK_FACT,
   RISK_KIND,
+  SCOPE,
   SEVERITY,
   STATUS,
 } from './labels.ts';
@@ -159,7 +160,7 @@ function showSignIn(message = ''): void {
   main.innerHTML = `
     <section class="panel sign-in" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">登录分析研判室</h2>
-      <p>粘贴访问令牌（<code>npm start</code> 打印的令牌，或用 <code>npm run token</code> 签发），或直接打开 <code>npm start</code> 打印的链接。令牌只保存在本标签页的会话存储中。</p>
+      <p>粘贴本单位系统管理员发给您的访问令牌，或直接打开管理员发给您的登录链接。令牌只保存在本标签页的会话存储中，关闭标签页即退出。</p>
       ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
       <form id="sign-in-form">
         <label for="token-input">访问令牌</label>
@@ -175,8 +176,9 @@ function showSignIn(message = ''): void {
       return;
     }
     setToken(value);
-    location.hash = '#/';
-    void route();
+    // Setting another hash routes by its hashchange; on #/ already there is none to wait for.
+    if (location.hash === '#/') void route();
+    else location.hash = '#/';
   });
 }
 
@@ -766,13 +768,13 @@ async function showCase(id: string): Promise<void> {
       <p>${esc(c.summary)}</p>
       <p>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}${
         c.rehandled ? `<span class="badge warn">重新办理 ${c.rehandled} 次</span>` : ''
-      } 登记于 ${esc(c.reportedAt.slice(0, 16).replace('T', ' '))}</p>
+      } 登记于 ${esc(wallClock(c.reportedAt))}</p>
       <dl class="case-facts">
         <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
         <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
         <dt>化解</dt><dd>${
           c.outcome
-            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）`
+            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）${late(c.resolvedAt, c.deadlines.settleBy)}`
             : '尚未化解'
         }</dd>
         <dt>群众评价</dt><dd>${ratingText(c)}</dd>
@@ -796,6 +798,9 @@ async function showCase(id: string): Promise<void> {
     </section>`;
 }
 
+/** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */
+const late = (at: string | null | undefined, by: string): string => (at && new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : '');
+
 type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
 
 /**
@@ -806,11 +811,7 @@ type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipC
 function dispatchesPanel(list: readonly Dispatch[]): string {
   if (!list.length) return '';
   const when = (d: Dispatch, at: string | null | undefined, by: string) =>
-    at
-      ? `${esc(wallClock(at))}${new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : ''}`
-      : d.withdrawnAt
-        ? '—'
-        : `时限 ${esc(wallClock(by))}`;
+    at ? `${esc(wallClock(at))}${late(at, by)}` : d.withdrawnAt ? '—' : `时限 ${esc(wallClock(by))}`;
   const said = (d: Dispatch) => (d.withdrawnAt ? `${esc(wallClock(d.withdrawnAt))} 撤回：${esc(d.withdrawalReason ?? '')}` : d.report ? esc(d.report) : '—');
   return `<section class="panel" aria-labelledby="dispatch-title">
       <h3 id="dispatch-title">吹哨报到</h3>
@@ -837,6 +838,14 @@ async function home(): Promise<string> {
   return provinces[0]?.code ?? '62';
 }
 
+/** Who is signed in: the token's name, its jurisdiction by name once a view has named it, and its scopes in words. */
+function showWho(): void {
+  if (!claims) return;
+  const place = claims.jurisdiction === '*' ? '全国' : (known.get(divisionHref(claims.jurisdiction)) ?? claims.jurisdiction);
+  const scopes = [...claims.scopes].map((s) => SCOPE[s] ?? s).join('、');
+  who.textContent = `${claims.name}（${place}；${scopes || '无权限'}）`;
+}
+
 async function route(): Promise<void> {
   const hash = location.hash;
   if (hash.startsWith('#token=')) {
@@ -852,12 +861,14 @@ async function route(): Promise<void> {
     return;
   }
   signOut.hidden = false;
-  who.textContent = `${claims.name}（${claims.jurisdiction === '*' ? '全国' : claims.jurisdiction}；${[...claims.scopes].join('、')}）`;
+  showWho();
   const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
-  if (division) await showDivision(division[1]!);
-  else if (kase) await showCase(decodeURIComponent(kase[1]!));
+  if (division) {
+    await showDivision(division[1]!);
+    showWho();
+  } else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (other) {
     // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
     const code = decodeURIComponent(other[1]!);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -24,6 +25,29 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 const cache = new Map<string, Buffer>();
 
+const SCRIPT = `
+    const params = new URLSearchParams(location.search);
+    const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    const headers = JSON.stringify({ authorization: 'Bearer ' + (token || '<paste a token printed by npm start>') }, null, 2);
+    const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+    const query = params.get('query') || '{\\n  county(code: "623021") {\\n    name\\n    region { name }\\n    townships { code name kind }\\n  }\\n}\\n';
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      // The tab's storage, not the browser's: GraphiQL keeps each query's headers (the caller's token) in its history.
+      React.createElement(GraphiQL, { fetcher, defaultQuery: query, headers, shouldPersistHeaders: false, storage: sessionStorage, defaultEditorToolsVisibility: 'headers' }),
+    );
+`;
+
+/**
+ * The page may run only its own files and the one inline script above (by its hash), load nothing from elsewhere and
+ * talk only to its own hub: GraphiQL shows answers and descriptions it did not write, and holds the caller's token.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': `default-src 'none'; script-src 'self' 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
 const PAGE = `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -38,18 +62,7 @@ const PAGE = `<!doctype html>
   <script src="/explorer/react.js"></script>
   <script src="/explorer/react-dom.js"></script>
   <script src="/explorer/graphiql.js"></script>
-  <script>
-    const params = new URLSearchParams(location.search);
-    const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
-    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-    const headers = JSON.stringify({ authorization: 'Bearer ' + (token || '<paste a token printed by npm start>') }, null, 2);
-    const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-    const query = params.get('query') || '{\\n  county(code: "623021") {\\n    name\\n    region { name }\\n    townships { code name kind }\\n  }\\n}\\n';
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      // The tab's storage, not the browser's: GraphiQL keeps each query's headers (the caller's token) in its history.
-      React.createElement(GraphiQL, { fetcher, defaultQuery: query, headers, shouldPersistHeaders: false, storage: sessionStorage, defaultEditorToolsVisibility: 'headers' }),
-    );
-  </script>
+  <script>${SCRIPT}</script>
 </body>
 </html>`;
 
@@ -58,7 +71,7 @@ export function explorerRoute(production: boolean) {
     if (production) throw new HttpError(404, 'NOT_FOUND', { zh: '生产环境不提供接口浏览器。', en: 'The explorer is off in production.' });
     if (req.method !== 'GET') throw methodNotAllowed('GET', { zh: '请用 GET 打开接口浏览器。', en: 'GET the explorer.' });
     if (url.pathname === '/explorer' || url.pathname === '/explorer/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
       res.end(PAGE);
       return;
     }

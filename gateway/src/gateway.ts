@@ -118,6 +118,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       compressFrom: 1024,
       sharing: shared,
       corsOrigins: opts.corsOrigins ?? [],
+      landing: '/app',
       authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => ({
         requestId: forwardedRequestId(req.headers['x-request-id']),
