@@ -384,6 +384,28 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(timeline.find((s) => s.level === 'TOWNSHIP' && s.action === 'RECEIVE')!.actor).toBe('藏巴哇镇综治中心');
   });
 
+  it('names the township’s and the county’s 综治中心 on the demo cases’ timelines, as a live escalation does', async () => {
+    const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'demo-centres' });
+    type Demo = {
+      caseNumber: string;
+      village: { township: { name: string; county: { name: string } } };
+      timeline: { level: string; action: string; actor: string }[];
+    };
+    const demo = ok(
+      await hub.queryAs<{ county: { disputes: { nodes: Demo[] } } }>(
+        reader,
+        `{ county(code: "623021") { disputes(filter: { handlingLevel: COUNTY }, first: 20) { nodes { caseNumber village { township { name county { name } } } timeline { level action actor } } } } }`,
+      ),
+    ).county.disputes.nodes;
+    expect(demo.length).toBeGreaterThan(0);
+    for (const c of demo) {
+      const receivedBy = (level: string) => c.timeline.find((s) => s.level === level && s.action === 'RECEIVE')?.actor;
+      expect(receivedBy('TOWNSHIP'), c.caseNumber).toBe(`${c.village.township.name}综治中心`);
+      expect(receivedBy('COUNTY'), c.caseNumber).toBe(`${c.village.township.county.name}综治中心`);
+      expect(c.timeline.filter((s) => s.actor === '乡镇综治中心' || s.actor === '县综治中心')).toEqual([]);
+    }
+  });
+
   it('keeps a department to its own dispatches: no village step, report, 督办, registry change or import, at any level', async () => {
     const { id } = await dispatched(['HOUSING']);
     const department = await departmentToken(WRITE_COUNTY, 'HOUSING', ['read', 'write', 'pii', 'admin']);

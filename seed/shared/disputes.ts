@@ -14,7 +14,7 @@ import { REHANDLING_LIMIT, ruleOf, type CaseAction, type Level } from '../../dom
 import { defaultDeadline } from '../../domain/deadlines.ts';
 import { departmentName } from '../../domain/departments.ts';
 import { RATING_ZH, reportNote } from '../../domain/labels.ts';
-import { divisionName, gridCounts, readDivisions } from '../../domain/divisions.ts';
+import { centreName, divisionName, gridCounts, readDivisions } from '../../domain/divisions.ts';
 import { CaseRun, type LevelRecord, type Move, type PlannedDispatch, type PlannedStep, type VillageRecord } from './case-run.ts';
 import { Random } from './random.ts';
 import { personName, surnameFor } from './names.ts';
@@ -94,10 +94,16 @@ const D = 24 * H;
 const M = 60_000;
 
 const VILLAGE_CENTRE = '村综治中心';
-const TOWNSHIP_CENTRE = '乡镇综治中心';
-const COUNTY_CENTRE = '县综治中心';
 const REOPEN_NOTE = '不满意：当事人对处理结果有异议，要求重新办理';
-const CENTRE: Record<Level, string> = { VILLAGE: VILLAGE_CENTRE, TOWNSHIP: TOWNSHIP_CENTRE, COUNTY: COUNTY_CENTRE };
+/**
+ * The 综治中心 that act on a village's cases: the township's and the county's by name, as the services name them
+ * when they receive an escalation (centreName); the village's is its committee's centre.
+ */
+const centresOf = (village: string): Record<Level, string> => ({
+  VILLAGE: VILLAGE_CENTRE,
+  TOWNSHIP: centreName(village.slice(0, 9)),
+  COUNTY: centreName(village.slice(0, 6)),
+});
 
 function uuidFrom(r: Random): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(r.next() * 16).toString(16)).join('');
@@ -141,7 +147,9 @@ function planLife(
   run: CaseRun,
   report: { at: number; category: string; note: string },
   departments: (kind: string) => string,
+  centre: Record<Level, string>,
 ): Move[] {
+  const [TOWNSHIP_CENTRE, COUNTY_CENTRE] = [centre.TOWNSHIP, centre.COUNTY];
   const moves: Move[] = [];
   let t = report.at;
   const add = (dt: number, level: Level, action: CaseAction | 'SUPERVISE', actor: string, note: string | null = null, extra: Partial<Move> = {}) => {
@@ -209,8 +217,8 @@ function planLife(
         resolvedLevel = 'TOWNSHIP';
       }
     } else {
-      add(r.int(2, 24) * H, 'TOWNSHIP', 'ESCALATE', TOWNSHIP_CENTRE, '乡镇调处未果，上报县综治中心');
-      add(M, 'COUNTY', 'RECEIVE', COUNTY_CENTRE, '上报原因：乡镇调处未果，上报县综治中心');
+      add(r.int(2, 24) * H, 'TOWNSHIP', 'ESCALATE', TOWNSHIP_CENTRE, `乡镇调处未果，上报${COUNTY_CENTRE}`);
+      add(M, 'COUNTY', 'RECEIVE', COUNTY_CENTRE, `上报原因：乡镇调处未果，上报${COUNTY_CENTRE}`);
       add(r.int(10, 50) * M, 'COUNTY', 'ACCEPT', COUNTY_CENTRE);
       add(r.int(2, 12) * H, 'COUNTY', 'ASSIGN', COUNTY_CENTRE, '→ 县司法局', { assignee: '县司法局' });
       if (!stuck) {
@@ -222,7 +230,7 @@ function planLife(
   }
   if (resolvedLevel) {
     const outcome = litigation ? 'LITIGATION' : r.chance(0.05) ? 'WITHDRAWN' : 'AGREEMENT';
-    add(resolveAfter, resolvedLevel, 'RESOLVE', CENTRE[resolvedLevel], litigation ? '引导诉讼 (referred to court)' : '达成调解协议', { outcome });
+    add(resolveAfter, resolvedLevel, 'RESOLVE', centre[resolvedLevel], litigation ? '引导诉讼 (referred to court)' : '达成调解协议', { outcome });
     let rating: Rating = r.weighted([
       ['SATISFIED', 92],
       ['BASICALLY_SATISFIED', 6],
@@ -235,9 +243,9 @@ function planLife(
     while (rating === 'DISSATISFIED' && run.story.rehandled < REHANDLING_LIMIT) {
       // The rating's note travels with the reopening (case.reopened) to the level that resolved it.
       add(rateAfter, 'VILLAGE', 'REOPEN', VILLAGE_CENTRE, REOPEN_NOTE, { rating });
-      if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', CENTRE[resolvedLevel], REOPEN_NOTE);
-      if (resolvedLevel !== 'COUNTY') add(rh.int(4, 48) * H, resolvedLevel, 'MEDIATE', CENTRE[resolvedLevel], '再次组织双方调解');
-      add(within(rh, rh.chance(0.1)), resolvedLevel, 'RESOLVE', CENTRE[resolvedLevel], '重新调解，达成协议', { outcome: 'AGREEMENT' });
+      if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', centre[resolvedLevel], REOPEN_NOTE);
+      if (resolvedLevel !== 'COUNTY') add(rh.int(4, 48) * H, resolvedLevel, 'MEDIATE', centre[resolvedLevel], '再次组织双方调解');
+      add(within(rh, rh.chance(0.1)), resolvedLevel, 'RESOLVE', centre[resolvedLevel], '重新调解，达成协议', { outcome: 'AGREEMENT' });
       rating = rh.weighted([
         ['SATISFIED', 55],
         ['BASICALLY_SATISFIED', 30],
@@ -306,6 +314,7 @@ export function planCountyDisputes(county: string, refDate: string, perVillage =
       new CaseRun(rule),
       { at: reportedMs, category, note: reportNote(source, summary) },
       departments,
+      centresOf(v.code),
     );
     // What had happened by the reference date, replayed through the engine: the records as the levels hold them then,
     // with every event delivered (a receipt or reopening that follows a step of that day lands too: no case stays in transit).
