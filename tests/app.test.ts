@@ -161,6 +161,19 @@ const unlabelled = (page: Page) =>
       .map((el) => el.outerHTML.slice(0, 80)),
   );
 
+/**
+ * Controls smaller than 24×24 CSS px (WCAG 2.2 target size, minimum), on a touch screen too. A link inside a sentence
+ * (a paragraph's text) is exempt, as the criterion exempts inline targets.
+ */
+const smallTargets = (page: Page) =>
+  page.$$eval('button, select, input, textarea, a[href]', (els) =>
+    els
+      .filter((el) => (el as HTMLElement).checkVisibility() && !el.closest('.visually-hidden, .skip') && !(el.tagName === 'A' && el.closest('p')))
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.width < 24 || box.height < 24)
+      .map(({ el, box }) => `${Math.round(box.width)}×${Math.round(box.height)} ${el.outerHTML.slice(0, 60)}`),
+  );
+
 describe('the analysis room (分析研判室) in Chromium', () => {
   it('signs in from the link npm start prints, keeps the token out of the address bar, and shows the county as the API counts it', async () => {
     const { context, page } = await newPage();
@@ -688,6 +701,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       await viewOf(page, COUNTY);
       await page.waitForSelector('#children tbody tr');
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await page.waitForSelector('#cases table, #cases p');
+      expect(await smallTargets(page)).toEqual([]);
       await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: name === 'county-phone' });
     }
     await context.close();

@@ -528,7 +528,7 @@ async function showDivision(code: string): Promise<void> {
     </section>
     <div class="columns">
       <section id="trend" class="panel" aria-labelledby="trend-title">
-        <h3 id="trend-title">矛盾纠纷月度趋势 <small>${LAST_TWELVE} · 同比 / 环比</small></h3>
+        <h3 id="trend-title">矛盾纠纷月度趋势 <small>${LAST_TWELVE} · 环比 / 同比</small></h3>
         <div class="chart" id="trend-chart" role="img" aria-label="${TREND}"></div>
         <details><summary>按月数据</summary><div class="table-wrap">${trendTable(d.head)}</div></details>
       </section>
