@@ -8,7 +8,7 @@ import { WRITE_COUNTY } from './setup/global.ts';
  * gateway: for every kind, an export re-imports with no change (every row
  * unchanged, nothing rejected, no version moved) and exporting again gives
  * the identical file. CSV for all eight kinds, NDJSON for residents and
- * disputes. The village is one of 卓尼县 that no other test writes to, with
+ * disputes, and both for mediators (a column of true or false). The village is one of 卓尼县 that no other test writes to, with
  * seeded records of every kind, and a few records written through the API
  * (no external id, no ID number) so rows that only an `id` names are in it.
  */
@@ -109,6 +109,29 @@ describe('export → import → export', () => {
     expect(r.rejects.slice(0, 5)).toEqual([]);
     expect(r.done).toMatchObject({ inserted: 0, updated: 0, rejected: 0, unchanged: rows });
     expect(await exportFile(kind, 'ndjson')).toBe(first);
+  });
+
+  it('mediators: full_time is a JSON boolean in NDJSON and true or false in CSV, and either file re-imports with no change', async () => {
+    const ndjson = await exportFile('mediators', 'ndjson');
+    const records = ndjson
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { full_time: unknown });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.filter((m) => typeof m.full_time !== 'boolean')).toEqual([]);
+    const csv = await exportFile('mediators', 'csv');
+    const [header, ...lines] = csv.trim().split('\n');
+    const at = header!.split(',').indexOf('full_time');
+    expect(new Set(lines.map((l) => l.split(',')[at]))).toSatisfy((seen: Set<string>) => [...seen].every((v) => v === 'true' || v === 'false'));
+    for (const [body, format] of [
+      [ndjson, 'ndjson'],
+      [csv, 'csv'],
+    ] as const) {
+      const r = await importFile('mediators', body, format);
+      expect(r.rejects.slice(0, 5)).toEqual([]);
+      expect(r.done).toMatchObject({ inserted: 0, updated: 0, rejected: 0, unchanged: records.length });
+    }
+    expect(await exportFile('mediators', 'ndjson')).toBe(ndjson);
   });
 
   it('disputes saved by a spreadsheet, times to the second as it shows them: no change, no conflict', async () => {

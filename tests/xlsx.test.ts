@@ -239,6 +239,17 @@ describe('XLSX in a spreadsheet program', () => {
     expectColumnType(xlsx, at('reported_at'), NUMBER, 'reported_at');
   }, 300_000);
 
+  it('mediators: full time or not as 专职 and 兼职, as the CSV’s true and false', async () => {
+    const t = await hub.token({ jurisdiction: '623021100', scopes: ['read'] });
+    const csv = await csvOf('/export/mediators.csv?within=623021100', t);
+    const xlsx = await openXlsx('/export/mediators.xlsx?within=623021100', t);
+    const at = csv[0]!.indexOf('full_time');
+    expect(xlsx.shown[0]![at]).toBe('专职');
+    expect(csv.length).toBeGreaterThan(10);
+    expect(xlsx.shown).toHaveLength(csv.length);
+    for (let r = 1; r < csv.length; r++) expect(xlsx.shown[r]![at], `row ${r}`).toBe({ true: '专职', false: '兼职' }[csv[r]![at]!]);
+  }, 300_000);
+
   it('a report: Chinese headers, every division code as the CSV report has it, as text; figures as numbers; the period as dates; a rate of nothing as a dash', async () => {
     const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
     const query = 'within=623021&level=village&period=2026';

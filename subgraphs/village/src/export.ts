@@ -63,12 +63,14 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
       const names = headers === 'zh' ? c.names : undefined;
       if (!names) return (v) => v;
       return (v) =>
-        typeof v === 'string' && v !== ''
-          ? v
-              .split(';')
-              .map((code) => names.get(code) ?? code)
-              .join(';')
-          : v;
+        typeof v === 'boolean'
+          ? (names.get(String(v)) ?? v)
+          : typeof v === 'string' && v !== ''
+            ? v
+                .split(';')
+                .map((code) => names.get(code) ?? code)
+                .join(';')
+            : v;
     });
     for await (const row of jsonLines(copied)) await sheet.row(kind.columns.map((c, i) => cells[i]!(row[c.key])));
     await sheet.end();

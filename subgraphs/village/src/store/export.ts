@@ -22,7 +22,7 @@ const PHONE = (pii: boolean, col = 'phone') => (pii ? col : `left(${col}, 3) || 
  * Every column's Chinese header is declared here once; the XLSX writer takes it from here.
  */
 export interface ExportColumn extends SheetColumn {
-  sql?: (pii: boolean) => string;
+  sql?: (pii: boolean, format: 'csv' | 'ndjson') => string;
   /** The Chinese names of the column's codes, shown in a spreadsheet with Chinese headers (a list's codes each). */
   names?: ReadonlyMap<string, string>;
 }
@@ -33,7 +33,7 @@ const named = (column: ExportColumn, names: string | ReadonlyMap<string, string>
   names: typeof names === 'string' ? schemaEnum(names).names : names,
 });
 
-const col = (key: string, zh: string, type: CellType, sql?: (pii: boolean) => string): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
+const col = (key: string, zh: string, type: CellType, sql?: ExportColumn['sql']): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
 const ROW_ID = col('id', '系统编号', 'number');
 const VILLAGE = col('village_code', '村/社区代码', 'text');
 const GRID = col('grid_code', '网格代码', 'text');
@@ -193,7 +193,8 @@ const KINDS = {
       col('committee_id', '调委会系统编号', 'number'),
       col('name', '姓名', 'text'),
       named(
-        col('full_time', '专职', 'text', () => `case when full_time then 'true' else 'false' end`),
+        // CSV spells it out (COPY would write t or f); NDJSON keeps JSON's true and false, as the import reads them.
+        col('full_time', '专职', 'text', (_pii, format) => (format === 'csv' ? `case when full_time then 'true' else 'false' end` : 'full_time')),
         new Map([
           ['true', '专职'],
           ['false', '兼职'],
@@ -247,7 +248,7 @@ export function exportKind(name: string): ExportKindOf | undefined {
  * of their numbers), as CSV with a header or as one JSON object per line.
  */
 export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
-  const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii)} as ${c.key}` : c.key)).join(', ');
+  const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii, format)} as ${c.key}` : c.key)).join(', ');
   const select = `select ${columns} from ${kind.table} where ${exported(kind, within)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
     `export.${kind.name}.${format}`,
