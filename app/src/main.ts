@@ -551,7 +551,7 @@ async function showDivision(code: string): Promise<void> {
               <div class="table-wrap" id="children-table"></div>
             </div>`
           : d.grids.length
-            ? `<div class="table-wrap"><table class="grids"><caption class="visually-hidden">网格</caption><thead><tr><th scope="col">网格代码</th><th scope="col">名称</th><th scope="col">1+3+N 配齐</th></tr></thead><tbody>${d.grids
+            ? `<div class="table-wrap"><table class="grids text"><caption class="visually-hidden">网格</caption><thead><tr><th scope="col">网格代码</th><th scope="col">名称</th><th scope="col">1+3+N 配齐</th></tr></thead><tbody>${d.grids
                 .map((g) => `<tr><td>${esc(g.code)}</td><th scope="row">${esc(g.name)}</th><td>${g.fullyStaffed ? '✓ 已配齐' : '✗ 未配齐'}</td></tr>`)
                 .join('')}</tbody></table></div>`
             : '<p>没有下级区划的数据。</p>'
@@ -700,7 +700,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
     return;
   }
   const more = overdueTotal !== undefined && overdueTotal > 100 ? `<p class="note">超期案件共 ${num(overdueTotal)} 件，此处列出最新的 100 件。</p>` : '';
-  list.innerHTML = `${more}<div class="table-wrap"><table class="cases">
+  list.innerHTML = `${more}<div class="table-wrap"><table class="cases text">
     <caption class="visually-hidden">超期与督办案件</caption>
     <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">标记</th></tr></thead>
     <tbody>${cases
@@ -815,7 +815,7 @@ function dispatchesPanel(list: readonly Dispatch[]): string {
   const said = (d: Dispatch) => (d.withdrawnAt ? `${esc(wallClock(d.withdrawnAt))} 撤回：${esc(d.withdrawalReason ?? '')}` : d.report ? esc(d.report) : '—');
   return `<section class="panel" aria-labelledby="dispatch-title">
       <h3 id="dispatch-title">吹哨报到</h3>
-      <div class="table-wrap"><table><thead><tr><th scope="col">部门</th><th scope="col">状态</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">反馈</th><th scope="col">反馈意见</th></tr></thead><tbody>${list
+      <div class="table-wrap"><table class="dispatches text"><thead><tr><th scope="col">部门</th><th scope="col">状态</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">反馈</th><th scope="col">反馈意见</th></tr></thead><tbody>${list
         .map(
           (d) =>
             `<tr><th scope="row">${esc(d.departmentName)}</th><td>${esc(DISPATCH_STATUS[d.status])}${
