@@ -3,9 +3,30 @@ import { badInput, quote } from '../domain/errors.ts';
 /**
  * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
  * the basic plane is one, as in personName), else BAD_USER_INPUT naming the field. A NUL character is refused too:
- * PostgreSQL cannot store one, and a file being imported that holds one is not text.
+ * PostgreSQL cannot store one, and a file being imported that holds one is not text. So is a start as a spreadsheet
+ * formula's (`=`, `+`, `-`, `@`).
  */
 export function text(value: unknown, field: string, max = 200): string {
+  const s = keyText(value, field, max);
+  // Text goes into CSV exports that people open in spreadsheets, which run a cell starting so as a formula
+  // (=HYPERLINK(…) sends the reader elsewhere). An export must re-import unchanged, so it cannot escape the cell:
+  // such text is refused when written, by a form and a file row alike, as a name is.
+  if (FORMULA_START.test(s)) {
+    throw badInput(
+      {
+        zh: `${field}“${quote(s)}”不能以 = + - @ 开头：表格程序会把它当作公式。`,
+        en: `${field} "${quote(s)}" must not start with = + - @: a spreadsheet would read it as a formula.`,
+      },
+      { argument: field },
+    );
+  }
+  return s;
+}
+
+const FORMULA_START = /^[=+\-@]/;
+
+/** A client's own key (an idempotency key): checked as text, but never shown in a spreadsheet, so it may start with anything. */
+export function keyText(value: unknown, field: string, max = 200): string {
   const s = typeof value === 'string' ? value.trim() : '';
   if (!s || (s.length > max && [...s].length > max))
     throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
@@ -37,7 +58,7 @@ export function personName(value: unknown, field: string, max = 50): string {
   const s = typeof value === 'string' ? value.trim() : '';
   const chars = [...s].length;
   if (!s || chars > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
-  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s) || !/\p{L}/u.test(s) || /^[=+\-@]/.test(s)) {
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s) || !/\p{L}/u.test(s) || FORMULA_START.test(s)) {
     throw badInput(
       {
         zh: `${field}“${quote(s)}”不像姓名：姓名须含文字，不能含换行或不可见字符，也不能以 = + - @ 开头。`,

@@ -305,6 +305,34 @@ describe('a dispute’s whole life across levels', () => {
     expect(file.rejects.map((r) => [r.field, r.code])).toEqual([['parties', 'BAD_USER_INPUT']]);
   });
 
+  it('refuses a summary a spreadsheet would run as a formula, on a form and in a file, and writes nothing', async () => {
+    const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'formula-summary' });
+    const summary = '=HYPERLINK("http://example.invalid","点此查看")两户争执';
+    const key = `formula-${Date.now()}`;
+    const form = await hub.queryAs(desk, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`, {
+      k: key,
+      i: {
+        gridCode: '623022100001001',
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'GRID_INSPECTION',
+        summary,
+        parties: [{ name: '张三', role: 'APPLICANT' }],
+      },
+    });
+    expect(form.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'summary' });
+    expect(form.errors![0]!.message).toMatch(/must not start with = \+ - @/);
+    const file = await postImport(
+      hub.gatewayUrl,
+      desk,
+      'disputes',
+      `external_id,grid_code,category,scale,source,summary,parties\n${key},623022100001001,NEIGHBOUR,ORDINARY,GRID_INSPECTION,"${summary.replace(/"/g, '""')}",APPLICANT:张三\n`,
+      key,
+    );
+    expect(file.rejects.map((r) => [r.field, r.code])).toEqual([['summary', 'BAD_USER_INPUT']]);
+    expect(file.done).toMatchObject({ inserted: 0, rejected: 1 });
+  });
+
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
     const r = await report(`grid-list-${Date.now()}`);
     expect(r.errors).toBeUndefined();

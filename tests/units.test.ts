@@ -308,7 +308,7 @@ describe('citizen ID numbers (GB 11643)', () => {
 import { GraphQLError } from 'graphql';
 import { makeFormatError } from '../platform/errors.ts';
 
-import { personName, text } from '../platform/validate.ts';
+import { keyText, personName, text } from '../platform/validate.ts';
 import { decodeCursor } from '../platform/pagination.ts';
 
 describe('names and free text (platform/validate.ts)', () => {
@@ -349,6 +349,15 @@ describe('names and free text (platform/validate.ts)', () => {
   it('keeps line breaks in free text but no direction override', () => {
     expect(text('第一行\n第二行', 'summary')).toBe('第一行\n第二行');
     expect(english(() => text('正常\u202e常正', 'summary'))).toContain('text-direction override');
+  });
+
+  it('refuses free text that a spreadsheet would run as a formula, but not a client’s own key', () => {
+    for (const t of ['=HYPERLINK("http://x","y")两户争执', '+1 户', '-张三来访', '@SUM(1)'])
+      expect(english(() => text(t, 'summary'))).toMatch(/^summary ".*" must not start with = \+ - @/);
+    // Trimmed first: a tab or line break before the formula does not hide it.
+    expect(english(() => text('\t=1+1', 'summary'))).toMatch(/must not start with/);
+    expect(text('两户因草场边界争执 -1', 'summary')).toBe('两户因草场边界争执 -1');
+    expect(keyText('-k7f3+9', 'idempotencyKey')).toBe('-k7f3+9');
   });
 
   it('counts free text as people count it: an emoji or a rare character is one character', () => {

@@ -8,7 +8,7 @@ import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { emit } from '../../../../../platform/events.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { disputeId, optText, personName, text } from '../../../../../platform/validate.ts';
+import { disputeId, keyText, optText, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
@@ -65,7 +65,7 @@ type DisputeMutation =
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   reportDispute: async (_, { input, idempotencyKey }, ctx) => {
-    const key = text(idempotencyKey, 'idempotencyKey', 200);
+    const key = keyText(idempotencyKey, 'idempotencyKey', 200);
     // A file's external id keys its case as `import:<external_id>`: a form's key there would answer (or collide with) a filed case.
     if (key.startsWith('import:')) {
       throw badInput(
