@@ -228,6 +228,12 @@ export function asHttpError(err: unknown): unknown {
   return err;
 }
 
+/** A route's query parameter refused by a GraphQL validator: its typed error with `argument` kept, or a plain 400. */
+export function parameterError(err: unknown): HttpError {
+  const http = asHttpError(err);
+  return http instanceof HttpError ? http : new HttpError(400, 'BAD_USER_INPUT', saidOf(err instanceof Error ? err : { message: String(err) }));
+}
+
 /**
  * Writes one chunk of a streamed response, waiting while the client is slow.
  * A client that has gone away ends the wait with an error, so the producer

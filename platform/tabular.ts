@@ -46,6 +46,8 @@ function isUtf8(head: Buffer, ended: boolean): boolean {
 
 /** A ZIP archive's first bytes: what an XLSX file (or any Office Open XML file) starts with. */
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
+/** A gzip stream's first bytes (a file sent compressed, or with Content-Encoding: gzip, which the import does not undo). */
+const GZIP = [0x1f, 0x8b];
 
 function startsWith(buf: Buffer, bom: number[]): boolean {
   return bom.every((b, i) => buf[i] === b);
@@ -74,6 +76,19 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     throw new TabularError({
       zh: '这是 XLSX（ZIP）文件，不是 CSV 或 NDJSON 文本；请在表格程序中另存为 CSV（UTF-8）后再导入。',
       en: 'This is an XLSX (ZIP) file, not CSV or NDJSON text; save it as CSV (UTF-8) in the spreadsheet program and import that.',
+    });
+  }
+  if (startsWith(head, GZIP)) {
+    throw new TabularError({
+      zh: '这是 gzip 压缩的数据，不是 CSV 或 NDJSON 文本；请发送未压缩的文件（也不要加 Content-Encoding: gzip）。',
+      en: 'This is gzip-compressed data, not CSV or NDJSON text; send the file uncompressed (and without Content-Encoding: gzip).',
+    });
+  }
+  // Excel's "Unicode text" (Unicode 文本) is UTF-16 with a BOM; without one, ASCII in UTF-16 is every other byte NUL.
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]) || head.filter((b) => b === 0).length * 4 > head.length) {
+    throw new TabularError({
+      zh: '文件是 UTF-16 编码（表格程序“Unicode 文本”的格式），导入只读 UTF-8 或 GB18030；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。',
+      en: 'The file is UTF-16 (a spreadsheet\'s "Unicode text"); the import reads UTF-8 or GB18030: save it as "CSV UTF-8 (comma delimited)" and import that.',
     });
   }
   let encoding: Encoding = declared ?? 'utf-8';

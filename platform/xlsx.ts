@@ -41,10 +41,15 @@ export function headerLanguage(value: string | null, format: string): HeaderLang
     if (value === null || value === 'zh') return 'zh';
     if (value === 'en') return 'en';
   } else if (value === null || value === 'en') return 'en';
-  throw new HttpError(400, 'BAD_USER_INPUT', {
-    zh: `headers 只能是 zh（中文表头，XLSX 默认）或 en（机器列名）；CSV 和 NDJSON 只用机器列名。收到：${JSON.stringify(value)}。`,
-    en: `headers must be zh (Chinese headers, the XLSX default) or en (machine keys); CSV and NDJSON always use the machine keys. Got ${JSON.stringify(value)}.`,
-  });
+  throw new HttpError(
+    400,
+    'BAD_USER_INPUT',
+    {
+      zh: `headers 只能是 zh（中文表头，XLSX 默认）或 en（机器列名）；CSV 和 NDJSON 只用机器列名。收到：${JSON.stringify(value)}。`,
+      en: `headers must be zh (Chinese headers, the XLSX default) or en (machine keys); CSV and NDJSON always use the machine keys. Got ${JSON.stringify(value)}.`,
+    },
+    { argument: 'headers' },
+  );
 }
 
 const WIDTH: Record<CellType, number> = { text: 16, number: 10, rate: 10, date: 12, datetime: 20 };

@@ -175,4 +175,42 @@ describe('export', () => {
       expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
     }
   });
+
+  it('names the query parameter at fault on every route, as GraphQL names the argument', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    for (const [method, path, argument] of [
+      ['POST', '/import/residents?format=xml', 'format'],
+      ['POST', '/import/residents?encoding=latin1', 'encoding'],
+      ['POST', '/import/residents?batch=0', 'batch'],
+      ['POST', '/import/residents?job=bad%20job', 'job'],
+      ['POST', '/import/residents?dryRun=yes', 'dryRun'],
+      ['GET', '/export/residents.csv?within=6230212', 'within'],
+      ['GET', '/export/residents.xlsx?within=623021200&headers=fr', 'headers'],
+      ['GET', '/reports/population.csv?within=623021200&level=hamlet', 'level'],
+      ['GET', '/reports/population.csv?within=62302120&level=village', 'within'],
+      ['GET', '/reports/disputes.csv?within=623021200&level=village&from=2026-02-30', 'from'],
+    ] as const) {
+      const res = await fetch(new URL(path, origin), {
+        method,
+        headers: { authorization: `Bearer ${t}` },
+        ...(method === 'POST' ? { body: 'id_number\n' } : {}),
+      });
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, path).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        argument,
+      });
+    }
+    // An NDJSON file sent as such but with format=csv: the two contradict, and the answer says so (not "send it as NDJSON").
+    const both = await fetch(new URL('/import/residents?format=csv', origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/x-ndjson', 'accept-language': 'en' },
+      body: '{"id_number":"623021198001010011"}\n',
+    });
+    expect(both.status).toBe(400);
+    const error = ((await both.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'format' });
+    expect(error.message).toMatch(/^format=csv contradicts content-type "application\/x-ndjson"/);
+  });
 });

@@ -211,6 +211,18 @@ describe('lookup quota', () => {
     for (const file of [residents([numbers[0]!]), residents([nowhere])])
       expect(await send('residents', file, true)).toEqual({ status: 429, code: 'RATE_LIMITED' });
     for (const id of [numbers[2]!, nowhere]) expect(await send('disputes', disputes(id), true)).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    // What to do next: an import resumes where it stopped; a dry run keeps no job, and checks the file again from its start.
+    const advice = async (dryRun: boolean) => {
+      const res = await fetch(new URL(`/import/residents?job=quota-advice-${RUN}-${dryRun}${dryRun ? '&dryRun=true' : ''}`, hub.gatewayUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${writer}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+        body: residents([nowhere]),
+      });
+      expect(res.status).toBe(429);
+      return ((await res.json()) as { errors: { message: string }[] }).errors[0]!.message;
+    };
+    expect(await advice(true)).toMatch(/The dry run stops here; run it again then and it checks the file from the start\.$/);
+    expect(await advice(false)).toMatch(/The import stops here; run it again then and it resumes from here\.$/);
     expect(await used(name)).toEqual({ MINUTE: 4, DAY: 4 });
     // A disputes file's party registered elsewhere is counted as a residents row is.
     writer = await hub.token({ jurisdiction: '623022', scopes: ['write'], subject: `quota-files2-${RUN}` });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecords, MAX_RECORD_CHARS, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
+import { gzipSync } from 'node:zlib';
+import { csvRecords, decodeText, MAX_RECORD_CHARS, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
 
 /** The file readers on their own: how a CSV or NDJSON text becomes records, and what they refuse. */
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
@@ -72,6 +73,37 @@ describe('CSV', () => {
   it('reads a header with every column once', async () => {
     const rows = await all(csvRecords(chunks('id_number,姓名\n', '11,甲\n'), KNOWN, new Map([['姓名', 'name']])));
     expect(rows).toEqual([{ line: 2, fields: { id_number: '11', name: '甲' } }]);
+  });
+});
+
+describe('encodings', () => {
+  async function* bytes(b: Buffer): AsyncGenerator<Buffer> {
+    yield b;
+  }
+  const decoded = async (b: Buffer): Promise<string | TabularError> => {
+    try {
+      let out = '';
+      for await (const t of decodeText(bytes(b))) out += t;
+      return out;
+    } catch (e) {
+      if (e instanceof TabularError) return e;
+      throw e;
+    }
+  };
+  const CSV = 'name,id_number\n张三,623021198001010011\n';
+
+  it('refuses a gzip-compressed file and a UTF-16 one (a spreadsheet’s “Unicode text”), saying what to send instead', async () => {
+    expect(((await decoded(gzipSync(CSV))) as TabularError).said.en).toMatch(/gzip-compressed.*send the file uncompressed/);
+    const utf16le = Buffer.from(CSV, 'utf16le');
+    for (const b of [Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]), utf16le, Buffer.concat([Buffer.from([0xfe, 0xff]), utf16le.swap16()])])
+      expect(((await decoded(b)) as TabularError).said.zh).toMatch(/UTF-16.*另存为“CSV UTF-8（逗号分隔）”/);
+  });
+
+  it('still reads UTF-8 and GB18030, and leaves a stray NUL in the text to the field’s own rule', async () => {
+    expect(await decoded(Buffer.from(CSV))).toBe(CSV);
+    expect(await decoded(Buffer.from(`${CSV}李\u0000四,\n`))).toBe(`${CSV}李\u0000四,\n`);
+    // 张三 in GB18030 (GBK's two bytes a character).
+    expect(await decoded(Buffer.concat([Buffer.from('name\n'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('\n')]))).toBe('name\n张三\n');
   });
 });
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
-import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../platform/http.ts';
+import { HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { forwardedRequestId } from '../../platform/request-id.ts';
@@ -299,7 +299,12 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const q = routeParams(url, ['within', 'level', ...(def.needsPeriod ? ['from', 'to', 'period'] : []), 'headers']);
     const level = q.get('level') as Level;
     if (!(level in LIST)) {
-      throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });
+      throw new HttpError(
+        400,
+        'BAD_USER_INPUT',
+        { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' },
+        { argument: 'level' },
+      );
     }
     const language = preferredLanguage(req.headers['accept-language']);
     let within: string;
@@ -308,7 +313,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       within = parseDivisionCode(q.get('within') ?? '', 'within');
       if (def.needsPeriod) period = resolvePeriod({ from: q.get('from'), to: q.get('to'), period: q.get('period') });
     } catch (e) {
-      throw new HttpError(400, 'BAD_USER_INPUT', saidOf(e instanceof Error ? e : { message: String(e) }));
+      throw parameterError(e);
     }
     if (within.length > CHILD_LEN[level]) {
       throw new HttpError(400, 'BAD_USER_INPUT', {

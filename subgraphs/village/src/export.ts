@@ -5,8 +5,7 @@ import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
-import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
-import { saidOf } from '../../../platform/language.ts';
+import { HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
 import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
@@ -108,7 +107,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     try {
       within = parseDivisionCode(params.get('within') ?? '', 'within');
     } catch (e) {
-      throw new HttpError(400, 'BAD_USER_INPUT', saidOf(e instanceof Error ? e : { message: String(e) }));
+      throw parameterError(e);
     }
     if (!inJurisdiction(caller, within)) {
       throw new HttpError(403, 'FORBIDDEN', {

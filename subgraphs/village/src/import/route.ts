@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { GraphQLError } from 'graphql';
-import { badInput } from '../../../../domain/errors.ts';
+import { badInput, quote } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
@@ -128,25 +128,53 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
   const type = String(req.headers['content-type'] ?? '');
   // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is rejected line by line).
-  const format = (p.get('format') ?? (/ndjson|jsonl|application\/json/.test(type) ? 'ndjson' : 'csv')).toLowerCase();
+  const jsonType = /ndjson|jsonl|application\/json/.test(type);
+  const format = (p.get('format') ?? (jsonType ? 'ndjson' : 'csv')).toLowerCase();
+  // The parameter wins over the content type; said both ways, the sender cannot have meant both.
+  if (format === 'csv' && jsonType) {
+    throw new HttpError(
+      400,
+      'BAD_USER_INPUT',
+      {
+        zh: `format=csv 与 content-type“${quote(type)}”（JSON）矛盾；NDJSON 文件请去掉 format=csv 或写 format=ndjson。`,
+        en: `format=csv contradicts content-type "${quote(type)}" (JSON); for an NDJSON file drop format=csv or say format=ndjson.`,
+      },
+      { argument: 'format' },
+    );
+  }
   if (format !== 'csv' && format !== 'ndjson') {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' }, { argument: 'format' });
   }
   const enc = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
   if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' });
+    throw new HttpError(
+      400,
+      'BAD_USER_INPUT',
+      { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' },
+      { argument: 'encoding' },
+    );
   }
   const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' });
+    throw new HttpError(
+      400,
+      'BAD_USER_INPUT',
+      { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' },
+      { argument: 'batch' },
+    );
   }
   const job = p.get('job') ?? crypto.randomUUID();
   if (!/^[\w.:-]{1,128}$/.test(job)) {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' });
+    throw new HttpError(
+      400,
+      'BAD_USER_INPUT',
+      { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' },
+      { argument: 'job' },
+    );
   }
   const dry = p.get('dryRun');
   if (dry !== null && dry !== 'true' && dry !== 'false') {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' });
+    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' }, { argument: 'dryRun' });
   }
   return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true' };
 }
@@ -206,7 +234,7 @@ async function writeBatch(
   dryRun = false,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   const looked = idNumbersNamed(kind, rows);
-  if (looked) await requireLookupLeft(client, caller, lookups);
+  if (looked) await requireLookupLeft(client, caller, lookups, dryRun);
   await nativeBegin(client);
   try {
     // Also: commits that need not wait for WAL (a batch's rows and the job's mark are lost, and written again, together).
@@ -268,17 +296,20 @@ async function writeBatch(
  * would otherwise find whose they are in bulk. The rows a batch finds
  * registered outside the jurisdiction are counted after it (auditLookups).
  */
-async function requireLookupLeft(client: PoolClient, caller: Caller, lookups: LookupLimits): Promise<void> {
+async function requireLookupLeft(client: PoolClient, caller: Caller, lookups: LookupLimits, dryRun: boolean): Promise<void> {
   const over = await lookupQuota.check(client, caller.subject, lookups);
   if (!over.length) return;
   const { said, extra } = lookupsRefused(over);
+  // A dry run keeps no job to resume: run again, it checks the file from its start.
   throw new HttpError(
     429,
     'RATE_LIMITED',
-    {
-      zh: `${said.zh}导入在此停止；届时再次运行即从此处继续。`,
-      en: `${said.en} The import stops here; run it again then and it resumes from here.`,
-    },
+    dryRun
+      ? {
+          zh: `${said.zh}试运行在此停止；届时再次试运行将从文件开头检查。`,
+          en: `${said.en} The dry run stops here; run it again then and it checks the file from the start.`,
+        }
+      : { zh: `${said.zh}导入在此停止；届时再次运行即从此处继续。`, en: `${said.en} The import stops here; run it again then and it resumes from here.` },
     extra,
   );
 }
