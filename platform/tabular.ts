@@ -84,11 +84,11 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
       en: 'This is gzip-compressed data, not CSV or NDJSON text; send the file uncompressed (and without Content-Encoding: gzip).',
     });
   }
-  // Excel's "Unicode text" (Unicode 文本) is UTF-16 with a BOM; without one, ASCII in UTF-16 is every other byte NUL.
+  // A spreadsheet saves "Unicode text" (Unicode 文本) as UTF-16 with a BOM; without one, ASCII in UTF-16 is every other byte NUL.
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]) || head.filter((b) => b === 0).length * 4 > head.length) {
     throw new TabularError({
       zh: '文件是 UTF-16 编码（表格程序“Unicode 文本”的格式），导入只读 UTF-8 或 GB18030；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。',
-      en: 'The file is UTF-16 (a spreadsheet\'s "Unicode text"); the import reads UTF-8 or GB18030: save it as "CSV UTF-8 (comma delimited)" and import that.',
+      en: 'The file is UTF-16 ("Unicode text", as spreadsheets save it); the import reads UTF-8 or GB18030: save it as "CSV UTF-8 (comma delimited)" and import that.',
     });
   }
   let encoding: Encoding = declared ?? 'utf-8';

@@ -176,6 +176,33 @@ describe('export', () => {
     }
   });
 
+  it('answers a division the hub does not hold with 404 NOT_FOUND naming within, not an empty file', async () => {
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    const status = async (path: string) => {
+      const res = await fetch(new URL(path, origin), { headers: { authorization: `Bearer ${t}` } });
+      const body = res.status === 200 ? undefined : ((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions;
+      if (res.status === 200) await res.arrayBuffer();
+      return [res.status, body?.code, body?.argument];
+    };
+    for (const path of [
+      '/export/residents.csv?within=623021999',
+      '/export/sites.ndjson?within=623021200201999',
+      '/changes.ndjson?within=623021999',
+      '/reports/population.csv?within=623021999&level=village',
+      '/reports/disputes.csv?within=623021200999&level=village&from=2026-01-01&to=2026-01-31',
+    ])
+      expect(await status(path), path).toEqual([404, 'NOT_FOUND', 'within']);
+    for (const path of [
+      '/export/residents.csv?within=623021200201001',
+      '/changes.ndjson?within=623021200201&limit=1',
+      '/reports/population.csv?within=623021200&level=village',
+    ])
+      expect((await status(path))[0], path).toBe(200);
+    const field = await hub.queryAs(t, `{ changes(within: "623021999", first: 1) { nodes { recordId } } }`);
+    expect(field.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'within' });
+  });
+
   it('names the query parameter at fault on every route, as GraphQL names the argument', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
     const origin = new URL(hub.gatewayUrl).origin;

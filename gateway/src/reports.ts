@@ -353,6 +353,19 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
         const codes = parents.slice(i, i + BATCH);
         const age = { seconds: -1 };
         const data = codes.length ? await run(apollo, ctx, batchQuery(codes), period ?? {}, language, age) : {};
+        const rows = Object.values(data).flatMap((list) => DivisionRows.parse(list));
+        // Every division the hub holds has divisions at each level below it: none at all is a code it does not hold.
+        if (!table && !rows.length) {
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            {
+              zh: `没有区划 ${within} 下的${LEVEL_ZH[level]}数据（代码有误，或该区划尚未加载）。`,
+              en: `The hub holds no ${level} divisions under ${within} (a mistyped code, or a division not loaded).`,
+            },
+            { argument: 'within' },
+          );
+        }
         if (!table) {
           res.writeHead(200, {
             'content-type': format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8',
@@ -363,22 +376,20 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
           });
           table = format === 'xlsx' ? xlsxSheet((chunk) => writeChunk(res, chunk), { sheet: def.zh, columns, headers }) : csvTable(res, columns);
         }
-        for (const list of Object.values(data)) {
-          for (const row of DivisionRows.parse(list)) {
-            const c = row.code;
-            await table.row([
-              // A sheet for people names the level as they do (县, 乡镇, 村); machine files keep the key.
-              headers === 'zh' ? LEVEL_ZH[level] : level,
-              c,
-              row.name,
-              c.slice(0, 2),
-              c.slice(0, 4),
-              c.length >= 6 ? c.slice(0, 6) : '',
-              c.length >= 9 ? c.slice(0, 9) : '',
-              ...(period ? [period.from, period.to] : []),
-              ...def.values(row).map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
-            ]);
-          }
+        for (const row of rows) {
+          const c = row.code;
+          await table.row([
+            // A sheet for people names the level as they do (县, 乡镇, 村); machine files keep the key.
+            headers === 'zh' ? LEVEL_ZH[level] : level,
+            c,
+            row.name,
+            c.slice(0, 2),
+            c.slice(0, 4),
+            c.length >= 6 ? c.slice(0, 6) : '',
+            c.length >= 9 ? c.slice(0, 9) : '',
+            ...(period ? [period.from, period.to] : []),
+            ...def.values(row).map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
+          ]);
         }
       }
       await table?.end();

@@ -1,9 +1,12 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { villageKind } from '../../../domain/codes.ts';
 import { gridCounts, readDivisions, shortVillageName } from '../../../domain/divisions.ts';
 import { nativeTransaction } from '../../../platform/orm.ts';
+import { notFound } from '../../../domain/errors.ts';
+import { publicRows } from '../../../platform/jurisdiction.ts';
 import { putGrids, putVillages } from './store/directory.ts';
+import { heldParams, villageDirectory } from './store/village-directory.ts';
 
 /**
  * Loads the villages (村/社区) within the scope and their demo grids (网格);
@@ -43,4 +46,21 @@ export async function insertVillageDirectory(client: PoolClient, scope: readonly
   );
   await putGrids(client, gridCodes, gridNames);
   return { villages: villages.length, grids: gridCodes.length };
+}
+
+/**
+ * A division a caller named (a route's or a field's `within`) that the hub holds, or NOT_FOUND naming it: a mistyped
+ * code is told apart from a division with nothing in it. Checked after the jurisdiction, so it tells a caller only of
+ * divisions it may read.
+ */
+export async function requireDivisionHeld(em: EntityManager, code: string, argument = 'within'): Promise<void> {
+  const [held] = await publicRows(em, villageDirectory.divisionHeld, heldParams(code));
+  if (held?.found) return;
+  throw notFound(
+    {
+      zh: `没有区划 ${code} 的村/社区数据（代码有误，或该区划尚未加载）。`,
+      en: `The hub holds no villages under division ${code} (a mistyped code, or a division not loaded).`,
+    },
+    { argument },
+  );
 }

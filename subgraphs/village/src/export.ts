@@ -10,6 +10,7 @@ import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
 import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
+import { requireDivisionHeld } from './directory.ts';
 import { auditTrail } from './store/audit-trail.ts';
 import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
 
@@ -115,6 +116,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
       });
     }
+    await requireDivisionHeld(orm.em.fork(), within);
     if (within.length === 15 && kind.villageOnly) {
       // A grid's own caller cannot follow the advice (the village lies outside its jurisdiction): it is told who can.
       const gridCaller = caller.jurisdiction.length === 15;

@@ -4,6 +4,7 @@ import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery, changesAfter } from './changes/query.ts';
+import { requireDivisionHeld } from './directory.ts';
 import { changeLog } from './store/changes.ts';
 import { chinaTime } from '../../../platform/scalars.ts';
 
@@ -35,6 +36,7 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
       .filter(Boolean);
     const q = changeQuery(caller, { after: p.get('after'), kinds, within: p.get('within') }, BATCH);
     const em = scopedEm(orm.em, caller.jurisdiction);
+    if (q.within) await requireDivisionHeld(em, q.within);
     let sent = 0;
     for (;;) {
       const page = { ...q, limit: Math.min(BATCH, limit - sent) };

@@ -235,18 +235,10 @@ const understaffed = sql(
     where n.now >= ? and n.now > n.before and r.grids > r.grids_fully_staffed`,
 );
 
-const existsUnder = sql(
-  'riskSignals.divisionExists',
-  z.object({ found: z.boolean() }),
-  `select exists (select 1 from village where code >= ? and code < ?) as found`,
-);
-
 /** The key range of the village codes under a division code. */
 const range = (code: string): [string, string] => [code, `${code}:`];
 
 export const riskSignals = {
-  /** Whether the hub knows any village under the division code. */
-  divisionExists: async (db: Db, code: string): Promise<boolean> => (await rows(db, existsUnder, range(code)))[0]?.found ?? false,
   repeated: (db: Db, s: RiskScope, t: RiskThresholds) => rows(db, repeated, [...range(s.within), s.start, t.repeatDays, s.end, s.start, t.repeatDays]),
   surge: (db: Db, s: RiskScope, t: RiskThresholds) =>
     rows(db, surge, [s.start, s.end, ...range(s.within), t.surgeMin, t.surgeFactor, t.surgeMin, t.surgeFactor]),

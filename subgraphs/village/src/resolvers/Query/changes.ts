@@ -1,5 +1,6 @@
 import { badInput } from '../../../../../domain/errors.ts';
 import { changeCursor, changeQuery, changesAfter, MAX_CHANGES } from '../../changes/query.ts';
+import { requireDivisionHeld } from '../../directory.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 
 export const changeQueries: Pick<QueryResolvers, 'changes'> = {
@@ -12,6 +13,7 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
       );
     }
     const q = changeQuery(ctx.caller, args, first + 1);
+    if (q.within) await requireDivisionHeld(ctx.em, q.within);
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
     const rows = await changesAfter(ctx.em, q);
     const nodes = rows.slice(0, first);

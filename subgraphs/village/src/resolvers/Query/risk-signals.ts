@@ -1,13 +1,13 @@
 import { parseDivisionCode } from '../../../../../domain/codes.ts';
 import { resolvePeriod } from '../../../../../domain/periods.ts';
 import { hasScope } from '../../../../../platform/caller.ts';
-import { forbidden, notFound } from '../../../../../domain/errors.ts';
+import { forbidden } from '../../../../../domain/errors.ts';
 import { afterKey, encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
 import { riskThresholds } from '../../../../../platform/settings.ts';
 import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
-import { riskSignals } from '../../store/risk-signals.ts';
+import { requireDivisionHeld } from '../../directory.ts';
 
 /**
  * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
@@ -34,9 +34,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
         { scope: 'read' },
       );
     }
-    if (!(await riskSignals.divisionExists(ctx.em, within))) {
-      throw notFound({ zh: `没有区划 ${within} 的村/社区数据。`, en: `The hub has no villages under division ${within}.` }, { argument: 'within' });
-    }
+    await requireDivisionHeld(ctx.em, within);
     const all = await findRiskSignals(ctx.em, within, period, kinds, { records }, riskThresholds());
     // After the signal the cursor names; one that no longer holds (the record changed) starts the list again rather than skip any.
     const startAt = after === undefined ? 0 : all.findIndex((s) => s.id === after) + 1;
