@@ -333,6 +333,33 @@ describe('a dispute’s whole life across levels', () => {
     expect(file.done).toMatchObject({ inserted: 0, rejected: 1 });
   });
 
+  it('refuses an NDJSON line that lacks a required field saying it lacks it, not that it was sent empty', async () => {
+    const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'ndjson-absent' });
+    const whole = {
+      external_id: `absent-${Date.now()}`,
+      grid_code: '623022100001001',
+      category: 'NEIGHBOUR',
+      scale: 'ORDINARY',
+      source: 'GRID_INSPECTION',
+      summary: '邻里纠纷',
+      parties: 'APPLICANT:张三',
+    };
+    const { grid_code: _g, category: _c, ...partial } = whole;
+    const res = await fetch(new URL(`/import/disputes?format=ndjson&dryRun=true`, hub.gatewayUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${desk}`, 'content-type': 'application/x-ndjson', 'accept-language': 'en' },
+      body: `${JSON.stringify(whole)}\n${JSON.stringify({ ...partial, external_id: `${whole.external_id}-b` })}\n`,
+    });
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; line?: number; field?: string; reason?: string; code?: string });
+    expect(lines.filter((l) => l.type === 'reject').map((l) => [l.line, l.field, l.code, l.reason])).toEqual([
+      [2, 'grid_code', 'BAD_USER_INPUT', 'the line lacks required fields grid_code, category'],
+    ]);
+  });
+
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
     const r = await report(`grid-list-${Date.now()}`);
     expect(r.errors).toBeUndefined();

@@ -644,6 +644,17 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
             pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT' });
             continue;
           }
+          // Each NDJSON line names its own fields (a CSV's header names them once, checked above): a line without a
+          // required one is refused saying so, not as if it had sent the field empty.
+          const absent = opts.format === 'ndjson' ? kind.required.filter((c) => !(c in rec.fields)) : [];
+          if (absent.length) {
+            const reason =
+              language === 'en'
+                ? `the line lacks required field${absent.length > 1 ? 's' : ''} ${absent.join(', ')}`
+                : `该行缺少必需的字段：${absent.join(', ')}`;
+            pending.push({ line: rec.line, field: absent[0]!, reason, code: 'BAD_USER_INPUT' });
+            continue;
+          }
           // PostgreSQL cannot store a NUL, nor a reject quoting one: the line is refused before any field rule runs.
           const nul = Object.keys(rec.fields).find((f) => rec.fields[f]?.includes('\u0000'));
           if (nul !== undefined) {
