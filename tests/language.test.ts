@@ -193,8 +193,14 @@ describe('HTTP routes answer JSON errors in the caller language', () => {
     expect([zh.status, en.status]).toEqual([400, 400]);
     expect([zh.headers.get('content-language'), en.headers.get('content-language')]).toEqual(['zh', 'en']);
     const [z, e] = [firstError((await zh.json()) as GraphQLResponse), firstError((await en.json()) as GraphQLResponse)];
-    expect(z).toEqual({ message: expect.stringMatching(/^within 不是区划代码，收到的是“12x”。/), extensions: { code: 'BAD_USER_INPUT' } });
-    expect(e).toEqual({ message: expect.stringMatching(/^within is not a division code; got "12x"\./), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(z).toEqual({
+      message: expect.stringMatching(/^within 不是区划代码，收到的是“12x”。/),
+      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x' },
+    });
+    expect(e).toEqual({
+      message: expect.stringMatching(/^within is not a division code; got "12x"\./),
+      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x' },
+    });
   });
 
   it('a report outside the jurisdiction and a missing token (the gateway itself)', async () => {
