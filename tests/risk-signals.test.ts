@@ -139,6 +139,8 @@ describe('riskSignals', () => {
     const [s, more] = of(await signalsOk(county), 'REPEATED_DISPUTES');
     expect(more).toBeUndefined();
     expect(s).toMatchObject({ severity: 'MEDIUM', division: { code: v1!.code, level: 'VILLAGE' }, village: { code: v1!.code }, township: { code: TOWNSHIP } });
+    // Named as the village it is (it had read its township's name).
+    expect(s!.division.name).toBe(s!.village!.name);
     expect(s!.facts).toHaveLength(1);
     expect(s!.facts[0]!.kind).toBe('SAME_PARTIES');
     expect(s!.facts[0]!.value).toBe(2);

@@ -214,7 +214,8 @@ export async function findRiskSignals(
     }
     for (const row of found) {
       const township = row.divisionCode.length === 9;
-      const name = row.villageName ?? (divisionName(row.divisionCode.slice(0, 9)) || row.divisionCode.slice(0, 9));
+      // A signal's division by its name (a repeated-disputes signal reads none: its cases' village, from the directory).
+      const name = row.villageName ?? (divisionName(row.divisionCode) || row.divisionCode);
       const facts: RiskFactItem[] = row.facts.flatMap((f) =>
         isFactKind(f.kind) ? [{ kind: f.kind, value: f.value, cases: viewer.records ? (f.cases ?? []) : [] }] : [],
       );
