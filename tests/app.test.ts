@@ -412,6 +412,19 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('tells a token it cannot read from an expired one at sign-in', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=garbage.token.here`);
+    await page.waitForSelector('#token-input');
+    expect(await page.textContent('.sign-in [role="alert"]')).toMatch(/^这不是有效的访问令牌/);
+    // The page reads a token's claims (the hub checks its signature): one whose exp has passed reads as expired.
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const expired = `${part({ alg: 'ES256' })}.${part({ sub: 'app-expired', jurisdiction: COUNTY, scopes: ['read'], exp: Math.floor(Date.now() / 1000) - 60 })}.c2ln`;
+    await page.goto(`${origin}/app#token=${expired}`);
+    await page.waitForFunction(() => document.querySelector('.sign-in [role="alert"]')?.textContent?.startsWith('令牌已过期'), undefined, { timeout: 60_000 });
+    await context.close();
+  });
+
   it('says why an address opens nothing: a case number for a case id, a code of no division level, a grid’s own token', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);

@@ -857,7 +857,8 @@ async function route(): Promise<void> {
   claims = token ? claimsOf(token) : undefined;
   if (!claims || claims.expires < Date.now()) {
     if (token) clearToken();
-    showSignIn(token ? '令牌已过期，请重新登录。' : '');
+    // A token that cannot be read was cut or mistyped in copying: asking for a new one would not help.
+    showSignIn(!token ? '' : claims ? '令牌已过期，请重新登录。' : '这不是有效的访问令牌（无法读取，可能复制不完整），请重新复制后再试。');
     return;
   }
   signOut.hidden = false;
