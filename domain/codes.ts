@@ -53,7 +53,11 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
     const expected = allowed
       ? `${argument} must be a ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]}-digit ${l.toLowerCase()}`).join(' or ')} code`
       : `${argument} is not a division code`;
-    const expectedZh = allowed ? `${argument} 应为 ${allowed.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`).join('或')}` : `${argument} 不是区划代码`;
+    const kinds = allowed?.map((l) => `${LENGTH_BY_LEVEL[l]} 位${LEVEL_ZH[l]}代码`);
+    // 2 位省级代码、4 位市（州）级代码或 6 位县级代码: a space before each number, as everywhere in the hub's Chinese.
+    const expectedZh = kinds
+      ? `${argument} 应为 ${kinds.length > 1 ? `${kinds.slice(0, -1).join('、')}或 ${kinds.at(-1)}` : kinds[0]}`
+      : `${argument} 不是区划代码`;
     throw badInput(
       { zh: `${expectedZh}，收到的是“${quote(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${quote(value)}". (${CODE_HELP})` },
       { argument, value: quote(value) },

@@ -3,14 +3,21 @@ import { badInput, quote } from '../domain/errors.ts';
 /**
  * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
  * the basic plane is one, as in personName), else BAD_USER_INPUT naming the field. A NUL character is refused too:
- * PostgreSQL cannot store one, and a file being imported that holds one is not text. So is a start as a spreadsheet
- * formula's (`=`, `+`, `-`, `@`).
+ * PostgreSQL cannot store one, and a file being imported that holds one is not text. So are other control characters
+ * than the tab and line breaks, and a start as a spreadsheet formula's (`=`, `+`, `-`, `@`).
  */
 export function text(value: unknown, field: string, max = 200): string {
   const s = keyText(value, field, max);
   // Text goes into CSV exports that people open in spreadsheets, which run a cell starting so as a formula
   // (=HYPERLINK(…) sends the reader elsewhere). An export must re-import unchanged, so it cannot escape the cell:
   // such text is refused when written, by a form and a file row alike, as a name is.
+  // A bell or a terminal escape (ESC[31m) is no part of what a person wrote, and garbles a terminal or a sheet showing it.
+  if (CONTROL.test(s)) {
+    throw badInput(
+      { zh: `${field} 含有控制字符（如响铃、转义），无法保存。`, en: `${field} holds a control character (a bell, an escape, …), which is not stored.` },
+      { argument: field },
+    );
+  }
   if (FORMULA_START.test(s)) {
     throw badInput(
       {
@@ -24,6 +31,9 @@ export function text(value: unknown, field: string, max = 200): string {
 }
 
 const FORMULA_START = /^[=+\-@]/;
+/** Control characters other than the tab and line breaks free text may hold. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** A client's own key (an idempotency key): checked as text, but never shown in a spreadsheet, so it may start with anything. */
 export function keyText(value: unknown, field: string, max = 200): string {

@@ -71,6 +71,11 @@ describe('division codes', () => {
     } catch (e) {
       expect((e as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
     }
+    // The levels a field takes, listed as Chinese lists them.
+    expect(() => parseDivisionCode('6230221', 'divisionCode', ['PROVINCE', 'PREFECTURE', 'COUNTY'])).toThrow(
+      /^divisionCode 应为 2 位省级代码、4 位市（州）级代码或 6 位县级代码，收到的是“6230221”/,
+    );
+    expect(() => parseDivisionCode('62', 'code', ['COUNTY'])).toThrow(/^code 应为 6 位县级代码，收到的是“62”/);
   });
 });
 
@@ -358,6 +363,15 @@ describe('names and free text (platform/validate.ts)', () => {
     expect(english(() => text('\t=1+1', 'summary'))).toMatch(/must not start with/);
     expect(text('两户因草场边界争执 -1', 'summary')).toBe('两户因草场边界争执 -1');
     expect(keyText('-k7f3+9', 'idempotencyKey')).toBe('-k7f3+9');
+  });
+
+  it('refuses control characters in free text but keeps tabs and line breaks', () => {
+    for (const t of ['响铃\u0007测试', '控制\u001b[31m红', '删除\u007f', 'C1\u0085字符'])
+      expect(
+        english(() => text(t, 'summary')),
+        JSON.stringify(t),
+      ).toBe('summary holds a control character (a bell, an escape, …), which is not stored.');
+    expect(text('第一行\r\n第二行\t列', 'summary')).toBe('第一行\r\n第二行\t列');
   });
 
   it('counts free text as people count it: an emoji or a rare character is one character', () => {
