@@ -88,6 +88,16 @@ describe('division directory through the gateway', () => {
     for (const row of r.data![field]!) expect(row.code.startsWith(within)).toBe(true);
   });
 
+  it.each([
+    ['villages', '623021200201001'],
+    ['townships', '623021200201'],
+    ['townships', '623021200201001'],
+    ['counties', '623021200'],
+  ])('%s(within: "%s"), a code below the listed level, is BAD_USER_INPUT naming within, not an empty list', async (field, within) => {
+    const r = await hub.query(`{ ${field}(within: "${within}") { code } }`);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'within' });
+  });
+
   it('counts 770 grids in 临潭县 and pages through all of them by cursor', async () => {
     const total = await hub.query<{ grids: Counted }>(`{ grids(within: "623021") { totalCount } }`);
     expect(total.data!.grids.totalCount).toBe(770);

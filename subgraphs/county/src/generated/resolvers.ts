@@ -321,7 +321,8 @@ export type Query = {
   assessmentTargets: AssessmentTargetConnection;
   /**
    * Every county under a division (any ancestor code: `62` a province, `6230` a
-   * prefecture, or a county's own code), ordered by code; one row per county.
+   * prefecture, or a county's own code), ordered by code; one row per county. A
+   * township's, village's or grid's code is BAD_USER_INPUT.
    */
   counties: Array<County>;
   /** A county by its 6-digit code; null when the hub has no such county. */

@@ -307,7 +307,8 @@ export type Query = {
   township?: Maybe<Township>;
   /**
    * Every township under a division (any ancestor code: province, prefecture,
-   * county, or the township's own code), ordered by code.
+   * county, or the township's own code), ordered by code. A village's or grid's
+   * code is BAD_USER_INPUT.
    */
   townships: Array<Township>;
 };

@@ -675,7 +675,11 @@ export type DisputeStats = {
   overdue: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
   previous: DisputeStats;
-  /** 参评 Of the resolved, those the parties rated: the satisfaction rate's denominator. */
+  /**
+   * 参评 Cases the parties rated, by their latest rating: the satisfaction rate's denominator. A 不满意 rating reopens
+   * the case (重新办理) and still counts until the parties rate the new resolution, so `rated` may exceed `resolved`
+   * while a reopened case is open again.
+   */
   rated: Scalars['Int']['output'];
   /** 重新办理 Cases reopened at least once after an unsatisfied rating. */
   rehandled: Scalars['Int']['output'];
@@ -2634,7 +2638,8 @@ export type Query = {
   village?: Maybe<Village>;
   /**
    * Every village and community under a division (any ancestor code: province,
-   * prefecture, county, township), ordered by code.
+   * prefecture, county, township, or the village's own code), ordered by code. A
+   * grid's code is BAD_USER_INPUT: a grid lies under a village, not above one.
    */
   villages: Array<Village>;
 };

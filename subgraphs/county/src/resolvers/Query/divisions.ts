@@ -7,5 +7,5 @@ export const divisionQueries: Pick<QueryResolvers, 'region' | 'provinces' | 'cou
   region: (_, { code }, ctx) => ctx.loaders.region.load(parseDivisionCode(code, 'code', ['PROVINCE', 'PREFECTURE'])),
   provinces: (_, __, ctx) => regions.provinces(ctx.em),
   county: (_, { code }, ctx) => ctx.loaders.county.load(parseCodeOfLevel(code, 'COUNTY')),
-  counties: (_, { within }, ctx) => counties.within(ctx.em, parseDivisionCode(within, 'within')),
+  counties: (_, { within }, ctx) => counties.within(ctx.em, parseDivisionCode(within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY'])),
 };

@@ -7,7 +7,7 @@ import { villages } from '../../store/village.ts';
 /** Villages and grids: by code, and every one under a division. Any caller may read them. */
 export const divisionQueries = {
   village: (_, { code }, ctx) => ctx.loaders.village.load(parseCodeOfLevel(code, 'VILLAGE')),
-  villages: (_, { within }, ctx) => villages.within(ctx.em, parseDivisionCode(within, 'within')),
+  villages: (_, { within }, ctx) => villages.within(ctx.em, parseDivisionCode(within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE'])),
   grid: (_, { code }, ctx) => ctx.loaders.grid.load(parseCodeOfLevel(code, 'GRID')),
   grids: async (_, args, ctx) => {
     const prefix = parseDivisionCode(args.within, 'within');
