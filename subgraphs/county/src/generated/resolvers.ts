@@ -183,7 +183,10 @@ export type Department = {
 /** 矛盾纠纷 The dispute entity (owned by the village subgraph); the county contributes its handling. */
 export type Dispute = {
   __typename?: 'Dispute';
-  /** The county's working record, once escalated to it. */
+  /**
+   * The county's working record, once escalated to it. Null before that, and for a caller whose jurisdiction is a grid
+   * (a 网格员's token): the record is kept by village, not grid; the county's steps show on the dispute's `timeline`.
+   */
   countyCase?: Maybe<CountyCase>;
   /** Dispute id. */
   id: Scalars['ID']['output'];

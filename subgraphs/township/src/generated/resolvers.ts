@@ -150,7 +150,10 @@ export type Dispute = {
   __typename?: 'Dispute';
   /** Dispute id. */
   id: Scalars['ID']['output'];
-  /** The township's working record, once escalated to it. */
+  /**
+   * The township's working record, once escalated to it. Null before that, and for a caller whose jurisdiction is a grid
+   * (a 网格员's token): the record is kept by village, not grid; the township's steps show on the dispute's `timeline`.
+   */
   townshipCase?: Maybe<TownshipCase>;
 };
 
