@@ -412,6 +412,40 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('names the division whose assessment target applies, not its code', async () => {
+    // A township of the write county no other test sets targets for; the room's default period ends this year.
+    const township = `${WRITE_COUNTY}104`;
+    const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+    const admin = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read', 'admin'], subject: 'app-targets' });
+    const village = (await villagesOf(hub, township))[0]!.code;
+    const set = await hub.queryAs(
+      admin,
+      `mutation { setAssessmentTarget(indicator: ON_TIME_RATE, divisionCode: "${township}", year: ${year}, target: 0.85) { target } }`,
+    );
+    expect(set.errors).toBeUndefined();
+    try {
+      // Targets reach the village subgraph by event: wait for the village to read the township's.
+      const applied = async () => {
+        const r = await hub.queryAs<{ village: { assessment: { indicator: string; targetSetBy: string | null }[] } }>(
+          admin,
+          `{ village(code: "${village}") { assessment(period: "${year}") { indicator targetSetBy } } }`,
+        );
+        return r.data?.village.assessment.find((a) => a.indicator === 'ON_TIME_RATE')?.targetSetBy;
+      };
+      await expect.poll(applied, { timeout: 60_000, interval: 500 }).toBe(township);
+      const { context, page } = await newPage();
+      await page.goto(`${origin}/app#token=${admin}`);
+      await page.goto(`${origin}/app#/division/${village}`);
+      await viewOf(page, village);
+      const name = await page.textContent(`#crumbs a[href="#/division/${township}"]`);
+      expect(name).toBeTruthy();
+      expect(await page.textContent('#assessment tr[data-indicator="ON_TIME_RATE"] td:last-child')).toBe(`${name}（${year}年度）`);
+      await context.close();
+    } finally {
+      await hub.queryAs(admin, `mutation { clearAssessmentTarget(indicator: ON_TIME_RATE, divisionCode: "${township}", year: ${year}) }`);
+    }
+  }, 180_000);
+
   it('tells a token it cannot read from an expired one at sign-in', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=garbage.token.here`);

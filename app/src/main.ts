@@ -427,7 +427,7 @@ function assessmentTable(h: Head): string {
         (a) =>
           `<tr data-indicator="${a.indicator}" data-met="${a.met}"><th scope="row">${esc(INDICATOR[a.indicator])}</th><td>${pct(a.target)}</td><td>${
             a.actual == null ? '—' : pct(a.actual)
-          }</td><td>${verdict(a.met, a.basis)}</td><td>${a.targetSetBy ? esc(a.targetSetBy) : '全国默认'}（${a.year}年度）</td></tr>`,
+          }</td><td>${verdict(a.met, a.basis)}</td><td>${a.targetSetBy ? esc(known.get(divisionHref(a.targetSetBy)) ?? a.targetSetBy) : '全国默认'}（${a.year}年度）</td></tr>`,
       )
       .join('')}</tbody></table>`;
 }
