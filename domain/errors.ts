@@ -54,8 +54,17 @@ export const forbidden = (message: Said, extra: Record<string, unknown> = {}) =>
  * ahead of it was never the record's, so the client's copy did not come from
  * this record as it is (a wrong id, or a version made up or kept from
  * elsewhere), and it is told so rather than that someone else changed it.
+ * A version below 1 is no record's at all: BAD_USER_INPUT.
  */
 export function staleVersion(what: Said, current: number | null | undefined, sent: number): GraphQLError {
+  // Versions start at 1: 0 or less was never any record's, so no one changed anything; the client sent a wrong value.
+  if (sent < 1) {
+    return hubError(
+      'BAD_USER_INPUT',
+      { zh: `version 应为读到的版本号（从 1 起的整数），收到的是 ${sent}。`, en: `version must be the version you read (a whole number from 1); got ${sent}.` },
+      { argument: 'version' },
+    );
+  }
   const ahead = current != null && sent > current;
   return hubError(
     'CONFLICT',

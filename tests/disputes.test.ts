@@ -360,6 +360,20 @@ describe('a dispute’s whole life across levels', () => {
     ]);
   });
 
+  it('refuses a version below 1 as bad input, not as a change by someone else', async () => {
+    const r = await report(`version-${Date.now()}`);
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.reportDispute.id;
+    for (const version of [0, -5]) {
+      const a = await v(`mutation { acceptDispute(id: "${id}", version: ${version}) { id } }`);
+      expect(a.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'version' });
+    }
+    // A version behind the case's is still a CONFLICT carrying the current one.
+    const accepted = await v<{ acceptDispute: { version: number } }>(`mutation { acceptDispute(id: "${id}", version: 1) { version } }`);
+    const stale = await v(`mutation { assignDispute(id: "${id}", version: 1, assignee: "调委会") { id } }`);
+    expect(stale.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: accepted.data!.acceptDispute.version });
+  });
+
   it('lists a grid’s disputes, newest first, and only that grid’s', async () => {
     const r = await report(`grid-list-${Date.now()}`);
     expect(r.errors).toBeUndefined();
