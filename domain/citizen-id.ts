@@ -129,17 +129,17 @@ export function phoneDigits(raw: string): string {
 }
 
 /** Mainland mobile (1 + 10 digits) or a landline with its area code, normalised by `phoneDigits`. */
-export function parsePhone(raw: string): string {
+export function parsePhone(raw: string, name = 'phone'): string {
   const p = phoneDigits(raw);
   // A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
   // starts with 2–9 (0 begins a long-distance call and 1 the special services).
   if (!/^(1[3-9]\d{9}|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})$/.test(p)) {
     throw badInput(
       {
-        zh: `phone“${quote(raw)}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
-        en: `phone "${quote(raw)}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
+        zh: `${name}“${quote(raw)}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
+        en: `${name} "${quote(raw)}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
       },
-      { argument: 'phone' },
+      { argument: name },
     );
   }
   return p;

@@ -360,6 +360,20 @@ describe('a dispute’s whole life across levels', () => {
     ]);
   });
 
+  it('names the party at fault: one with neither personId nor name, and a personId of no resident', async () => {
+    const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'party-fault' });
+    const send = (party: Record<string, unknown>) =>
+      hub.queryAs(desk, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`, {
+        k: `party-fault-${Date.now()}-${Math.random()}`,
+        i: { gridCode: '623022100001001', category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'GRID_INSPECTION', summary: '邻里纠纷', parties: [party] },
+      });
+    const neither = await send({ role: 'APPLICANT' });
+    expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties' });
+    expect(neither.errors![0]!.message).toBe('Each party needs personId (a registered resident) or name.');
+    const nobody = await send({ role: 'APPLICANT', personId: '999999999' });
+    expect(nobody.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'parties.personId' });
+  });
+
   it('refuses a version below 1 as bad input, not as a change by someone else', async () => {
     const r = await report(`version-${Date.now()}`);
     expect(r.errors).toBeUndefined();

@@ -82,11 +82,17 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const summary = text(input.summary, 'summary', 2000);
     const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
     const reported = { gridCode: grid, category: input.category, scale: input.scale, source: input.source, summary, occurredAt: occurred };
-    const named: NewParty[] = input.parties.map((p) =>
-      p.personId != null
-        ? { personId: parseId(p.personId, 'personId'), name: '', role: p.role }
-        : { personId: null, name: personName(p.name, 'parties.name', 50), role: p.role },
-    );
+    const named: NewParty[] = input.parties.map((p) => {
+      if (p.personId != null) return { personId: parseId(p.personId, 'parties.personId'), name: '', role: p.role };
+      // A party is a registered resident (personId) or a person named alone: one of the two.
+      if (p.name == null || (typeof p.name === 'string' && !p.name.trim())) {
+        throw badInput(
+          { zh: '每个当事人须给出 personId（已登记的人员）或 name（姓名）之一。', en: 'Each party needs personId (a registered resident) or name.' },
+          { argument: 'parties' },
+        );
+      }
+      return { personId: null, name: personName(p.name, 'parties.name', 50), role: p.role };
+    });
     // A retry gets the case its first report created; the same key with other details (or other parties) is another report, refused.
     const existing = async () => {
       const d = await disputes.byIdempotencyKey(ctx.em, county, key);
@@ -125,7 +131,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           if (p.personId !== null) {
             const person = await persons.byId(em, p.personId);
             if (!person || !holdsRecord(ctx.caller, person)) {
-              throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` });
+              throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` }, { argument: 'parties.personId' });
             }
             if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
             parties.push({ personId: person.id, name: person.name, role: p.role });
