@@ -201,6 +201,11 @@ export class HttpError extends Error {
   }
 }
 
+/** A route's query parameter refused: 400 BAD_USER_INPUT naming it in `argument`, as GraphQL names an argument. */
+export function badParameter(argument: string, message: Said): HttpError {
+  return new HttpError(400, 'BAD_USER_INPUT', message, { argument });
+}
+
 /** A request in a method the route does not take: 405, saying (and in `Allow`) which it takes. */
 export function methodNotAllowed(allow: string, message: Said): HttpError {
   return new HttpError(405, 'BAD_REQUEST', message, {}, { allow });

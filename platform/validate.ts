@@ -8,9 +8,6 @@ import { badInput, quote } from '../domain/errors.ts';
  */
 export function text(value: unknown, field: string, max = 200): string {
   const s = keyText(value, field, max);
-  // Text goes into CSV exports that people open in spreadsheets, which run a cell starting so as a formula
-  // (=HYPERLINK(…) sends the reader elsewhere). An export must re-import unchanged, so it cannot escape the cell:
-  // such text is refused when written, by a form and a file row alike, as a name is.
   // A bell or a terminal escape (ESC[31m) is no part of what a person wrote, and garbles a terminal or a sheet showing it.
   if (CONTROL.test(s)) {
     throw badInput(
@@ -18,6 +15,9 @@ export function text(value: unknown, field: string, max = 200): string {
       { argument: field },
     );
   }
+  // Text goes into CSV exports that people open in spreadsheets, which run a cell starting so as a formula
+  // (=HYPERLINK(…) sends the reader elsewhere). An export must re-import unchanged, so it cannot escape the cell:
+  // such text is refused when written, by a form and a file row alike, as a name is.
   if (FORMULA_START.test(s)) {
     throw badInput(
       {
@@ -32,7 +32,6 @@ export function text(value: unknown, field: string, max = 200): string {
 
 const FORMULA_START = /^[=+\-@]/;
 /** Control characters other than the tab and line breaks free text may hold. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** A client's own key (an idempotency key): checked as text, but never shown in a spreadsheet, so it may start with anything. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
-import { HttpError } from './http.ts';
+import { badParameter } from './http.ts';
 
 /**
  * Spreadsheet downloads (XLSX) of exports and reports, written as rows arrive
@@ -41,15 +41,10 @@ export function headerLanguage(value: string | null, format: string): HeaderLang
     if (value === null || value === 'zh') return 'zh';
     if (value === 'en') return 'en';
   } else if (value === null || value === 'en') return 'en';
-  throw new HttpError(
-    400,
-    'BAD_USER_INPUT',
-    {
-      zh: `headers 只能是 zh（中文表头，XLSX 默认）或 en（机器列名）；CSV 和 NDJSON 只用机器列名。收到：${JSON.stringify(value)}。`,
-      en: `headers must be zh (Chinese headers, the XLSX default) or en (machine keys); CSV and NDJSON always use the machine keys. Got ${JSON.stringify(value)}.`,
-    },
-    { argument: 'headers' },
-  );
+  throw badParameter('headers', {
+    zh: `headers 只能是 zh（中文表头，XLSX 默认）或 en（机器列名）；CSV 和 NDJSON 只用机器列名。收到：${JSON.stringify(value)}。`,
+    en: `headers must be zh (Chinese headers, the XLSX default) or en (machine keys); CSV and NDJSON always use the machine keys. Got ${JSON.stringify(value)}.`,
+  });
 }
 
 const WIDTH: Record<CellType, number> = { text: 16, number: 10, rate: 10, date: 12, datetime: 20 };

@@ -217,6 +217,9 @@ describe('export', () => {
       ['GET', '/reports/population.csv?within=623021200&level=hamlet', 'level'],
       ['GET', '/reports/population.csv?within=62302120&level=village', 'within'],
       ['GET', '/reports/disputes.csv?within=623021200&level=village&from=2026-02-30', 'from'],
+      ['GET', '/reports/population.csv?within=623021200201&level=township', 'within'],
+      ['GET', '/export/residents.csv', 'within'],
+      ['GET', '/changes.ndjson?limit=0', 'limit'],
     ] as const) {
       const res = await fetch(new URL(path, origin), {
         method,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
-import { HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../platform/http.ts';
+import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { forwardedRequestId } from '../../platform/request-id.ts';
@@ -299,12 +299,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const q = routeParams(url, ['within', 'level', ...(def.needsPeriod ? ['from', 'to', 'period'] : []), 'headers']);
     const level = q.get('level') as Level;
     if (!(level in LIST)) {
-      throw new HttpError(
-        400,
-        'BAD_USER_INPUT',
-        { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' },
-        { argument: 'level' },
-      );
+      throw badParameter('level', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });
     }
     const language = preferredLanguage(req.headers['accept-language']);
     let within: string;
@@ -316,7 +311,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       throw parameterError(e);
     }
     if (within.length > CHILD_LEN[level]) {
-      throw new HttpError(400, 'BAD_USER_INPUT', {
+      throw badParameter('within', {
         zh: `within ${within} 的层级低于 level（${level}）。`,
         en: `within ${within} is below the ${level} level.`,
       });

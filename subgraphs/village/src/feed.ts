@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
-import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
+import { badParameter, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery, changesAfter } from './changes/query.ts';
 import { requireDivisionHeld } from './directory.ts';
 import { changeLog } from './store/changes.ts';
@@ -27,7 +27,7 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
     const p = routeParams(url, ['after', 'kinds', 'within', 'limit']);
     const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new HttpError(400, 'BAD_USER_INPUT', { zh: `limit 应为 1 到 ${MAX_LIMIT} 之间的整数。`, en: `limit must be an integer from 1 to ${MAX_LIMIT}.` });
+      throw badParameter('limit', { zh: `limit 应为 1 到 ${MAX_LIMIT} 之间的整数。`, en: `limit must be an integer from 1 to ${MAX_LIMIT}.` });
     }
     const kinds = p
       .get('kinds')

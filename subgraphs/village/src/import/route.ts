@@ -9,7 +9,7 @@ import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../..
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
 import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
-import { HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
+import { badParameter, HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -127,54 +127,34 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
 function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
   const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
   const type = String(req.headers['content-type'] ?? '');
-  // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is rejected line by line).
+  // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is refused whole).
   const jsonType = /ndjson|jsonl|application\/json/.test(type);
   const format = (p.get('format') ?? (jsonType ? 'ndjson' : 'csv')).toLowerCase();
   // The parameter wins over the content type; said both ways, the sender cannot have meant both.
   if (format === 'csv' && jsonType) {
-    throw new HttpError(
-      400,
-      'BAD_USER_INPUT',
-      {
-        zh: `format=csv 与 content-type“${quote(type)}”（JSON）矛盾；NDJSON 文件请去掉 format=csv 或写 format=ndjson。`,
-        en: `format=csv contradicts content-type "${quote(type)}" (JSON); for an NDJSON file drop format=csv or say format=ndjson.`,
-      },
-      { argument: 'format' },
-    );
+    throw badParameter('format', {
+      zh: `format=csv 与 content-type“${quote(type)}”（JSON）矛盾；NDJSON 文件请去掉 format=csv 或写 format=ndjson。`,
+      en: `format=csv contradicts content-type "${quote(type)}" (JSON); for an NDJSON file drop format=csv or say format=ndjson.`,
+    });
   }
   if (format !== 'csv' && format !== 'ndjson') {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' }, { argument: 'format' });
+    throw badParameter('format', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
   }
   const enc = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
   if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') {
-    throw new HttpError(
-      400,
-      'BAD_USER_INPUT',
-      { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' },
-      { argument: 'encoding' },
-    );
+    throw badParameter('encoding', { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' });
   }
   const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) {
-    throw new HttpError(
-      400,
-      'BAD_USER_INPUT',
-      { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' },
-      { argument: 'batch' },
-    );
+    throw badParameter('batch', { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' });
   }
   const job = p.get('job') ?? crypto.randomUUID();
   if (!/^[\w.:-]{1,128}$/.test(job)) {
-    throw new HttpError(
-      400,
-      'BAD_USER_INPUT',
-      { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' },
-      { argument: 'job' },
-    );
+    throw badParameter('job', { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' });
   }
   const dry = p.get('dryRun');
   if (dry !== null && dry !== 'true' && dry !== 'false') {
-    throw new HttpError(400, 'BAD_USER_INPUT', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' }, { argument: 'dryRun' });
+    throw badParameter('dryRun', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' });
   }
   return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true' };
 }
