@@ -28,6 +28,6 @@ export function parseEthnicity(value: string, field: string): string {
       zh: `${field}“${quote(value)}”不是 GB/T 3304 所列的民族名称（如 汉族、回族、藏族）；其他情况请写“其他”或“外国血统中国籍人士”。`,
       en: `${field} "${quote(value)}" is not an ethnic group named in GB/T 3304 (e.g. 汉族, 回族, 藏族); otherwise write 其他 or 外国血统中国籍人士.`,
     },
-    { argument: field },
+    { argument: field, rule: 'ethnicityName' },
   );
 }

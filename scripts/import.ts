@@ -6,7 +6,7 @@
  * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
  * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
- * (line, field, code, reason), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
+ * (line, field, code, reason, rule), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
  * run or ended early, 3 done with rejected rows under --strict (for scripts that must not go on). The job id defaults to one derived from the kind and the file's path,
  * size and modification time, so running the same command again after an interruption resumes.
  */
@@ -97,14 +97,14 @@ if (!res.ok || !res.body) {
 
 /** One line of the hub's NDJSON answer. */
 type ImportEvent =
-  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown }
+  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown; rule?: unknown }
   | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
   | ({ type: 'done' } & Record<string, unknown>)
   | { type: 'error'; code: string; message: string; committedLine?: number };
 
 const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
-rejects.write('\uFEFFline,field,code,reason\n');
+rejects.write('\uFEFFline,field,code,reason,rule\n');
 let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
@@ -118,7 +118,7 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     const ev = JSON.parse(line) as ImportEvent;
     if (ev.type === 'reject') {
       rejected++;
-      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)}\n`);
+      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)},${csvCell(ev.rule ?? '')}\n`);
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(

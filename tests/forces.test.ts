@@ -58,9 +58,11 @@ async function exportFile(kind: string, within: string, token = writer): Promise
  * A form's error and a file's reject for the same rule: the same code, and the same reason after the argument's or
  * column's name (a form may add who holds the post now).
  */
-function sameReason(form: Err, formArgument: string, reject: { field: string; reason: string; code?: string }, fileField: string) {
+function sameReason(form: Err, formArgument: string, reject: { field: string; reason: string; code?: string; rule?: unknown }, fileField: string) {
   expect(reject.field).toBe(fileField);
   expect(reject.code).toBe(form.extensions?.code);
+  // The rule's stable name too, where the form names one (every rule of rules.ts does).
+  expect(reject.rule).toBe(form.extensions?.rule);
   expect(reject.reason.startsWith(`${fileField} `)).toBe(true);
   expect(form.message.startsWith(`${formArgument} ${reject.reason.slice(fileField.length + 1)}`), `${form.message} | ${reject.reason}`).toBe(true);
 }

@@ -96,7 +96,11 @@ describe('ID numbers name a province of the division directory', () => {
     expect(code(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.message).toMatch(/no province has code 99/);
     const file = await importResidents(`id_number,name,ethnicity,residency,grid_code\n${id},规则测试,汉族,REGISTERED,${A}001\n`);
-    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'id_number', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/99/) }]);
+    // The rule's stable name is the form's (extensions.rule), for programs that sort rejects.
+    expect(r.errors![0]!.extensions!.rule).toBe('idNumberProvince');
+    expect(file.rejects).toEqual([
+      { type: 'reject', line: 2, field: 'id_number', code: 'BAD_USER_INPUT', rule: 'idNumberProvince', reason: expect.stringMatching(/99/) },
+    ]);
     expect((await db.query(`select count(*)::int as n from person where id_number = $1`, [id])).rows[0].n).toBe(0);
   });
 });
@@ -105,12 +109,14 @@ describe('民族 is a GB/T 3304 name', () => {
   it('refuses 火星族 and a mis-decoded 汉族 in a form and in a file, and keeps 汉 as 汉族', async () => {
     const bad = await register({ idNumber: freshId('1990-01-01'), ethnicity: '火星族' });
     expect(code(bad)).toBe('BAD_USER_INPUT');
-    expect(bad.errors![0]!.extensions).toMatchObject({ argument: 'ethnicity' });
+    expect(bad.errors![0]!.extensions).toMatchObject({ argument: 'ethnicity', rule: 'ethnicityName' });
     const [x, y] = [freshId('1990-01-02'), freshId('1990-01-03')];
     const file = await importResidents(
       `id_number,name,ethnicity,residency,grid_code\n${x},规则测试,姹夋棌,REGISTERED,${A}001\n${y},规则测试,汉,REGISTERED,${A}001\n`,
     );
-    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'ethnicity', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/GB\/T 3304/) }]);
+    expect(file.rejects).toEqual([
+      { type: 'reject', line: 2, field: 'ethnicity', code: 'BAD_USER_INPUT', rule: 'ethnicityName', reason: expect.stringMatching(/GB\/T 3304/) },
+    ]);
     const stored = await db.query(`select id_number, ethnicity from person where id_number = any($1) order by 1`, [[x, y]]);
     expect(stored.rows).toEqual([{ id_number: y, ethnicity: '汉族' }]);
   });
@@ -162,7 +168,9 @@ describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', ()
     const file = await importResidents(
       `id_number,name,ethnicity,residency,tags,grid_code\n${old},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n${young},规则测试,汉族,REGISTERED,KEY_YOUTH_IDLE,${A}001\n`,
     );
-    expect(file.rejects).toEqual([{ type: 'reject', line: 2, field: 'tags', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/KEY_YOUTH_IDLE.*38/) }]);
+    expect(file.rejects).toEqual([
+      { type: 'reject', line: 2, field: 'tags', code: 'BAD_USER_INPUT', rule: 'tagsForAge', reason: expect.stringMatching(/KEY_YOUTH_IDLE.*38/) },
+    ]);
     expect(file.done).toMatchObject({ inserted: 1, rejected: 1 });
   });
 

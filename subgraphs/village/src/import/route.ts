@@ -98,6 +98,8 @@ export interface Reject {
   reason: string;
   /** The code a mutation breaking the same rule answers (BAD_USER_INPUT for unreadable lines and field formats). */
   code: string;
+  /** The rule's stable name, as the mutation's `extensions.rule` gives it; absent where no named rule applies (an unreadable line). */
+  rule?: string | null;
 }
 
 interface Job {
@@ -119,7 +121,14 @@ const BOOLEAN_COLUMNS = (kind: ImportKind) => new Set(kind.stage.flatMap(([c, t]
 /** A row's typed validation error as (field, reason in the import's language, code); anything else is a bug and is rethrown. */
 function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
   if (e instanceof GraphQLError && ROW_CODES.has(String(e.extensions.code))) {
-    return { line, field: snake(String(e.extensions.argument ?? fallbackField)), reason: saidOf(e)[language], code: String(e.extensions.code) };
+    const rule = typeof e.extensions.rule === 'string' ? e.extensions.rule : undefined;
+    return {
+      line,
+      field: snake(String(e.extensions.argument ?? fallbackField)),
+      reason: saidOf(e)[language],
+      code: String(e.extensions.code),
+      ...(rule ? { rule } : {}),
+    };
   }
   throw e;
 }
@@ -179,7 +188,7 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
     await nativeCommit(client);
     return {
       job: { committedLine: row.committedLine, inserted: row.inserted, updated: row.updated, unchanged: row.unchanged, rejected: row.rejected },
-      replay: rejects,
+      replay: rejects.map(({ rule, ...r }) => (rule ? { ...r, rule } : r)),
     };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -410,7 +419,7 @@ async function writeRows(
     if (check.when && !check.when(facts)) continue;
     for (const bad of await rejectRows(client, check)) {
       const reason = bad.reason ? bad.reason[language] : `${bad.field} ${check.rule.reason[language]}`;
-      all.push({ line: bad.line, field: bad.field, reason, code: check.rule.code });
+      all.push({ line: bad.line, field: bad.field, reason, code: check.rule.code, rule: check.rule.name });
       if (check.rule.name === idNumberElsewhere.name) revealing.rows++;
     }
   }

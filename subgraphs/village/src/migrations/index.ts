@@ -44,6 +44,7 @@ import { Migration20261205000042GridStaffChanges } from './Migration202612050000
 import { Migration20261205000043LookupQuota } from './Migration20261205000043LookupQuota.ts';
 import { Migration20261205000044ResidentCreatedStatus } from './Migration20261205000044ResidentCreatedStatus.ts';
 import { Migration20261205000045ChangeCursorCheck } from './Migration20261205000045ChangeCursorCheck.ts';
+import { Migration20261205000046RejectRule } from './Migration20261205000046RejectRule.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -93,4 +94,5 @@ export const migrations = [
   Migration20261205000043LookupQuota,
   Migration20261205000044ResidentCreatedStatus,
   Migration20261205000045ChangeCursorCheck,
+  Migration20261205000046RejectRule,
 ];

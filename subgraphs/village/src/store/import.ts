@@ -26,7 +26,7 @@ const Job = z.object({
 });
 export type JobRow = z.infer<typeof Job>;
 
-const Reject = z.object({ line: z.number().int(), field: col.text, reason: col.text, code: col.text });
+const Reject = z.object({ line: z.number().int(), field: col.text, reason: col.text, code: col.text, rule: col.text.nullable().optional() });
 export type RejectRow = z.infer<typeof Reject>;
 
 const addJob = command('importJob.add', `insert into import_job (owner, id, kind) values ($1, $2, $3) on conflict do nothing`);
@@ -44,11 +44,11 @@ const restartJob = command(
 const rejectsOfJob = sql(
   'importReject.ofJob',
   Reject,
-  `select line, field, reason, code from import_reject where owner = $1 and job_id = $2 order by line, field`,
+  `select line, field, reason, code, rule from import_reject where owner = $1 and job_id = $2 order by line, field`,
 );
 const addRejects = command(
   'importReject.add',
-  `insert into import_reject (owner, job_id, line, field, reason, code) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[], $6::text[])`,
+  `insert into import_reject (owner, job_id, line, field, reason, code, rule) select $1, $2, * from unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[])`,
 );
 const advanceJob = command(
   'importJob.advance',
@@ -84,6 +84,7 @@ export async function recordRejects(client: PoolClient, owner: string, id: strin
     rejects.map((r) => r.field),
     rejects.map((r) => r.reason),
     rejects.map((r) => r.code),
+    rejects.map((r) => r.rule ?? null),
   ]);
 }
 
