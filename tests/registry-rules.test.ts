@@ -208,6 +208,36 @@ describe('a household has at most 8 people', () => {
     expect(code(move)).toBe('BAD_USER_INPUT');
     expect((await db.query(`select count(*)::int as n from person where household_id = $1`, [householdId])).rows[0].n).toBe(8);
   });
+
+  it('counts members a grid’s token cannot read: a 9th is refused on the form and in a file', async () => {
+    const h = await hub.queryAs<{ registerHousehold: { id: string } }>(
+      writer,
+      `mutation { registerHousehold(input: { gridCode: "${A}001", number: "规则-跨网格-${RUN}" }) { id } }`,
+    );
+    const householdId = h.data!.registerHousehold.id;
+    // Six members live on the next grid, two on the household's own.
+    for (let i = 0; i < 8; i++) {
+      const r = await register({ idNumber: freshId(ago(50 + i)), householdId, gridCode: `${A}00${i < 6 ? 2 : 1}` });
+      expect(r.errors, `member ${i + 1}`).toBeUndefined();
+    }
+    const grid = await hub.token({ jurisdiction: `${A}001`, scopes: ['read', 'write'], subject: `rules-grid-${RUN}` });
+    const seen = await hub.queryAs<{ household: { members: unknown[] } }>(grid, `{ household(id: "${householdId}") { members { id } } }`);
+    expect(seen.data!.household.members).toHaveLength(2);
+    const ninth = await hub.queryAs(grid, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '规则测试', ethnicity: '汉族', residency: 'REGISTERED', gridCode: `${A}001`, idNumber: freshId(ago(60)), householdId },
+    });
+    expect(code(ninth)).toBe('BAD_USER_INPUT');
+    expect(ninth.errors![0]!.extensions).toMatchObject({ argument: 'householdId', rule: 'householdFull' });
+    const file = await postImport(
+      hub.gatewayUrl,
+      grid,
+      'residents',
+      `id_number,name,ethnicity,residency,grid_code,household_id\n${freshId(ago(61))},规则测试,汉族,REGISTERED,${A}001,${householdId}\n`,
+      `rules-grid-${RUN}`,
+    );
+    expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'household_id', code: 'BAD_USER_INPUT', rule: 'householdFull' })]);
+    expect((await db.query(`select count(*)::int as n from person where household_id = $1`, [householdId])).rows[0].n).toBe(8);
+  });
 });
 
 describe('an address lies in the person’s village', () => {

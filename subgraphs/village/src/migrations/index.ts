@@ -45,6 +45,7 @@ import { Migration20261205000043LookupQuota } from './Migration20261205000043Loo
 import { Migration20261205000044ResidentCreatedStatus } from './Migration20261205000044ResidentCreatedStatus.ts';
 import { Migration20261205000045ChangeCursorCheck } from './Migration20261205000045ChangeCursorCheck.ts';
 import { Migration20261205000046RejectRule } from './Migration20261205000046RejectRule.ts';
+import { Migration20261205000047HouseholdSize } from './Migration20261205000047HouseholdSize.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -95,4 +96,5 @@ export const migrations = [
   Migration20261205000044ResidentCreatedStatus,
   Migration20261205000045ChangeCursorCheck,
   Migration20261205000046RejectRule,
+  Migration20261205000047HouseholdSize,
 ];

@@ -132,10 +132,10 @@ const some =
 const OVER_FULL = `x.line in (
   with j as (select o.line, o.household_id, row_number() over (partition by o.household_id order by o.line) as k
                from n o where o.household_id is not null and o.household_id is distinct from o.was_household_id),
-       m as (select p.household_id, count(*) as c from person p
-              where p.household_id in (select j.household_id from j)
-                and p.id not in (select l.target from n l where l.target is not null and l.household_id is distinct from l.was_household_id)
-              group by 1)
+       m as (select f.household_id, f.members as c
+               from hub_household_members(
+                      array(select distinct j.household_id from j),
+                      array(select l.target from n l where l.target is not null and l.household_id is distinct from l.was_household_id)) f)
   select j.line from j left join m using (household_id) where j.k + coalesce(m.c, 0) > ${HOUSEHOLD_MAX})`;
 
 export const RESIDENT_CHECKS: readonly RowCheck[] = [
