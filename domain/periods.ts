@@ -13,6 +13,13 @@ export interface Period {
   to: string;
   /** How the period was given, so `previous` can step by whole months. */
   months?: number;
+  /**
+   * A window from a month's first day to a day before a later (or the same)
+   * month's end, such as month-to-date: the months it touches. `previous`
+   * steps back by them and keeps the window's days, so 2026-12-01..05 is
+   * compared with 2026-11-01..05, not with the five days before it.
+   */
+  touches?: number;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -128,17 +135,32 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
   // 2026-02-01..2026-02-28 is January, not the 28 days before.
   const [fy, fm, fd] = args.from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = args.to.split('-').map(Number) as [number, number, number];
-  if (fd === 1 && td === lastDay(ty, tm)) return monthsPeriod(fy, fm, ty * 12 + tm - (fy * 12 + fm) + 1);
+  const touches = ty * 12 + tm - (fy * 12 + fm) + 1;
+  if (fd === 1 && td === lastDay(ty, tm)) return monthsPeriod(fy, fm, touches);
+  if (fd === 1) return { from: args.from, to: args.to, touches };
   return { from: args.from, to: args.to };
 }
 
-/** The period just before: the previous month/quarter/year, or as many days immediately before. */
+/** `date` moved back by `months` months, on the same day or the month's last when it has no such day (03-30 → 02-28). */
+function monthsBefore(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const at = y * 12 + (m - 1) - months;
+  const [by, bm] = [Math.floor(at / 12), (at % 12) + 1];
+  return `${by}-${pad(bm)}-${pad(Math.min(d, lastDay(by, bm)))}`;
+}
+
+/**
+ * The period just before: the previous month/quarter/year; for a window from
+ * a month's first day (month-, quarter- or year-to-date) the same days of the
+ * months before; otherwise as many days immediately before.
+ */
 export function previousPeriod(p: Period): Period {
   if (p.months) {
     const [y, m] = p.from.split('-').map(Number) as [number, number];
     const start = y * 12 + (m - 1) - p.months;
     return monthsPeriod(Math.floor(start / 12), (start % 12) + 1, p.months);
   }
+  if (p.touches) return { from: monthsBefore(p.from, p.touches), to: monthsBefore(p.to, p.touches) };
   const days = Math.round((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000) + 1;
   const to = new Date(Date.parse(p.from) - 86_400_000);
   return { from: iso(new Date(to.getTime() - (days - 1) * 86_400_000)), to: iso(to) };

@@ -220,6 +220,15 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.$$eval('#period option', (os) => os.filter((o) => o.textContent!.endsWith('（至今）')).length)).toBe(1);
     const trendReported = await page.$$eval('#trend tbody td:nth-child(2)', (tds) => tds.reduce((n, td) => n + Number(td.textContent!.replace(/,/g, '')), 0));
     expect(trendReported).toBe(shown.reported);
+    // This month so far: its card and its row of the trend compare the same days, of last month (环比) and of the
+    // month a year ago (同比), so they say the same.
+    const running = `${monthOf(to)}（至今）`;
+    await page.selectOption('#period', { label: running });
+    await page.waitForFunction((label) => document.querySelector('main h2.title')?.textContent?.includes(`统计期 ${label}`), running, { timeout: 60_000 });
+    const lastRow = await page.$$eval('#trend tbody tr:last-child td', (tds) => tds.map((td) => td.textContent));
+    expect(await page.textContent('[data-figure="reported"] .note')).toBe(`环比 ${lastRow[3]} · 同比 ${lastRow[4]}`);
+    await page.selectOption('#period', { label: '近12个月（含本月）' });
+    await page.waitForFunction(() => document.querySelector('main h2.title')?.textContent?.includes('统计期 近12个月'), undefined, { timeout: 60_000 });
 
     // The caller has `read`: overdue and supervised cases, each linking to its timeline.
     await page.waitForSelector('#cases table.cases tbody tr a', { timeout: 60_000 });

@@ -98,6 +98,17 @@ describe('flat tables by level', () => {
     });
     expect(c.q3.yearAgo.reported).toBe(0); // the demo year starts 2025-10-01
     expect(c.m.previous).toMatchObject({ from: '2026-08-01', to: '2026-08-31' });
+    // A month-to-date window is compared with the same days of the month before (and of the year before), and
+    // its 环比 figure is that window's own figure.
+    const mtd = await hub.queryAs<{ county: { d: Period & { previous: Period & { reported: number }; yearAgo: Period }; e: { reported: number } } }>(
+      reportToken,
+      `{ county(code: "623021") {
+      d: disputeStats(from: "2026-09-01", to: "2026-09-12") { from to previous { from to reported } yearAgo { from to } }
+      e: disputeStats(from: "2026-08-01", to: "2026-08-12") { reported } } }`,
+    );
+    expect(mtd.errors).toBeUndefined();
+    expect(mtd.data!.county.d.previous).toEqual({ from: '2026-08-01', to: '2026-08-12', reported: mtd.data!.county.e.reported });
+    expect(mtd.data!.county.d.yearAgo).toEqual({ from: '2025-09-01', to: '2025-09-12' });
     const bad = await hub.queryAs(reportToken, `{ county(code: "623021") { disputeStats(period: "2026Q9") { reported } } }`);
     expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });

@@ -455,7 +455,16 @@ describe('reporting periods', () => {
     expect(previousPeriod(resolvePeriod({ from: '2026-02-01', to: '2026-02-28' }))).toMatchObject({ from: '2026-01-01', to: '2026-01-31' });
     expect(previousPeriod(resolvePeriod({ from: '2025-01-01', to: '2025-12-31' }))).toMatchObject({ from: '2024-01-01', to: '2024-12-31' });
     expect(previousPeriod(resolvePeriod({ from: '2026-04-01', to: '2026-06-30' }))).toMatchObject({ from: '2026-01-01', to: '2026-03-31' });
-    expect(previousPeriod(resolvePeriod({ from: '2026-02-01', to: '2026-02-27' }))).toEqual({ from: '2026-01-05', to: '2026-01-31' });
+    // A window from a month's first day (month-, quarter- or year-to-date) is compared with the same days of the
+    // months before it touches, as the analysis room's running month is; a day the earlier month lacks is its last.
+    expect(previousPeriod(resolvePeriod({ from: '2026-02-01', to: '2026-02-27' }))).toEqual({ from: '2026-01-01', to: '2026-01-27' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-12-01', to: '2026-12-05' }))).toEqual({ from: '2026-11-01', to: '2026-11-05' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-10-01', to: '2026-12-05' }))).toEqual({ from: '2026-07-01', to: '2026-09-05' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-01-01', to: '2026-12-05' }))).toEqual({ from: '2025-01-01', to: '2025-12-05' });
+    expect(previousPeriod(resolvePeriod({ from: '2026-03-01', to: '2026-03-30' }))).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    expect(previousPeriod(resolvePeriod({ from: '2024-03-01', to: '2024-03-30' }))).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    // A window from any other day keeps stepping back by its length.
+    expect(previousPeriod(resolvePeriod({ from: '2026-02-02', to: '2026-02-28' }))).toEqual({ from: '2026-01-06', to: '2026-02-01' });
     expect(yearAgo(parsePeriodShorthand('2026Q3'))).toMatchObject({ from: '2025-07-01', to: '2025-09-30' });
     expect(yearAgo({ from: '2024-02-29', to: '2024-03-31' })).toEqual({ from: '2023-02-28', to: '2023-03-31' });
   });

@@ -126,7 +126,15 @@ periodSelect.addEventListener('change', () => {
   void route();
 });
 
-const monthVars = Object.fromEntries(months.map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`, string>;
+/**
+ * The trend's months: m0…m10 by period, and this month (m11) from its first day to today, so that its 环比 and 同比
+ * compare the same days of last month and of this month a year ago, not whole months with a month only partly past.
+ */
+const monthVars = {
+  ...(Object.fromEntries(months.slice(0, 11).map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, string>),
+  thisMonthFrom: monthRange(thisMonth).from,
+  today,
+};
 
 // ---- places -----------------------------------------------------------------
 

@@ -120,7 +120,7 @@ export const DivisionHead = graphql(`
     m10: disputeStats(period: $m10) {
       ...Month
     }
-    m11: disputeStats(period: $m11) {
+    m11: disputeStats(from: $thisMonthFrom, to: $today) {
       ...Month
     }
   }
@@ -173,7 +173,8 @@ export const RegionView = graphql(`
     $m8: String!
     $m9: String!
     $m10: String!
-    $m11: String!
+    $thisMonthFrom: Date!
+    $today: Date!
   ) {
     region(code: $code) {
       code
@@ -210,7 +211,8 @@ export const CountyView = graphql(`
     $m8: String!
     $m9: String!
     $m10: String!
-    $m11: String!
+    $thisMonthFrom: Date!
+    $today: Date!
   ) {
     county(code: $code) {
       code
@@ -247,7 +249,8 @@ export const TownshipView = graphql(`
     $m8: String!
     $m9: String!
     $m10: String!
-    $m11: String!
+    $thisMonthFrom: Date!
+    $today: Date!
   ) {
     township(code: $code) {
       code
@@ -288,7 +291,8 @@ export const VillageView = graphql(`
     $m8: String!
     $m9: String!
     $m10: String!
-    $m11: String!
+    $thisMonthFrom: Date!
+    $today: Date!
   ) {
     village(code: $code) {
       code

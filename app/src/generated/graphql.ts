@@ -222,7 +222,7 @@ export type RiskFactKind =
   | 'OVERDUE_CASES'
   /** 本期纠纷 Disputes reported in the period (UNDERSTAFFED_RISING). */
   | 'PERIOD_DISPUTES'
-  /** 上期纠纷 Disputes reported in the period before, of the same length (UNDERSTAFFED_RISING). */
+  /** 上期纠纷 Disputes reported in the period before, as DisputeStats.previous steps back (UNDERSTAFFED_RISING). */
   | 'PREVIOUS_DISPUTES'
   /** 同一地址 Disputes with parties living at the same standard address (REPEATED_DISPUTES). */
   | 'SAME_ADDRESS'
@@ -310,7 +310,8 @@ export type RegionViewQueryVariables = Exact<{
   m8: string;
   m9: string;
   m10: string;
-  m11: string;
+  thisMonthFrom: string;
+  today: string;
 }>;
 
 
@@ -331,7 +332,8 @@ export type CountyViewQueryVariables = Exact<{
   m8: string;
   m9: string;
   m10: string;
-  m11: string;
+  thisMonthFrom: string;
+  today: string;
 }>;
 
 
@@ -352,7 +354,8 @@ export type TownshipViewQueryVariables = Exact<{
   m8: string;
   m9: string;
   m10: string;
-  m11: string;
+  thisMonthFrom: string;
+  today: string;
 }>;
 
 
@@ -373,7 +376,8 @@ export type VillageViewQueryVariables = Exact<{
   m8: string;
   m9: string;
   m10: string;
-  m11: string;
+  thisMonthFrom: string;
+  today: string;
 }>;
 
 
@@ -554,7 +558,7 @@ export const DivisionHeadFragmentDoc = new TypedDocumentString(`
   m10: disputeStats(period: $m10) {
     ...Month
   }
-  m11: disputeStats(period: $m11) {
+  m11: disputeStats(from: $thisMonthFrom, to: $today) {
     ...Month
   }
 }
@@ -615,7 +619,7 @@ export const CaseRowFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"CaseRow"}) as unknown as TypedDocumentString<CaseRowFragment, unknown>;
 export const RegionViewDocument = new TypedDocumentString(`
-    query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+    query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   region(code: $code) {
     code
     name
@@ -743,7 +747,7 @@ fragment DivisionHead on DivisionStatistics {
   m10: disputeStats(period: $m10) {
     ...Month
   }
-  m11: disputeStats(period: $m11) {
+  m11: disputeStats(from: $thisMonthFrom, to: $today) {
     ...Month
   }
 }
@@ -775,7 +779,7 @@ fragment DivisionRow on DivisionStatistics {
   }
 }`) as unknown as TypedDocumentString<RegionViewQuery, RegionViewQueryVariables>;
 export const CountyViewDocument = new TypedDocumentString(`
-    query CountyView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+    query CountyView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   county(code: $code) {
     code
     name
@@ -903,7 +907,7 @@ fragment DivisionHead on DivisionStatistics {
   m10: disputeStats(period: $m10) {
     ...Month
   }
-  m11: disputeStats(period: $m11) {
+  m11: disputeStats(from: $thisMonthFrom, to: $today) {
     ...Month
   }
 }
@@ -935,7 +939,7 @@ fragment DivisionRow on DivisionStatistics {
   }
 }`) as unknown as TypedDocumentString<CountyViewQuery, CountyViewQueryVariables>;
 export const TownshipViewDocument = new TypedDocumentString(`
-    query TownshipView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+    query TownshipView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   township(code: $code) {
     code
     name
@@ -1067,7 +1071,7 @@ fragment DivisionHead on DivisionStatistics {
   m10: disputeStats(period: $m10) {
     ...Month
   }
-  m11: disputeStats(period: $m11) {
+  m11: disputeStats(from: $thisMonthFrom, to: $today) {
     ...Month
   }
 }
@@ -1099,7 +1103,7 @@ fragment DivisionRow on DivisionStatistics {
   }
 }`) as unknown as TypedDocumentString<TownshipViewQuery, TownshipViewQueryVariables>;
 export const VillageViewDocument = new TypedDocumentString(`
-    query VillageView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $m11: String!) {
+    query VillageView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   village(code: $code) {
     code
     name
@@ -1237,7 +1241,7 @@ fragment DivisionHead on DivisionStatistics {
   m10: disputeStats(period: $m10) {
     ...Month
   }
-  m11: disputeStats(period: $m11) {
+  m11: disputeStats(from: $thisMonthFrom, to: $today) {
     ...Month
   }
 }`) as unknown as TypedDocumentString<VillageViewQuery, VillageViewQueryVariables>;

@@ -673,7 +673,7 @@ export type DisputeStats = {
    * (RESOLVED, the parties not yet asked for their rating). So it may count resolved cases, which `open` does not.
    */
   overdue: Scalars['Int']['output'];
-  /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
+  /** 环比 The same figures for the period just before: the previous month, quarter or year; for dates from a month's first day (month-, quarter- or year-to-date) the same days of the months before (2026-12-01..05 → 2026-11-01..05); otherwise as many days before. */
   previous: DisputeStats;
   /**
    * 参评 Cases the parties rated, by their latest rating: the satisfaction rate's denominator. A 不满意 rating reopens
@@ -2232,7 +2232,7 @@ export type PatrolStats = {
   patrolHours: Scalars['Float']['output'];
   /** 巡逻次数 Patrols that started in the period. */
   patrols: Scalars['Int']['output'];
-  /** 环比 The same figures for the period just before (previous month, quarter or year, or as many days before). */
+  /** 环比 The same figures for the period just before: the previous month, quarter or year; for dates from a month's first day (month-, quarter- or year-to-date) the same days of the months before (2026-12-01..05 → 2026-11-01..05); otherwise as many days before. */
   previous: PatrolStats;
   /** Last day of the period. */
   to: Scalars['Date']['output'];
@@ -2878,7 +2878,7 @@ export type RiskFactKind =
   | 'OVERDUE_CASES'
   /** 本期纠纷 Disputes reported in the period (UNDERSTAFFED_RISING). */
   | 'PERIOD_DISPUTES'
-  /** 上期纠纷 Disputes reported in the period before, of the same length (UNDERSTAFFED_RISING). */
+  /** 上期纠纷 Disputes reported in the period before, as DisputeStats.previous steps back (UNDERSTAFFED_RISING). */
   | 'PREVIOUS_DISPUTES'
   /** 同一地址 Disputes with parties living at the same standard address (REPEATED_DISPUTES). */
   | 'SAME_ADDRESS'
