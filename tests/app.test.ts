@@ -227,6 +227,18 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForFunction((label) => document.querySelector('main h2.title')?.textContent?.includes(`统计期 ${label}`), running, { timeout: 60_000 });
     const lastRow = await page.$$eval('#trend tbody tr:last-child td', (tds) => tds.map((td) => td.textContent));
     expect(await page.textContent('[data-figure="reported"] .note')).toBe(`环比 ${lastRow[3]} · 同比 ${lastRow[4]}`);
+    // A past month: people and forces are counted as they stand today, and their cards say so; the cases listed are
+    // every overdue or supervised case, whatever the period, and the list says so too.
+    expect(await page.textContent('[data-figure="gridsFullyStaffed"] .note')).not.toContain('现状');
+    await page.selectOption('#period', { label: trendMonths[10]! });
+    await page.waitForFunction((label) => document.querySelector('main h2.title')?.textContent?.includes(`统计期 ${label}`), trendMonths[10]!, {
+      timeout: 60_000,
+    });
+    for (const key of ['residents', 'gridsFullyStaffed', 'householdCoverage']) {
+      expect(await page.textContent(`[data-figure="${key}"] .note`), key).toMatch(/· 现状，不随统计期$/);
+    }
+    expect(await page.textContent('[data-figure="reported"] .note')).not.toContain('现状');
+    expect(await page.textContent('#cases-title')).toContain('不限统计期');
     await page.selectOption('#period', { label: '近12个月（含本月）' });
     await page.waitForFunction(() => document.querySelector('main h2.title')?.textContent?.includes('统计期 近12个月'), undefined, { timeout: 60_000 });
 

@@ -274,30 +274,41 @@ interface Figure {
 
 const specialOf = (byTag: { count: number }[]) => byTag.reduce((s, t) => s + t.count, 0);
 
-function figures(h: Head): Figure[] {
+/**
+ * The headline figures. People, households and forces are counted as they stand today, whatever the period (the
+ * assessment leaves them out of a past period's 考核): for a period that ended before today their cards say so.
+ */
+function figures(h: Head, past: boolean): Figure[] {
   const { population: po, forces: f, patrolStats: ps, disputeStats: ds } = h;
   const vs = (now: number, prev: number, ago: number) => `环比 ${change(now, prev)} · 同比 ${change(now, ago)}`;
+  const standing = (note: string) => (past ? `${note} · 现状，不随统计期` : note);
   return [
-    { key: 'residents', label: '实有人口', value: po.residents, text: num(po.residents), note: `${num(po.households)} 户 · 流动人口 ${num(po.floating)}` },
-    { key: 'special', label: '特殊人群（人次）', value: specialOf(po.byTag), text: num(specialOf(po.byTag)), note: '重点人员与关爱对象' },
+    {
+      key: 'residents',
+      label: '实有人口',
+      value: po.residents,
+      text: num(po.residents),
+      note: standing(`${num(po.households)} 户 · 流动人口 ${num(po.floating)}`),
+    },
+    { key: 'special', label: '特殊人群（人次）', value: specialOf(po.byTag), text: num(specialOf(po.byTag)), note: standing('重点人员与关爱对象') },
     {
       key: 'gridsFullyStaffed',
       label: '网格配齐 1+3+N',
       value: f.gridsFullyStaffed,
       text: `${num(f.gridsFullyStaffed)} / ${num(f.grids)}`,
-      note: `网格员 ${num(f.gridWorkers)} 人`,
+      note: standing(`网格员 ${num(f.gridWorkers)} 人`),
     },
     {
       key: 'householdCoverage',
       label: '十户联防覆盖率',
       value: f.householdCoverage,
       text: rateOf(f.householdCoverage, po.households),
-      note: po.households ? `${num(f.jointDefenseGroups)} 个联防组 · 入组 ${num(f.householdsInGroups)} 户` : '辖区暂无登记的户',
+      note: standing(po.households ? `${num(f.jointDefenseGroups)} 个联防组 · 入组 ${num(f.householdsInGroups)} 户` : '辖区暂无登记的户'),
     },
     { key: 'patrols', label: '巡防次数', value: ps.patrols, text: num(ps.patrols), note: vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols) },
     { key: 'hazardsFound', label: '发现隐患', value: ps.hazardsFound, text: num(ps.hazardsFound), note: `已整改 ${num(ps.hazardsRectified)}` },
     { key: 'reported', label: '受理纠纷', value: ds.reported, text: num(ds.reported), note: vs(ds.reported, ds.previous.reported, ds.yearAgo.reported) },
-    { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
+    { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `本期案件在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
     {
       key: 'resolutionRate',
       label: '化解率',
@@ -521,7 +532,7 @@ async function showDivision(code: string): Promise<void> {
     <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
     <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
       <h3 id="figures-title">核心指标</h3>
-      <div class="cards">${figures(d.head)
+      <div class="cards">${figures(d.head, p.to < today)
         .map(
           (f) =>
             `<div class="card" data-figure="${f.key}" data-value="${f.value}"><p class="label">${esc(f.label)}</p><p class="value">${esc(f.text)}</p><p class="note">${esc(
@@ -568,7 +579,7 @@ async function showDivision(code: string): Promise<void> {
     </section>
     ${
       mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
-        ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件</h3><div id="case-list" role="status">正在载入案件…</div></section>`
+        ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件 <small>当前全部，不限统计期</small></h3><div id="case-list" role="status">正在载入案件…</div></section>`
         : `<p class="note" id="cases-note">${mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。'}</p>`
     }`;
   main.removeAttribute('aria-busy');

@@ -666,11 +666,13 @@ export type DisputeStats = {
   from: Scalars['Date']['output'];
   /** 按期化解率 Resolved by the settle deadline / resolved. */
   onTimeRate: Scalars['Float']['output'];
-  /** Not yet resolved. */
+  /** 在办 Of the disputes reported in the period, those not yet resolved. */
   open: Scalars['Int']['output'];
   /**
-   * 超期 Past a 131 deadline now without its step: contact (a case still REPORTED), settle (open cases), or reply
-   * (RESOLVED, the parties not yet asked for their rating). So it may count resolved cases, which `open` does not.
+   * 超期 Of the disputes reported in the period, those past a 131 deadline now without its step: contact (a case still
+   * REPORTED), settle (open cases), or reply (RESOLVED, the parties not yet asked for their rating). So it may count
+   * resolved cases, which `open` does not. A case reported before the period is not counted here, however late it is
+   * now; `disputes(filter: { overdue: true })` lists every overdue case of a division whatever its period.
    */
   overdue: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before: the previous month, quarter or year; for dates from a month's first day (month-, quarter- or year-to-date) the same days of the months before (2026-12-01..05 → 2026-11-01..05); otherwise as many days before. */
