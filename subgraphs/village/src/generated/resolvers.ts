@@ -1842,26 +1842,31 @@ export type MutationCloseDisputeArgs = {
 
 
 export type MutationCreateGridStaffArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: GridStaffInput;
 };
 
 
 export type MutationCreateJointDefenseGroupArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: JointDefenseGroupInput;
 };
 
 
 export type MutationCreateMediationCommitteeArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: MediationCommitteeInput;
 };
 
 
 export type MutationCreateMediatorArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: MediatorInput;
 };
 
 
 export type MutationCreatePatrolTeamArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: PatrolTeamInput;
 };
 
@@ -1967,26 +1972,31 @@ export type MutationRectifyHazardArgs = {
 
 
 export type MutationRegisterAddressArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: AddressInput;
 };
 
 
 export type MutationRegisterHouseArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: HouseInput;
 };
 
 
 export type MutationRegisterHouseholdArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: HouseholdInput;
 };
 
 
 export type MutationRegisterPersonArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: PersonInput;
 };
 
 
 export type MutationRegisterSiteArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: SiteInput;
 };
 
@@ -2019,6 +2029,7 @@ export type MutationReportDisputeArgs = {
 
 
 export type MutationReportHazardArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: HazardInput;
 };
 

@@ -46,6 +46,7 @@ import { Migration20261205000044ResidentCreatedStatus } from './Migration2026120
 import { Migration20261205000045ChangeCursorCheck } from './Migration20261205000045ChangeCursorCheck.ts';
 import { Migration20261205000046RejectRule } from './Migration20261205000046RejectRule.ts';
 import { Migration20261205000047HouseholdSize } from './Migration20261205000047HouseholdSize.ts';
+import { Migration20261205000048WriteKeys } from './Migration20261205000048WriteKeys.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -97,4 +98,5 @@ export const migrations = [
   Migration20261205000045ChangeCursorCheck,
   Migration20261205000046RejectRule,
   Migration20261205000047HouseholdSize,
+  Migration20261205000048WriteKeys,
 ];

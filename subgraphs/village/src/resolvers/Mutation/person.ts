@@ -10,7 +10,7 @@ import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
-import { forWrite, tx } from './write.ts';
+import { forWrite, once, tx } from './write.ts';
 
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
@@ -34,43 +34,51 @@ function active(p: PersonRow): PersonRow {
  * rules and the write of a residents file's line.
  */
 export const personMutations = {
-  registerPerson: async (_, { input }, ctx) => {
+  registerPerson: async (_, { input, idempotencyKey }, ctx) => {
     // Registering a number tells whether it is registered already, here or elsewhere: a lookup by it, spent before the
     // write (whatever its outcome, so a refusal past the quota says nothing of the number).
     if (input.idNumber != null) await spendLookup(ctx);
-    return tx(ctx, async (em) => {
-      // A form may register a resident without an ID number (overseas residents); a file names each by it.
-      if (input.idNumber == null) {
-        if (input.residency !== 'OVERSEAS') {
-          throw badInput(
-            { zh: '户籍人口和流动人口须填写 idNumber（公民身份号码）。', en: 'idNumber is required for registered and floating residents.' },
-            { argument: 'idNumber' },
-          );
-        }
-        if (!input.gender || !input.birthDate) {
-          throw badInput(
-            { zh: '没有公民身份号码时，须填写 gender（性别）和 birthDate（出生日期）。', en: 'Without an ID number, gender and birthDate are required.' },
-            { argument: 'idNumber' },
-          );
-        }
-      }
-      // A deregistered resident's number: the refusal names the record to reinstate.
-      const explain = async (broken: Rule) => {
-        if (broken.name !== deregisteredNumber.name || input.idNumber == null) return undefined;
-        const p = await persons.byIdNumber(em, parseCitizenId(input.idNumber).idNumber);
-        return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
-      };
-      const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
-        // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
-        // one, as an import's is.
-        if (revealsRegistration(e)) {
-          const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
-          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
-        }
-        throw e;
-      });
-      return current(em, id!);
-    });
+    return tx(ctx, (em) =>
+      once(
+        em,
+        ctx.caller,
+        { mutation: 'registerPerson', key: idempotencyKey, input },
+        async () => {
+          // A form may register a resident without an ID number (overseas residents); a file names each by it.
+          if (input.idNumber == null) {
+            if (input.residency !== 'OVERSEAS') {
+              throw badInput(
+                { zh: '户籍人口和流动人口须填写 idNumber（公民身份号码）。', en: 'idNumber is required for registered and floating residents.' },
+                { argument: 'idNumber' },
+              );
+            }
+            if (!input.gender || !input.birthDate) {
+              throw badInput(
+                { zh: '没有公民身份号码时，须填写 gender（性别）和 birthDate（出生日期）。', en: 'Without an ID number, gender and birthDate are required.' },
+                { argument: 'idNumber' },
+              );
+            }
+          }
+          // A deregistered resident's number: the refusal names the record to reinstate.
+          const explain = async (broken: Rule) => {
+            if (broken.name !== deregisteredNumber.name || input.idNumber == null) return undefined;
+            const p = await persons.byIdNumber(em, parseCitizenId(input.idNumber).idNumber);
+            return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
+          };
+          const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
+            // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
+            // one, as an import's is.
+            if (revealsRegistration(e)) {
+              const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
+              auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
+            }
+            throw e;
+          });
+          return current(em, id!);
+        },
+        (id) => persons.byId(em, id),
+      ),
+    );
   },
   updatePerson: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {

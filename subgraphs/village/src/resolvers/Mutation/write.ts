@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
+import { keyText } from '../../../../../platform/validate.ts';
+import { writeKeys } from '../../store/write-key.ts';
 import type { VillageContext } from '../../context.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
@@ -45,6 +48,63 @@ export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Prom
     if (detail !== null) throw conflict({ zh: `这将与已有记录重复${detail}。`, en: `That would duplicate an existing record${detail}.` });
     throw e;
   }
+}
+
+/** JSON with object keys sorted, so that the same input sent twice hashes the same whatever order its fields came in. */
+function stableJson(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * A create sent with an idempotency key (docs/ARCHITECTURE.md, "Retries"). The first call writes, and keeps the key
+ * with the record's id in the same transaction. A retry by the same caller with the same key and the same input
+ * answers that record as it stands now and writes nothing; a grid worker's app that lost an answer on a poor network
+ * sends the create again, and must not make a second resident, hazard or team. The same key with another mutation or
+ * other input is CONFLICT: a key names one write. Without a key, `create` runs as it is.
+ */
+export async function once<R extends { id: number; villageCode: string; gridCode?: string | null }>(
+  em: EntityManager,
+  caller: Caller,
+  write: { mutation: string; key: string | null | undefined; input: unknown },
+  create: () => Promise<R>,
+  load: (id: number) => Promise<R | null>,
+): Promise<R> {
+  if (write.key == null) return create();
+  const key = keyText(write.key, 'idempotencyKey', 200);
+  const hash = createHash('sha256').update(stableJson(write.input)).digest('base64url');
+  const kept = await writeKeys.take(em, caller.subject, key);
+  if (kept) {
+    if (kept.mutation !== write.mutation || kept.inputHash !== hash) {
+      throw conflict(
+        {
+          zh: `idempotencyKey 已用于另一次写入（${kept.mutation}，编号 ${kept.recordId}）；重试请原样发送，新的写入请换一个键。`,
+          en: `This idempotencyKey was used for another write (${kept.mutation}, id ${kept.recordId}); retry with the same input, or use a new key for a new write.`,
+        },
+        { argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
+      );
+    }
+    const record = await load(kept.recordId);
+    if (record) return record;
+    throw conflict(
+      {
+        zh: `用此 idempotencyKey 写入的记录（编号 ${kept.recordId}）已不在您的辖区内或已结束；新的写入请换一个键。`,
+        en: `The record written with this idempotencyKey (id ${kept.recordId}) is no longer in your jurisdiction or has ended; use a new key for a new write.`,
+      },
+      { argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
+    );
+  }
+  const record = await create();
+  await writeKeys.add(em, caller.subject, key, write.mutation, hash, record.id, record.gridCode ?? record.villageCode);
+  return record;
 }
 
 /** The grid a record is filed under: inside the caller's writable jurisdiction and known to the hub. */

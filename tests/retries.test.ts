@@ -1,0 +1,117 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHub, type TestHub } from './helpers/hub.ts';
+
+/**
+ * Creates sent again after a lost answer (the grid-worker probe: a hazard, a team, a site and an overseas resident
+ * reported twice became two of each). With an idempotencyKey a retry answers the record the first call wrote; the
+ * same key with other input is CONFLICT; keys are the caller's own. Through the gateway, on village 623022102203
+ * of 卓尼县, which no other test writes to.
+ */
+const VILLAGE = '623022102203';
+const GRID = `${VILLAGE}001`;
+const RUN = Date.now();
+let hub: TestHub;
+let db: pg.Client;
+let worker: string;
+let other: string;
+
+beforeAll(async () => {
+  hub = await startHub();
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  worker = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `retry-a-${RUN}` });
+  other = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `retry-b-${RUN}` });
+}, 180_000);
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+type Errors = { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+const HAZARD = `mutation($i: HazardInput!, $k: String) { reportHazard(input: $i, idempotencyKey: $k) { id status } }`;
+const hazard = (description: string) => ({
+  gridCode: GRID,
+  kind: 'ELECTRICAL',
+  description,
+  location: '村小学东侧',
+  source: 'GRID_WORKER',
+  reportedBy: '卓玛',
+});
+const count = async (table: string, where: string, params: unknown[]) =>
+  (await db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params)).rows[0]!.n;
+
+describe('a create sent again with its idempotencyKey', () => {
+  it('answers the hazard the first call reported, and writes no second one', async () => {
+    const text = `电线老化裸露 ${RUN}`;
+    const first = await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(text), k: `hz-${RUN}` });
+    expect(first.errors).toBeUndefined();
+    // The same fields in another order are the same input.
+    const { reportedBy, ...rest } = hazard(text);
+    const again = await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: { reportedBy, ...rest }, k: `hz-${RUN}` });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.reportHazard.id).toBe(first.data!.reportHazard.id);
+    expect(await count('hazard', 'description = $1', [text])).toBe(1);
+
+    // The key names one write: other input under it is refused, and nothing is written.
+    const changed = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`${text}（另一处）`), k: `hz-${RUN}` });
+    expect(changed.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      argument: 'idempotencyKey',
+      mutation: 'reportHazard',
+      recordId: first.data!.reportHazard.id,
+    });
+    expect(changed.errors![0]!.message).toMatch(/was used for another write \(reportHazard/);
+    expect(await count('hazard', 'description = $1', [`${text}（另一处）`])).toBe(0);
+
+    // Another caller's key is its own; without a key every call writes, as before.
+    const theirs = await hub.queryAs<{ reportHazard: { id: string } }>(other, HAZARD, { i: hazard(text), k: `hz-${RUN}` });
+    expect(theirs.data!.reportHazard.id).not.toBe(first.data!.reportHazard.id);
+    await hub.queryAs(worker, HAZARD, { i: hazard(text) });
+    expect(await count('hazard', 'description = $1', [text])).toBe(3);
+  });
+
+  it('writes one hazard when the retry races the first call', async () => {
+    const text = `同时重发 ${RUN}`;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(text), k: `race-${RUN}` })),
+    );
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    expect(new Set(answers.map((a) => a.data!.reportHazard.id)).size).toBe(1);
+    expect(await count('hazard', 'description = $1', [text])).toBe(1);
+  });
+
+  it('answers the team, the site and the overseas resident of the first call, as they stand now', async () => {
+    const team = `mutation($k: String) { createPatrolTeam(idempotencyKey: $k, input: { villageCode: "${VILLAGE}", gridCode: "${GRID}", name: "红袖标队 ${RUN}", kind: RED_ARMBAND }) { id name version } }`;
+    const t1 = await hub.queryAs<{ createPatrolTeam: { id: string } }>(worker, team, { k: `team-${RUN}` });
+    const t2 = await hub.queryAs<{ createPatrolTeam: { id: string } }>(worker, team, { k: `team-${RUN}` });
+    expect(t1.errors).toBeUndefined();
+    expect(t2.data!.createPatrolTeam.id).toBe(t1.data!.createPatrolTeam.id);
+    expect(await count('patrol_team', 'name = $1', [`红袖标队 ${RUN}`])).toBe(1);
+
+    const site = `mutation($k: String) { registerSite(idempotencyKey: $k, input: { gridCode: "${GRID}", name: "村小学 ${RUN}", kind: SCHOOL }) { id name version } }`;
+    const s1 = await hub.queryAs<{ registerSite: { id: string; version: number } }>(worker, site, { k: `site-${RUN}` });
+    expect(s1.errors).toBeUndefined();
+    // Changed between the first call and its retry: the retry answers the site as it is now.
+    const renamed = await hub.queryAs(
+      worker,
+      `mutation { updateSite(id: "${s1.data!.registerSite.id}", version: 1, input: { name: "村完全小学 ${RUN}" }) { version } }`,
+    );
+    expect(renamed.errors).toBeUndefined();
+    const s2 = await hub.queryAs<{ registerSite: { id: string; name: string; version: number } }>(worker, site, { k: `site-${RUN}` });
+    expect(s2.data!.registerSite).toEqual({ id: s1.data!.registerSite.id, name: `村完全小学 ${RUN}`, version: 2 });
+
+    const person = `mutation($k: String) { registerPerson(idempotencyKey: $k, input: { name: "海外 ${RUN}", ethnicity: "汉族", residency: OVERSEAS, gender: MALE, birthDate: "2026-11-01", gridCode: "${GRID}" }) { id } }`;
+    const p1 = await hub.queryAs<{ registerPerson: { id: string } }>(worker, person, { k: `person-${RUN}` });
+    const p2 = await hub.queryAs<{ registerPerson: { id: string } }>(worker, person, { k: `person-${RUN}` });
+    expect(p1.errors).toBeUndefined();
+    expect(p2.data!.registerPerson.id).toBe(p1.data!.registerPerson.id);
+    expect(await count('person', 'name = $1', [`海外 ${RUN}`])).toBe(1);
+
+    // A key used for one mutation is not another's.
+    const crossed = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`交叉 ${RUN}`), k: `person-${RUN}` });
+    expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', mutation: 'registerPerson' });
+    const blank = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`空键 ${RUN}`), k: '  ' });
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
+  });
+});
