@@ -382,8 +382,16 @@ describe('registry writes (in 卓尼县)', () => {
     const cleared = await one<Moved>(MOVE, { id: h.id, v: within.version, m: { gridCode: g1, addressId: null } });
     expect(cleared).toMatchObject({ grid: { code: g1 }, address: null, house: { id: house.id } });
     expect(cleared.members.map((m) => m.address)).toEqual([null, null]);
+    // To another address of the village, the house left out: it stands at the old address and stays behind there;
+    // named, it comes along.
+    const elsewhere = await one<Moved>(MOVE, { id: h.id, v: cleared.version, m: { gridCode: g1, addressId: home.id } });
+    expect(elsewhere).toMatchObject({ address: { id: home.id }, house: { id: house.id } });
+    const moved = await one<Moved>(MOVE, { id: h.id, v: elsewhere.version, m: { gridCode: g2, addressId: own.id } });
+    expect(moved).toMatchObject({ grid: { code: g2 }, address: { id: own.id }, house: null });
+    const named = await one<Moved>(MOVE, { id: h.id, v: moved.version, m: { gridCode: g1, addressId: home.id, houseId: house.id } });
+    expect(named).toMatchObject({ address: { id: home.id }, house: { id: house.id } });
     // Another village: what belongs to the old one stays behind.
-    const left = await one<Moved>(MOVE, { id: h.id, v: cleared.version, m: { gridCode: away } });
+    const left = await one<Moved>(MOVE, { id: h.id, v: named.version, m: { gridCode: away } });
     expect(left).toMatchObject({ grid: { code: away }, address: null, house: null });
   });
 

@@ -1726,7 +1726,10 @@ export type Mutation = {
   /**
    * Moves a household and all its members to another grid, address or house.
    * A household that leaves its village leaves its joint-defense group too
-   * (groups are of neighbours).
+   * (groups are of neighbours). An address or house left out stays while the
+   * household stays in its village, and a house stays only while it stands at
+   * the household's address: a move to another address leaves the old house
+   * behind unless `houseId` names it.
    */
   moveHousehold: Household;
   /**

@@ -40,8 +40,15 @@ export const householdMutations = {
       const sameVillage = loc.villageCode === h.villageCode;
       const addressId =
         input.addressId === undefined && sameVillage ? h.addressId : await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
-      const houseId =
+      let houseId =
         input.houseId === undefined && sameVillage ? h.houseId : await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
+      // A house left out stays only while it stands at the household's address: moving to another address leaves it
+      // behind (the household no longer lives there), as leaving the village does. Clearing the address (not known)
+      // keeps the house.
+      if (input.houseId === undefined && houseId != null && addressId != null && addressId !== h.addressId) {
+        const house = await houses.byId(em, houseId);
+        if (house?.addressId != null && house.addressId !== addressId) houseId = null;
+      }
       // A move to where the household is already is no change: nothing is written, no version moves.
       if (loc.gridCode === h.gridCode && addressId === h.addressId && houseId === h.houseId) return h;
       // Joint-defense groups are of neighbours: leaving the village means leaving the group.
