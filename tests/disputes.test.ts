@@ -559,6 +559,24 @@ describe('county handling and supervision', () => {
     expect(final.timeline.filter((s) => s.level === 'COUNTY').map((s) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'MEDIATE', 'RESOLVE']);
   });
 
+  it('shows a supervision note where it fell in time among the steps, not after every later step', async () => {
+    const d = (await report(`supervised-order-${Date.now()}`)).data!.reportDispute;
+    // Made overdue as an hour without contact would make it: its contact deadline put in the past.
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    try {
+      await db.query(`update dispute set contact_by = now() - interval '1 hour' where id = $1`, [d.id]);
+    } finally {
+      await db.end();
+    }
+    const supervised = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${d.id}", note: "请即联系当事人") { id } }`);
+    expect(supervised.errors).toBeUndefined();
+    const version = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version } }`)).data!.dispute!.version;
+    const accepted = await v<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${d.id}", version: ${version}) { ${DISPUTE} } }`);
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data!.acceptDispute!.timeline.map((s) => `${s.level}:${s.action}`)).toEqual(['VILLAGE:REPORT', 'COUNTY:SUPERVISE', 'VILLAGE:ACCEPT']);
+  });
+
   it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {
     type Supervised = { underSupervision: boolean };
     const open = await hub.queryAs<{ county: { disputes: Nodes<{ id: string; status: string; underSupervision: boolean; townshipCase: Supervised | null }> } }>(

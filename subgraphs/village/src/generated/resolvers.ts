@@ -456,7 +456,7 @@ export type Dispute = {
   status: DisputeStatus;
   /** 简要情况 Summary. */
   summary: Scalars['String']['output'];
-  /** 时间线 Every step from every level, in the case's own order (append-only). */
+  /** 时间线 Every step from every level, in the case's own order (append-only); a supervision note (督办) where it fell in time among them. */
   timeline: Array<DisputeStep>;
   /** 督办 True once the county has issued a supervision order. */
   underSupervision: Scalars['Boolean']['output'];

@@ -31,11 +31,21 @@ const DisputeStep = z.object({
 export type DisputeStepRow = z.infer<typeof DisputeStep>;
 
 /**
- * The timeline order: the case's steps by `seq`; supervision notes (no seq)
- * after them, by time. (A step that arrived before the steps preceding it
- * shows in its place at once; the record follows once the gap is filled.)
+ * The timeline order: the case's steps by `seq`, and a supervision note (no
+ * seq) where it fell in time, before the first step recorded after it, so a
+ * county's 督办 of September reads before the township's steps of December.
+ * (A step that arrived before the steps preceding it shows in its place at
+ * once; the record follows once the gap is filled.)
  */
-const ofDisputes = sql('disputeStep.ofDisputes', DisputeStep, 'select * from dispute_step where dispute_id in (?) order by seq nulls last, at, id');
+const ofDisputes = sql(
+  'disputeStep.ofDisputes',
+  DisputeStep,
+  `select s.* from dispute_step s where s.dispute_id in (?)
+    order by coalesce(s.seq::numeric,
+                      (select min(t.seq) from dispute_step t where t.dispute_id = s.dispute_id and t.seq is not null and t.at > s.at) - 0.5,
+                      2147483647),
+             s.at, s.id`,
+);
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
 const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by';
 const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
