@@ -120,8 +120,23 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
       { argument: 'from' },
     );
   }
-  checkYear(Number(args.from.slice(0, 4)), 'from');
-  checkYear(Number(args.to.slice(0, 4)), 'to');
+  for (const [argument, value] of [
+    ['from', args.from],
+    ['to', args.to],
+  ] as const) {
+    // The Date scalar checks these for GraphQL; a route's query parameters (reports) come here as they were typed.
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+      throw badInput(
+        {
+          zh: `${argument}“${quote(value)}”不是真实存在的 YYYY-MM-DD 日期；请写成例如“2026-09-30”。`,
+          en: `${argument} "${quote(value)}" is not a real date in the form YYYY-MM-DD; write e.g. "2026-09-30".`,
+        },
+        { argument },
+      );
+    }
+    checkYear(Number(m[1]), argument);
+  }
   if (args.from > args.to) {
     throw badInput(
       { zh: `from（${args.from}）不能晚于 to（${args.to}）。`, en: `from (${args.from}) must not be after to (${args.to}).` },

@@ -125,5 +125,14 @@ describe('dates and periods are range-checked before any date computation', () =
     });
     expect(csv.status).toBe(400);
     expect(((await csv.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    // A day that does not exist names the parameter, as every other refused parameter of the route does.
+    const day = await fetch(new URL('/reports/disputes.csv?within=623021&level=township&from=2026-02-30&to=2026-03-01', hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(day.status).toBe(400);
+    expect(((await day.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'from',
+    });
   });
 });

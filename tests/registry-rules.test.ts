@@ -391,3 +391,14 @@ describe('make-residents --bad', () => {
     for (const l of good) expect(gridOf(l).startsWith(county), l).toBe(true);
   });
 });
+
+describe('a refused field is named as the form names it', () => {
+  it('calls a site’s bad contact phone contactPhone on the form and contact_phone in a file, not phone', async () => {
+    const r = await hub.queryAs(
+      writer,
+      `mutation { registerSite(input: { gridCode: "${A}001", name: "规则测试场所", kind: MARKET, contactPhone: "abc" }) { id } }`,
+    );
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'contactPhone' });
+    expect(r.errors![0]!.message).toMatch(/^contactPhone "abc"/);
+  });
+});

@@ -445,6 +445,11 @@ describe('reporting periods', () => {
     expect(english(() => resolvePeriod({ period: '', from: '2026-01-01', to: '2026-03-31' }))).toMatch(/not both/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
+    // A route's parameters come as typed: a day that does not exist, or another shape, names its argument.
+    expect(() => resolvePeriod({ from: '2026-02-30', to: '2026-03-01' })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ argument: 'from' }) }),
+    );
+    expect(english(() => resolvePeriod({ from: '2026-02-01', to: '2026/03/01' }))).toMatch(/^to "2026\/03\/01" is not a real date/);
   });
 
   it('steps back to the previous period and to a year ago', () => {

@@ -122,7 +122,7 @@ class Row {
 
   phone(column: string): void {
     const v = this.f[column];
-    if (this.take(column)) this.values[column] = v == null ? null : parsePhone(v);
+    if (this.take(column)) this.values[column] = v == null ? null : parsePhone(v, this.ctx.name(column));
   }
 
   /** The record's id and the version it was read at (files: as exported; forms: the arguments). */
