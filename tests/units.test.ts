@@ -722,3 +722,16 @@ describe('loaders made when first used (platform/loaders.ts)', () => {
     expect(of('2026-02-01', '2026-02-28')).toMatchObject({ key: '2026-02-01|2026-02-28', n: 1 });
   });
 });
+
+import { schemaEnum } from '../subgraphs/village/src/enums.ts';
+
+describe('enum names in spreadsheets', () => {
+  it('names COMMUNITY_CORRECTION as the law does, and reads the former name of older exports back', () => {
+    const tags = schemaEnum('PersonTag');
+    expect(tags.names.get('COMMUNITY_CORRECTION')).toBe('社区矫正对象');
+    expect(tags.codeOf('社区矫正对象')).toBe('COMMUNITY_CORRECTION');
+    expect(tags.codeOf('社区矫正人员')).toBe('COMMUNITY_CORRECTION');
+    expect(schemaEnum('Gender').codeOf('社区矫正人员')).toBeUndefined();
+    expect([...schemaEnum('GovernanceLevel').names.values()]).toEqual(['村（社区）', '乡镇（街道）', '县（市、区）']);
+  });
+});

@@ -128,11 +128,11 @@ export type Gender =
 
 /** 层级 Level of governance that handles a case. */
 export type GovernanceLevel =
-  /** 县 */
+  /** 县（市、区） */
   | 'COUNTY'
-  /** 乡镇 */
+  /** 乡镇（街道） */
   | 'TOWNSHIP'
-  /** 村/社区 */
+  /** 村（社区） */
   | 'VILLAGE';
 
 /** 当事人角色 Role of a party. */
@@ -178,7 +178,7 @@ export type PersonInput = {
  * grid watches over.
  */
 export type PersonTag =
-  /** 社区矫正人员 person under community correction */
+  /** 社区矫正对象 person under community correction (社区矫正法; files may also write the former name 社区矫正人员) */
   | 'COMMUNITY_CORRECTION'
   /** 吸毒人员 drug user */
   | 'DRUG_USER'

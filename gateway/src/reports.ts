@@ -58,7 +58,7 @@ const rate = (key: string, zh: string): SheetColumn => ({ key, zh, type: 'rate' 
 /** The tags' Chinese names (as in the schema's PersonTag), for the population report's headers. */
 const TAG_ZH: Record<Tag, string> = {
   RELEASED_PRISONER: '刑满释放人员',
-  COMMUNITY_CORRECTION: '社区矫正人员',
+  COMMUNITY_CORRECTION: '社区矫正对象',
   SEVERE_MENTAL_DISORDER: '严重精神障碍患者',
   DRUG_USER: '吸毒人员',
   HIV_RISK: '艾滋病危险人员',
@@ -220,7 +220,7 @@ const ParentList = z.object({ region: z.object({ prefectures: Codes }).nullish()
 const LIST: Record<Level, string> = { county: 'counties', township: 'townships', village: 'villages' };
 const CHILD_LEN: Record<Level, number> = { county: 6, township: 9, village: 12 };
 /** The levels as people name them, 村 and 社区 (居委会) alike (DESIGN: the village level is 村/社区). */
-const LEVEL_ZH: Record<Level, string> = { county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
+const LEVEL_ZH: Record<Level, string> = { county: '县（市、区）', township: '乡镇（街道）', village: '村（社区）' };
 
 /** Parents are the divisions one level up (prefectures for counties), listed by the query that gives them. */
 const PARENT: Record<Level, { len: number; list: (within: string) => string }> = {

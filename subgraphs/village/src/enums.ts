@@ -34,10 +34,18 @@ export interface SchemaEnum {
   readonly listed: string;
 }
 
+/**
+ * Names earlier exports wrote for a code, read back as well: 社区矫正人员 became 社区矫正对象, the term of the
+ * Community Correction Law (社区矫正法, 2020), and a spreadsheet exported before still imports.
+ */
+const FORMER_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  PersonTag: { 社区矫正人员: 'COMMUNITY_CORRECTION' },
+};
+
 export function schemaEnum(name: string): SchemaEnum {
   const values = enumOf(name);
   const names = new Map(values.flatMap((v) => (v.zh ? [[v.code, v.zh] as const] : [])));
-  const byName = new Map([...names].map(([code, zh]) => [zh, code]));
+  const byName = new Map([...Object.entries(FORMER_NAMES[name] ?? {}), ...[...names].map(([code, zh]) => [zh, code] as const)]);
   return {
     codes: values.map((v) => v.code),
     names,
