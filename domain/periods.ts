@@ -1,3 +1,4 @@
+import { chinaDay } from './china-day.ts';
 import { isRealDate } from './citizen-id.ts';
 import { badInput, quote } from './errors.ts';
 
@@ -82,8 +83,30 @@ const byDates = new Map<string, Map<string, Readonly<Period>>>();
 let keptPeriods = 0;
 const KEPT_PERIODS = 1_000;
 
-/** The period asked for: `period` shorthand, or both `from` and `to` (inclusive, at most ten years). */
-export function resolvePeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Readonly<Period> {
+/**
+ * The period asked for: `period` shorthand, or both `from` and `to` (inclusive, at most ten years). A period that
+ * starts after today (China time) is refused: its figures would all be 0, which a reporting tool could not tell from
+ * a period in which nothing happened. An assessment may look ahead (`future`): next year's targets are a plan.
+ */
+export function resolvePeriod(
+  args: { from?: string | null; to?: string | null; period?: string | null },
+  { future = false }: { future?: boolean } = {},
+): Readonly<Period> {
+  const p = knownPeriod(args);
+  const today = chinaDay();
+  if (!future && p.from > today) {
+    throw badInput(
+      {
+        zh: `统计期 ${p.from} 至 ${p.to} 尚未开始（今天是 ${today}，北京时间），没有可统计的数据。`,
+        en: `The period ${p.from} to ${p.to} has not begun (today is ${today}, Beijing time): there is nothing to count yet.`,
+      },
+      { argument: args.period != null ? 'period' : 'from' },
+    );
+  }
+  return p;
+}
+
+function knownPeriod(args: { from?: string | null; to?: string | null; period?: string | null }): Readonly<Period> {
   const { from, to, period } = args;
   // Only the two well-formed shapes are kept; anything else is checked (and refused) every time.
   const kept =

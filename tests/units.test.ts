@@ -445,6 +445,12 @@ describe('reporting periods', () => {
     expect(english(() => resolvePeriod({ period: '', from: '2026-01-01', to: '2026-03-31' }))).toMatch(/not both/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
+    // A period that has not begun has nothing to count: refused, not answered with zeros.
+    const next = String(Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) + 1);
+    expect(english(() => resolvePeriod({ period: next }))).toMatch(/^The period .* has not begun \(today is \d{4}-\d{2}-\d{2}, Beijing time\)/);
+    expect(() => resolvePeriod({ from: `${next}-01-01`, to: `${next}-01-31` })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ argument: 'from' }) }),
+    );
     // A route's parameters come as typed: a day that does not exist, or another shape, names its argument.
     expect(() => resolvePeriod({ from: '2026-02-30', to: '2026-03-01' })).toThrow(
       expect.objectContaining({ extensions: expect.objectContaining({ argument: 'from' }) }),

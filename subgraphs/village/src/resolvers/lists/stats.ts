@@ -75,7 +75,8 @@ export const statFields = {
   },
   assessment: async (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    const period = resolvePeriod(args);
+    // Targets of a year to come are a plan, read before the year begins (its actuals are 0 until then).
+    const period = resolvePeriod(args, { future: true });
     const year = assessmentYear(period);
     const [targets, disputes, forces] = await Promise.all([
       ctx.loaders.targets(year).load(d.code),
