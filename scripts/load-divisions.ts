@@ -31,7 +31,8 @@ try {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
     `Loaded ${scope.join(', ')} in ${secs} s: ${counts.county.regions} regions, ${counts.county.counties} counties, ` +
-      `${counts.township.townships} townships, ${counts.village.villages} villages, ${counts.village.grids} grids.`,
+      `${counts.township.townships} townships, ${counts.village.villages} villages, ${counts.village.grids} demo grids ` +
+      `(the directory has no grids; see the README, "Two commands").`,
   );
 } finally {
   await databases.stop();
