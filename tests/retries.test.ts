@@ -71,6 +71,19 @@ describe('a create sent again with its idempotencyKey', () => {
     expect(await count('hazard', 'description = $1', [text])).toBe(3);
   });
 
+  it('answers a hazard’s move sent again from the same version with the hazard as it is, not CONFLICT', async () => {
+    const h = (await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(`整改重发 ${RUN}`) })).data!.reportHazard;
+    const move = `mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`;
+    const first = await hub.queryAs<{ startHazardRectification: { status: string; version: number } }>(worker, move);
+    expect(first.data!.startHazardRectification).toEqual({ status: 'RECTIFYING', version: 2 });
+    const again = await hub.queryAs<{ startHazardRectification: { status: string; version: number } }>(worker, move);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.startHazardRectification).toEqual({ status: 'RECTIFYING', version: 2 });
+    // Another move from that old version is a stale read, as before.
+    const other = await hub.queryAs<Errors>(worker, `mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
+    expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+  });
+
   it('writes one hazard when the retry races the first call', async () => {
     const text = `同时重发 ${RUN}`;
     const answers = await Promise.all(

@@ -19,6 +19,9 @@ const HAZARD_ZH: Record<string, string> = { REPORTED: '已上报', RECTIFYING: '
 async function moveHazard(ctx: VillageContext, id: string, version: number, to: 'RECTIFYING' | 'RECTIFIED' | 'VERIFIED'): Promise<HazardRow> {
   return tx(ctx, async (em) => {
     const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
+    // The same move sent again after a lost answer: the hazard already made it, from the version the caller read (no
+    // one else changed it between), so the retry answers the hazard as it is rather than CONFLICT.
+    if (h.status === to && h.version === version + 1) return h;
     // A stale read is refused as one, before the status it no longer knows is judged.
     checkVersion(h.version, version);
     if (!HAZARD_NEXT[h.status].includes(to)) {
