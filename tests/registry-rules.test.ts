@@ -402,3 +402,34 @@ describe('a refused field is named as the form names it', () => {
     expect(r.errors![0]!.message).toMatch(/^contactPhone "abc"/);
   });
 });
+
+describe('a household without a head', () => {
+  it('takes as head the first resident to join it, registered into it or moved into it, on a form and in a file', async () => {
+    const household = async (n: string) =>
+      (
+        await hub.queryAs<{ registerHousehold: { id: string } }>(
+          writer,
+          `mutation { registerHousehold(input: { gridCode: "${A}001", number: "规则-户主-${n}-${RUN}" }) { id } }`,
+        )
+      ).data!.registerHousehold.id;
+    const headOf = async (id: string) =>
+      (await hub.queryAs<{ household: { head: { id: string } | null } }>(writer, `{ household(id: "${id}") { head { id } } }`)).data!.household.head?.id ??
+      null;
+
+    const registered = await household('登记');
+    const first = await register({ idNumber: freshId(ago(35)), householdId: registered });
+    expect(await headOf(registered)).toBe(first.data!.registerPerson.id);
+
+    const moved = await household('迁入');
+    const mover = (await register({ idNumber: freshId(ago(36)) })).data!.registerPerson;
+    const r = await hub.queryAs(writer, `mutation { updatePerson(id: "${mover.id}", version: ${mover.version}, input: { householdId: "${moved}" }) { id } }`);
+    expect(r.errors).toBeUndefined();
+    expect(await headOf(moved)).toBe(mover.id);
+
+    const filed = await household('文件');
+    const resident = (await register({ idNumber: freshId(ago(37)) })).data!.registerPerson;
+    const file = await importResidents(`id,household_id\n${resident.id},${filed}\n`);
+    expect(file.rejects).toEqual([]);
+    expect(await headOf(filed)).toBe(resident.id);
+  });
+});

@@ -237,12 +237,16 @@ const INSERT_COLUMNS = 'id_number, name, gender, birth_date, ethnicity, phone, r
 const insertValues = (x: string) =>
   `${x}.id_number, ${x}.name, ${x}.gender, ${x}.birth_date, ${x}.ethnicity, ${x}.phone, ${x}.residency, coalesce(${x}.tags, '{}'), ${x}.household_id, ${x}.address_id,
    left(${x}.grid_code, 12), ${x}.grid_code, left(${x}.grid_code, 6)`;
-/** The first resident registered into a household without a head becomes its head (registerPerson did so first). */
-const HEADS = `heads as (
+/**
+ * The first resident to join a household without a head becomes its head, registered into it or moved into it
+ * (`joined`: the residents and the households they joined, as `(household_id, id)` rows).
+ */
+const heads = (joined: string) => `heads as (
     update household h set head_id = f.id, version = h.version + 1
-      from (select distinct on (household_id) household_id, id from ins where household_id is not null order by household_id, id) f
+      from (select distinct on (household_id) household_id, id from (${joined}) j where household_id is not null order by household_id, id) f
      where h.id = f.household_id and h.head_id is null
     returning 1)`;
+const JOINED_BY_UPDATE = 'select household_id, id from upd where household_id is distinct from was_household_id';
 
 export const RESIDENT_KIND: RowKind = {
   name: 'person',
@@ -252,9 +256,10 @@ export const RESIDENT_KIND: RowKind = {
   lock: LOCK,
   checks: RESIDENT_CHECKS,
   write: `
-  upd as (update person t set ${SETS} from n x where t.id = x.target and x.changed returning t.id, false as inserted),
+  upd as (update person t set ${SETS} from n x where t.id = x.target and x.changed
+          returning t.id, false as inserted, t.household_id, x.was_household_id),
   ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null returning t.id, t.household_id, true as inserted),
-  ${HEADS}
+  ${heads(`select household_id, id from ins union all ${JOINED_BY_UPDATE}`)}
   select id, inserted from upd union all select id, inserted from ins`,
 };
 
@@ -271,15 +276,16 @@ export const RESIDENT_IMPORT = {
   ),
   update: command(
     'import.residents.update',
-    `with u as (update person t set ${SETS} from n x where t.id = x.target and x.changed
-                returning false, t.village_code, t.residency, t.tags, x.was_village)
-     insert into done select * from u`,
+    `with upd as (update person t set ${SETS} from n x where t.id = x.target and x.changed
+                  returning t.id, t.household_id, x.was_household_id, t.village_code, t.residency, t.tags, x.was_village),
+     ${heads(JOINED_BY_UPDATE)}
+     insert into done select false, village_code, residency, tags, was_village from upd`,
   ),
   insert: command(
     'import.residents.insert',
     `with ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null
                   returning t.id, t.household_id, t.village_code, t.residency, t.tags),
-     ${HEADS}
+     ${heads('select household_id, id from ins')}
      insert into done select true, village_code, residency, tags, null::text from ins`,
   ),
   /**
