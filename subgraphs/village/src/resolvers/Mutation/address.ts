@@ -2,20 +2,11 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { ADDRESSES } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { addresses } from '../../store/address.ts';
-import { forWrite, once, tx } from './write.ts';
+import { forWrite, registered, tx } from './write.ts';
 
 /** 标准地址: registering and correcting addresses, on the addresses' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const addressMutations = {
-  registerAddress: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'registerAddress', key: idempotencyKey, input },
-        async () => (await addresses.byId(em, (await writeForm(em, ctx.caller, ADDRESSES, input, { register: true }))!))!,
-        (id) => addresses.byId(em, id),
-      ),
-    ),
+  registerAddress: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerAddress', key: idempotencyKey, input }, ADDRESSES, addresses),
   updateAddress: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const a = await forWrite(em, ctx.caller, addresses, id, 'address');

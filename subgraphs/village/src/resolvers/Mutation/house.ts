@@ -2,20 +2,11 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { HOUSES } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { houses } from '../../store/house.ts';
-import { forWrite, once, tx } from './write.ts';
+import { forWrite, registered, tx } from './write.ts';
 
 /** 实有房屋: registering and correcting houses, on the houses' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const houseMutations = {
-  registerHouse: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'registerHouse', key: idempotencyKey, input },
-        async () => (await houses.byId(em, (await writeForm(em, ctx.caller, HOUSES, input, { register: true }))!))!,
-        (id) => houses.byId(em, id),
-      ),
-    ),
+  registerHouse: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerHouse', key: idempotencyKey, input }, HOUSES, houses),
   updateHouse: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, houses, id, 'house');

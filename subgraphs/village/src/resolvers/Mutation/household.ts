@@ -7,7 +7,7 @@ import { households } from '../../store/household.ts';
 import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, gridFor, refInVillage, once, tx, versioned } from './write.ts';
+import { forWrite, gridFor, refInVillage, registered, tx, versioned } from './write.ts';
 
 /**
  * 户: registering households, naming their head, and moving them with all
@@ -16,15 +16,7 @@ import { forWrite, gridFor, refInVillage, once, tx, versioned } from './write.ts
  */
 export const householdMutations = {
   registerHousehold: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'registerHousehold', key: idempotencyKey, input },
-        async () => (await households.byId(em, (await writeForm(em, ctx.caller, HOUSEHOLDS, input, { register: true }))!))!,
-        (id) => households.byId(em, id),
-      ),
-    ),
+    registered(ctx, { mutation: 'registerHousehold', key: idempotencyKey, input }, HOUSEHOLDS, households),
   updateHousehold: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, households, id, 'household');

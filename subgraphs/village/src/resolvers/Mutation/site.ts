@@ -2,20 +2,11 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { SITES } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { sites } from '../../store/site.ts';
-import { forWrite, once, tx } from './write.ts';
+import { forWrite, registered, tx } from './write.ts';
 
 /** 重点场所: registering and correcting key sites, on the sites' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const siteMutations = {
-  registerSite: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'registerSite', key: idempotencyKey, input },
-        async () => (await sites.byId(em, (await writeForm(em, ctx.caller, SITES, input, { register: true }))!))!,
-        (id) => sites.byId(em, id),
-      ),
-    ),
+  registerSite: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerSite', key: idempotencyKey, input }, SITES, sites),
   updateSite: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const s = await forWrite(em, ctx.caller, sites, id, 'site');

@@ -6,6 +6,7 @@ import { badInput, conflict, notFound, staleVersion } from '../../../../../domai
 import { parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
 import { writeKeys } from '../../store/write-key.ts';
+import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
@@ -105,6 +106,27 @@ export async function once<R extends { id: number; villageCode: string; gridCode
   const record = await create();
   await writeKeys.add(em, caller.subject, key, write.mutation, hash, record.id, record.gridCode ?? record.villageCode);
   return record;
+}
+
+/**
+ * A registry create (registerAddress, registerHouse, registerHousehold, registerSite): the form on its kind's one
+ * write path (docs/ARCHITECTURE.md, "One write path per kind"), once per idempotency key; the record as written.
+ */
+export function registered<R extends { id: number; villageCode: string; gridCode?: string | null }>(
+  ctx: VillageContext,
+  write: { mutation: string; key: string | null | undefined; input: object },
+  kind: WritableKind,
+  table: { byId(em: EntityManager, id: number): Promise<R | null> },
+): Promise<R> {
+  return tx(ctx, (em) =>
+    once(
+      em,
+      ctx.caller,
+      write,
+      async () => (await table.byId(em, (await writeForm(em, ctx.caller, kind, write.input, { register: true }))!))!,
+      (id) => table.byId(em, id),
+    ),
+  );
 }
 
 /** The grid a record is filed under: inside the caller's writable jurisdiction and known to the hub. */
