@@ -51,7 +51,11 @@ export interface ParsedCitizenId {
  * before 1900).
  */
 export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
-  const id = raw.trim().toUpperCase();
+  // Full-width digits and Ｘ, as a Chinese input method types them (６２３０２１…Ｘ), are the same number, as a phone's are.
+  const id = raw
+    .trim()
+    .replace(/[０-９Ｘｘ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .toUpperCase();
   const quoted = quote(raw);
   // `rule` names the broken rule for a program (idNumberCheckCharacter); the sentences say it for people.
   const fail = (rule: string, en: string, zh: string) =>

@@ -179,9 +179,10 @@ export function departmentsRefused<M extends object>(mutations: M): M {
   return Object.fromEntries(guarded) as M;
 }
 
-export function requireWrite(caller: Caller, code: string): void {
+export function requireWrite(caller: Caller, code: string, argument?: string): void {
   if (!caller.scopes.has('write')) throw forbidden({ zh: '修改记录需要“write”权限。', en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
   if (!inJurisdiction(caller, code)) {
-    throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });
+    // The argument that named the place, where the caller gave it (a form's gridCode), as other refusals name theirs.
+    throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction, ...(argument ? { argument } : {}) });
   }
 }

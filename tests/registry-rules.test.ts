@@ -401,6 +401,20 @@ describe('a refused field is named as the form names it', () => {
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'contactPhone' });
     expect(r.errors![0]!.message).toMatch(/^contactPhone "abc"/);
   });
+
+  it('names gridCode when the grid lies outside the jurisdiction', async () => {
+    const r = await hub.queryAs(writer, `mutation { registerSite(input: { gridCode: "623021200201001", name: "规则测试场所", kind: MARKET }) { id } }`);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'gridCode' });
+  });
+
+  it('reads an ID number typed in full-width digits as the same number', async () => {
+    const id = freshId(ago(44));
+    const p = (await register({ idNumber: id })).data!.registerPerson;
+    const wide = [...id].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+    const found = await hub.queryAs<{ personByIdNumber: { id: string } | null }>(writer, `{ personByIdNumber(idNumber: "${wide}") { id } }`);
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.personByIdNumber?.id).toBe(p.id);
+  });
 });
 
 describe('a household without a head', () => {

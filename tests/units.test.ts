@@ -261,6 +261,9 @@ describe('citizen ID numbers (GB 11643)', () => {
     // Check character of 11010519491231002: weights give sum mod 11 = 10 → X.
     expect(parseCitizenId('11010519491231002X')).toEqual({ idNumber: '11010519491231002X', addressCode: '110105', birthDate: '1949-12-31', gender: 'FEMALE' });
     expect(parseCitizenId('11010519491231002x').idNumber).toBe('11010519491231002X');
+    // Typed full-width by a Chinese input method, it is the same number.
+    expect(parseCitizenId('１１０１０５１９４９１２３１００２Ｘ').idNumber).toBe('11010519491231002X');
+    expect(parseCitizenId(' １１０１０５１９４９１２３１００２ｘ ').idNumber).toBe('11010519491231002X');
   });
 
   it.each([

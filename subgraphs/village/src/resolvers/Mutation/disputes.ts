@@ -77,7 +77,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       );
     }
     const grid = parseCodeOfLevel(input.gridCode, 'GRID', 'gridCode');
-    requireWrite(ctx.caller, grid);
+    requireWrite(ctx.caller, grid, 'gridCode');
     const county = grid.slice(0, 6);
     const summary = text(input.summary, 'summary', 2000);
     const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);

@@ -97,7 +97,7 @@ export const patrolTeamMutations = {
         { mutation: 'createPatrolTeam', key: idempotencyKey, input },
         async () => {
           const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
-          requireWrite(ctx.caller, village);
+          requireWrite(ctx.caller, village, 'villageCode');
           const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
           // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
           const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });

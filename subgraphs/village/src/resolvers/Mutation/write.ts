@@ -132,7 +132,7 @@ export function registered<R extends { id: number; villageCode: string; gridCode
 /** The grid a record is filed under: inside the caller's writable jurisdiction and known to the hub. */
 export async function gridFor(em: EntityManager, caller: Caller, code: string): Promise<Location> {
   const c = parseCodeOfLevel(code, 'GRID', 'gridCode');
-  requireWrite(caller, c);
+  requireWrite(caller, c, 'gridCode');
   const g = await grids.byCode(em, c);
   if (!g) throw badInput({ zh: `gridCode ${c} 不是本枢纽登记的网格。`, en: `gridCode ${c} is not a grid the hub knows.` }, { argument: 'gridCode' });
   return { villageCode: g.villageCode, gridCode: g.code, countyCode: g.countyCode };
