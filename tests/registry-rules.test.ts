@@ -447,3 +447,46 @@ describe('a household without a head', () => {
     expect(await headOf(filed)).toBe(resident.id);
   });
 });
+
+describe('the clerk finds records by what the register writes', () => {
+  it('finds a household by its number, an address by its number or text, and hazards by who found them', async () => {
+    const number = `规则-查找-${RUN}`;
+    const h = await hub.queryAs<{ registerHousehold: { id: string } }>(
+      writer,
+      `mutation { registerHousehold(input: { gridCode: "${A}001", number: "${number}" }) { id } }`,
+    );
+    type Ids = { nodes: { id: string }[]; totalCount: number };
+    const found = await hub.queryAs<{ village: { households: Ids } }>(
+      writer,
+      `{ village(code: "${A}") { households(number: "${number}") { totalCount nodes { id } } } }`,
+    );
+    expect(found.data!.village.households).toEqual({ totalCount: 1, nodes: [{ id: h.data!.registerHousehold.id }] });
+
+    const a = await hub.queryAs<{ registerAddress: { id: string } }>(
+      writer,
+      `mutation { registerAddress(input: { gridCode: "${A}001", number: "FIND-${RUN}", text: "卓尼县规则路${RUN}号院" }) { id } }`,
+    );
+    const search = async (text: string) =>
+      (
+        await hub.queryAs<{ village: { addresses: Ids } }>(
+          writer,
+          `{ village(code: "${A}") { addresses(search: ${JSON.stringify(text)}) { totalCount nodes { id } } } }`,
+        )
+      ).data!.village.addresses;
+    expect((await search(`FIND-${RUN}`)).nodes).toEqual([{ id: a.data!.registerAddress.id }]);
+    expect((await search(`规则路${RUN}号`)).nodes).toEqual([{ id: a.data!.registerAddress.id }]);
+    // A wildcard is a character like any other, not a pattern.
+    expect((await search('%')).totalCount).toBe(0);
+    const blank = await hub.queryAs(writer, `{ village(code: "${A}") { addresses(search: " ") { totalCount } } }`);
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
+
+    await hub.queryAs(writer, `mutation { reportHazard(input: { gridCode: "${A}001", kind: FIRE, description: "群众反映 ${RUN}", source: CITIZEN }) { id } }`);
+    const bySource = await hub.queryAs<{ village: { hazards: { nodes: { source: string; description: string }[] } } }>(
+      writer,
+      `{ village(code: "${A}") { hazards(source: CITIZEN, status: REPORTED, first: 500) { nodes { source description } } } }`,
+    );
+    const nodes = bySource.data!.village.hazards.nodes;
+    expect(nodes.some((n) => n.description === `群众反映 ${RUN}`)).toBe(true);
+    expect(nodes.every((n) => n.source === 'CITIZEN')).toBe(true);
+  });
+});

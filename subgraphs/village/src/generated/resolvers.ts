@@ -915,7 +915,10 @@ export type GovernanceLevel =
  */
 export type Grid = {
   __typename?: 'Grid';
-  /** 标准地址 Standard addresses, ordered by id. */
+  /**
+   * 标准地址 Standard addresses, ordered by id; `search`: those whose number is it, or whose text contains it
+   * (鹿儿台村3号, 3号), 1–100 characters.
+   */
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
@@ -928,9 +931,9 @@ export type Grid = {
    * caller's jurisdiction.
    */
   fullyStaffed: Scalars['Boolean']['output'];
-  /** 隐患 Hazards, optionally in one status, ordered by id. */
+  /** 隐患 Hazards, optionally in one status and of one source (who found them), ordered by id. */
   hazards: HazardConnection;
-  /** 户 Households, ordered by id. */
+  /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
   households: HouseholdConnection;
   /** 实有房屋 Houses, optionally of one use, ordered by id. */
   houses: HouseConnection;
@@ -960,6 +963,7 @@ export type Grid = {
 export type GridAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -981,6 +985,7 @@ export type GridDisputesArgs = {
 export type GridHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
 };
 
@@ -992,6 +997,7 @@ export type GridHazardsArgs = {
 export type GridHouseholdsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  number?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -3198,7 +3204,10 @@ export type TownshipVillageDisputesArgs = {
  */
 export type Village = DivisionStatistics & {
   __typename?: 'Village';
-  /** 标准地址 Standard addresses, ordered by id. */
+  /**
+   * 标准地址 Standard addresses, ordered by id; `search`: those whose number is it, or whose text contains it
+   * (鹿儿台村3号, 3号), 1–100 characters.
+   */
   addresses: AddressConnection;
   /**
    * 考核 How this division stands against every assessment target in a period
@@ -3220,9 +3229,9 @@ export type Village = DivisionStatistics & {
   forces: Forces;
   /** 网格 The grids of the village, ordered by code. */
   grids: Array<Grid>;
-  /** 隐患 Hazards, optionally in one status, ordered by id. */
+  /** 隐患 Hazards, optionally in one status and of one source (who found them), ordered by id. */
   hazards: HazardConnection;
-  /** 户 Households, ordered by id. */
+  /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
   households: HouseholdConnection;
   /** 实有房屋 Houses, optionally of one use, ordered by id. */
   houses: HouseConnection;
@@ -3263,6 +3272,7 @@ export type Village = DivisionStatistics & {
 export type VillageAddressesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -3306,6 +3316,7 @@ export type VillageDisputesArgs = {
 export type VillageHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
 };
 
@@ -3317,6 +3328,7 @@ export type VillageHazardsArgs = {
 export type VillageHouseholdsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  number?: InputMaybe<Scalars['String']['input']>;
 };
 
 

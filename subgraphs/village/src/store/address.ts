@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { col } from '../../../../platform/sql.ts';
+import { col, likeContains } from '../../../../platform/sql.ts';
 import { located, recordTable } from './record.ts';
-import { scopedList, type Scope, type ScopedList } from './scoped.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /** Standard addresses (标准地址), table `address` (migration …02Registry). */
 const Address = z.object({
@@ -24,5 +24,13 @@ const table = recordTable<AddressRow, AddressChanges>('address', Address, { numb
 
 export const addresses = {
   ...table,
-  list: (scope: Scope): ScopedList<AddressRow> => scopedList('address.list', 'address', Address, scope),
+  /** A division's addresses, or those whose number is `search` or whose text contains it. */
+  list: (scope: Scope, search?: string | null): ScopedList<AddressRow> =>
+    scopedList(
+      'address.list',
+      'address',
+      Address,
+      scope,
+      search != null ? allOf([`(t.number = ? or t.text like ? escape '\\')`], [search, likeContains(search)]) : {},
+    ),
 };

@@ -73,7 +73,13 @@ export const hazards = {
   async insertReported(db: Db, h: ReportedHazard): Promise<HazardRow> {
     return (await row(db, insertReported, [h.kind, h.description, h.location, h.source, h.reportedBy, h.villageCode, h.gridCode, h.countyCode]))!;
   },
-  /** A division's hazards, in one status if given. */
-  list: (scope: Scope, status?: string | null): ScopedList<HazardRow> =>
-    scopedList('hazard.list', 'hazard', Hazard, scope, status ? allOf(['t.status = ?'], [status]) : {}),
+  /** A division's hazards, in one status and of one source if given. */
+  list: (scope: Scope, status?: string | null, source?: string | null): ScopedList<HazardRow> =>
+    scopedList(
+      'hazard.list',
+      'hazard',
+      Hazard,
+      scope,
+      allOf([...(status ? ['t.status = ?'] : []), ...(source ? ['t.source = ?'] : [])], [...(status ? [status] : []), ...(source ? [source] : [])]),
+    ),
 };

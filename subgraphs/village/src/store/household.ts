@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { located, recordTable } from './record.ts';
-import { scopedList, type Scope, type ScopedList } from './scoped.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /** Households (户), table `household` (migration …02Registry). */
 const Household = z.object({
@@ -57,5 +57,7 @@ export const households = {
   joinGroup: (db: Db, groupId: number, ids: readonly number[]): Promise<number> => exec(db, joinGroup, [groupId, ids]),
   /** Takes those of the households that are in the group out of it (bumping their versions). */
   leaveGroup: (db: Db, groupId: number, ids: readonly number[]): Promise<number> => exec(db, leaveGroup, [ids, groupId]),
-  list: (scope: Scope): ScopedList<HouseholdRow> => scopedList('household.list', 'household', Household, scope),
+  /** A division's households, or the one with that number (户号). */
+  list: (scope: Scope, number?: string | null): ScopedList<HouseholdRow> =>
+    scopedList('household.list', 'household', Household, scope, number != null ? allOf(['t.number = ?'], [number]) : {}),
 };

@@ -4,9 +4,10 @@ import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts'
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
+import { keyText } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
-import type { GridStaffRole, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
+import type { GridStaffRole, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
 import { addresses, type AddressRow } from '../../store/address.ts';
 import { gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
 import { hazards, type HazardRow } from '../../store/hazard.ts';
@@ -125,9 +126,13 @@ function list<A extends PageArgs, R>(scope: Scope, what: string, pick: (scope: S
 export function registryLists(scope: 'village' | 'grid') {
   return {
     residents: residentsOf(scope),
-    households: list(scope, 'household', (s): ScopedList<HouseholdRow> => households.list(s)),
+    households: list(scope, 'household', (s, a: PageArgs & { number?: string | null }): ScopedList<HouseholdRow> =>
+      households.list(s, a.number == null ? null : keyText(a.number, 'number', 100)),
+    ),
     houses: list(scope, 'house', (s, a: PageArgs & { use?: HouseUse | null }): ScopedList<HouseRow> => houses.list(s, a.use)),
-    addresses: list(scope, 'address', (s): ScopedList<AddressRow> => addresses.list(s)),
+    addresses: list(scope, 'address', (s, a: PageArgs & { search?: string | null }): ScopedList<AddressRow> =>
+      addresses.list(s, a.search == null ? null : keyText(a.search, 'search', 100)),
+    ),
     sites: list(scope, 'site', (s, a: PageArgs & { kind?: SiteKind | null }): ScopedList<SiteRow> => sites.list(s, a.kind)),
     staff: list(scope, 'grid staff', (s, a: PageArgs & { role?: GridStaffRole | null }): ScopedList<GridStaffRow> => gridStaff.list(s, a.role)),
     jointDefenseGroups: list(scope, 'joint-defense group', (s): ScopedList<JointDefenseGroupRow> => jointDefenseGroups.list(s)),
@@ -136,6 +141,8 @@ export function registryLists(scope: 'village' | 'grid') {
       const p = resolvePeriod({ from: a.from, to: a.to });
       return patrols.list(s, ...periodBounds(p.from, p.to));
     }),
-    hazards: list(scope, 'hazard', (s, a: PageArgs & { status?: HazardStatus | null }): ScopedList<HazardRow> => hazards.list(s, a.status)),
+    hazards: list(scope, 'hazard', (s, a: PageArgs & { status?: HazardStatus | null; source?: HazardSource | null }): ScopedList<HazardRow> =>
+      hazards.list(s, a.status, a.source),
+    ),
   };
 }
