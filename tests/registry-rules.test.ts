@@ -490,3 +490,44 @@ describe('the clerk finds records by what the register writes', () => {
     expect(nodes.every((n) => n.source === 'CITIZEN')).toBe(true);
   });
 });
+
+describe('an ID number registered by mistake', () => {
+  it('is corrected with correctIdNumber: the record kept, gender and birth date from the new number, audited, the old number free again', async () => {
+    const wrong = freshId('1980-05-01');
+    const p = (await register({ idNumber: wrong })).data!.registerPerson;
+    const right = freshId('1981-06-02');
+    const CORRECT = `mutation($id: ID!, $v: Int!, $n: String!) { correctIdNumber(id: $id, version: $v, idNumber: $n, reason: "登记时录错一位") { id idNumber birthDate gender version } }`;
+    const reader = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `rules-nopii-${RUN}` });
+    const refused = await hub.queryAs(reader, CORRECT, { id: p.id, v: p.version, n: right });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'pii' });
+
+    const r = await hub.queryAs<{ correctIdNumber: { id: string; idNumber: string; birthDate: string; gender: string; version: number } }>(writer, CORRECT, {
+      id: p.id,
+      v: p.version,
+      n: right,
+    });
+    expect(r.errors).toBeUndefined();
+    const parsed = parseCitizenId(right);
+    expect(r.data!.correctIdNumber).toEqual({ id: p.id, idNumber: right, birthDate: '1981-06-02', gender: parsed.gender, version: p.version + 1 });
+    const audited = await db.query(`select fields from audit_log where operation = 'correctIdNumber: 登记时录错一位' and record_ids @> array[$1]::int[]`, [
+      Number(p.id),
+    ]);
+    expect(audited.rows).toEqual([{ fields: ['idNumber'] }]);
+
+    // The mistyped number names no one now: it may be registered to the person it belongs to.
+    const owner = await register({ idNumber: wrong });
+    expect(owner.errors).toBeUndefined();
+    // A number registered to another resident is refused, as registering it would be; a stale version too.
+    const taken = await hub.queryAs(writer, CORRECT, { id: p.id, v: p.version + 1, n: wrong });
+    expect(taken.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'alreadyRegistered',
+      argument: 'idNumber',
+      personId: owner.data!.registerPerson.id,
+    });
+    const stale = await hub.queryAs(writer, CORRECT, { id: p.id, v: p.version, n: freshId('1982-01-01') });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: p.version + 1 });
+    const bad = await hub.queryAs(writer, CORRECT, { id: p.id, v: p.version + 1, n: '623022198001010000' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber' });
+  });
+});

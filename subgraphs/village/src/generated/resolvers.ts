@@ -1688,6 +1688,14 @@ export type Mutation = {
   assignHouseholdsToGroup: JointDefenseGroup;
   /** 办结归档 Closes and archives a rated dispute. */
   closeDispute: Dispute;
+  /**
+   * 更正公民身份号码 Corrects a resident's ID number registered by mistake (a typo), keeping the record with its
+   * household, links and history; gender and birth date follow from the new number, and tags the law gives an age to
+   * must still fit it. Needs the `write` and `pii` scopes, spends a lookup (the answer tells whether the number is
+   * registered), and is written to the audit log with its reason (operation `correctIdNumber: <reason>`). A number
+   * registered to another resident is CONFLICT, as registering it would be.
+   */
+  correctIdNumber: Person;
   /** 网格力量 Assigns a person to a role in a grid (one GRID_WORKER per grid: CONFLICT naming the current one). */
   createGridStaff: GridStaff;
   /** Creates a joint-defense group with its households and leader. */
@@ -1806,7 +1814,7 @@ export type Mutation = {
   updateMediationCommittee: MediationCommittee;
   /** Changes a mediator; `version` must be the current one (else CONFLICT). */
   updateMediator: Mediator;
-  /** Updates a resident. */
+  /** Updates a resident. The ID number is not among the fields: a number registered by mistake is corrected with correctIdNumber. */
   updatePerson: Person;
   /** Updates a key site. */
   updateSite: Site;
@@ -1846,6 +1854,14 @@ export type MutationAssignHouseholdsToGroupArgs = {
 export type MutationCloseDisputeArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationCorrectIdNumberArgs = {
+  id: Scalars['ID']['input'];
+  idNumber: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -4226,6 +4242,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'assignee' | 'id' | 'version'>>;
   assignHouseholdsToGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationAssignHouseholdsToGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   closeDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCloseDisputeArgs, 'id' | 'version'>>;
+  correctIdNumber?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationCorrectIdNumberArgs, 'id' | 'idNumber' | 'reason' | 'version'>>;
   createGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationCreateGridStaffArgs, 'input'>>;
   createJointDefenseGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationCreateJointDefenseGroupArgs, 'input'>>;
   createMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationCreateMediationCommitteeArgs, 'input'>>;

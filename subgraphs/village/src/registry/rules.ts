@@ -128,8 +128,8 @@ export const refMismatch = (field: string, byId: string, what: What, argument?: 
 
 /** The ID number is the resident's natural key: a row naming a resident by id cannot change it. */
 export const idNumberFixed: Rule = rule('idNumberFixed', 'BAD_USER_INPUT', 'id_number', {
-  zh: '与 id 所指人员登记的公民身份号码不符；公民身份号码不能修改',
-  en: "is not the ID number of the resident the row's id names; an ID number cannot be changed",
+  zh: '与 id 所指人员登记的公民身份号码不符；公民身份号码不随登记修改，登记有误的请用 correctIdNumber 更正（需 pii 权限，写入审计日志）',
+  en: "is not the ID number of the resident the row's id names; an ID number does not change with a row: one registered by mistake is corrected with correctIdNumber (needs the pii scope, audited)",
 });
 
 /**

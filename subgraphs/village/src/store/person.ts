@@ -63,6 +63,17 @@ const villagesOf = sql(
   'select id, village_code, grid_code, status from person where id in (?)',
 );
 const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
+/** Who holds an ID number anywhere (hub_known_people: across jurisdictions, the id only of one the caller holds). */
+const holderOf = sql(
+  'person.holderOf',
+  z.object({ personId: col.id.nullable(), outside: z.boolean() }),
+  'select person_id, outside from hub_known_people(array[?]::text[])',
+);
+const correctIdNumber = sql(
+  'person.correctIdNumber',
+  Person,
+  'update person set id_number = ?, gender = ?, birth_date = ?, version = version + 1 where id = ? and version = ? returning *',
+);
 const livesIn = sql('person.livesIn', z.object({}), 'select 1 from person where id = ? and household_id = ?');
 // Tags change (and the version moves) only when the set differs: tagging with a tag the person has is no change.
 const tag = sql(
@@ -143,6 +154,11 @@ export const persons = {
   list: (scope: Scope, c: ResidentConditions): ScopedList<PersonRow> => scopedList('person.residents', 'person', Person, scope, residentFilter(c)),
   /** The resident with this ID number, if the caller's jurisdiction holds one (row-level security). */
   byIdNumber: (db: Db, idNumber: string): Promise<PersonRow | null> => row(db, byIdNumber, [idNumber]),
+  /** Whoever holds the ID number, in the caller's jurisdiction (their id) or outside it; null when no one does. */
+  holderOf: (db: Db, idNumber: string) => row(db, holderOf, [idNumber]),
+  /** Corrects the ID number and what follows from it (gender, birth date) at `version`; null when that is stale. */
+  correctIdNumber: (db: Db, id: number, version: number, n: { idNumber: string; gender: string; birthDate: string }) =>
+    row(db, correctIdNumber, [n.idNumber, n.gender, n.birthDate, id, version]),
 };
 
 /**

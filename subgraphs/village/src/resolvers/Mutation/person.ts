@@ -1,16 +1,19 @@
 import { checkTagsForAge } from '../../../../../domain/tags.ts';
 import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
-import { badInput } from '../../../../../domain/errors.ts';
+import { badInput, forbidden } from '../../../../../domain/errors.ts';
+import { hasScope } from '../../../../../platform/caller.ts';
+import { text } from '../../../../../platform/validate.ts';
+import { auditTrail } from '../../store/audit-trail.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
-import { deregistered, deregisteredNumber, idNumberElsewhere, ruleError, type Rule } from '../../registry/rules.ts';
+import { alreadyRegistered, deregistered, deregisteredNumber, idNumberElsewhere, ruleError, WHAT, type Rule } from '../../registry/rules.ts';
 import { spendLookup } from '../../access.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
-import { forWrite, once, tx } from './write.ts';
+import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
 
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
@@ -79,6 +82,48 @@ export const personMutations = {
         (id) => persons.byId(em, id),
       ),
     );
+  },
+  correctIdNumber: async (_, { id, version, idNumber, reason }, ctx) => {
+    // Changing whom a record identifies is a personal write: the pii scope, as reading the number in full needs.
+    if (!hasScope(ctx.caller, 'pii')) {
+      throw forbidden({ zh: '更正公民身份号码需要“pii”权限。', en: 'Correcting an ID number needs the "pii" scope.' }, { scope: 'pii' });
+    }
+    // Being told whether the new number is registered, and to whom, is a lookup by it.
+    await spendLookup(ctx);
+    return tx(ctx, async (em) => {
+      const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
+      checkVersion(p.version, version);
+      const why = text(reason, 'reason', 200);
+      const n = parseCitizenId(idNumber, undefined, 'idNumber');
+      if (n.idNumber === p.idNumber) return p;
+      const holder = await persons.holderOf(em, n.idNumber);
+      if (holder?.outside) throw ruleError(idNumberElsewhere, { name: 'idNumber' });
+      if (holder) {
+        const other = await persons.byId(em, holder.personId!);
+        if (other?.status === 'DEREGISTERED') throw ruleError(deregisteredNumber, { name: 'idNumber', extra: { personId: String(other.id) } });
+        throw ruleError(alreadyRegistered('id_number', WHAT.person), {
+          name: 'idNumber',
+          said: { zh: `（人员编号 ${holder.personId}）。`, en: ` (person ${holder.personId}).` },
+          extra: { personId: String(holder.personId) },
+        });
+      }
+      // The tags the law gives an age to follow the birth date the new number gives.
+      checkTagsForAge(p.tags, n.birthDate);
+      const corrected = await persons.correctIdNumber(em, p.id, version, n);
+      if (!corrected) throw staleError(await persons.version(em, p.id), version);
+      const c = ctx.caller;
+      await auditTrail.insert(em, {
+        subject: c.subject,
+        callerName: c.name,
+        callerJurisdiction: c.jurisdiction,
+        operation: `correctIdNumber: ${why}`,
+        requestId: ctx.requestId,
+        recordType: 'Person',
+        recordIds: [p.id],
+        fields: ['idNumber'],
+      });
+      return corrected;
+    });
   },
   updatePerson: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
