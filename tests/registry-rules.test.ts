@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
 import { readDivisions } from '../domain/divisions.ts';
 import { checkTagsForAge } from '../domain/tags.ts';
-import { postImport, startHub, type ImportEvent, type Nodes, type TestHub } from './helpers/hub.ts';
+import { postImport, postJson, startHub, type ImportEvent, type Nodes, type TestHub } from './helpers/hub.ts';
 
 /**
  * The registry's rule bugs (issue "The registry in daily use", part 7), each
@@ -400,6 +400,22 @@ describe('a refused field is named as the form names it', () => {
     );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'contactPhone' });
     expect(r.errors![0]!.message).toMatch(/^contactPhone "abc"/);
+  });
+
+  it('tells a gender that disagrees with the ID number in words, in Chinese', async () => {
+    const id = freshId(ago(45));
+    const wrong = parseCitizenId(id).gender === 'MALE' ? 'FEMALE' : 'MALE';
+    const r = await postJson(
+      hub.gatewayUrl,
+      {
+        query: `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`,
+        variables: { i: { name: '规则测试', ethnicity: '汉族', residency: 'REGISTERED', gridCode: `${A}001`, idNumber: id, gender: wrong } },
+      },
+      { authorization: `Bearer ${writer}`, 'accept-language': 'zh-CN' },
+    );
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender' });
+    const [said, shown] = wrong === 'MALE' ? ['男', '女'] : ['女', '男'];
+    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符。`);
   });
 
   it('names gridCode when the grid lies outside the jurisdiction', async () => {

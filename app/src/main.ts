@@ -306,7 +306,13 @@ function figures(h: Head, past: boolean): Figure[] {
       note: standing(po.households ? `${num(f.jointDefenseGroups)} 个联防组 · 入组 ${num(f.householdsInGroups)} 户` : '辖区暂无登记的户'),
     },
     { key: 'patrols', label: '巡防次数', value: ps.patrols, text: num(ps.patrols), note: vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols) },
-    { key: 'hazardsFound', label: '发现隐患', value: ps.hazardsFound, text: num(ps.hazardsFound), note: `已整改 ${num(ps.hazardsRectified)}` },
+    {
+      key: 'hazardsFound',
+      label: '巡逻发现隐患',
+      value: ps.hazardsFound,
+      text: num(ps.hazardsFound),
+      note: `本期整改 ${num(ps.hazardsRectified)}（含此前发现的）`,
+    },
     { key: 'reported', label: '受理纠纷', value: ds.reported, text: num(ds.reported), note: vs(ds.reported, ds.previous.reported, ds.yearAgo.reported) },
     { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `本期案件在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
     {

@@ -1258,15 +1258,15 @@ export type HazardEdge = {
 
 /** 隐患 A hazard reported outside a patrol. */
 export type HazardInput = {
-  /** What was found. */
+  /** What was found, 1–500 characters. */
   description: Scalars['String']['input'];
   /** The grid where it was found. */
   gridCode: Scalars['String']['input'];
   /** Kind. */
   kind: HazardKind;
-  /** Where. */
+  /** Where, at most 200 characters. */
   location?: InputMaybe<Scalars['String']['input']>;
-  /** Reporter's name. */
+  /** Reporter's name, at most 50 characters. */
   reportedBy?: InputMaybe<Scalars['String']['input']>;
   /** Who reported it (not PATROL: patrols report through recordPatrol). */
   source: HazardSource;
@@ -2226,13 +2226,13 @@ export type PatrolEdge = {
 
 /** A hazard found on a patrol. */
 export type PatrolHazardInput = {
-  /** What was found. */
+  /** What was found, 1–500 characters. */
   description: Scalars['String']['input'];
   /** The grid where it was found (in the team's village). */
   gridCode: Scalars['String']['input'];
   /** Kind. */
   kind: HazardKind;
-  /** Where. */
+  /** Where, at most 200 characters. */
   location?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -235,7 +235,10 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   if (gender && id && gender !== id.gender) {
     const name = ctx.name('gender');
     throw badInput(
-      { zh: `${name}（性别）${gender} 与公民身份号码（${id.gender}）不符。`, en: `${name} ${gender} disagrees with the ID number (${id.gender}).` },
+      {
+        zh: `${name}（性别）“${GENDER.names.get(gender) ?? gender}”与公民身份号码所示的“${GENDER.names.get(id.gender) ?? id.gender}”不符。`,
+        en: `${name} ${gender} disagrees with the ID number (${id.gender}).`,
+      },
       { argument: name },
     );
   }
