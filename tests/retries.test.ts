@@ -121,6 +121,23 @@ describe('a create sent again with its idempotencyKey', () => {
     expect(p2.data!.registerPerson.id).toBe(p1.data!.registerPerson.id);
     expect(await count('person', 'name = $1', [`海外 ${RUN}`])).toBe(1);
 
+    // Removing a member twice is a retry; an id that names no one is a mistake, told as adding one is.
+    const people = await hub.queryAs<{ village: { residents: { nodes: { id: string }[] } } }>(
+      worker,
+      `{ village(code: "${VILLAGE}") { residents(first: 2) { nodes { id } } } }`,
+    );
+    const [m] = people.data!.village.residents.nodes;
+    const teamId = t1.data!.createPatrolTeam.id;
+    expect((await hub.queryAs(worker, `mutation { addPatrolTeamMembers(teamId: "${teamId}", personIds: ["${m!.id}"]) { id } }`)).errors).toBeUndefined();
+    const remove = `mutation($p: [ID!]!) { removePatrolTeamMembers(teamId: "${teamId}", personIds: $p) { members { id } } }`;
+    for (let i = 0; i < 2; i++) {
+      const r = await hub.queryAs<{ removePatrolTeamMembers: { members: unknown[] } }>(worker, remove, { p: [m!.id] });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.removePatrolTeamMembers.members).toEqual([]);
+    }
+    const unknown = await hub.queryAs<Errors>(worker, remove, { p: [m!.id, '999999999'] });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'personIds', personId: '999999999' });
+
     // A key used for one mutation is not another's.
     const crossed = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`交叉 ${RUN}`), k: `person-${RUN}` });
     expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', mutation: 'registerPerson' });

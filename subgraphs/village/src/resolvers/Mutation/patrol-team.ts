@@ -56,20 +56,25 @@ export async function gridInVillage(
   return { villageCode: village, gridCode: only!.code, countyCode: only!.countyCode };
 }
 
-/** Adds people of the team's village to the team (those already in stay). */
-async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow, personIds: readonly string[]): Promise<void> {
-  const ids = [...new Set(personIds.map((p) => parseId(p, 'personId')))];
-  if (!ids.length) return;
-  const people = await persons.villagesOf(em, ids);
-  const found = new Map(people.map((p) => [p.id, p]));
+/** The people `personIds` names, each one the caller holds; NOT_FOUND naming the first that is not (`argument`: the list). */
+async function peopleNamed(em: EntityManager, caller: Caller, personIds: readonly string[], argument: string) {
+  const ids = [...new Set(personIds.map((p) => parseId(p, argument)))];
+  const found = new Map((ids.length ? await persons.villagesOf(em, ids) : []).map((p) => [p.id, p]));
   for (const id of ids) {
     const p = found.get(id);
-    if (!p || !holdsRecord(caller, p)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` });
+    if (!p || !holdsRecord(caller, p)) throw notFound({ zh: `没有编号为 ${id} 的人员。`, en: `No person with id ${id}.` }, { argument, personId: String(id) });
+  }
+  return { ids, found };
+}
+
+/** Adds people of the team's village to the team (those already in stay). */
+async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow, personIds: readonly string[], argument = 'personIds'): Promise<void> {
+  const { ids, found } = await peopleNamed(em, caller, personIds, argument);
+  if (!ids.length) return;
+  for (const id of ids) {
+    const p = found.get(id)!;
     if (p.status === 'DEREGISTERED') {
-      throw conflict(
-        { zh: `人员 ${id} 已注销，不能加入巡防队。`, en: `person ${id} is deregistered and joins no team.` },
-        { argument: 'memberIds', personId: String(id) },
-      );
+      throw conflict({ zh: `人员 ${id} 已注销，不能加入巡防队。`, en: `person ${id} is deregistered and joins no team.` }, { argument, personId: String(id) });
     }
     if (p.villageCode !== team.villageCode) {
       throw badInput(
@@ -77,7 +82,7 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
           zh: `人员 ${id} 住在 ${p.villageCode}，不在巡防队所属的村（社区）${team.villageCode}。`,
           en: `person ${id} lives in ${p.villageCode}, not the team's village ${team.villageCode}.`,
         },
-        { argument: 'memberIds' },
+        { argument },
       );
     }
   }
@@ -103,7 +108,7 @@ export const patrolTeamMutations = {
           const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
           const team = (await patrolTeams.byId(em, id!))!;
           // Members set with the team are part of its creation: no version moves (the feed's one CREATED entry holds them).
-          await addMembers(em, ctx.caller, team, input.memberIds ?? []);
+          await addMembers(em, ctx.caller, team, input.memberIds ?? [], 'memberIds');
           return team;
         },
         (id) => patrolTeams.byId(em, id),
@@ -118,7 +123,9 @@ export const patrolTeamMutations = {
   removePatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
       const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
-      const ids = personIds.map((p) => parseId(p, 'personId'));
+      // A person who is not a member is left as they are (a retry of a removal that went through); an id that names no
+      // one is a mistake, told as adding one is.
+      const { ids } = await peopleNamed(em, ctx.caller, personIds, 'personIds');
       if (ids.length) await patrolTeamMembers.remove(em, team.id, ids);
       return afterMembers(em, team.id);
     }),
