@@ -547,3 +547,30 @@ describe('an ID number registered by mistake', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber' });
   });
 });
+
+describe('a person’s history keeps corrections', () => {
+  it('records a renamed person with the name before and after, and a changed phone by name only', async () => {
+    const p = (await register({ idNumber: freshId(ago(46)), name: '马秀兰' })).data!.registerPerson;
+    const fixed = await hub.queryAs<{ updatePerson: { version: number } }>(
+      writer,
+      `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { name: "马秀蓝", phone: "13900001111", residency: FLOATING }) { version } }`,
+    );
+    expect(fixed.errors).toBeUndefined();
+    type Entry = {
+      changedFields: string[];
+      before: { name: string | null; residency: string | null };
+      after: { name: string | null; residency: string | null };
+    };
+    const h = await hub.queryAs<{ person: { history: { nodes: Entry[] } } }>(
+      writer,
+      `{ person(id: "${p.id}") { history(first: 1) { nodes { changedFields before { name residency } after { name residency } } } } }`,
+    );
+    expect(h.errors).toBeUndefined();
+    const [entry] = h.data!.person.history.nodes;
+    expect([...entry!.changedFields].sort()).toEqual(['name', 'phone', 'residency']);
+    expect(entry!.before).toEqual({ name: '马秀兰', residency: 'REGISTERED' });
+    expect(entry!.after).toEqual({ name: '马秀蓝', residency: 'FLOATING' });
+    const kept = await db.query(`select count(*)::int as n from person_history where person_id = $1 and '13900001111' = any(changed)`, [Number(p.id)]);
+    expect(kept.rows[0].n).toBe(0);
+  });
+});

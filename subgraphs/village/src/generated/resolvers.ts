@@ -2374,7 +2374,8 @@ export type Person = {
   grid: Grid;
   /**
    * 变动记录 The person's history, newest first: every change of grid,
-   * household, address, tags or status, with who made it and when, whichever
+   * household, address, tags or status, and every correction of name, 民族,
+   * residency, ID number, phone, gender or birth date, with who made it and when, whichever
    * way it was written (form, household move, import). Entries are kept where
    * the person was after each change: a caller sees those inside its
    * jurisdiction. `first` defaults to 20, at most 500.
@@ -2458,7 +2459,7 @@ export type PersonHistoryEdge = {
   node: PersonHistoryEntry;
 };
 
-/** 变动记录 One change of a person's grid, household, address, tags or status (append-only). */
+/** 变动记录 One change of a person's grid, household, address, tags, status or registered facts (append-only). */
 export type PersonHistoryEntry = {
   __typename?: 'PersonHistoryEntry';
   /** After the change. */
@@ -2471,7 +2472,10 @@ export type PersonHistoryEntry = {
   by: Scalars['String']['output'];
   /** The caller's display name. */
   byName?: Maybe<Scalars['String']['output']>;
-  /** What changed, among gridCode, householdId, addressId, tags and status. */
+  /**
+   * What changed, among gridCode, householdId, addressId, tags, status, name, ethnicity, residency, idNumber, phone,
+   * gender and birthDate (the last four are named only: their values are personal and not kept here).
+   */
   changedFields: Array<Scalars['String']['output']>;
   /** 注销原因 For a deregistration, why. */
   deregistrationReason?: Maybe<DeregistrationReason>;
@@ -2519,6 +2523,8 @@ export type PersonPlace = {
   address?: Maybe<Address>;
   /** 地址 The address's id (null: none). */
   addressId?: Maybe<Scalars['ID']['output']>;
+  /** 民族 null on entries written before 2026-12-05. */
+  ethnicity?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid. */
   grid: Grid;
   /** 网格 The grid's 15-digit code. */
@@ -2527,6 +2533,10 @@ export type PersonPlace = {
   household?: Maybe<Household>;
   /** 户 The household's id (null: none). */
   householdId?: Maybe<Scalars['ID']['output']>;
+  /** 姓名 The name (曾用名 before a correction); null on entries written before 2026-12-05. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** 人口类别 null on entries written before 2026-12-05. */
+  residency?: Maybe<Residency>;
   /** 状态 Status. */
   status: PersonStatus;
   /** 标签 Tags. */
@@ -4419,10 +4429,13 @@ export type PersonHistoryEntryResolvers<ContextType = VillageContext, ParentType
 export type PersonPlaceResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PersonPlace'] = ResolversParentTypes['PersonPlace']> = {
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   addressId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  ethnicity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   gridCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
   householdId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  residency?: Resolver<Maybe<ResolversTypes['Residency']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PersonStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;
 };

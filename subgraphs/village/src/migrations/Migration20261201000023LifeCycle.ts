@@ -49,19 +49,34 @@ const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), n
 /**
  * The person history trigger's function (as this migration writes it; later
  * migrations reuse it): `note` is the entry's note on a change of status.
+ * With `facts` (migration …49PersonFacts) it also keeps the name, 民族 and
+ * residency before and after, and names changes of the ID number, phone,
+ * gender and birth date (their values are personal and stay out of it).
  */
-export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note'): string {
+export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note', facts = false): string {
+  const factColumns = facts ? ', name_from, name_to, ethnicity_from, ethnicity_to, residency_from, residency_to' : '';
+  const factValues = facts ? ', o.name, n.name, o.ethnicity, n.ethnicity, o.residency, n.residency' : '';
+  const factChanges = facts
+    ? `,
+                       case when n.name <> o.name then 'name' end,
+                       case when n.ethnicity is distinct from o.ethnicity then 'ethnicity' end,
+                       case when n.residency is distinct from o.residency then 'residency' end,
+                       case when n.id_number is distinct from o.id_number then 'idNumber' end,
+                       case when n.phone is distinct from o.phone then 'phone' end,
+                       case when n.gender is distinct from o.gender then 'gender' end,
+                       case when n.birth_date is distinct from o.birth_date then 'birthDate' end`
+    : '';
   return `${create} function hub_person_history() returns trigger language plpgsql security definer set search_path = public as $$
         begin
           -- Demo seeding and province loads are not changes anyone made (as in the change feed).
           if coalesce(current_setting('hub.skip_changes', true), '') = 'on' then return null; end if;
           insert into person_history (person_id, by_subject, by_name, via, changed, grid_from, grid_to, household_from, household_to,
                                       address_from, address_to, tags_from, tags_to, status_from, status_to, reason, note,
-                                      village_code, grid_code, county_code)
+                                      village_code, grid_code, county_code${factColumns})
           select n.id, w.subject, w.name, w.via, c.changed, o.grid_code, n.grid_code, o.household_id, n.household_id, o.address_id, n.address_id,
                  o.tags, n.tags, o.status, n.status,
                  case when n.status <> o.status then n.deregistration_reason end, case when n.status <> o.status then ${note} end,
-                 n.village_code, n.grid_code, n.county_code
+                 n.village_code, n.grid_code, n.county_code${factValues}
             from new_rows n
             join old_rows o on o.id = n.id
             cross join lateral (
@@ -71,7 +86,7 @@ export function personHistoryFunction(create: 'create' | 'create or replace', no
                        case when n.address_id is distinct from o.address_id then 'addressId' end,
                        -- tags are a set: the same tags in another order are no change
                        case when not (n.tags @> o.tags and o.tags @> n.tags) then 'tags' end,
-                       case when n.status <> o.status then 'status' end], null) as changed) c
+                       case when n.status <> o.status then 'status' end${factChanges}], null) as changed) c
             cross join (${WHO}) w
            where c.changed <> '{}'
            order by n.id;

@@ -11,11 +11,9 @@ import { personHistoryFunction } from './Migration20261201000023LifeCycle.ts';
  */
 export class Migration20261204000038Reinstate extends Migration {
   override async up(): Promise<void> {
-    this.addSql(
-      personHistoryFunction(
-        'create or replace',
-        `case when n.status = 'DEREGISTERED' then n.deregistration_note else nullif(current_setting('hub.status_note', true), '') end`,
-      ),
-    );
+    this.addSql(personHistoryFunction('create or replace', STATUS_NOTE));
   }
 }
+
+/** The note of a status change's entry: the deregistration's own, or the reinstatement's from `hub.status_note`. */
+export const STATUS_NOTE = `case when n.status = 'DEREGISTERED' then n.deregistration_note else nullif(current_setting('hub.status_note', true), '') end`;

@@ -47,6 +47,7 @@ import { Migration20261205000045ChangeCursorCheck } from './Migration20261205000
 import { Migration20261205000046RejectRule } from './Migration20261205000046RejectRule.ts';
 import { Migration20261205000047HouseholdSize } from './Migration20261205000047HouseholdSize.ts';
 import { Migration20261205000048WriteKeys } from './Migration20261205000048WriteKeys.ts';
+import { Migration20261205000049PersonFacts } from './Migration20261205000049PersonFacts.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -99,4 +100,5 @@ export const migrations = [
   Migration20261205000046RejectRule,
   Migration20261205000047HouseholdSize,
   Migration20261205000048WriteKeys,
+  Migration20261205000049PersonFacts,
 ];

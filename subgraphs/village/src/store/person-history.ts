@@ -6,7 +6,9 @@ import { instant, located } from './record.ts';
 
 /**
  * A person's history (migration …23LifeCycle, table `person_history`):
- * every change of grid, household, address, tags or status, written by a
+ * every change of grid, household, address, tags or status, and since
+ * …49PersonFacts of name, 民族, residency, ID number, phone, gender and birth
+ * date (the last four by name only), written by a
  * trigger on `person` in the changing transaction, newest first. Row-level
  * security shows a caller the entries inside its jurisdiction.
  */
@@ -33,6 +35,13 @@ const HistoryRow = z.object({
   reason: z.enum(['DIED', 'MOVED_OUT', 'DUPLICATE']).nullable(),
   note: col.text.nullable(),
   ...located,
+  // Null on entries written before migration …49PersonFacts.
+  nameFrom: col.text.nullable(),
+  nameTo: col.text.nullable(),
+  ethnicityFrom: col.text.nullable(),
+  ethnicityTo: col.text.nullable(),
+  residencyFrom: col.text.nullable(),
+  residencyTo: col.text.nullable(),
 });
 export type PersonHistoryRow = z.infer<typeof HistoryRow>;
 
@@ -44,6 +53,9 @@ export interface PersonPlaceRow {
   tags: string[];
   status: z.infer<typeof Status>;
   villageCode: string;
+  name: string | null;
+  ethnicity: string | null;
+  residency: string | null;
 }
 
 /** The place before (`from`) or after (`to`) the change of an entry. */
@@ -56,8 +68,21 @@ export function placeOf(h: PersonHistoryRow, side: 'from' | 'to'): PersonPlaceRo
         tags: h.tagsFrom,
         status: h.statusFrom,
         villageCode: h.gridFrom.slice(0, 12),
+        name: h.nameFrom,
+        ethnicity: h.ethnicityFrom,
+        residency: h.residencyFrom,
       }
-    : { gridCode: h.gridTo, householdId: h.householdTo, addressId: h.addressTo, tags: h.tagsTo, status: h.statusTo, villageCode: h.gridTo.slice(0, 12) };
+    : {
+        gridCode: h.gridTo,
+        householdId: h.householdTo,
+        addressId: h.addressTo,
+        tags: h.tagsTo,
+        status: h.statusTo,
+        villageCode: h.gridTo.slice(0, 12),
+        name: h.nameTo,
+        ethnicity: h.ethnicityTo,
+        residency: h.residencyTo,
+      };
 }
 
 const Count = z.object({ personId: col.id, n: col.num });
