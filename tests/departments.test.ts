@@ -530,5 +530,18 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(stats.township.dispatchStats.overdue).toBeGreaterThanOrEqual(3);
     expect(stats.county.dispatchStats.dispatched).toBeGreaterThanOrEqual(stats.township.dispatchStats.dispatched);
     expect(stats.county.dispatchStats.overdue).toBeGreaterThanOrEqual(stats.township.dispatchStats.overdue);
+    // The period and its comparisons, as every other statistic has them: 环比 the three days before, 同比 a year back.
+    type Compared = { from: string; to: string; dispatched: number };
+    const compared = ok(
+      await hub.queryAs<{ township: { now: Compared & { previous: Compared; yearAgo: Compared }; before: Compared } }>(
+        callers.county,
+        `{ township(code: "${TOWNSHIP}") {
+           now: dispatchStats(from: "${from}", to: "${to}") { from to dispatched previous { from to dispatched } yearAgo { from to dispatched } }
+           before: dispatchStats(from: "${day(-4)}", to: "${day(-2)}") { from to dispatched } } }`,
+      ),
+    );
+    expect(compared.township.now).toMatchObject({ from, to, dispatched: inPeriod.length });
+    expect(compared.township.now.previous).toEqual(compared.township.before);
+    expect(compared.township.now.yearAgo).toMatchObject({ from: `${Number(from.slice(0, 4)) - 1}${from.slice(4)}` });
   });
 });

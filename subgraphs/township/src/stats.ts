@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import { periodBounds } from '../../../domain/periods.ts';
+import { periodBounds, type Period } from '../../../domain/periods.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { dispatches } from './store/dispatch.ts';
 
 /** 吹哨报到统计: dispatches made in a period and how departments answered them against their deadlines. */
-export interface DispatchFigures {
+export interface DispatchCounts {
   dispatched: number;
   acknowledged: number;
   acknowledgedOnTime: number;
@@ -16,7 +16,13 @@ export interface DispatchFigures {
   onTimeRate: number;
 }
 
-const NONE: DispatchFigures = {
+/** The figures of one division (`code`) for one period, as the DispatchStats type resolves them (its comparisons load their own). */
+export interface DispatchFigures extends DispatchCounts {
+  code: string;
+  period: Period;
+}
+
+const NONE: DispatchCounts = {
   dispatched: 0,
   acknowledged: 0,
   acknowledgedOnTime: 0,
@@ -32,10 +38,10 @@ const NONE: DispatchFigures = {
  * China Standard Time days): the divisions of one level asked for in a
  * request share one set-based statement.
  */
-export function dispatchStatsLoader(db: Db, from: string, to: string): DataLoader<string, DispatchFigures> {
+export function dispatchStatsLoader(db: Db, from: string, to: string): DataLoader<string, DispatchCounts> {
   const [start, end] = periodBounds(from, to);
-  return new DataLoader<string, DispatchFigures>(async (codes) => {
-    const found = new Map<string, DispatchFigures>();
+  return new DataLoader<string, DispatchCounts>(async (codes) => {
+    const found = new Map<string, DispatchCounts>();
     const townships = codes.filter((c) => c.length === 9);
     const counties = codes.filter((c) => c.length === 6);
     const sums = await Promise.all([

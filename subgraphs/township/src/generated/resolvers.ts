@@ -122,16 +122,24 @@ export type DispatchStats = {
   acknowledgedOnTime: Scalars['Int']['output'];
   /** 吹哨 Dispatches made. */
   dispatched: Scalars['Int']['output'];
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
   /** 按时反馈率 Reported on time / dispatched (0 when none); a withdrawn dispatch counts as not reported on time. */
   onTimeRate: Scalars['Float']['output'];
   /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
   overdue: Scalars['Int']['output'];
+  /** 环比 The same figures for the period just before, as DisputeStats.previous steps back. */
+  previous: DispatchStats;
   /** 反馈 Reported back. */
   reported: Scalars['Int']['output'];
   /** 按时反馈 Reported back by the report deadline. */
   reportedOnTime: Scalars['Int']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
   /** 撤回 Withdrawn by the township before the department reported back. */
   withdrawn: Scalars['Int']['output'];
+  /** 同比 The same figures for the same period a year earlier. */
+  yearAgo: DispatchStats;
 };
 
 /** 报到状态 A department's progress on a dispatch. */
@@ -731,11 +739,15 @@ export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType ext
   acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledgedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   dispatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previous?: Resolver<ResolversTypes['DispatchStats'], ParentType, ContextType>;
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reportedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   withdrawn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  yearAgo?: Resolver<ResolversTypes['DispatchStats'], ParentType, ContextType>;
 };
 
 export type DisputeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {

@@ -1,9 +1,9 @@
 import { requireListAccess, requireStatsAccess } from '../../../../platform/caller.ts';
-import { resolvePeriod } from '../../../../domain/periods.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
 import { dispatches } from '../store/dispatch.ts';
 import { townshipCases } from '../store/township-case.ts';
+import { dispatchStatsOf } from './DispatchStats.ts';
 
 export const Township: TownshipResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
@@ -28,9 +28,5 @@ export const Township: TownshipResolvers = {
     return dispatches.list(ctx.em, { townshipCode: t.code }, args.filter, parsePage(args));
   },
   /** Figures only: statistics, as every division's, need `read` or `report` and the division within the caller's jurisdiction. */
-  dispatchStats: (t, args, ctx) => {
-    requireStatsAccess(ctx.caller, t.code);
-    const p = resolvePeriod(args);
-    return ctx.loaders.dispatchStats(p.from, p.to).load(t.code);
-  },
+  dispatchStats: dispatchStatsOf,
 };

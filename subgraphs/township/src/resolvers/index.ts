@@ -2,6 +2,7 @@ import { DateScalar, DateTimeScalar } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { County } from './County.ts';
 import { Dispatch } from './Dispatch.ts';
+import { DispatchStats } from './DispatchStats.ts';
 import { Dispute } from './Dispute.ts';
 import { Mutation } from './Mutation/index.ts';
 import { Query } from './Query/index.ts';
@@ -20,6 +21,7 @@ export const resolvers: Resolvers = {
   TownshipCase,
   TownshipCaseConnection,
   Dispatch,
+  DispatchStats,
   TownshipAgency,
   TownshipTeam,
   County,
