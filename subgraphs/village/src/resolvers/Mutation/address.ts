@@ -6,7 +6,7 @@ import { forWrite, registered, tx } from './write.ts';
 
 /** 标准地址: registering and correcting addresses, on the addresses' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const addressMutations = {
-  registerAddress: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerAddress', key: idempotencyKey, input }, ADDRESSES, addresses),
+  registerAddress: registered('registerAddress', ADDRESSES, addresses),
   updateAddress: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const a = await forWrite(em, ctx.caller, addresses, id, 'address');

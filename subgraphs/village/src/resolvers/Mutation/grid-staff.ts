@@ -8,7 +8,7 @@ import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, W
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
-import { once, tx } from './write.ts';
+import { keyedCreate, tx } from './write.ts';
 
 /**
  * 网格力量 (1+3+N): assigning people to roles in a grid, changing and ending
@@ -43,16 +43,7 @@ async function save(em: EntityManager, caller: Caller, input: object, current: G
 }
 
 export const gridStaffMutations = {
-  createGridStaff: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'createGridStaff', key: idempotencyKey, input },
-        () => save(em, ctx.caller, input, null),
-        (id) => gridStaff.byId(em, id),
-      ),
-    ),
+  createGridStaff: keyedCreate('createGridStaff', gridStaff, (em, { input }, ctx) => save(em, ctx.caller, input, null)),
   updateGridStaff: (_, { id, version, input }, ctx) => tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id), version)),
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {

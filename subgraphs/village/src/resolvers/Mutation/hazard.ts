@@ -3,7 +3,7 @@ import { optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { hazards, type HazardRow, type HazardStatus } from '../../store/hazard.ts';
-import { checkVersion, forWrite, gridFor, once, tx, versioned } from './write.ts';
+import { checkVersion, forWrite, gridFor, keyedCreate, tx, versioned } from './write.ts';
 
 const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
   REPORTED: ['RECTIFYING', 'RECTIFIED'],
@@ -46,32 +46,23 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
 
 /** 安全隐患: reporting hazards (other than on patrol) and their rectification. */
 export const hazardMutations = {
-  reportHazard: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'reportHazard', key: idempotencyKey, input },
-        async () => {
-          if (input.source === 'PATROL') {
-            throw badInput(
-              { zh: '巡逻中发现的隐患请通过 recordPatrol 上报。', en: 'Hazards found on patrol are reported with recordPatrol.' },
-              { argument: 'source' },
-            );
-          }
-          const loc = await gridFor(em, ctx.caller, input.gridCode);
-          return hazards.insertReported(em, {
-            kind: input.kind,
-            description: text(input.description, 'description', 500),
-            location: optText(input.location, 'location'),
-            source: input.source,
-            reportedBy: optText(input.reportedBy, 'reportedBy', 50),
-            ...loc,
-          });
-        },
-        (id) => hazards.byId(em, id),
-      ),
-    ),
+  reportHazard: keyedCreate('reportHazard', hazards, async (em, { input }, ctx) => {
+    if (input.source === 'PATROL') {
+      throw badInput(
+        { zh: '巡逻中发现的隐患请通过 recordPatrol 上报。', en: 'Hazards found on patrol are reported with recordPatrol.' },
+        { argument: 'source' },
+      );
+    }
+    const loc = await gridFor(em, ctx.caller, input.gridCode);
+    return hazards.insertReported(em, {
+      kind: input.kind,
+      description: text(input.description, 'description', 500),
+      location: optText(input.location, 'location'),
+      source: input.source,
+      reportedBy: optText(input.reportedBy, 'reportedBy', 50),
+      ...loc,
+    });
+  }),
   startHazardRectification: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'RECTIFYING'),
   rectifyHazard: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'RECTIFIED'),
   verifyHazard: (_, { id, version }, ctx) => moveHazard(ctx, id, version, 'VERIFIED'),

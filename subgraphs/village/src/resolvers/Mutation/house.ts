@@ -6,7 +6,7 @@ import { forWrite, registered, tx } from './write.ts';
 
 /** 实有房屋: registering and correcting houses, on the houses' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const houseMutations = {
-  registerHouse: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerHouse', key: idempotencyKey, input }, HOUSES, houses),
+  registerHouse: registered('registerHouse', HOUSES, houses),
   updateHouse: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, houses, id, 'house');

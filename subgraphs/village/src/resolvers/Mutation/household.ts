@@ -15,8 +15,7 @@ import { forWrite, gridFor, refInVillage, registered, tx, versioned } from './wr
  * path (docs/ARCHITECTURE.md, "One write path per kind").
  */
 export const householdMutations = {
-  registerHousehold: (_, { input, idempotencyKey }, ctx) =>
-    registered(ctx, { mutation: 'registerHousehold', key: idempotencyKey, input }, HOUSEHOLDS, households),
+  registerHousehold: registered('registerHousehold', HOUSEHOLDS, households),
   updateHousehold: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, households, id, 'household');

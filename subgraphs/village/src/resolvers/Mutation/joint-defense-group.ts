@@ -9,7 +9,7 @@ import { currentVersion, formValues, writeForm, writeValues } from '../../regist
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { checkVersion, forWrite, once, tx } from './write.ts';
+import { checkVersion, forWrite, keyedCreate, tx } from './write.ts';
 
 /**
  * 十户联防: a household belongs to at most one joint-defense group
@@ -66,32 +66,23 @@ function checkMembership(g: JointDefenseGroupRow, version: number, changed: bool
 
 /** 十户联防: forming joint-defense groups of neighbouring households, their members and their leader (联户长). */
 export const jointDefenseGroupMutations = {
-  createJointDefenseGroup: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'createJointDefenseGroup', key: idempotencyKey, input },
-        async () => {
-          const values = await formValues(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name, leaderId: input.leaderId });
-          const members = await groupHouseholds(em, ctx.caller, input.householdIds, String(values.values.grid_code).slice(0, 12));
-          if (!members.length)
-            throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
-          refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
-          // Written once, with its leader, through the groups' rules: a resident of the caller's jurisdiction who lives in
-          // one of the households it is formed with (leaderOutside). One creation is one record written, so the change feed
-          // has one CREATED entry for it, leader included.
-          const id = (await writeValues(em, GROUPS, values, { register: true, household_ids: members.map((h) => String(h.id)) }))!;
-          await households.joinGroup(
-            em,
-            id,
-            members.map((h) => h.id),
-          );
-          return (await jointDefenseGroups.byId(em, id))!;
-        },
-        (id) => jointDefenseGroups.byId(em, id),
-      ),
-    ),
+  createJointDefenseGroup: keyedCreate('createJointDefenseGroup', jointDefenseGroups, async (em, { input }, ctx) => {
+    const values = await formValues(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name, leaderId: input.leaderId });
+    const members = await groupHouseholds(em, ctx.caller, input.householdIds, String(values.values.grid_code).slice(0, 12));
+    if (!members.length)
+      throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
+    refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
+    // Written once, with its leader, through the groups' rules: a resident of the caller's jurisdiction who lives in
+    // one of the households it is formed with (leaderOutside). One creation is one record written, so the change feed
+    // has one CREATED entry for it, leader included.
+    const id = (await writeValues(em, GROUPS, values, { register: true, household_ids: members.map((h) => String(h.id)) }))!;
+    await households.joinGroup(
+      em,
+      id,
+      members.map((h) => h.id),
+    );
+    return (await jointDefenseGroups.byId(em, id))!;
+  }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });

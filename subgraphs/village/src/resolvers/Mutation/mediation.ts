@@ -9,7 +9,7 @@ import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
 import { MEDIATOR_KIND, MEDIATOR_WRITER, mediators, type MediatorRow } from '../../store/mediator.ts';
-import { once, tx } from './write.ts';
+import { keyedCreate, tx } from './write.ts';
 
 /**
  * 人民调解委员会 and 人民调解员: setting up, changing and ending committees,
@@ -69,16 +69,7 @@ async function saveMediator(em: EntityManager, caller: Caller, input: object, cu
 }
 
 export const mediationMutations = {
-  createMediationCommittee: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'createMediationCommittee', key: idempotencyKey, input },
-        () => saveCommittee(em, ctx.caller, input, null),
-        (id) => mediationCommittees.byId(em, id),
-      ),
-    ),
+  createMediationCommittee: keyedCreate('createMediationCommittee', mediationCommittees, (em, { input }, ctx) => saveCommittee(em, ctx.caller, input, null)),
   updateMediationCommittee: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => saveCommittee(em, ctx.caller, input, await committee(em, ctx.caller, id), version)),
   endMediationCommittee: (_, { id, version, reason }, ctx) =>
@@ -90,16 +81,7 @@ export const mediationMutations = {
       await mediators.endOfCommittee(em, current.id, by(ctx.caller), why);
       return mediationCommittees.end(em, current.id, by(ctx.caller), why);
     }),
-  createMediator: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'createMediator', key: idempotencyKey, input },
-        () => saveMediator(em, ctx.caller, input, null),
-        (id) => mediators.byId(em, id),
-      ),
-    ),
+  createMediator: keyedCreate('createMediator', mediators, (em, { input }, ctx) => saveMediator(em, ctx.caller, input, null)),
   updateMediator: (_, { id, version, input }, ctx) => tx(ctx, async (em) => saveMediator(em, ctx.caller, input, await mediator(em, ctx.caller, id), version)),
   endMediator: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {

@@ -11,7 +11,7 @@ import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
 import { persons } from '../../store/person.ts';
 import type { Location } from '../../store/record.ts';
-import { forWrite, gridFor, once, tx } from './write.ts';
+import { forWrite, gridFor, keyedCreate, tx } from './write.ts';
 
 /**
  * The grid a patrol team or a patrol is filed under (`Grid.patrolTeams`,
@@ -94,26 +94,17 @@ const afterMembers = async (em: EntityManager, id: number): Promise<PatrolTeamRo
 
 /** 群防群治队伍: forming patrol teams of a village and changing their members. */
 export const patrolTeamMutations = {
-  createPatrolTeam: (_, { input, idempotencyKey }, ctx) =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation: 'createPatrolTeam', key: idempotencyKey, input },
-        async () => {
-          const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
-          requireWrite(ctx.caller, village, 'villageCode');
-          const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
-          // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
-          const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
-          const team = (await patrolTeams.byId(em, id!))!;
-          // Members set with the team are part of its creation: no version moves (the feed's one CREATED entry holds them).
-          await addMembers(em, ctx.caller, team, input.memberIds ?? [], 'memberIds');
-          return team;
-        },
-        (id) => patrolTeams.byId(em, id),
-      ),
-    ),
+  createPatrolTeam: keyedCreate('createPatrolTeam', patrolTeams, async (em, { input }, ctx) => {
+    const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
+    requireWrite(ctx.caller, village, 'villageCode');
+    const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
+    // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
+    const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
+    const team = (await patrolTeams.byId(em, id!))!;
+    // Members set with the team are part of its creation: no version moves (the feed's one CREATED entry holds them).
+    await addMembers(em, ctx.caller, team, input.memberIds ?? [], 'memberIds');
+    return team;
+  }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
       const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });

@@ -6,7 +6,7 @@ import { forWrite, registered, tx } from './write.ts';
 
 /** 重点场所: registering and correcting key sites, on the sites' one write path (docs/ARCHITECTURE.md, "One write path per kind"). */
 export const siteMutations = {
-  registerSite: (_, { input, idempotencyKey }, ctx) => registered(ctx, { mutation: 'registerSite', key: idempotencyKey, input }, SITES, sites),
+  registerSite: registered('registerSite', SITES, sites),
   updateSite: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const s = await forWrite(em, ctx.caller, sites, id, 'site');

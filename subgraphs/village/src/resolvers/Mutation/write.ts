@@ -8,6 +8,7 @@ import { keyText } from '../../../../../platform/validate.ts';
 import { writeKeys } from '../../store/write-key.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
+import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
 
@@ -72,7 +73,7 @@ function stableJson(v: unknown): string {
  * sends the create again, and must not make a second resident, hazard or team. The same key with another mutation or
  * other input is CONFLICT: a key names one write. Without a key, `create` runs as it is.
  */
-export async function once<R extends { id: number; villageCode: string; gridCode?: string | null }>(
+export async function once<R extends Created>(
   em: EntityManager,
   caller: Caller,
   write: { mutation: string; key: string | null | undefined; input: unknown },
@@ -108,24 +109,48 @@ export async function once<R extends { id: number; villageCode: string; gridCode
   return record;
 }
 
+/** A record a create answers: its id, and its place (the key is kept under the record's jurisdiction). */
+type Created = { id: number; villageCode: string; gridCode?: string | null };
+
+/** The arguments a resolver takes (of the function form of the generated `Resolver` union). */
+type ArgsOf<T> = T extends ResolverFn<infer _R, infer _P, infer _C, infer A> ? A : never;
+/** The arguments of a mutation, as its generated resolver type takes them. */
+type MutationArgs<K extends keyof MutationResolvers> = ArgsOf<NonNullable<MutationResolvers[K]>>;
+
+/**
+ * A creating mutation's resolver: `create` writes in the mutation's transaction, once per idempotency key (`once`),
+ * and `table` reads the record back for a retry.
+ */
+export function keyedCreate<K extends keyof MutationResolvers, R extends Created>(
+  mutation: K,
+  table: { byId(em: EntityManager, id: number): Promise<R | null> },
+  create: (em: EntityManager, args: MutationArgs<K>, ctx: VillageContext) => Promise<R>,
+) {
+  return (_: unknown, args: MutationArgs<K> & { input: object; idempotencyKey?: string | null }, ctx: VillageContext): Promise<R> =>
+    tx(ctx, (em) =>
+      once(
+        em,
+        ctx.caller,
+        { mutation, key: args.idempotencyKey, input: args.input },
+        () => create(em, args, ctx),
+        (id) => table.byId(em, id),
+      ),
+    );
+}
+
 /**
  * A registry create (registerAddress, registerHouse, registerHousehold, registerSite): the form on its kind's one
  * write path (docs/ARCHITECTURE.md, "One write path per kind"), once per idempotency key; the record as written.
  */
-export function registered<R extends { id: number; villageCode: string; gridCode?: string | null }>(
-  ctx: VillageContext,
-  write: { mutation: string; key: string | null | undefined; input: object },
+export function registered<K extends keyof MutationResolvers, R extends Created>(
+  mutation: K,
   kind: WritableKind,
   table: { byId(em: EntityManager, id: number): Promise<R | null> },
-): Promise<R> {
-  return tx(ctx, (em) =>
-    once(
-      em,
-      ctx.caller,
-      write,
-      async () => (await table.byId(em, (await writeForm(em, ctx.caller, kind, write.input, { register: true }))!))!,
-      (id) => table.byId(em, id),
-    ),
+) {
+  return keyedCreate(
+    mutation,
+    table,
+    async (em, args, ctx) => (await table.byId(em, (await writeForm(em, ctx.caller, kind, (args as { input: object }).input, { register: true }))!))!,
   );
 }
 
