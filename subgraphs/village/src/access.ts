@@ -4,7 +4,7 @@ import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { badInput, hubError, type Said } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
-import { auditTrail, type AuditedType } from './store/audit-trail.ts';
+import { auditTrail, type AuditedType, type AuditEntry } from './store/audit-trail.ts';
 import { lookupQuota, type ExceededQuota } from './store/lookup-quota.ts';
 
 /**
@@ -106,19 +106,15 @@ export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }):
 export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<boolean> {
   const spent = lookupBatches.has(ctx);
   if (!ctx.audit.size) return spent;
-  const c = ctx.caller;
   for (const [type, { ids, fields }] of ctx.audit) {
-    await auditTrail.insert(ctx.em, {
-      subject: c.subject,
-      callerName: c.name,
-      callerJurisdiction: c.jurisdiction,
-      operation: ctx.operation || 'unknown',
-      requestId: ctx.requestId,
-      recordType: type,
-      recordIds: [...ids],
-      fields: [...fields],
-    });
+    await auditTrail.insert(ctx.em, auditEntry(ctx, ctx.operation || 'unknown', type, [...ids], [...fields]));
   }
   ctx.audit.clear();
   return true;
+}
+
+/** An audit row of the request's caller: what `operation` did to which records' personal `fields`. */
+export function auditEntry(ctx: BaseContext, operation: string, recordType: AuditedType, recordIds: readonly number[], fields: readonly string[]): AuditEntry {
+  const c = ctx.caller;
+  return { subject: c.subject, callerName: c.name, callerJurisdiction: c.jurisdiction, operation, requestId: ctx.requestId, recordType, recordIds, fields };
 }

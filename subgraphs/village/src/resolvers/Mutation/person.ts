@@ -8,7 +8,7 @@ import { auditTrail } from '../../store/audit-trail.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { alreadyRegistered, deregistered, deregisteredNumber, idNumberElsewhere, ruleError, WHAT, type Rule } from '../../registry/rules.ts';
-import { spendLookup } from '../../access.ts';
+import { auditEntry, spendLookup } from '../../access.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
@@ -111,17 +111,7 @@ export const personMutations = {
       checkTagsForAge(p.tags, n.birthDate);
       const corrected = await persons.correctIdNumber(em, p.id, version, n);
       if (!corrected) throw staleError(await persons.version(em, p.id), version);
-      const c = ctx.caller;
-      await auditTrail.insert(em, {
-        subject: c.subject,
-        callerName: c.name,
-        callerJurisdiction: c.jurisdiction,
-        operation: `correctIdNumber: ${why}`,
-        requestId: ctx.requestId,
-        recordType: 'Person',
-        recordIds: [p.id],
-        fields: ['idNumber'],
-      });
+      await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber']));
       return corrected;
     });
   },
