@@ -6,6 +6,7 @@ import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, p
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
 import { levelOf } from '../../../domain/codes.ts';
+import type { PeriodScope } from '../../../platform/period-fields.ts';
 
 /**
  * Statistics of any division (village 12, township 9, county 6, prefecture 4,
@@ -48,10 +49,6 @@ export interface ForcesFigures {
 }
 
 /** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
-export interface PeriodScope {
-  code?: string;
-  period?: import('../../../domain/periods.ts').Period;
-}
 
 /** The sums over day rows the patrol figures are made of: a township's are its villages' added up (see `summedFromVillages`). */
 const PATROL_COUNTS = ['patrols', 'patrolSeconds', 'hazardsFound', 'hazardsRectified'] as const;

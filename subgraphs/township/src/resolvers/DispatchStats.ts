@@ -1,4 +1,5 @@
-import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../domain/periods.ts';
+import { resolvePeriod, type Period } from '../../../../domain/periods.ts';
+import { comparisons } from '../../../../platform/period-fields.ts';
 import { requireStatsAccess } from '../../../../platform/caller.ts';
 import type { TownshipContext } from '../context.ts';
 import type { DispatchStatsResolvers } from '../generated/resolvers.ts';
@@ -16,9 +17,4 @@ export function dispatchStatsOf(d: { code: string }, args: { from?: string | nul
 }
 
 /** The period and its comparisons (环比 previous, 同比 yearAgo), as the village subgraph's statistics have them. */
-export const DispatchStats: DispatchStatsResolvers = {
-  from: (x) => x.period.from,
-  to: (x) => x.period.to,
-  previous: (x, _, ctx) => figuresOf(ctx, x.code, previousPeriod(x.period)),
-  yearAgo: (x, _, ctx) => figuresOf(ctx, x.code, yearAgo(x.period)),
-};
+export const DispatchStats: DispatchStatsResolvers = comparisons(figuresOf);

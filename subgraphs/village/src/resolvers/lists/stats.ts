@@ -2,10 +2,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
-import { previousPeriod, resolvePeriod, yearAgo, type Period } from '../../../../../domain/periods.ts';
+import { resolvePeriod, type Period } from '../../../../../domain/periods.ts';
 import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { VillageContext } from '../../context.ts';
-import type { DisputeFigures, PatrolFigures, PeriodScope } from '../../stats.ts';
+import type { DisputeFigures, PatrolFigures } from '../../stats.ts';
 
 interface PeriodArgs {
   from?: string | null;
@@ -44,16 +44,6 @@ export const disputesFor = async (ctx: VillageContext, code: string, period: Per
   if (info && selectsAny(info, CASE_FIELDS)) casesOf(ctx, code, period).catch(() => {});
   return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(code)), code, period };
 };
-
-/** Period fields and comparisons (环比 previous, 同比 yearAgo), batched per period across divisions. */
-export function comparisons<F extends PeriodScope>(load: (ctx: VillageContext, code: string, p: Period, info?: GraphQLResolveInfo) => Promise<F>) {
-  return {
-    from: (x: F) => x.period!.from,
-    to: (x: F) => x.period!.to,
-    previous: (x: F, _: unknown, ctx: VillageContext, info: GraphQLResolveInfo) => load(ctx, x.code!, previousPeriod(x.period!), info),
-    yearAgo: (x: F, _: unknown, ctx: VillageContext, info: GraphQLResolveInfo) => load(ctx, x.code!, yearAgo(x.period!), info),
-  };
-}
 
 /** population / forces / patrolStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
 export const statFields = {
