@@ -481,6 +481,11 @@ export interface StepStorage<R extends CaseRecord> {
   lock(): Promise<R>;
   /** The level's own refusals of a step the caller may take (a case handled at another level), after the version check. */
   check?(r: R): void;
+  /**
+   * Whether the record's last step is this very step sent again (the same action by the same actor with the same
+   * details, `stepSignature`): a client retrying after its answer was lost.
+   */
+  sentAgain?(r: R): Promise<boolean> | boolean;
   /** Where the case was resolved, for REOPEN (null when it is not). */
   resolvedLevel?(r: R): Level | null;
   /** Steps the status allows that the record's state does not (nothing to act on), left out of a refusal's `allowed`. */
@@ -496,6 +501,16 @@ export interface StepStorage<R extends CaseRecord> {
 }
 
 /**
+ * What tells a step sent again from another one: its action, who took it and
+ * what they sent (the note, or the arguments that decide the step). A level
+ * keeps the signature of its record's last step (`StepStorage.sentAgain`).
+ */
+export const stepSignature = (action: CaseAction, actor: string, sent: unknown): string => JSON.stringify([action, actor, sent ?? null]);
+
+/** A step taken, or (`fact` null) one found already taken: the same step sent again from the version it was taken on. */
+export type StepTaken<R> = { record: R; fact: StepFact; rule: StepRule } | { record: R; fact: null; rule: null };
+
+/**
  * One step of the loop at one level, inside the caller's transaction: the
  * engine checks the status allows it and that the client read the current
  * version (`null` for steps that follow an event), starts its deadlines,
@@ -507,8 +522,11 @@ export async function takeStep<R extends CaseRecord>(
   action: CaseAction,
   version: number | null,
   at = new Date(),
-): Promise<{ record: R; fact: StepFact; rule: StepRule }> {
+): Promise<StepTaken<R>> {
   const r = await storage.lock();
+  // The same step sent again after its answer was lost: the case took it from the version the caller read, and no
+  // one changed the case since, so the retry is answered with the case as it is rather than told it is stale.
+  if (version !== null && r.version === version + 1 && (await storage.sentAgain?.(r))) return { record: r, fact: null, rule: null };
   // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
   // its copy allowed is refused for a status it has not seen.
   if (version !== null && r.version !== version) {

@@ -534,7 +534,7 @@ describe('takeStep: the one step runner', () => {
     const m = memoryStorage('TOWNSHIP', { id: 'a', status: 'ACCEPTED', version: 3, seq: 5, settleBy: null, resolvedLevel: null });
     const out = await takeStep(m.storage, 'ESCALATE', 3, at);
     expect(out.fact).toMatchObject({ seq: 6, level: 'TOWNSHIP', action: 'ESCALATE', at });
-    expect(out.fact.deadlines.settleBy).toEqual(new Date(at.getTime() + 360 * HOUR));
+    expect(out.fact?.deadlines.settleBy).toEqual(new Date(at.getTime() + 360 * HOUR));
     expect(out.record).toMatchObject({ status: 'ESCALATED', seq: 6, version: 4 });
     expect(steps(m.log)).toEqual(['lock', 'save ESCALATED 6', 'record ESCALATE 6', 'tell ESCALATE 6']);
   });

@@ -134,6 +134,12 @@ describe('a dispute’s whole life across levels', () => {
     // level; on the current version, the village hears the case is the township's now.
     const twice = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "再次提交") { id } }`);
     expect(twice.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: esc.data!.escalateDispute!.version });
+    // The very same escalation sent again (its answer lost) is answered with the case as it is: one escalation, no CONFLICT.
+    const resent = await v<One<'escalateDispute', Dispute>>(
+      `mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`,
+    );
+    expect(resent.errors).toBeUndefined();
+    expect(resent.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', version: esc.data!.escalateDispute!.version });
     const current = await v(`mutation { resolveDispute(id: "${d.id}", version: ${esc.data!.escalateDispute!.version}, outcome: AGREEMENT) { id } }`);
     expect(current.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(current.errors![0]!.message).toMatch(/handled at the township level/);
@@ -144,8 +150,10 @@ describe('a dispute’s whole life across levels', () => {
     });
     expect(tc!.status).toBe('RECEIVED');
     type Case = { status: string; version: number; dispatches?: Dispatch[] };
-    let c = (await t<One<'acceptTownshipCase', Case>>(`mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc!.version}) { status version } }`))
-      .data!.acceptTownshipCase;
+    const accept = `mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc!.version}) { status version } }`;
+    let c = (await t<One<'acceptTownshipCase', Case>>(accept)).data!.acceptTownshipCase;
+    // Sent again from the version it was taken on: the case as it is, not a second step.
+    expect((await t<One<'acceptTownshipCase', Case>>(accept)).data!.acceptTownshipCase).toEqual(c);
     const dispatched = await t<One<'dispatchToDepartments', Case>>(
       `mutation { dispatchToDepartments(disputeId: "${d.id}", version: ${c.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"], note: "请核实草场确权") { status version dispatches { id departmentKind status } } }`,
     );
@@ -172,17 +180,25 @@ describe('a dispute’s whole life across levels', () => {
         'REPORTED',
       );
     }
-    const resolved = await t(
-      `mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: AGREEMENT, note: "双方签订调解协议") { status } }`,
-    );
+    const resolve = (outcome: string) =>
+      t(`mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${c.version}, outcome: ${outcome}, note: "双方签订调解协议") { status } }`);
+    const resolved = await resolve('AGREEMENT');
     expect(resolved.errors).toBeUndefined();
+    expect((await resolve('AGREEMENT')).errors).toBeUndefined();
+    // The same note with another outcome is not the step sent again.
+    expect((await resolve('WITHDRAWN')).errors![0]!.extensions!.code).toBe('CONFLICT');
 
     d = await waitFor(async () => {
       const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!;
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(d).toMatchObject({ resolvedLevel: 'TOWNSHIP', outcome: 'AGREEMENT', handlingLevel: 'TOWNSHIP', inTransit: false });
-    d = (await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { ${DISPUTE} } }`)).data!.rateDispute!;
+    const rate = (rating: string) =>
+      v<One<'rateDispute', Dispute>>(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: ${rating}) { ${DISPUTE} } }`);
+    const rated = (await rate('SATISFIED')).data!.rateDispute!;
+    expect((await rate('SATISFIED')).data!.rateDispute).toMatchObject({ version: rated.version, rating: 'SATISFIED' });
+    expect((await rate('BASICALLY_SATISFIED')).errors![0]!.extensions!.code).toBe('CONFLICT');
+    d = rated;
     d = (await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.closeDispute!;
     const done = await v(`mutation { followUpDispute(id: "${d.id}", version: ${d.version}, note: "回访：双方满意，围栏已重修") { ${DISPUTE} } }`);
     expect(done.errors).toBeUndefined();
@@ -546,8 +562,11 @@ describe('county handling and supervision', () => {
       `{ county(code: "623022") { caseInbox(status: [MEDIATING]) { nodes { dispute { id } } } } }`,
     );
     expect(mediating.data!.county.caseInbox.nodes.map((n) => n.dispute.id)).toContain(d.id);
-    k = await step(`resolveCountyCase(disputeId: "${d.id}", version: ${k.version}, outcome: LITIGATION) { status outcome }`);
-    expect(k).toEqual({ status: 'RESOLVED', outcome: 'LITIGATION' });
+    const resolve = `resolveCountyCase(disputeId: "${d.id}", version: ${k.version}, outcome: LITIGATION) { status outcome version }`;
+    k = await step(resolve);
+    expect(k).toMatchObject({ status: 'RESOLVED', outcome: 'LITIGATION' });
+    // Sent again after a lost answer: the case as it is, and one RESOLVE on the timeline (below).
+    expect(await step(resolve)).toEqual(k);
     type Final = Pick<Dispute, 'status' | 'handlingLevel' | 'resolvedLevel' | 'outcome'> & { timeline: { level: string; action: string }[] };
     const final = await waitFor(async () => {
       const x = (

@@ -18,7 +18,15 @@ import { countyStorage, type CountyExtras } from './storage.ts';
  * and sets besides the status. The engine (domain/case-engine.ts `takeStep`)
  * checks, orders, times and records every one the same way.
  */
-async function countyStep(ctx: CountyContext, id: string, version: number, action: CaseAction, note: string | null, extras?: (at: Date) => CountyExtras) {
+async function countyStep(
+  ctx: CountyContext,
+  id: string,
+  version: number,
+  action: CaseAction,
+  note: string | null,
+  extras?: (at: Date) => CountyExtras,
+  sent?: unknown,
+) {
   const key = disputeId(id, 'disputeId');
   const { record } = await ctx.em.transactional((em) =>
     takeStep<CountyCaseRow>(
@@ -27,6 +35,7 @@ async function countyStep(ctx: CountyContext, id: string, version: number, actio
         actor: ctx.caller.name || ctx.caller.subject,
         note,
         extras,
+        sent,
         lock: async () => {
           const c = await countyCases.lock(em, key);
           if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
@@ -56,8 +65,7 @@ export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCase
 export const recordCountyMediation = (ctx: CountyContext, a: MutationRecordCountyMediationArgs) =>
   countyStep(ctx, a.disputeId, a.version, 'MEDIATE', text(a.note, 'note', 2000));
 
-export const resolveCountyCase = (ctx: CountyContext, a: MutationResolveCountyCaseArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'RESOLVE', optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, (at) => ({
-    outcome: a.outcome,
-    resolvedAt: at,
-  }));
+export function resolveCountyCase(ctx: CountyContext, a: MutationResolveCountyCaseArgs) {
+  const note = optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
+  return countyStep(ctx, a.disputeId, a.version, 'RESOLVE', note, (at) => ({ outcome: a.outcome, resolvedAt: at }), [note, a.outcome]);
+}

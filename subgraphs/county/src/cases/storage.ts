@@ -1,4 +1,4 @@
-import type { CaseAction, DeadlineRule, StepFact, StepStorage } from '../../../../domain/case-engine.ts';
+import { stepSignature, type CaseAction, type DeadlineRule, type StepFact, type StepStorage } from '../../../../domain/case-engine.ts';
 import { STEP_ACTIONS } from '../../../../domain/events.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -12,7 +12,7 @@ import { countyCases, type CountyCaseChanges, type CountyCaseRow } from '../stor
  */
 
 /** The fields a step sets besides status, order and deadlines. */
-export type CountyExtras = Omit<CountyCaseChanges, 'status' | 'seq' | 'settleBy'>;
+export type CountyExtras = Omit<CountyCaseChanges, 'status' | 'seq' | 'settleBy' | 'lastStep'>;
 
 /** One step at the county: the locked case (after the caller's right is checked), who took it and why, and what it sets. */
 export interface CountyStep {
@@ -21,6 +21,8 @@ export interface CountyStep {
   actor: string;
   note: string | null;
   extras?: (at: Date) => CountyExtras;
+  /** What decides the step when the note does not say it all (an outcome), to tell it sent again. */
+  sent?: unknown;
 }
 
 const ruleOfCase = (c: CountyCaseRow): DeadlineRule => ({ contactMinutes: c.contactMinutes, settleHours: c.settleHours, replyHours: c.replyHours });
@@ -49,14 +51,23 @@ export async function toVillage(em: Db, c: CountyCaseRow, fact: StepFact, who: {
 
 export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseRow> {
   let set: CountyExtras = {};
+  const signature = stepSignature(step.action, step.actor, step.sent ?? step.note);
   return {
     level: 'COUNTY',
     lock: step.lock,
+    sentAgain: (c) => c.lastStep === signature,
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'COUNTY' : null),
     rule: ruleOfCase,
     save: async (c, { status, seq, deadlines, at }) => {
       set = step.extras?.(at) ?? {};
-      const saved = await countyCases.step(em, c.disputeId, { status, seq, settleBy: deadlines.settleBy, replyBy: deadlines.replyBy, ...set });
+      const saved = await countyCases.step(em, c.disputeId, {
+        status,
+        seq,
+        settleBy: deadlines.settleBy,
+        replyBy: deadlines.replyBy,
+        ...set,
+        lastStep: signature,
+      });
       if (!saved) throw new Error(`county_case ${c.disputeId} vanished during a step.`);
       return saved;
     },

@@ -7,6 +7,7 @@ import { Migration20261201000005CaseEngine } from './Migration20261201000005Case
 import { Migration20261201000006FailClosed } from './Migration20261201000006FailClosed.ts';
 import { Migration20261201000007DivisionTargets } from './Migration20261201000007DivisionTargets.ts';
 import { Migration20261204000008DirectoryDepartments } from './Migration20261204000008DirectoryDepartments.ts';
+import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Migration20261201000006FailClosed,
   Migration20261201000007DivisionTargets,
   Migration20261204000008DirectoryDepartments,
+  Migration20261205000009LastStep,
 ];

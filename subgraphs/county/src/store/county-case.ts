@@ -27,6 +27,8 @@ const CountyCase = z.object({
   replyHours: col.num,
   /** The last step of the case this record has taken or applied (the case's own order). */
   seq: col.num,
+  /** The last step's signature (domain/case-engine.ts `stepSignature`), to tell the same step sent again. */
+  lastStep: col.text.nullable(),
   rehandled: col.num,
   version: col.num,
 });
@@ -62,6 +64,8 @@ export interface CountyCaseChanges {
   outcome?: string | null;
   resolvedAt?: Date | null;
   rehandled?: number;
+  /** The step's signature (domain/case-engine.ts `stepSignature`). */
+  lastStep?: string;
 }
 /** Columns a step may set besides status and seq, in the order they are written. */
 const STEP_COLUMNS: readonly (readonly [Exclude<keyof CountyCaseChanges, 'status' | 'seq'>, string])[] = [
@@ -71,6 +75,7 @@ const STEP_COLUMNS: readonly (readonly [Exclude<keyof CountyCaseChanges, 'status
   ['outcome', 'outcome'],
   ['resolvedAt', 'resolved_at'],
   ['rehandled', 'rehandled'],
+  ['lastStep', 'last_step'],
 ];
 
 export const countyCases = {

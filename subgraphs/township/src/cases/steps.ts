@@ -166,6 +166,8 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
       action: 'WITHDRAW_DISPATCH',
       actor: actorOf(ctx),
       note: null,
+      // The note names the dispatch's status, which the withdrawal changes: the dispatch and reason tell it sent again.
+      sent: [String(id), reason],
       lock: async () => {
         const d = await dispatches.lock(em, id);
         if (!d || !inJurisdiction(ctx.caller, d.villageCode))
@@ -195,11 +197,13 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
 }
 
 export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) {
+  const note = optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
   return run(ctx, a.version, (em) => ({
     action: 'RESOLVE',
     lock: () => caseForCentre(em, ctx, a.disputeId),
     actor: actorOf(ctx),
-    note: optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome,
+    note,
+    sent: [note, a.outcome],
     extras: async (c, at) => {
       await requireDepartmentsReported(em, c, 'RESOLVE');
       return { outcome: a.outcome, resolvedAt: at };

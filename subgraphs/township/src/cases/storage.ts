@@ -1,4 +1,4 @@
-import { ruleOf, type CaseAction, type DeadlineRule, type StepFact, type StepStorage } from '../../../../domain/case-engine.ts';
+import { ruleOf, stepSignature, type CaseAction, type DeadlineRule, type StepFact, type StepStorage } from '../../../../domain/case-engine.ts';
 import { STEP_ACTIONS } from '../../../../domain/events.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -26,6 +26,8 @@ export interface TownshipStep {
   extras?: (c: TownshipCaseRow, at: Date, rule: DeadlineRule) => Promise<StepExtras> | StepExtras;
   /** A department's 报到/反馈 leaves the case's version alone (the centre works on the version it read). */
   keepVersion?: boolean;
+  /** What decides the step when the note does not say it all (an outcome, the dispatch withdrawn), to tell it sent again. */
+  sent?: unknown;
 }
 
 /** The case's deadline rule, as it came up with the escalation. */
@@ -64,9 +66,12 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
   // Deadlines an escalation starts are the county's (it receives them with the case), not the township record's.
   const forNextLevel = ruleOf('TOWNSHIP', step.action)?.tells === 'NEXT_LEVEL';
   let extras: StepExtras = {};
+  // Read once the case is locked: the lock names the actor and writes the note of some steps.
+  const signature = () => stepSignature(step.action, step.actor, step.sent ?? step.note);
   return {
     level: 'TOWNSHIP',
     lock: step.lock,
+    sentAgain: (c) => c.lastStep === signature(),
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'TOWNSHIP' : null),
     // Open dispatches keep the case at the township (requireDepartmentsReported); none leave nothing to withdraw.
     unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? ['RESOLVE', 'ESCALATE'] : ['WITHDRAW_DISPATCH']),
@@ -78,6 +83,7 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
         seq: change.seq,
         ...(forNextLevel ? {} : { settleBy: change.deadlines.settleBy, replyBy: change.deadlines.replyBy }),
         ...extras,
+        lastStep: signature(),
         bumpVersion: !step.keepVersion,
       });
       if (!saved) throw new Error(`township_case ${c.disputeId} vanished during a step.`);

@@ -7,6 +7,7 @@ import { Migration20261201000005FailClosed } from './Migration20261201000005Fail
 import { Migration20261204000006DispatchAgain } from './Migration20261204000006DispatchAgain.ts';
 import { Migration20261204000007DispatchWithdrawn } from './Migration20261204000007DispatchWithdrawn.ts';
 import { Migration20261205000008DispatchCounty } from './Migration20261205000008DispatchCounty.ts';
+import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Migration20261204000006DispatchAgain,
   Migration20261204000007DispatchWithdrawn,
   Migration20261205000008DispatchCounty,
+  Migration20261205000009LastStep,
 ];

@@ -28,6 +28,8 @@ const TownshipCase = z.object({
   replyHours: col.num,
   /** The last step of the case this record has taken or applied (the case's own order). */
   seq: col.num,
+  /** The last step's signature (domain/case-engine.ts `stepSignature`), to tell the same step sent again. */
+  lastStep: col.text.nullable(),
   rehandled: col.num,
   version: col.num,
 });
@@ -70,6 +72,8 @@ export interface TownshipCaseChanges {
   outcome?: string | null;
   resolvedAt?: Date | null;
   rehandled?: number;
+  /** The step's signature (domain/case-engine.ts `stepSignature`). */
+  lastStep?: string;
   bumpVersion: boolean;
 }
 /** Columns a step may set besides status and seq, in the order they are written. */
@@ -80,6 +84,7 @@ const STEP_COLUMNS: readonly (readonly [Exclude<keyof TownshipCaseChanges, 'stat
   ['outcome', 'outcome'],
   ['resolvedAt', 'resolved_at'],
   ['rehandled', 'rehandled'],
+  ['lastStep', 'last_step'],
 ];
 
 export const townshipCases = {

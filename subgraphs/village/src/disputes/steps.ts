@@ -87,6 +87,15 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
         );
       }
     },
+    sentAgain: async (r) => {
+      const last = await disputeSteps.atSeq(db, r.id, r.seq);
+      if (!last || last.level !== 'VILLAGE' || last.actor !== detail.actor) return false;
+      const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? null) === (b ?? null);
+      if (!same(last.note, detail.note) || !same(last.outcome, detail.outcome) || !same(last.assignee, detail.assignee)) return false;
+      // A rating is RATE or, when it reopened the case, REOPEN: asked again, the case (no longer RESOLVED) would make
+      // it a RATE. The rating the record keeps tells it.
+      return detail.rating ? (last.action === 'RATE' || last.action === 'REOPEN') && r.rating === detail.rating : last.action === action;
+    },
     resolvedLevel: (r) => r.resolvedLevel,
     rule,
     save: (r, change) =>

@@ -46,6 +46,7 @@ const ofDisputes = sql(
                       2147483647),
              s.at, s.id`,
 );
+const atSeq = sql('disputeStep.atSeq', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq = ?');
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
 const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by';
 const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -93,6 +94,8 @@ const params = (d: Located, s: NewStep) => [
 export const disputeSteps = {
   /** The timelines of the cases, in the timeline order (above). */
   ofDisputes: (db: Db, disputeIds: readonly string[]): Promise<DisputeStepRow[]> => rows(db, ofDisputes, [disputeIds]),
+  /** The case's step at `seq` in its order, if recorded. */
+  atSeq: async (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow | null> => (await rows(db, atSeq, [disputeId, seq]))[0] ?? null,
   /** The steps of a case after `seq` in its order (those not yet applied to the record), in order. */
   after: (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow[]> => rows(db, after, [disputeId, seq]),
   /** Appends a step to the case's timeline, located where the case is. */
