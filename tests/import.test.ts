@@ -302,8 +302,20 @@ describe('bulk import', () => {
     const second = await importFile('disputes', file);
     expect(second.done).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, rejected: 3 });
     const refused = readFileSync(second.done.rejectsFile, 'utf8');
-    for (const line of [3, 4, 5])
-      expect(refused).toMatch(new RegExp(`${line},external_id,CONFLICT,"?external_id is a case already reported with other details`));
+    for (const [line, differs] of [
+      [3, 'summary'],
+      [4, 'parties'],
+      [5, 'parties'],
+    ])
+      expect(refused).toMatch(
+        new RegExp(`${line},external_id,CONFLICT,"?external_id is a case already reported with other details.*\\(differing columns: ${differs}\\)`),
+      );
+    // A row naming the case by its id (as the export writes it) is told the same, with the columns that differ.
+    const d2 = (await db.query(`select id from dispute where idempotency_key = 'import:D-2'`)).rows[0].id;
+    writeFileSync(file, `id,grid_code,category,scale,source,summary,parties\n${d2},${grid},LAND_HOMESTEAD,ORDINARY,HOTLINE,承包地流转纠纷,\n`);
+    const byId = await importFile('disputes', file);
+    expect(byId.done).toMatchObject({ rejected: 1 });
+    expect(readFileSync(byId.done.rejectsFile, 'utf8')).toMatch(/2,id,CONFLICT,.*\(differing columns: scale\)/);
     expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(4);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
 

@@ -373,8 +373,11 @@ async function writeStaged(
   const prepared = await prepareBatch(client, kind);
   for (const check of kind.checks) {
     if ((check.afterPrepare && !prepared) || (check.onlyIfFilled && !filled(check.field))) continue;
-    for (const line of await rejectStaged(client, check)) {
-      all.push({ line, ...ruleReject(check, language) });
+    for (const { line, fields } of await rejectStaged(client, check)) {
+      const r = ruleReject(check, language);
+      // A case reported with other details: the columns that differ, as the form's CONFLICT lists them in `fields`.
+      if (fields?.length) r.reason += language === 'zh' ? `（不同的列：${fields.join('、')}）` : ` (differing columns: ${fields.join(', ')})`;
+      all.push({ line, ...r });
       if (check.revealsRegistration) revealing.rows++;
     }
   }

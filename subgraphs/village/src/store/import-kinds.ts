@@ -35,7 +35,7 @@ const SOURCE_ZH_SQL = `(case i.source ${Object.entries(DISPUTE_SOURCE_ZH)
  */
 
 /** Rows a check deleted from the stage, by line. */
-const Line = z.object({ line: z.number().int() });
+const Line = z.object({ line: z.number().int(), fields: z.array(z.string()).nullish() });
 export type LineRow = z.infer<typeof Line>;
 
 /** Rows an upsert wrote: whether each was inserted (else updated). */
@@ -48,7 +48,7 @@ export interface StageCheck {
   reason: Said;
   /** The code a mutation breaking the same rule answers (BAD_USER_INPUT when not given). */
   code?: RuleCode;
-  /** Deletes the staged rows `s` the check finds bad, returning their lines. */
+  /** Deletes the staged rows `s` the check finds bad, returning their lines (and, for some, the columns that differ). */
   st: Sql<LineRow>;
   /** The check concerns only rows whose `field` (a staged column) is filled: a batch with none skips it. */
   onlyIfFilled?: boolean;
@@ -133,10 +133,27 @@ function staging(kind: string, stage: Stage): Pick<KindSqlBase, 'stage' | 'creat
 /** A check as a statement that deletes (and returns the lines of) the staged rows `s` for which `bad` holds. */
 function check(
   kind: string,
-  c: { field: string; reason: Said; bad: string; code?: RuleCode; onlyIfFilled?: boolean; afterPrepare?: boolean; revealsRegistration?: boolean },
+  c: {
+    field: string;
+    reason: Said;
+    bad: string;
+    code?: RuleCode;
+    onlyIfFilled?: boolean;
+    afterPrepare?: boolean;
+    revealsRegistration?: boolean;
+    /** SQL (text[]) over the row `s`: the file's columns that differ from what the row is checked against, named in its reject. */
+    fields?: string;
+  },
 ): StageCheck {
-  const { bad, ...rest } = c;
-  return { ...rest, st: sql(`import.${kind}.check.${c.field}.${c.code ?? 'input'}`, Line, `delete from stage s where ${bad} returning line`) };
+  const { bad, fields, ...rest } = c;
+  return {
+    ...rest,
+    st: sql(
+      `import.${kind}.check.${c.field}.${c.code ?? 'input'}`,
+      Line,
+      `delete from stage s where ${bad} returning line${fields ? `, ${fields} as fields` : ''}`,
+    ),
+  };
 }
 
 const COUNTY = 'left(s.grid_code, 6)';
@@ -146,8 +163,8 @@ const COUNTY = 'left(s.grid_code, 6)';
  * (`offset 0`), so that `dispute`'s unique index is probed with plain columns
  * (see PARTY_NUMBER): `left(…)` and `||` are not leakproof.
  */
-function takenIn(also?: string): string {
-  return `(select 1 from (select ${COUNTY} as county, 'import:' || s.external_id as key offset 0) k
+function takenIn(also?: string, select = '1'): string {
+  return `(select ${select} from (select ${COUNTY} as county, 'import:' || s.external_id as key offset 0) k
              join dispute d on d.county_code = k.county and d.idempotency_key = k.key${also ? ` where ${also}` : ''})`;
 }
 /**
@@ -197,6 +214,9 @@ const ROW_PARTIES = sorted(
 /** Fields as compared, or the parties when the row gives them (a row naming a case by its id may leave them out). */
 const DIFFERS = `((${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})
                   or (jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES}))`;
+/** The file's columns in which the row differs from the case `d` (DIFFERS, column by column), as its reject names them. */
+const DIFFERING = `array_remove(array[${REPORTED_FIELDS.map(([c]) => `case when ${asCompared(c, 'd')} is distinct from ${asCompared(c, 's')} then '${c}' end`).join(', ')},
+                                   case when jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES} then 'parties' end], null)`;
 const REPORTED_CASE: Said = {
   zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况、发生时间或当事人不同）；已登记的案件只能通过办理步骤变更',
   en: 'is a case already reported with other details (grid, category, scale, source, summary, time of occurrence or parties); a reported case changes only through its handling steps',
@@ -288,6 +308,7 @@ export const KIND_SQL = {
         code: 'CONFLICT',
         reason: REPORTED_CASE,
         bad: `s.id is not null and exists (select 1 from dispute d where d.id = s.id and ${DIFFERS})`,
+        fields: `(select ${DIFFERING} from dispute d where d.id = s.id)`,
         onlyIfFilled: true,
       }),
       check('disputes', {
@@ -295,6 +316,7 @@ export const KIND_SQL = {
         code: 'CONFLICT',
         reason: REPORTED_CASE,
         bad: `s.id is null and exists ${takenIn(DIFFERS)}`,
+        fields: takenIn(undefined, DIFFERING),
       }),
     ],
     // One statement: number the new cases per county from the yearly counter (China Standard Time year, as

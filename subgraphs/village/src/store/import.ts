@@ -3,7 +3,7 @@ import { codePrefix } from '../../../../platform/jurisdiction.ts';
 import { z } from 'zod';
 import { col, command, nativeRows, sql, type Sql } from '../../../../platform/sql.ts';
 import { copyInto, nativeExec, type CopyValue } from '../../../../platform/bulk.ts';
-import type { KindSql, ResidentWrites, StageCheck, WrittenRow } from './import-kinds.ts';
+import type { KindSql, LineRow, ResidentWrites, StageCheck, WrittenRow } from './import-kinds.ts';
 import type { BatchCheck, BatchStatements, Written } from './row-kinds.ts';
 
 /**
@@ -145,9 +145,9 @@ export async function prepareBatch(client: PoolClient, kind: { prepare?: Sql<Rec
   return kind.prepare ? ((await nativeExec(client, kind.prepare)) ?? 1) : 1;
 }
 
-/** Deletes the staged rows a check finds bad; their lines. */
-export async function rejectStaged(client: PoolClient, check: StageCheck): Promise<number[]> {
-  return (await nativeRows(client, check.st)).map((r) => r.line);
+/** Deletes the staged rows a check finds bad; their lines, and the columns that differ where the check names them. */
+export function rejectStaged(client: PoolClient, check: StageCheck): Promise<LineRow[]> {
+  return nativeRows(client, check.st);
 }
 
 /** Runs an upsert; what it wrote. */
