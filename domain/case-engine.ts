@@ -344,11 +344,14 @@ export function transition(level: Level, status: string, action: CaseAction, res
  */
 function stepNotAllowed(level: Level, status: string, action: CaseAction, barred: readonly CaseAction[] = []): GraphQLError {
   const allowed = callerActions(level, status, action).filter((a) => !barred.includes(a));
+  // A step asked of the status it leads to (a case followed up, followed up again) is refused as a repeat.
+  const again = STEPS.some((r) => r.level === level && r.action === action && r.to === status) ? '再次' : '';
+  const article = /^[AEIOU]/.test(status) ? 'An' : 'A';
   return hubError(
     'INVALID_TRANSITION',
     {
-      zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
-      en: `A ${status} case at the ${level.toLowerCase()} level does not allow “${labelEn(action)}” (${labelZh(action)}); allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+      zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${again}${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
+      en: `${article} ${status} case at the ${level.toLowerCase()} level does not allow “${labelEn(action)}” (${labelZh(action)}); allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
     },
     { level, status, action, allowed },
   );
@@ -507,6 +510,13 @@ export interface StepStorage<R extends CaseRecord> {
  */
 export const stepSignature = (action: CaseAction, actor: string, sent: unknown): string => JSON.stringify([action, actor, sent ?? null]);
 
+/** A level's record of the case as a stale version names it: a desk that sent `Dispute.version` learns which version it owes. */
+const RECORD_NOUN: Record<Level, { zh: string; en: string }> = {
+  VILLAGE: { zh: '案件', en: 'case' },
+  TOWNSHIP: { zh: '乡镇级案件（TownshipCase）', en: 'township case (TownshipCase)' },
+  COUNTY: { zh: '县级案件（CountyCase）', en: 'county case (CountyCase)' },
+};
+
 /** A step taken, or (`fact` null) one found already taken: the same step sent again from the version it was taken on. */
 export type StepTaken<R> = { record: R; fact: StepFact; rule: StepRule } | { record: R; fact: null; rule: null };
 
@@ -530,7 +540,7 @@ export async function takeStep<R extends CaseRecord>(
   // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
   // its copy allowed is refused for a status it has not seen.
   if (version !== null && r.version !== version) {
-    throw staleVersion({ zh: '案件', en: 'case' }, r.version, version);
+    throw staleVersion(RECORD_NOUN[storage.level], r.version, version);
   }
   storage.check?.(r);
   const rule = ruleOf(storage.level, action, storage.resolvedLevel?.(r) ?? null);

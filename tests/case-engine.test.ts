@@ -220,6 +220,10 @@ describe('transition', () => {
     const done = thrown(() => transition('VILLAGE', 'FOLLOWED_UP', 'ACCEPT'));
     expect(done.message).toContain('本级已没有可办理的步骤');
     expect(done.extensions.en).toContain('nothing at this level');
+    // A step asked again of the status it led to is refused as a repeat; an English status that starts with a vowel takes "An".
+    expect(thrown(() => transition('VILLAGE', 'FOLLOWED_UP', 'FOLLOW_UP')).message).toMatch(/^在村级，已回访的案件不能再次回访；/);
+    expect(thrown(() => transition('VILLAGE', 'ACCEPTED', 'RESOLVE')).extensions.en).toMatch(/^An ACCEPTED case at the village level does not allow/);
+    expect(rate.extensions.en).toMatch(/^A REPORTED case/);
   });
 
   it('refuses rating, closing and follow-up above the village, and steps out of order at the township and county', () => {
@@ -553,9 +557,9 @@ describe('takeStep: the one step runner', () => {
     // A stale copy is told it is stale even when the step it asks is one the case's status no longer allows.
     await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
     // Behind the case's version: someone changed it since. Ahead of it: no one did; the copy is not of this case as it is.
-    await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ message: expect.stringMatching(/^该案件已被他人修改/) });
+    await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ message: expect.stringMatching(/^该县级案件（CountyCase）已被他人修改/) });
     await expect(takeStep(m.storage, 'ACCEPT', 7, at)).rejects.toMatchObject({
-      message: '提交的版本 7 高于该案件的当前版本 2，不是读到的版本，请重新读取后再试。',
+      message: '提交的版本 7 高于该县级案件（CountyCase）的当前版本 2，不是读到的版本，请重新读取后再试。',
       extensions: { code: 'CONFLICT', currentVersion: 2 },
     });
     expect(steps(m.log).filter((l) => l !== 'lock')).toEqual([]);

@@ -193,6 +193,9 @@ describe('a dispute’s whole life across levels', () => {
       return x.status === 'RESOLVED' ? x : null;
     });
     expect(d).toMatchObject({ resolvedLevel: 'TOWNSHIP', outcome: 'AGREEMENT', handlingLevel: 'TOWNSHIP', inTransit: false });
+    // The parties' rating is the village's to record: the township that resolved the case may not rate its own work.
+    const selfRated = await t(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);
+    expect(selfRated.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: expect.stringMatching(/^\d{9}$/) });
     const rate = (rating: string) =>
       v<One<'rateDispute', Dispute>>(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: ${rating}) { ${DISPUTE} } }`);
     const rated = (await rate('SATISFIED')).data!.rateDispute!;
@@ -385,9 +388,13 @@ describe('a dispute’s whole life across levels', () => {
       });
     const neither = await send({ role: 'APPLICANT' });
     expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties' });
-    expect(neither.errors![0]!.message).toBe('Each party needs personId (a registered resident) or name.');
+    expect(neither.errors![0]!.message).toBe('Party 1 needs personId (a registered resident) or name.');
     const nobody = await send({ role: 'APPLICANT', personId: '999999999' });
-    expect(nobody.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'parties.personId' });
+    expect(nobody.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'parties.personId', index: 0 });
+    // Both: the name would be dropped unseen (the registry names a resident), so the form says which party gives both.
+    const both = await send({ role: 'APPLICANT', personId: '1', name: '别人' });
+    expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties', index: 0 });
+    expect(both.errors![0]!.message).toMatch(/^Party 1 gives both personId and name/);
   });
 
   it('refuses a version below 1 as bad input, not as a change by someone else', async () => {

@@ -1750,7 +1750,8 @@ export type Mutation = {
    * 群众评价 Records the parties' rating of a resolved dispute (at whichever
    * level it was resolved). DISSATISFIED (不满意) reopens the case at the level
    * that resolved it, up to 2 rounds; after that the rating stands and the case
-   * may close.
+   * may close. Recorded by the case's village with its own token: a township or
+   * county caller gets FORBIDDEN (a level must not rate its own work).
    */
   rateDispute: Dispute;
   /** 协同办理 Records a mediation session. */

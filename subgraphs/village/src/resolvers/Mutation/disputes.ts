@@ -47,8 +47,21 @@ async function villageStep(
  * level that resolved it) while it has had fewer than REHANDLING_LIMIT rounds;
  * after that the rating stands (RATE) and the case may close.
  */
-function ratingStep(rating: string) {
-  return (d: DisputeRow): CaseAction => (rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE');
+function ratingStep(rating: string, caller: VillageContext['caller']) {
+  return (d: DisputeRow): CaseAction => {
+    // 群众评价 is the parties' verdict on the work of whichever level resolved the case, and it counts in 满意率: the
+    // village where they live records it, never a township or county desk (which could otherwise rate its own work).
+    if (caller.jurisdiction !== d.villageCode) {
+      throw forbidden(
+        {
+          zh: `群众评价由当事人所在的村（社区）（${d.villageCode}）记录，需要该村的令牌；乡镇、县级的令牌不能代录评价，包括对本级化解的案件。`,
+          en: `The parties' rating is recorded by their village (${d.villageCode}) with its token; a township or county caller cannot record it, not even for a case it resolved.`,
+        },
+        { jurisdiction: caller.jurisdiction },
+      );
+    }
+    return rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE';
+  };
 }
 
 type DisputeMutation =
@@ -82,13 +95,27 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const summary = text(input.summary, 'summary', 2000);
     const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
     const reported = { gridCode: grid, category: input.category, scale: input.scale, source: input.source, summary, occurredAt: occurred };
-    const named: NewParty[] = input.parties.map((p) => {
-      if (p.personId != null) return { personId: parseId(p.personId, 'parties.personId'), name: '', role: p.role };
-      // A party is a registered resident (personId) or a person named alone: one of the two.
-      if (p.name == null || (typeof p.name === 'string' && !p.name.trim())) {
+    const named: NewParty[] = input.parties.map((p, index) => {
+      // A party is a registered resident (personId, named as the registry names them) or a person named alone: one of
+      // the two. A name beside a personId would be dropped unseen, and may be a slip for another person.
+      const hasName = typeof p.name === 'string' && p.name.trim() !== '';
+      if (p.personId != null && hasName) {
         throw badInput(
-          { zh: '每个当事人须给出 personId（已登记的人员）或 name（姓名）之一。', en: 'Each party needs personId (a registered resident) or name.' },
-          { argument: 'parties' },
+          {
+            zh: `第 ${index + 1} 个当事人同时给出了 personId 和 name：已登记的人员只给 personId（姓名取自登记），未登记的只给 name。`,
+            en: `Party ${index + 1} gives both personId and name: give personId alone for a registered resident (the name comes from the registry), or name alone.`,
+          },
+          { argument: 'parties', index },
+        );
+      }
+      if (p.personId != null) return { personId: parseId(p.personId, 'parties.personId'), name: '', role: p.role };
+      if (!hasName) {
+        throw badInput(
+          {
+            zh: `第 ${index + 1} 个当事人须给出 personId（已登记的人员）或 name（姓名）之一。`,
+            en: `Party ${index + 1} needs personId (a registered resident) or name.`,
+          },
+          { argument: 'parties', index },
         );
       }
       return { personId: null, name: personName(p.name, 'parties.name', 50), role: p.role };
@@ -127,11 +154,11 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           { zh: '人员', en: 'person' },
           'parties',
         );
-        for (const p of named) {
+        for (const [index, p] of named.entries()) {
           if (p.personId !== null) {
             const person = await persons.byId(em, p.personId);
             if (!person || !holdsRecord(ctx.caller, person)) {
-              throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` }, { argument: 'parties.personId' });
+              throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` }, { argument: 'parties.personId', index });
             }
             if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
             parties.push({ personId: person.id, name: person.name, role: p.role });
@@ -205,7 +232,10 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   // The township learns of it through the outbox (case.escalated, with the case's rule and its place in the order).
   escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: text(a.reason, 'reason', 2000) }),
   rateDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, ratingStep(a.rating), { note: optText(a.note, 'note', 2000) ?? RATING_ZH[a.rating] ?? a.rating, rating: a.rating }),
+    villageStep(ctx, a.id, a.version, ratingStep(a.rating, ctx.caller), {
+      note: optText(a.note, 'note', 2000) ?? RATING_ZH[a.rating] ?? a.rating,
+      rating: a.rating,
+    }),
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
   superviseDispute: async (_, { id, note }, ctx) => {
