@@ -265,6 +265,41 @@ describe('change feed', () => {
     expect(o.data!.changes.nodes.every((c) => c.village.code.startsWith('623022100002'))).toBe(true);
   });
 
+  it('hands out with an export the feed position it shows: following the feed from it brings every later change and none it shows', async () => {
+    const register = async (seq: number) => {
+      const idNumber = makeCitizenId('623022', '1990-05-06', 600 + seq);
+      const r = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: {
+          gridCode: GRID,
+          name: `导出${seq}`,
+          gender: seq % 2 ? 'MALE' : 'FEMALE',
+          birthDate: '1990-05-06',
+          ethnicity: '汉族',
+          idNumber,
+          residency: 'REGISTERED',
+        },
+      });
+      expect(r.errors).toBeUndefined();
+      return r.data!.registerPerson.id;
+    };
+    const before = await register(1);
+    for (const format of ['csv', 'ndjson', 'xlsx']) {
+      const res = await fetch(new URL(`/export/residents.${format}?within=${VILLAGE}`, new URL(hub.gatewayUrl).origin), {
+        headers: { authorization: `Bearer ${reader}` },
+      });
+      expect(res.status).toBe(200);
+      const cursor = res.headers.get('x-change-cursor');
+      expect(cursor, format).toMatch(/^[A-Za-z0-9_-]+$/);
+      const body = Buffer.from(await res.arrayBuffer());
+      if (format !== 'xlsx') expect(body.toString('utf8')).toContain(before);
+      const after = await register(format.length * 10);
+      const { got } = await pull(reader, cursor, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);
+      const ids = got.map((c) => c.recordId);
+      expect(ids, format).toContain(after);
+      expect(ids, format).not.toContain(before);
+    }
+  });
+
   it('tells the village a resident left (MOVED_OUT) and the village they went to that they came (UPDATED)', async () => {
     const NEXT = '623022100002';
     const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);

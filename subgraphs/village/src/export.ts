@@ -8,7 +8,10 @@ import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
-import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
+import { inChinaTime, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
+import { nativeRows } from '../../../platform/sql.ts';
+import { changeCursor } from './changes/query.ts';
+import { lastPosition } from './store/changes.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { requireDivisionHeld } from './directory.ts';
 import { auditTrail } from './store/audit-trail.ts';
@@ -160,13 +163,17 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           auditor.release(broken);
         }
       } else {
-        await nativeBegin(client, 'read only');
+        await nativeBeginShared(client);
       }
       await scopeClient(client, caller.jurisdiction);
       await inChinaTime(client);
+      // The feed position the export shows (read in its snapshot): following the feed from it, an integration gets
+      // every change the export does not show and none that it does.
+      const [at] = await nativeRows(client, lastPosition);
       res.writeHead(200, {
         'content-type': CONTENT_TYPE[format],
         'content-disposition': `attachment; filename="${m[1]}-${within}.${format}"`,
+        ...(at?.seq && at.id ? { 'x-change-cursor': changeCursor(at as { seq: string; id: string }) } : {}),
       });
       const stream = client.query(copyTo(copy.text));
       if (format === 'xlsx') {

@@ -48,6 +48,7 @@ import { Migration20261205000046RejectRule } from './Migration20261205000046Reje
 import { Migration20261205000047HouseholdSize } from './Migration20261205000047HouseholdSize.ts';
 import { Migration20261205000048WriteKeys } from './Migration20261205000048WriteKeys.ts';
 import { Migration20261205000049PersonFacts } from './Migration20261205000049PersonFacts.ts';
+import { Migration20261205000050ChangePosition } from './Migration20261205000050ChangePosition.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -101,4 +102,5 @@ export const migrations = [
   Migration20261205000047HouseholdSize,
   Migration20261205000048WriteKeys,
   Migration20261205000049PersonFacts,
+  Migration20261205000050ChangePosition,
 ];

@@ -200,6 +200,10 @@ function after(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
   return rows(db, st, [...params, q.limit]);
 }
 
+const Position = z.object({ seq: z.string().nullable(), id: z.string().nullable() });
+/** The feed's last entry in the statement's snapshot, in any jurisdiction (…50ChangePosition); nulls while the feed is empty. */
+export const lastPosition = sql('changes.lastPosition', Position, 'select seq::text as seq, id::text as id from hub_change_position()');
+
 const Found = z.object({ found: z.boolean() });
 const entryAt = sql('changes.entryAt', Found, 'select hub_change_entry_exists(?::bigint, ?::bigint) as found');
 
