@@ -81,6 +81,7 @@ export function checkTagsForAge(tags: readonly string[], birthDate: string, toda
       zh: `tags：${wrong.map((t) => `${TAG_AGES[t]!.zh}（${t}）仅适用于 ${span(TAG_AGES[t]!)}`).join('；')}，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
       en: `tags: ${wrong.map((t) => `${t} applies to people aged ${spanEn(TAG_AGES[t]!)}`).join('; ')}; this person is ${age} (born ${birthDate}).`,
     },
-    { argument: 'tags', age },
+    // The same rule's name as a file's reject gives it (registry/rules.ts in the village subgraph).
+    { argument: 'tags', age, rule: 'tagsForAge' },
   );
 }

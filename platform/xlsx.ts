@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
+import { quote } from '../domain/errors.ts';
 import { badParameter } from './http.ts';
 
 /**
@@ -41,9 +42,16 @@ export function headerLanguage(value: string | null, format: string): HeaderLang
     if (value === null || value === 'zh') return 'zh';
     if (value === 'en') return 'en';
   } else if (value === null || value === 'en') return 'en';
+  // CSV and NDJSON are for machines: their keys are the columns an import takes, so they have no Chinese headers.
+  if (format !== 'xlsx' && value === 'zh') {
+    throw badParameter('headers', {
+      zh: `${format.toUpperCase()} 只用机器列名，没有中文表头：中文表头请导出 XLSX（.xlsx，默认即为中文表头），或不传 headers。`,
+      en: `${format.toUpperCase()} uses the machine keys only, with no Chinese headers: export XLSX (.xlsx, Chinese headers by default) for those, or leave headers out.`,
+    });
+  }
   throw badParameter('headers', {
-    zh: `headers 只能是 zh（中文表头，XLSX 默认）或 en（机器列名）；CSV 和 NDJSON 只用机器列名。收到：${JSON.stringify(value)}。`,
-    en: `headers must be zh (Chinese headers, the XLSX default) or en (machine keys); CSV and NDJSON always use the machine keys. Got ${JSON.stringify(value)}.`,
+    zh: `headers 只能是 zh（中文表头，仅 XLSX）或 en（机器列名）；收到：“${quote(value)}”。`,
+    en: `headers must be zh (Chinese headers, XLSX only) or en (machine keys); got "${quote(value)}".`,
   });
 }
 

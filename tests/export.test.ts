@@ -145,7 +145,15 @@ describe('export', () => {
     const mediators = await get(`/export/mediators.csv?within=${grid}`, t);
     expect(mediators.status).toBe(400);
     // A grid's caller is not told to use the village's code, which lies outside its jurisdiction; a village's is.
-    expect(((await mediators.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/按村（社区）登记.*村（社区）或以上的调用方/);
+    const refused = ((await mediators.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(refused.message).toMatch(/按村（社区）登记.*村（社区）或以上的调用方/);
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'within' });
+    // CSV has no Chinese headers: asked for them, the refusal says where they are, not that zh is one of the choices.
+    const zh = await get(`/export/residents.csv?within=${grid}&headers=zh`, t);
+    expect(zh.status).toBe(400);
+    const zhError = ((await zh.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(zhError.message).toMatch(/^CSV 只用机器列名，没有中文表头：中文表头请导出 XLSX/);
+    expect(zhError.extensions).toMatchObject({ argument: 'headers' });
     const village = await hub.token({ jurisdiction: '623021200201', scopes: ['read'] });
     const advised = await get(`/export/mediators.csv?within=${grid}`, village);
     expect(((await advised.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/\?within=623021200201。$/);

@@ -340,10 +340,10 @@ describe('every invariant, refused by the mutation and by the import alike', () 
         i: { name: '年龄', ethnicity: '藏族', residency: 'REGISTERED', gridCode: GA, idNumber: old, tags: ['KEY_YOUTH_IDLE'] },
       }),
     );
-    expect(form.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'tags' });
+    expect(form.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'tags', rule: 'tagsForAge' });
     // A batch of new residents only goes straight from the stage, unless a row needs a check like this one.
     const file = await importCsv('residents', `id_number,name,ethnicity,residency,tags,grid_code\n${old},年龄,藏族,REGISTERED,KEY_YOUTH_IDLE,${GA}\n`);
-    expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'tags', code: 'BAD_USER_INPUT', reason: form.message })]);
+    expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'tags', code: 'BAD_USER_INPUT', reason: form.message, rule: 'tagsForAge' })]);
     // Someone tagged at 25 who has turned 26: the row as exported passes, a change of the tags does not.
     const p = await register({ idNumber: old });
     await db.query(`update person set tags = '{KEY_YOUTH_IDLE}' where id = $1`, [p.id]);

@@ -123,7 +123,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     if (within.length === 15 && kind.villageOnly) {
       // A grid's own caller cannot follow the advice (the village lies outside its jurisdiction): it is told who can.
       const gridCaller = caller.jurisdiction.length === 15;
-      throw new HttpError(400, 'BAD_USER_INPUT', {
+      throw badParameter('within', {
         zh: `${kind.zh}按村（社区）登记，不按网格；${gridCaller ? '请由村（社区）或以上的调用方导出' : `请用村代码 ?within=${within.slice(0, 12)}`}。`,
         en: `${m[1]} are filed under villages, not grids; ${gridCaller ? 'a village-level (or higher) caller exports them' : `use the village code, ?within=${within.slice(0, 12)}`}.`,
       });
