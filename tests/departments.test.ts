@@ -292,11 +292,8 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect((refused.errors![0]!.extensions as { allowed: string[] }).allowed).toContain('WITHDRAW_DISPATCH');
     expect(refused.errors![0]!.message).toMatch(/withdrawn/);
 
-    const withdraw = (dispatchId: string, version: number, token = callers.township) =>
-      act(
-        token,
-        `withdrawDispatch(dispatchId: "${dispatchId}", version: ${version}, reason: "部门逾期未报到，改由乡镇协调") { version status dispatches { ${DISPATCH} } }`,
-      );
+    const withdraw = (dispatchId: string, version: number, token = callers.township, reason = '部门逾期未报到，改由乡镇协调') =>
+      act(token, `withdrawDispatch(dispatchId: "${dispatchId}", version: ${version}, reason: "${reason}") { version status dispatches { ${DISPATCH} } }`);
     // Not the department's to take back, not on a stale version, not a dispatch already answered, not another township's.
     const byDepartment = await withdraw(silent.id, c.version, forestry);
     expect(errorCode(byDepartment)).toBe('FORBIDDEN');
@@ -330,8 +327,12 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(errorCode(late)).toBe('INVALID_TRANSITION');
     expect(late.errors![0]!.message).toMatch(/withdrew/);
     expect(errorCode(await withdraw(silent.id, after.version))).toBe('INVALID_TRANSITION');
-    // A stale copy hears it is stale before it hears the dispatch is gone.
-    expect(errorCode(await withdraw(silent.id, c.version))).toBe('CONFLICT');
+    // The same withdrawal sent again from the version it was taken on (its answer lost) is answered with the case as it
+    // is; from that stale copy with another reason, it hears it is stale before it hears the dispatch is gone.
+    const resent = await withdraw(silent.id, c.version);
+    expect(resent.errors).toBeUndefined();
+    expect(resent.data!.withdrawDispatch).toMatchObject({ version: after.version });
+    expect(errorCode(await withdraw(silent.id, c.version, callers.township, '另一理由'))).toBe('CONFLICT');
 
     // The department may be called on again, and its new dispatch withdrawn again. Called during mediation, the case
     // stays in mediation.
