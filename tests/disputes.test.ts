@@ -430,6 +430,37 @@ describe('a dispute’s whole life across levels', () => {
     expect(page.data!.other.disputes.nodes.every((n) => n.grid.code === '623021200201002')).toBe(true);
   });
 
+  it('finds a case for a desk by its number, its summary’s words, its scale, source and supervision', async () => {
+    const unique = `草场围栏-${Date.now()}`;
+    const r = await report(`find-${Date.now()}`, villageToken, `${unique}引发争执`);
+    expect(r.errors).toBeUndefined();
+    const d = r.data!.reportDispute;
+    type Found = { village: { disputes: Nodes<{ id: string; caseNumber: string }> & Counted } };
+    const find = (filter: string) =>
+      v<Found>(`{ village(code: "623021200201") { disputes(first: 50, filter: { ${filter} }) { totalCount nodes { id caseNumber } } } }`);
+    const ids = async (filter: string) => {
+      const got = await find(filter);
+      expect(got.errors, filter).toBeUndefined();
+      return got.data!.village.disputes.nodes.map((n) => n.id);
+    };
+    expect(await ids(`caseNumber: " ${d.caseNumber} "`)).toEqual([d.id]);
+    // A case reported by form has no external id (its idempotency key is the client's own).
+    const shown = await v<One<'dispute', { externalId: string | null }>>(`{ dispute(id: "${d.id}") { externalId } }`);
+    expect(shown.data!.dispute!.externalId).toBeNull();
+    expect(await ids(`search: "${unique}"`)).toEqual([d.id]);
+    // Wildcards match only themselves.
+    expect(await ids(`search: "${unique.slice(0, 3)}%引发"`)).toEqual([]);
+    expect(await ids(`search: "${unique}", scale: MAJOR`)).toEqual([]);
+    expect(await ids(`search: "${unique}", scale: ORDINARY, source: GRID_INSPECTION, underSupervision: false`)).toEqual([d.id]);
+    expect(await ids(`search: "${unique}", underSupervision: true`)).toEqual([]);
+    const supervised = await ids(`underSupervision: true`);
+    const all = await find('');
+    expect(supervised.length).toBeLessThanOrEqual(all.data!.village.disputes.totalCount);
+    const bad = await find(`caseNumber: "2026-000123"`);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.caseNumber' });
+    expect((await find(`search: "  "`)).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.search' });
+  });
+
   it('lists every dispute of a township’s villages for its desk, batched across townships, with totals that match its figures', async () => {
     type Township = { code: string; villageDisputes: Nodes<{ id: string; village: { code: string } }> & Counted; disputeStats: { reported: number } };
     const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'report'] });

@@ -312,6 +312,12 @@ describe('bulk import', () => {
       );
     // A row naming the case by its id (as the export writes it) is told the same, with the columns that differ.
     const d2 = (await db.query(`select id from dispute where idempotency_key = 'import:D-2'`)).rows[0].id;
+    // The file's external id is the case's externalId, and finds it.
+    const byExternal = await hub.queryAs<{ village: { disputes: { nodes: { id: string; externalId: string | null }[] } } }>(
+      token,
+      `{ village(code: "623022100001") { disputes(filter: { externalId: "D-2" }) { nodes { id externalId } } } }`,
+    );
+    expect(byExternal.data!.village.disputes.nodes).toEqual([{ id: d2, externalId: 'D-2' }]);
     writeFileSync(file, `id,grid_code,category,scale,source,summary,parties\n${d2},${grid},LAND_HOMESTEAD,ORDINARY,HOTLINE,承包地流转纠纷,\n`);
     const byId = await importFile('disputes', file);
     expect(byId.done).toMatchObject({ rejected: 1 });

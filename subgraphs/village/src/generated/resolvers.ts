@@ -422,6 +422,8 @@ export type Dispute = {
   category: DisputeCategory;
   /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). */
   deadlines: DisputeDeadlines;
+  /** 外部编号 The source system's id of a case taken in from a disputes file (its `external_id`, the export's column); null for a case reported by form. */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid where it arose. */
   grid: Grid;
   /** 办理层级 The level handling it now. */
@@ -567,18 +569,30 @@ export type DisputeEdge = {
 
 /** Filters on disputes; all given filters must hold. */
 export type DisputeFilter = {
+  /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT. */
+  caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** This category. */
   category?: InputMaybe<DisputeCategory>;
+  /** The case a disputes file took in under this `external_id` (外部编号), exactly. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** Reported on or after this date. */
   from?: InputMaybe<Scalars['Date']['input']>;
   /** Handled now at this level. */
   handlingLevel?: InputMaybe<GovernanceLevel>;
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** This scale. */
+  scale?: InputMaybe<DisputeScale>;
+  /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** From this source. */
+  source?: InputMaybe<DisputeSource>;
   /** Any of these statuses. */
   status?: InputMaybe<Array<DisputeStatus>>;
   /** Reported on or before this date. */
   to?: InputMaybe<Scalars['Date']['input']>;
+  /** Under a county's supervision order (督办: true) or not (false). */
+  underSupervision?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** 矛盾纠纷登记 A dispute to record. */
@@ -3939,6 +3953,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['DisputeCategory'], ParentType, ContextType>;
   deadlines?: Resolver<ResolversTypes['DisputeDeadlines'], ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   handlingLevel?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

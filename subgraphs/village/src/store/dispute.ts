@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
-import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -141,6 +141,9 @@ export interface NewDispute {
   createdBy: string;
 }
 
+/** The prefix of a case's idempotency key when a disputes file took it in: `import:<external_id>`. */
+export const IMPORT_KEY = 'import:';
+
 /** Filters on a division's list of disputes (all given must hold). */
 export interface DisputeConditions {
   statuses?: readonly string[] | null;
@@ -149,6 +152,13 @@ export interface DisputeConditions {
   overdue?: boolean | null;
   /** Reported in [start, end) (ISO instants). */
   reported?: readonly [string, string] | null;
+  scale?: string | null;
+  source?: string | null;
+  underSupervision?: boolean | null;
+  caseNumber?: string | null;
+  externalId?: string | null;
+  /** Text the summary contains. */
+  search?: string | null;
 }
 
 export const disputes = {
@@ -222,6 +232,22 @@ export const disputes = {
     if (c.handlingLevel) {
       where.push('t.handling_level = ?');
       params.push(c.handlingLevel);
+    }
+    for (const [column, value] of [
+      ['scale', c.scale],
+      ['source', c.source],
+      ['case_number', c.caseNumber],
+      ['idempotency_key', c.externalId == null ? null : `${IMPORT_KEY}${c.externalId}`],
+    ] as const) {
+      if (value) {
+        where.push(`t.${column} = ?`);
+        params.push(value);
+      }
+    }
+    if (c.underSupervision != null) where.push(`t.supervised_at is ${c.underSupervision ? 'not ' : ''}null`);
+    if (c.search) {
+      where.push(`t.summary like ? escape '\\'`);
+      params.push(likeContains(c.search));
     }
     if (c.overdue != null) where.push(`${c.overdue ? '' : 'not '}${OVERDUE_SQL.replaceAll('d.', 't.')}`);
     if (c.reported) {

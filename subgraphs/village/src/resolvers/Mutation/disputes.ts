@@ -14,7 +14,7 @@ import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
 import { lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { disputes, reportDiffers, type DisputeRow } from '../../store/dispute.ts';
+import { disputes, IMPORT_KEY, reportDiffers, type DisputeRow } from '../../store/dispute.ts';
 import { disputeParties, partiesDiffer, type NewParty } from '../../store/dispute-party.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
@@ -80,7 +80,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   reportDispute: async (_, { input, idempotencyKey }, ctx) => {
     const key = keyText(idempotencyKey, 'idempotencyKey', 200);
     // A file's external id keys its case as `import:<external_id>`: a form's key there would answer (or collide with) a filed case.
-    if (key.startsWith('import:')) {
+    if (key.startsWith(IMPORT_KEY)) {
       throw badInput(
         {
           zh: 'idempotencyKey 不能以“import:”开头：这是导入文件的外部编号所用的键。',
