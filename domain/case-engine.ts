@@ -140,7 +140,9 @@ export const STEPS: readonly StepRule[] = [
     tells: 'RESOLVED_LEVEL',
     story: { status: 'ESCALATED', handlingLevel: 'RESOLVED_LEVEL', inTransit: true, reopened: true },
   },
-  { level: 'VILLAGE', action: 'CLOSE', from: ['RATED'], to: 'CLOSED', role: 'PARTIES', starts: [], story: { status: 'CLOSED' } },
+  // 办结: once rated; or unrated once the reply deadline has passed (the parties could not be reached or would not
+  // rate), with the reason noted: the village's storage holds that rule (disputes/steps.ts).
+  { level: 'VILLAGE', action: 'CLOSE', from: ['RATED', 'RESOLVED'], to: 'CLOSED', role: 'PARTIES', starts: [], story: { status: 'CLOSED' } },
   { level: 'VILLAGE', action: 'FOLLOW_UP', from: ['CLOSED'], to: 'FOLLOWED_UP', role: 'PARTIES', starts: [], story: { status: 'FOLLOWED_UP' } },
   // 乡镇
   { level: 'TOWNSHIP', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'TOWNSHIP', inTransit: false } },

@@ -170,7 +170,8 @@ describe('the loop’s table agrees with the schemas', () => {
 
 describe('transition', () => {
   it('lists in a refusal only what a caller can do: no step that follows an event, a reopening as the rating that asks for it', () => {
-    expect(callerActions('VILLAGE', 'RESOLVED')).toEqual(['RATE']);
+    // CLOSE unrated only after the reply deadline, which the village's storage leaves out of the list until then.
+    expect(callerActions('VILLAGE', 'RESOLVED')).toEqual(['RATE', 'CLOSE']);
     expect(callerActions('TOWNSHIP', 'RESOLVED')).toEqual([]);
     expect(callerActions('COUNTY', 'RESOLVED')).toEqual([]);
     // A township centre is not told it may 报到 or 反馈 (a department's steps), nor a department that it may resolve.
@@ -214,9 +215,11 @@ describe('transition', () => {
     const rate = thrown(() => transition('VILLAGE', 'REPORTED', 'RATE'));
     expect(rate.message).toBe('在村级，已登记的案件不能评价；当前可以：受理。');
     expect(rate.extensions.en).toContain('allowed now: 受理 accept');
-    const close = thrown(() => transition('VILLAGE', 'RESOLVED', 'CLOSE', 'VILLAGE'));
-    expect(close.message).toContain('评价');
-    expect(close.extensions.en).toContain('rate');
+    const close = thrown(() => transition('VILLAGE', 'ACCEPTED', 'CLOSE', 'VILLAGE'));
+    expect(close.message).toMatch(/^在村级，已受理的案件不能办结；当前可以：/);
+    expect(close.extensions.en).toContain('assign');
+    // A resolved case closes once rated, or unrated after its reply deadline (the village's storage holds that rule).
+    expect(transition('VILLAGE', 'RESOLVED', 'CLOSE', 'VILLAGE').to).toBe('CLOSED');
     const done = thrown(() => transition('VILLAGE', 'FOLLOWED_UP', 'ACCEPT'));
     expect(done.message).toContain('本级已没有可办理的步骤');
     expect(done.extensions.en).toContain('nothing at this level');

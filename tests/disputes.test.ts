@@ -140,7 +140,9 @@ describe('a dispute’s whole life across levels', () => {
     );
     expect(resent.errors).toBeUndefined();
     expect(resent.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', version: esc.data!.escalateDispute!.version });
-    const current = await v(`mutation { resolveDispute(id: "${d.id}", version: ${esc.data!.escalateDispute!.version}, outcome: AGREEMENT) { id } }`);
+    // On the version as it is now (the township's receipt may have reached the record meanwhile).
+    const version = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version } }`)).data!.dispute!.version;
+    const current = await v(`mutation { resolveDispute(id: "${d.id}", version: ${version}, outcome: AGREEMENT) { id } }`);
     expect(current.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(current.errors![0]!.message).toMatch(/handled at the township level/);
 
@@ -614,6 +616,36 @@ describe('county handling and supervision', () => {
     });
     expect(final).toMatchObject({ handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION' });
     expect(final.timeline.filter((s) => s.level === 'COUNTY').map((s) => s.action)).toEqual(['RECEIVE', 'ACCEPT', 'ASSIGN', 'MEDIATE', 'RESOLVE']);
+  });
+
+  it('closes a resolved case the parties never rated once its reply deadline has passed, with the reason noted', async () => {
+    let d = (await report(`unrated-${Date.now()}`)).data!.reportDispute;
+    for (const m of ['acceptDispute', 'assignDispute', 'resolveDispute']) {
+      const args = m === 'assignDispute' ? ', assignee: "村调委会"' : m === 'resolveDispute' ? ', outcome: AGREEMENT' : '';
+      const r = await v<One<string, Dispute>>(`mutation { ${m}(id: "${d.id}", version: ${d.version}${args}) { ${DISPUTE} } }`);
+      expect(r.errors, m).toBeUndefined();
+      d = r.data![m]!;
+    }
+    const close = (note?: string) =>
+      v<One<'closeDispute', Dispute>>(`mutation { closeDispute(id: "${d.id}", version: ${d.version}${note ? `, note: "${note}"` : ''}) { ${DISPUTE} } }`);
+    // Within the reply deadline the parties may still rate it: closing would cut that short.
+    const early = await close('当事人联系不上');
+    expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'RESOLVED', allowed: expect.arrayContaining(['RATE']) });
+    expect(early.errors![0]!.extensions!.closableAfter).toMatch(/\+08:00$/);
+    // Past it, the case is overdue until closed, and closes with the reason noted.
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    try {
+      await db.query(`update dispute set reply_by = now() - interval '1 hour' where id = $1`, [d.id]);
+    } finally {
+      await db.end();
+    }
+    expect((await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!.overdue).toBe(true);
+    expect((await close()).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'note' });
+    const closed = await close('当事人外出务工，多次联系不上');
+    expect(closed.errors).toBeUndefined();
+    expect(closed.data!.closeDispute).toMatchObject({ status: 'CLOSED', rating: null, overdue: false });
+    expect(closed.data!.closeDispute.timeline.at(-1)).toMatchObject({ level: 'VILLAGE', action: 'CLOSE', note: '当事人外出务工，多次联系不上' });
   });
 
   it('shows a supervision note where it fell in time among the steps, not after every later step', async () => {

@@ -1,6 +1,7 @@
-import { CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
+import { caseRefusal, CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
-import { forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
+import { badInput, forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
+import { chinaTime } from '../../../../platform/scalars.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -62,6 +63,40 @@ export async function lockForStep(db: Db, caller: Caller, id: string): Promise<D
   return d;
 }
 
+/** Whether the reply deadline of a resolved case has passed: the parties' time to rate it has run out. */
+const replyWindowOver = (d: DisputeRow, now = new Date()) => d.replyBy != null && now.getTime() > new Date(d.replyBy).getTime();
+
+/**
+ * 办结 without a rating: the parties rate a resolved case within its reply
+ * deadline; after it, a case the parties could not be reached for (or would
+ * not rate) is closed with the reason noted, rather than left open and
+ * overdue for good. Before it, closing would cut the parties' rating short.
+ */
+function closeUnrated(d: DisputeRow, note: string | null): void {
+  const due = d.replyBy == null ? null : chinaTime(new Date(d.replyBy));
+  if (!replyWindowOver(d)) {
+    throw caseRefusal(
+      'VILLAGE',
+      d.status,
+      'CLOSE',
+      {
+        zh: `已化解的案件须经群众评价后办结；到答复时限${due ? `（${due}）` : ''}仍未评价的，方可注明原因办结。`,
+        en: `A resolved case is closed once the parties rate it; unrated, only after its reply deadline${due ? ` (${due})` : ''}, with the reason noted.`,
+      },
+      { closableAfter: due },
+    );
+  }
+  if (note == null) {
+    throw badInput(
+      {
+        zh: '未经群众评价办结，须在 note 中注明原因（如当事人联系不上、拒绝评价）。',
+        en: 'Closing a case the parties have not rated needs the reason in note (they could not be reached, refused to rate, …).',
+      },
+      { argument: 'note' },
+    );
+  }
+}
+
 const SUBGRAPH: Record<Level, SubgraphName> = { VILLAGE: 'village', TOWNSHIP: 'township', COUNTY: 'county' };
 
 /** The storage of one village step (`action`) on the locked case `d`. */
@@ -77,6 +112,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
       // The 综治中心's steps (CENTRE) are taken where the case is handled; rating, reopening, closing and
       // follow-up (PARTIES) where the parties live, whichever level resolved it.
       // A case already resolved is past every centre's steps, wherever it was handled: the status says why (below).
+      if (action === 'CLOSE' && d.status === 'RESOLVED') closeUnrated(d, detail.note);
       if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE' && !CLOSED.VILLAGE.includes(d.status)) {
         throw transitionError(
           {
@@ -97,6 +133,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
       return detail.rating ? (last.action === 'RATE' || last.action === 'REOPEN') && r.rating === detail.rating : last.action === action;
     },
     resolvedLevel: (r) => r.resolvedLevel,
+    unavailable: async (r) => (r.status === 'RESOLVED' && !replyWindowOver(r) ? ['CLOSE'] : []),
     rule,
     save: (r, change) =>
       disputes.saveStory(

@@ -1700,7 +1700,12 @@ export type Mutation = {
   assignDispute: Dispute;
   /** Adds households to a group (CONFLICT if one is already in another group). */
   assignHouseholdsToGroup: JointDefenseGroup;
-  /** 办结归档 Closes and archives a rated dispute. */
+  /**
+   * 办结归档 Closes and archives a rated dispute. A resolved dispute the parties
+   * have not rated closes only after its reply deadline (`deadlines.replyBy`),
+   * with the reason in `note` (当事人联系不上、拒绝评价): before it,
+   * INVALID_TRANSITION with `closableAfter`; without a note, BAD_USER_INPUT.
+   */
   closeDispute: Dispute;
   /**
    * 更正公民身份号码 Corrects a resident's ID number registered by mistake (a typo), keeping the record with its
