@@ -81,10 +81,11 @@ function parseDateTime(value: unknown): Date {
 
 /**
  * A calendar day as a file row gives it (import): `YYYY-MM-DD`, or as spreadsheets write it, `2026/9/30`,
- * `2026-9-30`. Written back as `YYYY-MM-DD`; checked as `Date` is.
+ * `2026-9-30`, `2026年9月30日` (a Chinese spreadsheet's long date), `2026.9.30`. Written back as `YYYY-MM-DD`;
+ * checked as `Date` is.
  */
 export function parseFileDay(value: string, argument: string): string {
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(value.trim());
+  const m = /^(\d{4})(?:[-/.]|\s*年\s*)(\d{1,2})(?:[-/.]|\s*月\s*)(\d{1,2})(?:\s*日)?$/.exec(value.trim());
   if (!m) {
     throw badInput(
       {

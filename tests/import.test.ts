@@ -312,6 +312,9 @@ describe('bulk import', () => {
       );
     // A row naming the case by its id (as the export writes it) is told the same, with the columns that differ.
     const d2 = (await db.query(`select id from dispute where idempotency_key = 'import:D-2'`)).rows[0].id;
+    // A sheet with Chinese headers names the parties 当事人, a column no export writes.
+    writeFileSync(file, `外部编号,网格代码,纠纷类别,纠纷规模,来源,简要情况,当事人\nD-9,${grid},NEIGHBOUR,ORDINARY,WALK_IN,中文表头,APPLICANT:王五\n`);
+    expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 1, rejected: 0 });
     // The file's external id is the case's externalId, and finds it.
     const byExternal = await hub.queryAs<{ village: { disputes: { nodes: { id: string; externalId: string | null }[] } } }>(
       token,
@@ -322,7 +325,7 @@ describe('bulk import', () => {
     const byId = await importFile('disputes', file);
     expect(byId.done).toMatchObject({ rejected: 1 });
     expect(readFileSync(byId.done.rejectsFile, 'utf8')).toMatch(/2,id,CONFLICT,.*\(differing columns: scale\)/);
-    expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(4);
+    expect((await db.query(`select count(*)::int as n from dispute where idempotency_key like 'import:D-%'`)).rows[0].n).toBe(5);
     expect((await db.query(`select summary from dispute where idempotency_key = 'import:D-2'`)).rows[0].summary).toBe('承包地流转纠纷');
 
     // D-1's applicant moves away, out of the caller's jurisdiction: a case already taken in is left as it is, its parties

@@ -124,6 +124,12 @@ describe('Date and DateTime say why a value is refused (platform/scalars.ts)', (
     );
     expect(english(() => parseFileDay('1880-03-07', 'birth_date'))).toBe('birth_date "1880-03-07": the year is outside 1900–2100.');
     expect(parseFileDay('1980/3/7', 'birth_date')).toBe('1980-03-07');
+    // A Chinese spreadsheet's long date and the dotted form, as people type them.
+    expect(parseFileDay('2001年3月5日', 'birth_date')).toBe('2001-03-05');
+    expect(parseFileDay(' 2001 年 03 月 05 日 ', 'birth_date')).toBe('2001-03-05');
+    expect(parseFileDay('2001.3.5', 'birth_date')).toBe('2001-03-05');
+    expect(english(() => parseFileDay('2001年2月30日', 'birth_date'))).toMatch(/is not a real date/);
+    expect(english(() => parseFileDay('2001年3月', 'birth_date'))).toMatch(/is not a date/);
     expect(english(() => parseFileDay('19800307', 'birth_date'))).toMatch(/^birth_date "19800307" is not a date/);
   });
 });

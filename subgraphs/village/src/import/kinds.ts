@@ -419,5 +419,18 @@ export function importKind(name: string): ImportKind | undefined {
  */
 export function headerLabels(name: string, kind: ImportKind): ReadonlyMap<string, string> {
   const columns = exportKind(name)?.columns ?? [];
-  return new Map(columns.filter((c) => kind.columns.includes(c.key)).map((c) => [c.zh, c.key]));
+  const labels = new Map(columns.filter((c) => kind.columns.includes(c.key)).map((c) => [c.zh, c.key]));
+  // Columns a file may give that no export writes (links by natural key, a case's parties): their Chinese headers, so
+  // that a sheet with Chinese headers can add them too.
+  for (const [key, zh] of IMPORT_ONLY_LABELS) if (kind.columns.includes(key) && !labels.has(zh)) labels.set(zh, key);
+  return labels;
 }
+
+const IMPORT_ONLY_LABELS: readonly (readonly [string, string])[] = [
+  ['household_number', '户号'],
+  ['address_number', '地址号'],
+  ['house_number', '房屋号'],
+  ['head_id_number', '户主身份证号'],
+  ['leader_id_number', '组长身份证号'],
+  ['parties', '当事人'],
+];
