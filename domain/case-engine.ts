@@ -191,6 +191,8 @@ export const STEPS: readonly StepRule[] = [
   { level: 'COUNTY', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: {} },
   // 联合调解: the county's desk records its own sessions, as the levels below do.
   { level: 'COUNTY', action: 'MEDIATE', from: ['ASSIGNED', 'MEDIATING'], to: 'MEDIATING', role: 'CENTRE', starts: [], story: {} },
+  // The county is the last level, where a case is referred to court or arbitration (诉调对接): it may do so, or
+  // resolve the case otherwise, as soon as it accepts it, with no assignment first (the levels below assign first).
   {
     level: 'COUNTY',
     action: 'RESOLVE',

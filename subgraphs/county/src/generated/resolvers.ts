@@ -119,7 +119,12 @@ export type CountyCase = {
   overdue: Scalars['Boolean']['output'];
   /** When the county received it. */
   receivedAt: Scalars['DateTime']['output'];
-  /** 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意). */
+  /**
+   * 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意),
+   * as of the county's last part in the case (its receipt, or a reopening here):
+   * a round reopened at another level is not counted here. The case's own count
+   * is `Dispute.rehandled`.
+   */
   rehandled: Scalars['Int']['output'];
   /** Settle by. */
   settleBy: Scalars['DateTime']['output'];
@@ -247,7 +252,11 @@ export type Mutation = {
   clearAssessmentTarget: Scalars['Boolean']['output'];
   /** 联合调解 Records a mediation session at the county (the case must be assigned first). */
   recordCountyMediation: CountyCase;
-  /** 化解 Resolves it at the county; LITIGATION refers it to court. */
+  /**
+   * 化解 Resolves it at the county; LITIGATION refers it to court, ARBITRATION to
+   * arbitration. Unlike the levels below, the county may resolve a case as soon
+   * as it has accepted it (a referral needs no assignment first).
+   */
   resolveCountyCase: CountyCase;
   /**
    * Sets a division's target for an indicator in a year (the `admin` scope; the

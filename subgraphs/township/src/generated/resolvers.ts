@@ -446,7 +446,12 @@ export type TownshipCase = {
   overdue: Scalars['Boolean']['output'];
   /** 接收时间 When the township received it. */
   receivedAt: Scalars['DateTime']['output'];
-  /** 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意). */
+  /**
+   * 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意),
+   * as of the township's last part in the case (its receipt, or a reopening here):
+   * a round reopened at another level is not counted here. The case's own count
+   * is `Dispute.rehandled`.
+   */
   rehandled: Scalars['Int']['output'];
   /** 化解时限 Settle by. */
   settleBy: Scalars['DateTime']['output'];
