@@ -446,6 +446,20 @@ describe('a dispute’s whole life across levels', () => {
       return got.data!.village.disputes.nodes.map((n) => n.id);
     };
     expect(await ids(`caseNumber: " ${d.caseNumber} "`)).toEqual([d.id]);
+    // Each resident party lists the case among their disputes, newest first, read for a page of residents at once.
+    type Resident = { id: string; disputes: { id: string; caseNumber: string }[] };
+    const parties = await v<{ village: { residents: Nodes<Resident> } }>(
+      `{ village(code: "623021200201") { residents(first: 2) { nodes { id disputes { id caseNumber } } } } }`,
+    );
+    expect(parties.errors).toBeUndefined();
+    for (const r of parties.data!.village.residents.nodes) expect(r.disputes[0], r.id).toEqual({ id: d.id, caseNumber: d.caseNumber });
+    // A caller of another village sees none of this village's cases through the person (nor the person).
+    const other = await hub.token({ jurisdiction: '623021200202', scopes: ['read'] });
+    const seen = await hub.queryAs<{ person: Resident | null }>(
+      other,
+      `{ person(id: "${parties.data!.village.residents.nodes[0]!.id}") { id disputes { id } } }`,
+    );
+    expect(seen.data?.person ?? null).toBeNull();
     // A case reported by form has no external id (its idempotency key is the client's own).
     const shown = await v<One<'dispute', { externalId: string | null }>>(`{ dispute(id: "${d.id}") { externalId } }`);
     expect(shown.data!.dispute!.externalId).toBeNull();

@@ -11,6 +11,12 @@ export const disputeLoaders = {
       (ids) => disputes.byIds(em, ids),
       (d) => d.id,
     ),
+  /** A resident's cases as a party, by person id. */
+  casesOfPerson: (em: EntityManager) =>
+    groupedBy<string, DisputeRow>(
+      (ids) => disputes.ofParties(em, ids),
+      (d) => (d as DisputeRow & { partyPersonId: string }).partyPersonId,
+    ),
   partiesOf: (em: EntityManager) =>
     groupedBy<string, DisputePartyRow>(
       (ids) => disputeParties.ofDisputes(em, ids),

@@ -2386,6 +2386,12 @@ export type Person = {
   deregistrationNote?: Maybe<Scalars['String']['output']>;
   /** 注销原因 Why the person was deregistered (null while ACTIVE). */
   deregistrationReason?: Maybe<DeregistrationReason>;
+  /**
+   * 矛盾纠纷 The disputes this resident is a party to (named by person id or by
+   * ID number in a file), newest first, the latest 100; only cases in the
+   * caller's jurisdiction.
+   */
+  disputes: Array<Dispute>;
   /** 民族 Ethnicity, e.g. 汉族, 藏族, 回族. */
   ethnicity: Scalars['String']['output'];
   /** 性别 Sex. */
@@ -4393,6 +4399,7 @@ export type PersonResolvers<ContextType = VillageContext, ParentType extends Res
   deregisteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deregistrationNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deregistrationReason?: Resolver<Maybe<ResolversTypes['DeregistrationReason']>, ParentType, ContextType>;
+  disputes?: Resolver<Array<ResolversTypes['Dispute']>, ParentType, ContextType>;
   ethnicity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   gender?: Resolver<ResolversTypes['Gender'], ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;

@@ -25,4 +25,5 @@ export const Person: PersonResolvers = {
   grid: gridOf,
   village: villageOf,
   history: (p, args, ctx) => historyOf(p, args, ctx),
+  disputes: (p, _, ctx) => ctx.loaders.casesOfPerson.load(String(p.id)),
 };

@@ -54,6 +54,15 @@ const Dispute = z.object({
 export type DisputeRow = z.infer<typeof Dispute>;
 
 const byIds = sql('dispute.byIds', Dispute, 'select * from dispute where id in (?)');
+/** The most cases `ofParties` gives a person: a desk reads a party's recent cases, not an archive. */
+export const PARTY_CASES = 100;
+const ofParties = sql(
+  'dispute.ofParties',
+  Dispute.extend({ partyPersonId: col.text }),
+  `select * from (select d.*, p.person_id::text as party_person_id, row_number() over (partition by p.person_id order by d.no desc) as nth
+                    from dispute_party p join dispute d on d.id = p.dispute_id where p.person_id in (?)) x
+    where nth <= ${PARTY_CASES} order by no desc`,
+);
 const lockById = sql('dispute.lock', Dispute, 'select * from dispute where id = ? for update');
 const byKey = sql('dispute.byIdempotencyKey', Dispute, 'select * from dispute where county_code = ? and idempotency_key = ?');
 const nextNumber = sql(
@@ -163,6 +172,8 @@ export interface DisputeConditions {
 
 export const disputes = {
   byIds: (db: Db, ids: readonly string[]): Promise<DisputeRow[]> => rows(db, byIds, [ids]),
+  /** The cases the residents are parties to, newest first, at most PARTY_CASES each; each row names its party. */
+  ofParties: (db: Db, personIds: readonly string[]): Promise<(DisputeRow & { partyPersonId: string })[]> => rows(db, ofParties, [personIds]),
   /** The case, locked for the rest of the transaction (null when there is none, or row-level security hides it). */
   lock: (db: Db, id: string): Promise<DisputeRow | null> => row(db, lockById, [id]),
   /** The case a report with this idempotency key already created in the county, if any. */
