@@ -140,8 +140,11 @@ describe('a dispute’s whole life across levels', () => {
     );
     expect(resent.errors).toBeUndefined();
     expect(resent.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', version: esc.data!.escalateDispute!.version });
-    // On the version as it is now (the township's receipt may have reached the record meanwhile).
-    const version = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version } }`)).data!.dispute!.version;
+    // On the version as it is once the township's receipt has reached the record (it moves the version on).
+    const { version } = await waitFor(async () => {
+      const x = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!;
+      return x.timeline.some((s) => s.level === 'TOWNSHIP' && s.action === 'RECEIVE') ? x : null;
+    });
     const current = await v(`mutation { resolveDispute(id: "${d.id}", version: ${version}, outcome: AGREEMENT) { id } }`);
     expect(current.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(current.errors![0]!.message).toMatch(/handled at the township level/);
