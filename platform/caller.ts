@@ -69,7 +69,25 @@ const outsideJurisdiction = (caller: Caller, code: string): Said => ({
   en: `Division ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`,
 });
 
-/** Record reads need `read` (a report-only caller sees statistics and names, never records). */
+/**
+ * What a county department's caller reads: its dispatches (departmentInbox) and the cases they carry, by the id its
+ * dispatches name. The registry, the forces, a division's lists, exports and the change feed are the centres' and the
+ * villages', whatever scopes the department's token carries: a 自然资源局 called on for one boundary case does not
+ * browse the county's residents or its other cases.
+ */
+const DEPARTMENT_READS: ReadonlySet<string> = new Set(['dispatch', 'dispute']);
+
+/** Why a department's caller may not read `what` (a record kind, or a division's list of them); undefined for any other caller. */
+export function departmentReadRefusal(caller: Caller, what: string, list = false, whatZh = RECORDS_ZH[what] ?? what): Said | undefined {
+  if (!caller.department || (!list && DEPARTMENT_READS.has(what))) return undefined;
+  const name = DEPARTMENT_NAMES.get(caller.department) ?? caller.department;
+  return {
+    zh: `县直部门只读取派给本部门的吹哨任务及其案件（departmentInbox）；${whatZh}${list ? '列表' : '记录'}由综治中心、村（社区）读取。当前调用方是${name}（${caller.department}）。`,
+    en: `A county department reads the dispatches sent to it and their cases (departmentInbox); ${list ? 'lists of ' : ''}${what} records are the 综治中心's and the villages'. This caller is the ${caller.department} department.`,
+  };
+}
+
+/** Record reads need `read` (a report-only caller sees statistics and names, never records); a department reads only its own. */
 export function requireRecordAccess(caller: Caller, what: string): void {
   if (!caller.scopes.has('read')) {
     const scopes = [...caller.scopes].join(', ');
@@ -81,6 +99,8 @@ export function requireRecordAccess(caller: Caller, what: string): void {
       { scope: 'read' },
     );
   }
+  const refused = departmentReadRefusal(caller, what);
+  if (refused) throw forbidden(refused, { department: caller.department });
 }
 
 /** A division's lists or figures: it must lie inside the caller's jurisdiction. */
@@ -101,6 +121,8 @@ export function requireStatsAccess(caller: Caller, code: string): void {
 /** Record lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
 export function requireListAccess(caller: Caller, code: string, what: string): void {
   requireRecordAccess(caller, what);
+  const refused = departmentReadRefusal(caller, what, true);
+  if (refused) throw forbidden(refused, { department: caller.department });
   requireDivisionAccess(caller, code);
 }
 

@@ -462,6 +462,33 @@ describe('吹哨报到: departments answer for themselves', () => {
     ).dispute;
     expect(after.underSupervision).toBe(false);
     expect(after.timeline.filter((s) => s.actor.includes('HOUSING'))).toEqual([]);
+
+    // It reads its dispatches and their cases, and nothing else of the county: no residents, no list of cases, no
+    // export, no change feed, whatever scopes its token carries.
+    const own = await hub.queryAs<{ departmentInbox: { nodes: { townshipCase: { dispute: { id: string; summary: string } } }[] } }>(
+      department,
+      `{ departmentInbox(first: 100) { nodes { townshipCase { dispute { id summary } } } } }`,
+    );
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.departmentInbox.nodes.map((n) => n.townshipCase.dispute.id)).toContain(id);
+    expect((await hub.queryAs(department, `{ dispute(id: "${id}") { id } }`)).errors).toBeUndefined();
+    const reads = {
+      residents: await hub.queryAs(department, `{ village(code: "${gridCode.slice(0, 12)}") { residents(first: 1) { nodes { id } } } }`),
+      cases: await hub.queryAs(department, `{ county(code: "${WRITE_COUNTY}") { disputes(first: 1) { nodes { id } } } }`),
+      lookup: await hub.queryAs(department, `{ personByIdNumber(idNumber: "623021199001011234") { id } }`),
+      feed: await hub.queryAs(department, `{ changes(first: 1) { nodes { cursor } } }`),
+    };
+    for (const [what, r] of Object.entries(reads)) {
+      expect(errorCode(r), what).toBe('FORBIDDEN');
+      expect(r.errors![0]!.extensions, what).toMatchObject({ department: 'HOUSING' });
+    }
+    const exported = await fetch(new URL(`/export/residents.csv?within=${WRITE_COUNTY}`, new URL(hub.gatewayUrl).origin), {
+      headers: { authorization: `Bearer ${department}` },
+    });
+    expect(exported.status).toBe(403);
+    // Statistics stay open to it: figures hold no one's record.
+    const stats = await hub.queryAs(department, `{ county(code: "${WRITE_COUNTY}") { population { residents } } }`);
+    expect(stats.errors).toBeUndefined();
   });
 
   it('flags a dispatch past its acknowledge or report deadline as overdue, in its fields, its lists’ filters and the statistics', async () => {

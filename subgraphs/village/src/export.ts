@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
-import { hasScope, inJurisdiction } from '../../../platform/caller.ts';
+import { departmentReadRefusal, hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
@@ -100,6 +100,8 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
+    const department = departmentReadRefusal(caller, m[1]!, true, kind.zh);
+    if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
     const params = routeParams(url, ['within', 'headers']);
     let within: string;
     if (!params.get('within')) {
