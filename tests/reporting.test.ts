@@ -215,6 +215,23 @@ describe('CSV reports', () => {
     expect(lines).toHaveLength(89);
   });
 
+  it('counts red-armband (红袖标) teams and members in the forces report, as Forces.patrolByKind does', async () => {
+    const res = await get('/reports/forces.csv?within=62&level=county', reportToken);
+    const [header, ...rows] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = header!.split(',');
+    expect(columns.slice(-2)).toEqual(['red_armband_teams', 'red_armband_members']);
+    const lintan = rows.map((r) => r.split(',')).find((r) => r.includes('623021'))!;
+    const figures = await hub.queryAs<{ county: { forces: { patrolByKind: { kind: string; teams: number; members: number }[] } } }>(
+      reportToken,
+      `{ county(code: "623021") { forces { patrolByKind { kind teams members } } } }`,
+    );
+    const red = figures.data!.county.forces.patrolByKind.find((k) => k.kind === 'RED_ARMBAND')!;
+    expect(lintan.slice(-2).map(Number)).toEqual([red.teams, red.members]);
+  });
+
   it('refuses callers without the report or read scope (403), without a token (401), and bad parameters (400)', async () => {
     const writer = await hub.token({ jurisdiction: '62', scopes: ['write'] });
     expect((await get('/reports/disputes.csv?within=623021&level=village&period=2026', writer)).status).toBe(403);

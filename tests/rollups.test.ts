@@ -76,6 +76,71 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
   }
 }
 
+describe('patrol teams by kind (红袖标 and the rest)', () => {
+  type Kinds = { forces: { patrolTeams: number; patrolByKind: { kind: string; teams: number; members: number }[] } };
+  const FORCES = 'forces { patrolTeams patrolByKind { kind teams members } }';
+  const VILLAGE = '623022100001';
+
+  /** Teams and distinct members by kind under a division, counted from the teams themselves. */
+  async function raw(code: string): Promise<Map<string, { teams: number; members: number }>> {
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const r = await c.query(
+        `select t.kind, count(distinct t.id)::int as teams, count(distinct m.person_id)::int as members
+           from patrol_team t left join patrol_team_member m on m.team_id = t.id where t.village_code like $1 || '%' group by 1`,
+        [code],
+      );
+      return new Map(r.rows.map((x) => [x.kind as string, { teams: x.teams as number, members: x.members as number }]));
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('agree with the teams under a county and a village, for a report-only tool too, and show a new team in the next read', async () => {
+    const writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const tool = await hub.token({ jurisdiction: '62', scopes: ['report'] });
+    const read = async () => {
+      const r = await hub.queryAs<{ county: Kinds; village: Kinds }>(
+        tool,
+        `{ county(code: "623022") { ${FORCES} } village(code: "${VILLAGE}") { ${FORCES} } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!;
+    };
+    const check = async (figures: Kinds, code: string) => {
+      const counted = await raw(code);
+      expect(figures.forces.patrolByKind.map((k) => k.kind)).toEqual(['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER']);
+      for (const k of figures.forces.patrolByKind)
+        expect({ kind: k.kind, teams: k.teams, members: k.members }).toEqual({ kind: k.kind, ...(counted.get(k.kind) ?? { teams: 0, members: 0 }) });
+      expect(figures.forces.patrolByKind.reduce((n, k) => n + k.teams, 0)).toBe(figures.forces.patrolTeams);
+    };
+    const before = await read();
+    await check(before.county, '623022');
+    await check(before.village, VILLAGE);
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(
+      writer,
+      `{ village(code: "${VILLAGE}") { residents(first: 2) { nodes { id } } } }`,
+    );
+    const made = await hub.queryAs(writer, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: {
+        villageCode: VILLAGE,
+        gridCode: `${VILLAGE}001`,
+        name: `红袖标巡逻队-${Date.now()}`,
+        kind: 'RED_ARMBAND',
+        memberIds: people.data!.village.residents.nodes.map((n) => n.id),
+      },
+    });
+    expect(made.errors).toBeUndefined();
+    const after = await read();
+    const red = (f: Kinds) => f.forces.patrolByKind.find((k) => k.kind === 'RED_ARMBAND')!;
+    expect(red(after.village).teams).toBe(red(before.village).teams + 1);
+    expect(red(after.county).teams).toBe(red(before.county).teams + 1);
+    await check(after.county, '623022');
+    await check(after.village, VILLAGE);
+  });
+});
+
 describe('roll-ups always equal a count of the raw facts', () => {
   it('for the seeded counties', async () => {
     for (const county of ['623021', '632223']) expect(await mismatches(county)).toEqual({ village: [], days: [] });

@@ -112,7 +112,7 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: false,
     zh: '力量',
     selection:
-      'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers } population { households }',
+      'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers patrolByKind { kind teams members } } population { households }',
     columns: [
       figure('grids', '网格数'),
       figure('grid_workers', '网格员'),
@@ -122,6 +122,9 @@ const REPORTS: Record<string, ReportDef> = {
       rate('household_coverage', '联防覆盖率'),
       figure('patrol_teams', '巡防队'),
       figure('patrol_members', '巡防队员'),
+      // Last, so that a sheet read by position keeps its earlier columns.
+      figure('red_armband_teams', '红袖标队伍'),
+      figure('red_armband_members', '红袖标队员'),
     ],
     row: z.object({
       forces: z.object({
@@ -133,13 +136,26 @@ const REPORTS: Record<string, ReportDef> = {
         householdCoverage: n,
         patrolTeams: n,
         patrolMembers: n,
+        patrolByKind: z.array(z.object({ kind: z.string(), teams: n, members: n })),
       }),
       population: z.object({ households: n }),
     }),
     values: (r) => {
       const f = r.forces;
       const coverage = rateOf(f.householdCoverage, r.population.households);
-      return [f.grids, f.gridWorkers, f.gridsFullyStaffed, f.jointDefenseGroups, f.householdsInGroups, coverage, f.patrolTeams, f.patrolMembers];
+      const red = f.patrolByKind.find((k) => k.kind === 'RED_ARMBAND');
+      return [
+        f.grids,
+        f.gridWorkers,
+        f.gridsFullyStaffed,
+        f.jointDefenseGroups,
+        f.householdsInGroups,
+        coverage,
+        f.patrolTeams,
+        f.patrolMembers,
+        red?.teams ?? 0,
+        red?.members ?? 0,
+      ];
     },
   }),
   patrols: report({

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
 import { periodBounds } from '../../../domain/periods.ts';
-import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolSums, populationSums } from './store/stats.ts';
+import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolKindSums, patrolSums, populationSums } from './store/stats.ts';
+import { PATROL_KINDS, type PatrolTeamKind } from './store/patrol-team.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
 import { levelOf } from '../../../domain/codes.ts';
@@ -46,6 +47,8 @@ export interface ForcesFigures {
   householdCoverage: number;
   patrolTeams: number;
   patrolMembers: number;
+  /** Teams and members by kind, every kind listed. */
+  patrolByKind: { kind: PatrolTeamKind; teams: number; members: number }[];
 }
 
 /** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
@@ -375,8 +378,14 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       '',
       versions,
       perLevel<ForcesFigures>(
-        async (len, codes) =>
-          (await forcesSums(versions.em, len, codes)).map((r) => ({
+        async (len, codes) => {
+          const [sums, kinds] = await Promise.all([forcesSums(versions.em, len, codes), patrolKindSums(versions.em, len, codes)]);
+          const byKind = (k: string) =>
+            PATROL_KINDS.map((kind) => {
+              const found = kinds.find((r) => r.k === k && r.kind === kind);
+              return { kind, teams: found?.teams ?? 0, members: found?.members ?? 0 };
+            });
+          return sums.map((r) => ({
             k: r.k,
             grids: r.grids,
             gridWorkers: r.gridWorkers,
@@ -387,7 +396,9 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
             householdCoverage: r.households ? r.householdsInGroups / r.households : 0,
             patrolTeams: r.patrolTeams,
             patrolMembers: r.patrolMembers,
-          })),
+            patrolByKind: byKind(r.k),
+          }));
+        },
         () => ({
           grids: 0,
           gridWorkers: 0,
@@ -398,6 +409,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
           householdCoverage: 0,
           patrolTeams: 0,
           patrolMembers: 0,
+          patrolByKind: PATROL_KINDS.map((kind) => ({ kind, teams: 0, members: 0 })),
         }),
       ),
     ),

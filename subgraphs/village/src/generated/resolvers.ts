@@ -901,6 +901,8 @@ export type Forces = {
   householdsInGroups: Scalars['Int']['output'];
   /** 十户联防 Joint-defense groups. */
   jointDefenseGroups: Scalars['Int']['output'];
+  /** 巡防队伍分类 Patrol teams and their members by kind (红袖标 RED_ARMBAND, 摩托车志愿巡逻队 …), every kind listed (0 when none). */
+  patrolByKind: Array<PatrolKindCount>;
   /** 巡防队员 Distinct people in patrol teams. */
   patrolMembers: Scalars['Int']['output'];
   /** 巡防队 Patrol teams. */
@@ -2275,6 +2277,17 @@ export type PatrolInput = {
   startedAt: Scalars['DateTime']['input'];
   /** The team. */
   teamId: Scalars['ID']['input'];
+};
+
+/** Patrol teams of one kind under a division. */
+export type PatrolKindCount = {
+  __typename?: 'PatrolKindCount';
+  /** 队伍类型 Kind. */
+  kind: PatrolTeamKind;
+  /** 巡防队员 Distinct people in teams of this kind under the division. */
+  members: Scalars['Int']['output'];
+  /** 巡防队 Teams of this kind. */
+  teams: Scalars['Int']['output'];
 };
 
 /** 巡防 Patrol figures for a period. */
@@ -3703,6 +3716,7 @@ export type ResolversTypes = {
   PatrolEdge: ResolverTypeWrapper<Omit<PatrolEdge, 'node'> & { node: ResolversTypes['Patrol'] }>;
   PatrolHazardInput: PatrolHazardInput;
   PatrolInput: PatrolInput;
+  PatrolKindCount: ResolverTypeWrapper<PatrolKindCount>;
   PatrolStats: ResolverTypeWrapper<PatrolFigures>;
   PatrolTeam: ResolverTypeWrapper<PatrolTeamRow>;
   PatrolTeamConnection: ResolverTypeWrapper<Connection<PatrolTeamRow>>;
@@ -3822,6 +3836,7 @@ export type ResolversParentTypes = {
   PatrolEdge: Omit<PatrolEdge, 'node'> & { node: ResolversParentTypes['Patrol'] };
   PatrolHazardInput: PatrolHazardInput;
   PatrolInput: PatrolInput;
+  PatrolKindCount: PatrolKindCount;
   PatrolStats: PatrolFigures;
   PatrolTeam: PatrolTeamRow;
   PatrolTeamConnection: Connection<PatrolTeamRow>;
@@ -4069,6 +4084,7 @@ export type ForcesResolvers<ContextType = VillageContext, ParentType extends Res
   householdCoverage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   householdsInGroups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   jointDefenseGroups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  patrolByKind?: Resolver<Array<ResolversTypes['PatrolKindCount']>, ParentType, ContextType>;
   patrolMembers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   patrolTeams?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -4355,6 +4371,12 @@ export type PatrolConnectionResolvers<ContextType = VillageContext, ParentType e
 export type PatrolEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolEdge'] = ResolversParentTypes['PatrolEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Patrol'], ParentType, ContextType>;
+};
+
+export type PatrolKindCountResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolKindCount'] = ResolversParentTypes['PatrolKindCount']> = {
+  kind?: Resolver<ResolversTypes['PatrolTeamKind'], ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  teams?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type PatrolStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolStats'] = ResolversParentTypes['PatrolStats']> = {
@@ -4670,6 +4692,7 @@ export type Resolvers<ContextType = VillageContext> = {
   Patrol?: PatrolResolvers<ContextType>;
   PatrolConnection?: PatrolConnectionResolvers<ContextType>;
   PatrolEdge?: PatrolEdgeResolvers<ContextType>;
+  PatrolKindCount?: PatrolKindCountResolvers<ContextType>;
   PatrolStats?: PatrolStatsResolvers<ContextType>;
   PatrolTeam?: PatrolTeamResolvers<ContextType>;
   PatrolTeamConnection?: PatrolTeamConnectionResolvers<ContextType>;

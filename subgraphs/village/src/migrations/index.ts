@@ -49,6 +49,7 @@ import { Migration20261205000047HouseholdSize } from './Migration20261205000047H
 import { Migration20261205000048WriteKeys } from './Migration20261205000048WriteKeys.ts';
 import { Migration20261205000049PersonFacts } from './Migration20261205000049PersonFacts.ts';
 import { Migration20261205000050ChangePosition } from './Migration20261205000050ChangePosition.ts';
+import { Migration20261205000051PatrolKinds } from './Migration20261205000051PatrolKinds.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -103,4 +104,5 @@ export const migrations = [
   Migration20261205000048WriteKeys,
   Migration20261205000049PersonFacts,
   Migration20261205000050ChangePosition,
+  Migration20261205000051PatrolKinds,
 ];

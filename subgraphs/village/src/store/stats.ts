@@ -142,6 +142,18 @@ export function forcesSums(db: Db, len: number, codes: readonly string[]): Promi
   return publicRows(db, forces(len), underParams(codes));
 }
 
+const PatrolKind = z.object({ k: col.text, kind: col.text, teams: col.num, members: col.num });
+export type PatrolKindRow = z.infer<typeof PatrolKind>;
+
+const patrolKinds = perLength((len) =>
+  sql(`stats.patrolKinds[${len}]`, PatrolKind, `select k, kind, teams, members from hub_patrol_kinds(array[?]::text[], ${len}, ?, ?)`),
+);
+
+/** Patrol teams and members by kind under each code (all of length `len`); kinds with no team have no row. */
+export function patrolKindSums(db: Db, len: number, codes: readonly string[]): Promise<PatrolKindRow[]> {
+  return publicRows(db, patrolKinds(len), underParams(codes));
+}
+
 const Patrol = z.object({ k: col.text, patrols: col.num, patrolSeconds: col.num, hazardsFound: col.num, hazardsRectified: col.num });
 export type PatrolRow = z.infer<typeof Patrol>;
 
