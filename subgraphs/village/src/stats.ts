@@ -47,9 +47,13 @@ export interface ForcesFigures {
   householdCoverage: number;
   patrolTeams: number;
   patrolMembers: number;
-  /** Teams and members by kind, every kind listed. */
-  patrolByKind: { kind: PatrolTeamKind; teams: number; members: number }[];
 }
+
+/** Forces figures as the schema's `Forces` carries them: with their division, for the figures asked of it alone (`patrolByKind`). */
+export type ForcesOf = ForcesFigures & { code: string };
+
+/** Patrol teams and their members of each kind under a division (`Forces.patrolByKind`), every kind listed. */
+export type PatrolKindFigures = { kind: PatrolTeamKind; teams: number; members: number }[];
 
 /** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
 
@@ -196,6 +200,8 @@ const CACHE = {
   disputeCases: new FiguresCache<DisputeCaseFigures>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),
+  /** Asked for only when a caller selects it (a second statement beside the forces' sums). */
+  patrolKinds: new FiguresCache<PatrolKindFigures>('counts'),
 };
 
 /**
@@ -372,20 +378,26 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
         () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
       ),
     ),
+  patrolKinds: (versions) =>
+    cachedLoader(CACHE.patrolKinds, '', versions, async (codes) => {
+      const byLen = new Map<number, string[]>();
+      for (const c of codes) byLen.set(c.length, [...(byLen.get(c.length) ?? []), c]);
+      const rows = (await Promise.all([...byLen].map(([len, list]) => patrolKindSums(versions.em, len, list)))).flat();
+      return codes.map((code) =>
+        PATROL_KINDS.map((kind) => {
+          const found = rows.find((r) => r.k === code && r.kind === kind);
+          return { kind, teams: found?.teams ?? 0, members: found?.members ?? 0 };
+        }),
+      );
+    }),
   forces: (versions) =>
     cachedLoader(
       CACHE.forces,
       '',
       versions,
       perLevel<ForcesFigures>(
-        async (len, codes) => {
-          const [sums, kinds] = await Promise.all([forcesSums(versions.em, len, codes), patrolKindSums(versions.em, len, codes)]);
-          const byKind = (k: string) =>
-            PATROL_KINDS.map((kind) => {
-              const found = kinds.find((r) => r.k === k && r.kind === kind);
-              return { kind, teams: found?.teams ?? 0, members: found?.members ?? 0 };
-            });
-          return sums.map((r) => ({
+        async (len, codes) =>
+          (await forcesSums(versions.em, len, codes)).map((r) => ({
             k: r.k,
             grids: r.grids,
             gridWorkers: r.gridWorkers,
@@ -396,9 +408,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
             householdCoverage: r.households ? r.householdsInGroups / r.households : 0,
             patrolTeams: r.patrolTeams,
             patrolMembers: r.patrolMembers,
-            patrolByKind: byKind(r.k),
-          }));
-        },
+          })),
         () => ({
           grids: 0,
           gridWorkers: 0,
@@ -409,7 +419,6 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
           householdCoverage: 0,
           patrolTeams: 0,
           patrolMembers: 0,
-          patrolByKind: PATROL_KINDS.map((kind) => ({ kind, teams: 0, members: 0 })),
         }),
       ),
     ),

@@ -15,7 +15,7 @@ import type { PatrolRow } from '../store/patrol.ts';
 import type { HazardRow } from '../store/hazard.ts';
 import type { MediationCommitteeRow } from '../store/mediation-committee.ts';
 import type { MediatorRow } from '../store/mediator.ts';
-import type { PopulationFigures, ForcesFigures, PatrolFigures, DisputeFigures } from '../stats.ts';
+import type { PopulationFigures, ForcesOf, PatrolFigures, DisputeFigures } from '../stats.ts';
 import type { AuditRow, AuditPage } from '../store/audit-log.ts';
 import type { ChangeRow } from '../store/changes.ts';
 import type { ChangedRecordRow } from '../resolvers/ChangedRecord.ts';
@@ -3664,7 +3664,7 @@ export type ResolversTypes = {
   DivisionStatistics: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DivisionStatistics']>;
   EndReason: EndReason;
   EndedRecord: ResolverTypeWrapper<EndedRecordRow>;
-  Forces: ResolverTypeWrapper<ForcesFigures>;
+  Forces: ResolverTypeWrapper<ForcesOf>;
   Gender: Gender;
   GovernanceLevel: GovernanceLevel;
   Grid: ResolverTypeWrapper<GridEntity>;
@@ -3793,7 +3793,7 @@ export type ResolversParentTypes = {
   DisputeStep: DisputeStepRow;
   DivisionStatistics: ResolversInterfaceTypes<ResolversParentTypes>['DivisionStatistics'];
   EndedRecord: EndedRecordRow;
-  Forces: ForcesFigures;
+  Forces: ForcesOf;
   Grid: GridEntity;
   GridConnection: Connection<GridEntity>;
   GridEdge: Omit<GridEdge, 'node'> & { node: ResolversParentTypes['Grid'] };

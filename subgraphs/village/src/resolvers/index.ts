@@ -9,6 +9,7 @@ import { Dispute } from './Dispute.ts';
 import { DisputeParty } from './DisputeParty.ts';
 import { DisputeStep } from './DisputeStep.ts';
 import { DisputeStats } from './DisputeStats.ts';
+import { Forces } from './Forces.ts';
 import { EndedRecord } from './EndedRecord.ts';
 import { Grid } from './Grid.ts';
 import { GridStaff } from './GridStaff.ts';
@@ -56,6 +57,7 @@ export const resolvers: Resolvers = {
   Mediator,
   PatrolStats,
   DisputeStats,
+  Forces,
   Dispute,
   DisputeParty,
   DisputeStep,

@@ -51,9 +51,9 @@ export const statFields = {
     requireStatsAccess(ctx.caller, d.code);
     return ctx.loaders.stats.population.load(d.code);
   },
-  forces: (d: { code: string }, _: unknown, ctx: VillageContext) => {
+  forces: async (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return ctx.loaders.stats.forces.load(d.code);
+    return { ...(await ctx.loaders.stats.forces.load(d.code)), code: d.code };
   },
   patrolStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
