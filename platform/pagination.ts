@@ -132,6 +132,13 @@ export interface NewestFirstList<R> {
   idColumn: string;
   idKind: keyof typeof CURSOR_IDS;
   keyOf: (r: R) => { at: Date | string; id: string | number };
+  /**
+   * Earliest first instead (a desk's cases by deadline). Its cursors are named `cursorName`, so that a cursor of one
+   * order is refused by the other rather than read as a place in it.
+   */
+  ascending?: boolean;
+  /** The list name its cursors carry (the table's by default). */
+  cursorName?: string;
 }
 
 const Count = z.object({ n: col.num });
@@ -144,16 +151,18 @@ export async function newestFirstPage<R>(
   params: readonly SqlParam[],
   page: Page,
 ): Promise<Connection<R>> {
-  const after = afterTimeId(afterKey(page, list.table), CURSOR_IDS[list.idKind]);
+  const cursorName = list.cursorName ?? list.table;
+  const after = afterTimeId(afterKey(page, cursorName), CURSOR_IDS[list.idKind]);
   const cond = where.join(' and ');
   const idParam = list.idKind === 'uuid' ? '?::uuid' : '?';
+  const [past, dir] = list.ascending ? ['>', 'asc'] : ['<', 'desc'];
   const nodes = await rows(
     db,
     sql(
       list.name,
       list.shape,
-      `select * from ${list.table} where ${cond}${after ? ` and (${list.timeColumn}, ${list.idColumn}) < (?::timestamptz, ${idParam})` : ''}
-        order by ${list.timeColumn} desc, ${list.idColumn} desc limit ?`,
+      `select * from ${list.table} where ${cond}${after ? ` and (${list.timeColumn}, ${list.idColumn}) ${past} (?::timestamptz, ${idParam})` : ''}
+        order by ${list.timeColumn} ${dir}, ${list.idColumn} ${dir} limit ?`,
     ),
     [...params, ...(after ? [after.at, list.idKind === 'uuid' ? after.id : Number(after.id)] : []), page.limit + 1],
   );
@@ -161,7 +170,7 @@ export async function newestFirstPage<R>(
   return toConnection(
     nodes,
     page,
-    list.table,
+    cursorName,
     (r) => {
       const k = list.keyOf(r);
       return timeIdKey(k.at, k.id);

@@ -183,6 +183,53 @@ function expectEachOnce(lists: Lists, ids: readonly string[], at: string) {
   }
 }
 
+type DueNode = { settleBy: string; dispute: { id: string } };
+
+/**
+ * The inboxes by deadline (orderBy: DUE_FIRST): every case once, the earliest settle deadline first and ties by id,
+ * the written cases (one shared deadline) among them; a cursor of the newest-first order is refused.
+ */
+async function expectDueFirst(ids: readonly string[]) {
+  const lists = {
+    township: (after: string | null) =>
+      hub
+        .queryAs<{ township: { disputes: PageOf<DueNode> } }>(
+          callers.township,
+          `query($a: String) { township(code: "${TOWNSHIP}") { disputes(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { settleBy dispute { id } } } } }`,
+          { a: after },
+        )
+        .then((r) => ok(r, 'Township.disputes DUE_FIRST').township.disputes),
+    county: (after: string | null) =>
+      hub
+        .queryAs<{ county: { caseInbox: PageOf<DueNode> } }>(
+          callers.county,
+          `query($a: String) { county(code: "${WRITE_COUNTY}") { caseInbox(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { settleBy dispute { id } } } } }`,
+          { a: after },
+        )
+        .then((r) => ok(r, 'County.caseInbox DUE_FIRST').county.caseInbox),
+  };
+  for (const [name, fetch] of Object.entries(lists)) {
+    const all = await pageAll(fetch);
+    const listed = all.nodes.map((n) => ({ at: Date.parse(n.settleBy), id: n.dispute.id }));
+    expect(repeated(listed.map((l) => l.id)), `${name}: listed twice`).toEqual([]);
+    expect(
+      listed.filter((l) => ids.includes(l.id)),
+      name,
+    ).toHaveLength(ids.length);
+    const sorted = [...listed].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    expect(listed, `${name}: earliest deadline first, ties by id`).toEqual(sorted);
+  }
+  const newest = await hub.queryAs<{ township: { disputes: PageOf<DueNode> } }>(
+    callers.township,
+    `{ township(code: "${TOWNSHIP}") { disputes(first: 1) { pageInfo { endCursor } nodes { settleBy dispute { id } } } } }`,
+  );
+  const crossed = await hub.queryAs(
+    callers.township,
+    `{ township(code: "${TOWNSHIP}") { disputes(orderBy: DUE_FIRST, after: "${ok(newest, 'newest').township.disputes.pageInfo.endCursor}") { totalCount } } }`,
+  );
+  expect(errorCode(crossed)).toBe('BAD_USER_INPUT');
+}
+
 describe('1,000 cases that share one received_at', () => {
   it('page through every case list and dispatch list exactly once each, 37 at a time', async () => {
     const at = '2026-11-11T11:11:11.111Z';
@@ -190,6 +237,7 @@ describe('1,000 cases that share one received_at', () => {
       const ids = await writeTies(at);
       expect(ids).toHaveLength(N);
       expectEachOnce(await pageEveryList(), ids, at);
+      await expectDueFirst(ids);
     } finally {
       await removeTies(written);
     }

@@ -67,6 +67,13 @@ export type AssessmentTargetConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** The order of a case inbox. */
+export type CaseInboxOrder =
+  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  | 'DUE_FIRST'
+  /** Newest received first (the default). */
+  | 'NEWEST_FIRST';
+
 /**
  * 县 / 区 / 县级市 A county-level division, keyed by its 6-digit code. Owned by
  * the county subgraph; townships and villages hang off it from their own
@@ -74,7 +81,7 @@ export type AssessmentTargetConnection = {
  */
 export type County = {
   __typename?: 'County';
-  /** 县级案件 Cases escalated to the county, newest first. */
+  /** 县级案件 Cases escalated to the county, newest first (or `orderBy: DUE_FIRST`, by deadline). */
   caseInbox: CountyCaseConnection;
   /** 6-digit division code, e.g. `623021` 临潭县. */
   code: Scalars['String']['output'];
@@ -97,6 +104,7 @@ export type County = {
 export type CountyCaseInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<Array<CountyCaseStatus>>;
 };
@@ -507,6 +515,7 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AssessmentTargetConnection: ResolverTypeWrapper<Connection<AssessmentTargetRow>>;
+  CaseInboxOrder: CaseInboxOrder;
   County: ResolverTypeWrapper<CountyEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountyCase: ResolverTypeWrapper<CountyCaseRow>;
@@ -563,7 +572,7 @@ export type AssessmentTargetConnectionResolvers<ContextType = CountyContext, Par
 
 export type CountyResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  caseInbox?: Resolver<ResolversTypes['CountyCaseConnection'], ParentType, ContextType, RequireFields<CountyCaseInboxArgs, 'first'>>;
+  caseInbox?: Resolver<ResolversTypes['CountyCaseConnection'], ParentType, ContextType, RequireFields<CountyCaseInboxArgs, 'first' | 'orderBy'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   departments?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

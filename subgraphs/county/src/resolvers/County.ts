@@ -11,6 +11,6 @@ export const County: CountyResolvers = {
   /** Cases escalated to the county, newest first. */
   caseInbox: async (c, args, ctx) => {
     requireListAccess(ctx.caller, c.code, 'dispute');
-    return countyCases.inbox(ctx.em, c.code, { status: args.status, overdue: args.overdue }, parsePage(args));
+    return countyCases.inbox(ctx.em, c.code, { status: args.status, overdue: args.overdue }, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };

@@ -53,6 +53,15 @@ const INBOX: NewestFirstList<CountyCaseRow> = {
   idKind: 'uuid',
   keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
 };
+/** The inbox by deadline: the earliest settle deadline first (`CaseInboxOrder.DUE_FIRST`), with cursors of its own. */
+const DUE_FIRST: NewestFirstList<CountyCaseRow> = {
+  ...INBOX,
+  name: 'county_case.inboxDue',
+  timeColumn: 'settle_by',
+  keyOf: (c) => ({ at: c.settleBy, id: c.disputeId }),
+  ascending: true,
+  cursorName: 'county_case:due',
+};
 
 /** What a step writes: status, its place in the case's order, the deadlines it started, and the fields some steps set (every step increments the version). */
 export interface CountyCaseChanges {
@@ -114,7 +123,7 @@ export const countyCases = {
     return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
   /** The county's inbox, newest first, with how many cases match in all (counted when asked). */
-  inbox: async (db: Db, countyCode: string, filter: InboxFilter, page: Page): Promise<Connection<CountyCaseRow>> => {
+  inbox: async (db: Db, countyCode: string, filter: InboxFilter, page: Page, dueFirst = false): Promise<Connection<CountyCaseRow>> => {
     const where = ['county_code = ?'];
     const params: SqlParam[] = [countyCode];
     if (filter.status?.length) {
@@ -126,6 +135,6 @@ export const countyCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.COUNTY);
     }
-    return newestFirstPage(db, INBOX, where, params, page);
+    return newestFirstPage(db, dueFirst ? DUE_FIRST : INBOX, where, params, page);
   },
 };

@@ -24,6 +24,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The order of a case inbox. */
+export type CaseInboxOrder =
+  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  | 'DUE_FIRST'
+  /** Newest received first (the default). */
+  | 'NEWEST_FIRST';
+
 /**
  * 县 / 区 The county entity (owned by the county subgraph); the township
  * subgraph contributes its townships.
@@ -357,7 +364,7 @@ export type Township = {
   dispatchStats: DispatchStats;
   /** 吹哨报到 The township's dispatches to departments, newest first. */
   dispatches: DispatchConnection;
-  /** 矛盾纠纷 The township 综治中心's inbox: cases escalated to it, newest first. */
+  /** 矛盾纠纷 The township 综治中心's inbox: cases escalated to it, newest first (or `orderBy: DUE_FIRST`, by deadline). */
   disputes: TownshipCaseConnection;
   /** 街道, 镇, 乡 or other, from the code segment. */
   kind: TownshipKind;
@@ -398,6 +405,7 @@ export type TownshipDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TownshipCaseFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 /** 乡镇机构 A township agency. */
@@ -645,6 +653,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CaseInboxOrder: CaseInboxOrder;
   County: ResolverTypeWrapper<CodeRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -791,7 +800,7 @@ export type TownshipResolvers<ContextType = TownshipContext, ParentType extends 
   county?: Resolver<Maybe<ResolversTypes['County']>, ParentType, ContextType>;
   dispatchStats?: Resolver<ResolversTypes['DispatchStats'], ParentType, ContextType, Partial<TownshipDispatchStatsArgs>>;
   dispatches?: Resolver<ResolversTypes['DispatchConnection'], ParentType, ContextType, RequireFields<TownshipDispatchesArgs, 'first'>>;
-  disputes?: Resolver<ResolversTypes['TownshipCaseConnection'], ParentType, ContextType, RequireFields<TownshipDisputesArgs, 'first'>>;
+  disputes?: Resolver<ResolversTypes['TownshipCaseConnection'], ParentType, ContextType, RequireFields<TownshipDisputesArgs, 'first' | 'orderBy'>>;
   kind?: Resolver<ResolversTypes['TownshipKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['TownshipTeam']>, ParentType, ContextType>;

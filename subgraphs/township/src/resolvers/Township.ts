@@ -20,7 +20,7 @@ export const Township: TownshipResolvers = {
   /** The township 综治中心's inbox. */
   disputes: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispute');
-    return townshipCases.inbox(ctx.em, t.code, args.filter, parsePage(args));
+    return townshipCases.inbox(ctx.em, t.code, args.filter, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
   /** 吹哨报到 The township's dispatches to departments. */
   dispatches: async (t, args, ctx) => {

@@ -55,6 +55,15 @@ const INBOX: NewestFirstList<TownshipCaseRow> = {
   idKind: 'uuid',
   keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
 };
+/** The inbox by deadline: the earliest settle deadline first (`CaseInboxOrder.DUE_FIRST`), with cursors of its own. */
+const DUE_FIRST: NewestFirstList<TownshipCaseRow> = {
+  ...INBOX,
+  name: 'township_case.inboxDue',
+  timeColumn: 'settle_by',
+  keyOf: (c) => ({ at: c.settleBy, id: c.disputeId }),
+  ascending: true,
+  cursorName: 'township_case:due',
+};
 
 /**
  * What a step writes: the status, its place in the case's order and the
@@ -126,7 +135,7 @@ export const townshipCases = {
     return row(db, st, [changes.status, changes.seq, ...cols.map(([k]): SqlParam => changes[k]), id]);
   },
   /** A township's inbox, newest first (by receipt, then dispute id), with how many cases match in all (counted when asked). */
-  inbox: async (db: Db, townshipCode: string, filter: InboxFilter | null | undefined, page: Page): Promise<Connection<TownshipCaseRow>> => {
+  inbox: async (db: Db, townshipCode: string, filter: InboxFilter | null | undefined, page: Page, dueFirst = false): Promise<Connection<TownshipCaseRow>> => {
     const where = ['township_code = ?'];
     const params: SqlParam[] = [townshipCode];
     if (filter?.status?.length) {
@@ -138,6 +147,6 @@ export const townshipCases = {
       where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
       params.push(CLOSED.TOWNSHIP);
     }
-    return newestFirstPage(db, INBOX, where, params, page);
+    return newestFirstPage(db, dueFirst ? DUE_FIRST : INBOX, where, params, page);
   },
 };
