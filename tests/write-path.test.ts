@@ -237,9 +237,29 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     const leaveFile = await importCsv('residents', `id_number,household_number\n${head.idNumber},\n`);
     sameRule(leave, 'householdId', leaveFile.rejects, 'household_number');
     expect(await row(`select household_id::text from person where id = $1`, [head.id])).toEqual({ household_id: h.id });
-    // Clearing the head first lets them go.
+    // Clearing the head first lets them go, as no one else is left.
     ok(await gql(`mutation { updateHousehold(id: "${h.id}", version: ${hv.version}, input: { headId: null }) { id } }`));
     ok(await gql(`mutation { updatePerson(id: "${head.id}", version: ${head.version}, input: { householdId: null }) { id } }`));
+  });
+
+  it('a household with members besides its head keeps a head: it is named anew, not cleared', async () => {
+    const h = await registerHousehold(`写入-${RUN}-留户主`);
+    const head = await register({ householdId: h.id });
+    const other = await register({ householdId: h.id });
+    const hv = ok(await gql<{ household: { version: number; head: { id: string } } }>(`{ household(id: "${h.id}") { version head { id } } }`)).household;
+    expect(hv.head).toEqual({ id: head.id });
+    const form = err(await gql(`mutation { updateHousehold(id: "${h.id}", version: ${hv.version}, input: { headId: null }) { id } }`));
+    expect(form.extensions).toMatchObject({ code: 'CONFLICT', rule: 'headRequired' });
+    const file = await importCsv('households', `id,head_id\n${h.id},\n`);
+    sameRule(form, 'headId', file.rejects, 'head_id');
+    expect(file.rejects[0]).toMatchObject({ rule: 'headRequired' });
+    // Naming the other member is the way.
+    const named = ok(
+      await gql<{ updateHousehold: { head: { id: string } } }>(
+        `mutation { updateHousehold(id: "${h.id}", version: ${hv.version}, input: { headId: "${other.id}" }) { head { id } } }`,
+      ),
+    ).updateHousehold;
+    expect(named.head).toEqual({ id: other.id });
   });
 
   it('a 十户联防 group’s leader lives in one of its households; a household is in one group at most', async () => {

@@ -186,8 +186,8 @@ export const headLeaves: Rule = rule(
   'CONFLICT',
   'household_number',
   {
-    zh: '会使户主离开其所在的户：户主须为本户成员，请先另行指定户主（或清空户主）',
-    en: 'would take the head of a household out of it: a head is a member of the household, so name another head (or clear it) first',
+    zh: '会使户主离开其所在的户：户主须为本户成员，请先另行指定户主（户中别无他人时可清空户主）',
+    en: 'would take the head of a household out of it: a head is a member of the household, so name another head first (or clear it when no one else is left)',
   },
   'householdId',
 );
@@ -262,6 +262,22 @@ export const groupElsewhere: Rule = rule(
     en: "names a group of another village: a group's households are neighbours in one village",
   },
   'householdIds',
+);
+
+/**
+ * A household with members has a head (户主): the head is cleared only when no
+ * one else is left (as a head is deregistered only after another is named).
+ */
+export const headRequired: Rule = rule(
+  'headRequired',
+  'CONFLICT',
+  // A cleared cell names no one, so the reject names the column an export writes (and an edited export clears).
+  'head_id',
+  {
+    zh: '不能清空：该户还有户主以外的成员，户主须由其中一人担任；请改为指定另一名成员为户主',
+    en: 'cannot be cleared while the household has members besides its head: name another member as head instead',
+  },
+  'headId',
 );
 
 /** The head of a household is one of its members. */

@@ -3,6 +3,7 @@ import {
   groupElsewhere,
   groupTaken,
   headNotMember,
+  headRequired,
   householdMoves,
   keyTaken,
   leaderHomeLeaves,
@@ -322,6 +323,14 @@ export const HOUSEHOLD_KIND = keyedKind({
               and not exists (select 1 from person p where p.id = x.head_id and p.household_id = x.target)`,
       field: refColumn(headRef),
       when: some('head_id', 'head_id_number'),
+    },
+    {
+      // Counted whatever the caller's jurisdiction (a grid's caller does not see members on other grids): a count, never a record.
+      rule: headRequired,
+      bad: `x.target is not null and x.head_id is null and x.was_head_id is not null
+              and exists (select 1 from hub_household_members(array[x.target], array[x.was_head_id]) m where m.members > 0)`,
+      // A cleared head is an empty cell, which fills nothing: any batch that changes households is checked.
+      when: withTargets,
     },
     {
       rule: groupTaken,
