@@ -218,10 +218,10 @@ describe('HTTP routes answer JSON errors in the caller language', () => {
     expect([noTokenZh.status, noTokenEn.status]).toEqual([401, 401]);
     expect(noTokenZh.headers.get('content-language')).toBe('zh');
     expect(firstError((await noTokenZh.json()) as GraphQLResponse)).toEqual({
-      message: expect.stringMatching(/^请携带令牌/),
+      message: expect.stringMatching(/^未登录或缺少令牌/),
       extensions: { code: 'UNAUTHENTICATED' },
     });
-    expect(firstError((await noTokenEn.json()) as GraphQLResponse).message).toMatch(/^Send a token/);
+    expect(firstError((await noTokenEn.json()) as GraphQLResponse).message).toMatch(/^Not signed in/);
   });
 
   it('an unknown path', async () => {

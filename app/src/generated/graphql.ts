@@ -19,11 +19,11 @@ export type AssessmentIndicator =
 
 /** 群众评价 Citizen rating. */
 export type CitizenRating =
-  /** 基本满意 */
+  /** 基本满意 basically satisfied */
   | 'BASICALLY_SATISFIED'
-  /** 不满意 */
+  /** 不满意 dissatisfied (reopens the case where it was resolved, up to 2 rounds) */
   | 'DISSATISFIED'
-  /** 满意 */
+  /** 满意 satisfied */
   | 'SATISFIED';
 
 /** 报到状态 A department's progress on a dispatch. */

@@ -313,11 +313,11 @@ export type ChangedRecord = Address | Dispute | GridStaff | Hazard | House | Hou
 
 /** 群众评价 Citizen rating. */
 export type CitizenRating =
-  /** 基本满意 */
+  /** 基本满意 basically satisfied */
   | 'BASICALLY_SATISFIED'
-  /** 不满意 */
+  /** 不满意 dissatisfied (reopens the case where it was resolved, up to 2 rounds) */
   | 'DISSATISFIED'
-  /** 满意 */
+  /** 满意 satisfied */
   | 'SATISFIED';
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
@@ -759,7 +759,7 @@ export type DisputeStep = {
   note?: Maybe<Scalars['String']['output']>;
   /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes). */
   seq?: Maybe<Scalars['Int']['output']>;
-  /** The case's status at that level after the step (e.g. RECEIVED at a township). */
+  /** The case's status at that level after the step (e.g. RECEIVED at a township); for a 督办 note (SUPERVISE, no level of its own), the village record's status when it was issued. */
   status?: Maybe<Scalars['String']['output']>;
 };
 
