@@ -168,9 +168,17 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(ack.errors).toBeUndefined();
     expect(ack.data!.acknowledgeDispatch).toMatchObject({ status: 'ACKNOWLEDGED', overdue: false });
     expect(ack.data!.acknowledgeDispatch!.acknowledgedAt).not.toBeNull();
+    // 报到 sent again (its answer lost) is answered with the dispatch as it is: no second step.
+    const ackAgain = await act(department, `acknowledgeDispatch(dispatchId: "${d.id}", note: "已派员") { ${DISPATCH} }`);
+    expect(ackAgain.errors).toBeUndefined();
+    expect(ackAgain.data!.acknowledgeDispatch).toEqual(ack.data!.acknowledgeDispatch);
     const rep = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "已现场核实草场界线") { ${DISPATCH} }`);
     expect(rep.errors).toBeUndefined();
     expect(rep.data!.reportDispatch).toMatchObject({ status: 'REPORTED', report: '已现场核实草场界线', overdue: false });
+    // The same 反馈 sent again is answered the same way; another one is refused below.
+    const repAgain = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "已现场核实草场界线") { ${DISPATCH} }`);
+    expect(repAgain.data!.reportDispatch).toEqual(rep.data!.reportDispatch);
+    // 报到 after 反馈 is no retry of the last step: refused.
     expect(errorCode(await act(department, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`))).toBe('INVALID_TRANSITION');
     const twice = await act(department, `reportDispatch(dispatchId: "${d.id}", report: "再次") { status }`);
     expect(errorCode(twice)).toBe('INVALID_TRANSITION');

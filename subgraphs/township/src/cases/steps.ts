@@ -236,7 +236,10 @@ async function departmentStep(
   note: string | null,
 ): Promise<DispatchRow> {
   const out: { dispatch?: DispatchRow | null } = {};
-  await run(ctx, null, (em) => {
+  // The department's own step sent again after its answer was lost (报到 again, or the same 反馈 again): the dispatch is
+  // answered as it is, nothing written. Found in the step's lock, it leaves the transaction, which wrote nothing.
+  const repeated = Symbol('repeated');
+  const answer = run(ctx, null, (em) => {
     const step: TownshipStep = {
       action,
       actor: '',
@@ -262,6 +265,10 @@ async function departmentStep(
             },
             { status: d.status, allowed: [] },
           );
+        }
+        if (action === 'DEPARTMENT_ACKNOWLEDGE' ? d.status === 'ACKNOWLEDGED' : d.status === 'REPORTED' && d.report === (note ?? '')) {
+          out.dispatch = d;
+          throw repeated;
         }
         if (d.status !== from) {
           const status = DISPATCH_STATUS_ZH[d.status] ?? d.status;
@@ -301,6 +308,9 @@ async function departmentStep(
       },
     };
     return step;
+  });
+  await answer.catch((e: unknown) => {
+    if (e !== repeated) throw e;
   });
   if (!out.dispatch) throw new Error(`Dispatch ${id} vanished during a step.`);
   return out.dispatch;
