@@ -53,7 +53,16 @@ export interface ForcesFigures {
 export type ForcesOf = ForcesFigures & { code: string };
 
 /** Patrol teams and their members of each kind under a division (`Forces.patrolByKind`), every kind listed. */
-export type PatrolKindFigures = { kind: PatrolTeamKind; teams: number; members: number }[];
+export interface PatrolKindFigures {
+  byKind: { kind: PatrolTeamKind; teams: number; members: number }[];
+}
+
+/** Every kind in the schema's order, 0 where a division has no team of it. */
+const kindCounts = (rows: readonly { kind: string; teams: number; members: number }[]): PatrolKindFigures['byKind'] =>
+  PATROL_KINDS.map((kind) => {
+    const found = rows.find((r) => r.kind === kind);
+    return { kind, teams: found?.teams ?? 0, members: found?.members ?? 0 };
+  });
 
 /** Which division and period a figures object is for (so `previous` and `yearAgo` can follow). */
 
@@ -379,17 +388,18 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       ),
     ),
   patrolKinds: (versions) =>
-    cachedLoader(CACHE.patrolKinds, '', versions, async (codes) => {
-      const byLen = new Map<number, string[]>();
-      for (const c of codes) byLen.set(c.length, [...(byLen.get(c.length) ?? []), c]);
-      const rows = (await Promise.all([...byLen].map(([len, list]) => patrolKindSums(versions.em, len, list)))).flat();
-      return codes.map((code) =>
-        PATROL_KINDS.map((kind) => {
-          const found = rows.find((r) => r.k === code && r.kind === kind);
-          return { kind, teams: found?.teams ?? 0, members: found?.members ?? 0 };
-        }),
-      );
-    }),
+    cachedLoader(
+      CACHE.patrolKinds,
+      '',
+      versions,
+      perLevel<PatrolKindFigures>(
+        async (len, codes) => {
+          const rows = await patrolKindSums(versions.em, len, codes);
+          return codes.map((k) => ({ k, byKind: kindCounts(rows.filter((r) => r.k === k)) }));
+        },
+        () => ({ byKind: kindCounts([]) }),
+      ),
+    ),
   forces: (versions) =>
     cachedLoader(
       CACHE.forces,

@@ -329,7 +329,7 @@ export const HOUSEHOLD_KIND = keyedKind({
       rule: headRequired,
       bad: `x.target is not null and x.head_id is null and x.was_head_id is not null
               and exists (select 1 from hub_household_members(array[x.target], array[x.was_head_id]) m where m.members > 0)`,
-      // A cleared head is an empty cell, which fills nothing: any batch that changes households is checked.
+      // A cleared head is an empty cell, which fills nothing: every batch that changes households is checked.
       when: withTargets,
     },
     {
