@@ -10,9 +10,14 @@ export const OVERDUE_SQL = `(
 
 export const RESOLVED_SQL = `d.status in (${list(RESOLVED_STATUSES)})`;
 
+/** Whether a resolved case's reply deadline has passed: the parties' time to rate it has run out (it is overdue until rated or closed). */
+export function replyWindowOver(d: { status: string; replyBy: Date | string | null }, now = new Date()): boolean {
+  return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);
+}
+
 /** Overdue, from a row already in memory (same rule as OVERDUE_SQL). */
 export function isOverdue(d: { status: string; contactBy: Date | string; settleBy: Date | string; replyBy: Date | string | null }, now = new Date()): boolean {
   if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return true;
   if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return true;
-  return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);
+  return replyWindowOver(d, now);
 }

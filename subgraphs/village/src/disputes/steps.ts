@@ -9,6 +9,7 @@ import { disputeId } from '../../../../platform/validate.ts';
 import { disputes, type DisputeRow } from '../store/dispute.ts';
 import { disputeSteps } from '../store/dispute-step.ts';
 import { deadlineRule } from './deadlines.ts';
+import { replyWindowOver } from './sql.ts';
 import { advanceStory, storyOf } from './story.ts';
 
 /**
@@ -62,9 +63,6 @@ export async function lockForStep(db: Db, caller: Caller, id: string): Promise<D
   requireWrite(caller, d.villageCode);
   return d;
 }
-
-/** Whether the reply deadline of a resolved case has passed: the parties' time to rate it has run out. */
-const replyWindowOver = (d: DisputeRow, now = new Date()) => d.replyBy != null && now.getTime() > new Date(d.replyBy).getTime();
 
 /**
  * 办结 without a rating: the parties rate a resolved case within its reply
