@@ -2,6 +2,7 @@ import { command, type Sql } from '../../../../platform/sql.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 import { schemaEnum } from '../enums.ts';
 import type { AuditedType } from './audit-trail.ts';
+import { IMPORT_KEY } from './dispute.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
@@ -211,7 +212,12 @@ const KINDS = {
     columns: [
       ROW_ID,
       col('case_number', '案件编号', 'text'),
-      col('external_id', '外部编号', 'text', () => `case when idempotency_key like 'import:%' then substr(idempotency_key, 8) end`),
+      col(
+        'external_id',
+        '外部编号',
+        'text',
+        () => `case when idempotency_key like '${IMPORT_KEY}%' then substr(idempotency_key, ${IMPORT_KEY.length + 1}) end`,
+      ),
       named(col('category', '纠纷类别', 'text'), 'DisputeCategory'),
       named(col('scale', '纠纷规模', 'text'), 'DisputeScale'),
       named(col('source', '来源', 'text'), 'DisputeSource'),

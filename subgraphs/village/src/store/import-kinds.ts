@@ -11,7 +11,7 @@ import { batchStatements, type BatchStatements, type RowKind } from './row-kinds
 import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
 import { MEDIATOR_KIND } from './mediator.ts';
-import { REPORTED_FIELDS } from './dispute.ts';
+import { IMPORT_KEY, REPORTED_FIELDS } from './dispute.ts';
 
 /** A report's timeline note in SQL, as reportDispute writes it (domain/labels.ts reportNote): the source's Chinese name. */
 const SOURCE_ZH_SQL = `(case i.source ${Object.entries(DISPUTE_SOURCE_ZH)
@@ -164,7 +164,7 @@ const COUNTY = 'left(s.grid_code, 6)';
  * (see PARTY_NUMBER): `left(…)` and `||` are not leakproof.
  */
 function takenIn(also?: string, select = '1'): string {
-  return `(select ${select} from (select ${COUNTY} as county, 'import:' || s.external_id as key offset 0) k
+  return `(select ${select} from (select ${COUNTY} as county, '${IMPORT_KEY}' || s.external_id as key offset 0) k
              join dispute d on d.county_code = k.county and d.idempotency_key = k.key${also ? ` where ${also}` : ''})`;
 }
 /**
@@ -339,7 +339,7 @@ export const KIND_SQL = {
          insert into dispute (id, case_number, idempotency_key, category, scale, source, summary, village_code, grid_code, county_code,
                               occurred_at, reported_at, status, seq, contact_by, settle_by, created_by)
          select gen_random_uuid(), f.county || '-' || (select y from year) || '-' || lpad((c.upto - pc.n + f.rn)::text, 6, '0'),
-                'import:' || f.external_id, f.category, f.scale, f.source, f.summary, left(f.grid_code, 12), f.grid_code, f.county,
+                '${IMPORT_KEY}' || f.external_id, f.category, f.scale, f.source, f.summary, left(f.grid_code, 12), f.grid_code, f.county,
                 f.occurred_at, now(), 'REPORTED', 1, now() + make_interval(mins => r.contact_minutes), now() + make_interval(hours => r.settle_hours),
                 current_setting('hub.import_subject')
            from fresh f join counter c on c.county_code = f.county join per_county pc on pc.county = f.county
@@ -352,7 +352,7 @@ export const KIND_SQL = {
        parties as (
          insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code)
          select i.id, p.id, coalesce(p.name, e->>'name'), e->>'role', i.village_code, i.grid_code
-           from ins i join fresh f on f.county = i.county_code and 'import:' || f.external_id = i.idempotency_key
+           from ins i join fresh f on f.county = i.county_code and '${IMPORT_KEY}' || f.external_id = i.idempotency_key
            cross join jsonb_array_elements(f.parties) e ${PARTY_NUMBER}
            left join person p on p.id_number = n.id_number
          returning 1),
