@@ -13,9 +13,9 @@ export const disputeLoaders = {
     ),
   /** A resident's cases as a party, by person id. */
   casesOfPerson: (em: EntityManager) =>
-    groupedBy<string, DisputeRow>(
+    groupedBy<string, DisputeRow & { partyPersonId: string }>(
       (ids) => disputes.ofParties(em, ids),
-      (d) => (d as DisputeRow & { partyPersonId: string }).partyPersonId,
+      (d) => d.partyPersonId,
     ),
   partiesOf: (em: EntityManager) =>
     groupedBy<string, DisputePartyRow>(
