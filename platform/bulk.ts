@@ -18,25 +18,25 @@ export async function nativeExec(client: PoolClient, st: Sql<unknown>, params: r
 
 const tx = {
   begin: command('tx.begin', 'begin'),
-  beginReadOnly: command('tx.beginReadOnly', 'begin read only'),
-  beginShared: command('tx.beginShared', 'begin isolation level repeatable read read only'),
+  beginReading: command('tx.beginReading', 'begin isolation level repeatable read read only'),
   beginSnapshot: command('tx.beginSnapshot', 'begin isolation level repeatable read'),
   exportSnapshot: sql('tx.exportSnapshot', z.object({ snapshot: col.text }), 'select pg_export_snapshot() as snapshot'),
   commit: command('tx.commit', 'commit'),
   rollback: command('tx.rollback', 'rollback'),
 };
 
-/** Opens a transaction on a native client (read only when asked). */
-export async function nativeBegin(client: PoolClient, mode: 'read write' | 'read only' = 'read write'): Promise<void> {
-  await nativeExec(client, mode === 'read only' ? tx.beginReadOnly : tx.begin);
+/**
+ * Opens a transaction on a native client; `snapshot`: read only, every
+ * statement on one snapshot (repeatable read), as an export and the feed
+ * position it hands out must be.
+ */
+export async function nativeBegin(client: PoolClient, mode: 'read write' | 'snapshot' = 'read write'): Promise<void> {
+  await nativeExec(client, mode === 'snapshot' ? tx.beginReading : tx.begin);
 }
 
-/**
- * Opens a read-only repeatable-read transaction whose snapshot another
- * connection can share while it lasts (`onSnapshot`); the snapshot's name.
- */
+/** A `snapshot` transaction whose snapshot another connection can share while it lasts (`onSnapshot`); the snapshot's name. */
 export async function nativeBeginShared(client: PoolClient): Promise<string> {
-  await nativeExec(client, tx.beginShared);
+  await nativeBegin(client, 'snapshot');
   return (await nativeRows(client, tx.exportSnapshot))[0]!.snapshot;
 }
 

@@ -8,7 +8,7 @@ import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
-import { inChinaTime, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
+import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { nativeRows } from '../../../platform/sql.ts';
 import { changeCursor } from './changes/query.ts';
 import { lastPosition } from './store/changes.ts';
@@ -165,7 +165,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           auditor.release(broken);
         }
       } else {
-        await nativeBeginShared(client);
+        await nativeBegin(client, 'snapshot');
       }
       await scopeClient(client, caller.jurisdiction);
       await inChinaTime(client);
