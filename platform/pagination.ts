@@ -141,6 +141,11 @@ export interface NewestFirstList<R> {
   cursorName?: string;
 }
 
+/** The same list earliest first on another time column (a desk's cases by deadline), its cursors named `<table>:<suffix>`. */
+export function earliestFirst<R>(list: NewestFirstList<R>, timeColumn: string, keyOf: NewestFirstList<R>['keyOf'], suffix: string): NewestFirstList<R> {
+  return { ...list, name: `${list.name}.${suffix}`, timeColumn, keyOf, ascending: true, cursorName: `${list.table}:${suffix}` };
+}
+
 const Count = z.object({ n: col.num });
 
 /** One page of `list` under `where` (with its `params`), after the page's (time, id) cursor, with the total counted when asked. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
-import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
+import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** County-level handling of cases escalated from townships, including referral to court (outcome LITIGATION). */
@@ -54,14 +54,7 @@ const INBOX: NewestFirstList<CountyCaseRow> = {
   keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
 };
 /** The inbox by deadline: the earliest settle deadline first (`CaseInboxOrder.DUE_FIRST`), with cursors of its own. */
-const DUE_FIRST: NewestFirstList<CountyCaseRow> = {
-  ...INBOX,
-  name: 'county_case.inboxDue',
-  timeColumn: 'settle_by',
-  keyOf: (c) => ({ at: c.settleBy, id: c.disputeId }),
-  ascending: true,
-  cursorName: 'county_case:due',
-};
+const DUE_FIRST = earliestFirst(INBOX, 'settle_by', (c) => ({ at: c.settleBy, id: c.disputeId }), 'due');
 
 /** What a step writes: status, its place in the case's order, the deadlines it started, and the fields some steps set (every step increments the version). */
 export interface CountyCaseChanges {

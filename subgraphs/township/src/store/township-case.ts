@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
-import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
+import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
@@ -56,14 +56,7 @@ const INBOX: NewestFirstList<TownshipCaseRow> = {
   keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
 };
 /** The inbox by deadline: the earliest settle deadline first (`CaseInboxOrder.DUE_FIRST`), with cursors of its own. */
-const DUE_FIRST: NewestFirstList<TownshipCaseRow> = {
-  ...INBOX,
-  name: 'township_case.inboxDue',
-  timeColumn: 'settle_by',
-  keyOf: (c) => ({ at: c.settleBy, id: c.disputeId }),
-  ascending: true,
-  cursorName: 'township_case:due',
-};
+const DUE_FIRST = earliestFirst(INBOX, 'settle_by', (c) => ({ at: c.settleBy, id: c.disputeId }), 'due');
 
 /**
  * What a step writes: the status, its place in the case's order and the
