@@ -22,7 +22,7 @@ const BY_CATEGORY: readonly DeadlineDefault[] = [
 
 /**
  * A mass dispute (群体性) of a category with a rule of its own: its parties
- * are contacted as fast as any mass dispute's, and it settles in the
+ * are contacted as fast as every other mass dispute's, and it settles in the
  * category's time (a survey takes what it takes). Without these rows the
  * category's rule won outright, and a mass land dispute waited an hour for
  * its first contact. Migration …39MassCategories derives them the same way

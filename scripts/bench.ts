@@ -240,7 +240,7 @@ const admin = /administrator[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 const subgraphUrl = (n: keyof typeof ports.subgraphs) => `http://127.0.0.1:${ports.subgraphs[n]}/graphql`;
-// Straight to a subgraph as any router would (docs/ARCHITECTURE.md §2): a caller's own token and the router secret.
+// Straight to a subgraph the way a router goes (docs/ARCHITECTURE.md §2): a caller's own token and the router secret.
 const benchKeys = await loadKeys(settings);
 const benchSigner = await importPrivateKey(benchKeys.caller.privateKey);
 const benchCaller = (scopes: ('read' | 'write' | 'report' | 'pii' | 'admin')[]) =>

@@ -82,7 +82,7 @@ describe('deadlines at each level equal the deadline_rule entry of the case’s 
     expect(ruleFor(rules, 'NEIGHBOUR', 'ORDINARY')).toMatchObject({ contactMinutes: 60, settleHours: 72, replyHours: 24 });
     expect(ruleFor(rules, 'NEIGHBOUR', 'MASS').settleHours).toBe(48);
     for (const c of ['LAND_HOMESTEAD', 'FOREST_GRASSLAND', 'BOUNDARY']) expect(ruleFor(rules, c, 'ORDINARY').settleHours, c).toBe(360);
-    // A mass dispute of such a category is contacted as fast as any mass dispute, and settles in its category's time.
+    // A mass dispute of such a category is contacted as fast as every other mass dispute, and settles in its category's time.
     for (const c of ['LAND_HOMESTEAD', 'FOREST_GRASSLAND', 'BOUNDARY']) {
       expect(ruleFor(rules, c, 'MASS'), c).toMatchObject({ contactMinutes: 30, settleHours: 360, replyHours: 24 });
     }

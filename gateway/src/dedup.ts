@@ -174,7 +174,7 @@ interface Leader {
   finish: (answer: SharedBody | null) => void;
 }
 
-/** The errors of a GraphQL answer's text, if it has any (parsed only when the text could hold some). */
+/** The errors of a GraphQL answer's text, if it holds some (parsed only when the text could hold some). */
 function errorsOf(text: string): GraphQLFormattedError[] | undefined {
   if (!text.includes('"errors"')) return undefined;
   const parsed = JSON.parse(text) as { errors?: unknown };

@@ -92,7 +92,7 @@ export async function postJson<T = Record<string, unknown>>(url: string, body: u
 export type ImportEvent = { type: string; line: number; field: string; reason: string; code?: string } & Record<string, unknown>;
 
 /**
- * POSTs a file to the gateway's import (`/import/<kind>?job=…`, English reasons) as any client does, and reads
+ * POSTs a file to the gateway's import (`/import/<kind>?job=…`, English reasons) the way a client does, and reads
  * its NDJSON answer; `events` is empty when the whole answer is an error (status 4xx).
  */
 export async function postImport(

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * A mass dispute of a category with a rule of its own (land, forest and
- * grassland, boundary, requisition) is contacted as fast as any mass dispute
+ * grassland, boundary, requisition) is contacted as fast as every other mass dispute
  * and settles in its category's time (`massOfCategory`, domain/deadlines.ts):
  * the category's rule used to win outright. The rows are derived from the
  * table as it stands, so an operator's edits carry over; a row an operator
