@@ -515,7 +515,7 @@ export interface StepStorage<R extends CaseRecord> {
 export const stepSignature = (action: CaseAction, actor: string, sent: unknown): string => JSON.stringify([action, actor, sent ?? null]);
 
 /** A level's record of the case as a stale version names it: a desk that sent `Dispute.version` learns which version it owes. */
-const RECORD_NOUN: Record<Level, { zh: string; en: string }> = {
+export const RECORD_NOUN: Record<Level, { zh: string; en: string }> = {
   VILLAGE: { zh: '案件', en: 'case' },
   TOWNSHIP: { zh: '乡镇级案件（TownshipCase）', en: 'township case (TownshipCase)' },
   COUNTY: { zh: '县级案件（CountyCase）', en: 'county case (CountyCase)' },

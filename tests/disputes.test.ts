@@ -685,6 +685,35 @@ describe('county handling and supervision', () => {
     expect(accepted.data!.acceptDispute!.timeline.map((s) => `${s.level}:${s.action}`)).toEqual(['VILLAGE:REPORT', 'COUNTY:SUPERVISE', 'VILLAGE:ACCEPT']);
   });
 
+  it('answers a supervision order sent again from the version it was given on, without a second 督办', async () => {
+    const d = (await report(`supervised-retry-${Date.now()}`)).data!.reportDispute;
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    try {
+      await db.query(`update dispute set contact_by = now() - interval '1 hour' where id = $1`, [d.id]);
+    } finally {
+      await db.end();
+    }
+    type Supervised = { version: number; timeline: { action: string }[] };
+    const supervise = (version: number, note: string) =>
+      hub.queryAs<One<'superviseDispute', Supervised>>(
+        countyToken,
+        `mutation { superviseDispute(id: "${d.id}", version: ${version}, note: "${note}") { version timeline { action } } }`,
+      );
+    const first = await supervise(d.version, '请即联系当事人');
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.superviseDispute.version).toBe(d.version + 1);
+    const again = await supervise(d.version, '请即联系当事人');
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.superviseDispute.version).toBe(d.version + 1);
+    expect(again.data!.superviseDispute.timeline.filter((s) => s.action === 'SUPERVISE')).toHaveLength(1);
+    // Another note from the same version is another order written on a case that has since moved.
+    expect((await supervise(d.version, '请于今日联系')).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
+    const second = await supervise(d.version + 1, '请于今日联系');
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.superviseDispute.timeline.filter((s) => s.action === 'SUPERVISE')).toHaveLength(2);
+  });
+
   it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {
     type Supervised = { underSupervision: boolean };
     const open = await hub.queryAs<{ county: { disputes: Nodes<{ id: string; status: string; underSupervision: boolean; townshipCase: Supervised | null }> } }>(

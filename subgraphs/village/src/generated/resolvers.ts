@@ -2105,6 +2105,7 @@ export type MutationStartHazardRectificationArgs = {
 export type MutationSuperviseDisputeArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -47,6 +47,7 @@ const ofDisputes = sql(
              s.at, s.id`,
 );
 const atSeq = sql('disputeStep.atSeq', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq = ?');
+const latest = sql('disputeStep.latest', DisputeStep, 'select * from dispute_step where dispute_id = ? order by id desc limit 1');
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
 const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by';
 const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -98,6 +99,8 @@ export const disputeSteps = {
   atSeq: async (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow | null> => (await rows(db, atSeq, [disputeId, seq]))[0] ?? null,
   /** The steps of a case after `seq` in its order (those not yet applied to the record), in order. */
   after: (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow[]> => rows(db, after, [disputeId, seq]),
+  /** The step recorded last on the case (in or outside its order), if any. */
+  latest: async (db: Db, disputeId: string): Promise<DisputeStepRow | null> => (await rows(db, latest, [disputeId]))[0] ?? null,
   /** Appends a step to the case's timeline, located where the case is. */
   insert: (db: Db, d: Located, s: NewStep): Promise<number> => exec(db, insert, params(d, s)),
   /** Appends a step unless the case already has one at its `seq`: 1 when recorded, 0 when it was already there. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { openingStep, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
+import { openingStep, RECORD_NOUN, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
 import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, conflict, forbidden, notFound } from '../../../../../domain/errors.ts';
+import { badInput, conflict, forbidden, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { emit } from '../../../../../platform/events.ts';
@@ -238,7 +238,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     }),
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
-  superviseDispute: async (_, { id, note }, ctx) => {
+  superviseDispute: async (_, { id, note, version }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
         zh: '督办只能由具有“write”权限的县级（及以上）调用方发出。',
@@ -266,6 +266,13 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           },
           d,
         );
+      }
+      if (version != null && d.version !== version) {
+        // An order sent again after a lost answer finds the case one version on, its last step this very order (the
+        // same caller, the same note): it answers the case rather than recording a second 督办. Anything else moved it.
+        const last = d.version === version + 1 ? await disputeSteps.latest(em, d.id) : null;
+        if (last?.action === 'SUPERVISE' && last.actor === actorOf(ctx) && last.note === text_) return d;
+        throw staleVersion(RECORD_NOUN.VILLAGE, d.version, version);
       }
       const now = new Date();
       const updated = await disputes.supervise(em, d.id, now);
