@@ -685,6 +685,52 @@ describe('county handling and supervision', () => {
     expect(accepted.data!.acceptDispute!.timeline.map((s) => `${s.level}:${s.action}`)).toEqual(['VILLAGE:REPORT', 'COUNTY:SUPERVISE', 'VILLAGE:ACCEPT']);
   });
 
+  it('corrects a case as reported while the village holds it, once, with the reason in its timeline', async () => {
+    const d = (await report(`corrected-${Date.now()}`)).data!.reportDispute;
+    type Corrected = Dispute & { category: string; scale: string; summary: string };
+    const correct = (version: number, input: Record<string, unknown>, reason = '网格员录入时类别选错') =>
+      v<One<'correctDispute', Corrected>>(
+        `mutation($i: DisputeCorrection!, $r: String!) { correctDispute(id: "${d.id}", version: ${version}, input: $i, reason: $r) { ${DISPUTE} category scale summary } }`,
+        { i: input, r: reason },
+      );
+    const fix = { category: 'BOUNDARY', summary: '两村因草场界桩位置发生争执', parties: [{ name: '邻村牧户', role: 'APPLICANT' }] };
+    const first = await correct(d.version, fix);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.correctDispute).toMatchObject({
+      category: 'BOUNDARY',
+      scale: 'ORDINARY',
+      summary: fix.summary,
+      status: 'REPORTED',
+      version: d.version + 1,
+    });
+    expect(first.data!.correctDispute.parties).toEqual([{ name: '邻村牧户', role: 'APPLICANT', person: null }]);
+    expect(first.data!.correctDispute.timeline.at(-1)).toMatchObject({
+      level: 'VILLAGE',
+      action: 'CORRECT',
+      note: '更正类别、简要情况、当事人：网格员录入时类别选错',
+    });
+    // Sent again after a lost answer: the case as it is, no second correction.
+    const again = await correct(d.version, fix);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.correctDispute.version).toBe(d.version + 1);
+    expect(again.data!.correctDispute.timeline.filter((s) => s.action === 'CORRECT')).toHaveLength(1);
+    expect((await correct(d.version, { scale: 'MAJOR' })).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
+    expect((await correct(d.version + 1, { category: 'BOUNDARY' })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input' });
+    expect((await correct(d.version + 1, { occurredAt: '2099-01-01T00:00:00Z' })).errors![0]!.extensions).toMatchObject({ argument: 'occurredAt' });
+    const listed = await v<{ village: { disputes: Nodes<{ id: string }> } }>(
+      `{ village(code: "623021200201") { disputes(first: 5, filter: { caseNumber: "${d.caseNumber}", category: BOUNDARY }) { nodes { id } } } }`,
+    );
+    expect(listed.data!.village.disputes.nodes).toEqual([{ id: d.id }]);
+    // Once the township holds the case, it keeps what it was sent: the village corrects no more.
+    const accepted = await v<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${d.id}", version: ${d.version + 1}) { version } }`);
+    const escalated = await v<One<'escalateDispute', Dispute>>(
+      `mutation { escalateDispute(id: "${d.id}", version: ${accepted.data!.acceptDispute.version}, reason: "涉及两村边界，需乡镇协调") { ${DISPUTE} } }`,
+    );
+    expect(escalated.errors).toBeUndefined();
+    const late = await correct(escalated.data!.escalateDispute.version, { scale: 'MAJOR' });
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED' });
+  });
+
   it('answers a supervision order sent again from the version it was given on, without a second 督办', async () => {
     const d = (await report(`supervised-retry-${Date.now()}`)).data!.reportDispute;
     const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });

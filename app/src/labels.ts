@@ -82,6 +82,7 @@ export const ACTION: Record<DisputeAction, string> = {
   CLOSE: '办结归档',
   FOLLOW_UP: '回访',
   SUPERVISE: '督办',
+  CORRECT: '更正',
 };
 
 export const INDICATOR: Record<AssessmentIndicator, string> = {

@@ -36,6 +36,8 @@ export type DisputeAction =
   | 'ASSIGN'
   /** 办结归档 closed */
   | 'CLOSE'
+  /** 更正 the village corrected the case's details as reported (outside the case's order, like 督办) */
+  | 'CORRECT'
   /** 报到 a department acknowledged */
   | 'DEPARTMENT_ACKNOWLEDGE'
   /** 反馈 a department reported back */

@@ -476,6 +476,8 @@ export type DisputeAction =
   | 'ASSIGN'
   /** 办结归档 closed */
   | 'CLOSE'
+  /** 更正 the village corrected the case's details as reported (outside the case's order, like 督办) */
+  | 'CORRECT'
   /** 报到 a department acknowledged */
   | 'DEPARTMENT_ACKNOWLEDGE'
   /** 反馈 a department reported back */
@@ -545,6 +547,22 @@ export type DisputeConnection = {
   pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** 更正 Corrections to a case's details as reported: give only what changes. */
+export type DisputeCorrection = {
+  /** Category. */
+  category?: InputMaybe<DisputeCategory>;
+  /** When it happened (not in the future). */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The parties, all of them (at least one), replacing those recorded; each as in `reportDispute`. */
+  parties?: InputMaybe<Array<DisputePartyInput>>;
+  /** Scale. */
+  scale?: InputMaybe<DisputeScale>;
+  /** Source. */
+  source?: InputMaybe<DisputeSource>;
+  /** Summary (1–2000 characters). */
+  summary?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The 131 deadlines of a dispute. */
@@ -757,7 +775,7 @@ export type DisputeStep = {
   level: GovernanceLevel;
   /** 备注 Note. */
   note?: Maybe<Scalars['String']['output']>;
-  /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes). */
+  /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes and corrections). */
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township); for a 督办 note (SUPERVISE, no level of its own), the village record's status when it was issued. */
   status?: Maybe<Scalars['String']['output']>;
@@ -1710,6 +1728,18 @@ export type Mutation = {
    */
   closeDispute: Dispute;
   /**
+   * 更正 Corrects a case's details as reported (category, scale, source,
+   * summary, parties, occurredAt), with the reason, while the village holds the
+   * case: from REPORTED until it is closed, and never once it has gone to the
+   * township (the township and county keep their own copy of what was sent up).
+   * Recorded in the timeline as CORRECT, naming what changed. Deadlines already
+   * running stay as they are; the corrected category and scale set those of the
+   * steps that follow. Nothing to change is BAD_USER_INPUT; sent again after a
+   * lost answer (the same caller, input and reason, from the version it was
+   * made on) it answers the case as it is.
+   */
+  correctDispute: Dispute;
+  /**
    * 更正公民身份号码 Corrects a resident's ID number registered by mistake (a typo), keeping the record with its
    * household, links and history; gender and birth date follow from the new number, and tags the law gives an age to
    * must still fit it. Needs the `write` and `pii` scopes, spends a lookup (the answer tells whether the number is
@@ -1876,6 +1906,14 @@ export type MutationAssignHouseholdsToGroupArgs = {
 export type MutationCloseDisputeArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationCorrectDisputeArgs = {
+  id: Scalars['ID']['input'];
+  input: DisputeCorrection;
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -3650,6 +3688,7 @@ export type ResolversTypes = {
   DisputeAction: DisputeAction;
   DisputeCategory: DisputeCategory;
   DisputeConnection: ResolverTypeWrapper<Connection<DisputeRow>>;
+  DisputeCorrection: DisputeCorrection;
   DisputeDeadlines: ResolverTypeWrapper<DisputeDeadlines>;
   DisputeEdge: ResolverTypeWrapper<Omit<DisputeEdge, 'node'> & { node: ResolversTypes['Dispute'] }>;
   DisputeFilter: DisputeFilter;
@@ -3784,6 +3823,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Dispute: DisputeRow;
   DisputeConnection: Connection<DisputeRow>;
+  DisputeCorrection: DisputeCorrection;
   DisputeDeadlines: DisputeDeadlines;
   DisputeEdge: Omit<DisputeEdge, 'node'> & { node: ResolversParentTypes['Dispute'] };
   DisputeFilter: DisputeFilter;
@@ -4296,6 +4336,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'assignee' | 'id' | 'version'>>;
   assignHouseholdsToGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationAssignHouseholdsToGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   closeDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCloseDisputeArgs, 'id' | 'version'>>;
+  correctDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCorrectDisputeArgs, 'id' | 'input' | 'reason' | 'version'>>;
   correctIdNumber?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationCorrectIdNumberArgs, 'id' | 'idNumber' | 'reason' | 'version'>>;
   createGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationCreateGridStaffArgs, 'input'>>;
   createJointDefenseGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationCreateJointDefenseGroupArgs, 'input'>>;

@@ -14,6 +14,7 @@ const DisputeParty = z.object({
 export type DisputePartyRow = z.infer<typeof DisputeParty>;
 
 const ofDisputes = sql('disputeParty.ofDisputes', DisputeParty, 'select * from dispute_party where dispute_id in (?) order by id');
+const removeAll = command('disputeParty.removeAll', 'delete from dispute_party where dispute_id = ?');
 const insert = command(
   'disputeParty.insert',
   'insert into dispute_party (dispute_id, person_id, name, role, village_code, grid_code) values (?, ?, ?, ?, ?, ?)',
@@ -40,4 +41,9 @@ export const disputeParties = {
   /** Records a party of the case, located where the case is. */
   insert: (db: Db, d: { id: string; villageCode: string; gridCode: string }, p: NewParty): Promise<number> =>
     exec(db, insert, [d.id, p.personId, p.name, p.role, d.villageCode, d.gridCode]),
+  /** Replaces the case's parties (a correction), in the order given. */
+  replace: async (db: Db, d: { id: string; villageCode: string; gridCode: string }, parties: readonly NewParty[]): Promise<void> => {
+    await exec(db, removeAll, [d.id]);
+    for (const p of parties) await exec(db, insert, [d.id, p.personId, p.name, p.role, d.villageCode, d.gridCode]);
+  },
 };

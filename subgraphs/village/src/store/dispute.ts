@@ -77,6 +77,11 @@ const insert = sql(
      occurred_at, reported_at, status, seq, contact_by, settle_by, created_by)
    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
 );
+const correct = sql(
+  'dispute.correct',
+  Dispute,
+  'update dispute set category = ?, scale = ?, source = ?, summary = ?, occurred_at = ?, version = version + 1 where id = ? returning *',
+);
 const supervise = sql('dispute.supervise', Dispute, 'update dispute set supervised_at = ?, version = version + 1 where id = ? returning *');
 const saveStory = sql(
   'dispute.saveStory',
@@ -226,6 +231,9 @@ export const disputes = {
       s.followedUpAt,
       id,
     ]))!,
+  /** Corrects what the report set (更正; the grid stays): the case as it is now. */
+  correct: async (db: Db, id: string, c: Omit<Reported, 'gridCode'>): Promise<DisputeRow> =>
+    (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, id]))!,
   /** Records the county's supervision order (督办); it stands outside the case's order. */
   supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, id]))!,
   /** A division's disputes, newest first (by `no`, also the cursor), filtered. */

@@ -218,8 +218,8 @@ const DIFFERS = `((${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')
 const DIFFERING = `array_remove(array[${REPORTED_FIELDS.map(([c]) => `case when ${asCompared(c, 'd')} is distinct from ${asCompared(c, 's')} then '${c}' end`).join(', ')},
                                    case when jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES} then 'parties' end], null)`;
 const REPORTED_CASE: Said = {
-  zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况、发生时间或当事人不同）；已登记的案件只能通过办理步骤变更',
-  en: 'is a case already reported with other details (grid, category, scale, source, summary, time of occurrence or parties); a reported case changes only through its handling steps',
+  zh: '对应的案件已按不同内容登记（网格、类别、规模、来源、简要情况、发生时间或当事人不同）；已登记的案件只能通过办理步骤或更正（correctDispute）变更',
+  en: 'is a case already reported with other details (grid, category, scale, source, summary, time of occurrence or parties); a reported case changes only through its handling steps or a correction (correctDispute)',
 };
 
 /** A kind of the one write path, staged under its own name. */
