@@ -89,3 +89,19 @@ export function disputeId(id: string, argument = 'id'): string {
   if (!UUID.test(id)) throw badInput({ zh: `${argument}“${quote(id)}”不是纠纷编号。`, en: `${argument} "${quote(id)}" is not a dispute id.` }, { argument });
   return id.toLowerCase();
 }
+
+/**
+ * A list of kinds to keep (`kinds`) given empty: refused rather than read as "every kind", which is what leaving it
+ * out means, so that a client's filter emptied by mistake never widens to everything.
+ */
+export function kindsGiven(kinds: readonly unknown[] | null | undefined, argument = 'kinds'): void {
+  if (kinds?.length === 0) {
+    throw badInput(
+      {
+        zh: `${argument} 为空：请至少列出一种，或不传 ${argument} 以读取全部种类。`,
+        en: `${argument} is empty: name at least one kind, or leave it out for every kind.`,
+      },
+      { argument },
+    );
+  }
+}

@@ -344,6 +344,7 @@ describe('riskSignals', () => {
     expect(errorCode(await hub.queryAs(county, `{ riskSignals(within: "${TOWNSHIP}") { totalCount } }`))).toBe('BAD_USER_INPUT');
     expect(errorCode(await signals(county, { after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await signals(county, { first: 501 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await signals(county, { kinds: [] }))).toBe('BAD_USER_INPUT'); // never read as every kind
     const unauthenticated = await fetch(hub.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

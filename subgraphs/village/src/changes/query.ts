@@ -3,6 +3,7 @@ import { parseDivisionCode } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
 import type { Db } from '../../../../platform/sql.ts';
+import { kindsGiven } from '../../../../platform/validate.ts';
 import { CHANGE_KINDS, changeLog, type ChangeQuery, type ChangeRow, type FeedPosition } from '../store/changes.ts';
 
 /** The change feed's arguments and cursors, shared by GraphQL (Query.changes) and the NDJSON route. */
@@ -45,12 +46,7 @@ export function changeQuery(
   limit: number,
 ): ChangeQuery {
   requireRecordAccess(caller, 'change-feed');
-  if (args.kinds?.length === 0) {
-    throw badInput(
-      { zh: 'kinds 为空：请至少列出一种，或不传 kinds 以读取全部种类。', en: 'kinds is empty: name at least one kind, or leave it out for every kind.' },
-      { argument: 'kinds' },
-    );
-  }
+  kindsGiven(args.kinds);
   const kinds = args.kinds ? [...new Set(args.kinds)] : null;
   for (const k of kinds ?? []) {
     if (!isKind(k)) {

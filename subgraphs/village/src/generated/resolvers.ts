@@ -2751,7 +2751,7 @@ export type Query = {
    * escalation (docs/ARCHITECTURE.md "Early warnings"). Ordered by severity
    * (highest first), then kind, then division code; paged with `first`
    * (default 50, at most 500) after the `after` cursor; `kinds` keeps only
-   * those kinds. Needs `read` or `report` and a division inside the caller's
+   * those kinds (an empty list is BAD_USER_INPUT). Needs `read` or `report` and a division inside the caller's
    * jurisdiction, as statistics do. A `report`-only caller gets figures only:
    * no case numbers or cases, and no SPECIAL_POPULATION_PARTY signals (asking
    * for that kind alone is FORBIDDEN). The explanation follows the request's

@@ -8,6 +8,7 @@ import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
 import { requireDivisionHeld } from '../../directory.ts';
+import { kindsGiven } from '../../../../../platform/validate.ts';
 
 /**
  * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
@@ -19,6 +20,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE']);
     requireStatsAccess(ctx.caller, within);
     const period = resolvePeriod(args);
+    kindsGiven(args.kinds);
     const page = parsePage(args);
     const after = afterKey(page, 'risk_signal', /^[\w-]{22}$/); // a signal's id
     const records = hasScope(ctx.caller, 'read');
