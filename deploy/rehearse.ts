@@ -334,7 +334,7 @@ async function main(): Promise<number> {
     examples.push(
       [`village-dashboard (${round})`, `${d.title}: ${d.residents} residents, ${d.grids} grids`],
       [`registration-form (${round})`, `${r.summary} (version ${r.version})`],
-      [`township-case-desk (${round})`, `${desk.township}: ${desk.inbox} in the inbox`],
+      [`township-case-desk (${round})`, `${desk.township}: ${desk.open} open of ${desk.cases} cases, ${desk.overdue} overdue`],
       [`county-report (${round})`, `${report.county}: ${report.rows.length} rows`],
     );
   };

@@ -31,7 +31,11 @@ describe('examples for frontend teams run against the hub', () => {
   it('township case desk', async () => {
     const r = await caseDesk(hub.gatewayUrl, await hub.token({ jurisdiction: '623021200', scopes: ['read'] }), '623021200');
     expect(r.township).toBe('术布乡');
-    expect(r.inbox).toBeGreaterThan(0);
+    expect(r.cases).toBeGreaterThan(0);
+    expect(r.open).toBeLessThanOrEqual(r.cases);
+    expect(r.overdue).toBeLessThanOrEqual(r.open);
+    expect(r.statuses.every((s) => ['RECEIVED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING'].includes(s))).toBe(true);
+    expect(r.settleBy).toEqual([...r.settleBy].sort((a, b) => Date.parse(String(a)) - Date.parse(String(b))));
   });
 
   it('county report', async () => {
