@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
+import { PATROL_KINDS } from '../domain/patrol-kinds.ts';
 import { RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,5 +74,9 @@ describe('enums', () => {
     expect(personTag).toBeDefined();
     expect(difference(TAGS, personTag!), 'PersonTag against TAGS').toBe('');
     expect(personTag).toHaveLength(TAGS.length);
+  });
+
+  it('PatrolTeamKind of the village schema is domain/patrol-kinds.ts PATROL_KINDS, in order (the forces report’s columns)', () => {
+    expect(ENUMS.get('village')!.get('PatrolTeamKind')).toEqual([...PATROL_KINDS]);
   });
 });

@@ -215,21 +215,24 @@ describe('CSV reports', () => {
     expect(lines).toHaveLength(89);
   });
 
-  it('counts red-armband (红袖标) teams and members in the forces report, as Forces.patrolByKind does', async () => {
+  it('counts the teams and members of every patrol kind (红袖标 first) in the forces report, as Forces.patrolByKind does', async () => {
     const res = await get('/reports/forces.csv?within=62&level=county', reportToken);
     const [header, ...rows] = (await res.text())
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
     const columns = header!.split(',');
-    expect(columns.slice(-2)).toEqual(['red_armband_teams', 'red_armband_members']);
+    const kinds = ['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER'];
+    expect(columns.slice(-10)).toEqual(kinds.flatMap((k) => [`${k.toLowerCase()}_teams`, `${k.toLowerCase()}_members`]));
     const lintan = rows.map((r) => r.split(',')).find((r) => r.includes('623021'))!;
     const figures = await hub.queryAs<{ county: { forces: { patrolByKind: { kind: string; teams: number; members: number }[] } } }>(
       reportToken,
       `{ county(code: "623021") { forces { patrolByKind { kind teams members } } } }`,
     );
-    const red = figures.data!.county.forces.patrolByKind.find((k) => k.kind === 'RED_ARMBAND')!;
-    expect(lintan.slice(-2).map(Number)).toEqual([red.teams, red.members]);
+    const byKind = new Map(figures.data!.county.forces.patrolByKind.map((k) => [k.kind, k]));
+    expect(lintan.slice(-10).map(Number)).toEqual(kinds.flatMap((k) => [byKind.get(k)?.teams ?? 0, byKind.get(k)?.members ?? 0]));
+    // The demo county has teams of several kinds, so a column taken from the wrong kind would show.
+    expect(new Set(lintan.slice(-10).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(2);
   });
 
   it('refuses callers without the report or read scope (403), without a token (401), and bad parameters (400)', async () => {

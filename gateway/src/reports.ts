@@ -11,6 +11,7 @@ import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import type { GatewayContext } from './context.ts';
 import { TAGS, type Tag } from '../../domain/tags.ts';
+import { PATROL_KINDS, PATROL_KIND_ZH } from '../../domain/patrol-kinds.ts';
 import { z } from 'zod';
 
 /**
@@ -122,9 +123,11 @@ const REPORTS: Record<string, ReportDef> = {
       rate('household_coverage', '联防覆盖率'),
       figure('patrol_teams', '巡防队'),
       figure('patrol_members', '巡防队员'),
-      // Last, so that a sheet read by position keeps its earlier columns.
-      figure('red_armband_teams', '红袖标队伍'),
-      figure('red_armband_members', '红袖标队员'),
+      // Last, so that a sheet read by position keeps its earlier columns: teams and members of each kind, 红袖标 first.
+      ...PATROL_KINDS.flatMap((k) => [
+        figure(`${k.toLowerCase()}_teams`, PATROL_KIND_ZH[k].teams),
+        figure(`${k.toLowerCase()}_members`, PATROL_KIND_ZH[k].members),
+      ]),
     ],
     row: z.object({
       forces: z.object({
@@ -143,7 +146,7 @@ const REPORTS: Record<string, ReportDef> = {
     values: (r) => {
       const f = r.forces;
       const coverage = rateOf(f.householdCoverage, r.population.households);
-      const red = f.patrolByKind.find((k) => k.kind === 'RED_ARMBAND');
+      const byKind = new Map(f.patrolByKind.map((k) => [k.kind, k]));
       return [
         f.grids,
         f.gridWorkers,
@@ -153,8 +156,7 @@ const REPORTS: Record<string, ReportDef> = {
         coverage,
         f.patrolTeams,
         f.patrolMembers,
-        red?.teams ?? 0,
-        red?.members ?? 0,
+        ...PATROL_KINDS.flatMap((k) => [byKind.get(k)?.teams ?? 0, byKind.get(k)?.members ?? 0]),
       ];
     },
   }),

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
 import { periodBounds } from '../../../domain/periods.ts';
 import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolKindSums, patrolSums, populationSums } from './store/stats.ts';
-import { PATROL_KINDS, type PatrolTeamKind } from './store/patrol-team.ts';
+import { PATROL_KINDS, type PatrolTeamKind } from '../../../domain/patrol-kinds.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
 import { levelOf } from '../../../domain/codes.ts';

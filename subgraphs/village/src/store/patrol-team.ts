@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { PATROL_KINDS } from '../../../../domain/patrol-kinds.ts';
 import { col } from '../../../../platform/sql.ts';
 import { located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
-
-/** The kinds of patrol team, in the schema's order (红袖标 first). */
-export const PATROL_KINDS = ['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER'] as const;
-export type PatrolTeamKind = (typeof PATROL_KINDS)[number];
 
 /** Patrol teams (群防群治队伍), table `patrol_team` (migration …02Registry). */
 const PatrolTeam = z.object({
