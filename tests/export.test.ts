@@ -114,6 +114,45 @@ describe('export', () => {
     expect(answers).toEqual(villages.map(() => 200));
   }, 120_000);
 
+  it('writes a case’s times in CSV and NDJSON as the GraphQL API does (ISO 8601, China time, milliseconds)', async () => {
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const newest = await hub.queryAs<{ county: { disputes: { nodes: { village: { code: string } }[] } } }>(
+      t,
+      `{ county(code: "623021") { disputes(first: 1) { nodes { village { code } } } } }`,
+    );
+    const within = newest.data!.county.disputes.nodes[0]!.village.code;
+    const csv = (await (await get(`/export/disputes.csv?within=${within}`, t)).text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    const keys = csv[0]!.split(',');
+    // The summary is free text (commas, quotes): read the columns up to it only.
+    const [caseAt, reportedAt] = [keys.indexOf('case_number'), keys.indexOf('reported_at')];
+    expect(caseAt).toBeLessThan(keys.indexOf('summary'));
+    const ndjson = (await (await get(`/export/disputes.ndjson?within=${within}`, t)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { case_number: string; reported_at: string; occurred_at: string | null });
+    const api = await hub.queryAs<{ village: { disputes: { nodes: { caseNumber: string; reportedAt: string }[] } } }>(
+      t,
+      `{ village(code: "${within}") { disputes(first: 500) { nodes { caseNumber reportedAt } } } }`,
+    );
+    const apiTimes = new Map(api.data!.village.disputes.nodes.map((d) => [d.caseNumber, d.reportedAt]));
+    expect(ndjson.length).toBeGreaterThan(0);
+    expect(ndjson.length).toBe(apiTimes.size);
+    for (const d of ndjson) {
+      expect(d.reported_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
+      expect(d.reported_at, d.case_number).toBe(apiTimes.get(d.case_number));
+    }
+    // The reported time sits after the summary; a CSV line's own case number finds its NDJSON twin.
+    const byCase = new Map(ndjson.map((d) => [d.case_number, d.reported_at]));
+    for (const line of csv.slice(1)) {
+      const caseNumber = line.split(',')[caseAt]!;
+      expect(line, caseNumber).toContain(`,${byCase.get(caseNumber)},`);
+    }
+    expect(reportedAt).toBeGreaterThan(0);
+  });
+
   it('refuses without a token, without read, or for an unknown kind', async () => {
     expect((await get('/export/residents.csv?within=623021200201')).status).toBe(401);
     expect((await get('/export/residents.csv?within=623021200201', await hub.token({ jurisdiction: '62', scopes: ['report'] }))).status).toBe(403);

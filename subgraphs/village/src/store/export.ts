@@ -34,7 +34,14 @@ const named = (column: ExportColumn, names: string | ReadonlyMap<string, string>
   names: typeof names === 'string' ? schemaEnum(names).names : names,
 });
 
-const col = (key: string, zh: string, type: CellType, sql?: ExportColumn['sql']): ExportColumn => (sql ? { key, zh, type, sql } : { key, zh, type });
+/**
+ * A point in time as the GraphQL API writes it (`chinaTime`, platform/scalars.ts): ISO 8601 in China time to the
+ * millisecond, in CSV and NDJSON alike. Left to COPY, CSV would carry PostgreSQL's own form
+ * (`2026-12-05 20:13:45.211055+08`) and NDJSON microseconds, three spellings of one instant for an integration to read.
+ */
+const CHINA_TIME = (column: string) => `to_char(${column} at time zone 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+08:00"')`;
+const col = (key: string, zh: string, type: CellType, sql?: ExportColumn['sql']): ExportColumn =>
+  sql ? { key, zh, type, sql } : type === 'datetime' ? { key, zh, type, sql: () => CHINA_TIME(key) } : { key, zh, type };
 const ROW_ID = col('id', '系统编号', 'number');
 const VILLAGE = col('village_code', '村/社区代码', 'text');
 const GRID = col('grid_code', '网格代码', 'text');
