@@ -253,6 +253,9 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     const file = await importCsv('households', `id,head_id\n${h.id},\n`);
     sameRule(form, 'headId', file.rejects, 'head_id');
     expect(file.rejects[0]).toMatchObject({ rule: 'headRequired' });
+    // A file that names heads by ID number, cleared there, is told of its own column.
+    const byNumber = await importCsv('households', `id,head_id_number\n${h.id},\n`);
+    sameRule(form, 'headId', byNumber.rejects, 'head_id_number');
     // Naming the other member is the way.
     const named = ok(
       await gql<{ updateHousehold: { head: { id: string } } }>(
@@ -347,7 +350,10 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     const form = err(await gql(`mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${GB}" }) { id } }`));
     expect(form.extensions?.code).toBe('BAD_USER_INPUT');
     const file = await importCsv('residents', `id_number,grid_code\n${p.idNumber},${GB}\n`);
-    sameRule(form, 'householdId', file.rejects, 'household_number');
+    // The file has neither household column: the reject names the one to add, and says the file lacks it.
+    const lacking = ' (the file has no household_number column)';
+    expect(file.rejects[0]!.reason.endsWith(lacking), file.rejects[0]!.reason).toBe(true);
+    sameRule(form, 'householdId', [{ ...file.rejects[0]!, reason: file.rejects[0]!.reason.slice(0, -lacking.length) }], 'household_number');
     const hb = await registerHousehold(`写入-${RUN}-迁乙`, GB);
     const ok2 = await importCsv('residents', `id_number,grid_code,household_id\n${p.idNumber},${GB},${hb.id}\n`);
     expect(ok2.done).toMatchObject({ updated: 1, rejected: 0 });

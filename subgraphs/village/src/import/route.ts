@@ -499,7 +499,18 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     const text = decodeText(req, opts.encoding);
     // A file whose header names columns as the XLSX export labels them gets its rejects in those names too.
     const written = new Map<string, string>();
-    const asWritten = (x: Reject): Reject & { column?: string } => {
+    // The file's columns, as its records show them: a reject names a column the file has, or says it lacks it.
+    const present = new Set<string>();
+    const twins = 'row' in kind ? (kind.row.twins ?? []) : [];
+    const inFile = (x: Reject): Reject => {
+      if (present.size === 0 || present.has(x.field) || !kind.columns.includes(x.field)) return x;
+      const twin = twins.find((p) => p.includes(x.field))?.find((c) => c !== x.field);
+      const prefixed = x.reason.startsWith(`${x.field} `);
+      if (twin && present.has(twin)) return { ...x, field: twin, reason: prefixed ? `${twin}${x.reason.slice(x.field.length)}` : x.reason };
+      return { ...x, reason: `${x.reason}${language === 'zh' ? `（文件中没有 ${x.field} 列）` : ` (the file has no ${x.field} column)`}` };
+    };
+    const asWritten = (given: Reject): Reject & { column?: string } => {
+      const x = inFile(given);
       const column = written.get(x.field);
       if (column === undefined) return x;
       // A reason starts with the column's name, then a space or the quoted value (ethnicity“火星族”…).
@@ -606,6 +617,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
         for (const rec of batch) {
           // A record refused as a row (too long, not JSON, a field of the wrong JSON type) may show only some of the
           // file's columns: the header is judged by the first record read whole.
+          // A CSV's records all carry its header's columns; each NDJSON line names its own.
+          if (!rec.error && (present.size === 0 || opts.format === 'ndjson')) for (const f in rec.fields) present.add(f);
           if (!headerChecked && !rec.error) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
             if (missing.length) {

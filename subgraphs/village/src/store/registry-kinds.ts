@@ -251,7 +251,15 @@ function keyedWrite(spec: KeyedSpec): string {
 
 function keyedKind(spec: KeyedSpec): RowKind {
   const flags = keyedFlags(spec);
-  return { name: spec.name, stage: keyedStage(spec), flags, rows: keyedRows(spec, flags), checks: keyedChecks(spec), write: keyedWrite(spec) };
+  return {
+    name: spec.name,
+    stage: keyedStage(spec),
+    flags,
+    rows: keyedRows(spec, flags),
+    checks: keyedChecks(spec),
+    write: keyedWrite(spec),
+    twins: spec.refs.flatMap((r) => (r.byKey ? [[r.column, r.byKey] as const] : [])),
+  };
 }
 
 /** 标准地址: grid, number, text. */

@@ -255,6 +255,10 @@ export const RESIDENT_KIND: RowKind = {
   rows: (src) => `known as (select * from hub_known_people(array(select id_number from ${src} where id_number is not null))), ${residentRows(src, 'known')}`,
   lock: LOCK,
   checks: RESIDENT_CHECKS,
+  twins: [
+    ['household_id', 'household_number'],
+    ['address_id', 'address_number'],
+  ],
   write: `
   upd as (update person t set ${SETS} from n x where t.id = x.target and x.changed
           returning t.id, false as inserted, t.household_id, x.was_household_id),

@@ -82,6 +82,11 @@ export interface RowKind {
   checks: readonly RowCheck[];
   /** WITH parts and the final select of `(id, inserted)`, over `n`. */
   write: string;
+  /**
+   * The pairs of columns that give one reference (its id, or the key a file may give instead: `head_id`,
+   * `head_id_number`): a reject naming one of a pair names the other when the file has only that one.
+   */
+  twins?: readonly (readonly [string, string])[];
 }
 
 /** SQL: whether the row `s` gives `flag` (a field of `flags`). */
