@@ -36,7 +36,8 @@ export type CaseAction =
   | 'RATE'
   | 'REOPEN'
   | 'CLOSE'
-  | 'FOLLOW_UP';
+  | 'FOLLOW_UP'
+  | 'DECLINE';
 
 /**
  * Who may take a step:
@@ -94,6 +95,10 @@ export const STEPS: readonly StepRule[] = [
     story: { status: 'REPORTED', handlingLevel: 'VILLAGE', inTransit: false },
   },
   { level: 'VILLAGE', action: 'ACCEPT', from: ['REPORTED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: { status: 'ACCEPTED' } },
+  // 不予受理: a report that is no dispute the centre takes (not a dispute, a duplicate of a case already reported,
+  // already before a court or arbitration, withdrawn) ends at intake, before any deadline is owed; it counts in no
+  // figure of the disputes reported.
+  { level: 'VILLAGE', action: 'DECLINE', from: ['REPORTED'], to: 'DECLINED', role: 'CENTRE', starts: [], story: { status: 'DECLINED' } },
   // 分流 and 改派: a desk hands the case to a mediator, and may hand it to another while it handles it (after the
   // parties rated the first one's work unsatisfactory, or when the first cannot go on).
   { level: 'VILLAGE', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: { status: 'ASSIGNED' } },
@@ -215,7 +220,7 @@ export const STEPS: readonly StepRule[] = [
 
 /** Statuses in which a level's record is done (no deadline runs, no step of that level's centre is open). */
 export const CLOSED: Record<Level, readonly string[]> = {
-  VILLAGE: ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'],
+  VILLAGE: ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP', 'DECLINED'],
   TOWNSHIP: ['RESOLVED', 'ESCALATED'],
   COUNTY: ['RESOLVED'],
 };
@@ -224,6 +229,8 @@ export const CLOSED: Record<Level, readonly string[]> = {
 export const RESOLVED_STATUSES = ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'] as const;
 /** Statuses of the village record that count as open. */
 export const OPEN_STATUSES = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'] as const;
+/** The village record's status for a report declined at intake (不予受理): neither open nor resolved, and not counted. */
+export const DECLINED = 'DECLINED';
 
 /**
  * Rounds of re-handling after an unsatisfied rating (群众评价 不满意). Up to
@@ -293,6 +300,7 @@ const LABEL: Record<CaseAction, string> = {
   REOPEN: '重新办理 reopen',
   CLOSE: '办结 close',
   FOLLOW_UP: '回访 follow up',
+  DECLINE: '不予受理 decline',
 };
 
 /** Statuses and levels as a Chinese message names them. */

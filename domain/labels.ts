@@ -15,6 +15,7 @@ export const DISPUTE_STATUS_ZH = {
   RATED: '已评价',
   CLOSED: '已办结归档',
   FOLLOWED_UP: '已回访',
+  DECLINED: '不予受理',
 } as const;
 
 /** How a dispute came in (来源), as schema/api.graphql describes `DisputeSource`. */

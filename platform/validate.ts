@@ -105,3 +105,18 @@ export function kindsGiven(kinds: readonly unknown[] | null | undefined, argumen
     );
   }
 }
+
+/** A case number as the county numbers its cases: 县代码-年份-六位序号 (623021-2026-000123); BAD_USER_INPUT otherwise. */
+export function caseNumberOf(value: string, argument: string): string {
+  const n = value.trim();
+  if (!/^\d{6}-\d{4}-\d{6}$/.test(n)) {
+    throw badInput(
+      {
+        zh: `${argument} 应为案件编号（县代码-年份-六位序号，如 623021-2026-000123），收到的是“${quote(n)}”。`,
+        en: `${argument} must be a case number (county code-year-six digits, e.g. 623021-2026-000123); got "${quote(n)}".`,
+      },
+      { argument },
+    );
+  }
+  return n;
+}

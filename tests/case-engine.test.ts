@@ -22,6 +22,7 @@ import {
   nextLevel,
   nextStory,
   OPEN_STATUSES,
+  DECLINED,
   openingStep,
   REHANDLING_LIMIT,
   RESOLVED_STATUSES,
@@ -124,11 +125,11 @@ describe('the loop’s table agrees with the schemas', () => {
     }
   });
 
-  it('the village’s resolved and open statuses split DisputeStatus in two', () => {
-    const all = [...RESOLVED_STATUSES, ...OPEN_STATUSES];
+  it('the village’s resolved, open and declined statuses split DisputeStatus in three', () => {
+    const all = [...RESOLVED_STATUSES, ...OPEN_STATUSES, DECLINED];
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual([...STATUSES.VILLAGE].sort());
-    expect([...CLOSED.VILLAGE].sort()).toEqual([...RESOLVED_STATUSES].sort());
+    expect([...CLOSED.VILLAGE].sort()).toEqual([...RESOLVED_STATUSES, DECLINED].sort());
   });
 
   it('each level opens its record with exactly one step, and no two steps of a level compete for the same status', () => {
@@ -213,7 +214,7 @@ describe('transition', () => {
 
   it('says what is allowed instead, in Chinese (message) and English (extensions.en)', () => {
     const rate = thrown(() => transition('VILLAGE', 'REPORTED', 'RATE'));
-    expect(rate.message).toBe('在村级，已登记的案件不能评价；当前可以：受理。');
+    expect(rate.message).toBe('在村级，已登记的案件不能评价；当前可以：受理、不予受理。');
     expect(rate.extensions.en).toContain('allowed now: 受理 accept');
     const close = thrown(() => transition('VILLAGE', 'ACCEPTED', 'CLOSE', 'VILLAGE'));
     expect(close.message).toMatch(/^在村级，已受理的案件不能办结；当前可以：/);

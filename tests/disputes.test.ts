@@ -731,6 +731,81 @@ describe('county handling and supervision', () => {
     expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED' });
   });
 
+  it('declines a report at intake (不予受理): a duplicate names its case, and a declined case counts in no figure', async () => {
+    // A village no other test writes to, so its figures of today move only with this test.
+    const village = '623021200205';
+    const token = await hub.token({ jurisdiction: village, scopes: ['read', 'write'], subject: 'decline-desk' });
+    const ask = <T>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(token, q, vars);
+    const file = (key: string) =>
+      ask<One<'reportDispute', Dispute>>(`mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${DISPUTE} } }`, {
+        k: `${key}-${Date.now()}`,
+        i: {
+          gridCode: `${village}001`,
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'HOTLINE',
+          summary: '邻里因排水沟堵塞发生争执',
+          parties: [{ name: '扎西', role: 'APPLICANT' }],
+        },
+      });
+    const reportedToday = async () =>
+      (
+        await ask<{ village: { disputeStats: { reported: number; open: number } } }>(
+          `{ village(code: "${village}") { disputeStats(from: "${today}", to: "${today}") { reported open } } }`,
+        )
+      ).data!.village.disputeStats;
+    const first = (await file('decline-first')).data!.reportDispute;
+    const again = (await file('decline-again')).data!.reportDispute;
+    const before = await reportedToday();
+    const decline = (args: string) =>
+      ask<One<'declineDispute', Dispute>>(`mutation { declineDispute(id: "${again.id}", version: ${again.version}, ${args}) { ${DISPUTE} } }`);
+    expect((await decline('reason: DUPLICATE')).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
+    expect((await decline('reason: DUPLICATE, duplicateOf: "12-3"')).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
+    expect((await decline(`reason: DUPLICATE, duplicateOf: "${again.caseNumber}"`)).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await decline(`reason: WITHDRAWN, duplicateOf: "${first.caseNumber}"`)).errors![0]!.extensions).toMatchObject({ argument: 'duplicateOf' });
+    const declined = await decline(`reason: DUPLICATE, duplicateOf: "${first.caseNumber}", note: "同一来电人再次反映"`);
+    expect(declined.errors).toBeUndefined();
+    expect(declined.data!.declineDispute).toMatchObject({ status: 'DECLINED', overdue: false, version: again.version + 1 });
+    expect(declined.data!.declineDispute.timeline.at(-1)).toMatchObject({
+      level: 'VILLAGE',
+      action: 'DECLINE',
+      status: 'DECLINED',
+      note: `不予受理：重复登记（与案件 ${first.caseNumber} 重复）。同一来电人再次反映`,
+    });
+    // Sent again after a lost answer: the case as it is.
+    expect((await decline(`reason: DUPLICATE, duplicateOf: "${first.caseNumber}", note: "同一来电人再次反映"`)).data!.declineDispute.version).toBe(
+      again.version + 1,
+    );
+    // Counted in no figure: one fewer reported (and open) today, at once.
+    expect(await reportedToday()).toEqual({ reported: before.reported - 1, open: before.open - 1 });
+    // It ends there: no step is open, and a duplicate of it is not named.
+    const accept = await ask(`mutation { acceptDispute(id: "${again.id}", version: ${again.version + 1}) { id } }`);
+    expect(accept.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'DECLINED', allowed: [] });
+    const third = (await file('decline-third')).data!.reportDispute;
+    const chained = await ask(
+      `mutation { declineDispute(id: "${third.id}", version: ${third.version}, reason: DUPLICATE, duplicateOf: "${again.caseNumber}") { id } }`,
+    );
+    expect(chained.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
+    // An accepted case is handled to its end.
+    const taken = (await ask<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${first.id}", version: ${first.version}) { version } }`)).data!
+      .acceptDispute;
+    const late = await ask(`mutation { declineDispute(id: "${first.id}", version: ${taken.version}, reason: NOT_A_DISPUTE) { id } }`);
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ACCEPTED' });
+    // The day's roll-up and the cases agree, the declined left out.
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `select (select coalesce(sum(reported), 0)::int from village_day_rollup where village_code = $1 and day = $2::date) as rolled,
+                (select count(*)::int from dispute where village_code = $1 and hub_day(reported_at) = $2::date and status <> 'DECLINED') as counted`,
+        [village, today],
+      );
+      expect(rows[0].rolled).toBe(rows[0].counted);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('answers a supervision order sent again from the version it was given on, without a second 督办', async () => {
     const d = (await report(`supervised-retry-${Date.now()}`)).data!.reportDispute;
     const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });

@@ -83,6 +83,7 @@ export const ACTION: Record<DisputeAction, string> = {
   FOLLOW_UP: '回访',
   SUPERVISE: '督办',
   CORRECT: '更正',
+  DECLINE: '不予受理',
 };
 
 export const INDICATOR: Record<AssessmentIndicator, string> = {

@@ -38,6 +38,8 @@ export type DisputeAction =
   | 'CLOSE'
   /** 更正 the village corrected the case's details as reported (outside the case's order, like 督办) */
   | 'CORRECT'
+  /** 不予受理 declined at intake */
+  | 'DECLINE'
   /** 报到 a department acknowledged */
   | 'DEPARTMENT_ACKNOWLEDGE'
   /** 反馈 a department reported back */
@@ -108,6 +110,8 @@ export type DisputeStatus =
   | 'ASSIGNED'
   /** 已办结归档 closed and archived */
   | 'CLOSED'
+  /** 不予受理 declined at intake: not a dispute the centre takes (see DeclineReason); counted in no figure */
+  | 'DECLINED'
   /** 已上报 escalated to the next level, which now handles it */
   | 'ESCALATED'
   /** 已回访 followed up */

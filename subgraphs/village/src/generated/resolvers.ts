@@ -398,6 +398,17 @@ export type CountyResidentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** 不予受理的原因 Why a report was declined at intake. */
+export type DeclineReason =
+  /** 重复登记 a duplicate of a case already reported (named by `duplicateOf`) */
+  | 'DUPLICATE'
+  /** 已进入诉讼、仲裁或行政复议等法定程序 already before a court, an arbitration body or an administrative review */
+  | 'IN_LEGAL_PROCEEDINGS'
+  /** 不属于矛盾纠纷 not a dispute (a request for help, a complaint about a service, a question) */
+  | 'NOT_A_DISPUTE'
+  /** 当事人撤回 withdrawn by the parties before acceptance */
+  | 'WITHDRAWN';
+
 /** 注销原因 Why a person was deregistered. */
 export type DeregistrationReason =
   /** 死亡 died */
@@ -478,6 +489,8 @@ export type DisputeAction =
   | 'CLOSE'
   /** 更正 the village corrected the case's details as reported (outside the case's order, like 督办) */
   | 'CORRECT'
+  /** 不予受理 declined at intake */
+  | 'DECLINE'
   /** 报到 a department acknowledged */
   | 'DEPARTMENT_ACKNOWLEDGE'
   /** 反馈 a department reported back */
@@ -717,7 +730,7 @@ export type DisputeStats = {
   rated: Scalars['Int']['output'];
   /** 重新办理 Cases reopened at least once after an unsatisfied rating. */
   rehandled: Scalars['Int']['output'];
-  /** 受理 Disputes reported in the period. */
+  /** 受理 Disputes reported in the period (those declined at intake, 不予受理, not counted). */
   reported: Scalars['Int']['output'];
   /** 化解率 resolved / reported (0 when none were reported). */
   resolutionRate: Scalars['Float']['output'];
@@ -749,6 +762,8 @@ export type DisputeStatus =
   | 'ASSIGNED'
   /** 已办结归档 closed and archived */
   | 'CLOSED'
+  /** 不予受理 declined at intake: not a dispute the centre takes (see DeclineReason); counted in no figure */
+  | 'DECLINED'
   /** 已上报 escalated to the next level, which now handles it */
   | 'ESCALATED'
   /** 已回访 followed up */
@@ -1757,6 +1772,15 @@ export type Mutation = {
   createMediator: Mediator;
   /** Creates a patrol team with its members. */
   createPatrolTeam: PatrolTeam;
+  /**
+   * 不予受理 Declines a REPORTED case at intake, with the reason: it ends there
+   * (DECLINED), owes no deadline and counts in no figure (reported, resolved,
+   * rates). A DUPLICATE names the case it repeats by `duplicateOf` (its case
+   * number, a case of the same county that was not itself declined). After
+   * acceptance a case is handled to its end; sent again after a lost answer
+   * it answers the case as it is.
+   */
+  declineDispute: Dispute;
   /** Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */
   deregisterHouse: EndedRecord;
   /**
@@ -1953,6 +1977,15 @@ export type MutationCreateMediatorArgs = {
 export type MutationCreatePatrolTeamArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: PatrolTeamInput;
+};
+
+
+export type MutationDeclineDisputeArgs = {
+  duplicateOf?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: DeclineReason;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -3683,6 +3716,7 @@ export type ResolversTypes = {
   County: ResolverTypeWrapper<CodeRef>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeclineReason: DeclineReason;
   DeregistrationReason: DeregistrationReason;
   Dispute: ResolverTypeWrapper<DisputeRow>;
   DisputeAction: DisputeAction;
@@ -4343,6 +4377,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   createMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationCreateMediationCommitteeArgs, 'input'>>;
   createMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationCreateMediatorArgs, 'input'>>;
   createPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationCreatePatrolTeamArgs, 'input'>>;
+  declineDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationDeclineDisputeArgs, 'id' | 'reason' | 'version'>>;
   deregisterHouse?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterHouseArgs, 'id' | 'reason' | 'version'>>;
   deregisterPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeregisterPersonArgs, 'id' | 'reason' | 'version'>>;
   disbandJointDefenseGroup?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDisbandJointDefenseGroupArgs, 'id' | 'reason' | 'version'>>;

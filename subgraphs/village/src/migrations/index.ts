@@ -50,6 +50,7 @@ import { Migration20261205000048WriteKeys } from './Migration20261205000048Write
 import { Migration20261205000049PersonFacts } from './Migration20261205000049PersonFacts.ts';
 import { Migration20261205000050ChangePosition } from './Migration20261205000050ChangePosition.ts';
 import { Migration20261205000051PatrolKinds } from './Migration20261205000051PatrolKinds.ts';
+import { Migration20261205000052DeclinedCases } from './Migration20261205000052DeclinedCases.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -105,4 +106,5 @@ export const migrations = [
   Migration20261205000049PersonFacts,
   Migration20261205000050ChangePosition,
   Migration20261205000051PatrolKinds,
+  Migration20261205000052DeclinedCases,
 ];

@@ -64,6 +64,7 @@ const ofParties = sql(
     where nth <= ${PARTY_CASES} order by no desc`,
 );
 const lockById = sql('dispute.lock', Dispute, 'select * from dispute where id = ? for update');
+const byCaseNumber = sql('dispute.byCaseNumber', Dispute, 'select * from dispute where case_number = ?');
 const byKey = sql('dispute.byIdempotencyKey', Dispute, 'select * from dispute where county_code = ? and idempotency_key = ?');
 const nextNumber = sql(
   'dispute.nextNumber',
@@ -234,6 +235,8 @@ export const disputes = {
   /** Corrects what the report set (更正; the grid stays): the case as it is now. */
   correct: async (db: Db, id: string, c: Omit<Reported, 'gridCode'>): Promise<DisputeRow> =>
     (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, id]))!,
+  /** The case of this number, if the caller may see it. */
+  byCaseNumber: async (db: Db, caseNumber: string): Promise<DisputeRow | null> => (await rows(db, byCaseNumber, [caseNumber]))[0] ?? null,
   /** Records the county's supervision order (督办); it stands outside the case's order. */
   supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, id]))!,
   /** A division's disputes, newest first (by `no`, also the cursor), filtered. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RiskThresholds } from '../../../../platform/settings.ts';
 import { col, rows, sql, type Db } from '../../../../platform/sql.ts';
+import { DECLINED } from '../../../../domain/case-engine.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface RiskScope {
   end: string;
 }
 
+/** A case that counts as a dispute: one declined at intake (不予受理: a duplicate, no dispute at all) warns of nothing. */
+const COUNTED = (t: string) => `${t}.status <> '${DECLINED}'`;
 const CHINA_DAY = (e: string) => `((${e}) at time zone 'Asia/Shanghai')::date::text`;
 /** A jsonb array of {id, caseNumber} of the disputes `x` (alias) aggregated, in report order. */
 const CASES = (x: string, filter = '') =>
@@ -58,6 +61,7 @@ const repeated = sql(
   `with d as (
      select id, case_number, village_code, reported_at from dispute
       where village_code >= ? and village_code < ? and reported_at >= ?::timestamptz - make_interval(days => ?) and reported_at < ?
+        and ${COUNTED('dispute')}
    ),
    p as (
      select dp.dispute_id, coalesce('p' || dp.person_id, 'n' || dp.village_code || ':' || dp.name) as who, pe.household_id, pe.address_id
@@ -111,7 +115,7 @@ const surge = sql(
    d as (
      select t.id, t.case_number, t.village_code, t.reported_at, date_trunc('month', t.reported_at at time zone 'Asia/Shanghai') as m
        from dispute t, bounds b
-      where t.village_code >= ? and t.village_code < ?
+      where t.village_code >= ? and t.village_code < ? and ${COUNTED('t')}
         and t.reported_at >= (b.first_month - interval '12 months') at time zone 'Asia/Shanghai'
         and t.reported_at < (b.last_month + interval '1 month') at time zone 'Asia/Shanghai'
    ),
@@ -144,7 +148,7 @@ const massOrTwice = sql(
      select id, case_number, village_code, reported_at, scale = 'MASS' as mass,
             escalated_to_township_at is not null and escalated_to_county_at is not null as twice
        from dispute
-      where village_code >= ? and village_code < ? and reported_at >= ? and reported_at < ?
+      where village_code >= ? and village_code < ? and reported_at >= ? and reported_at < ? and ${COUNTED('dispute')}
         and (scale = 'MASS' or (escalated_to_township_at is not null and escalated_to_county_at is not null))
    )
    select x.village_code as division_code, v.name as village_name, '' as basis,
@@ -199,7 +203,7 @@ const specialPopulation = sql(
      select d.id, d.case_number, d.village_code, d.reported_at,
             max(case when pe.tags && ${tagList(GRAVE_TAGS)} then 3 when pe.tags && ${tagList(WATCHED_TAGS)} then 2 else 1 end) as grade
        from dispute d join dispute_party dp on dp.dispute_id = d.id join person pe on pe.id = dp.person_id
-      where d.village_code >= ? and d.village_code < ? and d.reported_at >= ? and d.reported_at < ? and pe.tags <> '{}'
+      where d.village_code >= ? and d.village_code < ? and d.reported_at >= ? and d.reported_at < ? and pe.tags <> '{}' and ${COUNTED('d')}
       group by 1, 2, 3, 4
    )
    select x.village_code as division_code, v.name as village_name, '' as basis,
@@ -221,7 +225,7 @@ const understaffed = sql(
      select x.village_code, count(*) filter (where x.reported_at >= ?) as now, count(*) filter (where x.reported_at < ?) as before,
             ${CASES('x', `x.reported_at >= ?`)} as cases
        from dispute x
-      where x.village_code >= ? and x.village_code < ? and x.reported_at >= ? and x.reported_at < ?
+      where x.village_code >= ? and x.village_code < ? and x.reported_at >= ? and x.reported_at < ? and ${COUNTED('x')}
       group by 1
    )
    select n.village_code as division_code, v.name as village_name, '' as basis, ?::text as from_day, ?::text as to_day,

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { openingStep, RECORD_NOUN, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
+import {
+  DECLINED,
+  openingStep,
+  RECORD_NOUN,
+  REHANDLING_LIMIT,
+  RESOLVED_STATUSES,
+  statusZh,
+  takeStep,
+  type CaseAction,
+} from '../../../../../domain/case-engine.ts';
 import { hasScope, holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
@@ -9,12 +18,12 @@ import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH, reportNote } from '../../../
 import { emit } from '../../../../../platform/events.ts';
 import type { Db } from '../../../../../platform/sql.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
-import { disputeId, keyText, optText, personName, text } from '../../../../../platform/validate.ts';
+import { caseNumberOf, disputeId, keyText, optText, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { isOverdue } from '../../disputes/sql.ts';
 import { lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
-import type { DisputePartyInput, MutationResolvers } from '../../generated/resolvers.ts';
+import type { DeclineReason, DisputePartyInput, MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes, IMPORT_KEY, reportDiffers, type DisputeRow } from '../../store/dispute.ts';
 import { disputeParties, partiesDiffer, type NewParty } from '../../store/dispute-party.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
@@ -136,6 +145,46 @@ const CORRECTED_ZH: Record<string, string> = {
   parties: '当事人',
 };
 
+/** 不予受理's reasons as the timeline's note names them. */
+const DECLINE_REASON_ZH: Record<DeclineReason, string> = {
+  NOT_A_DISPUTE: '不属于矛盾纠纷',
+  DUPLICATE: '重复登记',
+  IN_LEGAL_PROCEEDINGS: '已进入诉讼、仲裁或行政复议等法定程序',
+  WITHDRAWN: '当事人撤回',
+};
+
+/**
+ * The case a DUPLICATE repeats, by its number: one the caller may see, not the case itself, and not one declined in
+ * its turn (a chain of duplicates would lead nowhere). Only a DUPLICATE names one.
+ */
+async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason, duplicateOf: string | null | undefined): Promise<string | null> {
+  if (reason !== 'DUPLICATE') {
+    if (duplicateOf == null) return null;
+    throw badInput({ zh: 'duplicateOf 只用于重复登记（DUPLICATE）。', en: 'duplicateOf goes with DUPLICATE only.' }, { argument: 'duplicateOf' });
+  }
+  if (duplicateOf == null) {
+    throw badInput(
+      { zh: '重复登记（DUPLICATE）须以 duplicateOf 给出所重复的案件编号。', en: 'DUPLICATE needs duplicateOf, the number of the case it repeats.' },
+      { argument: 'duplicateOf' },
+    );
+  }
+  const number = caseNumberOf(duplicateOf, 'duplicateOf');
+  const original = await disputes.byCaseNumber(ctx.em, number);
+  if (!original || !holdsRecord(ctx.caller, original)) {
+    throw notFound({ zh: `没有编号为 ${number} 的案件。`, en: `No case numbered ${number}.` }, { argument: 'duplicateOf' });
+  }
+  if (original.id === disputeId(id) || original.status === DECLINED) {
+    throw badInput(
+      {
+        zh: original.id === disputeId(id) ? '案件不能与自身重复。' : `案件 ${number} 本身已不予受理，请给出被重复的那件在办或已办结的案件。`,
+        en: original.id === disputeId(id) ? 'A case cannot duplicate itself.' : `Case ${number} was itself declined; name the case being handled or handled.`,
+      },
+      { argument: 'duplicateOf' },
+    );
+  }
+  return number;
+}
+
 type DisputeMutation =
   | 'reportDispute'
   | 'acceptDispute'
@@ -147,7 +196,8 @@ type DisputeMutation =
   | 'closeDispute'
   | 'followUpDispute'
   | 'superviseDispute'
-  | 'correctDispute';
+  | 'correctDispute'
+  | 'declineDispute';
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   reportDispute: async (_, { input, idempotencyKey }, ctx) => {
@@ -267,6 +317,12 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     }),
   closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
   followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
+  declineDispute: async (_, a, ctx) => {
+    const note = optText(a.note, 'note', 2000);
+    const original = await duplicated(ctx, a.id, a.reason, a.duplicateOf);
+    const said = `不予受理：${DECLINE_REASON_ZH[a.reason]}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
+    return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said });
+  },
   superviseDispute: async (_, { id, note, version }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
@@ -278,7 +334,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
-      if (RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
+      if (d.status === DECLINED || RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
         throw transitionError(
           {
             zh: `督办只针对在办的超期案件；这件案件${statusZh(d.status)}。`,
@@ -357,7 +413,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
           d,
         );
       }
-      if (d.status === 'CLOSED' || d.status === 'FOLLOWED_UP') {
+      if (d.status === 'CLOSED' || d.status === 'FOLLOWED_UP' || d.status === DECLINED) {
         throw transitionError(
           { zh: `案件${statusZh(d.status)}，已归档，不能再更正。`, en: `The case is ${d.status}: archived, its details are no longer corrected.` },
           d,

@@ -1,6 +1,6 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
-import { badInput, quote } from '../../../../../domain/errors.ts';
-import { keyText } from '../../../../../platform/validate.ts';
+import { badInput } from '../../../../../domain/errors.ts';
+import { caseNumberOf, keyText } from '../../../../../platform/validate.ts';
 import type { Connection } from '../../../../../platform/pagination.ts';
 import { FIRST_YEAR, LAST_YEAR, periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';
@@ -18,20 +18,7 @@ function conditions(filter: DisputeFilter | null | undefined): DisputeConditions
     if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
     reported = periodBounds(from, to);
   }
-  let caseNumber: string | null = null;
-  if (filter.caseNumber != null) {
-    caseNumber = filter.caseNumber.trim();
-    // 县代码-年份-六位序号, as the county numbers its cases.
-    if (!/^\d{6}-\d{4}-\d{6}$/.test(caseNumber)) {
-      throw badInput(
-        {
-          zh: `filter.caseNumber 应为案件编号（县代码-年份-六位序号，如 623021-2026-000123），收到的是“${quote(caseNumber)}”。`,
-          en: `filter.caseNumber must be a case number (county code-year-six digits, e.g. 623021-2026-000123); got "${quote(caseNumber)}".`,
-        },
-        { argument: 'filter.caseNumber' },
-      );
-    }
-  }
+  const caseNumber = filter.caseNumber == null ? null : caseNumberOf(filter.caseNumber, 'filter.caseNumber');
   return {
     statuses: filter.status,
     category: filter.category,
