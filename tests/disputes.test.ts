@@ -77,6 +77,19 @@ async function report(key: string, token = villageToken, summary = '两户因草
   );
 }
 
+/** A case just reported, made overdue as an hour without contact would make it: its contact deadline put in the past. */
+async function overdueReport(key: string): Promise<Dispute> {
+  const d = (await report(key)).data!.reportDispute;
+  const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  try {
+    await db.query(`update dispute set contact_by = now() - interval '1 hour' where id = $1`, [d.id]);
+  } finally {
+    await db.end();
+  }
+  return d;
+}
+
 const v = <T = Record<string, Dispute>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(villageToken, q, vars);
 const t = <T = Record<string, unknown>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(townshipToken, q, vars);
 const STATS = `disputeStats(from: "${today}", to: "${today}") { reported resolved resolvedAtVillage resolvedAtTownship escalatedToTownship escalatedToCounty open }`;
@@ -668,15 +681,7 @@ describe('county handling and supervision', () => {
   });
 
   it('shows a supervision note where it fell in time among the steps, not after every later step', async () => {
-    const d = (await report(`supervised-order-${Date.now()}`)).data!.reportDispute;
-    // Made overdue as an hour without contact would make it: its contact deadline put in the past.
-    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
-    await db.connect();
-    try {
-      await db.query(`update dispute set contact_by = now() - interval '1 hour' where id = $1`, [d.id]);
-    } finally {
-      await db.end();
-    }
+    const d = await overdueReport(`supervised-order-${Date.now()}`);
     const supervised = await hub.queryAs(countyToken, `mutation { superviseDispute(id: "${d.id}", note: "请即联系当事人") { id } }`);
     expect(supervised.errors).toBeUndefined();
     const version = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version } }`)).data!.dispute!.version;
@@ -807,14 +812,7 @@ describe('county handling and supervision', () => {
   });
 
   it('answers a supervision order sent again from the version it was given on, without a second 督办', async () => {
-    const d = (await report(`supervised-retry-${Date.now()}`)).data!.reportDispute;
-    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
-    await db.connect();
-    try {
-      await db.query(`update dispute set contact_by = now() - interval '1 hour' where id = $1`, [d.id]);
-    } finally {
-      await db.end();
-    }
+    const d = await overdueReport(`supervised-retry-${Date.now()}`);
     type Supervised = { version: number; timeline: { action: string }[] };
     const supervise = (version: number, note: string) =>
       hub.queryAs<One<'superviseDispute', Supervised>>(
