@@ -42,6 +42,9 @@ const HANDLING_ZH: Record<string, string> = { VILLAGE: '村级', TOWNSHIP: '乡�
  * handling it) when nothing is left for this caller here: `allowed` is empty,
  * as a refusal of the engine's lists what may be done instead.
  */
+/** The name a case's step records for its caller: the caller's name, or else its subject. */
+export const actorOf = (caller: Caller): string => caller.name || caller.subject;
+
 export function transitionError(message: Said, d: DisputeRow) {
   return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed: [] });
 }
