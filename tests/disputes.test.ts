@@ -699,6 +699,16 @@ describe('county handling and supervision', () => {
         { i: input, r: reason },
       );
     const fix = { category: 'BOUNDARY', summary: '两村因草场界桩位置发生争执', parties: [{ name: '邻村牧户', role: 'APPLICANT' }] };
+    type Feed = { changes: { nodes: { op: string; recordId: string; version: number; changedFields: string[] }[]; pageInfo: { endCursor: string } } };
+    const feed = (after?: string) =>
+      v<Feed>(
+        `query($a: String) { changes(after: $a, kinds: [DISPUTE], within: "623021200201", first: 500) { nodes { op recordId version changedFields } pageInfo { endCursor } } }`,
+        {
+          a: after ?? null,
+        },
+      );
+    let cursor = (await feed()).data!.changes.pageInfo.endCursor;
+    for (let page = await feed(cursor); page.data!.changes.nodes.length; page = await feed(cursor)) cursor = page.data!.changes.pageInfo.endCursor;
     const first = await correct(d.version, fix);
     expect(first.errors).toBeUndefined();
     expect(first.data!.correctDispute).toMatchObject({
@@ -714,6 +724,9 @@ describe('county handling and supervision', () => {
       action: 'CORRECT',
       note: '更正类别、简要情况、当事人：网格员录入时类别选错',
     });
+    // An integration following the feed learns of every field the correction changed, the parties and the note too.
+    const entries = (await feed(cursor)).data!.changes.nodes.filter((n) => n.recordId === d.id);
+    expect(entries).toEqual([{ op: 'UPDATED', recordId: d.id, version: d.version + 1, changedFields: ['category', 'parties', 'summary', 'timeline'] }]);
     // Sent again after a lost answer: the case as it is, no second correction.
     const again = await correct(d.version, fix);
     expect(again.errors).toBeUndefined();
@@ -722,6 +735,12 @@ describe('county handling and supervision', () => {
     expect((await correct(d.version, { scale: 'MAJOR' })).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
     expect((await correct(d.version + 1, { category: 'BOUNDARY' })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input' });
     expect((await correct(d.version + 1, { occurredAt: '2099-01-01T00:00:00Z' })).errors![0]!.extensions).toMatchObject({ argument: 'occurredAt' });
+    // Nor after the case was reported: a dispute is reported once it has happened.
+    const afterReport = new Date(Date.parse(first.data!.correctDispute.timeline[0]!.at) + 1000).toISOString();
+    expect((await correct(d.version + 1, { occurredAt: afterReport })).errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'occurredAt',
+    });
     const listed = await v<{ village: { disputes: Nodes<{ id: string }> } }>(
       `{ village(code: "623021200201") { disputes(first: 5, filter: { caseNumber: "${d.caseNumber}", category: BOUNDARY }) { nodes { id } } } }`,
     );
@@ -766,11 +785,16 @@ describe('county handling and supervision', () => {
       ask<One<'declineDispute', Dispute>>(`mutation { declineDispute(id: "${again.id}", version: ${again.version}, ${args}) { ${DISPUTE} } }`);
     expect((await decline('reason: DUPLICATE')).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
     expect((await decline('reason: DUPLICATE, duplicateOf: "12-3"')).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
+    // Typed with a Chinese input method, the number reads the same (here: itself, refused as such, not as malformed).
+    const fullWidth = again.caseNumber.replace(/\d/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replaceAll('-', '－');
+    expect((await decline(`reason: DUPLICATE, duplicateOf: "${fullWidth}"`)).errors![0]!.message).toMatch(/cannot duplicate itself/);
     expect((await decline(`reason: DUPLICATE, duplicateOf: "${again.caseNumber}"`)).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect((await decline(`reason: WITHDRAWN, duplicateOf: "${first.caseNumber}"`)).errors![0]!.extensions).toMatchObject({ argument: 'duplicateOf' });
     const declined = await decline(`reason: DUPLICATE, duplicateOf: "${first.caseNumber}", note: "同一来电人再次反映"`);
     expect(declined.errors).toBeUndefined();
     expect(declined.data!.declineDispute).toMatchObject({ status: 'DECLINED', overdue: false, version: again.version + 1 });
+    const why = await ask<{ dispute: { declineReason: string; duplicateOf: string } }>(`{ dispute(id: "${again.id}") { declineReason duplicateOf } }`);
+    expect(why.data!.dispute).toEqual({ declineReason: 'DUPLICATE', duplicateOf: first.caseNumber });
     expect(declined.data!.declineDispute.timeline.at(-1)).toMatchObject({
       level: 'VILLAGE',
       action: 'DECLINE',

@@ -32,19 +32,21 @@ export interface StepDetail {
   outcome?: string;
   assignee?: string;
   rating?: string;
+  /** 不予受理: why, and the case a duplicate repeats. */
+  declined?: { reason: string; duplicateOf: string | null };
 }
 
 /** The level handling a case, as a Chinese message names it. */
 const HANDLING_ZH: Record<string, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
+
+/** The name a case's step records for its caller: the caller's name, or else its subject. */
+export const actorOf = (caller: Caller): string => caller.name || caller.subject;
 
 /**
  * INVALID_TRANSITION about the case as it is (its status and the level
  * handling it) when nothing is left for this caller here: `allowed` is empty,
  * as a refusal of the engine's lists what may be done instead.
  */
-/** The name a case's step records for its caller: the caller's name, or else its subject. */
-export const actorOf = (caller: Caller): string => caller.name || caller.subject;
-
 export function transitionError(message: Said, d: DisputeRow) {
   return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed: [] });
 }
@@ -143,7 +145,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
         advanceStory(
           storyOf(r),
           { seq: change.seq, level: 'VILLAGE', action, at: change.at, deadlines: change.deadlines, outcome: detail.outcome, assignee: detail.assignee },
-          detail.rating,
+          { rating: detail.rating, declined: detail.declined },
         ),
       ),
     record: async (r, fact) => {

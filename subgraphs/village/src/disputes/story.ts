@@ -36,7 +36,15 @@ export function storyOf(d: DisputeRow): DisputeStory {
     ratedAt: time(d.ratedAt),
     closedAt: time(d.closedAt),
     followedUpAt: time(d.followedUpAt),
+    declineReason: d.declineReason,
+    duplicateOf: d.duplicateOf,
   };
+}
+
+/** What a village step sets besides the engine's fields: the parties' rating, or why a report was declined (不予受理). */
+export interface StepTakenWith {
+  rating?: string | null;
+  declined?: { reason: string; duplicateOf: string | null };
 }
 
 /**
@@ -44,9 +52,11 @@ export function storyOf(d: DisputeRow): DisputeStory {
  * Besides the engine's fields: a resolution's time (cleared when the case is
  * reopened), the first escalation to each level, and the village's own
  * acceptance, closing and follow-up times. A rating (RATE, or the
- * DISSATISFIED rating that reopens a case) stands until the next one.
+ * DISSATISFIED rating that reopens a case) stands until the next one; a
+ * decline's reason and the case it duplicates stand for good (DECLINED ends the case).
  */
-export function advanceStory(s: DisputeStory, fact: StepFact, rating?: string | null): DisputeStory {
+export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWith = {}): DisputeStory {
+  const { rating, declined } = taken;
   const effect = ruleOf(fact.level, fact.action, s.resolvedLevel)?.story ?? {};
   const next: DisputeStory = { ...s, ...nextStory(s, fact) };
   if (effect.resolved) next.resolvedAt = fact.at;
@@ -57,6 +67,10 @@ export function advanceStory(s: DisputeStory, fact: StepFact, rating?: string | 
   if (fact.level === 'TOWNSHIP' && fact.action === 'ESCALATE') next.escalatedToCountyAt ??= fact.at;
   if (village && fact.action === 'CLOSE') next.closedAt = fact.at;
   if (village && fact.action === 'FOLLOW_UP') next.followedUpAt = fact.at;
+  if (village && fact.action === 'DECLINE' && declined) {
+    next.declineReason = declined.reason;
+    next.duplicateOf = declined.duplicateOf;
+  }
   if (rating) {
     next.rating = rating;
     next.ratedAt = fact.at;

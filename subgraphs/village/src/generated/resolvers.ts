@@ -433,6 +433,10 @@ export type Dispute = {
   category: DisputeCategory;
   /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). */
   deadlines: DisputeDeadlines;
+  /** 不予受理的原因 Why the report was declined at intake (DECLINED), else null. */
+  declineReason?: Maybe<DeclineReason>;
+  /** 重复的案件 The number of the case a report declined as a DUPLICATE repeats, else null. */
+  duplicateOf?: Maybe<Scalars['String']['output']>;
   /** 外部编号 The source system's id of a case taken in from a disputes file (its `external_id`, the export's column); null for a case reported by form. */
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid where it arose. */
@@ -4054,6 +4058,8 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['DisputeCategory'], ParentType, ContextType>;
   deadlines?: Resolver<ResolversTypes['DisputeDeadlines'], ParentType, ContextType>;
+  declineReason?: Resolver<Maybe<ResolversTypes['DeclineReason']>, ParentType, ContextType>;
+  duplicateOf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   handlingLevel?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;

@@ -286,6 +286,8 @@ export const KINDS: Record<KindName, ImportKind> = {
       'rating',
       'version',
       'parties',
+      'decline_reason',
+      'duplicate_of',
     ],
     required: ['grid_code', 'category', 'scale', 'source', 'summary'],
     keyColumns: [['id'], ['external_id', 'parties']],

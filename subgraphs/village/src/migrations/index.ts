@@ -51,6 +51,7 @@ import { Migration20261205000049PersonFacts } from './Migration20261205000049Per
 import { Migration20261205000050ChangePosition } from './Migration20261205000050ChangePosition.ts';
 import { Migration20261205000051PatrolKinds } from './Migration20261205000051PatrolKinds.ts';
 import { Migration20261205000052DeclinedCases } from './Migration20261205000052DeclinedCases.ts';
+import { Migration20261205000053DisputeNotes } from './Migration20261205000053DisputeNotes.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -107,4 +108,5 @@ export const migrations = [
   Migration20261205000050ChangePosition,
   Migration20261205000051PatrolKinds,
   Migration20261205000052DeclinedCases,
+  Migration20261205000053DisputeNotes,
 ];

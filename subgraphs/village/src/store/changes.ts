@@ -112,6 +112,11 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     rating: 'rating',
     rehandled: 'rehandled',
     supervised_at: 'underSupervision',
+    decline_reason: 'declineReason',
+    duplicate_of: 'duplicateOf',
+    // A note outside the case's order (督办, 更正) and a correction's parties (kept in dispute_party).
+    noted_at: 'timeline',
+    parties_changed_at: 'parties',
     contact_by: 'deadlines',
     settle_by: 'deadlines',
     reply_by: 'deadlines',

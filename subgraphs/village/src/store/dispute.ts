@@ -50,6 +50,9 @@ const Dispute = z.object({
   seq: col.num,
   /** Rounds of re-handling after an unsatisfied rating. */
   rehandled: col.num,
+  /** 不予受理: why, and the case a duplicate repeats (migration …53DisputeNotes). */
+  declineReason: col.text.nullable(),
+  duplicateOf: col.text.nullable(),
 });
 export type DisputeRow = z.infer<typeof Dispute>;
 
@@ -81,16 +84,18 @@ const insert = sql(
 const correct = sql(
   'dispute.correct',
   Dispute,
-  'update dispute set category = ?, scale = ?, source = ?, summary = ?, occurred_at = ?, version = version + 1 where id = ? returning *',
+  `update dispute set category = ?, scale = ?, source = ?, summary = ?, occurred_at = ?, noted_at = ?,
+     parties_changed_at = case when ? then ? else parties_changed_at end, version = version + 1
+   where id = ? returning *`,
 );
-const supervise = sql('dispute.supervise', Dispute, 'update dispute set supervised_at = ?, version = version + 1 where id = ? returning *');
+const supervise = sql('dispute.supervise', Dispute, 'update dispute set supervised_at = ?, noted_at = ?, version = version + 1 where id = ? returning *');
 const saveStory = sql(
   'dispute.saveStory',
   Dispute,
   `update dispute set seq = ?, status = ?, handling_level = ?, in_transit = ?, resolved_level = ?, rehandled = ?,
      contact_by = coalesce(?, contact_by), settle_by = coalesce(?, settle_by), reply_by = ?, outcome = ?, assignee = ?,
      resolved_at = ?, accepted_at = ?, escalated_to_township_at = ?, escalated_to_county_at = ?, rating = ?, rated_at = ?,
-     closed_at = ?, followed_up_at = ?, version = version + 1
+     closed_at = ?, followed_up_at = ?, decline_reason = ?, duplicate_of = ?, version = version + 1
    where id = ? returning *`,
 );
 
@@ -108,6 +113,8 @@ export interface DisputeStory extends Story {
   ratedAt: Date | null;
   closedAt: Date | null;
   followedUpAt: Date | null;
+  declineReason: string | null;
+  duplicateOf: string | null;
 }
 
 /**
@@ -230,15 +237,17 @@ export const disputes = {
       s.ratedAt,
       s.closedAt,
       s.followedUpAt,
+      s.declineReason,
+      s.duplicateOf,
       id,
     ]))!,
   /** Corrects what the report set (更正; the grid stays): the case as it is now. */
-  correct: async (db: Db, id: string, c: Omit<Reported, 'gridCode'>): Promise<DisputeRow> =>
-    (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, id]))!,
+  correct: async (db: Db, id: string, c: Omit<Reported, 'gridCode'>, at: Date, partiesChanged: boolean): Promise<DisputeRow> =>
+    (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, at, partiesChanged, at, id]))!,
   /** The case of this number, if the caller may see it. */
   byCaseNumber: async (db: Db, caseNumber: string): Promise<DisputeRow | null> => (await rows(db, byCaseNumber, [caseNumber]))[0] ?? null,
   /** Records the county's supervision order (督办); it stands outside the case's order. */
-  supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, id]))!,
+  supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, at, id]))!,
   /** A division's disputes, newest first (by `no`, also the cursor), filtered. */
   list(scope: Scope, c: DisputeConditions): ScopedList<DisputeRow> {
     const where: string[] = [];

@@ -240,6 +240,9 @@ const KINDS = {
       col('resolved_at', '化解时间', 'datetime'),
       named(col('rating', '群众评价', 'text'), 'CitizenRating'),
       VERSION,
+      // Last, so that a sheet read by position keeps its earlier columns.
+      named(col('decline_reason', '不予受理原因', 'text'), 'DeclineReason'),
+      col('duplicate_of', '重复的案件', 'text'),
     ],
   },
 } satisfies Record<string, ExportKind>;

@@ -11,7 +11,7 @@ import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { reportNote } from '../../../../../domain/labels.ts';
-import { parseId } from '../../../../../platform/scalars.ts';
+import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import type { Db } from '../../../../../platform/sql.ts';
 import { keyText, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
@@ -212,6 +212,15 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       const d = await lockForStep(em, ctx.caller, id);
       const now = new Date();
       notInFuture(given.occurredAt ?? null, now);
+      if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime()) {
+        throw badInput(
+          {
+            zh: `occurredAt（发生时间）不能晚于案件的登记时间（${chinaTime(d.reportedAt)}）。`,
+            en: `occurredAt cannot be after the case was reported (${chinaTime(d.reportedAt)}).`,
+          },
+          { argument: 'occurredAt' },
+        );
+      }
       const corrected = {
         gridCode: d.gridCode,
         category: given.category ?? d.category,
@@ -234,15 +243,15 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       if (d.escalatedToTownshipAt != null) {
         throw transitionError(
           {
-            zh: '这件案件已上报乡镇，乡镇、县级留存了上报时的案件信息，村（社区）不能再更正；请在办理步骤的备注中说明。',
-            en: "This case has gone to the township, which (with the county) keeps the details it was sent; the village can no longer correct them. Note the correction in a step's note instead.",
+            zh: '这件案件已上报乡镇，乡镇、县级留存了上报时的案件信息，案件信息不能再更正；请在办理步骤的备注中说明。',
+            en: "This case has gone to the township, which (with the county) keeps the details it was sent; they can no longer be corrected. Note the correction in a step's note instead.",
           },
           d,
         );
       }
       if (d.status === 'CLOSED' || d.status === 'FOLLOWED_UP' || d.status === DECLINED) {
         throw transitionError(
-          { zh: `案件${statusZh(d.status)}，已归档，不能再更正。`, en: `The case is ${d.status}: archived, its details are no longer corrected.` },
+          { zh: `这件${statusZh(d.status)}的案件不能再更正。`, en: `The case is ${d.status}: ended, its details are no longer corrected.` },
           d,
         );
       }
@@ -252,8 +261,9 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
           { argument: 'input' },
         );
       }
-      const updated = await disputes.correct(em, d.id, corrected);
+      // The parties first: the case's own update then names them in the change feed (parties_changed_at).
       if (parties && changed.includes('parties')) await disputeParties.replace(em, d, parties);
+      const updated = await disputes.correct(em, d.id, corrected, now, changed.includes('parties'));
       // A note outside the case's order (seq null), as 督办 is: the derived fields and deadlines stand.
       await disputeSteps.insert(em, d, { at: now, level: 'VILLAGE', action: 'CORRECT', actor: actorOf(ctx.caller), note, status: d.status, seq: null });
       return updated;

@@ -131,7 +131,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const note = optText(a.note, 'note', 2000);
     const original = await duplicated(ctx, a.id, a.reason, a.duplicateOf);
     const said = `不予受理：${DECLINE_REASON_ZH[a.reason]}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
-    return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said });
+    return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
   },
   superviseDispute: async (_, { id, note, version }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
