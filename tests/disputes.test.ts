@@ -815,6 +815,11 @@ describe('county handling and supervision', () => {
       `mutation { declineDispute(id: "${third.id}", version: ${third.version}, reason: DUPLICATE, duplicateOf: "${again.caseNumber}") { id } }`,
     );
     expect(chained.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'duplicateOf' });
+    // Nor is the case a duplicate names declined as a duplicate in its turn.
+    const chainedBack = await ask(
+      `mutation { declineDispute(id: "${first.id}", version: ${first.version}, reason: DUPLICATE, duplicateOf: "${third.caseNumber}") { id } }`,
+    );
+    expect(chainedBack.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason', duplicates: [again.caseNumber] });
     // An accepted case is handled to its end.
     const taken = (await ask<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${first.id}", version: ${first.version}) { version } }`)).data!
       .acceptDispute;

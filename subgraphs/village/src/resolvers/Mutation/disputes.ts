@@ -81,6 +81,19 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
     );
   }
   const number = caseNumberOf(duplicateOf, 'duplicateOf');
+  // A case others were declined as duplicates of is the one they name: declined as a duplicate in its turn, it would
+  // leave them pointing at a declined case, a chain that ends nowhere.
+  const self = (await disputes.byIds(ctx.em, [disputeId(id)]))[0];
+  const pointing = self ? await disputes.duplicatesOf(ctx.em, self.caseNumber) : [];
+  if (pointing.length) {
+    throw badInput(
+      {
+        zh: `已有重复登记指向本案件（${pointing.join('、')}），本案件不能再作为重复登记不予受理；请受理本案件，或在 ${number} 的办理中一并处理。`,
+        en: `Reports were declined as duplicates of this case (${pointing.join(', ')}): it cannot be declined as a duplicate in its turn; accept it, or handle them all in ${number}.`,
+      },
+      { argument: 'reason', duplicates: pointing },
+    );
+  }
   const original = await disputes.byCaseNumber(ctx.em, number);
   if (!original || !holdsRecord(ctx.caller, original)) {
     throw notFound({ zh: `没有编号为 ${number} 的案件。`, en: `No case numbered ${number}.` }, { argument: 'duplicateOf' });
