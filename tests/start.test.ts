@@ -15,8 +15,14 @@ import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
 import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/lib/processes.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-start-'));
-chmodSync(dataDir, 0o755);
+const tmpRoot = mkdtempSync(join(tmpdir(), 'hub-start-'));
+chmodSync(tmpRoot, 0o755);
+/**
+ * The data folder, made by the hub itself: first by `npm run token` (below), as a data engineer may mint a token
+ * before any start. Its keys were once made along with the folder, closed to others, and PostgreSQL (run as its own
+ * user under root) could then not reach its `pg` folder.
+ */
+const dataDir = join(tmpRoot, 'data');
 /** Hubs this file started: a test that fails midway leaves its hub to `afterAll`, not running after vitest ends. */
 const started: ChildProcess[] = [];
 afterAll(() => {
@@ -30,7 +36,7 @@ afterAll(() => {
       }
     }
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tmpRoot, { recursive: true, force: true });
 });
 
 /** The 临潭县 administrator token the start log prints. */
@@ -104,6 +110,11 @@ describe('npm start', () => {
     const env = { HUB_DATA_DIR: dataDir, NODE_ENV: 'development', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
     const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
 
+    const early = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'early'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(early.status, early.stderr).toBe(0);
     const first = await startHubProcess(env);
     expect(first.output()).toContain('first start, seeding included');
     const auth = { authorization: `Bearer ${adminToken(first.output())}` };
@@ -128,6 +139,13 @@ describe('npm start', () => {
       { authorization: `Bearer ${minted.stdout.trim()}` },
     );
     expect(asTownship.data!.village.residents.nodes[0]!.idNumber).toMatch(/^623021\d{11}[\dX]$/);
+    // The token minted before the first start, with the keys it made, is one the hub verifies.
+    const byEarly = await postJson<{ county: { name: string } }>(
+      gateway,
+      { query: '{ county(code: "623021") { name } }' },
+      { authorization: `Bearer ${early.stdout.trim()}` },
+    );
+    expect(byEarly.data!.county.name).toBe('临潭县');
     const refused = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read,root'], {
       env: { ...process.env, ...env },
       encoding: 'utf8',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem, userInfo } from 'node:os';
 
@@ -61,6 +61,10 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
   const pgDir = join(opts.dir, 'pg');
   const credFile = join(opts.dir, 'pg-superuser.json');
   mkdirSync(opts.dir, { recursive: true });
+  const root = userInfo().uid === 0;
+  // Under root PostgreSQL runs as the `postgres` user, who must pass through the data folder to its `pg` folder: a
+  // folder made closed to others (by an earlier version's keys, made first) is opened to passing through, not reading.
+  if (root && (statSync(opts.dir).mode & 0o001) === 0) chmodSync(opts.dir, statSync(opts.dir).mode | 0o011);
   const created = !existsSync(join(pgDir, 'PG_VERSION'));
   let password: string;
   if (created || !existsSync(credFile)) {
@@ -69,7 +73,6 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     password = (JSON.parse(readFileSync(credFile, 'utf8')) as { password: string }).password;
   }
   const log = opts.log ?? (() => {});
-  const root = userInfo().uid === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,

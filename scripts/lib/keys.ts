@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
 import type { Settings } from '../../platform/settings.ts';
 
@@ -25,12 +25,22 @@ export interface HubKeys {
 /** A generated router secret: 48 characters. */
 export const newRouterSecret = () => randomBytes(36).toString('base64url');
 
+/**
+ * The keys folder, readable by its owner only, inside a data folder made as any folder is: created along with it
+ * (`recursive` gives every new folder the same mode), a data folder closed to others keeps the embedded PostgreSQL,
+ * which runs as its own `postgres` user under root, out of its `pg` folder (`npm run token` before a first start did so).
+ */
+function makeKeysDir(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
 async function pair(dir: string, name: string): Promise<KeyPairPem> {
   const priv = join(dir, `${name}.private.pem`);
   const pub = join(dir, `${name}.public.pem`);
   if (existsSync(priv) && existsSync(pub)) return { privateKey: readFileSync(priv, 'utf8'), publicKey: readFileSync(pub, 'utf8') };
   const kp = await generateKeyPairPem();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeKeysDir(dir);
   writeFileSync(priv, kp.privateKey, { mode: 0o600 });
   writeFileSync(pub, kp.publicKey);
   return kp;
@@ -40,7 +50,7 @@ async function pair(dir: string, name: string): Promise<KeyPairPem> {
 function secretFile(dir: string, name: string, make: () => string): string {
   const file = join(dir, name);
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeKeysDir(dir);
     writeFileSync(file, make(), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
@@ -65,7 +75,7 @@ export async function loadKeys(settings: Settings): Promise<HubKeys> {
   let jwksFile: string | undefined;
   if (caller.publicKey) {
     jwksFile = join(dir, 'caller.jwks.json');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeKeysDir(dir);
     writeFileSync(jwksFile, `${JSON.stringify(await callerJwks([caller.publicKey]), null, 2)}\n`);
   }
   return { caller, routerSecrets, eventsSecret, jwksFile };
