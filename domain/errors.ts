@@ -74,8 +74,8 @@ export function staleVersion(what: Said, current: number | null | undefined, sen
           en: `You sent version ${sent}, ahead of the ${what.en}'s version ${current}: not a version you read; read it again and retry.`,
         }
       : {
-          zh: `该${what.zh}已被他人修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
-          en: `The ${what.en} was changed by someone else (now version ${current}, you sent ${sent}); read it again and retry.`,
+          zh: `该${what.zh}在您读取后已有新的修改（当前版本 ${current}，提交的版本 ${sent}），请重新读取后再试。`,
+          en: `The ${what.en} has changed since you read it (now version ${current}, you sent ${sent}); read it again and retry.`,
         },
     { currentVersion: current ?? null },
   );

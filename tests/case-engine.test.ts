@@ -561,7 +561,9 @@ describe('takeStep: the one step runner', () => {
     // A stale copy is told it is stale even when the step it asks is one the case's status no longer allows.
     await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
     // Behind the case's version: someone changed it since. Ahead of it: no one did; the copy is not of this case as it is.
-    await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ message: expect.stringMatching(/^该县级案件（CountyCase）已被他人修改/) });
+    await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({
+      message: expect.stringMatching(/^该县级案件（CountyCase）在您读取后已有新的修改/),
+    });
     await expect(takeStep(m.storage, 'ACCEPT', 7, at)).rejects.toMatchObject({
       message: '提交的版本 7 高于该县级案件（CountyCase）的当前版本 2，不是读到的版本，请重新读取后再试。',
       extensions: { code: 'CONFLICT', currentVersion: 2 },

@@ -774,8 +774,8 @@ describe('county handling and supervision', () => {
       });
     const reportedToday = async () =>
       (
-        await ask<{ village: { disputeStats: { reported: number; open: number } } }>(
-          `{ village(code: "${village}") { disputeStats(from: "${today}", to: "${today}") { reported open } } }`,
+        await ask<{ village: { disputeStats: { reported: number; open: number; declined: number } } }>(
+          `{ village(code: "${village}") { disputeStats(from: "${today}", to: "${today}") { reported open declined } } }`,
         )
       ).data!.village.disputeStats;
     const first = (await file('decline-first')).data!.reportDispute;
@@ -805,8 +805,8 @@ describe('county handling and supervision', () => {
     expect((await decline(`reason: DUPLICATE, duplicateOf: "${first.caseNumber}", note: "同一来电人再次反映"`)).data!.declineDispute.version).toBe(
       again.version + 1,
     );
-    // Counted in no figure: one fewer reported (and open) today, at once.
-    expect(await reportedToday()).toEqual({ reported: before.reported - 1, open: before.open - 1 });
+    // Counted in no figure: one fewer reported (and open) today, at once, and shown beside them as declined.
+    expect(await reportedToday()).toEqual({ reported: before.reported - 1, open: before.open - 1, declined: before.declined + 1 });
     // It ends there: no step is open, and a duplicate of it is not named.
     const accept = await ask(`mutation { acceptDispute(id: "${again.id}", version: ${again.version + 1}) { id } }`);
     expect(accept.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'DECLINED', allowed: [] });

@@ -228,7 +228,7 @@ describe('registry writes (in 卓尼县)', () => {
     expect(first.data!.updatePerson).toEqual({ name: '测试丁一', version: 2 });
     const stale = await hub.query(`mutation { updatePerson(id: "${id}", version: 1, input: { name: "测试丁二" }) { name } }`);
     expect(stale.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2, argument: 'version' });
-    expect(stale.errors![0]!.message).toBe('version is not the current version: the record was changed by someone else; read it again and retry');
+    expect(stale.errors![0]!.message).toBe('version is not the current version: the record has changed since it was read; read it again and retry');
     // A version the record never had: told so, by form and by file alike.
     const ahead = await hub.query(`mutation { updatePerson(id: "${id}", version: 5, input: { name: "测试丁二" }) { name } }`);
     expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2, argument: 'version', rule: 'versionAhead' });
@@ -419,7 +419,7 @@ describe('registry writes (in 卓尼县)', () => {
     const stale = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
     expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(stale.errors![0]!.extensions!.currentVersion).toBe(4);
-    expect(stale.errors![0]!.message).toMatch(/^The record was changed by someone else/);
+    expect(stale.errors![0]!.message).toMatch(/^The record has changed since you read it/);
     // A version the hazard never had is not someone else's change.
     const ahead = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 9) { status } }`);
     expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 4 });

@@ -55,6 +55,7 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
              union all select village_code, ${DAY('reported_at')}, 0, 0, 1, 0, 0, 0 from hazard where source = 'PATROL' and county_code = $1
              union all select village_code, ${DAY('rectified_at')}, 0, 0, 0, 1, 0, 0 from hazard where source = 'PATROL' and rectified_at is not null and county_code = $1
              union all select village_code, ${DAY('reported_at')}, 0, 0, 0, 0, 1, (status in ('RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'))::int from dispute where county_code = $1
+                              and status <> 'DECLINED' -- a report declined at intake counts in no figure
            ) x group by 1, 2)
        select coalesce(raw.village_code, r.village_code) as village, coalesce(raw.day, r.day) as day
          from raw full join (select * from village_day_rollup where left(village_code, 6) = $1) r on r.village_code = raw.village_code and r.day = raw.day

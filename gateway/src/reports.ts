@@ -177,7 +177,7 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: true,
     zh: '矛盾纠纷',
     selection:
-      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate rated }',
+      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate rated declined }',
     columns: [
       figure('reported', '受理纠纷'),
       figure('resolved', '化解纠纷'),
@@ -191,6 +191,8 @@ const REPORTS: Record<string, ReportDef> = {
       figure('overdue', '超期'),
       rate('on_time_rate', '按期化解率'),
       rate('satisfaction_rate', '群众满意率'),
+      // Last, so that a sheet read by position keeps its earlier columns.
+      figure('declined', '不予受理'),
     ],
     row: z.object({
       disputeStats: z.object({
@@ -207,6 +209,7 @@ const REPORTS: Record<string, ReportDef> = {
         onTimeRate: n,
         satisfactionRate: n,
         rated: n,
+        declined: n,
       }),
     }),
     values: (r) => {
@@ -224,6 +227,7 @@ const REPORTS: Record<string, ReportDef> = {
         d.overdue,
         rateOf(d.onTimeRate, d.resolved),
         rateOf(d.satisfactionRate, d.rated),
+        d.declined,
       ];
     },
   }),

@@ -191,6 +191,8 @@ export interface DisputeCaseFigures {
   overdue: number;
   /** Cases reopened at least once after an unsatisfied rating. */
   rehandled: number;
+  /** Reports declined at intake (不予受理), counted in no other figure. */
+  declined: number;
   /** When `overdue` next changes without a write (a counted case's deadline passes), epoch ms on the database's clock; null: never. */
   overdueUntil: number | null;
 }
@@ -446,7 +448,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       versions,
       CACHE.disputeCases,
       (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
-      () => ({ overdue: 0, rehandled: 0, overdueUntil: null }),
+      () => ({ overdue: 0, rehandled: 0, declined: 0, overdueUntil: null }),
       { until: (f) => f.overdueUntil },
     ),
   /** Grid code → whether it has the full 1+3+N staffing. */

@@ -431,7 +431,7 @@ export type Dispute = {
   caseNumber: Scalars['String']['output'];
   /** 类别 Category. */
   category: DisputeCategory;
-  /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). */
+  /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). A case declined at intake (DECLINED) keeps the ones it had, none of them running: it is never overdue. */
   deadlines: DisputeDeadlines;
   /** 不予受理的原因 Why the report was declined at intake (DECLINED), else null. */
   declineReason?: Maybe<DeclineReason>;
@@ -707,6 +707,8 @@ export type DisputeSource =
 /** 矛盾纠纷统计 Dispute figures of a division for a period (cases reported in it). */
 export type DisputeStats = {
   __typename?: 'DisputeStats';
+  /** 不予受理 Reports of the period declined at intake (DECLINED): counted in no other figure, shown so that a rate is read beside what was kept out of it. */
+  declined: Scalars['Int']['output'];
   /** Escalated from the township to the county. */
   escalatedToCounty: Scalars['Int']['output'];
   /** Escalated from the village to the township. */
@@ -4110,6 +4112,7 @@ export type DisputePartyResolvers<ContextType = VillageContext, ParentType exten
 };
 
 export type DisputeStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStats'] = ResolversParentTypes['DisputeStats']> = {
+  declined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;

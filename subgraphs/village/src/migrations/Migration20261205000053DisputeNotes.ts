@@ -20,6 +20,8 @@ export class Migration20261205000053DisputeNotes extends Migration {
       add column duplicate_of text,
       add column noted_at timestamptz,
       add column parties_changed_at timestamptz`);
+    // The declined reports of a period, counted beside the figures (DisputeStats.declined), as re-handled cases are.
+    this.addSql(`create index dispute_declined on dispute (village_code, reported_at) where status = 'DECLINED'`);
     // The reports declined as duplicates of a case, found when that case is to be declined in its turn.
     this.addSql(`create index dispute_duplicate_of on dispute (duplicate_of) where duplicate_of is not null`);
   }

@@ -51,8 +51,8 @@ export const recordUnknown = (what: What): Rule =>
 
 /** A stale version on a row that changes the record (optimistic concurrency; an unchanged row passes). */
 export const staleVersion: Rule = rule('staleVersion', 'CONFLICT', 'version', {
-  zh: '不是当前版本：该记录已被他人修改，请重新读取后再试',
-  en: 'is not the current version: the record was changed by someone else; read it again and retry',
+  zh: '不是当前版本：该记录在读取后已有新的修改，请重新读取后再试',
+  en: 'is not the current version: the record has changed since it was read; read it again and retry',
 });
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { col, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
-import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
+import { DECLINED, OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
 
@@ -192,7 +192,7 @@ export function disputeSums(db: Db, len: number, codes: readonly string[], from:
   return preparedRows(db, disputes(len), daySumsParams(codes, from, to));
 }
 
-const DisputeCases = z.object({ k: col.text, overdue: col.num, rehandled: col.num, overdueUntil: col.num.nullable() });
+const DisputeCases = z.object({ k: col.text, overdue: col.num, rehandled: col.num, declined: col.num, overdueUntil: col.num.nullable() });
 export type DisputeCasesRow = z.infer<typeof DisputeCases>;
 
 /**
@@ -212,24 +212,27 @@ const disputeCases = perLength((len) =>
   sql(
     `stats.disputeCases[${len}]`,
     DisputeCases,
-    `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, extract(epoch from min(due)) * 1000 as overdue_until from (
-       select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled,
+    `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, sum(declined) as declined, extract(epoch from min(due)) * 1000 as overdue_until from (
+       select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled, 0 as declined,
               case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
          from ${UNDER('dispute', 'village_code', len)}
           and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
           and t.reported_at >= ? and t.reported_at < ?
        union all
-       select k.code, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+       select k.code, 0, 1, 0, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+       union all
+       select k.code, 0, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.status = '${DECLINED}' and t.reported_at >= ? and t.reported_at < ?
      ) x group by 1`,
   ),
 );
 
 /**
  * Of each code's cases reported in the period's instants [start, end): the overdue among them now, when that count
- * next changes without a write (`overdueUntil`, epoch ms, null when never), and the re-handled among them.
+ * next changes without a write (`overdueUntil`, epoch ms, null when never), the re-handled among them, and the
+ * reports declined at intake (不予受理), which the roll-ups leave out.
  */
 export function disputeCaseCounts(db: Db, len: number, codes: readonly string[], start: string, end: string): Promise<DisputeCasesRow[]> {
-  return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end]);
+  return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */

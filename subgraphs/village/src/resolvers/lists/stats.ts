@@ -30,6 +30,7 @@ const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loade
 export const disputeCaseFields = {
   overdue: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).overdue,
   rehandled: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).rehandled,
+  declined: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).declined,
 };
 const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields));
 
