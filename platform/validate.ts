@@ -124,3 +124,13 @@ export function caseNumberOf(value: string, argument: string): string {
   }
   return n;
 }
+
+/**
+ * When a dispute happened (occurredAt on a form, occurred_at in a file) is not in the future: five minutes of clock
+ * skew between a caller's device and the hub are allowed.
+ */
+export function occurredNotInFuture(at: Date | null, argument: string, now = new Date()): void {
+  if (at && at.getTime() > now.getTime() + 5 * 60_000) {
+    throw badInput({ zh: `${argument}（发生时间）不能晚于当前时间。`, en: `${argument} is in the future.` }, { argument });
+  }
+}

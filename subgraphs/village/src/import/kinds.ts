@@ -9,7 +9,7 @@ import type { PoolClient } from 'pg';
 import { checkTagsForAge } from '../../../../domain/tags.ts';
 import { birthDates } from '../store/import.ts';
 import type { CopyValue } from '../../../../platform/bulk.ts';
-import { disputeId, personName, text } from '../../../../platform/validate.ts';
+import { disputeId, occurredNotInFuture, personName, text } from '../../../../platform/validate.ts';
 import { parseFileInstant } from '../../../../platform/scalars.ts';
 import { KIND_SQL, type KindName, type KindSql } from '../store/import-kinds.ts';
 import { exportKind } from '../store/export.ts';
@@ -296,9 +296,7 @@ export const KINDS: Record<KindName, ImportKind> = {
       let occurred: string | null = null;
       if (f.occurred_at != null) {
         const at = parseFileInstant(f.occurred_at, 'occurred_at');
-        if (at.getTime() > Date.now() + 5 * 60_000) {
-          throw badInput({ zh: 'occurred_at（发生时间）不能晚于当前时间。', en: 'occurred_at is in the future.' }, { argument: 'occurred_at' });
-        }
+        occurredNotInFuture(at, 'occurred_at');
         occurred = at.toISOString();
       }
       const parties = (f.parties ?? '')

@@ -13,7 +13,7 @@ import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/
 import { reportNote } from '../../../../../domain/labels.ts';
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import type { Db } from '../../../../../platform/sql.ts';
-import { keyText, personName, text } from '../../../../../platform/validate.ts';
+import { keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { actorOf, lockForStep, transitionError } from '../../disputes/steps.ts';
@@ -78,13 +78,6 @@ async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty
   return parties;
 }
 
-/** occurredAt, as reported or corrected, is not in the future (five minutes of clock skew allowed). */
-function notInFuture(occurred: Date | null, now: Date): void {
-  if (occurred && occurred.getTime() > now.getTime() + 5 * 60_000) {
-    throw badInput({ zh: 'occurredAt（发生时间）不能晚于当前时间。', en: 'occurredAt is in the future.' }, { argument: 'occurredAt' });
-  }
-}
-
 /** The fields a correction may change, in Chinese for its timeline note. */
 const CORRECTED_ZH: Record<string, string> = {
   category: '类别',
@@ -141,7 +134,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
           throw badInput({ zh: `gridCode ${grid} 不是本枢纽登记的网格。`, en: `gridCode ${grid} is not a grid the hub knows.` }, { argument: 'gridCode' });
         }
         const now = new Date();
-        notInFuture(occurred, now);
+        occurredNotInFuture(occurred, 'occurredAt', now);
         const parties = await heldParties(em, ctx, named);
         const rule = await deadlineRule(em, input.category, input.scale);
         // The case's first step: REPORTED, seq 1, with the contact and settle deadlines of its rule.
@@ -211,7 +204,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
     const row = await ctx.em.transactional(async (em) => {
       const d = await lockForStep(em, ctx.caller, id);
       const now = new Date();
-      notInFuture(given.occurredAt ?? null, now);
+      occurredNotInFuture(given.occurredAt ?? null, 'occurredAt', now);
       if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime()) {
         throw badInput(
           {

@@ -10,6 +10,7 @@ import { emit } from '../../../../../platform/events.ts';
 import { caseNumberOf, disputeId, optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { isOverdue } from '../../disputes/sql.ts';
+import { schemaEnum } from '../../enums.ts';
 import { actorOf, lockForStep, transitionError, villageStorage, type StepDetail } from '../../disputes/steps.ts';
 import type { DeclineReason, MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes, type DisputeRow } from '../../store/dispute.ts';
@@ -57,13 +58,8 @@ function ratingStep(rating: string, caller: VillageContext['caller']) {
   };
 }
 
-/** 不予受理's reasons as the timeline's note names them. */
-const DECLINE_REASON_ZH: Record<DeclineReason, string> = {
-  NOT_A_DISPUTE: '不属于矛盾纠纷',
-  DUPLICATE: '重复登记',
-  IN_LEGAL_PROCEEDINGS: '已进入诉讼、仲裁或行政复议等法定程序',
-  WITHDRAWN: '当事人撤回',
-};
+/** 不予受理's reasons as the timeline's note names them: their Chinese names in the schema. */
+const DECLINE_REASON = schemaEnum('DeclineReason');
 
 /**
  * The case a DUPLICATE repeats, by its number: one the caller may see, not the case itself, and not one declined in
@@ -143,7 +139,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   declineDispute: async (_, a, ctx) => {
     const note = optText(a.note, 'note', 2000);
     const original = await duplicated(ctx, a.id, a.reason, a.duplicateOf);
-    const said = `不予受理：${DECLINE_REASON_ZH[a.reason]}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
+    const said = `不予受理：${DECLINE_REASON.names.get(a.reason) ?? a.reason}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
     return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
   },
   superviseDispute: async (_, { id, note, version }, ctx) => {
