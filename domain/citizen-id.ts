@@ -1,6 +1,7 @@
 import { chinaDay } from './china-day.ts';
 import { badInput, quote } from './errors.ts';
 import { readDivisions } from './divisions.ts';
+import { halfWidth } from './half-width.ts';
 
 /**
  * Citizen ID numbers (居民身份证号码, GB 11643-1999): 6-digit address code,
@@ -52,10 +53,7 @@ export interface ParsedCitizenId {
  */
 export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
   // Full-width digits and Ｘ, as a Chinese input method types them (６２３０２１…Ｘ), are the same number, as a phone's are.
-  const id = raw
-    .trim()
-    .replace(/[０-９Ｘｘ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .toUpperCase();
+  const id = halfWidth(raw.trim()).toUpperCase();
   const quoted = quote(raw);
   // `rule` names the broken rule for a program (idNumberCheckCharacter); the sentences say it for people.
   const fail = (rule: string, en: string, zh: string) =>
@@ -126,7 +124,7 @@ export function maskPhone(phone: string | null | undefined): string | null {
  * country code dropped (a landline written after it regains its trunk 0).
  */
 export function phoneDigits(raw: string): string {
-  let p = raw.replace(/[０-９＋]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\s\-－–—.·()（）]/g, '');
+  let p = halfWidth(raw).replace(/[\s\-–—.·()]/g, '');
   const intl = /^(?:\+|00)86(\d{9,12})$/.exec(p) ?? /^86(1[3-9]\d{9})$/.exec(p);
   if (intl) p = /^[01]/.test(intl[1]!) ? intl[1]! : `0${intl[1]}`;
   return p;

@@ -1,4 +1,5 @@
 import { badInput, quote } from '../domain/errors.ts';
+import { halfWidth } from '../domain/half-width.ts';
 
 /**
  * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
@@ -109,10 +110,7 @@ export function kindsGiven(kinds: readonly unknown[] | null | undefined, argumen
 /** A case number as the county numbers its cases: 县代码-年份-六位序号 (623021-2026-000123); BAD_USER_INPUT otherwise. */
 export function caseNumberOf(value: string, argument: string): string {
   // Typed with a Chinese input method: full-width digits and dashes (６２３０２１－２０２６－０００１２３) read the same.
-  const n = value
-    .trim()
-    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[－—–]/g, '-');
+  const n = halfWidth(value.trim()).replace(/[—–]/g, '-');
   if (!/^\d{6}-\d{4}-\d{6}$/.test(n)) {
     throw badInput(
       {
