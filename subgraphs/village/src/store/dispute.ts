@@ -71,7 +71,7 @@ const byCaseNumber = sql('dispute.byCaseNumber', Dispute, 'select * from dispute
 const duplicatesOf = sql(
   'dispute.duplicatesOf',
   z.object({ caseNumber: col.text }),
-  'select case_number from dispute where duplicate_of = ? order by no limit 3',
+  'select case_number from dispute where duplicate_of = (select case_number from dispute where id = ?) order by no limit 3',
 );
 const byKey = sql('dispute.byIdempotencyKey', Dispute, 'select * from dispute where county_code = ? and idempotency_key = ?');
 const nextNumber = sql(
@@ -251,8 +251,8 @@ export const disputes = {
     (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, at, partiesChanged, at, id]))!,
   /** The case of this number, if the caller may see it. */
   byCaseNumber: async (db: Db, caseNumber: string): Promise<DisputeRow | null> => (await rows(db, byCaseNumber, [caseNumber]))[0] ?? null,
-  /** The numbers of (up to three) reports declined as duplicates of this case. */
-  duplicatesOf: async (db: Db, caseNumber: string): Promise<string[]> => (await rows(db, duplicatesOf, [caseNumber])).map((r) => r.caseNumber),
+  /** The numbers of (up to three) reports declined as duplicates of the case `id`. */
+  duplicatesOf: async (db: Db, id: string): Promise<string[]> => (await rows(db, duplicatesOf, [id])).map((r) => r.caseNumber),
   /** Records the county's supervision order (督办); it stands outside the case's order. */
   supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, at, id]))!,
   /** A division's disputes, newest first (by `no`, also the cursor), filtered. */

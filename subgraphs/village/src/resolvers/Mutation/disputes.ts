@@ -79,8 +79,7 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
   const number = caseNumberOf(duplicateOf, 'duplicateOf');
   // A case others were declined as duplicates of is the one they name: declined as a duplicate in its turn, it would
   // leave them pointing at a declined case, a chain that ends nowhere.
-  const self = (await disputes.byIds(ctx.em, [disputeId(id)]))[0];
-  const pointing = self ? await disputes.duplicatesOf(ctx.em, self.caseNumber) : [];
+  const pointing = await disputes.duplicatesOf(ctx.em, disputeId(id));
   if (pointing.length) {
     throw badInput(
       {
