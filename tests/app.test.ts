@@ -413,6 +413,29 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('shows what a correction (更正) replaced in the timeline: each field before and after, in Chinese', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const d = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, category: 'NEIGHBOUR', summary: '两户因院墙排水沟发生争执' });
+    await mutate(
+      hub,
+      callers.village,
+      `correctDispute(id: "${d.id}", version: ${d.version}, input: $i, reason: "类别录错") { version }`,
+      { i: { category: 'LAND_HOMESTEAD', parties: [{ name: '杨卓玛', role: 'APPLICANT' }] } },
+      '($i: DisputeCorrection!)',
+    );
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/case/${d.id}`);
+    await page.waitForSelector('.timeline ul.changes', { timeout: 60_000 });
+    expect(await page.$$eval('.timeline ul.changes li', (lis) => lis.map((li) => li.textContent))).toEqual([
+      '类别：原 邻里，改为 土地宅基地',
+      '当事人：原 杨卓玛（申请人）、李永福（被申请人），改为 杨卓玛（申请人）',
+    ]);
+    await context.close();
+  });
+
   it('names divisions above a case outside the caller’s jurisdiction without linking them', async () => {
     const desk = await hub.token({ jurisdiction: `${COUNTY}200`, scopes: ['read'], subject: 'app-township-desk' });
     const one = await hub.queryAs<{ township: { villages: { disputes: { nodes: { id: string }[] } }[] } }>(

@@ -724,6 +724,24 @@ describe('county handling and supervision', () => {
       action: 'CORRECT',
       note: '更正类别、简要情况、当事人：网格员录入时类别选错',
     });
+    // What was replaced stays readable: the case as first reported, field by field.
+    type Change = { field: string; before: string | null; after: string | null; partiesBefore: unknown[] | null; partiesAfter: unknown[] | null };
+    const steps = await v<One<'dispute', { timeline: { action: string; changes: Change[] | null }[] }>>(
+      `{ dispute(id: "${d.id}") { timeline { action changes { field before after partiesBefore { name role person { id } } partiesAfter { name role person { id } } } } } }`,
+    );
+    const [reported, corrected] = steps.data!.dispute!.timeline;
+    expect(reported!.changes).toBeNull();
+    expect(corrected!.changes).toEqual([
+      { field: 'CATEGORY', before: 'FOREST_GRASSLAND', after: 'BOUNDARY', partiesBefore: null, partiesAfter: null },
+      { field: 'SUMMARY', before: '两户因草场边界围栏发生争执', after: fix.summary, partiesBefore: null, partiesAfter: null },
+      {
+        field: 'PARTIES',
+        before: null,
+        after: null,
+        partiesBefore: d.parties.map((p) => ({ name: p.name, role: p.role, person: p.person && { id: expect.any(String) } })),
+        partiesAfter: [{ name: '邻村牧户', role: 'APPLICANT', person: null }],
+      },
+    ]);
     // An integration following the feed learns of every field the correction changed, the parties and the note too.
     const entries = (await feed(cursor)).data!.changes.nodes.filter((n) => n.recordId === d.id);
     expect(entries).toEqual([{ op: 'UPDATED', recordId: d.id, version: d.version + 1, changedFields: ['category', 'parties', 'summary', 'timeline'] }]);
@@ -741,12 +759,18 @@ describe('county handling and supervision', () => {
       code: 'BAD_USER_INPUT',
       argument: 'occurredAt',
     });
+    // A time left out of the report and given later: nothing before it, and the time as the API writes times.
+    expect((await correct(d.version + 1, { occurredAt: '2026-09-01T08:30:00+08:00' }, '补录发生时间')).errors).toBeUndefined();
+    const timed = await v<One<'dispute', { timeline: { changes: Pick<Change, 'field' | 'before' | 'after'>[] | null }[] }>>(
+      `{ dispute(id: "${d.id}") { timeline { changes { field before after } } } }`,
+    );
+    expect(timed.data!.dispute!.timeline.at(-1)!.changes).toEqual([{ field: 'OCCURRED_AT', before: null, after: '2026-09-01T08:30:00.000+08:00' }]);
     const listed = await v<{ village: { disputes: Nodes<{ id: string }> } }>(
       `{ village(code: "623021200201") { disputes(first: 5, filter: { caseNumber: "${d.caseNumber}", category: BOUNDARY }) { nodes { id } } } }`,
     );
     expect(listed.data!.village.disputes.nodes).toEqual([{ id: d.id }]);
     // Once the township holds the case, it keeps what it was sent: the village corrects no more.
-    const accepted = await v<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${d.id}", version: ${d.version + 1}) { version } }`);
+    const accepted = await v<One<'acceptDispute', Dispute>>(`mutation { acceptDispute(id: "${d.id}", version: ${d.version + 2}) { version } }`);
     const escalated = await v<One<'escalateDispute', Dispute>>(
       `mutation { escalateDispute(id: "${d.id}", version: ${accepted.data!.acceptDispute.version}, reason: "涉及两村边界，需乡镇协调") { ${DISPUTE} } }`,
     );

@@ -6,6 +6,8 @@ import type {
   AssessmentIndicator,
   DisputeAction,
   DisputeCategory,
+  DisputeCorrectionField,
+  DisputeScale,
   DisputeStatus,
   DispatchStatus,
   GovernanceLevel,
@@ -34,6 +36,18 @@ export const CATEGORY: Record<DisputeCategory, string> = {
 };
 
 export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
+
+export const SCALE: Record<DisputeScale, string> = { ORDINARY: '一般', MAJOR: '重大', MASS: '群体性' };
+
+/** The fields a correction (更正) names. */
+export const CORRECTED: Record<DisputeCorrectionField, string> = {
+  CATEGORY: '类别',
+  SCALE: '规模',
+  SOURCE: '来源',
+  SUMMARY: '简要情况',
+  PARTIES: '当事人',
+  OCCURRED_AT: '发生时间',
+};
 
 /** DisputeSource and CitizenRating (schema/api.graphql): no query of this page reads them as fields, only in notes. */
 export const SOURCE: Record<string, string> = DISPUTE_SOURCE_ZH;

@@ -18,6 +18,7 @@ import type { CaseRowFragment, CaseTimelineQuery, DivisionHeadFragment, Division
 import {
   ACTION,
   CATEGORY,
+  CORRECTED,
   DISPATCH_STATUS,
   INDICATOR,
   LEVEL,
@@ -28,8 +29,10 @@ import {
   REPORTS,
   RISK_FACT,
   RISK_KIND,
+  SCALE,
   SCOPE,
   SEVERITY,
+  SOURCE,
   STATUS,
 } from './labels.ts';
 import {
@@ -816,11 +819,33 @@ async function showCase(id: string): Promise<void> {
           (s) =>
             `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
               ACTION[s.action],
-            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}</li>`,
+            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}${correctionList(s.changes)}</li>`,
         )
         .join('')}</ol>
       <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
     </section>`;
+}
+
+type Correction = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['timeline'][number]['changes']>[number];
+
+/** 更正: what a correction replaced, field by field, the value before (原) and the value set (改为). */
+function correctionList(changes: readonly Correction[] | null | undefined): string {
+  if (!changes?.length) return '';
+  const value = (field: Correction['field'], v: string | null | undefined): string => {
+    if (v == null || v === '') return '（未填）';
+    if (field === 'CATEGORY') return CATEGORY[v as keyof typeof CATEGORY] ?? v;
+    if (field === 'SCALE') return SCALE[v as keyof typeof SCALE] ?? v;
+    if (field === 'SOURCE') return SOURCE[v] ?? v;
+    if (field === 'OCCURRED_AT') return wallClock(v);
+    return v;
+  };
+  const parties = (ps: readonly { name: string; role: keyof typeof PARTY_ROLE }[] | null | undefined) =>
+    (ps ?? []).map((p) => `${p.name}（${PARTY_ROLE[p.role]}）`).join('、') || '（无）';
+  const line = (c: Correction) =>
+    c.field === 'PARTIES'
+      ? `原 ${parties(c.partiesBefore)}，改为 ${parties(c.partiesAfter)}`
+      : `原 ${value(c.field, c.before)}，改为 ${value(c.field, c.after)}`;
+  return `<ul class="changes">${changes.map((c) => `<li>${esc(CORRECTED[c.field])}：${esc(line(c))}</li>`).join('')}</ul>`;
 }
 
 /** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */

@@ -472,6 +472,19 @@ export const CaseTimeline = graphql(`
         actor
         note
         status
+        changes {
+          field
+          before
+          after
+          partiesBefore {
+            name
+            role
+          }
+          partiesAfter {
+            name
+            role
+          }
+        }
       }
     }
   }

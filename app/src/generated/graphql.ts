@@ -107,6 +107,21 @@ export type DisputeCategory =
   /** 交通事故 traffic */
   | 'TRAFFIC';
 
+/** 更正 A field of a case's details as reported, as a correction names it. */
+export type DisputeCorrectionField =
+  /** 类别 category */
+  | 'CATEGORY'
+  /** 发生时间 occurredAt */
+  | 'OCCURRED_AT'
+  /** 当事人 parties */
+  | 'PARTIES'
+  /** 规模 scale */
+  | 'SCALE'
+  /** 来源 source */
+  | 'SOURCE'
+  /** 简要情况 summary */
+  | 'SUMMARY';
+
 /** 化解结果 How a dispute was resolved. */
 export type DisputeOutcome =
   /** 调解达成协议 mediated agreement */
@@ -417,7 +432,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1420,6 +1435,19 @@ export const CaseTimelineDocument = new TypedDocumentString(`
       actor
       note
       status
+      changes {
+        field
+        before
+        after
+        partiesBefore {
+          name
+          role
+        }
+        partiesAfter {
+          name
+          role
+        }
+      }
     }
   }
 }

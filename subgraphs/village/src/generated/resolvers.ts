@@ -20,8 +20,8 @@ import type { AuditRow, AuditPage } from '../store/audit-log.ts';
 import type { ChangeRow } from '../store/changes.ts';
 import type { ChangedRecordRow } from '../resolvers/ChangedRecord.ts';
 import type { DisputeRow } from '../store/dispute.ts';
-import type { DisputeStepRow } from '../store/dispute-step.ts';
-import type { DisputePartyRow } from '../store/dispute-party.ts';
+import type { DisputeStepRow, FieldChange } from '../store/dispute-step.ts';
+import type { PartyShown } from '../store/dispute-party.ts';
 import type { PersonHistoryRow, PersonPlaceRow } from '../store/person-history.ts';
 import type { EndedRecordRow } from '../store/life-cycle.ts';
 import type { RiskSignalItem, RiskFactItem } from '../risk-signals.ts';
@@ -582,6 +582,21 @@ export type DisputeCorrection = {
   summary?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** 更正 A field of a case's details as reported, as a correction names it. */
+export type DisputeCorrectionField =
+  /** 类别 category */
+  | 'CATEGORY'
+  /** 发生时间 occurredAt */
+  | 'OCCURRED_AT'
+  /** 当事人 parties */
+  | 'PARTIES'
+  /** 规模 scale */
+  | 'SCALE'
+  /** 来源 source */
+  | 'SOURCE'
+  /** 简要情况 summary */
+  | 'SUMMARY';
+
 /** The 131 deadlines of a dispute. */
 export type DisputeDeadlines = {
   __typename?: 'DisputeDeadlines';
@@ -600,6 +615,24 @@ export type DisputeEdge = {
   cursor: Scalars['String']['output'];
   /** The dispute. */
   node: Dispute;
+};
+
+/**
+ * 更正 What a correction changed in one field. A value is written as the API writes the field: an enum's value
+ * (`FAMILY`), the text, or a DateTime (`2026-09-30T20:00:00.000+08:00`); the parties are given as lists instead.
+ */
+export type DisputeFieldChange = {
+  __typename?: 'DisputeFieldChange';
+  /** The value set (null for PARTIES). */
+  after?: Maybe<Scalars['String']['output']>;
+  /** The value replaced (null when there was none, as an unknown occurredAt, and for PARTIES). */
+  before?: Maybe<Scalars['String']['output']>;
+  /** Which field. */
+  field: DisputeCorrectionField;
+  /** PARTIES only: the parties set. */
+  partiesAfter?: Maybe<Array<DisputeParty>>;
+  /** PARTIES only: the parties replaced, in the order they were recorded. */
+  partiesBefore?: Maybe<Array<DisputeParty>>;
 };
 
 /** Filters on disputes; all given filters must hold. */
@@ -792,6 +825,12 @@ export type DisputeStep = {
   actor: Scalars['String']['output'];
   /** When. */
   at: Scalars['DateTime']['output'];
+  /**
+   * 更正 For a correction (CORRECT), each field it changed, with the value it replaced and the value it set, in the
+   * order of `DisputeCorrection`; null for every other step, and for corrections recorded before 2026-12-05's release
+   * (their note names the fields only).
+   */
+  changes?: Maybe<Array<DisputeFieldChange>>;
   /** At which level. */
   level: GovernanceLevel;
   /** 备注 Note. */
@@ -1753,7 +1792,8 @@ export type Mutation = {
    * summary, parties, occurredAt), with the reason, while the village holds the
    * case: from REPORTED until it is closed, and never once it has gone to the
    * township (the township and county keep their own copy of what was sent up).
-   * Recorded in the timeline as CORRECT, naming what changed. Deadlines already
+   * Recorded in the timeline as CORRECT, with each changed field's value before
+   * and after (`DisputeStep.changes`). Deadlines already
    * running stay as they are; the corrected category and scale set those of the
    * steps that follow. Nothing to change is BAD_USER_INPUT; sent again after a
    * lost answer (the same caller, input and reason, from the version it was
@@ -3729,12 +3769,14 @@ export type ResolversTypes = {
   DisputeCategory: DisputeCategory;
   DisputeConnection: ResolverTypeWrapper<Connection<DisputeRow>>;
   DisputeCorrection: DisputeCorrection;
+  DisputeCorrectionField: DisputeCorrectionField;
   DisputeDeadlines: ResolverTypeWrapper<DisputeDeadlines>;
   DisputeEdge: ResolverTypeWrapper<Omit<DisputeEdge, 'node'> & { node: ResolversTypes['Dispute'] }>;
+  DisputeFieldChange: ResolverTypeWrapper<FieldChange>;
   DisputeFilter: DisputeFilter;
   DisputeInput: DisputeInput;
   DisputeOutcome: DisputeOutcome;
-  DisputeParty: ResolverTypeWrapper<DisputePartyRow>;
+  DisputeParty: ResolverTypeWrapper<PartyShown>;
   DisputePartyInput: DisputePartyInput;
   DisputeScale: DisputeScale;
   DisputeSource: DisputeSource;
@@ -3866,9 +3908,10 @@ export type ResolversParentTypes = {
   DisputeCorrection: DisputeCorrection;
   DisputeDeadlines: DisputeDeadlines;
   DisputeEdge: Omit<DisputeEdge, 'node'> & { node: ResolversParentTypes['Dispute'] };
+  DisputeFieldChange: FieldChange;
   DisputeFilter: DisputeFilter;
   DisputeInput: DisputeInput;
-  DisputeParty: DisputePartyRow;
+  DisputeParty: PartyShown;
   DisputePartyInput: DisputePartyInput;
   DisputeStats: DisputeFigures;
   DisputeStep: DisputeStepRow;
@@ -4105,6 +4148,14 @@ export type DisputeEdgeResolvers<ContextType = VillageContext, ParentType extend
   node?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
 };
 
+export type DisputeFieldChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeFieldChange'] = ResolversParentTypes['DisputeFieldChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['DisputeCorrectionField'], ParentType, ContextType>;
+  partiesAfter?: Resolver<Maybe<Array<ResolversTypes['DisputeParty']>>, ParentType, ContextType>;
+  partiesBefore?: Resolver<Maybe<Array<ResolversTypes['DisputeParty']>>, ParentType, ContextType>;
+};
+
 export type DisputePartyResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeParty'] = ResolversParentTypes['DisputeParty']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
@@ -4137,6 +4188,7 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   action?: Resolver<ResolversTypes['DisputeAction'], ParentType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changes?: Resolver<Maybe<Array<ResolversTypes['DisputeFieldChange']>>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -4745,6 +4797,7 @@ export type Resolvers<ContextType = VillageContext> = {
   DisputeConnection?: DisputeConnectionResolvers<ContextType>;
   DisputeDeadlines?: DisputeDeadlinesResolvers<ContextType>;
   DisputeEdge?: DisputeEdgeResolvers<ContextType>;
+  DisputeFieldChange?: DisputeFieldChangeResolvers<ContextType>;
   DisputeParty?: DisputePartyResolvers<ContextType>;
   DisputeStats?: DisputeStatsResolvers<ContextType>;
   DisputeStep?: DisputeStepResolvers<ContextType>;

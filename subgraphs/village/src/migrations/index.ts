@@ -52,6 +52,7 @@ import { Migration20261205000050ChangePosition } from './Migration20261205000050
 import { Migration20261205000051PatrolKinds } from './Migration20261205000051PatrolKinds.ts';
 import { Migration20261205000052DeclinedCases } from './Migration20261205000052DeclinedCases.ts';
 import { Migration20261205000053DisputeNotes } from './Migration20261205000053DisputeNotes.ts';
+import { Migration20261205000054CorrectionChanges } from './Migration20261205000054CorrectionChanges.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -109,4 +110,5 @@ export const migrations = [
   Migration20261205000051PatrolKinds,
   Migration20261205000052DeclinedCases,
   Migration20261205000053DisputeNotes,
+  Migration20261205000054CorrectionChanges,
 ];

@@ -13,6 +13,10 @@ const DisputeParty = z.object({
 });
 export type DisputePartyRow = z.infer<typeof DisputeParty>;
 
+/** A party as shown (`DisputeParty`): on the case, or as a correction recorded it (`DisputeStep.changes`). */
+export const PartyShown = DisputeParty.pick({ personId: true, name: true, role: true });
+export type PartyShown = z.infer<typeof PartyShown>;
+
 const ofDisputes = sql('disputeParty.ofDisputes', DisputeParty, 'select * from dispute_party where dispute_id in (?) order by id');
 const removeAll = command('disputeParty.removeAll', 'delete from dispute_party where dispute_id = ?');
 const insert = command(

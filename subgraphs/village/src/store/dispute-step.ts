@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { GovernanceLevel } from './dispute.ts';
+import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 
 /**
@@ -10,6 +11,20 @@ import { instant } from './record.ts';
  * started, outcome, assignee), so the record can be derived from the steps in
  * order (migrations …17CaseOrder, …18StepFacts).
  */
+/**
+ * One field a correction changed (`dispute_step.changes`, migration
+ * …54CorrectionChanges): its value before and after as the API writes it, or
+ * for the parties the lists replaced and set.
+ */
+const FieldChange = z.object({
+  field: z.enum(['CATEGORY', 'SCALE', 'SOURCE', 'SUMMARY', 'PARTIES', 'OCCURRED_AT']),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  partiesBefore: z.array(PartyShown).nullable(),
+  partiesAfter: z.array(PartyShown).nullable(),
+});
+export type FieldChange = z.infer<typeof FieldChange>;
+
 const DisputeStep = z.object({
   id: col.id,
   disputeId: col.text,
@@ -27,6 +42,7 @@ const DisputeStep = z.object({
   contactBy: instant.nullable(),
   settleBy: instant.nullable(),
   replyBy: instant.nullable(),
+  changes: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(FieldChange).nullable()),
 });
 export type DisputeStepRow = z.infer<typeof DisputeStep>;
 
@@ -49,12 +65,12 @@ const ofDisputes = sql(
 const atSeq = sql('disputeStep.atSeq', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq = ?');
 const latest = sql('disputeStep.latest', DisputeStep, 'select * from dispute_step where dispute_id = ? order by id desc limit 1');
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
-const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by';
-const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by, changes';
+const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
 // The unique (dispute_id, seq) index guards against a step recorded twice (a redelivered event).
 const insertOnce = command(
   'disputeStep.insertOnce',
-  `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id, seq) where seq is not null do nothing`,
+  `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id, seq) where seq is not null do nothing`,
 );
 
 export interface NewStep {
@@ -71,6 +87,8 @@ export interface NewStep {
   contactBy?: Date | null;
   settleBy?: Date | null;
   replyBy?: Date | null;
+  /** A correction's changed fields (CORRECT only). */
+  changes?: readonly FieldChange[] | null;
 }
 
 type Located = { id: string; villageCode: string; gridCode: string };
@@ -90,6 +108,7 @@ const params = (d: Located, s: NewStep) => [
   s.contactBy ?? null,
   s.settleBy ?? null,
   s.replyBy ?? null,
+  s.changes ? JSON.stringify(s.changes) : null,
 ];
 
 export const disputeSteps = {

@@ -19,8 +19,8 @@ import { deadlineRule } from '../../disputes/deadlines.ts';
 import { actorOf, lockForStep, transitionError } from '../../disputes/steps.ts';
 import type { DisputePartyInput, MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes, IMPORT_KEY, reportDiffers } from '../../store/dispute.ts';
-import { disputeParties, partiesDiffer, type NewParty } from '../../store/dispute-party.ts';
-import { disputeSteps } from '../../store/dispute-step.ts';
+import { disputeParties, partiesDiffer, type NewParty, type PartyShown } from '../../store/dispute-party.ts';
+import { disputeSteps, type FieldChange } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
 import { persons } from '../../store/person.ts';
 
@@ -78,15 +78,33 @@ async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty
   return parties;
 }
 
-/** The fields a correction may change, in Chinese for its timeline note. */
-const CORRECTED_ZH: Record<string, string> = {
-  category: '类别',
-  scale: '规模',
-  source: '来源',
-  summary: '简要情况',
-  occurredAt: '发生时间',
-  parties: '当事人',
-};
+/** The fields a correction may change, in `DisputeCorrection`'s order: in Chinese for its timeline note, and as `DisputeStep.changes` names them. */
+const CORRECTABLE = {
+  category: { zh: '类别', field: 'CATEGORY' },
+  scale: { zh: '规模', field: 'SCALE' },
+  source: { zh: '来源', field: 'SOURCE' },
+  summary: { zh: '简要情况', field: 'SUMMARY' },
+  parties: { zh: '当事人', field: 'PARTIES' },
+  occurredAt: { zh: '发生时间', field: 'OCCURRED_AT' },
+} as const;
+type Correctable = keyof typeof CORRECTABLE;
+type Details = Record<Exclude<Correctable, 'parties'>, string | Date | null>;
+
+/** What a correction changed, field by field, as `DisputeStep.changes` gives it: each value before and after. */
+function correctionChanges(
+  fields: readonly Correctable[],
+  was: Details,
+  now: Details,
+  parties: { was: readonly PartyShown[]; now: readonly PartyShown[] } | null,
+): FieldChange[] {
+  const shown = (f: keyof Details, v: string | Date | null) => (v == null ? null : f === 'occurredAt' ? chinaTime(v) : String(v));
+  const party = ({ personId, name, role }: PartyShown): PartyShown => ({ personId, name, role });
+  return fields.map((f) =>
+    f === 'parties'
+      ? { field: 'PARTIES', before: null, after: null, partiesBefore: parties!.was.map(party), partiesAfter: parties!.now.map(party) }
+      : { field: CORRECTABLE[f].field, before: shown(f, was[f]), after: shown(f, now[f]), partiesBefore: null, partiesAfter: null },
+  );
+}
 
 type ReportMutation = 'reportDispute' | 'correctDispute';
 
@@ -224,8 +242,11 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       };
       const changed = reportDiffers(d, corrected);
       const parties = named && (await heldParties(em, ctx, named));
-      if (parties && partiesDiffer(await disputeParties.ofDisputes(em, [d.id]), parties)) changed.push('parties');
-      const note = `更正${changed.map((f) => CORRECTED_ZH[f]).join('、')}：${why}`;
+      const recorded = parties && (await disputeParties.ofDisputes(em, [d.id]));
+      if (parties && partiesDiffer(recorded!, parties)) changed.push('parties');
+      const fields = (Object.keys(CORRECTABLE) as Correctable[]).filter((f) => changed.includes(f));
+      const changes = correctionChanges(fields, d, corrected, parties && { was: recorded!, now: parties });
+      const note = `更正${fields.map((f) => CORRECTABLE[f].zh).join('、')}：${why}`;
       if (d.version !== version) {
         // Sent again after a lost answer: the case is one version on, this very correction its last step, and it
         // already reads as corrected (nothing left to change).
@@ -258,7 +279,16 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       if (parties && changed.includes('parties')) await disputeParties.replace(em, d, parties);
       const updated = await disputes.correct(em, d.id, corrected, now, changed.includes('parties'));
       // A note outside the case's order (seq null), as 督办 is: the derived fields and deadlines stand.
-      await disputeSteps.insert(em, d, { at: now, level: 'VILLAGE', action: 'CORRECT', actor: actorOf(ctx.caller), note, status: d.status, seq: null });
+      await disputeSteps.insert(em, d, {
+        at: now,
+        level: 'VILLAGE',
+        action: 'CORRECT',
+        actor: actorOf(ctx.caller),
+        note,
+        status: d.status,
+        seq: null,
+        changes,
+      });
       return updated;
     });
     ctx.relay.nudge();
