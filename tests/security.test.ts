@@ -300,6 +300,11 @@ describe('query limits at the gateway', () => {
     );
     expect(fan.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(fan.errors![0]!.message).toMatch(/cost/i);
+    // The same fan-out through the list of a county's villages by code: it had answered 73,500 residents with their ID numbers.
+    const within = await hub.query(`{ villages(within: "623021") { code residents(first: 500) { totalCount nodes { id name idNumber phone } } } }`);
+    expect(within.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(within.errors![0]!.message).toMatch(/cost/i);
+    expect(within.data ?? null).toBeNull();
     const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(' ');
     const a = await hub.query(`{ ${aliases} }`);
     expect(a.errors![0]!.message).toMatch(/alias/i);

@@ -179,6 +179,11 @@ describe('query cost (gateway/src/limits.ts)', () => {
       '{ county(code: "623021") { townships { code population { residents } villages { code disputeStats(period: "2026") { reported } } } } }',
     );
     expect(costOf(drill)).toBeLessThan(200);
+    // A county's villages listed by code pay for the county's villages, not ten: each with a page of residents is refused.
+    const within = parse('query($c: String!) { villages(within: $c) { code residents(first: 500) { totalCount nodes { id name idNumber phone } } } }');
+    expect(costOf(within, { c: '623021' })).toBeGreaterThan(MAX_COST);
+    expect(costOf(within, { c: '623021200' })).toBeLessThan(MAX_COST);
+    expect(costOf(parse('{ villages(within: "62") { code disputeStats(period: "2026") { reported } } }'))).toBeLessThan(200);
   });
   it('counts a page size passed as a variable once it could be one: a value no Int holds is left to the variables’ own check', () => {
     const page = parse('query($f: Int) { changes(first: $f) { nodes { cursor } } }');
