@@ -1,4 +1,5 @@
 import { badInput, quote } from './errors.ts';
+import { halfWidth } from './half-width.ts';
 
 /**
  * National statistical division codes (统计用区划代码). A code's prefix is its
@@ -47,7 +48,8 @@ export function levelOf(code: string): DivisionLevel | undefined {
 
 /** Validates any division code (used for `within:` scopes); throws BAD_USER_INPUT explaining the format. */
 export function parseDivisionCode(value: string, argument = 'code', allowed?: readonly DivisionLevel[]): string {
-  const code = typeof value === 'string' ? value.trim() : '';
+  // Full-width digits, as a Chinese input method types them, are the digits they stand for.
+  const code = typeof value === 'string' ? halfWidth(value.trim()) : '';
   const level = levelOf(code);
   if (!level || (allowed && !allowed.includes(level))) {
     const expected = allowed

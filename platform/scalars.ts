@@ -3,6 +3,7 @@ import { CHINA_OFFSET_MS } from '../domain/china-day.ts';
 import { isRealDate } from '../domain/citizen-id.ts';
 import { FIRST_YEAR, LAST_YEAR } from '../domain/periods.ts';
 import { badInput, quote } from '../domain/errors.ts';
+import { halfWidth } from '../domain/half-width.ts';
 
 const inYears = (y: number) => y >= FIRST_YEAR && y <= LAST_YEAR;
 
@@ -151,7 +152,8 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 /** Parses a record id argument (`ID`): a positive integer. */
 export function parseId(value: string | number, argument = 'id'): number {
-  const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  const digits = typeof value === 'number' ? '' : halfWidth(value);
+  const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(digits) ? Number(digits) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) {
     throw badInput({ zh: `${argument}${shown(value, 'zh')}不是记录编号。`, en: `${argument} ${shown(value)} is not a record id.` }, { argument });
   }

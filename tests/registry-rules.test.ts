@@ -491,6 +491,14 @@ describe('the clerk finds records by what the register writes', () => {
       ).data!.village.addresses;
     expect((await search(`FIND-${RUN}`)).nodes).toEqual([{ id: a.data!.registerAddress.id }]);
     expect((await search(`规则路${RUN}号`)).nodes).toEqual([{ id: a.data!.registerAddress.id }]);
+    // Typed by a Chinese input method: full-width digits and letters read as ASCII, in a search, a number and a code alike.
+    const fullWidth = (t: string) => t.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    expect((await search(`规则路${fullWidth(String(RUN))}号`)).nodes).toEqual([{ id: a.data!.registerAddress.id }]);
+    const typed = await hub.queryAs<{ village: { households: Ids } }>(
+      writer,
+      `{ village(code: "${fullWidth(A)}") { households(number: "${fullWidth(number)}") { totalCount nodes { id } } } }`,
+    );
+    expect(typed.data!.village.households).toEqual({ totalCount: 1, nodes: [{ id: h.data!.registerHousehold.id }] });
     // A wildcard is a character like any other, not a pattern.
     expect((await search('%')).totalCount).toBe(0);
     const blank = await hub.queryAs(writer, `{ village(code: "${A}") { addresses(search: " ") { totalCount } } }`);

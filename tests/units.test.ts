@@ -7,7 +7,7 @@ import { ancestorCode, levelOf, parseDivisionCode, townshipKind, villageKind } f
 import { parseSettings, SettingsError } from '../platform/settings.ts';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { gridCounts, shortVillageName } from '../domain/divisions.ts';
-import { DateScalar, DateTimeScalar, parseFileDay, parseFileInstant } from '../platform/scalars.ts';
+import { DateScalar, DateTimeScalar, parseFileDay, parseFileInstant, parseId } from '../platform/scalars.ts';
 import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
 import { rateOf } from '../app/src/format.ts';
 import * as APP_QUERIES from '../app/src/queries.ts';
@@ -64,6 +64,9 @@ describe('division codes', () => {
   });
 
   it('explains the format when a code is malformed, in Chinese (the message) and English', () => {
+    // Full-width digits (a Chinese input method's) are the digits they stand for, in a code and a record id alike.
+    expect(parseDivisionCode('６２３０２１', 'within')).toBe('623021');
+    expect(parseId('１８４０６６')).toBe(184066);
     expect(() => parseDivisionCode('12345', 'within')).toThrow(/区划代码只含数字/);
     expect(english(() => parseDivisionCode('12345', 'within'))).toMatch(/digits only/);
     try {
@@ -349,7 +352,7 @@ describe('names and free text (platform/validate.ts)', () => {
   });
 
   it('takes names as people write them, counting a rare character as one', () => {
-    for (const n of ['王芳', '阿卜杜·热合曼', '买买提·艾力', 'Zhang San', '𠀀'.repeat(26)]) expect(personName(n, 'name')).toBe(n);
+    for (const n of ['王芳', '阿卜杜·热合曼', '买买提·艾力', 'Zhang San', "O'Neil", '李〇', '𠀀'.repeat(26)]) expect(personName(n, 'name')).toBe(n);
     expect(personName('  李四 ', 'name')).toBe('李四');
   });
 
@@ -361,6 +364,9 @@ describe('names and free text (platform/validate.ts)', () => {
     ['a spreadsheet formula', '=HYPERLINK("http://x","y")'],
     ['a leading minus', '-张三'],
     ['51 characters', '张'.repeat(51)],
+    ['an emoji', '张😀'],
+    ['an emoji of several code points', '张👨‍👩‍👧'],
+    ['a symbol', '★李四'],
   ])('refuses as a name %s', (_, n) => {
     expect(english(() => personName(n, 'name'))).toMatch(/^name /);
   });

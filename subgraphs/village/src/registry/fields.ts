@@ -1,5 +1,6 @@
 import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { chinaDay } from '../../../../domain/china-day.ts';
+import { halfWidth } from '../../../../domain/half-width.ts';
 import { parseCitizenId, parsePhone } from '../../../../domain/citizen-id.ts';
 import { parseCodeOfLevel } from '../../../../domain/codes.ts';
 import { checkTagsForAge, hasAgeRule } from '../../../../domain/tags.ts';
@@ -153,7 +154,7 @@ class Row {
     if (!known && !this.ctx.knowsGrid(code)) throw ruleError(gridUnknown(code), { name });
     this.values.grid_code = code;
     // The export writes village_code beside grid_code: read-only, and it must agree.
-    const village = this.f.village_code?.trim();
+    const village = this.f.village_code && halfWidth(this.f.village_code.trim());
     if (village && village !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: this.ctx.name('village_code') });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { halfWidth } from '../../../../domain/half-width.ts';
 import { col, likeContains } from '../../../../platform/sql.ts';
 import { located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -24,13 +25,21 @@ const table = recordTable<AddressRow, AddressChanges>('address', Address, { numb
 
 export const addresses = {
   ...table,
-  /** A division's addresses, or those whose number is `search` or whose text contains it. */
+  /**
+   * A division's addresses, or those whose number is `search` or whose text contains it, as typed or with its
+   * full-width digits and letters read as ASCII (a search for １组 finds 1组).
+   */
   list: (scope: Scope, search?: string | null): ScopedList<AddressRow> =>
     scopedList(
       'address.list',
       'address',
       Address,
       scope,
-      search != null ? allOf([`(t.number = ? or t.text like ? escape '\\')`], [search, likeContains(search)]) : {},
+      search != null
+        ? allOf(
+            [`(t.number in (?, ?) or t.text like ? escape '\\' or t.text like ? escape '\\')`],
+            [search, halfWidth(search), likeContains(search), likeContains(halfWidth(search))],
+          )
+        : {},
     ),
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { halfWidth } from '../../../../domain/half-width.ts';
 import { col, command, exec, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -57,7 +58,7 @@ export const households = {
   joinGroup: (db: Db, groupId: number, ids: readonly number[]): Promise<number> => exec(db, joinGroup, [groupId, ids]),
   /** Takes those of the households that are in the group out of it (bumping their versions). */
   leaveGroup: (db: Db, groupId: number, ids: readonly number[]): Promise<number> => exec(db, leaveGroup, [ids, groupId]),
-  /** A division's households, or the one with that number (户号). */
+  /** A division's households, or the one with that number (户号), as typed or with full-width digits read as ASCII. */
   list: (scope: Scope, number?: string | null): ScopedList<HouseholdRow> =>
-    scopedList('household.list', 'household', Household, scope, number != null ? allOf(['t.number = ?'], [number]) : {}),
+    scopedList('household.list', 'household', Household, scope, number != null ? allOf(['t.number in (?, ?)'], [number, halfWidth(number)]) : {}),
 };
