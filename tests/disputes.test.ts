@@ -270,6 +270,23 @@ describe('a dispute’s whole life across levels', () => {
     }
   });
 
+  it('lists a grid worker’s own reports (reportedByMe), and the others’ apart', async () => {
+    const worker = await hub.token({ jurisdiction: '623021200201', scopes: ['read', 'write'], subject: `grid-worker-${Date.now()}` });
+    const mine = (await report(`mine-${Date.now()}`, worker)).data!.reportDispute;
+    type Page = { totalCount: number; nodes: { id: string }[] };
+    const lists = await hub.queryAs<{ village: { mine: Page; others: Page; all: Page } }>(
+      worker,
+      `{ village(code: "623021200201") {
+          mine: disputes(filter: { reportedByMe: true }) { totalCount nodes { id } }
+          others: disputes(first: 0, filter: { reportedByMe: false }) { totalCount nodes { id } }
+          all: disputes(first: 0) { totalCount nodes { id } } } }`,
+    );
+    expect(lists.errors).toBeUndefined();
+    const v = lists.data!.village;
+    expect(v.mine).toEqual({ totalCount: 1, nodes: [{ id: mine.id }] });
+    expect(v.others.totalCount).toBe(v.all.totalCount - 1);
+  });
+
   it('refuses to close a case never rated and to rate one not resolved, leaving it unchanged', async () => {
     let d = (await report(`refuse-${Date.now()}`)).data!.reportDispute;
     const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);

@@ -649,6 +649,11 @@ export type DisputeFilter = {
   handlingLevel?: InputMaybe<GovernanceLevel>;
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * 我上报的 true: only the cases the caller reported itself, by form or file (those its token's subject reported: a grid
+   * worker's own reports); false: only those others reported.
+   */
+  reportedByMe?: InputMaybe<Scalars['Boolean']['input']>;
   /** This scale. */
   scale?: InputMaybe<DisputeScale>;
   /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). */

@@ -186,6 +186,8 @@ export interface DisputeConditions {
   externalId?: string | null;
   /** Text the summary contains. */
   search?: string | null;
+  /** Reported by this caller (its subject: true), or by others (false). */
+  reportedBy?: { subject: string; mine: boolean } | null;
 }
 
 export const disputes = {
@@ -286,6 +288,10 @@ export const disputes = {
     if (c.search) {
       where.push(`t.summary like ? escape '\\'`);
       params.push(likeContains(c.search));
+    }
+    if (c.reportedBy) {
+      where.push(`t.created_by ${c.reportedBy.mine ? '=' : '<>'} ?`);
+      params.push(c.reportedBy.subject);
     }
     if (c.overdue != null) where.push(`${c.overdue ? '' : 'not '}${OVERDUE_SQL.replaceAll('d.', 't.')}`);
     if (c.reported) {

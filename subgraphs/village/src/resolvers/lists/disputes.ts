@@ -8,7 +8,7 @@ import type { DisputeFilter, VillageDisputesArgs } from '../../generated/resolve
 import { disputes, type DisputeConditions, type DisputeRow } from '../../store/dispute.ts';
 import type { Scope } from '../../store/scoped.ts';
 
-function conditions(filter: DisputeFilter | null | undefined): DisputeConditions {
+function conditions(filter: DisputeFilter | null | undefined, subject: string): DisputeConditions {
   if (!filter) return {};
   let reported: [string, string] | null = null;
   if (filter.from || filter.to) {
@@ -31,6 +31,7 @@ function conditions(filter: DisputeFilter | null | undefined): DisputeConditions
     caseNumber,
     externalId: filter.externalId == null ? null : keyText(filter.externalId, 'filter.externalId', 200),
     search: filter.search == null ? null : keyText(filter.search, 'filter.search', 100),
+    reportedBy: filter.reportedByMe == null ? null : { subject, mine: filter.reportedByMe },
   };
 }
 
@@ -38,6 +39,6 @@ function conditions(filter: DisputeFilter | null | undefined): DisputeConditions
 export function disputesOf(scope: Scope) {
   return (parent: { code: string }, args: VillageDisputesArgs, ctx: VillageContext): Promise<Connection<DisputeRow>> => {
     requireListAccess(ctx.caller, parent.code, 'dispute');
-    return ctx.pages.connection(disputes.list(scope, conditions(args.filter)), parent.code, args);
+    return ctx.pages.connection(disputes.list(scope, conditions(args.filter, ctx.caller.subject)), parent.code, args);
   };
 }
