@@ -1516,7 +1516,11 @@ export type Household = {
   members: Array<Person>;
   /** 户号 Household number, unique in its village. */
   number: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /**
+   * Optimistic-concurrency version of the household's own record (number, head, address, house, grid, group). A
+   * resident joining or leaving it changes that resident's version, not this one: refresh `members` (or follow the
+   * change feed's RESIDENT entries) to see them.
+   */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the household. */
   village: Village;
