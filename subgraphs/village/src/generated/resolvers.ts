@@ -1886,7 +1886,11 @@ export type Mutation = {
   rateDispute: Dispute;
   /** 协同办理 Records a mediation session. */
   recordMediation: Dispute;
-  /** Records a patrol and the hazards it found. */
+  /**
+   * Records a patrol and the hazards it found. A team's patrols never overlap, so no idempotency key is needed: the
+   * very same patrol sent again after a lost answer (same team, times, grid and participants) answers the one recorded,
+   * its hazards not added again; any other patrol overlapping it is CONFLICT (`patrolId` names the one recorded).
+   */
   recordPatrol: Patrol;
   /** Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */
   rectifyHazard: Hazard;
