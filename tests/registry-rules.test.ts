@@ -499,6 +499,9 @@ describe('the clerk finds records by what the register writes', () => {
       `{ village(code: "${fullWidth(A)}") { households(number: "${fullWidth(number)}") { totalCount nodes { id } } } }`,
     );
     expect(typed.data!.village.households).toEqual({ totalCount: 1, nodes: [{ id: h.data!.registerHousehold.id }] });
+    // A record the caller does not hold is NOT_FOUND naming the argument, as every other refusal does.
+    const missing = await hub.queryAs(writer, `mutation { updateHousehold(id: "999999999", version: 1, input: { number: "x" }) { id } }`);
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'id' });
     // A wildcard is a character like any other, not a pattern.
     expect((await search('%')).totalCount).toBe(0);
     const blank = await hub.queryAs(writer, `{ village(code: "${A}") { addresses(search: " ") { totalCount } } }`);

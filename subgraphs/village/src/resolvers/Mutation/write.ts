@@ -182,7 +182,7 @@ export async function forWrite<R extends { villageCode: string; gridCode?: strin
   const recordId = parseId(id, argument);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
   if (!row || !holdsRecord(caller, row))
-    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` });
+    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` }, { argument });
   requireWrite(caller, placeOf(row));
   return row;
 }
