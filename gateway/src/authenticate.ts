@@ -10,7 +10,7 @@ export type CallerCheck = CallerVerifier;
 /** `Authorization: Bearer <JWT>` → the caller, or HTTP 401 UNAUTHENTICATED saying why. */
 export function authenticate(check: CallerCheck, header: string | undefined): Promise<Caller> {
   return callerFromHeader(check, header, {
-    zh: '未登录或缺少令牌：请求须携带 Authorization: Bearer <JWT>。令牌由本系统的管理员签发（运维命令 npm run token）；应用请重新登录。',
+    zh: '未登录或缺少令牌：请求须携带 Authorization: Bearer <JWT>。令牌请向本系统的管理员申领；应用请重新登录。',
     en: "Not signed in: send Authorization: Bearer <JWT>. Tokens are issued by the hub's operators (npm run token); an app signs in again.",
   });
 }
