@@ -23,7 +23,7 @@ import pg from 'pg';
 import { chinaDay } from '../domain/china-day.ts';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
 import { hugePages } from './lib/huge-pages.ts';
-import { childrenOf, descendantsOf, processTable } from './lib/processes.ts';
+import { childrenOf, descendantsOf, processInfo, processTable } from './lib/processes.ts';
 import { loadKeys } from './lib/keys.ts';
 import { settingsOrExit } from '../platform/settings.ts';
 import { dataVolume, embeddedOwnerUrl, ownerUrl } from './bench/db.ts';
@@ -510,15 +510,31 @@ if (scenarios.includes('bulk')) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-import-'));
   const file = join(dir, 'residents.csv');
   spawnSync(node, ['scripts/make-residents.ts', '--out', file, '--county', '623021', '--id-county', idCounty, '--rows', '200000'], { encoding: 'utf8' });
+  // Where an import's time goes: CPU per process over the import (the import client's own is this process's reaped
+  // children's time, since spawnSync waits for it).
+  const ownReaped = () => processInfo(process.pid)?.reapedCpuMs ?? 0;
+  const [cpuBefore, clientBefore] = [cpu.sample(), ownReaped()];
   const imp = spawnSync(node, ['scripts/import.ts', 'residents', file, '--token', admin, '--url', gatewayUrl.replace('/graphql', '')], {
     env: hubEnv,
     encoding: 'utf8',
   });
+  const [cpuAfter, clientAfter] = [cpu.sample(), ownReaped()];
   const done = lastJson(imp.stdout);
   say('\n| path | rows | seconds | rows/s | rejected |\n| --- | ---: | ---: | ---: | ---: |');
   say(
     `| npm run import (residents CSV, new rows) | ${done.inserted ?? '–'} | ${done.seconds ?? '–'} | ${done.rowsPerSecond ?? imp.stderr.trim().slice(0, 200)} | ${done.rejected ?? '–'} |`,
   );
+  if (typeof done.inserted === 'number' && done.inserted > 0) {
+    // µs of CPU per row for each process, and its share of the CPU the import took.
+    const spent = { ...perRequest(cpuBefore, cpuAfter, 1), 'import client': clientAfter - clientBefore };
+    const all = Object.values(spent).reduce((a, b) => a + b, 0);
+    const rows = done.inserted;
+    say(`\nCPU over the residents import (${(all / 1000).toFixed(1)} s of CPU for ${done.seconds} s on the clock), per process:\n`);
+    say(`| process | CPU s | µs per row | share |\n| --- | ---: | ---: | ---: |`);
+    for (const [name, ms] of Object.entries(spent)) {
+      say(`| ${name} | ${(ms / 1000).toFixed(2)} | ${((ms * 1000) / rows).toFixed(1)} | ${((100 * ms) / Math.max(1, all)).toFixed(0)}% |`);
+    }
+  }
   await removeImported();
   // A register of cases from another system: 2,000 disputes whose two parties are residents of the county named by
   // ID number, as a dry run (every check and the whole write, rolled back), so that runs leave no cases behind.
