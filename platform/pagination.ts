@@ -45,15 +45,20 @@ export function decodeCursor(cursor: string, list: string, key?: RegExp): string
   return k;
 }
 
-/** `first` checked; the cursor is read by the list (`afterKey`). */
-export function parsePage(args: PageArgs): Page {
-  const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+/** A page size (`first`) checked against the list's largest page, said alike by every list. */
+export function pageSize(first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 0 || first > max) {
     throw badInput(
-      { zh: `first 须为 0 到 ${MAX_PAGE} 之间的整数，收到 ${first}。`, en: `first must be an integer from 0 to ${MAX_PAGE}; got ${first}.` },
+      { zh: `first 须为 0 到 ${max} 之间的整数，收到 ${first}。`, en: `first must be an integer from 0 to ${max}; got ${first}.` },
       { argument: 'first' },
     );
   }
+  return first;
+}
+
+/** `first` checked; the cursor is read by the list (`afterKey`). */
+export function parsePage(args: PageArgs): Page {
+  const first = pageSize(args.first ?? DEFAULT_PAGE, MAX_PAGE);
   return args.after ? { limit: first, cursor: args.after } : { limit: first };
 }
 

@@ -581,4 +581,21 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(compared.township.now.previous).toEqual(compared.township.before);
     expect(compared.township.now.yearAgo).toMatchObject(yearAgo({ from, to }));
   });
+
+  it('pages the township’s cases, its dispatches and the county’s inbox with edges whose last cursor ends the page', async () => {
+    type Paged = { edges: { cursor: string; node: unknown }[]; nodes: unknown[]; pageInfo: { endCursor: string | null } };
+    const r = await hub.queryAs<{ township: { disputes: Paged; dispatches: Paged }; county: { caseInbox: Paged } }>(
+      callers.county,
+      `{ township(code: "${TOWNSHIP}") {
+           disputes(first: 2) { edges { cursor node { dispute { id } } } nodes { dispute { id } } pageInfo { endCursor } }
+           dispatches(first: 2) { edges { cursor node { id } } nodes { id } pageInfo { endCursor } } }
+         county(code: "${WRITE_COUNTY}") { caseInbox(first: 2) { edges { cursor node { dispute { id } } } nodes { dispute { id } } pageInfo { endCursor } } } }`,
+    );
+    const pages = ok(r, 'pages');
+    for (const page of [pages.township.disputes, pages.township.dispatches, pages.county.caseInbox]) {
+      expect(page.edges.map((e) => e.node)).toEqual(page.nodes);
+      expect(page.edges.at(-1)?.cursor ?? null).toBe(page.pageInfo.endCursor);
+    }
+    expect(pages.township.dispatches.nodes.length).toBeGreaterThan(0);
+  });
 });

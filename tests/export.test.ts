@@ -58,11 +58,14 @@ describe('export', () => {
     };
     expect(await readers(ids[Math.floor(ids.length / 2)]!)).toEqual([{ subject, operation: 'export residents within 623021200' }]);
     // The entry says how many it names, and gives its ids a page at a time (1,000 unless asked for more).
-    const entry = await hub.queryAs<{ auditLog: { nodes: { recordCount: number; some: string[]; three: string[] }[] } }>(
+    const entry = await hub.queryAs<{
+      auditLog: { nodes: { recordCount: number; some: string[]; three: string[] }[]; edges: { cursor: string }[]; pageInfo: { endCursor: string } };
+    }>(
       admin,
-      `{ auditLog(subject: "${subject}") { nodes { recordCount some: recordIds three: recordIds(first: 3) } } }`,
+      `{ auditLog(subject: "${subject}") { nodes { recordCount some: recordIds three: recordIds(first: 3) } edges { cursor } pageInfo { endCursor } } }`,
     );
     expect(entry.data!.auditLog.nodes).toEqual([{ recordCount: ids.length, some: ids.slice(0, 1000).map(String), three: ids.slice(0, 3).map(String) }]);
+    expect(entry.data!.auditLog.edges).toEqual([{ cursor: entry.data!.auditLog.pageInfo.endCursor }]);
     const tooMany = await hub.queryAs(admin, `{ auditLog(subject: "${subject}") { nodes { recordIds(first: 100001) } } }`);
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
     // A resident of another township was not in it.

@@ -232,11 +232,15 @@ describe('listing targets', () => {
     assessmentTargets: {
       totalCount: number;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { cursor: string; node: { divisionCode: string } }[];
       nodes: { divisionCode: string; year: number; target: number }[];
     };
   };
   const list = (token: string, args: string) =>
-    hub.queryAs<Listed>(token, `{ assessmentTargets(${args}) { totalCount pageInfo { hasNextPage endCursor } nodes { divisionCode year indicator target } } }`);
+    hub.queryAs<Listed>(
+      token,
+      `{ assessmentTargets(${args}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { divisionCode } } nodes { divisionCode year indicator target } } }`,
+    );
 
   it('lists the targets set within a division of the caller’s jurisdiction, paged, and refuses one outside it', async () => {
     ok(await set(countyAdmin, v2, 0.3), 'a village');
@@ -247,6 +251,7 @@ describe('listing targets', () => {
     // Paging: one at a time, in order, each exactly once.
     const first = ok(await list(countyAdmin, `within: "${COUNTY}", year: ${YEAR}, first: 1`), 'page 1').assessmentTargets;
     expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(first.edges).toEqual([{ cursor: first.pageInfo.endCursor, node: { divisionCode: COUNTY } }]);
     const second = ok(
       await list(countyAdmin, `within: "${COUNTY}", year: ${YEAR}, first: 1, after: "${first.pageInfo.endCursor}"`),
       'page 2',

@@ -8,6 +8,7 @@ import type { AssessmentTargetRow } from '../store/assessment-target.ts';
 import type { CountyContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -59,12 +60,23 @@ export type AssessmentTarget = {
 /** A page of assessment targets, by division code, year and indicator. */
 export type AssessmentTargetConnection = {
   __typename?: 'AssessmentTargetConnection';
+  /** The targets of this page with their cursors. */
+  edges: Array<AssessmentTargetEdge>;
   /** The targets of this page. */
   nodes: Array<AssessmentTarget>;
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** One assessment target and its cursor. */
+export type AssessmentTargetEdge = {
+  __typename?: 'AssessmentTargetEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The target. */
+  node: AssessmentTarget;
 };
 
 /** The order of a case inbox. */
@@ -147,6 +159,8 @@ export type CountyCase = {
 /** A page of county cases, newest first. */
 export type CountyCaseConnection = {
   __typename?: 'CountyCaseConnection';
+  /** The cases of this page with their cursors. */
+  edges: Array<CountyCaseEdge>;
   /**
    * Deprecated: use pageInfo.endCursor.
    * @deprecated Use pageInfo.endCursor.
@@ -163,6 +177,15 @@ export type CountyCaseConnection = {
   pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** One case and its cursor. */
+export type CountyCaseEdge = {
+  __typename?: 'CountyCaseEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The case. */
+  node: CountyCase;
 };
 
 /** 县级办理状态 A case's status at the county. */
@@ -515,11 +538,13 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AssessmentTargetConnection: ResolverTypeWrapper<Connection<AssessmentTargetRow>>;
+  AssessmentTargetEdge: ResolverTypeWrapper<Omit<AssessmentTargetEdge, 'node'> & { node: ResolversTypes['AssessmentTarget'] }>;
   CaseInboxOrder: CaseInboxOrder;
   County: ResolverTypeWrapper<CountyEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountyCase: ResolverTypeWrapper<CountyCaseRow>;
   CountyCaseConnection: ResolverTypeWrapper<Connection<CountyCaseRow>>;
+  CountyCaseEdge: ResolverTypeWrapper<Omit<CountyCaseEdge, 'node'> & { node: ResolversTypes['CountyCase'] }>;
   CountyCaseStatus: CountyCaseStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Department: ResolverTypeWrapper<DepartmentEntity>;
@@ -541,10 +566,12 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
   AssessmentTargetConnection: Connection<AssessmentTargetRow>;
+  AssessmentTargetEdge: Omit<AssessmentTargetEdge, 'node'> & { node: ResolversParentTypes['AssessmentTarget'] };
   County: CountyEntity;
   Boolean: Scalars['Boolean']['output'];
   CountyCase: CountyCaseRow;
   CountyCaseConnection: Connection<CountyCaseRow>;
+  CountyCaseEdge: Omit<CountyCaseEdge, 'node'> & { node: ResolversParentTypes['CountyCase'] };
   DateTime: Scalars['DateTime']['output'];
   Department: DepartmentEntity;
   ID: Scalars['ID']['output'];
@@ -565,9 +592,15 @@ export type AssessmentTargetResolvers<ContextType = CountyContext, ParentType ex
 };
 
 export type AssessmentTargetConnectionResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['AssessmentTargetConnection'] = ResolversParentTypes['AssessmentTargetConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AssessmentTargetEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['AssessmentTarget']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AssessmentTargetEdgeResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['AssessmentTargetEdge'] = ResolversParentTypes['AssessmentTargetEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType>;
 };
 
 export type CountyResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['County'] = ResolversParentTypes['County'], FederationReferenceType extends FederationReferenceTypes['County'] = FederationReferenceTypes['County']> = {
@@ -595,11 +628,17 @@ export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends 
 };
 
 export type CountyCaseConnectionResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCaseConnection'] = ResolversParentTypes['CountyCaseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CountyCaseEdge']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['CountyCase']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CountyCaseEdgeResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCaseEdge'] = ResolversParentTypes['CountyCaseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -655,9 +694,11 @@ export type RegionResolvers<ContextType = CountyContext, ParentType extends Reso
 export type Resolvers<ContextType = CountyContext> = {
   AssessmentTarget?: AssessmentTargetResolvers<ContextType>;
   AssessmentTargetConnection?: AssessmentTargetConnectionResolvers<ContextType>;
+  AssessmentTargetEdge?: AssessmentTargetEdgeResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
   CountyCase?: CountyCaseResolvers<ContextType>;
   CountyCaseConnection?: CountyCaseConnectionResolvers<ContextType>;
+  CountyCaseEdge?: CountyCaseEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Department?: DepartmentResolvers<ContextType>;
   Dispute?: DisputeResolvers<ContextType>;

@@ -9,6 +9,7 @@ import type { IdRef, CodeRef } from '../../../../platform/refs.ts';
 import type { TownshipContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -101,12 +102,23 @@ export type Dispatch = {
 /** A page of dispatches, newest first. */
 export type DispatchConnection = {
   __typename?: 'DispatchConnection';
+  /** The dispatches of this page with their cursors. */
+  edges: Array<DispatchEdge>;
   /** The dispatches of this page. */
   nodes: Array<Dispatch>;
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** One dispatch and its cursor. */
+export type DispatchEdge = {
+  __typename?: 'DispatchEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The dispatch. */
+  node: Dispatch;
 };
 
 /** Filters on dispatches. */
@@ -476,6 +488,8 @@ export type TownshipCase = {
 /** A page of township cases, newest first. */
 export type TownshipCaseConnection = {
   __typename?: 'TownshipCaseConnection';
+  /** The cases of this page with their cursors. */
+  edges: Array<TownshipCaseEdge>;
   /**
    * Deprecated: use pageInfo.endCursor.
    * @deprecated Use pageInfo.endCursor.
@@ -492,6 +506,15 @@ export type TownshipCaseConnection = {
   pageInfo: PageInfo;
   /** How many match in all. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** One case and its cursor. */
+export type TownshipCaseEdge = {
+  __typename?: 'TownshipCaseEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The case. */
+  node: TownshipCase;
 };
 
 /** Filters on a township's cases. */
@@ -663,6 +686,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DispatchConnection: ResolverTypeWrapper<Connection<DispatchRow>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DispatchEdge: ResolverTypeWrapper<Omit<DispatchEdge, 'node'> & { node: ResolversTypes['Dispatch'] }>;
   DispatchFilter: DispatchFilter;
   DispatchStats: ResolverTypeWrapper<DispatchFigures>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -678,6 +702,7 @@ export type ResolversTypes = {
   TownshipAgencyKind: TownshipAgencyKind;
   TownshipCase: ResolverTypeWrapper<TownshipCaseRow>;
   TownshipCaseConnection: ResolverTypeWrapper<Connection<TownshipCaseRow>>;
+  TownshipCaseEdge: ResolverTypeWrapper<Omit<TownshipCaseEdge, 'node'> & { node: ResolversTypes['TownshipCase'] }>;
   TownshipCaseFilter: TownshipCaseFilter;
   TownshipCaseStatus: TownshipCaseStatus;
   TownshipKind: TownshipKind;
@@ -696,6 +721,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   DispatchConnection: Connection<DispatchRow>;
   Int: Scalars['Int']['output'];
+  DispatchEdge: Omit<DispatchEdge, 'node'> & { node: ResolversParentTypes['Dispatch'] };
   DispatchFilter: DispatchFilter;
   DispatchStats: DispatchFigures;
   Float: Scalars['Float']['output'];
@@ -707,6 +733,7 @@ export type ResolversParentTypes = {
   TownshipAgency: TownshipAgencyEntity;
   TownshipCase: TownshipCaseRow;
   TownshipCaseConnection: Connection<TownshipCaseRow>;
+  TownshipCaseEdge: Omit<TownshipCaseEdge, 'node'> & { node: ResolversParentTypes['TownshipCase'] };
   TownshipCaseFilter: TownshipCaseFilter;
   TownshipTeam: TownshipTeamEntity;
 };
@@ -744,9 +771,15 @@ export type DispatchResolvers<ContextType = TownshipContext, ParentType extends 
 };
 
 export type DispatchConnectionResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchConnection'] = ResolversParentTypes['DispatchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DispatchEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Dispatch']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DispatchEdgeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchEdge'] = ResolversParentTypes['DispatchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType>;
 };
 
 export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchStats'] = ResolversParentTypes['DispatchStats']> = {
@@ -830,11 +863,17 @@ export type TownshipCaseResolvers<ContextType = TownshipContext, ParentType exte
 };
 
 export type TownshipCaseConnectionResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCaseConnection'] = ResolversParentTypes['TownshipCaseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TownshipCaseEdge']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['TownshipCase']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TownshipCaseEdgeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCaseEdge'] = ResolversParentTypes['TownshipCaseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType>;
 };
 
 export type TownshipTeamResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipTeam'] = ResolversParentTypes['TownshipTeam']> = {
@@ -850,6 +889,7 @@ export type Resolvers<ContextType = TownshipContext> = {
   DateTime?: GraphQLScalarType;
   Dispatch?: DispatchResolvers<ContextType>;
   DispatchConnection?: DispatchConnectionResolvers<ContextType>;
+  DispatchEdge?: DispatchEdgeResolvers<ContextType>;
   DispatchStats?: DispatchStatsResolvers<ContextType>;
   Dispute?: DisputeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -859,6 +899,7 @@ export type Resolvers<ContextType = TownshipContext> = {
   TownshipAgency?: TownshipAgencyResolvers<ContextType>;
   TownshipCase?: TownshipCaseResolvers<ContextType>;
   TownshipCaseConnection?: TownshipCaseConnectionResolvers<ContextType>;
+  TownshipCaseEdge?: TownshipCaseEdgeResolvers<ContextType>;
   TownshipTeam?: TownshipTeamResolvers<ContextType>;
 };
 

@@ -183,12 +183,23 @@ export type AuditEntryRecordIdsArgs = {
 /** A page of audit entries, newest first (by time, then id). */
 export type AuditEntryConnection = {
   __typename?: 'AuditEntryConnection';
+  /** The entries of this page with their cursors. */
+  edges: Array<AuditEntryEdge>;
   /** The entries of this page. */
   nodes: Array<AuditEntry>;
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
   /** How many entries match, over all pages. */
   totalCount: Scalars['Int']['output'];
+};
+
+/** One audit entry and its cursor. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Cursor. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
 };
 
 /**
@@ -3764,6 +3775,7 @@ export type ResolversTypes = {
   AssessmentIndicator: AssessmentIndicator;
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   Change: ResolverTypeWrapper<ChangeRow>;
   ChangeConnection: ResolverTypeWrapper<Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ChangeEdge']>, nodes: Array<ResolversTypes['Change']> }>;
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
@@ -3909,6 +3921,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   AuditEntry: AuditRow;
   AuditEntryConnection: AuditPage;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   Change: ChangeRow;
   ChangeConnection: Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ChangeEdge']>, nodes: Array<ResolversParentTypes['Change']> };
   ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
@@ -4054,9 +4067,15 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
 };
 
 export type AuditEntryConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 };
 
 export type ChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
@@ -4799,6 +4818,7 @@ export type Resolvers<ContextType = VillageContext> = {
   Assessment?: AssessmentResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Change?: ChangeResolvers<ContextType>;
   ChangeConnection?: ChangeConnectionResolvers<ContextType>;
   ChangeEdge?: ChangeEdgeResolvers<ContextType>;

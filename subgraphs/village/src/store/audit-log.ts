@@ -28,6 +28,7 @@ export const MAX_RECORD_IDS = 100_000;
 
 /** A newest-first page of entries (AuditEntryConnection); the total is counted only when asked for. */
 export interface AuditPage {
+  edges: { cursor: string; node: AuditRow }[];
   nodes: AuditRow[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   /** Counted only when read (a getter): a query that does not select it costs no count. */

@@ -42,10 +42,11 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(afterKey(page, 'audit_log'), CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);
-    const last = nodes.at(-1);
+    const edges = nodes.map((node) => ({ cursor: encodeCursor('audit_log', timeIdKey(node.at, node.id)), node }));
     return {
+      edges,
       nodes,
-      pageInfo: { hasNextPage, endCursor: last ? encodeCursor('audit_log', timeIdKey(last.at, last.id)) : null },
+      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       get totalCount() {
         return auditLog.count(ctx.em, filter);
       },

@@ -1,17 +1,11 @@
-import { badInput } from '../../../../../domain/errors.ts';
+import { pageSize } from '../../../../../platform/pagination.ts';
 import { changeCursor, changeQuery, changesAfter, MAX_CHANGES } from '../../changes/query.ts';
 import { requireDivisionHeld } from '../../directory.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 
 export const changeQueries: Pick<QueryResolvers, 'changes'> = {
   changes: async (_, args, ctx) => {
-    const first = args.first ?? 100;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_CHANGES) {
-      throw badInput(
-        { zh: `first 应为 0 到 ${MAX_CHANGES} 之间的整数，收到的是 ${first}。`, en: `first must be an integer from 0 to ${MAX_CHANGES}; got ${first}.` },
-        { argument: 'first' },
-      );
-    }
+    const first = pageSize(args.first ?? 100, MAX_CHANGES);
     const q = changeQuery(ctx.caller, args, first + 1);
     if (q.within) await requireDivisionHeld(ctx.em, q.within);
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
