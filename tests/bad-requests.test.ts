@@ -58,6 +58,27 @@ describe('malformed GraphQL requests get a 400 with a typed code', () => {
 });
 
 describe('requests refused before GraphQL runs get a JSON body with a code', () => {
+  it('gives a signed-in app the name of every enum value (/labels.json), as the schema and the spreadsheets name them', async () => {
+    const url = new URL('/labels.json', hub.gatewayUrl);
+    expect((await fetch(url)).status).toBe(401);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${await hub.token()}` } });
+    expect(res.status).toBe(200);
+    type Label = { value: string; zh: string; description: string };
+    const labels = (await res.json()) as Record<string, Label[]>;
+    expect(labels.DisputeStatus!.find((l) => l.value === 'DECLINED')).toMatchObject({ zh: '不予受理' });
+    expect(labels.PartyRole).toEqual([
+      { value: 'APPLICANT', zh: '申请人', description: '申请人 applicant' },
+      { value: 'RESPONDENT', zh: '被申请人', description: '被申请人 respondent' },
+      { value: 'THIRD_PARTY', zh: '第三人', description: '第三人 third party' },
+    ]);
+    // Every value of every enum of the API has a Chinese name to show.
+    const unnamed = Object.entries(labels).flatMap(([e, ls]) => ls.filter((l) => !l.zh).map((l) => `${e}.${l.value}`));
+    expect(unnamed).toEqual([]);
+    // Unchanged until the schema changes: a client keeps its copy.
+    const again = await fetch(url, { headers: { authorization: `Bearer ${await hub.token()}`, 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
   it('an unknown path: 404 NOT_FOUND, naming the paths there are', async () => {
     const res = await fetch(new URL('/nope', hub.gatewayUrl));
     expect(res.status).toBe(404);

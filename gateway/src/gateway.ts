@@ -16,6 +16,7 @@ import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
+import { labelsRoute } from './labels.ts';
 import { appRoute } from './app.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
@@ -135,6 +136,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/app/*': analysisRoom,
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
+        '/labels.json': labelsRoute(callers),
         '/metrics': metrics.route(),
         '/health': async (_req, res) => {
           const checks = await Promise.all(

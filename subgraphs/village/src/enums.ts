@@ -1,4 +1,4 @@
-import { Kind } from 'graphql';
+import { enumNames } from '../../../domain/enum-names.ts';
 import { loadSchema } from '../../../platform/service.ts';
 
 /**
@@ -9,13 +9,7 @@ import { loadSchema } from '../../../platform/service.ts';
  * either, each field the names of its own enum only (tests/xlsx.test.ts,
  * tests/import.test.ts).
  */
-const ENUMS = new Map(
-  loadSchema('village').definitions.flatMap((d) =>
-    d.kind === Kind.ENUM_TYPE_DEFINITION
-      ? [[d.name.value, (d.values ?? []).map((v) => ({ code: v.name.value, zh: v.description?.value.trim().split(/[\s，]/)[0] ?? '' }))] as const]
-      : [],
-  ),
-);
+const ENUMS = enumNames(loadSchema('village'));
 
 function enumOf(name: string): readonly { code: string; zh: string }[] {
   const values = ENUMS.get(name);

@@ -29,7 +29,7 @@ export type Scalars = {
 export type CaseInboxOrder =
   /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
   | 'DUE_FIRST'
-  /** Newest received first (the default). */
+  /** 最新优先 Newest received first (the default). */
   | 'NEWEST_FIRST';
 
 /**
