@@ -138,9 +138,12 @@ const disputeInput = (extra = '') =>
 
 function argumentCases(): Case[] {
   const uuid = '3f1c2b4a-9d8e-4f70-8a6b-1c2d3e4f5a6b';
-  /** Values, by argument type, that no field of the type may accept. */
+  /**
+   * Values, by argument type, that no field of the type may accept. Full-width digits are read as digits (a Chinese
+   * input method types them), so a full-width value is bad here only when its ASCII twin is.
+   */
   const VALUES: Record<string, unknown[]> = {
-    recordId: ['abc', '-1', '0', '1.5', '99999999999', '', ' 1', '1e3', '０１', '1 or 1=1', `1${NUL}`, HUGE, 1.5, true, [1], { id: 1 }],
+    recordId: ['abc', '-1', '0', '1.5', '99999999999', '', ' 1', '1e3', '１ｅ３', '1 or 1=1', `1${NUL}`, HUGE, 1.5, true, [1], { id: 1 }],
     disputeId: ['abc', '1', `${uuid.slice(0, -1)}g`, `{${uuid}}`, `${uuid} `, `${uuid}${NUL}`, '', HUGE, 12, [uuid]],
     first: [-1, 100_001, 2_147_483_648, -2_147_483_649, 1.5, '10', true, [1]],
     version: [-1, 2_147_483_648, 1.5, '1', true, { v: 1 }],
@@ -148,7 +151,7 @@ function argumentCases(): Case[] {
     float: [-1, 1e12, 'x', true, [0.5], { v: 1 }],
     text: ['', '   ', NUL, `abc${NUL}`, HUGE, HUGE_ZH, 12, ['a'], { a: 1 }],
     optionalText: [NUL, `abc${NUL}`, HUGE, HUGE_ZH, 12, ['a'], { a: 1 }],
-    code: ['', '6', '62302', '6230211', 'abcdef', '６２３０２１', '-62302', '62302l', `623021${NUL}`, '6'.repeat(5000), 623021, ['623021']],
+    code: ['', '6', '62302', '6230211', 'abcdef', '６２３０２', '-62302', '62302l', `623021${NUL}`, '6'.repeat(5000), 623021, ['623021']],
     gridCode: ['', '623022', `${W_GRID.slice(0, -1)}x`, '623021200201001', '999999999999999', `${W_GRID}${NUL}`, HUGE, 623022101201001],
     date: [
       '',
