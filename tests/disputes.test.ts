@@ -287,6 +287,56 @@ describe('a dispute’s whole life across levels', () => {
     expect(v.others.totalCount).toBe(v.all.totalCount - 1);
   });
 
+  it('lists a village’s and a county’s cases by deadline (orderBy: DUE_FIRST), paged without a gap or a repeat', async () => {
+    type Page = {
+      totalCount: number;
+      nodes: { id: string; deadlines: { settleBy: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+    const county = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'due-first-county' });
+    // The village of the county's most cases, so that it pages too.
+    const busiest = await hub.queryAs<{ county: { townships: { villages: { code: string; disputes: { totalCount: number } }[] }[] } }>(
+      county,
+      `{ county(code: "623021") { townships { villages { code disputes(first: 0) { totalCount } } } } }`,
+    );
+    const village = busiest.data!.county.townships.flatMap((t) => t.villages).sort((a, b) => b.disputes.totalCount - a.disputes.totalCount)[0]!.code;
+    for (const [parent, key] of [
+      [`village(code: "${village}")`, 'village'],
+      ['county(code: "623021")', 'county'],
+    ] as const) {
+      const seen: { id: string; at: number }[] = [];
+      let after: string | null = null;
+      let total = 0;
+      for (let i = 0; i < 400; i++) {
+        const r: { data?: Record<string, { disputes: Page }> | null; errors?: unknown } = await hub.queryAs<Record<string, { disputes: Page }>>(
+          county,
+          `query($a: String) { ${parent} { disputes(orderBy: DUE_FIRST, first: 3, after: $a) {
+             totalCount nodes { id deadlines { settleBy } } pageInfo { hasNextPage endCursor } } } }`,
+          { a: after },
+        );
+        expect(r.errors).toBeUndefined();
+        const page: Page = r.data![key]!.disputes;
+        total = page.totalCount;
+        seen.push(...page.nodes.map((n) => ({ id: n.id, at: Date.parse(n.deadlines.settleBy) })));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(total).toBeGreaterThan(3);
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen.map((n) => n.id)).size).toBe(total);
+      expect(seen.map((n) => n.at)).toEqual(seen.map((n) => n.at).sort((a, b) => a - b));
+    }
+    // A cursor of the newest-first order is not one of this order.
+    const newest = await hub.queryAs<{ county: { disputes: Page } }>(county, `{ county(code: "623021") { disputes(first: 1) { pageInfo { endCursor } } } }`);
+    expect(newest.data!.county.disputes.pageInfo.endCursor).toBeTruthy();
+    const mixed = await hub.queryAs(
+      county,
+      `query($a: String) { county(code: "623021") { disputes(orderBy: DUE_FIRST, first: 1, after: $a) { totalCount } } }`,
+      { a: newest.data!.county.disputes.pageInfo.endCursor },
+    );
+    expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+  });
+
   it('refuses to close a case never rated and to rate one not resolved, leaving it unchanged', async () => {
     let d = (await report(`refuse-${Date.now()}`)).data!.reportDispute;
     const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);

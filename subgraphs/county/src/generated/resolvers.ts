@@ -79,7 +79,7 @@ export type AssessmentTargetEdge = {
   node: AssessmentTarget;
 };
 
-/** The order of a case inbox. */
+/** The order of a list of cases. */
 export type CaseInboxOrder =
   /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
   | 'DUE_FIRST'

@@ -25,7 +25,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** The order of a case inbox. */
+/** The order of a list of cases. */
 export type CaseInboxOrder =
   /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
   | 'DUE_FIRST'

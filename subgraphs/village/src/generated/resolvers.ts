@@ -202,6 +202,13 @@ export type AuditEntryEdge = {
   node: AuditEntry;
 };
 
+/** The order of a list of cases. */
+export type CaseInboxOrder =
+  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  | 'DUE_FIRST'
+  /** 最新优先 Newest received first (the default). */
+  | 'NEWEST_FIRST';
+
 /**
  * 变更 One change to one record. It names the record and its version; the
  * record's current state is under `record`, masked like any read.
@@ -348,7 +355,7 @@ export type County = DivisionStatistics & {
    * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
-  /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first. */
+  /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first (or `orderBy: DUE_FIRST`). */
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
@@ -391,6 +398,7 @@ export type CountyDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 
@@ -1032,7 +1040,7 @@ export type Grid = {
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Disputes that arose here, newest first, filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline), filtered. */
   disputes: DisputeConnection;
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
@@ -1085,6 +1093,7 @@ export type GridDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 
@@ -3403,6 +3412,7 @@ export type TownshipVillageDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 /**
@@ -3430,7 +3440,7 @@ export type Village = DivisionStatistics & {
    * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
-  /** 矛盾纠纷 Disputes that arose here, newest first, filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline), filtered. */
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
@@ -3513,6 +3523,7 @@ export type VillageDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 
@@ -3776,6 +3787,7 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  CaseInboxOrder: CaseInboxOrder;
   Change: ResolverTypeWrapper<ChangeRow>;
   ChangeConnection: ResolverTypeWrapper<Omit<ChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ChangeEdge']>, nodes: Array<ResolversTypes['Change']> }>;
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
@@ -4113,7 +4125,7 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<CountyAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<CountyDisputeStatsArgs>>;
-  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first'>>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first' | 'orderBy'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -4261,7 +4273,7 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Grid']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<GridAddressesArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first'>>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first' | 'orderBy'>>;
   fullyStaffed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<GridHouseholdsArgs, 'first'>>;
@@ -4779,7 +4791,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<TownshipResidentsArgs, 'first'>>;
-  villageDisputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<TownshipVillageDisputesArgs, 'first'>>;
+  villageDisputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<TownshipVillageDisputesArgs, 'first' | 'orderBy'>>;
   villages?: Resolver<Maybe<Array<ResolversTypes['Village']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4790,7 +4802,7 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<VillageAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<VillageDisputeStatsArgs>>;
-  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first'>>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first' | 'orderBy'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<VillageHazardsArgs, 'first'>>;

@@ -257,8 +257,11 @@ export const disputes = {
   duplicatesOf: async (db: Db, id: string): Promise<string[]> => (await rows(db, duplicatesOf, [id])).map((r) => r.caseNumber),
   /** Records the county's supervision order (督办); it stands outside the case's order. */
   supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, at, id]))!,
-  /** A division's disputes, newest first (by `no`, also the cursor), filtered. */
-  list(scope: Scope, c: DisputeConditions): ScopedList<DisputeRow> {
+  /**
+   * A division's disputes, filtered: newest first (by `no`, also the cursor), or `dueFirst` by the settle deadline,
+   * the earliest first (`CaseInboxOrder.DUE_FIRST`, as the township's and county's inboxes).
+   */
+  list(scope: Scope, c: DisputeConditions, dueFirst = false): ScopedList<DisputeRow> {
     const where: string[] = [];
     const params: SqlParam[] = [];
     if (c.statuses?.length) {
@@ -298,6 +301,8 @@ export const disputes = {
       where.push('t.reported_at >= ? and t.reported_at < ?');
       params.push(...c.reported);
     }
-    return { ...scopedList('dispute.list', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', desc: true } };
+    return dueFirst
+      ? { ...scopedList('dispute.listDue', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', time: 'settle_by' } }
+      : { ...scopedList('dispute.list', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', desc: true } };
   },
 };

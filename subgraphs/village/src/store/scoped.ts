@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { afterKey, ID_KEY, parsePage, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { afterKey, afterTimeId, ID_KEY, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, PARSED_BY_CALLER, preparedRows, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /**
@@ -36,8 +36,12 @@ export interface ScopedListSpec {
    * of one parent and a little more of several, with leakproof operators.
    */
   scopeRange?: string;
-  /** Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`. */
-  order?: { column: string; desc?: boolean };
+  /**
+   * Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`; with `time`, a
+   * timestamptz column ordered first, ascending, the unique column breaking ties (a case list by deadline): the
+   * cursor then holds both, and a cursor of one order is refused by the other.
+   */
+  order?: { column: string; desc?: boolean; time?: string };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
   params?: readonly unknown[];
@@ -68,6 +72,9 @@ export interface ListFilter {
 export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, scope: Scope, filter: ListFilter = {}): ScopedList<R> {
   return { name, table, row, scopeKey: SCOPE_KEY[scope], ...(scope === 'township' ? { scopeRange: 't.village_code' } : {}), ...filter };
 }
+
+/** The name a list's cursors carry: its table, and the time it orders by first, if any (`dispute:settle_by`). */
+const cursorList = (spec: ScopedListSpec): string => (spec.order?.time ? `${spec.table}:${spec.order.time}` : spec.table);
 
 /** A condition list joined with `and`, or no filter at all when empty. */
 export function allOf(where: readonly string[], params: readonly SqlParam[]): ListFilter {
@@ -100,29 +107,37 @@ export class ScopedPages {
   /** A page of the list under the division `scope` (a code), with its lazy total. */
   async connection<R>(list: ScopedList<R>, scope: string, args: PageArgs): Promise<Connection<R>> {
     const name = list.name ?? `scoped.${list.table}`;
-    const orderField = (list.order?.column ?? 'id').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const field = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const orderField = field(list.order?.column ?? 'id');
+    const timeField = list.order?.time && field(list.order.time);
     const { rows: raw, limit, count } = await this.load(list, name, scope, args);
     const cursors = new Map<R, string>();
     const parsed = raw.map((r) => {
       const p = list.row.safeParse(r);
       if (!p.success) throw new Error(`SQL ${name}.page: a row does not match its declared shape: ${p.error.message}`);
-      cursors.set(p.data, String(r[orderField]));
+      cursors.set(p.data, timeField ? timeIdKey(r[timeField] as string | Date, String(r[orderField])) : String(r[orderField]));
       return p.data;
     });
-    return toConnection(parsed, { limit }, list.table, (r) => cursors.get(r)!, count);
+    return toConnection(parsed, { limit }, cursorList(list), (r) => cursors.get(r)!, count);
   }
 
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
     const page = parsePage(args);
     const first = page.limit;
-    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row.
-    const afterId = Number(afterKey(page, spec.table, ID_KEY) ?? 0);
+    // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; with a time before
+    // it, the pair is compared, which is unique too.
+    const time = spec.order?.time;
+    const afterPair = time ? afterTimeId(afterKey(page, cursorList(spec)), ID_KEY) : null;
+    const afterId = time ? Number(afterPair?.id ?? 0) : Number(afterKey(page, spec.table, ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
     const key = JSON.stringify([spec.table, spec.scopeKey, spec.scopeRange ?? null, where, params, spec.order ?? null]);
     const orderCol = spec.order?.column ?? 'id';
     const desc = spec.order?.desc ?? false;
-    const pageKey = `${key}|${first}|${afterId}`;
+    const orderBy = time ? `${time}, ${orderCol}` : `${orderCol}${desc ? ' desc' : ''}`;
+    const past = time ? ` and (t.${time}, t.${orderCol}) > (?::timestamptz, ?)` : ` and t.${orderCol} ${desc ? '<' : '>'} ?`;
+    const afterParams = afterPair ? [afterPair.at, afterId] : afterId ? [afterId] : [];
+    const pageKey = `${key}|${first}|${afterPair?.at ?? ''}|${afterId}`;
     const range = spec.scopeRange ? ` and ${spec.scopeRange} >= ? and ${spec.scopeRange} < ?` : '';
     const rangeOf = (scopes: readonly string[]): string[] => {
       if (!spec.scopeRange) return [];
@@ -133,18 +148,18 @@ export class ScopedPages {
     let pages = this.pages.get(pageKey);
     if (!pages) {
       // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
-      const window = `partition by ${spec.scopeKey} order by t.${orderCol}${desc ? ' desc' : ''}`;
+      const window = `partition by ${spec.scopeKey} order by ${orderBy.replace(/(^|, )/g, '$1t.')}`;
       const st = sql(
         `${name}.page`,
         PARSED_BY_CALLER,
         `select * from (
            select t.*, ${spec.scopeKey} as scope__, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
-             from ${spec.table} t where ${spec.scopeKey} in (?)${range}${afterId ? ` and t.${orderCol} ${desc ? '<' : '>'} ?` : ''}${where}
+             from ${spec.table} t where ${spec.scopeKey} in (?)${range}${afterId ? past : ''}${where}
              window w as (${window})
-         ) x where rn__ <= ? order by ${orderCol}${desc ? ' desc' : ''}`,
+         ) x where rn__ <= ? order by ${orderBy}`,
       );
       pages = new DataLoader(async (scopes: readonly string[]) => {
-        const found = await run(this.db, st, [[...scopes], ...rangeOf(scopes), ...(afterId ? [afterId] : []), ...params, first + 1]);
+        const found = await run(this.db, st, [[...scopes], ...rangeOf(scopes), ...afterParams, ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
           const k = r.scope__;

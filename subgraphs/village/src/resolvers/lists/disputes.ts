@@ -39,6 +39,6 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
 export function disputesOf(scope: Scope) {
   return (parent: { code: string }, args: VillageDisputesArgs, ctx: VillageContext): Promise<Connection<DisputeRow>> => {
     requireListAccess(ctx.caller, parent.code, 'dispute');
-    return ctx.pages.connection(disputes.list(scope, conditions(args.filter, ctx.caller.subject)), parent.code, args);
+    return ctx.pages.connection(disputes.list(scope, conditions(args.filter, ctx.caller.subject), args.orderBy === 'DUE_FIRST'), parent.code, args);
   };
 }
