@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { main as countyReport } from '../examples/county-report.ts';
+import { main as gridWorkerCases } from '../examples/grid-worker-cases.ts';
 import { main as register } from '../examples/registration-form.ts';
 import { main as caseDesk } from '../examples/township-case-desk.ts';
 import { main as dashboard } from '../examples/village-dashboard.ts';
@@ -36,6 +37,19 @@ describe('examples for frontend teams run against the hub', () => {
     expect(r.overdue).toBeLessThanOrEqual(r.open);
     expect(r.statuses.every((s) => ['RECEIVED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING'].includes(s))).toBe(true);
     expect(r.settleBy).toEqual([...r.settleBy].sort((a, b) => Date.parse(String(a)) - Date.parse(String(b))));
+  });
+
+  it('a grid worker’s own open cases, by deadline, with the statuses’ Chinese names', async () => {
+    const worker = await hub.token({ jurisdiction: '623021200201', scopes: ['read', 'write'], subject: `example-worker-${Date.now()}` });
+    const reported = await hub.queryAs<{ reportDispute: { caseNumber: string } }>(
+      worker,
+      `mutation { reportDispute(idempotencyKey: "example-${Date.now()}", input: { gridCode: "623021200201001", category: NEIGHBOUR, scale: ORDINARY,
+         source: GRID_INSPECTION, summary: "巡查发现两户因柴垛占道争执", parties: [{ name: "马福", role: APPLICANT }] }) { caseNumber } }`,
+    );
+    expect(reported.errors).toBeUndefined();
+    const r = await gridWorkerCases(hub.gatewayUrl, worker, '623021200201');
+    expect(r.open).toBe(1);
+    expect(r.cases).toEqual([`${reported.data!.reportDispute.caseNumber} 已登记: 巡查发现两户因柴垛占道争执`]);
   });
 
   it('county report', async () => {
