@@ -1803,7 +1803,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** 受理 Accepts a reported dispute at the village (contacting the parties). */
   acceptDispute: Dispute;
-  /** Adds members to a team (residents of its village). */
+  /** Adds members to a team (residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
   addPatrolTeamMembers: PatrolTeam;
   /** 分流转办 Assigns it to a mediator, committee or agency. */
   assignDispute: Dispute;
@@ -1936,7 +1936,7 @@ export type Mutation = {
   reinstatePerson: Person;
   /** Removes households from a group (not the leader's). */
   removeHouseholdsFromGroup: JointDefenseGroup;
-  /** Removes members from a team. */
+  /** Removes members from a team (those not in it are ignored). Needs no version, as addPatrolTeamMembers. */
   removePatrolTeamMembers: PatrolTeam;
   /**
    * 矛盾纠纷登记 Records a dispute. A retry with the same idempotencyKey (unique
@@ -1953,9 +1953,9 @@ export type Mutation = {
   startHazardRectification: Hazard;
   /** 督办 A county's supervision order on an overdue open dispute (county-level callers). */
   superviseDispute: Dispute;
-  /** Adds tags to a resident (tags already present stay). */
+  /** Adds tags to a resident (tags already present stay). Needs no version: adding a tag twice, or racing another caller, ends the same, so a retry is safe. */
   tagPerson: Person;
-  /** Removes tags from a resident. */
+  /** Removes tags from a resident (tags not present are ignored). Needs no version, as tagPerson. */
   untagPerson: Person;
   /** Updates an address; `version` must be the current one (else CONFLICT). */
   updateAddress: Address;
