@@ -247,6 +247,15 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const caseCount = await page.$$eval('#cases tbody tr', (rows) => rows.length);
     expect(caseCount).toBeGreaterThan(0);
     expect(await page.textContent('#cases tbody')).toMatch(/超期|督办/);
+    // Every open case under a 督办 order is listed, however old: they are asked for as such, not picked from the newest.
+    const supervised = await hub.queryAs<{ county: { disputes: { totalCount: number } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { disputes(first: 0, filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }) { totalCount } } }`,
+    );
+    // (A resolved case past its reply deadline may be listed as 超期 with its 督办 mark too.)
+    expect(await page.$$eval('#cases tbody tr', (rows) => rows.filter((r) => r.textContent?.includes('督办')).length)).toBeGreaterThanOrEqual(
+      supervised.data!.county.disputes.totalCount,
+    );
     // 苗头预警 from the riskSignals API, for the same period.
     await page.waitForSelector('#risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
     expect(await page.textContent('#risk-title')).toMatch(/^苗头预警（\d+）$/);

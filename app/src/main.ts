@@ -704,7 +704,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
     if (d.kind === 'county' || d.kind === 'village') {
       const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
       const seen = new Set<string>();
-      cases = [...(r?.overdue.nodes ?? []), ...(r?.open.nodes ?? []).filter((c) => c.underSupervision)].filter((c) => !seen.has(c.id) && seen.add(c.id));
+      cases = [...(r?.overdue.nodes ?? []), ...(r?.supervised.nodes ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id));
       overdueTotal = r?.overdue.totalCount;
     } else {
       const r = await request(TownshipCases, { code: d.code });
@@ -713,7 +713,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
         ...(r.township?.disputes.nodes ?? [])
           .filter((c) => c.overdue || c.underSupervision)
           .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision })),
-        ...r.villages.flatMap((v) => [...v.overdue.nodes, ...v.open.nodes.filter((c) => c.underSupervision)]),
+        ...r.villages.flatMap((v) => [...v.overdue.nodes, ...v.supervised.nodes]),
       ].filter((c) => !seen.has(c.id) && seen.add(c.id));
     }
   } catch (e) {

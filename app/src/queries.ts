@@ -339,7 +339,7 @@ export const CaseRow = graphql(`
   }
 `);
 
-/** 超期 and 督办 cases of a county (every level of its cases; 督办 among the open ones). Needs `read`. */
+/** 超期 and 督办 cases of a county (every level of its cases; the open ones under a 督办 order asked for as such, however old). Needs `read`. */
 export const CountyCases = graphql(`
   query CountyCases($code: String!) {
     county(code: $code) {
@@ -349,7 +349,7 @@ export const CountyCases = graphql(`
           ...CaseRow
         }
       }
-      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
+      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
         nodes {
           ...CaseRow
         }
@@ -381,7 +381,7 @@ export const TownshipCases = graphql(`
           ...CaseRow
         }
       }
-      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 100) {
+      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 100) {
         nodes {
           ...CaseRow
         }
@@ -399,7 +399,7 @@ export const VillageCases = graphql(`
           ...CaseRow
         }
       }
-      open: disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
+      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
         nodes {
           ...CaseRow
         }

@@ -411,21 +411,21 @@ export type CountyCasesQueryVariables = Exact<{
 }>;
 
 
-export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type TownshipCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null, villages: Array<{ overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } }> };
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null, villages: Array<{ overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } }> };
 
 export type VillageCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, open: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
@@ -1275,8 +1275,8 @@ export const CountyCasesDocument = new TypedDocumentString(`
         ...CaseRow
       }
     }
-    open: disputes(
-      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+    supervised: disputes(
+      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
       first: 200
     ) {
       nodes {
@@ -1317,8 +1317,8 @@ export const TownshipCasesDocument = new TypedDocumentString(`
         ...CaseRow
       }
     }
-    open: disputes(
-      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+    supervised: disputes(
+      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
       first: 100
     ) {
       nodes {
@@ -1349,8 +1349,8 @@ export const VillageCasesDocument = new TypedDocumentString(`
         ...CaseRow
       }
     }
-    open: disputes(
-      filter: {status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
+    supervised: disputes(
+      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
       first: 200
     ) {
       nodes {
