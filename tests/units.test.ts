@@ -186,6 +186,10 @@ describe('query cost (gateway/src/limits.ts)', () => {
     const within = parse('query($c: String!) { villages(within: $c) { code residents(first: 500) { totalCount nodes { id name idNumber phone } } } }');
     expect(costOf(within, { c: '623021' })).toBeGreaterThan(MAX_COST);
     expect(costOf(within, { c: '623021200' })).toBeLessThan(MAX_COST);
+    // A village's own code lists the village alone: its page of residents costs what one page does.
+    expect(costOf(within, { c: '623021200201' })).toBe(
+      costOf(parse('{ v: village(code: "623021200201") { code residents(first: 500) { totalCount nodes { id name idNumber phone } } } }')),
+    );
     expect(costOf(parse('{ villages(within: "62") { code disputeStats(period: "2026") { reported } } }'))).toBeLessThan(200);
   });
   it('counts a page size passed as a variable once it could be one: a value no Int holds is left to the variables’ own check', () => {

@@ -243,7 +243,9 @@ function divisionsWithin(field: FieldNode, variables: Readonly<Record<string, un
   const arg = field.arguments?.find((a) => a.name.value === 'within');
   if (level === undefined || !arg) return undefined;
   const value = arg.value.kind === Kind.STRING ? arg.value.value : arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : undefined;
-  const from = typeof value === 'string' && FAN_OUT[value.trim().length] !== undefined ? value.trim().length : 2;
+  // A division's own code lists itself (a village's villages: one); a code of no division level is refused when it runs.
+  const length = typeof value === 'string' ? value.trim().length : 0;
+  const from = [2, 4, 6, 9, 12].includes(length) ? length : 2;
   return Object.entries(FAN_OUT).reduce((n, [at, k]) => (Number(at) >= from && Number(at) < level ? n * k : n), 1);
 }
 
