@@ -5,13 +5,6 @@ import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 
 /**
- * A dispute's timeline (table `dispute_step`): every step at every level,
- * append-only, each with its place in the case's own order (`seq`, null for
- * supervision notes, which stand outside it) and what it set (deadlines
- * started, outcome, assignee), so the record can be derived from the steps in
- * order (migrations …17CaseOrder, …18StepFacts).
- */
-/**
  * One field a correction changed (`dispute_step.changes`, migration
  * …54CorrectionChanges): its value before and after as the API writes it, or
  * for the parties the lists replaced and set.
@@ -25,6 +18,13 @@ const FieldChange = z.object({
 });
 export type FieldChange = z.infer<typeof FieldChange>;
 
+/**
+ * A dispute's timeline (table `dispute_step`): every step at every level,
+ * append-only, each with its place in the case's own order (`seq`, null for
+ * supervision notes, which stand outside it) and what it set (deadlines
+ * started, outcome, assignee), so the record can be derived from the steps in
+ * order (migrations …17CaseOrder, …18StepFacts).
+ */
 const DisputeStep = z.object({
   id: col.id,
   disputeId: col.text,
