@@ -305,6 +305,12 @@ describe('query limits at the gateway', () => {
     expect(within.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(within.errors![0]!.message).toMatch(/cost/i);
     expect(within.data ?? null).toBeNull();
+    // Nor a few townships' villages under aliases: a township holds up to 31 villages, and is counted so.
+    const townships = ['101', '100', '104', '106', '210', '102'];
+    const aliased = await hub.query(
+      `{ ${townships.map((t) => `t${t}: villages(within: "623021${t}") { code residents(first: 500) { nodes { id idNumber phone } } }`).join(' ')} }`,
+    );
+    expect(aliased.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: provinces { code }`).join(' ');
     const a = await hub.query(`{ ${aliases} }`);
     expect(a.errors![0]!.message).toMatch(/alias/i);

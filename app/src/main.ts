@@ -713,7 +713,8 @@ async function showCases(d: Division, mine: number): Promise<void> {
         ...(r.township?.disputes.nodes ?? [])
           .filter((c) => c.overdue || c.underSupervision)
           .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision })),
-        ...r.villages.flatMap((v) => [...v.overdue.nodes, ...v.supervised.nodes]),
+        ...(r.township?.overdue.nodes ?? []),
+        ...(r.township?.supervised.nodes ?? []),
       ].filter((c) => !seen.has(c.id) && seen.add(c.id));
     }
   } catch (e) {

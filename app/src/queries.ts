@@ -360,7 +360,8 @@ export const CountyCases = graphql(`
 
 /**
  * A township's 超期 and 督办 cases: those escalated to its 综治中心 (its inbox)
- * and those still at its villages. Needs `read`.
+ * and those that arose in its villages (`villageDisputes`: one list over all of
+ * them, not a page per village). Needs `read`.
  */
 export const TownshipCases = graphql(`
   query TownshipCases($code: String!) {
@@ -374,14 +375,12 @@ export const TownshipCases = graphql(`
           }
         }
       }
-    }
-    villages(within: $code) {
-      overdue: disputes(filter: { overdue: true }, first: 50) {
+      overdue: villageDisputes(filter: { overdue: true }, first: 200) {
         nodes {
           ...CaseRow
         }
       }
-      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 100) {
+      supervised: villageDisputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
         nodes {
           ...CaseRow
         }

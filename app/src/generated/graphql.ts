@@ -418,7 +418,7 @@ export type TownshipCasesQueryVariables = Exact<{
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> } } | null, villages: Array<{ overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } }> };
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type VillageCasesQueryVariables = Exact<{
   code: string;
@@ -1310,16 +1310,14 @@ export const TownshipCasesDocument = new TypedDocumentString(`
         }
       }
     }
-  }
-  villages(within: $code) {
-    overdue: disputes(filter: {overdue: true}, first: 50) {
+    overdue: villageDisputes(filter: {overdue: true}, first: 200) {
       nodes {
         ...CaseRow
       }
     }
-    supervised: disputes(
+    supervised: villageDisputes(
       filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
-      first: 100
+      first: 200
     ) {
       nodes {
         ...CaseRow
