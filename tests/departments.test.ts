@@ -582,6 +582,23 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(compared.township.now.yearAgo).toMatchObject(yearAgo({ from, to }));
   });
 
+  it('names the argument of a case or dispatch the caller cannot see (NOT_FOUND) at every level', async () => {
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const department = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+    const refusals = [
+      await hub.queryAs(callers.village, `mutation { acceptDispute(id: "${nobody}", version: 1) { id } }`),
+      await hub.queryAs(callers.township, `mutation { acceptTownshipCase(disputeId: "${nobody}", version: 1) { version } }`),
+      await hub.queryAs(callers.county, `mutation { acceptCountyCase(disputeId: "${nobody}", version: 1) { version } }`),
+      await hub.queryAs(department, `mutation { acknowledgeDispatch(dispatchId: "999999999") { status } }`),
+    ];
+    expect(refusals.map((r) => r.errors?.[0]?.extensions && { code: r.errors[0].extensions.code, argument: r.errors[0].extensions.argument })).toEqual([
+      { code: 'NOT_FOUND', argument: 'id' },
+      { code: 'NOT_FOUND', argument: 'disputeId' },
+      { code: 'NOT_FOUND', argument: 'disputeId' },
+      { code: 'NOT_FOUND', argument: 'dispatchId' },
+    ]);
+  });
+
   it('pages the township’s cases, its dispatches and the county’s inbox with edges whose last cursor ends the page', async () => {
     type Paged = { edges: { cursor: string; node: unknown }[]; nodes: unknown[]; pageInfo: { endCursor: string | null } };
     const r = await hub.queryAs<{ township: { disputes: Paged; dispatches: Paged }; county: { caseInbox: Paged } }>(

@@ -39,7 +39,7 @@ async function countyStep(
         lock: async () => {
           const c = await countyCases.lock(em, key);
           if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
-            throw notFound({ zh: `没有矛盾纠纷 ${id} 的县级案件。`, en: `No county case for dispute ${id}.` });
+            throw notFound({ zh: `没有矛盾纠纷 ${id} 的县级案件。`, en: `No county case for dispute ${id}.` }, { argument: 'disputeId' });
           }
           // County-level handling needs a county-level (or higher) caller.
           requireWrite(ctx.caller, c.countyCode);

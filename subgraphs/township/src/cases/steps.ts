@@ -35,9 +35,11 @@ const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 const DISPATCH_STATUS_ZH: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };
 
 /** The case, locked, for a step of the township's 综治中心. */
-async function caseForCentre(em: Db, ctx: TownshipContext, id: string): Promise<TownshipCaseRow> {
-  const c = await townshipCases.lock(em, disputeId(id, 'disputeId'));
-  if (!c || !inJurisdiction(ctx.caller, c.villageCode)) throw notFound({ zh: `没有矛盾纠纷 ${id} 的乡镇级案件。`, en: `No township case for dispute ${id}.` });
+async function caseForCentre(em: Db, ctx: TownshipContext, id: string, argument = 'disputeId'): Promise<TownshipCaseRow> {
+  const c = await townshipCases.lock(em, disputeId(id, argument));
+  if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
+    throw notFound({ zh: `没有矛盾纠纷 ${id} 的乡镇级案件。`, en: `No township case for dispute ${id}.` }, { argument });
+  }
   // Township-level handling is the township's (or a level above it): a village-level caller cannot act here.
   requireWrite(ctx.caller, c.townshipCode);
   return c;
@@ -171,8 +173,8 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
       lock: async () => {
         const d = await dispatches.lock(em, id);
         if (!d || !inJurisdiction(ctx.caller, d.villageCode))
-          throw notFound({ zh: `没有编号为 ${a.dispatchId} 的吹哨任务。`, en: `No dispatch with id ${a.dispatchId}.` });
-        const c = await caseForCentre(em, ctx, d.disputeId);
+          throw notFound({ zh: `没有编号为 ${a.dispatchId} 的吹哨任务。`, en: `No dispatch with id ${a.dispatchId}.` }, { argument: 'dispatchId' });
+        const c = await caseForCentre(em, ctx, d.disputeId, 'dispatchId');
         step.note = `撤回吹哨：${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）— ${reason}`;
         // After the engine's checks: a stale copy hears it is stale before it hears what became of the dispatch.
         step.extras = async (_, at) => {
@@ -247,7 +249,8 @@ async function departmentStep(
       keepVersion: true,
       lock: async () => {
         const d = await dispatches.lock(em, parseId(id, 'dispatchId'));
-        if (!d || !inJurisdiction(ctx.caller, d.villageCode)) throw notFound({ zh: `没有编号为 ${id} 的吹哨任务。`, en: `No dispatch with id ${id}.` });
+        if (!d || !inJurisdiction(ctx.caller, d.villageCode))
+          throw notFound({ zh: `没有编号为 ${id} 的吹哨任务。`, en: `No dispatch with id ${id}.` }, { argument: 'dispatchId' });
         requireDepartment(
           ctx.caller,
           { zh: `吹哨任务的${labelOf(action).split(' ')[0]!}`, en: `${labelOf(action)} on a dispatch` },
@@ -296,7 +299,7 @@ async function departmentStep(
           );
         }
         const c = await townshipCases.lock(em, d.disputeId);
-        if (!c) throw notFound({ zh: `没有吹哨任务 ${id} 对应的乡镇级案件。`, en: `No township case for dispatch ${id}.` });
+        if (!c) throw notFound({ zh: `没有吹哨任务 ${id} 对应的乡镇级案件。`, en: `No township case for dispatch ${id}.` }, { argument: 'dispatchId' });
         const who = actorOf(ctx);
         // The department, and who in it took the step when the token names someone else.
         step.actor = `${d.departmentName}${who && who !== d.departmentName ? `（${who}）` : ''}`;

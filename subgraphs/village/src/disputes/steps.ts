@@ -54,7 +54,7 @@ export function transitionError(message: Said, d: DisputeRow) {
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
 export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
   const d = await disputes.lock(db, disputeId(id));
-  if (!d || !holdsRecord(caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+  if (!d || !holdsRecord(caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
   // A grid's caller (网格员) reports a case; handling it is the village's (its 综治中心 and 调委会).
   if (caller.jurisdiction.length === 15 && caller.jurisdiction.startsWith(d.villageCode)) {
     throw forbidden(

@@ -151,7 +151,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const text_ = text(note, 'note', 2000);
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
-      if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` });
+      if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
       if (d.status === DECLINED || RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
         throw transitionError(
           {

@@ -40,7 +40,9 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
   const rows = await households.lockMany(em, parsed);
   const found = new Set(rows.map((r) => r.id));
   const missing = parsed.filter((i) => !found.has(i));
-  if (missing.length) throw notFound({ zh: `没有编号为 ${missing.join('、')} 的户。`, en: `No household with id ${missing.join(', ')}.` });
+  if (missing.length) {
+    throw notFound({ zh: `没有编号为 ${missing.join('、')} 的户。`, en: `No household with id ${missing.join(', ')}.` }, { argument: 'householdIds' });
+  }
   for (const h of rows) {
     requireWrite(caller, h.villageCode);
     if (h.villageCode !== village) {
