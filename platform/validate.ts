@@ -87,8 +87,11 @@ export const optText = (v: unknown, field: string, max = 200): string | null => 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A dispute id (UUID), lower-cased. */
-export function disputeId(id: string, argument = 'id'): string {
-  if (!UUID.test(id)) throw badInput({ zh: `${argument}“${quote(id)}”不是纠纷编号。`, en: `${argument} "${quote(id)}" is not a dispute id.` }, { argument });
+export function disputeId(given: string, argument = 'id'): string {
+  // Typed by a Chinese input method, its digits, letters and dashes may be full-width.
+  const id = halfWidth(given);
+  if (!UUID.test(id))
+    throw badInput({ zh: `${argument}“${quote(given)}”不是纠纷编号。`, en: `${argument} "${quote(given)}" is not a dispute id.` }, { argument });
   return id.toLowerCase();
 }
 

@@ -67,6 +67,7 @@ describe('division codes', () => {
     // Full-width digits (a Chinese input method's) are the digits they stand for, in a code and a record id alike.
     expect(parseDivisionCode('６２３０２１', 'within')).toBe('623021');
     expect(parseId('１８４０６６')).toBe(184066);
+    expect(disputeId('１ＡＦ５７ｅ７３－０ｂ１ｃ－４ｄ２ｅ－８ｆ３ａ－４ｂ５ｃ６ｄ７ｅ８ｆ９０')).toBe('1af57e73-0b1c-4d2e-8f3a-4b5c6d7e8f90');
     expect(() => parseDivisionCode('12345', 'within')).toThrow(/区划代码只含数字/);
     expect(english(() => parseDivisionCode('12345', 'within'))).toMatch(/digits only/);
     try {
@@ -334,7 +335,7 @@ describe('citizen ID numbers (GB 11643)', () => {
 import { GraphQLError } from 'graphql';
 import { makeFormatError } from '../platform/errors.ts';
 
-import { keyText, personName, text } from '../platform/validate.ts';
+import { disputeId, keyText, personName, text } from '../platform/validate.ts';
 import { decodeCursor } from '../platform/pagination.ts';
 
 describe('names and free text (platform/validate.ts)', () => {

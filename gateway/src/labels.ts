@@ -23,11 +23,17 @@ export function labelsRoute(callers: CallerCheck) {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET', { zh: '请用 GET 读取标签。', en: 'GET the labels.' });
     await authenticate(callers, req.headers.authorization);
     const headers = { etag, 'cache-control': 'private, max-age=3600' };
-    if (req.headers['if-none-match'] === etag) {
+    if (matches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
     sendJson(res, 200, body, headers);
   };
+}
+
+/** Whether `If-None-Match` names this tag: `*`, or a list of tags compared weakly (RFC 9110: `W/"x"` matches `"x"`). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }

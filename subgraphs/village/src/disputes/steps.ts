@@ -44,11 +44,12 @@ export const actorOf = (caller: Caller): string => caller.name || caller.subject
 
 /**
  * INVALID_TRANSITION about the case as it is (its status and the level
- * handling it) when nothing is left for this caller here: `allowed` is empty,
- * as a refusal of the engine's lists what may be done instead.
+ * handling it), with what the caller may do instead, as a refusal of the
+ * engine's lists it: nothing here (the default) when the case is another
+ * level's to act on.
  */
-export function transitionError(message: Said, d: DisputeRow) {
-  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed: [] });
+export function transitionError(message: Said, d: DisputeRow, allowed: readonly string[] = []) {
+  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed });
 }
 
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */

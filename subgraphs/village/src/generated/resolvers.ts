@@ -1040,7 +1040,7 @@ export type Grid = {
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline), filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline whatever the status: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
@@ -3440,7 +3440,7 @@ export type Village = DivisionStatistics & {
    * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
-  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline), filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline whatever the status: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;

@@ -4,7 +4,7 @@
  * The case's handling steps are in disputes.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { DECLINED, openingStep, RECORD_NOUN, statusZh } from '../../../../../domain/case-engine.ts';
+import { callerActions, DECLINED, openingStep, RECORD_NOUN, statusZh } from '../../../../../domain/case-engine.ts';
 import { holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
@@ -215,7 +215,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       category: input.category ?? undefined,
       scale: input.scale ?? undefined,
       source: input.source ?? undefined,
-      summary: input.summary == null ? undefined : text(input.summary, 'input.summary', 2000),
+      summary: input.summary == null ? undefined : text(input.summary, 'summary', 2000),
       occurredAt: input.occurredAt == null ? undefined : new Date(input.occurredAt),
     };
     const named = input.parties == null ? null : namedParties(input.parties);
@@ -267,6 +267,8 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
         throw transitionError(
           { zh: `这件${statusZh(d.status)}的案件不能再更正。`, en: `The case is ${d.status}: ended, its details are no longer corrected.` },
           d,
+          // The steps still open to the village on an ended case (回访 after closing), as every refusal lists them.
+          callerActions('VILLAGE', d.status),
         );
       }
       if (!changed.length) {
