@@ -359,6 +359,8 @@ describe('names and free text (platform/validate.ts)', () => {
   it('takes names as people write them, counting a rare character as one', () => {
     for (const n of ['王芳', '阿卜杜·热合曼', '买买提·艾力', 'Zhang San', "O'Neil", '李〇', '𠀀'.repeat(26)]) expect(personName(n, 'name')).toBe(n);
     expect(personName('  李四 ', 'name')).toBe('李四');
+    // The look-alikes of the middle dot an input method may type are the register's ·.
+    for (const dot of ['・', '•', '‧', '･', '﹒', '．', '⋅', '∙']) expect(personName(`阿卜杜${dot}热合曼`, 'name')).toBe('阿卜杜·热合曼');
   });
 
   it.each([
@@ -372,6 +374,7 @@ describe('names and free text (platform/validate.ts)', () => {
     ['an emoji', '张😀'],
     ['an emoji of several code points', '张👨‍👩‍👧'],
     ['a symbol', '★李四'],
+    ['a circled number', '赵①'],
   ])('refuses as a name %s', (_, n) => {
     expect(english(() => personName(n, 'name'))).toMatch(/^name /);
   });
