@@ -65,10 +65,14 @@ const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
  * household register holds one, so it is a slip or a nickname; nor ① or ²), and not starting as a spreadsheet formula does
  * (`=`, `+`, `-`, `@`): the name goes into exports that people open. 维吾尔族 names keep their middle dot (·).
  */
+/**
+ * The separator of a transliterated name (阿卜杜·热合曼) as the household register writes it, whichever look-alike an
+ * input method typed (・ • ‧ ･ ﹒ ． ⋅ ∙), so the same person's name is one string, stored and searched alike.
+ */
+export const nameDots = (s: string): string => s.replace(/[\u30fb\u2022\u2027\uff65\ufe52\uff0e\u22c5\u2219]/g, '·');
+
 export function personName(value: unknown, field: string, max = 50): string {
-  // The separator of a transliterated name (阿卜杜·热合曼) as the household register writes it, whichever look-alike an
-  // input method typed (・ • ‧ ･ ﹒ ． ⋅ ∙), so the same person's name is one string.
-  const s = typeof value === 'string' ? value.trim().replace(/[\u30fb\u2022\u2027\uff65\ufe52\uff0e\u22c5\u2219]/g, '·') : '';
+  const s = typeof value === 'string' ? nameDots(value.trim()) : '';
   const chars = [...s].length;
   if (!s || chars > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{So}\p{No}\p{Extended_Pictographic}]/u.test(s) || !/\p{L}/u.test(s) || FORMULA_START.test(s)) {

@@ -4,7 +4,7 @@ import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts'
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
-import { keyText } from '../../../../../platform/validate.ts';
+import { keyText, nameDots } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
 import type { GridStaffRole, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
@@ -36,7 +36,7 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   if (!filter) return {};
   const textFilter = (value: string | null | undefined, key: 'name' | 'namePrefix'): string | null => {
     if (value == null) return null;
-    const v = String(value).trim();
+    const v = nameDots(String(value).trim());
     if (!v || v.length > 50) {
       throw badInput({ zh: `filter.${key} 应为 1–50 个字符。`, en: `filter.${key} must be 1–50 characters.` }, { argument: `filter.${key}` });
     }
