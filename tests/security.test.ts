@@ -286,6 +286,34 @@ describe('subgraphs trust only a router with a secret (tests/trust.test.ts goes 
   });
 });
 
+describe('personal data per request', () => {
+  it('reads the ID numbers of at most 5,000 people in one request, the rest refused with BAD_USER_INPUT, and pages of them as before', async () => {
+    const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject: 'pii-per-request' });
+    const listed = await hub.queryAs<{ villages: { code: string; residents: { totalCount: number } }[] }>(
+      county,
+      `{ villages(within: "623021") { code residents(first: 0) { totalCount } } }`,
+    );
+    // Twelve villages of at least 500 residents each: 6,000 people under cost limits that let them through.
+    const big = listed.data!.villages.filter((v) => v.residents.totalCount >= 500).slice(0, 12);
+    expect(big).toHaveLength(12);
+    type Page = { residents: { nodes: { id: string; idNumber: string | null }[] } };
+    const r = await hub.queryAs<Record<string, Page>>(
+      county,
+      `{ ${big.map((v, i) => `v${i}: village(code: "${v.code}") { residents(first: 500) { nodes { id idNumber } } }`).join(' ')} }`,
+    );
+    const people = Object.values(r.data!).flatMap((v) => v.residents.nodes);
+    expect(people).toHaveLength(6000);
+    expect(people.filter((p) => p.idNumber !== null)).toHaveLength(5000);
+    // One error for each person past the limit who has an ID number (an overseas resident may have none).
+    expect(r.errors!.length).toBeGreaterThan(900);
+    expect(new Set(r.errors!.map((e) => `${e.extensions?.code} ${e.extensions?.limit}`))).toEqual(new Set(['BAD_USER_INPUT 5000']));
+    // One page is read in full, as before.
+    const one = await hub.queryAs<Record<string, Page>>(county, `{ v: village(code: "${big[0]!.code}") { residents(first: 500) { nodes { id idNumber } } } }`);
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.v!.residents.nodes.every((p) => p.idNumber !== null)).toBe(true);
+  });
+});
+
 describe('query limits at the gateway', () => {
   it('refuses a query 20 levels deep, one with 1,000 aliases (or 60 of __typename) and a 1 MB body, and stays responsive', async () => {
     let deep = 'code';

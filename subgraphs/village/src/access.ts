@@ -24,8 +24,19 @@ export function visible<T extends { villageCode: string; gridCode?: string | nul
 export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string> }>;
 
 /**
+ * The most people whose ID number or phone one request may read in full. The
+ * cost limit bounds a request's size, not its personal data: fifty aliases of
+ * fifty villages' pages of residents fit under it. A request past this many
+ * gets the rest masked as null with BAD_USER_INPUT; whole villages' or
+ * counties' records go through the export routes, which are audited as one
+ * read each.
+ */
+export const PII_PER_REQUEST = 5_000;
+
+/**
  * A personal field (ID number, phone): in full for callers with `pii`, and
- * then recorded for the audit log; masked otherwise.
+ * then recorded for the audit log; masked otherwise. Past PII_PER_REQUEST
+ * people in one request, refused.
  */
 export function personal(
   ctx: BaseContext & { audit: AuditTrail },
@@ -38,6 +49,15 @@ export function personal(
   if (!hasScope(ctx.caller, 'pii')) return field === 'idNumber' ? maskIdNumber(value) : maskPhone(value);
   let entry = ctx.audit.get(recordType);
   if (!entry) ctx.audit.set(recordType, (entry = { ids: new Set(), fields: new Set() }));
+  if (!entry.ids.has(id) && [...ctx.audit.values()].reduce((n, e) => n + e.ids.size, 0) >= PII_PER_REQUEST) {
+    throw badInput(
+      {
+        zh: `一次请求至多读取 ${PII_PER_REQUEST} 人的身份证号或电话；其余已略去。请分页读取，或用导出（/export）取整村、整县的记录。`,
+        en: `A request reads the ID number or phone of at most ${PII_PER_REQUEST} people; the rest are left out. Page through them, or use the export routes for whole villages or counties.`,
+      },
+      { limit: PII_PER_REQUEST },
+    );
+  }
   entry.ids.add(id);
   entry.fields.add(field);
   return value;
