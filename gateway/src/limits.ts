@@ -213,29 +213,25 @@ export const MAX_COST = 600_000;
 const COST = { object: 2, scalar: 1, depthFactor: 1.5 };
 
 /**
- * Lists of divisions a query takes whole (no page size) multiply the pages
- * asked under them, ten times each (a township has about ten villages, a
- * village five to ten grids; larger parents are under-counted, not refused).
- * Their statistics are counted once, as before: figures are cached and cheap
- * to read, and a county's figures down to every village stay well inside the
- * limit. Counted as one, a county's townships' villages' pages of residents
- * cost what one page does, and such a query answered 9.7 MB (now about 4
- * million, refused); the analysis room's township desk (its villages' pages
- * of cases) costs about a third of the limit (tests/units.test.ts).
- */
-const WHOLE_LISTS: Record<string, number> = { counties: 10, townships: 10, villages: 10, grids: 10 };
-
-/**
- * The top-level lists of divisions under a code (`counties`, `townships`,
- * `villages` with `within`) pay for the pages under them once per division
- * the code may hold: about so many of each level below the one above
+ * About how many divisions of the level below each level holds, at most
  * (province 15 prefectures, prefecture 10 counties, county 20 townships,
- * township 30 villages: the seed townships hold up to 31). So a county's
- * villages pay 600 times: each with a page of 500 residents, such a query
- * answered 73,500 residents with their ID numbers in one request while it was
- * counted as ten, and a township's (21 villages) answered 10,500.
+ * township 30 villages: the seed townships hold up to 31; village 10 grids).
+ * A list of divisions a query takes whole (no page size) pays for the pages
+ * under it once per division it may hold; its own statistics are counted
+ * once, as figures are cached and cheap to read, so a county's figures down
+ * to every village stay well inside the limit (tests/units.test.ts).
+ * Counted as one, a county's townships' villages' pages of residents cost
+ * what one page does, and such a query answered 9.7 MB; counted as ten per
+ * list, `villages(within: "623021")` with a page of 500 residents each
+ * answered 73,500 residents with their ID numbers, and six townships' under
+ * aliases 42,000.
  */
-const FAN_OUT: Record<number, number> = { 2: 15, 4: 10, 6: 20, 9: 30 };
+const FAN_OUT: Record<number, number> = { 2: 15, 4: 10, 6: 20, 9: 30, 12: 10 };
+
+/** The lists nested under a division's parent: a region's counties (a prefecture's), a county's townships, a township's villages, a village's grids. */
+const WHOLE_LISTS: Record<string, number> = { counties: FAN_OUT[4]!, townships: FAN_OUT[6]!, villages: FAN_OUT[9]!, grids: FAN_OUT[12]! };
+
+/** The top-level lists under a code (`counties`, `townships`, `villages` with `within`) pay for every level from the code's down. */
 const LIST_LEVEL: Record<string, number> = { counties: 6, townships: 9, villages: 12 };
 
 /** How many divisions `field(within: …)` may list (its code's level down to the list's); a code not read as one, the most. */
