@@ -37,6 +37,16 @@ export const DISPUTE_OUTCOME_ZH: Record<string, string> = {
 };
 
 /** A party's rating of the handling (群众评价), as `CitizenRating` describes it. */
+/** The fields a correction (更正, `DisputeCorrectionField`) names, in the timeline's note and on the analysis room's page. */
+export const CORRECTED_FIELD_ZH = {
+  CATEGORY: '类别',
+  SCALE: '规模',
+  SOURCE: '来源',
+  SUMMARY: '简要情况',
+  PARTIES: '当事人',
+  OCCURRED_AT: '发生时间',
+} as const;
+
 export const RATING_ZH: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
 
 /**

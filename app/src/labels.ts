@@ -16,7 +16,7 @@ import type {
   RiskSeverity,
   RiskSignalKind,
 } from './generated/graphql.ts';
-import { DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH } from '../../domain/labels.ts';
+import { CORRECTED_FIELD_ZH, DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH } from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
   FAMILY: '婚姻家庭',
@@ -40,16 +40,9 @@ export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
 export const SCALE: Record<DisputeScale, string> = { ORDINARY: '一般', MAJOR: '重大', MASS: '群体性' };
 
 /** The fields a correction (更正) names. */
-export const CORRECTED: Record<DisputeCorrectionField, string> = {
-  CATEGORY: '类别',
-  SCALE: '规模',
-  SOURCE: '来源',
-  SUMMARY: '简要情况',
-  PARTIES: '当事人',
-  OCCURRED_AT: '发生时间',
-};
+export const CORRECTED: Record<DisputeCorrectionField, string> = CORRECTED_FIELD_ZH;
 
-/** DisputeSource and CitizenRating (schema/api.graphql): no query of this page reads them as fields, only in notes. */
+/** DisputeSource and CitizenRating (schema/api.graphql): read in notes, and a source in a correction's values. */
 export const SOURCE: Record<string, string> = DISPUTE_SOURCE_ZH;
 
 export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };

@@ -10,7 +10,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
-import { reportNote } from '../../../../../domain/labels.ts';
+import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import type { Db } from '../../../../../platform/sql.ts';
 import { keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
@@ -78,14 +78,14 @@ async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty
   return parties;
 }
 
-/** The fields a correction may change, in `DisputeCorrection`'s order: in Chinese for its timeline note, and as `DisputeStep.changes` names them. */
+/** The fields a correction may change, in `DisputeCorrection`'s order, as `DisputeStep.changes` names them (their Chinese names: CORRECTED_FIELD_ZH). */
 const CORRECTABLE = {
-  category: { zh: '类别', field: 'CATEGORY' },
-  scale: { zh: '规模', field: 'SCALE' },
-  source: { zh: '来源', field: 'SOURCE' },
-  summary: { zh: '简要情况', field: 'SUMMARY' },
-  parties: { zh: '当事人', field: 'PARTIES' },
-  occurredAt: { zh: '发生时间', field: 'OCCURRED_AT' },
+  category: 'CATEGORY',
+  scale: 'SCALE',
+  source: 'SOURCE',
+  summary: 'SUMMARY',
+  parties: 'PARTIES',
+  occurredAt: 'OCCURRED_AT',
 } as const;
 type Correctable = keyof typeof CORRECTABLE;
 type Details = Record<Exclude<Correctable, 'parties'>, string | Date | null>;
@@ -102,7 +102,7 @@ function correctionChanges(
   return fields.map((f) =>
     f === 'parties'
       ? { field: 'PARTIES', before: null, after: null, partiesBefore: parties!.was.map(party), partiesAfter: parties!.now.map(party) }
-      : { field: CORRECTABLE[f].field, before: shown(f, was[f]), after: shown(f, now[f]), partiesBefore: null, partiesAfter: null },
+      : { field: CORRECTABLE[f], before: shown(f, was[f]), after: shown(f, now[f]), partiesBefore: null, partiesAfter: null },
   );
 }
 
@@ -246,7 +246,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       if (parties && partiesDiffer(recorded!, parties)) changed.push('parties');
       const fields = (Object.keys(CORRECTABLE) as Correctable[]).filter((f) => changed.includes(f));
       const changes = correctionChanges(fields, d, corrected, parties && { was: recorded!, now: parties });
-      const note = `更正${fields.map((f) => CORRECTABLE[f].zh).join('、')}：${why}`;
+      const note = `更正${fields.map((f) => CORRECTED_FIELD_ZH[CORRECTABLE[f]]).join('、')}：${why}`;
       if (d.version !== version) {
         // Sent again after a lost answer: the case is one version on, this very correction its last step, and it
         // already reads as corrected (nothing left to change).
