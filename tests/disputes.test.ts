@@ -758,7 +758,8 @@ describe('county handling and supervision', () => {
   });
 
   it('corrects a case as reported while the village holds it, once, with the reason in its timeline', async () => {
-    const d = (await report(`corrected-${Date.now()}`)).data!.reportDispute;
+    const key = `corrected-${Date.now()}`;
+    const d = (await report(key)).data!.reportDispute;
     type Corrected = Dispute & { category: string; scale: string; summary: string };
     const correct = (version: number, input: Record<string, unknown>, reason = '网格员录入时类别选错') =>
       v<One<'correctDispute', Corrected>>(
@@ -832,6 +833,16 @@ describe('county handling and supervision', () => {
       `{ dispute(id: "${d.id}") { timeline { changes { field before after } } } }`,
     );
     expect(timed.data!.dispute!.timeline.at(-1)!.changes).toEqual([{ field: 'OCCURRED_AT', before: null, after: '2026-09-01T08:30:00.000+08:00' }]);
+    // The report sent again after the corrections (an answer lost, the app retrying): the case, as first reported.
+    const retried = await report(key);
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.reportDispute).toMatchObject({ id: d.id, version: d.version + 2 });
+    const otherReport = await report(key, villageToken, '另一件事：邻里因院墙排水发生纠纷');
+    expect(otherReport.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      argument: 'idempotencyKey',
+      fields: ['category', 'summary', 'occurredAt', 'parties'],
+    });
     const listed = await v<{ village: { disputes: Nodes<{ id: string }> } }>(
       `{ village(code: "623021200201") { disputes(first: 5, filter: { caseNumber: "${d.caseNumber}", category: BOUNDARY }) { nodes { id } } } }`,
     );

@@ -351,6 +351,47 @@ describe('bulk import', () => {
     }
   }, 30_000);
 
+  it('leaves a disputes file sent again after its case was corrected alone, as first reported or as it now stands, and refuses a mix of the two', async () => {
+    const grid = '623022100001001';
+    const resident = (await db.query(`select id, id_number from person where grid_code = $1 and id_number is not null order by id limit 1`, [grid])).rows[0];
+    const key = `DC-${Date.now()}`;
+    const file = join(dir, 'corrected.csv');
+    const header = 'external_id,grid_code,category,scale,source,summary,occurred_at,parties';
+    const sent = `${key},${grid},NEIGHBOUR,ORDINARY,WALK_IN,院墙排水纠纷,2026-11-01T09:30:00+08:00,APPLICANT:${resident.id_number};RESPONDENT:王五`;
+    writeFileSync(file, [header, sent].join('\n'));
+    expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 1, rejected: 0 });
+    const d = (await db.query(`select id, version from dispute where idempotency_key = $1`, [`import:${key}`])).rows[0];
+    const corrected = await hub.queryAs<{ correctDispute: { version: number } }>(
+      token,
+      `mutation($i: DisputeCorrection!) { correctDispute(id: "${d.id}", version: ${d.version}, input: $i, reason: "登记时类别和当事人有误") { version } }`,
+      {
+        i: {
+          category: 'LAND_HOMESTEAD',
+          summary: '宅基地院墙排水纠纷',
+          occurredAt: '2026-10-31T20:00:00+08:00',
+          parties: [{ name: '王五', role: 'APPLICANT' }],
+        },
+      },
+    );
+    expect(corrected.errors).toBeUndefined();
+    // The same file again, days later: the case as first reported, left alone.
+    expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 0, unchanged: 1, rejected: 0 });
+    // The case as it now stands (as an export writes it): left alone too.
+    const now = `${key},${grid},LAND_HOMESTEAD,ORDINARY,WALK_IN,宅基地院墙排水纠纷,2026-10-31T20:00:00+08:00,APPLICANT:王五`;
+    writeFileSync(file, [header, now].join('\n'));
+    expect((await importFile('disputes', file)).done).toMatchObject({ inserted: 0, unchanged: 1, rejected: 0 });
+    // Half of each is neither: refused, naming what differs from the case as it stands.
+    writeFileSync(file, [header, sent.replace('院墙排水纠纷', '宅基地院墙排水纠纷')].join('\n'));
+    const mixed = await importFile('disputes', file);
+    expect(mixed.done).toMatchObject({ inserted: 0, unchanged: 0, rejected: 1 });
+    expect(readFileSync(mixed.done.rejectsFile, 'utf8')).toMatch(/\(differing columns: category, occurred_at, parties\)/);
+    expect((await db.query(`select category, summary, version from dispute where id = $1`, [d.id])).rows[0]).toEqual({
+      category: 'LAND_HOMESTEAD',
+      summary: '宅基地院墙排水纠纷',
+      version: corrected.data!.correctDispute.version,
+    });
+  }, 60_000);
+
   /** A dry run of a residents file keyed by the first 卓尼县 resident's id (`ID` in `body`): its answer's lines. */
   async function dryRun(body: string, type = 'text/csv') {
     const id = (await db.query(`select id from person where county_code = '623022' order by id limit 1`)).rows[0].id;

@@ -1940,7 +1940,10 @@ export type Mutation = {
   removePatrolTeamMembers: PatrolTeam;
   /**
    * 矛盾纠纷登记 Records a dispute. A retry with the same idempotencyKey (unique
-   * per county) returns the first dispute instead of recording a second.
+   * per county) returns the first dispute instead of recording a second, also
+   * once the case was corrected (a retry carries it as first reported); the same
+   * key with other details is CONFLICT, naming in `fields` those that differ
+   * from the case as it stands.
    */
   reportDispute: Dispute;
   /** Reports a hazard found by a grid worker, drone or citizen. */

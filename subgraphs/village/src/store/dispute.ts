@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
 import { col, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
+import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
@@ -142,6 +143,40 @@ type Reported = Record<(typeof REPORTED_FIELDS)[number][1], string | Date | null
 /** A reported value as compared: an instant by its time to the second (as the import compares it), whether it came as a Date or as text. */
 const comparable = (field: string, v: string | Date | null) => (v === null ? null : field === 'occurredAt' ? Math.floor(new Date(v).getTime() / 1000) : v);
 
+/**
+ * SQL, joined beside a case `d`: the case as first reported (`rep`, with REPORTED_FIELDS' columns and `parties`). A
+ * retry of a report, or a file sent again, carries what was first reported, and the case may have been corrected
+ * since (更正): each field a correction changed is read as the first such correction found it
+ * (`dispute_step.changes`), `parties` as that correction's parties before, or null when none changed them.
+ * Corrections recorded before they kept their changes (migration …54CorrectionChanges) leave their fields as they
+ * now stand.
+ */
+export const AS_REPORTED = `cross join lateral (
+    select d.grid_code,
+           case when f->'CATEGORY' is not null then f->'CATEGORY'->>'before' else d.category end as category,
+           case when f->'SCALE' is not null then f->'SCALE'->>'before' else d.scale end as scale,
+           case when f->'SOURCE' is not null then f->'SOURCE'->>'before' else d.source end as source,
+           case when f->'SUMMARY' is not null then f->'SUMMARY'->>'before' else d.summary end as summary,
+           case when f->'OCCURRED_AT' is not null then (f->'OCCURRED_AT'->>'before')::timestamptz else d.occurred_at end as occurred_at,
+           f->'PARTIES'->'partiesBefore' as parties
+      from (select coalesce(jsonb_object_agg(x.field, x.c), '{}') as f
+              from (select distinct on (c->>'field') c->>'field' as field, c
+                      from dispute_step cs cross join jsonb_array_elements(cs.changes) c
+                     where cs.dispute_id = d.id and cs.action = 'CORRECT' and cs.changes is not null
+                     order by c->>'field', cs.at, cs.id) x) fx) rep`;
+
+const AsReported = z.object({
+  gridCode: col.text,
+  category: col.text,
+  scale: col.text,
+  source: col.text,
+  summary: col.text,
+  occurredAt: instant.nullable(),
+  parties: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(PartyShown).nullable()),
+});
+export type AsReported = z.infer<typeof AsReported>;
+const asReported = sql('dispute.asReported', AsReported, `select rep.* from dispute d ${AS_REPORTED} where d.id = ?`);
+
 /** The fields (GraphQL names) on which `report` differs from the case `d` it names. */
 export function reportDiffers(d: Reported, report: Reported): string[] {
   return REPORTED_FIELDS.flatMap(([, f]) => (comparable(f, d[f]) === comparable(f, report[f]) ? [] : [f]));
@@ -198,6 +233,8 @@ export const disputes = {
   lock: (db: Db, id: string): Promise<DisputeRow | null> => row(db, lockById, [id]),
   /** The case a report with this idempotency key already created in the county, if any. */
   byIdempotencyKey: (db: Db, countyCode: string, key: string): Promise<DisputeRow | null> => row(db, byKey, [countyCode, key]),
+  /** The case as first reported (AS_REPORTED), before any correction. */
+  asReported: (db: Db, id: string): Promise<AsReported | null> => row(db, asReported, [id]),
   /** The next case number of the county in the year (a counter row per county and year). */
   nextNumber: async (db: Db, countyCode: string, year: number): Promise<number> => (await row(db, nextNumber, [countyCode, year]))!.n,
   /** Records a new case, REPORTED. */

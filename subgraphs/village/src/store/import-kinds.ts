@@ -11,7 +11,7 @@ import { batchStatements, type BatchStatements, type RowKind } from './row-kinds
 import { GRID_STAFF_KIND } from './grid-staff.ts';
 import { COMMITTEE_KIND } from './mediation-committee.ts';
 import { MEDIATOR_KIND } from './mediator.ts';
-import { IMPORT_KEY, REPORTED_FIELDS } from './dispute.ts';
+import { AS_REPORTED, IMPORT_KEY, REPORTED_FIELDS } from './dispute.ts';
 
 /** A report's timeline note in SQL, as reportDispute writes it (domain/labels.ts reportNote): the source's Chinese name. */
 const SOURCE_ZH_SQL = `(case i.source ${Object.entries(DISPUTE_SOURCE_ZH)
@@ -211,9 +211,22 @@ const ROW_PARTIES = sorted(
   `case when n.id_number is null then 'n:' || (e.j->>'name') else ${SHOWN_PERSON('r.id_number = n.id_number')} end`,
   `from (select j, j->>'role' as role from jsonb_array_elements(s.parties) j) e ${partyNumber('e.j')}`,
 );
-/** Fields as compared, or the parties when the row gives them (a row naming a case by its id may leave them out). */
-const DIFFERS = `((${REPORTED_FIELDS.map(([c]) => asCompared(c, 'd')).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})
-                  or (jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES}))`;
+/** The parties of the case as first reported (AS_REPORTED's `rep`), as compared. */
+const FIRST_PARTIES = `case when rep.parties is null then ${CASE_PARTIES} else ${sorted(
+  `case when e.p->>'personId' is null then 'n:' || (e.p->>'name') else ${SHOWN_PERSON(`r.id = (e.p->>'personId')::bigint`)} end`,
+  `from (select p, p->>'role' as role from jsonb_array_elements(rep.parties) p) e`,
+)} end`;
+/** The row differs from the case `t` (its fields as compared, or the parties when the row gives them: a row naming a case by its id may leave them out). */
+const differsFrom = (t: string, parties: string) =>
+  `((${REPORTED_FIELDS.map(([c]) => asCompared(c, t)).join(', ')}) is distinct from (${REPORTED_FIELDS.map(([c]) => asCompared(c, 's')).join(', ')})
+    or (coalesce(jsonb_array_length(s.parties), 0) > 0 and ${parties} is distinct from ${ROW_PARTIES}))`;
+/**
+ * The row differs from the case `d` as it stands and as first reported: a file sent again after the case was
+ * corrected carries what was first reported, as a retried report does (reportDispute); an export carries the case as
+ * it stands.
+ */
+const DIFFERS = `(${differsFrom('d', CASE_PARTIES)}
+                  and not exists (select 1 from (values (1)) one ${AS_REPORTED} where not ${differsFrom('rep', FIRST_PARTIES)}))`;
 /** The file's columns in which the row differs from the case `d` (DIFFERS, column by column), as its reject names them. */
 const DIFFERING = `array_remove(array[${REPORTED_FIELDS.map(([c]) => `case when ${asCompared(c, 'd')} is distinct from ${asCompared(c, 's')} then '${c}' end`).join(', ')},
                                    case when jsonb_array_length(s.parties) > 0 and ${CASE_PARTIES} is distinct from ${ROW_PARTIES} then 'parties' end], null)`;

@@ -128,21 +128,24 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
     const occurred = input.occurredAt == null ? null : new Date(input.occurredAt);
     const reported = { gridCode: grid, category: input.category, scale: input.scale, source: input.source, summary, occurredAt: occurred };
     const named = namedParties(input.parties);
-    // A retry gets the case its first report created; the same key with other details (or other parties) is another report, refused.
+    // A retry gets the case its first report created, as it stands or as first reported (it may have been corrected
+    // since); the same key with other details (or other parties) is another report, refused.
     const existing = async () => {
       const d = await disputes.byIdempotencyKey(ctx.em, county, key);
-      const differs = d ? reportDiffers(d, reported) : [];
-      if (d && partiesDiffer(await disputeParties.ofDisputes(ctx.em, [d.id]), named)) differs.push('parties');
-      if (differs.length) {
-        throw conflict(
-          {
-            zh: `这个幂等键已用于案件 ${d!.caseNumber}，但本次上报的 ${differs.join('、')} 与之不同；重试请原样提交，新的纠纷请换一个键。`,
-            en: `This idempotency key was used for case ${d!.caseNumber}, whose ${differs.join(', ')} differ from this report; retry with the same details, or use a new key for a new dispute.`,
-          },
-          { argument: 'idempotencyKey', fields: differs, caseNumber: d!.caseNumber },
-        );
-      }
-      return d;
+      if (!d) return null;
+      const recorded = await disputeParties.ofDisputes(ctx.em, [d.id]);
+      const differs = reportDiffers(d, reported);
+      if (partiesDiffer(recorded, named)) differs.push('parties');
+      if (!differs.length) return d;
+      const first = await disputes.asReported(ctx.em, d.id);
+      if (first && !reportDiffers(first, reported).length && !partiesDiffer(first.parties ?? recorded, named)) return d;
+      throw conflict(
+        {
+          zh: `这个幂等键已用于案件 ${d.caseNumber}，但本次上报的 ${differs.join('、')} 与之不同；重试请原样提交，新的纠纷请换一个键。`,
+          en: `This idempotency key was used for case ${d.caseNumber}, whose ${differs.join(', ')} differ from this report; retry with the same details, or use a new key for a new dispute.`,
+        },
+        { argument: 'idempotencyKey', fields: differs, caseNumber: d.caseNumber },
+      );
     };
     const first = await existing();
     if (first) return first;
