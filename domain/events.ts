@@ -86,6 +86,8 @@ const CaseStep = z.object({
   contactBy: z.string().nullish(),
   settleBy: z.string().nullish(),
   replyBy: z.string().nullish(),
+  /** A 吹哨's departments, by kind (DISPATCH): a department's caller reads the cases dispatched to it. */
+  departments: z.array(z.string()).nullish(),
 });
 
 /**

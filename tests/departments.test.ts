@@ -479,7 +479,28 @@ describe('吹哨报到: departments answer for themselves', () => {
     );
     expect(own.errors).toBeUndefined();
     expect(own.data!.departmentInbox.nodes.map((n) => n.townshipCase.dispute.id)).toContain(id);
-    expect((await hub.queryAs(department, `{ dispute(id: "${id}") { id } }`)).errors).toBeUndefined();
+    expect(ok(await hub.queryAs<{ dispute: { id: string } | null }>(department, `{ dispute(id: "${id}") { id } }`)).dispute).toEqual({ id });
+    // A case of the county dispatched to another department, or to none, reads as missing by its id; early warnings
+    // give it their figures, not the cases they count.
+    const { id: police } = await dispatched(['POLICE']);
+    const reported = ok(
+      await hub.queryAs<{ reportDispute: { id: string } }>(
+        callers.village,
+        `mutation { reportDispute(idempotencyKey: "not-dispatched-${id}", input: { gridCode: "${gridCode}", category: FAMILY, scale: ORDINARY,
+          source: WALK_IN, summary: "家庭内部赡养纠纷", parties: [{ name: "王某", role: APPLICANT }] }) { id } }`,
+      ),
+    ).reportDispute;
+    for (const other of [police, reported.id]) {
+      expect(ok(await hub.queryAs<{ dispute: unknown }>(department, `{ dispute(id: "${other}") { id summary parties { name } } }`)).dispute).toBeNull();
+    }
+    const warnings = ok(
+      await hub.queryAs<{ riskSignals: { nodes: { facts: { value: number; caseNumbers: string[]; disputes: unknown[] }[] }[] } }>(
+        department,
+        `{ riskSignals(within: "${WRITE_COUNTY}", period: "${new Date().getFullYear()}", first: 100) { nodes { facts { value caseNumbers disputes { id } } } } }`,
+      ),
+    ).riskSignals.nodes.flatMap((n) => n.facts);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.flatMap((f) => [...f.caseNumbers, ...f.disputes])).toEqual([]);
     const reads = {
       residents: await hub.queryAs(department, `{ village(code: "${gridCode.slice(0, 12)}") { residents(first: 1) { nodes { id } } } }`),
       cases: await hub.queryAs(department, `{ county(code: "${WRITE_COUNTY}") { disputes(first: 1) { nodes { id } } } }`),

@@ -60,6 +60,8 @@ export interface PlannedStep {
   deadlines: Deadlines;
   outcome: string | null;
   assignee: string | null;
+  /** A 吹哨's departments, by kind (DISPATCH only). */
+  departments: readonly string[] | null;
 }
 
 /** The township's or the county's record of the case (`township_case`, `county_case`). */
@@ -192,6 +194,7 @@ export class CaseRun {
       deadlines,
       outcome: m.outcome ?? null,
       assignee: m.assignee ?? null,
+      departments: fact.action === 'DISPATCH' ? m.departments!.map((d) => d.kind) : null,
     });
   }
 
@@ -361,6 +364,7 @@ export class CaseRun {
       deadlines: {},
       outcome: null,
       assignee: null,
+      departments: null,
     });
   }
 }

@@ -121,6 +121,7 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
       'contact_by',
       'settle_by',
       'reply_by',
+      'departments',
     ],
     plan.flatMap((d) =>
       d.steps.map((s) => [
@@ -139,6 +140,7 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
         iso(s.deadlines.contactBy ?? null),
         iso(s.deadlines.settleBy ?? null),
         iso(s.deadlines.replyBy ?? null),
+        s.departments && `{${s.departments.join(',')}}`,
       ]),
     ),
   );

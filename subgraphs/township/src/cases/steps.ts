@@ -93,6 +93,7 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
       action: 'DISPATCH',
       actor: actorOf(ctx),
       note: null,
+      departments: kinds,
       lock: async () => {
         const c = await caseForCentre(em, ctx, a.disputeId);
         step.note = `吹哨：${named(c)

@@ -28,6 +28,8 @@ export interface TownshipStep {
   keepVersion?: boolean;
   /** What decides the step when the note does not say it all (an outcome, the dispatch withdrawn), to tell it sent again. */
   sent?: unknown;
+  /** A 吹哨's departments, by kind, told to the village record (a department's caller reads the cases dispatched to it). */
+  departments?: readonly string[];
 }
 
 /** The case's deadline rule, as it came up with the escalation. */
@@ -43,7 +45,15 @@ function stepAction(action: CaseAction): (typeof STEP_ACTIONS)[number] {
 }
 
 /** Tells the village record about a township step, with its place in the case's order and what it set. */
-export function recordStep(em: Db, c: TownshipCaseRow, fact: StepFact, actor: string, note: string | null, extras: StepExtras = {}): Promise<void> {
+export function recordStep(
+  em: Db,
+  c: TownshipCaseRow,
+  fact: StepFact,
+  actor: string,
+  note: string | null,
+  extras: StepExtras = {},
+  departments?: readonly string[],
+): Promise<void> {
   return emit(em, 'village', 'case.step', {
     disputeId: c.disputeId,
     countyCode: c.countyCode,
@@ -59,6 +69,7 @@ export function recordStep(em: Db, c: TownshipCaseRow, fact: StepFact, actor: st
     contactBy: iso(fact.deadlines.contactBy),
     settleBy: iso(fact.deadlines.settleBy),
     replyBy: iso(fact.deadlines.replyBy),
+    ...(departments ? { departments: [...departments] } : {}),
   });
 }
 
@@ -89,7 +100,7 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
       if (!saved) throw new Error(`township_case ${c.disputeId} vanished during a step.`);
       return saved;
     },
-    record: (c, fact) => recordStep(em, c, fact, step.actor, step.note, extras),
+    record: (c, fact) => recordStep(em, c, fact, step.actor, step.note, extras, step.departments),
     tell: (c, fact) =>
       emit(em, 'county', 'case.escalated', {
         disputeId: c.disputeId,

@@ -41,6 +41,7 @@ export async function applyVillageEvent(em: EntityManager, event: HubEvent): Pro
     seq: p.seq,
     outcome: p.outcome ?? null,
     assignee: p.assignee ?? null,
+    departments: p.departments ?? null,
     ...deadlines(p),
   });
   if (p.seq > d.seq) await applyInOrder(em, d);

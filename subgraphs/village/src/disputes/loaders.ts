@@ -22,6 +22,12 @@ export const disputeLoaders = {
       (ids) => disputeParties.ofDisputes(em, ids),
       (p) => p.disputeId,
     ),
+  /** The departments (kinds) each case was dispatched to (吹哨). */
+  dispatchedTo: (em: EntityManager) =>
+    groupedBy<string, { disputeId: string; department: string }>(
+      (ids) => disputeSteps.dispatchedTo(em, ids),
+      (s) => s.disputeId,
+    ),
   stepsOf: (em: EntityManager) =>
     groupedBy<string, DisputeStepRow>(
       (ids) => disputeSteps.ofDisputes(em, ids),

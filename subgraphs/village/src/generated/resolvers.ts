@@ -2830,7 +2830,7 @@ export type Query = {
    * 100, at most 1000. Demo seeding is not in the feed; start from an export.
    */
   changes: ChangeConnection;
-  /** 矛盾纠纷 A dispute by id; null when there is none the caller may see. */
+  /** 矛盾纠纷 A dispute by id; null when there is none the caller may see (a county department's caller sees only the cases dispatched to it). */
   dispute?: Maybe<Dispute>;
   /** A grid by its 15-digit code; null when the hub has no such grid. */
   grid?: Maybe<Grid>;
@@ -3093,9 +3093,9 @@ export type RiskDivision = {
 /** 预警依据 One figure behind an early warning, with the cases it counts. */
 export type RiskFact = {
   __typename?: 'RiskFact';
-  /** 案件编号 The cases counted, by case number (callers with `read`; empty for `report`-only callers and for figures that count no cases). */
+  /** 案件编号 The cases counted, by case number (callers with `read`; empty for `report`-only callers, county departments' callers and figures that count no cases). */
   caseNumbers: Array<Scalars['String']['output']>;
-  /** The cases counted (callers with `read`; empty otherwise), masked like any read. */
+  /** The cases counted (callers with `read` other than county departments'; empty otherwise), masked like any read. */
   disputes: Array<Dispute>;
   /** What it counts. */
   kind: RiskFactKind;

@@ -53,6 +53,7 @@ import { Migration20261205000051PatrolKinds } from './Migration20261205000051Pat
 import { Migration20261205000052DeclinedCases } from './Migration20261205000052DeclinedCases.ts';
 import { Migration20261205000053DisputeNotes } from './Migration20261205000053DisputeNotes.ts';
 import { Migration20261205000054CorrectionChanges } from './Migration20261205000054CorrectionChanges.ts';
+import { Migration20261205000055DispatchDepartments } from './Migration20261205000055DispatchDepartments.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -111,4 +112,5 @@ export const migrations = [
   Migration20261205000052DeclinedCases,
   Migration20261205000053DisputeNotes,
   Migration20261205000054CorrectionChanges,
+  Migration20261205000055DispatchDepartments,
 ];

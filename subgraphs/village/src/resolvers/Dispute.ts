@@ -1,11 +1,10 @@
-import { disputeId } from '../../../../platform/validate.ts';
-import { visible } from '../access.ts';
+import { visibleCase } from '../disputes/visible.ts';
 import { isOverdue } from '../disputes/sql.ts';
 import { IMPORT_KEY } from '../store/dispute.ts';
 import type { DisputeResolvers } from '../generated/resolvers.ts';
 
 export const Dispute: DisputeResolvers = {
-  __resolveReference: async (ref, ctx) => visible(ctx.caller, await ctx.loaders.dispute.load(disputeId(ref.id)), 'dispute'),
+  __resolveReference: (ref, ctx) => visibleCase(ctx, ref.id),
   parties: (d, _, ctx) => ctx.loaders.partiesOf.load(d.id),
   village: async (d, _, ctx) => (await ctx.loaders.village.load(d.villageCode))!,
   grid: async (d, _, ctx) => (await ctx.loaders.grid.load(d.gridCode))!,

@@ -43,6 +43,7 @@ const DisputeStep = z.object({
   settleBy: instant.nullable(),
   replyBy: instant.nullable(),
   changes: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(FieldChange).nullable()),
+  departments: z.array(z.string()).nullable(),
 });
 export type DisputeStepRow = z.infer<typeof DisputeStep>;
 
@@ -65,12 +66,20 @@ const ofDisputes = sql(
 const atSeq = sql('disputeStep.atSeq', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq = ?');
 const latest = sql('disputeStep.latest', DisputeStep, 'select * from dispute_step where dispute_id = ? order by id desc limit 1');
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
-const COLUMNS = 'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by, changes';
-const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const COLUMNS =
+  'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by, changes, departments';
+const VALUES = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','))`;
+const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values ${VALUES}`);
 // The unique (dispute_id, seq) index guards against a step recorded twice (a redelivered event).
 const insertOnce = command(
   'disputeStep.insertOnce',
-  `insert into dispute_step (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id, seq) where seq is not null do nothing`,
+  `insert into dispute_step (${COLUMNS}) values ${VALUES} on conflict (dispute_id, seq) where seq is not null do nothing`,
+);
+/** The departments each case was dispatched to (吹哨), by kind. */
+const dispatchedTo = sql(
+  'disputeStep.dispatchedTo',
+  z.object({ disputeId: col.text, department: col.text }),
+  `select distinct s.dispute_id, k as department from dispute_step s cross join unnest(s.departments) k where s.dispute_id in (?) and s.action = 'DISPATCH'`,
 );
 
 export interface NewStep {
@@ -89,6 +98,8 @@ export interface NewStep {
   replyBy?: Date | null;
   /** A correction's changed fields (CORRECT only). */
   changes?: readonly FieldChange[] | null;
+  /** A 吹哨's departments, by kind (DISPATCH only). */
+  departments?: readonly string[] | null;
 }
 
 type Located = { id: string; villageCode: string; gridCode: string };
@@ -109,6 +120,7 @@ const params = (d: Located, s: NewStep) => [
   s.settleBy ?? null,
   s.replyBy ?? null,
   s.changes ? JSON.stringify(s.changes) : null,
+  s.departments?.length ? s.departments.join(',') : null,
 ];
 
 export const disputeSteps = {
@@ -120,6 +132,8 @@ export const disputeSteps = {
   after: (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow[]> => rows(db, after, [disputeId, seq]),
   /** The step recorded last on the case (in or outside its order), if any. */
   latest: async (db: Db, disputeId: string): Promise<DisputeStepRow | null> => (await rows(db, latest, [disputeId]))[0] ?? null,
+  /** The departments (kinds) the cases were dispatched to, each case's once. */
+  dispatchedTo: (db: Db, disputeIds: readonly string[]): Promise<{ disputeId: string; department: string }[]> => rows(db, dispatchedTo, [disputeIds]),
   /** Appends a step to the case's timeline, located where the case is. */
   insert: (db: Db, d: Located, s: NewStep): Promise<number> => exec(db, insert, params(d, s)),
   /** Appends a step unless the case already has one at its `seq`: 1 when recorded, 0 when it was already there. */

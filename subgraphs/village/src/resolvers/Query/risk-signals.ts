@@ -12,8 +12,9 @@ import { kindsGiven } from '../../../../../platform/validate.ts';
 
 /**
  * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
- * warnings"). Access as for statistics; a report-only caller gets the
- * figures without cases and never the special-population kind.
+ * warnings"). Access as for statistics; a report-only caller, and a county
+ * department's, gets the figures without cases and never the
+ * special-population kind.
  */
 export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
   riskSignals: async (_, args, ctx) => {
@@ -23,7 +24,8 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     kindsGiven(args.kinds);
     const page = parsePage(args);
     const after = afterKey(page, 'risk_signal', /^[\w-]{22}$/); // a signal's id
-    const records = hasScope(ctx.caller, 'read');
+    // A county department reads the cases dispatched to it, not the county's others: figures only, as a report-only caller.
+    const records = hasScope(ctx.caller, 'read') && !ctx.caller.department;
     const asked: readonly RiskKind[] = args.kinds?.length ? RISK_KINDS.filter((k) => args.kinds!.includes(k)) : RISK_KINDS;
     // Special populations are personal facts: a report-only caller sees neither the cases nor their count.
     const kinds = records ? asked : asked.filter((k) => k !== 'SPECIAL_POPULATION_PARTY');
