@@ -23,7 +23,8 @@ let dir: string;
 let db: pg.Client;
 beforeAll(async () => {
   hub = await startHub();
-  token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'import-tester' });
+  // A data engineer loading a register reads its ID numbers (pii): a caller without pii spends a lookup on each.
+  token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: 'import-tester' });
   dir = mkdtempSync(join(tmpdir(), 'hub-import-'));
   db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
   await db.connect();
@@ -577,7 +578,7 @@ describe('bulk import', () => {
         `select operation, record_ids from audit_log where subject = 'import-tester' and operation like 'import residents %' order by id`,
       );
     const before = (await entries()).rows.length;
-    // A caller without pii tries numbers: two it made up and one registered; the one that matches is recorded.
+    // A caller tries numbers: two it made up and one registered; the one that matches is recorded.
     writeFileSync(
       file,
       ['id_number,phone', known, makeCitizenId('659109', '1969-09-09', 3), makeCitizenId('659109', '1969-09-09', 5)]
@@ -596,6 +597,45 @@ describe('bulk import', () => {
       `select operation, fields from audit_log where subject = 'import-tester' and operation like 'import grid-staff %' order by id desc limit 1`,
     );
     expect(lookups.rows).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number$/), fields: ['idNumberLookup'] }]);
+  }, 30_000);
+
+  it('lets a caller without pii load new residents by ID number without spending lookups, and spends one on each number it only tests', async () => {
+    const subject = `import-plain-${Date.now()}`;
+    const plain = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject });
+    const send = async (body: string) => {
+      const res = await fetch(new URL(`/import/residents?job=${subject}-${Math.random()}`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${plain}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+        body,
+      });
+      const events = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string });
+      return events.find((e) => e.type === 'done');
+    };
+    const quota = async () =>
+      (await db.query<{ span: string; used: number }>(`select span, used from lookup_quota where subject = $1 order by span`, [subject])).rows;
+    const fresh = [11, 13, 15].map((seq) => makeCitizenId('623022', '1931-02-03', seq + (Date.now() % 300) * 2));
+    const made = await send(
+      ['id_number,name,ethnicity,residency,grid_code', ...fresh.map((n, i) => `${n},新登记${i},汉族,REGISTERED,623022100001001`)].join('\n'),
+    );
+    expect(made).toMatchObject({ inserted: 3, rejected: 0 });
+    expect(await quota()).toEqual([]);
+    // Rows that write nothing, told apart only by their answers (a registered number unchanged, a made-up one refused
+    // for the name a new resident needs): a lookup each.
+    const registered = (
+      await db.query<{ id_number: string }>(`select id_number from person where county_code = '623022' and id_number is not null order by id limit 1`)
+    ).rows[0]!.id_number;
+    expect(await send(['id_number', registered, makeCitizenId('623022', '1931-02-04', 9)].join('\n'))).toMatchObject({
+      inserted: 0,
+      unchanged: 1,
+      rejected: 1,
+    });
+    expect(await quota()).toEqual([
+      { span: 'DAY', used: 2 },
+      { span: 'MINUTE', used: 2 },
+    ]);
   }, 30_000);
 
   it('replays the rejects of a resumed job in the file’s own column names too', async () => {

@@ -230,6 +230,36 @@ describe('lookup quota', () => {
     expect(await used('files2')).toEqual({ MINUTE: 1, DAY: 1 });
   });
 
+  it('counts every ID number of a file sent by a caller without pii: a dry run of the candidates a masked number leaves costs a lookup each', async () => {
+    await freshMinute();
+    const own = (
+      await db.query<{ id_number: string }>(`select id_number from person where county_code = '623022' and id_number is not null order by id limit 1`)
+    ).rows[0]!.id_number;
+    // What a caller without pii sees (the region and, beside the number, the birth date and sex) leaves the sequence
+    // number to guess: the right one and two others of the same day.
+    const birth = `${own.slice(6, 10)}-${own.slice(10, 12)}-${own.slice(12, 14)}`;
+    const seq = Number(own.slice(14, 17));
+    const guesses = [1, 2, 3, 4].map((d) => makeCitizenId(own.slice(0, 6), birth, ((seq + 2 * d) % 999) + 1));
+    const dryRun = async (token: string, numbers: string[]) => {
+      const res = await fetch(new URL(`/import/residents?dryRun=true&job=quota-guess-${RUN}-${Math.random()}`, hub.gatewayUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+        body: ['id_number', ...numbers].join('\n'),
+      });
+      return res.status;
+    };
+    const plain = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `quota-plain-${RUN}` });
+    expect(await dryRun(plain, [guesses[0]!, own, guesses[1]!])).toBe(200);
+    expect(await used('plain')).toEqual({ MINUTE: 3, DAY: 3 });
+    // The minute's quota spent: the next guesses stop before they are looked at.
+    expect(await dryRun(plain, [guesses[2]!, guesses[3]!])).toBe(429);
+    expect(await used('plain')).toEqual({ MINUTE: 3, DAY: 3 });
+    // A caller with pii reads those numbers anyway: only numbers registered outside its jurisdiction count.
+    const reader = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `quota-reader-${RUN}` });
+    expect(await dryRun(reader, [guesses[0]!, own, guesses[1]!])).toBe(200);
+    expect(await used('reader')).toEqual({});
+  });
+
   it('spends a lookup for every registration naming an ID number, and past the quota refuses them all alike', async () => {
     await freshMinute();
     const name = 'writer';
