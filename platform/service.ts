@@ -17,10 +17,16 @@ import { ServiceMetrics } from './metrics.ts';
 import { listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { AUDITED_HEADER, type RequestIdentity, type SubgraphTrust } from './auth.ts';
 import { withRequestCounter } from './sql-counter.ts';
+import { requestKeyOf } from './request-id.ts';
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
 export interface BaseContext {
   requestId: string;
+  /**
+   * The client request this subgraph request belongs to, as the hub's gateway names it (`x-hub-request`, one per
+   * client request however many fetches it makes); a fresh id when no such gateway sent it (another router).
+   */
+  requestKey: string;
   /** A fresh identity map per request: nothing leaks between callers. */
   em: EntityManager;
   /** SQL statements this request has caused so far. */
@@ -153,6 +159,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         transactions.set(em, beginOnFirstUse(em, isDatabaseUnavailable));
         const base: BaseContext = {
           requestId: identity.requestId,
+          requestKey: requestKeyOf(req),
           em,
           sql: counters.get(req) ?? { statements: 0 },
           caller: identity.caller,

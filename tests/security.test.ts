@@ -312,6 +312,27 @@ describe('personal data per request', () => {
     expect(one.errors).toBeUndefined();
     expect(one.data!.v!.residents.nodes.every((p) => p.idNumber !== null)).toBe(true);
   });
+
+  it('holds the limit across the subgraph fetches the gateway splits one request into', async () => {
+    const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject: 'pii-split-request' });
+    // The county's residents of six ages straight from the village subgraph, and of six other ages through the county
+    // subgraph's County (a fetch of its own): 6,000 people, each fetch under the limit.
+    const ages = (from: number) =>
+      Array.from(
+        { length: 6 },
+        (_, i) => `a${from + i}: residents(first: 500, filter: { minAge: ${from + i}, maxAge: ${from + i} }) { nodes { id idNumber } }`,
+      ).join(' ');
+    type Page = { nodes: { id: string; idNumber: string | null }[] };
+    const r = await hub.queryAs<{ v: Record<string, Page>; c: Record<string, Page> }>(
+      county,
+      `{ v: county(code: "623021") { ${ages(30)} } c: township(code: "623021200") { county { ${ages(40)} } } }`,
+    );
+    const c = (r.data as unknown as { c: { county: Record<string, Page> } }).c.county;
+    const people = [...Object.values(r.data!.v), ...Object.values(c)].flatMap((p) => p.nodes);
+    expect(people).toHaveLength(6000);
+    expect(people.filter((p) => p.idNumber !== null)).toHaveLength(5000);
+    expect(new Set(r.errors!.map((e) => `${e.extensions?.code} ${e.extensions?.limit}`))).toEqual(new Set(['BAD_USER_INPUT 5000']));
+  });
 });
 
 describe('query limits at the gateway', () => {

@@ -3,6 +3,12 @@ import type { Caller } from '../../platform/caller.ts';
 /** What every gateway request carries: its id (logs, subgraph calls) and the verified caller. */
 export interface GatewayContext {
   requestId: string;
+  /**
+   * The hub's own id of this client request (`x-hub-request` to every subgraph fetch of it): the request id above may
+   * be the client's, reused across its requests, and a subgraph counts the personal data one request reads across
+   * the fetches the gateway splits it into.
+   */
+  requestKey: string;
   caller: Caller;
   /** The caller's `Authorization` header as it arrived, forwarded unchanged to subgraphs (docs/ARCHITECTURE.md §2). */
   authorization: string;

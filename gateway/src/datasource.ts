@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { AUDITED_HEADER, ROUTER_HEADER } from '../../platform/auth.ts';
 import { hubError } from '../../domain/errors.ts';
 import { preferredLanguage } from '../../platform/language.ts';
+import { REQUEST_KEY_HEADER } from '../../platform/request-id.ts';
 import { log } from '../../platform/log.ts';
 import { gatewayMetrics } from '../../platform/metrics.ts';
 import { inClientSpan, injectTraceContext } from '../../platform/telemetry.ts';
@@ -97,6 +98,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     headers.set(ROUTER_HEADER, this.routerSecret);
     headers.set('authorization', ctx.authorization);
     headers.set('x-request-id', ctx.requestId);
+    headers.set(REQUEST_KEY_HEADER, ctx.requestKey);
     // The caller's language, so the subgraph's errors arrive already in it (platform/language.ts).
     headers.set('accept-language', preferredLanguage(incoming.request.http?.headers.get('accept-language')));
     // The trace goes on at the subgraph (W3C traceparent; nothing is set while tracing is off).

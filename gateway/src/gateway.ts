@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -123,6 +124,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => ({
         requestId: forwardedRequestId(req.headers['x-request-id']),
+        requestKey: randomUUID(),
         caller,
         authorization: req.headers.authorization ?? '',
         exchange: {},

@@ -347,6 +347,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const headers = headerLanguage(q.get('headers'), format);
     const ctx: GatewayContext = {
       requestId: forwardedRequestId(req.headers['x-request-id']),
+      requestKey: crypto.randomUUID(),
       caller,
       authorization: req.headers.authorization ?? '',
       exchange: {},

@@ -24,7 +24,7 @@ export function visible<T extends { villageCode: string; gridCode?: string | nul
 export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string> }>;
 
 /**
- * The most people whose ID number or phone one request may read in full. The
+ * The most people whose ID number or phone one client request may read in full. The
  * cost limit bounds a request's size, not its personal data: fifty aliases of
  * fifty villages' pages of residents fit under it. A request past this many
  * gets the rest masked as null with BAD_USER_INPUT; whole villages' or
@@ -32,6 +32,30 @@ export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string
  * read each.
  */
 export const PII_PER_REQUEST = 5_000;
+
+/**
+ * People read in full per client request (caller and the gateway's request key), across the subgraph requests the gateway splits
+ * it into: a query reaching residents through several paths (a county's, a township's county's) is several village
+ * fetches, each with its own context. Kept a few minutes, in this process: with several village workers
+ * (HUB_VILLAGE_WORKERS) a request split across them is held to the limit in each.
+ */
+const readPerRequest = new Map<string, { people: number; at: number }>();
+const READ_KEPT_MS = 5 * 60_000;
+
+function requestRead(ctx: BaseContext): { people: number; at: number } {
+  const key = `${ctx.caller.subject}\u0000${ctx.requestKey}`;
+  let read = readPerRequest.get(key);
+  if (!read) {
+    const now = Date.now();
+    // Oldest first (a Map keeps insertion order): drop those past their time.
+    for (const [k, r] of readPerRequest) {
+      if (now - r.at < READ_KEPT_MS) break;
+      readPerRequest.delete(k);
+    }
+    readPerRequest.set(key, (read = { people: 0, at: now }));
+  }
+  return read;
+}
 
 /**
  * A personal field (ID number, phone): in full for callers with `pii`, and
@@ -49,7 +73,8 @@ export function personal(
   if (!hasScope(ctx.caller, 'pii')) return field === 'idNumber' ? maskIdNumber(value) : maskPhone(value);
   let entry = ctx.audit.get(recordType);
   if (!entry) ctx.audit.set(recordType, (entry = { ids: new Set(), fields: new Set() }));
-  if (!entry.ids.has(id) && [...ctx.audit.values()].reduce((n, e) => n + e.ids.size, 0) >= PII_PER_REQUEST) {
+  const read = entry.ids.has(id) ? null : requestRead(ctx);
+  if (read && read.people >= PII_PER_REQUEST) {
     throw badInput(
       {
         zh: `一次请求至多读取 ${PII_PER_REQUEST} 人的身份证号或电话；其余已略去。请分页读取，或用导出（/export）取整村、整县的记录。`,
@@ -58,6 +83,7 @@ export function personal(
       { limit: PII_PER_REQUEST },
     );
   }
+  if (read) read.people++;
   entry.ids.add(id);
   entry.fields.add(field);
   return value;
