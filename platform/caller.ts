@@ -110,6 +110,16 @@ export function requireDivisionAccess(caller: Caller, code: string): void {
   }
 }
 
+/**
+ * A division's reference data (a county's departments) for callers of the division, above it or within it: a
+ * township's or a village's caller reads its own county's, not another county's.
+ */
+export function requireRelatedDivision(caller: Caller, code: string): void {
+  if (!inJurisdiction(caller, code) && !covers(code, caller.jurisdiction)) {
+    throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction });
+  }
+}
+
 /** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
 export function requireStatsAccess(caller: Caller, code: string): void {
   if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) {

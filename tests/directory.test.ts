@@ -193,6 +193,21 @@ describe('division directory through the gateway', () => {
     const demo = await hub.query<{ county: { departments: { phone: string | null }[] } }>(`{ county(code: "623021") { departments { phone } } }`);
     expect(demo.data!.county.departments).toHaveLength(DEPARTMENTS.length);
     expect(demo.data!.county.departments.every((d) => d.phone)).toBe(true);
+    // A county's own callers read them, from a village's up to a province's report-only caller; another county's do not.
+    const departmentsAs = async (jurisdiction: string, scopes: ('read' | 'report')[], county: string) =>
+      hub.queryAs<{ county: { departments: unknown[] } | null }>(
+        await hub.token({ jurisdiction, scopes }),
+        `{ county(code: "${county}") { departments { kind } } }`,
+      );
+    for (const [jurisdiction, scopes] of [
+      ['623021200201', ['read']],
+      ['623021200', ['read']],
+      ['62', ['report']],
+    ] as const) {
+      expect((await departmentsAs(jurisdiction, [...scopes], '623021')).data!.county!.departments, jurisdiction).toHaveLength(DEPARTMENTS.length);
+      const elsewhere = await departmentsAs(jurisdiction, [...scopes], '540102');
+      expect(elsewhere.errors![0]!.extensions, jurisdiction).toMatchObject({ code: 'FORBIDDEN', jurisdiction });
+    }
   }, 120_000);
 
   it('answers /health on every service', async () => {

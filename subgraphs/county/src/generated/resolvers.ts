@@ -97,7 +97,7 @@ export type County = {
   caseInbox: CountyCaseConnection;
   /** 6-digit division code, e.g. `623021` 临潭县. */
   code: Scalars['String']['output'];
-  /** 县直部门 The county departments a township's 吹哨 can call on, ordered by kind. */
+  /** 县直部门 The county departments a township's 吹哨 can call on, ordered by kind; for callers of the county, above it or within it (another county's get FORBIDDEN). */
   departments: Array<Department>;
   /** Official name, e.g. 临潭县. */
   name: Scalars['String']['output'];

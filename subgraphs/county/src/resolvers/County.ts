@@ -1,4 +1,4 @@
-import { requireListAccess } from '../../../../platform/caller.ts';
+import { requireListAccess, requireRelatedDivision } from '../../../../platform/caller.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { countyCases } from '../store/county-case.ts';
@@ -7,7 +7,11 @@ export const County: CountyResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.county.load(ref.code),
   region: async (c, _, ctx) => (await ctx.loaders.region.load(c.prefectureCode))!,
   province: async (c, _, ctx) => (await ctx.loaders.region.load(c.provinceCode))!,
-  departments: (c, _, ctx) => ctx.loaders.departmentsOf.load(c.code),
+  // A 吹哨's list: for the county's own callers, those above it and those within it (a township's centre names them).
+  departments: (c, _, ctx) => {
+    requireRelatedDivision(ctx.caller, c.code);
+    return ctx.loaders.departmentsOf.load(c.code);
+  },
   /** Cases escalated to the county, newest first. */
   caseInbox: async (c, args, ctx) => {
     requireListAccess(ctx.caller, c.code, 'dispute');
