@@ -50,8 +50,8 @@ export async function runSubgraph<C extends BaseContext>(name: SubgraphName, loa
     console.error(`[${name}] HUB_ROUTER_SECRETS is not set: this subgraph trusts no router and refuses every request until it is set.`);
   }
   await runService(name, settings, async () => {
-    const [{ startModule }, mod] = await Promise.all([import('./module.ts'), load()]);
-    return startModule(mod, {
+    const [{ startModule, UnmigratedDatabase }, mod] = await Promise.all([import('./module.ts'), load()]);
+    const started = startModule(mod, {
       url: database.url,
       trust: {
         routerSecrets,
@@ -66,6 +66,11 @@ export async function runSubgraph<C extends BaseContext>(name: SubgraphName, loa
       poolMax: settings.poolMax,
       compileAfter: settings.compileAfter,
       lookups: settings.lookups,
+    });
+    return started.catch((e: unknown) => {
+      if (!(e instanceof UnmigratedDatabase)) throw e;
+      console.error(e.message);
+      process.exit(2);
     });
   });
 }

@@ -59,9 +59,39 @@ export interface StartedSubgraph extends RunningSubgraph {
 }
 
 /** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
+/** A subgraph started on a database its release's migrations have not all reached (`npm run migrate` first). */
+export class UnmigratedDatabase extends Error {
+  readonly service: SubgraphName;
+  readonly pending: readonly string[];
+  constructor(service: SubgraphName, pending: readonly string[]) {
+    super(
+      `[${service}] 数据库尚未迁移到本版本（缺少 ${pending.length} 个迁移，最早的是 ${pending[0]}）：请先运行 npm run migrate，再启动服务。` +
+        ` / The database is not migrated to this release (${pending.length} migrations pending, the first ${pending[0]}): run npm run migrate, then start the service.`,
+    );
+    this.service = service;
+    this.pending = pending;
+  }
+}
+
+/**
+ * Refuses to serve on a schema older than the code: its writes would fail as internal errors while /health said
+ * ok. A newer schema is fine (a release's migrations run before its replicas roll, beside the previous release's).
+ * The table missing, or unreadable, counts as nothing applied.
+ */
+async function requireMigrated(orm: MikroORM, mod: Pick<SubgraphModule, 'name' | 'migrations'>): Promise<void> {
+  const applied = await orm.em
+    .getConnection()
+    .execute<{ name: string }[]>('select name from hub_migrations')
+    .catch(() => []);
+  const names = new Set(applied.map((r) => r.name));
+  const pending = mod.migrations.map((m) => m.name).filter((n) => !names.has(n));
+  if (pending.length) throw new UnmigratedDatabase(mod.name, pending);
+}
+
 export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
   const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
   try {
+    await requireMigrated(orm, mod);
     const trust = await subgraphTrust(SUBGRAPH_LABEL[mod.name], opts.trust);
     const limits: ServiceLimits = { lookups: opts.lookups ?? lookupLimits() };
     const running = await startSubgraph<C>({

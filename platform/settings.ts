@@ -134,6 +134,7 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
     .refine((v) => isRealDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), 'must be a real date')
     .default(DEFAULT_DEMO_DATE),
+  HUB_DEMO_DATA: z.enum(['on', 'off']).optional(),
   GATEWAY_PORT: port.default(4000),
   COUNTY_PORT: port.default(4001),
   TOWNSHIP_PORT: port.default(4002),
@@ -192,6 +193,11 @@ export interface Settings {
   compileAfter: number;
   /** Reference date of the demo data (YYYY-MM-DD). */
   demoDate: string;
+  /**
+   * Whether `npm start` loads the demo counties into empty databases: by default only the embedded database outside
+   * production, never a server of real registers (HUB_DEMO_DATA=on|off says otherwise).
+   */
+  demoData: boolean;
   /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
   embedded: boolean;
   embeddedPgPort: number;
@@ -265,6 +271,14 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${dbKeys.filter((k) => !cleaned[k]).join(', ')})`,
     );
   }
+  // A migration URL alone would leave the embedded database to be migrated in its place, silently.
+  for (const k of dbKeys.map((d) => d.replace('_DATABASE_URL', '_MIGRATION_DATABASE_URL'))) {
+    if (cleaned[k] && !cleaned[k.replace('_MIGRATION', '')]) {
+      problems.push(
+        `${k} is set without ${k.replace('_MIGRATION', '')}: set all three *_DATABASE_URL (the service role's) beside it, or the embedded database is used`,
+      );
+    }
+  }
   if (s) {
     const ports = [s.GATEWAY_PORT, s.COUNTY_PORT, s.TOWNSHIP_PORT, s.VILLAGE_PORT].filter((p) => p !== 0);
     if (new Set(ports).size !== ports.length) problems.push('GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT must differ');
@@ -292,6 +306,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     gatewayWorkers: s.HUB_GATEWAY_WORKERS,
     compileAfter: s.HUB_COMPILE_AFTER,
     demoDate: s.HUB_DEMO_DATE,
+    demoData: s.HUB_DEMO_DATA ? s.HUB_DEMO_DATA === 'on' : embedded && s.NODE_ENV !== 'production',
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,
     gatewayPort: s.GATEWAY_PORT,

@@ -40,7 +40,8 @@ try {
   const applied = await migrateAll(databases.dbs);
   const appliedCount = Object.values(applied).flat().length;
   console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
-  seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
+  if (settings.demoData) seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
+  else console.log('[start] 不载入演示数据（外部数据库或生产环境；HUB_DEMO_DATA=on 可改变）(no demo data: external databases or production).');
   if (seeded) {
     await databases.checkpoint();
     console.log(`Seeded demo data (${secs()} s).`);

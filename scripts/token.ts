@@ -12,7 +12,7 @@ import { SCOPES, type Scope } from '../platform/caller.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import type { Said } from '../domain/errors.ts';
 import { settingsOrExit } from '../platform/settings.ts';
-import { loadKeys } from './lib/keys.ts';
+import { callerKeys } from './lib/keys.ts';
 import { commandArgs } from './lib/args.ts';
 
 /** A refusal of the command line, in both languages. */
@@ -84,12 +84,13 @@ try {
       );
     }
   }
-  const keys = await loadKeys(settingsOrExit());
-  if (!keys.caller.privateKey) {
+  // The caller keys alone: the router's and the events' secrets are no business of a machine that mints tokens.
+  const caller = await callerKeys(settingsOrExit());
+  if (!caller.privateKey) {
     throw refuse('未设置 HUB_CALLER_PRIVATE_KEY：本机不能签发令牌', 'HUB_CALLER_PRIVATE_KEY is not set: this machine cannot mint tokens');
   }
   const subject = values.subject ?? `cli-${values.jurisdiction}${department ? `-${department}` : ''}`;
-  const token = await mintCallerToken(await importPrivateKey(keys.caller.privateKey), {
+  const token = await mintCallerToken(await importPrivateKey(caller.privateKey), {
     subject,
     name: values.name ?? (department ? `${DEPARTMENT_NAMES.get(department)}（${values.jurisdiction}）` : `令牌（${values.jurisdiction || '全国'}）`),
     jurisdiction: values.jurisdiction,

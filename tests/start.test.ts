@@ -10,7 +10,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Migration } from '@mikro-orm/migrations';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startModule } from '../platform/module.ts';
+import { generateKeyPairPem, keyId } from '../platform/auth.ts';
+import { MODULES } from '../scripts/lib/setup.ts';
 import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
 import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/lib/processes.ts';
@@ -257,6 +261,31 @@ describe('npm start', () => {
     );
     expect(forbidden.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     await stopAndCheck(second.child);
+  });
+
+  it('refuses to serve a subgraph on a database its release’s migrations have not all reached, naming the first pending one', async () => {
+    class Migration29991231000001Future extends Migration {
+      override async up(): Promise<void> {}
+    }
+    const village = { ...MODULES.village, migrations: [...MODULES.village.migrations, Migration29991231000001Future] };
+    const trust = { routerSecrets: [], callerKeys: {}, nationalSubjects: [] };
+    const url = inject('dbs').village.url;
+    await expect(
+      startModule(village, { url, trust, eventsSecret: 'x'.repeat(32), subgraphUrls: { county: url, township: url, village: url } }),
+    ).rejects.toThrow(/1 migrations pending, the first Migration29991231000001Future\): run npm run migrate/);
+  });
+
+  it('mints tokens with HUB_CALLER_PRIVATE_KEY alone, in production too, without the router’s or the events’ secrets', async () => {
+    const next = await generateKeyPairPem();
+    const r = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'rotated'], {
+      env: { ...process.env, HUB_DATA_DIR: join(tmpRoot, 'issuer'), NODE_ENV: 'production', HUB_CALLER_PRIVATE_KEY: next.privateKey },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const header = JSON.parse(Buffer.from(r.stdout.trim().split('.')[0]!, 'base64url').toString()) as { kid: string };
+    // Signed with the new key, not with a key of the data folder (a rotation's tokens would break with the old key).
+    expect(header.kid).toBe(await keyId(next.publicKey));
+    expect(existsSync(join(tmpRoot, 'issuer', 'keys'))).toBe(false);
   });
 
   it('refuses bad settings at boot, listing every problem at once', () => {

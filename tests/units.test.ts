@@ -205,6 +205,7 @@ describe('settings', () => {
   it('uses the embedded database and default ports when nothing is set', () => {
     const s = parseSettings({});
     expect(s.embedded).toBe(true);
+    expect(s.demoData).toBe(true);
     expect(s.gatewayPort).toBe(4000);
     expect(s.subgraphs.village.url).toBe('http://127.0.0.1:4003/graphql');
   });
@@ -219,6 +220,27 @@ describe('settings', () => {
     expect(s.embedded).toBe(false);
     expect(s.subgraphs.county.database).toEqual({ url: 'postgres://a/c', migrationUrl: 'postgres://a/c' });
     expect(s.subgraphs.village.database!.migrationUrl).toBe('postgres://owner@a/v');
+    // A server of real registers gets no demo counties from `npm start`, nor does production, unless asked.
+    expect(s.demoData).toBe(false);
+    expect(parseSettings({ NODE_ENV: 'production' }).demoData).toBe(false);
+    expect(
+      parseSettings({
+        COUNTY_DATABASE_URL: 'postgres://a/c',
+        TOWNSHIP_DATABASE_URL: 'postgres://a/t',
+        VILLAGE_DATABASE_URL: 'postgres://a/v',
+        HUB_DEMO_DATA: 'on',
+      }).demoData,
+    ).toBe(true);
+    expect(parseSettings({ HUB_DEMO_DATA: 'off' }).demoData).toBe(false);
+  });
+
+  it('refuses a migration URL without the database URLs beside it, which would migrate the embedded database instead', () => {
+    expect(() => parseSettings({ VILLAGE_MIGRATION_DATABASE_URL: 'postgres://owner@a/v' })).toThrow(SettingsError);
+    try {
+      parseSettings({ VILLAGE_MIGRATION_DATABASE_URL: 'postgres://owner@a/v' });
+    } catch (e) {
+      expect((e as SettingsError).problems.join('\n')).toContain('VILLAGE_MIGRATION_DATABASE_URL is set without VILLAGE_DATABASE_URL');
+    }
   });
 
   it('takes browser origins for CORS as Origin headers write them, none by default, and refuses * and paths', () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
@@ -56,6 +56,22 @@ function secretFile(dir: string, name: string, make: () => string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The caller keys (what `npm run token` signs with): HUB_CALLER_PRIVATE_KEY when set, its public key derived when
+ * none is given, so a rotation's new key signs whether or not the verifying keys are set on the issuing machine;
+ * else, outside production, the data folder's pair (made on first use). In production without a private key, none:
+ * this machine verifies tokens and mints none.
+ */
+export async function callerKeys(settings: Settings): Promise<{ publicKey: string; privateKey: string }> {
+  const k = settings.keys;
+  if (k.callerPrivateKey) {
+    const derived = () => createPublicKey(k.callerPrivateKey!).export({ type: 'spki', format: 'pem' }).toString();
+    return { publicKey: k.callerPublicKey ?? (k.callerJwksFile || k.callerJwksUrl ? '' : derived()), privateKey: k.callerPrivateKey };
+  }
+  if (k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl || settings.production) return { publicKey: k.callerPublicKey ?? '', privateKey: '' };
+  return pair(join(settings.dataDir, 'keys'), 'caller');
+}
+
 export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const k = settings.keys;
   const dir = join(settings.dataDir, 'keys');
@@ -65,11 +81,7 @@ export async function loadKeys(settings: Settings): Promise<HubKeys> {
       'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.',
     );
   }
-  const caller = k.callerPublicKey
-    ? { publicKey: k.callerPublicKey, privateKey: k.callerPrivateKey ?? '' }
-    : callerKeysSet
-      ? { publicKey: '', privateKey: k.callerPrivateKey ?? '' }
-      : await pair(dir, 'caller');
+  const caller = await callerKeys(settings);
   const routerSecrets = k.routerSecrets.length ? k.routerSecrets : [secretFile(dir, 'router.secret', newRouterSecret)];
   const eventsSecret = k.eventsSecret ?? secretFile(dir, 'events.secret', () => randomBytes(32).toString('base64url'));
   let jwksFile: string | undefined;

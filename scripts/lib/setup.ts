@@ -183,10 +183,11 @@ async function eachAsOwner<T>(
   dbs: Record<SubgraphName, DatabaseSettings>,
   purpose: string,
   fn: (mod: OwnerModule, orm: MikroORM, name: SubgraphName) => Promise<T>,
+  levels: readonly SubgraphName[] = Object.keys(MODULES) as SubgraphName[],
 ): Promise<Record<SubgraphName, T>> {
   const out = {} as Record<SubgraphName, T>;
   await Promise.all(
-    (Object.keys(MODULES) as SubgraphName[]).map(async (name) => {
+    levels.map(async (name) => {
       const mod: OwnerModule = MODULES[name];
       const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-${purpose}` });
       try {
@@ -199,9 +200,12 @@ async function eachAsOwner<T>(
   return out;
 }
 
-/** Applies every subgraph's pending migrations, as the owner role. */
-export async function migrateAll(dbs: Record<SubgraphName, DatabaseSettings>): Promise<Record<SubgraphName, string[]>> {
-  return eachAsOwner(dbs, 'migrate', (_, orm) => migrate(orm));
+/** Applies the subgraphs' pending migrations (every level's, or those named), as the owner role. */
+export async function migrateAll(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  levels?: readonly SubgraphName[],
+): Promise<Partial<Record<SubgraphName, string[]>>> {
+  return eachAsOwner(dbs, 'migrate', (_, orm) => migrate(orm), levels);
 }
 
 /** Loads the division directory for the scope into every subgraph (idempotent). */
