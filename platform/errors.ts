@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
+import { log } from './log.ts';
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',
@@ -118,7 +119,7 @@ export function makeFormatError(service: string) {
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
     if (isDatabaseUnavailable(error)) {
       const correlationId = crypto.randomUUID();
-      console.error(`[${service}] database unavailable ${correlationId}: ${(error as Error | undefined)?.message ?? String(error)}`);
+      log.error({ err: error, correlationId, service }, 'database unavailable');
       return {
         message: DATABASE_UNAVAILABLE.zh,
         path: formatted.path,
@@ -128,7 +129,8 @@ export function makeFormatError(service: string) {
     // Already masked by the subgraph that failed: keep its correlation id, which its log holds.
     if (code === 'INTERNAL_SERVER_ERROR' && typeof extensions.correlationId === 'string') return { ...formatted, extensions };
     const correlationId = crypto.randomUUID();
-    console.error(`[${service}] internal error ${correlationId}:`, error);
+    // One JSON line, with the request's fields and personal data scrubbed as every line's (platform/log.ts).
+    log.error({ err: error, correlationId, service }, 'internal error');
     return {
       message: `服务器内部错误（关联编号 ${correlationId}）。`,
       path: formatted.path,

@@ -24,6 +24,7 @@ export interface OrmOptions {
  * and the next burst started on fresh backends. At most poolMax connections per service stay open.
  */
 const IDLE_CONNECTION_MS = 10 * 60_000;
+const CONNECT_TIMEOUT_MS = 15_000;
 
 /** One MikroORM instance per service (and one per database for scripts). */
 export async function initORM(opts: OrmOptions): Promise<MikroORM> {
@@ -35,7 +36,9 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: IDLE_CONNECTION_MS },
-    driverOptions: { application_name: opts.name },
+    // A database that accepts no connection (stopped, its backlog full) fails a request as unavailable (503) after
+    // this long, rather than holding it until the client gives up; waiting for a free pooled connection counts too.
+    driverOptions: { application_name: opts.name, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     allowGlobalContext: false,
     // Row-level security: every query runs in a transaction that first sets the request's
     // hub.jurisdiction (set_config(..., true)). The 'connection' strategy saves two statements per

@@ -18,6 +18,10 @@ import { listen, sendJson, type Route, type RunningHttp } from './http.ts';
 import { AUDITED_HEADER, type RequestIdentity, type SubgraphTrust } from './auth.ts';
 import { withRequestCounter } from './sql-counter.ts';
 import { requestKeyOf } from './request-id.ts';
+import { orAfter } from './timeout.ts';
+
+/** How long /health waits for the database's `select 1`. */
+const HEALTH_DB_MS = 2000;
 
 /** What every subgraph's per-request context carries; each subgraph adds its loaders. */
 export interface BaseContext {
@@ -175,8 +179,11 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
         ...(opts.routes ?? {}),
         '/health': async (_req, res) => {
           try {
-            await opts.orm.em.getConnection().execute('select 1');
-            sendJson(res, 200, { status: 'ok', service: opts.name });
+            // A database that hangs (stopped, not gone) must not hang the check that a load balancer waits on.
+            const answered = await orAfter(HEALTH_DB_MS, opts.orm.em.getConnection().execute('select 1'), 'late' as const);
+            if (answered === 'late')
+              sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: `database does not answer within ${HEALTH_DB_MS} ms` });
+            else sendJson(res, 200, { status: 'ok', service: opts.name });
           } catch (e) {
             sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: 'database does not answer' });
           }

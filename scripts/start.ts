@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { keyEnv, loadKeys } from './lib/keys.ts';
+import { keyEnv, loadKeys, productionKeysMissing } from './lib/keys.ts';
+import { portsTaken } from './lib/ports.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
 import { startNodeService, Supervisor } from './lib/supervisor.ts';
 
@@ -33,6 +34,24 @@ async function shutdown(code: number): Promise<never> {
 // The hub stops its services first and the database last (their tiers).
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
+// What would stop a service only after the database started and the migrations ran is said first, once.
+const missingKeys = productionKeysMissing(settings);
+if (missingKeys) {
+  console.error(`[start] 生产环境缺少密钥设置 (production keys missing): ${missingKeys}`);
+  process.exit(2);
+}
+const taken = await portsTaken(
+  [['GATEWAY_PORT', settings.gatewayPort], ...SUBGRAPHS.map((n) => [`${n.toUpperCase()}_PORT`, settings.subgraphs[n].port] as const)],
+  settings.host,
+);
+if (taken.length) {
+  const named = taken.map(([k, p]) => `${k}=${p}`).join(', ');
+  console.error(
+    `[start] 端口已被占用：${named}。枢纽可能已在运行（另一个 npm start），或有其他程序占用；请先停止它，或改设上述变量。\n` +
+      `[start] Ports already in use: ${named}. The hub may be running already (another npm start), or another program holds them; stop it, or set those variables to free ports.`,
+  );
+  process.exit(2);
+}
 const databases = await prepareDatabases(settings);
 if (databases.embedded) await supervisor.add({ name: 'postgres', tier: 0, start: databases.embedded.start }, databases.embedded.running);
 let seeded = false;

@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
@@ -286,6 +287,33 @@ describe('npm start', () => {
     // Signed with the new key, not with a key of the data folder (a rotation's tokens would break with the old key).
     expect(header.kid).toBe(await keyId(next.publicKey));
     expect(existsSync(join(tmpRoot, 'issuer', 'keys'))).toBe(false);
+  });
+
+  it('says a port already taken, or production keys missing, before it starts the database', async () => {
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      const dataDir = join(tmpRoot, 'refused');
+      const r = spawnSync(process.execPath, ['scripts/start.ts'], {
+        env: { ...process.env, HUB_DATA_DIR: dataDir, COUNTY_PORT: String(port) },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`COUNTY_PORT=${port}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const prod = spawnSync(process.execPath, ['scripts/start.ts'], {
+        env: { ...process.env, HUB_DATA_DIR: dataDir, NODE_ENV: 'production' },
+        encoding: 'utf8',
+      });
+      expect(prod.status).toBe(2);
+      expect(prod.stderr).toContain('HUB_EVENTS_SECRET');
+      expect(prod.stderr).not.toMatch(/\n\s+at /);
+      // Neither started PostgreSQL.
+      expect(existsSync(join(dataDir, 'pg'))).toBe(false);
+    } finally {
+      holder.close();
+    }
   });
 
   it('refuses bad settings at boot, listing every problem at once', () => {

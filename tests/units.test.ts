@@ -355,6 +355,7 @@ describe('citizen ID numbers (GB 11643)', () => {
 });
 
 import { GraphQLError } from 'graphql';
+import { configureLogs } from '../platform/log.ts';
 import { makeFormatError } from '../platform/errors.ts';
 
 import { disputeId, keyText, personName, text } from '../platform/validate.ts';
@@ -434,9 +435,8 @@ describe('names and free text (platform/validate.ts)', () => {
 
 describe('error formatting', () => {
   it('masks internal errors in every mode with a correlation id that is logged', () => {
-    const logged: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    const logged: string[] = [];
+    configureLogs({ level: 'warn', destination: { write: (line: string) => logged.push(line) } });
     try {
       const format = makeFormatError('test');
       const out = format(
@@ -447,11 +447,12 @@ describe('error formatting', () => {
       const id = out.extensions!.correlationId;
       expect(out.message).toContain(id);
       expect(JSON.stringify(out)).not.toContain('stacktrace');
-      expect(String(logged[0])).toContain(id);
+      // One JSON line naming the id, with the error's text for the operator.
+      expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'error', msg: 'internal error', correlationId: id, err: { message: 'boom' } });
       const typed = format({ message: 'bad code', extensions: { code: 'BAD_USER_INPUT', stacktrace: ['at x'] } }, new GraphQLError('bad code'));
       expect(typed).toEqual({ message: 'bad code', extensions: { code: 'BAD_USER_INPUT' } });
     } finally {
-      console.error = original;
+      configureLogs({ level: 'warn' });
     }
   });
 });

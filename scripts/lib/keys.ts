@@ -72,15 +72,19 @@ export async function callerKeys(settings: Settings): Promise<{ publicKey: strin
   return pair(join(settings.dataDir, 'keys'), 'caller');
 }
 
+/** What production lacks of the keys and secrets it generates nowhere (null: nothing), said before anything starts. */
+export function productionKeysMissing(settings: Settings): string | null {
+  const k = settings.keys;
+  const callerKeysSet = Boolean(k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl);
+  if (!settings.production || (callerKeysSet && k.routerSecrets.length && k.eventsSecret)) return null;
+  return 'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.';
+}
+
 export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const k = settings.keys;
   const dir = join(settings.dataDir, 'keys');
-  const callerKeysSet = Boolean(k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl);
-  if (settings.production && !(callerKeysSet && k.routerSecrets.length && k.eventsSecret)) {
-    throw new Error(
-      'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.',
-    );
-  }
+  const missing = productionKeysMissing(settings);
+  if (missing) throw new Error(missing);
   const caller = await callerKeys(settings);
   const routerSecrets = k.routerSecrets.length ? k.routerSecrets : [secretFile(dir, 'router.secret', newRouterSecret)];
   const eventsSecret = k.eventsSecret ?? secretFile(dir, 'events.secret', () => randomBytes(32).toString('base64url'));
