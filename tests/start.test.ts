@@ -122,6 +122,8 @@ describe('npm start', () => {
     expect(early.status, early.stderr).toBe(0);
     const first = await startHubProcess(env);
     expect(first.output()).toContain('first start, seeding included');
+    // The embedded server's own log is kept for the operator.
+    expect(readFileSync(join(dataDir, 'pg.log'), 'utf8')).toMatch(/database system is ready to accept connections/);
     const auth = { authorization: `Bearer ${adminToken(first.output())}` };
     expect((await postJson(gateway, { query: '{ county(code: "623021") { name } }' })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     const r = await postJson<{ county: { name: string; townships: { code: string }[] }; grids: { totalCount: number } }>(

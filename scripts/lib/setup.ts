@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
@@ -80,14 +80,34 @@ function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
 }
 
 /** Starts the embedded server; a failure names PostgreSQL's own last words. */
+/** The embedded server's own log, kept for the operator: `HUB_DATA_DIR/pg.log`, the one before it in `pg.log.1`. */
+const PG_LOG = 'pg.log';
+const PG_LOG_BYTES = 10 * 1024 * 1024;
+
+function keepPgLog(dir: string): (line: string) => void {
+  const file = join(dir, PG_LOG);
+  let written = 0;
+  return (line) => {
+    try {
+      // Checked now and then rather than for every line: a log past its size starts again, the last one kept.
+      if (written++ % 500 === 0 && existsSync(file) && statSync(file).size > PG_LOG_BYTES) renameSync(file, `${file}.1`);
+      appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // A log that cannot be written must not stop the database.
+    }
+  };
+}
+
 async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedPg; instance: Instance }> {
   const lines: string[] = [];
+  const keep = keepPgLog(dir);
   let epg: EmbeddedPg;
   try {
     epg = await startEmbeddedPg({
       dir,
       port,
       log: (line) => {
+        keep(line);
         lines.push(line);
         if (lines.length > 20) lines.shift();
       },
