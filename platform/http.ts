@@ -11,6 +11,7 @@ import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
 import { inServerSpan } from './telemetry.ts';
 import { orAfter } from './timeout.ts';
+import { forwardedRequestId } from './request-id.ts';
 
 /**
  * A small node:http front for Apollo Server, shared by the gateway and the
@@ -103,7 +104,7 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
 
 /** What a page of an allowed origin may send, and read back, across origins. */
 const CORS_REQUEST_HEADERS = 'authorization, content-type, accept, accept-language, x-request-id, traceparent';
-const CORS_EXPOSED_HEADERS = 'content-language, content-disposition, retry-after, x-change-cursor';
+const CORS_EXPOSED_HEADERS = 'content-language, content-disposition, retry-after, x-change-cursor, x-request-id';
 
 /**
  * Cross-origin calls from browsers (CORS). A request from an allowed origin
@@ -442,9 +443,12 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       return;
     }
     const service = opts.service ?? 'hub';
-    const requestId = req.headers['x-request-id'];
-    // Every log line written while this request is answered names it (platform/log.ts).
-    const fields: RequestFields = { service, requestId: typeof requestId === 'string' && requestId.length <= 128 ? requestId : undefined };
+    // The request's id, the client's when it sent a usable one: every log line written while it is answered names it
+    // (platform/log.ts), the gateway forwards it, and the answer carries it, so a caller can quote it to an operator.
+    const requestId = forwardedRequestId(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const fields: RequestFields = { service, requestId };
     withRequestFields(fields, () => {
       const handle = () =>
         route

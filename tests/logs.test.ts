@@ -89,6 +89,29 @@ describe('logs', () => {
     for (const secret of [who.idNumber, bad, who.phone, who.name, token, token.split('.')[1]!]) expect(text).not.toContain(secret);
   }, 120_000);
 
+  it('answer with the request id the lines name: the client’s, or one made for it, which the subgraphs log too', async () => {
+    const sent = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': 'log-test-echo-1' },
+      body: JSON.stringify({ query: `{ county(code: "${COUNTY}") { name } }` }),
+    });
+    expect(sent.headers.get('x-request-id')).toBe('log-test-echo-1');
+    lines.length = 0;
+    const made = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ county(code: "${COUNTY}") { name townships { name } } }` }),
+    });
+    const id = made.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const services = new Set(
+      parsed()
+        .filter((l) => l.requestId === id)
+        .map((l) => l.service),
+    );
+    expect(services).toEqual(new Set(['gateway', 'county', 'township']));
+  });
+
   it('scrub ID numbers, phones and tokens from free text, and redact fields that name them', () => {
     const before = lines.length;
     const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
