@@ -247,6 +247,12 @@ const upper = (s: SubgraphName) => s.toUpperCase() as Uppercase<SubgraphName>;
  */
 export function shownSetting(key: string, value: string | undefined): string {
   if (value === undefined) return 'null';
+  // A list of secrets by each one's length: the length of the whole list said nothing of which is short.
+  if (key === 'HUB_ROUTER_SECRETS')
+    return `${value
+      .split(',')
+      .map((s) => [...s.trim()].length)
+      .join(', ')} characters, not shown`;
   if (/SECRET|PRIVATE_KEY|TOKEN|PASSWORD/.test(key)) return `${[...value].length} characters, not shown`;
   if (/DATABASE_URL$/.test(key)) return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@'));
   return JSON.stringify(value);

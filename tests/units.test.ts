@@ -273,6 +273,14 @@ describe('settings', () => {
       }
       expect(problems).not.toMatch(/ThisIsMy|MC4CAQ|S3cretPassw0rd/);
       expect(problems).toContain('HUB_EVENTS_SECRET: must be at least 32 characters (got 31 characters, not shown)');
+      expect(problems).toContain('HUB_ROUTER_SECRETS: every secret must be at least 32 characters (got 31 characters, not shown)');
+      try {
+        parseSettings({ HUB_ROUTER_SECRETS: `${'r'.repeat(40)},short` });
+        expect.unreachable();
+      } catch (e2) {
+        // Each secret of the list by its own length, the short one told apart.
+        expect((e2 as SettingsError).problems.join('\n')).toContain('(got 40, 5 characters, not shown)');
+      }
       expect(problems).toContain('"mysql://hub_app:***@db/hub"');
       // 30 February is no date (Date.parse rolled it over to 2 March).
       expect(problems).toContain('HUB_DEMO_DATE: must be a real date');
