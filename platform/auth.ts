@@ -237,7 +237,7 @@ async function verifiedPayload(keys: CallerKeys, token: string): Promise<JWTPayl
 export interface CallerKeySource {
   /** HUB_CALLER_JWKS_URL: fetched on first use, cached 10 minutes, fetched again at most every 30 s on an unknown `kid`. */
   jwksUrl?: string;
-  /** HUB_CALLER_JWKS_FILE: a JWKS JSON file, read again when a token names an unknown `kid` and the file has changed. */
+  /** HUB_CALLER_JWKS_FILE: a JWKS JSON file, read again when a token names an unknown `kid`, or every 5 s, once it has changed. */
   jwksFile?: string;
   /** HUB_CALLER_PUBLIC_KEY: one Ed25519 public key (PEM). */
   publicKey?: string;
@@ -264,11 +264,34 @@ function readJwks(file: string): { set: JWTVerifyGetKey; mtimeMs: number } {
   }
 }
 
-/** A JWKS file. A key added to it (rotation) is picked up without a restart, when a token first names it. */
-function jwksFileKeys(file: string): JWTVerifyGetKey {
+/** How often a JWKS file is looked at for a key taken out of it (revocation), at most. */
+const JWKS_FILE_CHECK_MS = 5000;
+
+/** Caller keys that can tell when their set changed (a JWKS file rewritten): the verified tokens are then checked again. */
+type RefreshableKeys = JWTVerifyGetKey & { changed(): boolean };
+
+/**
+ * A JWKS file. A key added to it (rotation) is picked up without a restart, when a token first names it; a key
+ * taken out of it (a key revoked) stops its tokens within JWKS_FILE_CHECK_MS, those already verified too
+ * (`changed`, read by callerVerifier).
+ */
+function jwksFileKeys(file: string): RefreshableKeys {
   let current = readJwks(file);
   let lastCheck = 0;
-  return async (header, token) => {
+  let lastLook = Date.now();
+  const changed = (): boolean => {
+    if (Date.now() - lastLook < JWKS_FILE_CHECK_MS) return false;
+    lastLook = Date.now();
+    try {
+      if (statSync(file).mtimeMs === current.mtimeMs) return false;
+      current = readJwks(file);
+      return true;
+    } catch {
+      // A file being rewritten, or broken: keep the keys already read.
+      return false;
+    }
+  };
+  const keys: JWTVerifyGetKey = async (header, token) => {
     try {
       return await current.set(header, token);
     } catch (e) {
@@ -286,6 +309,7 @@ function jwksFileKeys(file: string): JWTVerifyGetKey {
       return current.set(header, token);
     }
   };
+  return Object.assign(keys, { changed });
 }
 
 /** Verifies callers' tokens and remembers the verified ones (bounded) until they expire. */
@@ -300,14 +324,18 @@ export const MAX_VERIFIED_CALLERS = 10_000;
  * signature again was about 7% of the gateway's CPU under the dashboard benchmark
  * (and as much again in each subgraph). A signature's validity cannot change, and
  * the hub has no revocation list, so the cached answer is the one verification
- * would give until `exp`, which is checked on every use. A key removed from the
- * key set therefore stops tokens already seen only at their `exp` (or a restart).
+ * would give until `exp`, which is checked on every use, or until the key set
+ * changes: a JWKS file rewritten (a key revoked) empties it (`changed`). Keys
+ * from a JWKS URL are fetched again every 10 minutes; a key removed there stops
+ * tokens already seen only at their `exp` (or a restart).
  * Bounded: when full, the oldest entry goes first.
  */
 export function callerVerifier(keys: CallerKeys, nationalSubjects: ReadonlySet<string>, max = MAX_VERIFIED_CALLERS): CallerVerifier {
   const verified = new Map<string, { caller: Caller; exp: number }>();
+  const changed = typeof keys === 'function' && 'changed' in keys ? (keys as RefreshableKeys).changed : undefined;
   return {
     async verify(token) {
+      if (changed?.()) verified.clear();
       const known = verified.get(token);
       if (known) {
         if (known.exp > Date.now() / 1000) return known.caller;

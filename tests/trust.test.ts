@@ -182,6 +182,23 @@ describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
     expect(accepted.body.data!.county!.name).toBe('临潭县');
   });
 
+  it('stops the tokens of a key taken out of the file within seconds, one already verified (cached) too, with no restart', async () => {
+    const revoked = await generateKeyPairPem();
+    writeFileSync(file, JSON.stringify(await callerJwks([newKey.publicKey, revoked.publicKey])));
+    utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+    await new Promise((r) => setTimeout(r, 5_100));
+    const token = await tokenOf(revoked);
+    expect((await ask(token)).status).toBe(200);
+    expect((await ask(token)).status).toBe(200);
+    writeFileSync(file, JSON.stringify(await callerJwks([newKey.publicKey])));
+    utimesSync(file, new Date(), new Date(Date.now() + 20_000));
+    await new Promise((r) => setTimeout(r, 5_100));
+    const refused = await ask(token);
+    expect(refused.status).toBe(401);
+    expect(message(refused)).toContain("not in this hub's caller key set");
+    expect((await ask(await tokenOf(newKey))).status).toBe(200);
+  }, 30_000);
+
   it('refuses a cached token once it has expired', async () => {
     const token = await tokenOf(newKey, { ttl: 5 }); // room for two answers on a busy machine before exp (whole seconds)
     expect((await ask(token)).status).toBe(200);
