@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Said } from '../domain/errors.ts';
@@ -150,7 +151,12 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   VILLAGE_MIGRATION_DATABASE_URL: pgUrl.optional(),
   HUB_CALLER_PUBLIC_KEY: pem('PUBLIC').optional(),
   HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
-  HUB_CALLER_JWKS_FILE: z.string().min(1).optional(),
+  // Said at boot with the other problems: a missing file had failed only after the database and migrations, as a stack.
+  HUB_CALLER_JWKS_FILE: z
+    .string()
+    .min(1)
+    .refine((f) => existsSync(f) && statSync(f).isFile(), 'must name a JWKS file that exists')
+    .optional(),
   HUB_CALLER_JWKS_URL: httpUrl.optional(),
   HUB_ROUTER_SECRETS: commaList.refine(
     (list) => list.every((s) => s.length >= MIN_ROUTER_SECRET),

@@ -234,6 +234,10 @@ describe('settings', () => {
     expect(parseSettings({ HUB_DEMO_DATA: 'off' }).demoData).toBe(false);
   });
 
+  it('refuses a JWKS file that is not there at boot, with the other problems', () => {
+    expect(() => parseSettings({ HUB_CALLER_JWKS_FILE: '/nonexistent/callers.jwks.json' })).toThrow(/HUB_CALLER_JWKS_FILE: must name a JWKS file that exists/);
+  });
+
   it('refuses a migration URL without the database URLs beside it, which would migrate the embedded database instead', () => {
     expect(() => parseSettings({ VILLAGE_MIGRATION_DATABASE_URL: 'postgres://owner@a/v' })).toThrow(SettingsError);
     try {
