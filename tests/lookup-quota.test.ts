@@ -254,6 +254,16 @@ describe('lookup quota', () => {
     // The minute's quota spent: the next guesses stop before they are looked at.
     expect(await dryRun(plain, [guesses[2]!, guesses[3]!])).toBe(429);
     expect(await used('plain')).toEqual({ MINUTE: 3, DAY: 3 });
+    // A file of many guesses is cut into batches of a minute's quota, one at a time: past the quota it stops (an error
+    // line after the first batch), having tested one batch's numbers, not the file's.
+    const guesser = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `quota-guesser-${RUN}` });
+    const many = await fetch(new URL(`/import/residents?dryRun=true&job=quota-many-${RUN}`, hub.gatewayUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${guesser}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+      body: ['id_number', ...[1, 2, 3, 4, 5, 6, 7].map((d) => makeCitizenId(own.slice(0, 6), birth, ((seq + 2 * d + 20) % 999) + 1))].join('\n'),
+    });
+    expect(await many.text()).toContain('RATE_LIMITED');
+    expect(await used('guesser')).toEqual({ MINUTE: PER_MINUTE, DAY: PER_MINUTE });
     // A caller with pii reads those numbers anyway: only numbers registered outside its jurisdiction count.
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `quota-reader-${RUN}` });
     expect(await dryRun(reader, [guesses[0]!, own, guesses[1]!])).toBe(200);

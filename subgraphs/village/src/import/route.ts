@@ -262,7 +262,7 @@ async function writeBatch(
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
-    await auditLookups(client, caller, ids, { looked, counted: lookupsCounted(caller, looked, revealing.rows, inserted, dryRun), lookups }, matched, dryRun);
+    await auditLookups(client, caller, ids, { looked, counted: lookupsCounted(caller, looked, revealing.rows), lookups }, matched, dryRun);
     return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
@@ -307,13 +307,12 @@ async function requireLookupLeft(client: PoolClient, caller: Caller, lookups: Lo
  * The lookups a batch spends of the caller's quota (docs/ARCHITECTURE.md, "Lookup quota"). A caller with `pii` reads
  * its jurisdiction's ID numbers anyway: only the rows told a number is registered outside it (`revealed`) count. A
  * caller without `pii` sees numbers masked, and a masked number with the birth date and sex it shows leaves some five
- * hundred candidates, which a file's answers (found or not, "not this resident's number") would test for free: every
- * ID number its rows name counts, except those of the rows it writes as new (a real register entry, audited and in
- * the change feed; a dry run writes none).
+ * hundred candidates, which a file's answers would test: a row unchanged, rejected ("not the current version", "not
+ * this resident's number") or written as a new resident each tells whether its number was registered. So every ID
+ * number its rows name counts, as each registerPerson naming one does.
  */
-function lookupsCounted(caller: Caller, looked: number, revealed: number, inserted: number, dryRun: boolean): number {
-  if (hasScope(caller, 'pii')) return revealed;
-  return Math.max(revealed, looked - (dryRun ? 0 : inserted));
+function lookupsCounted(caller: Caller, looked: number, revealed: number): number {
+  return hasScope(caller, 'pii') ? revealed : Math.max(revealed, looked);
 }
 
 /** Whether a kind's rows may name people by ID number (an `…id_number` column, or a dispute's parties). */
@@ -513,8 +512,11 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     const language = preferredLanguage(req.headers['accept-language']);
     const opts = options(url, req);
     // A caller without `pii` spends a lookup on each ID number of its rows (lookupsCounted); batches of at most a
-    // minute's quota keep a file of guesses from testing a whole batch's worth past the quota before it stops.
-    const batchSize = hasScope(caller, 'pii') || !namesIdNumbers(kind) ? opts.batch : Math.min(opts.batch, lookups.perMinute);
+    // minute's quota, one at a time (each checks the quota its predecessor spent), keep a file of guesses from testing
+    // more than one batch past the quota before it stops.
+    const spendsLookups = !hasScope(caller, 'pii') && namesIdNumbers(kind);
+    const batchSize = spendsLookups ? Math.min(opts.batch, lookups.perMinute) : opts.batch;
+    const writers = spendsLookups ? 1 : WRITERS;
     const text = decodeText(req, opts.encoding);
     // A file whose header names columns as the XLSX export labels them gets its rejects in those names too.
     const written = new Map<string, string>();
@@ -616,11 +618,11 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
         last = write(clients[slot]!, rows, pending, lastLine, last);
         last.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
         inflight[slot] = last;
-        slot = (slot + 1) % WRITERS;
+        slot = (slot + 1) % writers;
         rows = [];
         pending = [];
         recentKeys.push(keys);
-        if (recentKeys.length >= WRITERS) recentKeys.shift();
+        if (recentKeys.length >= writers) recentKeys.shift();
         keys = new Map();
       };
       const settled = () => Promise.all(inflight);
@@ -712,8 +714,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           }
           keys.set(key, rec.line);
           rows.push([rec.line, ...values]);
+          // Cut at the row, not at the end of what the stream handed over: a small file comes as one piece.
+          if (rows.length >= batchSize) await flush();
         }
-        if (rows.length >= batchSize) await flush();
         if (res.destroyed) throw new Error('client went away');
       }
       await replayRejects();
