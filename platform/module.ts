@@ -58,7 +58,6 @@ export interface StartedSubgraph extends RunningSubgraph {
   orm: MikroORM;
 }
 
-/** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
 /** A subgraph started on a database its release's migrations have not all reached (`npm run migrate` first). */
 export class UnmigratedDatabase extends Error {
   readonly service: SubgraphName;
@@ -88,6 +87,7 @@ async function requireMigrated(orm: MikroORM, mod: Pick<SubgraphModule, 'name' |
   if (pending.length) throw new UnmigratedDatabase(mod.name, pending);
 }
 
+/** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
 export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
   const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
   try {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
+import { forwardedRequestId } from '../../platform/request-id.ts';
 
 /** What every gateway request carries: its id (logs, subgraph calls) and the verified caller. */
 export interface GatewayContext {
@@ -17,4 +20,15 @@ export interface GatewayContext {
    * identical queries (dedup.ts) knows a request by, from the plugin to the HTTP layer.
    */
   exchange: object;
+}
+
+/** A client request's context: the id its logs and subgraph calls carry, the hub's own key of it, and its caller. */
+export function gatewayContext(req: IncomingMessage, caller: Caller): GatewayContext {
+  return {
+    requestId: forwardedRequestId(req.headers['x-request-id']),
+    requestKey: randomUUID(),
+    caller,
+    authorization: req.headers.authorization ?? '',
+    exchange: {},
+  };
 }

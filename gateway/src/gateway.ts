@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -9,10 +8,9 @@ import { localizeErrors } from '../../platform/language.ts';
 import { listen, sendJson } from '../../platform/http.ts';
 import { gatewayMetrics } from '../../platform/metrics.ts';
 import { callerVerifier, loadCallerKeys, type CallerKeySource } from '../../platform/auth.ts';
-import { forwardedRequestId } from '../../platform/request-id.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
-import type { GatewayContext } from './context.ts';
+import { gatewayContext, type GatewayContext } from './context.ts';
 import { readSupergraph } from './compose.ts';
 import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
@@ -122,13 +120,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       corsOrigins: opts.corsOrigins ?? [],
       landing: '/app',
       authenticate: (req) => authenticate(callers, req.headers.authorization),
-      context: async (req, caller) => ({
-        requestId: forwardedRequestId(req.headers['x-request-id']),
-        requestKey: randomUUID(),
-        caller,
-        authorization: req.headers.authorization ?? '',
-        exchange: {},
-      }),
+      context: async (req, caller) => gatewayContext(req, caller),
       routes: {
         '/reports/*': reportsRoute(apollo, callers),
         '/export/*': villageStreamProxy(callers, opts.routerSecret, opts.subgraphUrls.village, 'export'),

@@ -5,11 +5,10 @@ import { parseDivisionCode } from '../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
-import { forwardedRequestId } from '../../platform/request-id.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
-import type { GatewayContext } from './context.ts';
+import { gatewayContext, type GatewayContext } from './context.ts';
 import { TAGS, type Tag } from '../../domain/tags.ts';
 import { PATROL_KINDS, PATROL_KIND_ZH } from '../../domain/patrol-kinds.ts';
 import { z } from 'zod';
@@ -345,13 +344,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       });
     }
     const headers = headerLanguage(q.get('headers'), format);
-    const ctx: GatewayContext = {
-      requestId: forwardedRequestId(req.headers['x-request-id']),
-      requestKey: crypto.randomUUID(),
-      caller,
-      authorization: req.headers.authorization ?? '',
-      exchange: {},
-    };
+    const ctx = gatewayContext(req, caller);
 
     const parent = PARENT[level];
     let parents: string[];

@@ -79,7 +79,6 @@ function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
   };
 }
 
-/** Starts the embedded server; a failure names PostgreSQL's own last words. */
 /** The embedded server's own log, kept for the operator: `HUB_DATA_DIR/pg.log`, the one before it in `pg.log.1`. */
 const PG_LOG = 'pg.log';
 const PG_LOG_BYTES = 10 * 1024 * 1024;
@@ -98,6 +97,7 @@ function keepPgLog(dir: string): (line: string) => void {
   };
 }
 
+/** Starts the embedded server; a failure names PostgreSQL's own last words. */
 async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedPg; instance: Instance }> {
   const lines: string[] = [];
   const keep = keepPgLog(dir);
