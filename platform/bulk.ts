@@ -73,6 +73,17 @@ export async function inChinaTime(client: PoolClient): Promise<void> {
   await nativeExec(client, chinaTime);
 }
 
+const downloadTimeout = command('tx.downloadTimeout', `set local statement_timeout = '1h'`);
+
+/**
+ * Until the transaction ends, a statement may run for an hour instead of the service's statement_timeout: a COPY to
+ * a download runs at the pace the client reads it (a province's residents over a slow line); the hour still frees
+ * the connection of a client that stopped reading.
+ */
+export async function asDownload(client: PoolClient): Promise<void> {
+  await nativeExec(client, downloadTimeout);
+}
+
 function escape(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
   if (Array.isArray(v))

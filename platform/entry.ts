@@ -64,6 +64,7 @@ export async function runSubgraph<C extends BaseContext>(name: SubgraphName, loa
       port: settings.subgraphs[name].port,
       production: settings.production,
       poolMax: settings.poolMax,
+      statementTimeoutMs: settings.statementTimeoutSeconds * 1000,
       compileAfter: settings.compileAfter,
       lookups: settings.lookups,
     });

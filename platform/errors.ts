@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
+import { DATABASE_UNAVAILABLE, databaseTrouble } from './unavailable.ts';
 import { log } from './log.ts';
 
 const KNOWN_CODES = new Set([
@@ -117,13 +117,14 @@ export function makeFormatError(service: string) {
     const code = formatted.extensions?.code;
     const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { ...formatted, extensions };
-    if (isDatabaseUnavailable(error)) {
+    const trouble = databaseTrouble(error);
+    if (trouble) {
       const correlationId = crypto.randomUUID();
-      log.error({ err: error, correlationId, service }, 'database unavailable');
+      log.error({ err: error, correlationId, service }, trouble === DATABASE_UNAVAILABLE ? 'database unavailable' : 'statement cancelled');
       return {
-        message: DATABASE_UNAVAILABLE.zh,
+        message: trouble.zh,
         path: formatted.path,
-        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, correlationId, [ENGLISH_EXTENSION]: DATABASE_UNAVAILABLE.en },
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, correlationId, [ENGLISH_EXTENSION]: trouble.en },
       };
     }
     // Already masked by the subgraph that failed: keep its correlation id, which its log holds.

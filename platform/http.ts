@@ -7,7 +7,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION, quote, type Said } from '../domain/errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './unavailable.ts';
+import { DATABASE_UNAVAILABLE, databaseTrouble } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
 import { inServerSpan } from './telemetry.ts';
 import { orAfter } from './timeout.ts';
@@ -487,6 +487,7 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
         const err = asHttpError(thrown);
+        const trouble = databaseTrouble(err);
         if (res.headersSent) {
           res.destroy();
           return;
@@ -494,17 +495,17 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
         if (err instanceof HttpError) {
           opts.countError?.(err.code);
           sendGraphQLError(res, err);
-        } else if (isDatabaseUnavailable(err)) {
+        } else if (trouble) {
           // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
           const id = crypto.randomUUID();
           opts.countError?.('SERVICE_UNAVAILABLE');
-          log.error({ err, correlationId: id }, 'database unavailable');
+          log.error({ err, correlationId: id }, trouble === DATABASE_UNAVAILABLE ? 'database unavailable' : 'statement cancelled');
           res.setHeader('retry-after', '1');
           sendGraphQLError(
             res,
             new HttpError(503, 'SERVICE_UNAVAILABLE', {
-              zh: `${DATABASE_UNAVAILABLE.zh}（关联编号 ${id}）`,
-              en: `${DATABASE_UNAVAILABLE.en} (correlation id ${id})`,
+              zh: `${trouble.zh}（关联编号 ${id}）`,
+              en: `${trouble.en} (correlation id ${id})`,
             }),
           );
         } else {

@@ -4,7 +4,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { subgraphTrust, type SubgraphTrust, type TrustSettings } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
-import { lookupLimits, SUBGRAPH_LABEL, type LookupLimits, type SubgraphName } from './settings.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, lookupLimits, SUBGRAPH_LABEL, type LookupLimits, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
@@ -48,6 +48,8 @@ export interface StartOptions {
   port?: number;
   production?: boolean;
   poolMax?: number;
+  /** PostgreSQL's statement_timeout for the service's connections (HUB_STATEMENT_TIMEOUT_SECONDS; default 30 s, 0: none). */
+  statementTimeoutMs?: number;
   /** How often a query's shape is seen before it runs compiled (platform/compiled-execution.ts; default 16). */
   compileAfter?: number;
   /** Default: HUB_LOOKUPS_* from the environment. */
@@ -89,7 +91,13 @@ async function requireMigrated(orm: MikroORM, mod: Pick<SubgraphModule, 'name' |
 
 /** Starts a subgraph on its database (connecting as the service role) and an HTTP port (0 = any). */
 export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>, opts: StartOptions): Promise<StartedSubgraph> {
-  const orm = await initORM({ url: opts.url, entities: mod.entities, name: `hub-${mod.name}`, poolMax: opts.poolMax });
+  const orm = await initORM({
+    url: opts.url,
+    entities: mod.entities,
+    name: `hub-${mod.name}`,
+    poolMax: opts.poolMax,
+    statementTimeoutMs: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+  });
   try {
     await requireMigrated(orm, mod);
     const trust = await subgraphTrust(SUBGRAPH_LABEL[mod.name], opts.trust);

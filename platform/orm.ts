@@ -14,6 +14,8 @@ export interface OrmOptions {
   poolMax?: number;
   /** Used in PostgreSQL's application_name, visible in pg_stat_activity. */
   name: string;
+  /** PostgreSQL's statement_timeout on every connection of the pool (0 or unset: none, as for migrations and loads). */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -38,7 +40,13 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
     pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: IDLE_CONNECTION_MS },
     // A database that accepts no connection (stopped, its backlog full) fails a request as unavailable (503) after
     // this long, rather than holding it until the client gives up; waiting for a free pooled connection counts too.
-    driverOptions: { application_name: opts.name, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    driverOptions: {
+      application_name: opts.name,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // A statement stuck on a lock or a runaway plan would hold its pooled connection for good; a few such and the
+      // service answers nothing. Cancelled past the limit, it answers SERVICE_UNAVAILABLE (platform/unavailable.ts).
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+    },
     allowGlobalContext: false,
     // Row-level security: every query runs in a transaction that first sets the request's
     // hub.jurisdiction (set_config(..., true)). The 'connection' strategy saves two statements per

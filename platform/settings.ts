@@ -116,12 +116,25 @@ export function lookupLimits(env: NodeJS.ProcessEnv = process.env): LookupLimits
 /** How often a subgraph sees a query's shape (its text with literal arguments as variables) before it runs it compiled (platform/compiled-execution.ts). */
 export const DEFAULT_COMPILE_AFTER = 16;
 
+/**
+ * How long one statement of a service may run before PostgreSQL cancels it (HUB_STATEMENT_TIMEOUT_SECONDS). The
+ * heaviest request statements (a province's figures, an import batch) take well under a second here; an export's
+ * COPY runs as long as its download and sets its own limit (subgraphs/village/src/export.ts).
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 const schema = riskSchema.extend(lookupSchema.shape).extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HUB_HOST: z.string().min(1).default('127.0.0.1'),
   HUB_DATA_DIR: z.string().min(1).default('.data'),
   HUB_PG_PORT: port.default(54329),
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  HUB_STATEMENT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(DEFAULT_STATEMENT_TIMEOUT_MS / 1000),
   HUB_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   HUB_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HUB_COUNTY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
@@ -191,6 +204,7 @@ export interface Settings {
   /** Bearer token a scraper sends for /metrics; unset: only this machine (loopback) may scrape (docs/ARCHITECTURE.md, "Observability"). */
   metricsToken?: string;
   poolMax: number;
+  statementTimeoutSeconds: number;
   /** Seconds the gateway may serve a report-only caller's answer again (0: never). */
   reportCacheSeconds: number;
   /** Gateway processes sharing its port (multi-process mode when > 1). */
@@ -314,6 +328,7 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: s.HUB_LOG_LEVEL,
     metricsToken: s.HUB_METRICS_TOKEN,
     poolMax: s.HUB_DB_POOL_MAX,
+    statementTimeoutSeconds: s.HUB_STATEMENT_TIMEOUT_SECONDS,
     reportCacheSeconds: s.HUB_REPORT_CACHE_SECONDS,
     gatewayWorkers: s.HUB_GATEWAY_WORKERS,
     compileAfter: s.HUB_COMPILE_AFTER,

@@ -14,6 +14,16 @@ export const DATABASE_UNAVAILABLE: Readonly<Said> = {
   en: 'The database is temporarily unavailable; retry shortly.',
 };
 
+/**
+ * A statement PostgreSQL cancelled (57014): past the service's statement_timeout (platform/orm.ts), most often
+ * waiting on a lock that maintenance holds, or cancelled by an operator. The connection stays usable; the request
+ * may succeed if sent again, and a request over too much data should be narrowed.
+ */
+export const STATEMENT_CANCELLED: Readonly<Said> = {
+  zh: '数据库查询超时，已被取消：请稍后重试；若一再超时，请缩小查询范围（更小的区划或时段）。',
+  en: 'A database statement ran past its time limit and was cancelled; retry shortly, or narrow the request (a smaller division or period).',
+};
+
 /** Socket-level failures reaching the server (Node's errno codes). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -46,6 +56,16 @@ function causes(err: unknown): unknown[] {
     if (e instanceof AggregateError) queue.push(...(e.errors as unknown[]));
   }
   return seen;
+}
+
+/**
+ * What a client is told when its request failed at the database through no fault in the request itself (HTTP 503
+ * `SERVICE_UNAVAILABLE`, retryable), or undefined for any other failure.
+ */
+export function databaseTrouble(err: unknown): Readonly<Said> | undefined {
+  if (isDatabaseUnavailable(err)) return DATABASE_UNAVAILABLE;
+  if (causes(err).some((e) => e !== null && typeof e === 'object' && 'code' in e && e.code === '57014')) return STATEMENT_CANCELLED;
+  return undefined;
 }
 
 /** True when `err` (or anything it wraps) says the database could not be reached or went away mid-request. */

@@ -162,6 +162,8 @@ export interface HubOptions {
   corsOrigins?: readonly string[];
   /** The village subgraph's lookup quota (HUB_LOOKUPS_*); default the settings' defaults. */
   lookups?: LookupLimits;
+  /** The subgraphs' statement_timeout (HUB_STATEMENT_TIMEOUT_SECONDS); default the settings' default. */
+  statementTimeoutMs?: number;
 }
 
 export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
@@ -191,6 +193,7 @@ export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
     poolMax: 4,
     compileAfter: 1,
     lookups: opts.lookups,
+    statementTimeoutMs: opts.statementTimeoutMs,
   });
   const gateway: RunningGateway = await startGateway({
     callerKeys: trust.callerKeys,

@@ -8,7 +8,7 @@ import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
-import { inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
+import { asDownload, inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { nativeRows } from '../../../platform/sql.ts';
 import { changeCursor } from './changes/query.ts';
 import { lastPosition } from './store/changes.ts';
@@ -169,6 +169,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       }
       await scopeClient(client, caller.jurisdiction);
       await inChinaTime(client);
+      await asDownload(client);
       // The feed position the export shows (read in its snapshot): following the feed from it, an integration gets
       // every change the export does not show and none that it does.
       const [at] = await nativeRows(client, lastPosition);
