@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { SubgraphModule } from './module.ts';
 import type { BaseContext } from './service.ts';
-import { configureLogs } from './log.ts';
+import { configureLogs, log } from './log.ts';
 import { settingsOrExit, type Settings, type SubgraphName } from './settings.ts';
 import { serveInWorkers } from './workers.ts';
 
@@ -20,6 +20,7 @@ export async function runService(
   serve: () => Promise<{ url: string; stop(): Promise<void> }>,
 ): Promise<void> {
   configureLogs({ level: settings.logLevel, service: name });
+  stopWithSupervisor(name);
   const workers = name === 'gateway' ? settings.gatewayWorkers : settings.subgraphs[name].workers;
   await serveInWorkers(name, workers, async () => {
     const { startObservability } = await import('./observability.ts');
@@ -27,6 +28,20 @@ export async function runService(
     const running = await serve();
     console.log(`[${name}]${name === 'gateway' ? '' : ' subgraph'} ready at ${running.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
     return running;
+  });
+}
+
+/**
+ * A service npm start runs has a channel to its supervisor (scripts/lib/supervisor.ts); when the supervisor is
+ * gone (killed, so it could not stop its services) the service stops as on SIGTERM. Left serving, unwatched, it held
+ * the ports the next npm start needs, and nothing would restart it.
+ */
+function stopWithSupervisor(name: string): void {
+  if (cluster.isWorker || !process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => {
+    log.warn({ service: name }, 'supervisor gone; stopping');
+    process.kill(process.pid, 'SIGTERM');
   });
 }
 

@@ -52,7 +52,7 @@ if (taken.length) {
   );
   process.exit(2);
 }
-const databases = await prepareDatabases(settings).catch((e: unknown) => {
+const databases = await prepareDatabases(settings, console.log, true).catch((e: unknown) => {
   // Its message names the cause and the fix (another server on HUB_PG_PORT, a stale lock): said as a line, not a stack.
   console.error(`[start] 数据库未能启动 (the database did not start): ${(e as Error).message}`);
   process.exit(2);

@@ -264,6 +264,24 @@ describe('npm start', () => {
     );
     expect(forbidden.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     await stopAndCheck(second.child);
+
+    // A supervisor killed outright stops nothing it runs: its services stop by themselves (their channel to it closes),
+    // and the next start takes over the PostgreSQL it left, to restart it if it dies and to stop it with the hub.
+    const third = await startHubProcess(env);
+    const services = childrenOf(third.child.pid!).filter((p) => /(subgraphs\/\w+|gateway)\/src\/main\.ts/.test(commandLine(p)));
+    expect(services).toHaveLength(4);
+    const leftPg = Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    third.child.kill('SIGKILL');
+    for (let waited = 0; services.some(alive) && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+    expect(services.filter(alive), 'services still running 60 s after their supervisor was killed').toEqual([]);
+    expect(alive(leftPg)).toBe(true);
+    const fourth = await startHubProcess(env);
+    expect(fourth.output()).toContain('taken over: stopped with the hub');
+    expect((await postJson<{ village: { name: string } }>(gateway, { query: `{ village(code: "623021200201") { name } }` }, admin)).data!.village.name).toBe(
+      '鹿儿台村村民委员会',
+    );
+    await stopAndCheck(fourth.child);
+    expect(alive(leftPg)).toBe(false);
   });
 
   it('refuses to serve a subgraph on a database its release’s migrations have not all reached, naming the first pending one', async () => {

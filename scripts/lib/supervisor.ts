@@ -190,7 +190,8 @@ export interface NodeServiceOptions {
  */
 export function startNodeService(name: string, opts: NodeServiceOptions): Promise<Instance> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.script], { env: opts.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // The IPC channel tells the child when this process is gone, killed before it could stop it (platform/entry.ts).
+    const child = spawn(process.execPath, [opts.script], { env: opts.env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     const out = opts.out ?? ((text: string) => process.stdout.write(text));
     let ready = false;
     let tail = '';
