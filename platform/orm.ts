@@ -37,6 +37,8 @@ export async function initORM(opts: OrmOptions): Promise<MikroORM> {
     entities: opts.entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
+    // The migrator's lines go to a terminal, or to a log file where colour codes are noise.
+    colors: process.stdout.isTTY === true,
     pool: { min: 0, max: opts.poolMax ?? 10, idleTimeoutMillis: IDLE_CONNECTION_MS },
     // A database that accepts no connection (stopped, its backlog full) fails a request as unavailable (503) after
     // this long, rather than holding it until the client gives up; waiting for a free pooled connection counts too.

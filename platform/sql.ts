@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { observeSql } from './metrics.ts';
 
 /**
- * The one way services run SQL (docs/ARCHITECTURE.md, "Stores"). Every
+ * The one way services run SQL (docs/ARCHITECTURE.md, "Data access"). Every
  * statement is declared once in a store module as a named `Sql<Row>`: its
  * name travels in a leading comment (so it shows in pg_stat_statements, logs
  * and traces), and its rows are parsed once into the declared type with zod.

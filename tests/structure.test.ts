@@ -346,3 +346,61 @@ describe('test files', () => {
     }
   });
 });
+
+/** Every text file of the repository that may cite the architecture document (code, schema, docs, settings). */
+function citingFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.') && entry.name !== 'test-artifacts') out.push(...citingFiles(path));
+      // This file's own examples of the check's input are not citations.
+    } else if (entry.isFile() && /\.(ts|js|md|graphql|yml|html|css|sql|sh)$/.test(entry.name) && path !== fileURLToPath(import.meta.url)) out.push(path);
+  }
+  return out;
+}
+
+/** The places a citation may name: the document's headings (without their numbers) and its bold paragraph leads. */
+function architectureTargets(doc: string): string[] {
+  const headings = [...doc.matchAll(/^#+\s+(?:\d+\.\s+)?(.+)$/gm)].map((m) => m[1]!.trim());
+  const leads = [...doc.matchAll(/^(?:- )?\*\*([^*]+?)\.?\*\*/gm)].map((m) => m[1]!.trim());
+  return [...headings, ...leads];
+}
+
+/** `docs/ARCHITECTURE.md, "Name"` and `docs/ARCHITECTURE.md §N` in `text`, its comment leaders and line breaks read as spaces. */
+function architectureCitations(text: string): { name?: string; section?: number }[] {
+  const flat = text.replace(/\s*\n\s*(?:\*(?!\*)|\/\/|#)?\s*/g, ' ');
+  return [
+    ...[...flat.matchAll(/ARCHITECTURE\.md,?\s+"([^"]+)"/g)].map((m) => ({ name: m[1]!.trim() })),
+    ...[...flat.matchAll(/ARCHITECTURE\.md,?\s+§\s?(\d+)/g)].map((m) => ({ section: Number(m[1]) })),
+  ];
+}
+
+describe('citations of docs/ARCHITECTURE.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const targets = architectureTargets(doc);
+  const sections = [...doc.matchAll(/^## (\d+)\./gm)].map((m) => Number(m[1]));
+  const cited = citingFiles(ROOT).flatMap((f) => architectureCitations(readFileSync(f, 'utf8')).map((c) => ({ ...c, file: rel(f) })));
+
+  it('are found across the code and the docs', () => {
+    expect(cited.length).toBeGreaterThan(100);
+    expect(sections.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('each name a heading or a bold paragraph of the document, or one of its numbered sections', () => {
+    const broken = cited
+      .filter((c) => (c.name !== undefined ? !targets.some((t) => t.startsWith(c.name!)) : !sections.includes(c.section!)))
+      .map((c) => `${c.file}: ${c.name !== undefined ? `"${c.name}"` : `§${c.section}`}`);
+    expect(broken).toEqual([]);
+  });
+
+  it('the check reads wrapped comments and tells a missing place from a present one', () => {
+    expect(architectureCitations('/**\n * see (docs/ARCHITECTURE.md, "One write\n * path per kind") and docs/ARCHITECTURE.md §2\n */')).toEqual([
+      { name: 'One write path per kind' },
+      { section: 2 },
+    ]);
+    expect(targets.some((t) => t.startsWith('One write path per kind'))).toBe(true);
+    expect(targets.some((t) => t.startsWith('Round trips'))).toBe(true);
+    expect(targets.some((t) => t.startsWith('Stores'))).toBe(false);
+  });
+});

@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * deployment, or one kept from before a database restore, names no entry.
  * It answers only for the exact pair, which a caller cannot guess without
  * having been given it; the sequence itself is in every cursor already
- * (docs/ARCHITECTURE.md, "Change feed").
+ * (docs/ARCHITECTURE.md, "Events", the change feed).
  */
 export class Migration20261205000045ChangeCursorCheck extends Migration {
   override async up(): Promise<void> {

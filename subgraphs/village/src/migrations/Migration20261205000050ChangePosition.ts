@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * jurisdiction: an export reads it in its own snapshot and hands it out as
  * the cursor to follow the feed from, so that every change the export does
  * not show comes after it and none it shows does (docs/ARCHITECTURE.md,
- * "Change feed"). Its sequence is in every cursor already; the pair names an
+ * "Events", the change feed). Its sequence is in every cursor already; the pair names an
  * entry, which the feed then reads under the caller's own row-level security.
  */
 export class Migration20261205000050ChangePosition extends Migration {
