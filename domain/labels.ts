@@ -47,6 +47,12 @@ export const CORRECTED_FIELD_ZH = {
   OCCURRED_AT: '发生时间',
 } as const;
 
+/** A token's scopes (platform/caller.ts SCOPES) as the person holding it reads them. */
+export const SCOPE_ZH: Record<string, string> = { read: '查阅', write: '填报', pii: '个人信息', report: '统计报表', admin: '管理' };
+
+/** A scope named in a refusal: its word first, its code (what a token's `scopes` claim holds) after it, e.g. “查阅”（read）. */
+export const scopeNamed = (scope: string): string => (SCOPE_ZH[scope] ? `“${SCOPE_ZH[scope]}”（${scope}）` : `“${scope}”`);
+
 export const RATING_ZH: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
 
 /**

@@ -1,5 +1,6 @@
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { divisionName } from '../domain/divisions.ts';
+import { scopeNamed } from '../domain/labels.ts';
 import { forbidden, type Said } from '../domain/errors.ts';
 import { covers } from './jurisdiction.ts';
 
@@ -93,7 +94,7 @@ export function requireRecordAccess(caller: Caller, what: string): void {
     const scopes = [...caller.scopes].join(', ');
     throw forbidden(
       {
-        zh: `读取${RECORDS_ZH[what] ?? what}记录需要“read”权限；当前调用方的权限为：${scopes || '无'}。`,
+        zh: `读取${RECORDS_ZH[what] ?? what}记录需要${scopeNamed('read')}权限；当前调用方的权限为：${[...caller.scopes].map(scopeNamed).join('、') || '无'}。`,
         en: `Reading ${what} records needs the "read" scope; this caller has ${scopes || 'no scopes'}.`,
       },
       { scope: 'read' },
@@ -123,7 +124,10 @@ export function requireRelatedDivision(caller: Caller, code: string): void {
 /** Statistics need `read` or `report` (aggregates only) and a division inside the jurisdiction. */
 export function requireStatsAccess(caller: Caller, code: string): void {
   if (!hasScope(caller, 'read') && !hasScope(caller, 'report')) {
-    throw forbidden({ zh: '统计数据需要“report”或“read”权限。', en: 'Statistics need the "report" or "read" scope.' }, { scope: 'report' });
+    throw forbidden(
+      { zh: `统计数据需要${scopeNamed('report')}或${scopeNamed('read')}权限。`, en: 'Statistics need the "report" or "read" scope.' },
+      { scope: 'report' },
+    );
   }
   requireDivisionAccess(caller, code);
 }
@@ -212,7 +216,8 @@ export function departmentsRefused<M extends object>(mutations: M): M {
 }
 
 export function requireWrite(caller: Caller, code: string, argument?: string): void {
-  if (!caller.scopes.has('write')) throw forbidden({ zh: '修改记录需要“write”权限。', en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
+  if (!caller.scopes.has('write'))
+    throw forbidden({ zh: `修改记录需要${scopeNamed('write')}权限。`, en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
   if (!inJurisdiction(caller, code)) {
     // The argument that named the place, where the caller gave it (a form's gridCode), as other refusals name theirs.
     throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction, ...(argument ? { argument } : {}) });

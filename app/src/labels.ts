@@ -16,7 +16,7 @@ import type {
   RiskSeverity,
   RiskSignalKind,
 } from './generated/graphql.ts';
-import { CORRECTED_FIELD_ZH, DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH } from '../../domain/labels.ts';
+import { CORRECTED_FIELD_ZH, DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH, SCOPE_ZH } from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
   FAMILY: '婚姻家庭',
@@ -68,7 +68,7 @@ export function noteZh(note: string): string {
 }
 
 /** A token's scopes (platform/caller.ts SCOPES) as the person holding it reads them. */
-export const SCOPE: Record<string, string> = { read: '查阅', write: '填报', pii: '个人信息', report: '统计报表', admin: '管理' };
+export const SCOPE: Record<string, string> = SCOPE_ZH;
 
 export const LEVEL: Record<GovernanceLevel, string> = { VILLAGE: '村', TOWNSHIP: '乡镇', COUNTY: '县' };
 

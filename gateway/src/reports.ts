@@ -12,6 +12,7 @@ import { gatewayContext, type GatewayContext } from './context.ts';
 import { TAGS, type Tag } from '../../domain/tags.ts';
 import { PATROL_KINDS, PATROL_KIND_ZH } from '../../domain/patrol-kinds.ts';
 import { z } from 'zod';
+import { scopeNamed } from '../../domain/labels.ts';
 
 /**
  * Reports for provincial tools: GET /reports/<name>.<csv|xlsx>?within=<code>&level=<county|township|village>
@@ -309,7 +310,10 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const format: Format = m[2] === 'xlsx' ? 'xlsx' : 'csv';
     const caller: Caller = await authenticate(callers, req.headers.authorization);
     if (!hasScope(caller, 'report') && !hasScope(caller, 'read')) {
-      throw new HttpError(403, 'FORBIDDEN', { zh: '报表需要“report”（或“read”）权限。', en: 'Reports need the "report" (or "read") scope.' });
+      throw new HttpError(403, 'FORBIDDEN', {
+        zh: `报表需要${scopeNamed('report')}（或${scopeNamed('read')}）权限。`,
+        en: 'Reports need the "report" (or "read") scope.',
+      });
     }
     const def = REPORTS[m[1]!];
     if (!def) {

@@ -16,6 +16,7 @@ import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } fro
 import { requireDivisionHeld } from './directory.ts';
 import { auditTrail } from './store/audit-trail.ts';
 import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
+import { scopeNamed } from '../../../domain/labels.ts';
 
 /**
  * Export of registry kinds within a jurisdiction, streamed straight out of
@@ -99,7 +100,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         en: `Exports: /export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson|xlsx>?within=<code>`,
       });
     }
-    if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: '导出需要“read”权限。', en: 'Exports need the "read" scope.' });
+    if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: `导出需要${scopeNamed('read')}权限。`, en: 'Exports need the "read" scope.' });
     const department = departmentReadRefusal(caller, m[1]!, true, kind.zh);
     if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
     const params = routeParams(url, ['within', 'headers']);

@@ -45,6 +45,7 @@ import {
   upsertStaged,
   writeResidents,
 } from '../store/import.ts';
+import { scopeNamed } from '../../../../domain/labels.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
@@ -505,7 +506,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
         en: `Imports: POST /import/<${kinds}>?job=<id>&format=<csv|ndjson>`,
       });
     }
-    if (!hasScope(caller, 'write')) throw new HttpError(403, 'FORBIDDEN', { zh: '导入需要“write”权限。', en: 'Imports need the "write" scope.' });
+    if (!hasScope(caller, 'write'))
+      throw new HttpError(403, 'FORBIDDEN', { zh: `导入需要${scopeNamed('write')}权限。`, en: 'Imports need the "write" scope.' });
     const refused = departmentRefusal(caller);
     if (refused) throw new HttpError(403, 'FORBIDDEN', refused, { department: caller.department });
     // Rejects and errors are written in the caller's language (platform/language.ts).

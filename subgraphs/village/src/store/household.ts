@@ -17,7 +17,10 @@ const Household = z.object({
 });
 export type HouseholdRow = z.infer<typeof Household>;
 
-/** What `updateHousehold` and `moveHousehold` may change. */
+/**
+ * The columns `moveHousehold` sets through a versioned update (`versioned` in resolvers/Mutation/write.ts). A form's or a
+ * file's fields go through the registry's one write path instead (docs/ARCHITECTURE.md, "One write path per kind").
+ */
 export interface HouseholdChanges {
   number?: string;
   headId?: number;

@@ -14,6 +14,7 @@ import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
 import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
+import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
@@ -86,7 +87,7 @@ export const personMutations = {
   correctIdNumber: async (_, { id, version, idNumber, reason }, ctx) => {
     // Changing whom a record identifies is a personal write: the pii scope, as reading the number in full needs.
     if (!hasScope(ctx.caller, 'pii')) {
-      throw forbidden({ zh: '更正公民身份号码需要“pii”权限。', en: 'Correcting an ID number needs the "pii" scope.' }, { scope: 'pii' });
+      throw forbidden({ zh: `更正公民身份号码需要${scopeNamed('pii')}权限。`, en: 'Correcting an ID number needs the "pii" scope.' }, { scope: 'pii' });
     }
     // Being told whether the new number is registered, and to whom, is a lookup by it.
     await spendLookup(ctx);

@@ -7,6 +7,7 @@ import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey }
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
+import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /** The record whose readers are asked for: a type the log names and an id of it, both or neither. */
 function auditedRecord(args: { recordType?: string | null; recordId?: string | null }): AuditFilter['record'] {
@@ -31,7 +32,7 @@ function auditedRecord(args: { recordType?: string | null; recordId?: string | n
 export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
   auditLog: async (_, args, ctx) => {
     if (!hasScope(ctx.caller, 'admin'))
-      throw forbidden({ zh: '读取审计日志需要“admin”权限。', en: 'Reading the audit log needs the "admin" scope.' }, { scope: 'admin' });
+      throw forbidden({ zh: `读取审计日志需要${scopeNamed('admin')}权限。`, en: 'Reading the audit log needs the "admin" scope.' }, { scope: 'admin' });
     const page = parsePage(args);
     let between: [string, string] | null = null;
     if (args.from || args.to) {

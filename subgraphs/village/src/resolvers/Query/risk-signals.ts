@@ -9,6 +9,7 @@ import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
 import { requireDivisionHeld } from '../../directory.ts';
 import { kindsGiven } from '../../../../../platform/validate.ts';
+import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /**
  * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
@@ -32,7 +33,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     if (!kinds.length) {
       throw forbidden(
         {
-          zh: '涉特殊人群的预警（SPECIAL_POPULATION_PARTY）需要“read”权限。',
+          zh: `涉特殊人群的预警（SPECIAL_POPULATION_PARTY）需要${scopeNamed('read')}权限。`,
           en: 'Early warnings on special populations (SPECIAL_POPULATION_PARTY) need the "read" scope.',
         },
         { scope: 'read' },
