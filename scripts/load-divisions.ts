@@ -31,7 +31,7 @@ try {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
     `Loaded ${scope.join(', ')} in ${secs} s: ${counts.county.regions} regions, ${counts.county.counties} counties, ` +
-      `${counts.township.townships} townships, ${counts.village.villages} villages, ${counts.village.grids} demo grids ` +
+      `${counts.township.townships} townships, ${counts.village.villages} villages, ${counts.village.grids} demo grids in all, loaded now or before ` +
       `(the directory has no grids; see the README, "Two commands").`,
   );
 } finally {

@@ -112,14 +112,14 @@ if (keys.caller.privateKey) {
   const key = await importPrivateKey(keys.caller.privateKey);
   const admin = await mintCallerToken(key, {
     subject: 'demo-623021-admin',
-    name: '临潭县综治中心 (demo administrator)',
+    name: '临潭县综治中心（演示管理员）',
     jurisdiction: '623021',
     scopes: ['read', 'write', 'pii', 'report', 'admin'],
     ttl: 12 * 3600,
   });
   const report = await mintCallerToken(key, {
     subject: 'demo-62-report',
-    name: '甘肃省 reporting tool (demo)',
+    name: '甘肃省统计报表工具（演示）',
     jurisdiction: '62',
     scopes: ['report'],
     ttl: 12 * 3600,

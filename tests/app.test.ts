@@ -80,11 +80,11 @@ const figuresOf = (page: Page) =>
 
 interface Head {
   population: { residents: number; byTag: { count: number }[] };
-  forces: { gridsFullyStaffed: number; householdCoverage: number };
+  forces: { gridsFullyStaffed: number; householdCoverage: number; patrolMembers: number };
   patrolStats: { patrols: number; hazardsFound: number };
   disputeStats: { reported: number; resolved: number; resolutionRate: number; onTimeRate: number; satisfactionRate: number };
 }
-const HEAD = `population { residents byTag { count } } forces { gridsFullyStaffed householdCoverage }
+const HEAD = `population { residents byTag { count } } forces { gridsFullyStaffed householdCoverage patrolMembers }
   patrolStats(from: $from, to: $to) { patrols hazardsFound }
   disputeStats(from: $from, to: $to) { reported resolved resolutionRate onTimeRate satisfactionRate }`;
 
@@ -102,6 +102,7 @@ async function apiFigures(token: string, field: 'county' | 'region', code: strin
     special: h.population.byTag.reduce((s, t) => s + t.count, 0),
     gridsFullyStaffed: h.forces.gridsFullyStaffed,
     householdCoverage: h.forces.householdCoverage,
+    patrolForces: h.forces.patrolMembers,
     patrols: h.patrolStats.patrols,
     hazardsFound: h.patrolStats.hazardsFound,
     reported: h.disputeStats.reported,
@@ -511,6 +512,77 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.sign-in [role="alert"]')?.textContent?.startsWith('令牌已过期'), undefined, { timeout: 60_000 });
     await context.close();
   });
+
+  it('after signing in opens the view the sign-in interrupted, takes a token pasted with “Bearer ”, and names no caller the hub refused', async () => {
+    const { context, page } = await newPage();
+    const township = `${COUNTY}100`;
+    await page.goto(`${origin}/app#/division/${township}`);
+    await page.waitForSelector('#token-input');
+    await page.fill('#token-input', `Bearer ${reader}`);
+    await page.click('#sign-in-form button[type="submit"]');
+    expect(await viewOf(page, township)).toBe('township');
+    expect(page.url()).toBe(`${origin}/app#/division/${township}`);
+
+    // A token whose claims were changed after signing: the page reads them, the hub refuses the signature.
+    const [head, payload, signature] = reader.split('.');
+    const claims = { ...(JSON.parse(Buffer.from(payload!, 'base64url').toString()) as object), name: '伪造令牌' };
+    const forged = `${head}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    await page.evaluate((t) => sessionStorage.setItem('hub.token', t), forged);
+    await page.goto(`${origin}/app#/division/${COUNTY}`);
+    await page.waitForSelector('.sign-in [role="alert"]', { timeout: 60_000 });
+    const said = (await page.textContent('.sign-in [role="alert"]'))!;
+    expect(said).toMatch(/请用有效的令牌重新登录。$/);
+    expect(said).not.toMatch(/令牌无效或已过期：令牌/);
+    expect(await page.textContent('#who')).toBe('');
+    await context.close();
+  }, 180_000);
+
+  it('keeps the view on screen, dimmed, while the next loads, and says an unreachable hub in Chinese with a way to try again', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    const township = `${COUNTY}100`;
+    // A slow answer: the county stays on screen, marked busy, until the township's view replaces it.
+    await page.route('**/graphql', async (r) => {
+      await new Promise((done) => setTimeout(done, 1500));
+      await r.continue().catch(() => {});
+    });
+    await page.click(`#children-table a[href="#/division/${township}"]`);
+    await page.waitForSelector('main[aria-busy="true"]', { timeout: 10_000 });
+    expect(await page.getAttribute('main', 'data-code')).toBe(COUNTY);
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('main')!, '::before').content)).toBe('"正在载入…"');
+    expect(await viewOf(page, township)).toBe('township');
+    expect(await page.getAttribute('main', 'aria-busy')).toBeNull();
+    await page.unroute('**/graphql');
+
+    // The network gone: the browser's own "Failed to fetch" is not what a person reads.
+    await page.route('**/graphql', (r) => r.abort('internetdisconnected'));
+    await page.goto(`${origin}/app#/division/${COUNTY}`);
+    await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
+    expect(await page.textContent('main > .error')).toBe('载入失败：无法连接到数据枢纽：请检查网络连接后重试。');
+    await page.unroute('**/graphql');
+    await page.click('#retry');
+    expect(await viewOf(page, COUNTY)).toBe('county');
+    await context.close();
+  }, 180_000);
+
+  it('counts the new day in a page left open past midnight, and its new month in the period list', async () => {
+    const { context, page } = await newPage();
+    await page.clock.install({ time: new Date('2026-11-30T23:30:00+08:00') });
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.textContent('main h2.title')).toContain('2025-12-01 至 2026-11-30');
+    await page.clock.fastForward('01:00:00');
+    const township = `${COUNTY}100`;
+    await page.click(`#children-table a[href="#/division/${township}"]`);
+    await viewOf(page, township);
+    expect(await page.textContent('main h2.title')).toContain('2026-01-01 至 2026-12-01');
+    const options = await page.$$eval('#period option', (os) => os.map((o) => o.textContent));
+    expect(options).toContain('2026年12月（至今）');
+    expect(options).toContain('2026年11月');
+    expect(options).not.toContain('2026年11月（至今）');
+    await context.close();
+  }, 180_000);
 
   it('says why an address opens nothing: a case number for a case id, a code of no division level, a grid’s own token', async () => {
     const { context, page } = await newPage();

@@ -179,6 +179,8 @@ describe('riskSignals', () => {
     expect(s[0]).toMatchObject({ severity: 'HIGH' });
     expect(fact(s[0]!, 'MASS_DISPUTES')).toMatchObject({ value: 1, caseNumbers: [mass.caseNumber] });
     expect(fact(s[0]!, 'TWICE_ESCALATED')).toMatchObject({ value: 0, caseNumbers: [] });
+    // The explanation names what is there, not a count of 0 beside it.
+    expect(s[0]!.explanation).toMatch(/ has 1 mass-scale dispute in the period: wide in reach; /);
     const { id } = await escalateToCounty(hub, v3.callers, { gridCode: v3.grids[0]! });
     named.push('杨卓玛', '李永福'); // the helper's party names
     s = await waitFor(
@@ -190,6 +192,9 @@ describe('riskSignals', () => {
       'the village record of the escalation to the county',
     );
     expect(fact(s[0]!, 'TWICE_ESCALATED')!.disputes.map((d) => d.id)).toEqual([id]);
+    expect(s[0]!.explanation).toMatch(
+      / has 1 mass-scale dispute and 1 case escalated twice \(village to township to county\) in the period: wide in reach or long unresolved; /,
+    );
     expect(s[0]!.severity).toBe('HIGH');
   }, 180_000);
 

@@ -100,7 +100,9 @@ export function childrenTreemap(el: HTMLElement, tiles: Tile[], open: (code: str
     aria: { enabled: false },
     tooltip: {
       formatter: (p: { data?: { name: string; residents: number; rate: number; reported: number } }) =>
-        p.data ? `${p.data.name}<br>实有人口 ${num(p.data.residents)}<br>受理 ${num(p.data.reported)}，化解率 ${pct(p.data.rate)}` : '',
+        p.data
+          ? `${p.data.name}<br>实有人口 ${num(p.data.residents)}<br>${p.data.reported ? `受理 ${num(p.data.reported)}，化解率 ${pct(p.data.rate)}` : '本期无纠纷'}`
+          : '',
     },
     series: [
       {

@@ -54,12 +54,23 @@ export function claimsOf(token: string): Claims | undefined {
   }
 }
 
+/** A request that reached no answer (offline, the hub or a proxy gone): the browser's own text is English and says no more. */
+const UNREACHABLE = '无法连接到数据枢纽：请检查网络连接后重试。';
+
+async function reach(input: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch {
+    throw new HubError('NETWORK', UNREACHABLE);
+  }
+}
+
 function authorization(): Record<string, string> {
   return { authorization: `Bearer ${getToken()}`, 'accept-language': 'zh-CN' };
 }
 
 export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
-  const res = await fetch('/graphql', {
+  const res = await reach('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authorization() },
     body: JSON.stringify({ query: document.toString(), variables }),
@@ -76,7 +87,7 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
 
 /** Downloads a report (gateway/src/reports.ts) with the caller's token in the header, saved under the name the hub gives it. */
 export async function download(path: string): Promise<void> {
-  const res = await fetch(path, { headers: authorization() });
+  const res = await reach(path, { headers: authorization() });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { errors?: { message: string }[] };
     throw new HubError(`HTTP_${res.status}`, body.errors?.[0]?.message ?? `下载失败（HTTP ${res.status}）`);

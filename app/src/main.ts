@@ -94,10 +94,11 @@ interface Period {
   from: string;
   to: string;
 }
-const today = todayCst();
+/** Today in China; a tab left open past midnight moves on with it (followCalendar). */
+let today = todayCst();
 /** The trend chart's twelve months (m0…m11), oldest first: this month, so far, and the eleven before it. */
-const months = lastTwelveMonths(today);
-const thisMonth = months[11]!;
+let months = lastTwelveMonths(today);
+let thisMonth = months[11]!;
 /**
  * 近12个月 covers the chart's twelve months, so its figures are the sum of the
  * chart's bars; as this month is only partly past, the label says it is in
@@ -108,7 +109,7 @@ const LAST_TWELVE = '近12个月（含本月）';
 const TREND = `${LAST_TWELVE}受理、化解件数与化解率`;
 /** A month as the page names it; this month is named as so far (至今). */
 const monthName = (m: string) => (m === thisMonth ? `${monthLabel(m)}（至今）` : monthLabel(m));
-const PERIODS: Period[] = [
+const periodsOf = (): Period[] => [
   { key: 'last12', label: LAST_TWELVE, from: monthRange(months[0]!).from, to: today },
   { key: 'year', label: `${today.slice(0, 4)}年度`, from: `${today.slice(0, 4)}-01-01`, to: today },
   ...months
@@ -119,25 +120,46 @@ const PERIODS: Period[] = [
       return { key: m, label: monthName(m), from: r.from, to: r.to < today ? r.to : today };
     }),
 ];
-periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
-// A month kept from a tab left open past the month's end may have left the list: the default then.
-const keptPeriod = sessionStorage.getItem('hub.period');
-periodSelect.value = PERIODS.some((p) => p.key === keptPeriod) ? keptPeriod! : 'last12';
+let PERIODS = periodsOf();
+/** Fills the period list; a month no longer in it (kept from before a month's end) gives way to the default. */
+function fillPeriods(wanted: string | null): void {
+  periodSelect.innerHTML = PERIODS.map((p) => `<option value="${p.key}">${esc(p.label)}</option>`).join('');
+  periodSelect.value = PERIODS.some((p) => p.key === wanted) ? wanted! : 'last12';
+}
+fillPeriods(sessionStorage.getItem('hub.period'));
 const period = (): Period => PERIODS.find((p) => p.key === periodSelect.value) ?? PERIODS[0]!;
+/** 近12个月 and 年度 are a year long: the year before them is both their previous period and a year ago, so only 同比 is shown. */
+const yearLong = (p: Period) => p.key === 'last12' || p.key === 'year';
+let periodTimer: ReturnType<typeof setTimeout> | undefined;
 periodSelect.addEventListener('change', () => {
   sessionStorage.setItem('hub.period', periodSelect.value);
-  void route();
+  // Arrow keys on a closed list change it once per press: the view follows where they stop.
+  clearTimeout(periodTimer);
+  periodTimer = setTimeout(() => void route(), 300);
 });
 
 /**
  * The trend's months: m0…m10 by period, and this month (m11) from its first day to today, so that its 环比 and 同比
  * compare the same days of last month and of this month a year ago, not whole months with a month only partly past.
  */
-const monthVars = {
+const monthVarsOf = () => ({
   ...(Object.fromEntries(months.slice(0, 11).map((m, i) => [`m${i}`, m])) as Record<`m${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, string>),
   thisMonthFrom: monthRange(thisMonth).from,
   today,
-};
+});
+let monthVars = monthVarsOf();
+
+/** A page left open past midnight (a duty room's wall screen) counts the new day, and past a month's end the new month. */
+function followCalendar(): void {
+  const now = todayCst();
+  if (now === today) return;
+  today = now;
+  months = lastTwelveMonths(today);
+  thisMonth = months[11]!;
+  PERIODS = periodsOf();
+  monthVars = monthVarsOf();
+  fillPeriods(periodSelect.value);
+}
 
 // ---- places -----------------------------------------------------------------
 
@@ -181,15 +203,18 @@ function showSignIn(message = ''): void {
     </section>`;
   document.getElementById('sign-in-form')!.addEventListener('submit', (e) => {
     e.preventDefault();
-    const value = (document.getElementById('token-input') as HTMLTextAreaElement).value.trim();
+    // Copied from an Authorization header, a token may come with its "Bearer " in front.
+    const value = (document.getElementById('token-input') as HTMLTextAreaElement).value.trim().replace(/^bearer\s+/i, '');
     if (!claimsOf(value)) {
       showSignIn('这不是有效的访问令牌。');
       return;
     }
     setToken(value);
-    // Setting another hash routes by its hashchange; on #/ already there is none to wait for.
-    if (location.hash === '#/') void route();
-    else location.hash = '#/';
+    // The view the sign-in interrupted (a link opened, a token that expired on the way) is where it leads; the address
+    // still names it. Setting another hash routes by its hashchange; on the same one there is none to wait for.
+    const next = /^#\/(division|case)\//.test(location.hash) ? location.hash : '#/';
+    if (location.hash === next) void route();
+    else location.hash = next;
   });
 }
 
@@ -281,9 +306,10 @@ const specialOf = (byTag: { count: number }[]) => byTag.reduce((s, t) => s + t.c
  * The headline figures. People, households and forces are counted as they stand today, whatever the period (the
  * assessment leaves them out of a past period's 考核): for a period that ended before today their cards say so.
  */
-function figures(h: Head, past: boolean): Figure[] {
+function figures(h: Head, p: Period): Figure[] {
+  const past = p.to < today;
   const { population: po, forces: f, patrolStats: ps, disputeStats: ds } = h;
-  const vs = (now: number, prev: number, ago: number) => `环比 ${change(now, prev)} · 同比 ${change(now, ago)}`;
+  const vs = (now: number, prev: number, ago: number) => (yearLong(p) ? `同比 ${change(now, ago)}` : `环比 ${change(now, prev)} · 同比 ${change(now, ago)}`);
   const standing = (note: string) => (past ? `${note} · 现状，不随统计期` : note);
   return [
     {
@@ -308,7 +334,20 @@ function figures(h: Head, past: boolean): Figure[] {
       text: rateOf(f.householdCoverage, po.households),
       note: standing(po.households ? `${num(f.jointDefenseGroups)} 个联防组 · 入组 ${num(f.householdsInGroups)} 户` : '辖区暂无登记的户'),
     },
-    { key: 'patrols', label: '巡防次数', value: ps.patrols, text: num(ps.patrols), note: vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols) },
+    {
+      key: 'patrolForces',
+      label: '群防群治巡防力量',
+      value: f.patrolMembers,
+      text: `${num(f.patrolMembers)} 人`,
+      note: standing(`${num(f.patrolTeams)} 支巡防队（红袖标等）`),
+    },
+    {
+      key: 'patrols',
+      label: '巡防次数',
+      value: ps.patrols,
+      text: num(ps.patrols),
+      note: `${vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols)} · 本期 ${num(Math.round(ps.patrolHours))} 小时`,
+    },
     {
       key: 'hazardsFound',
       label: '巡逻发现隐患',
@@ -323,7 +362,11 @@ function figures(h: Head, past: boolean): Figure[] {
       label: '化解率',
       value: ds.resolutionRate,
       text: rateOf(ds.resolutionRate, ds.reported),
-      note: ds.reported ? `环比 ${ds.previous.reported ? points(ds.resolutionRate, ds.previous.resolutionRate) : '—'}` : '本期无受理纠纷',
+      note: ds.reported
+        ? yearLong(p)
+          ? `同比 ${ds.yearAgo.reported ? points(ds.resolutionRate, ds.yearAgo.resolutionRate) : '—'}`
+          : `环比 ${ds.previous.reported ? points(ds.resolutionRate, ds.previous.resolutionRate) : '—'}`
+        : '本期无受理纠纷',
     },
     {
       key: 'onTimeRate',
@@ -502,19 +545,30 @@ function showError(e: unknown, target: Target): void {
   if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
     main.removeAttribute('aria-busy');
     clearToken();
-    showSignIn(`令牌无效或已过期：${e.message}`);
+    // The header no longer names the caller the hub refused.
+    claims = undefined;
+    showSignIn(`${e.message}请用有效的令牌重新登录。`);
     return;
   }
   const code = e instanceof HubError ? e.code : '';
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'FORBIDDEN') showRefusal(target, '无权查看', `无权查看：${message}`);
   else if (code === 'NOT_FOUND') showRefusal(target, '不存在', message);
-  else showRefusal(target, '载入失败', `载入失败：${message}`);
+  else {
+    // Unreachable, unavailable or failed: the same view may load if asked again.
+    showRefusal(target, '载入失败', `载入失败：${message}`);
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.id = 'retry';
+    retry.textContent = '重试';
+    retry.addEventListener('click', () => void route());
+    main.querySelector('p.error')?.after(retry);
+  }
 }
 
 async function showDivision(code: string): Promise<void> {
   const mine = ++navigation;
-  disposeCharts();
+  // The view on screen stays, dimmed and out of reach (style.css), until the new one replaces it or a refusal does.
   main.setAttribute('aria-busy', 'true');
   const target = { href: divisionHref(code), fallback: `区划 ${code}` };
   let d: Division | undefined;
@@ -535,13 +589,14 @@ async function showDivision(code: string): Promise<void> {
   renderCrumbs(d.crumbs, d.name);
   const p = period();
   const hasChildren = d.rows.length > 0;
+  disposeCharts();
   main.dataset.view = d.kind;
   main.dataset.code = d.code;
   main.innerHTML = `
     <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
     <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
       <h3 id="figures-title">核心指标</h3>
-      <div class="cards">${figures(d.head, p.to < today)
+      <div class="cards">${figures(d.head, p)
         .map(
           (f) =>
             `<div class="card" data-figure="${f.key}" data-value="${f.value}"><p class="label">${esc(f.label)}</p><p class="value">${esc(f.text)}</p><p class="note">${esc(
@@ -757,7 +812,7 @@ function ratingText(c: { rating?: string | null; status: string }): string {
 
 async function showCase(id: string): Promise<void> {
   const mine = ++navigation;
-  disposeCharts();
+  main.setAttribute('aria-busy', 'true');
   // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
   const target = { href: caseHref(id), fallback: '所请求的案件' };
   // A case is opened by its id (a UUID), as the case lists link it; a case number or other text names none, and saying so
@@ -784,6 +839,8 @@ async function showCase(id: string): Promise<void> {
     showRefusal(target, '不存在或无权查看', '没有这个案件，或您无权查看。');
     return;
   }
+  disposeCharts();
+  main.removeAttribute('aria-busy');
   main.dataset.view = 'case';
   delete main.dataset.code;
   known.set(target.href, caseName(c.caseNumber));
@@ -800,7 +857,7 @@ async function showCase(id: string): Promise<void> {
       } 登记于 ${esc(wallClock(c.reportedAt))}</p>
       <dl class="case-facts">
         <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
-        <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
+        <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : c.outcome || FINISHED.has(c.status) ? '未指定承办人' : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
         <dt>化解</dt><dd>${
           c.outcome
             ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）${late(c.resolvedAt, c.deadlines.settleBy)}`
@@ -850,6 +907,9 @@ function correctionList(changes: readonly Correction[] | null | undefined): stri
 }
 
 /** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */
+/** Statuses past handling: a case in one with no handler named was settled without one being recorded, not waiting for one. */
+const FINISHED: ReadonlySet<string> = new Set(['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP', 'DECLINED']);
+
 const late = (at: string | null | undefined, by: string): string => (at && new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : '');
 
 type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
@@ -898,6 +958,7 @@ function showWho(): void {
 }
 
 async function route(): Promise<void> {
+  followCalendar();
   const hash = location.hash;
   if (hash.startsWith('#token=')) {
     // The sign-in link: keep the token for this tab and take it out of the address bar and history.

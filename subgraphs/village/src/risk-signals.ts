@@ -99,11 +99,16 @@ function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[
       const basis = facts[0]!.kind;
       const count = facts[0]!.value;
       const how = REPEAT_BASIS[basis] ?? REPEAT_BASIS.SAME_PARTIES!;
+      // Several reports on one day are said as that day, not as a range from it to itself.
+      const when =
+        row.fromDay === row.toDay
+          ? { zh: `均在 ${row.fromDay}`, en: `all on ${row.fromDay}` }
+          : { zh: `${row.fromDay} 至 ${row.toDay}`, en: `${row.fromDay} to ${row.toDay}` };
       return {
         severity: count >= 3 ? 'HIGH' : 'MEDIUM',
         explanation: {
-          zh: `${name}${how.zh}在 ${t.repeatDays} 天内反复发生 ${count} 起纠纷（${row.fromDay} 至 ${row.toDay}），矛盾可能尚未真正化解，有激化风险，建议回访当事人并重点跟踪。`,
-          en: `${name}: ${count} disputes ${how.en} within ${t.repeatDays} days (${row.fromDay} to ${row.toDay}). The conflict may not really be settled and could escalate; visit the parties again and follow it closely.`,
+          zh: `${name}${how.zh}在 ${t.repeatDays} 天内反复发生 ${count} 起纠纷（${when.zh}），矛盾可能尚未真正化解，有激化风险，建议回访当事人并重点跟踪。`,
+          en: `${name}: ${count} disputes ${how.en} within ${t.repeatDays} days (${when.en}). The conflict may not really be settled and could escalate; visit the parties again and follow it closely.`,
         },
       };
     }
@@ -124,8 +129,18 @@ function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[
       return {
         severity: row.grade >= 3 ? 'CRITICAL' : row.grade >= 2 ? 'HIGH' : 'MEDIUM',
         explanation: {
-          zh: `${name}本期有群体性纠纷 ${mass} 起、经乡镇再上报至县的纠纷 ${twice} 起，影响面大或久调未决，需领导关注、提级调处。`,
-          en: `${name} has ${mass} mass-scale dispute${mass === 1 ? '' : 's'} and ${twice} case${twice === 1 ? '' : 's'} escalated twice (village to township to county) in the period: wide in reach or long unresolved; they need leaders' attention.`,
+          // Only the kinds that are there: a count of 0 named beside the other read as if it were a finding.
+          zh: `${name}本期有${[mass ? `群体性纠纷 ${mass} 起` : '', twice ? `经乡镇再上报至县的纠纷 ${twice} 起` : ''].filter(Boolean).join('、')}，${
+            mass && twice ? '影响面大或久调未决' : mass ? '影响面大' : '久调未决'
+          }，需领导关注、提级调处。`,
+          en: `${name} has ${[
+            mass ? `${mass} mass-scale dispute${mass === 1 ? '' : 's'}` : '',
+            twice ? `${twice} case${twice === 1 ? '' : 's'} escalated twice (village to township to county)` : '',
+          ]
+            .filter(Boolean)
+            .join(
+              ' and ',
+            )} in the period: ${mass && twice ? 'wide in reach or long unresolved' : mass ? 'wide in reach' : 'long unresolved'}; they need leaders' attention.`,
         },
       };
     }
