@@ -10,6 +10,7 @@ import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
 import { PATROL_KINDS } from '../domain/patrol-kinds.ts';
+import { HAZARD_NEXT, HAZARD_STATUSES } from '../domain/hazards.ts';
 import { RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,5 +79,10 @@ describe('enums', () => {
 
   it('PatrolTeamKind of the village schema is domain/patrol-kinds.ts PATROL_KINDS, in order (the forces report’s columns)', () => {
     expect(ENUMS.get('village')!.get('PatrolTeamKind')).toEqual([...PATROL_KINDS]);
+  });
+
+  it('HazardStatus of the village schema is domain/hazards.ts HAZARD_STATUSES, each with the moves HAZARD_NEXT allows', () => {
+    expect(ENUMS.get('village')!.get('HazardStatus')).toEqual([...HAZARD_STATUSES]);
+    expect(Object.keys(HAZARD_NEXT)).toEqual([...HAZARD_STATUSES]);
   });
 });

@@ -405,6 +405,9 @@ describe('registry writes (in 卓尼县)', () => {
     const skip = await hub.query(`mutation { verifyHazard(id: "${h.id}", version: ${h.version}) { status } }`);
     expect(skip.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     expect(skip.errors![0]!.message).toContain('RECTIFYING');
+    // In Chinese, each status by the schema's own name for it.
+    const skipZh = await hub.query(`mutation { verifyHazard(id: "${h.id}", version: ${h.version}) { status } }`, undefined, { 'accept-language': 'zh-CN' });
+    expect(skipZh.errors![0]!.message).toBe('已上报的隐患不能改为已核查；可改为：整改中、已整改。');
     const s1 = await hub.query<Record<string, Hazard>>(`mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`);
     const s2 = await hub.query<Record<string, Hazard>>(
       `mutation { rectifyHazard(id: "${h.id}", version: ${s1.data!.startHazardRectification!.version}) { status version rectifiedAt } }`,

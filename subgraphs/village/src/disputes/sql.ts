@@ -1,4 +1,4 @@
-import { OPEN_STATUSES, RESOLVED_STATUSES } from '../../../../domain/case-engine.ts';
+import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
@@ -7,8 +7,6 @@ export const OVERDUE_SQL = `(
   (d.status = 'REPORTED' and now() > d.contact_by)
   or (d.status in (${list(OPEN_STATUSES)}) and now() > d.settle_by)
   or (d.status = 'RESOLVED' and d.reply_by is not null and now() > d.reply_by))`;
-
-export const RESOLVED_SQL = `d.status in (${list(RESOLVED_STATUSES)})`;
 
 /** Whether a resolved case's reply deadline has passed: the parties' time to rate it has run out (it is overdue until rated or closed). */
 export function replyWindowOver(d: { status: string; replyBy: Date | string | null }, now = new Date()): boolean {

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { instant, located, recordTable, type Location } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+import { HAZARD_STATUSES } from '../../../../domain/hazards.ts';
 
-export const HazardStatus = z.enum(['REPORTED', 'RECTIFYING', 'RECTIFIED', 'VERIFIED']);
+export const HazardStatus = z.enum(HAZARD_STATUSES);
 export type HazardStatus = z.infer<typeof HazardStatus>;
 
 const HazardKind = z.enum(['FIRE', 'TRAFFIC', 'FLOOD', 'GEOLOGICAL', 'ELECTRICAL', 'GAS', 'PUBLIC_ORDER', 'OTHER']);

@@ -2,20 +2,15 @@ import { badInput, hubError } from '../../../../../domain/errors.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
-import { hazards, type HazardRow, type HazardStatus } from '../../store/hazard.ts';
+import { HAZARD_NEXT } from '../../../../../domain/hazards.ts';
+import { schemaEnum } from '../../enums.ts';
+import { hazards, type HazardRow } from '../../store/hazard.ts';
 import { checkVersion, forWrite, gridFor, keyedCreate, tx, versioned } from './write.ts';
 
-const HAZARD_NEXT: Record<HazardStatus, HazardStatus[]> = {
-  REPORTED: ['RECTIFYING', 'RECTIFIED'],
-  RECTIFYING: ['RECTIFIED'],
-  RECTIFIED: ['VERIFIED'],
-  VERIFIED: [],
-};
+/** A hazard's status as a Chinese message names it: the schema's name for it (已上报, 整改中, …). */
+const HAZARD_ZH = schemaEnum('HazardStatus').names;
 
-/** A hazard's status as a Chinese message names it. */
-const HAZARD_ZH: Record<string, string> = { REPORTED: '已上报', RECTIFYING: '整改中', RECTIFIED: '已整改', VERIFIED: '已核查' };
-
-/** Hazards move reported → rectifying → rectified → verified, or reported → rectified (put right on the spot); nothing moves back. */
+/** A hazard moves only as domain/hazards.ts allows (HAZARD_NEXT). */
 async function moveHazard(ctx: VillageContext, id: string, version: number, to: 'RECTIFYING' | 'RECTIFIED' | 'VERIFIED'): Promise<HazardRow> {
   return tx(ctx, async (em) => {
     const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
@@ -29,7 +24,7 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
       throw hubError(
         'INVALID_TRANSITION',
         {
-          zh: `${HAZARD_ZH[h.status]}的隐患不能改为${HAZARD_ZH[to]}；${allowed.length ? `可改为：${allowed.map((s) => HAZARD_ZH[s]).join('、')}` : '该隐患已闭环，不能再变更'}。`,
+          zh: `${HAZARD_ZH.get(h.status)}的隐患不能改为${HAZARD_ZH.get(to)}；${allowed.length ? `可改为：${allowed.map((s) => HAZARD_ZH.get(s)).join('、')}` : '该隐患已闭环，不能再变更'}。`,
           en: `A ${h.status} hazard cannot become ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (it is closed)'}.`,
         },
         {
