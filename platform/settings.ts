@@ -154,6 +154,10 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   TOWNSHIP_PORT: port.default(4002),
   VILLAGE_PORT: port.default(4003),
   COUNTY_URL: httpUrl.optional(),
+  // OpenTelemetry reads these itself (platform/telemetry.ts); a mistyped one lost every trace, said only in the SDK's own
+  // log at the first export, so they are checked at boot with the rest.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
   TOWNSHIP_URL: httpUrl.optional(),
   VILLAGE_URL: httpUrl.optional(),
   COUNTY_DATABASE_URL: pgUrl.optional(),

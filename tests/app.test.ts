@@ -167,9 +167,9 @@ const unlabelled = (page: Page) =>
  * (a paragraph's text) is exempt, as the criterion exempts inline targets.
  */
 const smallTargets = (page: Page) =>
-  page.$$eval('button, select, input, textarea, a[href]', (els) =>
+  page.$$eval('button, select, input, textarea, a[href], summary', (els) =>
     els
-      .filter((el) => (el as HTMLElement).checkVisibility() && !el.closest('.visually-hidden, .skip') && !(el.tagName === 'A' && el.closest('p')))
+      .filter((el) => (el as HTMLElement).checkVisibility() && !el.closest('.visually-hidden') && !(el.tagName === 'A' && el.closest('p')))
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.width < 24 || box.height < 24)
       .map(({ el, box }) => `${Math.round(box.width)}×${Math.round(box.height)} ${el.outerHTML.slice(0, 60)}`),

@@ -234,6 +234,17 @@ describe('settings', () => {
     expect(parseSettings({ HUB_DEMO_DATA: 'off' }).demoData).toBe(false);
   });
 
+  it('refuses at boot an OTLP endpoint that is not a URL, and a statement timeout out of range', () => {
+    expect(() => parseSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    expect(() => parseSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    expect(() => parseSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).not.toThrow();
+    expect(parseSettings({}).statementTimeoutSeconds).toBe(30);
+    expect(parseSettings({ HUB_STATEMENT_TIMEOUT_SECONDS: '0' }).statementTimeoutSeconds).toBe(0);
+    expect(() => parseSettings({ HUB_STATEMENT_TIMEOUT_SECONDS: '-1' })).toThrow(/HUB_STATEMENT_TIMEOUT_SECONDS/);
+  });
+
   it('refuses a JWKS file that is not there at boot, with the other problems', () => {
     expect(() => parseSettings({ HUB_CALLER_JWKS_FILE: '/nonexistent/callers.jwks.json' })).toThrow(/HUB_CALLER_JWKS_FILE: must name a JWKS file that exists/);
   });

@@ -52,7 +52,8 @@ export function trendChart(el: HTMLElement, points: TrendPoint[], title: string)
     aria: { enabled: true, label: { description: `${title}：${months.join('；')}。` } },
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: { left: 48, right: 48, top: 36, bottom: 28 },
+    // The axes' names (件, 化解率) sit below the legend's row: on a phone's width the legend reaches the corners.
+    grid: { left: 48, right: 48, top: 56, bottom: 28 },
     xAxis: { type: 'category', data: points.map((p) => monthLabel(p.month).slice(2)) },
     yAxis: [
       { type: 'value', name: '件', minInterval: 1 },

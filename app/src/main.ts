@@ -431,8 +431,8 @@ function downloads(d: Division, title: string): string {
         const path = `/reports/${r.name}`;
         const query = q(r.name === 'patrols' || r.name === 'disputes');
         return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
-          <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）">CSV</button>
-          <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）">XLSX</button></span>`;
+          <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）" title="Excel 表格：中文表头，供阅读、打印">XLSX 表格</button>
+          <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）" title="CSV 数据：英文列名、原始数值，供程序读取">CSV 数据</button></span>`;
       }).join('')}
     </div>`;
 }
