@@ -73,12 +73,15 @@ export async function inChinaTime(client: PoolClient): Promise<void> {
   await nativeExec(client, chinaTime);
 }
 
-const downloadTimeout = command('tx.downloadTimeout', `set local statement_timeout = '1h'`);
+const downloadTimeout = command(
+  'tx.downloadTimeout',
+  `select set_config('statement_timeout', case when current_setting('statement_timeout') = '0' then '0' else '1h' end, true)`,
+);
 
 /**
- * Until the transaction ends, a statement may run for an hour instead of the service's statement_timeout: a COPY to
- * a download runs at the pace the client reads it (a province's residents over a slow line); the hour still frees
- * the connection of a client that stopped reading.
+ * Until the transaction ends, a statement may run for an hour instead of the service's statement_timeout (none when
+ * that is off): a COPY to a download runs at the pace the client reads it (a province's residents over a slow line);
+ * the hour still frees the connection of a client that stopped reading.
  */
 export async function asDownload(client: PoolClient): Promise<void> {
   await nativeExec(client, downloadTimeout);

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
-import { DATABASE_UNAVAILABLE, databaseTrouble } from './unavailable.ts';
+import { databaseTrouble } from './unavailable.ts';
 import { log } from './log.ts';
 
 const KNOWN_CODES = new Set([
@@ -120,7 +120,7 @@ export function makeFormatError(service: string) {
     const trouble = databaseTrouble(error);
     if (trouble) {
       const correlationId = crypto.randomUUID();
-      log.error({ err: error, correlationId, service }, trouble === DATABASE_UNAVAILABLE ? 'database unavailable' : 'statement cancelled');
+      log.error({ err: error, correlationId, service }, trouble.log);
       return {
         message: trouble.zh,
         path: formatted.path,

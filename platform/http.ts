@@ -7,7 +7,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION, quote, type Said } from '../domain/errors.ts';
 import { localizeErrorBody, preferredLanguage, saidOf, type Language } from './language.ts';
-import { DATABASE_UNAVAILABLE, databaseTrouble } from './unavailable.ts';
+import { databaseTrouble } from './unavailable.ts';
 import { log, withRequestFields, type RequestFields } from './log.ts';
 import { inServerSpan } from './telemetry.ts';
 import { orAfter } from './timeout.ts';
@@ -499,14 +499,19 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
           // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
           const id = crypto.randomUUID();
           opts.countError?.('SERVICE_UNAVAILABLE');
-          log.error({ err, correlationId: id }, trouble === DATABASE_UNAVAILABLE ? 'database unavailable' : 'statement cancelled');
+          log.error({ err, correlationId: id }, trouble.log);
           res.setHeader('retry-after', '1');
           sendGraphQLError(
             res,
-            new HttpError(503, 'SERVICE_UNAVAILABLE', {
-              zh: `${trouble.zh}（关联编号 ${id}）`,
-              en: `${trouble.en} (correlation id ${id})`,
-            }),
+            new HttpError(
+              503,
+              'SERVICE_UNAVAILABLE',
+              {
+                zh: `${trouble.zh}（关联编号 ${id}）`,
+                en: `${trouble.en} (correlation id ${id})`,
+              },
+              { retryable: true, correlationId: id },
+            ),
           );
         } else {
           opts.countError?.('INTERNAL_SERVER_ERROR');

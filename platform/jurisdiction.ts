@@ -10,6 +10,7 @@ import {
   opensOnFirstStatement,
   runPrepared,
   sendInTransaction,
+  failureIn,
   sendsInTurns,
   type PreparedQuery,
   type Sql,
@@ -278,6 +279,8 @@ class TurnReads implements TurnSender {
     const failed = (e: unknown) => {
       if (isDatabaseUnavailable(e)) broken ??= e instanceof Error ? e : new Error(String(e));
     };
+    // The reads after a failed one fail for its reason (failureIn): one transaction, `all` its key.
+    const cause = (e: unknown) => failureIn(all, e);
     try {
       startPipeline(client);
       await sendTogether(client, () => {
@@ -289,7 +292,7 @@ class TurnReads implements TurnSender {
             (r) => w.resolve(r.rows),
             (e: unknown) => {
               failed(e);
-              w.reject(e);
+              w.reject(cause(e));
             },
           ),
         );

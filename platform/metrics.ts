@@ -7,6 +7,7 @@ import { HttpError, type Route } from './http.ts';
 import { log, requestFields, requestLine } from './log.ts';
 import { sqlStatementsInRequests, sqlStatementsTotal } from './sql-counter.ts';
 import { clusterMetrics } from './workers.ts';
+import { databaseTrouble } from './unavailable.ts';
 
 /**
  * Prometheus metrics (docs/ARCHITECTURE.md, "Observability"), with prom-client.
@@ -232,7 +233,9 @@ export class ServiceMetrics {
           },
           didEncounterErrors: async ({ errors }) => {
             codes ??= [];
-            for (const e of errors) codes.push(this.counted(e.extensions?.code));
+            // Counted as the client is told (platform/errors.ts): a database outage or a cancelled statement carries no
+            // code yet here, and is SERVICE_UNAVAILABLE, not an internal error an alert on bugs would fire for.
+            for (const e of errors) codes.push(this.counted(e.extensions?.code ?? (databaseTrouble(e) ? 'SERVICE_UNAVAILABLE' : undefined)));
           },
           willSendResponse: async ({ operationName, response }) => {
             // An answer a plugin gave instead of running the operation (the gateway's shared answers, gateway/src/dedup.ts)

@@ -157,6 +157,24 @@ export async function sendInTransaction(db: Db, q: PreparedQuery): Promise<reado
   return tx ? sendOn(tx, db, q) : undefined;
 }
 
+/** Each transaction's first failed statement (platform/jurisdiction.ts turns, the request's transaction). */
+const firstFailures = new WeakMap<object, unknown>();
+
+/**
+ * What a statement of the transaction `tx` failed for: once one statement has failed, PostgreSQL refuses every later
+ * one of the transaction (25P02, "current transaction is aborted"), and those fail for the first one's reason. A
+ * statement cancelled past its time limit then answers SERVICE_UNAVAILABLE for each field it took down with it, not
+ * an internal error (platform/unavailable.ts).
+ */
+export function failureIn(tx: object, e: unknown): unknown {
+  const first = firstFailures.get(tx);
+  if (first === undefined) {
+    firstFailures.set(tx, e);
+    return e;
+  }
+  return (e as { code?: unknown } | null)?.code === '25P02' ? first : e;
+}
+
 /**
  * Kysely runs a transaction's statements one after another; pg queues them on the connection itself, in the
  * order given, and pipelines them there (platform/orm.ts). Once the transaction ends, Kysely's path refuses them.
@@ -166,7 +184,11 @@ async function sendOn(tx: ControlledTransaction<unknown>, db: Db, q: PreparedQue
   // Kysely hands `sql` to pg's Client#query unchanged; pg takes a { name, text } config there and prepares it on the connection.
   const compiled = { ...CompiledQuery.raw(q.text, q.values), sql: { name: q.name, text: q.text } as unknown as string };
   const open = !tx.isCommitted && !tx.isRolledBack && !ending.has(db);
-  return (await (open ? connection.executeQuery<Record<string, unknown>>(compiled) : tx.executeQuery<Record<string, unknown>>(compiled))).rows;
+  try {
+    return (await (open ? connection.executeQuery<Record<string, unknown>>(compiled) : tx.executeQuery<Record<string, unknown>>(compiled))).rows;
+  } catch (e) {
+    throw failureIn(tx, e);
+  }
 }
 
 const connections = new WeakMap<ControlledTransaction<unknown>, Promise<DatabaseConnection>>();

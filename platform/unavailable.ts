@@ -9,19 +9,26 @@ import type { Said } from '../domain/errors.ts';
  * driver's text stays in the log (docs/ARCHITECTURE.md, "Supervision and
  * database outages").
  */
-export const DATABASE_UNAVAILABLE: Readonly<Said> = {
+export const DATABASE_UNAVAILABLE: Readonly<DatabaseTrouble> = {
   zh: '数据库暂时不可用，请稍后重试。',
   en: 'The database is temporarily unavailable; retry shortly.',
+  log: 'database unavailable',
 };
+
+/** What a client is told of a failure at the database (both languages), and what the log line says it was. */
+export interface DatabaseTrouble extends Said {
+  log: string;
+}
 
 /**
  * A statement PostgreSQL cancelled (57014): past the service's statement_timeout (platform/orm.ts), most often
  * waiting on a lock that maintenance holds, or cancelled by an operator. The connection stays usable; the request
  * may succeed if sent again, and a request over too much data should be narrowed.
  */
-export const STATEMENT_CANCELLED: Readonly<Said> = {
+export const STATEMENT_CANCELLED: Readonly<DatabaseTrouble> = {
   zh: '数据库查询超时，已被取消：请稍后重试；若一再超时，请缩小查询范围（更小的区划或时段）。',
   en: 'A database statement ran past its time limit and was cancelled; retry shortly, or narrow the request (a smaller division or period).',
+  log: 'statement cancelled',
 };
 
 /** Socket-level failures reaching the server (Node's errno codes). */
@@ -62,7 +69,7 @@ function causes(err: unknown): unknown[] {
  * What a client is told when its request failed at the database through no fault in the request itself (HTTP 503
  * `SERVICE_UNAVAILABLE`, retryable), or undefined for any other failure.
  */
-export function databaseTrouble(err: unknown): Readonly<Said> | undefined {
+export function databaseTrouble(err: unknown): Readonly<DatabaseTrouble> | undefined {
   if (isDatabaseUnavailable(err)) return DATABASE_UNAVAILABLE;
   if (causes(err).some((e) => e !== null && typeof e === 'object' && 'code' in e && e.code === '57014')) return STATEMENT_CANCELLED;
   return undefined;

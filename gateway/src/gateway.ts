@@ -137,7 +137,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
             SUBGRAPHS.map(async (name) => {
               const url = new URL('/health', opts.subgraphUrls[name]);
               try {
-                const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+                // Longer than a subgraph waits for its database (2 s, platform/service.ts): one whose database hangs
+                // answers that it is unhealthy before this gives up and calls it unreachable.
+                const r = await fetch(url, { signal: AbortSignal.timeout(3500) });
                 return [name, r.ok ? 'ok' : `unhealthy (HTTP ${r.status})`] as const;
               } catch {
                 return [name, 'unreachable'] as const;

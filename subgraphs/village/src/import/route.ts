@@ -46,6 +46,7 @@ import {
   writeResidents,
 } from '../store/import.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
+import { databaseTrouble } from '../../../../platform/unavailable.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
@@ -745,7 +746,15 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       // Batches already handed to a writer end first: each commits and reports its progress (which starts the NDJSON
       // answer), or rolls back. Only then is it known whether the error can still be the whole answer's status.
       await finish();
-      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said) : e;
+      // A database that went away or a statement cancelled past its limit mid-file: said as an NDJSON error with the
+      // line to resume after, as any refusal, rather than a dropped connection.
+      const trouble = databaseTrouble(e);
+      const err =
+        e instanceof TabularError
+          ? new HttpError(400, 'BAD_USER_INPUT', e.said)
+          : trouble
+            ? new HttpError(503, 'SERVICE_UNAVAILABLE', trouble, { retryable: true })
+            : e;
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
         // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
