@@ -1,6 +1,8 @@
 import type { GraphQLError } from 'graphql';
 import { hubError, staleVersion, type Said } from './errors.ts';
 import { DISPUTE_STATUS_ZH } from './labels.ts';
+import { VILLAGE_CLOSED } from './case-statuses.ts';
+export { OPEN_STATUSES, RESOLVED_STATUSES } from './case-statuses.ts';
 
 /**
  * The case engine: one closed loop (docs/ARCHITECTURE.md, "The case engine")
@@ -220,15 +222,11 @@ export const STEPS: readonly StepRule[] = [
 
 /** Statuses in which a level's record is done (no deadline runs, no step of that level's centre is open). */
 export const CLOSED: Record<Level, readonly string[]> = {
-  VILLAGE: ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP', 'DECLINED'],
+  VILLAGE: VILLAGE_CLOSED,
   TOWNSHIP: ['RESOLVED', 'ESCALATED'],
   COUNTY: ['RESOLVED'],
 };
 
-/** Statuses of the village record that count as resolved in statistics. */
-export const RESOLVED_STATUSES = ['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP'] as const;
-/** Statuses of the village record that count as open. */
-export const OPEN_STATUSES = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'] as const;
 /** The village record's status for a report declined at intake (不予受理): neither open nor resolved, and not counted. */
 export const DECLINED = 'DECLINED';
 

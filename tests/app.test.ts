@@ -191,6 +191,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(shown).toEqual(await apiFigures(reader, 'county', COUNTY, from, to));
     expect(shown.residents).toBeGreaterThan(0);
     expect(shown.reported).toBeGreaterThan(0);
+    // 近12个月 compares with a year ago only: its previous period is a year ago itself.
+    expect(await page.textContent('[data-figure="reported"] .note')).toMatch(/^同比 [^·]*$/);
     // The figure as printed is the API's number with Chinese digit grouping.
     expect((await page.textContent('[data-figure="residents"] .value'))!.replace(/,/g, '')).toBe(String(shown.residents));
 
@@ -818,7 +820,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // A case is a record: refused to a report-only caller, and the breadcrumb says so.
     await page.goto(`${origin}/app#/case/00000000-0000-4000-8000-000000000000`);
     await page.waitForSelector('main > .error[role="alert"]', { timeout: 60_000 });
-    expect(await page.textContent('main > .error')).toMatch(/^无权查看：.*read/);
+    // The scope named by the word the header shows, its code beside it: 需要“查阅”（read）权限；…为：“统计报表”（report）。
+    expect(await page.textContent('main > .error')).toMatch(/^无权查看：.*需要“查阅”（read）权限；当前调用方的权限为：“统计报表”（report）。$/);
     expect(await page.$eval('#crumbs', (nav) => nav.querySelector('[aria-current="page"]')?.textContent ?? null)).toBe('所请求的案件 · 无权查看');
     expect(await page.$$eval('#crumbs a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['返回 临潭县', `#/division/${COUNTY}`]]);
     await context.close();

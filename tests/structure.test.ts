@@ -371,7 +371,8 @@ function architectureTargets(doc: string): string[] {
 function architectureCitations(text: string): { name?: string; section?: number }[] {
   const flat = text.replace(/\s*\n\s*(?:\*(?!\*)|\/\/|#)?\s*/g, ' ');
   return [
-    ...[...flat.matchAll(/ARCHITECTURE\.md,?\s+"([^"]+)"/g)].map((m) => ({ name: m[1]!.trim() })),
+    // Quoted, in parentheses, or escaped inside a schema description's string: ARCHITECTURE.md, "X" / ("X") / \"X\".
+    ...[...flat.matchAll(/ARCHITECTURE\.md,?\s+\(?\\?"([^"\\]+)\\?"/g)].map((m) => ({ name: m[1]!.trim() })),
     ...[...flat.matchAll(/ARCHITECTURE\.md,?\s+§\s?(\d+)/g)].map((m) => ({ section: Number(m[1]) })),
   ];
 }
@@ -398,6 +399,10 @@ describe('citations of docs/ARCHITECTURE.md', () => {
     expect(architectureCitations('/**\n * see (docs/ARCHITECTURE.md, "One write\n * path per kind") and docs/ARCHITECTURE.md §2\n */')).toEqual([
       { name: 'One write path per kind' },
       { section: 2 },
+    ]);
+    expect(architectureCitations('docs/ARCHITECTURE.md ("Demo data"); "docs/ARCHITECTURE.md, \\"Early warnings\\""')).toEqual([
+      { name: 'Demo data' },
+      { name: 'Early warnings' },
     ]);
     expect(targets.some((t) => t.startsWith('One write path per kind'))).toBe(true);
     expect(targets.some((t) => t.startsWith('Round trips'))).toBe(true);

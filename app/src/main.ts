@@ -11,6 +11,7 @@
  *                       sessionStorage and leaves the address bar at once.
  * Served by gateway/src/app.ts; see README "The analysis room".
  */
+import { VILLAGE_CLOSED } from '../../domain/case-statuses.ts';
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { claimsOf, clearToken, download, getToken, HubError, request, setToken, type Claims } from './client.ts';
 import { change, esc, lastTwelveMonths, monthLabel, monthRange, num, pct, points, rateOf, todayCst, wallClock } from './format.ts';
@@ -128,7 +129,10 @@ function fillPeriods(wanted: string | null): void {
 }
 fillPeriods(sessionStorage.getItem('hub.period'));
 const period = (): Period => PERIODS.find((p) => p.key === periodSelect.value) ?? PERIODS[0]!;
-/** 近12个月 and 年度 are a year long: the year before them is both their previous period and a year ago, so only 同比 is shown. */
+/**
+ * 近12个月 and 年度 compare with a year ago only (同比): 近12个月's previous period is the year before, a year ago
+ * itself, and 环比 of a year so far would set it against the last months of the year before, a season's swing.
+ */
 const yearLong = (p: Period) => p.key === 'last12' || p.key === 'year';
 let periodTimer: ReturnType<typeof setTimeout> | undefined;
 periodSelect.addEventListener('change', () => {
@@ -181,6 +185,9 @@ const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
 let claims: Claims | undefined;
 
 function showSignIn(message = ''): void {
+  // A view still loading is dropped: it must not land over the sign-in, nor leave it dimmed.
+  navigation++;
+  main.removeAttribute('aria-busy');
   disposeCharts();
   // The next caller may see other places.
   lastPlace = undefined;
@@ -906,10 +913,10 @@ function correctionList(changes: readonly Correction[] | null | undefined): stri
   return `<ul class="changes">${changes.map((c) => `<li>${esc(CORRECTED[c.field])}：${esc(line(c))}</li>`).join('')}</ul>`;
 }
 
-/** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */
 /** Statuses past handling: a case in one with no handler named was settled without one being recorded, not waiting for one. */
-const FINISHED: ReadonlySet<string> = new Set(['RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP', 'DECLINED']);
+const FINISHED: ReadonlySet<string> = new Set(VILLAGE_CLOSED);
 
+/** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */
 const late = (at: string | null | undefined, by: string): string => (at && new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : '');
 
 type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
@@ -958,6 +965,8 @@ function showWho(): void {
 }
 
 async function route(): Promise<void> {
+  // A period change still waiting is overtaken by this route, which reads the period itself.
+  clearTimeout(periodTimer);
   followCalendar();
   const hash = location.hash;
   if (hash.startsWith('#token=')) {

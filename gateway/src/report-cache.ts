@@ -4,8 +4,8 @@ import type { Caller } from '../../platform/caller.ts';
 import { operationKey } from './dedup.ts';
 
 /**
- * Whole-response cache for report-only callers (docs/ARCHITECTURE.md: provincial
- * reporting tools). It is safe for them alone: a caller whose only scope is
+ * Whole-response cache for report-only callers (provincial reporting tools;
+ * README, `HUB_REPORT_CACHE_SECONDS` under "Settings"). It is safe for them alone: a caller whose only scope is
  * `report` sees statistics and division names, never records or personal
  * data, and everyone with the same jurisdiction sees the same statistics, so
  * an answer can be served again to that jurisdiction for a short while

@@ -1,6 +1,5 @@
 /**
- * The physical limit of the village dashboard (docs/ARCHITECTURE.md, the
- * bench): the same figures as the dashboard query of scripts/bench.ts (and
+ * The physical limit of the village dashboard (README, "Benchmarks"): the same figures as the dashboard query of scripts/bench.ts (and
  * examples/village-dashboard.ts) from ONE hand-written statement on the
  * village database, one round trip, no GraphQL, no federation, no
  * transaction. It runs as the database owner, so row-level security adds

@@ -5,6 +5,7 @@ import { divisionName } from '../../../../../domain/divisions.ts';
 import { emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
+import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /**
  * Who may change a division's target (docs/ARCHITECTURE.md "Assessment"): a
@@ -14,7 +15,10 @@ import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../
  */
 function requireTargetAdmin(caller: Caller): void {
   if (!hasScope(caller, 'admin')) {
-    throw forbidden({ zh: '设置或清除考核目标需要 admin 权限。', en: 'Setting or clearing assessment targets needs the "admin" scope.' }, { scope: 'admin' });
+    throw forbidden(
+      { zh: `设置或清除考核目标需要${scopeNamed('admin')}权限。`, en: 'Setting or clearing assessment targets needs the "admin" scope.' },
+      { scope: 'admin' },
+    );
   }
 }
 

@@ -15,6 +15,7 @@ import { actorOf, lockForStep, transitionError, villageStorage, type StepDetail 
 import type { DeclineReason, MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes, type DisputeRow } from '../../store/dispute.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
+import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /**
  * Runs one step of the village's loop through the case engine (takeStep, in
@@ -144,7 +145,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   superviseDispute: async (_, { id, note, version }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
-        zh: '督办只能由具有“write”权限的县级（及以上）调用方发出。',
+        zh: `督办只能由具有${scopeNamed('write')}权限的县级（及以上）调用方发出。`,
         en: 'Supervision orders (督办) are issued by county-level callers with the "write" scope.',
       });
     }
