@@ -1,0 +1,153 @@
+/// <reference lib="dom" />
+/** One case's view: its facts, its deadlines, the departments called (吹哨报到) and its timeline. */
+import { VILLAGE_CLOSED } from '../../domain/case-statuses.ts';
+import { disposeCharts } from './charts.ts';
+import { request } from './client.ts';
+import { esc, wallClock } from './format.ts';
+import type { CaseTimelineQuery } from './generated/graphql.ts';
+import { ACTION, CATEGORY, CORRECTED, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
+import { caseHref, caseName, isCurrent, known, main, navigate, renderCrumbs, setLastPlace } from './page.ts';
+import { CaseTimeline } from './queries.ts';
+import { showError, showRefusal } from './refusals.ts';
+
+/**
+ * 群众评价 in words. A 不满意 rating reopens the case (重新办理), and the rating
+ * read stays that one until the parties rate the new resolution: before the
+ * case is RATED (or closed after it), a rating shown is the earlier round's.
+ */
+function ratingText(c: { rating?: string | null; status: string }): string {
+  if (!c.rating) return '尚未评价';
+  const said = esc(RATING[c.rating] ?? c.rating);
+  return ['RATED', 'CLOSED', 'FOLLOWED_UP'].includes(c.status) ? said : `${said}（对上一次化解的评价，已重新办理；本次尚未评价）`;
+}
+
+export async function showCase(id: string): Promise<void> {
+  const mine = navigate();
+  main.setAttribute('aria-busy', 'true');
+  // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
+  const target = { href: caseHref(id), fallback: '所请求的案件' };
+  // A case is opened by its id (a UUID), as the case lists link it; a case number or other text names none, and saying so
+  // helps more than the API's refusal of the argument.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    showRefusal(
+      target,
+      '不存在',
+      /^\d{6}-\d{4}-\d{6}$/.test(id)
+        ? `“${id}”是案件编号；案件页的地址用的是纠纷编号，请从区划页的案件列表打开该案件。`
+        : `“${id}”不是纠纷编号，请从区划页的案件列表打开案件。`,
+    );
+    return;
+  }
+  let c;
+  try {
+    c = (await request(CaseTimeline, { id })).dispute;
+  } catch (e) {
+    if (isCurrent(mine)) showError(e, target);
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  if (!c) {
+    showRefusal(target, '不存在或无权查看', '没有这个案件，或您无权查看。');
+    return;
+  }
+  disposeCharts();
+  main.removeAttribute('aria-busy');
+  main.dataset.view = 'case';
+  delete main.dataset.code;
+  known.set(target.href, caseName(c.caseNumber));
+  setLastPlace({ href: target.href, name: caseName(c.caseNumber) });
+  const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
+  renderCrumbs([...above, c.village], c.caseNumber);
+  main.innerHTML = `
+    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
+    <section class="panel" aria-labelledby="case-title">
+      <h3 id="case-title">简要情况</h3>
+      <p>${esc(c.summary)}</p>
+      <p>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}${
+        c.rehandled ? `<span class="badge warn">重新办理 ${c.rehandled} 次</span>` : ''
+      } 登记于 ${esc(wallClock(c.reportedAt))}</p>
+      <dl class="case-facts">
+        <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
+        <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : c.outcome || FINISHED.has(c.status) ? '未指定承办人' : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
+        <dt>化解</dt><dd>${
+          c.outcome
+            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）${late(c.resolvedAt, c.deadlines.settleBy)}`
+            : '尚未化解'
+        }</dd>
+        <dt>群众评价</dt><dd>${ratingText(c)}</dd>
+        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
+          c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
+        }</dd>
+      </dl>
+    </section>
+    ${dispatchesPanel(c.townshipCase?.dispatches ?? [])}
+    <section class="panel" aria-labelledby="timeline-title">
+      <h3 id="timeline-title">时间线</h3>
+      <ol class="timeline">${c.timeline
+        .map(
+          (s) =>
+            `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
+              ACTION[s.action],
+            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}${correctionList(s.changes)}</li>`,
+        )
+        .join('')}</ol>
+      <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
+    </section>`;
+}
+
+type Correction = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['timeline'][number]['changes']>[number];
+
+/** 更正: what a correction replaced, field by field, the value before (原) and the value set (改为). */
+function correctionList(changes: readonly Correction[] | null | undefined): string {
+  if (!changes?.length) return '';
+  const value = (field: Correction['field'], v: string | null | undefined): string => {
+    if (v == null || v === '') return '（未填）';
+    if (field === 'CATEGORY') return CATEGORY[v as keyof typeof CATEGORY] ?? v;
+    if (field === 'SCALE') return SCALE[v as keyof typeof SCALE] ?? v;
+    if (field === 'SOURCE') return SOURCE[v] ?? v;
+    if (field === 'OCCURRED_AT') return wallClock(v);
+    return v;
+  };
+  const parties = (ps: readonly { name: string; role: keyof typeof PARTY_ROLE }[] | null | undefined) =>
+    (ps ?? []).map((p) => `${p.name}（${PARTY_ROLE[p.role]}）`).join('、') || '（无）';
+  const line = (c: Correction) =>
+    c.field === 'PARTIES'
+      ? `原 ${parties(c.partiesBefore)}，改为 ${parties(c.partiesAfter)}`
+      : `原 ${value(c.field, c.before)}，改为 ${value(c.field, c.after)}`;
+  return `<ul class="changes">${changes.map((c) => `<li>${esc(CORRECTED[c.field])}：${esc(line(c))}</li>`).join('')}</ul>`;
+}
+
+/** Statuses past handling: a case in one with no handler named was settled without one being recorded, not waiting for one. */
+const FINISHED: ReadonlySet<string> = new Set(VILLAGE_CLOSED);
+
+/** Done after its deadline: 逾期 beside when it was done (超期 is what is still open past it). */
+const late = (at: string | null | undefined, by: string): string => (at && new Date(at) > new Date(by) ? '<span class="badge unmet">逾期</span>' : '');
+
+type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipCase']>['dispatches'][number];
+
+/**
+ * 吹哨报到: each department the township called, with its deadlines and what
+ * it reported; on time means before the deadline. A dispatch the township
+ * withdrew (撤回) waits on no deadline: it shows when and why instead.
+ */
+function dispatchesPanel(list: readonly Dispatch[]): string {
+  if (!list.length) return '';
+  const when = (d: Dispatch, at: string | null | undefined, by: string) =>
+    at ? `${esc(wallClock(at))}${late(at, by)}` : d.withdrawnAt ? '—' : `时限 ${esc(wallClock(by))}`;
+  const said = (d: Dispatch) => (d.withdrawnAt ? `${esc(wallClock(d.withdrawnAt))} 撤回：${esc(d.withdrawalReason ?? '')}` : d.report ? esc(d.report) : '—');
+  return `<section class="panel" aria-labelledby="dispatch-title">
+      <h3 id="dispatch-title">吹哨报到</h3>
+      <div class="table-wrap"><table class="dispatches text"><thead><tr><th scope="col">部门</th><th scope="col">状态</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">反馈</th><th scope="col">反馈意见</th></tr></thead><tbody>${list
+        .map(
+          (d) =>
+            `<tr><th scope="row">${esc(d.departmentName)}</th><td>${esc(DISPATCH_STATUS[d.status])}${
+              d.overdue ? '<span class="badge unmet">超期</span>' : ''
+            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d, d.acknowledgedAt, d.acknowledgeBy)}</td><td>${when(
+              d,
+              d.reportedAt,
+              d.reportBy,
+            )}</td><td>${said(d)}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>
+    </section>`;
+}

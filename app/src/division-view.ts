@@ -1,0 +1,246 @@
+/// <reference lib="dom" />
+/** A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases. */
+import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
+import { download, request } from './client.ts';
+import { esc, num } from './format.ts';
+import type { CaseRowFragment } from './generated/graphql.ts';
+import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import { caseHref, caseName, divisionHref, isCurrent, known, main, mayRead, navigate, renderCrumbs, setLastPlace } from './page.ts';
+import { LAST_TWELVE, months, period, TREND } from './period.ts';
+import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
+import { showError, showRefusal } from './refusals.ts';
+import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
+import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
+
+export async function showDivision(code: string): Promise<void> {
+  const mine = navigate();
+  // The view on screen stays, dimmed and out of reach (style.css), until the new one replaces it or a refusal does.
+  main.setAttribute('aria-busy', 'true');
+  const target = { href: divisionHref(code), fallback: `区划 ${code}` };
+  let d: Division | undefined;
+  try {
+    d = await loadDivision(code);
+  } catch (e) {
+    if (isCurrent(mine)) showError(e, target);
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  if (!d) {
+    showRefusal(target, '不存在', `没有区划 ${code}。`);
+    return;
+  }
+  const division = d;
+  for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
+  setLastPlace({ href: divisionHref(d.code), name: d.name });
+  renderCrumbs(d.crumbs, d.name);
+  const p = period();
+  const hasChildren = d.rows.length > 0;
+  disposeCharts();
+  main.dataset.view = d.kind;
+  main.dataset.code = d.code;
+  main.innerHTML = `
+    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
+    <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
+      <h3 id="figures-title">核心指标</h3>
+      <div class="cards">${figures(d.head, p)
+        .map(
+          (f) =>
+            `<div class="card" data-figure="${f.key}" data-value="${f.value}"><p class="label">${esc(f.label)}</p><p class="value">${esc(f.text)}</p><p class="note">${esc(
+              f.note,
+            )}</p></div>`,
+        )
+        .join('')}</div>
+    </section>
+    <section id="risk" class="panel" aria-labelledby="risk-title" hidden>
+      <h3 id="risk-title">苗头预警</h3>
+      <div id="risk-list"></div>
+    </section>
+    <div class="columns">
+      <section id="trend" class="panel" aria-labelledby="trend-title">
+        <h3 id="trend-title">矛盾纠纷月度趋势 <small>${LAST_TWELVE} · 环比 / 同比</small></h3>
+        <div class="chart" id="trend-chart" role="img" aria-label="${TREND}"></div>
+        <details><summary>按月数据</summary><div class="table-wrap">${trendTable(d.head)}</div></details>
+      </section>
+      <section id="assessment" class="panel" aria-labelledby="assessment-title">
+        <h3 id="assessment-title">考核：目标与实际</h3>
+        <div class="table-wrap">${assessmentTable(d.head)}</div>
+      </section>
+    </div>
+    <section id="children" class="panel" aria-labelledby="children-title">
+      <h3 id="children-title">${esc(CHILD_ZH[d.kind])}${hasChildren ? `（${d.rows.length}）` : ''}</h3>
+      ${
+        hasChildren
+          ? `<div class="columns wide-table">
+              <div>
+                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}矩形树图：面积为实有人口，颜色为化解率；点击进入。各项数值见下方表格"></div>
+                <ul class="legend" aria-label="颜色：化解率">${RATE_COLOURS.map((c) => `<li style="background:${c.colour}">${esc(c.zh)}</li>`).join(
+                  '',
+                )}<li style="background:#374151">本期无纠纷</li></ul>
+              </div>
+              <div class="table-wrap" id="children-table"></div>
+            </div>`
+          : d.grids.length
+            ? `<div class="table-wrap"><table class="grids text"><caption class="visually-hidden">网格</caption><thead><tr><th scope="col">网格代码</th><th scope="col">名称</th><th scope="col">1+3+N 配齐</th></tr></thead><tbody>${d.grids
+                .map((g) => `<tr><td>${esc(g.code)}</td><th scope="row">${esc(g.name)}</th><td>${g.fullyStaffed ? '✓ 已配齐' : '✗ 未配齐'}</td></tr>`)
+                .join('')}</tbody></table></div>`
+            : '<p>没有下级区划的数据。</p>'
+      }
+      ${downloads(d, d.kind === 'village' ? d.name : REPORT_LEVEL_ZH[d.report.level])}
+    </section>
+    ${
+      mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
+        ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件 <small>当前全部，不限统计期</small></h3><div id="case-list" role="status">正在载入案件…</div></section>`
+        : `<p class="note" id="cases-note">${mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。'}</p>`
+    }`;
+  main.removeAttribute('aria-busy');
+  performance.mark('hub:figures');
+
+  trendChart(document.getElementById('trend-chart')!, lastMonths(d.head), TREND);
+  if (hasChildren) {
+    const sort = { key: 'residents', asc: false };
+    const table = document.getElementById('children-table')!;
+    const draw = () => (table.innerHTML = childrenTable(division, sort));
+    draw();
+    table.addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-sort]');
+      if (!b) return;
+      const key = b.dataset.sort!;
+      if (sort.key === key) sort.asc = !sort.asc;
+      else Object.assign(sort, { key, asc: key === 'name' });
+      draw();
+      table.querySelector<HTMLButtonElement>(`button[data-sort="${key}"]`)?.focus();
+    });
+    const tiles: Tile[] = d.rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      residents: r.population.residents,
+      resolutionRate: r.disputeStats.resolutionRate,
+      reported: r.disputeStats.reported,
+    }));
+    childrenTreemap(document.getElementById('treemap')!, tiles, (c) => (location.hash = `#/division/${c}`));
+  }
+  main.querySelectorAll<HTMLButtonElement>('button[data-download]').forEach((b) =>
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await download(b.dataset.download!);
+      } catch (e) {
+        alert(e instanceof Error ? e.message : String(e));
+      } finally {
+        b.disabled = false;
+      }
+    }),
+  );
+  void showRiskSignals(d.code, mine);
+  if (document.getElementById('cases')) await showCases(d, mine);
+}
+
+function lastMonths(h: Head) {
+  return [h.m0, h.m1, h.m2, h.m3, h.m4, h.m5, h.m6, h.m7, h.m8, h.m9, h.m10, h.m11].map((m, i) => ({
+    month: months[i]!,
+    reported: m.reported,
+    resolved: m.resolved,
+    resolutionRate: m.resolutionRate,
+  }));
+}
+
+const SIGNALS_SHOWN = 8;
+const SEVERITY_CLASS: Record<string, string> = { LOW: 'low', MEDIUM: 'warn', HIGH: 'high', CRITICAL: 'unmet' };
+
+/**
+ * 苗头预警 Early warnings under the division for the page's period (the API
+ * decides what a caller may see: case numbers and special-population signals
+ * only with `read`). Each signal links to its division and, for readers, to
+ * the cases behind it.
+ */
+async function showRiskSignals(code: string, mine: number): Promise<void> {
+  const section = document.getElementById('risk')!;
+  const list = document.getElementById('risk-list')!;
+  const p = period();
+  let r;
+  try {
+    r = (await request(RiskSignals, { code, from: p.from, to: p.to })).riskSignals;
+  } catch (e) {
+    if (!isCurrent(mine)) return;
+    section.hidden = false;
+    list.innerHTML = `<p class="error" role="alert">苗头预警载入失败：${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  section.hidden = false;
+  document.getElementById('risk-title')!.textContent = `苗头预警（${r.totalCount}）`;
+  if (!r.nodes.length) {
+    list.innerHTML = '<p>本期没有苗头预警。</p>';
+    return;
+  }
+  // The rest lie in the divisions below, whose pages list their own.
+  const more =
+    r.totalCount > r.nodes.length ? `<p class="note">共 ${num(r.totalCount)} 条，按严重程度列出前 ${r.nodes.length} 条；其余在下级区划页中列出。</p>` : '';
+  const item = (s: (typeof r.nodes)[number]) => {
+    // A case may be a fact of the signal twice (a mass dispute reported twice): listed once.
+    const cases = [...new Map(s.facts.flatMap((f) => f.disputes).map((c) => [c.id, c])).values()];
+    const facts = s.facts.map((f) => `${esc(RISK_FACT[f.kind])} ${Number.isInteger(f.value) ? num(f.value) : f.value.toFixed(1)}`).join(' · ');
+    return `<li data-kind="${s.kind}" data-severity="${s.severity}">
+      <span class="badge ${SEVERITY_CLASS[s.severity]}">${esc(SEVERITY[s.severity])}</span>
+      <strong>${esc(RISK_KIND[s.kind])}</strong>
+      <a href="#/division/${esc(s.division.code)}">${esc(s.division.name)}</a>
+      <p>${esc(s.explanation)}</p>
+      <p class="note">${facts}（${s.from} 至 ${s.to}）</p>
+      ${cases.length ? `<p class="cases-of-signal">${cases.map((c) => `<a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a>`).join('、')}</p>` : ''}
+    </li>`;
+  };
+  // The most severe first (the API's order); the rest folded so the figures below stay in view on a wall screen.
+  const first = r.nodes.slice(0, SIGNALS_SHOWN);
+  const rest = r.nodes.slice(SIGNALS_SHOWN);
+  list.innerHTML = `${more}<ul class="signals">${first.map(item).join('')}</ul>${
+    rest.length ? `<details class="signals-more"><summary>其余 ${rest.length} 条</summary><ul class="signals">${rest.map(item).join('')}</ul></details>` : ''
+  }`;
+}
+
+async function showCases(d: Division, mine: number): Promise<void> {
+  const list = document.getElementById('case-list')!;
+  let cases: CaseRowFragment[];
+  let overdueTotal: number | undefined;
+  try {
+    if (d.kind === 'county' || d.kind === 'village') {
+      const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
+      const seen = new Set<string>();
+      cases = [...(r?.overdue.nodes ?? []), ...(r?.supervised.nodes ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id));
+      overdueTotal = r?.overdue.totalCount;
+    } else {
+      const r = await request(TownshipCases, { code: d.code });
+      const seen = new Set<string>();
+      cases = [
+        ...(r.township?.disputes.nodes ?? [])
+          .filter((c) => c.overdue || c.underSupervision)
+          .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision })),
+        ...(r.township?.overdue.nodes ?? []),
+        ...(r.township?.supervised.nodes ?? []),
+      ].filter((c) => !seen.has(c.id) && seen.add(c.id));
+    }
+  } catch (e) {
+    if (isCurrent(mine)) list.innerHTML = `<p class="error" role="alert">${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  for (const c of cases) known.set(caseHref(c.id), caseName(c.caseNumber));
+  list.removeAttribute('role');
+  if (!cases.length) {
+    list.innerHTML = '<p>没有超期或督办的案件。</p>';
+    return;
+  }
+  const more = overdueTotal !== undefined && overdueTotal > 100 ? `<p class="note">超期案件共 ${num(overdueTotal)} 件，此处列出最新的 100 件。</p>` : '';
+  list.innerHTML = `${more}<div class="table-wrap"><table class="cases text">
+    <caption class="visually-hidden">超期与督办案件</caption>
+    <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">标记</th></tr></thead>
+    <tbody>${cases
+      .map(
+        (c) =>
+          `<tr><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
+            CATEGORY[c.category],
+          )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td>${
+            c.overdue ? '<span class="badge unmet">超期</span>' : ''
+          }${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}</td></tr>`,
+      )
+      .join('')}</tbody></table></div>`;
+}

@@ -1,0 +1,70 @@
+/// <reference lib="dom" />
+/**
+ * The page's shared state: its fixed elements, who is signed in, the places it has shown (to name and lead back
+ * to them), which navigation is current, and the breadcrumb. Every view module reads and sets them here.
+ */
+import type { Claims } from './client.ts';
+import { esc } from './format.ts';
+
+export const main = document.getElementById('main')!;
+export const who = document.getElementById('who')!;
+export const crumbsNav = document.getElementById('crumbs')!;
+export const periodSelect = document.getElementById('period') as HTMLSelectElement;
+export const signOut = document.getElementById('signout') as HTMLButtonElement;
+
+/** A division above the view, as the breadcrumb names it. */
+export interface Crumb {
+  code: string;
+  name: string;
+}
+
+/** A view the page showed: where the way back from a refusal leads. */
+export interface Place {
+  href: string;
+  name: string;
+}
+/** The last view shown in this tab, a place the caller may see. */
+export let lastPlace: Place | undefined;
+export function setLastPlace(p: Place | undefined): void {
+  lastPlace = p;
+}
+/** Names of the divisions and cases the page has shown or listed, by their route, to name a refused target. */
+export const known = new Map<string, string>();
+export const divisionHref = (code: string) => `#/division/${code}`;
+export const caseHref = (id: string) => `#/case/${encodeURIComponent(id)}`;
+export const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
+
+/** The signed-in caller as its token says (the hub checks the signature on every request). */
+export let claims: Claims | undefined;
+export function setClaims(c: Claims | undefined): void {
+  claims = c;
+}
+export const mayRead = () => claims?.scopes.has('read') ?? false;
+export const inJurisdiction = (code: string) => claims !== undefined && (claims.jurisdiction === '*' || code.startsWith(claims.jurisdiction));
+
+let navigation = 0;
+/** A new view starts: a view still loading from before is no longer current, and draws nothing when its answer comes. */
+export function navigate(): number {
+  return ++navigation;
+}
+/** Whether the view that `navigate` numbered `mine` is still the one to draw. */
+export const isCurrent = (mine: number): boolean => mine === navigation;
+
+let rerouter: () => void = () => {};
+/** What shows the view the address names (main.ts `route`), for the views that ask for it again. */
+export function routeWith(fn: () => void): void {
+  rerouter = fn;
+}
+/** Shows the view the address names again (after signing in on the same address, a retry, another period). */
+export function reroute(): void {
+  rerouter();
+}
+
+/** A division above the view: a link inside the caller's jurisdiction, its name alone outside it (it could not be opened). */
+export const crumbLink = (c: Crumb) => (inJurisdiction(c.code) ? `<a href="#/division/${esc(c.code)}">${esc(c.name)}</a>` : `<span>${esc(c.name)}</span>`);
+
+/** The view's place: the trail above it, and the tab's title. */
+export function renderCrumbs(above: readonly Crumb[], name: string): void {
+  crumbsNav.innerHTML = `<ol>${above.map((c) => `<li>${crumbLink(c)}</li>`).join('')}<li aria-current="page">${esc(name)}</li></ol>`;
+  document.title = `${name} · 分析研判室`;
+}
