@@ -5,7 +5,7 @@ import { download, request } from './client.ts';
 import { esc, num } from './format.ts';
 import type { CaseRowFragment } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
-import { caseHref, caseName, divisionHref, isCurrent, known, main, mayRead, navigate, renderCrumbs, setLastPlace } from './page.ts';
+import { caseHref, caseName, divisionHref, isCurrent, known, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -31,6 +31,8 @@ export async function showDivision(code: string): Promise<void> {
   }
   const division = d;
   for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
+  // The header names the caller's jurisdiction by name as soon as a view has named it.
+  showWho();
   setLastPlace({ href: divisionHref(d.code), name: d.name });
   renderCrumbs(d.crumbs, d.name);
   const p = period();

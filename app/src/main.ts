@@ -21,8 +21,7 @@
  *   case-view.ts        one case's view
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
-import { SCOPE } from './labels.ts';
-import { claims, divisionHref, known, main, routeWith, setClaims, signOut, who } from './page.ts';
+import { claims, divisionHref, main, routeWith, setClaims, showWho, signOut } from './page.ts';
 import { cancelPeriodChange, followCalendar } from './period.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -34,14 +33,6 @@ async function home(): Promise<string> {
   if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
   const provinces = (await request(Provinces, {})).provinces;
   return provinces[0]?.code ?? '62';
-}
-
-/** Who is signed in: the token's name, its jurisdiction by name once a view has named it, and its scopes in words. */
-function showWho(): void {
-  if (!claims) return;
-  const place = claims.jurisdiction === '*' ? '全国' : (known.get(divisionHref(claims.jurisdiction)) ?? claims.jurisdiction);
-  const scopes = [...claims.scopes].map((s) => SCOPE[s] ?? s).join('、');
-  who.textContent = `${claims.name}（${place}；${scopes || '无权限'}）`;
 }
 
 async function route(): Promise<void> {
@@ -67,10 +58,8 @@ async function route(): Promise<void> {
   const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
-  if (division) {
-    await showDivision(division[1]!);
-    showWho();
-  } else if (kase) await showCase(decodeURIComponent(kase[1]!));
+  if (division) await showDivision(division[1]!);
+  else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (other) {
     // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
     const code = decodeURIComponent(other[1]!);

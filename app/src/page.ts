@@ -5,6 +5,7 @@
  */
 import type { Claims } from './client.ts';
 import { esc } from './format.ts';
+import { SCOPE } from './labels.ts';
 
 export const main = document.getElementById('main')!;
 export const who = document.getElementById('who')!;
@@ -38,6 +39,13 @@ export const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
 export let claims: Claims | undefined;
 export function setClaims(c: Claims | undefined): void {
   claims = c;
+}
+/** Who is signed in: the token's name, its jurisdiction by name once a view has named it, and its scopes in words. */
+export function showWho(): void {
+  if (!claims) return;
+  const place = claims.jurisdiction === '*' ? '全国' : (known.get(divisionHref(claims.jurisdiction)) ?? claims.jurisdiction);
+  const scopes = [...claims.scopes].map((s) => SCOPE[s] ?? s).join('、');
+  who.textContent = `${claims.name}（${place}；${scopes || '无权限'}）`;
 }
 export const mayRead = () => claims?.scopes.has('read') ?? false;
 export const inJurisdiction = (code: string) => claims !== undefined && (claims.jurisdiction === '*' || code.startsWith(claims.jurisdiction));
