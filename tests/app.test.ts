@@ -555,6 +555,13 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.evaluate(() => getComputedStyle(document.getElementById('main')!, '::before').content)).toBe('"正在载入…"');
     expect(await viewOf(page, township)).toBe('township');
     expect(await page.getAttribute('main', 'aria-busy')).toBeNull();
+    // A view still loading does not land over a refusal the address asked for meanwhile.
+    await page.evaluate((h) => (location.hash = h), `#/division/${COUNTY}`);
+    await page.waitForSelector('main[aria-busy="true"]', { timeout: 10_000 });
+    await page.evaluate(() => (location.hash = '#/division/1234567'));
+    await page.waitForSelector('main[data-view="refused"]', { timeout: 10_000 });
+    await new Promise((done) => setTimeout(done, 3000));
+    expect(await page.getAttribute('main', 'data-view')).toBe('refused');
     await page.unroute('**/graphql');
 
     // The network gone: the browser's own "Failed to fetch" is not what a person reads.
@@ -568,13 +575,17 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
-  it('counts the new day in a page left open past midnight, and its new month in the period list', async () => {
+  it('counts the new day in a page left open past midnight, untouched too, and its new month in the period list', async () => {
     const { context, page } = await newPage();
     await page.clock.install({ time: new Date('2026-11-30T23:30:00+08:00') });
     await page.goto(`${origin}/app#token=${reader}`);
     await viewOf(page, COUNTY);
     expect(await page.textContent('main h2.title')).toContain('2025-12-01 至 2026-11-30');
+    // Untouched, the view moves on by itself (a wall screen's).
     await page.clock.fastForward('01:00:00');
+    await page.waitForFunction(() => document.querySelector('main h2.title')?.textContent?.includes('2026-01-01 至 2026-12-01'), undefined, {
+      timeout: 60_000,
+    });
     const township = `${COUNTY}100`;
     await page.click(`#children-table a[href="#/division/${township}"]`);
     await viewOf(page, township);

@@ -6,7 +6,7 @@ import { request } from './client.ts';
 import { esc, wallClock } from './format.ts';
 import type { CaseTimelineQuery } from './generated/graphql.ts';
 import { ACTION, CATEGORY, CORRECTED, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
-import { caseHref, caseName, isCurrent, known, main, navigate, renderCrumbs, setLastPlace } from './page.ts';
+import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 
@@ -23,7 +23,7 @@ function ratingText(c: { rating?: string | null; status: string }): string {
 
 export async function showCase(id: string): Promise<void> {
   const mine = navigate();
-  main.setAttribute('aria-busy', 'true');
+  loading();
   // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
   const target = { href: caseHref(id), fallback: '所请求的案件' };
   // A case is opened by its id (a UUID), as the case lists link it; a case number or other text names none, and saying so
@@ -57,6 +57,8 @@ export async function showCase(id: string): Promise<void> {
   known.set(target.href, caseName(c.caseNumber));
   setLastPlace({ href: target.href, name: caseName(c.caseNumber) });
   const above = [c.village.township?.county, c.village.township].filter((d): d is { code: string; name: string } => !!d);
+  for (const d of [...above, c.village]) known.set(divisionHref(d.code), d.name);
+  showWho();
   renderCrumbs([...above, c.village], c.caseNumber);
   main.innerHTML = `
     <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>

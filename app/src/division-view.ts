@@ -5,7 +5,7 @@ import { download, request } from './client.ts';
 import { esc, num } from './format.ts';
 import type { CaseRowFragment } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
-import { caseHref, caseName, divisionHref, isCurrent, known, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
+import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -14,8 +14,8 @@ import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, tr
 
 export async function showDivision(code: string): Promise<void> {
   const mine = navigate();
-  // The view on screen stays, dimmed and out of reach (style.css), until the new one replaces it or a refusal does.
-  main.setAttribute('aria-busy', 'true');
+  // The view on screen stays, dimmed and out of reach, until the new one replaces it or a refusal does.
+  loading();
   const target = { href: divisionHref(code), fallback: `区划 ${code}` };
   let d: Division | undefined;
   try {

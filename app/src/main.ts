@@ -21,8 +21,9 @@
  *   case-view.ts        one case's view
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
-import { claims, divisionHref, main, routeWith, setClaims, showWho, signOut } from './page.ts';
-import { cancelPeriodChange, followCalendar } from './period.ts';
+import { claims, divisionHref, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
+import { cancelPeriodChange, followCalendar, today } from './period.ts';
+import { todayCst } from './format.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 import { showSignIn } from './sign-in.ts';
@@ -62,6 +63,8 @@ async function route(): Promise<void> {
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (other) {
     // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
+    // A view still loading from before must not land over it.
+    navigate();
     const code = decodeURIComponent(other[1]!);
     showRefusal(
       { href: location.hash, fallback: code },
@@ -72,6 +75,7 @@ async function route(): Promise<void> {
     );
   } else if (claims.jurisdiction.length === 15) {
     // A grid's own token (a 网格员's) sees no division's figures: its village lies outside its jurisdiction.
+    navigate();
     showRefusal(
       { href: '#/', fallback: `网格 ${claims.jurisdiction}` },
       '无法打开',
@@ -85,6 +89,12 @@ async function route(): Promise<void> {
     }
   }
 }
+
+// A wall screen nobody touches moves on at midnight too: a view shown (not the sign-in, not a refusal) is shown again
+// for the new day, its period reckoned anew (period.ts followCalendar).
+setInterval(() => {
+  if (todayCst() !== today && main.dataset.code !== undefined) void route();
+}, 60_000);
 
 // A view reached by a link starts at its content, as a new page would (the link's focus is gone with it).
 window.addEventListener('hashchange', () => void route().then(() => main.focus({ preventScroll: true })));

@@ -50,6 +50,15 @@ export function showWho(): void {
 export const mayRead = () => claims?.scopes.has('read') ?? false;
 export const inJurisdiction = (code: string) => claims !== undefined && (claims.jurisdiction === '*' || code.startsWith(claims.jurisdiction));
 
+/**
+ * The next view is loading: the one on screen stays, dimmed (style.css), and out of reach of mouse and keyboard alike
+ * until it is replaced.
+ */
+export function loading(): void {
+  main.setAttribute('aria-busy', 'true');
+  for (const el of Array.from(main.children)) (el as HTMLElement).inert = true;
+}
+
 let navigation = 0;
 /** A new view starts: a view still loading from before is no longer current, and draws nothing when its answer comes. */
 export function navigate(): number {

@@ -18,6 +18,7 @@ export function showSignIn(message = ''): void {
   who.textContent = '';
   signOut.hidden = true;
   main.dataset.view = 'sign-in';
+  delete main.dataset.code;
   main.innerHTML = `
     <section class="panel sign-in" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">登录分析研判室</h2>
