@@ -234,6 +234,25 @@ export function asHttpError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * A failure at the database (gone, or a statement cancelled past its limit) as a route answers it: 503
+ * SERVICE_UNAVAILABLE, retryable, naming a correlation id under which the driver's text is logged
+ * (docs/ARCHITECTURE.md, "Supervision and database outages"); undefined for any other failure.
+ */
+export function databaseRefusal(err: unknown): HttpError | undefined {
+  const trouble = databaseTrouble(err);
+  if (!trouble) return undefined;
+  const id = crypto.randomUUID();
+  log.error({ err, correlationId: id }, trouble.log);
+  return new HttpError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    { zh: `${trouble.zh}（关联编号 ${id}）`, en: `${trouble.en} (correlation id ${id})` },
+    { retryable: true, correlationId: id },
+    { 'retry-after': '1' },
+  );
+}
+
 /** A route's query parameter refused by a GraphQL validator: its typed error with `argument` kept, or a plain 400. */
 export function parameterError(err: unknown): HttpError {
   const http = asHttpError(err);
@@ -486,33 +505,15 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       answering.set(answered, res);
       void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
-        const err = asHttpError(thrown);
-        const trouble = databaseTrouble(err);
         if (res.headersSent) {
           res.destroy();
           return;
         }
-        if (err instanceof HttpError) {
-          opts.countError?.(err.code);
-          sendGraphQLError(res, err);
-        } else if (trouble) {
-          // Retryable, and the driver's text stays in the log under the id the client gets (docs/ARCHITECTURE.md).
-          const id = crypto.randomUUID();
-          opts.countError?.('SERVICE_UNAVAILABLE');
-          log.error({ err, correlationId: id }, trouble.log);
-          res.setHeader('retry-after', '1');
-          sendGraphQLError(
-            res,
-            new HttpError(
-              503,
-              'SERVICE_UNAVAILABLE',
-              {
-                zh: `${trouble.zh}（关联编号 ${id}）`,
-                en: `${trouble.en} (correlation id ${id})`,
-              },
-              { retryable: true, correlationId: id },
-            ),
-          );
+        const err = asHttpError(thrown);
+        const refusal = err instanceof HttpError ? err : databaseRefusal(err);
+        if (refusal) {
+          opts.countError?.(refusal.code);
+          sendGraphQLError(res, refusal);
         } else {
           opts.countError?.('INTERNAL_SERVER_ERROR');
           log.error({ err }, 'unexpected error');

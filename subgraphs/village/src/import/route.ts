@@ -9,7 +9,7 @@ import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../..
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
 import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
-import { badParameter, HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
+import { badParameter, databaseRefusal, HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -46,7 +46,6 @@ import {
   writeResidents,
 } from '../store/import.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
-import { databaseTrouble } from '../../../../platform/unavailable.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
@@ -748,13 +747,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       await finish();
       // A database that went away or a statement cancelled past its limit mid-file: said as an NDJSON error with the
       // line to resume after, as any refusal, rather than a dropped connection.
-      const trouble = databaseTrouble(e);
-      const err =
-        e instanceof TabularError
-          ? new HttpError(400, 'BAD_USER_INPUT', e.said)
-          : trouble
-            ? new HttpError(503, 'SERVICE_UNAVAILABLE', trouble, { retryable: true })
-            : e;
+      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said) : (databaseRefusal(e) ?? e);
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
         // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
