@@ -506,6 +506,8 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
         if (res.headersSent) {
+          // Past its status line an answer cannot become an error: it is cut off, and the operator reads why here.
+          log.error({ err: thrown }, 'route failed after its answer began');
           res.destroy();
           return;
         }
