@@ -14,6 +14,7 @@ import type { OutboxBacklog } from './metrics.ts';
 import { activeSpanContext, detached, inLinkedSpan, injectTraceContext } from './telemetry.ts';
 import { col, command, exec, nativeRows, row, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
+import { orAfter } from './timeout.ts';
 
 /**
  * Cross-level events (docs/ARCHITECTURE.md): a transactional outbox, a relay that
@@ -94,6 +95,22 @@ export async function emit<T extends EventType>(em: Db, target: SubgraphName, ty
   await exec(em, outboxInsert, [randomUUID(), target, type, JSON.stringify(payload)]);
 }
 
+/** The longest a write waits for its events' delivery (`delivered`); a slower target gets them later from the outbox. */
+export const DELIVERY_WAIT_MS = 2000;
+
+/**
+ * After a write that emitted events has committed: delivers them now and waits for that round (at most
+ * DELIVERY_WAIT_MS), so what the write changes at another level (a township's step on the village's record, and so
+ * on every figure over it) is in the very next read of any caller, the report cache's included, which the gateway
+ * empties when the mutation answers (gateway/src/report-cache.ts). Answered sooner, a read a few milliseconds later
+ * showed the case still open, and a report-only tool kept that answer for the cache's 30 s. A target that is down
+ * refuses at once and one that hangs is waited for no longer than the limit: the events stay in the outbox and arrive,
+ * in order, once it answers (docs/ARCHITECTURE.md §3).
+ */
+export function delivered(relay: { nudge(): Promise<void> }): Promise<void> {
+  return orAfter(DELIVERY_WAIT_MS, relay.nudge(), undefined);
+}
+
 const EVENT_HEADER = 'x-hub-event-token';
 const sha = (body: string) => createHash('sha256').update(body).digest('base64url');
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
@@ -114,6 +131,8 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** The nudges waiting for the next round to end. */
+  private waiting: (() => void)[] = [];
   /** When tracing: the requests that nudged the relay since its last round, and those of the round under way (its deliveries link them). */
   private nudgedBy: SpanContext[] = [];
   private causes: SpanContext[] = [];
@@ -123,36 +142,45 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.nudge(), this.opts.intervalMs ?? 1000);
+    this.timer = setInterval(() => void this.nudge(), this.opts.intervalMs ?? 1000);
     this.timer.unref();
-    this.nudge();
+    void this.nudge();
   }
 
-  /** Delivers due events now (called after a transaction that wrote some commits). */
-  nudge(): void {
-    if (this.stopped) return;
+  /**
+   * Delivers due events now (called after a transaction that wrote some commits). Resolves, never rejects, once a
+   * round of deliveries begun after the call has ended: the events due then were sent, or their failure was kept for
+   * a retry (`delivered` waits for it after a write).
+   */
+  nudge(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const ended = new Promise<void>((resolve) => this.waiting.push(resolve));
     const cause = activeSpanContext();
     if (cause && this.nudgedBy.length < 8) this.nudgedBy.push(cause);
     if (this.running) {
       this.again = true;
-      return;
+      return ended;
     }
     this.causes = this.nudgedBy;
     this.nudgedBy = [];
+    const waiting = this.waiting;
+    this.waiting = [];
     // Deliveries are the relay's own work: outside the nudging request's count, log fields and trace.
     this.running = outsideRequestFields(() => detached(() => outsideRequest(() => this.deliverAll())))
       .then((busy) => {
         // Another replica was sending a target's batch: look again soon for what this one wrote meanwhile.
-        if (busy && !this.stopped) setTimeout(() => this.nudge(), 200).unref();
+        if (busy && !this.stopped) setTimeout(() => void this.nudge(), 200).unref();
       })
       .catch((e: unknown) => log.error({ err: e, service: this.opts.source }, 'event relay error'))
       .finally(() => {
         this.running = undefined;
+        for (const resolve of waiting) resolve();
         if (this.again) {
           this.again = false;
-          this.nudge();
+          void this.nudge();
         }
       });
+    return ended;
   }
 
   /** Resolves when nothing is being delivered (tests, shutdown). */
@@ -164,6 +192,7 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.idle();
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   /** Delivers every target's due events; true when another replica's relay held a target (its events are retried shortly). */

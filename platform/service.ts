@@ -39,8 +39,8 @@ export interface BaseContext {
   caller: Caller;
   /** The client's operation (for the audit log): the subgraph request's operationName without a router's suffix, else its type. */
   operation: string;
-  /** Delivers events written to the outbox; nudge it after a transaction that wrote some commits. */
-  relay: { nudge(): void };
+  /** Delivers events written to the outbox: after a transaction that wrote some commits, `await delivered(ctx.relay)` (platform/events.ts). */
+  relay: { nudge(): Promise<void> };
   /** The language of the request's texts (`Accept-Language`, platform/language.ts): error messages, and data written for people such as early-warning explanations. */
   language: Language;
 }

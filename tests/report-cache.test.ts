@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../domain/china-day.ts';
+import { callersOf, escalateToTownship, mutate } from './helpers/cases.ts';
 import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -67,6 +69,38 @@ describe('report cache', () => {
     // Answers with errors are not kept.
     expect((await hub.queryAs(other, STATS)).extensions?.cache).toBeUndefined();
   }, 30_000);
+});
+
+describe('report cache after a step at another level', () => {
+  it('has a township’s step in the very next report: the step is on the village’s record before its mutation answers', async () => {
+    const village = '623021200202';
+    const callers = await callersOf(hub, village);
+    const report = await hub.token({ jurisdiction: '623021', scopes: ['report'], subject: 'province-report-tool' });
+    const today = chinaDay();
+    const figures = `{ village(code: "${village}") { disputeStats(from: "${today}", to: "${today}") { resolved resolvedAtTownship open } } }`;
+    type Figures = { village: { disputeStats: { resolved: number; resolvedAtTownship: number; open: number } } };
+    const { id, township } = await escalateToTownship(hub, callers, { gridCode: `${village}001`, category: 'NEIGHBOUR', summary: '报表缓存跨级测试' });
+    const accepted = await mutate<{ version: number }>(
+      hub,
+      callers.township,
+      `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
+    );
+    const before = await hub.queryAs<Figures>(report, figures);
+    expect(before.errors).toBeUndefined();
+    // Kept: the resolve below must replace it, not wait out the cache's seconds.
+    expect((await hub.queryAs(report, figures)).extensions?.cache).toEqual({ ageSeconds: expect.any(Number) });
+    const assigned = await mutate<{ version: number }>(
+      hub,
+      callers.township,
+      `assignTownshipCase(disputeId: "${id}", version: ${accepted.version}, assignee: "司法所") { version }`,
+    );
+    await mutate(hub, callers.township, `resolveTownshipCase(disputeId: "${id}", version: ${assigned.version}, outcome: AGREEMENT) { status }`);
+    // The township's step reaches the village's record through an event; a report asked at once must already count it.
+    const after = await hub.queryAs<Figures>(report, figures);
+    expect(after.extensions?.cache).toBeUndefined();
+    const b = before.data!.village.disputeStats;
+    expect(after.data!.village.disputeStats).toEqual({ resolved: b.resolved + 1, resolvedAtTownship: b.resolvedAtTownship + 1, open: b.open - 1 });
+  }, 60_000);
 });
 
 describe('compression at the gateway', () => {

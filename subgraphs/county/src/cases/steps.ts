@@ -1,3 +1,4 @@
+import { delivered } from '../../../../platform/events.ts';
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
@@ -50,7 +51,7 @@ async function countyStep(
       version,
     ),
   );
-  ctx.relay.nudge();
+  await delivered(ctx.relay);
   return record;
 }
 

@@ -1,3 +1,4 @@
+import { delivered } from '../../../../platform/events.ts';
 import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
@@ -51,7 +52,7 @@ async function run(ctx: TownshipContext, version: number | null, step: (em: Db) 
     const s = step(em);
     return takeStep(townshipStorage(em, s), s.action, version);
   });
-  ctx.relay.nudge();
+  await delivered(ctx.relay);
   return record;
 }
 

@@ -2,7 +2,7 @@ import { parseTargetDivision, parseTargetRate, parseTargetYear } from '../../../
 import { hasScope, inJurisdiction, type Caller } from '../../../../../platform/caller.ts';
 import { forbidden, notFound } from '../../../../../domain/errors.ts';
 import { divisionName } from '../../../../../domain/divisions.ts';
-import { emit } from '../../../../../platform/events.ts';
+import { delivered, emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
@@ -64,7 +64,7 @@ export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'c
       await emit(em, 'village', 'target.set', targetEvent(r, r.target, ctx.caller.subject));
       return r;
     });
-    ctx.relay.nudge();
+    await delivered(ctx.relay);
     return row;
   },
   clearAssessmentTarget: async (_, a, ctx) => {
@@ -76,7 +76,7 @@ export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'c
       if (r) await emit(em, 'village', 'target.set', targetEvent(r, null, ctx.caller.subject));
       return r;
     });
-    if (removed) ctx.relay.nudge();
+    if (removed) await delivered(ctx.relay);
     return removed !== null;
   },
 };

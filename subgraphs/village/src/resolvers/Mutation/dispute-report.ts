@@ -12,6 +12,7 @@ import { badInput, conflict, notFound, staleVersion } from '../../../../../domai
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
+import { delivered } from '../../../../../platform/events.ts';
 import type { Db } from '../../../../../platform/sql.ts';
 import { keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
@@ -296,7 +297,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       });
       return updated;
     });
-    ctx.relay.nudge();
+    await delivered(ctx.relay);
     return row;
   },
 };

@@ -6,7 +6,7 @@ import { DECLINED, RECORD_NOUN, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, t
 import { hasScope, holdsRecord } from '../../../../../platform/caller.ts';
 import { badInput, forbidden, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH } from '../../../../../domain/labels.ts';
-import { emit } from '../../../../../platform/events.ts';
+import { delivered, emit } from '../../../../../platform/events.ts';
 import { caseNumberOf, disputeId, optText, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { isOverdue } from '../../disputes/sql.ts';
@@ -33,7 +33,7 @@ async function villageStep(
     const step = typeof action === 'function' ? action(d) : action;
     return (await takeStep(villageStorage(em, d, step, { ...detail, actor: actorOf(ctx.caller) }), step, version)).record;
   });
-  ctx.relay.nudge();
+  await delivered(ctx.relay);
   return updated;
 }
 
@@ -187,7 +187,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       }
       return updated;
     });
-    ctx.relay.nudge();
+    await delivered(ctx.relay);
     return row;
   },
 };
