@@ -9,6 +9,7 @@ import { initORM } from './orm.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
 import { orAfter } from './timeout.ts';
+import { log } from './log.ts';
 
 /** Everything that makes one subgraph, so entry points, scripts and tests start them the same way. */
 export interface SubgraphModule<C extends BaseContext = BaseContext> {
@@ -28,6 +29,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>, limits: ServiceLimits) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
   onResponse?: (ctx: C) => Promise<boolean>;
+  /** Work the service does on its own, once it serves and every `everyMs` after (the village's tags that end with an age). */
+  upkeep?: { name: string; everyMs: number; run: (orm: MikroORM) => Promise<unknown> };
 }
 
 /** Limits on what one caller may do, set when a service starts (from the settings, or by a test). */
@@ -120,10 +123,12 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
         targets: Object.fromEntries((mod.eventTargets ?? []).map((t) => [t, new URL('/events', opts.subgraphUrls[t]).toString()])),
       },
     });
+    const upkeep = mod.upkeep && repeat(mod.name, mod.upkeep, orm);
     return {
       ...running,
       orm,
       stop: async () => {
+        await upkeep?.stop();
         await running.stop();
         // The requests being answered finished first (at most the HTTP server's drain); one cut off after it may
         // still hold a pooled connection: closing the pools waits for it, but never past CLOSE_WAIT_MS.
@@ -144,3 +149,27 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
 }
 
 const CLOSE_WAIT_MS = 15_000;
+
+/** Runs a module's upkeep now and every `everyMs`, one run at a time; a failed run is logged and tried again next time. */
+function repeat(service: SubgraphName, upkeep: NonNullable<SubgraphModule['upkeep']>, orm: MikroORM): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    if (running) return;
+    running = upkeep
+      .run(orm)
+      .then(
+        () => undefined,
+        (e: unknown) => log.error({ err: e, service }, `upkeep ${upkeep.name} failed`),
+      )
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(tick, upkeep.everyMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

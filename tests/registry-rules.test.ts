@@ -9,6 +9,8 @@ import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
 import { readDivisions } from '../domain/divisions.ts';
 import { checkTagsForAge } from '../domain/tags.ts';
 import { postImport, postJson, startHub, type ImportEvent, type Nodes, type TestHub } from './helpers/hub.ts';
+import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
+import { chinaDay } from '../domain/china-day.ts';
 
 /**
  * The registry's rule bugs (issue "The registry in daily use", part 7), each
@@ -183,6 +185,49 @@ describe('key-youth tags apply by age, 6 to 25 (GB/T 31000 重点青少年)', ()
     }
     const five = await register({ idNumber: freshId(ago(5)), tags: ['KEY_YOUTH_CHILD_OF_INMATE'] });
     expect(code(five)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('tags that end with an age (到龄移除)', () => {
+  it('leave a person on the birthday past their ages, keeping the other tags, in the figures and filters at once', async () => {
+    // 15 and 25 today, 16 and 26 tomorrow (China time).
+    const child = await register({ idNumber: freshId(ago(16, -1)), tags: ['LEFT_BEHIND_CHILD', 'EXTREME_POVERTY'] });
+    const youth = await register({ idNumber: freshId(ago(26, -1)), tags: ['KEY_YOUTH_IDLE'] });
+    expect(child.errors ?? youth.errors).toBeUndefined();
+    const ids = [child.data!.registerPerson.id, youth.data!.registerPerson.id];
+    type Seen = {
+      village: { population: { byTag: { tag: string; count: number }[] }; residents: { nodes: { id: string }[] } };
+      a: { tags: string[]; version: number; history: { nodes: { via: string; by: string; byName: string | null; changedFields: string[] }[] } };
+      b: { tags: string[]; version: number };
+    };
+    const seen = async () => {
+      const r = await hub.queryAs<Seen>(
+        writer,
+        `{ village(code: "${A}") { population { byTag { tag count } } residents(filter: { tags: [LEFT_BEHIND_CHILD] }, first: 500) { nodes { id } } }
+           a: person(id: "${ids[0]}") { tags version history(first: 1) { nodes { via by byName changedFields } } }
+           b: person(id: "${ids[1]}") { tags version } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!;
+    };
+    const children = (s: Seen) => s.village.population.byTag.find((t) => t.tag === 'LEFT_BEHIND_CHILD')?.count ?? 0;
+    const orm = hub.subgraphs.village.orm;
+
+    const before = await seen();
+    expect(before.village.residents.nodes.map((n) => n.id)).toContain(ids[0]);
+    await expireAgedTags(orm);
+    expect(await seen()).toEqual(before);
+
+    const tomorrow = new Date(Date.parse(`${chinaDay()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(await expireAgedTags(orm, tomorrow)).toBeGreaterThanOrEqual(2);
+    const after = await seen();
+    expect(after.a).toMatchObject({ tags: ['EXTREME_POVERTY'], version: before.a.version + 1 });
+    expect(after.a.history.nodes[0]).toMatchObject({ via: 'SYSTEM', byName: '系统（到龄移除标签）', changedFields: ['tags'] });
+    expect(after.b).toEqual({ tags: [], version: before.b.version + 1 });
+    expect(after.village.residents.nodes.map((n) => n.id)).not.toContain(ids[0]);
+    expect(children(after)).toBe(children(before) - 1);
+    // Nothing is left to remove that day.
+    expect(await expireAgedTags(orm, tomorrow)).toBe(0);
   });
 });
 

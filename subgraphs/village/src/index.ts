@@ -10,6 +10,7 @@ import { entities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { ScopedPages } from './store/scoped.ts';
+import { expireAgedTags } from './registry/aged-tags.ts';
 
 /** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
 export const villageSubgraph: SubgraphModule<VillageContext> = {
@@ -28,4 +29,5 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   // Escalations go to the township; a case reopened after an unsatisfied rating goes back to the level that resolved it.
   eventTargets: ['township', 'county'],
   loadDirectory: loadVillageDirectory,
+  upkeep: { name: 'expireAgedTags', everyMs: 3_600_000, run: (orm) => expireAgedTags(orm) },
 };

@@ -323,7 +323,7 @@ export type ChangeSource =
   | 'API'
   /** 导入 a file import */
   | 'IMPORT'
-  /** 系统 an operator or a migration */
+  /** 系统 an operator, a migration, or the hub itself (a tag that ended with an age, 到龄移除) */
   | 'SYSTEM';
 
 /** Any record the change feed carries. */
