@@ -146,13 +146,16 @@ describe('a dispute’s whole life across levels', () => {
     // A second submit of the same escalation (the copy it was made on) hears that the case changed, as at every
     // level; on the current version, the village hears the case is the township's now.
     const twice = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "再次提交") { id } }`);
-    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: esc.data!.escalateDispute!.version });
+    // Its current version: the escalation's, or the next once the township's receipt has reached the record.
+    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: expect.any(Number) });
+    expect(twice.errors![0]!.extensions!.currentVersion).toBeGreaterThanOrEqual(esc.data!.escalateDispute!.version);
     // The very same escalation sent again (its answer lost) is answered with the case as it is: one escalation, no CONFLICT.
     const resent = await v<One<'escalateDispute', Dispute>>(
       `mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`,
     );
     expect(resent.errors).toBeUndefined();
-    expect(resent.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', version: esc.data!.escalateDispute!.version });
+    expect(resent.data!.escalateDispute).toMatchObject({ status: 'ESCALATED' });
+    expect(resent.data!.escalateDispute!.version).toBeGreaterThanOrEqual(esc.data!.escalateDispute!.version);
     // On the version as it is once the township's receipt has reached the record (it moves the version on). Told by the
     // record's own row (no longer in transit), read with its version: the timeline is read by a statement of its own,
     // which can see the receipt before the row read just before it does.
@@ -287,10 +290,19 @@ describe('a dispute’s whole life across levels', () => {
     expect(v.others.totalCount).toBe(v.all.totalCount - 1);
   });
 
-  it('lists a village’s and a county’s cases by deadline (orderBy: DUE_FIRST), paged without a gap or a repeat', async () => {
+  /** When a case falls due next (DUE_FIRST): contact before it is accepted, reply once resolved, else settle. */
+  const dueAt = (status: string, d: { contactBy: string; settleBy: string; replyBy: string | null }) =>
+    status === 'REPORTED'
+      ? Math.min(Date.parse(d.contactBy), Date.parse(d.settleBy))
+      : status === 'RESOLVED' && d.replyBy
+        ? Date.parse(d.replyBy)
+        : Date.parse(d.settleBy);
+
+  it('lists a village’s and a county’s cases by their next deadline (orderBy: DUE_FIRST), paged without a gap or a repeat', async () => {
+    type Deadlines = { contactBy: string; settleBy: string; replyBy: string | null };
     type Page = {
       totalCount: number;
-      nodes: { id: string; deadlines: { settleBy: string } }[];
+      nodes: { id: string; status: string; deadlines: Deadlines }[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
     const county = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'due-first-county' });
@@ -311,13 +323,13 @@ describe('a dispute’s whole life across levels', () => {
         const r: { data?: Record<string, { disputes: Page }> | null; errors?: unknown } = await hub.queryAs<Record<string, { disputes: Page }>>(
           county,
           `query($a: String) { ${parent} { disputes(orderBy: DUE_FIRST, first: 3, after: $a) {
-             totalCount nodes { id deadlines { settleBy } } pageInfo { hasNextPage endCursor } } } }`,
+             totalCount nodes { id status deadlines { contactBy settleBy replyBy } } pageInfo { hasNextPage endCursor } } } }`,
           { a: after },
         );
         expect(r.errors).toBeUndefined();
         const page: Page = r.data![key]!.disputes;
         total = page.totalCount;
-        seen.push(...page.nodes.map((n) => ({ id: n.id, at: Date.parse(n.deadlines.settleBy) })));
+        seen.push(...page.nodes.map((n) => ({ id: n.id, at: dueAt(n.status, n.deadlines) })));
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;
       }
@@ -326,6 +338,20 @@ describe('a dispute’s whole life across levels', () => {
       expect(new Set(seen.map((n) => n.id)).size).toBe(total);
       expect(seen.map((n) => n.at)).toEqual(seen.map((n) => n.at).sort((a, b) => a - b));
     }
+    // A case not yet accepted falls due at its contact deadline (1 hour, the 131 rule), before cases settled in days.
+    const fresh = (await report(`due-first-${Date.now()}`)).data!.reportDispute;
+    const top = await hub.queryAs<{ grid: { disputes: Page } }>(
+      county,
+      `{ grid(code: "623021200201001") { disputes(orderBy: DUE_FIRST, first: 500, filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }) {
+         totalCount nodes { id status deadlines { contactBy settleBy replyBy } } pageInfo { hasNextPage endCursor } } } }`,
+    );
+    const listed = top.data!.grid.disputes.nodes;
+    const at = listed.map((n) => dueAt(n.status, n.deadlines));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    const mine = listed.find((n) => n.id === fresh.id)!;
+    expect(mine.status).toBe('REPORTED');
+    // Every case listed before it falls due sooner: none waits days to be settled while this one waits an hour for contact.
+    for (const n of listed.slice(0, listed.indexOf(mine))) expect(dueAt(n.status, n.deadlines)).toBeLessThanOrEqual(Date.parse(mine.deadlines.contactBy));
     // A cursor of the newest-first order is not one of this order.
     const newest = await hub.queryAs<{ county: { disputes: Page } }>(county, `{ county(code: "623021") { disputes(first: 1) { pageInfo { endCursor } } } }`);
     expect(newest.data!.county.disputes.pageInfo.endCursor).toBeTruthy();
@@ -853,7 +879,12 @@ describe('county handling and supervision', () => {
       `mutation { escalateDispute(id: "${d.id}", version: ${accepted.data!.acceptDispute.version}, reason: "涉及两村边界，需乡镇协调") { ${DISPUTE} } }`,
     );
     expect(escalated.errors).toBeUndefined();
-    const late = await correct(escalated.data!.escalateDispute.version, { scale: 'MAJOR' });
+    // On the version as it is once the township's receipt has reached the record (it moves the version on).
+    const { version: held } = await waitFor(async () => {
+      const x = (await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version inTransit } }`)).data!.dispute!;
+      return x.inTransit ? null : x;
+    });
+    const late = await correct(held, { scale: 'MAJOR' });
     expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED' });
   });
 

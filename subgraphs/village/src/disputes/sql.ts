@@ -8,6 +8,14 @@ export const OVERDUE_SQL = `(
   or (d.status in (${list(OPEN_STATUSES)}) and now() > d.settle_by)
   or (d.status = 'RESOLVED' and d.reply_by is not null and now() > d.reply_by))`;
 
+/**
+ * When a case falls due next, from the deadlines OVERDUE_SQL reads: contact for a case not yet accepted, the reply
+ * for a resolved one awaiting its rating, else settle (the DUE_FIRST order; an overdue case sorts before every case
+ * not yet due). Over `t`.
+ */
+export const DUE_SQL = `(case when t.status = 'REPORTED' then least(t.contact_by, t.settle_by)
+  when t.status = 'RESOLVED' and t.reply_by is not null then t.reply_by else t.settle_by end)`;
+
 /** Whether a resolved case's reply deadline has passed: the parties' time to rate it has run out (it is overdue until rated or closed). */
 export function replyWindowOver(d: { status: string; replyBy: Date | string | null }, now = new Date()): boolean {
   return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);

@@ -204,7 +204,11 @@ export type AuditEntryEdge = {
 
 /** The order of a list of cases. */
 export type CaseInboxOrder =
-  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  /**
+   * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
+   * case not yet accepted (REPORTED), replyBy for a resolved case awaiting its rating, else settleBy. A cursor of one
+   * order is refused by the other.
+   */
   | 'DUE_FIRST'
   /** 最新优先 Newest received first (the default). */
   | 'NEWEST_FIRST';
@@ -1040,7 +1044,7 @@ export type Grid = {
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
-  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline whatever the status: filter the open statuses for what falls due), filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
@@ -3443,7 +3447,7 @@ export type Village = DivisionStatistics & {
    * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
-  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by settle deadline whatever the status: filter the open statuses for what falls due), filtered. */
+  /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;

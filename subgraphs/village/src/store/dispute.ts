@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
 import { col, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { OVERDUE_SQL } from '../disputes/sql.ts';
+import { DUE_SQL, OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -339,7 +339,7 @@ export const disputes = {
       params.push(...c.reported);
     }
     return dueFirst
-      ? { ...scopedList('dispute.listDue', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', time: 'settle_by' } }
+      ? { ...scopedList('dispute.listDue', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', time: 'due_at', timeSql: DUE_SQL } }
       : { ...scopedList('dispute.list', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', desc: true } };
   },
 };

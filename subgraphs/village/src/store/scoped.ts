@@ -39,9 +39,10 @@ export interface ScopedListSpec {
   /**
    * Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`; with `time`, a
    * timestamptz column ordered first, ascending, the unique column breaking ties (a case list by deadline): the
-   * cursor then holds both, and a cursor of one order is refused by the other.
+   * cursor then holds both, and a cursor of one order is refused by the other. With `timeSql`, the time is that
+   * expression over `t` (never null), read back under the name `time`.
    */
-  order?: { column: string; desc?: boolean; time?: string };
+  order?: { column: string; desc?: boolean; time?: string; timeSql?: string };
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
   params?: readonly unknown[];
@@ -73,7 +74,7 @@ export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, sc
   return { name, table, row, scopeKey: SCOPE_KEY[scope], ...(scope === 'township' ? { scopeRange: 't.village_code' } : {}), ...filter };
 }
 
-/** The name a list's cursors carry: its table, and the time it orders by first, if any (`dispute:settle_by`). */
+/** The name a list's cursors carry: its table, and the time it orders by first, if any (`dispute:due_at`). */
 const cursorList = (spec: ScopedListSpec): string => (spec.order?.time ? `${spec.table}:${spec.order.time}` : spec.table);
 
 /** A condition list joined with `and`, or no filter at all when empty. */
@@ -135,7 +136,9 @@ export class ScopedPages {
     const orderCol = spec.order?.column ?? 'id';
     const desc = spec.order?.desc ?? false;
     const orderBy = time ? `${time}, ${orderCol}` : `${orderCol}${desc ? ' desc' : ''}`;
-    const past = time ? ` and (t.${time}, t.${orderCol}) > (?::timestamptz, ?)` : ` and t.${orderCol} ${desc ? '<' : '>'} ?`;
+    const timeSql = spec.order?.timeSql;
+    const timeOf = timeSql ?? `t.${time}`;
+    const past = time ? ` and (${timeOf}, t.${orderCol}) > (?::timestamptz, ?)` : ` and t.${orderCol} ${desc ? '<' : '>'} ?`;
     const afterParams = afterPair ? [afterPair.at, afterId] : afterId ? [afterId] : [];
     const pageKey = `${key}|${first}|${afterPair?.at ?? ''}|${afterId}`;
     const range = spec.scopeRange ? ` and ${spec.scopeRange} >= ? and ${spec.scopeRange} < ?` : '';
@@ -148,12 +151,12 @@ export class ScopedPages {
     let pages = this.pages.get(pageKey);
     if (!pages) {
       // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
-      const window = `partition by ${spec.scopeKey} order by ${orderBy.replace(/(^|, )/g, '$1t.')}`;
+      const window = `partition by ${spec.scopeKey} order by ${time ? `${timeOf}, t.${orderCol}` : `t.${orderBy}`}`;
       const st = sql(
         `${name}.page`,
         PARSED_BY_CALLER,
         `select * from (
-           select t.*, ${spec.scopeKey} as scope__, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
+           select t.*,${timeSql ? ` ${timeSql} as ${time},` : ''} ${spec.scopeKey} as scope__, row_number() over w as rn__${afterId ? '' : ', count(*) over (w rows between unbounded preceding and unbounded following) as n__'}
              from ${spec.table} t where ${spec.scopeKey} in (?)${range}${afterId ? past : ''}${where}
              window w as (${window})
          ) x where rn__ <= ? order by ${orderBy}`,
