@@ -40,14 +40,16 @@ describe('examples for frontend teams run against the hub', () => {
   });
 
   it('a grid worker’s own open cases, by deadline, with the statuses’ Chinese names', async () => {
-    const worker = await hub.token({ jurisdiction: '623021200201', scopes: ['read', 'write'], subject: `example-worker-${Date.now()}` });
+    // The worker's own token holds the grid only, as npm run token -- --jurisdiction <grid code> mints it.
+    const worker = await hub.token({ jurisdiction: '623021200201001', scopes: ['read', 'write'], subject: `example-worker-${Date.now()}` });
     const reported = await hub.queryAs<{ reportDispute: { caseNumber: string } }>(
       worker,
       `mutation { reportDispute(idempotencyKey: "example-${Date.now()}", input: { gridCode: "623021200201001", category: NEIGHBOUR, scale: ORDINARY,
          source: GRID_INSPECTION, summary: "巡查发现两户因柴垛占道争执", parties: [{ name: "马福", role: APPLICANT }] }) { caseNumber } }`,
     );
     expect(reported.errors).toBeUndefined();
-    const r = await gridWorkerCases(hub.gatewayUrl, worker, '623021200201');
+    const r = await gridWorkerCases(hub.gatewayUrl, worker, '623021200201001');
+    expect(r.grid).toBe('鹿儿台村第1网格 (鹿儿台村村民委员会)');
     expect(r.open).toBe(1);
     expect(r.cases).toEqual([`${reported.data!.reportDispute.caseNumber} 已登记: 巡查发现两户因柴垛占道争执`]);
   });
