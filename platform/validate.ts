@@ -87,8 +87,9 @@ export function personName(value: unknown, field: string, max = 50): string {
   return s;
 }
 
-/** Optional free text: null when absent. */
-export const optText = (v: unknown, field: string, max = 200): string | null => (v == null ? null : text(v, field, max));
+/** Optional free text: null when absent, and when sent empty or blank (what an empty box of a form sends). */
+export const optText = (v: unknown, field: string, max = 200): string | null =>
+  v == null || (typeof v === 'string' && v.trim() === '') ? null : text(v, field, max);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -133,12 +134,15 @@ export function caseNumberOf(value: string, argument: string): string {
   return n;
 }
 
+/** The clock skew allowed between a caller's device and the hub when a time must not be later than another. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * When a dispute happened (occurredAt on a form, occurred_at in a file) is not in the future: five minutes of clock
  * skew between a caller's device and the hub are allowed.
  */
 export function occurredNotInFuture(at: Date | null, argument: string, now = new Date()): void {
-  if (at && at.getTime() > now.getTime() + 5 * 60_000) {
+  if (at && at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw badInput({ zh: `${argument}（发生时间）不能晚于当前时间。`, en: `${argument} is in the future.` }, { argument });
   }
 }

@@ -60,8 +60,8 @@ export async function lockForStep(db: Db, caller: Caller, id: string): Promise<D
   if (caller.jurisdiction.length === 15 && caller.jurisdiction.startsWith(d.villageCode)) {
     throw forbidden(
       {
-        zh: `案件的受理、分流、调解、化解和评价等步骤由村（社区）办理，需要村级（${d.villageCode}）或以上的令牌；网格（${caller.jurisdiction}）的令牌可以上报纠纷、查看本网格的案件。`,
-        en: `A case's steps (accept, assign, mediate, resolve, rate …) are the village's and need a token of village ${d.villageCode} or above; a grid's token (${caller.jurisdiction}) reports cases and reads its grid's.`,
+        zh: `案件的受理、分流、调解、化解等步骤由村（社区）办理，需要村级（${d.villageCode}）或以上的令牌，群众评价只由该村（社区）的令牌记录；网格（${caller.jurisdiction}）的令牌可以上报纠纷、查看本网格的案件。`,
+        en: `A case's steps (accept, assign, mediate, resolve …) are the village's and need a token of village ${d.villageCode} or above, and a rating is recorded by the village's own token alone; a grid's token (${caller.jurisdiction}) reports cases and reads its grid's.`,
       },
       { jurisdiction: caller.jurisdiction },
     );

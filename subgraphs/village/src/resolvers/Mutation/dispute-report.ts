@@ -14,7 +14,7 @@ import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts'
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import { delivered } from '../../../../../platform/events.ts';
 import type { Db } from '../../../../../platform/sql.ts';
-import { keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
+import { CLOCK_SKEW_MS, keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { actorOf, lockForStep, transitionError } from '../../disputes/steps.ts';
@@ -71,7 +71,14 @@ async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty
     }
     const person = await persons.byId(em, p.personId);
     if (!person || !holdsRecord(ctx.caller, person)) {
-      throw notFound({ zh: `没有编号为 ${p.personId} 的人员。`, en: `No person with id ${p.personId}.` }, { argument: 'parties.personId', index });
+      // Whether a person outside the caller's jurisdiction exists is not said (as for every record); what to do instead is.
+      throw notFound(
+        {
+          zh: `您的辖区内没有编号为 ${p.personId} 的人员。辖区外的当事人（如邻村、邻网格的居民）请只填写姓名（name），或由共同的上级录入并关联。`,
+          en: `No person with id ${p.personId} in your jurisdiction. Name a party from outside it (another grid or village) by name alone, or have a level above both link the resident.`,
+        },
+        { argument: 'parties.personId', index },
+      );
     }
     if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
     parties.push({ personId: person.id, name: person.name, role: p.role });
@@ -227,7 +234,8 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       const d = await lockForStep(em, ctx.caller, id);
       const now = new Date();
       occurredNotInFuture(given.occurredAt ?? null, 'occurredAt', now);
-      if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime()) {
+      // The same skew as a report's (occurredNotInFuture): a time a report took may be corrected to one just before it.
+      if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime() + CLOCK_SKEW_MS) {
         throw badInput(
           {
             zh: `occurredAt（发生时间）不能晚于案件的登记时间（${chinaTime(d.reportedAt)}）。`,
