@@ -194,8 +194,8 @@ describe('CSV reports', () => {
     expect(lines).toHaveLength(148);
     const header = lines[0]!.split(',');
     expect(header.slice(0, 7)).toEqual(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code']);
-    // The reports declined at intake come last, beside the figures they are kept out of.
-    expect(header.at(-1)).toBe('declined');
+    // The reports declined at intake come after the figures they are kept out of, then what satisfaction_rate is a share of.
+    expect(header.slice(-2)).toEqual(['declined', 'rated']);
     const row = lines.find((l) => l.includes('623021200201'))!.split(',');
     expect(row[2]).toBe('鹿儿台村村民委员会');
     expect(row.slice(3, 7)).toEqual(['62', '6230', '623021', '623021200']);

@@ -193,6 +193,8 @@ const REPORTS: Record<string, ReportDef> = {
       rate('satisfaction_rate', '群众满意率'),
       // Last, so that a sheet read by position keeps its earlier columns.
       figure('declined', '不予受理'),
+      // What satisfaction_rate is a share of: without it a CSV's 0 read the same for no rating and for every rating 不满意.
+      figure('rated', '参评纠纷'),
     ],
     row: z.object({
       disputeStats: z.object({
@@ -228,6 +230,7 @@ const REPORTS: Record<string, ReportDef> = {
         rateOf(d.onTimeRate, d.resolved),
         rateOf(d.satisfactionRate, d.rated),
         d.declined,
+        d.rated,
       ];
     },
   }),
