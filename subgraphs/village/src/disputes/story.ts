@@ -1,4 +1,4 @@
-import { nextStory, ruleOf, STEPS, type CaseAction, type StepFact } from '../../../../domain/case-engine.ts';
+import { nextStory, OPEN_STATUSES, ruleOf, STEPS, type CaseAction, type StepFact } from '../../../../domain/case-engine.ts';
 import type { DisputeRow, DisputeStory } from '../store/dispute.ts';
 
 /**
@@ -38,6 +38,7 @@ export function storyOf(d: DisputeRow): DisputeStory {
     followedUpAt: time(d.followedUpAt),
     declineReason: d.declineReason,
     duplicateOf: d.duplicateOf,
+    missedDeadline: d.missedDeadline,
   };
 }
 
@@ -75,5 +76,11 @@ export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWi
     next.rating = rating;
     next.ratedAt = fact.at;
   }
+  // 按期化解: a level's settle deadline restarts when the case moves up, but a case still open past it had already
+  // missed it, and is not settled on time wherever it is settled later (a case escalated 67 days after its report
+  // counted as on time by the township's fresh deadline). A deadline that restarts after a resolution (a reopened
+  // case) was met or missed by that resolution.
+  const open = (OPEN_STATUSES as readonly string[]).includes(s.status);
+  if (open && s.settleBy && next.settleBy && next.settleBy.getTime() !== s.settleBy.getTime() && fact.at > s.settleBy) next.missedDeadline = true;
   return next;
 }

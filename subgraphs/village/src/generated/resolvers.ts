@@ -470,6 +470,12 @@ export type Dispute = {
   id: Scalars['ID']['output'];
   /** True while an escalation is on its way up and the next level has not yet confirmed receipt. */
   inTransit: Scalars['Boolean']['output'];
+  /**
+   * 超期上报 True once the case moved up a level while still open past that level's settle deadline: the next level's
+   * deadline starts afresh (deadlines.settleBy, overdue), but the case is never counted as settled on time
+   * (DisputeStats.onTimeRate), wherever it is settled. Cases moved up before the hub kept this read false.
+   */
+  missedDeadline: Scalars['Boolean']['output'];
   /** 发生时间 When it happened. */
   occurredAt?: Maybe<Scalars['DateTime']['output']>;
   /** 化解结果 Outcome, once resolved. */
@@ -776,7 +782,7 @@ export type DisputeStats = {
   escalatedToTownship: Scalars['Int']['output'];
   /** First day of the period. */
   from: Scalars['Date']['output'];
-  /** 按期化解率 Resolved by the settle deadline / resolved. */
+  /** 按期化解率 Resolved by the settle deadline of the level that settled it, and not moved up past an earlier level's (Dispute.missedDeadline) / resolved. */
   onTimeRate: Scalars['Float']['output'];
   /** 在办 Of the disputes reported in the period, those not yet resolved. */
   open: Scalars['Int']['output'];
@@ -4161,6 +4167,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   handlingLevel?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inTransit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  missedDeadline?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -54,6 +54,7 @@ import { Migration20261205000052DeclinedCases } from './Migration20261205000052D
 import { Migration20261205000053DisputeNotes } from './Migration20261205000053DisputeNotes.ts';
 import { Migration20261205000054CorrectionChanges } from './Migration20261205000054CorrectionChanges.ts';
 import { Migration20261205000055DispatchDepartments } from './Migration20261205000055DispatchDepartments.ts';
+import { Migration20261206000056MissedDeadline } from './Migration20261206000056MissedDeadline.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -113,4 +114,5 @@ export const migrations = [
   Migration20261205000053DisputeNotes,
   Migration20261205000054CorrectionChanges,
   Migration20261205000055DispatchDepartments,
+  Migration20261206000056MissedDeadline,
 ];

@@ -114,6 +114,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     supervised_at: 'underSupervision',
     decline_reason: 'declineReason',
     duplicate_of: 'duplicateOf',
+    missed_deadline: 'missedDeadline',
     // A note outside the case's order (督办, 更正) and a correction's parties (kept in dispute_party).
     noted_at: 'timeline',
     parties_changed_at: 'parties',

@@ -54,6 +54,8 @@ const Dispute = z.object({
   /** 不予受理: why, and the case a duplicate repeats (migration …53DisputeNotes). */
   declineReason: col.text.nullable(),
   duplicateOf: col.text.nullable(),
+  /** Moved up a level after a settle deadline had passed (migration …56MissedDeadline): never counted as settled on time. */
+  missedDeadline: z.boolean(),
 });
 export type DisputeRow = z.infer<typeof Dispute>;
 
@@ -101,7 +103,7 @@ const saveStory = sql(
   `update dispute set seq = ?, status = ?, handling_level = ?, in_transit = ?, resolved_level = ?, rehandled = ?,
      contact_by = coalesce(?, contact_by), settle_by = coalesce(?, settle_by), reply_by = ?, outcome = ?, assignee = ?,
      resolved_at = ?, accepted_at = ?, escalated_to_township_at = ?, escalated_to_county_at = ?, rating = ?, rated_at = ?,
-     closed_at = ?, followed_up_at = ?, decline_reason = ?, duplicate_of = ?, version = version + 1
+     closed_at = ?, followed_up_at = ?, decline_reason = ?, duplicate_of = ?, missed_deadline = ?, version = version + 1
    where id = ? returning *`,
 );
 
@@ -121,6 +123,7 @@ export interface DisputeStory extends Story {
   followedUpAt: Date | null;
   declineReason: string | null;
   duplicateOf: string | null;
+  missedDeadline: boolean;
 }
 
 /**
@@ -283,6 +286,7 @@ export const disputes = {
       s.followedUpAt,
       s.declineReason,
       s.duplicateOf,
+      s.missedDeadline,
       id,
     ]))!,
   /** Corrects what the report set (更正; the grid stays): the case as it is now. */
