@@ -29,8 +29,11 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>, limits: ServiceLimits) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
   onResponse?: (ctx: C) => Promise<boolean>;
-  /** Work the service does on its own, once it serves and every `everyMs` after (the village's tags that end with an age). */
-  upkeep?: { name: string; everyMs: number; run: (orm: MikroORM) => Promise<unknown> };
+  /**
+   * Work the service does on its own, once it serves and every `everyMs` after (the village's tags that end with an
+   * age); what it changed, when anything, is logged with the time it took.
+   */
+  upkeep?: { name: string; everyMs: number; run: (orm: MikroORM) => Promise<number> };
 }
 
 /** Limits on what one caller may do, set when a service starts (from the settings, or by a test). */
@@ -128,8 +131,8 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       ...running,
       orm,
       stop: async () => {
-        await upkeep?.stop();
-        await running.stop();
+        // The server stops taking requests at once; an upkeep under way finishes meanwhile, before the pools close.
+        await Promise.all([upkeep?.stop(), running.stop()]);
         // The requests being answered finished first (at most the HTTP server's drain); one cut off after it may
         // still hold a pooled connection: closing the pools waits for it, but never past CLOSE_WAIT_MS.
         await orAfter(
@@ -155,10 +158,13 @@ function repeat(service: SubgraphName, upkeep: NonNullable<SubgraphModule['upkee
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;
+    const started = performance.now();
     running = upkeep
       .run(orm)
       .then(
-        () => undefined,
+        (changed) => {
+          if (changed) log.info({ service, upkeep: upkeep.name, changed, ms: Math.round(performance.now() - started) }, `upkeep ${upkeep.name}`);
+        },
         (e: unknown) => log.error({ err: e, service }, `upkeep ${upkeep.name} failed`),
       )
       .finally(() => (running = undefined));

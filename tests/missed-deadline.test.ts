@@ -15,7 +15,7 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-type Case = { id: string; version: number; villageCode: string; reportedAt: string; handlingLevel: string; overdue: boolean; missedDeadline: boolean };
+type Case = { id: string; version: number; village: { code: string }; reportedAt: string; handlingLevel: string; overdue: boolean; missedDeadline: boolean };
 type Stats = { resolved: number; onTimeRate: number };
 
 describe('a case moved up past its settle deadline', () => {
@@ -26,7 +26,7 @@ describe('a case moved up past its settle deadline', () => {
       await hub.queryAs<{ county: { disputes: { nodes: Case[] } } }>(
         county,
         `{ county(code: "623021") { disputes(first: 100, filter: { overdue: true, status: [ACCEPTED, ASSIGNED, MEDIATING] }) {
-           nodes { id version villageCode reportedAt handlingLevel overdue missedDeadline } } } }`,
+           nodes { id version village { code } reportedAt handlingLevel overdue missedDeadline } } } }`,
       ),
     ).county.disputes.nodes.find((c) => c.handlingLevel === 'VILLAGE');
     expect(overdue, 'an overdue case handled at its village in the demo data').toBeDefined();
@@ -37,17 +37,17 @@ describe('a case moved up past its settle deadline', () => {
       ok(
         await hub.queryAs<{ village: { disputeStats: Stats } }>(
           county,
-          `{ village(code: "${c.villageCode}") { disputeStats(from: "${day}", to: "${day}") { resolved onTimeRate } } }`,
+          `{ village(code: "${c.village.code}") { disputeStats(from: "${day}", to: "${day}") { resolved onTimeRate } } }`,
         ),
       ).village.disputeStats;
     const onTime = (s: Stats) => Math.round(s.onTimeRate * s.resolved);
     const before = await stats();
 
-    const callers = await callersOf(hub, c.villageCode);
+    const callers = await callersOf(hub, c.village.code);
     const escalated = await mutate<Case>(
       hub,
       callers.village,
-      `escalateDispute(id: "${c.id}", version: ${c.version}, reason: "村级超期未化解，上报乡镇") { id version villageCode reportedAt handlingLevel overdue missedDeadline }`,
+      `escalateDispute(id: "${c.id}", version: ${c.version}, reason: "村级超期未化解，上报乡镇") { id version village { code } reportedAt handlingLevel overdue missedDeadline }`,
     );
     // The township's deadline starts now: not overdue there, but the village's was missed.
     expect(escalated).toMatchObject({ handlingLevel: 'TOWNSHIP', overdue: false, missedDeadline: true });

@@ -19,16 +19,17 @@ const BATCH = 5000;
  * One batch of people holding a tag past its ages, each keeping the others. `make_interval` counts whole years as
  * `ageOn` does (domain/tags.ts): born on 29 February, a person reaches an age on 28 February of a common year. A
  * replica's upkeep that changed the row first leaves this one nothing to write (the row is read again after its lock).
+ * The tags are given as a literal array beside the join (the ORM writes values into the text) so the tag index finds
+ * the few people holding one; read from the rules' CTE, the planner scanned every person.
  */
 const expire = sql(
   'person.expireAgedTags',
   z.object({ id: col.id }),
-  `with arg as (select array[?]::text[] as tags, array[?]::int[] as years, ?::date as today),
-        rule as (select r.tag, arg.today - make_interval(years => r.years) as born_by from arg, unnest(arg.tags, arg.years) as r(tag, years)),
+  `with rule as (select r.tag, ?::date - make_interval(years => r.years) as born_by from unnest(array[?]::text[], array[?]::int[]) as r(tag, years)),
         due as (
           select p.id, array(select t from unnest(p.tags) t where not exists (select 1 from rule where rule.tag = t and p.birth_date <= rule.born_by)) as kept
-            from person p, arg
-           where p.tags && arg.tags and exists (select 1 from rule where rule.tag = any(p.tags) and p.birth_date <= rule.born_by)
+            from person p
+           where p.tags && array[?]::text[] and exists (select 1 from rule where rule.tag = any(p.tags) and p.birth_date <= rule.born_by)
            order by p.id limit ${BATCH})
    update person p set tags = due.kept, version = p.version + 1 from due where p.id = due.id and p.tags is distinct from due.kept returning p.id`,
 );
@@ -46,7 +47,8 @@ export async function expireAgedTags(orm: MikroORM, today = chinaDay()): Promise
   for (;;) {
     const done = await em.transactional(async (tx) => {
       await rows(tx, actor);
-      return rows(tx, expire, [ENDS.map((e) => e.tag), ENDS.map((e) => e.years), today]);
+      const tags = ENDS.map((e) => e.tag);
+      return rows(tx, expire, [today, tags, ENDS.map((e) => e.years), tags]);
     });
     changed += done.length;
     if (done.length < BATCH) return changed;
