@@ -12,7 +12,7 @@ export interface DispatchCounts {
   reportedOnTime: number;
   overdue: number;
   withdrawn: number;
-  /** Reported on time / dispatched (0 when none). */
+  /** Reported on time / dispatches whose answer was due or given (0 when none). */
   onTimeRate: number;
 }
 
@@ -48,7 +48,8 @@ export function dispatchStatsLoader(db: Db, from: string, to: string): DataLoade
       townships.length ? dispatches.sums(db, 'TOWNSHIP', townships, start, end) : [],
       counties.length ? dispatches.sums(db, 'COUNTY', counties, start, end) : [],
     ]);
-    for (const r of sums.flat()) found.set(r.k, { ...r, onTimeRate: r.dispatched ? r.reportedOnTime / r.dispatched : 0 });
+    // A dispatch still within its report deadline is neither on time nor late yet: it waits outside the rate.
+    for (const { answerDue, ...r } of sums.flat()) found.set(r.k, { ...r, onTimeRate: answerDue ? r.reportedOnTime / answerDue : 0 });
     return codes.map((c) => found.get(c) ?? NONE);
   });
 }

@@ -143,7 +143,7 @@ export type DispatchStats = {
   dispatched: Scalars['Int']['output'];
   /** First day of the period. */
   from: Scalars['Date']['output'];
-  /** 按时反馈率 Reported on time / dispatched (0 when none); a withdrawn dispatch counts as not reported on time. */
+  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a withdrawn dispatch counts as not reported on time, and one still within its report deadline counts in neither. */
   onTimeRate: Scalars['Float']['output'];
   /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
   overdue: Scalars['Int']['output'];

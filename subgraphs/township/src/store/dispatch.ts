@@ -68,7 +68,7 @@ const LIST: NewestFirstList<DispatchRow> = {
 };
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
    count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
-   count(withdrawn_at) as withdrawn`;
+   count(withdrawn_at) as withdrawn, count(*) filter (where reported_at is not null or withdrawn_at is not null or now() > report_by) as answer_due`;
 
 /** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
 export interface NewDispatches {
@@ -101,6 +101,8 @@ const Sums = z.object({
   reportedOnTime: col.num,
   overdue: col.num,
   withdrawn: col.num,
+  /** Dispatches whose answer was given, withdrawn or is past its report deadline: what onTimeRate is a share of. */
+  answerDue: col.num,
 });
 export type DispatchSums = z.infer<typeof Sums>;
 const sumsOfTownships = sql(
