@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { replaceInFunctions } from './patch-functions.ts';
 
 /**
  * 不予受理: a report declined at intake (status DECLINED) counts in no
@@ -19,23 +20,8 @@ const PATCHES: [from: string, to: string][] = [
   [`from dispute) dd`, `from dispute where status <> 'DECLINED') dd`],
 ];
 
-const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 export class Migration20261205000052DeclinedCases extends Migration {
   override async up(): Promise<void> {
-    for (const [from, to] of PATCHES) {
-      this.addSql(`do $$
-        declare f record; n integer := 0;
-        begin
-          for f in select p.oid from pg_proc p join pg_namespace s on s.oid = p.pronamespace
-                    where s.nspname = current_schema() and strpos(p.prosrc, ${quoted(from)}) > 0 loop
-            execute replace(pg_get_functiondef(f.oid), ${quoted(from)}, ${quoted(to)});
-            n := n + 1;
-          end loop;
-          if n <> 1 then
-            raise exception 'expected one function reading % (found %)', ${quoted(from)}, n;
-          end if;
-        end $$`);
-    }
+    for (const [from, to] of PATCHES) this.addSql(replaceInFunctions(from, to, 1));
   }
 }

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { replaceInFunctions } from './patch-functions.ts';
 
 /**
  * 按期化解 across levels (docs/ARCHITECTURE.md, "The case engine"): a case moved up a level while open past its settle
@@ -12,22 +13,9 @@ import { Migration } from '@mikro-orm/migrations';
 const ON_TIME = `count(*) filter (where r and resolved_at <= settle_by)`;
 const ON_TIME_NOW = `count(*) filter (where r and resolved_at <= settle_by and not missed_deadline)`;
 
-const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 export class Migration20261206000056MissedDeadline extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table dispute add column missed_deadline boolean not null default false`);
-    this.addSql(`do $$
-      declare f record; n integer := 0;
-      begin
-        for f in select p.oid from pg_proc p join pg_namespace s on s.oid = p.pronamespace
-                  where s.nspname = current_schema() and strpos(p.prosrc, ${quoted(ON_TIME)}) > 0 loop
-          execute replace(pg_get_functiondef(f.oid), ${quoted(ON_TIME)}, ${quoted(ON_TIME_NOW)});
-          n := n + 1;
-        end loop;
-        if n <> 2 then
-          raise exception 'expected two functions counting disputes settled on time (found %)', n;
-        end if;
-      end $$`);
+    this.addSql(replaceInFunctions(ON_TIME, ON_TIME_NOW, 2));
   }
 }
