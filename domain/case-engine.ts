@@ -495,10 +495,11 @@ export interface StepStorage<R extends CaseRecord> {
   /** The level's own refusals of a step the caller may take (a case handled at another level), after the version check. */
   check?(r: R): void;
   /**
-   * Whether the record's last step is this very step sent again (the same action by the same actor with the same
-   * details, `stepSignature`): a client retrying after its answer was lost.
+   * Whether this very step (the same action by the same actor with the same details, `stepSignature`) was taken on
+   * the record from `version`, the one the client sent, and nothing but the steps that follow from it changed the
+   * record since: a client retrying after its answer was lost. The record's version is past `version`.
    */
-  sentAgain?(r: R): Promise<boolean> | boolean;
+  sentAgain?(r: R, version: number): Promise<boolean> | boolean;
   /** Where the case was resolved, for REOPEN (null when it is not). */
   resolvedLevel?(r: R): Level | null;
   /** Steps the status allows that the record's state does not (nothing to act on), left out of a refusal's `allowed`. */
@@ -545,8 +546,9 @@ export async function takeStep<R extends CaseRecord>(
 ): Promise<StepTaken<R>> {
   const r = await storage.lock();
   // The same step sent again after its answer was lost: the case took it from the version the caller read, and no
-  // one changed the case since, so the retry is answered with the case as it is rather than told it is stale.
-  if (version !== null && r.version === version + 1 && (await storage.sentAgain?.(r))) return { record: r, fact: null, rule: null };
+  // one changed the case since but as that step made them (an escalation's receipt), so the retry is answered with
+  // the case as it is rather than told it is stale.
+  if (version !== null && r.version > version && (await storage.sentAgain?.(r, version))) return { record: r, fact: null, rule: null };
   // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
   // its copy allowed is refused for a status it has not seen.
   if (version !== null && r.version !== version) {

@@ -55,7 +55,7 @@ export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseR
   return {
     level: 'COUNTY',
     lock: step.lock,
-    sentAgain: (c) => c.lastStep === signature,
+    sentAgain: (c, version) => c.version === version + 1 && c.lastStep === signature,
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'COUNTY' : null),
     rule: ruleOfCase,
     save: async (c, { status, seq, deadlines, at }) => {

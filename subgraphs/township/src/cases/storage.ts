@@ -82,7 +82,7 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
   return {
     level: 'TOWNSHIP',
     lock: step.lock,
-    sentAgain: (c) => c.lastStep === signature(),
+    sentAgain: (c, version) => c.version === version + 1 && c.lastStep === signature(),
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'TOWNSHIP' : null),
     // Open dispatches keep the case at the township (requireDepartmentsReported); none leave nothing to withdraw.
     unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? ['RESOLVE', 'ESCALATE'] : ['WITHDRAW_DISPATCH']),

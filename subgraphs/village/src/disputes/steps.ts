@@ -127,9 +127,16 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
         );
       }
     },
-    sentAgain: async (r) => {
-      const last = await disputeSteps.atSeq(db, r.id, r.seq);
+    sentAgain: async (r, version) => {
+      // The steps of the levels above that followed this one (an escalation's receipt) each moved the version on by
+      // one; so the step taken from `version` is this many steps back in the case's order, and only theirs came after.
+      const since = r.version - version - 1;
+      const last = await disputeSteps.atSeq(db, r.id, r.seq - since);
       if (!last || last.level !== 'VILLAGE' || last.actor !== detail.actor) return false;
+      if (since > 0) {
+        const later = (await disputeSteps.after(db, r.id, last.seq!)).filter((s) => s.seq! <= r.seq);
+        if (later.length !== since || later.some((s) => s.level === 'VILLAGE')) return false;
+      }
       const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? null) === (b ?? null);
       if (!same(last.note, detail.note) || !same(last.outcome, detail.outcome) || !same(last.assignee, detail.assignee)) return false;
       // A rating is RATE or, when it reopened the case, REOPEN: asked again, the case (no longer RESOLVED) would make
