@@ -16,6 +16,12 @@ export const OVERDUE_SQL = `(
 export const DUE_SQL = `(case when t.status = 'REPORTED' then least(t.contact_by, t.settle_by)
   when t.status = 'RESOLVED' and t.reply_by is not null then t.reply_by else t.settle_by end)`;
 
+/**
+ * The same deadline, only while one runs (a case open, or resolved and awaiting its rating), else null: when
+ * `overdue` would count a case not yet overdue without any write (the statistics' cache, store/stats.ts).
+ */
+export const RUNNING_DEADLINE_SQL = `(case when t.status in (${list(OPEN_STATUSES)}) or (t.status = 'RESOLVED' and t.reply_by is not null) then ${DUE_SQL} end)`;
+
 /** Whether a resolved case's reply deadline has passed: the parties' time to rate it has run out (it is overdue until rated or closed). */
 export function replyWindowOver(d: { status: string; replyBy: Date | string | null }, now = new Date()): boolean {
   return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);

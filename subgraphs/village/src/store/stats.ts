@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { col, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
-import { DECLINED, OPEN_STATUSES } from '../../../../domain/case-engine.ts';
+import { DECLINED } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
-import { OVERDUE_SQL } from '../disputes/sql.ts';
+import { OVERDUE_SQL, RUNNING_DEADLINE_SQL } from '../disputes/sql.ts';
 
 /**
  * The statements behind the statistics of any division (see ../stats.ts):
@@ -196,14 +196,6 @@ const DisputeCases = z.object({ k: col.text, overdue: col.num, rehandled: col.nu
 export type DisputeCasesRow = z.infer<typeof DisputeCases>;
 
 /**
- * The deadline (contact, settle, reply: the 131 rule of OVERDUE_SQL) a case
- * of row `t` that is not overdue meets next in its status: when `overdue`
- * would count it without any write.
- */
-const NEXT_DEADLINE = `least(case when t.status = 'REPORTED' then t.contact_by end, case when t.status in (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) then t.settle_by end,
-  case when t.status = 'RESOLVED' then t.reply_by end)`;
-
-/**
  * Overdue depends on the clock, so it is counted from the few cases still open, not from the roll-ups; re-handled
  * cases (reopened after an unsatisfied rating) are counted beside them, from the cases of the period. due: the first
  * instant a case counted here that is not overdue yet becomes so without a write. Codes with no such case have no row.
@@ -214,7 +206,7 @@ const disputeCases = perLength((len) =>
     DisputeCases,
     `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, sum(declined) as declined, extract(epoch from min(due)) * 1000 as overdue_until from (
        select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled, 0 as declined,
-              case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${NEXT_DEADLINE} end as due
+              case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${RUNNING_DEADLINE_SQL} end as due
          from ${UNDER('dispute', 'village_code', len)}
           and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
           and t.reported_at >= ? and t.reported_at < ?
