@@ -72,6 +72,8 @@ export interface StepRule {
   to: string | null;
   /** Statuses the step leaves as they are (`statusAfter`). */
   stays?: readonly string[];
+  /** The status after it instead of `to` when the record names no one handling the case (`CaseRecord.assignee`). */
+  unassigned?: string;
   role: Role;
   /** Deadlines the step (re)starts. */
   starts: readonly Clock[];
@@ -183,11 +185,15 @@ export const STEPS: readonly StepRule[] = [
     tells: 'NEXT_LEVEL',
     story: { handlingLevel: 'COUNTY', inTransit: true },
   },
+  // Re-handling goes back to whoever handled the case. A case the township resolved with its departments alone (吹哨,
+  // no 分流), or the county on acceptance, names no one: it goes back to ACCEPTED, for the desk to hand on again,
+  // rather than to an ASSIGNED that names no one.
   {
     level: 'TOWNSHIP',
     action: 'REOPEN',
     from: ['RESOLVED'],
     to: 'ASSIGNED',
+    unassigned: 'ACCEPTED',
     role: 'EVENT',
     starts: ['settle'],
     story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false },
@@ -214,6 +220,7 @@ export const STEPS: readonly StepRule[] = [
     action: 'REOPEN',
     from: ['RESOLVED'],
     to: 'ASSIGNED',
+    unassigned: 'ACCEPTED',
     role: 'EVENT',
     starts: ['settle'],
     story: { status: 'ESCALATED', handlingLevel: 'COUNTY', inTransit: false },
@@ -385,9 +392,10 @@ export function caseRefusal(
   return hubError('INVALID_TRANSITION', message, { level, status, action, allowed, ...extra });
 }
 
-/** A level's status after a step its status allows. */
-export function statusAfter(rule: StepRule, status: string): string {
-  return rule.to === null || rule.stays?.includes(status) ? status : rule.to;
+/** A level's status after a step its status allows, on a record that names `assignee` (or no one). */
+export function statusAfter(rule: StepRule, status: string, assignee?: string | null): string {
+  if (rule.to === null || rule.stays?.includes(status)) return status;
+  return rule.unassigned && !assignee ? rule.unassigned : rule.to;
 }
 
 /** The level above (escalation). */
@@ -483,6 +491,8 @@ export interface InboxFilter {
 export interface CaseRecord {
   status: string;
   version: number;
+  /** Who handles the case at that level (承办), when the level has named someone. */
+  assignee?: string | null;
   /** The last step of the case this record has taken or applied. */
   seq: number;
 }
@@ -560,7 +570,7 @@ export async function takeStep<R extends CaseRecord>(
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;
-  const saved = await storage.save(r, { status: statusAfter(rule, r.status), seq, deadlines, at });
+  const saved = await storage.save(r, { status: statusAfter(rule, r.status, r.assignee), seq, deadlines, at });
   const fact: StepFact = { seq, level: storage.level, action, at, deadlines };
   await storage.record(saved, fact, rule);
   if (rule.tells && storage.tell) await storage.tell(saved, fact, rule);

@@ -8,14 +8,7 @@ import { halfWidth } from '../domain/half-width.ts';
  * than the tab and line breaks, and a start as a spreadsheet formula's (`=`, `+`, `-`, `@`).
  */
 export function text(value: unknown, field: string, max = 200): string {
-  const s = keyText(value, field, max);
-  // A bell or a terminal escape (ESC[31m) is no part of what a person wrote, and garbles a terminal or a sheet showing it.
-  if (CONTROL.test(s)) {
-    throw badInput(
-      { zh: `${field} 含有控制字符（如响铃、转义），无法保存。`, en: `${field} holds a control character (a bell, an escape, …), which is not stored.` },
-      { argument: field },
-    );
-  }
+  const s = stepNote(value, field, max);
   // Text goes into CSV exports that people open in spreadsheets, which run a cell starting so as a formula
   // (=HYPERLINK(…) sends the reader elsewhere). An export must re-import unchanged, so it cannot escape the cell:
   // such text is refused when written, by a form and a file row alike, as a name is.
@@ -25,6 +18,24 @@ export function text(value: unknown, field: string, max = 200): string {
         zh: `${field}“${quote(s)}”不能以 = + - @ 开头：表格程序会把它当作公式。`,
         en: `${field} "${quote(s)}" must not start with = + - @: a spreadsheet would read it as a formula.`,
       },
+      { argument: field },
+    );
+  }
+  return s;
+}
+
+/**
+ * A case step's note (a mediation record, an escalation's reason, a department's 反馈, a 督办 order): prose kept on
+ * the case's timeline, which no file carries (exports and imports hold cases, not their steps). Desks write such
+ * notes as lists ("- 已电话联系双方"), so a note may start as a formula does; otherwise it is checked as `text`.
+ * An export that ever carries notes must make such a start harmless itself.
+ */
+export function stepNote(value: unknown, field: string, max = 2000): string {
+  const s = keyText(value, field, max);
+  // A bell or a terminal escape (ESC[31m) is no part of what a person wrote, and garbles a terminal or a sheet showing it.
+  if (CONTROL.test(s)) {
+    throw badInput(
+      { zh: `${field} 含有控制字符（如响铃、转义），无法保存。`, en: `${field} holds a control character (a bell, an escape, …), which is not stored.` },
       { argument: field },
     );
   }
@@ -90,6 +101,10 @@ export function personName(value: unknown, field: string, max = 50): string {
 /** Optional free text: null when absent, and when sent empty or blank (what an empty box of a form sends). */
 export const optText = (v: unknown, field: string, max = 200): string | null =>
   v == null || (typeof v === 'string' && v.trim() === '') ? null : text(v, field, max);
+
+/** An optional case step's note (`stepNote`): null when left out or blank. */
+export const optStepNote = (v: unknown, field: string, max = 2000): string | null =>
+  v == null || (typeof v === 'string' && v.trim() === '') ? null : stepNote(v, field, max);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

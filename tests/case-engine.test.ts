@@ -265,7 +265,11 @@ describe('transition', () => {
     expect(atVillage.tells).toBeUndefined();
     for (const above of ['TOWNSHIP', 'COUNTY'] as const) {
       expect(transition('VILLAGE', 'RESOLVED', 'REOPEN', above)).toMatchObject({ to: 'ESCALATED', resolvedAt: 'ABOVE', tells: 'RESOLVED_LEVEL' });
-      expect(transition(above, 'RESOLVED', 'REOPEN')).toMatchObject({ to: 'ASSIGNED', role: 'EVENT' });
+      const reopen = transition(above, 'RESOLVED', 'REOPEN');
+      expect(reopen).toMatchObject({ to: 'ASSIGNED', role: 'EVENT' });
+      // Back to whoever handled it; a case resolved with no one named goes back to the desk.
+      expect(statusAfter(reopen, 'RESOLVED', '乡司法所')).toBe('ASSIGNED');
+      expect(statusAfter(reopen, 'RESOLVED', null)).toBe('ACCEPTED');
     }
     expect(thrown(() => transition('VILLAGE', 'RATED', 'REOPEN', 'VILLAGE')).extensions.code).toBe('INVALID_TRANSITION');
     expect(REHANDLING_LIMIT).toBeGreaterThan(0);

@@ -1002,9 +1002,15 @@ describe('county handling and supervision', () => {
 
   it('lets the county supervise an overdue case handled at a township, which then sees the order', async () => {
     type Supervised = { underSupervision: boolean };
-    const open = await hub.queryAs<{ county: { disputes: Nodes<{ id: string; status: string; underSupervision: boolean; townshipCase: Supervised | null }> } }>(
+    type Desk = Supervised & { version: number; status: string };
+    const open = await hub.queryAs<{
+      county: {
+        disputes: Nodes<{ id: string; status: string; underSupervision: boolean; village: { township: { code: string } }; townshipCase: Desk | null }>;
+      };
+    }>(
       countyToken,
-      `{ county(code: "623021") { disputes(first: 50, filter: { overdue: true, handlingLevel: TOWNSHIP }) { nodes { id status underSupervision townshipCase { underSupervision } } } } }`,
+      `{ county(code: "623021") { disputes(first: 50, filter: { overdue: true, handlingLevel: TOWNSHIP }) {
+          nodes { id status underSupervision village { township { code } } townshipCase { underSupervision version status } } } } }`,
     );
     const target = open.data!.county.disputes.nodes.find((n) => !n.underSupervision && n.townshipCase);
     expect(target).toBeDefined();
@@ -1022,6 +1028,24 @@ describe('county handling and supervision', () => {
         (await hub.queryAs<{ dispute: { townshipCase: Supervised } }>(countyToken, `{ dispute(id: "${target!.id}") { townshipCase { underSupervision } } }`))
           .data!.dispute.townshipCase.underSupervision,
     );
+    // The order marks the case but leaves the desk's version alone: the centre's next step on the version it read
+    // before the order arrived is taken, not refused as CONFLICT.
+    const desk = await hub.token({ jurisdiction: target!.village.township.code, scopes: ['read', 'write'], subject: 'zhongxin' });
+    const read = target!.townshipCase!;
+    const step = read.status === 'RECEIVED' ? 'acceptTownshipCase' : 'assignTownshipCase';
+    const next = await hub.queryAs<Record<string, Desk>>(
+      desk,
+      // A desk's note written as a list (no file carries step notes, so the spreadsheet-formula rule is not theirs).
+      `mutation { ${step}(disputeId: "${target!.id}", version: ${read.version}, note: "- 督办已阅\\n- 今日联系当事人"${step === 'assignTownshipCase' ? ', assignee: "司法所"' : ''}) {
+          underSupervision version status } }`,
+    );
+    expect(next.errors).toBeUndefined();
+    expect(next.data![step]).toMatchObject({ underSupervision: true, version: read.version + 1 });
+    expect(
+      (
+        await hub.queryAs<{ dispute: { timeline: { note: string | null }[] } }>(countyToken, `{ dispute(id: "${target!.id}") { timeline { note } } }`)
+      ).data!.dispute.timeline.at(-1)!.note,
+    ).toContain('- 督办已阅\n- 今日联系当事人');
     const recent = await hub.queryAs<{ village: { disputes: Nodes<{ id: string }> } }>(
       villageToken,
       `{ village(code: "623021200201") { disputes(first: 1, filter: { overdue: false }) { nodes { id } } } }`,

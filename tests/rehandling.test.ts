@@ -211,7 +211,9 @@ describe('a DISSATISFIED rating reopens the case where it was resolved', () => {
     });
     d = await mutate<Case>(hub, callers.village, `rateDispute(id: "${id}", version: ${d.version}, rating: DISSATISFIED) { ${CASE} }`);
     expect(d).toMatchObject({ status: 'ESCALATED', handlingLevel: 'COUNTY', rehandled: 1 });
-    const again = await countyCaseOf(hub, callers.county, id, 'ASSIGNED');
+    // The county's desk resolved it on acceptance, naming no one: the round goes back to its desk (ACCEPTED), not to
+    // an ASSIGNED that names no one.
+    const again = await countyCaseOf(hub, callers.county, id, 'ACCEPTED');
     const cc = ok(
       await hub.queryAs<{ dispute: { countyCase: { rehandled: number; overdue: boolean } } }>(
         callers.county,

@@ -381,7 +381,7 @@ import { GraphQLError } from 'graphql';
 import { configureLogs } from '../platform/log.ts';
 import { makeFormatError } from '../platform/errors.ts';
 
-import { disputeId, keyText, personName, text } from '../platform/validate.ts';
+import { disputeId, keyText, optStepNote, personName, stepNote, text } from '../platform/validate.ts';
 import { decodeCursor } from '../platform/pagination.ts';
 
 describe('names and free text (platform/validate.ts)', () => {
@@ -437,6 +437,13 @@ describe('names and free text (platform/validate.ts)', () => {
     expect(english(() => text('\t=1+1', 'summary'))).toMatch(/must not start with/);
     expect(text('两户因草场边界争执 -1', 'summary')).toBe('两户因草场边界争执 -1');
     expect(keyText('-k7f3+9', 'idempotencyKey')).toBe('-k7f3+9');
+  });
+
+  it('takes a case step’s note written as a list, which no file carries, but no control character in it', () => {
+    for (const t of ['- 已电话联系双方\n- 约定周三调解', '+1 补充：当事人已到场', '=见附件']) expect(stepNote(t, 'note')).toBe(t);
+    expect(optStepNote('  ', 'note')).toBeNull();
+    expect(english(() => stepNote('- 控制\u001b[31m红', 'note'))).toBe('note holds a control character (a bell, an escape, …), which is not stored.');
+    expect(english(() => stepNote('x'.repeat(2001), 'note'))).toMatch(/^note must be 1–2000 characters/);
   });
 
   it('refuses control characters in free text but keeps tabs and line breaks', () => {

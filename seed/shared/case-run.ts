@@ -267,7 +267,7 @@ export class CaseRun {
   }
 
   private applyToRecord(r: LevelRecord, m: Move, fact: StepFact, rule: StepRule): void {
-    r.status = statusAfter(rule, r.status);
+    r.status = statusAfter(rule, r.status, r.assignee);
     r.seq = fact.seq;
     // The deadlines an escalation starts are the next level's (it receives them with the case), not this record's.
     if (rule.tells !== 'NEXT_LEVEL') {

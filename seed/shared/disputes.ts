@@ -244,6 +244,10 @@ function planLife(
       // The rating's note travels with the reopening (case.reopened) to the level that resolved it.
       add(rateAfter, 'VILLAGE', 'REOPEN', VILLAGE_CENTRE, REOPEN_NOTE, { rating });
       if (resolvedLevel !== 'VILLAGE') add(M, resolvedLevel, 'REOPEN', centre[resolvedLevel], REOPEN_NOTE);
+      // A township case its departments resolved (吹哨, no 分流) comes back to the desk, which hands it on first.
+      if (resolvedLevel === 'TOWNSHIP' && run.township?.status === 'ACCEPTED') {
+        add(30 * M, 'TOWNSHIP', 'ASSIGN', centre.TOWNSHIP, '→ 乡镇司法所', { assignee: '乡镇司法所' });
+      }
       if (resolvedLevel !== 'COUNTY') add(rh.int(4, 48) * H, resolvedLevel, 'MEDIATE', centre[resolvedLevel], '再次组织双方调解');
       add(within(rh, rh.chance(0.1)), resolvedLevel, 'RESOLVE', centre[resolvedLevel], '重新调解，达成协议', { outcome: 'AGREEMENT' });
       rating = rh.weighted([

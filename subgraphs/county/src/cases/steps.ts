@@ -3,7 +3,7 @@ import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
 import { notFound } from '../../../../domain/errors.ts';
-import { disputeId, optText, text } from '../../../../platform/validate.ts';
+import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 import type {
   MutationAcceptCountyCaseArgs,
@@ -56,17 +56,17 @@ async function countyStep(
 }
 
 export const acceptCountyCase = (ctx: CountyContext, a: MutationAcceptCountyCaseArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'ACCEPT', optText(a.note, 'note', 2000));
+  countyStep(ctx, a.disputeId, a.version, 'ACCEPT', optStepNote(a.note, 'note'));
 
 export function assignCountyCase(ctx: CountyContext, a: MutationAssignCountyCaseArgs) {
   const assignee = text(a.assignee, 'assignee', 100);
-  return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optText(a.note, 'note', 2000)), () => ({ assignee }));
+  return countyStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optStepNote(a.note, 'note')), () => ({ assignee }));
 }
 
 export const recordCountyMediation = (ctx: CountyContext, a: MutationRecordCountyMediationArgs) =>
-  countyStep(ctx, a.disputeId, a.version, 'MEDIATE', text(a.note, 'note', 2000));
+  countyStep(ctx, a.disputeId, a.version, 'MEDIATE', stepNote(a.note, 'note'));
 
 export function resolveCountyCase(ctx: CountyContext, a: MutationResolveCountyCaseArgs) {
-  const note = optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
+  const note = optStepNote(a.note, 'note') ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
   return countyStep(ctx, a.disputeId, a.version, 'RESOLVE', note, (at) => ({ outcome: a.outcome, resolvedAt: at }), [note, a.outcome]);
 }

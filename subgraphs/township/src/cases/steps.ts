@@ -6,7 +6,7 @@ import { badInput, hubError, notFound, quote } from '../../../../domain/errors.t
 import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
-import { disputeId, optText, text } from '../../../../platform/validate.ts';
+import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
 import type { TownshipContext } from '../context.ts';
 import { divisionName } from '../../../../domain/divisions.ts';
 import type {
@@ -62,15 +62,15 @@ function centreStep(ctx: TownshipContext, id: string, version: number, action: C
 }
 
 export const acceptTownshipCase = (ctx: TownshipContext, a: MutationAcceptTownshipCaseArgs) =>
-  centreStep(ctx, a.disputeId, a.version, 'ACCEPT', optText(a.note, 'note', 2000));
+  centreStep(ctx, a.disputeId, a.version, 'ACCEPT', optStepNote(a.note, 'note'));
 
 export function assignTownshipCase(ctx: TownshipContext, a: MutationAssignTownshipCaseArgs) {
   const assignee = text(a.assignee, 'assignee', 100);
-  return centreStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optText(a.note, 'note', 2000)), () => ({ assignee }));
+  return centreStep(ctx, a.disputeId, a.version, 'ASSIGN', assignNote(assignee, optStepNote(a.note, 'note')), () => ({ assignee }));
 }
 
 export const recordTownshipMediation = (ctx: TownshipContext, a: MutationRecordTownshipMediationArgs) =>
-  centreStep(ctx, a.disputeId, a.version, 'MEDIATE', text(a.note, 'note', 2000));
+  centreStep(ctx, a.disputeId, a.version, 'MEDIATE', stepNote(a.note, 'note'));
 
 /** 吹哨: one dispatch per department, each with the 报到 and 反馈 deadlines of the case's rule, counted from now. */
 export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchToDepartmentsArgs) {
@@ -87,7 +87,7 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
       { argument: 'departments' },
     );
   }
-  const note = optText(a.note, 'note', 2000);
+  const note = optStepNote(a.note, 'note');
   return run(ctx, a.version, (em) => {
     const named = (c: TownshipCaseRow) => kinds.map((kind) => ({ kind, name: departmentName(divisionName(c.countyCode), kind) }));
     const step: TownshipStep = {
@@ -164,7 +164,7 @@ async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'R
  */
 export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispatchArgs) {
   const id = parseId(a.dispatchId, 'dispatchId');
-  const reason = text(a.reason, 'reason', 2000);
+  const reason = stepNote(a.reason, 'reason');
   return run(ctx, a.version, (em) => {
     const step: TownshipStep = {
       action: 'WITHDRAW_DISPATCH',
@@ -201,7 +201,7 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
 }
 
 export function resolveTownshipCase(ctx: TownshipContext, a: MutationResolveTownshipCaseArgs) {
-  const note = optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
+  const note = optStepNote(a.note, 'note') ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
   return run(ctx, a.version, (em) => ({
     action: 'RESOLVE',
     lock: () => caseForCentre(em, ctx, a.disputeId),
@@ -221,7 +221,7 @@ export const escalateTownshipCase = (ctx: TownshipContext, a: MutationEscalateTo
     action: 'ESCALATE',
     lock: () => caseForCentre(em, ctx, a.disputeId),
     actor: actorOf(ctx),
-    note: text(a.reason, 'reason', 2000),
+    note: stepNote(a.reason, 'reason'),
     extras: async (c) => {
       await requireDepartmentsReported(em, c, 'ESCALATE');
       return {};
@@ -322,7 +322,7 @@ async function departmentStep(
 }
 
 export const acknowledgeDispatch = (ctx: TownshipContext, a: MutationAcknowledgeDispatchArgs) =>
-  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_ACKNOWLEDGE', optText(a.note, 'note', 2000));
+  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_ACKNOWLEDGE', optStepNote(a.note, 'note'));
 
 export const reportDispatch = (ctx: TownshipContext, a: MutationReportDispatchArgs) =>
-  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_REPORT', text(a.report, 'report', 4000));
+  departmentStep(ctx, a.dispatchId, 'DEPARTMENT_REPORT', stepNote(a.report, 'report', 4000));

@@ -44,7 +44,12 @@ const receive = sql(
                               settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
 );
-const supervise = command('township_case.supervise', 'update township_case set supervised_at = ?, version = version + 1 where dispute_id = ?');
+/**
+ * A county's 督办 marks the case without moving its version: the order asks the
+ * centre to hurry, and must not turn the desk's next step on the version it
+ * read into a CONFLICT.
+ */
+const supervise = command('township_case.supervise', 'update township_case set supervised_at = ? where dispute_id = ?');
 /** The list pages newest first on (received_at, dispute_id) (platform/pagination.ts). */
 const INBOX: NewestFirstList<TownshipCaseRow> = {
   name: 'township_case.inbox',
@@ -62,8 +67,8 @@ const DUE_FIRST = earliestFirst(INBOX, 'settle_by', (c) => ({ at: c.settleBy, id
  * What a step writes: the status, its place in the case's order and the
  * deadlines it started (every step), and the fields some steps set.
  * `version` is incremented by the steps of the township's own centre and by
- * events; a department's 报到/反馈 leaves the case's version alone (the centre
- * keeps working on the version it read).
+ * events; a department's 报到/反馈 and a county's 督办 leave the case's version
+ * alone (the centre keeps working on the version it read).
  */
 export interface TownshipCaseChanges {
   status: string;

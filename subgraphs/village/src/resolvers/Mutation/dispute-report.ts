@@ -14,7 +14,7 @@ import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts'
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import { delivered } from '../../../../../platform/events.ts';
 import type { Db } from '../../../../../platform/sql.ts';
-import { CLOCK_SKEW_MS, keyText, occurredNotInFuture, personName, text } from '../../../../../platform/validate.ts';
+import { CLOCK_SKEW_MS, keyText, occurredNotInFuture, personName, stepNote, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { actorOf, lockForStep, transitionError } from '../../disputes/steps.ts';
@@ -221,7 +221,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
     }
   },
   correctDispute: async (_, { id, version, input, reason }, ctx) => {
-    const why = text(reason, 'reason', 2000);
+    const why = stepNote(reason, 'reason');
     const given = {
       category: input.category ?? undefined,
       scale: input.scale ?? undefined,

@@ -7,7 +7,7 @@ import { hasScope, holdsRecord } from '../../../../../platform/caller.ts';
 import { badInput, forbidden, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH } from '../../../../../domain/labels.ts';
 import { delivered, emit } from '../../../../../platform/events.ts';
-import { caseNumberOf, disputeId, optText, text } from '../../../../../platform/validate.ts';
+import { caseNumberOf, disputeId, optStepNote, stepNote, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { isOverdue } from '../../disputes/sql.ts';
 import { schemaEnum } from '../../enums.ts';
@@ -119,25 +119,25 @@ type DisputeMutation =
   | 'declineDispute';
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
-  acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optText(a.note, 'note', 2000) }),
+  acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optStepNote(a.note, 'note') }),
   assignDispute: (_, a, ctx) => {
     const assignee = text(a.assignee, 'assignee', 100);
-    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: assignNote(assignee, optText(a.note, 'note', 2000)), assignee });
+    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: assignNote(assignee, optStepNote(a.note, 'note')), assignee });
   },
-  recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: text(a.note, 'note', 2000) }),
+  recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: stepNote(a.note, 'note') }),
   resolveDispute: (_, a, ctx) =>
-    villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optText(a.note, 'note', 2000) ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, outcome: a.outcome }),
+    villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optStepNote(a.note, 'note') ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, outcome: a.outcome }),
   // The township learns of it through the outbox (case.escalated, with the case's rule and its place in the order).
-  escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: text(a.reason, 'reason', 2000) }),
+  escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: stepNote(a.reason, 'reason') }),
   rateDispute: (_, a, ctx) =>
     villageStep(ctx, a.id, a.version, ratingStep(a.rating, ctx.caller), {
-      note: optText(a.note, 'note', 2000) ?? RATING_ZH[a.rating] ?? a.rating,
+      note: optStepNote(a.note, 'note') ?? RATING_ZH[a.rating] ?? a.rating,
       rating: a.rating,
     }),
-  closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optText(a.note, 'note', 2000) }),
-  followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: text(a.note, 'note', 2000) }),
+  closeDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'CLOSE', { note: optStepNote(a.note, 'note') }),
+  followUpDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'FOLLOW_UP', { note: stepNote(a.note, 'note') }),
   declineDispute: async (_, a, ctx) => {
-    const note = optText(a.note, 'note', 2000);
+    const note = optStepNote(a.note, 'note');
     const original = await duplicated(ctx, a.id, a.reason, a.duplicateOf);
     const said = `不予受理：${DECLINE_REASON.names.get(a.reason) ?? a.reason}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
     return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
@@ -149,7 +149,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         en: 'Supervision orders (督办) are issued by county-level callers with the "write" scope.',
       });
     }
-    const text_ = text(note, 'note', 2000);
+    const text_ = stepNote(note, 'note');
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
