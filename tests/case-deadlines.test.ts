@@ -126,12 +126,14 @@ describe('deadlines at each level equal the deadline_rule entry of the case’s 
       expectSpan(villageEscalatedAt, escalated.deadlines.settleBy, settle, `${what} township settleBy on the village record`);
       const tc = await townshipCaseOf(hub, callers.township, reported.id);
       const township = ok(
-        await hub.queryAs<{ dispute: { townshipCase: { settleBy: string; receivedAt: string; overdue: boolean } } }>(
+        await hub.queryAs<{ dispute: { townshipCase: { settleBy: string; contactBy: string; receivedAt: string; overdue: boolean } } }>(
           callers.township,
-          `{ dispute(id: "${reported.id}") { townshipCase { settleBy receivedAt overdue } } }`,
+          `{ dispute(id: "${reported.id}") { townshipCase { settleBy contactBy receivedAt overdue } } }`,
         ),
       ).dispute.townshipCase;
       expectSpan(villageEscalatedAt, township.settleBy, settle, `${what} TownshipCase.settleBy`);
+      // The desk's own contact clock starts at its receipt.
+      expect(ms(township.contactBy) - ms(township.receivedAt), `${what} TownshipCase.contactBy`).toBe(rule.contactMinutes * MINUTE);
       expect(township.overdue).toBe(false);
 
       // 县: the township's escalation restarts it again, with the same rule (never a fixed 72 h).
@@ -154,12 +156,13 @@ describe('deadlines at each level equal the deadline_rule entry of the case’s 
       );
       const townshipEscalatedAt = stepAt(atCounty, 'TOWNSHIP', 'ESCALATE');
       const county = ok(
-        await hub.queryAs<{ dispute: { countyCase: { settleBy: string; overdue: boolean } } }>(
+        await hub.queryAs<{ dispute: { countyCase: { settleBy: string; contactBy: string; receivedAt: string; overdue: boolean } } }>(
           callers.county,
-          `{ dispute(id: "${reported.id}") { countyCase { settleBy overdue } } }`,
+          `{ dispute(id: "${reported.id}") { countyCase { settleBy contactBy receivedAt overdue } } }`,
         ),
       ).dispute.countyCase;
       expectSpan(townshipEscalatedAt, county.settleBy, settle, `${what} CountyCase.settleBy`);
+      expect(ms(county.contactBy) - ms(county.receivedAt), `${what} CountyCase.contactBy`).toBe(rule.contactMinutes * MINUTE);
       expectSpan(townshipEscalatedAt, atCounty.deadlines.settleBy, settle, `${what} county settleBy on the village record`);
       expect(county.overdue).toBe(false);
       expect(atCounty.deadlines.contactBy).toBe(reported.deadlines.contactBy);
@@ -210,6 +213,35 @@ describe('deadlines at each level equal the deadline_rule entry of the case’s 
     d = await mutate(hub, callers.village, `resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${SHOWN} version }`);
     expectSpan(stepAt(d, 'VILLAGE', 'RESOLVE'), d.deadlines.replyBy, rule.replyHours * HOUR, 'village replyBy');
   });
+});
+
+describe('what falls due next on a township desk (orderBy: DUE_FIRST)', () => {
+  it('puts a case waiting to be accepted by its contact deadline, before one accepted and due to settle later', async () => {
+    const { callers, gridCode } = places[2]!;
+    const waiting = await escalateToTownship(hub, callers, { gridCode, summary: '到期排序：待受理' });
+    const accepted = await escalateToTownship(hub, callers, { gridCode, summary: '到期排序：已受理' });
+    await mutate(hub, callers.township, `acceptTownshipCase(disputeId: "${accepted.id}", version: ${accepted.township.version}) { version }`);
+    // The accepted case is due to settle in 3 hours; the waiting one was received 2 hours ago, so its contact
+    // deadline has passed, while its settle deadline is days away.
+    await asOwner('township', async (c) => {
+      await c.query(`update township_case set settle_by = now() + interval '3 hours' where dispute_id = $1`, [accepted.id]);
+      await c.query(`update township_case set received_at = received_at - interval '2 hours' where dispute_id = $1`, [waiting.id]);
+    });
+    type Due = { dispute: { id: string }; status: string; contactBy: string; overdue: boolean };
+    const listed = ok(
+      await hub.queryAs<{ township: { disputes: Nodes<Due> } }>(
+        callers.township,
+        `{ township(code: "${TOWNSHIP}") { disputes(orderBy: DUE_FIRST, first: 500, filter: { status: [RECEIVED, ACCEPTED] }) {
+            nodes { dispute { id } status contactBy overdue } } } }`,
+      ),
+    ).township.disputes.nodes;
+    const at = (id: string) => listed.findIndex((n) => n.dispute.id === id);
+    expect(at(waiting.id)).toBeGreaterThanOrEqual(0);
+    expect(at(waiting.id), 'the case past its contact deadline comes first').toBeLessThan(at(accepted.id));
+    // Missing the contact deadline does not make it overdue: that is the settle deadline's.
+    expect(listed[at(waiting.id)]).toMatchObject({ status: 'RECEIVED', overdue: false });
+    expect(Date.parse(listed[at(waiting.id)]!.contactBy)).toBeLessThan(Date.now());
+  }, 120_000);
 });
 
 describe('overdue on the township and county desks', () => {

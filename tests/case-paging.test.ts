@@ -183,10 +183,12 @@ function expectEachOnce(lists: Lists, ids: readonly string[], at: string) {
   }
 }
 
-type DueNode = { settleBy: string; dispute: { id: string } };
+type DueNode = { status: string; contactBy: string; settleBy: string; dispute: { id: string } };
+/** When a case falls due next at a township or county: its contact deadline while RECEIVED (or settle, if earlier), else settle. */
+const dueAt = (n: DueNode) => (n.status === 'RECEIVED' ? Math.min(Date.parse(n.contactBy), Date.parse(n.settleBy)) : Date.parse(n.settleBy));
 
 /**
- * The inboxes by deadline (orderBy: DUE_FIRST): every case once, the earliest settle deadline first and ties by id,
+ * The inboxes by deadline (orderBy: DUE_FIRST): every case once, the earliest next deadline first and ties by id,
  * the written cases (one shared deadline) among them; a cursor of the newest-first order is refused.
  */
 async function expectDueFirst(ids: readonly string[]) {
@@ -195,7 +197,7 @@ async function expectDueFirst(ids: readonly string[]) {
       hub
         .queryAs<{ township: { disputes: PageOf<DueNode> } }>(
           callers.township,
-          `query($a: String) { township(code: "${TOWNSHIP}") { disputes(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { settleBy dispute { id } } } } }`,
+          `query($a: String) { township(code: "${TOWNSHIP}") { disputes(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { status contactBy settleBy dispute { id } } } } }`,
           { a: after },
         )
         .then((r) => ok(r, 'Township.disputes DUE_FIRST').township.disputes),
@@ -203,14 +205,14 @@ async function expectDueFirst(ids: readonly string[]) {
       hub
         .queryAs<{ county: { caseInbox: PageOf<DueNode> } }>(
           callers.county,
-          `query($a: String) { county(code: "${WRITE_COUNTY}") { caseInbox(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { settleBy dispute { id } } } } }`,
+          `query($a: String) { county(code: "${WRITE_COUNTY}") { caseInbox(orderBy: DUE_FIRST, first: ${PAGE}, after: $a) { ${PAGE_INFO} nodes { status contactBy settleBy dispute { id } } } } }`,
           { a: after },
         )
         .then((r) => ok(r, 'County.caseInbox DUE_FIRST').county.caseInbox),
   };
   for (const [name, fetch] of Object.entries(lists)) {
     const all = await pageAll(fetch);
-    const listed = all.nodes.map((n) => ({ at: Date.parse(n.settleBy), id: n.dispute.id }));
+    const listed = all.nodes.map((n) => ({ at: dueAt(n), id: n.dispute.id }));
     expect(repeated(listed.map((l) => l.id)), `${name}: listed twice`).toEqual([]);
     expect(
       listed.filter((l) => ids.includes(l.id)),

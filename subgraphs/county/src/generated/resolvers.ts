@@ -81,7 +81,11 @@ export type AssessmentTargetEdge = {
 
 /** The order of a list of cases. */
 export type CaseInboxOrder =
-  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  /**
+   * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
+   * case not yet accepted (REPORTED at a village, RECEIVED at a township or county), replyBy for a village's resolved
+   * case awaiting its rating, else settleBy. A cursor of one order is refused by the other.
+   */
   | 'DUE_FIRST'
   /** 最新优先 Newest received first (the default). */
   | 'NEWEST_FIRST';
@@ -129,6 +133,12 @@ export type CountyCase = {
   /** 案件编号 Case number. */
   caseNumber: Scalars['String']['output'];
   /**
+   * 联系时限 By when the desk should accept the case and contact the parties: the case's contact time (the 131 rule's
+   * first clock, from its deadline rule) counted from its receipt here. `DUE_FIRST` puts a case still RECEIVED by it;
+   * missing it does not make the case `overdue` (that is the settle deadline's).
+   */
+  contactBy: Scalars['DateTime']['output'];
+  /**
    * The dispute (full record from the village). The village learns of this level's steps by event, so in the answer
    * to a step taken here it may still show the case as before the step; the next read shows it (usually within a second).
    */
@@ -146,7 +156,7 @@ export type CountyCase = {
    * is `Dispute.rehandled`.
    */
   rehandled: Scalars['Int']['output'];
-  /** Settle by. */
+  /** 化解时限 Settle by. */
   settleBy: Scalars['DateTime']['output'];
   /** Status at the county. */
   status: CountyCaseStatus;
@@ -616,6 +626,7 @@ export type CountyResolvers<ContextType = CountyContext, ParentType extends Reso
 export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCase'] = ResolversParentTypes['CountyCase']> = {
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contactBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

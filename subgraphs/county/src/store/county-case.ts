@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
+import { dueAtOf, INBOX_DUE_SQL, INBOX_OVERDUE_SQL } from '../../../../domain/case-inbox.ts';
 import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
@@ -53,8 +54,12 @@ const INBOX: NewestFirstList<CountyCaseRow> = {
   idKind: 'uuid',
   keyOf: (c) => ({ at: c.receivedAt, id: c.disputeId }),
 };
-/** The inbox by deadline: the earliest settle deadline first (`CaseInboxOrder.DUE_FIRST`), with cursors of its own. */
-const DUE_FIRST = earliestFirst(INBOX, 'settle_by', (c) => ({ at: c.settleBy, id: c.disputeId }), 'due');
+/**
+ * The inbox by deadline (`CaseInboxOrder.DUE_FIRST`): what falls due next first, a case waiting to be accepted by its
+ * contact deadline (domain/case-inbox.ts). Its cursors are its own; those of the order by settle deadline alone that
+ * came before (`due`) are refused rather than read as a place in this one.
+ */
+const DUE_FIRST = earliestFirst(INBOX, INBOX_DUE_SQL, (c) => ({ at: dueAtOf(c), id: c.disputeId }), 'due_at');
 
 /** What a step writes: status, its place in the case's order, the deadlines it started, and the fields some steps set (every step increments the version). */
 export interface CountyCaseChanges {
@@ -123,9 +128,8 @@ export const countyCases = {
       where.push('status in (?)');
       params.push(filter.status);
     }
-    // Overdue as isOverdue (domain/case-engine.ts) says: past the settle deadline and not closed at the county.
     if (filter.overdue != null) {
-      where.push(`${filter.overdue ? '' : 'not '}(status not in (?) and now() > settle_by)`);
+      where.push(`${filter.overdue ? '' : 'not '}${INBOX_OVERDUE_SQL}`);
       params.push(CLOSED.COUNTY);
     }
     return newestFirstPage(db, dueFirst ? DUE_FIRST : INBOX, where, params, page);

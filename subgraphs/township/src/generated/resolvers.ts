@@ -27,7 +27,11 @@ export type Scalars = {
 
 /** The order of a list of cases. */
 export type CaseInboxOrder =
-  /** 到期优先 Earliest settle deadline (settleBy) first, what falls due next at the top; a cursor of one order is refused by the other. */
+  /**
+   * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
+   * case not yet accepted (REPORTED at a village, RECEIVED at a township or county), replyBy for a village's resolved
+   * case awaiting its rating, else settleBy. A cursor of one order is refused by the other.
+   */
   | 'DUE_FIRST'
   /** 最新优先 Newest received first (the default). */
   | 'NEWEST_FIRST';
@@ -455,6 +459,12 @@ export type TownshipCase = {
   assignee?: Maybe<Scalars['String']['output']>;
   /** 案件编号 Case number. */
   caseNumber: Scalars['String']['output'];
+  /**
+   * 联系时限 By when the desk should accept the case and contact the parties: the case's contact time (the 131 rule's
+   * first clock, from its deadline rule) counted from its receipt here. `DUE_FIRST` puts a case still RECEIVED by it;
+   * missing it does not make the case `overdue` (that is the settle deadline's).
+   */
+  contactBy: Scalars['DateTime']['output'];
   /** 吹哨报到 Dispatches to county departments. */
   dispatches: Array<Dispatch>;
   /**
@@ -850,6 +860,7 @@ export type TownshipAgencyResolvers<ContextType = TownshipContext, ParentType ex
 export type TownshipCaseResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCase'] = ResolversParentTypes['TownshipCase']> = {
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contactBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dispatches?: Resolver<Array<ResolversTypes['Dispatch']>, ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -206,8 +206,8 @@ export type AuditEntryEdge = {
 export type CaseInboxOrder =
   /**
    * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
-   * case not yet accepted (REPORTED), replyBy for a resolved case awaiting its rating, else settleBy. A cursor of one
-   * order is refused by the other.
+   * case not yet accepted (REPORTED at a village, RECEIVED at a township or county), replyBy for a village's resolved
+   * case awaiting its rating, else settleBy. A cursor of one order is refused by the other.
    */
   | 'DUE_FIRST'
   /** 最新优先 Newest received first (the default). */
