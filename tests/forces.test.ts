@@ -24,6 +24,8 @@ let V: string;
 let W: string;
 let grids: string[];
 let residentsOfV: { id: string; idNumber: string; name: string }[];
+/** A child (under 17) of the village, whom no post may take. */
+let minorOfV: { id: string; idNumber: string };
 let residentOfW: { id: string; idNumber: string };
 
 interface Err {
@@ -151,7 +153,7 @@ beforeAll(async () => {
   residentsOfV = (
     await db.query<{ id: string; idNumber: string; name: string }>(
       `select id::text as id, id_number as "idNumber", name from person p
-        where village_code = $1 and id_number is not null
+        where village_code = $1 and id_number is not null and birth_date <= current_date - interval '19 years'
           and not exists (select 1 from grid_staff s where s.person_id = p.id) and not exists (select 1 from mediator m where m.person_id = p.id)
         order by id limit 10`,
       [V],
@@ -159,12 +161,21 @@ beforeAll(async () => {
   ).rows;
   residentOfW = (
     await db.query<{ id: string; idNumber: string }>(
-      `select id::text as id, id_number as "idNumber" from person where village_code = $1 and id_number is not null order by id limit 1`,
+      `select id::text as id, id_number as "idNumber" from person
+        where village_code = $1 and id_number is not null and birth_date <= current_date - interval '19 years' order by id limit 1`,
       [W],
+    )
+  ).rows[0]!;
+  minorOfV = (
+    await db.query<{ id: string; idNumber: string }>(
+      `select id::text as id, id_number as "idNumber" from person
+        where village_code = $1 and id_number is not null and status = 'ACTIVE' and birth_date > current_date - interval '17 years' order by id limit 1`,
+      [V],
     )
   ).rows[0]!;
   expect(grids.length).toBeGreaterThanOrEqual(2);
   expect(residentsOfV.length).toBe(10);
+  expect(minorOfV).toBeDefined();
 }, 240_000);
 
 afterAll(async () => {
@@ -287,6 +298,14 @@ describe('grid staff (网格力量 1+3+N)', () => {
         field: 'name',
       },
       {
+        // A child of the village (under 18): grid staff are adults.
+        input: { gridCode: g, role: 'INFORMANT', personId: minorOfV.id },
+        argument: 'personId',
+        code: 'BAD_USER_INPUT',
+        file: `external_id,grid_code,role,id_number\nfs-${RUN}-x6,${g},INFORMANT,${minorOfV.idNumber}\n`,
+        field: 'id_number',
+      },
+      {
         // No such resident in the caller's jurisdiction (a resident of 临潭县).
         input: { gridCode: g, role: 'INFORMANT', personId: outsider.id },
         argument: 'personId',
@@ -330,6 +349,15 @@ describe('grid staff (网格力量 1+3+N)', () => {
     expect(relinkedByFile.done).toMatchObject({ updated: 1, rejected: 0 });
     const byFile = (await staffOf(g)).staff.find((s) => s.id === made.id)!;
     expect([byFile.name, byFile.person?.id]).toEqual([b.name, b.id]);
+    // Relinked to another resident with the name it held for the one before (a spreadsheet row whose ID number was
+    // changed and its name left): refused on both paths with one reason, so no list shows one person's name with
+    // another's ID number.
+    const kept = err(await updateStaff(made.id, byFile.version, { personId: a.id, name: b.name }));
+    expect(kept.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'name', rule: 'nameOfFormerLink' });
+    const keptByFile = await importFile('grid-staff', `id,version,name,id_number\n${made.id},${byFile.version},${b.name},${a.idNumber}\n`);
+    expect(keptByFile.rejects).toMatchObject([{ field: 'name', rule: 'nameOfFormerLink', code: 'BAD_USER_INPUT' }]);
+    sameReason(kept, 'name', keptByFile.rejects[0]!, 'name');
+    expect((await staffOf(g)).staff.find((s) => s.id === made.id)).toMatchObject({ name: b.name, person: { id: b.id } });
     const emptied = await importFile('grid-staff', `id,version,person_id\n${made.id},${byFile.version},\n`);
     expect(emptied.done).toMatchObject({ updated: 1, rejected: 0 });
     expect((await staffOf(g)).staff.find((s) => s.id === made.id)).toMatchObject({ name: b.name, person: null });

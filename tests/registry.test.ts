@@ -499,6 +499,47 @@ describe('registry writes (in 卓尼县)', () => {
       `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
     );
     expect(twice.data!.village.patrolStats).toEqual({ patrols: b.patrols + 2, patrolHours: b.patrolHours + 4, hazardsFound: b.hazardsFound + 1 });
+
+    // A member who has left since is still in the patrol sent again: the retry is answered before membership is judged.
+    const left = await hub.query(`mutation { removePatrolTeamMembers(teamId: "${tid}", personIds: ["${ids[2]}"]) { id } }`);
+    expect(left.errors).toBeUndefined();
+    const late = await hub.query<{ recordPatrol: Patrol }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { hazards { patrol { id } } } }`, {
+      i: same,
+    });
+    expect(late.errors).toBeUndefined();
+    expect(late.data!.recordPatrol.hazards).toEqual(p.data!.recordPatrol.hazards.map((h) => ({ patrol: h.patrol })));
+    // One person walks one patrol at a time: in another team's patrol at the same time, they are refused.
+    const other = await hub.query<{ createPatrolTeam: { id: string } }>(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: '623022100001', gridCode: grid, name: '测试民兵巡逻队', kind: 'MILITIA', memberIds: [ids[0], ids[3]] },
+    });
+    expect(other.errors).toBeUndefined();
+    const otherTeam = other.data!.createPatrolTeam.id;
+    const busy = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { teamId: otherTeam, gridCode: grid, startedAt: '2026-03-01T20:00:00+08:00', endedAt: '2026-03-01T20:45:00+08:00', participantIds: [ids[0], ids[3]] },
+    });
+    expect(busy.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'participantIds', patrolId: expect.any(String) });
+    expect(busy.errors![0]!.message).toContain(String(ids[0]));
+    const alone = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { teamId: otherTeam, gridCode: grid, startedAt: '2026-03-01T20:00:00+08:00', endedAt: '2026-03-01T20:45:00+08:00', participantIds: [ids[3]] },
+    });
+    expect(alone.errors).toBeUndefined();
+    // Times that are a slip, not a patrol: a minute long, or decades ago.
+    for (const [startedAt, endedAt] of [
+      ['2026-03-02T19:00:00+08:00', '2026-03-02T19:01:00+08:00'],
+      ['1990-12-03T12:00:00+08:00', '1990-12-03T14:00:00+08:00'],
+    ]) {
+      const r = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+        i: { teamId: tid, gridCode: grid, startedAt, endedAt, participantIds: [ids[0]] },
+      });
+      expect(r.errors![0]!.extensions, startedAt).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    // Patrol members are adults.
+    const kids = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "623022100001") { residents(first: 1, filter: { maxAge: 15 }) { nodes { id } } } }`,
+    );
+    const kid = kids.data!.village.residents.nodes[0]!.id;
+    const young = await hub.query(`mutation { addPatrolTeamMembers(teamId: "${tid}", personIds: ["${kid}"]) { id } }`);
+    expect(young.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'personUnderage', personId: kid });
   });
 
   it('refuses bad dates and periods with BAD_USER_INPUT', async () => {

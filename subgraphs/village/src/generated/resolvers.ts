@@ -1287,7 +1287,7 @@ export type GridStaffInput = {
   gridCode: Scalars['String']['input'];
   /** Name (1–50 characters); without one, the linked resident's. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record: a resident of the grid's village; required for an INFORMANT. */
+  /** The resident record: an adult (18 or over) resident of the grid's village; required for an INFORMANT. */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1324,7 +1324,7 @@ export type GridStaffUpdate = {
   gridCode?: InputMaybe<Scalars['String']['input']>;
   /** Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record (a resident of the grid's village); linked to another resident without a `name`, the assignment takes that resident's name. */
+  /** The resident record (an adult resident of the grid's village); linked to another resident without a `name`, the assignment takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1784,7 +1784,7 @@ export type MediatorInput = {
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name (1–50 characters); without one, the linked resident's. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record; for a village or community committee, a resident of its village. */
+  /** The resident record, an adult (18 or over); for a village or community committee, a resident of its village. */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1803,7 +1803,7 @@ export type MediatorUpdate = {
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record; linked to another resident without a `name`, the mediator takes that resident's name. */
+  /** The resident record (an adult); linked to another resident without a `name`, the mediator takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
   personId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1813,7 +1813,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** 受理 Accepts a reported dispute at the village (contacting the parties). */
   acceptDispute: Dispute;
-  /** Adds members to a team (residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
+  /** Adds members to a team (adult residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
   addPatrolTeamMembers: PatrolTeam;
   /** 分流转办 Assigns it to a mediator, committee or agency. */
   assignDispute: Dispute;
@@ -1919,7 +1919,9 @@ export type Mutation = {
   /**
    * Records a patrol and the hazards it found. A team's patrols never overlap, so no idempotency key is needed: the
    * very same patrol sent again after a lost answer (same team, times, grid and participants) answers the one recorded,
-   * its hazards not added again; any other patrol overlapping it is CONFLICT (`patrolId` names the one recorded).
+   * its hazards not added again; any other patrol overlapping it is CONFLICT (`patrolId` names the one recorded), as
+   * is one that has a participant on another team's patrol at the same time. A patrol lasts 10 minutes to 24 hours,
+   * ends no later than now, and is recorded within 5 years of its end; participants are members of the team.
    */
   recordPatrol: Patrol;
   /** Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */

@@ -336,6 +336,36 @@ export const personDeregistered: Rule = rule(
   'personId',
 );
 
+/**
+ * 网格力量, 人民调解员 and patrol members serve as adults: 人民调解法 §14 asks
+ * mediators to be adult citizens, and the hub holds the other posts to the
+ * same age, so that a child linked by a slip of the ID number is not counted
+ * among the forces. Checked when a link is made or changed.
+ */
+export const FORCES_MIN_AGE = 18;
+export const personUnderage: Rule = rule(
+  'personUnderage',
+  'BAD_USER_INPUT',
+  'id_number',
+  {
+    zh: `所指人员未满 ${FORCES_MIN_AGE} 周岁：网格力量、人民调解员和巡逻队员须为成年人`,
+    en: `names a resident under ${FORCES_MIN_AGE}: grid staff, mediators and patrol members are adults`,
+  },
+  'personId',
+);
+
+/**
+ * A record relinked to another resident while its name stays the one it held
+ * for the resident before: the natural slip of a spreadsheet edit that changes
+ * the ID number and leaves the name, which would list one person's name with
+ * another's ID number. A name other than the old one (a 常用名) is the
+ * writer's choice and is kept.
+ */
+export const nameOfFormerLink: Rule = rule('nameOfFormerLink', 'BAD_USER_INPUT', 'name', {
+  zh: '仍是原先关联人员的姓名，而所关联的人员已换成另一人：请填写新关联人员的姓名，或留空（取其户籍姓名）',
+  en: 'is still the name of the resident linked before, and the record now links another resident: give the new resident’s name, or leave it empty to take theirs',
+});
+
 /** One post per resident, grid and role: the same resident twice as a grid's informant counts one person twice. */
 export const postHeld: Rule = rule('postHeld', 'CONFLICT', 'role', {
   zh: '该人员在本网格已担任这一职务；同一人在同一网格不能重复任同一职务',

@@ -1,23 +1,16 @@
 import { chinaDay } from '../../../../domain/china-day.ts';
+import { ageOn } from '../../../../domain/tags.ts';
 import { formatDate } from '../../../../platform/scalars.ts';
 import { personal } from '../access.ts';
 import type { PersonResolvers } from '../generated/resolvers.ts';
 import { historyOf } from './lists/history.ts';
 import { gridOf, ref, villageOf } from './refs.ts';
 
-/** Whole years between a birth date and today (China Standard Time). */
-export function ageOf(birth: string): number {
-  const today = chinaDay();
-  const [by = 0, bm = 0, bd = 0] = birth.split('-').map(Number);
-  const [ty = 0, tm = 0, td = 0] = today.split('-').map(Number);
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-}
-
 /** 实有人口: a resident. ID number and phone are masked without `pii` (and audited with it). */
 export const Person: PersonResolvers = {
   id: (p) => String(p.id),
   birthDate: (p) => formatDate(p.birthDate),
-  age: (p) => ageOf(formatDate(p.birthDate)),
+  age: (p) => ageOn(formatDate(p.birthDate), chinaDay()),
   idNumber: (p, _, ctx) => personal(ctx, 'Person', p.id, 'idNumber', p.idNumber),
   phone: (p, _, ctx) => personal(ctx, 'Person', p.id, 'phone', p.phone),
   household: (p, _, ctx) => ref(ctx, ctx.loaders.household, p.householdId),

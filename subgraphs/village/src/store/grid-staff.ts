@@ -24,6 +24,7 @@ import {
   endRecords,
   externalKeyed,
   KEYED_STAGE,
+  LINKED_PERSON_COLUMNS,
   LINKED_PERSON_JOIN,
   LINKED_PERSON_STAGE,
   keyedRecordChecks,
@@ -88,7 +89,7 @@ const rows = (src: string) => `
       ${targetOf('grid_staff')}
       ${PERSON_JOINS}),
   n as materialized (
-    select n0.*, left(n0.grid_code, 12) as village, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, p.status as person_status,
+    select n0.*, left(n0.grid_code, 12) as village, coalesce(n0.name_given, p.name) as name, ${LINKED_PERSON_COLUMNS},
            ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0 ${LINKED_PERSON_JOIN})`;
 

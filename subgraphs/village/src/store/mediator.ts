@@ -21,6 +21,7 @@ import {
   endRecords,
   externalKeyed,
   KEYED_STAGE,
+  LINKED_PERSON_COLUMNS,
   LINKED_PERSON_JOIN,
   LINKED_PERSON_STAGE,
   keyedRecordChecks,
@@ -83,7 +84,7 @@ const rows = (src: string) => `
       ${targetOf('mediator')}
       ${PERSON_JOINS}),
   n as materialized (
-    select n0.*, coalesce(n0.name_given, p.name) as name, p.village_code as person_village, p.status as person_status, c.village_code as committee_village, c.kind as committee_kind,
+    select n0.*, coalesce(n0.name_given, p.name) as name, ${LINKED_PERSON_COLUMNS}, c.village_code as committee_village, c.kind as committee_kind,
            ${changedSql('n0', COLUMNS, { name: 'coalesce(n0.name_given, p.name)' })} as changed
       from n0
       ${LINKED_PERSON_JOIN}

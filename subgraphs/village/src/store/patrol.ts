@@ -27,6 +27,14 @@ const insert = sql(
 );
 
 const overlapping = sql('patrol.overlapping', Patrol, 'select * from patrol where team_id = ? and started_at < ? and ended_at > ? order by started_at limit 1');
+// A patrol lasts at most 24 hours (the table's check), so one that overlaps [start, end) started after start - 24 h:
+// the village's patrols by start time, then their participants.
+const busy = sql(
+  'patrol.busy',
+  Patrol,
+  `select * from patrol where village_code = ? and started_at < ? and started_at > ?::timestamptz - interval '24 hours' and ended_at > ?
+      and team_id <> ? and participant_ids && array[?]::int[] order by started_at limit 1`,
+);
 
 export interface NewPatrol extends Location {
   teamId: number;
@@ -41,6 +49,9 @@ export const patrols = {
   async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
     return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
   },
+  /** The first patrol of another team of the village that overlaps [start, end) with one of these people in it, if any. */
+  busy: (db: Db, p: { villageCode: string; teamId: number; start: Date; end: Date; people: readonly number[] }): Promise<PatrolRow | null> =>
+    row(db, busy, [p.villageCode, p.end, p.start, p.start, p.teamId, p.people]),
   /** The team's first patrol that overlaps [start, end), if any. */
   overlapping: (db: Db, teamId: number, start: Date, end: Date): Promise<PatrolRow | null> => row(db, overlapping, [teamId, end, start]),
   /** A division's patrols that started in [from, before) (ISO instants). */

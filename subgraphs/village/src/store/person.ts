@@ -59,8 +59,8 @@ const ofHouseholds = sql('person.ofHouseholds', Person, `select * from person wh
 const byId = sql('person.byIdAfterWrite', Person, 'select * from person where id = ?');
 const villagesOf = sql(
   'person.villages',
-  z.object({ id: col.id, villageCode: col.text, gridCode: col.text, status: col.text }),
-  'select id, village_code, grid_code, status from person where id in (?)',
+  z.object({ id: col.id, villageCode: col.text, gridCode: col.text, status: col.text, birthDate: col.day }),
+  'select id, village_code, grid_code, status, birth_date from person where id in (?)',
 );
 const byIdNumber = sql('person.byIdNumber', Person, 'select * from person where id_number = ?');
 /** Who holds an ID number anywhere (hub_known_people: across jurisdictions, the id only of one the caller holds). */
@@ -136,7 +136,7 @@ export const persons = {
   ...table,
   /** Members of each household, by id. */
   ofHouseholds: (db: Db, householdIds: readonly number[]): Promise<PersonRow[]> => rows(db, ofHouseholds, [householdIds]),
-  /** Each found person's village (no personal fields). */
+  /** Each found person's village, status and birth date (for the checks of a post; never shown). */
   villagesOf: (db: Db, ids: readonly number[]) => rows(db, villagesOf, [ids]),
   livesIn: async (db: Db, personId: number, householdId: number): Promise<boolean> => (await row(db, livesIn, [personId, householdId])) !== null,
   /** Adds tags (kept sorted and distinct) and bumps the version. */

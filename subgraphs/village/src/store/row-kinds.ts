@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { col, row, rows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
 import type { Said } from '../../../../domain/errors.ts';
-import { versionAhead, type Rule } from '../registry/rules.ts';
+import { FORCES_MIN_AGE, nameOfFormerLink, personUnderage, versionAhead, type Rule } from '../registry/rules.ts';
 
 /**
  * One write path per kind (docs/ARCHITECTURE.md, "One write path per kind"):
@@ -281,8 +281,10 @@ export const LINKED_PERSON_STAGE: readonly StageColumn[] = [
   ['id_number', 'text'],
   ['given', 'integer'],
 ];
-/** The linked resident of a row of `n0` as `p` (name and village), for a name left empty and the village checks. */
-export const LINKED_PERSON_JOIN = `left join lateral (select q.name, q.village_code, q.status from person q where q.id = n0.person_id offset 0) p on true`;
+/** The linked resident of a row of `n0` as `p` (name, village, status, birth date), for a name left empty and the checks of the link. */
+export const LINKED_PERSON_JOIN = `left join lateral (select q.name, q.village_code, q.status, q.birth_date from person q where q.id = n0.person_id offset 0) p on true`;
+/** What `personChecks` reads of the linked resident, as columns of `n`. */
+export const LINKED_PERSON_COLUMNS = 'p.village_code as person_village, p.status as person_status, p.name as person_name, p.birth_date as person_birth';
 
 export function personColumns(flags: readonly string[]): string {
   const given = `(t.id is null or ${givenSql(flags, 'person')})`;
@@ -352,6 +354,16 @@ export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule
     { rule: rules.mismatch, bad: 'x.person_mismatch' },
     // A post kept from before the deregistration is history; a new or changed link to such a record is refused.
     { rule: rules.deregistered, bad: `x.person_status = 'DEREGISTERED' and x.person_id is distinct from x.was_person_id` },
+    // Age on today's date in China, as the tags' age rule counts it.
+    {
+      rule: personUnderage,
+      bad: `x.person_id is distinct from x.was_person_id and x.person_birth > ((now() at time zone 'Asia/Shanghai')::date - interval '${FORCES_MIN_AGE} years')::date`,
+    },
+    {
+      rule: nameOfFormerLink,
+      bad: `x.target is not null and x.was_person_id is not null and x.person_id is not null and x.person_id <> x.was_person_id
+              and x.name_given = x.was_name and x.name_given is distinct from x.person_name`,
+    },
   ];
 }
 

@@ -2,9 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
-import { parseId } from '../../../../../platform/scalars.ts';
+import { formatDate, parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { TEAMS } from '../../registry/kinds.ts';
+import { FORCES_MIN_AGE } from '../../registry/rules.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
+import { ageOn } from '../../../../../domain/tags.ts';
 import { writeForm } from '../../registry/write.ts';
 import { grids } from '../../store/grid.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
@@ -75,6 +78,15 @@ async function addMembers(em: EntityManager, caller: Caller, team: PatrolTeamRow
     const p = found.get(id)!;
     if (p.status === 'DEREGISTERED') {
       throw conflict({ zh: `人员 ${id} 已注销，不能加入巡防队。`, en: `person ${id} is deregistered and joins no team.` }, { argument, personId: String(id) });
+    }
+    if (ageOn(formatDate(p.birthDate), chinaDay()) < FORCES_MIN_AGE) {
+      throw badInput(
+        {
+          zh: `人员 ${id} 未满 ${FORCES_MIN_AGE} 周岁：巡逻队员须为成年人。`,
+          en: `person ${id} is under ${FORCES_MIN_AGE}: patrol members are adults.`,
+        },
+        { argument, personId: String(id), rule: 'personUnderage' },
+      );
     }
     if (p.villageCode !== team.villageCode) {
       throw badInput(

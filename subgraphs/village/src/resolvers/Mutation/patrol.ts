@@ -13,6 +13,12 @@ import { forWrite, gridFor, tx } from './write.ts';
 /** A point in time to the minute, as China's clocks read it (2026-12-04 20:30). */
 const minute = (d: Date | string): string => chinaTime(d).slice(0, 16).replace('T', ' ');
 
+/** A patrol shorter than this is a slip of the times (a start and end typed alike), not a patrol. */
+const PATROL_MIN_MS = 10 * 60_000;
+/** How late a patrol may be recorded: a paper log entered afterwards, not a date typed wrong (1990 for 2026). */
+const PATROL_LATE_YEARS = 5;
+const PATROL_LATE_MS = PATROL_LATE_YEARS * 366 * 24 * 3_600_000;
+
 /** A DateTime argument (the scalar parses it to a Date). */
 const instant = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 
@@ -29,11 +35,41 @@ export const patrolMutations = {
       if (end.getTime() - start.getTime() > 24 * 3_600_000) {
         throw badInput({ zh: '一次巡逻最长 24 小时。', en: 'A patrol lasts at most 24 hours.' }, { argument: 'endedAt' });
       }
+      if (end.getTime() - start.getTime() < PATROL_MIN_MS) {
+        throw badInput(
+          {
+            zh: `一次巡逻至少 ${PATROL_MIN_MS / 60_000} 分钟；请核对开始和结束时间。`,
+            en: `A patrol lasts at least ${PATROL_MIN_MS / 60_000} minutes; check its times.`,
+          },
+          { argument: 'endedAt' },
+        );
+      }
       if (end.getTime() > Date.now() + 5 * 60_000)
         throw badInput({ zh: 'endedAt（结束时间）不能晚于当前时间。', en: 'endedAt is in the future.' }, { argument: 'endedAt' });
+      if (Date.now() - end.getTime() > PATROL_LATE_MS) {
+        throw badInput(
+          {
+            zh: `这次巡逻结束于 ${minute(end)}，已超过 ${PATROL_LATE_YEARS} 年：巡逻记录须在 ${PATROL_LATE_YEARS} 年内补登；请核对日期。`,
+            en: `This patrol ended ${minute(end)}, over ${PATROL_LATE_YEARS} years ago: patrols are recorded within ${PATROL_LATE_YEARS} years; check the date.`,
+          },
+          { argument: 'startedAt' },
+        );
+      }
       const participants = [...new Set(input.participantIds.map((p) => parseId(p, 'participantIds')))];
       if (!participants.length)
         throw badInput({ zh: '巡逻至少要有一名参加人员。', en: 'A patrol needs at least one participant.' }, { argument: 'participantIds' });
+      const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
+      // A team patrols once at a time: a patrol overlapping one already recorded would count its hours twice. The
+      // very same patrol sent again (a retry after a lost answer) gets the one recorded, its hazards not added again,
+      // before anything that may have changed since is judged (a participant who has left the team since).
+      const clash = await patrols.overlapping(em, team.id, start, end);
+      const same =
+        clash &&
+        new Date(clash.startedAt).getTime() === start.getTime() &&
+        new Date(clash.endedAt).getTime() === end.getTime() &&
+        clash.gridCode === patrolled.gridCode &&
+        [...clash.participantIds].sort().join() === [...participants].sort().join();
+      if (same) return clash;
       const memberIds = new Set(await patrolTeamMembers.among(em, team.id, participants));
       const outsiders = participants.filter((p) => !memberIds.has(p));
       if (outsiders.length) {
@@ -45,23 +81,25 @@ export const patrolMutations = {
           { argument: 'participantIds' },
         );
       }
-      const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
-      // A team patrols once at a time: a patrol overlapping one already recorded would count its hours twice. The
-      // very same patrol sent again (a retry after a lost answer) gets the one recorded, its hazards not added again.
-      const clash = await patrols.overlapping(em, team.id, start, end);
       if (clash) {
-        const same =
-          new Date(clash.startedAt).getTime() === start.getTime() &&
-          new Date(clash.endedAt).getTime() === end.getTime() &&
-          clash.gridCode === patrolled.gridCode &&
-          [...clash.participantIds].sort().join() === [...participants].sort().join();
-        if (same) return clash;
         throw conflict(
           {
             zh: `巡防队 ${team.id} 已有一次巡逻（编号 ${clash.id}，${minute(clash.startedAt)}–${minute(clash.endedAt)}）与这段时间重叠；同一巡防队的巡逻时间不能重叠。`,
             en: `Team ${team.id} already has a patrol (id ${clash.id}, ${minute(clash.startedAt)}–${minute(clash.endedAt)}) overlapping this time; a team's patrols do not overlap.`,
           },
           { argument: 'startedAt', patrolId: String(clash.id) },
+        );
+      }
+      // One person walks one patrol at a time: in two teams' patrols at once, their hours would count twice.
+      const elsewhere = await patrols.busy(em, { villageCode: team.villageCode, teamId: team.id, start, end, people: participants });
+      if (elsewhere) {
+        const both = participants.filter((p) => elsewhere.participantIds.includes(p));
+        throw conflict(
+          {
+            zh: `参加人员 ${both.join('、')} 同一时间在另一巡防队（编号 ${elsewhere.teamId}）的巡逻中（编号 ${elsewhere.id}，${minute(elsewhere.startedAt)}–${minute(elsewhere.endedAt)}）；同一人不能同时参加两次巡逻。`,
+            en: `Participants ${both.join(', ')} were on another team's patrol (team ${elsewhere.teamId}, patrol ${elsewhere.id}, ${minute(elsewhere.startedAt)}–${minute(elsewhere.endedAt)}) at that time; one person walks one patrol at a time.`,
+          },
+          { argument: 'participantIds', patrolId: String(elsewhere.id) },
         );
       }
       const found: { loc: Location; h: PatrolHazardInput }[] = [];
