@@ -28,6 +28,18 @@ describe('a subgraph going away', () => {
     const health = await fetch(new URL('/health', hub.gatewayUrl));
     expect(health.status).toBe(503);
     expect(((await health.json()) as { subgraphs: Record<string, string> }).subgraphs.township).toBe('unreachable');
+    // Nothing to answer at all (the whole query is the missing subgraph's): 503 with Retry-After, and retryable, so a
+    // client that retries on either signal tries again. So does a route the gateway passes to the village subgraph.
+    const token = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const none = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'accept-language': 'en' },
+      body: JSON.stringify({ query: `{ township(code: "623021200") { name kind } }` }),
+    });
+    expect(none.status).toBe(503);
+    expect(none.headers.get('retry-after')).toBe('1');
+    const noneBody = (await none.json()) as GraphQLResponse<unknown>;
+    expect(noneBody.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', retryable: true, correlationId: expect.any(String) });
 
     await hub.restartSubgraph('township');
     const after = await hub.query<County>(QUERY);
@@ -35,9 +47,24 @@ describe('a subgraph going away', () => {
     expect(after.data).toEqual(before.data);
   });
 
+  it('answers a route passed to a village subgraph that is down with 503, Retry-After and retryable', async () => {
+    const token = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    await hub.stopSubgraph('village');
+    try {
+      const res = await fetch(new URL('/changes.ndjson?limit=1', hub.gatewayUrl), { headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      const body = (await res.json()) as GraphQLResponse<unknown>;
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', retryable: true, correlationId: expect.any(String) });
+    } finally {
+      await hub.restartSubgraph('village');
+    }
+  });
+
   it('keeps a village query answering its own fields when the township subgraph is down', async () => {
     await hub.stopSubgraph('township');
     try {
+      // A village query with partial data: 200, the error naming what is missing, retryable.
       // A township's name travels with its village (Village.township provides it); its kind only the township subgraph knows.
       const named = await hub.query<{ village: { township: { name: string } } }>(`{ village(code: "623021200201") { township { name } } }`);
       expect(named.errors).toBeUndefined();

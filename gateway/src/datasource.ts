@@ -146,7 +146,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
           zh: `${label.zh}暂时不可用，本次响应缺少它提供的字段，请稍后重试。`,
           en: `The ${label.en} is unavailable; the fields it provides are missing from this response. Try again shortly.`,
         },
-        { subgraph: this.subgraph, correlationId },
+        { subgraph: this.subgraph, retryable: true, correlationId },
       );
     }
   }

@@ -65,11 +65,15 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
       ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
     }).catch((e: unknown) => {
       if (res.destroyed) throw e;
-      log.error({ err: e, operation, requestId }, 'the village subgraph did not answer');
-      throw new HttpError(503, 'SUBGRAPH_UNAVAILABLE', {
-        zh: '村（社区）级子图暂时不可用，请稍后重试。',
-        en: 'The village (村/社区) subgraph is unavailable; try again shortly.',
-      });
+      const correlationId = crypto.randomUUID();
+      log.error({ err: e, operation, requestId, correlationId }, 'the village subgraph did not answer');
+      throw new HttpError(
+        503,
+        'SUBGRAPH_UNAVAILABLE',
+        { zh: '村（社区）级子图暂时不可用，请稍后重试。', en: 'The village (村/社区) subgraph is unavailable; try again shortly.' },
+        { retryable: true, correlationId },
+        { 'retry-after': '1' },
+      );
     });
     if (!upstream.ok || !upstream.body) {
       const failed = headers['accept-language'] === 'en' ? `${operation} failed.` : `${OPERATION_ZH[operation] ?? operation}失败。`;

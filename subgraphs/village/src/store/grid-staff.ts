@@ -40,6 +40,7 @@ import {
   type RowCheck,
   type RowKind,
   type StageColumn,
+  earlierLineShares,
 } from './row-kinds.ts';
 import { located, recordTable, ENDABLE } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -112,19 +113,19 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
     rule: externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
     bad: `x.external_id is not null and (
             exists (select 1 from grid_staff k where k.village_code = x.village and k.external_id = x.external_id and k.id is distinct from x.target)
-            or exists (select 1 from n o where o.village = x.village and o.external_id = x.external_id and o.line < x.line))`,
+            or ${earlierLineShares(['village', 'external_id'])})`,
   },
   {
     rule: postHeld,
     bad: `x.person_id is not null and x.role is not null and (
             exists (select 1 from grid_staff w where w.grid_code = x.grid_code and w.role = x.role and w.person_id = x.person_id and w.id is distinct from x.target)
-            or exists (select 1 from n o where o.grid_code = x.grid_code and o.role = x.role and o.person_id = x.person_id and o.line < x.line))`,
+            or ${earlierLineShares(['grid_code', 'role', 'person_id'])})`,
   },
   {
     rule: gridWorkerTaken,
     bad: `x.role = 'GRID_WORKER' and (
             exists (select 1 from grid_staff w where w.grid_code = x.grid_code and w.role = 'GRID_WORKER' and w.id is distinct from x.target)
-            or exists (select 1 from n o where o.grid_code = x.grid_code and o.role = 'GRID_WORKER' and o.line < x.line))`,
+            or ${earlierLineShares(['grid_code'], `o.role = 'GRID_WORKER'`)})`,
     // A file's line names the current grid worker as the form does; one taken by an earlier line has no one to name yet.
     reason: holderReason(
       gridWorkerTaken,

@@ -26,6 +26,7 @@ import {
   type RowCheck,
   type RowKind,
   type StageColumn,
+  earlierLineShares,
 } from './row-kinds.ts';
 import { recordTable, ENDABLE } from './record.ts';
 
@@ -82,13 +83,13 @@ const CHECKS: readonly RowCheck[] = [
     rule: externalIdTaken({ zh: '已被本村（社区）另一个人民调解委员会使用', en: 'is already used by another mediation committee of this village' }),
     bad: `x.external_id is not null and (
             exists (select 1 from mediation_committee k where k.village_code = x.village_code and k.external_id = x.external_id and k.id is distinct from x.target)
-            or exists (select 1 from n o where o.village_code = x.village_code and o.external_id = x.external_id and o.line < x.line))`,
+            or ${earlierLineShares(['village_code', 'external_id'])})`,
   },
   {
     rule: ownCommitteeTaken,
     bad: `x.kind in ${OWN} and (
             exists (select 1 from mediation_committee c where c.village_code = x.village_code and c.kind in ${OWN} and c.id is distinct from x.target)
-            or exists (select 1 from n o where o.village_code = x.village_code and o.kind in ${OWN} and o.line < x.line))`,
+            or ${earlierLineShares(['village_code'], `o.kind in ${OWN}`)})`,
     // A file's line names the village's committee as the form does.
     reason: holderReason(
       ownCommitteeTaken,

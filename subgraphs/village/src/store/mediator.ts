@@ -37,6 +37,7 @@ import {
   type RowCheck,
   type RowKind,
   type StageColumn,
+  earlierLineShares,
 } from './row-kinds.ts';
 import { recordTable, ENDABLE } from './record.ts';
 
@@ -112,13 +113,13 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
     rule: externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' }),
     bad: `x.external_id is not null and (
             exists (select 1 from mediator k where k.committee_id = x.committee_id and k.external_id = x.external_id and k.id is distinct from x.target)
-            or exists (select 1 from n o where o.committee_id = x.committee_id and o.external_id = x.external_id and o.line < x.line))`,
+            or ${earlierLineShares(['committee_id', 'external_id'])})`,
   },
   {
     rule: alreadyMediator,
     bad: `x.person_id is not null and (
             exists (select 1 from mediator m where m.committee_id = x.committee_id and m.person_id = x.person_id and m.id is distinct from x.target)
-            or exists (select 1 from n o where o.committee_id = x.committee_id and o.person_id = x.person_id and o.line < x.line))`,
+            or ${earlierLineShares(['committee_id', 'person_id'])})`,
   },
 ]);
 

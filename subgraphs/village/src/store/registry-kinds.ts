@@ -19,7 +19,17 @@ import {
   type Rule,
   type What,
 } from '../registry/rules.ts';
-import { changedSql, givenSql, rowWriter, staleVersionCheck, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import {
+  changedSql,
+  earlierLineShares,
+  givenSql,
+  rowWriter,
+  staleVersionCheck,
+  type BatchFacts,
+  type RowCheck,
+  type RowKind,
+  type StageColumn,
+} from './row-kinds.ts';
 
 /**
  * The registry's kinds on the one write path (./row-kinds.ts): addresses,
@@ -209,7 +219,7 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
     { rule: recordUnknown(spec.what), bad: 'x.id_given is not null and x.target is null', when: some('id') },
     {
       rule: repeated,
-      bad: `x.line in (select r.line from (select o.line, row_number() over (partition by o.target order by o.line) as k from n o where o.target is not null) r where r.k > 1)`,
+      bad: earlierLineShares(['target']),
       when: (b) => b.targets > 1,
     },
     { rule: alreadyRegistered(spec.key, spec.what), bad: 'x.register and x.target is not null', when: some('register') },

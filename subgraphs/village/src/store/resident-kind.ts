@@ -20,7 +20,17 @@ import {
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
 import { servesSql } from './person.ts';
 import { refChecks, PERSON } from './registry-kinds.ts';
-import { changedSql, givenSql, rowWriter, staleVersionCheck, type BatchFacts, type RowCheck, type RowKind, type StageColumn } from './row-kinds.ts';
+import {
+  changedSql,
+  earlierLineShares,
+  givenSql,
+  rowWriter,
+  staleVersionCheck,
+  type BatchFacts,
+  type RowCheck,
+  type RowKind,
+  type StageColumn,
+} from './row-kinds.ts';
 
 /**
  * Residents (实有人口) on the one write path (./row-kinds.ts). A row names
@@ -142,7 +152,7 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
   { rule: recordUnknown(PERSON), bad: 'x.id_given is not null and x.target is null', when: some('id') },
   {
     rule: repeated,
-    bad: `x.line in (select r.line from (select o.line, row_number() over (partition by o.target order by o.line) as k from n o where o.target is not null) r where r.k > 1)`,
+    bad: earlierLineShares(['target']),
     when: (b) => b.targets > 1,
   },
   {
