@@ -220,6 +220,11 @@ describe('grid staff (网格力量 1+3+N)', () => {
     expect((await db.query(`select ended_by, end_reason from grid_staff_ended where id = $1`, [worker.id])).rows).toEqual([
       { ended_by: 'test caller', end_reason: '调离' },
     ]);
+    // The same end sent again after its answer was lost is answered with the ended record, not "not found"; an end
+    // from another version is not this one, and the record is no longer there to end.
+    expect(ok(await endStaff(worker.id, worker.version)).endGridStaff).toEqual(ended);
+    expect(err(await endStaff(worker.id, worker.version + 1)).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(after.village.gridWorkers).toBe((await forcesOf(V)).village.gridWorkers);
 
     // Two workers for the grid in one file: the first is taken, the second refused like a second form.
     const two = await importFile('grid-staff', `external_id,grid_code,role,name\nfs-${RUN}-w1,${g},GRID_WORKER,甲\nfs-${RUN}-w2,${g},GRID_WORKER,乙\n`);
@@ -685,6 +690,13 @@ describe('mediation committees and mediators (人民调解委员会, 人民调�
     ).endMediator;
     expect(endedOne.endedAt).not.toBeNull();
     expect((await committeesOf(V)).find((c) => c.id === created.id)!.mediators.map((x) => x.id)).toEqual([m.id]);
+    // Sent again after a lost answer: the ended mediator, as for grid staff; another caller is not answered so.
+    const endAgain = (token: string) =>
+      hub.queryAs<{ endMediator: Mediator }>(token, `mutation($id: ID!) { endMediator(id: $id, version: 1, reason: "迁出") { ${MEDIATOR} } }`, {
+        id: fromW.id,
+      });
+    expect(ok(await endAgain(writer)).endMediator).toEqual(endedOne);
+    expect(err(await endAgain(neighbour)).extensions?.code).toBe('NOT_FOUND');
 
     const endedAll = ok(
       await hub.queryAs<{ endMediationCommittee: Committee }>(

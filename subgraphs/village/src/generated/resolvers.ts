@@ -1887,11 +1887,11 @@ export type Mutation = {
    * group and the registry, kept as history.
    */
   dissolveHousehold: EndedRecord;
-  /** Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. */
+  /** Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endGridStaff: GridStaff;
-  /** Ends a committee and the service of all its mediators, kept as history; the ended record. */
+  /** Ends a committee and the service of all its mediators, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endMediationCommittee: MediationCommittee;
-  /** Ends a mediator's service, kept as history; the ended record. */
+  /** Ends a mediator's service, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endMediator: Mediator;
   /** 上报 Escalates it to the township (小事不出村, 大事不出乡): the township takes over. */
   escalateDispute: Dispute;

@@ -22,6 +22,7 @@ import {
   holderReason,
   changedSql,
   endRecords,
+  endedAgain,
   externalKeyed,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
@@ -165,6 +166,8 @@ const workerOf = sql('gridStaff.workerOf', GridStaff, `select * from grid_staff 
 export const gridStaff = {
   ...table,
   /** Ends an assignment: it leaves `grid_staff` (and the figures) for `grid_staff_ended`; the ended row. */
+  /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
+  endedAgain: endedAgain<GridStaffRow>('gridStaff.endedAgain', 'grid_staff', GridStaff),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<GridStaffRow> => (await row(db, end, [id, by, reason]))!,
   /** The grid's grid worker (专职网格员), if it has one. */
   workerOf: (db: Db, gridCode: string): Promise<GridStaffRow | null> => row(db, workerOf, [gridCode]),

@@ -16,6 +16,7 @@ import {
   holderReason,
   changedSql,
   endRecords,
+  endedAgain,
   externalKeyed,
   KEYED_STAGE,
   keyedRecordChecks,
@@ -131,5 +132,7 @@ export const mediationCommittees = {
   /** The village's own (village or community) committee, if it has one. */
   ownOf: (db: Db, villageCode: string): Promise<MediationCommitteeRow | null> => row(db, ownOf, [villageCode]),
   /** Ends a committee (its mediators first, see mediators.endOfCommittee); the ended row. */
+  /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
+  endedAgain: endedAgain<MediationCommitteeRow>('mediationCommittee.endedAgain', 'mediation_committee', MediationCommittee),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<MediationCommitteeRow> => (await row(db, end, [id, by, reason]))!,
 };

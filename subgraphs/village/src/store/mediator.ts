@@ -19,6 +19,7 @@ import {
 import {
   changedSql,
   endRecords,
+  endedAgain,
   externalKeyed,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
@@ -150,6 +151,8 @@ export const mediators = {
   /** Mediators of each committee, by committee id. */
   ofCommittees: (db: Db, committeeIds: readonly number[]): Promise<MediatorRow[]> => allRows(db, ofCommittees, [committeeIds]),
   /** Ends a mediator's service: they leave `mediator` for `mediator_ended`; the ended row. */
+  /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
+  endedAgain: endedAgain<MediatorRow>('mediator.endedAgain', 'mediator', Mediator),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<MediatorRow> => (await row(db, end, [id, by, reason]))!,
   /** Ends the service of every mediator of a committee (the committee is ending); how many. */
   endOfCommittee: async (db: Db, committeeId: number, by: string, reason: string | null): Promise<number> =>

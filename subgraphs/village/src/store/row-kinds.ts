@@ -386,6 +386,17 @@ export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule
  * `where` picks the records by one parameter (`id = ?`, `committee_id = ?`);
  * the parameters are then who ends it and why.
  */
+/**
+ * The record `id` as its end left it in `<table>_ended`, when that end came
+ * from `version` (the ended row holds the next) by `by`: the same end sent
+ * again after its answer was lost, answered with the ended record rather than
+ * told the record is not there.
+ */
+export function endedAgain<R>(name: string, table: string, shape: z.ZodType<R>): (db: Db, id: number, version: number, by: string) => Promise<R | null> {
+  const st = sql(name, shape, `select * from ${table}_ended where id = ? and version = ? and ended_by = ?`);
+  return (db, id, version, by) => row(db, st, [id, version + 1, by]);
+}
+
 export function endRecords<R>(name: string, table: string, shape: z.ZodType<R>, columns: readonly string[], where: string): Sql<R> {
   const cols = columns.join(', ');
   return sql(

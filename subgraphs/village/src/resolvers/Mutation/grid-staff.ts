@@ -47,6 +47,11 @@ export const gridStaffMutations = {
   updateGridStaff: (_, { id, version, input }, ctx) => tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id), version)),
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
+      const again = await gridStaff.endedAgain(em, parseId(id, 'id'), version, ctx.caller.name || ctx.caller.subject);
+      if (again) {
+        requireWrite(ctx.caller, again.villageCode);
+        return again;
+      }
       const current = await assignment(em, ctx.caller, id);
       if (current.version !== version) throw ruleError(versionRule(current.version, version), { extra: { currentVersion: current.version } });
       return gridStaff.end(em, current.id, ctx.caller.name || ctx.caller.subject, optText(reason, 'reason', 200));

@@ -74,6 +74,11 @@ export const mediationMutations = {
     tx(ctx, async (em) => saveCommittee(em, ctx.caller, input, await committee(em, ctx.caller, id), version)),
   endMediationCommittee: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
+      const again = await mediationCommittees.endedAgain(em, parseId(id, 'id'), version, by(ctx.caller));
+      if (again) {
+        requireWrite(ctx.caller, again.villageCode);
+        return again;
+      }
       const current = await committee(em, ctx.caller, id);
       if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       const why = optText(reason, 'reason', 200);
@@ -85,6 +90,11 @@ export const mediationMutations = {
   updateMediator: (_, { id, version, input }, ctx) => tx(ctx, async (em) => saveMediator(em, ctx.caller, input, await mediator(em, ctx.caller, id), version)),
   endMediator: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
+      const again = await mediators.endedAgain(em, parseId(id, 'id'), version, by(ctx.caller));
+      if (again) {
+        requireWrite(ctx.caller, again.villageCode);
+        return again;
+      }
       const current = await mediator(em, ctx.caller, id);
       if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       return mediators.end(em, current.id, by(ctx.caller), optText(reason, 'reason', 200));
