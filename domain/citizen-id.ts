@@ -52,8 +52,12 @@ export interface ParsedCitizenId {
  * before 1900).
  */
 export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
-  // Full-width digits and Ｘ, as a Chinese input method types them (６２３０２１…Ｘ), are the same number, as a phone's are.
-  const id = halfWidth(raw.trim()).toUpperCase();
+  // Full-width digits and Ｘ, as a Chinese input method types them (６２３０２１…Ｘ), are the same number, as a phone's
+  // are; so is one written in groups (623021 19570408 375X), and one a spreadsheet cell kept as text by a leading '.
+  const id = halfWidth(raw.trim())
+    .replace(/^['’]/, '')
+    .replace(/[\s\u3000]+/g, '')
+    .toUpperCase();
   const quoted = quote(raw);
   // `rule` names the broken rule for a program (idNumberCheckCharacter); the sentences say it for people.
   const fail = (rule: string, en: string, zh: string) =>
@@ -61,6 +65,16 @@ export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): Par
       { zh: `${name}“${quoted}”不是有效的公民身份号码：${zh}。`, en: `${name} "${quoted}" is not a valid citizen ID number: ${en}.` },
       { argument: name, rule },
     );
+  if (id.includes('*')) throw masked(raw, name);
+  // A spreadsheet that took the column for numbers shows an ID number as 6.23021E+17 and keeps only 15 digits of it:
+  // the number is lost, and the cell must be typed again as text.
+  if (/^\d(\.\d+)?E\+?\d+$/.test(id)) {
+    throw fail(
+      'idNumberAsNumber',
+      'a spreadsheet turned it into a number (scientific notation) and lost its last digits; set the column to text and type the number again',
+      '表格程序把它当成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新填写',
+    );
+  }
   if (id.length !== 18) throw fail('idNumberLength', `it must be 18 characters long, not ${id.length}`, `应为 18 位，实际为 ${id.length} 位`);
   if (!/^\d{17}[\dX]$/.test(id))
     throw fail('idNumberCharacters', 'the first 17 characters must be digits and the last a digit or X', '前 17 位应为数字，最后一位应为数字或 X');
@@ -124,7 +138,9 @@ export function maskPhone(phone: string | null | undefined): string | null {
  * country code dropped (a landline written after it regains its trunk 0).
  */
 export function phoneDigits(raw: string): string {
-  let p = halfWidth(raw).replace(/[\s\-–—.·()]/g, '');
+  let p = halfWidth(raw)
+    .replace(/^\s*['’]/, '')
+    .replace(/[\s\-–—.·()]/g, '');
   const intl = /^(?:\+|00)86(\d{9,12})$/.exec(p) ?? /^86(1[3-9]\d{9})$/.exec(p);
   if (intl) p = /^[01]/.test(intl[1]!) ? intl[1]! : `0${intl[1]}`;
   return p;
@@ -132,6 +148,7 @@ export function phoneDigits(raw: string): string {
 
 /** Mainland mobile (1 + 10 digits) or a landline with its area code, normalised by `phoneDigits`. */
 export function parsePhone(raw: string, name = 'phone'): string {
+  if (raw.includes('*')) throw masked(raw, name);
   const p = phoneDigits(raw);
   // A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
   // starts with 2–9 (0 begins a long-distance call and 1 the special services).
@@ -145,4 +162,18 @@ export function parsePhone(raw: string, name = 'phone'): string {
     );
   }
   return p;
+}
+
+/**
+ * A value as an export without the `pii` scope shows it (623021********375X, 185****5284): the file was exported
+ * masked, and importing it would write the mask. Said so, with what to do, rather than as a malformed number.
+ */
+function masked(raw: string, name: string) {
+  return badInput(
+    {
+      zh: `${name}“${quote(raw)}”是脱敏后的号码（导出时没有个人信息 pii 权限）：请用有 pii 权限的账号重新导出后再导入，或从文件中删去此列。`,
+      en: `${name} "${quote(raw)}" is masked (the file was exported without the pii scope): export it again with pii, or drop the column from the file.`,
+    },
+    { argument: name, rule: 'maskedValue' },
+  );
 }

@@ -113,6 +113,13 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     try {
       return decoder.decode(b, { stream });
     } catch {
+      // Sniffed as GB18030 because it was not UTF-8: it is neither, and naming GB18030 alone misleads.
+      if (!declared && encoding === 'gb18030' && skip === 0) {
+        throw new TabularError({
+          zh: '文件既不是有效的 UTF-8 文本，也不是有效的 GB18030 文本（含有两种编码都无法识别的字节）；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。',
+          en: 'The file is neither valid UTF-8 nor valid GB18030 text (it holds bytes neither can read); save it as "CSV UTF-8 (comma delimited)" and import that.',
+        });
+      }
       const name = encoding === 'utf-8' ? 'UTF-8' : 'GB18030';
       throw new TabularError({
         zh: `文件不是有效的 ${name} 文本；请声明其编码（utf-8 或 gb18030）。`,

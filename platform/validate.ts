@@ -158,6 +158,6 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  */
 export function occurredNotInFuture(at: Date | null, argument: string, now = new Date()): void {
   if (at && at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw badInput({ zh: `${argument}（发生时间）不能晚于当前时间。`, en: `${argument} is in the future.` }, { argument });
+    throw badInput({ zh: `${argument}（发生时间）不能晚于当前时间。`, en: `${argument} is in the future.` }, { argument, rule: 'occurredInFuture' });
   }
 }

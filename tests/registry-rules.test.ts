@@ -460,7 +460,7 @@ describe('a refused field is named as the form names it', () => {
     );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender' });
     const [said, shown] = wrong === 'MALE' ? ['男', '女'] : ['女', '男'];
-    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符。`);
+    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符；改正身份证号时，请同时改正此项或留空。`);
   });
 
   it('names gridCode when the grid lies outside the jurisdiction', async () => {

@@ -324,9 +324,15 @@ describe('registry writes (in 卓尼县)', () => {
   });
 
   it('moves a household with its members to another grid', async () => {
-    type Household = { id: string; version: number; jointDefenseGroup: { id: string } | null; members: { id: string }[]; grid: { code: string } };
+    type Household = {
+      id: string;
+      version: number;
+      jointDefenseGroup: { id: string } | null;
+      members: { id: string; version: number }[];
+      grid: { code: string };
+    };
     const v = await hub.query<{ village: { households: Nodes<Household> } }>(
-      `{ village(code: "623022100002") { households(first: 500) { nodes { id version jointDefenseGroup { id } members { id } grid { code } } } } }`,
+      `{ village(code: "623022100002") { households(first: 500) { nodes { id version jointDefenseGroup { id } members { id version } grid { code } } } } }`,
     );
     const h = v.data!.village.households.nodes.reverse().find((x) => !x.jointDefenseGroup && x.members.length > 1);
     const target = '623022100001002';
@@ -337,6 +343,18 @@ describe('registry writes (in 卓尼县)', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.moveHousehold.grid.code).toBe(target);
     for (const m of r.data!.moveHousehold.members) expect(m.grid.code).toBe(target);
+    // A residents file exported before the move still names the old grid and the household, at the members' old
+    // versions: it is told it is stale (CONFLICT), not that the household is in another village, which is no mistake
+    // of the file's.
+    const [m] = h!.members;
+    const stale = await postImport(
+      hub.gatewayUrl,
+      await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] }),
+      'residents',
+      `id,version,grid_code,household_id\n${m!.id},${m!.version},${h!.grid.code},${h!.id}\n`,
+      `stale-${Date.now()}`,
+    );
+    expect(stale.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'staleVersion', field: 'version' }]);
   });
 
   it('moves a household to another grid of its village keeping its address, house and members’ own addresses; to another village, leaves them', async () => {

@@ -105,6 +105,12 @@ describe('encodings', () => {
     // 张三 in GB18030 (GBK's two bytes a character).
     expect(await decoded(Buffer.concat([Buffer.from('name\n'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('\n')]))).toBe('name\n张三\n');
   });
+
+  it('says a file that is neither UTF-8 nor GB18030 is neither, not that it is bad GB18030', async () => {
+    const broken = (await decoded(Buffer.concat([Buffer.from(CSV), Buffer.from([0xff]), Buffer.from('\n')]))) as TabularError;
+    expect(broken.said.en).toMatch(/^The file is neither valid UTF-8 nor valid GB18030 text/);
+    expect(broken.said.zh).toMatch(/既不是有效的 UTF-8 文本，也不是有效的 GB18030 文本/);
+  });
 });
 
 describe('NDJSON', () => {

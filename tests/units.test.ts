@@ -328,6 +328,9 @@ describe('citizen ID numbers (GB 11643)', () => {
     // Typed full-width by a Chinese input method, it is the same number.
     expect(parseCitizenId('１１０１０５１９４９１２３１００２Ｘ').idNumber).toBe('11010519491231002X');
     expect(parseCitizenId(' １１０１０５１９４９１２３１００２ｘ ').idNumber).toBe('11010519491231002X');
+    // Written in groups, or kept as text in a spreadsheet by a leading apostrophe.
+    for (const written of ['110105 19491231 002X', '110105　19491231　002x', "'11010519491231002X"])
+      expect(parseCitizenId(written).idNumber, written).toBe('11010519491231002X');
   });
 
   it.each([
@@ -337,6 +340,9 @@ describe('citizen ID numbers (GB 11643)', () => {
     ['11010519491231A02X', 'digits', 'idNumberCharacters'],
     ['000000194912310021', 'address code', 'idNumberAddressCode'],
     ['990105194912310021', 'no province', 'idNumberProvince'],
+    ['1.10105E+17', 'scientific notation', 'idNumberAsNumber'],
+    ['6.23021E17', 'scientific notation', 'idNumberAsNumber'],
+    ['110105********002X', 'masked', 'maskedValue'],
   ])('refuses %s (%s), naming the rule by a stable key', (id, words, rule) => {
     expect(english(() => parseCitizenId(id))).toContain(words);
     expect(thrownBy(() => parseCitizenId(id)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber', rule });
@@ -364,8 +370,11 @@ describe('citizen ID numbers (GB 11643)', () => {
       ['010-6512-3456', '01065123456'],
       ['0931-8123456', '09318123456'],
       ['020 81234567', '02081234567'],
+      ["'15012345678", '15012345678'],
     ])
       expect(parsePhone(raw!)).toBe(want);
+    // An export taken without pii shows phones masked: said so, not "not a mobile".
+    expect(english(() => parsePhone('185****5284'))).toContain('is masked (the file was exported without the pii scope)');
     for (const raw of ['0000-0000000', '0931-1234567', '0123456789', '12345678901', '0931-812345'])
       expect(english(() => parsePhone(raw))).toContain('is not a mainland mobile');
   });
@@ -819,6 +828,8 @@ describe('enum names in spreadsheets', () => {
     expect(tags.codeOf('社区矫正对象')).toBe('COMMUNITY_CORRECTION');
     expect(tags.codeOf('社区矫正人员')).toBe('COMMUNITY_CORRECTION');
     expect(schemaEnum('Gender').codeOf('社区矫正人员')).toBeUndefined();
+    // The armband's other names are the red-armband kind.
+    for (const n of ['红袖标', '红袖套', '红袖章']) expect(schemaEnum('PatrolTeamKind').codeOf(n), n).toBe('RED_ARMBAND');
     expect([...schemaEnum('GovernanceLevel').names.values()]).toEqual(['村（社区）', '乡镇（街道）', '县（市、区）']);
   });
 });

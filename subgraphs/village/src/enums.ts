@@ -29,11 +29,13 @@ export interface SchemaEnum {
 }
 
 /**
- * Names earlier exports wrote for a code, read back as well: 社区矫正人员 became 社区矫正对象, the term of the
- * Community Correction Law (社区矫正法, 2020), and a spreadsheet exported before still imports.
+ * Other names a file may give for a code, read as it: names earlier exports wrote (社区矫正人员 became 社区矫正对象,
+ * the term of the Community Correction Law, 社区矫正法 2020, and a spreadsheet exported before still imports), and
+ * the names people use beside the one the schema gives (红袖套 and 红袖章 for 红袖标: the armband is called all three).
  */
 const FORMER_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   PersonTag: { 社区矫正人员: 'COMMUNITY_CORRECTION' },
+  PatrolTeamKind: { 红袖套: 'RED_ARMBAND', 红袖章: 'RED_ARMBAND' },
 };
 
 export function schemaEnum(name: string): SchemaEnum {

@@ -139,8 +139,9 @@ export type CountyCase = {
    */
   contactBy: Scalars['DateTime']['output'];
   /**
-   * The dispute (full record from the village). The village learns of this level's steps by event, so in the answer
-   * to a step taken here it may still show the case as before the step; the next read shows it (usually within a second).
+   * The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
+   * waits until its events are delivered (at most 2 s), so it shows the step. Only when delivery takes longer does it
+   * show the case as before the step, and a later read shows it.
    */
   dispute: Dispute;
   /** Outcome, once resolved. */

@@ -222,6 +222,9 @@ export function splitTags(v: string): string[] {
   ];
 }
 
+/** A field's name with its Chinese gloss, unless the name (a Chinese header, 性别（gender）) already has one. */
+const glossed = (name: string, zh: string): string => (name.includes('（') ? name : `${name}（${zh}）`);
+
 /**
  * 实有人口. The ID number is the resident's natural key; sex and birth date
  * follow from it (a given sex or birth date must agree). Tags are checked
@@ -233,12 +236,14 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   const id = f.id_number == null ? null : parseCitizenId(f.id_number, undefined, ctx.name('id_number'));
   r.values.id_number = id?.idNumber ?? null;
   const gender = f.gender == null ? null : oneOf(f.gender, GENDER, ctx.name('gender'));
+  // Sex and birth date follow from the ID number: a row whose ID number was corrected and its sex or birth date
+  // left as before is told to change or empty that column too.
   if (gender && id && gender !== id.gender) {
     const name = ctx.name('gender');
     throw badInput(
       {
-        zh: `${name}（性别）“${GENDER.names.get(gender) ?? gender}”与公民身份号码所示的“${GENDER.names.get(id.gender) ?? id.gender}”不符。`,
-        en: `${name} ${gender} disagrees with the ID number (${id.gender}).`,
+        zh: `${glossed(name, '性别')}“${GENDER.names.get(gender) ?? gender}”与公民身份号码所示的“${GENDER.names.get(id.gender) ?? id.gender}”不符；改正身份证号时，请同时改正此项或留空。`,
+        en: `${name} ${gender} disagrees with the ID number (${id.gender}); when correcting the ID number, correct this too or leave it empty.`,
       },
       { argument: name },
     );
@@ -247,7 +252,10 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   if (born && id && born !== id.birthDate) {
     const name = ctx.name('birth_date');
     throw badInput(
-      { zh: `${name}（出生日期）${born} 与公民身份号码（${id.birthDate}）不符。`, en: `${name} ${born} disagrees with the ID number (${id.birthDate}).` },
+      {
+        zh: `${glossed(name, '出生日期')} ${born} 与公民身份号码（${id.birthDate}）不符；改正身份证号时，请同时改正此项或留空。`,
+        en: `${name} ${born} disagrees with the ID number (${id.birthDate}); when correcting the ID number, correct this too or leave it empty.`,
+      },
       { argument: name },
     );
   }

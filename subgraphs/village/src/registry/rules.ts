@@ -258,8 +258,8 @@ export const groupElsewhere: Rule = rule(
   'BAD_USER_INPUT',
   'joint_defense_group_id',
   {
-    zh: '所指联防组属于另一个村（社区）：联防组的各户须是同一村（社区）的邻里',
-    en: "names a group of another village: a group's households are neighbours in one village",
+    zh: '户与联防组不在同一个村（社区）：联防组的各户须是同一村（社区）的邻里',
+    en: "puts a household and a group of different villages together: a group's households are neighbours in one village",
   },
   'householdIds',
 );

@@ -155,6 +155,9 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     bad: earlierLineShares(['target']),
     when: (b) => b.targets > 1,
   },
+  // A row read at an older version is told so before any rule its old copy could not foresee (a household that has
+  // moved since is not the row's mistake): re-export, as a stale form re-reads.
+  { ...staleVersionCheck(staleVersion, 'x.version_given'), when: (b) => b.targets > 0 && b.filled('version') },
   {
     rule: idNumberFixed,
     bad: 'x.target is not null and x.id_number_in is not null and x.id_number_in is distinct from x.was_id_number',
@@ -234,7 +237,6 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     field: householdColumn,
     when: (b) => b.targets > 0,
   },
-  { ...staleVersionCheck(staleVersion, 'x.version_given'), when: (b) => b.targets > 0 && b.filled('version') },
 ];
 
 /** The households residents join, locked so that concurrent writers count their members one after the other. */
