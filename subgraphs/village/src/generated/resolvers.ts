@@ -1433,7 +1433,8 @@ export type HazardSource =
 
 /**
  * 隐患状态 Status: reported → rectifying → rectified → verified. Verification
- * is by someone other than the reporter's patrol, after rectification.
+ * is due from someone other than the reporter's patrol, after rectification;
+ * the hub records it as a desk enters it and cannot tell who checked on site.
  */
 export type HazardStatus =
   /** 已整改 rectified, awaiting verification */
