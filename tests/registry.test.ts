@@ -560,6 +560,71 @@ describe('registry writes (in 卓尼县)', () => {
     expect(young.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'personUnderage', personId: kid });
   });
 
+  it('disbands a patrol team: out of the lists, figures and exports, its patrols kept, and it takes nothing more', async () => {
+    const V = '623022100001';
+    type Forces = { village: { forces: { patrolTeams: number; patrolByKind: { kind: string; teams: number }[] }; patrolTeams: { nodes: { id: string }[] } } };
+    const forces = async () =>
+      (await hub.query<Forces>(`{ village(code: "${V}") { forces { patrolTeams patrolByKind { kind teams } } patrolTeams(first: 100) { nodes { id } } } }`))
+        .data!.village;
+    const people = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "${V}") { residents(first: 2, filter: { minAge: 30, maxAge: 50 }) { nodes { id } } } }`,
+    );
+    const ids = people.data!.village.residents.nodes.map((p) => p.id);
+    const made = await hub.query<{ createPatrolTeam: { id: string; version: number } }>(
+      `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id version } }`,
+      { i: { villageCode: V, gridCode: grid, name: `解散测试联防队${Date.now()}`, kind: 'JOINT_PREVENTION', memberIds: ids } },
+    );
+    expect(made.errors).toBeUndefined();
+    const team = made.data!.createPatrolTeam;
+    const patrol = await hub.query<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { teamId: team.id, gridCode: grid, startedAt: '2026-04-10T19:00:00+08:00', endedAt: '2026-04-10T20:00:00+08:00', participantIds: ids },
+    });
+    expect(patrol.errors).toBeUndefined();
+    const before = await forces();
+    const kindTeams = (f: Awaited<ReturnType<typeof forces>>) => f.forces.patrolByKind.find((k) => k.kind === 'JOINT_PREVENTION')?.teams ?? 0;
+
+    const bad = await hub.query(`mutation { disbandPatrolTeam(id: "${team.id}", version: ${team.version}, reason: DEMOLISHED) { id } }`);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+    const DISBAND = `mutation { disbandPatrolTeam(id: "${team.id}", version: ${team.version}, reason: REORGANISED, note: "并入村红袖标队") {
+      id endedAt endReason endNote members { id } version } }`;
+    const ended = await hub.query<{
+      disbandPatrolTeam: { id: string; endedAt: string; endReason: string; endNote: string; members: unknown[]; version: number };
+    }>(DISBAND);
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data!.disbandPatrolTeam).toMatchObject({ endReason: 'REORGANISED', endNote: '并入村红袖标队', members: [] });
+    expect(ended.data!.disbandPatrolTeam.endedAt).toBeTruthy();
+    // The same disband sent again after a lost answer is answered with the team as it ended.
+    const again = await hub.query<{ disbandPatrolTeam: { id: string; version: number } }>(DISBAND);
+    expect(again.data!.disbandPatrolTeam).toMatchObject({ id: team.id, version: ended.data!.disbandPatrolTeam.version });
+
+    const after = await forces();
+    expect(after.forces.patrolTeams).toBe(before.forces.patrolTeams - 1);
+    expect(kindTeams(after)).toBe(kindTeams(before) - 1);
+    expect(before.patrolTeams.nodes.map((n) => n.id)).toContain(team.id);
+    expect(after.patrolTeams.nodes.map((n) => n.id)).not.toContain(team.id);
+    // Its patrol stays and still names it.
+    const kept = await hub.query<{ village: { patrols: Nodes<{ id: string; team: { id: string; endedAt: string | null } }> } }>(
+      `{ village(code: "${V}") { patrols(from: "2026-04-10", to: "2026-04-10", first: 100) { nodes { id team { id endedAt } } } } }`,
+    );
+    expect(kept.data!.village.patrols.nodes.find((p) => p.id === patrol.data!.recordPatrol.id)!.team).toMatchObject({
+      id: team.id,
+      endedAt: expect.any(String),
+    });
+    // It takes no member, patrol or file row.
+    const refused = [
+      await hub.query(`mutation { addPatrolTeamMembers(teamId: "${team.id}", personIds: ["${ids[0]}"]) { id } }`),
+      await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+        i: { teamId: team.id, gridCode: grid, startedAt: '2026-04-11T19:00:00+08:00', endedAt: '2026-04-11T20:00:00+08:00', participantIds: ids },
+      }),
+    ];
+    for (const r of refused) expect(r.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded' });
+    const token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const file = await postImport(hub.gatewayUrl, token, 'patrol-teams', `id,name\n${team.id},改名\n`, `disbanded-${Date.now()}`);
+    expect(file.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'teamDisbanded' }]);
+    const csv = await (await fetch(new URL(`/export/patrol-teams.csv?within=${V}`, hub.gatewayUrl), { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(csv.split('\n').some((l) => l.startsWith(`${team.id},`))).toBe(false);
+  });
+
   it('refuses bad dates and periods with BAD_USER_INPUT', async () => {
     const a = await hub.query(`{ county(code: "623021") { patrolStats(from: "2026-13-01", to: "2026-12-31") { patrols } } }`);
     expect(a.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');

@@ -958,13 +958,13 @@ export type EndReason =
   | 'DEMOLISHED'
   /** 重复登记 a second record of something already registered */
   | 'DUPLICATE'
-  /** 合并 merged into another (并户, houses or groups joined) */
+  /** 合并 merged into another (并户, houses, groups or teams joined) */
   | 'MERGED'
   /** 整户迁出 the household moved away */
   | 'MOVED_OUT'
   /** 户内无人 every member died or was deregistered */
   | 'NO_MEMBERS'
-  /** 调整撤并 the group was reorganised */
+  /** 调整撤并 the group or team was reorganised */
   | 'REORGANISED';
 
 /**
@@ -1883,6 +1883,13 @@ export type Mutation = {
   /** Disbands a 十户联防 group: its households are in no group afterwards; the group is kept as history. */
   disbandJointDefenseGroup: EndedRecord;
   /**
+   * 解散 Disbands a patrol team (reason REORGANISED, MERGED or DUPLICATE): its members leave it, and it leaves the lists,
+   * the forces figures and the exports; its patrols stay, in the figures of their days, and still name it. A disbanded
+   * team takes no member, patrol or change (CONFLICT, rule teamDisbanded). The same disband sent again after a lost
+   * answer answers the team as it ended. Returns the team as it ended.
+   */
+  disbandPatrolTeam: PatrolTeam;
+  /**
    * 销户 Dissolves a household that has no current members (CONFLICT naming
    * them otherwise: move or deregister them first). It leaves its 十户联防
    * group and the registry, kept as history.
@@ -2101,6 +2108,14 @@ export type MutationDeregisterPersonArgs = {
 
 
 export type MutationDisbandJointDefenseGroupArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDisbandPatrolTeamArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   reason: EndReason;
@@ -2481,6 +2496,12 @@ export type PatrolStats = {
 /** 巡防队 A patrol team of the village. */
 export type PatrolTeam = {
   __typename?: 'PatrolTeam';
+  /** The note given when it was disbanded. */
+  endNote?: Maybe<Scalars['String']['output']>;
+  /** 解散原因 Why it was disbanded. */
+  endReason?: Maybe<EndReason>;
+  /** 解散时间 When the team was disbanded (null while it serves). A disbanded team is in no list or count; its patrols still name it. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid the team serves. */
@@ -4503,6 +4524,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   deregisterHouse?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterHouseArgs, 'id' | 'reason' | 'version'>>;
   deregisterPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeregisterPersonArgs, 'id' | 'reason' | 'version'>>;
   disbandJointDefenseGroup?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDisbandJointDefenseGroupArgs, 'id' | 'reason' | 'version'>>;
+  disbandPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationDisbandPatrolTeamArgs, 'id' | 'reason' | 'version'>>;
   dissolveHousehold?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDissolveHouseholdArgs, 'id' | 'reason' | 'version'>>;
   endGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationEndGridStaffArgs, 'id' | 'version'>>;
   endMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationEndMediationCommitteeArgs, 'id' | 'version'>>;
@@ -4590,6 +4612,9 @@ export type PatrolStatsResolvers<ContextType = VillageContext, ParentType extend
 };
 
 export type PatrolTeamResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PatrolTeam'] = ResolversParentTypes['PatrolTeam']> = {
+  endNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['EndReason']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -55,6 +55,7 @@ import { Migration20261205000053DisputeNotes } from './Migration20261205000053Di
 import { Migration20261205000054CorrectionChanges } from './Migration20261205000054CorrectionChanges.ts';
 import { Migration20261205000055DispatchDepartments } from './Migration20261205000055DispatchDepartments.ts';
 import { Migration20261206000056MissedDeadline } from './Migration20261206000056MissedDeadline.ts';
+import { Migration20261206000057PatrolTeamEnd } from './Migration20261206000057PatrolTeamEnd.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -115,4 +116,5 @@ export const migrations = [
   Migration20261205000054CorrectionChanges,
   Migration20261205000055DispatchDepartments,
   Migration20261206000056MissedDeadline,
+  Migration20261206000057PatrolTeamEnd,
 ];

@@ -366,6 +366,12 @@ export const nameOfFormerLink: Rule = rule('nameOfFormerLink', 'BAD_USER_INPUT',
   en: 'is still the name of the resident linked before, and the record now links another resident: give the new resident’s name, or leave it empty to take theirs',
 });
 
+/** A disbanded patrol team (disbandPatrolTeam) takes no change: a team formed again is a new one, with a new external id. */
+export const teamDisbanded: Rule = rule('teamDisbanded', 'CONFLICT', 'id', {
+  zh: '所指巡防队已解散，不能再变更；重新组建请新建巡防队（使用新的外部编号）',
+  en: 'names a disbanded patrol team, which takes no change; form a new team (with a new external id) instead',
+});
+
 /** One post per resident, grid and role: the same resident twice as a grid's informant counts one person twice. */
 export const postHeld: Rule = rule('postHeld', 'CONFLICT', 'role', {
   zh: '该人员在本网格已担任这一职务；同一人在同一网格不能重复任同一职务',

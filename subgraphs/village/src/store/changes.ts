@@ -73,7 +73,18 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
   // `households` is written by the household table's trigger (…41GroupHouseholds), not read from a column.
   JOINT_DEFENSE_GROUP: { ...REGISTRY, external_id: 'externalId', name: 'name', leader_id: 'leader', households: 'households' },
   // `members` is written by the member table's trigger (…40PatrolMembers), not read from a column.
-  PATROL_TEAM: { ...REGISTRY, external_id: 'externalId', name: 'name', kind: 'kind', members: 'members' },
+  PATROL_TEAM: {
+    ...REGISTRY,
+    external_id: 'externalId',
+    name: 'name',
+    kind: 'kind',
+    members: 'members',
+    ended_at: 'endedAt',
+    ended_by: null,
+    ended_by_name: null,
+    end_reason: 'endReason',
+    end_note: 'endNote',
+  },
   PATROL: { ...REGISTRY, team_id: 'team', started_at: 'startedAt', ended_at: 'endedAt', route: 'route', participant_ids: 'participants' },
   // A hazard shows its grid, not its village.
   HAZARD: {

@@ -163,6 +163,8 @@ const KINDS = {
   },
   'patrol-teams': {
     table: 'patrol_team',
+    // A disbanded team is history (…57PatrolTeamEnd), as its lists leave it out.
+    current: 'ended_at is null',
     zh: '巡防队',
     columns: [ROW_ID, EXTERNAL_ID, NAME, named(col('kind', '队伍类型', 'text'), 'PatrolTeamKind'), VILLAGE, GRID, VERSION],
   },

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { PATROL_KINDS } from '../../../../domain/patrol-kinds.ts';
-import { col } from '../../../../platform/sql.ts';
-import { located, recordTable } from './record.ts';
+import { col, command, exec, row, sql, type Db } from '../../../../platform/sql.ts';
+import { instant, located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
-/** Patrol teams (群防群治队伍), table `patrol_team` (migration …02Registry). */
+/**
+ * Patrol teams (群防群治队伍), table `patrol_team` (migration …02Registry). A
+ * disbanded team (…57PatrolTeamEnd) keeps its row with when, by whom and why:
+ * its patrols still name it, but it is in no list and no count of teams.
+ */
 const PatrolTeam = z.object({
   id: col.id,
   name: col.text,
@@ -12,6 +16,11 @@ const PatrolTeam = z.object({
   ...located,
   version: col.id,
   externalId: col.text.nullable(),
+  endedAt: instant.nullable(),
+  endedBy: col.text.nullable(),
+  endedByName: col.text.nullable(),
+  endReason: col.text.nullable(),
+  endNote: col.text.nullable(),
 });
 export type PatrolTeamRow = z.infer<typeof PatrolTeam>;
 
@@ -20,9 +29,22 @@ type PatrolTeamChanges = Record<never, never>;
 
 const table = recordTable<PatrolTeamRow, PatrolTeamChanges>('patrol_team', PatrolTeam, {});
 
+const disband = sql(
+  'patrolTeam.disband',
+  PatrolTeam,
+  `update patrol_team set ended_at = now(), ended_by = ?, ended_by_name = ?, end_reason = ?, end_note = ?, version = version + 1
+    where id = ? and ended_at is null returning *`,
+);
+const releaseMembers = command('patrolTeamMember.releaseAll', 'delete from patrol_team_member where team_id = ?');
+
 export const patrolTeams = {
   ...table,
-  /** A division's patrol teams, of one kind if given. */
+  /** A division's current patrol teams (not disbanded), of one kind if given. */
   list: (scope: Scope, kind?: string | null): ScopedList<PatrolTeamRow> =>
-    scopedList('patrolTeam.list', 'patrol_team', PatrolTeam, scope, kind ? allOf(['t.kind = ?'], [kind]) : {}),
+    scopedList('patrolTeam.list', 'patrol_team', PatrolTeam, scope, allOf(['t.ended_at is null', ...(kind ? ['t.kind = ?'] : [])], kind ? [kind] : [])),
+  /** Disbands a team: its members leave it (the member triggers move its version and file the change), then it ends; the team as it ended. */
+  async disband(db: Db, id: number, e: { by: string; byName: string | null; reason: string; note: string | null }): Promise<PatrolTeamRow | null> {
+    await exec(db, releaseMembers, [id]);
+    return row(db, disband, [e.by, e.byName, e.reason, e.note, id]);
+  },
 };

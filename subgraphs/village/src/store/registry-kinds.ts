@@ -1,6 +1,7 @@
 import {
   alreadyRegistered,
   groupElsewhere,
+  teamDisbanded,
   groupTaken,
   headNotMember,
   headRequired,
@@ -430,6 +431,8 @@ export const TEAM_KIND = keyedKind({
     { column: 'kind', type: 'text', required: true },
   ],
   refs: [],
+  // A row naming a disbanded team, by id or by its external id (which stays its own), changes nothing of it.
+  invariants: [{ rule: teamDisbanded, bad: 'x.target is not null and exists (select 1 from patrol_team e where e.id = x.target and e.ended_at is not null)' }],
 });
 
 /** The statements of each kind's mutations (row-kinds.ts `rowWriter`). */

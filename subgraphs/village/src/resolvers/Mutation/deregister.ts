@@ -7,9 +7,11 @@ import { households } from '../../store/household.ts';
 import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { lifeCycle, type EndedKind, type Ending, type TieRow } from '../../store/life-cycle.ts';
+import { patrolTeams } from '../../store/patrol-team.ts';
 import { persons } from '../../store/person.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
+import { currentTeam } from './patrol-team.ts';
 import { checkVersion, forWrite, tx } from './write.ts';
 
 /**
@@ -32,20 +34,25 @@ const REASON_ZH: Record<string, string> = {
   REORGANISED: '调整撤并',
 };
 
-/** The reasons each kind of record may end for. */
-const REASONS_OF: Record<EndedKind, readonly EndReason[]> = {
+/** The kinds of record that end: those that leave their table, and a patrol team, which stays in it disbanded. */
+type EndingKind = EndedKind | 'PATROL_TEAM';
+
+/** The reasons each kind of record may end for (a patrol team's, the column's check in …57PatrolTeamEnd). */
+const REASONS_OF: Record<EndingKind, readonly EndReason[]> = {
   HOUSEHOLD: ['MOVED_OUT', 'MERGED', 'NO_MEMBERS', 'DUPLICATE'],
   HOUSE: ['DEMOLISHED', 'MERGED', 'DUPLICATE'],
   JOINT_DEFENSE_GROUP: ['REORGANISED', 'MERGED', 'DUPLICATE'],
+  PATROL_TEAM: ['REORGANISED', 'MERGED', 'DUPLICATE'],
 };
 
-const KIND_NAME: Record<EndedKind, { zh: string; en: string }> = {
+const KIND_NAME: Record<EndingKind, { zh: string; en: string }> = {
   HOUSEHOLD: { zh: '户', en: 'a household' },
   HOUSE: { zh: '房屋', en: 'a house' },
   JOINT_DEFENSE_GROUP: { zh: '十户联防组', en: 'a joint-defense group' },
+  PATROL_TEAM: { zh: '巡防队', en: 'a patrol team' },
 };
 
-function checkReason(kind: EndedKind, reason: EndReason): void {
+function checkReason(kind: EndingKind, reason: EndReason): void {
   const allowed = REASONS_OF[kind];
   if (allowed.includes(reason)) return;
   throw badInput(
@@ -198,5 +205,15 @@ export const lifeCycleMutations = {
       for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(ctx.caller, h.divisionCode);
       await lifeCycle.releaseHouseholds(em, g.id);
       return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, ending(ctx.caller, reason, note));
+    }),
+  disbandPatrolTeam: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const team = await forWrite(em, ctx.caller, patrolTeams, id, 'patrolTeam');
+      // The same disband sent again after its answer was lost: the team as it ended (its version has moved on).
+      if (team.endedAt && team.endedBy === ctx.caller.subject && version < team.version) return team;
+      currentTeam(team);
+      checkVersion(team.version, version);
+      checkReason('PATROL_TEAM', reason);
+      return (await patrolTeams.disband(em, team.id, ending(ctx.caller, reason, note)))!;
     }),
 } satisfies MutationResolvers;

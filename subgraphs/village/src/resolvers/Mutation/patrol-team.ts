@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
-import { formatDate, parseId } from '../../../../../platform/scalars.ts';
+import { chinaTime, formatDate, parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { TEAMS } from '../../registry/kinds.ts';
 import { FORCES_MIN_AGE } from '../../registry/rules.ts';
@@ -57,6 +57,22 @@ export async function gridInVillage(
   }
   const [only] = all;
   return { villageCode: village, gridCode: only!.code, countyCode: only!.countyCode };
+}
+
+/**
+ * The team, refused (CONFLICT) once disbanded: it takes no member and no patrol, and a disband is not undone (a team
+ * formed again is a new team). Its patrols before the end stay, in their days' figures.
+ */
+export function currentTeam(team: PatrolTeamRow): PatrolTeamRow {
+  if (!team.endedAt) return team;
+  const at = chinaTime(team.endedAt).slice(0, 16).replace('T', ' ');
+  throw conflict(
+    {
+      zh: `巡防队 ${team.id}（${team.name}）已于 ${at} 解散，不能再变更或登记巡逻；重新组建请新建巡防队。`,
+      en: `Patrol team ${team.id} (${team.name}) was disbanded at ${at} and takes no further change or patrol; form a new team instead.`,
+    },
+    { argument: 'teamId', rule: 'teamDisbanded', endedAt: chinaTime(team.endedAt) },
+  );
 }
 
 /** The people `personIds` names, each one the caller holds; NOT_FOUND naming the first that is not (`argument`: the list). */
@@ -119,13 +135,13 @@ export const patrolTeamMutations = {
   }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
-      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
+      const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' }));
       await addMembers(em, ctx.caller, team, personIds);
       return afterMembers(em, team.id);
     }),
   removePatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
-      const team = await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' });
+      const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' }));
       // A person who is not a member is left as they are (a retry of a removal that went through); an id that names no
       // one is a mistake, told as adding one is.
       const { ids } = await peopleNamed(em, ctx.caller, personIds, 'personIds');

@@ -7,7 +7,7 @@ import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
-import { gridInVillage } from './patrol-team.ts';
+import { currentTeam, gridInVillage } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
 
 /** A point in time to the minute, as China's clocks read it (2026-12-04 20:30). */
@@ -27,7 +27,7 @@ export const patrolMutations = {
   recordPatrol: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
       // Locked: two recordings of one team's patrol (a retry racing the first) are judged one after the other.
-      const team = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' });
+      const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' }));
       const start = instant(input.startedAt);
       const end = instant(input.endedAt);
       if (!(end > start))
