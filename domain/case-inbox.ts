@@ -1,3 +1,5 @@
+import { CLOSED } from './case-engine.ts';
+
 /**
  * The inbox of a level above the village: a township's or county's records of
  * the cases escalated to it (`township_case` and `county_case` share these
@@ -20,17 +22,34 @@ export interface InboxCase {
 export const contactByOf = (c: InboxCase): Date => new Date(new Date(c.receivedAt).getTime() + c.contactMinutes * 60_000);
 
 /**
+ * A list by deadline pages on one time (platform/pagination.ts), so a case
+ * with no deadline running, done at its level, is moved about a thousand
+ * years on (in hours, so TypeScript and PostgreSQL agree to the
+ * millisecond): after every case with one, in the order of its old settle
+ * deadline, rather than above the overdue ones by that long-past date.
+ */
+const DONE_LATER_HOURS = 8_766_000;
+export const doneLaterSql = (time: string): string => `(${time} + interval '${DONE_LATER_HOURS} hours')`;
+const doneLater = (time: Date): Date => new Date(time.getTime() + DONE_LATER_HOURS * 3_600_000);
+
+/** Statuses in which a township's or county's record is done (CLOSED of either level: a county record is never ESCALATED). */
+const DONE: readonly string[] = CLOSED.TOWNSHIP;
+
+/**
  * When the case falls due next (the DUE_FIRST order): its contact deadline
  * while it waits to be accepted (RECEIVED), or its settle deadline if that
- * comes first; else its settle deadline. `INBOX_DUE_SQL` in SQL.
+ * comes first; its settle deadline while it is handled; after every such
+ * case once done at the level. `INBOX_DUE_SQL` in SQL.
  */
 export function dueAtOf(c: InboxCase): Date {
   const settle = new Date(c.settleBy);
+  if (DONE.includes(c.status)) return doneLater(settle);
   if (c.status !== 'RECEIVED') return settle;
   const contact = contactByOf(c);
   return contact < settle ? contact : settle;
 }
-export const INBOX_DUE_SQL = `(case when status = 'RECEIVED' then least(received_at + contact_minutes * interval '1 minute', settle_by) else settle_by end)`;
+export const INBOX_DUE_SQL = `(case when status in (${DONE.map((s) => `'${s}'`).join(', ')}) then ${doneLaterSql('settle_by')}
+  when status = 'RECEIVED' then least(received_at + contact_minutes * interval '1 minute', settle_by) else settle_by end)`;
 
 /**
  * Overdue at the level as `isOverdue` (case-engine.ts) says: past the settle

@@ -171,8 +171,8 @@ export function parsePhone(raw: string, name = 'phone'): string {
 function masked(raw: string, name: string) {
   return badInput(
     {
-      zh: `${name}“${quote(raw)}”是脱敏后的号码（导出时没有个人信息 pii 权限）：请用有 pii 权限的账号重新导出后再导入，或从文件中删去此列。`,
-      en: `${name} "${quote(raw)}" is masked (the file was exported without the pii scope): export it again with pii, or drop the column from the file.`,
+      zh: `${name}“${quote(raw)}”是脱敏后的号码（没有个人信息 pii 权限时看到的形式），不是完整号码：请填写完整号码；来自导出文件的，请用有 pii 权限的账号重新导出，或从文件中删去此列。`,
+      en: `${name} "${quote(raw)}" is masked (as shown without the pii scope), not a whole number: give the whole number; in a file from an export, export again with pii or drop the column.`,
     },
     { argument: name, rule: 'maskedValue' },
   );

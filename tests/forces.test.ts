@@ -224,6 +224,15 @@ describe('grid staff (网格力量 1+3+N)', () => {
     // from another version is not this one, and the record is no longer there to end.
     expect(ok(await endStaff(worker.id, worker.version)).endGridStaff).toEqual(ended);
     expect(err(await endStaff(worker.id, worker.version + 1)).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // Another caller of the same county (and the same display name) did not send it, so it is not theirs to be told.
+    const colleague = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read', 'write'], subject: `forces-colleague-${RUN}` });
+    expect(err(await endStaff(worker.id, worker.version, colleague)).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // Nor is an end for another reason the same end.
+    const otherReason = await hub.queryAs(writer, `mutation($id: ID!, $v: Int!) { endGridStaff(id: $id, version: $v, reason: "退休") { id } }`, {
+      id: worker.id,
+      v: worker.version,
+    });
+    expect(err(otherReason).extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect(after.village.gridWorkers).toBe((await forcesOf(V)).village.gridWorkers);
 
     // Two workers for the grid in one file: the first is taken, the second refused like a second form.

@@ -355,6 +355,15 @@ describe('registry writes (in 卓尼县)', () => {
       `stale-${Date.now()}`,
     );
     expect(stale.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'staleVersion', field: 'version' }]);
+    // So is the household's own row from before the move (it was told that a household moves with its members).
+    const staleHousehold = await postImport(
+      hub.gatewayUrl,
+      await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] }),
+      'households',
+      `id,version,grid_code\n${h!.id},${h!.version},${h!.grid.code}\n`,
+      `stale-household-${Date.now()}`,
+    );
+    expect(staleHousehold.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'staleVersion', field: 'version' }]);
   });
 
   it('moves a household to another grid of its village keeping its address, house and members’ own addresses; to another village, leaves them', async () => {

@@ -56,6 +56,13 @@ describe('a subgraph going away', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       const body = (await res.json()) as GraphQLResponse<unknown>;
       expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', retryable: true, correlationId: expect.any(String) });
+      // A report the gateway builds from the village's figures says the same.
+      const report = await fetch(new URL('/reports/disputes.csv?level=village&within=623021200&period=2026', hub.gatewayUrl), {
+        headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' },
+      });
+      expect(report.status).toBe(503);
+      expect(report.headers.get('retry-after')).toBe('1');
+      expect(((await report.json()) as GraphQLResponse<unknown>).errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', retryable: true });
     } finally {
       await hub.restartSubgraph('village');
     }

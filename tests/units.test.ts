@@ -374,7 +374,7 @@ describe('citizen ID numbers (GB 11643)', () => {
     ])
       expect(parsePhone(raw!)).toBe(want);
     // An export taken without pii shows phones masked: said so, not "not a mobile".
-    expect(english(() => parsePhone('185****5284'))).toContain('is masked (the file was exported without the pii scope)');
+    expect(english(() => parsePhone('185****5284'))).toContain('is masked (as shown without the pii scope), not a whole number');
     for (const raw of ['0000-0000000', '0931-1234567', '0123456789', '12345678901', '0931-812345'])
       expect(english(() => parsePhone(raw))).toContain('is not a mainland mobile');
   });

@@ -292,7 +292,12 @@ async function run(
   if (age && cached !== undefined) age.seconds = Math.max(age.seconds, cached);
   if (errors?.length) {
     const code = String(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-    const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : code === 'SERVICE_UNAVAILABLE' ? 503 : 502;
+    // A database or a subgraph that did not answer: the report may be asked for again shortly, as the API tells.
+    if (code === 'SERVICE_UNAVAILABLE' || code === 'SUBGRAPH_UNAVAILABLE') {
+      const { retryable, correlationId } = errors[0]!.extensions ?? {};
+      throw new HttpError(503, code, saidOf(errors[0]!), { retryable: retryable ?? true, ...(correlationId ? { correlationId } : {}) }, { 'retry-after': '1' });
+    }
+    const status = code === 'FORBIDDEN' ? 403 : code === 'BAD_USER_INPUT' ? 400 : 502;
     throw new HttpError(status, code, saidOf(errors[0]!));
   }
   return data ?? {};

@@ -1,4 +1,5 @@
 import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
+import { doneLaterSql } from '../../../../domain/case-inbox.ts';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
@@ -10,17 +11,22 @@ export const OVERDUE_SQL = `(
 
 /**
  * When a case falls due next, from the deadlines OVERDUE_SQL reads: contact for a case not yet accepted, the reply
- * for a resolved one awaiting its rating, else settle (the DUE_FIRST order; an overdue case sorts before every case
- * not yet due). Over `t`.
+ * for a resolved one awaiting its rating, else settle. Over `t`.
  */
-export const DUE_SQL = `(case when t.status = 'REPORTED' then least(t.contact_by, t.settle_by)
+const NEXT_DEADLINE_SQL = `(case when t.status = 'REPORTED' then least(t.contact_by, t.settle_by)
   when t.status = 'RESOLVED' and t.reply_by is not null then t.reply_by else t.settle_by end)`;
 
 /**
  * The same deadline, only while one runs (a case open, or resolved and awaiting its rating), else null: when
  * `overdue` would count a case not yet overdue without any write (the statistics' cache, store/stats.ts).
  */
-export const RUNNING_DEADLINE_SQL = `(case when t.status in (${list(OPEN_STATUSES)}) or (t.status = 'RESOLVED' and t.reply_by is not null) then ${DUE_SQL} end)`;
+export const RUNNING_DEADLINE_SQL = `(case when t.status in (${list(OPEN_STATUSES)}) or (t.status = 'RESOLVED' and t.reply_by is not null) then ${NEXT_DEADLINE_SQL} end)`;
+
+/**
+ * The DUE_FIRST order's time: the running deadline, so an overdue case sorts before every case not yet due; a case
+ * with none running (closed, rated, declined) after all of them (`doneLaterSql`, domain/case-inbox.ts).
+ */
+export const DUE_SQL = `coalesce(${RUNNING_DEADLINE_SQL}, ${doneLaterSql('t.settle_by')})`;
 
 /** Whether a resolved case's reply deadline has passed: the parties' time to rate it has run out (it is overdue until rated or closed). */
 export function replyWindowOver(d: { status: string; replyBy: Date | string | null }, now = new Date()): boolean {

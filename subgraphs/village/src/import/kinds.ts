@@ -244,7 +244,8 @@ export const KINDS: Record<KindName, ImportKind> = {
   },
   'patrol-teams': {
     ...KIND_SQL['patrol-teams'],
-    columns: ['version', 'id', 'grid_code', 'village_code', 'external_id', 'name', 'kind'],
+    // member_ids, as the export writes them, is read only: members change by addPatrolTeamMembers and removePatrolTeamMembers.
+    columns: ['version', 'id', 'grid_code', 'village_code', 'external_id', 'name', 'kind', 'member_ids'],
     required: [],
     keyColumns: VILLAGE_KEYS('external_id'),
     parse: registryRow(KIND_SQL['patrol-teams'].row, teamFields, ['grid_code', 'external_id']),

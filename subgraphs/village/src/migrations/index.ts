@@ -56,6 +56,7 @@ import { Migration20261205000054CorrectionChanges } from './Migration20261205000
 import { Migration20261205000055DispatchDepartments } from './Migration20261205000055DispatchDepartments.ts';
 import { Migration20261206000056MissedDeadline } from './Migration20261206000056MissedDeadline.ts';
 import { Migration20261206000057PatrolTeamEnd } from './Migration20261206000057PatrolTeamEnd.ts';
+import { Migration20261206000058EndedBySubject } from './Migration20261206000058EndedBySubject.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -117,4 +118,5 @@ export const migrations = [
   Migration20261205000055DispatchDepartments,
   Migration20261206000056MissedDeadline,
   Migration20261206000057PatrolTeamEnd,
+  Migration20261206000058EndedBySubject,
 ];

@@ -166,7 +166,22 @@ const KINDS = {
     // A disbanded team is history (…57PatrolTeamEnd), as its lists leave it out.
     current: 'ended_at is null',
     zh: '巡防队',
-    columns: [ROW_ID, EXTERNAL_ID, NAME, named(col('kind', '队伍类型', 'text'), 'PatrolTeamKind'), VILLAGE, GRID, VERSION],
+    columns: [
+      ROW_ID,
+      EXTERNAL_ID,
+      NAME,
+      named(col('kind', '队伍类型', 'text'), 'PatrolTeamKind'),
+      VILLAGE,
+      GRID,
+      VERSION,
+      // Read only, last: the members' registry ids, `A;B` as lists are written (members change by addPatrolTeamMembers).
+      col(
+        'member_ids',
+        '队员系统编号',
+        'text',
+        () => `(select coalesce(string_agg(m.person_id::text, ';' order by m.person_id), '') from patrol_team_member m where m.team_id = patrol_team.id)`,
+      ),
+    ],
   },
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
   'grid-staff': {

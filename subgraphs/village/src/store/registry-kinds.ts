@@ -78,7 +78,7 @@ interface KeyedSpec {
   refs: readonly Ref[];
   /** The rule for a row that names another village's grid. */
   moves?: Rule;
-  /** Checks of the kind's own invariants, after the references and before the version. */
+  /** Checks of the kind's own invariants, after the references. */
   invariants?: readonly RowCheck[];
   /** Staged columns only a form fills (a file's row leaves them null), carried to `n` for the invariants. */
   formOnly?: readonly StageColumn[];
@@ -224,6 +224,9 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
       when: (b) => b.targets > 1,
     },
     { rule: alreadyRegistered(spec.key, spec.what), bad: 'x.register and x.target is not null', when: some('register') },
+    // A row read at an older version is told so before any rule its old copy could not foresee (a household moved
+    // since is not the row's mistake), as the residents' rows are (resident-kind.ts).
+    { ...staleVersionCheck(staleVersion, 'x.version_given'), when: some('version') },
     ...required_.map((c): RowCheck => ({ rule: required(c.column), bad: `x.target is null and x.${c.column} is null`, when: (b) => b.news > 0 })),
     {
       rule: spec.moves ?? staysInVillage(spec.what),
@@ -241,7 +244,6 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
     },
     ...spec.refs.flatMap(refChecks),
     ...(spec.invariants ?? []),
-    { ...staleVersionCheck(staleVersion, 'x.version_given'), when: some('version') },
   ];
 }
 

@@ -388,13 +388,23 @@ export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule
  */
 /**
  * The record `id` as its end left it in `<table>_ended`, when that end came
- * from `version` (the ended row holds the next) by `by`: the same end sent
- * again after its answer was lost, answered with the ended record rather than
- * told the record is not there.
+ * from `version` (the ended row holds the next), by the transaction's caller
+ * (`ended_by_subject`, …58EndedBySubject) and for the same reason: the same
+ * end sent again after its answer was lost, answered with the ended record
+ * rather than told the record is not there.
  */
-export function endedAgain<R>(name: string, table: string, shape: z.ZodType<R>): (db: Db, id: number, version: number, by: string) => Promise<R | null> {
-  const st = sql(name, shape, `select * from ${table}_ended where id = ? and version = ? and ended_by = ?`);
-  return (db, id, version, by) => row(db, st, [id, version + 1, by]);
+export function endedAgain<R>(
+  name: string,
+  table: string,
+  shape: z.ZodType<R>,
+): (db: Db, id: number, version: number, reason: string | null) => Promise<R | null> {
+  const st = sql(
+    name,
+    shape,
+    `select * from ${table}_ended
+      where id = ? and version = ? and ended_by_subject = nullif(current_setting('hub.subject', true), '') and end_reason is not distinct from ?`,
+  );
+  return (db, id, version, reason) => row(db, st, [id, version + 1, reason]);
 }
 
 export function endRecords<R>(name: string, table: string, shape: z.ZodType<R>, columns: readonly string[], where: string): Sql<R> {

@@ -47,7 +47,7 @@ export const gridStaffMutations = {
   updateGridStaff: (_, { id, version, input }, ctx) => tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id), version)),
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
-      const again = await gridStaff.endedAgain(em, parseId(id, 'id'), version, ctx.caller.name || ctx.caller.subject);
+      const again = await gridStaff.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
       if (again) {
         requireWrite(ctx.caller, again.villageCode);
         return again;

@@ -74,7 +74,7 @@ export const mediationMutations = {
     tx(ctx, async (em) => saveCommittee(em, ctx.caller, input, await committee(em, ctx.caller, id), version)),
   endMediationCommittee: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
-      const again = await mediationCommittees.endedAgain(em, parseId(id, 'id'), version, by(ctx.caller));
+      const again = await mediationCommittees.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
       if (again) {
         requireWrite(ctx.caller, again.villageCode);
         return again;
@@ -90,7 +90,7 @@ export const mediationMutations = {
   updateMediator: (_, { id, version, input }, ctx) => tx(ctx, async (em) => saveMediator(em, ctx.caller, input, await mediator(em, ctx.caller, id), version)),
   endMediator: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
-      const again = await mediators.endedAgain(em, parseId(id, 'id'), version, by(ctx.caller));
+      const again = await mediators.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
       if (again) {
         requireWrite(ctx.caller, again.villageCode);
         return again;
