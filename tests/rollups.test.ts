@@ -33,7 +33,7 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
            (select count(*) from grid g where g.village_code = v.code) as grids,
            (select count(*) from grid_staff s where s.village_code = v.code and role = 'GRID_WORKER') as grid_workers,
            (select count(*) from joint_defense_group j where j.village_code = v.code) as joint_defense_groups,
-           (select count(*) from patrol_team t where t.village_code = v.code) as patrol_teams,
+           (select count(*) from patrol_team t where t.village_code = v.code and t.ended_at is null) as patrol_teams,
            (select count(distinct person_id) from patrol_team_member m where m.village_code = v.code) as patrol_members,
            (select coalesce(sum(array_length(tags, 1)), 0) from person p where p.village_code = v.code and status = 'ACTIVE') as tag_total
          from village v where v.county_code = $1)
@@ -89,7 +89,8 @@ describe('patrol teams by kind (红袖标 and the rest)', () => {
     try {
       const r = await c.query(
         `select t.kind, count(distinct t.id)::int as teams, count(distinct m.person_id)::int as members
-           from patrol_team t left join patrol_team_member m on m.team_id = t.id where t.village_code like $1 || '%' group by 1`,
+           from patrol_team t left join patrol_team_member m on m.team_id = t.id
+          where t.village_code like $1 || '%' and t.ended_at is null group by 1`,
         [code],
       );
       return new Map(r.rows.map((x) => [x.kind as string, { teams: x.teams as number, members: x.members as number }]));
@@ -139,6 +140,20 @@ describe('patrol teams by kind (红袖标 and the rest)', () => {
     expect(red(after.county).teams).toBe(red(before.county).teams + 1);
     await check(after.county, '623022');
     await check(after.village, VILLAGE);
+    // Disbanded, it leaves the counts (its row stays, for its patrols): the figures and the raw facts still agree.
+    const id = (made.data as { createPatrolTeam: { id: string } }).createPatrolTeam.id;
+    const team = await hub.queryAs<{ patrolTeam: { version: number } | null }>(writer, `{ patrolTeam(id: "${id}") { version } }`);
+    const ended = await hub.queryAs(
+      writer,
+      `mutation { disbandPatrolTeam(id: "${id}", version: ${team.data!.patrolTeam!.version}, reason: DUPLICATE) { endedAt } }`,
+    );
+    expect(ended.errors).toBeUndefined();
+    const gone = await read();
+    expect(red(gone.village).teams).toBe(red(before.village).teams);
+    expect(red(gone.county).teams).toBe(red(before.county).teams);
+    await check(gone.county, '623022');
+    await check(gone.village, VILLAGE);
+    expect(await mismatches('623022')).toEqual({ village: [], days: [] });
   });
 });
 
