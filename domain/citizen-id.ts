@@ -100,10 +100,12 @@ export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): Par
   }
   const expected = checkCharacter(id.slice(0, 17));
   if (id[17] !== expected) {
+    // A spreadsheet keeps 15 significant digits of a number: the ID number comes back with its last three as 000.
+    const rounded = id.endsWith('000');
     throw fail(
       'idNumberCheckCharacter',
-      `its check character is ${id[17]} but the first 17 digits give ${expected}`,
-      `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}`,
+      `its check character is ${id[17]} but the first 17 digits give ${expected}${rounded ? '; ending in 000, it may have been rounded by a spreadsheet that took the column for numbers (set it to text and type the number again)' : ''}`,
+      `校验码为 ${id[17]}，但按前 17 位计算应为 ${expected}${rounded ? '；末三位为 000，可能被表格程序当作数字截断了（请把该列设为文本格式后重新填写）' : ''}`,
     );
   }
   return { idNumber: id, addressCode, birthDate, gender: Number(id[16]) % 2 === 1 ? 'MALE' : 'FEMALE' };
@@ -149,6 +151,15 @@ export function phoneDigits(raw: string): string {
 /** Mainland mobile (1 + 10 digits) or a landline with its area code, normalised by `phoneDigits`. */
 export function parsePhone(raw: string, name = 'phone'): string {
   if (raw.includes('*')) throw masked(raw, name);
+  if (/^\s*\d(\.\d+)?E\+?\d+\s*$/i.test(raw)) {
+    throw badInput(
+      {
+        zh: `${name}“${quote(raw)}”被表格程序当成了数字（科学计数法），号码已丢失：请把该列设为文本格式后重新填写。`,
+        en: `${name} "${quote(raw)}" was turned into a number (scientific notation) by a spreadsheet and lost: set the column to text and type the number again.`,
+      },
+      { argument: name, rule: 'phoneAsNumber' },
+    );
+  }
   const p = phoneDigits(raw);
   // A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
   // starts with 2–9 (0 begins a long-distance call and 1 the special services).

@@ -375,6 +375,9 @@ describe('citizen ID numbers (GB 11643)', () => {
       expect(parsePhone(raw!)).toBe(want);
     // An export taken without pii shows phones masked: said so, not "not a mobile".
     expect(english(() => parsePhone('185****5284'))).toContain('is masked (as shown without the pii scope), not a whole number');
+    expect(english(() => parsePhone('1.54231E+10'))).toContain('was turned into a number (scientific notation)');
+    // An ID number a spreadsheet rounded to 15 significant digits ends in 000: the refusal says what probably happened.
+    expect(english(() => parseCitizenId('623021197308102000'))).toMatch(/check character .*rounded by a spreadsheet/);
     for (const raw of ['0000-0000000', '0931-1234567', '0123456789', '12345678901', '0931-812345'])
       expect(english(() => parsePhone(raw))).toContain('is not a mainland mobile');
   });
