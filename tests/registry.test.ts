@@ -634,6 +634,51 @@ describe('registry writes (in 卓尼县)', () => {
     expect(csv.split('\n').some((l) => l.startsWith(`${team.id},`))).toBe(false);
   });
 
+  it('voids a patrol entered by mistake: out of the lists and its day’s figures with its hazards, kept as history', async () => {
+    const V = '623022100001';
+    const people = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "${V}") { residents(first: 2, filter: { minAge: 25, maxAge: 55 }) { nodes { id } } } }`,
+    );
+    const ids = people.data!.village.residents.nodes.map((p) => p.id).reverse();
+    const made = await hub.query<{ createPatrolTeam: { id: string } }>(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: V, gridCode: grid, name: `作废测试巡逻队${Date.now()}`, kind: 'VOLUNTEER', memberIds: ids },
+    });
+    expect(made.errors).toBeUndefined();
+    const team = made.data!.createPatrolTeam.id;
+    type Stats = { village: { patrolStats: { patrols: number; hazardsFound: number } } };
+    const day = async () =>
+      (await hub.query<Stats>(`{ village(code: "${V}") { patrolStats(from: "2026-06-20", to: "2026-06-20") { patrols hazardsFound } } }`)).data!.village
+        .patrolStats;
+    const before = await day();
+    const record = (startedAt: string, endedAt: string) =>
+      hub.query<{ recordPatrol: { id: string; hazards: { id: string }[] } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id hazards { id } } }`, {
+        i: { teamId: team, gridCode: grid, startedAt, endedAt, participantIds: ids, hazards: [{ kind: 'FIRE', description: '柴草堆放', gridCode: grid }] },
+      });
+    const wrong = (await record('2026-06-20T19:00:00+08:00', '2026-06-20T20:00:00+08:00')).data!.recordPatrol;
+    expect(await day()).toEqual({ patrols: before.patrols + 1, hazardsFound: before.hazardsFound + 1 });
+
+    const VOID = `mutation { voidPatrol(id: "${wrong.id}", reason: "日期录错，应为6月21日") { id startedAt hazards { id } } }`;
+    const voided = await hub.query<{ voidPatrol: { id: string; startedAt: string; hazards: unknown[] } }>(VOID);
+    expect(voided.errors).toBeUndefined();
+    expect(voided.data!.voidPatrol).toMatchObject({ id: wrong.id, hazards: [] });
+    expect(await day()).toEqual(before);
+    expect((await hub.query<{ hazard: unknown }>(`{ hazard(id: "${wrong.hazards[0]!.id}") { id } }`)).data!.hazard).toBeNull();
+    // Sent again after a lost answer: the patrol as voided; for another reason it is not that void, and the patrol is gone.
+    expect((await hub.query<{ voidPatrol: { id: string } }>(VOID)).data!.voidPatrol.id).toBe(wrong.id);
+    const other = await hub.query(`mutation { voidPatrol(id: "${wrong.id}", reason: "另一原因") { id } }`);
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // The corrected patrol takes its place, as the voided one no longer overlaps anything.
+    expect((await record('2026-06-20T19:00:00+08:00', '2026-06-20T20:00:00+08:00')).errors).toBeUndefined();
+    // A patrol whose hazard is being rectified stands: the hazard was found.
+    const kept = (await record('2026-06-20T21:00:00+08:00', '2026-06-20T22:00:00+08:00')).data!.recordPatrol;
+    expect((await hub.query(`mutation { rectifyHazard(id: "${kept.hazards[0]!.id}", version: 1) { status } }`)).errors).toBeUndefined();
+    const refused = await hub.query(`mutation { voidPatrol(id: "${kept.id}", reason: "误录") { id } }`);
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', hazardIds: [kept.hazards[0]!.id] });
+    const blank = await hub.query(`mutation { voidPatrol(id: "${kept.id}", reason: " ") { id } }`);
+    expect(blank.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+    expect(await day()).toEqual({ patrols: before.patrols + 2, hazardsFound: before.hazardsFound + 2 });
+  });
+
   it('refuses bad dates and periods with BAD_USER_INPUT', async () => {
     const a = await hub.query(`{ county(code: "623021") { patrolStats(from: "2026-13-01", to: "2026-12-31") { patrols } } }`);
     expect(a.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');

@@ -203,6 +203,19 @@ describe('roll-ups always equal a count of the raw facts', () => {
       },
     });
     expect(patrol.errors).toBeUndefined();
+    // A patrol voided (entered by mistake) leaves its day's figures with its hazard.
+    const mistake = await q<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: {
+        teamId: t.id,
+        gridCode: '623022100003001',
+        startedAt: '2026-05-02T20:00:00+08:00',
+        endedAt: '2026-05-02T21:00:00+08:00',
+        participantIds: [t.members[0]!.id],
+        hazards: [{ kind: 'FLOOD', description: '渠道堵塞', gridCode: '623022100003001' }],
+      },
+    });
+    expect(mistake.errors).toBeUndefined();
+    expect((await q(`mutation { voidPatrol(id: "${mistake.data!.recordPatrol.id}", reason: "误录") { id } }`)).errors).toBeUndefined();
     type Version = { id: string; version: number };
     const d = await q<Record<string, Version>>(
       `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "rollup-${Date.now()}") { id version } }`,

@@ -1998,6 +1998,13 @@ export type Mutation = {
   updateSite: Site;
   /** Verifies a rectified hazard (RECTIFIED → VERIFIED). */
   verifyHazard: Hazard;
+  /**
+   * 作废 Voids a patrol entered by mistake (the wrong team, day or people): it leaves the lists and its day's figures
+   * with the hazards it reported, and is kept as history with them, when, by whom and why. Refused (CONFLICT) once one
+   * of its hazards is being or has been rectified: that hazard stands as found. The same void sent again after a lost
+   * answer (same caller, same reason) answers the patrol as voided. Returns the patrol as it was.
+   */
+  voidPatrol: Patrol;
 };
 
 
@@ -2361,6 +2368,12 @@ export type MutationUpdateSiteArgs = {
 export type MutationVerifyHazardArgs = {
   id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationVoidPatrolArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 /** Relay page information. */
@@ -4561,6 +4574,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input' | 'version'>>;
   updateSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationUpdateSiteArgs, 'id' | 'input' | 'version'>>;
   verifyHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationVerifyHazardArgs, 'id' | 'version'>>;
+  voidPatrol?: Resolver<ResolversTypes['Patrol'], ParentType, ContextType, RequireFields<MutationVoidPatrolArgs, 'id' | 'reason'>>;
 };
 
 export type PageInfoResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

@@ -57,6 +57,7 @@ import { Migration20261205000055DispatchDepartments } from './Migration202612050
 import { Migration20261206000056MissedDeadline } from './Migration20261206000056MissedDeadline.ts';
 import { Migration20261206000057PatrolTeamEnd } from './Migration20261206000057PatrolTeamEnd.ts';
 import { Migration20261206000058EndedBySubject } from './Migration20261206000058EndedBySubject.ts';
+import { Migration20261206000059PatrolVoid } from './Migration20261206000059PatrolVoid.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -119,4 +120,5 @@ export const migrations = [
   Migration20261206000056MissedDeadline,
   Migration20261206000057PatrolTeamEnd,
   Migration20261206000058EndedBySubject,
+  Migration20261206000059PatrolVoid,
 ];

@@ -36,6 +36,28 @@ const busy = sql(
       and team_id <> ? and participant_ids && array[?]::int[] order by started_at limit 1`,
 );
 
+/**
+ * 作废: the patrol moves to `patrol_voided` with its hazards (…59PatrolVoid), who voided it and why; the voided
+ * patrol. The hazards leave first (they reference the patrol); the tables' triggers follow both deletions.
+ */
+const voidPatrol = sql(
+  'patrol.void',
+  Patrol,
+  `with h as (delete from hazard where patrol_id = ? returning *),
+        gone as (delete from patrol where id = ? returning *)
+   insert into patrol_voided (id, team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code, hazards, voided_by, voided_by_name, reason)
+   select g.id, g.team_id, g.started_at, g.ended_at, g.route, g.participant_ids, g.village_code, g.grid_code, g.county_code,
+          coalesce((select jsonb_agg(to_jsonb(h) order by h.id) from h), '[]'), ?, ?, ? from gone g
+   returning id, team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code`,
+);
+/** The patrol as the same void, sent again by the same caller after its answer was lost, left it. */
+const voidedAgain = sql(
+  'patrol.voidedAgain',
+  Patrol,
+  `select id, team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code from patrol_voided
+    where id = ? and voided_by = nullif(current_setting('hub.subject', true), '') and reason = ?`,
+);
+
 export interface NewPatrol extends Location {
   teamId: number;
   startedAt: Date;
@@ -46,6 +68,13 @@ export interface NewPatrol extends Location {
 
 export const patrols = {
   byIds: table.byIds,
+  byId: table.byId,
+  lock: table.lock,
+  /** Voids the patrol and its hazards (moved to `patrol_voided`); the voided patrol. */
+  void: async (db: Db, id: number, by: { subject: string; name: string | null }, reason: string): Promise<PatrolRow> =>
+    (await row(db, voidPatrol, [id, id, by.subject, by.name, reason]))!,
+  /** The patrol as the same void, by this transaction's caller for this reason, left it; null if there was none. */
+  voidedAgain: (db: Db, id: number, reason: string): Promise<PatrolRow | null> => row(db, voidedAgain, [id, reason]),
   async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
     return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
   },

@@ -1,5 +1,6 @@
 import { badInput, conflict } from '../../../../../domain/errors.ts';
 import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
+import { requireWrite } from '../../../../../platform/caller.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers, PatrolHazardInput } from '../../generated/resolvers.ts';
 import { hazards } from '../../store/hazard.ts';
@@ -137,5 +138,28 @@ export const patrolMutations = {
         });
       }
       return patrol;
+    }),
+  voidPatrol: (_, { id, reason }, ctx) =>
+    tx(ctx, async (em) => {
+      const why = text(reason, 'reason', 500);
+      const patrolId = parseId(id, 'id');
+      const again = await patrols.voidedAgain(em, patrolId, why);
+      if (again) {
+        requireWrite(ctx.caller, again.gridCode);
+        return again;
+      }
+      const patrol = await forWrite(em, ctx.caller, patrols, id, 'patrol');
+      // A hazard being rectified, or already rectified, stands as found: the patrol that found it is no mistake to undo.
+      const acted = (await hazards.ofPatrols(em, [patrol.id])).filter((h) => h.status !== 'REPORTED');
+      if (acted.length) {
+        throw conflict(
+          {
+            zh: `巡逻 ${patrol.id} 上报的隐患（编号 ${acted.map((h) => h.id).join('、')}）已在整改或已整改，不能作废这次巡逻。`,
+            en: `Patrol ${patrol.id} reported hazards (${acted.map((h) => h.id).join(', ')}) that are being or have been rectified; the patrol cannot be voided.`,
+          },
+          { argument: 'id', hazardIds: acted.map((h) => String(h.id)) },
+        );
+      }
+      return patrols.void(em, patrol.id, { subject: ctx.caller.subject, name: ctx.caller.name || null }, why);
     }),
 } satisfies MutationResolvers;

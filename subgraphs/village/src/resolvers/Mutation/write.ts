@@ -28,9 +28,10 @@ const RECORD_ZH: Record<string, string> = {
   hazard: '隐患',
   jointDefenseGroup: '十户联防组',
   patrolTeam: '巡逻队',
+  patrol: '巡逻记录',
 };
 /** The English words for a record kind named by its GraphQL type (jointDefenseGroup → joint-defense group). */
-const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team' };
+const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team', patrol: 'patrol' };
 
 /** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
 function duplicate(e: unknown): string | null {
