@@ -142,6 +142,9 @@ export function chinaTime(value: Date | string): string {
   return new Date(d.getTime() + CHINA_OFFSET_MS).toISOString().replace('Z', '+08:00');
 }
 
+/** A point in time to the minute, as China's clocks read it (2026-12-04 20:30), for messages people read. */
+export const chinaMinute = (value: Date | string): string => chinaTime(value).slice(0, 16).replace('T', ' ');
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   description: 'A point in time, ISO 8601 with the China offset (+08:00).',

@@ -192,28 +192,21 @@ describe('roll-ups always equal a count of the raw facts', () => {
       `{ village(code: "623022100003") { patrolTeams(first: 1) { nodes { id members { id } } } } }`,
     );
     const t = team.data!.village.patrolTeams.nodes[0]!;
-    const patrol = await q(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
-      i: {
-        teamId: t.id,
-        gridCode: '623022100003001',
-        startedAt: '2026-05-01T20:00:00+08:00',
-        endedAt: '2026-05-01T21:45:00+08:00',
-        participantIds: [t.members[0]!.id],
-        hazards: [{ kind: 'FIRE', description: '柴草', gridCode: '623022100003001' }],
-      },
-    });
-    expect(patrol.errors).toBeUndefined();
+    /** A patrol of the team on a day of May, with a hazard it found. */
+    const patrolOn = (day: string, hours: string, hazard: { kind: string; description: string }) =>
+      q<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+        i: {
+          teamId: t.id,
+          gridCode: '623022100003001',
+          startedAt: `2026-05-${day}T20:00:00+08:00`,
+          endedAt: `2026-05-${day}T${hours}+08:00`,
+          participantIds: [t.members[0]!.id],
+          hazards: [{ ...hazard, gridCode: '623022100003001' }],
+        },
+      });
+    expect((await patrolOn('01', '21:45:00', { kind: 'FIRE', description: '柴草' })).errors).toBeUndefined();
     // A patrol voided (entered by mistake) leaves its day's figures with its hazard.
-    const mistake = await q<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
-      i: {
-        teamId: t.id,
-        gridCode: '623022100003001',
-        startedAt: '2026-05-02T20:00:00+08:00',
-        endedAt: '2026-05-02T21:00:00+08:00',
-        participantIds: [t.members[0]!.id],
-        hazards: [{ kind: 'FLOOD', description: '渠道堵塞', gridCode: '623022100003001' }],
-      },
-    });
+    const mistake = await patrolOn('02', '21:00:00', { kind: 'FLOOD', description: '渠道堵塞' });
     expect(mistake.errors).toBeUndefined();
     expect((await q(`mutation { voidPatrol(id: "${mistake.data!.recordPatrol.id}", reason: "误录") { id } }`)).errors).toBeUndefined();
     type Version = { id: string; version: number };

@@ -368,8 +368,8 @@ export const nameOfFormerLink: Rule = rule('nameOfFormerLink', 'BAD_USER_INPUT',
 
 /** A disbanded patrol team (disbandPatrolTeam) takes no change: a team formed again is a new one, with a new external id. */
 export const teamDisbanded: Rule = rule('teamDisbanded', 'CONFLICT', 'id', {
-  zh: '所指巡防队已解散，不能再变更；重新组建请新建巡防队（使用新的外部编号）',
-  en: 'names a disbanded patrol team, which takes no change; form a new team (with a new external id) instead',
+  zh: '所指巡防队已解散，不再接受队员、巡逻或其他变更；重新组建请新建巡防队（使用新的外部编号）',
+  en: 'names a disbanded patrol team, which takes no member, patrol or other change; form a new team (with a new external id) instead',
 });
 
 /** One post per resident, grid and role: the same resident twice as a grid's informant counts one person twice. */

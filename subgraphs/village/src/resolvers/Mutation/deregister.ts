@@ -211,7 +211,7 @@ export const lifeCycleMutations = {
       const team = await forWrite(em, ctx.caller, patrolTeams, id, 'patrolTeam');
       // The same disband sent again after its answer was lost: the team as it ended (its version has moved on).
       if (team.endedAt && team.endedBy === ctx.caller.subject && version < team.version) return team;
-      currentTeam(team);
+      currentTeam(team, 'id');
       checkVersion(team.version, version);
       checkReason('PATROL_TEAM', reason);
       return (await patrolTeams.disband(em, team.id, ending(ctx.caller, reason, note)))!;

@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound } from '../../../../../domain/errors.ts';
-import { chinaTime, formatDate, parseId } from '../../../../../platform/scalars.ts';
+import { chinaMinute, chinaTime, formatDate, parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { TEAMS } from '../../registry/kinds.ts';
-import { FORCES_MIN_AGE } from '../../registry/rules.ts';
+import { FORCES_MIN_AGE, ruleError, teamDisbanded } from '../../registry/rules.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { ageOn } from '../../../../../domain/tags.ts';
 import { writeForm } from '../../registry/write.ts';
@@ -60,19 +60,17 @@ export async function gridInVillage(
 }
 
 /**
- * The team, refused (CONFLICT) once disbanded: it takes no member and no patrol, and a disband is not undone (a team
- * formed again is a new team). Its patrols before the end stay, in their days' figures.
+ * The team, refused (CONFLICT, the import's `teamDisbanded`) once disbanded: it takes no member and no patrol, and a
+ * disband is not undone (a team formed again is a new team). Its patrols before the end stay, in their days' figures.
  */
-export function currentTeam(team: PatrolTeamRow): PatrolTeamRow {
+export function currentTeam(team: PatrolTeamRow, argument = 'teamId'): PatrolTeamRow {
   if (!team.endedAt) return team;
-  const at = chinaTime(team.endedAt).slice(0, 16).replace('T', ' ');
-  throw conflict(
-    {
-      zh: `巡防队 ${team.id}（${team.name}）已于 ${at} 解散，不能再变更或登记巡逻；重新组建请新建巡防队。`,
-      en: `Patrol team ${team.id} (${team.name}) was disbanded at ${at} and takes no further change or patrol; form a new team instead.`,
-    },
-    { argument: 'teamId', rule: 'teamDisbanded', endedAt: chinaTime(team.endedAt) },
-  );
+  const at = chinaMinute(team.endedAt);
+  throw ruleError(teamDisbanded, {
+    name: argument,
+    said: { zh: `（巡防队 ${team.id}「${team.name}」于 ${at} 解散）。`, en: ` (team ${team.id}, ${team.name}, disbanded ${at}).` },
+    extra: { endedAt: chinaTime(team.endedAt) },
+  });
 }
 
 /** The people `personIds` names, each one the caller holds; NOT_FOUND naming the first that is not (`argument`: the list). */

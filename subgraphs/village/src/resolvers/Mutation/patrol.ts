@@ -1,5 +1,5 @@
 import { badInput, conflict } from '../../../../../domain/errors.ts';
-import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
+import { chinaMinute, parseId } from '../../../../../platform/scalars.ts';
 import { requireWrite } from '../../../../../platform/caller.ts';
 import { optText, text } from '../../../../../platform/validate.ts';
 import type { MutationResolvers, PatrolHazardInput } from '../../generated/resolvers.ts';
@@ -10,9 +10,6 @@ import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
 import { currentTeam, gridInVillage } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
-
-/** A point in time to the minute, as China's clocks read it (2026-12-04 20:30). */
-const minute = (d: Date | string): string => chinaTime(d).slice(0, 16).replace('T', ' ');
 
 /** A patrol shorter than this is a slip of the times (a start and end typed alike), not a patrol. */
 const PATROL_MIN_MS = 10 * 60_000;
@@ -50,8 +47,8 @@ export const patrolMutations = {
       if (Date.now() - end.getTime() > PATROL_LATE_MS) {
         throw badInput(
           {
-            zh: `这次巡逻结束于 ${minute(end)}，已超过 ${PATROL_LATE_YEARS} 年：巡逻记录须在 ${PATROL_LATE_YEARS} 年内补登；请核对日期。`,
-            en: `This patrol ended ${minute(end)}, over ${PATROL_LATE_YEARS} years ago: patrols are recorded within ${PATROL_LATE_YEARS} years; check the date.`,
+            zh: `这次巡逻结束于 ${chinaMinute(end)}，已超过 ${PATROL_LATE_YEARS} 年：巡逻记录须在 ${PATROL_LATE_YEARS} 年内补登；请核对日期。`,
+            en: `This patrol ended ${chinaMinute(end)}, over ${PATROL_LATE_YEARS} years ago: patrols are recorded within ${PATROL_LATE_YEARS} years; check the date.`,
           },
           { argument: 'startedAt' },
         );
@@ -85,8 +82,8 @@ export const patrolMutations = {
       if (clash) {
         throw conflict(
           {
-            zh: `巡防队 ${team.id} 已有一次巡逻（编号 ${clash.id}，${minute(clash.startedAt)}–${minute(clash.endedAt)}）与这段时间重叠；同一巡防队的巡逻时间不能重叠。`,
-            en: `Team ${team.id} already has a patrol (id ${clash.id}, ${minute(clash.startedAt)}–${minute(clash.endedAt)}) overlapping this time; a team's patrols do not overlap.`,
+            zh: `巡防队 ${team.id} 已有一次巡逻（编号 ${clash.id}，${chinaMinute(clash.startedAt)}–${chinaMinute(clash.endedAt)}）与这段时间重叠；同一巡防队的巡逻时间不能重叠。`,
+            en: `Team ${team.id} already has a patrol (id ${clash.id}, ${chinaMinute(clash.startedAt)}–${chinaMinute(clash.endedAt)}) overlapping this time; a team's patrols do not overlap.`,
           },
           { argument: 'startedAt', patrolId: String(clash.id) },
         );
@@ -97,8 +94,8 @@ export const patrolMutations = {
         const both = participants.filter((p) => elsewhere.participantIds.includes(p));
         throw conflict(
           {
-            zh: `参加人员 ${both.join('、')} 同一时间在另一巡防队（编号 ${elsewhere.teamId}）的巡逻中（编号 ${elsewhere.id}，${minute(elsewhere.startedAt)}–${minute(elsewhere.endedAt)}）；同一人不能同时参加两次巡逻。`,
-            en: `Participants ${both.join(', ')} were on another team's patrol (team ${elsewhere.teamId}, patrol ${elsewhere.id}, ${minute(elsewhere.startedAt)}–${minute(elsewhere.endedAt)}) at that time; one person walks one patrol at a time.`,
+            zh: `参加人员 ${both.join('、')} 同一时间在另一巡防队（编号 ${elsewhere.teamId}）的巡逻中（编号 ${elsewhere.id}，${chinaMinute(elsewhere.startedAt)}–${chinaMinute(elsewhere.endedAt)}）；同一人不能同时参加两次巡逻。`,
+            en: `Participants ${both.join(', ')} were on another team's patrol (team ${elsewhere.teamId}, patrol ${elsewhere.id}, ${chinaMinute(elsewhere.startedAt)}–${chinaMinute(elsewhere.endedAt)}) at that time; one person walks one patrol at a time.`,
           },
           { argument: 'participantIds', patrolId: String(elsewhere.id) },
         );
