@@ -78,7 +78,7 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
   maxBodyBytes?: number;
   /** Wraps the handling of each GraphQL request (e.g. to enter a per-request async scope). */
   around?: (req: IncomingMessage, handle: () => Promise<void>) => Promise<void>;
-  /** Gzip answers of at least this many bytes for clients that accept it (the gateway; subgraphs answer over loopback). */
+  /** Compress answers of at least this many bytes (UTF-8) for clients that accept it (the gateway; subgraphs answer over loopback). */
   compressFrom?: number;
   /** The service's name in logs, spans and metrics (docs/ARCHITECTURE.md, "Observability"). */
   service?: string;
@@ -396,7 +396,9 @@ export async function handleGraphQL<C extends BaseContext, A>(opts: HttpOptions<
       // Error messages follow Accept-Language (platform/language.ts), so a cache keeps one answer per language.
       const varies = opts.compressFrom !== undefined ? 'accept-encoding, accept-language' : 'accept-language';
       res.setHeader('vary', res.hasHeader('vary') ? `${String(res.getHeader('vary'))}, ${varies}` : varies);
-      const coding = opts.compressFrom !== undefined && text.length >= opts.compressFrom ? contentCoding(req.headers['accept-encoding']) : undefined;
+      // A string's length never exceeds its UTF-8 bytes: only a short text is measured.
+      const large = opts.compressFrom !== undefined && (text.length >= opts.compressFrom || Buffer.byteLength(text) >= opts.compressFrom);
+      const coding = large ? contentCoding(req.headers['accept-encoding']) : undefined;
       if (coding) {
         // Level 1: the county drill-down's 31.7 kB answer becomes 5.1 kB in 0.08 ms of gzip (level 6: 4.3 kB in
         // 0.2 ms), against tens of milliseconds to compute it. Township and village offices are often on slow links.

@@ -12,7 +12,7 @@ import type { Caller } from '../../platform/caller.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { readSupergraph } from './compose.ts';
-import { MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
+import { COMPRESS_FROM_BYTES, MAX_BODY_BYTES, MAX_TOKENS, operationChecks, queryLimits } from './limits.ts';
 import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
 import { labelsRoute } from './labels.ts';
@@ -115,7 +115,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       maxBodyBytes: MAX_BODY_BYTES,
       service: 'gateway',
       countError: (code) => metrics.error(code),
-      compressFrom: 1024,
+      compressFrom: COMPRESS_FROM_BYTES,
       sharing: shared,
       corsOrigins: opts.corsOrigins ?? [],
       landing: '/app',
