@@ -6,6 +6,7 @@ import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, lookupLimits, SUBGRAPH_LABEL, type LookupLimits, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
+import { endDirectoryCache } from './directory-cache.ts';
 import { endPublicReads } from './jurisdiction.ts';
 import { startSubgraph, type BaseContext, type RunningSubgraph } from './service.ts';
 import { orAfter } from './timeout.ts';
@@ -138,7 +139,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
         await orAfter(
           CLOSE_WAIT_MS,
           (async () => {
-            await endPublicReads(orm.em);
+            await Promise.all([endPublicReads(orm.em), endDirectoryCache(orm.em)]);
             await orm.close();
           })(),
           undefined,

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEPARTMENTS } from '../domain/departments.ts';
 import { loadDirectory } from '../scripts/lib/setup.ts';
@@ -209,6 +210,127 @@ describe('division directory through the gateway', () => {
       expect(elsewhere.errors![0]!.extensions, jurisdiction).toMatchObject({ code: 'FORBIDDEN', jurisdiction });
     }
   }, 120_000);
+
+  it('shows a change to the directory in the very next read, though every service keeps the directory in memory', async () => {
+    // 达孜区 (拉萨市): a county no other test reads, loaded as `npm run load-divisions -- 540104` loads it.
+    const dbs = inject('dbs');
+    await loadDirectory(dbs, ['540104']);
+    interface County {
+      name: string;
+      townships: { code: string; name: string; villages: { code: string; name: string; grids: { code: string; name: string }[] }[] }[];
+    }
+    const DRILL = `{ county(code: "540104") { name townships { code name villages { code name grids { code name } } } } }`;
+    const drill = async () => {
+      const r = await hub.query<{ county: County }>(DRILL);
+      expect(r.errors).toBeUndefined();
+      return r.data!.county;
+    };
+    const before = await drill();
+    const township = before.townships.find((t) => t.villages.length > 0)!;
+    const village = township.villages[0]!;
+    const grid = village.grids[0]!;
+    const newVillage = `${township.code}999`;
+    const villageOf = async (code: string) =>
+      (await hub.query<{ village: { name: string; grids: { code: string }[] } | null }>(`{ village(code: "${code}") { name grids { code } } }`)).data!.village;
+    expect(await villageOf(newVillage)).toBeNull();
+    // Read again: from memory now.
+    expect(await drill()).toEqual(before);
+    const owners = Object.fromEntries(
+      await Promise.all(
+        (['county', 'township', 'village'] as const).map(async (s) => {
+          const c = new pg.Client({ connectionString: dbs[s].migrationUrl });
+          await c.connect();
+          return [s, c] as const;
+        }),
+      ),
+    ) as Record<'county' | 'township' | 'village', pg.Client>;
+    try {
+      await owners.county.query(`update county set name = name || '（测）' where code = '540104'`);
+      await owners.township.query(`update township set name = name || '（测）' where code = $1`, [township.code]);
+      await owners.village.query(`update village set name = name || '（测）' where code = $1`, [village.code]);
+      await owners.village.query(`update grid set name = name || '（测）' where code = $1`, [grid.code]);
+      await owners.village.query(`insert into grid (code, name, village_code, county_code) values ($1, '新网格', $2, '540104')`, [
+        `${village.code}999`,
+        village.code,
+      ]);
+      await owners.village.query(`insert into village (code, name, kind, township_code, county_code) values ($1, '新村', 'VILLAGE', $2, '540104')`, [
+        newVillage,
+        township.code,
+      ]);
+      const after = await drill();
+      expect(after.name).toBe(`${before.name}（测）`);
+      const t = after.townships.find((x) => x.code === township.code)!;
+      expect(t.name).toBe(`${township.name}（测）`);
+      const v = t.villages.find((x) => x.code === village.code)!;
+      expect(v.name).toBe(`${village.name}（测）`);
+      expect(v.grids.find((g) => g.code === grid.code)!.name).toBe(`${grid.name}（测）`);
+      expect(v.grids.map((g) => g.code)).toContain(`${village.code}999`);
+      expect(t.villages.map((x) => x.code)).toContain(newVillage);
+      expect(await villageOf(newVillage)).toEqual({ name: '新村', grids: [] });
+    } finally {
+      await Promise.all(Object.values(owners).map((c) => c.end()));
+    }
+    // Loading the directory again puts its names back, and the services read them at once (grids and villages stay:
+    // records keep the grid they were registered in).
+    await loadDirectory(dbs, ['540104']);
+    const again = await drill();
+    expect(again.name).toBe(before.name);
+    const t = again.townships.find((x) => x.code === township.code)!;
+    expect(t.name).toBe(township.name);
+    const v = t.villages.find((x) => x.code === village.code)!;
+    expect(v.name).toBe(village.name);
+    expect(v.grids.find((g) => g.code === grid.code)!.name).toBe(grid.name);
+  }, 120_000);
+
+  it('keeps the directory in memory while it hears of changes, and reads the database while it cannot', async () => {
+    const dbs = inject('dbs');
+    await loadDirectory(dbs, ['540104']);
+    const NAME = `{ county(code: "540104") { name } }`;
+    const name = async () => (await hub.query<{ county: { name: string } }>(NAME)).data!.county.name;
+    // The county subgraph's statements that read counties by code, so far (subgraphs run in this process).
+    const reads = async () => {
+      const text = await (await fetch(new URL('/metrics', hub.subgraphs.county.url))).text();
+      return Number(/^hub_sql_duration_seconds_count\{statement="county.directoryByCodes"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    /** Waits until a name read twice makes no statement the second time: read from memory. */
+    const kept = async () => {
+      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+        await name();
+        const n = await reads();
+        await name();
+        if ((await reads()) === n) return;
+      }
+      throw new Error('the county subgraph never kept the directory in memory');
+    };
+    const owner = new pg.Client({ connectionString: dbs.county.migrationUrl });
+    const admin = new pg.Client({ connectionString: inject('adminUrl') });
+    await Promise.all([owner.connect(), admin.connect()]);
+    try {
+      await kept();
+      const original = await name();
+      // The listeners are cut (every hub's in this database: a restart of PostgreSQL, a network that drops them).
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name like '% (directory)'`);
+      // Until it listens again, the subgraph reads the database every time, and so never answers an old name.
+      for (const end = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
+        const n = await reads();
+        await name();
+        if ((await reads()) > n) break;
+        if (Date.now() > end) throw new Error('the county subgraph kept reading from memory without hearing of changes');
+      }
+      await owner.query(`update county set name = name || '（断）' where code = '540104'`);
+      expect(await name()).toBe(`${original}（断）`);
+      await owner.query(`update county set name = $1 where code = '540104'`, [original]);
+      expect(await name()).toBe(original);
+      // It listens again, keeps the directory again, and hears of the next change.
+      await kept();
+      await owner.query(`update county set name = name || '（复）' where code = '540104'`);
+      expect(await name()).toBe(`${original}（复）`);
+    } finally {
+      await owner.query(`update county set name = replace(name, '（复）', '') where code = '540104'`);
+      await Promise.all([owner.end(), admin.end()]);
+    }
+    expect(await name()).toBe('达孜区');
+  }, 180_000);
 
   it('answers /health on every service', async () => {
     const gw = await fetch(new URL('/health', hub.gatewayUrl));

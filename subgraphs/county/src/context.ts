@@ -1,11 +1,9 @@
-import DataLoader from 'dataloader';
 import { byKey, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
-import { publicRows } from '../../../platform/jurisdiction.ts';
+import { directoryByKey, directoryGroupedBy } from '../../../platform/directory-cache.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { countyCases } from './store/county-case.ts';
 import { departments } from './store/department.ts';
-import type { CountyEntity } from './entities.ts';
 import { countyDirectory } from './store/county-directory.ts';
 
 /**
@@ -13,21 +11,9 @@ import { countyDirectory } from './store/county-directory.ts';
  * with no transaction and no jurisdiction setting.
  */
 export const createLoaders = lazyLoaders<Db>()({
-  region: (db) =>
-    byKey(
-      (codes) => publicRows(db, countyDirectory.regionsByCodes, [codes]),
-      (r) => r.code,
-    ),
-  county: (db) =>
-    byKey(
-      (codes) => publicRows(db, countyDirectory.countiesByCodes, [codes]),
-      (c) => c.code,
-    ),
-  prefecturesOf: (db) =>
-    groupedBy(
-      (codes) => publicRows(db, countyDirectory.regionsOfParents, [codes]),
-      (r) => r.parentCode ?? '',
-    ),
+  region: (db) => directoryByKey(db, countyDirectory.regionsByCodes, (r) => r.code),
+  county: (db) => directoryByKey(db, countyDirectory.countiesByCodes, (c) => c.code),
+  prefecturesOf: (db) => directoryGroupedBy(db, countyDirectory.regionsOfParents, (r) => r.parentCode ?? []),
   countyCaseOf: (db) =>
     byKey(
       (ids) => countyCases.byDisputeIds(db, ids),
@@ -40,10 +26,12 @@ export const createLoaders = lazyLoaders<Db>()({
     ),
   /** Counties of provinces or prefectures: one statement whatever the mix. */
   countiesOf: (db) =>
-    new DataLoader<string, CountyEntity[]>(async (codes) => {
-      const rows = await publicRows(db, countyDirectory.countiesOfRegions, [codes, codes]);
-      return codes.map((c) => rows.filter((r) => (c.length === 2 ? r.provinceCode : r.prefectureCode) === c));
-    }),
+    directoryGroupedBy(
+      db,
+      countyDirectory.countiesOfRegions,
+      (r) => [r.provinceCode, r.prefectureCode],
+      (codes) => [codes, codes],
+    ),
 });
 
 export interface CountyContext extends BaseContext {

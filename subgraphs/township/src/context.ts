@@ -1,5 +1,5 @@
 import { byKey, byPeriod, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
-import { publicRows } from '../../../platform/jurisdiction.ts';
+import { directoryByKey, directoryGroupedBy } from '../../../platform/directory-cache.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
 import { dispatchStatsLoader } from './stats.ts';
@@ -14,16 +14,8 @@ import { townshipDirectory } from './store/township-directory.ts';
  * transaction and no jurisdiction setting.
  */
 export const createLoaders = lazyLoaders<Db>()({
-  township: (db) =>
-    byKey(
-      (codes) => publicRows(db, townshipDirectory.byCodes, [codes]),
-      (t) => t.code,
-    ),
-  townshipsOfCounty: (db) =>
-    groupedBy(
-      (codes) => publicRows(db, townshipDirectory.ofCounties, [codes]),
-      (t) => t.countyCode,
-    ),
+  township: (db) => directoryByKey(db, townshipDirectory.byCodes, (t) => t.code),
+  townshipsOfCounty: (db) => directoryGroupedBy(db, townshipDirectory.ofCounties, (t) => t.countyCode),
   agenciesOf: (db) =>
     groupedBy(
       (codes) => townshipAgencies.ofTownships(db, codes),

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byKey, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
-import { publicRows } from '../../../platform/jurisdiction.ts';
+import { directoryByKey, directoryGroupedBy } from '../../../platform/directory-cache.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
 import type { AuditTrail } from './access.ts';
@@ -41,26 +41,10 @@ function rowsOf<T>(fetch: (ids: number[]) => Promise<T[]>, owner: (r: T) => numb
 
 /** A request's loaders (made when first used), read with its entity manager. */
 export const createLoaders = lazyLoaders<EntityManager>()({
-  village: (em) =>
-    byKey(
-      (codes) => publicRows(em, villageDirectory.villagesByCodes, [codes]),
-      (v) => v.code,
-    ),
-  grid: (em) =>
-    byKey(
-      (codes) => publicRows(em, villageDirectory.gridsByCodes, [codes]),
-      (g) => g.code,
-    ),
-  villagesOfTownship: (em) =>
-    groupedBy(
-      (codes) => publicRows(em, villageDirectory.villagesOfTownships, [codes]),
-      (v) => v.townshipCode,
-    ),
-  gridsOfVillage: (em) =>
-    groupedBy(
-      (codes) => publicRows(em, villageDirectory.gridsOfVillages, [codes]),
-      (g) => g.villageCode,
-    ),
+  village: (em) => directoryByKey(em, villageDirectory.villagesByCodes, (v) => v.code),
+  grid: (em) => directoryByKey(em, villageDirectory.gridsByCodes, (g) => g.code),
+  villagesOfTownship: (em) => directoryGroupedBy(em, villageDirectory.villagesOfTownships, (v) => v.townshipCode),
+  gridsOfVillage: (em) => directoryGroupedBy(em, villageDirectory.gridsOfVillages, (g) => g.villageCode),
   person: (em) => rowsById((ids) => persons.byIds(em, ids)),
   household: (em) => rowsById((ids) => households.byIds(em, ids)),
   address: (em) => rowsById((ids) => addresses.byIds(em, ids)),

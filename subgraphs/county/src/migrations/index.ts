@@ -8,6 +8,7 @@ import { Migration20261201000006FailClosed } from './Migration20261201000006Fail
 import { Migration20261201000007DivisionTargets } from './Migration20261201000007DivisionTargets.ts';
 import { Migration20261204000008DirectoryDepartments } from './Migration20261204000008DirectoryDepartments.ts';
 import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
+import { Migration20261206000010DirectoryChanged } from './Migration20261206000010DirectoryChanged.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Migration20261201000007DivisionTargets,
   Migration20261204000008DirectoryDepartments,
   Migration20261205000009LastStep,
+  Migration20261206000010DirectoryChanged,
 ];

@@ -8,6 +8,7 @@ import { Migration20261204000006DispatchAgain } from './Migration20261204000006D
 import { Migration20261204000007DispatchWithdrawn } from './Migration20261204000007DispatchWithdrawn.ts';
 import { Migration20261205000008DispatchCounty } from './Migration20261205000008DispatchCounty.ts';
 import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
+import { Migration20261206000010DirectoryChanged } from './Migration20261206000010DirectoryChanged.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Migration20261204000007DispatchWithdrawn,
   Migration20261205000008DispatchCounty,
   Migration20261205000009LastStep,
+  Migration20261206000010DirectoryChanged,
 ];

@@ -58,6 +58,7 @@ import { Migration20261206000056MissedDeadline } from './Migration20261206000056
 import { Migration20261206000057PatrolTeamEnd } from './Migration20261206000057PatrolTeamEnd.ts';
 import { Migration20261206000058EndedBySubject } from './Migration20261206000058EndedBySubject.ts';
 import { Migration20261206000059PatrolVoid } from './Migration20261206000059PatrolVoid.ts';
+import { Migration20261206000060DirectoryChanged } from './Migration20261206000060DirectoryChanged.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -121,4 +122,5 @@ export const migrations = [
   Migration20261206000057PatrolTeamEnd,
   Migration20261206000058EndedBySubject,
   Migration20261206000059PatrolVoid,
+  Migration20261206000060DirectoryChanged,
 ];

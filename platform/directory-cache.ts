@@ -1,0 +1,205 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import pg from 'pg';
+import { publicRows } from './jurisdiction.ts';
+import { log } from './log.ts';
+import type { Sql, SqlParam } from './sql.ts';
+
+/**
+ * The division directory kept in memory (docs/ARCHITECTURE.md, "The directory in memory"). Names and codes of
+ * regions, counties, townships, villages and grids are read by nearly every request and change only when an operator
+ * loads the national directory again. A service keeps the rows it has read, per statement and key, and drops them all
+ * when PostgreSQL says a directory table changed: the tables' statement triggers (`directoryTriggers`, each
+ * subgraph's migrations) notify `DIRECTORY_CHANNEL` in the writing transaction, so the news arrives when it commits.
+ * Rows are kept only while the service listens: before its LISTEN is in place, and from a lost connection until it
+ * listens again, every read goes to the database.
+ */
+export const DIRECTORY_CHANNEL = 'hub_directory';
+
+/** The SQL a subgraph's migration runs so that any change to `tables` (its directory) reaches every service's cache. */
+export function directoryTriggers(tables: readonly string[]): string[] {
+  return [
+    `create or replace function hub_directory_changed() returns trigger language plpgsql as $$
+       begin perform pg_notify('${DIRECTORY_CHANNEL}', tg_table_name); return null; end $$`,
+    ...tables.map(
+      (t) =>
+        `create trigger ${t}_directory_changed after insert or update or delete or truncate on ${t} for each statement execute function hub_directory_changed()`,
+    ),
+  ];
+}
+
+/** Keys held before the cache starts afresh: far above a province's divisions, far below a worry for memory. */
+const MAX_KEYS = 200_000;
+/** A lost listener is tried again at most this often; meanwhile reads go to the database. */
+const RECONNECT_MS = 5_000;
+/**
+ * The listener is asked to answer this often, and counts as lost when it has not within HEARTBEAT_WAIT_MS: a
+ * connection cut without a word (a network dropping it) would otherwise keep old rows until TCP gave up.
+ */
+const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_WAIT_MS = 5_000;
+
+class DirectoryCache {
+  private readonly rows = new Map<string, readonly unknown[]>();
+  private readonly config: pg.ClientConfig;
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private live = false;
+  private ended = false;
+  private nextAttempt = 0;
+  /** Bumped by every drop: a read that began before one stores nothing. */
+  private generation = 0;
+
+  constructor(config: pg.ClientConfig) {
+    this.config = config;
+  }
+
+  /**
+   * The rows of `st` for each of `keys`, in order: kept ones from memory, the others in one statement whose parameters
+   * `params` gives; `keysOf` says which of the asked keys a row belongs to.
+   */
+  async read<R>(
+    st: Sql<R>,
+    keys: readonly string[],
+    params: (missing: string[]) => readonly SqlParam[],
+    fetch: (params: readonly SqlParam[]) => Promise<R[]>,
+    keysOf: (r: R) => string | readonly string[],
+  ): Promise<R[][]> {
+    this.listen();
+    const found = new Map<string, R[]>();
+    const missing: string[] = [];
+    for (const k of keys) {
+      const kept = this.live ? (this.rows.get(`${st.name}\u0000${k}`) as R[] | undefined) : undefined;
+      if (kept) found.set(k, kept);
+      else missing.push(k);
+    }
+    if (missing.length) {
+      const generation = this.generation;
+      const fetched = await fetch(params(missing));
+      const fresh = new Map<string, R[]>(missing.map((k) => [k, []]));
+      for (const r of fetched) {
+        const ks = keysOf(r);
+        for (const k of typeof ks === 'string' ? [ks] : ks) fresh.get(k)?.push(r);
+      }
+      for (const [k, rs] of fresh) found.set(k, rs);
+      // Rows read while a change was on its way are answered but not kept.
+      if (this.live && generation === this.generation) {
+        if (this.rows.size + missing.length > MAX_KEYS) this.rows.clear();
+        for (const k of missing) this.rows.set(`${st.name}\u0000${k}`, found.get(k)!);
+      }
+    }
+    return keys.map((k) => found.get(k)!);
+  }
+
+  async end(): Promise<void> {
+    this.ended = true;
+    this.drop();
+    await this.connecting?.catch(() => {});
+    await this.client?.end().catch(() => {});
+  }
+
+  private drop(): void {
+    this.generation++;
+    this.rows.clear();
+  }
+
+  private listen(): void {
+    if (this.live || this.connecting || this.ended || Date.now() < this.nextAttempt) return;
+    const client = new pg.Client(this.config);
+    let heartbeat: NodeJS.Timeout | undefined;
+    const lost = (e?: Error) => {
+      if (this.client !== client) return;
+      clearInterval(heartbeat);
+      this.client = undefined;
+      this.live = false;
+      this.drop();
+      this.nextAttempt = Date.now() + RECONNECT_MS;
+      if (!this.ended) log.warn({ err: e?.message }, 'directory listener lost: directory reads go to the database until it listens again');
+      void client.end().catch(() => {});
+    };
+    client.on('notification', () => this.drop());
+    client.on('error', lost);
+    client.on('end', () => lost());
+    this.client = client;
+    this.connecting = (async () => {
+      try {
+        await client.connect();
+        await client.query(`listen ${DIRECTORY_CHANNEL}`);
+        // An idle listener must not keep a process (a test, a script) running.
+        (client as unknown as { unref(): void }).unref();
+        if (this.client === client && !this.ended) {
+          this.drop();
+          this.live = true;
+          heartbeat = setInterval(() => {
+            const late = setTimeout(() => lost(new Error(`no answer in ${HEARTBEAT_WAIT_MS} ms`)), HEARTBEAT_WAIT_MS).unref();
+            client.query('select 1').then(
+              () => clearTimeout(late),
+              (e: unknown) => {
+                clearTimeout(late);
+                lost(e as Error);
+              },
+            );
+          }, HEARTBEAT_MS).unref();
+        }
+      } catch (e) {
+        lost(e as Error);
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+  }
+}
+
+const caches = new WeakMap<pg.Pool, DirectoryCache>();
+
+async function cacheOf(db: EntityManager): Promise<DirectoryCache> {
+  const pool = await db.getConnection().getNativeClient();
+  let cache = caches.get(pool);
+  if (!cache) {
+    // pg keeps the password out of the options' enumerable keys.
+    const name = pool.options.application_name ?? 'hub';
+    caches.set(pool, (cache = new DirectoryCache({ ...pool.options, password: pool.options.password, application_name: `${name} (directory)` })));
+  }
+  return cache;
+}
+
+/**
+ * A request's loader of directory rows by key (a code), one row or null per key, from memory where kept (see above):
+ * `st` is a statement over public directory tables that takes the keys as its one list parameter.
+ */
+export function directoryByKey<R>(db: EntityManager, st: Sql<R>, keyOf: (r: R) => string): DataLoader<string, R | null> {
+  return new DataLoader<string, R | null>(async (keys) => (await directoryRows(db, st, keys, keyOf)).map((rs) => rs[0] ?? null));
+}
+
+/**
+ * A request's loader of directory rows grouped by key (the villages of a township, the grids of a village), as
+ * `directoryByKey`; a row may belong to several keys (`keysOf`), and `params` turns the keys into the statement's
+ * parameters when it takes them more than once.
+ */
+export function directoryGroupedBy<R>(
+  db: EntityManager,
+  st: Sql<R>,
+  keysOf: (r: R) => string | readonly string[],
+  params?: (keys: string[]) => readonly SqlParam[],
+): DataLoader<string, R[]> {
+  return new DataLoader<string, R[]>((keys) => directoryRows(db, st, keys, keysOf, params));
+}
+
+async function directoryRows<R>(
+  db: EntityManager,
+  st: Sql<R>,
+  keys: readonly string[],
+  keysOf: (r: R) => string | readonly string[],
+  params: (missing: string[]) => readonly SqlParam[] = (missing) => [missing],
+): Promise<R[][]> {
+  const cache = await cacheOf(db);
+  return cache.read(st, keys, params, (p) => publicRows(db, st, p), keysOf);
+}
+
+/** Stops listening for directory changes beside `db`'s pool (a service's stop). */
+export async function endDirectoryCache(db: EntityManager): Promise<void> {
+  const pool = await db.getConnection().getNativeClient();
+  const cache = caches.get(pool);
+  caches.delete(pool);
+  await cache?.end();
+}
