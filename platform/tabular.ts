@@ -144,6 +144,14 @@ export function csvCell(v: unknown): string {
 }
 
 /** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
+/**
+ * A spreadsheet cell that shows nothing: empty, only spaces (half- or full-width), or only the apostrophe a
+ * spreadsheet puts before a cell it keeps as text. It is read as an empty cell, whatever the field: a stray space
+ * typed in an ID number's or a phone's cell had been refused as a number 0 characters long.
+ */
+const BLANK = /^['’]?[\s\u3000]*$/;
+const blank = (v: string): boolean => BLANK.test(v);
+
 export class TabularError extends Error {
   readonly said: Said;
   constructor(said: Said) {
@@ -233,7 +241,7 @@ export async function* csvRecords(
           en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
         });
       }
-    } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every((v) => v === '')) {
+    } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every(blank)) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
       if (row.length !== header.length) {
@@ -244,7 +252,7 @@ export async function* csvRecords(
       }
       for (let i = 0; i < header.length; i++) {
         const v = row[i];
-        fields[header[i]!] = v == null || v === '' ? null : v;
+        fields[header[i]!] = v == null || blank(v) ? null : v;
       }
       out.push(error ? { line: rowLine, fields, error } : { line: rowLine, fields });
     }

@@ -70,6 +70,14 @@ describe('CSV', () => {
     expect(await all(csvRecords(chunks('\nname\n甲\n'), KNOWN))).toEqual([{ line: 3, fields: { name: '甲' } }]);
   });
 
+  it('reads a cell of only spaces or only a leading apostrophe as empty, and a row of such cells as a blank line', async () => {
+    const rows = await all(csvRecords(chunks(`id_number,name,phone\n  ,甲,'\n\u3000,'  ,\n ,\t, \n'623021195704083759,乙,' 13800000000\n`), KNOWN));
+    expect(rows).toEqual([
+      { line: 2, fields: { id_number: null, name: '甲', phone: null } },
+      { line: 5, fields: { id_number: "'623021195704083759", name: '乙', phone: "' 13800000000" } },
+    ]);
+  });
+
   it('reads a header with every column once', async () => {
     const rows = await all(csvRecords(chunks('id_number,姓名\n', '11,甲\n'), KNOWN, new Map([['姓名', 'name']])));
     expect(rows).toEqual([{ line: 2, fields: { id_number: '11', name: '甲' } }]);
