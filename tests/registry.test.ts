@@ -634,6 +634,49 @@ describe('registry writes (in 卓尼县)', () => {
     expect(csv.split('\n').some((l) => l.startsWith(`${team.id},`))).toBe(false);
   });
 
+  it('takes a patrol-teams file with its members as exported, and refuses an edited member list rather than ignore it', async () => {
+    const V = '623022100001';
+    const people = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "${V}") { residents(first: 3, filter: { minAge: 30, maxAge: 50 }) { nodes { id } } } }`,
+    );
+    const ids = people.data!.village.residents.nodes.map((p) => p.id);
+    const made = await hub.query<{ createPatrolTeam: { id: string } }>(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: V, gridCode: grid, name: `队员只读测试队${Date.now()}`, kind: 'VOLUNTEER', memberIds: ids.slice(0, 2) },
+    });
+    expect(made.errors).toBeUndefined();
+    const team = made.data!.createPatrolTeam.id;
+    const token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const csv = await (await fetch(new URL(`/export/patrol-teams.csv?within=${V}`, hub.gatewayUrl), { headers: { authorization: `Bearer ${token}` } })).text();
+    const [header, ...lines] = csv.trim().split('\n');
+    const line = lines.find((l) => l.startsWith(`${team},`))!;
+    const members = header!.split(',').indexOf('member_ids');
+    const cells = line.split(',');
+    expect(cells[members]!.split(';').sort()).toEqual(ids.slice(0, 2).sort());
+    const withMembers = (list: string) => `${header}\n${cells.map((c, i) => (i === members ? list : c)).join(',')}\n`;
+    const job = (n: string) => `members-${n}-${Date.now()}`;
+    // As exported, or the same members in another order and spacing: no change, no reject.
+    for (const list of [cells[members]!, `" ${ids[1]} ; ${ids[0]} "`]) {
+      const same = await postImport(hub.gatewayUrl, token, 'patrol-teams', withMembers(list), job('same'));
+      expect(same.rejects, list).toEqual([]);
+    }
+    // One member more, or one fewer: refused, naming the column.
+    for (const list of [`${ids[0]};${ids[1]};${ids[2]}`, ids[0]!]) {
+      const edited = await postImport(hub.gatewayUrl, token, 'patrol-teams', withMembers(list), job('edited'));
+      expect(edited.rejects, list).toMatchObject([{ code: 'BAD_USER_INPUT', rule: 'membersReadOnly', field: 'member_ids' }]);
+    }
+    // A new team's row names no members (they are added once it exists).
+    const fresh = await postImport(
+      hub.gatewayUrl,
+      token,
+      'patrol-teams',
+      `grid_code,external_id,name,kind,member_ids\n${grid},members-new-${Date.now()},新队,VOLUNTEER,${ids[0]}\n`,
+      job('new'),
+    );
+    expect(fresh.rejects).toMatchObject([{ rule: 'membersReadOnly', field: 'member_ids' }]);
+    const after = await hub.query<{ patrolTeam: { members: { id: string }[] } }>(`{ patrolTeam(id: "${team}") { members { id } } }`);
+    expect(after.data!.patrolTeam.members.map((m) => m.id).sort()).toEqual(ids.slice(0, 2).sort());
+  });
+
   it('voids a patrol entered by mistake: out of the lists and its day’s figures with its hazards, kept as history', async () => {
     const V = '623022100001';
     const people = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(

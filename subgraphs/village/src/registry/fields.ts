@@ -375,6 +375,8 @@ export function teamFields(f: Fields, ctx: FieldContext): FieldValues {
   const r = keyed(f, ctx, 'external_id');
   r.text('name', 100);
   r.enum('kind', TEAM_KIND);
+  // A file's members, read only: checked against the team's (membersReadOnly), never written.
+  if (f.member_ids != null) r.values.member_ids = f.member_ids;
   return r.done();
 }
 

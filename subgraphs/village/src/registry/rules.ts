@@ -372,6 +372,15 @@ export const teamDisbanded: Rule = rule('teamDisbanded', 'CONFLICT', 'id', {
   en: 'names a disbanded patrol team, which takes no member, patrol or other change; form a new team (with a new external id) instead',
 });
 
+/**
+ * A team's members as the export lists them are read only (they change by addPatrolTeamMembers and
+ * removePatrolTeamMembers, which check each member); an edited list is refused, not ignored.
+ */
+export const membersReadOnly: Rule = rule('membersReadOnly', 'BAD_USER_INPUT', 'member_ids', {
+  zh: '是只读列，与该队现有队员不符：队员须通过 addPatrolTeamMembers / removePatrolTeamMembers 增减；请保留导出时的内容或删去此列',
+  en: "does not match the team's members and is read only: members change by addPatrolTeamMembers and removePatrolTeamMembers; keep the column as exported or leave it out",
+});
+
 /** One post per resident, grid and role: the same resident twice as a grid's informant counts one person twice. */
 export const postHeld: Rule = rule('postHeld', 'CONFLICT', 'role', {
   zh: '该人员在本网格已担任这一职务；同一人在同一网格不能重复任同一职务',

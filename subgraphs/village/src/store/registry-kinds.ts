@@ -1,6 +1,7 @@
 import {
   alreadyRegistered,
   groupElsewhere,
+  membersReadOnly,
   teamDisbanded,
   groupTaken,
   headNotMember,
@@ -80,8 +81,11 @@ interface KeyedSpec {
   moves?: Rule;
   /** Checks of the kind's own invariants, after the references. */
   invariants?: readonly RowCheck[];
-  /** Staged columns only a form fills (a file's row leaves them null), carried to `n` for the invariants. */
-  formOnly?: readonly StageColumn[];
+  /**
+   * Staged columns that are not written, carried to `n` for the invariants: a form's households of a new group, a
+   * file's read-only members of a team (null where the form or the file does not give them).
+   */
+  unwritten?: readonly StageColumn[];
 }
 
 const ADDRESS: What = { zh: '标准地址', en: 'address' };
@@ -157,7 +161,7 @@ function keyedStage(spec: KeyedSpec): StageColumn[] {
     [spec.key, 'text'],
     ...spec.scalars.map((c): StageColumn => [c.column, c.type]),
     ...spec.refs.flatMap((r): StageColumn[] => [[r.column, 'integer'], ...(r.byKey ? [[r.byKey, 'text'] as const] : [])]),
-    ...(spec.formOnly ?? []),
+    ...(spec.unwritten ?? []),
     ['register', 'boolean'],
     ['given', 'integer'],
   ];
@@ -182,7 +186,7 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
       `${r.byKey ? `s.${r.byKey}` : 'null::text'} as ${r.flag}_key_in`,
     ]),
     ...written.map((c) => `t.${c} as was_${c}`),
-    ...(spec.formOnly ?? []).map(([c]) => `s.${c}`),
+    ...(spec.unwritten ?? []).map(([c]) => `s.${c}`),
   ];
   const lookups = spec.refs.flatMap((r) => [
     `case when n0.${r.flag}_id_in is not null then (select r.village_code from ${r.table} r where r.id = n0.${r.flag}_id_in) end as ${r.flag}_id_village`,
@@ -409,7 +413,7 @@ export const GROUP_KIND = keyedKind({
   what: GROUP,
   scalars: [{ column: 'name', type: 'text', required: true }],
   refs: [leaderRef],
-  formOnly: [['household_ids', 'text[]']],
+  unwritten: [['household_ids', 'text[]']],
   invariants: [
     {
       rule: leaderOutside,
@@ -433,8 +437,18 @@ export const TEAM_KIND = keyedKind({
     { column: 'kind', type: 'text', required: true },
   ],
   refs: [],
-  // A row naming a disbanded team, by id or by its external id (which stays its own), changes nothing of it.
-  invariants: [{ rule: teamDisbanded, bad: 'x.target is not null and exists (select 1 from patrol_team e where e.id = x.target and e.ended_at is not null)' }],
+  unwritten: [['member_ids', 'text']],
+  invariants: [
+    // A row naming a disbanded team, by id or by its external id (which stays its own), changes nothing of it.
+    { rule: teamDisbanded, bad: 'x.target is not null and exists (select 1 from patrol_team e where e.id = x.target and e.ended_at is not null)' },
+    // The export's members, in any order and spacing, are no change; any other list would be silently ignored.
+    {
+      rule: membersReadOnly,
+      bad: `x.member_ids is not null
+              and array(select trim(v) from unnest(string_to_array(x.member_ids, ';')) v where trim(v) <> '' order by 1)
+                  is distinct from array(select m.person_id::text from patrol_team_member m where m.team_id = x.target order by 1)`,
+    },
+  ],
 });
 
 /** The statements of each kind's mutations (row-kinds.ts `rowWriter`). */
