@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import pg from 'pg';
 import { publicRows } from './jurisdiction.ts';
 import { log } from './log.ts';
+import { countDirectoryReads, showDirectoryListening } from './metrics.ts';
 import type { Sql, SqlParam } from './sql.ts';
 
 /**
@@ -50,8 +51,13 @@ class DirectoryCache {
   /** Bumped by every drop: a read that began before one stores nothing. */
   private generation = 0;
 
-  constructor(config: pg.ClientConfig) {
+  /** The service's name in metrics (`village` of `hub-village`). */
+  private readonly service: string;
+
+  constructor(config: pg.ClientConfig, service: string) {
     this.config = config;
+    this.service = service;
+    showDirectoryListening(service, false);
   }
 
   /**
@@ -73,6 +79,7 @@ class DirectoryCache {
       if (kept) found.set(k, kept);
       else missing.push(k);
     }
+    countDirectoryReads(this.service, keys.length - missing.length, missing.length);
     if (missing.length) {
       const generation = this.generation;
       const fetched = await fetch(params(missing));
@@ -112,6 +119,7 @@ class DirectoryCache {
       clearInterval(heartbeat);
       this.client = undefined;
       this.live = false;
+      showDirectoryListening(this.service, false);
       this.drop();
       this.nextAttempt = Date.now() + RECONNECT_MS;
       if (!this.ended) log.warn({ err: e?.message }, 'directory listener lost: directory reads go to the database until it listens again');
@@ -130,6 +138,7 @@ class DirectoryCache {
         if (this.client === client && !this.ended) {
           this.drop();
           this.live = true;
+          showDirectoryListening(this.service, true);
           heartbeat = setInterval(() => {
             const late = setTimeout(() => lost(new Error(`no answer in ${HEARTBEAT_WAIT_MS} ms`)), HEARTBEAT_WAIT_MS).unref();
             client.query('select 1').then(
@@ -158,7 +167,10 @@ async function cacheOf(db: EntityManager): Promise<DirectoryCache> {
   if (!cache) {
     // pg keeps the password out of the options' enumerable keys.
     const name = pool.options.application_name ?? 'hub';
-    caches.set(pool, (cache = new DirectoryCache({ ...pool.options, password: pool.options.password, application_name: `${name} (directory)` })));
+    caches.set(
+      pool,
+      (cache = new DirectoryCache({ ...pool.options, password: pool.options.password, application_name: `${name} (directory)` }, name.replace(/^hub-/, ''))),
+    );
   }
   return cache;
 }

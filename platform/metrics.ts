@@ -50,6 +50,32 @@ const sqlDuration = new Histogram({
   registers: [processRegistry],
 });
 
+const directoryReads = new Counter({
+  name: 'hub_directory_reads_total',
+  help: 'Directory rows asked for by key (platform/directory-cache.ts), by where they came from: memory, or the database.',
+  labelNames: ['service', 'from'],
+  registers: [processRegistry],
+});
+const directoryListening = new Gauge({
+  name: 'hub_directory_listening',
+  help: '1 while the service hears of directory changes and so keeps the directory in memory; 0 while every directory read goes to the database.',
+  labelNames: ['service'],
+  // Workers listen each on their own connection: the service keeps the directory only where all of them listen.
+  aggregator: 'min',
+  registers: [processRegistry],
+});
+
+/** Counts a directory read's keys: `kept` answered from memory, `read` from the database (platform/directory-cache.ts). */
+export function countDirectoryReads(service: string, kept: number, read: number): void {
+  if (kept) directoryReads.inc({ service, from: 'memory' }, kept);
+  if (read) directoryReads.inc({ service, from: 'database' }, read);
+}
+
+/** Whether the service's directory listener is in place (platform/directory-cache.ts). */
+export function showDirectoryListening(service: string, listening: boolean): void {
+  directoryListening.set({ service }, listening ? 1 : 0);
+}
+
 /** Records one named statement's time (platform/sql.ts). */
 export function observeSql(name: string, ms: number): void {
   sqlDuration.observe({ statement: sqlStatements.of(name, 'unnamed') }, ms / 1000);

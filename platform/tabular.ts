@@ -149,7 +149,7 @@ export function csvCell(v: unknown): string {
  * spreadsheet puts before a cell it keeps as text. It is read as an empty cell, whatever the field: a stray space
  * typed in an ID number's or a phone's cell had been refused as a number 0 characters long.
  */
-const BLANK = /^['’]?[\s\u3000]*$/;
+const BLANK = /^[\u0027\u2019]?[\s\u3000]*$/;
 const blank = (v: string): boolean => BLANK.test(v);
 
 export class TabularError extends Error {

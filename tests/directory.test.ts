@@ -309,6 +309,13 @@ describe('division directory through the gateway', () => {
       const text = await (await fetch(new URL('/metrics', hub.subgraphs.county.url))).text();
       return Number(/^hub_sql_duration_seconds_count\{statement="county.directoryByCodes"\} (\d+)$/m.exec(text)?.[1] ?? 0);
     };
+    // What an operator sees of it: whether the county subgraph listens, and where its directory reads came from.
+    const metric = async (series: string) => {
+      const text = await (await fetch(new URL('/metrics', hub.subgraphs.county.url))).text();
+      return Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    };
+    const listening = () => metric('hub_directory_listening{service="county"}');
+    const fromMemory = () => metric('hub_directory_reads_total{service="county",from="memory"}');
     /** Waits until a name read twice makes no statement the second time: read from memory. */
     const kept = async () => {
       for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
@@ -324,7 +331,10 @@ describe('division directory through the gateway', () => {
     await Promise.all([owner.connect(), admin.connect()]);
     try {
       await kept();
+      expect(await listening()).toBe(1);
+      const kept0 = await fromMemory();
       const original = await name();
+      expect(await fromMemory()).toBe(kept0 + 1);
       // The listeners are cut (every hub's in this database: a restart of PostgreSQL, a network that drops them).
       await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name like '% (directory)'`);
       // Until it listens again, the subgraph reads the database every time.
@@ -334,12 +344,14 @@ describe('division directory through the gateway', () => {
         if ((await reads()) > n) break;
         if (Date.now() > end) throw new Error('the county subgraph kept reading from memory without hearing of changes');
       }
+      expect(await listening()).toBe(0);
       await owner.query(`update county set name = name || '（断）' where code = '540104'`);
       await expect.poll(name, SOON).toBe(`${original}（断）`);
       await owner.query(`update county set name = $1 where code = '540104'`, [original]);
       await expect.poll(name, SOON).toBe(original);
       // It listens again, keeps the directory again, and hears of the next change.
       await kept();
+      expect(await listening()).toBe(1);
       await owner.query(`update county set name = name || '（复）' where code = '540104'`);
       await expect.poll(name, SOON).toBe(`${original}（复）`);
     } finally {
