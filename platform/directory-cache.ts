@@ -34,11 +34,15 @@ const MAX_KEYS = 200_000;
 /** A lost listener is tried again at most this often; meanwhile reads go to the database. */
 const RECONNECT_MS = 5_000;
 /**
- * The listener is asked to answer this often, and counts as lost when it has not within HEARTBEAT_WAIT_MS: a
- * connection cut without a word (a network dropping it) would otherwise keep old rows until TCP gave up.
+ * This often the listener notifies the channel itself and counts as lost unless the news comes back within
+ * HEARTBEAT_WAIT_MS. A connection cut without a word (a network dropping it) would otherwise keep old rows until TCP
+ * gave up, and a connection through a pooler in transaction mode (PgBouncer) listens and answers queries but never
+ * hears a notification: there the cache stays off and every directory read goes to the database.
  */
 const HEARTBEAT_MS = 10_000;
 const HEARTBEAT_WAIT_MS = 5_000;
+/** A notification's payload that is a listener's heartbeat, not a change (a change's payload is its table's name). */
+const PING = 'ping:';
 
 class DirectoryCache {
   private readonly rows = new Map<string, readonly unknown[]>();
@@ -112,11 +116,15 @@ class DirectoryCache {
 
   private listen(): void {
     if (this.live || this.connecting || this.ended || Date.now() < this.nextAttempt) return;
-    const client = new pg.Client(this.config);
+    // Every query of the listener (its LISTEN included) gives up after HEARTBEAT_WAIT_MS rather than hang.
+    const client = new pg.Client({ ...this.config, keepAlive: true, query_timeout: HEARTBEAT_WAIT_MS });
     let heartbeat: NodeJS.Timeout | undefined;
+    /** The heartbeat waiting for its own notification, by its payload. */
+    const waiting = new Map<string, NodeJS.Timeout>();
     const lost = (e?: Error) => {
       if (this.client !== client) return;
       clearInterval(heartbeat);
+      for (const late of waiting.values()) clearTimeout(late);
       this.client = undefined;
       this.live = false;
       showDirectoryListening(this.service, false);
@@ -124,8 +132,15 @@ class DirectoryCache {
       this.nextAttempt = Date.now() + RECONNECT_MS;
       if (!this.ended) log.warn({ err: e?.message }, 'directory listener lost: directory reads go to the database until it listens again');
       void client.end().catch(() => {});
+      // A connection the network dropped may never answer the goodbye: its socket goes now.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     };
-    client.on('notification', () => this.drop());
+    client.on('notification', (n) => {
+      if (!n.payload?.startsWith(PING)) return this.drop();
+      const late = waiting.get(n.payload);
+      clearTimeout(late);
+      waiting.delete(n.payload);
+    });
     client.on('error', lost);
     client.on('end', () => lost());
     this.client = client;
@@ -139,15 +154,15 @@ class DirectoryCache {
           this.drop();
           this.live = true;
           showDirectoryListening(this.service, true);
+          let beat = 0;
+          const tag = `${PING}${process.pid}:${Math.random().toString(36).slice(2)}:`;
           heartbeat = setInterval(() => {
-            const late = setTimeout(() => lost(new Error(`no answer in ${HEARTBEAT_WAIT_MS} ms`)), HEARTBEAT_WAIT_MS).unref();
-            client.query('select 1').then(
-              () => clearTimeout(late),
-              (e: unknown) => {
-                clearTimeout(late);
-                lost(e as Error);
-              },
+            const payload = `${tag}${++beat}`;
+            waiting.set(
+              payload,
+              setTimeout(() => lost(new Error(`its own notification did not come back within ${HEARTBEAT_WAIT_MS} ms`)), HEARTBEAT_WAIT_MS).unref(),
             );
+            client.query('select pg_notify($1, $2)', [DIRECTORY_CHANNEL, payload]).catch((e: unknown) => lost(e as Error));
           }, HEARTBEAT_MS).unref();
         }
       } catch (e) {
@@ -208,10 +223,11 @@ async function directoryRows<R>(
   return cache.read(st, keys, params, (p) => publicRows(db, st, p), keysOf);
 }
 
-/** Stops listening for directory changes beside `db`'s pool (a service's stop). */
+/**
+ * Stops listening for directory changes beside `db`'s pool (a service's stop). The ended cache stays in place, so a
+ * request still finishing reads the database rather than open a listener nothing would close.
+ */
 export async function endDirectoryCache(db: EntityManager): Promise<void> {
   const pool = await db.getConnection().getNativeClient();
-  const cache = caches.get(pool);
-  caches.delete(pool);
-  await cache?.end();
+  await caches.get(pool)?.end();
 }

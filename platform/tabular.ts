@@ -143,7 +143,6 @@ export function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
 /**
  * A spreadsheet cell that shows nothing: empty, only spaces (half- or full-width), or only the apostrophe a
  * spreadsheet puts before a cell it keeps as text. It is read as an empty cell, whatever the field: a stray space
@@ -152,6 +151,7 @@ export function csvCell(v: unknown): string {
 const BLANK = /^[\u0027\u2019]?[\s\u3000]*$/;
 const blank = (v: string): boolean => BLANK.test(v);
 
+/** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
 export class TabularError extends Error {
   readonly said: Said;
   constructor(said: Said) {

@@ -332,6 +332,10 @@ describe('division directory through the gateway', () => {
     try {
       await kept();
       expect(await listening()).toBe(1);
+      // Its heartbeat (a notification of its own every 10 s, which must come back within 5 s) holds with no read at
+      // all; a lost listener would show 0 until a read started it again.
+      await new Promise((r) => setTimeout(r, 16_000));
+      expect(await listening()).toBe(1);
       const kept0 = await fromMemory();
       const original = await name();
       expect(await fromMemory()).toBe(kept0 + 1);
