@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import pg from 'pg';
 import { publicRows } from './jurisdiction.ts';
 import { log } from './log.ts';
+import { poolSettings } from './pipeline.ts';
 import { countDirectoryReads, showDirectoryListening } from './metrics.ts';
 import type { Sql, SqlParam } from './sql.ts';
 
@@ -79,7 +80,7 @@ class DirectoryCache {
     const found = new Map<string, R[]>();
     const missing: string[] = [];
     for (const k of keys) {
-      const kept = this.live ? (this.rows.get(`${st.name}\u0000${k}`) as R[] | undefined) : undefined;
+      const kept = this.live ? (this.rows.get(DirectoryCache.entry(st, k)) as R[] | undefined) : undefined;
       if (kept) found.set(k, kept);
       else missing.push(k);
     }
@@ -87,16 +88,17 @@ class DirectoryCache {
     if (missing.length) {
       const generation = this.generation;
       const fetched = await fetch(params(missing));
-      const fresh = new Map<string, R[]>(missing.map((k) => [k, []]));
+      // Fresh arrays for the missing keys only: a kept key's array is the cache's own.
+      for (const k of missing) found.set(k, []);
+      const wanted = new Set(missing);
       for (const r of fetched) {
         const ks = keysOf(r);
-        for (const k of typeof ks === 'string' ? [ks] : ks) fresh.get(k)?.push(r);
+        for (const k of typeof ks === 'string' ? [ks] : ks) if (wanted.has(k)) found.get(k)!.push(r);
       }
-      for (const [k, rs] of fresh) found.set(k, rs);
       // Rows read while a change was on its way are answered but not kept.
       if (this.live && generation === this.generation) {
         if (this.rows.size + missing.length > MAX_KEYS) this.rows.clear();
-        for (const k of missing) this.rows.set(`${st.name}\u0000${k}`, found.get(k)!);
+        for (const k of missing) this.rows.set(DirectoryCache.entry(st, k), found.get(k)!);
       }
     }
     return keys.map((k) => found.get(k)!);
@@ -107,6 +109,11 @@ class DirectoryCache {
     this.drop();
     await this.connecting?.catch(() => {});
     await this.client?.end().catch(() => {});
+  }
+
+  /** A kept entry's key: the statement and the code. */
+  private static entry(st: Sql<unknown>, key: string): string {
+    return `${st.name}\u0000${key}`;
   }
 
   private drop(): void {
@@ -180,12 +187,8 @@ async function cacheOf(db: EntityManager): Promise<DirectoryCache> {
   const pool = await db.getConnection().getNativeClient();
   let cache = caches.get(pool);
   if (!cache) {
-    // pg keeps the password out of the options' enumerable keys.
     const name = pool.options.application_name ?? 'hub';
-    caches.set(
-      pool,
-      (cache = new DirectoryCache({ ...pool.options, password: pool.options.password, application_name: `${name} (directory)` }, name.replace(/^hub-/, ''))),
-    );
+    caches.set(pool, (cache = new DirectoryCache({ ...poolSettings(pool), application_name: `${name} (directory)` }, name.replace(/^hub-/, ''))));
   }
   return cache;
 }

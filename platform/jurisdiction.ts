@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 import { nativeExec } from './bulk.ts';
-import { SharedConnections, sendTogether, startPipeline } from './pipeline.ts';
+import { poolSettings, SharedConnections, sendTogether, startPipeline } from './pipeline.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import {
   activeTurnSender,
@@ -121,15 +121,7 @@ const publicConnections = new WeakMap<Pool, SharedConnections>();
 function publicReads(orm: Pool): SharedConnections {
   let reads = publicConnections.get(orm);
   if (!reads) {
-    reads = new SharedConnections(
-      {
-        ...orm.options,
-        // pg keeps the password out of the options' enumerable keys.
-        password: orm.options.password,
-        options: '-c plan_cache_mode=force_generic_plan',
-      },
-      3,
-    );
+    reads = new SharedConnections({ ...poolSettings(orm), options: '-c plan_cache_mode=force_generic_plan' }, 3);
     publicConnections.set(orm, reads);
   }
   return reads;

@@ -3,7 +3,7 @@ import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
 import pg, { type Pool, type PoolClient } from 'pg';
-import { corkTurn, endPipeline, isPipelined, startPipeline } from './pipeline.ts';
+import { corkTurn, endPipeline, isPipelined, poolSettings, startPipeline } from './pipeline.ts';
 import { installSqlCounter } from './sql-counter.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
@@ -178,8 +178,7 @@ export async function sidePool(orm: MikroORM): Promise<Pool> {
   const main = await nativePool(orm);
   let side = sidePools.get(main);
   if (!side) {
-    // pg keeps the password out of the options' enumerable keys (out of stack traces): named here, as spreading skips it.
-    side = new pg.Pool({ ...main.options, password: main.options.password, max: 2, idleTimeoutMillis: 1_000, allowExitOnIdle: true });
+    side = new pg.Pool({ ...poolSettings(main), max: 2, idleTimeoutMillis: 1_000, allowExitOnIdle: true });
     sidePools.set(main, side);
   }
   return side;

@@ -22,6 +22,14 @@ interface ClientInternals {
   unref(): void;
 }
 
+/**
+ * The settings a pool connects with, for a connection of its own beside it. pg keeps the password out of the options'
+ * enumerable keys (out of stack traces), so spreading them alone would drop it.
+ */
+export function poolSettings(pool: pg.Pool): pg.ClientConfig {
+  return { ...pool.options, password: pool.options.password };
+}
+
 const internals = (client: pg.Client) => client as unknown as ClientInternals;
 
 /** True when `client` sends statements without waiting for the answers before them. */

@@ -305,15 +305,13 @@ describe('division directory through the gateway', () => {
     const NAME = `{ county(code: "540104") { name } }`;
     const name = async () => (await hub.query<{ county: { name: string } }>(NAME)).data!.county.name;
     // The county subgraph's statements that read counties by code, so far (subgraphs run in this process).
-    const reads = async () => {
-      const text = await (await fetch(new URL('/metrics', hub.subgraphs.county.url))).text();
-      return Number(/^hub_sql_duration_seconds_count\{statement="county.directoryByCodes"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-    };
-    // What an operator sees of it: whether the county subgraph listens, and where its directory reads came from.
+    /** A series of the county subgraph's /metrics (0 before it is first counted). */
     const metric = async (series: string) => {
       const text = await (await fetch(new URL('/metrics', hub.subgraphs.county.url))).text();
-      return Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     };
+    const reads = () => metric('hub_sql_duration_seconds_count{statement="county.directoryByCodes"}');
+    // What an operator sees of it: whether the county subgraph listens, and where its directory reads came from.
     const listening = () => metric('hub_directory_listening{service="county"}');
     const fromMemory = () => metric('hub_directory_reads_total{service="county",from="memory"}');
     /** Waits until a name read twice makes no statement the second time: read from memory. */

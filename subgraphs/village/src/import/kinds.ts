@@ -57,7 +57,11 @@ interface KindRules {
   /** Columns the file may have (snake_case, as the export writes them); `required` ones must be in the header. */
   columns: readonly string[];
   required: readonly string[];
-  /** The header must have one of these sets of key columns (e.g. `id`, or `id_number`). */
+  /**
+   * The header must have one of these sets of key columns (e.g. `id`, or `id_number`). Each set names the key's own
+   * column first (a number, an external id) and then what it is unique within (a grid, a village, a committee): a
+   * row repeating an earlier one's key is rejected naming that first column.
+   */
   keyColumns?: readonly (readonly string[])[];
   /** Turns a record into staged values (in the order of the kind's `stage` columns), throwing a typed error naming the field. */
   parse(f: Fields, ctx: ParseContext): CopyValue[];
@@ -152,7 +156,7 @@ function villagesOf(grids: ReadonlySet<string>): ReadonlySet<string> {
 
 const RESIDENT_ROW = KIND_SQL.residents.row;
 /** A village-keyed kind's key columns: its id, or its grid (for the village) and local number or external id. */
-const VILLAGE_KEYS = (key: string) => [['id'], ['grid_code', key]];
+const VILLAGE_KEYS = (key: string) => [['id'], [key, 'grid_code']];
 
 export const KINDS: Record<KindName, ImportKind> = {
   /**
@@ -356,7 +360,7 @@ export const KINDS: Record<KindName, ImportKind> = {
     columns: ['id', 'external_id', 'grid_code', 'role', 'name', 'phone', 'person_id', 'id_number', 'version'],
     // A row changing a post by its id may give only the columns it changes (as for the registry kinds).
     required: [],
-    keyColumns: [['id'], ['grid_code', 'external_id']],
+    keyColumns: [['id'], ['external_id', 'grid_code']],
     parse: registryRow(KIND_SQL['grid-staff'].row, gridStaffFields, ['grid_code', 'external_id']),
     key: registryKey(KIND_SQL['grid-staff'].row, ['grid_code', 'external_id']),
   },
@@ -364,7 +368,7 @@ export const KINDS: Record<KindName, ImportKind> = {
     ...KIND_SQL['mediation-committees'],
     columns: ['id', 'external_id', 'village_code', 'name', 'kind', 'version'],
     required: [],
-    keyColumns: [['id'], ['village_code', 'external_id']],
+    keyColumns: [['id'], ['external_id', 'village_code']],
     parse: registryRow(KIND_SQL['mediation-committees'].row, committeeFields, ['village_code', 'external_id']),
     key: registryKey(KIND_SQL['mediation-committees'].row, ['village_code', 'external_id']),
   },
@@ -372,7 +376,7 @@ export const KINDS: Record<KindName, ImportKind> = {
     ...KIND_SQL.mediators,
     columns: ['id', 'external_id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'id_number', 'version'],
     required: [],
-    keyColumns: [['id'], ['committee_id', 'external_id']],
+    keyColumns: [['id'], ['external_id', 'committee_id']],
     parse: registryRow(KIND_SQL.mediators.row, mediatorFields, ['committee_id', 'external_id']),
     key: registryKey(KIND_SQL.mediators.row, ['committee_id', 'external_id']),
   },

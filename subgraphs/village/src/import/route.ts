@@ -47,9 +47,6 @@ import {
 } from '../store/import.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
 
-/** The columns a natural key is unique within (a record's number or external id is its own within them). */
-const KEY_SCOPES: ReadonlySet<string> = new Set(['grid_code', 'village_code', 'committee_id']);
-
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
  * with the file as the body (reached through the gateway for `write`
@@ -712,10 +709,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           for (const m of recentKeys) first ??= m.get(key);
           if (first !== undefined) {
             const reason = language === 'en' ? `repeats the key of line ${first}` : `与第 ${first} 行的键重复`;
-            // Named by the column the row keyed its record with: its id, or the natural key's own column (a number, an
-            // external id), not the grid or village it is unique within, which two rows of one village share anyway.
-            const natural = kind.keyColumns?.at(-1);
-            const field = key.startsWith('id:') ? 'id' : (natural?.find((c) => !KEY_SCOPES.has(c)) ?? natural?.[0] ?? kind.columns[0]!);
+            // Named by the column the row keyed its record with: its id, or the natural key's own column (`keyColumns`).
+            const field = key.startsWith('id:') ? 'id' : (kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!);
             pending.push({ line: rec.line, field, reason, code: 'BAD_USER_INPUT' });
             continue;
           }
