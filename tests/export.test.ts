@@ -201,6 +201,104 @@ describe('export', () => {
     expect(((await advised.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/\?within=623021200201。$/);
   });
 
+  it('exports patrols and hazards for reading, as the API reads them, and says they are not imported', async () => {
+    const village = '623021200201';
+    const grid = `${village}001`;
+    const people = await hub.query<{ village: { residents: { nodes: { id: string }[] } } }>(
+      `{ village(code: "${village}") { residents(first: 3, filter: { minAge: 20, maxAge: 60 }) { nodes { id } } } }`,
+    );
+    const ids = people.data!.village.residents.nodes.map((p) => p.id);
+    const teamName = `导出测试队${Date.now() % 100000}`;
+    const team = await hub.query<{ createPatrolTeam: { id: string } }>(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: village, gridCode: grid, name: teamName, kind: 'RED_ARMBAND', memberIds: ids },
+    });
+    expect(team.errors).toBeUndefined();
+    const teamId = team.data!.createPatrolTeam.id;
+    const patrol = await hub.query<{ recordPatrol: { id: string; hazards: { id: string }[] } }>(
+      `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id hazards { id } } }`,
+      {
+        i: {
+          teamId,
+          gridCode: grid,
+          startedAt: '2026-03-02T19:00:00+08:00',
+          endedAt: '2026-03-02T21:15:00+08:00',
+          route: '村委会—河边, "老桥"',
+          participantIds: ids.slice(0, 2),
+          hazards: [{ kind: 'ELECTRICAL', description: '私拉乱接电线', gridCode: grid }],
+        },
+      },
+    );
+    expect(patrol.errors).toBeUndefined();
+    const { id: patrolId, hazards } = patrol.data!.recordPatrol;
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const ndjson = async (path: string) => {
+      const res = await get(path, t);
+      expect(res.status, path).toBe(200);
+      return (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+
+    // CSV: one row per patrol, its team named, times as the API writes them, participants as a list, hazards counted.
+    const csv = await get(`/export/patrols.csv?within=${village}`, t);
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('id,team_id,team_name,village_code,grid_code,started_at,ended_at,hours,route,participant_ids,hazard_count');
+    expect(lines.find((l) => l.startsWith(`${patrolId},`))).toBe(
+      `${patrolId},${teamId},${teamName},${village},${grid},2026-03-02T19:00:00.000+08:00,2026-03-02T21:15:00.000+08:00,2.25,"村委会—河边, ""老桥""",${ids.slice(0, 2).join(';')},1`,
+    );
+    // NDJSON: every patrol the village's list holds over the longest period it takes (the demo's patrols span the last year), and no other.
+    const listed = await hub.queryAs<{ village: { patrols: { totalCount: number } } }>(
+      t,
+      `{ village(code: "${village}") { patrols(from: "${new Date().getUTCFullYear() - 9}-01-01", to: "${new Date().toISOString().slice(0, 10)}") { totalCount } } }`,
+    );
+    expect(listed.errors).toBeUndefined();
+    const rows = await ndjson(`/export/patrols.ndjson?within=${village}`);
+    expect(rows).toHaveLength(listed.data!.village.patrols.totalCount);
+    expect(rows.find((r) => r.id === Number(patrolId))).toMatchObject({ hours: 2.25, participant_ids: ids.slice(0, 2).join(';'), hazard_count: 1 });
+
+    // Hazards: the one found on the patrol names it; the village's list counts as many as the export writes.
+    const found = await hub.queryAs<{ village: { hazards: { totalCount: number } } }>(
+      t,
+      `{ village(code: "${village}") { hazards(first: 1) { totalCount } } }`,
+    );
+    const hazardRows = await ndjson(`/export/hazards.ndjson?within=${village}`);
+    expect(hazardRows).toHaveLength(found.data!.village.hazards.totalCount);
+    expect(hazardRows.find((r) => r.id === Number(hazards[0]!.id))).toMatchObject({
+      kind: 'ELECTRICAL',
+      description: '私拉乱接电线',
+      source: 'PATROL',
+      patrol_id: Number(patrolId),
+      grid_code: grid,
+      status: 'REPORTED',
+      rectified_at: null,
+      version: 1,
+    });
+    // Another township's caller is refused the village, as for every kind.
+    expect((await get(`/export/hazards.csv?within=${village}`, await hub.token({ jurisdiction: '623021100', scopes: ['read'] }))).status).toBe(403);
+
+    // No import: told how they are written instead of being sent the list of import kinds.
+    const write = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write'] });
+    for (const [kind, mutation] of [
+      ['patrols', 'recordPatrol'],
+      ['hazards', 'reportHazard'],
+    ]) {
+      const res = await fetch(new URL(`/import/${kind}?job=x`, new URL(hub.gatewayUrl).origin), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${write}`, 'content-type': 'text/csv' },
+        body: lines.join('\n'),
+      });
+      expect(res.status).toBe(404);
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('NOT_FOUND');
+      expect(body.errors[0]!.message).toContain(`只能导出，不能导入：请用 ${mutation} 逐条登记`);
+    }
+  });
+
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
     const res = await fetch(new URL('/export/residents.csv?within=623021200201', new URL(hub.gatewayUrl).origin), {

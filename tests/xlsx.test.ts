@@ -250,6 +250,45 @@ describe('XLSX in a spreadsheet program', () => {
     for (let r = 1; r < csv.length; r++) expect(xlsx.shown[r]![at], `row ${r}`).toBe({ true: '专职', false: '兼职' }[csv[r]![at]!]);
   }, 300_000);
 
+  it('hazards and patrols: kinds, sources and states by their Chinese names, grid codes as text, times as date-times', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const KIND: Record<string, string> = {
+      FIRE: '消防',
+      TRAFFIC: '交通',
+      FLOOD: '防汛',
+      GEOLOGICAL: '地质灾害',
+      ELECTRICAL: '用电',
+      GAS: '燃气',
+      PUBLIC_ORDER: '治安',
+      OTHER: '其他',
+    };
+    const SOURCE: Record<string, string> = { PATROL: '巡逻', GRID_WORKER: '网格员', DRONE: '无人机', CITIZEN: '群众' };
+    const STATUS: Record<string, string> = { REPORTED: '已上报', RECTIFYING: '整改中', RECTIFIED: '已整改', VERIFIED: '已核查' };
+    const csv = await csvOf('/export/hazards.csv?within=623021200', t);
+    const xlsx = await openXlsx('/export/hazards.xlsx?within=623021200', t);
+    const at = (key: string) => csv[0]!.indexOf(key);
+    expect(xlsx.shown[0]![at('kind')]).toBe('隐患类别');
+    expect(csv.length).toBeGreaterThan(10);
+    expect(xlsx.shown).toHaveLength(csv.length);
+    for (let r = 1; r < csv.length; r++) {
+      expect(xlsx.shown[r]![at('kind')], `row ${r} kind`).toBe(KIND[csv[r]![at('kind')]!]);
+      expect(xlsx.shown[r]![at('source')], `row ${r} source`).toBe(SOURCE[csv[r]![at('source')]!]);
+      expect(xlsx.shown[r]![at('status')], `row ${r} status`).toBe(STATUS[csv[r]![at('status')]!]);
+      expect(xlsx.shown[r]![at('grid_code')], `row ${r} grid_code`).toBe(csv[r]![at('grid_code')]);
+    }
+    expectColumnType(xlsx, at('grid_code'), TEXT, 'grid_code');
+    expectColumnType(xlsx, at('reported_at'), NUMBER, 'reported_at');
+    const patrols = await csvOf('/export/patrols.csv?within=623021200', t);
+    const sheet = await openXlsx('/export/patrols.xlsx?within=623021200', t);
+    const p = (key: string) => patrols[0]!.indexOf(key);
+    expect(sheet.shown[0]![p('team_name')]).toBe('巡防队');
+    expect(sheet.shown).toHaveLength(patrols.length);
+    for (let r = 1; r < patrols.length; r++) expect(sheet.shown[r]![p('grid_code')], `row ${r}`).toBe(patrols[r]![p('grid_code')]);
+    expectColumnType(sheet, p('grid_code'), TEXT, 'grid_code');
+    expectColumnType(sheet, p('hours'), NUMBER, 'hours');
+    expectColumnType(sheet, p('started_at'), NUMBER, 'started_at');
+  }, 300_000);
+
   it('a report: Chinese headers, every division code as the CSV report has it, as text; figures as numbers; the period as dates; a rate of nothing as a dash', async () => {
     const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
     const query = 'within=623021&level=village&period=2026';

@@ -14,6 +14,7 @@ import { preferredLanguage, saidOf, type Language } from '../../../../platform/l
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
+import { exportOnly } from '../store/export.ts';
 import { lookupsRefused } from '../access.ts';
 import { auditTrail } from '../store/audit-trail.ts';
 import { lookupQuota } from '../store/lookup-quota.ts';
@@ -499,6 +500,13 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     if (req.method !== 'POST') throw methodNotAllowed('POST', { zh: '请用 POST 把文件发送到 /import/<类型>。', en: 'POST the file to /import/<kind>.' });
     const name = /^\/import\/([a-z-]+)$/.exec(url.pathname)?.[1];
     const kind = name ? importKind(name) : undefined;
+    const readOnly = name ? exportOnly(name) : undefined;
+    if (readOnly) {
+      throw new HttpError(404, 'NOT_FOUND', {
+        zh: `${readOnly.zh}只能导出，不能导入：请用 ${readOnly.writtenBy} 逐条登记。`,
+        en: `${name} are exported only, never imported: record each with ${readOnly.writtenBy}.`,
+      });
+    }
     if (!name || !kind) {
       const kinds = Object.keys(KINDS).join('|');
       throw new HttpError(404, 'NOT_FOUND', {

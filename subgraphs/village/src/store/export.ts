@@ -76,6 +76,8 @@ interface ExportKind {
   current?: string;
   /** Filed under a village only, not a grid (mediation bodies): no export within a grid. */
   villageOnly?: true;
+  /** Exported for reading only: the kind has no import, only this mutation writes its records, so no round trip. */
+  writtenBy?: string;
 }
 
 const KINDS = {
@@ -183,6 +185,47 @@ const KINDS = {
       ),
     ],
   },
+  // The forces' work, recorded through the API (recordPatrol, reportHazard and the hazard's steps), exported for
+  // reading only: these two kinds have no import, so they are the one exception to the round trip above.
+  patrols: {
+    table: 'patrol',
+    zh: '巡逻记录',
+    writtenBy: 'recordPatrol',
+    columns: [
+      ROW_ID,
+      col('team_id', '巡防队系统编号', 'number'),
+      col('team_name', '巡防队', 'text', () => `(select t.name from patrol_team t where t.id = patrol.team_id)`),
+      VILLAGE,
+      GRID,
+      col('started_at', '开始时间', 'datetime'),
+      col('ended_at', '结束时间', 'datetime'),
+      col('hours', '时长（小时）', 'number', () => `round(extract(epoch from ended_at - started_at) / 3600, 2)`),
+      col('route', '路线', 'text'),
+      col('participant_ids', '参加人员系统编号', 'text', () => `array_to_string(participant_ids, ';')`),
+      col('hazard_count', '发现隐患数', 'number', () => `(select count(*) from hazard h where h.patrol_id = patrol.id)::int`),
+    ],
+  },
+  hazards: {
+    table: 'hazard',
+    zh: '隐患',
+    writtenBy: 'reportHazard',
+    columns: [
+      ROW_ID,
+      named(col('kind', '隐患类别', 'text'), 'HazardKind'),
+      col('description', '隐患描述', 'text'),
+      col('location', '位置', 'text'),
+      named(col('source', '来源', 'text'), 'HazardSource'),
+      col('reported_by', '上报人', 'text'),
+      col('patrol_id', '发现巡逻系统编号', 'number'),
+      VILLAGE,
+      GRID,
+      col('reported_at', '上报时间', 'datetime'),
+      named(col('status', '状态', 'text'), 'HazardStatus'),
+      col('rectified_at', '整改时间', 'datetime'),
+      col('verified_at', '核查时间', 'datetime'),
+      VERSION,
+    ],
+  },
   // The forces' kinds write exactly the columns their import takes (import/kinds.ts), the linked resident by registry id and ID number.
   'grid-staff': {
     table: 'grid_staff',
@@ -269,6 +312,12 @@ export type ExportKindOf = ExportKind & { name: ExportKindName };
 export const EXPORT_KINDS: readonly string[] = Object.keys(KINDS);
 
 const isExportKind = (name: string): name is ExportKindName => Object.hasOwn(KINDS, name);
+
+/** The mutation that writes a kind exported for reading only (no import), if the name is one. */
+export function exportOnly(name: string): { zh: string; writtenBy: string } | undefined {
+  const kind: ExportKind | undefined = isExportKind(name) ? KINDS[name] : undefined;
+  return kind?.writtenBy ? { zh: kind.zh, writtenBy: kind.writtenBy } : undefined;
+}
 
 /** The kind a route segment names, if any. */
 export function exportKind(name: string): ExportKindOf | undefined {
