@@ -286,6 +286,7 @@ describe('export', () => {
     for (const [kind, mutation] of [
       ['patrols', 'recordPatrol'],
       ['hazards', 'reportHazard'],
+      ['dispute-parties', 'reportDispute'],
     ]) {
       const res = await fetch(new URL(`/import/${kind}?job=x`, new URL(hub.gatewayUrl).origin), {
         method: 'POST',
@@ -295,8 +296,80 @@ describe('export', () => {
       expect(res.status).toBe(404);
       const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
       expect(body.errors[0]!.extensions.code).toBe('NOT_FOUND');
-      expect(body.errors[0]!.message).toContain(`只能导出，不能导入：请用 ${mutation} 逐条登记`);
+      expect(body.errors[0]!.message).toMatch(new RegExp(`只能导出，不能导入：.*${mutation}`));
     }
+  });
+
+  it('exports a case’s parties one row each, masked without pii, audited as reads of the residents with it', async () => {
+    const village = '623021200202';
+    const people = await hub.query<{ village: { residents: { nodes: { id: string; name: string; idNumber: string }[] } } }>(
+      `{ village(code: "${village}") { residents(first: 1, filter: { minAge: 20 }) { nodes { id name idNumber } } } }`,
+    );
+    const resident = people.data!.village.residents.nodes[0]!;
+    const reported = await hub.query<{ reportDispute: { id: string; caseNumber: string } }>(
+      `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id caseNumber } }`,
+      {
+        k: `party-export-${Date.now()}`,
+        i: {
+          gridCode: `${village}001`,
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'GRID_INSPECTION',
+          summary: '院墙排水引起邻里争执',
+          parties: [
+            { personId: resident.id, role: 'APPLICANT' },
+            { name: '外村务工人员', role: 'RESPONDENT' },
+          ],
+        },
+      },
+    );
+    expect(reported.errors).toBeUndefined();
+    const { id: caseId, caseNumber } = reported.data!.reportDispute;
+    const parse = async (res: Response) => {
+      expect(res.status).toBe(200);
+      return (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+
+    const masked = await parse(await get(`/export/dispute-parties.ndjson?within=${village}`, await hub.token({ jurisdiction: village, scopes: ['read'] })));
+    expect(masked.filter((r) => r.dispute_id === caseId)).toEqual([
+      expect.objectContaining({
+        case_number: caseNumber,
+        role: 'APPLICANT',
+        name: resident.name,
+        person_id: Number(resident.id),
+        id_number: `${resident.idNumber.slice(0, 6)}************`,
+        village_code: village,
+      }),
+      expect.objectContaining({ case_number: caseNumber, role: 'RESPONDENT', name: '外村务工人员', person_id: null, id_number: null }),
+    ]);
+    // As many rows as the cases' own lists of parties hold.
+    const cases = await hub.query<{ village: { disputes: { totalCount: number; nodes: { parties: unknown[] }[] } } }>(
+      `{ village(code: "${village}") { disputes(first: 500) { totalCount nodes { parties { name } } } } }`,
+    );
+    expect(cases.data!.village.disputes.totalCount).toBeLessThanOrEqual(500);
+    expect(masked).toHaveLength(cases.data!.village.disputes.nodes.reduce((n, c) => n + c.parties.length, 0));
+
+    // With pii the ID number in full, and the export is a read of every linked resident, as a grid-staff export is.
+    const subject = `party-exporter-${Date.now()}`;
+    const full = await parse(
+      await get(`/export/dispute-parties.ndjson?within=${village}`, await hub.token({ jurisdiction: village, scopes: ['read', 'pii'], subject })),
+    );
+    expect(full.find((r) => r.dispute_id === caseId && r.role === 'APPLICANT')!.id_number).toBe(resident.idNumber);
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const audit = await c.query<{ record_type: string; record_ids: number[]; fields: string[] }>(
+      'select record_type, record_ids, fields from audit_log where subject = $1',
+      [subject],
+    );
+    await c.end();
+    const linked = [...new Set(full.flatMap((r) => (r.person_id == null ? [] : [Number(r.person_id)])))].sort((a, b) => a - b);
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({ record_type: 'Person', fields: ['idNumber'] });
+    expect([...audit.rows[0]!.record_ids].sort((a, b) => a - b)).toEqual(linked);
+    expect(linked).toContain(Number(resident.id));
   });
 
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {

@@ -137,8 +137,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const pool = await nativePool(orm);
     const client = await pool.connect();
     try {
-      const recordType = pii ? kind.recordType : undefined;
-      if (recordType) {
+      if (pii && (kind.recordType || kind.linkedPeople)) {
         // Unmasked personal data leaves the hub: recorded first, naming every record the export writes, read on the
         // export's own snapshot by a second connection whose entry commits before the first row is sent.
         const snapshot = await nativeBeginShared(client);
@@ -154,7 +153,9 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           };
           await onSnapshot(auditor, snapshot, async () => {
             await scopeClient(auditor, caller.jurisdiction);
-            await auditTrail.insertExport(auditor, { ...entry, recordType, fields: personalFields(kind) }, exportedIds(kind, within));
+            if (kind.recordType) {
+              await auditTrail.insertExport(auditor, { ...entry, recordType: kind.recordType, fields: personalFields(kind) }, exportedIds(kind, within));
+            }
             if (kind.linkedPeople) {
               await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within));
             }

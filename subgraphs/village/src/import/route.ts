@@ -503,8 +503,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     const readOnly = name ? exportOnly(name) : undefined;
     if (readOnly) {
       throw new HttpError(404, 'NOT_FOUND', {
-        zh: `${readOnly.zh}只能导出，不能导入：请用 ${readOnly.writtenBy} 逐条登记。`,
-        en: `${name} are exported only, never imported: record each with ${readOnly.writtenBy}.`,
+        zh: `${readOnly.zh}只能导出，不能导入：${readOnly.writtenBy.zh}。`,
+        en: `${name} are exported only, never imported: ${readOnly.writtenBy.en}.`,
       });
     }
     if (!name || !kind) {

@@ -1,4 +1,5 @@
 import { command, type Sql } from '../../../../platform/sql.ts';
+import type { Said } from '../../../../domain/errors.ts';
 import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 import { schemaEnum } from '../enums.ts';
 import type { AuditedType } from './audit-trail.ts';
@@ -69,15 +70,16 @@ interface ExportKind {
   /**
    * Writes the ID numbers of the residents its records link (`person_id`):
    * an unmasked export is then a read of those residents too, and is audited
-   * as one, so that asking who saw a resident's ID number finds it.
+   * as one, so that asking who saw a resident's ID number finds it (with or
+   * without a `recordType` of its own).
    */
   linkedPeople?: true;
   /** Which rows are the current registry (deregistered people are history: readable by id, not exported). */
   current?: string;
   /** Filed under a village only, not a grid (mediation bodies): no export within a grid. */
   villageOnly?: true;
-  /** Exported for reading only: the kind has no import, only this mutation writes its records, so no round trip. */
-  writtenBy?: string;
+  /** Exported for reading only: the kind has no import, and this says how its records are written (no round trip). */
+  writtenBy?: Said;
 }
 
 const KINDS = {
@@ -190,7 +192,7 @@ const KINDS = {
   patrols: {
     table: 'patrol',
     zh: '巡逻记录',
-    writtenBy: 'recordPatrol',
+    writtenBy: { zh: '巡逻由 recordPatrol 逐条登记', en: 'each patrol is recorded with recordPatrol' },
     columns: [
       ROW_ID,
       col('team_id', '巡防队系统编号', 'number'),
@@ -208,7 +210,10 @@ const KINDS = {
   hazards: {
     table: 'hazard',
     zh: '隐患',
-    writtenBy: 'reportHazard',
+    writtenBy: {
+      zh: '隐患由 reportHazard（或 recordPatrol 的 hazards）逐条上报',
+      en: 'each hazard is reported with reportHazard (or with a patrol, recordPatrol)',
+    },
     columns: [
       ROW_ID,
       named(col('kind', '隐患类别', 'text'), 'HazardKind'),
@@ -273,6 +278,27 @@ const KINDS = {
       VERSION,
     ],
   },
+  // A case's parties, one row each, joined to the disputes export by dispute_id (the disputes file's own `parties`
+  // column is what a new case's import takes; the export leaves it out so that a masked export still re-imports).
+  'dispute-parties': {
+    table: 'dispute_party',
+    zh: '纠纷当事人',
+    linkedPeople: true,
+    writtenBy: {
+      zh: '当事人随案件登记（reportDispute，或 disputes 导入的 parties 列），由 correctDispute 更正',
+      en: "parties are recorded with their case (reportDispute, or the disputes import's parties column) and corrected by correctDispute",
+    },
+    columns: [
+      ROW_ID,
+      col('dispute_id', '案件系统编号', 'text'),
+      col('case_number', '案件编号', 'text', () => `(select d.case_number from dispute d where d.id = dispute_party.dispute_id)`),
+      named(col('role', '角色', 'text'), 'PartyRole'),
+      col('name', '姓名', 'text'),
+      ...LINKED_PERSON,
+      VILLAGE,
+      GRID,
+    ],
+  },
   disputes: {
     table: 'dispute',
     zh: '矛盾纠纷',
@@ -313,8 +339,8 @@ export const EXPORT_KINDS: readonly string[] = Object.keys(KINDS);
 
 const isExportKind = (name: string): name is ExportKindName => Object.hasOwn(KINDS, name);
 
-/** The mutation that writes a kind exported for reading only (no import), if the name is one. */
-export function exportOnly(name: string): { zh: string; writtenBy: string } | undefined {
+/** How a kind exported for reading only (no import) is written, if the name is one. */
+export function exportOnly(name: string): { zh: string; writtenBy: Said } | undefined {
   const kind: ExportKind | undefined = isExportKind(name) ? KINDS[name] : undefined;
   return kind?.writtenBy ? { zh: kind.zh, writtenBy: kind.writtenBy } : undefined;
 }
