@@ -598,6 +598,40 @@ describe('bulk import', () => {
       `select operation, fields from audit_log where subject = 'import-tester' and operation like 'import grid-staff %' order by id desc limit 1`,
     );
     expect(lookups.rows).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number$/), fields: ['idNumberLookup'] }]);
+    // A post, a mediator and a case's party naming a registered resident record that resident as found, as a
+    // residents file does, so that asking who looked up a resident finds these files too.
+    const last = async (kind: string) =>
+      (
+        await db.query<{ operation: string; record_ids: number[] }>(
+          `select operation, record_ids from audit_log where subject = 'import-tester' and operation like 'import ${kind} %' order by id desc limit 1`,
+        )
+      ).rows;
+    writeFileSync(
+      staff,
+      `external_id,grid_code,role,name,id_number
+audit-2,623022100001001,INFORMANT,审计甲,${known}
+`,
+    );
+    await importFile('grid-staff', staff, ['--dry-run']);
+    expect(await last('grid-staff')).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number, 1 found$/), record_ids: [id] }]);
+    const committee = (await db.query<{ id: number }>(`select id from mediation_committee where village_code = '623022100001' order by id limit 1`)).rows[0]!
+      .id;
+    const mediator = join(dir, 'probe-mediator.csv');
+    writeFileSync(
+      mediator,
+      `external_id,committee_id,name,full_time,id_number
+audit-3,${committee},审计甲,false,${known}
+`,
+    );
+    await importFile('mediators', mediator, ['--dry-run']);
+    expect(await last('mediators')).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number, 1 found$/), record_ids: [id] }]);
+    const cases = join(dir, 'probe-case.csv');
+    writeFileSync(
+      cases,
+      `external_id,grid_code,category,scale,source,summary,parties\naudit-4,623022100001001,NEIGHBOUR,ORDINARY,GRID_INSPECTION,邻里争执,APPLICANT:${known};RESPONDENT:某乙\n`,
+    );
+    await importFile('disputes', cases, ['--dry-run']);
+    expect(await last('disputes')).toEqual([{ operation: expect.stringMatching(/\(dry run\): 1 looked up by ID number, 1 found$/), record_ids: [id] }]);
   }, 30_000);
 
   it('spends a lookup on every ID number a file names for a caller without pii, new residents too, in batches of a minute’s quota', async () => {

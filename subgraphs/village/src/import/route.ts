@@ -34,6 +34,7 @@ import {
   lockRows,
   lockWrittenCounties,
   matchedResidents,
+  namedResidents,
   materializeRows,
   prepareBatch,
   recordRejects,
@@ -243,6 +244,7 @@ async function writeBatch(
     if (rows.length) {
       await kind.beforeStage?.(client, rows);
       await stageBatch(client, kind, rows);
+      if (looked && !('residents' in kind && kind.residents)) Object.assign(matched, await namedResidents(client, ids.kind, kind.stage));
       const filled = (column: string) => {
         const at = kind.stage.findIndex(([c]) => c === column) + 1; // after `line`
         return at > 0 && rows.some((r) => r[at] != null);
@@ -336,7 +338,7 @@ function idNumbersNamed(kind: ImportKind, rows: readonly CopyValue[][]): number 
  * A file's rows that name people by ID number look them up, found or not:
  * the audit log records that as it records personByIdNumber's lookups
  * (idNumberLookup), whatever the caller's scopes, with the residents found
- * (a residents file's). Otherwise what a row's answer says (new, unchanged,
+ * in the jurisdiction (in any kind's file). Otherwise what a row's answer says (new, unchanged,
  * "no such resident", "registered elsewhere") would test guessed numbers
  * unrecorded. Written after the batch ends, in a transaction of its own, so
  * a dry run (rolled back) is recorded too.

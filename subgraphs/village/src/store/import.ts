@@ -222,6 +222,35 @@ export async function matchedResidents(client: PoolClient): Promise<{ ids: numbe
   return (await nativeRows(client, matchedOf))[0] ?? { ids: [], elsewhere: 0 };
 }
 
+const namedOf = new Map<string, Sql<z.infer<typeof Matched>>>();
+/**
+ * The residents a batch's staged rows name by ID number, for a kind other than residents (whose `known` holds them):
+ * every `…id_number` column (a household's head, a group's leader, a post's or a mediator's person) and a case's
+ * parties. Read before any check drops a row, as a lookup is one whatever its row's fate: the ones the jurisdiction
+ * holds, and how many are registered outside it.
+ */
+export async function namedResidents(
+  client: PoolClient,
+  kind: string,
+  stage: readonly (readonly [string, string])[],
+): Promise<{ ids: number[]; elsewhere: number }> {
+  let statement = namedOf.get(kind);
+  if (!statement) {
+    const numbers = [
+      ...stage.filter(([c]) => c.endsWith('id_number')).map(([c]) => `select ${c} from stage where ${c} is not null`),
+      ...(stage.some(([c]) => c === 'parties') ? [`select e->>'id_number' from stage, jsonb_array_elements(parties) e where e ? 'id_number'`] : []),
+    ];
+    statement = sql(
+      `import.${kind}.named`,
+      Matched,
+      `select coalesce(array_agg(distinct person_id) filter (where person_id is not null), '{}') as ids, count(*) filter (where outside) as elsewhere
+         from hub_known_people(array(${numbers.join(' union ')}))`,
+    );
+    namedOf.set(kind, statement);
+  }
+  return (await nativeRows(client, statement))[0] ?? { ids: [], elsewhere: 0 };
+}
+
 /** Looks up the batch's ID numbers (residents' `known`); how many the hub knows, inside the jurisdiction or not. */
 export async function knownResidents(client: PoolClient, writes: ResidentWrites): Promise<number> {
   return (await nativeExec(client, writes.prepare)) ?? 0;
