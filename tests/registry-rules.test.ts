@@ -283,6 +283,26 @@ describe('a household has at most 8 people', () => {
     expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'household_id', code: 'BAD_USER_INPUT', rule: 'householdFull' })]);
     expect((await db.query(`select count(*)::int as n from person where household_id = $1`, [householdId])).rows[0].n).toBe(8);
   });
+
+  it('counts only the rows it takes: a row refused for another rule leaves its place in the household to the next', async () => {
+    const household = async (n: string) =>
+      (
+        await hub.queryAs<{ registerHousehold: { id: string } }>(
+          writer,
+          `mutation { registerHousehold(input: { gridCode: "${A}001", number: "规则-${n}-${RUN}" }) { id } }`,
+        )
+      ).data!.registerHousehold.id;
+    const seven = await household('七人');
+    for (let i = 0; i < 7; i++) expect((await register({ idNumber: freshId(ago(20 + i)), householdId: seven })).errors, `member ${i + 1}`).toBeUndefined();
+    // The head of another household may not leave it (headLeaves): refused, it is not the eighth member.
+    const other = await household('另户');
+    const head = (await register({ idNumber: freshId(ago(70)), householdId: other })).data!.registerPerson.id;
+    const mover = (await register({ idNumber: freshId(ago(71)) })).data!.registerPerson.id;
+    const file = await postImport(hub.gatewayUrl, writer, 'residents', `id,household_id\n${head},${seven}\n${mover},${seven}\n`, `rules-eighth-${RUN}`);
+    expect(file.rejects).toEqual([expect.objectContaining({ line: 2, field: 'household_id', rule: 'headLeaves' })]);
+    expect(file.done).toMatchObject({ updated: 1, rejected: 1 });
+    expect((await db.query(`select count(*)::int as n from person where household_id = $1`, [seven])).rows[0].n).toBe(8);
+  });
 });
 
 describe('an address lies in the person’s village', () => {

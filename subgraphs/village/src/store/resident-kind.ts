@@ -229,7 +229,6 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     bad: `case when x.target is not null and x.village_code <> x.was_village then ${servesSql('x.target')} else false end`,
     when: (b) => b.targets > 0 && b.filled('grid_code'),
   },
-  { rule: householdFull, bad: OVER_FULL, field: householdColumn, when: some('household_id', 'household_number') },
   { rule: headLeaves, bad: 'x.head_leaving is not null', field: householdColumn, when: (b) => b.targets > 0 },
   {
     rule: leaderLeaves,
@@ -237,6 +236,8 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     field: householdColumn,
     when: (b) => b.targets > 0,
   },
+  // Last: it counts the rows the batch still holds, so a row another rule refuses takes no place in its household.
+  { rule: householdFull, bad: OVER_FULL, field: householdColumn, when: some('household_id', 'household_number') },
 ];
 
 /** The households residents join, locked so that concurrent writers count their members one after the other. */
