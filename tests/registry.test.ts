@@ -569,6 +569,43 @@ describe('registry writes (in 卓尼县)', () => {
     expect(young.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'personUnderage', personId: kid });
   });
 
+  it('takes as a patrol’s participants only people the caller holds: a grid’s worker names the members on their own grid', async () => {
+    const village = '623022100001';
+    const onGrid = async (g: string) =>
+      (
+        await hub.query<{ grid: { residents: { nodes: { id: string }[] } } }>(
+          `{ grid(code: "${g}") { residents(first: 1, filter: { minAge: 20, maxAge: 60 }) { nodes { id } } } }`,
+        )
+      ).data!.grid.residents.nodes[0]!.id;
+    const here = await onGrid(`${village}001`);
+    const there = await onGrid(`${village}002`);
+    const team = await hub.query<{ createPatrolTeam: { id: string } }>(`mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+      i: { villageCode: village, gridCode: `${village}001`, name: '跨网格测试队', kind: 'RED_ARMBAND', memberIds: [here, there] },
+    });
+    expect(team.errors).toBeUndefined();
+    const teamId = team.data!.createPatrolTeam.id;
+    const worker = await hub.token({ jurisdiction: `${village}001`, scopes: ['read', 'write'] });
+    const record = (participantIds: string[], day: string) =>
+      hub.queryAs<{ recordPatrol: { participants: { id: string }[] } }>(
+        worker,
+        `mutation($i: PatrolInput!) { recordPatrol(input: $i) { participants { id } } }`,
+        {
+          i: { teamId, gridCode: `${village}001`, startedAt: `${day}T19:00:00+08:00`, endedAt: `${day}T20:00:00+08:00`, participantIds },
+        },
+      );
+    // A member who lives on the next grid is no one the worker holds: refused as a case's party would be, nothing written.
+    const beyond = await record([here, there], '2026-04-01');
+    expect(beyond.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'participantIds', personId: there });
+    const own = await record([here], '2026-04-01');
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.recordPatrol.participants).toEqual([{ id: here }]);
+    // The village's worker holds both.
+    const both = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: { teamId, gridCode: `${village}001`, startedAt: '2026-04-02T19:00:00+08:00', endedAt: '2026-04-02T20:00:00+08:00', participantIds: [here, there] },
+    });
+    expect(both.errors).toBeUndefined();
+  });
+
   it('disbands a patrol team: out of the lists, figures and exports, its patrols kept, and it takes nothing more', async () => {
     const V = '623022100001';
     type Forces = { village: { forces: { patrolTeams: number; patrolByKind: { kind: string; teams: number }[] }; patrolTeams: { nodes: { id: string }[] } } };

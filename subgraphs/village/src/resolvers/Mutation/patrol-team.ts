@@ -74,7 +74,7 @@ export function currentTeam(team: PatrolTeamRow, argument = 'teamId'): PatrolTea
 }
 
 /** The people `personIds` names, each one the caller holds; NOT_FOUND naming the first that is not (`argument`: the list). */
-async function peopleNamed(em: EntityManager, caller: Caller, personIds: readonly string[], argument: string) {
+export async function peopleNamed(em: EntityManager, caller: Caller, personIds: readonly string[], argument: string) {
   const ids = [...new Set(personIds.map((p) => parseId(p, argument)))];
   const found = new Map((ids.length ? await persons.villagesOf(em, ids) : []).map((p) => [p.id, p]));
   for (const id of ids) {

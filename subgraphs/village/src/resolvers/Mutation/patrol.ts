@@ -8,7 +8,7 @@ import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
-import { currentTeam, gridInVillage } from './patrol-team.ts';
+import { currentTeam, gridInVillage, peopleNamed } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
 
 /** A patrol shorter than this is a slip of the times (a start and end typed alike), not a patrol. */
@@ -68,6 +68,9 @@ export const patrolMutations = {
         clash.gridCode === patrolled.gridCode &&
         [...clash.participantIds].sort().join() === [...participants].sort().join();
       if (same) return clash;
+      // Participants are people the caller holds, as a case's parties are: a grid's worker names the members on their
+      // own grid (whom their lists show), and whether someone beyond it is a member is not theirs to learn.
+      await peopleNamed(em, ctx.caller, input.participantIds, 'participantIds');
       const memberIds = new Set(await patrolTeamMembers.among(em, team.id, participants));
       const outsiders = participants.filter((p) => !memberIds.has(p));
       if (outsiders.length) {
