@@ -463,5 +463,13 @@ describe('export', () => {
     const error = ((await both.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'format' });
     expect(error.message).toMatch(/^format=csv contradicts content-type "application\/x-ndjson"/);
+    // A form's upload (curl -F): refused as such, not read with its part boundary as the header row.
+    const form = new FormData();
+    form.append('file', new Blob(['id_number,phone\n623021198001010011,13900001111\n'], { type: 'text/csv' }), 'residents.csv');
+    const upload = await fetch(new URL('/import/residents?dryRun=true', origin), { method: 'POST', headers: { authorization: `Bearer ${t}` }, body: form });
+    expect(upload.status).toBe(415);
+    const refused = ((await upload.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(refused.extensions.code).toBe('BAD_REQUEST');
+    expect(refused.message).toMatch(/^请把文件本身作为请求体发送.*不要用表单上传/);
   });
 });

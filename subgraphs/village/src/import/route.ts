@@ -139,6 +139,13 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
 function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
   const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
   const type = String(req.headers['content-type'] ?? '');
+  // A browser form's upload (curl -F) wraps the file in parts the import would read as its header row.
+  if (/^\s*multipart\//i.test(type)) {
+    throw new HttpError(415, 'BAD_REQUEST', {
+      zh: '请把文件本身作为请求体发送（如 curl --data-binary @文件.csv），不要用表单上传（multipart/form-data，curl -F）。',
+      en: 'Send the file itself as the request body (e.g. curl --data-binary @file.csv), not as a form upload (multipart/form-data, curl -F).',
+    });
+  }
   // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is refused whole).
   const jsonType = /ndjson|jsonl|application\/json/.test(type);
   const format = (p.get('format') ?? (jsonType ? 'ndjson' : 'csv')).toLowerCase();
