@@ -512,6 +512,11 @@ describe('bulk import', () => {
     const rejects = readFileSync(dry.done.rejectsFile, 'utf8');
     expect(rejects).toMatch(/3,ethnicity,BAD_USER_INPUT,"?民族（ethnicity）/);
     expect(rejects).toMatch(/4,id_number,BAD_USER_INPUT,"?身份证号（id_number） ""6\.23021E\+17""/);
+    // A reason that glosses its column (gender（性别）) says the header's word once: 性别（gender）“男”…, not 性别（gender）（性别）.
+    const woman = makeCitizenId('659109', '1967-07-07', 6);
+    writeFileSync(file, ['身份证号,姓名,性别,民族,人口类别,网格代码', `${woman},试6,男,汉族,REGISTERED,623022100001001`].join('\n'));
+    const gender = readFileSync((await importFile('residents', file, ['--dry-run', '--lang', 'zh'])).done.rejectsFile, 'utf8');
+    expect(gender).toMatch(/2,gender,BAD_USER_INPUT,"?性别（gender）“男”与公民身份号码所示的“女”不符[^\n]*,genderOfIdNumber\n/);
   }, 30_000);
 
   it('reads tags as the enum spells them, whatever their case, and applies their age rules', async () => {

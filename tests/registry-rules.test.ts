@@ -478,9 +478,9 @@ describe('a refused field is named as the form names it', () => {
       },
       { authorization: `Bearer ${writer}`, 'accept-language': 'zh-CN' },
     );
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender' });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender', rule: 'genderOfIdNumber' });
     const [said, shown] = wrong === 'MALE' ? ['男', '女'] : ['女', '男'];
-    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符；改正身份证号时，请同时改正此项或留空。`);
+    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符；性别由身份证号得出：请核对身份证号，或将此项留空。`);
   });
 
   it('names gridCode when the grid lies outside the jurisdiction', async () => {

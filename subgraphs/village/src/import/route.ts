@@ -555,7 +555,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       if (column === undefined) return x;
       // A reason starts with the column's name, then a space or the quoted value (ethnicity“火星族”…).
       const named = x.reason.startsWith(x.field) && /^[\s“"（(:：]/.test(x.reason.slice(x.field.length));
-      return { ...x, column, reason: named ? `${column}（${x.field}）${x.reason.slice(x.field.length)}` : x.reason };
+      // The column's own gloss after its key (gender（性别）) is dropped: the file's header is that word already.
+      const rest = x.reason.slice(x.field.length).replace(/^（[^）]*）/, '');
+      return { ...x, column, reason: named ? `${column}（${x.field}）${rest}` : x.reason };
     };
     const records =
       opts.format === 'csv'

@@ -242,10 +242,10 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
     const name = ctx.name('gender');
     throw badInput(
       {
-        zh: `${glossed(name, '性别')}“${GENDER.names.get(gender) ?? gender}”与公民身份号码所示的“${GENDER.names.get(id.gender) ?? id.gender}”不符；改正身份证号时，请同时改正此项或留空。`,
-        en: `${name} ${gender} disagrees with the ID number (${id.gender}); when correcting the ID number, correct this too or leave it empty.`,
+        zh: `${glossed(name, '性别')}“${GENDER.names.get(gender) ?? gender}”与公民身份号码所示的“${GENDER.names.get(id.gender) ?? id.gender}”不符；性别由身份证号得出：请核对身份证号，或将此项留空。`,
+        en: `${name} ${gender} disagrees with the ID number (${id.gender}); it follows from the ID number: check the number, or leave this empty.`,
       },
-      { argument: name },
+      { argument: name, rule: 'genderOfIdNumber' },
     );
   }
   const born = f.birth_date == null ? null : parseFileDay(f.birth_date, ctx.name('birth_date'));
@@ -253,10 +253,10 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
     const name = ctx.name('birth_date');
     throw badInput(
       {
-        zh: `${glossed(name, '出生日期')} ${born} 与公民身份号码（${id.birthDate}）不符；改正身份证号时，请同时改正此项或留空。`,
-        en: `${name} ${born} disagrees with the ID number (${id.birthDate}); when correcting the ID number, correct this too or leave it empty.`,
+        zh: `${glossed(name, '出生日期')} ${born} 与公民身份号码（${id.birthDate}）不符；出生日期由身份证号得出：请核对身份证号，或将此项留空。`,
+        en: `${name} ${born} disagrees with the ID number (${id.birthDate}); it follows from the ID number: check the number, or leave this empty.`,
       },
-      { argument: name },
+      { argument: name, rule: 'birthDateOfIdNumber' },
     );
   }
   if (born && born > chinaDay()) {
