@@ -2,7 +2,7 @@ import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEREGISTERED_PARTY } from '../domain/parties.ts';
-import { postImport, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
+import { postImport, postJson, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 /**
@@ -198,6 +198,17 @@ describe('grid staff (网格力量 1+3+N)', () => {
     // Both name the current grid worker, so the clerk knows whose assignment to end.
     expect(file.rejects[0]!.reason).toContain(`now ${worker.name}, id ${worker.id}`);
     expect((await staffOf(g!)).staff.filter((s) => s.role === 'GRID_WORKER')).toEqual([worker]);
+    // In Chinese the file's line reads as its header and words did (角色 网格员), with no code in it.
+    const zh = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'grid-staff',
+      `external_id,grid_code,角色,name\nfs-${RUN}-w3,${g},网格员,第三名网格员\n`,
+      `fs-zh-${RUN}`,
+      'zh',
+    );
+    expect(zh.rejects[0]!.reason).toMatch(/^角色（role） 该网格已有专职网格员（网格员），每个网格只设一名/);
+    expect(zh.rejects[0]!.reason).not.toMatch(/GRID_WORKER/);
   });
 
   it('ends, appoints and changes assignments, and the forces figures follow in the next read', async () => {
@@ -249,6 +260,15 @@ describe('grid staff (网格力量 1+3+N)', () => {
     expect(appointed).toMatchObject({ role: 'GRID_WORKER', name: p.name, phone: '13900001234', version: 1, person: { id: p.id }, grid: { code: g } });
     expect((await forcesOf(V)).village).toEqual(before.village);
     expect((await staffOf(g)).fullyStaffed).toBe(fullyStaffed);
+    // The resident cannot be deregistered while serving; in Chinese the post's role is named in words.
+    const version = (await hub.queryAs<{ person: { version: number } }>(writer, `{ person(id: "${p.id}") { version } }`)).data!.person.version;
+    const serving = await postJson(
+      hub.gatewayUrl,
+      { query: `mutation { deregisterPerson(id: "${p.id}", version: ${version}, reason: MOVED_OUT) { id } }` },
+      { authorization: `Bearer ${writer}`, 'accept-language': 'zh-CN' },
+    );
+    expect(serving.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', gridStaffId: appointed.id });
+    expect(serving.errors![0]!.message).toBe(`人员 ${p.id} 任网格力量 ${appointed.id}（网格员）；请先结束该任命（endGridStaff）。`);
 
     // Changes are partial and versioned; one that changes nothing keeps the version.
     const renamed = ok(await updateStaff(appointed.id, 1, { name: '新网格员' })).updateGridStaff;

@@ -101,10 +101,11 @@ export async function postImport(
   kind: string,
   body: string,
   job: string,
+  language: 'en' | 'zh' = 'en',
 ): Promise<{ status: number; events: ImportEvent[]; rejects: ImportEvent[]; done: ImportEvent | undefined }> {
   const res = await fetch(new URL(`/import/${kind}?job=${encodeURIComponent(job)}`, gatewayUrl), {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': language },
     body,
   });
   const text = await res.text();

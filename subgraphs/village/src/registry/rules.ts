@@ -431,7 +431,7 @@ export const nameNeeded: Rule = rule('nameNeeded', 'BAD_USER_INPUT', 'name', {
 
 /** A grid has one grid worker (专职网格员). */
 export const gridWorkerTaken: Rule = rule('gridWorkerTaken', 'CONFLICT', 'role', {
-  zh: 'GRID_WORKER：该网格已有专职网格员，每个网格只设一名；请先结束或调整现任的任命',
+  zh: '该网格已有专职网格员（网格员），每个网格只设一名；请先结束或调整现任的任命',
   en: 'GRID_WORKER: the grid already has its grid worker (专职网格员), and a grid has one; end or change the current assignment first',
 });
 

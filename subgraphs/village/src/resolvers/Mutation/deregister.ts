@@ -13,6 +13,10 @@ import { RESIDENTS } from '../../registry/kinds.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { currentTeam } from './patrol-team.ts';
 import { checkVersion, forWrite, tx } from './write.ts';
+import { schemaEnum } from '../../enums.ts';
+
+/** A post's role by its Chinese name (网格员), as people read it. */
+const ROLE_NAMES = schemaEnum('GridStaffRole').names;
 
 /**
  * Life cycle (docs/ARCHITECTURE.md, "Life cycle and history"): deregistering
@@ -86,7 +90,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
     case 'GRID_STAFF':
       return conflict(
         {
-          zh: `人员 ${personId} 任网格力量 ${t.id}（${t.label}）；请先结束该任命（endGridStaff）。`,
+          zh: `人员 ${personId} 任网格力量 ${t.id}（${ROLE_NAMES.get(t.label) ?? t.label}）；请先结束该任命（endGridStaff）。`,
           en: `Person ${personId} serves as grid staff ${t.id} (${t.label}); end that assignment first (endGridStaff).`,
         },
         { gridStaffId: String(t.id) },
