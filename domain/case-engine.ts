@@ -502,7 +502,10 @@ export interface StepStorage<R extends CaseRecord> {
   level: Level;
   /** The record, locked for the transaction, after the caller's right to act on it is checked (NOT_FOUND/FORBIDDEN otherwise). */
   lock(): Promise<R>;
-  /** The level's own refusals of a step the caller may take (a case handled at another level), after the version check. */
+  /**
+   * The level's own refusals of a step (a case handled at another level): after the version check for a step the
+   * status allows, and whatever the version for one it does not, before the engine's own refusal of it.
+   */
   check?(r: R): void;
   /**
    * Whether this very step (the same action by the same actor with the same details, `stepSignature`) was taken on
@@ -544,7 +547,8 @@ export type StepTaken<R> = { record: R; fact: StepFact; rule: StepRule } | { rec
 /**
  * One step of the loop at one level, inside the caller's transaction: the
  * engine checks the status allows it and that the client read the current
- * version (`null` for steps that follow an event), starts its deadlines,
+ * version (`null` for steps that follow an event; a stale version is
+ * CONFLICT only for a step the status allows), starts its deadlines,
  * numbers it in the case's order, and has the level's storage save, record
  * and tell.
  */
@@ -559,14 +563,16 @@ export async function takeStep<R extends CaseRecord>(
   // one changed the case since but as that step made them (an escalation's receipt), so the retry is answered with
   // the case as it is rather than told it is stale.
   if (version !== null && r.version > version && (await storage.sentAgain?.(r, version))) return { record: r, fact: null, rule: null };
-  // The version first: a caller whose copy is stale learns that (and re-reads) rather than being told a step
-  // its copy allowed is refused for a status it has not seen.
-  if (version !== null && r.version !== version) {
+  const rule = ruleOf(storage.level, action, storage.resolvedLevel?.(r) ?? null);
+  const allowed = rule?.from.includes(r.status) === true;
+  // A stale copy is CONFLICT only for a step the case's status allows: the caller re-reads and may take it then. A
+  // step the status does not allow is refused as such whatever version was sent (below, with what is allowed now),
+  // since re-reading would never make it allowed. A version below 1 was never any record's: a wrong argument.
+  if (version !== null && r.version !== version && (allowed || version < 1)) {
     throw staleVersion(RECORD_NOUN[storage.level], r.version, version);
   }
   storage.check?.(r);
-  const rule = ruleOf(storage.level, action, storage.resolvedLevel?.(r) ?? null);
-  if (!rule?.from.includes(r.status)) throw stepNotAllowed(storage.level, r.status, action, (await storage.unavailable?.(r)) ?? []);
+  if (!rule || !allowed) throw stepNotAllowed(storage.level, r.status, action, (await storage.unavailable?.(r)) ?? []);
   // The rule is read only for a step that starts a deadline.
   const deadlines = rule.starts.length ? deadlinesOf(await storage.rule(r), rule.starts, at) : {};
   const seq = r.seq + 1;

@@ -560,10 +560,14 @@ describe('takeStep: the one step runner', () => {
 
   it('refuses a step the status does not allow, and a stale version, before saving anything', async () => {
     const m = memoryStorage('COUNTY', { id: 'a', status: 'RECEIVED', version: 2, seq: 7, settleBy: null, resolvedLevel: null });
-    await expect(takeStep(m.storage, 'RESOLVE', 2, at)).rejects.toMatchObject({ extensions: { code: 'INVALID_TRANSITION' } });
+    const refused = { extensions: { code: 'INVALID_TRANSITION', level: 'COUNTY', status: 'RECEIVED', action: 'RESOLVE', allowed: ['ACCEPT'] } };
+    await expect(takeStep(m.storage, 'RESOLVE', 2, at)).rejects.toMatchObject(refused);
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
-    // A stale copy is told it is stale even when the step it asks is one the case's status no longer allows.
-    await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
+    // A step the status does not allow is refused as such whatever version was sent: re-reading would not allow it.
+    await expect(takeStep(m.storage, 'RESOLVE', 1, at)).rejects.toMatchObject(refused);
+    await expect(takeStep(m.storage, 'RESOLVE', 9, at)).rejects.toMatchObject(refused);
+    // A version below 1 was never any record's: a wrong argument, whatever the step.
+    await expect(takeStep(m.storage, 'RESOLVE', 0, at)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'version' } });
     // Behind the case's version: someone changed it since. Ahead of it: no one did; the copy is not of this case as it is.
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({
       message: expect.stringMatching(/^该县级案件（CountyCase）在您读取后已有新的修改/),
@@ -576,6 +580,26 @@ describe('takeStep: the one step runner', () => {
     expect(m.current()).toMatchObject({ status: 'RECEIVED', version: 2, seq: 7 });
     const ok = await takeStep(m.storage, 'ACCEPT', 2, at);
     expect(ok.record).toMatchObject({ status: 'ACCEPTED', seq: 8, version: 3 });
+  });
+
+  it('gives a level’s own refusal of a step the status does not allow whatever the version, and checks an allowed one’s version first', async () => {
+    const m = memoryStorage('VILLAGE', { id: 'a', status: 'ESCALATED', version: 4, seq: 5, settleBy: null, resolvedLevel: null });
+    const refusal = Object.assign(new Error('handled above'), { extensions: { code: 'INVALID_TRANSITION', handlingLevel: 'TOWNSHIP' } });
+    const checked: number[] = [];
+    const storage: StepStorage<MemoryRecord> = {
+      ...m.storage,
+      check: (r) => {
+        checked.push(r.version);
+        if (r.status === 'ESCALATED') throw refusal;
+      },
+    };
+    await expect(takeStep(storage, 'RESOLVE', 3, at)).rejects.toBe(refusal);
+    await expect(takeStep(storage, 'RESOLVE', 4, at)).rejects.toBe(refusal);
+    const accepted = memoryStorage('VILLAGE', { id: 'b', status: 'ACCEPTED', version: 2, seq: 2, settleBy: null, resolvedLevel: null });
+    await expect(takeStep({ ...accepted.storage, check: (r) => void checked.push(r.version) }, 'ASSIGN', 1, at)).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT', currentVersion: 2 },
+    });
+    expect(checked).toEqual([4, 4]);
   });
 
   it('reopens at the village by where the case was resolved', async () => {

@@ -143,12 +143,11 @@ describe('a dispute’s whole life across levels', () => {
     const esc = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "涉及跨村草场界线，村级无法化解") { ${DISPUTE} } }`);
     expect(esc.errors).toBeUndefined();
     expect(esc.data!.escalateDispute).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP' });
-    // A second submit of the same escalation (the copy it was made on) hears that the case changed, as at every
-    // level; on the current version, the village hears the case is the township's now.
+    // A second, different submit of the escalation (on the copy it was made on) is no step an escalated case allows:
+    // the village hears the case is the township's now, as on the current version, not that its copy is stale.
     const twice = await v(`mutation { escalateDispute(id: "${d.id}", version: ${d.version}, reason: "再次提交") { id } }`);
-    // Its current version: the escalation's, or the next once the township's receipt has reached the record.
-    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: expect.any(Number) });
-    expect(twice.errors![0]!.extensions!.currentVersion).toBeGreaterThanOrEqual(esc.data!.escalateDispute!.version);
+    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED', handlingLevel: 'TOWNSHIP', action: 'ESCALATE' });
+    expect(twice.errors![0]!.message).toMatch(/handled at the township level/);
     // The very same escalation sent again (its answer lost) is answered with the case as it is: one escalation, no
     // CONFLICT, also once the township's receipt has followed it and moved the version on.
     await waitFor(async () => ((await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { inTransit } }`)).data!.dispute!.inTransit ? null : true));
@@ -211,8 +210,8 @@ describe('a dispute’s whole life across levels', () => {
     const resolved = await resolve('AGREEMENT');
     expect(resolved.errors).toBeUndefined();
     expect((await resolve('AGREEMENT')).errors).toBeUndefined();
-    // The same note with another outcome is not the step sent again.
-    expect((await resolve('WITHDRAWN')).errors![0]!.extensions!.code).toBe('CONFLICT');
+    // The same note with another outcome is not the step sent again, and a RESOLVED case allows no second resolution.
+    expect((await resolve('WITHDRAWN')).errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'RESOLVED', action: 'RESOLVE' });
 
     d = await waitFor(async () => {
       const x = (await v(`{ dispute(id: "${d.id}") { ${DISPUTE} } }`)).data!.dispute!;
@@ -226,7 +225,8 @@ describe('a dispute’s whole life across levels', () => {
       v<One<'rateDispute', Dispute>>(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: ${rating}) { ${DISPUTE} } }`);
     const rated = (await rate('SATISFIED')).data!.rateDispute!;
     expect((await rate('SATISFIED')).data!.rateDispute).toMatchObject({ version: rated.version, rating: 'SATISFIED' });
-    expect((await rate('BASICALLY_SATISFIED')).errors![0]!.extensions!.code).toBe('CONFLICT');
+    // Another rating is no resend, and a RATED case is rated no more.
+    expect((await rate('BASICALLY_SATISFIED')).errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'RATED', action: 'RATE' });
     d = rated;
     d = (await v(`mutation { closeDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.closeDispute!;
     const done = await v(`mutation { followUpDispute(id: "${d.id}", version: ${d.version}, note: "回访：双方满意，围栏已重修") { ${DISPUTE} } }`);
@@ -725,9 +725,28 @@ describe('county handling and supervision', () => {
     const tc = await waitFor(
       async () => (await hub.queryAs<CaseOf<'townshipCase'>>(vt, `{ dispute(id: "${d.id}") { townshipCase { status version } } }`)).data!.dispute.townshipCase,
     );
+    // The township's receipt moves the village record one version on. A step the case's status no longer allows,
+    // sent on the version the escalation answered, is refused for what it is, not sent to re-read and retry.
+    const received = await waitFor(async () => {
+      const x = (await hub.queryAs<One<'dispute', { version: number; inTransit: boolean }>>(vt, `{ dispute(id: "${d.id}") { version inTransit } }`)).data!
+        .dispute;
+      return x.inTransit ? null : x;
+    });
+    expect(received.version).toBe(d.version + 1);
+    const resolvedBelow = await hub.queryAs(vt, `mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { id } }`);
+    expect(resolvedBelow.errors![0]!.extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      status: 'ESCALATED',
+      handlingLevel: 'TOWNSHIP',
+      action: 'RESOLVE',
+      allowed: [],
+    });
     let c = await step<{ version: number; status?: string }>(`acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version }`);
     c = await step(`escalateTownshipCase(disputeId: "${d.id}", version: ${c.version}, reason: "需县级协调") { version status }`);
     expect(c.status).toBe('ESCALATED');
+    // The same at the township: accepting again on the receipt's version is no step an ESCALATED case allows.
+    const acceptedAgain = await hub.queryAs(vt, `mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${tc.version}) { version } }`);
+    expect(acceptedAgain.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED', action: 'ACCEPT', allowed: [] });
     const cc = await waitFor(
       async () => (await hub.queryAs<CaseOf<'countyCase'>>(vt, `{ dispute(id: "${d.id}") { countyCase { status version } } }`)).data!.dispute.countyCase,
     );
@@ -741,7 +760,14 @@ describe('county handling and supervision', () => {
     // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
     const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);
     expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ACCEPTED', allowed: ['ASSIGN', 'RESOLVE'] });
+    const accepted = k;
     k = await step(`assignCountyCase(disputeId: "${d.id}", version: ${k.version}, assignee: "县法院诉调对接中心") { version }`);
+    // A step the status allows, on a copy read before the assignment: CONFLICT, for the desk to re-read and take it then.
+    const staleMediation = await hub.queryAs(
+      vt,
+      `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${accepted.version}, note: "x") { status } }`,
+    );
+    expect(staleMediation.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: k.version });
     k = await step(`recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "县级联合调解，双方同意诉前调解") { version status }`);
     expect(k.status).toBe('MEDIATING');
     const mediating = await hub.queryAs<{ county: { caseInbox: Nodes<{ dispute: { id: string } }> } }>(
@@ -754,6 +780,9 @@ describe('county handling and supervision', () => {
     expect(k).toMatchObject({ status: 'RESOLVED', outcome: 'LITIGATION' });
     // Sent again after a lost answer: the case as it is, and one RESOLVE on the timeline (below).
     expect(await step(resolve)).toEqual(k);
+    // Another resolution from that copy is no resend: a RESOLVED case allows no second one, whatever version is sent.
+    const other = await hub.queryAs(vt, `mutation { resolveCountyCase(disputeId: "${d.id}", version: ${accepted.version}, outcome: AGREEMENT) { status } }`);
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'RESOLVED', action: 'RESOLVE', allowed: [] });
     type Final = Pick<Dispute, 'status' | 'handlingLevel' | 'resolvedLevel' | 'outcome'> & { timeline: { level: string; action: string }[] };
     const final = await waitFor(async () => {
       const x = (
@@ -908,6 +937,9 @@ describe('county handling and supervision', () => {
     });
     const late = await correct(held, { scale: 'MAJOR' });
     expect(late.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED' });
+    // As on a copy read before the escalation: no version makes a case gone to the township correctable again.
+    const lateStale = await correct(accepted.data!.acceptDispute.version, { scale: 'MAJOR' });
+    expect(lateStale.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ESCALATED' });
   });
 
   it('declines a report at intake (不予受理): a duplicate names its case, and a declined case counts in no figure', async () => {

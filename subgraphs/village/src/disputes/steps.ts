@@ -46,10 +46,11 @@ export const actorOf = (caller: Caller): string => caller.name || caller.subject
  * INVALID_TRANSITION about the case as it is (its status and the level
  * handling it), with what the caller may do instead, as a refusal of the
  * engine's lists it: nothing here (the default) when the case is another
- * level's to act on.
+ * level's to act on; `extra` adds what the refusal concerns (its level and
+ * step, as the engine's refusals name them).
  */
-export function transitionError(message: Said, d: DisputeRow, allowed: readonly string[] = []) {
-  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed });
+export function transitionError(message: Said, d: DisputeRow, allowed: readonly string[] = [], extra: Record<string, unknown> = {}) {
+  return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed, ...extra });
 }
 
 /** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
@@ -124,6 +125,8 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
             en: `The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`,
           },
           d,
+          [],
+          { level: 'VILLAGE', action },
         );
       }
     },

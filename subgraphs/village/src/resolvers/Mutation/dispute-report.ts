@@ -259,13 +259,17 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       const fields = (Object.keys(CORRECTABLE) as Correctable[]).filter((f) => changed.includes(f));
       const changes = correctionChanges(fields, d, corrected, parties && { was: recorded!, now: parties });
       const note = `更正${fields.map((f) => CORRECTED_FIELD_ZH[CORRECTABLE[f]]).join('、')}：${why}`;
-      if (d.version !== version) {
+      const stale = d.version !== version;
+      if (stale) {
         // Sent again after a lost answer: the case is one version on, this very correction its last step, and it
         // already reads as corrected (nothing left to change).
         const last = d.version === version + 1 && !changed.length ? await disputeSteps.latest(em, d.id) : null;
         if (last?.action === 'CORRECT' && last.actor === actorOf(ctx.caller) && last.note?.endsWith(`：${why}`)) return d;
-        throw staleVersion(RECORD_NOUN.VILLAGE, d.version, version);
+        // A version below 1 was never any record's: a wrong argument, whatever the case.
+        if (version < 1) throw staleVersion(RECORD_NOUN.VILLAGE, d.version, version);
       }
+      // A case gone to the township or ended is never corrected again: refused as such whatever version was sent,
+      // since re-reading would not make the correction possible. A stale copy of a case still correctable is CONFLICT.
       if (d.escalatedToTownshipAt != null) {
         throw transitionError(
           {
@@ -283,6 +287,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
           callerActions('VILLAGE', d.status),
         );
       }
+      if (stale) throw staleVersion(RECORD_NOUN.VILLAGE, d.version, version);
       if (!changed.length) {
         throw badInput(
           { zh: '更正的内容与案件现有信息相同，没有需要更正的。', en: 'The correction matches the case as recorded: nothing to correct.' },
