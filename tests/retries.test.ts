@@ -71,7 +71,7 @@ describe('a create sent again with its idempotencyKey', () => {
     expect(await count('hazard', 'description = $1', [text])).toBe(3);
   });
 
-  it('answers a hazard’s move sent again from the same version with the hazard as it is, not CONFLICT', async () => {
+  it('answers a hazard’s move sent again from the same version with the hazard as it is, not CONFLICT, nor a move its status does not allow', async () => {
     const h = (await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(`整改重发 ${RUN}`) })).data!.reportHazard;
     const move = `mutation { startHazardRectification(id: "${h.id}", version: 1) { status version } }`;
     const first = await hub.queryAs<{ startHazardRectification: { status: string; version: number } }>(worker, move);
@@ -79,9 +79,12 @@ describe('a create sent again with its idempotencyKey', () => {
     const again = await hub.queryAs<{ startHazardRectification: { status: string; version: number } }>(worker, move);
     expect(again.errors).toBeUndefined();
     expect(again.data!.startHazardRectification).toEqual({ status: 'RECTIFYING', version: 2 });
-    // Another move from that old version is a stale read, as before.
+    // Another move from that old version is a stale read, as before, when the hazard's status allows it.
     const other = await hub.queryAs<Errors>(worker, `mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    // One the status does not allow is refused as such whatever version was sent: re-reading would not allow it.
+    const skipped = await hub.queryAs<Errors>(worker, `mutation { verifyHazard(id: "${h.id}", version: 1) { status } }`);
+    expect(skipped.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'RECTIFYING', to: 'VERIFIED', allowed: ['RECTIFIED'] });
   });
 
   it('writes one hazard when the retry races the first call', async () => {

@@ -17,10 +17,11 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
     // The same move sent again after a lost answer: the hazard already made it, from the version the caller read (no
     // one else changed it between), so the retry answers the hazard as it is rather than CONFLICT.
     if (h.status === to && h.version === version + 1) return h;
-    // A stale read is refused as one, before the status it no longer knows is judged.
-    checkVersion(h.version, version);
-    if (!HAZARD_NEXT[h.status].includes(to)) {
-      const allowed = HAZARD_NEXT[h.status];
+    // A move the hazard's status allows, asked on a stale read, is CONFLICT: the caller re-reads and may make it then.
+    // One the status does not allow is refused as such whatever version was sent, since nothing moves back and
+    // re-reading would never make it allowed. A version below 1 was never any record's: a wrong argument.
+    const allowed = HAZARD_NEXT[h.status];
+    if (!allowed.includes(to) && version >= 1) {
       throw hubError(
         'INVALID_TRANSITION',
         {
@@ -34,6 +35,7 @@ async function moveHazard(ctx: VillageContext, id: string, version: number, to: 
         },
       );
     }
+    checkVersion(h.version, version);
     const stamp = to === 'RECTIFIED' ? { rectifiedAt: new Date() } : to === 'VERIFIED' ? { verifiedAt: new Date() } : {};
     return versioned(em, hazards, h.id, version, { status: to, ...stamp });
   });
