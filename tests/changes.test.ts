@@ -65,6 +65,19 @@ interface Change {
   changedFields: string[] | null;
 }
 
+/** A village of 卓尼县 that only the tests following it write to. */
+const QUIET = '623022100003';
+
+/** A feed cursor's place in the feed, to compare two (the cursors name the commit sequence and entry id). */
+function position(cursor: string | null | undefined): bigint {
+  if (!cursor) return 0n;
+  const [seq, id] = Buffer.from(cursor, 'base64url')
+    .toString('utf8')
+    .replace(/^changes:/, '')
+    .split('.');
+  return BigInt(seq!) * 10n ** 18n + BigInt(id!);
+}
+
 /** Pulls pages until the feed is drained; returns the changes and the cursor to keep. */
 async function pull(token: string, after: string | null, args = `kinds: [DISPUTE], within: "${VILLAGE}"`, first = 7) {
   const got: Change[] = [];
@@ -213,6 +226,67 @@ describe('change feed', () => {
       .map((l) => JSON.parse(l) as Change);
     expect(lines.filter((c) => ids.has(c.recordId)).map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
   }, 60_000);
+
+  it('moves a filtered follower’s endCursor past the changes its filter leaves out, and still delivers its own change once', async () => {
+    // A village of the county that nothing else in this file writes to, followed while another village changes.
+    const follow = (after: string | null, first = 100) =>
+      hub.queryAs<{ changes: Paged<Change> }>(
+        writer,
+        `query($a: String) { changes(after: $a, within: "${QUIET}", first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`,
+        { a: after },
+      );
+    // From the start: nothing of the quiet village yet, and an endCursor where the feed stood, not null.
+    const c0 = (await follow(null)).data!.changes.pageInfo.endCursor;
+    expect(c0).not.toBeNull();
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(
+      writer,
+      `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`,
+    );
+    const elsewhere = await report(`quiet-${Date.now()}`, people.data!.village.residents.nodes[0]!.id);
+    const theirs = (await pull(writer, c0, `within: "${VILLAGE}"`, 1000)).got.filter((c) => c.recordId === elsewhere.id);
+    expect(theirs.map((c) => c.op)).toEqual(['CREATED']);
+
+    // Nothing of the quiet village: no change, and an endCursor past the other village's, not the cursor sent.
+    const idle = (await follow(c0)).data!.changes;
+    expect(idle.nodes).toEqual([]);
+    expect(idle.pageInfo.hasNextPage).toBe(false);
+    expect(position(idle.pageInfo.endCursor)).toBeGreaterThanOrEqual(position(theirs[0]!.cursor));
+    // The NDJSON pull names where it read up to: no line, and a cursor as far on.
+    const pulled = await fetch(new URL(`/changes.ndjson?within=${QUIET}&after=${encodeURIComponent(c0!)}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${writer}` },
+    });
+    expect(await pulled.text()).toBe('');
+    const reached = pulled.headers.get('x-change-cursor');
+    expect(position(reached)).toBeGreaterThanOrEqual(position(theirs[0]!.cursor));
+
+    // A change in the quiet village, among others elsewhere: delivered once, to both ways of following.
+    const registered = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { gridCode: `${QUIET}001`, name: '马静村', ethnicity: '回族', idNumber: makeCitizenId('623022', '1991-07-08', 701), residency: 'REGISTERED' },
+    });
+    expect(registered.errors).toBeUndefined();
+    const mine = registered.data!.registerPerson.id;
+    await report(`quiet-after-${Date.now()}`, people.data!.village.residents.nodes[0]!.id);
+    const seen: Change[] = [];
+    let cursor = idle.pageInfo.endCursor;
+    for (let i = 0; i < 3; i++) {
+      const page = (await follow(cursor, 1)).data!.changes;
+      seen.push(...page.nodes);
+      expect(position(page.pageInfo.endCursor)).toBeGreaterThanOrEqual(position(cursor));
+      cursor = page.pageInfo.endCursor;
+    }
+    expect(seen.map((c) => [c.op, c.recordId])).toEqual([['CREATED', mine]]);
+    const lines = (
+      await (
+        await fetch(new URL(`/changes.ndjson?within=${QUIET}&after=${encodeURIComponent(reached!)}`, hub.gatewayUrl), {
+          headers: { authorization: `Bearer ${writer}` },
+        })
+      ).text()
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change);
+    expect(lines.map((c) => [c.op, c.recordId])).toEqual([['CREATED', mine]]);
+  });
 
   it('carries registry changes with the record as it is now, masked like any read, and only inside the caller’s jurisdiction', async () => {
     const { after: start } = await pull(reader, null, `kinds: [RESIDENT], within: "${VILLAGE}"`, 1000);

@@ -3,18 +3,20 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { badParameter, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
-import { changeCursor, changeQuery, changesAfter } from './changes/query.ts';
+import { changeCursor, changeQuery, changesAfter, positionCursor } from './changes/query.ts';
 import { requireDivisionHeld } from './directory.ts';
-import { changeLog } from './store/changes.ts';
+import { changeLog, type ChangeRow, type FeedPosition } from './store/changes.ts';
 import { chinaTime } from '../../../platform/scalars.ts';
 
 /**
  * GET /changes.ndjson?after=&kinds=A,B&within=&limit=: the change feed for
  * long pulls, one change per line in feed order, read in batches so memory
- * stays flat. Each line carries its cursor; continue from the last line's.
- * Fewer than `limit` lines means the feed was drained when the pull ran.
- * Reached through the gateway, like the GraphQL field (same checks, same
- * row-level security).
+ * stays flat. Each line carries its cursor. A pull reads up to where the feed
+ * stood when it began, which `X-Change-Cursor` names (as an export's does):
+ * `limit` lines, continue from the last line's cursor; fewer, the pull
+ * examined every change up to the header's cursor (those `kinds` and
+ * `within` left out too), so continue from that. Reached through the
+ * gateway, like the GraphQL field (same checks, same row-level security).
  */
 const BATCH = 1000;
 const DEFAULT_LIMIT = 100_000;
@@ -38,10 +40,17 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
     const em = scopedEm(orm.em, caller.jurisdiction);
     if (q.within) await requireDivisionHeld(em, q.within);
     let sent = 0;
+    let end: FeedPosition | undefined;
     for (;;) {
       const page = { ...q, limit: Math.min(BATCH, limit - sent) };
-      const rows = sent ? await changeLog.after(em, page) : await changesAfter(em, page);
-      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+      let rows: ChangeRow[];
+      if (end) rows = await changeLog.after(em, page, end);
+      else ({ rows, end } = await changesAfter(em, page));
+      if (!res.headersSent) {
+        // Where this pull reads up to; absent only while the feed is empty and no cursor was sent (read from the start).
+        const reaches = positionCursor(end);
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', ...(reaches ? { 'x-change-cursor': reaches } : {}) });
+      }
       if (!rows.length) break;
       const text = rows
         .map((r) =>

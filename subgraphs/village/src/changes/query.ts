@@ -62,13 +62,37 @@ export function changeQuery(
   return { after: parseChangeCursor(args.after), kinds, within, limit };
 }
 
+/** A position as a cursor; null for the start (an empty feed), which a reader asks for by leaving `after` out. */
+export function positionCursor(p: FeedPosition): string | null {
+  return p.seq > 0n ? changeCursor({ seq: String(p.seq), id: String(p.id) }) : null;
+}
+
+const later = (a: FeedPosition, b: FeedPosition): FeedPosition => (b.seq > a.seq || (b.seq === a.seq && b.id > a.id) ? b : a);
+
+/**
+ * One read of the feed: the changes after the query's position, up to `end`,
+ * where the feed stood when the read began (or the query's position, when
+ * the feed has not moved past it). A read that returns fewer changes than it
+ * asked for has examined every change up to `end`, those the filters and the
+ * jurisdiction left out too, so its reader goes on from `end` and does not
+ * scan that stretch again.
+ */
+export interface FeedRead {
+  rows: ChangeRow[];
+  end: FeedPosition;
+}
+
 /**
  * The changes after the query's position, which must name an entry of the
  * feed, as every cursor the feed writes does. Any other is refused rather
  * than read from: a cursor of another deployment, or one kept from before a
- * database restore, would skip (or replay) changes without a sign.
+ * database restore, would skip (or replay) changes without a sign. The
+ * feed's position is taken before the changes are read, in a snapshot no
+ * later than theirs: every change up to it is then visible to the read, and a
+ * change committed later takes a place after it (docs/ARCHITECTURE.md,
+ * "Events", the change feed).
  */
-export async function changesAfter(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
+export async function changesAfter(db: Db, q: ChangeQuery): Promise<FeedRead> {
   if (q.after.seq > 0n && !(await changeLog.holds(db, q.after))) {
     throw badInput(
       {
@@ -78,5 +102,7 @@ export async function changesAfter(db: Db, q: ChangeQuery): Promise<ChangeRow[]>
       { argument: 'after' },
     );
   }
-  return changeLog.after(db, q);
+  const end = later(q.after, (await changeLog.position(db)) ?? START);
+  if (end === q.after) return { rows: [], end };
+  return { rows: await changeLog.after(db, q, end), end };
 }

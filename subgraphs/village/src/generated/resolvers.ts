@@ -263,9 +263,12 @@ export type ChangeConnection = {
   /** The changes of this page. */
   nodes: Array<Change>;
   /**
-   * `endCursor` is the cursor to pass next time: the last change's, or the
-   * `after` you sent when nothing has changed since. `hasNextPage` is true
-   * when more changes are already waiting.
+   * `endCursor` is the cursor to pass next time: while more changes wait
+   * (`hasNextPage`), the last change's (or the `after` you sent, for
+   * `first: 0`); otherwise where the feed stood when it was read, past the
+   * changes `kinds`, `within` and your jurisdiction leave out, so the next read
+   * does not scan them again (the `after` you sent when nothing was committed
+   * since). `hasNextPage` is true when more changes are already waiting.
    */
   pageInfo: PageInfo;
 };

@@ -190,13 +190,15 @@ export interface ChangeQuery {
 }
 
 /**
- * Committed changes after a position, in feed order. Row-level security
- * limits them to the session's jurisdiction. `seq >= ?` lets the planner walk
- * the commit-sequence index; the row comparison then skips what was seen.
+ * Committed changes after a position and up to `until` (the feed's last
+ * entry when the read began, `position`), in feed order. Row-level security
+ * limits them to the session's jurisdiction. `seq between` lets the planner
+ * walk the commit-sequence index over that stretch alone; the row comparisons
+ * then skip what was seen and what came after.
  */
-function after(db: Db, q: ChangeQuery): Promise<ChangeRow[]> {
-  const where = ['t.seq >= ?', '(t.seq, l.id) > (?, ?)'];
-  const params: SqlParam[] = [String(q.after.seq), String(q.after.seq), String(q.after.id)];
+function after(db: Db, q: ChangeQuery, until: FeedPosition): Promise<ChangeRow[]> {
+  const where = ['t.seq between ? and ?', '(t.seq, l.id) > (?, ?)', '(t.seq, l.id) <= (?, ?)'];
+  const params: SqlParam[] = [String(q.after.seq), String(until.seq), String(q.after.seq), String(q.after.id), String(until.seq), String(until.id)];
   if (q.kinds?.length) {
     where.push('l.kind in (?)');
     params.push([...q.kinds]);
@@ -226,6 +228,15 @@ const entryAt = sql('changes.entryAt', Found, 'select hub_change_entry_exists(?:
 
 export const changeLog = {
   after,
+  /**
+   * The feed's last entry, in any jurisdiction (null while the feed is empty). A transaction draws its sequence at
+   * commit under one lock, so once this entry is seen no later commit can take a place at or before it: a read that
+   * takes it first, then reads up to it, has seen every change up to it (docs/ARCHITECTURE.md, "Events").
+   */
+  position: async (db: Db): Promise<FeedPosition | null> => {
+    const at = await row(db, lastPosition);
+    return at?.seq && at.id ? { seq: BigInt(at.seq), id: BigInt(at.id) } : null;
+  },
   /** Whether the entry a position names is in the feed (in any jurisdiction: a cursor may be passed between callers). */
   holds: async (db: Db, p: FeedPosition): Promise<boolean> => (await row(db, entryAt, [String(p.seq), String(p.id)]))!.found,
 };

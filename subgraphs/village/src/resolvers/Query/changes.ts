@@ -1,5 +1,5 @@
 import { pageSize } from '../../../../../platform/pagination.ts';
-import { changeCursor, changeQuery, changesAfter, MAX_CHANGES } from '../../changes/query.ts';
+import { changeCursor, changeQuery, changesAfter, MAX_CHANGES, positionCursor } from '../../changes/query.ts';
 import { requireDivisionHeld } from '../../directory.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 
@@ -9,13 +9,19 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
     const q = changeQuery(ctx.caller, args, first + 1);
     if (q.within) await requireDivisionHeld(ctx.em, q.within);
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
-    const rows = await changesAfter(ctx.em, q);
+    const { rows, end } = await changesAfter(ctx.em, q);
     const nodes = rows.slice(0, first);
     const edges = nodes.map((node) => ({ cursor: changeCursor(node), node }));
-    return {
-      edges,
-      nodes,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1]!.cursor : (args.after ?? null) },
-    };
+    const hasNextPage = rows.length > first;
+    // More waiting: go on from the last change returned (or the cursor sent). Otherwise the read examined every change
+    // up to `end`, those the filters left out too: going on from there, the next read does not scan them again.
+    const endCursor = hasNextPage
+      ? edges.length
+        ? edges[edges.length - 1]!.cursor
+        : (args.after ?? null)
+      : end === q.after
+        ? (args.after ?? null)
+        : positionCursor(end);
+    return { edges, nodes, pageInfo: { hasNextPage, endCursor } };
   },
 };
