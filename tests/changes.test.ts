@@ -201,7 +201,8 @@ describe('change feed', () => {
           },
         )
       ).data!.changes;
-    expect(await peek(start)).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: start } });
+    // While changes wait after the cursor, endCursor stays the cursor sent: nothing was delivered.
+    expect(await peek(ours[0]!.cursor)).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: ours[0]!.cursor } });
     // Pulling the whole range again in one page gives the same changes in the same order.
     const again = (await pull(reader, start, `kinds: [DISPUTE], within: "${VILLAGE}"`, 1000)).got.filter((c) => ids.has(c.recordId));
     expect(again.map((c) => c.cursor)).toEqual(ours.map((c) => c.cursor));
@@ -286,6 +287,30 @@ describe('change feed', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Change);
     expect(lines.map((c) => [c.op, c.recordId])).toEqual([['CREATED', mine]]);
+  });
+
+  it('answers first: 0 without a cursor with where the feed stands now: the next change comes from it, nothing before', async () => {
+    const people = await hub.queryAs<{ village: { residents: Nodes<{ id: string }> } }>(
+      writer,
+      `{ village(code: "${VILLAGE}") { residents(first: 1) { nodes { id } } } }`,
+    );
+    const before = await report(`before-now-${Date.now()}`, people.data!.village.residents.nodes[0]!.id);
+    // The feed's last entry may be outside the caller's jurisdiction (the quiet village's, here): its cursor still reads.
+    const outside = await hub.queryAs(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { gridCode: `${QUIET}001`, name: '马此刻', ethnicity: '回族', idNumber: makeCitizenId('623022', '1991-07-08', 702), residency: 'REGISTERED' },
+    });
+    expect(outside.errors).toBeUndefined();
+    const now = await hub.queryAs<{ changes: Paged<Change> }>(reader, `{ changes(first: 0) { nodes { cursor } pageInfo { hasNextPage endCursor } } }`);
+    expect(now.errors).toBeUndefined();
+    expect(now.data!.changes.nodes).toEqual([]);
+    expect(now.data!.changes.pageInfo.hasNextPage).toBe(false);
+    const from = now.data!.changes.pageInfo.endCursor;
+    expect(from).not.toBeNull();
+    const next = await report(`after-now-${Date.now()}`, people.data!.village.residents.nodes[0]!.id);
+    const got = (await pull(reader, from, `kinds: [DISPUTE]`, 1000)).got;
+    expect(got.filter((c) => c.recordId === before.id)).toEqual([]);
+    expect(got.filter((c) => c.recordId === next.id).map((c) => c.op)).toEqual(['CREATED']);
+    for (const c of got) expect(position(c.cursor)).toBeGreaterThan(position(from));
   });
 
   it('carries registry changes with the record as it is now, masked like any read, and only inside the caller’s jurisdiction', async () => {

@@ -2877,7 +2877,10 @@ export type Query = {
    * Steps taken at the township and county appear once their event has reached
    * the village level. Only changes inside the caller's jurisdiction (and
    * under `within`, when given); needs the `read` scope. `first` defaults to
-   * 100, at most 1000. Demo seeding is not in the feed; start from an export.
+   * 100, at most 1000. Demo seeding is not in the feed; start from an export,
+   * or from now: `first: 0` without `after` gives in `endCursor` where the feed
+   * stands, and following it from there brings every later change and none
+   * before.
    */
   changes: ChangeConnection;
   /** 矛盾纠纷 A dispute by id; null when there is none the caller may see (a county department's caller sees only the cases dispatched to it). */

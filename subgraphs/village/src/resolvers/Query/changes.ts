@@ -2,12 +2,18 @@ import { pageSize } from '../../../../../platform/pagination.ts';
 import { changeCursor, changeQuery, changesAfter, MAX_CHANGES, positionCursor } from '../../changes/query.ts';
 import { requireDivisionHeld } from '../../directory.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
+import { changeLog } from '../../store/changes.ts';
 
 export const changeQueries: Pick<QueryResolvers, 'changes'> = {
   changes: async (_, args, ctx) => {
     const first = pageSize(args.first ?? 100, MAX_CHANGES);
     const q = changeQuery(ctx.caller, args, first + 1);
     if (q.within) await requireDivisionHeld(ctx.em, q.within);
+    // No cursor and no change asked for: where the feed stands now, to follow it from (nothing before it comes).
+    if (first === 0 && args.after == null) {
+      const now = await changeLog.position(ctx.em);
+      return { edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: now && positionCursor(now) } };
+    }
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
     const { rows, end } = await changesAfter(ctx.em, q);
     const nodes = rows.slice(0, first);
