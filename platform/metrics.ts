@@ -7,7 +7,6 @@ import { HttpError, type Route } from './http.ts';
 import { log, requestFields, requestLine } from './log.ts';
 import { sqlStatementsInRequests, sqlStatementsTotal } from './sql-counter.ts';
 import { clusterMetrics } from './workers.ts';
-import { databaseTrouble } from './unavailable.ts';
 
 /**
  * Prometheus metrics (docs/ARCHITECTURE.md, "Observability"), with prom-client.
@@ -252,23 +251,19 @@ export class ServiceMetrics {
           fields.subject = contextValue.caller?.subject;
           fields.operation = request.operationName ?? undefined;
         }
-        let codes: string[] | undefined;
         return {
           didResolveOperation: async ({ operationName, operation }) => {
             if (fields) fields.operation = operationName ?? operation?.operation;
           },
-          didEncounterErrors: async ({ errors }) => {
-            codes ??= [];
-            // Counted as the client is told (platform/errors.ts): a database outage or a cancelled statement carries no
-            // code yet here, and is SERVICE_UNAVAILABLE, not an internal error an alert on bugs would fire for.
-            for (const e of errors) codes.push(this.counted(e.extensions?.code ?? (databaseTrouble(e) ? 'SERVICE_UNAVAILABLE' : undefined)));
-          },
           willSendResponse: async ({ operationName, response }) => {
-            // An answer a plugin gave instead of running the operation (the gateway's shared answers, gateway/src/dedup.ts)
-            // passes no didEncounterErrors: its errors are counted here, once per request they were sent to.
-            if (codes === undefined && response.body.kind === 'single' && response.body.singleResult.errors?.length) {
-              codes = response.body.singleResult.errors.map((e) => this.counted(e.extensions?.code));
-            }
+            // Counted and logged as the client is told, after formatError (platform/errors.ts) has given each error its
+            // code: the error Apollo or a resolver raised may carry none yet (a database outage, an APQ hash that does
+            // not match its query) or another (a graphql-armor limit, a code the hub does not know). An answer a plugin
+            // gave instead of running the operation (the gateway's shared answers, gateway/src/dedup.ts) is counted
+            // likewise, once per request it was sent to.
+            const body = response.body;
+            const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+            const codes = errors?.length ? errors.map((e) => this.counted(e.extensions?.code)) : undefined;
             const ms = performance.now() - started;
             if (gateway) this.duration.observe({ service, operation: this.operations.of(operationName) }, ms / 1000);
             else this.duration.observe({ service }, ms / 1000);

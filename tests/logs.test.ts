@@ -89,6 +89,21 @@ describe('logs', () => {
     for (const secret of [who.idNumber, bad, who.phone, who.name, token, token.split('.')[1]!]) expect(text).not.toContain(secret);
   }, 120_000);
 
+  it('log a refused request with the code its client is given, not the one it was raised with', async () => {
+    // Apollo raises an APQ hash that is not its query's with no code; the client is told BAD_REQUEST.
+    const res = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': 'log-test-apq-1' },
+      body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const line = parsed().find((l) => l.requestId === 'log-test-apq-1' && l.msg === 'request');
+    expect(line).toMatchObject({ level: 'info', service: 'gateway', errors: ['BAD_REQUEST'] });
+    // Nothing went wrong inside: no internal error was logged for it.
+    expect(parsed().filter((l) => l.requestId === 'log-test-apq-1' && l.msg === 'internal error')).toEqual([]);
+  });
+
   it('answer with the request id the lines name: the client’s, or one made for it, which the subgraphs log too', async () => {
     const sent = await fetch(hub.gatewayUrl, {
       method: 'POST',

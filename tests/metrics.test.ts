@@ -75,6 +75,32 @@ describe('/metrics', () => {
     expect(sample(await scrape(hub.subgraphs.village.url), 'hub_graphql_errors_total{service="village",code="FORBIDDEN"}')).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
+  it('counts an error by the code the client is given, not the one it was raised with', async () => {
+    const before = await scrape(hub.gatewayUrl);
+    const count = (text: string, code: string) => sample(text, `hub_graphql_errors_total{service="gateway",code="${code}"}`) ?? 0;
+    // An APQ hash that is not its query's: Apollo raises it with no code, the client is told BAD_REQUEST.
+    const apq = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await hub.token()}` },
+      body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+    });
+    expect(apq.status).toBe(400);
+    expect(((await apq.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const after = await scrape(hub.gatewayUrl);
+    expect(count(after, 'BAD_REQUEST') - count(before, 'BAD_REQUEST')).toBe(1);
+    expect(count(after, 'INTERNAL_SERVER_ERROR') - count(before, 'INTERNAL_SERVER_ERROR')).toBe(0);
+
+    // A date literal that is no real date, at the subgraph: GraphQL raises it as a validation error, the client is
+    // told BAD_USER_INPUT (the Date scalar's own code).
+    const village = (text: string, code: string) => sample(text, `hub_graphql_errors_total{service="village",code="${code}"}`) ?? 0;
+    const subBefore = await scrape(hub.subgraphs.village.url);
+    const date = await hub.querySubgraph('village', '{ village(code: "623021200201") { disputeStats(from: "2026-02-30", to: "2026-03-31") { reported } } }');
+    expect(date.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const subAfter = await scrape(hub.subgraphs.village.url);
+    expect(village(subAfter, 'BAD_USER_INPUT') - village(subBefore, 'BAD_USER_INPUT')).toBe(1);
+    expect(village(subAfter, 'GRAPHQL_VALIDATION_FAILED') - village(subBefore, 'GRAPHQL_VALIDATION_FAILED')).toBe(0);
+  }, 120_000);
+
   it('shows the outbox depth and relay lag per target, read on each scrape', async () => {
     const village = await scrape(hub.subgraphs.village.url);
     expect(village).toContain('# TYPE hub_outbox_depth gauge');
