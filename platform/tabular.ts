@@ -44,6 +44,64 @@ function isUtf8(head: Buffer, ended: boolean): boolean {
   }
 }
 
+/**
+ * How far back the start of the line being read is kept, in bytes, to tell on which line a byte the decoder cannot
+ * read stands: past this the line is no record anyway (MAX_RECORD_CHARS), and its number is not told.
+ */
+const LINE_BYTES = MAX_RECORD_CHARS * 4;
+
+/**
+ * The lines of the bytes a decoder has read so far. A line break (0x0A) is never part of a character of several
+ * bytes, in UTF-8 or in GB18030, so a line's start is a character's start, where a fresh decoder can begin.
+ */
+class LinesRead {
+  /** Line breaks read before the current line. */
+  private breaks = 0;
+  /** The current line's bytes read so far; null once it is longer than LINE_BYTES. */
+  private current: Buffer | null = Buffer.alloc(0);
+
+  read(b: Uint8Array): void {
+    const last = b.lastIndexOf(0x0a);
+    if (last < 0) {
+      this.current = this.current && this.current.length + b.length <= LINE_BYTES ? Buffer.concat([this.current, b]) : null;
+      return;
+    }
+    for (let i = b.indexOf(0x0a); i >= 0 && i <= last; i = b.indexOf(0x0a, i + 1)) this.breaks++;
+    this.current = Buffer.from(b.buffer, b.byteOffset + last + 1, b.length - last - 1);
+  }
+
+  /**
+   * The line (the first is 1) of the first byte of `next`, read after the bytes so far, that `encoding` cannot read;
+   * undefined when the line it is on started too far back to be kept. A character left unfinished at the end of the
+   * file is on the last line.
+   */
+  lineOfBadByte(encoding: Encoding, next: Uint8Array): number | undefined {
+    if (this.current === null) return undefined;
+    const bytes = Buffer.concat([this.current, next]);
+    const unreadable = (n: number) => {
+      try {
+        new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, n), { stream: true });
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    // The shortest start of the bytes that cannot be read ends with the bad byte, and every longer start fails too.
+    let [readable, failing] = [0, bytes.length];
+    if (unreadable(failing)) {
+      while (failing - readable > 1) {
+        const mid = (readable + failing) >>> 1;
+        if (unreadable(mid)) failing = mid;
+        else readable = mid;
+      }
+      failing -= 1;
+    }
+    let line = this.breaks + 1;
+    for (let i = bytes.indexOf(0x0a); i >= 0 && i < failing; i = bytes.indexOf(0x0a, i + 1)) line++;
+    return line;
+  }
+}
+
 /** A ZIP archive's first bytes: what an XLSX file (or any Office Open XML file) starts with. */
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 /** A gzip stream's first bytes (a file sent compressed, or with Content-Encoding: gzip, which the import does not undo). */
@@ -56,7 +114,8 @@ function startsWith(buf: Buffer, bom: number[]): boolean {
 /**
  * The text of a byte stream. Without a declared encoding: a BOM decides; else
  * the first 64 kB are tried as UTF-8 and, if they are not valid UTF-8, the
- * file is read as GB18030 (GBK text is almost never valid UTF-8).
+ * file is read as GB18030 (GBK text is almost never valid UTF-8). A byte it
+ * then cannot read is refused naming its line (`extensions.line`).
  */
 export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, declared?: Encoding): AsyncGenerator<string> {
   let head = Buffer.alloc(0);
@@ -109,23 +168,16 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     });
   }
   const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  const lines = new LinesRead();
   const decode = (b: Uint8Array, stream: boolean) => {
+    let text: string;
     try {
-      return decoder.decode(b, { stream });
+      text = decoder.decode(b, { stream });
     } catch {
-      // Sniffed as GB18030 because it was not UTF-8: it is neither, and naming GB18030 alone misleads.
-      if (!declared && encoding === 'gb18030' && skip === 0) {
-        throw new TabularError({
-          zh: '文件既不是有效的 UTF-8 文本，也不是有效的 GB18030 文本（含有两种编码都无法识别的字节）；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。',
-          en: 'The file is neither valid UTF-8 nor valid GB18030 text (it holds bytes neither can read); save it as "CSV UTF-8 (comma delimited)" and import that.',
-        });
-      }
-      const name = encoding === 'utf-8' ? 'UTF-8' : 'GB18030';
-      throw new TabularError({
-        zh: `文件不是有效的 ${name} 文本；请声明其编码（utf-8 或 gb18030）。`,
-        en: `The file is not valid ${name} text; declare its encoding (utf-8 or gb18030).`,
-      });
+      throw notText(encoding, lines.lineOfBadByte(encoding, b), !declared && skip === 0);
     }
+    lines.read(b);
+    return text;
   };
   yield decode(head.subarray(skip), !ended);
   if (ended) return;
@@ -135,6 +187,68 @@ export async function* decodeText(bytes: AsyncIterable<Buffer | Uint8Array>, dec
     yield decode(n.value, true);
   }
   yield decode(new Uint8Array(0), false);
+}
+
+/**
+ * The refusal of a file the decoder cannot read from `line` on (undefined: not known). `sniffed`: no encoding was
+ * declared nor shown by a BOM, and the hub chose it from the first 64 kB.
+ */
+function notText(encoding: Encoding, line: number | undefined, sniffed: boolean): TabularError {
+  const extra = line === undefined ? {} : { line };
+  const at = line === undefined ? { zh: '', en: '' } : { zh: `（第 ${line} 行）`, en: ` (line ${line})` };
+  // Sniffed as GB18030 because it was not UTF-8: it is neither, and naming GB18030 alone misleads.
+  if (sniffed && encoding === 'gb18030') {
+    return new TabularError(
+      {
+        zh: `文件既不是有效的 UTF-8 文本，也不是有效的 GB18030 文本（含有两种编码都无法识别的字节${line === undefined ? '' : `，见第 ${line} 行`}）；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。`,
+        en: `The file is neither valid UTF-8 nor valid GB18030 text (it holds bytes neither can read${line === undefined ? '' : `, on line ${line}`}); save it as "CSV UTF-8 (comma delimited)" and import that.`,
+      },
+      extra,
+    );
+  }
+  // Read as UTF-8 because its first 64 kB are (often all ASCII: codes and numbers), and a GB18030 row comes later.
+  if (sniffed) {
+    return new TabularError(
+      {
+        zh: `文件${line === undefined ? '开头 64 KB 之后的部分' : `第 ${line} 行`}不是有效的 UTF-8 文本（文件开头 64 KB 是有效的 UTF-8，故按 UTF-8 读取）。若文件是 GB18030 编码，请声明其编码：接口地址加 ?encoding=gb18030，npm run import 加 --encoding gb18030；若文件是 UTF-8，请修正${line === undefined ? '其中无法识别的字节' : '该行'}。`,
+        en: `${line === undefined ? 'Past its first 64 kB, the file' : `Line ${line} of the file`} is not valid UTF-8 text (its first 64 kB are, so it was read as UTF-8). If the file is GB18030, declare it: ?encoding=gb18030 on the import's address, --encoding gb18030 for npm run import; if it is UTF-8, mend ${line === undefined ? 'the bytes that cannot be read' : 'that line'}.`,
+      },
+      extra,
+    );
+  }
+  const name = encoding === 'utf-8' ? 'UTF-8' : 'GB18030';
+  return new TabularError(
+    {
+      zh: `文件不是有效的 ${name} 文本${at.zh}；请声明其编码（utf-8 或 gb18030）。`,
+      en: `The file is not valid ${name} text${at.en}; declare its encoding (utf-8 or gb18030).`,
+    },
+    extra,
+  );
+}
+
+/**
+ * The encoding of a whole file, read to its end (the import command has the file at hand): UTF-8 when all of it is
+ * UTF-8, else GB18030 when all of it reads as GB18030, else undefined (neither: the hub says so). The hub decides from
+ * the first 64 kB alone, which a county system's export may fill with codes and numbers before its first Chinese row.
+ */
+export async function wholeFileEncoding(bytes: AsyncIterable<Uint8Array>): Promise<Encoding | undefined> {
+  const candidates = (['utf-8', 'gb18030'] as const).map((encoding) => ({ encoding, decoder: new TextDecoder(encoding, { fatal: true }), readable: true }));
+  const feed = (b: Uint8Array, stream: boolean) => {
+    for (const c of candidates) {
+      if (!c.readable) continue;
+      try {
+        c.decoder.decode(b, { stream });
+      } catch {
+        c.readable = false;
+      }
+    }
+  };
+  for await (const b of bytes) {
+    feed(b, true);
+    if (!candidates.some((c) => c.readable)) return undefined;
+  }
+  feed(new Uint8Array(0), false);
+  return candidates.find((c) => c.readable)?.encoding;
 }
 
 /** One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; null and undefined are empty. */
@@ -154,9 +268,12 @@ const blank = (v: string): boolean => BLANK.test(v);
 /** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
 export class TabularError extends Error {
   readonly said: Said;
-  constructor(said: Said) {
+  /** More of the refusal's `extensions` (the `line` a decoder could not read). */
+  readonly extra: Readonly<Record<string, unknown>>;
+  constructor(said: Said, extra: Readonly<Record<string, unknown>> = {}) {
     super(said.zh);
     this.said = said;
+    this.extra = extra;
   }
 }
 

@@ -5,7 +5,8 @@
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
  * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
- * The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
+ * Without --encoding, the file is first read through to tell UTF-8 from GB18030 (all of it, where the hub would look
+ * at its first 64 kB), and sent declared so. The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
  * (line, field, code, reason, rule), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
  * run or ended early, 3 done with rejected rows under --strict (for scripts that must not go on). The job id defaults to one derived from the kind and the file's path,
  * size and modification time, so running the same command again after an interruption resumes.
@@ -15,7 +16,7 @@ import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { csvCell } from '../platform/tabular.ts';
+import { csvCell, wholeFileEncoding } from '../platform/tabular.ts';
 import { commandArgs } from './lib/args.ts';
 
 const USAGE =
@@ -75,7 +76,10 @@ const base = values.url ?? process.env.HUB_URL ?? `http://127.0.0.1:${process.en
 const url = new URL(`/import/${kind}`, base);
 url.searchParams.set('job', job);
 url.searchParams.set('format', format);
-if (values.encoding) url.searchParams.set('encoding', values.encoding);
+// The hub tells a file's encoding from its first 64 kB, which a county system's export may fill with codes and numbers
+// before its first Chinese row; this command has the whole file, so it decides from all of it and says so.
+const encoding = values.encoding ?? (await wholeFileEncoding(createReadStream(path)).catch(() => fail(say(`无法读取 ${path}`, `cannot read ${path}`))));
+if (encoding) url.searchParams.set('encoding', encoding);
 if (values.batch) url.searchParams.set('batch', values.batch);
 // Every rule and write runs and is rolled back: the rejects and counts of a real run, nothing kept.
 if (values['dry-run']) url.searchParams.set('dryRun', 'true');

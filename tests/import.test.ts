@@ -177,6 +177,48 @@ describe('bulk import', () => {
     expect(rows.some((x) => /[\u4e00-\u9fff]/.test(x.name))).toBe(true);
   }, 30_000);
 
+  it('reads a GB18030 file whose first 64 kB are ASCII: the command tells from the whole file; undeclared, the hub names the line', async () => {
+    // A county system's export of houses: codes and numbers only, then one row whose use was edited to 自住 and the
+    // file saved as GB18030 with CRLF line ends.
+    const rows = 2_395;
+    const row = (n: string) => `623022100001001,623022100001,GB-ASCII-EXPORT-${n}-BUILDING-A,SELF_OCCUPIED,80.50\r\n`;
+    const ascii = `grid_code,village_code,number,use,area\r\n${Array.from({ length: rows }, (_, i) => row(String(i).padStart(6, '0'))).join('')}`;
+    const bytes = Buffer.concat([
+      Buffer.from(ascii),
+      Buffer.from('623022100001001,623022100001,GB-ASCII-EXPORT-LAST-BUILDING-A,'),
+      Buffer.from([0xd7, 0xd4, 0xd7, 0xa1]), // 自住
+      Buffer.from(',80.50\r\n'),
+    ]);
+    // A request body arrives in pieces of up to 64 kB and the hub decides on the first 64 kB or more: the row comes
+    // well after them.
+    expect(ascii.length).toBeGreaterThan(3 * 64 * 1024);
+    const file = join(dir, 'houses-gb.csv');
+    writeFileSync(file, bytes);
+    const r = await importFile('houses', file, ['--dry-run']);
+    expect(r.done).toMatchObject({ type: 'done', dryRun: true, inserted: rows + 1, rejected: 0 });
+
+    // Sent undeclared to the route, the hub reads it as UTF-8 (its first 64 kB are) and names the line it cannot read.
+    const res = await fetch(new URL('/import/houses?dryRun=true', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: bytes,
+    });
+    expect(res.status).toBe(400);
+    const [error] = ((await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors;
+    expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', line: rows + 2 });
+    expect(error!.message).toMatch(new RegExp(`^文件第 ${rows + 2} 行不是有效的 UTF-8 文本`));
+    expect(error!.message).toContain('?encoding=gb18030');
+    expect(error!.message).toContain('--encoding gb18030');
+    // Declared as the message says, it reads.
+    const declared = await fetch(new URL('/import/houses?dryRun=true&encoding=gb18030', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: bytes,
+    });
+    expect(declared.status).toBe(200);
+    expect(JSON.parse((await declared.text()).trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', inserted: rows + 1, rejected: 0 });
+  }, 30_000);
+
   it('killed halfway and run again, ends as one clean run: every row once, version 1', async () => {
     const file = await makeResidents('big.csv', ['--rows', '60000', '--id-county', '659103']);
     const child = spawn(NODE, ['scripts/import.ts', 'residents', file, '--token', token, '--url', gateway(), '--batch', '1000', '--lang', 'en'], {

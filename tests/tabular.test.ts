@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { csvRecords, decodeText, MAX_RECORD_CHARS, ndjsonRecords, TabularError, type SourceRecord } from '../platform/tabular.ts';
+import { csvRecords, decodeText, MAX_RECORD_CHARS, ndjsonRecords, TabularError, wholeFileEncoding, type SourceRecord } from '../platform/tabular.ts';
 
 /** The file readers on their own: how a CSV or NDJSON text becomes records, and what they refuse. */
 async function* chunks(...parts: string[]): AsyncGenerator<string> {
@@ -118,6 +118,62 @@ describe('encodings', () => {
     const broken = (await decoded(Buffer.concat([Buffer.from(CSV), Buffer.from([0xff]), Buffer.from('\n')]))) as TabularError;
     expect(broken.said.en).toMatch(/^The file is neither valid UTF-8 nor valid GB18030 text/);
     expect(broken.said.zh).toMatch(/既不是有效的 UTF-8 文本，也不是有效的 GB18030 文本/);
+    expect(broken.extra).toEqual({ line: 3 });
+  });
+
+  /** A county export: over 64 kB of rows in ASCII, then one row whose use (自住) was edited and saved as GB18030, CRLF. */
+  const ASCII_ROWS = 2_400;
+  const exported = Buffer.concat([
+    Buffer.from(`grid_code,number,use,area\r\n${Array.from({ length: ASCII_ROWS }, (_, i) => `623022100001001,GB-${i},SELF_OCCUPIED,80\r\n`).join('')}`),
+    Buffer.from('623022100001001,GB-last,'),
+    Buffer.from([0xd7, 0xd4, 0xd7, 0xa1]), // 自住
+    Buffer.from(',80\r\n'),
+  ]);
+  const lastLine = ASCII_ROWS + 2;
+  /** The bytes in pieces of `size`, as a request body arrives. */
+  async function* pieces(b: Buffer, size: number): AsyncGenerator<Buffer> {
+    for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+  }
+
+  it('names the line of a byte it cannot read past the first 64 kB, and how to declare GB18030', async () => {
+    expect(exported.subarray(0, 64 * 1024).every((b) => b < 0x80)).toBe(true);
+    // Wherever the pieces are cut (a character of several bytes split across two of them, too).
+    for (const size of [65_536, 1_000, 7]) {
+      const e = await (async () => {
+        for await (const _ of decodeText(pieces(exported, size)));
+      })().catch((x: unknown) => x);
+      expect(e, String(size)).toBeInstanceOf(TabularError);
+      const said = (e as TabularError).said;
+      expect(said.zh).toMatch(new RegExp(`^文件第 ${lastLine} 行不是有效的 UTF-8 文本`));
+      expect(said.zh).toContain('?encoding=gb18030');
+      expect(said.zh).toContain('--encoding gb18030');
+      expect(said.en).toMatch(new RegExp(`^Line ${lastLine} of the file is not valid UTF-8 text.*\\?encoding=gb18030.*--encoding gb18030`));
+      expect((e as TabularError).extra).toEqual({ line: lastLine });
+    }
+    // UTF-8 split across pieces before the bad byte, and a character the file leaves unfinished: the line each is on.
+    const split = Buffer.concat([Buffer.from('name\n张三\n李'), Buffer.from([0xff]), Buffer.from('\n')]);
+    const cut = Buffer.concat([Buffer.from('name\n张三\n'), Buffer.from('李').subarray(0, 2)]);
+    for (const [b, line] of [
+      [split, 3],
+      [cut, 3],
+    ] as const) {
+      const e = await (async () => {
+        for await (const _ of decodeText(pieces(b, 2), 'utf-8'));
+      })().catch((x: unknown) => x);
+      expect((e as TabularError).extra).toEqual({ line });
+      expect((e as TabularError).said.zh).toBe(`文件不是有效的 UTF-8 文本（第 ${line} 行）；请声明其编码（utf-8 或 gb18030）。`);
+    }
+    // Declared, the same file reads whole.
+    let text = '';
+    for await (const t of decodeText(pieces(exported, 65_536), 'gb18030')) text += t;
+    expect(text.endsWith('623022100001001,GB-last,自住,80\r\n')).toBe(true);
+  });
+
+  it('tells the encoding of a whole file for the import command: UTF-8, else GB18030, else neither', async () => {
+    expect(await wholeFileEncoding(pieces(exported, 1_000))).toBe('gb18030');
+    expect(await wholeFileEncoding(pieces(Buffer.from(CSV), 3))).toBe('utf-8');
+    expect(await wholeFileEncoding(pieces(Buffer.from('name\n'), 3))).toBe('utf-8');
+    expect(await wholeFileEncoding(pieces(Buffer.concat([Buffer.from(CSV), Buffer.from([0xff, 0x0a])]), 5))).toBeUndefined();
   });
 });
 

@@ -766,7 +766,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       await finish();
       // A database that went away or a statement cancelled past its limit mid-file: said as an NDJSON error with the
       // line to resume after, as any refusal, rather than a dropped connection.
-      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said) : (databaseRefusal(e) ?? e);
+      const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said, e.extra) : (databaseRefusal(e) ?? e);
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
         // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
