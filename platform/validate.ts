@@ -2,8 +2,9 @@ import { badInput, quote } from '../domain/errors.ts';
 import { halfWidth } from '../domain/half-width.ts';
 
 /**
- * Required free text: trimmed, 1–max characters counted as people count them (an emoji or a rare character outside
- * the basic plane is one, as in personName), else BAD_USER_INPUT naming the field. A NUL character is refused too:
+ * Required free text: trimmed, not blank (`isBlank`: only spaces or invisible characters), 1–max characters counted as
+ * people count them (an emoji or a rare character outside the basic plane is one, as in personName), else
+ * BAD_USER_INPUT naming the field. A NUL character is refused too:
  * PostgreSQL cannot store one, and a file being imported that holds one is not text. So are other control characters
  * than the tab and line breaks, and a start as a spreadsheet formula's (`=`, `+`, `-`, `@`).
  */
@@ -46,9 +47,21 @@ const FORMULA_START = /^[=+\-@]/;
 /** Control characters other than the tab and line breaks free text may hold. */
 const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/**
+ * Text that shows nothing: empty, or only whitespace (spaces of any width, line breaks), format characters (\p{Cf}: a
+ * zero-width space or joiner, a BOM, a soft hyphen, …), other characters Unicode says to draw as nothing (Hangul
+ * fillers, variation selectors) and the blank braille pattern. Such text saved as a summary or a note shows a blank
+ * line; within visible text these characters are left as they are.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+const isBlank = (s: string): boolean => INVISIBLE_ONLY.test(s);
+
 /** A client's own key (an idempotency key): checked as text, but never shown in a spreadsheet, so it may start with anything. */
 export function keyText(value: unknown, field: string, max = 200): string {
   const s = typeof value === 'string' ? value.trim() : '';
+  // Blank is a value left out, as a file's empty cell is: refused under the rule a missing required value breaks.
+  if (typeof value === 'string' && isBlank(s))
+    throw badInput({ zh: `${field} 不能为空白。`, en: `${field} must not be blank.` }, { argument: field, rule: 'required' });
   if (!s || (s.length > max && [...s].length > max))
     throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
   if (s.includes('\u0000')) {
@@ -98,13 +111,13 @@ export function personName(value: unknown, field: string, max = 50): string {
   return s;
 }
 
-/** Optional free text: null when absent, and when sent empty or blank (what an empty box of a form sends). */
+/** Optional free text: null when absent, and when sent empty or blank (what an empty box of a form sends; `isBlank`). */
 export const optText = (v: unknown, field: string, max = 200): string | null =>
-  v == null || (typeof v === 'string' && v.trim() === '') ? null : text(v, field, max);
+  v == null || (typeof v === 'string' && isBlank(v)) ? null : text(v, field, max);
 
-/** An optional case step's note (`stepNote`): null when left out or blank. */
+/** An optional case step's note (`stepNote`): null when left out or blank (`isBlank`). */
 export const optStepNote = (v: unknown, field: string, max = 2000): string | null =>
-  v == null || (typeof v === 'string' && v.trim() === '') ? null : stepNote(v, field, max);
+  v == null || (typeof v === 'string' && isBlank(v)) ? null : stepNote(v, field, max);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { postImport, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+import { postImport, postJson, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 let villageToken: string;
@@ -483,6 +483,64 @@ describe('a dispute’s whole life across levels', () => {
     );
     expect(file.rejects.map((r) => [r.field, r.code])).toEqual([['summary', 'BAD_USER_INPUT']]);
     expect(file.done).toMatchObject({ inserted: 0, rejected: 1 });
+  });
+
+  it('refuses text of only spaces or invisible characters as blank, on a form, in a file and in a step’s note, and keeps them within visible text', async () => {
+    const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: 'blank-summary' });
+    const input = (summary: string) => ({
+      gridCode: '623022100001001',
+      category: 'NEIGHBOUR',
+      scale: 'ORDINARY',
+      source: 'GRID_INSPECTION',
+      summary,
+      parties: [{ name: '张三', role: 'APPLICANT' }],
+    });
+    const REPORT = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id version summary } }`;
+    const run = Date.now();
+    // Zero-width spaces, a zero-width joiner, a BOM, a word joiner, a Hangul filler; with spaces of both widths.
+    for (const [i, summary] of ['\u200b\u200b', '   ', '\ufeff\u2060', '\u3000\u200d ', '\u3164'].entries()) {
+      const form = await hub.queryAs(desk, REPORT, { k: `blank-${run}-${i}`, i: input(summary) });
+      expect(form.errors?.[0]?.extensions, JSON.stringify(summary)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'summary', rule: 'required' });
+      expect(form.errors![0]!.message).toBe('summary must not be blank.');
+    }
+    const zh = await postJson(
+      hub.gatewayUrl,
+      { query: REPORT, variables: { k: `blank-${run}-zh`, i: input('\u200b\u200b') } },
+      { authorization: `Bearer ${desk}`, 'accept-language': 'zh' },
+    );
+    expect(zh.errors![0]!.message).toBe('summary 不能为空白。');
+    // A file row goes through the same rule.
+    const key = `blank-file-${run}`;
+    const file = await postImport(
+      hub.gatewayUrl,
+      desk,
+      'disputes',
+      `external_id,grid_code,category,scale,source,summary,parties\n${key},623022100001001,NEIGHBOUR,ORDINARY,GRID_INSPECTION,\u200b\u200b,APPLICANT:张三\n`,
+      key,
+    );
+    expect(file.rejects.map((r) => [r.field, r.code, r.rule, r.reason])).toEqual([['summary', 'BAD_USER_INPUT', 'required', 'summary must not be blank.']]);
+    expect(file.done).toMatchObject({ inserted: 0, rejected: 1 });
+
+    // Within visible text, an invisible character is kept as sent.
+    const kept = await hub.queryAs<One<'reportDispute', { id: string; version: number; summary: string }>>(desk, REPORT, {
+      k: `blank-${run}-kept`,
+      i: input('两户\u200b因水渠争执'),
+    });
+    expect(kept.errors).toBeUndefined();
+    const d = kept.data!.reportDispute;
+    expect(d.summary).toBe('两户\u200b因水渠争执');
+    // A step's note: a required one blank is refused; an optional one blank is left out, as an empty one is.
+    const mediation = await hub.queryAs(desk, `mutation($n: String!) { recordMediation(id: "${d.id}", version: ${d.version}, note: $n) { id } }`, {
+      n: '\u200b\u200b',
+    });
+    expect(mediation.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'note', rule: 'required' });
+    const accepted = await hub.queryAs<One<'acceptDispute', Dispute>>(
+      desk,
+      `mutation($n: String) { acceptDispute(id: "${d.id}", version: ${d.version}, note: $n) { ${DISPUTE} } }`,
+      { n: '\u200b \u200b' },
+    );
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data!.acceptDispute.timeline.at(-1)).toMatchObject({ action: 'ACCEPT', note: null });
   });
 
   it('refuses an NDJSON line that lacks a required field saying it lacks it, not that it was sent empty', async () => {

@@ -393,7 +393,7 @@ import { GraphQLError } from 'graphql';
 import { configureLogs } from '../platform/log.ts';
 import { makeFormatError } from '../platform/errors.ts';
 
-import { disputeId, keyText, optStepNote, personName, stepNote, text } from '../platform/validate.ts';
+import { disputeId, keyText, optStepNote, optText, personName, stepNote, text } from '../platform/validate.ts';
 import { decodeCursor } from '../platform/pagination.ts';
 
 describe('names and free text (platform/validate.ts)', () => {
@@ -435,6 +435,21 @@ describe('names and free text (platform/validate.ts)', () => {
     ['a circled number', '赵①'],
   ])('refuses as a name %s', (_, n) => {
     expect(english(() => personName(n, 'name'))).toMatch(/^name /);
+  });
+
+  it('refuses free text of only spaces or invisible characters as blank, and keeps them within visible text', () => {
+    for (const t of ['', '   ', '\u200b\u200b', '\u3000\u200d\n', '\ufeff', '\u00ad\u2060', '\u3164', '\u2800', '\u202e'])
+      for (const check of [text, stepNote, keyText])
+        expect(
+          english(() => check(t, 'summary')),
+          JSON.stringify(t),
+        ).toBe('summary must not be blank.');
+    // An optional one is left out, as an empty box is.
+    for (const t of ['\u200b', ' \u200b\t']) {
+      expect(optText(t, 'note')).toBeNull();
+      expect(optStepNote(t, 'note')).toBeNull();
+    }
+    for (const t of ['两户\u200b争执', '\u200b两户争执', '👨\u200d👩', '李\ufe0f']) expect(text(t, 'summary')).toBe(t);
   });
 
   it('keeps line breaks in free text but no direction override', () => {
