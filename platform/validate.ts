@@ -115,6 +115,12 @@ export function personName(value: unknown, field: string, max = 50): string {
 export const optText = (v: unknown, field: string, max = 200): string | null =>
   v == null || (typeof v === 'string' && isBlank(v)) ? null : text(v, field, max);
 
+/**
+ * A list filter's text as a search box sends it: null when left out, empty or blank, since an emptied box means no
+ * filter (refused, it would take the whole division's answer with it: a list is a non-null field).
+ */
+export const filterGiven = (v: string | null | undefined): string | null => (v == null || isBlank(v) ? null : v);
+
 /** An optional case step's note (`stepNote`): null when left out or blank (`isBlank`). */
 export const optStepNote = (v: unknown, field: string, max = 2000): string | null =>
   v == null || (typeof v === 'string' && isBlank(v)) ? null : stepNote(v, field, max);

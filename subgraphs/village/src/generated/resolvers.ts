@@ -669,7 +669,7 @@ export type DisputeFieldChange = {
 
 /** Filters on disputes; all given filters must hold. */
 export type DisputeFilter = {
-  /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT. */
+  /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** This category. */
   category?: InputMaybe<DisputeCategory>;
@@ -688,7 +688,7 @@ export type DisputeFilter = {
   reportedByMe?: InputMaybe<Scalars['Boolean']['input']>;
   /** This scale. */
   scale?: InputMaybe<DisputeScale>;
-  /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). */
+  /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). Empty or blank: no filter, as an emptied search box means. */
   search?: InputMaybe<Scalars['String']['input']>;
   /** From this source. */
   source?: InputMaybe<DisputeSource>;
@@ -3117,7 +3117,7 @@ export type ResidentFilter = {
   minAge?: InputMaybe<Scalars['Int']['input']>;
   /** Name contains this text. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. */
+  /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. Empty or blank: no filter. */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
   /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). A lookup: audited and spent from the caller's lookup quota. */
   phone?: InputMaybe<Scalars['String']['input']>;

@@ -1,6 +1,6 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
 import { badInput } from '../../../../../domain/errors.ts';
-import { caseNumberOf, keyText } from '../../../../../platform/validate.ts';
+import { caseNumberOf, filterGiven, keyText } from '../../../../../platform/validate.ts';
 import type { Connection } from '../../../../../platform/pagination.ts';
 import { FIRST_YEAR, LAST_YEAR, periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';
@@ -18,7 +18,8 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
     reported = periodBounds(from, to);
   }
-  const caseNumber = filter.caseNumber == null ? null : caseNumberOf(filter.caseNumber, 'filter.caseNumber');
+  const given = { caseNumber: filterGiven(filter.caseNumber), externalId: filterGiven(filter.externalId), search: filterGiven(filter.search) };
+  const caseNumber = given.caseNumber == null ? null : caseNumberOf(given.caseNumber, 'filter.caseNumber');
   return {
     statuses: filter.status,
     category: filter.category,
@@ -29,8 +30,8 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     source: filter.source,
     underSupervision: filter.underSupervision,
     caseNumber,
-    externalId: filter.externalId == null ? null : keyText(filter.externalId, 'filter.externalId', 200),
-    search: filter.search == null ? null : keyText(filter.search, 'filter.search', 100),
+    externalId: given.externalId == null ? null : keyText(given.externalId, 'filter.externalId', 200),
+    search: given.search == null ? null : keyText(given.search, 'filter.search', 100),
     reportedBy: filter.reportedByMe == null ? null : { subject, mine: filter.reportedByMe },
   };
 }

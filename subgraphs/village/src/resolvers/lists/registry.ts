@@ -4,7 +4,7 @@ import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts'
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
-import { keyText, nameDots } from '../../../../../platform/validate.ts';
+import { filterGiven, keyText, nameDots } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
 import type { GridStaffRole, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
@@ -35,7 +35,7 @@ function yearsAgo(years: number): string {
 function residentConditions(filter: ResidentFilter | null | undefined): ResidentConditions {
   if (!filter) return {};
   const textFilter = (value: string | null | undefined, key: 'name' | 'namePrefix'): string | null => {
-    if (value == null) return null;
+    if (filterGiven(value) == null) return null;
     const v = nameDots(String(value).trim());
     if (!v || v.length > 50) {
       throw badInput({ zh: `filter.${key} 应为 1–50 个字符。`, en: `filter.${key} must be 1–50 characters.` }, { argument: `filter.${key}` });
@@ -53,13 +53,14 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
   if (filter.minAge != null && filter.maxAge != null && filter.minAge > filter.maxAge) {
     throw badInput({ zh: 'filter.minAge 不能大于 filter.maxAge。', en: 'filter.minAge must not exceed filter.maxAge.' }, { argument: 'filter' });
   }
+  const given = { idNumber: filterGiven(filter.idNumber), phone: filterGiven(filter.phone) };
   return {
     tags: filter.tags,
     residency: filter.residency,
     nameContains: textFilter(filter.name, 'name'),
     namePrefix: textFilter(filter.namePrefix, 'namePrefix'),
-    idNumber: filter.idNumber == null ? null : parseCitizenId(filter.idNumber, undefined, 'filter.idNumber').idNumber,
-    phone: filter.phone == null ? null : parsePhone(filter.phone, 'filter.phone'),
+    idNumber: given.idNumber == null ? null : parseCitizenId(given.idNumber, undefined, 'filter.idNumber').idNumber,
+    phone: given.phone == null ? null : parsePhone(given.phone, 'filter.phone'),
     bornBy: filter.minAge != null ? yearsAgo(filter.minAge) : null,
     bornAfter: filter.maxAge != null ? yearsAgo(filter.maxAge + 1) : null,
     status: filter.status,
