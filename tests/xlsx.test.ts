@@ -215,6 +215,30 @@ describe('XLSX in a spreadsheet program', () => {
     expect(await send(csv)).toMatchObject({ type: 'done', inserted: 0, updated: 1, unchanged: rows.length - 2, rejected: 0 });
   }, 300_000);
 
+  it('a line break typed as CR LF comes back from a spreadsheet as no change: it is kept as one LF', async () => {
+    const grid = '623022100002001';
+    const t = await hub.token({ jurisdiction: grid.slice(0, 12), scopes: ['read', 'write'] });
+    const made = await hub.queryAs<{ registerAddress: { id: string; text: string } }>(
+      t,
+      `mutation($i: AddressInput!) { registerAddress(input: $i) { id text } }`,
+      { i: { gridCode: grid, number: `换行-${Date.now()}`, text: '鹿儿台村9组99号，\r\n靠近小学, 东侧' } },
+    );
+    expect(made.errors).toBeUndefined();
+    expect(made.data!.registerAddress.text).toBe('鹿儿台村9组99号，\n靠近小学, 东侧');
+    const res = await get(`/export/addresses.xlsx?within=${grid}`, t);
+    writeFileSync(join(work, 'breaks.xlsx'), Buffer.from(await res.arrayBuffer()));
+    await run('ssconvert', ['breaks.xlsx', 'breaks.csv'], { cwd: work, env: { ...process.env, HOME: work, LANG: 'C.UTF-8' } });
+    const saved = readFileSync(join(work, 'breaks.csv'), 'utf8');
+    expect(saved).toContain('鹿儿台村9组99号，\n靠近小学, 东侧');
+    const back = await postImport(hub.gatewayUrl, t, 'addresses', saved, `breaks-${Date.now()}`);
+    expect(back.rejects).toEqual([]);
+    expect(back.done).toMatchObject({ inserted: 0, updated: 0, rejected: 0 });
+    // A file's \r\n inside a quoted cell is the same text.
+    const line = parseCsv(saved).find((r) => r.includes('鹿儿台村9组99号，\n靠近小学, 东侧'))!;
+    const crlf = `id,text\n${line[0]},"鹿儿台村9组99号，\r\n靠近小学, 东侧"\n`;
+    expect((await postImport(hub.gatewayUrl, t, 'addresses', crlf, `breaks-crlf-${Date.now()}`)).done).toMatchObject({ updated: 0, unchanged: 1 });
+  }, 300_000);
+
   it('disputes: case numbers and codes as text, report times as date-times in China time', async () => {
     const t = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
     const csv = await csvOf('/export/disputes.csv?within=623021', t);
