@@ -340,9 +340,22 @@ export async function* csvRecords(
         return key ?? name.toLowerCase();
       });
       const unknown = header.filter((h) => h && !known.includes(h));
-      if (unknown.length) {
+      // One column holding tabs or semicolons: a sheet saved as "text (tab delimited)" or with a semicolon list separator.
+      const separator = row.length === 1 ? [...'\t;；'].find((c) => row[0]!.includes(c)) : undefined;
+      if (unknown.length && separator) {
+        const [zh, en] = separator === '\t' ? ['制表符', 'tabs'] : ['分号', 'semicolons'];
         throw new TabularError({
-          zh: `未知的列：${unknown.map(quote).join(', ')}；此类数据可用的列为 ${known.join(', ')}。`,
+          zh: `表头只有一列，其中以${zh}分隔：导入只读以逗号分隔的 CSV；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。`,
+          en: `The header is one column separated by ${en}: the import reads comma-separated CSV; save the sheet as "CSV UTF-8 (comma delimited)" and import that.`,
+        });
+      }
+      if (unknown.length) {
+        // In Chinese the columns are listed by the headers a sheet may use too (身份证号（id_number）).
+        const labelOf = new Map<string, string>();
+        for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
+        const zhColumns = known.map((k) => (labelOf.has(k) ? `${labelOf.get(k)}（${k}）` : k)).join('、');
+        throw new TabularError({
+          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。`,
           en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}.`,
         });
       }

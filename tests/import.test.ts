@@ -559,6 +559,14 @@ describe('bulk import', () => {
     writeFileSync(file, ['身份证号,姓名,性别,民族,人口类别,网格代码', `${woman},试6,男,汉族,REGISTERED,623022100001001`].join('\n'));
     const gender = readFileSync((await importFile('residents', file, ['--dry-run', '--lang', 'zh'])).done.rejectsFile, 'utf8');
     expect(gender).toMatch(/2,gender,BAD_USER_INPUT,"?性别（gender）“男”与公民身份号码所示的“女”不符[^\n]*,genderOfIdNumber\n/);
+    // The names registers commonly give the ID number and phone columns are read as the export's own.
+    writeFileSync(
+      file,
+      ['身份证号码,姓名,民族,人口类别,网格代码,手机号', `${makeCitizenId('659109', '1967-07-07', 8)},试8,汉族,REGISTERED,623022100001001,13900008888`].join(
+        '\n',
+      ),
+    );
+    expect((await importFile('residents', file, ['--dry-run'])).done).toMatchObject({ inserted: 1, rejected: 0 });
   }, 30_000);
 
   it('reads tags as the enum spells them, whatever their case, and applies their age rules', async () => {

@@ -62,6 +62,18 @@ describe('CSV', () => {
     }
   });
 
+  it('says a tab- or semicolon-separated sheet is not comma-separated, and lists the columns by their Chinese headers too', async () => {
+    for (const [text, zh] of [
+      ['身份证号\t姓名\n1\t甲\n', /以制表符分隔.*另存为“CSV UTF-8（逗号分隔）”/],
+      ['id_number;name\n1;甲\n', /以分号分隔/],
+    ] as const) {
+      const e = await all(csvRecords(chunks(text), KNOWN, new Map([['姓名', 'name']]))).catch((x: unknown) => x);
+      expect((e as TabularError).said.zh, JSON.stringify(text)).toMatch(zh);
+    }
+    const e = await all(csvRecords(chunks('身份证号码,姓名\n1,甲\n'), KNOWN, new Map([['姓名', 'name']]))).catch((x: unknown) => x);
+    expect((e as TabularError).said.zh).toMatch(/^未知的列：身份证号码；此类数据可用的列为 .*姓名（name）/);
+  });
+
   it('reads a file of blank lines as empty, and a header after blank lines as the header', async () => {
     for (const text of ['\n', '\r\n\n', ' , \n']) {
       const e = await all(csvRecords(chunks(text), KNOWN)).catch((x: unknown) => x);

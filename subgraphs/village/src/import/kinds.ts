@@ -428,8 +428,15 @@ export function headerLabels(name: string, kind: ImportKind): ReadonlyMap<string
   // Columns a file may give that no export writes (links by natural key, a case's parties): their Chinese headers, so
   // that a sheet with Chinese headers can add them too.
   for (const [key, zh] of IMPORT_ONLY_LABELS) if (kind.columns.includes(key) && !labels.has(zh)) labels.set(zh, key);
+  // The other names registers and forms commonly give these columns, taken as the export's own.
+  for (const [key, names] of HEADER_SYNONYMS) if (kind.columns.includes(key)) for (const zh of names) if (!labels.has(zh)) labels.set(zh, key);
   return labels;
 }
+
+const HEADER_SYNONYMS: readonly (readonly [string, readonly string[]])[] = [
+  ['id_number', ['身份证号码', '公民身份号码', '公民身份证号码', '身份证']],
+  ['phone', ['电话', '手机', '手机号', '手机号码', '联系方式']],
+];
 
 const IMPORT_ONLY_LABELS: readonly (readonly [string, string])[] = [
   ['household_number', '户号'],
