@@ -137,13 +137,14 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     } else if (ev.type === 'error') {
       rejects.end();
       // The default job id follows the file's size and time, which mending it changes: the resume needs the id itself.
+      // A resume goes on after the line number it reached: lines added or removed above it would shift what follows.
       const kept = ev.committedLine
         ? say(
-            `；第 ${ev.committedLine} 行及之前已写入。请修正文件，再加 --job ${job} 运行同一命令，从其后继续`,
-            `; lines up to ${ev.committedLine} are written. Mend the file and run the command again with --job ${job} to resume after them`,
+            `；第 ${ev.committedLine} 行及之前已写入。请只修正其后的行（不要增删此前的行），再加 --job ${job} 运行同一命令，从第 ${ev.committedLine + 1} 行继续`,
+            `; lines up to ${ev.committedLine} are written. Mend only the lines after them (add or remove none before), then run the command again with --job ${job} to resume at line ${ev.committedLine + 1}`,
           )
         : '';
-      fail(`${ev.code}: ${ev.message}${kept}`);
+      fail(`${ev.code}: ${kept ? ev.message.replace(/[。.]$/, '') : ev.message}${kept}`);
     }
   }
 }

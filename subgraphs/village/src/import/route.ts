@@ -769,8 +769,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said, e.extra) : (databaseRefusal(e) ?? e);
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {
-        // Lines up to committedLine are written; the same job id resumes after them once the file is mended.
-        await send({ type: 'error', code: err.code, message: err.said[language], ...err.extra, committedLine: opened?.committedLine ?? 0 });
+        // Lines up to committedLine are written; the same job id resumes after them once the file is mended. A dry run
+        // wrote none and keeps no job to resume.
+        const committedLine = opts.dryRun ? 0 : (opened?.committedLine ?? 0);
+        await send({ type: 'error', code: err.code, message: err.said[language], ...err.extra, committedLine });
         res.end();
         return;
       }
