@@ -479,7 +479,7 @@ describe('names and free text (platform/validate.ts)', () => {
         english(() => text(t, 'summary')),
         JSON.stringify(t),
       ).toBe('summary holds a control character (a bell, an escape, …), which is not stored.');
-    expect(text('第一行\r\n第二行\t列', 'summary')).toBe('第一行\r\n第二行\t列');
+    expect(text('第一行\r\n第二行\t列', 'summary')).toBe('第一行\n第二行\t列');
   });
 
   it('counts free text as people count it: an emoji or a rare character is one character', () => {
