@@ -425,6 +425,21 @@ describe('a dispute’s whole life across levels', () => {
     expect(filed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
   });
 
+  it('answers a retried report of a case stored with CR LF line breaks (before text kept them as LF) with that case', async () => {
+    const key = `crlf-${Date.now()}`;
+    const first = await report(key, villageToken, '两户因草场围栏争执，\n已初步调解');
+    expect(first.errors).toBeUndefined();
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    await db.query(`update dispute set summary = replace(summary, E'\\n', E'\\r\\n') where id = $1`, [first.data!.reportDispute.id]);
+    await db.end();
+    for (const summary of ['两户因草场围栏争执，\r\n已初步调解', '两户因草场围栏争执，\n已初步调解']) {
+      const again = await report(key, villageToken, summary);
+      expect(again.errors, JSON.stringify(summary)).toBeUndefined();
+      expect(again.data!.reportDispute.id).toBe(first.data!.reportDispute.id);
+    }
+  });
+
   it('refuses one person as two parties of a case, on a form and in a file', async () => {
     const desk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: 'two-roles' });
     const one = await hub.queryAs<{ village: { residents: Nodes<{ id: string; idNumber: string }> } }>(

@@ -139,8 +139,14 @@ describe('registry queries are batched', () => {
       expect(p.idNumber.slice(0, 6)).not.toBe('623021');
     }
     for (const p of v.tagged.nodes) expect(p.tags.some((t) => t.startsWith('LEFT_BEHIND'))).toBe(true);
-    const byName = await hub.query(`{ village(code: "623021200201") { residents(filter: { name: "${v.elderly.nodes.length ? '' : ''}" }) { totalCount } } }`);
-    expect(byName.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    // An emptied name box is no filter; a name past 50 characters is refused.
+    const byName = (name: string) =>
+      hub.query<{ village: { residents: { totalCount: number } } }>(
+        `{ village(code: "623021200201") { residents(filter: { name: "${name}" }) { totalCount } } }`,
+      );
+    const everyone = await hub.query<{ village: { residents: { totalCount: number } } }>(`{ village(code: "623021200201") { residents { totalCount } } }`);
+    expect((await byName('')).data!.village.residents.totalCount).toBe(everyone.data!.village.residents.totalCount);
+    expect((await byName('名'.repeat(51))).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it('pages residents on their own cursors and refuses another list’s cursor of the same shape (a household id)', async () => {
@@ -445,15 +451,22 @@ describe('registry writes (in 卓尼县)', () => {
     expect(s3.data!.verifyHazard!.status).toBe('VERIFIED');
     const back = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 4) { status } }`);
     expect(back.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
-    // A client that read an older version is told so first (CONFLICT), whatever the status has become since.
+    // A move the status no longer allows is refused as such whatever version was sent: re-reading would not help.
     const stale = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 1) { status } }`);
-    expect(stale.errors![0]!.extensions!.code).toBe('CONFLICT');
-    expect(stale.errors![0]!.extensions!.currentVersion).toBe(4);
-    expect(stale.errors![0]!.message).toMatch(/^The record has changed since you read it/);
+    expect(stale.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
+    // A move the status allows, sent from an older version, is CONFLICT: the client re-reads and may take it then.
+    const r2 = await hub.query<Record<string, Hazard>>(
+      `mutation { reportHazard(input: { gridCode: "${grid}", kind: GAS, description: "燃气管道老化", source: GRID_WORKER }) { id status version } }`,
+    );
+    const h2 = r2.data!.reportHazard!;
+    expect((await hub.query(`mutation { startHazardRectification(id: "${h2.id}", version: 1) { status } }`)).errors).toBeUndefined();
+    const behind = await hub.query(`mutation { rectifyHazard(id: "${h2.id}", version: 1) { status } }`);
+    expect(behind.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(behind.errors![0]!.message).toMatch(/^The record has changed since you read it/);
     // A version the hazard never had is not someone else's change.
-    const ahead = await hub.query(`mutation { rectifyHazard(id: "${h.id}", version: 9) { status } }`);
-    expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 4 });
-    expect(ahead.errors![0]!.message).toBe("You sent version 9, ahead of the record's version 4: not a version you read; read it again and retry.");
+    const ahead = await hub.query(`mutation { rectifyHazard(id: "${h2.id}", version: 9) { status } }`);
+    expect(ahead.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(ahead.errors![0]!.message).toBe("You sent version 9, ahead of the record's version 2: not a version you read; read it again and retry.");
   });
 
   it('creates a patrol team and records a patrol with the hazards it found', async () => {
@@ -600,10 +613,23 @@ describe('registry writes (in 卓尼县)', () => {
     expect(own.errors).toBeUndefined();
     expect(own.data!.recordPatrol.participants).toEqual([{ id: here }]);
     // The village's worker holds both.
-    const both = await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+    const both = await hub.query<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
       i: { teamId, gridCode: `${village}001`, startedAt: '2026-04-02T19:00:00+08:00', endedAt: '2026-04-02T20:00:00+08:00', participantIds: [here, there] },
     });
     expect(both.errors).toBeUndefined();
+    // The grid's worker learns nothing of the unseen participant: the same patrol sent as a retry is refused rather than
+    // answered, and the grid's export lists the participants the API shows.
+    const guessed = await record([here, there], '2026-04-02');
+    expect(guessed.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', personId: there });
+    const exported = await fetch(new URL(`/export/patrols.ndjson?within=${village}001`, new URL(hub.gatewayUrl).origin), {
+      headers: { authorization: `Bearer ${worker}` },
+    });
+    const row = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; participant_ids: string })
+      .find((r) => r.id === Number(both.data!.recordPatrol.id));
+    expect(row?.participant_ids).toBe(here);
   });
 
   it('disbands a patrol team: out of the lists, figures and exports, its patrols kept, and it takes nothing more', async () => {

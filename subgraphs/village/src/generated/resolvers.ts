@@ -673,7 +673,7 @@ export type DisputeFilter = {
   caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** This category. */
   category?: InputMaybe<DisputeCategory>;
-  /** The case a disputes file took in under this `external_id` (外部编号), exactly. */
+  /** The case a disputes file took in under this `external_id` (外部编号), exactly. Empty or blank: no filter. */
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** Reported on or after this date. */
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -3109,17 +3109,17 @@ export type Residency =
  * caller's scopes; the results are masked as everywhere without `pii`.
  */
 export type ResidentFilter = {
-  /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). A lookup: audited and spent from the caller's lookup quota. */
+  /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). A lookup: audited and spent from the caller's lookup quota. Empty or blank: no filter (and no lookup). */
   idNumber?: InputMaybe<Scalars['String']['input']>;
   /** At most this old (whole years). */
   maxAge?: InputMaybe<Scalars['Int']['input']>;
   /** At least this old (whole years). */
   minAge?: InputMaybe<Scalars['Int']['input']>;
-  /** Name contains this text. */
+  /** Name contains this text (1–50 characters). Empty or blank: no filter. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. Empty or blank: no filter. */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
-  /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). A lookup: audited and spent from the caller's lookup quota. */
+  /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). A lookup: audited and spent from the caller's lookup quota. Empty or blank: no filter (and no lookup). */
   phone?: InputMaybe<Scalars['String']['input']>;
   /** Residents of this residency category. */
   residency?: InputMaybe<Residency>;

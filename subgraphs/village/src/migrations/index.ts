@@ -59,6 +59,7 @@ import { Migration20261206000057PatrolTeamEnd } from './Migration20261206000057P
 import { Migration20261206000058EndedBySubject } from './Migration20261206000058EndedBySubject.ts';
 import { Migration20261206000059PatrolVoid } from './Migration20261206000059PatrolVoid.ts';
 import { Migration20261206000060DirectoryChanged } from './Migration20261206000060DirectoryChanged.ts';
+import { Migration20261206000061PartyDivisions } from './Migration20261206000061PartyDivisions.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -123,4 +124,5 @@ export const migrations = [
   Migration20261206000058EndedBySubject,
   Migration20261206000059PatrolVoid,
   Migration20261206000060DirectoryChanged,
+  Migration20261206000061PartyDivisions,
 ];

@@ -203,7 +203,14 @@ const KINDS = {
       col('ended_at', '结束时间', 'datetime'),
       col('hours', '时长（小时）', 'number', () => `round(extract(epoch from ended_at - started_at) / 3600, 2)`),
       col('route', '路线', 'text'),
-      col('participant_ids', '参加人员系统编号', 'text', () => `array_to_string(participant_ids, ';')`),
+      // Those the caller holds, in the order recorded, as the API's participants are (row-level security on person).
+      col(
+        'participant_ids',
+        '参加人员系统编号',
+        'text',
+        () =>
+          `(select coalesce(string_agg(p.id::text, ';' order by array_position(patrol.participant_ids, p.id)), '') from person p where p.id = any(patrol.participant_ids))`,
+      ),
       col('hazard_count', '发现隐患数', 'number', () => `(select count(*) from hazard h where h.patrol_id = patrol.id)::int`),
     ],
   },
@@ -294,7 +301,9 @@ const KINDS = {
       col('case_number', '案件编号', 'text', () => `(select d.case_number from dispute d where d.id = dispute_party.dispute_id)`),
       named(col('role', '角色', 'text'), 'PartyRole'),
       col('name', '姓名', 'text'),
-      ...LINKED_PERSON,
+      // A resident outside the caller's jurisdiction (a party from the next village) is named, not identified.
+      col('person_id', '人员系统编号', 'number', () => `(select p.id from person p where p.id = dispute_party.person_id)`),
+      LINKED_PERSON[1]!,
       VILLAGE,
       GRID,
     ],
@@ -386,7 +395,9 @@ export function exportedIds(kind: ExportKindOf, within: string): string {
 
 /** The ids of the residents the records an export writes link, as one integer array (kinds with `linkedPeople`). */
 export function exportedPeople(kind: ExportKindOf, within: string): string {
-  return `select coalesce(array_agg(distinct person_id), '{}')::int[] from ${kind.table} where ${exported(kind, within)} and person_id is not null`;
+  // Only those whose ID number the export writes: the residents the caller holds (row-level security on person).
+  return `select coalesce(array_agg(distinct person_id), '{}')::int[] from ${kind.table}
+           where ${exported(kind, within)} and person_id is not null and exists (select 1 from person p where p.id = person_id)`;
 }
 
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */

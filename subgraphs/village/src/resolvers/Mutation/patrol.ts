@@ -56,6 +56,10 @@ export const patrolMutations = {
       const participants = [...new Set(input.participantIds.map((p) => parseId(p, 'participantIds')))];
       if (!participants.length)
         throw badInput({ zh: '巡逻至少要有一名参加人员。', en: 'A patrol needs at least one participant.' }, { argument: 'participantIds' });
+      // Participants are people the caller holds, as a case's parties are: a grid's worker names the members on their
+      // own grid (whom their lists show), and whether someone beyond it is a member, or was on a patrol, is not theirs
+      // to learn (checked before a retry is recognised, which would otherwise answer a guessed participant).
+      await peopleNamed(em, ctx.caller, input.participantIds, 'participantIds');
       const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
       // A team patrols once at a time: a patrol overlapping one already recorded would count its hours twice. The
       // very same patrol sent again (a retry after a lost answer) gets the one recorded, its hazards not added again,
@@ -68,9 +72,6 @@ export const patrolMutations = {
         clash.gridCode === patrolled.gridCode &&
         [...clash.participantIds].sort().join() === [...participants].sort().join();
       if (same) return clash;
-      // Participants are people the caller holds, as a case's parties are: a grid's worker names the members on their
-      // own grid (whom their lists show), and whether someone beyond it is a member is not theirs to learn.
-      await peopleNamed(em, ctx.caller, input.participantIds, 'participantIds');
       const memberIds = new Set(await patrolTeamMembers.among(em, team.id, participants));
       const outsiders = participants.filter((p) => !memberIds.has(p));
       if (outsiders.length) {
