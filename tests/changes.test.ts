@@ -66,7 +66,7 @@ interface Change {
 }
 
 /** A village of 卓尼县 that only the tests following it write to. */
-const QUIET = '623022100003';
+const QUIET = '623022100207';
 
 /** A feed cursor's place in the feed, to compare two (the cursors name the commit sequence and entry id). */
 function position(cursor: string | null | undefined): bigint {
