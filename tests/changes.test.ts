@@ -229,11 +229,12 @@ describe('change feed', () => {
   }, 60_000);
 
   it('moves a filtered follower’s endCursor past the changes its filter leaves out, and still delivers its own change once', async () => {
-    // A village of the county that nothing else in this file writes to, followed while another village changes.
+    // The hazards of a village where no other test reports one (bulk residents files land anywhere in the county),
+    // followed while another village changes.
     const follow = (after: string | null, first = 100) =>
       hub.queryAs<{ changes: Paged<Change> }>(
         writer,
-        `query($a: String) { changes(after: $a, within: "${QUIET}", first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`,
+        `query($a: String) { changes(after: $a, within: "${QUIET}", kinds: [HAZARD], first: ${first}) { nodes { ${CHANGE} } pageInfo { hasNextPage endCursor } } }`,
         { a: after },
       );
     // From the start: nothing of the quiet village yet, and an endCursor where the feed stood, not null.
@@ -253,7 +254,7 @@ describe('change feed', () => {
     expect(idle.pageInfo.hasNextPage).toBe(false);
     expect(position(idle.pageInfo.endCursor)).toBeGreaterThanOrEqual(position(theirs[0]!.cursor));
     // The NDJSON pull names where it read up to: no line, and a cursor as far on.
-    const pulled = await fetch(new URL(`/changes.ndjson?within=${QUIET}&after=${encodeURIComponent(c0!)}`, hub.gatewayUrl), {
+    const pulled = await fetch(new URL(`/changes.ndjson?within=${QUIET}&kinds=HAZARD&after=${encodeURIComponent(c0!)}`, hub.gatewayUrl), {
       headers: { authorization: `Bearer ${writer}` },
     });
     expect(await pulled.text()).toBe('');
@@ -261,11 +262,12 @@ describe('change feed', () => {
     expect(position(reached)).toBeGreaterThanOrEqual(position(theirs[0]!.cursor));
 
     // A change in the quiet village, among others elsewhere: delivered once, to both ways of following.
-    const registered = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
-      i: { gridCode: `${QUIET}001`, name: '马静村', ethnicity: '回族', idNumber: makeCitizenId('623022', '1991-07-08', 701), residency: 'REGISTERED' },
-    });
+    const registered = await hub.queryAs<{ reportHazard: { id: string } }>(
+      writer,
+      `mutation { reportHazard(input: { gridCode: "${QUIET}001", kind: FIRE, description: "柴草堆放靠近民房", source: GRID_WORKER }) { id } }`,
+    );
     expect(registered.errors).toBeUndefined();
-    const mine = registered.data!.registerPerson.id;
+    const mine = registered.data!.reportHazard.id;
     await report(`quiet-after-${Date.now()}`, people.data!.village.residents.nodes[0]!.id);
     const seen: Change[] = [];
     let cursor = idle.pageInfo.endCursor;
@@ -278,7 +280,7 @@ describe('change feed', () => {
     expect(seen.map((c) => [c.op, c.recordId])).toEqual([['CREATED', mine]]);
     const lines = (
       await (
-        await fetch(new URL(`/changes.ndjson?within=${QUIET}&after=${encodeURIComponent(reached!)}`, hub.gatewayUrl), {
+        await fetch(new URL(`/changes.ndjson?within=${QUIET}&kinds=HAZARD&after=${encodeURIComponent(reached!)}`, hub.gatewayUrl), {
           headers: { authorization: `Bearer ${writer}` },
         })
       ).text()
