@@ -31,10 +31,14 @@ export function text(value: unknown, field: string, max = 200): string {
  * notes as lists ("- 已电话联系双方"), so a note may start as a formula does; otherwise it is checked as `text`.
  * An export that ever carries notes must make such a start harmless itself.
  */
+/**
+ * Text with each line break as one \n however it was typed (Windows' \r\n, an old Mac's \r): a spreadsheet saves a
+ * cell's break as \n, so a \r\n kept would read as an edit each time the sheet came back.
+ */
+export const lineBreaksAsLf = (s: string): string => s.replace(/\r\n?/g, '\n');
+
 export function stepNote(value: unknown, field: string, max = 2000): string {
-  // A line break is kept as one \n however it was typed (Windows' \r\n, an old Mac's \r): a spreadsheet saves a cell's
-  // break as \n, so a \r\n kept would read as an edit each time the sheet came back.
-  const s = keyText(typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : value, field, max);
+  const s = keyText(typeof value === 'string' ? lineBreaksAsLf(value) : value, field, max);
   // A bell or a terminal escape (ESC[31m) is no part of what a person wrote, and garbles a terminal or a sheet showing it.
   if (CONTROL.test(s)) {
     throw badInput(

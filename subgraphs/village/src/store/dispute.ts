@@ -5,6 +5,7 @@ import { DUE_SQL, OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
+import { lineBreaksAsLf } from '../../../../platform/validate.ts';
 
 /**
  * Disputes (矛盾纠纷) as the village records them (migration …04Disputes): the
@@ -149,7 +150,7 @@ type Reported = Record<(typeof REPORTED_FIELDS)[number][1], string | Date | null
  * that still matches its own retry).
  */
 const comparable = (field: string, v: string | Date | null) =>
-  v === null ? null : field === 'occurredAt' ? Math.floor(new Date(v).getTime() / 1000) : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v;
+  v === null ? null : field === 'occurredAt' ? Math.floor(new Date(v).getTime() / 1000) : typeof v === 'string' ? lineBreaksAsLf(v) : v;
 
 /**
  * SQL, joined beside a case `d`: the case as first reported (`rep`, with REPORTED_FIELDS' columns and `parties`). A

@@ -53,13 +53,12 @@ export const patrolMutations = {
           { argument: 'startedAt' },
         );
       }
-      const participants = [...new Set(input.participantIds.map((p) => parseId(p, 'participantIds')))];
-      if (!participants.length)
+      if (!input.participantIds.length)
         throw badInput({ zh: '巡逻至少要有一名参加人员。', en: 'A patrol needs at least one participant.' }, { argument: 'participantIds' });
       // Participants are people the caller holds, as a case's parties are: a grid's worker names the members on their
       // own grid (whom their lists show), and whether someone beyond it is a member, or was on a patrol, is not theirs
       // to learn (checked before a retry is recognised, which would otherwise answer a guessed participant).
-      await peopleNamed(em, ctx.caller, input.participantIds, 'participantIds');
+      const { ids: participants } = await peopleNamed(em, ctx.caller, input.participantIds, 'participantIds');
       const patrolled = await gridInVillage(em, ctx.caller, team.villageCode, input.gridCode, { zh: '巡逻', en: 'patrol' });
       // A team patrols once at a time: a patrol overlapping one already recorded would count its hours twice. The
       // very same patrol sent again (a retry after a lost answer) gets the one recorded, its hazards not added again,
