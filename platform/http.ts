@@ -434,6 +434,26 @@ export interface RunningHttp {
 /** How long a stop waits for the requests being answered (an import streaming a whole file may take longer: it is cut). */
 const DRAIN_MS = 10_000;
 
+/** How long the unread rest of a body answered early may take to arrive before its connection is closed instead. */
+const DISCARD_MS = 60_000;
+
+/**
+ * Reads and drops what is left of a request body once its answer is sent. A route may answer before the end of the
+ * body (a file refused at its first bytes or mid-way). Node drops such a rest itself only when nothing began reading
+ * the body; one read in part stays paused in its socket, and the client's next request on that keep-alive connection
+ * waited, unanswered, until the socket timed out (a minute later). The reader's own listener is taken off first: while
+ * a stream has a 'readable' listener, resume() does not make it flow.
+ */
+function discardRest(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  req.removeAllListeners('readable');
+  req.removeAllListeners('data');
+  const limit = setTimeout(() => req.destroy(), DISCARD_MS).unref();
+  req.once('end', () => clearTimeout(limit));
+  req.once('close', () => clearTimeout(limit));
+  process.nextTick(() => req.resume());
+}
+
 export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptions<C, A>, host: string, port: number): Promise<RunningHttp> {
   /** The requests being answered, and their responses (told to close their connection once a stop begins). */
   const answering = new Map<Promise<void>, ServerResponse>();
@@ -469,6 +489,7 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
     const requestId = forwardedRequestId(req.headers['x-request-id']);
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
+    res.once('finish', () => discardRest(req));
     const fields: RequestFields = { service, requestId };
     withRequestFields(fields, () => {
       const handle = () =>

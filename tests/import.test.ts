@@ -822,6 +822,18 @@ audit-3,${committee},审计甲,false,${known}
     expect(readFileSync(`${bad}.rejects.csv`, 'utf8')).toMatch(/民族|ethnicity“火星族”/);
     expect(await said({ LANG: 'en_US.UTF-8' })).toMatch(/1 row rejected/);
     expect(await said({ LANG: 'en_US.UTF-8' }, ['--lang', 'zh'])).toMatch(/拒收 1 行/);
+    // A file cut short after a checked batch.
+    const cut = join(dir, 'cut.csv');
+    writeFileSync(cut, ['id_number,name,ethnicity,residency,grid_code', row(4, '汉族'), row(5, '汉族'), row(6, '汉族'), '"未闭合'].join('\n'));
+    const stop = (extra: string[]) =>
+      run(NODE, ['scripts/import.ts', 'residents', cut, '--token', token, '--url', gateway(), '--batch', '2', '--lang', 'zh', ...extra]).then(
+        () => '',
+        (e: { stderr?: string }) => e.stderr ?? '',
+      );
+    // A dry run wrote nothing and keeps no job: no resume to speak of, and no "。；".
+    const dry = await stop(['--dry-run']);
+    expect(dry).toMatch(/没有闭合。/);
+    expect(dry).not.toMatch(/已写入|。；/);
   }, 60_000);
 
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
@@ -863,4 +875,30 @@ audit-3,${committee},审计甲,false,${known}
     expect((await f.json()).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await fetch(new URL('/import/residents', gateway()), { method: 'POST', body: 'x' })).status).toBe(401);
   });
+
+  it('answers a file refused at its first bytes, and then the next imports: no connection is left holding its rest', async () => {
+    // The hub reads a file's first 64 kB before it refuses a ZIP. The rest of a file a few hundred kB long is all sent
+    // by then, so the gateway's connection to the village counted as free; left unread there, it held that connection,
+    // and the next import sent on it waited unanswered until the socket timed out a minute later.
+    const send = async (body: BodyInit) => {
+      const res = await fetch(new URL('/import/residents', gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const zip = new Blob([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(256 * 1024, 0x41)]);
+    // Several at once after each refusal, so one of them is sent on the connection the refused file came by.
+    for (let round = 0; round < 3; round++) {
+      const refused = await send(zip);
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      for (const next of await Promise.all([1, 2, 3].map(() => send('id_number,name,shoe_size\n')))) {
+        expect(next.status).toBe(400);
+        expect(JSON.parse(next.body).errors[0].message).toMatch(/shoe_size/);
+      }
+    }
+  }, 150_000);
 });

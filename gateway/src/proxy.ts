@@ -97,9 +97,14 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
   };
 }
 
-/** The request body as a web stream, read from the socket as the upstream request pulls it. */
+/**
+ * The request body as a web stream, read from the socket as the upstream request pulls it. An upstream answer that
+ * comes before the end of the body (a file refused early) cancels the stream: the client's request is then left
+ * whole, not destroyed with its socket, so the answer still reaches the client and the rest of the body is dropped
+ * once it has (platform/http.ts).
+ */
 function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
-  const chunks: AsyncIterator<Uint8Array> = req[Symbol.asyncIterator]();
+  const chunks: AsyncIterator<Uint8Array> = req.iterator({ destroyOnReturn: false });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await chunks.next();
