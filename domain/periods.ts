@@ -166,8 +166,17 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
       { argument: 'from' },
     );
   }
-  if (Date.parse(args.to) - Date.parse(args.from) > 10 * 366 * 86_400_000) {
-    throw badInput({ zh: '统计期间最长为十年。', en: 'A period may span at most ten years.' }, { argument: 'to' });
+  // Ten years to the day: from 2016-12-07 the latest `to` is 2026-12-06 (from 2016-02-29, 2026-02-28).
+  const [y0, m0, d0] = args.from.split('-').map(Number) as [number, number, number];
+  const latest = iso(new Date(Date.UTC(y0 + 10, m0 - 1, d0 - 1)));
+  if (args.to > latest) {
+    throw badInput(
+      {
+        zh: `统计期间最长为十年：from 为 ${args.from} 时，to 最晚为 ${latest}。`,
+        en: `A period may span at most ten years: from ${args.from}, to may be ${latest} at the latest.`,
+      },
+      { argument: 'to' },
+    );
   }
   // Dates from a month's first day to a month's last are whole months, as `period` would give them: 环比 of
   // 2026-02-01..2026-02-28 is January, not the 28 days before.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../domain/china-day.ts';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { inject } from 'vitest';
 import { startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
@@ -17,7 +18,7 @@ type Figures = Record<'population' | 'forces' | 'patrolStats' | 'disputeStats', 
 const ALL = `population { residents households floating houses addresses byTag { tag count } }
   forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups householdCoverage patrolTeams patrolMembers }
   patrolStats(period: "2026Q3") { patrols patrolHours hazardsFound hazardsRectified previous { patrols } yearAgo { patrols } }
-  disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate open overdue onTimeRate satisfactionRate previous { reported } yearAgo { reported } }`;
+  disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolved resolutionRate open overdue onTimeRate resolvedOnTime satisfactionRate satisfied rated escalatedToTownship escalationRate previous { reported } yearAgo { reported } }`;
 
 describe('flat tables by level', () => {
   it('every statistic of every county in 甘肃 costs a fixed number of statements (88 counties as cheap as 8)', async () => {
@@ -52,7 +53,19 @@ describe('flat tables by level', () => {
       sum((c) => c.patrolStats.patrolHours),
       6,
     );
-    for (const k of ['reported', 'resolved', 'open', 'overdue']) expect(region.disputeStats[k]).toBe(sum((c) => c.disputeStats[k]));
+    for (const k of ['reported', 'resolved', 'open', 'overdue', 'resolvedOnTime', 'satisfied', 'rated', 'escalatedToTownship'])
+      expect(region.disputeStats[k]).toBe(sum((c) => c.disputeStats[k]));
+    // Each rate is its numerator over its denominator, so a tool rolls a rate up by adding the counts.
+    for (const d of [region, ...r.data!.counties].map((x) => x.disputeStats as Record<string, number>)) {
+      expect(d.onTimeRate).toBeCloseTo(d.resolved ? d.resolvedOnTime! / d.resolved : 0, 12);
+      expect(d.satisfactionRate).toBeCloseTo(d.rated ? d.satisfied! / d.rated : 0, 12);
+      expect(d.escalationRate).toBeCloseTo(d.reported ? d.escalatedToTownship! / d.reported : 0, 12);
+    }
+    // The demo year has on-time, satisfied and escalated cases, so a numerator read from the wrong count would show.
+    expect(region.disputeStats.resolvedOnTime).toBeGreaterThan(0);
+    expect(region.disputeStats.resolvedOnTime).toBeLessThan(region.disputeStats.resolved as number);
+    expect(region.disputeStats.satisfied).toBeGreaterThan(0);
+    expect(region.disputeStats.escalatedToTownship).toBeGreaterThan(0);
   });
 
   it('one fragment on DivisionStatistics selects the same figures at every level as each type’s own fields do', async () => {
@@ -194,27 +207,47 @@ describe('CSV reports', () => {
     expect(lines).toHaveLength(148);
     const header = lines[0]!.split(',');
     expect(header.slice(0, 7)).toEqual(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code']);
-    // The reports declined at intake come after the figures they are kept out of, then what satisfaction_rate is a share of.
-    expect(header.slice(-2)).toEqual(['declined', 'rated']);
+    // The reports declined at intake come after the figures they are kept out of, then what satisfaction_rate is a share
+    // of, then the rates' numerators and the escalation rate (added last, so earlier columns keep their places).
+    expect(header.slice(-5)).toEqual(['declined', 'rated', 'resolved_on_time', 'satisfied', 'escalation_rate']);
     const row = lines.find((l) => l.includes('623021200201'))!.split(',');
     expect(row[2]).toBe('鹿儿台村村民委员会');
     expect(row.slice(3, 7)).toEqual(['62', '6230', '623021', '623021200']);
-    const reported = header.indexOf('reported');
-    const total = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[reported]), 0);
-    const stats = await hub.queryAs<{ county: { disputeStats: { reported: number } } }>(
+    const total = (column: string) => lines.slice(1).reduce((s, l) => s + Number(l.split(',')[header.indexOf(column)]), 0);
+    const stats = await hub.queryAs<{ county: { disputeStats: { reported: number; resolvedOnTime: number; satisfied: number } } }>(
       reportToken,
-      `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported } } }`,
+      `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolvedOnTime satisfied } } }`,
     );
-    expect(total).toBe(stats.data!.county.disputeStats.reported);
+    const county = stats.data!.county.disputeStats;
+    expect(total('reported')).toBe(county.reported);
+    // A county's on-time and satisfaction counts are its villages' rows added up.
+    expect(total('resolved_on_time')).toBe(county.resolvedOnTime);
+    expect(total('satisfied')).toBe(county.satisfied);
   });
 
-  it('serves county rows for a province and population without a period', async () => {
+  it('serves county rows for a province and population without a period, dated the day it counted them', async () => {
     const res = await get('/reports/population.csv?within=62&level=county', reportToken);
     const lines = (await res.text())
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
     expect(lines).toHaveLength(89);
+    // The registry as it stands has no period: the day is the last column and in the file's name.
+    const today = chinaDay();
+    expect(lines[0]!.split(',').at(-1)).toBe('as_of');
+    for (const line of lines.slice(1)) expect(line.split(',').at(-1)).toBe(today);
+    expect(res.headers.get('content-disposition')).toContain(`population-county-62-${today}.csv`);
+    // A period sent to it (as a tool sends one query string to every report) is refused saying why.
+    for (const [query, argument] of [
+      ['period=2026', 'period'],
+      ['from=2026-01-01&to=2026-06-30', 'from'],
+    ]) {
+      const refused = await get(`/reports/forces.csv?within=62&level=county&${query}`, reportToken);
+      expect(refused.status).toBe(400);
+      const error = ((await refused.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(error.message).toMatch(/^力量报表是区划当前的实有数，不按期间统计/);
+    }
   });
 
   it('counts the teams and members of every patrol kind (红袖标 first) in the forces report, as Forces.patrolByKind does', async () => {
@@ -225,16 +258,16 @@ describe('CSV reports', () => {
       .split('\r\n');
     const columns = header!.split(',');
     const kinds = ['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER'];
-    expect(columns.slice(-10)).toEqual(kinds.flatMap((k) => [`${k.toLowerCase()}_teams`, `${k.toLowerCase()}_members`]));
+    expect(columns.slice(-11, -1)).toEqual(kinds.flatMap((k) => [`${k.toLowerCase()}_teams`, `${k.toLowerCase()}_members`]));
     const lintan = rows.map((r) => r.split(',')).find((r) => r.includes('623021'))!;
     const figures = await hub.queryAs<{ county: { forces: { patrolByKind: { kind: string; teams: number; members: number }[] } } }>(
       reportToken,
       `{ county(code: "623021") { forces { patrolByKind { kind teams members } } } }`,
     );
     const byKind = new Map(figures.data!.county.forces.patrolByKind.map((k) => [k.kind, k]));
-    expect(lintan.slice(-10).map(Number)).toEqual(kinds.flatMap((k) => [byKind.get(k)?.teams ?? 0, byKind.get(k)?.members ?? 0]));
+    expect(lintan.slice(-11, -1).map(Number)).toEqual(kinds.flatMap((k) => [byKind.get(k)?.teams ?? 0, byKind.get(k)?.members ?? 0]));
     // The demo county has teams of several kinds, so a column taken from the wrong kind would show.
-    expect(new Set(lintan.slice(-10).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(2);
+    expect(new Set(lintan.slice(-11, -1).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(2);
   });
 
   it('refuses callers without the report or read scope (403), without a token (401), and bad parameters (400)', async () => {

@@ -553,6 +553,13 @@ describe('reporting periods', () => {
     expect(english(() => resolvePeriod({ period: '', from: '2026-01-01', to: '2026-03-31' }))).toMatch(/not both/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
     expect(english(() => resolvePeriod({ from: '2026-03-31', to: '2026-01-01' }))).toMatch(/must not be after/);
+    // Ten years to the day, and the refusal names the latest day the period may end on.
+    expect(resolvePeriod({ from: '2016-01-01', to: '2025-12-31' }).to).toBe('2025-12-31');
+    expect(resolvePeriod({ from: '2016-12-07', to: '2026-12-06' }).from).toBe('2016-12-07');
+    expect(english(() => resolvePeriod({ from: '2016-12-06', to: '2026-12-06' }))).toMatch(/at most ten years: from 2016-12-06, to may be 2026-12-05/);
+    expect(() => resolvePeriod({ from: '2016-01-01', to: '2026-01-01' })).toThrow('统计期间最长为十年：from 为 2016-01-01 时，to 最晚为 2025-12-31。');
+    expect(english(() => resolvePeriod({ from: '2016-02-29', to: '2026-03-01' }))).toMatch(/to may be 2026-02-28/);
+    expect(resolvePeriod({ from: '2016-02-29', to: '2026-02-28' }).to).toBe('2026-02-28');
     // A period that has not begun has nothing to count: refused, not answered with zeros.
     const next = String(Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4)) + 1);
     expect(english(() => resolvePeriod({ period: next }))).toMatch(/^The period .* has not begun \(today is \d{4}-\d{2}-\d{2}, Beijing time\)/);

@@ -336,7 +336,7 @@ describe('XLSX in a spreadsheet program', () => {
     expect(stats.errors).toBeUndefined();
     const rated = new Map(stats.data!.villages.map((v) => [v.code, v.disputeStats.rated]));
     const base = (row: string[], key: string): number | undefined =>
-      key === 'resolution_rate'
+      key === 'resolution_rate' || key === 'escalation_rate'
         ? Number(row[at('reported')])
         : key === 'on_time_rate'
           ? Number(row[at('resolved')])

@@ -7,6 +7,7 @@ import { preferredLanguage, saidOf, type Language } from '../../platform/languag
 import { csvCell } from '../../platform/tabular.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
 import { resolvePeriod } from '../../domain/periods.ts';
+import { chinaDay } from '../../domain/china-day.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { TAGS, type Tag } from '../../domain/tags.ts';
@@ -82,6 +83,11 @@ const DIVISION_COLUMNS: SheetColumn[] = [
   { key: 'county_code', zh: '县（市、区）代码', type: 'text' },
   { key: 'township_code', zh: '乡镇（街道）代码', type: 'text' },
 ];
+/**
+ * What a report of the registry as it stands (population, forces) is counted on: the day it was made, China time.
+ * Last in the row, after the figures, so that a sheet read by position keeps its earlier columns.
+ */
+const AS_OF_COLUMNS: SheetColumn[] = [{ key: 'as_of', zh: '统计日期', type: 'date' }];
 const PERIOD_COLUMNS: SheetColumn[] = [
   { key: 'from', zh: '起始日期', type: 'date' },
   { key: 'to', zh: '截止日期', type: 'date' },
@@ -177,7 +183,7 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: true,
     zh: '矛盾纠纷',
     selection:
-      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate satisfactionRate rated declined }',
+      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate resolvedOnTime satisfactionRate satisfied escalationRate rated declined }',
     columns: [
       figure('reported', '受理纠纷'),
       figure('resolved', '化解纠纷'),
@@ -195,6 +201,10 @@ const REPORTS: Record<string, ReportDef> = {
       figure('declined', '不予受理'),
       // What satisfaction_rate is a share of: without it a CSV's 0 read the same for no rating and for every rating 不满意.
       figure('rated', '参评纠纷'),
+      // The rates' numerators, so a tool rolls a rate up over rows by adding these, not by multiplying rates back.
+      figure('resolved_on_time', '按期化解'),
+      figure('satisfied', '满意纠纷'),
+      rate('escalation_rate', '上报率'),
     ],
     row: z.object({
       disputeStats: z.object({
@@ -209,7 +219,10 @@ const REPORTS: Record<string, ReportDef> = {
         open: n,
         overdue: n,
         onTimeRate: n,
+        resolvedOnTime: n,
         satisfactionRate: n,
+        satisfied: n,
+        escalationRate: n,
         rated: n,
         declined: n,
       }),
@@ -231,6 +244,9 @@ const REPORTS: Record<string, ReportDef> = {
         rateOf(d.satisfactionRate, d.rated),
         d.declined,
         d.rated,
+        d.resolvedOnTime,
+        d.satisfied,
+        rateOf(d.escalationRate, d.reported),
       ];
     },
   }),
@@ -329,6 +345,15 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       throw new HttpError(404, 'NOT_FOUND', { zh: `没有报表“${m[1]}”；可用的报表：${names}。`, en: `No report "${m[1]}"; reports: ${names}.` });
     }
     // A period is read only by the reports of one (patrols, disputes); given to the others it would be ignored.
+    if (!def.needsPeriod) {
+      const given = ['period', 'from', 'to'].filter((p) => url.searchParams.has(p));
+      if (given.length) {
+        throw badParameter(given[0]!, {
+          zh: `${def.zh}报表是区划当前的实有数，不按期间统计；请去掉 ${given.join('、')}（每行的 as_of 列写明统计日期）。`,
+          en: `The ${m[1]} report counts the division as it stands now, not over a period: leave out ${given.join(', ')} (each row's as_of column gives the day it was counted).`,
+        });
+      }
+    }
     const q = routeParams(url, ['within', 'level', ...(def.needsPeriod ? ['from', 'to', 'period'] : []), 'headers']);
     const level = q.get('level') as Level;
     if (!(level in LIST)) {
@@ -368,8 +393,9 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const vars = period ? '($from: Date!, $to: Date!)' : '';
     const batchQuery = (codes: string[]) =>
       `query${vars} { ${codes.map((c, i) => `p${i}: ${LIST[level]}(within: "${c}") { code name ${def.selection} }`).join(' ')} }`;
-    const filename = `${m[1]}-${level}-${within}${period ? `-${period.from}-${period.to}` : ''}.${format}`;
-    const columns = [...DIVISION_COLUMNS, ...(period ? PERIOD_COLUMNS : []), ...def.columns];
+    const asOf = period ? undefined : chinaDay();
+    const filename = `${m[1]}-${level}-${within}${period ? `-${period.from}-${period.to}` : `-${asOf}`}.${format}`;
+    const columns = [...DIVISION_COLUMNS, ...(period ? PERIOD_COLUMNS : []), ...def.columns, ...(asOf ? AS_OF_COLUMNS : [])];
     let table: Table | undefined;
     try {
       for (let i = 0; i < parents.length || (!table && i === 0); i += BATCH) {
@@ -412,6 +438,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
             c.length >= 9 ? c.slice(0, 9) : '',
             ...(period ? [period.from, period.to] : []),
             ...def.values(row).map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
+            ...(asOf ? [asOf] : []),
           ]);
         }
       }

@@ -176,7 +176,10 @@ export interface DisputeFigures extends PeriodScope {
   escalatedToCounty: number;
   open: number;
   onTimeRate: number;
+  resolvedOnTime: number;
   satisfactionRate: number;
+  satisfied: number;
+  escalationRate: number;
   rated: number;
   /** The sums the figures are made of. */
   counts: DisputeCounts;
@@ -330,7 +333,10 @@ const disputeFigures = (counts: DisputeCounts): DisputeFigures => ({
   escalatedToCounty: counts.toCounty,
   open: counts.reported - counts.resolved,
   onTimeRate: rate(counts.onTime, counts.resolved),
+  resolvedOnTime: counts.onTime,
   satisfactionRate: rate(counts.satisfied, counts.rated),
+  satisfied: counts.satisfied,
+  escalationRate: rate(counts.toTownship, counts.reported),
   rated: counts.rated,
   counts,
 });

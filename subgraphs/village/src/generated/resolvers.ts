@@ -109,7 +109,9 @@ export type Assessment = {
   /**
    * Actual value (0–1); null when there is nothing to measure: no case reported, resolved or rated in the period (the
    * dispute rates), no household or grid (the forces rates), or a period that ended before today for the forces rates,
-   * which are measured as the registry stands now and have no history.
+   * which are measured as the registry stands now and have no history. A period still to come is measured by them as
+   * the registry stands now, against that period's targets: how far the division is from its plan (its dispute rates
+   * are null, nothing being reported yet).
    */
   actual?: Maybe<Scalars['Float']['output']>;
   /** 分母 What the rate counts over: cases reported, resolved or rated in the period; households; grids (0 when nothing). */
@@ -359,7 +361,7 @@ export type County = DivisionStatistics & {
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
-   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first (or `orderBy: DUE_FIRST`). */
@@ -369,8 +371,8 @@ export type County = DivisionStatistics & {
   /** Official name, e.g. 临潭县 (owned by the county subgraph). */
   name: Scalars['String']['output'];
   /**
-   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
-   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
@@ -783,6 +785,8 @@ export type DisputeStats = {
   escalatedToCounty: Scalars['Int']['output'];
   /** Escalated from the village to the township. */
   escalatedToTownship: Scalars['Int']['output'];
+  /** 上报率 escalatedToTownship / reported: the share of the period's cases the village could not settle and moved up (0 when none were reported). */
+  escalationRate: Scalars['Float']['output'];
   /** First day of the period. */
   from: Scalars['Date']['output'];
   /** 按期化解率 Resolved by the settle deadline of the level that settled it, and not moved up past an earlier level's (Dispute.missedDeadline) / resolved. */
@@ -818,8 +822,12 @@ export type DisputeStats = {
   resolvedAtTownship: Scalars['Int']['output'];
   /** Resolved at the village. */
   resolvedAtVillage: Scalars['Int']['output'];
+  /** 按期化解 The on-time rate's numerator: of the resolved cases, those resolved on time (onTimeRate = resolvedOnTime / resolved). Add these up, not the rates, to roll a rate up over divisions. */
+  resolvedOnTime: Scalars['Int']['output'];
   /** 满意率 Satisfied or basically satisfied / rated (0 when none were rated). */
   satisfactionRate: Scalars['Float']['output'];
+  /** 满意 The satisfaction rate's numerator: of the rated cases, those rated satisfied or basically satisfied (satisfactionRate = satisfied / rated). */
+  satisfied: Scalars['Int']['output'];
   /** Last day of the period. */
   to: Scalars['Date']['output'];
   /** 同比 The same figures for the same period a year earlier. */
@@ -896,7 +904,7 @@ export type DivisionStatistics = {
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
-   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
@@ -904,8 +912,8 @@ export type DivisionStatistics = {
   /** Official name, e.g. 临潭县. */
   name: Scalars['String']['output'];
   /**
-   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
-   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
@@ -3054,7 +3062,7 @@ export type Region = DivisionStatistics & {
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
-   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
@@ -3062,8 +3070,8 @@ export type Region = DivisionStatistics & {
   /** Official name, e.g. 甘肃省 (owned by the county subgraph). */
   name: Scalars['String']['output'];
   /**
-   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
-   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
@@ -3378,7 +3386,7 @@ export type Township = DivisionStatistics & {
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
-   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
@@ -3390,8 +3398,8 @@ export type Township = DivisionStatistics & {
    */
   name: Scalars['String']['output'];
   /**
-   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
-   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   patrolStats: PatrolStats;
   /** 人口 Population figures of everything under this division. */
@@ -3493,7 +3501,7 @@ export type Village = DivisionStatistics & {
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
-   * (inclusive dates), or a `period` shorthand (2026, 2026Q3, 202609).
+   * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
@@ -3517,8 +3525,8 @@ export type Village = DivisionStatistics & {
   /** Official name, e.g. 鹿儿台村村民委员会. */
   name: Scalars['String']['output'];
   /**
-   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates), or a
-   * `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   * 巡防 Patrol figures for a period: `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   patrolStats: PatrolStats;
   /** 巡防队 Patrol teams, optionally of one kind, ordered by id. */
@@ -4267,6 +4275,7 @@ export type DisputeStatsResolvers<ContextType = VillageContext, ParentType exten
   declined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  escalationRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4280,7 +4289,9 @@ export type DisputeStatsResolvers<ContextType = VillageContext, ParentType exten
   resolvedAtCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolvedAtTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resolvedAtVillage?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   satisfactionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  satisfied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   yearAgo?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType>;
 };
