@@ -329,6 +329,50 @@ describe('registry writes (in 卓尼县)', () => {
     expect(add2.data!.assignHouseholdsToGroup.households).toHaveLength(3);
   });
 
+  it('lets a grid worker form and change a 十户联防 group of its own grid’s households, and no other grid’s', async () => {
+    type Household = { id: string; head: { id: string } | null; jointDefenseGroup: { id: string } | null; grid: { code: string } };
+    // A village of several grids that the other tests here leave alone.
+    const villages = await hub.query<{ villages: { code: string; grids: { code: string }[] }[] }>(`{ villages(within: "623022") { code grids { code } } }`);
+    const village = villages.data!.villages.find((x) => x.grids.length > 1 && !['623022100001', '623022100002'].includes(x.code))!.code;
+    const v = await hub.query<{ village: { households: Nodes<Household> } }>(
+      `{ village(code: "${village}") { households(first: 500) { nodes { id head { id } jointDefenseGroup { id } grid { code } } } } }`,
+    );
+    const free = v.data!.village.households.nodes.filter((h) => !h.jointDefenseGroup && h.head);
+    const own = free[0]!.grid.code;
+    const mine = free.filter((h) => h.grid.code === own);
+    const elsewhere = free.find((h) => h.grid.code !== own);
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    expect(elsewhere).toBeDefined();
+    const gridToken = await hub.token({ jurisdiction: own, scopes: ['read', 'write'] });
+    type Group = { id: string; version: number; households: { id: string }[] };
+    const made = await hub.queryAs<{ createJointDefenseGroup: Group }>(
+      gridToken,
+      `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version households { id } } }`,
+      { i: { gridCode: own, name: '网格联防组', householdIds: [mine[0]!.id, mine[1]!.id], leaderId: mine[0]!.head!.id } },
+    );
+    expect(made.errors).toBeUndefined();
+    const g = made.data!.createJointDefenseGroup;
+    const added = await hub.queryAs<{ assignHouseholdsToGroup: Group }>(
+      gridToken,
+      `mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${mine[2]!.id}"]) { id version households { id } } }`,
+    );
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.assignHouseholdsToGroup.households).toHaveLength(3);
+    const removed = await hub.queryAs<{ removeHouseholdsFromGroup: Group }>(
+      gridToken,
+      `mutation { removeHouseholdsFromGroup(groupId: "${g.id}", version: ${added.data!.assignHouseholdsToGroup.version}, householdIds: ["${mine[1]!.id}"]) { id version households { id } } }`,
+    );
+    expect(removed.errors).toBeUndefined();
+    expect(removed.data!.removeHouseholdsFromGroup.households.map((h) => h.id).sort()).toEqual([mine[0]!.id, mine[2]!.id].sort());
+    // A household of another grid of the village is not the grid worker's to see: not found, as a hidden record is.
+    const other = await hub.queryAs(
+      gridToken,
+      `mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${removed.data!.removeHouseholdsFromGroup.version}, householdIds: ["${elsewhere!.id}"]) { id } }`,
+    );
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(other.errors![0]!.message).toContain(elsewhere!.id);
+  });
+
   it('moves a household with its members to another grid', async () => {
     type Household = {
       id: string;

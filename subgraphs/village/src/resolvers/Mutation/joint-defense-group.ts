@@ -44,7 +44,8 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
     throw notFound({ zh: `没有编号为 ${missing.join('、')} 的户。`, en: `No household with id ${missing.join(', ')}.` }, { argument: 'householdIds' });
   }
   for (const h of rows) {
-    requireWrite(caller, h.villageCode);
+    // Each household by its grid: a grid worker forms its own grid's groups, which the village's code would refuse.
+    requireWrite(caller, h.gridCode);
     if (h.villageCode !== village) {
       throw ruleError(groupElsewhere, {
         said: {
