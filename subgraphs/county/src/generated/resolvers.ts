@@ -288,7 +288,7 @@ export type Mutation = {
   /** 分流转办 Assigns it (e.g. to a department or the court liaison). */
   assignCountyCase: CountyCase;
   /**
-   * Removes a division's own target for an indicator in a year (same rules as
+   * 清除考核目标 Removes a division's own target for an indicator in a year (same rules as
    * setting it), so it inherits its nearest ancestor's again; false when it had none.
    */
   clearAssessmentTarget: Scalars['Boolean']['output'];
@@ -301,7 +301,7 @@ export type Mutation = {
    */
   resolveCountyCase: CountyCase;
   /**
-   * Sets a division's target for an indicator in a year (the `admin` scope; the
+   * 设定考核目标 Sets a division's target for an indicator in a year (the `admin` scope; the
    * division must lie within the caller's jurisdiction, so a township sets its
    * own and its villages' targets, never its county's). The division and every
    * division under it without a target of its own are assessed against it.

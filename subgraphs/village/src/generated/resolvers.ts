@@ -1825,11 +1825,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** 受理 Accepts a reported dispute at the village (contacting the parties). */
   acceptDispute: Dispute;
-  /** Adds members to a team (adult residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
+  /** 增加巡防队员 Adds members to a team (adult residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
   addPatrolTeamMembers: PatrolTeam;
   /** 分流转办 Assigns it to a mediator, committee or agency. */
   assignDispute: Dispute;
-  /** Adds households to a group (CONFLICT if one is already in another group). */
+  /** 户编入联防组 Adds households to a group (CONFLICT if one is already in another group). */
   assignHouseholdsToGroup: JointDefenseGroup;
   /**
    * 办结归档 Closes and archives a rated dispute. A resolved dispute the parties
@@ -1861,13 +1861,13 @@ export type Mutation = {
   correctIdNumber: Person;
   /** 网格力量 Assigns a person to a role in a grid (one GRID_WORKER per grid: CONFLICT naming the current one). */
   createGridStaff: GridStaff;
-  /** Creates a joint-defense group with its households and leader. */
+  /** 建立十户联防组 Creates a joint-defense group with its households and leader. */
   createJointDefenseGroup: JointDefenseGroup;
   /** 人民调解委员会 Sets up a committee in a village. */
   createMediationCommittee: MediationCommittee;
   /** 人民调解员 Appoints a mediator to a committee. */
   createMediator: Mediator;
-  /** Creates a patrol team with its members. */
+  /** 组建巡防队 Creates a patrol team with its members. */
   createPatrolTeam: PatrolTeam;
   /**
    * 不予受理 Declines a REPORTED case at intake, with the reason: it ends there
@@ -1878,7 +1878,7 @@ export type Mutation = {
    * it answers the case as it is.
    */
   declineDispute: Dispute;
-  /** Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */
+  /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */
   deregisterHouse: EndedRecord;
   /**
    * 注销 Deregisters a person (died, moved out, entered twice); `version` must
@@ -1906,18 +1906,18 @@ export type Mutation = {
    * group and the registry, kept as history.
    */
   dissolveHousehold: EndedRecord;
-  /** Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 结束网格任职 Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endGridStaff: GridStaff;
-  /** Ends a committee and the service of all its mediators, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 撤销调解委员会 Ends a committee and the service of all its mediators, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endMediationCommittee: MediationCommittee;
-  /** Ends a mediator's service, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 结束调解员任职 Ends a mediator's service, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
   endMediator: Mediator;
   /** 上报 Escalates it to the township (小事不出村, 大事不出乡): the township takes over. */
   escalateDispute: Dispute;
   /** 回访 Records the follow-up visit of a closed dispute. */
   followUpDispute: Dispute;
   /**
-   * Moves a household and all its members to another grid, address or house.
+   * 户迁移 Moves a household and all its members to another grid, address or house.
    * A household that leaves its village leaves its joint-defense group too
    * (groups are of neighbours). An address or house left out stays while the
    * household stays in its village, and a house stays only while it stands at
@@ -1936,24 +1936,24 @@ export type Mutation = {
   /** 协同办理 Records a mediation session. */
   recordMediation: Dispute;
   /**
-   * Records a patrol and the hazards it found. A team's patrols never overlap, so no idempotency key is needed: the
+   * 记录巡防 Records a patrol and the hazards it found. A team's patrols never overlap, so no idempotency key is needed: the
    * very same patrol sent again after a lost answer (same team, times, grid and participants) answers the one recorded,
    * its hazards not added again; any other patrol overlapping it is CONFLICT (`patrolId` names the one recorded), as
    * is one that has a participant on another team's patrol at the same time. A patrol lasts 10 minutes to 24 hours,
    * ends no later than now, and is recorded within 5 years of its end; participants are members of the team.
    */
   recordPatrol: Patrol;
-  /** Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */
+  /** 整改完成 Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */
   rectifyHazard: Hazard;
-  /** Registers a standard address. */
+  /** 登记标准地址 Registers a standard address. */
   registerAddress: Address;
-  /** Registers a house. */
+  /** 登记实有房屋 Registers a house. */
   registerHouse: House;
-  /** Registers a household. */
+  /** 登记户 Registers a household. */
   registerHousehold: Household;
-  /** Registers a resident; the ID number is validated and must be unique. */
+  /** 登记实有人口 Registers a resident; the ID number is validated and must be unique. */
   registerPerson: Person;
-  /** Registers a key site. */
+  /** 登记重点场所 Registers a key site. */
   registerSite: Site;
   /**
    * 恢复登记 Returns a deregistered person to the current registry: someone who
@@ -1965,9 +1965,9 @@ export type Mutation = {
    * deregistration ended. INVALID_TRANSITION when the person is ACTIVE.
    */
   reinstatePerson: Person;
-  /** Removes households from a group (not the leader's). */
+  /** 户移出联防组 Removes households from a group (not the leader's). */
   removeHouseholdsFromGroup: JointDefenseGroup;
-  /** Removes members from a team (those not in it are ignored). Needs no version, as addPatrolTeamMembers. */
+  /** 移除巡防队员 Removes members from a team (those not in it are ignored). Needs no version, as addPatrolTeamMembers. */
   removePatrolTeamMembers: PatrolTeam;
   /**
    * 矛盾纠纷登记 Records a dispute. A retry with the same idempotencyKey (unique
@@ -1977,37 +1977,37 @@ export type Mutation = {
    * from the case as it stands.
    */
   reportDispute: Dispute;
-  /** Reports a hazard found by a grid worker, drone or citizen. */
+  /** 上报隐患 Reports a hazard found by a grid worker, drone or citizen. */
   reportHazard: Hazard;
   /** 化解 Resolves it at the village. */
   resolveDispute: Dispute;
-  /** Sets the group's leader: a member of one of its households. */
+  /** 设置联户长 Sets the group's leader: a member of one of its households. */
   setJointDefenseGroupLeader: JointDefenseGroup;
-  /** Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
+  /** 开始整改 Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
   startHazardRectification: Hazard;
   /** 督办 A county's supervision order on an overdue open dispute (county-level callers). */
   superviseDispute: Dispute;
-  /** Adds tags to a resident (tags already present stay). Needs no version: adding a tag twice, or racing another caller, ends the same, so a retry is safe. */
+  /** 添加人员标签 Adds tags to a resident (tags already present stay). Needs no version: adding a tag twice, or racing another caller, ends the same, so a retry is safe. */
   tagPerson: Person;
-  /** Removes tags from a resident (tags not present are ignored). Needs no version, as tagPerson. */
+  /** 移除人员标签 Removes tags from a resident (tags not present are ignored). Needs no version, as tagPerson. */
   untagPerson: Person;
-  /** Updates an address; `version` must be the current one (else CONFLICT). */
+  /** 修改标准地址 Updates an address; `version` must be the current one (else CONFLICT). */
   updateAddress: Address;
-  /** Changes an assignment; `version` must be the current one (else CONFLICT). An update that changes nothing keeps the version. */
+  /** 调整网格力量 Changes an assignment; `version` must be the current one (else CONFLICT). An update that changes nothing keeps the version. */
   updateGridStaff: GridStaff;
-  /** Updates a house. */
+  /** 修改房屋 Updates a house. */
   updateHouse: House;
-  /** Updates a household (number, head). */
+  /** 修改户 Updates a household (number, head). */
   updateHousehold: Household;
-  /** Changes a committee; `version` must be the current one (else CONFLICT). */
+  /** 修改调解委员会 Changes a committee; `version` must be the current one (else CONFLICT). */
   updateMediationCommittee: MediationCommittee;
-  /** Changes a mediator; `version` must be the current one (else CONFLICT). */
+  /** 修改调解员 Changes a mediator; `version` must be the current one (else CONFLICT). */
   updateMediator: Mediator;
-  /** Updates a resident. The ID number is not among the fields: a number registered by mistake is corrected with correctIdNumber. */
+  /** 修改人员信息 Updates a resident. The ID number is not among the fields: a number registered by mistake is corrected with correctIdNumber. */
   updatePerson: Person;
-  /** Updates a key site. */
+  /** 修改重点场所 Updates a key site. */
   updateSite: Site;
-  /** Verifies a rectified hazard (RECTIFIED → VERIFIED). */
+  /** 验收 Verifies a rectified hazard (RECTIFIED → VERIFIED). */
   verifyHazard: Hazard;
   /**
    * 作废 Voids a patrol entered by mistake (the wrong team, day or people): it leaves the lists and its day's figures
