@@ -6,6 +6,7 @@
  * test-artifacts/app/ (git-ignored); the county view's load time is printed,
  * not asserted. Without Chromium this file fails: CI installs it (.ci/run).
  */
+import { chinaDay } from '../domain/china-day.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -220,7 +221,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(from.slice(8)).toBe('01');
     expect(trendMonths[0]).toBe(monthOf(from));
     expect(trendMonths[11]).toBe(`${monthOf(to)}（至今）`);
-    expect(await page.$$eval('#period option', (os) => os.filter((o) => o.textContent!.endsWith('（至今）')).length)).toBe(1);
+    expect(await page.$$eval('#period optgroup[label="月份"] option', (os) => os.filter((o) => o.textContent!.endsWith('（至今）')).length)).toBe(1);
     const trendReported = await page.$$eval('#trend tbody td:nth-child(2)', (tds) => tds.reduce((n, td) => n + Number(td.textContent!.replace(/,/g, '')), 0));
     expect(trendReported).toBe(shown.reported);
     // This month so far: its card and its row of the trend compare the same days, of last month (环比) and of the
@@ -575,6 +576,43 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('offers last year and the quarters, and carries the period in the address, so a link opens the same figures', async () => {
+    const { context, page } = await newPage();
+    // The demo year's last quarter, from a link: the room opens on it, its figures the API's for that quarter.
+    await page.goto(`${origin}/app?period=2026Q3#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.textContent('main h2.title')).toContain('统计期 2026年第三季度');
+    expect(await period(page)).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+    const api = await hub.queryAs<{ county: { disputeStats: { reported: number } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { disputeStats(period: "2026Q3") { reported } } }`,
+    );
+    expect((await figuresOf(page)).reported).toBe(api.data!.county.disputeStats.reported);
+    expect(api.data!.county.disputeStats.reported).toBeGreaterThan(0);
+    // Last year whole, chosen from the list: the address follows, and drilling down keeps it.
+    const lastYear = String(Number(chinaDay().slice(0, 4)) - 1);
+    await page.selectOption('#period', { label: `${lastYear}年度` });
+    await page.waitForFunction((y) => document.querySelector('main h2.title')?.textContent?.includes(`统计期 ${y}年度`), lastYear, { timeout: 60_000 });
+    expect(new URL(page.url()).search).toBe(`?period=${lastYear}`);
+    expect(await period(page)).toEqual({ from: `${lastYear}-01-01`, to: `${lastYear}-12-31` });
+    const groups = await page.$$eval('#period optgroup', (gs) => gs.map((g) => (g as HTMLOptGroupElement).label));
+    expect(groups).toEqual(['年度', '季度', '月份']);
+    const township = `${COUNTY}100`;
+    await page.click(`#children-table a[href="#/division/${township}"]`);
+    await viewOf(page, township);
+    expect(new URL(page.url()).search).toBe(`?period=${lastYear}`);
+    // A month older than the list reaches, from an address: shown, and listed at the head as the link's.
+    await page.goto(`${origin}/app?period=202409#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    expect(await period(page)).toEqual({ from: '2024-09-01', to: '2024-09-30' });
+    expect(await page.$eval('#period', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe('2024年9月');
+    // Back to the default: the address names no period.
+    await page.selectOption('#period', { label: '近12个月（含本月）' });
+    await page.waitForFunction(() => document.querySelector('main h2.title')?.textContent?.includes('统计期 近12个月'), undefined, { timeout: 60_000 });
+    expect(new URL(page.url()).search).toBe('');
+    await context.close();
+  }, 180_000);
+
   it('counts the new day in a page left open past midnight, untouched too, and its new month in the period list', async () => {
     const { context, page } = await newPage();
     await page.clock.install({ time: new Date('2026-11-30T23:30:00+08:00') });
@@ -794,7 +832,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.goto(`${origin}/app#token=${reader}`);
     await viewOf(page, COUNTY);
     const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇人口表（XLSX）"]')]);
-    expect(xlsx.suggestedFilename()).toBe(`population-township-${COUNTY}.xlsx`);
+    expect(xlsx.suggestedFilename()).toBe(`population-township-${COUNTY}-${chinaDay()}.xlsx`);
     const book = readFileSync((await xlsx.path())!);
     expect(book.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
     expect(book.toString('latin1')).toContain('xl/worksheets/');
