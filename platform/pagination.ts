@@ -70,10 +70,32 @@ export function afterKey(page: Page, list: string, key?: RegExp): string | undef
 /** Row ids as list keys: a positive integer a JavaScript number holds exactly. */
 export const ID_KEY = /^[1-9]\d{0,14}$/;
 
+/** Relay's PageInfo. Lists page forward only (first/after). */
+export interface PageInfo {
+  hasNextPage: boolean;
+  /** A page read after a cursor has the items up to that cursor before it. */
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** The PageInfo of a page of `edges`; its end is its last edge's cursor unless the list says otherwise (the change feed). */
+export function pageInfoOf(
+  edges: readonly { cursor: string }[],
+  more: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor?: string | null },
+): PageInfo {
+  return {
+    hasNextPage: more.hasNextPage,
+    hasPreviousPage: more.hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: more.endCursor !== undefined ? more.endCursor : (edges.at(-1)?.cursor ?? null),
+  };
+}
+
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Lazy: a getter, counted only when a query selects `totalCount` (both executors read it as a property). */
   readonly totalCount: Promise<number>;
 }
@@ -86,7 +108,7 @@ export function toConnection<T>(rows: T[], page: Page, list: string, keyOf: (row
   return {
     edges,
     nodes,
-    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },
+    pageInfo: pageInfoOf(edges, { hasNextPage, hasPreviousPage: page.cursor !== undefined }),
     get totalCount() {
       return count();
     },

@@ -109,11 +109,17 @@ describe('division directory through the gateway', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const r: GraphQLResponse<{ grids: Paged<{ code: string }> }> = await hub.query(
-        `query($after: String) { grids(within: "623021", first: 200, after: $after) { nodes { code } pageInfo { hasNextPage endCursor } } }`,
+      type Page = Paged<{ code: string }> & { edges: { cursor: string }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } };
+      const r: GraphQLResponse<{ grids: Page }> = await hub.query(
+        `query($after: String) { grids(within: "623021", first: 200, after: $after) {
+          nodes { code } edges { cursor } pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } }`,
         { after },
       );
       expect(r.errors).toBeUndefined();
+      // Relay's PageInfo whole: a page after a cursor has items before it, and starts at its first edge's cursor.
+      expect(r.data!.grids.pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(r.data!.grids.pageInfo.startCursor).toBe(r.data!.grids.edges[0]!.cursor);
+      expect(r.data!.grids.pageInfo.endCursor).toBe(r.data!.grids.edges.at(-1)!.cursor);
       for (const n of r.data!.grids.nodes) seen.add(n.code);
       pages++;
       if (!r.data!.grids.pageInfo.hasNextPage) break;

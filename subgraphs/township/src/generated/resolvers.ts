@@ -327,6 +327,10 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** True when another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page (null when the page is empty). */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Query = {
@@ -829,6 +833,8 @@ export type MutationResolvers<ContextType = TownshipContext, ParentType extends 
 export type PageInfoResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codePrefix } from '../../../../platform/jurisdiction.ts';
+import type { PageInfo } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
 
@@ -30,7 +31,7 @@ export const MAX_RECORD_IDS = 100_000;
 export interface AuditPage {
   edges: { cursor: string; node: AuditRow }[];
   nodes: AuditRow[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Counted only when read (a getter): a query that does not select it costs no count. */
   readonly totalCount: Promise<number>;
 }

@@ -3,7 +3,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { AUDITED_TYPES } from '../../store/audit-trail.ts';
-import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
+import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
@@ -47,7 +47,7 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     return {
       edges,
       nodes,
-      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: pageInfoOf(edges, { hasNextPage, hasPreviousPage: page.cursor !== undefined }),
       get totalCount() {
         return auditLog.count(ctx.em, filter);
       },

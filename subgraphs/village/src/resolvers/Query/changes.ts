@@ -1,4 +1,4 @@
-import { pageSize } from '../../../../../platform/pagination.ts';
+import { pageInfoOf, pageSize } from '../../../../../platform/pagination.ts';
 import { changeCursor, changeQuery, changesAfter, MAX_CHANGES, positionCursor } from '../../changes/query.ts';
 import { requireDivisionHeld } from '../../directory.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
@@ -12,7 +12,7 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
     // No cursor and no change asked for: where the feed stands now, to follow it from (nothing before it comes).
     if (first === 0 && args.after == null) {
       const now = await changeLog.position(ctx.em);
-      return { edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: now && positionCursor(now) } };
+      return { edges: [], nodes: [], pageInfo: pageInfoOf([], { hasNextPage: false, hasPreviousPage: false, endCursor: now && positionCursor(now) }) };
     }
     // first: 0 still reads one row, so hasNextPage says whether there are changes after the cursor.
     const { rows, end } = await changesAfter(ctx.em, q);
@@ -28,6 +28,6 @@ export const changeQueries: Pick<QueryResolvers, 'changes'> = {
       : end === q.after
         ? (args.after ?? null)
         : positionCursor(end);
-    return { edges, nodes, pageInfo: { hasNextPage, endCursor } };
+    return { edges, nodes, pageInfo: pageInfoOf(edges, { hasNextPage, hasPreviousPage: args.after != null, endCursor }) };
   },
 };

@@ -2,7 +2,7 @@ import { parseDivisionCode } from '../../../../../domain/codes.ts';
 import { resolvePeriod } from '../../../../../domain/periods.ts';
 import { hasScope } from '../../../../../platform/caller.ts';
 import { forbidden } from '../../../../../domain/errors.ts';
-import { afterKey, encodeCursor, parsePage } from '../../../../../platform/pagination.ts';
+import { afterKey, encodeCursor, pageInfoOf, parsePage } from '../../../../../platform/pagination.ts';
 import { riskThresholds } from '../../../../../platform/settings.ts';
 import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
@@ -48,7 +48,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     return {
       edges,
       nodes,
-      pageInfo: { hasNextPage: startAt + page.limit < all.length, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: pageInfoOf(edges, { hasNextPage: startAt + page.limit < all.length, hasPreviousPage: startAt > 0 }),
       totalCount: Promise.resolve(all.length),
     };
   },
