@@ -312,6 +312,12 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (s) {
     const ports = [s.GATEWAY_PORT, s.COUNTY_PORT, s.TOWNSHIP_PORT, s.VILLAGE_PORT].filter((p) => p !== 0);
     if (new Set(ports).size !== ports.length) problems.push('GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT must differ');
+    // The embedded PostgreSQL starts first and holds the port, so the service given the same one failed only after the
+    // first start's seeding, with a raw EADDRINUSE. External databases leave HUB_PG_PORT unused.
+    const service = (['GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT'] as const).find((k) => s[k] !== 0 && s[k] === s.HUB_PG_PORT);
+    if (givenDb.length === 0 && service) {
+      problems.push(`HUB_PG_PORT must differ from GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT (it is ${service}'s ${s.HUB_PG_PORT})`);
+    }
   }
   if (problems.length > 0 || !s) throw new SettingsError(problems);
 

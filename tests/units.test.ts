@@ -315,6 +315,20 @@ describe('settings', () => {
       expect(problems).toContain('COUNTY_DATABASE_URL');
     }
   });
+
+  it('refuses HUB_PG_PORT on a service’s port, which the embedded PostgreSQL would hold first', () => {
+    for (const key of ['GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT']) {
+      expect(() => parseSettings({ HUB_PG_PORT: '4100', [key]: '4100' }), key).toThrow(
+        `HUB_PG_PORT must differ from GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT (it is ${key}'s 4100)`,
+      );
+    }
+    // The defaults' 4001, as the probe set it.
+    expect(() => parseSettings({ HUB_PG_PORT: '4001' })).toThrow(/HUB_PG_PORT must differ/);
+    // External databases leave HUB_PG_PORT unused; port 0 is any free port, never a clash.
+    const external = { COUNTY_DATABASE_URL: 'postgres://a/c', TOWNSHIP_DATABASE_URL: 'postgres://a/t', VILLAGE_DATABASE_URL: 'postgres://a/v' };
+    expect(parseSettings({ ...external, HUB_PG_PORT: '4001' }).embeddedPgPort).toBe(4001);
+    expect(parseSettings({ HUB_PG_PORT: '0', GATEWAY_PORT: '0' }).embeddedPgPort).toBe(0);
+  });
 });
 
 import { makeCitizenId, maskIdNumber, maskPhone, parseCitizenId, parsePhone } from '../domain/citizen-id.ts';
