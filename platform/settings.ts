@@ -257,7 +257,11 @@ export interface Settings {
 export class SettingsError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    // The lead line in both languages, as every start message; the problems themselves name settings and values.
+    super(
+      `设置有误（${problems.length} 项），请改正后再运行：\n` +
+        `Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix them and run again:\n  - ${problems.join('\n  - ')}`,
+    );
     this.problems = problems;
   }
 }

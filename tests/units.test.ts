@@ -302,7 +302,7 @@ describe('settings', () => {
     }
   });
 
-  it('lists every problem at once', () => {
+  it('lists every problem at once, under a lead line in Chinese, then English', () => {
     try {
       parseSettings({ GATEWAY_PORT: '99999', COUNTY_PORT: '4000', VILLAGE_DATABASE_URL: 'http://x', NODE_ENV: 'prod' });
       expect.unreachable();
@@ -313,6 +313,7 @@ describe('settings', () => {
       expect(problems).toContain('VILLAGE_DATABASE_URL');
       expect(problems).toContain('NODE_ENV');
       expect(problems).toContain('COUNTY_DATABASE_URL');
+      expect((e as SettingsError).message).toMatch(/^设置有误（4 项）[^\n]*\nInvalid settings \(4 problems\)[^\n]*\n {2}- /);
     }
   });
 
