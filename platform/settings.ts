@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -39,8 +40,30 @@ const commaList = z
       .filter(Boolean),
   );
 
-const pem = (kind: 'PUBLIC' | 'PRIVATE') =>
-  z.string().refine((v) => v.includes(`-----BEGIN ${kind} KEY-----`), `must be a PEM ${kind.toLowerCase()} key (-----BEGIN ${kind} KEY-----)`);
+/**
+ * Why a PEM text is not an Ed25519 key of that kind (undefined when it is one), for the setting or the file it came
+ * from to be named beside it: Node's own refusal (ERR_OSSL_UNSUPPORTED, "DECODER routines::unsupported") names
+ * neither, and came as a stack after the embedded PostgreSQL had started.
+ */
+export function ed25519KeyProblem(pem: string, kind: 'public' | 'private'): Said | undefined {
+  const marker = `-----BEGIN ${kind.toUpperCase()} KEY-----`;
+  const zhKind = kind === 'public' ? '公钥' : '私钥';
+  if (!pem.includes(marker)) return { zh: `不是 PEM 格式的${zhKind}（缺少 ${marker}）`, en: `must be a PEM ${kind} key (${marker})` };
+  let type: string | undefined;
+  try {
+    type = (kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem)).asymmetricKeyType;
+  } catch {
+    return { zh: `无法读取为${zhKind}：PEM 内容已损坏或不完整`, en: `cannot be read as a ${kind} key: its PEM text is damaged or incomplete` };
+  }
+  if (type !== 'ed25519') return { zh: `不是 Ed25519 密钥（其类型为 ${type ?? '未知'}）`, en: `is not an Ed25519 key (its type: ${type ?? 'unknown'})` };
+  return undefined;
+}
+
+const pem = (kind: 'public' | 'private') =>
+  z.string().superRefine((v, ctx) => {
+    const problem = ed25519KeyProblem(v, kind);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en });
+  });
 
 /**
  * Thresholds of the early warnings (苗头预警, docs/ARCHITECTURE.md "Early warnings"):
@@ -166,8 +189,8 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   COUNTY_MIGRATION_DATABASE_URL: pgUrl.optional(),
   TOWNSHIP_MIGRATION_DATABASE_URL: pgUrl.optional(),
   VILLAGE_MIGRATION_DATABASE_URL: pgUrl.optional(),
-  HUB_CALLER_PUBLIC_KEY: pem('PUBLIC').optional(),
-  HUB_CALLER_PRIVATE_KEY: pem('PRIVATE').optional(),
+  HUB_CALLER_PUBLIC_KEY: pem('public').optional(),
+  HUB_CALLER_PRIVATE_KEY: pem('private').optional(),
   // Said at boot with the other problems: a missing file had failed only after the database and migrations, as a stack.
   HUB_CALLER_JWKS_FILE: z
     .string()

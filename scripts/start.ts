@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
-import { keyEnv, loadKeys, productionKeysMissing } from './lib/keys.ts';
+import { keyEnv, KeysError, loadKeys, productionKeysMissing } from './lib/keys.ts';
 import { portsTaken } from './lib/ports.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
 import { startNodeService, Supervisor } from './lib/supervisor.ts';
@@ -52,6 +52,14 @@ if (taken.length) {
   );
   process.exit(2);
 }
+// The keys are read (and made, in a fresh data folder) before the database starts: a key file missing or damaged is
+// said in a line and nothing is left running, where it had failed after the migrations with a stack and an orphaned
+// PostgreSQL.
+const keys = await loadKeys(settings).catch((e: unknown) => {
+  if (e instanceof KeysError) console.error(`[start] ${e.said.zh}\n[start] ${e.said.en}`);
+  else console.error(`[start] 密钥未能就绪 (the keys could not be read or made): ${(e as Error).message}`);
+  process.exit(2);
+});
 const databases = await prepareDatabases(settings, console.log, true).catch((e: unknown) => {
   // Its message names the cause and the fix (another server on HUB_PG_PORT, a stale lock): said as a line, not a stack.
   console.error(`[start] 数据库未能启动 (the database did not start): ${(e as Error).message}`);
@@ -82,7 +90,6 @@ try {
   await shutdown(1);
 }
 
-const keys = await loadKeys(settings);
 const env: NodeJS.ProcessEnv = {
   // Node keeps the services' compiled code here, so a service restarted by the supervisor is back sooner.
   NODE_COMPILE_CACHE: join(settings.dataDir, 'node-compile-cache'),

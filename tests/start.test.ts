@@ -6,8 +6,8 @@
  * the village subgraph and two for the gateway (platform/workers.ts): their
  * metrics add up, a killed worker is replaced, and a stop ends them all.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,23 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `npm start` on the data folder `dir` with free ports and no demo data, for a start that should refuse: one that does
+ * not is stopped after two minutes. A PostgreSQL a failed start left running is stopped after the file's tests.
+ */
+async function startOn(dir: string, env: Record<string, string> = {}): Promise<SpawnSyncReturns<string>> {
+  const ports: Record<string, string> = {};
+  for (const k of ['HUB_PG_PORT', 'GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT']) ports[k] = String(await freePort());
+  const r = spawnSync(process.execPath, ['scripts/start.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', HUB_DEMO_DATA: 'off', HUB_DATA_DIR: dir, ...ports, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const lock = join(dir, 'pg', 'postmaster.pid');
+  if (existsSync(lock) && r.status !== 2) orphans.push(Number(readFileSync(lock, 'utf8').split('\n')[0]));
+  return r;
 }
 
 async function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
@@ -187,12 +204,27 @@ describe('npm start', () => {
     expect(nowhere.stderr).toContain('No division 623099, 99 in the national directory');
     await stopAndCheck(first.child);
 
+    // A private key lost from a data folder (a partial restore) is said, not replaced by a new pair, which had made
+    // every token issued so far fail with 401; put back, the first start's tokens are still good.
+    const privateFile = join(dataDir, 'keys', 'caller.private.pem');
+    const publicKey = readFileSync(join(dataDir, 'keys', 'caller.public.pem'), 'utf8');
+    const privateKey = readFileSync(privateFile, 'utf8');
+    rmSync(privateFile);
+    const lost = spawnSync(process.execPath, ['scripts/start.ts'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+    expect(lost.status, lost.stdout + lost.stderr).toBe(2);
+    expect(lost.stderr).toContain(`缺少 ${privateFile}`);
+    expect(readFileSync(join(dataDir, 'keys', 'caller.public.pem'), 'utf8')).toBe(publicKey);
+    expect(existsSync(privateFile)).toBe(false);
+    writeFileSync(privateFile, privateKey, { mode: 0o600 });
+
     const second = await startHubProcess({ ...env, HUB_VILLAGE_WORKERS: '2', HUB_GATEWAY_WORKERS: '2' });
     expect(second.output()).not.toContain('Seeded');
     expect(second.output()).toContain('Migrations: up to date');
     const admin = { authorization: `Bearer ${adminToken(second.output())}` };
     const again = await postJson(gateway, { query: '{ villages(within: "632223") { code } }' }, admin);
     expect(again.data!.villages).toHaveLength(36);
+    const byFirst = await postJson<{ county: { name: string } }>(gateway, { query: '{ county(code: "623021") { name } }' }, auth);
+    expect(byFirst.data!.county.name).toBe('临潭县');
 
     // Two village workers under the village service, two gateway workers under the gateway.
     const village = servicePid(second.child.pid!, 'subgraphs/village/src/main.ts');
@@ -336,6 +368,74 @@ describe('npm start', () => {
       expect(existsSync(join(dataDir, 'pg'))).toBe(false);
     } finally {
       holder.close();
+    }
+  });
+
+  /** A data folder whose keys folder holds `files` (a file left out is missing), and the two files' paths. */
+  function keysFolder(name: string, files: { public?: string; private?: string }): { dir: string; pub: string; priv: string } {
+    const dir = join(tmpRoot, name);
+    const [pub, priv] = [join(dir, 'keys', 'caller.public.pem'), join(dir, 'keys', 'caller.private.pem')];
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    if (files.public !== undefined) writeFileSync(pub, files.public);
+    if (files.private !== undefined) writeFileSync(priv, files.private, { mode: 0o600 });
+    return { dir, pub, priv };
+  }
+
+  /** A start refused over its keys: exit 2, `says` in the message (Chinese first), no stack, the keys as they were, no PostgreSQL started. */
+  async function refusedOverKeys(what: string, files: { public?: string; private?: string }, says: (pub: string, priv: string) => string[]): Promise<void> {
+    const { dir, pub, priv } = keysFolder(`keys-${what.replaceAll(' ', '-')}`, files);
+    const r = await startOn(dir);
+    expect(r.status, `${what}: ${r.stdout}${r.stderr}`).toBe(2);
+    for (const said of [...says(pub, priv), `delete ${priv} and ${pub}`, 'invalidates every token issued so far']) expect(r.stderr, what).toContain(said);
+    expect(r.stderr.indexOf('[start] 调用方密钥'), what).toBe(0);
+    expect(r.stderr, what).not.toMatch(/\n\s+at /);
+    expect(existsSync(pub) ? readFileSync(pub, 'utf8') : undefined, what).toBe(files.public);
+    expect(existsSync(priv) ? readFileSync(priv, 'utf8') : undefined, what).toBe(files.private);
+    expect(existsSync(join(dir, 'pg')), what).toBe(false);
+  }
+
+  it(
+    'refuses half a caller key pair, or two keys of different pairs, naming the files and the ways out, and makes no new pair',
+    { timeout: 600_000 },
+    async () => {
+      const [a, b] = [await generateKeyPairPem(), await generateKeyPairPem()];
+      // The probe's case: a private key removed, which a start had answered with a new pair, and no word, so that every
+      // token issued before got 401.
+      await refusedOverKeys('the public key alone', { public: a.publicKey }, (pub, priv) => [
+        `调用方密钥不成对：有 ${pub}，缺少 ${priv}`,
+        `${priv} is missing`,
+        `Restore ${priv} from the backup`,
+      ]);
+      await refusedOverKeys('the private key alone', { private: a.privateKey }, (pub, priv) => [`有 ${priv}，缺少 ${pub}`, `Restore ${pub} from the backup`]);
+      await refusedOverKeys('keys of two pairs', { public: b.publicKey, private: a.privateKey }, (pub, priv) => [
+        `${pub} is not the public key of ${priv}`,
+        'Restore both files from the backup',
+      ]);
+    },
+  );
+
+  it('says a damaged caller key, of a file or a setting, in a line naming it, and leaves no PostgreSQL running', { timeout: 600_000 }, async () => {
+    const a = await generateKeyPairPem();
+    const damaged = (kind: string) => `-----BEGIN ${kind} KEY-----\ngarbage\n-----END ${kind} KEY-----\n`;
+    // The probe's `echo garbage > keys/caller.public.pem`: a raw ERR_OSSL_UNSUPPORTED stack after PostgreSQL had started, which then ran on.
+    await refusedOverKeys('a damaged public key', { public: 'garbage\n', private: a.privateKey }, (pub) => [
+      `调用方密钥文件 ${pub} 不是 PEM 格式的公钥`,
+      `The caller key file ${pub} must be a PEM public key`,
+      `Restore ${pub} from the backup`,
+    ]);
+    await refusedOverKeys('a damaged private key', { public: a.publicKey, private: damaged('PRIVATE') }, (_, priv) => [
+      `The caller key file ${priv} cannot be read as a private key`,
+    ]);
+    for (const [key, value] of [
+      ['HUB_CALLER_PUBLIC_KEY', damaged('PUBLIC')],
+      ['HUB_CALLER_PRIVATE_KEY', damaged('PRIVATE')],
+    ] as const) {
+      const dir = join(tmpRoot, `setting-${key}`);
+      const r = await startOn(dir, { [key]: value });
+      expect(r.status, `${key}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^设置有误（1 项）[^\\n]*\\nInvalid settings \\(1 problem\\)[^\\n]*\\n  - ${key}: cannot be read as a`));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dir, 'pg'))).toBe(false);
     }
   });
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, execute, Kind, parse, type DocumentNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
@@ -329,6 +330,27 @@ describe('settings', () => {
     const external = { COUNTY_DATABASE_URL: 'postgres://a/c', TOWNSHIP_DATABASE_URL: 'postgres://a/t', VILLAGE_DATABASE_URL: 'postgres://a/v' };
     expect(parseSettings({ ...external, HUB_PG_PORT: '4001' }).embeddedPgPort).toBe(4001);
     expect(parseSettings({ HUB_PG_PORT: '0', GATEWAY_PORT: '0' }).embeddedPgPort).toBe(0);
+  });
+
+  it('refuses caller keys in settings that are no Ed25519 keys, naming the setting', () => {
+    const damaged = (kind: string) => `-----BEGIN ${kind} KEY-----\ngarbage\n-----END ${kind} KEY-----\n`;
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    for (const [env, said] of [
+      [{ HUB_CALLER_PUBLIC_KEY: damaged('PUBLIC') }, 'HUB_CALLER_PUBLIC_KEY: cannot be read as a public key'],
+      [{ HUB_CALLER_PRIVATE_KEY: damaged('PRIVATE') }, 'HUB_CALLER_PRIVATE_KEY: cannot be read as a private key'],
+      [
+        { HUB_CALLER_PUBLIC_KEY: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+        'HUB_CALLER_PUBLIC_KEY: is not an Ed25519 key (its type: rsa)',
+      ],
+    ] as const) {
+      expect(() => parseSettings(env)).toThrow(said);
+    }
+    const ed = generateKeyPairSync('ed25519');
+    const good = parseSettings({
+      HUB_CALLER_PUBLIC_KEY: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      HUB_CALLER_PRIVATE_KEY: ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
+    expect(good.keys.callerPublicKey).toContain('BEGIN PUBLIC KEY');
   });
 });
 

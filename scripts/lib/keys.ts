@@ -1,8 +1,9 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
-import type { Settings } from '../../platform/settings.ts';
+import type { Said } from '../../domain/errors.ts';
+import { ed25519KeyProblem, type Settings } from '../../platform/settings.ts';
 import { makeFolder } from './folders.ts';
 
 /**
@@ -36,15 +37,79 @@ function makeKeysDir(dir: string): void {
   makeFolder(dir, 'HUB_DATA_DIR', 0o700);
 }
 
-async function pair(dir: string, name: string): Promise<KeyPairPem> {
-  const priv = join(dir, `${name}.private.pem`);
-  const pub = join(dir, `${name}.public.pem`);
-  if (existsSync(priv) && existsSync(pub)) return { privateKey: readFileSync(priv, 'utf8'), publicKey: readFileSync(pub, 'utf8') };
-  const kp = await generateKeyPairPem();
-  makeKeysDir(dir);
-  writeFileSync(priv, kp.privateKey, { mode: 0o600 });
-  writeFileSync(pub, kp.publicKey);
-  return kp;
+/** Keys an operator must mend by hand before anything starts, said in both languages, Chinese first (no stack). */
+export class KeysError extends Error {
+  readonly said: Said;
+  constructor(said: Said) {
+    super(`${said.zh}\n${said.en}`);
+    this.said = said;
+  }
+}
+
+/** The two ways out of a damaged pair: `restore` (both files when not given) from the backup, or a new pair at the price of every token issued. */
+const waysOut = (pub: string, priv: string, restore?: string): Said => ({
+  zh: `请从备份恢复${restore ? ` ${restore}` : '这两个文件'}；或删除 ${priv} 和 ${pub} 两个文件，由 npm start 生成新的一对，但此前签发的所有令牌都将失效（HTTP 401），须重新签发。`,
+  en: `Restore ${restore ?? 'both files'} from the backup; or delete ${priv} and ${pub} to have npm start make a new pair, which invalidates every token issued so far (HTTP 401): they must be minted again.`,
+});
+
+/** `file`'s key, or a KeysError naming the file, what is wrong with it and the ways out. */
+function keyFile(file: string, kind: 'public' | 'private', other: string): KeyObject {
+  let pem = '';
+  let problem: Said | undefined;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    problem = { zh: `无法读取（${code}）`, en: `cannot be read (${code})` };
+  }
+  problem ??= ed25519KeyProblem(pem, kind);
+  if (problem) {
+    const [pub, priv] = kind === 'public' ? [file, other] : [other, file];
+    const ways = waysOut(pub, priv, file);
+    throw new KeysError({
+      zh: `调用方密钥文件 ${file} ${problem.zh}。${ways.zh}`,
+      en: `The caller key file ${file} ${problem.en}. ${ways.en}`,
+    });
+  }
+  return kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
+}
+
+/**
+ * The data folder's caller key pair, made only when neither file is there: a fresh data folder. Half a pair, or two
+ * halves that do not belong together, is a folder damaged or half restored; a new pair made in its place had silently
+ * made every token issued before fail (401), so the operator decides.
+ */
+async function folderPair(settings: Settings): Promise<KeyPairPem> {
+  const dir = join(settings.dataDir, 'keys');
+  const priv = join(dir, 'caller.private.pem');
+  const pub = join(dir, 'caller.public.pem');
+  const [hasPriv, hasPub] = [existsSync(priv), existsSync(pub)];
+  if (!hasPriv && !hasPub) {
+    const kp = await generateKeyPairPem();
+    makeKeysDir(dir);
+    writeFileSync(priv, kp.privateKey, { mode: 0o600 });
+    writeFileSync(pub, kp.publicKey);
+    return kp;
+  }
+  if (!hasPriv || !hasPub) {
+    const [have, missing] = hasPriv ? [priv, pub] : [pub, priv];
+    const ways = waysOut(pub, priv, missing);
+    throw new KeysError({
+      zh: `调用方密钥不成对：有 ${have}，缺少 ${missing}。枢纽不会自行另生成一对：那会让此前签发的所有令牌失效。${ways.zh}`,
+      en: `The caller key pair is incomplete: ${have} is there, ${missing} is missing. The hub makes no new pair by itself, as that would make every token issued so far fail. ${ways.en}`,
+    });
+  }
+  const privateKey = keyFile(priv, 'private', pub);
+  const publicKey = keyFile(pub, 'public', priv);
+  const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
+  if (!spki(createPublicKey(privateKey)).equals(spki(publicKey))) {
+    const ways = waysOut(pub, priv);
+    throw new KeysError({
+      zh: `调用方密钥不成对：${pub} 不是 ${priv} 的公钥，枢纽签发的令牌将无法通过验证。${ways.zh}`,
+      en: `The caller keys do not belong together: ${pub} is not the public key of ${priv}, so the tokens the hub mints would fail verification. ${ways.en}`,
+    });
+  }
+  return { privateKey: readFileSync(priv, 'utf8'), publicKey: readFileSync(pub, 'utf8') };
 }
 
 /** A secret kept in a file of the keys folder, generated on first use. */
@@ -70,7 +135,7 @@ export async function callerKeys(settings: Settings): Promise<{ publicKey: strin
     return { publicKey: k.callerPublicKey ?? (k.callerJwksFile || k.callerJwksUrl ? '' : derived()), privateKey: k.callerPrivateKey };
   }
   if (k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl || settings.production) return { publicKey: k.callerPublicKey ?? '', privateKey: '' };
-  return pair(join(settings.dataDir, 'keys'), 'caller');
+  return folderPair(settings);
 }
 
 /** What production lacks of the keys and secrets it generates nowhere (null: nothing), said before anything starts. */
