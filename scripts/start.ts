@@ -121,6 +121,17 @@ try {
   await shutdown(1);
 }
 
+/**
+ * The token command for this hub: `npm run token` (run in the project folder, as npm runs every script) reads the
+ * keys of the default data folder, so a hub on another one names it, or the tokens minted would not be its own.
+ */
+function tokenCommand(): string {
+  const defaultDir = fileURLToPath(new URL('../.data', import.meta.url));
+  if (settings.keys.callerPrivateKey || settings.dataDir === defaultDir) return 'npm run token';
+  const dir = /^[\w./@%+=:,-]+$/.test(settings.dataDir) ? settings.dataDir : `'${settings.dataDir.replaceAll("'", "'\\''")}'`;
+  return `HUB_DATA_DIR=${dir} npm run token`;
+}
+
 const endpoint = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${settings.gatewayPort}/graphql`;
 let tokens = '';
 if (keys.caller.privateKey) {
@@ -140,7 +151,7 @@ if (keys.caller.privateKey) {
     ttl: 12 * 3600,
   });
   tokens = `
-  Tokens (valid 12 h; mint others with npm run token -- --jurisdiction <code> --scopes read,write,pii):
+  Tokens (valid 12 h; mint others with ${tokenCommand()} -- --jurisdiction <code> --scopes read,write,pii):
     临潭县 administrator (623021; read, write, pii, report, admin):
       ${admin}
     甘肃省 report-only tool (62; report):

@@ -12,7 +12,7 @@ import { SCOPES, type Scope } from '../platform/caller.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import type { Said } from '../domain/errors.ts';
 import { settingsOrExit } from '../platform/settings.ts';
-import { callerKeys } from './lib/keys.ts';
+import { callerKeys, KeysError } from './lib/keys.ts';
 import { commandArgs } from './lib/args.ts';
 
 /** A refusal of the command line, in both languages. */
@@ -50,8 +50,8 @@ const USAGE = `npm run token -- --jurisdiction <code> [--scopes read,write,pii,r
                   integration or person its own (default cli-<jurisdiction>, or cli-<jurisdiction>-<KIND> for a department)
   --ttl           有效期 / lifetime: 90s, 30m, 12h, 7d，最长 / at most ${MAX_TOKEN_DAYS}d（默认 / default 12h）
   --department    县级部门的种类 / a county department's kind (${[...DEPARTMENT_NAMES.keys()].slice(0, 3).join(', ')}, …)，辖区为其所在县 / with its county as jurisdiction
-打印令牌；密钥取自 HUB_DATA_DIR（或 HUB_CALLER_PRIVATE_KEY）。
-Prints the token; the hub's keys come from HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY).`;
+打印令牌；密钥取自枢纽的数据文件夹 HUB_DATA_DIR（或 HUB_CALLER_PRIVATE_KEY），本工具不生成密钥。
+Prints the token; the hub's key comes from its data folder, HUB_DATA_DIR (or HUB_CALLER_PRIVATE_KEY); this tool makes none.`;
 
 const { values } = commandArgs('npm run token', USAGE, {
   jurisdiction: { type: 'string' },
@@ -85,7 +85,7 @@ try {
     }
   }
   // The caller keys alone: the router's and the events' secrets are no business of a machine that mints tokens.
-  const caller = await callerKeys(settingsOrExit());
+  const caller = await callerKeys(settingsOrExit(), { make: false });
   if (!caller.privateKey) {
     throw refuse('未设置 HUB_CALLER_PRIVATE_KEY：本机不能签发令牌', 'HUB_CALLER_PRIVATE_KEY is not set: this machine cannot mint tokens');
   }
@@ -107,7 +107,7 @@ try {
     );
   }
 } catch (e) {
-  const said = e instanceof AuthError || e instanceof TokenError ? e.said : { zh: (e as Error).message, en: (e as Error).message };
+  const said = e instanceof AuthError || e instanceof TokenError || e instanceof KeysError ? e.said : { zh: (e as Error).message, en: (e as Error).message };
   console.error(said.zh === said.en ? `npm run token：${said.zh}` : `npm run token：${said.zh}\n  ${said.en}`);
   process.exit(2);
 }

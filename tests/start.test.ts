@@ -23,9 +23,9 @@ import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/
 const tmpRoot = mkdtempSync(join(tmpdir(), 'hub-start-'));
 chmodSync(tmpRoot, 0o755);
 /**
- * The data folder, made by the hub itself: first by `npm run token` (below), as a data engineer may mint a token
- * before any start. Its keys were once made along with the folder, closed to others, and PostgreSQL (run as its own
- * user under root) could then not reach its `pg` folder.
+ * The data folder, made by the hub itself: its keys first, before the database starts. Keys once made along with the
+ * folder (by `npm run token` before any start, which makes none now) left it closed to others, and PostgreSQL (run as
+ * its own user under root) could then not reach its `pg` folder.
  */
 const dataDir = join(tmpRoot, 'data');
 /** Hubs this file started: a test that fails midway leaves its hub to `afterAll`, not running after vitest ends. */
@@ -132,13 +132,10 @@ describe('npm start', () => {
     const env = { HUB_DATA_DIR: dataDir, NODE_ENV: 'development', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
     const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
 
-    const early = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'early'], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
-    expect(early.status, early.stderr).toBe(0);
     const first = await startHubProcess(env);
     expect(first.output()).toContain('first start, seeding included');
+    // The hint to mint more names this hub's data folder: `npm run token` alone reads the default one.
+    expect(first.output()).toContain(`mint others with HUB_DATA_DIR=${dataDir} npm run token -- --jurisdiction <code>`);
     // The embedded server's own log is kept for the operator.
     expect(readFileSync(join(dataDir, 'pg.log'), 'utf8')).toMatch(/database system is ready to accept connections/);
     const auth = { authorization: `Bearer ${adminToken(first.output())}` };
@@ -163,13 +160,6 @@ describe('npm start', () => {
       { authorization: `Bearer ${minted.stdout.trim()}` },
     );
     expect(asTownship.data!.village.residents.nodes[0]!.idNumber).toMatch(/^623021\d{11}[\dX]$/);
-    // The token minted before the first start, with the keys it made, is one the hub verifies.
-    const byEarly = await postJson<{ county: { name: string } }>(
-      gateway,
-      { query: '{ county(code: "623021") { name } }' },
-      { authorization: `Bearer ${early.stdout.trim()}` },
-    );
-    expect(byEarly.data!.county.name).toBe('临潭县');
     const refused = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read,root'], {
       env: { ...process.env, ...env },
       encoding: 'utf8',
@@ -439,6 +429,22 @@ describe('npm start', () => {
     }
   });
 
+  it('npm run token makes no keys: without the hub’s data folder it says where it looked, and ends', () => {
+    const dir = join(tmpRoot, 'not-the-hubs');
+    const r = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'elsewhere'], {
+      env: { ...process.env, HUB_DATA_DIR: dir, HUB_CALLER_PRIVATE_KEY: '' },
+      encoding: 'utf8',
+    });
+    const file = join(dir, 'keys', 'caller.private.pem');
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`npm run token：在 ${file} 没有找到调用方私钥（HUB_DATA_DIR=${dir}）`);
+    expect(r.stderr).toContain(`No caller private key at ${file} (HUB_DATA_DIR=${dir})`);
+    expect(r.stderr).toContain("set HUB_DATA_DIR to the hub's data folder, or set HUB_CALLER_PRIVATE_KEY");
+    // A pair made here signed tokens the hub, on its own pair, answered with 401.
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', async () => {
     const file = join(tmpRoot, 'a-file');
     writeFileSync(file, 'not a folder');
@@ -453,16 +459,23 @@ describe('npm start', () => {
       // mkdir answers ENOENT there although /proc exists: Node's recursive mkdir retried it for ever, unkillable.
       ['/proc/hub-data', '无法创建文件夹 /proc/hub-data（ENOENT）'],
     ] as const) {
-      for (const script of ['scripts/start.ts', 'scripts/token.ts']) {
-        const r = spawnSync(process.execPath, [script, '--jurisdiction', '623021', '--scopes', 'read'], {
-          env: { ...process.env, ...ports, HUB_DATA_DIR: dataDir },
-          encoding: 'utf8',
-          timeout: 120_000,
-        });
-        expect(r.status, `${script} ${dataDir}: ${r.stderr}`).toBe(2);
-        expect(r.stderr).toContain(`HUB_DATA_DIR=${dataDir}：${says}`);
-        expect(r.stderr).not.toMatch(/\n\s+at /);
-      }
+      const r = spawnSync(process.execPath, ['scripts/start.ts'], {
+        env: { ...process.env, ...ports, HUB_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, `${dataDir}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`HUB_DATA_DIR=${dataDir}：${says}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      // `npm run token` makes no folder: it says where it found no key.
+      const token = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read'], {
+        env: { ...process.env, HUB_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(token.status, `${dataDir}: ${token.stderr}`).toBe(2);
+      expect(token.stderr).toContain(`No caller private key at ${join(dataDir, 'keys', 'caller.private.pem')}`);
+      expect(token.stderr).not.toMatch(/\n\s+at /);
     }
   });
 

@@ -30,7 +30,8 @@ export const newRouterSecret = () => randomBytes(36).toString('base64url');
 /**
  * The keys folder, readable by its owner only, inside a data folder made as any folder is: created along with it
  * (with one mode for every new folder), a data folder closed to others keeps the embedded PostgreSQL,
- * which runs as its own `postgres` user under root, out of its `pg` folder (`npm run token` before a first start did so).
+ * which runs as its own `postgres` user under root, out of its `pg` folder: a first start makes the keys before it starts
+ * the database (and `npm run token` before a first start once made them too).
  */
 function makeKeysDir(dir: string): void {
   makeFolder(dirname(dir), 'HUB_DATA_DIR');
@@ -75,16 +76,23 @@ function keyFile(file: string, kind: 'public' | 'private', other: string): KeyOb
 }
 
 /**
- * The data folder's caller key pair, made only when neither file is there: a fresh data folder. Half a pair, or two
- * halves that do not belong together, is a folder damaged or half restored; a new pair made in its place had silently
- * made every token issued before fail (401), so the operator decides.
+ * The data folder's caller key pair, made (with `make`) only when neither file is there: a fresh data folder. Half a
+ * pair, or two halves that do not belong together, is a folder damaged or half restored; a new pair made in its place
+ * had silently made every token issued before fail (401), so the operator decides. Without `make` (`npm run token`)
+ * nothing is made: a key made there would sign tokens the hub, on its own key, refuses.
  */
-async function folderPair(settings: Settings): Promise<KeyPairPem> {
+async function folderPair(settings: Settings, make: boolean): Promise<KeyPairPem> {
   const dir = join(settings.dataDir, 'keys');
   const priv = join(dir, 'caller.private.pem');
   const pub = join(dir, 'caller.public.pem');
   const [hasPriv, hasPub] = [existsSync(priv), existsSync(pub)];
   if (!hasPriv && !hasPub) {
+    if (!make) {
+      throw new KeysError({
+        zh: `在 ${priv} 没有找到调用方私钥（HUB_DATA_DIR=${settings.dataDir}）。本工具不生成密钥（新密钥签发的令牌会被枢纽拒绝）：请把 HUB_DATA_DIR 设为枢纽的数据文件夹，或设置 HUB_CALLER_PRIVATE_KEY。`,
+        en: `No caller private key at ${priv} (HUB_DATA_DIR=${settings.dataDir}). No key is made here (the hub would refuse the tokens a new one signs): set HUB_DATA_DIR to the hub's data folder, or set HUB_CALLER_PRIVATE_KEY.`,
+      });
+    }
     const kp = await generateKeyPairPem();
     makeKeysDir(dir);
     writeFileSync(priv, kp.privateKey, { mode: 0o600 });
@@ -125,17 +133,17 @@ function secretFile(dir: string, name: string, make: () => string): string {
 /**
  * The caller keys (what `npm run token` signs with): HUB_CALLER_PRIVATE_KEY when set, its public key derived when
  * none is given, so a rotation's new key signs whether or not the verifying keys are set on the issuing machine;
- * else, outside production, the data folder's pair (made on first use). In production without a private key, none:
- * this machine verifies tokens and mints none.
+ * else, outside production, the data folder's pair (made on first use by `npm start`, with `make`; never by the
+ * token tool). In production without a private key, none: this machine verifies tokens and mints none.
  */
-export async function callerKeys(settings: Settings): Promise<{ publicKey: string; privateKey: string }> {
+export async function callerKeys(settings: Settings, { make }: { make: boolean }): Promise<{ publicKey: string; privateKey: string }> {
   const k = settings.keys;
   if (k.callerPrivateKey) {
     const derived = () => createPublicKey(k.callerPrivateKey!).export({ type: 'spki', format: 'pem' }).toString();
     return { publicKey: k.callerPublicKey ?? (k.callerJwksFile || k.callerJwksUrl ? '' : derived()), privateKey: k.callerPrivateKey };
   }
   if (k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl || settings.production) return { publicKey: k.callerPublicKey ?? '', privateKey: '' };
-  return folderPair(settings);
+  return folderPair(settings, make);
 }
 
 /** What production lacks of the keys and secrets it generates nowhere (null: nothing), said before anything starts. */
@@ -151,7 +159,7 @@ export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const dir = join(settings.dataDir, 'keys');
   const missing = productionKeysMissing(settings);
   if (missing) throw new Error(missing);
-  const caller = await callerKeys(settings);
+  const caller = await callerKeys(settings, { make: true });
   const routerSecrets = k.routerSecrets.length ? k.routerSecrets : [secretFile(dir, 'router.secret', newRouterSecret)];
   const eventsSecret = k.eventsSecret ?? secretFile(dir, 'events.secret', () => randomBytes(32).toString('base64url'));
   let jwksFile: string | undefined;
