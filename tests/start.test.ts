@@ -16,6 +16,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startModule } from '../platform/module.ts';
 import { generateKeyPairPem, keyId } from '../platform/auth.ts';
 import { MODULES } from '../scripts/lib/setup.ts';
+import { startEmbeddedPg } from '../scripts/lib/embedded-pg.ts';
 import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
 import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/lib/processes.ts';
@@ -443,6 +444,24 @@ describe('npm start', () => {
     expect(r.stderr).toContain("set HUB_DATA_DIR to the hub's data folder, or set HUB_CALLER_PRIVATE_KEY");
     // A pair made here signed tokens the hub, on its own pair, answered with 401.
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('says that another hub is using the data folder, with its pid, not that the port is taken', { timeout: 300_000 }, async () => {
+    const dir = join(tmpRoot, 'shared');
+    const port = await freePort();
+    // The other hub's database, on the same data folder.
+    const other = await startEmbeddedPg({ dir, port });
+    try {
+      const pid = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const r = await startOn(dir);
+      expect(r.status, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain(`数据文件夹 ${dir} 正被另一个枢纽或 PostgreSQL（进程 ${pid}，端口 ${port}）使用`);
+      expect(r.stderr).toContain(`another hub or PostgreSQL, pid ${pid} on port ${port}, is using the data folder ${dir}`);
+      expect(r.stderr).not.toContain('Is another server using that port');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', async () => {

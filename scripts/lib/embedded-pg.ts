@@ -74,6 +74,12 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     password = (JSON.parse(readFileSync(credFile, 'utf8')) as { password: string }).password;
   }
   const log = opts.log ?? (() => {});
+  // PostgreSQL's own words when another postmaster holds the data folder (FATAL, then its HINT naming the pid).
+  const lockHeld: string[] = [];
+  const heard = (line: string) => {
+    if (/lock file "postmaster\.pid" already exists|Is another postmaster/.test(line)) lockHeld.push(line);
+    log(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,
@@ -85,8 +91,8 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     createPostgresUser: root,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories=', ...tuning()],
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (m) => log(`[error] ${String(m instanceof Error ? m.message : m).trimEnd()}`),
+    onLog: (m) => heard(String(m).trimEnd()),
+    onError: (m) => heard(`[error] ${String(m instanceof Error ? m.message : m).trimEnd()}`),
   });
   if (created) {
     await pg.initialise();
@@ -95,6 +101,17 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
   try {
     await pg.start();
   } catch (e) {
+    if (lockHeld.length) {
+      // Another hub (or a load command's server) on this data folder: the port is not the cause, and another port would not help.
+      const holder = lockHolder(pgDir, lockHeld);
+      const zhWho = holder.pid ? `（进程 ${holder.pid}${holder.port ? `，端口 ${holder.port}` : ''}）` : '';
+      const enWho = holder.pid ? `, pid ${holder.pid}${holder.port ? ` on port ${holder.port}` : ''},` : '';
+      throw new Error(
+        `数据文件夹 ${opts.dir} 正被另一个枢纽或 PostgreSQL${zhWho}使用：请先停止它，或为本次启动另设 HUB_DATA_DIR ` +
+          `(another hub or PostgreSQL${enWho} is using the data folder ${opts.dir}: stop it first, or give this start another HUB_DATA_DIR).`,
+        { cause: e },
+      );
+    }
     throw new Error(
       `Embedded PostgreSQL did not start on port ${opts.port} (data in ${pgDir}). Is another server using that port? ` +
         `Set HUB_PG_PORT to another port. ${e instanceof Error ? e.message : ''}`,
@@ -107,4 +124,20 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     created,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Who holds a data folder's lock: postmaster.pid names the pid on its first line and the port on its fourth, and
+ * PostgreSQL's HINT names the pid when that file cannot be read (owned by the `postgres` user of a root start).
+ */
+function lockHolder(pgDir: string, said: readonly string[]): { pid?: number; port?: number } {
+  try {
+    const lines = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
+    const [pid, port] = [Number(lines[0]), Number(lines[3])];
+    if (pid > 0) return { pid, port: port > 0 ? port : undefined };
+  } catch {
+    // Unreadable, or gone since: the HINT's pid, if it gave one.
+  }
+  const hinted = said.map((l) => /\(PID (\d+)\)/.exec(l)?.[1]).find(Boolean);
+  return hinted ? { pid: Number(hinted) } : {};
 }
