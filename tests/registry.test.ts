@@ -371,6 +371,18 @@ describe('registry writes (in 卓尼县)', () => {
     );
     expect(other.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect(other.errors![0]!.message).toContain(elsewhere!.id);
+    // Its grid's patrol team too, but not another grid's.
+    const team = (gridCode: string) =>
+      hub.queryAs<{ createPatrolTeam: { id: string; grid: { code: string } } }>(
+        gridToken,
+        `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id grid { code } } }`,
+        { i: { villageCode: village, gridCode, name: '网格红袖标队', kind: 'RED_ARMBAND' } },
+      );
+    const formed = await team(own);
+    expect(formed.errors).toBeUndefined();
+    expect(formed.data!.createPatrolTeam.grid.code).toBe(own);
+    const refused = await team(elsewhere!.grid.code);
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'gridCode' });
   });
 
   it('moves a household with its members to another grid', async () => {

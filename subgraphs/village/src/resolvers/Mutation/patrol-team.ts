@@ -122,8 +122,11 @@ const afterMembers = async (em: EntityManager, id: number): Promise<PatrolTeamRo
 export const patrolTeamMutations = {
   createPatrolTeam: keyedCreate('createPatrolTeam', patrolTeams, async (em, { input }, ctx) => {
     const village = parseCodeOfLevel(input.villageCode, 'VILLAGE', 'villageCode');
-    requireWrite(ctx.caller, village, 'villageCode');
+    // A team serves one grid, and is that grid's to form: a grid worker forms its own grid's team, which the
+    // village's code would refuse. A team given no grid (its village has one) is the village's.
+    if (input.gridCode == null) requireWrite(ctx.caller, village, 'villageCode');
     const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
+    requireWrite(ctx.caller, loc.gridCode, 'gridCode');
     // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
     const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
     const team = (await patrolTeams.byId(em, id!))!;
