@@ -153,6 +153,12 @@ export const DateTimeScalar = new GraphQLScalarType({
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
+/**
+ * Every custom scalar of the API, as the subgraphs parse it. The gateway checks variables of these types with the
+ * same definitions (gateway/src/scalar-variables.ts), so a scalar added to a schema belongs here too.
+ */
+export const SCALARS: readonly GraphQLScalarType[] = [DateScalar, DateTimeScalar];
+
 /** Parses a record id argument (`ID`): a positive integer. */
 export function parseId(value: string | number, argument = 'id'): number {
   const digits = typeof value === 'number' ? '' : halfWidth(value);

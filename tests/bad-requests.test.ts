@@ -2,7 +2,11 @@
  * Malformed GraphQL requests are the client's mistake: a 400 with a typed
  * code, never a 500 (gateway/src/limits.ts).
  */
+import { readFileSync } from 'node:fs';
+import { buildSchema, isScalarType, isSpecifiedScalarType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_SCHEMA_PATH } from '../gateway/src/compose.ts';
+import { SCALARS } from '../platform/scalars.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
@@ -54,6 +58,54 @@ describe('malformed GraphQL requests get a 400 with a typed code', () => {
     });
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ data: { county: { name: '临潭县' } } });
+  });
+});
+
+describe('a variable the hub’s own scalars refuse is refused at the gateway, as a variable of any other type is', () => {
+  type Answer = { status: number; errors: { message: string; path?: unknown; extensions: Record<string, unknown> }[]; data?: unknown };
+  const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
+    const res = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as Omit<Answer, 'status'>;
+    return { status: res.status, ...json, errors: json.errors ?? [] };
+  };
+  const PATROL = 'mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }';
+  const patrol = { teamId: '1', startedAt: '2026-12-06T15:00:00', endedAt: '2026-12-06T16:00:00+08:00', participantIds: ['1'] };
+
+  it('a DateTime without an offset inside an input object: 400 BAD_USER_INPUT naming i.startedAt, in the scalar’s own words', async () => {
+    const zh = await post({ query: PATROL, variables: { i: patrol } });
+    expect(zh.status).toBe(400);
+    expect(zh.data).toBeUndefined();
+    expect(zh.errors).toEqual([
+      {
+        message: '“2026-12-06T15:00:00” 不是带时区的 ISO 8601 时间；请写成例如“2026-09-30T20:00:00+08:00”。',
+        extensions: { code: 'BAD_USER_INPUT', argument: 'i.startedAt' },
+      },
+    ]);
+    const en = await post({ query: PATROL, variables: { i: patrol } }, { 'accept-language': 'en' });
+    expect(en.status).toBe(400);
+    expect(en.errors.map((e) => [e.message, e.extensions.argument])).toEqual([
+      ['"2026-12-06T15:00:00" is not an ISO 8601 date-time with an offset; write e.g. "2026-09-30T20:00:00+08:00".', 'i.startedAt'],
+    ]);
+  });
+
+  it('a Date that does not exist as a variable of its own: 400 naming it; a good one runs', async () => {
+    const query = 'query($f: Date!) { village(code: "623021200201") { patrols(from: $f, to: "2026-03-01") { totalCount } } }';
+    const bad = await post({ query, variables: { f: '2026-02-30' } });
+    expect(bad.status).toBe(400);
+    expect(bad.errors).toEqual([{ message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'f' } }]);
+    const good = await post({ query, variables: { f: '2026-02-01' } });
+    expect(good.status).toBe(200);
+    expect(good.errors).toEqual([]);
+  });
+
+  it('every custom scalar of the API has its parse rule where the gateway reads it (platform/scalars.ts SCALARS)', () => {
+    const api = buildSchema(readFileSync(API_SCHEMA_PATH, 'utf8'));
+    const custom = Object.values(api.getTypeMap()).filter((t) => isScalarType(t) && !isSpecifiedScalarType(t) && !t.name.startsWith('__'));
+    expect(custom.map((t) => t.name).sort()).toEqual(SCALARS.map((s) => s.name).sort());
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
+import { scalarVariableProblem } from './scalar-variables.ts';
 
 /**
  * Query limits at the gateway (graphql-armor): no legitimate screen of the hub
@@ -38,7 +39,8 @@ export const COMPRESS_FROM_BYTES = 1500;
 export const MAX_TOKENS = 10_000;
 
 /** A request GraphQL cannot run as sent: HTTP 400 with `code`, in both languages (domain/errors.ts `Said`). */
-const refused = ({ zh, en }: Said, code: string) => new GraphQLError(zh, { extensions: { code, http: { status: 400 }, [ENGLISH_EXTENSION]: en } });
+const refused = ({ zh, en }: Said, code: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(zh, { extensions: { code, ...extra, http: { status: 400 }, [ENGLISH_EXTENSION]: en } });
 
 /**
  * The operation to run must be one the document names, and a query or
@@ -49,9 +51,10 @@ const refused = ({ zh, en }: Said, code: string) => new GraphQLError(zh, { exten
  * Values the schema's types let through but nothing behind the gateway can
  * use are refused here too, naming where they are: a NUL character in any
  * string (PostgreSQL cannot store one; the driver fails on it), a string
- * longer than MAX_STRING, and a number literal too large for a double
+ * longer than MAX_STRING, a number literal too large for a double
  * (`1e309` parses to Infinity, which the gateway then cannot send to a
- * subgraph).
+ * subgraph), and a variable one of the hub's scalars refuses (a DateTime
+ * without an offset; gateway/src/scalar-variables.ts).
  *
  * GraphQL over HTTP: a client that asks for `application/json` alone is a
  * legacy client, which reads errors only from a 200 answer; it gets 200 for
@@ -62,7 +65,7 @@ const refused = ({ zh, en }: Said, code: string) => new GraphQLError(zh, { exten
 export const operationChecks: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation, request, document }) {
+      async didResolveOperation({ operation, request, document, schema }) {
         const operationName = request.operationName;
         if (!operation) {
           const named = document.definitions.filter((d) => d.kind === 'OperationDefinition').length;
@@ -87,6 +90,8 @@ export const operationChecks: ApolloServerPlugin = {
         }
         const problem = literalProblem(document);
         if (problem) throw refused(problem, 'BAD_USER_INPUT');
+        const scalar = scalarVariableProblem(schema, operation, request.variables ?? {});
+        if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument });
         const cost = queryCost(operation, document, request.variables ?? {});
         if (cost > MAX_COST) {
           const shown = Math.round(cost).toLocaleString('en-US');

@@ -1,0 +1,128 @@
+import { createRequire } from 'node:module';
+import type { GraphQLInputType, GraphQLNamedType, GraphQLScalarType, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
+import { SCALARS } from '../../platform/scalars.ts';
+
+// The gateway's schema is built by @apollo/gateway, which loads graphql's CommonJS build; its types are read with that
+// same build (a bundler may hand this module graphql's ESM build, a second realm, whose checks refuse them).
+const { isInputObjectType, isListType, isNonNullType, isScalarType, typeFromAST } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * Variables of the hub's own scalars (`Date`, `DateTime`), checked at the gateway by the very scalars the subgraphs
+ * parse them with (platform/scalars.ts).
+ *
+ * The supergraph names these scalars but carries no parse rule, so GraphQL's own variable coercion at the gateway let
+ * any string through; the subgraph then refused the whole fetch, and the client got HTTP 200 with `data: null` and an
+ * error that named no variable, where a variable of any other type that does not fit is a 400 BAD_USER_INPUT. Checked
+ * here, the refusal is that 400, with the scalar's message and the variable's place (`i.startedAt`) in `argument`.
+ *
+ * The gateway is on every request's path: which variables can hold such a scalar, and where inside them, is worked
+ * out once per parsed operation (Apollo Server hands the same parsed document to every request of one query text),
+ * and an operation with no such variable costs one lookup.
+ */
+
+/** What is wrong with a variable's value, with its place as GraphQL spells it (`i.hazards[0].startedAt`). */
+export interface ScalarProblem {
+  said: Said;
+  argument: string;
+}
+
+/** Checks a value of one input type at `at`; made only for types that can hold a hub scalar somewhere. */
+type Check = (value: unknown, at: string) => ScalarProblem | null;
+
+const BY_NAME: ReadonlyMap<string, GraphQLScalarType> = new Map(SCALARS.map((s) => [s.name, s]));
+
+/** The checks of an operation's variables, by variable name; null for an operation none of whose variables can hold a hub scalar. */
+const checksByOperation = new WeakMap<OperationDefinitionNode, readonly (readonly [string, Check])[] | null>();
+
+/** The first variable value one of the hub's scalars refuses, or null. */
+export function scalarVariableProblem(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): ScalarProblem | null {
+  let checks = checksByOperation.get(operation);
+  if (checks === undefined) checksByOperation.set(operation, (checks = compile(schema, operation)));
+  if (checks === null) return null;
+  for (const [name, check] of checks) {
+    const problem = check(variables[name], name);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function compile(schema: GraphQLSchema, operation: OperationDefinitionNode): readonly (readonly [string, Check])[] | null {
+  const memo = new Map<GraphQLNamedType, Check | null>();
+  const checks: [string, Check][] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    // A type the schema does not have is refused by validation before any variable is read.
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    const check = type ? checkOf(type, memo) : null;
+    if (check) checks.push([definition.variable.name.value, check]);
+  }
+  return checks.length ? checks : null;
+}
+
+/**
+ * The check of a value of `type`, or null when no hub scalar can be inside it. Only what a hub scalar refuses is
+ * looked for: a value of the wrong shape (a string for an input object, a null where one is required) is left to
+ * GraphQL's coercion, which runs next and says so itself.
+ */
+function checkOf(type: GraphQLInputType, memo: Map<GraphQLNamedType, Check | null>): Check | null {
+  if (isNonNullType(type)) return checkOf(type.ofType, memo);
+  if (isListType(type)) {
+    const item = checkOf(type.ofType, memo);
+    if (!item) return null;
+    return (value, at) => {
+      // GraphQL takes a single value for a list of one.
+      if (!Array.isArray(value)) return item(value, at);
+      for (let i = 0; i < value.length; i++) {
+        const problem = item(value[i], `${at}[${i}]`);
+        if (problem) return problem;
+      }
+      return null;
+    };
+  }
+  if (isScalarType(type)) {
+    const scalar = BY_NAME.get(type.name);
+    return scalar ? (value, at) => (value == null ? null : refusal(scalar, value, at)) : null;
+  }
+  if (!isInputObjectType(type)) return null;
+  if (memo.has(type)) return memo.get(type)!;
+  // An input type may hold itself (a filter of filters): its fields' checks reach it through this stand-in.
+  let own: Check | null = null;
+  memo.set(type, (value, at) => own?.(value, at) ?? null);
+  const fields: [string, Check][] = [];
+  for (const field of Object.values(type.getFields())) {
+    const check = checkOf(field.type, memo);
+    if (check) fields.push([field.name, check]);
+  }
+  if (!fields.length) {
+    memo.set(type, null);
+    return null;
+  }
+  own = (value, at) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    for (const [name, check] of fields) {
+      if (!Object.hasOwn(value, name)) continue;
+      const problem = check((value as Record<string, unknown>)[name], `${at}.${name}`);
+      if (problem) return problem;
+    }
+    return null;
+  };
+  memo.set(type, own);
+  return own;
+}
+
+/** The scalar's own refusal of `value`, in both languages, or null when it takes it. */
+function refusal(scalar: GraphQLScalarType, value: unknown, at: string): ScalarProblem | null {
+  try {
+    scalar.parseValue(value);
+    return null;
+  } catch (e) {
+    const en = (e as { extensions?: Record<string, unknown> }).extensions?.[ENGLISH_EXTENSION];
+    // The hub's scalars refuse in both languages; anything else is left for the subgraph, which answers it as before.
+    if (!(e instanceof Error) || typeof en !== 'string') return null;
+    return { said: { zh: e.message, en }, argument: at };
+  }
+}
