@@ -96,10 +96,11 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
   /** Origins whose browser pages may call this server (CORS, the gateway's HUB_CORS_ORIGINS); none when absent. */
   corsOrigins?: readonly string[];
   /**
-   * Where a browser opening `/` is sent (the gateway's analysis room): a page asking for HTML with no query is a
-   * person, not a GraphQL client, and a 401 in JSON tells them nothing.
+   * Where a browser opening a path is sent, by path (the gateway: `/` to the analysis room, `/graphql` to the
+   * explorer): a GET asking for HTML with no query and no token is a person, not a GraphQL client, and a 401 in JSON
+   * tells them nothing.
    */
-  landing?: string;
+  landings?: Readonly<Record<string, string>>;
 }
 
 /** What a page of an allowed origin may send, and read back, across origins. */
@@ -479,8 +480,15 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
         : Object.keys(opts.routes ?? {}).find((k) => k.endsWith('/*') && url.pathname.startsWith(k.slice(0, -1)));
     const route = key === undefined ? undefined : opts.routes?.[key];
     const graphql = !route && (url.pathname === '/graphql' || url.pathname === '/');
-    if (opts.landing && url.pathname === '/' && req.method === 'GET' && !url.search && /\btext\/html\b/.test(req.headers.accept ?? '')) {
-      res.writeHead(302, { location: opts.landing, 'content-length': '0' }).end();
+    const landing = opts.landings?.[url.pathname];
+    if (
+      landing !== undefined &&
+      req.method === 'GET' &&
+      !url.search &&
+      req.headers.authorization === undefined &&
+      /\btext\/html\b/.test(req.headers.accept ?? '')
+    ) {
+      res.writeHead(302, { location: landing, 'content-length': '0' }).end();
       return;
     }
     const service = opts.service ?? 'hub';

@@ -34,4 +34,31 @@ describe('the offline explorer', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('image/svg+xml');
   });
+
+  it('sends a browser opening /graphql to the explorer; an API client there gets the answers it got', async () => {
+    const origin = new URL(hub.gatewayUrl).origin;
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const visit = await fetch(`${origin}/graphql`, { headers: { accept: browser }, redirect: 'manual' });
+    expect(visit.status).toBe(302);
+    expect(visit.headers.get('location')).toBe('/explorer');
+    const code = async (res: Response) => ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code;
+    // A client without text/html, a POST, and a query in the address are GraphQL requests, whoever sends them.
+    const client = await fetch(`${origin}/graphql`, { headers: { accept: 'application/graphql-response+json' }, redirect: 'manual' });
+    expect([client.status, await code(client)]).toEqual([401, 'UNAUTHENTICATED']);
+    const post = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { accept: browser, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      redirect: 'manual',
+    });
+    expect([post.status, await code(post)]).toEqual([401, 'UNAUTHENTICATED']);
+    const get = await fetch(`${origin}/graphql?query=%7B__typename%7D`, { headers: { accept: browser }, redirect: 'manual' });
+    expect([get.status, await code(get)]).toEqual([401, 'UNAUTHENTICATED']);
+    // A request with a token is a client's: answered as GraphQL (here: a GET without a query).
+    const signed = await fetch(`${origin}/graphql`, {
+      headers: { accept: 'application/graphql-response+json, text/html;q=0.5', authorization: `Bearer ${await hub.token()}` },
+      redirect: 'manual',
+    });
+    expect([signed.status, await code(signed)]).toEqual([400, 'BAD_REQUEST']);
+  });
 });

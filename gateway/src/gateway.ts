@@ -118,7 +118,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       compressFrom: COMPRESS_FROM_BYTES,
       sharing: shared,
       corsOrigins: opts.corsOrigins ?? [],
-      landing: '/app',
+      // The explorer is off in production (explorer.ts): there a browser at /graphql is told, in JSON, to sign in.
+      landings: production ? { '/': '/app' } : { '/': '/app', '/graphql': '/explorer' },
       authenticate: (req) => authenticate(callers, req.headers.authorization),
       context: async (req, caller) => gatewayContext(req, caller),
       routes: {
