@@ -62,12 +62,19 @@ const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
 const isBlank = (s: string): boolean => INVISIBLE_ONLY.test(s);
 
+/**
+ * Refuses required text that is blank (`isBlank`): a value left out, as a file's empty cell is, so refused under the
+ * rule a missing required value breaks, whichever kind of text it was meant to be (a note, a name).
+ */
+function refuseBlank(value: unknown, field: string): void {
+  if (typeof value === 'string' && isBlank(value))
+    throw badInput({ zh: `${field} 不能为空白。`, en: `${field} must not be blank.` }, { argument: field, rule: 'required' });
+}
+
 /** A client's own key (an idempotency key): checked as text, but never shown in a spreadsheet, so it may start with anything. */
 export function keyText(value: unknown, field: string, max = 200): string {
+  refuseBlank(value, field);
   const s = typeof value === 'string' ? value.trim() : '';
-  // Blank is a value left out, as a file's empty cell is: refused under the rule a missing required value breaks.
-  if (typeof value === 'string' && isBlank(s))
-    throw badInput({ zh: `${field} 不能为空白。`, en: `${field} must not be blank.` }, { argument: field, rule: 'required' });
   if (!s || (s.length > max && [...s].length > max))
     throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
   if (s.includes('\u0000')) {
@@ -102,6 +109,7 @@ const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/;
 export const nameDots = (s: string): string => s.replace(/[\u30fb\u2022\u2027\uff65\ufe52\uff0e\u22c5\u2219]/g, '·');
 
 export function personName(value: unknown, field: string, max = 50): string {
+  refuseBlank(value, field);
   const s = typeof value === 'string' ? nameDots(value.trim()) : '';
   const chars = [...s].length;
   if (!s || chars > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });

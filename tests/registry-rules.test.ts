@@ -231,6 +231,47 @@ describe('tags that end with an age (到龄移除)', () => {
   });
 });
 
+describe('a blank name is refused as blank text is, under rule required', () => {
+  /** The code, argument and rule of each error of a write whose name (or number) is `$n`. */
+  const refusal = async (mutation: string, n: string, headers: Record<string, string> = {}) => {
+    const r = await postJson(hub.gatewayUrl, { query: mutation, variables: { n } }, { authorization: `Bearer ${writer}`, ...headers });
+    return { said: r.errors?.map((e) => e.message), why: r.errors?.map((e) => [e.extensions?.code, e.extensions?.argument, e.extensions?.rule]) };
+  };
+  const person = (extra = '') =>
+    `mutation($n: String!) { registerPerson(input: { name: $n, idNumber: "${freshId('1990-05-17')}", ethnicity: "汉族", residency: REGISTERED, gridCode: "${A}001"${extra} }) { id } }`;
+  // Spaces, a full-width space, a zero-width space: each shows as nothing in a list of names.
+  const BLANKS = ['   ', '\u3000', '\u200b'];
+
+  it('a person’s name: registerPerson and updatePerson say 不能为空白 (rule required), as a hazard’s description does', async () => {
+    const zh = await refusal(person(), '   ', { 'accept-language': 'zh' });
+    expect(zh).toEqual({ said: ['name 不能为空白。'], why: [['BAD_USER_INPUT', 'name', 'required']] });
+    for (const n of BLANKS) expect((await refusal(person(), n)).why, JSON.stringify(n)).toEqual([['BAD_USER_INPUT', 'name', 'required']]);
+    const made = await hub.queryAs<{ registerPerson: { id: string } }>(writer, person(), { n: '空白测试' });
+    expect(made.errors).toBeUndefined();
+    const update = `mutation($n: String) { updatePerson(id: "${made.data!.registerPerson.id}", version: 1, input: { name: $n }) { id } }`;
+    for (const n of BLANKS) {
+      expect(await refusal(update, n), JSON.stringify(n)).toEqual({ said: ['name must not be blank.'], why: [['BAD_USER_INPUT', 'name', 'required']] });
+    }
+    // A name that is too long is still told so, without the rule.
+    expect((await refusal(person(), '名'.repeat(51))).why).toEqual([['BAD_USER_INPUT', 'name', undefined]]);
+  });
+
+  it('grid staff’s and mediators’ names, and the names and numbers of households, sites, groups and teams, say the same', async () => {
+    const writes = [
+      `mutation($n: String) { createGridStaff(input: { gridCode: "${A}001", role: LINKED_OFFICE_CADRE, name: $n }) { id } }`,
+      `mutation($n: String) { createMediator(input: { committeeId: "1", name: $n }) { id } }`,
+      `mutation($n: String!) { registerHousehold(input: { gridCode: "${A}001", number: $n }) { id } }`,
+      `mutation($n: String!) { registerSite(input: { gridCode: "${A}001", name: $n, kind: MARKET }) { id } }`,
+      `mutation($n: String!) { createJointDefenseGroup(input: { gridCode: "${A}001", name: $n, householdIds: [], leaderId: "1" }) { id } }`,
+      `mutation($n: String!) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: $n, kind: VOLUNTEER }) { id } }`,
+    ];
+    for (const write of writes) {
+      const argument = write.includes('registerHousehold') ? 'number' : 'name';
+      for (const n of BLANKS) expect((await refusal(write, n)).why, `${write} ${JSON.stringify(n)}`).toEqual([['BAD_USER_INPUT', argument, 'required']]);
+    }
+  });
+});
+
 describe('a household has at most 8 people', () => {
   it('takes the 8th member and refuses the 9th, when registering and when moving someone in', async () => {
     const h = await hub.queryAs<{ registerHousehold: { id: string } }>(

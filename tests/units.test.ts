@@ -476,7 +476,7 @@ describe('names and free text (platform/validate.ts)', () => {
 
   it('refuses free text of only spaces or invisible characters as blank, and keeps them within visible text', () => {
     for (const t of ['', '   ', '\u200b\u200b', '\u3000\u200d\n', '\ufeff', '\u00ad\u2060', '\u3164', '\u2800', '\u202e'])
-      for (const check of [text, stepNote, keyText])
+      for (const check of [text, stepNote, keyText, personName])
         expect(
           english(() => check(t, 'summary')),
           JSON.stringify(t),
