@@ -473,6 +473,51 @@ describe('patrol teams and patrols sit on the grid they name', () => {
     );
     expect(listed.data!.grid.patrols.nodes.map((x) => x.id)).toContain(p.data!.recordPatrol.id);
   });
+
+  it('files a hazard found on a patrol on the patrol’s grid when it names none, and checks one it names as before', async () => {
+    const members = (await db.query(`select id::text from person where village_code = $1 order by id limit 2`, [A])).rows.map((r: { id: string }) => r.id);
+    const team = await hub.queryAs<{ createPatrolTeam: { id: string } }>(
+      writer,
+      `mutation($m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: "规则测试巡逻三队-${RUN}", kind: MILITIA, memberIds: $m }) { id } }`,
+      { m: members },
+    );
+    expect(team.errors).toBeUndefined();
+    const patrol = (day: string, hazards: Record<string, unknown>[]) =>
+      hub.queryAs<{ recordPatrol: { grid: { code: string }; hazards: { description: string; grid: { code: string } }[] } }>(
+        writer,
+        `mutation($i: PatrolInput!) { recordPatrol(input: $i) { grid { code } hazards { description grid { code } } } }`,
+        {
+          i: {
+            teamId: team.data!.createPatrolTeam.id,
+            gridCode: `${A}002`,
+            startedAt: `2026-04-${day}T19:00:00+08:00`,
+            endedAt: `2026-04-${day}T20:30:00+08:00`,
+            participantIds: members,
+            hazards,
+          },
+        },
+      );
+    const p = await patrol('03', [
+      { kind: 'ELECTRICAL', description: '电线老化' },
+      { kind: 'FIRE', description: '柴草堆放', gridCode: `${A}004` },
+    ]);
+    expect(p.errors).toBeUndefined();
+    expect(p.data!.recordPatrol).toEqual({
+      grid: { code: `${A}002` },
+      hazards: expect.arrayContaining([
+        { description: '电线老化', grid: { code: `${A}002` } },
+        { description: '柴草堆放', grid: { code: `${A}004` } },
+      ]) as unknown,
+    });
+    // A grid it names is still one of the team's village, and the patrol is not recorded without it.
+    const elsewhere = await patrol('04', [{ kind: 'FIRE', description: '柴草堆放', gridCode: `${B}001` }]);
+    expect(elsewhere.errors?.map((e) => [e.extensions?.code, e.extensions?.argument])).toEqual([['BAD_USER_INPUT', 'hazards']]);
+    const listed = await hub.queryAs<{ grid: { patrols: Nodes<{ id: string }> } }>(
+      writer,
+      `{ grid(code: "${A}002") { patrols(from: "2026-04-04", to: "2026-04-04", first: 500) { nodes { id } } } }`,
+    );
+    expect(listed.data!.grid.patrols.nodes).toEqual([]);
+  });
 });
 
 describe('make-residents --bad', () => {

@@ -2460,8 +2460,8 @@ export type PatrolEdge = {
 export type PatrolHazardInput = {
   /** What was found, 1–500 characters. */
   description: Scalars['String']['input'];
-  /** The grid where it was found (in the team's village). */
-  gridCode: Scalars['String']['input'];
+  /** The grid where it was found (in the team's village); without one, the patrol's grid. */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
   /** Kind. */
   kind: HazardKind;
   /** Where, at most 200 characters. */

@@ -105,6 +105,12 @@ export const patrolMutations = {
       }
       const found: { loc: Location; h: PatrolHazardInput }[] = [];
       for (const h of input.hazards ?? []) {
+        // A hazard that names no grid was found where the patrol walked: on the patrol's grid, whose place was checked
+        // with the patrol's. A grid it names may be another of the village's (a patrol crosses grids), checked as ever.
+        if (h.gridCode == null) {
+          found.push({ loc: patrolled, h });
+          continue;
+        }
         const loc = await gridFor(em, ctx.caller, h.gridCode);
         if (loc.villageCode !== team.villageCode) {
           throw badInput(
