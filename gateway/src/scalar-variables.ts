@@ -45,6 +45,7 @@ export function scalarVariableProblem(
   if (checks === undefined) checksByOperation.set(operation, (checks = compile(schema, operation)));
   if (checks === null) return null;
   for (const [name, check] of checks) {
+    if (!Object.hasOwn(variables, name)) continue;
     const problem = check(variables[name], name);
     if (problem) return problem;
   }
