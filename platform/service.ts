@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parse, type DocumentNode } from 'graphql';
@@ -102,6 +106,9 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       ApolloServerPluginInlineTraceDisabled(),
       // No cache hints are set or read anywhere; left on, the plugin wraps every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's own landing page loads Apollo Sandbox from its CDN; the hub's explorer (/explorer) is served whole
+      // from the hub. A GET without a query is then answered as GraphQL (400), whatever it accepts.
+      ApolloServerPluginLandingPageDisabled(),
       metrics.plugin<C>(),
       localizeErrors<C>(),
       {

@@ -60,5 +60,8 @@ describe('the offline explorer', () => {
       redirect: 'manual',
     });
     expect([signed.status, await code(signed)]).toEqual([400, 'BAD_REQUEST']);
+    // Preferring HTML it gets no page that loads Apollo Sandbox from a CDN: the hub serves nothing from outside itself.
+    const page = await fetch(`${origin}/graphql`, { headers: { accept: browser, authorization: `Bearer ${await hub.token()}` }, redirect: 'manual' });
+    expect([page.status, await code(page)]).toEqual([400, 'BAD_REQUEST']);
   });
 });

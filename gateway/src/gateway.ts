@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { SUBGRAPHS, type SubgraphName } from '../../platform/settings.ts';
 import { makeFormatError } from '../../platform/errors.ts';
 import { localizeErrors } from '../../platform/language.ts';
@@ -97,6 +101,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginInlineTraceDisabled(),
       // No cache hints are set or read anywhere; left on, the plugin wraps every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's own landing page loads Apollo Sandbox from its CDN; the hub's explorer (/explorer) is served whole
+      // from the hub. A GET without a query is then answered as GraphQL (400), whatever it accepts.
+      ApolloServerPluginLandingPageDisabled(),
       metrics.plugin<GatewayContext>(),
       localizeErrors<GatewayContext>(),
       operationChecks,
