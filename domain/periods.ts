@@ -143,29 +143,7 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
       { argument: 'from' },
     );
   }
-  for (const [argument, value] of [
-    ['from', args.from],
-    ['to', args.to],
-  ] as const) {
-    // The Date scalar checks these for GraphQL; a route's query parameters (reports) come here as they were typed.
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-      throw badInput(
-        {
-          zh: `${argument}“${quote(value)}”不是真实存在的 YYYY-MM-DD 日期；请写成例如“2026-09-30”。`,
-          en: `${argument} "${quote(value)}" is not a real date in the form YYYY-MM-DD; write e.g. "2026-09-30".`,
-        },
-        { argument },
-      );
-    }
-    checkYear(Number(m[1]), argument);
-  }
-  if (args.from > args.to) {
-    throw badInput(
-      { zh: `from（${args.from}）不能晚于 to（${args.to}）。`, en: `from (${args.from}) must not be after to (${args.to}).` },
-      { argument: 'from' },
-    );
-  }
+  checkDateRange(args.from, args.to);
   // Ten years to the day: from 2016-12-07 the latest `to` is 2026-12-06 (from 2016-02-29, 2026-02-28).
   const [y0, m0, d0] = args.from.split('-').map(Number) as [number, number, number];
   const latest = iso(new Date(Date.UTC(y0 + 10, m0 - 1, d0 - 1)));
@@ -186,6 +164,33 @@ function checkedPeriod(args: { from?: string | null; to?: string | null; period?
   if (fd === 1 && td === lastDay(ty, tm)) return monthsPeriod(fy, fm, touches);
   if (fd === 1) return { from: args.from, to: args.to, touches };
   return { from: args.from, to: args.to };
+}
+
+/**
+ * Two real dates (YYYY-MM-DD, years 1900–2100), `from` not after `to`, with no limit on the span between them: a
+ * filter of records (the audit log's) rather than a statistics period.
+ */
+export function checkDateRange(from: string, to: string): void {
+  for (const [argument, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    // The Date scalar checks these for GraphQL; a route's query parameters (reports) come here as they were typed.
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+      throw badInput(
+        {
+          zh: `${argument}“${quote(value)}”不是真实存在的 YYYY-MM-DD 日期；请写成例如“2026-09-30”。`,
+          en: `${argument} "${quote(value)}" is not a real date in the form YYYY-MM-DD; write e.g. "2026-09-30".`,
+        },
+        { argument },
+      );
+    }
+    checkYear(Number(m[1]), argument);
+  }
+  if (from > to) {
+    throw badInput({ zh: `from（${from}）不能晚于 to（${to}）。`, en: `from (${from}) must not be after to (${to}).` }, { argument: 'from' });
+  }
 }
 
 /** `date` moved back by `months` months, on the same day or the month's last when it has no such day (03-30 → 02-28). */

@@ -89,7 +89,12 @@ try {
   // A stop asked for (Ctrl-C) during the first start's seeding ends its database connections: that is no failure to
   // report with the database's text. A database is marked seeded only once its seed is whole, and a seeder skips what
   // it already holds, so the next start goes on with it.
-  if (stopping) console.log('[start] 演示数据载入因停止而中断，下次启动会接着载入 (seeding was cut short by the stop; the next start goes on with it).');
+  if (stopping)
+    console.log(
+      settings.demoData
+        ? '[start] 迁移或演示数据载入因停止而中断，下次启动会接着完成 (migrations or seeding were cut short by the stop; the next start goes on with them).'
+        : '[start] 迁移因停止而中断，下次启动会接着完成 (migrations were cut short by the stop; the next start goes on with them).',
+    );
   else console.error('[start] 迁移或初始数据失败 (migrations or the seed failed):', e);
   await shutdown(1);
 }

@@ -67,11 +67,16 @@ async function pageAll(token: string, level: 'village' | 'township' | 'county', 
   for (let i = 0; i < 200; i++) {
     const r: GraphQLResponse<Record<string, { residents: Paged<{ id: string }> & Counted }>> = await hub.queryAs(
       token,
-      `query($a: String) { ${level}(code: "${code}") { residents(filter: ${filter}, first: 37, after: $a) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+      `query($a: String) { ${level}(code: "${code}") { residents(filter: ${filter}, first: 37, after: $a) {
+        totalCount nodes { id } edges { cursor } pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } } }`,
       { a: after },
     );
     expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-    const page: Paged<{ id: string }> & Counted = r.data![level]!.residents;
+    type Page = Paged<{ id: string }> & Counted & { edges: { cursor: string }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } };
+    const page: Page = r.data![level]!.residents as Page;
+    // Relay's PageInfo whole: a page read after a cursor has items before it.
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
     total = page.totalCount;
     totals.add(total);
     ids.push(...page.nodes.map((n) => n.id));

@@ -1,3 +1,4 @@
+import { chinaDay } from '../domain/china-day.ts';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -250,6 +251,10 @@ describe('scopes', () => {
     expect(read.data!.auditLog.nodes.filter((n) => n.subject === subject)).toEqual([{ subject }]);
     const unread = await byRecord(`recordType: "GridStaff", recordId: "${somePersonId}"`);
     expect(unread.data!.auditLog.nodes.filter((n) => n.subject === subject)).toEqual([]);
+    // Dates filter entries with no ten-year limit (no statistics period): `to` alone reads from the log's start.
+    const until = await byRecord(`recordType: "Person", recordId: "${somePersonId}", to: "${chinaDay()}"`);
+    expect(until.errors).toBeUndefined();
+    expect(until.data!.auditLog.nodes.filter((n) => n.subject === subject)).toEqual([{ subject }]);
     for (const [args, argument] of [
       [`recordId: "${somePersonId}"`, 'recordType'],
       [`recordType: "Person"`, 'recordId'],

@@ -119,7 +119,8 @@ export class ScopedPages {
       cursors.set(p.data, timeField ? timeIdKey(r[timeField] as string | Date, String(r[orderField])) : String(r[orderField]));
       return p.data;
     });
-    return toConnection(parsed, { limit }, cursorList(list), (r) => cursors.get(r)!, count);
+    // The page's own cursor, so that a page read after one says it has items before it (hasPreviousPage).
+    return toConnection(parsed, args.after ? { limit, cursor: args.after } : { limit }, cursorList(list), (r) => cursors.get(r)!, count);
   }
 
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {

@@ -4,7 +4,7 @@ import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { AUDITED_TYPES } from '../../store/audit-trail.ts';
 import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
-import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
+import { checkDateRange, periodBounds } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
@@ -36,8 +36,10 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     const page = parsePage(args);
     let between: [string, string] | null = null;
     if (args.from || args.to) {
-      const p = resolvePeriod({ from: args.from ?? '2000-01-01', to: args.to ?? chinaDay() });
-      between = periodBounds(p.from, p.to);
+      // A filter of entries, not a statistics period: any span (no ten-year limit), from the log's start when only `to` is given.
+      const [from, to] = [args.from ?? '2000-01-01', args.to ?? chinaDay()];
+      checkDateRange(from, to);
+      between = periodBounds(from, to);
     }
     const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, record: auditedRecord(args), between };
     const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(afterKey(page, 'audit_log'), CURSOR_IDS.integer), limit: page.limit + 1 });
