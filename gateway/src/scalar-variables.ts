@@ -1,11 +1,25 @@
-import { createRequire } from 'node:module';
-import type { GraphQLInputType, GraphQLNamedType, GraphQLScalarType, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type {
+  GraphQLInputObjectType,
+  GraphQLInputType,
+  GraphQLList,
+  GraphQLNamedType,
+  GraphQLNonNull,
+  GraphQLScalarType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  TypeNode,
+} from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
 import { SCALARS } from '../../platform/scalars.ts';
 
-// The gateway's schema is built by @apollo/gateway, which loads graphql's CommonJS build; its types are read with that
-// same build (a bundler may hand this module graphql's ESM build, a second realm, whose checks refuse them).
-const { isInputObjectType, isListType, isNonNullType, isScalarType, typeFromAST } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+// The gateway's schema is built by @apollo/gateway, which loads graphql's CommonJS build, while this module may be
+// handed its ESM build (a second realm, whose isScalarType and the like refuse the schema's types). Its types are told
+// apart by the tag every graphql type carries (Symbol.toStringTag), which holds in either realm.
+const tagOf = (type: unknown) => Object.prototype.toString.call(type);
+const isNonNullType = (t: unknown): t is GraphQLNonNull<GraphQLInputType> => tagOf(t) === '[object GraphQLNonNull]';
+const isListType = (t: unknown): t is GraphQLList<GraphQLInputType> => tagOf(t) === '[object GraphQLList]';
+const isScalarType = (t: unknown): t is GraphQLScalarType => tagOf(t) === '[object GraphQLScalarType]';
+const isInputObjectType = (t: unknown): t is GraphQLInputObjectType => tagOf(t) === '[object GraphQLInputObjectType]';
 
 /**
  * Variables of the hub's own scalars (`Date`, `DateTime`), checked at the gateway by the very scalars the subgraphs
@@ -56,9 +70,7 @@ function compile(schema: GraphQLSchema, operation: OperationDefinitionNode): rea
   const memo = new Map<GraphQLNamedType, Check | null>();
   const checks: [string, Check][] = [];
   for (const definition of operation.variableDefinitions ?? []) {
-    // A type the schema does not have is refused by validation before any variable is read.
-    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-    const check = type ? checkOf(type, memo) : null;
+    const check = declaredCheck(schema, definition.type, memo);
     if (check) checks.push([definition.variable.name.value, check]);
   }
   return checks.length ? checks : null;
@@ -71,19 +83,7 @@ function compile(schema: GraphQLSchema, operation: OperationDefinitionNode): rea
  */
 function checkOf(type: GraphQLInputType, memo: Map<GraphQLNamedType, Check | null>): Check | null {
   if (isNonNullType(type)) return checkOf(type.ofType, memo);
-  if (isListType(type)) {
-    const item = checkOf(type.ofType, memo);
-    if (!item) return null;
-    return (value, at) => {
-      // GraphQL takes a single value for a list of one.
-      if (!Array.isArray(value)) return item(value, at);
-      for (let i = 0; i < value.length; i++) {
-        const problem = item(value[i], `${at}[${i}]`);
-        if (problem) return problem;
-      }
-      return null;
-    };
-  }
+  if (isListType(type)) return listOf(checkOf(type.ofType, memo));
   if (isScalarType(type)) {
     const scalar = BY_NAME.get(type.name);
     return scalar ? (value, at) => (value == null ? null : refusal(scalar, value, at)) : null;
@@ -126,4 +126,26 @@ function refusal(scalar: GraphQLScalarType, value: unknown, at: string): ScalarP
     if (!(e instanceof Error) || typeof en !== 'string') return null;
     return { said: { zh: e.message, en }, argument: at };
   }
+}
+
+/** The check of a variable's declared type (`PatrolInput!`, `[Date!]`), read from the operation's text. */
+function declaredCheck(schema: GraphQLSchema, node: TypeNode, memo: Map<GraphQLNamedType, Check | null>): Check | null {
+  if (node.kind === 'NonNullType') return declaredCheck(schema, node.type, memo);
+  if (node.kind === 'ListType') return listOf(declaredCheck(schema, node.type, memo));
+  // A type the schema does not have, or one no variable may have, is refused by validation before any variable is read.
+  const type = schema.getType(node.name.value);
+  return type && (isScalarType(type) || isInputObjectType(type)) ? checkOf(type, memo) : null;
+}
+
+/** A list's check from its items': GraphQL takes a single value for a list of one. */
+function listOf(item: Check | null): Check | null {
+  if (!item) return null;
+  return (value, at) => {
+    if (!Array.isArray(value)) return item(value, at);
+    for (let i = 0; i < value.length; i++) {
+      const problem = item(value[i], `${at}[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  };
 }

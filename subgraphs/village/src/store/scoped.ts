@@ -111,7 +111,7 @@ export class ScopedPages {
     const field = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const orderField = field(list.order?.column ?? 'id');
     const timeField = list.order?.time && field(list.order.time);
-    const { rows: raw, limit, count } = await this.load(list, name, scope, args);
+    const { rows: raw, page, count } = await this.load(list, name, scope, args);
     const cursors = new Map<R, string>();
     const parsed = raw.map((r) => {
       const p = list.row.safeParse(r);
@@ -119,8 +119,7 @@ export class ScopedPages {
       cursors.set(p.data, timeField ? timeIdKey(r[timeField] as string | Date, String(r[orderField])) : String(r[orderField]));
       return p.data;
     });
-    // The page's own cursor, so that a page read after one says it has items before it (hasPreviousPage).
-    return toConnection(parsed, args.after ? { limit, cursor: args.after } : { limit }, cursorList(list), (r) => cursors.get(r)!, count);
+    return toConnection(parsed, page, cursorList(list), (r) => cursors.get(r)!, count);
   }
 
   private async load(spec: ScopedListSpec, name: string, scope: string, args: PageArgs) {
@@ -183,7 +182,7 @@ export class ScopedPages {
       this.pages.set(pageKey, pages);
     }
     const { rows: found, total } = await pages.load(scope);
-    if (total !== undefined) return { rows: found, limit: first, count: () => Promise.resolve(total) };
+    if (total !== undefined) return { rows: found, page, count: () => Promise.resolve(total) };
     let counts = this.counts.get(key);
     if (!counts) {
       const st = sql(
@@ -199,6 +198,6 @@ export class ScopedPages {
       this.counts.set(key, counts);
     }
     const countLoader = counts;
-    return { rows: found, limit: first, count: () => countLoader.load(scope) };
+    return { rows: found, page, count: () => countLoader.load(scope) };
   }
 }
