@@ -391,6 +391,18 @@ describe('an address lies in the person’s village', () => {
 
 describe('patrol teams and patrols sit on the grid they name', () => {
   const ONE_GRID_VILLAGE = '659004999201';
+  const firstResidents = async (n: number): Promise<string[]> =>
+    (await db.query(`select id::text from person where village_code = $1 order by id limit $2`, [A, n])).rows.map((r: { id: string }) => r.id);
+  /** A militia team on A's first grid with these members; its id. */
+  const militiaTeam = async (name: string, memberIds: string[]): Promise<string> => {
+    const team = await hub.queryAs<{ createPatrolTeam: { id: string } }>(
+      writer,
+      `mutation($n: String!, $m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: $n, kind: MILITIA, memberIds: $m }) { id } }`,
+      { n: name, m: memberIds },
+    );
+    expect(team.errors).toBeUndefined();
+    return team.data!.createPatrolTeam.id;
+  };
 
   beforeAll(async () => {
     // The directory gives every village of the seed counties 5–6 grids; a village of one grid is made here, outside every loaded county.
@@ -439,13 +451,8 @@ describe('patrol teams and patrols sit on the grid they name', () => {
   });
 
   it('files a patrol on the grid patrolled, not on its first hazard’s or the team’s', async () => {
-    const members = (await db.query(`select id::text from person where village_code = $1 order by id limit 3`, [A])).rows.map((r: { id: string }) => r.id);
-    const team = await hub.queryAs<{ createPatrolTeam: { id: string } }>(
-      writer,
-      `mutation($m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: "规则测试巡逻二队", kind: MILITIA, memberIds: $m }) { id } }`,
-      { m: members },
-    );
-    const tid = team.data!.createPatrolTeam.id;
+    const members = await firstResidents(3);
+    const tid = await militiaTeam('规则测试巡逻二队', members);
     const patrol = (gridCode?: string) =>
       hub.queryAs<{ recordPatrol: { id: string; grid: { code: string }; hazards: { grid: { code: string } }[] } }>(
         writer,
@@ -475,20 +482,15 @@ describe('patrol teams and patrols sit on the grid they name', () => {
   });
 
   it('files a hazard found on a patrol on the patrol’s grid when it names none, and checks one it names as before', async () => {
-    const members = (await db.query(`select id::text from person where village_code = $1 order by id limit 2`, [A])).rows.map((r: { id: string }) => r.id);
-    const team = await hub.queryAs<{ createPatrolTeam: { id: string } }>(
-      writer,
-      `mutation($m: [ID!]) { createPatrolTeam(input: { villageCode: "${A}", gridCode: "${A}001", name: "规则测试巡逻三队-${RUN}", kind: MILITIA, memberIds: $m }) { id } }`,
-      { m: members },
-    );
-    expect(team.errors).toBeUndefined();
+    const members = await firstResidents(2);
+    const teamId = await militiaTeam(`规则测试巡逻三队-${RUN}`, members);
     const patrol = (day: string, hazards: Record<string, unknown>[]) =>
       hub.queryAs<{ recordPatrol: { grid: { code: string }; hazards: { description: string; grid: { code: string } }[] } }>(
         writer,
         `mutation($i: PatrolInput!) { recordPatrol(input: $i) { grid { code } hazards { description grid { code } } } }`,
         {
           i: {
-            teamId: team.data!.createPatrolTeam.id,
+            teamId,
             gridCode: `${A}002`,
             startedAt: `2026-04-${day}T19:00:00+08:00`,
             endedAt: `2026-04-${day}T20:30:00+08:00`,
