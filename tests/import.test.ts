@@ -273,6 +273,28 @@ describe('bulk import', () => {
     expect(readFileSync(t.done.rejectsFile, 'utf8')).toMatch(/3,kind,BAD_USER_INPUT,"kind ""SPACESHIP"" is not one of/);
   }, 30_000);
 
+  it('makes each new household’s first resident in the file its head, as a register lists the 户主 first', async () => {
+    const grid = '623022100001001';
+    const households = join(dir, 'headless.csv');
+    const numbers = [1, 2, 3, 4, 5, 6].map((n) => `HEAD-${n}`);
+    writeFileSync(households, ['grid_code,number', ...numbers.map((n) => `${grid},${n}`)].join('\n'));
+    expect((await importFile('households', households)).done).toMatchObject({ inserted: 6, rejected: 0 });
+    // Three people a household, listed 户主 first; their ID numbers fall down the file, so no order but the file's
+    // (by ID number, by a hash of it) puts each household's first line first.
+    let seq = 999;
+    const lines = numbers.flatMap((n, h) =>
+      [0, 1, 2].map((k) => ({ household: n, line: `${makeCitizenId('659108', '1970-01-01', seq--)},户${h}人${k},汉族,REGISTERED,${grid},${n}` })),
+    );
+    const residents = join(dir, 'heads.csv');
+    writeFileSync(residents, ['id_number,name,ethnicity,residency,grid_code,household_number', ...lines.map((l) => l.line)].join('\n'));
+    expect((await importFile('residents', residents)).done).toMatchObject({ inserted: 18, rejected: 0 });
+    const heads = await db.query(
+      `select h.number, p.name from household h join person p on p.id = h.head_id where h.village_code = $1 and h.number = any($2) order by h.number`,
+      [grid.slice(0, 12), numbers],
+    );
+    expect(heads.rows.map((r) => [r.number, r.name])).toEqual(numbers.map((n, h) => [n, `户${h}人0`]));
+  }, 30_000);
+
   it('takes in reported disputes as reportDispute would: case numbers, deadlines, parties, timeline; a second run reports nothing twice', async () => {
     const grid = '623022100001001';
     const resident = (await db.query(`select id_number, name from person where grid_code = $1 and id_number is not null order by id limit 1`, [grid])).rows[0];

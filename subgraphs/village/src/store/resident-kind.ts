@@ -252,7 +252,8 @@ const insertValues = (x: string) =>
    left(${x}.grid_code, 12), ${x}.grid_code, left(${x}.grid_code, 6)`;
 /**
  * The first resident to join a household without a head becomes its head, registered into it or moved into it
- * (`joined`: the residents and the households they joined, as `(household_id, id)` rows).
+ * (`joined`: the residents and the households they joined, as `(household_id, id)` rows). The first is the lowest
+ * id: new residents are inserted in the file's line order (a register lists the 户主 first), so their ids follow it.
  */
 const heads = (joined: string) => `heads as (
     update household h set head_id = f.id, version = h.version + 1
@@ -300,7 +301,7 @@ export const RESIDENT_IMPORT = {
   ),
   insert: command(
     'import.residents.insert',
-    `with ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null
+    `with ins as (insert into person as t (${INSERT_COLUMNS}) select ${insertValues('x')} from n x where x.target is null order by x.line
                   returning t.id, t.household_id, t.village_code, t.residency, t.tags),
      ${heads('select household_id, id from ins')}
      insert into done select true, village_code, residency, tags, null::text from ins`,
