@@ -301,11 +301,16 @@ describe('a household has at most 8 people', () => {
       `mutation { registerHousehold(input: { gridCode: "${A}001", number: "规则-跨网格-${RUN}" }) { id } }`,
     );
     const householdId = h.data!.registerHousehold.id;
-    // Six members live on the next grid, two on the household's own.
     for (let i = 0; i < 8; i++) {
-      const r = await register({ idNumber: freshId(ago(50 + i)), householdId, gridCode: `${A}00${i < 6 ? 2 : 1}` });
+      const r = await register({ idNumber: freshId(ago(50 + i)), householdId, gridCode: `${A}001` });
       expect(r.errors, `member ${i + 1}`).toBeUndefined();
     }
+    // Six members live on the next grid, two on the household's own: a household as registered before its members
+    // had to live on its grid (householdGrid), which the hub no longer writes but may still hold.
+    await db.query(
+      `update person set grid_code = $2 where id in (select id from person where household_id = $1 and id <> (select head_id from household where id = $1) order by id limit 6)`,
+      [householdId, `${A}002`],
+    );
     const grid = await hub.token({ jurisdiction: `${A}001`, scopes: ['read', 'write'], subject: `rules-grid-${RUN}` });
     const seen = await hub.queryAs<{ household: { members: unknown[] } }>(grid, `{ household(id: "${householdId}") { members { id } } }`);
     expect(seen.data!.household.members).toHaveLength(2);
@@ -386,6 +391,80 @@ describe('an address lies in the person’s village', () => {
     expect(within.data!.updatePerson).toEqual({ version: 4, village: { code: B }, address: { id: inB } });
     const row = (await db.query(`select village_code, address_id::text from person where id = $1`, [id])).rows[0];
     expect(row).toEqual({ village_code: B, address_id: inB });
+  });
+});
+
+describe('a household’s members live on its grid, at its address', () => {
+  type Placed = { id: string; version: number; grid: { code: string }; address: { id: string } | null; household: { id: string } | null };
+  const PLACED = 'id version grid { code } address { id } household { id }';
+  /** A household of village A on `grid` at a new address there; its id and the address's. */
+  const household = async (grid: string, n: string) => {
+    const a = await hub.queryAs<{ registerAddress: { id: string } }>(
+      writer,
+      `mutation { registerAddress(input: { gridCode: "${grid}", number: "户网格${n}-${RUN}", text: "户网格测试地址${n}" }) { id } }`,
+    );
+    const h = await hub.queryAs<{ registerHousehold: { id: string } }>(
+      writer,
+      `mutation { registerHousehold(input: { gridCode: "${grid}", number: "户网格${n}-${RUN}", addressId: "${a.data!.registerAddress.id}" }) { id } }`,
+    );
+    expect(h.errors).toBeUndefined();
+    return { id: h.data!.registerHousehold.id, address: a.data!.registerAddress.id };
+  };
+
+  it('registers a person into a household on its grid and address, and refuses another grid', async () => {
+    const h = await household(`${A}002`, 'reg');
+    const newborn = await hub.queryAs<{ registerPerson: Placed }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { ${PLACED} } }`, {
+      i: { name: '户网格新生', ethnicity: '汉族', residency: 'REGISTERED', idNumber: freshId(ago(0, 20)), gridCode: `${A}002`, householdId: h.id },
+    });
+    expect(newborn.errors).toBeUndefined();
+    expect(newborn.data!.registerPerson).toMatchObject({ grid: { code: `${A}002` }, address: { id: h.address }, household: { id: h.id } });
+    const elsewhere = await register({ idNumber: freshId(ago(30)), gridCode: `${A}001`, householdId: h.id });
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'householdGrid', argument: 'gridCode' });
+  });
+
+  it('moves a person who joins a household onto its grid and address, and keeps a member from leaving its grid alone', async () => {
+    const h = await household(`${A}002`, 'upd');
+    const head = await register({ idNumber: freshId(ago(45)), gridCode: `${A}002`, householdId: h.id });
+    expect(head.errors).toBeUndefined();
+    const p = await register({ idNumber: freshId(ago(40)), gridCode: `${A}001` });
+    expect(p.errors).toBeUndefined();
+    const id = p.data!.registerPerson.id;
+    const joined = await hub.queryAs<{ updatePerson: Placed }>(
+      writer,
+      `mutation { updatePerson(id: "${id}", version: 1, input: { householdId: "${h.id}" }) { ${PLACED} } }`,
+    );
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data!.updatePerson).toMatchObject({ version: 2, grid: { code: `${A}002` }, address: { id: h.address }, household: { id: h.id } });
+    // The whole household is on one grid: a member who names another grid alone is refused, and nothing changes.
+    const alone = await hub.queryAs(writer, `mutation { updatePerson(id: "${id}", version: 2, input: { gridCode: "${A}003" }) { id } }`);
+    expect(alone.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'householdGrid', argument: 'gridCode' });
+    const both = await hub.queryAs(writer, `mutation { updatePerson(id: "${id}", version: 2, input: { gridCode: "${A}001", householdId: "${h.id}" }) { id } }`);
+    expect(both.errors?.[0]?.extensions).toMatchObject({ rule: 'householdGrid' });
+    // Leaving the household frees the grid.
+    const left = await hub.queryAs<{ updatePerson: Placed }>(
+      writer,
+      `mutation { updatePerson(id: "${id}", version: 2, input: { gridCode: "${A}003", householdId: null }) { ${PLACED} } }`,
+    );
+    expect(left.errors).toBeUndefined();
+    expect(left.data!.updatePerson).toMatchObject({ version: 3, grid: { code: `${A}003` }, household: null });
+    const row = (await db.query(`select grid_code, household_id from person where id = $1`, [id])).rows[0];
+    expect(row).toEqual({ grid_code: `${A}003`, household_id: null });
+  });
+
+  it('refuses a file row that puts a person on another grid than the household it names', async () => {
+    const h = await household(`${A}002`, 'file');
+    const number = `户网格file-${RUN}`;
+    const { rejects, done } = await importResidents(
+      [
+        'id_number,name,ethnicity,residency,grid_code,household_number',
+        `${freshId(ago(50))},户网格甲,汉族,REGISTERED,${A}002,${number}`,
+        `${freshId(ago(51))},户网格乙,汉族,REGISTERED,${A}001,${number}`,
+      ].join('\n'),
+    );
+    expect(rejects.map((r) => [r.line, r.field, r.rule])).toEqual([[3, 'grid_code', 'householdGrid']]);
+    expect(done).toMatchObject({ inserted: 1 });
+    const members = (await db.query(`select address_id::text from person where household_id = $1`, [h.id])).rows;
+    expect(members).toEqual([{ address_id: h.address }]);
   });
 });
 

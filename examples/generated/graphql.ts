@@ -152,7 +152,7 @@ export type PartyRole =
 
 /** 实有人口 A new resident. */
 export type PersonInput = {
-  /** Address (same village). */
+  /** Address (same village); left out with a household named, the household's. */
   addressId?: string | number | null | undefined;
   /** Birth date; required only without an ID number (must agree with it otherwise). */
   birthDate?: string | null | undefined;
@@ -162,7 +162,7 @@ export type PersonInput = {
   gender?: Gender | null | undefined;
   /** The grid the person lives in. */
   gridCode: string;
-  /** Household (same village). */
+  /** Household (same village, on the person's grid: householdGrid). */
   householdId?: string | number | null | undefined;
   /**
    * Citizen ID number (GB 11643). Required unless residency is OVERSEAS; the sex

@@ -2744,7 +2744,7 @@ export type PersonHistoryEntry = {
 
 /** 实有人口 A new resident. */
 export type PersonInput = {
-  /** Address (same village). */
+  /** Address (same village); left out with a household named, the household's. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** Birth date; required only without an ID number (must agree with it otherwise). */
   birthDate?: InputMaybe<Scalars['Date']['input']>;
@@ -2754,7 +2754,7 @@ export type PersonInput = {
   gender?: InputMaybe<Gender>;
   /** The grid the person lives in. */
   gridCode: Scalars['String']['input'];
-  /** Household (same village). */
+  /** Household (same village, on the person's grid: householdGrid). */
   householdId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * Citizen ID number (GB 11643). Required unless residency is OVERSEAS; the sex
@@ -2837,13 +2837,13 @@ export type PersonTag =
 
 /** Changes to a resident; omitted fields stay. The ID number cannot be changed. */
 export type PersonUpdate = {
-  /** New address (in the person's village). */
+  /** New address (in the person's village); with a new household and no address, the household's. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** New ethnicity. */
   ethnicity?: InputMaybe<Scalars['String']['input']>;
-  /** New grid (the person moves). */
+  /** New grid (the person moves; a household's member moves with the household, or leaves it: householdGrid). */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** New household (in the person's village). */
+  /** New household (in the person's village); with no gridCode the person moves onto the household's grid. */
   householdId?: InputMaybe<Scalars['ID']['input']>;
   /** New name. */
   name?: InputMaybe<Scalars['String']['input']>;

@@ -192,6 +192,22 @@ export const headLeaves: Rule = rule(
   'householdId',
 );
 
+/**
+ * A household's members live on its grid: the grid worker of that grid sees the whole household, and the grid's
+ * figures count all of it. A person joins a household on the household's grid (a form that names the household and
+ * no grid takes the household's); a household moves grid only whole (moveHousehold).
+ */
+export const householdGrid: Rule = rule(
+  'householdGrid',
+  'BAD_USER_INPUT',
+  'grid_code',
+  {
+    zh: '与所在户的网格不同：户内成员须在户所在的网格；换网格须整户迁移（moveHousehold），或先迁出该户',
+    en: "differs from the household's grid: a household's members live on its grid; move the whole household (moveHousehold), or leave it first",
+  },
+  'gridCode',
+);
+
 /** A person who moves to another village needs a household there (or none). */
 export const householdLeftBehind: Rule = rule(
   'householdLeftBehind',

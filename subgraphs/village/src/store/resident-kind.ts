@@ -6,6 +6,7 @@ import {
   deregisteredNumber,
   headLeaves,
   householdFull,
+  householdGrid,
   householdLeftBehind,
   postsLeftBehind,
   idNumberElsewhere,
@@ -92,9 +93,9 @@ function residentRows(src: string, known: string): string {
            t.id as target, t.version as current_version, t.village_code as was_village, t.id_number as was_id_number,
            t.gender as was_gender, t.birth_date as was_birth_date, t.status as was_status, s.outside,
            coalesce(t.id_number, s.id_number) as id_number, coalesce(t.gender, s.gender) as gender, coalesce(t.birth_date, s.birth_date) as birth_date,
-           ${SCALARS.map((c) => `${taken(c)} as ${c}`).join(', ')},
+           ${SCALARS.map((c) => `${taken(c)} as ${c === 'grid_code' ? 'grid_taken' : c}`).join(', ')},
            left(${taken('grid_code')}, 12) as village_code,
-           ${g('household')} as household_given, s.household_id as household_id_in, s.household_number as household_key_in,
+           ${g('grid_code')} as grid_given, ${g('household')} as household_given, s.household_id as household_id_in, s.household_number as household_key_in,
            ${g('address')} as address_given, s.address_id as address_id_in, s.address_number as address_key_in,
            ${WRITTEN.map((c) => `t.${c} as was_${c}`).join(', ')}
       from k0 s
@@ -109,14 +110,29 @@ function residentRows(src: string, known: string): string {
            case when n0.address_key_in is not null
                 then (select a.id from address a where a.village_code = n0.village_code and a.number = n0.address_key_in) end as address_by_key
       from n0),
-  n2 as (
+  n2a as materialized (
     select n1.*,
-           case when n1.target is null or n1.household_given then coalesce(n1.household_id_in, n1.household_by_key) else n1.was_household_id end as household_id,
-           -- An address lies in the person's village: one who moves to another village leaves the old address behind.
-           case when n1.target is null or n1.address_given then coalesce(n1.address_id_in, n1.address_by_key)
-                when n1.village_code is distinct from n1.was_village then null
-                else n1.was_address_id end as address_id
+           case when n1.target is null or n1.household_given then coalesce(n1.household_id_in, n1.household_by_key) else n1.was_household_id end as household_id
       from n1),
+  n2h as (
+    select n2a.*,
+           n2a.household_id is distinct from n2a.was_household_id as joins_household,
+           h.grid_code as household_grid, h.address_id as household_address
+      from n2a left join lateral (select hh.grid_code, hh.address_id from household hh where hh.id = n2a.household_id offset 0) h on true),
+  n2 as (
+    select n2h.*,
+           -- One who joins a household and names no grid takes the household's, in the same village (householdGrid).
+           case when n2h.target is not null and not n2h.grid_given and n2h.joins_household
+                     and left(n2h.household_grid, 12) = n2h.village_code
+                then n2h.household_grid else n2h.grid_taken end as grid_code,
+           -- An address lies in the person's village: one who moves to another village leaves the old address behind;
+           -- one who joins a household and names no address lives at the household's.
+           case when n2h.target is null then coalesce(n2h.address_id_in, n2h.address_by_key, n2h.household_address)
+                when n2h.address_given then coalesce(n2h.address_id_in, n2h.address_by_key)
+                when n2h.joins_household and n2h.household_address is not null then n2h.household_address
+                when n2h.village_code is distinct from n2h.was_village then null
+                else n2h.was_address_id end as address_id
+      from n2h),
   n as materialized (
     select n2.*,
            ${changedSql('n2', WRITTEN)} as changed,
@@ -217,6 +233,15 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
     argument: 'addressId',
     sameVillage: true,
   }),
+  {
+    rule: householdGrid,
+    // A move to another village that names no household is householdLeftBehind's to tell.
+    bad: `x.household_grid is not null and x.grid_code is distinct from x.household_grid
+            and (x.joins_household or x.grid_code is distinct from x.was_grid_code)
+            and (x.household_given or x.target is null or x.village_code = x.was_village)`,
+    field: `case when x.grid_given or x.target is null then 'grid_code' else ${householdColumn} end`,
+    when: some('grid_code', 'household_id', 'household_number'),
+  },
   {
     rule: householdLeftBehind,
     bad: 'x.target is not null and x.village_code <> x.was_village and x.was_household_id is not null and not x.household_given',
