@@ -504,3 +504,46 @@ describe('cached statistics', () => {
     expect(grants.rows.map((r) => r.privilege_type)).toEqual(['SELECT']);
   });
 });
+
+describe('a grid’s population', () => {
+  type Pop = { residents: number; floating: number; households: number; houses: number; addresses: number; byTag: { tag: string; count: number }[] };
+  const POP = 'population { residents floating households houses addresses byTag { tag count } }';
+  const add = (ps: Pop[]): Pop => ({
+    residents: ps.reduce((n, p) => n + p.residents, 0),
+    floating: ps.reduce((n, p) => n + p.floating, 0),
+    households: ps.reduce((n, p) => n + p.households, 0),
+    houses: ps.reduce((n, p) => n + p.houses, 0),
+    addresses: ps.reduce((n, p) => n + p.addresses, 0),
+    byTag: ps[0]!.byTag.map((t, i) => ({ tag: t.tag, count: ps.reduce((n, p) => n + p.byTag[i]!.count, 0) })),
+  });
+
+  it('adds up to its village’s; a grid worker’s token reads its own grid’s, and a write there the next read', async () => {
+    const reader = await hub.token({ jurisdiction: VILLAGE, scopes: ['read'], subject: 'grid-pop-village' });
+    type Village = { village: { population: Pop; grids: { code: string; population: Pop }[] } };
+    const v = await hub.queryAs<Village>(reader, `{ village(code: "${VILLAGE}") { ${POP} grids { code ${POP} } } }`);
+    expect(v.errors).toBeUndefined();
+    const { population, grids } = v.data!.village;
+    expect(grids.length).toBeGreaterThan(1);
+    expect(add(grids.map((g) => g.population))).toEqual(population);
+    expect(population.residents).toBeGreaterThan(0);
+
+    // The grid worker of the first grid: its figures, the same as the village's caller reads; another grid's are refused.
+    const [mine, theirs] = grids;
+    const worker = await hub.token({ jurisdiction: mine!.code, scopes: ['read', 'write'], subject: 'grid-pop-worker' });
+    const own = await hub.queryAs<{ grid: { population: Pop } }>(worker, `{ grid(code: "${mine!.code}") { ${POP} } }`);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.grid.population).toEqual(mine!.population);
+    const other = await hub.queryAs(worker, `{ grid(code: "${theirs!.code}") { population { residents } } }`);
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const report = await hub.token({ jurisdiction: COUNTY, scopes: ['report'], subject: 'grid-pop-report' });
+    const byReport = await hub.queryAs<{ grid: { population: Pop } }>(report, `{ grid(code: "${mine!.code}") { ${POP} } }`);
+    expect(byReport.data!.grid.population).toEqual(mine!.population);
+
+    const born = await hub.queryAs(worker, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '网格统计新生', ethnicity: '汉族', residency: 'FLOATING', idNumber: makeCitizenId('110101', '2026-01-02', 777), gridCode: mine!.code },
+    });
+    expect(born.errors).toBeUndefined();
+    const after = await hub.queryAs<{ grid: { population: Pop } }>(worker, `{ grid(code: "${mine!.code}") { ${POP} } }`);
+    expect(after.data!.grid.population).toMatchObject({ residents: mine!.population.residents + 1, floating: mine!.population.floating + 1 });
+  });
+});

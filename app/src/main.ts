@@ -78,7 +78,7 @@ async function route(): Promise<void> {
     showRefusal(
       { href: '#/', fallback: `网格 ${claims.jurisdiction}` },
       '无法打开',
-      '分析研判室展示村（社区）及以上区划的统计；网格员的令牌只能读写本网格的记录，请用接口或导出（README“Export”）。',
+      '分析研判室展示村（社区）及以上区划的统计；网格员的令牌只能查看本网格，本网格的人口统计和记录请在网格员应用中查看。',
     );
   } else {
     try {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
 import { periodBounds } from '../../../domain/periods.ts';
-import { disputeCaseCounts, disputeSums, forcesSums, gridStaffing, patrolKindSums, patrolSums, populationSums } from './store/stats.ts';
+import { disputeCaseCounts, disputeSums, forcesSums, gridPopulation, gridStaffing, patrolKindSums, patrolSums, populationSums } from './store/stats.ts';
 import { PATROL_KINDS, type PatrolTeamKind } from '../../../domain/patrol-kinds.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
@@ -214,6 +214,8 @@ const CACHE = {
   disputeCases: new FiguresCache<DisputeCaseFigures>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),
+  /** A grid's population (by grid code), counted from the records its village's roll-up counts: it follows the village's `counts`. */
+  gridPopulation: new FiguresCache<PopulationFigures>('counts'),
   /** Asked for only when a caller selects it (a second statement beside the forces' sums). */
   patrolKinds: new FiguresCache<PatrolKindFigures>('counts'),
 };
@@ -456,6 +458,30 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
       () => ({ overdue: 0, rehandled: 0, declined: 0, overdueUntil: null }),
       { until: (f) => f.overdueUntil },
+    ),
+  /** Grid code → its population. */
+  gridPopulation: (versions) =>
+    cachedLoader(
+      CACHE.gridPopulation,
+      '',
+      versions,
+      async (grids) => {
+        const by = new Map((await gridPopulation(versions.em, grids)).map((r) => [r.gridCode, r]));
+        return grids.map((g) => {
+          const r = by.get(g);
+          const tags = r?.tags ?? {};
+          return {
+            residents: r?.residents ?? 0,
+            households: r?.households ?? 0,
+            floating: r?.floating ?? 0,
+            houses: r?.houses ?? 0,
+            addresses: r?.addresses ?? 0,
+            byTag: TAGS.map((tag) => ({ tag, count: tags[tag] ?? 0 })),
+          };
+        });
+      },
+      () => null,
+      (grid) => grid.slice(0, 12),
     ),
   /** Grid code → whether it has the full 1+3+N staffing. */
   fullyStaffed: (versions) =>

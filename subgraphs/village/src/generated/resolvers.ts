@@ -1084,6 +1084,12 @@ export type Grid = {
   patrolTeams: PatrolTeamConnection;
   /** 巡逻 Patrols that started in the period (from and to inclusive, dates in China Standard Time), ordered by id. */
   patrols: PatrolConnection;
+  /**
+   * 实有人口 The grid's population: its active residents, floating among them, households, houses, addresses and
+   * residents per tag, counted from its records (its village's figures are its grids' added up). A statistic: needs
+   * `read` or `report` and the grid in the caller's jurisdiction, so a grid worker's own token reads its grid's.
+   */
+  population: Population;
   /** 实有人口 Residents, filtered (all filters combine with AND), ordered by id. */
   residents: PersonConnection;
   /** 重点场所 Key sites, optionally of one kind, ordered by id. */
@@ -4354,6 +4360,7 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patrolTeams?: Resolver<ResolversTypes['PatrolTeamConnection'], ParentType, ContextType, RequireFields<GridPatrolTeamsArgs, 'first'>>;
   patrols?: Resolver<ResolversTypes['PatrolConnection'], ParentType, ContextType, RequireFields<GridPatrolsArgs, 'first' | 'from' | 'to'>>;
+  population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<GridResidentsArgs, 'first'>>;
   sites?: Resolver<ResolversTypes['SiteConnection'], ParentType, ContextType, RequireFields<GridSitesArgs, 'first'>>;
   staff?: Resolver<ResolversTypes['GridStaffConnection'], ParentType, ContextType, RequireFields<GridStaffArgs, 'first'>>;

@@ -17,6 +17,11 @@ export const Grid: GridResolvers = {
     requireStatsAccess(ctx.caller, g.code);
     return ctx.loaders.stats.fullyStaffed.load(g.code);
   },
+  // Read as fullyStaffed is: only a caller holding the grid has it counted, then cached for every such caller.
+  population: (g, _, ctx) => {
+    requireStatsAccess(ctx.caller, g.code);
+    return ctx.loaders.stats.gridPopulation.load(g.code);
+  },
   ...registryLists('grid'),
   disputes: disputesOf('grid'),
 };

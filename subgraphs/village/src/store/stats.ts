@@ -227,6 +227,41 @@ export function disputeCaseCounts(db: Db, len: number, codes: readonly string[],
   return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
+const GridPopulation = z.object({
+  gridCode: col.text,
+  residents: col.num,
+  floating: col.num,
+  households: col.num,
+  houses: col.num,
+  addresses: col.num,
+  tags: tagCounts.nullable(),
+});
+export type GridPopulationRow = z.infer<typeof GridPopulation>;
+
+/**
+ * A grid's population counted from its records as the village's roll-up counts them (active residents; the
+ * households, houses and addresses that stand): a grid is a few hundred people, so one index range per table.
+ */
+const gridPopulationSql = sql(
+  'stats.gridPopulation',
+  GridPopulation,
+  `select g.code as grid_code, p.residents, p.floating,
+          (select count(*) from household h where h.grid_code = g.code) as households,
+          (select count(*) from house h where h.grid_code = g.code) as houses,
+          (select count(*) from address a where a.grid_code = g.code) as addresses,
+          (select jsonb_object_agg(tag, n) from (select tag, count(*) as n from person q cross join unnest(q.tags) tag
+                                                   where q.grid_code = g.code and q.status = 'ACTIVE' group by 1) x) as tags
+     from grid g
+     cross join lateral (select count(*) as residents, count(*) filter (where q.residency = 'FLOATING') as floating
+                           from person q where q.grid_code = g.code and q.status = 'ACTIVE') p
+    where g.code in (?)`,
+);
+
+/** The population of each grid, counted under the caller's row-level security (only a caller holding the grid asks). */
+export function gridPopulation(db: Db, grids: readonly string[]): Promise<GridPopulationRow[]> {
+  return rows(db, gridPopulationSql, [grids]);
+}
+
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */
 const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
   and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT'))`;
