@@ -385,6 +385,57 @@ describe('registry writes (in 卓尼县)', () => {
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'gridCode' });
   });
 
+  it('keeps a 十户联防 group’s leader (联户长) an adult, as forming it, as its leader and in a file, as patrol teams keep their members', async () => {
+    // The demo data obeys the rule: every group is led by an adult (the seed makes the first household's head leader).
+    expect(
+      await ownerCount(
+        `select count(*) as n from joint_defense_group g join person p on p.id = g.leader_id
+          where p.birth_date > ((now() at time zone 'Asia/Shanghai')::date - interval '18 years')::date`,
+      ),
+    ).toBe(0);
+    const V = '623022100001';
+    type Member = { id: string; age: number };
+    type Group = { id: string; version: number; leader: { id: string } | null; households: { id: string; members: Member[] }[] };
+    const listed = await hub.query<{ village: { jointDefenseGroups: Nodes<Group> } }>(
+      `{ village(code: "${V}") { jointDefenseGroups(first: 100) { nodes { id version leader { id } households { id members { id age } } } } } }`,
+    );
+    const g = listed.data!.village.jointDefenseGroups.nodes.find((x) => x.households.some((h) => h.members.some((m) => m.age < 18)))!;
+    const living = g.households.flatMap((h) => h.members);
+    const kid = living.find((m) => m.age < 18)!;
+    const adult = living.find((m) => m.age >= 18 && m.id !== g.leader?.id)!;
+    type Led = { setJointDefenseGroupLeader: { version: number; leader: { id: string } } };
+    const lead = (leaderId: string, version: number, headers?: Record<string, string>) =>
+      hub.query<Led>(
+        `mutation { setJointDefenseGroupLeader(groupId: "${g.id}", version: ${version}, leaderId: "${leaderId}") { version leader { id } } }`,
+        undefined,
+        headers,
+      );
+    const young = await lead(kid.id, g.version);
+    expect(young.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'personUnderage', argument: 'leaderId', personId: kid.id });
+    expect(young.errors![0]!.message).toContain('under 18');
+    const zh = await lead(kid.id, g.version, { 'accept-language': 'zh-CN' });
+    expect(zh.errors![0]!.message).toContain(`未满 18 周岁：十户联防组的联户长须为成年人（人员 ${kid.id}）`);
+    const grown = await lead(adult.id, g.version);
+    expect(grown.errors).toBeUndefined();
+    expect(grown.data!.setJointDefenseGroupLeader.leader).toEqual({ id: adult.id });
+    // A file row is the same row as the form: refused by the same rule, naming the column it came in.
+    const token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
+    const file = await postImport(hub.gatewayUrl, token, 'joint-defense-groups', `id,leader_id\n${g.id},${kid.id}\n`, `minor-leader-${Date.now()}`);
+    expect(file.rejects).toMatchObject([{ code: 'BAD_USER_INPUT', rule: 'personUnderage', field: 'leader_id' }]);
+    // A group formed with a minor as its leader is not formed.
+    type Household = { id: string; grid: { code: string }; jointDefenseGroup: { id: string } | null; members: Member[] };
+    const hs = await hub.query<{ village: { households: Nodes<Household> } }>(
+      `{ village(code: "${V}") { households(first: 500) { nodes { id grid { code } jointDefenseGroup { id } members { id age } } } } }`,
+    );
+    const free = hs.data!.village.households.nodes.find((h) => !h.jointDefenseGroup && h.members.some((m) => m.age < 18))!;
+    const before = await ownerCount(`select count(*) as n from joint_defense_group where village_code = '${V}'`);
+    const formed = await hub.query(`mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id } }`, {
+      i: { gridCode: free.grid.code, name: '少年联防组', householdIds: [free.id], leaderId: free.members.find((m) => m.age < 18)!.id },
+    });
+    expect(formed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'personUnderage', argument: 'leaderId' });
+    expect(await ownerCount(`select count(*) as n from joint_defense_group where village_code = '${V}'`)).toBe(before);
+  });
+
   it('moves a household with its members to another grid', async () => {
     type Household = {
       id: string;

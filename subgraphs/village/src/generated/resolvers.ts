@@ -1680,7 +1680,7 @@ export type JointDefenseGroupInput = {
   gridCode: Scalars['String']['input'];
   /** Households (none may already be in another group). */
   householdIds: Array<Scalars['ID']['input']>;
-  /** The household leader 联户长: a member of one of the households. */
+  /** The household leader 联户长: an adult (18 or over) member of one of the households; a minor is BAD_USER_INPUT, rule personUnderage. */
   leaderId: Scalars['ID']['input'];
   /** Name, e.g. 鹿儿台村第3联防组. */
   name: Scalars['String']['input'];
@@ -1987,7 +1987,7 @@ export type Mutation = {
   reportHazard: Hazard;
   /** 化解 Resolves it at the village. */
   resolveDispute: Dispute;
-  /** 设置联户长 Sets the group's leader: a member of one of its households. */
+  /** 设置联户长 Sets the group's leader: an adult (18 or over) member of one of its households; a minor is BAD_USER_INPUT, rule personUnderage. */
   setJointDefenseGroupLeader: JointDefenseGroup;
   /** 开始整改 Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
   startHazardRectification: Hazard;

@@ -371,6 +371,23 @@ export const personUnderage: Rule = rule(
 );
 
 /**
+ * 十户联防: the leader (联户长) is an adult, as the forces are: the leader answers for the households' watch and is
+ * the one the village calls on, which is no child's duty. The same stable rule name as the forces' and patrol
+ * members' age rule; checked when a leader is named or changed, so a group led before the rule stays as it is
+ * until its leader changes.
+ */
+export const leaderUnderage: Rule = rule(
+  'personUnderage',
+  'BAD_USER_INPUT',
+  'leader_id_number',
+  {
+    zh: `所指人员未满 ${FORCES_MIN_AGE} 周岁：十户联防组的联户长须为成年人`,
+    en: `names a resident under ${FORCES_MIN_AGE}: a joint-defense group's leader (联户长) is an adult`,
+  },
+  'leaderId',
+);
+
+/**
  * A record relinked to another resident while its name stays the one it held
  * for the resident before: the natural slip of a spreadsheet edit that changes
  * the ID number and leaves the name, which would list one person's name with

@@ -10,6 +10,7 @@ import {
   keyTaken,
   leaderHomeLeaves,
   leaderOutside,
+  leaderUnderage,
   recordUnknown,
   refElsewhere,
   refMismatch,
@@ -27,6 +28,7 @@ import {
   givenSql,
   rowWriter,
   staleVersionCheck,
+  underageSql,
   type BatchFacts,
   type RowCheck,
   type RowKind,
@@ -399,8 +401,8 @@ const leaderRef: Ref = {
 };
 
 /**
- * 十户联防组: grid, external id, name, leader (联户长: lives in one of the
- * group's households, leaderOutside). A form forming a group names its
+ * 十户联防组: grid, external id, name, leader (联户长: an adult,
+ * leaderUnderage, who lives in one of the group's households, leaderOutside). A form forming a group names its
  * households (`household_ids`, joined once the group is written), so the new
  * group is written with its leader: one record, one CREATED in the change
  * feed. A file's new group has no households yet, so it names its leader
@@ -415,6 +417,13 @@ export const GROUP_KIND = keyedKind({
   refs: [leaderRef],
   unwritten: [['household_ids', 'text[]']],
   invariants: [
+    {
+      rule: leaderUnderage,
+      bad: `x.leader_id is not null and x.leader_id is distinct from x.was_leader_id
+              and exists (select 1 from person p where p.id = x.leader_id and ${underageSql('p.birth_date')})`,
+      field: refColumn(leaderRef),
+      when: some('leader_id', 'leader_id_number'),
+    },
     {
       rule: leaderOutside,
       bad: `x.leader_id is not null and x.leader_id is distinct from x.was_leader_id

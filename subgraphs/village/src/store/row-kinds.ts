@@ -359,6 +359,13 @@ export function staleVersionCheck(stale: Rule, sent: string): RowCheck {
   };
 }
 
+/**
+ * SQL: someone born on `birth` (a date) is under FORCES_MIN_AGE today: their age on today's date in China, as the
+ * tags' age rule and the patrol members' (domain/tags.ts `ageOn` on `chinaDay`) count it, a 29 February birthday
+ * reached on 1 March.
+ */
+export const underageSql = (birth: string): string => `${birth} > ((now() at time zone 'Asia/Shanghai')::date - interval '${FORCES_MIN_AGE} years')::date`;
+
 /** The checks of a linked resident (personColumns): found in the caller's jurisdiction, and one person when named both ways. */
 export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule; mismatch: Rule; deregistered: Rule }): RowCheck[] {
   return [
@@ -367,11 +374,7 @@ export function personChecks(rules: { unknownById: Rule; unknownByIdNumber: Rule
     { rule: rules.mismatch, bad: 'x.person_mismatch' },
     // A post kept from before the deregistration is history; a new or changed link to such a record is refused.
     { rule: rules.deregistered, bad: `x.person_status = 'DEREGISTERED' and x.person_id is distinct from x.was_person_id` },
-    // Age on today's date in China, as the tags' age rule counts it.
-    {
-      rule: personUnderage,
-      bad: `x.person_id is distinct from x.was_person_id and x.person_birth > ((now() at time zone 'Asia/Shanghai')::date - interval '${FORCES_MIN_AGE} years')::date`,
-    },
+    { rule: personUnderage, bad: `x.person_id is distinct from x.was_person_id and ${underageSql('x.person_birth')}` },
     {
       rule: nameOfFormerLink,
       bad: `x.target is not null and x.was_person_id is not null and x.person_id is not null and x.person_id <> x.was_person_id

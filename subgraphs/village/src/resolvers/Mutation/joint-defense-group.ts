@@ -4,7 +4,7 @@ import { badInput, notFound } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { GROUPS } from '../../registry/kinds.ts';
-import { groupElsewhere, groupTaken, leaderHomeLeaves, ruleError } from '../../registry/rules.ts';
+import { groupElsewhere, groupTaken, leaderHomeLeaves, leaderUnderage, ruleError, type Rule } from '../../registry/rules.ts';
 import { currentVersion, formValues, writeForm, writeValues } from '../../registry/write.ts';
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
@@ -14,8 +14,8 @@ import { checkVersion, forWrite, keyedCreate, tx } from './write.ts';
 /**
  * 十户联防: a household belongs to at most one joint-defense group
  * (groupTaken), the group's households are neighbours in one village
- * (groupElsewhere), and its leader (联户长) lives in one of them
- * (leaderOutside, leaderHomeLeaves). The rules are those of the groups' and
+ * (groupElsewhere), and its leader (联户长) is an adult (leaderUnderage) who
+ * lives in one of them (leaderOutside, leaderHomeLeaves). The rules are those of the groups' and
  * households' files (registry/rules.ts); the leader is set through the
  * groups' one write path.
  */
@@ -58,6 +58,16 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
   return rows;
 }
 
+/** A minor named as leader is told by id, as a patrol team tells a minor named as its member. */
+const namingMinor =
+  (leaderId: string | null | undefined) =>
+  (rule: Rule): Promise<Parameters<typeof ruleError>[1]> =>
+    Promise.resolve(
+      rule === leaderUnderage && leaderId != null
+        ? { said: { zh: `（人员 ${leaderId}）。`, en: ` (resident ${leaderId}).` }, extra: { personId: String(leaderId) } }
+        : undefined,
+    );
+
 /**
  * A change of the group's households is an update of the group (optimistic concurrency over its households): it
  * needs the version the client read, and the database raises the version and files the change (migration
@@ -75,10 +85,10 @@ export const jointDefenseGroupMutations = {
     if (!members.length)
       throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
     refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null));
-    // Written once, with its leader, through the groups' rules: a resident of the caller's jurisdiction who lives in
-    // one of the households it is formed with (leaderOutside). One creation is one record written, so the change feed
+    // Written once, with its leader, through the groups' rules: an adult resident of the caller's jurisdiction who
+    // lives in one of the households it is formed with (leaderUnderage, leaderOutside). One creation is one record written, so the change feed
     // has one CREATED entry for it, leader included.
-    const id = (await writeValues(em, GROUPS, values, { register: true, household_ids: members.map((h) => String(h.id)) }))!;
+    const id = (await writeValues(em, GROUPS, values, { register: true, household_ids: members.map((h) => String(h.id)) }, namingMinor(input.leaderId)))!;
     await households.joinGroup(
       em,
       id,
@@ -116,7 +126,8 @@ export const jointDefenseGroupMutations = {
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
-      await writeForm(em, ctx.caller, GROUPS, { leaderId }, { id: g.id, version }, currentVersion(g));
+      const minor = namingMinor(leaderId);
+      await writeForm(em, ctx.caller, GROUPS, { leaderId }, { id: g.id, version }, async (rule) => (await minor(rule)) ?? currentVersion(g)(rule));
       return (await jointDefenseGroups.byId(em, g.id))!;
     }),
 } satisfies MutationResolvers;
