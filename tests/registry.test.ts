@@ -595,9 +595,13 @@ describe('registry writes (in 卓尼县)', () => {
     const before = await hub.query<Stats>(
       `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
     );
-    type Patrol = { hours: number; participants: { id: string }[]; hazards: { kind: string; status: string; patrol: { id: string } }[] };
+    type Patrol = {
+      hours: number;
+      participants: { id: string }[];
+      hazards: { kind: string; status: string; reportedBy: string | null; patrol: { id: string } }[];
+    };
     const p = await hub.query<{ recordPatrol: Patrol }>(
-      `mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status patrol { id } } } }`,
+      `mutation($i: PatrolInput!) { recordPatrol(input: $i) { hours participants { id } hazards { kind status reportedBy patrol { id } } } }`,
       {
         i: {
           teamId: tid,
@@ -612,7 +616,8 @@ describe('registry writes (in 卓尼县)', () => {
     );
     expect(p.errors).toBeUndefined();
     expect(p.data!.recordPatrol.hours).toBe(2.5);
-    expect(p.data!.recordPatrol.hazards).toEqual([{ kind: 'ELECTRICAL', status: 'REPORTED', patrol: { id: expect.any(String) } }]);
+    // Reported by whoever recorded the patrol, as reportHazard records its reporter.
+    expect(p.data!.recordPatrol.hazards).toEqual([{ kind: 'ELECTRICAL', status: 'REPORTED', reportedBy: 'test caller', patrol: { id: expect.any(String) } }]);
     const after = await hub.query<Stats>(
       `{ village(code: "623022100001") { patrolStats(from: "2026-03-01", to: "2026-03-01") { patrols patrolHours hazardsFound } } }`,
     );

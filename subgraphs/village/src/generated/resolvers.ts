@@ -1368,7 +1368,7 @@ export type Hazard = {
   rectifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 上报时间 When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
-  /** 上报人 Reporter's name. */
+  /** 上报人 Reporter's name; for a hazard found on patrol, whoever recorded the patrol (their name, or else their token's subject). */
   reportedBy?: Maybe<Scalars['String']['output']>;
   /** 来源 Who reported it. */
   source: HazardSource;

@@ -39,7 +39,8 @@ const table = recordTable<HazardRow, HazardChanges>('hazard', Hazard, { status: 
 const ofPatrols = sql('hazard.ofPatrols', Hazard, 'select * from hazard where patrol_id in (?) order by id');
 const insertFound = command(
   'hazard.insertFound',
-  `insert into hazard (kind, description, location, source, patrol_id, reported_at, village_code, grid_code, county_code) values (?, ?, ?, 'PATROL', ?, ?, ?, ?, ?)`,
+  `insert into hazard (kind, description, location, source, reported_by, patrol_id, reported_at, village_code, grid_code, county_code)
+   values (?, ?, ?, 'PATROL', ?, ?, ?, ?, ?, ?)`,
 );
 const insertReported = sql(
   'hazard.insertReported',
@@ -53,6 +54,8 @@ export interface FoundHazard extends Location {
   location: string | null;
   patrolId: number;
   reportedAt: Date;
+  /** Who recorded the patrol, which reports what it found. */
+  reportedBy: string;
 }
 
 export interface ReportedHazard extends Location {
@@ -69,7 +72,7 @@ export const hazards = {
   ofPatrols: (db: Db, patrolIds: readonly number[]): Promise<HazardRow[]> => rows(db, ofPatrols, [patrolIds]),
   /** A hazard found on patrol (reported when the patrol ended). */
   insertFound: (db: Db, h: FoundHazard): Promise<number> =>
-    exec(db, insertFound, [h.kind, h.description, h.location, h.patrolId, h.reportedAt, h.villageCode, h.gridCode, h.countyCode]),
+    exec(db, insertFound, [h.kind, h.description, h.location, h.reportedBy, h.patrolId, h.reportedAt, h.villageCode, h.gridCode, h.countyCode]),
   /** A hazard reported now, not on patrol. */
   async insertReported(db: Db, h: ReportedHazard): Promise<HazardRow> {
     return (await row(db, insertReported, [h.kind, h.description, h.location, h.source, h.reportedBy, h.villageCode, h.gridCode, h.countyCode]))!;

@@ -140,6 +140,9 @@ export const patrolMutations = {
           location: optText(h.location, 'location'),
           patrolId: patrol.id,
           reportedAt: end,
+          // What a patrol found is reported by whoever records the patrol: their name, or else their subject, as the
+          // hub names who ended a grid post.
+          reportedBy: ctx.caller.name || ctx.caller.subject,
           ...loc,
         });
       }
