@@ -613,6 +613,41 @@ describe('change feed', () => {
     expect(now.data!.patrolTeam).toEqual({ version: 4, members: [] });
   });
 
+  it('tells a disbanded patrol team as DELETED, as it tells an ended grid post or a dissolved household, after its members leave', async () => {
+    const KINDS = `kinds: [PATROL_TEAM], within: "${VILLAGE}"`;
+    const { after: start } = await pull(reader, null, KINDS, 1000);
+    const member = await hub.queryAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { gridCode: GRID, name: '解散队员', ethnicity: '汉族', idNumber: makeCitizenId('659110', '1988-03-04', 31), residency: 'REGISTERED' },
+    });
+    expect(member.errors).toBeUndefined();
+    const made = await hub.queryAs<{ createPatrolTeam: { id: string; version: number } }>(
+      writer,
+      `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id version } }`,
+      { i: { villageCode: VILLAGE, gridCode: GRID, name: `解散巡逻队${Date.now()}`, kind: 'VOLUNTEER', memberIds: [member.data!.registerPerson.id] } },
+    );
+    expect(made.errors).toBeUndefined();
+    const t = made.data!.createPatrolTeam;
+    const ended = await hub.queryAs<{ disbandPatrolTeam: { version: number } }>(
+      writer,
+      `mutation { disbandPatrolTeam(id: "${t.id}", version: ${t.version}, reason: MERGED, note: "并入村红袖标队") { version } }`,
+    );
+    expect(ended.errors).toBeUndefined();
+    const r = await hub.queryAs<{ changes: Nodes<Change & { record: { id: string } | null }> }>(
+      reader,
+      `query($a: String) { changes(after: $a, ${KINDS}, first: 1000) { nodes { ${CHANGE} record { ... on PatrolTeam { id } } } } }`,
+      { a: start },
+    );
+    expect(r.errors).toBeUndefined();
+    // An integration mirroring the feed drops the team, as it drops every record that ends; the team itself stays
+    // readable by id (its earlier entries still carry it), since its patrols name it.
+    expect(r.data!.changes.nodes.filter((c) => c.recordId === t.id).map((c) => [c.op, c.version, c.changedFields, c.record])).toEqual([
+      ['CREATED', 1, null, { id: t.id }],
+      ['UPDATED', 2, ['members'], { id: t.id }],
+      ['DELETED', 2, null, null],
+    ]);
+    expect(ended.data!.disbandPatrolTeam.version).toBe(3);
+  });
+
   it('follows grid staff: appointed, changed, moved to another grid of the village and ended, each once, masked like any read', async () => {
     const OTHER = '623022100001002';
     const { after: start } = await pull(reader, null, `kinds: [GRID_STAFF], within: "${VILLAGE}"`, 1000);

@@ -794,19 +794,58 @@ describe('registry writes (in 卓尼县)', () => {
       id: team.id,
       endedAt: expect.any(String),
     });
-    // It takes no member, patrol or file row.
-    const refused = [
-      await hub.query(`mutation { addPatrolTeamMembers(teamId: "${team.id}", personIds: ["${ids[0]}"]) { id } }`),
-      await hub.query(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
-        i: { teamId: team.id, gridCode: grid, startedAt: '2026-04-11T19:00:00+08:00', endedAt: '2026-04-11T20:00:00+08:00', participantIds: ids },
-      }),
-    ];
-    for (const r of refused) expect(r.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded' });
+    // It takes no member or file row (nor a patrol after its end: the next test).
+    const refused = await hub.query(`mutation { addPatrolTeamMembers(teamId: "${team.id}", personIds: ["${ids[0]}"]) { id } }`);
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded' });
     const token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'] });
     const file = await postImport(hub.gatewayUrl, token, 'patrol-teams', `id,name\n${team.id},改名\n`, `disbanded-${Date.now()}`);
     expect(file.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'teamDisbanded' }]);
     const csv = await (await fetch(new URL(`/export/patrol-teams.csv?within=${V}`, hub.gatewayUrl), { headers: { authorization: `Bearer ${token}` } })).text();
     expect(csv.split('\n').some((l) => l.startsWith(`${team.id},`))).toBe(false);
+  });
+
+  it('records late a patrol a disbanded team walked before its end, with the members it had then, and refuses one after', async () => {
+    const V = '623022100001';
+    const people = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "${V}") { residents(first: 3, filter: { minAge: 51, maxAge: 55 }) { nodes { id } } } }`,
+    );
+    const [a, b, outsider] = people.data!.village.residents.nodes.map((p) => p.id);
+    const made = await hub.query<{ createPatrolTeam: { id: string; version: number } }>(
+      `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id version } }`,
+      { i: { villageCode: V, gridCode: grid, name: `补录测试巡逻队${Date.now()}`, kind: 'RED_ARMBAND', memberIds: [a, b] } },
+    );
+    expect(made.errors).toBeUndefined();
+    const team = made.data!.createPatrolTeam;
+    const ended = await hub.query(`mutation { disbandPatrolTeam(id: "${team.id}", version: ${team.version}, reason: REORGANISED) { id } }`);
+    expect(ended.errors).toBeUndefined();
+    // Disbanded at 22:38 on 20 May; its patrol logs of that day are entered afterwards, as clerks do.
+    await ownerCount(`update patrol_team set ended_at = '2026-05-20T22:38:00+08:00' where id = $1 returning 1 as n`, [team.id]);
+    const record = (startedAt: string, endedAt: string, participantIds = [a, b]) =>
+      hub.query<{ recordPatrol: { id: string; team: { id: string }; participants: { id: string }[] } }>(
+        `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id team { id } participants { id } } }`,
+        { i: { teamId: team.id, gridCode: grid, startedAt, endedAt, participantIds } },
+      );
+    const morning = await record('2026-05-20T10:00:00+08:00', '2026-05-20T11:00:00+08:00');
+    expect(morning.errors).toBeUndefined();
+    expect(morning.data!.recordPatrol.team).toEqual({ id: team.id });
+    expect(morning.data!.recordPatrol.participants.map((p) => p.id).sort()).toEqual([a, b].sort());
+    // One that ended at the very minute of the end was walked by the team.
+    expect((await record('2026-05-20T22:00:00+08:00', '2026-05-20T22:38:00+08:00', [a])).errors).toBeUndefined();
+    // Its participants are the members it had when it ended (they left it then).
+    const stranger = await record('2026-05-20T12:00:00+08:00', '2026-05-20T13:00:00+08:00', [a, outsider!]);
+    expect(stranger.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'participantIds' });
+    // After the end, or running past it: refused, saying when the team ended.
+    for (const [startedAt, endedAt] of [
+      ['2026-05-21T10:00:00+08:00', '2026-05-21T11:00:00+08:00'],
+      ['2026-05-20T22:38:00+08:00', '2026-05-20T23:30:00+08:00'],
+    ]) {
+      const r = await record(startedAt!, endedAt!);
+      expect(r.errors![0]!.extensions, startedAt).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded', argument: 'teamId' });
+      expect(r.errors![0]!.message).toContain('2026-05-20 22:38');
+    }
+    // Its members stay as they were: it takes no one.
+    const join = await hub.query(`mutation { addPatrolTeamMembers(teamId: "${team.id}", personIds: ["${outsider}"]) { id } }`);
+    expect(join.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded' });
   });
 
   it('takes a patrol-teams file with its members as exported, and refuses an edited member list rather than ignore it', async () => {

@@ -1902,8 +1902,9 @@ export type Mutation = {
   /**
    * 解散 Disbands a patrol team (reason REORGANISED, MERGED or DUPLICATE): its members leave it, and it leaves the lists,
    * the forces figures and the exports; its patrols stay, in the figures of their days, and still name it. A disbanded
-   * team takes no member, patrol or change (CONFLICT, rule teamDisbanded). The same disband sent again after a lost
-   * answer answers the team as it ended. Returns the team as it ended.
+   * team takes no member, change or patrol that ended after its end (CONFLICT, rule teamDisbanded); a patrol that ended
+   * by then is still recorded late, with the members it had when it ended. The change feed tells the disband as
+   * DELETED. The same disband sent again after a lost answer answers the team as it ended. Returns the team as it ended.
    */
   disbandPatrolTeam: PatrolTeam;
   /**
@@ -1946,7 +1947,10 @@ export type Mutation = {
    * very same patrol sent again after a lost answer (same team, times, grid and participants) answers the one recorded,
    * its hazards not added again; any other patrol overlapping it is CONFLICT (`patrolId` names the one recorded), as
    * is one that has a participant on another team's patrol at the same time. A patrol lasts 10 minutes to 24 hours,
-   * ends no later than now, and is recorded within 5 years of its end; participants are members of the team.
+   * ends no later than now, and is recorded within 5 years of its end; participants are members of the team. A
+   * disbanded team's patrol is recorded when it ended by the team's end (entered late), its participants among the
+   * members the team had then; one that ended after it is CONFLICT, rule teamDisbanded. The hazards' reportedBy is the
+   * caller who records the patrol.
    */
   recordPatrol: Patrol;
   /** 整改完成 Marks a hazard rectified (REPORTED or RECTIFYING → RECTIFIED). */

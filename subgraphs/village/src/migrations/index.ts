@@ -60,6 +60,8 @@ import { Migration20261206000058EndedBySubject } from './Migration20261206000058
 import { Migration20261206000059PatrolVoid } from './Migration20261206000059PatrolVoid.ts';
 import { Migration20261206000060DirectoryChanged } from './Migration20261206000060DirectoryChanged.ts';
 import { Migration20261206000061PartyDivisions } from './Migration20261206000061PartyDivisions.ts';
+import { Migration20261206000062DisbandedMembers } from './Migration20261206000062DisbandedMembers.ts';
+import { Migration20261206000063TeamEndDeleted } from './Migration20261206000063TeamEndDeleted.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -125,4 +127,6 @@ export const migrations = [
   Migration20261206000059PatrolVoid,
   Migration20261206000060DirectoryChanged,
   Migration20261206000061PartyDivisions,
+  Migration20261206000062DisbandedMembers,
+  Migration20261206000063TeamEndDeleted,
 ];

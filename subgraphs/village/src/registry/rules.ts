@@ -399,10 +399,13 @@ export const nameOfFormerLink: Rule = rule('nameOfFormerLink', 'BAD_USER_INPUT',
   en: 'is still the name of the resident linked before, and the record now links another resident: give the new resident’s name, or leave it empty to take theirs',
 });
 
-/** A disbanded patrol team (disbandPatrolTeam) takes no change: a team formed again is a new one, with a new external id. */
+/**
+ * A disbanded patrol team (disbandPatrolTeam) takes no change: a team formed again is a new one, with a new external
+ * id. A patrol it walked before its end is no change of it but part of its record, entered late from the paper log.
+ */
 export const teamDisbanded: Rule = rule('teamDisbanded', 'CONFLICT', 'id', {
-  zh: '所指巡防队已解散，不再接受队员、巡逻或其他变更；重新组建请新建巡防队（使用新的外部编号）',
-  en: 'names a disbanded patrol team, which takes no member, patrol or other change; form a new team (with a new external id) instead',
+  zh: '所指巡防队已解散，不再接受队员、解散之后的巡逻或其他变更；重新组建请新建巡防队（使用新的外部编号）',
+  en: 'names a disbanded patrol team, which takes no member, no patrol after its end and no other change; form a new team (with a new external id) instead',
 });
 
 /**

@@ -82,6 +82,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     ended_at: 'endedAt',
     ended_by: null,
     ended_by_name: null,
+    ended_member_ids: null,
     end_reason: 'endReason',
     end_note: 'endNote',
   },

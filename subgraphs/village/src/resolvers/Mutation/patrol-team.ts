@@ -60,8 +60,9 @@ export async function gridInVillage(
 }
 
 /**
- * The team, refused (CONFLICT, the import's `teamDisbanded`) once disbanded: it takes no member and no patrol, and a
- * disband is not undone (a team formed again is a new team). Its patrols before the end stay, in their days' figures.
+ * The team, refused (CONFLICT, the import's `teamDisbanded`) once disbanded: it takes no member and no change, and a
+ * disband is not undone (a team formed again is a new team). Its patrols before the end stay, in their days' figures
+ * (and one entered late is taken: `teamOfPatrol`).
  */
 export function currentTeam(team: PatrolTeamRow, argument = 'teamId'): PatrolTeamRow {
   if (!team.endedAt) return team;
@@ -69,6 +70,24 @@ export function currentTeam(team: PatrolTeamRow, argument = 'teamId'): PatrolTea
   throw ruleError(teamDisbanded, {
     name: argument,
     said: { zh: `（巡防队 ${team.id}「${team.name}」于 ${at} 解散）。`, en: ` (team ${team.id}, ${team.name}, disbanded ${at}).` },
+    extra: { endedAt: chinaTime(team.endedAt) },
+  });
+}
+
+/**
+ * The team that walked a patrol ending at `end`. A patrol that ended by the team's disband was walked by it and is
+ * recorded late (clerks enter the paper patrol log days afterwards); one that ended after it was walked by no such
+ * team (CONFLICT, teamDisbanded, saying when the team ended).
+ */
+export function teamOfPatrol(team: PatrolTeamRow, end: Date): PatrolTeamRow {
+  if (!team.endedAt || end.getTime() <= new Date(team.endedAt).getTime()) return team;
+  const at = chinaMinute(team.endedAt);
+  throw ruleError(teamDisbanded, {
+    name: 'teamId',
+    said: {
+      zh: `（巡防队 ${team.id}「${team.name}」于 ${at} 解散，这次巡逻结束于 ${chinaMinute(end)}；解散前结束的巡逻仍可补录）。`,
+      en: ` (team ${team.id}, ${team.name}, disbanded ${at}, and this patrol ended ${chinaMinute(end)}; a patrol that ended by then is still recorded).`,
+    },
     extra: { endedAt: chinaTime(team.endedAt) },
   });
 }

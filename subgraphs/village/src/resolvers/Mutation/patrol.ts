@@ -8,7 +8,7 @@ import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
-import { currentTeam, gridInVillage, peopleNamed } from './patrol-team.ts';
+import { gridInVillage, peopleNamed, teamOfPatrol } from './patrol-team.ts';
 import { forWrite, gridFor, tx } from './write.ts';
 
 /** A patrol shorter than this is a slip of the times (a start and end typed alike), not a patrol. */
@@ -25,7 +25,7 @@ export const patrolMutations = {
   recordPatrol: (_, { input }, ctx) =>
     tx(ctx, async (em) => {
       // Locked: two recordings of one team's patrol (a retry racing the first) are judged one after the other.
-      const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' }));
+      const locked = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' });
       const start = instant(input.startedAt);
       const end = instant(input.endedAt);
       if (!(end > start))
@@ -53,6 +53,7 @@ export const patrolMutations = {
           { argument: 'startedAt' },
         );
       }
+      const team = teamOfPatrol(locked, end);
       if (!input.participantIds.length)
         throw badInput({ zh: '巡逻至少要有一名参加人员。', en: 'A patrol needs at least one participant.' }, { argument: 'participantIds' });
       // Participants are people the caller holds, as a case's parties are: a grid's worker names the members on their
@@ -71,13 +72,15 @@ export const patrolMutations = {
         clash.gridCode === patrolled.gridCode &&
         [...clash.participantIds].sort().join() === [...participants].sort().join();
       if (same) return clash;
-      const memberIds = new Set(await patrolTeamMembers.among(em, team.id, participants));
+      // A disbanded team's members left it when it ended: its late patrol was walked by those it had then.
+      const memberIds = new Set(team.endedMemberIds ?? (await patrolTeamMembers.among(em, team.id, participants)));
       const outsiders = participants.filter((p) => !memberIds.has(p));
       if (outsiders.length) {
+        const when = team.endedAt ? { zh: `解散时的`, en: ' when it was disbanded' } : { zh: '', en: '' };
         throw badInput(
           {
-            zh: `参加人员须是本巡防队队员；以下人员不是：${outsiders.join('、')}。`,
-            en: `Participants must be members of the team; not members: ${outsiders.join(', ')}.`,
+            zh: `参加人员须是本巡防队${when.zh}队员；以下人员不是：${outsiders.join('、')}。`,
+            en: `Participants must be members of the team${when.en}; not members: ${outsiders.join(', ')}.`,
           },
           { argument: 'participantIds' },
         );
