@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, isScalarType, isSpecifiedScalarType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCHEMA_PATH } from '../gateway/src/compose.ts';
+import { API_SCHEMA_PATH, printApiSchema, readSupergraph } from '../gateway/src/compose.ts';
 import { SCALARS } from '../platform/scalars.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
@@ -135,6 +135,26 @@ describe('requests refused before GraphQL runs get a JSON body with a code', () 
       expect(r.status, tag).toBe(304);
     }
     expect((await fetch(url, { headers: { authorization: `Bearer ${await hub.token()}`, 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
+  it('gives a signed-in client the API schema as SDL (/schema.graphql), the one the gateway runs, for codegen where introspection is off', async () => {
+    const url = new URL('/schema.graphql', hub.gatewayUrl);
+    expect((await fetch(url)).status).toBe(401);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${await hub.token({ jurisdiction: '623021', scopes: ['report'] })}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const sdl = await res.text();
+    // Printed from the supergraph the gateway runs: what `npm run compose` wrote to schema/api.graphql.
+    expect(sdl).toBe(printApiSchema(readSupergraph()));
+    expect(sdl).toBe(readFileSync(API_SCHEMA_PATH, 'utf8'));
+    const schema = buildSchema(sdl);
+    expect(schema.getQueryType()?.getFields().village).toBeDefined();
+    expect(isScalarType(schema.getType('DateTime'))).toBe(true);
+    // No federation machinery: a client's schema, not a subgraph's.
+    expect(sdl).not.toMatch(/@join__|_Entity|_service/);
+    const again = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect((await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(405);
   });
 
   it('an unknown path: 404 NOT_FOUND, naming the paths there are', async () => {

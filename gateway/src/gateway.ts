@@ -20,6 +20,7 @@ import { COMPRESS_FROM_BYTES, MAX_BODY_BYTES, MAX_TOKENS, operationChecks, query
 import { villageStreamProxy } from './proxy.ts';
 import { explorerRoute } from './explorer.ts';
 import { labelsRoute } from './labels.ts';
+import { schemaTextRoute } from './schema-text.ts';
 import { appRoute } from './app.ts';
 import { reportsRoute } from './reports.ts';
 import { HubDataSource } from './datasource.ts';
@@ -58,8 +59,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Results shaped by a walk compiled once per operation (gateway/src/shaping.ts).
   installCompiledShaping();
   const callers: CallerCheck = callerVerifier(await loadCallerKeys(opts.callerKeys), new Set(opts.nationalSubjects ?? []));
+  const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
   const gateway = new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
+    supergraphSdl,
     buildService: ({ name }) => {
       const sub = name as SubgraphName;
       if (!SUBGRAPHS.includes(sub)) throw new Error(`The supergraph names an unknown subgraph "${name}".`);
@@ -139,6 +141,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         '/explorer': explorerRoute(production),
         '/explorer/*': explorerRoute(production),
         '/labels.json': labelsRoute(callers),
+        '/schema.graphql': schemaTextRoute(callers, supergraphSdl),
         '/metrics': metrics.route(),
         '/health': async (_req, res) => {
           const checks = await Promise.all(

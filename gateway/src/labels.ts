@@ -33,7 +33,7 @@ export function labelsRoute(callers: CallerCheck) {
 }
 
 /** Whether `If-None-Match` names this tag: `*`, or a list of tags compared weakly (RFC 9110: `W/"x"` matches `"x"`). */
-function matches(header: string | undefined, etag: string): boolean {
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
