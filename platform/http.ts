@@ -460,6 +460,10 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
   const answering = new Map<Promise<void>, ServerResponse>();
   let closing = false;
   const server = createServer((req, res) => {
+    // Every answer may carry personal data or a caller's own view of it (exports, the change feed, GraphQL, errors
+    // naming what was sent), so no cache keeps one; a route whose answer is the same for everyone says so itself
+    // (its writeHead's cache-control replaces this one: the labels, the analysis room's and explorer's files).
+    res.setHeader('cache-control', 'no-store');
     // A stopping server answers nothing new, and says so: a keep-alive connection may still carry a request to it.
     if (closing) {
       res.setHeader('connection', 'close');

@@ -159,7 +159,13 @@ describe('export', () => {
 
   it('refuses without a token, without read, or for an unknown kind', async () => {
     expect((await get('/export/residents.csv?within=623021200201')).status).toBe(401);
-    expect((await get('/export/residents.csv?within=623021200201', await hub.token({ jurisdiction: '62', scopes: ['report'] }))).status).toBe(403);
+    const reportOnly = await get('/export/residents.csv?within=623021200201', await hub.token({ jurisdiction: '62', scopes: ['report'] }));
+    expect(reportOnly.status).toBe(403);
+    // The scope it lacks, as the change feed and GraphQL name it.
+    expect(((await reportOnly.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toEqual({
+      code: 'FORBIDDEN',
+      scope: 'read',
+    });
     expect((await get('/export/secrets.csv?within=623021', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(404);
     expect((await get('/export/disputes.ndjson?within=6230x', await hub.token({ jurisdiction: '623021', scopes: ['read'] }))).status).toBe(400);
     // No within at all: said so, with an example from the caller's own jurisdiction.
@@ -168,6 +174,46 @@ describe('export', () => {
     const body = (await none.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors[0]!.message).toMatch(/^请用 within 给出导出范围.*\?within=623021。$/);
+    // A report without within is told the same way, not that "" is no division code.
+    const report = await get('/reports/population.csv?level=village', await hub.token({ jurisdiction: '623021', scopes: ['report'] }));
+    expect(report.status).toBe(400);
+    const said = ((await report.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(said.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'within' });
+    expect(said.message).toMatch(/^请用 within 给出报表范围：一个区划代码.*\?within=623021。$/);
+  });
+
+  it('answers every download, the change feed and GraphQL with cache-control: no-store: they carry personal data', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'pii', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    const noStore = async (res: Response, what: string, status = 200) => {
+      expect(res.status, what).toBe(status);
+      expect(res.headers.get('cache-control'), what).toBe('no-store');
+      await res.arrayBuffer();
+    };
+    for (const path of [
+      '/export/residents.csv?within=623021200201',
+      '/export/residents.xlsx?within=623021200201',
+      '/export/households.ndjson?within=623021200201',
+      '/changes.ndjson?within=623021200201&limit=5',
+      '/reports/population.csv?within=623021200&level=village',
+    ])
+      await noStore(await get(path, t), path);
+    // Refusals too: they quote what was asked for.
+    await noStore(await get('/export/residents.csv?within=623021100', t), 'export outside', 403);
+    await noStore(await get('/changes.ndjson?limit=0', t), 'feed limit', 400);
+    // GraphQL answers at the gateway: POST and GET, data and errors, and a request refused before GraphQL runs.
+    const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${t}` }) =>
+      fetch(hub.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    await noStore(await post({ query: '{ village(code: "623021200201") { residents(first: 2) { nodes { idNumber phone } } } }' }), 'POST');
+    await noStore(await post({ query: '{ village(code: "623021100001") { name } }' }), 'POST forbidden');
+    await noStore(await post({ query: '{ nope }' }), 'POST invalid', 400);
+    await noStore(await post({ query: '{ __typename }' }, {}), 'POST without a token', 401);
+    const query = encodeURIComponent('{ village(code: "623021200201") { residents(first: 2) { nodes { idNumber } } } }');
+    await noStore(await fetch(`${hub.gatewayUrl}?query=${query}`, { headers: { authorization: `Bearer ${t}` } }), 'GET');
+    await noStore(await fetch(hub.gatewayUrl, { headers: { authorization: `Bearer ${t}` } }), 'GET without a query', 400);
+    // What is the same for every caller keeps its own caching.
+    expect((await get('/labels.json', t)).headers.get('cache-control')).toBe('private, max-age=3600');
+    expect((await fetch(new URL('/app', origin))).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('exports a grid for a grid’s own caller, and says why mediation bodies are not kept by grid', async () => {

@@ -360,6 +360,14 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
       throw badParameter('level', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });
     }
     const language = preferredLanguage(req.headers['accept-language']);
+    if (!q.get('within')) {
+      // Said as an export says it; the example is the caller's own division, cut to the level asked for.
+      const example = caller.jurisdiction === '*' ? '62' : caller.jurisdiction.slice(0, CHILD_LEN[level]);
+      throw badParameter('within', {
+        zh: `请用 within 给出报表范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位或村 12 位），如 ?within=${example}。`,
+        en: `Give the division to report on with within: a code of 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits, e.g. ?within=${example}.`,
+      });
+    }
     let within: string;
     let period: { from: string; to: string } | undefined;
     try {

@@ -100,7 +100,9 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         en: `Exports: /export/<${EXPORT_KINDS.join('|')}>.<csv|ndjson|xlsx>?within=<code>`,
       });
     }
-    if (!hasScope(caller, 'read')) throw new HttpError(403, 'FORBIDDEN', { zh: `导出需要${scopeNamed('read')}权限。`, en: 'Exports need the "read" scope.' });
+    if (!hasScope(caller, 'read')) {
+      throw new HttpError(403, 'FORBIDDEN', { zh: `导出需要${scopeNamed('read')}权限。`, en: 'Exports need the "read" scope.' }, { scope: 'read' });
+    }
     const department = departmentReadRefusal(caller, m[1]!, true, kind.zh);
     if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
     const params = routeParams(url, ['within', 'headers']);
