@@ -261,13 +261,25 @@ export function parameterError(err: unknown): HttpError {
 }
 
 /**
+ * A streamed answer's client closed its connection before the answer ended (a download piped into `head`, a page
+ * left): not a failure of the hub. The route stops on it and releases what it holds; it is logged at info, without
+ * a stack, not as an error.
+ */
+export class ClientGone extends Error {
+  constructor(cause?: unknown) {
+    super('the client went away', cause === undefined ? undefined : { cause });
+    this.name = 'ClientGone';
+  }
+}
+
+/**
  * Writes one chunk of a streamed response, waiting while the client is slow.
- * A client that has gone away ends the wait with an error, so the producer
+ * A client that has gone away ends the wait with ClientGone, so the producer
  * stops and releases what it holds (a database connection) instead of
  * waiting for a drain that never comes.
  */
 export async function writeChunk(res: ServerResponse, chunk: string | Uint8Array): Promise<void> {
-  if (res.destroyed) throw new Error('the client went away');
+  if (res.destroyed) throw new ClientGone();
   if (res.write(chunk)) return;
   await new Promise<void>((resolve) => {
     const done = () => {
@@ -278,7 +290,13 @@ export async function writeChunk(res: ServerResponse, chunk: string | Uint8Array
     res.on('drain', done);
     res.on('close', done);
   });
-  if (res.destroyed) throw new Error('the client went away');
+  if (res.destroyed) throw new ClientGone();
+}
+
+/** Whether a failure is, or was caused by, the client going away (ClientGone somewhere in its chain of causes). */
+function clientWentAway(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof ClientGone) return true;
+  return false;
 }
 
 /** The language of the request `res` answers (platform/language.ts). */
@@ -540,9 +558,15 @@ export async function listen<C extends BaseContext, A = unknown>(opts: HttpOptio
       answering.set(answered, res);
       void answered.then(() => answering.delete(answered));
       work.catch((thrown: unknown) => {
+        if (clientWentAway(thrown)) {
+          // The client closed its connection early (read a download's first bytes, or gave up): nothing failed here.
+          log.info({ route: path, path: url.pathname }, 'client went away before its answer ended');
+          res.destroy();
+          return;
+        }
         if (res.headersSent) {
           // Past its status line an answer cannot become an error: it is cut off, and the operator reads why here.
-          log.error({ err: thrown }, 'route failed after its answer began');
+          log.error({ err: thrown, route: path }, 'route failed after its answer began');
           res.destroy();
           return;
         }

@@ -127,6 +127,33 @@ describe('logs', () => {
     expect(services).toEqual(new Set(['gateway', 'county', 'township']));
   });
 
+  it('log a download its client closes early at info, naming the route, with no error and no stack', async () => {
+    // `curl …/export/residents.xlsx | head -c 300`: the client reads the first bytes and closes the connection.
+    const requestId = 'log-test-early-close-1';
+    const reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read'], subject: 'log-test-downloader' });
+    const controller = new AbortController();
+    const res = await fetch(new URL(`/export/residents.xlsx?within=${COUNTY}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${reader}`, 'x-request-id': requestId },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const first = await res.body!.getReader().read();
+    expect(first.value!.length).toBeGreaterThan(0);
+    controller.abort();
+    const mine = () => parsed().filter((l) => l.requestId === requestId);
+    const gone = (service: string) => mine().find((l) => l.service === service && /went away|failed after its answer began/.test(String(l.msg)));
+    // The gateway sees its client leave, then the village subgraph sees the gateway's request to it end.
+    for (let waited = 0; !(gone('gateway') && gone('village')) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(mine().filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
+    for (const [service, route] of [
+      ['gateway', '/export/*'],
+      ['village', '/export/*'],
+    ] as const) {
+      expect(gone(service), service).toMatchObject({ level: 'info', route, path: '/export/residents.xlsx' });
+      expect(gone(service)!.err, service).toBeUndefined();
+    }
+  }, 60_000);
+
   it('scrub ID numbers, phones and tokens from free text, and redact fields that name them', () => {
     const before = lines.length;
     const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';

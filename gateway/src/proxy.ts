@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { quote } from '../../domain/errors.ts';
 import { ROUTER_HEADER } from '../../platform/auth.ts';
 import { preferredLanguage } from '../../platform/language.ts';
-import { HttpError, methodNotAllowed, sendJson, writeChunk } from '../../platform/http.ts';
+import { ClientGone, HttpError, methodNotAllowed, sendJson, writeChunk } from '../../platform/http.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { forwardedRequestId } from './limits.ts';
 import { log } from '../../platform/log.ts';
@@ -64,7 +64,7 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
       signal: controller.signal,
       ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
     }).catch((e: unknown) => {
-      if (res.destroyed) throw e;
+      if (res.destroyed) throw new ClientGone(e);
       const correlationId = crypto.randomUUID();
       log.error({ err: e, operation, requestId, correlationId }, 'the village subgraph did not answer');
       throw new HttpError(
@@ -88,10 +88,15 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
     });
     res.writeHead(200, { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream', ...Object.fromEntries(passed) });
     const reader = upstream.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      await writeChunk(res, value);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await writeChunk(res, value);
+      }
+    } catch (e) {
+      // The upstream read is aborted only when the client's connection closed: the client left, the subgraph did not fail.
+      throw controller.signal.aborted && !(e instanceof ClientGone) ? new ClientGone(e) : e;
     }
     res.end();
   };

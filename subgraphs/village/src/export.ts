@@ -138,6 +138,12 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson');
     const pool = await nativePool(orm);
     const client = await pool.connect();
+    /**
+     * Set while the COPY's rows are being read. A COPY stopped part-way (the client went away) keeps its connection
+     * in copy mode: a rollback sent then waits behind rows no one reads, for good, holding the connection and its
+     * snapshot. Such a connection is closed instead, which ends its transaction.
+     */
+    let copying = false;
     try {
       if (pii && (kind.recordType || kind.linkedPeople)) {
         // Unmasked personal data leaves the hub: recorded first, naming every record the export writes, read on the
@@ -182,6 +188,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
         'content-disposition': `attachment; filename="${m[1]}-${within}.${format}"`,
         ...(at?.seq && at.id ? { 'x-change-cursor': changeCursor(at as { seq: string; id: string }) } : {}),
       });
+      copying = true;
       const stream = client.query(copyTo(copy.text));
       if (format === 'xlsx') {
         await writeSheet(res, stream, kind, headers);
@@ -191,14 +198,15 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           await writeChunk(res, chunk);
         }
       }
+      copying = false;
       res.end();
       await nativeCommit(client);
     } catch (e) {
-      await nativeRollback(client).catch(() => {});
+      if (!copying) await nativeRollback(client).catch(() => {});
       if (res.headersSent) res.destroy();
       throw e;
     } finally {
-      client.release();
+      client.release(copying);
     }
   };
 }
