@@ -17,8 +17,8 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { commandArgs } from './lib/args.ts';
+import { join } from 'node:path';
+import { commandArgs, userPath } from './lib/args.ts';
 import pg from 'pg';
 import { chinaDay } from '../domain/china-day.ts';
 import { importPrivateKey, mintCallerToken, ROUTER_HEADER } from '../platform/auth.ts';
@@ -235,7 +235,7 @@ async function startAgainst(dir: string): Promise<{ url: string; villageDb?: str
   };
 }
 const againstLabel = values.against ? `other checkout (${values.against})` : '';
-const against = values.against ? await startAgainst(resolve(values.against)) : undefined;
+const against = values.against ? await startAgainst(userPath(values.against)) : undefined;
 const admin = /administrator[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const report = /report-only tool[^\n]*\n\s+(\S+)/.exec(hub.output())![1]!;
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;

@@ -1,10 +1,12 @@
 /**
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
+ *                     [--encoding utf-8|gb18030|gbk] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
  * grid-staff, mediation-committees, mediators.
- * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected.
+ * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected. The gateway is --url, else
+ * HUB_URL, else http://127.0.0.1:$GATEWAY_PORT (4000); only its origin is used. Paths are read against the folder npm
+ * was run in (INIT_CWD). gbk, cp936 and gb2312 are read as GB18030, which holds them.
  * Without --encoding, the file is first read through to tell UTF-8 from GB18030 (all of it, where the hub would look
  * at its first 64 kB), and sent declared so. The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
  * (line, field, code, reason, rule), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
@@ -13,14 +15,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { csvCell, wholeFileEncoding } from '../platform/tabular.ts';
-import { commandArgs } from './lib/args.ts';
+import { commandArgs, userPath } from './lib/args.ts';
 
 const USAGE =
-  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
+  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030|gbk] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
   'kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes, grid-staff, mediation-committees, mediators';
 const { values, positionals } = commandArgs(
   'npm run import',
@@ -63,7 +64,7 @@ if (!token)
       'a caller token with the "write" scope is required: --token or HUB_TOKEN (mint one with npm run token)',
     ),
   );
-const path = resolve(file);
+const path = userPath(file);
 let stat;
 try {
   stat = statSync(path);
@@ -106,7 +107,7 @@ type ImportEvent =
   | ({ type: 'done' } & Record<string, unknown>)
   | { type: 'error'; code: string; message: string; committedLine?: number };
 
-const rejectsPath = values.rejects ?? `${path}.rejects.csv`;
+const rejectsPath = values.rejects !== undefined ? userPath(values.rejects) : `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
 rejects.write('\uFEFFline,field,code,reason,rule\n');
 let rest = '';

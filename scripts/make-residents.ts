@@ -17,7 +17,7 @@ import { gridCounts, readDivisions } from '../domain/divisions.ts';
 import { DEFAULT_MIX, mobile, personName, surnameFor } from '../seed/shared/names.ts';
 import { Random } from '../seed/shared/random.ts';
 import { csvCell } from '../platform/tabular.ts';
-import { commandArgs } from './lib/args.ts';
+import { commandArgs, userPath } from './lib/args.ts';
 
 const { values } = commandArgs(
   'npm run make-residents',
@@ -37,6 +37,7 @@ if (!values.out) {
   console.error('make-residents: --out <file> is required');
   process.exit(1);
 }
+const outPath = userPath(values.out);
 const rows = Number(values.rows);
 const badShare = Number(values.bad);
 const villages = readDivisions('villages', [values.county]).map((v) => v.code);
@@ -60,7 +61,7 @@ const DAY = 86_400_000;
 const FIRST = Date.UTC(1940, 0, 1);
 const today = chinaDay();
 const DAYS = 80 * 365;
-const out = createWriteStream(values.out);
+const out = createWriteStream(outPath);
 const gb = values.encoding === 'gb18030';
 const bad: Record<number, string> = {};
 const header = ['id_number', 'name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code'];
@@ -103,5 +104,5 @@ for (let i = 0; i < rows; i++) {
 }
 await flush();
 await new Promise((res) => out.end(res));
-if (badShare > 0) writeFileSync(`${values.out}.bad.json`, JSON.stringify(bad));
-console.log(JSON.stringify({ out: values.out, rows, bad: Object.keys(bad).length, encoding: values.encoding, format: values.format }));
+if (badShare > 0) writeFileSync(`${outPath}.bad.json`, JSON.stringify(bad));
+console.log(JSON.stringify({ out: outPath, rows, bad: Object.keys(bad).length, encoding: values.encoding, format: values.format }));

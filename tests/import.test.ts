@@ -177,6 +177,53 @@ describe('bulk import', () => {
     expect(rows.some((x) => /[\u4e00-\u9fff]/.test(x.name))).toBe(true);
   }, 30_000);
 
+  it('takes gbk, cp936 and gb2312 as names of the GB18030 file they are, over HTTP and on the command line', async () => {
+    const gb = await makeResidents('gbk.csv', ['--rows', '50', '--id-county', '659111', '--seed', 'gbk', '--encoding', 'gb18030']);
+    for (const name of ['gbk', 'CP936', 'GB2312']) {
+      const res = await fetch(new URL(`/import/residents?dryRun=true&encoding=${name}`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: readFileSync(gb),
+      });
+      expect(res.status, name).toBe(200);
+      expect(JSON.parse((await res.text()).trim().split('\n').at(-1)!), name).toMatchObject({ type: 'done', inserted: 50, rejected: 0 });
+    }
+    expect((await importFile('residents', gb, ['--encoding', 'GBK', '--dry-run'])).done).toMatchObject({ dryRun: true, inserted: 50, rejected: 0 });
+    // A name it does not know is refused with the list of those it does.
+    const refused = await fetch(new URL('/import/residents?dryRun=true&encoding=big5', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'en' },
+      body: readFileSync(gb),
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', argument: 'encoding' },
+      message: 'encoding must be utf-8, gb18030 (or gbk, cp936, gb2312, all read as GB18030) or auto.',
+    });
+  }, 30_000);
+
+  it('reads the paths it is given in the folder npm was run from (INIT_CWD), not the project root npm starts it in', async () => {
+    const folder = mkdtempSync(join(dir, 'sub-'));
+    const env = { ...process.env, INIT_CWD: folder };
+    await run(NODE, ['scripts/make-residents.ts', '--out', 'phones.csv', '--rows', '60', '--bad', '0.2', '--id-county', '659112', '--seed', 'cwd'], { env });
+    expect(existsSync(join(folder, 'phones.csv'))).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(join(folder, 'phones.csv.bad.json'), 'utf8'))).length).toBeGreaterThan(0);
+    const { stdout } = await run(
+      NODE,
+      ['scripts/import.ts', 'residents', 'phones.csv', '--token', token, '--url', gateway(), '--lang', 'en', '--dry-run', '--rejects', 'phones-rejects.csv'],
+      { env },
+    );
+    const done = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(done).toMatchObject({ type: 'done', dryRun: true, rejectsFile: join(folder, 'phones-rejects.csv') });
+    expect(done.rejected).toBeGreaterThan(0);
+    expect(readFileSync(join(folder, 'phones-rejects.csv'), 'utf8')).toMatch(/^\uFEFFline,field,code,reason,rule\n/);
+    // Without --rejects, the rejects go beside the file, in that folder too.
+    const beside = await run(NODE, ['scripts/import.ts', 'residents', 'phones.csv', '--token', token, '--url', gateway(), '--lang', 'en', '--dry-run'], {
+      env,
+    });
+    expect(JSON.parse(beside.stdout.trim().split('\n').at(-1)!).rejectsFile).toBe(join(folder, 'phones.csv.rejects.csv'));
+  }, 60_000);
+
   it('reads a GB18030 file whose first 64 kB are ASCII: the command tells from the whole file; undeclared, the hub names the line', async () => {
     // A county system's export of houses: codes and numbers only, then one row whose use was edited to 自住 and the
     // file saved as GB18030 with CRLF line ends.
@@ -265,6 +312,14 @@ describe('bulk import', () => {
     expect(rejects).toMatch(/3,address_number,BAD_USER_INPUT,address_number names no address in this village/);
     // Named by the household's number, which repeats, not by the grid both rows name.
     expect(rejects).toMatch(/4,number,\w+,repeats the key of line 2/);
+    // A head named by an ID number no one in the jurisdiction has: the reject says which number.
+    const nobody = makeCitizenId('659111', '1980-01-01', 1);
+    writeFileSync(households, `grid_code,number,head_id_number\n${grid},IMP-H1,${nobody}\n`);
+    const head = await importFile('households', households, ['--dry-run']);
+    expect(head.done).toMatchObject({ rejected: 1 });
+    expect(readFileSync(head.done.rejectsFile, 'utf8')).toContain(
+      `2,head_id_number,NOT_FOUND,"head_id_number names no resident in your jurisdiction; got ""${nobody}""",refUnknown`,
+    );
 
     const teams = join(dir, 'teams.csv');
     writeFileSync(teams, `grid_code,external_id,name,kind\n${grid},T-1,导入红袖标队,red_armband\n${grid},T-2,导入队,SPACESHIP\n`);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
@@ -17,4 +18,13 @@ export function commandArgs<O extends NonNullable<ParseArgsConfig['options']>>(c
     console.error(`${command}: ${(e as Error).message}\n\n${usage}`);
     process.exit(2);
   }
+}
+
+/**
+ * A file path given on a command's line, read against the folder the user ran the command in: `npm run` starts a
+ * script in the project's root and names the user's folder in INIT_CWD, so `npm run import -- residents phones.csv`
+ * in a sub-folder means that sub-folder's phones.csv. Run with node itself (no INIT_CWD), the working folder.
+ */
+export function userPath(path: string): string {
+  return resolve(process.env.INIT_CWD || process.cwd(), path);
 }

@@ -50,7 +50,7 @@ import {
 import { scopeNamed } from '../../../../domain/labels.ts';
 
 /**
- * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030&dryRun=true|false
+ * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030|gbk&dryRun=true|false
  * with the file as the body (reached through the gateway for `write`
  * callers). The body is read as it arrives; good rows are written in batches,
  * one transaction each, which also records how far the job got and the lines
@@ -121,6 +121,12 @@ const ROW_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN
 /** The file columns of a kind that take true or false (a mediator's full_time). */
 const BOOLEAN_COLUMNS = (kind: ImportKind) => new Set(kind.stage.flatMap(([c, t]) => (t === 'boolean' && kind.columns.includes(c) ? [c] : [])));
 
+/**
+ * Names a Chinese file's encoding goes by, all read by the GB18030 decoder: GBK (Windows code page 936) and GB2312
+ * are subsets of GB18030, so a file in any of them reads the same as GB18030.
+ */
+const GB18030_NAMES = new Set(['gb18030', 'gbk', 'cp936', 'gb2312']);
+
 /** A row's typed validation error as (field, reason in the import's language, code); anything else is a bug and is rethrown. */
 function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
   if (e instanceof GraphQLError && ROW_CODES.has(String(e.extensions.code))) {
@@ -159,9 +165,13 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   if (format !== 'csv' && format !== 'ndjson') {
     throw badParameter('format', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
   }
-  const enc = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
+  const named = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
+  const enc = named && GB18030_NAMES.has(named) ? 'gb18030' : named;
   if (enc && enc !== 'utf-8' && enc !== 'gb18030' && enc !== 'auto') {
-    throw badParameter('encoding', { zh: 'encoding 应为 utf-8、gb18030 或 auto。', en: 'encoding must be utf-8, gb18030 or auto.' });
+    throw badParameter('encoding', {
+      zh: 'encoding 应为 utf-8、gb18030（gbk、cp936、gb2312 亦可，均按 GB18030 读取）或 auto。',
+      en: 'encoding must be utf-8, gb18030 (or gbk, cp936, gb2312, all read as GB18030) or auto.',
+    });
   }
   const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) {

@@ -26,6 +26,7 @@ import {
   changedSql,
   earlierLineShares,
   givenSql,
+  reasonWithValue,
   rowWriter,
   staleVersionCheck,
   underageSql,
@@ -135,11 +136,19 @@ export function refChecks(r: Ref): RowCheck[] {
   }
   if (r.byKey) {
     out.push(
-      {
-        rule: r.key === 'id_number' ? refUnknown(r.byKey, r.what, r.argument) : refElsewhere(r.byKey, r.what, r.argument),
-        bad: `x.${f}_given and x.${f}_key_in is not null and x.${f}_by_key is null`,
-        when: some(r.byKey),
-      },
+      r.key === 'id_number'
+        ? {
+            // A person named by ID number: the reject repeats the number (a file names many people in one row's columns).
+            rule: refUnknown(r.byKey, r.what, r.argument),
+            bad: `x.${f}_given and x.${f}_key_in is not null and x.${f}_by_key is null`,
+            reason: reasonWithValue(refUnknown(r.byKey, r.what, r.argument), `x.${f}_key_in`),
+            when: some(r.byKey),
+          }
+        : {
+            rule: refElsewhere(r.byKey, r.what, r.argument),
+            bad: `x.${f}_given and x.${f}_key_in is not null and x.${f}_by_key is null`,
+            when: some(r.byKey),
+          },
       {
         rule: refMismatch(r.byKey, r.column, r.what, r.argument),
         bad: `x.${f}_given and x.${f}_id_in is not null and x.${f}_by_key is not null and x.${f}_id_in <> x.${f}_by_key`,

@@ -69,6 +69,17 @@ export function holderReason(rule: Rule, holder: (name: string, id: string) => S
   return `(select jsonb_build_object('zh', ${text('zh')}, 'en', ${text('en')}) ${from} order by w.id limit 1)`;
 }
 
+/**
+ * SQL over `x`: a reject's reason (`RowCheck.reason`) with the value the row gave (`value`, SQL text) after the rule's
+ * words, so a file's reader finds which of its numbers named no one without looking the line up; null when the row
+ * gave none. The caller sent that value itself, so it is echoed whole, as a field rule's reason quotes it.
+ */
+export function reasonWithValue(rule: Rule, value: string): string {
+  const zh = [sqlText(`${rule.field} ${rule.reason.zh}，收到的是“`), value, sqlText('”')].join(' || ');
+  const en = [sqlText(`${rule.field} ${rule.reason.en}; got "`), value, sqlText('"')].join(' || ');
+  return `case when ${value} is null then null else jsonb_build_object('zh', ${zh}, 'en', ${en}) end`;
+}
+
 export interface RowKind {
   /** Statement names: `<name>.rows`, `<name>.write`, `import.<name>.…`. */
   name: string;
