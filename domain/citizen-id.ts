@@ -161,19 +161,43 @@ export function parsePhone(raw: string, name = 'phone'): string {
     );
   }
   const p = phoneDigits(raw);
-  // A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
-  // starts with 2–9 (0 begins a long-distance call and 1 the special services).
-  if (!/^(1[3-9]\d{9}|0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7})$/.test(p)) {
+  if (!MOBILE.test(p) && !LANDLINE.test(p)) {
+    const why = LANDLINE.test(`0${p}`)
+      ? // A landline whose trunk 0 a spreadsheet dropped, reading the column as a number (0941 2037872 → 9412037872).
+        {
+          hint: {
+            zh: `开头的 0 可能被表格程序去掉了（把该列当成了数字）：是否为 0${p}？请把该列设为文本格式后重新填写。`,
+            en: ` Its leading 0 was probably dropped by a spreadsheet that read the column as a number: is it 0${p}? Set the column to text and type it again.`,
+          },
+          rule: 'phoneLeadingZero',
+        }
+      : LOCAL_FROM_0_OR_1.test(p)
+        ? {
+            hint: {
+              zh: `区号后的本地号码须以 2–9 开头（0 开头是长途，1 开头是特服号码）。`,
+              en: ` The local number after the area code starts with 2–9 (0 begins a long-distance call, 1 a special service).`,
+            },
+            rule: 'phoneFormat',
+          }
+        : { hint: { zh: '', en: '' }, rule: 'phoneFormat' };
     throw badInput(
       {
-        zh: `${name}“${quote(raw)}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。`,
-        en: `${name} "${quote(raw)}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.`,
+        zh: `${name}“${quote(raw)}”既不是大陆手机号码（13–19 开头的 11 位数字），也不是带区号的固定电话。${why.hint.zh}`,
+        en: `${name} "${quote(raw)}" is not a mainland mobile (11 digits starting 13–19) or landline with area code.${why.hint.en}`,
       },
-      { argument: name },
+      { argument: name, rule: why.rule },
     );
   }
   return p;
 }
+
+const MOBILE = /^1[3-9]\d{9}$/;
+/**
+ * A landline: area code 010 or 02x (three digits) or 03xx–09xx (four), then a local number of 7 or 8 digits that
+ * starts with 2–9 (0 begins a long-distance call and 1 the special services).
+ */
+const LANDLINE = /^0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}$/;
+const LOCAL_FROM_0_OR_1 = /^0(?:10|2\d|[3-9]\d{2})[01]\d{6,7}$/;
 
 /**
  * A value as an export without the `pii` scope shows it (623021********375X, 185****5284): the file was exported

@@ -417,6 +417,10 @@ describe('citizen ID numbers (GB 11643)', () => {
     expect(english(() => parseCitizenId('623021197308102000'))).toMatch(/check character .*rounded by a spreadsheet/);
     for (const raw of ['0000-0000000', '0931-1234567', '0123456789', '12345678901', '0931-812345'])
       expect(english(() => parsePhone(raw))).toContain('is not a mainland mobile');
+    // What a spreadsheet does to a landline typed as a number: the 0 is gone, and the refusal says which number it was.
+    expect(english(() => parsePhone('9412037872'))).toContain('is it 09412037872?');
+    expect(english(() => parsePhone('09411989091'))).toContain('The local number after the area code starts with 2–9');
+    expect(english(() => parsePhone('0931-812345'))).not.toContain('local number');
   });
 
   it('masks ID numbers and phones', () => {
