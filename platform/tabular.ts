@@ -291,6 +291,8 @@ export async function* csvRecords(
   labels: ReadonlyMap<string, string> = new Map(),
   /** Filled with the columns the header named by a label: the column → the label as written (id_number → 身份证号). */
   written?: Map<string, string>,
+  /** Header names the sender asked to leave out (a register's 序号 or 备注): their cells are read as no column's. */
+  ignore: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<SourceRecord[]> {
   let header: string[] | null = null;
   let field = '';
@@ -335,6 +337,8 @@ export async function* csvRecords(
       }
       header = row.map((h) => {
         const name = h.trim();
+        // An empty name is no column: the cells under it are read as none (as a sheet's blank header cell is).
+        if (ignore.has(name) || ignore.has(name.toLowerCase())) return '';
         const key = labels.get(name);
         if (key !== undefined) written?.set(key, name);
         return key ?? name.toLowerCase();
@@ -354,9 +358,10 @@ export async function* csvRecords(
         const labelOf = new Map<string, string>();
         for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
         const zhColumns = known.map((k) => (labelOf.has(k) ? `${labelOf.get(k)}（${k}）` : k)).join('、');
+        const left = unknown.map((u) => encodeURIComponent(u)).join(',');
         throw new TabularError({
-          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。`,
-          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}.`,
+          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${unknown.map(quote).join(',')}）。`,
+          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${unknown.map(quote).join(',')}).`,
         });
       }
       // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
@@ -486,6 +491,8 @@ export async function* ndjsonRecords(
   lists: ReadonlySet<string> = new Set(['tags', 'parties']),
   /** Fields that take true or false: a JSON boolean anywhere else is refused, not stored as the text "true". */
   flags: ReadonlySet<string> = new Set(),
+  /** Member names the sender asked to leave out, as a CSV header's (`csvRecords`). */
+  ignore: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<SourceRecord[]> {
   let line = 0;
   let first = true;
@@ -509,7 +516,7 @@ export async function* ndjsonRecords(
     if (!obj || typeof obj !== 'object' || Array.isArray(obj))
       return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' } } };
     const fields: Record<string, string | null> = {};
-    const members = Object.entries(obj as Record<string, unknown>);
+    const members = Object.entries(obj as Record<string, unknown>).filter(([k]) => !ignore.has(k) && !ignore.has(k.toLowerCase()));
     // Unknown names first: past them every name is one of the kind's few, so looking for a repeat stays cheap.
     const unknown = members.find(([k]) => !known.includes(k.toLowerCase()));
     if (unknown) {

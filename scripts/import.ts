@@ -1,7 +1,7 @@
 /**
  * Bulk import through the running hub's gateway:
  *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030|gbk] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
+ *                     [--encoding utf-8|gb18030|gbk] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
  * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected. The gateway is --url, else
@@ -21,7 +21,7 @@ import { csvCell, wholeFileEncoding } from '../platform/tabular.ts';
 import { commandArgs, userPath } from './lib/args.ts';
 
 const USAGE =
-  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030|gbk] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
+  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030|gbk] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
   'kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes, grid-staff, mediation-committees, mediators';
 const { values, positionals } = commandArgs(
   'npm run import',
@@ -31,6 +31,7 @@ const { values, positionals } = commandArgs(
     url: { type: 'string' },
     format: { type: 'string' },
     encoding: { type: 'string' },
+    ignore: { type: 'string' },
     job: { type: 'string' },
     rejects: { type: 'string' },
     batch: { type: 'string' },
@@ -82,6 +83,7 @@ url.searchParams.set('format', format);
 const encoding = values.encoding ?? (await wholeFileEncoding(createReadStream(path)).catch(() => fail(say(`无法读取 ${path}`, `cannot read ${path}`))));
 if (encoding) url.searchParams.set('encoding', encoding);
 if (values.batch) url.searchParams.set('batch', values.batch);
+if (values.ignore) url.searchParams.set('ignore', values.ignore);
 // Every rule and write runs and is rolled back: the rejects and counts of a real run, nothing kept.
 if (values['dry-run']) url.searchParams.set('dryRun', 'true');
 

@@ -919,6 +919,36 @@ audit-3,${committee},审计甲,false,${known}
     const cols = await post('/import/residents', 'id_number,name,shoe_size\n');
     expect(cols.status).toBe(400);
     expect((await cols.json()).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/shoe_size/) });
+    // A register's own columns (序号, 备注) are refused by name, with how to leave them out; left out, the rest is read.
+    const register = (n: number) =>
+      `序号,身份证号,姓名,民族,人口类别,网格代码,备注\n1,${makeCitizenId('659001', '1990-01-01', n)},李四,汉族,REGISTERED,623022100001001,新迁入\n`;
+    const refused = await post('/import/residents?dryRun=true', register(4));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors[0].message).toMatch(/未知的列：“?序号”?、“?备注”?.*\?ignore=%E5%BA%8F%E5%8F%B7,%E5%A4%87%E6%B3%A8（命令行 --ignore/);
+    const ignored = await post(`/import/residents?ignore=${encodeURIComponent('序号，备注')}`, register(4));
+    expect(ignored.status).toBe(200);
+    expect(
+      (await ignored.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .at(-1),
+    ).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
+    const file = join(dir, 'register.csv');
+    writeFileSync(file, register(6));
+    expect((await importFile('residents', file, ['--ignore', '序号,备注'])).done).toMatchObject({ inserted: 1, rejected: 0 });
+    const ndjson = await fetch(new URL('/import/residents?ignore=row_no', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify({ row_no: 1, id_number: makeCitizenId('659001', '1990-01-01', 8), name: '王五', ethnicity: '汉族', residency: 'REGISTERED', grid_code: '623022100001001' })}\n`,
+    });
+    expect(
+      (await ndjson.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .at(-1),
+    ).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
     // The header names the record a row changes (id or id_number); a row may leave out what it does not change,
     // but a new resident needs every required field.
     const noKey = await post('/import/residents', 'name,phone\n张三,13800001111\n');

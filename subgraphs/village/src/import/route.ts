@@ -50,7 +50,7 @@ import {
 import { scopeNamed } from '../../../../domain/labels.ts';
 
 /**
- * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030|gbk&dryRun=true|false
+ * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030|gbk&dryRun=true|false&ignore=<columns>
  * with the file as the body (reached through the gateway for `write`
  * callers). The body is read as it arrives; good rows are written in batches,
  * one transaction each, which also records how far the job got and the lines
@@ -142,8 +142,14 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
   throw e;
 }
 
-function options(url: URL, req: IncomingMessage): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean } {
-  const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun']);
+/** At most this many columns to leave out, each 1–100 characters. */
+const MAX_IGNORED = 50;
+
+function options(
+  url: URL,
+  req: IncomingMessage,
+): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean; ignore: ReadonlySet<string> } {
+  const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun', 'ignore']);
   const type = String(req.headers['content-type'] ?? '');
   // A browser form's upload (curl -F) wraps the file in parts the import would read as its header row.
   if (/^\s*multipart\//i.test(type)) {
@@ -185,7 +191,19 @@ function options(url: URL, req: IncomingMessage): { format: Format; encoding?: E
   if (dry !== null && dry !== 'true' && dry !== 'false') {
     throw badParameter('dryRun', { zh: 'dryRun 应为 true 或 false。', en: 'dryRun must be true or false.' });
   }
-  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true' };
+  // Columns a register carries that no kind takes (序号, 备注), named as the header writes them: comma-separated, the
+  // Chinese comma and 、 too, as a person types a list.
+  const ignored = (p.get('ignore') ?? '')
+    .split(/[,，、]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (ignored.length > MAX_IGNORED || ignored.some((c) => c.length > 100)) {
+    throw badParameter('ignore', {
+      zh: `ignore 应为以逗号分隔的列名，至多 ${MAX_IGNORED} 个，每个不超过 100 个字符。`,
+      en: `ignore must be column names separated by commas, at most ${MAX_IGNORED}, each at most 100 characters.`,
+    });
+  }
+  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true', ignore: new Set(ignored) };
 }
 
 /** Opens (or resumes) a job; a finished one starts over. */
@@ -571,8 +589,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     };
     const records =
       opts.format === 'csv'
-        ? csvRecords(text, kind.columns, headerLabels(name, kind), written)
-        : ndjsonRecords(text, kind.columns, undefined, BOOLEAN_COLUMNS(kind));
+        ? csvRecords(text, kind.columns, headerLabels(name, kind), written, opts.ignore)
+        : ndjsonRecords(text, kind.columns, undefined, BOOLEAN_COLUMNS(kind), opts.ignore);
     const pool = await nativePool(orm);
     const leave = await takeTurn();
     const clients: PoolClient[] = [];
