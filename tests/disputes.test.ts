@@ -688,6 +688,40 @@ describe('a dispute’s whole life across levels', () => {
     }
   });
 
+  it('finds a case by a party’s name, a resident’s or not, at the village and the township’s desk', async () => {
+    const stamp = Date.now();
+    const outsider = `邻村牧户马某${stamp}`;
+    const r = await report(`party-${stamp}`, villageToken, '草场纠纷', (ps) => [...ps.slice(0, 2), { name: outsider, role: 'THIRD_PARTY' }]);
+    expect(r.errors).toBeUndefined();
+    const d = r.data!.reportDispute;
+    const township = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
+    const found = async (filter: string, token = villageToken) => {
+      const got = await hub.queryAs<{ township: { villageDisputes: Nodes<{ id: string }> } }>(
+        token,
+        `{ township(code: "623021200") { villageDisputes(first: 50, filter: { ${filter} }) { nodes { id } } } }`,
+      );
+      expect(got.errors, filter).toBeUndefined();
+      return got.data!.township.villageDisputes.nodes.map((n) => n.id);
+    };
+    // Part of the name, as a clerk types it; the summary does not hold it.
+    expect(await found(`party: "马某${stamp}"`, township)).toEqual([d.id]);
+    expect(await found(`search: "马某${stamp}"`, township)).toEqual([]);
+    // A resident party by the name the case gives them.
+    const resident = d.parties.find((p) => p.role === 'APPLICANT')!.name;
+    expect(await found(`party: "${resident}", caseNumber: "${d.caseNumber}"`, township)).toEqual([d.id]);
+    // Wildcards match only themselves; a name past 50 characters is refused, an empty one is no filter.
+    expect(await found(`party: "马%${stamp}"`, township)).toEqual([]);
+    const long = await hub.queryAs(township, `{ township(code: "623021200") { villageDisputes(filter: { party: "${'马'.repeat(51)}" }) { totalCount } } }`);
+    expect(long.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.party' });
+    // Another township's desk finds nothing of it.
+    const other = await hub.token({ jurisdiction: '623021104', scopes: ['read'] });
+    const elsewhere = await hub.queryAs<{ township: { villageDisputes: Nodes<{ id: string }> } }>(
+      other,
+      `{ township(code: "623021104") { villageDisputes(first: 50, filter: { party: "马某${stamp}" }) { nodes { id } } } }`,
+    );
+    expect(elsewhere.data!.township.villageDisputes.nodes).toEqual([]);
+  });
+
   it('lists every dispute of a township’s villages for its desk, batched across townships, with totals that match its figures', async () => {
     type Township = { code: string; villageDisputes: Nodes<{ id: string; village: { code: string } }> & Counted; disputeStats: { reported: number } };
     const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'report'] });

@@ -683,6 +683,8 @@ export type DisputeFilter = {
   handlingLevel?: InputMaybe<GovernanceLevel>;
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */
+  party?: InputMaybe<Scalars['String']['input']>;
   /**
    * 我上报的 true: only the cases the caller reported itself, by form or file (those its token's subject reported: a grid
    * worker's own reports); false: only those others reported.

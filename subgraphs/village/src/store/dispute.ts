@@ -230,6 +230,8 @@ export interface DisputeConditions {
   externalId?: string | null;
   /** Text the summary contains. */
   search?: string | null;
+  /** Text a party's name contains, as the case names the party (a resident or not). */
+  party?: string | null;
   /** Reported by this caller (its subject: true), or by others (false). */
   reportedBy?: { subject: string; mine: boolean } | null;
 }
@@ -338,6 +340,11 @@ export const disputes = {
     if (c.search) {
       where.push(`t.summary like ? escape '\\'`);
       params.push(likeContains(c.search));
+    }
+    if (c.party) {
+      // A desk looks a case up by the name of whoever came to it: as the case names its parties, residents or not.
+      where.push(`exists (select 1 from dispute_party dp where dp.dispute_id = t.id and dp.name like ? escape '\\')`);
+      params.push(likeContains(c.party));
     }
     if (c.reportedBy) {
       where.push(`t.created_by ${c.reportedBy.mine ? '=' : '<>'} ?`);

@@ -18,7 +18,12 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
     reported = periodBounds(from, to);
   }
-  const given = { caseNumber: filterGiven(filter.caseNumber), externalId: filterGiven(filter.externalId), search: filterGiven(filter.search) };
+  const given = {
+    caseNumber: filterGiven(filter.caseNumber),
+    externalId: filterGiven(filter.externalId),
+    search: filterGiven(filter.search),
+    party: filterGiven(filter.party),
+  };
   const caseNumber = given.caseNumber == null ? null : caseNumberOf(given.caseNumber, 'filter.caseNumber');
   return {
     statuses: filter.status,
@@ -32,6 +37,7 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     caseNumber,
     externalId: given.externalId == null ? null : keyText(given.externalId, 'filter.externalId', 200),
     search: given.search == null ? null : keyText(given.search, 'filter.search', 100),
+    party: given.party == null ? null : keyText(given.party, 'filter.party', 50),
     reportedBy: filter.reportedByMe == null ? null : { subject, mine: filter.reportedByMe },
   };
 }
