@@ -793,7 +793,9 @@ describe('an ID number registered by mistake', () => {
 
 describe('a person’s history keeps corrections', () => {
   it('records a renamed person with the name before and after, and a changed phone by name only', async () => {
-    const p = (await register({ idNumber: freshId(ago(46)), name: '马秀兰' })).data!.registerPerson;
+    const registered = await register({ idNumber: freshId(ago(46)), name: '马秀兰' });
+    expect(registered.errors).toBeUndefined();
+    const p = registered.data!.registerPerson;
     const fixed = await hub.queryAs<{ updatePerson: { version: number } }>(
       writer,
       `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { name: "马秀蓝", phone: "13900001111", residency: FLOATING }) { version } }`,
