@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chrom
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { callersOf, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
+import { callersOf, departmentToken, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -446,6 +446,17 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       '类别：原 邻里，改为 土地宅基地',
       '当事人：原 杨卓玛（申请人）、李永福（被申请人），改为 杨卓玛（申请人）',
     ]);
+    await context.close();
+  });
+
+  it('says a county department’s refusal in words, without the API’s field names or codes', async () => {
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${department}`);
+    await page.waitForSelector('main .error', { timeout: 60_000 });
+    const said = (await page.textContent('main'))!;
+    expect(said).toContain('县直部门只能查看派给本部门的吹哨任务及其案件；矛盾纠纷列表由综治中心和村（社区）查看。');
+    expect(said).not.toMatch(/departmentInbox|NATURAL_RESOURCES|[A-Za-z]{6,}/);
     await context.close();
   });
 

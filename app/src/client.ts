@@ -12,9 +12,12 @@ const TOKEN_KEY = 'hub.token';
 
 export class HubError extends Error {
   code: string;
-  constructor(code: string, message: string) {
+  /** The error's `extensions` beside its code (a refusal's `department`, `scope`, `jurisdiction`). */
+  extensions: Record<string, unknown>;
+  constructor(code: string, message: string, extensions: Record<string, unknown> = {}) {
     super(message);
     this.code = code;
+    this.extensions = extensions;
   }
 }
 
@@ -75,11 +78,11 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authorization() },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
-  const body = (await res.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await res.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[] };
   if (body.errors?.length) {
     // A view asks for many fields of a division, each refused on its own: the first says it for all of them.
     const first = body.errors[0]!;
-    throw new HubError(String(first.extensions?.code ?? 'ERROR'), first.message);
+    throw new HubError(String(first.extensions?.code ?? 'ERROR'), first.message, first.extensions ?? {});
   }
   if (!res.ok || !body.data) throw new HubError(`HTTP_${res.status}`, `请求失败（HTTP ${res.status}）`);
   return body.data;

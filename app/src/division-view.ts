@@ -8,7 +8,7 @@ import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './label
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
-import { showError, showRefusal } from './refusals.ts';
+import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
@@ -127,7 +127,7 @@ export async function showDivision(code: string): Promise<void> {
       try {
         await download(b.dataset.download!);
       } catch (e) {
-        alert(e instanceof Error ? e.message : String(e));
+        alert(messageOf(e));
       } finally {
         b.disabled = false;
       }
@@ -165,7 +165,7 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
   } catch (e) {
     if (!isCurrent(mine)) return;
     section.hidden = false;
-    list.innerHTML = `<p class="error" role="alert">苗头预警载入失败：${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    list.innerHTML = `<p class="error" role="alert">苗头预警载入失败：${esc(messageOf(e))}</p>`;
     return;
   }
   if (!isCurrent(mine)) return;
@@ -221,7 +221,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
       ].filter((c) => !seen.has(c.id) && seen.add(c.id));
     }
   } catch (e) {
-    if (isCurrent(mine)) list.innerHTML = `<p class="error" role="alert">${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    if (isCurrent(mine)) list.innerHTML = `<p class="error" role="alert">${esc(messageOf(e))}</p>`;
     return;
   }
   if (!isCurrent(mine)) return;

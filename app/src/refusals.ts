@@ -39,6 +39,19 @@ export function showRefusal(target: Target, state: string, message: string): voi
     ${back ? `<p class="way-back">${backLink}</p>` : ''}`;
 }
 
+/**
+ * A failed request's message as the page says it. A county department's caller (a token with a `department` claim)
+ * reads only the dispatches sent to its department and their cases; the hub's refusal of anything else names the API
+ * field and the department's code for the developers of other clients, so the page says the rule in words instead,
+ * keeping what was refused (矛盾纠纷列表, 人口记录, ...) when the message names it.
+ */
+export function messageOf(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof HubError) || e.code !== 'FORBIDDEN' || typeof e.extensions.department !== 'string') return message;
+  const what = /；([^；]+?)(列表|记录)由综治中心/.exec(message);
+  return `县直部门只能查看派给本部门的吹哨任务及其案件；${what ? `${what[1]}${what[2]}` : '其他数据'}由综治中心和村（社区）查看。`;
+}
+
 /** A failed request as a refusal of the target; an expired or foreign token leads to the sign-in instead. */
 export function showError(e: unknown, target: Target): void {
   if (e instanceof HubError && (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401')) {
@@ -50,7 +63,7 @@ export function showError(e: unknown, target: Target): void {
     return;
   }
   const code = e instanceof HubError ? e.code : '';
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   if (code === 'FORBIDDEN') showRefusal(target, '无权查看', `无权查看：${message}`);
   else if (code === 'NOT_FOUND') showRefusal(target, '不存在', message);
   else {
