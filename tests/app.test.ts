@@ -449,6 +449,48 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('opens a case by its case number (案件编号) as clerks know it, and says a number it cannot see is none', async () => {
+    const desk = await hub.token({ jurisdiction: `${COUNTY}200`, scopes: ['read'], subject: 'app-township-number' });
+    const r = await hub.queryAs<{ township: { villageDisputes: { nodes: { id: string; caseNumber: string }[] } } }>(
+      desk,
+      `{ township(code: "${COUNTY}200") { villageDisputes(first: 1) { nodes { id caseNumber } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const c = r.data!.township.villageDisputes.nodes[0]!;
+    // One of 卓尼县, which a township of 临潭县 does not see.
+    const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const other = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, summary: '邻里因建房采光发生争执' });
+    const otherNumber = (await hub.queryAs<{ dispute: { caseNumber: string } }>(callers.village, `{ dispute(id: "${other.id}") { caseNumber } }`)).data!.dispute
+      .caseNumber;
+    const { context, page } = await newPage();
+    const opens = async (number: string, id: string) => {
+      await page.goto(`${origin}/app#/case/${number}`);
+      await page.waitForFunction((n) => document.querySelector('main[data-view="case"] h2.title')?.textContent?.includes(n), number, { timeout: 60_000 });
+      expect(page.url()).toBe(`${origin}/app#/case/${id}`);
+    };
+    const refused = async (number: string) => {
+      await page.goto(`${origin}/app#/case/${number}`);
+      await page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
+      return { state: await page.textContent('main h2.title small'), message: await page.textContent('main p.error') };
+    };
+    // A county's caller, a township's and a village's: each finds it in its own division's list.
+    for (const token of [reader, desk]) {
+      await page.goto(`${origin}/app#token=${token}`);
+      await page.waitForSelector('main h2', { timeout: 60_000 });
+      await opens(c.caseNumber, c.id);
+      expect(await refused(`${COUNTY}-2026-999999`)).toEqual({
+        state: '不存在或无权查看',
+        message: `没有案件编号为“${COUNTY}-2026-999999”的案件，或您无权查看。`,
+      });
+    }
+    expect((await refused(otherNumber)).state).toBe('不存在或无权查看');
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await opens(otherNumber, other.id);
+    await context.close();
+  }, 240_000);
+
   it('says a county department’s refusal in words, without the API’s field names or codes', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
     const { context, page } = await newPage();
@@ -646,7 +688,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
-  it('says why an address opens nothing: a case number for a case id, a code of no division level, a grid’s own token', async () => {
+  it('says why an address opens nothing: text that is no case id or number, a code of no division level, a grid’s own token', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);
     await viewOf(page, COUNTY);
@@ -655,7 +697,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       await page.waitForSelector('main[data-view="refused"] p.error');
       return { state: await page.textContent('main h2.title small'), message: await page.textContent('main p.error') };
     };
-    expect(await refusal(`#/case/${COUNTY}-2026-000001`)).toMatchObject({ state: '不存在', message: expect.stringContaining('是案件编号') });
+    expect(await refusal(`#/case/${COUNTY}-2026-1`)).toMatchObject({ state: '不存在', message: expect.stringContaining('不是纠纷编号或案件编号') });
     expect(await refusal(`#/division/${COUNTY}1`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('不是区划代码') });
     expect(await refusal(`#/division/${COUNTY}200201001`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('网格的数据见所属村') });
     const grid = await hub.token({ jurisdiction: `${COUNTY}200201001`, scopes: ['read'], subject: 'app-grid-worker' });

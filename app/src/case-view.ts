@@ -6,8 +6,8 @@ import { request } from './client.ts';
 import { esc, wallClock } from './format.ts';
 import type { CaseTimelineQuery } from './generated/graphql.ts';
 import { ACTION, CATEGORY, CORRECTED, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
-import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
-import { CaseTimeline } from './queries.ts';
+import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
+import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 
 /**
@@ -21,21 +21,49 @@ function ratingText(c: { rating?: string | null; status: string }): string {
   return ['RATED', 'CLOSED', 'FOLLOWED_UP'].includes(c.status) ? said : `${said}（对上一次化解的评价，已重新办理；本次尚未评价）`;
 }
 
+/** 案件编号: the county's code, the year and the county's sequence (623021-2026-000123). */
+const CASE_NUMBER = /^(\d{6})-\d{4}-\d{6}$/;
+const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id of the case of a number, as the caller's own division lists it; undefined when the caller sees no such case.
+ * A number's county is its first six digits: a caller of a township, village or grid of another county sees none of
+ * its cases, and one above the county finds it in the county's list.
+ */
+async function caseOfNumber(number: string): Promise<string | undefined> {
+  const county = CASE_NUMBER.exec(number)![1]!;
+  const j = claims?.jurisdiction ?? '';
+  const own = j.length > 6;
+  if (own ? !j.startsWith(county) : j !== '*' && !county.startsWith(j)) return undefined;
+  const level = !own ? 'county' : j.length === 9 ? 'township' : j.length === 12 ? 'village' : 'grid';
+  const r = await request(CaseOfNumber, { number, code: own ? j : county, [level]: true });
+  const list = r.county?.disputes ?? r.township?.villageDisputes ?? r.village?.disputes ?? r.grid?.disputes;
+  return list?.nodes[0]?.id;
+}
+
 export async function showCase(id: string): Promise<void> {
   const mine = navigate();
   loading();
+  const number = CASE_NUMBER.test(id);
   // The hub answers a case outside the jurisdiction as a missing one: the page cannot tell the two apart either.
-  const target = { href: caseHref(id), fallback: '所请求的案件' };
-  // A case is opened by its id (a UUID), as the case lists link it; a case number or other text names none, and saying so
-  // helps more than the API's refusal of the argument.
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
-    showRefusal(
-      target,
-      '不存在',
-      /^\d{6}-\d{4}-\d{6}$/.test(id)
-        ? `“${id}”是案件编号；案件页的地址用的是纠纷编号，请从区划页的案件列表打开该案件。`
-        : `“${id}”不是纠纷编号，请从区划页的案件列表打开案件。`,
-    );
+  const target = { href: caseHref(id), fallback: number ? caseName(id) : '所请求的案件' };
+  // A case is opened by its id (a UUID), as the case lists link it, or by its case number (案件编号), as clerks know
+  // it: the number is looked up and the address replaced by the id's. Other text names no case.
+  if (number) {
+    let found: string | undefined;
+    try {
+      found = await caseOfNumber(id);
+    } catch (e) {
+      if (isCurrent(mine)) showError(e, target);
+      return;
+    }
+    if (!isCurrent(mine)) return;
+    if (found) location.replace(caseHref(found));
+    else showRefusal(target, '不存在或无权查看', `没有案件编号为“${id}”的案件，或您无权查看。`);
+    return;
+  }
+  if (!CASE_ID.test(id)) {
+    showRefusal(target, '不存在', `“${id}”不是纠纷编号或案件编号，请从区划页的案件列表打开案件。`);
     return;
   }
   let c;

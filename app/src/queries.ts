@@ -489,6 +489,51 @@ export const CaseTimeline = graphql(`
   }
 `);
 
+/**
+ * The case of a case number (案件编号), looked up in the caller's own division's list: a county's (for a caller of a
+ * county or above), a township's villages' (one list over all of them), a village's or a grid's. The number's county
+ * is its first six digits; a case the caller may not see is in none of these lists.
+ */
+export const CaseOfNumber = graphql(`
+  query CaseOfNumber(
+    $number: String!
+    $code: String!
+    $county: Boolean = false
+    $township: Boolean = false
+    $village: Boolean = false
+    $grid: Boolean = false
+  ) {
+    county(code: $code) @include(if: $county) {
+      disputes(filter: { caseNumber: $number }, first: 1) {
+        nodes {
+          id
+        }
+      }
+    }
+    township(code: $code) @include(if: $township) {
+      villageDisputes(filter: { caseNumber: $number }, first: 1) {
+        nodes {
+          id
+        }
+      }
+    }
+    village(code: $code) @include(if: $village) {
+      disputes(filter: { caseNumber: $number }, first: 1) {
+        nodes {
+          id
+        }
+      }
+    }
+    grid(code: $code) @include(if: $grid) {
+      disputes(filter: { caseNumber: $number }, first: 1) {
+        nodes {
+          id
+        }
+      }
+    }
+  }
+`);
+
 /** The provinces a whole-country caller can start from. */
 export const Provinces = graphql(`
   query Provinces {

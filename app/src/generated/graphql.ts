@@ -434,6 +434,18 @@ export type CaseTimelineQueryVariables = Exact<{
 
 export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
 
+export type CaseOfNumberQueryVariables = Exact<{
+  number: string;
+  code: string;
+  county?: boolean | null | undefined;
+  township?: boolean | null | undefined;
+  village?: boolean | null | undefined;
+  grid?: boolean | null | undefined;
+}>;
+
+
+export type CaseOfNumberQuery = { county?: { disputes: { nodes: Array<{ id: string }> } } | null, township?: { villageDisputes: { nodes: Array<{ id: string }> } } | null, village?: { disputes: { nodes: Array<{ id: string }> } } | null, grid?: { disputes: { nodes: Array<{ id: string }> } } | null };
+
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1450,6 +1462,38 @@ export const CaseTimelineDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CaseTimelineQuery, CaseTimelineQueryVariables>;
+export const CaseOfNumberDocument = new TypedDocumentString(`
+    query CaseOfNumber($number: String!, $code: String!, $county: Boolean = false, $township: Boolean = false, $village: Boolean = false, $grid: Boolean = false) {
+  county(code: $code) @include(if: $county) {
+    disputes(filter: {caseNumber: $number}, first: 1) {
+      nodes {
+        id
+      }
+    }
+  }
+  township(code: $code) @include(if: $township) {
+    villageDisputes(filter: {caseNumber: $number}, first: 1) {
+      nodes {
+        id
+      }
+    }
+  }
+  village(code: $code) @include(if: $village) {
+    disputes(filter: {caseNumber: $number}, first: 1) {
+      nodes {
+        id
+      }
+    }
+  }
+  grid(code: $code) @include(if: $grid) {
+    disputes(filter: {caseNumber: $number}, first: 1) {
+      nodes {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CaseOfNumberQuery, CaseOfNumberQueryVariables>;
 export const ProvincesDocument = new TypedDocumentString(`
     query Provinces {
   provinces {
