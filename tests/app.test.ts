@@ -491,6 +491,64 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('shows a case’s scale (规模), source (来源) and occurrence time (发生时间) in words', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const d = await mutate<{ id: string }>(
+      hub,
+      callers.village,
+      `reportDispute(input: $i, idempotencyKey: $k) { id }`,
+      {
+        k: `app-facts-${Date.now()}`,
+        i: {
+          gridCode: village!.grids[0]!,
+          category: 'LAND_HOMESTEAD',
+          scale: 'MASS',
+          source: 'GRID_INSPECTION',
+          occurredAt: '2026-11-30T09:30:00.000+08:00',
+          summary: '十余户村民因宅基地界址发生争执',
+          parties: [{ name: '马成林', role: 'APPLICANT' }],
+        },
+      },
+      '($i: DisputeInput!, $k: String!)',
+    );
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/case/${d.id}`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    const facts = await page.$eval('dl.case-facts', (dl) =>
+      Object.fromEntries(Array.from(dl.querySelectorAll('dt'), (dt) => [dt.textContent, dt.nextElementSibling!.textContent])),
+    );
+    expect(facts).toMatchObject({ 规模: '群体性', 来源: '网格巡查', 发生时间: '2026-11-30 09:30' });
+    await context.close();
+  });
+
+  it('shows a case declined at intake (不予受理) as declined, with its reason, and no deadline running', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const d = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, summary: '咨询低保申请办理流程' });
+    await mutate(
+      hub,
+      callers.village,
+      `declineDispute(id: "${d.id}", version: ${d.version}, reason: NOT_A_DISPUTE, note: "属政策咨询，已告知民政办") { version }`,
+    );
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/case/${d.id}`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    const facts = await page.$eval('dl.case-facts', (dl) =>
+      Object.fromEntries(Array.from(dl.querySelectorAll('dt'), (dt) => [dt.textContent, dt.nextElementSibling!.textContent])),
+    );
+    expect(facts['不予受理']).toMatch(/^不属于矛盾纠纷。属政策咨询，已告知民政办（\d{4}-\d{2}-\d{2} \d{2}:\d{2}，村级/);
+    expect(facts['办理时限']).toBe('不予受理，不再计时');
+    expect(Object.keys(facts)).not.toContain('化解');
+    expect(Object.keys(facts)).not.toContain('群众评价');
+    expect(await page.textContent('dl.case-facts')).not.toMatch(/联系当事人 \d|尚未化解|尚未评价|NOT_A_DISPUTE/);
+    await context.close();
+  });
+
   it('says a county department’s refusal in words, without the API’s field names or codes', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
     const { context, page } = await newPage();

@@ -5,7 +5,7 @@ import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
 import { esc, wallClock } from './format.ts';
 import type { CaseTimelineQuery } from './generated/graphql.ts';
-import { ACTION, CATEGORY, CORRECTED, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
+import { ACTION, CATEGORY, CORRECTED, DECLINE_REASON, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
 import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -98,16 +98,10 @@ export async function showCase(id: string): Promise<void> {
       } 登记于 ${esc(wallClock(c.reportedAt))}</p>
       <dl class="case-facts">
         <dt>当事人</dt><dd>${c.parties.map((p) => `${esc(PARTY_ROLE[p.role])}：${esc(p.name)}`).join('；') || '—'}</dd>
-        <dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : c.outcome || FINISHED.has(c.status) ? '未指定承办人' : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
-        <dt>化解</dt><dd>${
-          c.outcome
-            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）${late(c.resolvedAt, c.deadlines.settleBy)}`
-            : '尚未化解'
-        }</dd>
-        <dt>群众评价</dt><dd>${ratingText(c)}</dd>
-        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
-          c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
-        }</dd>
+        <dt>规模</dt><dd>${esc(SCALE[c.scale])}</dd>
+        <dt>来源</dt><dd>${esc(SOURCE[c.source] ?? c.source)}</dd>
+        <dt>发生时间</dt><dd>${c.occurredAt ? esc(wallClock(c.occurredAt)) : '未填'}</dd>
+        ${c.status === 'DECLINED' ? declinedFacts(c) : handlingFacts(c)}
       </dl>
     </section>
     ${dispatchesPanel(c.townshipCase?.dispatches ?? [])}
@@ -123,6 +117,37 @@ export async function showCase(id: string): Promise<void> {
         .join('')}</ol>
       <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
     </section>`;
+}
+
+type Case = NonNullable<CaseTimelineQuery['dispute']>;
+
+/** 承办, 化解, 群众评价 and the 131 deadlines of a case taken in. */
+function handlingFacts(c: Case): string {
+  return `<dt>承办</dt><dd>${c.assignee ? esc(c.assignee) : c.outcome || FINISHED.has(c.status) ? '未指定承办人' : `${esc(LEVEL[c.handlingLevel])}级尚未分派`}</dd>
+        <dt>化解</dt><dd>${
+          c.outcome
+            ? `${esc(OUTCOME[c.outcome] ?? c.outcome)}${c.resolvedLevel ? `（${esc(LEVEL[c.resolvedLevel])}级` : '（'}${c.resolvedAt ? `，${esc(wallClock(c.resolvedAt))}` : ''}）${late(c.resolvedAt, c.deadlines.settleBy)}`
+            : '尚未化解'
+        }</dd>
+        <dt>群众评价</dt><dd>${ratingText(c)}</dd>
+        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
+          c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
+        }</dd>`;
+}
+
+/**
+ * 不予受理: a report declined at intake ends there. It is handled by no one, settled and rated never, and keeps the
+ * deadlines it had with none of them running; what it has instead is why, when and by whom, as its decline step says.
+ */
+function declinedFacts(c: Case): string {
+  const step = c.timeline.findLast((s) => s.action === 'DECLINE');
+  const reason = c.declineReason ? DECLINE_REASON[c.declineReason] : '';
+  const said = step?.note?.startsWith('不予受理：')
+    ? step.note.slice('不予受理：'.length)
+    : `${reason || '未说明原因'}${c.duplicateOf ? `（与案件 ${c.duplicateOf} 重复）` : ''}${step?.note ? `。${noteZh(step.note)}` : ''}`;
+  const by = step ? `（${wallClock(step.at)}，${LEVEL[step.level]}级${step.actor ? ` ${step.actor}` : ''}）` : '';
+  return `<dt>不予受理</dt><dd>${esc(said)}${esc(by)}</dd>
+        <dt>办理时限</dt><dd>不予受理，不再计时</dd>`;
 }
 
 type Correction = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['timeline'][number]['changes']>[number];

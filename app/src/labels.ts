@@ -4,6 +4,7 @@
  */
 import type {
   AssessmentIndicator,
+  DeclineReason,
   DisputeAction,
   DisputeCategory,
   DisputeCorrectionField,
@@ -44,6 +45,14 @@ export const CORRECTED: Record<DisputeCorrectionField, string> = CORRECTED_FIELD
 
 /** DisputeSource and CitizenRating (schema/api.graphql): read in notes, and a source in a correction's values. */
 export const SOURCE: Record<string, string> = DISPUTE_SOURCE_ZH;
+
+/** 不予受理的原因, as the schema's DeclineReason names them. */
+export const DECLINE_REASON: Record<DeclineReason, string> = {
+  NOT_A_DISPUTE: '不属于矛盾纠纷',
+  DUPLICATE: '重复登记',
+  IN_LEGAL_PROCEEDINGS: '已进入诉讼、仲裁或行政复议等法定程序',
+  WITHDRAWN: '当事人撤回',
+};
 
 export const DISPATCH_STATUS: Record<DispatchStatus, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };
 

@@ -415,6 +415,8 @@ export const CaseTimeline = graphql(`
       caseNumber
       category
       scale
+      source
+      occurredAt
       status
       handlingLevel
       summary
@@ -427,6 +429,8 @@ export const CaseTimeline = graphql(`
       resolvedLevel
       resolvedAt
       rating
+      declineReason
+      duplicateOf
       deadlines {
         contactBy
         settleBy

@@ -26,6 +26,17 @@ export type CitizenRating =
   /** 满意 satisfied */
   | 'SATISFIED';
 
+/** 不予受理的原因 Why a report was declined at intake. */
+export type DeclineReason =
+  /** 重复登记 a duplicate of a case already reported (named by `duplicateOf`) */
+  | 'DUPLICATE'
+  /** 已进入诉讼、仲裁或行政复议等法定程序 already before a court, an arbitration body or an administrative review */
+  | 'IN_LEGAL_PROCEEDINGS'
+  /** 不属于矛盾纠纷 not a dispute (a request for help, a complaint about a service, a question) */
+  | 'NOT_A_DISPUTE'
+  /** 当事人撤回 withdrawn by the parties before acceptance */
+  | 'WITHDRAWN';
+
 /** 报到状态 A department's progress on a dispatch. */
 export type DispatchStatus =
   /** 已报到 acknowledged */
@@ -141,6 +152,21 @@ export type DisputeScale =
   | 'MASS'
   /** 一般 ordinary */
   | 'ORDINARY';
+
+/** 来源 How a dispute came in. */
+export type DisputeSource =
+  /** 法院移送 court referral */
+  | 'COURT_REFERRAL'
+  /** 网格巡查 grid inspection */
+  | 'GRID_INSPECTION'
+  /** 热线 hotline (12345) */
+  | 'HOTLINE'
+  /** 巡逻发现 patrol */
+  | 'PATROL'
+  /** 公安移送 police referral */
+  | 'POLICE_REFERRAL'
+  /** 来访 walk-in */
+  | 'WALK_IN';
 
 /**
  * 纠纷状态 Where a dispute is in the closed loop: reported → accepted 受理 →
@@ -432,7 +458,7 @@ export type CaseTimelineQueryVariables = Exact<{
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, source: DisputeSource, occurredAt: string | null, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, declineReason: DeclineReason | null, duplicateOf: string | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
 
 export type CaseOfNumberQueryVariables = Exact<{
   number: string;
@@ -1389,6 +1415,8 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     caseNumber
     category
     scale
+    source
+    occurredAt
     status
     handlingLevel
     summary
@@ -1401,6 +1429,8 @@ export const CaseTimelineDocument = new TypedDocumentString(`
     resolvedLevel
     resolvedAt
     rating
+    declineReason
+    duplicateOf
     deadlines {
       contactBy
       settleBy
