@@ -42,6 +42,14 @@ async function makeResidents(name: string, args: string[]): Promise<string> {
   return out;
 }
 
+/** The last event of an import's NDJSON answer (its summary). */
+const lastEvent = async (res: Response) =>
+  (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .at(-1);
+
 /** Runs the import script; resolves with its final summary (stdout) and progress lines (stderr). */
 async function importFile(kind: string, file: string, extra: string[] = []) {
   const { stdout, stderr } = await run(NODE, ['scripts/import.ts', kind, file, '--token', token, '--url', gateway(), '--lang', 'en', ...extra]);
@@ -927,13 +935,7 @@ audit-3,${committee},审计甲,false,${known}
     expect((await refused.json()).errors[0].message).toMatch(/未知的列：“?序号”?、“?备注”?.*\?ignore=%E5%BA%8F%E5%8F%B7,%E5%A4%87%E6%B3%A8（命令行 --ignore/);
     const ignored = await post(`/import/residents?ignore=${encodeURIComponent('序号，备注')}`, register(4));
     expect(ignored.status).toBe(200);
-    expect(
-      (await ignored.text())
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-        .at(-1),
-    ).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
+    expect(await lastEvent(ignored)).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
     const file = join(dir, 'register.csv');
     writeFileSync(file, register(6));
     expect((await importFile('residents', file, ['--ignore', '序号,备注'])).done).toMatchObject({ inserted: 1, rejected: 0 });
@@ -942,13 +944,7 @@ audit-3,${committee},审计甲,false,${known}
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
       body: `${JSON.stringify({ row_no: 1, id_number: makeCitizenId('659001', '1990-01-01', 8), name: '王五', ethnicity: '汉族', residency: 'REGISTERED', grid_code: '623022100001001' })}\n`,
     });
-    expect(
-      (await ndjson.text())
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-        .at(-1),
-    ).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
+    expect(await lastEvent(ndjson)).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
     // The header names the record a row changes (id or id_number); a row may leave out what it does not change,
     // but a new resident needs every required field.
     const noKey = await post('/import/residents', 'name,phone\n张三,13800001111\n');

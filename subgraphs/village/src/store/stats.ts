@@ -82,15 +82,16 @@ const daySumsParams = (codes: readonly string[], from: string, to: string) => [.
 /** Residents by special-population tag (a jsonb object tag → count), summed over the division's villages. */
 const tagCounts = z.record(z.string(), col.num);
 
-const Population = z.object({
-  k: col.text,
+/** The population counts, of a division (its roll-ups summed) or of a grid (its records counted). */
+const POPULATION_COUNTS = {
   residents: col.num,
   floating: col.num,
   households: col.num,
   houses: col.num,
   addresses: col.num,
   tags: tagCounts.nullable(),
-});
+};
+const Population = z.object({ k: col.text, ...POPULATION_COUNTS });
 export type PopulationRow = z.infer<typeof Population>;
 
 const population = perLength((len) =>
@@ -227,15 +228,7 @@ export function disputeCaseCounts(db: Db, len: number, codes: readonly string[],
   return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
-const GridPopulation = z.object({
-  gridCode: col.text,
-  residents: col.num,
-  floating: col.num,
-  households: col.num,
-  houses: col.num,
-  addresses: col.num,
-  tags: tagCounts.nullable(),
-});
+const GridPopulation = z.object({ gridCode: col.text, ...POPULATION_COUNTS });
 export type GridPopulationRow = z.infer<typeof GridPopulation>;
 
 /**
