@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { postImport, postJson, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+import { chinaMinute } from '../platform/scalars.ts';
 
 let hub: TestHub;
 let villageToken: string;
@@ -1010,12 +1011,25 @@ describe('county handling and supervision', () => {
     expect((await correct(d.version, { scale: 'MAJOR' })).errors![0]!.extensions).toMatchObject({ code: 'CONFLICT' });
     expect((await correct(d.version + 1, { category: 'BOUNDARY' })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input' });
     expect((await correct(d.version + 1, { occurredAt: '2099-01-01T00:00:00Z' })).errors![0]!.extensions).toMatchObject({ argument: 'occurredAt' });
-    // Nor after the case was reported, beyond the five minutes of clock skew a report itself allows: a dispute is reported once it has happened.
-    const afterReport = new Date(Date.parse(first.data!.correctDispute.timeline[0]!.at) + 6 * 60_000).toISOString();
-    expect((await correct(d.version + 1, { occurredAt: afterReport })).errors![0]!.extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      argument: 'occurredAt',
-    });
+    // Nor after the case was reported, even by the two minutes of a clerk's slip (reported 22:43, occurred 22:45): a
+    // dispute is reported once it has happened, and the report time the hub recorded has no device clock skew to allow.
+    const reportedAt = first.data!.correctDispute.timeline[0]!.at;
+    for (const minutes of [2, 6]) {
+      const afterReport = new Date(Date.parse(reportedAt) + minutes * 60_000).toISOString();
+      const late = (await correct(d.version + 1, { occurredAt: afterReport })).errors![0]!;
+      expect(late.extensions, `${minutes} min`).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'occurredAt', rule: 'occurredAfterReport' });
+      expect(late.message).toBe(`occurredAt cannot be after the case was reported (${chinaMinute(reportedAt)} China time).`);
+      // The report time as the clerk reads it: China time, to the minute.
+      const zh = await postJson<Record<string, unknown>>(
+        hub.gatewayUrl,
+        {
+          query: `mutation($i: DisputeCorrection!) { correctDispute(id: "${d.id}", version: ${d.version + 1}, input: $i, reason: "更正发生时间") { id } }`,
+          variables: { i: { occurredAt: afterReport } },
+        },
+        { authorization: `Bearer ${villageToken}`, 'accept-language': 'zh' },
+      );
+      expect(zh.errors![0]!.message).toBe(`occurredAt（发生时间）不能晚于案件的登记时间（${chinaMinute(reportedAt)}）：纠纷发生在登记之前。`);
+    }
     // A time left out of the report and given later: nothing before it, and the time as the API writes times.
     expect((await correct(d.version + 1, { occurredAt: '2026-09-01T08:30:00+08:00' }, '补录发生时间')).errors).toBeUndefined();
     const timed = await v<One<'dispute', { timeline: { changes: Pick<Change, 'field' | 'before' | 'after'>[] | null }[] }>>(

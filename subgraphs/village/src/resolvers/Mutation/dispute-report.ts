@@ -11,10 +11,10 @@ import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts';
-import { chinaTime, parseId } from '../../../../../platform/scalars.ts';
+import { chinaMinute, chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import { delivered } from '../../../../../platform/events.ts';
 import type { Db } from '../../../../../platform/sql.ts';
-import { CLOCK_SKEW_MS, keyText, occurredNotInFuture, personName, stepNote, text } from '../../../../../platform/validate.ts';
+import { keyText, occurredNotInFuture, personName, stepNote, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { deadlineRule } from '../../disputes/deadlines.ts';
 import { actorOf, lockForStep, transitionError } from '../../disputes/steps.ts';
@@ -233,15 +233,17 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
     const row = await ctx.em.transactional(async (em) => {
       const d = await lockForStep(em, ctx.caller, id);
       const now = new Date();
-      occurredNotInFuture(given.occurredAt ?? null, 'occurredAt', now);
-      // The same skew as a report's (occurredNotInFuture): a time a report took may be corrected to one just before it.
-      if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime() + CLOCK_SKEW_MS) {
+      // A case is reported once it has happened (so a time in the future is refused here too). A report measures its time against the hub's clock, with the skew a
+      // caller's device may have (occurredNotInFuture); a correction measures it against the report time the hub
+      // recorded, which has no skew to allow for: a time after it was a slip of the clerk's (22:45 for a case reported
+      // at 22:43).
+      if (given.occurredAt && given.occurredAt.getTime() > new Date(d.reportedAt).getTime()) {
         throw badInput(
           {
-            zh: `occurredAt（发生时间）不能晚于案件的登记时间（${chinaTime(d.reportedAt)}）。`,
-            en: `occurredAt cannot be after the case was reported (${chinaTime(d.reportedAt)}).`,
+            zh: `occurredAt（发生时间）不能晚于案件的登记时间（${chinaMinute(d.reportedAt)}）：纠纷发生在登记之前。`,
+            en: `occurredAt cannot be after the case was reported (${chinaMinute(d.reportedAt)} China time).`,
           },
-          { argument: 'occurredAt' },
+          { argument: 'occurredAt', rule: 'occurredAfterReport', reportedAt: new Date(d.reportedAt).toISOString() },
         );
       }
       const corrected = {
