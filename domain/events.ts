@@ -86,7 +86,10 @@ const CaseStep = z.object({
   contactBy: z.string().nullish(),
   settleBy: z.string().nullish(),
   replyBy: z.string().nullish(),
-  /** A 吹哨's departments, by kind (DISPATCH): a department's caller reads the cases dispatched to it. */
+  /**
+   * A 吹哨's departments, or the one a withdrawal (WITHDRAW_DISPATCH) takes the case back from, by kind: a department's
+   * caller reads the cases it holds through a dispatch not withdrawn from it.
+   */
   departments: z.array(z.string()).nullish(),
 });
 

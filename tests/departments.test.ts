@@ -388,10 +388,53 @@ describe('吹哨报到: departments answer for themselves', () => {
     );
     const withdrawals = timeline.filter((s) => s.action === 'WITHDRAW_DISPATCH');
     expect(withdrawals).toHaveLength(2);
-    expect(withdrawals[0]!.note).toBe('撤回吹哨：卓尼县林业和草原局（已吹哨）— 部门逾期未报到，改由乡镇协调');
+    // The department by its name (no dispatch status), the action (撤回吹哨) not repeated in the note.
+    expect(withdrawals[0]!.note).toBe('卓尼县林业和草原局 — 部门逾期未报到，改由乡镇协调');
+    expect(timeline.find((s) => s.action === 'DISPATCH')!.note).toBe('卓尼县自然资源局、卓尼县林业和草原局 — 请派员核实');
     expect(timeline.map((s) => s.seq)).toEqual(timeline.map((_, i) => i + 1));
     // The township that received the case is named (every township's centre is a 综治中心).
     expect(timeline.find((s) => s.level === 'TOWNSHIP' && s.action === 'RECEIVE')!.actor).toBe('藏巴哇镇综治中心');
+  });
+
+  it('lets a department read a case only through a dispatch it still holds: one withdrawn from it (派错部门) opens nothing', async () => {
+    const { id, dispatches } = await dispatched(['HOUSING', 'NATURAL_RESOURCES']);
+    const housing = await departmentToken(WRITE_COUNTY, 'HOUSING');
+    const natural = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+    const mistaken = dispatches.find((d) => d.departmentKind === 'HOUSING')!;
+    const reads = async (token: string) =>
+      (await hub.queryAs<{ dispute: { id: string; timeline: { action: string }[] } | null }>(token, `{ dispute(id: "${id}") { id timeline { action note } } }`))
+        .data?.dispute ?? null;
+    const steps = async () =>
+      ok(
+        await hub.queryAs<{ dispute: { townshipCase: { version: number }; timeline: { action: string }[] } }>(
+          callers.village,
+          `{ dispute(id: "${id}") { townshipCase { version } timeline { action } } }`,
+        ),
+      ).dispute;
+    expect(await reads(housing)).not.toBeNull();
+    const withdrawn = ok(
+      await act(
+        callers.township,
+        `withdrawDispatch(dispatchId: "${mistaken.id}", version: ${(await steps()).townshipCase.version}, reason: "派错部门") { version }`,
+      ),
+    ).withdrawDispatch as unknown as { version: number };
+    await waitFor(async () => (await steps()).timeline.some((s) => s.action === 'WITHDRAW_DISPATCH'), 20_000, 'the withdrawal on the village timeline');
+    // Neither the case by its id (no parties, no later steps) nor the dispatch as its work; the other department keeps both.
+    expect(await reads(housing)).toBeNull();
+    expect((await departmentInbox(housing)).some((d) => d.id === mistaken.id)).toBe(false);
+    expect((await departmentInbox(housing, { status: ['WITHDRAWN'] })).some((d) => d.id === mistaken.id)).toBe(false);
+    expect(await reads(natural)).not.toBeNull();
+    expect((await departmentInbox(natural)).map((d) => d.townshipCase.dispute.id)).toContain(id);
+    // Called on again (rightly this time), the department holds the case again.
+    ok(
+      await hub.queryAs(
+        callers.township,
+        `mutation { dispatchToDepartments(disputeId: "${id}", version: ${withdrawn.version}, departments: ["HOUSING"]) { version } }`,
+      ),
+    );
+    await waitFor(async () => (await steps()).timeline.filter((s) => s.action === 'DISPATCH').length === 2, 20_000, 'the second 吹哨 on the village timeline');
+    expect((await reads(housing))!.id).toBe(id);
+    expect((await departmentInbox(housing)).filter((d) => d.townshipCase.dispute.id === id).map((d) => d.status)).toEqual(['DISPATCHED']);
   });
 
   it('names the township’s and the county’s 综治中心 on the demo cases’ timelines, as a live escalation does', async () => {

@@ -60,8 +60,10 @@ export interface PlannedStep {
   deadlines: Deadlines;
   outcome: string | null;
   assignee: string | null;
-  /** A 吹哨's departments, by kind (DISPATCH only). */
+  /** A 吹哨's departments, or the one a withdrawal takes the case back from, by kind (DISPATCH, WITHDRAW_DISPATCH). */
   departments: readonly string[] | null;
+  /** The parties' rating (a village RATE or REOPEN). */
+  rating: string | null;
 }
 
 /** The township's or the county's record of the case (`township_case`, `county_case`). */
@@ -194,7 +196,8 @@ export class CaseRun {
       deadlines,
       outcome: m.outcome ?? null,
       assignee: m.assignee ?? null,
-      departments: fact.action === 'DISPATCH' ? m.departments!.map((d) => d.kind) : null,
+      departments: fact.action === 'DISPATCH' ? m.departments!.map((d) => d.kind) : fact.action === 'WITHDRAW_DISPATCH' ? [m.kind!] : null,
+      rating: m.level === 'VILLAGE' && (fact.action === 'RATE' || fact.action === 'REOPEN') ? (m.rating ?? null) : null,
     });
   }
 
@@ -365,6 +368,7 @@ export class CaseRun {
       outcome: null,
       assignee: null,
       departments: null,
+      rating: null,
     });
   }
 }

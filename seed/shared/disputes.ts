@@ -188,7 +188,7 @@ function planLife(
     const kinds = r.sample(DEPT_FOR[report.category] ?? ['JUSTICE'], r.int(1, 2));
     if (r.chance(0.6)) {
       const called = kinds.map((kind) => ({ kind, name: departments(kind) }));
-      add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, `吹哨：${called.map((d) => d.name).join('、')}`, { departments: called });
+      add(r.int(1, 8) * H, 'TOWNSHIP', 'DISPATCH', TOWNSHIP_CENTRE, called.map((d) => d.name).join('、'), { departments: called });
       // Now and then a department never answers: once its report deadline has passed, the centre withdraws the dispatch
       // (撤回吹哨), or the case could be neither resolved nor escalated. Drawn from the case's own PRNG, as re-handling is.
       const silent = quiet.chance(SILENT_DEPARTMENT) ? called.at(-1) : undefined;
@@ -202,7 +202,7 @@ function planLife(
       if (silent) {
         const due = run.dispatches.find((x) => x.kind === silent.kind)!.reportBy.getTime();
         const reason = '部门逾期未反馈，改由乡镇协调';
-        add(Math.max(due - t, 0) + quiet.int(1, 24) * H, 'TOWNSHIP', 'WITHDRAW_DISPATCH', TOWNSHIP_CENTRE, `撤回吹哨：${silent.name}（已吹哨）— ${reason}`, {
+        add(Math.max(due - t, 0) + quiet.int(1, 24) * H, 'TOWNSHIP', 'WITHDRAW_DISPATCH', TOWNSHIP_CENTRE, `${silent.name} — ${reason}`, {
           kind: silent.kind,
           reason,
         });

@@ -97,7 +97,8 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
       departments: kinds,
       lock: async () => {
         const c = await caseForCentre(em, ctx, a.disputeId);
-        step.note = `吹哨：${named(c)
+        // The timeline shows the step's action (吹哨) beside its note: the note names the departments, not the action again.
+        step.note = `${named(c)
           .map((d) => d.name)
           .join('、')}${note ? ` — ${note}` : ''}`;
         return c;
@@ -170,14 +171,17 @@ export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispat
       action: 'WITHDRAW_DISPATCH',
       actor: actorOf(ctx),
       note: null,
-      // The note names the dispatch's status, which the withdrawal changes: the dispatch and reason tell it sent again.
+      // The dispatch and the reason tell the withdrawal sent again (one department's name may stand for several dispatches).
       sent: [String(id), reason],
       lock: async () => {
         const d = await dispatches.lock(em, id);
         if (!d || !inJurisdiction(ctx.caller, d.villageCode))
           throw notFound({ zh: `没有编号为 ${a.dispatchId} 的吹哨任务。`, en: `No dispatch with id ${a.dispatchId}.` }, { argument: 'dispatchId' });
         const c = await caseForCentre(em, ctx, d.disputeId, 'dispatchId');
-        step.note = `撤回吹哨：${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）— ${reason}`;
+        // The village record learns whom the case was taken back from: a department sent it by mistake reads it no more.
+        step.departments = [d.departmentKind];
+        // The department by its name, as the 吹哨 named it; the action (撤回吹哨) is shown beside the note already.
+        step.note = `${d.departmentName} — ${reason}`;
         // After the engine's checks: a stale copy hears it is stale before it hears what became of the dispatch.
         step.extras = async (_, at) => {
           if (!OPEN_DISPATCH.includes(d.status)) {

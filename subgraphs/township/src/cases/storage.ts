@@ -28,7 +28,10 @@ export interface TownshipStep {
   keepVersion?: boolean;
   /** What decides the step when the note does not say it all (an outcome, the dispatch withdrawn), to tell it sent again. */
   sent?: unknown;
-  /** A 吹哨's departments, by kind, told to the village record (a department's caller reads the cases dispatched to it). */
+  /**
+   * A 吹哨's departments, or the one a withdrawal takes the case back from, by kind, told to the village record (a
+   * department's caller reads the cases it holds through a dispatch not withdrawn from it).
+   */
   departments?: readonly string[];
 }
 

@@ -338,7 +338,9 @@ export type Query = {
   /**
    * 部门待办 A county department's inbox: the dispatches to it. Only for
    * department callers (a token with a `department` claim); filtered to that
-   * department in the caller's county, newest first.
+   * department in the caller's county, newest first. A dispatch the township
+   * withdrew (撤回吹哨) is not listed, whatever the filter: its case is no longer
+   * the department's to read.
    */
   departmentInbox: DispatchConnection;
   /** A township by its 9-digit code; null when the hub has no such township. */

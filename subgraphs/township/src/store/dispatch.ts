@@ -147,6 +147,9 @@ export const dispatches = {
     // The department's inbox matches its index (department_kind, county_code, ...; migration …08DispatchCounty).
     const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'county_code = ?'];
     const params: SqlParam[] = 'townshipCode' in scope ? [scope.townshipCode] : [scope.departmentKind, scope.countyCode];
+    // A dispatch withdrawn from a department (撤回吹哨, often sent to the wrong one) is no work of its own, and the case
+    // it carried is no longer the department's to read.
+    if (!('townshipCode' in scope)) where.push(`status <> 'WITHDRAWN'`);
     if (filter?.status?.length) {
       where.push('status in (?)');
       params.push(filter.status);

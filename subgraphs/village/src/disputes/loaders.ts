@@ -22,7 +22,7 @@ export const disputeLoaders = {
       (ids) => disputeParties.ofDisputes(em, ids),
       (p) => p.disputeId,
     ),
-  /** The departments (kinds) each case was dispatched to (吹哨). */
+  /** The departments (kinds) holding each case through a dispatch (吹哨) not withdrawn from them. */
   dispatchedTo: (em: EntityManager) =>
     groupedBy<string, { disputeId: string; department: string }>(
       (ids) => disputeSteps.dispatchedTo(em, ids),

@@ -5,8 +5,9 @@ import type { DisputeRow } from '../store/dispute.ts';
 
 /**
  * A case by its id as the caller reads it (`dispute`, and the case a township's or county's record names). A county
- * department's caller reads only the cases dispatched to its department (吹哨, a DISPATCH step naming it), never
- * withdrawn from the record: the department still answers for what it reported. Anyone else reads as `visible`
+ * department's caller reads only the cases its department holds through a dispatch (吹哨) still open or reported on:
+ * the department answers for what it reported, but a dispatch withdrawn from it (撤回吹哨, often 派错部门: sent to
+ * the wrong department) gives it no reason to read the parties or the steps after. Anyone else reads as `visible`
  * says. A case it may not read looks like a missing one.
  */
 export async function visibleCase(ctx: VillageContext, id: string): Promise<DisputeRow | null> {

@@ -62,6 +62,7 @@ import { Migration20261206000060DirectoryChanged } from './Migration202612060000
 import { Migration20261206000061PartyDivisions } from './Migration20261206000061PartyDivisions.ts';
 import { Migration20261206000062DisbandedMembers } from './Migration20261206000062DisbandedMembers.ts';
 import { Migration20261206000063TeamEndDeleted } from './Migration20261206000063TeamEndDeleted.ts';
+import { Migration20261207000064WithdrawnDispatches } from './Migration20261207000064WithdrawnDispatches.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -129,4 +130,5 @@ export const migrations = [
   Migration20261206000061PartyDivisions,
   Migration20261206000062DisbandedMembers,
   Migration20261206000063TeamEndDeleted,
+  Migration20261207000064WithdrawnDispatches,
 ];

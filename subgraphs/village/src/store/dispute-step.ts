@@ -75,11 +75,17 @@ const insertOnce = command(
   'disputeStep.insertOnce',
   `insert into dispute_step (${COLUMNS}) values ${VALUES} on conflict (dispute_id, seq) where seq is not null do nothing`,
 );
-/** The departments each case was dispatched to (吹哨), by kind. */
+/**
+ * The departments each case is held by, by kind: called on (吹哨) more often than a call on them was withdrawn (撤回吹哨).
+ * Every 吹哨 makes one dispatch per department named and a withdrawal takes back one open dispatch, so a department
+ * sent the case by mistake and withdrawn holds it no more, while one that reported on an earlier call still does.
+ */
 const dispatchedTo = sql(
   'disputeStep.dispatchedTo',
   z.object({ disputeId: col.text, department: col.text }),
-  `select distinct s.dispute_id, k as department from dispute_step s cross join unnest(s.departments) k where s.dispute_id in (?) and s.action = 'DISPATCH'`,
+  `select s.dispute_id, k as department from dispute_step s cross join unnest(s.departments) k
+    where s.dispute_id in (?) and s.action in ('DISPATCH', 'WITHDRAW_DISPATCH')
+    group by 1, 2 having count(*) filter (where s.action = 'DISPATCH') > count(*) filter (where s.action = 'WITHDRAW_DISPATCH')`,
 );
 
 export interface NewStep {
@@ -132,7 +138,7 @@ export const disputeSteps = {
   after: (db: Db, disputeId: string, seq: number): Promise<DisputeStepRow[]> => rows(db, after, [disputeId, seq]),
   /** The step recorded last on the case (in or outside its order), if any. */
   latest: async (db: Db, disputeId: string): Promise<DisputeStepRow | null> => (await rows(db, latest, [disputeId]))[0] ?? null,
-  /** The departments (kinds) the cases were dispatched to, each case's once. */
+  /** The departments (kinds) holding each case through a dispatch not withdrawn from them, each case's once. */
   dispatchedTo: (db: Db, disputeIds: readonly string[]): Promise<{ disputeId: string; department: string }[]> => rows(db, dispatchedTo, [disputeIds]),
   /** Appends a step to the case's timeline, located where the case is. */
   insert: (db: Db, d: Located, s: NewStep): Promise<number> => exec(db, insert, params(d, s)),
