@@ -384,6 +384,31 @@ describe('a dispute’s whole life across levels', () => {
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
 
+  it('carries the rating on every rating step of the timeline, with a note or without', async () => {
+    type Rated = { status: string; timeline: { action: string; note: string | null; rating: string | null }[] };
+    const rated = async (key: string, rating: string, note?: string): Promise<Rated> => {
+      let d = (await report(`${key}-${Date.now()}`)).data!.reportDispute;
+      d = (await v(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${DISPUTE} } }`)).data!.acceptDispute!;
+      d = (await v(`mutation { assignDispute(id: "${d.id}", version: ${d.version}, assignee: "调委会") { ${DISPUTE} } }`)).data!.assignDispute!;
+      d = (await v(`mutation { resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT) { ${DISPUTE} } }`)).data!.resolveDispute!;
+      const r = await v<One<'rateDispute', Rated>>(
+        `mutation($n: String) { rateDispute(id: "${d.id}", version: ${d.version}, rating: ${rating}, note: $n) { status timeline { action note rating } } }`,
+        { n: note ?? null },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.rateDispute!;
+    };
+    // 当事人接受引导诉讼 says nothing of whether they were satisfied: the step says it all the same.
+    const withNote = await rated('rated-note', 'SATISFIED', '当事人接受引导诉讼');
+    expect(withNote.timeline.at(-1)).toEqual({ action: 'RATE', note: '当事人接受引导诉讼', rating: 'SATISFIED' });
+    const without = await rated('rated-bare', 'BASICALLY_SATISFIED');
+    expect(without.timeline.at(-1)).toEqual({ action: 'RATE', note: '基本满意', rating: 'BASICALLY_SATISFIED' });
+    const reopened = await rated('rated-reopen', 'DISSATISFIED', '赔偿金额未落实');
+    expect(reopened.timeline.at(-1)).toEqual({ action: 'REOPEN', note: '赔偿金额未落实', rating: 'DISSATISFIED' });
+    // Only rating steps carry one.
+    expect(withNote.timeline.slice(0, -1).every((s) => s.rating === null)).toBe(true);
+  });
+
   it('refuses to close a case never rated and to rate one not resolved, leaving it unchanged', async () => {
     let d = (await report(`refuse-${Date.now()}`)).data!.reportDispute;
     const rate = await v(`mutation { rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED) { status } }`);

@@ -122,6 +122,7 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
       'settle_by',
       'reply_by',
       'departments',
+      'rating',
     ],
     plan.flatMap((d) =>
       d.steps.map((s) => [
@@ -141,6 +142,7 @@ export async function seedCountyDisputes(client: PoolClient, county: string, ref
         iso(s.deadlines.settleBy ?? null),
         iso(s.deadlines.replyBy ?? null),
         s.departments && `{${s.departments.join(',')}}`,
+        s.rating,
       ]),
     ),
   );

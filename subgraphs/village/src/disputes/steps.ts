@@ -170,6 +170,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
         seq: fact.seq,
         outcome: detail.outcome,
         assignee: detail.assignee,
+        rating: detail.rating,
         ...fact.deadlines,
       });
     },

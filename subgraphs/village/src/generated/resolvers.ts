@@ -882,6 +882,11 @@ export type DisputeStep = {
   level: GovernanceLevel;
   /** 备注 Note. */
   note?: Maybe<Scalars['String']['output']>;
+  /**
+   * 群众评价 For the parties' rating (RATE, or the 不满意 REOPEN it caused at the village), the rating it recorded,
+   * whether or not its note says it; null for every other step.
+   */
+  rating?: Maybe<CitizenRating>;
   /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes and corrections). */
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township); for a 督办 note (SUPERVISE, no level of its own), the village record's status when it was issued. */
@@ -4319,6 +4324,7 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   changes?: Resolver<Maybe<Array<ResolversTypes['DisputeFieldChange']>>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };

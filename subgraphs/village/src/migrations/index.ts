@@ -63,6 +63,7 @@ import { Migration20261206000061PartyDivisions } from './Migration20261206000061
 import { Migration20261206000062DisbandedMembers } from './Migration20261206000062DisbandedMembers.ts';
 import { Migration20261206000063TeamEndDeleted } from './Migration20261206000063TeamEndDeleted.ts';
 import { Migration20261207000064WithdrawnDispatches } from './Migration20261207000064WithdrawnDispatches.ts';
+import { Migration20261207000065StepRatings } from './Migration20261207000065StepRatings.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -131,4 +132,5 @@ export const migrations = [
   Migration20261206000062DisbandedMembers,
   Migration20261206000063TeamEndDeleted,
   Migration20261207000064WithdrawnDispatches,
+  Migration20261207000065StepRatings,
 ];

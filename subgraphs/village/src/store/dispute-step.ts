@@ -44,6 +44,7 @@ const DisputeStep = z.object({
   replyBy: instant.nullable(),
   changes: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(FieldChange).nullable()),
   departments: z.array(z.string()).nullable(),
+  rating: col.text.nullable(),
 });
 export type DisputeStepRow = z.infer<typeof DisputeStep>;
 
@@ -67,8 +68,8 @@ const atSeq = sql('disputeStep.atSeq', DisputeStep, 'select * from dispute_step 
 const latest = sql('disputeStep.latest', DisputeStep, 'select * from dispute_step where dispute_id = ? order by id desc limit 1');
 const after = sql('disputeStep.after', DisputeStep, 'select * from dispute_step where dispute_id = ? and seq > ? order by seq');
 const COLUMNS =
-  'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by, changes, departments';
-const VALUES = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','))`;
+  'dispute_id, at, level, action, actor, note, status, village_code, grid_code, seq, outcome, assignee, contact_by, settle_by, reply_by, changes, departments, rating';
+const VALUES = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, string_to_array(?, ','), ?)`;
 const insert = command('disputeStep.insert', `insert into dispute_step (${COLUMNS}) values ${VALUES}`);
 // The unique (dispute_id, seq) index guards against a step recorded twice (a redelivered event).
 const insertOnce = command(
@@ -104,8 +105,10 @@ export interface NewStep {
   replyBy?: Date | null;
   /** A correction's changed fields (CORRECT only). */
   changes?: readonly FieldChange[] | null;
-  /** A 吹哨's departments, by kind (DISPATCH only). */
+  /** A 吹哨's departments, or the one a withdrawal (撤回吹哨) takes the case back from, by kind (DISPATCH, WITHDRAW_DISPATCH). */
   departments?: readonly string[] | null;
+  /** The parties' rating a village RATE or REOPEN step recorded (群众评价), whatever its note says. */
+  rating?: string | null;
 }
 
 type Located = { id: string; villageCode: string; gridCode: string };
@@ -127,6 +130,7 @@ const params = (d: Located, s: NewStep) => [
   s.replyBy ?? null,
   s.changes ? JSON.stringify(s.changes) : null,
   s.departments?.length ? s.departments.join(',') : null,
+  s.rating ?? null,
 ];
 
 export const disputeSteps = {
