@@ -537,8 +537,8 @@ export const stepSignature = (action: CaseAction, actor: string, sent: unknown):
 /** A level's record of the case as a stale version names it: a desk that sent `Dispute.version` learns which version it owes. */
 export const RECORD_NOUN: Record<Level, { zh: string; en: string }> = {
   VILLAGE: { zh: '案件', en: 'case' },
-  TOWNSHIP: { zh: '乡镇级案件（TownshipCase）', en: 'township case (TownshipCase)' },
-  COUNTY: { zh: '县级案件（CountyCase）', en: 'county case (CountyCase)' },
+  TOWNSHIP: { zh: '乡镇级案件', en: 'township case (TownshipCase)' },
+  COUNTY: { zh: '县级案件', en: 'county case (CountyCase)' },
 };
 
 /** A step taken, or (`fact` null) one found already taken: the same step sent again from the version it was taken on. */

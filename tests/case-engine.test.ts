@@ -569,11 +569,13 @@ describe('takeStep: the one step runner', () => {
     // A version below 1 was never any record's: a wrong argument, whatever the step.
     await expect(takeStep(m.storage, 'RESOLVE', 0, at)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'version' } });
     // Behind the case's version: someone changed it since. Ahead of it: no one did; the copy is not of this case as it is.
+    // The Chinese names the record as a clerk knows it; the English names the GraphQL type a developer reads.
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({
-      message: expect.stringMatching(/^该县级案件（CountyCase）在您读取后已有新的修改/),
+      message: expect.stringMatching(/^该县级案件在您读取后已有新的修改（当前版本 2，提交的版本 1）/),
+      extensions: { en: expect.stringContaining('county case (CountyCase)') },
     });
     await expect(takeStep(m.storage, 'ACCEPT', 7, at)).rejects.toMatchObject({
-      message: '提交的版本 7 高于该县级案件（CountyCase）的当前版本 2，不是读到的版本，请重新读取后再试。',
+      message: '提交的版本 7 高于该县级案件的当前版本 2，不是读到的版本，请重新读取后再试。',
       extensions: { code: 'CONFLICT', currentVersion: 2 },
     });
     expect(steps(m.log).filter((l) => l !== 'lock')).toEqual([]);

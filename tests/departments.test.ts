@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { yearAgo } from '../domain/periods.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
-import { postImport, startHub, type TestHub } from './helpers/hub.ts';
+import { postImport, postJson, startHub, type TestHub } from './helpers/hub.ts';
 import {
   asOwner,
   callersOf,
@@ -205,6 +205,21 @@ describe('吹哨报到: departments answer for themselves', () => {
     );
     expect(errorCode(again)).toBe('CONFLICT');
     expect(again.errors![0]!.extensions).toMatchObject({ argument: 'departments', departments: ['POLICE'] });
+    // In Chinese the department is named by its name, not with its dispatch's status; an unknown one hears the
+    // departments by their names, each with the code the field takes.
+    const inChinese = (departments: string[]) =>
+      postJson(
+        hub.gatewayUrl,
+        {
+          query: `mutation($k: [String!]!) { dispatchToDepartments(disputeId: "${id}", version: ${before.version}, departments: $k) { version } }`,
+          variables: { k: departments },
+        },
+        { authorization: `Bearer ${callers.township}`, 'accept-language': 'zh' },
+      );
+    expect((await inChinese(['NATURAL_RESOURCES', 'POLICE'])).errors![0]!.message).toMatch(/^本案已向卓尼县公安局吹哨，尚未反馈；/);
+    const unknown = await inChinese(['FOO']);
+    expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
+    expect(unknown.errors![0]!.message).toContain('未知的部门：FOO；可用的部门有：住房和城乡建设局（HOUSING）、公安局（POLICE）、');
     expect(await caseNow()).toEqual(before);
     const recall = await hub.queryAs(
       callers.township,

@@ -946,6 +946,16 @@ describe('county handling and supervision', () => {
     const early = await close('当事人联系不上');
     expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'RESOLVED', allowed: expect.arrayContaining(['RATE']) });
     expect(early.errors![0]!.extensions!.closableAfter).toMatch(/\+08:00$/);
+    // The clerk reads the deadline as a clock shows it (China time, to the minute), not as the API writes times.
+    const due = chinaMinute(early.errors![0]!.extensions!.closableAfter as string);
+    expect(due).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(early.errors![0]!.message).toContain(`reply deadline (${due} China time)`);
+    const zh = await postJson<Record<string, unknown>>(
+      hub.gatewayUrl,
+      { query: `mutation { closeDispute(id: "${d.id}", version: ${d.version}, note: "当事人联系不上") { id } }` },
+      { authorization: `Bearer ${villageToken}`, 'accept-language': 'zh' },
+    );
+    expect(zh.errors![0]!.message).toBe(`已化解的案件须经群众评价后办结；到答复时限（${due}）仍未评价的，方可注明原因办结。`);
     // Past it, the case is overdue until closed, and closes with the reason noted.
     const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await db.connect();

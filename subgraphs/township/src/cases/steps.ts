@@ -79,11 +79,13 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
   const unknown = kinds.filter((k) => !DEPARTMENT_NAMES.has(k));
   if (unknown.length) {
     const known = [...DEPARTMENT_NAMES.keys()].join(', ');
+    // A clerk knows the departments by their names; the code is what the field takes.
+    const knownZh = [...DEPARTMENT_NAMES].map(([kind, name]) => `${name}（${kind}）`).join('、');
     // Quoted as typed, cut (a list of 5,000 characters came back whole), at most five of them.
     const named = unknown.slice(0, 5).map(quote);
     const more = unknown.length > 5 ? { zh: ` 等 ${unknown.length} 个`, en: ` and ${unknown.length - 5} more` } : { zh: '', en: '' };
     throw badInput(
-      { zh: `未知的部门：${named.join('、')}${more.zh}；可用的部门有 ${known}。`, en: `Unknown departments ${named.join(', ')}${more.en}; use ${known}.` },
+      { zh: `未知的部门：${named.join('、')}${more.zh}；可用的部门有：${knownZh}。`, en: `Unknown departments ${named.join(', ')}${more.en}; use ${known}.` },
       { argument: 'departments' },
     );
   }
@@ -109,11 +111,11 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
         // withdrawn the dispatch, it may be called again.
         const called = (await dispatches.open(em, c.disputeId)).filter((d) => kinds.includes(d.departmentKind));
         if (called.length) {
-          const listed = called.map((d) => `${d.departmentName}（${DISPATCH_STATUS_ZH[d.status] ?? d.status}）`).join('、');
+          const listed = called.map((d) => d.departmentName).join('、');
           throw hubError(
             'CONFLICT',
             {
-              zh: `本案已向 ${listed} 吹哨，尚未反馈；部门反馈或吹哨撤回之前不再重复吹哨，请只列出其他部门。`,
+              zh: `本案已向${listed}吹哨，尚未反馈；部门反馈或吹哨撤回之前不再重复吹哨，请只列出其他部门。`,
               en: `This case has already called on ${called.map((d) => `${d.departmentName} (${d.status})`).join(', ')}, which has not reported back; a department is called on again only after it reports or its dispatch is withdrawn, so name the others.`,
             },
             { argument: 'departments', departments: called.map((d) => d.departmentKind) },

@@ -1,7 +1,7 @@
 import { caseRefusal, CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
 import { badInput, forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
-import { chinaTime } from '../../../../platform/scalars.ts';
+import { chinaMinute, chinaTime } from '../../../../platform/scalars.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { SubgraphName } from '../../../../platform/settings.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -79,14 +79,16 @@ export async function lockForStep(db: Db, caller: Caller, id: string): Promise<D
  */
 function closeUnrated(d: DisputeRow, note: string | null): void {
   const due = d.replyBy == null ? null : chinaTime(new Date(d.replyBy));
+  // The clerk reads the deadline as a clock shows it; the extension keeps the API's time for a program.
+  const dueShown = d.replyBy == null ? null : chinaMinute(new Date(d.replyBy));
   if (!replyWindowOver(d)) {
     throw caseRefusal(
       'VILLAGE',
       d.status,
       'CLOSE',
       {
-        zh: `已化解的案件须经群众评价后办结；到答复时限${due ? `（${due}）` : ''}仍未评价的，方可注明原因办结。`,
-        en: `A resolved case is closed once the parties rate it; unrated, only after its reply deadline${due ? ` (${due})` : ''}, with the reason noted.`,
+        zh: `已化解的案件须经群众评价后办结；到答复时限${dueShown ? `（${dueShown}）` : ''}仍未评价的，方可注明原因办结。`,
+        en: `A resolved case is closed once the parties rate it; unrated, only after its reply deadline${dueShown ? ` (${dueShown} China time)` : ''}, with the reason noted.`,
       },
       { closableAfter: due },
     );
