@@ -358,10 +358,13 @@ export async function* csvRecords(
         const labelOf = new Map<string, string>();
         for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
         const zhColumns = known.map((k) => (labelOf.has(k) ? `${labelOf.get(k)}（${k}）` : k)).join('、');
-        const left = unknown.map((u) => encodeURIComponent(u)).join(',');
+        // The names are repeated in the hint only when short: a header of one long cell is quoted once, cut (quote).
+        const short = unknown.every((u) => u.length <= 20);
+        const left = short ? unknown.map((u) => encodeURIComponent(u)).join(',') : '<列名>';
+        const typed = short ? unknown.join(',') : '<列名>';
         throw new TabularError({
-          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${unknown.map(quote).join(',')}）。`,
-          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${unknown.map(quote).join(',')}).`,
+          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${typed}）。`,
+          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${typed}).`,
         });
       }
       // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the

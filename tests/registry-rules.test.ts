@@ -395,6 +395,11 @@ describe('an address lies in the person’s village', () => {
 });
 
 describe('a household’s members live on its grid, at its address', () => {
+  // A caller of its own: registering counts against a caller's minute of ID-number lookups, which the tests before
+  // spend (tests/lookup-quota.test.ts).
+  beforeAll(async () => {
+    writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `rules-grid-${RUN}` });
+  });
   type Placed = { id: string; version: number; grid: { code: string }; address: { id: string } | null; household: { id: string } | null };
   const PLACED = 'id version grid { code } address { id } household { id }';
   /** A household of village A on `grid` at a new address there; its id and the address's. */
@@ -792,6 +797,11 @@ describe('an ID number registered by mistake', () => {
 });
 
 describe('a person’s history keeps corrections', () => {
+  // A caller of its own: registering counts against a caller's minute of ID-number lookups, which the tests before
+  // spend (tests/lookup-quota.test.ts).
+  beforeAll(async () => {
+    writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `rules-history-${RUN}` });
+  });
   it('records a renamed person with the name before and after, and a changed phone by name only', async () => {
     const registered = await register({ idNumber: freshId(ago(46)), name: '马秀兰' });
     expect(registered.errors).toBeUndefined();
