@@ -208,6 +208,17 @@ export function badParameter(argument: string, message: Said): HttpError {
   return new HttpError(400, 'BAD_USER_INPUT', message, { argument });
 }
 
+/**
+ * A download with no `within`: said alike by the exports and the reports, with the caller's own division (cut to the
+ * level asked for) as the example, since that is the code a caller most likely wants.
+ */
+export function withinMissing(what: Said, example: string, grids: boolean): HttpError {
+  return badParameter('within', {
+    zh: `请用 within 给出${what.zh}范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位${grids ? '、村 12 位或网格 15 位' : '或村 12 位'}），如 ?within=${example}。`,
+    en: `Give the division to ${what.en} with within: a code of 2 (province), 4, 6 (county), 9 (township)${grids ? ', 12 (village) or 15 (grid)' : ' or 12 (village)'} digits, e.g. ?within=${example}.`,
+  });
+}
+
 /** A request in a method the route does not take: 405, saying (and in `Allow`) which it takes. */
 export function methodNotAllowed(allow: string, message: Said): HttpError {
   return new HttpError(405, 'BAD_REQUEST', message, {}, { allow });

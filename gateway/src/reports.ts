@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
-import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../platform/http.ts';
+import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, withinMissing, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
 import { csvCell } from '../../platform/tabular.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type SheetColumn } from '../../platform/xlsx.ts';
@@ -361,12 +361,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     }
     const language = preferredLanguage(req.headers['accept-language']);
     if (!q.get('within')) {
-      // Said as an export says it; the example is the caller's own division, cut to the level asked for.
-      const example = caller.jurisdiction === '*' ? '62' : caller.jurisdiction.slice(0, CHILD_LEN[level]);
-      throw badParameter('within', {
-        zh: `请用 within 给出报表范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位或村 12 位），如 ?within=${example}。`,
-        en: `Give the division to report on with within: a code of 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits, e.g. ?within=${example}.`,
-      });
+      throw withinMissing({ zh: '报表', en: 'report on' }, caller.jurisdiction === '*' ? '62' : caller.jurisdiction.slice(0, CHILD_LEN[level]), false);
     }
     let within: string;
     let period: { from: string; to: string } | undefined;

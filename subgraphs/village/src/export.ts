@@ -5,7 +5,7 @@ import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { departmentReadRefusal, hasScope, inJurisdiction } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
-import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, writeChunk } from '../../../platform/http.ts';
+import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, withinMissing, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
 import { asDownload, inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
@@ -107,12 +107,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
     const params = routeParams(url, ['within', 'headers']);
     let within: string;
-    if (!params.get('within')) {
-      throw badParameter('within', {
-        zh: `请用 within 给出导出范围：一个区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位或网格 15 位），如 ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}。`,
-        en: `Give the division to export with within: a code of 2 (province), 4, 6 (county), 9 (township), 12 (village) or 15 (grid) digits, e.g. ?within=${caller.jurisdiction === '*' ? '62' : caller.jurisdiction}.`,
-      });
-    }
+    if (!params.get('within')) throw withinMissing({ zh: '导出', en: 'export' }, caller.jurisdiction === '*' ? '62' : caller.jurisdiction, true);
     try {
       within = parseDivisionCode(params.get('within') ?? '', 'within');
     } catch (e) {
