@@ -55,6 +55,14 @@ afterAll(async () => {
   await hub?.stop();
 });
 
+/** A new page signed in with `token`, its home division shown. */
+async function signedIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await newPage();
+  await opened.page.goto(`${origin}/app#token=${token}`);
+  await opened.page.waitForSelector('main h2', { timeout: 60_000 });
+  return opened;
+}
+
 async function newPage(viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
@@ -367,9 +375,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const silent = called.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND')!;
     await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silent.id}", version: ${called.version}, reason: "部门逾期未报到") { version }`);
 
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${callers.township}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const { context, page } = await signedIn(callers.township);
     await page.goto(`${origin}/app#/case/${id}`);
     await page.waitForSelector('#dispatch-title', { timeout: 60_000 });
     const rows = await page.$$eval('section[aria-labelledby="dispatch-title"] tbody tr', (trs) =>
@@ -402,9 +408,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     d = await step(`resolveDispute(id: "${d.id}", version: ${d.version}, outcome: AGREEMENT)`);
     expect(d.status).toBe('RESOLVED');
 
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${callers.village}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const { context, page } = await signedIn(callers.village);
     const facts = async () => {
       await page.goto(`${origin}/app#/case/${d.id}`);
       await page.waitForFunction((id) => document.querySelector('main h2')?.textContent?.includes('案件') && location.hash.endsWith(id), d.id, {
@@ -437,9 +441,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       { i: { category: 'LAND_HOMESTEAD', parties: [{ name: '杨卓玛', role: 'APPLICANT' }] } },
       '($i: DisputeCorrection!)',
     );
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${callers.village}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const { context, page } = await signedIn(callers.village);
     await page.goto(`${origin}/app#/case/${d.id}`);
     await page.waitForSelector('.timeline ul.changes', { timeout: 60_000 });
     expect(await page.$$eval('.timeline ul.changes li', (lis) => lis.map((li) => li.textContent))).toEqual([
@@ -512,9 +514,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       },
       '($i: DisputeInput!, $k: String!)',
     );
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${callers.village}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const { context, page } = await signedIn(callers.village);
     await page.goto(`${origin}/app#/case/${d.id}`);
     await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
     const facts = await page.$eval('dl.case-facts', (dl) =>
@@ -533,9 +533,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       callers.village,
       `declineDispute(id: "${d.id}", version: ${d.version}, reason: NOT_A_DISPUTE, note: "属政策咨询，已告知民政办") { version }`,
     );
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${callers.village}`);
-    await page.waitForSelector('main h2', { timeout: 60_000 });
+    const { context, page } = await signedIn(callers.village);
     await page.goto(`${origin}/app#/case/${d.id}`);
     await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
     const facts = await page.$eval('dl.case-facts', (dl) =>
