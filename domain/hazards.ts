@@ -6,6 +6,10 @@
 export const HAZARD_STATUSES = ['REPORTED', 'RECTIFYING', 'RECTIFIED', 'VERIFIED'] as const;
 export type HazardStatus = (typeof HAZARD_STATUSES)[number];
 
+/** Who reported a hazard, in the village schema's `HazardSource` order (a figure's `bySource` lists every one). */
+export const HAZARD_SOURCES = ['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN'] as const;
+export type HazardSource = (typeof HAZARD_SOURCES)[number];
+
 /** The statuses a hazard in each status may move to. */
 export const HAZARD_NEXT: Readonly<Record<HazardStatus, readonly HazardStatus[]>> = {
   REPORTED: ['RECTIFYING', 'RECTIFIED'],

@@ -10,7 +10,7 @@ import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
 import { PATROL_KINDS } from '../domain/patrol-kinds.ts';
-import { HAZARD_NEXT, HAZARD_STATUSES } from '../domain/hazards.ts';
+import { HAZARD_NEXT, HAZARD_SOURCES, HAZARD_STATUSES } from '../domain/hazards.ts';
 import { RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,5 +84,9 @@ describe('enums', () => {
   it('HazardStatus of the village schema is domain/hazards.ts HAZARD_STATUSES, each with the moves HAZARD_NEXT allows', () => {
     expect(ENUMS.get('village')!.get('HazardStatus')).toEqual([...HAZARD_STATUSES]);
     expect(Object.keys(HAZARD_NEXT)).toEqual([...HAZARD_STATUSES]);
+  });
+
+  it('HazardSource of the village schema is domain/hazards.ts HAZARD_SOURCES, in order (HazardStats.bySource lists every one)', () => {
+    expect(ENUMS.get('village')!.get('HazardSource')).toEqual([...HAZARD_SOURCES]);
   });
 });

@@ -505,6 +505,97 @@ describe('cached statistics', () => {
   });
 });
 
+describe('hazard figures', () => {
+  type Counts = { reported: number; open: number; awaitingVerification: number; verified: number };
+  type Stats = Counts & { rectificationRate: number; bySource: (Counts & { source: string })[]; previous: { from: string; reported: number } };
+  type Division = { hazardStats: Stats; patrolStats: { hazardsFound: number } };
+  const H = `hazardStats(from: $from, to: $to) { reported open awaitingVerification verified rectificationRate
+    bySource { source reported open awaitingVerification verified } previous { from reported } } patrolStats(from: $from, to: $to) { hazardsFound }`;
+  const Q = `query H($v: String!, $t: String!, $c: String!, $from: Date, $to: Date) { village(code: $v) { ${H} } township(code: $t) { ${H} } county(code: $c) { ${H} } }`;
+  type Read = { village: Division; township: Division; county: Division };
+  const LEVELS = { village: VILLAGE, township: TOWNSHIP, county: COUNTY } as const;
+  const read = async (token: string): Promise<Read> => {
+    const r = await hub.queryAs<Read>(token, Q, { v: VILLAGE, t: TOWNSHIP, c: COUNTY, from: FROM, to: TO });
+    expect(r.errors).toBeUndefined();
+    return r.data!;
+  };
+  const source = (s: Stats, name: string) => s.bySource.find((x) => x.source === name)!;
+
+  it('count every source’s hazards as the facts do, at village, township and county level, and follow each step of a hazard at once', async () => {
+    const writer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write'], subject: 'hazard-stats-writer' });
+    const reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read'], subject: 'hazard-stats-reader' });
+    const before = await read(reader);
+
+    // The facts, counted by the owner: every level's figures are its hazards of the period by source and status.
+    const facts = await db.query<{ code: string; source: string; status: string; n: string }>(
+      `select c.code, h.source, h.status, count(*) as n from hazard h join unnest($1::text[]) c(code) on h.village_code like c.code || '%'
+        where h.reported_at >= $2 and h.reported_at < $3 group by 1, 2, 3`,
+      [Object.values(LEVELS), '2019-12-31T16:00:00Z', '2029-12-31T16:00:00Z'],
+    );
+    for (const [level, code] of Object.entries(LEVELS) as [keyof Read, string][]) {
+      const s = before[level].hazardStats;
+      const n = (src: string, statuses: string[]) =>
+        facts.rows.filter((r) => r.code === code && r.source === src && statuses.includes(r.status)).reduce((x, r) => x + Number(r.n), 0);
+      for (const src of ['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN']) {
+        expect(source(s, src), `${level} ${src}`).toEqual({
+          source: src,
+          reported: n(src, ['REPORTED', 'RECTIFYING', 'RECTIFIED', 'VERIFIED']),
+          open: n(src, ['REPORTED', 'RECTIFYING']),
+          awaitingVerification: n(src, ['RECTIFIED']),
+          verified: n(src, ['VERIFIED']),
+        });
+      }
+      expect(s.reported, level).toBe(s.bySource.reduce((x, b) => x + b.reported, 0));
+      expect(s.rectificationRate, level).toBeCloseTo(s.reported ? (s.awaitingVerification + s.verified) / s.reported : 0, 9);
+      // The patrol figure counts only what patrols found; the hazard figures count every source.
+      expect(s.reported, level).toBeGreaterThan(before[level].patrolStats.hazardsFound);
+      expect(s.previous.from, level).toBe('2010-01-01');
+    }
+
+    const grid = `${VILLAGE}001`;
+    type Step = { id: string; version: number };
+    const reported = await hub.queryAs<{ reportHazard: Step }>(
+      writer,
+      `mutation { reportHazard(input: { gridCode: "${grid}", kind: GAS, description: "液化气罐存放在灶台旁", source: GRID_WORKER }) { id version } }`,
+    );
+    expect(reported.errors).toBeUndefined();
+    let after = await read(reader);
+    for (const level of Object.keys(LEVELS) as (keyof Read)[]) {
+      const [b, a] = [before[level].hazardStats, after[level].hazardStats];
+      expect(a.reported, level).toBe(b.reported + 1);
+      expect(a.open, level).toBe(b.open + 1);
+      expect(source(a, 'GRID_WORKER').open, level).toBe(source(b, 'GRID_WORKER').open + 1);
+      expect(after[level].patrolStats.hazardsFound, level).toBe(before[level].patrolStats.hazardsFound);
+    }
+
+    const h = reported.data!.reportHazard;
+    const rectified = await hub.queryAs<{ rectifyHazard: Step }>(writer, `mutation { rectifyHazard(id: "${h.id}", version: ${h.version}) { id version } }`);
+    expect(rectified.errors).toBeUndefined();
+    const mid = await read(reader);
+    for (const level of Object.keys(LEVELS) as (keyof Read)[]) {
+      expect(mid[level].hazardStats.open, level).toBe(after[level].hazardStats.open - 1);
+      expect(mid[level].hazardStats.awaitingVerification, level).toBe(after[level].hazardStats.awaitingVerification + 1);
+    }
+    after = mid;
+    const r = rectified.data!.rectifyHazard;
+    expect((await hub.queryAs(writer, `mutation { verifyHazard(id: "${r.id}", version: ${r.version}) { id } }`)).errors).toBeUndefined();
+    const last = await read(reader);
+    for (const level of Object.keys(LEVELS) as (keyof Read)[]) {
+      expect(last[level].hazardStats.awaitingVerification, level).toBe(after[level].hazardStats.awaitingVerification - 1);
+      expect(source(last[level].hazardStats, 'GRID_WORKER').verified, level).toBe(source(after[level].hazardStats, 'GRID_WORKER').verified + 1);
+    }
+  });
+
+  it('are refused to a caller of another county, and to a grid worker for its village', async () => {
+    const other = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'hazard-stats-other' });
+    const r = await hub.queryAs(other, `{ county(code: "${COUNTY}") { hazardStats(period: "2026") { reported } } }`);
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const worker = await hub.token({ jurisdiction: `${VILLAGE}001`, scopes: ['read'], subject: 'hazard-stats-grid' });
+    const w = await hub.queryAs(worker, `{ village(code: "${VILLAGE}") { hazardStats(period: "2026") { reported } } }`);
+    expect(w.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('a grid’s population', () => {
   type Pop = { residents: number; floating: number; households: number; houses: number; addresses: number; byTag: { tag: string; count: number }[] };
   const POP = 'population { residents floating households houses addresses byTag { tag count } }';

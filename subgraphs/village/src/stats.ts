@@ -2,7 +2,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
 import { periodBounds } from '../../../domain/periods.ts';
-import { disputeCaseCounts, disputeSums, forcesSums, gridPopulation, gridStaffing, patrolKindSums, patrolSums, populationSums } from './store/stats.ts';
+import {
+  disputeCaseCounts,
+  disputeSums,
+  forcesSums,
+  gridPopulation,
+  gridStaffing,
+  hazardCounts,
+  patrolKindSums,
+  patrolSums,
+  populationSums,
+  type HazardsRow,
+} from './store/stats.ts';
+import { HAZARD_SOURCES, type HazardSource } from '../../../domain/hazards.ts';
 import { PATROL_KINDS, type PatrolTeamKind } from '../../../domain/patrol-kinds.ts';
 import { RequestVersions } from './stats-versions.ts';
 import { TAGS, type Tag } from '../../../domain/tags.ts';
@@ -202,6 +214,33 @@ export interface DisputeCaseFigures {
 
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
 
+/** Where a period's hazards stand now: of one source, or of all. */
+interface HazardCounts {
+  reported: number;
+  open: number;
+  awaitingVerification: number;
+  verified: number;
+}
+
+/** Hazard figures of a division for a period (`HazardStats`), from every source. */
+export interface HazardFigures extends PeriodScope, HazardCounts {
+  rectificationRate: number;
+  bySource: (HazardCounts & { source: HazardSource })[];
+}
+
+/** A division's hazard figures from its rows by source (every source listed, 0 where it has none). */
+function hazardFigures(rows: readonly HazardsRow[]): HazardFigures {
+  const bySource = HAZARD_SOURCES.map((source) => {
+    const r = rows.find((x) => x.source === source);
+    return { source, reported: r?.reported ?? 0, open: r?.open ?? 0, awaitingVerification: r?.awaitingVerification ?? 0, verified: r?.verified ?? 0 };
+  });
+  const total = (key: keyof HazardCounts) => bySource.reduce((n, x) => n + x[key], 0);
+  const reported = total('reported');
+  const awaitingVerification = total('awaitingVerification');
+  const verified = total('verified');
+  return { reported, open: total('open'), awaitingVerification, verified, rectificationRate: rate(awaitingVerification + verified, reported), bySource };
+}
+
 /**
  * The process's figures. Overdue disputes also follow the clock: dispute
  * figures are kept until the first deadline of a counted case passes.
@@ -212,6 +251,8 @@ const CACHE = {
   patrol: new FiguresCache<PatrolFigures>('days'),
   disputes: new FiguresCache<DisputeFigures>('days'),
   disputeCases: new FiguresCache<DisputeCaseFigures>('days'),
+  /** Counted from the hazards, whose every write refreshes their village's day rows (…08DayPairs). */
+  hazards: new FiguresCache<HazardFigures>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),
   /** A grid's population (by grid code), counted from the records its village's roll-up counts: it follows the village's `counts`. */
@@ -458,6 +499,17 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
       () => ({ overdue: 0, rehandled: 0, declined: 0, overdueUntil: null }),
       { until: (f) => f.overdueUntil },
+    ),
+  /** Hazards reported in the period, by source and by where they stand now, counted from the hazards (store/stats.ts). */
+  hazardStats: (versions) =>
+    periodFigures<HazardFigures>(
+      versions,
+      CACHE.hazards,
+      async (len, codes, from, to) => {
+        const rows = await hazardCounts(versions.em, len, codes, ...periodBounds(from, to));
+        return codes.map((k) => Object.assign(hazardFigures(rows.filter((r) => r.k === k)), { k }));
+      },
+      () => hazardFigures([]),
     ),
   /** Grid code → its population. */
   gridPopulation: (versions) =>

@@ -15,7 +15,7 @@ import type { PatrolRow } from '../store/patrol.ts';
 import type { HazardRow } from '../store/hazard.ts';
 import type { MediationCommitteeRow } from '../store/mediation-committee.ts';
 import type { MediatorRow } from '../store/mediator.ts';
-import type { PopulationFigures, ForcesOf, PatrolFigures, DisputeFigures } from '../stats.ts';
+import type { PopulationFigures, ForcesOf, PatrolFigures, HazardFigures, DisputeFigures } from '../stats.ts';
 import type { AuditRow, AuditPage } from '../store/audit-log.ts';
 import type { ChangeRow } from '../store/changes.ts';
 import type { ChangedRecordRow } from '../resolvers/ChangedRecord.ts';
@@ -368,6 +368,12 @@ export type County = DivisionStatistics & {
   disputes: DisputeConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
+  /**
+   * 隐患 Hazards reported in a period from every source (patrols, grid workers, drones,
+   * citizens) and where their rectification stands now: `from` and `to` (inclusive
+   * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  hazardStats: HazardStats;
   /** Official name, e.g. 临潭县 (owned by the county subgraph). */
   name: Scalars['String']['output'];
   /**
@@ -408,6 +414,14 @@ export type CountyDisputesArgs = {
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyHazardStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -916,6 +930,12 @@ export type DivisionStatistics = {
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
+  /**
+   * 隐患 Hazards reported in a period from every source (patrols, grid workers, drones,
+   * citizens) and where their rectification stands now: `from` and `to` (inclusive
+   * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  hazardStats: HazardStats;
   /** Official name, e.g. 临潭县. */
   name: Scalars['String']['output'];
   /**
@@ -948,6 +968,19 @@ export type DivisionStatisticsAssessmentArgs = {
  * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
  */
 export type DivisionStatisticsDisputeStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 统计 The figures every division has, whatever its level: a province or
+ * prefecture (Region), a county, a township or a village. One fragment on this
+ * interface selects the same figures at every level, e.g.
+ * `fragment Figures on DivisionStatistics { code population { residents } disputeStats(period: "2026") { reported } }`.
+ */
+export type DivisionStatisticsHazardStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
@@ -1454,6 +1487,51 @@ export type HazardSource =
   | 'GRID_WORKER'
   /** 巡逻 a patrol */
   | 'PATROL';
+
+/** Hazards of one source among a division's hazards of a period. */
+export type HazardSourceCount = {
+  __typename?: 'HazardSourceCount';
+  /** 待验收 Of those, rectified and waiting to be verified. */
+  awaitingVerification: Scalars['Int']['output'];
+  /** 未整改 Of those, still open (REPORTED, RECTIFYING). */
+  open: Scalars['Int']['output'];
+  /** 上报隐患 Reported in the period. */
+  reported: Scalars['Int']['output'];
+  /** 隐患来源 Who reported them. */
+  source: HazardSource;
+  /** 已验收 Of those, verified. */
+  verified: Scalars['Int']['output'];
+};
+
+/**
+ * 隐患 Hazard figures for hazards reported in a period, from every source, and the
+ * state of their rectification now (a hazard reported in March and verified in May
+ * counts in March's `verified` once May has come). `PatrolStats` counts only those
+ * found on patrol.
+ */
+export type HazardStats = {
+  __typename?: 'HazardStats';
+  /** 待验收 Of those, rectified and waiting to be verified (RECTIFIED). */
+  awaitingVerification: Scalars['Int']['output'];
+  /** 隐患来源 The same counts by who reported the hazards, every source listed (0 when none). */
+  bySource: Array<HazardSourceCount>;
+  /** First day of the period. */
+  from: Scalars['Date']['output'];
+  /** 未整改 Of those, still open: reported, or being rectified (REPORTED, RECTIFYING). */
+  open: Scalars['Int']['output'];
+  /** 环比 The same figures for the period just before (as `PatrolStats.previous`). */
+  previous: HazardStats;
+  /** 整改率 (awaitingVerification + verified) / reported (0–1; 0 when none were reported). */
+  rectificationRate: Scalars['Float']['output'];
+  /** 上报隐患 Hazards reported in the period. */
+  reported: Scalars['Int']['output'];
+  /** Last day of the period. */
+  to: Scalars['Date']['output'];
+  /** 已验收 Of those, rectified and verified (VERIFIED). */
+  verified: Scalars['Int']['output'];
+  /** 同比 The same figures for the same period a year earlier. */
+  yearAgo: HazardStats;
+};
 
 /**
  * 隐患状态 Status: reported → rectifying → rectified → verified. Verification
@@ -3088,6 +3166,12 @@ export type Region = DivisionStatistics & {
   disputeStats: DisputeStats;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
+  /**
+   * 隐患 Hazards reported in a period from every source (patrols, grid workers, drones,
+   * citizens) and where their rectification stands now: `from` and `to` (inclusive
+   * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  hazardStats: HazardStats;
   /** Official name, e.g. 甘肃省 (owned by the county subgraph). */
   name: Scalars['String']['output'];
   /**
@@ -3110,6 +3194,14 @@ export type RegionAssessmentArgs = {
 
 /** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
 export type RegionDisputeStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 省 / 市州 A region (owned by the county subgraph); the village subgraph contributes figures. */
+export type RegionHazardStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
@@ -3413,6 +3505,12 @@ export type Township = DivisionStatistics & {
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /**
+   * 隐患 Hazards reported in a period from every source (patrols, grid workers, drones,
+   * citizens) and where their rectification stands now: `from` and `to` (inclusive
+   * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  hazardStats: HazardStats;
+  /**
    * Official name, e.g. 术布乡 (owned by the township subgraph; the village
    * subgraph gives it, from the same national directory, only where a village
    * names its township).
@@ -3461,6 +3559,17 @@ export type TownshipAssessmentArgs = {
  * village subgraph contributes its villages and the figures of everything in them.
  */
 export type TownshipDisputeStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipHazardStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
@@ -3531,6 +3640,12 @@ export type Village = DivisionStatistics & {
   forces: Forces;
   /** 网格 The grids of the village, ordered by code. */
   grids: Array<Grid>;
+  /**
+   * 隐患 Hazards reported in a period from every source (patrols, grid workers, drones,
+   * citizens) and where their rectification stands now: `from` and `to` (inclusive
+   * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
+   */
+  hazardStats: HazardStats;
   /** 隐患 Hazards, optionally in one status and of one source (who found them), ordered by id. */
   hazards: HazardConnection;
   /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
@@ -3609,6 +3724,17 @@ export type VillageDisputesArgs = {
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
+export type VillageHazardStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -3926,6 +4052,8 @@ export type ResolversTypes = {
   HazardInput: HazardInput;
   HazardKind: HazardKind;
   HazardSource: HazardSource;
+  HazardSourceCount: ResolverTypeWrapper<HazardSourceCount>;
+  HazardStats: ResolverTypeWrapper<HazardFigures>;
   HazardStatus: HazardStatus;
   House: ResolverTypeWrapper<HouseRow>;
   HouseConnection: ResolverTypeWrapper<Connection<HouseRow>>;
@@ -4053,6 +4181,8 @@ export type ResolversParentTypes = {
   HazardConnection: Connection<HazardRow>;
   HazardEdge: Omit<HazardEdge, 'node'> & { node: ResolversParentTypes['Hazard'] };
   HazardInput: HazardInput;
+  HazardSourceCount: HazardSourceCount;
+  HazardStats: HazardFigures;
   House: HouseRow;
   HouseConnection: Connection<HouseRow>;
   HouseEdge: Omit<HouseEdge, 'node'> & { node: ResolversParentTypes['House'] };
@@ -4212,6 +4342,7 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<CountyDisputeStatsArgs>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first' | 'orderBy'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
+  hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<CountyHazardStatsArgs>>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<CountyResidentsArgs, 'first'>>;
@@ -4445,6 +4576,27 @@ export type HazardConnectionResolvers<ContextType = VillageContext, ParentType e
 export type HazardEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HazardEdge'] = ResolversParentTypes['HazardEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType>;
+};
+
+export type HazardSourceCountResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HazardSourceCount'] = ResolversParentTypes['HazardSourceCount']> = {
+  awaitingVerification?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['HazardSource'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type HazardStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HazardStats'] = ResolversParentTypes['HazardStats']> = {
+  awaitingVerification?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bySource?: Resolver<Array<ResolversTypes['HazardSourceCount']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previous?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType>;
+  rectificationRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  yearAgo?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType>;
 };
 
 export type HouseResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['House'] = ResolversParentTypes['House']> = {
@@ -4805,6 +4957,7 @@ export type RegionResolvers<ContextType = VillageContext, ParentType extends Res
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<RegionDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
+  hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<RegionHazardStatsArgs>>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<RegionPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -4885,6 +5038,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<TownshipDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
+  hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<TownshipHazardStatsArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -4903,6 +5057,7 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first' | 'orderBy'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
+  hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<VillageHazardStatsArgs>>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<VillageHazardsArgs, 'first'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<VillageHouseholdsArgs, 'first'>>;
   houses?: Resolver<ResolversTypes['HouseConnection'], ParentType, ContextType, RequireFields<VillageHousesArgs, 'first'>>;
@@ -4956,6 +5111,8 @@ export type Resolvers<ContextType = VillageContext> = {
   Hazard?: HazardResolvers<ContextType>;
   HazardConnection?: HazardConnectionResolvers<ContextType>;
   HazardEdge?: HazardEdgeResolvers<ContextType>;
+  HazardSourceCount?: HazardSourceCountResolvers<ContextType>;
+  HazardStats?: HazardStatsResolvers<ContextType>;
   House?: HouseResolvers<ContextType>;
   HouseConnection?: HouseConnectionResolvers<ContextType>;
   HouseEdge?: HouseEdgeResolvers<ContextType>;

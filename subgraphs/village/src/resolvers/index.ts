@@ -22,6 +22,7 @@ import { Mediator } from './Mediator.ts';
 import { Mutation } from './Mutation/index.ts';
 import { Patrol } from './Patrol.ts';
 import { PatrolStats } from './PatrolStats.ts';
+import { HazardStats } from './HazardStats.ts';
 import { PatrolTeam } from './PatrolTeam.ts';
 import { Person } from './Person.ts';
 import { PersonHistoryEntry, PersonPlace } from './PersonHistoryEntry.ts';
@@ -56,6 +57,7 @@ export const resolvers: Resolvers = {
   MediationCommittee,
   Mediator,
   PatrolStats,
+  HazardStats,
   DisputeStats,
   Forces,
   Dispute,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { instant, located, recordTable, type Location } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
-import { HAZARD_STATUSES } from '../../../../domain/hazards.ts';
+import { HAZARD_SOURCES, HAZARD_STATUSES } from '../../../../domain/hazards.ts';
 
 export const HazardStatus = z.enum(HAZARD_STATUSES);
 export type HazardStatus = z.infer<typeof HazardStatus>;
@@ -15,7 +15,7 @@ const Hazard = z.object({
   kind: HazardKind,
   description: col.text,
   location: col.text.nullable(),
-  source: z.enum(['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN']),
+  source: z.enum(HAZARD_SOURCES),
   reportedBy: col.text.nullable(),
   patrolId: col.id.nullable(),
   reportedAt: instant,

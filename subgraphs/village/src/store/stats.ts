@@ -228,6 +228,30 @@ export function disputeCaseCounts(db: Db, len: number, codes: readonly string[],
   return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end, ...underParams(codes), start, end]);
 }
 
+const Hazards = z.object({ k: col.text, source: col.text, reported: col.num, open: col.num, awaitingVerification: col.num, verified: col.num });
+export type HazardsRow = z.infer<typeof Hazards>;
+
+/**
+ * Hazards reported in a period, by source and by where their rectification stands now. Counted from the hazards
+ * themselves, through their (village_code, reported_at) index: the day roll-ups keep patrols' hazards only, and a
+ * status has no day. Any hazard write refreshes its village's day rows (…08DayPairs), so these follow `days`.
+ */
+const hazards = perLength((len) =>
+  sql(
+    `stats.hazards[${len}]`,
+    Hazards,
+    `select k.code as k, t.source, count(*) as reported, count(*) filter (where t.status in ('REPORTED', 'RECTIFYING')) as open,
+            count(*) filter (where t.status = 'RECTIFIED') as awaiting_verification, count(*) filter (where t.status = 'VERIFIED') as verified
+       from ${UNDER('hazard', 'village_code', len)} and t.reported_at >= ? and t.reported_at < ?
+      group by 1, 2`,
+  ),
+);
+
+/** Of each code, its hazards reported in the period's instants [start, end), per source; sources with none have no row. */
+export function hazardCounts(db: Db, len: number, codes: readonly string[], start: string, end: string): Promise<HazardsRow[]> {
+  return preparedRows(db, hazards(len), [...underParams(codes), start, end]);
+}
+
 const GridPopulation = z.object({ gridCode: col.text, ...POPULATION_COUNTS });
 export type GridPopulationRow = z.infer<typeof GridPopulation>;
 

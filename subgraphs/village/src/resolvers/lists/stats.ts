@@ -5,7 +5,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { resolvePeriod, type Period } from '../../../../../domain/periods.ts';
 import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { VillageContext } from '../../context.ts';
-import type { DisputeFigures, PatrolFigures } from '../../stats.ts';
+import type { DisputeFigures, HazardFigures, PatrolFigures } from '../../stats.ts';
 
 interface PeriodArgs {
   from?: string | null;
@@ -19,6 +19,13 @@ const villagesOf = (ctx: VillageContext) => async (township: string) => (await c
 /** Patrol figures of a division for a period, carrying both (so `previous` and `yearAgo` can follow). */
 export const patrolFor = async (ctx: VillageContext, code: string, period: Period): Promise<PatrolFigures> => ({
   ...(await ctx.loaders.stats.patrolStats(period.from, period.to, villagesOf(ctx)).load(code)),
+  code,
+  period,
+});
+
+/** Hazard figures of a division for a period, carrying both. */
+export const hazardsFor = async (ctx: VillageContext, code: string, period: Period): Promise<HazardFigures> => ({
+  ...(await ctx.loaders.stats.hazardStats(period.from, period.to, villagesOf(ctx)).load(code)),
   code,
   period,
 });
@@ -46,7 +53,7 @@ export const disputesFor = async (ctx: VillageContext, code: string, period: Per
   return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(code)), code, period };
 };
 
-/** population / forces / patrolStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
+/** population / forces / patrolStats / hazardStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
 export const statFields = {
   population: (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
@@ -59,6 +66,10 @@ export const statFields = {
   patrolStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
     return patrolFor(ctx, d.code, resolvePeriod(args));
+  },
+  hazardStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
+    requireStatsAccess(ctx.caller, d.code);
+    return hazardsFor(ctx, d.code, resolvePeriod(args));
   },
   disputeStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext, info: GraphQLResolveInfo) => {
     requireStatsAccess(ctx.caller, d.code);
