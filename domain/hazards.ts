@@ -10,6 +10,9 @@ export type HazardStatus = (typeof HAZARD_STATUSES)[number];
 export const HAZARD_SOURCES = ['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN'] as const;
 export type HazardSource = (typeof HAZARD_SOURCES)[number];
 
+/** Each source's Chinese name, as the schema's `HazardSource` describes it (the hazards report's headers). */
+export const HAZARD_SOURCE_ZH: Record<HazardSource, string> = { PATROL: '巡逻', GRID_WORKER: '网格员', DRONE: '无人机', CITIZEN: '群众' };
+
 /** The statuses a hazard in each status may move to. */
 export const HAZARD_NEXT: Readonly<Record<HazardStatus, readonly HazardStatus[]>> = {
   REPORTED: ['RECTIFYING', 'RECTIFIED'],

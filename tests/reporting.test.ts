@@ -270,6 +270,36 @@ describe('CSV reports', () => {
     expect(new Set(lintan.slice(-11, -1).filter((_, i) => i % 2 === 0)).size).toBeGreaterThan(2);
   });
 
+  it('counts every source’s hazards in the hazards report, each village’s row as HazardStats gives it and adding up to the county', async () => {
+    const res = await get('/reports/hazards.csv?within=623021&level=village&period=2026', reportToken);
+    expect(res.status).toBe(200);
+    const [header, ...lines] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = header!.split(',');
+    const sources = ['PATROL', 'GRID_WORKER', 'DRONE', 'CITIZEN'];
+    expect(columns.slice(-8)).toEqual(sources.flatMap((s) => [`${s.toLowerCase()}_reported`, `${s.toLowerCase()}_open`]));
+    const rows = lines.map((l) => l.split(','));
+    const total = (column: string) => rows.reduce((x, r) => x + Number(r[columns.indexOf(column)]), 0);
+    type H = { reported: number; open: number; verified: number; bySource: { source: string; reported: number; open: number }[] };
+    const q = await hub.queryAs<{ county: { hazardStats: H }; village: { hazardStats: H } }>(
+      reportToken,
+      `{ county(code: "623021") { hazardStats(period: "2026") { reported open verified bySource { source reported open } } }
+         village(code: "623021200201") { hazardStats(period: "2026") { reported open verified bySource { source reported open } } } }`,
+    );
+    expect(q.errors).toBeUndefined();
+    const county = q.data!.county.hazardStats;
+    for (const k of ['reported', 'open', 'verified']) expect(total(k), k).toBe(county[k as 'reported']);
+    for (const b of county.bySource) expect(total(`${b.source.toLowerCase()}_reported`), b.source).toBe(b.reported);
+    // The demo has hazards of patrols and of other sources: the report is not the patrols' figure under another name.
+    expect(county.bySource.filter((b) => b.reported > 0).length).toBeGreaterThan(1);
+    const village = rows.find((r) => r[1] === '623021200201')!;
+    const v = q.data!.village.hazardStats;
+    expect(Number(village[columns.indexOf('reported')])).toBe(v.reported);
+    expect(Number(village[columns.indexOf('grid_worker_open')])).toBe(v.bySource.find((b) => b.source === 'GRID_WORKER')!.open);
+  });
+
   it('refuses callers without the report or read scope (403), without a token (401), and bad parameters (400)', async () => {
     const writer = await hub.token({ jurisdiction: '62', scopes: ['write'] });
     expect((await get('/reports/disputes.csv?within=623021&level=village&period=2026', writer)).status).toBe(403);

@@ -12,6 +12,7 @@ import { authenticate, type CallerCheck } from './authenticate.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
 import { TAGS, type Tag } from '../../domain/tags.ts';
 import { PATROL_KINDS, PATROL_KIND_ZH } from '../../domain/patrol-kinds.ts';
+import { HAZARD_SOURCES, HAZARD_SOURCE_ZH } from '../../domain/hazards.ts';
 import { z } from 'zod';
 import { scopeNamed } from '../../domain/labels.ts';
 
@@ -178,6 +179,45 @@ const REPORTS: Record<string, ReportDef> = {
     ],
     row: z.object({ patrolStats: z.object({ patrols: n, patrolHours: n, hazardsFound: n, hazardsRectified: n }) }),
     values: (r) => [r.patrolStats.patrols, r.patrolStats.patrolHours, r.patrolStats.hazardsFound, r.patrolStats.hazardsRectified],
+  }),
+  hazards: report({
+    needsPeriod: true,
+    zh: '隐患',
+    selection: 'hazardStats(from: $from, to: $to) { reported open awaitingVerification verified rectificationRate bySource { source reported open } }',
+    columns: [
+      figure('reported', '上报隐患'),
+      figure('open', '未整改'),
+      figure('awaiting_verification', '待验收'),
+      figure('verified', '已验收'),
+      rate('rectification_rate', '整改率'),
+      // Each source's reported and still open, 巡逻 first, as the schema's HazardSource orders them.
+      ...HAZARD_SOURCES.flatMap((s) => [
+        figure(`${s.toLowerCase()}_reported`, `${HAZARD_SOURCE_ZH[s]}上报`),
+        figure(`${s.toLowerCase()}_open`, `${HAZARD_SOURCE_ZH[s]}上报未整改`),
+      ]),
+    ],
+    row: z.object({
+      hazardStats: z.object({
+        reported: n,
+        open: n,
+        awaitingVerification: n,
+        verified: n,
+        rectificationRate: n,
+        bySource: z.array(z.object({ source: z.string(), reported: n, open: n })),
+      }),
+    }),
+    values: (r) => {
+      const h = r.hazardStats;
+      const by = new Map(h.bySource.map((b) => [b.source, b]));
+      return [
+        h.reported,
+        h.open,
+        h.awaitingVerification,
+        h.verified,
+        rateOf(h.rectificationRate, h.reported),
+        ...HAZARD_SOURCES.flatMap((s) => [by.get(s)?.reported ?? 0, by.get(s)?.open ?? 0]),
+      ];
+    },
   }),
   disputes: report({
     needsPeriod: true,
