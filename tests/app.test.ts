@@ -90,11 +90,12 @@ const figuresOf = (page: Page) =>
 interface Head {
   population: { residents: number; byTag: { count: number }[] };
   forces: { gridsFullyStaffed: number; householdCoverage: number; patrolMembers: number };
-  patrolStats: { patrols: number; hazardsFound: number };
+  patrolStats: { patrols: number };
+  hazardStats: { reported: number };
   disputeStats: { reported: number; resolved: number; resolutionRate: number; onTimeRate: number; satisfactionRate: number };
 }
 const HEAD = `population { residents byTag { count } } forces { gridsFullyStaffed householdCoverage patrolMembers }
-  patrolStats(from: $from, to: $to) { patrols hazardsFound }
+  patrolStats(from: $from, to: $to) { patrols } hazardStats(from: $from, to: $to) { reported }
   disputeStats(from: $from, to: $to) { reported resolved resolutionRate onTimeRate satisfactionRate }`;
 
 /** The same figures, straight from the gateway. */
@@ -113,7 +114,7 @@ async function apiFigures(token: string, field: 'county' | 'region', code: strin
     householdCoverage: h.forces.householdCoverage,
     patrolForces: h.forces.patrolMembers,
     patrols: h.patrolStats.patrols,
-    hazardsFound: h.patrolStats.hazardsFound,
+    hazards: h.hazardStats.reported,
     reported: h.disputeStats.reported,
     resolved: h.disputeStats.resolved,
     resolutionRate: h.disputeStats.resolutionRate,

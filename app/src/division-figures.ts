@@ -22,7 +22,7 @@ const specialOf = (byTag: { count: number }[]) => byTag.reduce((s, t) => s + t.c
  */
 export function figures(h: Head, p: Period): Figure[] {
   const past = p.to < today;
-  const { population: po, forces: f, patrolStats: ps, disputeStats: ds } = h;
+  const { population: po, forces: f, patrolStats: ps, hazardStats: hs, disputeStats: ds } = h;
   const vs = (now: number, prev: number, ago: number) => (yearLong(p) ? `同比 ${change(now, ago)}` : `环比 ${change(now, prev)} · 同比 ${change(now, ago)}`);
   const standing = (note: string) => (past ? `${note} · 现状，不随统计期` : note);
   return [
@@ -63,11 +63,12 @@ export function figures(h: Head, p: Period): Figure[] {
       note: `${vs(ps.patrols, ps.previous.patrols, ps.yearAgo.patrols)} · 本期 ${num(Math.round(ps.patrolHours))} 小时`,
     },
     {
-      key: 'hazardsFound',
-      label: '巡逻发现隐患',
-      value: ps.hazardsFound,
-      text: num(ps.hazardsFound),
-      note: `本期整改 ${num(ps.hazardsRectified)}（含此前发现的）`,
+      key: 'hazards',
+      label: '上报隐患',
+      value: hs.reported,
+      text: num(hs.reported),
+      // Of the period's hazards, from every source (patrols, grid workers, drones, citizens), where they stand now.
+      note: `未整改 ${num(hs.open)} · 待验收 ${num(hs.awaitingVerification)} · 巡逻发现 ${num(ps.hazardsFound)} · ${vs(hs.reported, hs.previous.reported, hs.yearAgo.reported)}`,
     },
     { key: 'reported', label: '受理纠纷', value: ds.reported, text: num(ds.reported), note: vs(ds.reported, ds.previous.reported, ds.yearAgo.reported) },
     { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `本期案件在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
@@ -118,7 +119,8 @@ export const COLUMNS: Column[] = [
   },
   { key: 'coverage', zh: '联防覆盖率', value: (r) => r.forces.householdCoverage, show: (r) => rateOf(r.forces.householdCoverage, r.population.households) },
   { key: 'patrols', zh: '巡防', value: (r) => r.patrolStats.patrols, show: (r) => num(r.patrolStats.patrols) },
-  { key: 'hazards', zh: '隐患', value: (r) => r.patrolStats.hazardsFound, show: (r) => num(r.patrolStats.hazardsFound) },
+  { key: 'hazards', zh: '隐患', value: (r) => r.hazardStats.reported, show: (r) => num(r.hazardStats.reported) },
+  { key: 'openHazards', zh: '未整改隐患', value: (r) => r.hazardStats.open, show: (r) => num(r.hazardStats.open) },
   { key: 'reported', zh: '受理', value: (r) => r.disputeStats.reported, show: (r) => num(r.disputeStats.reported) },
   { key: 'resolved', zh: '化解', value: (r) => r.disputeStats.resolved, show: (r) => num(r.disputeStats.resolved) },
   {
@@ -143,7 +145,7 @@ export function downloads(d: Division, title: string): string {
     <div class="downloads" role="group" aria-label="${esc(title)}下载">
       ${REPORTS.map((r) => {
         const path = `/reports/${r.name}`;
-        const query = q(r.name === 'patrols' || r.name === 'disputes');
+        const query = q(r.needsPeriod);
         return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
           <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）" title="Excel 表格：中文表头，供阅读、打印">XLSX 表格</button>
           <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）" title="CSV 数据：英文列名、原始数值，供程序读取">CSV 数据</button></span>`;

@@ -111,11 +111,13 @@ export const INDICATOR: Record<AssessmentIndicator, string> = {
 };
 
 /** The report routes' names (gateway/src/reports.ts) and their Chinese titles. */
+/** The report routes the division page offers, and whether each counts a period (the registry's count what stands now). */
 export const REPORTS = [
-  { name: 'population', zh: '人口' },
-  { name: 'forces', zh: '群防群治力量' },
-  { name: 'patrols', zh: '巡防' },
-  { name: 'disputes', zh: '矛盾纠纷' },
+  { name: 'population', zh: '人口', needsPeriod: false },
+  { name: 'forces', zh: '群防群治力量', needsPeriod: false },
+  { name: 'patrols', zh: '巡防', needsPeriod: true },
+  { name: 'hazards', zh: '隐患', needsPeriod: true },
+  { name: 'disputes', zh: '矛盾纠纷', needsPeriod: true },
 ] as const;
 
 export const RISK_KIND: Record<RiskSignalKind, string> = {

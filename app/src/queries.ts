@@ -46,14 +46,22 @@ export const DivisionHead = graphql(`
       patrols
       patrolHours
       hazardsFound
-      hazardsRectified
       previous {
         patrols
-        hazardsFound
       }
       yearAgo {
         patrols
-        hazardsFound
+      }
+    }
+    hazardStats(from: $from, to: $to) {
+      reported
+      open
+      awaitingVerification
+      previous {
+        reported
+      }
+      yearAgo {
+        reported
       }
     }
     disputeStats(from: $from, to: $to) {
@@ -144,7 +152,10 @@ export const DivisionRow = graphql(`
     }
     patrolStats(from: $from, to: $to) {
       patrols
-      hazardsFound
+    }
+    hazardStats(from: $from, to: $to) {
+      reported
+      open
     }
     disputeStats(from: $from, to: $to) {
       reported
