@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { ENGLISH_EXTENSION } from '../domain/errors.ts';
 import { databaseTrouble } from './unavailable.ts';
 import { log } from './log.ts';
+import { argumentLabel, fieldOf, namedInChinese, type ArgumentLabel } from './argument-labels.ts';
 
 const KNOWN_CODES = new Set([
   'BAD_USER_INPUT',
@@ -94,7 +95,7 @@ function asLimitRefusal(formatted: import('graphql').GraphQLFormattedError): imp
  * generic message carrying that id, in every mode: internal text (driver,
  * PostgreSQL or JavaScript messages) never reaches a client.
  */
-export function makeFormatError(service: string) {
+export function makeFormatError(service: string, label: ArgumentLabel = argumentLabel) {
   return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
     // A typed error thrown while parsing an argument (e.g. a Date scalar) surfaces as a
     // validation error; keep the typed code so callers can tell bad input apart.
@@ -104,6 +105,8 @@ export function makeFormatError(service: string) {
       formatted = { ...formatted, extensions: { ...formatted.extensions, code: originalCode } };
     }
     formatted = asLimitRefusal(asOwnMessage(formatted, error));
+    // The Chinese message names the argument at fault in Chinese (platform/argument-labels.ts).
+    formatted = namedInChinese(formatted, fieldOf(error, formatted), label);
     // Apollo Server refuses an automatic persisted query whose hash is not its text's with a 400 but no code.
     if (formatted.message === 'provided sha does not match query') {
       formatted = {

@@ -4,6 +4,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { subgraphTrust, type SubgraphTrust, type TrustSettings } from './auth.ts';
 import type { ApplyEvent } from './events.ts';
 import type { Route } from './http.ts';
+import type { ArgumentLabel } from './argument-labels.ts';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, lookupLimits, SUBGRAPH_LABEL, type LookupLimits, type SubgraphName } from './settings.ts';
 import { initORM } from './orm.ts';
 import { endDirectoryCache } from './directory-cache.ts';
@@ -30,6 +31,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   routes?: (orm: MikroORM, trust: () => Promise<SubgraphTrust>, limits: ServiceLimits) => Record<string, Route>;
   /** Runs after each request (e.g. to write the audit log); true when it wrote something under the caller's subject. */
   onResponse?: (ctx: C) => Promise<boolean>;
+  /** How its Chinese messages name its arguments (platform/argument-labels.ts); ARGUMENT_ZH's labels by default. */
+  argumentLabel?: ArgumentLabel;
   /**
    * Work the service does on its own, once it serves and every `everyMs` after (the village's tags that end with an
    * age); what it changed, when anything, is logged with the time it took.
@@ -120,6 +123,7 @@ export async function startModule<C extends BaseContext>(mod: SubgraphModule<C>,
       trust,
       compileAfter: opts.compileAfter,
       onResponse: mod.onResponse,
+      argumentLabel: mod.argumentLabel,
       routes: mod.routes?.(orm, async () => trust, limits),
       events: {
         secret: opts.eventsSecret,

@@ -13,6 +13,7 @@ import type { Caller } from './caller.ts';
 import { beginOnFirstUse, scopedEm, type LazyTransaction } from './jurisdiction.ts';
 import type { SubgraphName } from './settings.ts';
 import { makeFormatError } from './errors.ts';
+import type { ArgumentLabel } from './argument-labels.ts';
 import { compiledExecution } from './compiled-execution.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 import { localizeErrors, preferredLanguage, type Language } from './language.ts';
@@ -71,6 +72,8 @@ export interface SubgraphServiceOptions<C extends BaseContext> {
    * the caller's subject, so that the answer is the caller's alone (`AUDITED_HEADER`).
    */
   onResponse?: (ctx: C) => Promise<boolean>;
+  /** How its Chinese messages name its arguments (platform/argument-labels.ts); ARGUMENT_ZH's labels by default. */
+  argumentLabel?: ArgumentLabel;
   /** Extra HTTP routes of the subgraph. */
   routes?: Record<string, Route>;
   /** Cross-level events: this subgraph's receiver and where its events go. */
@@ -101,7 +104,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
     stopOnTerminationSignals: false,
     introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
-    formatError: makeFormatError(opts.name),
+    formatError: makeFormatError(opts.name, opts.argumentLabel),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       // No cache hints are set or read anywhere; left on, the plugin wraps every field's resolver.

@@ -549,7 +549,7 @@ describe('a dispute’s whole life across levels', () => {
       { query: REPORT, variables: { k: `blank-${run}-zh`, i: input('\u200b\u200b') } },
       { authorization: `Bearer ${desk}`, 'accept-language': 'zh' },
     );
-    expect(zh.errors![0]!.message).toBe('summary 不能为空白。');
+    expect(zh.errors![0]!.message).toBe('简要情况 不能为空白。');
     // A file row goes through the same rule.
     const key = `blank-file-${run}`;
     const file = await postImport(
@@ -1063,7 +1063,7 @@ describe('county handling and supervision', () => {
         },
         { authorization: `Bearer ${villageToken}`, 'accept-language': 'zh' },
       );
-      expect(zh.errors![0]!.message).toBe(`occurredAt（发生时间）不能晚于案件的登记时间（${chinaMinute(reportedAt)}）：纠纷发生在登记之前。`);
+      expect(zh.errors![0]!.message).toBe(`发生时间不能晚于案件的登记时间（${chinaMinute(reportedAt)}）：纠纷发生在登记之前。`);
     }
     // A time left out of the report and given later: nothing before it, and the time as the API writes times.
     expect((await correct(d.version + 1, { occurredAt: '2026-09-01T08:30:00+08:00' }, '补录发生时间')).errors).toBeUndefined();

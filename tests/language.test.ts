@@ -4,6 +4,7 @@
  * never `extensions.en` on the wire. Through the gateway, over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
 import { postJson, startHub, type GraphQLErrorJson, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
@@ -40,7 +41,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     name: 'an unknown village code (village subgraph)',
     query: '{ village(code: "12") { name } }',
     code: 'BAD_USER_INPUT',
-    zh: /^code 应为 12 位村（社区）级代码，收到的是“12”。/,
+    zh: /^代码 应为 12 位村（社区）级代码，收到的是“12”。/,
     en: /^code must be a 12-digit village code; got "12"\./,
   },
   {
@@ -69,7 +70,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     name: "a cursor of another list (the grids list's, holding a grid code) on a list of residents",
     query: '{ village(code: "623021200201") { residents(first: 1, after: "Z3JpZDo2MjMwMjEyMDAyMDEwMDE") { totalCount } } }',
     code: 'BAD_USER_INPUT',
-    zh: /^after：“Z3JpZDo2MjMwMjEyMDAyMDEwMDE”不是本字段返回的游标。$/,
+    zh: /^翻页游标：“Z3JpZDo2MjMwMjEyMDAyMDEwMDE”不是本字段返回的游标。$/,
     en: /is not a cursor returned by this field/,
   },
   {
@@ -158,7 +159,7 @@ describe('GraphQL errors', () => {
       expect(body.data?.c.name).toBe('临潭县');
       expect(body.errors).toHaveLength(2);
       const messages = body.errors!.map((e) => e.message).sort();
-      if (expected === 'zh') expect(messages).toEqual([expect.stringMatching(/^code 应为 12 位/), expect.stringMatching(/^区划 623022 不在您的辖区/)]);
+      if (expected === 'zh') expect(messages).toEqual([expect.stringMatching(/^代码 应为 12 位/), expect.stringMatching(/^区划 623022 不在您的辖区/)]);
       else expect(messages).toEqual([expect.stringMatching(/^Division 623022 is outside/), expect.stringMatching(/^code must be a 12-digit/)]);
       expectNoEnglishCopy(body);
     }
@@ -180,6 +181,37 @@ describe('GraphQL errors', () => {
       expect(firstError(body).message).toMatch(expected);
       expectNoEnglishCopy(body);
     }
+  });
+});
+
+describe('a form’s field in a Chinese message', () => {
+  // A fresh ID number of 临潭县 for each run: the second registration of it is the refusal.
+  const idNumber = makeCitizenId('623021', `19${50 + (Date.now() % 30)}-03-${String(1 + (Date.now() % 28)).padStart(2, '0')}`, 900 + (Date.now() % 99));
+  const REGISTER = 'mutation($i: PersonInput!) { registerPerson(input: $i) { id } }';
+  const input = (extra: Record<string, unknown> = {}) => ({
+    i: { name: '语言测试', idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: '623021200201001', ...extra },
+  });
+
+  it('is named by its Chinese label (身份证号, as a file’s header names it), the English keeps idNumber, extensions.argument stays', async () => {
+    const first = await ask(REGISTER, 'none', input());
+    expect(first.errors, JSON.stringify(first.errors)).toBeUndefined();
+    const [zh, en] = [firstError(await ask(REGISTER, 'zh-CN', input())), firstError(await ask(REGISTER, 'en', input()))];
+    expect(zh.message).toBe('身份证号 已有人员登记，不能重复登记');
+    expect(en.message).toBe('idNumber is already registered to another resident');
+    expect(zh.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idNumber', rule: 'alreadyRegistered' });
+    expect(en.extensions).toEqual(zh.extensions);
+  });
+
+  it('names a field checked before the database by its label too, its gloss dropped (性别, not gender（性别）)', async () => {
+    const wrong = parseCitizenId(idNumber).gender === 'MALE' ? 'FEMALE' : 'MALE';
+    const [said, shown] = wrong === 'MALE' ? ['男', '女'] : ['女', '男'];
+    const zh = firstError(await ask(REGISTER, 'none', input({ gender: wrong })));
+    expect(zh.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender', rule: 'genderOfIdNumber' });
+    expect(zh.message).toBe(`性别“${said}”与公民身份号码所示的“${shown}”不符；性别由身份证号得出：请核对身份证号，或将此项留空。`);
+    const blank = firstError(await ask(REGISTER, 'none', input({ name: '   ' })));
+    expect(blank).toMatchObject({ message: '姓名 不能为空白。', extensions: { argument: 'name', rule: 'required' } });
+    const en = firstError(await ask(REGISTER, 'en', input({ name: '   ' })));
+    expect(en).toMatchObject({ message: 'name must not be blank.', extensions: { argument: 'name', rule: 'required' } });
   });
 });
 

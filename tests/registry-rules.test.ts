@@ -244,7 +244,7 @@ describe('a blank name is refused as blank text is, under rule required', () => 
 
   it('a person’s name: registerPerson and updatePerson say 不能为空白 (rule required), as a hazard’s description does', async () => {
     const zh = await refusal(person(), '   ', { 'accept-language': 'zh' });
-    expect(zh).toEqual({ said: ['name 不能为空白。'], why: [['BAD_USER_INPUT', 'name', 'required']] });
+    expect(zh).toEqual({ said: ['姓名 不能为空白。'], why: [['BAD_USER_INPUT', 'name', 'required']] });
     for (const n of BLANKS) expect((await refusal(person(), n)).why, JSON.stringify(n)).toEqual([['BAD_USER_INPUT', 'name', 'required']]);
     const made = await hub.queryAs<{ registerPerson: { id: string } }>(writer, person(), { n: '空白测试' });
     expect(made.errors).toBeUndefined();
@@ -652,7 +652,7 @@ describe('a refused field is named as the form names it', () => {
     );
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'gender', rule: 'genderOfIdNumber' });
     const [said, shown] = wrong === 'MALE' ? ['男', '女'] : ['女', '男'];
-    expect(r.errors![0]!.message).toBe(`gender（性别）“${said}”与公民身份号码所示的“${shown}”不符；性别由身份证号得出：请核对身份证号，或将此项留空。`);
+    expect(r.errors![0]!.message).toBe(`性别“${said}”与公民身份号码所示的“${shown}”不符；性别由身份证号得出：请核对身份证号，或将此项留空。`);
   });
 
   it('names gridCode when the grid lies outside the jurisdiction', async () => {

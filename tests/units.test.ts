@@ -899,3 +899,77 @@ describe('enum names in spreadsheets', () => {
     expect([...schemaEnum('GovernanceLevel').names.values()]).toEqual(['村（社区）', '乡镇（街道）', '县（市、区）']);
   });
 });
+
+import { readFileSync } from 'node:fs';
+import { argumentLabel, fieldOf, namedInChinese, type ArgumentLabel } from '../platform/argument-labels.ts';
+import { villageArgumentLabel } from '../subgraphs/village/src/labels.ts';
+import * as RULES from '../subgraphs/village/src/registry/rules.ts';
+
+describe('Chinese labels of arguments (platform/argument-labels.ts)', () => {
+  /** Every argument of every field of a subgraph's schema, inside its input types too, with the field that takes it. */
+  function argumentsOf(subgraph: string): [field: string, argument: string][] {
+    const doc = parse(readFileSync(new URL(`../schema/${subgraph}.graphql`, import.meta.url), 'utf8'));
+    const inputs = new Map<string, readonly { name: { value: string }; type: import('graphql').TypeNode }[]>();
+    for (const d of doc.definitions) if (d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) inputs.set(d.name.value, d.fields ?? []);
+    const named = (t: import('graphql').TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : named(t.type));
+    const out: [string, string][] = [];
+    const walk = (field: string, args: readonly { name: { value: string }; type: import('graphql').TypeNode }[], seen: Set<string>) => {
+      for (const a of args) {
+        out.push([field, a.name.value]);
+        const input = named(a.type);
+        if (inputs.has(input) && !seen.has(input)) walk(field, inputs.get(input)!, new Set([...seen, input]));
+      }
+    };
+    for (const d of doc.definitions) {
+      if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+      for (const f of d.fields ?? []) walk(f.name.value, f.arguments ?? [], new Set());
+    }
+    return out;
+  }
+  const LABELS: Record<string, ArgumentLabel> = { village: villageArgumentLabel, township: argumentLabel, county: argumentLabel };
+
+  it('has a label for every argument of every subgraph: an argument added without one fails here, not silently in English', () => {
+    for (const [subgraph, label] of Object.entries(LABELS)) {
+      const missing = argumentsOf(subgraph).filter(([field, argument]) => !label(field, argument));
+      expect(missing, subgraph).toEqual([]);
+    }
+  });
+
+  it('has a label for the argument of every registry rule', () => {
+    const rules = Object.values(RULES).filter((r): r is RULES.Rule => typeof r === 'object' && r !== null && 'argument' in r);
+    expect(rules.length).toBeGreaterThan(20);
+    for (const r of rules) expect(villageArgumentLabel(undefined, r.argument), r.name).toBeTruthy();
+  });
+
+  it('names a form’s field by the header its file column has, by kind where kinds differ', () => {
+    expect(villageArgumentLabel('registerPerson', 'idNumber')).toBe('身份证号');
+    expect(villageArgumentLabel('registerPerson', 'gridCode')).toBe('网格代码');
+    expect(villageArgumentLabel('registerHousehold', 'number')).toBe('户号');
+    expect(villageArgumentLabel('updateHouse', 'number')).toBe('房屋号');
+    expect(villageArgumentLabel('registerAddress', 'number')).toBe('地址号');
+    expect(villageArgumentLabel('registerPerson', 'name')).toBe('姓名');
+    expect(villageArgumentLabel('registerSite', 'name')).toBe('名称');
+    // The field of an error without a node (a compiled query's) is the last of its path: a list's own field.
+    expect(fieldOf(new Error('x'), { message: 'x', path: ['village', 'households', 3] })).toBe('households');
+    // A column only a file gives, from the import's own headers.
+    expect(villageArgumentLabel(undefined, 'householdNumber')).toBe('户号');
+  });
+
+  it('puts the label in place of the name in the Chinese message only; the English and extensions.argument stay', () => {
+    const error = (message: string, argument: string) => ({ message, extensions: { code: 'CONFLICT', argument, rule: 'x', en: `${argument} is taken` } });
+    const named = namedInChinese(error('idNumber 已有人员登记，不能重复登记', 'idNumber'), 'registerPerson', villageArgumentLabel);
+    expect(named).toEqual({
+      message: '身份证号 已有人员登记，不能重复登记',
+      extensions: { code: 'CONFLICT', argument: 'idNumber', rule: 'x', en: 'idNumber is taken' },
+    });
+    // A gloss after the name is the label's word already.
+    expect(namedInChinese(error('birthDate（出生日期）不能晚于今天。', 'birthDate'), 'registerPerson', villageArgumentLabel).message).toBe(
+      '出生日期不能晚于今天。',
+    );
+    expect(namedInChinese(error('gender（性别）“男”与…', 'gender'), 'registerPerson', villageArgumentLabel).message).toBe('性别“男”与…');
+    // A name that only starts the message's first word, or an error already in the caller's language, is left alone.
+    expect(namedInChinese(error('idNumber 不对', 'id'), 'person', villageArgumentLabel).message).toBe('idNumber 不对');
+    const chosen = { message: 'idNumber is already registered', extensions: { code: 'CONFLICT', argument: 'idNumber' } };
+    expect(namedInChinese(chosen, 'registerPerson', villageArgumentLabel)).toBe(chosen);
+  });
+});

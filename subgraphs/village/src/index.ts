@@ -11,6 +11,7 @@ import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { ScopedPages } from './store/scoped.ts';
 import { expireAgedTags } from './registry/aged-tags.ts';
+import { villageArgumentLabel } from './labels.ts';
 
 /** The village subgraph (村/社区): villages, grids and (later) people, places, forces and dispute intake. */
 export const villageSubgraph: SubgraphModule<VillageContext> = {
@@ -20,6 +21,8 @@ export const villageSubgraph: SubgraphModule<VillageContext> = {
   resolvers,
   context: (base, limits) => ({ ...base, loaders: createLoaders(base.em), pages: new ScopedPages(base.em), audit: new Map(), lookups: limits.lookups }),
   onResponse: writeAudit,
+  // A form's field in a Chinese message by the Chinese header a file gives it (身份证号, not idNumber).
+  argumentLabel: villageArgumentLabel,
   applyEvent: applyVillageEvent,
   routes: (orm, key, limits) => ({
     '/export/*': exportRoute(orm, key),
