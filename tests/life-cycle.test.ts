@@ -420,8 +420,9 @@ describe('deregistering a person', () => {
         'accept-language': 'zh',
       },
     );
-    expect(zh.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(zh.errors?.[0]?.message).toMatch(/note/);
+    expect(zh.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'note' });
+    // The note named in Chinese, as a form shows it; extensions.argument keeps the argument's name.
+    expect(zh.errors?.[0]?.message).toMatch(/^说明 须为 1–500 个字符/);
   }, 120_000);
 });
 
