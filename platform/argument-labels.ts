@@ -84,18 +84,11 @@ export const argumentLabel: ArgumentLabel = (_field, argument) => (Object.hasOwn
 
 /** An argument's label; a place inside an argument (`filter.namePrefix`) by its last name's. */
 export function labelOf(label: ArgumentLabel, field: string | undefined, argument: string): string | undefined {
-  return (
-    label(field, argument) ??
-    (/[.[]/.test(argument)
-      ? label(
-          field,
-          argument
-            .split(/[.[\]]+/)
-            .filter(Boolean)
-            .at(-1) ?? '',
-        )
-      : undefined)
-  );
+  const last = argument
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .at(-1);
+  return label(field, argument) ?? (last && last !== argument ? label(field, last) : undefined);
 }
 
 /**

@@ -967,6 +967,10 @@ describe('Chinese labels of arguments (platform/argument-labels.ts)', () => {
       '出生日期不能晚于今天。',
     );
     expect(namedInChinese(error('gender（性别）“男”与…', 'gender'), 'registerPerson', villageArgumentLabel).message).toBe('性别“男”与…');
+    // A place inside an argument by its last name's label.
+    expect(namedInChinese(error('filter.namePrefix 应为 1–50 个字符。', 'filter.namePrefix'), 'residents', villageArgumentLabel).message).toBe(
+      '姓名开头 应为 1–50 个字符。',
+    );
     // A name that only starts the message's first word, or an error already in the caller's language, is left alone.
     expect(namedInChinese(error('idNumber 不对', 'id'), 'person', villageArgumentLabel).message).toBe('idNumber 不对');
     const chosen = { message: 'idNumber is already registered', extensions: { code: 'CONFLICT', argument: 'idNumber' } };
