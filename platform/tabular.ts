@@ -7,14 +7,17 @@ import { quote, type Said } from '../domain/errors.ts';
  * so memory stays flat whatever the file's size.
  */
 export type Encoding = 'utf-8' | 'gb18030';
-export type Format = 'csv' | 'ndjson';
+export type Format = 'csv' | 'ndjson' | 'xlsx';
 
 /** One record: its first line in the file and its fields by header name (null: empty or absent). */
 export interface SourceRecord {
   line: number;
   fields: Record<string, string | null>;
-  /** Set when the line could not be read at all (bad JSON, wrong field count); the reason follows "the line" / "该行". */
-  error?: { field: string; reason: Said };
+  /**
+   * Set when the line could not be read at all (bad JSON, wrong field count, a spreadsheet cell that lost its digits);
+   * the reason follows "the line" / "该行"; `rule` names the rule where one has a stable name.
+   */
+  error?: { field: string; reason: Said; rule?: string };
 }
 
 /**
@@ -25,7 +28,7 @@ export interface SourceRecord {
  */
 export const MAX_RECORD_CHARS = 100_000;
 
-const tooLong: Said = {
+export const tooLong: Said = {
   zh: `超过 ${MAX_RECORD_CHARS} 个字符，不是一条有效的记录`,
   en: `is longer than ${MAX_RECORD_CHARS} characters, which no valid record is`,
 };
@@ -263,7 +266,7 @@ export function csvCell(v: unknown): string {
  * typed in an ID number's or a phone's cell had been refused as a number 0 characters long.
  */
 const BLANK = /^[\u0027\u2019]?[\s\u3000]*$/;
-const blank = (v: string): boolean => BLANK.test(v);
+export const blank = (v: string): boolean => BLANK.test(v);
 
 /** The file as a whole cannot be read (encoding, header); `message` is the Chinese text (domain/errors.ts `Said`). */
 export class TabularError extends Error {
@@ -328,57 +331,7 @@ export async function* csvRecords(
       return;
     }
     if (!header) {
-      // JSON sent as CSV (content-type text/csv or none, or ?format=csv) reads as a header of strange columns.
-      if (/^\s*(\[|\{)/.test(row[0] ?? '')) {
-        throw new TabularError({
-          zh: '文件看起来是 JSON 而不是 CSV：NDJSON（每行一个 JSON 对象）请加 ?format=ndjson，或用 content-type application/x-ndjson 发送。',
-          en: 'The file looks like JSON, not CSV: send NDJSON (one JSON object per line) with ?format=ndjson or content-type application/x-ndjson.',
-        });
-      }
-      header = row.map((h) => {
-        const name = h.trim();
-        // An empty name is no column: the cells under it are read as none (as a sheet's blank header cell is).
-        if (ignore.has(name) || ignore.has(name.toLowerCase())) return '';
-        const key = labels.get(name);
-        if (key !== undefined) written?.set(key, name);
-        return key ?? name.toLowerCase();
-      });
-      const unknown = header.filter((h) => h && !known.includes(h));
-      // One column holding tabs or semicolons: a sheet saved as "text (tab delimited)" or with a semicolon list separator.
-      const separator = row.length === 1 ? [...'\t;；'].find((c) => row[0]!.includes(c)) : undefined;
-      if (unknown.length && separator) {
-        const [zh, en] = separator === '\t' ? ['制表符', 'tabs'] : ['分号', 'semicolons'];
-        throw new TabularError({
-          zh: `表头只有一列，其中以${zh}分隔：导入只读以逗号分隔的 CSV；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。`,
-          en: `The header is one column separated by ${en}: the import reads comma-separated CSV; save the sheet as "CSV UTF-8 (comma delimited)" and import that.`,
-        });
-      }
-      if (unknown.length) {
-        // In Chinese the columns are listed by the headers a sheet may use too (身份证号（id_number）).
-        const labelOf = new Map<string, string>();
-        for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
-        const zhColumns = known.map((k) => (labelOf.has(k) ? `${labelOf.get(k)}（${k}）` : k)).join('、');
-        // The names are repeated in the hint only when short: a header of one long cell is quoted once, cut (quote).
-        const short = unknown.every((u) => u.length <= 20);
-        const left = short ? unknown.map((u) => encodeURIComponent(u)).join(',') : '<列名>';
-        const typed = short ? unknown.join(',') : '<列名>';
-        throw new TabularError({
-          zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${typed}）。`,
-          en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${typed}).`,
-        });
-      }
-      // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
-      // last would silently win.
-      const cells = row.map((h) => h.trim());
-      const twice = header.findIndex((h, i) => h !== '' && header!.indexOf(h) !== i);
-      if (twice >= 0) {
-        const first = header.indexOf(header[twice]!);
-        const names = first === twice ? cells[twice] : `${cells[first]}、${cells[twice]}`;
-        throw new TabularError({
-          zh: `表头中 ${names} 指的是同一列 ${header[twice]}（第 ${first + 1} 和第 ${twice + 1} 列）；请删去其中一列。`,
-          en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
-        });
-      }
+      header = headerOf(row, known, labels, written, ignore);
     } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every(blank)) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
@@ -460,6 +413,72 @@ export async function* csvRecords(
   if (field !== '' || row.length || oversize) endRow();
   if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });
   if (out.length) yield out;
+}
+
+/**
+ * A file's header row (a CSV's first record, an XLSX sheet's first row that is not blank) as the columns its cells
+ * stand for: names trimmed and lower-cased, or read through `labels` (身份证号 → id_number); a cell `ignore` names,
+ * or an empty one, stands for no column (''). Unknown columns, and two cells naming one column, refuse the file.
+ */
+export function headerOf(
+  row: readonly string[],
+  known: readonly string[],
+  labels: ReadonlyMap<string, string> = new Map(),
+  written?: Map<string, string>,
+  ignore: ReadonlySet<string> = new Set(),
+): string[] {
+  // JSON sent as CSV (content-type text/csv or none, or ?format=csv) reads as a header of strange columns.
+  if (/^\s*(\[|\{)/.test(row[0] ?? '')) {
+    throw new TabularError({
+      zh: '文件看起来是 JSON 而不是 CSV：NDJSON（每行一个 JSON 对象）请加 ?format=ndjson，或用 content-type application/x-ndjson 发送。',
+      en: 'The file looks like JSON, not CSV: send NDJSON (one JSON object per line) with ?format=ndjson or content-type application/x-ndjson.',
+    });
+  }
+  const header = row.map((h) => {
+    const name = h.trim();
+    // An empty name is no column: the cells under it are read as none (as a sheet's blank header cell is).
+    if (ignore.has(name) || ignore.has(name.toLowerCase())) return '';
+    const key = labels.get(name);
+    if (key !== undefined) written?.set(key, name);
+    return key ?? name.toLowerCase();
+  });
+  const unknown = header.filter((h) => h && !known.includes(h));
+  // One column holding tabs or semicolons: a sheet saved as "text (tab delimited)" or with a semicolon list separator.
+  const separator = row.length === 1 ? [...'\t;；'].find((c) => row[0]!.includes(c)) : undefined;
+  if (unknown.length && separator) {
+    const [zh, en] = separator === '\t' ? ['制表符', 'tabs'] : ['分号', 'semicolons'];
+    throw new TabularError({
+      zh: `表头只有一列，其中以${zh}分隔：导入只读以逗号分隔的 CSV；请在表格程序中另存为“CSV UTF-8（逗号分隔）”后再导入。`,
+      en: `The header is one column separated by ${en}: the import reads comma-separated CSV; save the sheet as "CSV UTF-8 (comma delimited)" and import that.`,
+    });
+  }
+  if (unknown.length) {
+    // In Chinese the columns are listed by the headers a sheet may use too (身份证号（id_number）).
+    const labelOf = new Map<string, string>();
+    for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
+    const zhColumns = known.map((k) => (labelOf.has(k) ? `${labelOf.get(k)}（${k}）` : k)).join('、');
+    // The names are repeated in the hint only when short: a header of one long cell is quoted once, cut (quote).
+    const short = unknown.every((u) => u.length <= 20);
+    const left = short ? unknown.map((u) => encodeURIComponent(u)).join(',') : '<列名>';
+    const typed = short ? unknown.join(',') : '<列名>';
+    throw new TabularError({
+      zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${typed}）。`,
+      en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${typed}).`,
+    });
+  }
+  // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
+  // last would silently win.
+  const cells = row.map((h) => h.trim());
+  const twice = header.findIndex((h, i) => h !== '' && header.indexOf(h) !== i);
+  if (twice >= 0) {
+    const first = header.indexOf(header[twice]!);
+    const names = first === twice ? cells[twice] : `${cells[first]}、${cells[twice]}`;
+    throw new TabularError({
+      zh: `表头中 ${names} 指的是同一列 ${header[twice]}（第 ${first + 1} 和第 ${twice + 1} 列）；请删去其中一列。`,
+      en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
+    });
+  }
+  return header;
 }
 
 /**

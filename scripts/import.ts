@@ -1,12 +1,13 @@
 /**
  * Bulk import through the running hub's gateway:
- *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson]
- *                     [--encoding utf-8|gb18030|gbk] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
+ *   npm run import -- <kind> <file> [--token T] [--url http://127.0.0.1:4000] [--format csv|ndjson|xlsx]
+ *                     [--encoding utf-8|gb18030|gbk] [--sheet 名称] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run]
  * Kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes,
  * grid-staff, mediation-committees, mediators.
  * The token (or HUB_TOKEN) needs the "write" scope; rows outside its jurisdiction are rejected. The gateway is --url, else
  * HUB_URL, else http://127.0.0.1:$GATEWAY_PORT (4000); only its origin is used. Paths are read against the folder npm
- * was run in (INIT_CWD). gbk, cp936 and gb2312 are read as GB18030, which holds them.
+ * was run in (INIT_CWD). gbk, cp936 and gb2312 are read as GB18030, which holds them. An Excel or WPS workbook
+ * (.xlsx) is sent as it is: its first sheet, or the one --sheet names, is read by the hub cell by cell.
  * Without --encoding, the file is first read through to tell UTF-8 from GB18030 (all of it, where the hub would look
  * at its first 64 kB), and sent declared so. The file is streamed; progress goes to stderr; rejected lines go to <file>.rejects.csv
  * (line, field, code, reason, rule), and no such file is left when none is. Exit codes: 0 done, 1 the import could not
@@ -20,8 +21,14 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { csvCell, wholeFileEncoding } from '../platform/tabular.ts';
 import { commandArgs, userPath } from './lib/args.ts';
 
+const CONTENT_TYPES: Record<string, string> = {
+  ndjson: 'application/x-ndjson',
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
 const USAGE =
-  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson] [--encoding utf-8|gb18030|gbk] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
+  'npm run import -- <kind> <file> [--token T] [--url U] [--format csv|ndjson|xlsx] [--encoding utf-8|gb18030|gbk] [--sheet 名称] [--ignore 序号,备注] [--job id] [--rejects file] [--batch n] [--lang zh|en] [--strict] [--dry-run] [--quiet]\n' +
   'kinds: residents, households, houses, addresses, sites, joint-defense-groups, patrol-teams, disputes, grid-staff, mediation-committees, mediators';
 const { values, positionals } = commandArgs(
   'npm run import',
@@ -31,6 +38,7 @@ const { values, positionals } = commandArgs(
     url: { type: 'string' },
     format: { type: 'string' },
     encoding: { type: 'string' },
+    sheet: { type: 'string' },
     ignore: { type: 'string' },
     job: { type: 'string' },
     rejects: { type: 'string' },
@@ -72,7 +80,7 @@ try {
 } catch {
   fail(say(`无法读取 ${path}`, `cannot read ${path}`));
 }
-const format = values.format ?? (/\.(nd)?jsonl?$/i.test(path) ? 'ndjson' : 'csv');
+const format = values.format ?? (/\.(nd)?jsonl?$/i.test(path) ? 'ndjson' : /\.xlsx$/i.test(path) ? 'xlsx' : 'csv');
 const job = values.job ?? createHash('sha256').update(`${kind}\n${path}\n${stat.size}\n${stat.mtimeMs}`).digest('hex').slice(0, 32);
 const base = values.url ?? process.env.HUB_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 4000}`;
 const url = new URL(`/import/${kind}`, base);
@@ -80,8 +88,13 @@ url.searchParams.set('job', job);
 url.searchParams.set('format', format);
 // The hub tells a file's encoding from its first 64 kB, which a county system's export may fill with codes and numbers
 // before its first Chinese row; this command has the whole file, so it decides from all of it and says so.
-const encoding = values.encoding ?? (await wholeFileEncoding(createReadStream(path)).catch(() => fail(say(`无法读取 ${path}`, `cannot read ${path}`))));
+// A workbook has no text encoding to tell: its cells are read from it as they are.
+const encoding =
+  format === 'xlsx'
+    ? undefined
+    : (values.encoding ?? (await wholeFileEncoding(createReadStream(path)).catch(() => fail(say(`无法读取 ${path}`, `cannot read ${path}`)))));
 if (encoding) url.searchParams.set('encoding', encoding);
+if (values.sheet !== undefined) url.searchParams.set('sheet', values.sheet);
 if (values.batch) url.searchParams.set('batch', values.batch);
 if (values.ignore) url.searchParams.set('ignore', values.ignore);
 // Every rule and write runs and is rolled back: the rejects and counts of a real run, nothing kept.
@@ -89,7 +102,7 @@ if (values['dry-run']) url.searchParams.set('dryRun', 'true');
 
 const res = await fetch(url, {
   method: 'POST',
-  headers: { authorization: `Bearer ${token}`, 'content-type': format === 'ndjson' ? 'application/x-ndjson' : 'text/csv', 'accept-language': lang },
+  headers: { authorization: `Bearer ${token}`, 'content-type': CONTENT_TYPES[format] ?? 'text/csv', 'accept-language': lang },
   body: Readable.toWeb(createReadStream(path)),
   duplex: 'half',
 } as RequestInit).catch((e: Error) => {

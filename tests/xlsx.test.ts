@@ -3,12 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { createDeflateRaw, crc32, gunzipSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
 import { postImport, startHub, type TestHub } from './helpers/hub.ts';
 import { CATEGORY } from '../app/src/labels.ts';
 import { DISPUTE_STATUS_ZH } from '../domain/labels.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 
 /**
  * XLSX downloads opened in a real spreadsheet program: Debian's gnumeric
@@ -422,4 +424,168 @@ describe('XLSX in a spreadsheet program', () => {
     expect(await status('/export/residents.xls?within=623021200201')).toBe(404);
     expect(await status('/reports/population.xlsx?within=623021200&level=village&headers=de')).toBe(400);
   });
+});
+
+describe('XLSX import', () => {
+  /** 卓尼县's grid where these tests register people; their ID numbers carry an address code no other test uses. */
+  const GRID = '623022100002001';
+  const env = () => ({ ...process.env, HOME: work, LANG: 'C.UTF-8' });
+  const sendXlsx = async (token: string, kind: string, body: Uint8Array, query = '') => {
+    const res = await fetch(new URL(`/import/${kind}?job=xlsx-${Date.now()}-${Math.random()}${query}`, hub.gatewayUrl), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'accept-language': 'en',
+      },
+      body: new Blob([body as Uint8Array<ArrayBuffer>]),
+    });
+    const text = await res.text();
+    if (res.status !== 200)
+      return { status: res.status, error: JSON.parse(text).errors[0] as { message: string; extensions: Record<string, unknown> }, events: [] };
+    const events = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { status: res.status, error: undefined, events, rejects: events.filter((e) => e.type === 'reject'), done: events.find((e) => e.type === 'done') };
+  };
+
+  it('npm run import reads a workbook gnumeric made from a CSV: ID numbers it stored as numbers are refused as having lost their digits, the rest imported, rejects on the sheet rows', async () => {
+    const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write', 'pii'] });
+    // An ID number ending in X stays text in a spreadsheet; one of digits only becomes a number and keeps 15 of them.
+    const digits = [makeCitizenId('659177', '1985-06-01', 1), makeCitizenId('659177', '1985-06-01', 2)];
+    const texts = [makeCitizenId('659177', '1985-06-01', 5), makeCitizenId('659177', '1985-06-01', 13)];
+    expect(texts.every((x) => x.endsWith('X')) && digits.every((x) => /^\d{18}$/.test(x))).toBe(true);
+    const csv = [
+      '序号,身份证号,姓名,民族,出生日期,联系电话,人口类别,网格代码',
+      `1,${digits[0]},数字甲,汉族,1985-06-01,13912345678,REGISTERED,${GRID}`,
+      `2,${texts[0]},文本甲,汉族,1985-06-01,13912345679,REGISTERED,${GRID}`,
+      '',
+      `3,${digits[1]},数字乙,回族,1985-06-01,,FLOATING,${GRID}`,
+      // A landline whose trunk 0 the spreadsheet dropped (a number cell), told as for a CSV.
+      `4,${texts[1]},文本乙,藏族,1985-06-01,09412037872,REGISTERED,${GRID}`,
+    ].join('\n');
+    writeFileSync(join(work, 'register.csv'), `${csv}\n`);
+    await run('ssconvert', ['register.csv', 'register.xlsx'], { cwd: work, env: env() });
+    const { stdout } = await run(process.execPath, [
+      'scripts/import.ts',
+      'residents',
+      join(work, 'register.xlsx'),
+      '--token',
+      t,
+      '--url',
+      new URL(hub.gatewayUrl).origin,
+      '--lang',
+      'zh',
+      '--ignore',
+      '序号',
+    ]);
+    const done = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(done).toMatchObject({ type: 'done', inserted: 1, rejected: 3 });
+    const rejects = parseCsv(readFileSync(done.rejectsFile, 'utf8').replace(/^\uFEFF/, '')).slice(1);
+    // Sheet rows as the spreadsheet shows them: the header is row 1, the blank row 4 is skipped and counted.
+    expect(rejects.map(([line, field, code, , rule]) => [line, field, code, rule])).toEqual([
+      ['2', 'id_number', 'BAD_USER_INPUT', 'spreadsheetNumberLostDigits'],
+      ['5', 'id_number', 'BAD_USER_INPUT', 'spreadsheetNumberLostDigits'],
+      ['6', 'phone', 'BAD_USER_INPUT', 'phoneLeadingZero'],
+    ]);
+    expect(rejects[0]![3]).toContain('表格程序把身份证号存成了数字，末几位已丢失；请把该列的单元格格式设为“文本”');
+    expect(rejects[0]![3]).toContain(`${digits[0]!.slice(0, 15)}000`);
+    const found = await hub.queryAs<{ personByIdNumber: { name: string; birthDate: string; ethnicity: string } | null }>(
+      t,
+      'query($n: String!) { personByIdNumber(idNumber: $n) { name birthDate ethnicity } }',
+      { n: texts[0] },
+    );
+    expect(found.data?.personByIdNumber).toMatchObject({ name: '文本甲', birthDate: '1985-06-01' });
+  }, 300_000);
+
+  it("the hub's own XLSX export of residents (Chinese headers) imports back as the same people, as does gnumeric's copy of it", async () => {
+    const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write', 'pii'] });
+    const res = await get(`/export/residents.xlsx?within=${GRID}`, t);
+    const exported = new Uint8Array(await res.arrayBuffer());
+    const rows = (await csvOf(`/export/residents.csv?within=${GRID}`, t)).length - 1;
+    expect(rows).toBeGreaterThan(2);
+    const back = await sendXlsx(t, 'residents', exported);
+    expect(back.status).toBe(200);
+    expect(back.rejects).toEqual([]);
+    // Every cell read back equals what is stored (a name, a date, an ID number, a phone differing would be an update).
+    expect(back.done).toMatchObject({ inserted: 0, updated: 0, unchanged: rows, rejected: 0 });
+    writeFileSync(join(work, 'own.xlsx'), exported);
+    await run('ssconvert', ['own.xlsx', 'resaved.xlsx'], { cwd: work, env: env() });
+    const resaved = await sendXlsx(t, 'residents', readFileSync(join(work, 'resaved.xlsx')));
+    expect(resaved.rejects).toEqual([]);
+    expect(resaved.done).toMatchObject({ inserted: 0, updated: 0, unchanged: rows, rejected: 0 });
+  }, 300_000);
+
+  it('reads the sheet ?sheet= names: rich text, formulas by their result, error and number cells refused per row; an unknown sheet is refused listing the sheets', async () => {
+    const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write', 'pii'] });
+    const ids = [21, 29, 37, 45].map((n) => makeCitizenId('659177', '1986-02-03', n));
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('说明').addRow(['本表为人口登记']);
+    const sheet = book.addWorksheet('登记表');
+    sheet.addRow(['id_number', 'name', 'ethnicity', 'phone', 'residency', 'grid_code']);
+    sheet.addRow([ids[0], { richText: [{ text: '富' }, { text: '文本', font: { bold: true } }] }, '汉族', '13900000001', 'REGISTERED', GRID]);
+    sheet.addRow([ids[1], { formula: '"公式"&"人"', result: '公式人' }, '汉族', { formula: '13900000000+2', result: 13900000002 }, 'REGISTERED', GRID]);
+    sheet.addRow([ids[2], '错误值', '汉族', { error: '#N/A' }, 'REGISTERED', GRID]);
+    sheet.addRow([Number(ids[3]), '数字', '汉族', '', 'REGISTERED', GRID]);
+    const body = new Uint8Array(await book.xlsx.writeBuffer());
+    const r = await sendXlsx(t, 'residents', body, `&sheet=${encodeURIComponent('登记表')}`);
+    expect(r.status).toBe(200);
+    expect(r.rejects!.map((x) => [x.line, x.field, x.code, x.rule])).toEqual([
+      [4, 'phone', 'BAD_USER_INPUT', 'spreadsheetError'],
+      [5, 'id_number', 'BAD_USER_INPUT', 'spreadsheetNumberLostDigits'],
+    ]);
+    expect(r.done).toMatchObject({ inserted: 2, rejected: 2 });
+    const names = await hub.queryAs<{ a: { name: string; phone: string }; b: { name: string; phone: string } }>(
+      t,
+      'query($a: String!, $b: String!) { a: personByIdNumber(idNumber: $a) { name phone } b: personByIdNumber(idNumber: $b) { name phone } }',
+      { a: ids[0], b: ids[1] },
+    );
+    expect(names.data).toEqual({ a: { name: '富文本', phone: '13900000001' }, b: { name: '公式人', phone: '13900000002' } });
+    // The first sheet is the notes: its one cell is no column of residents.
+    const first = await sendXlsx(t, 'residents', body);
+    expect(first.status).toBe(400);
+    expect(first.error!.message).toMatch(/本表为人口登记/);
+    const unknown = await sendXlsx(t, 'residents', body, '&sheet=Sheet1');
+    expect(unknown.status).toBe(400);
+    expect(unknown.error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', sheets: ['说明', '登记表'] });
+  }, 300_000);
+
+  it('a broken workbook, a ZIP bomb and a CSV said to be XLSX are typed refusals, never a 5xx', async () => {
+    const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write'] });
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('a').addRow(['name']);
+    const whole = new Uint8Array(await book.xlsx.writeBuffer());
+    const cut = await sendXlsx(t, 'residents', whole.subarray(0, Math.floor(whole.length / 2)));
+    expect(cut.status).toBe(400);
+    expect(cut.error!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(cut.error!.message).toMatch(/not a readable XLSX workbook/);
+    // One part of 128 MB of spaces, deflated to some 130 kB: a few kB a sheet is not.
+    const deflate = createDeflateRaw({ level: 9 });
+    const parts: Buffer[] = [];
+    deflate.on('data', (b: Buffer) => parts.push(b));
+    const mb = Buffer.alloc(1024 * 1024, 0x20);
+    let crc = 0;
+    for (let i = 0; i < 128; i++) {
+      crc = crc32(mb, crc);
+      deflate.write(mb);
+    }
+    await new Promise((r) => deflate.end(r));
+    const data = Buffer.concat(parts);
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(8, 8);
+    header.writeUInt32LE(crc >>> 0, 14);
+    header.writeUInt32LE(data.length, 18);
+    header.writeUInt32LE(128 * 1024 * 1024, 22);
+    header.writeUInt16LE(name.length, 26);
+    const bomb = await sendXlsx(t, 'residents', Buffer.concat([header, name, data]));
+    expect(bomb.status).toBe(413);
+    expect(bomb.error!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const csv = await sendXlsx(t, 'residents', new TextEncoder().encode('id_number,name\n'), '&format=xlsx');
+    expect(csv.status).toBe(400);
+    expect(csv.error!.extensions.code).toBe('BAD_USER_INPUT');
+  }, 300_000);
 });

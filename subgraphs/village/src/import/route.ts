@@ -13,6 +13,8 @@ import { badParameter, databaseRefusal, HttpError, methodNotAllowed, routeParams
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
+import { startsAsZip, xlsxRecords } from '../../../../platform/xlsx-read.ts';
+import { XLSX_CONTENT_TYPE } from '../../../../platform/xlsx.ts';
 import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
 import { exportOnly } from '../store/export.ts';
 import { lookupsRefused } from '../access.ts';
@@ -50,8 +52,8 @@ import {
 import { scopeNamed } from '../../../../domain/labels.ts';
 
 /**
- * POST /import/<kind>?job=<id>&format=csv|ndjson&encoding=utf-8|gb18030|gbk&dryRun=true|false&ignore=<columns>
- * with the file as the body (reached through the gateway for `write`
+ * POST /import/<kind>?job=<id>&format=csv|ndjson|xlsx&encoding=utf-8|gb18030|gbk&dryRun=true|false&ignore=<columns>&sheet=<name>
+ * with the file as the body (an XLSX workbook is told by its first bytes, a ZIP archive's, whatever the format says) (reached through the gateway for `write`
  * callers). The body is read as it arrives; good rows are written in batches,
  * one transaction each, which also records how far the job got and the lines
  * it rejected. Sending the same job id again after an interruption resumes
@@ -148,8 +150,8 @@ const MAX_IGNORED = 50;
 function options(
   url: URL,
   req: IncomingMessage,
-): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean; ignore: ReadonlySet<string> } {
-  const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun', 'ignore']);
+): { format: Format; encoding?: Encoding; batch: number; job: string; dryRun: boolean; ignore: ReadonlySet<string>; sheet?: string } {
+  const p = routeParams(url, ['format', 'encoding', 'batch', 'job', 'dryRun', 'ignore', 'sheet']);
   const type = String(req.headers['content-type'] ?? '');
   // A browser form's upload (curl -F) wraps the file in parts the import would read as its header row.
   if (/^\s*multipart\//i.test(type)) {
@@ -160,7 +162,8 @@ function options(
   }
   // application/json too: a file of JSON objects sent as JSON is meant as NDJSON (a JSON array is refused whole).
   const jsonType = /ndjson|jsonl|application\/json/.test(type);
-  const format = (p.get('format') ?? (jsonType ? 'ndjson' : 'csv')).toLowerCase();
+  const xlsxType = type.toLowerCase().startsWith(XLSX_CONTENT_TYPE);
+  const format = (p.get('format') ?? (jsonType ? 'ndjson' : xlsxType ? 'xlsx' : 'csv')).toLowerCase();
   // The parameter wins over the content type; said both ways, the sender cannot have meant both.
   if (format === 'csv' && jsonType) {
     throw badParameter('format', {
@@ -168,8 +171,12 @@ function options(
       en: `format=csv contradicts content-type "${quote(type)}" (JSON); for an NDJSON file drop format=csv or say format=ndjson.`,
     });
   }
-  if (format !== 'csv' && format !== 'ndjson') {
-    throw badParameter('format', { zh: 'format 应为 csv 或 ndjson。', en: 'format must be csv or ndjson.' });
+  if (format !== 'csv' && format !== 'ndjson' && format !== 'xlsx') {
+    throw badParameter('format', { zh: 'format 应为 csv、ndjson 或 xlsx。', en: 'format must be csv, ndjson or xlsx.' });
+  }
+  const sheet = p.get('sheet') ?? undefined;
+  if (sheet !== undefined && (sheet.trim() === '' || sheet.length > 100)) {
+    throw badParameter('sheet', { zh: 'sheet 应为工作表的名称（1–100 个字符）。', en: 'sheet must be a worksheet name (1–100 characters).' });
   }
   const named = p.get('encoding')?.toLowerCase().replace('utf8', 'utf-8');
   const enc = named && GB18030_NAMES.has(named) ? 'gb18030' : named;
@@ -203,7 +210,15 @@ function options(
       en: `ignore must be column names separated by commas, at most ${MAX_IGNORED}, each at most 100 characters.`,
     });
   }
-  return { format, encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined, batch, job, dryRun: dry === 'true', ignore: new Set(ignored) };
+  return {
+    format,
+    encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined,
+    batch,
+    job,
+    dryRun: dry === 'true',
+    ignore: new Set(ignored),
+    ...(sheet !== undefined ? { sheet } : {}),
+  };
 }
 
 /** Opens (or resumes) a job; a finished one starts over. */
@@ -547,8 +562,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     if (!name || !kind) {
       const kinds = Object.keys(KINDS).join('|');
       throw new HttpError(404, 'NOT_FOUND', {
-        zh: `导入地址：POST /import/<${kinds}>?job=<任务编号>&format=<csv|ndjson>`,
-        en: `Imports: POST /import/<${kinds}>?job=<id>&format=<csv|ndjson>`,
+        zh: `导入地址：POST /import/<${kinds}>?job=<任务编号>&format=<csv|ndjson|xlsx>`,
+        en: `Imports: POST /import/<${kinds}>?job=<id>&format=<csv|ndjson|xlsx>`,
       });
     }
     if (!hasScope(caller, 'write'))
@@ -564,7 +579,18 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
     const spendsLookups = !hasScope(caller, 'pii') && namesIdNumbers(kind);
     const batchSize = spendsLookups ? Math.min(opts.batch, lookups.perMinute) : opts.batch;
     const writers = spendsLookups ? 1 : WRITERS;
-    const text = decodeText(req, opts.encoding);
+    // A workbook is a ZIP archive: its first bytes tell it from text, whatever format or content type the sender said.
+    const body = await startsAsZip(req);
+    if (body.zip) opts.format = 'xlsx';
+    else if (opts.format === 'xlsx') {
+      throw new HttpError(400, 'BAD_USER_INPUT', {
+        zh: '文件不是 XLSX 工作簿（不以 ZIP 格式开头）；CSV 或 NDJSON 文件请去掉 format=xlsx 或相应的 content-type。',
+        en: 'The file is not an XLSX workbook (it does not start as a ZIP archive); for a CSV or NDJSON file drop format=xlsx or that content type.',
+      });
+    }
+    if (opts.sheet !== undefined && opts.format !== 'xlsx') {
+      throw badParameter('sheet', { zh: 'sheet 只用于 XLSX 工作簿。', en: 'sheet applies to XLSX workbooks only.' });
+    }
     // A file whose header names columns as the XLSX export labels them gets its rejects in those names too.
     const written = new Map<string, string>();
     // The file's columns, as its records show them: a reject names a column the file has, or says it lacks it.
@@ -588,9 +614,11 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       return { ...x, column, reason: named ? `${column}（${x.field}）${rest}` : x.reason };
     };
     const records =
-      opts.format === 'csv'
-        ? csvRecords(text, kind.columns, headerLabels(name, kind), written, opts.ignore)
-        : ndjsonRecords(text, kind.columns, undefined, BOOLEAN_COLUMNS(kind), opts.ignore);
+      opts.format === 'xlsx'
+        ? xlsxRecords(body.bytes, kind.columns, headerLabels(name, kind), written, opts.ignore, opts.sheet)
+        : opts.format === 'csv'
+          ? csvRecords(decodeText(body.bytes, opts.encoding), kind.columns, headerLabels(name, kind), written, opts.ignore)
+          : ndjsonRecords(decodeText(body.bytes, opts.encoding), kind.columns, undefined, BOOLEAN_COLUMNS(kind), opts.ignore);
     const pool = await nativePool(orm);
     const leave = await takeTurn();
     const clients: PoolClient[] = [];
@@ -627,7 +655,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       let keys = new Map<string, number>();
       const recentKeys: Map<string, number>[] = [];
       let lastLine = job.committedLine;
-      let headerChecked = opts.format !== 'csv';
+      let headerChecked = opts.format === 'ndjson';
       let processed = 0; // lines handled in this run (not counting those skipped on resume)
       // Batches are written on up to WRITERS connections at once while the next is read and checked; a
       // connection is taken when a batch first needs it, so a small file holds one.
@@ -716,7 +744,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           if (rec.error) {
             const why = rec.error.reason;
             const reason = language === 'en' ? `line ${why.en}`.replace(/^line (is|has)/, 'the line $1') : `该行${why.zh}`;
-            pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT' });
+            pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT', ...(rec.error.rule ? { rule: rec.error.rule } : {}) });
             continue;
           }
           // Each NDJSON line names its own fields (a CSV's header names them once, checked above): a line without a
