@@ -317,7 +317,7 @@ describe('bulk import', () => {
     const h = await importFile('households', households);
     expect(h.done).toMatchObject({ inserted: 1, rejected: 2 });
     const rejects = readFileSync(h.done.rejectsFile, 'utf8');
-    expect(rejects).toMatch(/3,address_number,BAD_USER_INPUT,address_number names no address in this village/);
+    expect(rejects).toMatch(/3,address_number,BAD_USER_INPUT,"address_number names no address in this village; got ""NO-SUCH""",refElsewhere/);
     // Named by the household's number, which repeats, not by the grid both rows name.
     expect(rejects).toMatch(/4,number,\w+,repeats the key of line 2/);
     // A head named by an ID number no one in the jurisdiction has: the reject says which number.

@@ -323,6 +323,22 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     expect(again.version).toBe(g2.version + 1);
   });
 
+  it('a 户号 whose leading zeros a spreadsheet dropped is quoted back with the number it may have been', async () => {
+    // 户号 0070…: a sheet that read the column as numbers wrote 70…, which names no household of the village.
+    const digits = `70${RUN}`;
+    await registerHousehold(`00${digits}`);
+    const p = await register({});
+    const file = await importCsv('residents', `id_number,household_number\n${p.idNumber},${digits}\n`);
+    expect(file.rejects).toEqual([
+      expect.objectContaining({
+        field: 'household_number',
+        code: 'BAD_USER_INPUT',
+        rule: 'refElsewhere',
+        reason: `household_number names no household in this village; got "${digits}". Its leading zeros were probably dropped by a spreadsheet that read the column as a number: is it "00${digits}"? Set the column to text and type it again.`,
+      }),
+    ]);
+  });
+
   it('an address lies in the person’s village', async () => {
     const inB = await registerAddress(`写入-${RUN}-乙`, GB);
     const p = await register({});
@@ -333,7 +349,11 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     // By local number the address is looked up in the person's village, where there is none of that number.
     const byNumber = await importCsv('residents', `id_number,address_number\n${p.idNumber},写入-${RUN}-乙\n`);
     expect(byNumber.rejects).toEqual([
-      expect.objectContaining({ field: 'address_number', code: 'BAD_USER_INPUT', reason: 'address_number names no address in this village' }),
+      expect.objectContaining({
+        field: 'address_number',
+        code: 'BAD_USER_INPUT',
+        reason: `address_number names no address in this village; got "写入-${RUN}-乙"`,
+      }),
     ]);
     // Moving to B leaves A's address behind and takes B's.
     const inA = await registerAddress(`写入-${RUN}-甲`, GA);

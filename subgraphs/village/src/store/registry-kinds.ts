@@ -145,8 +145,17 @@ export function refChecks(r: Ref): RowCheck[] {
             when: some(r.byKey),
           }
         : {
+            // A local number: the reject quotes the number given, and the one it may have lost its leading zeros from.
             rule: refElsewhere(r.byKey, r.what, r.argument),
             bad: `x.${f}_given and x.${f}_key_in is not null and x.${f}_by_key is null`,
+            reason: reasonWithValue(
+              refElsewhere(r.byKey, r.what, r.argument),
+              `x.${f}_key_in`,
+              r.key !== 'number'
+                ? undefined
+                : `(select t.${r.key} from ${r.table} t where t.village_code = x.village_code and x.${f}_key_in ~ '^[1-9][0-9]*$'
+                  and t.${r.key} ~ '^0+[1-9][0-9]*$' and ltrim(t.${r.key}, '0') = x.${f}_key_in order by t.${r.key} limit 1)`,
+            ),
             when: some(r.byKey),
           },
       {

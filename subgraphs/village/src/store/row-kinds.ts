@@ -74,9 +74,23 @@ export function holderReason(rule: Rule, holder: (name: string, id: string) => S
  * words, so a file's reader finds which of its numbers named no one without looking the line up; null when the row
  * gave none. The caller sent that value itself, so it is echoed whole, as a field rule's reason quotes it.
  */
-export function reasonWithValue(rule: Rule, value: string): string {
-  const zh = [sqlText(`${rule.field} ${rule.reason.zh}，收到的是“`), value, sqlText('”')].join(' || ');
-  const en = [sqlText(`${rule.field} ${rule.reason.en}; got "`), value, sqlText('"')].join(' || ');
+export function reasonWithValue(rule: Rule, value: string, padded?: string): string {
+  // A local number a spreadsheet read as a number (户号 007 became 7): the record the zeros named is suggested, as a
+  // phone's lost leading 0 is (phoneLeadingZero).
+  const hint = (zh: boolean) =>
+    padded === undefined
+      ? ''
+      : ` || coalesce(${
+          zh
+            ? [sqlText('。开头的 0 可能被表格程序去掉了（把该列当成了数字）：是否为“'), padded, sqlText('”？请把该列设为文本格式后重新填写。')].join(' || ')
+            : [
+                sqlText('. Its leading zeros were probably dropped by a spreadsheet that read the column as a number: is it "'),
+                padded,
+                sqlText('"? Set the column to text and type it again.'),
+              ].join(' || ')
+        }, '')`;
+  const zh = [sqlText(`${rule.field} ${rule.reason.zh}，收到的是“`), value, sqlText('”')].join(' || ') + hint(true);
+  const en = [sqlText(`${rule.field} ${rule.reason.en}; got "`), value, sqlText('"')].join(' || ') + hint(false);
   return `case when ${value} is null then null else jsonb_build_object('zh', ${zh}, 'en', ${en}) end`;
 }
 
