@@ -98,6 +98,7 @@ export const ACTION: Record<DisputeAction, string> = {
   CLOSE: '办结归档',
   FOLLOW_UP: '回访',
   SUPERVISE: '督办',
+  SUPERVISION_REPLY: '督办回复',
   CORRECT: '更正',
   DECLINE: '不予受理',
 };

@@ -84,6 +84,8 @@ export type DisputeAction =
   | 'RESOLVE'
   /** 督办 supervision order */
   | 'SUPERVISE'
+  /** 督办回复 the holding level's reply to a supervision order (outside the case's order, like 督办) */
+  | 'SUPERVISION_REPLY'
   /** 撤回吹哨 the township withdrew a dispatch a department had not reported on */
   | 'WITHDRAW_DISPATCH';
 

@@ -11,6 +11,12 @@ export const disputeLoaders = {
       (ids) => disputes.byIds(em, ids),
       (d) => d.id,
     ),
+  /** Cases by their number (a township's or county's record names its case by number, for its 督办 fields). */
+  disputeByNumber: (em: EntityManager) =>
+    byKey<string, DisputeRow>(
+      (numbers) => disputes.byCaseNumbers(em, numbers),
+      (d) => d.caseNumber,
+    ),
   /** A resident's cases as a party, by person id. */
   casesOfPerson: (em: EntityManager) =>
     groupedBy<string, DisputeRow & { partyPersonId: string }>(

@@ -39,3 +39,19 @@ export function isOverdue(d: { status: string; contactBy: Date | string; settleB
   if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return true;
   return replyWindowOver(d, now);
 }
+
+/**
+ * 督办回复超期, on a dispute row `d`: its order has a deadline, and it passed without a reply or the reply came after
+ * it. Orders issued before they had a deadline are never overdue. Same rule as supervisionReplyOverdue.
+ */
+export const SUPERVISION_REPLY_OVERDUE_SQL = `(d.supervision_reply_by is not null
+  and coalesce(d.supervision_replied_at, now()) > d.supervision_reply_by)`;
+
+/** The same rule on a row already in memory. */
+export function supervisionReplyOverdue(
+  d: { supervisionReplyBy: Date | string | null; supervisionRepliedAt: Date | string | null },
+  now = new Date(),
+): boolean {
+  if (d.supervisionReplyBy == null) return false;
+  return (d.supervisionRepliedAt == null ? now : new Date(d.supervisionRepliedAt)) > new Date(d.supervisionReplyBy);
+}

@@ -1,3 +1,4 @@
+import { notFound } from '../../../../domain/errors.ts';
 import { disputeId } from '../../../../platform/validate.ts';
 import { visible } from '../access.ts';
 import type { VillageContext } from '../context.ts';
@@ -16,4 +17,15 @@ export async function visibleCase(ctx: VillageContext, id: string): Promise<Disp
   if (!d || !department) return d;
   const called = await ctx.loaders.dispatchedTo.load(d.id);
   return called.some((s) => s.department === department) ? d : null;
+}
+
+/**
+ * The case a township's or county's record names by its number, as `visibleCase` reads it (their 督办 fields): a case
+ * the caller may not read is NOT_FOUND, as a missing one.
+ */
+export async function visibleCaseNumbered(ctx: VillageContext, caseNumber: string): Promise<DisputeRow> {
+  const byNumber = await ctx.loaders.disputeByNumber.load(caseNumber);
+  const d = byNumber ? await visibleCase(ctx, byNumber.id) : null;
+  if (!d) throw notFound({ zh: `没有编号为 ${caseNumber} 的案件。`, en: `No case numbered ${caseNumber}.` });
+  return d;
 }

@@ -440,6 +440,17 @@ export type CountyResidentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** 县级案件 The county's working record of a case (owned by the county subgraph); the village adds the county's supervision order. */
+export type CountyCase = {
+  __typename?: 'CountyCase';
+  /** 案件编号 Case number. */
+  caseNumber: Scalars['String']['output'];
+  /** 督办 The case's latest supervision order and its reply (as on `Dispute.supervision`); null when it has none. */
+  supervision?: Maybe<DisputeSupervision>;
+  /** 督办 True once the county has issued a supervision order. */
+  underSupervision: Scalars['Boolean']['output'];
+};
+
 /** 不予受理的原因 Why a report was declined at intake. */
 export type DeclineReason =
   /** 重复登记 a duplicate of a case already reported (named by `duplicateOf`) */
@@ -521,6 +532,8 @@ export type Dispute = {
   status: DisputeStatus;
   /** 简要情况 Summary. */
   summary: Scalars['String']['output'];
+  /** 督办 The latest supervision order and its reply; null when the case has none. */
+  supervision?: Maybe<DisputeSupervision>;
   /** 时间线 Every step from every level, in the case's own order (append-only); a supervision note (督办) where it fell in time among them. */
   timeline: Array<DisputeStep>;
   /** 督办 True once the county has issued a supervision order. */
@@ -567,6 +580,8 @@ export type DisputeAction =
   | 'RESOLVE'
   /** 督办 supervision order */
   | 'SUPERVISE'
+  /** 督办回复 the holding level's reply to a supervision order (outside the case's order, like 督办) */
+  | 'SUPERVISION_REPLY'
   /** 撤回吹哨 the township withdrew a dispatch a department had not reported on */
   | 'WITHDRAW_DISPATCH';
 
@@ -712,6 +727,8 @@ export type DisputeFilter = {
   source?: InputMaybe<DisputeSource>;
   /** Any of these statuses. */
   status?: InputMaybe<Array<DisputeStatus>>;
+  /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
+  supervisionReplyOverdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** Reported on or before this date. */
   to?: InputMaybe<Scalars['Date']['input']>;
   /** Under a county's supervision order (督办: true) or not (false). */
@@ -905,6 +922,32 @@ export type DisputeStep = {
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township); for a 督办 note (SUPERVISE, no level of its own), the village record's status when it was issued. */
   status?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * 督办 A county's supervision order on a case (its latest: a new order replaces it) and the reply of the level
+ * holding the case. Every order and reply is also on the case's timeline (SUPERVISE, SUPERVISION_REPLY).
+ */
+export type DisputeSupervision = {
+  __typename?: 'DisputeSupervision';
+  /** 督办时间 When the order was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** 督办人 Who issued it (as the timeline's actor names them). */
+  issuedBy?: Maybe<Scalars['String']['output']>;
+  /** 督办意见 The order's note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** 回复时间 When it replied. */
+  repliedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 回复人 Who replied (as the timeline's actor names them). */
+  repliedBy?: Maybe<Scalars['String']['output']>;
+  /** 回复级别 The level that replied. */
+  repliedLevel?: Maybe<GovernanceLevel>;
+  /** 回复 The holding level's reply, once given (one per order). */
+  reply?: Maybe<Scalars['String']['output']>;
+  /** 回复时限 By when the holding level must reply; null for orders issued before orders had a deadline (never overdue). */
+  replyBy?: Maybe<Scalars['DateTime']['output']>;
+  /** 回复超期 True when the deadline passed without a reply, or the reply came after it. */
+  replyOverdue: Scalars['Boolean']['output'];
 };
 
 /**
@@ -2065,6 +2108,13 @@ export type Mutation = {
   /** 移除巡防队员 Removes members from a team (those not in it are ignored). Needs no version, as addPatrolTeamMembers. */
   removePatrolTeamMembers: PatrolTeam;
   /**
+   * 督办回复 The reply of the level holding the case (its desk: a caller whose jurisdiction is that village, township
+   * or county, with write) to the case's supervision order: one reply per order, 1–500 characters. Another level's
+   * caller is FORBIDDEN; a case without an order, or whose order is replied, is INVALID_TRANSITION (the same reply
+   * sent again by the same caller answers the case).
+   */
+  replySupervision: Dispute;
+  /**
    * 矛盾纠纷登记 Records a dispute. A retry with the same idempotencyKey (unique
    * per county) returns the first dispute instead of recording a second, also
    * once the case was corrected (a retry carries it as first reported); the same
@@ -2080,7 +2130,11 @@ export type Mutation = {
   setJointDefenseGroupLeader: JointDefenseGroup;
   /** 开始整改 Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
   startHazardRectification: Hazard;
-  /** 督办 A county's supervision order on an overdue open dispute (county-level callers). */
+  /**
+   * 督办 A county's supervision order (county-level callers with write) on a case still being handled that is
+   * overdue, or of MAJOR (重大) or MASS (群体性) scale whatever its deadlines. It replaces the case's previous order
+   * and its reply; the level holding the case replies with `replySupervision` by `replyWithinDays`.
+   */
   superviseDispute: Dispute;
   /** 添加人员标签 Adds tags to a resident (tags already present stay). Needs no version: adding a tag twice, or racing another caller, ends the same, so a retry is safe. */
   tagPerson: Person;
@@ -2363,6 +2417,12 @@ export type MutationRemovePatrolTeamMembersArgs = {
 };
 
 
+export type MutationReplySupervisionArgs = {
+  id: Scalars['ID']['input'];
+  reply: Scalars['String']['input'];
+};
+
+
 export type MutationReportDisputeArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: DisputeInput;
@@ -2399,6 +2459,7 @@ export type MutationStartHazardRectificationArgs = {
 export type MutationSuperviseDisputeArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
+  replyWithinDays?: InputMaybe<Scalars['Int']['input']>;
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3609,6 +3670,15 @@ export type TownshipVillageDisputesArgs = {
   orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
+/** 乡镇案件 The township's working record of a case (owned by the township subgraph); the village adds the county's supervision order. */
+export type TownshipCase = {
+  __typename?: 'TownshipCase';
+  /** 案件编号 Case number. */
+  caseNumber: Scalars['String']['output'];
+  /** 督办 The case's latest supervision order and its reply (as on `Dispute.supervision`); null when it has none. */
+  supervision?: Maybe<DisputeSupervision>;
+};
+
 /**
  * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
  * village subgraph, as are its grids, people, places and forces.
@@ -3941,10 +4011,12 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   County: County;
+  CountyCase: CountyCase;
   Dispute: Dispute;
   Grid: Grid;
   Region: Region;
   Township: Township;
+  TownshipCase: TownshipCase;
   Village: Village;
 };
 
@@ -3953,6 +4025,9 @@ export type FederationReferenceTypes = {
   County:
     ( { __typename: 'County' }
     & GraphQLRecursivePick<FederationTypes['County'], {"code":true}> );
+  CountyCase:
+    ( { __typename: 'CountyCase' }
+    & GraphQLRecursivePick<FederationTypes['CountyCase'], {"caseNumber":true}> );
   Dispute:
     ( { __typename: 'Dispute' }
     & GraphQLRecursivePick<FederationTypes['Dispute'], {"id":true}> );
@@ -3965,6 +4040,9 @@ export type FederationReferenceTypes = {
   Township:
     ( { __typename: 'Township' }
     & GraphQLRecursivePick<FederationTypes['Township'], {"code":true}> );
+  TownshipCase:
+    ( { __typename: 'TownshipCase' }
+    & GraphQLRecursivePick<FederationTypes['TownshipCase'], {"caseNumber":true}> );
   Village:
     ( { __typename: 'Village' }
     & GraphQLRecursivePick<FederationTypes['Village'], {"code":true}> );
@@ -4008,6 +4086,7 @@ export type ResolversTypes = {
   ChangedRecord: ResolverTypeWrapper<ChangedRecordRow>;
   CitizenRating: CitizenRating;
   County: ResolverTypeWrapper<CodeRef>;
+  CountyCase: ResolverTypeWrapper<DisputeRow>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeclineReason: DeclineReason;
@@ -4031,6 +4110,7 @@ export type ResolversTypes = {
   DisputeStats: ResolverTypeWrapper<DisputeFigures>;
   DisputeStatus: DisputeStatus;
   DisputeStep: ResolverTypeWrapper<DisputeStepRow>;
+  DisputeSupervision: ResolverTypeWrapper<DisputeRow>;
   DivisionStatistics: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DivisionStatistics']>;
   EndReason: EndReason;
   EndedRecord: ResolverTypeWrapper<EndedRecordRow>;
@@ -4127,6 +4207,7 @@ export type ResolversTypes = {
   SiteUpdate: SiteUpdate;
   TagCount: ResolverTypeWrapper<TagCount>;
   Township: ResolverTypeWrapper<CodeRef>;
+  TownshipCase: ResolverTypeWrapper<DisputeRow>;
   Village: ResolverTypeWrapper<VillageEntity>;
   VillageKind: VillageKind;
 };
@@ -4152,6 +4233,7 @@ export type ResolversParentTypes = {
   ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
   ChangedRecord: ChangedRecordRow;
   County: CodeRef;
+  CountyCase: DisputeRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Dispute: DisputeRow;
@@ -4166,6 +4248,7 @@ export type ResolversParentTypes = {
   DisputePartyInput: DisputePartyInput;
   DisputeStats: DisputeFigures;
   DisputeStep: DisputeStepRow;
+  DisputeSupervision: DisputeRow;
   DivisionStatistics: ResolversInterfaceTypes<ResolversParentTypes>['DivisionStatistics'];
   EndedRecord: EndedRecordRow;
   Forces: ForcesOf;
@@ -4244,6 +4327,7 @@ export type ResolversParentTypes = {
   SiteUpdate: SiteUpdate;
   TagCount: TagCount;
   Township: CodeRef;
+  TownshipCase: DisputeRow;
   Village: VillageEntity;
 };
 
@@ -4349,6 +4433,13 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CountyCaseResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['CountyCase'] = ResolversParentTypes['CountyCase'], FederationReferenceType extends FederationReferenceTypes['CountyCase'] = FederationReferenceTypes['CountyCase']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CountyCase']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supervision?: Resolver<Maybe<ResolversTypes['DisputeSupervision']>, ParentType, ContextType>;
+  underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -4384,6 +4475,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   source?: Resolver<ResolversTypes['DisputeSource'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DisputeStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supervision?: Resolver<Maybe<ResolversTypes['DisputeSupervision']>, ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['DisputeStep']>, ParentType, ContextType>;
   underSupervision?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4458,6 +4550,18 @@ export type DisputeStepResolvers<ContextType = VillageContext, ParentType extend
   rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;
   seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DisputeSupervisionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeSupervision'] = ResolversParentTypes['DisputeSupervision']> = {
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  repliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  repliedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  repliedLevel?: Resolver<Maybe<ResolversTypes['GovernanceLevel']>, ParentType, ContextType>;
+  reply?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replyBy?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  replyOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type DivisionStatisticsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DivisionStatistics'] = ResolversParentTypes['DivisionStatistics']> = {
@@ -4749,12 +4853,13 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   reinstatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationReinstatePersonArgs, 'id' | 'version'>>;
   removeHouseholdsFromGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationRemoveHouseholdsFromGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   removePatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationRemovePatrolTeamMembersArgs, 'personIds' | 'teamId'>>;
+  replySupervision?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReplySupervisionArgs, 'id' | 'reply'>>;
   reportDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReportDisputeArgs, 'idempotencyKey' | 'input'>>;
   reportHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationReportHazardArgs, 'input'>>;
   resolveDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationResolveDisputeArgs, 'id' | 'outcome' | 'version'>>;
   setJointDefenseGroupLeader?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationSetJointDefenseGroupLeaderArgs, 'groupId' | 'leaderId' | 'version'>>;
   startHazardRectification?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationStartHazardRectificationArgs, 'id' | 'version'>>;
-  superviseDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationSuperviseDisputeArgs, 'id' | 'note'>>;
+  superviseDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationSuperviseDisputeArgs, 'id' | 'note' | 'replyWithinDays'>>;
   tagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationTagPersonArgs, 'id' | 'tags'>>;
   untagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUntagPersonArgs, 'id' | 'tags'>>;
   updateAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'id' | 'input' | 'version'>>;
@@ -5048,6 +5153,12 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type TownshipCaseResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['TownshipCase'] = ResolversParentTypes['TownshipCase'], FederationReferenceType extends FederationReferenceTypes['TownshipCase'] = FederationReferenceTypes['TownshipCase']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['TownshipCase']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supervision?: Resolver<Maybe<ResolversTypes['DisputeSupervision']>, ParentType, ContextType>;
+};
+
 export type VillageResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Village'] = ResolversParentTypes['Village'], FederationReferenceType extends FederationReferenceTypes['Village'] = FederationReferenceTypes['Village']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Village']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<VillageAddressesArgs, 'first'>>;
@@ -5089,6 +5200,7 @@ export type Resolvers<ContextType = VillageContext> = {
   ChangeEdge?: ChangeEdgeResolvers<ContextType>;
   ChangedRecord?: ChangedRecordResolvers<ContextType>;
   County?: CountyResolvers<ContextType>;
+  CountyCase?: CountyCaseResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Dispute?: DisputeResolvers<ContextType>;
@@ -5099,6 +5211,7 @@ export type Resolvers<ContextType = VillageContext> = {
   DisputeParty?: DisputePartyResolvers<ContextType>;
   DisputeStats?: DisputeStatsResolvers<ContextType>;
   DisputeStep?: DisputeStepResolvers<ContextType>;
+  DisputeSupervision?: DisputeSupervisionResolvers<ContextType>;
   DivisionStatistics?: DivisionStatisticsResolvers<ContextType>;
   EndedRecord?: EndedRecordResolvers<ContextType>;
   Forces?: ForcesResolvers<ContextType>;
@@ -5156,6 +5269,7 @@ export type Resolvers<ContextType = VillageContext> = {
   SiteEdge?: SiteEdgeResolvers<ContextType>;
   TagCount?: TagCountResolvers<ContextType>;
   Township?: TownshipResolvers<ContextType>;
+  TownshipCase?: TownshipCaseResolvers<ContextType>;
   Village?: VillageResolvers<ContextType>;
 };
 

@@ -64,6 +64,7 @@ import { Migration20261206000062DisbandedMembers } from './Migration202612060000
 import { Migration20261206000063TeamEndDeleted } from './Migration20261206000063TeamEndDeleted.ts';
 import { Migration20261207000064WithdrawnDispatches } from './Migration20261207000064WithdrawnDispatches.ts';
 import { Migration20261207000065StepRatings } from './Migration20261207000065StepRatings.ts';
+import { Migration20261207000066SupervisionReply } from './Migration20261207000066SupervisionReply.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -133,4 +134,5 @@ export const migrations = [
   Migration20261206000063TeamEndDeleted,
   Migration20261207000064WithdrawnDispatches,
   Migration20261207000065StepRatings,
+  Migration20261207000066SupervisionReply,
 ];

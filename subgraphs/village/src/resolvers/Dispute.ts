@@ -1,5 +1,6 @@
 import { visibleCase } from '../disputes/visible.ts';
 import { isOverdue } from '../disputes/sql.ts';
+import { supervisionOf } from './Supervision.ts';
 import { IMPORT_KEY } from '../store/dispute.ts';
 import type { DisputeResolvers } from '../generated/resolvers.ts';
 
@@ -11,6 +12,7 @@ export const Dispute: DisputeResolvers = {
   deadlines: (d) => ({ contactBy: d.contactBy, settleBy: d.settleBy, replyBy: d.replyBy }),
   overdue: (d) => isOverdue(d),
   underSupervision: (d) => d.supervisedAt != null,
+  supervision: supervisionOf,
   // A file's external id keys its case as `import:<external_id>`; a form's idempotency key is the client's own, not shown.
   externalId: (d) => (d.idempotencyKey.startsWith(IMPORT_KEY) ? d.idempotencyKey.slice(IMPORT_KEY.length) : null),
   timeline: (d, _, ctx) => ctx.loaders.stepsOf.load(d.id),

@@ -6,6 +6,7 @@ import { Change } from './Change.ts';
 import { ChangedRecord } from './ChangedRecord.ts';
 import { County } from './County.ts';
 import { Dispute } from './Dispute.ts';
+import { CountyCase, DisputeSupervision, TownshipCase } from './Supervision.ts';
 import { DisputeParty } from './DisputeParty.ts';
 import { DisputeStep } from './DisputeStep.ts';
 import { DisputeStats } from './DisputeStats.ts';
@@ -61,6 +62,9 @@ export const resolvers: Resolvers = {
   DisputeStats,
   Forces,
   Dispute,
+  DisputeSupervision,
+  TownshipCase,
+  CountyCase,
   DisputeParty,
   DisputeStep,
   Change,

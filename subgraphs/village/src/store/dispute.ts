@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
 import { col, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { DUE_SQL, OVERDUE_SQL } from '../disputes/sql.ts';
+import { DUE_SQL, OVERDUE_SQL, SUPERVISION_REPLY_OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -46,6 +46,14 @@ const Dispute = z.object({
   settleBy: instant,
   replyBy: instant.nullable(),
   supervisedAt: instant.nullable(),
+  /** 督办: the latest order (who, its note, the reply deadline) and its one reply (migration …66SupervisionReply). */
+  supervisedBy: col.text.nullable(),
+  supervisionNote: col.text.nullable(),
+  supervisionReplyBy: instant.nullable(),
+  supervisionReply: col.text.nullable(),
+  supervisionRepliedAt: instant.nullable(),
+  supervisionRepliedBy: col.text.nullable(),
+  supervisionRepliedLevel: GovernanceLevel.nullable(),
   createdBy: col.text,
   version: col.id,
   /** The last step of the case applied to this record, in the case's order (later steps that arrived early wait in the timeline). */
@@ -97,7 +105,20 @@ const correct = sql(
      parties_changed_at = case when ? then ? else parties_changed_at end, version = version + 1
    where id = ? returning *`,
 );
-const supervise = sql('dispute.supervise', Dispute, 'update dispute set supervised_at = ?, noted_at = ?, version = version + 1 where id = ? returning *');
+const byCaseNumbers = sql('dispute.byCaseNumbers', Dispute, 'select * from dispute where case_number in (?)');
+// A new order replaces the last one, and the reply to it: the holder answers the order now standing.
+const supervise = sql(
+  'dispute.supervise',
+  Dispute,
+  `update dispute set supervised_at = ?, supervised_by = ?, supervision_note = ?, supervision_reply_by = ?, supervision_reply = null,
+     supervision_replied_at = null, supervision_replied_by = null, supervision_replied_level = null, noted_at = ?, version = version + 1 where id = ? returning *`,
+);
+const replySupervision = sql(
+  'dispute.replySupervision',
+  Dispute,
+  `update dispute set supervision_reply = ?, supervision_replied_at = ?, supervision_replied_by = ?, supervision_replied_level = ?, noted_at = ?,
+     version = version + 1 where id = ? returning *`,
+);
 const saveStory = sql(
   'dispute.saveStory',
   Dispute,
@@ -226,6 +247,8 @@ export interface DisputeConditions {
   scale?: string | null;
   source?: string | null;
   underSupervision?: boolean | null;
+  /** Under an order whose reply is overdue (SUPERVISION_REPLY_OVERDUE_SQL) or not. */
+  supervisionReplyOverdue?: boolean | null;
   caseNumber?: string | null;
   externalId?: string | null;
   /** Text the summary contains. */
@@ -304,8 +327,14 @@ export const disputes = {
   byCaseNumber: async (db: Db, caseNumber: string): Promise<DisputeRow | null> => (await rows(db, byCaseNumber, [caseNumber]))[0] ?? null,
   /** The numbers of (up to three) reports declined as duplicates of the case `id`. */
   duplicatesOf: async (db: Db, id: string): Promise<string[]> => (await rows(db, duplicatesOf, [id])).map((r) => r.caseNumber),
-  /** Records the county's supervision order (督办); it stands outside the case's order. */
-  supervise: async (db: Db, id: string, at: Date): Promise<DisputeRow> => (await row(db, supervise, [at, at, id]))!,
+  /** The cases of these numbers the caller may see. */
+  byCaseNumbers: (db: Db, numbers: readonly string[]): Promise<DisputeRow[]> => rows(db, byCaseNumbers, [numbers]),
+  /** Records the county's supervision order (督办), replacing the last one and its reply; it stands outside the case's order. */
+  supervise: async (db: Db, id: string, o: { at: Date; by: string; note: string; replyBy: Date }): Promise<DisputeRow> =>
+    (await row(db, supervise, [o.at, o.by, o.note, o.replyBy, o.at, id]))!,
+  /** Records the holding level's reply to the order standing. */
+  replySupervision: async (db: Db, id: string, r: { at: Date; by: string; level: GovernanceLevel; reply: string }): Promise<DisputeRow> =>
+    (await row(db, replySupervision, [r.reply, r.at, r.by, r.level, r.at, id]))!,
   /**
    * A division's disputes, filtered: newest first (by `no`, also the cursor), or `dueFirst` by the settle deadline,
    * the earliest first (`CaseInboxOrder.DUE_FIRST`, as the township's and county's inboxes).
@@ -337,6 +366,7 @@ export const disputes = {
       }
     }
     if (c.underSupervision != null) where.push(`t.supervised_at is ${c.underSupervision ? 'not ' : ''}null`);
+    if (c.supervisionReplyOverdue != null) where.push(`${c.supervisionReplyOverdue ? '' : 'not '}${SUPERVISION_REPLY_OVERDUE_SQL.replaceAll('d.', 't.')}`);
     if (c.search) {
       where.push(`t.summary like ? escape '\\'`);
       params.push(likeContains(c.search));

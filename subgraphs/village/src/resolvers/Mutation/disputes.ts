@@ -16,6 +16,7 @@ import type { DeclineReason, MutationResolvers } from '../../generated/resolvers
 import { disputes, type DisputeRow } from '../../store/dispute.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
+import { chinaMinute } from '../../../../../platform/scalars.ts';
 
 /**
  * Runs one step of the village's loop through the case engine (takeStep, in
@@ -106,6 +107,17 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
   return number;
 }
 
+/** 回复时限 of a 督办: the days the holding level has to reply. */
+const SUPERVISION_REPLY_DAYS = { default: 3, min: 1, max: 30 } as const;
+/** Scales the county may supervise before a deadline passes: 重大 and 群体性 cases. */
+const SUPERVISED_SCALES: readonly string[] = ['MAJOR', 'MASS'];
+const LEVEL_ZH: Record<string, string> = { VILLAGE: '村（社区）', TOWNSHIP: '乡镇（街道）', COUNTY: '县级' };
+
+/** The division whose desk holds the case now: its village, its township (the code's first 9 digits) or its county. */
+function holderCode(d: DisputeRow): string {
+  return d.handlingLevel === 'VILLAGE' ? d.villageCode : d.handlingLevel === 'TOWNSHIP' ? d.villageCode.slice(0, 9) : d.countyCode;
+}
+
 type DisputeMutation =
   | 'acceptDispute'
   | 'assignDispute'
@@ -116,6 +128,7 @@ type DisputeMutation =
   | 'closeDispute'
   | 'followUpDispute'
   | 'superviseDispute'
+  | 'replySupervision'
   | 'declineDispute';
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
@@ -142,7 +155,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const said = `不予受理：${DECLINE_REASON.names.get(a.reason) ?? a.reason}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
     return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
   },
-  superviseDispute: async (_, { id, note, version }, ctx) => {
+  superviseDispute: async (_, { id, note, version, replyWithinDays }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
         zh: `督办只能由具有${scopeNamed('write')}权限的县级（及以上）调用方发出。`,
@@ -150,25 +163,39 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       });
     }
     const text_ = stepNote(note, 'note');
+    const days = replyWithinDays ?? SUPERVISION_REPLY_DAYS.default;
+    if (!Number.isInteger(days) || days < SUPERVISION_REPLY_DAYS.min || days > SUPERVISION_REPLY_DAYS.max) {
+      throw badInput(
+        {
+          zh: `回复时限 replyWithinDays 须为 ${SUPERVISION_REPLY_DAYS.min}–${SUPERVISION_REPLY_DAYS.max} 天（收到 ${days}）。`,
+          en: `replyWithinDays must be ${SUPERVISION_REPLY_DAYS.min}–${SUPERVISION_REPLY_DAYS.max} days (got ${days}).`,
+        },
+        { argument: 'replyWithinDays' },
+      );
+    }
     const row = await ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
       if (d.status === DECLINED || RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
         throw transitionError(
           {
-            zh: `督办只针对在办的超期案件；这件案件${statusZh(d.status)}。`,
-            en: `Supervision orders are for overdue cases still being handled; this case is ${d.status}.`,
+            zh: `督办只针对在办的案件（超期的，或重大、群体性的）；这件案件${statusZh(d.status)}。`,
+            en: `Supervision orders are for cases still being handled; this case is ${d.status}.`,
           },
           d,
         );
       }
-      if (!isOverdue(d)) {
+      // 督办 is for a case that has slipped (overdue), or one whose scale makes the county follow it from the start
+      // (重大, 群体性): an ordinary case within its deadlines is its holder's to handle.
+      if (!isOverdue(d) && !SUPERVISED_SCALES.includes(d.scale)) {
         throw transitionError(
           {
-            zh: `督办只针对超期案件；这件${statusZh(d.status)}的案件尚在办理时限内。`,
-            en: `Supervision orders are for overdue cases; this ${d.status} case is within its deadlines.`,
+            zh: `督办只针对超期案件或重大、群体性案件；这件一般案件${statusZh(d.status)}，尚在办理时限内。`,
+            en: `Supervision orders are for overdue cases, or MAJOR or MASS ones; this ORDINARY ${d.status} case is within its deadlines.`,
           },
           d,
+          [],
+          { scale: d.scale },
         );
       }
       if (version != null && d.version !== version) {
@@ -179,7 +206,8 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         throw staleVersion(RECORD_NOUN.VILLAGE, d.version, version);
       }
       const now = new Date();
-      const updated = await disputes.supervise(em, d.id, now);
+      const replyBy = new Date(now.getTime() + days * 86_400_000);
+      const updated = await disputes.supervise(em, d.id, { at: now, by: actorOf(ctx.caller), note: text_, replyBy });
       // A note outside the case's order (seq null): it changes no derived field.
       await disputeSteps.insert(em, d, { at: now, level: 'COUNTY', action: 'SUPERVISE', actor: actorOf(ctx.caller), note: text_, status: d.status, seq: null });
       if (d.handlingLevel === 'TOWNSHIP') {
@@ -189,5 +217,50 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     });
     await delivered(ctx.relay);
     return row;
+  },
+  replySupervision: async (_, { id, reply }, ctx) => {
+    const text_ = stepNote(reply, 'reply', 500);
+    return ctx.em.transactional(async (em) => {
+      const d = await disputes.lock(em, disputeId(id));
+      if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
+      // The order is answered by the desk of the level that holds the case now (its 综治中心), not by a level above
+      // that can read it, or a grid (a department's caller sends no step but its own: departmentsRefused).
+      const holder = holderCode(d);
+      if (ctx.caller.jurisdiction !== holder || !hasScope(ctx.caller, 'write')) {
+        throw forbidden(
+          {
+            zh: `督办由案件当前的承办层级回复：这件案件由${LEVEL_ZH[d.handlingLevel]}（${holder}）办理，需要其具有${scopeNamed('write')}权限的令牌。`,
+            en: `A supervision order is answered by the level holding the case: ${d.handlingLevel} ${holder}, with its token and the "write" scope.`,
+          },
+          { handlingLevel: d.handlingLevel, jurisdiction: ctx.caller.jurisdiction },
+        );
+      }
+      if (d.supervisedAt == null) {
+        throw transitionError({ zh: '这件案件没有督办，无需回复。', en: 'This case has no supervision order to answer.' }, d);
+      }
+      if (d.supervisionReply != null) {
+        // One reply per order: the same reply sent again after a lost answer answers the case.
+        if (d.supervisionReply === text_ && d.supervisionRepliedBy === actorOf(ctx.caller)) return d;
+        throw transitionError(
+          {
+            zh: `本次督办已于 ${chinaMinute(d.supervisionRepliedAt!)} 回复，每次督办只回复一次；县级再次督办后可再回复。`,
+            en: 'This supervision order is already answered: one reply per order; a new order can be answered again.',
+          },
+          d,
+        );
+      }
+      const now = new Date();
+      const updated = await disputes.replySupervision(em, d.id, { at: now, by: actorOf(ctx.caller), level: d.handlingLevel, reply: text_ });
+      await disputeSteps.insert(em, d, {
+        at: now,
+        level: d.handlingLevel,
+        action: 'SUPERVISION_REPLY',
+        actor: actorOf(ctx.caller),
+        note: text_,
+        status: d.status,
+        seq: null,
+      });
+      return updated;
+    });
   },
 };
