@@ -30,7 +30,7 @@ export const contactByOf = (c: InboxCase): Date => new Date(new Date(c.receivedA
  */
 const DONE_LATER_HOURS = 8_766_000;
 export const doneLaterSql = (time: string): string => `(${time} + interval '${DONE_LATER_HOURS} hours')`;
-const doneLater = (time: Date): Date => new Date(time.getTime() + DONE_LATER_HOURS * 3_600_000);
+export const doneLater = (time: Date): Date => new Date(time.getTime() + DONE_LATER_HOURS * 3_600_000);
 
 /** Statuses in which a township's or county's record is done (CLOSED of either level: a county record is never ESCALATED). */
 const DONE: readonly string[] = CLOSED.TOWNSHIP;

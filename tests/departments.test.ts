@@ -578,6 +578,39 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(stats.errors).toBeUndefined();
   });
 
+  it('orders a department’s inbox by what it owes next (DUE_FIRST), overdue first and what it answered last, page by page', async () => {
+    const education = await departmentToken(WRITE_COUNTY, 'EDUCATION');
+    const late = (await dispatched(['EDUCATION'])).dispatches[0]!;
+    const acked = (await dispatched(['EDUCATION'])).dispatches[0]!;
+    const answered = (await dispatched(['EDUCATION'])).dispatches[0]!;
+    ok(await act(education, `acknowledgeDispatch(dispatchId: "${acked.id}") { status }`));
+    ok(await act(education, `acknowledgeDispatch(dispatchId: "${answered.id}") { status }`));
+    ok(await act(education, `reportDispatch(dispatchId: "${answered.id}", report: "已核实") { status }`));
+    await asOwner('township', (c) => c.query(`update dispatch set acknowledge_by = now() - interval '1 hour' where id = $1::int`, [late.id]));
+    const dueFirst = await pageAll(async (after) => {
+      const r = await hub.queryAs<{ departmentInbox: PageOf<Dispatch> }>(
+        education,
+        `query($a: String) { departmentInbox(orderBy: DUE_FIRST, first: 2, after: $a) { totalCount nodes { ${DISPATCH} } pageInfo { hasNextPage endCursor } } }`,
+        { a: after },
+      );
+      return ok(r, 'departmentInbox').departmentInbox;
+    });
+    // What is owed next: 报到 by acknowledgeBy while not acknowledged, 反馈 by reportBy once acknowledged; done ones last.
+    const owed = (d: Dispatch) =>
+      d.status === 'DISPATCHED'
+        ? Math.min(Date.parse(d.acknowledgeBy), Date.parse(d.reportBy))
+        : d.status === 'ACKNOWLEDGED'
+          ? Date.parse(d.reportBy)
+          : Infinity;
+    const times = dueFirst.nodes.map(owed);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const ids = dueFirst.nodes.map((d) => d.id);
+    expect(ids.indexOf(late.id)).toBeLessThan(ids.indexOf(acked.id));
+    expect(ids.indexOf(acked.id)).toBeLessThan(ids.indexOf(answered.id));
+    expect(dueFirst.nodes.filter((d) => d.status === 'REPORTED').map((d) => d.id)).toContain(answered.id);
+    expect(new Set(ids)).toEqual(new Set((await departmentInbox(education)).map((d) => d.id)));
+  });
+
   it('flags a dispatch past its acknowledge or report deadline as overdue, in its fields, its lists’ filters and the statistics', async () => {
     const { dispatches } = await dispatched(['POLICE', 'HOUSING', 'JUSTICE', 'CIVIL_AFFAIRS']);
     const by = new Map(dispatches.map((d) => [d.departmentKind, d]));

@@ -338,9 +338,11 @@ export type Query = {
   /**
    * 部门待办 A county department's inbox: the dispatches to it. Only for
    * department callers (a token with a `department` claim); filtered to that
-   * department in the caller's county, newest first. A dispatch the township
-   * withdrew (撤回吹哨) is not listed, whatever the filter: its case is no longer
-   * the department's to read.
+   * department in the caller's county, newest first, or `orderBy: DUE_FIRST`:
+   * what the department owes next first, overdue above all (报到 by
+   * acknowledgeBy while not acknowledged, else 反馈 by reportBy; those reported
+   * on after every open one). A dispatch the township withdrew (撤回吹哨) is not
+   * listed, whatever the filter: its case is no longer the department's to read.
    */
   departmentInbox: DispatchConnection;
   /** A township by its 9-digit code; null when the hub has no such township. */
@@ -358,6 +360,7 @@ export type QueryDepartmentInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DispatchFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseInboxOrder>;
 };
 
 
@@ -840,7 +843,7 @@ export type PageInfoResolvers<ContextType = TownshipContext, ParentType extends 
 };
 
 export type QueryResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  departmentInbox?: Resolver<ResolversTypes['DispatchConnection'], ParentType, ContextType, RequireFields<QueryDepartmentInboxArgs, 'first'>>;
+  departmentInbox?: Resolver<ResolversTypes['DispatchConnection'], ParentType, ContextType, RequireFields<QueryDepartmentInboxArgs, 'first' | 'orderBy'>>;
   township?: Resolver<Maybe<ResolversTypes['Township']>, ParentType, ContextType, RequireFields<QueryTownshipArgs, 'code'>>;
   townships?: Resolver<Array<ResolversTypes['Township']>, ParentType, ContextType, RequireFields<QueryTownshipsArgs, 'within'>>;
 };

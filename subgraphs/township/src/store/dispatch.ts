@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
+import { doneLaterSql, doneLater } from '../../../../domain/case-inbox.ts';
+import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
 /** 吹哨 A township's call on a county department, and the department's 报到 and 反馈. */
@@ -66,6 +67,20 @@ const LIST: NewestFirstList<DispatchRow> = {
   idKind: 'integer',
   keyOf: (d) => ({ at: d.dispatchedAt, id: d.id }),
 };
+/**
+ * 到期优先 (`CaseInboxOrder.DUE_FIRST`, as the desks' case lists): what the department owes next first, overdue above
+ * all: 报到 by its acknowledge deadline while not acknowledged (or the report deadline, if that comes first), 反馈 by
+ * its report deadline once acknowledged; a dispatch reported on or withdrawn waits on no one and goes after every one
+ * still open (doneLater, domain/case-inbox.ts). `dispatchDueAt` says the same in TypeScript.
+ */
+const DUE_SQL = `(case when status = 'DISPATCHED' then least(acknowledge_by, report_by) when status = 'ACKNOWLEDGED' then report_by
+  else ${doneLaterSql('report_by')} end)`;
+export function dispatchDueAt(d: Pick<DispatchRow, 'status' | 'acknowledgeBy' | 'reportBy'>): Date {
+  const report = new Date(d.reportBy);
+  if (d.status === 'DISPATCHED') return new Date(Math.min(new Date(d.acknowledgeBy).getTime(), report.getTime()));
+  return d.status === 'ACKNOWLEDGED' ? report : doneLater(report);
+}
+const DUE_FIRST = earliestFirst(LIST, DUE_SQL, (d) => ({ at: dispatchDueAt(d), id: d.id }), 'due_at');
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
    count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
    count(withdrawn_at) as withdrawn, count(*) filter (where reported_at is not null or withdrawn_at is not null or now() > report_by) as answer_due`;
@@ -142,8 +157,11 @@ export const dispatches = {
   report: (db: Db, id: number, text: string, at: Date): Promise<DispatchRow | null> => row(db, report, [at, text, id]),
   /** 撤回: the township takes the dispatch back. */
   withdraw: (db: Db, id: number, reason: string, at: Date): Promise<DispatchRow | null> => row(db, withdraw, [at, reason, id]),
-  /** A township's dispatches or a department's inbox, newest first (by dispatch time, then id), with how many match (counted when asked). */
-  list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page): Promise<Connection<DispatchRow>> => {
+  /**
+   * A township's dispatches or a department's inbox, newest first (by dispatch time, then id) or `dueFirst` (DUE_SQL),
+   * with how many match (counted when asked).
+   */
+  list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page, dueFirst = false): Promise<Connection<DispatchRow>> => {
     // The department's inbox matches its index (department_kind, county_code, ...; migration …08DispatchCounty).
     const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'county_code = ?'];
     const params: SqlParam[] = 'townshipCode' in scope ? [scope.townshipCode] : [scope.departmentKind, scope.countyCode];
@@ -155,7 +173,7 @@ export const dispatches = {
       params.push(filter.status);
     }
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
-    return newestFirstPage(db, LIST, where, params, page);
+    return newestFirstPage(db, dueFirst ? DUE_FIRST : LIST, where, params, page);
   },
   /** 吹哨报到统计 of townships (9-digit codes) or counties (6) for dispatches made in [start, end): one statement for all of them. */
   sums: (db: Db, level: 'TOWNSHIP' | 'COUNTY', codes: readonly string[], start: string, end: string): Promise<DispatchSums[]> =>

@@ -8,6 +8,6 @@ export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
   departmentInbox: (_, args, ctx) => {
     const { kind, countyCode } = requireDepartment(ctx.caller, { zh: '部门待办', en: 'The department inbox' });
     requireRecordAccess(ctx.caller, 'dispatch');
-    return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, args.filter, parsePage(args));
+    return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, args.filter, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };
