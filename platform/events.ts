@@ -12,7 +12,7 @@ import { nativePool, nativeTransaction } from './orm.ts';
 import { log, outsideRequestFields } from './log.ts';
 import type { OutboxBacklog } from './metrics.ts';
 import { activeSpanContext, detached, inLinkedSpan, injectTraceContext } from './telemetry.ts';
-import { col, command, exec, nativeRows, row, sql, type Db } from './sql.ts';
+import { col, command, exec, nativeRows, row, rows, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 import { orAfter } from './timeout.ts';
 
@@ -93,6 +93,16 @@ export async function readOutboxBacklog(orm: MikroORM): Promise<OutboxBacklog[]>
 /** Writes an event in the caller's transaction: it is sent only if the change commits. */
 export async function emit<T extends EventType>(em: Db, target: SubgraphName, type: T, payload: EventPayload<T>): Promise<void> {
   await exec(em, outboxInsert, [randomUUID(), target, type, JSON.stringify(payload)]);
+}
+
+const outboxPendingFor = sql(
+  'outbox.pendingFor',
+  z.object({ pending: z.boolean() }),
+  `select exists (select 1 from hub_outbox where target = ? and delivered_at is null and payload->>'disputeId' = ?) as pending`,
+);
+/** Whether events about the case still wait in the outbox for `target` (it is down, or slow): it has not got them yet. */
+export async function pendingFor(db: Db, target: SubgraphName, disputeId: string): Promise<boolean> {
+  return (await rows(db, outboxPendingFor, [target, disputeId]))[0]?.pending ?? false;
 }
 
 /** The longest a write waits for its events' delivery (`delivered`); a slower target gets them later from the outbox. */

@@ -6,7 +6,7 @@ import { DECLINED, RECORD_NOUN, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, t
 import { hasScope, holdsRecord } from '../../../../../platform/caller.ts';
 import { badInput, forbidden, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH } from '../../../../../domain/labels.ts';
-import { delivered, emit } from '../../../../../platform/events.ts';
+import { delivered, DELIVERY_WAIT_MS, emit, pendingFor } from '../../../../../platform/events.ts';
 import { caseNumberOf, disputeId, optStepNote, stepNote, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import { isOverdue } from '../../disputes/sql.ts';
@@ -58,6 +58,22 @@ function ratingStep(rating: string, caller: VillageContext['caller']) {
     }
     return rating === 'DISSATISFIED' && d.status === 'RESOLVED' && d.rehandled < REHANDLING_LIMIT ? 'REOPEN' : 'RATE';
   };
+}
+
+/**
+ * 上报's answer as the case stands: once the township has the escalation (nothing about the case waits in the outbox
+ * for it), its receipt (RECEIVE) comes back by event within moments, and the answer waits for it within the write's
+ * delivery budget (DELIVERY_WAIT_MS from the step) rather than saying `inTransit` of a case the township already
+ * holds. While the township has not got it (down, or slow), the case is in transit, and the answer says so at once.
+ */
+async function asReceived(ctx: VillageContext, d: DisputeRow, since: number): Promise<DisputeRow> {
+  let now = d;
+  while (now.inTransit && now.handlingLevel === 'TOWNSHIP' && Date.now() - since < DELIVERY_WAIT_MS) {
+    if (await pendingFor(ctx.em, 'township', d.id)) break;
+    await new Promise((r) => setTimeout(r, 25));
+    now = (await disputes.byIds(ctx.em, [d.id]))[0] ?? now;
+  }
+  return now;
 }
 
 /** 不予受理's reasons as the timeline's note names them: their Chinese names in the schema. */
@@ -141,7 +157,10 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   resolveDispute: (_, a, ctx) =>
     villageStep(ctx, a.id, a.version, 'RESOLVE', { note: optStepNote(a.note, 'note') ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome, outcome: a.outcome }),
   // The township learns of it through the outbox (case.escalated, with the case's rule and its place in the order).
-  escalateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ESCALATE', { note: stepNote(a.reason, 'reason') }),
+  escalateDispute: async (_, a, ctx) => {
+    const since = Date.now();
+    return asReceived(ctx, await villageStep(ctx, a.id, a.version, 'ESCALATE', { note: stepNote(a.reason, 'reason') }), since);
+  },
   rateDispute: (_, a, ctx) =>
     villageStep(ctx, a.id, a.version, ratingStep(a.rating, ctx.caller), {
       note: optStepNote(a.note, 'note') ?? RATING_ZH[a.rating] ?? a.rating,
