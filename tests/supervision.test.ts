@@ -65,6 +65,7 @@ describe('督办: an order with a reply deadline, answered by the level holding 
     for (const days of [0, 31]) {
       const bad = await supervise(major.id, '请加快办理', `, replyWithinDays: ${days}`);
       expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'replyWithinDays' });
+      expect(bad.errors![0]!.message).toBe(`回复时限（天） 须为 1–30 天（收到 ${days}）。`);
     }
     const before = Date.now();
     const given = ok(await supervise(major.id, '重大纠纷，请三日内报告进展')).superviseDispute;

@@ -186,7 +186,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     if (!Number.isInteger(days) || days < SUPERVISION_REPLY_DAYS.min || days > SUPERVISION_REPLY_DAYS.max) {
       throw badInput(
         {
-          zh: `回复时限 replyWithinDays 须为 ${SUPERVISION_REPLY_DAYS.min}–${SUPERVISION_REPLY_DAYS.max} 天（收到 ${days}）。`,
+          zh: `replyWithinDays 须为 ${SUPERVISION_REPLY_DAYS.min}–${SUPERVISION_REPLY_DAYS.max} 天（收到 ${days}）。`,
           en: `replyWithinDays must be ${SUPERVISION_REPLY_DAYS.min}–${SUPERVISION_REPLY_DAYS.max} days (got ${days}).`,
         },
         { argument: 'replyWithinDays' },
