@@ -63,6 +63,7 @@ export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
   reason: '原因',
   recordId: '记录系统编号',
   recordType: '记录类型',
+  rectifyBy: '整改期限',
   report: '办理情况',
   reply: '督办回复',
   replyWithinDays: '回复时限（天）',

@@ -10,7 +10,7 @@ import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
 import { PATROL_KINDS } from '../domain/patrol-kinds.ts';
-import { HAZARD_NEXT, HAZARD_SOURCES, HAZARD_STATUSES } from '../domain/hazards.ts';
+import { HAZARD_ACTIONS, HAZARD_NEXT, HAZARD_SOURCES, HAZARD_STATUSES, HAZARD_STEPS } from '../domain/hazards.ts';
 import { RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +84,18 @@ describe('enums', () => {
   it('HazardStatus of the village schema is domain/hazards.ts HAZARD_STATUSES, each with the moves HAZARD_NEXT allows', () => {
     expect(ENUMS.get('village')!.get('HazardStatus')).toEqual([...HAZARD_STATUSES]);
     expect(Object.keys(HAZARD_NEXT)).toEqual([...HAZARD_STATUSES]);
+  });
+
+  it('HazardAction of the village schema is domain/hazards.ts HAZARD_ACTIONS, whose steps make exactly the moves HAZARD_NEXT allows', () => {
+    expect(ENUMS.get('village')!.get('HazardAction')).toEqual([...HAZARD_ACTIONS]);
+    expect(Object.keys(HAZARD_STEPS)).toEqual([...HAZARD_ACTIONS]);
+    const moves = (pairs: [string, string][]) => pairs.map(([a, b]) => `${a}→${b}`).sort();
+    const bySteps = Object.values(HAZARD_STEPS).flatMap((s) => s.from.map((f): [string, string] => [f, s.to]));
+    const byNext = Object.entries(HAZARD_NEXT).flatMap(([f, tos]) => tos.map((t): [string, string] => [f, t]));
+    expect(moves(bySteps)).toEqual(moves(byNext));
+    // 验收不合格: a rectified hazard whose check failed goes back to rectifying, and only by its own step.
+    expect(HAZARD_NEXT.RECTIFIED).toContain('RECTIFYING');
+    expect(Object.values(HAZARD_STEPS).filter((s) => s.from.includes('RECTIFIED') && s.to === 'RECTIFYING')).toEqual([HAZARD_STEPS.SEND_BACK]);
   });
 
   it('HazardSource of the village schema is domain/hazards.ts HAZARD_SOURCES, in order (HazardStats.bySource lists every one)', () => {

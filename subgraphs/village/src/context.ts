@@ -10,6 +10,7 @@ import { createTargetLoaders } from './targets.ts';
 import { addresses } from './store/address.ts';
 import { gridStaff } from './store/grid-staff.ts';
 import { hazards } from './store/hazard.ts';
+import { hazardSteps } from './store/hazard-step.ts';
 import { households } from './store/household.ts';
 import { houses } from './store/house.ts';
 import { jointDefenseGroups } from './store/joint-defense-group.ts';
@@ -69,6 +70,12 @@ export const createLoaders = lazyLoaders<EntityManager>()({
     rowsOf(
       (ids) => households.ofHouses(em, ids),
       (h) => h.houseId,
+    ),
+  /** Hazard id → the steps of its rectification, oldest first. */
+  stepsOfHazard: (em) =>
+    rowsOf(
+      (ids) => hazardSteps.ofHazards(em, ids),
+      (s) => s.hazardId,
     ),
   hazardsOfPatrol: (em) =>
     rowsOf(

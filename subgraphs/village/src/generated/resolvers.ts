@@ -13,6 +13,7 @@ import type { JointDefenseGroupRow } from '../store/joint-defense-group.ts';
 import type { PatrolTeamRow } from '../store/patrol-team.ts';
 import type { PatrolRow } from '../store/patrol.ts';
 import type { HazardRow } from '../store/hazard.ts';
+import type { HazardStepRow } from '../store/hazard-step.ts';
 import type { MediationCommitteeRow } from '../store/mediation-committee.ts';
 import type { MediatorRow } from '../store/mediator.ts';
 import type { PopulationFigures, ForcesOf, PatrolFigures, HazardFigures, DisputeFigures } from '../stats.ts';
@@ -1153,7 +1154,10 @@ export type Grid = {
    * caller's jurisdiction.
    */
   fullyStaffed: Scalars['Boolean']['output'];
-  /** 隐患 Hazards, optionally in one status and of one source (who found them), ordered by id. */
+  /**
+   * 隐患 Hazards, optionally in one status, of one source (who found them) and overdue or not (`overdue: true`: still
+   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), ordered by id.
+   */
   hazards: HazardConnection;
   /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
   households: HouseholdConnection;
@@ -1214,6 +1218,7 @@ export type GridDisputesArgs = {
 export type GridHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
 };
@@ -1445,10 +1450,18 @@ export type Hazard = {
   kind: HazardKind;
   /** 位置 Where. */
   location?: Maybe<Scalars['String']['output']>;
+  /**
+   * 超期 Still reported or being rectified after the day of its 整改期限 (rectifyBy), by the hub's clock in China
+   * Standard Time when read: a hazard due today is not yet overdue, and one rectified is overdue no more (whenever it
+   * was rectified). False without a deadline.
+   */
+  overdue: Scalars['Boolean']['output'];
   /** 发现巡逻 The patrol that found it, when found on patrol. */
   patrol?: Maybe<Patrol>;
   /** 整改完成时间 When it was rectified. */
   rectifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 整改期限 The day by which it is to be rectified (China Standard Time), as set when rectification started; null when none was set. */
+  rectifyBy?: Maybe<Scalars['Date']['output']>;
   /** 上报时间 When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
   /** 上报人 Reporter's name; for a hazard found on patrol, whoever recorded the patrol (their name, or else their token's subject). */
@@ -1457,11 +1470,27 @@ export type Hazard = {
   source: HazardSource;
   /** 状态 Status. */
   status: HazardStatus;
+  /**
+   * 整改记录 Each step of its rectification (start, rectified, verified, sent back), oldest first, with who took it and
+   * their note. Empty for a hazard only reported; steps taken before 2026-12-07's release are not listed.
+   */
+  steps: Array<HazardStep>;
   /** 核查时间 When rectification was verified. */
   verifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
 };
+
+/** 隐患整改步骤 A step of a hazard's rectification. */
+export type HazardAction =
+  /** 整改完成 rectified (REPORTED or RECTIFYING → RECTIFIED) */
+  | 'RECTIFY'
+  /** 验收不合格 the check failed; sent back to rectifying (RECTIFIED → RECTIFYING) */
+  | 'SEND_BACK'
+  /** 开始整改 rectification started (REPORTED → RECTIFYING) */
+  | 'START'
+  /** 验收 rectification verified (RECTIFIED → VERIFIED) */
+  | 'VERIFY';
 
 /** A page of hazards 隐患 (Relay connection). */
 export type HazardConnection = {
@@ -1577,9 +1606,11 @@ export type HazardStats = {
 };
 
 /**
- * 隐患状态 Status: reported → rectifying → rectified → verified. Verification
- * is due from someone other than the reporter's patrol, after rectification;
- * the hub records it as a desk enters it and cannot tell who checked on site.
+ * 隐患状态 Status: reported → rectifying → rectified → verified, or reported →
+ * rectified when put right on the spot; a rectified hazard that fails its check
+ * (验收不合格, sendBackHazard) goes back to rectifying. Verification is due from
+ * someone other than the reporter's patrol, after rectification; the hub records
+ * it as a desk enters it and cannot tell who checked on site.
  */
 export type HazardStatus =
   /** 已整改 rectified, awaiting verification */
@@ -1590,6 +1621,27 @@ export type HazardStatus =
   | 'REPORTED'
   /** 已核查 rectification verified */
   | 'VERIFIED';
+
+/** 隐患整改记录 One step of a hazard's rectification, as it was taken. */
+export type HazardStep = {
+  __typename?: 'HazardStep';
+  /** What was done. */
+  action: HazardAction;
+  /** 操作人 Who took it: the caller's name, or else its token's subject. */
+  actor: Scalars['String']['output'];
+  /** 操作人标识 The token's subject of who took it. */
+  actorSubject: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** 说明 The note given with it (整改情况, 验收意见); for a send-back, the reason the check failed. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** 整改期限 The deadline a start set, if one was given. */
+  rectifyBy?: Maybe<Scalars['Date']['output']>;
+  /** 状态 The hazard's status after it. */
+  status: HazardStatus;
+  /** 状态 The hazard's status before the step. */
+  statusFrom: HazardStatus;
+};
 
 /** 实有房屋 A house. */
 export type House = {
@@ -2126,6 +2178,12 @@ export type Mutation = {
   reportHazard: Hazard;
   /** 化解 Resolves it at the village. */
   resolveDispute: Dispute;
+  /**
+   * 验收不合格 Sends a rectified hazard whose check failed back to rectifying (RECTIFIED → RECTIFYING), with the reason;
+   * its rectifiedAt is cleared until it is rectified again, and its 整改期限 stays as set. The same send-back sent again
+   * after a lost answer (same caller, same reason) answers the hazard as it is.
+   */
+  sendBackHazard: Hazard;
   /** 设置联户长 Sets the group's leader: an adult (18 or over) member of one of its households; a minor is BAD_USER_INPUT, rule personUnderage. */
   setJointDefenseGroupLeader: JointDefenseGroup;
   /** 开始整改 Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
@@ -2362,6 +2420,7 @@ export type MutationRecordPatrolArgs = {
 
 export type MutationRectifyHazardArgs = {
   id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
 };
 
@@ -2443,6 +2502,13 @@ export type MutationResolveDisputeArgs = {
 };
 
 
+export type MutationSendBackHazardArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationSetJointDefenseGroupLeaderArgs = {
   groupId: Scalars['ID']['input'];
   leaderId: Scalars['ID']['input'];
@@ -2452,6 +2518,8 @@ export type MutationSetJointDefenseGroupLeaderArgs = {
 
 export type MutationStartHazardRectificationArgs = {
   id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  rectifyBy?: InputMaybe<Scalars['Date']['input']>;
   version: Scalars['Int']['input'];
 };
 
@@ -2534,6 +2602,7 @@ export type MutationUpdateSiteArgs = {
 
 export type MutationVerifyHazardArgs = {
   id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
 };
 
@@ -3716,7 +3785,10 @@ export type Village = DivisionStatistics & {
    * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   hazardStats: HazardStats;
-  /** 隐患 Hazards, optionally in one status and of one source (who found them), ordered by id. */
+  /**
+   * 隐患 Hazards, optionally in one status, of one source (who found them) and overdue or not (`overdue: true`: still
+   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), ordered by id.
+   */
   hazards: HazardConnection;
   /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
   households: HouseholdConnection;
@@ -3815,6 +3887,7 @@ export type VillageHazardStatsArgs = {
 export type VillageHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
 };
@@ -4127,6 +4200,7 @@ export type ResolversTypes = {
   GridStaffRole: GridStaffRole;
   GridStaffUpdate: GridStaffUpdate;
   Hazard: ResolverTypeWrapper<HazardRow>;
+  HazardAction: HazardAction;
   HazardConnection: ResolverTypeWrapper<Connection<HazardRow>>;
   HazardEdge: ResolverTypeWrapper<Omit<HazardEdge, 'node'> & { node: ResolversTypes['Hazard'] }>;
   HazardInput: HazardInput;
@@ -4135,6 +4209,7 @@ export type ResolversTypes = {
   HazardSourceCount: ResolverTypeWrapper<HazardSourceCount>;
   HazardStats: ResolverTypeWrapper<HazardFigures>;
   HazardStatus: HazardStatus;
+  HazardStep: ResolverTypeWrapper<HazardStepRow>;
   House: ResolverTypeWrapper<HouseRow>;
   HouseConnection: ResolverTypeWrapper<Connection<HouseRow>>;
   HouseEdge: ResolverTypeWrapper<Omit<HouseEdge, 'node'> & { node: ResolversTypes['House'] }>;
@@ -4266,6 +4341,7 @@ export type ResolversParentTypes = {
   HazardInput: HazardInput;
   HazardSourceCount: HazardSourceCount;
   HazardStats: HazardFigures;
+  HazardStep: HazardStepRow;
   House: HouseRow;
   HouseConnection: Connection<HouseRow>;
   HouseEdge: Omit<HouseEdge, 'node'> & { node: ResolversParentTypes['House'] };
@@ -4659,12 +4735,15 @@ export type HazardResolvers<ContextType = VillageContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['HazardKind'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   patrol?: Resolver<Maybe<ResolversTypes['Patrol']>, ParentType, ContextType>;
   rectifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rectifyBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   reportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   reportedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['HazardSource'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['HazardStatus'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['HazardStep']>, ParentType, ContextType>;
   verifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -4701,6 +4780,17 @@ export type HazardStatsResolvers<ContextType = VillageContext, ParentType extend
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   yearAgo?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType>;
+};
+
+export type HazardStepResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HazardStep'] = ResolversParentTypes['HazardStep']> = {
+  action?: Resolver<ResolversTypes['HazardAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorSubject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rectifyBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['HazardStatus'], ParentType, ContextType>;
+  statusFrom?: Resolver<ResolversTypes['HazardStatus'], ParentType, ContextType>;
 };
 
 export type HouseResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['House'] = ResolversParentTypes['House']> = {
@@ -4857,6 +4947,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   reportDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReportDisputeArgs, 'idempotencyKey' | 'input'>>;
   reportHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationReportHazardArgs, 'input'>>;
   resolveDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationResolveDisputeArgs, 'id' | 'outcome' | 'version'>>;
+  sendBackHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationSendBackHazardArgs, 'id' | 'reason' | 'version'>>;
   setJointDefenseGroupLeader?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationSetJointDefenseGroupLeaderArgs, 'groupId' | 'leaderId' | 'version'>>;
   startHazardRectification?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationStartHazardRectificationArgs, 'id' | 'version'>>;
   superviseDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationSuperviseDisputeArgs, 'id' | 'note' | 'replyWithinDays'>>;
@@ -5226,6 +5317,7 @@ export type Resolvers<ContextType = VillageContext> = {
   HazardEdge?: HazardEdgeResolvers<ContextType>;
   HazardSourceCount?: HazardSourceCountResolvers<ContextType>;
   HazardStats?: HazardStatsResolvers<ContextType>;
+  HazardStep?: HazardStepResolvers<ContextType>;
   House?: HouseResolvers<ContextType>;
   HouseConnection?: HouseConnectionResolvers<ContextType>;
   HouseEdge?: HouseEdgeResolvers<ContextType>;

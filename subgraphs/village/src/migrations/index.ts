@@ -65,6 +65,7 @@ import { Migration20261206000063TeamEndDeleted } from './Migration20261206000063
 import { Migration20261207000064WithdrawnDispatches } from './Migration20261207000064WithdrawnDispatches.ts';
 import { Migration20261207000065StepRatings } from './Migration20261207000065StepRatings.ts';
 import { Migration20261207000066SupervisionReply } from './Migration20261207000066SupervisionReply.ts';
+import { Migration20261207000068HazardSteps } from './Migration20261207000068HazardSteps.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -135,4 +136,5 @@ export const migrations = [
   Migration20261207000064WithdrawnDispatches,
   Migration20261207000065StepRatings,
   Migration20261207000066SupervisionReply,
+  Migration20261207000068HazardSteps,
 ];

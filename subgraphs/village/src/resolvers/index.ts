@@ -14,7 +14,7 @@ import { Forces } from './Forces.ts';
 import { EndedRecord } from './EndedRecord.ts';
 import { Grid } from './Grid.ts';
 import { GridStaff } from './GridStaff.ts';
-import { Hazard } from './Hazard.ts';
+import { Hazard, HazardStep } from './Hazard.ts';
 import { House } from './House.ts';
 import { Household } from './Household.ts';
 import { JointDefenseGroup } from './JointDefenseGroup.ts';
@@ -55,6 +55,7 @@ export const resolvers: Resolvers = {
   PatrolTeam,
   Patrol,
   Hazard,
+  HazardStep,
   MediationCommittee,
   Mediator,
   PatrolStats,

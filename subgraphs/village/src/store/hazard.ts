@@ -22,6 +22,8 @@ const Hazard = z.object({
   status: HazardStatus,
   rectifiedAt: instant.nullable(),
   verifiedAt: instant.nullable(),
+  /** 整改期限: the day (China time) it is to be rectified by, set when rectification starts (…68HazardSteps). */
+  rectifyBy: col.day.nullable(),
   ...located,
   version: col.id,
 });
@@ -30,11 +32,24 @@ export type HazardRow = z.infer<typeof Hazard>;
 /** What a step of the hazard's rectification changes. */
 export interface HazardChanges {
   status?: HazardStatus;
-  rectifiedAt?: Date;
+  /** Null when a failed check (验收不合格) sends it back: it stands unrectified until rectified again. */
+  rectifiedAt?: Date | null;
   verifiedAt?: Date;
+  rectifyBy?: string | null;
 }
 
-const table = recordTable<HazardRow, HazardChanges>('hazard', Hazard, { status: 'status', rectifiedAt: 'rectified_at', verifiedAt: 'verified_at' });
+const table = recordTable<HazardRow, HazardChanges>('hazard', Hazard, {
+  status: 'status',
+  rectifiedAt: 'rectified_at',
+  verifiedAt: 'verified_at',
+  rectifyBy: 'rectify_by',
+});
+
+/**
+ * Overdue (超期), as `Hazard.overdue` says: still reported or being rectified after the day of its deadline, the day
+ * taken in China time (hub_day, …08DayPairs) from the database's clock.
+ */
+const OVERDUE = `(t.status in ('REPORTED', 'RECTIFYING') and coalesce(t.rectify_by < hub_day(now()), false))`;
 
 const ofPatrols = sql('hazard.ofPatrols', Hazard, 'select * from hazard where patrol_id in (?) order by id');
 const insertFound = command(
@@ -77,13 +92,16 @@ export const hazards = {
   async insertReported(db: Db, h: ReportedHazard): Promise<HazardRow> {
     return (await row(db, insertReported, [h.kind, h.description, h.location, h.source, h.reportedBy, h.villageCode, h.gridCode, h.countyCode]))!;
   },
-  /** A division's hazards, in one status and of one source if given. */
-  list: (scope: Scope, status?: string | null, source?: string | null): ScopedList<HazardRow> =>
+  /** A division's hazards, in one status, of one source and overdue or not (OVERDUE), each if given. */
+  list: (scope: Scope, status?: string | null, source?: string | null, overdue?: boolean | null): ScopedList<HazardRow> =>
     scopedList(
       'hazard.list',
       'hazard',
       Hazard,
       scope,
-      allOf([...(status ? ['t.status = ?'] : []), ...(source ? ['t.source = ?'] : [])], [...(status ? [status] : []), ...(source ? [source] : [])]),
+      allOf(
+        [...(status ? ['t.status = ?'] : []), ...(source ? ['t.source = ?'] : []), ...(overdue == null ? [] : [overdue ? OVERDUE : `not ${OVERDUE}`])],
+        [...(status ? [status] : []), ...(source ? [source] : [])],
+      ),
     ),
 };

@@ -142,8 +142,11 @@ export function registryLists(scope: 'village' | 'grid') {
       const p = resolvePeriod({ from: a.from, to: a.to });
       return patrols.list(s, ...periodBounds(p.from, p.to));
     }),
-    hazards: list(scope, 'hazard', (s, a: PageArgs & { status?: HazardStatus | null; source?: HazardSource | null }): ScopedList<HazardRow> =>
-      hazards.list(s, a.status, a.source),
+    hazards: list(
+      scope,
+      'hazard',
+      (s, a: PageArgs & { status?: HazardStatus | null; source?: HazardSource | null; overdue?: boolean | null }): ScopedList<HazardRow> =>
+        hazards.list(s, a.status, a.source, a.overdue),
     ),
   };
 }

@@ -1,0 +1,245 @@
+/**
+ * 隐患整改闭环 through the gateway: each step of a hazard's rectification with who took it and why, a failed check
+ * (验收不合格) sending the hazard back with its reason, the rectification deadline (整改期限) and overdue hazards, and
+ * another village's caller kept out.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chinaDay } from '../domain/china-day.ts';
+import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+
+let hub: TestHub;
+let db: pg.Client;
+beforeAll(async () => {
+  hub = await startHub();
+  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+}, 180_000);
+afterAll(async () => {
+  await db?.end();
+  await hub?.stop();
+});
+
+const COUNTY = '623022';
+const VILLAGE = '623022104205';
+const GRID = `${VILLAGE}001`;
+const RUN = Date.now().toString(36);
+const DAY_MS = 86_400_000;
+
+interface Step {
+  action: string;
+  statusFrom: string;
+  status: string;
+  actor: string;
+  actorSubject: string;
+  note: string | null;
+  rectifyBy: string | null;
+}
+interface Hazard {
+  id: string;
+  status: string;
+  version: number;
+  rectifiedAt: string | null;
+  rectifyBy: string | null;
+  overdue: boolean;
+  steps: Step[];
+}
+const FIELDS = 'id status version rectifiedAt rectifyBy overdue steps { action statusFrom status actor actorSubject note rectifyBy }';
+
+type Errors = GraphQLResponse<Record<string, unknown>>;
+const code = (r: Errors) => r.errors?.[0]?.extensions?.code;
+
+async function report(token: string, description: string): Promise<Hazard> {
+  const r = await hub.queryAs<{ reportHazard: Hazard }>(
+    token,
+    `mutation { reportHazard(input: { gridCode: "${GRID}", kind: FIRE, description: "${description}", source: GRID_WORKER }) { ${FIELDS} } }`,
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.reportHazard;
+}
+
+/** A step (`mutation(args)`) as `token`'s caller; the hazard it answers. */
+async function step(token: string, mutation: string, args: string): Promise<Hazard> {
+  const r = await hub.queryAs<Record<string, Hazard>>(token, `mutation { ${mutation}(${args}) { ${FIELDS} } }`);
+  expect(r.errors, mutation).toBeUndefined();
+  return r.data![mutation]!;
+}
+
+describe('hazard rectification (隐患整改闭环)', () => {
+  let clerk: string;
+  let worker: string;
+  beforeAll(async () => {
+    clerk = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `hz-clerk-${RUN}` });
+    worker = await hub.token({ jurisdiction: GRID, scopes: ['read', 'write'], subject: `hz-worker-${RUN}` });
+  });
+
+  it('records each step with who took it and its note, in order, read for many hazards without a statement per hazard', async () => {
+    const h = await report(worker, `柴草堆放靠近民房 ${RUN}`);
+    expect(h.steps).toEqual([]);
+    const s1 = await step(clerk, 'startHazardRectification', `id: "${h.id}", version: ${h.version}, note: "通知户主三日内清理"`);
+    const s2 = await step(worker, 'rectifyHazard', `id: "${h.id}", version: ${s1.version}, note: "柴草已移至院外空地"`);
+    const s3 = await step(clerk, 'verifyHazard', `id: "${h.id}", version: ${s2.version}`);
+    expect(s3.status).toBe('VERIFIED');
+    const by = (subject: string) => ({ actor: 'test caller', actorSubject: subject });
+    expect(s3.steps).toEqual([
+      { action: 'START', statusFrom: 'REPORTED', status: 'RECTIFYING', ...by(`hz-clerk-${RUN}`), note: '通知户主三日内清理', rectifyBy: null },
+      { action: 'RECTIFY', statusFrom: 'RECTIFYING', status: 'RECTIFIED', ...by(`hz-worker-${RUN}`), note: '柴草已移至院外空地', rectifyBy: null },
+      { action: 'VERIFY', statusFrom: 'RECTIFIED', status: 'VERIFIED', ...by(`hz-clerk-${RUN}`), note: null, rectifyBy: null },
+    ]);
+    // A note too long is refused naming it, in Chinese by its label.
+    const other = await report(worker, `电线私拉 ${RUN}`);
+    const long = await hub.query(`mutation { rectifyHazard(id: "${other.id}", version: 1, note: "${'很'.repeat(501)}") { id } }`, undefined, {
+      'accept-language': 'zh-CN',
+    });
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'note' });
+    expect(long.errors?.[0]?.message).toBe('说明 须为 1–500 个字符。');
+
+    // The steps of a page of hazards: one statement for all of them, whether the page holds 2 hazards or 20.
+    const page = (first: number) => `{ village(code: "${VILLAGE}") { hazards(first: ${first}) { nodes { id steps { action actor } } } } }`;
+    // Each asked before (its plan compiled, the directory read), so only the statements of the answer are counted.
+    for (const n of [2, 20, 2, 20]) await hub.query(page(n));
+    const few = await hub.countStatements(() => hub.query(page(2)));
+    const many = await hub.countStatements(() => hub.query(page(20)));
+    expect(many).toBe(few);
+  });
+
+  it('sends a hazard whose check failed back to rectifying with the reason, and the figures follow at once', async () => {
+    const h = await report(worker, `液化气罐靠近灶台 ${RUN}`);
+    const rectified = await step(worker, 'rectifyHazard', `id: "${h.id}", version: ${h.version}`);
+    expect(rectified.rectifiedAt).not.toBeNull();
+
+    // The reason is required: blank is refused, in Chinese by its label.
+    const blank = await hub.queryAs(clerk, `mutation { sendBackHazard(id: "${h.id}", version: ${rectified.version}, reason: "  ") { id } }`);
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+    const missing = await hub.queryAs(clerk, `mutation { sendBackHazard(id: "${h.id}", version: ${rectified.version}) { id } }`);
+    expect(missing.errors?.[0]).toBeDefined();
+    expect(missing.data ?? null).toBeNull();
+
+    type Figures = { village: { hazardStats: { open: number; awaitingVerification: number } } };
+    const FIG = `{ village(code: "${VILLAGE}") { hazardStats(from: "2020-01-01", to: "2029-12-31") { open awaitingVerification } } }`;
+    const before = (await hub.queryAs<Figures>(clerk, FIG)).data!.village.hazardStats;
+
+    const back = await step(clerk, 'sendBackHazard', `id: "${h.id}", version: ${rectified.version}, reason: "罐体仍在灶台一米内"`);
+    expect(back).toMatchObject({ status: 'RECTIFYING', rectifiedAt: null, version: rectified.version + 1 });
+    expect(back.steps.map((s) => [s.action, s.statusFrom, s.status, s.note])).toEqual([
+      ['RECTIFY', 'REPORTED', 'RECTIFIED', null],
+      ['SEND_BACK', 'RECTIFIED', 'RECTIFYING', '罐体仍在灶台一米内'],
+    ]);
+    // Awaiting verification no more: open again, on the very next read.
+    const after = (await hub.queryAs<Figures>(clerk, FIG)).data!.village.hazardStats;
+    expect(after).toEqual({ open: before.open + 1, awaitingVerification: before.awaitingVerification - 1 });
+
+    // The same send-back after a lost answer answers the hazard as it is.
+    const again = await hub.queryAs<{ sendBackHazard: Hazard }>(
+      clerk,
+      `mutation { sendBackHazard(id: "${h.id}", version: ${rectified.version}, reason: "罐体仍在灶台一米内") { status version } }`,
+    );
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.sendBackHazard).toEqual({ status: 'RECTIFYING', version: back.version });
+
+    // From any status but rectified it is refused as a move the status does not allow, saying why in Chinese first.
+    const wrong = await hub.queryAs(clerk, `mutation { sendBackHazard(id: "${h.id}", version: ${back.version}, reason: "再退") { id } }`);
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'RECTIFYING', to: 'RECTIFYING', action: 'SEND_BACK' });
+    const wrongZh = await hub.query(`mutation { sendBackHazard(id: "${h.id}", version: ${back.version}, reason: "再退") { id } }`, undefined, {
+      'accept-language': 'zh-CN',
+    });
+    expect(wrongZh.errors?.[0]?.message).toBe('整改中的隐患不能改为整改中；可改为：已整改。');
+    const reported = await report(worker, `窨井盖缺失 ${RUN}`);
+    expect(code(await hub.queryAs(clerk, `mutation { sendBackHazard(id: "${reported.id}", version: 1, reason: "未整改") { id } }`))).toBe('INVALID_TRANSITION');
+
+    // Rectified again, it is verified; a verified hazard is closed and sent back no more.
+    const again2 = await step(worker, 'rectifyHazard', `id: "${h.id}", version: ${back.version}, note: "罐体已移至室外专用柜"`);
+    expect(again2.rectifiedAt).not.toBeNull();
+    // A rectified hazard goes back to rectifying by a send-back only, not by starting rectification again.
+    const restart = await hub.query(`mutation { startHazardRectification(id: "${h.id}", version: ${again2.version}) { id } }`, undefined, {
+      'accept-language': 'zh-CN',
+    });
+    expect(restart.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+    expect(restart.errors?.[0]?.message).toBe('已整改的隐患不能开始整改；改为整改中须验收不合格退回整改（sendBackHazard）。');
+    const verified = await step(clerk, 'verifyHazard', `id: "${h.id}", version: ${again2.version}, note: "复查合格"`);
+    const closed = await hub.query(`mutation { sendBackHazard(id: "${h.id}", version: ${verified.version}, reason: "再查") { id } }`, undefined, {
+      'accept-language': 'zh-CN',
+    });
+    expect(closed.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'VERIFIED', allowed: [] });
+    expect(closed.errors?.[0]?.message).toBe('已核查的隐患不能改为整改中；该隐患已闭环，不能再变更。');
+    expect(verified.steps.map((s) => s.action)).toEqual(['RECTIFY', 'SEND_BACK', 'RECTIFY', 'VERIFY']);
+  });
+
+  it('takes a deadline when rectification starts, within a year from today, and lists the hazards overdue', async () => {
+    const now = Date.now();
+    const h = await report(worker, `山体落石 ${RUN}`);
+    const past = chinaDay(now - DAY_MS);
+    const early = await hub.query(`mutation { startHazardRectification(id: "${h.id}", version: 1, rectifyBy: "${past}") { id } }`, undefined, {
+      'accept-language': 'zh-CN',
+    });
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'rectifyBy', rule: 'deadlinePast' });
+    expect(early.errors?.[0]?.message).toMatch(/^整改期限 \d{4}-\d\d-\d\d 已经过去/);
+    const far = chinaDay(now + 400 * DAY_MS);
+    const late = await hub.query(`mutation { startHazardRectification(id: "${h.id}", version: 1, rectifyBy: "${far}") { id } }`);
+    expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'rectifyBy', rule: 'deadlineTooFar' });
+
+    const due = chinaDay(now + 7 * DAY_MS);
+    const started = await step(clerk, 'startHazardRectification', `id: "${h.id}", version: 1, rectifyBy: "${due}", note: "设置警示牌，七日内清理"`);
+    expect(started).toMatchObject({ status: 'RECTIFYING', rectifyBy: due, overdue: false });
+    expect(started.steps[0]).toMatchObject({ action: 'START', rectifyBy: due });
+    // Due today is not yet overdue.
+    const today = await report(worker, `路灯损坏 ${RUN}`);
+    expect(await step(clerk, 'startHazardRectification', `id: "${today.id}", version: 1, rectifyBy: "${chinaDay(now)}"`)).toMatchObject({ overdue: false });
+
+    // The deadline passes (moved back by the owner, as days passing would).
+    await db.query(`update hazard set rectify_by = $2 where id = $1`, [h.id, past]);
+    const LIST = (overdue: boolean) =>
+      `{ village(code: "${VILLAGE}") { hazards(overdue: ${overdue}, first: 100) { totalCount nodes { id overdue status rectifyBy } } } }`;
+    type List = { village: { hazards: Nodes<{ id: string; overdue: boolean; status: string; rectifyBy: string | null }> & { totalCount: number } } };
+    const overdue = (await hub.queryAs<List>(clerk, LIST(true))).data!.village.hazards;
+    expect(overdue.nodes.map((x) => x.id)).toContain(h.id);
+    expect(overdue.nodes.map((x) => x.id)).not.toContain(today.id);
+    for (const x of overdue.nodes) expect(x).toMatchObject({ overdue: true, status: expect.stringMatching(/^(REPORTED|RECTIFYING)$/) });
+    const onTime = (await hub.queryAs<List>(clerk, LIST(false))).data!.village.hazards;
+    expect(onTime.nodes.map((x) => x.id)).not.toContain(h.id);
+    for (const x of onTime.nodes) expect(x.overdue).toBe(false);
+    // The two lists part the village's hazards: a hazard without a deadline is not overdue.
+    const all = await hub.queryAs<{ village: { hazards: { totalCount: number } } }>(clerk, `{ village(code: "${VILLAGE}") { hazards { totalCount } } }`);
+    expect(overdue.totalCount + onTime.totalCount).toBe(all.data!.village.hazards.totalCount);
+    const read = await hub.queryAs<{ hazard: Hazard }>(clerk, `{ hazard(id: "${today.id}") { overdue } }`);
+    expect(read.data!.hazard.overdue).toBe(false);
+
+    // Rectified, late, it is overdue no more.
+    const done = await step(worker, 'rectifyHazard', `id: "${h.id}", version: ${started.version}`);
+    expect(done).toMatchObject({ status: 'RECTIFIED', overdue: false, rectifyBy: past });
+    expect((await hub.queryAs<List>(clerk, LIST(true))).data!.village.hazards.nodes.map((x) => x.id)).not.toContain(h.id);
+  });
+
+  it('refuses another village’s caller, whose connection sees none of the hazard’s steps', async () => {
+    const h = await report(worker, `桥梁护栏缺损 ${RUN}`);
+    const started = await step(clerk, 'startHazardRectification', `id: "${h.id}", version: 1, note: "联系交通站"`);
+    const stranger = await hub.token({ jurisdiction: '623022104206', scopes: ['read', 'write'], subject: `hz-stranger-${RUN}` });
+    for (const m of [
+      `rectifyHazard(id: "${h.id}", version: ${started.version}, note: "已修")`,
+      `sendBackHazard(id: "${h.id}", version: ${started.version}, reason: "不合格")`,
+    ]) {
+      const r = await hub.queryAs(stranger, `mutation { ${m} { id } }`);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'id' });
+    }
+    const read = await hub.queryAs<{ hazard: Hazard | null }>(stranger, `{ hazard(id: "${h.id}") { id steps { note } } }`);
+    expect(read.data?.hazard ?? null).toBeNull();
+
+    // Row-level security: the service's role sees the steps in the hazard's grid, and none from another village.
+    const app = new pg.Client({ connectionString: inject('dbs').village.url });
+    await app.connect();
+    try {
+      const count = async (jurisdiction: string) => {
+        await app.query('begin');
+        await app.query(`select set_config('hub.jurisdiction', $1, true)`, [jurisdiction]);
+        const n = Number((await app.query<{ n: string }>(`select count(*) as n from hazard_step where hazard_id = $1`, [h.id])).rows[0]!.n);
+        await app.query('commit');
+        return n;
+      };
+      expect(await count(GRID)).toBe(1);
+      expect(await count('623022104206')).toBe(0);
+      expect(await count(COUNTY)).toBe(1);
+    } finally {
+      await app.end();
+    }
+  });
+});
