@@ -136,6 +136,9 @@ describe('hazard rectification (隐患整改闭环)', () => {
     );
     expect(again.errors).toBeUndefined();
     expect(again.data!.sendBackHazard).toEqual({ status: 'RECTIFYING', version: back.version });
+    // Sent by another caller from that version, it is a stale read: someone else sent the hazard back since.
+    const theirs = await hub.queryAs(worker, `mutation { sendBackHazard(id: "${h.id}", version: ${rectified.version}, reason: "罐体仍在灶台一米内") { id } }`);
+    expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: back.version });
 
     // From any status but rectified it is refused as a move the status does not allow, saying why in Chinese first.
     const wrong = await hub.queryAs(clerk, `mutation { sendBackHazard(id: "${h.id}", version: ${back.version}, reason: "再退") { id } }`);
@@ -182,6 +185,12 @@ describe('hazard rectification (隐患整改闭环)', () => {
     const started = await step(clerk, 'startHazardRectification', `id: "${h.id}", version: 1, rectifyBy: "${due}", note: "设置警示牌，七日内清理"`);
     expect(started).toMatchObject({ status: 'RECTIFYING', rectifyBy: due, overdue: false });
     expect(started.steps[0]).toMatchObject({ action: 'START', rectifyBy: due });
+    // Sent again after a lost answer it answers the hazard; with another deadline it is no retry but a stale read.
+    const START = (day: string) =>
+      `mutation { startHazardRectification(id: "${h.id}", version: 1, rectifyBy: "${day}", note: "设置警示牌，七日内清理") { version rectifyBy } }`;
+    expect((await hub.queryAs(clerk, START(due))).data).toEqual({ startHazardRectification: { version: started.version, rectifyBy: due } });
+    const otherDay = await hub.queryAs(clerk, START(chinaDay(now + 10 * DAY_MS)));
+    expect(otherDay.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: started.version });
     // Due today is not yet overdue.
     const today = await report(worker, `路灯损坏 ${RUN}`);
     expect(await step(clerk, 'startHazardRectification', `id: "${today.id}", version: 1, rectifyBy: "${chinaDay(now)}"`)).toMatchObject({ overdue: false });

@@ -1,5 +1,6 @@
 import { badInput, hubError } from '../../../../../domain/errors.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
+import { formatDate } from '../../../../../platform/scalars.ts';
 import { optStepNote, optText, stepNote, text } from '../../../../../platform/validate.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
@@ -76,12 +77,13 @@ async function takeStep(ctx: VillageContext, id: string, version: number, action
   return tx(ctx, async (em) => {
     const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
     // The same step sent again after a lost answer: the hazard already took it, from the version the caller read (no
-    // one else changed it between), by the same caller with the same note, so the retry answers the hazard as it is
-    // rather than CONFLICT or a refusal.
-    // Another's step to the same status since is someone else's change: CONFLICT, as for any stale read.
+    // one else changed it between), by the same caller with the same note and deadline, so the retry answers the
+    // hazard as it is rather than CONFLICT or a refusal. Another's step to the same status since is someone else's
+    // change: CONFLICT, as for any stale read.
     if (h.status === to && h.version === version + 1) {
       const last = await hazardSteps.latest(em, h.id);
-      if (last?.action === action && last.bySubject === ctx.caller.subject && last.note === given.note) return h;
+      const sameDeadline = (last?.rectifyBy == null ? null : formatDate(last.rectifyBy)) === (given.rectifyBy ?? null);
+      if (last?.action === action && last.bySubject === ctx.caller.subject && last.note === given.note && sameDeadline) return h;
       checkVersion(h.version, version);
     }
     // A step the hazard's status allows, asked on a stale read, is CONFLICT: the caller re-reads and may take it then.
