@@ -323,6 +323,7 @@ describe('export', () => {
       grid_code: grid,
       status: 'REPORTED',
       rectified_at: null,
+      rectify_by: null,
       version: 1,
     });
     // Another township's caller is refused the village, as for every kind.

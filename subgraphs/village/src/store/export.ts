@@ -235,6 +235,7 @@ const KINDS = {
       named(col('status', '状态', 'text'), 'HazardStatus'),
       col('rectified_at', '整改时间', 'datetime'),
       col('verified_at', '核查时间', 'datetime'),
+      col('rectify_by', '整改期限', 'date'),
       VERSION,
     ],
   },
