@@ -101,6 +101,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     status: 'status',
     rectified_at: 'rectifiedAt',
     verified_at: 'verifiedAt',
+    rectify_by: 'rectifyBy',
   },
   DISPUTE: {
     ...REGISTRY,
