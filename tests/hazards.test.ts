@@ -217,6 +217,15 @@ describe('hazard rectification (隐患整改闭环)', () => {
     const done = await step(worker, 'rectifyHazard', `id: "${h.id}", version: ${started.version}`);
     expect(done).toMatchObject({ status: 'RECTIFIED', overdue: false, rectifyBy: past });
     expect((await hub.queryAs<List>(clerk, LIST(true))).data!.village.hazards.nodes.map((x) => x.id)).not.toContain(h.id);
+
+    // Its check fails after the deadline passed: sent back with a new deadline, it is not overdue at once; a new
+    // deadline already past is refused as at the start.
+    const SEND_BACK = (day: string) => `id: "${h.id}", version: ${done.version}, reason: "落石未清完", rectifyBy: "${day}"`;
+    const stale = await hub.queryAs(clerk, `mutation { sendBackHazard(${SEND_BACK(past)}) { id } }`);
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'rectifyBy', rule: 'deadlinePast' });
+    const back = await step(clerk, 'sendBackHazard', SEND_BACK(due));
+    expect(back).toMatchObject({ status: 'RECTIFYING', rectifyBy: due, overdue: false });
+    expect(back.steps.at(-1)).toMatchObject({ action: 'SEND_BACK', rectifyBy: due, note: '落石未清完' });
   });
 
   it('refuses another village’s caller, whose connection sees none of the hazard’s steps', async () => {

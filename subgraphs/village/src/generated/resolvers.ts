@@ -2180,8 +2180,9 @@ export type Mutation = {
   resolveDispute: Dispute;
   /**
    * 验收不合格 Sends a rectified hazard whose check failed back to rectifying (RECTIFIED → RECTIFYING), with the reason;
-   * its rectifiedAt is cleared until it is rectified again, and its 整改期限 stays as set. The same send-back sent again
-   * after a lost answer (same caller, same reason) answers the hazard as it is.
+   * its rectifiedAt is cleared until it is rectified again. Its 整改期限 stays as set unless `rectifyBy` gives a new one
+   * (a deadline that passed while it was being checked would make it overdue at once). The same send-back sent again
+   * after a lost answer (same caller, same reason, same deadline) answers the hazard as it is.
    */
   sendBackHazard: Hazard;
   /** 设置联户长 Sets the group's leader: an adult (18 or over) member of one of its households; a minor is BAD_USER_INPUT, rule personUnderage. */
@@ -2505,6 +2506,7 @@ export type MutationResolveDisputeArgs = {
 export type MutationSendBackHazardArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  rectifyBy?: InputMaybe<Scalars['Date']['input']>;
   version: Scalars['Int']['input'];
 };
 

@@ -19,7 +19,7 @@ const NOTE_MAX = 500;
 /** What a step records besides its move. */
 interface StepGiven {
   note: string | null;
-  /** 整改期限, a start's only. */
+  /** 整改期限: a start's, or a send-back's new one. */
   rectifyBy?: string | null;
 }
 
@@ -98,7 +98,7 @@ async function takeStep(ctx: VillageContext, id: string, version: number, action
         : action === 'VERIFY'
           ? { verifiedAt: now }
           : action === 'SEND_BACK'
-            ? { rectifiedAt: null }
+            ? { rectifiedAt: null, ...(given.rectifyBy ? { rectifyBy: given.rectifyBy } : {}) }
             : { rectifyBy: given.rectifyBy ?? null };
     const moved = await versioned(em, hazards, h.id, version, { status: to, ...stamp });
     await hazardSteps.insert(em, {
@@ -139,5 +139,6 @@ export const hazardMutations = {
     takeStep(ctx, id, version, 'START', { note: optStepNote(note, 'note', NOTE_MAX), rectifyBy: deadline(rectifyBy) }),
   rectifyHazard: (_, { id, version, note }, ctx) => takeStep(ctx, id, version, 'RECTIFY', { note: optStepNote(note, 'note', NOTE_MAX) }),
   verifyHazard: (_, { id, version, note }, ctx) => takeStep(ctx, id, version, 'VERIFY', { note: optStepNote(note, 'note', NOTE_MAX) }),
-  sendBackHazard: (_, { id, version, reason }, ctx) => takeStep(ctx, id, version, 'SEND_BACK', { note: stepNote(reason, 'reason', NOTE_MAX) }),
+  sendBackHazard: (_, { id, version, reason, rectifyBy }, ctx) =>
+    takeStep(ctx, id, version, 'SEND_BACK', { note: stepNote(reason, 'reason', NOTE_MAX), rectifyBy: deadline(rectifyBy) }),
 } satisfies MutationResolvers;
