@@ -548,6 +548,32 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('shows a case’s 督办: the county’s order, the time left to reply, then the holding level’s reply', async () => {
+    const [, , village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const d = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, scale: 'MAJOR', summary: '多户因灌溉水渠改道发生争执' });
+    await mutate(hub, callers.county, `superviseDispute(id: "${d.id}", note: "重大纠纷，请两日内报告进展", replyWithinDays: 2) { version }`);
+    const factsOf = (page: Page) =>
+      page.$eval('dl.case-facts', (dl) =>
+        Object.fromEntries(Array.from(dl.querySelectorAll('dt'), (dt) => [dt.textContent, dt.nextElementSibling!.textContent])),
+      );
+    const { context, page } = await signedIn(callers.county);
+    await page.goto(`${origin}/app#/case/${d.id}`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    let facts = await factsOf(page);
+    expect(facts['督办']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} .*：重大纠纷，请两日内报告进展$/);
+    expect(facts['督办回复']).toMatch(/^尚未回复（回复时限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}）$/);
+
+    // The village holds the case and replies; the page read again shows the reply in place of the time left.
+    await mutate(hub, callers.village, `replySupervision(id: "${d.id}", reply: "已组织双方现场勘界，明日调解") { version }`);
+    await page.reload();
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    facts = await factsOf(page);
+    expect(facts['督办回复']).toMatch(/^村级 .*于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 回复：已组织双方现场勘界，明日调解$/);
+    expect(await page.textContent('dl.case-facts')).not.toMatch(/回复超期|SUPERVISION|VILLAGE/);
+    await context.close();
+  });
+
   it('says a county department’s refusal in words, without the API’s field names or codes', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
     const { context, page } = await newPage();

@@ -102,6 +102,7 @@ export async function showCase(id: string): Promise<void> {
         <dt>来源</dt><dd>${esc(SOURCE[c.source] ?? c.source)}</dd>
         <dt>发生时间</dt><dd>${c.occurredAt ? esc(wallClock(c.occurredAt)) : '未填'}</dd>
         ${c.status === 'DECLINED' ? declinedFacts(c) : handlingFacts(c)}
+        ${supervisionFacts(c)}
       </dl>
     </section>
     ${dispatchesPanel(c.townshipCase?.dispatches ?? [])}
@@ -133,6 +134,22 @@ function handlingFacts(c: Case): string {
         <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
           c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
         }</dd>`;
+}
+
+/**
+ * 督办: the county's order on the case, and the holding level's reply or the time it has to give one. An order from
+ * before orders had a reply deadline has none, and is never late.
+ */
+function supervisionFacts(c: Case): string {
+  const s = c.supervision;
+  if (!s) return '';
+  const order = `${wallClock(s.issuedAt)}${s.issuedBy ? ` ${s.issuedBy}` : ''}${s.note ? `：${noteZh(s.note)}` : ''}`;
+  const late = s.replyOverdue ? '<span class="badge unmet">回复超期</span>' : '';
+  const reply = s.reply
+    ? `${s.repliedLevel ? `${LEVEL[s.repliedLevel]}级` : ''}${s.repliedBy ? ` ${s.repliedBy}` : ''}于 ${wallClock(s.repliedAt!)} 回复：${s.reply}`
+    : `尚未回复${s.replyBy ? `（回复时限 ${wallClock(s.replyBy)}）` : ''}`;
+  return `<dt>督办</dt><dd>${esc(order)}</dd>
+        <dt>督办回复</dt><dd>${esc(reply)}${late}</dd>`;
 }
 
 /**

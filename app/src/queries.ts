@@ -434,6 +434,17 @@ export const CaseTimeline = graphql(`
       reportedAt
       overdue
       underSupervision
+      supervision {
+        issuedAt
+        issuedBy
+        note
+        replyBy
+        reply
+        repliedAt
+        repliedBy
+        repliedLevel
+        replyOverdue
+      }
       rehandled
       assignee
       outcome
