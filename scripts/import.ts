@@ -117,14 +117,15 @@ if (!res.ok || !res.body) {
 
 /** One line of the hub's NDJSON answer. */
 type ImportEvent =
-  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown; rule?: unknown }
+  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown; rule?: unknown; problems?: { reason: unknown }[] }
   | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
   | ({ type: 'done' } & Record<string, unknown>)
   | { type: 'error'; code: string; message: string; committedLine?: number };
 
 const rejectsPath = values.rejects !== undefined ? userPath(values.rejects) : `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
-rejects.write('\uFEFFline,field,code,reason,rule\n');
+// One line a rejected row, its first problem in the first columns; `problems` lists all of a row that has several.
+rejects.write('\uFEFFline,field,code,reason,rule,problems\n');
 let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
@@ -138,7 +139,8 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     const ev = JSON.parse(line) as ImportEvent;
     if (ev.type === 'reject') {
       rejected++;
-      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)},${csvCell(ev.rule ?? '')}\n`);
+      const all = (ev.problems ?? []).map((p) => String(p.reason)).join('\n');
+      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)},${csvCell(ev.rule ?? '')},${csvCell(all)}\n`);
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(

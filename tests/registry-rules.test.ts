@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -828,4 +828,51 @@ describe('a person’s history keeps corrections', () => {
     const kept = await db.query(`select count(*)::int as n from person_history where person_id = $1 and '13900001111' = any(changed)`, [Number(p.id)]);
     expect(kept.rows[0].n).toBe(0);
   });
+});
+
+describe('a rejected row reports every problem of its fields at once', () => {
+  it('lists a row’s three field problems in one reject, counts the row once, and leaves one-problem and database rejects as they were', async () => {
+    const [three, one, unknown, fine] = [freshId('1990-02-01'), freshId('1990-02-02'), freshId('1990-02-03'), freshId('1990-02-04')];
+    const csv =
+      `id_number,name,birth_date,ethnicity,phone,residency,grid_code,household_number\n` +
+      `${three},规则测试,1991-02-01,火星族,12345,REGISTERED,${A}001,\n` +
+      `${one},规则测试,,火星族,13800000000,REGISTERED,${A}001,\n` +
+      `${unknown},规则测试,,汉族,13800000000,REGISTERED,${A}001,NO-SUCH-${RUN}\n` +
+      `${fine},规则测试,,汉族,13800000000,REGISTERED,${A}001,\n`;
+    const file = await importResidents(csv);
+    const [first, second, third] = file.rejects;
+    // The first problem stays where a reader of one problem finds it; `problems` holds it and the others.
+    expect(first).toMatchObject({ type: 'reject', line: 2, field: 'birth_date', code: 'BAD_USER_INPUT', rule: 'birthDateOfIdNumber' });
+    expect(first!.problems).toEqual([
+      { field: 'birth_date', code: 'BAD_USER_INPUT', rule: 'birthDateOfIdNumber', reason: first!.reason },
+      expect.objectContaining({ field: 'ethnicity', code: 'BAD_USER_INPUT', rule: 'ethnicityName', reason: expect.stringMatching(/火星族/) }),
+      expect.objectContaining({ field: 'phone', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/12345/) }),
+    ]);
+    // One problem: the reject as it always was, no list.
+    expect(second).toEqual({
+      type: 'reject',
+      line: 3,
+      field: 'ethnicity',
+      code: 'BAD_USER_INPUT',
+      rule: 'ethnicityName',
+      reason: expect.stringMatching(/火星族/),
+    });
+    // A rule that needs the database answers as before.
+    expect(third).toMatchObject({ type: 'reject', line: 4, field: 'household_number', rule: 'refElsewhere', reason: expect.stringMatching(/NO-SUCH/) });
+    expect(third!.problems).toBeUndefined();
+    expect(file.rejects).toHaveLength(3);
+    expect(file.done).toMatchObject({ inserted: 1, rejected: 3 });
+
+    // The command's reject file: one line a row, the row's problems in its last column.
+    const folder = mkdtempSync(join(tmpdir(), 'problems-'));
+    const path = join(folder, 'residents.csv');
+    writeFileSync(path, csv);
+    const { stdout } = await run(NODE, ['scripts/import.ts', 'residents', path, '--token', writer, '--url', hub.gatewayUrl, '--lang', 'zh', '--dry-run']);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ rejected: 3 });
+    const rejects = readFileSync(`${path}.rejects.csv`, 'utf8');
+    expect(rejects).toMatch(/^\uFEFFline,field,code,reason,rule,problems\n/);
+    expect(rejects).toMatch(
+      /\n2,birth_date,BAD_USER_INPUT,[^\n]*出生日期[^\n]*,birthDateOfIdNumber,"[^"]*出生日期[^"]*\n[^"]*火星族[^"]*\n[^"]*12345[^"]*"\n3,/,
+    );
+  }, 60_000);
 });

@@ -15,7 +15,7 @@ import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
 import { startsAsZip, xlsxRecords } from '../../../../platform/xlsx-read.ts';
 import { XLSX_CONTENT_TYPE } from '../../../../platform/xlsx.ts';
-import { headerLabels, importKind, KINDS, type ImportKind } from './kinds.ts';
+import { headerLabels, importKind, KINDS, type Fields, type ImportKind } from './kinds.ts';
 import { exportOnly } from '../store/export.ts';
 import { lookupsRefused } from '../access.ts';
 import { auditTrail } from '../store/audit-trail.ts';
@@ -61,7 +61,7 @@ import { scopeNamed } from '../../../../domain/labels.ts';
  * once a job has finished, the same id starts a fresh run, which changes
  * nothing if the file has not changed.
  *
- * The answer is NDJSON: `reject` lines (line, field, reason), `progress`
+ * The answer is NDJSON: `reject` lines (line, field, reason; `problems` when a row's fields break several rules), `progress`
  * lines after each batch, and a final `done` (or `error`) line.
  *
  * `dryRun=true` runs every rule and write of every batch and rolls each
@@ -105,7 +105,15 @@ export interface Reject {
   code: string;
   /** The rule's stable name, as the mutation's `extensions.rule` gives it; absent where no named rule applies (an unreadable line). */
   rule?: string | null;
+  /**
+   * A row its fields refuse for more than one reason: every one of them, the first being the reject's own (which
+   * stays where it was, so a reader of the first alone sees what it saw before). Absent for a row with one problem.
+   */
+  problems?: Problem[];
 }
+
+/** One of a rejected row's problems. */
+export type Problem = Omit<Reject, 'line' | 'problems'>;
 
 interface Job {
   committedLine: number;
@@ -142,6 +150,35 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
     };
   }
   throw e;
+}
+
+/**
+ * Every problem a row refused by its field rules has, not only the first: a clerk mends them all in one round. The
+ * row is read again without each column found wrong (a column the row does not give is left as stored, so its rules
+ * do not run), until it passes or a problem names a column it no longer gives (one that follows from those already
+ * found, as the ID number a row must have when its id is unreadable). Only rules that need no database run here;
+ * those that do (duplicates, references, the lookup quota) run on rows that pass their fields, so a row refused
+ * here costs no lookup. Rows that pass never come here.
+ */
+function withProblems(first: Reject, fields: Fields, parse: (f: Fields) => unknown, language: Language): Reject {
+  const rest: Record<string, string | null> = { ...fields };
+  const problems: Problem[] = [];
+  for (let x: Reject | undefined = first; x && Object.hasOwn(rest, x.field);) {
+    const { line: _line, problems: _problems, ...problem } = x;
+    problems.push(problem);
+    delete rest[x.field];
+    x = undefined;
+    try {
+      parse(rest);
+    } catch (e) {
+      try {
+        x = rejectOf(first.line, e, '', language);
+      } catch {
+        // Not a rule's answer: the problems found so far stand; the row is refused by the first as before.
+      }
+    }
+  }
+  return problems.length > 1 ? { ...first, problems } : first;
 }
 
 /** At most this many columns to leave out, each 1–100 characters. */
@@ -604,6 +641,9 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       return { ...x, reason: `${x.reason}${language === 'zh' ? `（文件中没有 ${x.field} 列）` : ` (the file has no ${x.field} column)`}` };
     };
     const asWritten = (given: Reject): Reject & { column?: string } => {
+      const { problems, ...first } = given;
+      // Each of a row's problems names its column as the first does.
+      if (problems) return { ...asWritten(first), problems: problems.map((p) => asWritten({ ...p, line: given.line })).map(({ line: _, ...p }) => p) };
       const x = inFile(given);
       const column = written.get(x.field);
       if (column === undefined) return x;
@@ -776,7 +816,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           try {
             values = kind.parse(rec.fields, ctx);
           } catch (e) {
-            pending.push(rejectOf(rec.line, e, '', language));
+            pending.push(withProblems(rejectOf(rec.line, e, '', language), rec.fields, (f) => kind.parse(f, ctx), language));
             continue;
           }
           const key = kind.key(values);
