@@ -117,15 +117,22 @@ if (!res.ok || !res.body) {
 
 /** One line of the hub's NDJSON answer. */
 type ImportEvent =
-  | { type: 'reject'; line: number; field: unknown; code?: unknown; reason: unknown; rule?: unknown; problems?: { reason: unknown }[] }
+  | {
+      type: 'reject';
+      line: number;
+      field: unknown;
+      code?: unknown;
+      reason: unknown;
+      rule?: unknown;
+      problems?: { field: unknown; code?: unknown; reason: unknown; rule?: unknown }[];
+    }
   | { type: 'progress'; line: number; inserted: number; updated: number; unchanged: number; rejected: number; rowsPerSecond: number }
   | ({ type: 'done' } & Record<string, unknown>)
   | { type: 'error'; code: string; message: string; committedLine?: number };
 
 const rejectsPath = values.rejects !== undefined ? userPath(values.rejects) : `${path}.rejects.csv`;
 const rejects = createWriteStream(rejectsPath);
-// One line a rejected row, its first problem in the first columns; `problems` lists all of a row that has several.
-rejects.write('\uFEFFline,field,code,reason,rule,problems\n');
+rejects.write('\uFEFFline,field,code,reason,rule\n');
 let rest = '';
 let done: Record<string, unknown> | null = null;
 let rejected = 0;
@@ -139,8 +146,10 @@ for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8A
     const ev = JSON.parse(line) as ImportEvent;
     if (ev.type === 'reject') {
       rejected++;
-      const all = (ev.problems ?? []).map((p) => String(p.reason)).join('\n');
-      rejects.write(`${ev.line},${csvCell(ev.field)},${csvCell(ev.code ?? '')},${csvCell(ev.reason)},${csvCell(ev.rule ?? '')},${csvCell(all)}\n`);
+      // A row whose fields break several rules gets a line for each, under its line number, the first problem first.
+      for (const p of ev.problems ?? [ev]) {
+        rejects.write(`${ev.line},${csvCell(p.field)},${csvCell(p.code ?? '')},${csvCell(p.reason)},${csvCell(p.rule ?? '')}\n`);
+      }
     } else if (ev.type === 'progress') {
       if (!values.quiet) {
         console.error(

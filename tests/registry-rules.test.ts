@@ -863,16 +863,20 @@ describe('a rejected row reports every problem of its fields at once', () => {
     expect(file.rejects).toHaveLength(3);
     expect(file.done).toMatchObject({ inserted: 1, rejected: 3 });
 
-    // The command's reject file: one line a row, the row's problems in its last column.
+    // The command's reject file: its columns as before, a line for each problem under the row's line number, the first first.
     const folder = mkdtempSync(join(tmpdir(), 'problems-'));
     const path = join(folder, 'residents.csv');
     writeFileSync(path, csv);
     const { stdout } = await run(NODE, ['scripts/import.ts', 'residents', path, '--token', writer, '--url', hub.gatewayUrl, '--lang', 'zh', '--dry-run']);
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ rejected: 3 });
-    const rejects = readFileSync(`${path}.rejects.csv`, 'utf8');
-    expect(rejects).toMatch(/^\uFEFFline,field,code,reason,rule,problems\n/);
-    expect(rejects).toMatch(
-      /\n2,birth_date,BAD_USER_INPUT,[^\n]*出生日期[^\n]*,birthDateOfIdNumber,"[^"]*出生日期[^"]*\n[^"]*火星族[^"]*\n[^"]*12345[^"]*"\n3,/,
-    );
+    const lines = readFileSync(`${path}.rejects.csv`, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('\uFEFFline,field,code,reason,rule');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      '2,birth_date,BAD_USER_INPUT',
+      '2,ethnicity,BAD_USER_INPUT',
+      '2,phone,BAD_USER_INPUT',
+      '3,ethnicity,BAD_USER_INPUT',
+      '4,household_number,BAD_USER_INPUT',
+    ]);
   }, 60_000);
 });
