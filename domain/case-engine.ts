@@ -310,7 +310,8 @@ const LABEL: Record<CaseAction, string> = {
 
 /** Statuses and levels as a Chinese message names them. */
 const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收' };
-const LEVEL_ZH: Record<Level, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
+/** A case level as a Chinese message names it (村级, 乡镇级, 县级): every message about where a case is handled. */
+export const LEVEL_ZH: Readonly<Record<Level, string>> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 
 /** A case status as a Chinese message names it (已登记, 调解中, ...). */
 export const statusZh = (status: string): string => STATUS_ZH[status] ?? status;

@@ -97,7 +97,7 @@ describe('督办: an order with a reply deadline, answered by the level holding 
     for (const token of [callers.village, callers.county]) {
       const wrong = await reply(token, id, '已处理');
       expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', handlingLevel: 'TOWNSHIP' });
-      expect(wrong.errors![0]!.message).toMatch(/^督办由案件当前的承办层级回复：这件案件由乡镇（街道）（623021200）办理/);
+      expect(wrong.errors![0]!.message).toMatch(/^督办由案件当前的承办层级回复：这件案件由乡镇级（623021200）办理/);
     }
     // Another county's township cannot see the case at all.
     expect((await reply(otherTownship, id, '已处理')).errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });

@@ -1,4 +1,4 @@
-import { caseRefusal, CLOSED, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
+import { caseRefusal, CLOSED, LEVEL_ZH, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
 import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
 import { badInput, forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { chinaMinute, chinaTime } from '../../../../platform/scalars.ts';
@@ -35,9 +35,6 @@ export interface StepDetail {
   /** 不予受理: why, and the case a duplicate repeats. */
   declined?: { reason: string; duplicateOf: string | null };
 }
-
-/** The level handling a case, as a Chinese message names it. */
-const HANDLING_ZH: Record<string, string> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 
 /** The name a case's step records for its caller: the caller's name, or else its subject. */
 export const actorOf = (caller: Caller): string => caller.name || caller.subject;
@@ -123,7 +120,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
       if (ruleOf('VILLAGE', action, resolvedLevel)?.role === 'CENTRE' && d.handlingLevel !== 'VILLAGE' && !CLOSED.VILLAGE.includes(d.status)) {
         throw transitionError(
           {
-            zh: `该案件现由${HANDLING_ZH[d.handlingLevel] ?? d.handlingLevel}办理，请在该级办理（村级记录随之更新）。`,
+            zh: `该案件现由${LEVEL_ZH[d.handlingLevel as Level] ?? d.handlingLevel}办理，请在该级办理（村级记录随之更新）。`,
             en: `The case is handled at the ${d.handlingLevel.toLowerCase()} level now; act there (the village record follows).`,
           },
           d,

@@ -2,7 +2,17 @@
  * The village's steps of a case (受理 … 回访, 不予受理) through the case engine, and the county's 督办. The report that
  * opens a case and its corrections are in dispute-report.ts.
  */
-import { DECLINED, RECORD_NOUN, REHANDLING_LIMIT, RESOLVED_STATUSES, statusZh, takeStep, type CaseAction } from '../../../../../domain/case-engine.ts';
+import {
+  DECLINED,
+  LEVEL_ZH,
+  RECORD_NOUN,
+  REHANDLING_LIMIT,
+  RESOLVED_STATUSES,
+  statusZh,
+  takeStep,
+  type CaseAction,
+  type Level,
+} from '../../../../../domain/case-engine.ts';
 import { hasScope, holdsRecord } from '../../../../../platform/caller.ts';
 import { badInput, forbidden, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH, RATING_ZH } from '../../../../../domain/labels.ts';
@@ -127,7 +137,6 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
 const SUPERVISION_REPLY_DAYS = { default: 3, min: 1, max: 30 } as const;
 /** Scales the county may supervise before a deadline passes: 重大 and 群体性 cases. */
 const SUPERVISED_SCALES: readonly string[] = ['MAJOR', 'MASS'];
-const LEVEL_ZH: Record<string, string> = { VILLAGE: '村（社区）', TOWNSHIP: '乡镇（街道）', COUNTY: '县级' };
 
 /** The division whose desk holds the case now: its village, its township (the code's first 9 digits) or its county. */
 function holderCode(d: DisputeRow): string {
@@ -248,7 +257,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
       if (ctx.caller.jurisdiction !== holder || !hasScope(ctx.caller, 'write')) {
         throw forbidden(
           {
-            zh: `督办由案件当前的承办层级回复：这件案件由${LEVEL_ZH[d.handlingLevel]}（${holder}）办理，需要其具有${scopeNamed('write')}权限的令牌。`,
+            zh: `督办由案件当前的承办层级回复：这件案件由${LEVEL_ZH[d.handlingLevel as Level]}（${holder}）办理，需要其具有${scopeNamed('write')}权限的令牌。`,
             en: `A supervision order is answered by the level holding the case: ${d.handlingLevel} ${holder}, with its token and the "write" scope.`,
           },
           { handlingLevel: d.handlingLevel, jurisdiction: ctx.caller.jurisdiction },
