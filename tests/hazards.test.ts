@@ -7,16 +7,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../domain/china-day.ts';
 import { startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { asOwner } from './helpers/cases.ts';
 
 let hub: TestHub;
-let db: pg.Client;
 beforeAll(async () => {
   hub = await startHub();
-  db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
-  await db.connect();
 }, 180_000);
 afterAll(async () => {
-  await db?.end();
   await hub?.stop();
 });
 
@@ -196,7 +193,7 @@ describe('hazard rectification (隐患整改闭环)', () => {
     expect(await step(clerk, 'startHazardRectification', `id: "${today.id}", version: 1, rectifyBy: "${chinaDay(now)}"`)).toMatchObject({ overdue: false });
 
     // The deadline passes (moved back by the owner, as days passing would).
-    await db.query(`update hazard set rectify_by = $2 where id = $1`, [h.id, past]);
+    await asOwner('village', (db) => db.query(`update hazard set rectify_by = $2 where id = $1`, [h.id, past]));
     const LIST = (overdue: boolean) =>
       `{ village(code: "${VILLAGE}") { hazards(overdue: ${overdue}, first: 100) { totalCount nodes { id overdue status rectifyBy } } } }`;
     type List = { village: { hazards: Nodes<{ id: string; overdue: boolean; status: string; rectifyBy: string | null }> & { totalCount: number } } };
