@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Said } from '../domain/errors.ts';
 import { isRealDate } from '../domain/citizen-id.ts';
+import { SEED_COUNTIES } from '../domain/divisions.ts';
 
 /**
  * Settings, parsed once at boot from the environment. Every problem is
@@ -171,7 +172,14 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
     .refine((v) => isRealDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), 'must be a real date')
     .default(DEFAULT_DEMO_DATE),
-  HUB_DEMO_DATA: z.enum(['on', 'off']).optional(),
+  HUB_DEMO_DATA: z
+    .string()
+    .transform((v) => (v === 'on' || v === 'off' ? v : v.split(',').map((c) => c.trim())))
+    .refine(
+      (v) => typeof v === 'string' || (v.length > 0 && v.every((c) => (SEED_COUNTIES as readonly string[]).includes(c))),
+      `must be on, off, or some of the seed counties' codes, comma-separated (${SEED_COUNTIES.join(', ')})`,
+    )
+    .optional(),
   GATEWAY_PORT: port.default(4000),
   COUNTY_PORT: port.default(4001),
   TOWNSHIP_PORT: port.default(4002),
@@ -242,9 +250,14 @@ export interface Settings {
   demoDate: string;
   /**
    * Whether `npm start` loads the demo counties into empty databases: by default only the embedded database outside
-   * production, never a server of real registers (HUB_DEMO_DATA=on|off says otherwise).
+   * production, never a server of real registers (HUB_DEMO_DATA=on|off, or a list of seed counties, says otherwise).
    */
   demoData: boolean;
+  /**
+   * The seed counties the first start loads: all five, or those HUB_DEMO_DATA lists (a smaller demo is ready sooner;
+   * one county of the five takes about a fifth of the time). Read only while the databases are empty.
+   */
+  demoCounties: readonly string[];
   /** True when no external database URLs were given: the start script runs embedded PostgreSQL. */
   embedded: boolean;
   embeddedPgPort: number;
@@ -370,7 +383,8 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     gatewayWorkers: s.HUB_GATEWAY_WORKERS,
     compileAfter: s.HUB_COMPILE_AFTER,
     demoDate: s.HUB_DEMO_DATE,
-    demoData: s.HUB_DEMO_DATA ? s.HUB_DEMO_DATA === 'on' : embedded && s.NODE_ENV !== 'production',
+    demoData: s.HUB_DEMO_DATA ? s.HUB_DEMO_DATA !== 'off' : embedded && s.NODE_ENV !== 'production',
+    demoCounties: Array.isArray(s.HUB_DEMO_DATA) ? [...new Set(s.HUB_DEMO_DATA)] : SEED_COUNTIES,
     embedded,
     embeddedPgPort: s.HUB_PG_PORT,
     gatewayPort: s.GATEWAY_PORT,

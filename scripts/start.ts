@@ -13,6 +13,7 @@ import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { keyEnv, KeysError, loadKeys, productionKeysMissing } from './lib/keys.ts';
 import { portsTaken } from './lib/ports.ts';
 import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
+import { divisionName } from '../domain/divisions.ts';
 import { startNodeService, Supervisor } from './lib/supervisor.ts';
 
 const t0 = performance.now();
@@ -71,7 +72,7 @@ try {
   const applied = await migrateAll(databases.dbs);
   const appliedCount = Object.values(applied).flat().length;
   console.log(`Migrations: ${appliedCount ? `applied ${appliedCount}` : 'up to date'} (${secs()} s).`);
-  if (settings.demoData) seeded = await seedIfEmpty(databases.dbs, settings.demoDate);
+  if (settings.demoData) seeded = await seedIfEmpty(databases.dbs, settings.demoDate, console.log, settings.demoCounties);
   else {
     const why =
       process.env.HUB_DEMO_DATA === 'off'
@@ -145,25 +146,28 @@ const endpoint = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.
 let tokens = '';
 if (keys.caller.privateKey) {
   const key = await importPrivateKey(keys.caller.privateKey);
+  // The demo's administrator is its first county's (临潭县 unless HUB_DEMO_DATA lists others), the report tool its province's.
+  const county = settings.demoCounties[0]!;
+  const province = county.slice(0, 2);
   const admin = await mintCallerToken(key, {
-    subject: 'demo-623021-admin',
-    name: '临潭县综治中心（演示管理员）',
-    jurisdiction: '623021',
+    subject: `demo-${county}-admin`,
+    name: `${divisionName(county)}综治中心（演示管理员）`,
+    jurisdiction: county,
     scopes: ['read', 'write', 'pii', 'report', 'admin'],
     ttl: 12 * 3600,
   });
   const report = await mintCallerToken(key, {
-    subject: 'demo-62-report',
-    name: '甘肃省统计报表工具（演示）',
-    jurisdiction: '62',
+    subject: `demo-${province}-report`,
+    name: `${divisionName(province)}统计报表工具（演示）`,
+    jurisdiction: province,
     scopes: ['report'],
     ttl: 12 * 3600,
   });
   tokens = `
   Tokens (valid 12 h; mint others with ${tokenCommand()} -- --jurisdiction <code> --scopes read,write,pii):
-    临潭县 administrator (623021; read, write, pii, report, admin):
+    ${divisionName(county)} administrator (${county}; read, write, pii, report, admin):
       ${admin}
-    甘肃省 report-only tool (62; report):
+    ${divisionName(province)} report-only tool (${province}; report):
       ${report}
   Analysis room 分析研判室 (web page, offline): ${endpoint.replace(/\/graphql$/, '')}/app#token=${admin}
     as the report-only tool (figures only): ${endpoint.replace(/\/graphql$/, '')}/app#token=${report}

@@ -164,7 +164,9 @@ describe('npm start supervises its services', () => {
     async () => {
       const ports = { HUB_PG_PORT: 0, GATEWAY_PORT: 0, COUNTY_PORT: 0, TOWNSHIP_PORT: 0, VILLAGE_PORT: 0 };
       for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
-      const env = { HUB_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+      // The demo of 临潭县 alone (HUB_DEMO_DATA lists it): everything this test reads and writes is there, and the
+      // first start is ready sooner than with all five seed counties.
+      const env = { HUB_DATA_DIR: dataDir, HUB_DEMO_DATA: '623021', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
       gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
       const child = spawn(process.execPath, ['scripts/start.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       hub = child;
@@ -184,6 +186,8 @@ describe('npm start supervises its services', () => {
           reject(new Error(`exited with ${code} before ready:\n${out.slice(-3000)}`));
         });
       });
+      expect(out).toContain('[village] seeded the seed counties 623021 in');
+      expect(out).toContain('临潭县 administrator (623021;');
       token = /administrator[^\n]*\n\s+(\S+)/.exec(out)![1]!;
       await untilServing(30_000);
 

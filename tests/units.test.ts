@@ -233,6 +233,11 @@ describe('settings', () => {
       }).demoData,
     ).toBe(true);
     expect(parseSettings({ HUB_DEMO_DATA: 'off' }).demoData).toBe(false);
+    // A smaller demo: some of the five seed counties, each once; anything else is refused at boot, naming the five.
+    expect(parseSettings({}).demoCounties).toEqual(['623021', '632223', '510311', '440514', '513328']);
+    expect(parseSettings({ HUB_DEMO_DATA: '623021, 510311,623021' })).toMatchObject({ demoData: true, demoCounties: ['623021', '510311'] });
+    expect(() => parseSettings({ HUB_DEMO_DATA: '110101' })).toThrow(/HUB_DEMO_DATA: must be on, off, or some of the seed counties' codes.*623021, 632223/);
+    expect(() => parseSettings({ HUB_DEMO_DATA: 'yes' })).toThrow(/HUB_DEMO_DATA/);
   });
 
   it('refuses at boot an OTLP endpoint that is not a URL, and a statement timeout out of range', () => {

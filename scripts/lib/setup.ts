@@ -292,6 +292,17 @@ async function afterBulkLoad(orm: MikroORM): Promise<void> {
   await orm.em.getConnection().execute('vacuum (analyze)');
 }
 
+/**
+ * After demo data is loaded: the bulk load's statistics, then the upkeep. The data is made as of `refDate`; the upkeep
+ * brings it to today (a tag a birthday since then ended), as a service's first upkeep would. Done here, that first
+ * upkeep finds nothing to write, so it cannot change the figures between two reads that have just started (a user's
+ * first look after `npm start`, a test's, a benchmark's).
+ */
+async function afterDemoLoad(mod: OwnerModule, orm: MikroORM): Promise<void> {
+  await afterBulkLoad(orm);
+  await mod.upkeep?.run(orm);
+}
+
 /** Generates demo data for the scope in every subgraph (each skips what it already has). */
 export async function seedDemo(
   dbs: Record<SubgraphName, DatabaseSettings>,
@@ -301,26 +312,28 @@ export async function seedDemo(
 ): Promise<Record<SubgraphName, Record<string, number>>> {
   return eachAsOwner(dbs, 'seed', async (mod, orm, name) => {
     const loaded = await SEEDERS[name](orm, scope, refDate, options);
-    await afterBulkLoad(orm);
-    // The data is made as of `refDate`; the upkeep brings it to today (a tag a birthday since then ended), as a
-    // service's first upkeep would. Done here, that first upkeep finds nothing to write, so it cannot change the
-    // figures between two reads of a test, or of a benchmark, that has just started.
-    await mod.upkeep?.run(orm);
+    await afterDemoLoad(mod, orm);
     return loaded;
   });
 }
 
-/** First start only: the five seed counties' directory and demo data. */
-export async function seedIfEmpty(dbs: Record<SubgraphName, DatabaseSettings>, refDate: string, log: (m: string) => void = console.log): Promise<boolean> {
+/** First start only: the seed counties' directory and demo data (all five unless `counties` names fewer). */
+export async function seedIfEmpty(
+  dbs: Record<SubgraphName, DatabaseSettings>,
+  refDate: string,
+  log: (m: string) => void = console.log,
+  counties: readonly string[] = SEED_COUNTIES,
+): Promise<boolean> {
   const done = await eachAsOwner(dbs, 'seed', async (mod, orm, name) => {
     if (await seedDone(orm, 'demo')) return false;
     const t0 = performance.now();
-    const directory = await mod.loadDirectory(orm, SEED_COUNTIES);
-    const demo = await SEEDERS[name](orm, SEED_COUNTIES, refDate);
-    await markSeeded(orm, 'demo', { scope: SEED_COUNTIES, refDate, directory, demo });
-    await afterBulkLoad(orm);
+    const directory = await mod.loadDirectory(orm, counties);
+    const demo = await SEEDERS[name](orm, counties, refDate);
+    await markSeeded(orm, 'demo', { scope: counties, refDate, directory, demo });
+    await afterDemoLoad(mod, orm);
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    log(`[${name}] seeded the five seed counties in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);
+    const which = counties.length === SEED_COUNTIES.length ? 'the five seed counties' : `the seed counties ${counties.join(', ')}`;
+    log(`[${name}] seeded ${which} in ${secs} s: ${JSON.stringify({ ...directory, ...demo })}`);
     return true;
   });
   return Object.values(done).some(Boolean);
