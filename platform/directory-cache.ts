@@ -4,7 +4,7 @@ import pg from 'pg';
 import { publicRows } from './jurisdiction.ts';
 import { log } from './log.ts';
 import { poolSettings } from './pipeline.ts';
-import { countDirectoryReads, showDirectoryListening } from './metrics.ts';
+import { countDirectoryHeartbeat, countDirectoryReads, showDirectoryListening } from './metrics.ts';
 import type { Sql, SqlParam } from './sql.ts';
 
 /**
@@ -145,8 +145,10 @@ class DirectoryCache {
     client.on('notification', (n) => {
       if (!n.payload?.startsWith(PING)) return this.drop();
       const late = waiting.get(n.payload);
+      if (!late) return;
       clearTimeout(late);
       waiting.delete(n.payload);
+      countDirectoryHeartbeat(this.service);
     });
     client.on('error', lost);
     client.on('end', () => lost());

@@ -64,6 +64,18 @@ const directoryListening = new Gauge({
   registers: [processRegistry],
 });
 
+const directoryHeartbeats = new Counter({
+  name: 'hub_directory_heartbeats_total',
+  help: "The directory listener's own notifications heard back in time: rising every 10 s while it listens, flat while it is lost.",
+  labelNames: ['service'],
+  registers: [processRegistry],
+});
+
+/** Counts a heartbeat of the directory listener that came back in time (platform/directory-cache.ts). */
+export function countDirectoryHeartbeat(service: string): void {
+  directoryHeartbeats.inc({ service });
+}
+
 /** Counts a directory read's keys: `kept` answered from memory, `read` from the database (platform/directory-cache.ts). */
 export function countDirectoryReads(service: string, kept: number, read: number): void {
   if (kept) directoryReads.inc({ service, from: 'memory' }, kept);
