@@ -2,7 +2,7 @@ import { byKey, byPeriod, groupedBy, lazyLoaders } from '../../../platform/loade
 import { directoryByKey, directoryGroupedBy } from '../../../platform/directory-cache.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { Db } from '../../../platform/sql.ts';
-import { dispatchStatsLoader } from './stats.ts';
+import { departmentDispatchStatsLoader, dispatchStatsLoader } from './stats.ts';
 import { dispatches } from './store/dispatch.ts';
 import { townshipAgencies } from './store/township-agency.ts';
 import { townshipCases } from './store/township-case.ts';
@@ -38,6 +38,8 @@ export const createLoaders = lazyLoaders<Db>()({
     ),
   /** One loader per period, so townships and counties asked for the same period share one statement per level. */
   dispatchStats: (db) => byPeriod((from, to) => dispatchStatsLoader(db, from, to)),
+  /** The same per department (DispatchStats.byDepartment): one statement per level and period. */
+  departmentDispatchStats: (db) => byPeriod((from, to) => departmentDispatchStatsLoader(db, from, to)),
 });
 
 export interface TownshipContext extends BaseContext {

@@ -64,6 +64,37 @@ export type CountyDispatchStatsArgs = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/**
+ * 吹哨报到统计·分部门 One county department's answers to the dispatches made in the period (of the township or county
+ * whose DispatchStats lists it): how it 报到 and 反馈 against its deadlines, for ranking departments in the 吹哨报到
+ * evaluation.
+ */
+export type DepartmentDispatchStats = {
+  __typename?: 'DepartmentDispatchStats';
+  /** 报到 Acknowledged. */
+  acknowledged: Scalars['Int']['output'];
+  /** 按时报到 Acknowledged by the acknowledge deadline. */
+  acknowledgedOnTime: Scalars['Int']['output'];
+  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  answerDue: Scalars['Int']['output'];
+  /** 部门类别 The department's kind, e.g. NATURAL_RESOURCES (as County.departments and Dispatch.departmentKind give it). */
+  departmentKind: Scalars['String']['output'];
+  /** 部门名称 The department's name, e.g. 临潭县自然资源局. */
+  departmentName: Scalars['String']['output'];
+  /** 吹哨 Dispatches made to it. */
+  dispatched: Scalars['Int']['output'];
+  /** 按时反馈率 Reported on time / answerDue (0 when none), as DispatchStats.onTimeRate. */
+  onTimeRate: Scalars['Float']['output'];
+  /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
+  overdue: Scalars['Int']['output'];
+  /** 反馈 Reported back. */
+  reported: Scalars['Int']['output'];
+  /** 按时反馈 Reported back by the report deadline. */
+  reportedOnTime: Scalars['Int']['output'];
+  /** 撤回 Withdrawn by the township before the department reported back. */
+  withdrawn: Scalars['Int']['output'];
+};
+
 /** 吹哨 A township's call on a county department, and the department's 报到. */
 export type Dispatch = {
   __typename?: 'Dispatch';
@@ -143,6 +174,14 @@ export type DispatchStats = {
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
   acknowledgedOnTime: Scalars['Int']['output'];
+  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  answerDue: Scalars['Int']['output'];
+  /**
+   * 分部门 The same figures for each department of the county (every department a 吹哨 can call on, zeros included),
+   * ordered by kind as County.departments lists them; they add up to this total. Same access as the total; compare
+   * periods with `previous { byDepartment }` and `yearAgo { byDepartment }`.
+   */
+  byDepartment: Array<DepartmentDispatchStats>;
   /** 吹哨 Dispatches made. */
   dispatched: Scalars['Int']['output'];
   /** First day of the period. */
@@ -701,15 +740,16 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DepartmentDispatchStats: ResolverTypeWrapper<DepartmentDispatchStats>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Dispatch: ResolverTypeWrapper<DispatchRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DispatchConnection: ResolverTypeWrapper<Connection<DispatchRow>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DispatchEdge: ResolverTypeWrapper<Omit<DispatchEdge, 'node'> & { node: ResolversTypes['Dispatch'] }>;
   DispatchFilter: DispatchFilter;
   DispatchStats: ResolverTypeWrapper<DispatchFigures>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DispatchStatus: DispatchStatus;
   Dispute: ResolverTypeWrapper<IdRef>;
   DisputeCategory: DisputeCategory;
@@ -736,15 +776,16 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DepartmentDispatchStats: DepartmentDispatchStats;
+  Int: Scalars['Int']['output'];
+  Float: Scalars['Float']['output'];
   Dispatch: DispatchRow;
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
   DispatchConnection: Connection<DispatchRow>;
-  Int: Scalars['Int']['output'];
   DispatchEdge: Omit<DispatchEdge, 'node'> & { node: ResolversParentTypes['Dispatch'] };
   DispatchFilter: DispatchFilter;
   DispatchStats: DispatchFigures;
-  Float: Scalars['Float']['output'];
   Dispute: IdRef;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -772,6 +813,20 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DepartmentDispatchStatsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DepartmentDispatchStats'] = ResolversParentTypes['DepartmentDispatchStats']> = {
+  acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  acknowledgedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answerDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  departmentKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  departmentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dispatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reportedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  withdrawn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type DispatchResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispatch'] = ResolversParentTypes['Dispatch']> = {
   acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -805,6 +860,8 @@ export type DispatchEdgeResolvers<ContextType = TownshipContext, ParentType exte
 export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchStats'] = ResolversParentTypes['DispatchStats']> = {
   acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledgedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answerDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byDepartment?: Resolver<Array<ResolversTypes['DepartmentDispatchStats']>, ParentType, ContextType>;
   dispatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   onTimeRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -910,6 +967,7 @@ export type Resolvers<ContextType = TownshipContext> = {
   County?: CountyResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DepartmentDispatchStats?: DepartmentDispatchStatsResolvers<ContextType>;
   Dispatch?: DispatchResolvers<ContextType>;
   DispatchConnection?: DispatchConnectionResolvers<ContextType>;
   DispatchEdge?: DispatchEdgeResolvers<ContextType>;

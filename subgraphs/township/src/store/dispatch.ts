@@ -120,6 +120,9 @@ const Sums = z.object({
   answerDue: col.num,
 });
 export type DispatchSums = z.infer<typeof Sums>;
+/** The same figures of each department (by kind) a division's dispatches called on, with the name they carried. */
+const DepartmentSums = Sums.extend({ kind: col.text, name: col.text });
+export type DepartmentDispatchSums = z.infer<typeof DepartmentSums>;
 const sumsOfTownships = sql(
   'dispatch.sumsOfTownships',
   Sums,
@@ -129,6 +132,19 @@ const sumsOfCounties = sql(
   'dispatch.sumsOfCounties',
   Sums,
   `select county_code as k, ${SUMS} from dispatch where county_code in (?) and dispatched_at >= ? and dispatched_at < ? group by 1`,
+);
+// The department's name as its dispatches carried it: the totals need none, a department missing from the reference list would.
+const sumsByDepartmentOfTownships = sql(
+  'dispatch.sumsByDepartmentOfTownships',
+  DepartmentSums,
+  `select township_code as k, department_kind as kind, min(department_name) as name, ${SUMS} from dispatch
+     where township_code in (?) and dispatched_at >= ? and dispatched_at < ? group by 1, 2`,
+);
+const sumsByDepartmentOfCounties = sql(
+  'dispatch.sumsByDepartmentOfCounties',
+  DepartmentSums,
+  `select county_code as k, department_kind as kind, min(department_name) as name, ${SUMS} from dispatch
+     where county_code in (?) and dispatched_at >= ? and dispatched_at < ? group by 1, 2`,
 );
 
 export const dispatches = {
@@ -178,4 +194,7 @@ export const dispatches = {
   /** 吹哨报到统计 of townships (9-digit codes) or counties (6) for dispatches made in [start, end): one statement for all of them. */
   sums: (db: Db, level: 'TOWNSHIP' | 'COUNTY', codes: readonly string[], start: string, end: string): Promise<DispatchSums[]> =>
     rows(db, level === 'TOWNSHIP' ? sumsOfTownships : sumsOfCounties, [codes, start, end]),
+  /** The same sums split by department, for the same divisions and period: one statement for all of them. */
+  sumsByDepartment: (db: Db, level: 'TOWNSHIP' | 'COUNTY', codes: readonly string[], start: string, end: string): Promise<DepartmentDispatchSums[]> =>
+    rows(db, level === 'TOWNSHIP' ? sumsByDepartmentOfTownships : sumsByDepartmentOfCounties, [codes, start, end]),
 };

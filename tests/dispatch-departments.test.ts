@@ -1,0 +1,204 @@
+/**
+ * 吹哨报到 figures per department, for the leaders who rank the county's
+ * departments on how they answer the townships' dispatches:
+ * `DispatchStats.byDepartment` of a township and of a county lists every
+ * department of the county (zeros included, by kind), each with the figures
+ * the owner counts in SQL, adding up to the division's totals; same access as
+ * the totals. The
+ * dispatches made here are moved to March 2019, a month no other test
+ * dispatches in, so the figures are this file's alone. Cases are reported in 卓尼县.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_COUNTY } from './setup/global.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+import { asOwner, callersOf, departmentToken, errorCode, escalateToTownship, mutate, ok, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
+
+let hub: TestHub;
+/** 藏巴哇镇 of 卓尼县. */
+const TOWNSHIP = `${WRITE_COUNTY}104`;
+const PERIOD = '201903';
+let callers: Callers;
+let gridCode: string;
+
+const FIGURES = ['dispatched', 'acknowledged', 'acknowledgedOnTime', 'reported', 'reportedOnTime', 'overdue', 'withdrawn', 'answerDue'] as const;
+type Counts = Record<(typeof FIGURES)[number] | 'onTimeRate', number>;
+type ByDepartment = Counts & { departmentKind: string; departmentName: string };
+type Stats = Counts & { byDepartment: ByDepartment[]; previous: Counts & { byDepartment: ByDepartment[] } };
+const SELECT = `${FIGURES.join(' ')} onTimeRate`;
+const STATS = `dispatchStats(period: "${PERIOD}") { ${SELECT} byDepartment { departmentKind departmentName ${SELECT} }
+  previous { ${SELECT} byDepartment { departmentKind ${SELECT} } } }`;
+
+/** One case escalated to the township, accepted there and dispatched to these departments. */
+async function dispatched(kinds: string[]): Promise<{ id: string; dispatches: { id: string; departmentKind: string }[] }> {
+  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' });
+  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
+  const d = await mutate<{ dispatches: { id: string; departmentKind: string }[] }>(
+    hub,
+    callers.township,
+    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k) { dispatches { id departmentKind } }`,
+    { k: kinds },
+    '($k: [String!]!)',
+  );
+  return { id, dispatches: d.dispatches };
+}
+
+/**
+ * The figures of each department as the owner counts them in SQL, straight from the dispatch rows of a division (a
+ * township's or a county's code) made in March 2019, China time; the rules spelled out here, not the store's.
+ */
+async function ownerFacts(code: string): Promise<Map<string, Counts>> {
+  const column = code.length === 9 ? 'township_code' : 'left(township_code, 6)';
+  const found = await asOwner('township', (c) =>
+    c.query<Record<string, string>>(
+      `select department_kind as kind, count(*) as dispatched, count(*) filter (where acknowledged_at is not null) as acknowledged,
+         count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
+         count(*) filter (where reported_at is not null) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time,
+         count(*) filter (where (status = 'DISPATCHED' and now() > acknowledge_by) or (status in ('DISPATCHED', 'ACKNOWLEDGED') and now() > report_by)) as overdue,
+         count(*) filter (where status = 'WITHDRAWN') as withdrawn,
+         count(*) filter (where status in ('REPORTED', 'WITHDRAWN') or now() > report_by) as answer_due
+       from dispatch where ${column} = $1 and dispatched_at >= '2019-03-01T00:00:00+08:00' and dispatched_at < '2019-04-01T00:00:00+08:00'
+       group by 1`,
+      [code],
+    ),
+  );
+  return new Map(
+    found.rows.map((r) => {
+      const n = (k: string) => Number(r[k]);
+      const counts = {
+        dispatched: n('dispatched'),
+        acknowledged: n('acknowledged'),
+        acknowledgedOnTime: n('acknowledged_on_time'),
+        reported: n('reported'),
+        reportedOnTime: n('reported_on_time'),
+        overdue: n('overdue'),
+        withdrawn: n('withdrawn'),
+        answerDue: n('answer_due'),
+      };
+      return [r.kind!, { ...counts, onTimeRate: counts.answerDue ? counts.reportedOnTime / counts.answerDue : 0 }];
+    }),
+  );
+}
+
+const ZERO: Counts = {
+  dispatched: 0,
+  acknowledged: 0,
+  acknowledgedOnTime: 0,
+  reported: 0,
+  reportedOnTime: 0,
+  overdue: 0,
+  withdrawn: 0,
+  answerDue: 0,
+  onTimeRate: 0,
+};
+
+const countsOf = (d: Counts): Counts => ({ ...Object.fromEntries(FIGURES.map((f) => [f, d[f]])), onTimeRate: d.onTimeRate }) as Counts;
+
+/** The division's departments agree with the owner's facts one by one, and add up to its totals. */
+function expectSplit(stats: Counts & { byDepartment: ByDepartment[] }, facts: Map<string, Counts>, kinds: readonly string[]) {
+  expect(stats.byDepartment.map((d) => d.departmentKind)).toEqual(kinds);
+  for (const d of stats.byDepartment) expect(countsOf(d), d.departmentKind).toEqual(facts.get(d.departmentKind) ?? ZERO);
+  for (const f of FIGURES)
+    expect(
+      stats.byDepartment.reduce((s, d) => s + d[f], 0),
+      f,
+    ).toBe(stats[f]);
+}
+
+let by: Map<string, string>;
+let departments: { kind: string; name: string }[];
+beforeAll(async () => {
+  hub = await startHub();
+  const [village] = await villagesOf(hub, TOWNSHIP);
+  callers = await callersOf(hub, village!.code);
+  gridCode = village!.grids[0]!;
+  departments = ok(
+    await hub.queryAs<{ county: { departments: { kind: string; name: string }[] } }>(
+      callers.county,
+      `{ county(code: "${WRITE_COUNTY}") { departments { kind name } } }`,
+    ),
+  ).county.departments;
+
+  // Two cases: POLICE called on twice, HOUSING acknowledges, JUSTICE acknowledges and reports back, CIVIL_AFFAIRS is withdrawn.
+  const a = await dispatched(['POLICE', 'HOUSING', 'JUSTICE']);
+  const b = await dispatched(['POLICE', 'CIVIL_AFFAIRS']);
+  by = new Map(a.dispatches.map((d) => [d.departmentKind, d.id]));
+  const act = async (kind: string, m: string) => ok(await hub.queryAs(await departmentToken(WRITE_COUNTY, kind), `mutation { ${m} }`), m);
+  await act('HOUSING', `acknowledgeDispatch(dispatchId: "${by.get('HOUSING')}") { status }`);
+  await act('JUSTICE', `acknowledgeDispatch(dispatchId: "${by.get('JUSTICE')}") { status }`);
+  await act('JUSTICE', `reportDispatch(dispatchId: "${by.get('JUSTICE')}", report: "已到场核实并反馈") { status }`);
+  const civil = b.dispatches.find((d) => d.departmentKind === 'CIVIL_AFFAIRS')!.id;
+  const { version } = await townshipCaseOf(hub, callers.township, b.id);
+  await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${civil}", version: ${version}, reason: "派错部门") { version }`);
+
+  const ids = [...a.dispatches, ...b.dispatches].map((d) => Number(d.id));
+  await asOwner('township', async (c) => {
+    // The first case's POLICE dispatch was never acknowledged and its acknowledge deadline has passed: overdue.
+    await c.query(`update dispatch set acknowledge_by = now() - interval '1 hour' where id = $1::int`, [by.get('POLICE')]);
+    // Made on 10 March 2019, China time (deadlines left as they are: the figures count answers against them).
+    await c.query(
+      `update dispatch set dispatched_at = '2019-03-10T10:00:00+08:00'::timestamptz + (id - $2::int) * interval '1 minute' where id = any($1::int[])`,
+      [ids, Math.min(...ids)],
+    );
+  });
+});
+afterAll(() => hub?.stop());
+
+describe('吹哨报到 per department', () => {
+  it('lists every department of the county for a township and the county, each as the owner counts it, adding up to the totals', async () => {
+    const r = ok(
+      await hub.queryAs<{ township: { dispatchStats: Stats }; county: { dispatchStats: Stats } }>(
+        callers.county,
+        `{ township(code: "${TOWNSHIP}") { ${STATS} } county(code: "${WRITE_COUNTY}") { ${STATS} } }`,
+      ),
+    );
+    const kinds = departments.map((d) => d.kind);
+    expect(kinds.length).toBeGreaterThanOrEqual(16);
+    const township = r.township.dispatchStats;
+    expectSplit(township, await ownerFacts(TOWNSHIP), kinds);
+    expectSplit(r.county.dispatchStats, await ownerFacts(WRITE_COUNTY), kinds);
+    // Named as the county lists its departments.
+    expect(township.byDepartment.map((d) => d.departmentName)).toEqual(departments.map((d) => d.name));
+    const of = (kind: string) => township.byDepartment.find((d) => d.departmentKind === kind)!;
+    // The overdue dispatch is its department's: POLICE, called on twice, has the one never acknowledged in time.
+    expect(of('POLICE')).toMatchObject({ dispatched: 2, acknowledged: 0, overdue: 1 });
+    expect(of('HOUSING')).toMatchObject({ dispatched: 1, acknowledged: 1, acknowledgedOnTime: 1, reported: 0, overdue: 0 });
+    expect(of('JUSTICE')).toMatchObject({ dispatched: 1, reported: 1, reportedOnTime: 1, answerDue: 1, onTimeRate: 1 });
+    // A withdrawn dispatch counts against the rate (not reported on time) and is never overdue.
+    expect(of('CIVIL_AFFAIRS')).toMatchObject({ dispatched: 1, withdrawn: 1, overdue: 0, answerDue: 1, onTimeRate: 0 });
+    expect(of('EDUCATION')).toMatchObject(ZERO);
+    expect(township.dispatched).toBe(5);
+    expect(township.overdue).toBe(1);
+    // The month before: the same split of its own figures.
+    expect(township.previous.byDepartment.map((d) => d.departmentKind)).toEqual(kinds);
+    for (const f of FIGURES)
+      expect(
+        township.previous.byDepartment.reduce((s, d) => s + d[f], 0),
+        f,
+      ).toBe(township.previous[f]);
+  });
+
+  it('costs the same statements for every township of the county as for one (set-based, no query per department or township)', async () => {
+    const q = (within: string) =>
+      `{ townships(within: "${within}") { code dispatchStats(period: "${PERIOD}") { dispatched byDepartment { departmentKind overdue } } } }`;
+    await hub.queryAs(callers.county, q(TOWNSHIP));
+    let many: { townships: { code: string; dispatchStats: { dispatched: number; byDepartment: unknown[] } }[] } | undefined;
+    const one = await hub.countStatements(async () => ok(await hub.queryAs(callers.county, q(TOWNSHIP))));
+    const all = await hub.countStatements(async () => (many = ok(await hub.queryAs(callers.county, q(WRITE_COUNTY)))));
+    expect(many!.townships.length).toBeGreaterThan(5);
+    expect(all).toBe(one);
+  });
+
+  it('keeps the totals’ access rules: a township sees its own, not its neighbour’s or the county’s; another county and a caller without read or report get FORBIDDEN', async () => {
+    const field = `dispatchStats(period: "${PERIOD}") { byDepartment { departmentKind dispatched } }`;
+    const own = ok(await hub.queryAs<{ township: { dispatchStats: Stats } }>(callers.township, `{ township(code: "${TOWNSHIP}") { ${field} } }`));
+    expect(own.township.dispatchStats.byDepartment.find((d) => d.departmentKind === 'POLICE')!.dispatched).toBe(2);
+    const neighbour = `${WRITE_COUNTY}100`;
+    expect(errorCode(await hub.queryAs(callers.township, `{ township(code: "${neighbour}") { ${field} } }`))).toBe('FORBIDDEN');
+    expect(errorCode(await hub.queryAs(callers.township, `{ county(code: "${WRITE_COUNTY}") { ${field} } }`))).toBe('FORBIDDEN');
+    const lintan = await hub.token({ jurisdiction: '623021', scopes: ['read', 'report'] });
+    expect(errorCode(await hub.queryAs(lintan, `{ county(code: "${WRITE_COUNTY}") { ${field} } }`))).toBe('FORBIDDEN');
+    expect(errorCode(await hub.queryAs(lintan, `{ township(code: "${TOWNSHIP}") { ${field} } }`))).toBe('FORBIDDEN');
+    const writer = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['write'] });
+    expect(errorCode(await hub.queryAs(writer, `{ county(code: "${WRITE_COUNTY}") { ${field} } }`))).toBe('FORBIDDEN');
+  });
+});
