@@ -4,10 +4,11 @@
  * `DispatchStats.byDepartment` of a township and of a county lists every
  * department of the county (zeros included, by kind), each with the figures
  * the owner counts in SQL, adding up to the division's totals; same access as
- * the totals. The
+ * the totals; and `/reports/dispatches.csv|xlsx` gives the same rows. The
  * dispatches made here are moved to March 2019, a month no other test
  * dispatches in, so the figures are this file's alone. Cases are reported in 卓尼县.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
@@ -17,6 +18,7 @@ let hub: TestHub;
 /** 藏巴哇镇 of 卓尼县. */
 const TOWNSHIP = `${WRITE_COUNTY}104`;
 const PERIOD = '201903';
+const [FROM, TO] = ['2019-03-01', '2019-03-31'];
 let callers: Callers;
 let gridCode: string;
 
@@ -200,5 +202,94 @@ describe('吹哨报到 per department', () => {
     expect(errorCode(await hub.queryAs(lintan, `{ township(code: "${TOWNSHIP}") { ${field} } }`))).toBe('FORBIDDEN');
     const writer = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['write'] });
     expect(errorCode(await hub.queryAs(writer, `{ county(code: "${WRITE_COUNTY}") { ${field} } }`))).toBe('FORBIDDEN');
+  });
+});
+
+describe('the dispatches report', () => {
+  const get = (path: string, token: string) => fetch(new URL(path, hub.gatewayUrl), { headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
+
+  it('gives a row per township and department (CSV) equal to the API, and the county’s rows in a sheet with Chinese headers', async () => {
+    const res = await get(`/reports/dispatches.csv?within=${WRITE_COUNTY}&level=township&period=${PERIOD}`, callers.county);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`dispatches-township-${WRITE_COUNTY}-${FROM}-${TO}.csv`);
+    const [header, ...lines] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    expect(header).toEqual([
+      'level',
+      'code',
+      'name',
+      'province_code',
+      'prefecture_code',
+      'county_code',
+      'township_code',
+      'from',
+      'to',
+      'department_kind',
+      'department_name',
+      'dispatched',
+      'acknowledged',
+      'acknowledged_on_time',
+      'reported',
+      'reported_on_time',
+      'overdue',
+      'withdrawn',
+      'answer_due',
+      'on_time_rate',
+    ]);
+    const api = ok(
+      await hub.queryAs<{ townships: { code: string; dispatchStats: { byDepartment: ByDepartment[] } }[] }>(
+        callers.county,
+        `{ townships(within: "${WRITE_COUNTY}") { code dispatchStats(period: "${PERIOD}") { byDepartment { departmentKind departmentName ${SELECT} } } } }`,
+      ),
+    );
+    const expected = api.townships.flatMap((t) =>
+      t.dispatchStats.byDepartment.map((d) => [
+        t.code,
+        FROM,
+        TO,
+        d.departmentKind,
+        d.departmentName,
+        ...['dispatched', 'acknowledged', 'acknowledgedOnTime', 'reported', 'reportedOnTime', 'overdue', 'withdrawn', 'answerDue', 'onTimeRate'].map((k) =>
+          String(d[k as keyof Counts]),
+        ),
+      ]),
+    );
+    expect(lines.map((l) => [l[1], ...l.slice(7)])).toEqual(expected);
+    expect(lines.filter((l) => l[1] === TOWNSHIP)).toHaveLength(departments.length);
+
+    const sheet = await get(`/reports/dispatches.xlsx?within=${WRITE_COUNTY}&level=county&period=${PERIOD}`, callers.county);
+    expect(sheet.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await sheet.arrayBuffer());
+    const ws = book.worksheets[0]!;
+    expect(ws.name).toBe('吹哨报到');
+    const cells = (i: number) => (ws.getRow(i).values as unknown[]).slice(1);
+    expect(cells(1).slice(9)).toEqual(['部门类别', '部门名称', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '应反馈', '按时反馈率']);
+    const county = ok(await hub.queryAs<{ county: { dispatchStats: Stats } }>(callers.county, `{ county(code: "${WRITE_COUNTY}") { ${STATS} } }`)).county
+      .dispatchStats;
+    const rows = Array.from({ length: ws.rowCount - 1 }, (_, i) => cells(i + 2));
+    expect(rows).toHaveLength(county.byDepartment.length);
+    for (const [i, d] of county.byDepartment.entries()) {
+      const row = rows[i]!;
+      expect(row.slice(0, 2)).toEqual(['县（市、区）', WRITE_COUNTY]);
+      // A department with no answer due has no rate: a dash for people, not 0%.
+      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...FIGURES.map((f) => d[f]), d.answerDue ? d.onTimeRate : '—']);
+    }
+  });
+
+  it('refuses a village level (400), a division outside the caller’s jurisdiction (403) and a report without a period (400)', async () => {
+    const village = await get(`/reports/dispatches.csv?within=${WRITE_COUNTY}&level=village&period=${PERIOD}`, callers.county);
+    expect(village.status).toBe(400);
+    const error = ((await village.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'level' });
+    expect(error.message).toContain('county or township');
+    expect((await get(`/reports/dispatches.csv?within=${WRITE_COUNTY}&level=township&period=${PERIOD}`, callers.township)).status).toBe(403);
+    expect((await get(`/reports/dispatches.csv?within=${WRITE_COUNTY}&level=township`, callers.county)).status).toBe(400);
+    const own = await get(`/reports/dispatches.csv?within=${TOWNSHIP}&level=township&period=${PERIOD}`, callers.township);
+    expect(own.status).toBe(200);
+    expect((await own.text()).trim().split('\r\n')).toHaveLength(1 + departments.length);
   });
 });

@@ -19,7 +19,8 @@ import { scopeNamed } from '../../domain/labels.ts';
 /**
  * Reports for provincial tools: GET /reports/<name>.<csv|xlsx>?within=<code>&level=<county|township|village>
  * &from=&to= (or &period=2026Q3). One row per division with its code, name,
- * parent codes and figures. CSV is for machines (UTF-8 with a BOM, the column
+ * parent codes and figures (the dispatches report: one per department of each
+ * county or township, its kind and name after the period). CSV is for machines (UTF-8 with a BOM, the column
  * keys as headers); XLSX for people (platform/xlsx.ts: codes as text cells,
  * Chinese headers unless `&headers=en`). Rows are fetched and written a batch
  * of parents at a time through the gateway's own schema (same access rules as
@@ -41,15 +42,23 @@ interface ReportDef {
   /** The sheet's name in a spreadsheet. */
   zh: string;
   selection: string;
-  /** The report's figures: every one a number. */
+  /** The levels its rows may be of (every level unless it says). */
+  levels?: readonly Level[];
+  /** The report's columns after the division's and the period's: figures, and text naming what a row splits by. */
   columns: SheetColumn[];
-  /** The report's figures of one division row (as the selection returns it), in column order. */
-  values: (row: unknown) => Cell[];
+  /** The report's rows of one division (as the selection returns it), each in column order: one, unless the report splits. */
+  rows: (row: unknown) => Cell[][];
 }
 
-/** A report whose rows are checked against the shape its selection returns. */
-function report<R>(def: Omit<ReportDef, 'values'> & { row: z.ZodType<R>; values: (row: R) => Cell[] }): ReportDef {
-  return { needsPeriod: def.needsPeriod, zh: def.zh, selection: def.selection, columns: def.columns, values: (row) => def.values(def.row.parse(row)) };
+/** A report of one row per division, checked against the shape its selection returns. */
+function report<R>(def: Omit<ReportDef, 'rows'> & { row: z.ZodType<R>; values: (row: R) => Cell[] }): ReportDef {
+  return splitReport({ ...def, rows: (row) => [def.values(row)] });
+}
+
+/** A report of several rows per division (a row per department of each division), checked as report() checks. */
+function splitReport<R>(def: Omit<ReportDef, 'rows'> & { row: z.ZodType<R>; rows: (row: R) => Cell[][] }): ReportDef {
+  const { row, ...rest } = def;
+  return { ...rest, rows: (r) => def.rows(row.parse(r)) };
 }
 
 const n = z.number();
@@ -94,6 +103,20 @@ const PERIOD_COLUMNS: SheetColumn[] = [
   { key: 'to', zh: '截止日期', type: 'date' },
 ];
 
+/** A DispatchStats' figures, as the dispatches report selects them for each department. */
+const DispatchFigures = z.object({
+  departmentKind: z.string(),
+  departmentName: z.string(),
+  dispatched: n,
+  acknowledged: n,
+  acknowledgedOnTime: n,
+  reported: n,
+  reportedOnTime: n,
+  overdue: n,
+  withdrawn: n,
+  onTimeRate: n,
+  answerDue: n,
+});
 const REPORTS: Record<string, ReportDef> = {
   population: report({
     needsPeriod: false,
@@ -290,6 +313,44 @@ const REPORTS: Record<string, ReportDef> = {
       ];
     },
   }),
+  dispatches: splitReport({
+    needsPeriod: true,
+    // 吹哨报到 is answered by the county's departments to its townships: there are no village figures.
+    levels: ['county', 'township'],
+    zh: '吹哨报到',
+    selection:
+      'dispatchStats(from: $from, to: $to) { byDepartment { departmentKind departmentName dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue } }',
+    columns: [
+      { key: 'department_kind', zh: '部门类别', type: 'text' },
+      { key: 'department_name', zh: '部门名称', type: 'text' },
+      figure('dispatched', '吹哨'),
+      figure('acknowledged', '报到'),
+      figure('acknowledged_on_time', '按时报到'),
+      figure('reported', '反馈'),
+      figure('reported_on_time', '按时反馈'),
+      figure('overdue', '超期'),
+      figure('withdrawn', '撤回'),
+      // What the rate is a share of, so a tool rolls the rate up over rows by adding counts.
+      figure('answer_due', '应反馈'),
+      rate('on_time_rate', '按时反馈率'),
+    ],
+    row: z.object({ dispatchStats: z.object({ byDepartment: z.array(DispatchFigures) }) }),
+    // A row per department of the division, in the API's order (by kind), zeros included.
+    rows: (r) =>
+      r.dispatchStats.byDepartment.map((d) => [
+        d.departmentKind,
+        d.departmentName,
+        d.dispatched,
+        d.acknowledged,
+        d.acknowledgedOnTime,
+        d.reported,
+        d.reportedOnTime,
+        d.overdue,
+        d.withdrawn,
+        d.answerDue,
+        rateOf(d.onTimeRate, d.answerDue),
+      ]),
+  }),
 };
 
 /** What every listed division row carries besides the report's own selection. */
@@ -399,6 +460,12 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     if (!(level in LIST)) {
       throw badParameter('level', { zh: 'level 应为 county、township 或 village。', en: 'level must be county, township or village.' });
     }
+    if (def.levels && !def.levels.includes(level)) {
+      throw badParameter('level', {
+        zh: `${def.zh}报表按${def.levels.map((l) => LEVEL_ZH[l]).join('或')}统计：level 应为 ${def.levels.join(' 或 ')}。`,
+        en: `The ${m[1]} report has ${def.levels.join(' or ')} rows: level must be ${def.levels.join(' or ')}.`,
+      });
+    }
     const language = preferredLanguage(req.headers['accept-language']);
     if (!q.get('within')) {
       throw withinMissing({ zh: '报表', en: 'report on' }, caller.jurisdiction === '*' ? '62' : caller.jurisdiction.slice(0, CHILD_LEN[level]), false);
@@ -470,19 +537,21 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
         }
         for (const row of rows) {
           const c = row.code;
-          await table.row([
-            // A sheet for people names the level as they do (县, 乡镇, 村); machine files keep the key.
-            headers === 'zh' ? LEVEL_ZH[level] : level,
-            c,
-            row.name,
-            c.slice(0, 2),
-            c.slice(0, 4),
-            c.length >= 6 ? c.slice(0, 6) : '',
-            c.length >= 9 ? c.slice(0, 9) : '',
-            ...(period ? [period.from, period.to] : []),
-            ...def.values(row).map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
-            ...(asOf ? [asOf] : []),
-          ]);
+          for (const values of def.rows(row)) {
+            await table.row([
+              // A sheet for people names the level as they do (县, 乡镇, 村); machine files keep the key.
+              headers === 'zh' ? LEVEL_ZH[level] : level,
+              c,
+              row.name,
+              c.slice(0, 2),
+              c.slice(0, 4),
+              c.length >= 6 ? c.slice(0, 6) : '',
+              c.length >= 9 ? c.slice(0, 9) : '',
+              ...(period ? [period.from, period.to] : []),
+              ...values.map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
+              ...(asOf ? [asOf] : []),
+            ]);
+          }
         }
       }
       await table?.end();
