@@ -300,7 +300,8 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
     let duplicates = 0;
     for (const event of events) {
       // Events carry their county; the receiver acts within it (row-level security applies).
-      const em = scopedEm(orm.em, String(event.payload.countyCode ?? ''));
+      // Applied by the hub itself, not by this request's caller (the change feed's `system:events`).
+      const em = scopedEm(orm.em, String(event.payload.countyCode ?? ''), undefined, 'events');
       await em.transactional(async (tem) => {
         const inserted = await row(tem, inboxInsert, [event.eventId, event.source, event.type]);
         if (!inserted) {

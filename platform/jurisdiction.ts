@@ -74,6 +74,15 @@ function settingValue(jurisdiction: string): string {
  */
 export const SUBJECT_SETTING = 'hub.subject';
 export const ACTOR_SETTING = 'hub.actor';
+/**
+ * The hub's own job a transaction runs for when no caller acts (the upkeep, the events of the other levels): the
+ * change feed names it `system:<job>` (village migration …70ChangeAuthors).
+ */
+export const JOB_SETTING = 'hub.job';
+
+/** The hub's own jobs, as the change feed names them (`system:upkeep`, `system:events`), and their names for people. */
+const HUB_JOBS = { upkeep: '系统（定期维护）', events: '系统（上下级流转）' } as const;
+export type HubJob = keyof typeof HUB_JOBS;
 
 /**
  * Reads public tables (no row-level security: the division directory's names
@@ -135,8 +144,11 @@ export async function endPublicReads(db: EntityManager): Promise<void> {
   await reads?.end();
 }
 
-/** A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given. */
-export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subject: string; name: string }): EntityManager {
+/**
+ * A fresh entity manager whose transactions all run within `jurisdiction`, on behalf of `actor` when given, or else
+ * for the hub's `job` when given.
+ */
+export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subject: string; name: string }, job?: HubJob): EntityManager {
   const forked = em.fork();
   const variables: Record<string, string> = {
     [JURISDICTION_SETTING]: settingValue(jurisdiction),
@@ -149,6 +161,9 @@ export function scopedEm(em: EntityManager, jurisdiction: string, actor?: { subj
     // Set in the same statement as the jurisdiction: naming the actor costs no round trip.
     variables[SUBJECT_SETTING] = actor.subject;
     variables[ACTOR_SETTING] = actor.name || actor.subject;
+  } else if (job) {
+    variables[JOB_SETTING] = job;
+    variables[ACTOR_SETTING] = HUB_JOBS[job];
   }
   forked.setSessionContext({ variables });
   jurisdictions.set(forked, variables[JURISDICTION_SETTING]!);

@@ -6,6 +6,9 @@ import { TRACKED } from '../subgraphs/village/src/migrations/Migration2026120100
 import { GRID_STAFF_FEED } from '../subgraphs/village/src/migrations/Migration20261205000042GridStaffChanges.ts';
 import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
 import { asOwner } from './helpers/cases.ts';
+import { Migration20261207000070ChangeAuthors } from '../subgraphs/village/src/migrations/Migration20261207000070ChangeAuthors.ts';
+import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
+import { chinaDay } from '../domain/china-day.ts';
 import { postImport, startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -850,5 +853,198 @@ describe('change feed', () => {
     }
     const anon = await fetch(new URL('/changes.ndjson', hub.gatewayUrl));
     expect(anon.status).toBe(401);
+  });
+});
+
+describe('who made a change, and a hazard’s steps, in the feed', () => {
+  const WHO = 'cursor kind op recordId by byName via step stepNote changedFields statusFrom statusTo';
+  interface Who {
+    cursor: string;
+    kind: string;
+    op: string;
+    recordId: string;
+    by: string | null;
+    byName: string | null;
+    via: string | null;
+    step: string | null;
+    stepNote: string | null;
+    changedFields: string[] | null;
+    statusFrom: string | null;
+    statusTo: string | null;
+  }
+  /** Every change after `after` the caller of `token` sees, through GraphQL and through the NDJSON feed. */
+  async function both(token: string, after: string | null, filter = '') {
+    const got: Who[] = [];
+    for (let a = after; ;) {
+      const r = await hub.queryAs<{ changes: Paged<Who> }>(
+        token,
+        `query($a: String) { changes(after: $a, first: 1000${filter}) { nodes { ${WHO} } pageInfo { hasNextPage endCursor } } }`,
+        { a },
+      );
+      expect(r.errors).toBeUndefined();
+      got.push(...r.data!.changes.nodes);
+      a = r.data!.changes.pageInfo.endCursor;
+      if (!r.data!.changes.pageInfo.hasNextPage) break;
+    }
+    const res = await fetch(new URL(`/changes.ndjson${after ? `?after=${encodeURIComponent(after)}` : ''}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const text = (await res.text()).trim();
+    const lines = text ? text.split('\n').map((l) => JSON.parse(l) as Who) : [];
+    return { got, lines };
+  }
+  const start = async (token: string) =>
+    (await hub.queryAs<{ changes: Paged<Who> }>(token, `{ changes(first: 0) { pageInfo { endCursor } } }`)).data!.changes.pageInfo.endCursor;
+  const only = (w: Who) => [w.kind, w.op, w.by, w.byName, w.via];
+  /** The display name every test token carries. */
+  const CALLER_NAME = 'test caller';
+
+  it('names the caller of a form, the importer of a file and the hub’s own jobs (upkeep, another level’s events); another jurisdiction sees none of it', async () => {
+    const run = Date.now().toString(36);
+    const clerk = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `who-clerk-${run}` });
+    const importer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `who-importer-${run}` });
+    // A village of the same county none of these changes touch.
+    const neighbour = await hub.token({ jurisdiction: '623022100002', scopes: ['read'], subject: `who-neighbour-${run}` });
+    const from = await start(clerk);
+    const fromNeighbour = await start(neighbour);
+
+    // A form: a child registered at 15, who turns 16 tomorrow (China time), and a case escalated to the township.
+    const today = new Date(Date.parse(`${chinaDay()}T00:00:00Z`));
+    const born = new Date(Date.UTC(today.getUTCFullYear() - 16, today.getUTCMonth(), today.getUTCDate() + 1)).toISOString().slice(0, 10);
+    const child = await hub.queryAs<{ registerPerson: { id: string } }>(clerk, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: {
+        gridCode: GRID,
+        name: '杨来者',
+        ethnicity: '藏族',
+        residency: 'REGISTERED',
+        idNumber: makeCitizenId('623022', born, 700 + (Date.now() % 200)),
+        tags: ['LEFT_BEHIND_CHILD'],
+      },
+    });
+    expect(child.errors).toBeUndefined();
+    const personId = child.data!.registerPerson.id;
+    const reported = await hub.queryAs<{ reportDispute: Dispute }>(
+      clerk,
+      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "who-${run}") { ${DISPUTE} } }`,
+      { i: { gridCode: GRID, category: 'NEIGHBOUR', scale: 'ORDINARY', source: 'WALK_IN', summary: '来者纠纷', parties: [{ personId, role: 'APPLICANT' }] } },
+    );
+    expect(reported.errors).toBeUndefined();
+    let d = reported.data!.reportDispute;
+    for (const [m, extra] of [
+      ['acceptDispute', ''],
+      ['escalateDispute', ', reason: "村级调解未果"'],
+    ] as const) {
+      const r = await hub.queryAs<Record<string, Dispute>>(clerk, `mutation { ${m}(id: "${d.id}", version: ${d.version}${extra}) { ${DISPUTE} } }`);
+      expect(r.errors).toBeUndefined();
+      d = r.data![m]!;
+    }
+    // The township's receipt comes back as an event, applied by the hub.
+    for (const until = Date.now() + 20_000; ;) {
+      const r = await hub.queryAs<{ dispute: Dispute }>(clerk, `{ dispute(id: "${d.id}") { ${DISPUTE} } }`);
+      if (!r.data!.dispute.inTransit) break;
+      if (Date.now() > until) throw new Error('the escalation was not received in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A file: a site imported.
+    const made = await postImport(hub.gatewayUrl, importer, 'sites', `grid_code,external_id,name,kind\n${GRID},who-${run},来者小学,SCHOOL\n`, `who-${run}`);
+    expect(made.done).toMatchObject({ inserted: 1 });
+    // The upkeep: the tag leaves on the 16th birthday.
+    const tomorrow = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
+    expect(await expireAgedTags(hub.subgraphs.village.orm, tomorrow)).toBeGreaterThanOrEqual(1);
+
+    const { got, lines } = await both(clerk, from, `, within: "${VILLAGE}"`);
+    const site = got.find((c) => c.kind === 'SITE' && c.by === `who-importer-${run}`)!;
+    for (const seen of [got, lines]) {
+      const of = (id: string, kind: string) => seen.filter((c) => c.recordId === id && c.kind === kind).map(only);
+      expect(of(personId, 'RESIDENT')).toEqual([
+        ['RESIDENT', 'CREATED', `who-clerk-${run}`, CALLER_NAME, 'API'],
+        ['RESIDENT', 'UPDATED', 'system:upkeep', '系统（到龄移除标签）', 'SYSTEM'],
+      ]);
+      const caseChanges = of(d.id, 'DISPUTE');
+      expect(caseChanges.slice(0, 3)).toEqual([
+        ['DISPUTE', 'CREATED', `who-clerk-${run}`, CALLER_NAME, 'API'],
+        ['DISPUTE', 'TRANSITION', `who-clerk-${run}`, CALLER_NAME, 'API'],
+        ['DISPUTE', 'TRANSITION', `who-clerk-${run}`, CALLER_NAME, 'API'],
+      ]);
+      // The receipt and whatever else the township's events changed since.
+      expect(caseChanges.length).toBeGreaterThan(3);
+      for (const c of caseChanges.slice(3)) expect(c.slice(2)).toEqual(['system:events', '系统（上下级流转）', 'SYSTEM']);
+      expect(of(site.recordId, 'SITE')).toEqual([['SITE', 'CREATED', `who-importer-${run}`, CALLER_NAME, 'IMPORT']]);
+    }
+    // Another village's reader: none of these changes, and none of their callers' names.
+    const theirs = await both(neighbour, fromNeighbour);
+    const ids = new Set([personId, d.id, site.recordId]);
+    for (const c of [...theirs.got, ...theirs.lines]) {
+      expect(ids.has(c.recordId)).toBe(false);
+      expect([`who-clerk-${run}`, `who-importer-${run}`]).not.toContain(c.by);
+    }
+  }, 60_000);
+
+  it('carries each step of a hazard’s rectification on its TRANSITION, in order, with its note', async () => {
+    const run = Date.now().toString(36);
+    const clerk = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `hazard-clerk-${run}` });
+    const from = await start(clerk);
+    const made = await hub.queryAs<{ reportHazard: { id: string; version: number } }>(
+      clerk,
+      `mutation { reportHazard(input: { gridCode: "${GRID}", kind: FIRE, description: "柴草堆放靠近民房", source: GRID_WORKER }) { id version } }`,
+    );
+    expect(made.errors).toBeUndefined();
+    let h = made.data!.reportHazard;
+    const steps: [string, string][] = [
+      ['startHazardRectification', 'note: "通知户主三日内清理"'],
+      ['rectifyHazard', 'note: "柴草已移至院外空地"'],
+      ['sendBackHazard', 'reason: "仍有柴草靠墙"'],
+      ['rectifyHazard', 'note: "已全部清走"'],
+      ['verifyHazard', ''],
+    ];
+    for (const [m, args] of steps) {
+      const r = await hub.queryAs<Record<string, { id: string; version: number }>>(
+        clerk,
+        `mutation { ${m}(id: "${h.id}", version: ${h.version}${args ? `, ${args}` : ''}) { id version } }`,
+      );
+      expect(r.errors, m).toBeUndefined();
+      h = r.data![m]!;
+    }
+    const { got, lines } = await both(clerk, from, ', kinds: [HAZARD]');
+    for (const seen of [got, lines]) {
+      const mine = seen.filter((c) => c.recordId === h.id);
+      expect(mine.map((c) => [c.op, c.statusFrom, c.statusTo, c.step, c.stepNote])).toEqual([
+        ['CREATED', null, 'REPORTED', null, null],
+        ['TRANSITION', 'REPORTED', 'RECTIFYING', 'START', '通知户主三日内清理'],
+        ['TRANSITION', 'RECTIFYING', 'RECTIFIED', 'RECTIFY', '柴草已移至院外空地'],
+        ['TRANSITION', 'RECTIFIED', 'RECTIFYING', 'SEND_BACK', '仍有柴草靠墙'],
+        ['TRANSITION', 'RECTIFYING', 'RECTIFIED', 'RECTIFY', '已全部清走'],
+        ['TRANSITION', 'RECTIFIED', 'VERIFIED', 'VERIFY', null],
+      ]);
+      for (const c of mine.slice(1)) expect(c.changedFields).toContain('steps');
+      for (const c of mine) expect([c.by, c.via]).toEqual([`hazard-clerk-${run}`, 'API']);
+    }
+  });
+
+  it('reads null for who made the changes written before it was recorded', async () => {
+    // The migration as it ran, in a transaction rolled back: an entry already in the log reads null; the next is named.
+    const migration = new Migration20261207000070ChangeAuthors({} as never, {} as never);
+    await migration.up();
+    await asOwner('village', async (c) => {
+      await c.query('begin');
+      try {
+        await c.query(`drop trigger hazard_step_changes on hazard_step`);
+        await c.query(`drop function hub_changes_hazard_step()`);
+        await c.query(`alter table change_log drop column by_subject, drop column by_name, drop column via, drop column step, drop column step_note`);
+        const entry = `insert into change_log (kind, op, record_id, village_code, grid_code) values ('SITE', 'UPDATED', '0', '${VILLAGE}', '${GRID}') returning id`;
+        const old = (await c.query<{ id: string }>(entry)).rows[0]!.id;
+        for (const q of migration.getQueries()) await c.query(String(q));
+        await c.query(`select set_config('hub.subject', 'later-clerk', true), set_config('hub.actor', '后来者', true)`);
+        const later = (await c.query<{ id: string }>(entry)).rows[0]!.id;
+        const read = await c.query(`select by_subject, by_name, via from change_log where id in ($1, $2) order by id`, [old, later]);
+        expect(read.rows).toEqual([
+          { by_subject: null, by_name: null, via: null },
+          { by_subject: 'later-clerk', by_name: '后来者', via: 'API' },
+        ]);
+      } finally {
+        await c.query('rollback');
+      }
+    });
   });
 });

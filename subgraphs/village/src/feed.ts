@@ -66,6 +66,11 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
             gridCode: r.gridCode,
             at: chinaTime(r.at),
             changedFields: r.changedFields,
+            by: r.by,
+            byName: r.byName,
+            via: r.via,
+            step: r.step,
+            stepNote: r.stepNote,
           }),
         )
         .join('\n');

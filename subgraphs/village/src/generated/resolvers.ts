@@ -225,6 +225,18 @@ export type Change = {
   /** When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
   /**
+   * 操作人标识 Who wrote the change: for a form or any mutation (via API) the caller's token subject, for a file
+   * (IMPORT) the importer's, and for the hub's own work (SYSTEM) `system:` and what did it: `system:upkeep` (its
+   * periodic upkeep, such as 到龄移除), `system:events` (a step another level took, applied when its event reached the
+   * village; who took it is on the case's timeline), `system:database` (written in the database by none of the hub's
+   * jobs: an operator, a migration). The subject as the audit log names callers, never a token or other secret; a
+   * change is in the feed of the record's jurisdiction only, whoever wrote it. Null for changes written before
+   * 2026-12-07.
+   */
+  by?: Maybe<Scalars['String']['output']>;
+  /** 操作人 The caller's display name (its subject when its token gives none; for SYSTEM the job's, e.g. 系统（定期维护）); null before 2026-12-07. */
+  byName?: Maybe<Scalars['String']['output']>;
+  /**
    * 改动字段 For UPDATED, TRANSITION and MOVED_OUT: the fields of the record's
    * type the change set to another value, sorted (a reference by its field:
    * grid, household, leader; a case's new steps as timeline). The version is not
@@ -252,8 +264,19 @@ export type Change = {
   statusFrom?: Maybe<Scalars['String']['output']>;
   /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes, residents: a resident's ACTIVE when registered, DEREGISTERED on its TRANSITION). */
   statusTo?: Maybe<Scalars['String']['output']>;
+  /**
+   * 步骤 For a hazard's TRANSITION made by a step of its rectification: the step, a HazardAction (START, RECTIFY,
+   * VERIFY, SEND_BACK), and `changedFields` names `steps`. The step rides on the record's own entry, as a case's step
+   * is the case's entry naming `timeline`: one entry per change of the record, in commit order, with its status before
+   * and after. Null for other entries, and for steps taken before 2026-12-07.
+   */
+  step?: Maybe<Scalars['String']['output']>;
+  /** 说明 The step's note (整改情况, 验收意见; for SEND_BACK the reason the check failed); null when none was given. */
+  stepNote?: Maybe<Scalars['String']['output']>;
   /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
   version?: Maybe<Scalars['Int']['output']>;
+  /** 变动来源 Which way the change was written; null for changes written before 2026-12-07. */
+  via?: Maybe<ChangeSource>;
   /** The record's village (村/社区) after the change. */
   village: Village;
 };
@@ -4469,6 +4492,8 @@ export type AuditEntryEdgeResolvers<ContextType = VillageContext, ParentType ext
 
 export type ChangeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  byName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
@@ -4478,7 +4503,10 @@ export type ChangeResolvers<ContextType = VillageContext, ParentType extends Res
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   statusFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statusTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stepNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['ChangeSource']>, ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
 };
 

@@ -6,7 +6,8 @@ import { instant } from './record.ts';
  * The change feed (migrations …09Changes, …42GridStaffChanges): one row per changed record, ordered
  * by the commit sequence of its transaction, then by its id in the log. An
  * update's entry names the fields it changed; an update that changed nothing
- * but the version has none (…23LifeCycle).
+ * but the version has none (…23LifeCycle). Each entry names who wrote it and
+ * which way, and a hazard's TRANSITION the step that moved it (…70ChangeAuthors).
  */
 export const CHANGE_KINDS = [
   'RESIDENT',
@@ -102,6 +103,8 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     rectified_at: 'rectifiedAt',
     verified_at: 'verifiedAt',
     rectify_by: 'rectifyBy',
+    // Named by the step's trigger on the hazard's TRANSITION (…70ChangeAuthors), not read from a column.
+    steps: 'steps',
   },
   DISPUTE: {
     ...REGISTRY,
@@ -178,6 +181,11 @@ const Change = z
     gridCode: col.text,
     at: instant,
     changedFields: col.textArray.nullable(),
+    by: col.text.nullable(),
+    byName: col.text.nullable(),
+    via: z.enum(['API', 'IMPORT', 'SYSTEM']).nullable(),
+    step: col.text.nullable(),
+    stepNote: col.text.nullable(),
   })
   .transform((r) => {
     if (r.changedFields) r.changedFields = apiFields(r.kind, r.changedFields);
@@ -219,7 +227,8 @@ function after(db: Db, q: ChangeQuery, until: FeedPosition): Promise<ChangeRow[]
   const st = sql(
     'changes.after',
     Change,
-    `select l.id::text as id, t.seq::text as seq, l.kind, l.op, l.record_id, l.version, l.status_from, l.status_to, l.village_code, l.grid_code, l.at, l.changed_fields
+    `select l.id::text as id, t.seq::text as seq, l.kind, l.op, l.record_id, l.version, l.status_from, l.status_to, l.village_code, l.grid_code, l.at, l.changed_fields,
+            l.by_subject as by, l.by_name, l.via, l.step, l.step_note
        from change_tx t join change_log l on l.txid = t.txid
       where ${where.join(' and ')}
       order by t.seq, l.id
