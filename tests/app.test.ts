@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../scripts/lib/chrom
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { callersOf, departmentToken, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
+import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -571,6 +571,117 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     facts = await factsOf(page);
     expect(facts['督办回复']).toMatch(/^村级 .*于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 回复：已组织双方现场勘界，明日调解$/);
     expect(await page.textContent('dl.case-facts')).not.toMatch(/回复超期|SUPERVISION|VILLAGE/);
+    await context.close();
+  });
+
+  it('shows how many days each overdue case is late, the latest first, and a village’s open hazards with their 整改期限 and steps', async () => {
+    const DAY = 86_400_000;
+    const villages = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const village = villages[3] ?? villages.at(-1)!;
+    const callers = await callersOf(hub, village.code);
+    // A case made overdue: its contact deadline moved back (as days passing would), past by 2 days and 20 hours: 超期 3 天.
+    const d = await reportCase(hub, callers.village, { gridCode: village.grids[0]!, summary: '两户因宅基地界桩移位发生争执' });
+    await asOwner('village', (db) =>
+      db.query(`update dispute set contact_by = now() - interval '2 days 20 hours', settle_by = now() - interval '1 day' where id = $1`, [d.id]),
+    );
+    // A hazard made overdue: rectification started with a deadline a week on, then the deadline moved to 3 days ago.
+    const h = await mutate<{ id: string; version: number }>(
+      hub,
+      callers.village,
+      `reportHazard(input: { gridCode: "${village.grids[0]}", kind: GAS, description: "液化气罐放在灶台旁", location: "村委会东侧食堂", source: GRID_WORKER }) { id version }`,
+    );
+    await mutate(
+      hub,
+      callers.village,
+      `startHazardRectification(id: "${h.id}", version: ${h.version}, rectifyBy: "${chinaDay(Date.now() + 7 * DAY)}", note: "通知食堂三日内移出罐体") { version }`,
+    );
+    const due = chinaDay(Date.now() - 3 * DAY);
+    await asOwner('village', (db) => db.query(`update hazard set rectify_by = $2 where id = $1`, [h.id, due]));
+
+    type Listed = { id: string; status: string; overdue: boolean; deadlines: { contactBy: string; settleBy: string; replyBy: string | null } };
+    type Hazard = { id: string; rectifyBy: string | null; overdue: boolean; steps: { actor: string; note: string | null }[] };
+    const api = await hub.queryAs<{
+      village: {
+        overdue: { nodes: Listed[] };
+        supervised: { nodes: Listed[] };
+        o: { totalCount: number; nodes: Hazard[] };
+        r: { totalCount: number };
+        s: { totalCount: number };
+      };
+    }>(
+      callers.village,
+      `query($code: String!) { village(code: $code) {
+        overdue: disputes(filter: { overdue: true }, first: 100) { nodes { id status overdue deadlines { contactBy settleBy replyBy } } }
+        supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) { nodes { id status overdue deadlines { contactBy settleBy replyBy } } }
+        o: hazards(overdue: true, first: 100) { totalCount nodes { id rectifyBy overdue steps { actor note } } }
+        r: hazards(status: RECTIFYING, overdue: false, first: 0) { totalCount }
+        s: hazards(status: REPORTED, overdue: false, first: 0) { totalCount } } }`,
+      { code: village.code },
+    );
+    expect(api.errors).toBeUndefined();
+    const v = api.data!.village;
+    const mine = v.overdue.nodes.find((c) => c.id === d.id)!;
+    expect(mine).toMatchObject({ status: 'REPORTED', overdue: true });
+    const hazard = v.o.nodes.find((x) => x.id === h.id)!;
+    expect(hazard).toMatchObject({ overdue: true, rectifyBy: due });
+
+    const { context, page } = await signedIn(callers.village);
+    expect(await viewOf(page, village.code)).toBe('village');
+    await page.waitForSelector('#cases table.cases tbody tr', { timeout: 60_000 });
+    const rows = await page.$$eval('#cases tbody tr', (trs) =>
+      trs.map((tr) => ({
+        id: (tr as HTMLElement).dataset.id!,
+        days: tr.querySelector<HTMLElement>('td.days')!.dataset.days!,
+        text: tr.querySelector('td.days')!.textContent,
+      })),
+    );
+    // Every case the API calls overdue shows its days past the deadline the API's `overdue` reads (contact, for a case
+    // not yet accepted), the latest first; a case only under 督办 shows none.
+    const listed = new Map([...v.overdue.nodes, ...v.supervised.nodes].map((c) => [c.id, c]));
+    expect(rows.map((r) => r.id).sort()).toEqual([...listed.keys()].sort());
+    for (const r of rows) {
+      const c = listed.get(r.id)!;
+      expect(r.days !== '', r.id).toBe(c.overdue);
+      if (c.overdue && c.status === 'REPORTED') expect(Number(r.days)).toBe(Math.ceil((Date.now() - Date.parse(c.deadlines.contactBy)) / DAY));
+    }
+    expect(rows.find((r) => r.id === d.id)).toMatchObject({ days: '3', text: '超期 3 天' });
+    const days = rows.map((r) => Number(r.days || 0));
+    expect(days).toEqual(days.slice().sort((a, b) => b - a));
+
+    // The hazard card leads to the village's open hazards: the overdue first, then those being rectified, then those
+    // only reported, each part counted as the API counts it.
+    await page.click('[data-figure="hazards"] a');
+    await page.waitForSelector('main[data-view="hazards"] #hazards-overdue[data-total]', { timeout: 60_000 });
+    expect(page.url()).toBe(`${origin}/app#/hazards/${village.code}`);
+    const totals = await page.$$eval('section.hazards', (ss) => ss.map((s) => [(s as HTMLElement).dataset.part, Number((s as HTMLElement).dataset.total)]));
+    expect(totals).toEqual([
+      ['overdue', v.o.totalCount],
+      ['rectifying', v.r.totalCount],
+      ['reported', v.s.totalCount],
+    ]);
+    // Its page at a time: 加载更多 until the hazard is shown.
+    const mark = `#hazards-overdue tr[data-id="${h.id}"]`;
+    while (!(await page.$(mark))) {
+      const shown = await page.$$eval('#hazards-overdue tbody tr', (trs) => trs.length);
+      await page.click('#hazards-overdue p.more button');
+      await page.waitForFunction((n) => document.querySelectorAll('#hazards-overdue tbody tr').length > n, shown, { timeout: 60_000 });
+    }
+    const cells = await page.$$eval(`${mark} > *`, (cs) => cs.map((c) => c.textContent));
+    expect(cells.slice(1, 8)).toEqual([
+      '燃气',
+      '液化气罐放在灶台旁村委会东侧食堂',
+      expect.any(String),
+      expect.stringMatching(/^网格员/),
+      '整改中',
+      due,
+      '超期 3 天',
+    ]);
+    await page.click(`${mark} details summary`);
+    const steps = (await page.textContent(`${mark} details ol`))!;
+    expect(steps).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 开始整改 /);
+    expect(steps).toContain(`${hazard.steps[0]!.actor}：${hazard.steps[0]!.note}`);
+    expect(await page.textContent('main')).not.toMatch(/RECTIFYING|GRID_WORKER|GAS|START/);
+    await page.screenshot({ path: `${ARTIFACTS}/hazards.png`, fullPage: true });
     await context.close();
   });
 

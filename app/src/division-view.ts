@@ -2,7 +2,7 @@
 /** A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases. */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { download, request } from './client.ts';
-import { esc, num } from './format.ts';
+import { daysPast, esc, missedDeadline, num, wallClock } from './format.ts';
 import type { CaseRowFragment } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
@@ -10,6 +10,7 @@ import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
+import { hazardsHref } from './hazard-view.ts';
 import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
 export async function showDivision(code: string): Promise<void> {
@@ -96,6 +97,11 @@ export async function showDivision(code: string): Promise<void> {
     }`;
   main.removeAttribute('aria-busy');
   performance.mark('hub:figures');
+  // 隐患整改: a reader opens the village's open hazards from its hazard card (the hub lists hazards by village).
+  if (d.kind === 'village' && mayRead())
+    main
+      .querySelector('[data-figure="hazards"]')
+      ?.insertAdjacentHTML('beforeend', `<p class="note"><a href="${hazardsHref(d.code)}">查看未整改隐患与整改记录</a></p>`);
 
   trendChart(document.getElementById('trend-chart')!, lastMonths(d.head), TREND);
   if (hasChildren) {
@@ -199,25 +205,30 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
   }`;
 }
 
+/** A case as the division's list shows it: overdue by the deadline `due`, the one whose passing its `overdue` reads. */
+type Listed = CaseRowFragment & { due: string };
+
 async function showCases(d: Division, mine: number): Promise<void> {
   const list = document.getElementById('case-list')!;
-  let cases: CaseRowFragment[];
+  let cases: Listed[];
   let overdueTotal: number | undefined;
+  const own = (c: CaseRowFragment): Listed => ({ ...c, due: missedDeadline(c) });
   try {
     if (d.kind === 'county' || d.kind === 'village') {
       const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
       const seen = new Set<string>();
-      cases = [...(r?.overdue.nodes ?? []), ...(r?.supervised.nodes ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id));
+      cases = [...(r?.overdue.nodes ?? []), ...(r?.supervised.nodes ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id)).map(own);
       overdueTotal = r?.overdue.totalCount;
     } else {
       const r = await request(TownshipCases, { code: d.code });
       const seen = new Set<string>();
       cases = [
+        // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue).
         ...(r.township?.disputes.nodes ?? [])
           .filter((c) => c.overdue || c.underSupervision)
-          .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision })),
-        ...(r.township?.overdue.nodes ?? []),
-        ...(r.township?.supervised.nodes ?? []),
+          .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision, due: c.settleBy })),
+        ...(r.township?.overdue.nodes ?? []).map(own),
+        ...(r.township?.supervised.nodes ?? []).map(own),
       ].filter((c) => !seen.has(c.id) && seen.add(c.id));
     }
   } catch (e) {
@@ -231,18 +242,27 @@ async function showCases(d: Division, mine: number): Promise<void> {
     list.innerHTML = '<p>没有超期或督办的案件。</p>';
     return;
   }
+  // The longest overdue first, so the worst stand at the top; the cases only under 督办 after them, in the API's order.
+  const now = Date.now();
+  const days = new Map(cases.filter((c) => c.overdue).map((c) => [c.id, daysPast(c.due, now)]));
+  const shown = cases
+    .map((c, i) => ({ c, i, days: days.get(c.id) ?? 0 }))
+    .sort((a, b) => b.days - a.days || a.i - b.i)
+    .map((x) => x.c);
   const more = overdueTotal !== undefined && overdueTotal > 100 ? `<p class="note">超期案件共 ${num(overdueTotal)} 件，此处列出最新的 100 件。</p>` : '';
   list.innerHTML = `${more}<div class="table-wrap"><table class="cases text">
-    <caption class="visually-hidden">超期与督办案件</caption>
-    <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">标记</th></tr></thead>
-    <tbody>${cases
-      .map(
-        (c) =>
-          `<tr><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
-            CATEGORY[c.category],
-          )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td>${
-            c.overdue ? '<span class="badge unmet">超期</span>' : ''
-          }${c.underSupervision ? '<span class="badge warn">督办</span>' : ''}</td></tr>`,
-      )
+    <caption class="visually-hidden">超期与督办案件，超期最久的在前</caption>
+    <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">超期天数</th><th scope="col">标记</th></tr></thead>
+    <tbody>${shown
+      .map((c) => {
+        const n = days.get(c.id);
+        return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
+          CATEGORY[c.category],
+        )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
+          n ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
+        }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
+          c.underSupervision ? '<span class="badge warn">督办</span>' : ''
+        }</td></tr>`;
+      })
       .join('')}</tbody></table></div>`;
 }

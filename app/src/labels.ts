@@ -12,11 +12,16 @@ import type {
   DisputeStatus,
   DispatchStatus,
   GovernanceLevel,
+  HazardAction,
+  HazardKind,
+  HazardSource,
+  HazardStatus,
   PartyRole,
   RiskFactKind,
   RiskSeverity,
   RiskSignalKind,
 } from './generated/graphql.ts';
+import { HAZARD_SOURCE_ZH } from '../../domain/hazards.ts';
 import { CORRECTED_FIELD_ZH, DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH, SCOPE_ZH } from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
@@ -148,3 +153,21 @@ export const RISK_FACT: Record<RiskFactKind, string> = {
   GRIDS: '网格',
   GRIDS_NOT_FULLY_STAFFED: '未配齐网格',
 };
+
+/** 隐患 A hazard's kind, status, source and the steps of its rectification, as the schema's enums name them. */
+export const HAZARD_KIND: Record<HazardKind, string> = {
+  FIRE: '消防',
+  TRAFFIC: '交通',
+  FLOOD: '防汛',
+  GEOLOGICAL: '地质灾害',
+  ELECTRICAL: '用电',
+  GAS: '燃气',
+  PUBLIC_ORDER: '治安',
+  OTHER: '其他',
+};
+
+export const HAZARD_STATUS: Record<HazardStatus, string> = { REPORTED: '已上报', RECTIFYING: '整改中', RECTIFIED: '已整改', VERIFIED: '已核查' };
+
+export const HAZARD_SOURCE: Record<HazardSource, string> = HAZARD_SOURCE_ZH;
+
+export const HAZARD_ACTION: Record<HazardAction, string> = { START: '开始整改', RECTIFY: '整改完成', VERIFY: '验收', SEND_BACK: '验收不合格' };

@@ -344,6 +344,11 @@ export const CaseRow = graphql(`
     reportedAt
     overdue
     underSupervision
+    deadlines {
+      contactBy
+      settleBy
+      replyBy
+    }
     village {
       name
     }
@@ -381,6 +386,7 @@ export const TownshipCases = graphql(`
         nodes {
           overdue
           underSupervision
+          settleBy
           dispute {
             ...CaseRow
           }
@@ -594,6 +600,64 @@ export const RiskSignals = graphql(`
             id
             caseNumber
           }
+        }
+      }
+    }
+  }
+`);
+
+export const HazardRow = graphql(`
+  fragment HazardRow on Hazard {
+    id
+    kind
+    description
+    location
+    source
+    reportedBy
+    reportedAt
+    status
+    rectifyBy
+    overdue
+    grid {
+      code
+      name
+    }
+    steps {
+      at
+      action
+      status
+      actor
+      note
+      rectifyBy
+    }
+  }
+`);
+
+/**
+ * 隐患 A village's open hazards, a page of one part of them at a time: the overdue ones (`overdue: true`), or those of
+ * one status not overdue. Needs `read`.
+ */
+export const VillageHazards = graphql(`
+  query VillageHazards($code: String!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
+    village(code: $code) {
+      code
+      name
+      township {
+        code
+        name
+        county {
+          code
+          name
+        }
+      }
+      hazards(status: $status, overdue: $overdue, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...HazardRow
         }
       }
     }

@@ -206,6 +206,64 @@ export type GovernanceLevel =
   /** 村（社区） */
   | 'VILLAGE';
 
+/** 隐患整改步骤 A step of a hazard's rectification. */
+export type HazardAction =
+  /** 整改完成 rectified (REPORTED or RECTIFYING → RECTIFIED) */
+  | 'RECTIFY'
+  /** 验收不合格 the check failed; sent back to rectifying (RECTIFIED → RECTIFYING) */
+  | 'SEND_BACK'
+  /** 开始整改 rectification started (REPORTED → RECTIFYING) */
+  | 'START'
+  /** 验收 rectification verified (RECTIFIED → VERIFIED) */
+  | 'VERIFY';
+
+/** 隐患类别 Kind of hazard. */
+export type HazardKind =
+  /** 用电 electrical */
+  | 'ELECTRICAL'
+  /** 消防 fire */
+  | 'FIRE'
+  /** 防汛 flood */
+  | 'FLOOD'
+  /** 燃气 gas */
+  | 'GAS'
+  /** 地质灾害 geological */
+  | 'GEOLOGICAL'
+  /** 其他 other */
+  | 'OTHER'
+  /** 治安 public order */
+  | 'PUBLIC_ORDER'
+  /** 交通 traffic */
+  | 'TRAFFIC';
+
+/** 隐患来源 Who reported a hazard. */
+export type HazardSource =
+  /** 群众 a citizen */
+  | 'CITIZEN'
+  /** 无人机 a drone flight */
+  | 'DRONE'
+  /** 网格员 a grid worker */
+  | 'GRID_WORKER'
+  /** 巡逻 a patrol */
+  | 'PATROL';
+
+/**
+ * 隐患状态 Status: reported → rectifying → rectified → verified, or reported →
+ * rectified when put right on the spot; a rectified hazard that fails its check
+ * (验收不合格, sendBackHazard) goes back to rectifying. Verification is due from
+ * someone other than the reporter's patrol, after rectification; the hub records
+ * it as a desk enters it and cannot tell who checked on site.
+ */
+export type HazardStatus =
+  /** 已整改 rectified, awaiting verification */
+  | 'RECTIFIED'
+  /** 整改中 being rectified */
+  | 'RECTIFYING'
+  /** 已上报 reported */
+  | 'REPORTED'
+  /** 已核查 rectification verified */
+  | 'VERIFIED';
+
 /** 当事人角色 Role of a party. */
 export type PartyRole =
   /** 申请人 applicant */
@@ -432,28 +490,28 @@ export type VillageViewQueryVariables = Exact<{
 
 export type VillageViewQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string } } | null } | null, grids: Array<{ code: string, name: string, fullyStaffed: boolean }>, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, previous: { patrols: number }, yearAgo: { patrols: number } }, hazardStats: { reported: number, open: number, awaitingVerification: number, previous: { reported: number }, yearAgo: { reported: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, rated: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number | null, met: boolean | null, basis: number }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
 
-export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } };
+export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } };
 
 export type CountyCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
 
 export type TownshipCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
 
 export type VillageCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, village: { name: string } }> } } | null };
+export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
@@ -487,6 +545,19 @@ export type RiskSignalsQueryVariables = Exact<{
 
 
 export type RiskSignalsQuery = { riskSignals: { totalCount: number, nodes: Array<{ id: string, kind: RiskSignalKind, severity: RiskSeverity, from: string, to: string, explanation: string, division: { code: string, name: string, level: GovernanceLevel }, facts: Array<{ kind: RiskFactKind, value: number, disputes: Array<{ id: string, caseNumber: string }> }> }> } };
+
+export type HazardRowFragment = { id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> };
+
+export type VillageHazardsQueryVariables = Exact<{
+  code: string;
+  status?: HazardStatus | null | undefined;
+  overdue: boolean;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type VillageHazardsQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -685,11 +756,42 @@ export const CaseRowFragmentDoc = new TypedDocumentString(`
   reportedAt
   overdue
   underSupervision
+  deadlines {
+    contactBy
+    settleBy
+    replyBy
+  }
   village {
     name
   }
 }
     `, {"fragmentName":"CaseRow"}) as unknown as TypedDocumentString<CaseRowFragment, unknown>;
+export const HazardRowFragmentDoc = new TypedDocumentString(`
+    fragment HazardRow on Hazard {
+  id
+  kind
+  description
+  location
+  source
+  reportedBy
+  reportedAt
+  status
+  rectifyBy
+  overdue
+  grid {
+    code
+    name
+  }
+  steps {
+    at
+    action
+    status
+    actor
+    note
+    rectifyBy
+  }
+}
+    `, {"fragmentName":"HazardRow"}) as unknown as TypedDocumentString<HazardRowFragment, unknown>;
 export const RegionViewDocument = new TypedDocumentString(`
     query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   region(code: $code) {
@@ -1386,6 +1488,11 @@ export const CountyCasesDocument = new TypedDocumentString(`
   reportedAt
   overdue
   underSupervision
+  deadlines {
+    contactBy
+    settleBy
+    replyBy
+  }
   village {
     name
   }
@@ -1397,6 +1504,7 @@ export const TownshipCasesDocument = new TypedDocumentString(`
       nodes {
         overdue
         underSupervision
+        settleBy
         dispute {
           ...CaseRow
         }
@@ -1426,6 +1534,11 @@ export const TownshipCasesDocument = new TypedDocumentString(`
   reportedAt
   overdue
   underSupervision
+  deadlines {
+    contactBy
+    settleBy
+    replyBy
+  }
   village {
     name
   }
@@ -1458,6 +1571,11 @@ export const VillageCasesDocument = new TypedDocumentString(`
   reportedAt
   overdue
   underSupervision
+  deadlines {
+    contactBy
+    settleBy
+    replyBy
+  }
   village {
     name
   }
@@ -1625,3 +1743,52 @@ export const RiskSignalsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RiskSignalsQuery, RiskSignalsQueryVariables>;
+export const VillageHazardsDocument = new TypedDocumentString(`
+    query VillageHazards($code: String!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
+  village(code: $code) {
+    code
+    name
+    township {
+      code
+      name
+      county {
+        code
+        name
+      }
+    }
+    hazards(status: $status, overdue: $overdue, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...HazardRow
+      }
+    }
+  }
+}
+    fragment HazardRow on Hazard {
+  id
+  kind
+  description
+  location
+  source
+  reportedBy
+  reportedAt
+  status
+  rectifyBy
+  overdue
+  grid {
+    code
+    name
+  }
+  steps {
+    at
+    action
+    status
+    actor
+    note
+    rectifyBy
+  }
+}`) as unknown as TypedDocumentString<VillageHazardsQuery, VillageHazardsQueryVariables>;

@@ -1,0 +1,142 @@
+/// <reference lib="dom" />
+/**
+ * 隐患整改 A village's open hazards (reported or being rectified): the overdue ones first, then those being rectified,
+ * then those reported and not yet started, each part a page at a time in the API's order, with its steps (who, when,
+ * the note) when opened. Needs `read`: the hub lists hazards to readers only.
+ */
+import { disposeCharts } from './charts.ts';
+import { request } from './client.ts';
+import { daysPastDay, esc, num, wallClock } from './format.ts';
+import type { HazardRowFragment, HazardStatus } from './generated/graphql.ts';
+import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS } from './labels.ts';
+import { divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
+import { VillageHazards } from './queries.ts';
+import { messageOf, showError, showRefusal } from './refusals.ts';
+
+export const hazardsHref = (code: string) => `#/hazards/${code}`;
+
+/** How many hazards a part shows at a time, and adds at each 加载更多. */
+const PAGE = 20;
+
+interface Part {
+  key: string;
+  title: string;
+  empty: string;
+  status: HazardStatus | null;
+  overdue: boolean;
+}
+
+/** The open hazards in three parts that do not overlap: overdue (of either open status), then the rest by status. */
+const PARTS: Part[] = [
+  { key: 'overdue', title: '超期未整改', empty: '没有超期未整改的隐患。', status: null, overdue: true },
+  { key: 'rectifying', title: '整改中', empty: '没有未超期的整改中隐患。', status: 'RECTIFYING', overdue: false },
+  { key: 'reported', title: '已上报，尚未开始整改', empty: '没有未超期的待整改隐患。', status: 'REPORTED', overdue: false },
+];
+
+const fetchPart = (code: string, part: Part, after: string | null) =>
+  request(VillageHazards, { code, status: part.status, overdue: part.overdue, first: PAGE, after });
+
+export async function showHazards(code: string): Promise<void> {
+  const mine = navigate();
+  loading();
+  const target = { href: hazardsHref(code), fallback: `区划 ${code} 的隐患` };
+  let pages;
+  try {
+    pages = await Promise.all(PARTS.map((p) => fetchPart(code, p, null)));
+  } catch (e) {
+    if (isCurrent(mine)) showError(e, target);
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  const v = pages[0]!.village;
+  if (!v) {
+    showRefusal(target, '不存在', `没有村（社区）${code}。`);
+    return;
+  }
+  disposeCharts();
+  main.removeAttribute('aria-busy');
+  main.dataset.view = 'hazards';
+  main.dataset.code = v.code;
+  const above: Crumb[] = [v.township?.county, v.township].filter((d): d is Crumb => !!d).map((d) => ({ code: d.code, name: d.name }));
+  for (const d of [...above, v]) known.set(divisionHref(d.code), d.name);
+  const name = `${v.name}隐患整改`;
+  known.set(target.href, name);
+  setLastPlace({ href: target.href, name });
+  showWho();
+  renderCrumbs([...above, { code: v.code, name: v.name }], '隐患整改');
+  main.innerHTML = `
+    <h2 class="title">${esc(v.name)} 隐患整改 <small>未整改的隐患，超期的在前 · 当前全部，不限统计期</small></h2>
+    ${PARTS.map(
+      (p) => `<section class="panel hazards" id="hazards-${p.key}" data-part="${p.key}" aria-labelledby="hazards-${p.key}-title">
+        <h3 id="hazards-${p.key}-title">${esc(p.title)}</h3>
+        <div class="hazard-list"></div>
+        <p class="more" hidden><button type="button" class="small">加载更多</button> <span class="note" role="status"></span></p>
+      </section>`,
+    ).join('')}
+    <p><a href="${divisionHref(v.code)}">返回 ${esc(v.name)}</a></p>`;
+  PARTS.forEach((p, i) => showPart(v.code, p, pages[i]!.village!.hazards, mine));
+}
+
+type Page = NonNullable<Awaited<ReturnType<typeof fetchPart>>['village']>['hazards'];
+
+/** One part's first page, and its 加载更多 that adds the next. */
+function showPart(code: string, part: Part, first: Page, mine: number): void {
+  const section = document.getElementById(`hazards-${part.key}`)!;
+  const list = section.querySelector<HTMLElement>('.hazard-list')!;
+  const more = section.querySelector<HTMLElement>('p.more')!;
+  const button = more.querySelector('button')!;
+  const said = more.querySelector<HTMLElement>('.note')!;
+  const total = first.totalCount;
+  section.dataset.total = String(total);
+  document.getElementById(`hazards-${part.key}-title`)!.textContent = `${part.title}（${num(total)}）`;
+  if (!total) {
+    list.innerHTML = `<p>${esc(part.empty)}</p>`;
+    return;
+  }
+  list.innerHTML = `<div class="table-wrap"><table class="hazards text">
+    <caption class="visually-hidden">${esc(part.title)}的隐患</caption>
+    <thead><tr><th scope="col">上报时间</th><th scope="col">类别</th><th scope="col">描述</th><th scope="col">网格</th><th scope="col">来源</th><th scope="col">状态</th><th scope="col">整改期限</th><th scope="col">超期天数</th><th scope="col">整改记录</th></tr></thead>
+    <tbody></tbody></table></div>`;
+  const body = list.querySelector('tbody')!;
+  let shown = 0;
+  let cursor: string | null | undefined;
+  const add = (page: Page) => {
+    body.insertAdjacentHTML('beforeend', page.nodes.map(row).join(''));
+    shown += page.nodes.length;
+    cursor = page.pageInfo.endCursor;
+    more.hidden = !page.pageInfo.hasNextPage;
+    said.textContent = `已显示 ${num(shown)} 条，共 ${num(total)} 条`;
+  };
+  add(first);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const next = (await fetchPart(code, part, cursor ?? null)).village;
+      if (!isCurrent(mine)) return;
+      if (next) add(next.hazards);
+    } catch (e) {
+      if (isCurrent(mine)) said.textContent = `载入失败：${messageOf(e)}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+function row(h: HazardRowFragment): string {
+  const days = h.overdue && h.rectifyBy ? daysPastDay(h.rectifyBy) : undefined;
+  const steps = h.steps.length
+    ? `<details><summary>整改记录（${h.steps.length}）</summary><ol class="timeline">${h.steps
+        .map(
+          (s) =>
+            `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(HAZARD_ACTION[s.action])}</strong> ${esc(s.actor)}${
+              s.note ? `：${esc(s.note)}` : ''
+            }${s.rectifyBy ? `（整改期限 ${esc(s.rectifyBy)}）` : ''}</li>`,
+        )
+        .join('')}</ol></details>`
+    : '尚无整改记录';
+  return `<tr data-id="${esc(h.id)}"><td>${esc(wallClock(h.reportedAt))}</td><td>${esc(HAZARD_KIND[h.kind])}</td><th scope="row">${esc(h.description)}${
+    h.location ? `<br><span class="note">${esc(h.location)}</span>` : ''
+  }</th><td>${esc(h.grid.name)}</td><td>${esc(HAZARD_SOURCE[h.source])}${h.reportedBy ? `（${esc(h.reportedBy)}）` : ''}</td><td>${esc(
+    HAZARD_STATUS[h.status],
+  )}</td><td>${h.rectifyBy ? esc(h.rectifyBy) : '未设'}</td><td class="days" data-days="${days ?? ''}">${days ? `超期 ${days} 天` : ''}</td><td>${steps}</td></tr>`;
+}
