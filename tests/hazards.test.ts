@@ -225,6 +225,48 @@ describe('hazard rectification (隐患整改闭环)', () => {
     expect(back.steps.at(-1)).toMatchObject({ action: 'SEND_BACK', rectifyBy: due, note: '落石未清完' });
   });
 
+  it('counts a grid’s hazards as its village’s: the grids’ figures add up to the village’s, a new hazard in both at once', async () => {
+    const year = chinaDay().slice(0, 4);
+    const FIG = `reported open awaitingVerification verified bySource { source reported open awaitingVerification verified }`;
+    const KEYS = ['reported', 'open', 'awaitingVerification', 'verified'] as const;
+    type Counts = Record<(typeof KEYS)[number], number>;
+    type Figures = Counts & { bySource: (Counts & { source: string })[] };
+    type Read = { village: { hazardStats: Figures; grids: { code: string; hazardStats: Figures }[] } };
+    const read = async () => {
+      const r = await hub.queryAs<Read>(
+        clerk,
+        `{ village(code: "${VILLAGE}") { hazardStats(period: "${year}") { ${FIG} } grids { code hazardStats(period: "${year}") { ${FIG} } } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.village;
+    };
+    const add = (all: Counts[]): Counts => Object.fromEntries(KEYS.map((k) => [k, all.reduce((n, f) => n + f[k], 0)])) as Counts;
+    const sum = (all: Figures[]): Figures => ({
+      ...add(all),
+      bySource: all[0]!.bySource.map((s, i) => ({ source: s.source, ...add(all.map((f) => f.bySource[i]!)) })),
+    });
+    const before = await read();
+    expect(before.grids.length).toBeGreaterThan(1);
+    expect(before.hazardStats.reported).toBeGreaterThan(0);
+    expect(sum(before.grids.map((g) => g.hazardStats))).toEqual(before.hazardStats);
+    const grid = (v: Read['village']) => v.grids.find((g) => g.code === GRID)!.hazardStats;
+
+    // A hazard reported now counts in its grid's figures and its village's alike, at once.
+    await report(worker, `电线私拉乱接 ${RUN}`);
+    const after = await read();
+    expect(grid(after).reported).toBe(grid(before).reported + 1);
+    expect(after.hazardStats.reported).toBe(before.hazardStats.reported + 1);
+    expect(sum(after.grids.map((g) => g.hazardStats))).toEqual(after.hazardStats);
+
+    // A grid worker's own token reads its grid's figures, and no other grid's.
+    const own = await hub.queryAs<{ grid: { hazardStats: Figures } }>(worker, `{ grid(code: "${GRID}") { hazardStats(period: "${year}") { ${FIG} } } }`);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.grid.hazardStats).toEqual(grid(after));
+    const other = after.grids.find((g) => g.code !== GRID)!.code;
+    const refused = await hub.queryAs<{ grid: unknown }>(worker, `{ grid(code: "${other}") { hazardStats { reported } } }`);
+    expect(refused.data?.grid ?? null).toBeNull();
+  });
+
   it('refuses another village’s caller, whose connection sees none of the hazard’s steps', async () => {
     const h = await report(worker, `桥梁护栏缺损 ${RUN}`);
     const started = await step(clerk, 'startHazardRectification', `id: "${h.id}", version: 1, note: "联系交通站"`);

@@ -331,6 +331,8 @@ function periodFigures<T extends object>(
       versions,
       perLevel<T>((len, codes) => fetch(len, codes, from, to), empty),
       until,
+      // A grid's figures (hazards) follow its village's version: every write of a grid's records is its village's.
+      (code) => code.slice(0, 12),
     );
     if (!fromVillages) return levels;
     const townships = cachedLoader(

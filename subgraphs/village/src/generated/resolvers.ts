@@ -1178,6 +1178,13 @@ export type Grid = {
    */
   fullyStaffed: Scalars['Boolean']['output'];
   /**
+   * 隐患 The grid's hazards reported in a period from every source and where their rectification stands now, counted
+   * as its village's are (its village's figures are its grids' added up): `from` and `to` (inclusive dates, at most ten
+   * years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609). A statistic: needs `read` or
+   * `report` and the grid in the caller's jurisdiction, so a grid worker's own token reads its grid's.
+   */
+  hazardStats: HazardStats;
+  /**
    * 隐患 Hazards, optionally in one status, of one source (who found them) and overdue or not (`overdue: true`: still
    * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), ordered by id.
    */
@@ -1231,6 +1238,17 @@ export type GridDisputesArgs = {
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/**
+ * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
+ * inside one village. Keyed by its 15-digit code (village code + 3 digits).
+ */
+export type GridHazardStatsArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -4706,6 +4724,7 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first' | 'orderBy'>>;
   fullyStaffed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<GridHazardStatsArgs>>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<GridHouseholdsArgs, 'first'>>;
   houses?: Resolver<ResolversTypes['HouseConnection'], ParentType, ContextType, RequireFields<GridHousesArgs, 'first'>>;

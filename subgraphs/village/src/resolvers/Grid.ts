@@ -2,6 +2,7 @@ import { requireStatsAccess } from '../../../../platform/caller.ts';
 import type { GridResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
 import { registryLists } from './lists/registry.ts';
+import { statFields } from './lists/stats.ts';
 
 /**
  * 网格: a grid, its village, whether it is fully staffed, and the record
@@ -22,6 +23,8 @@ export const Grid: GridResolvers = {
     requireStatsAccess(ctx.caller, g.code);
     return ctx.loaders.stats.gridPopulation.load(g.code);
   },
+  // Counted from the grid's hazards under the same rule as a village's, so a village's figures are its grids' added up.
+  hazardStats: statFields.hazardStats,
   ...registryLists('grid'),
   disputes: disputesOf('grid'),
 };

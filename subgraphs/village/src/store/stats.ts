@@ -242,14 +242,22 @@ const hazards = perLength((len) =>
     Hazards,
     `select k.code as k, t.source, count(*) as reported, count(*) filter (where t.status in ('REPORTED', 'RECTIFYING')) as open,
             count(*) filter (where t.status = 'RECTIFIED') as awaiting_verification, count(*) filter (where t.status = 'VERIFIED') as verified
-       from ${UNDER('hazard', 'village_code', len)} and t.reported_at >= ? and t.reported_at < ?
+       from ${len === GRID_LENGTH ? HAZARDS_OF_GRIDS : UNDER('hazard', 'village_code', len)} and t.reported_at >= ? and t.reported_at < ?
       group by 1, 2`,
   ),
 );
 
+const GRID_LENGTH = 15;
+/**
+ * A grid's hazards (alias t) by its code (alias k.code): a grid is its village's code and three digits more, so they
+ * are found through the villages' (village_code, reported_at) index and matched to their grid.
+ */
+const HAZARDS_OF_GRIDS = `hazard t join hub_codes(array[?]::text[]) as k(code) on t.grid_code = k.code where t.village_code >= ? and t.village_code < ?`;
+
 /** Of each code, its hazards reported in the period's instants [start, end), per source; sources with none have no row. */
 export function hazardCounts(db: Db, len: number, codes: readonly string[], start: string, end: string): Promise<HazardsRow[]> {
-  return preparedRows(db, hazards(len), [...underParams(codes), start, end]);
+  const under = len === GRID_LENGTH ? [codes, ...range(codes.map((g) => g.slice(0, 12)))] : underParams(codes);
+  return preparedRows(db, hazards(len), [...under, start, end]);
 }
 
 const GridPopulation = z.object({ gridCode: col.text, ...POPULATION_COUNTS });
