@@ -2,7 +2,7 @@
 /** A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases. */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { download, request } from './client.ts';
-import { daysPast, esc, missedDeadline, num, wallClock } from './format.ts';
+import { daysPast, esc, num, wallClock } from './format.ts';
 import type { CaseRowFragment } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
@@ -205,14 +205,14 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
   }`;
 }
 
-/** A case as the division's list shows it: overdue by the deadline `due`, the one whose passing its `overdue` reads. */
-type Listed = CaseRowFragment & { due: string };
+/** A case as the division's list shows it: overdue since the deadline `due` (null: not overdue). */
+type Listed = CaseRowFragment & { due: string | null };
 
 async function showCases(d: Division, mine: number): Promise<void> {
   const list = document.getElementById('case-list')!;
   let cases: Listed[];
   let overdueTotal: number | undefined;
-  const own = (c: CaseRowFragment): Listed => ({ ...c, due: missedDeadline(c) });
+  const own = (c: CaseRowFragment): Listed => ({ ...c, due: c.overdueSince ?? null });
   try {
     if (d.kind === 'county' || d.kind === 'village') {
       const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
@@ -244,7 +244,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
   }
   // The longest overdue first, so the worst stand at the top; the cases only under 督办 after them, in the API's order.
   const now = Date.now();
-  const days = new Map(cases.filter((c) => c.overdue).map((c) => [c.id, daysPast(c.due, now)]));
+  const days = new Map(cases.flatMap((c) => (c.overdue && c.due ? [[c.id, daysPast(c.due, now)] as const] : [])));
   const shown = cases
     .map((c, i) => ({ c, i, days: days.get(c.id) ?? 0 }))
     .sort((a, b) => b.days - a.days || a.i - b.i)
@@ -259,7 +259,7 @@ async function showCases(d: Division, mine: number): Promise<void> {
         return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
           CATEGORY[c.category],
         )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
-          n ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
+          n && c.due ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
         }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
           c.underSupervision ? '<span class="badge warn">督办</span>' : ''
         }</td></tr>`;

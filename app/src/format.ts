@@ -41,7 +41,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * 超期天数 of a case: the days since the deadline it missed, a day begun counted whole (超期 1 天 from its first
- * minute past the deadline). Shown only for a case the hub calls overdue: the hub's clock says whether, this one how long.
+ * minute past the deadline). Shown only for a case the hub calls overdue, from the deadline it says the case missed (`Dispute.overdueSince`).
  */
 export const daysPast = (deadline: string, now = Date.now()): number => Math.max(1, Math.ceil((now - Date.parse(deadline)) / DAY_MS));
 
@@ -50,18 +50,6 @@ export const daysPast = (deadline: string, now = Date.now()): number => Math.max
  * 1 day overdue today, as `Hazard.overdue` counts it overdue from the day after.
  */
 export const daysPastDay = (day: string, today = todayCst()): number => Math.max(1, Math.round((Date.parse(today) - Date.parse(day)) / DAY_MS));
-
-/**
- * The deadline whose passing makes a case overdue, read as the hub reads a case's deadlines for `Dispute.overdue`: the
- * contact deadline of a case not yet accepted (REPORTED), the reply deadline of one resolved and awaiting its rating,
- * else the settle deadline (restarted when the case moves up a level).
- */
-export function missedDeadline(c: { status: string; deadlines: { contactBy: string; settleBy: string; replyBy?: string | null } }): string {
-  const d = c.deadlines;
-  if (c.status === 'REPORTED') return Date.parse(d.contactBy) <= Date.parse(d.settleBy) ? d.contactBy : d.settleBy;
-  if (c.status === 'RESOLVED' && d.replyBy) return d.replyBy;
-  return d.settleBy;
-}
 
 /** The 12 months ending with this one, oldest first, as period shorthands (202612). */
 export function lastTwelveMonths(today: string): string[] {

@@ -343,12 +343,8 @@ export const CaseRow = graphql(`
     handlingLevel
     reportedAt
     overdue
+    overdueSince
     underSupervision
-    deadlines {
-      contactBy
-      settleBy
-      replyBy
-    }
     village {
       name
     }

@@ -490,28 +490,28 @@ export type VillageViewQueryVariables = Exact<{
 
 export type VillageViewQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string } } | null } | null, grids: Array<{ code: string, name: string, fullyStaffed: boolean }>, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, previous: { patrols: number }, yearAgo: { patrols: number } }, hazardStats: { reported: number, open: number, awaitingVerification: number, previous: { reported: number }, yearAgo: { reported: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, rated: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number | null, met: boolean | null, basis: number }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
 
-export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } };
+export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } };
 
 export type CountyCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
+export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type TownshipCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
+export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type VillageCasesQueryVariables = Exact<{
   code: string;
 }>;
 
 
-export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, village: { name: string } }> } } | null };
+export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
@@ -755,12 +755,8 @@ export const CaseRowFragmentDoc = new TypedDocumentString(`
   handlingLevel
   reportedAt
   overdue
+  overdueSince
   underSupervision
-  deadlines {
-    contactBy
-    settleBy
-    replyBy
-  }
   village {
     name
   }
@@ -1487,12 +1483,8 @@ export const CountyCasesDocument = new TypedDocumentString(`
   handlingLevel
   reportedAt
   overdue
+  overdueSince
   underSupervision
-  deadlines {
-    contactBy
-    settleBy
-    replyBy
-  }
   village {
     name
   }
@@ -1533,12 +1525,8 @@ export const TownshipCasesDocument = new TypedDocumentString(`
   handlingLevel
   reportedAt
   overdue
+  overdueSince
   underSupervision
-  deadlines {
-    contactBy
-    settleBy
-    replyBy
-  }
   village {
     name
   }
@@ -1570,12 +1558,8 @@ export const VillageCasesDocument = new TypedDocumentString(`
   handlingLevel
   reportedAt
   overdue
+  overdueSince
   underSupervision
-  deadlines {
-    contactBy
-    settleBy
-    replyBy
-  }
   village {
     name
   }

@@ -33,11 +33,22 @@ export function replyWindowOver(d: { status: string; replyBy: Date | string | nu
   return d.status === 'RESOLVED' && d.replyBy != null && now > new Date(d.replyBy);
 }
 
+type Deadlines = { status: string; contactBy: Date | string; settleBy: Date | string; replyBy: Date | string | null };
+
+/**
+ * The deadline a case has missed, from a row already in memory (same rule as OVERDUE_SQL): the contact deadline of a
+ * case not yet accepted, else the settle deadline of an open case, else the reply deadline of a resolved case awaiting
+ * its rating; null while none has passed. 超期天数 count from it (Dispute.overdueSince).
+ */
+export function missedDeadline(d: Deadlines, now = new Date()): Date | null {
+  if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return new Date(d.contactBy);
+  if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return new Date(d.settleBy);
+  return replyWindowOver(d, now) ? new Date(d.replyBy!) : null;
+}
+
 /** Overdue, from a row already in memory (same rule as OVERDUE_SQL). */
-export function isOverdue(d: { status: string; contactBy: Date | string; settleBy: Date | string; replyBy: Date | string | null }, now = new Date()): boolean {
-  if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return true;
-  if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return true;
-  return replyWindowOver(d, now);
+export function isOverdue(d: Deadlines, now = new Date()): boolean {
+  return missedDeadline(d, now) !== null;
 }
 
 /**

@@ -536,6 +536,12 @@ export type Dispute = {
   outcome?: Maybe<DisputeOutcome>;
   /** 超期 True when a deadline has passed without its step. */
   overdue: Scalars['Boolean']['output'];
+  /**
+   * 超期起算 While `overdue`, the deadline the case missed (the contact deadline of a case not yet accepted, else the
+   * settle deadline of an open case, else the reply deadline of a resolved case awaiting its rating); null otherwise.
+   * 超期天数 count from it, so a client shows how late a case is without repeating the rule.
+   */
+  overdueSince?: Maybe<Scalars['DateTime']['output']>;
   /** 当事人 Parties. */
   parties: Array<DisputeParty>;
   /** 群众评价 The parties' rating. */
@@ -4589,6 +4595,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  overdueSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   parties?: Resolver<Array<ResolversTypes['DisputeParty']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;
   rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

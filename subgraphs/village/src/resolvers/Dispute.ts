@@ -1,5 +1,5 @@
 import { visibleCase } from '../disputes/visible.ts';
-import { isOverdue } from '../disputes/sql.ts';
+import { isOverdue, missedDeadline } from '../disputes/sql.ts';
 import { supervisionOf } from './Supervision.ts';
 import { IMPORT_KEY } from '../store/dispute.ts';
 import type { DisputeResolvers } from '../generated/resolvers.ts';
@@ -11,6 +11,7 @@ export const Dispute: DisputeResolvers = {
   grid: async (d, _, ctx) => (await ctx.loaders.grid.load(d.gridCode))!,
   deadlines: (d) => ({ contactBy: d.contactBy, settleBy: d.settleBy, replyBy: d.replyBy }),
   overdue: (d) => isOverdue(d),
+  overdueSince: (d) => missedDeadline(d),
   underSupervision: (d) => d.supervisedAt != null,
   supervision: supervisionOf,
   // A file's external id keys its case as `import:<external_id>`; a form's idempotency key is the client's own, not shown.
