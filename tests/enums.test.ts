@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { TAGS } from '../domain/tags.ts';
 import { PATROL_KINDS } from '../domain/patrol-kinds.ts';
 import { HAZARD_ACTIONS, HAZARD_NEXT, HAZARD_SOURCES, HAZARD_STATUSES, HAZARD_STEPS } from '../domain/hazards.ts';
-import { RATING, SOURCE } from '../app/src/labels.ts';
+import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS, RATING, SOURCE } from '../app/src/labels.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBGRAPHS = ['village', 'township', 'county'] as const;
@@ -96,6 +96,20 @@ describe('enums', () => {
     // 验收不合格: a rectified hazard whose check failed goes back to rectifying, and only by its own step.
     expect(HAZARD_NEXT.RECTIFIED).toContain('RECTIFYING');
     expect(Object.values(HAZARD_STEPS).filter((s) => s.from.includes('RECTIFIED') && s.to === 'RECTIFYING')).toEqual([HAZARD_STEPS.SEND_BACK]);
+  });
+
+  it('the analysis room names a hazard’s kind, status, source and step as the schema does, the word a sheet shows (app/src/labels.ts)', () => {
+    const doc = parse(readFileSync(join(ROOT, 'schema', 'village.graphql'), 'utf8'));
+    /** Each value's Chinese name: the first word of its description, as spreadsheets for people show it. */
+    const named = (name: string) => {
+      const def = doc.definitions.find((d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === name);
+      if (def?.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error(`no enum ${name}`);
+      return Object.fromEntries((def.values ?? []).map((v) => [v.name.value, v.description?.value.split(/\s/)[0]]));
+    };
+    expect(HAZARD_KIND).toEqual(named('HazardKind'));
+    expect(HAZARD_STATUS).toEqual(named('HazardStatus'));
+    expect(HAZARD_SOURCE).toEqual(named('HazardSource'));
+    expect(HAZARD_ACTION).toEqual(named('HazardAction'));
   });
 
   it('HazardSource of the village schema is domain/hazards.ts HAZARD_SOURCES, in order (HazardStats.bySource lists every one)', () => {
