@@ -143,6 +143,35 @@ export type GovernanceLevel =
   /** 村（社区） */
   | 'VILLAGE';
 
+/**
+ * 与户主关系 A member's relationship to the head of their household, as a household register (户口簿) records it: the
+ * main groups of GB/T 4761 家庭关系代码, listed in the standard's order, which is the order a register lists its
+ * members in. The head's own is HEAD, and only the head's: it follows `Household.head`.
+ */
+export type HouseholdRelationship =
+  /** 儿媳/女婿 child-in-law (81 儿媳, 82 女婿) */
+  | 'CHILD_IN_LAW'
+  /** 女 daughter (3x: 长女, 次女, 养女, 继女 …) */
+  | 'DAUGHTER'
+  /** 孙子女/外孙子女 grandchild (4x) */
+  | 'GRANDCHILD'
+  /** 祖父母/外祖父母 grandparent (6x) */
+  | 'GRANDPARENT'
+  /** 户主 the head of the household (GB/T 4761 code 02) */
+  | 'HEAD'
+  /** 非亲属 not a relative (99) */
+  | 'NON_RELATIVE'
+  /** 其他亲属 other relative (the rest of 8x: 侄子女, 外甥子女 …) */
+  | 'OTHER_RELATIVE'
+  /** 父母 parent, parent-in-law (5x: 父亲, 母亲, 公婆, 岳父母 …) */
+  | 'PARENT'
+  /** 兄弟姐妹 sibling (7x) */
+  | 'SIBLING'
+  /** 子 son (2x: 长子, 次子, 养子, 继子 …) */
+  | 'SON'
+  /** 配偶 spouse (1x: 夫, 妻) */
+  | 'SPOUSE';
+
 /** 当事人角色 Role of a party. */
 export type PartyRole =
   /** 申请人 applicant */
@@ -175,6 +204,12 @@ export type PersonInput = {
   name: string;
   /** Phone. */
   phone?: string | null | undefined;
+  /**
+   * 与户主关系 Relationship to the household's head; needs a household (relationshipWithoutHousehold). HEAD only for
+   * the person who becomes the head: the first to join a household without one, who is HEAD whatever is given
+   * (headTaken, headIsHead).
+   */
+  relationshipToHead?: HouseholdRelationship | null | undefined;
   /** Registered, floating or overseas. */
   residency: Residency;
   /** Tags. */

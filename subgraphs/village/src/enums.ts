@@ -36,6 +36,17 @@ export interface SchemaEnum {
 const FORMER_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   PersonTag: { 社区矫正人员: 'COMMUNITY_CORRECTION' },
   PatrolTeamKind: { 红袖套: 'RED_ARMBAND', 红袖章: 'RED_ARMBAND' },
+  // The words registers write within each group of GB/T 4761 (妻 is 配偶, 长子 is 子).
+  HouseholdRelationship: {
+    ...Object.fromEntries(['夫', '妻', '丈夫', '妻子'].map((w) => [w, 'SPOUSE'])),
+    ...Object.fromEntries(['儿子', '长子', '次子', '三子', '独生子', '养子', '继子'].map((w) => [w, 'SON'])),
+    ...Object.fromEntries(['女儿', '长女', '次女', '三女', '独生女', '养女', '继女'].map((w) => [w, 'DAUGHTER'])),
+    ...Object.fromEntries(['孙子', '孙女', '外孙子', '外孙女', '外孙'].map((w) => [w, 'GRANDCHILD'])),
+    ...Object.fromEntries(['父亲', '母亲', '父', '母', '公公', '婆婆', '岳父', '岳母'].map((w) => [w, 'PARENT'])),
+    ...Object.fromEntries(['祖父', '祖母', '外祖父', '外祖母', '祖父母', '外祖父母'].map((w) => [w, 'GRANDPARENT'])),
+    ...Object.fromEntries(['兄', '弟', '姐', '妹', '哥哥', '弟弟', '姐姐', '妹妹'].map((w) => [w, 'SIBLING'])),
+    ...Object.fromEntries(['儿媳', '女婿'].map((w) => [w, 'CHILD_IN_LAW'])),
+  },
 };
 
 export function schemaEnum(name: string): SchemaEnum {

@@ -1787,7 +1787,11 @@ export type Household = {
   id: Scalars['ID']['output'];
   /** 十户联防 The joint-defense group the household belongs to (at most one). */
   jointDefenseGroup?: Maybe<JointDefenseGroup>;
-  /** 成员 Members, ordered by id. */
+  /**
+   * 成员 Members, as the register lists them: the head (户主) first, then by relationship to the head in the order of
+   * GB/T 4761 (配偶, 子, 女, 孙子女, 父母, 祖父母, 兄弟姐妹, 儿媳/女婿, 其他亲属, 非亲属), those not entered last; within a
+   * relationship by birth date, eldest first.
+   */
   members: Array<Person>;
   /** 户号 Household number, unique in its village. */
   number: Scalars['String']['output'];
@@ -1849,6 +1853,35 @@ export type HouseholdMove = {
   /** The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
 };
+
+/**
+ * 与户主关系 A member's relationship to the head of their household, as a household register (户口簿) records it: the
+ * main groups of GB/T 4761 家庭关系代码, listed in the standard's order, which is the order a register lists its
+ * members in. The head's own is HEAD, and only the head's: it follows `Household.head`.
+ */
+export type HouseholdRelationship =
+  /** 儿媳/女婿 child-in-law (81 儿媳, 82 女婿) */
+  | 'CHILD_IN_LAW'
+  /** 女 daughter (3x: 长女, 次女, 养女, 继女 …) */
+  | 'DAUGHTER'
+  /** 孙子女/外孙子女 grandchild (4x) */
+  | 'GRANDCHILD'
+  /** 祖父母/外祖父母 grandparent (6x) */
+  | 'GRANDPARENT'
+  /** 户主 the head of the household (GB/T 4761 code 02) */
+  | 'HEAD'
+  /** 非亲属 not a relative (99) */
+  | 'NON_RELATIVE'
+  /** 其他亲属 other relative (the rest of 8x: 侄子女, 外甥子女 …) */
+  | 'OTHER_RELATIVE'
+  /** 父母 parent, parent-in-law (5x: 父亲, 母亲, 公婆, 岳父母 …) */
+  | 'PARENT'
+  /** 兄弟姐妹 sibling (7x) */
+  | 'SIBLING'
+  /** 子 son (2x: 长子, 次子, 养子, 继子 …) */
+  | 'SON'
+  /** 配偶 spouse (1x: 夫, 妻) */
+  | 'SPOUSE';
 
 /** Changes to a household; omitted fields stay. */
 export type HouseholdUpdate = {
@@ -2252,7 +2285,11 @@ export type Mutation = {
   updateGridStaff: GridStaff;
   /** 修改房屋 Updates a house. */
   updateHouse: House;
-  /** 修改户 Updates a household (number, head). */
+  /**
+   * 修改户 Updates a household (number, head). A new head (a member) becomes HEAD (户主) in relationshipToHead, and the
+   * former head's relationship is cleared to null: relationships are relative to the head, so the clerk enters the
+   * former head's (and, where they changed, the others') afresh with updatePerson.
+   */
   updateHousehold: Household;
   /** 修改调解委员会 Changes a committee; `version` must be the current one (else CONFLICT). */
   updateMediationCommittee: MediationCommittee;
@@ -2903,7 +2940,7 @@ export type Person = {
   grid: Grid;
   /**
    * 变动记录 The person's history, newest first: every change of grid,
-   * household, address, tags or status, and every correction of name, 民族,
+   * household, address, tags, status or relationship to the head, and every correction of name, 民族,
    * residency, ID number, phone, gender or birth date, with who made it and when, whichever
    * way it was written (form, household move, import). Entries are kept where
    * the person was after each change: a caller sees those inside its
@@ -2920,6 +2957,11 @@ export type Person = {
   name: Scalars['String']['output'];
   /** 联系电话 Phone; masked (138****5678) for callers without the personal-data scope. */
   phone?: Maybe<Scalars['String']['output']>;
+  /**
+   * 与户主关系 The person's relationship to the head of their household, as the register records it; null when not
+   * entered, and always null without a household. HEAD exactly for the household's head (`Household.head`).
+   */
+  relationshipToHead?: Maybe<HouseholdRelationship>;
   /** 人口类别 Registered, floating or overseas. */
   residency: Residency;
   /**
@@ -3002,8 +3044,8 @@ export type PersonHistoryEntry = {
   /** The caller's display name. */
   byName?: Maybe<Scalars['String']['output']>;
   /**
-   * What changed, among gridCode, householdId, addressId, tags, status, name, ethnicity, residency, idNumber, phone,
-   * gender and birthDate (the last four are named only: their values are personal and not kept here).
+   * What changed, among gridCode, householdId, addressId, tags, status, name, ethnicity, residency, relationshipToHead,
+   * idNumber, phone, gender and birthDate (the last four are named only: their values are personal and not kept here).
    */
   changedFields: Array<Scalars['String']['output']>;
   /** 注销原因 For a deregistration, why. */
@@ -3039,6 +3081,12 @@ export type PersonInput = {
   name: Scalars['String']['input'];
   /** Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * 与户主关系 Relationship to the household's head; needs a household (relationshipWithoutHousehold). HEAD only for
+   * the person who becomes the head: the first to join a household without one, who is HEAD whatever is given
+   * (headTaken, headIsHead).
+   */
+  relationshipToHead?: InputMaybe<HouseholdRelationship>;
   /** Registered, floating or overseas. */
   residency: Residency;
   /** Tags. */
@@ -3064,6 +3112,8 @@ export type PersonPlace = {
   householdId?: Maybe<Scalars['ID']['output']>;
   /** 姓名 The name (曾用名 before a correction); null on entries written before 2026-12-05. */
   name?: Maybe<Scalars['String']['output']>;
+  /** 与户主关系 null when not entered (and on entries written before 2026-12-07). */
+  relationshipToHead?: Maybe<HouseholdRelationship>;
   /** 人口类别 null on entries written before 2026-12-05. */
   residency?: Maybe<Residency>;
   /** 状态 Status. */
@@ -3123,6 +3173,12 @@ export type PersonUpdate = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** New phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * 与户主关系 New relationship to the household's head (null clears it). Needs a household; joining another
+   * household without it clears the old one (it was relative to the old head). HEAD is the head's only: the head is
+   * changed with updateHousehold (headTaken, headIsHead).
+   */
+  relationshipToHead?: InputMaybe<HouseholdRelationship>;
   /** New residency category. */
   residency?: InputMaybe<Residency>;
 };
@@ -4270,6 +4326,7 @@ export type ResolversTypes = {
   HouseholdEdge: ResolverTypeWrapper<Omit<HouseholdEdge, 'node'> & { node: ResolversTypes['Household'] }>;
   HouseholdInput: HouseholdInput;
   HouseholdMove: HouseholdMove;
+  HouseholdRelationship: HouseholdRelationship;
   HouseholdUpdate: HouseholdUpdate;
   JointDefenseGroup: ResolverTypeWrapper<JointDefenseGroupRow>;
   JointDefenseGroupConnection: ResolverTypeWrapper<Connection<JointDefenseGroupRow>>;
@@ -5115,6 +5172,7 @@ export type PersonResolvers<ContextType = VillageContext, ParentType extends Res
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relationshipToHead?: Resolver<Maybe<ResolversTypes['HouseholdRelationship']>, ParentType, ContextType>;
   residency?: Resolver<ResolversTypes['Residency'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PersonStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;
@@ -5169,6 +5227,7 @@ export type PersonPlaceResolvers<ContextType = VillageContext, ParentType extend
   household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
   householdId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relationshipToHead?: Resolver<Maybe<ResolversTypes['HouseholdRelationship']>, ParentType, ContextType>;
   residency?: Resolver<Maybe<ResolversTypes['Residency']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PersonStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['PersonTag']>, ParentType, ContextType>;

@@ -184,6 +184,7 @@ export const KINDS: Record<KindName, ImportKind> = {
       'household_number',
       'address_id',
       'address_number',
+      'relationship_to_head',
     ],
     required: [],
     keyColumns: [['id'], ['id_number']],

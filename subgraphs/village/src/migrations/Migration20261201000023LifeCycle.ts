@@ -52,10 +52,14 @@ const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), n
  * With `facts` (migration …49PersonFacts) it also keeps the name, 民族 and
  * residency before and after, and names changes of the ID number, phone,
  * gender and birth date (their values are personal and stay out of it).
+ * With `relationship` (migration …69RelationshipToHead) it keeps the
+ * relationship to the household's head (与户主关系) before and after.
  */
-export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note', facts = false): string {
-  const factColumns = facts ? ', name_from, name_to, ethnicity_from, ethnicity_to, residency_from, residency_to' : '';
-  const factValues = facts ? ', o.name, n.name, o.ethnicity, n.ethnicity, o.residency, n.residency' : '';
+export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note', facts = false, relationship = false): string {
+  const relationshipColumns = relationship ? ', relationship_from, relationship_to' : '';
+  const relationshipValues = relationship ? ', o.relationship_to_head, n.relationship_to_head' : '';
+  const factColumns = (facts ? ', name_from, name_to, ethnicity_from, ethnicity_to, residency_from, residency_to' : '') + relationshipColumns;
+  const factValues = (facts ? ', o.name, n.name, o.ethnicity, n.ethnicity, o.residency, n.residency' : '') + relationshipValues;
   const factChanges = facts
     ? `,
                        case when n.name <> o.name then 'name' end,
@@ -64,7 +68,12 @@ export function personHistoryFunction(create: 'create' | 'create or replace', no
                        case when n.id_number is distinct from o.id_number then 'idNumber' end,
                        case when n.phone is distinct from o.phone then 'phone' end,
                        case when n.gender is distinct from o.gender then 'gender' end,
-                       case when n.birth_date is distinct from o.birth_date then 'birthDate' end`
+                       case when n.birth_date is distinct from o.birth_date then 'birthDate' end${
+                         relationship
+                           ? `,
+                       case when n.relationship_to_head is distinct from o.relationship_to_head then 'relationshipToHead' end`
+                           : ''
+                       }`
     : '';
   return `${create} function hub_person_history() returns trigger language plpgsql security definer set search_path = public as $$
         begin

@@ -66,6 +66,7 @@ import { Migration20261207000064WithdrawnDispatches } from './Migration202612070
 import { Migration20261207000065StepRatings } from './Migration20261207000065StepRatings.ts';
 import { Migration20261207000066SupervisionReply } from './Migration20261207000066SupervisionReply.ts';
 import { Migration20261207000068HazardSteps } from './Migration20261207000068HazardSteps.ts';
+import { Migration20261207000069RelationshipToHead } from './Migration20261207000069RelationshipToHead.ts';
 import { Migration20261207000070ChangeAuthors } from './Migration20261207000070ChangeAuthors.ts';
 
 /** Every migration of the village database, oldest first. */
@@ -138,5 +139,6 @@ export const migrations = [
   Migration20261207000065StepRatings,
   Migration20261207000066SupervisionReply,
   Migration20261207000068HazardSteps,
+  Migration20261207000069RelationshipToHead,
   Migration20261207000070ChangeAuthors,
 ];

@@ -55,6 +55,7 @@ const SITE_KIND = schemaEnum('SiteKind');
 const TEAM_KIND = schemaEnum('PatrolTeamKind');
 const GRID_STAFF_ROLE = schemaEnum('GridStaffRole');
 const COMMITTEE_KIND = schemaEnum('MediationCommitteeKind');
+const RELATIONSHIP = schemaEnum('HouseholdRelationship');
 
 const has = (f: Fields, c: string) => Object.hasOwn(f, c);
 
@@ -119,6 +120,12 @@ class Row {
   enum(column: string, allowed: SchemaEnum): void {
     const v = this.need(column);
     if (this.take(column)) this.values[column] = oneOf(v ?? '', allowed, this.ctx.name(column));
+  }
+
+  /** An enum that may be cleared. */
+  optEnum(column: string, allowed: SchemaEnum): void {
+    const v = this.f[column];
+    if (this.take(column)) this.values[column] = v == null ? null : oneOf(v, allowed, this.ctx.name(column));
   }
 
   phone(column: string): void {
@@ -299,6 +306,8 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   r.grid();
   r.ref('household_id', 'household', numberRef('household_number'));
   r.ref('address_id', 'address', numberRef('address_number'));
+  // 与户主关系: its rules need the household as written (store/resident-kind.ts: headTaken, headIsHead, relationshipWithoutHousehold).
+  r.optEnum('relationship_to_head', RELATIONSHIP);
   return r.done();
 }
 

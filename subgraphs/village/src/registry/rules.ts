@@ -528,6 +528,49 @@ export const alreadyMediator: Rule = rule(
   'personId',
 );
 
+/*
+ * 与户主关系 (a register's relationship to the head, HouseholdRelationship): relative to the household's head, so
+ * HEAD (户主) is the head's and only the head's, and a person without a household has none. The head is named on
+ * the household (updateHousehold, or the first member to join a household without one), and the relationships
+ * follow it (migration …69RelationshipToHead).
+ */
+
+/** 户主 is one person: a member cannot be entered as head of a household someone else heads. */
+export const headTaken: Rule = rule(
+  'headTaken',
+  'CONFLICT',
+  'relationship_to_head',
+  {
+    zh: '不能为“户主”：所在的户已由他人任户主，一户只有一名户主；换户主请修改户（updateHousehold）的户主',
+    en: 'cannot be HEAD: the household already has another head, and a household has one; change the head with updateHousehold',
+  },
+  'relationshipToHead',
+);
+
+/** The head's relationship is 户主: the head (or the first to join a household without one, who becomes it) cannot be entered as another. */
+export const headIsHead: Rule = rule(
+  'headIsHead',
+  'BAD_USER_INPUT',
+  'relationship_to_head',
+  {
+    zh: '须为“户主”：该人员是（或由此成为）所在户的户主；如需换户主，请先修改户（updateHousehold）另行指定户主',
+    en: 'must be HEAD: this person is (or hereby becomes) the head of the household; to change the head, name another one with updateHousehold first',
+  },
+  'relationshipToHead',
+);
+
+/** A relationship to the head is within a household: none without one. */
+export const relationshipWithoutHousehold: Rule = rule(
+  'relationshipWithoutHousehold',
+  'BAD_USER_INPUT',
+  'relationship_to_head',
+  {
+    zh: '须有所在的户：不在任何户中的人员没有与户主关系；请同时给出户，或将此项留空',
+    en: 'needs a household: a person in none has no relationship to a head; give the household too, or leave this empty',
+  },
+  'relationshipToHead',
+);
+
 /** How messages name the kinds rules refer to. */
 export const WHAT = {
   person: PERSON,

@@ -52,6 +52,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     residency: 'residency',
     tags: 'tags',
     household_id: 'household',
+    relationship_to_head: 'relationshipToHead',
     address_id: 'address',
     status: 'status',
     deregistered_at: 'deregisteredAt',

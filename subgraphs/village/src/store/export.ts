@@ -103,6 +103,7 @@ const KINDS = {
         'PersonTag',
       ),
       col('household_id', '户系统编号', 'number'),
+      named(col('relationship_to_head', '与户主关系', 'text'), 'HouseholdRelationship'),
       ADDRESS_ID,
       VILLAGE,
       GRID,

@@ -252,7 +252,7 @@ export const KIND_SQL = {
       fastInsert: RESIDENT_IMPORT.fastInsert,
       required: ['name', 'ethnicity', 'residency', 'grid_code'],
       // A row filling one of these needs a check a new resident can break (a key-youth tag out of age waits in tags_age).
-      checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number', 'tags_age'],
+      checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number', 'tags_age', 'relationship_to_head'],
     },
   },
   addresses: rowKindSql('addresses', ADDRESS_KIND),

@@ -56,7 +56,7 @@ const deregister = sql(
   'person.deregister',
   Person,
   `update person set status = 'DEREGISTERED', deregistered_at = now(), deregistration_reason = ?, deregistration_note = ?,
-                     household_id = null, address_id = null, version = version + 1
+                     household_id = null, address_id = null, relationship_to_head = null, version = version + 1
     where id = ? and status = 'ACTIVE' returning *`,
 );
 // The note of a reinstatement goes to the person's history through the history trigger (…38Reinstate), which reads

@@ -2,13 +2,15 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { afterKey, afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { RELATIONSHIPS, type PersonRow } from './person.ts';
 import { instant, located } from './record.ts';
 
 /**
  * A person's history (migration …23LifeCycle, table `person_history`):
  * every change of grid, household, address, tags or status, and since
  * …49PersonFacts of name, 民族, residency, ID number, phone, gender and birth
- * date (the last four by name only), written by a
+ * date (the last four by name only), and since …69RelationshipToHead of the
+ * relationship to the household's head (与户主关系), written by a
  * trigger on `person` in the changing transaction, newest first. Row-level
  * security shows a caller the entries inside its jurisdiction.
  */
@@ -42,6 +44,9 @@ const HistoryRow = z.object({
   ethnicityTo: col.text.nullable(),
   residencyFrom: col.text.nullable(),
   residencyTo: col.text.nullable(),
+  // Null when not entered, and on entries written before migration …69RelationshipToHead.
+  relationshipFrom: z.enum(RELATIONSHIPS).nullable(),
+  relationshipTo: z.enum(RELATIONSHIPS).nullable(),
 });
 export type PersonHistoryRow = z.infer<typeof HistoryRow>;
 
@@ -56,6 +61,7 @@ export interface PersonPlaceRow {
   name: string | null;
   ethnicity: string | null;
   residency: string | null;
+  relationshipToHead: PersonRow['relationshipToHead'];
 }
 
 /** The place before (`from`) or after (`to`) the change of an entry. */
@@ -71,6 +77,7 @@ export function placeOf(h: PersonHistoryRow, side: 'from' | 'to'): PersonPlaceRo
         name: h.nameFrom,
         ethnicity: h.ethnicityFrom,
         residency: h.residencyFrom,
+        relationshipToHead: h.relationshipFrom,
       }
     : {
         gridCode: h.gridTo,
@@ -82,6 +89,7 @@ export function placeOf(h: PersonHistoryRow, side: 'from' | 'to'): PersonPlaceRo
         name: h.nameTo,
         ethnicity: h.ethnicityTo,
         residency: h.residencyTo,
+        relationshipToHead: h.relationshipTo,
       };
 }
 

@@ -8,6 +8,24 @@ import { allOf, scopedList, type ListFilter, type Scope, type ScopedList } from 
  * person (…23LifeCycle) stays, with `status` DEREGISTERED: readable by id and
  * ID number, left out of every list and search here unless asked for.
  */
+/**
+ * 与户主关系 (HouseholdRelationship), in the order of GB/T 4761 家庭关系代码, which is the order a household
+ * register lists its members in.
+ */
+export const RELATIONSHIPS = [
+  'HEAD',
+  'SPOUSE',
+  'SON',
+  'DAUGHTER',
+  'GRANDCHILD',
+  'PARENT',
+  'GRANDPARENT',
+  'SIBLING',
+  'CHILD_IN_LAW',
+  'OTHER_RELATIVE',
+  'NON_RELATIVE',
+] as const;
+
 export const Person = z.object({
   id: col.id,
   name: col.text,
@@ -20,6 +38,7 @@ export const Person = z.object({
   tags: col.textArray,
   householdId: col.id.nullable(),
   addressId: col.id.nullable(),
+  relationshipToHead: z.enum(RELATIONSHIPS).nullable(),
   ...located,
   version: col.id,
   status: z.enum(['ACTIVE', 'DEREGISTERED']),
@@ -55,7 +74,13 @@ const table = recordTable<PersonRow, PersonChanges>('person', Person, {
 });
 
 // A deregistered person has left their household; the status is stated as well, so no path can list one as a member.
-const ofHouseholds = sql('person.ofHouseholds', Person, `select * from person where household_id in (?) and status = 'ACTIVE' order by id`);
+// Members as the register lists them: the head, then by relationship in GB/T 4761's order (not entered last), eldest first.
+const ofHouseholds = sql(
+  'person.ofHouseholds',
+  Person,
+  `select * from person where household_id in (?) and status = 'ACTIVE'
+    order by array_position(array[${RELATIONSHIPS.map((r) => `'${r}'`).join(', ')}]::text[], relationship_to_head) nulls last, birth_date, id`,
+);
 const byId = sql('person.byIdAfterWrite', Person, 'select * from person where id = ?');
 const villagesOf = sql(
   'person.villages',

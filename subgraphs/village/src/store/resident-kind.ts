@@ -4,7 +4,9 @@ import {
   bornFixed,
   deregistered,
   deregisteredNumber,
+  headIsHead,
   headLeaves,
+  headTaken,
   householdFull,
   householdGrid,
   householdLeftBehind,
@@ -13,6 +15,7 @@ import {
   idNumberFixed,
   leaderLeaves,
   recordUnknown,
+  relationshipWithoutHousehold,
   repeated,
   required,
   staleVersion,
@@ -42,7 +45,11 @@ import {
  * As written: a field the row does not give keeps its value; a resident who
  * moves to another village leaves the old village's address behind (unless
  * the row gives one) and must be given a household there, or none. The first
- * resident registered into a household without a head becomes its head.
+ * resident registered into a household without a head becomes its head, and
+ * its 与户主关系 HEAD: a relationship is relative to the head, so HEAD is the
+ * head's alone (headTaken, headIsHead), none is kept without a household
+ * (relationshipWithoutHousehold), and one who joins another household leaves
+ * the old one behind unless the row gives the new one.
  */
 
 export const RESIDENT_STAGE: readonly StageColumn[] = [
@@ -61,19 +68,20 @@ export const RESIDENT_STAGE: readonly StageColumn[] = [
   ['household_number', 'text'],
   ['address_id', 'integer'],
   ['address_number', 'text'],
+  ['relationship_to_head', 'text'],
   ['register', 'boolean'],
   // A file's row whose tags break the age rule, with the rule's reason: refused only if it changes the tags.
   ['tags_age', 'jsonb'],
   ['given', 'integer'],
 ];
 
-export const RESIDENT_FLAGS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code', 'household', 'address'] as const;
+export const RESIDENT_FLAGS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code', 'household', 'address', 'relationship_to_head'] as const;
 
 const g = (flag: string) => givenSql(RESIDENT_FLAGS, flag);
 const taken = (c: string) => `case when t.id is null or ${g(c)} then s.${c} else t.${c} end`;
 const SCALARS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code'];
 /** What a row may change. */
-const WRITTEN = [...SCALARS, 'household_id', 'address_id'];
+const WRITTEN = [...SCALARS, 'household_id', 'address_id', 'relationship_to_head'];
 
 /**
  * The staged rows of `src` as they would be written (`n`). `known` is the
@@ -97,6 +105,7 @@ function residentRows(src: string, known: string): string {
            left(${taken('grid_code')}, 12) as village_code,
            ${g('grid_code')} as grid_given, ${g('household')} as household_given, s.household_id as household_id_in, s.household_number as household_key_in,
            ${g('address')} as address_given, s.address_id as address_id_in, s.address_number as address_key_in,
+           ${g('relationship_to_head')} as relationship_given, s.relationship_to_head as relationship_in,
            ${WRITTEN.map((c) => `t.${c} as was_${c}`).join(', ')}
       from k0 s
       -- One index probe per row: a lateral with a LIMIT is not flattened into a join the planner might hash over all of person.
@@ -117,10 +126,14 @@ function residentRows(src: string, known: string): string {
   n2h as (
     select n2a.*,
            n2a.household_id is distinct from n2a.was_household_id as joins_household,
-           h.grid_code as household_grid, h.address_id as household_address
-      from n2a left join lateral (select hh.grid_code, hh.address_id from household hh where hh.id = n2a.household_id offset 0) h on true),
-  n2 as (
+           h.grid_code as household_grid, h.address_id as household_address, h.head_id as household_head
+      from n2a left join lateral (select hh.grid_code, hh.address_id, hh.head_id from household hh where hh.id = n2a.household_id offset 0) h on true),
+  n2g as (
     select n2h.*,
+           -- The first to join a household without a head becomes its head (\`heads\` below): one who lives there
+           -- already before a new resident, then in line order.
+           n2h.joins_household and n2h.household_id is not null and n2h.household_head is null
+             and row_number() over (partition by n2h.household_id, n2h.joins_household order by n2h.target nulls last, n2h.line) = 1 as becomes_head,
            -- One who joins a household and names no grid takes the household's, in the same village (householdGrid).
            case when n2h.target is not null and not n2h.grid_given and n2h.joins_household
                      and left(n2h.household_grid, 12) = n2h.village_code
@@ -133,6 +146,17 @@ function residentRows(src: string, known: string): string {
                 when n2h.village_code is distinct from n2h.was_village then null
                 else n2h.was_address_id end as address_id
       from n2h),
+  n2 as (
+    select n2g.*,
+           n2g.becomes_head or (n2g.target is not null and n2g.household_head = n2g.target) as is_head,
+           -- 与户主关系 is relative to the household's head: none without a household; the head's is HEAD; joining
+           -- another household leaves the old one behind unless the row gives the new one.
+           case when n2g.household_id is null then null
+                when n2g.becomes_head or (n2g.target is not null and n2g.household_head = n2g.target) then 'HEAD'
+                when n2g.relationship_given then n2g.relationship_in
+                when n2g.joins_household then null
+                else n2g.was_relationship_to_head end as relationship_to_head
+      from n2g),
   n as materialized (
     select n2.*,
            ${changedSql('n2', WRITTEN)} as changed,
@@ -256,6 +280,21 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
   },
   { rule: headLeaves, bad: 'x.head_leaving is not null', field: householdColumn, when: (b) => b.targets > 0 },
   {
+    rule: relationshipWithoutHousehold,
+    bad: 'x.relationship_given and x.relationship_in is not null and x.household_id is null',
+    when: some('relationship_to_head'),
+  },
+  {
+    rule: headTaken,
+    bad: `x.relationship_given and x.relationship_in = 'HEAD' and x.household_id is not null and not x.is_head`,
+    when: some('relationship_to_head'),
+  },
+  {
+    rule: headIsHead,
+    bad: `x.relationship_given and x.relationship_in <> 'HEAD' and x.is_head`,
+    when: some('relationship_to_head'),
+  },
+  {
     rule: leaderLeaves,
     bad: 'x.leader_of is not null and not exists (select 1 from household h where h.id = x.household_id and h.joint_defense_group_id = x.leader_of)',
     field: householdColumn,
@@ -270,10 +309,11 @@ const LOCK = `select 1 from household h where h.id in (select household_id from 
 
 const SETS = `name = x.name, ethnicity = x.ethnicity, phone = x.phone, residency = x.residency, tags = x.tags,
               grid_code = x.grid_code, village_code = x.village_code, county_code = left(x.grid_code, 6),
-              household_id = x.household_id, address_id = x.address_id, version = t.version + 1`;
-const INSERT_COLUMNS = 'id_number, name, gender, birth_date, ethnicity, phone, residency, tags, household_id, address_id, village_code, grid_code, county_code';
+              household_id = x.household_id, address_id = x.address_id, relationship_to_head = x.relationship_to_head, version = t.version + 1`;
+const INSERT_COLUMNS =
+  'id_number, name, gender, birth_date, ethnicity, phone, residency, tags, household_id, address_id, relationship_to_head, village_code, grid_code, county_code';
 const insertValues = (x: string) =>
-  `${x}.id_number, ${x}.name, ${x}.gender, ${x}.birth_date, ${x}.ethnicity, ${x}.phone, ${x}.residency, coalesce(${x}.tags, '{}'), ${x}.household_id, ${x}.address_id,
+  `${x}.id_number, ${x}.name, ${x}.gender, ${x}.birth_date, ${x}.ethnicity, ${x}.phone, ${x}.residency, coalesce(${x}.tags, '{}'), ${x}.household_id, ${x}.address_id, ${x}.relationship_to_head,
    left(${x}.grid_code, 12), ${x}.grid_code, left(${x}.grid_code, 6)`;
 /**
  * The first resident to join a household without a head becomes its head, registered into it or moved into it
