@@ -227,7 +227,12 @@ describe('deregistering a person', () => {
     );
     const entries = hist.person.history.nodes;
     expect(hist.person.history.totalCount).toBe(3);
-    expect(entries.map((e) => e.changedFields)).toEqual([['householdId', 'status'], ['tags'], ['gridCode', 'householdId']]);
+    // Moving into household 2, which had no head, made P its head (与户主关系 HEAD); deregistering cleared it.
+    expect(entries.map((e) => e.changedFields)).toEqual([
+      ['householdId', 'status', 'relationshipToHead'],
+      ['tags'],
+      ['gridCode', 'householdId', 'relationshipToHead'],
+    ]);
     for (const e of entries) expect(e).toMatchObject({ by: 'life-cycle-writer', byName: 'test caller', via: 'API' });
     expect(entries[0]).toMatchObject({
       deregistrationReason: 'DIED',
@@ -258,10 +263,10 @@ describe('deregistering a person', () => {
     expect(feed.map((c) => [c.op, c.changedFields])).toEqual([
       ['CREATED', null],
       // The move to the village's other grid: told to the grid it left, then to the one it came to.
-      ['MOVED_OUT', ['grid', 'household']],
-      ['UPDATED', ['grid', 'household']],
+      ['MOVED_OUT', ['grid', 'household', 'relationshipToHead']],
+      ['UPDATED', ['grid', 'household', 'relationshipToHead']],
       ['UPDATED', ['tags']],
-      ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'household', 'status']],
+      ['TRANSITION', ['deregisteredAt', 'deregistrationNote', 'deregistrationReason', 'household', 'relationshipToHead', 'status']],
     ]);
     // Deregistering is a change of status, and says which.
     expect(feed.at(-1)).toMatchObject({ statusFrom: 'ACTIVE', statusTo: 'DEREGISTERED' });

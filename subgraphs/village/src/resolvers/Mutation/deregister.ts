@@ -144,10 +144,14 @@ export const lifeCycleMutations = {
         );
       }
       const noteText = optText(note, 'note', 500);
-      for (const householdId of await headshipsToEnd(em, ctx.caller, p.id)) await lifeCycle.endHeadship(em, householdId, p.id);
+      const headships = await headshipsToEnd(em, ctx.caller, p.id);
       // Patrol team membership needs no one's decision: the person leaves every team.
       await lifeCycle.leaveTeams(em, p.id);
-      return (await lifeCycle.deregister(em, p.id, reason, noteText))!;
+      const gone = (await lifeCycle.deregister(em, p.id, reason, noteText))!;
+      // The headship ends once they have left (their 与户主关系 with them, in the deregistration's one history entry):
+      // ended first, it would clear their relationship as a change of its own (migration …69RelationshipToHead).
+      for (const householdId of headships) await lifeCycle.endHeadship(em, householdId, p.id);
+      return gone;
     }),
   reinstatePerson: (_, { id, version, gridCode, note }, ctx) =>
     tx(ctx, async (em) => {
