@@ -183,7 +183,8 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
       const headMale = r.chance(0.82);
       const headAge = r.int(25, 80);
       const members: number[] = [];
-      const addPerson = (age: number, male: boolean, sameSurname: boolean) => {
+      // 与户主关系 (GB/T 4761's groups), as the household is made up: its head, a spouse, a parent or children.
+      const addPerson = (age: number, male: boolean, sameSurname: boolean, relationship: string) => {
         const id = ids.person++;
         const birth = birthFor(age);
         const overseas = !floating && r.chance(0.0005);
@@ -205,6 +206,7 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
           tags,
           hid,
           addrIds[ai]!,
+          relationship,
           v.code,
           grid,
           county,
@@ -212,11 +214,16 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
         members.push(id);
         people.push({ id, name, age, grid, household: hid });
       };
-      addPerson(headAge, headMale, true);
-      if (size >= 2 && r.chance(0.85)) addPerson(Math.max(20, headAge + r.int(-5, 5)), !headMale, false);
+      addPerson(headAge, headMale, true, 'HEAD');
+      if (size >= 2 && r.chance(0.85)) addPerson(Math.max(20, headAge + r.int(-5, 5)), !headMale, false, 'SPOUSE');
       while (members.length < size) {
-        if (headAge > 45 && headAge < 70 && r.chance(0.2)) addPerson(Math.min(100, headAge + r.int(22, 32)), r.chance(0.45), true);
-        else addPerson(Math.max(0, headAge - r.int(20, 38)), r.chance(0.52), true);
+        if (headAge > 45 && headAge < 70 && r.chance(0.2)) addPerson(Math.min(100, headAge + r.int(22, 32)), r.chance(0.45), true, 'PARENT');
+        else {
+          // Drawn in this order, as before: the seed's people stay who they were.
+          const age = Math.max(0, headAge - r.int(20, 38));
+          const male = r.chance(0.52);
+          addPerson(age, male, true, male ? 'SON' : 'DAUGHTER');
+        }
       }
       residents += members.length;
       households.push({ id: hid, grid, head: members[0]!, members });
@@ -415,7 +422,21 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
   await copyRows(
     client,
     'person',
-    ['id', 'name', 'gender', 'birth_date', 'ethnicity', 'id_number', 'phone', 'residency', 'tags', 'household_id', 'address_id', ...division],
+    [
+      'id',
+      'name',
+      'gender',
+      'birth_date',
+      'ethnicity',
+      'id_number',
+      'phone',
+      'residency',
+      'tags',
+      'household_id',
+      'address_id',
+      'relationship_to_head',
+      ...division,
+    ],
     rows.person,
   );
   await copyRows(client, 'grid_staff', ['id', 'role', 'name', 'phone', 'person_id', ...division], rows.staff);
