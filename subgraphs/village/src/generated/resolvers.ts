@@ -2221,7 +2221,12 @@ export type Mutation = {
   registerHouse: House;
   /** 登记户 Registers a household. */
   registerHousehold: Household;
-  /** 登记实有人口 Registers a resident; the ID number is validated and must be unique. */
+  /**
+   * 登记实有人口 Registers a resident; the ID number is validated and must be unique. 迁入: the ID number of a
+   * resident another jurisdiction deregistered as moved out (MOVED_OUT) moves them in instead: the same record (id
+   * and history kept) becomes ACTIVE in the grid given, with the facts given here. A resident registered elsewhere
+   * otherwise is CONFLICT (`idNumberElsewhere`: the old village deregisters them as moved out first).
+   */
   registerPerson: Person;
   /** 登记重点场所 Registers a key site. */
   registerSite: Site;

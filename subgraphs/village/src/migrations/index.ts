@@ -68,6 +68,7 @@ import { Migration20261207000066SupervisionReply } from './Migration202612070000
 import { Migration20261207000068HazardSteps } from './Migration20261207000068HazardSteps.ts';
 import { Migration20261207000069RelationshipToHead } from './Migration20261207000069RelationshipToHead.ts';
 import { Migration20261207000070ChangeAuthors } from './Migration20261207000070ChangeAuthors.ts';
+import { Migration20261207000071MoveIn } from './Migration20261207000071MoveIn.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -141,4 +142,5 @@ export const migrations = [
   Migration20261207000068HazardSteps,
   Migration20261207000069RelationshipToHead,
   Migration20261207000070ChangeAuthors,
+  Migration20261207000071MoveIn,
 ];

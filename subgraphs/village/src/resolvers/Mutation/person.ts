@@ -12,6 +12,7 @@ import { auditEntry, spendLookup } from '../../access.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
+import { registerResident } from '../../registry/move-in.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
 import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
@@ -69,7 +70,7 @@ export const personMutations = {
             const p = await persons.byIdNumber(em, parseCitizenId(input.idNumber).idNumber);
             return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
           };
-          const id = await writeForm(em, ctx.caller, RESIDENTS, input, { register: true }, explain).catch((e: unknown) => {
+          const id = await registerResident(em, ctx.caller, input, explain).catch((e: unknown) => {
             // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
             // one, as an import's is.
             if (revealsRegistration(e)) {
