@@ -84,7 +84,7 @@ describe('迁出 in one village, 迁入 in another', () => {
       ),
     );
     expect(early.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere' });
-    expect(early.message).toContain('请原登记地先办理迁出（注销，原因"迁出"），再在本地登记迁入');
+    expect(early.message).toContain('请原登记地先办理迁出（注销，原因"迁出"），再在本地以表单逐人登记迁入（registerPerson）');
 
     await deregister(p, 'MOVED_OUT');
     const [a0, b0] = [await population(A.village), await population(B.village)];

@@ -2225,7 +2225,8 @@ export type Mutation = {
    * 登记实有人口 Registers a resident; the ID number is validated and must be unique. 迁入: the ID number of a
    * resident another jurisdiction deregistered as moved out (MOVED_OUT) moves them in instead: the same record (id
    * and history kept) becomes ACTIVE in the grid given, with the facts given here. A resident registered elsewhere
-   * otherwise is CONFLICT (`idNumberElsewhere`: the old village deregisters them as moved out first).
+   * otherwise is CONFLICT (`idNumberElsewhere`: the old village deregisters them as moved out first). A residents
+   * file's row does not move anyone in (refused `idNumberElsewhere`): a 迁入 is by this form, one person at a time.
    */
   registerPerson: Person;
   /** 登记重点场所 Registers a key site. */

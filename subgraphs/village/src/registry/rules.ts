@@ -163,13 +163,14 @@ export const bornFixed = (field: 'gender' | 'birth_date'): Rule =>
   });
 
 /**
- * An ID number registered to a resident of another jurisdiction (a deregistered one too, unless moved out). A move between them takes two clerks, as a
- * 迁移 does: the old village deregisters the resident as moved out (迁出), and registering the number here then takes
- * up their record (迁入, migration …71MoveIn).
+ * An ID number registered to a resident of another jurisdiction (a deregistered one too, unless moved out by form). A
+ * move between them takes two clerks, as a 迁移 does: the old village deregisters the resident as moved out (迁出), and
+ * registering the number here by form then takes up their record (迁入, migration …71MoveIn). A file row does not: a
+ * 迁入 takes another village's record, which the hub does for one person a clerk has in front of them, not for a file.
  */
 export const idNumberElsewhere: Rule = rule('idNumberElsewhere', 'CONFLICT', 'id_number', {
-  zh: '已登记为您辖区以外的人员：如其已迁来本地，请原登记地先办理迁出（注销，原因"迁出"），再在本地登记迁入',
-  en: 'is registered to a resident outside your jurisdiction: if they have moved here, the place that registered them first deregisters them as moved out (reason MOVED_OUT), then register them here to move them in',
+  zh: '已登记为您辖区以外的人员：如其已迁来本地，请原登记地先办理迁出（注销，原因"迁出"），再在本地以表单逐人登记迁入（registerPerson）',
+  en: 'is registered to a resident outside your jurisdiction: if they have moved here, the place that registered them first deregisters them as moved out (reason MOVED_OUT), then register them here by form, one at a time (registerPerson), to move them in',
 });
 
 /** 户: at most HOUSEHOLD_MAX people. */
