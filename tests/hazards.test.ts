@@ -300,3 +300,139 @@ describe('hazard rectification (隐患整改闭环)', () => {
     }
   });
 });
+
+describe('hazards of a township and a county (Township.hazards, County.hazards) and the orders of every hazard list', () => {
+  const TOWNSHIP = VILLAGE.slice(0, 9);
+  type Row = { id: string; status: string; rectifyBy: string | null; grid: { village: { code: string } } };
+  type Page = { totalCount: number; nodes: Row[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  const ROW = 'id status rectifyBy grid { village { code } }';
+  const PAGE = `totalCount nodes { ${ROW} } pageInfo { hasNextPage endCursor }`;
+  const FILTERS = ['', 'status: RECTIFYING', 'overdue: true', 'overdue: false, source: GRID_WORKER'];
+  let clerk: string;
+  let worker: string;
+  let township: string;
+  let county: string;
+
+  /** Every page of `field`'s list (args, then `orderBy`, `first`, `after`) read in turn: the rows, and the first page's total. */
+  async function all(token: string, root: string, args: string, order = 'OLDEST_FIRST', first = 500): Promise<{ total: number; rows: Row[] }> {
+    const rows: Row[] = [];
+    let after: string | null = null;
+    let total = -1;
+    for (;;) {
+      const r: GraphQLResponse<Record<string, { hazards: Page }>> = await hub.queryAs(
+        token,
+        `query($after: String) { ${root} { hazards(${args ? `${args}, ` : ''}orderBy: ${order}, first: ${first}, after: $after) { ${PAGE} } } }`,
+        { after },
+      );
+      expect(r.errors).toBeUndefined();
+      const page = Object.values(r.data!)[0]!.hazards;
+      if (total < 0) total = page.totalCount;
+      rows.push(...page.nodes);
+      if (!page.pageInfo.hasNextPage) return { total, rows };
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  beforeAll(async () => {
+    clerk = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `hz-list-clerk-${RUN}` });
+    worker = await hub.token({ jurisdiction: GRID, scopes: ['read', 'write'], subject: `hz-list-worker-${RUN}` });
+    township = await hub.token({ jurisdiction: TOWNSHIP, scopes: ['read'], subject: `hz-township-${RUN}` });
+    county = await hub.token({ jurisdiction: COUNTY, scopes: ['read'], subject: `hz-county-${RUN}` });
+    // Hazards due on different days, one of them overdue (its deadline moved back by the owner, as days passing would).
+    const now = Date.now();
+    const made: Hazard[] = [];
+    for (const [i, days] of [9, 3, 5].entries()) {
+      const h = await report(worker, `隐患排序 ${i} ${RUN}`);
+      made.push(await step(clerk, 'startHazardRectification', `id: "${h.id}", version: 1, rectifyBy: "${chinaDay(now + days * DAY_MS)}"`));
+    }
+    await asOwner('village', (db) => db.query(`update hazard set rectify_by = $2 where id = $1`, [made[0]!.id, chinaDay(now - 2 * DAY_MS)]));
+  });
+
+  it('lists the union of the villages’ lists for the same filters, counts and ids alike, page by page', async () => {
+    for (const filter of FILTERS) {
+      type Villages = { villages: { code: string; hazards: { totalCount: number } }[] };
+      const r = await hub.queryAs<Villages>(county, `{ villages(within: "${COUNTY}") { code hazards(${filter} first: 0) { totalCount } } }`);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.villages.filter((v) => v.code.startsWith(TOWNSHIP)).length).toBeGreaterThan(1);
+      const byVillage = new Map<string, string[]>();
+      for (const v of r.data!.villages) {
+        const ids = v.hazards.totalCount ? (await all(county, `village(code: "${v.code}")`, filter)).rows.map((h) => h.id) : [];
+        expect(ids.length).toBe(v.hazards.totalCount);
+        byVillage.set(v.code, ids);
+      }
+      const union = (prefix: string) => [...byVillage].filter(([c]) => c.startsWith(prefix)).flatMap(([, ids]) => ids);
+      for (const [token, root, prefix] of [
+        [township, `township(code: "${TOWNSHIP}")`, TOWNSHIP],
+        [county, `county(code: "${COUNTY}")`, COUNTY],
+      ] as const) {
+        // Read in four or five pages, so that paging across villages is what is checked.
+        const total = union(prefix).length;
+        const list = await all(token, root, filter, 'OLDEST_FIRST', Math.max(2, Math.ceil(total / 4)));
+        const ids = list.rows.map((h) => h.id);
+        expect(list.total, `${root} ${filter}`).toBe(total);
+        expect(ids.length).toBe(total);
+        expect([...ids].sort(), `${root} ${filter}`).toEqual(union(prefix).sort());
+        for (const h of list.rows) expect(h.grid.village.code.startsWith(prefix)).toBe(true);
+      }
+    }
+  });
+
+  it('orders oldest first by default, newest first, or by the running 整改期限 (overdue first, none last), at every level', async () => {
+    const key = (h: Row) => (h.rectifyBy && (h.status === 'REPORTED' || h.status === 'RECTIFYING') ? h.rectifyBy : '9999-12-31');
+    for (const [token, root] of [
+      [clerk, `village(code: "${VILLAGE}")`],
+      [clerk, `grid(code: "${GRID}")`],
+      [township, `township(code: "${TOWNSHIP}")`],
+      [county, `county(code: "${COUNTY}")`],
+    ] as const) {
+      const oldest = await all(token, root, '');
+      const byId = (a: Row, b: Row) => Number(a.id) - Number(b.id);
+      expect(oldest.rows, root).toEqual([...oldest.rows].sort(byId));
+      // The default is unchanged: no orderBy lists as OLDEST_FIRST does.
+      const plain = await hub.queryAs<Record<string, { hazards: Page }>>(token, `{ ${root} { hazards(first: 500) { ${PAGE} } } }`);
+      expect(Object.values(plain.data!)[0]!.hazards.nodes.map((h) => h.id)).toEqual(oldest.rows.slice(0, 500).map((h) => h.id));
+      const size = Math.max(2, Math.ceil(oldest.total / 4));
+      const newest = await all(token, root, '', 'NEWEST_FIRST', size);
+      expect(
+        newest.rows.map((h) => h.id),
+        root,
+      ).toEqual([...oldest.rows].reverse().map((h) => h.id));
+      const due = await all(token, root, '', 'DUE_FIRST', size);
+      expect(due.total).toBe(oldest.total);
+      const sorted = [...oldest.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : byId(a, b)));
+      expect(
+        due.rows.map((h) => h.id),
+        root,
+      ).toEqual(sorted.map((h) => h.id));
+      // Overdue first: the overdue hazards lead the list.
+      const overdue = await all(token, root, 'overdue: true');
+      expect(overdue.total).toBeGreaterThan(0);
+      expect(new Set(due.rows.slice(0, overdue.total).map((h) => h.id))).toEqual(new Set(overdue.rows.map((h) => h.id)));
+    }
+    // A cursor is read only by the order that gave it.
+    const first = await hub.queryAs<{ county: { hazards: Page } }>(
+      county,
+      `{ county(code: "${COUNTY}") { hazards(orderBy: DUE_FIRST, first: 1) { ${PAGE} } } }`,
+    );
+    const cursor = first.data!.county.hazards.pageInfo.endCursor!;
+    const newestCursor = (
+      await hub.queryAs<{ county: { hazards: Page } }>(county, `{ county(code: "${COUNTY}") { hazards(orderBy: NEWEST_FIRST, first: 1) { ${PAGE} } } }`)
+    ).data!.county.hazards.pageInfo.endCursor!;
+    for (const [order, after] of [
+      ['OLDEST_FIRST', cursor],
+      ['OLDEST_FIRST', newestCursor],
+      ['DUE_FIRST', newestCursor],
+    ] as const) {
+      const r = await hub.queryAs(county, `{ county(code: "${COUNTY}") { hazards(orderBy: ${order}, first: 1, after: "${after}") { totalCount } } }`);
+      expect(r.errors?.[0]?.extensions, order).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
+  });
+
+  it('refuses another county’s and another township’s hazards, and a village caller the township’s', async () => {
+    const other = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: `hz-other-${RUN}` });
+    expect(code(await hub.queryAs(other, `{ county(code: "${COUNTY}") { hazards { totalCount } } }`))).toBe('FORBIDDEN');
+    expect(code(await hub.queryAs(other, `{ township(code: "${TOWNSHIP}") { hazards { totalCount } } }`))).toBe('FORBIDDEN');
+    expect(code(await hub.queryAs(township, `{ county(code: "${COUNTY}") { hazards { totalCount } } }`))).toBe('FORBIDDEN');
+    expect(code(await hub.queryAs(clerk, `{ township(code: "${TOWNSHIP}") { hazards { totalCount } } }`))).toBe('FORBIDDEN');
+  });
+});

@@ -398,6 +398,12 @@ export type County = DivisionStatistics & {
    * dates, at most ten years), or a `period` shorthand: a year (2026), quarter (2026Q3) or month (202609).
    */
   hazardStats: HazardStats;
+  /**
+   * 隐患 The hazards of every village of the county, with the same filters and orders as `Village.hazards`: optionally
+   * in one status, of one source and overdue or not, oldest first (by id) or in another `orderBy` (DUE_FIRST lists the
+   * overdue first); each hazard's `grid` names its village.
+   */
+  hazards: HazardConnection;
   /** Official name, e.g. 临潭县 (owned by the county subgraph). */
   name: Scalars['String']['output'];
   /**
@@ -446,6 +452,17 @@ export type CountyHazardStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyHazardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<HazardOrder>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  source?: InputMaybe<HazardSource>;
+  status?: InputMaybe<HazardStatus>;
 };
 
 
@@ -1192,7 +1209,8 @@ export type Grid = {
   hazardStats: HazardStats;
   /**
    * 隐患 Hazards, optionally in one status, of one source (who found them) and overdue or not (`overdue: true`: still
-   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), ordered by id.
+   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), oldest first (by id), or in
+   * another `orderBy` (HazardOrder: DUE_FIRST lists the overdue first).
    */
   hazards: HazardConnection;
   /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
@@ -1265,6 +1283,7 @@ export type GridHazardStatsArgs = {
 export type GridHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<HazardOrder>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
@@ -1595,6 +1614,19 @@ export type HazardKind =
   | 'PUBLIC_ORDER'
   /** 交通 traffic */
   | 'TRAFFIC';
+
+/** 隐患排序 The order of a hazard list. A cursor is read only by the order that gave it (BAD_USER_INPUT otherwise). */
+export type HazardOrder =
+  /**
+   * 整改期限在前 Hazards still reported or being rectified that have a 整改期限 (rectifyBy) first, the earliest deadline
+   * first, so the most overdue lead and what falls due next follows; then every other hazard (no deadline set, or
+   * rectified or verified), oldest first. Hazards due the same day, oldest first.
+   */
+  | 'DUE_FIRST'
+  /** 最新上报在前 Newest first, by id. */
+  | 'NEWEST_FIRST'
+  /** 最早上报在前 Oldest first, by id: the order the hazards were recorded in (the default). */
+  | 'OLDEST_FIRST';
 
 /** 隐患来源 Who reported a hazard. */
 export type HazardSource =
@@ -3752,6 +3784,12 @@ export type Township = DivisionStatistics & {
    */
   hazardStats: HazardStats;
   /**
+   * 隐患 The hazards of every village of the township, with the same filters and orders as `Village.hazards`: optionally
+   * in one status, of one source and overdue or not, oldest first (by id) or in another `orderBy` (DUE_FIRST lists the
+   * overdue first); each hazard's `grid` names its village.
+   */
+  hazards: HazardConnection;
+  /**
    * Official name, e.g. 术布乡 (owned by the township subgraph; the village
    * subgraph gives it, from the same national directory, only where a village
    * names its township).
@@ -3814,6 +3852,20 @@ export type TownshipHazardStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipHazardsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<HazardOrder>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  source?: InputMaybe<HazardSource>;
+  status?: InputMaybe<HazardStatus>;
 };
 
 
@@ -3898,7 +3950,8 @@ export type Village = DivisionStatistics & {
   hazardStats: HazardStats;
   /**
    * 隐患 Hazards, optionally in one status, of one source (who found them) and overdue or not (`overdue: true`: still
-   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), ordered by id.
+   * reported or being rectified after the day of their 整改期限, as `Hazard.overdue` says), oldest first (by id), or in
+   * another `orderBy` (HazardOrder: DUE_FIRST lists the overdue first).
    */
   hazards: HazardConnection;
   /** 户 Households, ordered by id; `number`: the household with that number (户号), as the clerk's register writes it. */
@@ -3998,6 +4051,7 @@ export type VillageHazardStatsArgs = {
 export type VillageHazardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<HazardOrder>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<HazardSource>;
   status?: InputMaybe<HazardStatus>;
@@ -4316,6 +4370,7 @@ export type ResolversTypes = {
   HazardEdge: ResolverTypeWrapper<Omit<HazardEdge, 'node'> & { node: ResolversTypes['Hazard'] }>;
   HazardInput: HazardInput;
   HazardKind: HazardKind;
+  HazardOrder: HazardOrder;
   HazardSource: HazardSource;
   HazardSourceCount: ResolverTypeWrapper<HazardSourceCount>;
   HazardStats: ResolverTypeWrapper<HazardFigures>;
@@ -4620,6 +4675,7 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first' | 'orderBy'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<CountyHazardStatsArgs>>;
+  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<CountyHazardsArgs, 'first' | 'orderBy'>>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<CountyPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
   residents?: Resolver<ResolversTypes['PersonConnection'], ParentType, ContextType, RequireFields<CountyResidentsArgs, 'first'>>;
@@ -4795,7 +4851,7 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first' | 'orderBy'>>;
   fullyStaffed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<GridHazardStatsArgs>>;
-  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first'>>;
+  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first' | 'orderBy'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<GridHouseholdsArgs, 'first'>>;
   houses?: Resolver<ResolversTypes['HouseConnection'], ParentType, ContextType, RequireFields<GridHousesArgs, 'first'>>;
   jointDefenseGroups?: Resolver<ResolversTypes['JointDefenseGroupConnection'], ParentType, ContextType, RequireFields<GridJointDefenseGroupsArgs, 'first'>>;
@@ -5356,6 +5412,7 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<TownshipDisputeStatsArgs>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<TownshipHazardStatsArgs>>;
+  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<TownshipHazardsArgs, 'first' | 'orderBy'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patrolStats?: Resolver<ResolversTypes['PatrolStats'], ParentType, ContextType, Partial<TownshipPatrolStatsArgs>>;
   population?: Resolver<ResolversTypes['Population'], ParentType, ContextType>;
@@ -5381,7 +5438,7 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<VillageHazardStatsArgs>>;
-  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<VillageHazardsArgs, 'first'>>;
+  hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<VillageHazardsArgs, 'first' | 'orderBy'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, RequireFields<VillageHouseholdsArgs, 'first'>>;
   houses?: Resolver<ResolversTypes['HouseConnection'], ParentType, ContextType, RequireFields<VillageHousesArgs, 'first'>>;
   jointDefenseGroups?: Resolver<ResolversTypes['JointDefenseGroupConnection'], ParentType, ContextType, RequireFields<VillageJointDefenseGroupsArgs, 'first'>>;

@@ -69,6 +69,7 @@ import { Migration20261207000068HazardSteps } from './Migration20261207000068Haz
 import { Migration20261207000069RelationshipToHead } from './Migration20261207000069RelationshipToHead.ts';
 import { Migration20261207000070ChangeAuthors } from './Migration20261207000070ChangeAuthors.ts';
 import { Migration20261207000071MoveIn } from './Migration20261207000071MoveIn.ts';
+import { Migration20261207000072HazardCounty } from './Migration20261207000072HazardCounty.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -143,4 +144,5 @@ export const migrations = [
   Migration20261207000069RelationshipToHead,
   Migration20261207000070ChangeAuthors,
   Migration20261207000071MoveIn,
+  Migration20261207000072HazardCounty,
 ];

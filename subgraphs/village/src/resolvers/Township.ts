@@ -1,13 +1,13 @@
 import { divisionName } from '../../../../domain/divisions.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
-import { residentsWithin } from './lists/registry.ts';
+import { hazardsOf, residentsWithin } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
  * 乡镇 (owned by the township subgraph): its villages, the search of its
- * residents (lists/registry.ts), the disputes of its villages
- * (lists/disputes.ts) and statistics (lists/stats.ts).
+ * residents and the hazards of its villages (lists/registry.ts), the disputes
+ * of its villages (lists/disputes.ts) and statistics (lists/stats.ts).
  */
 export const Township: TownshipResolvers = {
   /** Only where a village names its township (Village.township provides it): the directory's name, as the township subgraph loads it. */
@@ -15,5 +15,6 @@ export const Township: TownshipResolvers = {
   villages: (t, _, ctx) => ctx.loaders.villagesOfTownship.load(t.code),
   residents: residentsWithin(),
   villageDisputes: disputesOf('township'),
+  hazards: hazardsOf('township'),
   ...statFields,
 };

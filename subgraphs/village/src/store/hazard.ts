@@ -51,6 +51,17 @@ const table = recordTable<HazardRow, HazardChanges>('hazard', Hazard, {
  */
 const OVERDUE = `(t.status in ('REPORTED', 'RECTIFYING') and coalesce(t.rectify_by < hub_day(now()), false))`;
 
+/** How a hazard list is ordered (the schema's `HazardOrder`). */
+export type HazardOrder = 'OLDEST_FIRST' | 'NEWEST_FIRST' | 'DUE_FIRST';
+
+/**
+ * The DUE_FIRST order's time: the start of the day of its 整改期限 (China time) while the hazard is still reported or
+ * being rectified, so the most overdue lead; a hazard with no deadline running (none set, or rectified or verified)
+ * after every such one, all of them at one far time, so they follow oldest first.
+ */
+const DUE_SQL = `(case when t.status in ('REPORTED', 'RECTIFYING') and t.rectify_by is not null then hub_day_start(t.rectify_by)
+  else timestamptz '9999-12-31 00:00:00+00' end)`;
+
 const ofPatrols = sql('hazard.ofPatrols', Hazard, 'select * from hazard where patrol_id in (?) order by id');
 const insertFound = command(
   'hazard.insertFound',
@@ -92,16 +103,19 @@ export const hazards = {
   async insertReported(db: Db, h: ReportedHazard): Promise<HazardRow> {
     return (await row(db, insertReported, [h.kind, h.description, h.location, h.source, h.reportedBy, h.villageCode, h.gridCode, h.countyCode]))!;
   },
-  /** A division's hazards, in one status, of one source and overdue or not (OVERDUE), each if given. */
-  list: (scope: Scope, status?: string | null, source?: string | null, overdue?: boolean | null): ScopedList<HazardRow> =>
-    scopedList(
-      'hazard.list',
-      'hazard',
-      Hazard,
-      scope,
-      allOf(
-        [...(status ? ['t.status = ?'] : []), ...(source ? ['t.source = ?'] : []), ...(overdue == null ? [] : [overdue ? OVERDUE : `not ${OVERDUE}`])],
-        [...(status ? [status] : []), ...(source ? [source] : [])],
-      ),
-    ),
+  /**
+   * A division's hazards (a village's, a grid's, or every village's of a township or county), in one status, of one
+   * source and overdue or not (OVERDUE), each if given, in `order`.
+   */
+  list(scope: Scope, status?: string | null, source?: string | null, overdue?: boolean | null, order: HazardOrder = 'OLDEST_FIRST'): ScopedList<HazardRow> {
+    const filter = allOf(
+      [...(status ? ['t.status = ?'] : []), ...(source ? ['t.source = ?'] : []), ...(overdue == null ? [] : [overdue ? OVERDUE : `not ${OVERDUE}`])],
+      [...(status ? [status] : []), ...(source ? [source] : [])],
+    );
+    if (order === 'DUE_FIRST')
+      return { ...scopedList('hazard.listDue', 'hazard', Hazard, scope, filter), order: { column: 'id', time: 'due_at', timeSql: DUE_SQL } };
+    if (order === 'NEWEST_FIRST')
+      return { ...scopedList('hazard.listNewest', 'hazard', Hazard, scope, filter), order: { column: 'id', desc: true }, cursor: 'hazard:newest' };
+    return scopedList('hazard.list', 'hazard', Hazard, scope, filter);
+  },
 };

@@ -43,6 +43,11 @@ export interface ScopedListSpec {
    * expression over `t` (never null), read back under the name `time`.
    */
   order?: { column: string; desc?: boolean; time?: string; timeSql?: string };
+  /**
+   * The name a list's cursors carry, when one table is listed in two orders by the unique column alone (hazards
+   * oldest and newest first): a cursor of one is then refused by the other, as with a time order.
+   */
+  cursor?: string;
   /** Extra SQL condition on `t` with `?` parameters (trusted text, user values only in params). */
   where?: string;
   params?: readonly unknown[];
@@ -75,7 +80,7 @@ export function scopedList<R>(name: string, table: string, row: z.ZodType<R>, sc
 }
 
 /** The name a list's cursors carry: its table, and the time it orders by first, if any (`dispute:due_at`). */
-const cursorList = (spec: ScopedListSpec): string => (spec.order?.time ? `${spec.table}:${spec.order.time}` : spec.table);
+const cursorList = (spec: ScopedListSpec): string => spec.cursor ?? (spec.order?.time ? `${spec.table}:${spec.order.time}` : spec.table);
 
 /** A condition list joined with `and`, or no filter at all when empty. */
 export function allOf(where: readonly string[], params: readonly SqlParam[]): ListFilter {
@@ -129,7 +134,7 @@ export class ScopedPages {
     // it, the pair is compared, which is unique too.
     const time = spec.order?.time;
     const afterPair = time ? afterTimeId(afterKey(page, cursorList(spec)), ID_KEY) : null;
-    const afterId = time ? Number(afterPair?.id ?? 0) : Number(afterKey(page, spec.table, ID_KEY) ?? 0);
+    const afterId = time ? Number(afterPair?.id ?? 0) : Number(afterKey(page, cursorList(spec), ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);
     const key = JSON.stringify([spec.table, spec.scopeKey, spec.scopeRange ?? null, where, params, spec.order ?? null]);

@@ -7,7 +7,7 @@ import type { Connection, PageArgs } from '../../../../../platform/pagination.ts
 import { filterGiven, keyText, nameDots } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
-import type { GridStaffRole, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
+import type { GridStaffRole, HazardOrder, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
 import { addresses, type AddressRow } from '../../store/address.ts';
 import { gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
 import { hazards, type HazardRow } from '../../store/hazard.ts';
@@ -142,11 +142,12 @@ export function registryLists(scope: 'village' | 'grid') {
       const p = resolvePeriod({ from: a.from, to: a.to });
       return patrols.list(s, ...periodBounds(p.from, p.to));
     }),
-    hazards: list(
-      scope,
-      'hazard',
-      (s, a: PageArgs & { status?: HazardStatus | null; source?: HazardSource | null; overdue?: boolean | null }): ScopedList<HazardRow> =>
-        hazards.list(s, a.status, a.source, a.overdue),
-    ),
+    hazards: hazardsOf(scope),
   };
 }
+
+type HazardArgs = PageArgs & { status?: HazardStatus | null; source?: HazardSource | null; overdue?: boolean | null; orderBy?: HazardOrder | null };
+
+/** `hazards(status, source, overdue, orderBy, first, after)` of a division at any level: every parent's page from one statement. */
+export const hazardsOf = (scope: Scope) =>
+  list(scope, 'hazard', (s, a: HazardArgs): ScopedList<HazardRow> => hazards.list(s, a.status, a.source, a.overdue, a.orderBy ?? 'OLDEST_FIRST'));
