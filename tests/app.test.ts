@@ -574,7 +574,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
-  it('shows how many days each overdue case is late, the latest first, and a village’s open hazards with their 整改期限 and steps', async () => {
+  it('shows how many days each overdue case is late, the latest first, and a village’s and its county’s open hazards with their 整改期限 and steps', async () => {
     const DAY = 86_400_000;
     const villages = await villagesOf(hub, `${WRITE_COUNTY}107`);
     const village = villages[3] ?? villages.at(-1)!;
@@ -691,6 +691,41 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await page.textContent('main')).not.toMatch(/RECTIFYING|GRID_WORKER|GAS|START/);
     await page.screenshot({ path: `${ARTIFACTS}/hazards.png`, fullPage: true });
     await context.close();
+
+    // The county's hazard card leads to the same page for every village of the county: each part counted as the API
+    // counts it, the most overdue first, each hazard naming its village.
+    const countyCode = village.code.slice(0, 6);
+    type Count = { totalCount: number };
+    const wide = await hub.queryAs<{ county: { o: Count; r: Count; s: Count } }>(
+      callers.county,
+      `query($code: String!) { county(code: $code) {
+        o: hazards(overdue: true, first: 0) { totalCount }
+        r: hazards(status: RECTIFYING, overdue: false, first: 0) { totalCount }
+        s: hazards(status: REPORTED, overdue: false, first: 0) { totalCount } } }`,
+      { code: countyCode },
+    );
+    expect(wide.errors).toBeUndefined();
+    const c = wide.data!.county;
+    expect(c.o.totalCount).toBeGreaterThan(0);
+    const atCounty = await signedIn(callers.county);
+    expect(await viewOf(atCounty.page, countyCode)).toBe('county');
+    await atCounty.page.click('[data-figure="hazards"] a');
+    await atCounty.page.waitForSelector(`main[data-view="hazards"][data-code="${countyCode}"] #hazards-overdue[data-total]`, { timeout: 60_000 });
+    expect(atCounty.page.url()).toBe(`${origin}/app#/hazards/${countyCode}`);
+    expect(
+      await atCounty.page.$$eval('section.hazards', (ss) => ss.map((s) => [(s as HTMLElement).dataset.part, Number((s as HTMLElement).dataset.total)])),
+    ).toEqual([
+      ['overdue', c.o.totalCount],
+      ['rectifying', c.r.totalCount],
+      ['reported', c.s.totalCount],
+    ]);
+    const overdueRows = await atCounty.page.$$eval('#hazards-overdue tbody tr', (trs) =>
+      trs.map((tr) => ({ village: tr.querySelector('td.village')?.textContent ?? '', due: tr.children[7]!.textContent! })),
+    );
+    expect(overdueRows.length).toBeGreaterThan(0);
+    for (const r of overdueRows) expect(r.village).not.toBe('');
+    expect(overdueRows.map((r) => r.due)).toEqual(overdueRows.map((r) => r.due).sort());
+    await atCounty.context.close();
   });
 
   it('says a county department’s refusal in words, without the API’s field names or codes', async () => {

@@ -97,8 +97,8 @@ export async function showDivision(code: string): Promise<void> {
     }`;
   main.removeAttribute('aria-busy');
   performance.mark('hub:figures');
-  // 隐患整改: a reader opens the village's open hazards from its hazard card (the hub lists hazards by village).
-  if (d.kind === 'village' && mayRead())
+  // 隐患整改: a reader opens the open hazards of a village, township or county from its hazard card.
+  if ((d.kind === 'village' || d.kind === 'township' || d.kind === 'county') && mayRead())
     main
       .querySelector('[data-figure="hazards"]')
       ?.insertAdjacentHTML('beforeend', `<p class="note"><a href="${hazardsHref(d.code)}">查看未整改隐患与整改记录</a></p>`);

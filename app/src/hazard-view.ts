@@ -1,16 +1,17 @@
 /// <reference lib="dom" />
 /**
- * 隐患整改 A village's open hazards (reported or being rectified): the overdue ones first, then those being rectified,
- * then those reported and not yet started, each part a page at a time in the API's order, with its steps (who, when,
- * the note) when opened. Needs `read`: the hub lists hazards to readers only.
+ * 隐患整改 The open hazards (reported or being rectified) of a village, or of every village of a township or county:
+ * the overdue ones first, then those being rectified, then those reported and not yet started, each part a page at a
+ * time by its 整改期限 (the most overdue first), with its steps (who, when, the note) when opened; above a village each
+ * hazard names its village. Needs `read`: the hub lists hazards to readers only.
  */
 import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
 import { daysPastDay, esc, num, wallClock } from './format.ts';
-import type { HazardRowFragment, HazardStatus } from './generated/graphql.ts';
+import type { HazardPageFragment, HazardRowFragment, HazardStatus } from './generated/graphql.ts';
 import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS } from './labels.ts';
 import { divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
-import { VillageHazards } from './queries.ts';
+import { DivisionHazards } from './queries.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 
 export const hazardsHref = (code: string) => `#/hazards/${code}`;
@@ -33,8 +34,43 @@ const PARTS: Part[] = [
   { key: 'reported', title: '已上报，尚未开始整改', empty: '没有未超期的待整改隐患。', status: 'REPORTED', overdue: false },
 ];
 
-const fetchPart = (code: string, part: Part, after: string | null) =>
-  request(VillageHazards, { code, status: part.status, overdue: part.overdue, first: PAGE, after });
+/** The levels whose hazards the page lists, by the length of their code. */
+const LEVELS: Record<number, { level: 'village' | 'township' | 'county'; zh: string }> = {
+  12: { level: 'village', zh: '村（社区）' },
+  9: { level: 'township', zh: '乡镇' },
+  6: { level: 'county', zh: '县（市、区）' },
+};
+
+/** Whether the page lists a division of this code: a village, township or county (12, 9 or 6 digits). */
+export const listsHazardsOf = (code: string): boolean => /^\d+$/.test(code) && code.length in LEVELS;
+
+interface Listed {
+  code: string;
+  name: string;
+  /** The divisions above it, the county first. */
+  above: Crumb[];
+  hazards: HazardPageFragment;
+}
+
+/** One part's page of the division `code`'s hazards, whatever its level; null when the hub has no such division. */
+async function fetchPart(code: string, part: Part, after: string | null): Promise<Listed | null> {
+  const { level } = LEVELS[code.length]!;
+  const r = await request(DivisionHazards, {
+    code,
+    village: level === 'village',
+    township: level === 'township',
+    county: level === 'county',
+    status: part.status,
+    overdue: part.overdue,
+    first: PAGE,
+    after,
+  });
+  const crumb = (d: { code: string; name: string } | null | undefined): Crumb[] => (d ? [{ code: d.code, name: d.name }] : []);
+  if (r.village) return { ...r.village, above: [...crumb(r.village.township?.county), ...crumb(r.village.township)] };
+  if (r.township) return { ...r.township, above: crumb(r.township.county) };
+  if (r.county) return { ...r.county, above: [] };
+  return null;
+}
 
 export async function showHazards(code: string): Promise<void> {
   const mine = navigate();
@@ -48,16 +84,17 @@ export async function showHazards(code: string): Promise<void> {
     return;
   }
   if (!isCurrent(mine)) return;
-  const v = pages[0]!.village;
+  const v = pages[0];
   if (!v) {
-    showRefusal(target, '不存在', `没有村（社区）${code}。`);
+    showRefusal(target, '不存在', `没有${LEVELS[code.length]!.zh} ${code}。`);
     return;
   }
+  const wide = code.length < 12;
   disposeCharts();
   main.removeAttribute('aria-busy');
   main.dataset.view = 'hazards';
   main.dataset.code = v.code;
-  const above: Crumb[] = [v.township?.county, v.township].filter((d): d is Crumb => !!d).map((d) => ({ code: d.code, name: d.name }));
+  const above = v.above;
   for (const d of [...above, v]) known.set(divisionHref(d.code), d.name);
   const name = `${v.name}隐患整改`;
   known.set(target.href, name);
@@ -65,7 +102,7 @@ export async function showHazards(code: string): Promise<void> {
   showWho();
   renderCrumbs([...above, { code: v.code, name: v.name }], '隐患整改');
   main.innerHTML = `
-    <h2 class="title">${esc(v.name)} 隐患整改 <small>未整改的隐患，超期的在前 · 当前全部，不限统计期</small></h2>
+    <h2 class="title">${esc(v.name)} 隐患整改 <small>${wide ? '下辖各村（社区）' : ''}未整改的隐患，超期的在前，整改期限早的在前 · 当前全部，不限统计期</small></h2>
     ${PARTS.map(
       (p) => `<section class="panel hazards" id="hazards-${p.key}" data-part="${p.key}" aria-labelledby="hazards-${p.key}-title">
         <h3 id="hazards-${p.key}-title">${esc(p.title)}</h3>
@@ -74,13 +111,13 @@ export async function showHazards(code: string): Promise<void> {
       </section>`,
     ).join('')}
     <p><a href="${divisionHref(v.code)}">返回 ${esc(v.name)}</a></p>`;
-  PARTS.forEach((p, i) => showPart(v.code, p, pages[i]!.village!.hazards, mine));
+  PARTS.forEach((p, i) => showPart(v.code, p, pages[i]!.hazards, mine, wide));
 }
 
-type Page = NonNullable<Awaited<ReturnType<typeof fetchPart>>['village']>['hazards'];
+type Page = HazardPageFragment;
 
 /** One part's first page, and its 加载更多 that adds the next. */
-function showPart(code: string, part: Part, first: Page, mine: number): void {
+function showPart(code: string, part: Part, first: Page, mine: number, wide: boolean): void {
   const section = document.getElementById(`hazards-${part.key}`)!;
   const list = section.querySelector<HTMLElement>('.hazard-list')!;
   const more = section.querySelector<HTMLElement>('p.more')!;
@@ -95,13 +132,13 @@ function showPart(code: string, part: Part, first: Page, mine: number): void {
   }
   list.innerHTML = `<div class="table-wrap"><table class="hazards text">
     <caption class="visually-hidden">${esc(part.title)}的隐患</caption>
-    <thead><tr><th scope="col">上报时间</th><th scope="col">类别</th><th scope="col">描述</th><th scope="col">网格</th><th scope="col">来源</th><th scope="col">状态</th><th scope="col">整改期限</th><th scope="col">超期天数</th><th scope="col">整改记录</th></tr></thead>
+    <thead><tr><th scope="col">上报时间</th><th scope="col">类别</th><th scope="col">描述</th>${wide ? '<th scope="col">村（社区）</th>' : ''}<th scope="col">网格</th><th scope="col">来源</th><th scope="col">状态</th><th scope="col">整改期限</th><th scope="col">超期天数</th><th scope="col">整改记录</th></tr></thead>
     <tbody></tbody></table></div>`;
   const body = list.querySelector('tbody')!;
   let shown = 0;
   let cursor: string | null | undefined;
   const add = (page: Page) => {
-    body.insertAdjacentHTML('beforeend', page.nodes.map(row).join(''));
+    body.insertAdjacentHTML('beforeend', page.nodes.map((h) => row(h, wide)).join(''));
     shown += page.nodes.length;
     cursor = page.pageInfo.endCursor;
     more.hidden = !page.pageInfo.hasNextPage;
@@ -111,7 +148,7 @@ function showPart(code: string, part: Part, first: Page, mine: number): void {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      const next = (await fetchPart(code, part, cursor ?? null)).village;
+      const next = await fetchPart(code, part, cursor ?? null);
       if (!isCurrent(mine)) return;
       if (next) add(next.hazards);
     } catch (e) {
@@ -122,7 +159,8 @@ function showPart(code: string, part: Part, first: Page, mine: number): void {
   });
 }
 
-function row(h: HazardRowFragment): string {
+/** A hazard's row; `wide` (a township's or county's list) names its village too. */
+function row(h: HazardRowFragment, wide: boolean): string {
   const days = h.overdue && h.rectifyBy ? daysPastDay(h.rectifyBy) : undefined;
   const steps = h.steps.length
     ? `<details><summary>整改记录（${h.steps.length}）</summary><ol class="timeline">${h.steps
@@ -136,7 +174,7 @@ function row(h: HazardRowFragment): string {
     : '尚无整改记录';
   return `<tr data-id="${esc(h.id)}"><td>${esc(wallClock(h.reportedAt))}</td><td>${esc(HAZARD_KIND[h.kind])}</td><th scope="row">${esc(h.description)}${
     h.location ? `<br><span class="note">${esc(h.location)}</span>` : ''
-  }</th><td>${esc(h.grid.name)}</td><td>${esc(HAZARD_SOURCE[h.source])}${h.reportedBy ? `（${esc(h.reportedBy)}）` : ''}</td><td>${esc(
+  }</th>${wide ? `<td class="village">${esc(h.grid.village.name)}</td>` : ''}<td>${esc(h.grid.name)}</td><td>${esc(HAZARD_SOURCE[h.source])}${h.reportedBy ? `（${esc(h.reportedBy)}）` : ''}</td><td>${esc(
     HAZARD_STATUS[h.status],
   )}</td><td>${h.rectifyBy ? esc(h.rectifyBy) : '未设'}</td><td class="days" data-days="${days ?? ''}">${days ? `超期 ${days} 天` : ''}</td><td>${steps}</td></tr>`;
 }

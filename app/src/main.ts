@@ -7,7 +7,7 @@
  * URL fragment:
  *   #/division/<code>   2, 4, 6, 9 or 12 digits
  *   #/case/<id>         one case's timeline
- *   #/hazards/<code>    a village's open hazards (隐患整改), 12 digits
+ *   #/hazards/<code>    the open hazards (隐患整改) of a village, township or county: 12, 9 or 6 digits
  *   #token=<jwt>        sign-in link (npm start prints it); the token moves to
  *                       sessionStorage and leaves the address bar at once.
  * Served by gateway/src/app.ts; see README "The analysis room". This file
@@ -20,7 +20,7 @@
  *   division-figures.ts its cards, tables and downloads
  *   division-view.ts    the division's view, its early warnings and cases
  *   case-view.ts        one case's view
- *   hazard-view.ts      a village's open hazards and their rectification
+ *   hazard-view.ts      a division's open hazards and their rectification
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
 import { claims, divisionHref, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
@@ -30,7 +30,7 @@ import { showError, showRefusal } from './refusals.ts';
 import { showSignIn } from './sign-in.ts';
 import { showDivision } from './division-view.ts';
 import { showCase } from './case-view.ts';
-import { showHazards } from './hazard-view.ts';
+import { listsHazardsOf, showHazards } from './hazard-view.ts';
 
 async function home(): Promise<string> {
   if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
@@ -64,12 +64,16 @@ async function route(): Promise<void> {
   const other = /^#\/division\/(.*)$/.exec(location.hash);
   if (division) await showDivision(division[1]!);
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
-  else if (hazards && /^\d{12}$/.test(hazards[1]!)) await showHazards(hazards[1]!);
+  else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
   else if (hazards) {
-    // The hub lists hazards by village (and grid): a township's or county's are on its villages' pages.
+    // The hub lists hazards of a village, a township or a county; a province's or prefecture's are on its counties' pages.
     navigate();
     const code = decodeURIComponent(hazards[1]!);
-    showRefusal({ href: location.hash, fallback: `${code} 的隐患` }, '无法打开', '隐患整改清单按村（社区）列出：请从村（社区）页的“上报隐患”打开。');
+    showRefusal(
+      { href: location.hash, fallback: `${code} 的隐患` },
+      '无法打开',
+      '隐患整改清单按县（市、区）、乡镇或村（社区）列出：请从其页面的“上报隐患”打开。',
+    );
   } else if (other) {
     // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
     // A view still loading from before must not land over it.

@@ -617,6 +617,10 @@ export const HazardRow = graphql(`
     grid {
       code
       name
+      village {
+        code
+        name
+      }
     }
     steps {
       at
@@ -629,13 +633,37 @@ export const HazardRow = graphql(`
   }
 `);
 
+/** A page of hazards, as each part of the hazards page shows it. */
+export const HazardPage = graphql(`
+  fragment HazardPage on HazardConnection {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...HazardRow
+    }
+  }
+`);
+
 /**
- * 隐患 A village's open hazards, a page of one part of them at a time: the overdue ones (`overdue: true`), or those of
- * one status not overdue. Needs `read`.
+ * 隐患 A division's open hazards (a village's, or every village's of a township or county: `$level` names which one
+ * the code is), a page of one part of them at a time: the overdue ones (`overdue: true`), or those of one status not
+ * overdue, each part by its 整改期限 (DUE_FIRST: the most overdue first). Needs `read`.
  */
-export const VillageHazards = graphql(`
-  query VillageHazards($code: String!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
-    village(code: $code) {
+export const DivisionHazards = graphql(`
+  query DivisionHazards(
+    $code: String!
+    $village: Boolean!
+    $township: Boolean!
+    $county: Boolean!
+    $status: HazardStatus
+    $overdue: Boolean!
+    $first: Int!
+    $after: String
+  ) {
+    village(code: $code) @include(if: $village) {
       code
       name
       township {
@@ -646,15 +674,26 @@ export const VillageHazards = graphql(`
           name
         }
       }
-      hazards(status: $status, overdue: $overdue, first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        nodes {
-          ...HazardRow
-        }
+      hazards(status: $status, overdue: $overdue, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...HazardPage
+      }
+    }
+    township(code: $code) @include(if: $township) {
+      code
+      name
+      county {
+        code
+        name
+      }
+      hazards(status: $status, overdue: $overdue, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...HazardPage
+      }
+    }
+    county(code: $code) @include(if: $county) {
+      code
+      name
+      hazards(status: $status, overdue: $overdue, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...HazardPage
       }
     }
   }

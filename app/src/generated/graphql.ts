@@ -546,10 +546,15 @@ export type RiskSignalsQueryVariables = Exact<{
 
 export type RiskSignalsQuery = { riskSignals: { totalCount: number, nodes: Array<{ id: string, kind: RiskSignalKind, severity: RiskSeverity, from: string, to: string, explanation: string, division: { code: string, name: string, level: GovernanceLevel }, facts: Array<{ kind: RiskFactKind, value: number, disputes: Array<{ id: string, caseNumber: string }> }> }> } };
 
-export type HazardRowFragment = { id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> };
+export type HazardRowFragment = { id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> };
 
-export type VillageHazardsQueryVariables = Exact<{
+export type HazardPageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> };
+
+export type DivisionHazardsQueryVariables = Exact<{
   code: string;
+  village: boolean;
+  township: boolean;
+  county: boolean;
   status?: HazardStatus | null | undefined;
   overdue: boolean;
   first: number;
@@ -557,7 +562,7 @@ export type VillageHazardsQueryVariables = Exact<{
 }>;
 
 
-export type VillageHazardsQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
+export type DivisionHazardsQuery = { village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -777,6 +782,10 @@ export const HazardRowFragmentDoc = new TypedDocumentString(`
   grid {
     code
     name
+    village {
+      code
+      name
+    }
   }
   steps {
     at
@@ -788,6 +797,45 @@ export const HazardRowFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"HazardRow"}) as unknown as TypedDocumentString<HazardRowFragment, unknown>;
+export const HazardPageFragmentDoc = new TypedDocumentString(`
+    fragment HazardPage on HazardConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...HazardRow
+  }
+}
+    fragment HazardRow on Hazard {
+  id
+  kind
+  description
+  location
+  source
+  reportedBy
+  reportedAt
+  status
+  rectifyBy
+  overdue
+  grid {
+    code
+    name
+    village {
+      code
+      name
+    }
+  }
+  steps {
+    at
+    action
+    status
+    actor
+    note
+    rectifyBy
+  }
+}`, {"fragmentName":"HazardPage"}) as unknown as TypedDocumentString<HazardPageFragment, unknown>;
 export const RegionViewDocument = new TypedDocumentString(`
     query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   region(code: $code) {
@@ -1727,9 +1775,9 @@ export const RiskSignalsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RiskSignalsQuery, RiskSignalsQueryVariables>;
-export const VillageHazardsDocument = new TypedDocumentString(`
-    query VillageHazards($code: String!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
-  village(code: $code) {
+export const DivisionHazardsDocument = new TypedDocumentString(`
+    query DivisionHazards($code: String!, $village: Boolean!, $township: Boolean!, $county: Boolean!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
+  village(code: $code) @include(if: $village) {
     code
     name
     township {
@@ -1740,15 +1788,44 @@ export const VillageHazardsDocument = new TypedDocumentString(`
         name
       }
     }
-    hazards(status: $status, overdue: $overdue, first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ...HazardRow
-      }
+    hazards(
+      status: $status
+      overdue: $overdue
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      ...HazardPage
+    }
+  }
+  township(code: $code) @include(if: $township) {
+    code
+    name
+    county {
+      code
+      name
+    }
+    hazards(
+      status: $status
+      overdue: $overdue
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      ...HazardPage
+    }
+  }
+  county(code: $code) @include(if: $county) {
+    code
+    name
+    hazards(
+      status: $status
+      overdue: $overdue
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      ...HazardPage
     }
   }
 }
@@ -1766,6 +1843,10 @@ export const VillageHazardsDocument = new TypedDocumentString(`
   grid {
     code
     name
+    village {
+      code
+      name
+    }
   }
   steps {
     at
@@ -1775,4 +1856,14 @@ export const VillageHazardsDocument = new TypedDocumentString(`
     note
     rectifyBy
   }
-}`) as unknown as TypedDocumentString<VillageHazardsQuery, VillageHazardsQueryVariables>;
+}
+fragment HazardPage on HazardConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...HazardRow
+  }
+}`) as unknown as TypedDocumentString<DivisionHazardsQuery, DivisionHazardsQueryVariables>;
