@@ -353,6 +353,7 @@ function argumentCases(): Case[] {
       { type: '[ChangeKind!]', caller: 'reader', op: 'changes(kinds: $v) { pageInfo { endCursor } }' },
       { type: '[CountyCaseStatus!]', caller: 'reader', op: county('caseInbox(status: $v) { totalCount }') },
       { type: 'HazardStatus', caller: 'reader', op: village('hazards(status: $v) { totalCount }') },
+      { type: 'HazardOrder', caller: 'reader', op: county('hazards(orderBy: $v) { totalCount }') },
       { type: 'DisputeCategory', caller: 'reader', op: county('disputes(filter: { category: $v }) { totalCount }') },
       {
         type: 'AssessmentIndicator!',
@@ -370,6 +371,8 @@ function argumentCases(): Case[] {
       { type: 'String', caller: 'reader', op: 'auditLog(first: 1, after: $v) { totalCount }' },
       { type: 'String', caller: 'reader', op: county('caseInbox(first: 1, after: $v) { totalCount }') },
       { type: 'String', caller: 'reader', op: county('disputes(first: 1, after: $v) { totalCount }') },
+      { type: 'String', caller: 'reader', op: county('hazards(orderBy: DUE_FIRST, first: 1, after: $v) { totalCount }') },
+      { type: 'String', caller: 'reader', op: `township(code: "${TOWNSHIP}") { hazards(orderBy: NEWEST_FIRST, first: 1, after: $v) { totalCount } }` },
       { type: 'String', caller: 'reader', op: `township(code: "${TOWNSHIP}") { disputes(first: 1, after: $v) { totalCount } }` },
       { type: 'String', caller: 'reader', op: `township(code: "${TOWNSHIP}") { dispatches(first: 1, after: $v) { totalCount } }` },
       { type: 'String', caller: 'department', op: 'departmentInbox(first: 1, after: $v) { totalCount }' },
