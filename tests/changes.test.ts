@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
 import { GRID_STAFF_FEED } from '../subgraphs/village/src/migrations/Migration20261205000042GridStaffChanges.ts';
 import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
 import { asOwner } from './helpers/cases.ts';
 import { Migration20261207000070ChangeAuthors } from '../subgraphs/village/src/migrations/Migration20261207000070ChangeAuthors.ts';
+import { Migration20261207000073ChangeStoryAgrees } from '../subgraphs/village/src/migrations/Migration20261207000073ChangeStoryAgrees.ts';
+import { personHistoryFunction, TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
+import { STATUS_NOTE } from '../subgraphs/village/src/migrations/Migration20261204000038Reinstate.ts';
+import { centreName } from '../domain/divisions.ts';
 import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
 import { chinaDay } from '../domain/china-day.ts';
 import { postImport, startHub, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
@@ -969,9 +972,17 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
       ]);
       // The receipt and whatever else the township's events changed since.
       expect(caseChanges.length).toBeGreaterThan(3);
-      for (const c of caseChanges.slice(3)) expect(c.slice(2)).toEqual(['system:events', '系统（上下级流转）', 'SYSTEM']);
+      // Applied by the hub's events job, named as the township's timeline names who took the step (its centre).
+      for (const c of caseChanges.slice(3)) expect(c.slice(2)).toEqual(['system:events', centreName(VILLAGE.slice(0, 9)), 'SYSTEM']);
       expect(of(site.recordId, 'SITE')).toEqual([['SITE', 'CREATED', `who-importer-${run}`, CALLER_NAME, 'IMPORT']]);
     }
+    // The person's history tells the upkeep's change as the feed does: the job, not the database role.
+    const hist = await hub.queryAs<{ person: { history: { nodes: { by: string; byName: string | null; via: string; changedFields: string[] }[] } } }>(
+      clerk,
+      `{ person(id: "${personId}") { history { nodes { by byName via changedFields } } } }`,
+    );
+    expect(hist.errors).toBeUndefined();
+    expect(hist.data!.person.history.nodes).toEqual([{ by: 'system:upkeep', byName: '系统（到龄移除标签）', via: 'SYSTEM', changedFields: ['tags'] }]);
     // Another village's reader: none of these changes, and none of their callers' names.
     const theirs = await both(neighbour, fromNeighbour);
     const ids = new Set([personId, d.id, site.recordId]);
@@ -1020,6 +1031,118 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
       for (const c of mine.slice(1)) expect(c.changedFields).toContain('steps');
       for (const c of mine) expect([c.by, c.via]).toEqual([`hazard-clerk-${run}`, 'API']);
     }
+  });
+
+  it('carries each step of a case on its entry, in order, with its note: the village’s and the township’s receipt', async () => {
+    const run = Date.now().toString(36);
+    const clerk = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject: `case-clerk-${run}` });
+    const from = await start(clerk);
+    const person = await hub.queryAs<{ registerPerson: { id: string } }>(clerk, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: {
+        gridCode: GRID,
+        name: '杨步骤',
+        ethnicity: '藏族',
+        residency: 'REGISTERED',
+        idNumber: makeCitizenId('623022', '1980-03-04', 300 + (Date.now() % 200)),
+      },
+    });
+    expect(person.errors).toBeUndefined();
+    const reported = await hub.queryAs<{ reportDispute: Dispute }>(
+      clerk,
+      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "steps-${run}") { ${DISPUTE} } }`,
+      {
+        i: {
+          gridCode: GRID,
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'WALK_IN',
+          summary: '院墙滴水纠纷',
+          parties: [{ personId: person.data!.registerPerson.id, role: 'APPLICANT' }],
+        },
+      },
+    );
+    expect(reported.errors).toBeUndefined();
+    let d = reported.data!.reportDispute;
+    for (const [m, extra] of [
+      ['acceptDispute', ', note: "当日受理"'],
+      ['assignDispute', ', assignee: "村调委会"'],
+      ['recordMediation', ', note: "双方到场，约定三日内改檐"'],
+      ['escalateDispute', ', reason: "村级调解未果"'],
+    ] as const) {
+      const r = await hub.queryAs<Record<string, Dispute>>(clerk, `mutation { ${m}(id: "${d.id}", version: ${d.version}${extra}) { ${DISPUTE} } }`);
+      expect(r.errors, m).toBeUndefined();
+      d = r.data![m]!;
+    }
+    for (const until = Date.now() + 20_000; ;) {
+      const r = await hub.queryAs<{ dispute: Dispute }>(clerk, `{ dispute(id: "${d.id}") { ${DISPUTE} } }`);
+      if (!r.data!.dispute.inTransit) break;
+      if (Date.now() > until) throw new Error('the escalation was not received in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const centre = centreName(VILLAGE.slice(0, 9));
+    const { got, lines } = await both(clerk, from, ', kinds: [DISPUTE]');
+    for (const seen of [got, lines]) {
+      const mine = seen.filter((c) => c.recordId === d.id);
+      expect(mine.map((c) => [c.op, c.statusTo, c.step, c.stepNote, c.by, c.byName])).toEqual([
+        ['CREATED', 'REPORTED', 'REPORT', '来访：院墙滴水纠纷', `case-clerk-${run}`, CALLER_NAME],
+        ['TRANSITION', 'ACCEPTED', 'ACCEPT', '当日受理', `case-clerk-${run}`, CALLER_NAME],
+        ['TRANSITION', 'ASSIGNED', 'ASSIGN', '→ 村调委会', `case-clerk-${run}`, CALLER_NAME],
+        ['TRANSITION', 'MEDIATING', 'MEDIATE', '双方到场，约定三日内改檐', `case-clerk-${run}`, CALLER_NAME],
+        ['TRANSITION', 'ESCALATED', 'ESCALATE', '村级调解未果', `case-clerk-${run}`, CALLER_NAME],
+        ['UPDATED', 'ESCALATED', 'RECEIVE', '上报原因：村级调解未果', 'system:events', centre],
+      ]);
+      for (const c of mine.slice(1)) expect(c.changedFields).toContain('timeline');
+    }
+  }, 60_000);
+
+  it('keeps what entries written before said: a job’s history entry its database role, a case’s entry no step', async () => {
+    // The migration as it runs, in a transaction rolled back, after entries written the old way.
+    const migration = new Migration20261207000073ChangeStoryAgrees({} as never, {} as never);
+    await migration.up();
+    await asOwner('village', async (c) => {
+      await c.query('begin');
+      try {
+        await c.query(`drop trigger dispute_step_changes on dispute_step`);
+        await c.query(`drop function hub_changes_dispute_step()`);
+        await c.query(personHistoryFunction('create or replace', STATUS_NOTE, true, true));
+        await c.query(`select set_config('hub.job', 'upkeep', true)`);
+        const person = (await c.query<{ id: number }>(`select id from person where status = 'ACTIVE' order by id limit 1`)).rows[0]!.id;
+        const rename = `update person set name = name || '甲' where id = ${person}`;
+        const entries = `select by_subject, via from person_history where person_id = ${person} order by id desc limit 1`;
+        const role = (await c.query<{ r: string }>(`select session_user::text as r`)).rows[0]!.r;
+        await c.query(rename);
+        const before = (await c.query(entries)).rows[0];
+        expect(before).toEqual({ by_subject: role, via: 'SYSTEM' });
+        // One transaction files one entry per record: the entry written the old way and the new one are two cases'.
+        type Case = { id: string; grid_code: string; village_code: string };
+        const [d, e] = (await c.query<Case>(`select id, grid_code, village_code from dispute order by no limit 2`)).rows as [Case, Case];
+        const log = (x: Case) =>
+          `select id, step, step_note from change_log where kind = 'DISPUTE' and record_id = '${x.id}' and txid = pg_current_xact_id() order by id`;
+        const supervise = async (x: Case) => {
+          await c.query(`update dispute set noted_at = now(), version = version + 1 where id = '${x.id}'`);
+          await c.query(`insert into dispute_step (dispute_id, at, level, action, actor, note, status, village_code, grid_code)
+                         values ('${x.id}', now(), 'COUNTY', 'SUPERVISE', '县综治中心', '请加快办理', 'ACCEPTED', '${x.village_code}', '${x.grid_code}')`);
+        };
+        await supervise(d);
+        const oldEntry = (await c.query(log(d))).rows;
+        expect(oldEntry).toMatchObject([{ step: null, step_note: null }]);
+
+        for (const q of migration.getQueries()) await c.query(String(q));
+        // Nothing already written changes.
+        expect(
+          (await c.query(`select by_subject, via from person_history where id = (select max(id) from person_history where person_id = ${person})`)).rows[0],
+        ).toEqual(before);
+        expect((await c.query(log(d))).rows).toEqual(oldEntry);
+        // What is written next says it the new way.
+        await c.query(rename);
+        expect((await c.query(entries)).rows[0]).toEqual({ by_subject: 'system:upkeep', via: 'SYSTEM' });
+        await supervise(e);
+        expect((await c.query(log(e))).rows).toMatchObject([{ step: 'SUPERVISE', step_note: '请加快办理' }]);
+        expect((await c.query(log(d))).rows).toEqual(oldEntry);
+      } finally {
+        await c.query('rollback');
+      }
+    });
   });
 
   it('reads null for who made the changes written before it was recorded', async () => {

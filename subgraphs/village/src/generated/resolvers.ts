@@ -228,13 +228,17 @@ export type Change = {
    * 操作人标识 Who wrote the change: for a form or any mutation (via API) the caller's token subject, for a file
    * (IMPORT) the importer's, and for the hub's own work (SYSTEM) `system:` and what did it: `system:upkeep` (its
    * periodic upkeep, such as 到龄移除), `system:events` (a step another level took, applied when its event reached the
-   * village; who took it is on the case's timeline), `system:database` (written in the database by none of the hub's
+   * village; `byName` and the case's timeline name who took it), `system:database` (written in the database by none of the hub's
    * jobs: an operator, a migration). The subject as the audit log names callers, never a token or other secret; a
    * change is in the feed of the record's jurisdiction only, whoever wrote it. Null for changes written before
    * 2026-12-07.
    */
   by?: Maybe<Scalars['String']['output']>;
-  /** 操作人 The caller's display name (its subject when its token gives none; for SYSTEM the job's, e.g. 系统（定期维护）); null before 2026-12-07. */
+  /**
+   * 操作人 The caller's display name (its subject when its token gives none). For SYSTEM the job's (e.g. 系统（定期维护）),
+   * except a case's step another level took (`system:events`): who took it there, as the case's timeline names them
+   * (the job's name, 系统（上下级流转）, when the event names no one). Null before 2026-12-07.
+   */
   byName?: Maybe<Scalars['String']['output']>;
   /**
    * 改动字段 For UPDATED, TRANSITION and MOVED_OUT: the fields of the record's
@@ -266,12 +270,19 @@ export type Change = {
   statusTo?: Maybe<Scalars['String']['output']>;
   /**
    * 步骤 For a hazard's TRANSITION made by a step of its rectification: the step, a HazardAction (START, RECTIFY,
-   * VERIFY, SEND_BACK), and `changedFields` names `steps`. The step rides on the record's own entry, as a case's step
-   * is the case's entry naming `timeline`: one entry per change of the record, in commit order, with its status before
-   * and after. Null for other entries, and for steps taken before 2026-12-07.
+   * VERIFY, SEND_BACK), and `changedFields` names `steps`. For a case's entry made by a step on its timeline: the step,
+   * a DisputeAction, at any level (REPORT on its CREATED; ACCEPT, MEDIATE, ESCALATE; a township's RECEIVE, applied
+   * from its event; a note outside the case's order such as SUPERVISE or CORRECT), with `changedFields` naming
+   * `timeline` as before. The step rides on the record's own entry: one entry per change of the record, in commit
+   * order, with its status before and after. A case's step that reached the village before the steps preceding it is
+   * told on the entry of the step that filled the gap, which names that step. Null for other entries, and for steps taken
+   * before 2026-12-07.
    */
   step?: Maybe<Scalars['String']['output']>;
-  /** 说明 The step's note (整改情况, 验收意见; for SEND_BACK the reason the check failed); null when none was given. */
+  /**
+   * 说明 The step's note (整改情况, 验收意见; for SEND_BACK the reason the check failed; a case's step's note as its
+   * timeline shows it: the summary of a report, a mediation record, an escalation's reason); null when none was given.
+   */
   stepNote?: Maybe<Scalars['String']['output']>;
   /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
   version?: Maybe<Scalars['Int']['output']>;
@@ -3077,7 +3088,12 @@ export type PersonHistoryEntry = {
   at: Scalars['DateTime']['output'];
   /** Before the change. */
   before: PersonPlace;
-  /** Who: the caller's subject (the importer's for a file; the database role for an operator's change). */
+  /**
+   * Who: the caller's subject (the importer's for a file); for the hub's own work, as the change feed names it,
+   * `system:upkeep` (its periodic upkeep, such as 到龄移除) or `system:events` (another level's step applied here); the
+   * database role for a change written in the database by none of the hub's jobs (an operator, a migration). Entries
+   * the hub's jobs wrote before 2026-12-07 keep the database role they named then.
+   */
   by: Scalars['String']['output'];
   /** The caller's display name. */
   byName?: Maybe<Scalars['String']['output']>;

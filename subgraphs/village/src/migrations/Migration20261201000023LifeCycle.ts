@@ -47,6 +47,13 @@ const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), n
                          else 'SYSTEM' end as via`;
 
 /**
+ * WHO as migration …73ChangeStoryAgrees has it: a change no caller or importer made, written by one of the hub's own
+ * jobs (`hub.job`: the upkeep, the events of the other levels), is `system:<job>`, as the change feed names it; the
+ * database role stays for a change written in the database by none of the hub's jobs (an operator, a migration).
+ */
+const WHO_JOBS = WHO.replace('session_user::text) as subject', `'system:' || nullif(current_setting('hub.job', true), ''), session_user::text) as subject`);
+
+/**
  * The person history trigger's function (as this migration writes it; later
  * migrations reuse it): `note` is the entry's note on a change of status.
  * With `facts` (migration …49PersonFacts) it also keeps the name, 民族 and
@@ -54,8 +61,15 @@ const WHO = `select coalesce(nullif(current_setting('hub.subject', true), ''), n
  * gender and birth date (their values are personal and stay out of it).
  * With `relationship` (migration …69RelationshipToHead) it keeps the
  * relationship to the household's head (与户主关系) before and after.
+ * With `jobs` (migration …73ChangeStoryAgrees) the hub's own jobs are named `system:<job>` (WHO_JOBS).
  */
-export function personHistoryFunction(create: 'create' | 'create or replace', note = 'n.deregistration_note', facts = false, relationship = false): string {
+export function personHistoryFunction(
+  create: 'create' | 'create or replace',
+  note = 'n.deregistration_note',
+  facts = false,
+  relationship = false,
+  jobs = false,
+): string {
   const relationshipColumns = relationship ? ', relationship_from, relationship_to' : '';
   const relationshipValues = relationship ? ', o.relationship_to_head, n.relationship_to_head' : '';
   const factColumns = (facts ? ', name_from, name_to, ethnicity_from, ethnicity_to, residency_from, residency_to' : '') + relationshipColumns;
@@ -96,7 +110,7 @@ export function personHistoryFunction(create: 'create' | 'create or replace', no
                        -- tags are a set: the same tags in another order are no change
                        case when not (n.tags @> o.tags and o.tags @> n.tags) then 'tags' end,
                        case when n.status <> o.status then 'status' end${factChanges}], null) as changed) c
-            cross join (${WHO}) w
+            cross join (${jobs ? WHO_JOBS : WHO}) w
            where c.changed <> '{}'
            order by n.id;
           return null;

@@ -70,6 +70,7 @@ import { Migration20261207000069RelationshipToHead } from './Migration2026120700
 import { Migration20261207000070ChangeAuthors } from './Migration20261207000070ChangeAuthors.ts';
 import { Migration20261207000071MoveIn } from './Migration20261207000071MoveIn.ts';
 import { Migration20261207000072HazardCounty } from './Migration20261207000072HazardCounty.ts';
+import { Migration20261207000073ChangeStoryAgrees } from './Migration20261207000073ChangeStoryAgrees.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -145,4 +146,5 @@ export const migrations = [
   Migration20261207000070ChangeAuthors,
   Migration20261207000071MoveIn,
   Migration20261207000072HazardCounty,
+  Migration20261207000073ChangeStoryAgrees,
 ];

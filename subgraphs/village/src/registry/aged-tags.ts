@@ -6,8 +6,8 @@ import { NATIONAL, scopedEm } from '../../../../platform/jurisdiction.ts';
 import { col, rows, sql } from '../../../../platform/sql.ts';
 
 /**
- * Who removes them, as the change feed and the person's history name it: the hub itself (`via` SYSTEM; the feed's
- * `by` is `system:upkeep`, the history's the database role), not a caller.
+ * Who removes them, as the change feed and the person's history name it: the hub itself (`via` SYSTEM, `by`
+ * `system:upkeep` in both), not a caller.
  */
 const actor = sql('person.upkeepActor', z.object({}), `select set_config('hub.actor', '系统（到龄移除标签）', true)`);
 
