@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import { quote, type Said } from '../domain/errors.ts';
 import { HttpError } from './http.ts';
@@ -104,6 +105,22 @@ async function* notingColumns(source: AsyncIterable<Buffer | string>, facts: Boo
   }
 }
 
+/**
+ * A part's bytes as text, a character split between two chunks kept whole: exceljs 4.4's XML reader decodes each chunk
+ * on its own (utils/parse-sax.js), so a Chinese character (three bytes in UTF-8) that the unzipper's chunks cut in two
+ * became two U+FFFD, and a row that said 流动人口 came back as 流动人\ufffd\ufffd, refused or, in a free-text column,
+ * written as garbled text. Where the cuts fall depends on the bytes before them, so it struck a row here and there.
+ */
+async function* utf8(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
 /** One row as exceljs' sheet reader gives it. */
 interface SheetRow {
   number: number;
@@ -133,7 +150,7 @@ const notXlsx = (why: Said) =>
 class Budget {
   received = 0;
   unpacked = 0;
-  /** A stream of `entry`'s unpacked bytes that fails once they pass the budget, or `cap` for that part alone. */
+  /** `entry`'s unpacked text (utf8 above), failing once its bytes pass the budget, or `cap` for that part alone. */
   counted(entry: Readable, cap?: number): Readable {
     let part = 0;
     const counter = new Transform({
@@ -148,7 +165,7 @@ class Budget {
       },
     });
     entry.on('error', (e) => counter.destroy(e));
-    return entry.pipe(counter);
+    return Readable.from(utf8(entry.pipe(counter)));
   }
 }
 
@@ -210,7 +227,8 @@ async function* sheetRows(
     return rel && book.model?.sheets?.find((s) => s.rId === rel.Id)?.name;
   };
   const formatOf = (style: number) => book.styles.getStyleModel(style)?.numFmt;
-  const rowsOf = (source: AsyncIterable<Buffer | string>, no: string) => [...book._parseWorksheet(notingColumns(source, book1904, formatOf), no)][0]!.value;
+  const rowsOf = (source: AsyncIterable<Buffer | string>, no: string) =>
+    [...book._parseWorksheet(notingColumns(utf8(source), book1904, formatOf), no)][0]!.value;
   const chooseSheet = () => {
     const all = names();
     if (wanted !== undefined || !book.model) return;

@@ -969,7 +969,13 @@ audit-3,${committee},审计甲,false,${known}
       body: Buffer.from(await xlsx.arrayBuffer()),
     });
     expect(sheet.status).toBe(200);
-    expect(await lastEvent(sheet)).toMatchObject({ type: 'done', inserted: 0, updated: 0, rejected: 0 });
+    const sheetEvents = (await sheet.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Any refusal is shown with its line and rule, not only counted.
+    expect(sheetEvents.filter((e) => e.type === 'reject')).toEqual([]);
+    expect(sheetEvents.at(-1)).toMatchObject({ type: 'done', inserted: 0, updated: 0, rejected: 0 });
     const declared = await post('/import/residents?encoding=gb18030', `id_number,name,ethnicity\n${makeCitizenId('659001', '1990-01-01', 3)},张三,汉族\n`);
     expect(declared.status).toBe(400);
     expect((await declared.json()).errors[0].message).toMatch(/UTF-8|GB18030/);

@@ -7,6 +7,7 @@ import { createDeflateRaw, crc32, gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
+import { xlsxRecords } from '../platform/xlsx-read.ts';
 import { postImport, startHub, type TestHub } from './helpers/hub.ts';
 import { CATEGORY } from '../app/src/labels.ts';
 import { DISPUTE_STATUS_ZH } from '../domain/labels.ts';
@@ -449,6 +450,30 @@ describe('XLSX import', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     return { status: res.status, error: undefined, events, rejects: events.filter((e) => e.type === 'reject'), done: events.find((e) => e.type === 'done') };
   };
+
+  it('reads Chinese text whole wherever the workbook’s unpacked chunks cut its characters', async () => {
+    // A character is three bytes in UTF-8, and a part unpacks in chunks of 16 kB: with shared strings of Chinese
+    // text some 200 kB long, chunk boundaries fall inside characters (exceljs' own reader turned each such one into
+    // two U+FFFD, so a row's 流动人口 came back as 流动人��).
+    const words = ['流动人口', '户籍人口', '境外人员', '邻里纠纷', '十户联防', '红袖标巡逻'];
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      name: `${'张王李赵'[i % 4]}${'某'.repeat(i % 7)}${i}`,
+      residency: words[i % words.length]!,
+      note: `${Array.from({ length: 5 }, (_, k) => words[(i + k) % words.length]).join('')}第${i}号`,
+    }));
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('登记表');
+    sheet.addRow(['name', 'residency', 'note']);
+    for (const r of rows) sheet.addRow([r.name, r.residency, r.note]);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const read: Record<string, string | null>[] = [];
+    const chunks = (async function* () {
+      yield bytes;
+    })();
+    for await (const batch of xlsxRecords(chunks, ['name', 'residency', 'note'])) read.push(...batch.map((r) => r.fields));
+    expect(read).toHaveLength(rows.length);
+    expect(read.filter((f, i) => f.name !== rows[i]!.name || f.residency !== rows[i]!.residency || f.note !== rows[i]!.note).slice(0, 3)).toEqual([]);
+  });
 
   it('npm run import reads a workbook gnumeric made from a CSV: ID numbers it stored as numbers are refused as having lost their digits, the rest imported, rejects on the sheet rows', async () => {
     const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write', 'pii'] });
