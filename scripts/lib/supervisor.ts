@@ -221,8 +221,9 @@ export function startNodeService(name: string, opts: NodeServiceOptions): Promis
       await exited;
       clearTimeout(timer);
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
+    // Decoded as one text: a Chinese character cut between two chunks stays whole in the operator's log.
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (text: string) => {
       out(text);
       // The ready line may arrive split over two chunks.
       tail = (tail + text).slice(-(opts.readyText.length + 200));
