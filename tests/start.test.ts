@@ -130,7 +130,14 @@ describe('npm start', () => {
     const ports = { HUB_PG_PORT: 0, GATEWAY_PORT: 0, COUNTY_PORT: 0, TOWNSHIP_PORT: 0, VILLAGE_PORT: 0 };
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
     // NODE_ENV as `npm start` has it on a developer's machine, not vitest's "test" (Apollo Server changes how it stops under "test").
-    const env = { HUB_DATA_DIR: dataDir, NODE_ENV: 'development', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+    // The two seed counties this test reads, through the first start's own seeding: the suite's setup seeds all five
+    // with the same loader (scripts/lib/setup.ts), and the default list is the five (tests/units.test.ts).
+    const env = {
+      HUB_DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      HUB_DEMO_DATA: '623021,632223',
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    };
     const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
 
     const first = await startHubProcess(env);
