@@ -213,6 +213,35 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // The trend: 12 months with 同比 and 环比 columns.
     expect(await page.$$eval('#trend tbody tr', (rows) => rows.length)).toBe(12);
     expect(await page.textContent('#trend thead')).toMatch(/环比.*同比/);
+
+    // 吹哨报到·分部门: every department of the county, each figure as the API counts the period's dispatches, and the
+    // report of them among the downloads (its rows are the county's townships by department).
+    await page.waitForSelector('#dispatch-table table', { timeout: 60_000 });
+    const dispatchRows = await page.$$eval('#dispatch-table tbody tr', (trs) =>
+      trs.map((tr) => [(tr as HTMLElement).dataset.kind, ...Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)]),
+    );
+    type DepartmentFigures = Record<
+      'dispatched' | 'acknowledged' | 'acknowledgedOnTime' | 'reported' | 'reportedOnTime' | 'overdue' | 'withdrawn' | 'onTimeRate' | 'answerDue',
+      number
+    > & {
+      departmentKind: string;
+    };
+    const dispatchApi = await hub.queryAs<{ county: { dispatchStats: { byDepartment: DepartmentFigures[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue } } } }`,
+    );
+    expect(dispatchApi.errors).toBeUndefined();
+    const departments = dispatchApi.data!.county.dispatchStats.byDepartment;
+    expect(departments.length).toBeGreaterThan(0);
+    expect(dispatchRows).toEqual(
+      departments.map((x) => [
+        x.departmentKind,
+        ...[x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => n.toLocaleString('zh-CN')),
+        x.answerDue ? `${(x.onTimeRate * 100).toFixed(1)}%` : '—',
+      ]),
+    );
+    expect(await page.$$('button[aria-label="下载下辖乡镇吹哨报到（分部门）表（CSV）"]')).toHaveLength(1);
+
     // 近12个月 is the trend's twelve months, this month so far among them, and the label, the chart and the figures say
     // so alike: the figures are the sum of the trend's months.
     const monthOf = (day: string) => `${day.slice(0, 4)}年${Number(day.slice(5, 7))}月`;

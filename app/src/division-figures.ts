@@ -143,13 +143,15 @@ export function downloads(d: Division, title: string): string {
   const q = (needsPeriod: boolean) => `within=${d.report.within}&level=${d.report.level}${needsPeriod ? `&from=${p.from}&to=${p.to}` : ''}`;
   return `
     <div class="downloads" role="group" aria-label="${esc(title)}下载">
-      ${REPORTS.map((r) => {
-        const path = `/reports/${r.name}`;
-        const query = q(r.needsPeriod);
-        return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
+      ${REPORTS.filter((r) => !r.levels || r.levels.includes(d.report.level))
+        .map((r) => {
+          const path = `/reports/${r.name}`;
+          const query = q(r.needsPeriod);
+          return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
           <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）" title="Excel 表格：中文表头，供阅读、打印">XLSX 表格</button>
           <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）" title="CSV 数据：英文列名、原始数值，供程序读取">CSV 数据</button></span>`;
-      }).join('')}
+        })
+        .join('')}
     </div>`;
 }
 

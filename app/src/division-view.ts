@@ -2,12 +2,12 @@
 /** A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases. */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { download, request } from './client.ts';
-import { daysPast, esc, num, wallClock } from './format.ts';
-import type { CaseRowFragment } from './generated/graphql.ts';
+import { daysPast, esc, num, rateOf, wallClock } from './format.ts';
+import type { CaseRowFragment, DispatchFiguresFragment } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
-import { CountyCases, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
+import { CountyCases, DivisionDispatches, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
@@ -91,6 +91,11 @@ export async function showDivision(code: string): Promise<void> {
       ${downloads(d, d.kind === 'village' ? d.name : REPORT_LEVEL_ZH[d.report.level])}
     </section>
     ${
+      d.kind === 'county' || d.kind === 'township'
+        ? `<section id="dispatches" class="panel" aria-labelledby="dispatches-title"><h3 id="dispatches-title">吹哨报到·分部门 <small>统计期内吹哨，按县直部门</small></h3><div id="dispatch-table" role="status">正在载入吹哨报到…</div></section>`
+        : ''
+    }
+    ${
       mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
         ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件 <small>当前全部，不限统计期</small></h3><div id="case-list" role="status">正在载入案件…</div></section>`
         : `<p class="note" id="cases-note">${mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。'}</p>`
@@ -102,6 +107,8 @@ export async function showDivision(code: string): Promise<void> {
     main
       .querySelector('[data-figure="hazards"]')
       ?.insertAdjacentHTML('beforeend', `<p class="note"><a href="${hazardsHref(d.code)}">查看未整改隐患与整改记录</a></p>`);
+
+  if (d.kind === 'county' || d.kind === 'township') void showDispatches(d, p, mine);
 
   trendChart(document.getElementById('trend-chart')!, lastMonths(d.head), TREND);
   if (hasChildren) {
@@ -265,4 +272,30 @@ async function showCases(d: Division, mine: number): Promise<void> {
         }</td></tr>`;
       })
       .join('')}</tbody></table></div>`;
+}
+
+/**
+ * 吹哨报到·分部门: how each county department answered the division's 吹哨 of the period (报到 and 反馈, on time or
+ * not), the rows as the API orders them (by department kind) and a total row, so a leader sees which department is slow.
+ */
+async function showDispatches(d: Division, p: { from: string; to: string }, mine: number): Promise<void> {
+  const box = document.getElementById('dispatch-table')!;
+  let s: DispatchFiguresFragment | undefined;
+  try {
+    const r = await request(DivisionDispatches, { code: d.code, county: d.kind === 'county', township: d.kind === 'township', from: p.from, to: p.to });
+    s = (d.kind === 'county' ? r.county?.dispatchStats : r.township?.dispatchStats) ?? undefined;
+  } catch (e) {
+    if (isCurrent(mine)) box.textContent = `吹哨报到未能载入：${messageOf(e)}`;
+    return;
+  }
+  if (!isCurrent(mine) || !s) return;
+  type Row = DispatchFiguresFragment['byDepartment'][number];
+  const cells = (x: Row) =>
+    [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
+    `<td>${rateOf(x.onTimeRate, x.answerDue)}</td>`;
+  box.removeAttribute('role');
+  box.innerHTML = `<div class="table-wrap"><table class="dispatches"><caption class="visually-hidden">吹哨报到·分部门</caption>
+    <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th></tr></thead>
+    <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${esc(x.departmentName)}</th>${cells(x)}</tr>`).join('')}</tbody>
+    <tfoot><tr><th scope="row">合计</th><td>${num(s.dispatched)}</td><td colspan="4"></td><td>${num(s.overdue)}</td><td></td><td>${rateOf(s.onTimeRate, s.answerDue)}</td></tr></tfoot></table></div>`;
 }

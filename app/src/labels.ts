@@ -116,15 +116,19 @@ export const INDICATOR: Record<AssessmentIndicator, string> = {
   GRID_STAFFING_RATE: '网格配强率（1+3+N）',
 };
 
-/** The report routes' names (gateway/src/reports.ts) and their Chinese titles. */
-/** The report routes the division page offers, and whether each counts a period (the registry's count what stands now). */
-export const REPORTS = [
+/**
+ * The report routes the division page offers (gateway/src/reports.ts) with their Chinese titles, whether each counts a
+ * period (the registry's count what stands now), and the levels of rows it has when not every level: 吹哨报到 is
+ * answered to townships and counties, so it has no village rows.
+ */
+export const REPORTS: readonly { name: string; zh: string; needsPeriod: boolean; levels?: readonly ('county' | 'township' | 'village')[] }[] = [
   { name: 'population', zh: '人口', needsPeriod: false },
   { name: 'forces', zh: '群防群治力量', needsPeriod: false },
   { name: 'patrols', zh: '巡防', needsPeriod: true },
   { name: 'hazards', zh: '隐患', needsPeriod: true },
   { name: 'disputes', zh: '矛盾纠纷', needsPeriod: true },
-] as const;
+  { name: 'dispatches', zh: '吹哨报到（分部门）', needsPeriod: true, levels: ['county', 'township'] },
+];
 
 export const RISK_KIND: Record<RiskSignalKind, string> = {
   REPEATED_DISPUTES: '重复纠纷',

@@ -698,3 +698,42 @@ export const DivisionHazards = graphql(`
     }
   }
 `);
+
+/** 吹哨报到 One department's answers to the dispatches of a period, and the division's totals. */
+export const DispatchFigures = graphql(`
+  fragment DispatchFigures on DispatchStats {
+    dispatched
+    overdue
+    answerDue
+    onTimeRate
+    byDepartment {
+      departmentKind
+      departmentName
+      dispatched
+      acknowledged
+      acknowledgedOnTime
+      reported
+      reportedOnTime
+      overdue
+      withdrawn
+      answerDue
+      onTimeRate
+    }
+  }
+`);
+
+/** 吹哨报到·分部门 A county's or a township's dispatches of a period, by department. Needs `read` or `report`. */
+export const DivisionDispatches = graphql(`
+  query DivisionDispatches($code: String!, $county: Boolean!, $township: Boolean!, $from: Date!, $to: Date!) {
+    county(code: $code) @include(if: $county) {
+      dispatchStats(from: $from, to: $to) {
+        ...DispatchFigures
+      }
+    }
+    township(code: $code) @include(if: $township) {
+      dispatchStats(from: $from, to: $to) {
+        ...DispatchFigures
+      }
+    }
+  }
+`);

@@ -564,6 +564,19 @@ export type DivisionHazardsQueryVariables = Exact<{
 
 export type DivisionHazardsQuery = { village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
+export type DispatchFiguresFragment = { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> };
+
+export type DivisionDispatchesQueryVariables = Exact<{
+  code: string;
+  county: boolean;
+  township: boolean;
+  from: string;
+  to: string;
+}>;
+
+
+export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null, township?: { dispatchStats: { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -836,6 +849,27 @@ export const HazardPageFragmentDoc = new TypedDocumentString(`
     rectifyBy
   }
 }`, {"fragmentName":"HazardPage"}) as unknown as TypedDocumentString<HazardPageFragment, unknown>;
+export const DispatchFiguresFragmentDoc = new TypedDocumentString(`
+    fragment DispatchFigures on DispatchStats {
+  dispatched
+  overdue
+  answerDue
+  onTimeRate
+  byDepartment {
+    departmentKind
+    departmentName
+    dispatched
+    acknowledged
+    acknowledgedOnTime
+    reported
+    reportedOnTime
+    overdue
+    withdrawn
+    answerDue
+    onTimeRate
+  }
+}
+    `, {"fragmentName":"DispatchFigures"}) as unknown as TypedDocumentString<DispatchFiguresFragment, unknown>;
 export const RegionViewDocument = new TypedDocumentString(`
     query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   region(code: $code) {
@@ -1867,3 +1901,35 @@ fragment HazardPage on HazardConnection {
     ...HazardRow
   }
 }`) as unknown as TypedDocumentString<DivisionHazardsQuery, DivisionHazardsQueryVariables>;
+export const DivisionDispatchesDocument = new TypedDocumentString(`
+    query DivisionDispatches($code: String!, $county: Boolean!, $township: Boolean!, $from: Date!, $to: Date!) {
+  county(code: $code) @include(if: $county) {
+    dispatchStats(from: $from, to: $to) {
+      ...DispatchFigures
+    }
+  }
+  township(code: $code) @include(if: $township) {
+    dispatchStats(from: $from, to: $to) {
+      ...DispatchFigures
+    }
+  }
+}
+    fragment DispatchFigures on DispatchStats {
+  dispatched
+  overdue
+  answerDue
+  onTimeRate
+  byDepartment {
+    departmentKind
+    departmentName
+    dispatched
+    acknowledged
+    acknowledgedOnTime
+    reported
+    reportedOnTime
+    overdue
+    withdrawn
+    answerDue
+    onTimeRate
+  }
+}`) as unknown as TypedDocumentString<DivisionDispatchesQuery, DivisionDispatchesQueryVariables>;
