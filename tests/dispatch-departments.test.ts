@@ -27,8 +27,10 @@ type Counts = Record<(typeof FIGURES)[number] | 'onTimeRate', number>;
 type ByDepartment = Counts & { departmentKind: string; departmentName: string };
 type Stats = Counts & { byDepartment: ByDepartment[]; previous: Counts & { byDepartment: ByDepartment[] } };
 const SELECT = `${FIGURES.join(' ')} onTimeRate`;
-const STATS = `dispatchStats(period: "${PERIOD}") { ${SELECT} byDepartment { departmentKind departmentName ${SELECT} }
-  previous { ${SELECT} byDepartment { departmentKind ${SELECT} } } }`;
+// The total and each department's share selected by one fragment on their common interface.
+const STATS = `dispatchStats(period: "${PERIOD}") { ...Counts byDepartment { departmentKind departmentName ...Counts }
+  previous { ...Counts byDepartment { departmentKind ...Counts } } }`;
+const COUNTS = `fragment Counts on DispatchCounts { ${SELECT} }`;
 
 /** One case escalated to the township, accepted there and dispatched to these departments. */
 async function dispatched(kinds: string[]): Promise<{ id: string; dispatches: { id: string; departmentKind: string }[] }> {
@@ -150,7 +152,7 @@ describe('吹哨报到 per department', () => {
     const r = ok(
       await hub.queryAs<{ township: { dispatchStats: Stats }; county: { dispatchStats: Stats } }>(
         callers.county,
-        `{ township(code: "${TOWNSHIP}") { ${STATS} } county(code: "${WRITE_COUNTY}") { ${STATS} } }`,
+        `{ township(code: "${TOWNSHIP}") { ${STATS} } county(code: "${WRITE_COUNTY}") { ${STATS} } } ${COUNTS}`,
       ),
     );
     const kinds = departments.map((d) => d.kind);
@@ -268,8 +270,8 @@ describe('the dispatches report', () => {
     expect(ws.name).toBe('吹哨报到');
     const cells = (i: number) => (ws.getRow(i).values as unknown[]).slice(1);
     expect(cells(1).slice(9)).toEqual(['部门类别', '部门名称', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '应反馈', '按时反馈率']);
-    const county = ok(await hub.queryAs<{ county: { dispatchStats: Stats } }>(callers.county, `{ county(code: "${WRITE_COUNTY}") { ${STATS} } }`)).county
-      .dispatchStats;
+    const county = ok(await hub.queryAs<{ county: { dispatchStats: Stats } }>(callers.county, `{ county(code: "${WRITE_COUNTY}") { ${STATS} } } ${COUNTS}`))
+      .county.dispatchStats;
     const rows = Array.from({ length: ws.rowCount - 1 }, (_, i) => cells(i + 2));
     expect(rows).toHaveLength(county.byDepartment.length);
     for (const [i, d] of county.byDepartment.entries()) {

@@ -69,7 +69,7 @@ export type CountyDispatchStatsArgs = {
  * whose DispatchStats lists it): how it 报到 and 反馈 against its deadlines, for ranking departments in the 吹哨报到
  * evaluation.
  */
-export type DepartmentDispatchStats = {
+export type DepartmentDispatchStats = DispatchCounts & {
   __typename?: 'DepartmentDispatchStats';
   /** 报到 Acknowledged. */
   acknowledged: Scalars['Int']['output'];
@@ -147,6 +147,31 @@ export type DispatchConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * 吹哨报到 figures, as a township's or county's total (DispatchStats) and each department's share of it
+ * (DepartmentDispatchStats) count them: one fragment on this interface selects them at both.
+ */
+export type DispatchCounts = {
+  /** 报到 Acknowledged. */
+  acknowledged: Scalars['Int']['output'];
+  /** 按时报到 Acknowledged by the acknowledge deadline. */
+  acknowledgedOnTime: Scalars['Int']['output'];
+  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  answerDue: Scalars['Int']['output'];
+  /** 吹哨 Dispatches made. */
+  dispatched: Scalars['Int']['output'];
+  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a withdrawn dispatch counts as not reported on time, and one still within its report deadline counts in neither. */
+  onTimeRate: Scalars['Float']['output'];
+  /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
+  overdue: Scalars['Int']['output'];
+  /** 反馈 Reported back. */
+  reported: Scalars['Int']['output'];
+  /** 按时反馈 Reported back by the report deadline. */
+  reportedOnTime: Scalars['Int']['output'];
+  /** 撤回 Withdrawn by the township before the department reported back. */
+  withdrawn: Scalars['Int']['output'];
+};
+
 /** One dispatch and its cursor. */
 export type DispatchEdge = {
   __typename?: 'DispatchEdge';
@@ -168,7 +193,7 @@ export type DispatchFilter = {
  * 吹哨报到 statistics: dispatches made in the period, and how departments
  * answered them against their deadlines.
  */
-export type DispatchStats = {
+export type DispatchStats = DispatchCounts & {
   __typename?: 'DispatchStats';
   /** 报到 Acknowledged. */
   acknowledged: Scalars['Int']['output'];
@@ -732,6 +757,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  DispatchCounts:
+    | ( DepartmentDispatchStats )
+    | ( DispatchFigures )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -747,6 +779,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DispatchConnection: ResolverTypeWrapper<Connection<DispatchRow>>;
+  DispatchCounts: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DispatchCounts']>;
   DispatchEdge: ResolverTypeWrapper<Omit<DispatchEdge, 'node'> & { node: ResolversTypes['Dispatch'] }>;
   DispatchFilter: DispatchFilter;
   DispatchStats: ResolverTypeWrapper<DispatchFigures>;
@@ -783,6 +816,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
   DispatchConnection: Connection<DispatchRow>;
+  DispatchCounts: ResolversInterfaceTypes<ResolversParentTypes>['DispatchCounts'];
   DispatchEdge: Omit<DispatchEdge, 'node'> & { node: ResolversParentTypes['Dispatch'] };
   DispatchFilter: DispatchFilter;
   DispatchStats: DispatchFigures;
@@ -826,6 +860,7 @@ export type DepartmentDispatchStatsResolvers<ContextType = TownshipContext, Pare
   reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reportedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   withdrawn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type DispatchResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispatch'] = ResolversParentTypes['Dispatch']> = {
@@ -852,6 +887,10 @@ export type DispatchConnectionResolvers<ContextType = TownshipContext, ParentTyp
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type DispatchCountsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchCounts'] = ResolversParentTypes['DispatchCounts']> = {
+  __resolveType: TypeResolveFn<'DepartmentDispatchStats' | 'DispatchStats', ParentType, ContextType>;
+};
+
 export type DispatchEdgeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchEdge'] = ResolversParentTypes['DispatchEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType>;
@@ -872,6 +911,7 @@ export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType ext
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   withdrawn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   yearAgo?: Resolver<ResolversTypes['DispatchStats'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type DisputeResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
@@ -970,6 +1010,7 @@ export type Resolvers<ContextType = TownshipContext> = {
   DepartmentDispatchStats?: DepartmentDispatchStatsResolvers<ContextType>;
   Dispatch?: DispatchResolvers<ContextType>;
   DispatchConnection?: DispatchConnectionResolvers<ContextType>;
+  DispatchCounts?: DispatchCountsResolvers<ContextType>;
   DispatchEdge?: DispatchEdgeResolvers<ContextType>;
   DispatchStats?: DispatchStatsResolvers<ContextType>;
   Dispute?: DisputeResolvers<ContextType>;
