@@ -20,6 +20,7 @@ import { patrolTeamMembers } from './store/patrol-team-member.ts';
 import { patrolTeams } from './store/patrol-team.ts';
 import { patrols } from './store/patrol.ts';
 import { persons } from './store/person.ts';
+import { personHistory } from './store/person-history.ts';
 import { ScopedPages } from './store/scoped.ts';
 import { sites } from './store/site.ts';
 import { villageDirectory } from './store/village-directory.ts';
@@ -56,6 +57,12 @@ export const createLoaders = lazyLoaders<EntityManager>()({
   team: (em) => rowsById((ids) => patrolTeams.byIds(em, ids)),
   patrol: (em) => rowsById((ids) => patrols.byIds(em, ids)),
   hazard: (em) => rowsById((ids) => hazards.byIds(em, ids)),
+  /** Person id → who deregistered them (their history's latest deregistration entry). */
+  deregistration: (em) =>
+    byKey<string, { personId: number; bySubject: string; byName: string | null }>(
+      (ids) => personHistory.deregistrations(em, ids.map(Number)),
+      (d) => String(d.personId),
+    ),
   membersOfHousehold: (em) =>
     rowsOf(
       (ids) => persons.ofHouseholds(em, ids),

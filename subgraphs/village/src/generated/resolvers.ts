@@ -395,12 +395,25 @@ export type County = DivisionStatistics & {
   /** 6-digit division code. */
   code: Scalars['String']['output'];
   /**
+   * 已注销人员 Residents of the villages of this county deregistered (迁出, 死亡, 重复登记) and not reinstated, newest deregistration
+   * first: `reason` one of DeregistrationReason; `from` and `to` the days they were deregistered (inclusive, China
+   * Standard Time), each optional. Each carries the person as `Person` reads it (ID number and phone masked without
+   * `pii`). Only those the caller's jurisdiction covers (by their grid).
+   */
+  deregisteredResidents: DeregisteredResidentConnection;
+  /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
    * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first (or `orderBy: DUE_FIRST`). */
   disputes: DisputeConnection;
+  /**
+   * 已注销记录 Households, houses and 十户联防 groups of the villages of this county taken out of the current registry (销户, 注销房屋,
+   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
+   */
+  endedRecords: EndedRecordConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /**
@@ -442,6 +455,16 @@ export type CountyAssessmentArgs = {
 
 
 /** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyDeregisteredResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  reason?: InputMaybe<DeregistrationReason>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
 export type CountyDisputeStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
@@ -455,6 +478,16 @@ export type CountyDisputesArgs = {
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/** 县 / 区 The county entity (owned by the county subgraph); the village subgraph contributes figures. */
+export type CountyEndedRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<ChangeKind>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -513,6 +546,52 @@ export type DeclineReason =
   | 'NOT_A_DISPUTE'
   /** 当事人撤回 withdrawn by the parties before acceptance */
   | 'WITHDRAWN';
+
+/** 已注销人员 A resident deregistered (迁出, 死亡, 重复登记) and kept as history: the person, why, when and by whom. */
+export type DeregisteredResident = {
+  __typename?: 'DeregisteredResident';
+  /** 注销时间 When. */
+  deregisteredAt: Scalars['DateTime']['output'];
+  /**
+   * Who deregistered them: the caller's subject (the importer's for a file), as the person's history names it; null
+   * when the history has no entry of it (a record loaded already deregistered).
+   */
+  deregisteredBy?: Maybe<Scalars['String']['output']>;
+  /** The display name of who deregistered them. */
+  deregisteredByName?: Maybe<Scalars['String']['output']>;
+  /** 网格 The grid they were deregistered in. */
+  grid: Grid;
+  /** 注销说明 The note given. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** The person as the registry keeps them (status DEREGISTERED); ID number and phone masked without `pii`. */
+  person: Person;
+  /** 注销原因 Why. */
+  reason: DeregistrationReason;
+  /** 村/社区 The village they were deregistered in. */
+  village: Village;
+};
+
+/** A page of 已注销人员 deregistered residents, newest first (Relay connection). */
+export type DeregisteredResidentConnection = {
+  __typename?: 'DeregisteredResidentConnection';
+  /** The items of this page with their cursors. */
+  edges: Array<DeregisteredResidentEdge>;
+  /** The items of this page. */
+  nodes: Array<DeregisteredResident>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many match in all, across every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One deregistered resident and its cursor. */
+export type DeregisteredResidentEdge = {
+  __typename?: 'DeregisteredResidentEdge';
+  /** Pass as `after` to get the page that follows this item. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: DeregisteredResident;
+};
 
 /** 注销原因 Why a person was deregistered. */
 export type DeregistrationReason =
@@ -1148,6 +1227,28 @@ export type EndedRecord = {
   version: Scalars['Int']['output'];
   /** 村/社区 Its village. */
   village: Village;
+};
+
+/** A page of 已注销记录 ended records, newest first (Relay connection). */
+export type EndedRecordConnection = {
+  __typename?: 'EndedRecordConnection';
+  /** The items of this page with their cursors. */
+  edges: Array<EndedRecordEdge>;
+  /** The items of this page. */
+  nodes: Array<EndedRecord>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many match in all, across every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One ended record and its cursor. */
+export type EndedRecordEdge = {
+  __typename?: 'EndedRecordEdge';
+  /** Pass as `after` to get the page that follows this item. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: EndedRecord;
 };
 
 /** 群防群治力量 Forces figures of a division. */
@@ -3787,10 +3888,23 @@ export type Township = DivisionStatistics & {
   /** 9-digit division code. */
   code: Scalars['String']['output'];
   /**
+   * 已注销人员 Residents of the villages of this township deregistered (迁出, 死亡, 重复登记) and not reinstated, newest deregistration
+   * first: `reason` one of DeregistrationReason; `from` and `to` the days they were deregistered (inclusive, China
+   * Standard Time), each optional. Each carries the person as `Person` reads it (ID number and phone masked without
+   * `pii`). Only those the caller's jurisdiction covers (by their grid).
+   */
+  deregisteredResidents: DeregisteredResidentConnection;
+  /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
    * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
+  /**
+   * 已注销记录 Households, houses and 十户联防 groups of the villages of this township taken out of the current registry (销户, 注销房屋,
+   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
+   */
+  endedRecords: EndedRecordConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /**
@@ -3853,9 +3967,35 @@ export type TownshipAssessmentArgs = {
  * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
  * village subgraph contributes its villages and the figures of everything in them.
  */
+export type TownshipDeregisteredResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  reason?: InputMaybe<DeregistrationReason>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
 export type TownshipDisputeStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 乡 / 镇 / 街道 The township entity (owned by the township subgraph); the
+ * village subgraph contributes its villages and the figures of everything in them.
+ */
+export type TownshipEndedRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<ChangeKind>;
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -3948,12 +4088,25 @@ export type Village = DivisionStatistics & {
   /** 12-digit division code, e.g. `623021200201` 鹿儿台村村民委员会. */
   code: Scalars['String']['output'];
   /**
+   * 已注销人员 Residents of this division deregistered (迁出, 死亡, 重复登记) and not reinstated, newest deregistration
+   * first: `reason` one of DeregistrationReason; `from` and `to` the days they were deregistered (inclusive, China
+   * Standard Time), each optional. Each carries the person as `Person` reads it (ID number and phone masked without
+   * `pii`). Only those the caller's jurisdiction covers (by their grid).
+   */
+  deregisteredResidents: DeregisteredResidentConnection;
+  /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
    * (inclusive dates, at most ten years), or a `period` shorthand (2026, 2026Q3, 202609).
    */
   disputeStats: DisputeStats;
   /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
+  /**
+   * 已注销记录 Households, houses and 十户联防 groups of this division taken out of the current registry (销户, 注销房屋,
+   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
+   */
+  endedRecords: EndedRecordConnection;
   /** 群防群治力量 Forces figures of everything under this division. */
   forces: Forces;
   /** 网格 The grids of the village, ordered by code. */
@@ -4030,6 +4183,19 @@ export type VillageAssessmentArgs = {
  * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
  * village subgraph, as are its grids, people, places and forces.
  */
+export type VillageDeregisteredResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  reason?: InputMaybe<DeregistrationReason>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
 export type VillageDisputeStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
@@ -4046,6 +4212,19 @@ export type VillageDisputesArgs = {
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/**
+ * 村 / 社区 A village-level division, keyed by its 12-digit code. Owned by the
+ * village subgraph, as are its grids, people, places and forces.
+ */
+export type VillageEndedRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<ChangeKind>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -4344,6 +4523,9 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeclineReason: DeclineReason;
+  DeregisteredResident: ResolverTypeWrapper<PersonRow>;
+  DeregisteredResidentConnection: ResolverTypeWrapper<Connection<PersonRow>>;
+  DeregisteredResidentEdge: ResolverTypeWrapper<Omit<DeregisteredResidentEdge, 'node'> & { node: ResolversTypes['DeregisteredResident'] }>;
   DeregistrationReason: DeregistrationReason;
   Dispute: ResolverTypeWrapper<DisputeRow>;
   DisputeAction: DisputeAction;
@@ -4368,6 +4550,8 @@ export type ResolversTypes = {
   DivisionStatistics: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DivisionStatistics']>;
   EndReason: EndReason;
   EndedRecord: ResolverTypeWrapper<EndedRecordRow>;
+  EndedRecordConnection: ResolverTypeWrapper<Connection<EndedRecordRow>>;
+  EndedRecordEdge: ResolverTypeWrapper<Omit<EndedRecordEdge, 'node'> & { node: ResolversTypes['EndedRecord'] }>;
   Forces: ResolverTypeWrapper<ForcesOf>;
   Gender: Gender;
   GovernanceLevel: GovernanceLevel;
@@ -4494,6 +4678,9 @@ export type ResolversParentTypes = {
   CountyCase: DisputeRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeregisteredResident: PersonRow;
+  DeregisteredResidentConnection: Connection<PersonRow>;
+  DeregisteredResidentEdge: Omit<DeregisteredResidentEdge, 'node'> & { node: ResolversParentTypes['DeregisteredResident'] };
   Dispute: DisputeRow;
   DisputeConnection: Connection<DisputeRow>;
   DisputeCorrection: DisputeCorrection;
@@ -4509,6 +4696,8 @@ export type ResolversParentTypes = {
   DisputeSupervision: DisputeRow;
   DivisionStatistics: ResolversInterfaceTypes<ResolversParentTypes>['DivisionStatistics'];
   EndedRecord: EndedRecordRow;
+  EndedRecordConnection: Connection<EndedRecordRow>;
+  EndedRecordEdge: Omit<EndedRecordEdge, 'node'> & { node: ResolversParentTypes['EndedRecord'] };
   Forces: ForcesOf;
   Grid: GridEntity;
   GridConnection: Connection<GridEntity>;
@@ -4687,8 +4876,10 @@ export type CountyResolvers<ContextType = VillageContext, ParentType extends Res
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<CountyAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deregisteredResidents?: Resolver<ResolversTypes['DeregisteredResidentConnection'], ParentType, ContextType, RequireFields<CountyDeregisteredResidentsArgs, 'first'>>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<CountyDisputeStatsArgs>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<CountyDisputesArgs, 'first' | 'orderBy'>>;
+  endedRecords?: Resolver<ResolversTypes['EndedRecordConnection'], ParentType, ContextType, RequireFields<CountyEndedRecordsArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<CountyHazardStatsArgs>>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<CountyHazardsArgs, 'first' | 'orderBy'>>;
@@ -4712,6 +4903,29 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeregisteredResidentResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DeregisteredResident'] = ResolversParentTypes['DeregisteredResident']> = {
+  deregisteredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deregisteredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deregisteredByName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['DeregistrationReason'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+};
+
+export type DeregisteredResidentConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DeregisteredResidentConnection'] = ResolversParentTypes['DeregisteredResidentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DeregisteredResidentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['DeregisteredResident']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DeregisteredResidentEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DeregisteredResidentEdge'] = ResolversParentTypes['DeregisteredResidentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DeregisteredResident'], ParentType, ContextType>;
+};
 
 export type DisputeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Dispute'] = ResolversParentTypes['Dispute'], FederationReferenceType extends FederationReferenceTypes['Dispute'] = FederationReferenceTypes['Dispute']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dispute']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -4846,6 +5060,18 @@ export type EndedRecordResolvers<ContextType = VillageContext, ParentType extend
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   village?: Resolver<ResolversTypes['Village'], ParentType, ContextType>;
+};
+
+export type EndedRecordConnectionResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['EndedRecordConnection'] = ResolversParentTypes['EndedRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EndedRecordEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['EndedRecord']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EndedRecordEdgeResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['EndedRecordEdge'] = ResolversParentTypes['EndedRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType>;
 };
 
 export type ForcesResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Forces'] = ResolversParentTypes['Forces']> = {
@@ -5425,7 +5651,9 @@ export type TownshipResolvers<ContextType = VillageContext, ParentType extends R
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Township']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<TownshipAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deregisteredResidents?: Resolver<ResolversTypes['DeregisteredResidentConnection'], ParentType, ContextType, RequireFields<TownshipDeregisteredResidentsArgs, 'first'>>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<TownshipDisputeStatsArgs>>;
+  endedRecords?: Resolver<ResolversTypes['EndedRecordConnection'], ParentType, ContextType, RequireFields<TownshipEndedRecordsArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<TownshipHazardStatsArgs>>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<TownshipHazardsArgs, 'first' | 'orderBy'>>;
@@ -5449,8 +5677,10 @@ export type VillageResolvers<ContextType = VillageContext, ParentType extends Re
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<VillageAddressesArgs, 'first'>>;
   assessment?: Resolver<Array<ResolversTypes['Assessment']>, ParentType, ContextType, Partial<VillageAssessmentArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deregisteredResidents?: Resolver<ResolversTypes['DeregisteredResidentConnection'], ParentType, ContextType, RequireFields<VillageDeregisteredResidentsArgs, 'first'>>;
   disputeStats?: Resolver<ResolversTypes['DisputeStats'], ParentType, ContextType, Partial<VillageDisputeStatsArgs>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<VillageDisputesArgs, 'first' | 'orderBy'>>;
+  endedRecords?: Resolver<ResolversTypes['EndedRecordConnection'], ParentType, ContextType, RequireFields<VillageEndedRecordsArgs, 'first'>>;
   forces?: Resolver<ResolversTypes['Forces'], ParentType, ContextType>;
   grids?: Resolver<Array<ResolversTypes['Grid']>, ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<VillageHazardStatsArgs>>;
@@ -5488,6 +5718,9 @@ export type Resolvers<ContextType = VillageContext> = {
   CountyCase?: CountyCaseResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeregisteredResident?: DeregisteredResidentResolvers<ContextType>;
+  DeregisteredResidentConnection?: DeregisteredResidentConnectionResolvers<ContextType>;
+  DeregisteredResidentEdge?: DeregisteredResidentEdgeResolvers<ContextType>;
   Dispute?: DisputeResolvers<ContextType>;
   DisputeConnection?: DisputeConnectionResolvers<ContextType>;
   DisputeDeadlines?: DisputeDeadlinesResolvers<ContextType>;
@@ -5499,6 +5732,8 @@ export type Resolvers<ContextType = VillageContext> = {
   DisputeSupervision?: DisputeSupervisionResolvers<ContextType>;
   DivisionStatistics?: DivisionStatisticsResolvers<ContextType>;
   EndedRecord?: EndedRecordResolvers<ContextType>;
+  EndedRecordConnection?: EndedRecordConnectionResolvers<ContextType>;
+  EndedRecordEdge?: EndedRecordEdgeResolvers<ContextType>;
   Forces?: ForcesResolvers<ContextType>;
   Grid?: GridResolvers<ContextType>;
   GridConnection?: GridConnectionResolvers<ContextType>;

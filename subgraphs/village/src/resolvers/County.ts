@@ -1,6 +1,6 @@
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
-import { hazardsOf, residentsWithin } from './lists/registry.ts';
+import { endedLists, hazardsOf, residentsWithin } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
@@ -13,4 +13,5 @@ export const County: CountyResolvers = {
   disputes: disputesOf('county'),
   residents: residentsWithin(),
   hazards: hazardsOf('county'),
+  ...endedLists('county'),
 };

@@ -1,7 +1,7 @@
 import { divisionName } from '../../../../domain/divisions.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
-import { hazardsOf, residentsWithin } from './lists/registry.ts';
+import { endedLists, hazardsOf, residentsWithin } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
@@ -16,5 +16,6 @@ export const Township: TownshipResolvers = {
   residents: residentsWithin(),
   villageDisputes: disputesOf('township'),
   hazards: hazardsOf('township'),
+  ...endedLists('township'),
   ...statFields,
 };

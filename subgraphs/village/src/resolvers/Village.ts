@@ -1,7 +1,7 @@
 import { requireListAccess } from '../../../../platform/caller.ts';
 import type { VillageResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
-import { registryLists } from './lists/registry.ts';
+import { endedLists, registryLists } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
@@ -18,6 +18,7 @@ export const Village: VillageResolvers = {
     return ctx.loaders.committeesOfVillage.load(v.code);
   },
   ...registryLists('village'),
+  ...endedLists('village'),
   disputes: disputesOf('village'),
   ...statFields,
 };

@@ -11,6 +11,7 @@ import { DisputeParty } from './DisputeParty.ts';
 import { DisputeStep } from './DisputeStep.ts';
 import { DisputeStats } from './DisputeStats.ts';
 import { Forces } from './Forces.ts';
+import { DeregisteredResident } from './DeregisteredResident.ts';
 import { EndedRecord } from './EndedRecord.ts';
 import { Grid } from './Grid.ts';
 import { GridStaff } from './GridStaff.ts';
@@ -74,6 +75,7 @@ export const resolvers: Resolvers = {
   PersonHistoryEntry,
   PersonPlace,
   EndedRecord,
+  DeregisteredResident,
   RiskSignal,
   RiskFact,
 };

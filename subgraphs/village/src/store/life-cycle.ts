@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { col, command, exec, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { Person, type PersonRow } from './person.ts';
 import { instant, located } from './record.ts';
+import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
 /**
  * Ending registry records (migration …23LifeCycle; docs/ARCHITECTURE.md,
@@ -115,6 +116,27 @@ export const lifeCycle = {
   leaveTeams: (db: Db, personId: number): Promise<number> => exec(db, leaveTeams, [personId]),
   /** Takes every household out of the group (bumping their versions). */
   releaseHouseholds: (db: Db, groupId: number): Promise<number> => exec(db, releaseHouseholds, [groupId]),
+  /**
+   * 已注销记录: a division's ended households, houses and groups, newest first, of one kind and ended in [from, to)
+   * (instants), each if given.
+   */
+  endedList: (scope: Scope, kind: EndedKind | null | undefined, between: readonly [string, string] | null): ScopedList<EndedRecordRow> => {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (kind) {
+      where.push('t.kind = ?');
+      params.push(kind);
+    }
+    if (between) {
+      where.push('t.ended_at >= ?::timestamptz and t.ended_at < ?::timestamptz');
+      params.push(...between);
+    }
+    return {
+      ...scopedList('lifeCycle.ended', 'registry_ended', EndedRecord, scope, allOf(where, params)),
+      order: { column: 'no', time: 'ended_at', desc: true },
+      cursor: 'registry_ended:newest',
+    };
+  },
   /** Moves the record to `registry_ended`; the ended record. */
   end: async (db: Db, kind: EndedKind, id: number, e: Ending): Promise<EndedRecordRow> => (await row(db, END[kind], [id, e.by, e.byName, e.reason, e.note]))!,
 };

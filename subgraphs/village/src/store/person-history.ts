@@ -162,3 +162,21 @@ export class PersonHistoryPages {
     );
   }
 }
+
+/** Who deregistered a person: their latest entry that took them from ACTIVE to DEREGISTERED. */
+const Deregistration = z.object({ personId: col.id, bySubject: col.text, byName: col.text.nullable() });
+export type DeregistrationRow = z.infer<typeof Deregistration>;
+
+const deregistrations = sql(
+  'personHistory.deregistrations',
+  Deregistration,
+  `select distinct on (h.person_id) h.person_id, h.by_subject, h.by_name
+     from person_history h
+    where h.person_id in (?) and h.status_from = 'ACTIVE' and h.status_to = 'DEREGISTERED'
+    order by h.person_id, h.at desc, h.id desc`,
+);
+
+export const personHistory = {
+  /** Each person's latest deregistration entry (who wrote it), for many people at once. */
+  deregistrations: (db: Db, personIds: readonly number[]): Promise<DeregistrationRow[]> => rows(db, deregistrations, [personIds]),
+};

@@ -177,6 +177,32 @@ export const persons = {
     exec(db, followHousehold, [to.villageCode, to.gridCode, to.countyCode, addressId !== undefined, addressId ?? null, householdId]),
   /** A division's residents, filtered. */
   list: (scope: Scope, c: ResidentConditions): ScopedList<PersonRow> => scopedList('person.residents', 'person', Person, scope, residentFilter(c)),
+  /**
+   * 已注销人员: a division's deregistered residents, newest deregistration first, of one reason and deregistered in
+   * [from, to) (instants), each if given.
+   */
+  deregistered: (
+    scope: Scope,
+    reason: PersonRow['deregistrationReason'] | null | undefined,
+    between: readonly [string, string] | null,
+  ): ScopedList<PersonRow> => {
+    // The status as a literal, so that the partial indexes of deregistered people (…23LifeCycle) match.
+    const where = [`t.status = 'DEREGISTERED'`];
+    const params: string[] = [];
+    if (reason) {
+      where.push('t.deregistration_reason = ?');
+      params.push(reason);
+    }
+    if (between) {
+      where.push('t.deregistered_at >= ?::timestamptz and t.deregistered_at < ?::timestamptz');
+      params.push(...between);
+    }
+    return {
+      ...scopedList('person.deregistered', 'person', Person, scope, allOf(where, params)),
+      order: { column: 'id', time: 'deregistered_at', desc: true },
+      cursor: 'person:deregistered',
+    };
+  },
   /** The resident with this ID number, if the caller's jurisdiction holds one (row-level security). */
   byIdNumber: (db: Db, idNumber: string): Promise<PersonRow | null> => row(db, byIdNumber, [idNumber]),
   /** Whoever holds the ID number, in the caller's jurisdiction (their id) or outside it; null when no one does. */

@@ -38,9 +38,10 @@ export interface ScopedListSpec {
   scopeRange?: string;
   /**
    * Unique integer column giving the order and the cursor (default `id`), ascending unless `desc`; with `time`, a
-   * timestamptz column ordered first, ascending, the unique column breaking ties (a case list by deadline): the
-   * cursor then holds both, and a cursor of one order is refused by the other. With `timeSql`, the time is that
-   * expression over `t` (never null), read back under the name `time`.
+   * timestamptz column ordered first, the unique column breaking ties (a case list by deadline; with `desc`, newest
+   * first, both descending): the cursor then holds both, and a cursor of one order is refused by the other (a
+   * newest-first list names its cursors with `cursor`). With `timeSql`, the time is that expression over `t` (never
+   * null), read back under the name `time`.
    */
   order?: { column: string; desc?: boolean; time?: string; timeSql?: string };
   /**
@@ -140,10 +141,11 @@ export class ScopedPages {
     const key = JSON.stringify([spec.table, spec.scopeKey, spec.scopeRange ?? null, where, params, spec.order ?? null]);
     const orderCol = spec.order?.column ?? 'id';
     const desc = spec.order?.desc ?? false;
-    const orderBy = time ? `${time}, ${orderCol}` : `${orderCol}${desc ? ' desc' : ''}`;
+    const dir = desc ? ' desc' : '';
+    const orderBy = time ? `${time}${dir}, ${orderCol}${dir}` : `${orderCol}${dir}`;
     const timeSql = spec.order?.timeSql;
     const timeOf = timeSql ?? `t.${time}`;
-    const past = time ? ` and (${timeOf}, t.${orderCol}) > (?::timestamptz, ?)` : ` and t.${orderCol} ${desc ? '<' : '>'} ?`;
+    const past = time ? ` and (${timeOf}, t.${orderCol}) ${desc ? '<' : '>'} (?::timestamptz, ?)` : ` and t.${orderCol} ${desc ? '<' : '>'} ?`;
     const afterParams = afterPair ? [afterPair.at, afterId] : afterId ? [afterId] : [];
     const pageKey = `${key}|${first}|${afterPair?.at ?? ''}|${afterId}`;
     const range = spec.scopeRange ? ` and ${spec.scopeRange} >= ? and ${spec.scopeRange} < ?` : '';
@@ -156,7 +158,7 @@ export class ScopedPages {
     let pages = this.pages.get(pageKey);
     if (!pages) {
       // A first page also counts its parent's rows in the same scan (n__), which is its total; a page after a cursor does not.
-      const window = `partition by ${spec.scopeKey} order by ${time ? `${timeOf}, t.${orderCol}` : `t.${orderBy}`}`;
+      const window = `partition by ${spec.scopeKey} order by ${time ? `${timeOf}${dir}, t.${orderCol}${dir}` : `t.${orderBy}`}`;
       const st = sql(
         `${name}.page`,
         PARSED_BY_CALLER,

@@ -1,19 +1,31 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
-import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
-import { badInput } from '../../../../../domain/errors.ts';
+import { checkDateRange, FIRST_YEAR, LAST_YEAR, periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
+import { badInput, quote } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
 import { filterGiven, keyText, nameDots } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
-import type { GridStaffRole, HazardOrder, HazardSource, HazardStatus, HouseUse, PatrolTeamKind, ResidentFilter, SiteKind } from '../../generated/resolvers.ts';
+import type {
+  ChangeKind,
+  DeregistrationReason,
+  GridStaffRole,
+  HazardOrder,
+  HazardSource,
+  HazardStatus,
+  HouseUse,
+  PatrolTeamKind,
+  ResidentFilter,
+  SiteKind,
+} from '../../generated/resolvers.ts';
 import { addresses, type AddressRow } from '../../store/address.ts';
 import { gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
 import { hazards, type HazardRow } from '../../store/hazard.ts';
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { houses, type HouseRow } from '../../store/house.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
+import { lifeCycle, type EndedKind, type EndedRecordRow } from '../../store/life-cycle.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
 import { patrols, type PatrolRow } from '../../store/patrol.ts';
 import { ResidentSearch } from '../../store/person-search.ts';
@@ -151,3 +163,44 @@ type HazardArgs = PageArgs & { status?: HazardStatus | null; source?: HazardSour
 /** `hazards(status, source, overdue, orderBy, first, after)` of a division at any level: every parent's page from one statement. */
 export const hazardsOf = (scope: Scope) =>
   list(scope, 'hazard', (s, a: HazardArgs): ScopedList<HazardRow> => hazards.list(s, a.status, a.source, a.overdue, a.orderBy ?? 'OLDEST_FIRST'));
+
+/**
+ * The days a list of ended records is filtered by (`from`, `to`, inclusive, China Standard Time), as instants; null
+ * when neither is given. Either may be left out: the list then runs from its start or to today and beyond.
+ */
+function endedBetween(from: string | null | undefined, to: string | null | undefined): [string, string] | null {
+  if (from == null && to == null) return null;
+  const [f, t] = [from ?? `${FIRST_YEAR}-01-01`, to ?? `${LAST_YEAR}-12-31`];
+  checkDateRange(f, t);
+  return periodBounds(f, t);
+}
+
+const ENDED_KINDS: readonly string[] = ['HOUSEHOLD', 'HOUSE', 'JOINT_DEFENSE_GROUP'] satisfies EndedKind[];
+
+type EndedArgs = PageArgs & { kind?: ChangeKind | null; from?: string | null; to?: string | null };
+type DeregisteredArgs = PageArgs & { reason?: DeregistrationReason | null; from?: string | null; to?: string | null };
+
+/**
+ * `endedRecords(kind, from, to, first, after)` and `deregisteredResidents(reason, from, to, first, after)` of a
+ * division at any level: what left its registry, newest first, every parent's page from one statement. Row-level
+ * security keeps each to the rows whose grid the caller's jurisdiction covers.
+ */
+export function endedLists(scope: Scope) {
+  return {
+    endedRecords: list(scope, 'registry', (s, a: EndedArgs): ScopedList<EndedRecordRow> => {
+      if (a.kind != null && !ENDED_KINDS.includes(a.kind)) {
+        throw badInput(
+          {
+            zh: `kind“${quote(a.kind)}”不是已注销记录的类别；应为 HOUSEHOLD（户）、HOUSE（房屋）或 JOINT_DEFENSE_GROUP（十户联防组）。`,
+            en: `kind "${quote(a.kind)}" is not a kind of ended record; use HOUSEHOLD, HOUSE or JOINT_DEFENSE_GROUP.`,
+          },
+          { argument: 'kind' },
+        );
+      }
+      return lifeCycle.endedList(s, a.kind as EndedKind | null | undefined, endedBetween(a.from, a.to));
+    }),
+    deregisteredResidents: list(scope, 'resident', (s, a: DeregisteredArgs): ScopedList<PersonRow> =>
+      persons.deregistered(s, a.reason, endedBetween(a.from, a.to)),
+    ),
+  };
+}
