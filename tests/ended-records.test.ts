@@ -284,6 +284,18 @@ describe('已注销记录 and 已注销人员', () => {
     expect(code(await hub.queryAs(report, `{ village(code: "${VILLAGE}") { endedRecords { totalCount } } }`))).toBe('FORBIDDEN');
   }, 120_000);
 
+  it("a grid worker's token lists its own grid's, not its village's", async () => {
+    const gridWorker = await hub.token({ jurisdiction: GRID, scopes: ['read'], subject: `ended-grid-${run}` });
+    const ended = await list<Ended>(gridWorker, 'grid', GRID, 'endedRecords', 'first: 500', ENDED);
+    expect(ended.nodes.map((n) => n.recordId)).toEqual(expect.arrayContaining([house.id, emptyHousehold.id, group.id]));
+    expect(ended.nodes.every((n) => n.grid.code === GRID)).toBe(true);
+    const people = await list<Deregistered>(gridWorker, 'grid', GRID, 'deregisteredResidents', 'first: 2', DEREGISTERED);
+    expect(people.nodes.map((n) => n.person.id)).toEqual([duplicate.id, died.id]);
+    expect(people.nodes[0]!.person.idNumber).not.toBe(duplicate.idNumber);
+    expect(code(await hub.queryAs(gridWorker, `{ village(code: "${VILLAGE}") { endedRecords { totalCount } } }`))).toBe('FORBIDDEN');
+    expect(code(await hub.queryAs(gridWorker, `{ village(code: "${VILLAGE}") { deregisteredResidents { totalCount } } }`))).toBe('FORBIDDEN');
+  }, 120_000);
+
   it('bad arguments are BAD_USER_INPUT', async () => {
     const page = await list<Ended>(reader, 'village', VILLAGE, 'deregisteredResidents', 'first: 1', 'reason');
     const foreignCursor = page.pageInfo.endCursor!;

@@ -1303,8 +1303,18 @@ export type Grid = {
   addresses: AddressConnection;
   /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
+  /**
+   * 已注销人员 Residents of this grid deregistered and not reinstated, newest deregistration first, as
+   * `Village.deregisteredResidents` lists them: a grid worker's own token reads its grid's.
+   */
+  deregisteredResidents: DeregisteredResidentConnection;
   /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
+  /**
+   * 已注销记录 Households, houses and 十户联防 groups of this grid taken out of the current registry, newest first, as
+   * `Village.endedRecords` lists them: a grid worker's own token reads its grid's.
+   */
+  endedRecords: EndedRecordConnection;
   /**
    * Whether the grid has the full "1+3+N" staffing: a grid worker 网格员, the
    * three linked cadres (leader, office, political-legal) and at least one
@@ -1369,11 +1379,37 @@ export type GridAddressesArgs = {
  * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
  * inside one village. Keyed by its 15-digit code (village code + 3 digits).
  */
+export type GridDeregisteredResidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  reason?: InputMaybe<DeregistrationReason>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
+ * inside one village. Keyed by its 15-digit code (village code + 3 digits).
+ */
 export type GridDisputesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DisputeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
+};
+
+
+/**
+ * 网格 A grid: the smallest unit of grid-based governance (网格化管理), always
+ * inside one village. Keyed by its 15-digit code (village code + 3 digits).
+ */
+export type GridEndedRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<ChangeKind>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -5090,7 +5126,9 @@ export type GridResolvers<ContextType = VillageContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Grid']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addresses?: Resolver<ResolversTypes['AddressConnection'], ParentType, ContextType, RequireFields<GridAddressesArgs, 'first'>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deregisteredResidents?: Resolver<ResolversTypes['DeregisteredResidentConnection'], ParentType, ContextType, RequireFields<GridDeregisteredResidentsArgs, 'first'>>;
   disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<GridDisputesArgs, 'first' | 'orderBy'>>;
+  endedRecords?: Resolver<ResolversTypes['EndedRecordConnection'], ParentType, ContextType, RequireFields<GridEndedRecordsArgs, 'first'>>;
   fullyStaffed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hazardStats?: Resolver<ResolversTypes['HazardStats'], ParentType, ContextType, Partial<GridHazardStatsArgs>>;
   hazards?: Resolver<ResolversTypes['HazardConnection'], ParentType, ContextType, RequireFields<GridHazardsArgs, 'first' | 'orderBy'>>;

@@ -1,7 +1,7 @@
 import { requireStatsAccess } from '../../../../platform/caller.ts';
 import type { GridResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
-import { registryLists } from './lists/registry.ts';
+import { endedLists, registryLists } from './lists/registry.ts';
 import { statFields } from './lists/stats.ts';
 
 /**
@@ -26,5 +26,6 @@ export const Grid: GridResolvers = {
   // Counted from the grid's hazards under the same rule as a village's, so a village's figures are its grids' added up.
   hazardStats: statFields.hazardStats,
   ...registryLists('grid'),
+  ...endedLists('grid'),
   disputes: disputesOf('grid'),
 };
