@@ -37,7 +37,7 @@ export const DISPUTE_OUTCOME_ZH: Record<string, string> = {
 };
 
 /** A party's rating of the handling (群众评价), as `CitizenRating` describes it. */
-/** The fields a correction (更正, `DisputeCorrectionField`) names, in the timeline's note and on the analysis room's page. */
+/** The fields a correction (更正, `DisputeCorrectionField`) or a move to another grid (改派网格) names, in the timeline's note and on the analysis room's page. */
 export const CORRECTED_FIELD_ZH = {
   CATEGORY: '类别',
   SCALE: '规模',
@@ -45,6 +45,8 @@ export const CORRECTED_FIELD_ZH = {
   SUMMARY: '简要情况',
   PARTIES: '当事人',
   OCCURRED_AT: '发生时间',
+  /** 改派网格 (MOVE_GRID) names the grid it replaced in the same list. */
+  GRID: '网格',
 } as const;
 
 /** A token's scopes (platform/caller.ts SCOPES) as the person holding it reads them. */

@@ -105,6 +105,7 @@ export const ACTION: Record<DisputeAction, string> = {
   SUPERVISE: '督办',
   SUPERVISION_REPLY: '督办回复',
   CORRECT: '更正',
+  MOVE_GRID: '改派网格',
   DECLINE: '不予受理',
 };
 

@@ -52,6 +52,8 @@ export type DisputeAction =
   | 'FOLLOW_UP'
   /** 调解 a mediation session */
   | 'MEDIATE'
+  /** 改派网格 the village moved the case to another grid of the village (outside the case's order, like 更正) */
+  | 'MOVE_GRID'
   /** 群众评价 rated */
   | 'RATE'
   /** 接收 received from the level below */

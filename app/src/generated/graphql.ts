@@ -72,6 +72,8 @@ export type DisputeAction =
   | 'FOLLOW_UP'
   /** 调解 a mediation session */
   | 'MEDIATE'
+  /** 改派网格 the village moved the case to another grid of the village (outside the case's order, like 更正) */
+  | 'MOVE_GRID'
   /** 群众评价 rated */
   | 'RATE'
   /** 接收 received from the level below */
@@ -120,10 +122,12 @@ export type DisputeCategory =
   /** 交通事故 traffic */
   | 'TRAFFIC';
 
-/** 更正 A field of a case's details as reported, as a correction names it. */
+/** 更正 A field of a case's details as reported, as a correction (or, for its grid, a 改派网格) names it. */
 export type DisputeCorrectionField =
   /** 类别 category */
   | 'CATEGORY'
+  /** 网格 the grid the case is filed under (改派网格, MOVE_GRID: the grid code before and after) */
+  | 'GRID'
   /** 发生时间 occurredAt */
   | 'OCCURRED_AT'
   /** 当事人 parties */

@@ -705,6 +705,8 @@ export type DisputeAction =
   | 'FOLLOW_UP'
   /** 调解 a mediation session */
   | 'MEDIATE'
+  /** 改派网格 the village moved the case to another grid of the village (outside the case's order, like 更正) */
+  | 'MOVE_GRID'
   /** 群众评价 rated */
   | 'RATE'
   /** 接收 received from the level below */
@@ -782,10 +784,12 @@ export type DisputeCorrection = {
   summary?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** 更正 A field of a case's details as reported, as a correction names it. */
+/** 更正 A field of a case's details as reported, as a correction (or, for its grid, a 改派网格) names it. */
 export type DisputeCorrectionField =
   /** 类别 category */
   | 'CATEGORY'
+  /** 网格 the grid the case is filed under (改派网格, MOVE_GRID: the grid code before and after) */
+  | 'GRID'
   /** 发生时间 occurredAt */
   | 'OCCURRED_AT'
   /** 当事人 parties */
@@ -1042,8 +1046,9 @@ export type DisputeStep = {
   at: Scalars['DateTime']['output'];
   /**
    * 更正 For a correction (CORRECT), each field it changed, with the value it replaced and the value it set, in the
-   * order of `DisputeCorrection`; null for every other step, and for corrections recorded before 2026-12-05's release
-   * (their note names the fields only).
+   * order of `DisputeCorrection`; for a move to another grid (改派网格, MOVE_GRID), the grid (GRID) before and after;
+   * null for every other step, and for corrections recorded before 2026-12-05's release (their note names the fields
+   * only).
    */
   changes?: Maybe<Array<DisputeFieldChange>>;
   /** At which level. */
@@ -2364,6 +2369,19 @@ export type Mutation = {
   /** 回访 Records the follow-up visit of a closed dispute. */
   followUpDispute: Dispute;
   /**
+   * 改派网格 Moves a case filed under the wrong grid to another grid of the same village, with the reason, while the
+   * village handles it and it is not yet resolved (REPORTED, ACCEPTED, ASSIGNED, MEDIATING): a case gone to the township
+   * is the township's, a resolved, closed or declined one is done, both INVALID_TRANSITION. Taken by a caller of the
+   * village or above with `write` there; a grid's token (网格员) is FORBIDDEN, as it does not see the other grid. The
+   * grid must be a grid of the case's village other than its own (else BAD_USER_INPUT). The case keeps its number,
+   * status and running deadlines (moving is not a new case); from then on it is in the new grid's lists and figures,
+   * its timeline and parties with it, and no longer in the old grid's. Recorded in the timeline as MOVE_GRID, with the
+   * grids before and after (`DisputeStep.changes`, GRID), and in the change feed (the case's MOVED_OUT under the old
+   * grid, its entry under the new one). `version` as for the other steps (CONFLICT when stale); sent again after a lost
+   * answer (the same caller, grid and reason, from the version it was made on) it answers the case as it is.
+   */
+  moveDisputeToGrid: Dispute;
+  /**
    * 户迁移 Moves a household and all its members to another grid, address or house.
    * A household that leaves its village leaves its joint-defense group too
    * (groups are of neighbours). An address or house left out stays while the
@@ -2658,6 +2676,14 @@ export type MutationEscalateDisputeArgs = {
 export type MutationFollowUpDisputeArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationMoveDisputeToGridArgs = {
+  gridCode: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -5385,6 +5411,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   endMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationEndMediatorArgs, 'id' | 'version'>>;
   escalateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationEscalateDisputeArgs, 'id' | 'reason' | 'version'>>;
   followUpDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationFollowUpDisputeArgs, 'id' | 'note' | 'version'>>;
+  moveDisputeToGrid?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationMoveDisputeToGridArgs, 'gridCode' | 'id' | 'reason' | 'version'>>;
   moveHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationMoveHouseholdArgs, 'id' | 'input' | 'version'>>;
   rateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationRateDisputeArgs, 'id' | 'rating' | 'version'>>;
   recordMediation?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationRecordMediationArgs, 'id' | 'note' | 'version'>>;

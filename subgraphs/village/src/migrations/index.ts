@@ -71,6 +71,7 @@ import { Migration20261207000070ChangeAuthors } from './Migration20261207000070C
 import { Migration20261207000071MoveIn } from './Migration20261207000071MoveIn.ts';
 import { Migration20261207000072HazardCounty } from './Migration20261207000072HazardCounty.ts';
 import { Migration20261207000073ChangeStoryAgrees } from './Migration20261207000073ChangeStoryAgrees.ts';
+import { Migration20261207000074DisputeGridMove } from './Migration20261207000074DisputeGridMove.ts';
 import { Migration20261207000075EndedRecordLists } from './Migration20261207000075EndedRecordLists.ts';
 
 /** Every migration of the village database, oldest first. */
@@ -148,5 +149,6 @@ export const migrations = [
   Migration20261207000071MoveIn,
   Migration20261207000072HazardCounty,
   Migration20261207000073ChangeStoryAgrees,
+  Migration20261207000074DisputeGridMove,
   Migration20261207000075EndedRecordLists,
 ];

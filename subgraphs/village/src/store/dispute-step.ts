@@ -10,7 +10,7 @@ import { instant } from './record.ts';
  * for the parties the lists replaced and set.
  */
 const FieldChange = z.object({
-  field: z.enum(['CATEGORY', 'SCALE', 'SOURCE', 'SUMMARY', 'PARTIES', 'OCCURRED_AT']),
+  field: z.enum(['CATEGORY', 'SCALE', 'SOURCE', 'SUMMARY', 'PARTIES', 'OCCURRED_AT', 'GRID']),
   before: z.string().nullable(),
   after: z.string().nullable(),
   partiesBefore: z.array(PartyShown).nullable(),
@@ -103,7 +103,7 @@ export interface NewStep {
   contactBy?: Date | null;
   settleBy?: Date | null;
   replyBy?: Date | null;
-  /** A correction's changed fields (CORRECT only). */
+  /** A correction's changed fields (CORRECT), or the grid a move replaced (MOVE_GRID). */
   changes?: readonly FieldChange[] | null;
   /** A 吹哨's departments, or the one a withdrawal (撤回吹哨) takes the case back from, by kind (DISPATCH, WITHDRAW_DISPATCH). */
   departments?: readonly string[] | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
-import { col, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, command, exec, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { DUE_SQL, OVERDUE_SQL, SUPERVISION_REPLY_OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
@@ -105,6 +105,10 @@ const correct = sql(
      parties_changed_at = case when ? then ? else parties_changed_at end, version = version + 1
    where id = ? returning *`,
 );
+// 改派网格: the case, its parties and its timeline are kept where the case is (row-level security reads their grid).
+const moveGrid = sql('dispute.moveGrid', Dispute, 'update dispute set grid_code = ?, noted_at = ?, version = version + 1 where id = ? returning *');
+const partiesFollow = command('dispute.partiesFollow', 'update dispute_party set grid_code = ? where dispute_id = ? and grid_code <> ?');
+const stepsFollow = command('dispute.stepsFollow', 'select hub_dispute_steps_follow(?)');
 const byCaseNumbers = sql('dispute.byCaseNumbers', Dispute, 'select * from dispute where case_number in (?)');
 // A new order replaces the last one, and the reply to it: the holder answers the order now standing.
 const supervise = sql(
@@ -178,11 +182,12 @@ const comparable = (field: string, v: string | Date | null) =>
  * retry of a report, or a file sent again, carries what was first reported, and the case may have been corrected
  * since (更正): each field a correction changed is read as the first such correction found it
  * (`dispute_step.changes`), `parties` as that correction's parties before, or null when none changed them.
+ * The grid is the one the case was first filed under, before any move to another grid (改派网格, MOVE_GRID's changes).
  * Corrections recorded before they kept their changes (migration …54CorrectionChanges) leave their fields as they
  * now stand.
  */
 export const AS_REPORTED = `cross join lateral (
-    select d.grid_code,
+    select case when f->'GRID' is not null then f->'GRID'->>'before' else d.grid_code end as grid_code,
            case when f->'CATEGORY' is not null then f->'CATEGORY'->>'before' else d.category end as category,
            case when f->'SCALE' is not null then f->'SCALE'->>'before' else d.scale end as scale,
            case when f->'SOURCE' is not null then f->'SOURCE'->>'before' else d.source end as source,
@@ -192,7 +197,7 @@ export const AS_REPORTED = `cross join lateral (
       from (select coalesce(jsonb_object_agg(x.field, x.c), '{}') as f
               from (select distinct on (c->>'field') c->>'field' as field, c
                       from dispute_step cs cross join jsonb_array_elements(cs.changes) c
-                     where cs.dispute_id = d.id and cs.action = 'CORRECT' and cs.changes is not null
+                     where cs.dispute_id = d.id and cs.action in ('CORRECT', 'MOVE_GRID') and cs.changes is not null
                      order by c->>'field', cs.at, cs.id) x) fx) rep`;
 
 const AsReported = z.object({
@@ -323,6 +328,16 @@ export const disputes = {
   /** Corrects what the report set (更正; the grid stays): the case as it is now. */
   correct: async (db: Db, id: string, c: Omit<Reported, 'gridCode'>, at: Date, partiesChanged: boolean): Promise<DisputeRow> =>
     (await row(db, correct, [c.category, c.scale, c.source, c.summary, c.occurredAt, at, partiesChanged, at, id]))!,
+  /**
+   * 改派网格: files the case under another grid of its village, its parties and its timeline with it (the steps through
+   * hub_dispute_steps_follow, migration …74DisputeGridMove, as the timeline is append-only otherwise).
+   */
+  moveGrid: async (db: Db, id: string, gridCode: string, at: Date): Promise<DisputeRow> => {
+    const moved = (await row(db, moveGrid, [gridCode, at, id]))!;
+    await exec(db, partiesFollow, [gridCode, id, gridCode]);
+    await exec(db, stepsFollow, [id]);
+    return moved;
+  },
   /** The case of this number, if the caller may see it. */
   byCaseNumber: async (db: Db, caseNumber: string): Promise<DisputeRow | null> => (await rows(db, byCaseNumber, [caseNumber]))[0] ?? null,
   /** The numbers of (up to three) reports declined as duplicates of the case `id`. */

@@ -2,6 +2,7 @@ import { departmentsRefused } from '../../../../../platform/caller.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { addressMutations } from './address.ts';
 import { lifeCycleMutations } from './deregister.ts';
+import { disputeGridMutations } from './dispute-grid.ts';
 import { disputeReportMutations } from './dispute-report.ts';
 import { disputeMutations } from './disputes.ts';
 import { gridStaffMutations } from './grid-staff.ts';
@@ -34,5 +35,6 @@ export const Mutation: MutationResolvers = departmentsRefused({
   ...mediationMutations,
   ...lifeCycleMutations,
   ...disputeReportMutations,
+  ...disputeGridMutations,
   ...disputeMutations,
 });
