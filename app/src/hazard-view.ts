@@ -12,7 +12,8 @@ import type { HazardPageFragment, HazardRowFragment, HazardStatus } from './gene
 import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS } from './labels.ts';
 import { divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
 import { DivisionHazards } from './queries.ts';
-import { messageOf, showError, showRefusal } from './refusals.ts';
+import { MORE_HTML, pagedList } from './paging.ts';
+import { showError, showRefusal } from './refusals.ts';
 
 export const hazardsHref = (code: string) => `#/hazards/${code}`;
 
@@ -107,7 +108,7 @@ export async function showHazards(code: string): Promise<void> {
       (p) => `<section class="panel hazards" id="hazards-${p.key}" data-part="${p.key}" aria-labelledby="hazards-${p.key}-title">
         <h3 id="hazards-${p.key}-title">${esc(p.title)}</h3>
         <div class="hazard-list"></div>
-        <p class="more" hidden><button type="button" class="small">加载更多</button> <span class="note" role="status"></span></p>
+        ${MORE_HTML}
       </section>`,
     ).join('')}
     <p><a href="${divisionHref(v.code)}">返回 ${esc(v.name)}</a></p>`;
@@ -120,9 +121,6 @@ type Page = HazardPageFragment;
 function showPart(code: string, part: Part, first: Page, mine: number, wide: boolean): void {
   const section = document.getElementById(`hazards-${part.key}`)!;
   const list = section.querySelector<HTMLElement>('.hazard-list')!;
-  const more = section.querySelector<HTMLElement>('p.more')!;
-  const button = more.querySelector('button')!;
-  const said = more.querySelector<HTMLElement>('.note')!;
   const total = first.totalCount;
   section.dataset.total = String(total);
   document.getElementById(`hazards-${part.key}-title`)!.textContent = `${part.title}（${num(total)}）`;
@@ -135,27 +133,13 @@ function showPart(code: string, part: Part, first: Page, mine: number, wide: boo
     <thead><tr><th scope="col">上报时间</th><th scope="col">类别</th><th scope="col">描述</th>${wide ? '<th scope="col">村（社区）</th>' : ''}<th scope="col">网格</th><th scope="col">来源</th><th scope="col">状态</th><th scope="col">整改期限</th><th scope="col">超期天数</th><th scope="col">整改记录</th></tr></thead>
     <tbody></tbody></table></div>`;
   const body = list.querySelector('tbody')!;
-  let shown = 0;
-  let cursor: string | null | undefined;
-  const add = (page: Page) => {
-    body.insertAdjacentHTML('beforeend', page.nodes.map((h) => row(h, wide)).join(''));
-    shown += page.nodes.length;
-    cursor = page.pageInfo.endCursor;
-    more.hidden = !page.pageInfo.hasNextPage;
-    said.textContent = `已显示 ${num(shown)} 条，共 ${num(total)} 条`;
-  };
-  add(first);
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      const next = await fetchPart(code, part, cursor ?? null);
-      if (!isCurrent(mine)) return;
-      if (next) add(next.hazards);
-    } catch (e) {
-      if (isCurrent(mine)) said.textContent = `载入失败：${messageOf(e)}`;
-    } finally {
-      button.disabled = false;
-    }
+  pagedList({
+    within: section,
+    first,
+    next: async (after) => (await fetchPart(code, part, after))?.hazards ?? null,
+    append: (nodes) => body.insertAdjacentHTML('beforeend', nodes.map((h) => row(h, wide)).join('')),
+    mine,
+    unit: '条',
   });
 }
 
