@@ -289,15 +289,13 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const caseCount = await page.$$eval('#cases tbody tr', (rows) => rows.length);
     expect(caseCount).toBeGreaterThan(0);
     expect(await page.textContent('#cases tbody')).toMatch(/超期|督办/);
-    // Every open case under a 督办 order is listed, however old: they are asked for as such, not picked from the newest.
+    // Every open case under a 督办 order is counted, however old: they are asked for as such, not picked from the newest.
     const supervised = await hub.queryAs<{ county: { disputes: { totalCount: number } } }>(
       reader,
       `{ county(code: "${COUNTY}") { disputes(first: 0, filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }) { totalCount } } }`,
     );
-    // (A resolved case past its reply deadline may be listed as 超期 with its 督办 mark too.)
-    expect(await page.$$eval('#cases tbody tr', (rows) => rows.filter((r) => r.textContent?.includes('督办')).length)).toBeGreaterThanOrEqual(
-      supervised.data!.county.disputes.totalCount,
-    );
+    expect(Number(await page.getAttribute('#cases-supervised', 'data-total'))).toBe(supervised.data!.county.disputes.totalCount);
+    expect(await page.$$eval('#cases-supervised tbody tr', (rows) => rows.every((r) => r.textContent?.includes('督办')))).toBe(true);
     // 苗头预警 from the riskSignals API, for the same period.
     await page.waitForSelector('#risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
     expect(await page.textContent('#risk-title')).toMatch(/^苗头预警（\d+）$/);
@@ -351,6 +349,51 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/case.png`, fullPage: true });
     await context.close();
   }, 240_000);
+
+  it('lists a county’s overdue cases with their total, a page at a time by 加载更多, in the API’s order across pages', async () => {
+    // The demo data ends 2026-09-30: the county's open cases are overdue, a dozen of them; pages of 5 (the address's
+    // ?pageSize=, the page's own is 50) make three pages of them.
+    const P = 5;
+    type CasePage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { id: string; overdueSince: string }[] };
+    const pageOf = async (after: string | null) => {
+      const r = await hub.queryAs<{ county: { disputes: CasePage } }>(
+        reader,
+        `query($code: String!, $first: Int!, $after: String) { county(code: $code) { disputes(filter: { overdue: true }, orderBy: DUE_FIRST, first: $first, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } nodes { id overdueSince } } } }`,
+        { code: COUNTY, first: P, after },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.county.disputes;
+    };
+    const first = await pageOf(null);
+    expect(first.totalCount).toBeGreaterThan(P);
+    const second = await pageOf(first.pageInfo.endCursor);
+    const { context, page } = await signedIn(reader);
+    expect(await viewOf(page, COUNTY)).toBe('county');
+    await page.goto(`${origin}/app?pageSize=${P}#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    // The address keeps the page size beside the period it names.
+    expect(new URL(page.url()).searchParams.get('pageSize')).toBe(String(P));
+    await page.waitForSelector('#cases-overdue table.cases tbody tr', { timeout: 60_000 });
+    expect(Number(await page.getAttribute('#cases-overdue', 'data-total'))).toBe(first.totalCount);
+    expect(await page.textContent('#cases-overdue-title')).toContain(`共 ${first.totalCount.toLocaleString('zh-CN')} 件`);
+    const ids = () => page.$$eval('#cases-overdue tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id!));
+    expect(await ids()).toEqual(first.nodes.map((c) => c.id));
+    const more = page.getByRole('button', { name: '加载更多' }).and(page.locator('#cases-overdue button'));
+    expect(await more.isVisible()).toBe(true);
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('#cases-overdue tbody tr').length > n, first.nodes.length, { timeout: 60_000 });
+    // The second page follows the first as the API pages it: the longest overdue first across both.
+    expect(await ids()).toEqual([...first.nodes, ...second.nodes].map((c) => c.id));
+    const days = await page.$$eval('#cases-overdue tbody td.days', (tds) => tds.map((td) => Number((td as HTMLElement).dataset.days)));
+    expect(days.every((n) => n > 0)).toBe(true);
+    expect(days).toEqual(days.slice().sort((a, b) => b - a));
+    expect(await page.textContent('#cases-overdue p.more .note')).toBe(
+      `已显示 ${(first.nodes.length + second.nodes.length).toLocaleString('zh-CN')} 件，共 ${first.totalCount.toLocaleString('zh-CN')} 件`,
+    );
+    expect(await page.isHidden('#cases-overdue p.more')).toBe(!second.pageInfo.hasNextPage);
+    await context.close();
+  });
 
   it('marks a case settled after its deadline 逾期 beside when it was settled, and one settled in time not', async () => {
     type Settled = { id: string; caseNumber: string; resolvedAt: string | null; deadlines: { settleBy: string } };
@@ -637,8 +680,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     type Hazard = { id: string; rectifyBy: string | null; overdue: boolean; steps: { actor: string; note: string | null }[] };
     const api = await hub.queryAs<{
       village: {
-        overdue: { nodes: Listed[] };
-        supervised: { nodes: Listed[] };
+        overdue: { totalCount: number; nodes: Listed[] };
+        supervised: { totalCount: number; nodes: Listed[] };
         o: { totalCount: number; nodes: Hazard[] };
         r: { totalCount: number };
         s: { totalCount: number };
@@ -646,8 +689,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     }>(
       callers.village,
       `query($code: String!) { village(code: $code) {
-        overdue: disputes(filter: { overdue: true }, first: 100) { nodes { id status overdue overdueSince deadlines { contactBy settleBy replyBy } } }
-        supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) { nodes { id status overdue overdueSince deadlines { contactBy settleBy replyBy } } }
+        overdue: disputes(filter: { overdue: true }, first: 100) { totalCount nodes { id status overdue overdueSince deadlines { contactBy settleBy replyBy } } }
+        supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) { totalCount nodes { id status overdue overdueSince deadlines { contactBy settleBy replyBy } } }
         o: hazards(overdue: true, first: 100) { totalCount nodes { id rectifyBy overdue steps { actor note } } }
         r: hazards(status: RECTIFYING, overdue: false, first: 0) { totalCount }
         s: hazards(status: REPORTED, overdue: false, first: 0) { totalCount } } }`,
@@ -664,23 +707,34 @@ describe('the analysis room (分析研判室) in Chromium', () => {
 
     const { context, page } = await signedIn(callers.village);
     expect(await viewOf(page, village.code)).toBe('village');
-    await page.waitForSelector('#cases table.cases tbody tr', { timeout: 60_000 });
-    const rows = await page.$$eval('#cases tbody tr', (trs) =>
-      trs.map((tr) => ({
-        id: (tr as HTMLElement).dataset.id!,
-        days: tr.querySelector<HTMLElement>('td.days')!.dataset.days!,
-        text: tr.querySelector('td.days')!.textContent,
-      })),
-    );
+    await page.waitForSelector('#cases-overdue table.cases tbody tr', { timeout: 60_000 });
+    // Each list counted as the API counts it, a page at a time: 加载更多 until the case made overdue is shown.
+    expect(Number(await page.getAttribute('#cases-overdue', 'data-total'))).toBe(v.overdue.totalCount);
+    expect(Number(await page.getAttribute('#cases-supervised', 'data-total'))).toBe(v.supervised.totalCount);
+    while (!(await page.$(`#cases-overdue tr[data-id="${d.id}"]`))) {
+      const shown = await page.$$eval('#cases-overdue tbody tr', (trs) => trs.length);
+      await page.click('#cases-overdue p.more button');
+      await page.waitForFunction((n) => document.querySelectorAll('#cases-overdue tbody tr').length > n, shown, { timeout: 60_000 });
+    }
+    const rowsOf = (part: string) =>
+      page.$$eval(`#cases-${part} tbody tr`, (trs) =>
+        trs.map((tr) => ({
+          id: (tr as HTMLElement).dataset.id!,
+          days: tr.querySelector<HTMLElement>('td.days')!.dataset.days!,
+          text: tr.querySelector('td.days')!.textContent,
+        })),
+      );
+    const rows = await rowsOf('overdue');
     // Every case the API calls overdue shows its days past the deadline the API says it missed, the latest first; a
     // case only under 督办 shows none.
     const listed = new Map([...v.overdue.nodes, ...v.supervised.nodes].map((c) => [c.id, c]));
-    expect(rows.map((r) => r.id).sort()).toEqual([...listed.keys()].sort());
-    for (const r of rows) {
-      const c = listed.get(r.id)!;
+    for (const r of [...rows, ...(await rowsOf('supervised'))]) {
+      const c = listed.get(r.id);
+      if (!c) continue;
       expect(r.days !== '', r.id).toBe(c.overdue);
       if (c.overdueSince) expect(Number(r.days), r.id).toBe(Math.ceil((Date.now() - Date.parse(c.overdueSince)) / DAY));
     }
+    expect(rows.every((r) => r.days !== '')).toBe(true);
     expect(rows.find((r) => r.id === d.id)).toMatchObject({ days: '3', text: '超期 3 天' });
     const days = rows.map((r) => Number(r.days || 0));
     expect(days).toEqual(days.slice().sort((a, b) => b - a));

@@ -3,11 +3,12 @@
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { download, request } from './client.ts';
 import { daysPast, esc, num, rateOf, wallClock } from './format.ts';
-import type { CaseRowFragment, DispatchFiguresFragment } from './generated/graphql.ts';
+import type { CaseRowFragment, DispatchFiguresFragment, DisputeFilter } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
-import { CountyCases, DivisionDispatches, RiskSignals, TownshipCases, VillageCases } from './queries.ts';
+import { DivisionCases, DivisionDispatches, RiskSignals, TownshipInboxOverdue } from './queries.ts';
+import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
@@ -212,66 +213,132 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
   }`;
 }
 
+/** How many cases a list shows at a time, and adds at each 加载更多 (the address's ?pageSize= may say otherwise). */
+const CASES_PAGE = 50;
+
+/** The statuses of a case still open at some level: a 督办 order on one of them is still to be met. */
+const OPEN: DisputeFilter['status'] = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'];
+
 /** A case as the division's list shows it: overdue since the deadline `due` (null: not overdue). */
 type Listed = CaseRowFragment & { due: string | null };
 
+interface CasePart {
+  key: string;
+  title: string;
+  /** The order the API gives the list, in words. */
+  order: string;
+  empty: string;
+  page: (after: string | null) => Promise<Paged<Listed> | null>;
+}
+
+/**
+ * A division's case lists, each a page at a time in the API's DUE_FIRST order: 超期 (every overdue case, by the
+ * deadline it missed, the longest overdue first) and 督办 (every open case under a county's order, the overdue first in
+ * the same order, then the rest by their next deadline); a township adds the cases overdue in its own inbox, by its
+ * own settle deadline. A case may stand in more than one list (overdue and supervised).
+ */
+function caseParts(d: Division): CasePart[] {
+  const flags = { village: d.kind === 'village', township: d.kind === 'township', county: d.kind === 'county' };
+  const own = (c: CaseRowFragment): Listed => ({ ...c, due: c.overdueSince ?? null });
+  const of =
+    (filter: DisputeFilter) =>
+    async (after: string | null): Promise<Paged<Listed> | null> => {
+      const r = await request(DivisionCases, { code: d.code, ...flags, filter, first: pageSize(CASES_PAGE), after });
+      const c = r.village?.disputes ?? r.township?.villageDisputes ?? r.county?.disputes;
+      return c ? { ...c, nodes: c.nodes.map(own) } : null;
+    };
+  const inbox = async (after: string | null): Promise<Paged<Listed> | null> => {
+    const c = (await request(TownshipInboxOverdue, { code: d.code, first: pageSize(CASES_PAGE), after })).township?.disputes;
+    // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue).
+    return c ? { ...c, nodes: c.nodes.map((t) => ({ ...t.dispute, overdue: t.overdue, underSupervision: t.underSupervision, due: t.settleBy })) } : null;
+  };
+  return [
+    {
+      key: 'overdue',
+      title: '超期',
+      order: d.kind === 'village' ? '超期最久的在前' : '下辖各村（社区）的案件，各级办理中的，超期最久的在前',
+      empty: '没有超期的案件。',
+      page: of({ overdue: true }),
+    },
+    ...(d.kind === 'township'
+      ? [
+          {
+            key: 'inbox',
+            title: '乡镇受理超期',
+            order: '乡镇综治中心受理、超过其化解时限的案件，到期早的在前（待受理的按联系时限）',
+            empty: '乡镇综治中心没有超期的案件。',
+            page: inbox,
+          },
+        ]
+      : []),
+    {
+      key: 'supervised',
+      title: '督办',
+      order: '未办结的督办案件，超期的在前，其余到期早的在前',
+      empty: '没有未办结的督办案件。',
+      page: of({ underSupervision: true, status: OPEN }),
+    },
+  ];
+}
+
 async function showCases(d: Division, mine: number): Promise<void> {
   const list = document.getElementById('case-list')!;
-  let cases: Listed[];
-  let overdueTotal: number | undefined;
-  const own = (c: CaseRowFragment): Listed => ({ ...c, due: c.overdueSince ?? null });
+  const parts = caseParts(d);
+  let firsts: (Paged<Listed> | null)[];
   try {
-    if (d.kind === 'county' || d.kind === 'village') {
-      const r = d.kind === 'county' ? (await request(CountyCases, { code: d.code })).county : (await request(VillageCases, { code: d.code })).village;
-      const seen = new Set<string>();
-      cases = [...(r?.overdue.nodes ?? []), ...(r?.supervised.nodes ?? [])].filter((c) => !seen.has(c.id) && seen.add(c.id)).map(own);
-      overdueTotal = r?.overdue.totalCount;
-    } else {
-      const r = await request(TownshipCases, { code: d.code });
-      const seen = new Set<string>();
-      cases = [
-        // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue).
-        ...(r.township?.disputes.nodes ?? [])
-          .filter((c) => c.overdue || c.underSupervision)
-          .map((c) => ({ ...c.dispute, overdue: c.overdue, underSupervision: c.underSupervision, due: c.settleBy })),
-        ...(r.township?.overdue.nodes ?? []).map(own),
-        ...(r.township?.supervised.nodes ?? []).map(own),
-      ].filter((c) => !seen.has(c.id) && seen.add(c.id));
-    }
+    firsts = await Promise.all(parts.map((p) => p.page(null)));
   } catch (e) {
     if (isCurrent(mine)) list.innerHTML = `<p class="error" role="alert">${esc(messageOf(e))}</p>`;
     return;
   }
   if (!isCurrent(mine)) return;
-  for (const c of cases) known.set(caseHref(c.id), caseName(c.caseNumber));
   list.removeAttribute('role');
-  if (!cases.length) {
-    list.innerHTML = '<p>没有超期或督办的案件。</p>';
-    return;
-  }
-  // The longest overdue first, so the worst stand at the top; the cases only under 督办 after them, in the API's order.
-  const now = Date.now();
-  const days = new Map(cases.flatMap((c) => (c.overdue && c.due ? [[c.id, daysPast(c.due, now)] as const] : [])));
-  const shown = cases
-    .map((c, i) => ({ c, i, days: days.get(c.id) ?? 0 }))
-    .sort((a, b) => b.days - a.days || a.i - b.i)
-    .map((x) => x.c);
-  const more = overdueTotal !== undefined && overdueTotal > 100 ? `<p class="note">超期案件共 ${num(overdueTotal)} 件，此处列出最新的 100 件。</p>` : '';
-  list.innerHTML = `${more}<div class="table-wrap"><table class="cases text">
-    <caption class="visually-hidden">超期与督办案件，超期最久的在前</caption>
-    <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">超期天数</th><th scope="col">标记</th></tr></thead>
-    <tbody>${shown
-      .map((c) => {
-        const n = days.get(c.id);
-        return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
-          CATEGORY[c.category],
-        )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
-          n && c.due ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
-        }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
-          c.underSupervision ? '<span class="badge warn">督办</span>' : ''
-        }</td></tr>`;
-      })
-      .join('')}</tbody></table></div>`;
+  list.innerHTML = parts
+    .map((p, i) => {
+      const total = firsts[i]?.totalCount ?? 0;
+      return `<section class="case-part" id="cases-${p.key}" data-part="${p.key}" data-total="${total}" aria-labelledby="cases-${p.key}-title">
+        <h4 id="cases-${p.key}-title">${esc(p.title)} · 共 ${num(total)} 件 <small>${esc(p.order)}</small></h4>
+        ${
+          total
+            ? `<div class="table-wrap"><table class="cases text">
+          <caption class="visually-hidden">${esc(p.title)}案件，${esc(p.order)}</caption>
+          <thead><tr><th scope="col">案件编号</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">状态</th><th scope="col">办理层级</th><th scope="col">登记时间</th><th scope="col">超期天数</th><th scope="col">标记</th></tr></thead>
+          <tbody></tbody></table></div>`
+            : `<p>${esc(p.empty)}</p>`
+        }
+        ${MORE_HTML}
+      </section>`;
+    })
+    .join('');
+  parts.forEach((p, i) => {
+    const first = firsts[i];
+    const section = document.getElementById(`cases-${p.key}`)!;
+    const body = section.querySelector('tbody');
+    if (!first || !body) return;
+    pagedList({
+      within: section,
+      first,
+      next: p.page,
+      append: (nodes) => {
+        for (const c of nodes) known.set(caseHref(c.id), caseName(c.caseNumber));
+        body.insertAdjacentHTML('beforeend', nodes.map((c) => caseRow(c)).join(''));
+      },
+      mine,
+      unit: '件',
+    });
+  });
+}
+
+/** A case's row: 超期 N 天 counted from the deadline it missed (a day begun counts whole). */
+function caseRow(c: Listed): string {
+  const n = c.overdue && c.due ? daysPast(c.due) : undefined;
+  return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
+    CATEGORY[c.category],
+  )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
+    n && c.due ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
+  }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
+    c.underSupervision ? '<span class="badge warn">督办</span>' : ''
+  }</td></tr>`;
 }
 
 /**

@@ -12,12 +12,12 @@ import type { HazardPageFragment, HazardRowFragment, HazardStatus } from './gene
 import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS } from './labels.ts';
 import { divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
 import { DivisionHazards } from './queries.ts';
-import { MORE_HTML, pagedList } from './paging.ts';
+import { MORE_HTML, pagedList, pageSize } from './paging.ts';
 import { showError, showRefusal } from './refusals.ts';
 
 export const hazardsHref = (code: string) => `#/hazards/${code}`;
 
-/** How many hazards a part shows at a time, and adds at each 加载更多. */
+/** How many hazards a part shows at a time, and adds at each 加载更多 (the address's ?pageSize= may say otherwise). */
 const PAGE = 20;
 
 interface Part {
@@ -63,7 +63,7 @@ async function fetchPart(code: string, part: Part, after: string | null): Promis
     county: level === 'county',
     status: part.status,
     overdue: part.overdue,
-    first: PAGE,
+    first: pageSize(PAGE),
     after,
   });
   const crumb = (d: { code: string; name: string } | null | undefined): Crumb[] => (d ? [{ code: d.code, name: d.name }] : []);

@@ -21,6 +21,7 @@
  *   division-view.ts    the division's view, its early warnings and cases
  *   case-view.ts        one case's view
  *   hazard-view.ts      a division's open hazards and their rectification
+ *   paging.ts           a list a page at a time: its total and 加载更多 (cases, hazards)
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
 import { claims, divisionHref, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';

@@ -7,6 +7,15 @@ import { num } from './format.ts';
 import { isCurrent } from './page.ts';
 import { messageOf } from './refusals.ts';
 
+/**
+ * How many rows a list shows at a time and adds at each 加载更多: `fallback`, or the address's `?pageSize=` (1 to
+ * 100, so a page stays quick to show), for a reader who wants longer pages or a check of paging on a short list.
+ */
+export function pageSize(fallback: number): number {
+  const asked = Number(new URLSearchParams(location.search).get('pageSize'));
+  return Number.isInteger(asked) && asked >= 1 && asked <= 100 ? asked : fallback;
+}
+
 /** One page of a connection, as the API answers it. */
 export interface Paged<T> {
   totalCount: number;

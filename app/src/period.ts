@@ -94,9 +94,15 @@ function fillPeriods(wanted: string | null): void {
   periodSelect.value = PERIODS.some((p) => p.key === wanted) ? wanted! : 'last12';
   showPeriodInAddress();
 }
-/** The address names the period shown (?period=2026Q3), so a link or bookmark opens the same figures. */
+/**
+ * The address names the period shown (?period=2026Q3), so a link or bookmark opens the same figures; the address's
+ * other settings (?pageSize=) stay as they are.
+ */
 function showPeriodInAddress(): void {
-  const search = periodSelect.value === 'last12' ? '' : `?period=${periodSelect.value}`;
+  const params = new URLSearchParams(location.search);
+  if (periodSelect.value === 'last12') params.delete('period');
+  else params.set('period', periodSelect.value);
+  const search = params.size ? `?${params}` : '';
   if (location.search !== search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
 }
 fillPeriods(new URLSearchParams(location.search).get('period') ?? sessionStorage.getItem('hub.period'));

@@ -351,34 +351,59 @@ export const CaseRow = graphql(`
   }
 `);
 
-/** 超期 and 督办 cases of a county (every level of its cases; the open ones under a 督办 order asked for as such, however old). Needs `read`. */
-export const CountyCases = graphql(`
-  query CountyCases($code: String!) {
-    county(code: $code) {
-      overdue: disputes(filter: { overdue: true }, first: 100) {
-        totalCount
-        nodes {
-          ...CaseRow
-        }
+/** A page of cases, with how many there are in all. */
+export const CasePage = graphql(`
+  fragment CasePage on DisputeConnection {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...CaseRow
+    }
+  }
+`);
+
+/**
+ * 超期 and 督办 cases of a village, a township (every case that arose in its villages, at any level:
+ * `villageDisputes`) or a county (every level of its cases), a page at a time in the API's DUE_FIRST order: an overdue
+ * case by the deadline it missed (`overdueSince`), so the longest overdue come first and stay first across pages.
+ * `$level` flags name which one the code is. Needs `read`.
+ */
+export const DivisionCases = graphql(`
+  query DivisionCases($code: String!, $village: Boolean!, $township: Boolean!, $county: Boolean!, $filter: DisputeFilter!, $first: Int!, $after: String) {
+    village(code: $code) @include(if: $village) {
+      disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...CasePage
       }
-      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
-        nodes {
-          ...CaseRow
-        }
+    }
+    township(code: $code) @include(if: $township) {
+      villageDisputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...CasePage
+      }
+    }
+    county(code: $code) @include(if: $county) {
+      disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...CasePage
       }
     }
   }
 `);
 
 /**
- * A township's 超期 and 督办 cases: those escalated to its 综治中心 (its inbox)
- * and those that arose in its villages (`villageDisputes`: one list over all of
- * them, not a page per village). Needs `read`.
+ * The township 综治中心's own overdue cases (its inbox: overdue by its own settle deadline), a page at a time in the
+ * API's DUE_FIRST order. Needs `read`.
  */
-export const TownshipCases = graphql(`
-  query TownshipCases($code: String!) {
+export const TownshipInboxOverdue = graphql(`
+  query TownshipInboxOverdue($code: String!, $first: Int!, $after: String) {
     township(code: $code) {
-      disputes(first: 200) {
+      disputes(filter: { overdue: true }, orderBy: DUE_FIRST, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           overdue
           underSupervision
@@ -386,34 +411,6 @@ export const TownshipCases = graphql(`
           dispute {
             ...CaseRow
           }
-        }
-      }
-      overdue: villageDisputes(filter: { overdue: true }, first: 200) {
-        nodes {
-          ...CaseRow
-        }
-      }
-      supervised: villageDisputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
-        nodes {
-          ...CaseRow
-        }
-      }
-    }
-  }
-`);
-
-export const VillageCases = graphql(`
-  query VillageCases($code: String!) {
-    village(code: $code) {
-      overdue: disputes(filter: { overdue: true }, first: 100) {
-        totalCount
-        nodes {
-          ...CaseRow
-        }
-      }
-      supervised: disputes(filter: { underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, first: 200) {
-        nodes {
-          ...CaseRow
         }
       }
     }

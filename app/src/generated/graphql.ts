@@ -139,6 +139,43 @@ export type DisputeCorrectionField =
   /** 简要情况 summary */
   | 'SUMMARY';
 
+/** Filters on disputes; all given filters must hold. */
+export type DisputeFilter = {
+  /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
+  caseNumber?: string | null | undefined;
+  /** This category. */
+  category?: DisputeCategory | null | undefined;
+  /** The case a disputes file took in under this `external_id` (外部编号), exactly. Empty or blank: no filter. */
+  externalId?: string | null | undefined;
+  /** Reported on or after this date. */
+  from?: string | null | undefined;
+  /** Handled now at this level. */
+  handlingLevel?: GovernanceLevel | null | undefined;
+  /** Overdue (true) or not (false). */
+  overdue?: boolean | null | undefined;
+  /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */
+  party?: string | null | undefined;
+  /**
+   * 我上报的 true: only the cases the caller reported itself, by form or file (those its token's subject reported: a grid
+   * worker's own reports); false: only those others reported.
+   */
+  reportedByMe?: boolean | null | undefined;
+  /** This scale. */
+  scale?: DisputeScale | null | undefined;
+  /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). Empty or blank: no filter, as an emptied search box means. */
+  search?: string | null | undefined;
+  /** From this source. */
+  source?: DisputeSource | null | undefined;
+  /** Any of these statuses. */
+  status?: Array<DisputeStatus> | null | undefined;
+  /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
+  supervisionReplyOverdue?: boolean | null | undefined;
+  /** Reported on or before this date. */
+  to?: string | null | undefined;
+  /** Under a county's supervision order (督办: true) or not (false). */
+  underSupervision?: boolean | null | undefined;
+};
+
 /** 化解结果 How a dispute was resolved. */
 export type DisputeOutcome =
   /** 调解达成协议 mediated agreement */
@@ -496,26 +533,29 @@ export type VillageViewQuery = { village: { code: string, name: string, township
 
 export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } };
 
-export type CountyCasesQueryVariables = Exact<{
+export type CasePageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> };
+
+export type DivisionCasesQueryVariables = Exact<{
   code: string;
+  village: boolean;
+  township: boolean;
+  county: boolean;
+  filter: DisputeFilter;
+  first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type CountyCasesQuery = { county: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
+export type DivisionCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null, township?: { villageDisputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null, county?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
 
-export type TownshipCasesQueryVariables = Exact<{
+export type TownshipInboxOverdueQueryVariables = Exact<{
   code: string;
+  first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type TownshipCasesQuery = { township: { disputes: { nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } } }> }, overdue: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
-
-export type VillageCasesQueryVariables = Exact<{
-  code: string;
-}>;
-
-
-export type VillageCasesQuery = { village: { overdue: { totalCount: number, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> }, supervised: { nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
+export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } } }> } } | null };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
@@ -784,6 +824,31 @@ export const CaseRowFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"CaseRow"}) as unknown as TypedDocumentString<CaseRowFragment, unknown>;
+export const CasePageFragmentDoc = new TypedDocumentString(`
+    fragment CasePage on DisputeConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...CaseRow
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  reportedAt
+  overdue
+  overdueSince
+  underSupervision
+  village {
+    name
+  }
+}`, {"fragmentName":"CasePage"}) as unknown as TypedDocumentString<CasePageFragment, unknown>;
 export const HazardRowFragmentDoc = new TypedDocumentString(`
     fragment HazardRow on Hazard {
   id
@@ -1542,22 +1607,26 @@ fragment DivisionHead on DivisionStatistics {
     ...Month
   }
 }`) as unknown as TypedDocumentString<VillageViewQuery, VillageViewQueryVariables>;
-export const CountyCasesDocument = new TypedDocumentString(`
-    query CountyCases($code: String!) {
-  county(code: $code) {
-    overdue: disputes(filter: {overdue: true}, first: 100) {
-      totalCount
-      nodes {
-        ...CaseRow
-      }
+export const DivisionCasesDocument = new TypedDocumentString(`
+    query DivisionCases($code: String!, $village: Boolean!, $township: Boolean!, $county: Boolean!, $filter: DisputeFilter!, $first: Int!, $after: String) {
+  village(code: $code) @include(if: $village) {
+    disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+      ...CasePage
     }
-    supervised: disputes(
-      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
-      first: 200
+  }
+  township(code: $code) @include(if: $township) {
+    villageDisputes(
+      filter: $filter
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
     ) {
-      nodes {
-        ...CaseRow
-      }
+      ...CasePage
+    }
+  }
+  county(code: $code) @include(if: $county) {
+    disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+      ...CasePage
     }
   }
 }
@@ -1574,11 +1643,31 @@ export const CountyCasesDocument = new TypedDocumentString(`
   village {
     name
   }
-}`) as unknown as TypedDocumentString<CountyCasesQuery, CountyCasesQueryVariables>;
-export const TownshipCasesDocument = new TypedDocumentString(`
-    query TownshipCases($code: String!) {
+}
+fragment CasePage on DisputeConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...CaseRow
+  }
+}`) as unknown as TypedDocumentString<DivisionCasesQuery, DivisionCasesQueryVariables>;
+export const TownshipInboxOverdueDocument = new TypedDocumentString(`
+    query TownshipInboxOverdue($code: String!, $first: Int!, $after: String) {
   township(code: $code) {
-    disputes(first: 200) {
+    disputes(
+      filter: {overdue: true}
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         overdue
         underSupervision
@@ -1588,19 +1677,6 @@ export const TownshipCasesDocument = new TypedDocumentString(`
         }
       }
     }
-    overdue: villageDisputes(filter: {overdue: true}, first: 200) {
-      nodes {
-        ...CaseRow
-      }
-    }
-    supervised: villageDisputes(
-      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
-      first: 200
-    ) {
-      nodes {
-        ...CaseRow
-      }
-    }
   }
 }
     fragment CaseRow on Dispute {
@@ -1616,40 +1692,7 @@ export const TownshipCasesDocument = new TypedDocumentString(`
   village {
     name
   }
-}`) as unknown as TypedDocumentString<TownshipCasesQuery, TownshipCasesQueryVariables>;
-export const VillageCasesDocument = new TypedDocumentString(`
-    query VillageCases($code: String!) {
-  village(code: $code) {
-    overdue: disputes(filter: {overdue: true}, first: 100) {
-      totalCount
-      nodes {
-        ...CaseRow
-      }
-    }
-    supervised: disputes(
-      filter: {underSupervision: true, status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED]}
-      first: 200
-    ) {
-      nodes {
-        ...CaseRow
-      }
-    }
-  }
-}
-    fragment CaseRow on Dispute {
-  id
-  caseNumber
-  category
-  status
-  handlingLevel
-  reportedAt
-  overdue
-  overdueSince
-  underSupervision
-  village {
-    name
-  }
-}`) as unknown as TypedDocumentString<VillageCasesQuery, VillageCasesQueryVariables>;
+}`) as unknown as TypedDocumentString<TownshipInboxOverdueQuery, TownshipInboxOverdueQueryVariables>;
 export const CaseTimelineDocument = new TypedDocumentString(`
     query CaseTimeline($id: ID!) {
   dispute(id: $id) {
