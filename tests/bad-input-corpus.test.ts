@@ -244,6 +244,8 @@ function argumentCases(): Case[] {
       { type: 'Int', caller: 'reader', op: county('caseInbox(first: $v) { totalCount }') },
       { type: 'Int', caller: 'reader', op: `township(code: "${TOWNSHIP}") { dispatches(first: $v) { totalCount } }` },
       { type: 'Int', caller: 'department', op: 'departmentInbox(first: $v) { totalCount }' },
+      { type: 'Int', caller: 'reader', op: county('endedRecords(first: $v) { totalCount }') },
+      { type: 'Int', caller: 'reader', op: village('deregisteredResidents(first: $v) { totalCount }') },
     ],
     version: [
       { type: 'Int!', caller: 'writer', op: 'updatePerson(id: "PERSON", version: $v, input: { name: "坏输入" }) { __typename }', mutation: true },
@@ -270,6 +272,12 @@ function argumentCases(): Case[] {
       { type: 'String!', caller: 'writer', op: 'recordMediation(id: "DISPUTE", version: VERSION, note: $v) { __typename }', mutation: true },
       { type: 'String!', caller: 'writer', op: 'assignDispute(id: "DISPUTE", version: VERSION, assignee: $v) { __typename }', mutation: true },
       { type: 'String!', caller: 'writer', op: 'escalateDispute(id: "DISPUTE", version: VERSION, reason: $v) { __typename }', mutation: true },
+      {
+        type: 'String!',
+        caller: 'writer',
+        op: `moveDisputeToGrid(id: "DISPUTE", version: VERSION, gridCode: "${W_GRID}", reason: $v) { __typename }`,
+        mutation: true,
+      },
       { type: 'String!', caller: 'writer', op: `registerAddress(input: { gridCode: "${W_GRID}", number: $v, text: "坏输入" }) { __typename }`, mutation: true },
       {
         type: 'String!',
@@ -290,6 +298,12 @@ function argumentCases(): Case[] {
       { type: 'String!', caller: 'reader', op: 'township(code: $v) { name }' },
       { type: 'String!', caller: 'reader', op: 'village(code: $v) { name }' },
       { type: 'String!', caller: 'reader', op: 'grid(code: $v) { name }' },
+      {
+        type: 'String!',
+        caller: 'writer',
+        op: 'moveDisputeToGrid(id: "DISPUTE", version: VERSION, gridCode: $v, reason: "坏输入") { __typename }',
+        mutation: true,
+      },
       { type: 'String!', caller: 'reader', op: 'region(code: $v) { name }' },
       { type: 'String!', caller: 'reader', op: 'counties(within: $v) { code }' },
       { type: 'String!', caller: 'reader', op: 'townships(within: $v) { code }' },
@@ -317,6 +331,8 @@ function argumentCases(): Case[] {
       { type: 'Date', caller: 'reader', op: county('disputeStats(from: "2025-10-01", to: $v) { reported }') },
       { type: 'Date!', caller: 'reader', op: village('patrols(from: $v, to: "2026-09-30") { totalCount }') },
       { type: 'Date', caller: 'reader', op: 'auditLog(from: $v) { totalCount }' },
+      { type: 'Date', caller: 'reader', op: county('endedRecords(from: $v) { totalCount }') },
+      { type: 'Date', caller: 'reader', op: village('deregisteredResidents(to: $v) { totalCount }') },
       { type: 'Date', caller: 'reader', op: county('disputes(filter: { from: $v }) { totalCount }') },
       {
         type: 'Date',
@@ -354,6 +370,8 @@ function argumentCases(): Case[] {
       { type: '[CountyCaseStatus!]', caller: 'reader', op: county('caseInbox(status: $v) { totalCount }') },
       { type: 'HazardStatus', caller: 'reader', op: village('hazards(status: $v) { totalCount }') },
       { type: 'HazardOrder', caller: 'reader', op: county('hazards(orderBy: $v) { totalCount }') },
+      { type: 'ChangeKind', caller: 'reader', op: village('endedRecords(kind: $v) { totalCount }') },
+      { type: 'DeregistrationReason', caller: 'reader', op: county('deregisteredResidents(reason: $v) { totalCount }') },
       { type: 'DisputeCategory', caller: 'reader', op: county('disputes(filter: { category: $v }) { totalCount }') },
       {
         type: 'AssessmentIndicator!',
@@ -377,6 +395,8 @@ function argumentCases(): Case[] {
       { type: 'String', caller: 'reader', op: `township(code: "${TOWNSHIP}") { dispatches(first: 1, after: $v) { totalCount } }` },
       { type: 'String', caller: 'department', op: 'departmentInbox(first: 1, after: $v) { totalCount }' },
       { type: 'String', caller: 'reader', op: 'assessmentTargets(within: "623021", first: 1, after: $v) { totalCount }' },
+      { type: 'String', caller: 'reader', op: village('endedRecords(first: 1, after: $v) { totalCount }') },
+      { type: 'String', caller: 'reader', op: `township(code: "${TOWNSHIP}") { deregisteredResidents(first: 1, after: $v) { totalCount } }` },
     ],
     idNumber: [
       { type: 'String!', caller: 'reader', op: 'personByIdNumber(idNumber: $v) { __typename }' },
