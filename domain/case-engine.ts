@@ -39,7 +39,8 @@ export type CaseAction =
   | 'REOPEN'
   | 'CLOSE'
   | 'FOLLOW_UP'
-  | 'DECLINE';
+  | 'DECLINE'
+  | 'REINSTATE';
 
 /**
  * Who may take a step:
@@ -103,6 +104,20 @@ export const STEPS: readonly StepRule[] = [
   // already before a court or arbitration, withdrawn) ends at intake, before any deadline is owed; it counts in no
   // figure of the disputes reported.
   { level: 'VILLAGE', action: 'DECLINE', from: ['REPORTED'], to: 'DECLINED', role: 'CENTRE', starts: [], story: { status: 'DECLINED' } },
+  // 恢复受理: a report declined by mistake (judged a duplicate of the wrong case, misread) comes back to the desk as
+  // reported, under its own number and with its whole story, rather than reported again as a new case. It reaches the
+  // desk again now: a declined case owed no deadline, so the 131 clocks (contact, settle) run afresh from this step, as
+  // they ran from the report; counted from the report, a case declined for an hour would come back already late for
+  // a time in which nothing was owed.
+  {
+    level: 'VILLAGE',
+    action: 'REINSTATE',
+    from: ['DECLINED'],
+    to: 'REPORTED',
+    role: 'CENTRE',
+    starts: ['contact', 'settle'],
+    story: { status: 'REPORTED' },
+  },
   // 分流 and 改派: a desk hands the case to a mediator, and may hand it to another while it handles it (after the
   // parties rated the first one's work unsatisfactory, or when the first cannot go on).
   { level: 'VILLAGE', action: 'ASSIGN', from: HANDLING, to: 'ASSIGNED', role: 'CENTRE', starts: [], story: { status: 'ASSIGNED' } },
@@ -306,6 +321,7 @@ const LABEL: Record<CaseAction, string> = {
   CLOSE: '办结 close',
   FOLLOW_UP: '回访 follow up',
   DECLINE: '不予受理 decline',
+  REINSTATE: '恢复受理 reinstate',
 };
 
 /** Statuses and levels as a Chinese message names them. */
@@ -362,8 +378,10 @@ export function transition(level: Level, status: string, action: CaseAction, res
  */
 function stepNotAllowed(level: Level, status: string, action: CaseAction, barred: readonly CaseAction[] = []): GraphQLError {
   const allowed = callerActions(level, status, action).filter((a) => !barred.includes(a));
-  // A step asked of the status it leads to (a case followed up, followed up again) is refused as a repeat.
-  const again = STEPS.some((r) => r.level === level && r.action === action && r.to === status) ? '再次' : '';
+  // A step asked of the status it leads to (a case followed up, followed up again) is refused as a repeat; but not in
+  // the status a record opens in, where it may never have been taken (a report never declined, asked to be reinstated).
+  const opening = STEPS.some((r) => r.level === level && r.from.length === 0 && r.to === status);
+  const again = !opening && STEPS.some((r) => r.level === level && r.action === action && r.to === status) ? '再次' : '';
   const article = /^[AEIOU]/.test(status) ? 'An' : 'A';
   return hubError(
     'INVALID_TRANSITION',

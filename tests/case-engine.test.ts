@@ -228,6 +228,15 @@ describe('transition', () => {
     expect(thrown(() => transition('VILLAGE', 'FOLLOWED_UP', 'FOLLOW_UP')).message).toMatch(/^在村级，已回访的案件不能再次回访；/);
     expect(thrown(() => transition('VILLAGE', 'ACCEPTED', 'RESOLVE')).extensions.en).toMatch(/^An ACCEPTED case at the village level does not allow/);
     expect(rate.extensions.en).toMatch(/^A REPORTED case/);
+    // Not in the status a record opens in: a report never declined is not asked to be reinstated "again".
+    expect(thrown(() => transition('VILLAGE', 'REPORTED', 'REINSTATE')).message).toBe('在村级，已登记的案件不能恢复受理；当前可以：受理、不予受理。');
+  });
+
+  it('恢复受理 takes a declined case back to REPORTED at the desk, its contact and settle deadlines running again from then', () => {
+    const rule = transition('VILLAGE', 'DECLINED', 'REINSTATE');
+    expect(rule).toMatchObject({ to: 'REPORTED', role: 'CENTRE', starts: ['contact', 'settle'], story: { status: 'REPORTED' } });
+    expect(callerActions('VILLAGE', 'DECLINED')).toEqual(['REINSTATE']);
+    expect(STEPS.filter((s) => s.from.includes('DECLINED')).map((s) => `${s.level} ${s.action}`)).toEqual(['VILLAGE REINSTATE']);
   });
 
   it('refuses rating, closing and follow-up above the village, and steps out of order at the township and county', () => {

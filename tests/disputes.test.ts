@@ -1174,9 +1174,9 @@ describe('county handling and supervision', () => {
     );
     // Counted in no figure: one fewer reported (and open) today, at once, and shown beside them as declined.
     expect(await reportedToday()).toEqual({ reported: before.reported - 1, open: before.open - 1, declined: before.declined + 1 });
-    // It ends there: no step is open, and a duplicate of it is not named.
+    // It ends there: no step is open but taking the decline back (恢复受理), and a duplicate of it is not named.
     const accept = await ask(`mutation { acceptDispute(id: "${again.id}", version: ${again.version + 1}) { id } }`);
-    expect(accept.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'DECLINED', allowed: [] });
+    expect(accept.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'DECLINED', allowed: ['REINSTATE'] });
     const third = (await file('decline-third')).data!.reportDispute;
     const chained = await ask(
       `mutation { declineDispute(id: "${third.id}", version: ${third.version}, reason: DUPLICATE, duplicateOf: "${again.caseNumber}") { id } }`,

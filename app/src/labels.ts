@@ -107,6 +107,7 @@ export const ACTION: Record<DisputeAction, string> = {
   CORRECT: '更正',
   MOVE_GRID: '改派网格',
   DECLINE: '不予受理',
+  REINSTATE: '恢复受理',
 };
 
 export const INDICATOR: Record<AssessmentIndicator, string> = {

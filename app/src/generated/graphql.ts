@@ -78,6 +78,8 @@ export type DisputeAction =
   | 'RATE'
   /** 接收 received from the level below */
   | 'RECEIVE'
+  /** 恢复受理 a decline taken back: the case is reported again, its deadlines running from then */
+  | 'REINSTATE'
   /** 重新办理 reopened for another round after an unsatisfied rating */
   | 'REOPEN'
   /** 登记 reported */

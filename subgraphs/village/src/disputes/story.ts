@@ -54,7 +54,7 @@ export interface StepTakenWith {
  * reopened), the first escalation to each level, and the village's own
  * acceptance, closing and follow-up times. A rating (RATE, or the
  * DISSATISFIED rating that reopens a case) stands until the next one; a
- * decline's reason and the case it duplicates stand for good (DECLINED ends the case).
+ * decline's reason and the case it duplicates stand while the case stays DECLINED (恢复受理 clears them).
  */
 export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWith = {}): DisputeStory {
   const { rating, declined } = taken;
@@ -71,6 +71,12 @@ export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWi
   if (village && fact.action === 'DECLINE' && declined) {
     next.declineReason = declined.reason;
     next.duplicateOf = declined.duplicateOf;
+  }
+  // 恢复受理: the decline was a mistake, so the case is declined for no reason and duplicates no case any more (the
+  // timeline keeps what the decline said).
+  if (village && fact.action === 'REINSTATE') {
+    next.declineReason = null;
+    next.duplicateOf = null;
   }
   if (rating) {
     next.rating = rating;

@@ -711,6 +711,8 @@ export type DisputeAction =
   | 'RATE'
   /** 接收 received from the level below */
   | 'RECEIVE'
+  /** 恢复受理 a decline taken back: the case is reported again, its deadlines running from then */
+  | 'REINSTATE'
   /** 重新办理 reopened for another round after an unsatisfied rating */
   | 'REOPEN'
   /** 登记 reported */
@@ -2430,6 +2432,23 @@ export type Mutation = {
   /** 登记重点场所 Registers a key site. */
   registerSite: Site;
   /**
+   * 恢复受理 Takes back a decline made by mistake (判为重复的案件认错、来电内容误读): a DECLINED case returns to
+   * REPORTED, under its own number and with its whole timeline, for the desk to accept (or decline again) as any report,
+   * rather than being reported again as a new case. Taken by the village's own desk, which owns intake: a token of the
+   * case's village with `write`; a township or county caller is FORBIDDEN, a grid's token (网格员) too, as for every step
+   * after the report. `reason` (required) says what the decline got wrong. A case not DECLINED is INVALID_TRANSITION.
+   * Deadlines (131): a declined case owed none, and the report reaches the desk again now, so the contact and settle
+   * deadlines run afresh from the reinstatement, as they ran from the report (not from the original report, which would
+   * make the case late for a time in which nothing was owed). Figures: it counts again as reported (and open) in the
+   * period of its report (`reportedAt`) and leaves `declined`, in the same write; its `declineReason` and `duplicateOf`
+   * are cleared (the timeline keeps the decline). Reports declined as duplicates of this case stay declined, naming a
+   * case that is now being handled. No time limit: the figures of the report's period change as they did when it was
+   * declined, and a later limit would only send the desk back to a second report with a split history. Recorded in the
+   * timeline as REINSTATE and in the change feed; `version` as for the other steps (CONFLICT when stale); sent again
+   * after a lost answer (the same caller and reason, from the version it was taken on) it answers the case as it is.
+   */
+  reinstateDispute: Dispute;
+  /**
    * 恢复登记 Returns a deregistered person to the current registry: someone who
    * moved out and came back, or was deregistered by mistake. `version` must be
    * the current one (else CONFLICT), `note` up to 500 characters (kept in the
@@ -2749,6 +2768,13 @@ export type MutationRegisterPersonArgs = {
 export type MutationRegisterSiteArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: SiteInput;
+};
+
+
+export type MutationReinstateDisputeArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
 };
 
 
@@ -5422,6 +5448,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   registerHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationRegisterHouseholdArgs, 'input'>>;
   registerPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationRegisterPersonArgs, 'input'>>;
   registerSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationRegisterSiteArgs, 'input'>>;
+  reinstateDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationReinstateDisputeArgs, 'id' | 'reason' | 'version'>>;
   reinstatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationReinstatePersonArgs, 'id' | 'version'>>;
   removeHouseholdsFromGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationRemoveHouseholdsFromGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   removePatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationRemovePatrolTeamMembersArgs, 'personIds' | 'teamId'>>;

@@ -1,5 +1,5 @@
 /**
- * The village's steps of a case (受理 … 回访, 不予受理) through the case engine, and the county's 督办. The report that
+ * The village's steps of a case (受理 … 回访, 不予受理, 恢复受理) through the case engine, and the county's 督办. The report that
  * opens a case and its corrections are in dispute-report.ts.
  */
 import {
@@ -133,6 +133,26 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
   return number;
 }
 
+/**
+ * 恢复受理 is the village desk's own: intake (受理, 不予受理) is the village's, so only a caller of the case's village
+ * takes a decline back; a township or county caller, who can read and write there, is refused rather than reopening
+ * intake over the desk's head.
+ */
+function reinstateStep(caller: VillageContext['caller']) {
+  return (d: DisputeRow): CaseAction => {
+    if (caller.jurisdiction !== d.villageCode) {
+      throw forbidden(
+        {
+          zh: `恢复受理由案件所在村（社区）（${d.villageCode}）的受理窗口办理，需要该村具有${scopeNamed('write')}权限的令牌；乡镇、县级的令牌不能恢复受理。`,
+          en: `Reinstating a declined case is the intake desk's of its village (${d.villageCode}), with that village's token and the "write" scope; a township or county caller cannot.`,
+        },
+        { jurisdiction: caller.jurisdiction },
+      );
+    }
+    return 'REINSTATE';
+  };
+}
+
 /** 回复时限 of a 督办: the days the holding level has to reply. */
 const SUPERVISION_REPLY_DAYS = { default: 3, min: 1, max: 30 } as const;
 /** Scales the county may supervise before a deadline passes: 重大 and 群体性 cases. */
@@ -154,7 +174,8 @@ type DisputeMutation =
   | 'followUpDispute'
   | 'superviseDispute'
   | 'replySupervision'
-  | 'declineDispute';
+  | 'declineDispute'
+  | 'reinstateDispute';
 
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optStepNote(a.note, 'note') }),
@@ -183,6 +204,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const said = `不予受理：${DECLINE_REASON.names.get(a.reason) ?? a.reason}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
     return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
   },
+  reinstateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, reinstateStep(ctx.caller), { note: `恢复受理：${stepNote(a.reason, 'reason')}` }),
   superviseDispute: async (_, { id, note, version, replyWithinDays }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
