@@ -2070,6 +2070,43 @@ export type HouseholdRelationship =
   /** 配偶 spouse (1x: 夫, 妻) */
   | 'SPOUSE';
 
+/** 分户 The result of a split: both households as they stand after it. */
+export type HouseholdSplit = {
+  __typename?: 'HouseholdSplit';
+  /** 原户 The household split (those who stayed). */
+  household: Household;
+  /** 新户 The new household (those who left). */
+  newHousehold: Household;
+};
+
+/** 分户 How a household splits: who leaves it, and the new household they form. */
+export type HouseholdSplitInput = {
+  /** The new household's address (same village); left out, the old household's; null: none. */
+  addressId?: InputMaybe<Scalars['ID']['input']>;
+  /** The new household's grid, in the old household's village; left out, the old household's grid. */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
+  /** 户主 The new household's head: one of `memberIds`. */
+  headId: Scalars['ID']['input'];
+  /** The new household's house (same village); left out, the old household's; null: none. */
+  houseId?: InputMaybe<Scalars['ID']['input']>;
+  /** The members who leave into the new household (at least one, each once; not all of them: that is a move). */
+  memberIds: Array<Scalars['ID']['input']>;
+  /** 户号 The new household's number, unique in the village. */
+  number: Scalars['String']['input'];
+  /** The old household's new head, among the members who stay: required when its head leaves. */
+  oldHouseholdHeadId?: InputMaybe<Scalars['ID']['input']>;
+  /** 与户主关系 Each leaving member's relationship to the new head (not the head's own, which is HEAD); others have none. */
+  relationships?: InputMaybe<Array<HouseholdSplitRelationship>>;
+};
+
+/** 与户主关系 A leaving member's relationship to the new household's head. */
+export type HouseholdSplitRelationship = {
+  /** The member (one of `memberIds`). */
+  personId: Scalars['ID']['input'];
+  /** The relationship to the new head (not HEAD). */
+  relationshipToHead: HouseholdRelationship;
+};
+
 /** Changes to a household; omitted fields stay. */
 export type HouseholdUpdate = {
   /** New head: a member of the household. */
@@ -2490,6 +2527,14 @@ export type Mutation = {
   sendBackHazard: Hazard;
   /** 设置联户长 Sets the group's leader: an adult (18 or over) member of one of its households; a minor is BAD_USER_INPUT, rule personUnderage. */
   setJointDefenseGroupLeader: JointDefenseGroup;
+  /**
+   * 分户 Splits a household in one step: the members named leave it into a new household (its own 户号 and 户主, in the
+   * same village), all or nothing. A split that takes every member is a move (moveHousehold), not a split. If the old
+   * household's head leaves, `oldHouseholdHeadId` names its new head among those who stay. `version` is the old
+   * household's (else CONFLICT). Members joining the new household go through the rules of updatePerson (householdGrid,
+   * householdFull, headTaken, headIsHead, …), the new household through those of registerHousehold.
+   */
+  splitHousehold: HouseholdSplit;
   /** 开始整改 Starts rectifying a reported hazard (REPORTED → RECTIFYING). */
   startHazardRectification: Hazard;
   /**
@@ -2836,6 +2881,14 @@ export type MutationSendBackHazardArgs = {
 export type MutationSetJointDefenseGroupLeaderArgs = {
   groupId: Scalars['ID']['input'];
   leaderId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationSplitHouseholdArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: HouseholdSplitInput;
   version: Scalars['Int']['input'];
 };
 
@@ -4676,6 +4729,9 @@ export type ResolversTypes = {
   HouseholdInput: HouseholdInput;
   HouseholdMove: HouseholdMove;
   HouseholdRelationship: HouseholdRelationship;
+  HouseholdSplit: ResolverTypeWrapper<Omit<HouseholdSplit, 'household' | 'newHousehold'> & { household: ResolversTypes['Household'], newHousehold: ResolversTypes['Household'] }>;
+  HouseholdSplitInput: HouseholdSplitInput;
+  HouseholdSplitRelationship: HouseholdSplitRelationship;
   HouseholdUpdate: HouseholdUpdate;
   JointDefenseGroup: ResolverTypeWrapper<JointDefenseGroupRow>;
   JointDefenseGroupConnection: ResolverTypeWrapper<Connection<JointDefenseGroupRow>>;
@@ -4812,6 +4868,9 @@ export type ResolversParentTypes = {
   HouseholdEdge: Omit<HouseholdEdge, 'node'> & { node: ResolversParentTypes['Household'] };
   HouseholdInput: HouseholdInput;
   HouseholdMove: HouseholdMove;
+  HouseholdSplit: Omit<HouseholdSplit, 'household' | 'newHousehold'> & { household: ResolversParentTypes['Household'], newHousehold: ResolversParentTypes['Household'] };
+  HouseholdSplitInput: HouseholdSplitInput;
+  HouseholdSplitRelationship: HouseholdSplitRelationship;
   HouseholdUpdate: HouseholdUpdate;
   JointDefenseGroup: JointDefenseGroupRow;
   JointDefenseGroupConnection: Connection<JointDefenseGroupRow>;
@@ -5351,6 +5410,11 @@ export type HouseholdEdgeResolvers<ContextType = VillageContext, ParentType exte
   node?: Resolver<ResolversTypes['Household'], ParentType, ContextType>;
 };
 
+export type HouseholdSplitResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['HouseholdSplit'] = ResolversParentTypes['HouseholdSplit']> = {
+  household?: Resolver<ResolversTypes['Household'], ParentType, ContextType>;
+  newHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType>;
+};
+
 export type JointDefenseGroupResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['JointDefenseGroup'] = ResolversParentTypes['JointDefenseGroup']> = {
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grid?: Resolver<ResolversTypes['Grid'], ParentType, ContextType>;
@@ -5458,6 +5522,7 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   resolveDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationResolveDisputeArgs, 'id' | 'outcome' | 'version'>>;
   sendBackHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationSendBackHazardArgs, 'id' | 'reason' | 'version'>>;
   setJointDefenseGroupLeader?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationSetJointDefenseGroupLeaderArgs, 'groupId' | 'leaderId' | 'version'>>;
+  splitHousehold?: Resolver<ResolversTypes['HouseholdSplit'], ParentType, ContextType, RequireFields<MutationSplitHouseholdArgs, 'id' | 'input' | 'version'>>;
   startHazardRectification?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationStartHazardRectificationArgs, 'id' | 'version'>>;
   superviseDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationSuperviseDisputeArgs, 'id' | 'note' | 'replyWithinDays'>>;
   tagPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationTagPersonArgs, 'id' | 'tags'>>;
@@ -5845,6 +5910,7 @@ export type Resolvers<ContextType = VillageContext> = {
   Household?: HouseholdResolvers<ContextType>;
   HouseholdConnection?: HouseholdConnectionResolvers<ContextType>;
   HouseholdEdge?: HouseholdEdgeResolvers<ContextType>;
+  HouseholdSplit?: HouseholdSplitResolvers<ContextType>;
   JointDefenseGroup?: JointDefenseGroupResolvers<ContextType>;
   JointDefenseGroupConnection?: JointDefenseGroupConnectionResolvers<ContextType>;
   JointDefenseGroupEdge?: JointDefenseGroupEdgeResolvers<ContextType>;

@@ -1,3 +1,4 @@
+import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { HOUSEHOLDS } from '../../registry/kinds.ts';
 import { leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
@@ -7,11 +8,12 @@ import { households } from '../../store/household.ts';
 import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { forWrite, gridFor, refInVillage, registered, tx, versioned } from './write.ts';
+import { splitHousehold } from '../../registry/split.ts';
+import { checkVersion, forWrite, gridFor, once, refInVillage, registered, tx, versioned } from './write.ts';
 
 /**
- * 户: registering households, naming their head, and moving them with all
- * their members. Registering and updating take the households' one write
+ * 户: registering households, naming their head, moving them with all
+ * their members, and splitting them (分户, ../../registry/split.ts). Registering and updating take the households' one write
  * path (docs/ARCHITECTURE.md, "One write path per kind").
  */
 export const householdMutations = {
@@ -22,6 +24,28 @@ export const householdMutations = {
       await writeForm(em, ctx.caller, HOUSEHOLDS, input, { id: h.id, version }, currentVersion(h));
       return (await households.byId(em, h.id))!;
     }),
+  splitHousehold: (_, { id, version, input, idempotencyKey }, ctx) =>
+    tx(ctx, (em) =>
+      once(
+        em,
+        ctx.caller,
+        { mutation: 'splitHousehold', key: idempotencyKey, input: { id, version, input } },
+        async () => {
+          const h = await forWrite(em, ctx.caller, households, id, 'household');
+          checkVersion(h.version, version);
+          const split = await splitHousehold(em, ctx.caller, h, input);
+          // The key is kept under the new household, the record the split created.
+          return { ...split, id: split.newHousehold.id, villageCode: split.newHousehold.villageCode, gridCode: split.newHousehold.gridCode };
+        },
+        async (newId) => {
+          const household = await households.byId(em, parseId(id));
+          const newHousehold = await households.byId(em, newId);
+          return household && newHousehold
+            ? { household, newHousehold, id: newId, villageCode: newHousehold.villageCode, gridCode: newHousehold.gridCode }
+            : null;
+        },
+      ),
+    ),
   moveHousehold: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const h = await forWrite(em, ctx.caller, households, id, 'household');
