@@ -20,7 +20,7 @@ import { patrolTeamMembers } from './store/patrol-team-member.ts';
 import { patrolTeams } from './store/patrol-team.ts';
 import { patrols } from './store/patrol.ts';
 import { persons } from './store/person.ts';
-import { personHistory } from './store/person-history.ts';
+import { personHistory, type DeregistrationRow } from './store/person-history.ts';
 import { ScopedPages } from './store/scoped.ts';
 import { sites } from './store/site.ts';
 import { villageDirectory } from './store/village-directory.ts';
@@ -59,7 +59,7 @@ export const createLoaders = lazyLoaders<EntityManager>()({
   hazard: (em) => rowsById((ids) => hazards.byIds(em, ids)),
   /** Person id → who deregistered them (their history's latest deregistration entry). */
   deregistration: (em) =>
-    byKey<string, { personId: number; bySubject: string; byName: string | null }>(
+    byKey<string, DeregistrationRow>(
       (ids) => personHistory.deregistrations(em, ids.map(Number)),
       (d) => String(d.personId),
     ),

@@ -155,6 +155,10 @@ export interface ResidentConditions {
   bornAfter?: string | null;
   /** Current residents (ACTIVE, the default) or the deregistered ones. */
   status?: PersonRow['status'] | null;
+  /** Of the deregistered: why (迁出, 死亡, 重复登记). */
+  deregistrationReason?: PersonRow['deregistrationReason'] | null;
+  /** Of the deregistered: deregistered in [from, to) (instants). */
+  deregisteredBetween?: readonly [string, string] | null;
 }
 
 export const persons = {
@@ -178,31 +182,25 @@ export const persons = {
   /** A division's residents, filtered. */
   list: (scope: Scope, c: ResidentConditions): ScopedList<PersonRow> => scopedList('person.residents', 'person', Person, scope, residentFilter(c)),
   /**
-   * 已注销人员: a division's deregistered residents, newest deregistration first, of one reason and deregistered in
-   * [from, to) (instants), each if given.
+   * 已注销人员: a division's deregistered residents, through the residents' one filter (as `residents(filter: { status:
+   * DEREGISTERED })` reads them), of one reason and deregistered in [from, to) (instants), each if given; newest
+   * deregistration first.
    */
   deregistered: (
     scope: Scope,
     reason: PersonRow['deregistrationReason'] | null | undefined,
     between: readonly [string, string] | null,
-  ): ScopedList<PersonRow> => {
-    // The status as a literal, so that the partial indexes of deregistered people (…23LifeCycle) match.
-    const where = [`t.status = 'DEREGISTERED'`];
-    const params: string[] = [];
-    if (reason) {
-      where.push('t.deregistration_reason = ?');
-      params.push(reason);
-    }
-    if (between) {
-      where.push('t.deregistered_at >= ?::timestamptz and t.deregistered_at < ?::timestamptz');
-      params.push(...between);
-    }
-    return {
-      ...scopedList('person.deregistered', 'person', Person, scope, allOf(where, params)),
-      order: { column: 'id', time: 'deregistered_at', desc: true },
-      cursor: 'person:deregistered',
-    };
-  },
+  ): ScopedList<PersonRow> => ({
+    ...scopedList(
+      'person.deregistered',
+      'person',
+      Person,
+      scope,
+      residentFilter({ status: 'DEREGISTERED', deregistrationReason: reason, deregisteredBetween: between }),
+    ),
+    order: { column: 'id', time: 'deregistered_at', desc: true },
+    cursor: 'person:deregistered',
+  }),
   /** The resident with this ID number, if the caller's jurisdiction holds one (row-level security). */
   byIdNumber: (db: Db, idNumber: string): Promise<PersonRow | null> => row(db, byIdNumber, [idNumber]),
   /** Whoever holds the ID number, in the caller's jurisdiction (their id) or outside it; null when no one does. */
@@ -253,6 +251,14 @@ export function residentFilter(c: ResidentConditions): ListFilter {
   if (c.bornAfter != null) {
     where.push('t.birth_date > ?');
     params.push(c.bornAfter);
+  }
+  if (c.deregistrationReason) {
+    where.push('t.deregistration_reason = ?');
+    params.push(c.deregistrationReason);
+  }
+  if (c.deregisteredBetween) {
+    where.push('t.deregistered_at >= ?::timestamptz and t.deregistered_at < ?::timestamptz');
+    params.push(...c.deregisteredBetween);
   }
   return { ...allOf(where, params), plannedWithValues: c.namePrefix != null || c.nameContains != null };
 }
