@@ -43,6 +43,15 @@ function monthsPeriod(y: number, m: number, months: number): Period {
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2100;
 
+/**
+ * A filter's days (`from`, `to`, inclusive) with either end left open: an open end is the edge of the years any period
+ * may touch, not a date of its own.
+ */
+export const openEnds = (from: string | null | undefined, to: string | null | undefined): [string, string] => [
+  from ?? `${FIRST_YEAR}-01-01`,
+  to ?? `${LAST_YEAR}-12-31`,
+];
+
 function checkYear(year: number, argument: string, first = FIRST_YEAR): void {
   if (!(year >= first && year <= LAST_YEAR)) {
     const shown = String(year).padStart(4, '0');

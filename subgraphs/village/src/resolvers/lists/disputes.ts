@@ -2,7 +2,7 @@ import { requireListAccess } from '../../../../../platform/caller.ts';
 import { badInput } from '../../../../../domain/errors.ts';
 import { caseNumberOf, filterGiven, keyText } from '../../../../../platform/validate.ts';
 import type { Connection } from '../../../../../platform/pagination.ts';
-import { FIRST_YEAR, LAST_YEAR, periodBounds } from '../../../../../domain/periods.ts';
+import { openEnds, periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';
 import type { DisputeFilter, VillageDisputesArgs } from '../../generated/resolvers.ts';
 import { disputes, type DisputeConditions, type DisputeRow } from '../../store/dispute.ts';
@@ -12,9 +12,7 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
   if (!filter) return {};
   let reported: [string, string] | null = null;
   if (filter.from || filter.to) {
-    // An open end is the edge of the years any period may touch (domain/periods.ts), not a date of its own.
-    const from = filter.from ?? `${FIRST_YEAR}-01-01`;
-    const to = filter.to ?? `${LAST_YEAR}-12-31`;
+    const [from, to] = openEnds(filter.from, filter.to);
     if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
     reported = periodBounds(from, to);
   }

@@ -1,7 +1,7 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts';
-import { checkDateRange, FIRST_YEAR, LAST_YEAR, periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
+import { checkDateRange, openEnds, periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput, quote } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
 import { filterGiven, keyText, nameDots } from '../../../../../platform/validate.ts';
@@ -170,7 +170,7 @@ export const hazardsOf = (scope: Scope) =>
  */
 function endedBetween(from: string | null | undefined, to: string | null | undefined): [string, string] | null {
   if (from == null && to == null) return null;
-  const [f, t] = [from ?? `${FIRST_YEAR}-01-01`, to ?? `${LAST_YEAR}-12-31`];
+  const [f, t] = openEnds(from, to);
   checkDateRange(f, t);
   return periodBounds(f, t);
 }
