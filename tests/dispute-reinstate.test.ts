@@ -227,7 +227,7 @@ describe('恢复受理: a decline made by mistake is taken back', () => {
     expect(other.errors![0]!.message).toContain('不能恢复受理');
   });
 
-  it('refuses a case not declined, a township’s, a county’s, a grid’s and a read-only token, and a blank reason', async () => {
+  it('refuses a case not declined, a township’s, a county’s, a grid’s and a read-only token, and a blank reason; a township or county may not decline either', async () => {
     const reported = await report('reinstate-refused');
     // A case not declined: INVALID_TRANSITION whatever version, in Chinese, naming what the desk can do instead.
     for (const version of [reported.version, reported.version + 3]) {
@@ -235,6 +235,14 @@ describe('恢复受理: a decline made by mistake is taken back', () => {
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'REPORTED', allowed: ['ACCEPT', 'DECLINE'] });
       expect(r.errors![0]!.message).toBe('在村级，已登记的案件不能恢复受理；当前可以：受理、不予受理。');
     }
+    // Declining is the village desk's too: a township or county caller would take its villages' reports out of every
+    // figure over the desk's head.
+    for (const token of [callers.township, callers.county]) {
+      const r = await asked(token, `mutation { declineDispute(id: "${reported.id}", version: ${reported.version}, reason: NOT_A_DISPUTE) { id } }`);
+      expect(errorCode(r)).toBe('FORBIDDEN');
+      expect(r.errors![0]!.message).toContain('不予受理由案件所在村（社区）');
+    }
+    expect(await read(reported.id)).toMatchObject({ status: 'REPORTED', version: reported.version });
     const d = await decline(reported, 'reason: NOT_A_DISPUTE');
     // Intake is the village desk's: the township and county, who may read and write there, are refused.
     for (const token of [callers.township, callers.county]) {

@@ -2365,7 +2365,10 @@ export type Mutation = {
    * rates). A DUPLICATE names the case it repeats by `duplicateOf` (its case
    * number, a case of the same county that was not itself declined). After
    * acceptance a case is handled to its end; sent again after a lost answer
-   * it answers the case as it is.
+   * it answers the case as it is. Taken by the village's own desk, which owns
+   * intake: a token of the case's village with `write`; a township or county
+   * caller is FORBIDDEN (a decline takes a report out of every figure), a
+   * grid's token (网格员) too.
    */
   declineDispute: Dispute;
   /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */

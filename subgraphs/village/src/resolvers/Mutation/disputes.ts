@@ -134,22 +134,23 @@ async function duplicated(ctx: VillageContext, id: string, reason: DeclineReason
 }
 
 /**
- * 恢复受理 is the village desk's own: intake (受理, 不予受理) is the village's, so only a caller of the case's village
- * takes a decline back; a township or county caller, who can read and write there, is refused rather than reopening
- * intake over the desk's head.
+ * 不予受理 and 恢复受理 are the village desk's own: a decline takes a report out of every figure, so a township or
+ * county caller, who may take the village's other steps, is refused both rather than declining its villages' reports
+ * (or taking a decline back) over the desk's head.
  */
-function reinstateStep(caller: VillageContext['caller']) {
+function intakeStep(caller: VillageContext['caller'], action: 'DECLINE' | 'REINSTATE') {
   return (d: DisputeRow): CaseAction => {
     if (caller.jurisdiction !== d.villageCode) {
+      const [zh, en] = action === 'DECLINE' ? ['不予受理', 'Declining a report'] : ['恢复受理', 'Reinstating a declined case'];
       throw forbidden(
         {
-          zh: `恢复受理由案件所在村（社区）（${d.villageCode}）的受理窗口办理，需要该村具有${scopeNamed('write')}权限的令牌；乡镇、县级的令牌不能恢复受理。`,
-          en: `Reinstating a declined case is the intake desk's of its village (${d.villageCode}), with that village's token and the "write" scope; a township or county caller cannot.`,
+          zh: `${zh}由案件所在村（社区）（${d.villageCode}）的受理窗口办理，需要该村具有${scopeNamed('write')}权限的令牌；乡镇、县级的令牌不能${zh}。`,
+          en: `${en} is the intake desk's of its village (${d.villageCode}), with that village's token and the "write" scope; a township or county caller cannot.`,
         },
         { jurisdiction: caller.jurisdiction },
       );
     }
-    return 'REINSTATE';
+    return action;
   };
 }
 
@@ -202,9 +203,10 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     const note = optStepNote(a.note, 'note');
     const original = await duplicated(ctx, a.id, a.reason, a.duplicateOf);
     const said = `不予受理：${DECLINE_REASON.names.get(a.reason) ?? a.reason}${original ? `（与案件 ${original} 重复）` : ''}${note ? `。${note}` : ''}`;
-    return villageStep(ctx, a.id, a.version, 'DECLINE', { note: said, declined: { reason: a.reason, duplicateOf: original } });
+    return villageStep(ctx, a.id, a.version, intakeStep(ctx.caller, 'DECLINE'), { note: said, declined: { reason: a.reason, duplicateOf: original } });
   },
-  reinstateDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, reinstateStep(ctx.caller), { note: `恢复受理：${stepNote(a.reason, 'reason')}` }),
+  reinstateDispute: (_, a, ctx) =>
+    villageStep(ctx, a.id, a.version, intakeStep(ctx.caller, 'REINSTATE'), { note: `恢复受理：${stepNote(a.reason, 'reason')}` }),
   superviseDispute: async (_, { id, note, version, replyWithinDays }, ctx) => {
     if (!hasScope(ctx.caller, 'write') || ctx.caller.jurisdiction.length > 6) {
       throw forbidden({
