@@ -982,3 +982,16 @@ describe('Chinese labels of arguments (platform/argument-labels.ts)', () => {
     expect(namedInChinese(chosen, 'registerPerson', villageArgumentLabel)).toBe(chosen);
   });
 });
+
+import { typechecksFor } from './helpers/typecheck.ts';
+
+describe('the type-checks the suite starts beside its tests (tests/helpers/typecheck.ts)', () => {
+  it('starts both for the whole suite, and for a run of some files those their tests assert', () => {
+    const vitest = ['/usr/bin/node', 'node_modules/vitest/vitest.mjs', 'run'];
+    expect(typechecksFor(vitest)).toEqual(['project', 'app']);
+    expect(typechecksFor([...vitest, '-t', 'village'])).toEqual(['project', 'app']);
+    expect(typechecksFor([...vitest, 'tests/disputes.test.ts'])).toEqual([]);
+    expect(typechecksFor([...vitest, 'tests/app.test.ts', '--reporter', 'dot'])).toEqual(['app']);
+    expect(typechecksFor([...vitest, 'tests/examples.test.ts', 'tests/app.test.ts'])).toEqual(['project', 'app']);
+  });
+});

@@ -17,6 +17,7 @@ import { startEmbeddedPg, type EmbeddedPg } from '../../scripts/lib/embedded-pg.
 import { loadDirectory, migrateAll, seedDemo } from '../../scripts/lib/setup.ts';
 import { newRouterSecret } from '../../scripts/lib/keys.ts';
 import { DEFAULT_DEMO_DATE } from '../../platform/settings.ts';
+import { startTypecheck, typechecksFor, type BackgroundTypechecks } from '../helpers/typecheck.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,6 +25,8 @@ declare module 'vitest' {
     adminUrl: string;
     /** The caller key pair, the router secrets the subgraphs accept (the gateway sends the first) and the events secret. */
     keys: { caller: KeyPairPem; routerSecrets: string[]; eventsSecret: string };
+    /** The type-checks started beside the tests (tests/helpers/typecheck.ts). */
+    typecheck: BackgroundTypechecks;
   }
 }
 
@@ -109,7 +112,14 @@ export default async function setup(project: TestProject) {
     eventsSecret: randomBytes(32).toString('base64url'),
   });
   project.provide('adminUrl', adminUrl);
+  // After the seeding, which keeps both cores busy; the tests that follow leave one mostly idle.
+  const checks = mkdtempSync(join(tmpdir(), 'hub-typecheck-'));
+  const started = typechecksFor(process.argv);
+  const children = started.map((name) => startTypecheck(name, checks));
+  project.provide('typecheck', { dir: checks, started });
   return async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(checks, { recursive: true, force: true });
     await epg?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
