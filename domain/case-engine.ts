@@ -40,7 +40,8 @@ export type CaseAction =
   | 'CLOSE'
   | 'FOLLOW_UP'
   | 'DECLINE'
-  | 'REINSTATE';
+  | 'REINSTATE'
+  | 'RETURN';
 
 /**
  * Who may take a step:
@@ -213,6 +214,21 @@ export const STEPS: readonly StepRule[] = [
     starts: ['settle'],
     story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false },
   },
+  // 退回村级办理: a case the village could and should settle (小事不出村) goes back down with the township's reason,
+  // from receipt until the township resolves or escalates it (not while a department it called on has still to report
+  // back: the storage refuses that, as for RESOLVE and ESCALATE). The township's record ends there (RETURNED). The
+  // village handles it again as accepted, with no one assigned (its mediator was named before it went up, and a
+  // desk hands it on afresh), and its settle deadline runs afresh from the return: the village owes a settlement
+  // from now, as a level does when a case reaches it. It may go up again later; the township then receives it anew.
+  {
+    level: 'TOWNSHIP',
+    action: 'RETURN',
+    from: ['RECEIVED', ...HANDLING],
+    to: 'RETURNED',
+    role: 'CENTRE',
+    starts: ['settle'],
+    story: { status: 'ACCEPTED', handlingLevel: 'VILLAGE', inTransit: false },
+  },
   // 县
   { level: 'COUNTY', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'COUNTY', inTransit: false } },
   { level: 'COUNTY', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
@@ -245,7 +261,7 @@ export const STEPS: readonly StepRule[] = [
 /** Statuses in which a level's record is done (no deadline runs, no step of that level's centre is open). */
 export const CLOSED: Record<Level, readonly string[]> = {
   VILLAGE: VILLAGE_CLOSED,
-  TOWNSHIP: ['RESOLVED', 'ESCALATED'],
+  TOWNSHIP: ['RESOLVED', 'ESCALATED', 'RETURNED'],
   COUNTY: ['RESOLVED'],
 };
 
@@ -322,10 +338,11 @@ const LABEL: Record<CaseAction, string> = {
   FOLLOW_UP: '回访 follow up',
   DECLINE: '不予受理 decline',
   REINSTATE: '恢复受理 reinstate',
+  RETURN: '退回村级 return to the village',
 };
 
 /** Statuses and levels as a Chinese message names them. */
-const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收' };
+const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收', RETURNED: '已退回村级' };
 /** A case level as a Chinese message names it (村级, 乡镇级, 县级): every message about where a case is handled. */
 export const LEVEL_ZH: Readonly<Record<Level, string>> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 

@@ -62,6 +62,7 @@ export const STEP_ACTIONS = [
   'RESOLVE',
   'ESCALATE',
   'REOPEN',
+  'RETURN',
 ] as const;
 
 /**

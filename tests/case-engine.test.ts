@@ -176,7 +176,7 @@ describe('transition', () => {
     expect(callerActions('TOWNSHIP', 'RESOLVED')).toEqual([]);
     expect(callerActions('COUNTY', 'RESOLVED')).toEqual([]);
     // A township centre is not told it may 报到 or 反馈 (a department's steps), nor a department that it may resolve.
-    expect(callerActions('TOWNSHIP', 'ACCEPTED', 'RESOLVE')).toEqual(['ASSIGN', 'DISPATCH', 'WITHDRAW_DISPATCH', 'ESCALATE']);
+    expect(callerActions('TOWNSHIP', 'ACCEPTED', 'RESOLVE')).toEqual(['ASSIGN', 'DISPATCH', 'WITHDRAW_DISPATCH', 'ESCALATE', 'RETURN']);
     expect(callerActions('TOWNSHIP', 'ASSIGNED', 'DEPARTMENT_REPORT')).toEqual(['DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT']);
     for (const level of LEVELS) {
       for (const status of STATUSES[level]) {
@@ -237,6 +237,26 @@ describe('transition', () => {
     expect(rule).toMatchObject({ to: 'REPORTED', role: 'CENTRE', starts: ['contact', 'settle'], story: { status: 'REPORTED' } });
     expect(callerActions('VILLAGE', 'DECLINED')).toEqual(['REINSTATE']);
     expect(STEPS.filter((s) => s.from.includes('DECLINED')).map((s) => `${s.level} ${s.action}`)).toEqual(['VILLAGE REINSTATE']);
+  });
+
+  it('退回村级 ends the township record while it holds the case unresolved, and hands the case back to the village desk', () => {
+    const rule = transition('TOWNSHIP', 'RECEIVED', 'RETURN');
+    expect(rule).toMatchObject({
+      to: 'RETURNED',
+      role: 'CENTRE',
+      starts: ['settle'],
+      story: { status: 'ACCEPTED', handlingLevel: 'VILLAGE', inTransit: false },
+    });
+    expect(rule.tells).toBeUndefined();
+    expect(callerActions('TOWNSHIP', 'RECEIVED')).toEqual(['ACCEPT', 'RETURN']);
+    for (const status of ['ACCEPTED', 'ASSIGNED', 'MEDIATING']) expect(transition('TOWNSHIP', status, 'RETURN').to).toBe('RETURNED');
+    expect(CLOSED.TOWNSHIP).toContain('RETURNED');
+    expect(callerActions('TOWNSHIP', 'RETURNED')).toEqual([]);
+    for (const status of ['RESOLVED', 'ESCALATED', 'RETURNED']) {
+      expect(thrown(() => transition('TOWNSHIP', status, 'RETURN')).extensions).toMatchObject({ code: 'INVALID_TRANSITION', allowed: [] });
+    }
+    expect(thrown(() => transition('TOWNSHIP', 'RETURNED', 'RETURN')).message).toBe('在乡镇级，已退回村级的案件不能再次退回村级；本级已没有可办理的步骤。');
+    expect(STEPS.filter((s) => s.action === 'RETURN').map((s) => `${s.level} ${s.action}`)).toEqual(['TOWNSHIP RETURN']);
   });
 
   it('refuses rating, closing and follow-up above the village, and steps out of order at the township and county', () => {
@@ -420,6 +440,23 @@ describe('nextStory folds a case’s steps into the village record', () => {
     expect(nextStory(assignedBelow, fact(4, 'VILLAGE', 'ESCALATE', t(60))).assignee).toBeNull();
     const after = fold([fact(11, 'VILLAGE', 'RATE', t(420)), fact(12, 'VILLAGE', 'CLOSE', t(480)), fact(13, 'VILLAGE', 'FOLLOW_UP', t(540))], seen[8]);
     expect(after).toMatchObject({ seq: 13, status: 'FOLLOWED_UP', handlingLevel: 'COUNTY', resolvedLevel: 'COUNTY', outcome: 'LITIGATION', rehandled: 0 });
+  });
+
+  it('a case the township returns is the village’s again: accepted, no one assigned, its settle deadline from the return', () => {
+    const facts = [
+      fact(2, 'VILLAGE', 'ACCEPT', t(30)),
+      fact(3, 'VILLAGE', 'ASSIGN', t(40), { assignee: '村调委会' }),
+      fact(4, 'VILLAGE', 'ESCALATE', t(60)),
+      fact(5, 'TOWNSHIP', 'RECEIVE', t(61)),
+      fact(6, 'TOWNSHIP', 'ASSIGN', t(90), { assignee: '乡司法所' }),
+      fact(7, 'TOWNSHIP', 'RETURN', t(120)),
+    ];
+    const back = fold(facts);
+    expect(back).toMatchObject({ seq: 7, status: 'ACCEPTED', handlingLevel: 'VILLAGE', inTransit: false, resolvedLevel: null, assignee: null });
+    expect(back.settleBy).toEqual(t(120 + SETTLE));
+    // It may go up again; the township's new receipt hands it to the township once more.
+    const again = fold([fact(8, 'VILLAGE', 'ESCALATE', t(200)), fact(9, 'TOWNSHIP', 'RECEIVE', t(201))], back);
+    expect(again).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false, settleBy: t(200 + SETTLE) });
   });
 
   it('a case resolved at the village reopens there, with a new settle deadline, counting the round', () => {

@@ -108,6 +108,7 @@ export const ACTION: Record<DisputeAction, string> = {
   MOVE_GRID: '改派网格',
   DECLINE: '不予受理',
   REINSTATE: '恢复受理',
+  RETURN: '退回村级',
 };
 
 export const INDICATOR: Record<AssessmentIndicator, string> = {

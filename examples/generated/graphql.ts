@@ -66,6 +66,8 @@ export type DisputeAction =
   | 'REPORT'
   /** 化解 resolved */
   | 'RESOLVE'
+  /** 退回村级 the township sent the case back to the village to settle, with its reason */
+  | 'RETURN'
   /** 督办 supervision order */
   | 'SUPERVISE'
   /** 督办回复 the holding level's reply to a supervision order (outside the case's order, like 督办) */
@@ -272,7 +274,9 @@ export type TownshipCaseStatus =
   /** 已接收，待受理 received from the village */
   | 'RECEIVED'
   /** 已化解 resolved */
-  | 'RESOLVED';
+  | 'RESOLVED'
+  /** 已退回村级 returned to the village to settle (returnTownshipCase); received anew if the village escalates it again */
+  | 'RETURNED';
 
 export type CountyReportQueryVariables = Exact<{
   code: string;

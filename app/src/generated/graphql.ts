@@ -86,6 +86,8 @@ export type DisputeAction =
   | 'REPORT'
   /** 化解 resolved */
   | 'RESOLVE'
+  /** 退回村级 the township sent the case back to the village to settle, with its reason */
+  | 'RETURN'
   /** 督办 supervision order */
   | 'SUPERVISE'
   /** 督办回复 the holding level's reply to a supervision order (outside the case's order, like 督办) */

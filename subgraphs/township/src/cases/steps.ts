@@ -1,8 +1,8 @@
 import { delivered } from '../../../../platform/events.ts';
 import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
-import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
+import { assignNote, DISPUTE_OUTCOME_ZH, scopeNamed } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
-import { badInput, hubError, notFound, quote } from '../../../../domain/errors.ts';
+import { badInput, forbidden, hubError, notFound, quote } from '../../../../domain/errors.ts';
 import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -18,6 +18,7 @@ import type {
   MutationRecordTownshipMediationArgs,
   MutationReportDispatchArgs,
   MutationResolveTownshipCaseArgs,
+  MutationReturnTownshipCaseArgs,
   MutationWithdrawDispatchArgs,
 } from '../generated/resolvers.ts';
 import { dispatches, OPEN_DISPATCH, type DispatchRow } from '../store/dispatch.ts';
@@ -143,10 +144,14 @@ export function dispatchToDepartments(ctx: TownshipContext, a: MutationDispatchT
  * township, resolved or escalated. An escalated case's dispatch would wait on
  * a desk that no longer handles the case, and count as overdue for good.
  */
-async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'RESOLVE' | 'ESCALATE'): Promise<void> {
+async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'RESOLVE' | 'ESCALATE' | 'RETURN'): Promise<void> {
   const pending = await dispatches.open(em, c.disputeId);
   if (!pending.length) return;
-  const verb = action === 'RESOLVE' ? { zh: '化解', en: 'resolved' } : { zh: '上报', en: 'escalated' };
+  const verb = {
+    RESOLVE: { zh: '化解', en: 'resolved' },
+    ESCALATE: { zh: '上报', en: 'escalated' },
+    RETURN: { zh: '退回村级', en: 'returned to the village' },
+  }[action];
   throw caseRefusal(
     'TOWNSHIP',
     c.status,
@@ -156,7 +161,7 @@ async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'R
       en: `Departments have not reported back yet: ${pending.map((p) => p.departmentName).join(', ')}; the case can be ${verb.en} once they have, or once their dispatches are withdrawn.`,
     },
     { pending: pending.map((p) => p.departmentKind), dispatches: pending.map((p) => String(p.id)) },
-    ['RESOLVE', 'ESCALATE'],
+    ['RESOLVE', 'ESCALATE', 'RETURN'],
   );
 }
 
@@ -230,6 +235,41 @@ export const escalateTownshipCase = (ctx: TownshipContext, a: MutationEscalateTo
     note: stepNote(a.reason, 'reason'),
     extras: async (c) => {
       await requireDepartmentsReported(em, c, 'ESCALATE');
+      return {};
+    },
+  }));
+
+/**
+ * 退回村级办理: the 综治中心 sends a case the village could settle (小事不出村)
+ * back to it, with the reason (1–500 characters). Like 化解 and 上报, only
+ * once every department called on has reported back or had its dispatch
+ * withdrawn: the village cannot answer for a dispatch of the township's, and
+ * one left open would wait on a desk that no longer handles the case. The
+ * village's new settle deadline (the case rule's settle time from now) is the
+ * village's, not the township record's: it travels with the step.
+ */
+export const returnTownshipCase = (ctx: TownshipContext, a: MutationReturnTownshipCaseArgs) =>
+  run(ctx, a.version, (em) => ({
+    action: 'RETURN',
+    lock: async () => {
+      const c = await caseForCentre(em, ctx, a.disputeId);
+      // Whether the village could settle it is the township desk's own judgment (小事不出村): a county caller, who
+      // may act at the township otherwise, does not send a case down over the township's head.
+      if (ctx.caller.jurisdiction !== c.townshipCode) {
+        throw forbidden(
+          {
+            zh: `退回村级由案件所在乡镇（${c.townshipCode}）的综治中心办理，需要该乡镇具有${scopeNamed('write')}权限的令牌；县级的令牌不能退回村级。`,
+            en: `Returning a case to its village is the desk's of its township (${c.townshipCode}), with that township's token and the "write" scope; a county caller cannot.`,
+          },
+          { jurisdiction: ctx.caller.jurisdiction },
+        );
+      }
+      return c;
+    },
+    actor: actorOf(ctx),
+    note: stepNote(a.reason, 'reason', 500),
+    extras: async (c) => {
+      await requireDepartmentsReported(em, c, 'RETURN');
       return {};
     },
   }));

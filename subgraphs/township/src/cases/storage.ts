@@ -77,8 +77,10 @@ export function recordStep(
 }
 
 export function townshipStorage(em: Db, step: TownshipStep): StepStorage<TownshipCaseRow> {
-  // Deadlines an escalation starts are the county's (it receives them with the case), not the township record's.
-  const forNextLevel = ruleOf('TOWNSHIP', step.action)?.tells === 'NEXT_LEVEL';
+  // Deadlines a step that hands the case to another level starts are that level's, not the township record's: an
+  // escalation's are the county's (it receives them with the case), a return's the village's (by the step's event).
+  const handedOn = ruleOf('TOWNSHIP', step.action)?.story.handlingLevel;
+  const forOtherLevel = handedOn !== undefined && handedOn !== 'TOWNSHIP';
   let extras: StepExtras = {};
   // Read once the case is locked: the lock names the actor and writes the note of some steps.
   const signature = () => stepSignature(step.action, step.actor, step.sent ?? step.note);
@@ -88,14 +90,14 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
     sentAgain: (c, version) => c.version === version + 1 && c.lastStep === signature(),
     resolvedLevel: (c) => (c.status === 'RESOLVED' ? 'TOWNSHIP' : null),
     // Open dispatches keep the case at the township (requireDepartmentsReported); none leave nothing to withdraw.
-    unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? ['RESOLVE', 'ESCALATE'] : ['WITHDRAW_DISPATCH']),
+    unavailable: async (c) => ((await dispatches.open(em, c.disputeId)).length ? ['RESOLVE', 'ESCALATE', 'RETURN'] : ['WITHDRAW_DISPATCH']),
     rule: ruleOfCase,
     save: async (c, change) => {
       extras = step.extras ? await step.extras(c, change.at, ruleOfCase(c)) : {};
       const saved = await townshipCases.step(em, c.disputeId, {
         status: change.status,
         seq: change.seq,
-        ...(forNextLevel ? {} : { settleBy: change.deadlines.settleBy, replyBy: change.deadlines.replyBy }),
+        ...(forOtherLevel ? {} : { settleBy: change.deadlines.settleBy, replyBy: change.deadlines.replyBy }),
         ...extras,
         lastStep: signature(),
         bumpVersion: !step.keepVersion,

@@ -313,6 +313,14 @@ export type Mutation = {
   /** 化解 Resolves the case at the township. */
   resolveTownshipCase: TownshipCase;
   /**
+   * 退回村级办理 Sends a case the village could and should settle (小事不出村) back to it, with the reason (1–500
+   * characters), from its receipt until the township resolves or escalates it. Refused (INVALID_TRANSITION) while a
+   * department called on has not reported back: withdraw the dispatch first (withdrawDispatch). The township's record
+   * ends (RETURNED); the village handles the case again (ACCEPTED, to be assigned), its settle deadline counted afresh
+   * from the return, and may escalate it again later.
+   */
+  returnTownshipCase: TownshipCase;
+  /**
    * 撤回吹哨 The township takes back a dispatch its department has not reported on (it never answered, or was the
    * wrong department), so that the case can be resolved or escalated without it; `version` is the case's. The
    * department may be called on again later.
@@ -374,6 +382,13 @@ export type MutationResolveTownshipCaseArgs = {
   disputeId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationReturnTownshipCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -622,7 +637,9 @@ export type TownshipCaseStatus =
   /** 已接收，待受理 received from the village */
   | 'RECEIVED'
   /** 已化解 resolved */
-  | 'RESOLVED';
+  | 'RESOLVED'
+  /** 已退回村级 returned to the village to settle (returnTownshipCase); received anew if the village escalates it again */
+  | 'RETURNED';
 
 /**
  * Kind of a township-level division, read from the code's 3-digit township
@@ -929,6 +946,7 @@ export type MutationResolvers<ContextType = TownshipContext, ParentType extends 
   recordTownshipMediation?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationRecordTownshipMediationArgs, 'disputeId' | 'note' | 'version'>>;
   reportDispatch?: Resolver<ResolversTypes['Dispatch'], ParentType, ContextType, RequireFields<MutationReportDispatchArgs, 'dispatchId' | 'report'>>;
   resolveTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationResolveTownshipCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
+  returnTownshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationReturnTownshipCaseArgs, 'disputeId' | 'reason' | 'version'>>;
   withdrawDispatch?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType, RequireFields<MutationWithdrawDispatchArgs, 'dispatchId' | 'reason' | 'version'>>;
 };
 

@@ -43,7 +43,15 @@ const receive = sql(
   TownshipCase,
   `insert into township_case (dispute_id, case_number, township_code, village_code, county_code, category, scale, summary, status, received_at, escalated_at,
                               settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (dispute_id) do update
+         set case_number = excluded.case_number, category = excluded.category, scale = excluded.scale, summary = excluded.summary,
+             status = excluded.status, received_at = excluded.received_at, escalated_at = excluded.escalated_at, settle_by = excluded.settle_by,
+             reply_by = null, assignee = null, outcome = null, resolved_at = null, contact_minutes = excluded.contact_minutes,
+             settle_hours = excluded.settle_hours, reply_hours = excluded.reply_hours, seq = excluded.seq, rehandled = excluded.rehandled,
+             last_step = null, version = township_case.version + 1
+       where township_case.status = 'RETURNED'
+  returning *`,
 );
 /**
  * A county's 督办 marks the case without moving its version: the order asks the
@@ -103,7 +111,11 @@ export const townshipCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<TownshipCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
   lock: (db: Db, id: string): Promise<TownshipCaseRow | null> => row(db, lock, [id]),
-  /** Records a case escalated from a village once; null when it was already there. */
+  /**
+   * Records a case escalated from a village once; null when it was already there. A case the township returned to
+   * the village (退回, RETURNED) and escalated again is received anew on the same record: a new receipt, deadlines and
+   * desk, the version moving on so that a desk holding the old record's version meets CONFLICT.
+   */
   receive: (db: Db, c: ReceivedCase): Promise<TownshipCaseRow | null> =>
     row(db, receive, [
       c.disputeId,

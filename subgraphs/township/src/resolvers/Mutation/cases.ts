@@ -13,6 +13,7 @@ export const caseMutations: Pick<
   | 'recordTownshipMediation'
   | 'resolveTownshipCase'
   | 'escalateTownshipCase'
+  | 'returnTownshipCase'
 > = {
   acceptTownshipCase: (_, a, ctx) => steps.acceptTownshipCase(ctx, a),
   assignTownshipCase: (_, a, ctx) => steps.assignTownshipCase(ctx, a),
@@ -23,4 +24,5 @@ export const caseMutations: Pick<
   recordTownshipMediation: (_, a, ctx) => steps.recordTownshipMediation(ctx, a),
   resolveTownshipCase: (_, a, ctx) => steps.resolveTownshipCase(ctx, a),
   escalateTownshipCase: (_, a, ctx) => steps.escalateTownshipCase(ctx, a),
+  returnTownshipCase: (_, a, ctx) => steps.returnTownshipCase(ctx, a),
 };
