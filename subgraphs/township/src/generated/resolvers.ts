@@ -317,7 +317,8 @@ export type Mutation = {
    * characters), from its receipt until the township resolves or escalates it. Refused (INVALID_TRANSITION) while a
    * department called on has not reported back: withdraw the dispatch first (withdrawDispatch). The township's record
    * ends (RETURNED); the village handles the case again (ACCEPTED, to be assigned), its settle deadline counted afresh
-   * from the return, and may escalate it again later.
+   * from the return, and may escalate it again later. Only the desk of the case's own township returns it: a county or
+   * village caller is FORBIDDEN.
    */
   returnTownshipCase: TownshipCase;
   /**
