@@ -202,8 +202,9 @@ export type PersonInput = {
   /** Household (same village, on the person's grid: householdGrid). */
   householdId?: string | number | null | undefined;
   /**
-   * Citizen ID number (GB 11643). Required unless residency is OVERSEAS; the sex
-   * and birth date are read from it.
+   * Citizen ID number (GB 11643); the sex and birth date are read from it. Required (rule idNumberRequired)
+   * unless residency is OVERSEAS or the person is a newborn not yet issued a number (出生登记: born at most a year
+   * before today, China's day; gender and birthDate then required). The number is added later with correctIdNumber.
    */
   idNumber?: string | null | undefined;
   /** Name (1–50 characters). */

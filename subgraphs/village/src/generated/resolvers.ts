@@ -2348,7 +2348,9 @@ export type Mutation = {
    * household, links and history; gender and birth date follow from the new number, and tags the law gives an age to
    * must still fit it. Needs the `write` and `pii` scopes, spends a lookup (the answer tells whether the number is
    * registered), and is written to the audit log with its reason (operation `correctIdNumber: <reason>`). A number
-   * registered to another resident is CONFLICT, as registering it would be.
+   * registered to another resident is CONFLICT, as registering it would be. 补录: a resident registered without a
+   * number (a newborn, 出生登记) gets it here once issued; it must agree with the recorded gender and birth date
+   * (rule idNumberDisagrees), and the resident is then as any other.
    */
   correctIdNumber: Person;
   /** 网格力量 Assigns a person to a role in a grid (one GRID_WORKER per grid: CONFLICT naming the current one). */
@@ -3374,8 +3376,9 @@ export type PersonInput = {
   /** Household (same village, on the person's grid: householdGrid). */
   householdId?: InputMaybe<Scalars['ID']['input']>;
   /**
-   * Citizen ID number (GB 11643). Required unless residency is OVERSEAS; the sex
-   * and birth date are read from it.
+   * Citizen ID number (GB 11643); the sex and birth date are read from it. Required (rule idNumberRequired)
+   * unless residency is OVERSEAS or the person is a newborn not yet issued a number (出生登记: born at most a year
+   * before today, China's day; gender and birthDate then required). The number is added later with correctIdNumber.
    */
   idNumber?: InputMaybe<Scalars['String']['input']>;
   /** Name (1–50 characters). */
@@ -3787,6 +3790,12 @@ export type ResidentFilter = {
   status?: InputMaybe<PersonStatus>;
   /** Residents with any of these tags. */
   tags?: InputMaybe<Array<PersonTag>>;
+  /**
+   * 待补录身份证号 true: residents without a citizen ID number: newborns registered before their number is issued
+   * (出生登记), and overseas residents registered without one (add `residency` to tell them apart); false: those with
+   * a number. Left out or null: no filter. The number is added with correctIdNumber.
+   */
+  withoutIdNumber?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** 预警区划 The division an early warning is about (a village, or a township for OVERDUE_CLUSTER). */

@@ -155,6 +155,14 @@ function villagesOf(grids: ReadonlySet<string>): ReadonlySet<string> {
 }
 
 const RESIDENT_ROW = KIND_SQL.residents.row;
+const stageAt = (column: string) => RESIDENT_ROW.stage.findIndex(([c]) => c === column);
+const NEWBORN_KEY = ['grid_code', 'name', 'birth_date', 'gender'].map(stageAt);
+/**
+ * A resident row's key within a file: its id, else its ID number, else (a newborn's, not yet issued a number) its
+ * grid, name, birth date and sex, which also find it again on a later run (store/resident-kind.ts).
+ */
+const residentKey = (v: CopyValue[]): string =>
+  v[0] != null ? `id:${v[0]}` : v[2] != null ? String(v[2]) : `newborn:${NEWBORN_KEY.map((i) => String(v[i])).join('/')}`;
 /** A village-keyed kind's key columns: its id, or its grid (for the village) and local number or external id. */
 const VILLAGE_KEYS = (key: string) => [['id'], [key, 'grid_code']];
 
@@ -188,8 +196,9 @@ export const KINDS: Record<KindName, ImportKind> = {
     ],
     required: [],
     keyColumns: [['id'], ['id_number']],
-    parse: registryRow(RESIDENT_ROW, personFields, ['id_number']),
-    key: (v) => (v[0] != null ? `id:${v[0]}` : String(v[2])),
+    // A new row without an ID number is a newborn's, which personFields asks of it (newbornWithoutNumber).
+    parse: registryRow(RESIDENT_ROW, personFields, []),
+    key: residentKey,
     beforeStage: registeredAges,
   },
   addresses: {

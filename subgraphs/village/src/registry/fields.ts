@@ -11,7 +11,7 @@ import { parseFileDay, parseId } from '../../../../platform/scalars.ts';
 import { schemaEnum, type SchemaEnum } from '../enums.ts';
 import { personName, text } from '../../../../platform/validate.ts';
 import type { Staged } from '../store/row-kinds.ts';
-import { gridOutside, gridUnknown, required, ruleError, villageOfGrid, villageOutside, villageUnknown } from './rules.ts';
+import { gridOutside, gridUnknown, idNumberRequired, required, ruleError, villageOfGrid, villageOutside, villageUnknown } from './rules.ts';
 
 /**
  * The field rules of the registry's one write path (docs/ARCHITECTURE.md,
@@ -232,6 +232,31 @@ export function splitTags(v: string): string[] {
 /** A field's name with its Chinese gloss, unless the name (a Chinese header, 性别（gender）) already has one. */
 const glossed = (name: string, zh: string): string => (name.includes('（') ? name : `${name}（${zh}）`);
 
+/** The same day a year before `day` (YYYY-MM-DD); 29 February's is 28 February. */
+export function yearBefore(day: string): string {
+  const y = String(Number(day.slice(0, 4)) - 1).padStart(4, '0');
+  const md = day.slice(5) === '02-29' ? '02-28' : day.slice(5);
+  return `${y}-${md}`;
+}
+
+/**
+ * 出生登记: a new resident without a citizen ID number is a newborn whose number is not issued yet, born at most a
+ * year before today (China's day, up to and including the first birthday) and not in the future (personFields);
+ * sex and birth date are then required, since nothing else gives them, and the number added later must agree with
+ * them (correctIdNumber). Anyone older needs the number (idNumberRequired). The form and a file's row both ask this;
+ * the form alone also registers an overseas resident without a number.
+ */
+export function newbornWithoutNumber(gender: string | null | undefined, birthDate: string | null | undefined, name: (column: string) => string): void {
+  if (!birthDate || birthDate < yearBefore(chinaDay())) throw ruleError(idNumberRequired, { name: name('id_number') });
+  if (!gender) {
+    const [g, b] = [name('gender'), name('birth_date')];
+    throw badInput(
+      { zh: `没有公民身份号码时，须填写 ${g}（性别）和 ${b}（出生日期）。`, en: `Without an ID number, ${g} and ${b} are required.` },
+      { argument: name('id_number') },
+    );
+  }
+}
+
 /**
  * 实有人口. The ID number is the resident's natural key; sex and birth date
  * follow from it (a given sex or birth date must agree). Tags are checked
@@ -268,8 +293,10 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
   }
   if (born && born > chinaDay()) {
     const name = ctx.name('birth_date');
-    throw badInput({ zh: `${name}（出生日期）不能晚于今天。`, en: `${name} is in the future.` }, { argument: name });
+    throw badInput({ zh: `${name}（出生日期）不能晚于今天。`, en: `${name} is in the future.` }, { argument: name, rule: 'birthDateInFuture' });
   }
+  // A file's new row without a number is a newborn's (the form asks before, as it exempts overseas residents too).
+  if (ctx.file && f.id == null && !id) newbornWithoutNumber(gender, born, (c) => ctx.name(c));
   r.values.gender = id?.gender ?? gender;
   r.values.birth_date = id?.birthDate ?? born;
   r.personName('name', 50);

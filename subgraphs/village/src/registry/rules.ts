@@ -126,6 +126,21 @@ export const refElsewhere = (field: string, what: What, argument?: string): Rule
 export const refMismatch = (field: string, byId: string, what: What, argument?: string): Rule =>
   rule('refMismatch', 'BAD_USER_INPUT', field, { zh: `与 ${byId} 所指的不是同一${what.zh}`, en: `names another ${what.en} than ${byId}` }, argument);
 
+/**
+ * 出生登记: a resident needs a citizen ID number, but a newborn (up to one year old) is registered before it is issued,
+ * with sex and birth date (../registry/fields.ts newbornWithoutNumber). The form also takes overseas residents without one.
+ */
+export const idNumberRequired: Rule = rule('idNumberRequired', 'BAD_USER_INPUT', 'id_number', {
+  zh: '为必填项；仅一周岁以内的新生儿（出生登记，尚未申领公民身份号码）可先登记，须填写性别和出生日期，号码签发后补录；以表单登记的境外人员也可不填',
+  en: 'is required; only a newborn up to one year old (not yet issued a number) may be registered without one, with gender and birth date, and the number added once issued; so may an overseas resident registered by the form',
+});
+
+/** A number added to a resident registered without one (a newborn's, once issued) must agree with the recorded sex and birth date. */
+export const idNumberDisagrees: Rule = rule('idNumberDisagrees', 'BAD_USER_INPUT', 'id_number', {
+  zh: '与登记的性别或出生日期不符；补录的公民身份号码须与出生登记时的性别和出生日期一致，请核对号码',
+  en: "disagrees with the resident's recorded sex or birth date; a number added later must agree with those registered at birth: check the number",
+});
+
 /** The ID number is the resident's natural key: a row naming a resident by id cannot change it. */
 export const idNumberFixed: Rule = rule('idNumberFixed', 'BAD_USER_INPUT', 'id_number', {
   zh: '与 id 所指人员登记的公民身份号码不符；公民身份号码不随登记修改，登记有误的请用 correctIdNumber 更正（需 pii 权限，写入审计日志）',

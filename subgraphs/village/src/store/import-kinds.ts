@@ -250,7 +250,8 @@ export const KIND_SQL = {
       update: RESIDENT_IMPORT.update,
       insert: RESIDENT_IMPORT.insert,
       fastInsert: RESIDENT_IMPORT.fastInsert,
-      required: ['name', 'ethnicity', 'residency', 'grid_code'],
+      // A row without an ID number (a newborn's) may be one registered before: the checked path finds it (resident-kind.ts).
+      required: ['id_number', 'name', 'ethnicity', 'residency', 'grid_code'],
       // A row filling one of these needs a check a new resident can break (a key-youth tag out of age waits in tags_age).
       checked: ['id', 'household_id', 'household_number', 'address_id', 'address_number', 'tags_age', 'relationship_to_head'],
     },

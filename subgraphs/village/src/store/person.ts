@@ -159,6 +159,8 @@ export interface ResidentConditions {
   deregistrationReason?: PersonRow['deregistrationReason'] | null;
   /** Of the deregistered: deregistered in [from, to) (instants). */
   deregisteredBetween?: readonly [string, string] | null;
+  /** Without a citizen ID number (true: newborns waiting for it, overseas residents without one) or with one (false). */
+  withoutIdNumber?: boolean | null;
 }
 
 export const persons = {
@@ -256,6 +258,7 @@ export function residentFilter(c: ResidentConditions): ListFilter {
     where.push('t.deregistration_reason = ?');
     params.push(c.deregistrationReason);
   }
+  if (c.withoutIdNumber != null) where.push(c.withoutIdNumber ? 't.id_number is null' : 't.id_number is not null');
   if (c.deregisteredBetween) {
     where.push('t.deregistered_at >= ?::timestamptz and t.deregistered_at < ?::timestamptz');
     params.push(...c.deregisteredBetween);

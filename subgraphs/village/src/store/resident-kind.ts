@@ -84,17 +84,29 @@ const SCALARS = ['name', 'ethnicity', 'phone', 'residency', 'tags', 'grid_code']
 const WRITTEN = [...SCALARS, 'household_id', 'address_id', 'relationship_to_head'];
 
 /**
+ * 出生登记 in a file: a row without id or ID number is a newborn's not yet issued a number (newbornWithoutNumber in
+ * ../registry/fields.ts), and has no natural key. It is the current resident without a number on the same grid with
+ * the same name, birth date and sex, if there is one, so that a file run again updates (or leaves) the record
+ * instead of registering the baby a second time; a form registers as asked (its retry key guards a repeated form).
+ */
+const NEWBORN_MATCH = `
+      left join lateral (select p.id from person p
+                          where s.id is null and s.id_number is null and p.id_number is null and p.status = 'ACTIVE'
+                            and p.grid_code = s.grid_code and p.name = s.name and p.birth_date = s.birth_date and p.gender = s.gender
+                          order by p.id limit 1) b on true`;
+
+/**
  * The staged rows of `src` as they would be written (`n`). `known` is the
  * relation of hub_known_people over the batch's ID numbers (a temp table
  * an import made first, or the function itself for a mutation).
  */
-function residentRows(src: string, known: string): string {
+function residentRows(src: string, known: string, newborns = false): string {
   // Each part a later lookup reads is MATERIALIZED, so the lookup compares plain columns: under row-level security
   // only leakproof conditions use an index, and an expression (coalesce, left) inlined into the condition is not one.
   return `
   k0 as materialized (
-    select s.*, coalesce(s.id, k.person_id) as key, coalesce(k.outside, false) as outside
-      from ${src} s left join ${known} k on k.id_number = s.id_number),
+    select s.*, coalesce(s.id, k.person_id${newborns ? ', b.id' : ''}) as key, coalesce(k.outside, false) as outside
+      from ${src} s left join ${known} k on k.id_number = s.id_number${newborns ? NEWBORN_MATCH : ''}),
   n0 as materialized (
     select s.line, s.id as id_given, s.version as version_given, coalesce(s.register, false) as register,
            s.id_number as id_number_in, s.gender as gender_in, s.birth_date as birth_date_in, s.tags_age,
@@ -352,7 +364,7 @@ export const RESIDENT_KIND: RowKind = {
  * roll-up's deltas (../import/route.ts).
  */
 export const RESIDENT_IMPORT = {
-  rows: (src: string) => residentRows(src, 'known'),
+  rows: (src: string) => residentRows(src, 'known', true),
   prepare: command(
     'import.residents.known',
     `create temp table known on commit drop as select * from hub_known_people(array(select id_number from stage where id_number is not null))`,

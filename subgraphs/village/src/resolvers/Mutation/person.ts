@@ -7,7 +7,18 @@ import { text } from '../../../../../platform/validate.ts';
 import { auditTrail } from '../../store/audit-trail.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
-import { alreadyRegistered, deregistered, deregisteredNumber, idNumberElsewhere, ruleError, WHAT, type Rule } from '../../registry/rules.ts';
+import {
+  alreadyRegistered,
+  argumentOf,
+  deregistered,
+  deregisteredNumber,
+  idNumberDisagrees,
+  idNumberElsewhere,
+  ruleError,
+  WHAT,
+  type Rule,
+} from '../../registry/rules.ts';
+import { newbornWithoutNumber } from '../../registry/fields.ts';
 import { auditEntry, spendLookup } from '../../access.ts';
 import { auditLookup } from '../lists/registry.ts';
 import { GraphQLError } from 'graphql';
@@ -49,15 +60,10 @@ export const personMutations = {
         ctx.caller,
         { mutation: 'registerPerson', key: idempotencyKey, input },
         async () => {
-          // A form may register a resident without an ID number (overseas residents); a file names each by it.
+          // Without an ID number: a newborn not yet issued one (出生登记, as a file's row may be), or an overseas resident.
           if (input.idNumber == null) {
-            if (input.residency !== 'OVERSEAS') {
-              throw badInput(
-                { zh: '户籍人口和流动人口须填写 idNumber（公民身份号码）。', en: 'idNumber is required for registered and floating residents.' },
-                { argument: 'idNumber' },
-              );
-            }
-            if (!input.gender || !input.birthDate) {
+            if (input.residency !== 'OVERSEAS') newbornWithoutNumber(input.gender, input.birthDate, argumentOf);
+            else if (!input.gender || !input.birthDate) {
               throw badInput(
                 { zh: '没有公民身份号码时，须填写 gender（性别）和 birthDate（出生日期）。', en: 'Without an ID number, gender and birthDate are required.' },
                 { argument: 'idNumber' },
@@ -98,6 +104,9 @@ export const personMutations = {
       const why = text(reason, 'reason', 200);
       const n = parseCitizenId(idNumber, undefined, 'idNumber');
       if (n.idNumber === p.idNumber) return p;
+      // 出生登记: the number issued to a resident registered without one is told by the sex and birth date already
+      // recorded, which it must give; a typo in them is not what this corrects.
+      if (p.idNumber == null && (n.gender !== p.gender || n.birthDate !== formatDate(p.birthDate))) throw ruleError(idNumberDisagrees, { name: 'idNumber' });
       const holder = await persons.holderOf(em, n.idNumber);
       if (holder?.outside) throw ruleError(idNumberElsewhere, { name: 'idNumber' });
       if (holder) {

@@ -76,6 +76,7 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
     bornBy: filter.minAge != null ? yearsAgo(filter.minAge) : null,
     bornAfter: filter.maxAge != null ? yearsAgo(filter.maxAge + 1) : null,
     status: filter.status,
+    withoutIdNumber: filter.withoutIdNumber,
   };
 }
 
