@@ -83,6 +83,7 @@ export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
   version: '版本号',
   villageCode: '村/社区代码',
   within: '区划范围',
+  withoutIdNumber: '未登记公民身份号码的',
   year: '考核年度',
 };
 
