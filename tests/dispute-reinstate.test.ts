@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
-import { callersOf, deadlineRules, errorCode, ok, ruleFor, type Callers } from './helpers/cases.ts';
+import { callersOf, deadlineRules, errorCode, ok, quietVillage, ruleFor, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 let callers: Callers;
@@ -16,21 +16,9 @@ let grid: string;
 let gridWorker: string;
 beforeAll(async () => {
   hub = await startHub();
-  const t = ok(
-    await hub.query<{ townships: { code: string; villages: { code: string; grids: { code: string }[] }[] }[] }>(
-      `{ townships(within: "623022") { code villages { code grids { code } } } }`,
-    ),
-  );
-  // A village with a grid that no other test names or picks (they take the first villages, or the last with two grids),
-  // so that its figures of today move only with this file's writes.
-  const all = t.townships.flatMap((x) => x.villages).filter((v) => v.grids.length > 0);
-  const lastWithTwo = all.filter((v) => v.grids.length >= 2).at(-1)?.code;
-  const named = ['623022100001', '623022100002', '623022100003', '623022104205', '623022104206', '623022102203'];
-  const villages = all.filter((v) => v.code !== lastWithTwo && !named.includes(v.code));
-  const picked = villages[Math.floor(villages.length / 2)];
-  if (!picked) throw new Error(`no village to write in among ${JSON.stringify(all.map((v) => v.code))}`);
+  const picked = await quietVillage(hub);
   village = picked.code;
-  grid = picked.grids[0]!.code;
+  grid = picked.grids[0]!;
   callers = await callersOf(hub, village);
   gridWorker = await hub.token({ jurisdiction: grid, scopes: ['read', 'write'], subject: `grid-worker-${grid}` });
 });

@@ -143,6 +143,29 @@ export async function villagesOf(hub: TestHub, townshipCode: string): Promise<{ 
   return ok(r, 'villages').township.villages.map((v) => ({ code: v.code, grids: v.grids.map((g) => g.code) }));
 }
 
+/** 卓尼县's townships, their villages and grids (the county the writing tests work in). */
+async function writeCountyVillages(hub: TestHub): Promise<{ code: string; township: string; grids: string[] }[]> {
+  const r = await hub.query<{ townships: { code: string; villages: { code: string; grids: { code: string }[] }[] }[] }>(
+    `{ townships(within: "623022") { code villages { code grids { code } } } }`,
+  );
+  return ok(r, 'townships').townships.flatMap((t) => t.villages.map((v) => ({ code: v.code, township: t.code, grids: v.grids.map((g) => g.code) })));
+}
+
+/**
+ * A village of 卓尼县 with a grid that no other test names or picks (they take the first villages, the last with two
+ * grids, or one of these), so that its figures of today move only with one file's writes: the middle one of the
+ * others, or the one `offset` places from it, for a file that needs a village of its own beside another's.
+ */
+export async function quietVillage(hub: TestHub, offset = 0): Promise<{ code: string; township: string; grids: string[] }> {
+  const all = (await writeCountyVillages(hub)).filter((v) => v.grids.length > 0);
+  const lastWithTwo = all.filter((v) => v.grids.length >= 2).at(-1)?.code;
+  const named = ['623022100001', '623022100002', '623022100003', '623022104205', '623022104206', '623022102203'];
+  const villages = all.filter((v) => v.code !== lastWithTwo && !named.includes(v.code));
+  const picked = villages[Math.floor(villages.length / 2) + offset];
+  if (!picked) throw new Error(`no village to write in among ${JSON.stringify(all.map((v) => v.code))}`);
+  return picked;
+}
+
 export interface NewCase {
   gridCode: string;
   category?: string;
