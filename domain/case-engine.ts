@@ -81,8 +81,12 @@ export interface StepRule {
   starts: readonly Clock[];
   /** Only when the case was resolved at this level (re-handling goes back to the level that resolved it). */
   resolvedAt?: 'VILLAGE' | 'ABOVE';
-  /** Another level that learns of the step by event (besides the village, which hears every step of the others). */
-  tells?: 'NEXT_LEVEL' | 'RESOLVED_LEVEL';
+  /**
+   * Another level that learns of the step by event (besides the village, which hears every step of the others): the
+   * level above (an escalation), the level that resolved the case (a reopening), or the level below (a county's
+   * return: the township handles the case again).
+   */
+  tells?: 'NEXT_LEVEL' | 'RESOLVED_LEVEL' | 'LEVEL_BELOW';
   story: StoryEffect;
 }
 
@@ -246,6 +250,22 @@ export const STEPS: readonly StepRule[] = [
     starts: ['reply'],
     story: { status: 'RESOLVED', resolved: true },
   },
+  // 退回乡镇办理: a case the township could and should settle (大事不出乡) goes back down with the county's reason,
+  // from receipt until the county resolves it (the county calls on no department: 吹哨 is the township's). The
+  // county's record ends there (RETURNED). The township's record, ESCALATED since it went up, handles the case again
+  // as accepted with no one assigned (a desk hands it on afresh), its settle deadline running afresh from the return
+  // (the township's, told to it with the step, not kept on the county record). The village's story shows the case
+  // at the township again, still escalated from the village's side. Escalated again, the county receives it anew.
+  {
+    level: 'COUNTY',
+    action: 'RETURN',
+    from: ['RECEIVED', ...HANDLING],
+    to: 'RETURNED',
+    role: 'CENTRE',
+    starts: ['settle'],
+    tells: 'LEVEL_BELOW',
+    story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false },
+  },
   {
     level: 'COUNTY',
     action: 'REOPEN',
@@ -262,7 +282,7 @@ export const STEPS: readonly StepRule[] = [
 export const CLOSED: Record<Level, readonly string[]> = {
   VILLAGE: VILLAGE_CLOSED,
   TOWNSHIP: ['RESOLVED', 'ESCALATED', 'RETURNED'],
-  COUNTY: ['RESOLVED'],
+  COUNTY: ['RESOLVED', 'RETURNED'],
 };
 
 /** The village record's status for a report declined at intake (不予受理): neither open nor resolved, and not counted. */
@@ -340,19 +360,26 @@ const LABEL: Record<CaseAction, string> = {
   REINSTATE: '恢复受理 reinstate',
   RETURN: '退回村级 return to the village',
 };
+/** A step named otherwise at one level: the county's return goes to the township, not the village. */
+const LEVEL_LABEL: Partial<Record<Level, Partial<Record<CaseAction, string>>>> = {
+  COUNTY: { RETURN: '退回乡镇 return to the township' },
+};
 
 /** Statuses and levels as a Chinese message names them. */
 const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收', RETURNED: '已退回村级' };
+/** A status named otherwise at one level: the county returns a case to the township. */
+const LEVEL_STATUS_ZH: Partial<Record<Level, Record<string, string>>> = { COUNTY: { RETURNED: '已退回乡镇' } };
 /** A case level as a Chinese message names it (村级, 乡镇级, 县级): every message about where a case is handled. */
 export const LEVEL_ZH: Readonly<Record<Level, string>> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 
 /** A case status as a Chinese message names it (已登记, 调解中, ...). */
-export const statusZh = (status: string): string => STATUS_ZH[status] ?? status;
-const labelZh = (action: CaseAction): string => (LABEL[action] ?? action).split(' ')[0]!;
-const labelEn = (action: CaseAction): string => (LABEL[action] ?? action).split(' ').slice(1).join(' ');
+export const statusZh = (status: string, level?: Level): string => (level && LEVEL_STATUS_ZH[level]?.[status]) ?? STATUS_ZH[status] ?? status;
+const labelZh = (action: CaseAction, level?: Level): string => labelOf(action, level).split(' ')[0]!;
+const labelEn = (action: CaseAction, level?: Level): string => labelOf(action, level).split(' ').slice(1).join(' ');
 
-export function labelOf(action: CaseAction): string {
-  return LABEL[action];
+/** A step's name in Chinese and English (`退回村级 return to the village`), as the level that takes it says it. */
+export function labelOf(action: CaseAction, level?: Level): string {
+  return (level && LEVEL_LABEL[level]?.[action]) ?? LABEL[action] ?? action;
 }
 
 /** The rule for a step of a level's record, given where the case was resolved (for REOPEN). */
@@ -403,8 +430,8 @@ function stepNotAllowed(level: Level, status: string, action: CaseAction, barred
   return hubError(
     'INVALID_TRANSITION',
     {
-      zh: `在${LEVEL_ZH[level]}，${statusZh(status)}的案件不能${again}${labelZh(action)}；${allowed.length ? `当前可以：${allowed.map(labelZh).join('、')}` : '本级已没有可办理的步骤'}。`,
-      en: `${article} ${status} case at the ${level.toLowerCase()} level does not allow “${labelEn(action)}” (${labelZh(action)}); allowed now: ${allowed.length ? allowed.map((a) => LABEL[a]).join(', ') : 'nothing at this level'}.`,
+      zh: `在${LEVEL_ZH[level]}，${statusZh(status, level)}的案件不能${again}${labelZh(action, level)}；${allowed.length ? `当前可以：${allowed.map((a) => labelZh(a, level)).join('、')}` : '本级已没有可办理的步骤'}。`,
+      en: `${article} ${status} case at the ${level.toLowerCase()} level does not allow “${labelEn(action, level)}” (${labelZh(action, level)}); allowed now: ${allowed.length ? allowed.map((a) => labelOf(a, level)).join(', ') : 'nothing at this level'}.`,
     },
     { level, status, action, allowed },
   );

@@ -46,6 +46,22 @@ const CaseReopened = z.object({
   actor: z.string(),
 });
 
+/**
+ * The county sent a case back to its township (退回乡镇): the township's record, escalated until then, handles it
+ * again. The county's RETURN step itself reaches the village as a `case.step`; this tells the township.
+ */
+const CaseReturned = z.object({
+  disputeId: z.string(),
+  countyCode: z.string(),
+  /** The county's RETURN step's place in the case's order; the township's next step follows it. */
+  seq: z.number().int(),
+  at: z.string(),
+  /** The township's new settle deadline (ISO time): the case rule's settle time from the return. */
+  settleBy: z.string(),
+  reason: z.string(),
+  actor: z.string(),
+});
+
 /** The county's supervision order (督办) on a case a township handles. */
 const CaseSupervised = z.object({ disputeId: z.string(), countyCode: z.string(), at: z.string(), note: z.string() });
 
@@ -114,6 +130,7 @@ const TargetSet = z.object({
 export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case.escalated'), payload: CaseEscalated }),
   z.object({ type: z.literal('case.reopened'), payload: CaseReopened }),
+  z.object({ type: z.literal('case.returned'), payload: CaseReturned }),
   z.object({ type: z.literal('case.supervised'), payload: CaseSupervised }),
   z.object({ type: z.literal('case.step'), payload: CaseStep }),
   z.object({ type: z.literal('target.set'), payload: TargetSet }),

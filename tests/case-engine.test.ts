@@ -256,7 +256,35 @@ describe('transition', () => {
       expect(thrown(() => transition('TOWNSHIP', status, 'RETURN')).extensions).toMatchObject({ code: 'INVALID_TRANSITION', allowed: [] });
     }
     expect(thrown(() => transition('TOWNSHIP', 'RETURNED', 'RETURN')).message).toBe('在乡镇级，已退回村级的案件不能再次退回村级；本级已没有可办理的步骤。');
-    expect(STEPS.filter((s) => s.action === 'RETURN').map((s) => `${s.level} ${s.action}`)).toEqual(['TOWNSHIP RETURN']);
+    expect(STEPS.filter((s) => s.action === 'RETURN').map((s) => `${s.level} ${s.action}`)).toEqual(['TOWNSHIP RETURN', 'COUNTY RETURN']);
+  });
+
+  it('退回乡镇 ends the county record while it holds the case unresolved, and tells the township, which handles it again', () => {
+    const rule = transition('COUNTY', 'RECEIVED', 'RETURN');
+    expect(rule).toMatchObject({
+      to: 'RETURNED',
+      role: 'CENTRE',
+      starts: ['settle'],
+      tells: 'LEVEL_BELOW',
+      story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false },
+    });
+    expect(callerActions('COUNTY', 'RECEIVED')).toEqual(['ACCEPT', 'RETURN']);
+    for (const status of ['ACCEPTED', 'ASSIGNED', 'MEDIATING']) expect(transition('COUNTY', status, 'RETURN').to).toBe('RETURNED');
+    expect(CLOSED.COUNTY).toContain('RETURNED');
+    expect(callerActions('COUNTY', 'RETURNED')).toEqual([]);
+    for (const status of ['RESOLVED', 'RETURNED']) {
+      expect(thrown(() => transition('COUNTY', status, 'RETURN')).extensions).toMatchObject({ code: 'INVALID_TRANSITION', allowed: [] });
+    }
+    expect(thrown(() => transition('COUNTY', 'RETURNED', 'RETURN')).message).toBe('在县级，已退回乡镇的案件不能再次退回乡镇；本级已没有可办理的步骤。');
+    expect(thrown(() => transition('COUNTY', 'RESOLVED', 'RETURN')).extensions.en).toContain('“return to the township” (退回乡镇)');
+    // The village's story: the case is at the township again, no one assigned, its settle deadline the return's.
+    const atCounty = fold(
+      [...UP_TO_COUNTY.slice(0, 8), fact(10, 'COUNTY', 'ASSIGN', t(330), { assignee: '县调处中心' })].map((f, i) => ({ ...f, seq: i + 2 })),
+    );
+    const back = fact(atCounty.seq + 1, 'COUNTY', 'RETURN', t(400));
+    const story = nextStory(atCounty, back);
+    expect(story).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false, assignee: null });
+    expect(story.settleBy).toEqual(t(400 + SETTLE));
   });
 
   it('refuses rating, closing and follow-up above the village, and steps out of order at the township and county', () => {
@@ -606,7 +634,7 @@ describe('takeStep: the one step runner', () => {
 
   it('refuses a step the status does not allow, and a stale version, before saving anything', async () => {
     const m = memoryStorage('COUNTY', { id: 'a', status: 'RECEIVED', version: 2, seq: 7, settleBy: null, resolvedLevel: null });
-    const refused = { extensions: { code: 'INVALID_TRANSITION', level: 'COUNTY', status: 'RECEIVED', action: 'RESOLVE', allowed: ['ACCEPT'] } };
+    const refused = { extensions: { code: 'INVALID_TRANSITION', level: 'COUNTY', status: 'RECEIVED', action: 'RESOLVE', allowed: ['ACCEPT', 'RETURN'] } };
     await expect(takeStep(m.storage, 'RESOLVE', 2, at)).rejects.toMatchObject(refused);
     await expect(takeStep(m.storage, 'ACCEPT', 1, at)).rejects.toMatchObject({ extensions: { code: 'CONFLICT', currentVersion: 2 } });
     // A step the status does not allow is refused as such whatever version was sent: re-reading would not allow it.

@@ -86,7 +86,7 @@ export type DisputeAction =
   | 'REPORT'
   /** 化解 resolved */
   | 'RESOLVE'
-  /** 退回村级 the township sent the case back to the village to settle, with its reason */
+  /** 退回 the level above sent the case back to settle, with its reason: the township to the village (退回村级), or the county to the township (退回乡镇) */
   | 'RETURN'
   /** 督办 supervision order */
   | 'SUPERVISE'

@@ -15,5 +15,6 @@ export const countySubgraph: SubgraphModule<CountyContext> = {
   context: (base) => ({ ...base, loaders: createLoaders(base.em) }),
   loadDirectory: loadCountyDirectory,
   applyEvent: applyCountyEvent,
-  eventTargets: ['village'],
+  // Every step goes to the village's record; a return (退回乡镇) also to the township, which handles the case again.
+  eventTargets: ['village', 'township'],
 };

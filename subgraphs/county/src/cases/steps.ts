@@ -2,7 +2,8 @@ import { delivered } from '../../../../platform/events.ts';
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
 import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
-import { notFound } from '../../../../domain/errors.ts';
+import { forbidden, notFound } from '../../../../domain/errors.ts';
+import { scopeNamed } from '../../../../domain/labels.ts';
 import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
 import type { CountyContext } from '../context.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
   MutationAssignCountyCaseArgs,
   MutationRecordCountyMediationArgs,
   MutationResolveCountyCaseArgs,
+  MutationReturnCountyCaseArgs,
 } from '../generated/resolvers.ts';
 import { countyCases, type CountyCaseRow } from '../store/county-case.ts';
 import { countyStorage, type CountyExtras } from './storage.ts';
@@ -27,6 +29,7 @@ async function countyStep(
   note: string | null,
   extras?: (at: Date) => CountyExtras,
   sent?: unknown,
+  check?: (c: CountyCaseRow) => void,
 ) {
   const key = disputeId(id, 'disputeId');
   const { record } = await ctx.em.transactional((em) =>
@@ -44,6 +47,7 @@ async function countyStep(
           }
           // County-level handling needs a county-level (or higher) caller.
           requireWrite(ctx.caller, c.countyCode);
+          check?.(c);
           return c;
         },
       }),
@@ -69,4 +73,28 @@ export const recordCountyMediation = (ctx: CountyContext, a: MutationRecordCount
 export function resolveCountyCase(ctx: CountyContext, a: MutationResolveCountyCaseArgs) {
   const note = optStepNote(a.note, 'note') ?? DISPUTE_OUTCOME_ZH[a.outcome] ?? a.outcome;
   return countyStep(ctx, a.disputeId, a.version, 'RESOLVE', note, (at) => ({ outcome: a.outcome, resolvedAt: at }), [note, a.outcome]);
+}
+
+/**
+ * 退回乡镇办理: the 综治中心 sends a case the township could settle (大事不出乡)
+ * back to it, with the reason (1–500 characters), from receipt until it
+ * resolves the case. The county calls on no department (吹哨 is the
+ * township's), so nothing is left open behind it. Whether the township could
+ * settle it is the county desk's own judgment: only a caller of the case's own
+ * county returns it, not one of a level above that may otherwise act at the
+ * county. The township's new settle deadline travels with the step.
+ */
+export function returnCountyCase(ctx: CountyContext, a: MutationReturnCountyCaseArgs) {
+  const reason = stepNote(a.reason, 'reason', 500);
+  return countyStep(ctx, a.disputeId, a.version, 'RETURN', reason, undefined, undefined, (c) => {
+    if (ctx.caller.jurisdiction !== c.countyCode) {
+      throw forbidden(
+        {
+          zh: `退回乡镇由案件所在县（${c.countyCode}）的综治中心办理，需要该县具有${scopeNamed('write')}权限的令牌。`,
+          en: `Returning a case to its township is the desk's of its county (${c.countyCode}), with that county's token and the "write" scope.`,
+        },
+        { jurisdiction: ctx.caller.jurisdiction },
+      );
+    }
+  });
 }

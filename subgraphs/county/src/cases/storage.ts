@@ -1,4 +1,4 @@
-import { stepSignature, type CaseAction, type DeadlineRule, type StepFact, type StepStorage } from '../../../../domain/case-engine.ts';
+import { ruleOf, stepSignature, type CaseAction, type DeadlineRule, type StepFact, type StepStorage } from '../../../../domain/case-engine.ts';
 import { STEP_ACTIONS } from '../../../../domain/events.ts';
 import { emit } from '../../../../platform/events.ts';
 import type { Db } from '../../../../platform/sql.ts';
@@ -8,7 +8,8 @@ import { countyCases, type CountyCaseChanges, type CountyCaseRow } from '../stor
  * The county's storage for the case engine (domain/case-engine.ts
  * `takeStep`): its record is `county_case`, and the village record hears of
  * every step by a `case.step` event in the step's transaction
- * (docs/ARCHITECTURE.md). The county is the top level: it tells no one else.
+ * (docs/ARCHITECTURE.md). The county is the top level: it escalates to no
+ * one; a return (退回乡镇) also tells the township, which handles the case again.
  */
 
 /** The fields a step sets besides status, order and deadlines. */
@@ -52,6 +53,9 @@ export async function toVillage(em: Db, c: CountyCaseRow, fact: StepFact, who: {
 export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseRow> {
   let set: CountyExtras = {};
   const signature = stepSignature(step.action, step.actor, step.sent ?? step.note);
+  // The settle deadline a return starts is the township's (told to it with the step), not the county record's.
+  const handedOn = ruleOf('COUNTY', step.action)?.story.handlingLevel;
+  const forOtherLevel = handedOn !== undefined && handedOn !== 'COUNTY';
   return {
     level: 'COUNTY',
     lock: step.lock,
@@ -63,8 +67,7 @@ export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseR
       const saved = await countyCases.step(em, c.disputeId, {
         status,
         seq,
-        settleBy: deadlines.settleBy,
-        replyBy: deadlines.replyBy,
+        ...(forOtherLevel ? {} : { settleBy: deadlines.settleBy, replyBy: deadlines.replyBy }),
         ...set,
         lastStep: signature,
       });
@@ -72,5 +75,18 @@ export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseR
       return saved;
     },
     record: (c, fact) => toVillage(em, c, fact, step, set),
+    // 退回乡镇: the township's record, escalated until now, handles the case again from the step's place in the order.
+    tell: async (c, fact, rule) => {
+      if (rule.tells !== 'LEVEL_BELOW') throw new Error(`The county tells no other level of ${fact.action} steps.`);
+      await emit(em, 'township', 'case.returned', {
+        disputeId: c.disputeId,
+        countyCode: c.countyCode,
+        seq: fact.seq,
+        at: fact.at.toISOString(),
+        settleBy: fact.deadlines.settleBy!.toISOString(),
+        reason: step.note ?? '',
+        actor: step.actor,
+      });
+    },
   };
 }

@@ -210,7 +210,9 @@ export type CountyCaseStatus =
   /** 已接收 received from the township */
   | 'RECEIVED'
   /** 已化解 resolved (including referral to court or arbitration) */
-  | 'RESOLVED';
+  | 'RESOLVED'
+  /** 已退回乡镇 returned to the township to settle (returnCountyCase); received anew if the township escalates it again */
+  | 'RETURNED';
 
 /** 县直部门 A county department (住建局, 公安局, 自然资源局, ...). */
 export type Department = {
@@ -301,6 +303,14 @@ export type Mutation = {
    */
   resolveCountyCase: CountyCase;
   /**
+   * 退回乡镇办理 Sends a case the township could and should settle (大事不出乡) back to it, with the reason (1–500
+   * characters), from its receipt until the county resolves it; only the desk of the case's own county may (a township,
+   * village or another county's caller is refused). The county's record ends (RETURNED); the township handles the case
+   * again (ACCEPTED, to be assigned), its settle deadline counted afresh from the return, and may escalate it again
+   * later (the county then receives it anew).
+   */
+  returnCountyCase: CountyCase;
+  /**
    * 设定考核目标 Sets a division's target for an indicator in a year (the `admin` scope; the
    * division must lie within the caller's jurisdiction, so a township sets its
    * own and its villages' targets, never its county's). The division and every
@@ -343,6 +353,13 @@ export type MutationResolveCountyCaseArgs = {
   disputeId: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   outcome: DisputeOutcome;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationReturnCountyCaseArgs = {
+  disputeId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -681,6 +698,7 @@ export type MutationResolvers<ContextType = CountyContext, ParentType extends Re
   clearAssessmentTarget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationClearAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'year'>>;
   recordCountyMediation?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationRecordCountyMediationArgs, 'disputeId' | 'note' | 'version'>>;
   resolveCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationResolveCountyCaseArgs, 'disputeId' | 'outcome' | 'version'>>;
+  returnCountyCase?: Resolver<ResolversTypes['CountyCase'], ParentType, ContextType, RequireFields<MutationReturnCountyCaseArgs, 'disputeId' | 'reason' | 'version'>>;
   setAssessmentTarget?: Resolver<ResolversTypes['AssessmentTarget'], ParentType, ContextType, RequireFields<MutationSetAssessmentTargetArgs, 'divisionCode' | 'indicator' | 'target' | 'year'>>;
 };
 

@@ -42,7 +42,15 @@ const receive = sql(
   CountyCase,
   `insert into county_case (dispute_id, case_number, county_code, township_code, village_code, category, scale, summary, status, received_at, escalated_at,
                             settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dispute_id) do nothing returning *`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (dispute_id) do update
+         set case_number = excluded.case_number, category = excluded.category, scale = excluded.scale, summary = excluded.summary,
+             status = excluded.status, received_at = excluded.received_at, escalated_at = excluded.escalated_at, settle_by = excluded.settle_by,
+             reply_by = null, assignee = null, outcome = null, resolved_at = null, contact_minutes = excluded.contact_minutes,
+             settle_hours = excluded.settle_hours, reply_hours = excluded.reply_hours, seq = excluded.seq, rehandled = excluded.rehandled,
+             last_step = null, version = county_case.version + 1
+       where county_case.status = 'RETURNED' and county_case.seq < excluded.seq
+  returning *`,
 );
 /** The list pages newest first on (received_at, dispute_id) (platform/pagination.ts). */
 const INBOX: NewestFirstList<CountyCaseRow> = {
@@ -89,7 +97,11 @@ export const countyCases = {
   byDisputeIds: (db: Db, ids: readonly string[]): Promise<CountyCaseRow[]> => rows(db, byDisputeIds, [ids]),
   /** The case, locked for the rest of the transaction. */
   lock: (db: Db, id: string): Promise<CountyCaseRow | null> => row(db, lock, [id]),
-  /** Records a case escalated from a township once; null when it was already there. */
+  /**
+   * Records a case escalated from a township once; null when it was already there. A case the county returned to the
+   * township (退回, RETURNED) and escalated again is received anew on the same record: a new receipt, deadlines and
+   * desk, the version moving on so that a desk holding the old record's version meets CONFLICT.
+   */
   receive: (db: Db, c: ReceivedCase): Promise<CountyCaseRow | null> =>
     row(db, receive, [
       c.disputeId,

@@ -10,7 +10,8 @@ import { recordStep, townshipStorage, type TownshipStep } from './storage.ts';
  * same transaction). A case escalated by a village lands in the inbox (its
  * RECEIVE step, next in the case's order after the escalation), with the
  * case's deadline rule; a DISSATISFIED rating of a case the township resolved
- * reopens it (REOPEN); a county supervision order marks the case.
+ * reopens it (REOPEN); a case the county returned (退回乡镇) is handled here
+ * again; a county supervision order marks the case.
  */
 export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void> {
   if (event.type === 'case.escalated') {
@@ -51,6 +52,11 @@ export async function applyTownshipEvent(em: Db, event: HubEvent): Promise<void>
       extras: () => ({ rehandled: p.rehandled, outcome: null, resolvedAt: null, replyBy: null }),
     };
     await takeStep(townshipStorage(em, step), 'REOPEN', null);
+  } else if (event.type === 'case.returned') {
+    // 退回乡镇: the county's RETURN step is the village's to record (its own case.step); here the record handles the
+    // case again. Applied once per event id, and once per return: a record already past the step's seq keeps its state.
+    const p = event.payload;
+    await townshipCases.returned(em, p.disputeId, p.seq, new Date(p.settleBy));
   } else if (event.type === 'case.supervised') {
     await townshipCases.supervise(em, event.payload.disputeId, new Date(event.payload.at));
   } else {

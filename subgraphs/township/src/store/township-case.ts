@@ -54,6 +54,19 @@ const receive = sql(
   returning *`,
 );
 /**
+ * 退回乡镇: the county sent the escalated case back; the township handles it again as accepted, with no one assigned
+ * and its settle deadline afresh. Only a record still ESCALATED and behind the return in the case's order takes it.
+ */
+const returned = sql(
+  'township_case.returned',
+  TownshipCase,
+  `update township_case
+      set status = 'ACCEPTED', seq = ?, settle_by = ?, reply_by = null, assignee = null, outcome = null, resolved_at = null,
+          last_step = null, version = version + 1
+    where dispute_id = ? and status = 'ESCALATED' and seq < ?
+  returning *`,
+);
+/**
  * A county's 督办 marks the case without moving its version: the order asks the
  * centre to hurry, and must not turn the desk's next step on the version it
  * read into a CONFLICT.
@@ -136,6 +149,8 @@ export const townshipCases = {
       c.seq,
       c.rehandled,
     ]),
+  /** The case the county returned (退回乡镇), handled here again; null when it is not escalated or already took it. */
+  returned: (db: Db, id: string, seq: number, settleBy: Date): Promise<TownshipCaseRow | null> => row(db, returned, [seq, settleBy, id, seq]),
   /** Marks a case as under a county supervision order (督办). */
   supervise: (db: Db, id: string, at: Date): Promise<number> => exec(db, supervise, [at, id]),
   /** Writes a step of the case; the case as it is now. */
