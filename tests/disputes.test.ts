@@ -916,7 +916,7 @@ describe('county handling and supervision', () => {
     let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
     // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
     const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);
-    expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ACCEPTED', allowed: ['ASSIGN', 'RESOLVE'] });
+    expect(early.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'ACCEPTED', allowed: ['ASSIGN', 'RESOLVE', 'RETURN'] });
     const accepted = k;
     k = await step(`assignCountyCase(disputeId: "${d.id}", version: ${k.version}, assignee: "县法院诉调对接中心") { version }`);
     // A step the status allows, on a copy read before the assignment: CONFLICT, for the desk to re-read and take it then.
