@@ -20,6 +20,7 @@ import {
   escalateToTownship,
   mutate,
   ok,
+  quietVillage,
   ruleFor,
   type Callers,
 } from './helpers/cases.ts';
@@ -30,21 +31,10 @@ let village: string;
 let grid: string;
 beforeAll(async () => {
   hub = await startHub();
-  const t = ok(
-    await hub.query<{ townships: { code: string; villages: { code: string; grids: { code: string }[] }[] }[] }>(
-      `{ townships(within: "623022") { code villages { code grids { code } } } }`,
-    ),
-  );
-  // A village that no other test names or picks (they take the first villages, the middle one or the one before it,
-  // or the last with two grids), so that its figures of today move only with this file's writes.
-  const all = t.townships.flatMap((x) => x.villages).filter((v) => v.grids.length > 0);
-  const lastWithTwo = all.filter((v) => v.grids.length >= 2).at(-1)?.code;
-  const named = ['623022100001', '623022100002', '623022100003', '623022104205', '623022104206', '623022102203'];
-  const villages = all.filter((v) => v.code !== lastWithTwo && !named.includes(v.code));
-  const picked = villages[Math.floor(villages.length / 2) - 2];
-  if (!picked) throw new Error(`no village to write in among ${JSON.stringify(all.map((v) => v.code))}`);
+  // A village of its own, beside 恢复受理's and 退回村级's (the middle one and the one before it).
+  const picked = await quietVillage(hub, -2);
   village = picked.code;
-  grid = picked.grids[0]!.code;
+  grid = picked.grids[0]!;
   callers = await callersOf(hub, village);
 });
 afterAll(() => hub?.stop());

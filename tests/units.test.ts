@@ -13,7 +13,7 @@ import { ETHNIC_GROUPS, parseEthnicity } from '../domain/ethnicity.ts';
 import { rateOf } from '../app/src/format.ts';
 import * as APP_QUERIES from '../app/src/queries.ts';
 import { MAX_COST, queryCost } from '../gateway/src/limits.ts';
-import { noteZh } from '../app/src/labels.ts';
+import { noteZh, stepName } from '../app/src/labels.ts';
 
 /** The hub error `fn` throws. */
 function thrownBy(fn: () => unknown): GraphQLError {
@@ -163,6 +163,12 @@ describe('the analysis room’s wording (app/src)', () => {
     expect(noteZh('BASICALLY_SATISFIED')).toBe('基本满意');
     expect(noteZh('UNKNOWN_CODE: 原文')).toBe('UNKNOWN_CODE: 原文');
     expect(noteZh('请派员核实')).toBe('请派员核实');
+  });
+
+  it('names a return by the level the case goes back to, other steps by their own names', () => {
+    expect(stepName('TOWNSHIP', 'RETURN')).toBe('退回村级');
+    expect(stepName('COUNTY', 'RETURN')).toBe('退回乡镇');
+    expect(stepName('COUNTY', 'ACCEPT')).toBe('受理');
   });
 });
 

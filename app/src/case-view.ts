@@ -5,7 +5,7 @@ import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
 import { esc, wallClock } from './format.ts';
 import type { CaseTimelineQuery } from './generated/graphql.ts';
-import { ACTION, CATEGORY, CORRECTED, DECLINE_REASON, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS } from './labels.ts';
+import { CATEGORY, CORRECTED, DECLINE_REASON, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS, stepName } from './labels.ts';
 import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -112,7 +112,7 @@ export async function showCase(id: string): Promise<void> {
         .map(
           (s) =>
             `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
-              ACTION[s.action],
+              stepName(s.level, s.action),
             )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}${correctionList(s.changes)}</li>`,
         )
         .join('')}</ol>

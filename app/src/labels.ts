@@ -108,8 +108,14 @@ export const ACTION: Record<DisputeAction, string> = {
   MOVE_GRID: '改派网格',
   DECLINE: '不予受理',
   REINSTATE: '恢复受理',
-  RETURN: '退回村级',
+  RETURN: '退回下级办理',
 };
+
+/** A step's name as the timeline says it: a return names the level it sends the case back to. */
+export function stepName(level: GovernanceLevel, action: DisputeAction): string {
+  if (action === 'RETURN') return level === 'COUNTY' ? '退回乡镇' : level === 'TOWNSHIP' ? '退回村级' : ACTION.RETURN;
+  return ACTION[action];
+}
 
 export const INDICATOR: Record<AssessmentIndicator, string> = {
   RESOLUTION_RATE: '化解率',
