@@ -2350,7 +2350,8 @@ export type Mutation = {
    * registered), and is written to the audit log with its reason (operation `correctIdNumber: <reason>`). A number
    * registered to another resident is CONFLICT, as registering it would be. 补录: a resident registered without a
    * number (a newborn, 出生登记) gets it here once issued; it must agree with the recorded gender and birth date
-   * (rule idNumberDisagrees), and the resident is then as any other.
+   * (rule idNumberDisagrees), and the resident is then as any other. The clerk who registered the resident, with `write`
+   * but without `pii`, adds it with updatePerson (PersonUpdate.idNumber) by the same rules.
    */
   correctIdNumber: Person;
   /** 网格力量 Assigns a person to a role in a grid (one GRID_WORKER per grid: CONFLICT naming the current one). */
@@ -2570,7 +2571,7 @@ export type Mutation = {
   updateMediationCommittee: MediationCommittee;
   /** 修改调解员 Changes a mediator; `version` must be the current one (else CONFLICT). */
   updateMediator: Mediator;
-  /** 修改人员信息 Updates a resident. The ID number is not among the fields: a number registered by mistake is corrected with correctIdNumber. */
+  /** 修改人员信息 Updates a resident. The ID number changes only from none to the one issued (补录, PersonUpdate.idNumber): a number registered by mistake is corrected with correctIdNumber. */
   updatePerson: Person;
   /** 修改重点场所 Updates a key site. */
   updateSite: Site;
@@ -3473,6 +3474,15 @@ export type PersonUpdate = {
   gridCode?: InputMaybe<Scalars['String']['input']>;
   /** New household (in the person's village); with no gridCode the person moves onto the household's grid. */
   householdId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * 补录公民身份号码 The citizen ID number (GB 11643) issued to a resident registered without one (a newborn, 出生登记).
+   * Taken only while the record has none: it must agree with the recorded gender and birth date (rule idNumberDisagrees)
+   * and be registered to no one else (alreadyRegistered, idNumberElsewhere, deregisteredNumber), needs `write` over the
+   * resident but not `pii` (writing a number is not reading one; the answer's idNumber stays masked without `pii`), spends
+   * a lookup, and is written to the audit log (operation `updatePerson: idNumber added`). A record with a number keeps it
+   * (rule idNumberFixed): a wrong one is corrected with correctIdNumber.
+   */
+  idNumber?: InputMaybe<Scalars['String']['input']>;
   /** New name. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** New phone. */

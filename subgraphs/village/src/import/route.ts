@@ -36,6 +36,7 @@ import {
   lockRows,
   lockWrittenCounties,
   matchedResidents,
+  numberedResidents,
   namedResidents,
   materializeRows,
   prepareBatch,
@@ -328,6 +329,8 @@ async function writeBatch(
     // Rejects that say a number is registered outside the jurisdiction: lookups, counted in the caller's quota.
     const revealing = { rows: 0 };
     const matched = { ids: [] as number[], elsewhere: 0 };
+    // Residents registered without a number (newborns) whose rows add the one issued (补录).
+    const numbered: number[] = [];
     if (rows.length) {
       await kind.beforeStage?.(client, rows);
       await stageBatch(client, kind, rows);
@@ -337,7 +340,7 @@ async function writeBatch(
         return at > 0 && rows.some((r) => r[at] != null);
       };
       const r = kind.batch
-        ? await writeRows(client, kind, rows, filled, all, revealing, before, language, matched)
+        ? await writeRows(client, kind, rows, filled, all, revealing, before, language, matched, numbered)
         : await writeStaged(client, kind, filled, all, revealing, before, language);
       inserted = r.inserted;
       updated = r.updated;
@@ -350,6 +353,19 @@ async function writeBatch(
       await nativeRollback(client);
     } else {
       if (all.length) await recordRejects(client, ids.owner, ids.job, all);
+      // An ID number written is audited as correctIdNumber's is, with the batch it is written in.
+      if (numbered.length) {
+        await auditTrail.insertNative(client, {
+          subject: caller.subject,
+          callerName: caller.name,
+          callerJurisdiction: caller.jurisdiction,
+          operation: `import ${ids.kind} ${ids.job}: idNumber added`,
+          requestId: ids.requestId,
+          recordType: 'Person',
+          recordIds: numbered,
+          fields: ['idNumber'],
+        });
+      }
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
@@ -514,6 +530,7 @@ async function writeRows(
   before: Promise<unknown>,
   language: Language,
   matched: { ids: number[]; elsewhere: number },
+  numbered: number[],
 ): Promise<{ inserted: number; updated: number }> {
   const residents = kind.residents;
   const known = residents ? await knownResidents(client, residents) : 0;
@@ -532,7 +549,10 @@ async function writeRows(
       if (check.rule.name === idNumberElsewhere.name) revealing.rows++;
     }
   }
-  if (residents) return writeWithRollupDelta(client, residents, before, counts);
+  if (residents) {
+    numbered.push(...(await numberedResidents(client)));
+    return writeWithRollupDelta(client, residents, before, counts);
+  }
   return before.then(async () => {
     const written = await upsertRows(client, kind.batch);
     const n = written.filter((w) => w.inserted).length;

@@ -73,6 +73,7 @@ import { Migration20261207000072HazardCounty } from './Migration20261207000072Ha
 import { Migration20261207000073ChangeStoryAgrees } from './Migration20261207000073ChangeStoryAgrees.ts';
 import { Migration20261207000074DisputeGridMove } from './Migration20261207000074DisputeGridMove.ts';
 import { Migration20261207000075EndedRecordLists } from './Migration20261207000075EndedRecordLists.ts';
+import { Migration20261207000076NewbornMatch } from './Migration20261207000076NewbornMatch.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -151,4 +152,5 @@ export const migrations = [
   Migration20261207000073ChangeStoryAgrees,
   Migration20261207000074DisputeGridMove,
   Migration20261207000075EndedRecordLists,
+  Migration20261207000076NewbornMatch,
 ];

@@ -222,6 +222,17 @@ export async function matchedResidents(client: PoolClient): Promise<{ ids: numbe
   return (await nativeRows(client, matchedOf))[0] ?? { ids: [], elsewhere: 0 };
 }
 
+const numberedOf = sql(
+  'import.residents.numbered',
+  z.object({ ids: z.array(col.id) }),
+  `select coalesce(array_agg(target order by target), '{}') as ids from n where adds_number`,
+);
+
+/** 补录: the residents registered without a number (newborns) whose rows left in the batch (`n`, after its checks) add it. */
+export async function numberedResidents(client: PoolClient): Promise<number[]> {
+  return (await nativeRows(client, numberedOf))[0]?.ids ?? [];
+}
+
 const namedOf = new Map<string, Sql<z.infer<typeof Matched>>>();
 /**
  * The residents a batch's staged rows name by ID number, for a kind other than residents (whose `known` holds them):

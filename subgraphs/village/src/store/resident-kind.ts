@@ -11,6 +11,7 @@ import {
   householdGrid,
   householdLeftBehind,
   postsLeftBehind,
+  idNumberDisagrees,
   idNumberElsewhere,
   idNumberFixed,
   leaderLeaves,
@@ -89,7 +90,7 @@ const WRITTEN = [...SCALARS, 'household_id', 'address_id', 'relationship_to_head
  * the same name, birth date and sex, if there is one, so that a file run again updates (or leaves) the record
  * instead of registering the baby a second time; a form registers as asked (its retry key guards a repeated form).
  */
-const NEWBORN_MATCH = `
+export const NEWBORN_MATCH = `
       left join lateral (select p.id from person p
                           where s.id is null and s.id_number is null and p.id_number is null and p.status = 'ACTIVE'
                             and p.grid_code = s.grid_code and p.name = s.name and p.birth_date = s.birth_date and p.gender = s.gender
@@ -105,13 +106,15 @@ function residentRows(src: string, known: string, newborns = false): string {
   // only leakproof conditions use an index, and an expression (coalesce, left) inlined into the condition is not one.
   return `
   k0 as materialized (
-    select s.*, coalesce(s.id, k.person_id${newborns ? ', b.id' : ''}) as key, coalesce(k.outside, false) as outside
+    select s.*, coalesce(s.id, k.person_id${newborns ? ', b.id' : ''}) as key, coalesce(k.outside, false) as outside, k.person_id as holder
       from ${src} s left join ${known} k on k.id_number = s.id_number${newborns ? NEWBORN_MATCH : ''}),
   n0 as materialized (
     select s.line, s.id as id_given, s.version as version_given, coalesce(s.register, false) as register,
            s.id_number as id_number_in, s.gender as gender_in, s.birth_date as birth_date_in, s.tags_age,
            t.id as target, t.version as current_version, t.village_code as was_village, t.id_number as was_id_number,
-           t.gender as was_gender, t.birth_date as was_birth_date, t.status as was_status, s.outside,
+           t.gender as was_gender, t.birth_date as was_birth_date, t.status as was_status, s.outside, s.holder,
+           -- 补录: a row naming by id a resident registered without a number (a newborn's) gives the number issued.
+           t.id is not null and t.id_number is null and s.id_number is not null as adds_number,
            coalesce(t.id_number, s.id_number) as id_number, coalesce(t.gender, s.gender) as gender, coalesce(t.birth_date, s.birth_date) as birth_date,
            ${SCALARS.map((c) => `${taken(c)} as ${c === 'grid_code' ? 'grid_taken' : c}`).join(', ')},
            left(${taken('grid_code')}, 12) as village_code,
@@ -171,7 +174,7 @@ function residentRows(src: string, known: string, newborns = false): string {
       from n2g),
   n as materialized (
     select n2.*,
-           ${changedSql('n2', WRITTEN)} as changed,
+           ${changedSql('n2', WRITTEN)} or n2.adds_number as changed,
            -- Who leaves their household: its head (headLeaves), or a group's leader who leaves the group's households (leaderLeaves).
            case when n2.target is not null and n2.was_household_id is not null and n2.household_id is distinct from n2.was_household_id
                 then (select h.id from household h where h.id = n2.was_household_id and h.head_id = n2.target) end as head_leaving,
@@ -212,10 +215,29 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
   { ...staleVersionCheck(staleVersion, 'x.version_given'), when: (b) => b.targets > 0 && b.filled('version') },
   {
     rule: idNumberFixed,
-    bad: 'x.target is not null and x.id_number_in is not null and x.id_number_in is distinct from x.was_id_number',
+    bad: 'x.target is not null and x.was_id_number is not null and x.id_number_in is not null and x.id_number_in is distinct from x.was_id_number',
     when: (b) => b.targets > 0 && b.filled('id'),
   },
-  { rule: idNumberElsewhere, bad: 'x.target is null and x.outside', when: some('id_number') },
+  // 补录: the number issued to a resident registered without one (a newborn) is told by the sex and birth date
+  // recorded at birth, which it must give (the row's gender and birth date are the number's: registry/fields.ts).
+  {
+    rule: idNumberDisagrees,
+    bad: 'x.adds_number and (x.gender_in is distinct from x.was_gender or x.birth_date_in is distinct from x.was_birth_date)',
+    when: (b) => b.targets > 0 && b.filled('id') && b.filled('id_number'),
+  },
+  { rule: idNumberElsewhere, bad: '(x.target is null or x.adds_number) and x.outside', when: some('id_number') },
+  // A number added is held by no one else: in the jurisdiction (holder), or on another line of the batch.
+  {
+    rule: alreadyRegistered('id_number', PERSON),
+    bad: `x.adds_number and (case when x.holder is not null then (select p.status from person p where p.id = x.holder) <> 'DEREGISTERED'
+                                  else exists (select 1 from n o where o.line <> x.line and o.id_number_in = x.id_number_in) end)`,
+    when: (b) => b.targets > 0 && b.filled('id') && b.filled('id_number'),
+  },
+  {
+    rule: deregisteredNumber,
+    bad: `x.adds_number and x.holder is not null and (select p.status from person p where p.id = x.holder) = 'DEREGISTERED'`,
+    when: (b) => b.targets > 0 && b.filled('id') && b.filled('id_number'),
+  },
   {
     rule: alreadyRegistered('id_number', PERSON),
     bad: `x.register and x.target is not null and x.was_status <> 'DEREGISTERED'`,
@@ -319,7 +341,7 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
 /** The households residents join, locked so that concurrent writers count their members one after the other. */
 const LOCK = `select 1 from household h where h.id in (select household_id from n where household_id is not null and household_id is distinct from was_household_id) for update of h`;
 
-const SETS = `name = x.name, ethnicity = x.ethnicity, phone = x.phone, residency = x.residency, tags = x.tags,
+const SETS = `id_number = x.id_number, name = x.name, ethnicity = x.ethnicity, phone = x.phone, residency = x.residency, tags = x.tags,
               grid_code = x.grid_code, village_code = x.village_code, county_code = left(x.grid_code, 6),
               household_id = x.household_id, address_id = x.address_id, relationship_to_head = x.relationship_to_head, version = t.version + 1`;
 const INSERT_COLUMNS =

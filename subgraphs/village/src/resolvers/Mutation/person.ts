@@ -126,12 +126,38 @@ export const personMutations = {
       return corrected;
     });
   },
-  updatePerson: (_, { id, version, input }, ctx) =>
-    tx(ctx, async (em) => {
+  updatePerson: async (_, { id, version, input }, ctx) => {
+    // 补录: adding the number issued tells whether it is registered already (and to whom): a lookup by it, as
+    // registering it is. Writing a number is not reading one: `write` over the resident is enough, without `pii`.
+    const adding = input.idNumber != null;
+    if (adding) await spendLookup(ctx);
+    return tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
-      await writeForm(em, ctx.caller, RESIDENTS, input, { id: p.id, version }, currentVersion(p));
-      return current(em, p.id);
-    }),
+      const stale = currentVersion(p);
+      // The resident who holds the number a refusal names (a deregistered one is the record to reinstate).
+      const explain = async (broken: Rule) => {
+        if ((broken.name !== alreadyRegistered('id_number', WHAT.person).name && broken.name !== deregisteredNumber.name) || !adding) return stale(broken);
+        const holder = await persons.holderOf(em, parseCitizenId(input.idNumber!, undefined, 'idNumber').idNumber);
+        if (holder?.personId == null) return undefined;
+        const said = { zh: `（人员编号 ${holder.personId}）。`, en: ` (person ${holder.personId}).` };
+        return { said, extra: { personId: String(holder.personId) } };
+      };
+      await writeForm(em, ctx.caller, RESIDENTS, input, { id: p.id, version }, explain).catch((e: unknown) => {
+        // Told the number is registered (to whom, or elsewhere): a lookup by it, audited as one.
+        if (adding && (revealsRegistration(e) || (e instanceof GraphQLError && e.extensions.rule === 'alreadyRegistered'))) {
+          const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
+          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
+        }
+        throw e;
+      });
+      const after = await current(em, p.id);
+      // An ID number written is audited as correctIdNumber's is, whoever writes it.
+      if (p.idNumber == null && after.idNumber != null) {
+        await auditTrail.insert(em, auditEntry(ctx, 'updatePerson: idNumber added', 'Person', [p.id], ['idNumber']));
+      }
+      return after;
+    });
+  },
   tagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
       const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
