@@ -203,6 +203,9 @@ const OVER_FULL = `x.line in (
                       array(select l.target from n l where l.target is not null and l.household_id is distinct from l.was_household_id)) f)
   select j.line from j left join m using (household_id) where j.k + coalesce(m.c, 0) > ${HOUSEHOLD_MAX})`;
 
+/** The lines of `n` giving an ID number another line of the batch also gives (set-based: one pass over the batch). */
+const NUMBER_SHARED = `select r.line from (select o.line, count(*) over (partition by o.id_number_in) as k from n o where o.id_number_in is not null) r where r.k > 1`;
+
 export const RESIDENT_CHECKS: readonly RowCheck[] = [
   { rule: recordUnknown(PERSON), bad: 'x.id_given is not null and x.target is null', when: some('id') },
   {
@@ -230,7 +233,7 @@ export const RESIDENT_CHECKS: readonly RowCheck[] = [
   {
     rule: alreadyRegistered('id_number', PERSON),
     bad: `x.adds_number and (case when x.holder is not null then (select p.status from person p where p.id = x.holder) <> 'DEREGISTERED'
-                                  else exists (select 1 from n o where o.line <> x.line and o.id_number_in = x.id_number_in) end)`,
+                                  else x.line in (${NUMBER_SHARED}) end)`,
     when: (b) => b.targets > 0 && b.filled('id') && b.filled('id_number'),
   },
   {
