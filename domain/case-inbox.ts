@@ -15,6 +15,20 @@ export interface InboxCase {
 }
 
 /**
+ * The receipt of a case that the level's desk returned down (退回, RETURNED) and that has come up again: the same
+ * record takes the new receipt, deadlines and desk, its version moving on so that a desk holding the old record's
+ * version meets CONFLICT. Only a record returned before this escalation (an earlier `seq`) is taken up: an older
+ * escalation sent again under another event id changes nothing. The tail of the level's `insert … on conflict`.
+ */
+export const receivedAnewSql = (table: 'township_case' | 'county_case'): string => `on conflict (dispute_id) do update
+         set case_number = excluded.case_number, category = excluded.category, scale = excluded.scale, summary = excluded.summary,
+             status = excluded.status, received_at = excluded.received_at, escalated_at = excluded.escalated_at, settle_by = excluded.settle_by,
+             reply_by = null, assignee = null, outcome = null, resolved_at = null, contact_minutes = excluded.contact_minutes,
+             settle_hours = excluded.settle_hours, reply_hours = excluded.reply_hours, seq = excluded.seq, rehandled = excluded.rehandled,
+             last_step = null, version = ${table}.version + 1
+       where ${table}.status = 'RETURNED' and ${table}.seq < excluded.seq`;
+
+/**
  * 联系时限 at the level: the case's contact time (the 131 rule's first clock)
  * from its receipt. The desk accepts the case and contacts the parties by
  * then, as a village's desk does from the report.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
-import { dueAtOf, INBOX_DUE_SQL, INBOX_OVERDUE_SQL } from '../../../../domain/case-inbox.ts';
+import { dueAtOf, INBOX_DUE_SQL, INBOX_OVERDUE_SQL, receivedAnewSql } from '../../../../domain/case-inbox.ts';
 import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
@@ -43,13 +43,7 @@ const receive = sql(
   `insert into county_case (dispute_id, case_number, county_code, township_code, village_code, category, scale, summary, status, received_at, escalated_at,
                             settle_by, contact_minutes, settle_hours, reply_hours, seq, rehandled)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  on conflict (dispute_id) do update
-         set case_number = excluded.case_number, category = excluded.category, scale = excluded.scale, summary = excluded.summary,
-             status = excluded.status, received_at = excluded.received_at, escalated_at = excluded.escalated_at, settle_by = excluded.settle_by,
-             reply_by = null, assignee = null, outcome = null, resolved_at = null, contact_minutes = excluded.contact_minutes,
-             settle_hours = excluded.settle_hours, reply_hours = excluded.reply_hours, seq = excluded.seq, rehandled = excluded.rehandled,
-             last_step = null, version = county_case.version + 1
-       where county_case.status = 'RETURNED' and county_case.seq < excluded.seq
+  ${receivedAnewSql('county_case')}
   returning *`,
 );
 /** The list pages newest first on (received_at, dispute_id) (platform/pagination.ts). */
