@@ -184,9 +184,12 @@ function expectEachOnce(lists: Lists, ids: readonly string[], at: string) {
 }
 
 type DueNode = { status: string; contactBy: string; settleBy: string; dispute: { id: string } };
-/** When a case falls due next at a township or county: its contact deadline while RECEIVED (or settle, if earlier), else settle; after all of them once done there (domain/case-inbox.ts). */
+/**
+ * When a case falls due next at a township or county: its contact deadline while RECEIVED (or settle, if earlier), else
+ * settle; after all of them once done there, resolved, sent up or sent back down (退回) (domain/case-inbox.ts).
+ */
 const dueAt = (n: DueNode) =>
-  ['RESOLVED', 'ESCALATED'].includes(n.status)
+  ['RESOLVED', 'ESCALATED', 'RETURNED'].includes(n.status)
     ? Date.parse(n.settleBy) + 8_766_000 * 3_600_000
     : n.status === 'RECEIVED'
       ? Math.min(Date.parse(n.contactBy), Date.parse(n.settleBy))
