@@ -49,6 +49,12 @@ function active(p: PersonRow): PersonRow {
  * one write path (docs/ARCHITECTURE.md, "One write path per kind"): the
  * rules and the write of a residents file's line.
  */
+/** Who holds a number a refusal says is registered: named in the message and in `extensions.personId`. */
+const heldBy = (personId: number) => ({
+  said: { zh: `（人员编号 ${personId}）。`, en: ` (person ${personId}).` },
+  extra: { personId: String(personId) },
+});
+
 export const personMutations = {
   registerPerson: async (_, { input, idempotencyKey }, ctx) => {
     // Registering a number tells whether it is registered already, here or elsewhere: a lookup by it, spent before the
@@ -112,11 +118,7 @@ export const personMutations = {
       if (holder) {
         const other = await persons.byId(em, holder.personId!);
         if (other?.status === 'DEREGISTERED') throw ruleError(deregisteredNumber, { name: 'idNumber', extra: { personId: String(other.id) } });
-        throw ruleError(alreadyRegistered('id_number', WHAT.person), {
-          name: 'idNumber',
-          said: { zh: `（人员编号 ${holder.personId}）。`, en: ` (person ${holder.personId}).` },
-          extra: { personId: String(holder.personId) },
-        });
+        throw ruleError(alreadyRegistered('id_number', WHAT.person), { name: 'idNumber', ...heldBy(holder.personId!) });
       }
       // The tags the law gives an age to follow the birth date the new number gives.
       checkTagsForAge(p.tags, n.birthDate);
@@ -139,8 +141,7 @@ export const personMutations = {
         if ((broken.name !== alreadyRegistered('id_number', WHAT.person).name && broken.name !== deregisteredNumber.name) || !adding) return stale(broken);
         const holder = await persons.holderOf(em, parseCitizenId(input.idNumber!, undefined, 'idNumber').idNumber);
         if (holder?.personId == null) return undefined;
-        const said = { zh: `（人员编号 ${holder.personId}）。`, en: ` (person ${holder.personId}).` };
-        return { said, extra: { personId: String(holder.personId) } };
+        return heldBy(holder.personId);
       };
       await writeForm(em, ctx.caller, RESIDENTS, input, { id: p.id, version }, explain).catch((e: unknown) => {
         // Told the number is registered (to whom, or elsewhere): a lookup by it, audited as one.
