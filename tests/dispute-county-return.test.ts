@@ -7,8 +7,9 @@
  * it anew); the refusals, a retry after a lost answer and the step's events delivered again.
  */
 import { randomUUID } from 'node:crypto';
+import { chinaDay } from '../domain/china-day.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
+import { startHub, type Paged, type TestHub } from './helpers/hub.ts';
 import {
   asOwner,
   callersOf,
@@ -16,13 +17,16 @@ import {
   deadlineRules,
   deliverEvents,
   errorCode,
+  inChinese,
   escalateToCounty,
   escalateToTownship,
   mutate,
   ok,
   quietVillage,
   ruleFor,
+  STEP_FIELDS,
   type Callers,
+  type Step,
 } from './helpers/cases.ts';
 
 let hub: TestHub;
@@ -39,19 +43,10 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
 const MINUTE = 60_000;
 const REASON = '宅基地边界纠纷，乡镇司法所和国土所可以就地化解，不属县级处理范围';
 
-interface Step {
-  level: string;
-  action: string;
-  status: string | null;
-  note: string | null;
-  actor: string;
-  at: string;
-  seq: number | null;
-}
 interface Case {
   id: string;
   version: number;
@@ -64,12 +59,11 @@ interface Case {
   townshipCase: { status: string; version: number; settleBy: string; assignee: string | null; overdue: boolean } | null;
   countyCase: { status: string; version: number; overdue: boolean } | null;
 }
-const CASE = `id version status handlingLevel inTransit assignee deadlines { settleBy } timeline { level action status note actor at seq }
+const CASE = `id version status handlingLevel inTransit assignee deadlines { settleBy } timeline { ${STEP_FIELDS} }
   townshipCase { status version settleBy assignee overdue } countyCase { status version overdue }`;
 
 /** People read the refusals in Chinese: the requests ask for it. */
-const asked = <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
-  hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+const asked = <T>(token: string, query: string, variables?: Record<string, unknown>) => inChinese<T>(hub, token, query, variables);
 
 const returnCase = (token: string, id: string, version: number, reason: string = REASON) =>
   asked<{ returnCountyCase: { status: string; version: number } }>(

@@ -5,9 +5,10 @@
  * move sent again after a lost answer.
  */
 import { randomUUID } from 'node:crypto';
+import { chinaDay } from '../domain/china-day.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Counted, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
-import { callersOf, errorCode, escalateToTownship, ok, type Callers } from './helpers/cases.ts';
+import { callersOf, errorCode, escalateToTownship, inChinese, ok, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 let callers: Callers;
@@ -34,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
 
 interface Moved {
   id: string;
@@ -56,8 +57,7 @@ const CASE = `id caseNumber version status grid { code } village { code } deadli
   timeline { action note seq changes { field before after } }`;
 
 /** People read the refusals in Chinese: the requests ask for it. */
-const asked = <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
-  hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+const asked = <T>(token: string, query: string, variables?: Record<string, unknown>) => inChinese<T>(hub, token, query, variables);
 
 const REPORT = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${CASE} } }`;
 const reportInput = (gridCode: string) => ({

@@ -5,9 +5,10 @@
  * the refusals, a retry after a lost answer and a stale version.
  */
 import { randomUUID } from 'node:crypto';
+import { chinaDay } from '../domain/china-day.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
-import { callersOf, deadlineRules, errorCode, ok, quietVillage, ruleFor, type Callers } from './helpers/cases.ts';
+import { startHub, type Paged, type TestHub } from './helpers/hub.ts';
+import { callersOf, deadlineRules, errorCode, inChinese, ok, quietVillage, ruleFor, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 let callers: Callers;
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
 
 interface Case {
   id: string;
@@ -42,8 +43,7 @@ const CASE = `id caseNumber version status reportedAt overdue declineReason dupl
   timeline { action status note actor at seq }`;
 
 /** People read the refusals in Chinese: the requests ask for it. */
-const asked = <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
-  hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+const asked = <T>(token: string, query: string, variables?: Record<string, unknown>) => inChinese<T>(hub, token, query, variables);
 
 const report = async (key: string): Promise<Case> =>
   ok(

@@ -6,8 +6,9 @@
  * and escalating it again; the refusals, a retry after a lost answer and the step's event delivered again.
  */
 import { randomUUID } from 'node:crypto';
+import { chinaDay } from '../domain/china-day.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type GraphQLResponse, type Paged, type TestHub } from './helpers/hub.ts';
+import { startHub, type Paged, type TestHub } from './helpers/hub.ts';
 import {
   asOwner,
   callersOf,
@@ -15,12 +16,15 @@ import {
   deadlineRules,
   deliverEvents,
   errorCode,
+  inChinese,
   escalateToTownship,
   mutate,
   ok,
   ruleFor,
   townshipCaseOf,
+  STEP_FIELDS,
   type Callers,
+  type Step,
 } from './helpers/cases.ts';
 
 let hub: TestHub;
@@ -42,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
 const MINUTE = 60_000;
 const REASON = '相邻两户院墙排水纠纷，事实清楚，村调委会可以化解';
 
@@ -54,15 +58,14 @@ interface Case {
   inTransit: boolean;
   overdue: boolean;
   deadlines: { settleBy: string | null } | null;
-  timeline: { level: string; action: string; status: string | null; note: string | null; actor: string; at: string; seq: number | null }[];
+  timeline: Step[];
   townshipCase: { status: string; version: number } | null;
 }
-const CASE = `id version status handlingLevel inTransit overdue deadlines { settleBy } timeline { level action status note actor at seq }
+const CASE = `id version status handlingLevel inTransit overdue deadlines { settleBy } timeline { ${STEP_FIELDS} }
   townshipCase { status version }`;
 
 /** People read the refusals in Chinese: the requests ask for it. */
-const asked = <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
-  hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+const asked = <T>(token: string, query: string, variables?: Record<string, unknown>) => inChinese<T>(hub, token, query, variables);
 
 const returnCase = (token: string, id: string, version: number, reason: string = REASON) =>
   asked<{ returnTownshipCase: { status: string; version: number } }>(

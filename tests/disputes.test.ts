@@ -5,6 +5,7 @@ import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { postImport, postJson, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 import { chinaMinute } from '../platform/scalars.ts';
+import { chinaDay } from '../domain/china-day.ts';
 
 let hub: TestHub;
 let villageToken: string;
@@ -37,7 +38,7 @@ interface Dispute {
 }
 /** A mutation's or query's one field, by its name. */
 type One<K extends string, T> = { [P in K]: T };
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = chinaDay();
 
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

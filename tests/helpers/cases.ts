@@ -84,6 +84,23 @@ export function ok<T>(r: GraphQLResponse<T>, what = 'request'): T {
   return r.data;
 }
 
+/** A request as a person sends it, asking for the refusals in Chinese (the wording people read). */
+export function inChinese<T>(hub: TestHub, token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  return hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+}
+
+/** One step of a case's timeline, as `STEP_FIELDS` asks for it. */
+export interface Step {
+  level: string;
+  action: string;
+  status: string | null;
+  note: string | null;
+  actor: string;
+  at: string;
+  seq: number | null;
+}
+export const STEP_FIELDS = 'level action status note actor at seq';
+
 /** The first error's code of a response that must fail. */
 export function errorCode(r: GraphQLResponse<unknown>): string | undefined {
   const code = r.errors?.[0]?.extensions?.code;
