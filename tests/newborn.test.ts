@@ -249,6 +249,34 @@ describe('the number added by the clerk who registered the newborn (补录, writ
     expect(fixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'idNumberFixed' });
   });
 
+  it("by form: another jurisdiction's resident's number is refused idNumberElsewhere, a deregistered resident's deregisteredNumber naming them", async () => {
+    // A baby of 临潭县 (another county, outside the clerk's 卓尼县), seeded with its number; ours is born the same day.
+    const far = (
+      await db.query<{ id_number: string; gender: string; born: string }>(
+        `select id_number, gender, to_char(birth_date, 'YYYY-MM-DD') as born from person
+          where grid_code like '623021%' and id_number is not null and status = 'ACTIVE' and birth_date > current_date - 300
+          order by id limit 1`,
+      )
+    ).rows[0]!;
+    const born = far.born;
+    const baby = (await register({ name: `补录他处${RUN % 1000}`, gender: far.gender, birthDate: born })).data!.registerPerson;
+    const elsewhere = (await hub.queryAs(writer, UPDATE, { id: baby.id, v: baby.version, n: far.id_number })) as Errors;
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'idNumberElsewhere', argument: 'idNumber' });
+    expect(elsewhere.errors?.[0]?.extensions?.personId).toBeUndefined();
+    // A resident of this village with the agreeing number, deregistered (a duplicate record): the record to reinstate.
+    const seq = 900 + (RUN % 40) * 2 + (far.gender === 'MALE' ? 1 : 0); // odd: male
+    const number = makeCitizenId('623022', born, seq);
+    const old = (await register({ name: `补录注销${RUN % 1000}`, idNumber: number })).data!.registerPerson;
+    const gone = await hub.queryAs(writer, `mutation { deregisterPerson(id: "${old.id}", version: ${old.version}, reason: DUPLICATE) { id } }`);
+    expect(gone.errors).toBeUndefined();
+    const r = (await hub.queryAs(writer, UPDATE, { id: baby.id, v: baby.version, n: number })) as Errors;
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'deregisteredNumber', argument: 'idNumber', personId: old.id });
+    expect(r.errors?.[0]?.message).toContain(`(person ${old.id})`);
+    // Neither refusal wrote anything: the newborn still waits for its number, at its version.
+    const still = await hub.queryAs<{ person: { idNumber: string | null; version: number } }>(writer, `{ person(id: "${baby.id}") { idNumber version } }`);
+    expect(still.data!.person).toEqual({ idNumber: null, version: baby.version });
+  });
+
   it('by a residents file row naming the newborn by id, by the same rules', async () => {
     const born = ago(0, 50);
     const reg = async (name: string) => (await register({ name, gender: 'MALE', birthDate: born })).data!.registerPerson;

@@ -80,7 +80,7 @@ export const personMutations = {
           const explain = async (broken: Rule) => {
             if (broken.name !== deregisteredNumber.name || input.idNumber == null) return undefined;
             const p = await persons.byIdNumber(em, parseCitizenId(input.idNumber).idNumber);
-            return p ? { said: { zh: `（人员编号 ${p.id}）。`, en: ` (person ${p.id}).` }, extra: { personId: String(p.id) } } : undefined;
+            return p ? heldBy(p.id) : undefined;
           };
           const id = await registerResident(em, ctx.caller, input, explain).catch((e: unknown) => {
             // Being told an ID number is registered elsewhere, or to a deregistered resident, is a lookup by it: audited as
