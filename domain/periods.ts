@@ -198,7 +198,9 @@ export function checkDateRange(from: string, to: string): void {
     checkYear(Number(m[1]), argument);
   }
   if (from > to) {
-    throw badInput({ zh: `from（${from}）不能晚于 to（${to}）。`, en: `from (${from}) must not be after to (${to}).` }, { argument: 'from' });
+    // The date in quotes, not in brackets: a Chinese message names `from` by its label (起始日期) and drops a bracketed
+    // gloss after it (platform/argument-labels.ts), which would drop the date with it.
+    throw badInput({ zh: `from“${from}”不能晚于截止日期 to“${to}”。`, en: `from (${from}) must not be after to (${to}).` }, { argument: 'from' });
   }
 }
 

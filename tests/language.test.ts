@@ -36,7 +36,8 @@ function expectNoEnglishCopy(r: { errors?: GraphQLErrorJson[] }): void {
 const HAN = /\p{Script=Han}/u;
 
 /** Each case: a query, its code, what the Chinese and the English messages say. */
-const CASES: { name: string; query: string; variables?: Record<string, unknown>; code: string; zh: RegExp; en: RegExp }[] = [
+/** `argument`, when given: the place in the arguments extensions.argument names, the same in both languages. */
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; code: string; zh: RegExp; en: RegExp; argument?: string }[] = [
   {
     name: 'an unknown village code (village subgraph)',
     query: '{ village(code: "12") { name } }',
@@ -102,6 +103,29 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /^No dispute with id 00000000-0000-4000-8000-000000000000\.$/,
   },
   {
+    name: 'a period whose from is after its to: both dates stay in the Chinese message, each named in Chinese',
+    query: '{ county(code: "623021") { disputeStats(from: "2026-09-30", to: "2026-01-01") { reported } } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^起始日期“2026-09-30”不能晚于截止日期 to“2026-01-01”。$/,
+    en: /^from \(2026-09-30\) must not be after to \(2026-01-01\)\.$/,
+  },
+  {
+    name: 'a case list filtered from a day after its to: named in Chinese, not as filter.from',
+    query: '{ county(code: "623021") { disputes(filter: { from: "2026-09-30", to: "2026-01-01" }, first: 1) { totalCount } } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^起始日期“2026-09-30”不能晚于截止日期 filter\.to“2026-01-01”。$/,
+    en: /^filter\.from \(2026-09-30\) must not be after filter\.to \(2026-01-01\)\.$/,
+    argument: 'filter.from',
+  },
+  {
+    name: 'a residents list with its minimum age above its maximum: named in Chinese, not as filter.minAge',
+    query: '{ village(code: "623021200201") { residents(filter: { minAge: 70, maxAge: 60 }) { totalCount } } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^最小年龄 70 不能大于最大年龄 filter\.maxAge 60。$/,
+    en: /^filter\.minAge \(70\) must not exceed filter\.maxAge \(60\)\.$/,
+    argument: 'filter.minAge',
+  },
+  {
     name: 'a syntax error (the gateway itself)',
     query: '{ county(code: "623021") { name ',
     code: 'GRAPHQL_PARSE_FAILED',
@@ -126,6 +150,7 @@ describe('GraphQL errors', () => {
     expect(e.extensions?.code).toBe(c.code);
     expect(z.message).toMatch(c.zh);
     expect(e.message).toMatch(c.en);
+    if (c.argument) expect([z.extensions?.argument, e.extensions?.argument]).toEqual([c.argument, c.argument]);
     expect(HAN.test(z.message)).toBe(true);
     expectNoEnglishCopy(zh);
     expectNoEnglishCopy(en);

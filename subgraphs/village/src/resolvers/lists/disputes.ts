@@ -13,7 +13,12 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
   let reported: [string, string] | null = null;
   if (filter.from || filter.to) {
     const [from, to] = openEnds(filter.from, filter.to);
-    if (from > to) throw badInput({ zh: 'filter.from 不能晚于 filter.to。', en: 'filter.from must not be after filter.to.' }, { argument: 'filter' });
+    if (from > to) {
+      throw badInput(
+        { zh: `filter.from“${from}”不能晚于截止日期 filter.to“${to}”。`, en: `filter.from (${from}) must not be after filter.to (${to}).` },
+        { argument: 'filter.from' },
+      );
+    }
     reported = periodBounds(from, to);
   }
   const given = {

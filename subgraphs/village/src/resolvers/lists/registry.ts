@@ -63,7 +63,13 @@ function residentConditions(filter: ResidentFilter | null | undefined): Resident
       );
   }
   if (filter.minAge != null && filter.maxAge != null && filter.minAge > filter.maxAge) {
-    throw badInput({ zh: 'filter.minAge 不能大于 filter.maxAge。', en: 'filter.minAge must not exceed filter.maxAge.' }, { argument: 'filter' });
+    throw badInput(
+      {
+        zh: `filter.minAge ${filter.minAge} 不能大于最大年龄 filter.maxAge ${filter.maxAge}。`,
+        en: `filter.minAge (${filter.minAge}) must not exceed filter.maxAge (${filter.maxAge}).`,
+      },
+      { argument: 'filter.minAge' },
+    );
   }
   const given = { idNumber: filterGiven(filter.idNumber), phone: filterGiven(filter.phone) };
   return {
