@@ -145,8 +145,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function disputeId(given: string, argument = 'id'): string {
   // Typed by a Chinese input method, its digits, letters and dashes may be full-width.
   const id = halfWidth(given);
-  if (!UUID.test(id))
-    throw badInput({ zh: `${argument}“${quote(given)}”不是纠纷编号。`, en: `${argument} "${quote(given)}" is not a dispute id.` }, { argument });
+  if (!UUID.test(id)) {
+    // A desk knows a case by its 案件编号 (623021-2026-000123) and may paste it here: the message says how to get from
+    // that number to the id (Dispute.id, a UUID) the mutations take.
+    const number = halfWidth(given.trim()).replace(/[—–]/g, '-');
+    const isCaseNumber = /^\d{6}-\d{4}-\d{6}$/.test(number);
+    throw badInput(
+      isCaseNumber
+        ? {
+            zh: `${argument}“${quote(given)}”是案件编号，不是纠纷的系统编号（Dispute.id，如 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee）：请先在案件列表中以 filter: { caseNumber: "${number}" } 查到该案件的 id。`,
+            en: `${argument} "${quote(given)}" is a case number, not a dispute id (Dispute.id, e.g. 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee): find the case's id first with filter: { caseNumber: "${number}" } on a case list.`,
+          }
+        : {
+            zh: `${argument}“${quote(given)}”不是纠纷的系统编号（Dispute.id，如 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee）。`,
+            en: `${argument} "${quote(given)}" is not a dispute id (Dispute.id, e.g. 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee).`,
+          },
+      { argument },
+    );
+  }
   return id.toLowerCase();
 }
 

@@ -126,6 +126,22 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     argument: 'filter.minAge',
   },
   {
+    name: 'a case number where a step takes the dispute id: says which is which and how to find the id',
+    query: 'mutation { acceptCountyCase(disputeId: "623021-2026-000123", version: 1) { status } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^纠纷编号“623021-2026-000123”是案件编号，不是纠纷的系统编号（Dispute\.id，如 [0-9a-f-]{36}）：请先在案件列表中以 filter: \{ caseNumber: "623021-2026-000123" \} 查到该案件的 id。$/,
+    en: /^disputeId "623021-2026-000123" is a case number, not a dispute id \(Dispute\.id, e\.g\. [0-9a-f-]{36}\): find the case's id first with filter: \{ caseNumber: "623021-2026-000123" \}/,
+    argument: 'disputeId',
+  },
+  {
+    name: 'a dispute id of the wrong shape: not read as “纠纷编号 is not a 纠纷编号”',
+    query: '{ dispute(id: "12") { id } }',
+    code: 'BAD_USER_INPUT',
+    zh: /^系统编号“12”不是纠纷的系统编号（Dispute\.id，如 [0-9a-f-]{36}）。$/,
+    en: /^id "12" is not a dispute id \(Dispute\.id, e\.g\. [0-9a-f-]{36}\)\.$/,
+    argument: 'id',
+  },
+  {
     name: 'a syntax error (the gateway itself)',
     query: '{ county(code: "623021") { name ',
     code: 'GRAPHQL_PARSE_FAILED',
