@@ -38,7 +38,8 @@ export function parseTargetYear(year: number, argument = 'year'): number {
   if (!Number.isInteger(year) || year < FIRST_YEAR || year > LAST_YEAR) {
     throw badInput(
       {
-        zh: `${argument}：考核年度应为 ${FIRST_YEAR}–${LAST_YEAR} 之间的整数年份（如 2026），收到的是 ${year}。`,
+        // The argument's label (考核年度) leads the Chinese message (platform/argument-labels.ts): the text goes on from it.
+        zh: `${argument}：应为 ${FIRST_YEAR}–${LAST_YEAR} 之间的整数年份（如 2026），收到的是 ${year}。`,
         en: `${argument}: an assessment year is a whole year from ${FIRST_YEAR} to ${LAST_YEAR} (e.g. 2026); got ${year}.`,
       },
       { argument },
@@ -52,7 +53,8 @@ export function parseTargetRate(target: number, argument = 'target'): number {
   if (!(Number.isFinite(target) && target >= 0 && target <= 1)) {
     throw badInput(
       {
-        zh: `${argument}：考核目标是 0 到 1 之间的比率（如 0.95 表示 95%），收到的是 ${target}。`,
+        // The argument's label (考核目标) leads the Chinese message (platform/argument-labels.ts): the text goes on from it.
+        zh: `${argument}：应为 0 到 1 之间的比率（如 0.95 表示 95%），收到的是 ${target}。`,
         en: `${argument}: a target is a rate from 0 to 1 (e.g. 0.95 for 95%); got ${target}.`,
       },
       { argument },

@@ -225,6 +225,24 @@ describe('GraphQL errors', () => {
   });
 });
 
+describe('an assessment target’s year or rate out of range', () => {
+  it('names the argument once by its label (考核年度：应为 …), not twice (考核年度：考核年度应为 …)', async () => {
+    const admin = await hub.token({ jurisdiction: '623021', scopes: ['read', 'admin'], subject: 'language-admin' });
+    const set = (year: number, target: number) =>
+      postJson(
+        hub.gatewayUrl,
+        { query: `mutation { setAssessmentTarget(indicator: RESOLUTION_RATE, divisionCode: "623021", year: ${year}, target: ${target}) { target } }` },
+        { authorization: `Bearer ${admin}`, 'accept-language': '' },
+      );
+    const year = firstError(await set(1800, 0.9));
+    expect(year.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'year' });
+    expect(year.message).toBe('考核年度：应为 1900–2100 之间的整数年份（如 2026），收到的是 1800。');
+    const rate = firstError(await set(2031, 1.5));
+    expect(rate.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'target' });
+    expect(rate.message).toBe('考核目标：应为 0 到 1 之间的比率（如 0.95 表示 95%），收到的是 1.5。');
+  });
+});
+
 describe('a form’s field in a Chinese message', () => {
   // A fresh ID number of 临潭县 for each run: the second registration of it is the refusal.
   const idNumber = makeCitizenId('623021', `19${50 + (Date.now() % 30)}-03-${String(1 + (Date.now() % 28)).padStart(2, '0')}`, 900 + (Date.now() % 99));
