@@ -542,6 +542,26 @@ describe('XLSX import', () => {
     expect(resaved.done).toMatchObject({ inserted: 0, updated: 0, unchanged: rows, rejected: 0 });
   }, 300_000);
 
+  it("the hub's own XLSX export of disputes imports back unchanged, as does the sheet gnumeric shows saved as CSV: times to the second as a spreadsheet shows them, rounded", async () => {
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'] });
+    const csv = await csvOf('/export/disputes.csv?within=623021', t);
+    const at = csv[0]!.indexOf('occurred_at');
+    // A case reported at …:05.986 shows in a sheet as …:06, so the rows must include such times for this to test anything.
+    expect(csv.slice(1).filter((r) => Number(/\.(\d{3})\+/.exec(r[at]!)?.[1]) >= 500).length).toBeGreaterThan(0);
+    const exported = new Uint8Array(await (await get('/export/disputes.xlsx?within=623021', t)).arrayBuffer());
+    const back = await sendXlsx(t, 'disputes', exported, '&dryRun=true');
+    expect(back.status).toBe(200);
+    expect(back.rejects).toEqual([]);
+    expect(back.done).toMatchObject({ inserted: 0, updated: 0, unchanged: csv.length - 1, rejected: 0 });
+    // The sheet as gnumeric shows it (yyyy-mm-dd hh:mm:ss), saved as CSV.
+    const shown = (await openXlsx('/export/disputes.xlsx?within=623021', t)).shown;
+    expect(shown[1]![at]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const saved = shown.map((r) => r.map((v) => `"${v.replaceAll('"', '""')}"`).join(',')).join('\n');
+    const again = await postImport(hub.gatewayUrl, t, 'disputes', saved, `disputes-shown-${Date.now()}`);
+    expect(again.rejects).toEqual([]);
+    expect(again.done).toMatchObject({ inserted: 0, updated: 0, unchanged: csv.length - 1, rejected: 0 });
+  }, 300_000);
+
   it('reads the sheet ?sheet= names: rich text, formulas by their result, error and number cells refused per row; an unknown sheet is refused listing the sheets', async () => {
     const t = await hub.token({ jurisdiction: GRID.slice(0, 12), scopes: ['read', 'write', 'pii'] });
     const ids = [21, 29, 37, 45].map((n) => makeCitizenId('659177', '1986-02-03', n));

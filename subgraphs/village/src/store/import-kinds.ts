@@ -187,13 +187,18 @@ const PARTY_NUMBER = partyNumber();
 /**
  * A reported case differs from the row naming it (what a report sets; the
  * rest changes only through handling steps). Times are compared to the
- * second: a spreadsheet shows and saves them so (the XLSX export's
- * yyyy-mm-dd hh:mm:ss), and a case reported through the API keeps its
+ * nearest second: a spreadsheet shows and saves them so (the XLSX export's
+ * yyyy-mm-dd hh:mm:ss shows …:05.986 as …:06, and the workbook reader
+ * rounds alike), and a case reported through the API keeps its
  * milliseconds. A summary's line breaks are compared as one LF each, as
  * written text keeps them (a case stored with CR LF still matches its file).
  */
 const asCompared = (c: string, t: string) =>
-  c === 'occurred_at' ? `date_trunc('second', ${t}.${c})` : c === 'summary' ? `regexp_replace(${t}.${c}, E'\\r\\n?', E'\\n', 'g')` : `${t}.${c}`;
+  c === 'occurred_at'
+    ? `date_trunc('second', ${t}.${c} + interval '0.5 second')`
+    : c === 'summary'
+      ? `regexp_replace(${t}.${c}, E'\\r\\n?', E'\\n', 'g')`
+      : `${t}.${c}`;
 /**
  * A party as compared, by role and who: a resident by person id, a party by
  * name alone by the name. A resident no longer in the caller's jurisdiction
