@@ -38,23 +38,38 @@ if (!values.out) {
   process.exit(1);
 }
 const outPath = userPath(values.out);
+/** A wrong option ends the command saying which and why (exit 2, as an unknown option does), not with a stack trace. */
+function refuse(message: string): never {
+  console.error(`make-residents: ${message}`);
+  process.exit(2);
+}
 const rows = Number(values.rows);
+if (!/^\d+$/.test(values.rows) || !Number.isSafeInteger(rows)) refuse(`--rows must be a whole number of rows; got "${values.rows}"`);
 const badShare = Number(values.bad);
+if (values.bad.trim() === '' || !(badShare >= 0 && badShare <= 1))
+  refuse(`--bad must be a share from 0 to 1 (0.01 is one row in a hundred); got "${values.bad}"`);
+if (values.encoding !== 'utf-8' && values.encoding !== 'gb18030') refuse(`--encoding must be utf-8 or gb18030; got "${values.encoding}"`);
+if (values.format !== 'csv' && values.format !== 'ndjson') refuse(`--format must be csv or ndjson; got "${values.format}"`);
+if (!/^(\d{2}|\d{4}|\d{6})$/.test(values.county))
+  refuse(`--county must be a division code of 6 digits (a county, as 623021), or 4 or 2; got "${values.county}"`);
 const villages = readDivisions('villages', [values.county]).map((v) => v.code);
 if (!villages.length) {
   console.error(`make-residents: no villages under ${values.county}`);
   process.exit(1);
 }
 const counts = gridCounts(villages);
-/** A demo grid of another county (of the same prefecture, else province) for the rows broken by a grid outside the county. */
+/**
+ * A demo grid of another county (of the same prefecture, else province) for the rows broken by a grid outside the
+ * county; asked only when rows are broken (--bad), so a province's file without them needs none.
+ */
 function gridOutside(county: string): string {
   for (const scope of [county.slice(0, 4), county.slice(0, 2)]) {
     const other = readDivisions('villages', [scope]).find((v) => v.code.length === 12 && !v.code.startsWith(county));
     if (other) return `${other.code}001`;
   }
-  throw new Error(`make-residents: no county beside ${county} to take an outside grid from`);
+  return refuse(`no county beside ${county} to take a grid outside it from, for the rows --bad breaks so; give a county's code`);
 }
-const outsideGrid = gridOutside(values.county);
+const outsideGrid = badShare > 0 ? gridOutside(values.county) : '';
 const grids = villages.flatMap((v) => Array.from({ length: counts.get(v)! }, (_, i) => `${v}${String(i + 1).padStart(3, '0')}`));
 const r = new Random(values.seed);
 const DAY = 86_400_000;

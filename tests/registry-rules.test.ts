@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -626,6 +626,36 @@ describe('make-residents --bad', () => {
     // Every other row's grid lies inside the county.
     const good = lines.slice(1).filter((_, i) => bad[String(i + 2)] !== 'grid outside the county');
     for (const l of good) expect(gridOf(l).startsWith(county), l).toBe(true);
+  });
+
+  it.each([
+    [['--rows', 'abc'], '--rows'],
+    [['--rows', '1.5'], '--rows'],
+    [['--bad', '2'], '--bad'],
+    [['--encoding', 'latin1'], '--encoding'],
+    [['--format', 'xml'], '--format'],
+    [['--county', '6'], '--county'],
+    [['--county', '62', '--bad', '0.1'], 'no county beside 62'],
+  ])('refuses %j saying why (exit 2, no stack trace, no file)', async (args, said) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const out = join(dir, 'residents.csv');
+    const failed = await run(NODE, ['scripts/make-residents.ts', '--out', out, '--county', '623021', '--rows', '10', ...args]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain(said);
+    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('writes a province’s file when no row is to be broken (no grid outside it is needed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const out = join(dir, 'residents.csv');
+    await run(NODE, ['scripts/make-residents.ts', '--out', out, '--rows', '20', '--county', '62']);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(21);
+    for (const l of lines.slice(1)) expect(l).toMatch(/,62\d{13}$/);
   });
 });
 
