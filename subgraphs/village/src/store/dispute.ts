@@ -170,12 +170,12 @@ export const REPORTED_FIELDS = [
 type Reported = Record<(typeof REPORTED_FIELDS)[number][1], string | Date | null>;
 
 /**
- * A reported value as compared: an instant by its time to the nearest second (as the import compares it), whether it came as a
+ * A reported value as compared: an instant by its time to the second (as the import compares it), whether it came as a
  * Date or as text; text with its line breaks as one LF, as written text now keeps them (a case stored with CR LF before
  * that still matches its own retry).
  */
 const comparable = (field: string, v: string | Date | null) =>
-  v === null ? null : field === 'occurredAt' ? Math.round(new Date(v).getTime() / 1000) : typeof v === 'string' ? lineBreaksAsLf(v) : v;
+  v === null ? null : field === 'occurredAt' ? Math.floor(new Date(v).getTime() / 1000) : typeof v === 'string' ? lineBreaksAsLf(v) : v;
 
 /**
  * SQL, joined beside a case `d`: the case as first reported (`rep`, with REPORTED_FIELDS' columns and `parties`). A

@@ -187,15 +187,19 @@ const PARTY_NUMBER = partyNumber();
 /**
  * A reported case differs from the row naming it (what a report sets; the
  * rest changes only through handling steps). Times are compared to the
- * nearest second: a spreadsheet shows and saves them so (the XLSX export's
- * yyyy-mm-dd hh:mm:ss shows …:05.986 as …:06, and the workbook reader
- * rounds alike), and a case reported through the API keeps its
- * milliseconds. A summary's line breaks are compared as one LF each, as
- * written text keeps them (a case stored with CR LF still matches its file).
+ * second, since a spreadsheet shows and saves them so (the XLSX export's
+ * yyyy-mm-dd hh:mm:ss) while a case reported through the API keeps its
+ * milliseconds; and a spreadsheet may show …:05.986 as …:05 or, as gnumeric
+ * and the workbook reader do, round it to …:06: a row's whole second that is
+ * the case's time rounded is its time too. A summary's line breaks are
+ * compared as one LF each, as written text keeps them (a case stored with CR
+ * LF still matches its file). `t` is the case's side, `s` the row's.
  */
 const asCompared = (c: string, t: string) =>
   c === 'occurred_at'
-    ? `date_trunc('second', ${t}.${c} + interval '0.5 second')`
+    ? t === 's'
+      ? `date_trunc('second', s.${c})`
+      : `case when s.${c} = date_trunc('second', ${t}.${c} + interval '0.5 second') then s.${c} else date_trunc('second', ${t}.${c}) end`
     : c === 'summary'
       ? `regexp_replace(${t}.${c}, E'\\r\\n?', E'\\n', 'g')`
       : `${t}.${c}`;
