@@ -408,7 +408,10 @@ export async function* csvRecords(
     }
   }
   if (quoted && !afterQuote) {
-    throw new TabularError({ zh: `第 ${rowLine} 行开始的带引号字段没有闭合。`, en: `A quoted field opened on line ${rowLine} is never closed.` });
+    throw new TabularError(
+      { zh: `第 ${rowLine} 行开始的带引号字段没有闭合。`, en: `A quoted field opened on line ${rowLine} is never closed.` },
+      { line: rowLine },
+    );
   }
   if (field !== '' || row.length || oversize) endRow();
   if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });

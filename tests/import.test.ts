@@ -924,6 +924,10 @@ audit-3,${committee},审计甲,false,${known}
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>
       fetch(new URL(path, gateway()), { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'text/csv' }, body });
+    // A quote never closed: the line it opened on, for a program as for a person.
+    const unclosed = await post('/import/residents?dryRun=true', `id_number,name\n${makeCitizenId('659001', '1990-01-01', 7)},李四\n"未闭合,x\n`);
+    expect(unclosed.status).toBe(400);
+    expect((await unclosed.json()).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', line: 3 }, message: expect.stringMatching(/第 3 行/) });
     const cols = await post('/import/residents', 'id_number,name,shoe_size\n');
     expect(cols.status).toBe(400);
     expect((await cols.json()).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/shoe_size/) });
