@@ -606,6 +606,27 @@ describe('patrol teams and patrols sit on the grid they name', () => {
   });
 });
 
+describe('a household changes grid only with its members', () => {
+  it('refuses a households row moving a household with members to another grid of its village (householdGridAlone), leaving household and members where they are; an empty household moves', async () => {
+    const hh = (
+      await db.query(
+        `select h.id, h.number, h.version from household h where h.grid_code = $1 and exists (select 1 from person p where p.household_id = h.id) order by h.id limit 1`,
+        [`${A}001`],
+      )
+    ).rows[0];
+    const file = await postImport(hub.gatewayUrl, writer, 'households', `id,grid_code,version\n${hh.id},${A}002,${hh.version}\n`, `rules-hh-grid-${RUN}`);
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'grid_code', 'BAD_USER_INPUT', 'householdGridAlone']]);
+    expect(file.done).toMatchObject({ updated: 0, rejected: 1 });
+    const grids = await db.query(`select distinct grid_code from person where household_id = $1 union select grid_code from household where id = $1`, [hh.id]);
+    expect(grids.rows.map((r) => r.grid_code)).toEqual([`${A}001`]);
+    // A household no one lives in yet has no members to leave behind.
+    const empty = await postImport(hub.gatewayUrl, writer, 'households', `number,grid_code\n空户${RUN},${A}001\n`, `rules-hh-empty-${RUN}`);
+    expect(empty.done).toMatchObject({ inserted: 1, rejected: 0 });
+    const moved = await postImport(hub.gatewayUrl, writer, 'households', `number,grid_code\n空户${RUN},${A}002\n`, `rules-hh-empty-move-${RUN}`);
+    expect(moved.done).toMatchObject({ updated: 1, rejected: 0 });
+  });
+});
+
 describe('make-residents --bad', () => {
   it.each(['623022', '623021'])('writes its "grid outside the county" rows with a grid of another county (--county %s)', async (county) => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));

@@ -108,6 +108,15 @@ export const householdMoves: Rule = rule('householdMoves', 'BAD_USER_INPUT', 'gr
   en: "lies in another village than the household's; a household moves to another village with moveHousehold, which moves its members too",
 });
 
+/**
+ * A household's members live on its grid (householdGrid): a household with members changes grid only with them, by
+ * moveHousehold, never by its own row alone.
+ */
+export const householdGridAlone: Rule = rule('householdGridAlone', 'BAD_USER_INPUT', 'grid_code', {
+  zh: '与该户现在的网格不同：户内成员须在户所在的网格，有成员的户换网格须用 moveHousehold（整户迁移，成员随户迁移）',
+  en: "differs from the household's grid: a household's members live on its grid, so a household with members changes grid with moveHousehold, which moves them too",
+});
+
 /** The row names the grid and the village; they disagree. */
 export const villageOfGrid: Rule = rule('villageOfGrid', 'BAD_USER_INPUT', 'village_code', {
   zh: '与 grid_code 所在的村（社区）不符（村/社区由网格决定）',

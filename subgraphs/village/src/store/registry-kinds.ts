@@ -6,6 +6,7 @@ import {
   groupTaken,
   headNotMember,
   headRequired,
+  householdGridAlone,
   householdMoves,
   keyTaken,
   leaderHomeLeaves,
@@ -345,8 +346,8 @@ const groupRef: Ref = {
 /**
  * 户: grid, number, address, house, head (a member: headNotMember) and
  * 十户联防 group (at most one: groupTaken; the leader's household stays in
- * it: leaderHomeLeaves). A household changes village only with its members
- * (moveHousehold).
+ * it: leaderHomeLeaves). A household with members changes village or grid
+ * only with them (moveHousehold).
  */
 export const HOUSEHOLD_KIND = keyedKind({
   name: 'household',
@@ -362,6 +363,13 @@ export const HOUSEHOLD_KIND = keyedKind({
   ],
   moves: householdMoves,
   invariants: [
+    {
+      // Counted whatever the caller's jurisdiction, as headRequired's members are: a count, never a record.
+      rule: householdGridAlone,
+      bad: `x.target is not null and x.grid_code <> x.was_grid_code
+              and exists (select 1 from hub_household_members(array[x.target], null) m where m.members > 0)`,
+      when: (b) => withTargets(b) && b.filled('grid_code'),
+    },
     {
       rule: headNotMember,
       bad: `x.head_id is not null and x.head_id is distinct from x.was_head_id
