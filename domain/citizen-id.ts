@@ -46,6 +46,18 @@ export interface ParsedCitizenId {
 }
 
 /**
+ * A cell a spreadsheet was made to keep as text, as registers of ID numbers and phones are kept so that the program
+ * does not turn them into numbers: with a leading apostrophe ('623021…) or as a formula giving the text
+ * (="623021…", which a CSV saved for Excel carries literally). What is inside is the value; anything else is as given,
+ * trimmed.
+ */
+export function spreadsheetText(raw: string): string {
+  const v = raw.trim();
+  const formula = /^=\s*"([^"]*)"$/.exec(v);
+  return formula ? formula[1]!.trim() : v.replace(/^['’]/, '');
+}
+
+/**
  * Validates an ID number and says which rule it broke, naming it as the
  * caller knows it (`name`: a form's idNumber, a file's id_number). `asOf`
  * (default today) bounds the birth date (no one is born in the future or
@@ -53,9 +65,8 @@ export interface ParsedCitizenId {
  */
 export function parseCitizenId(raw: string, asOf?: Date, name = 'idNumber'): ParsedCitizenId {
   // Full-width digits and Ｘ, as a Chinese input method types them (６２３０２１…Ｘ), are the same number, as a phone's
-  // are; so is one written in groups (623021 19570408 375X), and one a spreadsheet cell kept as text by a leading '.
-  const id = halfWidth(raw.trim())
-    .replace(/^['’]/, '')
+  // are; so is one written in groups (623021 19570408 375X), and one a spreadsheet kept as text (spreadsheetText).
+  const id = spreadsheetText(halfWidth(raw))
     .replace(/[\s\u3000]+/g, '')
     .toUpperCase();
   const quoted = quote(raw);
@@ -140,9 +151,7 @@ export function maskPhone(phone: string | null | undefined): string | null {
  * country code dropped (a landline written after it regains its trunk 0).
  */
 export function phoneDigits(raw: string): string {
-  let p = halfWidth(raw)
-    .replace(/^\s*['’]/, '')
-    .replace(/[\s\-–—.·()]/g, '');
+  let p = spreadsheetText(halfWidth(raw)).replace(/[\s\-–—.·()]/g, '');
   const intl = /^(?:\+|00)86(\d{9,12})$/.exec(p) ?? /^86(1[3-9]\d{9})$/.exec(p);
   if (intl) p = /^[01]/.test(intl[1]!) ? intl[1]! : `0${intl[1]}`;
   return p;

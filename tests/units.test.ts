@@ -376,8 +376,15 @@ describe('citizen ID numbers (GB 11643)', () => {
     // Typed full-width by a Chinese input method, it is the same number.
     expect(parseCitizenId('１１０１０５１９４９１２３１００２Ｘ').idNumber).toBe('11010519491231002X');
     expect(parseCitizenId(' １１０１０５１９４９１２３１００２ｘ ').idNumber).toBe('11010519491231002X');
-    // Written in groups, or kept as text in a spreadsheet by a leading apostrophe.
-    for (const written of ['110105 19491231 002X', '110105　19491231　002x', "'11010519491231002X"])
+    // Written in groups, or kept as text in a spreadsheet by a leading apostrophe or as a formula (a CSV saved for Excel).
+    for (const written of [
+      '110105 19491231 002X',
+      '110105　19491231　002x',
+      "'11010519491231002X",
+      '="11010519491231002X"',
+      ' = "11010519491231002x" ',
+      '＝＂１１０１０５１９４９１２３１００２Ｘ＂',
+    ])
       expect(parseCitizenId(written).idNumber, written).toBe('11010519491231002X');
   });
 
@@ -419,6 +426,8 @@ describe('citizen ID numbers (GB 11643)', () => {
       ['0931-8123456', '09318123456'],
       ['020 81234567', '02081234567'],
       ["'15012345678", '15012345678'],
+      ['="15012345678"', '15012345678'],
+      ['="0931-8123456"', '09318123456'],
     ])
       expect(parsePhone(raw!)).toBe(want);
     // An export taken without pii shows phones masked: said so, not "not a mobile".
