@@ -167,15 +167,16 @@ export function disputeId(given: string, argument = 'id'): string {
 }
 
 /**
- * A list of kinds to keep (`kinds`) given empty: refused rather than read as "every kind", which is what leaving it
- * out means, so that a client's filter emptied by mistake never widens to everything.
+ * A list of values to keep (a filter's `status`, `tags`, a feed's `kinds`) given empty: refused rather than read as
+ * "all", which is what leaving it out means, so that a filter a desk emptied (every status deselected) never widens
+ * to every record and its counts.
  */
-export function kindsGiven(kinds: readonly unknown[] | null | undefined, argument = 'kinds'): void {
-  if (kinds?.length === 0) {
+export function listGiven(values: readonly unknown[] | null | undefined, argument: string): void {
+  if (values?.length === 0) {
     throw badInput(
       {
-        zh: `${argument} 为空：请至少列出一种，或不传 ${argument} 以读取全部种类。`,
-        en: `${argument} is empty: name at least one kind, or leave it out for every kind.`,
+        zh: `${argument} 为空：空列表不表示“全部”，请至少选择一项；要读取全部，请不传此项。`,
+        en: `${argument} is empty: an empty list does not mean "all"; name at least one value, or leave ${argument} out for all.`,
       },
       { argument },
     );

@@ -170,7 +170,7 @@ export type DisputeFilter = {
   search?: string | null | undefined;
   /** From this source. */
   source?: DisputeSource | null | undefined;
-  /** Any of these statuses. */
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: Array<DisputeStatus> | null | undefined;
   /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
   supervisionReplyOverdue?: boolean | null | undefined;

@@ -1,5 +1,6 @@
 import { requireListAccess, requireRelatedDivision } from '../../../../platform/caller.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
+import { listGiven } from '../../../../platform/validate.ts';
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { countyCases } from '../store/county-case.ts';
 
@@ -15,6 +16,7 @@ export const County: CountyResolvers = {
   /** Cases escalated to the county, newest first. */
   caseInbox: async (c, args, ctx) => {
     requireListAccess(ctx.caller, c.code, 'dispute');
+    listGiven(args.status, 'status');
     return countyCases.inbox(ctx.em, c.code, { status: args.status, overdue: args.overdue }, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };

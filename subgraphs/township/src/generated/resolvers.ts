@@ -185,7 +185,7 @@ export type DispatchEdge = {
 export type DispatchFilter = {
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<DispatchStatus>>;
 };
 
@@ -621,7 +621,7 @@ export type TownshipCaseEdge = {
 export type TownshipCaseFilter = {
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<TownshipCaseStatus>>;
 };
 

@@ -1,5 +1,6 @@
 import { requireListAccess, requireStatsAccess } from '../../../../platform/caller.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
+import { listGiven } from '../../../../platform/validate.ts';
 import type { TownshipResolvers } from '../generated/resolvers.ts';
 import { dispatches } from '../store/dispatch.ts';
 import { townshipCases } from '../store/township-case.ts';
@@ -20,11 +21,13 @@ export const Township: TownshipResolvers = {
   /** The township 综治中心's inbox. */
   disputes: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispute');
+    listGiven(args.filter?.status, 'filter.status');
     return townshipCases.inbox(ctx.em, t.code, args.filter, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
   /** 吹哨报到 The township's dispatches to departments. */
   dispatches: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispatch');
+    listGiven(args.filter?.status, 'filter.status');
     return dispatches.list(ctx.em, { townshipCode: t.code }, args.filter, parsePage(args));
   },
   /** Figures only: statistics, as every division's, need `read` or `report` and the division within the caller's jurisdiction. */

@@ -3,7 +3,7 @@ import { parseDivisionCode } from '../../../../domain/codes.ts';
 import { badInput } from '../../../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../../../platform/pagination.ts';
 import type { Db } from '../../../../platform/sql.ts';
-import { kindsGiven } from '../../../../platform/validate.ts';
+import { listGiven } from '../../../../platform/validate.ts';
 import { CHANGE_KINDS, changeLog, type ChangeQuery, type ChangeRow, type FeedPosition } from '../store/changes.ts';
 
 /** The change feed's arguments and cursors, shared by GraphQL (Query.changes) and the NDJSON route. */
@@ -46,7 +46,7 @@ export function changeQuery(
   limit: number,
 ): ChangeQuery {
   requireRecordAccess(caller, 'change-feed');
-  kindsGiven(args.kinds);
+  listGiven(args.kinds, 'kinds');
   const kinds = args.kinds ? [...new Set(args.kinds)] : null;
   for (const k of kinds ?? []) {
     if (!isKind(k)) {

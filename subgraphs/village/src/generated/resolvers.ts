@@ -870,7 +870,7 @@ export type DisputeFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
   /** From this source. */
   source?: InputMaybe<DisputeSource>;
-  /** Any of these statuses. */
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<DisputeStatus>>;
   /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
   supervisionReplyOverdue?: InputMaybe<Scalars['Boolean']['input']>;
@@ -3536,7 +3536,7 @@ export type Query = {
    * 100, at most 1000. Demo seeding is not in the feed; start from an export,
    * or from now: `first: 0` without `after` gives in `endCursor` where the feed
    * stands, and following it from there brings every later change and none
-   * before.
+   * before. `kinds` keeps only those kinds (an empty list is BAD_USER_INPUT).
    */
   changes: ChangeConnection;
   /** 矛盾纠纷 A dispute by id; null when there is none the caller may see (a county department's caller sees only the cases dispatched to it). */
@@ -3798,7 +3798,7 @@ export type ResidentFilter = {
    * lists the deregistered ones, kept as history.
    */
   status?: InputMaybe<PersonStatus>;
-  /** Residents with any of these tags. */
+  /** Residents with any of these tags; an empty list is BAD_USER_INPUT (leave it out for residents with or without tags). */
   tags?: InputMaybe<Array<PersonTag>>;
   /**
    * 待补录身份证号 true: residents without a citizen ID number: newborns registered before their number is issued

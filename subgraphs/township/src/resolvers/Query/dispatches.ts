@@ -1,5 +1,6 @@
 import { requireDepartment, requireRecordAccess } from '../../../../../platform/caller.ts';
 import { parsePage } from '../../../../../platform/pagination.ts';
+import { listGiven } from '../../../../../platform/validate.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { dispatches } from '../../store/dispatch.ts';
 
@@ -8,6 +9,7 @@ export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
   departmentInbox: (_, args, ctx) => {
     const { kind, countyCode } = requireDepartment(ctx.caller, { zh: '部门待办', en: 'The department inbox' });
     requireRecordAccess(ctx.caller, 'dispatch');
+    listGiven(args.filter?.status, 'filter.status');
     return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, args.filter, parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };

@@ -8,7 +8,7 @@ import { requireStatsAccess } from '../../../../../platform/caller.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { findRiskSignals, RISK_KINDS, type RiskKind } from '../../risk-signals.ts';
 import { requireDivisionHeld } from '../../directory.ts';
-import { kindsGiven } from '../../../../../platform/validate.ts';
+import { listGiven } from '../../../../../platform/validate.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /**
@@ -22,7 +22,7 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
     const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE']);
     requireStatsAccess(ctx.caller, within);
     const period = resolvePeriod(args);
-    kindsGiven(args.kinds);
+    listGiven(args.kinds, 'kinds');
     const page = parsePage(args);
     const after = afterKey(page, 'risk_signal', /^[\w-]{22}$/); // a signal's id
     // A county department reads the cases dispatched to it, not the county's others: figures only, as a report-only caller.

@@ -1,6 +1,6 @@
 import { requireListAccess } from '../../../../../platform/caller.ts';
 import { badInput } from '../../../../../domain/errors.ts';
-import { caseNumberOf, filterGiven, keyText } from '../../../../../platform/validate.ts';
+import { caseNumberOf, filterGiven, keyText, listGiven } from '../../../../../platform/validate.ts';
 import type { Connection } from '../../../../../platform/pagination.ts';
 import { openEnds, periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';
@@ -10,6 +10,7 @@ import type { Scope } from '../../store/scoped.ts';
 
 function conditions(filter: DisputeFilter | null | undefined, subject: string): DisputeConditions {
   if (!filter) return {};
+  listGiven(filter.status, 'filter.status');
   let reported: [string, string] | null = null;
   if (filter.from || filter.to) {
     const [from, to] = openEnds(filter.from, filter.to);

@@ -4,7 +4,7 @@ import { parseCitizenId, parsePhone } from '../../../../../domain/citizen-id.ts'
 import { checkDateRange, openEnds, periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
 import { badInput, quote } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
-import { filterGiven, keyText, nameDots } from '../../../../../platform/validate.ts';
+import { filterGiven, keyText, listGiven, nameDots } from '../../../../../platform/validate.ts';
 import { spendLookup, type AuditTrail } from '../../access.ts';
 import type { VillageContext } from '../../context.ts';
 import type {
@@ -46,6 +46,7 @@ function yearsAgo(years: number): string {
 
 function residentConditions(filter: ResidentFilter | null | undefined): ResidentConditions {
   if (!filter) return {};
+  listGiven(filter.tags, 'filter.tags');
   const textFilter = (value: string | null | undefined, key: 'name' | 'namePrefix'): string | null => {
     if (filterGiven(value) == null) return null;
     const v = nameDots(String(value).trim());
