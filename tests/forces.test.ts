@@ -232,18 +232,20 @@ describe('grid staff (网格力量 1+3+N)', () => {
       { ended_by: 'test caller', end_reason: '调离' },
     ]);
     // The same end sent again after its answer was lost is answered with the ended record, not "not found"; an end
-    // from another version is not this one, and the record is no longer there to end.
+    // from another version is not this one, and is told the record has ended.
+    const ENDED = { code: 'INVALID_TRANSITION', rule: 'alreadyEnded', endReason: '调离' };
     expect(ok(await endStaff(worker.id, worker.version)).endGridStaff).toEqual(ended);
-    expect(err(await endStaff(worker.id, worker.version + 1)).extensions).toMatchObject({ code: 'NOT_FOUND' });
-    // Another caller of the same county (and the same display name) did not send it, so it is not theirs to be told.
+    expect(err(await endStaff(worker.id, worker.version + 1)).extensions).toMatchObject(ENDED);
+    // Another caller of the same county (and the same display name) did not send it: not answered as if their end
+    // had just been written, but told it has ended.
     const colleague = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read', 'write'], subject: `forces-colleague-${RUN}` });
-    expect(err(await endStaff(worker.id, worker.version, colleague)).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(err(await endStaff(worker.id, worker.version, colleague)).extensions).toMatchObject(ENDED);
     // Nor is an end for another reason the same end.
     const otherReason = await hub.queryAs(writer, `mutation($id: ID!, $v: Int!) { endGridStaff(id: $id, version: $v, reason: "退休") { id } }`, {
       id: worker.id,
       v: worker.version,
     });
-    expect(err(otherReason).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(err(otherReason).extensions).toMatchObject(ENDED);
     expect(after.village.gridWorkers).toBe((await forcesOf(V)).village.gridWorkers);
 
     // Two workers for the grid in one file: the first is taken, the second refused like a second form.
@@ -769,5 +771,69 @@ describe('mediation committees and mediators (人民调解委员会, 人民调�
     // Another county's caller cannot change them by file either.
     const foreign = await importFile('mediators', `id,committee_id,name\n${ms[0]!.id},${trade.id},越权\n`, neighbour);
     expect(foreign.rejects.map((r) => r.field)).toEqual(['id']);
+  });
+});
+
+describe('an ended record ended or changed again', () => {
+  /** The same request in Chinese, as a desk reads it. */
+  const inChinese = <T>(query: string, variables: Record<string, unknown>, token = writer) =>
+    hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+  /** What an end or change of an ended record must answer: already ended, when, by whom and why, never "not found". */
+  const endedCode = (e: Err, reason: string) => {
+    expect(e.extensions).toMatchObject({ code: 'INVALID_TRANSITION', rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endedBy: 'test caller' });
+    expect(e.extensions?.endedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+  };
+  /** …and in Chinese, leading with the record. */
+  const alreadyEnded = (e: Err, what: string, id: string, reason: string) => {
+    endedCode(e, reason);
+    expect(e.message).toMatch(
+      new RegExp(`^${what} ${id} 已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d（北京时间）由 test caller 结束（原因：${reason}），不能再次结束。$`),
+    );
+  };
+
+  it('grid staff: another reason, another caller or a change hears when and why it ended (INVALID_TRANSITION alreadyEnded), not NOT_FOUND', async () => {
+    const s = ok(await createStaff({ gridCode: grids[1], role: 'LINKED_OFFICE_CADRE', name: `包联干部${RUN}` })).createGridStaff;
+    const end = (reason: string, token = writer) =>
+      inChinese<{ endGridStaff: Staff }>(
+        `mutation($id: ID!, $v: Int!, $r: String) { endGridStaff(id: $id, version: $v, reason: $r) { id } }`,
+        { id: s.id, v: s.version, r: reason },
+        token,
+      );
+    ok(await end('退休'));
+    const again = err(await end('调离'));
+    alreadyEnded(again, '网格力量', s.id, '退休');
+    // The same end sent again is still answered with the ended record.
+    expect(ok(await end('退休')).endGridStaff.id).toBe(s.id);
+    // A colleague of the county, and a change, hear the same; a caller who cannot see the record still hears NOT_FOUND.
+    const colleague = await hub.token({ jurisdiction: WRITE_COUNTY, scopes: ['read', 'write'], subject: `forces-again-${RUN}` });
+    alreadyEnded(err(await end('退休', colleague)), '网格力量', s.id, '退休');
+    const change = err(await updateStaff(s.id, s.version + 1, { name: '改名' }));
+    endedCode(change, '退休');
+    expect(change.message).toMatch(
+      new RegExp(
+        `^Grid staff ${s.id} already ended on .* \\(China time\\) by test caller \\(reason: 退休\\); an ended record is kept as history and cannot be changed\\.$`,
+      ),
+    );
+    expect(err(await end('调离', neighbour)).extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a mediator and a committee: ended again for another reason, each says when and why it ended', async () => {
+    const c = ok(await createCommittee({ villageCode: V, name: `再次撤销调委会${RUN}`, kind: 'ENTERPRISE' })).createMediationCommittee;
+    const alone = ok(await createMediator({ committeeId: c.id, name: `单独结束${RUN}` })).createMediator;
+    const withIt = ok(await createMediator({ committeeId: c.id, name: `随委会结束${RUN}` })).createMediator;
+    const endMediator = (id: string, reason: string) =>
+      inChinese<{ endMediator: Mediator }>(`mutation($id: ID!, $r: String) { endMediator(id: $id, version: 1, reason: $r) { id } }`, { id, r: reason });
+    ok(await endMediator(alone.id, '迁出'));
+    alreadyEnded(err(await endMediator(alone.id, '辞任')), '人民调解员', alone.id, '迁出');
+    const endCommittee = (reason: string) =>
+      inChinese<{ endMediationCommittee: Committee }>(`mutation($id: ID!, $r: String) { endMediationCommittee(id: $id, version: 1, reason: $r) { id } }`, {
+        id: c.id,
+        r: reason,
+      });
+    ok(await endCommittee('合作社解散'));
+    alreadyEnded(err(await endCommittee('撤并')), '人民调解委员会', c.id, '合作社解散');
+    // A mediator whose committee ended served until then: ended with the committee's reason.
+    alreadyEnded(err(await endMediator(withIt.id, '辞任')), '人民调解员', withIt.id, '合作社解散');
+    endedCode(err(await updateMediator(withIt.id, 2, { name: '改名' })), '合作社解散');
   });
 });

@@ -2405,11 +2405,11 @@ export type Mutation = {
    * group and the registry, kept as history.
    */
   dissolveHousehold: EndedRecord;
-  /** 结束网格任职 Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 结束网格任职 Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record; any other end of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy` and `endReason`. */
   endGridStaff: GridStaff;
-  /** 撤销调解委员会 Ends a committee and the service of all its mediators, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 撤销调解委员会 Ends a committee and the service of all its mediators, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record; any other end of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy` and `endReason`. */
   endMediationCommittee: MediationCommittee;
-  /** 结束调解员任职 Ends a mediator's service, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record. */
+  /** 结束调解员任职 Ends a mediator's service, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record; any other end of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy` and `endReason`. */
   endMediator: Mediator;
   /** 上报 Escalates it to the township (小事不出村, 大事不出乡): the township takes over. */
   escalateDispute: Dispute;

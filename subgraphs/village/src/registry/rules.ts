@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
 import { hubError, type Said } from '../../../../domain/errors.ts';
+import { chinaMinute } from '../../../../platform/scalars.ts';
 
 /**
  * The registry's rules, declared once for both write paths
@@ -599,6 +600,40 @@ export const relationshipWithoutHousehold: Rule = rule(
   },
   'relationshipToHead',
 );
+
+/**
+ * An end or a change of a record that has ended (网格任职、调委会、调解员): ended records are history, never changed
+ * again. Said as a step the record no longer allows is (INVALID_TRANSITION, as deregistering someone deregistered),
+ * with when, by whom and why it ended, so that a desk sees what became of it; `rule` alreadyEnded.
+ */
+export function alreadyEnded(
+  what: What,
+  ended: { id: number; endedAt?: string | Date | null; endedBy?: string | null; endReason?: string | null },
+  action: 'end' | 'change',
+): GraphQLError {
+  const at = ended.endedAt == null ? null : chinaMinute(ended.endedAt);
+  const when = { zh: at ? `已于 ${at}（北京时间）` : '已', en: at ? ` on ${at} (China time)` : '' };
+  const by = { zh: ended.endedBy ? `由 ${ended.endedBy} ` : '', en: ended.endedBy ? ` by ${ended.endedBy}` : '' };
+  const why = { zh: ended.endReason ? `原因：${ended.endReason}` : '未注明原因', en: ended.endReason ? `reason: ${ended.endReason}` : 'no reason given' };
+  const then =
+    action === 'end'
+      ? { zh: '不能再次结束', en: 'it cannot be ended again' }
+      : { zh: '已结束的记录只作历史保留，不能修改', en: 'an ended record is kept as history and cannot be changed' };
+  return hubError(
+    'INVALID_TRANSITION',
+    {
+      zh: `${what.zh} ${ended.id} ${when.zh}${by.zh}结束（${why.zh}），${then.zh}。`,
+      en: `${what.en[0]!.toUpperCase()}${what.en.slice(1)} ${ended.id} already ended${when.en}${by.en} (${why.en}); ${then.en}.`,
+    },
+    {
+      rule: 'alreadyEnded',
+      status: 'ENDED',
+      endedAt: ended.endedAt == null ? null : new Date(ended.endedAt).toISOString(),
+      endedBy: ended.endedBy ?? null,
+      endReason: ended.endReason ?? null,
+    },
+  );
+}
 
 /** How messages name the kinds rules refer to. */
 export const WHAT = {

@@ -23,6 +23,7 @@ import {
   changedSql,
   endRecords,
   endedAgain,
+  endedOf,
   externalKeyed,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
@@ -168,6 +169,8 @@ export const gridStaff = {
   /** Ends an assignment: it leaves `grid_staff` (and the figures) for `grid_staff_ended`; the ended row. */
   /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
   endedAgain: endedAgain<GridStaffRow>('gridStaff.endedAgain', 'grid_staff', GridStaff),
+  /** The assignment as it ended, if it has (row-kinds.ts `endedOf`). */
+  endedOf: endedOf<GridStaffRow>('gridStaff.endedOf', 'grid_staff', GridStaff),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<GridStaffRow> => (await row(db, end, [id, by, reason]))!,
   /** The grid's grid worker (专职网格员), if it has one. */
   workerOf: (db: Db, gridCode: string): Promise<GridStaffRow | null> => row(db, workerOf, [gridCode]),

@@ -17,6 +17,7 @@ import {
   changedSql,
   endRecords,
   endedAgain,
+  endedOf,
   externalKeyed,
   KEYED_STAGE,
   keyedRecordChecks,
@@ -134,5 +135,7 @@ export const mediationCommittees = {
   /** Ends a committee (its mediators first, see mediators.endOfCommittee); the ended row. */
   /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
   endedAgain: endedAgain<MediationCommitteeRow>('mediationCommittee.endedAgain', 'mediation_committee', MediationCommittee),
+  /** The committee as it ended, if it has (row-kinds.ts `endedOf`). */
+  endedOf: endedOf<MediationCommitteeRow>('mediationCommittee.endedOf', 'mediation_committee', MediationCommittee),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<MediationCommitteeRow> => (await row(db, end, [id, by, reason]))!,
 };

@@ -20,6 +20,7 @@ import {
   changedSql,
   endRecords,
   endedAgain,
+  endedOf,
   externalKeyed,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
@@ -153,6 +154,8 @@ export const mediators = {
   /** Ends a mediator's service: they leave `mediator` for `mediator_ended`; the ended row. */
   /** The record as the same end, sent again from `version` by `by`, left it (row-kinds.ts `endedAgain`). */
   endedAgain: endedAgain<MediatorRow>('mediator.endedAgain', 'mediator', Mediator),
+  /** The mediator's service as it ended, if it has (row-kinds.ts `endedOf`). */
+  endedOf: endedOf<MediatorRow>('mediator.endedOf', 'mediator', Mediator),
   end: async (db: Db, id: number, by: string, reason: string | null): Promise<MediatorRow> => (await row(db, end, [id, by, reason]))!,
   /** Ends the service of every mediator of a committee (the committee is ending); how many. */
   endOfCommittee: async (db: Db, committeeId: number, by: string, reason: string | null): Promise<number> =>

@@ -435,6 +435,16 @@ export function endedAgain<R>(
   return (db, id, version, reason) => row(db, st, [id, version + 1, reason]);
 }
 
+/**
+ * The record `id` in `<table>_ended`, however it ended: a record is ended once, so an end or a change that names
+ * it is told when, by whom and why it ended rather than that it is not there (`alreadyEnded`, registry/rules.ts).
+ * Row-level security keeps another jurisdiction's out, as it does the current records.
+ */
+export function endedOf<R>(name: string, table: string, shape: z.ZodType<R>): (db: Db, id: number) => Promise<R | null> {
+  const st = sql(name, shape, `select * from ${table}_ended where id = ?`);
+  return (db, id) => row(db, st, [id]);
+}
+
 export function endRecords<R>(name: string, table: string, shape: z.ZodType<R>, columns: readonly string[], where: string): Sql<R> {
   const cols = columns.join(', ');
   return sql(

@@ -4,7 +4,7 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { gridStaffFields } from '../../registry/fields.ts';
-import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, workerHolder } from '../../registry/rules.ts';
+import { alreadyEnded, gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, workerHolder } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
@@ -20,10 +20,18 @@ import { keyedCreate, tx } from './write.ts';
 const STAFF: WritableKind = { kind: GRID_STAFF_KIND, writer: GRID_STAFF_WRITER, fields: gridStaffFields };
 const UNKNOWN = recordUnknown(WHAT.gridStaff);
 
-/** The assignment `id`, locked, if the caller may write it; NOT_FOUND (the import's reason) otherwise. */
-async function assignment(em: EntityManager, caller: Caller, id: string): Promise<GridStaffRow> {
+/**
+ * The assignment `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) when it has ended,
+ * NOT_FOUND (the import's reason) when the caller sees no such assignment.
+ */
+async function assignment(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<GridStaffRow> {
   const row = await gridStaff.lock(em, parseId(id, 'id'));
-  if (!row) throw ruleError(UNKNOWN);
+  if (!row) {
+    const ended = await gridStaff.endedOf(em, parseId(id, 'id'));
+    if (!ended) throw ruleError(UNKNOWN);
+    requireWrite(caller, ended.villageCode);
+    throw alreadyEnded(WHAT.gridStaff, ended, action);
+  }
   requireWrite(caller, row.villageCode);
   return row;
 }
@@ -44,7 +52,8 @@ async function save(em: EntityManager, caller: Caller, input: object, current: G
 
 export const gridStaffMutations = {
   createGridStaff: keyedCreate('createGridStaff', gridStaff, (em, { input }, ctx) => save(em, ctx.caller, input, null)),
-  updateGridStaff: (_, { id, version, input }, ctx) => tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id), version)),
+  updateGridStaff: (_, { id, version, input }, ctx) =>
+    tx(ctx, async (em) => save(em, ctx.caller, input, await assignment(em, ctx.caller, id, 'change'), version)),
   endGridStaff: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const again = await gridStaff.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
@@ -52,7 +61,7 @@ export const gridStaffMutations = {
         requireWrite(ctx.caller, again.villageCode);
         return again;
       }
-      const current = await assignment(em, ctx.caller, id);
+      const current = await assignment(em, ctx.caller, id, 'end');
       if (current.version !== version) throw ruleError(versionRule(current.version, version), { extra: { currentVersion: current.version } });
       return gridStaff.end(em, current.id, ctx.caller.name || ctx.caller.subject, optText(reason, 'reason', 200));
     }),

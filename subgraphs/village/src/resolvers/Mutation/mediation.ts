@@ -4,7 +4,17 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { committeeFields, mediatorFields } from '../../registry/fields.ts';
-import { committeeHolder, ownCommitteeTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, type Rule } from '../../registry/rules.ts';
+import {
+  alreadyEnded,
+  committeeHolder,
+  ownCommitteeTaken,
+  recordUnknown,
+  ruleError,
+  staleVersion,
+  versionRule,
+  WHAT,
+  type Rule,
+} from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
@@ -29,16 +39,28 @@ const by = (caller: Caller) => caller.name || caller.subject;
 /** The record's id and the version a form read it at, for an update. */
 const keysOf = (current: { id: number } | null, version?: number): Record<string, Staged> => (current ? { id: current.id, version: version ?? null } : {});
 
-async function committee(em: EntityManager, caller: Caller, id: string): Promise<MediationCommitteeRow> {
+/** The committee `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once it has ended, else NOT_FOUND. */
+async function committee(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediationCommitteeRow> {
   const row = await mediationCommittees.lock(em, parseId(id, 'id'));
-  if (!row) throw ruleError(NO_COMMITTEE);
+  if (!row) {
+    const ended = await mediationCommittees.endedOf(em, parseId(id, 'id'));
+    if (!ended) throw ruleError(NO_COMMITTEE);
+    requireWrite(caller, ended.villageCode);
+    throw alreadyEnded(WHAT.committee, ended, action);
+  }
   requireWrite(caller, row.villageCode);
   return row;
 }
 
-async function mediator(em: EntityManager, caller: Caller, id: string): Promise<MediatorRow> {
+/** The mediator `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once their service has ended, else NOT_FOUND. */
+async function mediator(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediatorRow> {
   const row = await mediators.lock(em, parseId(id, 'id'));
-  if (!row) throw ruleError(NO_MEDIATOR);
+  if (!row) {
+    const ended = await mediators.endedOf(em, parseId(id, 'id'));
+    if (!ended) throw ruleError(NO_MEDIATOR);
+    requireWrite(caller, ended.villageCode);
+    throw alreadyEnded(WHAT.mediator, ended, action);
+  }
   requireWrite(caller, row.villageCode);
   return row;
 }
@@ -71,7 +93,7 @@ async function saveMediator(em: EntityManager, caller: Caller, input: object, cu
 export const mediationMutations = {
   createMediationCommittee: keyedCreate('createMediationCommittee', mediationCommittees, (em, { input }, ctx) => saveCommittee(em, ctx.caller, input, null)),
   updateMediationCommittee: (_, { id, version, input }, ctx) =>
-    tx(ctx, async (em) => saveCommittee(em, ctx.caller, input, await committee(em, ctx.caller, id), version)),
+    tx(ctx, async (em) => saveCommittee(em, ctx.caller, input, await committee(em, ctx.caller, id, 'change'), version)),
   endMediationCommittee: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const again = await mediationCommittees.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
@@ -79,7 +101,7 @@ export const mediationMutations = {
         requireWrite(ctx.caller, again.villageCode);
         return again;
       }
-      const current = await committee(em, ctx.caller, id);
+      const current = await committee(em, ctx.caller, id, 'end');
       if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       const why = optText(reason, 'reason', 200);
       // A committee's mediators serve in it: they end with it (history keeps both).
@@ -87,7 +109,8 @@ export const mediationMutations = {
       return mediationCommittees.end(em, current.id, by(ctx.caller), why);
     }),
   createMediator: keyedCreate('createMediator', mediators, (em, { input }, ctx) => saveMediator(em, ctx.caller, input, null)),
-  updateMediator: (_, { id, version, input }, ctx) => tx(ctx, async (em) => saveMediator(em, ctx.caller, input, await mediator(em, ctx.caller, id), version)),
+  updateMediator: (_, { id, version, input }, ctx) =>
+    tx(ctx, async (em) => saveMediator(em, ctx.caller, input, await mediator(em, ctx.caller, id, 'change'), version)),
   endMediator: (_, { id, version, reason }, ctx) =>
     tx(ctx, async (em) => {
       const again = await mediators.endedAgain(em, parseId(id, 'id'), version, optText(reason, 'reason', 200));
@@ -95,7 +118,7 @@ export const mediationMutations = {
         requireWrite(ctx.caller, again.villageCode);
         return again;
       }
-      const current = await mediator(em, ctx.caller, id);
+      const current = await mediator(em, ctx.caller, id, 'end');
       if (current.version !== version) throw ruleError(versionRule(current.version, version), stale(current.version));
       return mediators.end(em, current.id, by(ctx.caller), optText(reason, 'reason', 200));
     }),
