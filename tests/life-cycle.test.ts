@@ -528,3 +528,91 @@ describe('ending households, houses and 十户联防 groups', () => {
     expect(feed.find((c) => c.kind === 'HOUSEHOLD' && c.changedFields?.includes('head'))).toBeDefined();
   }, 180_000);
 });
+
+describe('an ended household, house or 十户联防 group ended or changed again', () => {
+  /** The refusal an end or change of an ended record gets: when, by whom and why it ended, never "not found". */
+  function alreadyEnded(r: GraphQLResponse, what: string, id: string, reason: string, zhReason: string, note: string, then = '不能再次结束') {
+    expect(code(r)).toBe('INVALID_TRANSITION');
+    const e = r.errors![0]!;
+    expect(e.extensions).toMatchObject({ rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endNote: note, endedBy: 'test caller' });
+    expect(e.extensions?.endedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^${what} ${id} 已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d（北京时间）由 test caller 结束（原因：${zhReason}（${reason}），说明：${note}），${then}。$`,
+      ),
+    );
+  }
+  const CHANGE = '已结束的记录只作历史保留，不能修改';
+  /** The request as a desk sends it, asking for Chinese. */
+  const zh = <T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) =>
+    hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+
+  it('a house: the same end again answers the ended record; another reason, version or caller, or a change, hears when and why it ended', async () => {
+    const house = (
+      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-AE`, use: 'SELF_OCCUPIED' },
+      })
+    ).registerHouse;
+    const end = (reason: string, version = house.version, token = writer) =>
+      zh<{ deregisterHouse: { recordId: string; reason: string; note: string } }>(
+        token,
+        `mutation($id: ID!, $v: Int!, $r: EndReason!) { deregisterHouse(id: $id, version: $v, reason: $r, note: "旧房改造") { recordId reason note } }`,
+        { id: house.id, v: version, r: reason },
+      );
+    const first = await end('DEMOLISHED');
+    expect(first.errors).toBeUndefined();
+    // Sent again after its answer was lost: the ended record, not a second end nor "not found".
+    const again = await end('DEMOLISHED');
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    alreadyEnded(await end('MERGED'), '实有房屋', house.id, 'DEMOLISHED', '拆除', '旧房改造');
+    alreadyEnded(await end('DEMOLISHED', house.version + 1), '实有房屋', house.id, 'DEMOLISHED', '拆除', '旧房改造');
+    const colleague = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `life-cycle-colleague-${run}` });
+    alreadyEnded(await end('DEMOLISHED', house.version, colleague), '实有房屋', house.id, 'DEMOLISHED', '拆除', '旧房改造');
+    const change = await zh(writer, `mutation { updateHouse(id: "${house.id}", version: ${house.version}, input: { area: 80 }) { id } }`);
+    alreadyEnded(change, '实有房屋', house.id, 'DEMOLISHED', '拆除', '旧房改造', CHANGE);
+    // Another county still hears nothing of it; a reader may not write it.
+    const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'] });
+    expect(code(await end('MERGED', house.version, neighbour))).toBe('NOT_FOUND');
+    expect(code(await end('MERGED', house.version, reader))).toBe('FORBIDDEN');
+  }, 120_000);
+
+  it('a household and a group: ended again, updated, moved, led or joined, each says when and why it ended', async () => {
+    const h = await registerHousehold(G1, `LC-${run}-AE1`);
+    const home = await registerHousehold(G1, `LC-${run}-AE2`);
+    const leader = await registerPerson(`再次撤销${run}`, G1, home.id);
+    const group = (
+      await ok<{ createJointDefenseGroup: Versioned }>(
+        writer,
+        `mutation { createJointDefenseGroup(input: { gridCode: "${G1}", name: "再次撤销联防组${run}", householdIds: ["${home.id}"], leaderId: "${leader.id}" }) { id version } }`,
+      )
+    ).createJointDefenseGroup;
+    await ok(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS, note: "户内无人") { recordId } }`);
+    const dissolved = await ok(
+      writer,
+      `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS, note: "户内无人") { recordId } }`,
+    );
+    expect(dissolved).toEqual({ dissolveHousehold: { recordId: h.id } });
+    const household = (r: GraphQLResponse, then?: string) => alreadyEnded(r, '户', h.id, 'NO_MEMBERS', '户内无人', '户内无人', then);
+    household(await zh(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: DUPLICATE, note: "户内无人") { recordId } }`));
+    household(await zh(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS) { recordId } }`));
+    household(await zh(writer, `mutation { updateHousehold(id: "${h.id}", version: ${h.version}, input: { number: "改" }) { id } }`), CHANGE);
+    household(await zh(writer, `mutation { moveHousehold(id: "${h.id}", version: ${h.version}, input: { gridCode: "${G2}" }) { id } }`), CHANGE);
+
+    await ok(writer, `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { recordId } }`);
+    const ended = (r: GraphQLResponse, then?: string) => alreadyEnded(r, '十户联防组', group.id, 'REORGANISED', '调整撤并', '并入邻组', then);
+    ended(
+      await zh(writer, `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: MERGED, note: "并入邻组") { recordId } }`),
+    );
+    ended(
+      await zh(writer, `mutation { setJointDefenseGroupLeader(groupId: "${group.id}", version: ${group.version}, leaderId: "${leader.id}") { id } }`),
+      CHANGE,
+    );
+    ended(
+      await zh(writer, `mutation { assignHouseholdsToGroup(groupId: "${group.id}", version: ${group.version}, householdIds: ["${home.id}"]) { id } }`),
+      CHANGE,
+    );
+    // A record that never was is still NOT_FOUND.
+    expect(code(await zh(writer, `mutation { updateHousehold(id: "99999999", version: 1, input: { number: "改" }) { id } }`))).toBe('NOT_FOUND');
+  }, 120_000);
+});

@@ -2376,7 +2376,7 @@ export type Mutation = {
    * grid's token (网格员) too.
    */
   declineDispute: Dispute;
-  /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). */
+  /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
   deregisterHouse: EndedRecord;
   /**
    * 注销 Deregisters a person (died, moved out, entered twice); `version` must
@@ -2389,7 +2389,7 @@ export type Mutation = {
    * as a mediator (end that first). INVALID_TRANSITION when already deregistered.
    */
   deregisterPerson: Person;
-  /** Disbands a 十户联防 group: its households are in no group afterwards; the group is kept as history. */
+  /** 撤销十户联防组 Disbands a 十户联防 group: its households are in no group afterwards; the group is kept as history. The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
   disbandJointDefenseGroup: EndedRecord;
   /**
    * 解散 Disbands a patrol team (reason REORGANISED, MERGED or DUPLICATE): its members leave it, and it leaves the lists,
@@ -2402,7 +2402,11 @@ export type Mutation = {
   /**
    * 销户 Dissolves a household that has no current members (CONFLICT naming
    * them otherwise: move or deregister them first). It leaves its 十户联防
-   * group and the registry, kept as history.
+   * group and the registry, kept as history. The same end sent again after a
+   * lost answer (same version, reason, note and caller) answers the ended
+   * record; any other end or change of an ended household is
+   * INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`,
+   * `endReason` (the code) and `endNote`.
    */
   dissolveHousehold: EndedRecord;
   /** 结束网格任职 Ends an assignment: it leaves the lists and the forces figures, kept as history; the ended record. The same end sent again after a lost answer (same version, same caller) answers the ended record; any other end of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy` and `endReason`. */

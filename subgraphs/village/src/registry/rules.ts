@@ -602,19 +602,21 @@ export const relationshipWithoutHousehold: Rule = rule(
 );
 
 /**
- * An end or a change of a record that has ended (网格任职、调委会、调解员): ended records are history, never changed
- * again. Said as a step the record no longer allows is (INVALID_TRANSITION, as deregistering someone deregistered),
- * with when, by whom and why it ended, so that a desk sees what became of it; `rule` alreadyEnded.
+ * An end or a change of a record that has ended (网格任职、调委会、调解员; 户、实有房屋、十户联防组): ended records are
+ * history, never changed again. Said as a step the record no longer allows is (INVALID_TRANSITION, as deregistering
+ * someone deregistered), with when, by whom and why it ended, so that a desk sees what became of it; `rule`
+ * alreadyEnded. A kind that ends for a coded reason (EndReason) gives its Chinese name as `endReason`, the code as
+ * `reasonCode` and the note, if any; extensions carry `endReason` as the code then, and `endNote`.
  */
-export function alreadyEnded(
-  what: What,
-  ended: { id: number; endedAt?: string | Date | null; endedBy?: string | null; endReason?: string | null },
-  action: 'end' | 'change',
-): GraphQLError {
+export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'change'): GraphQLError {
   const at = ended.endedAt == null ? null : chinaMinute(ended.endedAt);
   const when = { zh: at ? `已于 ${at}（北京时间）` : '已', en: at ? ` on ${at} (China time)` : '' };
   const by = { zh: ended.endedBy ? `由 ${ended.endedBy} ` : '', en: ended.endedBy ? ` by ${ended.endedBy}` : '' };
-  const why = { zh: ended.endReason ? `原因：${ended.endReason}` : '未注明原因', en: ended.endReason ? `reason: ${ended.endReason}` : 'no reason given' };
+  const code = ended.reasonCode ?? null;
+  const note = { zh: ended.note ? `，说明：${ended.note}` : '', en: ended.note ? `; note: ${ended.note}` : '' };
+  const why = ended.endReason
+    ? { zh: `原因：${ended.endReason}${code ? `（${code}）` : ''}${note.zh}`, en: `reason: ${code ?? ended.endReason}${note.en}` }
+    : { zh: '未注明原因', en: 'no reason given' };
   const then =
     action === 'end'
       ? { zh: '不能再次结束', en: 'it cannot be ended again' }
@@ -630,9 +632,20 @@ export function alreadyEnded(
       status: 'ENDED',
       endedAt: ended.endedAt == null ? null : new Date(ended.endedAt).toISOString(),
       endedBy: ended.endedBy ?? null,
-      endReason: ended.endReason ?? null,
+      endReason: code ?? ended.endReason ?? null,
+      ...(code ? { endNote: ended.note ?? null } : {}),
     },
   );
+}
+
+/** What an ended record tells of its end (`alreadyEnded`). */
+export interface EndedFacts {
+  id: number;
+  endedAt?: string | Date | null;
+  endedBy?: string | null;
+  endReason?: string | null;
+  reasonCode?: string | null;
+  note?: string | null;
 }
 
 /** How messages name the kinds rules refer to. */
@@ -640,6 +653,7 @@ export const WHAT = {
   person: PERSON,
   household: HOUSEHOLD,
   group: GROUP,
+  house: { zh: '实有房屋', en: 'house' },
   gridStaff: { zh: '网格力量', en: 'grid staff' },
   committee: { zh: '人民调解委员会', en: 'mediation committee' },
   mediator: { zh: '人民调解员', en: 'mediator' },

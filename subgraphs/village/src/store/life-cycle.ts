@@ -78,6 +78,9 @@ const releaseHouseholds = command(
 
 const ENDED_COLUMNS = 'no, kind, id, label, village_code, grid_code, county_code, version, ended_at, ended_by, ended_by_name, reason, note';
 
+// A record ends once (`registry_ended` is unique on kind and id); row-level security keeps another jurisdiction's out.
+const endedOf = sql('lifeCycle.endedOf', EndedRecord, `select ${ENDED_COLUMNS} from registry_ended where kind = ? and id = ?`);
+
 /** Moves the row of `table` with this id into `registry_ended` (its `label` column naming it there); the ended record. */
 function endStatement(table: string, kind: EndedKind, label: string) {
   return sql(
@@ -137,6 +140,8 @@ export const lifeCycle = {
       cursor: 'registry_ended:newest',
     };
   },
+  /** The household, house or group `id` as it ended, if it has. */
+  endedOf: (db: Db, kind: EndedKind, id: number): Promise<EndedRecordRow | null> => row(db, endedOf, [kind, id]),
   /** Moves the record to `registry_ended`; the ended record. */
   end: async (db: Db, kind: EndedKind, id: number, e: Ending): Promise<EndedRecordRow> => (await row(db, END[kind], [id, e.by, e.byName, e.reason, e.note]))!,
 };

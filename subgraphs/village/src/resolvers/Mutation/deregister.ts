@@ -1,18 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { parseId } from '../../../../../platform/scalars.ts';
 import { badInput, conflict, hubError } from '../../../../../domain/errors.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { EndReason, MutationResolvers } from '../../generated/resolvers.ts';
 import { households } from '../../store/household.ts';
 import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
-import { lifeCycle, type EndedKind, type Ending, type TieRow } from '../../store/life-cycle.ts';
+import { lifeCycle, type EndedKind, type EndedRecordRow, type Ending, type TieRow } from '../../store/life-cycle.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { persons } from '../../store/person.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
+import { WHAT, type What } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { currentTeam } from './patrol-team.ts';
-import { checkVersion, forWrite, tx } from './write.ts';
+import { checkVersion, forWrite, tx, type Ends } from './write.ts';
 import { schemaEnum } from '../../enums.ts';
 
 /** A post's role by its Chinese name (网格员), as people read it. */
@@ -55,6 +57,37 @@ const KIND_NAME: Record<EndingKind, { zh: string; en: string }> = {
   JOINT_DEFENSE_GROUP: { zh: '十户联防组', en: 'a joint-defense group' },
   PATROL_TEAM: { zh: '巡防队', en: 'a patrol team' },
 };
+
+/**
+ * Where ended households, houses and groups are (`registry_ended`), for a write that names one: it is told when, by
+ * whom and why the record ended (alreadyEnded), with the reason's Chinese name, its code and the note.
+ */
+function endsOf(kind: EndedKind, what: What): Ends {
+  return {
+    what,
+    endedOf: async (em, id) => {
+      const e = await lifeCycle.endedOf(em, kind, id);
+      return e && { ...e, endedBy: e.endedByName ?? e.endedBy, endReason: REASON_ZH[e.reason] ?? e.reason, reasonCode: e.reason };
+    },
+  };
+}
+export const ENDS = {
+  HOUSEHOLD: endsOf('HOUSEHOLD', WHAT.household),
+  HOUSE: endsOf('HOUSE', WHAT.house),
+  JOINT_DEFENSE_GROUP: endsOf('JOINT_DEFENSE_GROUP', WHAT.group),
+} as const satisfies Record<EndedKind, Ends>;
+
+/**
+ * The household, house or group as the same end, sent again after a lost answer, left it: the same caller, from the
+ * same version, for the same reason and note; null for anything else.
+ */
+async function endedAgain(em: EntityManager, caller: Caller, kind: EndedKind, id: string, version: number, e: Ending): Promise<EndedRecordRow | null> {
+  const ended = await lifeCycle.endedOf(em, kind, parseId(id, 'id'));
+  if (!ended || !holdsRecord(caller, ended)) return null;
+  if (ended.endedBy !== e.by || ended.version !== version || ended.reason !== e.reason || ended.note !== e.note) return null;
+  requireWrite(caller, placeOf(ended));
+  return ended;
+}
 
 function checkReason(kind: EndingKind, reason: EndReason): void {
   const allowed = REASONS_OF[kind];
@@ -172,7 +205,10 @@ export const lifeCycleMutations = {
     }),
   dissolveHousehold: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
-      const h = await forWrite(em, ctx.caller, households, id, 'household');
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, 'HOUSEHOLD', id, version, end);
+      if (again) return again;
+      const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'end' } });
       checkVersion(h.version, version);
       checkReason('HOUSEHOLD', reason);
       const members = await lifeCycle.ties(em, 'household', h.id);
@@ -185,11 +221,14 @@ export const lifeCycleMutations = {
           { memberIds: members.map((m) => String(m.id)) },
         );
       }
-      return lifeCycle.end(em, 'HOUSEHOLD', h.id, ending(ctx.caller, reason, note));
+      return lifeCycle.end(em, 'HOUSEHOLD', h.id, end);
     }),
   deregisterHouse: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
-      const h = await forWrite(em, ctx.caller, houses, id, 'house');
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, 'HOUSE', id, version, end);
+      if (again) return again;
+      const h = await forWrite(em, ctx.caller, houses, id, 'house', { ended: { ends: ENDS.HOUSE, action: 'end' } });
       checkVersion(h.version, version);
       checkReason('HOUSE', reason);
       const living = await lifeCycle.ties(em, 'house', h.id);
@@ -202,17 +241,20 @@ export const lifeCycleMutations = {
           { householdIds: living.map((l) => String(l.id)) },
         );
       }
-      return lifeCycle.end(em, 'HOUSE', h.id, ending(ctx.caller, reason, note));
+      return lifeCycle.end(em, 'HOUSE', h.id, end);
     }),
   disbandJointDefenseGroup: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup');
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, 'JOINT_DEFENSE_GROUP', id, version, end);
+      if (again) return again;
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup', { ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'end' } });
       checkVersion(g.version, version);
       checkReason('JOINT_DEFENSE_GROUP', reason);
       // Its households, wherever in the village they are, leave it: the caller must be able to write each.
       for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(ctx.caller, h.divisionCode);
       await lifeCycle.releaseHouseholds(em, g.id);
-      return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, ending(ctx.caller, reason, note));
+      return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, end);
     }),
   disbandPatrolTeam: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {

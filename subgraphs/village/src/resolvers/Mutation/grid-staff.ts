@@ -4,11 +4,11 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { gridStaffFields } from '../../registry/fields.ts';
-import { alreadyEnded, gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, workerHolder } from '../../registry/rules.ts';
+import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, workerHolder } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
-import { keyedCreate, tx } from './write.ts';
+import { keyedCreate, lockedOrEnded, tx } from './write.ts';
 
 /**
  * 网格力量 (1+3+N): assigning people to roles in a grid, changing and ending
@@ -22,19 +22,14 @@ const UNKNOWN = recordUnknown(WHAT.gridStaff);
 
 /**
  * The assignment `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) when it has ended,
- * NOT_FOUND (the import's reason) when the caller sees no such assignment.
+ * NOT_FOUND (the import's reason) when the caller sees no such assignment (row-level security decides which).
  */
-async function assignment(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<GridStaffRow> {
-  const row = await gridStaff.lock(em, parseId(id, 'id'));
-  if (!row) {
-    const ended = await gridStaff.endedOf(em, parseId(id, 'id'));
-    if (!ended) throw ruleError(UNKNOWN);
-    requireWrite(caller, ended.villageCode);
-    throw alreadyEnded(WHAT.gridStaff, ended, action);
-  }
-  requireWrite(caller, row.villageCode);
-  return row;
-}
+const assignment = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<GridStaffRow> =>
+  lockedOrEnded(em, caller, gridStaff, { endedOf: gridStaff.endedOf, what: WHAT.gridStaff }, id, action, {
+    unknown: () => ruleError(UNKNOWN),
+    sees: () => true,
+    place: (r) => r.villageCode,
+  });
 
 /** Checks and writes a form's row; the assignment as it is now. */
 async function save(em: EntityManager, caller: Caller, input: object, current: GridStaffRow | null, version?: number): Promise<GridStaffRow> {

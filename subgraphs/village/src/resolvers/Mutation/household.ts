@@ -10,6 +10,7 @@ import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
 import { splitHousehold } from '../../registry/split.ts';
 import { checkVersion, forWrite, gridFor, once, refInVillage, registered, tx, versioned } from './write.ts';
+import { ENDS } from './deregister.ts';
 
 /**
  * 户: registering households, naming their head, moving them with all
@@ -20,7 +21,7 @@ export const householdMutations = {
   registerHousehold: registered('registerHousehold', HOUSEHOLDS, households),
   updateHousehold: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
-      const h = await forWrite(em, ctx.caller, households, id, 'household');
+      const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'change' } });
       await writeForm(em, ctx.caller, HOUSEHOLDS, input, { id: h.id, version }, currentVersion(h));
       return (await households.byId(em, h.id))!;
     }),
@@ -31,7 +32,7 @@ export const householdMutations = {
         ctx.caller,
         { mutation: 'splitHousehold', key: idempotencyKey, input: { id, version, input } },
         async () => {
-          const h = await forWrite(em, ctx.caller, households, id, 'household');
+          const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'change' } });
           checkVersion(h.version, version);
           const split = await splitHousehold(em, ctx.caller, h, input);
           // The key is kept under the new household, the record the split created.
@@ -48,7 +49,7 @@ export const householdMutations = {
     ),
   moveHousehold: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
-      const h = await forWrite(em, ctx.caller, households, id, 'household');
+      const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'change' } });
       const loc = await gridFor(em, ctx.caller, input.gridCode);
       // Left out, an address or house stays within the village (the move is to another grid of it) and stays behind
       // when the household leaves the village, where it is no longer theirs; null clears it.

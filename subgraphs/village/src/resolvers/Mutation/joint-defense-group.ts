@@ -10,6 +10,7 @@ import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
 import { checkVersion, forWrite, keyedCreate, tx } from './write.ts';
+import { ENDS } from './deregister.ts';
 
 /**
  * 十户联防: a household belongs to at most one joint-defense group
@@ -98,7 +99,10 @@ export const jointDefenseGroupMutations = {
   }),
   assignHouseholdsToGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', {
+        argument: 'groupId',
+        ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'change' },
+      });
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       refuseGrouped(members.filter((h) => h.jointDefenseGroupId != null && h.jointDefenseGroupId !== g.id));
       const joining = members.filter((h) => h.jointDefenseGroupId !== g.id).map((h) => h.id);
@@ -108,7 +112,10 @@ export const jointDefenseGroupMutations = {
     }),
   removeHouseholdsFromGroup: (_, { groupId, version, householdIds }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', {
+        argument: 'groupId',
+        ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'change' },
+      });
       const members = await groupHouseholds(em, ctx.caller, householdIds, g.villageCode);
       const leaving = members.filter((h) => h.jointDefenseGroupId === g.id);
       const leaderHome = g.leaderId == null ? null : (await persons.byId(em, g.leaderId))?.householdId;
@@ -125,7 +132,10 @@ export const jointDefenseGroupMutations = {
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', { argument: 'groupId' });
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', {
+        argument: 'groupId',
+        ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'change' },
+      });
       const minor = namingMinor(leaderId);
       await writeForm(em, ctx.caller, GROUPS, { leaderId }, { id: g.id, version }, async (rule) => (await minor(rule)) ?? currentVersion(g)(rule));
       return (await jointDefenseGroups.byId(em, g.id))!;

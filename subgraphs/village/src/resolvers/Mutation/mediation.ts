@@ -4,22 +4,12 @@ import { parseId } from '../../../../../platform/scalars.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { committeeFields, mediatorFields } from '../../registry/fields.ts';
-import {
-  alreadyEnded,
-  committeeHolder,
-  ownCommitteeTaken,
-  recordUnknown,
-  ruleError,
-  staleVersion,
-  versionRule,
-  WHAT,
-  type Rule,
-} from '../../registry/rules.ts';
+import { committeeHolder, ownCommitteeTaken, recordUnknown, ruleError, staleVersion, versionRule, WHAT, type Rule } from '../../registry/rules.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
 import { MEDIATOR_KIND, MEDIATOR_WRITER, mediators, type MediatorRow } from '../../store/mediator.ts';
-import { keyedCreate, tx } from './write.ts';
+import { keyedCreate, lockedOrEnded, tx } from './write.ts';
 
 /**
  * 人民调解委员会 and 人民调解员: setting up, changing and ending committees,
@@ -39,31 +29,22 @@ const by = (caller: Caller) => caller.name || caller.subject;
 /** The record's id and the version a form read it at, for an update. */
 const keysOf = (current: { id: number } | null, version?: number): Record<string, Staged> => (current ? { id: current.id, version: version ?? null } : {});
 
+/** Whose write a committee or mediator takes: its village's (row-level security decides whom they are unknown to). */
+const IN_VILLAGE = { sees: () => true, place: (r: { villageCode: string }) => r.villageCode };
+
 /** The committee `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once it has ended, else NOT_FOUND. */
-async function committee(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediationCommitteeRow> {
-  const row = await mediationCommittees.lock(em, parseId(id, 'id'));
-  if (!row) {
-    const ended = await mediationCommittees.endedOf(em, parseId(id, 'id'));
-    if (!ended) throw ruleError(NO_COMMITTEE);
-    requireWrite(caller, ended.villageCode);
-    throw alreadyEnded(WHAT.committee, ended, action);
-  }
-  requireWrite(caller, row.villageCode);
-  return row;
-}
+const committee = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediationCommitteeRow> =>
+  lockedOrEnded(em, caller, mediationCommittees, { endedOf: mediationCommittees.endedOf, what: WHAT.committee }, id, action, {
+    ...IN_VILLAGE,
+    unknown: () => ruleError(NO_COMMITTEE),
+  });
 
 /** The mediator `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once their service has ended, else NOT_FOUND. */
-async function mediator(em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediatorRow> {
-  const row = await mediators.lock(em, parseId(id, 'id'));
-  if (!row) {
-    const ended = await mediators.endedOf(em, parseId(id, 'id'));
-    if (!ended) throw ruleError(NO_MEDIATOR);
-    requireWrite(caller, ended.villageCode);
-    throw alreadyEnded(WHAT.mediator, ended, action);
-  }
-  requireWrite(caller, row.villageCode);
-  return row;
-}
+const mediator = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediatorRow> =>
+  lockedOrEnded(em, caller, mediators, { endedOf: mediators.endedOf, what: WHAT.mediator }, id, action, {
+    ...IN_VILLAGE,
+    unknown: () => ruleError(NO_MEDIATOR),
+  });
 
 async function saveCommittee(em: EntityManager, caller: Caller, input: object, current: MediationCommitteeRow | null, version?: number) {
   const given = 'villageCode' in input && typeof input.villageCode === 'string' ? input.villageCode.trim() : undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
@@ -9,6 +10,7 @@ import { writeKeys } from '../../store/write-key.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
+import { alreadyEnded, type EndedFacts, type What } from '../../registry/rules.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
 
@@ -171,21 +173,66 @@ type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
  * Loads a record for writing (locked unless `lock` is false): NOT_FOUND when
  * missing or outside the caller's jurisdiction. `argument` is the mutation's
  * argument that named it (`id` unless said), for a malformed id's error.
+ * With `ended` (a kind whose records end), an ended record is INVALID_TRANSITION (`lockedOrEnded`).
  */
-export async function forWrite<R extends { villageCode: string; gridCode?: string | null }>(
+export async function forWrite<R extends Placed>(
   em: EntityManager,
   caller: Caller,
   table: Readable<R>,
   id: string | number,
   what: string,
-  { lock = true, argument = 'id' }: { lock?: boolean; argument?: string } = {},
+  { lock = true, argument = 'id', ended }: { lock?: boolean; argument?: string; ended?: { ends: Ends; action: 'end' | 'change' } } = {},
 ): Promise<R> {
+  const unknown = () => notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` }, { argument });
+  if (ended && lock) return lockedOrEnded(em, caller, table, ended.ends, id, ended.action, { unknown, argument });
   const recordId = parseId(id, argument);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
-  if (!row || !holdsRecord(caller, row))
-    throw notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` }, { argument });
+  if (!row || !holdsRecord(caller, row)) throw unknown();
   requireWrite(caller, placeOf(row));
   return row;
+}
+
+/** A record's place: its village, and its grid where it has one. */
+type Placed = { villageCode: string; gridCode?: string | null };
+
+/** Where a kind's ended records are, and how a message names the kind. */
+export interface Ends {
+  endedOf(em: EntityManager, id: number): Promise<(EndedFacts & Placed) | null>;
+  what: What;
+}
+
+/**
+ * The record `id`, locked, for a write that changes (`change`) or ends (`end`) it: INVALID_TRANSITION (rule
+ * alreadyEnded, registry/rules.ts) when it has ended, saying when, by whom and why, and `unknown` (NOT_FOUND) when
+ * the caller sees no such record, current or ended: another jurisdiction's ended record is as unknown as its current
+ * one. `sees` tells whether the caller sees a record row-level security let through (by its place, unless said);
+ * `place` is the division whose write it takes (its grid or village, unless said).
+ */
+export async function lockedOrEnded<R extends Placed>(
+  em: EntityManager,
+  caller: Caller,
+  current: { lock(em: EntityManager, id: number): Promise<R | null> },
+  ends: Ends,
+  id: string | number,
+  action: 'end' | 'change',
+  {
+    unknown,
+    argument = 'id',
+    sees = holdsRecord,
+    place = placeOf,
+  }: { unknown: () => GraphQLError; argument?: string; sees?: (caller: Caller, r: Placed) => boolean; place?: (r: Placed) => string },
+): Promise<R> {
+  const recordId = parseId(id, argument);
+  const row = await current.lock(em, recordId);
+  if (row) {
+    if (!sees(caller, row)) throw unknown();
+    requireWrite(caller, place(row));
+    return row;
+  }
+  const ended = await ends.endedOf(em, recordId);
+  if (!ended || !sees(caller, ended)) throw unknown();
+  requireWrite(caller, place(ended));
+  throw alreadyEnded(ends.what, ended, action);
 }
 
 /** A reference to another record, which must be in the same village; its id (null when not given). */
