@@ -30,7 +30,7 @@ export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
   code: '代码',
   departments: '职能部门',
   description: '隐患描述',
-  dispatchId: '交办编号',
+  dispatchId: '吹哨任务编号',
   disputeId: '纠纷编号',
   divisionCode: '区划代码',
   duplicateOf: '重复的案件',

@@ -27,6 +27,7 @@ export function encodeCursor(list: string, key: string): string {
   return Buffer.from(`${list}:${key}`, 'utf8').toString('base64url');
 }
 
+/** The one refusal of a cursor that is not the list's own, quoting it as sent. */
 const notOurs = (cursor: string) => {
   const shown = quote(cursor);
   return badInput({ zh: `after：“${shown}”不是本字段返回的游标。`, en: `after: "${shown}" is not a cursor returned by this field.` }, { argument: 'after' });
@@ -131,8 +132,12 @@ export function timeIdKey(at: Date | string, id: string | number): string {
 
 const ISO = /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/;
 
-/** The (time, id) a page starts after, from the decoded cursor; BAD_USER_INPUT when it is not one of ours (`id` checks the id part). */
-export function afterTimeId(after: string | undefined, id: RegExp): { at: string; id: string } | null {
+/**
+ * The (time, id) a page of `list` starts after, from its cursor (`afterKey`); BAD_USER_INPUT, said as any cursor not
+ * of this list is (`notOurs`), when it is not one of ours (`id` checks the id part).
+ */
+export function afterTimeId(page: Page, list: string, id: RegExp): { at: string; id: string } | null {
+  const after = afterKey(page, list);
   if (after === undefined) return null;
   const bar = after.lastIndexOf('|');
   const at = after.slice(0, Math.max(bar, 0));
@@ -140,9 +145,7 @@ export function afterTimeId(after: string | undefined, id: RegExp): { at: string
   const m = ISO.exec(at);
   const [month, day] = [Number(m?.[2]), Number(m?.[3])];
   const date = new Date(Date.UTC(Number(m?.[1]), month - 1, day));
-  if (bar < 0 || !m || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || !id.test(key)) {
-    throw badInput({ zh: 'after：这不是本字段返回的游标。', en: 'after: this is not a cursor returned by this field.' }, { argument: 'after' });
-  }
+  if (bar < 0 || !m || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || !id.test(key)) throw notOurs(page.cursor!);
   return { at, id: key };
 }
 
@@ -184,7 +187,7 @@ export async function newestFirstPage<R>(
   page: Page,
 ): Promise<Connection<R>> {
   const cursorName = list.cursorName ?? list.table;
-  const after = afterTimeId(afterKey(page, cursorName), CURSOR_IDS[list.idKind]);
+  const after = afterTimeId(page, cursorName, CURSOR_IDS[list.idKind]);
   const cond = where.join(' and ');
   const idParam = list.idKind === 'uuid' ? '?::uuid' : '?';
   const [past, dir] = list.ascending ? ['>', 'asc'] : ['<', 'desc'];

@@ -88,8 +88,8 @@ export const operationChecks: ApolloServerPlugin = {
           const problem = badString(value, `$${name}`);
           if (problem) throw refused(problem, 'BAD_USER_INPUT');
         }
-        const problem = literalProblem(document);
-        if (problem) throw refused(problem, 'BAD_USER_INPUT');
+        const literal = literalProblem(document);
+        if (literal) throw refused(literal.said, 'BAD_USER_INPUT', literal.argument ? { argument: literal.argument } : {});
         const scalar = scalarVariableProblem(schema, operation, request.variables ?? {});
         if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument });
         const cost = queryCost(operation, document, request.variables ?? {});
@@ -167,18 +167,30 @@ function badString(value: unknown, name: string): Said | null {
   return null;
 }
 
+/**
+ * What is wrong with an argument literal, and where: `argument` is the argument as written (`note`, `input.name`),
+ * so that the Chinese message leads with its label as a subgraph's does (platform/argument-labels.ts); a variable's
+ * default value is no argument, and has none.
+ */
+interface LiteralProblem {
+  said: Said;
+  argument?: string;
+}
+
 /** What `literalProblem` found per document: Apollo Server hands the same parsed document to every request of one query text. */
-const literalProblems = new WeakMap<DocumentNode, Said | null>();
+const literalProblems = new WeakMap<DocumentNode, LiteralProblem | null>();
 
 /** The first argument literal nothing behind the gateway can take: a string with a NUL (written `\u0000`) or too long, or a number past a double's range. */
-function literalProblem(document: DocumentNode): Said | null {
+function literalProblem(document: DocumentNode): LiteralProblem | null {
   let found = literalProblems.get(document);
   if (found === undefined) literalProblems.set(document, (found = firstLiteralProblem(document)));
   return found;
 }
 
-function firstLiteralProblem(document: DocumentNode): Said | null {
+function firstLiteralProblem(document: DocumentNode): LiteralProblem | null {
   let problem: Said | null = null;
+  let where: string | undefined;
+  let argument: string | undefined;
   const check = (node: ValueNode, at: string): void => {
     if (problem) return;
     if (node.kind === Kind.STRING) problem = stringProblem(node.value, at);
@@ -186,10 +198,12 @@ function firstLiteralProblem(document: DocumentNode): Said | null {
       problem = { zh: `${at} 的数值 ${node.value.slice(0, 40)} 超出可表示的范围。`, en: `${at}: the number ${node.value.slice(0, 40)} is out of range.` };
     } else if (node.kind === Kind.LIST) node.values.forEach((v, i) => check(v, `${at}[${i}]`));
     else if (node.kind === Kind.OBJECT) for (const f of node.fields) check(f.value, `${at}.${f.name.value}`);
+    if (problem && where === undefined) where = at;
   };
   visit(document, {
     Argument(node) {
       check(node.value, node.name.value);
+      if (problem) argument = where;
       return problem ? BREAK : false;
     },
     VariableDefinition(node) {
@@ -197,7 +211,7 @@ function firstLiteralProblem(document: DocumentNode): Said | null {
       return problem ? BREAK : false;
     },
   });
-  return problem;
+  return problem && { said: problem, argument };
 }
 
 /** True when the Accept header names `application/json` and neither `application/graphql-response+json` nor a wildcard. */

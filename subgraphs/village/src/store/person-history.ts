@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { afterKey, afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
+import { afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
 import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { RELATIONSHIPS, type PersonRow } from './person.ts';
 import { instant, located } from './record.ts';
@@ -128,7 +128,7 @@ export class PersonHistoryPages {
   /** A page of the person's history, newest first, with its lazy total. */
   async connection(personId: number, args: PageArgs): Promise<Connection<PersonHistoryRow>> {
     const page = parsePage(args);
-    const after = afterTimeId(afterKey(page, 'person_history'), CURSOR_IDS.integer);
+    const after = afterTimeId(page, 'person_history', CURSOR_IDS.integer);
     const key = `${page.limit}|${after ? `${after.at}|${after.id}` : ''}`;
     let loader = this.pages.get(key);
     if (!loader) {

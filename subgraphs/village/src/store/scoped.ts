@@ -134,7 +134,7 @@ export class ScopedPages {
     // The order column is unique (an id or `no`), so `>`/`<` the cursor's key never skips a row; with a time before
     // it, the pair is compared, which is unique too.
     const time = spec.order?.time;
-    const afterPair = time ? afterTimeId(afterKey(page, cursorList(spec)), ID_KEY) : null;
+    const afterPair = time ? afterTimeId(page, cursorList(spec), ID_KEY) : null;
     const afterId = time ? Number(afterPair?.id ?? 0) : Number(afterKey(page, cursorList(spec), ID_KEY) ?? 0);
     const where = spec.where ? ` and (${spec.where})` : '';
     const params = (spec.params ?? []).map(sqlParam);

@@ -3,7 +3,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { AUDITED_TYPES } from '../../store/audit-trail.ts';
-import { afterKey, afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
+import { afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { checkDateRange, periodBounds } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
@@ -42,7 +42,7 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
       between = periodBounds(from, to);
     }
     const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, record: auditedRecord(args), between };
-    const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(afterKey(page, 'audit_log'), CURSOR_IDS.integer), limit: page.limit + 1 });
+    const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(page, 'audit_log', CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);
     const edges = nodes.map((node) => ({ cursor: encodeCursor('audit_log', timeIdKey(node.at, node.id)), node }));
