@@ -62,7 +62,7 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
       : `${argument} 不是区划代码`;
     throw badInput(
       { zh: `${expectedZh}，收到的是“${quote(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${quote(value)}". (${CODE_HELP})` },
-      { argument, value: quote(value) },
+      { argument, value: quote(value), rule: 'divisionCode' },
     );
   }
   return code;

@@ -7,7 +7,8 @@ import { badInput, conflict, type Said } from './errors.ts';
  */
 
 /** A dispute is between people: a report names at least one party. */
-export const noParty = (argument: string) => badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument });
+export const noParty = (argument: string) =>
+  badInput({ zh: '矛盾纠纷至少要有一名当事人。', en: 'A dispute needs at least one party.' }, { argument, rule: 'partyRequired' });
 
 /**
  * One person is one party of a case: being both applicant and respondent is
@@ -23,7 +24,7 @@ export function onePartyEach(keys: readonly string[], what: Said, argument: stri
       zh: `${argument}：${what.zh} ${twice} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
       en: `${argument}: ${what.en} ${twice} appears more than once; a person is one party of a dispute.`,
     },
-    { argument },
+    { argument, rule: 'partyRepeated' },
   );
 }
 

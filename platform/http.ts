@@ -209,6 +209,44 @@ export function badParameter(argument: string, message: Said): HttpError {
 }
 
 /**
+ * A route's whole-number parameter: digits only (no sign, space, exponent or fraction: `1e3` and ` 1` are not how
+ * a count is written, and a reader that took them would read what the caller did not write), from `min` to `max`;
+ * `fallback` when left out. Refused with 400 BAD_USER_INPUT naming it.
+ */
+export function intParameter(p: URLSearchParams, name: string, range: { min: number; max: number; fallback: number }): number {
+  const given = p.get(name);
+  if (given === null) return range.fallback;
+  const n = /^[0-9]{1,16}$/.test(given) ? Number(given) : NaN;
+  if (!(n >= range.min && n <= range.max)) {
+    throw badParameter(name, {
+      zh: `${name} 应为 ${range.min} 到 ${range.max} 之间的整数（只写数字），收到的是“${quote(given)}”。`,
+      en: `${name} must be an integer from ${range.min} to ${range.max} (digits only); got "${quote(given)}".`,
+    });
+  }
+  return n;
+}
+
+/**
+ * A route's list parameter: items separated by `separators` (a comma; a person's list also by the Chinese comma or
+ * 、), each trimmed and none empty: `A,,B` or a trailing comma is a list built wrong, refused naming the parameter
+ * rather than read as the items left. Undefined when left out; given empty, no items (which the route judges: a
+ * filter's empty list is refused by `listGiven`, as the GraphQL argument's is).
+ */
+export function listParameter(p: URLSearchParams, name: string, separators: RegExp = /,/): string[] | undefined {
+  const given = p.get(name);
+  if (given === null) return undefined;
+  if (given === '') return [];
+  const items = given.split(separators).map((x) => x.trim());
+  if (items.some((x) => x === '')) {
+    throw badParameter(name, {
+      zh: `${name} 含有空项（“${quote(given)}”）：请用逗号分隔各项，不留空项。`,
+      en: `${name} has an empty item ("${quote(given)}"): separate the items with commas and leave none empty.`,
+    });
+  }
+  return items;
+}
+
+/**
  * A download with no `within`: said alike by the exports and the reports, with the caller's own division (cut to the
  * level asked for) as the example, since that is the code a caller most likely wants.
  */

@@ -34,8 +34,14 @@ function checkDay(value: unknown, ymd: RegExpExecArray, extra: { argument?: stri
   const quoted = `${extra.argument ? `${extra.argument} ` : ''}${shown(value)}`;
   const quotedZh = `${extra.argument ?? ''}${shown(value, 'zh')}`;
   throw isRealDate(y, m, d)
-    ? badInput({ zh: `${quotedZh}的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${quoted}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` }, extra)
-    : badInput({ zh: `${quotedZh}不是真实存在的日期（没有这个月或这一天）。`, en: `${quoted} is not a real date (there is no such month or day).` }, extra);
+    ? badInput(
+        { zh: `${quotedZh}的年份不在 ${FIRST_YEAR}–${LAST_YEAR} 之间。`, en: `${quoted}: the year is outside ${FIRST_YEAR}–${LAST_YEAR}.` },
+        { ...extra, rule: 'dateYears' },
+      )
+    : badInput(
+        { zh: `${quotedZh}不是真实存在的日期（没有这个月或这一天）。`, en: `${quoted} is not a real date (there is no such month or day).` },
+        { ...extra, rule: 'dateReal' },
+      );
 }
 
 /** A value as an error message quotes it, cut short: text in the language's quotation marks (“…” in Chinese), anything else as JSON. */
@@ -93,7 +99,7 @@ export function parseFileDay(value: string, argument: string): string {
         zh: `${argument}“${quote(value)}”不是日期；请写成 YYYY-MM-DD，例如 2026-09-30。`,
         en: `${argument} "${quote(value)}" is not a date; write YYYY-MM-DD, e.g. 2026-09-30.`,
       },
-      { argument },
+      { argument, rule: 'dateFormat' },
     );
   }
   checkDay(value, m, { argument });
@@ -126,7 +132,7 @@ export function parseFileInstant(value: string, argument: string): Date {
       zh: `${argument}“${quote(value)}”不是日期时间；请写成例如 2026-09-30 20:00（北京时间）或带时区的 2026-09-30T20:00:00+08:00。`,
       en: `${argument} "${quote(value)}" is not a date-time; write e.g. 2026-09-30 20:00 (China time) or 2026-09-30T20:00:00+08:00 with an offset.`,
     },
-    { argument },
+    { argument, rule: 'dateTimeFormat' },
   );
 }
 
@@ -164,7 +170,10 @@ export function parseId(value: string | number, argument = 'id'): number {
   const digits = typeof value === 'number' ? '' : halfWidth(value);
   const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(digits) ? Number(digits) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) {
-    throw badInput({ zh: `${argument}${shown(value, 'zh')}不是记录编号。`, en: `${argument} ${shown(value)} is not a record id.` }, { argument });
+    throw badInput(
+      { zh: `${argument}${shown(value, 'zh')}不是记录编号。`, en: `${argument} ${shown(value)} is not a record id.` },
+      { argument, rule: 'recordId' },
+    );
   }
   return n;
 }

@@ -15,9 +15,9 @@ export interface SourceRecord {
   fields: Record<string, string | null>;
   /**
    * Set when the line could not be read at all (bad JSON, wrong field count, a spreadsheet cell that lost its digits);
-   * the reason follows "the line" / "该行"; `rule` names the rule where one has a stable name.
+   * the reason follows "the line" / "该行"; `rule` is its stable name (a reject's `rule`).
    */
-  error?: { field: string; reason: Said; rule?: string };
+  error?: { field: string; reason: Said; rule: string };
 }
 
 /**
@@ -319,7 +319,7 @@ export async function* csvRecords(
       field = '';
       wasQuoted = false;
       if (!header) throw new TabularError({ zh: `表头${tooLong.zh}。`, en: `The header ${tooLong.en}.` });
-      out.push({ line: rowLine, fields: {}, error: { field: '', reason: tooLong } });
+      out.push({ line: rowLine, fields: {}, error: { field: '', reason: tooLong, rule: 'lineTooLong' } });
       return;
     }
     row.push(field);
@@ -339,6 +339,7 @@ export async function* csvRecords(
         error = {
           field: '',
           reason: { zh: `有 ${row.length} 个字段，而表头有 ${header.length} 个`, en: `has ${row.length} fields; the header has ${header.length}` },
+          rule: 'fieldCount',
         };
       }
       for (let i = 0; i < header.length; i++) {
@@ -536,10 +537,10 @@ export async function* ndjsonRecords(
     try {
       obj = JSON.parse(s);
     } catch {
-      return { line, fields: {}, error: { field: '', reason: { zh: '不是有效的 JSON', en: 'is not valid JSON' } } };
+      return { line, fields: {}, error: { field: '', reason: { zh: '不是有效的 JSON', en: 'is not valid JSON' }, rule: 'notJson' } };
     }
     if (!obj || typeof obj !== 'object' || Array.isArray(obj))
-      return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' } } };
+      return { line, fields: {}, error: { field: '', reason: { zh: '不是 JSON 对象', en: 'is not a JSON object' }, rule: 'notJsonObject' } };
     const fields: Record<string, string | null> = {};
     const members = Object.entries(obj as Record<string, unknown>).filter(([k]) => !ignore.has(k) && !ignore.has(k.toLowerCase()));
     // Unknown names first: past them every name is one of the kind's few, so looking for a repeat stays cheap.
@@ -552,6 +553,7 @@ export async function* ndjsonRecords(
         error: {
           field: k,
           reason: { zh: `的字段 ${k} 不属于此类数据（可用字段：${known.join(', ')}）`, en: `is not a field of this kind (${known.join(', ')})` },
+          rule: 'unknownField',
         },
       };
     }
@@ -560,7 +562,11 @@ export async function* ndjsonRecords(
     for (const name of members.length === 0 ? [] : memberNames(s)) {
       const key = name.toLowerCase();
       if (seen.has(key))
-        return { line, fields, error: { field: key, reason: { zh: `的字段 ${key} 出现了不止一次`, en: `gives the field ${key} more than once` } } };
+        return {
+          line,
+          fields,
+          error: { field: key, reason: { zh: `的字段 ${key} 出现了不止一次`, en: `gives the field ${key} more than once` }, rule: 'fieldRepeated' },
+        };
       seen.add(key);
     }
     for (const [k, v] of members) {
@@ -572,7 +578,7 @@ export async function* ndjsonRecords(
           zh: `的字段 ${k} 是一个超过 15 位的 JSON 数字，无法原样读取；请写成字符串（加引号）`,
           en: `has ${k} as a JSON number of more than 15 digits, which cannot be read exactly; write it as a string (in quotes)`,
         };
-        return { line, fields, error: { field: key, reason } };
+        return { line, fields, error: { field: key, reason, rule: 'jsonNumberDigits' } };
       }
       // A field is a string or number (a flag also a boolean), and a list field an array of them: anything else (an object, a list
       // where one value belongs) is not a value the field can take, rather than its text ("[object Object]").
@@ -582,14 +588,14 @@ export async function* ndjsonRecords(
           zh: `的字段 ${k} 是 JSON ${Array.isArray(v) ? '数组' : '对象'}，此字段只接受${lists.has(key) ? '字符串或字符串数组' : '字符串或数字'}`,
           en: `has ${k} as a JSON ${Array.isArray(v) ? 'array' : 'object'}; the field takes ${lists.has(key) ? 'a string or an array of strings' : 'a string or number'}`,
         };
-        return { line, fields, error: { field: key, reason } };
+        return { line, fields, error: { field: key, reason, rule: 'fieldType' } };
       }
       if (typeof v === 'boolean' && !flags.has(key)) {
         const reason = {
           zh: `的字段 ${k} 是 JSON 布尔值（${v}），此字段只接受字符串或数字`,
           en: `has ${k} as a JSON boolean (${v}); the field takes a string or number`,
         };
-        return { line, fields, error: { field: key, reason } };
+        return { line, fields, error: { field: key, reason, rule: 'fieldType' } };
       }
       fields[key] = v == null || v === '' ? null : Array.isArray(v) ? v.join(';') : String(v);
     }
@@ -597,7 +603,7 @@ export async function* ndjsonRecords(
   };
   // A line longer than MAX_RECORD_CHARS is refused as it arrives, without keeping it; a line's start waits in pieces,
   // so each character is looked at once however many chunks a line spans.
-  const overlong = (): SourceRecord => ({ line: ++line, fields: {}, error: { field: '', reason: tooLong } });
+  const overlong = (): SourceRecord => ({ line: ++line, fields: {}, error: { field: '', reason: tooLong, rule: 'lineTooLong' } });
   let pieces: string[] = [];
   let held = 0;
   let dropping = false;

@@ -19,7 +19,7 @@ export function text(value: unknown, field: string, max = 200): string {
         zh: `${field}“${quote(s)}”不能以 = + - @ 开头：表格程序会把它当作公式。`,
         en: `${field} "${quote(s)}" must not start with = + - @: a spreadsheet would read it as a formula.`,
       },
-      { argument: field },
+      { argument: field, rule: 'formulaStart' },
     );
   }
   return s;
@@ -43,7 +43,7 @@ export function stepNote(value: unknown, field: string, max = 2000): string {
   if (CONTROL.test(s)) {
     throw badInput(
       { zh: `${field} 含有控制字符（如响铃、转义），无法保存。`, en: `${field} holds a control character (a bell, an escape, …), which is not stored.` },
-      { argument: field },
+      { argument: field, rule: 'controlCharacter' },
     );
   }
   return s;
@@ -76,18 +76,18 @@ export function keyText(value: unknown, field: string, max = 200): string {
   refuseBlank(value, field);
   const s = typeof value === 'string' ? value.trim() : '';
   if (!s || (s.length > max && [...s].length > max))
-    throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
+    throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field, rule: 'textLength' });
   if (s.includes('\u0000')) {
     throw badInput(
       { zh: `${field} 含有 NUL 字符（\\u0000），无法保存。`, en: `${field} holds a NUL character (\\u0000), which cannot be stored.` },
-      { argument: field },
+      { argument: field, rule: 'nulCharacter' },
     );
   }
   // Direction overrides make text read otherwise than it is stored (a name shown reversed in a list).
   if (BIDI_OVERRIDE.test(s)) {
     throw badInput(
       { zh: `${field} 含有改变文字方向的控制字符，无法保存。`, en: `${field} holds a text-direction override character, which is not stored.` },
-      { argument: field },
+      { argument: field, rule: 'directionOverride' },
     );
   }
   return s;
@@ -112,14 +112,15 @@ export function personName(value: unknown, field: string, max = 50): string {
   refuseBlank(value, field);
   const s = typeof value === 'string' ? nameDots(value.trim()) : '';
   const chars = [...s].length;
-  if (!s || chars > max) throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field });
+  if (!s || chars > max)
+    throw badInput({ zh: `${field} 须为 1–${max} 个字符。`, en: `${field} must be 1–${max} characters.` }, { argument: field, rule: 'textLength' });
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{So}\p{No}\p{Extended_Pictographic}]/u.test(s) || !/\p{L}/u.test(s) || FORMULA_START.test(s)) {
     throw badInput(
       {
         zh: `${field}“${quote(s)}”不像姓名：姓名须含文字，不能含换行、不可见字符、表情或符号，也不能以 = + - @ 开头。`,
         en: `${field} "${quote(s)}" is not a name: a name has letters, no line breaks, invisible characters, emoji or symbols, and does not start with = + - @.`,
       },
-      { argument: field },
+      { argument: field, rule: 'personName' },
     );
   }
   return s;
@@ -160,7 +161,7 @@ export function disputeId(given: string, argument = 'id'): string {
             zh: `${argument}“${quote(given)}”不是纠纷的系统编号（Dispute.id，如 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee）。`,
             en: `${argument} "${quote(given)}" is not a dispute id (Dispute.id, e.g. 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee).`,
           },
-      { argument },
+      { argument, rule: 'disputeId' },
     );
   }
   return id.toLowerCase();
@@ -193,7 +194,7 @@ export function caseNumberOf(value: string, argument: string): string {
         zh: `${argument} 应为案件编号（县代码-年份-六位序号，如 623021-2026-000123），收到的是“${quote(n)}”。`,
         en: `${argument} must be a case number (county code-year-six digits, e.g. 623021-2026-000123); got "${quote(n)}".`,
       },
-      { argument },
+      { argument, rule: 'caseNumberFormat' },
     );
   }
   return n;

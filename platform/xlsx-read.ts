@@ -451,7 +451,11 @@ export async function* xlsxRecords(
       if ('text' in cell && cell.text === null) continue;
       if (key === undefined) {
         // As a CSV line with more fields than its header: which column was meant cannot be told.
-        error ??= { field: '', reason: { zh: `在表头以外的第 ${c.col} 列有内容`, en: `has a value in column ${c.col}, past the header's columns` } };
+        error ??= {
+          field: '',
+          reason: { zh: `在表头以外的第 ${c.col} 列有内容`, en: `has a value in column ${c.col}, past the header's columns` },
+          rule: 'fieldCount',
+        };
       } else if ('refused' in cell) {
         error ??= { field: key, reason: cell.refused, rule: cell.rule };
       } else {
@@ -460,7 +464,7 @@ export async function* xlsxRecords(
       }
     }
     if (!error && Object.values(fields).every((v) => v === null)) continue;
-    if (chars > MAX_RECORD_CHARS) error = { field: '', reason: tooLong };
+    if (chars > MAX_RECORD_CHARS) error = { field: '', reason: tooLong, rule: 'lineTooLong' };
     out.push(error ? { line: row.number, fields, error } : { line: row.number, fields });
     if (out.length >= CHUNK) {
       yield out;

@@ -666,6 +666,9 @@ function routeCases(): Case[] {
     ['limit 1.5', 'limit=1.5'],
     ['limit 1e309', 'limit=1e309'],
     ['an empty limit', 'limit='],
+    ['limit 1e3', 'limit=1e3'],
+    ['limit with a leading space', 'limit=%201'],
+    ['an empty item in kinds', 'kinds=DISPUTE,,RESIDENT'],
     ['kinds twice', 'kinds=DISPUTE&kinds=RESIDENT'],
     ['a misspelt parameter', 'kind=DISPUTE'],
   ] as const) {

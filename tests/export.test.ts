@@ -520,4 +520,51 @@ describe('export', () => {
     expect(refused.extensions.code).toBe('BAD_REQUEST');
     expect(refused.message).toMatch(/^请把文件本身作为请求体发送.*不要用表单上传/);
   });
+
+  it('reads integer and list parameters strictly: digits only, no empty item', async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    for (const [method, path, argument] of [
+      ['GET', '/changes.ndjson?limit=1e3', 'limit'],
+      ['GET', '/changes.ndjson?limit=%201', 'limit'],
+      ['GET', '/changes.ndjson?limit=1%20', 'limit'],
+      ['GET', '/changes.ndjson?limit=%2B1', 'limit'],
+      ['GET', '/changes.ndjson?limit=0x10', 'limit'],
+      ['GET', '/changes.ndjson?kinds=DISPUTE,,RESIDENT', 'kinds'],
+      ['GET', '/changes.ndjson?kinds=DISPUTE,', 'kinds'],
+      ['GET', '/changes.ndjson?kinds=', 'kinds'],
+      ['POST', '/import/residents?batch=1e3', 'batch'],
+      ['POST', '/import/residents?batch=%20100', 'batch'],
+      ['POST', '/import/residents?ignore=%E5%BA%8F%E5%8F%B7,,%E5%A4%87%E6%B3%A8', 'ignore'],
+    ] as const) {
+      const res = await fetch(new URL(path, origin), {
+        method,
+        headers: { authorization: `Bearer ${t}` },
+        ...(method === 'POST' ? { body: 'id_number\n' } : {}),
+      });
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, path).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        argument,
+      });
+    }
+    // Written plainly, the same values are read.
+    expect((await fetch(new URL('/changes.ndjson?limit=1000&kinds=DISPUTE,RESIDENT', origin), { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
+  });
+
+  it("refuses a division outside the jurisdiction alike on every route, naming the caller's jurisdiction", async () => {
+    const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'report'] });
+    const origin = new URL(hub.gatewayUrl).origin;
+    for (const path of [
+      '/changes.ndjson?within=623021100',
+      '/export/residents.csv?within=623021100',
+      '/reports/population.csv?within=623021100&level=village',
+    ]) {
+      const res = await fetch(new URL(path, origin), { headers: { authorization: `Bearer ${t}`, 'accept-language': 'en' } });
+      expect(res.status, path).toBe(403);
+      const error = ((await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+      expect(error.extensions, path).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '623021200' });
+      expect(error.message, path).toBe('Division 623021100 is outside your jurisdiction (623021200).');
+    }
+  });
 });

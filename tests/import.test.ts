@@ -319,7 +319,7 @@ describe('bulk import', () => {
     const rejects = readFileSync(h.done.rejectsFile, 'utf8');
     expect(rejects).toMatch(/3,address_number,BAD_USER_INPUT,"address_number names no address in this village; got ""NO-SUCH""",refElsewhere/);
     // Named by the household's number, which repeats, not by the grid both rows name.
-    expect(rejects).toMatch(/4,number,\w+,repeats the key of line 2/);
+    expect(rejects).toMatch(/4,number,\w+,number repeats the key of line 2,repeated/);
     // A head named by an ID number no one in the jurisdiction has: the reject says which number.
     const nobody = makeCitizenId('659111', '1980-01-01', 1);
     writeFileSync(households, `grid_code,number,head_id_number\n${grid},IMP-H1,${nobody}\n`);
@@ -551,7 +551,7 @@ describe('bulk import', () => {
 
   it('names the column a repeated key came in: a row keyed by id repeats an id', async () => {
     const { rejects } = await dryRun(`id,phone\nID,13800000001\nID,13800000002\n`);
-    expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'repeats the key of line 2' })]);
+    expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'id repeats the key of line 2', rule: 'repeated' })]);
   });
 
   it('runs imports sent at the same time one after the other, each to the end', async () => {
@@ -1024,4 +1024,216 @@ audit-3,${committee},审计甲,false,${known}
       }
     }
   }, 150_000);
+
+  /**
+   * Every reject of a file carries `rule`, the stable name a program sorts rejects by: a file with one row for each
+   * kind of fault (as read, as judged by the field rules, and by the rules that need the database) is dry-run for
+   * residents, households and disputes, in CSV and NDJSON, and every reject and each of its problems names a rule.
+   */
+  describe('every reject names its rule', () => {
+    type Reject = { line: number; field: string; rule?: string; reason: string; column?: string; problems?: { rule?: string }[] };
+    const rejectsOf = async (kind: string, body: string, type = 'text/csv') => {
+      const res = await fetch(new URL(`/import/${kind}?dryRun=true`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type, 'accept-language': 'en' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      const events = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string } & Reject);
+      expect(events.at(-1)).toMatchObject({ type: 'done' });
+      return events.filter((e) => e.type === 'reject');
+    };
+    /** The rejects (or problems of one) without a rule, and each line's rule, for the failure message. */
+    const unnamed = (rejects: Reject[]) => rejects.filter((r) => !r.rule || r.problems?.some((p) => !p.rule)).map((r) => `${r.line} ${r.field}: ${r.reason}`);
+    const rules = (rejects: Reject[]) => Object.fromEntries(rejects.map((r) => [r.line, r.rule]));
+    const gridOf = async () => (await db.query(`select code from grid where code like '623022%' order by code limit 1`)).rows[0].code as string;
+    const number = (n: number, born = '1980-01-01') => makeCitizenId('623022', born, 900 + n);
+
+    it('residents (CSV)', async () => {
+      const grid = await gridOf();
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const row = (change: Record<string, string>) => {
+        const f = {
+          id: '',
+          version: '',
+          id_number: '',
+          name: '张三',
+          gender: '',
+          birth_date: '',
+          ethnicity: '汉族',
+          phone: '',
+          residency: 'REGISTERED',
+          tags: '',
+          grid_code: grid,
+          household_number: '',
+          ...change,
+        };
+        return Object.values(f).join(',');
+      };
+      const header = 'id,version,id_number,name,gender,birth_date,ethnicity,phone,residency,tags,grid_code,household_number';
+      const lines = [
+        row({ id_number: number(1) }), // 2: fine
+        row({ id_number: number(1) }), // 3: repeated
+        row({ id_number: number(2), residency: 'VISITOR' }), // 4: enumValue
+        row({ id_number: '12345' }), // 5: idNumberLength
+        row({ id_number: number(3), name: '=王五' }), // 6: personName
+        row({ id_number: number(4), phone: '12' }), // 7: phoneFormat
+        row({ id_number: number(5), grid_code: '623022' }), // 8: divisionCode
+        row({ id_number: number(6), grid_code: '623021001001001' }), // 9: gridOutside
+        row({ id_number: number(7), grid_code: '623022999999999' }), // 10: gridUnknown
+        `,,${number(8)},吴十`, // 11: fieldCount
+        row({ id: 'abc' }), // 12: recordId
+        row({ id: '2147483000' }), // 13: recordUnknown
+        row({ id: '2147483001', version: 'x' }), // 14: versionFormat
+        row({ id_number: number(9), ethnicity: '火星族' }), // 15: ethnicityName
+        row({ gender: 'MALE', birth_date: '2026-02-30' }), // 16: dateReal
+        row({ id_number: number(10), tags: 'FOO' }), // 17: enumValue
+        row({ id_number: number(11), name: '' }), // 18: required
+        row({ id_number: number(12), name: '卫\u0000七' }), // 19: nulCharacter
+        row({ id_number: number(13), household_number: 'NO-SUCH' }), // 20: refElsewhere
+        row({ id_number: '623022********1234' }), // 21: maskedValue
+        row({ id_number: number(14), tags: 'LEFT_BEHIND_CHILD' }), // 22: tagsForAge
+        row({ birth_date: today }), // 23: newbornDetails
+        row({ gender: 'MALE', birth_date: '1990-01-01' }), // 24: idNumberRequired
+        row({ id_number: number(15), phone: '12', residency: 'VISITOR', grid_code: '623022' }), // 25: several problems
+      ];
+      const rejects = await rejectsOf('residents', [header, ...lines].join('\n'));
+      expect(unnamed(rejects)).toEqual([]);
+      expect(rules(rejects)).toMatchObject({
+        3: 'repeated',
+        4: 'enumValue',
+        5: 'idNumberLength',
+        6: 'personName',
+        7: 'phoneFormat',
+        8: 'divisionCode',
+        9: 'gridOutside',
+        10: 'gridUnknown',
+        11: 'fieldCount',
+        12: 'recordId',
+        13: 'recordUnknown',
+        14: 'versionFormat',
+        15: 'ethnicityName',
+        16: 'dateReal',
+        17: 'enumValue',
+        18: 'required',
+        19: 'nulCharacter',
+        20: 'refElsewhere',
+        21: 'maskedValue',
+        22: 'tagsForAge',
+        23: 'newbornDetails',
+        24: 'idNumberRequired',
+      });
+      expect(rejects.find((r) => r.line === 25)?.problems?.length).toBeGreaterThan(1);
+    });
+
+    it('a repeated key names the column as the file wrote it', async () => {
+      const grid = await gridOf();
+      const rejects = await rejectsOf(
+        'residents',
+        `公民身份号码,name,ethnicity,residency,grid_code\n${number(1)},张三,汉族,REGISTERED,${grid}\n${number(1)},张三,汉族,REGISTERED,${grid}\n`,
+      );
+      expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id_number', column: '公民身份号码', rule: 'repeated' })]);
+      expect(rejects[0]!.reason).toMatch(/^公民身份号码（id_number）.*repeats the key of line 2/);
+    });
+
+    it('residents (NDJSON)', async () => {
+      const grid = await gridOf();
+      const lines = [
+        JSON.stringify({ id_number: number(1), name: '张三', grid_code: grid }), // 1: fine
+        JSON.stringify({ shoe_size: 42 }), // 2: unknownField
+        `{"name":"张三","name":"李四"}`, // 3: fieldRepeated
+        `{"id_number":623022198001010012}`, // 4: jsonNumberDigits
+        JSON.stringify({ name: { first: '三' } }), // 5: fieldType
+        JSON.stringify({ name: true }), // 6: fieldType
+        `"张三"`, // 7: notJsonObject
+        `{"name":`, // 8: notJson
+        JSON.stringify({ name: 'x'.repeat(100_001) }), // 9: lineTooLong
+      ];
+      const rejects = await rejectsOf('residents', lines.join('\n'), 'application/x-ndjson');
+      expect(unnamed(rejects)).toEqual([]);
+      expect(rules(rejects)).toMatchObject({
+        2: 'unknownField',
+        3: 'fieldRepeated',
+        4: 'jsonNumberDigits',
+        5: 'fieldType',
+        6: 'fieldType',
+        7: 'notJsonObject',
+        8: 'notJson',
+        9: 'lineTooLong',
+      });
+    });
+
+    it('households (CSV)', async () => {
+      const grid = await gridOf();
+      const lines = [
+        `${grid},WR-H1,,`, // 2
+        `${grid},WR-H1,,`, // 3: repeated
+        `${grid},=WR,,`, // 4: formulaStart
+        `${grid},${'W'.repeat(51)},,`, // 5: textLength
+        `${grid},WR-H3,NO-SUCH,`, // 6: refElsewhere
+        `${grid},WR-H4,,12345`, // 7: idNumberLength
+        `${grid},,,`, // 8: required
+      ];
+      const rejects = await rejectsOf('households', ['grid_code,number,address_number,head_id_number', ...lines].join('\n'));
+      expect(unnamed(rejects)).toEqual([]);
+      expect(rules(rejects)).toMatchObject({ 3: 'repeated', 4: 'formulaStart', 5: 'textLength', 6: 'refElsewhere', 7: 'idNumberLength', 8: 'required' });
+    });
+
+    it('disputes (CSV and NDJSON)', async () => {
+      const grid = await gridOf();
+      const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const row = (external: string, change: Record<string, string> = {}) => {
+        const f = {
+          external_id: external,
+          grid_code: grid,
+          category: 'NEIGHBOUR',
+          scale: 'ORDINARY',
+          source: 'WALK_IN',
+          summary: '邻里纠纷',
+          occurred_at: '2026-11-01 09:30',
+          parties: 'APPLICANT:王五',
+          ...change,
+        };
+        return Object.values(f).join(',');
+      };
+      const lines = [
+        row('WR-D1'), // 2
+        row('WR-D1'), // 3: repeated
+        row('WR-D2', { category: 'VISITOR' }), // 4: enumValue
+        row('WR-D3', { occurred_at: 'yesterday' }), // 5: dateTimeFormat
+        row('WR-D4', { occurred_at: `${soon} 10:00` }), // 6: occurredInFuture
+        row('WR-D5', { parties: 'nobody' }), // 7: partyFormat
+        row('WR-D6', { parties: '' }), // 8: partyRequired
+        row('WR-D7', { parties: `APPLICANT:${makeCitizenId('623022', '1950-01-01', 977)}` }), // 9: partyUnknown
+        row('WR-D8', { parties: `APPLICANT:${number(1)};RESPONDENT:${number(1)}` }), // 10: partyRepeated
+        row('WR-D9', { parties: 'KING:王五' }), // 11: enumValue
+        row('WR-D10', { category: '' }), // 12: required or enumValue
+        row('WR-D11', { grid_code: '623021001001001' }), // 13: gridOutside
+        row('WR-D12', { summary: '=1+1' }), // 14: formulaStart
+      ];
+      const header = 'external_id,grid_code,category,scale,source,summary,occurred_at,parties';
+      const rejects = await rejectsOf('disputes', [header, ...lines].join('\n'));
+      expect(unnamed(rejects)).toEqual([]);
+      expect(rules(rejects)).toMatchObject({
+        3: 'repeated',
+        4: 'enumValue',
+        5: 'dateTimeFormat',
+        6: 'occurredInFuture',
+        7: 'partyFormat',
+        8: 'partyRequired',
+        9: 'partyUnknown',
+        10: 'partyRepeated',
+        11: 'enumValue',
+        13: 'gridOutside',
+        14: 'formulaStart',
+      });
+      expect(rejects.map((r) => r.line)).toContain(12);
+      // An NDJSON line without a required field.
+      const ndjson = await rejectsOf('disputes', JSON.stringify({ external_id: 'WR-D20', grid_code: grid }), 'application/x-ndjson');
+      expect(ndjson).toEqual([expect.objectContaining({ line: 1, rule: 'required' })]);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { hasScope, inJurisdiction, type Caller } from '../../platform/caller.ts';
+import { hasScope, requireDivisionAccess, type Caller } from '../../platform/caller.ts';
 import { parseDivisionCode } from '../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, withinMissing, writeChunk } from '../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../platform/language.ts';
@@ -484,12 +484,8 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
         en: `within ${within} is below the ${level} level.`,
       });
     }
-    if (!inJurisdiction(caller, within)) {
-      throw new HttpError(403, 'FORBIDDEN', {
-        zh: `区划 ${within} 不在您的辖区（${caller.jurisdiction}）内。`,
-        en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
-      });
-    }
+    // The same refusal as the change feed's and a division's lists (extensions.jurisdiction names the caller's).
+    requireDivisionAccess(caller, within);
     const headers = headerLanguage(q.get('headers'), format);
     const ctx = gatewayContext(req, caller);
 

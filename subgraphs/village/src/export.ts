@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
-import { departmentReadRefusal, hasScope, inJurisdiction } from '../../../platform/caller.ts';
+import { departmentReadRefusal, hasScope, requireDivisionAccess } from '../../../platform/caller.ts';
 import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, withinMissing, writeChunk } from '../../../platform/http.ts';
@@ -113,12 +113,8 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     } catch (e) {
       throw parameterError(e);
     }
-    if (!inJurisdiction(caller, within)) {
-      throw new HttpError(403, 'FORBIDDEN', {
-        zh: `区划 ${within} 不在您的辖区（${caller.jurisdiction}）内。`,
-        en: `Division ${within} is outside your jurisdiction (${caller.jurisdiction}).`,
-      });
-    }
+    // The same refusal as the change feed's and a division's lists (extensions.jurisdiction names the caller's).
+    requireDivisionAccess(caller, within);
     await requireDivisionHeld(orm.em.fork(), within);
     if (within.length === 15 && kind.villageOnly) {
       // A grid's own caller cannot follow the advice (the village lies outside its jurisdiction): it is told who can.

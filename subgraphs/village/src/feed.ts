@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { scopedEm } from '../../../platform/jurisdiction.ts';
-import { badParameter, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
+import { intParameter, listParameter, methodNotAllowed, routeParams, writeChunk } from '../../../platform/http.ts';
 import { changeCursor, changeQuery, changesAfter, positionCursor } from './changes/query.ts';
 import { requireDivisionHeld } from './directory.ts';
 import { changeLog, type ChangeRow, type FeedPosition } from './store/changes.ts';
@@ -27,15 +27,8 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
     if (req.method !== 'GET') throw methodNotAllowed('GET', { zh: '变更流请用 GET 读取。', en: 'The change feed is read with GET.' });
     const { caller } = await routeIdentity(req, await trust());
     const p = routeParams(url, ['after', 'kinds', 'within', 'limit']);
-    const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw badParameter('limit', { zh: `limit 应为 1 到 ${MAX_LIMIT} 之间的整数。`, en: `limit must be an integer from 1 to ${MAX_LIMIT}.` });
-    }
-    const kinds = p
-      .get('kinds')
-      ?.split(',')
-      .map((k) => k.trim())
-      .filter(Boolean);
+    const limit = intParameter(p, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
+    const kinds = listParameter(p, 'kinds');
     const q = changeQuery(caller, { after: p.get('after'), kinds, within: p.get('within') }, BATCH);
     const em = scopedEm(orm.em, caller.jurisdiction);
     if (q.within) await requireDivisionHeld(em, q.within);

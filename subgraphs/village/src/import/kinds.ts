@@ -84,11 +84,14 @@ function grid(f: Fields, { caller, grids }: ParseContext): string {
         zh: `grid_code ${code} 不在您的辖区（${caller.jurisdiction || '无'}）内。`,
         en: `grid_code ${code} is outside your jurisdiction (${caller.jurisdiction || 'none'}).`,
       },
-      { argument: 'grid_code' },
+      { argument: 'grid_code', rule: 'gridOutside' },
     );
   }
   if (!grids.has(code)) {
-    throw badInput({ zh: `grid_code ${code} 不是本枢纽登记的网格。`, en: `grid_code ${code} is not a grid the hub knows.` }, { argument: 'grid_code' });
+    throw badInput(
+      { zh: `grid_code ${code} 不是本枢纽登记的网格。`, en: `grid_code ${code} is not a grid the hub knows.` },
+      { argument: 'grid_code', rule: 'gridUnknown' },
+    );
   }
   return code;
 }
@@ -131,7 +134,7 @@ function registryRow(kind: RowKind, fields: (f: Fields, ctx: FieldContext) => Fi
             zh: `${field} 为必填项（除非该行以 id 指明要修改的记录）。`,
             en: `${field} is required unless the row names the record to change by its id.`,
           },
-          { argument: field },
+          { argument: field, rule: 'required' },
         );
       }
     }
@@ -326,7 +329,7 @@ export const KINDS: Record<KindName, ImportKind> = {
                 zh: `parties：“${quote(entry)}”不是“角色:姓名”或“角色:公民身份号码”的格式。`,
                 en: `parties: "${quote(entry)}" is not ROLE:name or ROLE:ID number.`,
               },
-              { argument: 'parties' },
+              { argument: 'parties', rule: 'partyFormat' },
             );
           }
           const role = oneOf(entry.slice(0, at), PARTY_ROLE, 'parties');

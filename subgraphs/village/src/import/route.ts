@@ -7,9 +7,9 @@ import { badInput, quote } from '../../../../domain/errors.ts';
 import { routeIdentity, type SubgraphTrust } from '../../../../platform/auth.ts';
 import { nativeBegin, nativeCommit, nativeRollback, type CopyValue } from '../../../../platform/bulk.ts';
 import { departmentRefusal, hasScope, type Caller } from '../../../../platform/caller.ts';
-import { idNumberElsewhere, ruleReject } from '../registry/rules.ts';
+import { idNumberElsewhere, repeated, ruleReject } from '../registry/rules.ts';
 import { scopeClient } from '../../../../platform/jurisdiction.ts';
-import { badParameter, databaseRefusal, HttpError, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
+import { badParameter, databaseRefusal, HttpError, intParameter, listParameter, methodNotAllowed, routeParams, writeChunk } from '../../../../platform/http.ts';
 import { preferredLanguage, saidOf, type Language } from '../../../../platform/language.ts';
 import { nativePool } from '../../../../platform/orm.ts';
 import { csvRecords, decodeText, ndjsonRecords, TabularError, type Encoding, type Format } from '../../../../platform/tabular.ts';
@@ -104,7 +104,11 @@ export interface Reject {
   reason: string;
   /** The code a mutation breaking the same rule answers (BAD_USER_INPUT for unreadable lines and field formats). */
   code: string;
-  /** The rule's stable name, as the mutation's `extensions.rule` gives it; absent where no named rule applies (an unreadable line). */
+  /**
+   * The rule's stable name, as the mutation's `extensions.rule` gives it where a form has the rule. Every reject the
+   * import makes names one (an unreadable line's, a field's format, a key repeated in the file); optional as a job's
+   * stored rejects (import_reject.rule) may hold none.
+   */
   rule?: string | null;
   /**
    * A row its fields refuse for more than one reason: every one of them, the first being the reject's own (which
@@ -224,10 +228,7 @@ function options(
       en: 'encoding must be utf-8, gb18030 (or gbk, cp936, gb2312, all read as GB18030) or auto.',
     });
   }
-  const batch = p.has('batch') ? Number(p.get('batch')) : DEFAULT_BATCH;
-  if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) {
-    throw badParameter('batch', { zh: 'batch 应为 1 到 100000 之间的整数。', en: 'batch must be an integer from 1 to 100000.' });
-  }
+  const batch = intParameter(p, 'batch', { min: 1, max: 100_000, fallback: DEFAULT_BATCH });
   const job = p.get('job') ?? crypto.randomUUID();
   if (!/^[\w.:-]{1,128}$/.test(job)) {
     throw badParameter('job', { zh: 'job 应为 1–128 个字母、数字或 . _ : -', en: 'job must be 1–128 letters, digits or . _ : -' });
@@ -238,10 +239,7 @@ function options(
   }
   // Columns a register carries that no kind takes (序号, 备注), named as the header writes them: comma-separated, the
   // Chinese comma and 、 too, as a person types a list.
-  const ignored = (p.get('ignore') ?? '')
-    .split(/[,，、]/)
-    .map((c) => c.trim())
-    .filter(Boolean);
+  const ignored = listParameter(p, 'ignore', /[,，、]/) ?? [];
   if (ignored.length > MAX_IGNORED || ignored.some((c) => c.length > 100)) {
     throw badParameter('ignore', {
       zh: `ignore 应为以逗号分隔的列名，至多 ${MAX_IGNORED} 个，每个不超过 100 个字符。`,
@@ -804,7 +802,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           if (rec.error) {
             const why = rec.error.reason;
             const reason = language === 'en' ? `line ${why.en}`.replace(/^line (is|has)/, 'the line $1') : `该行${why.zh}`;
-            pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT', ...(rec.error.rule ? { rule: rec.error.rule } : {}) });
+            pending.push({ line: rec.line, field: rec.error.field, reason, code: 'BAD_USER_INPUT', rule: rec.error.rule });
             continue;
           }
           // Each NDJSON line names its own fields (a CSV's header names them once, checked above): a line without a
@@ -815,7 +813,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
               language === 'en'
                 ? `the line lacks required field${absent.length > 1 ? 's' : ''} ${absent.join(', ')}`
                 : `该行缺少必需的字段：${absent.join(', ')}`;
-            pending.push({ line: rec.line, field: absent[0]!, reason, code: 'BAD_USER_INPUT' });
+            pending.push({ line: rec.line, field: absent[0]!, reason, code: 'BAD_USER_INPUT', rule: 'required' });
             continue;
           }
           // PostgreSQL cannot store a NUL, nor a reject quoting one: the line is refused before any field rule runs.
@@ -825,7 +823,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
             pending.push(
               rejectOf(
                 rec.line,
-                badInput({ zh: `${field} 含有 NUL 字符（\\u0000）。`, en: `${field} holds a NUL character (\\u0000).` }, { argument: field }),
+                badInput(
+                  { zh: `${field} 含有 NUL 字符（\\u0000）。`, en: `${field} holds a NUL character (\\u0000).` },
+                  { argument: field, rule: 'nulCharacter' },
+                ),
                 '',
                 language,
               ),
@@ -843,10 +844,11 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           let first = keys.get(key);
           for (const m of recentKeys) first ??= m.get(key);
           if (first !== undefined) {
-            const reason = language === 'en' ? `repeats the key of line ${first}` : `与第 ${first} 行的键重复`;
-            // Named by the column the row keyed its record with: its id, or the natural key's own column (`keyColumns`).
+            // Named by the column the row keyed its record with: its id, or the natural key's own column (`keyColumns`),
+            // in the reason too, so that the column reads as the file's header wrote it (`asWritten`), as other rejects'.
             const field = key.startsWith('id:') ? 'id' : (kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!);
-            pending.push({ line: rec.line, field, reason, code: 'BAD_USER_INPUT' });
+            const reason = language === 'en' ? `${field} repeats the key of line ${first}` : `${field} 与第 ${first} 行的键重复`;
+            pending.push({ line: rec.line, field, reason, code: 'BAD_USER_INPUT', rule: repeated.name });
             continue;
           }
           keys.set(key, rec.line);

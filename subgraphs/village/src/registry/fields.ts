@@ -67,7 +67,7 @@ export function oneOf(value: string, allowed: SchemaEnum, field: string): string
   if (named) return named;
   throw badInput(
     { zh: `${field}“${quote(value)}”不在 ${allowed.listed} 之中。`, en: `${field} "${quote(value)}" is not one of ${allowed.codes.join(', ')}.` },
-    { argument: field },
+    { argument: field, rule: 'enumValue' },
   );
 }
 
@@ -142,7 +142,7 @@ class Row {
         const field = this.ctx.name('version');
         throw badInput(
           { zh: `${field}“${quote(this.f.version)}”不是版本号（正整数）。`, en: `${field} "${quote(this.f.version)}" is not a version (a positive integer).` },
-          { argument: field },
+          { argument: field, rule: 'versionFormat' },
         );
       }
       this.values.version = v;
@@ -188,7 +188,7 @@ class Row {
       const field = this.ctx.name(column);
       throw badInput(
         { zh: `${field}“${quote(raw)}”应为 true（专职）或 false（兼职）。`, en: `${field} "${quote(raw)}" must be true (full time) or false (part time).` },
-        { argument: field },
+        { argument: field, rule: 'flagValue' },
       );
     }
   }
@@ -252,7 +252,7 @@ export function newbornWithoutNumber(gender: string | null | undefined, birthDat
     const [g, b] = [name('gender'), name('birth_date')];
     throw badInput(
       { zh: `没有公民身份号码时，须填写 ${g}（性别）和 ${b}（出生日期）。`, en: `Without an ID number, ${g} and ${b} are required.` },
-      { argument: name('id_number') },
+      { argument: name('id_number'), rule: 'newbornDetails' },
     );
   }
 }
@@ -326,7 +326,7 @@ export function personFields(f: Fields, ctx: FieldContext): FieldValues {
       };
       // A file's row that leaves its tags as they are needs no age (see tags_age).
       if (ctx.file) r.values.tags_age = JSON.stringify(said);
-      else throw badInput(said, { argument: name });
+      else throw badInput(said, { argument: name, rule: 'tagsNeedAge' });
     }
     r.values.tags = tags;
   }
@@ -368,7 +368,7 @@ export function houseFields(f: Fields, ctx: FieldContext): FieldValues {
           zh: `${name}（建筑面积）“${quote(f.area)}”应为大于 0 且小于 100000 的平方米数。`,
           en: `${name} "${quote(f.area)}" must be a number of square metres above 0 and below 100000.`,
         },
-        { argument: name },
+        { argument: name, rule: 'areaRange' },
       );
     }
     r.values.area = area;

@@ -672,6 +672,9 @@ export function ruleError(r: Rule, detail: { name?: string; said?: Said; extra?:
 }
 
 /** The reject line an import writes for a row that breaks `r`: the file's column, its reason in the import's language, and the code. */
-export function ruleReject(r: { field: string; reason: Said; code?: RuleCode }, language: keyof Said): { field: string; reason: string; code: RuleCode } {
-  return { field: r.field, reason: `${r.field} ${r.reason[language]}`, code: r.code ?? 'BAD_USER_INPUT' };
+export function ruleReject(
+  r: { field: string; rule: string; reason: Said; code?: RuleCode },
+  language: keyof Said,
+): { field: string; reason: string; code: RuleCode; rule: string } {
+  return { field: r.field, reason: `${r.field} ${r.reason[language]}`, code: r.code ?? 'BAD_USER_INPUT', rule: r.rule };
 }

@@ -44,6 +44,8 @@ export type WrittenRow = z.infer<typeof Written>;
 
 export interface StageCheck {
   field: string;
+  /** The rule's stable name (a reject's `rule`, as a form's refusal of the same gives it in extensions.rule). */
+  rule: string;
   /** Why a row fails the check, after the field's name. */
   reason: Said;
   /** The code a mutation breaking the same rule answers (BAD_USER_INPUT when not given). */
@@ -135,6 +137,7 @@ function check(
   kind: string,
   c: {
     field: string;
+    rule: string;
     reason: Said;
     bad: string;
     code?: RuleCode;
@@ -295,6 +298,7 @@ export const KIND_SQL = {
       // (idNumberElsewhere), told apart from a number registered nowhere through hub_known_people.
       check('disputes', {
         field: 'parties',
+        rule: 'idNumberElsewhere',
         code: 'CONFLICT',
         revealsRegistration: true,
         reason: {
@@ -307,6 +311,7 @@ export const KIND_SQL = {
       }),
       check('disputes', {
         field: 'parties',
+        rule: 'partyUnknown',
         reason: { zh: '含有您辖区内没有登记的公民身份号码', en: 'names an ID number of no resident in your jurisdiction' },
         bad: `${NEW_CASE}
               and exists (select 1 from jsonb_array_elements(s.parties) e ${PARTY_NUMBER}
@@ -315,6 +320,7 @@ export const KIND_SQL = {
       // As reportDispute: a new case links no deregistered resident (a case already taken in is left as it is).
       check('disputes', {
         field: 'parties',
+        rule: 'partyDeregistered',
         code: 'CONFLICT',
         reason: { zh: `含有已注销人员的公民身份号码：${DEREGISTERED_PARTY.zh}`, en: `names a deregistered resident by ID number: ${DEREGISTERED_PARTY.en}` },
         bad: `${NEW_CASE}
@@ -323,6 +329,7 @@ export const KIND_SQL = {
       // A row with the case's id (as the export writes it) names that case, reported through the API or a file.
       check('disputes', {
         field: 'id',
+        rule: 'recordUnknown',
         code: 'NOT_FOUND',
         reason: { zh: '在您的辖区内找不到所指的矛盾纠纷', en: 'names no dispute in your jurisdiction' },
         bad: `s.id is not null and not exists (select 1 from dispute d where d.id = s.id)`,
@@ -330,6 +337,7 @@ export const KIND_SQL = {
       }),
       check('disputes', {
         field: 'id',
+        rule: 'caseReported',
         code: 'CONFLICT',
         reason: REPORTED_CASE,
         bad: `s.id is not null and exists (select 1 from dispute d where d.id = s.id and ${DIFFERS})`,
@@ -338,6 +346,7 @@ export const KIND_SQL = {
       }),
       check('disputes', {
         field: 'external_id',
+        rule: 'caseReported',
         code: 'CONFLICT',
         reason: REPORTED_CASE,
         bad: `s.id is null and exists ${takenIn(DIFFERS)}`,
