@@ -310,11 +310,11 @@ describe('HTTP routes answer JSON errors in the caller language', () => {
     const [z, e] = [firstError((await zh.json()) as GraphQLResponse), firstError((await en.json()) as GraphQLResponse)];
     expect(z).toEqual({
       message: expect.stringMatching(/^within 不是区划代码，收到的是“12x”。/),
-      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x' },
+      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x', rule: 'divisionCode' },
     });
     expect(e).toEqual({
       message: expect.stringMatching(/^within is not a division code; got "12x"\./),
-      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x' },
+      extensions: { code: 'BAD_USER_INPUT', argument: 'within', value: '12x', rule: 'divisionCode' },
     });
   });
 
