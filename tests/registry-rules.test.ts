@@ -252,8 +252,8 @@ describe('a blank name is refused as blank text is, under rule required', () => 
     for (const n of BLANKS) {
       expect(await refusal(update, n), JSON.stringify(n)).toEqual({ said: ['name must not be blank.'], why: [['BAD_USER_INPUT', 'name', 'required']] });
     }
-    // A name that is too long is still told so, without the rule.
-    expect((await refusal(person(), '名'.repeat(51))).why).toEqual([['BAD_USER_INPUT', 'name', undefined]]);
+    // A name that is too long is told so under its own rule.
+    expect((await refusal(person(), '名'.repeat(51))).why).toEqual([['BAD_USER_INPUT', 'name', 'textLength']]);
   });
 
   it('grid staff’s and mediators’ names, and the names and numbers of households, sites, groups and teams, say the same', async () => {
