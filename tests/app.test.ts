@@ -986,6 +986,25 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('keeps the address’s period and page size through the sign-in link, so the address names what is shown', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?period=2026Q3&pageSize=3#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await period(page)).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+    // The token leaves the address; the settings stay, so a bookmark or a reload opens the same figures.
+    const url = new URL(page.url());
+    expect(url.hash).toBe(`#/division/${COUNTY}`);
+    expect(url.searchParams.get('period')).toBe('2026Q3');
+    expect(url.searchParams.get('pageSize')).toBe('3');
+    await page.waitForSelector('#cases-overdue[data-total]', { timeout: 60_000 });
+    expect(Number(await page.getAttribute('#cases-overdue', 'data-total'))).toBeGreaterThan(3);
+    expect(await page.$$eval('#cases-overdue tbody tr', (trs) => trs.length)).toBe(3);
+    await page.reload();
+    await viewOf(page, COUNTY);
+    expect(await period(page)).toEqual({ from: '2026-07-01', to: '2026-09-30' });
+    await context.close();
+  }, 120_000);
+
   it('counts the new day in a page left open past midnight, untouched too, and its new month in the period list', async () => {
     const { context, page } = await newPage();
     await page.clock.install({ time: new Date('2026-11-30T23:30:00+08:00') });

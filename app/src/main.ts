@@ -45,9 +45,10 @@ async function route(): Promise<void> {
   followCalendar();
   const hash = location.hash;
   if (hash.startsWith('#token=')) {
-    // The sign-in link: keep the token for this tab and take it out of the address bar and history.
+    // The sign-in link: keep the token for this tab and take it out of the address bar and history. The address's
+    // settings (?period=, ?pageSize=) stay: the view opens with them, and a bookmark of it keeps them.
     setToken(decodeURIComponent(hash.slice('#token='.length)));
-    history.replaceState(null, '', '/app#/');
+    history.replaceState(null, '', `${location.pathname}${location.search}#/`);
   }
   const token = getToken();
   setClaims(token ? claimsOf(token) : undefined);
