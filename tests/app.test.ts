@@ -350,6 +350,36 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('totals 吹哨报到·分部门 in every column, each the API’s count for the division and period', async () => {
+    const { context, page } = await signedIn(reader);
+    await viewOf(page, COUNTY);
+    const { from, to } = await period(page);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    const total = await page.$$eval('#dispatch-table tfoot td', (tds) => tds.map((td) => td.textContent));
+    type Counts = Record<
+      'dispatched' | 'acknowledged' | 'acknowledgedOnTime' | 'reported' | 'reportedOnTime' | 'overdue' | 'withdrawn' | 'answerDue' | 'onTimeRate',
+      number
+    >;
+    const api = await hub.queryAs<{ county: { dispatchStats: Counts } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn answerDue onTimeRate } } }`,
+    );
+    expect(api.errors).toBeUndefined();
+    const s = api.data!.county.dispatchStats;
+    expect(s.acknowledged).toBeGreaterThan(0);
+    expect(total).toEqual([
+      ...[s.dispatched, s.acknowledged, s.acknowledgedOnTime, s.reported, s.reportedOnTime, s.overdue, s.withdrawn].map((n) => n.toLocaleString('zh-CN')),
+      s.answerDue ? `${(s.onTimeRate * 100).toFixed(1)}%` : '—',
+    ]);
+    // The total row is the departments' rows added up, column by column.
+    const rows = await page.$$eval('#dispatch-table tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent!.replace(/,/g, '')))),
+    );
+    const sums = rows[0]!.slice(0, 7).map((_, i) => rows.reduce((sum, r) => sum + r[i]!, 0));
+    expect(sums.map((n) => n.toLocaleString('zh-CN'))).toEqual(total.slice(0, 7));
+    await context.close();
+  });
+
   it('lists a county’s overdue cases with their total, a page at a time by 加载更多, in the API’s order across pages', async () => {
     // The demo data ends 2026-09-30: the county's open cases are overdue, a dozen of them; pages of 5 (the address's
     // ?pageSize=, the page's own is 50) make three pages of them.

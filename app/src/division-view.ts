@@ -356,7 +356,8 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
     return;
   }
   if (!isCurrent(mine) || !s) return;
-  type Row = DispatchFiguresFragment['byDepartment'][number];
+  // A department's row and the total row count the same things (the API's DispatchCounts), so the total is their sum.
+  type Row = Omit<DispatchFiguresFragment['byDepartment'][number], 'departmentKind' | 'departmentName'>;
   const cells = (x: Row) =>
     [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
     `<td>${rateOf(x.onTimeRate, x.answerDue)}</td>`;
@@ -364,5 +365,5 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
   box.innerHTML = `<div class="table-wrap"><table class="dispatches"><caption class="visually-hidden">吹哨报到·分部门</caption>
     <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th></tr></thead>
     <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${esc(x.departmentName)}</th>${cells(x)}</tr>`).join('')}</tbody>
-    <tfoot><tr><th scope="row">合计</th><td>${num(s.dispatched)}</td><td colspan="4"></td><td>${num(s.overdue)}</td><td></td><td>${rateOf(s.onTimeRate, s.answerDue)}</td></tr></tfoot></table></div>`;
+    <tfoot><tr><th scope="row">合计</th>${cells(s)}</tr></tfoot></table></div>`;
 }

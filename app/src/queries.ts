@@ -700,7 +700,12 @@ export const DivisionHazards = graphql(`
 export const DispatchFigures = graphql(`
   fragment DispatchFigures on DispatchStats {
     dispatched
+    acknowledged
+    acknowledgedOnTime
+    reported
+    reportedOnTime
     overdue
+    withdrawn
     answerDue
     onTimeRate
     byDepartment {

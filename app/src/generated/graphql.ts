@@ -612,7 +612,7 @@ export type DivisionHazardsQueryVariables = Exact<{
 
 export type DivisionHazardsQuery = { village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
-export type DispatchFiguresFragment = { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> };
+export type DispatchFiguresFragment = { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> };
 
 export type DivisionDispatchesQueryVariables = Exact<{
   code: string;
@@ -623,7 +623,7 @@ export type DivisionDispatchesQueryVariables = Exact<{
 }>;
 
 
-export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null, township?: { dispatchStats: { dispatched: number, overdue: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null };
+export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null, township?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -925,7 +925,12 @@ export const HazardPageFragmentDoc = new TypedDocumentString(`
 export const DispatchFiguresFragmentDoc = new TypedDocumentString(`
     fragment DispatchFigures on DispatchStats {
   dispatched
+  acknowledged
+  acknowledgedOnTime
+  reported
+  reportedOnTime
   overdue
+  withdrawn
   answerDue
   onTimeRate
   byDepartment {
@@ -1967,7 +1972,12 @@ export const DivisionDispatchesDocument = new TypedDocumentString(`
 }
     fragment DispatchFigures on DispatchStats {
   dispatched
+  acknowledged
+  acknowledgedOnTime
+  reported
+  reportedOnTime
   overdue
+  withdrawn
   answerDue
   onTimeRate
   byDepartment {
