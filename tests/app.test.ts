@@ -647,6 +647,20 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(Object.keys(facts)).not.toContain('化解');
     expect(Object.keys(facts)).not.toContain('群众评价');
     expect(await page.textContent('dl.case-facts')).not.toMatch(/联系当事人 \d|尚未化解|尚未评价|NOT_A_DISPUTE/);
+    // The village's figures for this month count it in no figure, and say so beside the disputes taken in.
+    const month = chinaDay().slice(0, 7).replace('-', '');
+    await page.goto(`${origin}/app?period=${month}#/division/${village!.code}`);
+    await viewOf(page, village!.code);
+    const { from, to } = await period(page);
+    const api = await hub.queryAs<{ village: { disputeStats: { reported: number; declined: number } } }>(
+      callers.village,
+      `{ village(code: "${village!.code}") { disputeStats(from: "${from}", to: "${to}") { reported declined } } }`,
+    );
+    expect(api.errors).toBeUndefined();
+    const { reported, declined } = api.data!.village.disputeStats;
+    expect(declined).toBeGreaterThan(0);
+    expect((await figuresOf(page)).reported).toBe(reported);
+    expect(await page.textContent('[data-figure="reported"] .note')).toContain(`另不予受理 ${declined.toLocaleString('zh-CN')} 件，不计入`);
     await context.close();
   });
 

@@ -70,7 +70,14 @@ export function figures(h: Head, p: Period): Figure[] {
       // Of the period's hazards, from every source (patrols, grid workers, drones, citizens), where they stand now.
       note: `未整改 ${num(hs.open)} · 待验收 ${num(hs.awaitingVerification)} · 巡逻发现 ${num(ps.hazardsFound)} · ${vs(hs.reported, hs.previous.reported, hs.yearAgo.reported)}`,
     },
-    { key: 'reported', label: '受理纠纷', value: ds.reported, text: num(ds.reported), note: vs(ds.reported, ds.previous.reported, ds.yearAgo.reported) },
+    {
+      key: 'reported',
+      label: '受理纠纷',
+      value: ds.reported,
+      text: num(ds.reported),
+      // Reports declined at intake (不予受理) count in no figure: named beside the count they were kept out of.
+      note: `${vs(ds.reported, ds.previous.reported, ds.yearAgo.reported)}${ds.declined ? ` · 另不予受理 ${num(ds.declined)} 件，不计入` : ''}`,
+    },
     { key: 'resolved', label: '化解纠纷', value: ds.resolved, text: num(ds.resolved), note: `本期案件在办 ${num(ds.open)} · 超期 ${num(ds.overdue)}` },
     {
       key: 'resolutionRate',

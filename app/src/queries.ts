@@ -75,6 +75,7 @@ export const DivisionHead = graphql(`
       onTimeRate
       satisfactionRate
       rated
+      declined
       previous {
         reported
         resolved
