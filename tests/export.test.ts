@@ -11,6 +11,22 @@ afterAll(() => hub?.stop());
 const get = (path: string, token?: string) =>
   fetch(new URL(path, new URL(hub.gatewayUrl).origin), { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
+/** Each request (a route and a query string) is refused 400 BAD_USER_INPUT naming the parameter at fault. */
+async function refusedParameters(token: string, origin: string, cases: readonly (readonly ['GET' | 'POST', string, string])[]): Promise<void> {
+  for (const [method, path, argument] of cases) {
+    const res = await fetch(new URL(path, origin), {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      ...(method === 'POST' ? { body: 'id_number\n' } : {}),
+    });
+    expect(res.status, path).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, path).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument,
+    });
+  }
+}
+
 describe('export', () => {
   it('streams residents of a village as CSV with a BOM, masked without pii', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
@@ -475,7 +491,7 @@ describe('export', () => {
   it('names the query parameter at fault on every route, as GraphQL names the argument', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
     const origin = new URL(hub.gatewayUrl).origin;
-    for (const [method, path, argument] of [
+    await refusedParameters(t, origin, [
       ['POST', '/import/residents?format=xml', 'format'],
       ['POST', '/import/residents?encoding=latin1', 'encoding'],
       ['POST', '/import/residents?batch=0', 'batch'],
@@ -489,18 +505,7 @@ describe('export', () => {
       ['GET', '/reports/population.csv?within=623021200201&level=township', 'within'],
       ['GET', '/export/residents.csv', 'within'],
       ['GET', '/changes.ndjson?limit=0', 'limit'],
-    ] as const) {
-      const res = await fetch(new URL(path, origin), {
-        method,
-        headers: { authorization: `Bearer ${t}` },
-        ...(method === 'POST' ? { body: 'id_number\n' } : {}),
-      });
-      expect(res.status, path).toBe(400);
-      expect(((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, path).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        argument,
-      });
-    }
+    ]);
     // An NDJSON file sent as such but with format=csv: the two contradict, and the answer says so (not "send it as NDJSON").
     const both = await fetch(new URL('/import/residents?format=csv', origin), {
       method: 'POST',
@@ -524,7 +529,7 @@ describe('export', () => {
   it('reads integer and list parameters strictly: digits only, no empty item', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'write', 'report'] });
     const origin = new URL(hub.gatewayUrl).origin;
-    for (const [method, path, argument] of [
+    await refusedParameters(t, origin, [
       ['GET', '/changes.ndjson?limit=1e3', 'limit'],
       ['GET', '/changes.ndjson?limit=%201', 'limit'],
       ['GET', '/changes.ndjson?limit=1%20', 'limit'],
@@ -536,18 +541,7 @@ describe('export', () => {
       ['POST', '/import/residents?batch=1e3', 'batch'],
       ['POST', '/import/residents?batch=%20100', 'batch'],
       ['POST', '/import/residents?ignore=%E5%BA%8F%E5%8F%B7,,%E5%A4%87%E6%B3%A8', 'ignore'],
-    ] as const) {
-      const res = await fetch(new URL(path, origin), {
-        method,
-        headers: { authorization: `Bearer ${t}` },
-        ...(method === 'POST' ? { body: 'id_number\n' } : {}),
-      });
-      expect(res.status, path).toBe(400);
-      expect(((await res.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, path).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        argument,
-      });
-    }
+    ]);
     // Written plainly, the same values are read.
     expect((await fetch(new URL('/changes.ndjson?limit=1000&kinds=DISPUTE,RESIDENT', origin), { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
   });
