@@ -140,6 +140,31 @@ describe('督办: an order with a reply deadline, answered by the level holding 
     expect(answered.countyCase!.supervision).toMatchObject({ reply: '县综治中心已受理，正在协调', repliedLevel: 'COUNTY' });
   });
 
+  it("names the issuer and the note of the demo data's orders, as their timeline step does", async () => {
+    const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await db.connect();
+    let seeded: string[];
+    try {
+      seeded = (
+        await db.query<{ id: string }>(
+          `select id from dispute where created_by = 'demo' and supervised_at is not null and county_code = '623021' order by id limit 20`,
+        )
+      ).rows.map((r) => r.id);
+    } finally {
+      await db.end();
+    }
+    expect(seeded.length).toBeGreaterThan(0);
+    type Seeded = { supervision: Supervision | null; timeline: { action: string; actor: string; note: string | null }[] };
+    for (const id of seeded) {
+      const c = ok(
+        await hub.queryAs<{ dispute: Seeded }>(callers.county, `{ dispute(id: "${id}") { ${SUPERVISION} timeline { action actor note } } }`),
+      ).dispute;
+      const order = c.timeline.filter((s) => s.action === 'SUPERVISE').at(-1)!;
+      expect({ issuedBy: c.supervision!.issuedBy, note: c.supervision!.note }, id).toEqual({ issuedBy: order.actor, note: order.note });
+      expect(c.supervision!.issuedBy, id).toBeTruthy();
+    }
+  });
+
   it('lets the county list the cases whose reply is overdue', async () => {
     const late = await reportCase(hub, callers.village, { gridCode: village.grids[0]!, scale: 'MAJOR' });
     const onTime = await reportCase(hub, callers.village, { gridCode: village.grids[0]!, scale: 'MAJOR' });

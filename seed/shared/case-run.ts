@@ -108,6 +108,9 @@ export interface VillageRecord {
   closedAt: Date | null;
   followedUpAt: Date | null;
   supervisedAt: Date | null;
+  /** The latest 督办's issuer and note, as its SUPERVISE step says them (the case keeps its latest order). */
+  supervisedBy: string | null;
+  supervisionNote: string | null;
 }
 
 const BLANK: Story = {
@@ -152,6 +155,8 @@ export class CaseRun {
       closedAt: null,
       followedUpAt: null,
       supervisedAt: null,
+      supervisedBy: null,
+      supervisionNote: null,
     };
   }
 
@@ -355,6 +360,8 @@ export class CaseRun {
     const story = this.story;
     if (!isOverdue('VILLAGE', story.status, story.settleBy, at)) throw new Error('Supervision orders are for overdue cases.');
     this.village.supervisedAt = at;
+    this.village.supervisedBy = m.actor;
+    this.village.supervisionNote = m.note;
     if (story.handlingLevel === 'TOWNSHIP' && this.township) this.township.supervisedAt = at;
     this.steps.push({
       at,

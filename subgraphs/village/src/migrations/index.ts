@@ -74,6 +74,7 @@ import { Migration20261207000073ChangeStoryAgrees } from './Migration20261207000
 import { Migration20261207000074DisputeGridMove } from './Migration20261207000074DisputeGridMove.ts';
 import { Migration20261207000075EndedRecordLists } from './Migration20261207000075EndedRecordLists.ts';
 import { Migration20261207000076NewbornMatch } from './Migration20261207000076NewbornMatch.ts';
+import { Migration20261207000077SeededSupervision } from './Migration20261207000077SeededSupervision.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -153,4 +154,5 @@ export const migrations = [
   Migration20261207000074DisputeGridMove,
   Migration20261207000075EndedRecordLists,
   Migration20261207000076NewbornMatch,
+  Migration20261207000077SeededSupervision,
 ];
