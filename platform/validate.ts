@@ -149,10 +149,9 @@ export function disputeId(given: string, argument = 'id'): string {
   if (!UUID.test(id)) {
     // A desk knows a case by its 案件编号 (623021-2026-000123) and may paste it here: the message says how to get from
     // that number to the id (Dispute.id, a UUID) the mutations take.
-    const number = halfWidth(given.trim()).replace(/[—–]/g, '-');
-    const isCaseNumber = /^\d{6}-\d{4}-\d{6}$/.test(number);
+    const number = caseNumberIn(given);
     throw badInput(
-      isCaseNumber
+      number
         ? {
             zh: `${argument}“${quote(given)}”是案件编号，不是纠纷的系统编号（Dispute.id，如 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee）：请先在案件列表中以 filter: { caseNumber: "${number}" } 查到该案件的 id。`,
             en: `${argument} "${quote(given)}" is a case number, not a dispute id (Dispute.id, e.g. 7d32e7a6-91b8-461b-b4a9-ad5c1dd0c6ee): find the case's id first with filter: { caseNumber: "${number}" } on a case list.`,
@@ -186,18 +185,27 @@ export function listGiven(values: readonly unknown[] | null | undefined, argumen
 
 /** A case number as the county numbers its cases: 县代码-年份-六位序号 (623021-2026-000123); BAD_USER_INPUT otherwise. */
 export function caseNumberOf(value: string, argument: string): string {
-  // Typed with a Chinese input method: full-width digits and dashes (６２３０２１－２０２６－０００１２３) read the same.
-  const n = halfWidth(value.trim()).replace(/[—–]/g, '-');
-  if (!/^\d{6}-\d{4}-\d{6}$/.test(n)) {
+  const n = caseNumberIn(value);
+  if (n === null) {
+    const given = caseNumberWritten(value);
     throw badInput(
       {
-        zh: `${argument} 应为案件编号（县代码-年份-六位序号，如 623021-2026-000123），收到的是“${quote(n)}”。`,
-        en: `${argument} must be a case number (county code-year-six digits, e.g. 623021-2026-000123); got "${quote(n)}".`,
+        zh: `${argument} 应为案件编号（县代码-年份-六位序号，如 623021-2026-000123），收到的是“${quote(given)}”。`,
+        en: `${argument} must be a case number (county code-year-six digits, e.g. 623021-2026-000123); got "${quote(given)}".`,
       },
       { argument, rule: 'caseNumberFormat' },
     );
   }
   return n;
+}
+
+// Typed with a Chinese input method: full-width digits and dashes (６２３０２１－２０２６－０００１２３) read the same.
+const caseNumberWritten = (value: string): string => halfWidth(value.trim()).replace(/[—–]/g, '-');
+
+/** The case number `value` is, as the county numbers its cases (`caseNumberOf`'s reading), or null when it is none. */
+function caseNumberIn(value: string): string | null {
+  const n = caseNumberWritten(value);
+  return /^\d{6}-\d{4}-\d{6}$/.test(n) ? n : null;
 }
 
 /** The clock skew allowed between a caller's device and the hub when a time must not be later than another. */
