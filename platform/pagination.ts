@@ -133,7 +133,7 @@ export function timeIdKey(at: Date | string, id: string | number): string {
 const ISO = /^([1-9]\d{3})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):[0-5]\d)$/;
 
 /**
- * The (time, id) a page of `list` starts after, from its cursor (`afterKey`); BAD_USER_INPUT, said as any cursor not
+ * The (time, id) a page of `list` starts after, from its cursor (`afterKey`); BAD_USER_INPUT, said as every cursor not
  * of this list is (`notOurs`), when it is not one of ours (`id` checks the id part).
  */
 export function afterTimeId(page: Page, list: string, id: RegExp): { at: string; id: string } | null {

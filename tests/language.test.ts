@@ -149,7 +149,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     en: /^Syntax Error: Expected Name, found <EOF>\.$/,
   },
   {
-    name: 'a cursor of the list with a key not of its shape, said as any cursor not the list’s own is (quoted)',
+    name: 'a cursor of the list with a key not of its shape, said as every cursor not the list’s own is (quoted)',
     query: `{ village(code: "623021200201") { endedRecords(first: 1, after: "${Buffer.from('registry_ended:newest:nope', 'utf8').toString('base64url')}") { totalCount } } }`,
     code: 'BAD_USER_INPUT',
     zh: new RegExp(`^翻页游标：“${Buffer.from('registry_ended:newest:nope', 'utf8').toString('base64url')}”不是本字段返回的游标。$`),

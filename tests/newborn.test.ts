@@ -191,7 +191,7 @@ describe('the number added by the clerk who registered the newborn (补录, writ
   const audited = async (subject: string) =>
     (
       await db.query<{ operation: string; record_ids: number[]; fields: string[] }>(
-        `select operation, record_ids, fields from audit_log where subject = $1 and 'idNumber' = any(fields) order by id`,
+        `select operation, record_ids, fields from audit_log where subject = $1 and fields @> array['idNumber'] order by id`,
         [subject],
       )
     ).rows;

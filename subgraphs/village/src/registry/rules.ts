@@ -606,7 +606,7 @@ export const relationshipWithoutHousehold: Rule = rule(
  * history, never changed again. Said as a step the record no longer allows is (INVALID_TRANSITION, as deregistering
  * someone deregistered), with when, by whom and why it ended, so that a desk sees what became of it; `rule`
  * alreadyEnded. A kind that ends for a coded reason (EndReason) gives its Chinese name as `endReason`, the code as
- * `reasonCode` and the note, if any; extensions carry `endReason` as the code then, and `endNote`.
+ * `reasonCode` and the note when one was given; extensions carry `endReason` as the code then, and `endNote`.
  */
 export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'change'): GraphQLError {
   const at = ended.endedAt == null ? null : chinaMinute(ended.endedAt);
