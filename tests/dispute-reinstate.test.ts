@@ -176,7 +176,7 @@ describe('恢复受理: a decline made by mistake is taken back', () => {
     expect(entries.map((c) => [c.op, c.version, c.step])).toEqual([['TRANSITION', back.version, 'REINSTATE']]);
     expect(entries[0]!.stepNote).toBe(step.note);
 
-    // The desk handles it as any report.
+    // The desk handles it like every other report.
     const accepted = ok(
       await asked<{ acceptDispute: Case }>(callers.village, `mutation { acceptDispute(id: "${second.id}", version: ${back.version}) { ${CASE} } }`),
     ).acceptDispute;

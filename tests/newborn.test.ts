@@ -154,7 +154,7 @@ describe('a newborn in a residents file without an ID number', () => {
 describe('the number added once issued', () => {
   const CORRECT = `mutation($id: ID!, $v: Int!, $n: String!) { correctIdNumber(id: $id, version: $v, idNumber: $n, reason: "补录新生儿身份证号") { id idNumber gender birthDate version } }`;
 
-  it('must agree with the recorded sex and birth date; then the resident is as any other', async () => {
+  it('must agree with the recorded sex and birth date; then the resident is like every other', async () => {
     const born = ago(0, 20);
     const baby = (await register({ name: `补录${RUN % 1000}`, gender: 'MALE', birthDate: born })).data!.registerPerson;
     const seq = 870 + (RUN % 60) * 2;

@@ -2350,7 +2350,7 @@ export type Mutation = {
    * registered), and is written to the audit log with its reason (operation `correctIdNumber: <reason>`). A number
    * registered to another resident is CONFLICT, as registering it would be. 补录: a resident registered without a
    * number (a newborn, 出生登记) gets it here once issued; it must agree with the recorded gender and birth date
-   * (rule idNumberDisagrees), and the resident is then as any other. The clerk who registered the resident, with `write`
+   * (rule idNumberDisagrees), and the resident is then like every other. The clerk who registered the resident, with `write`
    * but without `pii`, adds it with updatePerson (PersonUpdate.idNumber) by the same rules.
    */
   correctIdNumber: Person;
