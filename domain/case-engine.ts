@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { hubError, staleVersion, type Said } from './errors.ts';
-import { DISPUTE_STATUS_ZH } from './labels.ts';
+import { DISPUTE_STATUS_ZH, LEVEL_CASE_STATUS_ZH } from './labels.ts';
 import { VILLAGE_CLOSED } from './case-statuses.ts';
 export { OPEN_STATUSES, RESOLVED_STATUSES } from './case-statuses.ts';
 
@@ -366,9 +366,9 @@ const LEVEL_LABEL: Partial<Record<Level, Partial<Record<CaseAction, string>>>> =
 };
 
 /** Statuses and levels as a Chinese message names them. */
-const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, RECEIVED: '已接收', RETURNED: '已退回村级' };
+const STATUS_ZH: Record<string, string> = { ...DISPUTE_STATUS_ZH, ...LEVEL_CASE_STATUS_ZH.TOWNSHIP };
 /** A status named otherwise at one level: the county returns a case to the township. */
-const LEVEL_STATUS_ZH: Partial<Record<Level, Record<string, string>>> = { COUNTY: { RETURNED: '已退回乡镇' } };
+const LEVEL_STATUS_ZH: Partial<Record<Level, Record<string, string>>> = { COUNTY: LEVEL_CASE_STATUS_ZH.COUNTY };
 /** A case level as a Chinese message names it (村级, 乡镇级, 县级): every message about where a case is handled. */
 export const LEVEL_ZH: Readonly<Record<Level, string>> = { VILLAGE: '村级', TOWNSHIP: '乡镇级', COUNTY: '县级' };
 

@@ -18,6 +18,15 @@ export const DISPUTE_STATUS_ZH = {
   DECLINED: '不予受理',
 } as const;
 
+/**
+ * The statuses only a township's or a county's case has (TownshipCaseStatus, CountyCaseStatus); their others are
+ * named as a dispute's. A county returns a case to the township, a township to the village.
+ */
+export const LEVEL_CASE_STATUS_ZH = {
+  TOWNSHIP: { RECEIVED: '已接收', RETURNED: '已退回村级' },
+  COUNTY: { RECEIVED: '已接收', RETURNED: '已退回乡镇' },
+} as const;
+
 /** How a dispute came in (来源), as schema/api.graphql describes `DisputeSource`. */
 export const DISPUTE_SOURCE_ZH: Record<string, string> = {
   GRID_INSPECTION: '网格巡查',

@@ -391,12 +391,20 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // The demo data ends 2026-09-30: the county's open cases are overdue, a dozen of them; pages of 5 (the address's
     // ?pageSize=, the page's own is 50) make three pages of them.
     const P = 5;
-    type CasePage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { id: string; overdueSince: string }[] };
+    type Listed = {
+      id: string;
+      overdueSince: string;
+      status: string;
+      handlingLevel: string;
+      townshipCase: { status: string } | null;
+      countyCase: { status: string } | null;
+    };
+    type CasePage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Listed[] };
     const pageOf = async (after: string | null) => {
       const r = await hub.queryAs<{ county: { disputes: CasePage } }>(
         reader,
         `query($code: String!, $first: Int!, $after: String) { county(code: $code) { disputes(filter: { overdue: true }, orderBy: DUE_FIRST, first: $first, after: $after) {
-          totalCount pageInfo { hasNextPage endCursor } nodes { id overdueSince } } } }`,
+          totalCount pageInfo { hasNextPage endCursor } nodes { id overdueSince status handlingLevel townshipCase { status } countyCase { status } } } } }`,
         { code: COUNTY, first: P, after },
       );
       expect(r.errors).toBeUndefined();
@@ -429,6 +437,26 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       `已显示 ${(first.nodes.length + second.nodes.length).toLocaleString('zh-CN')} 件，共 ${first.totalCount.toLocaleString('zh-CN')} 件`,
     );
     expect(await page.isHidden('#cases-overdue p.more')).toBe(!second.pageInfo.hasNextPage);
+    // A case escalated (已上报) shows the status at the level handling it, as that level's case has it.
+    const HERE: Record<string, string> = {
+      RECEIVED: '已接收',
+      ACCEPTED: '已受理',
+      ASSIGNED: '已分流',
+      MEDIATING: '调解中',
+      ESCALATED: '已上报',
+      RESOLVED: '已化解',
+    };
+    const shown = new Map(
+      await page.$$eval('#cases-overdue tbody tr', (trs) =>
+        trs.map((tr) => [(tr as HTMLElement).dataset.id!, tr.querySelectorAll('td')[2]!.textContent!] as const),
+      ),
+    );
+    const upper = [...first.nodes, ...second.nodes].filter((c) => c.status === 'ESCALATED');
+    expect(upper.length, 'the demo county has overdue cases handled above the village').toBeGreaterThan(0);
+    for (const c of upper) {
+      const held = c.handlingLevel === 'COUNTY' ? c.countyCase : c.townshipCase;
+      expect(shown.get(c.id), c.id).toBe(HERE[held!.status]);
+    }
     await context.close();
   });
 
@@ -502,6 +530,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(waiting[3]).toMatch(/^时限 /);
     // The timeline names the step in Chinese.
     await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('撤回吹哨'), undefined, { timeout: 60_000 });
+    // The title gives the status where the case is handled (the township has dispatched it: 已分流), not the village's 已上报.
+    expect(await page.textContent('main h2.title small')).toBe('山林草场 · 已分流 · 乡镇级办理');
     await context.close();
   });
 

@@ -5,7 +5,21 @@ import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
 import { esc, wallClock } from './format.ts';
 import type { CaseTimelineQuery } from './generated/graphql.ts';
-import { CATEGORY, CORRECTED, DECLINE_REASON, DISPATCH_STATUS, LEVEL, noteZh, OUTCOME, PARTY_ROLE, RATING, SCALE, SOURCE, STATUS, stepName } from './labels.ts';
+import {
+  CATEGORY,
+  CORRECTED,
+  DECLINE_REASON,
+  DISPATCH_STATUS,
+  LEVEL,
+  noteZh,
+  OUTCOME,
+  PARTY_ROLE,
+  RATING,
+  SCALE,
+  SOURCE,
+  statusHere,
+  stepName,
+} from './labels.ts';
 import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -89,7 +103,7 @@ export async function showCase(id: string): Promise<void> {
   showWho();
   renderCrumbs([...above, c.village], c.caseNumber);
   main.innerHTML = `
-    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(STATUS[c.status])} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
+    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(statusHere(c))} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
     <section class="panel" aria-labelledby="case-title">
       <h3 id="case-title">简要情况</h3>
       <p>${esc(c.summary)}</p>

@@ -4,7 +4,7 @@ import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } f
 import { download, request } from './client.ts';
 import { daysPast, esc, num, rateOf, wallClock } from './format.ts';
 import type { CaseRowFragment, DispatchFiguresFragment, DisputeFilter } from './generated/graphql.ts';
-import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS } from './labels.ts';
+import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, statusHere } from './labels.ts';
 import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { DivisionCases, DivisionDispatches, RiskSignals, TownshipInboxOverdue } from './queries.ts';
@@ -334,7 +334,7 @@ function caseRow(c: Listed): string {
   const n = c.overdue && c.due ? daysPast(c.due) : undefined;
   return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
     CATEGORY[c.category],
-  )}</td><td>${esc(STATUS[c.status])}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
+  )}</td><td>${esc(statusHere(c))}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
     n && c.due ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
   }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
     c.underSupervision ? '<span class="badge warn">督办</span>' : ''

@@ -22,7 +22,15 @@ import type {
   RiskSignalKind,
 } from './generated/graphql.ts';
 import { HAZARD_SOURCE_ZH } from '../../domain/hazards.ts';
-import { CORRECTED_FIELD_ZH, DISPUTE_OUTCOME_ZH, DISPUTE_SOURCE_ZH, DISPUTE_STATUS_ZH, RATING_ZH, SCOPE_ZH } from '../../domain/labels.ts';
+import {
+  CORRECTED_FIELD_ZH,
+  DISPUTE_OUTCOME_ZH,
+  DISPUTE_SOURCE_ZH,
+  DISPUTE_STATUS_ZH,
+  LEVEL_CASE_STATUS_ZH,
+  RATING_ZH,
+  SCOPE_ZH,
+} from '../../domain/labels.ts';
 
 export const CATEGORY: Record<DisputeCategory, string> = {
   FAMILY: '婚姻家庭',
@@ -42,6 +50,21 @@ export const CATEGORY: Record<DisputeCategory, string> = {
 };
 
 export const STATUS: Record<DisputeStatus, string> = DISPUTE_STATUS_ZH;
+
+type LevelCase = { status: string } | null | undefined;
+
+/**
+ * A case's status where it is handled now: a dispute escalated (已上报) is, at the township or county handling it,
+ * received, accepted, assigned, being mediated or returned; that is what a desk or leader asks of it. A caller who
+ * cannot read that level's case (a grid's token) sees the village's status.
+ */
+export function statusHere(c: { status: DisputeStatus; handlingLevel: GovernanceLevel; townshipCase?: LevelCase; countyCase?: LevelCase }): string {
+  const level = c.handlingLevel === 'COUNTY' ? 'COUNTY' : c.handlingLevel === 'TOWNSHIP' ? 'TOWNSHIP' : null;
+  const at = level === 'COUNTY' ? c.countyCase : level === 'TOWNSHIP' ? c.townshipCase : null;
+  if (c.status !== 'ESCALATED' || !level || !at) return STATUS[c.status];
+  const own: Record<string, string> = LEVEL_CASE_STATUS_ZH[level];
+  return own[at.status] ?? STATUS[at.status as DisputeStatus] ?? STATUS[c.status];
+}
 
 export const SCALE: Record<DisputeScale, string> = { ORDINARY: '一般', MAJOR: '重大', MASS: '群体性' };
 

@@ -342,6 +342,12 @@ export const CaseRow = graphql(`
     category
     status
     handlingLevel
+    townshipCase {
+      status
+    }
+    countyCase {
+      status
+    }
     reportedAt
     overdue
     overdueSince
@@ -474,7 +480,11 @@ export const CaseTimeline = graphql(`
           }
         }
       }
+      countyCase {
+        status
+      }
       townshipCase {
+        status
         dispatches {
           id
           departmentName

@@ -26,6 +26,21 @@ export type CitizenRating =
   /** 满意 satisfied */
   | 'SATISFIED';
 
+/** 县级办理状态 A case's status at the county. */
+export type CountyCaseStatus =
+  /** 已受理 accepted */
+  | 'ACCEPTED'
+  /** 已分流 assigned */
+  | 'ASSIGNED'
+  /** 调解中 in the county's mediation (联合调解), after recordCountyMediation */
+  | 'MEDIATING'
+  /** 已接收 received from the township */
+  | 'RECEIVED'
+  /** 已化解 resolved (including referral to court or arbitration) */
+  | 'RESOLVED'
+  /** 已退回乡镇 returned to the township to settle (returnCountyCase); received anew if the township escalates it again */
+  | 'RETURNED';
+
 /** 不予受理的原因 Why a report was declined at intake. */
 export type DeclineReason =
   /** 重复登记 a duplicate of a case already reported (named by `duplicateOf`) */
@@ -415,6 +430,23 @@ export type RiskSignalKind =
   /** 力量不足且纠纷上升 Grids without full 1+3+N staffing in a village whose disputes rise against the period before. */
   | 'UNDERSTAFFED_RISING';
 
+/** 乡镇办理状态 A case's status at the township. */
+export type TownshipCaseStatus =
+  /** 已受理 accepted */
+  | 'ACCEPTED'
+  /** 已分流/吹哨 assigned or dispatched */
+  | 'ASSIGNED'
+  /** 已上报县 escalated to the county */
+  | 'ESCALATED'
+  /** 调解中 being mediated */
+  | 'MEDIATING'
+  /** 已接收，待受理 received from the village */
+  | 'RECEIVED'
+  /** 已化解 resolved */
+  | 'RESOLVED'
+  /** 已退回村级 returned to the village to settle (returnTownshipCase); received anew if the village escalates it again */
+  | 'RETURNED';
+
 export type MonthFragment = { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } };
 
 type DivisionHead_County_Fragment = { population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, previous: { patrols: number }, yearAgo: { patrols: number } }, hazardStats: { reported: number, open: number, awaitingVerification: number, previous: { reported: number }, yearAgo: { reported: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, rated: number, declined: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number | null, met: boolean | null, basis: number }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } };
@@ -535,9 +567,9 @@ export type VillageViewQueryVariables = Exact<{
 
 export type VillageViewQuery = { village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string, province: { code: string, name: string }, region: { code: string, name: string } } | null } | null, grids: Array<{ code: string, name: string, fullyStaffed: boolean }>, population: { residents: number, households: number, floating: number, byTag: Array<{ tag: PersonTag, count: number }> }, forces: { grids: number, gridWorkers: number, gridsFullyStaffed: number, jointDefenseGroups: number, householdsInGroups: number, householdCoverage: number, patrolTeams: number, patrolMembers: number }, patrolStats: { patrols: number, patrolHours: number, hazardsFound: number, previous: { patrols: number }, yearAgo: { patrols: number } }, hazardStats: { reported: number, open: number, awaitingVerification: number, previous: { reported: number }, yearAgo: { reported: number } }, disputeStats: { from: string, to: string, reported: number, resolved: number, resolutionRate: number, open: number, overdue: number, onTimeRate: number, satisfactionRate: number, rated: number, declined: number, previous: { reported: number, resolved: number, resolutionRate: number }, yearAgo: { reported: number, resolved: number, resolutionRate: number } }, assessment: Array<{ indicator: AssessmentIndicator, year: number, target: number, targetSetBy: string | null, actual: number | null, met: boolean | null, basis: number }>, m0: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m1: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m2: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m3: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m4: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m5: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m6: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m7: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m8: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m9: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m10: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } }, m11: { from: string, reported: number, resolved: number, resolutionRate: number, previous: { reported: number }, yearAgo: { reported: number } } } | null };
 
-export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } };
+export type CaseRowFragment = { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } };
 
-export type CasePageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> };
+export type CasePageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> };
 
 export type DivisionCasesQueryVariables = Exact<{
   code: string;
@@ -550,7 +582,7 @@ export type DivisionCasesQueryVariables = Exact<{
 }>;
 
 
-export type DivisionCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null, township?: { villageDisputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null, county?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } }> } } | null };
+export type DivisionCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, township?: { villageDisputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, county?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null };
 
 export type TownshipInboxOverdueQueryVariables = Exact<{
   code: string;
@@ -559,14 +591,14 @@ export type TownshipInboxOverdueQueryVariables = Exact<{
 }>;
 
 
-export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, village: { name: string } } }> } } | null };
+export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, source: DisputeSource, occurredAt: string | null, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, declineReason: DeclineReason | null, duplicateOf: string | null, supervision: { issuedAt: string, issuedBy: string | null, note: string | null, replyBy: string | null, reply: string | null, repliedAt: string | null, repliedBy: string | null, repliedLevel: GovernanceLevel | null, replyOverdue: boolean } | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, townshipCase: { dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
+export type CaseTimelineQuery = { dispute: { id: string, caseNumber: string, category: DisputeCategory, scale: DisputeScale, source: DisputeSource, occurredAt: string | null, status: DisputeStatus, handlingLevel: GovernanceLevel, summary: string, reportedAt: string, overdue: boolean, underSupervision: boolean, rehandled: number, assignee: string | null, outcome: DisputeOutcome | null, resolvedLevel: GovernanceLevel | null, resolvedAt: string | null, rating: CitizenRating | null, declineReason: DeclineReason | null, duplicateOf: string | null, supervision: { issuedAt: string, issuedBy: string | null, note: string | null, replyBy: string | null, reply: string | null, repliedAt: string | null, repliedBy: string | null, repliedLevel: GovernanceLevel | null, replyOverdue: boolean } | null, deadlines: { contactBy: string, settleBy: string, replyBy: string | null }, parties: Array<{ name: string, role: PartyRole }>, village: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null }, countyCase: { status: CountyCaseStatus } | null, townshipCase: { status: TownshipCaseStatus, dispatches: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, overdue: boolean, acknowledgedAt: string | null, reportedAt: string | null, report: string | null, withdrawnAt: string | null, withdrawalReason: string | null }> } | null, timeline: Array<{ at: string, level: GovernanceLevel, action: DisputeAction, actor: string, note: string | null, status: string | null, changes: Array<{ field: DisputeCorrectionField, before: string | null, after: string | null, partiesBefore: Array<{ name: string, role: PartyRole }> | null, partiesAfter: Array<{ name: string, role: PartyRole }> | null }> | null }> } | null };
 
 export type CaseOfNumberQueryVariables = Exact<{
   number: string;
@@ -820,6 +852,12 @@ export const CaseRowFragmentDoc = new TypedDocumentString(`
   category
   status
   handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
   reportedAt
   overdue
   overdueSince
@@ -846,6 +884,12 @@ export const CasePageFragmentDoc = new TypedDocumentString(`
   category
   status
   handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
   reportedAt
   overdue
   overdueSince
@@ -1650,6 +1694,12 @@ export const DivisionCasesDocument = new TypedDocumentString(`
   category
   status
   handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
   reportedAt
   overdue
   overdueSince
@@ -1699,6 +1749,12 @@ export const TownshipInboxOverdueDocument = new TypedDocumentString(`
   category
   status
   handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
   reportedAt
   overdue
   overdueSince
@@ -1762,7 +1818,11 @@ export const CaseTimelineDocument = new TypedDocumentString(`
         }
       }
     }
+    countyCase {
+      status
+    }
     townshipCase {
+      status
       dispatches {
         id
         departmentName
