@@ -436,3 +436,33 @@ describe('hazards of a township and a county (Township.hazards, County.hazards) 
     expect(code(await hub.queryAs(clerk, `{ township(code: "${TOWNSHIP}") { hazards { totalCount } } }`))).toBe('FORBIDDEN');
   });
 });
+
+describe('the demo data’s hazards (seed/village/registry.ts)', () => {
+  it('carry the steps and the 整改期限 that took them past 已上报, and some are overdue, as the API would have left them', async () => {
+    const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: `hz-demo-${RUN}` });
+    type Seeded = { id: string; status: string; rectifyBy: string | null; steps: (Step & { at: string })[] };
+    const ROW = 'id status rectifyBy steps { at action statusFrom status actor actorSubject note rectifyBy }';
+    const r = await hub.queryAs<{ county: Record<string, { totalCount: number; nodes: Seeded[] }> }>(
+      reader,
+      `{ county(code: "623021") {
+          rectifying: hazards(status: RECTIFYING, first: 100) { totalCount nodes { ${ROW} } }
+          verified: hazards(status: VERIFIED, first: 100) { totalCount nodes { ${ROW} } }
+          overdue: hazards(overdue: true, first: 0) { totalCount nodes { id } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const { rectifying, verified, overdue } = r.data!.county;
+    expect(rectifying!.nodes.length).toBeGreaterThan(0);
+    expect(verified!.nodes.length).toBeGreaterThan(0);
+    // The demo year ends before today, so a hazard still being rectified is past its deadline.
+    expect(overdue!.totalCount).toBeGreaterThan(0);
+    for (const h of [...rectifying!.nodes, ...verified!.nodes]) {
+      const [start] = h.steps;
+      expect(h.rectifyBy, h.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(start, h.id).toMatchObject({ action: 'START', statusFrom: 'REPORTED', status: 'RECTIFYING', rectifyBy: h.rectifyBy, actor: '村综治中心' });
+      expect(h.steps.at(-1)!.status, h.id).toBe(h.status);
+      const times = h.steps.map((s) => Date.parse(s.at));
+      expect(times, h.id).toEqual([...times].sort((a, b) => a - b));
+    }
+    for (const h of verified!.nodes) expect(h.steps.map((s) => s.action)).toEqual(['START', 'RECTIFY', 'VERIFY']);
+  });
+});

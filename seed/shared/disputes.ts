@@ -93,7 +93,7 @@ const H = 3_600_000;
 const D = 24 * H;
 const M = 60_000;
 
-const VILLAGE_CENTRE = '村综治中心';
+export const VILLAGE_CENTRE = '村综治中心';
 const REOPEN_NOTE = '不满意：当事人对处理结果有异议，要求重新办理';
 /**
  * The 综治中心 that act on a village's cases: the township's and the county's by name, as the services name them

@@ -12,6 +12,7 @@ import { copyRows, nextId, resetIdentity, type CopyValue } from '../../platform/
 import { shortVillageName } from '../../domain/divisions.ts';
 import { DEFAULT_MIX, ETHNIC_MIX, mobile, personName, surnameFor, type Ethnicity } from '../shared/names.ts';
 import { Random, spread } from '../shared/random.ts';
+import { VILLAGE_CENTRE } from '../shared/disputes.ts';
 
 /** 临潭县's real figures, per 147 villages. */
 const PER_147 = { residents: 140_400, houses: 50_300, addresses: 30_300, groups: 1995 };
@@ -62,6 +63,28 @@ export interface SeedCounts {
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Who takes a demo hazard's steps (`hazard_step.by_subject`, and the name the steps show). */
+const SEED_SUBJECT = 'demo-seed';
+
+/**
+ * A demo hazard's 整改 steps, as the API would have written them (docs/ARCHITECTURE.md, "Hazards"): the village
+ * centre starts its rectification a day after the report (sooner when it was rectified sooner) with a deadline of one
+ * to four weeks, a grid worker reports it rectified, the centre verifies it. Drawn from the hazard's id, not the
+ * random stream, so the rest of the demo data stays as it was. The deadline it set, for the hazard's `rectify_by`.
+ */
+function hazardSteps(out: CopyValue[][], id: number, at: number, rectified: number | null, verified: number | null, village: string, grid: string): string {
+  const started = at + Math.min(DAY, rectified === null ? DAY : (rectified - at) / 2);
+  const day = new Date(started + 8 * 3_600_000);
+  day.setUTCDate(day.getUTCDate() + 7 * (1 + (id % 4)));
+  const rectifyBy = day.toISOString().slice(0, 10);
+  const step = (ms: number, action: string, from: string, to: string, by: string, note: string, deadline: string | null = null) =>
+    out.push([id, iso(ms), action, from, to, SEED_SUBJECT, by, note, deadline, village, grid]);
+  step(started, 'START', 'REPORTED', 'RECTIFYING', VILLAGE_CENTRE, '通知责任人限期整改', rectifyBy);
+  if (rectified !== null) step(rectified, 'RECTIFY', 'RECTIFYING', 'RECTIFIED', '网格员', '已按要求整改');
+  if (verified !== null) step(verified, 'VERIFY', 'RECTIFIED', 'VERIFIED', VILLAGE_CENTRE, '验收合格');
+  return rectifyBy;
+}
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -119,6 +142,7 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
     member: [] as CopyValue[][],
     patrol: [] as CopyValue[][],
     hazard: [] as CopyValue[][],
+    hazardStep: [] as CopyValue[][],
     committee: [] as CopyValue[][],
     mediator: [] as CopyValue[][],
     site: [] as CopyValue[][],
@@ -362,8 +386,10 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
               ] as const);
       const rectified = status === 'RECTIFIED' || status === 'VERIFIED' ? Math.min(refMs, at + r.int(1, 20) * DAY) : null;
       const verified = status === 'VERIFIED' && rectified ? Math.min(refMs, rectified + r.int(1, 7) * DAY) : null;
+      const hid = ids.hazard++;
+      const rectifyBy = status === 'REPORTED' ? null : hazardSteps(rows.hazardStep, hid, at, rectified, verified, v.code, grid);
       rows.hazard.push([
-        ids.hazard++,
+        hid,
         kind,
         what[kind]!,
         `${short}${Number(grid.slice(12))}组`,
@@ -374,6 +400,7 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
         status,
         rectified ? iso(rectified) : null,
         verified ? iso(verified) : null,
+        rectifyBy,
         v.code,
         grid,
         county,
@@ -446,8 +473,28 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
   await copyRows(
     client,
     'hazard',
-    ['id', 'kind', 'description', 'location', 'source', 'reported_by', 'patrol_id', 'reported_at', 'status', 'rectified_at', 'verified_at', ...division],
+    [
+      'id',
+      'kind',
+      'description',
+      'location',
+      'source',
+      'reported_by',
+      'patrol_id',
+      'reported_at',
+      'status',
+      'rectified_at',
+      'verified_at',
+      'rectify_by',
+      ...division,
+    ],
     rows.hazard,
+  );
+  await copyRows(
+    client,
+    'hazard_step',
+    ['hazard_id', 'at', 'action', 'status_from', 'status_to', 'by_subject', 'by_name', 'note', 'rectify_by', 'village_code', 'grid_code'],
+    rows.hazardStep,
   );
   await copyRows(client, 'mediation_committee', ['id', 'name', 'kind', 'village_code', 'county_code'], rows.committee);
   await copyRows(client, 'mediator', ['id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'village_code'], rows.mediator);

@@ -75,6 +75,7 @@ import { Migration20261207000074DisputeGridMove } from './Migration2026120700007
 import { Migration20261207000075EndedRecordLists } from './Migration20261207000075EndedRecordLists.ts';
 import { Migration20261207000076NewbornMatch } from './Migration20261207000076NewbornMatch.ts';
 import { Migration20261207000077SeededSupervision } from './Migration20261207000077SeededSupervision.ts';
+import { Migration20261207000078SeededHazardSteps } from './Migration20261207000078SeededHazardSteps.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -155,4 +156,5 @@ export const migrations = [
   Migration20261207000075EndedRecordLists,
   Migration20261207000076NewbornMatch,
   Migration20261207000077SeededSupervision,
+  Migration20261207000078SeededHazardSteps,
 ];
