@@ -228,6 +228,8 @@ export interface DatabaseSettings {
   url: string;
   /** Connection used for migrations and seeding (the owner). */
   migrationUrl: string;
+  /** The setting `migrationUrl` came from, for a refusal to name (unset: the embedded server's, made by the hub). */
+  migrationSetting?: string;
 }
 
 export interface Settings {
@@ -367,7 +369,10 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const p = s[`${U}_PORT`];
     const url = s[`${U}_URL`] ?? `http://${s.HUB_HOST === '0.0.0.0' ? '127.0.0.1' : s.HUB_HOST}:${p}/graphql`;
     const dbUrl = s[`${U}_DATABASE_URL`];
-    const database = dbUrl ? { url: dbUrl, migrationUrl: s[`${U}_MIGRATION_DATABASE_URL`] ?? dbUrl } : undefined;
+    const ownerUrl = s[`${U}_MIGRATION_DATABASE_URL`];
+    const database = dbUrl
+      ? { url: dbUrl, migrationUrl: ownerUrl ?? dbUrl, migrationSetting: ownerUrl ? `${U}_MIGRATION_DATABASE_URL` : `${U}_DATABASE_URL` }
+      : undefined;
     return { port: p, url, database, workers: s[`HUB_${U}_WORKERS`] };
   };
   return {

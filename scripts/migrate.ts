@@ -3,7 +3,7 @@
  * (`npm run migrate -- village`), for a host that holds one level's database URLs only (docs/deploy.md §2).
  */
 import { settingsOrExit, SUBGRAPHS, type SubgraphName } from '../platform/settings.ts';
-import { migrateAll, prepareDatabases } from './lib/setup.ts';
+import { DatabaseConnectError, migrateAll, prepareDatabases } from './lib/setup.ts';
 
 const named = process.argv.slice(2);
 const unknown = named.filter((n) => !(SUBGRAPHS as readonly string[]).includes(n));
@@ -16,6 +16,10 @@ const databases = await prepareDatabases(settings);
 try {
   const applied = await migrateAll(databases.dbs, named.length ? (named as SubgraphName[]) : undefined);
   for (const [name, list] of Object.entries(applied)) console.log(`${name}: ${list.length ? list.join(', ') : 'up to date'}`);
+} catch (e) {
+  if (!(e instanceof DatabaseConnectError)) throw e;
+  console.error(`[migrate] ${e.said.zh}\n[migrate] ${e.said.en}`);
+  process.exitCode = 2;
 } finally {
   await databases.stop();
 }

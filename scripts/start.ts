@@ -12,7 +12,7 @@ import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { keyEnv, KeysError, loadKeys, productionKeysMissing } from './lib/keys.ts';
 import { portsTaken } from './lib/ports.ts';
-import { migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
+import { DatabaseConnectError, migrateAll, prepareDatabases, seedIfEmpty } from './lib/setup.ts';
 import { divisionName } from '../domain/divisions.ts';
 import { startNodeService, Supervisor } from './lib/supervisor.ts';
 
@@ -96,6 +96,7 @@ try {
         ? '[start] 迁移或演示数据载入因停止而中断，下次启动会接着完成 (migrations or seeding were cut short by the stop; the next start goes on with them).'
         : '[start] 迁移因停止而中断，下次启动会接着完成 (migrations were cut short by the stop; the next start goes on with them).',
     );
+  else if (e instanceof DatabaseConnectError) console.error(`[start] ${e.said.zh}\n[start] ${e.said.en}`);
   else console.error('[start] 迁移或初始数据失败 (migrations or the seed failed):', e);
   await shutdown(1);
 }

@@ -494,6 +494,26 @@ describe('npm start', () => {
     }
   });
 
+  it('refuses a second start on a data folder whose PostgreSQL another hub runs, on its port too', { timeout: 300_000 }, async () => {
+    const dir = join(tmpRoot, 'shared-port');
+    const port = await freePort();
+    // The other hub's database (this process runs it, as a hub's supervisor runs its own), and a start that changed
+    // only the service ports: it had reused that server and run as a second hub on the folder.
+    const other = await startEmbeddedPg({ dir, port });
+    try {
+      const pid = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const r = await startOn(dir, { HUB_PG_PORT: String(port) });
+      expect(r.status, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain(`数据文件夹 ${dir} 正被另一个枢纽或 PostgreSQL（进程 ${pid}，端口 ${port}）使用`);
+      expect(r.stderr).toContain(`another hub or PostgreSQL, pid ${pid} on port ${port}, is using the data folder ${dir}`);
+      expect(r.stdout).not.toContain('ready at');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(alive(pid)).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', async () => {
     const file = join(tmpRoot, 'a-file');
     writeFileSync(file, 'not a folder');
@@ -521,6 +541,37 @@ describe('npm start', () => {
       // mkdir answers ENOENT there although /proc exists: Node's recursive mkdir retried it for ever, unkillable.
       refusal('/proc/hub-data', '无法创建文件夹 /proc/hub-data（ENOENT）'),
     ]);
+  });
+
+  it('says in a line which database URL it cannot reach, without its password or a stack (npm start, npm run migrate)', { timeout: 120_000 }, async () => {
+    // A port nobody listens on: the connection is refused.
+    const closed = await freePort();
+    const dbs = {
+      COUNTY_DATABASE_URL: `postgresql://hub_app:s3cret-pw@127.0.0.1:${closed}/hub_county`,
+      TOWNSHIP_DATABASE_URL: `postgresql://hub_app:s3cret-pw@127.0.0.1:${closed}/hub_township`,
+      VILLAGE_DATABASE_URL: `postgresql://hub_app:s3cret-pw@127.0.0.1:${closed}/hub_village`,
+    };
+    const [start, migrate] = await Promise.all([
+      startOn(join(tmpRoot, 'no-db'), dbs),
+      runNode(
+        ['scripts/migrate.ts', 'village'],
+        { ...dbs, VILLAGE_MIGRATION_DATABASE_URL: `postgresql://hub_owner:s3cret-pw@127.0.0.1:${closed}/hub_village` },
+        60_000,
+      ),
+    ]);
+    expect(start.status, start.stdout + start.stderr).not.toBe(0);
+    expect(start.stderr).toMatch(
+      /\[start\] 无法连接[^\n]*子图的数据库（(COUNTY|TOWNSHIP|VILLAGE)_DATABASE_URL="postgresql:\/\/hub_app:\*\*\*@127\.0\.0\.1:\d+\/hub_\w+"）：连接被拒绝/,
+    );
+    expect(start.stderr).toContain('(ECONNREFUSED). Check that setting, and that the database server is running.');
+    expect(migrate.status, migrate.stdout + migrate.stderr).toBe(2);
+    expect(migrate.stderr).toContain(
+      `[migrate] 无法连接村（社区）级子图的数据库（VILLAGE_MIGRATION_DATABASE_URL="postgresql://hub_owner:***@127.0.0.1:${closed}/hub_village"）`,
+    );
+    for (const r of [start, migrate]) {
+      expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('refuses bad settings at boot, listing every problem at once', () => {

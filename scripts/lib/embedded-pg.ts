@@ -103,14 +103,7 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
   } catch (e) {
     if (lockHeld.length) {
       // Another hub (or a load command's server) on this data folder: the port is not the cause, and another port would not help.
-      const holder = lockHolder(pgDir, lockHeld);
-      const zhWho = holder.pid ? `（进程 ${holder.pid}${holder.port ? `，端口 ${holder.port}` : ''}）` : '';
-      const enWho = holder.pid ? `, pid ${holder.pid}${holder.port ? ` on port ${holder.port}` : ''},` : '';
-      throw new Error(
-        `数据文件夹 ${opts.dir} 正被另一个枢纽或 PostgreSQL${zhWho}使用：请先停止它，或为本次启动另设 HUB_DATA_DIR ` +
-          `(another hub or PostgreSQL${enWho} is using the data folder ${opts.dir}: stop it first, or give this start another HUB_DATA_DIR).`,
-        { cause: e },
-      );
+      throw folderInUse(opts.dir, lockHolder(pgDir, lockHeld), e);
     }
     throw new Error(
       `Embedded PostgreSQL did not start on port ${opts.port} (data in ${pgDir}). Is another server using that port? ` +
@@ -124,6 +117,17 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
     created,
     stop: () => pg.stop(),
   };
+}
+
+/** The refusal of a start on a data folder whose PostgreSQL another hub or command (`holder`) runs: one folder serves one hub. */
+export function folderInUse(dir: string, holder: { pid?: number; port?: number }, cause?: unknown): Error {
+  const zhWho = holder.pid ? `（进程 ${holder.pid}${holder.port ? `，端口 ${holder.port}` : ''}）` : '';
+  const enWho = holder.pid ? `, pid ${holder.pid}${holder.port ? ` on port ${holder.port}` : ''},` : '';
+  return new Error(
+    `数据文件夹 ${dir} 正被另一个枢纽或 PostgreSQL${zhWho}使用：请先停止它，或为本次启动另设 HUB_DATA_DIR ` +
+      `(another hub or PostgreSQL${enWho} is using the data folder ${dir}: stop it first, or give this start another HUB_DATA_DIR).`,
+    { cause },
+  );
 }
 
 /**

@@ -5,14 +5,15 @@ import pg from 'pg';
 import { countySubgraph } from '../../subgraphs/county/src/index.ts';
 import { townshipSubgraph } from '../../subgraphs/township/src/index.ts';
 import { villageSubgraph } from '../../subgraphs/village/src/index.ts';
-import type { DatabaseSettings, Settings, SubgraphName } from '../../platform/settings.ts';
+import { shownSetting, SUBGRAPH_LABEL, type DatabaseSettings, type Settings, type SubgraphName } from '../../platform/settings.ts';
+import type { Said } from '../../domain/errors.ts';
 import { SEED_COUNTIES, parseScope } from '../../domain/divisions.ts';
 import type { SubgraphModule } from '../../platform/module.ts';
 import { SEEDERS, type DemoOptions } from '../../seed/index.ts';
 import { initORM, migrate } from '../../platform/orm.ts';
 import { markSeeded, seedDone } from '../../platform/seed-log.ts';
 import { ensureDatabases, loadOrCreatePasswords } from './databases.ts';
-import { startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
+import { folderInUse, startEmbeddedPg, type EmbeddedPg } from './embedded-pg.ts';
 import { hugePages } from './huge-pages.ts';
 import { commandLine, processInfo } from './processes.ts';
 import type { Exit, Instance } from './supervisor.ts';
@@ -177,7 +178,8 @@ async function reachable(url: string): Promise<boolean> {
  * a load command runs beside a running hub). With `supervise` (npm start), a
  * server found running that a hub killed outright left behind is stopped and
  * started again here: it would otherwise run on unwatched, never restarted
- * when it died nor stopped with the hub.
+ * when it died nor stopped with the hub; one a live hub or command runs
+ * refuses the start.
  */
 export async function prepareDatabases(settings: Settings, log: (m: string) => void = console.log, supervise = false): Promise<Databases> {
   if (!settings.embedded) {
@@ -203,7 +205,11 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
     /* not initialised yet */
   }
   const pgDir = join(dir, 'pg');
-  const left = adminUrl && supervise ? orphanedPostmaster(pgDir) : undefined;
+  const running = adminUrl && supervise ? postmasterPid(pgDir) : undefined;
+  const left = running === undefined ? undefined : orphanedPostmaster(pgDir);
+  // A server a live hub or load command runs is theirs: it stops with them, and nobody here would restart it. A second
+  // start on its folder (same HUB_PG_PORT, other service ports) is refused as one on another port is (embedded-pg.ts).
+  if (running !== undefined && left === undefined) throw folderInUse(dir, { pid: running, port: settings.embeddedPgPort });
   if (left !== undefined) {
     // Started again as this process's own: watched, restarted and stopped as any, and its log kept in pg.log.
     log(
@@ -239,6 +245,55 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
   return { dbs, stop, embedded, checkpoint };
 }
 
+/** Why a connection was refused, by the driver's code (Node's errno or PostgreSQL's SQLSTATE). */
+const CONNECT_FAILURES: Record<string, Said> = {
+  ECONNREFUSED: { zh: '连接被拒绝，该地址和端口上没有数据库服务器在运行', en: 'connection refused: no database server runs at that host and port' },
+  ENOTFOUND: { zh: '找不到该主机名', en: 'the host name was not found' },
+  EAI_AGAIN: { zh: '该主机名暂时无法解析', en: 'the host name could not be resolved' },
+  ETIMEDOUT: { zh: '连接超时', en: 'the connection timed out' },
+  EHOSTUNREACH: { zh: '主机不可达', en: 'the host is unreachable' },
+  '28P01': { zh: '用户名或密码错误', en: 'the user name or password is wrong' },
+  '28000': { zh: '服务器不允许该用户从此处连接（pg_hba.conf）', en: 'the server does not let that user connect from here (pg_hba.conf)' },
+  '3D000': { zh: '该数据库不存在', en: 'that database does not exist' },
+};
+
+/**
+ * A subgraph's database that could not be reached as the owner, said in a line that names the level, the setting and
+ * the URL (without its password), not as the driver's stack.
+ */
+export class DatabaseConnectError extends Error {
+  readonly said: Said;
+  constructor(level: SubgraphName, db: DatabaseSettings, cause: unknown) {
+    const code = causeCodes(cause).find((c) => CONNECT_FAILURES[c]);
+    const why: Said = code
+      ? { zh: `${CONNECT_FAILURES[code]!.zh}（${code}）`, en: `${CONNECT_FAILURES[code]!.en} (${code})` }
+      : { zh: String((cause as Error).message ?? cause), en: String((cause as Error).message ?? cause) };
+    const shown = shownSetting(db.migrationSetting ?? 'DATABASE_URL', db.migrationUrl);
+    const said: Said = db.migrationSetting
+      ? {
+          zh: `无法连接${SUBGRAPH_LABEL[level].zh}的数据库（${db.migrationSetting}=${shown}）：${why.zh}。请检查该设置，以及数据库服务器是否在运行。`,
+          en: `Cannot connect to the ${SUBGRAPH_LABEL[level].en}'s database (${db.migrationSetting}=${shown}): ${why.en}. Check that setting, and that the database server is running.`,
+        }
+      : {
+          zh: `无法连接${SUBGRAPH_LABEL[level].zh}的内置数据库（${shown}）：${why.zh}。`,
+          en: `Cannot connect to the ${SUBGRAPH_LABEL[level].en}'s embedded database (${shown}): ${why.en}.`,
+        };
+    super(`${said.zh}\n${said.en}`, { cause });
+    this.said = said;
+  }
+}
+
+/** The codes an error and its causes carry. */
+function causeCodes(e: unknown): string[] {
+  const codes: string[] = [];
+  for (let i = 0; e && typeof e === 'object' && i < 8; i++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string') codes.push(c);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
 /**
  * Runs `fn` for every subgraph at once, each on its own MikroORM connected as
  * the owner (migrations and bulk loads), and collects the results by name.
@@ -253,7 +308,11 @@ async function eachAsOwner<T>(
   await Promise.all(
     levels.map(async (name) => {
       const mod: OwnerModule = MODULES[name];
-      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-${purpose}` });
+      const orm = await initORM({ url: dbs[name].migrationUrl, entities: mod.entities, migrations: mod.migrations, name: `hub-${name}-${purpose}` }).catch(
+        (e: unknown) => {
+          throw new DatabaseConnectError(name, dbs[name], e);
+        },
+      );
       try {
         out[name] = await fn(mod, orm, name);
       } finally {
