@@ -9,7 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -67,9 +67,10 @@ function runNode(
   args: string[],
   env: Record<string, string | undefined>,
   timeout?: number,
+  as: { uid?: number; gid?: number } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout, ...as });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -474,6 +475,48 @@ describe('npm start', () => {
     expect(r.stderr).toContain("set HUB_DATA_DIR to the hub's data folder, or set HUB_CALLER_PRIVATE_KEY");
     // A pair made here signed tokens the hub, on its own pair, answered with 401.
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('says a key it may not read is a matter of access, not a missing or damaged key (a folder or a file closed to its user)', async () => {
+    // Root reads every file: the tool runs as `nobody` there, on keys that root owns and keeps to itself.
+    const root = process.getuid?.() === 0;
+    const as = root ? { uid: 65534, gid: 65534 } : {};
+    const user = root ? spawnSync('id', ['-nu', '65534'], { encoding: 'utf8' }).stdout.trim() || 'nobody' : userInfo().username;
+    const { privateKey, publicKey } = await generateKeyPairPem();
+    const keysOf = (name: string, folderMode: number, fileMode: number) => {
+      const dir = join(tmpRoot, name);
+      mkdirSync(join(dir, 'keys'), { recursive: true });
+      chmodSync(dir, 0o755);
+      writeFileSync(join(dir, 'keys', 'caller.private.pem'), privateKey, { mode: fileMode });
+      writeFileSync(join(dir, 'keys', 'caller.public.pem'), publicKey, { mode: 0o644 });
+      chmodSync(join(dir, 'keys'), folderMode);
+      return dir;
+    };
+    const token = (dir: string) =>
+      runNode(
+        ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'access'],
+        { HUB_DATA_DIR: dir, HUB_CALLER_PRIVATE_KEY: '' },
+        60_000,
+        as,
+      );
+    const closedFolder = keysOf('keys-folder-closed', root ? 0o700 : 0o000, 0o600);
+    const closedFile = keysOf('key-file-closed', 0o755, root ? 0o600 : 0o000);
+    try {
+      for (const dir of [closedFolder, closedFile]) {
+        const r = await token(dir);
+        const file = join(dir, 'keys', 'caller.private.pem');
+        expect(r.status, r.stdout + r.stderr).toBe(2);
+        expect(r.stderr).toContain(`npm run token：调用方密钥 ${file} 无权读取（EACCES）：本进程以用户 ${user} 运行`);
+        expect(r.stderr).toContain('give that user read access (chown/chmod); the keys themselves need no change');
+        // Neither "no key here" (it is there) nor "delete both files" (a new pair fails every token issued).
+        expect(r.stderr).not.toContain('No caller private key');
+        expect(r.stderr).not.toContain('delete');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      chmodSync(join(closedFolder, 'keys'), 0o700);
+      chmodSync(join(closedFile, 'keys', 'caller.private.pem'), 0o600);
+    }
   });
 
   it('says that another hub is using the data folder, with its pid, not that the port is taken', { timeout: 300_000 }, async () => {

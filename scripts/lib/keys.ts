@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
 import type { Said } from '../../domain/errors.ts';
@@ -53,6 +54,32 @@ const waysOut = (pub: string, priv: string, restore?: string): Said => ({
   en: `Restore ${restore ?? 'both files'} from the backup; or delete ${priv} and ${pub} to have npm start make a new pair, which invalidates every token issued so far (HTTP 401): they must be minted again.`,
 });
 
+/**
+ * A key file (or the folder on its way) this process may not read: its keys are whole, so the way out is access for
+ * the user the hub runs as, never a new pair (which had been the advice, at the price of every token issued).
+ */
+function noAccess(path: string, code: string): KeysError {
+  const user = userInfo().username;
+  return new KeysError({
+    zh: `调用方密钥 ${path} 无权读取（${code}）：本进程以用户 ${user} 运行。请以数据文件夹的所有者运行，或让该用户可读（chown/chmod）；密钥本身无需更换。`,
+    en: `The caller key ${path} may not be read (${code}): this process runs as the user ${user}. Run it as the data folder's owner, or give that user read access (chown/chmod); the keys themselves need no change.`,
+  });
+}
+
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** Whether a key file is there; a file this process may not look for (a folder closed to its user) is said, not taken as missing. */
+function present(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (DENIED.has(code)) throw noAccess(file, code);
+    return false;
+  }
+}
+
 /** `file`'s key, or a KeysError naming the file, what is wrong with it and the ways out. */
 function keyFile(file: string, kind: 'public' | 'private', other: string): KeyObject {
   let pem = '';
@@ -61,6 +88,7 @@ function keyFile(file: string, kind: 'public' | 'private', other: string): KeyOb
     pem = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    if (DENIED.has(code)) throw noAccess(file, code);
     problem = { zh: `无法读取（${code}）`, en: `cannot be read (${code})` };
   }
   problem ??= ed25519KeyProblem(pem, kind);
@@ -85,7 +113,7 @@ async function folderPair(settings: Settings, make: boolean): Promise<KeyPairPem
   const dir = join(settings.dataDir, 'keys');
   const priv = join(dir, 'caller.private.pem');
   const pub = join(dir, 'caller.public.pem');
-  const [hasPriv, hasPub] = [existsSync(priv), existsSync(pub)];
+  const [hasPriv, hasPub] = [present(priv), present(pub)];
   if (!hasPriv && !hasPub) {
     if (!make) {
       throw new KeysError({
