@@ -409,6 +409,46 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/** HUB_ variables other commands read (the examples, the router tests, the rehearsal): not the hub's settings, not misspelt. */
+const OTHER_COMMANDS = ['HUB_TOKEN', 'HUB_URL', 'HUB_PEERS_DIR', 'HUB_REHEARSAL_KEEP', 'HUB_REHEARSAL_DISPUTES'];
+
+/** Edits (insert, delete, replace) from one name to another. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Variables set in `env` that look like the hub's settings (HUB_…, or a service's GATEWAY_/COUNTY_/TOWNSHIP_/VILLAGE_…)
+ * but are none of them, each with the setting it is closest to when one is near: a misspelt setting is otherwise
+ * ignored without a word, its default in force.
+ */
+export function unknownSettings(env: NodeJS.ProcessEnv = process.env): { name: string; like?: string }[] {
+  const known = Object.keys(schema.shape);
+  return Object.keys(env)
+    .filter((k) => /^(HUB|GATEWAY|COUNTY|TOWNSHIP|VILLAGE)_/.test(k) && !known.includes(k) && !OTHER_COMMANDS.includes(k))
+    .sort()
+    .map((name) => {
+      const [like] = known.map((k) => [k, distance(name, k)] as const).sort((x, y) => x[1] - y[1]);
+      return like && like[1] <= 3 ? { name, like: like[0] } : { name };
+    });
+}
+
+/** The warning `npm start` gives for variables that look like settings and are none (null: none such). */
+export function unknownSettingsWarning(env: NodeJS.ProcessEnv = process.env): Said | null {
+  const unknown = unknownSettings(env);
+  if (!unknown.length) return null;
+  return {
+    zh: `以下变量不是枢纽的设置，已忽略：${unknown.map((u) => (u.like ? `${u.name}（是否应为 ${u.like}？）` : u.name)).join('、')}`,
+    en: `These variables are no settings of the hub and are ignored: ${unknown.map((u) => (u.like ? `${u.name} (did you mean ${u.like}?)` : u.name)).join(', ')}`,
+  };
+}
+
 /** Parses settings or exits with every problem listed; for process entry points. */
 export function settingsOrExit(env: NodeJS.ProcessEnv = process.env): Settings {
   try {

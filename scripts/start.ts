@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { settingsOrExit, SUBGRAPHS } from '../platform/settings.ts';
+import { settingsOrExit, SUBGRAPHS, unknownSettingsWarning } from '../platform/settings.ts';
 import { importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { keyEnv, KeysError, loadKeys, productionKeysMissing } from './lib/keys.ts';
 import { portsTaken } from './lib/ports.ts';
@@ -17,6 +17,9 @@ import { divisionName } from '../domain/divisions.ts';
 import { startNodeService, Supervisor } from './lib/supervisor.ts';
 
 const t0 = performance.now();
+// Said before the settings are checked, so a misspelt name shows beside the problems it may explain.
+const unknown = unknownSettingsWarning();
+if (unknown) console.error(`[start] ${unknown.zh}\n[start] ${unknown.en}`);
 const settings = settingsOrExit();
 const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
 

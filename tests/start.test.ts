@@ -617,6 +617,22 @@ describe('npm start', () => {
     }
   });
 
+  it('names a misspelt setting, ignored, with the setting it is closest to, beside the problems it may explain', () => {
+    const r = spawnSync(process.execPath, ['scripts/start.ts'], {
+      env: { ...process.env, HUB_LOG_LEVL: 'debug', HUB_ROUTER_SECRET: 'x'.repeat(40), GATEWAY_PROT: '4400', HUB_TOKEN: 'an example’s', HUB_DB_POOL_MAX: '0' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      '[start] 以下变量不是枢纽的设置，已忽略：GATEWAY_PROT（是否应为 GATEWAY_PORT？）、HUB_LOG_LEVL（是否应为 HUB_LOG_LEVEL？）、HUB_ROUTER_SECRET（是否应为 HUB_ROUTER_SECRETS？）',
+    );
+    expect(r.stderr).toContain('These variables are no settings of the hub and are ignored: GATEWAY_PROT (did you mean GATEWAY_PORT?)');
+    // The examples' variable is theirs, not a misspelling; the bad value is refused as before.
+    expect(r.stderr).not.toContain('HUB_TOKEN');
+    expect(r.stderr).toContain('HUB_DB_POOL_MAX');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses bad settings at boot, listing every problem at once', () => {
     const r = spawnSync(process.execPath, ['scripts/start.ts'], {
       env: { ...process.env, GATEWAY_PORT: 'abc', COUNTY_DATABASE_URL: 'mysql://x', HUB_LOG_LEVEL: 'loud' },
