@@ -530,10 +530,28 @@ describe('npm start', () => {
       expect(r.status, r.stdout + r.stderr).toBe(2);
       expect(r.stderr).toContain(`数据文件夹 ${dir} 正被另一个枢纽或 PostgreSQL（进程 ${pid}，端口 ${port}）使用`);
       expect(r.stderr).toContain(`another hub or PostgreSQL, pid ${pid} on port ${port}, is using the data folder ${dir}`);
-      expect(r.stderr).not.toContain('Is another server using that port');
+      expect(r.stderr).not.toContain('another program may be using that port');
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await other.stop();
+    }
+  });
+
+  it('says HUB_PG_PORT is taken when another program holds it, not that another hub uses the (fresh) data folder', { timeout: 300_000 }, async () => {
+    const dir = join(tmpRoot, 'pg-port-taken');
+    const holder = createServer();
+    const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
+    try {
+      const r = await startOn(dir, { HUB_PG_PORT: String(port) });
+      expect(r.status, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain(`[start] 数据库未能启动 (the database did not start): 内置 PostgreSQL 未能在端口 ${port} 启动`);
+      expect(r.stderr).toContain('请把 HUB_PG_PORT 设为空闲端口');
+      expect(r.stderr).toContain('another program may be using that port; set HUB_PG_PORT to a free one');
+      expect(r.stderr).not.toContain('正被另一个枢纽或 PostgreSQL');
+      expect(r.stderr).not.toContain('is using the data folder');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
     }
   });
 

@@ -77,7 +77,8 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
   // PostgreSQL's own words when another postmaster holds the data folder (FATAL, then its HINT naming the pid).
   const lockHeld: string[] = [];
   const heard = (line: string) => {
-    if (/lock file "postmaster\.pid" already exists|Is another postmaster/.test(line)) lockHeld.push(line);
+    // Only the folder's lock: the HINT of a port in use ("Is another postmaster already running on port …?") is the port's.
+    if (/lock file "postmaster\.pid" already exists|Is another postmaster \(PID \d+\) running in data directory/.test(line)) lockHeld.push(line);
     log(line);
   };
   const pg = new EmbeddedPostgres({
@@ -106,8 +107,9 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
       throw folderInUse(opts.dir, lockHolder(pgDir, lockHeld), e);
     }
     throw new Error(
-      `Embedded PostgreSQL did not start on port ${opts.port} (data in ${pgDir}). Is another server using that port? ` +
-        `Set HUB_PG_PORT to another port. ${e instanceof Error ? e.message : ''}`,
+      `内置 PostgreSQL 未能在端口 ${opts.port} 启动（数据在 ${pgDir}）：该端口可能已被其他程序占用，请把 HUB_PG_PORT 设为空闲端口 ` +
+        `(the embedded PostgreSQL did not start on port ${opts.port}, data in ${pgDir}: another program may be using that port; set HUB_PG_PORT to a free one). ` +
+        `${e instanceof Error ? e.message : ''}`,
       { cause: e },
     );
   }
