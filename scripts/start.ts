@@ -41,7 +41,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 // What would stop a service only after the database started and the migrations ran is said first, once.
 const missingKeys = productionKeysMissing(settings);
 if (missingKeys) {
-  console.error(`[start] 生产环境缺少密钥设置 (production keys missing): ${missingKeys}`);
+  console.error(`[start] ${missingKeys.zh}\n[start] ${missingKeys.en}`);
   process.exit(2);
 }
 const taken = await portsTaken(

@@ -381,6 +381,7 @@ describe('npm start', () => {
       expect(r.stderr).toContain(`COUNTY_PORT=${port}`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(prod.status).toBe(2);
+      expect(prod.stderr).toContain('[start] 生产环境不生成任何密钥，须设置：HUB_CALLER_JWKS_URL、HUB_CALLER_JWKS_FILE 或 HUB_CALLER_PUBLIC_KEY');
       expect(prod.stderr).toContain('HUB_EVENTS_SECRET');
       expect(prod.stderr).not.toMatch(/\n\s+at /);
       // Neither started PostgreSQL.

@@ -175,18 +175,21 @@ export async function callerKeys(settings: Settings, { make }: { make: boolean }
 }
 
 /** What production lacks of the keys and secrets it generates nowhere (null: nothing), said before anything starts. */
-export function productionKeysMissing(settings: Settings): string | null {
+export function productionKeysMissing(settings: Settings): Said | null {
   const k = settings.keys;
   const callerKeysSet = Boolean(k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl);
   if (!settings.production || (callerKeysSet && k.routerSecrets.length && k.eventsSecret)) return null;
-  return 'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.';
+  return {
+    zh: '生产环境不生成任何密钥，须设置：HUB_CALLER_JWKS_URL、HUB_CALLER_JWKS_FILE 或 HUB_CALLER_PUBLIC_KEY（Ed25519 公钥，三者之一），HUB_ROUTER_SECRETS（每个至少 32 个字符），以及 HUB_EVENTS_SECRET。',
+    en: 'In production set HUB_CALLER_JWKS_URL, HUB_CALLER_JWKS_FILE or HUB_CALLER_PUBLIC_KEY (Ed25519), HUB_ROUTER_SECRETS (each at least 32 characters) and HUB_EVENTS_SECRET.',
+  };
 }
 
 export async function loadKeys(settings: Settings): Promise<HubKeys> {
   const k = settings.keys;
   const dir = join(settings.dataDir, 'keys');
   const missing = productionKeysMissing(settings);
-  if (missing) throw new Error(missing);
+  if (missing) throw new KeysError(missing);
   const caller = await callerKeys(settings, { make: true });
   const routerSecrets = k.routerSecrets.length ? k.routerSecrets : [secretFile(dir, 'router.secret', newRouterSecret)];
   const eventsSecret = k.eventsSecret ?? secretFile(dir, 'events.secret', () => randomBytes(32).toString('base64url'));
