@@ -225,8 +225,10 @@ describe('settings', () => {
       VILLAGE_MIGRATION_DATABASE_URL: 'postgres://owner@a/v',
     });
     expect(s.embedded).toBe(false);
-    expect(s.subgraphs.county.database).toEqual({ url: 'postgres://a/c', migrationUrl: 'postgres://a/c' });
+    // Each owner's URL with the setting it came from, for a refusal to name.
+    expect(s.subgraphs.county.database).toEqual({ url: 'postgres://a/c', migrationUrl: 'postgres://a/c', migrationSetting: 'COUNTY_DATABASE_URL' });
     expect(s.subgraphs.village.database!.migrationUrl).toBe('postgres://owner@a/v');
+    expect(s.subgraphs.village.database!.migrationSetting).toBe('VILLAGE_MIGRATION_DATABASE_URL');
     // A server of real registers gets no demo counties from `npm start`, nor does production, unless asked.
     expect(s.demoData).toBe(false);
     expect(parseSettings({ NODE_ENV: 'production' }).demoData).toBe(false);
