@@ -132,6 +132,31 @@ export const refUnknown = (field: string, what: What, argument?: string): Rule =
 export const refElsewhere = (field: string, what: What, argument?: string): Rule =>
   rule('refElsewhere', 'BAD_USER_INPUT', field, { zh: `在本村（社区）找不到所指的${what.zh}`, en: `names no ${what.en} in this village` }, argument);
 
+/**
+ * A reference to a record the caller's jurisdiction holds ended (a dissolved 户, a deregistered house, a disbanded
+ * group, an ended committee): told so, with when and why (store/ended-refs.ts), rather than NOT_FOUND as for an id
+ * that names nothing; another jurisdiction's ended record stays refUnknown.
+ */
+export const referenceEnded = (field: string, what: What, argument?: string): Rule =>
+  rule('referenceEnded', 'BAD_USER_INPUT', field, { zh: `所指的${what.zh}已结束，不能再被引用`, en: `names an ended ${what.en}` }, argument);
+
+/** What the database says of a rule a row broke: the words after the name, and what extensions add. */
+export interface RuleDetail {
+  zh: string;
+  en: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * The error of a rule whose words the database gave (`RowCheck.detail`), as a form answers it: `<name> <words>`, the
+ * rule's code and name, and what the detail adds (a referenceEnded's recordId, endedAt, endReason).
+ */
+export function ruleErrorSaid(r: Rule, detail: RuleDetail, name = r.argument): GraphQLError {
+  const { zh, en, ...extra } = detail;
+  if (typeof extra.endedAt === 'string') extra.endedAt = new Date(extra.endedAt).toISOString();
+  return hubError(r.code, { zh: `${name} ${zh}。`, en: `${name} ${en}.` }, { argument: name, rule: r.name, ...extra });
+}
+
 /** A reference given both by registry id and by local number (or ID number), naming two records. */
 export const refMismatch = (field: string, byId: string, what: What, argument?: string): Rule =>
   rule('refMismatch', 'BAD_USER_INPUT', field, { zh: `与 ${byId} 所指的不是同一${what.zh}`, en: `names another ${what.en} than ${byId}` }, argument);

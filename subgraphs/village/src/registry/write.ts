@@ -4,7 +4,7 @@ import { grids } from '../store/grid.ts';
 import { villages } from '../store/village.ts';
 import { stagedRow, type RowKind, type RowWriter, type Staged } from '../store/row-kinds.ts';
 import type { FieldContext, Fields, FieldValues } from './fields.ts';
-import { argumentOf, ruleError, staleVersion, versionRule, type Rule } from './rules.ts';
+import { argumentOf, ruleError, ruleErrorSaid, staleVersion, versionRule, type Rule } from './rules.ts';
 
 /**
  * The forms' side of the registry's one write path (docs/ARCHITECTURE.md,
@@ -85,6 +85,8 @@ export async function writeValues(
   await k.writer.lock(em, values);
   const broken = await k.writer.broken(em, values);
   if (broken) {
+    const said = await k.writer.detail(em, values, broken);
+    if (said) throw ruleErrorSaid(broken.rule, said);
     const detail = await explain?.(broken.rule);
     const current = detail?.extra?.currentVersion;
     const sent = extra.version;

@@ -1,3 +1,4 @@
+import { endedRefCheck } from './registry-kinds.ts';
 import { z } from 'zod';
 import { col, row, rows as allRows, sql, type Db } from '../../../../platform/sql.ts';
 import {
@@ -11,6 +12,7 @@ import {
   personDeregistered,
   personMismatch,
   personUnknown,
+  referenceEnded,
   recordUnknown,
   repeated,
   staleVersion,
@@ -98,6 +100,7 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
   ...keyedRecordChecks(recordUnknown(WHAT.mediator), repeated),
   versionCheck(staleVersion),
   { rule: needed('committee_id'), bad: 'x.committee_id is null' },
+  endedRefCheck(referenceEnded('committee_id', WHAT.committee), 'x.committee_village is null', 'mediation_committee', 'x.committee_id'),
   { rule: committeeUnknown, bad: 'x.committee_village is null' },
   { rule: mediatorStaysInVillage, bad: 'x.target is not null and x.committee_village <> x.was_village' },
   ...personChecks({

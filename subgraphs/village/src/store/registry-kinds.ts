@@ -16,6 +16,7 @@ import {
   refElsewhere,
   refMismatch,
   refUnknown,
+  referenceEnded,
   repeated,
   required,
   staleVersion,
@@ -36,6 +37,7 @@ import {
   type RowKind,
   type StageColumn,
 } from './row-kinds.ts';
+import { endedReferenceSql, endsIn } from './ended-refs.ts';
 
 /**
  * The registry's kinds on the one write path (./row-kinds.ts): addresses,
@@ -122,6 +124,10 @@ const addressRef = (): Ref => ({
 export function refChecks(r: Ref): RowCheck[] {
   const f = r.flag;
   const out: RowCheck[] = [
+    // An id the caller's jurisdiction holds ended is told so, before it is taken for one that names nothing.
+    ...(endsIn(r.table)
+      ? [endedRefCheck(referenceEnded(r.column, r.what, r.argument), `x.${f}_given and x.${f}_id_village is null`, r.table, `x.${f}_id_in`)]
+      : []),
     {
       rule: refUnknown(r.column, r.what, r.argument),
       bad: `x.${f}_given and x.${f}_id_in is not null and x.${f}_id_village is null`,
@@ -167,6 +173,15 @@ export function refChecks(r: Ref): RowCheck[] {
     );
   }
   return out;
+}
+
+/**
+ * The check that a reference (`id`, SQL over `x`) names no record of `table` the caller's jurisdiction holds ended,
+ * where `unfound` (SQL over `x`) says the current table has none (store/ended-refs.ts).
+ */
+export function endedRefCheck(rule: Rule, unfound: string, table: string, id: string): RowCheck {
+  const detail = endedReferenceSql(table, id);
+  return { rule, bad: `${unfound} and ${id} is not null and ${detail} is not null`, detail, when: (b) => b.filled(rule.field) };
 }
 
 /** SQL over `x`: the file's column a row used for the reference (for a reject's field). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { col, row, rows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
 import type { Said } from '../../../../domain/errors.ts';
-import { FORCES_MIN_AGE, nameOfFormerLink, personUnderage, versionAhead, type Rule } from '../registry/rules.ts';
+import { FORCES_MIN_AGE, nameOfFormerLink, personUnderage, versionAhead, type Rule, type RuleDetail } from '../registry/rules.ts';
 
 /**
  * One write path per kind (docs/ARCHITECTURE.md, "One write path per kind"):
@@ -48,6 +48,11 @@ export interface RowCheck {
   field?: string;
   /** SQL over `x`: the reject's whole reason as `{zh, en}` (jsonb) when the row carries it (a field rule whose check waits for the database). */
   reason?: string;
+  /**
+   * SQL over `x`: what the database says of the broken rule (RuleDetail as jsonb: the words after the name, and what
+   * extensions add), for the form's error and the file's reject alike; the rule's own reason when absent.
+   */
+  detail?: string;
   /** An import runs the check only for batches this holds for (all of them when absent). */
   when?: (b: BatchFacts) => boolean;
 }
@@ -92,6 +97,13 @@ export function reasonWithValue(rule: Rule, value: string, padded?: string): str
   const zh = [sqlText(`${rule.field} ${rule.reason.zh}，收到的是“`), value, sqlText('”')].join(' || ') + hint(true);
   const en = [sqlText(`${rule.field} ${rule.reason.en}; got "`), value, sqlText('"')].join(' || ') + hint(false);
   return `case when ${value} is null then null else jsonb_build_object('zh', ${zh}, 'en', ${en}) end`;
+}
+
+/** SQL over `x`: a reject's reason from a check's `detail`, after the file's column, as the form's error puts it after the argument. */
+function detailReason(c: RowCheck): string {
+  const field = c.field ?? sqlText(c.rule.field);
+  return `(select case when d.v is not null then jsonb_build_object('zh', ${field} || ' ' || (d.v->>'zh') || '。', 'en', ${field} || ' ' || (d.v->>'en') || '.') end
+             from (select ${c.detail} as v) d)`;
 }
 
 export interface RowKind {
@@ -158,6 +170,7 @@ function oneRow(stage: readonly StageColumn[]): string {
 }
 
 const Failed = z.object({ failed: col.num });
+const Detail = z.object({ detail: z.object({ zh: z.string(), en: z.string() }).catchall(z.unknown()).nullable() });
 const Written = z.object({ id: col.id, inserted: z.boolean() });
 export type Written = z.infer<typeof Written>;
 
@@ -167,6 +180,8 @@ export interface RowWriter {
   lock(db: Db, values: readonly Staged[]): Promise<void>;
   /** The first check the row breaks, or null. */
   broken(db: Db, values: readonly Staged[]): Promise<RowCheck | null>;
+  /** What the database says of a broken check with a `detail`; null for any other. */
+  detail(db: Db, values: readonly Staged[], check: RowCheck): Promise<RuleDetail | null>;
   /** Writes the row: the record's id and whether it is new; none when an update changed nothing. */
   write(db: Db, values: readonly Staged[]): Promise<Written[]>;
 }
@@ -182,6 +197,11 @@ export function rowWriter(kind: RowKind): RowWriter {
      select coalesce(array_position(array[${kind.checks.map((c) => `coalesce((${c.bad}), false)`).join(', ')}]::boolean[], true), 0) as failed from n x`,
   );
   const write = sql(`${kind.name}.write`, Written, `with ${src}, ${kind.rows('src')}, ${kind.write}`);
+  const details = new Map(
+    kind.checks.flatMap((c, i) =>
+      c.detail ? [[c, sql(`${kind.name}.detail${i}`, Detail, `with ${src}, ${kind.rows('src')} select ${c.detail} as detail from n x`)] as const] : [],
+    ),
+  );
   const params = (values: readonly Staged[]): SqlParam[] => values.map((v) => (isList(v) ? v.join(',') : v));
   return {
     async lock(db, values) {
@@ -190,6 +210,10 @@ export function rowWriter(kind: RowKind): RowWriter {
     async broken(db, values) {
       const r = await row(db, check, params(values));
       return r && r.failed > 0 ? kind.checks[r.failed - 1]! : null;
+    },
+    async detail(db, values, check) {
+      const st = details.get(check);
+      return st ? ((await row(db, st, params(values)))?.detail ?? null) : null;
     },
     write: (db, values) => rows(db, write, params(values)),
   };
@@ -236,7 +260,7 @@ export function batchStatements(kind: RowKind, rowsOf: (src: string) => string =
       st: sql(
         `${name}.check${i}.${c.rule.name}`,
         LineField,
-        `delete from n x where ${c.bad} returning x.line, ${c.field ?? `'${c.rule.field}'`} as field, ${c.reason ?? 'null::jsonb'} as reason`,
+        `delete from n x where ${c.bad} returning x.line, ${c.field ?? `'${c.rule.field}'`} as field, ${c.reason ?? (c.detail ? detailReason(c) : 'null::jsonb')} as reason`,
       ),
     })),
     upsert: sql(`${name}.upsert`, Written, `with ${kind.write}`),

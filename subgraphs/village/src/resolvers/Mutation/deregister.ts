@@ -10,6 +10,7 @@ import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { lifeCycle, type EndedKind, type EndedRecordRow, type Ending, type TieRow } from '../../store/life-cycle.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { persons } from '../../store/person.ts';
+import { END_REASON_ZH } from '../../store/ended-refs.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { WHAT, type What } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
@@ -30,15 +31,7 @@ const ROLE_NAMES = schemaEnum('GridStaffRole').names;
  * are serving residents.
  */
 
-const REASON_ZH: Record<string, string> = {
-  DIED: '死亡',
-  MOVED_OUT: '迁出',
-  DUPLICATE: '重复登记',
-  MERGED: '合并',
-  NO_MEMBERS: '户内无人',
-  DEMOLISHED: '拆除',
-  REORGANISED: '调整撤并',
-};
+const REASON_ZH = END_REASON_ZH;
 
 /** The kinds of record that end: those that leave their table, and a patrol team, which stays in it disbanded. */
 type EndingKind = EndedKind | 'PATROL_TEAM';

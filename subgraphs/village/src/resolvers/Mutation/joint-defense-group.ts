@@ -9,7 +9,7 @@ import { currentVersion, formValues, writeForm, writeValues } from '../../regist
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
-import { checkVersion, forWrite, keyedCreate, tx } from './write.ts';
+import { checkVersion, forWrite, keyedCreate, tx, unknownReference } from './write.ts';
 import { ENDS } from './deregister.ts';
 
 /**
@@ -42,7 +42,9 @@ async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly 
   const found = new Set(rows.map((r) => r.id));
   const missing = parsed.filter((i) => !found.has(i));
   if (missing.length) {
-    throw notFound({ zh: `没有编号为 ${missing.join('、')} 的户。`, en: `No household with id ${missing.join(', ')}.` }, { argument: 'householdIds' });
+    throw await unknownReference(em, 'household', missing, 'householdIds', () =>
+      notFound({ zh: `没有编号为 ${missing.join('、')} 的户。`, en: `No household with id ${missing.join(', ')}.` }, { argument: 'householdIds' }),
+    );
   }
   for (const h of rows) {
     // Each household by its grid: a grid worker forms its own grid's groups, which the village's code would refuse.

@@ -10,7 +10,8 @@ import { writeKeys } from '../../store/write-key.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
-import { alreadyEnded, type EndedFacts, type What } from '../../registry/rules.ts';
+import { alreadyEnded, referenceEnded, ruleErrorSaid, type EndedFacts, type What } from '../../registry/rules.ts';
+import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
 
@@ -32,6 +33,27 @@ const RECORD_ZH: Record<string, string> = {
   patrolTeam: '巡逻队',
   patrol: '巡逻记录',
 };
+/** The tables of the kinds a write may name by id whose records end (store/ended-refs.ts), by `what`. */
+const ENDED_TABLE: Record<string, string> = { household: 'household', house: 'house', jointDefenseGroup: 'joint_defense_group' };
+
+/**
+ * The refusal of a reference (`argument`) to records of kind `what` of which `ids` name none current: BAD_USER_INPUT
+ * (rule referenceEnded, with when and why) for the first the caller's jurisdiction holds ended, one statement for all
+ * of them; `unknown` (NOT_FOUND) otherwise, as for another jurisdiction's record, ended or not.
+ */
+export async function unknownReference(
+  em: EntityManager,
+  what: string,
+  ids: readonly number[],
+  argument: string,
+  unknown: () => GraphQLError,
+): Promise<GraphQLError> {
+  const table = ENDED_TABLE[what];
+  const ended = table && ids.length ? await endedReference(em, table, ids) : null;
+  if (!ended) return unknown();
+  return ruleErrorSaid(referenceEnded(argument, { zh: RECORD_ZH[what] ?? what, en: RECORD_EN[what] ?? what }, argument), ended);
+}
+
 /** The English words for a record kind named by its GraphQL type (jointDefenseGroup → joint-defense group). */
 const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team', patrol: 'patrol' };
 
@@ -187,7 +209,9 @@ export async function forWrite<R extends Placed>(
   if (ended && lock) return lockedOrEnded(em, caller, table, ended.ends, id, ended.action, { unknown, argument });
   const recordId = parseId(id, argument);
   const row = await (lock ? table.lock(em, recordId) : table.byId(em, recordId));
-  if (!row || !holdsRecord(caller, row)) throw unknown();
+  // A record another argument than the record's own `id` names may have ended: the reference is told so.
+  if (!row) throw argument === 'id' ? unknown() : await unknownReference(em, what, [recordId], argument, unknown);
+  if (!holdsRecord(caller, row)) throw unknown();
   requireWrite(caller, placeOf(row));
   return row;
 }
