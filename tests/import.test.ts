@@ -1213,6 +1213,7 @@ audit-3,${committee},审计甲,false,${known}
         row('WR-D10', { category: '' }), // 12: required or enumValue
         row('WR-D11', { grid_code: '623021001001001' }), // 13: gridOutside
         row('WR-D12', { summary: '=1+1' }), // 14: formulaStart
+        row('', { summary: '没有外部编号' }), // 15: required (a new case's key, not a text's length)
       ];
       const header = 'external_id,grid_code,category,scale,source,summary,occurred_at,parties';
       const rejects = await rejectsOf('disputes', [header, ...lines].join('\n'));
@@ -1229,7 +1230,9 @@ audit-3,${committee},审计甲,false,${known}
         11: 'enumValue',
         13: 'gridOutside',
         14: 'formulaStart',
+        15: 'required',
       });
+      expect(rejects.find((r) => r.line === 15)).toMatchObject({ field: 'external_id' });
       expect(rejects.map((r) => r.line)).toContain(12);
       // An NDJSON line without a required field.
       const ndjson = await rejectsOf('disputes', JSON.stringify({ external_id: 'WR-D20', grid_code: grid }), 'application/x-ndjson');

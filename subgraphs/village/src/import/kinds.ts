@@ -29,7 +29,7 @@ import {
   type FieldContext,
   type FieldValues,
 } from '../registry/fields.ts';
-import { ruleError, villageOfGrid } from '../registry/rules.ts';
+import { required, ruleError, villageOfGrid } from '../registry/rules.ts';
 
 /**
  * What each importable kind accepts and how its rows land. Rows are checked
@@ -343,11 +343,13 @@ export const KINDS: Record<KindName, ImportKind> = {
         { zh: '公民身份号码', en: 'ID number' },
         'parties',
       );
+      // A new case is keyed by its external id: a row without one lacks a required value, as any import's row does.
+      if (!id && f.external_id == null) throw ruleError(required('external_id'), { name: 'external_id' });
       const code = grid(f, ctx);
       if (f.village_code != null && f.village_code.trim() !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: 'village_code' });
       return [
         id,
-        id ? (f.external_id == null ? null : text(f.external_id, 'external_id', 64)) : text(f.external_id, 'external_id', 64),
+        f.external_id == null ? null : text(f.external_id, 'external_id', 64),
         code,
         oneOf(f.category, DISPUTE_CATEGORY, 'category'),
         oneOf(f.scale, DISPUTE_SCALE, 'scale'),
