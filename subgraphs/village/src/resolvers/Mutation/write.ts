@@ -33,6 +33,9 @@ const RECORD_ZH: Record<string, string> = {
   patrolTeam: '巡逻队',
   patrol: '巡逻记录',
 };
+/** The English words for a record kind named by its GraphQL type (jointDefenseGroup → joint-defense group). */
+const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team', patrol: 'patrol' };
+
 /** The tables of the kinds a write may name by id whose records end (store/ended-refs.ts), by `what`. */
 const ENDED_TABLE: Record<string, string> = { household: 'household', house: 'house', jointDefenseGroup: 'joint_defense_group' };
 
@@ -53,9 +56,6 @@ export async function unknownReference(
   if (!ended) return unknown();
   return ruleErrorSaid(referenceEnded(argument, { zh: RECORD_ZH[what] ?? what, en: RECORD_EN[what] ?? what }, argument), ended);
 }
-
-/** The English words for a record kind named by its GraphQL type (jointDefenseGroup → joint-defense group). */
-const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team', patrol: 'patrol' };
 
 /** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
 function duplicate(e: unknown): string | null {
