@@ -252,6 +252,16 @@ describe('a write naming an ended record', () => {
       `erf-h-${run}`,
     );
     expect(houses.rejects[0]).toMatchObject({ field: 'house_id', code: 'BAD_USER_INPUT', rule: 'referenceEnded' });
+    const grouped = await postImport(
+      new URL(hub.gatewayUrl).origin,
+      writer,
+      'households',
+      `grid_code,number,joint_defense_group_id\n${GRID},ERF-${run}-G,${disbanded.id}\n`,
+      `erf-g-${run}`,
+      'zh',
+    );
+    expect(grouped.rejects[0]).toMatchObject({ field: 'joint_defense_group_id', code: 'BAD_USER_INPUT', rule: 'referenceEnded' });
+    expect(grouped.rejects[0]!.reason).toMatch(new RegExp(`所指的十户联防组 ${disbanded.id} 已于 \\d{4}-\\d\\d-\\d\\d 撤销（原因：调整撤并）`));
   });
 
   it("another jurisdiction's ended record stays NOT_FOUND, as its current ones are", async () => {
