@@ -263,6 +263,33 @@ describe('分户 splitHousehold', () => {
     expect(numbered.village.households.nodes).toEqual([]);
   });
 
+  it("names the members who leave as 分出成员 in its Chinese refusals, not as a patrol team's 队员 nor by the English argument", async () => {
+    const f = await family('g');
+    const before = await household(f.id);
+    const zh = async (input: Record<string, unknown>) =>
+      (
+        await postJson<Errors>(
+          hub.gatewayUrl,
+          { query: SPLIT, variables: { id: f.id, v: before.version, i: { number: `分户${RUN}-g-1`, headId: f.son, ...input } } },
+          { authorization: `Bearer ${writer}`, 'accept-language': 'zh' },
+        )
+      ).errors![0]!;
+    const refusals = [
+      await zh({ memberIds: [] }),
+      await zh({ memberIds: [f.son, f.son] }),
+      await zh({ memberIds: [f.head, f.spouse, f.son, f.wife, f.grandchild] }),
+      await zh({ memberIds: [f.head, f.son] }),
+      await zh({ memberIds: [f.son], headId: f.wife }),
+      await zh({ memberIds: [f.son], relationships: [{ personId: f.wife, relationshipToHead: 'CHILD_IN_LAW' }] }),
+    ];
+    expect(refusals[0]!.message).toMatch(/^分出成员系统编号 /);
+    for (const e of refusals) {
+      expect(e.message, e.message).not.toMatch(/队员|memberIds|headId 不|在 oldHouseholdHeadId 中/);
+    }
+    expect(refusals.map((e) => e.extensions?.argument)).toEqual(['memberIds', 'memberIds', 'memberIds', 'memberIds', 'headId', 'relationships']);
+    expect(await household(f.id)).toEqual(before);
+  });
+
   it('refuses a caller without write or outside the jurisdiction', async () => {
     const f = await family('e');
     const input = { memberIds: [f.son], number: `分户${RUN}-e-1`, headId: f.son };

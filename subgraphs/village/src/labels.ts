@@ -1,4 +1,4 @@
-import { argumentLabel, type ArgumentLabel } from '../../../platform/argument-labels.ts';
+import { ARGUMENT_ZH, argumentLabel, type ArgumentLabel } from '../../../platform/argument-labels.ts';
 import { headerLabels, KINDS } from './import/kinds.ts';
 import { argumentOf } from './registry/rules.ts';
 import { EXPORT_KINDS, exportKind } from './store/export.ts';
@@ -52,5 +52,10 @@ const kindOfField = (field: string) => FIELD_KINDS.find(([type]) => field.toLowe
 
 export const villageArgumentLabel: ArgumentLabel = (field, argument) => {
   const kind = field === undefined ? undefined : kindOfField(field);
-  return (kind && byKind.get(kind)?.get(argument)) ?? common.get(argument) ?? argumentLabel(field, argument);
+  const own = kind && byKind.get(kind)?.get(argument);
+  if (own) return own;
+  // A field of a known kind whose files have no such column names it by ARGUMENT_ZH before another kind's header:
+  // splitHousehold's memberIds are the household's members who leave (分出成员), not a patrol team's 队员.
+  if (kind && Object.hasOwn(ARGUMENT_ZH, argument)) return argumentLabel(field, argument);
+  return common.get(argument) ?? argumentLabel(field, argument);
 };

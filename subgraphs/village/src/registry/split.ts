@@ -64,7 +64,7 @@ export async function splitHousehold(
   if (!leaves.has(head)) {
     throw badInput(
       {
-        zh: `headId ${head} 不在 memberIds 中：新户的户主须是分出的成员之一。`,
+        zh: `headId ${head} 不是分出的成员：新户的户主须是分出的成员之一。`,
         en: `headId ${head} is not in memberIds: the new household's head is one of the members who leave.`,
       },
       { argument: 'headId' },
@@ -76,7 +76,7 @@ export async function splitHousehold(
     if (!leaves.has(id) || relationships.has(id)) {
       throw badInput(
         {
-          zh: `relationships 中的人员 ${id} ${relationships.has(id) ? '重复出现' : '不在 memberIds 中'}：只为分出的成员各填一次与新户主的关系。`,
+          zh: `relationships 中的人员 ${id} ${relationships.has(id) ? '重复出现' : '不是分出的成员'}：只为分出的成员各填一次与新户主的关系。`,
           en: `relationships names ${id} ${relationships.has(id) ? 'more than once' : 'who is not in memberIds'}: give each leaving member's relationship to the new head once.`,
         },
         { argument: 'relationships', personId: String(id) },
@@ -98,7 +98,7 @@ export async function splitHousehold(
     throw ruleError(headLeaves, {
       name: 'memberIds',
       said: {
-        zh: `（户 ${h.id} 的户主 ${h.headId}）：请在 oldHouseholdHeadId 中指定留在原户的成员为新户主。`,
+        zh: `（户 ${h.id} 的户主 ${h.headId}）：分户时请指定留在原户的一名成员为原户新户主（oldHouseholdHeadId）。`,
         en: ` (the head ${h.headId} of household ${h.id}): name a member who stays as its new head in oldHouseholdHeadId.`,
       },
       extra: { personId: String(h.headId) },
