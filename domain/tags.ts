@@ -66,8 +66,10 @@ const spanEn = (a: { min: number; max?: number }) => (a.max === undefined ? `${a
  * The tags a person of this birth date may carry: the one rule of the
  * registry's forms (mutations) and files (imports). Refuses a tag outside
  * its ages (TAG_AGES), naming the tags, their ages and the person's.
+ * `byIdNumber`: the birth date is the one a corrected ID number gives (correctIdNumber), so the refusal names the
+ * number the caller sent, and says to take the tags off first (untagPerson), rather than tags they did not send.
  */
-export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaDay()): void {
+export function checkTagsForAge(tags: readonly string[], birthDate: string, today = chinaDay(), byIdNumber = false): void {
   const aged = tags.filter(hasAgeRule) as Tag[];
   if (!aged.length) return;
   const age = ageOn(birthDate, today);
@@ -76,10 +78,21 @@ export function checkTagsForAge(tags: readonly string[], birthDate: string, toda
     return age < a.min || (a.max !== undefined && age > a.max);
   });
   if (!wrong.length) return;
+  const zhTags = wrong.map((t) => `${TAG_AGES[t]!.zh}（${t}）仅适用于 ${span(TAG_AGES[t]!)}`).join('；');
+  const enTags = wrong.map((t) => `${t} applies to people aged ${spanEn(TAG_AGES[t]!)}`).join('; ');
+  if (byIdNumber) {
+    throw badInput(
+      {
+        zh: `idNumber 所示出生日期为 ${birthDate}，此人 ${age} 周岁，不再适用其特殊人群标签：${zhTags}。请先移除这些标签（untagPerson）再更正身份证号。`,
+        en: `idNumber gives the birth date ${birthDate}, making this person ${age}, too young or too old for their tags: ${enTags}. Remove those tags first (untagPerson), then correct the number.`,
+      },
+      { argument: 'idNumber', age, rule: 'tagsForAge', tags: wrong },
+    );
+  }
   throw badInput(
     {
-      zh: `tags：${wrong.map((t) => `${TAG_AGES[t]!.zh}（${t}）仅适用于 ${span(TAG_AGES[t]!)}`).join('；')}，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
-      en: `tags: ${wrong.map((t) => `${t} applies to people aged ${spanEn(TAG_AGES[t]!)}`).join('; ')}; this person is ${age} (born ${birthDate}).`,
+      zh: `tags：${zhTags}，此人 ${age} 周岁（出生日期 ${birthDate}）。`,
+      en: `tags: ${enTags}; this person is ${age} (born ${birthDate}).`,
     },
     // The same rule's name as a file's reject gives it (registry/rules.ts in the village subgraph).
     { argument: 'tags', age, rule: 'tagsForAge' },

@@ -847,6 +847,33 @@ describe('an ID number registered by mistake', () => {
   });
 });
 
+describe('a corrected ID number whose birth date a tag does not fit', () => {
+  it('is refused naming the number the caller sent (idNumber, rule tagsForAge), telling to take the tag off first', async () => {
+    const p = (await register({ idNumber: freshId('1950-03-01'), tags: ['LEFT_BEHIND_ELDERLY'] })).data!.registerPerson;
+    const CORRECT = `mutation($id: ID!, $v: Int!, $n: String!) { correctIdNumber(id: $id, version: $v, idNumber: $n, reason: "出生年份录错") { id birthDate } }`;
+    const n = freshId('1996-03-01');
+    const r = await postJson<Errors>(
+      hub.gatewayUrl,
+      { query: CORRECT, variables: { id: p.id, v: p.version, n } },
+      { authorization: `Bearer ${writer}`, 'accept-language': 'zh' },
+    );
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idNumber', rule: 'tagsForAge', tags: ['LEFT_BEHIND_ELDERLY'] });
+    expect(r.errors![0]!.message).toMatch(/^身份证号 所示出生日期为 1996-03-01.*留守老人.*untagPerson/);
+    // Untagged first, the same correction goes through.
+    const untag = await hub.queryAs<{ untagPerson: { version: number } }>(
+      writer,
+      `mutation($id: ID!) { untagPerson(id: $id, tags: [LEFT_BEHIND_ELDERLY]) { version } }`,
+      {
+        id: p.id,
+      },
+    );
+    expect(untag.errors).toBeUndefined();
+    const done = await hub.queryAs<{ correctIdNumber: { birthDate: string } }>(writer, CORRECT, { id: p.id, v: untag.data!.untagPerson.version, n });
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.correctIdNumber.birthDate).toBe('1996-03-01');
+  });
+});
+
 describe('a person’s history keeps corrections', () => {
   // A caller of its own: registering counts against a caller's minute of ID-number lookups, which the tests before
   // spend (tests/lookup-quota.test.ts).

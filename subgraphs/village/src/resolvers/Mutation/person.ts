@@ -121,7 +121,7 @@ export const personMutations = {
         throw ruleError(alreadyRegistered('id_number', WHAT.person), { name: 'idNumber', ...heldBy(holder.personId!) });
       }
       // The tags the law gives an age to follow the birth date the new number gives.
-      checkTagsForAge(p.tags, n.birthDate);
+      checkTagsForAge(p.tags, n.birthDate, undefined, true);
       const corrected = await persons.correctIdNumber(em, p.id, version, n);
       if (!corrected) throw staleError(await persons.version(em, p.id), version);
       await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber']));
