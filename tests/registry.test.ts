@@ -313,6 +313,11 @@ describe('registry writes (in 卓尼县)', () => {
       i: { gridCode: grid, name: '测试联防组', householdIds: [free[0]!.id], leaderId: free[1]!.head!.id },
     });
     expect(badLeader.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    // A malformed household id is named by the list argument the caller sent (householdIds), not one it has not.
+    const badId = await hub.query(`mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id } }`, {
+      i: { gridCode: grid, name: '测试联防组', householdIds: [free[0]!.id, 'abc'], leaderId: free[0]!.head!.id },
+    });
+    expect(badId.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'householdIds', rule: 'recordId' });
     type Group = { id: string; version: number; leader: { id: string }; households: { id: string }[] };
     const ok = await hub.query<{ createJointDefenseGroup: Group }>(
       `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { id version leader { id } households { id } } }`,
@@ -323,6 +328,8 @@ describe('registry writes (in 卓尼县)', () => {
     const g = ok.data!.createJointDefenseGroup;
     const add = await hub.query(`mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${grouped!.id}"]) { id } }`);
     expect(add.errors![0]!.extensions!.code).toBe('CONFLICT');
+    const addBad = await hub.query(`mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["-3"]) { id } }`);
+    expect(addBad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'householdIds', rule: 'recordId' });
     const add2 = await hub.query<{ assignHouseholdsToGroup: Pick<Group, 'households'> }>(
       `mutation { assignHouseholdsToGroup(groupId: "${g.id}", version: ${g.version}, householdIds: ["${free[2]!.id}"]) { households { id } } }`,
     );

@@ -36,7 +36,7 @@ function refuseGrouped(taken: HouseholdRow[]): void {
 
 /** The households, locked, all writable by the caller and in `village`. */
 async function groupHouseholds(em: EntityManager, caller: Caller, ids: readonly string[], village: string): Promise<HouseholdRow[]> {
-  const parsed = [...new Set(ids.map((i) => parseId(i, 'householdId')))];
+  const parsed = [...new Set(ids.map((i) => parseId(i, 'householdIds')))];
   if (!parsed.length) return [];
   const rows = await households.lockMany(em, parsed);
   const found = new Set(rows.map((r) => r.id));
