@@ -927,10 +927,17 @@ describe('registry writes (in 卓尼县)', () => {
     expect(voided.data!.voidPatrol).toMatchObject({ id: wrong.id, hazards: [] });
     expect(await day()).toEqual(before);
     expect((await hub.query<{ hazard: unknown }>(`{ hazard(id: "${wrong.hazards[0]!.id}") { id } }`)).data!.hazard).toBeNull();
-    // Sent again after a lost answer: the patrol as voided; for another reason it is not that void, and the patrol is gone.
+    // Sent again after a lost answer: the patrol as voided; for another reason it is not that void: the patrol was voided
+    // (INVALID_TRANSITION, rule alreadyEnded, saying when, by whom and why), as every other ended record answers, not
+    // NOT_FOUND, which would tell a grid worker it was never entered.
     expect((await hub.query<{ voidPatrol: { id: string } }>(VOID)).data!.voidPatrol.id).toBe(wrong.id);
     const other = await hub.query(`mutation { voidPatrol(id: "${wrong.id}", reason: "另一原因") { id } }`);
-    expect(other.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', rule: 'alreadyEnded', endReason: '日期录错，应为6月21日' });
+    expect(other.errors![0]!.extensions!.endedAt).toEqual(expect.any(String));
+    // Outside the patrol's jurisdiction it stays unknown.
+    const elsewhere = await hub.token({ jurisdiction: '623022100002', scopes: ['read', 'write'], subject: `void-elsewhere-${Date.now()}` });
+    const outside = await hub.queryAs(elsewhere, `mutation { voidPatrol(id: "${wrong.id}", reason: "另一原因") { id } }`);
+    expect(outside.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
     // The corrected patrol takes its place, as the voided one no longer overlaps anything.
     expect((await record('2026-06-20T19:00:00+08:00', '2026-06-20T20:00:00+08:00')).errors).toBeUndefined();
     // A patrol whose hazard is being rectified stands: the hazard was found.

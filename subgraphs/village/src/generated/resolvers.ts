@@ -2585,7 +2585,9 @@ export type Mutation = {
    * 作废 Voids a patrol entered by mistake (the wrong team, day or people): it leaves the lists and its day's figures
    * with the hazards it reported, and is kept as history with them, when, by whom and why. Refused (CONFLICT) once one
    * of its hazards is being or has been rectified: that hazard stands as found. The same void sent again after a lost
-   * answer (same caller, same reason) answers the patrol as voided. Returns the patrol as it was.
+   * answer (same caller, same reason) answers the patrol as voided; any other void of a voided patrol is
+   * INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy` and `endReason` (the reason it was voided for).
+   * Returns the patrol as it was.
    */
   voidPatrol: Patrol;
 };

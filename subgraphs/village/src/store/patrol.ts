@@ -58,6 +58,15 @@ const voidedAgain = sql(
     where id = ? and voided_by = nullif(current_setting('hub.subject', true), '') and reason = ?`,
 );
 
+/** A voided patrol as an ended record (registry/rules.ts `alreadyEnded`): when, by whom and why it was voided. */
+const Voided = z.object({ id: col.id, endedAt: instant, endedBy: col.text, endReason: col.text, ...located });
+const voidedOf = sql(
+  'patrol.voidedOf',
+  Voided,
+  `select id, voided_at as ended_at, coalesce(voided_by_name, voided_by) as ended_by, reason as end_reason, village_code, grid_code, county_code
+     from patrol_voided where id = ?`,
+);
+
 export interface NewPatrol extends Location {
   teamId: number;
   startedAt: Date;
@@ -75,6 +84,8 @@ export const patrols = {
     (await row(db, voidPatrol, [id, id, by.subject, by.name, reason]))!,
   /** The patrol as the same void, by this transaction's caller for this reason, left it; null if there was none. */
   voidedAgain: (db: Db, id: number, reason: string): Promise<PatrolRow | null> => row(db, voidedAgain, [id, reason]),
+  /** The patrol as voided, if it was: when, by whom and why (row-level security keeps another jurisdiction's out). */
+  voidedOf: (db: Db, id: number): Promise<z.infer<typeof Voided> | null> => row(db, voidedOf, [id]),
   async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
     return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
   },

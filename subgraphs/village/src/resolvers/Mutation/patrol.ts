@@ -9,7 +9,10 @@ import { patrolTeams } from '../../store/patrol-team.ts';
 import { patrols } from '../../store/patrol.ts';
 import type { Location } from '../../store/record.ts';
 import { gridInVillage, peopleNamed, teamOfPatrol } from './patrol-team.ts';
-import { forWrite, gridFor, tx } from './write.ts';
+import { forWrite, gridFor, tx, type Ends } from './write.ts';
+
+/** Voided patrols as ended records: a void of one answers when, by whom and why it was voided (alreadyEnded). */
+const VOIDED: Ends = { endedOf: (em, id) => patrols.voidedOf(em, id), what: { zh: '巡逻记录', en: 'patrol' } };
 
 /** A patrol shorter than this is a slip of the times (a start and end typed alike), not a patrol. */
 const PATROL_MIN_MS = 10 * 60_000;
@@ -160,7 +163,8 @@ export const patrolMutations = {
         requireWrite(ctx.caller, again.gridCode);
         return again;
       }
-      const patrol = await forWrite(em, ctx.caller, patrols, id, 'patrol');
+      // A patrol voided before (by another caller, or for another reason) is told as voided, not as unknown.
+      const patrol = await forWrite(em, ctx.caller, patrols, id, 'patrol', { ended: { ends: VOIDED, action: 'end' } });
       // A hazard being rectified, or already rectified, stands as found: the patrol that found it is no mistake to undo.
       const acted = (await hazards.ofPatrols(em, [patrol.id])).filter((h) => h.status !== 'REPORTED');
       if (acted.length) {
