@@ -1,7 +1,7 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { postImport, startHub, type Counted, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { postImport, postJson, startHub, type Counted, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -918,6 +918,17 @@ describe('registry writes (in 卓尼县)', () => {
       hub.query<{ recordPatrol: { id: string; hazards: { id: string }[] } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id hazards { id } } }`, {
         i: { teamId: team, gridCode: grid, startedAt, endedAt, participantIds: ids, hazards: [{ kind: 'FIRE', description: '柴草堆放', gridCode: grid }] },
       });
+    // An end before the start: said in Chinese, with no English argument name in the sentence.
+    const zhWriter = await hub.token({ jurisdiction: V, scopes: ['read', 'write'], subject: `void-zh-${Date.now()}` });
+    const backwards = await postJson<{ errors: { message: string; extensions: Record<string, unknown> }[] }>(
+      hub.gatewayUrl,
+      {
+        query: `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`,
+        variables: { i: { teamId: team, gridCode: grid, startedAt: '2026-06-20T20:00:00+08:00', endedAt: '2026-06-20T19:00:00+08:00', participantIds: ids } },
+      },
+      { authorization: `Bearer ${zhWriter}`, 'accept-language': 'zh' },
+    );
+    expect(backwards.errors![0]!).toMatchObject({ message: '结束时间应晚于开始时间。', extensions: { code: 'BAD_USER_INPUT', argument: 'endedAt' } });
     const wrong = (await record('2026-06-20T19:00:00+08:00', '2026-06-20T20:00:00+08:00')).data!.recordPatrol;
     expect(await day()).toEqual({ patrols: before.patrols + 1, hazardsFound: before.hazardsFound + 1 });
 

@@ -31,8 +31,7 @@ export const patrolMutations = {
       const locked = await forWrite(em, ctx.caller, patrolTeams, input.teamId, 'patrolTeam', { argument: 'teamId' });
       const start = instant(input.startedAt);
       const end = instant(input.endedAt);
-      if (!(end > start))
-        throw badInput({ zh: 'endedAt（结束时间）应晚于 startedAt（开始时间）。', en: 'endedAt must be after startedAt.' }, { argument: 'endedAt' });
+      if (!(end > start)) throw badInput({ zh: 'endedAt（结束时间）应晚于开始时间。', en: 'endedAt must be after startedAt.' }, { argument: 'endedAt' });
       if (end.getTime() - start.getTime() > 24 * 3_600_000) {
         throw badInput({ zh: '一次巡逻最长 24 小时。', en: 'A patrol lasts at most 24 hours.' }, { argument: 'endedAt' });
       }
