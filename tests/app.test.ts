@@ -903,6 +903,35 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('opens a county department’s own case by its number, and no other', async () => {
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const inbox = await hub.queryAs<{ departmentInbox: { nodes: { townshipCase: { caseNumber: string; dispute: { id: string } } }[] } }>(
+      department,
+      `{ departmentInbox(first: 1) { nodes { townshipCase { caseNumber dispute { id } } } } }`,
+    );
+    expect(inbox.errors).toBeUndefined();
+    const own = inbox.data!.departmentInbox.nodes[0]!.townshipCase;
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${department}`);
+    await page.waitForSelector('main h2', { timeout: 60_000 });
+    // A clerk knows the case by the number the township called it with: the page finds it among the department's dispatches.
+    await page.goto(`${origin}/app#/case/${own.caseNumber}`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe(`#/case/${own.dispute.id}`);
+    expect(await page.textContent('main h2')).toContain(own.caseNumber);
+    await page.screenshot({ path: `${ARTIFACTS}/department-case.png`, fullPage: true });
+    // A case no dispatch of the department carries reads as any case the caller cannot see.
+    const other = await hub.queryAs<{ county: { disputes: { nodes: { caseNumber: string; id: string }[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { disputes(filter: { handlingLevel: VILLAGE, category: FAMILY }, first: 1) { nodes { caseNumber id } } } }`,
+    );
+    const theirs = other.data!.county.disputes.nodes[0]!;
+    await page.goto(`${origin}/app#/case/${theirs.caseNumber}`);
+    await page.waitForSelector('main .error', { timeout: 60_000 });
+    expect(await page.textContent('main .error')).toBe(`没有案件编号为“${theirs.caseNumber}”的案件，或您无权查看。`);
+    await context.close();
+  });
+
   it('names divisions above a case outside the caller’s jurisdiction without linking them', async () => {
     const desk = await hub.token({ jurisdiction: `${COUNTY}200`, scopes: ['read'], subject: 'app-township-desk' });
     const one = await hub.queryAs<{ township: { villages: { disputes: { nodes: { id: string }[] } }[] } }>(

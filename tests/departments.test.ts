@@ -68,7 +68,7 @@ interface DispatchStats {
   withdrawn: number;
   onTimeRate: number;
 }
-type Filter = { status?: string[]; overdue?: boolean };
+type Filter = { status?: string[]; overdue?: boolean; caseNumber?: string };
 
 /** A case escalated to the township, accepted there and dispatched to these departments. */
 async function dispatched(kinds: string[], category = 'FOREST_GRASSLAND', scale = 'ORDINARY'): Promise<{ id: string; dispatches: Dispatch[] }> {
@@ -450,6 +450,27 @@ describe('吹哨报到: departments answer for themselves', () => {
     await waitFor(async () => (await steps()).timeline.filter((s) => s.action === 'DISPATCH').length === 2, 20_000, 'the second 吹哨 on the village timeline');
     expect((await reads(housing))!.id).toBe(id);
     expect((await departmentInbox(housing)).filter((d) => d.townshipCase.dispute.id === id).map((d) => d.status)).toEqual(['DISPATCHED']);
+  });
+
+  it('finds a case’s dispatches by its number (案件编号), in the department’s inbox and the township’s list alike', async () => {
+    const { id, dispatches } = await dispatched(['HOUSING', 'NATURAL_RESOURCES']);
+    const number = dispatches[0]!.townshipCase.caseNumber;
+    const housing = await departmentToken(WRITE_COUNTY, 'HOUSING');
+    const police = await departmentToken(WRITE_COUNTY, 'POLICE');
+    // A clerk knows the case by its number: the department's own dispatch of it, with the case it carries.
+    const mine = await departmentInbox(housing, { caseNumber: number });
+    expect(mine.map((d) => [d.id, d.townshipCase.dispute.id])).toEqual([[dispatches.find((d) => d.departmentKind === 'HOUSING')!.id, id]]);
+    // Written as people type it (full-width digits, a long dash), it reads as the case lists read it.
+    const typed = number.replace(/\d/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/-/g, '—');
+    expect((await departmentInbox(housing, { caseNumber: typed })).map((d) => d.id)).toEqual(mine.map((d) => d.id));
+    // Another department was not called on: nothing, not a refusal.
+    expect(await departmentInbox(police, { caseNumber: number })).toEqual([]);
+    expect((await townshipDispatches({ caseNumber: number })).map((d) => d.departmentKind).sort()).toEqual(['HOUSING', 'NATURAL_RESOURCES']);
+    // A blank number is no filter; one of another shape names the argument.
+    expect((await departmentInbox(housing, { caseNumber: ' ' })).length).toBeGreaterThanOrEqual(1);
+    const bad = await hub.queryAs(housing, `{ departmentInbox(filter: { caseNumber: "12" }) { totalCount } }`);
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0]!.extensions).toMatchObject({ argument: 'filter.caseNumber' });
   });
 
   it('names the township’s and the county’s 综治中心 on the demo cases’ timelines, as a live escalation does', async () => {

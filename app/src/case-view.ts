@@ -40,13 +40,20 @@ const CASE_NUMBER = /^(\d{6})-\d{4}-\d{6}$/;
 const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The id of the case of a number, as the caller's own division lists it; undefined when the caller sees no such case.
+ * The id of the case of a number, as the caller's own division lists it (a county department's caller: as its
+ * department's dispatches carry it); undefined when the caller sees no such case.
  * A number's county is its first six digits: a caller of a township, village or grid of another county sees none of
  * its cases, and one above the county finds it in the county's list.
  */
 async function caseOfNumber(number: string): Promise<string | undefined> {
   const county = CASE_NUMBER.exec(number)![1]!;
   const j = claims?.jurisdiction ?? '';
+  // A county department lists no division's cases: it finds the case among the dispatches its department was sent.
+  if (claims?.department) {
+    if (j !== county) return undefined;
+    const r = await request(CaseOfNumber, { number, code: county, department: true });
+    return r.departmentInbox?.nodes[0]?.townshipCase.dispute.id;
+  }
   const own = j.length > 6;
   if (own ? !j.startsWith(county) : j !== '*' && !county.startsWith(j)) return undefined;
   const level = !own ? 'county' : j.length === 9 ? 'township' : j.length === 12 ? 'village' : 'grid';

@@ -31,6 +31,8 @@ export interface Claims {
   jurisdiction: string;
   scopes: Set<string>;
   expires: number;
+  /** A county department's kind (吹哨报到: its token's `department` claim), which reads only its dispatches and their cases. */
+  department?: string;
 }
 
 export function claimsOf(token: string): Claims | undefined {
@@ -51,6 +53,7 @@ export function claimsOf(token: string): Claims | undefined {
       jurisdiction: p.jurisdiction,
       scopes: new Set(scopes),
       expires: typeof p.exp === 'number' ? p.exp * 1000 : Infinity,
+      ...(typeof p.department === 'string' && p.department ? { department: p.department } : {}),
     };
   } catch {
     return undefined;

@@ -538,6 +538,7 @@ export const CaseOfNumber = graphql(`
     $township: Boolean = false
     $village: Boolean = false
     $grid: Boolean = false
+    $department: Boolean = false
   ) {
     county(code: $code) @include(if: $county) {
       disputes(filter: { caseNumber: $number }, first: 1) {
@@ -564,6 +565,15 @@ export const CaseOfNumber = graphql(`
       disputes(filter: { caseNumber: $number }, first: 1) {
         nodes {
           id
+        }
+      }
+    }
+    departmentInbox(filter: { caseNumber: $number }, first: 1) @include(if: $department) {
+      nodes {
+        townshipCase {
+          dispute {
+            id
+          }
         }
       }
     }

@@ -607,10 +607,11 @@ export type CaseOfNumberQueryVariables = Exact<{
   township?: boolean | null | undefined;
   village?: boolean | null | undefined;
   grid?: boolean | null | undefined;
+  department?: boolean | null | undefined;
 }>;
 
 
-export type CaseOfNumberQuery = { county?: { disputes: { nodes: Array<{ id: string }> } } | null, township?: { villageDisputes: { nodes: Array<{ id: string }> } } | null, village?: { disputes: { nodes: Array<{ id: string }> } } | null, grid?: { disputes: { nodes: Array<{ id: string }> } } | null };
+export type CaseOfNumberQuery = { county?: { disputes: { nodes: Array<{ id: string }> } } | null, township?: { villageDisputes: { nodes: Array<{ id: string }> } } | null, village?: { disputes: { nodes: Array<{ id: string }> } } | null, grid?: { disputes: { nodes: Array<{ id: string }> } } | null, departmentInbox?: { nodes: Array<{ townshipCase: { dispute: { id: string } } }> } };
 
 export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1863,7 +1864,7 @@ export const CaseTimelineDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CaseTimelineQuery, CaseTimelineQueryVariables>;
 export const CaseOfNumberDocument = new TypedDocumentString(`
-    query CaseOfNumber($number: String!, $code: String!, $county: Boolean = false, $township: Boolean = false, $village: Boolean = false, $grid: Boolean = false) {
+    query CaseOfNumber($number: String!, $code: String!, $county: Boolean = false, $township: Boolean = false, $village: Boolean = false, $grid: Boolean = false, $department: Boolean = false) {
   county(code: $code) @include(if: $county) {
     disputes(filter: {caseNumber: $number}, first: 1) {
       nodes {
@@ -1889,6 +1890,15 @@ export const CaseOfNumberDocument = new TypedDocumentString(`
     disputes(filter: {caseNumber: $number}, first: 1) {
       nodes {
         id
+      }
+    }
+  }
+  departmentInbox(filter: {caseNumber: $number}, first: 1) @include(if: $department) {
+    nodes {
+      townshipCase {
+        dispute {
+          id
+        }
       }
     }
   }

@@ -183,6 +183,8 @@ export type DispatchEdge = {
 
 /** Filters on dispatches. */
 export type DispatchFilter = {
+  /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
+  caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */

@@ -9,6 +9,7 @@ import { Migration20261204000007DispatchWithdrawn } from './Migration20261204000
 import { Migration20261205000008DispatchCounty } from './Migration20261205000008DispatchCounty.ts';
 import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
 import { Migration20261206000010DirectoryChanged } from './Migration20261206000010DirectoryChanged.ts';
+import { Migration20261207000011CaseNumberIndex } from './Migration20261207000011CaseNumberIndex.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Migration20261205000008DispatchCounty,
   Migration20261205000009LastStep,
   Migration20261206000010DirectoryChanged,
+  Migration20261207000011CaseNumberIndex,
 ];

@@ -5,6 +5,7 @@ import type { TownshipResolvers } from '../generated/resolvers.ts';
 import { dispatches } from '../store/dispatch.ts';
 import { townshipCases } from '../store/township-case.ts';
 import { dispatchStatsOf } from './DispatchStats.ts';
+import { dispatchFilter } from './Query/dispatches.ts';
 
 export const Township: TownshipResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.township.load(ref.code),
@@ -27,8 +28,7 @@ export const Township: TownshipResolvers = {
   /** 吹哨报到 The township's dispatches to departments. */
   dispatches: async (t, args, ctx) => {
     requireListAccess(ctx.caller, t.code, 'dispatch');
-    listGiven(args.filter?.status, 'filter.status');
-    return dispatches.list(ctx.em, { townshipCode: t.code }, args.filter, parsePage(args));
+    return dispatches.list(ctx.em, { townshipCode: t.code }, dispatchFilter(args.filter), parsePage(args));
   },
   /** Figures only: statistics, as every division's, need `read` or `report` and the division within the caller's jurisdiction. */
   dispatchStats: dispatchStatsOf,

@@ -101,6 +101,8 @@ export interface NewDispatches {
 export interface DispatchFilter {
   status?: readonly string[] | null;
   overdue?: boolean | null;
+  /** The case's number as the county numbers it (`caseNumberOf`), or null for every case. */
+  caseNumber?: string | null;
 }
 
 /** Whose dispatches a list shows: a township's, or one department's in its county. */
@@ -189,6 +191,10 @@ export const dispatches = {
       params.push(filter.status);
     }
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
+    if (filter?.caseNumber != null) {
+      where.push('dispute_id in (select dispute_id from township_case where case_number = ?)');
+      params.push(filter.caseNumber);
+    }
     return newestFirstPage(db, dueFirst ? DUE_FIRST : LIST, where, params, page);
   },
   /** 吹哨报到统计 of townships (9-digit codes) or counties (6) for dispatches made in [start, end): one statement for all of them. */

@@ -1,15 +1,23 @@
 import { requireDepartment, requireRecordAccess } from '../../../../../platform/caller.ts';
 import { parsePage } from '../../../../../platform/pagination.ts';
-import { listGiven } from '../../../../../platform/validate.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
-import { dispatches } from '../../store/dispatch.ts';
+import { caseNumberOf, filterGiven, listGiven } from '../../../../../platform/validate.ts';
+import type { DispatchFilter as GivenFilter } from '../../generated/resolvers.ts';
+import { dispatches, type DispatchFilter } from '../../store/dispatch.ts';
+
+/** A dispatch list's filter as given, checked: a case number read as the county numbers its cases. */
+export function dispatchFilter(given: GivenFilter | null | undefined): DispatchFilter | null {
+  if (!given) return null;
+  listGiven(given.status, 'filter.status');
+  const number = filterGiven(given.caseNumber);
+  return { status: given.status, overdue: given.overdue, caseNumber: number == null ? null : caseNumberOf(number, 'filter.caseNumber') };
+}
 
 export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
   /** 部门待办 A department caller's own dispatches: its kind, in its county. */
   departmentInbox: (_, args, ctx) => {
     const { kind, countyCode } = requireDepartment(ctx.caller, { zh: '部门待办', en: 'The department inbox' });
     requireRecordAccess(ctx.caller, 'dispatch');
-    listGiven(args.filter?.status, 'filter.status');
-    return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, args.filter, parsePage(args), args.orderBy === 'DUE_FIRST');
+    return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, dispatchFilter(args.filter), parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };
