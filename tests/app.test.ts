@@ -903,6 +903,20 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('names the division of a hazards view refused to a county department, as its card named it', async () => {
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const { context, page } = await signedIn(department);
+    await viewOf(page, COUNTY);
+    // The hazard card's link is a reader's; a department is told in words that the records are the 综治中心's.
+    await page.click(`a[href="#/hazards/${COUNTY}"]`);
+    await page.waitForSelector('main .error', { timeout: 60_000 });
+    expect(await page.textContent('main h2')).toContain('临潭县隐患整改');
+    expect(await page.textContent('#crumbs')).toContain('临潭县隐患整改 · 无权查看');
+    expect(await page.textContent('main')).not.toContain(`区划 ${COUNTY}`);
+    expect(await page.textContent('main .error')).toBe('无权查看：县直部门只能查看派给本部门的吹哨任务及其案件；隐患记录由综治中心和村（社区）查看。');
+    await context.close();
+  });
+
   it('opens a county department’s own case by its number, and no other', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
     const inbox = await hub.queryAs<{ departmentInbox: { nodes: { townshipCase: { caseNumber: string; dispute: { id: string } } }[] } }>(

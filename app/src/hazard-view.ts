@@ -76,7 +76,9 @@ async function fetchPart(code: string, part: Part, after: string | null): Promis
 export async function showHazards(code: string): Promise<void> {
   const mine = navigate();
   loading();
-  const target = { href: hazardsHref(code), fallback: `区划 ${code} 的隐患` };
+  // Refused, the view is named by its division as the page has shown it (临潭县隐患整改), its code only when unknown.
+  const shown = known.get(divisionHref(code));
+  const target = { href: hazardsHref(code), fallback: shown ? `${shown}隐患整改` : `区划 ${code} 的隐患` };
   let pages;
   try {
     pages = await Promise.all(PARTS.map((p) => fetchPart(code, p, null)));
