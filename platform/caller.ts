@@ -82,9 +82,11 @@ const DEPARTMENT_READS: ReadonlySet<string> = new Set(['dispatch', 'dispute']);
 export function departmentReadRefusal(caller: Caller, what: string, list = false, whatZh = RECORDS_ZH[what] ?? what): Said | undefined {
   if (!caller.department || (!list && DEPARTMENT_READS.has(what))) return undefined;
   const name = DEPARTMENT_NAMES.get(caller.department) ?? caller.department;
+  // A township's dispatches are its 综治中心's work, read there and at the county; a village never calls a department.
+  const dispatches = what === 'dispatch';
   return {
-    zh: `县直部门只读取派给本部门的吹哨任务及其案件（departmentInbox）；${whatZh}${list ? '列表' : '记录'}由综治中心、村（社区）读取。当前调用方是${name}（${caller.department}）。`,
-    en: `A county department reads the dispatches sent to it and their cases (departmentInbox); ${list ? 'lists of ' : ''}${what} records are the 综治中心's and the villages'. This caller is the ${caller.department} department.`,
+    zh: `县直部门只读取派给本部门的吹哨任务及其案件（departmentInbox）；${whatZh}${list ? '列表' : '记录'}由${dispatches ? '乡镇、县综治中心' : '综治中心、村（社区）'}读取。当前调用方是${name}（${caller.department}）。`,
+    en: `A county department reads the dispatches sent to it and their cases (departmentInbox); ${list ? 'lists of ' : ''}${what} records are ${dispatches ? "the township's and the county's 综治中心's" : "the 综治中心's and the villages'"}. This caller is the ${caller.department} department.`,
   };
 }
 

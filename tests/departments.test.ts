@@ -17,6 +17,7 @@ import {
   departmentToken,
   errorCode,
   escalateToTownship,
+  inChinese,
   mutate,
   ok,
   pageAll,
@@ -468,6 +469,12 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect((await townshipDispatches({ caseNumber: number })).map((d) => d.departmentKind).sort()).toEqual(['HOUSING', 'NATURAL_RESOURCES']);
     // A blank number is no filter; one of another shape names the argument.
     expect((await departmentInbox(housing, { caseNumber: ' ' })).length).toBeGreaterThanOrEqual(1);
+    // The township's list of its dispatches is its 综治中心's (and the county's), not the department's nor a village's.
+    const list = await inChinese(hub, housing, `{ township(code: "${TOWNSHIP}") { dispatches(filter: { caseNumber: "${number}" }) { totalCount } } }`);
+    expect(errorCode(list)).toBe('FORBIDDEN');
+    expect(list.errors![0]!.extensions).toMatchObject({ department: 'HOUSING' });
+    expect(list.errors![0]!.message).toContain('吹哨列表由乡镇、县综治中心读取');
+    expect(list.errors![0]!.message).not.toContain('村（社区）');
     const bad = await hub.queryAs(housing, `{ departmentInbox(filter: { caseNumber: "12" }) { totalCount } }`);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(bad.errors![0]!.extensions).toMatchObject({ argument: 'filter.caseNumber' });
