@@ -43,13 +43,14 @@ export function showRefusal(target: Target, state: string, message: string): voi
  * A failed request's message as the page says it. A county department's caller (a token with a `department` claim)
  * reads only the dispatches sent to its department and their cases; the hub's refusal of anything else names the API
  * field and the department's code for the developers of other clients, so the page says the rule in words instead,
- * keeping what was refused (矛盾纠纷列表, 人口记录, ...) when the message names it.
+ * keeping what was refused (矛盾纠纷列表, 人口记录, ...) and who reads it when the message names them.
  */
 export function messageOf(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   if (!(e instanceof HubError) || e.code !== 'FORBIDDEN' || typeof e.extensions.department !== 'string') return message;
-  const what = /；([^；]+?)(列表|记录)由综治中心/.exec(message);
-  return `县直部门只能查看派给本部门的吹哨任务及其案件；${what ? `${what[1]}${what[2]}` : '其他数据'}由综治中心和村（社区）查看。`;
+  const what = /；([^；]+?)(列表|记录)由([^；。]+?)读取/.exec(message);
+  const said = what ? `${what[1]}${what[2]}由${what[3]!.replaceAll('、', '和')}` : '其他数据由综治中心和村（社区）';
+  return `县直部门只能查看派给本部门的吹哨任务及其案件；${said}查看。`;
 }
 
 /** A failed request as a refusal of the target; an expired or foreign token leads to the sign-in instead. */
