@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { afterTimeId, CURSOR_IDS, parsePage, timeIdKey, toConnection, type Connection, type PageArgs } from '../../../../platform/pagination.ts';
-import { col, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
+import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { RELATIONSHIPS, type PersonRow } from './person.ts';
 import { instant, located } from './record.ts';
 
@@ -176,7 +176,35 @@ const deregistrations = sql(
     order by h.person_id, h.at desc, h.id desc`,
 );
 
+/**
+ * A person's latest change of status (注销 ACTIVE → DEREGISTERED, 恢复登记 back), with who made it, why, the number of
+ * entries its transaction wrote for them (a reinstatement may move them too) and whether a later one changed them since.
+ */
+const StatusChange = z.object({
+  bySubject: col.text,
+  statusTo: Status,
+  reason: z.enum(['DIED', 'MOVED_OUT', 'DUPLICATE']).nullable(),
+  note: col.text.nullable(),
+  inTransaction: col.num,
+  changedSince: z.boolean(),
+});
+export type StatusChangeRow = z.infer<typeof StatusChange>;
+
+const lastStatusChange = sql(
+  'personHistory.lastStatusChange',
+  StatusChange,
+  `select h.by_subject, h.status_to, h.reason, h.note,
+          (select count(*) from person_history s where s.person_id = h.person_id and s.at = h.at) as in_transaction,
+          exists (select 1 from person_history s where s.person_id = h.person_id and s.at > h.at) as changed_since
+     from person_history h
+    where h.person_id = ? and h.status_from <> h.status_to
+    order by h.at desc, h.id desc
+    limit 1`,
+);
+
 export const personHistory = {
+  /** The person's latest change of status, null when their status never changed. */
+  lastStatusChange: (db: Db, personId: number): Promise<StatusChangeRow | null> => row(db, lastStatusChange, [personId]),
   /** Each person's latest deregistration entry (who wrote it), for many people at once. */
   deregistrations: (db: Db, personIds: readonly number[]): Promise<DeregistrationRow[]> => rows(db, deregistrations, [personIds]),
 };

@@ -9,7 +9,8 @@ import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { lifeCycle, type EndedKind, type EndedRecordRow, type Ending, type TieRow } from '../../store/life-cycle.ts';
 import { patrolTeams } from '../../store/patrol-team.ts';
-import { persons } from '../../store/person.ts';
+import { persons, type PersonRow } from '../../store/person.ts';
+import { personHistory } from '../../store/person-history.ts';
 import { END_REASON_ZH } from '../../store/ended-refs.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { WHAT, type What } from '../../registry/rules.ts';
@@ -70,16 +71,57 @@ export const ENDS = {
   JOINT_DEFENSE_GROUP: endsOf('JOINT_DEFENSE_GROUP', WHAT.group),
 } as const satisfies Record<EndedKind, Ends>;
 
+/** An end or a change of status as made, or as asked: by whom, from which version, why and with what note. */
+interface Made {
+  by: string;
+  from: number;
+  reason: string | null;
+  note: string | null;
+}
+
 /**
- * The household, house or group as the same end, sent again after a lost answer, left it: the same caller, from the
- * same version, for the same reason and note; null for anything else.
+ * Whether `asked` is `made` sent again after its answer was lost: the same caller, from the same version, for the same
+ * reason and note. Anything else is another write, told as such (a stale version, an ended record).
+ */
+const sentAgain = (made: Made, asked: Made): boolean =>
+  made.by === asked.by && made.from === asked.from && made.reason === asked.reason && made.note === asked.note;
+
+/**
+ * The household, house or group as the same end, sent again after a lost answer, left it (`sentAgain`); null for
+ * anything else.
  */
 async function endedAgain(em: EntityManager, caller: Caller, kind: EndedKind, id: string, version: number, e: Ending): Promise<EndedRecordRow | null> {
   const ended = await lifeCycle.endedOf(em, kind, parseId(id, 'id'));
   if (!ended || !holdsRecord(caller, ended)) return null;
-  if (ended.endedBy !== e.by || ended.version !== version || ended.reason !== e.reason || ended.note !== e.note) return null;
+  if (
+    !sentAgain({ by: ended.endedBy, from: ended.version, reason: ended.reason, note: ended.note }, { by: e.by, from: version, reason: e.reason, note: e.note })
+  ) {
+    return null;
+  }
   requireWrite(caller, placeOf(ended));
   return ended;
+}
+
+/**
+ * Whether the person's deregistration (`status` DEREGISTERED) or reinstatement (ACTIVE) is this one sent again after
+ * its answer was lost (`sentAgain`): their latest change of status, nothing changed since, by the same caller from the
+ * version sent (the versions its transaction's entries took, a reinstatement's move included, after it).
+ */
+async function statusAgain(
+  em: EntityManager,
+  caller: Caller,
+  p: PersonRow,
+  status: PersonRow['status'],
+  version: number,
+  asked: Omit<Made, 'by' | 'from'>,
+): Promise<boolean> {
+  if (p.status !== status) return false;
+  const last = await personHistory.lastStatusChange(em, p.id);
+  if (!last || last.statusTo !== status || last.changedSince) return false;
+  return sentAgain(
+    { by: last.bySubject, from: p.version - last.inTransaction, reason: last.reason, note: last.note },
+    { by: caller.subject, from: version, ...asked },
+  );
 }
 
 function checkReason(kind: EndingKind, reason: EndReason): void {
@@ -157,6 +199,9 @@ export const lifeCycleMutations = {
   deregisterPerson: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      const noteText = optText(note, 'note', 500);
+      // The same deregistration sent again after a lost answer: the person as it left them.
+      if (await statusAgain(em, ctx.caller, p, 'DEREGISTERED', version, { reason, note: noteText })) return p;
       // The version first: a stale copy hears it is stale before it hears what became of the person.
       checkVersion(p.version, version);
       if (p.status !== 'ACTIVE') {
@@ -169,7 +214,6 @@ export const lifeCycleMutations = {
           { status: p.status },
         );
       }
-      const noteText = optText(note, 'note', 500);
       const headships = await headshipsToEnd(em, ctx.caller, p.id);
       // Patrol team membership needs no one's decision: the person leaves every team.
       await lifeCycle.leaveTeams(em, p.id);
@@ -182,6 +226,10 @@ export const lifeCycleMutations = {
   reinstatePerson: (_, { id, version, gridCode, note }, ctx) =>
     tx(ctx, async (em) => {
       const p = await forWrite(em, ctx.caller, persons, id, 'person');
+      const noteText = optText(note, 'note', 500);
+      // The same reinstatement sent again after a lost answer: the person as it left them, in the grid it moved them to.
+      const same = gridCode == null || gridCode === p.gridCode;
+      if (same && (await statusAgain(em, ctx.caller, p, 'ACTIVE', version, { reason: null, note: noteText }))) return p;
       checkVersion(p.version, version);
       if (p.status !== 'DEREGISTERED') {
         throw hubError(
@@ -190,7 +238,7 @@ export const lifeCycleMutations = {
           { status: p.status },
         );
       }
-      const back = (await lifeCycle.reinstate(em, p.id, optText(note, 'note', 500)))!;
+      const back = (await lifeCycle.reinstate(em, p.id, noteText))!;
       if (gridCode == null || gridCode === back.gridCode) return back;
       // Living elsewhere now: the move is a resident's change of grid, by its rules (jurisdiction, posts left behind).
       await writeForm(em, ctx.caller, RESIDENTS, { gridCode }, { id: back.id, version: back.version }, currentVersion(back));
