@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { HOUSEHOLD_MAX } from '../../../../domain/registry.ts';
 import { hubError, type Said } from '../../../../domain/errors.ts';
-import { chinaMinute } from '../../../../platform/scalars.ts';
+import { chinaMinute, chinaTime } from '../../../../platform/scalars.ts';
 
 /**
  * The registry's rules, declared once for both write paths
@@ -153,7 +153,7 @@ export interface RuleDetail {
  */
 export function ruleErrorSaid(r: Rule, detail: RuleDetail, name = r.argument): GraphQLError {
   const { zh, en, ...extra } = detail;
-  if (typeof extra.endedAt === 'string') extra.endedAt = new Date(extra.endedAt).toISOString();
+  if (typeof extra.endedAt === 'string') extra.endedAt = endedAtOf(extra.endedAt);
   return hubError(r.code, { zh: `${name} ${zh}。`, en: `${name} ${en}.` }, { argument: name, rule: r.name, ...extra });
 }
 
@@ -636,7 +636,10 @@ export const relationshipWithoutHousehold: Rule = rule(
 export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'change'): GraphQLError {
   const at = ended.endedAt == null ? null : chinaMinute(ended.endedAt);
   const when = { zh: at ? `已于 ${at}（北京时间）` : '已', en: at ? ` on ${at} (China time)` : '' };
-  const by = { zh: ended.endedBy ? `由 ${ended.endedBy} ` : '', en: ended.endedBy ? ` by ${ended.endedBy}` : '' };
+  const by = {
+    zh: `${ended.endedBy ? `由 ${ended.endedBy} ` : ''}${ended.endedWith ? `随${ended.endedWith.zh}` : ''}`,
+    en: `${ended.endedBy ? ` by ${ended.endedBy}` : ''}${ended.endedWith ? ` with ${ended.endedWith.en}` : ''}`,
+  };
   const code = ended.reasonCode ?? null;
   const note = { zh: ended.note ? `，说明：${ended.note}` : '', en: ended.note ? `; note: ${ended.note}` : '' };
   const why = ended.endReason
@@ -655,13 +658,17 @@ export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'cha
     {
       rule: 'alreadyEnded',
       status: 'ENDED',
-      endedAt: ended.endedAt == null ? null : new Date(ended.endedAt).toISOString(),
+      endedAt: endedAtOf(ended.endedAt),
       endedBy: ended.endedBy ?? null,
       endReason: code ?? ended.endReason ?? null,
       ...(code ? { endNote: ended.note ?? null } : {}),
+      ...ended.endedWith?.extensions,
     },
   );
 }
+
+/** When a record ended, as extensions carry it: as the API's DateTime writes every point in time (China time, +08:00). */
+export const endedAtOf = (at: string | Date | null | undefined): string | null => (at == null ? null : chinaTime(at));
 
 /** What an ended record tells of its end (`alreadyEnded`). */
 export interface EndedFacts {
@@ -671,6 +678,8 @@ export interface EndedFacts {
   endReason?: string | null;
   reasonCode?: string | null;
   note?: string | null;
+  /** The end of another record this one ended with (a hazard with the patrol that reported it), and its id in extensions. */
+  endedWith?: { zh: string; en: string; extensions: Record<string, string> };
 }
 
 /** How messages name the kinds rules refer to. */

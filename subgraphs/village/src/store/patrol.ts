@@ -67,6 +67,20 @@ const voidedOf = sql(
      from patrol_voided where id = ?`,
 );
 
+/**
+ * A hazard a voided patrol reported, kept with it in `patrol_voided.hazards`: when, by whom and why it was voided with
+ * its patrol, and the hazard's own place (row-level security on the voided patrol keeps another jurisdiction's out).
+ */
+const VoidedHazard = Voided.extend({ patrolId: col.id });
+const voidedHazardOf = sql(
+  'patrol.voidedHazardOf',
+  VoidedHazard,
+  `select (h ->> 'id')::int as id, p.id as patrol_id, p.voided_at as ended_at, coalesce(p.voided_by_name, p.voided_by) as ended_by,
+          p.reason as end_reason, h ->> 'village_code' as village_code, h ->> 'grid_code' as grid_code, h ->> 'county_code' as county_code
+     from patrol_voided p cross join lateral jsonb_array_elements(p.hazards) h
+    where p.hazards @> jsonb_build_array(jsonb_build_object('id', ?::int)) and (h ->> 'id')::int = ?`,
+);
+
 export interface NewPatrol extends Location {
   teamId: number;
   startedAt: Date;
@@ -86,6 +100,8 @@ export const patrols = {
   voidedAgain: (db: Db, id: number, reason: string): Promise<PatrolRow | null> => row(db, voidedAgain, [id, reason]),
   /** The patrol as voided, if it was: when, by whom and why (row-level security keeps another jurisdiction's out). */
   voidedOf: (db: Db, id: number): Promise<z.infer<typeof Voided> | null> => row(db, voidedOf, [id]),
+  /** The hazard as voided with the patrol that reported it, if it was: when, by whom and why, and which patrol. */
+  voidedHazardOf: (db: Db, hazardId: number): Promise<z.infer<typeof VoidedHazard> | null> => row(db, voidedHazardOf, [hazardId, hazardId]),
   async insert(db: Db, p: NewPatrol): Promise<PatrolRow> {
     return (await row(db, insert, [p.teamId, p.startedAt, p.endedAt, p.route, p.participantIds, p.villageCode, p.gridCode, p.countyCode]))!;
   },

@@ -8,10 +8,28 @@ import { HAZARD_DEADLINE_MAX_DAYS, HAZARD_NEXT, HAZARD_STEPS, type HazardAction 
 import { schemaEnum } from '../../enums.ts';
 import { hazards, type HazardRow } from '../../store/hazard.ts';
 import { hazardSteps } from '../../store/hazard-step.ts';
-import { checkVersion, forWrite, gridFor, keyedCreate, tx, versioned } from './write.ts';
+import { patrols } from '../../store/patrol.ts';
+import { checkVersion, forWrite, gridFor, keyedCreate, tx, versioned, type Ends } from './write.ts';
 
 /** A hazard's status as a Chinese message names it: the schema's name for it (已上报, 整改中, …). */
 const HAZARD_ZH = schemaEnum('HazardStatus').names;
+
+/**
+ * A hazard a voided patrol reported left the hazards with it (作废): a step asked of it is told when, by whom and why
+ * it was voided, and with which patrol (alreadyEnded), not that there is no such hazard.
+ */
+const VOIDED: Ends = {
+  what: { zh: '隐患', en: 'hazard' },
+  endedOf: async (em, id) => {
+    const h = await patrols.voidedHazardOf(em, id);
+    return (
+      h && {
+        ...h,
+        endedWith: { zh: `巡逻记录 ${h.patrolId} 作废`, en: `the voiding of patrol ${h.patrolId}`, extensions: { patrolId: String(h.patrolId) } },
+      }
+    );
+  },
+};
 
 /** The longest note of a step (整改情况, 验收意见) and of a failed check's reason, as a patrol's void reason. */
 const NOTE_MAX = 500;
@@ -75,7 +93,7 @@ function deadline(day: string | null | undefined, now = Date.now()): string | nu
 async function takeStep(ctx: VillageContext, id: string, version: number, action: HazardAction, given: StepGiven): Promise<HazardRow> {
   const { to, from } = HAZARD_STEPS[action];
   return tx(ctx, async (em) => {
-    const h = await forWrite(em, ctx.caller, hazards, id, 'hazard');
+    const h = await forWrite(em, ctx.caller, hazards, id, 'hazard', { ended: { ends: VOIDED, action: 'change' } });
     // The same step sent again after a lost answer: the hazard already took it, from the version the caller read (no
     // one else changed it between), by the same caller with the same note and deadline, so the retry answers the
     // hazard as it is rather than CONFLICT or a refusal. Another's step to the same status since is someone else's
