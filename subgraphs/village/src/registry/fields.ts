@@ -251,7 +251,7 @@ export function newbornWithoutNumber(gender: string | null | undefined, birthDat
   if (!gender) {
     const [g, b] = [name('gender'), name('birth_date')];
     throw badInput(
-      { zh: `没有公民身份号码时，须填写 ${g}（性别）和 ${b}（出生日期）。`, en: `Without an ID number, ${g} and ${b} are required.` },
+      { zh: '没有公民身份号码时，须填写性别和出生日期。', en: `Without an ID number, ${g} and ${b} are required.` },
       { argument: name('id_number'), rule: 'newbornDetails' },
     );
   }

@@ -1,7 +1,8 @@
-import { checkTagsForAge } from '../../../../../domain/tags.ts';
+import { ageOn, checkTagsForAge } from '../../../../../domain/tags.ts';
+import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
-import { badInput, forbidden } from '../../../../../domain/errors.ts';
+import { badInput, conflict, forbidden } from '../../../../../domain/errors.ts';
 import { hasScope } from '../../../../../platform/caller.ts';
 import { text } from '../../../../../platform/validate.ts';
 import { auditTrail } from '../../store/audit-trail.ts';
@@ -12,8 +13,11 @@ import {
   argumentOf,
   deregistered,
   deregisteredNumber,
+  FORCES_MIN_AGE,
   idNumberDisagrees,
   idNumberElsewhere,
+  leaderUnderage,
+  personUnderage,
   ruleError,
   WHAT,
   type Rule,
@@ -25,6 +29,8 @@ import { GraphQLError } from 'graphql';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { registerResident } from '../../registry/move-in.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
+import { lifeCycle } from '../../store/life-cycle.ts';
+import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
 
@@ -55,6 +61,36 @@ const heldBy = (personId: number) => ({
   extra: { personId: String(personId) },
 });
 
+/**
+ * The refusal of a correction whose birth date makes the person a minor while they lead a 十户联防 group or are a
+ * member of a patrol team, posts held by adults only (registry/rules.ts `leaderUnderage`, `personUnderage`, checked
+ * when the link is made): CONFLICT naming the group or team, saying to appoint another leader or remove the member
+ * first. Each link is found wherever it lies, as a deregistration finds them (`hub_record_ties`).
+ */
+async function adultLinks(em: Parameters<typeof persons.byId>[0], personId: number, birthDate: string): Promise<void> {
+  const under = { zh: `更正后的出生日期 ${birthDate} 未满 ${FORCES_MIN_AGE} 周岁`, en: `the corrected birth date ${birthDate} is under ${FORCES_MIN_AGE}` };
+  const led = (await lifeCycle.ties(em, 'person', personId)).find((t) => t.tie === 'GROUP_LEADER');
+  if (led) {
+    throw conflict(
+      {
+        zh: `idNumber ${under.zh}，而人员 ${personId} 是十户联防组 ${led.id}（${led.label}）的联户长，联户长须为成年人；请先另行指定联户长，再更正号码。`,
+        en: `idNumber: ${under.en}, and person ${personId} leads joint-defense group ${led.id} (${led.label}), whose leader is an adult; appoint another leader first.`,
+      },
+      { argument: 'idNumber', rule: leaderUnderage.name, jointDefenseGroupId: String(led.id) },
+    );
+  }
+  const [team] = await patrolTeamMembers.teamsOf(em, personId);
+  if (team) {
+    throw conflict(
+      {
+        zh: `idNumber ${under.zh}，而人员 ${personId} 是巡防队 ${team.teamId}（${team.name}）的队员，巡逻队员须为成年人；请先将其移出该队（removePatrolTeamMembers），再更正号码。`,
+        en: `idNumber: ${under.en}, and person ${personId} is a member of patrol team ${team.teamId} (${team.name}), whose members are adults; remove them from the team first (removePatrolTeamMembers).`,
+      },
+      { argument: 'idNumber', rule: personUnderage.name, patrolTeamId: String(team.teamId) },
+    );
+  }
+}
+
 export const personMutations = {
   registerPerson: async (_, { input, idempotencyKey }, ctx) => {
     // Registering a number tells whether it is registered already, here or elsewhere: a lookup by it, spent before the
@@ -71,7 +107,7 @@ export const personMutations = {
             if (input.residency !== 'OVERSEAS') newbornWithoutNumber(input.gender, input.birthDate, argumentOf);
             else if (!input.gender || !input.birthDate) {
               throw badInput(
-                { zh: '没有公民身份号码时，须填写 gender（性别）和 birthDate（出生日期）。', en: 'Without an ID number, gender and birthDate are required.' },
+                { zh: '没有公民身份号码时，须填写性别和出生日期。', en: 'Without an ID number, gender and birthDate are required.' },
                 { argument: 'idNumber' },
               );
             }
@@ -122,6 +158,8 @@ export const personMutations = {
       }
       // The tags the law gives an age to follow the birth date the new number gives.
       checkTagsForAge(p.tags, n.birthDate, undefined, true);
+      // So do the links held to adults only: a correction does not make a child a group's leader or a patrol member.
+      if (ageOn(n.birthDate, chinaDay()) < FORCES_MIN_AGE) await adultLinks(em, p.id, n.birthDate);
       const corrected = await persons.correctIdNumber(em, p.id, version, n);
       if (!corrected) throw staleError(await persons.version(em, p.id), version);
       await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber']));
