@@ -27,9 +27,17 @@ export const SUBGRAPH_LABEL: Record<SubgraphName, Said> = {
 /** The shortest router secret accepted (characters); see HUB_ROUTER_SECRETS. */
 export const MIN_ROUTER_SECRET = 32;
 
+/**
+ * A refinement's words in both languages: zod carries `params` into the issue, which settingProblem says Chinese
+ * first. Constraints zod knows (ranges, lengths, choices) need none: settingProblem words them from the issue.
+ */
+const words = (zh: string, en: string) => ({ message: en, params: { zh } });
+
 const port = z.coerce.number().int().min(0).max(65535);
-const pgUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
-const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+const pgUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), words('应为以 postgres:// 或 postgresql:// 开头的地址', 'must be a postgres:// or postgresql:// URL'));
+const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v), words('应为以 http:// 或 https:// 开头的地址', 'must be an http:// or https:// URL'));
 /** A comma-separated list (blanks around items and empty items dropped); unset is an empty list. */
 const commaList = z
   .string()
@@ -63,7 +71,7 @@ export function ed25519KeyProblem(pem: string, kind: 'public' | 'private'): Said
 const pem = (kind: 'public' | 'private') =>
   z.string().superRefine((v, ctx) => {
     const problem = ed25519KeyProblem(v, kind);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.en });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh } });
   });
 
 /**
@@ -93,10 +101,9 @@ export interface RiskThresholds {
 }
 
 /** The settings of `schema` whose names start with `prefix` (defaults for unset or empty values); throws SettingsError on a bad one. */
-function prefixed<T>(schema: z.ZodType<T>, prefix: string, env: NodeJS.ProcessEnv): T {
+function prefixed<S extends z.ZodObject>(schema: S, prefix: string, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(prefix) && v !== undefined && v !== '')));
-  if (!parsed.success)
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[i.path.join('.')] ?? null)})`));
+  if (!parsed.success) throw new SettingsError(parsed.error.issues.map((i) => settingProblem(i, schema.shape, env)));
   return parsed.data;
 }
 
@@ -166,18 +173,21 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   HUB_VILLAGE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HUB_COMPILE_AFTER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_COMPILE_AFTER),
   HUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  HUB_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  HUB_METRICS_TOKEN: z.string().min(32).optional(),
   HUB_DEMO_DATE: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine((v) => isRealDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), 'must be a real date')
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), words('应为 YYYY-MM-DD 格式的日期', 'must be a date YYYY-MM-DD'))
+    .refine((v) => isRealDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), words('应为真实存在的日期', 'must be a real date'))
     .default(DEFAULT_DEMO_DATE),
   HUB_DEMO_DATA: z
     .string()
     .transform((v) => (v === 'on' || v === 'off' ? v : v.split(',').map((c) => c.trim())))
     .refine(
       (v) => typeof v === 'string' || (v.length > 0 && v.every((c) => (SEED_COUNTIES as readonly string[]).includes(c))),
-      `must be on, off, or some of the seed counties' codes, comma-separated (${SEED_COUNTIES.join(', ')})`,
+      words(
+        `应为 on、off，或若干示例县的代码，逗号分隔（${SEED_COUNTIES.join('、')}）`,
+        `must be on, off, or some of the seed counties' codes, comma-separated (${SEED_COUNTIES.join(', ')})`,
+      ),
     )
     .optional(),
   GATEWAY_PORT: port.default(4000),
@@ -203,21 +213,24 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   HUB_CALLER_JWKS_FILE: z
     .string()
     .min(1)
-    .refine((f) => existsSync(f) && statSync(f).isFile(), 'must name a JWKS file that exists')
+    .refine((f) => existsSync(f) && statSync(f).isFile(), words('应为一个存在的 JWKS 文件', 'must name a JWKS file that exists'))
     .optional(),
   HUB_CALLER_JWKS_URL: httpUrl.optional(),
   HUB_ROUTER_SECRETS: commaList.refine(
     (list) => list.every((s) => s.length >= MIN_ROUTER_SECRET),
-    `every secret must be at least ${MIN_ROUTER_SECRET} characters`,
+    words(`每个密钥应至少 ${MIN_ROUTER_SECRET} 个字符`, `every secret must be at least ${MIN_ROUTER_SECRET} characters`),
   ),
-  HUB_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HUB_EVENTS_SECRET: z.string().min(32).optional(),
   HUB_NATIONAL_SUBJECTS: commaList,
   // Web origins whose pages may call the gateway from a browser (CORS); none by default. Each exactly as a browser
   // sends it in Origin: scheme, host and a port other than the scheme's own, no path; `*` is refused (the hub's data
   // is not for any page on the web).
   HUB_CORS_ORIGINS: commaList.refine(
     (list) => list.every((o) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && new URL(o).origin === o.toLowerCase()),
-    'must be origins such as http://localhost:5173 or https://app.example.cn (scheme, host, port; no path, no *)',
+    words(
+      '应为网页来源，如 http://localhost:5173 或 https://app.example.cn（协议、主机、端口；不带路径，不可为 *）',
+      'must be origins such as http://localhost:5173 or https://app.example.cn (scheme, host, port; no path, no *)',
+    ),
   ),
 });
 
@@ -293,14 +306,16 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {
+  /** Each problem as two lines, Chinese, then English. */
   readonly problems: string[];
-  constructor(problems: string[]) {
-    // The lead line in both languages, as every start message; the problems themselves name settings and values.
+  constructor(problems: Said[]) {
+    const lines = problems.map((p) => `${p.zh}\n    ${p.en}`);
+    // The lead line in both languages, as every start message; each problem under it names its setting and value.
     super(
       `设置有误（${problems.length} 项），请改正后再运行：\n` +
-        `Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix them and run again:\n  - ${problems.join('\n  - ')}`,
+        `Invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix them and run again:\n  - ${lines.join('\n  - ')}`,
     );
-    this.problems = problems;
+    this.problems = lines;
   }
 }
 
@@ -311,54 +326,103 @@ const upper = (s: SubgraphName) => s.toUpperCase() as Uppercase<SubgraphName>;
  * quoted (a real one a character short would land in the service log), only
  * their length; a database URL is quoted without its password.
  */
-export function shownSetting(key: string, value: string | undefined): string {
-  if (value === undefined) return 'null';
+export function shownSetting(key: string, value: string | undefined): Said {
+  if (value === undefined) return { zh: '未设置', en: 'null' };
   // A list of secrets by each one's length: the length of the whole list said nothing of which is short.
-  if (key === 'HUB_ROUTER_SECRETS')
-    return `${value
-      .split(',')
-      .map((s) => [...s.trim()].length)
-      .join(', ')} characters, not shown`;
-  if (/SECRET|PRIVATE_KEY|TOKEN|PASSWORD/.test(key)) return `${[...value].length} characters, not shown`;
-  if (/DATABASE_URL$/.test(key)) return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@'));
-  return JSON.stringify(value);
+  const lengths =
+    key === 'HUB_ROUTER_SECRETS'
+      ? value.split(',').map((s) => [...s.trim()].length)
+      : /SECRET|PRIVATE_KEY|TOKEN|PASSWORD/.test(key)
+        ? [[...value].length]
+        : undefined;
+  if (lengths) return { zh: `${lengths.join('、')} 个字符，不显示`, en: `${lengths.join(', ')} characters, not shown` };
+  const shown = /DATABASE_URL$/.test(key) ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@') : value;
+  // Escaped as the English quotes it, so a value with line breaks stays on its line.
+  return { zh: `“${JSON.stringify(shown).slice(1, -1)}”`, en: JSON.stringify(shown) };
+}
+
+/** A setting's schema under its default and optionality: the constraints a problem is worded from. */
+function bare(field: z.ZodType | undefined): z.ZodType | undefined {
+  let f = field;
+  while (f && (f instanceof z.ZodDefault || f instanceof z.ZodOptional)) f = f.def.innerType as z.ZodType;
+  return f;
+}
+
+/** What a number setting takes, from its schema's bounds: "an integer from 1 to 64". */
+function numberWords(field: z.ZodNumber): Said {
+  const { minValue: min, maxValue: max } = field;
+  const [zhKind, enKind] = field.isInt ? ['整数', 'an integer'] : ['数', 'a number'];
+  const bounded = (n: number | null): n is number => n !== null && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER;
+  if (bounded(min) && bounded(max)) return { zh: `应为 ${min}–${max} 的${zhKind}`, en: `must be ${enKind} from ${min} to ${max}` };
+  if (bounded(min)) return { zh: `应为不小于 ${min} 的${zhKind}`, en: `must be ${enKind} of at least ${min}` };
+  if (bounded(max)) return { zh: `应为不大于 ${max} 的${zhKind}`, en: `must be ${enKind} of at most ${max}` };
+  return { zh: `应为${zhKind}`, en: `must be ${enKind}` };
+}
+
+/**
+ * One rejected setting in both languages, worded from the kind of zod's issue and the setting's own schema (a
+ * number's range, a text's length, an enum's choices), or from a refinement's `words`: a new setting is said in
+ * both languages without wording of its own.
+ */
+function settingProblem(issue: z.core.$ZodIssue, shape: Record<string, z.ZodType>, env: NodeJS.ProcessEnv): Said {
+  const key = issue.path.join('.');
+  const field = bare(shape[key]);
+  const got = shownSetting(key, env[key]);
+  let said: Said;
+  if (field instanceof z.ZodNumber && ['invalid_type', 'too_small', 'too_big', 'not_multiple_of'].includes(issue.code)) said = numberWords(field);
+  else if (issue.code === 'invalid_value') {
+    said = { zh: `应为 ${issue.values.map(String).join('、')} 之一`, en: `must be one of ${issue.values.map(String).join(', ')}` };
+  } else if (issue.code === 'too_small' && issue.origin === 'string') {
+    said = { zh: `应至少 ${issue.minimum} 个字符`, en: `must be at least ${issue.minimum} characters` };
+  } else if (issue.code === 'too_big' && issue.origin === 'string') {
+    said = { zh: `应至多 ${issue.maximum} 个字符`, en: `must be at most ${issue.maximum} characters` };
+  } else if (issue.code === 'custom' && typeof issue.params?.zh === 'string') said = { zh: issue.params.zh, en: issue.message };
+  else said = { zh: '取值无效', en: issue.message };
+  return { zh: `${key} ${said.zh}，收到${got.zh.startsWith('“') ? '' : ' '}${got.zh}`, en: `${key}: ${said.en} (got ${got.en})` };
 }
 
 export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // Empty strings count as unset, so `FOO= npm start` behaves like no FOO.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.join('.');
-      problems.push(`${key}: ${issue.message} (got ${shownSetting(key, cleaned[key])})`);
-    }
-  }
+  const problems: Said[] = [];
+  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(settingProblem(issue, schema.shape, cleaned));
   const s = parsed.success ? parsed.data : undefined;
   const dbKeys = SUBGRAPHS.map((n) => `${upper(n)}_DATABASE_URL`);
   const givenDb = dbKeys.filter((k) => cleaned[k]);
   if (givenDb.length > 0 && givenDb.length < dbKeys.length) {
-    problems.push(
-      `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${dbKeys.filter((k) => !cleaned[k]).join(', ')})`,
-    );
+    const missing = dbKeys.filter((k) => !cleaned[k]);
+    problems.push({
+      zh: `外部 PostgreSQL 须同时设置 ${dbKeys.join('、')}，全不设置则用内置数据库（缺少 ${missing.join('、')}）`,
+      en: `set all of ${dbKeys.join(', ')} to use external PostgreSQL, or none to use the embedded one (missing: ${missing.join(', ')})`,
+    });
   }
   // A migration URL alone would leave the embedded database to be migrated in its place, silently.
   for (const k of dbKeys.map((d) => d.replace('_DATABASE_URL', '_MIGRATION_DATABASE_URL'))) {
     if (cleaned[k] && !cleaned[k.replace('_MIGRATION', '')]) {
-      problems.push(
-        `${k} is set without ${k.replace('_MIGRATION', '')}: set all three *_DATABASE_URL (the service role's) beside it, or the embedded database is used`,
-      );
+      const service = k.replace('_MIGRATION', '');
+      problems.push({
+        zh: `设置了 ${k} 却没有 ${service}：请同时设置三个 *_DATABASE_URL（服务角色的连接），否则用的是内置数据库`,
+        en: `${k} is set without ${service}: set all three *_DATABASE_URL (the service role's) beside it, or the embedded database is used`,
+      });
     }
   }
   if (s) {
     const ports = [s.GATEWAY_PORT, s.COUNTY_PORT, s.TOWNSHIP_PORT, s.VILLAGE_PORT].filter((p) => p !== 0);
-    if (new Set(ports).size !== ports.length) problems.push('GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT must differ');
+    if (new Set(ports).size !== ports.length) {
+      problems.push({
+        zh: 'GATEWAY_PORT、COUNTY_PORT、TOWNSHIP_PORT 和 VILLAGE_PORT 应各不相同',
+        en: 'GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT must differ',
+      });
+    }
     // The embedded PostgreSQL starts first and holds the port, so the service given the same one failed only after the
     // first start's seeding, with a raw EADDRINUSE. External databases leave HUB_PG_PORT unused.
     const service = (['GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT'] as const).find((k) => s[k] !== 0 && s[k] === s.HUB_PG_PORT);
     if (givenDb.length === 0 && service) {
-      problems.push(`HUB_PG_PORT must differ from GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT (it is ${service}'s ${s.HUB_PG_PORT})`);
+      problems.push({
+        zh: `HUB_PG_PORT 应不同于 GATEWAY_PORT、COUNTY_PORT、TOWNSHIP_PORT 和 VILLAGE_PORT（它是 ${service} 的 ${s.HUB_PG_PORT}）`,
+        en: `HUB_PG_PORT must differ from GATEWAY_PORT, COUNTY_PORT, TOWNSHIP_PORT and VILLAGE_PORT (it is ${service}'s ${s.HUB_PG_PORT})`,
+      });
     }
   }
   if (problems.length > 0 || !s) throw new SettingsError(problems);

@@ -444,7 +444,9 @@ describe('npm start', () => {
       const dir = join(tmpRoot, `setting-${key}`);
       const r = await startOn(dir, { [key]: value });
       expect(r.status, `${key}: ${r.stdout}${r.stderr}`).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^设置有误（1 项）[^\\n]*\\nInvalid settings \\(1 problem\\)[^\\n]*\\n  - ${key}: cannot be read as a`));
+      expect(r.stderr).toMatch(
+        new RegExp(`^设置有误（1 项）[^\\n]*\\nInvalid settings \\(1 problem\\)[^\\n]*\\n  - ${key} 无法读取为[^\\n]*\\n    ${key}: cannot be read as a`),
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(join(dir, 'pg'))).toBe(false);
     };
@@ -662,6 +664,9 @@ describe('npm start', () => {
     expect(r.stderr).toContain('COUNTY_DATABASE_URL');
     expect(r.stderr).toContain('HUB_LOG_LEVEL');
     expect(r.stderr).toContain('TOWNSHIP_DATABASE_URL');
+    // Each problem Chinese first, naming what the setting takes, then English.
+    expect(r.stderr).toContain('\n  - GATEWAY_PORT 应为 0–65535 的整数，收到“abc”\n    GATEWAY_PORT: must be an integer from 0 to 65535 (got "abc")\n');
+    expect(r.stderr).toContain('\n  - HUB_LOG_LEVEL 应为 debug、info、warn、error 之一，收到“loud”\n');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

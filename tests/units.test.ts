@@ -331,6 +331,51 @@ describe('settings', () => {
     }
   });
 
+  it('says each bad setting in Chinese first, then English, worded from the schema’s own constraints', () => {
+    const lines = (env: Record<string, string>) => {
+      try {
+        parseSettings(env);
+      } catch (e) {
+        return (e as SettingsError).message.split('\n');
+      }
+      throw new Error('no SettingsError');
+    };
+    const said = lines({ GATEWAY_PORT: 'abc', HUB_LOG_LEVEL: 'loud', HUB_GATEWAY_WORKERS: '0', HUB_EVENTS_SECRET: 'short', COUNTY_URL: 'x' });
+    // Each problem is a Chinese line naming the setting, what it takes and what came, then its English.
+    const pair = (zh: string, en: string) => {
+      const i = said.indexOf(`  - ${zh}`);
+      expect(i, said.join('\n')).toBeGreaterThan(1);
+      expect(said[i + 1]).toBe(`    ${en}`);
+    };
+    pair('GATEWAY_PORT 应为 0–65535 的整数，收到“abc”', 'GATEWAY_PORT: must be an integer from 0 to 65535 (got "abc")');
+    pair('HUB_LOG_LEVEL 应为 debug、info、warn、error 之一，收到“loud”', 'HUB_LOG_LEVEL: must be one of debug, info, warn, error (got "loud")');
+    pair('HUB_GATEWAY_WORKERS 应为 1–64 的整数，收到“0”', 'HUB_GATEWAY_WORKERS: must be an integer from 1 to 64 (got "0")');
+    pair('HUB_EVENTS_SECRET 应至少 32 个字符，收到 5 个字符，不显示', 'HUB_EVENTS_SECRET: must be at least 32 characters (got 5 characters, not shown)');
+    pair('COUNTY_URL 应为以 http:// 或 https:// 开头的地址，收到“x”', 'COUNTY_URL: must be an http:// or https:// URL (got "x")');
+    // Every problem of every setting: none is left in zod's English alone, the warnings' and the lookup quota's included.
+    const every = lines({
+      ...Object.fromEntries(
+        Object.keys(process.env)
+          .filter((k) => /^(HUB|GATEWAY|COUNTY|TOWNSHIP|VILLAGE)_/.test(k))
+          .map((k) => [k, '']),
+      ),
+      HUB_RISK_SURGE_FACTOR: 'x',
+      HUB_LOOKUPS_PER_DAY: '0',
+      HUB_COUNTY_WORKERS: '1.5',
+      NODE_ENV: 'prod',
+      HUB_DEMO_DATE: '2026-02-30',
+      HUB_ROUTER_SECRETS: 'short',
+      HUB_CORS_ORIGINS: '*',
+      VILLAGE_DATABASE_URL: 'mysql://x',
+      HUB_CALLER_JWKS_FILE: '/nonexistent.json',
+    });
+    const problems = every.filter((l) => l.startsWith('  - '));
+    expect(problems.length).toBeGreaterThanOrEqual(10);
+    for (const p of problems) expect(p, every.join('\n')).toMatch(/[\u4e00-\u9fff]/);
+    expect(every.join('\n')).not.toMatch(/Invalid input|Too small|Too big|Invalid option/);
+    expect(lines({ HUB_RISK_REPEAT_DAYS: '0' })).toContain('  - HUB_RISK_REPEAT_DAYS 应为 1–366 的整数，收到“0”');
+  });
+
   it('refuses HUB_PG_PORT on a service’s port, which the embedded PostgreSQL would hold first', () => {
     for (const key of ['GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT']) {
       expect(() => parseSettings({ HUB_PG_PORT: '4100', [key]: '4100' }), key).toThrow(

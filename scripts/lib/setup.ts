@@ -268,7 +268,7 @@ export class DatabaseConnectError extends Error {
     const why: Said = code
       ? { zh: `${CONNECT_FAILURES[code]!.zh}（${code}）`, en: `${CONNECT_FAILURES[code]!.en} (${code})` }
       : { zh: String((cause as Error).message ?? cause), en: String((cause as Error).message ?? cause) };
-    const shown = shownSetting(db.migrationSetting ?? 'DATABASE_URL', db.migrationUrl);
+    const shown = shownSetting(db.migrationSetting ?? 'DATABASE_URL', db.migrationUrl).en;
     const said: Said = db.migrationSetting
       ? {
           zh: `无法连接${SUBGRAPH_LABEL[level].zh}的数据库（${db.migrationSetting}=${shown}）：${why.zh}。请检查该设置，以及数据库服务器是否在运行。`,
