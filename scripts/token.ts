@@ -87,7 +87,10 @@ try {
   // The caller keys alone: the router's and the events' secrets are no business of a machine that mints tokens.
   const caller = await callerKeys(settingsOrExit(), { make: false });
   if (!caller.privateKey) {
-    throw refuse('未设置 HUB_CALLER_PRIVATE_KEY：本机不能签发令牌', 'HUB_CALLER_PRIVATE_KEY is not set: this machine cannot mint tokens');
+    throw refuse(
+      '未设置 HUB_CALLER_PRIVATE_KEY，HUB_DATA_DIR 的 keys 文件夹中也没有 caller.private.pem：本机不能签发令牌',
+      'HUB_CALLER_PRIVATE_KEY is not set and the keys folder of HUB_DATA_DIR holds no caller.private.pem: this machine cannot mint tokens',
+    );
   }
   const subject = values.subject ?? `cli-${values.jurisdiction}${department ? `-${department}` : ''}`;
   const token = await mintCallerToken(await importPrivateKey(caller.privateKey), {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { callerJwks, generateKeyPairPem, type KeyPairPem } from '../../platform/auth.ts';
@@ -170,6 +170,9 @@ export async function callerKeys(settings: Settings, { make }: { make: boolean }
     const derived = () => createPublicKey(k.callerPrivateKey!).export({ type: 'spki', format: 'pem' }).toString();
     return { publicKey: k.callerPublicKey ?? (k.callerJwksFile || k.callerJwksUrl ? '' : derived()), privateKey: k.callerPrivateKey };
   }
+  // The token tool signs with the data folder's key wherever the verifying keys come from (a JWKS during a rotation):
+  // the folder holding a private key is the operator's own word that this machine mints.
+  if (!make && present(join(settings.dataDir, 'keys', 'caller.private.pem'))) return folderPair(settings, false);
   if (k.callerPublicKey || k.callerJwksFile || k.callerJwksUrl || settings.production) return { publicKey: k.callerPublicKey ?? '', privateKey: '' };
   return folderPair(settings, make);
 }
@@ -209,4 +212,62 @@ export function keyEnv(keys: HubKeys): Record<string, string> {
     HUB_ROUTER_SECRETS: keys.routerSecrets.join(','),
     HUB_EVENTS_SECRET: keys.eventsSecret,
   };
+}
+
+/**
+ * A rotation of the data folder's caller key (docs/deploy.md §6), in three steps, each printing the JWKS to publish:
+ * `new` makes the next pair beside the signing one (caller.next.*.pem; JWKS: both); `switch` makes it the signing
+ * pair, the old public key kept as caller.previous.public.pem and its private key deleted (JWKS: both, unchanged);
+ * `drop` deletes the previous public key once its last tokens have expired (JWKS: the signing key alone).
+ */
+export type RotationStep = 'new' | 'switch' | 'drop' | 'jwks';
+
+const rotationFiles = (dir: string) => ({
+  priv: join(dir, 'caller.private.pem'),
+  pub: join(dir, 'caller.public.pem'),
+  nextPriv: join(dir, 'caller.next.private.pem'),
+  nextPub: join(dir, 'caller.next.public.pem'),
+  previousPub: join(dir, 'caller.previous.public.pem'),
+});
+
+/** Performs one step of a rotation in the data folder and returns the JWKS of every public key it now holds. */
+export async function rotateCallerKey(settings: Settings, step: RotationStep): Promise<string> {
+  const dir = join(settings.dataDir, 'keys');
+  const f = rotationFiles(dir);
+  // The signing pair must be whole and belong together before anything is moved (folderPair says what is wrong).
+  await folderPair(settings, false);
+  if (step === 'new') {
+    if (present(f.nextPriv) || present(f.nextPub)) {
+      throw new KeysError({
+        zh: `已有待启用的新密钥 ${f.nextPriv}：请先发布 JWKS 并执行 npm run keys -- switch，或删除 caller.next.private.pem 与 caller.next.public.pem 两个文件后重来。`,
+        en: `A next key is already there, ${f.nextPriv}: publish the JWKS and run npm run keys -- switch, or delete caller.next.private.pem and caller.next.public.pem to start again.`,
+      });
+    }
+    if (present(f.previousPub)) {
+      throw new KeysError({
+        zh: `上一次轮换的旧公钥 ${f.previousPub} 仍在：请在其令牌全部过期后执行 npm run keys -- drop，再开始新的轮换。`,
+        en: `The previous rotation's old public key, ${f.previousPub}, is still there: run npm run keys -- drop once its last tokens have expired, then rotate again.`,
+      });
+    }
+    const kp = await generateKeyPairPem();
+    writeFileSync(f.nextPriv, kp.privateKey, { mode: 0o600 });
+    writeFileSync(f.nextPub, kp.publicKey);
+  } else if (step === 'switch') {
+    if (!present(f.nextPriv) || !present(f.nextPub)) {
+      throw new KeysError({
+        zh: `没有待启用的新密钥（${f.nextPriv}）：请先执行 npm run keys -- new，并发布它打印的 JWKS。`,
+        en: `No next key (${f.nextPriv}): run npm run keys -- new first, and publish the JWKS it prints.`,
+      });
+    }
+    keyFile(f.nextPriv, 'private', f.nextPub);
+    keyFile(f.nextPub, 'public', f.nextPriv);
+    renameSync(f.pub, f.previousPub);
+    rmSync(f.priv);
+    renameSync(f.nextPub, f.pub);
+    renameSync(f.nextPriv, f.priv);
+  } else if (step === 'drop') {
+    rmSync(f.previousPub, { force: true });
+  }
+  const pems = [f.previousPub, f.pub, f.nextPub].filter(present).map((file) => readFileSync(file, 'utf8'));
+  return `${JSON.stringify(await callerJwks(pems), null, 2)}\n`;
 }
