@@ -415,6 +415,11 @@ export interface RequestIdentity {
 export interface SubgraphTrust {
   /** The router's secret, then the caller's token; HTTP 401/403 saying what is missing. */
   identify(req: IncomingMessage): Promise<RequestIdentity>;
+  /**
+   * Whether the `x-hub-router` secret a request sends is one this subgraph accepts (undefined: it sends none), for
+   * /health: a router asking with its own secret learns that every request it forwards would be refused.
+   */
+  routerAccepted(req: IncomingMessage): boolean | undefined;
 }
 
 export async function subgraphTrust(label: Said, settings: TrustSettings): Promise<SubgraphTrust> {
@@ -429,6 +434,15 @@ export async function subgraphTrust(label: Said, settings: TrustSettings): Promi
       router(req);
       const caller = await callerFromHeader(callers, req.headers.authorization, missing);
       return { caller, requestId: forwardedRequestId(req.headers['x-request-id']) };
+    },
+    routerAccepted(req) {
+      if (!req.headers[ROUTER_HEADER]) return undefined;
+      try {
+        router(req);
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

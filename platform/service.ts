@@ -187,15 +187,19 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphService
       routes: {
         ...eventRoutes,
         ...(opts.routes ?? {}),
-        '/health': async (_req, res) => {
+        '/health': async (req, res) => {
+          // A router's check sends its x-hub-router secret: the answer says whether this subgraph accepts it (a load
+          // balancer's, without one, is told nothing of secrets). The subgraph's own health does not depend on it.
+          const accepted = opts.trust.routerAccepted(req);
+          const router = accepted === undefined ? {} : { router: accepted ? 'accepted' : 'refused' };
           try {
             // A database that hangs (stopped, not gone) must not hang the check that a load balancer waits on.
             const answered = await orAfter(HEALTH_DB_MS, opts.orm.em.getConnection().execute('select 1'), 'late' as const);
             if (answered === 'late')
-              sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: `database does not answer within ${HEALTH_DB_MS} ms` });
-            else sendJson(res, 200, { status: 'ok', service: opts.name });
+              sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: `database does not answer within ${HEALTH_DB_MS} ms`, ...router });
+            else sendJson(res, 200, { status: 'ok', service: opts.name, ...router });
           } catch (e) {
-            sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: 'database does not answer' });
+            sendJson(res, 503, { status: 'unavailable', service: opts.name, reason: 'database does not answer', ...router });
           }
         },
         '/metrics': metrics.route(),

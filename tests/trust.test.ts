@@ -4,16 +4,18 @@
  * with keys from a JWKS file (chosen by `kid`, so keys rotate) or one public key. Verified callers are
  * cached, but never past their token's `exp`.
  */
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, importPKCS8 } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callerJwks, generateKeyPairPem, importPrivateKey, mintCallerToken, ROUTER_HEADER, type KeyPairPem, type TrustSettings } from '../platform/auth.ts';
 import { startModule, type StartedSubgraph } from '../platform/module.ts';
-import { parseSettings, SettingsError } from '../platform/settings.ts';
+import { parseSettings, SettingsError, SUBGRAPHS, type SubgraphName } from '../platform/settings.ts';
+import { startGateway } from '../gateway/src/gateway.ts';
 import { MODULES } from '../scripts/lib/setup.ts';
 import { newRouterSecret } from '../scripts/lib/keys.ts';
 import { ALL_SCOPES, NATIONAL_TEST_SUBJECT, startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
@@ -130,6 +132,37 @@ describe('a subgraph of the test hub (router secrets from HUB_ROUTER_SECRETS, ca
     expect(a.errors).toBeUndefined();
     expect(a.data!.county.name).toBe('临潭县');
   });
+
+  it('a gateway whose router secret the subgraphs refuse is not healthy, naming each subgraph that refuses it', async () => {
+    // Hosts deployed with different HUB_ROUTER_SECRETS: every request this gateway forwards is refused.
+    const foreign = await startGateway({
+      callerKeys: { publicKey: keys.caller.publicKey },
+      routerSecret: newRouterSecret(),
+      subgraphUrls: Object.fromEntries(SUBGRAPHS.map((n) => [n, hub.subgraphs[n].url])) as Record<SubgraphName, string>,
+    });
+    try {
+      const health = await fetch(new URL('/health', foreign.url));
+      expect(health.status).toBe(503);
+      const body = (await health.json()) as { status: string; subgraphs: Record<string, string> };
+      expect(body.status).toBe('degraded');
+      for (const n of SUBGRAPHS) expect(body.subgraphs[n], n).toMatch(/^router secret refused/);
+      // The hub's own gateway, with an accepted secret, is healthy.
+      const own = await fetch(new URL('/health', hub.gatewayUrl));
+      expect(own.status).toBe(200);
+      expect(((await own.json()) as { subgraphs: Record<string, string> }).subgraphs).toEqual({ county: 'ok', township: 'ok', village: 'ok' });
+      // A subgraph's own health is about itself: a load balancer's check (no secret) is told nothing of secrets.
+      const plain = await fetch(new URL('/health', url));
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toEqual({ status: 'ok', service: 'county' });
+      const refused = await fetch(new URL('/health', url), { headers: { [ROUTER_HEADER]: newRouterSecret() } });
+      expect(refused.status).toBe(200);
+      expect(await refused.json()).toMatchObject({ status: 'ok', router: 'refused' });
+      const accepted = await fetch(new URL('/health', url), { headers: { [ROUTER_HEADER]: second } });
+      expect(await accepted.json()).toMatchObject({ status: 'ok', router: 'accepted' });
+    } finally {
+      await foreign.stop();
+    }
+  }, 60_000);
 });
 
 describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
@@ -210,6 +243,87 @@ describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
     expect(late.status).toBe(401);
     expect(message(late)).toContain('expired');
   }, 30_000);
+});
+
+describe('a rotation of the caller key with npm run keys and npm run token (docs/deploy.md §6)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-rotation-'));
+  const data = join(dir, 'data');
+  const file = join(dir, 'callers.jwks.json');
+  const secret = newRouterSecret();
+  let county: StartedSubgraph;
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUB|GATEWAY|COUNTY|TOWNSHIP|VILLAGE)_|^NODE_ENV$/.test(k))),
+    HUB_DATA_DIR: data,
+    HUB_CALLER_JWKS_FILE: file,
+  };
+  /** A command of the project as an operator runs it, with this data folder and the JWKS file set. */
+  const run = (script: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [script, ...args], { env, encoding: 'utf8' });
+    expect(r.status, `${script} ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  const token = () => run('scripts/token.ts', '--jurisdiction', '623021', '--subject', 'rotation-test').trim();
+  /** The operator publishes a JWKS: the subgraph's file changes (its mtime moved on, as a copy a second later would). */
+  let published = 0;
+  const publish = (jwks: string) => {
+    writeFileSync(file, jwks);
+    published += 10_000;
+    utimesSync(file, new Date(), new Date(Date.now() + published));
+  };
+  const ask = (t: string) => post(county.url, COUNTY_QUERY, { authorization: `Bearer ${t}`, [ROUTER_HEADER]: secret });
+  const kids = (jwks: string) => (JSON.parse(jwks) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
+
+  beforeAll(async () => {
+    // The data folder's pair, as npm start makes it on a development machine or the issuer keeps it.
+    const first = await generateKeyPairPem();
+    mkdirSync(join(data, 'keys'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(data, 'keys', 'caller.private.pem'), first.privateKey, { mode: 0o600 });
+    writeFileSync(join(data, 'keys', 'caller.public.pem'), first.publicKey);
+    publish(JSON.stringify(await callerJwks([first.publicKey])));
+    county = await startCounty({ routerSecrets: [secret], callerKeys: { jwksFile: file }, nationalSubjects: [] });
+  }, 180_000);
+  afterAll(async () => {
+    await county?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('new key published beside the old, tokens signed with it, the old one dropped: each token accepted exactly while its key is published', async () => {
+    // npm run token signs with the data folder's key although the verifying keys come from HUB_CALLER_JWKS_FILE.
+    const oldToken = token();
+    expect((await ask(oldToken)).status).toBe(200);
+    const oldKid = kids(readFileSync(file, 'utf8'));
+
+    const both = run('scripts/keys.ts', 'new');
+    expect(kids(both)).toHaveLength(2);
+    expect(kids(both)).toEqual(expect.arrayContaining(oldKid));
+    // Until switch, the tool still signs with the old key.
+    expect(decodeProtectedHeader(token()).kid).toBe(oldKid[0]);
+    expect(kids(run('scripts/keys.ts', 'switch'))).toEqual(kids(both));
+    const newToken = token();
+    const newKid = decodeProtectedHeader(newToken).kid!;
+    expect(kids(both)).toContain(newKid);
+    expect(newKid).not.toBe(oldKid[0]);
+
+    // Not yet published: refused.
+    const early = await ask(newToken);
+    expect(early.status).toBe(401);
+    expect(message(early)).toContain("not in this hub's caller key set");
+    // Published beside the old: both accepted.
+    publish(both);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await ask(newToken)).status).toBe(200);
+    expect((await ask(oldToken)).status).toBe(200);
+    // The old key dropped: its token refused within seconds, the new one still accepted.
+    const last = run('scripts/keys.ts', 'drop');
+    expect(kids(last)).toEqual([newKid]);
+    publish(last);
+    await new Promise((r) => setTimeout(r, 5_100));
+    const dropped = await ask(oldToken);
+    expect(dropped.status).toBe(401);
+    expect(message(dropped)).toContain("not in this hub's caller key set");
+    expect((await ask(newToken)).status).toBe(200);
+    expect(kids(run('scripts/keys.ts', 'jwks'))).toEqual([newKid]);
+  }, 120_000);
 });
 
 describe('a subgraph with a JWKS URL (HUB_CALLER_JWKS_URL)', () => {

@@ -11,7 +11,7 @@ import { makeFormatError } from '../../platform/errors.ts';
 import { localizeErrors } from '../../platform/language.ts';
 import { listen, sendJson } from '../../platform/http.ts';
 import { gatewayMetrics } from '../../platform/metrics.ts';
-import { callerVerifier, loadCallerKeys, type CallerKeySource } from '../../platform/auth.ts';
+import { callerVerifier, loadCallerKeys, ROUTER_HEADER, type CallerKeySource } from '../../platform/auth.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { authenticate, type CallerCheck } from './authenticate.ts';
 import { gatewayContext, type GatewayContext } from './context.ts';
@@ -150,7 +150,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               try {
                 // Longer than a subgraph waits for its database (2 s, platform/service.ts): one whose database hangs
                 // answers that it is unhealthy before this gives up and calls it unreachable.
-                const r = await fetch(url, { signal: AbortSignal.timeout(3500) });
+                const r = await fetch(url, { headers: { [ROUTER_HEADER]: opts.routerSecret }, signal: AbortSignal.timeout(3500) });
+                // A subgraph that refuses this gateway's router secret (HUB_ROUTER_SECRETS differ between hosts) is
+                // healthy itself, yet every request forwarded to it fails: the gateway is not.
+                const body = (await r.json().catch(() => ({}))) as { router?: string };
+                if (body.router === 'refused') return [name, 'router secret refused (x-hub-router is not one of its HUB_ROUTER_SECRETS)'] as const;
                 return [name, r.ok ? 'ok' : `unhealthy (HTTP ${r.status})`] as const;
               } catch {
                 return [name, 'unreachable'] as const;
