@@ -33,7 +33,13 @@ export const MIN_ROUTER_SECRET = 32;
  */
 const words = (zh: string, en: string) => ({ message: en, params: { zh } });
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** A port (0: any free one); `kind` names what a number setting holds where "an integer" says too little. */
+const port = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(65535)
+  .meta({ kind: { zh: '端口号', en: 'a port number' } });
 const pgUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), words('应为以 postgres:// 或 postgresql:// 开头的地址', 'must be a postgres:// or postgresql:// URL'));
@@ -351,7 +357,8 @@ function bare(field: z.ZodType | undefined): z.ZodType | undefined {
 /** What a number setting takes, from its schema's bounds: "an integer from 1 to 64". */
 function numberWords(field: z.ZodNumber): Said {
   const { minValue: min, maxValue: max } = field;
-  const [zhKind, enKind] = field.isInt ? ['整数', 'an integer'] : ['数', 'a number'];
+  const kind = field.meta()?.kind as Said | undefined;
+  const [zhKind, enKind] = kind ? [kind.zh, kind.en] : field.isInt ? ['整数', 'an integer'] : ['数', 'a number'];
   const bounded = (n: number | null): n is number => n !== null && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER;
   if (bounded(min) && bounded(max)) return { zh: `应为 ${min}–${max} 的${zhKind}`, en: `must be ${enKind} from ${min} to ${max}` };
   if (bounded(min)) return { zh: `应为不小于 ${min} 的${zhKind}`, en: `must be ${enKind} of at least ${min}` };

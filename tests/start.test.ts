@@ -665,7 +665,7 @@ describe('npm start', () => {
     expect(r.stderr).toContain('HUB_LOG_LEVEL');
     expect(r.stderr).toContain('TOWNSHIP_DATABASE_URL');
     // Each problem Chinese first, naming what the setting takes, then English.
-    expect(r.stderr).toContain('\n  - GATEWAY_PORT 应为 0–65535 的整数，收到“abc”\n    GATEWAY_PORT: must be an integer from 0 to 65535 (got "abc")\n');
+    expect(r.stderr).toContain('\n  - GATEWAY_PORT 应为 0–65535 的端口号，收到“abc”\n    GATEWAY_PORT: must be a port number from 0 to 65535 (got "abc")\n');
     expect(r.stderr).toContain('\n  - HUB_LOG_LEVEL 应为 debug、info、warn、error 之一，收到“loud”\n');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

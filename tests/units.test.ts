@@ -347,7 +347,7 @@ describe('settings', () => {
       expect(i, said.join('\n')).toBeGreaterThan(1);
       expect(said[i + 1]).toBe(`    ${en}`);
     };
-    pair('GATEWAY_PORT 应为 0–65535 的整数，收到“abc”', 'GATEWAY_PORT: must be an integer from 0 to 65535 (got "abc")');
+    pair('GATEWAY_PORT 应为 0–65535 的端口号，收到“abc”', 'GATEWAY_PORT: must be a port number from 0 to 65535 (got "abc")');
     pair('HUB_LOG_LEVEL 应为 debug、info、warn、error 之一，收到“loud”', 'HUB_LOG_LEVEL: must be one of debug, info, warn, error (got "loud")');
     pair('HUB_GATEWAY_WORKERS 应为 1–64 的整数，收到“0”', 'HUB_GATEWAY_WORKERS: must be an integer from 1 to 64 (got "0")');
     pair('HUB_EVENTS_SECRET 应至少 32 个字符，收到 5 个字符，不显示', 'HUB_EVENTS_SECRET: must be at least 32 characters (got 5 characters, not shown)');
