@@ -234,6 +234,31 @@ describe('a correction of the ID number that makes a minor', () => {
     await ok(desk, `mutation { removePatrolTeamMembers(teamId: "${team.createPatrolTeam.id}", personIds: ["${member.id}"]) { id } }`);
     await ok(desk, CORRECT, { id: member.id, v: await version(member.id), n: makeCitizenId('623022', CHILD_BORN, seq++) });
   });
+
+  it('of grid staff (网格力量) or a mediator (人民调解员) is refused, naming the post to end first', async () => {
+    const staffer = await registerPerson(`信息员${run}`);
+    const post = await ok<{ createGridStaff: { id: string } }>(
+      desk,
+      `mutation { createGridStaff(input: { gridCode: "${GRID}", role: INFORMANT, personId: "${staffer.id}" }) { id } }`,
+    );
+    const s = firstError(await hub.queryAs(desk, CORRECT, { id: staffer.id, v: await version(staffer.id), n: makeCitizenId('623022', CHILD_BORN, seq++) }));
+    expect(s.extensions, s.message).toMatchObject({ code: 'CONFLICT', argument: 'idNumber', rule: 'personUnderage', gridStaffId: post.createGridStaff.id });
+    expect(s.message).toContain(`grid staff ${post.createGridStaff.id} (INFORMANT)`);
+    expect(s.message).toContain('endGridStaff');
+
+    const { village } = await ok<{ village: { mediationCommittees: { id: string }[] } }>(
+      desk,
+      `{ village(code: "${VILLAGE}") { mediationCommittees { id } } }`,
+    );
+    const mediator = await registerPerson(`调解员${run}`);
+    const served = await ok<{ createMediator: { id: string } }>(
+      desk,
+      `mutation { createMediator(input: { committeeId: "${village.mediationCommittees[0]!.id}", personId: "${mediator.id}" }) { id } }`,
+    );
+    const m = firstError(await hub.queryAs(desk, CORRECT, { id: mediator.id, v: await version(mediator.id), n: makeCitizenId('623022', CHILD_BORN, seq++) }));
+    expect(m.extensions, m.message).toMatchObject({ code: 'CONFLICT', argument: 'idNumber', rule: 'personUnderage', mediatorId: served.createMediator.id });
+    expect(m.message).toContain('endMediator');
+  });
 });
 
 describe('a resident registered without an ID number, without sex or birth date', () => {

@@ -33,6 +33,9 @@ import { lifeCycle } from '../../store/life-cycle.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
+import { schemaEnum } from '../../enums.ts';
+
+const ROLE_NAMES = schemaEnum('GridStaffRole').names;
 
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
@@ -62,31 +65,56 @@ const heldBy = (personId: number) => ({
 });
 
 /**
- * The refusal of a correction whose birth date makes the person a minor while they lead a 十户联防 group or are a
- * member of a patrol team, posts held by adults only (registry/rules.ts `leaderUnderage`, `personUnderage`, checked
- * when the link is made): CONFLICT naming the group or team, saying to appoint another leader or remove the member
- * first. Each link is found wherever it lies, as a deregistration finds them (`hub_record_ties`).
+ * The refusal of a correction whose birth date makes the person a minor while they hold a post kept for adults
+ * (registry/rules.ts `leaderUnderage`, `personUnderage`, checked when the link is made): 联户长 of a 十户联防 group,
+ * 网格力量, 人民调解员, or member of a patrol team. CONFLICT naming the post, saying to appoint another leader or end the
+ * post first. Each link is found wherever it lies, as a deregistration finds them (`hub_record_ties`).
  */
 async function adultLinks(em: Parameters<typeof persons.byId>[0], personId: number, birthDate: string): Promise<void> {
   const under = { zh: `更正后的出生日期 ${birthDate} 未满 ${FORCES_MIN_AGE} 周岁`, en: `the corrected birth date ${birthDate} is under ${FORCES_MIN_AGE}` };
-  const led = (await lifeCycle.ties(em, 'person', personId)).find((t) => t.tie === 'GROUP_LEADER');
-  if (led) {
-    throw conflict(
+  const refuse = (post: { zh: string; en: string }, then: { zh: string; en: string }, rule: string, extra: Record<string, string>) =>
+    conflict(
       {
-        zh: `idNumber ${under.zh}，而人员 ${personId} 是十户联防组 ${led.id}（${led.label}）的联户长，联户长须为成年人；请先另行指定联户长，再更正号码。`,
-        en: `idNumber: ${under.en}, and person ${personId} leads joint-defense group ${led.id} (${led.label}), whose leader is an adult; appoint another leader first.`,
+        zh: `idNumber ${under.zh}，而人员 ${personId} 是${post.zh}，须为成年人；${then.zh}，再更正号码。`,
+        en: `idNumber: ${under.en}, and person ${personId} is ${post.en}, a post for adults; ${then.en} first.`,
       },
-      { argument: 'idNumber', rule: leaderUnderage.name, jointDefenseGroupId: String(led.id) },
+      { argument: 'idNumber', rule, ...extra },
+    );
+  const ties = await lifeCycle.ties(em, 'person', personId);
+  const led = ties.find((t) => t.tie === 'GROUP_LEADER');
+  if (led) {
+    throw refuse(
+      { zh: `十户联防组 ${led.id}（${led.label}）的联户长`, en: `the leader of joint-defense group ${led.id} (${led.label})` },
+      { zh: '请先另行指定联户长', en: 'appoint another leader' },
+      leaderUnderage.name,
+      { jointDefenseGroupId: String(led.id) },
+    );
+  }
+  const staff = ties.find((t) => t.tie === 'GRID_STAFF');
+  if (staff) {
+    throw refuse(
+      { zh: `网格力量 ${staff.id}（${ROLE_NAMES.get(staff.label) ?? staff.label}）`, en: `grid staff ${staff.id} (${staff.label})` },
+      { zh: '请先结束该任命（endGridStaff）', en: 'end that assignment (endGridStaff)' },
+      personUnderage.name,
+      { gridStaffId: String(staff.id) },
+    );
+  }
+  const mediator = ties.find((t) => t.tie === 'MEDIATOR');
+  if (mediator) {
+    throw refuse(
+      { zh: `人民调解员 ${mediator.id}（${mediator.label}）`, en: `mediator ${mediator.id} (${mediator.label})` },
+      { zh: '请先结束其调解员职务（endMediator）', en: 'end that service (endMediator)' },
+      personUnderage.name,
+      { mediatorId: String(mediator.id) },
     );
   }
   const [team] = await patrolTeamMembers.teamsOf(em, personId);
   if (team) {
-    throw conflict(
-      {
-        zh: `idNumber ${under.zh}，而人员 ${personId} 是巡防队 ${team.teamId}（${team.name}）的队员，巡逻队员须为成年人；请先将其移出该队（removePatrolTeamMembers），再更正号码。`,
-        en: `idNumber: ${under.en}, and person ${personId} is a member of patrol team ${team.teamId} (${team.name}), whose members are adults; remove them from the team first (removePatrolTeamMembers).`,
-      },
-      { argument: 'idNumber', rule: personUnderage.name, patrolTeamId: String(team.teamId) },
+    throw refuse(
+      { zh: `巡防队 ${team.teamId}（${team.name}）的队员`, en: `a member of patrol team ${team.teamId} (${team.name})` },
+      { zh: '请先将其移出该队（removePatrolTeamMembers）', en: 'remove them from the team (removePatrolTeamMembers)' },
+      personUnderage.name,
+      { patrolTeamId: String(team.teamId) },
     );
   }
 }
