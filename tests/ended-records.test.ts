@@ -39,12 +39,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!;
-}
-
 function code(r: GraphQLResponse): unknown {
   expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
   return r.errors![0]!.extensions?.code;
@@ -83,14 +77,14 @@ const dayOffset = (days: number) => chinaDay(Date.now() + days * 86_400_000);
 let seq = 900;
 async function registerPerson(name: string, householdId: string | null = null): Promise<Versioned & { idNumber: string }> {
   const idNumber = makeCitizenId('623022', '1947-10-29', seq++);
-  const d = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+  const d = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
     i: { name, idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode: GRID, householdId },
   });
   return { ...d.registerPerson, idNumber };
 }
 async function registerHousehold(number: string): Promise<Versioned> {
   return (
-    await ok<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+    await hub.dataAs<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
       i: { gridCode: GRID, number },
     })
   ).registerHousehold;
@@ -98,7 +92,7 @@ async function registerHousehold(number: string): Promise<Versioned> {
 
 /** A division's list as `token` reads it: `level` village, township or county, `field` and its arguments. */
 async function list<T>(token: string, level: string, divisionCode: string, field: string, args: string, selection: string): Promise<Page<T>> {
-  const d = await ok<Record<string, Record<string, Page<T>>>>(
+  const d = await hub.dataAs<Record<string, Record<string, Page<T>>>>(
     token,
     `{ d: ${level}(code: "${divisionCode}") { l: ${field}(${args}) { totalCount nodes { ${selection} } pageInfo { hasNextPage endCursor } } } }`,
   );
@@ -119,7 +113,7 @@ describe('已注销记录 and 已注销人员', () => {
     endedBefore = (await list(reader, 'village', VILLAGE, 'endedRecords', 'first: 0', 'recordId')).totalCount;
     deregisteredBefore = (await list(reader, 'village', VILLAGE, 'deregisteredResidents', 'first: 0', 'reason')).totalCount;
     house = (
-      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
         i: { gridCode: GRID, number: `ER-${run}-H`, use: 'VACANT' },
       })
     ).registerHouse;
@@ -127,7 +121,7 @@ describe('已注销记录 and 已注销人员', () => {
     const led = await registerHousehold(`ER-${run}-2`);
     const leader = await registerPerson(`联户长${run}`, led.id);
     group = (
-      await ok<{ createJointDefenseGroup: Versioned }>(
+      await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
         writer,
         `mutation { createJointDefenseGroup(input: { gridCode: "${GRID}", name: "注销联防组${run}", householdIds: ["${led.id}"], leaderId: "${leader.id}" }) { id version } }`,
       )
@@ -137,12 +131,15 @@ describe('已注销记录 and 已注销人员', () => {
     duplicate = await registerPerson(`重复者${run}`);
 
     // Ended in this order: the group, the household, the house; then the three people.
-    await ok(writer, `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { recordId } }`);
-    await ok(writer, `mutation { dissolveHousehold(id: "${emptyHousehold.id}", version: ${emptyHousehold.version}, reason: MOVED_OUT) { recordId } }`);
-    await ok(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
-    await ok(writer, `mutation { deregisterPerson(id: "${movedOut.id}", version: ${movedOut.version}, reason: MOVED_OUT, note: "迁往兰州") { id } }`);
-    await ok(writer, `mutation { deregisterPerson(id: "${died.id}", version: ${died.version}, reason: DIED) { id } }`);
-    await ok(writer, `mutation { deregisterPerson(id: "${duplicate.id}", version: ${duplicate.version}, reason: DUPLICATE) { id } }`);
+    await hub.dataAs(
+      writer,
+      `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { recordId } }`,
+    );
+    await hub.dataAs(writer, `mutation { dissolveHousehold(id: "${emptyHousehold.id}", version: ${emptyHousehold.version}, reason: MOVED_OUT) { recordId } }`);
+    await hub.dataAs(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    await hub.dataAs(writer, `mutation { deregisterPerson(id: "${movedOut.id}", version: ${movedOut.version}, reason: MOVED_OUT, note: "迁往兰州") { id } }`);
+    await hub.dataAs(writer, `mutation { deregisterPerson(id: "${died.id}", version: ${died.version}, reason: DIED) { id } }`);
+    await hub.dataAs(writer, `mutation { deregisterPerson(id: "${duplicate.id}", version: ${duplicate.version}, reason: DUPLICATE) { id } }`);
   }, 180_000);
 
   it('a village lists what it took out of its registry, newest first, in two pages, each with who, why and where', async () => {

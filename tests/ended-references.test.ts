@@ -36,12 +36,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!;
-}
-
 /** The refusal of a write naming an ended record: which argument, the rule, when it ended and the reason. */
 function endedRefusal(r: GraphQLResponse, argument: string, id: string) {
   expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
@@ -61,14 +55,14 @@ function notFound(r: GraphQLResponse) {
 let seq = 700;
 async function registerPerson(name: string, householdId: string | null = null): Promise<Versioned & { idNumber: string }> {
   const idNumber = makeCitizenId('623022', '1960-03-02', seq++);
-  const d = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+  const d = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
     i: { name, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: GRID, householdId },
   });
   return { ...d.registerPerson, idNumber };
 }
 async function registerHousehold(number: string, extra: Record<string, unknown> = {}): Promise<Versioned> {
   return (
-    await ok<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+    await hub.dataAs<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
       i: { gridCode: GRID, number, ...extra },
     })
   ).registerHousehold;
@@ -89,7 +83,7 @@ let pairMember: Versioned;
 describe('a write naming an ended record', () => {
   beforeAll(async () => {
     demolished = (
-      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
         i: { gridCode: GRID, number: `ERF-${run}-H`, use: 'VACANT' },
       })
     ).registerHouse;
@@ -101,13 +95,13 @@ describe('a write naming an ended record', () => {
     const g = await registerHousehold(`ERF-${run}-4`);
     const gLeader = await registerPerson(`组长${run}`, g.id);
     disbanded = (
-      await ok<{ createJointDefenseGroup: Versioned }>(
+      await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
         writer,
         `mutation { createJointDefenseGroup(input: { gridCode: "${GRID}", name: "撤销组${run}", householdIds: ["${led.id}"], leaderId: "${leader.id}" }) { id version } }`,
       )
     ).createJointDefenseGroup;
     group = (
-      await ok<{ createJointDefenseGroup: Versioned }>(
+      await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
         writer,
         `mutation { createJointDefenseGroup(input: { gridCode: "${GRID}", name: "现有组${run}", householdIds: ["${g.id}"], leaderId: "${gLeader.id}" }) { id version } }`,
       )
@@ -115,18 +109,21 @@ describe('a write naming an ended record', () => {
     pair = await registerHousehold(`ERF-${run}-5`);
     await registerPerson(`户主${run}`, pair.id);
     pairMember = await registerPerson(`成员${run}`, pair.id);
-    pair = (await ok<{ household: Versioned }>(writer, `{ household(id: "${pair.id}") { id version } }`)).household;
+    pair = (await hub.dataAs<{ household: Versioned }>(writer, `{ household(id: "${pair.id}") { id version } }`)).household;
     committee = (
-      await ok<{ createMediationCommittee: Versioned }>(
+      await hub.dataAs<{ createMediationCommittee: Versioned }>(
         writer,
         `mutation($i: MediationCommitteeInput!) { createMediationCommittee(input: $i) { id version } }`,
         { i: { villageCode: VILLAGE, name: `撤销调委会${run}`, kind: 'ENTERPRISE' } },
       )
     ).createMediationCommittee;
-    await ok(writer, `mutation { disbandJointDefenseGroup(id: "${disbanded.id}", version: ${disbanded.version}, reason: REORGANISED) { recordId } }`);
-    await ok(writer, `mutation { dissolveHousehold(id: "${dissolved.id}", version: ${dissolved.version}, reason: NO_MEMBERS, note: "全户迁出") { recordId } }`);
-    await ok(writer, `mutation { deregisterHouse(id: "${demolished.id}", version: ${demolished.version}, reason: DEMOLISHED) { recordId } }`);
-    await ok(writer, `mutation { endMediationCommittee(id: "${committee.id}", version: ${committee.version}, reason: "合作社解散") { id } }`);
+    await hub.dataAs(writer, `mutation { disbandJointDefenseGroup(id: "${disbanded.id}", version: ${disbanded.version}, reason: REORGANISED) { recordId } }`);
+    await hub.dataAs(
+      writer,
+      `mutation { dissolveHousehold(id: "${dissolved.id}", version: ${dissolved.version}, reason: NO_MEMBERS, note: "全户迁出") { recordId } }`,
+    );
+    await hub.dataAs(writer, `mutation { deregisterHouse(id: "${demolished.id}", version: ${demolished.version}, reason: DEMOLISHED) { recordId } }`);
+    await hub.dataAs(writer, `mutation { endMediationCommittee(id: "${committee.id}", version: ${committee.version}, reason: "合作社解散") { id } }`);
   }, 180_000);
 
   it('a resident joining a dissolved 户, by registerPerson and updatePerson, is told it was dissolved, when and why', async () => {

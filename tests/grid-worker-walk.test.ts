@@ -44,11 +44,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!;
-}
 function firstError(r: GraphQLResponse): GraphQLErrorJson {
   expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
   return r.errors![0]!;
@@ -56,14 +51,14 @@ function firstError(r: GraphQLResponse): GraphQLErrorJson {
 
 let seq = 100;
 async function registerPerson(name: string, householdId: string | null = null, birthDate = ADULT_BORN): Promise<Versioned> {
-  const d = await ok<{ registerPerson: Versioned }>(desk, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+  const d = await hub.dataAs<{ registerPerson: Versioned }>(desk, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
     i: { name, idNumber: makeCitizenId('623022', birthDate, seq++), ethnicity: '汉族', residency: 'REGISTERED', gridCode: GRID, householdId },
   });
   return d.registerPerson;
 }
 async function registerHousehold(number: string): Promise<Versioned> {
   return (
-    await ok<{ registerHousehold: Versioned }>(desk, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+    await hub.dataAs<{ registerHousehold: Versioned }>(desk, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
       i: { gridCode: GRID, number },
     })
   ).registerHousehold;
@@ -106,7 +101,7 @@ describe('a deregistration or reinstatement sent again after its answer was lost
 
     // Once changed since (deregistered again), the old deregistration sent again is stale.
     const now = (reinstated.data as { reinstatePerson: Versioned }).reinstatePerson;
-    await ok(desk, DEREGISTER, { id: p.id, v: now.version, r: 'DUPLICATE' });
+    await hub.dataAs(desk, DEREGISTER, { id: p.id, v: now.version, r: 'DUPLICATE' });
     expect(firstError(await hub.queryAs(desk, DEREGISTER, vars)).extensions?.code).toBe('CONFLICT');
   });
 });
@@ -115,12 +110,12 @@ describe('a hazard reported by a patrol since voided', () => {
   it('is told voided with its patrol (when, by whom, why, which patrol) in the jurisdiction, NOT_FOUND elsewhere', async () => {
     const a = await registerPerson(`巡逻甲${run}`);
     const b = await registerPerson(`巡逻乙${run}`);
-    const team = await ok<{ createPatrolTeam: { id: string } }>(desk, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+    const team = await hub.dataAs<{ createPatrolTeam: { id: string } }>(desk, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
       i: { villageCode: VILLAGE, gridCode: GRID, name: `作废巡逻队${run}`, kind: 'RED_ARMBAND', memberIds: [a.id, b.id] },
     });
     const end = new Date(Date.now() - 3_600_000);
     const start = new Date(end.getTime() - 2 * 3_600_000);
-    const patrol = await ok<{ recordPatrol: { id: string; hazards: Versioned[] } }>(
+    const patrol = await hub.dataAs<{ recordPatrol: { id: string; hazards: Versioned[] } }>(
       desk,
       `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id hazards { id version } } }`,
       {
@@ -135,7 +130,7 @@ describe('a hazard reported by a patrol since voided', () => {
       },
     );
     const hazard = patrol.recordPatrol.hazards[0]!;
-    await ok(desk, `mutation { voidPatrol(id: "${patrol.recordPatrol.id}", reason: "录错了巡防队") { id } }`);
+    await hub.dataAs(desk, `mutation { voidPatrol(id: "${patrol.recordPatrol.id}", reason: "录错了巡防队") { id } }`);
 
     const steps = [
       `mutation { startHazardRectification(id: "${hazard.id}", version: ${hazard.version}, note: "通知户主") { id } }`,
@@ -165,7 +160,7 @@ describe('a hazard reported by a patrol since voided', () => {
 describe("an ended record's time in extensions", () => {
   it('is China time (+08:00), as the API writes every DateTime, for alreadyEnded and referenceEnded alike', async () => {
     const h = await registerHousehold(`WALK-${run}-1`);
-    const dissolved = await ok<{ dissolveHousehold: { endedAt: string } }>(
+    const dissolved = await hub.dataAs<{ dissolveHousehold: { endedAt: string } }>(
       desk,
       `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS) { endedAt } }`,
     );
@@ -192,12 +187,12 @@ describe("an ended record's time in extensions", () => {
 
 describe('a correction of the ID number that makes a minor', () => {
   const CORRECT = `mutation($id: ID!, $v: Int!, $n: String!) { correctIdNumber(id: $id, version: $v, idNumber: $n, reason: "录入错误") { id version } }`;
-  const version = async (id: string) => (await ok<{ person: Versioned }>(desk, `{ person(id: "${id}") { id version } }`)).person.version;
+  const version = async (id: string) => (await hub.dataAs<{ person: Versioned }>(desk, `{ person(id: "${id}") { id version } }`)).person.version;
 
   it("of a group's leader or a patrol member is refused, naming the group or team; of someone holding neither, accepted", async () => {
     const led = await registerHousehold(`WALK-${run}-2`);
     const leader = await registerPerson(`联户长${run}`, led.id);
-    const group = await ok<{ createJointDefenseGroup: Versioned }>(
+    const group = await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
       desk,
       `mutation { createJointDefenseGroup(input: { gridCode: "${GRID}", name: "更正组${run}", householdIds: ["${led.id}"], leaderId: "${leader.id}" }) { id version } }`,
     );
@@ -222,7 +217,7 @@ describe('a correction of the ID number that makes a minor', () => {
     expect(zh.message).toContain('请先另行指定联户长');
 
     const member = await registerPerson(`队员${run}`);
-    const team = await ok<{ createPatrolTeam: { id: string } }>(desk, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+    const team = await hub.dataAs<{ createPatrolTeam: { id: string } }>(desk, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
       i: { villageCode: VILLAGE, gridCode: GRID, name: `更正队${run}`, kind: 'RED_ARMBAND', memberIds: [member.id] },
     });
     const m = firstError(await hub.queryAs(desk, CORRECT, { id: member.id, v: await version(member.id), n: makeCitizenId('623022', CHILD_BORN, seq++) }));
@@ -231,13 +226,13 @@ describe('a correction of the ID number that makes a minor', () => {
     expect(m.message).toContain('removePatrolTeamMembers');
 
     // Removed from the team first, the correction goes through.
-    await ok(desk, `mutation { removePatrolTeamMembers(teamId: "${team.createPatrolTeam.id}", personIds: ["${member.id}"]) { id } }`);
-    await ok(desk, CORRECT, { id: member.id, v: await version(member.id), n: makeCitizenId('623022', CHILD_BORN, seq++) });
+    await hub.dataAs(desk, `mutation { removePatrolTeamMembers(teamId: "${team.createPatrolTeam.id}", personIds: ["${member.id}"]) { id } }`);
+    await hub.dataAs(desk, CORRECT, { id: member.id, v: await version(member.id), n: makeCitizenId('623022', CHILD_BORN, seq++) });
   });
 
   it('of grid staff (网格力量) or a mediator (人民调解员) is refused, naming the post to end first', async () => {
     const staffer = await registerPerson(`信息员${run}`);
-    const post = await ok<{ createGridStaff: { id: string } }>(
+    const post = await hub.dataAs<{ createGridStaff: { id: string } }>(
       desk,
       `mutation { createGridStaff(input: { gridCode: "${GRID}", role: INFORMANT, personId: "${staffer.id}" }) { id } }`,
     );
@@ -246,12 +241,12 @@ describe('a correction of the ID number that makes a minor', () => {
     expect(s.message).toContain(`grid staff ${post.createGridStaff.id} (INFORMANT)`);
     expect(s.message).toContain('endGridStaff');
 
-    const { village } = await ok<{ village: { mediationCommittees: { id: string }[] } }>(
+    const { village } = await hub.dataAs<{ village: { mediationCommittees: { id: string }[] } }>(
       desk,
       `{ village(code: "${VILLAGE}") { mediationCommittees { id } } }`,
     );
     const mediator = await registerPerson(`调解员${run}`);
-    const served = await ok<{ createMediator: { id: string } }>(
+    const served = await hub.dataAs<{ createMediator: { id: string } }>(
       desk,
       `mutation { createMediator(input: { committeeId: "${village.mediationCommittees[0]!.id}", personId: "${mediator.id}" }) { id } }`,
     );

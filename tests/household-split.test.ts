@@ -27,12 +27,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors).toBeUndefined();
-  return r.data!;
-}
-
 interface Member {
   id: string;
   name: string;
@@ -50,21 +44,21 @@ interface HouseholdView {
 const HOUSEHOLD = 'id number version head { id } grid { code } address { id } members { id name relationshipToHead }';
 
 async function household(id: string): Promise<HouseholdView> {
-  return (await ok<{ household: HouseholdView }>(writer, `query($id: ID!) { household(id: $id) { ${HOUSEHOLD} } }`, { id })).household;
+  return (await hub.dataAs<{ household: HouseholdView }>(writer, `query($id: ID!) { household(id: $id) { ${HOUSEHOLD} } }`, { id })).household;
 }
 
 /** A household of 户主, 配偶, 子, 儿媳 and 孙子女 (in that order), on GRID at a new address. */
 async function family(n: string): Promise<{ id: string; address: string; head: string; spouse: string; son: string; wife: string; grandchild: string }> {
-  const a = await ok<{ registerAddress: { id: string } }>(writer, `mutation($i: AddressInput!) { registerAddress(input: $i) { id } }`, {
+  const a = await hub.dataAs<{ registerAddress: { id: string } }>(writer, `mutation($i: AddressInput!) { registerAddress(input: $i) { id } }`, {
     i: { gridCode: GRID, number: `分户地址${RUN}-${n}`, text: `分户村${n}号` },
   });
-  const h = await ok<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+  const h = await hub.dataAs<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
     i: { gridCode: GRID, number: `分户${RUN}-${n}`, addressId: a.registerAddress.id },
   });
   const id = h.registerHousehold.id;
   const person = async (name: string, birth: string, relationshipToHead?: string) =>
     (
-      await ok<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      await hub.dataAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
         i: { name, idNumber: fresh(birth), ethnicity: '藏族', residency: 'REGISTERED', gridCode: GRID, householdId: id, relationshipToHead },
       })
     ).registerPerson.id;
@@ -90,7 +84,8 @@ interface Population {
   households: number;
 }
 async function figures(): Promise<Population> {
-  return (await ok<{ village: { population: Population } }>(reader, `{ village(code: "${V}") { population { residents households } } }`)).village.population;
+  return (await hub.dataAs<{ village: { population: Population } }>(reader, `{ village(code: "${V}") { population { residents households } } }`)).village
+    .population;
 }
 
 interface Change {
@@ -102,7 +97,7 @@ interface Change {
 async function changes(after: string | null): Promise<{ got: Change[]; after: string | null }> {
   const got: Change[] = [];
   for (;;) {
-    const d = await ok<{ changes: { nodes: Change[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+    const d = await hub.dataAs<{ changes: { nodes: Change[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
       reader,
       `query($a: String) { changes(after: $a, kinds: [HOUSEHOLD, RESIDENT], within: "${V}", first: 1000) { nodes { kind op recordId changedFields } pageInfo { hasNextPage endCursor } } }`,
       { a: after },
@@ -155,7 +150,7 @@ describe('分户 splitHousehold', () => {
 
     // Each moved person's history: the household, old to new.
     for (const id of [f.son, f.wife, f.grandchild]) {
-      const h = await ok<{
+      const h = await hub.dataAs<{
         person: {
           history: { nodes: { via: string; changedFields: string[]; before: { householdId: string | null }; after: { householdId: string | null } }[] };
         };
@@ -256,7 +251,7 @@ describe('分户 splitHousehold', () => {
     // Nothing of any of them stayed.
     expect(await household(f.id)).toEqual(before);
     expect(await figures()).toEqual(figuresBefore);
-    const numbered = await ok<{ village: { households: { nodes: unknown[] } } }>(
+    const numbered = await hub.dataAs<{ village: { households: { nodes: unknown[] } } }>(
       writer,
       `{ village(code: "${V}") { households(number: "分户${RUN}-c-1") { nodes { id } } } }`,
     );

@@ -33,13 +33,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-/** Runs a mutation or query as `token` and returns its data, failing on any error. */
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!;
-}
-
 /** The error code of a response that must fail. */
 function code(r: GraphQLResponse): unknown {
   expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
@@ -54,19 +47,19 @@ interface Versioned {
 let seq = 600;
 async function registerPerson(name: string, gridCode: string, householdId: string | null, residency = 'REGISTERED'): Promise<Versioned> {
   const birthDate = '1961-06-13';
-  const d = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+  const d = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
     i: { name, idNumber: makeCitizenId('623022', birthDate, seq++), ethnicity: '藏族', residency, gridCode, householdId },
   });
   return d.registerPerson;
 }
 async function registerHousehold(gridCode: string, number: string, houseId: string | null = null): Promise<Versioned> {
-  const d = await ok<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+  const d = await hub.dataAs<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
     i: { gridCode, number, houseId },
   });
   return d.registerHousehold;
 }
 async function personVersion(id: string): Promise<number> {
-  return (await ok<{ person: { version: number } }>(writer, `{ person(id: "${id}") { version } }`)).person.version;
+  return (await hub.dataAs<{ person: { version: number } }>(writer, `{ person(id: "${id}") { version } }`)).person.version;
 }
 
 interface Population {
@@ -81,7 +74,7 @@ interface Forces {
   householdsInGroups: number;
 }
 async function figures(): Promise<{ population: Population; forces: Forces }> {
-  const d = await ok<{ village: { population: Population; forces: Forces } }>(
+  const d = await hub.dataAs<{ village: { population: Population; forces: Forces } }>(
     reader,
     `{ village(code: "${VILLAGE}") { population { residents floating households houses byTag { tag count } } forces { jointDefenseGroups householdsInGroups } } }`,
   );
@@ -103,7 +96,7 @@ interface Change {
 async function changes(after: string | null, kinds: string): Promise<{ got: Change[]; after: string | null }> {
   const got: Change[] = [];
   for (;;) {
-    const d = await ok<{ changes: Paged<Change> }>(
+    const d = await hub.dataAs<{ changes: Paged<Change> }>(
       reader,
       `query($a: String) { changes(after: $a, kinds: [${kinds}], within: "${VILLAGE}", first: 1000) { nodes { cursor kind op recordId version changedFields statusFrom statusTo } pageInfo { hasNextPage endCursor } } }`,
       { a: after },
@@ -144,18 +137,18 @@ describe('deregistering a person', () => {
     // Q heads household 1 (the first member becomes head); P joins it, then moves to another grid and household.
     const q = await registerPerson(`${name}乙`, G1, h1.id);
     const p = await registerPerson(`${name}甲`, G1, h1.id, 'FLOATING');
-    const moved = await ok<{ updatePerson: Versioned }>(
+    const moved = await hub.dataAs<{ updatePerson: Versioned }>(
       writer,
       `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${G2}", householdId: "${h2.id}" }) { id version } }`,
     );
-    await ok(writer, `mutation { tagPerson(id: "${p.id}", tags: [EXTREME_POVERTY]) { id } }`);
+    await hub.dataAs(writer, `mutation { tagPerson(id: "${p.id}", tags: [EXTREME_POVERTY]) { id } }`);
 
     const before = await figures();
     const version = await personVersion(p.id);
     expect(version).toBeGreaterThan(moved.updatePerson.version);
     // A stale version is a CONFLICT; a reason outside the enum is refused by the schema.
     expect(code(await hub.queryAs(writer, `mutation { deregisterPerson(id: "${p.id}", version: ${version - 1}, reason: DIED) { id } }`))).toBe('CONFLICT');
-    const gone = await ok<{
+    const gone = await hub.dataAs<{
       deregisterPerson: { status: string; deregisteredAt: string; deregistrationReason: string; deregistrationNote: string; household: null; version: number };
     }>(
       writer,
@@ -182,10 +175,10 @@ describe('deregistering a person', () => {
     expect(after.population.households).toBe(before.population.households);
 
     // Out of every current list and search: grid and village lists, township and county searches, by ID number and phone, household members.
-    const idNumber = (await ok<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
+    const idNumber = (await hub.dataAs<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
     const township = VILLAGE.slice(0, 9);
     type Lists = Record<string, Nodes<{ id: string }> & Counted>;
-    const lists = await ok<{ grid: Lists; village: Lists; township: Lists; county: Lists; household: { members: { id: string }[] } }>(
+    const lists = await hub.dataAs<{ grid: Lists; village: Lists; township: Lists; county: Lists; household: { members: { id: string }[] } }>(
       writer,
       `query($n: String!, $i: String!) {
          grid(code: "${G2}") { all: residents(first: 500) { totalCount nodes { id } } }
@@ -212,7 +205,7 @@ describe('deregistering a person', () => {
     expect(lists.county.gone!.totalCount).toBe(1);
 
     // Still readable by id and by ID number, with its status.
-    const read = await ok<{ person: { status: string; deregistrationReason: string; name: string }; personByIdNumber: { id: string; status: string } }>(
+    const read = await hub.dataAs<{ person: { status: string; deregistrationReason: string; name: string }; personByIdNumber: { id: string; status: string } }>(
       reader,
       `query($i: String!) { person(id: "${p.id}") { name status deregistrationReason } personByIdNumber(idNumber: $i) { id status } }`,
       { i: idNumber },
@@ -221,7 +214,7 @@ describe('deregistering a person', () => {
     expect(read.personByIdNumber).toMatchObject({ id: p.id, status: 'DEREGISTERED' });
 
     // The history, newest first: the deregistration, the tag, the move; each with who and when.
-    const hist = await ok<{ person: { history: Paged<Entry> & Counted } }>(
+    const hist = await hub.dataAs<{ person: { history: Paged<Entry> & Counted } }>(
       reader,
       `{ person(id: "${p.id}") { history { totalCount nodes { ${ENTRY} } pageInfo { hasNextPage endCursor } } } }`,
     );
@@ -245,12 +238,12 @@ describe('deregistering a person', () => {
     const times = entries.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // Paged: the first two, then the rest after the cursor.
-    const first = await ok<{ person: { history: Paged<Entry> } }>(
+    const first = await hub.dataAs<{ person: { history: Paged<Entry> } }>(
       reader,
       `{ person(id: "${p.id}") { history(first: 2) { nodes { ${ENTRY} } pageInfo { hasNextPage endCursor } } } }`,
     );
     expect(first.person.history.pageInfo.hasNextPage).toBe(true);
-    const rest = await ok<{ person: { history: Paged<Entry> } }>(
+    const rest = await hub.dataAs<{ person: { history: Paged<Entry> } }>(
       reader,
       `query($a: String) { person(id: "${p.id}") { history(first: 2, after: $a) { nodes { ${ENTRY} } pageInfo { hasNextPage } } } }`,
       { a: first.person.history.pageInfo.endCursor },
@@ -289,13 +282,13 @@ describe('deregistering a person', () => {
   it('a deregistered person who returns is reinstated, in the grid they live in now, back in the figures and with both steps in the history', async () => {
     const { after: feedStart } = await changes(null, 'RESIDENT');
     const idNumber = makeCitizenId('623022', '1975-03-02', seq++);
-    const reg = await ok<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+    const reg = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
       i: { name: `恢复登记${run}`, idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: G1 },
     });
     const p = reg.registerPerson;
     const other = await registerPerson(`在册${run}`, G1, null);
     const before = await figures();
-    const gone = await ok<{ deregisterPerson: Versioned }>(
+    const gone = await hub.dataAs<{ deregisterPerson: Versioned }>(
       writer,
       `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: MOVED_OUT, note: "迁往兰州") { id version } }`,
     );
@@ -318,7 +311,7 @@ describe('deregistering a person', () => {
     expect(code(active)).toBe('INVALID_TRANSITION');
     expect(active.errors![0]!.extensions).toMatchObject({ status: 'ACTIVE' });
     // A stale copy hears it is stale before it hears what became of the person (a version of 0 was never any record's).
-    const renamed = await ok<{ updatePerson: Versioned }>(
+    const renamed = await hub.dataAs<{ updatePerson: Versioned }>(
       writer,
       `mutation { updatePerson(id: "${other.id}", version: ${other.version}, input: { name: "再册${run}" }) { id version } }`,
     );
@@ -345,7 +338,7 @@ describe('deregistering a person', () => {
     expect((await figures()).population.residents).toBe(before.population.residents);
 
     // History, newest first: the move to the grid they live in now, the reinstatement with its note, the deregistration.
-    const hist = await ok<{ person: { history: Paged<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
+    const hist = await hub.dataAs<{ person: { history: Paged<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
     const [moved, reinstated, deregistered] = hist.person.history.nodes;
     expect(moved).toMatchObject({ changedFields: ['gridCode'], before: { gridCode: G1, status: 'ACTIVE' }, after: { gridCode: G2 } });
     expect(reinstated).toMatchObject({
@@ -371,10 +364,10 @@ describe('deregistering a person', () => {
     const p = await registerPerson(name, G1, h.id);
     const { after: start } = await changes(null, 'RESIDENT');
     // The same name again: whatever the version does, the feed has nothing to report.
-    await ok(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { name: "${name}" }) { id } }`);
-    const idNumber = (await ok<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
+    await hub.dataAs(writer, `mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { name: "${name}" }) { id } }`);
+    const idNumber = (await hub.dataAs<{ person: { idNumber: string } }>(writer, `{ person(id: "${p.id}") { idNumber } }`)).person.idNumber;
     expect((await changes(start, 'RESIDENT')).got.filter((c) => c.recordId === p.id)).toEqual([]);
-    const hist0 = await ok<{ person: { history: Counted } }>(reader, `{ person(id: "${p.id}") { history { totalCount } } }`);
+    const hist0 = await hub.dataAs<{ person: { history: Counted } }>(reader, `{ person(id: "${p.id}") { history { totalCount } } }`);
     expect(hist0.person.history.totalCount).toBe(0);
 
     // A file import that tags the person: the trigger records it, with the importer, as an import.
@@ -386,7 +379,7 @@ describe('deregistering a person', () => {
     });
     expect(res.status).toBe(200);
     await res.text();
-    const hist = await ok<{ person: { history: Nodes<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
+    const hist = await hub.dataAs<{ person: { history: Nodes<Entry> } }>(reader, `{ person(id: "${p.id}") { history { nodes { ${ENTRY} } } } }`);
     expect(hist.person.history.nodes[0]).toMatchObject({
       by: 'life-cycle-writer',
       byName: 'test caller',
@@ -398,7 +391,7 @@ describe('deregistering a person', () => {
 
   it('loads the history of many people without a statement per person', async () => {
     const q = `query($n: Int!) { village(code: "${VILLAGE}") { residents(first: $n) { nodes { id history(first: 3) { totalCount nodes { at by before { gridCode } } } } } } }`;
-    await ok(reader, q, { n: 50 });
+    await hub.dataAs(reader, q, { n: 50 });
     const a = await hub.countStatements(() => hub.queryAs(reader, q, { n: 3 }));
     const b = await hub.countStatements(() => hub.queryAs(reader, q, { n: 50 }));
     expect(b).toBe(a);
@@ -416,7 +409,7 @@ describe('deregistering a person', () => {
     const seen = await hub.queryAs<{ person: null }>(neighbour, `{ person(id: "${p.id}") { id history { totalCount } } }`);
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.person).toBeNull();
-    expect((await ok<{ person: { status: string } }>(reader, `{ person(id: "${p.id}") { status } }`)).person.status).toBe('ACTIVE');
+    expect((await hub.dataAs<{ person: { status: string } }>(reader, `{ person(id: "${p.id}") { status } }`)).person.status).toBe('ACTIVE');
     // A note is at most 500 characters (Chinese by default).
     const zh = await hub.query(
       `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: MOVED_OUT, note: "${'长'.repeat(501)}") { id } }`,
@@ -435,14 +428,14 @@ describe('ending households, houses and 十户联防 groups', () => {
   it('a group is disbanded before its leader goes; a household is dissolved once empty; a house once nobody lives in it', async () => {
     const { after: start } = await changes(null, 'HOUSEHOLD, JOINT_DEFENSE_GROUP, HOUSE');
     const house = (
-      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
         i: { gridCode: G1, number: `LC-${run}-H`, use: 'SELF_OCCUPIED' },
       })
     ).registerHouse;
     const h = await registerHousehold(G1, `LC-${run}-5`, house.id);
     const leader = await registerPerson(`联户长${run}`, G1, h.id);
     const group = (
-      await ok<{ createJointDefenseGroup: Versioned }>(
+      await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
         writer,
         `mutation { createJointDefenseGroup(input: { gridCode: "${G1}", name: "生命周期联防组${run}", householdIds: ["${h.id}"], leaderId: "${leader.id}" }) { id version } }`,
       )
@@ -453,7 +446,7 @@ describe('ending households, houses and 十户联防 groups', () => {
     expect(code(led)).toBe('CONFLICT');
     expect(led.errors![0]!.message).toMatch(/appoint another leader first/);
     // A household with members cannot be dissolved; a house with a household cannot be deregistered.
-    const hv = (await ok<{ household: { version: number } }>(reader, `{ household(id: "${h.id}") { version } }`)).household.version;
+    const hv = (await hub.dataAs<{ household: { version: number } }>(reader, `{ household(id: "${h.id}") { version } }`)).household.version;
     const full = await hub.queryAs(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${hv}, reason: MOVED_OUT) { recordId } }`);
     expect(code(full)).toBe('CONFLICT');
     expect(full.errors![0]!.message).toMatch(new RegExp(`persons ${leader.id}`));
@@ -468,7 +461,7 @@ describe('ending households, houses and 十户联防 groups', () => {
       `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: DEMOLISHED) { recordId } }`,
     );
     expect(code(wrongReason)).toBe('BAD_USER_INPUT');
-    const disbanded = await ok<{
+    const disbanded = await hub.dataAs<{
       disbandJointDefenseGroup: { kind: string; recordId: string; label: string; endedBy: string; reason: string; note: string; village: { code: string } };
     }>(
       writer,
@@ -486,7 +479,7 @@ describe('ending households, houses and 十户联防 groups', () => {
     const afterGroup = await figures();
     expect(afterGroup.forces.jointDefenseGroups).toBe(before.forces.jointDefenseGroups - 1);
     expect(afterGroup.forces.householdsInGroups).toBe(before.forces.householdsInGroups - 1);
-    const state = await ok<{ jointDefenseGroup: null; household: { jointDefenseGroup: null; version: number } }>(
+    const state = await hub.dataAs<{ jointDefenseGroup: null; household: { jointDefenseGroup: null; version: number } }>(
       reader,
       `{ jointDefenseGroup(id: "${group.id}") { id } household(id: "${h.id}") { jointDefenseGroup { id } version } }`,
     );
@@ -495,25 +488,25 @@ describe('ending households, houses and 十户联防 groups', () => {
 
     // Now the leader, the household's only member and head, may go: the headship ends with them.
     const v = await personVersion(leader.id);
-    await ok(writer, `mutation { deregisterPerson(id: "${leader.id}", version: ${v}, reason: MOVED_OUT) { id } }`);
-    const emptied = await ok<{ household: { head: null; members: unknown[]; version: number } }>(
+    await hub.dataAs(writer, `mutation { deregisterPerson(id: "${leader.id}", version: ${v}, reason: MOVED_OUT) { id } }`);
+    const emptied = await hub.dataAs<{ household: { head: null; members: unknown[]; version: number } }>(
       reader,
       `{ household(id: "${h.id}") { head { id } members { id } version } }`,
     );
     expect(emptied.household).toMatchObject({ head: null, members: [] });
 
     // The empty household is dissolved, then the house nobody lives in any more.
-    const dissolved = await ok<{ dissolveHousehold: { kind: string; recordId: string; label: string; reason: string } }>(
+    const dissolved = await hub.dataAs<{ dissolveHousehold: { kind: string; recordId: string; label: string; reason: string } }>(
       writer,
       `mutation { dissolveHousehold(id: "${h.id}", version: ${emptied.household.version}, reason: NO_MEMBERS) { kind recordId label reason } }`,
     );
     expect(dissolved.dissolveHousehold).toEqual({ kind: 'HOUSEHOLD', recordId: h.id, label: `LC-${run}-5`, reason: 'NO_MEMBERS' });
-    await ok(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    await hub.dataAs(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
     const end = await figures();
     expect(end.population.households).toBe(before.population.households - 1);
     expect(end.population.houses).toBe(before.population.houses - 1);
     expect(end.population.residents).toBe(before.population.residents - 1);
-    const ended = await ok<{ household: null; house: null; person: { status: string; household: null } }>(
+    const ended = await hub.dataAs<{ household: null; house: null; person: { status: string; household: null } }>(
       reader,
       `{ household(id: "${h.id}") { id } house(id: "${house.id}") { id } person(id: "${leader.id}") { status household { id } } }`,
     );
@@ -549,7 +542,7 @@ describe('an ended household, house or 十户联防 group ended or changed again
 
   it('a house: the same end again answers the ended record; another reason, version or caller, or a change, hears when and why it ended', async () => {
     const house = (
-      await ok<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
         i: { gridCode: G1, number: `LC-${run}-AE`, use: 'SELF_OCCUPIED' },
       })
     ).registerHouse;
@@ -582,13 +575,13 @@ describe('an ended household, house or 十户联防 group ended or changed again
     const home = await registerHousehold(G1, `LC-${run}-AE2`);
     const leader = await registerPerson(`再次撤销${run}`, G1, home.id);
     const group = (
-      await ok<{ createJointDefenseGroup: Versioned }>(
+      await hub.dataAs<{ createJointDefenseGroup: Versioned }>(
         writer,
         `mutation { createJointDefenseGroup(input: { gridCode: "${G1}", name: "再次撤销联防组${run}", householdIds: ["${home.id}"], leaderId: "${leader.id}" }) { id version } }`,
       )
     ).createJointDefenseGroup;
-    await ok(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS, note: "户内无人") { recordId } }`);
-    const dissolved = await ok(
+    await hub.dataAs(writer, `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS, note: "户内无人") { recordId } }`);
+    const dissolved = await hub.dataAs(
       writer,
       `mutation { dissolveHousehold(id: "${h.id}", version: ${h.version}, reason: NO_MEMBERS, note: "户内无人") { recordId } }`,
     );
@@ -599,7 +592,10 @@ describe('an ended household, house or 十户联防 group ended or changed again
     household(await zh(writer, `mutation { updateHousehold(id: "${h.id}", version: ${h.version}, input: { number: "改" }) { id } }`), CHANGE);
     household(await zh(writer, `mutation { moveHousehold(id: "${h.id}", version: ${h.version}, input: { gridCode: "${G2}" }) { id } }`), CHANGE);
 
-    await ok(writer, `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { recordId } }`);
+    await hub.dataAs(
+      writer,
+      `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: REORGANISED, note: "并入邻组") { recordId } }`,
+    );
     const ended = (r: GraphQLResponse, then?: string) => alreadyEnded(r, '十户联防组', group.id, 'REORGANISED', '调整撤并', '并入邻组', then);
     ended(
       await zh(writer, `mutation { disbandJointDefenseGroup(id: "${group.id}", version: ${group.version}, reason: MERGED, note: "并入邻组") { recordId } }`),

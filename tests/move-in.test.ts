@@ -30,11 +30,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => hub?.stop());
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const r = await hub.queryAs<T>(token, query, variables);
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return r.data!;
-}
 function failed(r: GraphQLResponse) {
   expect(r.errors?.length, JSON.stringify(r.data)).toBeGreaterThan(0);
   return r.errors![0]!;
@@ -47,26 +42,26 @@ interface Registered {
 const REGISTER = `mutation($i: PersonInput!, $k: String) { registerPerson(input: $i, idempotencyKey: $k) { id version status grid { code } name phone residency tags } }`;
 async function registerInA(name: string, extra: Record<string, unknown> = {}): Promise<Registered & { idNumber: string }> {
   const idNumber = makeCitizenId('623022', '1980-04-05', seq++);
-  const d = await ok<{ registerPerson: Registered }>(A.clerk, REGISTER, {
+  const d = await hub.dataAs<{ registerPerson: Registered }>(A.clerk, REGISTER, {
     i: { name, idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode: A.grid, phone: '13800000001', tags: ['RELEASED_PRISONER'], ...extra },
   });
   return { ...d.registerPerson, idNumber };
 }
 const deregister = (p: Registered, reason: string) =>
-  ok<{ deregisterPerson: Registered }>(
+  hub.dataAs<{ deregisterPerson: Registered }>(
     A.clerk,
     `mutation { deregisterPerson(id: "${p.id}", version: ${p.version}, reason: ${reason}, note: "迁往外乡") { id version } }`,
   );
 const residents = async (token: string, village: string, name: string) =>
   (
-    await ok<{ village: { residents: Paged<{ id: string }> } }>(
+    await hub.dataAs<{ village: { residents: Paged<{ id: string }> } }>(
       token,
       `{ village(code: "${village}") { residents(filter: { name: "${name}" }) { nodes { id } } } }`,
     )
   ).village.residents.nodes.map((n) => n.id);
 const population = async (village: string) => {
   const county = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
-  return (await ok<{ village: { population: { residents: number } } }>(county, `{ village(code: "${village}") { population { residents } } }`)).village
+  return (await hub.dataAs<{ village: { population: { residents: number } } }>(county, `{ village(code: "${village}") { population { residents } } }`)).village
     .population.residents;
 };
 
@@ -76,8 +71,9 @@ describe('迁出 in one village, 迁入 in another', () => {
     // Where the feed stands before this test's changes: read from there, the other files' changes in these villages
     // (more than a page of them in a whole run) are not in the way.
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
-    const since = (await ok<{ changes: { pageInfo: { endCursor: string } } }>(reader, `{ changes(kinds: [RESIDENT], first: 0) { pageInfo { endCursor } } }`))
-      .changes.pageInfo.endCursor;
+    const since = (
+      await hub.dataAs<{ changes: { pageInfo: { endCursor: string } } }>(reader, `{ changes(kinds: [RESIDENT], first: 0) { pageInfo { endCursor } } }`)
+    ).changes.pageInfo.endCursor;
     const p = await registerInA(name);
     const other = await registerInA(`留下${run}`);
     // Before the 迁出: refused, saying what to do.
@@ -95,7 +91,7 @@ describe('迁出 in one village, 迁入 in another', () => {
     const [a0, b0] = [await population(A.village), await population(B.village)];
     const input = { name: `${name}新`, idNumber: p.idNumber, ethnicity: '藏族', residency: 'FLOATING', gridCode: B.grid, phone: '13900000002' };
     const key = `move-in-${run}`;
-    const moved = (await ok<{ registerPerson: Registered & Record<string, unknown> }>(B.clerk, REGISTER, { i: input, k: key })).registerPerson;
+    const moved = (await hub.dataAs<{ registerPerson: Registered & Record<string, unknown> }>(B.clerk, REGISTER, { i: input, k: key })).registerPerson;
     expect(moved).toMatchObject({
       id: p.id,
       status: 'ACTIVE',
@@ -106,7 +102,7 @@ describe('迁出 in one village, 迁入 in another', () => {
       tags: [],
     });
     // The same call again (a lost answer) answers the same record, moving nothing.
-    const again = (await ok<{ registerPerson: Registered }>(B.clerk, REGISTER, { i: input, k: key })).registerPerson;
+    const again = (await hub.dataAs<{ registerPerson: Registered }>(B.clerk, REGISTER, { i: input, k: key })).registerPerson;
     expect(again).toMatchObject({ id: p.id, version: moved.version });
 
     expect(await residents(B.clerk, B.village, name)).toEqual([p.id]);
@@ -115,7 +111,7 @@ describe('迁出 in one village, 迁入 in another', () => {
     expect([await population(A.village), await population(B.village)]).toEqual([a0, b0 + 1]);
 
     // B sees the move in the history, with the village it came from, and nothing of the old village's other residents.
-    const hist = await ok<{
+    const hist = await hub.dataAs<{
       person: {
         history: Paged<{
           changedFields: string[];
@@ -136,7 +132,7 @@ describe('迁出 in one village, 迁入 in another', () => {
     // The change feed: the old village hears the record left, the new one that it arrived as a current resident.
     const feed = async (village: string) =>
       (
-        await ok<{ changes: Paged<{ recordId: string; op: string; statusFrom: string | null; statusTo: string | null }> }>(
+        await hub.dataAs<{ changes: Paged<{ recordId: string; op: string; statusFrom: string | null; statusTo: string | null }> }>(
           reader,
           `query($a: String) { changes(after: $a, kinds: [RESIDENT], within: "${village}", first: 1000) { nodes { recordId op statusFrom statusTo } } }`,
           { a: since },
@@ -150,7 +146,7 @@ describe('迁出 in one village, 迁入 in another', () => {
     const p = await registerInA(`人口${run}`);
     const [a0, b0] = [await population(A.village), await population(B.village)];
     await deregister(p, 'MOVED_OUT');
-    await ok(B.clerk, REGISTER, { i: { name: `人口${run}`, idNumber: p.idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode: B.grid } });
+    await hub.dataAs(B.clerk, REGISTER, { i: { name: `人口${run}`, idNumber: p.idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode: B.grid } });
     expect([await population(A.village), await population(B.village)]).toEqual([a0 - 1, b0 + 1]);
   }, 300_000);
 
@@ -164,7 +160,8 @@ describe('迁出 in one village, 迁入 in another', () => {
     expect(r.message).toMatch(/deregisters them as moved out \(reason MOVED_OUT\), then register them here/);
     expect(await residents(A.clerk, A.village, `死亡${run}`)).toEqual([]);
     expect(
-      (await ok<{ person: { status: string; deregistrationReason: string } }>(A.clerk, `{ person(id: "${p.id}") { status deregistrationReason } }`)).person,
+      (await hub.dataAs<{ person: { status: string; deregistrationReason: string } }>(A.clerk, `{ person(id: "${p.id}") { status deregistrationReason } }`))
+        .person,
     ).toEqual({
       status: 'DEREGISTERED',
       deregistrationReason: 'DIED',

@@ -58,6 +58,8 @@ export interface TestHub {
   token(opts?: TokenOptions): Promise<string>;
   /** POSTs to the gateway as the caller of `token`. */
   queryAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The same request's data, failing the test with the errors when there are any. */
+  dataAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<T>;
   subgraphs: Record<SubgraphName, StartedSubgraph>;
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** POSTs straight to a subgraph as a trusted router would, for the whole-country caller. */
@@ -211,6 +213,11 @@ export async function startHub(opts: HubOptions = {}): Promise<TestHub> {
       postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${national}`, ...headers }),
     queryAs: <T>(t: string, query: string, variables?: Record<string, unknown>) =>
       postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` }),
+    dataAs: async <T>(t: string, query: string, variables?: Record<string, unknown>) => {
+      const r = await postJson<T>(gateway.url, { query, variables }, { authorization: `Bearer ${t}` });
+      if (r.errors !== undefined) throw new Error(`${query.trim().slice(0, 120)}: ${JSON.stringify(r.errors)}`);
+      return r.data!;
+    },
     fetchSubgraph: (name: SubgraphName, query: string, variables?: Record<string, unknown>) =>
       fetch(subgraphs[name].url, {
         method: 'POST',
