@@ -159,6 +159,16 @@ export function phoneDigits(raw: string): string {
 
 /** Mainland mobile (1 + 10 digits) or a landline with its area code, normalised by `phoneDigits`. */
 export function parsePhone(raw: string, name = 'phone'): string {
+  // A form's emptied field sends "": no number, not a malformed one. A file's empty cell never comes here (it is null).
+  if (raw.trim() === '') {
+    throw badInput(
+      {
+        zh: `${name} 不能为空白：没有号码时请不传该字段，要清除已登记的号码请传 null。`,
+        en: `${name} must not be blank: leave it out when there is no number, or send null to clear a recorded one.`,
+      },
+      { argument: name, rule: 'required' },
+    );
+  }
   if (raw.includes('*')) throw masked(raw, name);
   if (/^\s*\d(\.\d+)?E\+?\d+\s*$/i.test(raw)) {
     throw badInput(

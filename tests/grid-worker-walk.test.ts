@@ -256,6 +256,26 @@ describe('a correction of the ID number that makes a minor', () => {
   });
 });
 
+describe('a phone number sent blank (a form’s emptied field)', () => {
+  it('is told it is blank and how to leave it out or clear it, not that it is no phone number', async () => {
+    const p = await registerPerson(`空号码${run}`);
+    for (const phone of ['', '  ']) {
+      const r = await postJson(
+        hub.gatewayUrl,
+        {
+          query: `mutation($id: ID!, $v: Int!, $p: String) { updatePerson(id: $id, version: $v, input: { phone: $p }) { id } }`,
+          variables: { id: p.id, v: p.version, p: phone },
+        },
+        { authorization: `Bearer ${desk}`, 'accept-language': 'zh' },
+      );
+      const e = firstError(r);
+      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'phone', rule: 'required' });
+      expect(e.message).toContain('不能为空白');
+      expect(e.message).not.toContain('既不是大陆手机号码');
+    }
+  });
+});
+
 describe('a resident registered without an ID number, without sex or birth date', () => {
   it('is told in Chinese words only which to give (性别, 出生日期)', async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
