@@ -235,6 +235,8 @@ describe('riskSignals', () => {
     expect(fact(s[0]!, 'OVERDUE_CASES')!.value).toBe(3);
     expect([...fact(s[0]!, 'OVERDUE_CASES')!.caseNumbers].sort()).toEqual([...cases.v2!].sort());
     expect(fact(s[0]!, 'VILLAGES')!.value).toBe(1);
+    // One village is said as one (queryAs asks for English).
+    expect(s[0]!.explanation).toContain('(in 1 village;');
   }, 120_000);
 
   it('UNDERSTAFFED_RISING: grids short of 1+3+N where disputes rise', async () => {
@@ -264,6 +266,9 @@ describe('riskSignals', () => {
     expect(fact(s, 'PREVIOUS_DISPUTES')!.value).toBe(0);
     expect(fact(s, 'GRIDS_NOT_FULLY_STAFFED')!.value).toBeGreaterThanOrEqual(1);
     expect(fact(s, 'GRIDS')!.value).toBe(v1.grids.length);
+    // The English agrees with the count of grids short of staff: one grid lacks, several lack.
+    const shortGrids = fact(s, 'GRIDS_NOT_FULLY_STAFFED')!.value;
+    expect(s.explanation).toContain(`${shortGrids} of its ${v1.grids.length} grids ${shortGrids === 1 ? 'lacks' : 'lack'} the full 1+3+N staffing`);
   }, 120_000);
 
   it('orders by severity, pages with first/after, and filters by kind', async () => {

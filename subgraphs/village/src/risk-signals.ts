@@ -151,7 +151,7 @@ function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[
         severity: overdue >= 2 * t.overdueMin ? 'HIGH' : 'MEDIUM',
         explanation: {
           zh: `${name}有 ${overdue} 起本期纠纷已超期未办（涉及 ${villages} 个村/社区，阈值 ${t.overdueMin} 起），超期案件集中，建议督办。`,
-          en: `${name} has ${overdue} disputes of the period past their deadline (in ${villages} villages; threshold ${t.overdueMin}): a cluster of overdue cases that calls for supervision.`,
+          en: `${name} has ${overdue} disputes of the period past their deadline (in ${villages} village${villages === 1 ? '' : 's'}; threshold ${t.overdueMin}): a cluster of overdue cases that calls for supervision.`,
         },
       };
     }
@@ -174,7 +174,7 @@ function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[
         severity: row.grade >= 2 ? 'HIGH' : 'MEDIUM',
         explanation: {
           zh: `${name}本期纠纷 ${now} 起，较上期 ${before} 起上升，而 ${grids} 个网格中有 ${short} 个未配齐“1+3+N”力量，建议补齐网格力量。`,
-          en: `${name} has ${now} disputes in the period, up from ${before} in the period before, while ${short} of its ${grids} grids lack the full 1+3+N staffing. Fill the grids' posts.`,
+          en: `${name} has ${now} disputes in the period, up from ${before} in the period before, while ${short} of its ${grids} grid${grids === 1 ? '' : 's'} ${short === 1 ? 'lacks' : 'lack'} the full 1+3+N staffing. Fill the grids' posts.`,
         },
       };
     }
