@@ -60,10 +60,15 @@ export function parseDivisionCode(value: string, argument = 'code', allowed?: re
     const expectedZh = kinds
       ? `${argument} 应为 ${kinds.length > 1 ? `${kinds.slice(0, -1).join('、')}或 ${kinds.at(-1)}` : kinds[0]}`
       : `${argument} 不是区划代码`;
-    throw badInput(
-      { zh: `${expectedZh}，收到的是“${quote(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${quote(value)}". (${CODE_HELP})` },
-      { argument, value: quote(value), rule: 'divisionCode' },
-    );
+    // A well-formed code of another level (a grid's where a village's belongs) is named as what it is; the help on what
+    // a code looks like is for a value that is none.
+    const said = level
+      ? {
+          zh: `${expectedZh}，收到的是 ${LENGTH_BY_LEVEL[level]} 位${LEVEL_ZH[level]}代码“${quote(value)}”。`,
+          en: `${expected}; got the ${LENGTH_BY_LEVEL[level]}-digit ${level.toLowerCase()} code "${quote(value)}".`,
+        }
+      : { zh: `${expectedZh}，收到的是“${quote(value)}”。（${CODE_HELP_ZH}）`, en: `${expected}; got "${quote(value)}". (${CODE_HELP})` };
+    throw badInput(said, { argument, value: quote(value), rule: 'divisionCode' });
   }
   return code;
 }

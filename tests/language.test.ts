@@ -40,10 +40,10 @@ const HAN = /\p{Script=Han}/u;
 const CASES: { name: string; query: string; variables?: Record<string, unknown>; code: string; zh: RegExp; en: RegExp; argument?: string }[] = [
   {
     name: 'an unknown village code (village subgraph)',
-    query: '{ village(code: "12") { name } }',
+    query: '{ village(code: "123") { name } }',
     code: 'BAD_USER_INPUT',
-    zh: /^代码 应为 12 位村（社区）级代码，收到的是“12”。/,
-    en: /^code must be a 12-digit village code; got "12"\./,
+    zh: /^代码 应为 12 位村（社区）级代码，收到的是“123”。（区划代码只含数字/,
+    en: /^code must be a 12-digit village code; got "123"\. \(/,
   },
   {
     name: 'a date that does not exist (a scalar the subgraph parses)',

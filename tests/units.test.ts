@@ -80,7 +80,11 @@ describe('division codes', () => {
     expect(() => parseDivisionCode('6230221', 'divisionCode', ['PROVINCE', 'PREFECTURE', 'COUNTY'])).toThrow(
       /^divisionCode 应为 2 位省级代码、4 位市（州）级代码或 6 位县级代码，收到的是“6230221”/,
     );
-    expect(() => parseDivisionCode('62', 'code', ['COUNTY'])).toThrow(/^code 应为 6 位县级代码，收到的是“62”/);
+    // A well-formed code of another level is named as one, without the help on what a code looks like.
+    expect(() => parseDivisionCode('62', 'code', ['COUNTY'])).toThrow(/^code 应为 6 位县级代码，收到的是 2 位省级代码“62”。$/);
+    expect(english(() => parseDivisionCode('623021104204001', 'within', ['COUNTY', 'TOWNSHIP', 'VILLAGE']))).toBe(
+      'within must be a 6-digit county or 9-digit township or 12-digit village code; got the 15-digit grid code "623021104204001".',
+    );
   });
 });
 
