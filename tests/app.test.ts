@@ -892,28 +892,35 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await atCounty.context.close();
   });
 
-  it('says a county department’s refusal in words, without the API’s field names or codes', async () => {
+  it('shows a county department its county’s figures without the case lists or hazard records it may not read, leading it to its inbox', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
-    const { context, page } = await newPage();
-    await page.goto(`${origin}/app#token=${department}`);
-    await page.waitForSelector('main .error', { timeout: 60_000 });
-    const said = (await page.textContent('main'))!;
-    expect(said).toContain('县直部门只能查看派给本部门的吹哨任务及其案件；矛盾纠纷列表由综治中心和村（社区）查看。');
-    expect(said).not.toMatch(/departmentInbox|NATURAL_RESOURCES|[A-Za-z]{6,}/);
+    const { context, page } = await signedIn(department);
+    await page.goto(`${origin}/app#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    // The hub refuses a department the county's case lists and hazard records: the page offers neither, and no refusal.
+    expect(await page.$('#cases')).toBeNull();
+    expect(await page.$(`a[href^="#/hazards/"]`)).toBeNull();
+    expect(await page.$('main .error')).toBeNull();
+    expect(await page.textContent('#cases-note')).toBe('县直部门只能查看派给本部门的吹哨任务及其案件：见部门待办。');
+    await page.click('#cases-note a[href="#/inbox"]');
+    await page.waitForSelector('main[data-view="inbox"]', { timeout: 60_000 });
     await context.close();
   });
 
-  it('names the division of a hazards view refused to a county department, as its card named it', async () => {
+  it('names the division of a hazards view refused to a county department, as its county’s page named it, in words', async () => {
     const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
     const { context, page } = await signedIn(department);
+    await page.goto(`${origin}/app#/division/${COUNTY}`);
     await viewOf(page, COUNTY);
-    // The hazard card's link is a reader's; a department is told in words that the records are the 综治中心's.
-    await page.click(`a[href="#/hazards/${COUNTY}"]`);
+    // No link leads there; an address typed or kept from before still does, and is told in words that the records are the 综治中心's.
+    await page.goto(`${origin}/app#/hazards/${COUNTY}`);
     await page.waitForSelector('main .error', { timeout: 60_000 });
     expect(await page.textContent('main h2')).toContain('临潭县隐患整改');
     expect(await page.textContent('#crumbs')).toContain('临潭县隐患整改 · 无权查看');
     expect(await page.textContent('main')).not.toContain(`区划 ${COUNTY}`);
-    expect(await page.textContent('main .error')).toBe('无权查看：县直部门只能查看派给本部门的吹哨任务及其案件；隐患记录由综治中心和村（社区）查看。');
+    const said = (await page.textContent('main .error'))!;
+    expect(said).toBe('无权查看：县直部门只能查看派给本部门的吹哨任务及其案件；隐患记录由综治中心和村（社区）查看。');
+    expect(said).not.toMatch(/hazards|NATURAL_RESOURCES|[A-Za-z]{6,}/);
     await context.close();
   });
 
@@ -944,6 +951,186 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('main .error', { timeout: 60_000 });
     expect(await page.textContent('main .error')).toBe(`没有案件编号为“${theirs.caseNumber}”的案件，或您无权查看。`);
     await context.close();
+  });
+
+  /** The department's dispatches as the API lists them for its inbox (DUE_FIRST), all of them. */
+  async function inboxOf(token: string, filter = '{}') {
+    const r = await hub.queryAs<{
+      departmentInbox: {
+        totalCount: number;
+        nodes: {
+          id: string;
+          status: string;
+          overdue: boolean;
+          townshipCase: { caseNumber: string; dispute: { id: string; village: { township: { name: string } } } };
+        }[];
+      };
+    }>(
+      token,
+      `{ departmentInbox(filter: ${filter}, orderBy: DUE_FIRST, first: 100) { totalCount nodes { id status overdue townshipCase { caseNumber dispute { id village { township { name } } } } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.departmentInbox;
+  }
+  const inboxRows = (page: Page) =>
+    page.$$eval('table.inbox tbody tr', (trs) =>
+      trs.map((tr) => ({
+        id: (tr as HTMLElement).dataset.id!,
+        cells: Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent ?? ''),
+        href: tr.querySelector('a')?.getAttribute('href') ?? '',
+      })),
+    );
+
+  it('lands a county department on its inbox (部门待办): the API’s departmentInbox, in its order and count, each row opening its case', async () => {
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const api = await inboxOf(department);
+    expect(api.totalCount).toBeGreaterThan(0);
+    expect(api.totalCount).toBeLessThanOrEqual(100);
+    expect(api.totalCount).toBeLessThanOrEqual(100);
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?pageSize=100#token=${department}`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe('#/inbox');
+    expect(await page.isVisible('#inbox-link')).toBe(true);
+    expect(await page.textContent('#inbox-title')).toContain(`共 ${api.totalCount.toLocaleString('zh-CN')} 件`);
+    const rows = await inboxRows(page);
+    expect(rows.map((r) => r.id)).toEqual(api.nodes.map((n) => n.id));
+    const STATUS: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈' };
+    rows.forEach((r, i) => {
+      const n = api.nodes[i]!;
+      expect(r.cells[0]).toBe(n.townshipCase.caseNumber);
+      expect(r.href).toBe(`#/case/${n.townshipCase.dispute.id}`);
+      expect(r.cells[1]).toBe(`${STATUS[n.status]}${n.overdue ? '超期' : ''}`);
+      // An overdue dispatch says by how many days, as the case lists do; no other does.
+      if (n.overdue) expect(r.cells[3]).toMatch(/^超期 \d+ 天$/);
+      else expect(r.cells[3]).toBe('');
+      expect(r.cells[4]).toBe(n.townshipCase.dispute.village.township.name);
+    });
+    // Read-only: no control that would change a dispatch.
+    expect(await page.$$eval('main button', (bs) => bs.map((b) => b.textContent).filter((t) => t !== '加载更多'))).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/department-inbox.png`, fullPage: true });
+    // A row opens its case, which the department may read.
+    await page.click(`table.inbox tbody tr:first-child a`);
+    await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe(`#/case/${api.nodes[0]!.townshipCase.dispute.id}`);
+    expect(await page.textContent('main h2')).toContain(api.nodes[0]!.townshipCase.caseNumber);
+    // The header leads back to it from any view.
+    await page.click('#inbox-link');
+    await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
+    await context.close();
+  });
+
+  it('pages a department’s inbox by 加载更多 in the API’s order, open ones before those reported, and filters it by status', async () => {
+    // Cases of 卓尼县 (the suite's write county) called on its 交通运输局, which no other test calls: one waits for its
+    // 报到, one for its 反馈, one it has reported on.
+    const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const department = await departmentToken(WRITE_COUNTY, 'TRANSPORT');
+    const called: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id, township } = await escalateToTownship(hub, callers, { gridCode: village!.grids[0]!, category: 'OTHER', summary: `通村道路占地纠纷 ${i}` });
+      const accepted = await mutate<{ version: number }>(
+        hub,
+        callers.township,
+        `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
+      );
+      const sent = await mutate<{ dispatches: { id: string }[] }>(
+        hub,
+        callers.township,
+        `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: ["TRANSPORT"]) { dispatches { id } }`,
+      );
+      called.push(sent.dispatches[0]!.id);
+    }
+    // The first has missed its 报到 deadline by two days and an hour: 超期 3 天, a day begun counted whole.
+    await asOwner('township', (c) => c.query(`update dispatch set acknowledge_by = now() - interval '2 days 1 hour' where id = $1::int`, [called[0]]));
+    await mutate(hub, department, `acknowledgeDispatch(dispatchId: "${called[1]}") { status }`);
+    await mutate(hub, department, `acknowledgeDispatch(dispatchId: "${called[2]}") { status }`);
+    await mutate(hub, department, `reportDispatch(dispatchId: "${called[2]}", report: "已现场核实道路红线") { status }`);
+    const api = await inboxOf(department);
+    expect(api.totalCount).toBeGreaterThanOrEqual(3);
+    expect(api.totalCount).toBeLessThanOrEqual(100);
+    // What the department still owes comes before what it has reported on.
+    const statuses = api.nodes.map((n) => n.status);
+    expect(statuses.lastIndexOf('DISPATCHED')).toBeLessThan(statuses.indexOf('REPORTED'));
+    expect(statuses.lastIndexOf('ACKNOWLEDGED')).toBeLessThan(statuses.indexOf('REPORTED'));
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?pageSize=2#token=${department}`);
+    await page.waitForSelector('main[data-view="inbox"] table.inbox tbody tr', { timeout: 60_000 });
+    expect((await inboxRows(page)).map((r) => r.id)).toEqual(api.nodes.slice(0, 2).map((n) => n.id));
+    expect(await page.textContent('#inbox p.more .note')).toBe(`已显示 2 件，共 ${api.totalCount} 件`);
+    await page.click('#inbox p.more button');
+    await page.waitForFunction(() => document.querySelectorAll('table.inbox tbody tr').length > 2, undefined, { timeout: 60_000 });
+    const shown = Math.min(4, api.totalCount);
+    expect((await inboxRows(page)).map((r) => r.id)).toEqual(api.nodes.slice(0, shown).map((n) => n.id));
+    expect(await page.textContent('#inbox p.more .note')).toBe(`已显示 ${shown} 件，共 ${api.totalCount} 件`);
+    // 加载更多 to the end: every dispatch once, in the API's order across pages.
+    while (await page.isVisible('#inbox p.more button')) {
+      const before = (await inboxRows(page)).length;
+      await page.click('#inbox p.more button');
+      await page.waitForFunction((n) => document.querySelectorAll('table.inbox tbody tr').length > n, before, { timeout: 60_000 });
+    }
+    const all = await inboxRows(page);
+    expect(all.map((r) => r.id)).toEqual(api.nodes.map((n) => n.id));
+    // Each row names the deadline it answers next: 报到 until acknowledged, then 反馈; the reported one, when.
+    const byId = new Map(all.map((r) => [r.id, r.cells]));
+    const expected: Record<string, RegExp> = {
+      DISPATCHED: /^报到 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+      ACKNOWLEDGED: /^反馈 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+      REPORTED: /^已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 反馈$/,
+    };
+    for (const n of api.nodes) expect(byId.get(n.id)![2]).toMatch(expected[n.status]!);
+    // Overdue above all, and said by how many days, as the case lists say it.
+    expect(api.nodes[0]!.overdue).toBe(true);
+    const late = byId.get(called[0]!)!;
+    expect(late[1]).toBe('已吹哨超期');
+    expect(late[3]).toBe('超期 3 天');
+    for (const n of api.nodes.filter((n) => !n.overdue)) expect(byId.get(n.id)![3]).toBe('');
+    // A status the department chooses: the API's list of it, the filter kept in the address.
+    const filtered = await inboxOf(department, '{ status: [ACKNOWLEDGED] }');
+    expect(filtered.totalCount).toBeGreaterThan(0);
+    await page.selectOption('#inbox-filter', 'ACKNOWLEDGED');
+    await page.waitForURL('**#/inbox/ACKNOWLEDGED', { timeout: 60_000 });
+    await page.waitForFunction((n) => document.querySelector('main[data-view="inbox"] #inbox')?.getAttribute('data-total') === String(n), filtered.totalCount, {
+      timeout: 60_000,
+    });
+    expect((await inboxRows(page)).map((r) => r.id)).toEqual(filtered.nodes.slice(0, 2).map((n) => n.id));
+    expect(await page.inputValue('#inbox-filter')).toBe('ACKNOWLEDGED');
+    await context.close();
+  });
+
+  it('fits a department’s inbox in a phone’s window', async () => {
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const { context, page } = await newPage({ width: 390, height: 844 });
+    await page.goto(`${origin}/app#token=${department}`);
+    await page.waitForSelector('main[data-view="inbox"] table.inbox tbody tr', { timeout: 60_000 });
+    // The page does not scroll sideways; the table scrolls within its own box.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.isVisible('#inbox-link')).toBe(true);
+    expect(await page.isVisible('table.inbox tbody tr:first-child a')).toBe(true);
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await unlabelled(page)).toEqual([]);
+    expect((await contrastFailures(page)).failures).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/department-inbox-phone.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('shows a township’s or a county’s token no department inbox: no link to it, and its address says whose page it is', async () => {
+    const desk = await hub.token({ jurisdiction: `${COUNTY}200`, scopes: ['read'], subject: 'app-township-inbox' });
+    for (const [token, home] of [
+      [desk, `${COUNTY}200`],
+      [reader, COUNTY],
+    ] as const) {
+      const { context, page } = await signedIn(token);
+      await viewOf(page, home);
+      expect(await page.isVisible('#inbox-link')).toBe(false);
+      expect(await page.$('a[href^="#/inbox"]:visible')).toBeNull();
+      await page.goto(`${origin}/app#/inbox`);
+      await page.waitForSelector('main .error', { timeout: 60_000 });
+      expect(await page.textContent('main .error')).toBe('部门待办是县直部门的页面：只有县直部门的令牌可以打开。');
+      expect(await page.$('table.inbox')).toBeNull();
+      await context.close();
+    }
   });
 
   it('names divisions above a case outside the caller’s jurisdiction without linking them', async () => {

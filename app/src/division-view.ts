@@ -5,7 +5,22 @@ import { download, request } from './client.ts';
 import { daysPast, esc, num, rateOf, wallClock } from './format.ts';
 import type { CaseRowFragment, DispatchFiguresFragment, DisputeFilter } from './generated/graphql.ts';
 import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, statusHere } from './labels.ts';
-import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, mayRead, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
+import {
+  caseHref,
+  caseName,
+  claims,
+  divisionHref,
+  isCurrent,
+  known,
+  loading,
+  main,
+  mayRead,
+  navigate,
+  readsRecords,
+  renderCrumbs,
+  setLastPlace,
+  showWho,
+} from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
 import { DivisionCases, DivisionDispatches, RiskSignals, TownshipInboxOverdue } from './queries.ts';
 import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
@@ -97,14 +112,14 @@ export async function showDivision(code: string): Promise<void> {
         : ''
     }
     ${
-      mayRead() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
+      readsRecords() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
         ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件 <small>当前全部，不限统计期</small></h3><div id="case-list" role="status">正在载入案件…</div></section>`
-        : `<p class="note" id="cases-note">${mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。'}</p>`
+        : `<p class="note" id="cases-note">${casesNote()}</p>`
     }`;
   main.removeAttribute('aria-busy');
   performance.mark('hub:figures');
   // 隐患整改: a reader opens the open hazards of a village, township or county from its hazard card.
-  if ((d.kind === 'village' || d.kind === 'township' || d.kind === 'county') && mayRead())
+  if ((d.kind === 'village' || d.kind === 'township' || d.kind === 'county') && readsRecords())
     main
       .querySelector('[data-figure="hazards"]')
       ?.insertAdjacentHTML('beforeend', `<p class="note"><a href="${hazardsHref(d.code)}">查看未整改隐患与整改记录</a></p>`);
@@ -149,6 +164,13 @@ export async function showDivision(code: string): Promise<void> {
   );
   void showRiskSignals(d.code, mine);
   if (document.getElementById('cases')) await showCases(d, mine);
+}
+
+/** Why a division's view lists no cases: the caller's token, or a level whose cases its counties list. */
+function casesNote(): string {
+  // A county department reads the cases of its own dispatches only, listed on its inbox (inbox-view.ts).
+  if (claims?.department) return '县直部门只能查看派给本部门的吹哨任务及其案件：见<a href="#/inbox">部门待办</a>。';
+  return mayRead() ? '超期与督办案件在县、乡镇、村的页面列出。' : '当前令牌只有统计权限：只显示统计数字，不显示案件。';
 }
 
 function lastMonths(h: Head) {

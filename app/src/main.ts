@@ -8,6 +8,7 @@
  *   #/division/<code>   2, 4, 6, 9 or 12 digits
  *   #/case/<id>         one case's timeline
  *   #/hazards/<code>    the open hazards (隐患整改) of a village, township or county: 12, 9 or 6 digits
+ *   #/inbox[/<filter>]  部门待办: a county department's own dispatches, its start page (a department token's only)
  *   #token=<jwt>        sign-in link (npm start prints it); the token moves to
  *                       sessionStorage and leaves the address bar at once.
  * Served by gateway/src/app.ts; see README "The analysis room". This file
@@ -21,10 +22,11 @@
  *   division-view.ts    the division's view, its early warnings and cases
  *   case-view.ts        one case's view
  *   hazard-view.ts      a division's open hazards and their rectification
- *   paging.ts           a list a page at a time: its total and 加载更多 (cases, hazards)
+ *   inbox-view.ts       a county department's own dispatches (部门待办)
+ *   paging.ts           a list a page at a time: its total and 加载更多 (cases, hazards, dispatches)
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
-import { claims, divisionHref, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
+import { claims, divisionHref, inboxLink, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
 import { cancelPeriodChange, dayChanged, followCalendar } from './period.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -32,6 +34,7 @@ import { showSignIn } from './sign-in.ts';
 import { showDivision } from './division-view.ts';
 import { showCase } from './case-view.ts';
 import { listsHazardsOf, showHazards } from './hazard-view.ts';
+import { INBOX_HREF, isInboxFilter, showInbox } from './inbox-view.ts';
 
 async function home(): Promise<string> {
   if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
@@ -59,14 +62,18 @@ async function route(): Promise<void> {
     return;
   }
   signOut.hidden = false;
+  // A county department's own page, in the header on every view: its start page, and the way back to it.
+  inboxLink.hidden = !claims.department;
   showWho();
   const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const hazards = /^#\/hazards\/(.*)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
+  const inbox = /^#\/inbox(?:\/([A-Z]*))?$/.exec(location.hash);
   if (division) await showDivision(division[1]!);
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
+  else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');
   else if (hazards) {
     // The hub lists hazards of a village, a township or a county; a province's or prefecture's are on its counties' pages.
     navigate();
@@ -96,6 +103,9 @@ async function route(): Promise<void> {
       '无法打开',
       '分析研判室展示村（社区）及以上区划的统计；网格员的令牌只能查看本网格，本网格的人口统计和记录请在网格员应用中查看。',
     );
+  } else if (claims.department) {
+    // A county department reads its own dispatches and their cases, not the county's case lists: it starts at its inbox.
+    location.replace(INBOX_HREF);
   } else {
     try {
       location.replace(divisionHref(await home()));

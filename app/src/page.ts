@@ -12,6 +12,8 @@ export const who = document.getElementById('who')!;
 export const crumbsNav = document.getElementById('crumbs')!;
 export const periodSelect = document.getElementById('period') as HTMLSelectElement;
 export const signOut = document.getElementById('signout') as HTMLButtonElement;
+/** 部门待办 in the header: shown to a county department's token only (main.ts). */
+export const inboxLink = document.getElementById('inbox-link') as HTMLAnchorElement;
 
 /** A division above the view, as the breadcrumb names it. */
 export interface Crumb {
@@ -48,6 +50,11 @@ export function showWho(): void {
   who.textContent = `${claims.name}（${place}；${scopes || '无权限'}）`;
 }
 export const mayRead = () => claims?.scopes.has('read') ?? false;
+/**
+ * Whether the caller reads a division's case lists and records (超期与督办, 隐患): `read`, and no county department's
+ * token, which reads only its own dispatches and their cases (部门待办).
+ */
+export const readsRecords = () => mayRead() && !claims?.department;
 export const inJurisdiction = (code: string) => claims !== undefined && (claims.jurisdiction === '*' || code.startsWith(claims.jurisdiction));
 
 /**

@@ -424,6 +424,48 @@ export const TownshipInboxOverdue = graphql(`
   }
 `);
 
+/**
+ * 部门待办 A county department's own dispatches (its token's `department` claim), what it owes next first: overdue
+ * above all, then by the next deadline (报到, then 反馈), those reported on after every open one (DUE_FIRST).
+ */
+export const DepartmentInbox = graphql(`
+  query DepartmentInbox($filter: DispatchFilter, $first: Int!, $after: String) {
+    departmentInbox(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        departmentName
+        status
+        dispatchedAt
+        acknowledgeBy
+        reportBy
+        acknowledgedAt
+        reportedAt
+        overdue
+        townshipCase {
+          caseNumber
+          dispute {
+            id
+            category
+            village {
+              code
+              name
+              township {
+                code
+                name
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
 /** 时间线 One case's steps at every level. */
 export const CaseTimeline = graphql(`
   query CaseTimeline($id: ID!) {

@@ -24,7 +24,7 @@ export function showRefusal(target: Target, state: string, message: string): voi
   main.removeAttribute('aria-busy');
   const name = known.get(target.href) ?? target.fallback;
   // '#/' leads to the caller's own division (route, home); no way back when that is what was refused.
-  const own = claims && claims.jurisdiction !== '*' ? divisionHref(claims.jurisdiction.slice(0, 12)) : '#/';
+  const own = claims?.department ? '#/inbox' : claims && claims.jurisdiction !== '*' ? divisionHref(claims.jurisdiction.slice(0, 12)) : '#/';
   const refusedHome = target.href === own || target.href === '#/';
   const back: Place | undefined =
     lastPlace && lastPlace.href !== target.href ? lastPlace : refusedHome ? undefined : { href: '#/', name: known.get(own) ?? '本辖区' };

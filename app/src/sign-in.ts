@@ -3,7 +3,7 @@
 import { disposeCharts } from './charts.ts';
 import { claimsOf, clearToken, setToken } from './client.ts';
 import { esc } from './format.ts';
-import { crumbsNav, known, main, navigate, reroute, setClaims, setLastPlace, signOut, who } from './page.ts';
+import { crumbsNav, inboxLink, known, main, navigate, reroute, setClaims, setLastPlace, signOut, who } from './page.ts';
 
 export function showSignIn(message = ''): void {
   // A view still loading is dropped: it must not land over the sign-in, nor leave it dimmed.
@@ -17,6 +17,7 @@ export function showSignIn(message = ''): void {
   document.title = '分析研判室 · 基层治理数据枢纽';
   who.textContent = '';
   signOut.hidden = true;
+  inboxLink.hidden = true;
   main.dataset.view = 'sign-in';
   delete main.dataset.code;
   main.innerHTML = `
@@ -41,7 +42,7 @@ export function showSignIn(message = ''): void {
     setToken(value);
     // The view the sign-in interrupted (a link opened, a token that expired on the way) is where it leads; the address
     // still names it. Setting another hash routes by its hashchange; on the same one there is none to wait for.
-    const next = /^#\/(division|case)\//.test(location.hash) ? location.hash : '#/';
+    const next = /^#\/(division\/|case\/|inbox)/.test(location.hash) ? location.hash : '#/';
     if (location.hash === next) reroute();
     else location.hash = next;
   });

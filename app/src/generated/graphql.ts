@@ -52,6 +52,16 @@ export type DeclineReason =
   /** 当事人撤回 withdrawn by the parties before acceptance */
   | 'WITHDRAWN';
 
+/** Filters on dispatches. */
+export type DispatchFilter = {
+  /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
+  caseNumber?: string | null | undefined;
+  /** Overdue (true) or not (false). */
+  overdue?: boolean | null | undefined;
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  status?: Array<DispatchStatus> | null | undefined;
+};
+
 /** 报到状态 A department's progress on a dispatch. */
 export type DispatchStatus =
   /** 已报到 acknowledged */
@@ -592,6 +602,15 @@ export type TownshipInboxOverdueQueryVariables = Exact<{
 
 
 export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
+
+export type DepartmentInboxQueryVariables = Exact<{
+  filter?: DispatchFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DepartmentInboxQuery = { departmentInbox: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, reportBy: string, acknowledgedAt: string | null, reportedAt: string | null, overdue: boolean, townshipCase: { caseNumber: string, dispute: { id: string, category: DisputeCategory, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> } };
 
 export type CaseTimelineQueryVariables = Exact<{
   id: string | number;
@@ -1764,6 +1783,48 @@ export const TownshipInboxOverdueDocument = new TypedDocumentString(`
     name
   }
 }`) as unknown as TypedDocumentString<TownshipInboxOverdueQuery, TownshipInboxOverdueQueryVariables>;
+export const DepartmentInboxDocument = new TypedDocumentString(`
+    query DepartmentInbox($filter: DispatchFilter, $first: Int!, $after: String) {
+  departmentInbox(
+    filter: $filter
+    orderBy: DUE_FIRST
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      departmentName
+      status
+      dispatchedAt
+      acknowledgeBy
+      reportBy
+      acknowledgedAt
+      reportedAt
+      overdue
+      townshipCase {
+        caseNumber
+        dispute {
+          id
+          category
+          village {
+            code
+            name
+            township {
+              code
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DepartmentInboxQuery, DepartmentInboxQueryVariables>;
 export const CaseTimelineDocument = new TypedDocumentString(`
     query CaseTimeline($id: ID!) {
   dispute(id: $id) {
