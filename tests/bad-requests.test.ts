@@ -102,6 +102,31 @@ describe('a variable the hub’s own scalars refuse is refused at the gateway, a
     expect(good.errors).toEqual([]);
   });
 
+  it('the same values written in the query itself: 400 naming the argument as written (filter.from, input.startedAt), with no path', async () => {
+    const literal = '{ county(code: "623021") { disputes(filter: { from: "2026-02-30" }, first: 1) { totalCount } } }';
+    const bad = await post({ query: literal });
+    expect(bad.status).toBe(400);
+    expect(bad.data).toBeUndefined();
+    expect(bad.errors).toEqual([
+      { message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from' } },
+    ]);
+    const en = await post({ query: literal }, { 'accept-language': 'en' });
+    expect(en.errors).toEqual([
+      { message: '"2026-02-30" is not a real date (there is no such month or day).', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from' } },
+    ]);
+    // A DateTime in a mutation's input object, reached through a fragment: refused before anything is written.
+    const patrolLiteral = `mutation { ...P } fragment P on Mutation { recordPatrol(input: { teamId: "1", startedAt: "${patrol.startedAt}", endedAt: "${patrol.endedAt}", participantIds: ["1"] }) { id } }`;
+    const time = await post({ query: patrolLiteral }, { 'accept-language': 'en' });
+    expect(time.status).toBe(400);
+    expect(time.errors.map((e) => [e.message, e.extensions.argument, e.path])).toEqual([
+      ['"2026-12-06T15:00:00" is not an ISO 8601 date-time with an offset; write e.g. "2026-09-30T20:00:00+08:00".', 'input.startedAt', undefined],
+    ]);
+    // Real dates written the same way run.
+    const good = await post({ query: '{ county(code: "623021") { disputes(filter: { from: "2026-02-01", to: "2026-02-28" }, first: 1) { totalCount } } }' });
+    expect(good.status).toBe(200);
+    expect(good.errors).toEqual([]);
+  });
+
   it('every custom scalar of the API has its parse rule where the gateway reads it (platform/scalars.ts SCALARS)', () => {
     const api = buildSchema(readFileSync(API_SCHEMA_PATH, 'utf8'));
     const custom = Object.values(api.getTypeMap()).filter((t) => isScalarType(t) && !isSpecifiedScalarType(t) && !t.name.startsWith('__'));

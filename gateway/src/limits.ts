@@ -13,7 +13,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
-import { scalarVariableProblem } from './scalar-variables.ts';
+import { scalarLiteralProblem, scalarVariableProblem } from './scalar-variables.ts';
 
 /**
  * Query limits at the gateway (graphql-armor): no legitimate screen of the hub
@@ -53,8 +53,9 @@ const refused = ({ zh, en }: Said, code: string, extra: Record<string, unknown> 
  * string (PostgreSQL cannot store one; the driver fails on it), a string
  * longer than MAX_STRING, a number literal too large for a double
  * (`1e309` parses to Infinity, which the gateway then cannot send to a
- * subgraph), and a variable one of the hub's scalars refuses (a DateTime
- * without an offset; gateway/src/scalar-variables.ts).
+ * subgraph), and a variable or argument literal one of the hub's scalars
+ * refuses (a DateTime without an offset, a 2026-02-30;
+ * gateway/src/scalar-variables.ts).
  *
  * GraphQL over HTTP: a client that asks for `application/json` alone is a
  * legacy client, which reads errors only from a 200 answer; it gets 200 for
@@ -90,6 +91,8 @@ export const operationChecks: ApolloServerPlugin = {
         }
         const literal = literalProblem(document);
         if (literal) throw refused(literal.said, 'BAD_USER_INPUT', literal.argument ? { argument: literal.argument } : {});
+        const scalarLiteral = scalarLiteralProblem(schema, document, operation);
+        if (scalarLiteral) throw refused(scalarLiteral.said, 'BAD_USER_INPUT', { argument: scalarLiteral.argument });
         const scalar = scalarVariableProblem(schema, operation, request.variables ?? {});
         if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument });
         const cost = queryCost(operation, document, request.variables ?? {});

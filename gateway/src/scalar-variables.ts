@@ -1,4 +1,8 @@
 import type {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLArgument,
+  GraphQLField,
   GraphQLInputObjectType,
   GraphQLInputType,
   GraphQLList,
@@ -7,7 +11,9 @@ import type {
   GraphQLScalarType,
   GraphQLSchema,
   OperationDefinitionNode,
+  SelectionSetNode,
   TypeNode,
+  ValueNode,
 } from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../../domain/errors.ts';
 import { SCALARS } from '../../platform/scalars.ts';
@@ -23,7 +29,7 @@ const isInputObjectType = (t: unknown): t is GraphQLInputObjectType => tagOf(t) 
 
 /**
  * Variables of the hub's own scalars (`Date`, `DateTime`), checked at the gateway by the very scalars the subgraphs
- * parse them with (platform/scalars.ts).
+ * parse them with (platform/scalars.ts); their literals in arguments too (scalarLiteralProblem, at the end).
  *
  * The supergraph names these scalars but carries no parse rule, so GraphQL's own variable coercion at the gateway let
  * any string through; the subgraph then refused the whole fetch, and the client got HTTP 200 with `data: null` and an
@@ -117,8 +123,13 @@ function checkOf(type: GraphQLInputType, memo: Map<GraphQLNamedType, Check | nul
 
 /** The scalar's own refusal of `value`, in both languages, or null when it takes it. */
 function refusal(scalar: GraphQLScalarType, value: unknown, at: string): ScalarProblem | null {
+  return refused(() => scalar.parseValue(value), at);
+}
+
+/** The refusal `parse` throws, in both languages, or null when it takes its value. */
+function refused(parse: () => unknown, at: string): ScalarProblem | null {
   try {
-    scalar.parseValue(value);
+    parse();
     return null;
   } catch (e) {
     const en = (e as { extensions?: Record<string, unknown> }).extensions?.[ENGLISH_EXTENSION];
@@ -148,4 +159,89 @@ function listOf(item: Check | null): Check | null {
     }
     return null;
   };
+}
+
+/**
+ * The first argument literal one of the hub's scalars refuses (`disputes(filter: { from: "2026-02-30" })`), with the
+ * argument as written (`filter.from`), or null. The gateway's own validation lets any literal of these scalars
+ * through (the supergraph carries no parse rule), and the subgraph then refused the whole fetch naming no argument;
+ * checked here, a literal is refused as the same value in a variable is. Worked out once per parsed operation.
+ */
+export function scalarLiteralProblem(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ScalarProblem | null {
+  let found = literalsByOperation.get(operation);
+  if (found === undefined) literalsByOperation.set(operation, (found = firstScalarLiteral(schema, document, operation)));
+  return found;
+}
+
+const literalsByOperation = new WeakMap<OperationDefinitionNode, ScalarProblem | null>();
+
+/** A type whose fields a selection may name (an object or interface type; a union has only `__typename`). */
+interface WithFields {
+  getFields(): Record<string, GraphQLField<unknown, unknown>>;
+}
+const fieldsOf = (type: unknown): WithFields | undefined =>
+  typeof type === 'object' && type !== null && typeof (type as Partial<WithFields>).getFields === 'function' && !isInputObjectType(type)
+    ? (type as WithFields)
+    : undefined;
+
+function firstScalarLiteral(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ScalarProblem | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === 'FragmentDefinition') fragments.set(d.name.value, d);
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode, parent: unknown): ScalarProblem | null => {
+    for (const selection of set.selections) {
+      let problem: ScalarProblem | null = null;
+      if (selection.kind === 'Field') {
+        const field = fieldsOf(parent)?.getFields()[selection.name.value];
+        if (!field) continue;
+        for (const argument of selection.arguments ?? []) {
+          const definition = field.args.find((a: GraphQLArgument) => a.name === argument.name.value);
+          problem ??= definition ? literalCheck(definition.type, argument.value, argument.name.value) : null;
+        }
+        if (!problem && selection.selectionSet) {
+          let type: unknown = field.type;
+          while (isNonNullType(type) || isListType(type)) type = type.ofType;
+          problem = walk(selection.selectionSet, type);
+        }
+      } else if (selection.kind === 'InlineFragment') {
+        problem = walk(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        // A fragment spread twice holds the same literals: it is looked through once.
+        if (!fragment || seen.has(fragment.name.value)) continue;
+        seen.add(fragment.name.value);
+        problem = walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+      }
+      if (problem) return problem;
+    }
+    return null;
+  };
+  return root ? walk(operation.selectionSet, root) : null;
+}
+
+/** What a hub scalar refuses in a literal of `type` at `at`; variables inside it are checked with the variables. */
+function literalCheck(type: GraphQLInputType, node: ValueNode, at: string): ScalarProblem | null {
+  if (node.kind === 'Variable' || node.kind === 'NullValue') return null;
+  if (isNonNullType(type)) return literalCheck(type.ofType, node, at);
+  if (isListType(type)) {
+    if (node.kind !== 'ListValue') return literalCheck(type.ofType, node, at);
+    for (let i = 0; i < node.values.length; i++) {
+      const problem = literalCheck(type.ofType, node.values[i]!, `${at}[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (isScalarType(type)) {
+    const scalar = BY_NAME.get(type.name);
+    return scalar ? refused(() => scalar.parseLiteral(node), at) : null;
+  }
+  if (!isInputObjectType(type) || node.kind !== 'ObjectValue') return null;
+  const fields = type.getFields();
+  for (const field of node.fields) {
+    const definition = Object.hasOwn(fields, field.name.value) ? fields[field.name.value] : undefined;
+    const problem = definition ? literalCheck(definition.type, field.value, `${at}.${field.name.value}`) : null;
+    if (problem) return problem;
+  }
+  return null;
 }
