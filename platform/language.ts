@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { ENGLISH_EXTENSION, type Said } from '../domain/errors.ts';
+import { graphqlMessageZh } from './graphql-messages.ts';
 
 /**
  * The language of the messages a caller reads (docs/ARCHITECTURE.md, Conventions):
@@ -37,7 +38,8 @@ export function saidOf(error: { message: string; extensions?: Readonly<Record<st
 /**
  * Chinese lead-ins for errors that GraphQL itself or Apollo Server raise (they
  * carry no `extensions.en`): the original English follows, since it names the
- * field, type or argument at fault.
+ * field, type or argument at fault. Between the two, the common graphql-js
+ * refusals are said in Chinese (platform/graphql-messages.ts).
  */
 const LEAD_IN: Record<string, string> = {
   GRAPHQL_PARSE_FAILED: '查询语法错误：',
@@ -64,7 +66,9 @@ export function localizeError(error: GraphQLFormattedError, language: Language):
   if (language === 'en' || typeof extensions.serviceName === 'string') return error;
   const code = typeof extensions.code === 'string' ? extensions.code : '';
   const leadIn = LEAD_IN[code] ?? DEFAULT_LEAD_IN;
-  return error.message.startsWith(leadIn) ? error : { ...error, message: leadIn + error.message };
+  if (error.message.startsWith(leadIn)) return error;
+  const zh = graphqlMessageZh(error.message, error.locations?.[0]) ?? '';
+  return { ...error, message: leadIn + zh + error.message };
 }
 
 /**

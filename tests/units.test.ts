@@ -786,7 +786,7 @@ describe('message language (platform/language.ts)', () => {
   it("puts a Chinese lead-in by code before GraphQL's own English, once, and leaves a subgraph's answer as it came", () => {
     const parse = { message: 'Syntax Error: Unexpected <EOF>.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
     const zh = localizeError(parse, 'zh');
-    expect(zh.message).toBe('查询语法错误：Syntax Error: Unexpected <EOF>.');
+    expect(zh.message).toBe('查询语法错误：不应出现 <EOF>。Syntax Error: Unexpected <EOF>.');
     expect(localizeError(zh, 'zh')).toEqual(zh);
     expect(localizeError(parse, 'en')).toEqual(parse);
     expect(localizeError({ message: 'Something odd.', extensions: { code: 'SOMETHING_ELSE' } }, 'zh').message).toBe('请求出错：Something odd.');
