@@ -96,7 +96,9 @@ describe('a variable the hub’s own scalars refuse is refused at the gateway, a
     const query = 'query($f: Date!) { village(code: "623021200201") { patrols(from: $f, to: "2026-03-01") { totalCount } } }';
     const bad = await post({ query, variables: { f: '2026-02-30' } });
     expect(bad.status).toBe(400);
-    expect(bad.errors).toEqual([{ message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'f' } }]);
+    expect(bad.errors).toEqual([
+      { message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'f', rule: 'dateReal' } },
+    ]);
     const good = await post({ query, variables: { f: '2026-02-01' } });
     expect(good.status).toBe(200);
     expect(good.errors).toEqual([]);
@@ -108,11 +110,14 @@ describe('a variable the hub’s own scalars refuse is refused at the gateway, a
     expect(bad.status).toBe(400);
     expect(bad.data).toBeUndefined();
     expect(bad.errors).toEqual([
-      { message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from' } },
+      { message: '“2026-02-30”不是真实存在的日期（没有这个月或这一天）。', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from', rule: 'dateReal' } },
     ]);
     const en = await post({ query: literal }, { 'accept-language': 'en' });
     expect(en.errors).toEqual([
-      { message: '"2026-02-30" is not a real date (there is no such month or day).', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from' } },
+      {
+        message: '"2026-02-30" is not a real date (there is no such month or day).',
+        extensions: { code: 'BAD_USER_INPUT', argument: 'filter.from', rule: 'dateReal' },
+      },
     ]);
     // A DateTime in a mutation's input object, reached through a fragment: refused before anything is written.
     const patrolLiteral = `mutation { ...P } fragment P on Mutation { recordPatrol(input: { teamId: "1", startedAt: "${patrol.startedAt}", endedAt: "${patrol.endedAt}", participantIds: ["1"] }) { id } }`;

@@ -92,9 +92,9 @@ export const operationChecks: ApolloServerPlugin = {
         const literal = literalProblem(document);
         if (literal) throw refused(literal.said, 'BAD_USER_INPUT', literal.argument ? { argument: literal.argument } : {});
         const scalarLiteral = scalarLiteralProblem(schema, document, operation);
-        if (scalarLiteral) throw refused(scalarLiteral.said, 'BAD_USER_INPUT', { argument: scalarLiteral.argument });
+        if (scalarLiteral) throw refused(scalarLiteral.said, 'BAD_USER_INPUT', { argument: scalarLiteral.argument, rule: scalarLiteral.rule });
         const scalar = scalarVariableProblem(schema, operation, request.variables ?? {});
-        if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument });
+        if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument, rule: scalar.rule });
         const cost = queryCost(operation, document, request.variables ?? {});
         if (cost > MAX_COST) {
           const shown = Math.round(cost).toLocaleString('en-US');

@@ -45,6 +45,8 @@ const isInputObjectType = (t: unknown): t is GraphQLInputObjectType => tagOf(t) 
 export interface ScalarProblem {
   said: Said;
   argument: string;
+  /** The scalar's rule (`dateReal`, `dateTimeFormat`), as its refusal names it. */
+  rule?: string;
 }
 
 /** Checks a value of one input type at `at`; made only for types that can hold a hub scalar somewhere. */
@@ -135,7 +137,8 @@ function refused(parse: () => unknown, at: string): ScalarProblem | null {
     const en = (e as { extensions?: Record<string, unknown> }).extensions?.[ENGLISH_EXTENSION];
     // The hub's scalars refuse in both languages; anything else is left for the subgraph, which answers it as before.
     if (!(e instanceof Error) || typeof en !== 'string') return null;
-    return { said: { zh: e.message, en }, argument: at };
+    const rule = (e as { extensions?: Record<string, unknown> }).extensions?.rule;
+    return { said: { zh: e.message, en }, argument: at, ...(typeof rule === 'string' ? { rule } : {}) };
   }
 }
 
