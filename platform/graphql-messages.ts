@@ -16,9 +16,9 @@ export interface QueryLocation {
 
 type Said = (m: RegExpExecArray, at: QueryLocation | undefined) => string;
 
-/** `"a"`, `"a" or "b"`, `"a", "b", or "c"` (graphql-js's "Did you mean …?") as Chinese: “a”、“b”或“c”. */
-function names(list: string): string {
-  const all = [...list.matchAll(/"([^"]*)"/g)].map((m) => `“${m[1]}”`);
+/** `"a"`, `"a" or "b"`, `"a", "b", or "c"` (graphql-js's "Did you mean …?") as Chinese: “a”、“b”或“c”, each as `shown`. */
+function names(list: string, shown = (name: string) => `“${name}”`): string {
+  const all = [...list.matchAll(/"([^"]*)"/g)].map((m) => shown(m[1]!));
   return all.length > 1 ? `${all.slice(0, -1).join('、')}或${all.at(-1)}` : (all[0] ?? '');
 }
 
@@ -26,17 +26,18 @@ function names(list: string): string {
 function suggestion(tail: string | undefined): string {
   if (!tail) return '';
   const fragment = /^to use an inline fragment on (.+)$/.exec(tail);
-  if (fragment) return `是否要改用内联片段（... on ${names(fragment[1]!).replace(/[“”]/g, '')}）？`;
+  if (fragment) return `是否要改用内联片段${names(fragment[1]!, (type) => `“... on ${type}”`)}？`;
   return `是否想写${names(tail.replace(/^the enum value /, ''))}？`;
 }
 
-/** `参数 first（条数）`: an argument of `field` by its name, with its Chinese label when it has one. */
+/** `参数“first”（条数）`: an argument of `field` by its name, with its Chinese label when it has one. */
 function argumentNamed(field: string, argument: string): string {
   const label = argumentLabel(field, argument);
   return label ? `参数“${argument}”（${label}）` : `参数“${argument}”`;
 }
 
-const DID_YOU_MEAN = String.raw`(?: Did you mean (.+)\?)?`;
+/** graphql-js's suggestion, or the mask production puts in its place (gateway/src/limits.ts, blockFieldSuggestion). */
+const DID_YOU_MEAN = String.raw`(?: Did you mean (.+)\?| \[Suggestion hidden\])?`;
 
 /**
  * The inner reasons graphql-js gives for a value (after "found …;" or "got invalid value …;"): a built-in scalar or
@@ -101,8 +102,8 @@ const MESSAGES: readonly (readonly [RegExp, Said])[] = [
     (m) => `字段“${m[1]}”的类型 ${m[2]} 没有子字段，不能在它后面写 { … }；请去掉。`,
   ],
   [
-    /^Field "(\w+)" of type "(.+)" must have a selection of subfields\. Did you mean "(.+)"\?$/s,
-    (m) => `字段“${m[1]}”的类型 ${m[2]} 是对象，须在它后面用 { … } 选出要的子字段，例如 ${m[3]}。`,
+    /^Field "(\w+)" of type "(.+)" must have a selection of subfields\.(?: Did you mean "(.+)"\?| \[Suggestion hidden\])?$/s,
+    (m) => `字段“${m[1]}”的类型 ${m[2]} 是对象，须在它后面用 { … } 选出要的子字段，例如 ${m[1]} { … }。`,
   ],
   [
     /^Field "(\w+)" argument "(\w+)" of type "(.+)" is required, but it was not provided\.$/s,

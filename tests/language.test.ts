@@ -205,7 +205,7 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     name: 'an object field without a selection',
     query: '{ county(code: "623021") }',
     code: 'GRAPHQL_VALIDATION_FAILED',
-    zh: /^查询不符合接口定义：字段“county”的类型 County 是对象，须在它后面用 \{ … \} 选出要的子字段，例如 county \{ \.\.\. \}。Field "county" of type "County" must have/,
+    zh: /^查询不符合接口定义：字段“county”的类型 County 是对象，须在它后面用 \{ … \} 选出要的子字段，例如 county \{ … \}。Field "county" of type "County" must have/,
     en: /^Field "county" of type "County" must have a selection of subfields\. Did you mean "county \{ \.\.\. \}"\?$/,
   },
   {

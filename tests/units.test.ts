@@ -797,6 +797,31 @@ describe('message language (platform/language.ts)', () => {
     );
     expect(localizeErrorBody('not json', 'zh')).toBe('not json');
   });
+
+  it("says graphql-js refusals in Chinese before their English, with production's hidden suggestions too, and leaves others as they were", () => {
+    const zh = (message: string, code = 'GRAPHQL_VALIDATION_FAILED') => localizeError({ message, extensions: { code } }, 'zh').message;
+    expect(zh('Cannot query field "nmae" on type "County". [Suggestion hidden]')).toBe(
+      '查询不符合接口定义：类型 County 没有字段“nmae”。Cannot query field "nmae" on type "County". [Suggestion hidden]',
+    );
+    expect(zh('Field "county" of type "County" must have a selection of subfields. [Suggestion hidden]')).toMatch(
+      /^查询不符合接口定义：字段“county”的类型 County 是对象/,
+    );
+    expect(zh('Cannot query field "x" on type "Record". Did you mean to use an inline fragment on "Dispute" or "Hazard"?')).toBe(
+      '查询不符合接口定义：类型 Record 没有字段“x”。是否要改用内联片段“... on Dispute”或“... on Hazard”？Cannot query field "x" on type "Record". Did you mean to use an inline fragment on "Dispute" or "Hazard"?',
+    );
+    expect(zh('Unknown argument "fist" on field "Village.residents". Did you mean "first", "after", or "filter"?')).toBe(
+      '查询不符合接口定义：字段 Village.residents 没有参数“fist”。是否想写“first”、“after”或“filter”？Unknown argument "fist" on field "Village.residents". Did you mean "first", "after", or "filter"?',
+    );
+    expect(zh('Variable "$f" of non-null type "Date!" must not be null.', 'BAD_USER_INPUT')).toBe(
+      '参数无效：变量 $f（类型 Date!）不能为 null。Variable "$f" of non-null type "Date!" must not be null.',
+    );
+    // A message the table does not know keeps its English alone behind the lead-in.
+    expect(zh('There can be only one operation named "Q".')).toBe('查询不符合接口定义：There can be only one operation named "Q".');
+    expect(
+      localizeError({ message: 'Syntax Error: Unexpected "}".', locations: [{ line: 2, column: 7 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }, 'zh')
+        .message,
+    ).toBe('查询语法错误：第 2 行第 7 列：不应出现 "}"。Syntax Error: Unexpected "}".');
+  });
 });
 
 import { z } from 'zod';
