@@ -145,18 +145,19 @@ describe('division directory through the gateway', () => {
     expect(r.data).toEqual({ county: null, township: null, village: null, grid: null, region: null });
   });
 
+  // A malformed code is told what a code looks like (its digits by level); a well-formed one of another level, what it is.
   it.each([
-    ['county(code: "abc") { name }', '6-digit county'],
-    ['county(code: "6230211") { name }', '6-digit county'],
-    ['village(code: "623021") { name }', '12-digit village'],
-    ['villages(within: "62302") { code }', 'division code'],
-    ['grids(within: "x") { totalCount }', 'division code'],
-  ])('refuses a malformed code: %s', async (field, hint) => {
+    ['county(code: "abc") { name }', '6-digit county', 'digits'],
+    ['county(code: "6230211") { name }', '6-digit county', 'digits'],
+    ['village(code: "623021") { name }', '12-digit village', 'got the 6-digit county code "623021"'],
+    ['villages(within: "62302") { code }', 'division code', 'digits'],
+    ['grids(within: "x") { totalCount }', 'division code', 'digits'],
+  ])('refuses a malformed code or one of another level: %s', async (field, hint, said) => {
     const r = await hub.query(`{ ${field} }`);
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.message).toContain(hint);
-    expect(r.errors![0]!.message).toContain('digits');
+    expect(r.errors![0]!.message).toContain(said);
     expect(JSON.stringify(r)).not.toMatch(/stacktrace|at .*\.ts:/);
   });
 
