@@ -33,7 +33,7 @@ export const MIN_ROUTER_SECRET = 32;
  */
 const words = (zh: string, en: string) => ({ message: en, params: { zh } });
 
-/** A port (0: any free one); `kind` names what a number setting holds where "an integer" says too little. */
+/** A port (0: a free one the system picks); `kind` names what a number setting holds where "an integer" says too little. */
 const port = z.coerce
   .number()
   .int()
@@ -230,7 +230,7 @@ const schema = riskSchema.extend(lookupSchema.shape).extend({
   HUB_NATIONAL_SUBJECTS: commaList,
   // Web origins whose pages may call the gateway from a browser (CORS); none by default. Each exactly as a browser
   // sends it in Origin: scheme, host and a port other than the scheme's own, no path; `*` is refused (the hub's data
-  // is not for any page on the web).
+  // is not for a page on the web).
   HUB_CORS_ORIGINS: commaList.refine(
     (list) => list.every((o) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && new URL(o).origin === o.toLowerCase()),
     words(

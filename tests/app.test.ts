@@ -941,7 +941,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(new URL(page.url()).hash).toBe(`#/case/${own.dispute.id}`);
     expect(await page.textContent('main h2')).toContain(own.caseNumber);
     await page.screenshot({ path: `${ARTIFACTS}/department-case.png`, fullPage: true });
-    // A case no dispatch of the department carries reads as any case the caller cannot see.
+    // A case no dispatch of the department carries reads as every case the caller cannot see does.
     const other = await hub.queryAs<{ county: { disputes: { nodes: { caseNumber: string; id: string }[] } } }>(
       reader,
       `{ county(code: "${COUNTY}") { disputes(filter: { handlingLevel: VILLAGE, category: FAMILY }, first: 1) { nodes { caseNumber id } } } }`,
@@ -1014,7 +1014,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
     expect(new URL(page.url()).hash).toBe(`#/case/${api.nodes[0]!.townshipCase.dispute.id}`);
     expect(await page.textContent('main h2')).toContain(api.nodes[0]!.townshipCase.caseNumber);
-    // The header leads back to it from any view.
+    // The header leads back to it from every view.
     await page.click('#inbox-link');
     await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
     await context.close();

@@ -144,7 +144,7 @@ describe('a hazard reported by a patrol since voided', () => {
         code: 'INVALID_TRANSITION',
         rule: 'alreadyEnded',
         status: 'ENDED',
-        endedBy: expect.any(String),
+        endedBy: expect.stringMatching(/\S/),
         endReason: '录错了巡防队',
         patrolId: patrol.recordPatrol.id,
       });

@@ -799,7 +799,7 @@ describe('registry writes (in 卓尼县)', () => {
     );
     expect(kept.data!.village.patrols.nodes.find((p) => p.id === patrol.data!.recordPatrol.id)!.team).toMatchObject({
       id: team.id,
-      endedAt: expect.any(String),
+      endedAt: expect.stringMatching(/\+08:00$/),
     });
     // It takes no member or file row (nor a patrol after its end: the next test).
     const refused = await hub.query(`mutation { addPatrolTeamMembers(teamId: "${team.id}", personIds: ["${ids[0]}"]) { id } }`);
@@ -944,7 +944,7 @@ describe('registry writes (in 卓尼县)', () => {
     expect((await hub.query<{ voidPatrol: { id: string } }>(VOID)).data!.voidPatrol.id).toBe(wrong.id);
     const other = await hub.query(`mutation { voidPatrol(id: "${wrong.id}", reason: "另一原因") { id } }`);
     expect(other.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', rule: 'alreadyEnded', endReason: '日期录错，应为6月21日' });
-    expect(other.errors![0]!.extensions!.endedAt).toEqual(expect.any(String));
+    expect(other.errors![0]!.extensions!.endedAt).toMatch(/\+08:00$/);
     // Outside the patrol's jurisdiction it stays unknown.
     const elsewhere = await hub.token({ jurisdiction: '623022100002', scopes: ['read', 'write'], subject: `void-elsewhere-${Date.now()}` });
     const outside = await hub.queryAs(elsewhere, `mutation { voidPatrol(id: "${wrong.id}", reason: "另一原因") { id } }`);

@@ -49,7 +49,7 @@ export async function showInbox(key: string): Promise<void> {
   const mine = navigate();
   const target = { href: inboxHref(key), fallback: '部门待办' };
   if (!claims?.department) {
-    // Only a department's token has an inbox: the hub answers any other caller's departmentInbox with a refusal.
+    // Only a department's token has an inbox: the hub refuses departmentInbox to every other caller.
     showRefusal(target, '无法打开', '部门待办是县直部门的页面：只有县直部门的令牌可以打开。');
     return;
   }

@@ -32,8 +32,8 @@ const isInputObjectType = (t: unknown): t is GraphQLInputObjectType => tagOf(t) 
  * parse them with (platform/scalars.ts); their literals in arguments too (scalarLiteralProblem, at the end).
  *
  * The supergraph names these scalars but carries no parse rule, so GraphQL's own variable coercion at the gateway let
- * any string through; the subgraph then refused the whole fetch, and the client got HTTP 200 with `data: null` and an
- * error that named no variable, where a variable of any other type that does not fit is a 400 BAD_USER_INPUT. Checked
+ * every string through; the subgraph then refused the whole fetch, and the client got HTTP 200 with `data: null` and an
+ * error that named no variable, where a variable of another type that does not fit is a 400 BAD_USER_INPUT. Checked
  * here, the refusal is that 400, with the scalar's message and the variable's place (`i.startedAt`) in `argument`.
  *
  * The gateway is on every request's path: which variables can hold such a scalar, and where inside them, is worked
@@ -146,7 +146,7 @@ function refused(parse: () => unknown, at: string): ScalarProblem | null {
 function declaredCheck(schema: GraphQLSchema, node: TypeNode, memo: Map<GraphQLNamedType, Check | null>): Check | null {
   if (node.kind === 'NonNullType') return declaredCheck(schema, node.type, memo);
   if (node.kind === 'ListType') return listOf(declaredCheck(schema, node.type, memo));
-  // A type the schema does not have, or one no variable may have, is refused by validation before any variable is read.
+  // A type the schema does not have, or one no variable may have, is refused by validation before a variable is read.
   const type = schema.getType(node.name.value);
   return type && (isScalarType(type) || isInputObjectType(type)) ? checkOf(type, memo) : null;
 }
@@ -166,7 +166,7 @@ function listOf(item: Check | null): Check | null {
 
 /**
  * The first argument literal one of the hub's scalars refuses (`disputes(filter: { from: "2026-02-30" })`), with the
- * argument as written (`filter.from`), or null. The gateway's own validation lets any literal of these scalars
+ * argument as written (`filter.from`), or null. The gateway's own validation lets every literal of these scalars
  * through (the supergraph carries no parse rule), and the subgraph then refused the whole fetch naming no argument;
  * checked here, a literal is refused as the same value in a variable is. Worked out once per parsed operation.
  */

@@ -58,7 +58,7 @@ export interface TestHub {
   token(opts?: TokenOptions): Promise<string>;
   /** POSTs to the gateway as the caller of `token`. */
   queryAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  /** The same request's data, failing the test with the errors when there are any. */
+  /** The same request's data, failing the test with its errors when it has some. */
   dataAs<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<T>;
   subgraphs: Record<SubgraphName, StartedSubgraph>;
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;

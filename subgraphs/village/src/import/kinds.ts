@@ -343,7 +343,7 @@ export const KINDS: Record<KindName, ImportKind> = {
         { zh: '公民身份号码', en: 'ID number' },
         'parties',
       );
-      // A new case is keyed by its external id: a row without one lacks a required value, as any import's row does.
+      // A new case is keyed by its external id: a row without one lacks a required value, as a row of every import does.
       if (!id && f.external_id == null) throw ruleError(required('external_id'), { name: 'external_id' });
       const code = grid(f, ctx);
       if (f.village_code != null && f.village_code.trim() !== code.slice(0, 12)) throw ruleError(villageOfGrid, { name: 'village_code' });
@@ -427,7 +427,7 @@ async function registeredAges(client: PoolClient, rows: CopyValue[][]): Promise<
 
 const isKindName = (name: string): name is KindName => Object.hasOwn(KINDS, name);
 
-/** The kind a route segment names, if any. */
+/** The kind a route segment names, or undefined. */
 export function importKind(name: string): ImportKind | undefined {
   return isKindName(name) ? KINDS[name] : undefined;
 }

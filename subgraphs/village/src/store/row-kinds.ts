@@ -114,7 +114,7 @@ export interface RowKind {
   flags: readonly string[];
   /** WITH parts ending in `n` over the source relation `src` (its columns: `line` and the stage's). */
   rows(src: string): string;
-  /** A SELECT … FOR UPDATE over `n` taken before the checks (e.g. the households people join), if any. */
+  /** A SELECT … FOR UPDATE over `n` taken before the checks (e.g. the households people join), where the kind has one. */
   lock?: string;
   checks: readonly RowCheck[];
   /** WITH parts and the final select of `(id, inserted)`, over `n`. */
@@ -180,7 +180,7 @@ export interface RowWriter {
   lock(db: Db, values: readonly Staged[]): Promise<void>;
   /** The first check the row breaks, or null. */
   broken(db: Db, values: readonly Staged[]): Promise<RowCheck | null>;
-  /** What the database says of a broken check with a `detail`; null for any other. */
+  /** What the database says of a broken check with a `detail`; null for every other. */
   detail(db: Db, values: readonly Staged[], check: RowCheck): Promise<RuleDetail | null>;
   /** Writes the row: the record's id and whether it is new; none when an update changed nothing. */
   write(db: Db, values: readonly Staged[]): Promise<Written[]>;
