@@ -17,10 +17,9 @@ import { WHAT, type What } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { currentTeam } from './patrol-team.ts';
 import { checkVersion, forWrite, tx, type Ends } from './write.ts';
-import { schemaEnum } from '../../enums.ts';
+import { postHeld } from '../../registry/posts.ts';
 
 /** A post's role by its Chinese name (网格员), as people read it. */
-const ROLE_NAMES = schemaEnum('GridStaffRole').names;
 
 /**
  * Life cycle (docs/ARCHITECTURE.md, "Life cycle and history"): deregistering
@@ -147,30 +146,10 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
         },
         { householdId: String(t.id) },
       );
-    case 'GROUP_LEADER':
-      return conflict(
-        {
-          zh: `人员 ${personId} 是十户联防组 ${t.id}（${t.label}）的联户长；请先另行指定联户长。`,
-          en: `Person ${personId} leads joint-defense group ${t.id} (${t.label}); appoint another leader first.`,
-        },
-        { jointDefenseGroupId: String(t.id) },
-      );
-    case 'GRID_STAFF':
-      return conflict(
-        {
-          zh: `人员 ${personId} 任网格力量 ${t.id}（${ROLE_NAMES.get(t.label) ?? t.label}）；请先结束该任命（endGridStaff）。`,
-          en: `Person ${personId} serves as grid staff ${t.id} (${t.label}); end that assignment first (endGridStaff).`,
-        },
-        { gridStaffId: String(t.id) },
-      );
-    default:
-      return conflict(
-        {
-          zh: `人员 ${personId} 任人民调解员 ${t.id}（${t.label}）；请先结束其调解员职务（endMediator）。`,
-          en: `Person ${personId} serves as mediator ${t.id} (${t.label}); end that service first (endMediator).`,
-        },
-        { mediatorId: String(t.id) },
-      );
+    default: {
+      const post = postHeld(t)!;
+      return conflict({ zh: `人员 ${personId} ${post.what.zh}；${post.undo.zh}。`, en: `Person ${personId} ${post.what.en}; ${post.undo.en}.` }, post.extra);
+    }
   }
 }
 

@@ -33,9 +33,8 @@ import { lifeCycle } from '../../store/life-cycle.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { checkVersion, forWrite, once, staleError, tx } from './write.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
-import { schemaEnum } from '../../enums.ts';
-
-const ROLE_NAMES = schemaEnum('GridStaffRole').names;
+import { postHeld } from '../../registry/posts.ts';
+import type { Said } from '../../../../../domain/errors.ts';
 
 /** The row as it is after a write (a record the write just made or changed, or left as it was). */
 async function current(em: Parameters<typeof persons.byId>[0], id: number): Promise<PersonRow> {
@@ -72,47 +71,23 @@ const heldBy = (personId: number) => ({
  */
 async function adultLinks(em: Parameters<typeof persons.byId>[0], personId: number, birthDate: string): Promise<void> {
   const under = { zh: `更正后的出生日期 ${birthDate} 未满 ${FORCES_MIN_AGE} 周岁`, en: `the corrected birth date ${birthDate} is under ${FORCES_MIN_AGE}` };
-  const refuse = (post: { zh: string; en: string }, then: { zh: string; en: string }, rule: string, extra: Record<string, string>) =>
+  const refuse = (what: Said, undo: Said, rule: string, extra: Record<string, string>) =>
     conflict(
       {
-        zh: `idNumber ${under.zh}，而人员 ${personId} 是${post.zh}，须为成年人；${then.zh}，再更正号码。`,
-        en: `idNumber: ${under.en}, and person ${personId} is ${post.en}, a post for adults; ${then.en} first.`,
+        zh: `idNumber ${under.zh}，而人员 ${personId} ${what.zh}，须为成年人；${undo.zh}，再更正号码。`,
+        en: `idNumber: ${under.en}, and person ${personId} ${what.en}, a post for adults; ${undo.en}.`,
       },
       { argument: 'idNumber', rule, ...extra },
     );
-  const ties = await lifeCycle.ties(em, 'person', personId);
-  const led = ties.find((t) => t.tie === 'GROUP_LEADER');
-  if (led) {
-    throw refuse(
-      { zh: `十户联防组 ${led.id}（${led.label}）的联户长`, en: `the leader of joint-defense group ${led.id} (${led.label})` },
-      { zh: '请先另行指定联户长', en: 'appoint another leader' },
-      leaderUnderage.name,
-      { jointDefenseGroupId: String(led.id) },
-    );
-  }
-  const staff = ties.find((t) => t.tie === 'GRID_STAFF');
-  if (staff) {
-    throw refuse(
-      { zh: `网格力量 ${staff.id}（${ROLE_NAMES.get(staff.label) ?? staff.label}）`, en: `grid staff ${staff.id} (${staff.label})` },
-      { zh: '请先结束该任命（endGridStaff）', en: 'end that assignment (endGridStaff)' },
-      personUnderage.name,
-      { gridStaffId: String(staff.id) },
-    );
-  }
-  const mediator = ties.find((t) => t.tie === 'MEDIATOR');
-  if (mediator) {
-    throw refuse(
-      { zh: `人民调解员 ${mediator.id}（${mediator.label}）`, en: `mediator ${mediator.id} (${mediator.label})` },
-      { zh: '请先结束其调解员职务（endMediator）', en: 'end that service (endMediator)' },
-      personUnderage.name,
-      { mediatorId: String(mediator.id) },
-    );
+  for (const t of await lifeCycle.ties(em, 'person', personId)) {
+    const post = postHeld(t);
+    if (post) throw refuse(post.what, post.undo, t.tie === 'GROUP_LEADER' ? leaderUnderage.name : personUnderage.name, post.extra);
   }
   const [team] = await patrolTeamMembers.teamsOf(em, personId);
   if (team) {
     throw refuse(
-      { zh: `巡防队 ${team.teamId}（${team.name}）的队员`, en: `a member of patrol team ${team.teamId} (${team.name})` },
-      { zh: '请先将其移出该队（removePatrolTeamMembers）', en: 'remove them from the team (removePatrolTeamMembers)' },
+      { zh: `是巡防队 ${team.teamId}（${team.name}）的队员`, en: `is a member of patrol team ${team.teamId} (${team.name})` },
+      { zh: '请先将其移出该队（removePatrolTeamMembers）', en: 'remove them from the team first (removePatrolTeamMembers)' },
       personUnderage.name,
       { patrolTeamId: String(team.teamId) },
     );
