@@ -921,7 +921,7 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
         name: '杨来者',
         ethnicity: '藏族',
         residency: 'REGISTERED',
-        idNumber: makeCitizenId('623022', born, 700 + (Date.now() % 200)),
+        idNumber: makeCitizenId('659115', born, 700 + (Date.now() % 200)),
         tags: ['LEFT_BEHIND_CHILD'],
       },
     });
@@ -1043,7 +1043,7 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
         name: '杨步骤',
         ethnicity: '藏族',
         residency: 'REGISTERED',
-        idNumber: makeCitizenId('623022', '1980-03-04', 300 + (Date.now() % 200)),
+        idNumber: makeCitizenId('659116', '1980-03-04', 300 + (Date.now() % 200)),
       },
     });
     expect(person.errors).toBeUndefined();
