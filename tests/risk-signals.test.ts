@@ -348,7 +348,8 @@ describe('riskSignals', () => {
 
   it('refuses bad arguments with typed errors', async () => {
     expect(errorCode(await signals(county, { within: 'abc' }))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await signals(county, { within: `${TOWNSHIP}201001` }))).toBe('BAD_USER_INPUT'); // a grid
+    expect(errorCode(await signals(county, { within: `${TOWNSHIP}2010` }))).toBe('BAD_USER_INPUT'); // no division's length
+    expect(errorCode(await signals(county, { within: `${TOWNSHIP}201999` }))).toBe('NOT_FOUND'); // a grid the hub does not hold
     expect(errorCode(await signals(county, { within: `${WRITE_COUNTY}999` }))).toBe('NOT_FOUND');
     expect(errorCode(await signals(county, { period: '2026Q5' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await hub.queryAs(county, `{ riskSignals(within: "${TOWNSHIP}") { totalCount } }`))).toBe('BAD_USER_INPUT');
@@ -362,6 +363,127 @@ describe('riskSignals', () => {
     });
     expect(unauthenticated.status).toBe(401);
   }, 60_000);
+
+  it('a grid worker reads its own grid’s signals, none of another grid’s, and no village’s', async () => {
+    const [v1, v2, v3, v4] = villages as [(typeof villages)[number], (typeof villages)[number], (typeof villages)[number], (typeof villages)[number]];
+    for (const v of villages) expect(v.grids.length, v.code).toBeGreaterThanOrEqual(2);
+    const worker = (grid: string, scopes: NonNullable<Parameters<TestHub['token']>[0]>['scopes'] = ['read', 'write']) =>
+      hub.token({ jurisdiction: grid, scopes, subject: `risk-grid-${grid}-${scopes.join('')}` });
+    // Every case above was reported at each village's first grid: the second grid holds none of them.
+    const [g1, g1b, g2, g3, g4, g4b, g4Report] = await Promise.all([
+      worker(v1.grids[0]!),
+      worker(v1.grids[1]!),
+      worker(v2.grids[0]!),
+      worker(v3.grids[0]!),
+      worker(v4.grids[0]!),
+      worker(v4.grids[1]!),
+      worker(v4.grids[0]!, ['report']),
+    ]);
+    const inGrid = (token: string, grid: string, kinds?: string[]) => signalsOk(token, { within: grid, ...(kinds ? { kinds } : {}) });
+
+    // v4's first grid: a party registered there, under special care, in a case of the grid.
+    const [resident] = await asOwner('village', async (c) => {
+      const r = await c.query<{ id: string; name: string }>(
+        `select id::text, name from person where grid_code = $1 and status = 'ACTIVE' and tags = '{}' order by id limit 1`,
+        [v4.grids[0]],
+      );
+      return r.rows;
+    });
+    expect(resident).toBeDefined();
+    const d = await report(v4, [{ personId: resident!.id }, { name: '己某' }]);
+    await mutate(hub, county, `tagPerson(id: "${resident!.id}", tags: [DRUG_USER]) { id }`);
+    // The earlier case's tagged party counts in the grid only when registered there (what the grid worker may see of residents).
+    const [earlier] = await asOwner(
+      'village',
+      async (c) => (await c.query<{ grid: string }>(`select grid_code as grid from person where id = $1`, [partyV4.id])).rows,
+    );
+    const special = [d.caseNumber, ...(earlier!.grid === v4.grids[0] ? cases.v4! : [])].sort();
+    const own4 = await inGrid(g4, v4.grids[0]!);
+    const s4 = of(own4, 'SPECIAL_POPULATION_PARTY');
+    expect(s4).toHaveLength(1);
+    expect(s4[0]).toMatchObject({ severity: 'HIGH', division: { code: v4.code, level: 'VILLAGE' }, village: { code: v4.code } });
+    expect(fact(s4[0]!, 'SPECIAL_POPULATION_CASES')!.value).toBe(special.length);
+    expect([...fact(s4[0]!, 'SPECIAL_POPULATION_CASES')!.caseNumbers].sort()).toEqual(special);
+    expect(JSON.stringify(own4)).not.toContain(resident!.name);
+    // Named as the grid, not its village: the figures are the grid's.
+    const gridName = ok(await hub.queryAs<{ grid: { name: string } }>(county, `{ grid(code: "${v4.grids[0]}") { name } }`)).grid.name;
+    expect(s4[0]!.explanation).toContain(gridName);
+    // Its village's desk asking for the grid is told the same signals, with the same ids.
+    expect(await inGrid(v4.callers.village, v4.grids[0]!)).toEqual(own4);
+
+    // v1's first grid: the repeated disputes, and its disputes rising while the grid is short of staff.
+    const staffed = async () =>
+      ok(await hub.queryAs<{ grid: { fullyStaffed: boolean } }>(g1, `{ grid(code: "${v1.grids[0]}") { fullyStaffed } }`)).grid.fullyStaffed;
+    if (await staffed()) {
+      const staff = ok(
+        await hub.queryAs<{ grid: { staff: { nodes: { id: string; version: number }[] } } }>(
+          county,
+          `{ grid(code: "${v1.grids[0]}") { staff(role: LINKED_POLITICAL_LEGAL_CADRE, first: 50) { nodes { id version } } } }`,
+        ),
+      ).grid.staff.nodes[0]!;
+      await mutate(hub, county, `endGridStaff(id: "${staff.id}", version: ${staff.version}, reason: "调离") { id }`);
+      expect(await staffed()).toBe(false);
+    }
+    const own1 = await inGrid(g1, v1.grids[0]!);
+    const [repeat, more] = of(own1, 'REPEATED_DISPUTES');
+    expect(more).toBeUndefined();
+    expect(fact(repeat!, 'SAME_PARTIES')!.value).toBe(2);
+    expect([...fact(repeat!, 'SAME_PARTIES')!.caseNumbers].sort()).toEqual([...cases.v1!].sort());
+    const rising = of(own1, 'UNDERSTAFFED_RISING');
+    expect(rising).toHaveLength(1);
+    expect(rising[0]).toMatchObject({ severity: 'HIGH', division: { code: v1.code } });
+    expect(rising[0]!.facts.map((f) => [f.kind, f.value])).toEqual([
+      ['PERIOD_DISPUTES', 2],
+      ['PREVIOUS_DISPUTES', 0],
+      ['GRIDS', 1],
+      ['GRIDS_NOT_FULLY_STAFFED', 1],
+    ]);
+    expect([...fact(rising[0]!, 'PERIOD_DISPUTES')!.caseNumbers].sort()).toEqual([...cases.v1!].sort());
+    expect(rising[0]!.explanation).toContain('the grid lacks the full 1+3+N staffing');
+    // A grid's signal is its own, not its village's.
+    const village1 = await signalsOk(county, { within: v1.code });
+    expect(own1.some((s) => village1.some((v) => v.id === s.id && v.kind === 'UNDERSTAFFED_RISING'))).toBe(false);
+
+    // v3's first grid: its mass and twice-escalated cases.
+    const mass = of(await inGrid(g3, v3.grids[0]!), 'MASS_OR_TWICE_ESCALATED');
+    expect(mass).toHaveLength(1);
+    expect(fact(mass[0]!, 'MASS_DISPUTES')!.caseNumbers).toEqual(cases.v3);
+    expect(fact(mass[0]!, 'TWICE_ESCALATED')!.value).toBe(1);
+
+    // v2's surge is a village's month against the village's baseline, figures a grid worker does not read: not told of a grid.
+    expect(of(await signalsOk(county, { within: v2.code }), 'DISPUTE_SURGE')).toHaveLength(1);
+    const own2 = await inGrid(g2, v2.grids[0]!);
+    expect(own2.map((s) => s.kind)).not.toContain('DISPUTE_SURGE');
+    expect(own2.map((s) => s.kind)).not.toContain('OVERDUE_CLUSTER');
+
+    // Another grid of the same village: nothing of the first grid's, not its cases, not its counts.
+    for (const [token, grid, other] of [
+      [g1b, v1.grids[1]!, cases.v1!],
+      [g4b, v4.grids[1]!, [d.caseNumber]],
+    ] as const) {
+      const list = await inGrid(token, grid);
+      expect(list).toEqual([]);
+      const text = JSON.stringify(list);
+      for (const n of other) expect(text).not.toContain(n);
+    }
+
+    // The village, and another grid, are refused as the statistics of them are.
+    const statsRefusal = async (token: string, query: string) => errorCode(await hub.queryAs(token, query));
+    const villageStats = await statsRefusal(g1b, `{ village(code: "${v1.code}") { population { residents } } }`);
+    const gridStats = await statsRefusal(g1b, `{ grid(code: "${v1.grids[0]}") { population { residents } } }`);
+    expect([villageStats, gridStats]).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect(errorCode(await signals(g1b, { within: v1.code }))).toBe(villageStats);
+    expect(errorCode(await signals(g1b, { within: v1.grids[0]! }))).toBe(gridStats);
+    expect(errorCode(await signals(g1b, { within: TOWNSHIP }))).toBe('FORBIDDEN');
+    expect(errorCode(await signals(g1, { within: v2.grids[0]! }))).toBe('FORBIDDEN');
+
+    // A report-only grid caller: figures without cases, and no special-population signal.
+    const figures = await inGrid(g4Report, v4.grids[0]!);
+    expect(figures.map((s) => s.kind)).not.toContain('SPECIAL_POPULATION_PARTY');
+    for (const s of figures) for (const f of s.facts) expect([f.caseNumbers, f.disputes]).toEqual([[], []]);
+    expect(JSON.stringify(figures)).not.toMatch(/\d{6}-\d{4}-\d{6}/);
+    expect(errorCode(await signals(g4Report, { within: v4.grids[0]!, kinds: ['SPECIAL_POPULATION_PARTY'] }))).toBe('FORBIDDEN');
+  }, 180_000);
 
   it('the demo data holds real patterns', async () => {
     const t0 = performance.now();

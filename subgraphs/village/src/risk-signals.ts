@@ -91,8 +91,18 @@ const REPEAT_BASIS: Record<string, Said> = {
   SAME_ADDRESS: { zh: '涉及同一地址', en: 'involving the same address' },
 };
 
-/** Severity and explanation of a row of `kind` (thresholds as the statement used them). */
-function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[], name: string, t: RiskThresholds): { severity: Severity; explanation: Said } {
+/**
+ * Severity and explanation of a row of `kind` (thresholds as the statement used them); `grid`: the signal is told of
+ * one grid, named by `name`.
+ */
+function judge(
+  kind: RiskKind,
+  row: RiskSignalRow,
+  facts: readonly RiskFactItem[],
+  name: string,
+  t: RiskThresholds,
+  grid: boolean,
+): { severity: Severity; explanation: Said } {
   const n = (k: RiskFactKind) => figure(facts, k);
   switch (kind) {
     case 'REPEATED_DISPUTES': {
@@ -170,6 +180,15 @@ function judge(kind: RiskKind, row: RiskSignalRow, facts: readonly RiskFactItem[
       const before = n('PREVIOUS_DISPUTES');
       const short = n('GRIDS_NOT_FULLY_STAFFED');
       const grids = n('GRIDS');
+      if (grid) {
+        return {
+          severity: 'HIGH',
+          explanation: {
+            zh: `${name}本期纠纷 ${now} 起，较上期 ${before} 起上升，而本网格未配齐“1+3+N”力量，建议补齐网格力量。`,
+            en: `${name} has ${now} disputes in the period, up from ${before} in the period before, while the grid lacks the full 1+3+N staffing. Fill its posts.`,
+          },
+        };
+      }
       return {
         severity: row.grade >= 2 ? 'HIGH' : 'MEDIUM',
         explanation: {
@@ -188,8 +207,17 @@ export interface RiskViewer {
 }
 
 /**
+ * The kinds told of one grid: those whose facts are cases (and staffing) of the grid. A surge is a village's month
+ * against the village's own baseline, figures a grid worker does not read; an overdue cluster is a township's.
+ */
+const GRID_KINDS: ReadonlySet<RiskKind> = new Set(['REPEATED_DISPUTES', 'MASS_OR_TWICE_ESCALATED', 'SPECIAL_POPULATION_PARTY', 'UNDERSTAFFED_RISING']);
+
+/**
  * The signals of `kinds` under `within` for `period`, in the list's order:
  * severity (highest first), kind, division code, id. One statement per kind.
+ * Under a grid (`within` of 15 digits, named `gridName`) only GRID_KINDS, cut to
+ * the grid (store/risk-signals.ts); each is about the grid's village and named
+ * as the grid.
  */
 export async function findRiskSignals(
   db: Db,
@@ -198,7 +226,9 @@ export async function findRiskSignals(
   kinds: readonly RiskKind[],
   viewer: RiskViewer,
   t: RiskThresholds,
+  gridName?: string,
 ): Promise<RiskSignalItem[]> {
+  const grid = within.length === 15;
   const [start, end] = periodBounds(period.from, period.to);
   const scope = { within, start, end };
   const previous = previousPeriod(period);
@@ -206,6 +236,7 @@ export async function findRiskSignals(
   for (const kind of kinds) {
     // An overdue cluster is a township's: under a village there is none to tell.
     if (kind === 'OVERDUE_CLUSTER' && within.length > 9) continue;
+    if (grid && !GRID_KINDS.has(kind)) continue;
     let found: RiskSignalRow[];
     switch (kind) {
       case 'REPEATED_DISPUTES':
@@ -234,9 +265,13 @@ export async function findRiskSignals(
       const facts: RiskFactItem[] = row.facts.flatMap((f) =>
         isFactKind(f.kind) ? [{ kind: f.kind, value: f.value, cases: viewer.records ? (f.cases ?? []) : [] }] : [],
       );
-      const { severity, explanation } = judge(kind, row, facts, township ? name : shortVillageName(name), t);
+      const { severity, explanation } = judge(kind, row, facts, grid ? (gridName ?? within) : township ? name : shortVillageName(name), t, grid);
       out.push({
-        id: createHash('sha256').update(`${kind}|${row.divisionCode}|${row.basis}`).digest('base64url').slice(0, 22),
+        // A grid's signal counts the grid's facts alone: an id of its own, apart from its village's.
+        id: createHash('sha256')
+          .update(`${kind}|${grid ? within : row.divisionCode}|${row.basis}`)
+          .digest('base64url')
+          .slice(0, 22),
         kind,
         severity,
         division: { code: row.divisionCode, name, level: township ? 'TOWNSHIP' : 'VILLAGE' },

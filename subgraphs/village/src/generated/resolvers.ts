@@ -3576,13 +3576,16 @@ export type Query = {
   personByIdNumber?: Maybe<Person>;
   /**
    * 苗头预警 Early warnings under a division (any ancestor code down to a
-   * village) for a period (`period` shorthand 2026, 2026Q3, 202609, or `from`
+   * village, or a grid) for a period (`period` shorthand 2026, 2026Q3, 202609, or `from`
    * and `to`): patterns in the dispute record that tend to come before
    * escalation (docs/ARCHITECTURE.md "Early warnings"). Ordered by severity
    * (highest first), then kind, then division code; paged with `first`
    * (default 50, at most 500) after the `after` cursor; `kinds` keeps only
    * those kinds (an empty list is BAD_USER_INPUT). Needs `read` or `report` and a division inside the caller's
-   * jurisdiction, as statistics do. A `report`-only caller gets figures only:
+   * jurisdiction, as statistics do, so a grid worker's own token reads its grid's: under a grid only
+   * REPEATED_DISPUTES, MASS_OR_TWICE_ESCALATED, SPECIAL_POPULATION_PARTY and UNDERSTAFFED_RISING, counted
+   * from the grid's cases, residents and staff alone (each about the grid's village, the explanation naming
+   * the grid). A `report`-only caller gets figures only:
    * no case numbers or cases, and no SPECIAL_POPULATION_PARTY signals (asking
    * for that kind alone is FORBIDDEN). The explanation follows the request's
    * `Accept-Language` (Chinese unless English is preferred).

@@ -3,6 +3,7 @@ import type { RiskThresholds } from '../../../../platform/settings.ts';
 import { col, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { DECLINED } from '../../../../domain/case-engine.ts';
 import { OVERDUE_SQL } from '../disputes/sql.ts';
+import { FULLY_STAFFED } from './stats.ts';
 
 /**
  * The statements behind the early warnings (苗头预警, docs/ARCHITECTURE.md
@@ -15,6 +16,13 @@ import { OVERDUE_SQL } from '../disputes/sql.ts';
  *
  * A division's disputes are the index range [code, code || ':') of
  * `village_code` (codes are digits); days are China Standard Time.
+ *
+ * Under a grid (a 网格员's own token, or a village's caller asking for one
+ * grid) a statement counts the grid's disputes alone, and of their parties
+ * only the residents registered in the grid: what the grid worker's
+ * row-level security lets it see, so a village's caller asking for the grid
+ * is told the same. A village's month against its baseline and a township's
+ * overdue cluster are not told of a grid (../risk-signals.ts).
  */
 
 const Case = z.object({ id: z.string(), caseNumber: z.string() });
@@ -35,10 +43,19 @@ export type RiskCase = z.infer<typeof Case>;
 
 /** Where and when: the division's key range and the period's instants [start, end). */
 export interface RiskScope {
+  /** A division code down to a grid (15 digits). */
   within: string;
   start: string;
   end: string;
 }
+
+/** The grid a scope is cut to (null above a grid): the parameter twice, as `IN_GRID` tests it. */
+const gridOf = (s: RiskScope): [string | null, string | null] => {
+  const grid = s.within.length === 15 ? s.within : null;
+  return [grid, grid];
+};
+/** `column` lies in the scope's grid, or the scope is no grid (two parameters: gridOf). */
+const IN_GRID = (column: string) => `(?::text is null or ${column} = ?)`;
 
 /** A case that counts as a dispute: one declined at intake (不予受理: a duplicate, no dispute at all) warns of nothing. */
 const COUNTED = (t: string) => `${t}.status <> '${DECLINED}'`;
@@ -61,11 +78,11 @@ const repeated = sql(
   `with d as (
      select id, case_number, village_code, reported_at from dispute
       where village_code >= ? and village_code < ? and reported_at >= ?::timestamptz - make_interval(days => ?) and reported_at < ?
-        and ${COUNTED('dispute')}
+        and ${COUNTED('dispute')} and ${IN_GRID('grid_code')}
    ),
    p as (
      select dp.dispute_id, coalesce('p' || dp.person_id, 'n' || dp.village_code || ':' || dp.name) as who, pe.household_id, pe.address_id
-       from d join dispute_party dp on dp.dispute_id = d.id left join person pe on pe.id = dp.person_id
+       from d join dispute_party dp on dp.dispute_id = d.id left join person pe on pe.id = dp.person_id and ${IN_GRID('pe.grid_code')}
    ),
    k as (
      select a.dispute_id, 1 as rank, 'SAME_PARTIES' as basis, a.who || '|' || b.who as key from p a join p b on b.dispute_id = a.dispute_id and a.who < b.who
@@ -149,6 +166,7 @@ const massOrTwice = sql(
             escalated_to_township_at is not null and escalated_to_county_at is not null as twice
        from dispute
       where village_code >= ? and village_code < ? and reported_at >= ? and reported_at < ? and ${COUNTED('dispute')}
+        and ${IN_GRID('grid_code')}
         and (scale = 'MASS' or (escalated_to_township_at is not null and escalated_to_county_at is not null))
    )
    select x.village_code as division_code, v.name as village_name, '' as basis,
@@ -204,6 +222,7 @@ const specialPopulation = sql(
             max(case when pe.tags && ${tagList(GRAVE_TAGS)} then 3 when pe.tags && ${tagList(WATCHED_TAGS)} then 2 else 1 end) as grade
        from dispute d join dispute_party dp on dp.dispute_id = d.id join person pe on pe.id = dp.person_id
       where d.village_code >= ? and d.village_code < ? and d.reported_at >= ? and d.reported_at < ? and pe.tags <> '{}' and ${COUNTED('d')}
+        and ${IN_GRID('d.grid_code')} and ${IN_GRID('pe.grid_code')}
       group by 1, 2, 3, 4
    )
    select x.village_code as division_code, v.name as village_name, '' as basis,
@@ -239,17 +258,48 @@ const understaffed = sql(
     where n.now >= ? and n.now > n.before and r.grids > r.grids_fully_staffed`,
 );
 
-/** The key range of the village codes under a division code. */
-const range = (code: string): [string, string] => [code, `${code}:`];
+/**
+ * UNDERSTAFFED_RISING of one grid: as a village's, with the grid's disputes and its own staffing (counted from its
+ * staff as `Grid.fullyStaffed` is); a grid short of staff has no grid fully staffed, so grade 2. The signal is about
+ * the grid's village, the facts are the grid's: GRIDS 1, GRIDS_NOT_FULLY_STAFFED 1.
+ */
+const understaffedGrid = sql(
+  'riskSignals.understaffedGrid',
+  Signal,
+  `with n as (
+     select count(*) filter (where x.reported_at >= ?) as now, count(*) filter (where x.reported_at < ?) as before,
+            ${CASES('x', `x.reported_at >= ?`)} as cases
+       from dispute x
+      where x.village_code = left(?::text, 12) and x.grid_code = ? and x.reported_at >= ? and x.reported_at < ? and ${COUNTED('x')}
+   ),
+   staffed as (select coalesce((select ${FULLY_STAFFED} from grid_staff where grid_code = ?), false) as fully)
+   select v.code as division_code, v.name as village_name, '' as basis, ?::text as from_day, ?::text as to_day, 2 as grade,
+          jsonb_build_array(
+            jsonb_build_object('kind', 'PERIOD_DISPUTES', 'value', n.now, 'cases', n.cases),
+            jsonb_build_object('kind', 'PREVIOUS_DISPUTES', 'value', n.before, 'cases', null),
+            jsonb_build_object('kind', 'GRIDS', 'value', 1, 'cases', null),
+            jsonb_build_object('kind', 'GRIDS_NOT_FULLY_STAFFED', 'value', 1, 'cases', null)) as facts
+     from n, staffed, village v
+    where v.code = left(?::text, 12) and n.now >= ? and n.now > n.before and not staffed.fully`,
+);
+
+/** The key range of the village codes under a division code (a grid's: its village's alone). */
+const range = (code: string): [string, string] => {
+  const villages = code.slice(0, 12);
+  return [villages, `${villages}:`];
+};
 
 export const riskSignals = {
-  repeated: (db: Db, s: RiskScope, t: RiskThresholds) => rows(db, repeated, [...range(s.within), s.start, t.repeatDays, s.end, s.start, t.repeatDays]),
+  repeated: (db: Db, s: RiskScope, t: RiskThresholds) =>
+    rows(db, repeated, [...range(s.within), s.start, t.repeatDays, s.end, ...gridOf(s), ...gridOf(s), s.start, t.repeatDays]),
   surge: (db: Db, s: RiskScope, t: RiskThresholds) =>
     rows(db, surge, [s.start, s.end, ...range(s.within), t.surgeMin, t.surgeFactor, t.surgeMin, t.surgeFactor]),
-  massOrTwice: (db: Db, s: RiskScope) => rows(db, massOrTwice, [...range(s.within), s.start, s.end]),
+  massOrTwice: (db: Db, s: RiskScope) => rows(db, massOrTwice, [...range(s.within), s.start, s.end, ...gridOf(s)]),
   overdue: (db: Db, s: RiskScope, t: RiskThresholds) => rows(db, overdue, [...range(s.within), s.start, s.end, t.overdueMin]),
-  specialPopulation: (db: Db, s: RiskScope) => rows(db, specialPopulation, [...range(s.within), s.start, s.end]),
+  specialPopulation: (db: Db, s: RiskScope) => rows(db, specialPopulation, [...range(s.within), s.start, s.end, ...gridOf(s), ...gridOf(s)]),
   /** `previousStart` begins the period before; `days` are the period's first and last day (the signal's window). */
   understaffed: (db: Db, s: RiskScope, t: RiskThresholds, previousStart: string, days: [string, string]) =>
-    rows(db, understaffed, [s.start, s.start, s.start, ...range(s.within), previousStart, s.end, ...days, t.risingMin]),
+    s.within.length === 15
+      ? rows(db, understaffedGrid, [s.start, s.start, s.start, s.within, s.within, previousStart, s.end, s.within, ...days, s.within, t.risingMin])
+      : rows(db, understaffed, [s.start, s.start, s.start, ...range(s.within), previousStart, s.end, ...days, t.risingMin]),
 };

@@ -288,7 +288,7 @@ export function gridPopulation(db: Db, grids: readonly string[]): Promise<GridPo
 }
 
 /** "1+3+N": a grid worker, the three linked cadres and at least one informant (aggregate over a grid's staff). */
-const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
+export const FULLY_STAFFED = `(bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
   and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT'))`;
 
 const Staffing = z.object({ gridCode: col.text, fully: z.boolean().nullable() });

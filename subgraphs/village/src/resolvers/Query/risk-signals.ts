@@ -12,14 +12,14 @@ import { listGiven } from '../../../../../platform/validate.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
 
 /**
- * 苗头预警 Early warnings under a division (docs/ARCHITECTURE.md "Early
- * warnings"). Access as for statistics; a report-only caller, and a county
- * department's, gets the figures without cases and never the
- * special-population kind.
+ * 苗头预警 Early warnings under a division, down to a grid (docs/ARCHITECTURE.md
+ * "Early warnings"). Access as for statistics, so a grid worker's own token reads
+ * its grid's; a report-only caller, and a county department's, gets the figures
+ * without cases and never the special-population kind.
  */
 export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
   riskSignals: async (_, args, ctx) => {
-    const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE']);
+    const within = parseDivisionCode(args.within, 'within', ['PROVINCE', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE', 'GRID']);
     requireStatsAccess(ctx.caller, within);
     const period = resolvePeriod(args);
     listGiven(args.kinds, 'kinds');
@@ -40,7 +40,9 @@ export const riskQueries: Pick<QueryResolvers, 'riskSignals'> = {
       );
     }
     await requireDivisionHeld(ctx.em, within);
-    const all = await findRiskSignals(ctx.em, within, period, kinds, { records }, riskThresholds());
+    // A grid's signals are named as the grid (its name from the request's directory loader).
+    const gridName = within.length === 15 ? (await ctx.loaders.grid.load(within))?.name : undefined;
+    const all = await findRiskSignals(ctx.em, within, period, kinds, { records }, riskThresholds(), gridName);
     // After the signal the cursor names; one that no longer holds (the record changed) starts the list again rather than skip any.
     const startAt = after === undefined ? 0 : all.findIndex((s) => s.id === after) + 1;
     const nodes = all.slice(startAt, startAt + page.limit);
