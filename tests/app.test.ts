@@ -1338,7 +1338,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
-  it('says why an address opens nothing: text that is no case id or number, a code of no division level, a grid’s own token', async () => {
+  it('says why an address opens nothing: text that is no case id or number, a code of no division level, another grid', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);
     await viewOf(page, COUNTY);
@@ -1350,12 +1350,43 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await refusal(`#/case/${COUNTY}-2026-1`)).toMatchObject({ state: '不存在', message: expect.stringContaining('不是纠纷编号或案件编号') });
     expect(await refusal(`#/division/${COUNTY}1`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('不是区划代码') });
     expect(await refusal(`#/division/${COUNTY}200201001`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('网格的数据见所属村') });
+    // A grid worker's own token opens its grid's page; another grid's address stays refused.
     const grid = await hub.token({ jurisdiction: `${COUNTY}200201001`, scopes: ['read'], subject: 'app-grid-worker' });
     await page.goto(`${origin}/app#token=${grid}`);
-    await page.waitForSelector('main[data-view="refused"] p.error');
-    expect(await page.textContent('main p.error')).toContain('网格员的令牌');
+    await page.waitForSelector('main[data-view="grid"] p.note');
+    expect(await page.textContent('main p.note')).toContain('网格员的令牌只能查看本网格');
+    expect(await refusal(`#/division/${COUNTY}200201002`)).toMatchObject({ state: '无法打开', message: expect.stringContaining('网格的数据见所属村') });
     await context.close();
   });
+
+  it('shows a grid worker its own grid’s early warnings, and another grid’s worker of the village none of them', async () => {
+    // A village of a township of the write county whose cases no other test here reports.
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}104`);
+    const [mine, other] = village!.grids;
+    expect(other).toBeDefined();
+    const callers = await callersOf(hub, village!.code);
+    const mass = await reportCase(hub, callers.village, { gridCode: mine!, scale: 'MASS', summary: '多户因牧道占用发生争执' });
+    const warningsOf = async (grid: string) => {
+      const { context, page } = await newPage();
+      await page.goto(`${origin}/app#token=${await hub.token({ jurisdiction: grid, scopes: ['read'], subject: `app-grid-${grid}` })}`);
+      await page.waitForSelector('main[data-view="grid"] #risk:not([hidden]) #risk-list > *', { timeout: 60_000 });
+      return { context, page };
+    };
+    let { context, page } = await warningsOf(mine!);
+    expect(await page.textContent('main h2.title small')).toContain(`网格 · ${mine}`);
+    const signal = await page.$('#risk [data-kind="MASS_OR_TWICE_ESCALATED"]');
+    expect(signal).not.toBeNull();
+    expect(await signal!.$(`a[href="#/case/${mass.id}"]`)).not.toBeNull();
+    // The signal is about the village, whose page a grid worker may not open: named, not linked.
+    expect(await page.$('#risk a[href^="#/division/"]')).toBeNull();
+    await context.close();
+
+    ({ context, page } = await warningsOf(other!));
+    expect(await page.$('#risk [data-kind="MASS_OR_TWICE_ESCALATED"]')).toBeNull();
+    expect(await page.$(`#risk a[href="#/case/${mass.id}"]`)).toBeNull();
+    expect(await page.textContent('#risk-list')).toContain('本期没有苗头预警');
+    await context.close();
+  }, 180_000);
 
   it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
     const { context, page } = await newPage();

@@ -22,7 +22,7 @@ import {
   showWho,
 } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
-import { DivisionCases, DivisionDispatches, RiskSignals, TownshipInboxOverdue } from './queries.ts';
+import { DivisionCases, DivisionDispatches, GridName, RiskSignals, TownshipInboxOverdue } from './queries.ts';
 import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
@@ -166,6 +166,48 @@ export async function showDivision(code: string): Promise<void> {
   if (document.getElementById('cases')) await showCases(d, mine);
 }
 
+/**
+ * A grid worker's own page (a token whose jurisdiction is a 15-digit grid code): the grid's early warnings, which it
+ * reads as it reads the grid's statistics. Its village's figures lie outside its jurisdiction, and the grid's
+ * population and records are the grid worker app's, so the page shows the warnings alone.
+ */
+export async function showGrid(code: string): Promise<void> {
+  const mine = navigate();
+  loading();
+  const target = { href: divisionHref(code), fallback: `网格 ${code}` };
+  let name: string;
+  try {
+    const grid = (await request(GridName, { code })).grid;
+    if (!isCurrent(mine)) return;
+    if (!grid) {
+      showRefusal(target, '不存在', `没有网格 ${code}。`);
+      return;
+    }
+    name = grid.name;
+  } catch (e) {
+    if (isCurrent(mine)) showError(e, target);
+    return;
+  }
+  known.set(divisionHref(code), name);
+  showWho();
+  setLastPlace({ href: divisionHref(code), name });
+  renderCrumbs([], name);
+  const p = period();
+  disposeCharts();
+  main.dataset.view = 'grid';
+  main.dataset.code = code;
+  main.innerHTML = `
+    <h2 class="title">${esc(name)} <small>网格 · ${esc(code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
+    <p class="note">网格员的令牌只能查看本网格：这里列出本网格的苗头预警；本网格的人口统计和记录请在网格员应用中查看。</p>
+    <section id="risk" class="panel" aria-labelledby="risk-title" hidden>
+      <h3 id="risk-title">苗头预警</h3>
+      <div id="risk-list"></div>
+    </section>`;
+  main.removeAttribute('aria-busy');
+  // The signals are about its village, whose page a grid worker may not open: named, not linked.
+  await showRiskSignals(code, mine, false);
+}
+
 /** Why a division's view lists no cases: the caller's token, or a level whose cases its counties list. */
 function casesNote(): string {
   // A county department reads the cases of its own dispatches only, listed on its inbox (inbox-view.ts).
@@ -188,10 +230,10 @@ const SEVERITY_CLASS: Record<string, string> = { LOW: 'low', MEDIUM: 'warn', HIG
 /**
  * 苗头预警 Early warnings under the division for the page's period (the API
  * decides what a caller may see: case numbers and special-population signals
- * only with `read`). Each signal links to its division and, for readers, to
- * the cases behind it.
+ * only with `read`). Each signal links to its division (`linked`: a page the
+ * caller may open) and, for readers, to the cases behind it.
  */
-async function showRiskSignals(code: string, mine: number): Promise<void> {
+async function showRiskSignals(code: string, mine: number, linked = true): Promise<void> {
   const section = document.getElementById('risk')!;
   const list = document.getElementById('risk-list')!;
   const p = period();
@@ -221,7 +263,7 @@ async function showRiskSignals(code: string, mine: number): Promise<void> {
     return `<li data-kind="${s.kind}" data-severity="${s.severity}">
       <span class="badge ${SEVERITY_CLASS[s.severity]}">${esc(SEVERITY[s.severity])}</span>
       <strong>${esc(RISK_KIND[s.kind])}</strong>
-      <a href="#/division/${esc(s.division.code)}">${esc(s.division.name)}</a>
+      ${linked ? `<a href="#/division/${esc(s.division.code)}">${esc(s.division.name)}</a>` : `<span>${esc(s.division.name)}</span>`}
       <p>${esc(s.explanation)}</p>
       <p class="note">${facts}（${s.from} 至 ${s.to}）</p>
       ${cases.length ? `<p class="cases-of-signal">${cases.map((c) => `<a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a>`).join('、')}</p>` : ''}

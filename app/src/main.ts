@@ -31,7 +31,7 @@ import { cancelPeriodChange, dayChanged, followCalendar } from './period.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 import { showSignIn } from './sign-in.ts';
-import { showDivision } from './division-view.ts';
+import { showDivision, showGrid } from './division-view.ts';
 import { showCase } from './case-view.ts';
 import { listsHazardsOf, showHazards } from './hazard-view.ts';
 import { INBOX_HREF, isInboxFilter, showInbox } from './inbox-view.ts';
@@ -74,6 +74,8 @@ async function route(): Promise<void> {
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
   else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');
+  // A grid worker's own grid: its early warnings (any other grid's address is refused below).
+  else if (other && other[1] === claims.jurisdiction && /^\d{15}$/.test(other[1])) await showGrid(other[1]);
   else if (hazards) {
     // The hub lists hazards of a village, a township or a county; a province's or prefecture's are on its counties' pages.
     navigate();
@@ -96,13 +98,9 @@ async function route(): Promise<void> {
         : `“${code}”不是区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位）。`,
     );
   } else if (claims.jurisdiction.length === 15) {
-    // A grid's own token (a 网格员's) sees no division's figures: its village lies outside its jurisdiction.
-    navigate();
-    showRefusal(
-      { href: '#/', fallback: `网格 ${claims.jurisdiction}` },
-      '无法打开',
-      '分析研判室展示村（社区）及以上区划的统计；网格员的令牌只能查看本网格，本网格的人口统计和记录请在网格员应用中查看。',
-    );
+    // A grid's own token (a 网格员's) sees no division's figures, its village lying outside its jurisdiction, but
+    // reads its grid's early warnings as it reads the grid's statistics.
+    await showGrid(claims.jurisdiction);
   } else if (claims.department) {
     // A county department reads its own dispatches and their cases, not the county's case lists: it starts at its inbox.
     location.replace(INBOX_HREF);

@@ -632,6 +632,16 @@ export const Provinces = graphql(`
   }
 `);
 
+/** A grid's name, for a grid worker's own page (its early warnings). */
+export const GridName = graphql(`
+  query GridName($code: String!) {
+    grid(code: $code) {
+      code
+      name
+    }
+  }
+`);
+
 /** 苗头预警 Early warnings under a division for the page's period; case numbers and cases come only to callers with `read`. */
 export const RiskSignals = graphql(`
   query RiskSignals($code: String!, $from: Date!, $to: Date!) {

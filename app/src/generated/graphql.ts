@@ -637,6 +637,13 @@ export type ProvincesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ProvincesQuery = { provinces: Array<{ code: string, name: string }> };
 
+export type GridNameQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type GridNameQuery = { grid: { code: string, name: string } | null };
+
 export type RiskSignalsQueryVariables = Exact<{
   code: string;
   from: string;
@@ -1973,6 +1980,14 @@ export const ProvincesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ProvincesQuery, ProvincesQueryVariables>;
+export const GridNameDocument = new TypedDocumentString(`
+    query GridName($code: String!) {
+  grid(code: $code) {
+    code
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<GridNameQuery, GridNameQueryVariables>;
 export const RiskSignalsDocument = new TypedDocumentString(`
     query RiskSignals($code: String!, $from: Date!, $to: Date!) {
   riskSignals(within: $code, from: $from, to: $to, first: 30) {
