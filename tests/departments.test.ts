@@ -136,7 +136,7 @@ describe('吹哨报到: departments answer for themselves', () => {
     }
   });
 
-  it('lets the department’s caller acknowledge and report; refuses the township, the county centre, another department and another county’s', async () => {
+  it('lets the department’s caller acknowledge and report; refuses the township and the county centre; another department and another county’s read it as missing', async () => {
     const { id, dispatches } = await dispatched(['NATURAL_RESOURCES']);
     const d = dispatches[0]!;
     const department = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
@@ -149,16 +149,30 @@ describe('吹哨报到: departments answer for themselves', () => {
     const refusals = {
       township: await act(callers.township, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
       county: await act(callers.county, `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
-      otherKind: await act(await departmentToken(WRITE_COUNTY, 'POLICE'), `acknowledgeDispatch(dispatchId: "${d.id}") { status }`),
       townshipReport: await act(callers.township, `reportDispatch(dispatchId: "${d.id}", report: "代为反馈") { status }`),
     };
     for (const [who, r] of Object.entries(refusals)) {
       expect(errorCode(r), who).toBe('FORBIDDEN');
       expect(r.errors![0]!.message, who).toMatch(/department/i);
     }
-    // Another county's department cannot reach it at all (or is refused).
+    // Another department of the county reads only its own dispatches: this one is as missing as an id that names
+    // nothing, neither refused nor named as the 自然资源局's (an existence oracle over the county's dispatch ids).
+    const otherKind = await departmentToken(WRITE_COUNTY, 'POLICE');
+    const never = String(2_000_000_000 + Number(d.id));
+    const missing = (r: Awaited<ReturnType<typeof act>>, dispatchId: string) => ({
+      code: errorCode(r),
+      message: r.errors?.[0]?.message.replace(dispatchId, '<id>'),
+      extensions: { ...r.errors?.[0]?.extensions, code: undefined },
+    });
+    for (const step of ['acknowledgeDispatch(dispatchId: "%") { status }', 'reportDispatch(dispatchId: "%", report: "越权反馈") { status }']) {
+      const other = missing(await act(otherKind, step.replace('%', d.id)), d.id);
+      expect(other, step).toEqual(missing(await act(otherKind, step.replace('%', never)), never));
+      expect(other.code, step).toBe('NOT_FOUND');
+      expect(other.message, step).not.toMatch(/自然资源|NATURAL_RESOURCES/);
+    }
+    // Another county's department cannot reach it at all.
     const elsewhere = await act(await departmentToken('623021', 'NATURAL_RESOURCES'), `acknowledgeDispatch(dispatchId: "${d.id}") { status }`);
-    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(errorCode(elsewhere));
+    expect(errorCode(elsewhere)).toBe('NOT_FOUND');
     // Only department callers have an inbox.
     expect(errorCode(await hub.queryAs(callers.township, `{ departmentInbox { totalCount } }`))).toBe('FORBIDDEN');
 

@@ -297,7 +297,11 @@ async function departmentStep(
       keepVersion: true,
       lock: async () => {
         const d = await dispatches.lock(em, parseId(id, 'dispatchId'));
-        if (!d || !inJurisdiction(ctx.caller, d.villageCode))
+        // A department reads only the dispatches sent to it (departmentInbox): another department's reads as missing, as
+        // an id that names nothing does, not as a refusal naming the department it was sent to. A desk of the township or
+        // county, which reads the dispatch, is told whose step it is.
+        const unseen = ctx.caller.department !== undefined && d != null && d.departmentKind !== ctx.caller.department;
+        if (!d || !inJurisdiction(ctx.caller, d.villageCode) || unseen)
           throw notFound({ zh: `没有编号为 ${id} 的吹哨任务。`, en: `No dispatch with id ${id}.` }, { argument: 'dispatchId' });
         requireDepartment(
           ctx.caller,
