@@ -256,6 +256,40 @@ describe('a correction of the ID number that makes a minor', () => {
     expect(m.extensions, m.message).toMatchObject({ code: 'CONFLICT', argument: 'idNumber', rule: 'personUnderage', mediatorId: served.createMediator.id });
     expect(m.message).toContain('endMediator');
   });
+
+  it('by a grid worker, of a resident serving another grid, names the post by its kind alone, as a deregistration does', async () => {
+    if (!GRID2) return;
+    // The village's desk makes a resident of GRID an informant of GRID2, a record the grid worker of GRID does not see.
+    const staffer = await registerPerson(`邻格信息员${run}`);
+    const post = await hub.dataAs<{ createGridStaff: { id: string } }>(
+      desk,
+      `mutation { createGridStaff(input: { gridCode: "${GRID2}", role: INFORMANT, personId: "${staffer.id}" }) { id } }`,
+    );
+    const postId = post.createGridStaff.id;
+    // A correction of an ID number needs pii, as every full read of one does.
+    const worker = await hub.token({ jurisdiction: GRID, scopes: ['read', 'write', 'pii'], subject: `walk-grid-pii-${run}` });
+    const endIt = firstError(await hub.queryAs(worker, `mutation { endGridStaff(id: "${postId}", version: 1) { id } }`));
+    expect(endIt.extensions!.code).toBe('NOT_FOUND');
+
+    const refusals = {
+      correction: firstError(
+        await hub.queryAs(worker, CORRECT, { id: staffer.id, v: await version(staffer.id), n: makeCitizenId(ID_COUNTY, CHILD_BORN, seq++) }),
+      ),
+      deregistration: firstError(
+        await hub.queryAs(worker, `mutation { deregisterPerson(id: "${staffer.id}", version: ${await version(staffer.id)}, reason: MOVED_OUT) { id } }`),
+      ),
+    };
+    for (const [what, e] of Object.entries(refusals)) {
+      expect(e.extensions!.code, `${what}: ${e.message}`).toBe('CONFLICT');
+      expect(e.extensions, what).not.toHaveProperty('gridStaffId');
+      expect(e.message, what).not.toContain(postId);
+      expect(e.message, what).not.toMatch(/信息员|INFORMANT/);
+      expect(e.message, what).toMatch(/在您的辖区以外任网格力量|grid staff post outside your jurisdiction/);
+    }
+    // The desk, whose jurisdiction holds the post, is still told which one to end.
+    const told = firstError(await hub.queryAs(desk, CORRECT, { id: staffer.id, v: await version(staffer.id), n: makeCitizenId(ID_COUNTY, CHILD_BORN, seq++) }));
+    expect(told.extensions).toMatchObject({ code: 'CONFLICT', gridStaffId: postId });
+  });
 });
 
 describe('a phone number sent blank (a form’s emptied field)', () => {

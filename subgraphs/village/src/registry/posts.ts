@@ -1,4 +1,5 @@
 import type { Said } from '../../../../domain/errors.ts';
+import { inJurisdiction, type Caller } from '../../../../platform/caller.ts';
 import { schemaEnum } from '../enums.ts';
 import type { TieRow } from '../store/life-cycle.ts';
 
@@ -10,7 +11,18 @@ const ROLE_NAMES = schemaEnum('GridStaffRole').names;
  * to make them a minor by a correction both need it undone (resolvers/Mutation/deregister.ts, person.ts). Undefined for
  * a tie that is no post (a household's head, a member).
  */
-export function postHeld(t: TieRow): { what: Said; undo: Said; extra: Record<string, string> } | undefined {
+export function postHeld(t: TieRow, caller: Caller): { what: Said; undo: Said; extra: Record<string, string> } | undefined {
+  // A post kept in a division the caller does not see (a resident of its grid serving another grid of the village) is
+  // named by its kind alone: that division's record, its id, role or group, is not the caller's to read or end. A
+  // village's post (a mediator) is seen from its grids, as row-level security shows them its village's records.
+  const outside = OUTSIDE[t.tie];
+  if (outside && !inJurisdiction(caller, t.divisionCode) && !caller.jurisdiction.startsWith(t.divisionCode)) {
+    return {
+      what: { zh: `在您的辖区以外任${outside.zh}`, en: `holds a ${outside.en} post outside your jurisdiction` },
+      undo: { zh: `请由该${outside.zh}所在的辖区先结束其职务`, en: 'those who keep that post must end it first' },
+      extra: {},
+    };
+  }
   switch (t.tie) {
     case 'GROUP_LEADER':
       return {
@@ -34,3 +46,10 @@ export function postHeld(t: TieRow): { what: Said; undo: Said; extra: Record<str
       return undefined;
   }
 }
+
+/** The kinds of post, as a refusal names one kept outside the caller's jurisdiction (`postHeld`). */
+const OUTSIDE: Readonly<Record<string, Said>> = {
+  GROUP_LEADER: { zh: '联户长', en: 'joint-defense group leader' },
+  GRID_STAFF: { zh: '网格力量', en: 'grid staff' },
+  MEDIATOR: { zh: '人民调解员', en: 'mediator' },
+};

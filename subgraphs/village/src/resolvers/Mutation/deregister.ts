@@ -136,7 +136,7 @@ function checkReason(kind: EndingKind, reason: EndReason): void {
 }
 
 /** The refusal of a person's deregistration for a tie that someone must undo first. */
-function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
+function refusal(caller: Caller, personId: number, t: TieRow, others: readonly TieRow[] = []) {
   switch (t.tie) {
     case 'HOUSEHOLD_HEAD':
       return conflict(
@@ -147,7 +147,7 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
         { householdId: String(t.id) },
       );
     default: {
-      const post = postHeld(t)!;
+      const post = postHeld(t, caller)!;
       return conflict({ zh: `人员 ${personId} ${post.what.zh}；${post.undo.zh}。`, en: `Person ${personId} ${post.what.en}; ${post.undo.en}.` }, post.extra);
     }
   }
@@ -160,9 +160,9 @@ function refusal(personId: number, t: TieRow, others: readonly TieRow[] = []) {
 async function headshipsToEnd(em: EntityManager, caller: Caller, personId: number): Promise<number[]> {
   const ends: number[] = [];
   for (const t of await lifeCycle.ties(em, 'person', personId)) {
-    if (t.tie !== 'HOUSEHOLD_HEAD') throw refusal(personId, t);
+    if (t.tie !== 'HOUSEHOLD_HEAD') throw refusal(caller, personId, t);
     const others = (await lifeCycle.ties(em, 'household', t.id)).filter((m) => m.id !== personId);
-    if (others.length) throw refusal(personId, t, others);
+    if (others.length) throw refusal(caller, personId, t, others);
     requireWrite(caller, t.divisionCode);
     ends.push(t.id);
   }

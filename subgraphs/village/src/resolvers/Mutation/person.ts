@@ -3,7 +3,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput, conflict, forbidden } from '../../../../../domain/errors.ts';
-import { hasScope } from '../../../../../platform/caller.ts';
+import { hasScope, type Caller } from '../../../../../platform/caller.ts';
 import { text } from '../../../../../platform/validate.ts';
 import { auditTrail } from '../../store/audit-trail.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
@@ -69,7 +69,7 @@ const heldBy = (personId: number) => ({
  * 网格力量, 人民调解员, or member of a patrol team. CONFLICT naming the post, saying to appoint another leader or end the
  * post first. Each link is found wherever it lies, as a deregistration finds them (`hub_record_ties`).
  */
-async function adultLinks(em: Parameters<typeof persons.byId>[0], personId: number, birthDate: string): Promise<void> {
+async function adultLinks(em: Parameters<typeof persons.byId>[0], caller: Caller, personId: number, birthDate: string): Promise<void> {
   const under = { zh: `更正后的出生日期 ${birthDate} 未满 ${FORCES_MIN_AGE} 周岁`, en: `the corrected birth date ${birthDate} is under ${FORCES_MIN_AGE}` };
   const refuse = (what: Said, undo: Said, rule: string, extra: Record<string, string>) =>
     conflict(
@@ -80,7 +80,7 @@ async function adultLinks(em: Parameters<typeof persons.byId>[0], personId: numb
       { argument: 'idNumber', rule, ...extra },
     );
   for (const t of await lifeCycle.ties(em, 'person', personId)) {
-    const post = postHeld(t);
+    const post = postHeld(t, caller);
     if (post) throw refuse(post.what, post.undo, t.tie === 'GROUP_LEADER' ? leaderUnderage.name : personUnderage.name, post.extra);
   }
   const [team] = await patrolTeamMembers.teamsOf(em, personId);
@@ -162,7 +162,7 @@ export const personMutations = {
       // The tags the law gives an age to follow the birth date the new number gives.
       checkTagsForAge(p.tags, n.birthDate, undefined, true);
       // So do the links held to adults only: a correction does not make a child a group's leader or a patrol member.
-      if (ageOn(n.birthDate, chinaDay()) < FORCES_MIN_AGE) await adultLinks(em, p.id, n.birthDate);
+      if (ageOn(n.birthDate, chinaDay()) < FORCES_MIN_AGE) await adultLinks(em, ctx.caller, p.id, n.birthDate);
       const corrected = await persons.correctIdNumber(em, p.id, version, n);
       if (!corrected) throw staleError(await persons.version(em, p.id), version);
       await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber']));
