@@ -39,6 +39,12 @@ export const DEREGISTERED_PARTY: Said = {
   en: 'a deregistered resident is linked to no new case; give the name only',
 };
 
-/** The refusal of a form that links a deregistered resident by id. */
-export const deregisteredParty = (who: string, argument: string) =>
-  conflict({ zh: `人员 ${who}：${DEREGISTERED_PARTY.zh}。`, en: `person ${who}: ${DEREGISTERED_PARTY.en}.` }, { argument });
+/** The refusal of a form that links a deregistered resident by id: the party by its place in the list (from 0), as every refusal of a party names it. */
+export const deregisteredParty = (who: string, argument: string, index: number) =>
+  conflict(
+    {
+      zh: `第 ${index + 1} 个当事人（人员 ${who}）：${DEREGISTERED_PARTY.zh}。`,
+      en: `Party ${index + 1} (person ${who}): ${DEREGISTERED_PARTY.en}.`,
+    },
+    { argument, index },
+  );

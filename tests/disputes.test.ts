@@ -439,6 +439,24 @@ describe('a dispute’s whole life across levels', () => {
     expect(other.data?.reportDispute ?? null).toBeNull();
     expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['summary'] });
     expect(other.errors![0]!.message).toContain(a.data!.reportDispute.caseNumber);
+    // In Chinese the details that differ are named in Chinese, as the case's page names them.
+    const said = await hub.query<unknown>(
+      `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`,
+      {
+        k: key,
+        i: {
+          gridCode: '623021200201001',
+          category: 'FAMILY',
+          scale: 'ORDINARY',
+          source: 'GRID_INSPECTION',
+          summary: '另一件事',
+          parties: [{ name: '某人', role: 'APPLICANT' }],
+        },
+      },
+      { authorization: `Bearer ${villageToken}`, 'accept-language': 'zh' },
+    );
+    expect(said.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', fields: ['category', 'summary', 'parties'] });
+    expect(said.errors![0]!.message).toContain('本次上报的类别、简要情况、当事人与之不同');
     // The parties are part of the report: in another order it is the same report; with a party changed, another.
     const reordered = await report(key, villageToken, undefined, (ps) => [...ps].reverse());
     expect(reordered.data!.reportDispute.id).toBe(a.data!.reportDispute.id);

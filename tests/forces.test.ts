@@ -455,11 +455,17 @@ describe('grid staff (网格力量 1+3+N)', () => {
         scale: 'ORDINARY',
         source: 'GRID_INSPECTION',
         summary: '测试',
-        parties: [{ personId: gone.id, role: 'APPLICANT' }],
+        parties: [
+          { name: '外村人员', role: 'APPLICANT' },
+          { personId: gone.id, role: 'RESPONDENT' },
+        ],
       },
     });
     expect(err(dispute).extensions?.code).toBe('CONFLICT');
     expect([DEREGISTERED_PARTY.zh, DEREGISTERED_PARTY.en].some((why) => err(dispute).message.includes(why))).toBe(true);
+    // The party at fault by its place, as the refusal of a party outside the jurisdiction names it.
+    expect(err(dispute).extensions).toMatchObject({ argument: 'parties.personId', index: 1 });
+    expect(err(dispute).message).toMatch(/^Party 2 \(person /);
     const disputeFile = await importFile(
       'disputes',
       `external_id,grid_code,category,scale,source,summary,parties\nfs-${RUN}-dd,${g},NEIGHBOUR,ORDINARY,GRID_INSPECTION,测试,APPLICANT:${gone.idNumber}\n`,

@@ -80,11 +80,22 @@ async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty
         { argument: 'parties.personId', index },
       );
     }
-    if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId');
+    if (person.status === 'DEREGISTERED') throw deregisteredParty(String(p.personId), 'parties.personId', index);
     parties.push({ personId: person.id, name: person.name, role: p.role });
   }
   return parties;
 }
+
+/** A report's details as a Chinese message names them (`extensions.fields` keeps the input's names). */
+const REPORTED_ZH = {
+  gridCode: CORRECTED_FIELD_ZH.GRID,
+  category: CORRECTED_FIELD_ZH.CATEGORY,
+  scale: CORRECTED_FIELD_ZH.SCALE,
+  source: CORRECTED_FIELD_ZH.SOURCE,
+  summary: CORRECTED_FIELD_ZH.SUMMARY,
+  occurredAt: CORRECTED_FIELD_ZH.OCCURRED_AT,
+  parties: CORRECTED_FIELD_ZH.PARTIES,
+} as const;
 
 /** The fields a correction may change, in `DisputeCorrection`'s order, as `DisputeStep.changes` names them (their Chinese names: CORRECTED_FIELD_ZH). */
 const CORRECTABLE = {
@@ -149,7 +160,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       if (first && !reportDiffers(first, reported).length && !partiesDiffer(first.parties ?? recorded, named)) return d;
       throw conflict(
         {
-          zh: `这个幂等键已用于案件 ${d.caseNumber}，但本次上报的 ${differs.join('、')} 与之不同；重试请原样提交，新的纠纷请换一个键。`,
+          zh: `这个幂等键已用于案件 ${d.caseNumber}，但本次上报的${differs.map((f) => REPORTED_ZH[f as keyof typeof REPORTED_ZH] ?? f).join('、')}与之不同；重试请原样提交，新的纠纷请换一个键。`,
           en: `This idempotency key was used for case ${d.caseNumber}, whose ${differs.join(', ')} differ from this report; retry with the same details, or use a new key for a new dispute.`,
         },
         { argument: 'idempotencyKey', fields: differs, caseNumber: d.caseNumber },
