@@ -558,6 +558,9 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       return page.$eval('dl.case-facts', (dl) => dl.textContent ?? '');
     };
     expect(await facts()).toContain('群众评价不满意（对上一次化解的评价，已重新办理；本次尚未评价）');
+    // The timeline says the rating of the step it reopened the case with, beside the clerk's note.
+    const steps = await page.$$eval('ol.timeline li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(steps.filter((s) => s.includes('重新办理'))).toEqual([expect.stringMatching(/村 · 重新办理 .*：不满意；调解协议未履行$/)]);
     // Rated again: the rating is the case's own.
     d = await step(`rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED)`);
     expect(d.status).toBe('RATED');

@@ -134,7 +134,7 @@ export async function showCase(id: string): Promise<void> {
           (s) =>
             `<li><time datetime="${esc(s.at)}">${esc(wallClock(s.at))}</time> <strong>${esc(LEVEL[s.level])} · ${esc(
               stepName(s.level, s.action),
-            )}</strong> ${esc(s.actor)}${s.note ? `：${esc(noteZh(s.note))}` : ''}${correctionList(s.changes)}</li>`,
+            )}</strong> ${esc(s.actor)}${stepSaid(s)}${correctionList(s.changes)}</li>`,
         )
         .join('')}</ol>
       <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
@@ -142,6 +142,17 @@ export async function showCase(id: string): Promise<void> {
 }
 
 type Case = NonNullable<CaseTimelineQuery['dispute']>;
+
+/**
+ * What a step says after its actor: its note, and for a 群众评价 (RATE, or the 重新办理 a 不满意 caused) the rating
+ * itself, which a note of the clerk's own words does not name (the note is the rating's words only when none was given).
+ */
+function stepSaid(s: Pick<Case['timeline'][number], 'note' | 'rating'>): string {
+  const note = s.note ? noteZh(s.note) : '';
+  const rating = s.rating ? (RATING[s.rating] ?? s.rating) : '';
+  const said = rating && note !== rating ? (note ? `${rating}；${note}` : rating) : note;
+  return said ? `：${esc(said)}` : '';
+}
 
 /** 承办, 化解, 群众评价 and the 131 deadlines of a case taken in. */
 function handlingFacts(c: Case): string {

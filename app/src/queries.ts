@@ -549,6 +549,7 @@ export const CaseTimeline = graphql(`
         actor
         note
         status
+        rating
         changes {
           field
           before
