@@ -641,6 +641,9 @@ describe('a dispute’s whole life across levels', () => {
     const neither = await send({ role: 'APPLICANT' });
     expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties' });
     expect(neither.errors![0]!.message).toBe('Party 1 needs personId (a registered resident) or name.');
+    const malformed = await send({ role: 'APPLICANT', personId: 'abc' });
+    expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties.personId', index: 0 });
+    expect(malformed.errors![0]!.message).toMatch(/^Party 1: personId "abc" is not a record id/);
     const nobody = await send({ role: 'APPLICANT', personId: '999999999' });
     expect(nobody.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'parties.personId', index: 0 });
     // It says what to do for a resident of a neighbouring village, whom the caller may not link (nor learn exists).

@@ -8,7 +8,7 @@ import { callerActions, DECLINED, openingStep, RECORD_NOUN, statusZh } from '../
 import { holdsRecord, requireWrite } from '../../../../../platform/caller.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
-import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
+import { badInput, conflict, notFound, quote, staleVersion } from '../../../../../domain/errors.ts';
 import { deregisteredParty, noParty, onePartyEach } from '../../../../../domain/parties.ts';
 import { CORRECTED_FIELD_ZH, reportNote } from '../../../../../domain/labels.ts';
 import { chinaMinute, chinaTime, parseId } from '../../../../../platform/scalars.ts';
@@ -24,6 +24,21 @@ import { disputeParties, partiesDiffer, type NewParty, type PartyShown } from '.
 import { disputeSteps, type FieldChange } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
 import { persons } from '../../store/person.ts';
+
+/** A party's personId as a record id; a malformed one is refused naming the party by its place, as every refusal of a party does. */
+function partyId(value: string, index: number): number {
+  try {
+    return parseId(value, 'parties.personId');
+  } catch {
+    throw badInput(
+      {
+        zh: `第 ${index + 1} 个当事人的人员系统编号“${quote(value)}”不是记录编号（取自居民列表的 id）。`,
+        en: `Party ${index + 1}: personId "${quote(value)}" is not a record id (a resident's id from a list).`,
+      },
+      { argument: 'parties.personId', rule: 'recordId', index },
+    );
+  }
+}
 
 /**
  * The parties as given: each a registered resident (personId alone, named as the registry names them) or a person
@@ -41,7 +56,7 @@ function namedParties(given: readonly DisputePartyInput[]): NewParty[] {
         { argument: 'parties', index },
       );
     }
-    if (p.personId != null) return { personId: parseId(p.personId, 'parties.personId'), name: '', role: p.role };
+    if (p.personId != null) return { personId: partyId(p.personId, index), name: '', role: p.role };
     if (!hasName) {
       throw badInput(
         {
