@@ -490,6 +490,33 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('marks the contact deadline 逾期 for a case accepted after it, and not for one accepted in time', async () => {
+    const [, , village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const accepted = async (lateBy: boolean) => {
+      const d = await reportCase(hub, callers.village, { gridCode: village!.grids[0]!, summary: '两户因院墙排水沟发生争执' });
+      // An hour passing without contact, as the contact deadline moved back makes it.
+      if (lateBy) await asOwner('village', (db) => db.query(`update dispute set contact_by = now() - interval '2 hours' where id = $1`, [d.id]));
+      return mutate<{ id: string; caseNumber: string }>(hub, callers.village, `acceptDispute(id: "${d.id}", version: ${d.version}) { id caseNumber }`);
+    };
+    const late = await accepted(true);
+    const inTime = await accepted(false);
+    const { context, page } = await signedIn(callers.village);
+    for (const [c, marked] of [
+      [late, true],
+      [inTime, false],
+    ] as const) {
+      await page.goto(`${origin}/app#/case/${c.id}`);
+      await page.waitForFunction((n) => document.querySelector('main[data-view="case"] h2.title')?.textContent?.includes(n), c.caseNumber, { timeout: 60_000 });
+      const deadlines = await page.$eval(
+        'dl.case-facts',
+        (dl) => Array.from(dl.querySelectorAll('dt')).find((dt) => dt.textContent === '办理时限')!.nextElementSibling!.textContent,
+      );
+      expect(deadlines, c.caseNumber).toMatch(marked ? /^联系当事人 \S+ \S+逾期 · 化解 / : /^联系当事人 \S+ \S+ · 化解 /);
+    }
+    await context.close();
+  });
+
   it('shows a dispatch the township withdrew (撤回) as withdrawn, with when and why, and no deadline left to meet', async () => {
     // A case of 卓尼县 (the suite's write county), in a township (阿子滩镇) the other files do not write in.
     const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);

@@ -163,7 +163,7 @@ function handlingFacts(c: Case): string {
             : '尚未化解'
         }</dd>
         <dt>群众评价</dt><dd>${ratingText(c)}</dd>
-        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
+        <dt>办理时限</dt><dd>联系当事人 ${esc(wallClock(c.deadlines.contactBy))}${late(contactedAt(c), c.deadlines.contactBy)} · 化解 ${esc(wallClock(c.deadlines.settleBy))}${
           c.deadlines.replyBy ? ` · 答复 ${esc(wallClock(c.deadlines.replyBy))}` : ''
         }</dd>`;
 }
@@ -220,6 +220,12 @@ function correctionList(changes: readonly Correction[] | null | undefined): stri
       : `原 ${value(c.field, c.before)}，改为 ${value(c.field, c.after)}`;
   return `<ul class="changes">${changes.map((c) => `<li>${esc(CORRECTED[c.field])}：${esc(line(c))}</li>`).join('')}</ul>`;
 }
+
+/**
+ * When the village contacted the parties: its 受理 (ACCEPT), the step the contact deadline asks for. The deadline is
+ * the village's (a case received above has its own there), so its first acceptance at the village answers it.
+ */
+const contactedAt = (c: Case): string | undefined => c.timeline.find((s) => s.level === 'VILLAGE' && s.action === 'ACCEPT')?.at;
 
 /** Statuses past handling: a case in one with no handler named was settled without one being recorded, not waiting for one. */
 const FINISHED: ReadonlySet<string> = new Set(VILLAGE_CLOSED);
