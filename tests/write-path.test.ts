@@ -415,6 +415,34 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     sameRule(site, 'gridCode', siteFile.rejects, 'grid_code');
   });
 
+  it('a site moves to another grid of its village and to another address by form, as a sites file moves it', async () => {
+    type Site = { id: string; version: number; grid: { code: string }; address: { id: string } | null };
+    const SITE = 'id version grid { code } address { id }';
+    const other = (await row(`select code from grid where village_code = left($1, 12) and code <> $1 order by code limit 1`, [GA])).code as string;
+    const address = await registerAddress(`场所-${RUN}`, other);
+    const made = ok(
+      await gql<{ registerSite: Site }>(`mutation { registerSite(input: { gridCode: "${GA}", name: "写入测试寺", kind: RELIGIOUS_SITE }) { ${SITE} } }`),
+    ).registerSite;
+    const moved = ok(
+      await gql<{ updateSite: Site }>(
+        `mutation { updateSite(id: "${made.id}", version: ${made.version}, input: { gridCode: "${other}", addressId: "${address}" }) { ${SITE} } }`,
+      ),
+    ).updateSite;
+    expect(moved).toMatchObject({ grid: { code: other }, address: { id: address }, version: made.version + 1 });
+    // Back by file, and a grid of another village refused by both with the same rule and reason.
+    const back = await importCsv('sites', `id,grid_code,address_id\n${made.id},${GA},\n`);
+    expect(back.done).toMatchObject({ updated: 1, rejected: 0 });
+    const now = ok(await gql<{ site: Site }>(`{ site(id: "${made.id}") { ${SITE} } }`)).site;
+    expect(now).toMatchObject({ grid: { code: GA }, address: null });
+    const form = err(
+      await gql(
+        `mutation { updateSite(id: "${made.id}", version: ${now.version}, input: { addressId: "${await registerAddress(`场所乙-${RUN}`, GB)}" }) { id } }`,
+      ),
+    );
+    const file = await importCsv('sites', `id,address_id\n${made.id},${(await row(`select id from address where number = $1`, [`场所乙-${RUN}`])).id}\n`);
+    sameRule(form, 'addressId', file.rejects, 'address_id');
+  });
+
   it('a record’s local number is unique in its village, on registering and by file', async () => {
     const number = `写入-${RUN}-号`;
     await registerAddress(number, GA);

@@ -4027,10 +4027,14 @@ export type SiteKind =
 
 /** Changes to a site; omitted fields stay. */
 export type SiteUpdate = {
+  /** New address (same village); null clears it. */
+  addressId?: InputMaybe<Scalars['ID']['input']>;
   /** New person in charge. */
   contactName?: InputMaybe<Scalars['String']['input']>;
   /** New contact phone. */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
+  /** Move to another grid of its village in the caller's jurisdiction. */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
   /** New kind. */
   kind?: InputMaybe<SiteKind>;
   /** New name. */

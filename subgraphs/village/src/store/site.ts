@@ -23,9 +23,18 @@ export interface SiteChanges {
   kind?: SiteRow['kind'];
   contactName?: string;
   contactPhone?: string;
+  addressId?: number | null;
+  gridCode?: string;
 }
 
-const table = recordTable<SiteRow, SiteChanges>('site', Site, { name: 'name', kind: 'kind', contactName: 'contact_name', contactPhone: 'contact_phone' });
+const table = recordTable<SiteRow, SiteChanges>('site', Site, {
+  name: 'name',
+  kind: 'kind',
+  contactName: 'contact_name',
+  contactPhone: 'contact_phone',
+  addressId: 'address_id',
+  gridCode: 'grid_code',
+});
 
 export const sites = {
   ...table,
