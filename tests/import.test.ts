@@ -930,6 +930,23 @@ audit-3,${committee},审计甲,false,${known}
     expect(dry).not.toMatch(/已写入|。；/);
   }, 60_000);
 
+  it('a header that lacks the columns naming a record, or a required one, is refused naming them as a Chinese sheet heads them', async () => {
+    const post = (kind: string, body: string, language = 'zh') =>
+      fetch(new URL(`/import/${kind}?dryRun=true`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': language },
+        body,
+      });
+    const sites = await post('sites', '网格代码,名称,场所类型\n623022100001001,某寺,宗教场所\n');
+    expect(sites.status).toBe(400);
+    expect((await sites.json()).errors[0].message).toBe('表头须含有指明记录的列：系统编号（id） 或 外部编号（external_id） + 网格代码（grid_code）。');
+    const en = await post('sites', 'grid_code,name,kind\n623022100001001,x,MARKET\n', 'en');
+    expect((await en.json()).errors[0].message).toBe('The header needs the columns that name a record: id or external_id + grid_code.');
+    const disputes = await post('disputes', '网格代码,简要情况\n623022100001001,x\n');
+    expect(disputes.status).toBe(400);
+    expect((await disputes.json()).errors[0].message).toBe('表头缺少必需的列：纠纷类别（category）、纠纷规模（scale）、来源（source）。');
+  });
+
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
     const post = (path: string, body: string, auth = token) =>
       fetch(new URL(path, gateway()), { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'text/csv' }, body });

@@ -671,11 +671,17 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       const rest = x.reason.slice(x.field.length).replace(/^（[^）]*）/, '');
       return { ...x, column, reason: named ? `${column}（${x.field}）${rest}` : x.reason };
     };
+    const labels = headerLabels(name, kind);
+    // In Chinese a header refusal names each column by the header a sheet gives it too (网格代码（grid_code）), as the
+    // refusal of an unknown column does.
+    const labelOf = new Map<string, string>();
+    for (const [label, key] of labels) if (!labelOf.has(key)) labelOf.set(key, label);
+    const zhColumn = (key: string) => (labelOf.has(key) ? `${labelOf.get(key)}（${key}）` : key);
     const records =
       opts.format === 'xlsx'
-        ? xlsxRecords(body.bytes, kind.columns, headerLabels(name, kind), written, opts.ignore, opts.sheet)
+        ? xlsxRecords(body.bytes, kind.columns, labels, written, opts.ignore, opts.sheet)
         : opts.format === 'csv'
-          ? csvRecords(decodeText(body.bytes, opts.encoding), kind.columns, headerLabels(name, kind), written, opts.ignore)
+          ? csvRecords(decodeText(body.bytes, opts.encoding), kind.columns, labels, written, opts.ignore)
           : ndjsonRecords(decodeText(body.bytes, opts.encoding), kind.columns, undefined, BOOLEAN_COLUMNS(kind), opts.ignore);
     const pool = await nativePool(orm);
     const leave = await takeTurn();
@@ -779,17 +785,16 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
             const missing = kind.required.filter((c) => !(c in rec.fields));
             if (missing.length) {
               throw new TabularError({
-                zh: `表头缺少必需的列：${missing.join(', ')}。`,
+                zh: `表头缺少必需的列：${missing.map(zhColumn).join('、')}。`,
                 en: `The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
               });
             }
             // The record a row changes is named by its id or by its natural key: the header needs one of them.
             const keys = kind.keyColumns;
             if (keys && !keys.some((set) => set.every((c) => c in rec.fields))) {
-              const sets = keys.map((set) => set.join(' + '));
               throw new TabularError({
-                zh: `表头须含有指明记录的列：${sets.join(' 或 ')}。`,
-                en: `The header needs the columns that name a record: ${sets.join(' or ')}.`,
+                zh: `表头须含有指明记录的列：${keys.map((set) => set.map(zhColumn).join(' + ')).join(' 或 ')}。`,
+                en: `The header needs the columns that name a record: ${keys.map((set) => set.join(' + ')).join(' or ')}.`,
               });
             }
             headerChecked = true;
