@@ -443,6 +443,18 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     sameRule(form, 'addressId', file.rejects, 'address_id');
   });
 
+  it('a sites or houses file may write a kind or use as a village register names it (寺庙, 学校, 铁路护路, 闲置)', async () => {
+    const named = ['寺庙', '清真寺', '学校', '幼儿园', '市场', '卫生室', '铁路护路'];
+    const sites = await importCsv('sites', `外部编号,网格代码,名称,场所类型\n${named.map((k, i) => `称呼-${RUN}-${i},${GA},称呼测试${i},${k}`).join('\n')}\n`);
+    expect(sites.rejects).toEqual([]);
+    expect(sites.done).toMatchObject({ inserted: named.length });
+    const kinds = await db.query<{ kind: string }>(`select kind from site where external_id like $1 order by external_id`, [`称呼-${RUN}-%`]);
+    expect(kinds.rows.map((r) => r.kind)).toEqual(['RELIGIOUS_SITE', 'RELIGIOUS_SITE', 'SCHOOL', 'SCHOOL', 'MARKET', 'HOSPITAL', 'RAILWAY_LINE']);
+    const houses = await importCsv('houses', `网格代码,房屋号,房屋用途\n${GA},称呼-${RUN},闲置\n`);
+    expect(houses.rejects).toEqual([]);
+    expect((await row(`select use from house where number = $1`, [`称呼-${RUN}`])).use).toBe('VACANT');
+  });
+
   it('a record’s local number is unique in its village, on registering and by file', async () => {
     const number = `写入-${RUN}-号`;
     await registerAddress(number, GA);

@@ -36,6 +36,15 @@ export interface SchemaEnum {
 const FORMER_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   PersonTag: { 社区矫正人员: 'COMMUNITY_CORRECTION' },
   PatrolTeamKind: { 红袖套: 'RED_ARMBAND', 红袖章: 'RED_ARMBAND' },
+  // The places as a village register names them: 寺庙 and 铁路护路 are the terms of 一标三实's own lists.
+  SiteKind: {
+    ...Object.fromEntries(['学校', '小学', '中学', '幼儿园'].map((w) => [w, 'SCHOOL'])),
+    ...Object.fromEntries(['寺庙', '寺院', '清真寺', '教堂'].map((w) => [w, 'RELIGIOUS_SITE'])),
+    ...Object.fromEntries(['市场', '农贸市场'].map((w) => [w, 'MARKET'])),
+    ...Object.fromEntries(['卫生院', '卫生室', '诊所'].map((w) => [w, 'HOSPITAL'])),
+    ...Object.fromEntries(['铁路护路', '铁路'].map((w) => [w, 'RAILWAY_LINE'])),
+  },
+  HouseUse: { 闲置: 'VACANT' },
   // The words registers write within each group of GB/T 4761 (妻 is 配偶, 长子 is 子).
   HouseholdRelationship: {
     ...Object.fromEntries(['夫', '妻', '丈夫', '妻子'].map((w) => [w, 'SPOUSE'])),

@@ -1958,7 +1958,7 @@ export type HouseUse =
   | 'RENTED'
   /** 自住 self-occupied */
   | 'SELF_OCCUPIED'
-  /** 空置 vacant */
+  /** 空置 vacant (files may also write 闲置) */
   | 'VACANT';
 
 /** 户 A household. */
@@ -4012,17 +4012,17 @@ export type SiteInput = {
 export type SiteKind =
   /** 企业 enterprise */
   | 'ENTERPRISE'
-  /** 医院 hospital or clinic */
+  /** 医院 hospital or clinic (files may also write 卫生院, 卫生室, 诊所) */
   | 'HOSPITAL'
-  /** 集贸市场 market */
+  /** 集贸市场 market (files may also write 市场, 农贸市场) */
   | 'MARKET'
-  /** 铁路沿线 railway line (铁路护路) */
+  /** 铁路沿线 railway line (files may also write 铁路护路, 铁路) */
   | 'RAILWAY_LINE'
-  /** 宗教场所 religious site (寺庙, mosque, church) */
+  /** 宗教场所 religious site (files may also write 寺庙, 寺院, 清真寺, 教堂) */
   | 'RELIGIOUS_SITE'
   /** 景区 scenic area */
   | 'SCENIC_AREA'
-  /** 校园 school or kindergarten */
+  /** 校园 school or kindergarten (files may also write 学校, 小学, 中学, 幼儿园) */
   | 'SCHOOL';
 
 /** Changes to a site; omitted fields stay. */
