@@ -455,6 +455,20 @@ describe('every invariant, refused by the mutation and by the import alike', () 
     expect((await row(`select use from house where number = $1`, [`称呼-${RUN}`])).use).toBe('VACANT');
   });
 
+  it('a house’s floor area is judged as kept, to the hundredth of a square metre: 0.001 and 99999.999 are refused, not a 500', async () => {
+    const form = err(await gql(`mutation { registerHouse(input: { gridCode: "${GA}", number: "面积-${RUN}", use: VACANT, area: 0.001 }) { id } }`));
+    expect(form.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'areaRange' });
+    const file = await importCsv('houses', `number,use,area,grid_code\n面积-${RUN},VACANT,0.001,${GA}\n`);
+    sameRule(form, 'area', file.rejects, 'area');
+    const top = err(await gql(`mutation { registerHouse(input: { gridCode: "${GA}", number: "面积-${RUN}", use: VACANT, area: 99999.999 }) { id } }`));
+    expect(top.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'areaRange' });
+    // The file's other rows are written: the one row is rejected, the import runs on.
+    const mixed = await importCsv('houses', `number,use,area,grid_code\n面积-${RUN},VACANT,99999.999,${GA}\n面积-${RUN}-2,VACANT,60.005,${GA}\n`);
+    expect(mixed.rejects).toEqual([expect.objectContaining({ line: 2, field: 'area', code: 'BAD_USER_INPUT' })]);
+    expect(mixed.done).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(Number((await row(`select area from house where number = $1`, [`面积-${RUN}-2`])).area)).toBe(60.01);
+  });
+
   it('a record’s local number is unique in its village, on registering and by file', async () => {
     const number = `写入-${RUN}-号`;
     await registerAddress(number, GA);

@@ -355,18 +355,22 @@ export function addressFields(f: Fields, ctx: FieldContext): FieldValues {
   return r.done();
 }
 
-/** 实有房屋: floor area above 0 and below 100,000 m². */
+/**
+ * 实有房屋: floor area above 0 and below 100,000 m², as kept: to the hundredth of a square metre (numeric(10, 2)), so
+ * 0.001 is no area and 99999.999 is 100,000.
+ */
 export function houseFields(f: Fields, ctx: FieldContext): FieldValues {
   const r = keyed(f, ctx, 'number');
   r.enum('use', HOUSE_USE);
   if (r.take('area')) {
-    const area = f.area == null ? null : Number(f.area.trim());
+    const given = f.area == null ? null : Number(f.area.trim());
+    const area = given == null ? null : Math.round(given * 100) / 100;
     if (area != null && !(area > 0 && area < 100_000)) {
       const name = ctx.name('area');
       throw badInput(
         {
-          zh: `${name}（建筑面积）“${quote(f.area)}”应为大于 0 且小于 100000 的平方米数。`,
-          en: `${name} "${quote(f.area)}" must be a number of square metres above 0 and below 100000.`,
+          zh: `${name}（建筑面积）“${quote(f.area)}”应为大于 0 且小于 100000 的平方米数（保留两位小数）。`,
+          en: `${name} "${quote(f.area)}" must be a number of square metres above 0 and below 100000 (to two decimal places).`,
         },
         { argument: name, rule: 'areaRange' },
       );
