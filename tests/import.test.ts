@@ -979,7 +979,7 @@ audit-3,${committee},审计甲,false,${known}
     // but a new resident needs every required field.
     const noKey = await post('/import/residents', 'name,phone\n张三,13800001111\n');
     expect(noKey.status).toBe(400);
-    expect((await noKey.json()).errors[0].message).toMatch(/id .*id_number/);
+    expect((await noKey.json()).errors[0].message).toMatch(/系统编号（id） 或 身份证号（id_number）/);
     const partial = await post('/import/residents', `id_number,name\n${makeCitizenId('659001', '1990-01-01', 2)},张三\n`);
     expect(partial.status).toBe(200);
     const lines = (await partial.text())
