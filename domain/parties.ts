@@ -13,18 +13,22 @@ export const noParty = (argument: string) =>
 /**
  * One person is one party of a case: being both applicant and respondent is
  * not a dispute, and a person named twice would count twice in the figures.
- * `keys` are how the report names its linked residents (ids, ID numbers);
- * `what` says which, for the message.
+ * `keys` are how the report names its linked residents (ids, ID numbers), one
+ * per party in the report's order (undefined for a party named alone); `what`
+ * says which, for the message. The refusal names the party by its place, as
+ * every refusal of a party does.
  */
-export function onePartyEach(keys: readonly string[], what: Said, argument: string): void {
-  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (twice === undefined) return;
+export function onePartyEach(keys: readonly (string | undefined)[], what: Said, argument: string): void {
+  const index = keys.findIndex((k, i) => k !== undefined && keys.indexOf(k) !== i);
+  if (index < 0) return;
+  const twice = keys[index]!;
+  const first = keys.indexOf(twice);
   throw badInput(
     {
-      zh: `${argument}：${what.zh} ${twice} 出现了不止一次；同一人在一件纠纷中只能是一方当事人。`,
-      en: `${argument}: ${what.en} ${twice} appears more than once; a person is one party of a dispute.`,
+      zh: `第 ${index + 1} 个当事人：${what.zh} ${twice} 已是第 ${first + 1} 个当事人；同一人在一件纠纷中只能是一方当事人。`,
+      en: `Party ${index + 1}: ${what.en} ${twice} is party ${first + 1} already; a person is one party of a dispute.`,
     },
-    { argument, rule: 'partyRepeated' },
+    { argument, rule: 'partyRepeated', index },
   );
 }
 

@@ -1,5 +1,5 @@
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
-import { divisionName } from '../domain/divisions.ts';
+import { centreName, divisionName } from '../domain/divisions.ts';
 import { scopeNamed } from '../domain/labels.ts';
 import { forbidden, type Said } from '../domain/errors.ts';
 import { covers } from './jurisdiction.ts';
@@ -224,4 +224,24 @@ export function requireWrite(caller: Caller, code: string, argument?: string): v
     // The argument that named the place, where the caller gave it (a form's gridCode), as other refusals name theirs.
     throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction, ...(argument ? { argument } : {}) });
   }
+}
+
+/**
+ * A case at the township or county is handled by that level's 综治中心 (or a level above it). A caller below it (a
+ * village's or grid's token on a township case, a township's on a county case) reads the case it sent up, and is told
+ * whose desk the step is rather than that the level lies outside its jurisdiction.
+ */
+export function requireCentreDesk(caller: Caller, centreCode: string, argument = 'disputeId'): void {
+  if (caller.jurisdiction.length > centreCode.length && caller.jurisdiction.startsWith(centreCode)) {
+    const level =
+      centreCode.length === 9 ? { zh: '乡镇级', en: 'township', below: '村（社区）和网格' } : { zh: '县级', en: 'county', below: '乡镇、村（社区）和网格' };
+    throw forbidden(
+      {
+        zh: `${level.zh}案件由${centreName(centreCode)}（${centreCode}）办理；${level.below}的令牌可以查看，不能办理。`,
+        en: `A ${level.en} case is handled by its ${level.en}'s centre (${centreCode}); a token of a level below may read it, not act on it.`,
+      },
+      { argument, jurisdiction: caller.jurisdiction, centre: centreCode },
+    );
+  }
+  requireWrite(caller, centreCode);
 }

@@ -214,7 +214,12 @@ describe('退回村级: the township sends an escalated case back to its village
     expect(long.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
     const stale = await returnCase(callers.township, id, version - 1);
     expect(stale.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: version });
-    expect(errorCode(await returnCase(callers.village, id, version))).toBe('FORBIDDEN');
+    // The village reads the case it sent up and is told whose desk the step is, not that the township lies outside it.
+    const byVillage = await returnCase(callers.village, id, version);
+    expect(byVillage.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'disputeId', centre: village.slice(0, 9) });
+    expect(byVillage.errors![0]!.message).toMatch(
+      new RegExp(`^乡镇级案件由.+综治中心（${village.slice(0, 9)}）办理；村（社区）和网格的令牌可以查看，不能办理。`),
+    );
     const byCounty = await returnCase(callers.county, id, version);
     expect(errorCode(byCounty)).toBe('FORBIDDEN');
     expect(byCounty.errors![0]!.message).toContain('退回村级由案件所在乡镇');

@@ -652,6 +652,24 @@ describe('a dispute’s whole life across levels', () => {
     const both = await send({ role: 'APPLICANT', personId: '1', name: '别人' });
     expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties', index: 0 });
     expect(both.errors![0]!.message).toMatch(/^Party 1 gives both personId and name/);
+    // A resident named twice: the second naming, by its place, and the party it repeats.
+    const twice = await hub.queryAs(desk, `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id } }`, {
+      k: `party-fault-${Date.now()}-twice`,
+      i: {
+        gridCode: '623022100001001',
+        category: 'NEIGHBOUR',
+        scale: 'ORDINARY',
+        source: 'GRID_INSPECTION',
+        summary: '邻里纠纷',
+        parties: [
+          { role: 'APPLICANT', name: '某人' },
+          { role: 'APPLICANT', personId: '5' },
+          { role: 'RESPONDENT', personId: '5' },
+        ],
+      },
+    });
+    expect(twice.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'parties', rule: 'partyRepeated', index: 2 });
+    expect(twice.errors![0]!.message).toBe('Party 3: person 5 is party 2 already; a person is one party of a dispute.');
   });
 
   it('refuses a version below 1 as bad input, not as a change by someone else', async () => {
@@ -935,6 +953,13 @@ describe('county handling and supervision', () => {
       `{ county(code: "623022") { caseInbox(status: [RECEIVED]) { totalCount nodes { caseNumber dispute { id } } } } }`,
     );
     expect(inbox.data!.county.caseInbox.nodes.map((n) => n.dispute.id)).toContain(d.id);
+    // The township that sent it up reads the county's case and is told whose desk a step is, not that the county lies outside it.
+    const township = await hub.token({ jurisdiction: '623022100', scopes: ['read', 'write'] });
+    const byTownship = await hub.queryAs(township, `mutation { acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version } }`);
+    expect(byTownship.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'disputeId', centre: '623022' });
+    expect(byTownship.errors![0]!.message).toBe(
+      "A county case is handled by its county's centre (623022); a token of a level below may read it, not act on it.",
+    );
     let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
     // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
     const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);

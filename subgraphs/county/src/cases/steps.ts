@@ -1,7 +1,7 @@
 import { delivered } from '../../../../platform/events.ts';
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
-import { inJurisdiction, requireWrite } from '../../../../platform/caller.ts';
+import { inJurisdiction, requireCentreDesk } from '../../../../platform/caller.ts';
 import { forbidden, notFound } from '../../../../domain/errors.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
 import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
@@ -45,8 +45,7 @@ async function countyStep(
           if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
             throw notFound({ zh: `没有矛盾纠纷 ${id} 的县级案件。`, en: `No county case for dispute ${id}.` }, { argument: 'disputeId' });
           }
-          // County-level handling needs a county-level (or higher) caller.
-          requireWrite(ctx.caller, c.countyCode);
+          requireCentreDesk(ctx.caller, c.countyCode);
           check?.(c);
           return c;
         },

@@ -3,7 +3,7 @@ import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } fr
 import { assignNote, DISPUTE_OUTCOME_ZH, scopeNamed } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
 import { badInput, forbidden, hubError, notFound, quote } from '../../../../domain/errors.ts';
-import { inJurisdiction, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
+import { inJurisdiction, requireCentreDesk, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
@@ -42,8 +42,7 @@ async function caseForCentre(em: Db, ctx: TownshipContext, id: string, argument 
   if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
     throw notFound({ zh: `没有矛盾纠纷 ${id} 的乡镇级案件。`, en: `No township case for dispute ${id}.` }, { argument });
   }
-  // Township-level handling is the township's (or a level above it): a village-level caller cannot act here.
-  requireWrite(ctx.caller, c.townshipCode);
+  requireCentreDesk(ctx.caller, c.townshipCode, argument);
   return c;
 }
 

@@ -339,7 +339,7 @@ export const KINDS: Record<KindName, ImportKind> = {
         });
       if (!parties.length && !id) throw noParty('parties');
       onePartyEach(
-        parties.flatMap((p) => (p.id_number === undefined ? [] : [p.id_number])),
+        parties.map((p) => p.id_number),
         { zh: '公民身份号码', en: 'ID number' },
         'parties',
       );

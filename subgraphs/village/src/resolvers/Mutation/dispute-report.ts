@@ -74,7 +74,7 @@ function namedParties(given: readonly DisputePartyInput[]): NewParty[] {
 async function heldParties(em: Db, ctx: VillageContext, named: readonly NewParty[]): Promise<NewParty[]> {
   if (!named.length) throw noParty('parties');
   onePartyEach(
-    named.flatMap((p) => (p.personId === null ? [] : [String(p.personId)])),
+    named.map((p) => (p.personId === null ? undefined : String(p.personId))),
     { zh: '人员', en: 'person' },
     'parties',
   );
