@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type Counted, type GraphQLResponse, type Nodes, type Paged, type TestHub } from './helpers/hub.ts';
 
 /**
  * Life cycle and history of registry records, through the gateway
@@ -611,4 +611,218 @@ describe('an ended household, house or 十户联防 group ended or changed again
     // A record that never was is still NOT_FOUND.
     expect(code(await zh(writer, `mutation { updateHousehold(id: "99999999", version: 1, input: { number: "改" }) { id } }`))).toBe('NOT_FOUND');
   }, 120_000);
+});
+
+describe('a key site and a standard address end', () => {
+  interface Ended {
+    kind: string;
+    recordId: string;
+    label: string;
+    reason: string;
+    note: string | null;
+    endedBy: string;
+    village: { code: string };
+  }
+  const ENDED = 'kind recordId label reason note endedBy village { code }';
+  /** The request as a desk sends it, asking for Chinese. */
+  const zh = <T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) =>
+    hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+  async function registerAddress(number: string, gridCode = G1): Promise<Versioned> {
+    return (
+      await hub.dataAs<{ registerAddress: Versioned }>(writer, `mutation($i: AddressInput!) { registerAddress(input: $i) { id version } }`, {
+        i: { gridCode, number, text: `生命周期村${number}号` },
+      })
+    ).registerAddress;
+  }
+  async function registerSite(name: string, addressId: string | null, kind = 'SCHOOL'): Promise<Versioned> {
+    return (
+      await hub.dataAs<{ registerSite: Versioned }>(writer, `mutation($i: SiteInput!) { registerSite(input: $i) { id version } }`, {
+        i: { gridCode: G1, name, kind, addressId },
+      })
+    ).registerSite;
+  }
+  async function counts(): Promise<{ sites: number; schools: number; addresses: number; addressFigure: number }> {
+    const d = await hub.dataAs<{
+      village: { sites: { totalCount: number }; schools: { totalCount: number }; addresses: { totalCount: number }; population: { addresses: number } };
+    }>(
+      reader,
+      `{ village(code: "${VILLAGE}") { sites(first: 0) { totalCount } schools: sites(kind: SCHOOL, first: 0) { totalCount } addresses(first: 0) { totalCount } population { addresses } } }`,
+    );
+    const v = d.village;
+    return { sites: v.sites.totalCount, schools: v.schools.totalCount, addresses: v.addresses.totalCount, addressFigure: v.population.addresses };
+  }
+  async function ended(kind: string): Promise<Ended[]> {
+    const d = await hub.dataAs<{ village: { endedRecords: Nodes<Ended> } }>(
+      reader,
+      `{ village(code: "${VILLAGE}") { endedRecords(kind: ${kind}, first: 500) { nodes { ${ENDED} } } } }`,
+    );
+    return d.village.endedRecords.nodes;
+  }
+  function alreadyEnded(r: GraphQLResponse, what: string, id: string, reason: string) {
+    expect(code(r)).toBe('INVALID_TRANSITION');
+    const e = r.errors![0]!;
+    expect(e.extensions).toMatchObject({ rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endedBy: 'test caller' });
+    expect(e.message).toMatch(new RegExp(`^${what} ${id} 已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d（北京时间）由 test caller 结束`));
+  }
+  function referenceEnded(r: GraphQLResponse, argument: string, id: string) {
+    expect(code(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0]!.extensions).toMatchObject({ argument, rule: 'referenceEnded', recordId: id });
+  }
+
+  it('a closed school: out of the lists and counts, in endedRecords and the feed; a resend answers it, a stale or foreign end does not', async () => {
+    const address = await registerAddress(`LC-${run}-SA`);
+    const site = await registerSite(`关停小学${run}`, address.id);
+    const { after: start } = await changes(null, 'SITE');
+    const before = await counts();
+    const end = (args: string, token = writer) => zh<{ deregisterSite: Ended }>(token, `mutation { deregisterSite(id: "${site.id}", ${args}) { ${ENDED} } }`);
+
+    // A stale version, a reason a site does not end for, another county's or a reader's token: refused, nothing ended.
+    expect(code(await end(`version: ${site.version + 1}, reason: CLOSED`))).toBe('CONFLICT');
+    expect(code(await end(`version: ${site.version}, reason: NO_MEMBERS`))).toBe('BAD_USER_INPUT');
+    const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'], subject: `life-cycle-neighbour-${run}` });
+    expect(code(await end(`version: ${site.version}, reason: CLOSED`, neighbour))).toBe('NOT_FOUND');
+    expect(code(await end(`version: ${site.version}, reason: CLOSED`, reader))).toBe('FORBIDDEN');
+
+    const first = await end(`version: ${site.version}, reason: CLOSED, note: "学校撤并"`);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.deregisterSite).toEqual({
+      kind: 'SITE',
+      recordId: site.id,
+      label: `关停小学${run}`,
+      reason: 'CLOSED',
+      note: '学校撤并',
+      endedBy: 'life-cycle-writer',
+      village: { code: VILLAGE },
+    });
+    // Sent again after its answer was lost: the ended record, not a second end nor "not found".
+    const again = await end(`version: ${site.version}, reason: CLOSED, note: "学校撤并"`);
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    const colleague = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write'], subject: `life-cycle-site-colleague-${run}` });
+    alreadyEnded(await end(`version: ${site.version}, reason: DEMOLISHED`), '重点场所', site.id, 'CLOSED');
+    alreadyEnded(await end(`version: ${site.version}, reason: CLOSED, note: "学校撤并"`, colleague), '重点场所', site.id, 'CLOSED');
+    alreadyEnded(
+      await zh(writer, `mutation { updateSite(id: "${site.id}", version: ${site.version}, input: { name: "改名" }) { id } }`),
+      '重点场所',
+      site.id,
+      'CLOSED',
+    );
+
+    // Out of the lists and counts, and of reads by id; in the village's ended records and, as a deletion, the feed.
+    const after = await counts();
+    expect(after.sites).toBe(before.sites - 1);
+    expect(after.schools).toBe(before.schools - 1);
+    expect((await hub.dataAs<{ site: null }>(reader, `{ site(id: "${site.id}") { id } }`)).site).toBeNull();
+    expect((await ended('SITE')).find((e) => e.recordId === site.id)).toMatchObject({ kind: 'SITE', reason: 'CLOSED', note: '学校撤并' });
+    expect((await ended('HOUSE')).map((e) => e.recordId)).not.toContain(site.id);
+    const feed = (await changes(start, 'SITE')).got.filter((c) => c.recordId === site.id);
+    expect(feed.map((c) => c.op)).toEqual(['DELETED']);
+    // Another county still hears nothing of it.
+    expect((await hub.dataAs<{ site: null }>(neighbour, `{ site(id: "${site.id}") { id } }`)).site).toBeNull();
+    expect(code(await hub.queryAs(neighbour, `{ village(code: "${VILLAGE}") { endedRecords(kind: SITE) { totalCount } } }`))).toBe('FORBIDDEN');
+  }, 180_000);
+
+  it('an address ends only once nothing stands at it; ended, it is history no write may name', async () => {
+    const address = await registerAddress(`LC-${run}-A`);
+    const house = (
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-AH`, use: 'VACANT', addressId: address.id },
+      })
+    ).registerHouse;
+    const household = (
+      await hub.dataAs<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-AHH`, addressId: address.id },
+      })
+    ).registerHousehold;
+    const resident = (
+      await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+        i: {
+          name: `地址住户${run}`,
+          idNumber: makeCitizenId('623022', '1961-06-13', seq++),
+          ethnicity: '藏族',
+          residency: 'REGISTERED',
+          gridCode: G1,
+          addressId: address.id,
+        },
+      })
+    ).registerPerson;
+    const site = await registerSite(`地址寺庙${run}`, address.id, 'RELIGIOUS_SITE');
+    const { after: start } = await changes(null, 'ADDRESS');
+    const end = (args: string, token = writer) =>
+      zh<{ deregisterAddress: Ended }>(token, `mutation { deregisterAddress(id: "${address.id}", ${args}) { ${ENDED} } }`);
+
+    // Still in use: refused, naming how many of each stand there and which.
+    const inUse = await end(`version: ${address.version}, reason: DEMOLISHED`);
+    expect(code(inUse)).toBe('CONFLICT');
+    expect(inUse.errors![0]!.extensions).toMatchObject({
+      rule: 'addressInUse',
+      counts: { houses: 1, households: 1, residents: 1, sites: 1 },
+      houseIds: [house.id],
+      householdIds: [household.id],
+      residentIds: [resident.id],
+      siteIds: [site.id],
+    });
+    expect(inUse.errors![0]!.message).toContain(`标准地址 ${address.id} 仍被使用`);
+    expect(code(await end(`version: ${address.version + 1}, reason: DEMOLISHED`))).toBe('CONFLICT');
+    expect(code(await end(`version: ${address.version}, reason: CLOSED`))).toBe('BAD_USER_INPUT');
+
+    // Each ended in turn (the resident deregistered leaves the address), the last refusal names the site alone.
+    await hub.dataAs(writer, `mutation { deregisterPerson(id: "${resident.id}", version: ${resident.version}, reason: MOVED_OUT) { id } }`);
+    await hub.dataAs(writer, `mutation { dissolveHousehold(id: "${household.id}", version: ${household.version}, reason: MOVED_OUT) { recordId } }`);
+    await hub.dataAs(writer, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    const onlySite = await end(`version: ${address.version}, reason: DEMOLISHED`);
+    expect(onlySite.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'addressInUse',
+      counts: { houses: 0, households: 0, residents: 0, sites: 1 },
+      siteIds: [site.id],
+    });
+    await hub.dataAs(writer, `mutation { deregisterSite(id: "${site.id}", version: ${site.version}, reason: DEMOLISHED) { recordId } }`);
+
+    const before = await counts();
+    const first = await end(`version: ${address.version}, reason: DEMOLISHED, note: "整村搬迁"`);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.deregisterAddress).toMatchObject({ kind: 'ADDRESS', recordId: address.id, label: `LC-${run}-A`, reason: 'DEMOLISHED' });
+    const again = await end(`version: ${address.version}, reason: DEMOLISHED, note: "整村搬迁"`);
+    expect(again.data).toEqual(first.data);
+    alreadyEnded(await end(`version: ${address.version}, reason: MERGED`), '标准地址', address.id, 'DEMOLISHED');
+    alreadyEnded(
+      await zh(writer, `mutation { updateAddress(id: "${address.id}", version: ${address.version}, input: { text: "改" }) { id } }`),
+      '标准地址',
+      address.id,
+      'DEMOLISHED',
+    );
+
+    const after = await counts();
+    expect(after.addresses).toBe(before.addresses - 1);
+    expect(after.addressFigure).toBe(before.addressFigure - 1);
+    expect((await hub.dataAs<{ address: null }>(reader, `{ address(id: "${address.id}") { id } }`)).address).toBeNull();
+    expect((await ended('ADDRESS')).find((e) => e.recordId === address.id)).toMatchObject({ kind: 'ADDRESS', note: '整村搬迁' });
+    expect((await changes(start, 'ADDRESS')).got.filter((c) => c.recordId === address.id).map((c) => c.op)).toEqual(['DELETED']);
+
+    // A new write naming it, by form or by file, hears that it ended.
+    referenceEnded(
+      await hub.queryAs(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id } }`, {
+        i: { gridCode: G1, number: `LC-${run}-AH2`, use: 'VACANT', addressId: address.id },
+      }),
+      'addressId',
+      address.id,
+    );
+    const named = await zh(writer, `mutation($i: SiteInput!) { registerSite(input: $i) { id } }`, {
+      i: { gridCode: G1, name: `新场所${run}`, kind: 'MARKET', addressId: address.id },
+    });
+    referenceEnded(named, 'addressId', address.id);
+    expect(named.errors![0]!.message).toMatch(new RegExp(`所指的标准地址 ${address.id} 已于 \\d{4}-\\d\\d-\\d\\d 注销（原因：拆除）`));
+    const file = await postImport(
+      new URL(hub.gatewayUrl).origin,
+      writer,
+      'sites',
+      `grid_code,external_id,name,kind,address_id\n${G1},LC-${run}-F,文件场所${run},MARKET,${address.id}\n`,
+      `lc-site-${run}`,
+    );
+    expect(file.rejects[0]).toMatchObject({ field: 'address_id', code: 'BAD_USER_INPUT', rule: 'referenceEnded' });
+    // Another county's writer is told nothing of it.
+    const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'], subject: `life-cycle-neighbour-a-${run}` });
+    expect(code(await end(`version: ${address.version}, reason: DEMOLISHED`, neighbour))).toBe('NOT_FOUND');
+  }, 180_000);
 });

@@ -409,8 +409,9 @@ export type County = DivisionStatistics & {
   /** 矛盾纠纷 Every dispute of the county, at any level (the county's supervision view), newest first (or `orderBy: DUE_FIRST`). */
   disputes: DisputeConnection;
   /**
-   * 已注销记录 Households, houses and 十户联防 groups of the villages of this county taken out of the current registry (销户, 注销房屋,
-   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * 已注销记录 Households, houses, 十户联防 groups, key sites and standard addresses of the villages of this county taken
+   * out of the current registry (销户, 注销房屋, 解散联防组, 注销场所, 注销地址), newest first: `kind` one of HOUSEHOLD,
+   * HOUSE, JOINT_DEFENSE_GROUP, SITE and ADDRESS; `from` and `to` the days they ended
    * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
    */
   endedRecords: EndedRecordConnection;
@@ -1189,15 +1190,21 @@ export type DivisionStatisticsPatrolStatsArgs = {
 };
 
 /**
- * 结束原因 Why a household, house or 十户联防 group left the current registry.
- * Households: MOVED_OUT, MERGED, NO_MEMBERS, DUPLICATE; houses: DEMOLISHED,
- * MERGED, DUPLICATE; groups: REORGANISED, MERGED, DUPLICATE.
+ * 结束原因 Why a household, house, 十户联防 group, key site or standard address
+ * left the current registry. Households: MOVED_OUT, MERGED, NO_MEMBERS,
+ * DUPLICATE; houses: DEMOLISHED, MERGED, DUPLICATE; groups: REORGANISED,
+ * MERGED, DUPLICATE; sites: CLOSED, DEMOLISHED, MOVED_OUT, ENTERED_IN_ERROR,
+ * DUPLICATE; addresses: DEMOLISHED, MERGED, ENTERED_IN_ERROR, DUPLICATE.
  */
 export type EndReason =
+  /** 关停 the site closed (a school or market shut, a business wound up) */
+  | 'CLOSED'
   /** 拆除 the house was demolished */
   | 'DEMOLISHED'
   /** 重复登记 a second record of something already registered */
   | 'DUPLICATE'
+  /** 登记有误 the record was entered in error (no such site or address) */
+  | 'ENTERED_IN_ERROR'
   /** 合并 merged into another (并户, houses, groups or teams joined) */
   | 'MERGED'
   /** 整户迁出 the household moved away */
@@ -1208,9 +1215,10 @@ export type EndReason =
   | 'REORGANISED';
 
 /**
- * 已注销记录 A household, house or 十户联防 group taken out of the current
- * registry (out of lists, lookups by id and the figures), kept as history with
- * when, by whom and why. The change feed carries it as DELETED.
+ * 已注销记录 A household, house, 十户联防 group, key site or standard address
+ * taken out of the current registry (out of lists, lookups by id and the
+ * figures), kept as history with when, by whom and why. The change feed
+ * carries it as DELETED.
  */
 export type EndedRecord = {
   __typename?: 'EndedRecord';
@@ -1222,9 +1230,9 @@ export type EndedRecord = {
   endedByName?: Maybe<Scalars['String']['output']>;
   /** 网格 Its grid. */
   grid: Grid;
-  /** Kind of record: HOUSEHOLD, HOUSE or JOINT_DEFENSE_GROUP. */
+  /** Kind of record: HOUSEHOLD, HOUSE, JOINT_DEFENSE_GROUP, SITE or ADDRESS. */
   kind: ChangeKind;
-  /** 户号, 房屋编号 or the group's name. */
+  /** 户号, 房屋编号, the group's or the site's name, or 地址编号. */
   label: Scalars['String']['output'];
   /** The note given. */
   note?: Maybe<Scalars['String']['output']>;
@@ -1320,7 +1328,7 @@ export type Grid = {
   /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /**
-   * 已注销记录 Households, houses and 十户联防 groups of this grid taken out of the current registry, newest first, as
+   * 已注销记录 Households, houses, 十户联防 groups, sites and addresses of this grid taken out of the current registry, newest first, as
    * `Village.endedRecords` lists them: a grid worker's own token reads its grid's.
    */
   endedRecords: EndedRecordConnection;
@@ -2376,6 +2384,15 @@ export type Mutation = {
    * grid's token (网格员) too.
    */
   declineDispute: Dispute;
+  /**
+   * 注销标准地址 Deregisters a standard address that nothing stands at any more: demolished (DEMOLISHED), merged into
+   * another (MERGED), entered in error (ENTERED_IN_ERROR) or twice (DUPLICATE). CONFLICT, rule addressInUse, while a
+   * house, a household, a current resident or a site still names it: `counts` says how many of each (houses,
+   * households, residents, sites), `houseIds`, `householdIds`, `residentIds` and `siteIds` those the caller may read;
+   * give them another address or end them first. Otherwise as `deregisterSite`: the address is kept as history
+   * (`endedRecords(kind: ADDRESS)`), a write that names it afterwards is BAD_USER_INPUT, rule referenceEnded.
+   */
+  deregisterAddress: EndedRecord;
   /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
   deregisterHouse: EndedRecord;
   /**
@@ -2389,6 +2406,15 @@ export type Mutation = {
    * as a mediator (end that first). INVALID_TRANSITION when already deregistered.
    */
   deregisterPerson: Person;
+  /**
+   * 注销重点场所 Deregisters a key site: closed (CLOSED 关停), demolished (DEMOLISHED 拆除), moved away (MOVED_OUT 迁出),
+   * entered in error (ENTERED_IN_ERROR 登记有误) or twice (DUPLICATE); `version` must be the current one (else CONFLICT),
+   * `note` up to 500 characters. The site leaves the lists, counts and exports, kept as history (`endedRecords(kind:
+   * SITE)`); the change feed carries it as DELETED. The same end sent again after a lost answer (same version, reason,
+   * note and caller) answers the ended record; any other end or change of an ended site is INVALID_TRANSITION, rule
+   * alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`.
+   */
+  deregisterSite: EndedRecord;
   /** 撤销十户联防组 Disbands a 十户联防 group: its households are in no group afterwards; the group is kept as history. The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
   disbandJointDefenseGroup: EndedRecord;
   /**
@@ -2683,6 +2709,14 @@ export type MutationDeclineDisputeArgs = {
 };
 
 
+export type MutationDeregisterAddressArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationDeregisterHouseArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -2695,6 +2729,14 @@ export type MutationDeregisterPersonArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   reason: DeregistrationReason;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationDeregisterSiteArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reason: EndReason;
   version: Scalars['Int']['input'];
 };
 
@@ -4078,8 +4120,9 @@ export type Township = DivisionStatistics & {
    */
   disputeStats: DisputeStats;
   /**
-   * 已注销记录 Households, houses and 十户联防 groups of the villages of this township taken out of the current registry (销户, 注销房屋,
-   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * 已注销记录 Households, houses, 十户联防 groups, key sites and standard addresses of the villages of this township taken
+   * out of the current registry (销户, 注销房屋, 解散联防组, 注销场所, 注销地址), newest first: `kind` one of HOUSEHOLD,
+   * HOUSE, JOINT_DEFENSE_GROUP, SITE and ADDRESS; `from` and `to` the days they ended
    * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
    */
   endedRecords: EndedRecordConnection;
@@ -4280,8 +4323,9 @@ export type Village = DivisionStatistics & {
   /** 矛盾纠纷 Disputes that arose here, newest first (or `orderBy: DUE_FIRST`, by the next deadline: filter the open statuses for what falls due), filtered. */
   disputes: DisputeConnection;
   /**
-   * 已注销记录 Households, houses and 十户联防 groups of this division taken out of the current registry (销户, 注销房屋,
-   * 解散联防组), newest first: `kind` one of HOUSEHOLD, HOUSE and JOINT_DEFENSE_GROUP; `from` and `to` the days they ended
+   * 已注销记录 Households, houses, 十户联防 groups, key sites and standard addresses of this division taken out of the
+   * current registry (销户, 注销房屋, 解散联防组, 注销场所, 注销地址), newest first: `kind` one of HOUSEHOLD, HOUSE,
+   * JOINT_DEFENSE_GROUP, SITE and ADDRESS; `from` and `to` the days they ended
    * (inclusive, China Standard Time), each optional. Only those the caller's jurisdiction covers (by their grid).
    */
   endedRecords: EndedRecordConnection;
@@ -5528,8 +5572,10 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   createMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationCreateMediatorArgs, 'input'>>;
   createPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationCreatePatrolTeamArgs, 'input'>>;
   declineDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationDeclineDisputeArgs, 'id' | 'reason' | 'version'>>;
+  deregisterAddress?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterAddressArgs, 'id' | 'reason' | 'version'>>;
   deregisterHouse?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterHouseArgs, 'id' | 'reason' | 'version'>>;
   deregisterPerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationDeregisterPersonArgs, 'id' | 'reason' | 'version'>>;
+  deregisterSite?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDeregisterSiteArgs, 'id' | 'reason' | 'version'>>;
   disbandJointDefenseGroup?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDisbandJointDefenseGroupArgs, 'id' | 'reason' | 'version'>>;
   disbandPatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationDisbandPatrolTeamArgs, 'id' | 'reason' | 'version'>>;
   dissolveHousehold?: Resolver<ResolversTypes['EndedRecord'], ParentType, ContextType, RequireFields<MutationDissolveHouseholdArgs, 'id' | 'reason' | 'version'>>;

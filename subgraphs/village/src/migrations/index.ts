@@ -76,6 +76,7 @@ import { Migration20261207000075EndedRecordLists } from './Migration202612070000
 import { Migration20261207000076NewbornMatch } from './Migration20261207000076NewbornMatch.ts';
 import { Migration20261207000077SeededSupervision } from './Migration20261207000077SeededSupervision.ts';
 import { Migration20261207000078SeededHazardSteps } from './Migration20261207000078SeededHazardSteps.ts';
+import { Migration20261207000079SiteAddressEnd } from './Migration20261207000079SiteAddressEnd.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -157,4 +158,5 @@ export const migrations = [
   Migration20261207000076NewbornMatch,
   Migration20261207000077SeededSupervision,
   Migration20261207000078SeededHazardSteps,
+  Migration20261207000079SiteAddressEnd,
 ];

@@ -688,6 +688,8 @@ export const WHAT = {
   household: HOUSEHOLD,
   group: GROUP,
   house: { zh: '实有房屋', en: 'house' },
+  site: { zh: '重点场所', en: 'site' },
+  address: { zh: '标准地址', en: 'address' },
   gridStaff: { zh: '网格力量', en: 'grid staff' },
   committee: { zh: '人民调解委员会', en: 'mediation committee' },
   mediator: { zh: '人民调解员', en: 'mediator' },

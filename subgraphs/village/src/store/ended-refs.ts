@@ -3,7 +3,7 @@ import { row, sql, type Db } from '../../../../platform/sql.ts';
 
 /**
  * A reference to a record that has ended (docs/ARCHITECTURE.md, "Life cycle and history"): a dissolved household, a
- * deregistered house, a disbanded 十户联防 group, an ended mediation committee. Ended records leave their table for
+ * deregistered house, key site or standard address, a disbanded 十户联防 group, an ended mediation committee. Ended records leave their table for
  * another (`registry_ended`, `mediation_committee_ended`) under the same row-level security, so a write that names
  * one would find nothing and answer NOT_FOUND, as for an id that never existed. Where the caller's jurisdiction
  * holds it ended, the write is told so instead (rule referenceEnded, registry/rules.ts); another jurisdiction's stays
@@ -19,6 +19,8 @@ export const END_REASON_ZH: Readonly<Record<string, string>> = {
   NO_MEMBERS: '户内无人',
   DEMOLISHED: '拆除',
   REORGANISED: '调整撤并',
+  CLOSED: '关停',
+  ENTERED_IN_ERROR: '登记有误',
 };
 
 /** How a referenced table's ended records are found, and the words for their end. */
@@ -50,6 +52,8 @@ const ENDED: Readonly<Record<string, EndedTable>> = {
   household: registry('HOUSEHOLD', { zh: '户', en: 'household' }, { zh: '销户', en: 'dissolved' }),
   house: registry('HOUSE', { zh: '实有房屋', en: 'house' }, { zh: '注销', en: 'deregistered' }),
   joint_defense_group: registry('JOINT_DEFENSE_GROUP', { zh: '十户联防组', en: 'joint-defense group' }, { zh: '撤销', en: 'disbanded' }),
+  site: registry('SITE', { zh: '重点场所', en: 'site' }, { zh: '注销', en: 'deregistered' }),
+  address: registry('ADDRESS', { zh: '标准地址', en: 'address' }, { zh: '注销', en: 'deregistered' }),
   mediation_committee: {
     from: 'mediation_committee_ended e where true',
     reasonZh: 'e.end_reason',

@@ -8,28 +8,31 @@ import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
  * Ending registry records (migration …23LifeCycle; docs/ARCHITECTURE.md,
  * "Life cycle and history"). A person is deregistered in place (status
  * DEREGISTERED, out of their household, address and patrol teams); a
- * household, house or 十户联防 group leaves its table for `registry_ended`,
+ * household, house, 十户联防 group, key site or standard address leaves its table for `registry_ended`,
  * kept whole with when, by whom and why.
  */
 
 export const DEREGISTRATION_REASONS = ['DIED', 'MOVED_OUT', 'DUPLICATE'] as const;
 export type DeregistrationReason = (typeof DEREGISTRATION_REASONS)[number];
 
-export const END_REASONS = ['MOVED_OUT', 'MERGED', 'NO_MEMBERS', 'DEMOLISHED', 'REORGANISED', 'DUPLICATE'] as const;
+export const END_REASONS = ['MOVED_OUT', 'MERGED', 'NO_MEMBERS', 'DEMOLISHED', 'REORGANISED', 'DUPLICATE', 'CLOSED', 'ENTERED_IN_ERROR'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 /** The kinds of record that end by leaving their table, as the change feed names them. */
-export type EndedKind = 'HOUSEHOLD' | 'HOUSE' | 'JOINT_DEFENSE_GROUP';
+export const ENDED_KINDS = ['HOUSEHOLD', 'HOUSE', 'JOINT_DEFENSE_GROUP', 'SITE', 'ADDRESS'] as const;
+export type EndedKind = (typeof ENDED_KINDS)[number];
 
 /**
  * What ties a record to others (the database's `hub_record_ties`, which sees
  * past the caller's jurisdiction so that no tie is missed): for a person, the
  * households they head, the groups they lead, their grid staff assignments
  * and mediator posts; for a household, its current members; for a house or a
- * group, its households. `divisionCode` is where the tie lies.
+ * group, its households; for an address (…79SiteAddressEnd), the houses,
+ * households, current residents and sites at it. `divisionCode` is where the
+ * tie lies.
  */
 const Tie = z.object({
-  tie: z.enum(['HOUSEHOLD_HEAD', 'GROUP_LEADER', 'GRID_STAFF', 'MEDIATOR', 'MEMBER', 'HOUSEHOLD']),
+  tie: z.enum(['HOUSEHOLD_HEAD', 'GROUP_LEADER', 'GRID_STAFF', 'MEDIATOR', 'MEMBER', 'HOUSEHOLD', 'HOUSE', 'RESIDENT', 'SITE']),
   id: col.id,
   label: col.text,
   divisionCode: col.text,
@@ -38,7 +41,7 @@ export type TieRow = z.infer<typeof Tie>;
 
 const EndedRecord = z.object({
   no: col.id,
-  kind: z.enum(['HOUSEHOLD', 'HOUSE', 'JOINT_DEFENSE_GROUP']),
+  kind: z.enum(ENDED_KINDS),
   id: col.id,
   label: col.text,
   ...located,
@@ -96,7 +99,9 @@ const END = {
   HOUSEHOLD: endStatement('household', 'HOUSEHOLD', 'number'),
   HOUSE: endStatement('house', 'HOUSE', 'number'),
   JOINT_DEFENSE_GROUP: endStatement('joint_defense_group', 'JOINT_DEFENSE_GROUP', 'name'),
-} as const;
+  SITE: endStatement('site', 'SITE', 'name'),
+  ADDRESS: endStatement('address', 'ADDRESS', 'number'),
+} as const satisfies Record<EndedKind, unknown>;
 
 /** Who ends a record, and why. */
 export interface Ending {
@@ -107,8 +112,8 @@ export interface Ending {
 }
 
 export const lifeCycle = {
-  /** What ties the person (`person`), household (`household`), house (`house`) or group (`group`) to other records. */
-  ties: (db: Db, kind: 'person' | 'household' | 'house' | 'group', id: number): Promise<TieRow[]> => rows(db, ties, [kind, id]),
+  /** What ties the person (`person`), household (`household`), house (`house`), group (`group`) or address (`address`) to other records. */
+  ties: (db: Db, kind: 'person' | 'household' | 'house' | 'group' | 'address', id: number): Promise<TieRow[]> => rows(db, ties, [kind, id]),
   /** Deregisters an ACTIVE person: out of their household and address, version bumped; null when not ACTIVE. */
   deregister: (db: Db, id: number, reason: DeregistrationReason, note: string | null): Promise<PersonRow | null> => row(db, deregister, [reason, note, id]),
   /** Returns a DEREGISTERED person to the registry (status ACTIVE, version bumped), the note in their history; null when not DEREGISTERED. */
@@ -120,7 +125,7 @@ export const lifeCycle = {
   /** Takes every household out of the group (bumping their versions). */
   releaseHouseholds: (db: Db, groupId: number): Promise<number> => exec(db, releaseHouseholds, [groupId]),
   /**
-   * 已注销记录: a division's ended households, houses and groups, newest first, of one kind and ended in [from, to)
+   * 已注销记录: a division's ended households, houses, groups, sites and addresses, newest first, of one kind and ended in [from, to)
    * (instants), each if given.
    */
   endedList: (scope: Scope, kind: EndedKind | null | undefined, between: readonly [string, string] | null): ScopedList<EndedRecordRow> => {
@@ -140,7 +145,7 @@ export const lifeCycle = {
       cursor: 'registry_ended:newest',
     };
   },
-  /** The household, house or group `id` as it ended, if it has. */
+  /** The household, house, group, site or address `id` as it ended, if it has. */
   endedOf: (db: Db, kind: EndedKind, id: number): Promise<EndedRecordRow | null> => row(db, endedOf, [kind, id]),
   /** Moves the record to `registry_ended`; the ended record. */
   end: async (db: Db, kind: EndedKind, id: number, e: Ending): Promise<EndedRecordRow> => (await row(db, END[kind], [id, e.by, e.byName, e.reason, e.note]))!,

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, inJurisdiction, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { badInput, conflict, hubError } from '../../../../../domain/errors.ts';
 import { optText } from '../../../../../platform/validate.ts';
 import type { EndReason, MutationResolvers } from '../../generated/resolvers.ts';
+import { addresses } from '../../store/address.ts';
 import { households } from '../../store/household.ts';
 import { houses } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
@@ -11,6 +12,7 @@ import { lifeCycle, type EndedKind, type EndedRecordRow, type Ending, type TieRo
 import { patrolTeams } from '../../store/patrol-team.ts';
 import { persons, type PersonRow } from '../../store/person.ts';
 import { personHistory } from '../../store/person-history.ts';
+import { sites } from '../../store/site.ts';
 import { END_REASON_ZH } from '../../store/ended-refs.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
 import { WHAT, type What } from '../../registry/rules.ts';
@@ -23,12 +25,13 @@ import { postHeld } from '../../registry/posts.ts';
 
 /**
  * Life cycle (docs/ARCHITECTURE.md, "Life cycle and history"): deregistering
- * people (注销) and ending households (销户), houses (拆除) and 十户联防
- * groups (撤销). Each runs in one transaction, takes the version the client
+ * people (注销) and ending households (销户), houses (拆除), 十户联防
+ * groups (撤销), key sites (关停、拆除、迁出) and standard addresses. Each runs in one transaction, takes the version the client
  * read, and refuses, naming what to do first, to break a rule the registry
  * keeps: a household's head is one of its members, a group's leader lives
  * in one of its households, grid staff and mediators linked to a resident
- * are serving residents.
+ * are serving residents, an address names a place where nothing stands any
+ * more.
  */
 
 const REASON_ZH = END_REASON_ZH;
@@ -41,6 +44,9 @@ const REASONS_OF: Record<EndingKind, readonly EndReason[]> = {
   HOUSEHOLD: ['MOVED_OUT', 'MERGED', 'NO_MEMBERS', 'DUPLICATE'],
   HOUSE: ['DEMOLISHED', 'MERGED', 'DUPLICATE'],
   JOINT_DEFENSE_GROUP: ['REORGANISED', 'MERGED', 'DUPLICATE'],
+  // 关停, 拆除, 迁出, 登记有误 and 重复登记.
+  SITE: ['CLOSED', 'DEMOLISHED', 'MOVED_OUT', 'ENTERED_IN_ERROR', 'DUPLICATE'],
+  ADDRESS: ['DEMOLISHED', 'MERGED', 'ENTERED_IN_ERROR', 'DUPLICATE'],
   PATROL_TEAM: ['REORGANISED', 'MERGED', 'DUPLICATE'],
 };
 
@@ -48,11 +54,13 @@ const KIND_NAME: Record<EndingKind, { zh: string; en: string }> = {
   HOUSEHOLD: { zh: '户', en: 'a household' },
   HOUSE: { zh: '房屋', en: 'a house' },
   JOINT_DEFENSE_GROUP: { zh: '十户联防组', en: 'a joint-defense group' },
+  SITE: { zh: '重点场所', en: 'a site' },
+  ADDRESS: { zh: '标准地址', en: 'an address' },
   PATROL_TEAM: { zh: '巡防队', en: 'a patrol team' },
 };
 
 /**
- * Where ended households, houses and groups are (`registry_ended`), for a write that names one: it is told when, by
+ * Where ended households, houses, groups, sites and addresses are (`registry_ended`), for a write that names one: it is told when, by
  * whom and why the record ended (alreadyEnded), with the reason's Chinese name, its code and the note.
  */
 function endsOf(kind: EndedKind, what: What): Ends {
@@ -68,6 +76,8 @@ export const ENDS = {
   HOUSEHOLD: endsOf('HOUSEHOLD', WHAT.household),
   HOUSE: endsOf('HOUSE', WHAT.house),
   JOINT_DEFENSE_GROUP: endsOf('JOINT_DEFENSE_GROUP', WHAT.group),
+  SITE: endsOf('SITE', WHAT.site),
+  ADDRESS: endsOf('ADDRESS', WHAT.address),
 } as const satisfies Record<EndedKind, Ends>;
 
 /** An end or a change of status as made, or as asked: by whom, from which version, why and with what note. */
@@ -86,7 +96,7 @@ const sentAgain = (made: Made, asked: Made): boolean =>
   made.by === asked.by && made.from === asked.from && made.reason === asked.reason && made.note === asked.note;
 
 /**
- * The household, house or group as the same end, sent again after a lost answer, left it (`sentAgain`); null for
+ * The household, house, group, site or address as the same end, sent again after a lost answer, left it (`sentAgain`); null for
  * anything else.
  */
 async function endedAgain(em: EntityManager, caller: Caller, kind: EndedKind, id: string, version: number, e: Ending): Promise<EndedRecordRow | null> {
@@ -172,6 +182,42 @@ async function headshipsToEnd(em: EntityManager, caller: Caller, personId: numbe
 /** Who ends a record, and why (the note: up to 500 characters). */
 function ending(caller: Caller, reason: EndReason, note: string | null | undefined): Ending {
   return { by: caller.subject, byName: caller.name || null, reason, note: optText(note, 'note', 500) };
+}
+
+/** What may stand at an address, as its refusal to end names them: the tie, the extension of its ids, its words. */
+const AT_ADDRESS: readonly { tie: TieRow['tie']; ids: string; zh: string; en: string }[] = [
+  { tie: 'HOUSE', ids: 'houseIds', zh: '实有房屋', en: 'house(s)' },
+  { tie: 'HOUSEHOLD', ids: 'householdIds', zh: '户', en: 'household(s)' },
+  { tie: 'RESIDENT', ids: 'residentIds', zh: '在册人员', en: 'current resident(s)' },
+  { tie: 'SITE', ids: 'siteIds', zh: '重点场所', en: 'site(s)' },
+];
+
+/**
+ * The refusal to end an address something still stands at (rule addressInUse): how many of each kind, whatever the
+ * caller's jurisdiction (`hub_record_ties` sees them all), and the ids of those the caller may read, to move or end
+ * first.
+ */
+function addressInUse(caller: Caller, id: string, ties: readonly TieRow[]) {
+  const counts: Record<string, number> = {};
+  const ids: Record<string, string[]> = {};
+  const zh: string[] = [];
+  const en: string[] = [];
+  for (const k of AT_ADDRESS) {
+    const of = ties.filter((t) => t.tie === k.tie);
+    counts[k.ids.replace(/Ids$/, 's')] = of.length;
+    ids[k.ids] = of.filter((t) => inJurisdiction(caller, t.divisionCode)).map((t) => String(t.id));
+    if (!of.length) continue;
+    const named = ids[k.ids]!.length ? `（编号 ${ids[k.ids]!.join('、')}）` : '';
+    zh.push(`${of.length} 个${k.zh}${named}`);
+    en.push(`${of.length} ${k.en}${ids[k.ids]!.length ? ` (ids ${ids[k.ids]!.join(', ')})` : ''}`);
+  }
+  return conflict(
+    {
+      zh: `标准地址 ${id} 仍被使用：${zh.join('、')}登记在此地址；请先将它们改到其他地址或注销，再注销此地址。`,
+      en: `address ${id} is still in use: ${en.join(', ')} name it; give them another address or end them first.`,
+    },
+    { rule: 'addressInUse', counts, ...ids },
+  );
 }
 
 export const lifeCycleMutations = {
@@ -275,6 +321,29 @@ export const lifeCycleMutations = {
       for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(ctx.caller, h.divisionCode);
       await lifeCycle.releaseHouseholds(em, g.id);
       return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, end);
+    }),
+  deregisterSite: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, 'SITE', id, version, end);
+      if (again) return again;
+      const site = await forWrite(em, ctx.caller, sites, id, 'site', { ended: { ends: ENDS.SITE, action: 'end' } });
+      checkVersion(site.version, version);
+      checkReason('SITE', reason);
+      return lifeCycle.end(em, 'SITE', site.id, end);
+    }),
+  deregisterAddress: (_, { id, version, reason, note }, ctx) =>
+    tx(ctx, async (em) => {
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, 'ADDRESS', id, version, end);
+      if (again) return again;
+      const a = await forWrite(em, ctx.caller, addresses, id, 'address', { ended: { ends: ENDS.ADDRESS, action: 'end' } });
+      checkVersion(a.version, version);
+      checkReason('ADDRESS', reason);
+      // The address's row is locked: no write may name it until this transaction ends, so what is counted here stands.
+      const standing = await lifeCycle.ties(em, 'address', a.id);
+      if (standing.length) throw addressInUse(ctx.caller, id, standing);
+      return lifeCycle.end(em, 'ADDRESS', a.id, end);
     }),
   disbandPatrolTeam: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {

@@ -37,7 +37,13 @@ const RECORD_ZH: Record<string, string> = {
 const RECORD_EN: Record<string, string> = { jointDefenseGroup: 'joint-defense group', patrolTeam: 'patrol team', patrol: 'patrol' };
 
 /** The tables of the kinds a write may name by id whose records end (store/ended-refs.ts), by `what`. */
-const ENDED_TABLE: Record<string, string> = { household: 'household', house: 'house', jointDefenseGroup: 'joint_defense_group' };
+const ENDED_TABLE: Record<string, string> = {
+  household: 'household',
+  house: 'house',
+  jointDefenseGroup: 'joint_defense_group',
+  site: 'site',
+  address: 'address',
+};
 
 /**
  * The refusal of a reference (`argument`) to records of kind `what` of which `ids` name none current: BAD_USER_INPUT

@@ -25,7 +25,7 @@ import { hazards, type HazardRow } from '../../store/hazard.ts';
 import { households, type HouseholdRow } from '../../store/household.ts';
 import { houses, type HouseRow } from '../../store/house.ts';
 import { jointDefenseGroups, type JointDefenseGroupRow } from '../../store/joint-defense-group.ts';
-import { lifeCycle, type EndedKind, type EndedRecordRow } from '../../store/life-cycle.ts';
+import { ENDED_KINDS as KINDS, lifeCycle, type EndedKind, type EndedRecordRow } from '../../store/life-cycle.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
 import { patrols, type PatrolRow } from '../../store/patrol.ts';
 import { ResidentSearch } from '../../store/person-search.ts';
@@ -183,7 +183,7 @@ function endedBetween(from: string | null | undefined, to: string | null | undef
   return periodBounds(f, t);
 }
 
-const ENDED_KINDS: readonly string[] = ['HOUSEHOLD', 'HOUSE', 'JOINT_DEFENSE_GROUP'] satisfies EndedKind[];
+const ENDED_KINDS: readonly string[] = KINDS;
 
 type EndedArgs = PageArgs & { kind?: ChangeKind | null; from?: string | null; to?: string | null };
 type DeregisteredArgs = PageArgs & { reason?: DeregistrationReason | null; from?: string | null; to?: string | null };
@@ -199,8 +199,8 @@ export function endedLists(scope: Scope) {
       if (a.kind != null && !ENDED_KINDS.includes(a.kind)) {
         throw badInput(
           {
-            zh: `kind“${quote(a.kind)}”不是已注销记录的类别；应为 HOUSEHOLD（户）、HOUSE（房屋）或 JOINT_DEFENSE_GROUP（十户联防组）。`,
-            en: `kind "${quote(a.kind)}" is not a kind of ended record; use HOUSEHOLD, HOUSE or JOINT_DEFENSE_GROUP.`,
+            zh: `kind“${quote(a.kind)}”不是已注销记录的类别；应为 HOUSEHOLD（户）、HOUSE（房屋）、JOINT_DEFENSE_GROUP（十户联防组）、SITE（重点场所）或 ADDRESS（标准地址）。`,
+            en: `kind "${quote(a.kind)}" is not a kind of ended record; use HOUSEHOLD, HOUSE, JOINT_DEFENSE_GROUP, SITE or ADDRESS.`,
           },
           { argument: 'kind' },
         );
