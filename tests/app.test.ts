@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { typecheck } from './helpers/typecheck.ts';
-import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, reportCase, villagesOf } from './helpers/cases.ts';
+import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, quietVillage, reportCase, villagesOf } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -458,6 +458,168 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       expect(shown.get(c.id), c.id).toBe(HERE[held!.status]);
     }
     await context.close();
+  });
+
+  /** A village's (its disputes) or a township's (its inbox) cases in hand (在办) as the API lists them, in its DUE_FIRST order. */
+  async function inHandOf(
+    token: string,
+    level: 'village' | 'township',
+    code: string,
+    statuses: string[],
+  ): Promise<{ totalCount: number; ids: string[]; statuses: string[] }> {
+    const node = level === 'village' ? 'id status' : 'status dispute { id }';
+    const type = level === 'village' ? 'DisputeStatus' : 'TownshipCaseStatus';
+    const r = await hub.queryAs<
+      Record<string, { disputes: { totalCount: number; nodes: ({ id: string; status: string } | { status: string; dispute: { id: string } })[] } }>
+    >(
+      token,
+      `query($code: String!, $s: [${type}!]) { d: ${level}(code: $code) { disputes(filter: { status: $s }, orderBy: DUE_FIRST, first: 100) { totalCount nodes { ${node} } } } }`,
+      { code, s: statuses },
+    );
+    expect(r.errors).toBeUndefined();
+    const c = r.data!.d!.disputes;
+    expect(c.totalCount).toBeLessThanOrEqual(100);
+    return { totalCount: c.totalCount, ids: c.nodes.map((n) => ('dispute' in n ? n.dispute.id : n.id)), statuses: c.nodes.map((n) => n.status) };
+  }
+  const VILLAGE_IN_HAND = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'];
+  const TOWNSHIP_IN_HAND = ['RECEIVED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING'];
+  /** The 在办 list's rows as shown: id, status code and the cells after the case number. */
+  const inHandRows = (page: Page) =>
+    page.$$eval('#in-hand tbody tr', (trs) =>
+      trs.map((tr) => ({
+        id: (tr as HTMLElement).dataset.id!,
+        status: (tr as HTMLElement).dataset.status!,
+        href: tr.querySelector('th a')!.getAttribute('href'),
+        cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent!.trim()),
+      })),
+    );
+  /** Clicks the 在办 list's 加载更多 until every page is shown. */
+  async function loadAllInHand(page: Page): Promise<void> {
+    while (await page.isVisible('#in-hand p.more button')) {
+      const before = (await inHandRows(page)).length;
+      await page.click('#in-hand p.more button');
+      await page.waitForFunction((n) => document.querySelectorAll('#in-hand tbody tr').length > n, before, { timeout: 60_000 });
+    }
+  }
+
+  it('lists a village’s cases in hand (在办) for its desk: a case just registered, with its status, as the API counts and orders them, by page and by status', async () => {
+    const village = await quietVillage(hub);
+    const callers = await callersOf(hub, village.code);
+    const fresh = await reportCase(hub, callers.village, { gridCode: village.grids[0]!, summary: '两户因宅基地界桩发生争执，刚登记' });
+    const accepted = await reportCase(hub, callers.village, { gridCode: village.grids[0]!, summary: '邻里因牲畜践踏青苗发生争执' });
+    await mutate(hub, callers.village, `acceptDispute(id: "${accepted.id}", version: ${accepted.version}) { id }`);
+    const { id: up } = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '跨村草场边界纠纷，需乡镇协调' });
+    const api = await inHandOf(callers.village, 'village', village.code, VILLAGE_IN_HAND);
+    expect(api.ids).toEqual(expect.arrayContaining([fresh.id, accepted.id, up]));
+    expect(api.totalCount).toBe(api.ids.length);
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?pageSize=2#token=${callers.village}`);
+    await page.waitForSelector('#in-hand table.in-hand tbody tr', { timeout: 60_000 });
+    expect(await page.getAttribute('main', 'data-code')).toBe(village.code);
+    expect(Number(await page.getAttribute('#in-hand', 'data-total'))).toBe(api.totalCount);
+    expect(await page.textContent('#in-hand-title')).toContain(`在办案件 · 共 ${api.totalCount} 件`);
+    // A page of two in the API's order, then the rest by 加载更多, the order holding across pages.
+    expect((await inHandRows(page)).map((r) => r.id)).toEqual(api.ids.slice(0, 2));
+    expect(await page.textContent('#in-hand p.more .note')).toBe(`已显示 2 件，共 ${api.totalCount} 件`);
+    await loadAllInHand(page);
+    const rows = await inHandRows(page);
+    expect(rows.map((r) => r.id)).toEqual(api.ids);
+    expect(rows.map((r) => r.status)).toEqual(api.statuses);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // The case just registered waits for 受理 by its contact deadline; the escalated one reads as the township has it.
+    expect(byId.get(fresh.id)!.cells.slice(0, 2)).toEqual(['已登记', '村']);
+    expect(byId.get(fresh.id)!.cells[2]).toMatch(/^联系 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(byId.get(accepted.id)!.cells[0]).toBe('已受理');
+    expect(byId.get(accepted.id)!.cells[2]).toMatch(/^化解 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(byId.get(up)!.cells.slice(0, 2)).toEqual(['已接收', '乡镇']);
+    expect(byId.get(fresh.id)!.href).toBe(`#/case/${encodeURIComponent(fresh.id)}`);
+
+    // A status chosen: the API's list of it, the filter kept in the address.
+    const reported = await inHandOf(callers.village, 'village', village.code, ['REPORTED']);
+    expect(reported.totalCount).toBeGreaterThan(0);
+    expect(reported.totalCount).toBeLessThan(api.totalCount);
+    await page.selectOption('#in-hand-filter', 'REPORTED');
+    await page.waitForURL(`**#/division/${village.code}/REPORTED`, { timeout: 60_000 });
+    await page.waitForSelector('#in-hand[data-status="REPORTED"] tbody tr', { timeout: 60_000 });
+    expect(Number(await page.getAttribute('#in-hand', 'data-total'))).toBe(reported.totalCount);
+    expect(await page.textContent('#in-hand-title')).toContain(`共 ${reported.totalCount} 件`);
+    await loadAllInHand(page);
+    expect((await inHandRows(page)).map((r) => r.id)).toEqual(reported.ids);
+    expect((await inHandRows(page)).every((r) => r.status === 'REPORTED')).toBe(true);
+    // The address opens the same list.
+    await page.reload();
+    await page.waitForSelector('#in-hand[data-status="REPORTED"] tbody tr', { timeout: 60_000 });
+    expect(await page.inputValue('#in-hand-filter')).toBe('REPORTED');
+    expect(Number(await page.getAttribute('#in-hand', 'data-total'))).toBe(reported.totalCount);
+    // Each row opens its case.
+    await page.click(`#in-hand tr[data-id="${fresh.id}"] th a`);
+    await page.waitForSelector('main[data-view="case"]', { timeout: 60_000 });
+    expect(await page.textContent('main h2')).toContain('已登记');
+    await context.close();
+  });
+
+  it('lists a township’s cases in hand (在办): its 综治中心’s inbox not yet settled, escalated or returned, named as the township has them', async () => {
+    const village = await quietVillage(hub);
+    const callers = await callersOf(hub, village.code);
+    const { id: received } = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '两村因灌溉水渠分水发生争执' });
+    const other = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '承包地流转租金纠纷' });
+    await mutate(hub, callers.township, `acceptTownshipCase(disputeId: "${other.id}", version: ${other.township.version}) { version }`);
+    const desk = await hub.token({ jurisdiction: village.township, scopes: ['read'], subject: 'app-township-in-hand' });
+    const api = await inHandOf(desk, 'township', village.township, TOWNSHIP_IN_HAND);
+    expect(api.ids).toEqual(expect.arrayContaining([received, other.id]));
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${desk}`);
+    await page.waitForSelector('#in-hand table.in-hand tbody tr', { timeout: 60_000 });
+    expect(await page.getAttribute('main', 'data-code')).toBe(village.township);
+    expect(Number(await page.getAttribute('#in-hand', 'data-total'))).toBe(api.totalCount);
+    expect(await page.textContent('#in-hand-title')).toContain(`共 ${api.totalCount} 件`);
+    await loadAllInHand(page);
+    const rows = await inHandRows(page);
+    expect(rows.map((r) => r.id)).toEqual(api.ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(received)!.cells[0]).toBe('已接收');
+    expect(byId.get(received)!.cells[1]).toMatch(/^联系 /);
+    expect(byId.get(other.id)!.cells[0]).toBe('已受理');
+    expect(byId.get(other.id)!.cells[1]).toMatch(/^化解 /);
+    // The township's own statuses to choose from; a village's 已登记 is none of them.
+    expect(await page.$$eval('#in-hand-filter option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', ...TOWNSHIP_IN_HAND]);
+    const acceptedOnly = await inHandOf(desk, 'township', village.township, ['ACCEPTED']);
+    await page.selectOption('#in-hand-filter', 'ACCEPTED');
+    await page.waitForURL(`**#/division/${village.township}/ACCEPTED`, { timeout: 60_000 });
+    await page.waitForSelector('#in-hand[data-status="ACCEPTED"] tbody tr', { timeout: 60_000 });
+    await loadAllInHand(page);
+    expect((await inHandRows(page)).map((r) => r.id)).toEqual(acceptedOnly.ids);
+    expect(Number(await page.getAttribute('#in-hand', 'data-total'))).toBe(acceptedOnly.totalCount);
+    // A status the township does not have, named in the address, gives the whole list and leaves the address.
+    await page.goto(`${origin}/app#/division/${village.township}/REPORTED`);
+    await page.waitForSelector('#in-hand[data-status=""] tbody tr', { timeout: 60_000 });
+    expect(await page.inputValue('#in-hand-filter')).toBe('');
+    expect(new URL(page.url()).hash).toBe(`#/division/${village.township}`);
+    await context.close();
+  });
+
+  it('fits a village’s cases in hand in a phone’s window, and lists none on a county’s page', async () => {
+    const village = await quietVillage(hub);
+    const callers = await callersOf(hub, village.code);
+    const { context, page } = await newPage({ width: 390, height: 844 });
+    await page.goto(`${origin}/app#token=${callers.village}`);
+    await page.waitForSelector('#in-hand table.in-hand tbody tr', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.isVisible('#in-hand tbody tr:first-child th a')).toBe(true);
+    expect(await page.isVisible('#in-hand-filter')).toBe(true);
+    expect(await smallTargets(page)).toEqual([]);
+    expect(await unlabelled(page)).toEqual([]);
+    expect((await contrastFailures(page)).failures).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/village-in-hand-phone.png`, fullPage: true });
+    await context.close();
+    // A county's page keeps its 超期 and 督办 lists: its cases in hand are its townships' and villages'.
+    const county = await signedIn(reader);
+    await viewOf(county.page, COUNTY);
+    await county.page.waitForSelector('#cases-overdue', { timeout: 60_000 });
+    expect(await county.page.$('#in-hand')).toBeNull();
+    await county.context.close();
   });
 
   it('marks a case settled after its deadline 逾期 beside when it was settled, and one settled in time not', async () => {

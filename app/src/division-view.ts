@@ -1,10 +1,14 @@
 /// <reference lib="dom" />
-/** A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases. */
+/**
+ * A division's view: its figures, early warnings (苗头预警) and, for readers, its overdue and supervised cases and, at a
+ * village or a township, its cases in hand (在办).
+ */
 import { childrenTreemap, disposeCharts, RATE_COLOURS, trendChart, type Tile } from './charts.ts';
 import { download, request } from './client.ts';
 import { daysPast, esc, num, rateOf, wallClock } from './format.ts';
-import type { CaseRowFragment, DispatchFiguresFragment, DisputeFilter } from './generated/graphql.ts';
-import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, statusHere } from './labels.ts';
+import type { CaseRowFragment, DispatchFiguresFragment, DisputeFilter, DisputeStatus, TownshipCaseStatus } from './generated/graphql.ts';
+import { OPEN_STATUSES } from '../../domain/case-statuses.ts';
+import { CATEGORY, LEVEL, RISK_FACT, RISK_KIND, SEVERITY, STATUS, statusHere, TOWNSHIP_STATUS } from './labels.ts';
 import {
   caseHref,
   caseName,
@@ -22,14 +26,18 @@ import {
   showWho,
 } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
-import { DivisionCases, DivisionDispatches, GridName, RiskSignals, TownshipInboxOverdue } from './queries.ts';
+import { DivisionCases, DivisionDispatches, GridName, InHandCases, RiskSignals, TownshipInboxOverdue } from './queries.ts';
 import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
 import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
-export async function showDivision(code: string): Promise<void> {
+/**
+ * A division's view; `status` is the 在办 list's status filter the address names (`#/division/<code>/<status>`), kept
+ * only where the division has that list and the status is one of its own.
+ */
+export async function showDivision(code: string, status = ''): Promise<void> {
   const mine = navigate();
   // The view on screen stays, dimmed and out of reach, until the new one replaces it or a refusal does.
   loading();
@@ -47,6 +55,10 @@ export async function showDivision(code: string): Promise<void> {
     return;
   }
   const division = d;
+  const inHand = readsRecords() ? IN_HAND[d.kind as keyof typeof IN_HAND] : undefined;
+  const chosen = inHand?.statuses.find((s) => s.key === status);
+  // A status the list does not have (a village's 已登记 at a township, a county's page) is dropped from the address.
+  if (status && !chosen) history.replaceState(history.state, '', `${location.pathname}${location.search}${divisionHref(d.code)}`);
   for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
   // The header names the caller's jurisdiction by name as soon as a view has named it.
   showWho();
@@ -112,6 +124,18 @@ export async function showDivision(code: string): Promise<void> {
         : ''
     }
     ${
+      inHand
+        ? `<section id="in-hand" class="panel" aria-labelledby="in-hand-title">
+            <h3 id="in-hand-title">在办案件 <small>当前全部，不限统计期</small></h3>
+            <p class="filters"><label for="in-hand-filter">状态</label>
+              <select id="in-hand-filter"><option value="">全部在办</option>${inHand.statuses
+                .map((s) => `<option value="${s.key}"${s === chosen ? ' selected' : ''}>${esc(s.zh)}</option>`)
+                .join('')}</select></p>
+            <div id="in-hand-list" role="status">正在载入在办案件…</div>
+          </section>`
+        : ''
+    }
+    ${
       readsRecords() && (d.kind === 'county' || d.kind === 'township' || d.kind === 'village')
         ? `<section id="cases" class="panel" aria-labelledby="cases-title"><h3 id="cases-title">超期与督办案件 <small>当前全部，不限统计期</small></h3><div id="case-list" role="status">正在载入案件…</div></section>`
         : `<p class="note" id="cases-note">${casesNote()}</p>`
@@ -163,6 +187,15 @@ export async function showDivision(code: string): Promise<void> {
     }),
   );
   void showRiskSignals(d.code, mine);
+  if (inHand) {
+    const select = document.getElementById('in-hand-filter') as HTMLSelectElement;
+    // The address names the status chosen, so a link or bookmark opens the same list; only the list is fetched again.
+    select.addEventListener('change', () => {
+      history.replaceState(history.state, '', `${location.pathname}${location.search}${inHandHref(division.code, select.value)}`);
+      void showInHand(division, inHand, select.value, mine);
+    });
+    void showInHand(division, inHand, chosen?.key ?? '', mine);
+  }
   if (document.getElementById('cases')) await showCases(d, mine);
 }
 
@@ -430,4 +463,168 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
     <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th></tr></thead>
     <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${esc(x.departmentName)}</th>${cells(x)}</tr>`).join('')}</tbody>
     <tfoot><tr><th scope="row">合计</th>${cells(s)}</tr></tfoot></table></div>`;
+}
+
+/** A division's address with its 在办 list's status filter (none: every status in hand). */
+export const inHandHref = (code: string, status = ''): string => (status ? `${divisionHref(code)}/${status}` : divisionHref(code));
+
+/** A case in hand as its row shows it, at a village (the dispute) or at a township (its inbox's record of it). */
+interface InHandRow {
+  id: string;
+  caseNumber: string;
+  status: string;
+  /** The status where the case is handled now, as the room names it at that level. */
+  statusZh: string;
+  /** The level handling it, at a village (a case it escalated is the township's or the county's now). */
+  level?: string;
+  village: string;
+  category: CaseRowFragment['category'];
+  reportedAt: string;
+  /** The deadline it answers next: 联系 before it is accepted, else 化解. */
+  due: { zh: string; at: string };
+  overdue: boolean;
+  underSupervision: boolean;
+}
+
+interface InHandList {
+  /** The statuses in hand at this level, as the filter offers them, in the loop's order. */
+  statuses: { key: string; zh: string }[];
+  order: string;
+  page: (code: string, status: string, after: string | null) => Promise<Paged<InHandRow> | null>;
+}
+
+/** The village record's statuses in hand (not done: domain/case-statuses.ts), 已上报 among them: a case the village escalated is still its case while a level above settles it. */
+const VILLAGE_IN_HAND = OPEN_STATUSES satisfies readonly DisputeStatus[];
+/** The township record's statuses in hand: all but those in which it is done (domain/case-engine.ts CLOSED: 已化解, 已上报县, 已退回村级). */
+const TOWNSHIP_IN_HAND = ['RECEIVED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING'] as const satisfies readonly TownshipCaseStatus[];
+
+/** The filter's words for a status: a case not yet accepted says it waits for 受理; one escalated, who has it now. */
+const FILTER_NOTE: Record<string, string> = { REPORTED: '（待受理）', RECEIVED: '（待受理）', ESCALATED: '（乡镇、县办理中）' };
+
+const inHandPage = async (code: string, village: boolean, status: string, statuses: readonly string[], after: string | null) =>
+  request(InHandCases, {
+    code,
+    village,
+    township: !village,
+    // A status is one of the level's own (the filter offers no other): the other level's filter is not sent.
+    ...(village
+      ? { filter: { status: (status ? [status] : statuses) as DisputeStatus[] } }
+      : { townshipFilter: { status: (status ? [status] : statuses) as TownshipCaseStatus[] } }),
+    first: pageSize(CASES_PAGE),
+    after,
+  });
+
+/**
+ * 在办 The cases a village or a township has in hand, every status not yet done at that level or the one the filter
+ * chose, a page at a time in the API's DUE_FIRST order (the overdue above all, then what falls due next). A village
+ * lists its own disputes (`Village.disputes`); a township its 综治中心's inbox (`Township.disputes`), the cases escalated
+ * to it that it has not yet settled, escalated or returned.
+ */
+const IN_HAND = {
+  village: {
+    statuses: VILLAGE_IN_HAND.map((s) => ({ key: s, zh: `${STATUS[s]}${FILTER_NOTE[s] ?? ''}` })),
+    order: '本村（社区）未办结的案件，超期的在前，其余到期早的在前（待受理的按联系时限）',
+    page: async (code, status, after) => {
+      const c = (await inHandPage(code, true, status, VILLAGE_IN_HAND, after)).village?.disputes;
+      if (!c) return null;
+      return {
+        ...c,
+        nodes: c.nodes.map((d) => ({
+          id: d.id,
+          caseNumber: d.caseNumber,
+          status: d.status,
+          statusZh: statusHere(d),
+          level: LEVEL[d.handlingLevel],
+          village: d.village.name,
+          category: d.category,
+          reportedAt: d.reportedAt,
+          due: d.status === 'REPORTED' ? { zh: '联系', at: d.deadlines.contactBy } : { zh: '化解', at: d.deadlines.settleBy },
+          overdue: d.overdue,
+          underSupervision: d.underSupervision,
+        })),
+      };
+    },
+  },
+  township: {
+    statuses: TOWNSHIP_IN_HAND.map((s) => ({ key: s, zh: `${TOWNSHIP_STATUS[s]}${FILTER_NOTE[s] ?? ''}` })),
+    order: '乡镇综治中心接收、尚未化解或上报、退回的案件，超期的在前，其余到期早的在前（待受理的按联系时限）',
+    page: async (code, status, after) => {
+      const c = (await inHandPage(code, false, status, TOWNSHIP_IN_HAND, after)).township?.disputes;
+      if (!c) return null;
+      return {
+        ...c,
+        nodes: c.nodes.map((t) => ({
+          id: t.dispute.id,
+          caseNumber: t.dispute.caseNumber,
+          status: t.status,
+          statusZh: TOWNSHIP_STATUS[t.status],
+          village: t.dispute.village.name,
+          category: t.dispute.category,
+          reportedAt: t.dispute.reportedAt,
+          due: t.status === 'RECEIVED' ? { zh: '联系', at: t.contactBy } : { zh: '化解', at: t.settleBy },
+          overdue: t.overdue,
+          underSupervision: t.underSupervision,
+        })),
+      };
+    },
+  },
+} satisfies Record<'village' | 'township', InHandList>;
+
+/** Fills the 在办 list with its first page of `status` (none: every status in hand), replacing what it showed. */
+async function showInHand(d: Division, list: InHandList, status: string, mine: number): Promise<void> {
+  const box = document.getElementById('in-hand-list')!;
+  const chosen = list.statuses.find((s) => s.key === status);
+  box.setAttribute('aria-busy', 'true');
+  let first: Paged<InHandRow> | null;
+  try {
+    first = await list.page(d.code, status, null);
+  } catch (e) {
+    if (!isCurrent(mine)) return;
+    box.removeAttribute('aria-busy');
+    box.innerHTML = `<p class="error" role="alert">在办案件载入失败：${esc(messageOf(e))}</p>`;
+    return;
+  }
+  // Another status chosen since, or another view: the newer answer draws the list.
+  if (!isCurrent(mine) || (document.getElementById('in-hand-filter') as HTMLSelectElement).value !== status) return;
+  box.removeAttribute('aria-busy');
+  box.removeAttribute('role');
+  const total = first?.totalCount ?? 0;
+  const title = chosen ? `在办 · ${chosen.zh}` : '在办';
+  const section = document.getElementById('in-hand')!;
+  section.dataset.total = String(total);
+  section.dataset.status = status;
+  document.getElementById('in-hand-title')!.innerHTML = `${esc(title)}案件 · 共 ${num(total)} 件 <small>${esc(list.order)} · 当前全部，不限统计期</small>`;
+  const village = d.kind === 'village';
+  box.innerHTML = `${
+    total
+      ? `<div class="table-wrap"><table class="in-hand text">
+    <caption class="visually-hidden">${esc(title)}案件，${esc(list.order)}</caption>
+    <thead><tr><th scope="col">案件编号</th><th scope="col">状态</th>${village ? '<th scope="col">办理层级</th>' : ''}<th scope="col">下一时限</th><th scope="col">村（社区）</th><th scope="col">类别</th><th scope="col">登记时间</th><th scope="col">标记</th></tr></thead>
+    <tbody></tbody></table></div>`
+      : `<p>${chosen ? `没有${esc(chosen.zh)}的在办案件。` : '没有在办的案件。'}</p>`
+  }${MORE_HTML}`;
+  const body = box.querySelector('tbody');
+  if (!first || !body) return;
+  pagedList({
+    within: box,
+    first,
+    next: (after) => list.page(d.code, status, after),
+    append: (nodes) => {
+      for (const c of nodes) known.set(caseHref(c.id), caseName(c.caseNumber));
+      body.insertAdjacentHTML('beforeend', nodes.map((c) => inHandRow(c, village)).join(''));
+    },
+    mine,
+    unit: '件',
+  });
+}
+
+/** A case in hand: what the desk acts on first (its status and the deadline it answers next), then where and what it is. */
+function inHandRow(c: InHandRow, village: boolean): string {
+  return `<tr data-id="${esc(c.id)}" data-status="${esc(c.status)}"><th scope="row"><a href="${caseHref(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(
+    c.statusZh,
+  )}</td>${village ? `<td>${esc(c.level ?? '')}</td>` : ''}<td class="due">${esc(c.due.zh)} ${esc(wallClock(c.due.at))}</td><td>${esc(c.village)}</td><td>${esc(
+    CATEGORY[c.category],
+  )}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
+    c.underSupervision ? '<span class="badge warn">督办</span>' : ''
+  }</td></tr>`;
 }

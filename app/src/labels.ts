@@ -20,6 +20,7 @@ import type {
   RiskFactKind,
   RiskSeverity,
   RiskSignalKind,
+  TownshipCaseStatus,
 } from './generated/graphql.ts';
 import { HAZARD_SOURCE_ZH } from '../../domain/hazards.ts';
 import {
@@ -65,6 +66,17 @@ export function statusHere(c: { status: DisputeStatus; handlingLevel: Governance
   const own: Record<string, string> = LEVEL_CASE_STATUS_ZH[level];
   return own[at.status] ?? STATUS[at.status as DisputeStatus] ?? STATUS[c.status];
 }
+
+/** A township record's status (TownshipCaseStatus) as the room names it there: its own, else as a dispute's. */
+export const TOWNSHIP_STATUS: Record<TownshipCaseStatus, string> = {
+  RECEIVED: LEVEL_CASE_STATUS_ZH.TOWNSHIP.RECEIVED,
+  ACCEPTED: STATUS.ACCEPTED,
+  ASSIGNED: STATUS.ASSIGNED,
+  MEDIATING: STATUS.MEDIATING,
+  ESCALATED: STATUS.ESCALATED,
+  RESOLVED: STATUS.RESOLVED,
+  RETURNED: LEVEL_CASE_STATUS_ZH.TOWNSHIP.RETURNED,
+};
 
 export const SCALE: Record<DisputeScale, string> = { ORDINARY: '一般', MAJOR: '重大', MASS: '群体性' };
 

@@ -3,9 +3,9 @@
  * 分析研判室 The analysis room: any division from province to village at a
  * glance (headline figures, early warnings 苗头预警, monthly trend with
  * 同比/环比, the children to drill into, assessment against targets, and for
- * callers with `read` the overdue and supervised cases). Routes live in the
- * URL fragment:
- *   #/division/<code>   2, 4, 6, 9 or 12 digits
+ * callers with `read` the overdue and supervised cases and, at a village or
+ * a township, the cases in hand (在办)). Routes live in the URL fragment:
+ *   #/division/<code>[/<status>]   2, 4, 6, 9 or 12 digits; a village or township may name its 在办 list’s status
  *   #/case/<id>         one case's timeline
  *   #/hazards/<code>    the open hazards (隐患整改) of a village, township or county: 12, 9 or 6 digits
  *   #/inbox[/<filter>]  部门待办: a county department's own dispatches, its start page (a department token's only)
@@ -65,12 +65,13 @@ async function route(): Promise<void> {
   // A county department's own page, in the header on every view: its start page, and the way back to it.
   inboxLink.hidden = !claims.department;
   showWho();
-  const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.exec(location.hash);
+  // A division's address may name its 在办 list's status (#/division/<code>/<status>, division-view.ts).
+  const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})(?:\/([A-Z_]+))?$/.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const hazards = /^#\/hazards\/(.*)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
   const inbox = /^#\/inbox(?:\/([A-Z]*))?$/.exec(location.hash);
-  if (division) await showDivision(division[1]!);
+  if (division) await showDivision(division[1]!, division[2] ?? '');
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
   else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');

@@ -399,6 +399,60 @@ export const DivisionCases = graphql(`
 `);
 
 /**
+ * 在办 The cases in hand at a village (its disputes in the statuses still its own to settle) or at a township (its
+ * 综治中心's inbox in the statuses still its own), as `$filter`/`$townshipFilter` name them, a page at a time in the
+ * API's DUE_FIRST order: overdue above all, then what falls due next (the contact deadline of a case not yet accepted,
+ * else the settle deadline). `$village`/`$township` name which one the code is, and only its filter is sent. Needs `read`.
+ */
+export const InHandCases = graphql(`
+  query InHandCases(
+    $code: String!
+    $village: Boolean!
+    $township: Boolean!
+    $filter: DisputeFilter
+    $townshipFilter: TownshipCaseFilter
+    $first: Int!
+    $after: String
+  ) {
+    village(code: $code) @include(if: $village) {
+      disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...CaseRow
+          deadlines {
+            contactBy
+            settleBy
+          }
+        }
+      }
+    }
+    township(code: $code) @include(if: $township) {
+      disputes(filter: $townshipFilter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          status
+          contactBy
+          settleBy
+          overdue
+          underSupervision
+          dispute {
+            ...CaseRow
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
  * The township 综治中心's own overdue cases (its inbox: overdue by its own settle deadline), a page at a time in the
  * API's DUE_FIRST order. Needs `read`.
  */

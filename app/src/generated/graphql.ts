@@ -440,6 +440,14 @@ export type RiskSignalKind =
   /** 力量不足且纠纷上升 Grids without full 1+3+N staffing in a village whose disputes rise against the period before. */
   | 'UNDERSTAFFED_RISING';
 
+/** Filters on a township's cases. */
+export type TownshipCaseFilter = {
+  /** Overdue (true) or not (false). */
+  overdue?: boolean | null | undefined;
+  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  status?: Array<TownshipCaseStatus> | null | undefined;
+};
+
 /** 乡镇办理状态 A case's status at the township. */
 export type TownshipCaseStatus =
   /** 已受理 accepted */
@@ -593,6 +601,19 @@ export type DivisionCasesQueryVariables = Exact<{
 
 
 export type DivisionCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, township?: { villageDisputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, county?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null };
+
+export type InHandCasesQueryVariables = Exact<{
+  code: string;
+  village: boolean;
+  township: boolean;
+  filter?: DisputeFilter | null | undefined;
+  townshipFilter?: TownshipCaseFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type InHandCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string }, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, township?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ status: TownshipCaseStatus, contactBy: string, settleBy: string, overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
 
 export type TownshipInboxOverdueQueryVariables = Exact<{
   code: string;
@@ -1745,6 +1766,69 @@ fragment CasePage on DisputeConnection {
     ...CaseRow
   }
 }`) as unknown as TypedDocumentString<DivisionCasesQuery, DivisionCasesQueryVariables>;
+export const InHandCasesDocument = new TypedDocumentString(`
+    query InHandCases($code: String!, $village: Boolean!, $township: Boolean!, $filter: DisputeFilter, $townshipFilter: TownshipCaseFilter, $first: Int!, $after: String) {
+  village(code: $code) @include(if: $village) {
+    disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...CaseRow
+        deadlines {
+          contactBy
+          settleBy
+        }
+      }
+    }
+  }
+  township(code: $code) @include(if: $township) {
+    disputes(
+      filter: $townshipFilter
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        status
+        contactBy
+        settleBy
+        overdue
+        underSupervision
+        dispute {
+          ...CaseRow
+        }
+      }
+    }
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
+  reportedAt
+  overdue
+  overdueSince
+  underSupervision
+  village {
+    name
+  }
+}`) as unknown as TypedDocumentString<InHandCasesQuery, InHandCasesQueryVariables>;
 export const TownshipInboxOverdueDocument = new TypedDocumentString(`
     query TownshipInboxOverdue($code: String!, $first: Int!, $after: String) {
   township(code: $code) {
