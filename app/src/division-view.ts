@@ -466,7 +466,7 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
 }
 
 /** A division's address with its 在办 list's status filter (none: every status in hand). */
-export const inHandHref = (code: string, status = ''): string => (status ? `${divisionHref(code)}/${status}` : divisionHref(code));
+const inHandHref = (code: string, status = ''): string => (status ? `${divisionHref(code)}/${status}` : divisionHref(code));
 
 /** A case in hand as its row shows it, at a village (the dispute) or at a township (its inbox's record of it). */
 interface InHandRow {
