@@ -180,6 +180,14 @@ export type DisputeFilter = {
   from?: string | null | undefined;
   /** Handled now at this level. */
   handlingLevel?: GovernanceLevel | null | undefined;
+  /** 承办调解员 Cases assigned to this registered mediator (Mediator.id; `Dispute.mediator`); one the caller cannot see lists nothing. */
+  mediatorId?: string | number | null | undefined;
+  /**
+   * 在办 true: the cases still being handled at the village, in the statuses REPORTED, ACCEPTED, ASSIGNED, MEDIATING,
+   * RESOLVED and RATED (awaiting the desk's steps, or resolved and awaiting the parties' rating and 办结); false: the
+   * others (ESCALATED, handled above, and CLOSED, FOLLOWED_UP, DECLINED). Together with `status`, both must hold.
+   */
+  open?: boolean | null | undefined;
   /** Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
   /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */

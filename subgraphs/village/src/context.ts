@@ -94,6 +94,8 @@ export const createLoaders = lazyLoaders<EntityManager>()({
       (codes) => mediationCommittees.ofVillages(em, codes),
       (c) => c.villageCode,
     ),
+  /** Mediators by id, serving or not (a case names whoever the village assigned it to). */
+  mediator: (em) => rowsById((ids) => mediators.currentOrEnded(em, ids)),
   mediatorsOfCommittee: (em) =>
     rowsOf(
       (ids) => mediators.ofCommittees(em, ids),

@@ -31,6 +31,8 @@ export interface StepDetail {
   note: string | null;
   outcome?: string;
   assignee?: string;
+  /** 分流 to a registered mediator: their registry id (null: to whoever `assignee` names in words). */
+  mediatorId?: number | null;
   rating?: string;
   /** 不予受理: why, and the case a duplicate repeats. */
   declined?: { reason: string; duplicateOf: string | null };
@@ -141,6 +143,8 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
       }
       const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? null) === (b ?? null);
       if (!same(last.note, detail.note) || !same(last.outcome, detail.outcome) || !same(last.assignee, detail.assignee)) return false;
+      // Two mediators may share a name: an assignment is the same when it names the same mediator (or, by name, none).
+      if (action === 'ASSIGN' && detail.mediatorId !== undefined && (r.mediatorId ?? null) !== detail.mediatorId) return false;
       // A rating is RATE or, when it reopened the case, REOPEN: asked again, the case (no longer RESOLVED) would make
       // it a RATE. The rating the record keeps tells it.
       return detail.rating ? (last.action === 'RATE' || last.action === 'REOPEN') && r.rating === detail.rating : last.action === action;
@@ -155,7 +159,7 @@ export function villageStorage(db: Db, d: DisputeRow, action: CaseAction, detail
         advanceStory(
           storyOf(r),
           { seq: change.seq, level: 'VILLAGE', action, at: change.at, deadlines: change.deadlines, outcome: detail.outcome, assignee: detail.assignee },
-          { rating: detail.rating, declined: detail.declined },
+          { rating: detail.rating, declined: detail.declined, ...(action === 'ASSIGN' ? { mediatorId: detail.mediatorId ?? null } : {}) },
         ),
       ),
     record: async (r, fact) => {

@@ -39,13 +39,18 @@ export function storyOf(d: DisputeRow): DisputeStory {
     declineReason: d.declineReason,
     duplicateOf: d.duplicateOf,
     missedDeadline: d.missedDeadline,
+    mediatorId: d.mediatorId,
   };
 }
 
-/** What a village step sets besides the engine's fields: the parties' rating, or why a report was declined (不予受理). */
+/**
+ * What a village step sets besides the engine's fields: the parties' rating, why a report was declined (不予受理), or
+ * the registered mediator an assignment (分流) names (null: it names whoever handles the case in words).
+ */
 export interface StepTakenWith {
   rating?: string | null;
   declined?: { reason: string; duplicateOf: string | null };
+  mediatorId?: number | null;
 }
 
 /**
@@ -57,7 +62,7 @@ export interface StepTakenWith {
  * decline's reason and the case it duplicates stand while the case stays DECLINED (恢复受理 clears them).
  */
 export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWith = {}): DisputeStory {
-  const { rating, declined } = taken;
+  const { rating, declined, mediatorId } = taken;
   const effect = ruleOf(fact.level, fact.action, s.resolvedLevel)?.story ?? {};
   const next: DisputeStory = { ...s, ...nextStory(s, fact) };
   if (effect.resolved) next.resolvedAt = fact.at;
@@ -66,6 +71,10 @@ export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWi
   if (village && fact.action === 'ACCEPT') next.acceptedAt = fact.at;
   if (village && fact.action === 'ESCALATE') next.escalatedToTownshipAt ??= fact.at;
   if (fact.level === 'TOWNSHIP' && fact.action === 'ESCALATE') next.escalatedToCountyAt ??= fact.at;
+  // 承办调解员 goes with 承办 (the engine's assignee): the handling level's, so a case moving up has none until the village
+  // handles it again and assigns it; an assignment by name alone names no registered mediator.
+  if (next.handlingLevel !== s.handlingLevel) next.mediatorId = null;
+  if (village && fact.action === 'ASSIGN' && mediatorId !== undefined) next.mediatorId = mediatorId;
   if (village && fact.action === 'CLOSE') next.closedAt = fact.at;
   if (village && fact.action === 'FOLLOW_UP') next.followedUpAt = fact.at;
   if (village && fact.action === 'DECLINE' && declined) {

@@ -610,7 +610,7 @@ export type DeregistrationReason =
  */
 export type Dispute = {
   __typename?: 'Dispute';
-  /** 承办 Who it is assigned to at the handling level. */
+  /** 承办 Who it is assigned to at the handling level: the mediator's name when the village assigned it to a registered mediator (`mediator`). */
   assignee?: Maybe<Scalars['String']['output']>;
   /** 案件编号 Case number: county code, year, sequence (e.g. 623021-2026-000123). */
   caseNumber: Scalars['String']['output'];
@@ -632,6 +632,12 @@ export type Dispute = {
   id: Scalars['ID']['output'];
   /** True while an escalation is on its way up and the next level has not yet confirmed receipt. */
   inTransit: Scalars['Boolean']['output'];
+  /**
+   * 承办调解员 The registered people's mediator the village assigned it to (assignDispute's `mediatorId`), also once they
+   * stopped serving while the village still handles it; null when the case was assigned by name alone (`assignee`), to no
+   * one yet, or moved up a level (the level above assigns its own). Another jurisdiction's mediator reads as null.
+   */
+  mediator?: Maybe<Mediator>;
   /**
    * 超期上报 True once the case moved up a level while still open past that level's settle deadline: the next level's
    * deadline starts afresh (deadlines.settleBy, overdue), but the case is never counted as settled on time
@@ -856,6 +862,14 @@ export type DisputeFilter = {
   from?: InputMaybe<Scalars['Date']['input']>;
   /** Handled now at this level. */
   handlingLevel?: InputMaybe<GovernanceLevel>;
+  /** 承办调解员 Cases assigned to this registered mediator (Mediator.id; `Dispute.mediator`); one the caller cannot see lists nothing. */
+  mediatorId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * 在办 true: the cases still being handled at the village, in the statuses REPORTED, ACCEPTED, ASSIGNED, MEDIATING,
+   * RESOLVED and RATED (awaiting the desk's steps, or resolved and awaiting the parties' rating and 办结); false: the
+   * others (ESCALATED, handled above, and CLOSED, FOLLOWED_UP, DECLINED). Together with `status`, both must hold.
+   */
+  open?: InputMaybe<Scalars['Boolean']['input']>;
   /** Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */
@@ -2266,6 +2280,12 @@ export type Mediator = {
   __typename?: 'Mediator';
   /** 调委会 The committee served (null once it has ended). */
   committee?: Maybe<MediationCommittee>;
+  /**
+   * 承办的案件 The cases assigned to this mediator (assignDispute's `mediatorId`), newest first, filtered as a village's
+   * `disputes` (e.g. `filter: { open: true }` for those still being handled); only those the caller's jurisdiction may
+   * read.
+   */
+  disputes: DisputeConnection;
   /** 结束原因 Why. */
   endReason?: Maybe<Scalars['String']['output']>;
   /** 任职结束 When the mediator stopped serving (null while serving). */
@@ -2286,6 +2306,14 @@ export type Mediator = {
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the committee. */
   village: Village;
+};
+
+
+/** 人民调解员 A people's mediator: a person serving full or part time in one committee. */
+export type MediatorDisputesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisputeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** 人民调解员 A mediator to appoint. */
@@ -2327,7 +2355,14 @@ export type Mutation = {
   acceptDispute: Dispute;
   /** 增加巡防队员 Adds members to a team (adult residents of its village; members already in it stay). Needs no version: the members are a set, so a retry or a race ends the same. */
   addPatrolTeamMembers: PatrolTeam;
-  /** 分流转办 Assigns it to a mediator, committee or agency. */
+  /**
+   * 分流转办 Assigns it to a mediator, committee or agency: exactly one of `mediatorId` (a registered 人民调解员 serving in a
+   * committee of the case's village; the case records the mediator, `Dispute.mediator`, and shows their name as
+   * `assignee`) and `assignee` (whoever handles it, named in words, 1–100 characters); both or neither is BAD_USER_INPUT.
+   * A mediator who has stopped serving is BAD_USER_INPUT (rule referenceEnded), one of another village's committee
+   * BAD_USER_INPUT (rule refElsewhere), one the caller's jurisdiction does not hold NOT_FOUND. The same assignment sent
+   * again after a lost answer answers the case as it stands.
+   */
   assignDispute: Dispute;
   /** 户编入联防组 Adds households to a group (CONFLICT if one is already in another group). */
   assignHouseholdsToGroup: JointDefenseGroup;
@@ -2633,8 +2668,9 @@ export type MutationAddPatrolTeamMembersArgs = {
 
 
 export type MutationAssignDisputeArgs = {
-  assignee: Scalars['String']['input'];
+  assignee?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
+  mediatorId?: InputMaybe<Scalars['ID']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
 };
@@ -5168,6 +5204,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   handlingLevel?: Resolver<ResolversTypes['GovernanceLevel'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inTransit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mediator?: Resolver<Maybe<ResolversTypes['Mediator']>, ParentType, ContextType>;
   missedDeadline?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
@@ -5546,6 +5583,7 @@ export type MediationCommitteeEdgeResolvers<ContextType = VillageContext, Parent
 
 export type MediatorResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Mediator'] = ResolversParentTypes['Mediator']> = {
   committee?: Resolver<Maybe<ResolversTypes['MediationCommittee']>, ParentType, ContextType>;
+  disputes?: Resolver<ResolversTypes['DisputeConnection'], ParentType, ContextType, RequireFields<MediatorDisputesArgs, 'first'>>;
   endReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5561,7 +5599,7 @@ export type MediatorResolvers<ContextType = VillageContext, ParentType extends R
 export type MutationResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   acceptDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAcceptDisputeArgs, 'id' | 'version'>>;
   addPatrolTeamMembers?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationAddPatrolTeamMembersArgs, 'personIds' | 'teamId'>>;
-  assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'assignee' | 'id' | 'version'>>;
+  assignDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationAssignDisputeArgs, 'id' | 'version'>>;
   assignHouseholdsToGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationAssignHouseholdsToGroupArgs, 'groupId' | 'householdIds' | 'version'>>;
   closeDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCloseDisputeArgs, 'id' | 'version'>>;
   correctDispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType, RequireFields<MutationCorrectDisputeArgs, 'id' | 'input' | 'reason' | 'version'>>;

@@ -77,6 +77,7 @@ import { Migration20261207000076NewbornMatch } from './Migration20261207000076Ne
 import { Migration20261207000077SeededSupervision } from './Migration20261207000077SeededSupervision.ts';
 import { Migration20261207000078SeededHazardSteps } from './Migration20261207000078SeededHazardSteps.ts';
 import { Migration20261207000079SiteAddressEnd } from './Migration20261207000079SiteAddressEnd.ts';
+import { Migration20261207000080DisputeMediator } from './Migration20261207000080DisputeMediator.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -159,4 +160,5 @@ export const migrations = [
   Migration20261207000077SeededSupervision,
   Migration20261207000078SeededHazardSteps,
   Migration20261207000079SiteAddressEnd,
+  Migration20261207000080DisputeMediator,
 ];

@@ -17,4 +17,6 @@ export const Dispute: DisputeResolvers = {
   // A file's external id keys its case as `import:<external_id>`; a form's idempotency key is the client's own, not shown.
   externalId: (d) => (d.idempotencyKey.startsWith(IMPORT_KEY) ? d.idempotencyKey.slice(IMPORT_KEY.length) : null),
   timeline: (d, _, ctx) => ctx.loaders.stepsOf.load(d.id),
+  // Every case's mediator of a request from one statement; one the caller's jurisdiction does not hold reads as none.
+  mediator: async (d, _, ctx) => (d.mediatorId == null ? null : ((await ctx.loaders.mediator.load(String(d.mediatorId))) ?? null)),
 };

@@ -123,6 +123,7 @@ export const API_FIELDS: Readonly<Record<ChangeKind, ApiFields>> = {
     handling_level: 'handlingLevel',
     in_transit: 'inTransit',
     assignee: 'assignee',
+    mediator_id: 'mediator',
     outcome: 'outcome',
     resolved_level: 'resolvedLevel',
     resolved_at: 'resolvedAt',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
+import { VILLAGE_OPEN } from '../../../../domain/case-statuses.ts';
 import { col, command, exec, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { DUE_SQL, OVERDUE_SQL, SUPERVISION_REPLY_OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
@@ -32,6 +33,8 @@ const Dispute = z.object({
   handlingLevel: GovernanceLevel,
   inTransit: z.boolean(),
   assignee: col.text.nullable(),
+  /** 承办调解员: the registered mediator the village assigned the case to, whose name `assignee` shows (migration …80DisputeMediator). */
+  mediatorId: col.id.nullable(),
   outcome: col.text.nullable(),
   resolvedLevel: GovernanceLevel.nullable(),
   resolvedAt: instant.nullable(),
@@ -127,7 +130,7 @@ const saveStory = sql(
   'dispute.saveStory',
   Dispute,
   `update dispute set seq = ?, status = ?, handling_level = ?, in_transit = ?, resolved_level = ?, rehandled = ?,
-     contact_by = coalesce(?, contact_by), settle_by = coalesce(?, settle_by), reply_by = ?, outcome = ?, assignee = ?,
+     contact_by = coalesce(?, contact_by), settle_by = coalesce(?, settle_by), reply_by = ?, outcome = ?, assignee = ?, mediator_id = ?,
      resolved_at = ?, accepted_at = ?, escalated_to_township_at = ?, escalated_to_county_at = ?, rating = ?, rated_at = ?,
      closed_at = ?, followed_up_at = ?, decline_reason = ?, duplicate_of = ?, missed_deadline = ?, version = version + 1
    where id = ? returning *`,
@@ -150,6 +153,8 @@ export interface DisputeStory extends Story {
   declineReason: string | null;
   duplicateOf: string | null;
   missedDeadline: boolean;
+  /** The registered mediator handling the case at the village (null: assigned by name, to no one, or handled above). */
+  mediatorId: number | null;
 }
 
 /**
@@ -262,6 +267,10 @@ export interface DisputeConditions {
   party?: string | null;
   /** Reported by this caller (its subject: true), or by others (false). */
   reportedBy?: { subject: string; mine: boolean } | null;
+  /** Assigned to this registered mediator (their registry id). */
+  mediatorId?: number | null;
+  /** In the statuses still handled at the village (VILLAGE_OPEN: true), or in the others (false). */
+  open?: boolean | null;
 }
 
 export const disputes = {
@@ -312,6 +321,7 @@ export const disputes = {
       s.replyBy,
       s.outcome,
       s.assignee,
+      s.mediatorId,
       s.resolvedAt,
       s.acceptedAt,
       s.escalatedToTownshipAt,
@@ -355,53 +365,82 @@ export const disputes = {
    * the earliest first (`CaseInboxOrder.DUE_FIRST`, as the township's and county's inboxes).
    */
   list(scope: Scope, c: DisputeConditions, dueFirst = false): ScopedList<DisputeRow> {
-    const where: string[] = [];
-    const params: SqlParam[] = [];
-    if (c.statuses?.length) {
-      where.push('t.status in (?)');
-      params.push(c.statuses);
-    }
-    if (c.category) {
-      where.push('t.category = ?');
-      params.push(c.category);
-    }
-    if (c.handlingLevel) {
-      where.push('t.handling_level = ?');
-      params.push(c.handlingLevel);
-    }
-    for (const [column, value] of [
-      ['scale', c.scale],
-      ['source', c.source],
-      ['case_number', c.caseNumber],
-      ['idempotency_key', c.externalId == null ? null : `${IMPORT_KEY}${c.externalId}`],
-    ] as const) {
-      if (value) {
-        where.push(`t.${column} = ?`);
-        params.push(value);
-      }
-    }
-    if (c.underSupervision != null) where.push(`t.supervised_at is ${c.underSupervision ? 'not ' : ''}null`);
-    if (c.supervisionReplyOverdue != null) where.push(`${c.supervisionReplyOverdue ? '' : 'not '}${SUPERVISION_REPLY_OVERDUE_SQL.replaceAll('d.', 't.')}`);
-    if (c.search) {
-      where.push(`t.summary like ? escape '\\'`);
-      params.push(likeContains(c.search));
-    }
-    if (c.party) {
-      // A desk looks a case up by the name of whoever came to it: as the case names its parties, residents or not.
-      where.push(`exists (select 1 from dispute_party dp where dp.dispute_id = t.id and dp.name like ? escape '\\')`);
-      params.push(likeContains(c.party));
-    }
-    if (c.reportedBy) {
-      where.push(`t.created_by ${c.reportedBy.mine ? '=' : '<>'} ?`);
-      params.push(c.reportedBy.subject);
-    }
-    if (c.overdue != null) where.push(`${c.overdue ? '' : 'not '}${OVERDUE_SQL.replaceAll('d.', 't.')}`);
-    if (c.reported) {
-      where.push('t.reported_at >= ? and t.reported_at < ?');
-      params.push(...c.reported);
-    }
+    const { where, params } = filtered(c);
     return dueFirst
       ? { ...scopedList('dispute.listDue', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', time: 'due_at', timeSql: DUE_SQL } }
       : { ...scopedList('dispute.list', 'dispute', Dispute, scope, allOf(where, params)), order: { column: 'no', desc: true } };
   },
+  /**
+   * The cases assigned to mediators, filtered, newest first: each mediator's page (its parent key their registry id)
+   * from one statement for every mediator a request lists.
+   */
+  ofMediators(c: DisputeConditions): ScopedList<DisputeRow> {
+    const { where, params } = filtered(c);
+    return {
+      name: 'dispute.ofMediators',
+      table: 'dispute',
+      row: Dispute,
+      scopeKey: 't.mediator_id',
+      ...allOf(where, params),
+      order: { column: 'no', desc: true },
+    };
+  },
 };
+
+/** The SQL conditions on a case `t` of a list's filters, and their parameters. */
+function filtered(c: DisputeConditions): { where: string[]; params: SqlParam[] } {
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  if (c.mediatorId != null) {
+    where.push('t.mediator_id = ?');
+    params.push(c.mediatorId);
+  }
+  if (c.open != null) {
+    // The statuses are the engine's constants, written into the text: the list's plan is the same for every village.
+    where.push(`t.status ${c.open ? '' : 'not '}in (${VILLAGE_OPEN.map((x) => `'${x}'`).join(', ')})`);
+  }
+  if (c.statuses?.length) {
+    where.push('t.status in (?)');
+    params.push(c.statuses);
+  }
+  if (c.category) {
+    where.push('t.category = ?');
+    params.push(c.category);
+  }
+  if (c.handlingLevel) {
+    where.push('t.handling_level = ?');
+    params.push(c.handlingLevel);
+  }
+  for (const [column, value] of [
+    ['scale', c.scale],
+    ['source', c.source],
+    ['case_number', c.caseNumber],
+    ['idempotency_key', c.externalId == null ? null : `${IMPORT_KEY}${c.externalId}`],
+  ] as const) {
+    if (value) {
+      where.push(`t.${column} = ?`);
+      params.push(value);
+    }
+  }
+  if (c.underSupervision != null) where.push(`t.supervised_at is ${c.underSupervision ? 'not ' : ''}null`);
+  if (c.supervisionReplyOverdue != null) where.push(`${c.supervisionReplyOverdue ? '' : 'not '}${SUPERVISION_REPLY_OVERDUE_SQL.replaceAll('d.', 't.')}`);
+  if (c.search) {
+    where.push(`t.summary like ? escape '\\'`);
+    params.push(likeContains(c.search));
+  }
+  if (c.party) {
+    // A desk looks a case up by the name of whoever came to it: as the case names its parties, residents or not.
+    where.push(`exists (select 1 from dispute_party dp where dp.dispute_id = t.id and dp.name like ? escape '\\')`);
+    params.push(likeContains(c.party));
+  }
+  if (c.reportedBy) {
+    where.push(`t.created_by ${c.reportedBy.mine ? '=' : '<>'} ?`);
+    params.push(c.reportedBy.subject);
+  }
+  if (c.overdue != null) where.push(`${c.overdue ? '' : 'not '}${OVERDUE_SQL.replaceAll('d.', 't.')}`);
+  if (c.reported) {
+    where.push('t.reported_at >= ? and t.reported_at < ?');
+    params.push(...c.reported);
+  }
+  return { where, params };
+}

@@ -3,7 +3,8 @@ import { row, sql, type Db } from '../../../../platform/sql.ts';
 
 /**
  * A reference to a record that has ended (docs/ARCHITECTURE.md, "Life cycle and history"): a dissolved household, a
- * deregistered house, key site or standard address, a disbanded 十户联防 group, an ended mediation committee. Ended records leave their table for
+ * deregistered house, key site or standard address, a disbanded 十户联防 group, an ended mediation committee, a mediator no
+ * longer serving. Ended records leave their table for
  * another (`registry_ended`, `mediation_committee_ended`) under the same row-level security, so a write that names
  * one would find nothing and answer NOT_FOUND, as for an id that never existed. Where the caller's jurisdiction
  * holds it ended, the write is told so instead (rule referenceEnded, registry/rules.ts); another jurisdiction's stays
@@ -60,6 +61,13 @@ const ENDED: Readonly<Record<string, EndedTable>> = {
     reasonCode: 'e.end_reason',
     what: { zh: '人民调解委员会', en: 'mediation committee' },
     verb: { zh: '撤销', en: 'ended' },
+  },
+  mediator: {
+    from: 'mediator_ended e where true',
+    reasonZh: 'e.end_reason',
+    reasonCode: 'e.end_reason',
+    what: { zh: '人民调解员', en: 'mediator' },
+    verb: { zh: '结束任职', en: 'stopped serving' },
   },
 };
 

@@ -145,6 +145,14 @@ const write = `
 export const MEDIATOR_KIND: RowKind = { name: 'mediator', stage: MEDIATOR_STAGE, flags: FLAGS, rows, checks: CHECKS, write };
 export const MEDIATOR_WRITER = rowWriter(MEDIATOR_KIND);
 
+const SHOWN = 'id, committee_id, name, full_time, phone, person_id, village_code, version, external_id';
+const currentOrEnded = sql(
+  'mediator.currentOrEnded',
+  Mediator,
+  `select ${SHOWN}, null::timestamptz as ended_at, null::text as ended_by, null::text as end_reason from mediator where id in (?)
+   union all
+   select ${SHOWN}, ended_at, ended_by, end_reason from mediator_ended where id in (?)`,
+);
 const ofCommittees = sql('mediator.ofCommittees', Mediator, 'select * from mediator where committee_id in (?) order by id');
 const ENDED = ['id', 'committee_id', 'name', 'full_time', 'phone', 'person_id', 'village_code', 'external_id'];
 const end = endRecords('mediator.end', 'mediator', Mediator, ENDED, 'id = ?');
@@ -152,6 +160,8 @@ const endOfCommittee = endRecords('mediator.endOfCommittee', 'mediator', Mediato
 
 export const mediators = {
   ...table,
+  /** The mediators of these ids, serving or not (those the caller's jurisdiction holds): a case names whoever handled it. */
+  currentOrEnded: (db: Db, ids: readonly number[]): Promise<MediatorRow[]> => allRows(db, currentOrEnded, [ids, ids]),
   /** Mediators of each committee, by committee id. */
   ofCommittees: (db: Db, committeeIds: readonly number[]): Promise<MediatorRow[]> => allRows(db, ofCommittees, [committeeIds]),
   /** Ends a mediator's service: they leave `mediator` for `mediator_ended`; the ended row. */

@@ -89,7 +89,8 @@ export function allOf(where: readonly string[], params: readonly SqlParam[]): Li
 }
 
 type RawRow = Record<string, unknown>;
-const Count = z.object({ k: col.text, n: col.num });
+// A parent's key as the lists are asked for it (text), whether its column is a code or an integer id (a mediator's).
+const Count = z.object({ k: z.coerce.string(), n: col.num });
 
 function isScalar(v: unknown): v is string | number | bigint | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
@@ -172,7 +173,7 @@ export class ScopedPages {
         const found = await run(this.db, st, [[...scopes], ...rangeOf(scopes), ...afterParams, ...params, first + 1]);
         const by = new Map<unknown, RawRow[]>();
         for (const r of found) {
-          const k = r.scope__;
+          const k = String(r.scope__);
           let list = by.get(k);
           if (!list) by.set(k, (list = []));
           list.push(r);

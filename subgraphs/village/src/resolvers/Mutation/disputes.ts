@@ -26,7 +26,11 @@ import type { DeclineReason, MutationResolvers } from '../../generated/resolvers
 import { disputes, type DisputeRow } from '../../store/dispute.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
-import { chinaMinute } from '../../../../../platform/scalars.ts';
+import { chinaMinute, parseId } from '../../../../../platform/scalars.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { mediators, type MediatorRow } from '../../store/mediator.ts';
+import { endedReference } from '../../store/ended-refs.ts';
+import { referenceEnded, refElsewhere, refUnknown, ruleError, ruleErrorSaid, WHAT } from '../../registry/rules.ts';
 
 /**
  * Runs one step of the village's loop through the case engine (takeStep, in
@@ -37,12 +41,13 @@ async function villageStep(
   id: string,
   version: number,
   action: CaseAction | ((d: DisputeRow) => CaseAction),
-  detail: Omit<StepDetail, 'actor'>,
+  detail: Omit<StepDetail, 'actor'> | ((em: EntityManager, d: DisputeRow) => Promise<Omit<StepDetail, 'actor'>>),
 ): Promise<DisputeRow> {
   const updated = await ctx.em.transactional(async (em) => {
     const d = await lockForStep(em, ctx.caller, id);
     const step = typeof action === 'function' ? action(d) : action;
-    return (await takeStep(villageStorage(em, d, step, { ...detail, actor: actorOf(ctx.caller) }), step, version)).record;
+    const details = typeof detail === 'function' ? await detail(em, d) : detail;
+    return (await takeStep(villageStorage(em, d, step, { ...details, actor: actorOf(ctx.caller) }), step, version)).record;
   });
   await delivered(ctx.relay);
   return updated;
@@ -84,6 +89,38 @@ async function asReceived(ctx: VillageContext, d: DisputeRow, since: number): Pr
     now = (await disputes.byIds(ctx.em, [d.id]))[0] ?? now;
   }
   return now;
+}
+
+/**
+ * 分流 to whom: a registered mediator (`mediatorId`) or whoever `assignee` names in words, exactly one of them. The
+ * registry id's format is checked before the case is read; the mediator once the case is locked (assignedMediator).
+ */
+function assignment(assignee: string | null | undefined, mediatorId: string | null | undefined): { name: string } | { mediatorId: number } {
+  if ((assignee == null) === (mediatorId == null)) {
+    throw badInput(
+      {
+        zh: '分流转办须在 assignee（承办方，以文字写明）和 mediatorId（承办调解员的编号）中给出且只给出一个。',
+        en: 'Assigning a case takes exactly one of assignee (whoever handles it, in words) and mediatorId (a registered mediator).',
+      },
+      { argument: assignee == null ? 'assignee' : 'mediatorId', arguments: ['assignee', 'mediatorId'] },
+    );
+  }
+  return mediatorId != null ? { mediatorId: parseId(mediatorId, 'mediatorId') } : { name: text(assignee!, 'assignee', 100) };
+}
+
+/**
+ * The mediator a case of the village `d` is assigned to: serving (one who stopped serving is referenceEnded, with when
+ * and why), in a committee of the case's village (refElsewhere: a committee serves its own village), and held by the
+ * caller's jurisdiction (row-level security: another village's or county's mediator is refUnknown, as if none).
+ */
+async function assignedMediator(em: EntityManager, d: DisputeRow, id: number): Promise<MediatorRow> {
+  const [m] = await mediators.byIds(em, [id]);
+  if (!m) {
+    const ended = await endedReference(em, 'mediator', [id]);
+    throw ended ? ruleErrorSaid(referenceEnded('mediatorId', WHAT.mediator), ended) : ruleError(refUnknown('mediatorId', WHAT.mediator));
+  }
+  if (m.villageCode !== d.villageCode) throw ruleError(refElsewhere('mediatorId', WHAT.mediator));
+  return m;
 }
 
 /** 不予受理's reasons as the timeline's note names them: their Chinese names in the schema. */
@@ -181,8 +218,13 @@ type DisputeMutation =
 export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   acceptDispute: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'ACCEPT', { note: optStepNote(a.note, 'note') }),
   assignDispute: (_, a, ctx) => {
-    const assignee = text(a.assignee, 'assignee', 100);
-    return villageStep(ctx, a.id, a.version, 'ASSIGN', { note: assignNote(assignee, optStepNote(a.note, 'note')), assignee });
+    const to = assignment(a.assignee, a.mediatorId);
+    const note = optStepNote(a.note, 'note');
+    return villageStep(ctx, a.id, a.version, 'ASSIGN', async (em, d) => {
+      if ('name' in to) return { note: assignNote(to.name, note), assignee: to.name, mediatorId: null };
+      const m = await assignedMediator(em, d, to.mediatorId);
+      return { note: assignNote(m.name, note), assignee: m.name, mediatorId: m.id };
+    });
   },
   recordMediation: (_, a, ctx) => villageStep(ctx, a.id, a.version, 'MEDIATE', { note: stepNote(a.note, 'note') }),
   resolveDispute: (_, a, ctx) =>

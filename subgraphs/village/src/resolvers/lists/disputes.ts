@@ -4,7 +4,9 @@ import { caseNumberOf, filterGiven, keyText, listGiven } from '../../../../../pl
 import type { Connection } from '../../../../../platform/pagination.ts';
 import { openEnds, periodBounds } from '../../../../../domain/periods.ts';
 import type { VillageContext } from '../../context.ts';
-import type { DisputeFilter, VillageDisputesArgs } from '../../generated/resolvers.ts';
+import type { DisputeFilter, MediatorDisputesArgs, VillageDisputesArgs } from '../../generated/resolvers.ts';
+import type { MediatorRow } from '../../store/mediator.ts';
+import { parseId } from '../../../../../platform/scalars.ts';
 import { disputes, type DisputeConditions, type DisputeRow } from '../../store/dispute.ts';
 import type { Scope } from '../../store/scoped.ts';
 
@@ -44,7 +46,19 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     search: given.search == null ? null : keyText(given.search, 'filter.search', 100),
     party: given.party == null ? null : keyText(given.party, 'filter.party', 50),
     reportedBy: filter.reportedByMe == null ? null : { subject, mine: filter.reportedByMe },
+    mediatorId: filter.mediatorId == null ? null : parseId(filter.mediatorId, 'filter.mediatorId'),
+    open: filter.open,
   };
+}
+
+/**
+ * `Mediator.disputes(filter, first, after)`: the cases assigned to the mediator, newest first, filtered as a division's;
+ * every mediator's page of a request from one statement. Read as the mediator's village's cases are (the caller's list
+ * access there; row-level security keeps the rest).
+ */
+export function disputesOfMediator(m: MediatorRow, args: MediatorDisputesArgs, ctx: VillageContext): Promise<Connection<DisputeRow>> {
+  requireListAccess(ctx.caller, m.villageCode, 'dispute');
+  return ctx.pages.connection(disputes.ofMediators(conditions(args.filter, ctx.caller.subject)), String(m.id), args);
 }
 
 /** `disputes(filter, first, after)` of a division (Village, Grid, County): its cases newest first, every parent's page from one statement. */
