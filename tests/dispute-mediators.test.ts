@@ -281,6 +281,31 @@ describe("a mediator's cases and a desk's open ones", () => {
     expect(openOnly.nodes.map((n) => n.id)).not.toContain(mine[1]);
   });
 
+  it("reads every case's mediator and every mediator's cases of a request in statements that do not grow with them", async () => {
+    const b = ok(
+      await hub.queryAs<{ village: { disputes: { nodes: { id: string }[] } } }>(
+        callers.village,
+        `{ village(code: "${village.code}") { disputes(filter: { mediatorId: "${mediatorB.id}" }, first: 1) { nodes { id } } } }`,
+      ),
+    ).village.disputes.nodes[0]!.id;
+    const ids = [mine[0]!, b, mine[1]!];
+    const q = (n: number) =>
+      `{ ${ids
+        .slice(0, n)
+        .map((id, i) => `d${i}: dispute(id: "${id}") { mediator { name disputes(first: 5) { totalCount nodes { id mediator { name } } } } }`)
+        .join(' ')} }`;
+    const count = async (n: number) => {
+      let r: GraphQLResponse<unknown> | undefined;
+      const statements = await hub.countStatements(async () => {
+        r = await hub.queryAs(callers.village, q(n));
+      });
+      ok(r!);
+      return statements;
+    };
+    const one = await count(1);
+    expect(await count(3)).toBe(one);
+  });
+
   it("another village's desk reads none of them; a filter's mediator id that is no id is BAD_USER_INPUT", async () => {
     const r = await hub.queryAs<{ village: { disputes: Page } }>(
       otherVillageToken,
