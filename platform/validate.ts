@@ -169,15 +169,21 @@ export function disputeId(given: string, argument = 'id'): string {
 /**
  * A list of values to keep (a filter's `status`, `tags`, a feed's `kinds`) given empty: refused rather than read as
  * "all", which is what leaving it out means, so that a filter a desk emptied (every status deselected) never widens
- * to every record and its counts.
+ * to every record and its counts. A write's list of what to change (`write`: tagPerson's tags) given empty is refused
+ * too: it would change nothing yet answer as a change made.
  */
-export function listGiven(values: readonly unknown[] | null | undefined, argument: string): void {
+export function listGiven(values: readonly unknown[] | null | undefined, argument: string, use: 'filter' | 'write' = 'filter'): void {
   if (values?.length === 0) {
     throw badInput(
-      {
-        zh: `${argument} 为空：空列表不表示“全部”，请至少选择一项；要读取全部，请不传此项。`,
-        en: `${argument} is empty: an empty list does not mean "all"; name at least one value, or leave ${argument} out for all.`,
-      },
+      use === 'filter'
+        ? {
+            zh: `${argument} 为空：空列表不表示“全部”，请至少选择一项；要读取全部，请不传此项。`,
+            en: `${argument} is empty: an empty list does not mean "all"; name at least one value, or leave ${argument} out for all.`,
+          }
+        : {
+            zh: `${argument} 为空：请至少给出一项要修改的值。`,
+            en: `${argument} is empty: name at least one value to change.`,
+          },
       { argument },
     );
   }

@@ -786,7 +786,15 @@ describe('an ended record ended or changed again', () => {
     hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
   /** What an end or change of an ended record must answer: already ended, when, by whom and why, never "not found". */
   const endedCode = (e: Err, reason: string) => {
-    expect(e.extensions).toMatchObject({ code: 'INVALID_TRANSITION', rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endedBy: 'test caller' });
+    // endedBy is the ender's subject, as EndedRecord.endedBy is; the name people read beside it.
+    expect(e.extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      rule: 'alreadyEnded',
+      status: 'ENDED',
+      endReason: reason,
+      endedBy: `forces-${RUN}`,
+      endedByName: 'test caller',
+    });
     expect(e.extensions?.endedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
   };
   /** …and in Chinese, leading with the record. */

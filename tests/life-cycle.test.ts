@@ -522,12 +522,50 @@ describe('ending households, houses and 十户联防 groups', () => {
   }, 180_000);
 });
 
+describe('a house households live in is not deregistered', () => {
+  it('names the households by 户号 where the caller may read them, counts the others, and says how to leave the house (rule houseLivedIn)', async () => {
+    const house = (
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-LIV`, use: 'SELF_OCCUPIED' },
+      })
+    ).registerHouse;
+    const here = await registerHousehold(G1, `LC-${run}-LIV1`, house.id);
+    const there = await registerHousehold(G2, `LC-${run}-LIV2`, house.id);
+    const end = (token: string) =>
+      hub.queryAs(token, `mutation { deregisterHouse(id: "${house.id}", version: ${house.version}, reason: DEMOLISHED) { recordId } }`);
+    const county = await end(writer);
+    expect(code(county)).toBe('CONFLICT');
+    expect(county.errors![0]!.extensions).toMatchObject({
+      rule: 'houseLivedIn',
+      householdCount: 2,
+      householdIds: [here.id, there.id],
+      householdNumbers: [`LC-${run}-LIV1`, `LC-${run}-LIV2`],
+    });
+    expect(county.errors![0]!.message).toMatch(/moveHousehold .*houseId: null/);
+    // A grid's desk sees its grid's household by number; the other grid's is counted, not named.
+    const grid = await hub.token({ jurisdiction: G1, scopes: ['read', 'write'], subject: `life-cycle-grid-${run}` });
+    const mine = await end(grid);
+    expect(code(mine)).toBe('CONFLICT');
+    expect(mine.errors![0]!.extensions).toMatchObject({ rule: 'houseLivedIn', householdCount: 2, householdIds: [here.id], householdsOutside: 1 });
+    expect(mine.errors![0]!.message).toContain(`LC-${run}-LIV1`);
+    expect(mine.errors![0]!.message).not.toContain(`LC-${run}-LIV2`);
+  }, 60_000);
+});
+
 describe('an ended household, house or 十户联防 group ended or changed again', () => {
   /** The refusal an end or change of an ended record gets: when, by whom and why it ended, never "not found". */
   function alreadyEnded(r: GraphQLResponse, what: string, id: string, reason: string, zhReason: string, note: string, then = '不能再次结束') {
     expect(code(r)).toBe('INVALID_TRANSITION');
     const e = r.errors![0]!;
-    expect(e.extensions).toMatchObject({ rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endNote: note, endedBy: 'test caller' });
+    // endedBy is who ended it as EndedRecord.endedBy gives it (the caller's subject), the name beside it; people read the name.
+    expect(e.extensions).toMatchObject({
+      rule: 'alreadyEnded',
+      status: 'ENDED',
+      endReason: reason,
+      endNote: note,
+      endedBy: 'life-cycle-writer',
+      endedByName: 'test caller',
+    });
     expect(e.extensions?.endedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
     expect(e.message).toMatch(
       new RegExp(

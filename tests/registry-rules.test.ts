@@ -627,6 +627,149 @@ describe('a household changes grid only with its members', () => {
   });
 });
 
+describe('a house and the households living in it agree (实有房屋 and 户)', () => {
+  type Rec = { id: string; version: number };
+  type HH = Rec & { address: { id: string } | null; house: { id: string } | null };
+  const HH_FIELDS = 'id version address { id } house { id }';
+  let n = 0;
+  const address = async (grid = `${A}001`) =>
+    (
+      await hub.dataAs<{ registerAddress: Rec & { number: string } }>(
+        writer,
+        `mutation { registerAddress(input: { gridCode: "${grid}", number: "房户地址${RUN}-${++n}", text: "房户测试地址${n}" }) { id version number } }`,
+      )
+    ).registerAddress;
+  const house = async (addressId: string | null, grid = `${A}001`) =>
+    (
+      await hub.dataAs<{ registerHouse: Rec & { number: string } }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version number } }`, {
+        i: { gridCode: grid, number: `房户${RUN}-${++n}`, use: 'SELF_OCCUPIED', addressId },
+      })
+    ).registerHouse;
+  const household = (input: Record<string, unknown>) =>
+    hub.queryAs<{ registerHousehold: HH }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { ${HH_FIELDS} } }`, {
+      i: { gridCode: `${A}001`, number: `房户户${RUN}-${++n}`, ...input },
+    });
+  const houseRow = async (id: string) => (await db.query(`select use, grid_code, version from house where id = $1`, [id])).rows[0];
+
+  it('refuses VACANT for a house households live in, on the form and in a houses file (houseOccupied), and takes it once they have left', async () => {
+    const at = await address();
+    const h = await house(at.id);
+    const lived = (await household({ houseId: h.id })).data!.registerHousehold;
+    const form = await hub.queryAs(writer, `mutation { updateHouse(id: "${h.id}", version: ${h.version}, input: { use: VACANT }) { id use } }`);
+    expect(form.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'houseOccupied', argument: 'use' });
+    expect(form.errors![0]!.message).toMatch(/^use .*moveHousehold/);
+    const file = await postImport(hub.gatewayUrl, writer, 'houses', `id,use,version\n${h.id},VACANT,${h.version}\n`, `rules-vacant-${RUN}`);
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'use', 'CONFLICT', 'houseOccupied']]);
+    expect(await houseRow(h.id)).toMatchObject({ use: 'SELF_OCCUPIED', version: h.version });
+    // The household leaves the house (its own grid, houseId: null): the house may stand empty.
+    await hub.dataAs(writer, `mutation { moveHousehold(id: "${lived.id}", version: ${lived.version}, input: { gridCode: "${A}001", houseId: null }) { id } }`);
+    const empty = await hub.queryAs(writer, `mutation { updateHouse(id: "${h.id}", version: ${h.version}, input: { use: VACANT }) { use } }`);
+    expect(empty.errors).toBeUndefined();
+    expect(empty.data).toEqual({ updateHouse: { use: 'VACANT' } });
+  });
+
+  it('refuses a houses row moving a house households live in to another grid (houseGridAlone); an empty house moves', async () => {
+    const h = await house(null);
+    const lived = await household({ houseId: h.id });
+    expect(lived.errors).toBeUndefined();
+    const file = await postImport(hub.gatewayUrl, writer, 'houses', `id,grid_code,version\n${h.id},${A}003,${h.version}\n`, `rules-house-grid-${RUN}`);
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'grid_code', 'CONFLICT', 'houseGridAlone']]);
+    expect(file.done).toMatchObject({ updated: 0, rejected: 1 });
+    expect(await houseRow(h.id)).toMatchObject({ grid_code: `${A}001` });
+    const free = await house(null);
+    const moved = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'houses',
+      `id,grid_code,version\n${free.id},${A}003,${free.version}\n`,
+      `rules-house-grid-free-${RUN}`,
+    );
+    expect(moved.done).toMatchObject({ updated: 1, rejected: 0 });
+  });
+
+  it('puts a household registered into a house at the house’s address, its members too, and refuses another (householdAddress)', async () => {
+    const at = await address();
+    const other = await address();
+    const h = await house(at.id);
+    const taken = await household({ houseId: h.id });
+    expect(taken.errors).toBeUndefined();
+    expect(taken.data!.registerHousehold).toMatchObject({ address: { id: at.id }, house: { id: h.id } });
+    const member = await register({ idNumber: freshId(ago(35)), householdId: taken.data!.registerHousehold.id });
+    expect(member.errors).toBeUndefined();
+    const m = (await db.query(`select address_id::text from person where id = $1`, [member.data!.registerPerson.id])).rows[0];
+    expect(m).toEqual({ address_id: at.id });
+    const same = await household({ houseId: h.id, addressId: at.id });
+    expect(same.errors).toBeUndefined();
+    const elsewhere = await household({ houseId: h.id, addressId: other.id });
+    expect(elsewhere.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      rule: 'householdAddress',
+      argument: 'addressId',
+      houseAddressId: at.id,
+      addressId: other.id,
+    });
+    expect(elsewhere.errors![0]!.message).toContain(`${at.id}`);
+    expect(elsewhere.errors![0]!.message).toContain(`${other.id}`);
+    // Changing the address of a household in a house alone (a file row: the form has no address to change) is the same mistake.
+    const hh = taken.data!.registerHousehold;
+    // Its first member became its head, a new version.
+    const { version } = (await db.query(`select version from household where id = $1`, [hh.id])).rows[0];
+    const alone = await postImport(hub.gatewayUrl, writer, 'households', `id,address_id,version\n${hh.id},${other.id},${version}\n`, `rules-hh-alone-${RUN}`);
+    expect(alone.rejects.map((r) => [r.line, r.field, r.rule])).toEqual([[2, 'address_id', 'householdAddress']]);
+  });
+
+  it('does the same in a households file: the house’s address when none is given, another refused naming both', async () => {
+    const at = await address();
+    const other = await address();
+    const h = await house(at.id);
+    const taken = `房户文件甲${RUN}`;
+    const file = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'households',
+      ['number,grid_code,house_number,address_number', `${taken},${A}001,${h.number},`, `房户文件乙${RUN},${A}001,${h.number},${other.number}`].join('\n'),
+      `rules-hh-address-${RUN}`,
+    );
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[3, 'address_number', 'BAD_USER_INPUT', 'householdAddress']]);
+    expect(file.rejects[0]!.reason).toContain(at.id);
+    expect(file.rejects[0]!.reason).toContain(other.id);
+    const row = (await db.query(`select address_id::text from household where village_code = $1 and number = $2`, [A, taken])).rows[0];
+    expect(row).toEqual({ address_id: at.id });
+  });
+
+  it('moves a household into a house at the house’s address, and refuses another address (householdAddress)', async () => {
+    const at = await address();
+    const other = await address();
+    const h = await house(at.id);
+    const hh = (await household({ addressId: other.id })).data!.registerHousehold;
+    const wrong = await hub.queryAs(
+      writer,
+      `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}001", houseId: "${h.id}", addressId: "${other.id}" }) { id } }`,
+    );
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'householdAddress', houseAddressId: at.id, addressId: other.id });
+    const moved = await hub.queryAs<{ moveHousehold: HH }>(
+      writer,
+      `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}001", houseId: "${h.id}" }) { ${HH_FIELDS} } }`,
+    );
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.moveHousehold).toMatchObject({ address: { id: at.id }, house: { id: h.id } });
+  });
+});
+
+describe('tagPerson and untagPerson take at least one tag', () => {
+  it('refuses tags: [] as a filter’s empty list is refused (BAD_USER_INPUT), writing nothing', async () => {
+    const p = await register({ idNumber: freshId(ago(40)) });
+    expect(p.errors).toBeUndefined();
+    const { id, version } = p.data!.registerPerson;
+    for (const m of ['tagPerson', 'untagPerson']) {
+      const r = await hub.queryAs(writer, `mutation { ${m}(id: "${id}", tags: []) { id version } }`);
+      expect(r.errors?.[0]?.extensions, m).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'tags' });
+    }
+    const row = (await db.query(`select version from person where id = $1`, [id])).rows[0];
+    expect(row).toEqual({ version });
+  });
+});
+
 describe('make-residents --bad', () => {
   it.each(['623022', '623021'])('writes its "grid outside the county" rows with a grid of another county (--county %s)', async (county) => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));

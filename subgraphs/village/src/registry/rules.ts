@@ -118,6 +118,42 @@ export const householdGridAlone: Rule = rule('householdGridAlone', 'BAD_USER_INP
   en: "differs from the household's grid: a household's members live on its grid, so a household with members changes grid with moveHousehold, which moves them too",
 });
 
+/**
+ * 实有房屋 and the households living in it (户 whose house it is): a house is 空置 (VACANT) only when no household
+ * lives there. Refused rather than clearing their house, which would leave the households nowhere the register knows;
+ * the households move first (moveHousehold: another house, or `houseId: null` on their own grid to leave it).
+ */
+export const houseOccupied: Rule = rule('houseOccupied', 'CONFLICT', 'use', {
+  zh: '不能为“空置”（VACANT）：仍有户居住在该房屋中；请先将这些户迁出（moveHousehold：迁往另一房屋，或在原网格以 houseId: null 离开该房屋）',
+  en: 'cannot be VACANT while households live in the house: move them out first (moveHousehold to another house, or on their own grid with houseId: null to leave it)',
+});
+
+/**
+ * A house and the households living in it are on one grid (the grid worker of that grid sees the house with its
+ * households): a house with households changes grid only once they have left it (moveHousehold, `houseId: null`), never
+ * by its own row alone, as a household with members does not (householdGridAlone).
+ */
+export const houseGridAlone: Rule = rule('houseGridAlone', 'CONFLICT', 'grid_code', {
+  zh: '与该房屋现在的网格不同：有户居住的房屋须与这些户在同一网格，不能单独换网格；请先将这些户迁出（moveHousehold，houseId: null），改好房屋的网格后再迁回',
+  en: "differs from the house's grid: a house and the households living in it are on one grid, so a house with households does not change grid alone; move them out first (moveHousehold, houseId: null), then move them back once the house is on its grid",
+});
+
+/**
+ * A household living in a house is at the house's address: left out, the address is the house's; another one is
+ * refused, naming both (form and file alike; moveHousehold too).
+ */
+export const householdAddress: Rule = rule('householdAddress', 'BAD_USER_INPUT', 'address_id', {
+  zh: '与所住房屋的地址不同：住在房屋中的户即在该房屋的地址；请不填地址（取房屋的地址），或改正房屋',
+  en: "differs from the address of the household's house: a household living in a house is at its address; leave the address out (the house's is taken), or correct the house",
+});
+
+/**
+ * A house households live in is not deregistered (拆除, merged, entered twice): they would be left in a house that no
+ * longer is. They move first, to another house or, on their own grid with `houseId: null`, out of any. A refusal names
+ * the households by 户号 where the caller may read them and counts the others (`householdsInHouse`, deregisterHouse).
+ */
+export const houseLivedIn = 'houseLivedIn';
+
 /** The row names the grid and the village; they disagree. */
 export const villageOfGrid: Rule = rule('villageOfGrid', 'BAD_USER_INPUT', 'village_code', {
   zh: '与 grid_code 所在的村（社区）不符（村/社区由网格决定）',
@@ -636,9 +672,12 @@ export const relationshipWithoutHousehold: Rule = rule(
 export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'change'): GraphQLError {
   const at = ended.endedAt == null ? null : chinaMinute(ended.endedAt);
   const when = { zh: at ? `已于 ${at}（北京时间）` : '已', en: at ? ` on ${at} (China time)` : '' };
+  // People read who ended it by name (the subject when no name was kept); extensions carry the subject as `endedBy`, as
+  // EndedRecord.endedBy does, and the name as `endedByName`.
+  const who = ended.endedByName || ended.endedBy;
   const by = {
-    zh: `${ended.endedBy ? `由 ${ended.endedBy} ` : ''}${ended.endedWith ? `随${ended.endedWith.zh}` : ''}`,
-    en: `${ended.endedBy ? ` by ${ended.endedBy}` : ''}${ended.endedWith ? ` with ${ended.endedWith.en}` : ''}`,
+    zh: `${who ? `由 ${who} ` : ''}${ended.endedWith ? `随${ended.endedWith.zh}` : ''}`,
+    en: `${who ? ` by ${who}` : ''}${ended.endedWith ? ` with ${ended.endedWith.en}` : ''}`,
   };
   const code = ended.reasonCode ?? null;
   const note = { zh: ended.note ? `，说明：${ended.note}` : '', en: ended.note ? `; note: ${ended.note}` : '' };
@@ -660,6 +699,7 @@ export function alreadyEnded(what: What, ended: EndedFacts, action: 'end' | 'cha
       status: 'ENDED',
       endedAt: endedAtOf(ended.endedAt),
       endedBy: ended.endedBy ?? null,
+      endedByName: ended.endedByName ?? null,
       endReason: code ?? ended.endReason ?? null,
       ...(code ? { endNote: ended.note ?? null } : {}),
       ...ended.endedWith?.extensions,
@@ -674,7 +714,10 @@ export const endedAtOf = (at: string | Date | null | undefined): string | null =
 export interface EndedFacts {
   id: number;
   endedAt?: string | Date | null;
+  /** Who ended it: the caller's subject (EndedRecord.endedBy). */
   endedBy?: string | null;
+  /** Their display name, as people read it. */
+  endedByName?: string | null;
   endReason?: string | null;
   reasonCode?: string | null;
   note?: string | null;

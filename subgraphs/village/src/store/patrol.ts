@@ -59,11 +59,11 @@ const voidedAgain = sql(
 );
 
 /** A voided patrol as an ended record (registry/rules.ts `alreadyEnded`): when, by whom and why it was voided. */
-const Voided = z.object({ id: col.id, endedAt: instant, endedBy: col.text, endReason: col.text, ...located });
+const Voided = z.object({ id: col.id, endedAt: instant, endedBy: col.text, endedByName: col.text.nullable(), endReason: col.text, ...located });
 const voidedOf = sql(
   'patrol.voidedOf',
   Voided,
-  `select id, voided_at as ended_at, coalesce(voided_by_name, voided_by) as ended_by, reason as end_reason, village_code, grid_code, county_code
+  `select id, voided_at as ended_at, voided_by as ended_by, voided_by_name as ended_by_name, reason as end_reason, village_code, grid_code, county_code
      from patrol_voided where id = ?`,
 );
 
@@ -75,7 +75,7 @@ const VoidedHazard = Voided.extend({ patrolId: col.id });
 const voidedHazardOf = sql(
   'patrol.voidedHazardOf',
   VoidedHazard,
-  `select (h ->> 'id')::int as id, p.id as patrol_id, p.voided_at as ended_at, coalesce(p.voided_by_name, p.voided_by) as ended_by,
+  `select (h ->> 'id')::int as id, p.id as patrol_id, p.voided_at as ended_at, p.voided_by as ended_by, p.voided_by_name as ended_by_name,
           p.reason as end_reason, h ->> 'village_code' as village_code, h ->> 'grid_code' as grid_code, h ->> 'county_code' as county_code
      from patrol_voided p cross join lateral jsonb_array_elements(p.hazards) h
     where p.hazards @> jsonb_build_array(jsonb_build_object('id', ?::int)) and (h ->> 'id')::int = ?`,

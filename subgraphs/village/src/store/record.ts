@@ -16,7 +16,9 @@ export const ENDABLE = {
   version: col.id,
   externalId: col.text.nullable(),
   endedAt: col.instant.nullable().optional(),
+  /** The display name of who ended it (`ended_by`); their subject is `ended_by_subject` (…58EndedBySubject). */
   endedBy: col.text.nullable().optional(),
+  endedBySubject: col.text.nullable().optional(),
   endReason: col.text.nullable().optional(),
 };
 

@@ -6,8 +6,11 @@ import {
   groupTaken,
   headNotMember,
   headRequired,
+  householdAddress,
   householdGridAlone,
   householdMoves,
+  houseGridAlone,
+  houseOccupied,
   keyTaken,
   leaderHomeLeaves,
   leaderOutside,
@@ -67,6 +70,11 @@ interface Ref {
   sameVillage: boolean;
   /** The rule for a record of another village, when not refElsewhere. */
   elsewhere?: Rule;
+  /**
+   * The value another reference's record gives this one when the row names that record and leaves this one out or
+   * empty (a household's address is its house's): `flag` is the other reference's, `table.column` the value.
+   */
+  follows?: { flag: string; table: string; column: string };
 }
 
 interface Scalar {
@@ -230,10 +238,16 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
       ? `case when n0.${r.flag}_key_in is not null then (select r.id from ${r.table} r where ${r.key === 'number' ? 'r.village_code = n0.village_code and ' : ''}r.${r.key} = n0.${r.flag}_key_in) end as ${r.flag}_by_key`
       : `null::integer as ${r.flag}_by_key`,
   ]);
-  const refValues = spec.refs.map(
-    (r) =>
-      `case when n1.target is null or n1.${r.flag}_given then coalesce(n1.${r.flag}_id_in, n1.${r.flag}_by_key) else n1.was_${r.column} end as ${r.column}`,
-  );
+  const refValues = spec.refs.map((r) => {
+    const given = `coalesce(n1.${r.flag}_id_in, n1.${r.flag}_by_key)`;
+    const value = `case when n1.target is null or n1.${r.flag}_given then ${given} else n1.was_${r.column} end`;
+    const f = r.follows;
+    const followed = f
+      ? `coalesce(case when n1.${f.flag}_given and ${given} is null
+                       then (select o.${f.column} from ${f.table} o where o.id = coalesce(n1.${f.flag}_id_in, n1.${f.flag}_by_key)) end, ${value})`
+      : value;
+    return `${followed} as ${r.column}`;
+  });
   // Each part a later lookup reads is MATERIALIZED, so the lookup compares plain columns: under row-level security
   // only leakproof conditions use an index, and an expression (left, case) inlined into the condition is not one.
   return (src: string) => `
@@ -336,6 +350,20 @@ export const HOUSE_KIND = keyedKind({
     { column: 'area', type: 'numeric', required: false },
   ],
   refs: [addressRef()],
+  invariants: [
+    {
+      // Counted whatever the caller's jurisdiction (hub_record_ties sees every household of the house): a count, never a record.
+      rule: houseOccupied,
+      bad: `x.target is not null and x.use = 'VACANT' and x.was_use is distinct from 'VACANT'
+              and exists (select 1 from hub_record_ties('house', x.target))`,
+      when: (b) => withTargets(b) && b.filled('use'),
+    },
+    {
+      rule: houseGridAlone,
+      bad: `x.target is not null and x.grid_code <> x.was_grid_code and exists (select 1 from hub_record_ties('house', x.target))`,
+      when: (b) => withTargets(b) && b.filled('grid_code'),
+    },
+  ],
 });
 
 const headRef: Ref = {
@@ -358,8 +386,35 @@ const groupRef: Ref = {
   elsewhere: groupElsewhere,
 };
 
+const houseRef: Ref = {
+  column: 'house_id',
+  flag: 'house',
+  byKey: 'house_number',
+  table: 'house',
+  key: 'number',
+  what: HOUSE,
+  argument: 'houseId',
+  sameVillage: true,
+};
+
+/** SQL: a literal of the code's own words. */
+const lit = (t: string) => `'${t.replaceAll("'", "''")}'`;
+
 /**
- * 户: grid, number, address, house, head (a member: headNotMember) and
+ * SQL over `x`: householdAddress's words, naming the house's address and the one given (id and 门牌 number), with
+ * their ids for extensions.
+ */
+const householdAddressDetail = `(select jsonb_build_object(
+    'zh', ${lit(householdAddress.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit(' 的地址为 ')} || ha.id::text || ${lit('（')} || ha.number
+          || ${lit('），所给地址为 ')} || ga.id::text || ${lit('（')} || coalesce(ga.number, '') || ${lit('））')},
+    'en', ${lit(householdAddress.reason.en)} || ${lit(' (house ')} || hs.number || ${lit(' is at address ')} || ha.id::text || ' (' || ha.number
+          || ${lit('), the address given is ')} || ga.id::text || ' (' || coalesce(ga.number, '') || '))',
+    'houseId', hs.id::text, 'houseAddressId', ha.id::text, 'addressId', ga.id::text)
+  from house hs join address ha on ha.id = hs.address_id left join address ga on ga.id = x.address_id
+  where hs.id = x.house_id)`;
+
+/**
+ * 户: grid, number, address (a household in a house is at its address: the house's when left out, householdAddress), house, head (a member: headNotMember) and
  * 十户联防 group (at most one: groupTaken; the leader's household stays in
  * it: leaderHomeLeaves). A household with members changes village or grid
  * only with them (moveHousehold).
@@ -370,14 +425,18 @@ export const HOUSEHOLD_KIND = keyedKind({
   key: 'number',
   what: HOUSEHOLD,
   scalars: [],
-  refs: [
-    addressRef(),
-    { column: 'house_id', flag: 'house', byKey: 'house_number', table: 'house', key: 'number', what: HOUSE, argument: 'houseId', sameVillage: true },
-    headRef,
-    groupRef,
-  ],
+  refs: [{ ...addressRef(), follows: { flag: 'house', table: 'house', column: 'address_id' } }, houseRef, headRef, groupRef],
   moves: householdMoves,
   invariants: [
+    {
+      rule: householdAddress,
+      bad: `x.house_id is not null and x.address_id is not null
+              and (x.house_id is distinct from x.was_house_id or x.address_id is distinct from x.was_address_id)
+              and exists (select 1 from house hs where hs.id = x.house_id and hs.address_id <> x.address_id)`,
+      field: refColumn(addressRef()),
+      detail: householdAddressDetail,
+      when: some('address_id', 'address_number', 'house_id', 'house_number'),
+    },
     {
       // Counted whatever the caller's jurisdiction, as headRequired's members are: a count, never a record.
       rule: householdGridAlone,

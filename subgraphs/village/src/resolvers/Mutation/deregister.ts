@@ -15,7 +15,7 @@ import { personHistory } from '../../store/person-history.ts';
 import { sites } from '../../store/site.ts';
 import { END_REASON_ZH } from '../../store/ended-refs.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
-import { WHAT, type What } from '../../registry/rules.ts';
+import { houseLivedIn, WHAT, type What } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { currentTeam } from './patrol-team.ts';
 import { checkVersion, forWrite, tx, type Ends } from './write.ts';
@@ -68,7 +68,7 @@ function endsOf(kind: EndedKind, what: What): Ends {
     what,
     endedOf: async (em, id) => {
       const e = await lifeCycle.endedOf(em, kind, id);
-      return e && { ...e, endedBy: e.endedByName ?? e.endedBy, endReason: REASON_ZH[e.reason] ?? e.reason, reasonCode: e.reason };
+      return e && { ...e, endReason: REASON_ZH[e.reason] ?? e.reason, reasonCode: e.reason };
     },
   };
 }
@@ -177,6 +177,33 @@ async function headshipsToEnd(em: EntityManager, caller: Caller, personId: numbe
     ends.push(t.id);
   }
   return ends;
+}
+
+/**
+ * The refusal to deregister a house households live in (rule houseLivedIn): those of the caller's jurisdiction by 户号
+ * and id, the others counted only (a household of a grid the caller does not see is not theirs to read, as a post
+ * there is not: registry/posts.ts), and how each leaves the house.
+ */
+function householdsInHouse(caller: Caller, number: string, living: readonly TieRow[]) {
+  const seen = living.filter((l) => inJurisdiction(caller, l.divisionCode));
+  const outside = living.length - seen.length;
+  const named = {
+    zh: [seen.length ? `户号 ${seen.map((l) => l.label).join('、')}` : '', outside ? `您的辖区以外 ${outside} 户` : ''].filter(Boolean).join('；'),
+    en: [seen.length ? `numbers ${seen.map((l) => l.label).join(', ')}` : '', outside ? `${outside} outside your jurisdiction` : ''].filter(Boolean).join('; '),
+  };
+  return conflict(
+    {
+      zh: `房屋 ${number} 还有 ${living.length} 户居住（${named.zh}），不能注销；请先将这些户迁走：moveHousehold 迁往另一房屋（houseId），或在原网格以 houseId: null 离开该房屋。`,
+      en: `House ${number} is still home to ${living.length} household(s) (${named.en}) and cannot be deregistered; move them first: moveHousehold to another house (houseId), or on their own grid with houseId: null to leave it.`,
+    },
+    {
+      rule: houseLivedIn,
+      householdCount: living.length,
+      householdIds: seen.map((l) => String(l.id)),
+      householdNumbers: seen.map((l) => l.label),
+      ...(outside ? { householdsOutside: outside } : {}),
+    },
+  );
 }
 
 /** Who ends a record, and why (the note: up to 500 characters). */
@@ -298,15 +325,7 @@ export const lifeCycleMutations = {
       checkVersion(h.version, version);
       checkReason('HOUSE', reason);
       const living = await lifeCycle.ties(em, 'house', h.id);
-      if (living.length) {
-        throw conflict(
-          {
-            zh: `房屋 ${id} 还有户居住（户 ${living.map((l) => l.id).join('、')}）；请先将这些户迁走（moveHousehold）。`,
-            en: `house ${id} is still home to households ${living.map((l) => l.id).join(', ')}; move them first (moveHousehold).`,
-          },
-          { householdIds: living.map((l) => String(l.id)) },
-        );
-      }
+      if (living.length) throw householdsInHouse(ctx.caller, h.number, living);
       return lifeCycle.end(em, 'HOUSE', h.id, end);
     }),
   disbandJointDefenseGroup: (_, { id, version, reason, note }, ctx) =>

@@ -8,7 +8,7 @@ import { gridWorkerTaken, recordUnknown, ruleError, staleVersion, versionRule, W
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { GRID_STAFF_KIND, GRID_STAFF_WRITER, gridStaff, type GridStaffRow } from '../../store/grid-staff.ts';
-import { keyedCreate, lockedOrEnded, tx } from './write.ts';
+import { forceEnds, keyedCreate, lockedOrEnded, tx } from './write.ts';
 
 /**
  * 网格力量 (1+3+N): assigning people to roles in a grid, changing and ending
@@ -25,7 +25,7 @@ const UNKNOWN = recordUnknown(WHAT.gridStaff);
  * NOT_FOUND (the import's reason) when the caller sees no such assignment (row-level security decides which).
  */
 const assignment = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<GridStaffRow> =>
-  lockedOrEnded(em, caller, gridStaff, { endedOf: gridStaff.endedOf, what: WHAT.gridStaff }, id, action, {
+  lockedOrEnded(em, caller, gridStaff, forceEnds(gridStaff.endedOf, WHAT.gridStaff), id, action, {
     unknown: () => ruleError(UNKNOWN),
     sees: () => true,
     place: (r) => r.villageCode,

@@ -1,16 +1,29 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { HOUSEHOLDS } from '../../registry/kinds.ts';
-import { leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
+import { householdAddress, leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { addresses } from '../../store/address.ts';
 import { households } from '../../store/household.ts';
-import { houses } from '../../store/house.ts';
+import { houses, type HouseRow } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
 import { persons } from '../../store/person.ts';
 import { splitHousehold } from '../../registry/split.ts';
 import { checkVersion, forWrite, gridFor, once, refInVillage, registered, tx, versioned } from './write.ts';
 import { ENDS } from './deregister.ts';
+
+/** householdAddress as the households' write path words it (store/registry-kinds.ts): the house's address and the one given. */
+async function householdAddressError(em: EntityManager, house: HouseRow, given: number) {
+  const [at, other] = await Promise.all([addresses.byId(em, house.addressId!), addresses.byId(em, given)]);
+  return ruleError(householdAddress, {
+    said: {
+      zh: `（房屋 ${house.number} 的地址为 ${house.addressId}（${at?.number ?? ''}），所给地址为 ${given}（${other?.number ?? ''}））`,
+      en: ` (house ${house.number} is at address ${house.addressId} (${at?.number ?? ''}), the address given is ${given} (${other?.number ?? ''}))`,
+    },
+    extra: { houseId: String(house.id), houseAddressId: String(house.addressId), addressId: String(given) },
+  });
+}
 
 /**
  * 户: registering households, naming their head, moving them with all
@@ -54,10 +67,18 @@ export const householdMutations = {
       // Left out, an address or house stays within the village (the move is to another grid of it) and stays behind
       // when the household leaves the village, where it is no longer theirs; null clears it.
       const sameVillage = loc.villageCode === h.villageCode;
-      const addressId =
+      let addressId =
         input.addressId === undefined && sameVillage ? h.addressId : await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
       let houseId =
         input.houseId === undefined && sameVillage ? h.houseId : await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
+      // Moving into a house is moving to its address (householdAddress): taken when left out or cleared, another refused.
+      if (input.houseId != null && houseId != null) {
+        const house = (await houses.byId(em, houseId))!;
+        if (house.addressId != null) {
+          if (input.addressId == null) addressId = house.addressId;
+          else if (addressId !== house.addressId) throw await householdAddressError(em, house, addressId!);
+        }
+      }
       // A house left out stays only while it stands at the household's address: moving to another address leaves it
       // behind (the household no longer lives there), as leaving the village does. Clearing the address (not known)
       // keeps the house.

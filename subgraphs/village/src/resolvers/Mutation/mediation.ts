@@ -9,7 +9,7 @@ import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { Staged } from '../../store/row-kinds.ts';
 import { COMMITTEE_KIND, COMMITTEE_WRITER, mediationCommittees, type MediationCommitteeRow } from '../../store/mediation-committee.ts';
 import { MEDIATOR_KIND, MEDIATOR_WRITER, mediators, type MediatorRow } from '../../store/mediator.ts';
-import { keyedCreate, lockedOrEnded, tx } from './write.ts';
+import { forceEnds, keyedCreate, lockedOrEnded, tx } from './write.ts';
 
 /**
  * 人民调解委员会 and 人民调解员: setting up, changing and ending committees,
@@ -34,14 +34,14 @@ const IN_VILLAGE = { sees: () => true, place: (r: { villageCode: string }) => r.
 
 /** The committee `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once it has ended, else NOT_FOUND. */
 const committee = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediationCommitteeRow> =>
-  lockedOrEnded(em, caller, mediationCommittees, { endedOf: mediationCommittees.endedOf, what: WHAT.committee }, id, action, {
+  lockedOrEnded(em, caller, mediationCommittees, forceEnds(mediationCommittees.endedOf, WHAT.committee), id, action, {
     ...IN_VILLAGE,
     unknown: () => ruleError(NO_COMMITTEE),
   });
 
 /** The mediator `id`, locked, if the caller may write it; INVALID_TRANSITION (alreadyEnded) once their service has ended, else NOT_FOUND. */
 const mediator = (em: EntityManager, caller: Caller, id: string, action: 'end' | 'change'): Promise<MediatorRow> =>
-  lockedOrEnded(em, caller, mediators, { endedOf: mediators.endedOf, what: WHAT.mediator }, id, action, {
+  lockedOrEnded(em, caller, mediators, forceEnds(mediators.endedOf, WHAT.mediator), id, action, {
     ...IN_VILLAGE,
     unknown: () => ruleError(NO_MEDIATOR),
   });

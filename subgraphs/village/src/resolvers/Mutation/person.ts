@@ -4,7 +4,7 @@ import { parseCitizenId } from '../../../../../domain/citizen-id.ts';
 import { formatDate } from '../../../../../platform/scalars.ts';
 import { badInput, conflict, forbidden } from '../../../../../domain/errors.ts';
 import { hasScope, type Caller } from '../../../../../platform/caller.ts';
-import { text } from '../../../../../platform/validate.ts';
+import { listGiven, text } from '../../../../../platform/validate.ts';
 import { auditTrail } from '../../store/audit-trail.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { RESIDENTS } from '../../registry/kinds.ts';
@@ -202,12 +202,14 @@ export const personMutations = {
   },
   tagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
+      listGiven(tags, 'tags', 'write');
       const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
       checkTagsForAge(tags, formatDate(p.birthDate));
       return persons.tag(em, p.id, tags);
     }),
   untagPerson: (_, { id, tags }, ctx) =>
     tx(ctx, async (em) => {
+      listGiven(tags, 'tags', 'write');
       const p = active(await forWrite(em, ctx.caller, persons, id, 'person'));
       return persons.untag(em, p.id, tags);
     }),

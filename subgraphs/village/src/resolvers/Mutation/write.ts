@@ -232,6 +232,23 @@ export interface Ends {
 }
 
 /**
+ * Where a force's ended records are (grid staff, committees, mediators): `ended_by` keeps the name people read and
+ * `ended_by_subject` the caller's subject, which alreadyEnded gives as `endedBy` (null for an end before it was kept).
+ */
+export function forceEnds(
+  endedOf: (em: EntityManager, id: number) => Promise<(Placed & { id: number; endedBy?: string | null; endedBySubject?: string | null }) | null>,
+  what: What,
+): Ends {
+  return {
+    what,
+    endedOf: async (em, id) => {
+      const e = await endedOf(em, id);
+      return e && { ...e, endedBy: e.endedBySubject ?? null, endedByName: e.endedBy ?? null };
+    },
+  };
+}
+
+/**
  * The record `id`, locked, for a write that changes (`change`) or ends (`end`) it: INVALID_TRANSITION (rule
  * alreadyEnded, registry/rules.ts) when it has ended, saying when, by whom and why, and `unknown` (NOT_FOUND) when
  * the caller sees no such record, current or ended: another jurisdiction's ended record is as unknown as its current
