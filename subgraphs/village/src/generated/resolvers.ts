@@ -1968,7 +1968,7 @@ export type HouseUpdate = {
   area?: InputMaybe<Scalars['Float']['input']>;
   /** New local number. */
   number?: InputMaybe<Scalars['String']['input']>;
-  /** New use. */
+  /** New use; VACANT while households live in the house is CONFLICT, rule houseOccupied (move them first). */
   use?: InputMaybe<HouseUse>;
 };
 
@@ -2040,11 +2040,11 @@ export type HouseholdEdge = {
 
 /** 户 A new household. */
 export type HouseholdInput = {
-  /** Where it lives (same village). */
+  /** Where it lives (same village); left out with a house, the house's address. Another address than its house's is BAD_USER_INPUT, rule householdAddress. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** The grid it lives in. */
   gridCode: Scalars['String']['input'];
-  /** The house it lives in (same village). */
+  /** The house it lives in (same village); the household is at its address. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
   /** Household number, unique in the village. */
   number: Scalars['String']['input'];
@@ -2061,7 +2061,7 @@ export type HouseholdMove = {
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** The new grid (may be in another village of the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
-  /** The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it. */
+  /** The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it (on the household's own grid: leaving the house). A house named takes the household to its address: `addressId` left out or null is the house's, another is BAD_USER_INPUT, rule householdAddress. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -2105,7 +2105,7 @@ export type HouseholdSplit = {
 
 /** 分户 How a household splits: who leaves it, and the new household they form. */
 export type HouseholdSplitInput = {
-  /** The new household's address (same village); left out, the old household's; null: none. */
+  /** The new household's address (same village); left out, the old household's, or the house's when `houseId` names one. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** The new household's grid, in the old household's village; left out, the old household's grid. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
@@ -2428,7 +2428,7 @@ export type Mutation = {
    * (`endedRecords(kind: ADDRESS)`), a write that names it afterwards is BAD_USER_INPUT, rule referenceEnded.
    */
   deregisterAddress: EndedRecord;
-  /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it (move them first). The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
+  /** 注销房屋 Deregisters a house (demolished, merged, entered twice); CONFLICT while households live in it, rule houseLivedIn, naming them by 户号 where the caller sees their grid (`householdIds`, `householdNumbers`) and counting the others (`householdCount`, `householdsOutside`): move them first, to another house or, on their own grid with `houseId: null`, out of it (moveHousehold). The same end sent again after a lost answer (same version, reason, note and caller) answers the ended record; any other end or change of an ended record is INVALID_TRANSITION, rule alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`. */
   deregisterHouse: EndedRecord;
   /**
    * 注销 Deregisters a person (died, moved out, entered twice); `version` must

@@ -124,7 +124,8 @@ export async function splitHousehold(
     {
       gridCode,
       number: input.number,
-      addressId: input.addressId === undefined ? h.addressId : input.addressId,
+      // A new household named into another house is at that house's address (householdAddress) unless one is given.
+      addressId: input.addressId !== undefined ? input.addressId : input.houseId != null ? undefined : h.addressId,
       houseId: input.houseId === undefined ? h.houseId : input.houseId,
     },
     { register: true },
