@@ -699,7 +699,7 @@ describe('a key site and a standard address end', () => {
   function alreadyEnded(r: GraphQLResponse, what: string, id: string, reason: string) {
     expect(code(r)).toBe('INVALID_TRANSITION');
     const e = r.errors![0]!;
-    expect(e.extensions).toMatchObject({ rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endedBy: 'test caller' });
+    expect(e.extensions).toMatchObject({ rule: 'alreadyEnded', status: 'ENDED', endReason: reason, endedBy: 'life-cycle-writer', endedByName: 'test caller' });
     expect(e.message).toMatch(new RegExp(`^${what} ${id} 已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d（北京时间）由 test caller 结束`));
   }
   function referenceEnded(r: GraphQLResponse, argument: string, id: string) {
