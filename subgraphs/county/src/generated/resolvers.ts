@@ -17,7 +17,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
+  /** 时间 A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -43,43 +43,43 @@ export type AssessmentIndicator =
  */
 export type AssessmentTarget = {
   __typename?: 'AssessmentTarget';
-  /** The division that set it: 2 (province), 4 (prefecture), 6 (county), 9 (township) or 12 (village) digits. */
+  /** 区划代码 The division that set it: 2 (province), 4 (prefecture), 6 (county), 9 (township) or 12 (village) digits. */
   divisionCode: Scalars['String']['output'];
-  /** Indicator. */
+  /** 考核指标 Indicator. */
   indicator: AssessmentIndicator;
-  /** Target, 0–1 (e.g. 0.95 for a 95% resolution rate; kept to four decimals); met when the actual is at least this. */
+  /** 考核目标 Target, 0–1 (e.g. 0.95 for a 95% resolution rate; kept to four decimals); met when the actual is at least this. */
   target: Scalars['Float']['output'];
-  /** When it was last set. */
+  /** 设定时间 When it was last set. */
   updatedAt: Scalars['DateTime']['output'];
-  /** Who set it (the caller's subject). */
+  /** 设定人 Who set it (the caller's subject). */
   updatedBy: Scalars['String']['output'];
   /** 考核年度 The year it applies to, e.g. 2026 (an assessment of a period uses the year the period ends in). */
   year: Scalars['Int']['output'];
 };
 
-/** A page of assessment targets, by division code, year and indicator. */
+/** 考核目标分页 A page of assessment targets, by division code, year and indicator. */
 export type AssessmentTargetConnection = {
   __typename?: 'AssessmentTargetConnection';
-  /** The targets of this page with their cursors. */
+  /** 本页条目及游标 The targets of this page with their cursors. */
   edges: Array<AssessmentTargetEdge>;
-  /** The targets of this page. */
+  /** 本页条目 The targets of this page. */
   nodes: Array<AssessmentTarget>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all. */
+  /** 总数 How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One assessment target and its cursor. */
+/** 条目及游标 One assessment target and its cursor. */
 export type AssessmentTargetEdge = {
   __typename?: 'AssessmentTargetEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The target. */
+  /** 条目 The target. */
   node: AssessmentTarget;
 };
 
-/** The order of a list of cases. */
+/** 案件排序 The order of a list of cases. */
 export type CaseInboxOrder =
   /**
    * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
@@ -139,16 +139,16 @@ export type CountyCase = {
    */
   contactBy: Scalars['DateTime']['output'];
   /**
-   * The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
+   * 矛盾纠纷 The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
    * waits until its events are delivered (at most 2 s), so it shows the step. Only when delivery takes longer does it
    * show the case as before the step, and a later read shows it.
    */
   dispute: Dispute;
-  /** Outcome, once resolved. */
+  /** 化解结果 Outcome, once resolved. */
   outcome?: Maybe<DisputeOutcome>;
   /** 超期 Past the settle deadline and not resolved. */
   overdue: Scalars['Boolean']['output'];
-  /** When the county received it. */
+  /** 接收时间 When the county received it. */
   receivedAt: Scalars['DateTime']['output'];
   /**
    * 重新办理 Rounds of re-handling after an unsatisfied rating (群众评价 不满意),
@@ -159,43 +159,43 @@ export type CountyCase = {
   rehandled: Scalars['Int']['output'];
   /** 化解时限 Settle by. */
   settleBy: Scalars['DateTime']['output'];
-  /** Status at the county. */
+  /** 县级办理状态 Status at the county. */
   status: CountyCaseStatus;
-  /** Summary. */
+  /** 简要情况 Summary. */
   summary: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
 };
 
-/** A page of county cases, newest first. */
+/** 县级案件分页 A page of county cases, newest first. */
 export type CountyCaseConnection = {
   __typename?: 'CountyCaseConnection';
-  /** The cases of this page with their cursors. */
+  /** 本页条目及游标 The cases of this page with their cursors. */
   edges: Array<CountyCaseEdge>;
   /**
-   * Deprecated: use pageInfo.endCursor.
+   * 已弃用 Deprecated: use pageInfo.endCursor.
    * @deprecated Use pageInfo.endCursor.
    */
   endCursor?: Maybe<Scalars['String']['output']>;
   /**
-   * Deprecated: use pageInfo.hasNextPage.
+   * 已弃用 Deprecated: use pageInfo.hasNextPage.
    * @deprecated Use pageInfo.hasNextPage.
    */
   hasNextPage: Scalars['Boolean']['output'];
-  /** The cases of this page. */
+  /** 本页条目 The cases of this page. */
   nodes: Array<CountyCase>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all. */
+  /** 总数 How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One case and its cursor. */
+/** 条目及游标 One case and its cursor. */
 export type CountyCaseEdge = {
   __typename?: 'CountyCaseEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The case. */
+  /** 条目 The case. */
   node: CountyCase;
 };
 
@@ -219,9 +219,9 @@ export type Department = {
   __typename?: 'Department';
   /** 所属县 The county. */
   county: County;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
-  /** Kind, e.g. HOUSING, POLICE, NATURAL_RESOURCES, CIVIL_AFFAIRS, COURT, JUSTICE, HUMAN_RESOURCES, FORESTRY_GRASSLAND. */
+  /** 部门类别 Kind, e.g. HOUSING, POLICE, NATURAL_RESOURCES, CIVIL_AFFAIRS, COURT, JUSTICE, HUMAN_RESOURCES, FORESTRY_GRASSLAND. */
   kind: Scalars['String']['output'];
   /** 名称 Name, e.g. 临潭县自然资源局. */
   name: Scalars['String']['output'];
@@ -237,7 +237,7 @@ export type Dispute = {
    * (a 网格员's token): the record is kept by village, not grid; the county's steps show on the dispute's `timeline`.
    */
   countyCase?: Maybe<CountyCase>;
-  /** Dispute id. */
+  /** 纠纷编号 Dispute id. */
   id: Scalars['ID']['output'];
 };
 
@@ -371,16 +371,16 @@ export type MutationSetAssessmentTargetArgs = {
   year: Scalars['Int']['input'];
 };
 
-/** Where a page ends and whether more follow. */
+/** 分页信息 Where a page ends and whether more follow. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last item of this page; pass it as `after` for the next page. */
+  /** 末条游标 The cursor of the last item of this page; pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows this one. */
+  /** 有下一页 True when another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
+  /** 有上一页 True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
   hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first item of this page (null when the page is empty). */
+  /** 首条游标 The cursor of the first item of this page (null when the page is empty). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -395,16 +395,16 @@ export type Query = {
    */
   assessmentTargets: AssessmentTargetConnection;
   /**
-   * Every county under a division (any ancestor code: `62` a province, `6230` a
+   * 下辖县级 Every county under a division (any ancestor code: `62` a province, `6230` a
    * prefecture, or a county's own code), ordered by code; one row per county. A
    * township's, village's or grid's code is BAD_USER_INPUT.
    */
   counties: Array<County>;
-  /** A county by its 6-digit code; null when the hub has no such county. */
+  /** 县 A county by its 6-digit code; null when the hub has no such county. */
   county?: Maybe<County>;
-  /** Every province the hub has loaded, ordered by code. */
+  /** 省份 Every province the hub has loaded, ordered by code. */
   provinces: Array<Region>;
-  /** A province (2-digit code) or prefecture (4-digit code); null when the hub has no such region. */
+  /** 省/地级区划 A province (2-digit code) or prefecture (4-digit code); null when the hub has no such region. */
   region?: Maybe<Region>;
 };
 
@@ -442,7 +442,7 @@ export type Region = {
   code: Scalars['String']['output'];
   /** 下辖县级 Every county (县/区/县级市) in this region that the hub has loaded, ordered by code. */
   counties: Array<County>;
-  /** Province or prefecture. */
+  /** 层级 Province or prefecture. */
   level: RegionLevel;
   /** Official name (名称), e.g. 甘南藏族自治州. */
   name: Scalars['String']['output'];
