@@ -52,13 +52,13 @@ export type DeclineReason =
   /** 当事人撤回 withdrawn by the parties before acceptance */
   | 'WITHDRAWN';
 
-/** Filters on dispatches. */
+/** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: string | null | undefined;
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: Array<DispatchStatus> | null | undefined;
 };
 
@@ -448,11 +448,11 @@ export type RiskSignalKind =
   /** 力量不足且纠纷上升 Grids without full 1+3+N staffing in a village whose disputes rise against the period before. */
   | 'UNDERSTAFFED_RISING';
 
-/** Filters on a township's cases. */
+/** 乡镇案件筛选条件 Filters on a township's cases. */
 export type TownshipCaseFilter = {
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: Array<TownshipCaseStatus> | null | undefined;
 };
 

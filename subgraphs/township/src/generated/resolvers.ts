@@ -18,14 +18,14 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
+  /** 日期 A calendar date, ISO 8601 `YYYY-MM-DD`. */
   Date: { input: string; output: string; }
-  /** A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
+  /** 时间 A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** The order of a list of cases. */
+/** 案件排序 The order of a list of cases. */
 export type CaseInboxOrder =
   /**
    * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
@@ -42,7 +42,7 @@ export type CaseInboxOrder =
  */
 export type County = {
   __typename?: 'County';
-  /** 6-digit division code. */
+  /** 区划代码 6-digit division code. */
   code: Scalars['String']['output'];
   /** 吹哨报到统计 Dispatch statistics of the county's townships for a period. Needs `read` or `report`. */
   dispatchStats: DispatchStats;
@@ -102,31 +102,31 @@ export type Dispatch = {
   acknowledgeBy: Scalars['DateTime']['output'];
   /** When the department acknowledged (报到). */
   acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Department kind, e.g. NATURAL_RESOURCES. */
+  /** 部门类别 Department kind, e.g. NATURAL_RESOURCES. */
   departmentKind: Scalars['String']['output'];
   /** Department name, e.g. 临潭县自然资源局. */
   departmentName: Scalars['String']['output'];
-  /** When dispatched. */
+  /** 吹哨时间 When dispatched. */
   dispatchedAt: Scalars['DateTime']['output'];
-  /** Dispatch id. */
+  /** 吹哨任务编号 Dispatch id. */
   id: Scalars['ID']['output'];
   /**
    * 超期 Not acknowledged by its acknowledge deadline, or not reported back by its report deadline (never once
    * withdrawn).
    */
   overdue: Scalars['Boolean']['output'];
-  /** The department's report. */
+  /** 办理情况 The department's report. */
   report?: Maybe<Scalars['String']['output']>;
   /**
    * 反馈时限 Report back by: the case rule's settle time after dispatch, but no later than the township's own settle
    * deadline while that is still ahead (and never before the acknowledge deadline).
    */
   reportBy: Scalars['DateTime']['output'];
-  /** When the department reported back. */
+  /** 反馈时间 When the department reported back. */
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Status. */
+  /** 报到状态 Status. */
   status: DispatchStatus;
-  /** The case it belongs to. */
+  /** 乡镇案件 The case it belongs to. */
   townshipCase: TownshipCase;
   /** 撤回原因 Why the township withdrew it. */
   withdrawalReason?: Maybe<Scalars['String']['output']>;
@@ -134,16 +134,16 @@ export type Dispatch = {
   withdrawnAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
-/** A page of dispatches, newest first. */
+/** 吹哨报到分页 A page of dispatches, newest first. */
 export type DispatchConnection = {
   __typename?: 'DispatchConnection';
-  /** The dispatches of this page with their cursors. */
+  /** 本页条目及游标 The dispatches of this page with their cursors. */
   edges: Array<DispatchEdge>;
-  /** The dispatches of this page. */
+  /** 本页条目 The dispatches of this page. */
   nodes: Array<Dispatch>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all. */
+  /** 总数 How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -172,22 +172,22 @@ export type DispatchCounts = {
   withdrawn: Scalars['Int']['output'];
 };
 
-/** One dispatch and its cursor. */
+/** 条目及游标 One dispatch and its cursor. */
 export type DispatchEdge = {
   __typename?: 'DispatchEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The dispatch. */
+  /** 条目 The dispatch. */
   node: Dispatch;
 };
 
-/** Filters on dispatches. */
+/** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<DispatchStatus>>;
 };
 
@@ -211,7 +211,7 @@ export type DispatchStats = DispatchCounts & {
   byDepartment: Array<DepartmentDispatchStats>;
   /** 吹哨 Dispatches made. */
   dispatched: Scalars['Int']['output'];
-  /** First day of the period. */
+  /** 起始日期 First day of the period. */
   from: Scalars['Date']['output'];
   /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a withdrawn dispatch counts as not reported on time, and one still within its report deadline counts in neither. */
   onTimeRate: Scalars['Float']['output'];
@@ -223,7 +223,7 @@ export type DispatchStats = DispatchCounts & {
   reported: Scalars['Int']['output'];
   /** 按时反馈 Reported back by the report deadline. */
   reportedOnTime: Scalars['Int']['output'];
-  /** Last day of the period. */
+  /** 截止日期 Last day of the period. */
   to: Scalars['Date']['output'];
   /** 撤回 Withdrawn by the township before the department reported back. */
   withdrawn: Scalars['Int']['output'];
@@ -245,7 +245,7 @@ export type DispatchStatus =
 /** 矛盾纠纷 The dispute entity (owned by the village subgraph); the township contributes its handling. */
 export type Dispute = {
   __typename?: 'Dispute';
-  /** Dispute id. */
+  /** 纠纷编号 Dispute id. */
   id: Scalars['ID']['output'];
   /**
    * The township's working record, once escalated to it. Null before that, and for a caller whose jurisdiction is a grid
@@ -402,16 +402,16 @@ export type MutationWithdrawDispatchArgs = {
   version: Scalars['Int']['input'];
 };
 
-/** Where a page ends and whether more follow. */
+/** 分页信息 Where a page ends and whether more follow. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last item of this page; pass it as `after` for the next page. */
+  /** 末条游标 The cursor of the last item of this page; pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows this one. */
+  /** 有下一页 True when another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
+  /** 有上一页 True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
   hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first item of this page (null when the page is empty). */
+  /** 首条游标 The cursor of the first item of this page (null when the page is empty). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -427,10 +427,10 @@ export type Query = {
    * listed, whatever the filter: its case is no longer the department's to read.
    */
   departmentInbox: DispatchConnection;
-  /** A township by its 9-digit code; null when the hub has no such township. */
+  /** 乡镇 A township by its 9-digit code; null when the hub has no such township. */
   township?: Maybe<Township>;
   /**
-   * Every township under a division (any ancestor code: province, prefecture,
+   * 下辖乡镇 Every township under a division (any ancestor code: province, prefecture,
    * county, or the township's own code), ordered by code. A village's or grid's
    * code is BAD_USER_INPUT.
    */
@@ -518,7 +518,7 @@ export type TownshipDisputesArgs = {
 /** 乡镇机构 A township agency. */
 export type TownshipAgency = {
   __typename?: 'TownshipAgency';
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: TownshipAgencyKind;
@@ -559,7 +559,7 @@ export type TownshipCase = {
   /** 吹哨报到 Dispatches to county departments. */
   dispatches: Array<Dispatch>;
   /**
-   * The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
+   * 矛盾纠纷 The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
    * waits until its events are delivered (at most 2 s), so it shows the step. Only when delivery takes longer does it
    * show the case as before the step, and a later read shows it.
    */
@@ -577,53 +577,53 @@ export type TownshipCase = {
   rehandled: Scalars['Int']['output'];
   /** 化解时限 Settle by. */
   settleBy: Scalars['DateTime']['output'];
-  /** Status at the township. */
+  /** 乡镇办理状态 Status at the township. */
   status: TownshipCaseStatus;
-  /** Summary. */
+  /** 简要情况 Summary. */
   summary: Scalars['String']['output'];
   /** 督办 Under a county supervision order. */
   underSupervision: Scalars['Boolean']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
 };
 
-/** A page of township cases, newest first. */
+/** 乡镇案件分页 A page of township cases, newest first. */
 export type TownshipCaseConnection = {
   __typename?: 'TownshipCaseConnection';
-  /** The cases of this page with their cursors. */
+  /** 本页条目及游标 The cases of this page with their cursors. */
   edges: Array<TownshipCaseEdge>;
   /**
-   * Deprecated: use pageInfo.endCursor.
+   * 已弃用 Deprecated: use pageInfo.endCursor.
    * @deprecated Use pageInfo.endCursor.
    */
   endCursor?: Maybe<Scalars['String']['output']>;
   /**
-   * Deprecated: use pageInfo.hasNextPage.
+   * 已弃用 Deprecated: use pageInfo.hasNextPage.
    * @deprecated Use pageInfo.hasNextPage.
    */
   hasNextPage: Scalars['Boolean']['output'];
-  /** The cases of this page. */
+  /** 本页条目 The cases of this page. */
   nodes: Array<TownshipCase>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all. */
+  /** 总数 How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One case and its cursor. */
+/** 条目及游标 One case and its cursor. */
 export type TownshipCaseEdge = {
   __typename?: 'TownshipCaseEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The case. */
+  /** 条目 The case. */
   node: TownshipCase;
 };
 
-/** Filters on a township's cases. */
+/** 乡镇案件筛选条件 Filters on a township's cases. */
 export type TownshipCaseFilter = {
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<TownshipCaseStatus>>;
 };
 
@@ -661,7 +661,7 @@ export type TownshipKind =
 /** 乡镇队伍 A township team. */
 export type TownshipTeam = {
   __typename?: 'TownshipTeam';
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: TownshipTeamKind;
