@@ -28,7 +28,7 @@ export type DispatchStatus =
   /** 已撤回 withdrawn by the township before the department reported back (withdrawDispatch) */
   | 'WITHDRAWN';
 
-/** Steps recorded in a dispute's timeline. */
+/** 时间线步骤 Steps recorded in a dispute's timeline. */
 export type DisputeAction =
   /** 受理 accepted */
   | 'ACCEPT'
@@ -189,17 +189,17 @@ export type PartyRole =
 
 /** 实有人口 A new resident. */
 export type PersonInput = {
-  /** Address (same village); left out with a household named, the household's. */
+  /** 地址系统编号 Address (same village); left out with a household named, the household's. */
   addressId?: string | number | null | undefined;
-  /** Birth date; required only without an ID number (must agree with it otherwise). */
+  /** 出生日期 Birth date; required only without an ID number (must agree with it otherwise). */
   birthDate?: string | null | undefined;
   /** Ethnicity, e.g. 汉族. */
   ethnicity: string;
-  /** Sex; required only without an ID number (must agree with it otherwise). */
+  /** 性别 Sex; required only without an ID number (must agree with it otherwise). */
   gender?: Gender | null | undefined;
-  /** The grid the person lives in. */
+  /** 网格代码 The grid the person lives in. */
   gridCode: string;
-  /** Household (same village, on the person's grid: householdGrid). */
+  /** 户系统编号 Household (same village, on the person's grid: householdGrid). */
   householdId?: string | number | null | undefined;
   /**
    * Citizen ID number (GB 11643); the sex and birth date are read from it. Required (rule idNumberRequired)
@@ -207,9 +207,9 @@ export type PersonInput = {
    * before today, China's day; gender and birthDate then required). The number is added later with correctIdNumber.
    */
   idNumber?: string | null | undefined;
-  /** Name (1–50 characters). */
+  /** 姓名 Name (1–50 characters). */
   name: string;
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: string | null | undefined;
   /**
    * 与户主关系 Relationship to the household's head; needs a household (relationshipWithoutHousehold). HEAD only for
@@ -217,9 +217,9 @@ export type PersonInput = {
    * (headTaken, headIsHead).
    */
   relationshipToHead?: HouseholdRelationship | null | undefined;
-  /** Registered, floating or overseas. */
+  /** 人口类别 Registered, floating or overseas. */
   residency: Residency;
-  /** Tags. */
+  /** 特殊人群标签 Tags. */
   tags?: Array<PersonTag> | null | undefined;
 };
 

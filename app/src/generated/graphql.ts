@@ -73,7 +73,7 @@ export type DispatchStatus =
   /** 已撤回 withdrawn by the township before the department reported back (withdrawDispatch) */
   | 'WITHDRAWN';
 
-/** Steps recorded in a dispute's timeline. */
+/** 时间线步骤 Steps recorded in a dispute's timeline. */
 export type DisputeAction =
   /** 受理 accepted */
   | 'ACCEPT'
@@ -168,17 +168,17 @@ export type DisputeCorrectionField =
   /** 简要情况 summary */
   | 'SUMMARY';
 
-/** Filters on disputes; all given filters must hold. */
+/** 矛盾纠纷筛选条件 Filters on disputes; all given filters must hold. */
 export type DisputeFilter = {
   /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: string | null | undefined;
-  /** This category. */
+  /** 纠纷类别 This category. */
   category?: DisputeCategory | null | undefined;
   /** The case a disputes file took in under this `external_id` (外部编号), exactly. Empty or blank: no filter. */
   externalId?: string | null | undefined;
-  /** Reported on or after this date. */
+  /** 起始日期 Reported on or after this date. */
   from?: string | null | undefined;
-  /** Handled now at this level. */
+  /** 办理层级 Handled now at this level. */
   handlingLevel?: GovernanceLevel | null | undefined;
   /** 承办调解员 Cases assigned to this registered mediator (Mediator.id; `Dispute.mediator`); one the caller cannot see lists nothing. */
   mediatorId?: string | number | null | undefined;
@@ -188,7 +188,7 @@ export type DisputeFilter = {
    * others (ESCALATED, handled above, and CLOSED, FOLLOWED_UP, DECLINED). Together with `status`, both must hold.
    */
   open?: boolean | null | undefined;
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
   /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */
   party?: string | null | undefined;
@@ -197,17 +197,17 @@ export type DisputeFilter = {
    * worker's own reports); false: only those others reported.
    */
   reportedByMe?: boolean | null | undefined;
-  /** This scale. */
+  /** 纠纷规模 This scale. */
   scale?: DisputeScale | null | undefined;
   /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). Empty or blank: no filter, as an emptied search box means. */
   search?: string | null | undefined;
-  /** From this source. */
+  /** 来源 From this source. */
   source?: DisputeSource | null | undefined;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: Array<DisputeStatus> | null | undefined;
   /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
   supervisionReplyOverdue?: boolean | null | undefined;
-  /** Reported on or before this date. */
+  /** 截止日期 Reported on or before this date. */
   to?: string | null | undefined;
   /** Under a county's supervision order (督办: true) or not (false). */
   underSupervision?: boolean | null | undefined;

@@ -38,9 +38,9 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
+  /** 日期 A calendar date, ISO 8601 `YYYY-MM-DD`. */
   Date: { input: string; output: string; }
-  /** A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
+  /** 时间 A point in time, ISO 8601 with the China offset, e.g. `2026-09-30T20:00:00.000+08:00`. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -50,13 +50,13 @@ export type Address = {
   __typename?: 'Address';
   /** 网格 The grid of the address. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 地址编号 Local number, unique in its village. */
   number: Scalars['String']['output'];
   /** 完整地址 The full address text. */
   text: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the address. */
   village: Village;
@@ -65,42 +65,42 @@ export type Address = {
 /** A page of standard addresses 标准地址 (Relay connection). */
 export type AddressConnection = {
   __typename?: 'AddressConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<AddressEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Address>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type AddressEdge = {
   __typename?: 'AddressEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Address;
 };
 
 /** 标准地址 A new standard address. */
 export type AddressInput = {
-  /** The grid it lies in (15 digits); the village follows from it. */
+  /** 网格代码 The grid it lies in (15 digits); the village follows from it. */
   gridCode: Scalars['String']['input'];
   /** Local number, unique in the village, e.g. 3组12号. */
   number: Scalars['String']['input'];
-  /** Full address text. */
+  /** 完整地址 Full address text. */
   text: Scalars['String']['input'];
 };
 
-/** Changes to an address; omitted fields stay. */
+/** 修改标准地址 Changes to an address; omitted fields stay. */
 export type AddressUpdate = {
-  /** Move to another grid of the caller's jurisdiction. */
+  /** 网格代码 Move to another grid of the caller's jurisdiction. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** New local number. */
+  /** 地址编号 New local number. */
   number?: InputMaybe<Scalars['String']['input']>;
-  /** New full address text. */
+  /** 完整地址 New full address text. */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -108,7 +108,7 @@ export type AddressUpdate = {
 export type Assessment = {
   __typename?: 'Assessment';
   /**
-   * Actual value (0–1); null when there is nothing to measure: no case reported, resolved or rated in the period (the
+   * 实际值 Actual value (0–1); null when there is nothing to measure: no case reported, resolved or rated in the period (the
    * dispute rates), no household or grid (the forces rates), or a period that ended before today for the forces rates,
    * which are measured as the registry stands now and have no history. A period still to come is measured by them as
    * the registry stands now, against that period's targets: how far the division is from its plan (its dispute rates
@@ -117,13 +117,13 @@ export type Assessment = {
   actual?: Maybe<Scalars['Float']['output']>;
   /** 分母 What the rate counts over: cases reported, resolved or rated in the period; households; grids (0 when nothing). */
   basis: Scalars['Int']['output'];
-  /** Indicator. */
+  /** 考核指标 Indicator. */
   indicator: AssessmentIndicator;
   /** 达标 actual ≥ target; null (不参与考核) when `actual` is. */
   met?: Maybe<Scalars['Boolean']['output']>;
-  /** The target that applies: the division's own for the year, else its nearest ancestor's, else the national default. */
+  /** 考核目标 The target that applies: the division's own for the year, else its nearest ancestor's, else the national default. */
   target: Scalars['Float']['output'];
-  /** The division whose target applied (this division's code or an ancestor's); null for the national default. */
+  /** 目标设定区划 The division whose target applied (this division's code or an ancestor's); null for the national default. */
   targetSetBy?: Maybe<Scalars['String']['output']>;
   /** 考核年度 The year whose targets apply: the year the period ends in. */
   year: Scalars['Int']['output'];
@@ -145,35 +145,35 @@ export type AssessmentIndicator =
 /** 审计记录 One request's reads of unmasked personal data of one record type (append-only). */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
-  /** When. */
+  /** 时间 When. */
   at: Scalars['DateTime']['output'];
-  /** The caller's jurisdiction. */
+  /** 操作人辖区 The caller's jurisdiction. */
   callerJurisdiction: Scalars['String']['output'];
-  /** The caller's display name. */
+  /** 操作人 The caller's display name. */
   callerName?: Maybe<Scalars['String']['output']>;
   /**
-   * Fields read unmasked (idNumber, phone), and lookups by them
+   * 查阅字段 Fields read unmasked (idNumber, phone), and lookups by them
    * (idNumberLookup, phoneLookup: a search by a full ID number or phone,
    * audited whatever the caller's scopes).
    */
   fields: Array<Scalars['String']['output']>;
-  /** Entry id. */
+  /** 记录编号 Entry id. */
   id: Scalars['ID']['output'];
-  /** The client's operation name (or its type when unnamed). */
+  /** 操作名称 The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
-  /** How many records the entry names (a county's export: every resident it wrote). */
+  /** 记录数 How many records the entry names (a county's export: every resident it wrote). */
   recordCount: Scalars['Int']['output'];
   /**
-   * Ids of the records read (an export's: every record it wrote), the first
+   * 记录系统编号 Ids of the records read (an export's: every record it wrote), the first
    * `first` of them in the entry's order (default 1,000, at most 100,000);
    * `recordCount` says how many there are.
    */
   recordIds: Array<Scalars['ID']['output']>;
-  /** Record type: Person, GridStaff, Site, Mediator. */
+  /** 记录类型 Record type: Person, GridStaff, Site, Mediator. */
   recordType: Scalars['String']['output'];
-  /** The gateway's request id, to correlate with server logs. */
+  /** 请求编号 The gateway's request id, to correlate with server logs. */
   requestId?: Maybe<Scalars['String']['output']>;
-  /** Who: the caller's subject. */
+  /** 操作人标识 Who: the caller's subject. */
   subject: Scalars['String']['output'];
 };
 
@@ -183,29 +183,29 @@ export type AuditEntryRecordIdsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A page of audit entries, newest first (by time, then id). */
+/** 审计日志分页 A page of audit entries, newest first (by time, then id). */
 export type AuditEntryConnection = {
   __typename?: 'AuditEntryConnection';
-  /** The entries of this page with their cursors. */
+  /** 本页条目及游标 The entries of this page with their cursors. */
   edges: Array<AuditEntryEdge>;
-  /** The entries of this page. */
+  /** 本页条目 The entries of this page. */
   nodes: Array<AuditEntry>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many entries match, over all pages. */
+  /** 总数 How many entries match, over all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One audit entry and its cursor. */
+/** 条目及游标 One audit entry and its cursor. */
 export type AuditEntryEdge = {
   __typename?: 'AuditEntryEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The entry. */
+  /** 条目 The entry. */
   node: AuditEntry;
 };
 
-/** The order of a list of cases. */
+/** 案件排序 The order of a list of cases. */
 export type CaseInboxOrder =
   /**
    * 到期优先 Earliest next deadline first, what falls due next at the top and overdue cases above all: contactBy for a
@@ -222,7 +222,7 @@ export type CaseInboxOrder =
  */
 export type Change = {
   __typename?: 'Change';
-  /** When the changing transaction ran. */
+  /** 变更时间 When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
   /**
    * 操作人标识 Who wrote the change: for a form or any mutation (via API) the caller's token subject, for a file
@@ -248,25 +248,25 @@ export type Change = {
    * Null for CREATED and DELETED.
    */
   changedFields?: Maybe<Array<Scalars['String']['output']>>;
-  /** Feed position; pass it as `after` to continue from here. */
+  /** 游标 Feed position; pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
   /** The record's grid (网格) after the change. */
   grid: Grid;
-  /** Kind of record. */
+  /** 变更类别 Kind of record. */
   kind: ChangeKind;
-  /** What happened. */
+  /** 变更类型 What happened. */
   op: ChangeOp;
-  /** The record as it is now; null once deleted. */
+  /** 记录 The record as it is now; null once deleted. */
   record?: Maybe<ChangedRecord>;
-  /** The record's id (disputes: their UUID). */
+  /** 记录系统编号 The record's id (disputes: their UUID). */
   recordId: Scalars['ID']['output'];
   /**
-   * Status before the change, for records with a status (hazards, disputes, residents): the status a TRANSITION
+   * 变更前状态 Status before the change, for records with a status (hazards, disputes, residents): the status a TRANSITION
    * left (a resident's ACTIVE before it is deregistered), the last one of a DELETED record, and on UPDATED and
    * MOVED_OUT the same as statusTo. Null for CREATED and for records without a status.
    */
   statusFrom?: Maybe<Scalars['String']['output']>;
-  /** Status after a CREATED, UPDATED or TRANSITION (hazards, disputes, residents: a resident's ACTIVE when registered, DEREGISTERED on its TRANSITION). */
+  /** 变更后状态 Status after a CREATED, UPDATED or TRANSITION (hazards, disputes, residents: a resident's ACTIVE when registered, DEREGISTERED on its TRANSITION). */
   statusTo?: Maybe<Scalars['String']['output']>;
   /**
    * 步骤 For a hazard's TRANSITION made by a step of its rectification: the step, a HazardAction (START, RECTIFY,
@@ -284,7 +284,7 @@ export type Change = {
    * timeline shows it: the summary of a report, a mediation record, an escalation's reason); null when none was given.
    */
   stepNote?: Maybe<Scalars['String']['output']>;
-  /** The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
+  /** 版本号 The record's version after the change (before it, for DELETED); null for kinds without versions (patrols). */
   version?: Maybe<Scalars['Int']['output']>;
   /** 变动来源 Which way the change was written; null for changes written before 2026-12-07. */
   via?: Maybe<ChangeSource>;
@@ -292,15 +292,15 @@ export type Change = {
   village: Village;
 };
 
-/** A page of the change feed, in commit order. */
+/** 变更流分页 A page of the change feed, in commit order. */
 export type ChangeConnection = {
   __typename?: 'ChangeConnection';
-  /** The changes of this page with their cursors. */
+  /** 本页条目及游标 The changes of this page with their cursors. */
   edges: Array<ChangeEdge>;
-  /** The changes of this page. */
+  /** 本页条目 The changes of this page. */
   nodes: Array<Change>;
   /**
-   * `endCursor` is the cursor to pass next time: while more changes wait
+   * 分页信息 `endCursor` is the cursor to pass next time: while more changes wait
    * (`hasNextPage`), the last change's (or the `after` you sent, for
    * `first: 0`); otherwise where the feed stood when it was read, past the
    * changes `kinds`, `within` and your jurisdiction leave out, so the next read
@@ -310,12 +310,12 @@ export type ChangeConnection = {
   pageInfo: PageInfo;
 };
 
-/** One change and its cursor. */
+/** 条目及游标 One change and its cursor. */
 export type ChangeEdge = {
   __typename?: 'ChangeEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The change. */
+  /** 条目 The change. */
   node: Change;
 };
 
@@ -370,7 +370,7 @@ export type ChangeSource =
   /** 系统 an operator, a migration, or the hub itself (a tag that ended with an age, 到龄移除) */
   | 'SYSTEM';
 
-/** Any record the change feed carries. */
+/** 变更记录 Any record the change feed carries. */
 export type ChangedRecord = Address | Dispute | GridStaff | Hazard | House | Household | JointDefenseGroup | Patrol | PatrolTeam | Person | Site;
 
 /** 群众评价 Citizen rating. */
@@ -392,7 +392,7 @@ export type County = DivisionStatistics & {
    * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
-  /** 6-digit division code. */
+  /** 区划代码 6-digit division code. */
   code: Scalars['String']['output'];
   /**
    * 已注销人员 Residents of the villages of this county deregistered (迁出, 死亡, 重复登记) and not reinstated, newest deregistration
@@ -554,17 +554,17 @@ export type DeregisteredResident = {
   /** 注销时间 When. */
   deregisteredAt: Scalars['DateTime']['output'];
   /**
-   * Who deregistered them: the caller's subject (the importer's for a file), as the person's history names it; null
+   * 操作人标识 Who deregistered them: the caller's subject (the importer's for a file), as the person's history names it; null
    * when the history has no entry of it (a record loaded already deregistered).
    */
   deregisteredBy?: Maybe<Scalars['String']['output']>;
-  /** The display name of who deregistered them. */
+  /** 操作人 The display name of who deregistered them. */
   deregisteredByName?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid they were deregistered in. */
   grid: Grid;
   /** 注销说明 The note given. */
   note?: Maybe<Scalars['String']['output']>;
-  /** The person as the registry keeps them (status DEREGISTERED); ID number and phone masked without `pii`. */
+  /** 实有人口 The person as the registry keeps them (status DEREGISTERED); ID number and phone masked without `pii`. */
   person: Person;
   /** 注销原因 Why. */
   reason: DeregistrationReason;
@@ -575,22 +575,22 @@ export type DeregisteredResident = {
 /** A page of 已注销人员 deregistered residents, newest first (Relay connection). */
 export type DeregisteredResidentConnection = {
   __typename?: 'DeregisteredResidentConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<DeregisteredResidentEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<DeregisteredResident>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One deregistered resident and its cursor. */
+/** 条目及游标 One deregistered resident and its cursor. */
 export type DeregisteredResidentEdge = {
   __typename?: 'DeregisteredResidentEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: DeregisteredResident;
 };
 
@@ -616,7 +616,7 @@ export type Dispute = {
   caseNumber: Scalars['String']['output'];
   /** 类别 Category. */
   category: DisputeCategory;
-  /** 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). A case declined at intake (DECLINED) keeps the ones it had, none of them running: it is never overdue. */
+  /** 131时限 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). A case declined at intake (DECLINED) keeps the ones it had, none of them running: it is never overdue. */
   deadlines: DisputeDeadlines;
   /** 不予受理的原因 Why the report was declined at intake (DECLINED), else null. */
   declineReason?: Maybe<DeclineReason>;
@@ -628,9 +628,9 @@ export type Dispute = {
   grid: Grid;
   /** 办理层级 The level handling it now. */
   handlingLevel: GovernanceLevel;
-  /** Dispute id. */
+  /** 纠纷编号 Dispute id. */
   id: Scalars['ID']['output'];
-  /** True while an escalation is on its way up and the next level has not yet confirmed receipt. */
+  /** 上报途中 True while an escalation is on its way up and the next level has not yet confirmed receipt. */
   inTransit: Scalars['Boolean']['output'];
   /**
    * 承办调解员 The registered people's mediator the village assigned it to (assignDispute's `mediatorId`), also once they
@@ -682,13 +682,13 @@ export type Dispute = {
   timeline: Array<DisputeStep>;
   /** 督办 True once the county has issued a supervision order. */
   underSupervision: Scalars['Boolean']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village where it arose. */
   village: Village;
 };
 
-/** Steps recorded in a dispute's timeline. */
+/** 时间线步骤 Steps recorded in a dispute's timeline. */
 export type DisputeAction =
   /** 受理 accepted */
   | 'ACCEPT'
@@ -766,32 +766,32 @@ export type DisputeCategory =
   /** 交通事故 traffic */
   | 'TRAFFIC';
 
-/** A page of disputes. */
+/** 矛盾纠纷分页 A page of disputes. */
 export type DisputeConnection = {
   __typename?: 'DisputeConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<DisputeEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Dispute>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all. */
+  /** 总数 How many match in all. */
   totalCount: Scalars['Int']['output'];
 };
 
 /** 更正 Corrections to a case's details as reported: give only what changes. */
 export type DisputeCorrection = {
-  /** Category. */
+  /** 纠纷类别 Category. */
   category?: InputMaybe<DisputeCategory>;
-  /** When it happened (not in the future). */
+  /** 发生时间 When it happened (not in the future). */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** The parties, all of them (at least one), replacing those recorded; each as in `reportDispute`. */
+  /** 当事人 The parties, all of them (at least one), replacing those recorded; each as in `reportDispute`. */
   parties?: InputMaybe<Array<DisputePartyInput>>;
-  /** Scale. */
+  /** 纠纷规模 Scale. */
   scale?: InputMaybe<DisputeScale>;
-  /** Source. */
+  /** 来源 Source. */
   source?: InputMaybe<DisputeSource>;
-  /** Summary (1–2000 characters). */
+  /** 简要情况 Summary (1–2000 characters). */
   summary?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -812,7 +812,7 @@ export type DisputeCorrectionField =
   /** 简要情况 summary */
   | 'SUMMARY';
 
-/** The 131 deadlines of a dispute. */
+/** 131时限 The 131 deadlines of a dispute. */
 export type DisputeDeadlines = {
   __typename?: 'DisputeDeadlines';
   /** 联系当事人 Contact the parties by. */
@@ -823,12 +823,12 @@ export type DisputeDeadlines = {
   settleBy: Scalars['DateTime']['output'];
 };
 
-/** One dispute and its cursor. */
+/** 条目及游标 One dispute and its cursor. */
 export type DisputeEdge = {
   __typename?: 'DisputeEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The dispute. */
+  /** 条目 The dispute. */
   node: Dispute;
 };
 
@@ -838,29 +838,29 @@ export type DisputeEdge = {
  */
 export type DisputeFieldChange = {
   __typename?: 'DisputeFieldChange';
-  /** The value set (null for PARTIES). */
+  /** 新值 The value set (null for PARTIES). */
   after?: Maybe<Scalars['String']['output']>;
-  /** The value replaced (null when there was none, as an unknown occurredAt, and for PARTIES). */
+  /** 原值 The value replaced (null when there was none, as an unknown occurredAt, and for PARTIES). */
   before?: Maybe<Scalars['String']['output']>;
-  /** Which field. */
+  /** 更正字段 Which field. */
   field: DisputeCorrectionField;
-  /** PARTIES only: the parties set. */
+  /** 新当事人 PARTIES only: the parties set. */
   partiesAfter?: Maybe<Array<DisputeParty>>;
-  /** PARTIES only: the parties replaced, in the order they were recorded. */
+  /** 原当事人 PARTIES only: the parties replaced, in the order they were recorded. */
   partiesBefore?: Maybe<Array<DisputeParty>>;
 };
 
-/** Filters on disputes; all given filters must hold. */
+/** 矛盾纠纷筛选条件 Filters on disputes; all given filters must hold. */
 export type DisputeFilter = {
   /** The case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
-  /** This category. */
+  /** 纠纷类别 This category. */
   category?: InputMaybe<DisputeCategory>;
   /** The case a disputes file took in under this `external_id` (外部编号), exactly. Empty or blank: no filter. */
   externalId?: InputMaybe<Scalars['String']['input']>;
-  /** Reported on or after this date. */
+  /** 起始日期 Reported on or after this date. */
   from?: InputMaybe<Scalars['Date']['input']>;
-  /** Handled now at this level. */
+  /** 办理层级 Handled now at this level. */
   handlingLevel?: InputMaybe<GovernanceLevel>;
   /** 承办调解员 Cases assigned to this registered mediator (Mediator.id; `Dispute.mediator`); one the caller cannot see lists nothing. */
   mediatorId?: InputMaybe<Scalars['ID']['input']>;
@@ -870,7 +870,7 @@ export type DisputeFilter = {
    * others (ESCALATED, handled above, and CLOSED, FOLLOWED_UP, DECLINED). Together with `status`, both must hold.
    */
   open?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Overdue (true) or not (false). */
+  /** 是否超期 Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** 当事人 Cases with a party whose name contains this text (1–50 characters; `%` and `_` match only themselves), as the case names its parties, residents or not. Empty or blank: no filter. */
   party?: InputMaybe<Scalars['String']['input']>;
@@ -879,17 +879,17 @@ export type DisputeFilter = {
    * worker's own reports); false: only those others reported.
    */
   reportedByMe?: InputMaybe<Scalars['Boolean']['input']>;
-  /** This scale. */
+  /** 纠纷规模 This scale. */
   scale?: InputMaybe<DisputeScale>;
   /** Cases whose summary (简要情况) contains this text (1–100 characters; `%` and `_` match only themselves). Empty or blank: no filter, as an emptied search box means. */
   search?: InputMaybe<Scalars['String']['input']>;
-  /** From this source. */
+  /** 来源 From this source. */
   source?: InputMaybe<DisputeSource>;
-  /** Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<DisputeStatus>>;
   /** 督办回复超期 Under an order whose reply is overdue (`DisputeSupervision.replyOverdue`: true) or not (false). */
   supervisionReplyOverdue?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Reported on or before this date. */
+  /** 截止日期 Reported on or before this date. */
   to?: InputMaybe<Scalars['Date']['input']>;
   /** Under a county's supervision order (督办: true) or not (false). */
   underSupervision?: InputMaybe<Scalars['Boolean']['input']>;
@@ -897,19 +897,19 @@ export type DisputeFilter = {
 
 /** 矛盾纠纷登记 A dispute to record. */
 export type DisputeInput = {
-  /** Category. */
+  /** 纠纷类别 Category. */
   category: DisputeCategory;
-  /** The grid where it arose. */
+  /** 网格代码 The grid where it arose. */
   gridCode: Scalars['String']['input'];
-  /** When it happened (not in the future). */
+  /** 发生时间 When it happened (not in the future). */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Parties (at least one). */
+  /** 当事人 Parties (at least one). */
   parties: Array<DisputePartyInput>;
-  /** Scale. */
+  /** 纠纷规模 Scale. */
   scale: DisputeScale;
-  /** Source. */
+  /** 来源 Source. */
   source: DisputeSource;
-  /** Summary (1–2000 characters). */
+  /** 简要情况 Summary (1–2000 characters). */
   summary: Scalars['String']['input'];
 };
 
@@ -929,19 +929,19 @@ export type DisputeParty = {
   __typename?: 'DisputeParty';
   /** 姓名 Name. */
   name: Scalars['String']['output'];
-  /** The resident record, when the party is a registered resident. */
+  /** 实有人口 The resident record, when the party is a registered resident. */
   person?: Maybe<Person>;
   /** 角色 Role. */
   role: PartyRole;
 };
 
-/** A party when reporting a dispute: a registered resident, or a name. */
+/** 当事人 A party when reporting a dispute: a registered resident, or a name. */
 export type DisputePartyInput = {
-  /** Name, for parties who are not registered residents. */
+  /** 姓名 Name, for parties who are not registered residents. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident's id, when registered (the name is then taken from the registry). */
+  /** 人员系统编号 The resident's id, when registered (the name is then taken from the registry). */
   personId?: InputMaybe<Scalars['ID']['input']>;
-  /** Role. */
+  /** 当事人角色 Role. */
   role: PartyRole;
 };
 
@@ -974,13 +974,13 @@ export type DisputeStats = {
   __typename?: 'DisputeStats';
   /** 不予受理 Reports of the period declined at intake (DECLINED): counted in no other figure, shown so that a rate is read beside what was kept out of it. */
   declined: Scalars['Int']['output'];
-  /** Escalated from the township to the county. */
+  /** 上报县级 Escalated from the township to the county. */
   escalatedToCounty: Scalars['Int']['output'];
-  /** Escalated from the village to the township. */
+  /** 上报乡镇 Escalated from the village to the township. */
   escalatedToTownship: Scalars['Int']['output'];
   /** 上报率 escalatedToTownship / reported: the share of the period's cases the village could not settle and moved up (0 when none were reported). */
   escalationRate: Scalars['Float']['output'];
-  /** First day of the period. */
+  /** 起始日期 First day of the period. */
   from: Scalars['Date']['output'];
   /** 按期化解率 Resolved by the settle deadline of the level that settled it, and not moved up past an earlier level's (Dispute.missedDeadline) / resolved. */
   onTimeRate: Scalars['Float']['output'];
@@ -1009,11 +1009,11 @@ export type DisputeStats = {
   resolutionRate: Scalars['Float']['output'];
   /** 化解 Of those, resolved (at any level). */
   resolved: Scalars['Int']['output'];
-  /** Resolved at the county. */
+  /** 县级化解 Resolved at the county. */
   resolvedAtCounty: Scalars['Int']['output'];
-  /** Resolved at the township. */
+  /** 乡镇化解 Resolved at the township. */
   resolvedAtTownship: Scalars['Int']['output'];
-  /** Resolved at the village. */
+  /** 村级化解 Resolved at the village. */
   resolvedAtVillage: Scalars['Int']['output'];
   /** 按期化解 The on-time rate's numerator: of the resolved cases, those resolved on time (onTimeRate = resolvedOnTime / resolved). Add these up, not the rates, to roll a rate up over divisions. */
   resolvedOnTime: Scalars['Int']['output'];
@@ -1021,7 +1021,7 @@ export type DisputeStats = {
   satisfactionRate: Scalars['Float']['output'];
   /** 满意 The satisfaction rate's numerator: of the rated cases, those rated satisfied or basically satisfied (satisfactionRate = satisfied / rated). */
   satisfied: Scalars['Int']['output'];
-  /** Last day of the period. */
+  /** 截止日期 Last day of the period. */
   to: Scalars['Date']['output'];
   /** 同比 The same figures for the same period a year earlier. */
   yearAgo: DisputeStats;
@@ -1054,14 +1054,14 @@ export type DisputeStatus =
   /** 已化解 resolved */
   | 'RESOLVED';
 
-/** One step of a dispute's timeline. */
+/** 时间线步骤 One step of a dispute's timeline. */
 export type DisputeStep = {
   __typename?: 'DisputeStep';
-  /** What happened. */
+  /** 步骤 What happened. */
   action: DisputeAction;
-  /** Who did it. */
+  /** 操作人 Who did it. */
   actor: Scalars['String']['output'];
-  /** When. */
+  /** 发生时间 When. */
   at: Scalars['DateTime']['output'];
   /**
    * 更正 For a correction (CORRECT), each field it changed, with the value it replaced and the value it set, in the
@@ -1070,7 +1070,7 @@ export type DisputeStep = {
    * only).
    */
   changes?: Maybe<Array<DisputeFieldChange>>;
-  /** At which level. */
+  /** 办理层级 At which level. */
   level: GovernanceLevel;
   /** 备注 Note. */
   note?: Maybe<Scalars['String']['output']>;
@@ -1079,7 +1079,7 @@ export type DisputeStep = {
    * whether or not its note says it; null for every other step.
    */
   rating?: Maybe<CitizenRating>;
-  /** The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes and corrections). */
+  /** 步骤序号 The step's place in the case's own order (steps of every level, numbered as they were taken; null for supervision notes and corrections). */
   seq?: Maybe<Scalars['Int']['output']>;
   /** The case's status at that level after the step (e.g. RECEIVED at a township); for a 督办 note (SUPERVISE, no level of its own), the village record's status when it was issued. */
   status?: Maybe<Scalars['String']['output']>;
@@ -1125,7 +1125,7 @@ export type DivisionStatistics = {
    * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
-  /** Division code: 2 or 4 digits (Region), 6 (County), 9 (Township), 12 (Village). */
+  /** 区划代码 Division code: 2 or 4 digits (Region), 6 (County), 9 (Township), 12 (Village). */
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
@@ -1236,25 +1236,25 @@ export type EndReason =
  */
 export type EndedRecord = {
   __typename?: 'EndedRecord';
-  /** When it ended. */
+  /** 注销时间 When it ended. */
   endedAt: Scalars['DateTime']['output'];
-  /** Who ended it: the caller's subject. */
+  /** 操作人标识 Who ended it: the caller's subject. */
   endedBy: Scalars['String']['output'];
-  /** The caller's display name. */
+  /** 操作人 The caller's display name. */
   endedByName?: Maybe<Scalars['String']['output']>;
   /** 网格 Its grid. */
   grid: Grid;
-  /** Kind of record: HOUSEHOLD, HOUSE, JOINT_DEFENSE_GROUP, SITE or ADDRESS. */
+  /** 记录类型 Kind of record: HOUSEHOLD, HOUSE, JOINT_DEFENSE_GROUP, SITE or ADDRESS. */
   kind: ChangeKind;
   /** 户号, 房屋编号, the group's or the site's name, or 地址编号. */
   label: Scalars['String']['output'];
-  /** The note given. */
+  /** 注销说明 The note given. */
   note?: Maybe<Scalars['String']['output']>;
-  /** Why. */
+  /** 注销原因 Why. */
   reason: EndReason;
-  /** The record's id. */
+  /** 记录系统编号 The record's id. */
   recordId: Scalars['ID']['output'];
-  /** The record's version when it ended. */
+  /** 版本号 The record's version when it ended. */
   version: Scalars['Int']['output'];
   /** 村/社区 Its village. */
   village: Village;
@@ -1263,22 +1263,22 @@ export type EndedRecord = {
 /** A page of 已注销记录 ended records, newest first (Relay connection). */
 export type EndedRecordConnection = {
   __typename?: 'EndedRecordConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<EndedRecordEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<EndedRecord>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One ended record and its cursor. */
+/** 条目及游标 One ended record and its cursor. */
 export type EndedRecordEdge = {
   __typename?: 'EndedRecordEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: EndedRecord;
 };
 
@@ -1289,11 +1289,11 @@ export type Forces = {
   gridWorkers: Scalars['Int']['output'];
   /** 网格 Grids. */
   grids: Scalars['Int']['output'];
-  /** Grids with the full 1+3+N staffing (see `Grid.fullyStaffed`). */
+  /** 配齐网格 Grids with the full 1+3+N staffing (see `Grid.fullyStaffed`). */
   gridsFullyStaffed: Scalars['Int']['output'];
   /** 联防覆盖率 householdsInGroups / households (0–1; 0 when there are no households). */
   householdCoverage: Scalars['Float']['output'];
-  /** Households in a joint-defense group. */
+  /** 联防户数 Households in a joint-defense group. */
   householdsInGroups: Scalars['Int']['output'];
   /** 十户联防 Joint-defense groups. */
   jointDefenseGroups: Scalars['Int']['output'];
@@ -1332,7 +1332,7 @@ export type Grid = {
    * (鹿儿台村3号, 3号), 1–100 characters.
    */
   addresses: AddressConnection;
-  /** 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
+  /** 网格代码 15-digit grid code: the village's 12-digit code followed by a 3-digit sequence. */
   code: Scalars['String']['output'];
   /**
    * 已注销人员 Residents of this grid deregistered and not reinstated, newest deregistration first, as
@@ -1556,25 +1556,25 @@ export type GridStaffArgs = {
   role?: InputMaybe<GridStaffRole>;
 };
 
-/** A page of grids (Relay connection). */
+/** 网格分页 A page of grids (Relay connection). */
 export type GridConnection = {
   __typename?: 'GridConnection';
-  /** The grids of this page with their cursors. */
+  /** 本页条目及游标 The grids of this page with their cursors. */
   edges: Array<GridEdge>;
-  /** The grids of this page. */
+  /** 本页条目 The grids of this page. */
   nodes: Array<Grid>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many grids match in all, across every page. */
+  /** 总数 How many grids match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One grid and its cursor. */
+/** 条目及游标 One grid and its cursor. */
 export type GridEdge = {
   __typename?: 'GridEdge';
-  /** Pass as `after` to get the page following this grid. */
+  /** 游标 Pass as `after` to get the page following this grid. */
   cursor: Scalars['String']['output'];
-  /** The grid. */
+  /** 条目 The grid. */
   node: Grid;
 };
 
@@ -1593,17 +1593,17 @@ export type GridStaff = {
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid served. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 姓名 Name. */
   name: Scalars['String']['output'];
-  /** The staff member's resident record, when they live in the village (a resident of the grid's village). */
+  /** 实有人口 The staff member's resident record, when they live in the village (a resident of the grid's village). */
   person?: Maybe<Person>;
   /** 电话 Phone; masked without the personal-data scope. */
   phone?: Maybe<Scalars['String']['output']>;
   /** 角色 Role. */
   role: GridStaffRole;
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the grid. */
   village: Village;
@@ -1612,36 +1612,36 @@ export type GridStaff = {
 /** A page of grid staff 网格力量 (Relay connection). */
 export type GridStaffConnection = {
   __typename?: 'GridStaffConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<GridStaffEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<GridStaff>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type GridStaffEdge = {
   __typename?: 'GridStaffEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: GridStaff;
 };
 
 /** 网格力量任命 A grid staff assignment to create. */
 export type GridStaffInput = {
-  /** The grid served (in the caller's jurisdiction). */
+  /** 网格代码 The grid served (in the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
-  /** Name (1–50 characters); without one, the linked resident's. */
+  /** 姓名 Name (1–50 characters); without one, the linked resident's. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record: an adult (18 or over) resident of the grid's village; required for an INFORMANT. */
+  /** 人员系统编号 The resident record: an adult (18 or over) resident of the grid's village; required for an INFORMANT. */
   personId?: InputMaybe<Scalars['ID']['input']>;
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Role; a grid has one GRID_WORKER. */
+  /** 角色 Role; a grid has one GRID_WORKER. */
   role: GridStaffRole;
 };
 
@@ -1664,21 +1664,21 @@ export type GridStaffRole =
   | 'LINKED_POLITICAL_LEGAL_CADRE';
 
 /**
- * Changes to a grid staff assignment. An absent field stays as it is; null
+ * 调整网格力量 Changes to a grid staff assignment. An absent field stays as it is; null
  * clears it (name: back to the linked resident's; personId: unlinks).
  */
 export type GridStaffUpdate = {
   /** 外部编号 The source system's id (1–64 characters, unique within the village). */
   externalId?: InputMaybe<Scalars['String']['input']>;
-  /** Another grid of the same village. */
+  /** 网格代码 Another grid of the same village. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** Name (1–50 characters). */
+  /** 姓名 Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record (an adult resident of the grid's village); linked to another resident without a `name`, the assignment takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
+  /** 人员系统编号 The resident record (an adult resident of the grid's village); linked to another resident without a `name`, the assignment takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
   personId?: InputMaybe<Scalars['ID']['input']>;
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Role. */
+  /** 角色 Role. */
   role?: InputMaybe<GridStaffRole>;
 };
 
@@ -1689,7 +1689,7 @@ export type Hazard = {
   description: Scalars['String']['output'];
   /** 网格 The grid where it was found. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: HazardKind;
@@ -1722,7 +1722,7 @@ export type Hazard = {
   steps: Array<HazardStep>;
   /** 核查时间 When rectification was verified. */
   verifiedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
 };
 
@@ -1740,38 +1740,38 @@ export type HazardAction =
 /** A page of hazards 隐患 (Relay connection). */
 export type HazardConnection = {
   __typename?: 'HazardConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<HazardEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Hazard>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type HazardEdge = {
   __typename?: 'HazardEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Hazard;
 };
 
 /** 隐患 A hazard reported outside a patrol. */
 export type HazardInput = {
-  /** What was found, 1–500 characters. */
+  /** 隐患描述 What was found, 1–500 characters. */
   description: Scalars['String']['input'];
-  /** The grid where it was found. */
+  /** 网格代码 The grid where it was found. */
   gridCode: Scalars['String']['input'];
-  /** Kind. */
+  /** 隐患类别 Kind. */
   kind: HazardKind;
-  /** Where, at most 200 characters. */
+  /** 位置 Where, at most 200 characters. */
   location?: InputMaybe<Scalars['String']['input']>;
-  /** Reporter's name, at most 50 characters. */
+  /** 上报人 Reporter's name, at most 50 characters. */
   reportedBy?: InputMaybe<Scalars['String']['input']>;
-  /** Who reported it (not PATROL: patrols report through recordPatrol). */
+  /** 隐患来源 Who reported it (not PATROL: patrols report through recordPatrol). */
   source: HazardSource;
 };
 
@@ -1818,7 +1818,7 @@ export type HazardSource =
   /** 巡逻 a patrol */
   | 'PATROL';
 
-/** Hazards of one source among a division's hazards of a period. */
+/** 隐患来源 Hazards of one source among a division's hazards of a period. */
 export type HazardSourceCount = {
   __typename?: 'HazardSourceCount';
   /** 待验收 Of those, rectified and waiting to be verified. */
@@ -1845,7 +1845,7 @@ export type HazardStats = {
   awaitingVerification: Scalars['Int']['output'];
   /** 隐患来源 The same counts by who reported the hazards, every source listed (0 when none). */
   bySource: Array<HazardSourceCount>;
-  /** First day of the period. */
+  /** 起始日期 First day of the period. */
   from: Scalars['Date']['output'];
   /** 未整改 Of those, still open: reported, or being rectified (REPORTED, RECTIFYING). */
   open: Scalars['Int']['output'];
@@ -1855,7 +1855,7 @@ export type HazardStats = {
   rectificationRate: Scalars['Float']['output'];
   /** 上报隐患 Hazards reported in the period. */
   reported: Scalars['Int']['output'];
-  /** Last day of the period. */
+  /** 截止日期 Last day of the period. */
   to: Scalars['Date']['output'];
   /** 已验收 Of those, rectified and verified (VERIFIED). */
   verified: Scalars['Int']['output'];
@@ -1883,13 +1883,13 @@ export type HazardStatus =
 /** 隐患整改记录 One step of a hazard's rectification, as it was taken. */
 export type HazardStep = {
   __typename?: 'HazardStep';
-  /** What was done. */
+  /** 整改步骤 What was done. */
   action: HazardAction;
   /** 操作人 Who took it: the caller's name, or else its token's subject. */
   actor: Scalars['String']['output'];
   /** 操作人标识 The token's subject of who took it. */
   actorSubject: Scalars['String']['output'];
-  /** When. */
+  /** 发生时间 When. */
   at: Scalars['DateTime']['output'];
   /** 说明 The note given with it (整改情况, 验收意见); for a send-back, the reason the check failed. */
   note?: Maybe<Scalars['String']['output']>;
@@ -1910,7 +1910,7 @@ export type House = {
   area?: Maybe<Scalars['Float']['output']>;
   /** 网格 The grid of the house. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 房屋编号 Local number, unique in its village. */
   number: Scalars['String']['output'];
@@ -1918,7 +1918,7 @@ export type House = {
   occupants: Array<Person>;
   /** 用途 Use. */
   use: HouseUse;
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the house. */
   village: Village;
@@ -1927,48 +1927,48 @@ export type House = {
 /** A page of houses 实有房屋 (Relay connection). */
 export type HouseConnection = {
   __typename?: 'HouseConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<HouseEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<House>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type HouseEdge = {
   __typename?: 'HouseEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: House;
 };
 
 /** 实有房屋 A new house. */
 export type HouseInput = {
-  /** Its standard address (same village). */
+  /** 地址系统编号 Its standard address (same village). */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** Floor area in square metres (0 < area < 100000). */
+  /** 建筑面积 Floor area in square metres (0 < area < 100000). */
   area?: InputMaybe<Scalars['Float']['input']>;
-  /** The grid it lies in. */
+  /** 网格代码 The grid it lies in. */
   gridCode: Scalars['String']['input'];
-  /** Local number, unique in the village. */
+  /** 房屋编号 Local number, unique in the village. */
   number: Scalars['String']['input'];
-  /** Use. */
+  /** 房屋用途 Use. */
   use: HouseUse;
 };
 
-/** Changes to a house; omitted fields stay. */
+/** 修改房屋 Changes to a house; omitted fields stay. */
 export type HouseUpdate = {
-  /** New address (same village). */
+  /** 地址系统编号 New address (same village). */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** New floor area. */
+  /** 建筑面积 New floor area. */
   area?: InputMaybe<Scalars['Float']['input']>;
-  /** New local number. */
+  /** 房屋编号 New local number. */
   number?: InputMaybe<Scalars['String']['input']>;
-  /** New use; VACANT while households live in the house is CONFLICT, rule houseOccupied (move them first). */
+  /** 房屋用途 New use; VACANT while households live in the house is CONFLICT, rule houseOccupied (move them first). */
   use?: InputMaybe<HouseUse>;
 };
 
@@ -1994,7 +1994,7 @@ export type Household = {
   head?: Maybe<Person>;
   /** 住房 The house the household lives in. */
   house?: Maybe<House>;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 十户联防 The joint-defense group the household belongs to (at most one). */
   jointDefenseGroup?: Maybe<JointDefenseGroup>;
@@ -2007,7 +2007,7 @@ export type Household = {
   /** 户号 Household number, unique in its village. */
   number: Scalars['String']['output'];
   /**
-   * Optimistic-concurrency version of the household's own record (number, head, address, house, grid, group). A
+   * 版本号 Optimistic-concurrency version of the household's own record (number, head, address, house, grid, group). A
    * resident joining or leaving it changes that resident's version, not this one: refresh `members` (or follow the
    * change feed's RESIDENT entries) to see them.
    */
@@ -2019,49 +2019,49 @@ export type Household = {
 /** A page of households 户 (Relay connection). */
 export type HouseholdConnection = {
   __typename?: 'HouseholdConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<HouseholdEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Household>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type HouseholdEdge = {
   __typename?: 'HouseholdEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Household;
 };
 
 /** 户 A new household. */
 export type HouseholdInput = {
-  /** Where it lives (same village); left out with a house, the house's address. Another address than its house's is BAD_USER_INPUT, rule householdAddress. */
+  /** 地址系统编号 Where it lives (same village); left out with a house, the house's address. Another address than its house's is BAD_USER_INPUT, rule householdAddress. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** The grid it lives in. */
+  /** 网格代码 The grid it lives in. */
   gridCode: Scalars['String']['input'];
-  /** The house it lives in (same village); the household is at its address. */
+  /** 房屋系统编号 The house it lives in (same village); the household is at its address. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
-  /** Household number, unique in the village. */
+  /** 户号 Household number, unique in the village. */
   number: Scalars['String']['input'];
 };
 
-/** Where a household moves to; its members move with it. */
+/** 户迁移 Where a household moves to; its members move with it. */
 export type HouseholdMove = {
   /**
-   * The new address (in the new grid's village), which the members take too.
+   * 地址系统编号 The new address (in the new grid's village), which the members take too.
    * Left out, a move to another grid of the village keeps the household's
    * address (and each member's own), and a move to another village leaves it
    * behind; null clears it.
    */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** The new grid (may be in another village of the caller's jurisdiction). */
+  /** 网格代码 The new grid (may be in another village of the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
-  /** The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it (on the household's own grid: leaving the house). A house named takes the household to its address: `addressId` left out or null is the house's, another is BAD_USER_INPUT, rule householdAddress. */
+  /** 房屋系统编号 The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it (on the household's own grid: leaving the house). A house named takes the household to its address: `addressId` left out or null is the house's, another is BAD_USER_INPUT, rule householdAddress. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -2105,19 +2105,19 @@ export type HouseholdSplit = {
 
 /** 分户 How a household splits: who leaves it, and the new household they form. */
 export type HouseholdSplitInput = {
-  /** The new household's address (same village); left out, the old household's, or the house's when `houseId` names one. */
+  /** 地址系统编号 The new household's address (same village); left out, the old household's, or the house's when `houseId` names one. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** The new household's grid, in the old household's village; left out, the old household's grid. */
+  /** 网格代码 The new household's grid, in the old household's village; left out, the old household's grid. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
   /** 户主 The new household's head: one of `memberIds`. */
   headId: Scalars['ID']['input'];
-  /** The new household's house (same village); left out, the old household's; null: none. */
+  /** 房屋系统编号 The new household's house (same village); left out, the old household's; null: none. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
-  /** The members who leave into the new household (at least one, each once; not all of them: that is a move). */
+  /** 分出成员系统编号 The members who leave into the new household (at least one, each once; not all of them: that is a move). */
   memberIds: Array<Scalars['ID']['input']>;
   /** 户号 The new household's number, unique in the village. */
   number: Scalars['String']['input'];
-  /** The old household's new head, among the members who stay: required when its head leaves. */
+  /** 原户新户主系统编号 The old household's new head, among the members who stay: required when its head leaves. */
   oldHouseholdHeadId?: InputMaybe<Scalars['ID']['input']>;
   /** 与户主关系 Each leaving member's relationship to the new head (not the head's own, which is HEAD); others have none. */
   relationships?: InputMaybe<Array<HouseholdSplitRelationship>>;
@@ -2125,17 +2125,17 @@ export type HouseholdSplitInput = {
 
 /** 与户主关系 A leaving member's relationship to the new household's head. */
 export type HouseholdSplitRelationship = {
-  /** The member (one of `memberIds`). */
+  /** 人员系统编号 The member (one of `memberIds`). */
   personId: Scalars['ID']['input'];
-  /** The relationship to the new head (not HEAD). */
+  /** 与户主关系 The relationship to the new head (not HEAD). */
   relationshipToHead: HouseholdRelationship;
 };
 
-/** Changes to a household; omitted fields stay. */
+/** 修改户 Changes to a household; omitted fields stay. */
 export type HouseholdUpdate = {
-  /** New head: a member of the household. */
+  /** 户主系统编号 New head: a member of the household. */
   headId?: InputMaybe<Scalars['ID']['input']>;
-  /** New household number. */
+  /** 户号 New household number. */
   number?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -2148,13 +2148,13 @@ export type JointDefenseGroup = {
   grid: Grid;
   /** 成员户 The households of the group. */
   households: Array<Household>;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 联户长 The household leader, who lives in one of the group's households. */
   leader?: Maybe<Person>;
   /** 名称 Name. */
   name: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the group. */
   village: Village;
@@ -2163,30 +2163,30 @@ export type JointDefenseGroup = {
 /** A page of joint-defense groups 十户联防 (Relay connection). */
 export type JointDefenseGroupConnection = {
   __typename?: 'JointDefenseGroupConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<JointDefenseGroupEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<JointDefenseGroup>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type JointDefenseGroupEdge = {
   __typename?: 'JointDefenseGroupEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: JointDefenseGroup;
 };
 
 /** 十户联防 A new joint-defense group. */
 export type JointDefenseGroupInput = {
-  /** The grid of the group; its households must be in the same village. */
+  /** 网格代码 The grid of the group; its households must be in the same village. */
   gridCode: Scalars['String']['input'];
-  /** Households (none may already be in another group). */
+  /** 户系统编号 Households (none may already be in another group). */
   householdIds: Array<Scalars['ID']['input']>;
   /** The household leader 联户长: an adult (18 or over) member of one of the households; a minor is BAD_USER_INPUT, rule personUnderage. */
   leaderId: Scalars['ID']['input'];
@@ -2208,7 +2208,7 @@ export type MediationCommittee = {
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
   externalId?: Maybe<Scalars['String']['output']>;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: MediationCommitteeKind;
@@ -2216,7 +2216,7 @@ export type MediationCommittee = {
   mediators: Array<Mediator>;
   /** 名称 Name. */
   name: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the committee. */
   village: Village;
@@ -2225,22 +2225,22 @@ export type MediationCommittee = {
 /** A page of mediation committees 调委会 (Relay connection). */
 export type MediationCommitteeConnection = {
   __typename?: 'MediationCommitteeConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<MediationCommitteeEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<MediationCommittee>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type MediationCommitteeEdge = {
   __typename?: 'MediationCommitteeEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: MediationCommittee;
 };
 
@@ -2248,9 +2248,9 @@ export type MediationCommitteeEdge = {
 export type MediationCommitteeInput = {
   /** Kind: VILLAGE in a 村, COMMUNITY in a 社区 (one of the two per village), or ENTERPRISE, TRADE. */
   kind: MediationCommitteeKind;
-  /** Name (1–100 characters). */
+  /** 名称 Name (1–100 characters). */
   name: Scalars['String']['input'];
-  /** The village (in the caller's jurisdiction). */
+  /** 村/社区代码 The village (in the caller's jurisdiction). */
   villageCode: Scalars['String']['input'];
 };
 
@@ -2265,13 +2265,13 @@ export type MediationCommitteeKind =
   /** 村调委会 village committee */
   | 'VILLAGE';
 
-/** Changes to a committee; an absent field stays as it is. */
+/** 修改调解委员会 Changes to a committee; an absent field stays as it is. */
 export type MediationCommitteeUpdate = {
   /** 外部编号 The source system's id (1–64 characters, unique within the village); null clears it. */
   externalId?: InputMaybe<Scalars['String']['input']>;
-  /** Kind. */
+  /** 调委会类别 Kind. */
   kind?: InputMaybe<MediationCommitteeKind>;
-  /** Name (1–100 characters). */
+  /** 名称 Name (1–100 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -2294,15 +2294,15 @@ export type Mediator = {
   externalId?: Maybe<Scalars['String']['output']>;
   /** 专职 Full-time (true) or part-time. */
   fullTime: Scalars['Boolean']['output'];
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 姓名 Name. */
   name: Scalars['String']['output'];
-  /** The mediator's resident record; for a village or community committee, a resident of its village. */
+  /** 实有人口 The mediator's resident record; for a village or community committee, a resident of its village. */
   person?: Maybe<Person>;
   /** 电话 Phone; masked without the personal-data scope. */
   phone?: Maybe<Scalars['String']['output']>;
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the committee. */
   village: Village;
@@ -2318,34 +2318,34 @@ export type MediatorDisputesArgs = {
 
 /** 人民调解员 A mediator to appoint. */
 export type MediatorInput = {
-  /** The committee (in the caller's jurisdiction). */
+  /** 调委会系统编号 The committee (in the caller's jurisdiction). */
   committeeId: Scalars['ID']['input'];
   /** 专职 Full time (default part time). */
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Name (1–50 characters); without one, the linked resident's. */
+  /** 姓名 Name (1–50 characters); without one, the linked resident's. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record, an adult (18 or over); for a village or community committee, a resident of its village. */
+  /** 人员系统编号 The resident record, an adult (18 or over); for a village or community committee, a resident of its village. */
   personId?: InputMaybe<Scalars['ID']['input']>;
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
- * Changes to a mediator. An absent field stays as it is; null clears it (name:
+ * 修改调解员 Changes to a mediator. An absent field stays as it is; null clears it (name:
  * back to the linked resident's; personId: unlinks).
  */
 export type MediatorUpdate = {
-  /** Another committee of the same village. */
+  /** 调委会系统编号 Another committee of the same village. */
   committeeId?: InputMaybe<Scalars['ID']['input']>;
   /** 外部编号 The source system's id (1–64 characters, unique within the committee). */
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** 专职 Full time. */
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Name (1–50 characters). */
+  /** 姓名 Name (1–50 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The resident record (an adult); linked to another resident without a `name`, the mediator takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
+  /** 人员系统编号 The resident record (an adult); linked to another resident without a `name`, the mediator takes that resident's name, and a `name` that is still the one it held for the resident before is refused (rule nameOfFormerLink). */
   personId?: InputMaybe<Scalars['ID']['input']>;
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -3081,16 +3081,16 @@ export type MutationVoidPatrolArgs = {
   reason: Scalars['String']['input'];
 };
 
-/** Relay page information. */
+/** 分页信息 Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last item of this page; pass it as `after` for the next page. */
+  /** 末条游标 The cursor of the last item of this page; pass it as `after` for the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows this one. */
+  /** 有下一页 True when another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
+  /** 有上一页 True when items come before this page: it was read after a cursor (`after`). Lists page forward only (`first`/`after`). */
   hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first item of this page (null when the page is empty). */
+  /** 首条游标 The cursor of the first item of this page (null when the page is empty). */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -3114,7 +3114,7 @@ export type Patrol = {
   hazards: Array<Hazard>;
   /** 时长 Hours patrolled. */
   hours: Scalars['Float']['output'];
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 参加人员 Participants. */
   participants: Array<Person>;
@@ -3131,59 +3131,59 @@ export type Patrol = {
 /** A page of patrols 巡逻 (Relay connection). */
 export type PatrolConnection = {
   __typename?: 'PatrolConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<PatrolEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Patrol>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type PatrolEdge = {
   __typename?: 'PatrolEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Patrol;
 };
 
-/** A hazard found on a patrol. */
+/** 发现的隐患 A hazard found on a patrol. */
 export type PatrolHazardInput = {
-  /** What was found, 1–500 characters. */
+  /** 隐患描述 What was found, 1–500 characters. */
   description: Scalars['String']['input'];
-  /** The grid where it was found (in the team's village); without one, the patrol's grid. */
+  /** 网格代码 The grid where it was found (in the team's village); without one, the patrol's grid. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** Kind. */
+  /** 隐患类别 Kind. */
   kind: HazardKind;
-  /** Where, at most 200 characters. */
+  /** 位置 Where, at most 200 characters. */
   location?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** 巡逻 A patrol that took place. */
 export type PatrolInput = {
-  /** End: after the start, at most 24 hours later, not in the future. */
+  /** 结束时间 End: after the start, at most 24 hours later, not in the future. */
   endedAt: Scalars['DateTime']['input'];
   /**
-   * The grid patrolled (15 digits, in the team's village). Required unless the
+   * 网格代码 The grid patrolled (15 digits, in the team's village). Required unless the
    * village has exactly one grid.
    */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** Hazards found. */
+  /** 发现的隐患 Hazards found. */
   hazards?: InputMaybe<Array<PatrolHazardInput>>;
-  /** Participants: members of the team. */
+  /** 参加人员系统编号 Participants: members of the team. */
   participantIds: Array<Scalars['ID']['input']>;
-  /** Route. */
+  /** 路线 Route. */
   route?: InputMaybe<Scalars['String']['input']>;
-  /** Start. */
+  /** 开始时间 Start. */
   startedAt: Scalars['DateTime']['input'];
-  /** The team. */
+  /** 巡防队系统编号 The team. */
   teamId: Scalars['ID']['input'];
 };
 
-/** Patrol teams of one kind under a division. */
+/** 巡防队伍分类 Patrol teams of one kind under a division. */
 export type PatrolKindCount = {
   __typename?: 'PatrolKindCount';
   /** 队伍类型 Kind. */
@@ -3197,7 +3197,7 @@ export type PatrolKindCount = {
 /** 巡防 Patrol figures for a period. */
 export type PatrolStats = {
   __typename?: 'PatrolStats';
-  /** First day of the period. */
+  /** 起始日期 First day of the period. */
   from: Scalars['Date']['output'];
   /** 发现隐患 Hazards reported in the period by patrols. */
   hazardsFound: Scalars['Int']['output'];
@@ -3209,7 +3209,7 @@ export type PatrolStats = {
   patrols: Scalars['Int']['output'];
   /** 环比 The same figures for the period just before: the previous month, quarter or year; for dates from a month's first day (month-, quarter- or year-to-date) the same days of the months before (2026-12-01..05 → 2026-11-01..05); otherwise as many days before. */
   previous: PatrolStats;
-  /** Last day of the period. */
+  /** 截止日期 Last day of the period. */
   to: Scalars['Date']['output'];
   /** 同比 The same figures for the same period a year earlier. */
   yearAgo: PatrolStats;
@@ -3218,7 +3218,7 @@ export type PatrolStats = {
 /** 巡防队 A patrol team of the village. */
 export type PatrolTeam = {
   __typename?: 'PatrolTeam';
-  /** The note given when it was disbanded. */
+  /** 解散说明 The note given when it was disbanded. */
   endNote?: Maybe<Scalars['String']['output']>;
   /** 解散原因 Why it was disbanded. */
   endReason?: Maybe<EndReason>;
@@ -3228,7 +3228,7 @@ export type PatrolTeam = {
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid the team serves. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: PatrolTeamKind;
@@ -3236,7 +3236,7 @@ export type PatrolTeam = {
   members: Array<Person>;
   /** 名称 Name. */
   name: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the team. */
   village: Village;
@@ -3245,39 +3245,39 @@ export type PatrolTeam = {
 /** A page of patrol teams 巡防队 (Relay connection). */
 export type PatrolTeamConnection = {
   __typename?: 'PatrolTeamConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<PatrolTeamEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<PatrolTeam>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type PatrolTeamEdge = {
   __typename?: 'PatrolTeamEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: PatrolTeam;
 };
 
 /** 巡防队 A new patrol team. */
 export type PatrolTeamInput = {
   /**
-   * The grid the team serves (15 digits, in the village). Required unless the
+   * 网格代码 The grid the team serves (15 digits, in the village). Required unless the
    * village has exactly one grid.
    */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** Kind. */
+  /** 队伍类型 Kind. */
   kind: PatrolTeamKind;
-  /** Members: residents of the team's village. */
+  /** 队员系统编号 Members: residents of the team's village. */
   memberIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Name, e.g. 鹿儿台村红袖标巡逻队. */
   name: Scalars['String']['input'];
-  /** The village of the team. */
+  /** 村/社区代码 The village of the team. */
   villageCode: Scalars['String']['input'];
 };
 
@@ -3299,7 +3299,7 @@ export type Person = {
   __typename?: 'Person';
   /** 居住地址 The standard address where the person lives. */
   address?: Maybe<Address>;
-  /** Age in whole years today. */
+  /** 年龄 Age in whole years today. */
   age: Scalars['Int']['output'];
   /** 出生日期 Birth date. */
   birthDate: Scalars['Date']['output'];
@@ -3332,7 +3332,7 @@ export type Person = {
   history: PersonHistoryConnection;
   /** 户 The person's household. */
   household?: Maybe<Household>;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 公民身份号码 Citizen ID number; masked to its address code (623021************) for callers without the personal-data scope. Null for some overseas persons. */
   idNumber?: Maybe<Scalars['String']['output']>;
@@ -3356,7 +3356,7 @@ export type Person = {
   status: PersonStatus;
   /** 特殊人群标签 Tags. */
   tags: Array<PersonTag>;
-  /** Optimistic-concurrency version: pass it back when updating. */
+  /** 版本号 Optimistic-concurrency version: pass it back when updating. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village the person lives in. */
   village: Village;
@@ -3372,55 +3372,55 @@ export type PersonHistoryArgs = {
 /** A page of residents 实有人口 (Relay connection). */
 export type PersonConnection = {
   __typename?: 'PersonConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<PersonEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Person>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type PersonEdge = {
   __typename?: 'PersonEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Person;
 };
 
-/** A page of a person's history, newest first. */
+/** 变动记录分页 A page of a person's history, newest first. */
 export type PersonHistoryConnection = {
   __typename?: 'PersonHistoryConnection';
-  /** The entries of this page with their cursors. */
+  /** 本页条目及游标 The entries of this page with their cursors. */
   edges: Array<PersonHistoryEdge>;
-  /** The entries of this page. */
+  /** 本页条目 The entries of this page. */
   nodes: Array<PersonHistoryEntry>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many entries the caller may see, over all pages. */
+  /** 总数 How many entries the caller may see, over all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One history entry and its cursor. */
+/** 条目及游标 One history entry and its cursor. */
 export type PersonHistoryEdge = {
   __typename?: 'PersonHistoryEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The entry. */
+  /** 条目 The entry. */
   node: PersonHistoryEntry;
 };
 
 /** 变动记录 One change of a person's grid, household, address, tags, status or registered facts (append-only). */
 export type PersonHistoryEntry = {
   __typename?: 'PersonHistoryEntry';
-  /** After the change. */
+  /** 变动后 After the change. */
   after: PersonPlace;
-  /** When the changing transaction ran. */
+  /** 变动时间 When the changing transaction ran. */
   at: Scalars['DateTime']['output'];
-  /** Before the change. */
+  /** 变动前 Before the change. */
   before: PersonPlace;
   /**
    * Who: the caller's subject (the importer's for a file); for the hub's own work, as the change feed names it,
@@ -3429,36 +3429,36 @@ export type PersonHistoryEntry = {
    * the hub's jobs wrote before 2026-12-07 keep the database role they named then.
    */
   by: Scalars['String']['output'];
-  /** The caller's display name. */
+  /** 操作人 The caller's display name. */
   byName?: Maybe<Scalars['String']['output']>;
   /**
-   * What changed, among gridCode, householdId, addressId, tags, status, name, ethnicity, residency, relationshipToHead,
+   * 改动字段 What changed, among gridCode, householdId, addressId, tags, status, name, ethnicity, residency, relationshipToHead,
    * idNumber, phone, gender and birthDate (the last four are named only: their values are personal and not kept here).
    */
   changedFields: Array<Scalars['String']['output']>;
   /** 注销原因 For a deregistration, why. */
   deregistrationReason?: Maybe<DeregistrationReason>;
-  /** Entry id. */
+  /** 记录编号 Entry id. */
   id: Scalars['ID']['output'];
-  /** For a deregistration, the note given. */
+  /** 注销说明 For a deregistration, the note given. */
   note?: Maybe<Scalars['String']['output']>;
-  /** Which way the change was written. */
+  /** 变动来源 Which way the change was written. */
   via: ChangeSource;
 };
 
 /** 实有人口 A new resident. */
 export type PersonInput = {
-  /** Address (same village); left out with a household named, the household's. */
+  /** 地址系统编号 Address (same village); left out with a household named, the household's. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** Birth date; required only without an ID number (must agree with it otherwise). */
+  /** 出生日期 Birth date; required only without an ID number (must agree with it otherwise). */
   birthDate?: InputMaybe<Scalars['Date']['input']>;
   /** Ethnicity, e.g. 汉族. */
   ethnicity: Scalars['String']['input'];
-  /** Sex; required only without an ID number (must agree with it otherwise). */
+  /** 性别 Sex; required only without an ID number (must agree with it otherwise). */
   gender?: InputMaybe<Gender>;
-  /** The grid the person lives in. */
+  /** 网格代码 The grid the person lives in. */
   gridCode: Scalars['String']['input'];
-  /** Household (same village, on the person's grid: householdGrid). */
+  /** 户系统编号 Household (same village, on the person's grid: householdGrid). */
   householdId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * Citizen ID number (GB 11643); the sex and birth date are read from it. Required (rule idNumberRequired)
@@ -3466,9 +3466,9 @@ export type PersonInput = {
    * before today, China's day; gender and birthDate then required). The number is added later with correctIdNumber.
    */
   idNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Name (1–50 characters). */
+  /** 姓名 Name (1–50 characters). */
   name: Scalars['String']['input'];
-  /** Phone. */
+  /** 联系电话 Phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
   /**
    * 与户主关系 Relationship to the household's head; needs a household (relationshipWithoutHousehold). HEAD only for
@@ -3476,13 +3476,13 @@ export type PersonInput = {
    * (headTaken, headIsHead).
    */
   relationshipToHead?: InputMaybe<HouseholdRelationship>;
-  /** Registered, floating or overseas. */
+  /** 人口类别 Registered, floating or overseas. */
   residency: Residency;
-  /** Tags. */
+  /** 特殊人群标签 Tags. */
   tags?: InputMaybe<Array<PersonTag>>;
 };
 
-/** A person's place in the registry at one moment (before or after a change). */
+/** 登记位置 A person's place in the registry at one moment (before or after a change). */
 export type PersonPlace = {
   __typename?: 'PersonPlace';
   /** 地址 The address, while the caller may see it. */
@@ -3548,15 +3548,15 @@ export type PersonTag =
   /** 严重精神障碍患者 person with a severe mental disorder */
   | 'SEVERE_MENTAL_DISORDER';
 
-/** Changes to a resident; omitted fields stay. The ID number cannot be changed. */
+/** 修改人员信息 Changes to a resident; omitted fields stay. The ID number cannot be changed. */
 export type PersonUpdate = {
-  /** New address (in the person's village); with a new household and no address, the household's. */
+  /** 地址系统编号 New address (in the person's village); with a new household and no address, the household's. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** New ethnicity. */
+  /** 民族 New ethnicity. */
   ethnicity?: InputMaybe<Scalars['String']['input']>;
-  /** New grid (the person moves; a household's member moves with the household, or leaves it: householdGrid). */
+  /** 网格代码 New grid (the person moves; a household's member moves with the household, or leaves it: householdGrid). */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** New household (in the person's village); with no gridCode the person moves onto the household's grid. */
+  /** 户系统编号 New household (in the person's village); with no gridCode the person moves onto the household's grid. */
   householdId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * 补录公民身份号码 The citizen ID number (GB 11643) issued to a resident registered without one (a newborn, 出生登记).
@@ -3567,9 +3567,9 @@ export type PersonUpdate = {
    * (rule idNumberFixed): a wrong one is corrected with correctIdNumber.
    */
   idNumber?: InputMaybe<Scalars['String']['input']>;
-  /** New name. */
+  /** 姓名 New name. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** New phone. */
+  /** 联系电话 New phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
   /**
    * 与户主关系 New relationship to the household's head (null clears it). Needs a household; joining another
@@ -3577,7 +3577,7 @@ export type PersonUpdate = {
    * changed with updateHousehold (headTaken, headIsHead).
    */
   relationshipToHead?: InputMaybe<HouseholdRelationship>;
-  /** New residency category. */
+  /** 人口类别 New residency category. */
   residency?: InputMaybe<Residency>;
 };
 
@@ -3625,10 +3625,10 @@ export type Query = {
   changes: ChangeConnection;
   /** 矛盾纠纷 A dispute by id; null when there is none the caller may see (a county department's caller sees only the cases dispatched to it). */
   dispute?: Maybe<Dispute>;
-  /** A grid by its 15-digit code; null when the hub has no such grid. */
+  /** 网格 A grid by its 15-digit code; null when the hub has no such grid. */
   grid?: Maybe<Grid>;
   /**
-   * The grids under a division (any ancestor code, down to a village), ordered
+   * 网格 The grids under a division (any ancestor code, down to a village), ordered
    * by code, as pages: `first` (default 50, at most 500) after the `after` cursor.
    */
   grids: GridConnection;
@@ -3671,10 +3671,10 @@ export type Query = {
   riskSignals: RiskSignalConnection;
   /** 重点场所 A site by id. */
   site?: Maybe<Site>;
-  /** A village or community by its 12-digit code; null when the hub has no such village. */
+  /** 村/社区 A village or community by its 12-digit code; null when the hub has no such village. */
   village?: Maybe<Village>;
   /**
-   * Every village and community under a division (any ancestor code: province,
+   * 下辖村/社区 Every village and community under a division (any ancestor code: province,
    * prefecture, county, township, or the village's own code), ordered by code. A
    * grid's code is BAD_USER_INPUT: a grid lies under a village, not above one.
    */
@@ -3793,7 +3793,7 @@ export type Region = DivisionStatistics & {
    * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
-  /** 2- or 4-digit division code. */
+  /** 区划代码 2- or 4-digit division code. */
   code: Scalars['String']['output'];
   /**
    * 矛盾纠纷 Dispute figures for cases reported in a period: `from` and `to`
@@ -3861,31 +3861,31 @@ export type Residency =
   | 'REGISTERED';
 
 /**
- * Filters on residents; all given filters must hold. A filter by ID number or
+ * 实有人口筛选条件 Filters on residents; all given filters must hold. A filter by ID number or
  * phone is written to the audit log (who looked up whom), whatever the
  * caller's scopes; the results are masked as everywhere without `pii`.
  */
 export type ResidentFilter = {
   /** 公民身份号码 This exact citizen ID number (validated; a lower-case x is read as X). A lookup: audited and spent from the caller's lookup quota. Empty or blank: no filter (and no lookup). */
   idNumber?: InputMaybe<Scalars['String']['input']>;
-  /** At most this old (whole years). */
+  /** 最大年龄 At most this old (whole years). */
   maxAge?: InputMaybe<Scalars['Int']['input']>;
-  /** At least this old (whole years). */
+  /** 最小年龄 At least this old (whole years). */
   minAge?: InputMaybe<Scalars['Int']['input']>;
-  /** Name contains this text (1–50 characters). Empty or blank: no filter. */
+  /** 姓名 Name contains this text (1–50 characters). Empty or blank: no filter. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** 姓名 Name starts with this text (1–50 characters), e.g. a surname: 马 or 马明. Empty or blank: no filter. */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
   /** 联系电话 This exact phone, written any usual way (spaces, dashes, +86, full-width digits). A lookup: audited and spent from the caller's lookup quota. Empty or blank: no filter (and no lookup). */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Residents of this residency category. */
+  /** 人口类别 Residents of this residency category. */
   residency?: InputMaybe<Residency>;
   /**
    * 人员状态 ACTIVE (the default) lists the current residents; DEREGISTERED
    * lists the deregistered ones, kept as history.
    */
   status?: InputMaybe<PersonStatus>;
-  /** Residents with any of these tags; an empty list is BAD_USER_INPUT (leave it out for residents with or without tags). */
+  /** 特殊人群标签 Residents with any of these tags; an empty list is BAD_USER_INPUT (leave it out for residents with or without tags). */
   tags?: InputMaybe<Array<PersonTag>>;
   /**
    * 待补录身份证号 true: residents without a citizen ID number: newborns registered before their number is issued
@@ -3898,11 +3898,11 @@ export type ResidentFilter = {
 /** 预警区划 The division an early warning is about (a village, or a township for OVERDUE_CLUSTER). */
 export type RiskDivision = {
   __typename?: 'RiskDivision';
-  /** Division code (12 digits for a village, 9 for a township). */
+  /** 区划代码 Division code (12 digits for a village, 9 for a township). */
   code: Scalars['String']['output'];
-  /** Level: VILLAGE or TOWNSHIP. */
+  /** 层级 Level: VILLAGE or TOWNSHIP. */
   level: GovernanceLevel;
-  /** Official name. */
+  /** 名称 Official name. */
   name: Scalars['String']['output'];
 };
 
@@ -3911,11 +3911,11 @@ export type RiskFact = {
   __typename?: 'RiskFact';
   /** 案件编号 The cases counted, by case number (callers with `read`; empty for `report`-only callers, county departments' callers and figures that count no cases). */
   caseNumbers: Array<Scalars['String']['output']>;
-  /** The cases counted (callers with `read` other than county departments'; empty otherwise), masked like any read. */
+  /** 矛盾纠纷 The cases counted (callers with `read` other than county departments'; empty otherwise), masked like any read. */
   disputes: Array<Dispute>;
-  /** What it counts. */
+  /** 预警依据 What it counts. */
   kind: RiskFactKind;
-  /** The figure (a count, or an average for BASELINE_MONTHLY). */
+  /** 数值 The figure (a count, or an average for BASELINE_MONTHLY). */
   value: Scalars['Float']['output'];
 };
 
@@ -3964,47 +3964,47 @@ export type RiskSeverity =
 /** 苗头预警 One early warning: a pattern in the dispute record, the facts behind it and what it means. */
 export type RiskSignal = {
   __typename?: 'RiskSignal';
-  /** The division it is about. */
+  /** 所属区划 The division it is about. */
   division: RiskDivision;
-  /** Plain-language explanation, in the request's language (Chinese unless `Accept-Language` prefers English). */
+  /** 预警说明 Plain-language explanation, in the request's language (Chinese unless `Accept-Language` prefers English). */
   explanation: Scalars['String']['output'];
-  /** The figures that triggered it. */
+  /** 预警依据 The figures that triggered it. */
   facts: Array<RiskFact>;
-  /** First day of the window the facts cover (China Standard Time). */
+  /** 起始日期 First day of the window the facts cover (China Standard Time). */
   from: Scalars['Date']['output'];
-  /** Stable id of the signal (the same pattern keeps its id while it holds); the list's cursor. */
+  /** 预警编号 Stable id of the signal (the same pattern keeps its id while it holds); the list's cursor. */
   id: Scalars['ID']['output'];
-  /** Kind. */
+  /** 预警类别 Kind. */
   kind: RiskSignalKind;
-  /** Severity (LOW < MEDIUM < HIGH < CRITICAL). */
+  /** 预警等级 Severity (LOW < MEDIUM < HIGH < CRITICAL). */
   severity: RiskSeverity;
-  /** Last day of the window the facts cover. */
+  /** 截止日期 Last day of the window the facts cover. */
   to: Scalars['Date']['output'];
-  /** The township it lies in. */
+  /** 所属乡镇 The township it lies in. */
   township: Township;
-  /** The village it is about; null for township signals (OVERDUE_CLUSTER). */
+  /** 村/社区 The village it is about; null for township signals (OVERDUE_CLUSTER). */
   village?: Maybe<Village>;
 };
 
-/** A page of early warnings. */
+/** 苗头预警分页 A page of early warnings. */
 export type RiskSignalConnection = {
   __typename?: 'RiskSignalConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<RiskSignalEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<RiskSignal>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many there are in all. */
+  /** 总数 How many there are in all. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One early warning and its cursor. */
+/** 条目及游标 One early warning and its cursor. */
 export type RiskSignalEdge = {
   __typename?: 'RiskSignalEdge';
-  /** Cursor. */
+  /** 游标 Cursor. */
   cursor: Scalars['String']['output'];
-  /** The early warning. */
+  /** 条目 The early warning. */
   node: RiskSignal;
 };
 
@@ -4036,13 +4036,13 @@ export type Site = {
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid of the site. */
   grid: Grid;
-  /** Registry id. */
+  /** 系统编号 Registry id. */
   id: Scalars['ID']['output'];
   /** 类别 Kind. */
   kind: SiteKind;
   /** 名称 Name. */
   name: Scalars['String']['output'];
-  /** Optimistic-concurrency version. */
+  /** 版本号 Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
   /** 村/社区 The village of the site. */
   village: Village;
@@ -4051,38 +4051,38 @@ export type Site = {
 /** A page of key sites 重点场所 (Relay connection). */
 export type SiteConnection = {
   __typename?: 'SiteConnection';
-  /** The items of this page with their cursors. */
+  /** 本页条目及游标 The items of this page with their cursors. */
   edges: Array<SiteEdge>;
-  /** The items of this page. */
+  /** 本页条目 The items of this page. */
   nodes: Array<Site>;
-  /** Where this page ends and whether more follow. */
+  /** 分页信息 Where this page ends and whether more follow. */
   pageInfo: PageInfo;
-  /** How many match in all, across every page. */
+  /** 总数 How many match in all, across every page. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** One item and its cursor. */
+/** 条目及游标 One item and its cursor. */
 export type SiteEdge = {
   __typename?: 'SiteEdge';
-  /** Pass as `after` to get the page that follows this item. */
+  /** 游标 Pass as `after` to get the page that follows this item. */
   cursor: Scalars['String']['output'];
-  /** The item. */
+  /** 条目 The item. */
   node: Site;
 };
 
 /** 重点场所 A new key site. */
 export type SiteInput = {
-  /** Address (same village). */
+  /** 地址系统编号 Address (same village). */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** Person in charge. */
+  /** 负责人 Person in charge. */
   contactName?: InputMaybe<Scalars['String']['input']>;
-  /** Contact phone. */
+  /** 联系电话 Contact phone. */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
-  /** The grid it lies in. */
+  /** 网格代码 The grid it lies in. */
   gridCode: Scalars['String']['input'];
-  /** Kind. */
+  /** 重点场所类别 Kind. */
   kind: SiteKind;
-  /** Name. */
+  /** 名称 Name. */
   name: Scalars['String']['input'];
 };
 
@@ -4103,28 +4103,28 @@ export type SiteKind =
   /** 校园 school or kindergarten (files may also write 学校, 小学, 中学, 幼儿园) */
   | 'SCHOOL';
 
-/** Changes to a site; omitted fields stay. */
+/** 修改重点场所 Changes to a site; omitted fields stay. */
 export type SiteUpdate = {
-  /** New address (same village); null clears it. */
+  /** 地址系统编号 New address (same village); null clears it. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
-  /** New person in charge. */
+  /** 负责人 New person in charge. */
   contactName?: InputMaybe<Scalars['String']['input']>;
-  /** New contact phone. */
+  /** 联系电话 New contact phone. */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
-  /** Move to another grid of its village in the caller's jurisdiction. */
+  /** 网格代码 Move to another grid of its village in the caller's jurisdiction. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
-  /** New kind. */
+  /** 重点场所类别 New kind. */
   kind?: InputMaybe<SiteKind>;
-  /** New name. */
+  /** 名称 New name. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A count of residents with one tag. */
+/** 特殊人群 A count of residents with one tag. */
 export type TagCount = {
   __typename?: 'TagCount';
-  /** Residents with it. */
+  /** 人数 Residents with it. */
   count: Scalars['Int']['output'];
-  /** The tag. */
+  /** 标签 The tag. */
   tag: PersonTag;
 };
 
@@ -4141,7 +4141,7 @@ export type Township = DivisionStatistics & {
    * nearest ancestor's, else the national default.
    */
   assessment: Array<Assessment>;
-  /** 9-digit division code. */
+  /** 区划代码 9-digit division code. */
   code: Scalars['String']['output'];
   /**
    * 已注销人员 Residents of the villages of this township deregistered (迁出, 死亡, 重复登记) and not reinstated, newest deregistration
