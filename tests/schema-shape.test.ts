@@ -5,7 +5,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSpecifiedScalarType,
+  type GraphQLField,
+  type GraphQLObjectType,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,5 +52,28 @@ describe('connections', () => {
       return problems.length ? [`${c.name}: ${problems.join(', ')}`] : [];
     });
     expect(odd).toEqual([]);
+  });
+});
+
+describe('descriptions', () => {
+  it('say every type, field, argument and enum value in Chinese first, for the desks whose frontends read them', () => {
+    const han = /\p{Script=Han}/u;
+    const english: string[] = [];
+    const check = (where: string, d: string | null | undefined) => {
+      if (d != null && !han.test(d)) english.push(where);
+    };
+    for (const t of Object.values(schema.getTypeMap())) {
+      // GraphQL's own (__Schema, String, …) are described by graphql-js.
+      if (t.name.startsWith('__') || isSpecifiedScalarType(t)) continue;
+      check(t.name, t.description);
+      if (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t)) {
+        for (const f of Object.values(t.getFields())) {
+          check(`${t.name}.${f.name}`, f.description);
+          for (const a of 'args' in f ? f.args : []) check(`${t.name}.${f.name}(${a.name})`, a.description);
+        }
+      }
+      if (isEnumType(t)) for (const v of t.getValues()) check(`${t.name}.${v.name}`, v.description);
+    }
+    expect(english).toEqual([]);
   });
 });
