@@ -18,7 +18,8 @@ import { RESIDENTS } from '../../registry/kinds.ts';
 import { houseLivedIn, WHAT, type What } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { currentTeam } from './patrol-team.ts';
-import { checkVersion, forWrite, tx, type Ends } from './write.ts';
+import { checkVersion, forWrite, tx, type Ends, type Placed, type Readable } from './write.ts';
+import type { VillageContext } from '../../context.ts';
 import { postHeld } from '../../registry/posts.ts';
 
 /** A post's role by its Chinese name (网格员), as people read it. */
@@ -247,6 +248,39 @@ function addressInUse(caller: Caller, id: string, ties: readonly TieRow[]) {
   );
 }
 
+/** What a client sends to end a household, house, group, site or address. */
+interface EndArgs {
+  id: string;
+  version: number;
+  reason: EndReason;
+  note?: string | null;
+}
+
+/**
+ * The end of a household, house, group, site or address, each in one transaction: the same end sent again after a lost
+ * answer answers the ended record; otherwise the current record, locked, on the version the client read, for a reason
+ * its kind takes. `first` refuses while something that must go first still stands there (members, households, what
+ * stands at an address), or does what goes with the end (a group lets its households go), before the row leaves.
+ */
+function endRecord<R extends Placed & { id: number; version: number }>(
+  kind: EndedKind,
+  table: Readable<R>,
+  what: string,
+  first?: (em: EntityManager, caller: Caller, record: R, id: string) => Promise<void>,
+) {
+  return (_: unknown, { id, version, reason, note }: EndArgs, ctx: VillageContext) =>
+    tx(ctx, async (em) => {
+      const end = ending(ctx.caller, reason, note);
+      const again = await endedAgain(em, ctx.caller, kind, id, version, end);
+      if (again) return again;
+      const r = await forWrite(em, ctx.caller, table, id, what, { ended: { ends: ENDS[kind], action: 'end' } });
+      checkVersion(r.version, version);
+      checkReason(kind, reason);
+      await first?.(em, ctx.caller, r, id);
+      return lifeCycle.end(em, kind, r.id, end);
+    });
+}
+
 export const lifeCycleMutations = {
   deregisterPerson: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
@@ -296,74 +330,33 @@ export const lifeCycleMutations = {
       await writeForm(em, ctx.caller, RESIDENTS, { gridCode }, { id: back.id, version: back.version }, currentVersion(back));
       return (await persons.byId(em, back.id))!;
     }),
-  dissolveHousehold: (_, { id, version, reason, note }, ctx) =>
-    tx(ctx, async (em) => {
-      const end = ending(ctx.caller, reason, note);
-      const again = await endedAgain(em, ctx.caller, 'HOUSEHOLD', id, version, end);
-      if (again) return again;
-      const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'end' } });
-      checkVersion(h.version, version);
-      checkReason('HOUSEHOLD', reason);
-      const members = await lifeCycle.ties(em, 'household', h.id);
-      if (members.length) {
-        throw conflict(
-          {
-            zh: `户 ${id} 还有 ${members.length} 名在册成员（人员 ${members.map((m) => m.id).join('、')}）；请先将他们迁出或注销。`,
-            en: `household ${id} still has ${members.length} current member(s) (persons ${members.map((m) => m.id).join(', ')}); move or deregister them first.`,
-          },
-          { memberIds: members.map((m) => String(m.id)) },
-        );
-      }
-      return lifeCycle.end(em, 'HOUSEHOLD', h.id, end);
-    }),
-  deregisterHouse: (_, { id, version, reason, note }, ctx) =>
-    tx(ctx, async (em) => {
-      const end = ending(ctx.caller, reason, note);
-      const again = await endedAgain(em, ctx.caller, 'HOUSE', id, version, end);
-      if (again) return again;
-      const h = await forWrite(em, ctx.caller, houses, id, 'house', { ended: { ends: ENDS.HOUSE, action: 'end' } });
-      checkVersion(h.version, version);
-      checkReason('HOUSE', reason);
-      const living = await lifeCycle.ties(em, 'house', h.id);
-      if (living.length) throw householdsInHouse(ctx.caller, h.number, living);
-      return lifeCycle.end(em, 'HOUSE', h.id, end);
-    }),
-  disbandJointDefenseGroup: (_, { id, version, reason, note }, ctx) =>
-    tx(ctx, async (em) => {
-      const end = ending(ctx.caller, reason, note);
-      const again = await endedAgain(em, ctx.caller, 'JOINT_DEFENSE_GROUP', id, version, end);
-      if (again) return again;
-      const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup', { ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'end' } });
-      checkVersion(g.version, version);
-      checkReason('JOINT_DEFENSE_GROUP', reason);
-      // Its households, wherever in the village they are, leave it: the caller must be able to write each.
-      for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(ctx.caller, h.divisionCode);
-      await lifeCycle.releaseHouseholds(em, g.id);
-      return lifeCycle.end(em, 'JOINT_DEFENSE_GROUP', g.id, end);
-    }),
-  deregisterSite: (_, { id, version, reason, note }, ctx) =>
-    tx(ctx, async (em) => {
-      const end = ending(ctx.caller, reason, note);
-      const again = await endedAgain(em, ctx.caller, 'SITE', id, version, end);
-      if (again) return again;
-      const site = await forWrite(em, ctx.caller, sites, id, 'site', { ended: { ends: ENDS.SITE, action: 'end' } });
-      checkVersion(site.version, version);
-      checkReason('SITE', reason);
-      return lifeCycle.end(em, 'SITE', site.id, end);
-    }),
-  deregisterAddress: (_, { id, version, reason, note }, ctx) =>
-    tx(ctx, async (em) => {
-      const end = ending(ctx.caller, reason, note);
-      const again = await endedAgain(em, ctx.caller, 'ADDRESS', id, version, end);
-      if (again) return again;
-      const a = await forWrite(em, ctx.caller, addresses, id, 'address', { ended: { ends: ENDS.ADDRESS, action: 'end' } });
-      checkVersion(a.version, version);
-      checkReason('ADDRESS', reason);
-      // The address's row is locked: no write may name it until this transaction ends, so what is counted here stands.
-      const standing = await lifeCycle.ties(em, 'address', a.id);
-      if (standing.length) throw addressInUse(ctx.caller, id, standing);
-      return lifeCycle.end(em, 'ADDRESS', a.id, end);
-    }),
+  dissolveHousehold: endRecord('HOUSEHOLD', households, 'household', async (em, _caller, h, id) => {
+    const members = await lifeCycle.ties(em, 'household', h.id);
+    if (members.length) {
+      throw conflict(
+        {
+          zh: `户 ${id} 还有 ${members.length} 名在册成员（人员 ${members.map((m) => m.id).join('、')}）；请先将他们迁出或注销。`,
+          en: `household ${id} still has ${members.length} current member(s) (persons ${members.map((m) => m.id).join(', ')}); move or deregister them first.`,
+        },
+        { memberIds: members.map((m) => String(m.id)) },
+      );
+    }
+  }),
+  deregisterHouse: endRecord('HOUSE', houses, 'house', async (em, caller, h) => {
+    const living = await lifeCycle.ties(em, 'house', h.id);
+    if (living.length) throw householdsInHouse(caller, h.number, living);
+  }),
+  disbandJointDefenseGroup: endRecord('JOINT_DEFENSE_GROUP', jointDefenseGroups, 'jointDefenseGroup', async (em, caller, g) => {
+    // Its households, wherever in the village they are, leave it: the caller must be able to write each.
+    for (const h of await lifeCycle.ties(em, 'group', g.id)) requireWrite(caller, h.divisionCode);
+    await lifeCycle.releaseHouseholds(em, g.id);
+  }),
+  deregisterSite: endRecord('SITE', sites, 'site'),
+  deregisterAddress: endRecord('ADDRESS', addresses, 'address', async (em, caller, a, id) => {
+    // The address's row is locked: no write may name it until this transaction ends, so what is counted here stands.
+    const standing = await lifeCycle.ties(em, 'address', a.id);
+    if (standing.length) throw addressInUse(caller, id, standing);
+  }),
   disbandPatrolTeam: (_, { id, version, reason, note }, ctx) =>
     tx(ctx, async (em) => {
       const team = await forWrite(em, ctx.caller, patrolTeams, id, 'patrolTeam');

@@ -195,7 +195,7 @@ export async function gridFor(em: EntityManager, caller: Caller, code: string): 
 }
 
 /** The parts of a table's store a write reads through. */
-type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
+export type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
 
 /**
  * Loads a record for writing (locked unless `lock` is false): NOT_FOUND when
@@ -223,7 +223,7 @@ export async function forWrite<R extends Placed>(
 }
 
 /** A record's place: its village, and its grid where it has one. */
-type Placed = { villageCode: string; gridCode?: string | null };
+export type Placed = { villageCode: string; gridCode?: string | null };
 
 /** Where a kind's ended records are, and how a message names the kind. */
 export interface Ends {
