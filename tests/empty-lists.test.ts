@@ -97,6 +97,13 @@ const PLACES: Place[] = [
     label: '特殊人群标签',
   },
   {
+    place: 'Mediator.disputes(filter.status)',
+    query: `{ village(code: "${VILLAGE}") { mediationCommittees { mediators { disputes(filter: { status: [] }) { totalCount } } } } }`,
+    value: 'ASSIGNED',
+    argument: 'filter.status',
+    label: '状态',
+  },
+  {
     place: 'Grid.disputes(filter.status)',
     query: `{ grid(code: "${GRID}") { disputes(filter: { status: [] }) { totalCount } } }`,
     value: 'REPORTED',
