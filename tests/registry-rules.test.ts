@@ -754,6 +754,138 @@ describe('a house and the households living in it agree (实有房屋 and 户)',
     expect(moved.errors).toBeUndefined();
     expect(moved.data!.moveHousehold).toMatchObject({ address: { id: at.id }, house: { id: h.id } });
   });
+
+  const hhRow = async (id: string) =>
+    (await db.query(`select grid_code, address_id::text, house_id::text, version from household where id = $1`, [id])).rows[0];
+  const addressOf = async (personId: string) => (await db.query(`select address_id::text from person where id = $1`, [personId])).rows[0]!.address_id;
+
+  it('refuses a household and its house on different grids (householdHouseGrid), registered, moved or filed, naming the house’s grid', async () => {
+    const far = await house(null, `${A}003`);
+    const reg = await household({ houseId: far.id });
+    expect(reg.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      rule: 'householdHouseGrid',
+      argument: 'houseId',
+      houseId: far.id,
+      houseGridCode: `${A}003`,
+      gridCode: `${A}001`,
+    });
+    expect(reg.errors![0]!.message).toMatch(new RegExp(`^houseId .*house ${far.number} is on grid ${A}003`));
+    const file = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'households',
+      `number,grid_code,house_id\n房户异格${RUN},${A}001,${far.id}\n`,
+      `rules-hh-house-grid-${RUN}`,
+    );
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'house_id', 'BAD_USER_INPUT', 'householdHouseGrid']]);
+    expect(file.rejects[0]!.reason).toContain(`${A}003`);
+    // A household in a house on its grid: moved to another grid keeping the house, or into a house of another grid.
+    const near = await house(null);
+    const hh = (await household({ houseId: near.id })).data!.registerHousehold;
+    const keeping = await hub.queryAs(writer, `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}003" }) { id } }`);
+    expect(keeping.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      rule: 'householdHouseGrid',
+      argument: 'gridCode',
+      houseGridCode: `${A}001`,
+    });
+    const into = await hub.queryAs(
+      writer,
+      `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}001", houseId: "${far.id}" }) { id } }`,
+    );
+    expect(into.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'householdHouseGrid', argument: 'houseId', houseGridCode: `${A}003` });
+    expect(await hhRow(hh.id)).toMatchObject({ grid_code: `${A}001`, house_id: near.id, version: hh.version });
+    // Into the house on its own grid, it moves.
+    const along = await hub.queryAs(
+      writer,
+      `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}003", houseId: "${far.id}" }) { id } }`,
+    );
+    expect(along.errors).toBeUndefined();
+    expect(await hhRow(hh.id)).toMatchObject({ grid_code: `${A}003`, house_id: far.id });
+  });
+
+  it('refuses a household moving into a VACANT house (houseVacant), form and file, until the desk changes the house’s use', async () => {
+    const empty = (
+      await hub.dataAs<{ registerHouse: Rec & { number: string } }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version number } }`, {
+        i: { gridCode: `${A}001`, number: `房户空置${RUN}`, use: 'VACANT' },
+      })
+    ).registerHouse;
+    const reg = await household({ houseId: empty.id });
+    expect(reg.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'houseVacant', argument: 'houseId', houseId: empty.id });
+    expect(reg.errors![0]!.message).toContain('updateHouse');
+    const file = await postImport(
+      hub.gatewayUrl,
+      writer,
+      'households',
+      `number,grid_code,house_number\n房户空置户${RUN},${A}001,${empty.number}\n`,
+      `rules-hh-vacant-${RUN}`,
+    );
+    expect(file.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'house_number', 'CONFLICT', 'houseVacant']]);
+    const hh = (await household({})).data!.registerHousehold;
+    const move = `mutation { moveHousehold(id: "${hh.id}", version: ${hh.version}, input: { gridCode: "${A}001", houseId: "${empty.id}" }) { id house { id } } }`;
+    const refused = await hub.queryAs(writer, move);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'houseVacant', argument: 'houseId' });
+    expect(await houseRow(empty.id)).toMatchObject({ use: 'VACANT', version: empty.version });
+    await hub.dataAs(writer, `mutation { updateHouse(id: "${empty.id}", version: ${empty.version}, input: { use: RENTED }) { id } }`);
+    const moved = await hub.queryAs(writer, move);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data).toEqual({ moveHousehold: { id: hh.id, house: { id: empty.id } } });
+  });
+
+  it('moves the households living in a house, and their members who were at its address, when the house’s address is corrected', async () => {
+    const at = await address();
+    const corrected = await address();
+    const again = await address();
+    const elsewhere = await address();
+    const h = await house(at.id);
+    const hh = (await household({ houseId: h.id })).data!.registerHousehold;
+    const home = (await register({ idNumber: freshId(ago(40)), householdId: hh.id })).data!.registerPerson;
+    const away = (await register({ idNumber: freshId(ago(38)), householdId: hh.id, addressId: elsewhere.id })).data!.registerPerson;
+    expect([await addressOf(home.id), await addressOf(away.id)]).toEqual([at.id, elsewhere.id]);
+    const form = await hub.queryAs(
+      writer,
+      `mutation { updateHouse(id: "${h.id}", version: ${h.version}, input: { addressId: "${corrected.id}" }) { id version } }`,
+    );
+    expect(form.errors).toBeUndefined();
+    expect(await hhRow(hh.id)).toMatchObject({ address_id: corrected.id, house_id: h.id });
+    expect([await addressOf(home.id), await addressOf(away.id)]).toEqual([corrected.id, elsewhere.id]);
+    // A houses row the same, in the import's one statement.
+    const { version } = (form.data as { updateHouse: Rec }).updateHouse;
+    const file = await postImport(hub.gatewayUrl, writer, 'houses', `id,address_id,version\n${h.id},${again.id},${version}\n`, `rules-house-readdress-${RUN}`);
+    expect(file.done).toMatchObject({ updated: 1, rejected: 0 });
+    expect(await hhRow(hh.id)).toMatchObject({ address_id: again.id });
+    expect([await addressOf(home.id), await addressOf(away.id)]).toEqual([again.id, elsewhere.id]);
+    // A new household of the house is then at the house's address as the old ones are (householdAddress).
+    expect((await household({ houseId: h.id, addressId: again.id })).errors).toBeUndefined();
+  });
+
+  it('refuses a grid’s caller correcting the address of a house a household of another grid lives in (houseLivedInOutside)', async () => {
+    const at = await address();
+    const corrected = await address();
+    const h = await house(at.id);
+    // Kept from before householdHouseGrid: a household of grid 002 in a house of grid 001.
+    const hh = (await household({ gridCode: `${A}002`, addressId: at.id })).data!.registerHousehold;
+    await db.query(`update household set house_id = $1 where id = $2`, [h.id, hh.id]);
+    const grid = await hub.token({ jurisdiction: `${A}001`, scopes: ['read', 'write'], subject: `rules-grid-readdress-${RUN}` });
+    const r = await hub.queryAs(grid, `mutation { updateHouse(id: "${h.id}", version: ${h.version}, input: { addressId: "${corrected.id}" }) { id } }`);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'houseLivedInOutside', argument: 'addressId' });
+    expect(await hhRow(hh.id)).toMatchObject({ address_id: at.id });
+    expect((await db.query(`select address_id::text from house where id = $1`, [h.id])).rows[0]).toEqual({ address_id: at.id });
+  });
+
+  it('moves a household’s members with its address in a households file, as moveHousehold does', async () => {
+    const at = await address();
+    const next = await address();
+    const hh = (await household({ addressId: at.id })).data!.registerHousehold;
+    const member = (await register({ idNumber: freshId(ago(42)), householdId: hh.id })).data!.registerPerson;
+    expect(await addressOf(member.id)).toBe(at.id);
+    const { version } = (await db.query(`select version from household where id = $1`, [hh.id])).rows[0];
+    const file = await postImport(hub.gatewayUrl, writer, 'households', `id,address_id,version\n${hh.id},${next.id},${version}\n`, `rules-hh-readdress-${RUN}`);
+    expect(file.done).toMatchObject({ updated: 1, rejected: 0 });
+    expect(await hhRow(hh.id)).toMatchObject({ address_id: next.id });
+    expect(await addressOf(member.id)).toBe(next.id);
+  });
 });
 
 describe('tagPerson and untagPerson take at least one tag', () => {

@@ -486,7 +486,7 @@ describe('registry writes (in 卓尼县)', () => {
     expect(staleHousehold.rejects).toMatchObject([{ code: 'CONFLICT', rule: 'staleVersion', field: 'version' }]);
   });
 
-  it('moves a household to another grid of its village keeping its address, house and members’ own addresses; to another village, leaves them', async () => {
+  it('moves a household to another grid of its village keeping its address and members’ own addresses, not its house on the old grid; to another village, leaves them', async () => {
     const stamp = Date.now();
     const [g1, g2, away] = ['623022100001001', '623022100001002', '623022100002001'];
     const one = async <T>(q: string, vars: Record<string, unknown>): Promise<T> => {
@@ -522,17 +522,21 @@ describe('registry writes (in 卓尼县)', () => {
     const MOVE = `mutation($id: ID!, $v: Int!, $m: HouseholdMove!) { moveHousehold(id: $id, version: $v, input: $m) {
       version grid { code } address { id } house { id } members { address { id } } } }`;
     const { version } = (await hub.query<{ household: { version: number } }>(`{ household(id: "${h.id}") { version } }`)).data!.household;
-    const within = await one<Moved>(MOVE, { id: h.id, v: version, m: { gridCode: g2 } });
-    expect(within).toMatchObject({ grid: { code: g2 }, address: { id: home.id }, house: { id: house.id } });
+    // Its house is on the old grid: kept, the household and its house would be on two grids (householdHouseGrid).
+    const kept = await hub.query(MOVE, { id: h.id, v: version, m: { gridCode: g2 } });
+    expect(kept.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'householdHouseGrid', argument: 'gridCode', houseGridCode: g1 });
+    const within = await one<Moved>(MOVE, { id: h.id, v: version, m: { gridCode: g2, houseId: null } });
+    expect(within).toMatchObject({ grid: { code: g2 }, address: { id: home.id }, house: null });
     expect(within.members.map((m) => m.address?.id).sort()).toEqual([home.id, own.id].sort());
     // null clears, and the members take the household's address (none).
-    const cleared = await one<Moved>(MOVE, { id: h.id, v: within.version, m: { gridCode: g1, addressId: null } });
-    expect(cleared).toMatchObject({ grid: { code: g1 }, address: null, house: { id: house.id } });
+    const cleared = await one<Moved>(MOVE, { id: h.id, v: within.version, m: { gridCode: g2, addressId: null } });
+    expect(cleared).toMatchObject({ grid: { code: g2 }, address: null, house: null });
     expect(cleared.members.map((m) => m.address)).toEqual([null, null]);
+    // Back into the house on its grid: at its address.
+    const elsewhere = await one<Moved>(MOVE, { id: h.id, v: cleared.version, m: { gridCode: g1, houseId: house.id } });
+    expect(elsewhere).toMatchObject({ address: { id: home.id }, house: { id: house.id } });
     // To another address of the village, the house left out: it stands at the old address and stays behind there;
     // named, it comes along.
-    const elsewhere = await one<Moved>(MOVE, { id: h.id, v: cleared.version, m: { gridCode: g1, addressId: home.id } });
-    expect(elsewhere).toMatchObject({ address: { id: home.id }, house: { id: house.id } });
     const moved = await one<Moved>(MOVE, { id: h.id, v: elsewhere.version, m: { gridCode: g2, addressId: own.id } });
     expect(moved).toMatchObject({ grid: { code: g2 }, address: { id: own.id }, house: null });
     const named = await one<Moved>(MOVE, { id: h.id, v: moved.version, m: { gridCode: g1, addressId: home.id, houseId: house.id } });

@@ -1962,7 +1962,7 @@ export type HouseInput = {
 
 /** 修改房屋 Changes to a house; omitted fields stay. */
 export type HouseUpdate = {
-  /** 地址系统编号 New address (same village). */
+  /** 地址系统编号 New address (same village); the households living in the house take it, and so do their members who were at the old one. */
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** 建筑面积 New floor area. */
   area?: InputMaybe<Scalars['Float']['input']>;
@@ -2044,7 +2044,7 @@ export type HouseholdInput = {
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** 网格代码 The grid it lives in. */
   gridCode: Scalars['String']['input'];
-  /** 房屋系统编号 The house it lives in (same village); the household is at its address. */
+  /** 房屋系统编号 The house it lives in (same village, on the household's grid: BAD_USER_INPUT, rule householdHouseGrid; not VACANT: CONFLICT, rule houseVacant); the household is at its address. */
   houseId?: InputMaybe<Scalars['ID']['input']>;
   /** 户号 Household number, unique in the village. */
   number: Scalars['String']['input'];
@@ -2061,7 +2061,7 @@ export type HouseholdMove = {
   addressId?: InputMaybe<Scalars['ID']['input']>;
   /** 网格代码 The new grid (may be in another village of the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
-  /** 房屋系统编号 The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it (on the household's own grid: leaving the house). A house named takes the household to its address: `addressId` left out or null is the house's, another is BAD_USER_INPUT, rule householdAddress. */
+  /** 房屋系统编号 The new house (in the new grid's village); left out, kept within the village and left behind outside it; null clears it (on the household's own grid: leaving the house). A house named takes the household to its address: `addressId` left out or null is the house's, another is BAD_USER_INPUT, rule householdAddress. The house is on the new grid (a house kept or named on another grid is BAD_USER_INPUT, rule householdHouseGrid) and a house moved into is not VACANT (CONFLICT, rule houseVacant). */
   houseId?: InputMaybe<Scalars['ID']['input']>;
 };
 

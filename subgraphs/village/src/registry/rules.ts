@@ -148,6 +148,36 @@ export const householdAddress: Rule = rule('householdAddress', 'BAD_USER_INPUT',
 });
 
 /**
+ * A household living in a house is on the house's grid (the grid worker of that grid sees the house with its
+ * households; houseGridAlone is the house's side): registering, moving (moveHousehold) or a households row that puts
+ * a household on one grid and its house on another is refused, naming the house's grid. Form and file alike.
+ */
+export const householdHouseGrid: Rule = rule('householdHouseGrid', 'BAD_USER_INPUT', 'house_id', {
+  zh: '所指房屋与户不在同一网格：住在房屋中的户须在该房屋的网格；请改选户所在网格的房屋（或不住该房屋：不填房屋，或 houseId: null），或将户登记（迁移）到房屋所在的网格',
+  en: "names a house on another grid than the household's: a household living in a house is on the house's grid; name a house of its grid (or none: leave it out, or houseId: null), or register (move) the household on the house's grid",
+});
+
+/**
+ * A household does not move into a 空置 (VACANT) house: the house would stay vacant with occupants, and whether it is
+ * now 自住 or 出租 only the desk knows (it cannot be guessed), so the house's use is changed first (updateHouse `use`,
+ * or a houses row), then the household moves in. Form and file alike; a household already in the house is not asked again.
+ */
+export const houseVacant: Rule = rule('houseVacant', 'CONFLICT', 'house_id', {
+  zh: '所指房屋登记为空置（VACANT），不能迁入；请先修改房屋用途（updateHouse 的 use：自住 SELF_OCCUPIED、出租 RENTED 或经营 COMMERCIAL），再将户迁入',
+  en: "names a house registered as VACANT, which no household moves into; change the house's use first (updateHouse use: SELF_OCCUPIED, RENTED or COMMERCIAL), then move the household in",
+});
+
+/**
+ * A house's corrected address takes the households living in it along (store/registry-kinds.ts HOUSE_KIND), under the
+ * caller's row-level security: a household the caller does not see (of another grid, kept from before householdHouseGrid)
+ * would stay at the old address, so the correction is refused, the households counted by hub_record_ties, never named.
+ */
+export const houseLivedInOutside: Rule = rule('houseLivedInOutside', 'CONFLICT', 'address_id', {
+  zh: '不能由您更正：该房屋有您辖区以外的户居住，房屋地址更正时这些户随之改到新地址；请由房屋和这些户所在的村（社区）或上级办理',
+  en: 'cannot be corrected by you: households outside your jurisdiction live in the house, and they take its corrected address with it; the village (community) or a higher desk that sees them corrects it',
+});
+
+/**
  * A house households live in is not deregistered (拆除, merged, entered twice): they would be left in a house that no
  * longer is. They move first, to another house or, on their own grid with `houseId: null`, out of any. A refusal names
  * the households by 户号 where the caller may read them and counts the others (`householdsInHouse`, deregisterHouse).

@@ -8,9 +8,12 @@ import {
   headRequired,
   householdAddress,
   householdGridAlone,
+  householdHouseGrid,
   householdMoves,
   houseGridAlone,
+  houseLivedInOutside,
   houseOccupied,
+  houseVacant,
   keyTaken,
   leaderHomeLeaves,
   leaderOutside,
@@ -100,6 +103,11 @@ interface KeyedSpec {
    * file's read-only members of a team (null where the form or the file does not give them).
    */
   unwritten?: readonly StageColumn[];
+  /**
+   * WITH parts over `n` written with the kind's rows (before its update), for what follows a changed record in the
+   * same statement: a house's households take its corrected address, a household's members its new one.
+   */
+  alsoWrites?: string;
 }
 
 const ADDRESS: What = { zh: '标准地址', en: 'address' };
@@ -304,7 +312,7 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
 /** Updates the changed targets and inserts the new rows (a row naming an unknown id was refused by the checks). */
 function keyedWrite(spec: KeyedSpec): string {
   const cols = [spec.key, ...spec.scalars.map((c) => c.column), ...spec.refs.map((r) => r.column)];
-  return `
+  return `${spec.alsoWrites ? `\n  ${spec.alsoWrites},` : ''}
   upd as (
     update ${spec.table} t set grid_code = x.grid_code, ${cols.map((c) => `${c} = x.${c}`).join(', ')}, version = t.version + 1
       from n x where t.id = x.target and x.changed
@@ -363,7 +371,31 @@ export const HOUSE_KIND = keyedKind({
       bad: `x.target is not null and x.grid_code <> x.was_grid_code and exists (select 1 from hub_record_ties('house', x.target))`,
       when: (b) => withTargets(b) && b.filled('grid_code'),
     },
+    {
+      // The households that follow the address (alsoWrites) are those the caller sees: any other refuses the correction.
+      rule: houseLivedInOutside,
+      bad: `x.target is not null and x.address_id is not null and x.address_id is distinct from x.was_address_id
+              and exists (select 1 from hub_record_ties('house', x.target) t where not exists (select 1 from household h where h.id = t.id))`,
+      field: refColumn(addressRef()),
+      when: (b) => withTargets(b) && some('address_id', 'address_number')(b),
+    },
   ],
+  // A house's address corrected (it did not move: its address was wrong or renamed) takes the households living in it
+  // along, as householdAddress has them at its address, and those of their current members who were at the
+  // household's old address; members recorded elsewhere stay. In the same statement as the house, form and file alike.
+  alsoWrites: `
+  house_readdressed as materialized (
+    select x.target as house_id, x.address_id from n x
+     where x.target is not null and x.changed and x.address_id is not null and x.address_id is distinct from x.was_address_id),
+  house_members as (
+    update person p set address_id = m.address_id, version = p.version + 1
+      from house_readdressed m join household h on h.house_id = m.house_id
+     where p.household_id = h.id and p.status = 'ACTIVE' and p.address_id is not distinct from h.address_id and p.address_id is distinct from m.address_id
+    returning p.id),
+  house_households as (
+    update household h set address_id = m.address_id, version = h.version + 1
+      from house_readdressed m where h.house_id = m.house_id and h.address_id is distinct from m.address_id
+    returning h.id)`,
 });
 
 const headRef: Ref = {
@@ -414,6 +446,25 @@ const householdAddressDetail = `(select jsonb_build_object(
   where hs.id = x.house_id)`;
 
 /**
+ * SQL over `x`: householdHouseGrid's words, naming the house and the grid it is on (code and name) and the household's.
+ */
+const householdHouseGridDetail = `(select jsonb_build_object(
+    'zh', ${lit(householdHouseGrid.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit(' 在网格 ')} || hs.grid_code || ${lit('（')} || g.name
+          || ${lit('），户在网格 ')} || x.grid_code || ${lit('）')},
+    'en', ${lit(householdHouseGrid.reason.en)} || ${lit(' (house ')} || hs.number || ${lit(' is on grid ')} || hs.grid_code || ' (' || g.name
+          || ${lit('), the household on grid ')} || x.grid_code || ')',
+    'houseId', hs.id::text, 'houseGridCode', hs.grid_code, 'gridCode', x.grid_code)
+  from house hs join grid g on g.code = hs.grid_code
+  where hs.id = x.house_id)`;
+
+/** SQL over `x`: houseVacant's words, naming the house. */
+const houseVacantDetail = `(select jsonb_build_object(
+    'zh', ${lit(houseVacant.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit('）')},
+    'en', ${lit(houseVacant.reason.en)} || ${lit(' (house ')} || hs.number || ')',
+    'houseId', hs.id::text)
+  from house hs where hs.id = x.house_id)`;
+
+/**
  * 户: grid, number, address (a household in a house is at its address: the house's when left out, householdAddress), house, head (a member: headNotMember) and
  * 十户联防 group (at most one: groupTaken; the leader's household stays in
  * it: leaderHomeLeaves). A household with members changes village or grid
@@ -445,6 +496,23 @@ export const HOUSEHOLD_KIND = keyedKind({
       when: (b) => withTargets(b) && b.filled('grid_code'),
     },
     {
+      // Checked when the house or the grid changes: a household kept in its house is not asked again.
+      rule: householdHouseGrid,
+      bad: `x.house_id is not null and (x.house_id is distinct from x.was_house_id or x.grid_code is distinct from x.was_grid_code)
+              and exists (select 1 from house hs where hs.id = x.house_id and hs.grid_code <> x.grid_code)`,
+      field: `case when x.house_given then ${refColumn(houseRef)} else 'grid_code' end`,
+      detail: householdHouseGridDetail,
+      when: some('house_id', 'house_number', 'grid_code'),
+    },
+    {
+      rule: houseVacant,
+      bad: `x.house_id is not null and x.house_id is distinct from x.was_house_id
+              and exists (select 1 from house hs where hs.id = x.house_id and hs.use = 'VACANT')`,
+      field: refColumn(houseRef),
+      detail: houseVacantDetail,
+      when: some('house_id', 'house_number'),
+    },
+    {
       rule: headNotMember,
       bad: `x.head_id is not null and x.head_id is distinct from x.was_head_id
               and not exists (select 1 from person p where p.id = x.head_id and p.household_id = x.target)`,
@@ -472,6 +540,16 @@ export const HOUSEHOLD_KIND = keyedKind({
       when: withTargets,
     },
   ],
+  // A household's new address (a row that changes it, or the address of the house it now names) is its current
+  // members' too, as moveHousehold moves them; the form has no address to change (updateHousehold), so only a file
+  // row reaches this.
+  alsoWrites: `
+  household_members as (
+    update person p set address_id = x.address_id, version = p.version + 1
+      from n x
+     where x.target is not null and x.changed and x.address_id is distinct from x.was_address_id
+       and p.household_id = x.target and p.status = 'ACTIVE' and p.address_id is distinct from x.address_id
+    returning p.id)`,
 });
 
 /** 重点场所: grid, external id, name, kind, contact, address. */

@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseId } from '../../../../../platform/scalars.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { HOUSEHOLDS } from '../../registry/kinds.ts';
-import { householdAddress, leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
+import { householdAddress, householdHouseGrid, houseVacant, leaderHomeLeaves, postsLeftBehind, ruleError } from '../../registry/rules.ts';
 import { currentVersion, writeForm } from '../../registry/write.ts';
 import { addresses } from '../../store/address.ts';
+import { grids } from '../../store/grid.ts';
 import { households } from '../../store/household.ts';
 import { houses, type HouseRow } from '../../store/house.ts';
 import { jointDefenseGroups } from '../../store/joint-defense-group.ts';
@@ -23,6 +24,30 @@ async function householdAddressError(em: EntityManager, house: HouseRow, given: 
     },
     extra: { houseId: String(house.id), houseAddressId: String(house.addressId), addressId: String(given) },
   });
+}
+
+/**
+ * householdHouseGrid and houseVacant as the households' write path words them (store/registry-kinds.ts) for a household
+ * moving to `gridCode` into (or keeping) `house`; `name` is the argument that made the mismatch. A house the caller
+ * cannot read is on a grid it does not see: refused without naming it.
+ */
+async function houseRefusal(em: EntityManager, house: HouseRow | null, houseId: number, gridCode: string, name: string, movingIn: boolean) {
+  if (!house) return ruleError(householdHouseGrid, { name, extra: { houseId: String(houseId), gridCode } });
+  if (house.gridCode !== gridCode) {
+    const grid = await grids.byCode(em, house.gridCode);
+    return ruleError(householdHouseGrid, {
+      name,
+      said: {
+        zh: `（房屋 ${house.number} 在网格 ${house.gridCode}（${grid?.name ?? ''}），户在网格 ${gridCode}）`,
+        en: ` (house ${house.number} is on grid ${house.gridCode} (${grid?.name ?? ''}), the household on grid ${gridCode})`,
+      },
+      extra: { houseId: String(house.id), houseGridCode: house.gridCode, gridCode },
+    });
+  }
+  if (movingIn && house.use === 'VACANT') {
+    return ruleError(houseVacant, { said: { zh: `（房屋 ${house.number}）`, en: ` (house ${house.number})` }, extra: { houseId: String(house.id) } });
+  }
+  return null;
 }
 
 /**
@@ -85,6 +110,12 @@ export const householdMutations = {
       if (input.houseId === undefined && houseId != null && addressId != null && addressId !== h.addressId) {
         const house = await houses.byId(em, houseId);
         if (house?.addressId != null && house.addressId !== addressId) houseId = null;
+      }
+      // The household and its house are on one grid (householdHouseGrid), and a 空置 house is not moved into (houseVacant).
+      if (houseId != null && (houseId !== h.houseId || loc.gridCode !== h.gridCode)) {
+        const name = input.houseId === undefined ? 'gridCode' : 'houseId';
+        const refused = await houseRefusal(em, await houses.byId(em, houseId), houseId, loc.gridCode, name, houseId !== h.houseId);
+        if (refused) throw refused;
       }
       // A move to where the household is already is no change: nothing is written, no version moves.
       if (loc.gridCode === h.gridCode && addressId === h.addressId && houseId === h.houseId) return h;
