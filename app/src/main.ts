@@ -75,7 +75,7 @@ async function route(): Promise<void> {
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
   else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');
-  // A grid worker's own grid: its early warnings (any other grid's address is refused below).
+  // A grid worker's own grid: its early warnings (another grid's address is refused below).
   else if (other && other[1] === claims.jurisdiction && /^\d{15}$/.test(other[1])) await showGrid(other[1]);
   else if (hazards) {
     // The hub lists hazards of a village, a township or a county; a province's or prefecture's are on its counties' pages.

@@ -2420,7 +2420,7 @@ export type Mutation = {
    */
   declineDispute: Dispute;
   /**
-   * 注销标准地址 Deregisters a standard address that nothing stands at any more: demolished (DEMOLISHED), merged into
+   * 注销标准地址 Deregisters a standard address that nothing stands at now: demolished (DEMOLISHED), merged into
    * another (MERGED), entered in error (ENTERED_IN_ERROR) or twice (DUPLICATE). CONFLICT, rule addressInUse, while a
    * house, a household, a current resident or a site still names it: `counts` says how many of each (houses,
    * households, residents, sites), `houseIds`, `householdIds`, `residentIds` and `siteIds` those the caller may read;
@@ -2446,7 +2446,7 @@ export type Mutation = {
    * entered in error (ENTERED_IN_ERROR 登记有误) or twice (DUPLICATE); `version` must be the current one (else CONFLICT),
    * `note` up to 500 characters. The site leaves the lists, counts and exports, kept as history (`endedRecords(kind:
    * SITE)`); the change feed carries it as DELETED. The same end sent again after a lost answer (same version, reason,
-   * note and caller) answers the ended record; any other end or change of an ended site is INVALID_TRANSITION, rule
+   * note and caller) answers the ended record; every other end or change of an ended site is INVALID_TRANSITION, rule
    * alreadyEnded, with `endedAt`, `endedBy`, `endReason` (the code) and `endNote`.
    */
   deregisterSite: EndedRecord;

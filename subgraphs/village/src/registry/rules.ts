@@ -179,7 +179,7 @@ export const houseLivedInOutside: Rule = rule('houseLivedInOutside', 'CONFLICT',
 
 /**
  * A house households live in is not deregistered (拆除, merged, entered twice): they would be left in a house that no
- * longer is. They move first, to another house or, on their own grid with `houseId: null`, out of any. A refusal names
+ * longer is. They move first, to another house or, on their own grid with `houseId: null`, out of every house. A refusal names
  * the households by 户号 where the caller may read them and counts the others (`householdsInHouse`, deregisterHouse).
  */
 export const houseLivedIn = 'houseLivedIn';

@@ -372,7 +372,7 @@ export const HOUSE_KIND = keyedKind({
       when: (b) => withTargets(b) && b.filled('grid_code'),
     },
     {
-      // The households that follow the address (alsoWrites) are those the caller sees: any other refuses the correction.
+      // The households that follow the address (alsoWrites) are those the caller sees: one it cannot see refuses the correction.
       rule: houseLivedInOutside,
       bad: `x.target is not null and x.address_id is not null and x.address_id is distinct from x.was_address_id
               and exists (select 1 from hub_record_ties('house', x.target) t where not exists (select 1 from household h where h.id = t.id))`,

@@ -31,8 +31,7 @@ import { postHeld } from '../../registry/posts.ts';
  * read, and refuses, naming what to do first, to break a rule the registry
  * keeps: a household's head is one of its members, a group's leader lives
  * in one of its households, grid staff and mediators linked to a resident
- * are serving residents, an address names a place where nothing stands any
- * more.
+ * are serving residents, an address ends only once nothing stands at it.
  */
 
 const REASON_ZH = END_REASON_ZH;
