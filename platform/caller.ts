@@ -217,9 +217,17 @@ export function departmentsRefused<M extends object>(mutations: M): M {
   return Object.fromEntries(guarded) as M;
 }
 
-export function requireWrite(caller: Caller, code: string, argument?: string): void {
+/**
+ * The `write` scope, asked before a write reads the record it names: a caller without it (a report-only tool) is refused
+ * alike whether the record exists, so that trying ids tells it nothing of the records it may not read.
+ */
+export function requireWriteScope(caller: Caller): void {
   if (!caller.scopes.has('write'))
     throw forbidden({ zh: `修改记录需要${scopeNamed('write')}权限。`, en: 'Changing records needs the "write" scope.' }, { scope: 'write' });
+}
+
+export function requireWrite(caller: Caller, code: string, argument?: string): void {
+  requireWriteScope(caller);
   if (!inJurisdiction(caller, code)) {
     // The argument that named the place, where the caller gave it (a form's gridCode), as other refusals name theirs.
     throw forbidden(outsideJurisdiction(caller, code), { jurisdiction: caller.jurisdiction, ...(argument ? { argument } : {}) });

@@ -872,4 +872,28 @@ describe('a key site and a standard address end', () => {
     const neighbour = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'], subject: `life-cycle-neighbour-a-${run}` });
     expect(code(await end(`version: ${address.version}, reason: DEMOLISHED`, neighbour))).toBe('NOT_FOUND');
   }, 180_000);
+
+  it('a report-only or read-only token is refused alike for a site or address that stands, has ended or never was: trying ids tells it nothing', async () => {
+    const address = await registerAddress(`LC-${run}-RO`);
+    const site = await registerSite(`只读场所${run}`, null);
+    const gone = await registerAddress(`LC-${run}-RG`);
+    await hub.dataAs(writer, `mutation { deregisterAddress(id: "${gone.id}", version: ${gone.version}, reason: ENTERED_IN_ERROR) { recordId } }`);
+    const report = await hub.token({ jurisdiction: '623022', scopes: ['report'], subject: `life-cycle-report-${run}` });
+    for (const token of [report, reader]) {
+      const answers = [];
+      for (const id of [site.id, '999999999']) {
+        answers.push(await zh(token, `mutation { deregisterSite(id: "${id}", version: 1, reason: CLOSED) { recordId } }`));
+      }
+      for (const id of [address.id, gone.id, '999999999']) {
+        answers.push(await zh(token, `mutation { deregisterAddress(id: "${id}", version: 1, reason: DEMOLISHED) { recordId } }`));
+      }
+      // A case's step the same: a case id that names nothing is refused as one that does.
+      answers.push(await zh(token, `mutation { acceptDispute(id: "00000000-0000-4000-8000-000000000000", version: 1) { id } }`));
+      for (const r of answers) {
+        expect(code(r)).toBe('FORBIDDEN');
+        expect(r.errors![0]!.extensions).toMatchObject({ scope: 'write' });
+        expect(r.errors![0]!.message).toBe('修改记录需要“填报”（write）权限。');
+      }
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { caseRefusal, CLOSED, LEVEL_ZH, ruleOf, type CaseAction, type DeadlineRule, type Level, type StepStorage } from '../../../../domain/case-engine.ts';
-import { holdsRecord, requireWrite, type Caller } from '../../../../platform/caller.ts';
+import { holdsRecord, requireWrite, requireWriteScope, type Caller } from '../../../../platform/caller.ts';
 import { badInput, forbidden, hubError, notFound, type Said } from '../../../../domain/errors.ts';
 import { chinaMinute, chinaTime } from '../../../../platform/scalars.ts';
 import { emit } from '../../../../platform/events.ts';
@@ -52,8 +52,9 @@ export function transitionError(message: Said, d: DisputeRow, allowed: readonly 
   return hubError('INVALID_TRANSITION', message, { status: d.status, handlingLevel: d.handlingLevel, allowed, ...extra });
 }
 
-/** The case for a step of the village, locked for the transaction: NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
+/** The case for a step of the village, locked for the transaction: FORBIDDEN first without `write` (whatever the id names), NOT_FOUND outside the caller's jurisdiction, FORBIDDEN without write there. */
 export async function lockForStep(db: Db, caller: Caller, id: string): Promise<DisputeRow> {
+  requireWriteScope(caller);
   const d = await disputes.lock(db, disputeId(id));
   if (!d || !holdsRecord(caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
   // A grid's caller (网格员) reports a case; handling it is the village's (its 综治中心 and 调委会).

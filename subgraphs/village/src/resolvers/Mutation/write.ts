@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { holdsRecord, placeOf, requireWrite, type Caller } from '../../../../../platform/caller.ts';
+import { holdsRecord, placeOf, requireWrite, requireWriteScope, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
@@ -198,8 +198,8 @@ export async function gridFor(em: EntityManager, caller: Caller, code: string): 
 export type Readable<R> = Pick<RecordTable<R, never>, 'byId' | 'lock'>;
 
 /**
- * Loads a record for writing (locked unless `lock` is false): NOT_FOUND when
- * missing or outside the caller's jurisdiction. `argument` is the mutation's
+ * Loads a record for writing (locked unless `lock` is false): FORBIDDEN first for a caller without `write`, whatever
+ * the id names; NOT_FOUND when missing or outside the caller's jurisdiction. `argument` is the mutation's
  * argument that named it (`id` unless said), for a malformed id's error.
  * With `ended` (a kind whose records end), an ended record is INVALID_TRANSITION (`lockedOrEnded`).
  */
@@ -211,6 +211,7 @@ export async function forWrite<R extends Placed>(
   what: string,
   { lock = true, argument = 'id', ended }: { lock?: boolean; argument?: string; ended?: { ends: Ends; action: 'end' | 'change' } } = {},
 ): Promise<R> {
+  requireWriteScope(caller);
   const unknown = () => notFound({ zh: `没有编号为 ${id} 的${RECORD_ZH[what] ?? what}。`, en: `No ${RECORD_EN[what] ?? what} with id ${id}.` }, { argument });
   if (ended && lock) return lockedOrEnded(em, caller, table, ended.ends, id, ended.action, { unknown, argument });
   const recordId = parseId(id, argument);
@@ -269,6 +270,7 @@ export async function lockedOrEnded<R extends Placed>(
     place = placeOf,
   }: { unknown: () => GraphQLError; argument?: string; sees?: (caller: Caller, r: Placed) => boolean; place?: (r: Placed) => string },
 ): Promise<R> {
+  requireWriteScope(caller);
   const recordId = parseId(id, argument);
   const row = await current.lock(em, recordId);
   if (row) {
