@@ -960,6 +960,14 @@ describe('county handling and supervision', () => {
     expect(byTownship.errors![0]!.message).toBe(
       "A county case is handled by its county's centre (623022); a token of a level below may read it, not act on it.",
     );
+    // A token without write is refused a step alike for this case and for an id that names none: trying ids tells it nothing.
+    const reportOnly = await hub.token({ jurisdiction: '623022', scopes: ['report'], subject: 'disputes-report-only' });
+    for (const id of [d.id, '00000000-0000-4000-8000-000000000000']) {
+      for (const m of [`acceptCountyCase(disputeId: "${id}", version: 1) { version }`, `acceptTownshipCase(disputeId: "${id}", version: 1) { version }`]) {
+        const r = await hub.queryAs(reportOnly, `mutation { ${m} }`);
+        expect(r.errors![0]!.extensions, m).toMatchObject({ code: 'FORBIDDEN', scope: 'write' });
+      }
+    }
     let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
     // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
     const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);

@@ -1,7 +1,7 @@
 import { delivered } from '../../../../platform/events.ts';
 import { takeStep, type CaseAction } from '../../../../domain/case-engine.ts';
 import { assignNote, DISPUTE_OUTCOME_ZH } from '../../../../domain/labels.ts';
-import { inJurisdiction, requireCentreDesk } from '../../../../platform/caller.ts';
+import { inJurisdiction, requireCentreDesk, requireWriteScope } from '../../../../platform/caller.ts';
 import { forbidden, notFound } from '../../../../domain/errors.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
 import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
@@ -31,6 +31,8 @@ async function countyStep(
   sent?: unknown,
   check?: (c: CountyCaseRow) => void,
 ) {
+  // A caller without `write` is refused whatever the id names: trying ids tells it nothing of the county's cases.
+  requireWriteScope(ctx.caller);
   const key = disputeId(id, 'disputeId');
   const { record } = await ctx.em.transactional((em) =>
     takeStep<CountyCaseRow>(

@@ -3,7 +3,7 @@ import { caseRefusal, dispatchDeadlines, labelOf, takeStep, type CaseAction } fr
 import { assignNote, DISPUTE_OUTCOME_ZH, scopeNamed } from '../../../../domain/labels.ts';
 import { DEPARTMENT_NAMES, departmentName } from '../../../../domain/departments.ts';
 import { badInput, forbidden, hubError, notFound, quote } from '../../../../domain/errors.ts';
-import { inJurisdiction, requireCentreDesk, requireDepartment, requireWrite } from '../../../../platform/caller.ts';
+import { inJurisdiction, requireCentreDesk, requireDepartment, requireWrite, requireWriteScope } from '../../../../platform/caller.ts';
 import { parseId } from '../../../../platform/scalars.ts';
 import type { Db } from '../../../../platform/sql.ts';
 import { disputeId, optStepNote, stepNote, text } from '../../../../platform/validate.ts';
@@ -36,8 +36,9 @@ const actorOf = (ctx: TownshipContext) => ctx.caller.name || ctx.caller.subject;
 /** A dispatch's status as a Chinese message names it. */
 const DISPATCH_STATUS_ZH: Record<string, string> = { DISPATCHED: '已吹哨', ACKNOWLEDGED: '已报到', REPORTED: '已反馈', WITHDRAWN: '已撤回' };
 
-/** The case, locked, for a step of the township's 综治中心. */
+/** The case, locked, for a step of the township's 综治中心: a caller without `write` is refused whatever the id names. */
 async function caseForCentre(em: Db, ctx: TownshipContext, id: string, argument = 'disputeId'): Promise<TownshipCaseRow> {
+  requireWriteScope(ctx.caller);
   const c = await townshipCases.lock(em, disputeId(id, argument));
   if (!c || !inJurisdiction(ctx.caller, c.villageCode)) {
     throw notFound({ zh: `没有矛盾纠纷 ${id} 的乡镇级案件。`, en: `No township case for dispute ${id}.` }, { argument });
