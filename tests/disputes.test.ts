@@ -968,6 +968,18 @@ describe('county handling and supervision', () => {
         expect(r.errors![0]!.extensions, m).toMatchObject({ code: 'FORBIDDEN', scope: 'write' });
       }
     }
+    // A dispatch's withdrawal the same, for a dispatch of the caller's county (临潭县's demo data has them) and an id that names none.
+    const lintan = await hub.token({ jurisdiction: '623021', scopes: ['read'], subject: 'disputes-dispatch-reader' });
+    const sent = await hub.dataAs<{ county: { townships: { dispatches: { nodes: { id: string }[] } }[] } }>(
+      lintan,
+      `{ county(code: "623021") { townships { dispatches(first: 1) { nodes { id } } } } }`,
+    );
+    const dispatch = sent.county.townships.flatMap((t) => t.dispatches.nodes)[0]!.id;
+    const lintanReport = await hub.token({ jurisdiction: '623021', scopes: ['report'], subject: 'disputes-report-only-lintan' });
+    for (const dispatchId of [dispatch, '999999999']) {
+      const r = await hub.queryAs(lintanReport, `mutation { withdrawDispatch(dispatchId: "${dispatchId}", version: 1, reason: "x") { version } }`);
+      expect(r.errors![0]!.extensions, dispatchId).toMatchObject({ code: 'FORBIDDEN', scope: 'write' });
+    }
     let k = await step<{ version?: number; status?: string; outcome?: string }>(`acceptCountyCase(disputeId: "${d.id}", version: ${cc.version}) { version }`);
     // The county's desk records its own mediation (联合调解) once the case is assigned, as the levels below do.
     const early = await hub.queryAs(vt, `mutation { recordCountyMediation(disputeId: "${d.id}", version: ${k.version}, note: "x") { status } }`);

@@ -171,6 +171,8 @@ async function requireDepartmentsReported(em: Db, c: TownshipCaseRow, action: 'R
  * department's 报到 and 反馈 lock them.
  */
 export function withdrawDispatch(ctx: TownshipContext, a: MutationWithdrawDispatchArgs) {
+  // The dispatch is read before the case: a caller without `write` is refused first, whatever the id names.
+  requireWriteScope(ctx.caller);
   const id = parseId(a.dispatchId, 'dispatchId');
   const reason = stepNote(a.reason, 'reason');
   return run(ctx, a.version, (em) => {
