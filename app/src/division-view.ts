@@ -314,7 +314,7 @@ async function showRiskSignals(code: string, mine: number, linked = true): Promi
 const CASES_PAGE = 50;
 
 /** The statuses of a case still open at some level: a 督办 order on one of them is still to be met. */
-const OPEN: DisputeFilter['status'] = ['REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED'];
+const OPEN: DisputeFilter['status'] = [...OPEN_STATUSES];
 
 /** A case as the division's list shows it: overdue since the deadline `due` (null: not overdue). */
 type Listed = CaseRowFragment & { due: string | null };
