@@ -71,7 +71,7 @@ export function assessmentYear(period: Period): number {
 /**
  * The table of targets, the same in the county subgraph (the system of record)
  * and the village subgraph (its copy): one row per (year, division, indicator).
- * Targets are not personal data: any caller who may see a division may read
+ * Targets are not personal data: every caller who may see a division may read
  * the targets of its ancestors too (hub_in_jurisdiction lets a caller see the
  * rows of the divisions above it), so a village's assessment finds the
  * county's target. Writes are narrower: only within the jurisdiction itself,

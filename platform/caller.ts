@@ -29,7 +29,7 @@ export function hasScope(caller: Caller, scope: Scope): boolean {
   return caller.scopes.has(scope);
 }
 
-/** True when `code` (any level) lies inside the caller's jurisdiction. */
+/** True when `code` (of whatever level) lies inside the caller's jurisdiction. */
 export function inJurisdiction(caller: Caller, code: string): boolean {
   return covers(caller.jurisdiction, code);
 }

@@ -44,7 +44,7 @@ export function isJurisdiction(value: string): boolean {
   return value === NATIONAL || CODE.test(value);
 }
 
-/** True when `code` (any level) lies inside `jurisdiction`; an empty or malformed jurisdiction covers nothing. */
+/** True when `code` (of whatever level) lies inside `jurisdiction`; an empty or malformed jurisdiction covers nothing. */
 export function covers(jurisdiction: string, code: string): boolean {
   if (jurisdiction === NATIONAL) return true;
   return CODE.test(jurisdiction) && code.startsWith(jurisdiction);

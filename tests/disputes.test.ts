@@ -824,7 +824,7 @@ describe('escalation answered as the case stands', () => {
     const answered = esc.data!.escalateDispute!;
     expect(answered).toMatchObject({ status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: false });
     expect(answered.timeline.map((s) => `${s.level}:${s.action}`).slice(-2)).toEqual(['VILLAGE:ESCALATE', 'TOWNSHIP:RECEIVE']);
-    // The answer is the case as any read finds it: its version is the current one, good for the next step.
+    // The answer is the case as every read finds it: its version is the current one, good for the next step.
     expect((await v<One<'dispute', Dispute>>(`{ dispute(id: "${d.id}") { version inTransit } }`)).data!.dispute).toMatchObject({
       version: answered.version,
       inTransit: false,

@@ -333,7 +333,7 @@ describe('npm start', () => {
     expect(alive(leftPg)).toBe(true);
     const fourth = await startHubProcess(env);
     expect(fourth.output()).toContain('left by a hub or command that was killed: taken over, stopped and started again');
-    // Started again as this hub's own, its log kept in pg.log as any start's.
+    // Started again as this hub's own, its log kept in pg.log as every start's.
     expect(alive(leftPg)).toBe(false);
     expect((await postJson<{ village: { name: string } }>(gateway, { query: `{ village(code: "632223100001") { name } }` }, admin)).data!.village.name).toBe(
       '三角城社区居民委员会',

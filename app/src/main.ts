@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * 分析研判室 The analysis room: any division from province to village at a
+ * 分析研判室 The analysis room: every division from province to village at a
  * glance (headline figures, early warnings 苗头预警, monthly trend with
  * 同比/环比, the children to drill into, assessment against targets, and for
  * callers with `read` the overdue and supervised cases and, at a village or

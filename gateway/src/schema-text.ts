@@ -8,7 +8,7 @@ import { matches } from './labels.ts';
 /**
  * GET /schema.graphql: the client-facing schema as SDL, printed from the supergraph this gateway runs (the text
  * `npm run compose` writes to schema/api.graphql, but never an older copy of it), so a third party generates its
- * types where introspection is off (production). As for /labels.json, any signed-in caller may read it: it holds
+ * types where introspection is off (production). As for /labels.json, every signed-in caller may read it: it holds
  * no data, only the schema's words, but the hub answers nothing to an unknown caller, and what the API offers is
  * no one else's business either.
  */

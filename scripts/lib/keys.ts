@@ -29,7 +29,7 @@ export interface HubKeys {
 export const newRouterSecret = () => randomBytes(36).toString('base64url');
 
 /**
- * The keys folder, readable by its owner only, inside a data folder made as any folder is: created along with it
+ * The keys folder, readable by its owner only, inside a data folder made as every folder is: created along with it
  * (with one mode for every new folder), a data folder closed to others keeps the embedded PostgreSQL,
  * which runs as its own `postgres` user under root, out of its `pg` folder: a first start makes the keys before it starts
  * the database (and `npm run token` before a first start once made them too).

@@ -146,7 +146,7 @@ function routerEnv(o: PeerOptions): NodeJS.ProcessEnv {
   };
 }
 
-/** Waits until the router answers a GraphQL request at all (any status: the subgraphs decide about callers). */
+/** Waits until the router answers a GraphQL request at all (whatever its status: the subgraphs decide about callers). */
 async function ready(peer: RunningPeer, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   let gone: number | null | undefined;

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 /**
  * The ports of `wanted` something already listens on (at `host`), checked before the start path starts anything: a
  * hub left running, or another program, had shown as a raw EADDRINUSE after the database and migrations. Port 0
- * (any free port) is never taken.
+ * (a free port of the system's choosing) is never taken.
  */
 export async function portsTaken(wanted: readonly (readonly [string, number])[], host: string): Promise<(readonly [string, number])[]> {
   const taken: (readonly [string, number])[] = [];

@@ -211,7 +211,7 @@ export async function prepareDatabases(settings: Settings, log: (m: string) => v
   // start on its folder (same HUB_PG_PORT, other service ports) is refused as one on another port is (embedded-pg.ts).
   if (running !== undefined && left === undefined) throw folderInUse(dir, { pid: running, port: settings.embeddedPgPort });
   if (left !== undefined) {
-    // Started again as this process's own: watched, restarted and stopped as any, and its log kept in pg.log.
+    // Started again as this process's own: watched, restarted and stopped as the others are, and its log kept in pg.log.
     log(
       `  它是被强行终止的枢纽或命令遗留的，现由本次启动接管：先停止，再重新启动 (left by a hub or command that was killed: taken over, stopped and started again).`,
     );

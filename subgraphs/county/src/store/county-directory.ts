@@ -19,7 +19,7 @@ export const countyDirectory = {
   regionsOfParents: sql('region.directoryOfParents', Region, `select ${REGION} from region where parent_code in (?) order by code`),
   /** County codes. */
   countiesByCodes: sql('county.directoryByCodes', County, `select ${COUNTY} from county where code in (?)`),
-  /** Province or prefecture codes, any mix; by code. */
+  /** Province or prefecture codes, mixed freely; by code. */
   countiesOfRegions: sql(
     'county.directoryOfRegions',
     County,

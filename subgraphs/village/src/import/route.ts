@@ -888,7 +888,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       // answer), or rolls back. Only then is it known whether the error can still be the whole answer's status.
       await finish();
       // A database that went away or a statement cancelled past its limit mid-file: said as an NDJSON error with the
-      // line to resume after, as any refusal, rather than a dropped connection.
+      // line to resume after, as every refusal is, rather than a dropped connection.
       const err = e instanceof TabularError ? new HttpError(400, 'BAD_USER_INPUT', e.said, e.extra) : (databaseRefusal(e) ?? e);
       if (err instanceof HttpError && !res.headersSent) throw err;
       if (!res.destroyed && err instanceof HttpError) {

@@ -38,7 +38,7 @@ const expire = sql(
  * 到龄移除 (docs/ARCHITECTURE.md, "Tags that end with an age"): a tag the law ties to ages below a limit (留守儿童 to
  * under 16, 重点青少年 to 6–25; TAG_AGES) leaves a person on the birthday past it. The registry refuses such a tag to
  * anyone outside its ages, but one given in time stayed after that birthday, so the figures, the tag filters and the
- * analysis room counted grown people as children. Removed as any write is, in batches, each a transaction of the hub's
+ * analysis room counted grown people as children. Removed as every write is, in batches, each a transaction of the hub's
  * own: the change feed, the person's history and the roll-ups follow. Returns how many people changed.
  */
 export async function expireAgedTags(orm: MikroORM, today = chinaDay()): Promise<number> {

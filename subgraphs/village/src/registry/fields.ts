@@ -59,7 +59,7 @@ const RELATIONSHIP = schemaEnum('HouseholdRelationship');
 
 const has = (f: Fields, c: string) => Object.hasOwn(f, c);
 
-/** An enum's code, written as the code (any case) or by its own Chinese name (男, 流动人口), as a spreadsheet for people shows it. */
+/** An enum's code, written as the code (upper or lower case) or by its own Chinese name (男, 流动人口), as a spreadsheet for people shows it. */
 export function oneOf(value: string, allowed: SchemaEnum, field: string): string {
   const v = value.trim().toUpperCase();
   if (allowed.codes.includes(v)) return v;

@@ -35,7 +35,7 @@ const upsert = command(
 const remove = command('assessmentTarget.remove', 'delete from assessment_target where year = ? and division_code = ? and indicator = ?');
 
 export const assessmentTargets = {
-  /** The targets that apply to these divisions (any level) in `year`, with who set each; never pass an empty list. */
+  /** The targets that apply to these divisions (of whatever level) in `year`, with who set each; never pass an empty list. */
   effective: (db: Db, codes: readonly string[], year: number): Promise<EffectiveTargetRow[]> => rows(db, effective, [codes, year]),
   /** Sets a division's target as the county set it. */
   upsert: (db: Db, t: { year: number; divisionCode: string; indicator: string; target: number; at: string; by: string }): Promise<number> =>

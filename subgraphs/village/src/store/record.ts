@@ -36,7 +36,7 @@ export interface Location {
 export type ColumnsOf<C> = { readonly [K in keyof C]-?: string };
 
 export interface RecordTable<R, C> {
-  /** Rows with these ids (any order; missing ids have none). */
+  /** Rows with these ids (in no particular order; missing ids have none). */
   byIds(db: Db, ids: readonly number[]): Promise<R[]>;
   byId(db: Db, id: number): Promise<R | null>;
   /** The row, locked for the rest of the transaction. */

@@ -313,7 +313,7 @@ export type VersionsRow = z.infer<typeof Versions>;
 const digest = (column: 'counts' | 'days') => `count(s.code) || ':' || coalesce(sum(s.${column}), 0)`;
 
 /**
- * The version fingerprint of each requested division (any code lengths, one
+ * The version fingerprint of each requested division (codes of mixed lengths, one
  * statement): a village reads its own row, a township its villages' rows, a
  * county its own row, a prefecture or province its counties' rows (see
  * Migration…25StatsVersion). One index range scan on the key (level, code)

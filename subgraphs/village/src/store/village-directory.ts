@@ -20,7 +20,7 @@ const GRID = `code, name, village_code as "villageCode", county_code as "countyC
 
 export const villageDirectory = {
   /**
-   * Whether the hub holds the division: a grid by its code, any other level by a village under it (the key range of
+   * Whether the hub holds the division: a grid by its code, every other level by a village under it (the key range of
    * the village codes starting with it). One row: [code, code + ':'] for a grid, the range's ends otherwise.
    */
   divisionHeld: sql(

@@ -36,7 +36,7 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
     const page = parsePage(args);
     let between: [string, string] | null = null;
     if (args.from || args.to) {
-      // A filter of entries, not a statistics period: any span (no ten-year limit), from the log's start when only `to` is given.
+      // A filter of entries, not a statistics period: a span of whatever length (no ten-year limit), from the log's start when only `to` is given.
       const [from, to] = [args.from ?? '2000-01-01', args.to ?? chinaDay()];
       checkDateRange(from, to);
       between = periodBounds(from, to);
