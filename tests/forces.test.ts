@@ -851,3 +851,96 @@ describe('an ended record ended or changed again', () => {
     endedCode(err(await updateMediator(withIt.id, 2, { name: '改名' })), '合作社解散');
   });
 });
+
+describe('patrols as their organisers record them (红袖标巡逻)', () => {
+  /** As a phone or desk set to Chinese asks: the refusals read in Chinese first. */
+  const zh = <T>(token: string, query: string, variables: Record<string, unknown>) =>
+    hub.query<T>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+  /** A red-armband team on the village's first grid, with two adult members living there. */
+  let team: string;
+  let members: string[];
+  const record = (input: Record<string, unknown>, token = writer) =>
+    zh<{ recordPatrol: { id: string; grid: { code: string }; hazards: { id: string; grid: { code: string } }[] } }>(
+      token,
+      `mutation($i: PatrolInput!) { recordPatrol(input: $i) { id grid { code } hazards { id grid { code } } } }`,
+      { i: input },
+    );
+
+  beforeAll(async () => {
+    members = (
+      await db.query<{ id: string }>(
+        `select id::text as id from person p where grid_code = $1 and status = 'ACTIVE' and birth_date <= current_date - interval '19 years'
+            and not (id::text = any($2)) order by id limit 2`,
+        [grids[0], residentsOfV.map((r) => r.id)],
+      )
+    ).rows.map((r) => r.id);
+    expect(members.length).toBe(2);
+    const created = ok(
+      await hub.queryAs<{ createPatrolTeam: { id: string } }>(writer, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+        i: { villageCode: V, gridCode: grids[0], name: `红袖标巡逻队${RUN}`, kind: 'RED_ARMBAND', memberIds: members },
+      }),
+    );
+    team = created.createPatrolTeam.id;
+  });
+
+  it("takes a grid worker's patrol without a gridCode as one on their own grid, and its resend as the same patrol", async () => {
+    const worker = await hub.token({ jurisdiction: grids[0], scopes: ['read', 'write'], subject: `forces-grid-${RUN}` });
+    const at = new Date(Date.now() - 3 * 3_600_000);
+    const input = {
+      teamId: team,
+      startedAt: at.toISOString(),
+      endedAt: new Date(at.getTime() + 3_600_000).toISOString(),
+      participantIds: members,
+      hazards: [{ kind: 'FIRE', description: '柴草靠墙堆放' }],
+    };
+    const first = ok(await record(input, worker)).recordPatrol;
+    expect(first.grid.code).toBe(grids[0]);
+    expect(first.hazards.map((h) => h.grid.code)).toEqual([grids[0]]);
+    // Sent again from the phone after a lost answer: the one recorded, its hazard not added again.
+    const again = ok(await record(input, worker)).recordPatrol;
+    expect(again.id).toBe(first.id);
+    expect(again.hazards.map((h) => h.id)).toEqual(first.hazards.map((h) => h.id));
+    // The patrol read back by the id the answer gave, by its grid's worker and the village's desk; gone once voided.
+    const read = `query($id: ID!) { patrol(id: $id) { id team { id } grid { code } hours hazards { id } } }`;
+    for (const token of [worker, writer]) {
+      const got = ok(
+        await hub.queryAs<{ patrol: { id: string; team: { id: string }; grid: { code: string }; hours: number; hazards: { id: string }[] } | null }>(
+          token,
+          read,
+          { id: first.id },
+        ),
+      ).patrol;
+      expect(got).toEqual({ id: first.id, team: { id: team }, grid: { code: grids[0] }, hours: 1, hazards: first.hazards.map((h) => ({ id: h.id })) });
+    }
+    expect(ok(await hub.queryAs<{ patrol: unknown }>(neighbour, read, { id: first.id })).patrol).toBeNull();
+    // A village desk still names the grid when the village has several.
+    const desk = err(
+      await record({ ...input, startedAt: new Date(at.getTime() - 7_200_000).toISOString(), endedAt: new Date(at.getTime() - 3_600_000).toISOString() }),
+    );
+    expect(desk.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(desk.extensions?.argument).toBe('gridCode');
+    expect(desk.message).toMatch(/^村（社区）\d{12} 有 \d+ 个网格：请用 gridCode 指明巡逻所在的网格。/);
+    ok(await hub.queryAs(worker, `mutation($id: ID!) { voidPatrol(id: $id, reason: "测试作废") { id } }`, { id: first.id }));
+    expect(ok(await hub.queryAs<{ patrol: unknown }>(worker, read, { id: first.id })).patrol).toBeNull();
+  });
+  it("files a grid worker's hazard report on their grid and names them as its reporter when the form names nobody", async () => {
+    const worker = await hub.token({ jurisdiction: grids[0], scopes: ['read', 'write'], subject: `forces-grid-hazard-${RUN}` });
+    const report = (input: Record<string, unknown>, token: string) =>
+      zh<{ reportHazard: { id: string; reportedBy: string | null; grid: { code: string } } }>(
+        token,
+        `mutation($i: HazardInput!) { reportHazard(input: $i) { id reportedBy grid { code } } }`,
+        { i: input },
+      );
+    const short = { kind: 'FIRE', description: `电线私拉乱接${RUN}`, source: 'GRID_WORKER' };
+    const filed = ok(await report(short, worker)).reportHazard;
+    expect(filed.grid.code).toBe(grids[0]);
+    expect(filed.reportedBy).toBe('test caller');
+    // A reporter the form names is kept as given.
+    expect(ok(await report({ ...short, gridCode: grids[0], source: 'CITIZEN', reportedBy: '群众李某' }, worker)).reportHazard.reportedBy).toBe('群众李某');
+    // A village desk has several grids to choose from: told, in Chinese first, to name one.
+    const desk = err(await report(short, writer));
+    expect(desk.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(desk.extensions?.argument).toBe('gridCode');
+    expect(desk.message).toMatch(/^网格代码 必填：/);
+  });
+});

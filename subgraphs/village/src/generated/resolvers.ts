@@ -1709,7 +1709,7 @@ export type Hazard = {
   rectifyBy?: Maybe<Scalars['Date']['output']>;
   /** 上报时间 When it was reported. */
   reportedAt: Scalars['DateTime']['output'];
-  /** 上报人 Reporter's name; for a hazard found on patrol, whoever recorded the patrol (their name, or else their token's subject). */
+  /** 上报人 Reporter's name; for a hazard found on patrol, whoever recorded the patrol, and for one reported without a name, whoever reported it (their name, or else their token's subject). */
   reportedBy?: Maybe<Scalars['String']['output']>;
   /** 来源 Who reported it. */
   source: HazardSource;
@@ -1763,13 +1763,13 @@ export type HazardEdge = {
 export type HazardInput = {
   /** 隐患描述 What was found, 1–500 characters. */
   description: Scalars['String']['input'];
-  /** 网格代码 The grid where it was found. */
-  gridCode: Scalars['String']['input'];
+  /** 网格代码 The grid where it was found. A grid's own caller (a grid worker) may leave it out: their grid; any other caller gives it. */
+  gridCode?: InputMaybe<Scalars['String']['input']>;
   /** 隐患类别 Kind. */
   kind: HazardKind;
   /** 位置 Where, at most 200 characters. */
   location?: InputMaybe<Scalars['String']['input']>;
-  /** 上报人 Reporter's name, at most 50 characters. */
+  /** 上报人 Reporter's name, at most 50 characters; without one, the caller who reports it (their name, else their subject), as a patrol's hazards name the caller who records the patrol. */
   reportedBy?: InputMaybe<Scalars['String']['input']>;
   /** 隐患来源 Who reported it (not PATROL: patrols report through recordPatrol). */
   source: HazardSource;
@@ -3640,6 +3640,8 @@ export type Query = {
   household?: Maybe<Household>;
   /** 十户联防 A joint-defense group by id. */
   jointDefenseGroup?: Maybe<JointDefenseGroup>;
+  /** 巡逻 A patrol by id (as recordPatrol answered it); null when there is none, it was voided (作废), or it is outside the caller's jurisdiction. */
+  patrol?: Maybe<Patrol>;
   /** 巡防队 A patrol team by id. */
   patrolTeam?: Maybe<PatrolTeam>;
   /** 实有人口 A resident by id; null when there is none (or none the caller may see). */
@@ -3739,6 +3741,11 @@ export type QueryHouseholdArgs = {
 
 
 export type QueryJointDefenseGroupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatrolArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -5835,6 +5842,7 @@ export type QueryResolvers<ContextType = VillageContext, ParentType extends Reso
   house?: Resolver<Maybe<ResolversTypes['House']>, ParentType, ContextType, RequireFields<QueryHouseArgs, 'id'>>;
   household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType, RequireFields<QueryHouseholdArgs, 'id'>>;
   jointDefenseGroup?: Resolver<Maybe<ResolversTypes['JointDefenseGroup']>, ParentType, ContextType, RequireFields<QueryJointDefenseGroupArgs, 'id'>>;
+  patrol?: Resolver<Maybe<ResolversTypes['Patrol']>, ParentType, ContextType, RequireFields<QueryPatrolArgs, 'id'>>;
   patrolTeam?: Resolver<Maybe<ResolversTypes['PatrolTeam']>, ParentType, ContextType, RequireFields<QueryPatrolTeamArgs, 'id'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   personByIdNumber?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonByIdNumberArgs, 'idNumber'>>;

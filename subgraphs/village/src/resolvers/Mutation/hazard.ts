@@ -143,13 +143,26 @@ export const hazardMutations = {
         { argument: 'source' },
       );
     }
-    const loc = await gridFor(em, ctx.caller, input.gridCode);
+    // A grid worker reports on their own grid, the only one they may write to: the phone's form may leave it out.
+    const gridCode = input.gridCode ?? (ctx.caller.jurisdiction.length === 15 ? ctx.caller.jurisdiction : null);
+    if (gridCode == null) {
+      throw badInput(
+        {
+          zh: 'gridCode 必填：请写明隐患所在的网格（15 位网格代码）。',
+          en: 'gridCode is required: the 15-digit code of the grid where the hazard was found.',
+        },
+        { argument: 'gridCode', rule: 'required' },
+      );
+    }
+    const loc = await gridFor(em, ctx.caller, gridCode);
     return hazards.insertReported(em, {
       kind: input.kind,
       description: text(input.description, 'description', 500),
       location: optText(input.location, 'location'),
       source: input.source,
-      reportedBy: optText(input.reportedBy, 'reportedBy', 50),
+      // Who reported it, else whoever entered it (their name, or else their subject), as a patrol's hazards name the
+      // one who recorded the patrol: a report is never left without anyone to ask about it.
+      reportedBy: optText(input.reportedBy, 'reportedBy', 50) ?? (ctx.caller.name || ctx.caller.subject).slice(0, 50),
       ...loc,
     });
   }),

@@ -19,8 +19,10 @@ import { forWrite, gridFor, keyedCreate, tx } from './write.ts';
 /**
  * The grid a patrol team or a patrol is filed under (`Grid.patrolTeams`,
  * `Grid.patrols`): the given grid, which must lie in `village` and in the
- * caller's writable jurisdiction; without one, the village's only grid. A
- * village of several grids needs the grid named.
+ * caller's writable jurisdiction; without one, the grid of a grid's own
+ * caller (a grid worker records on their grid, the only one they may write
+ * to) or else the village's only grid. Any other caller in a village of
+ * several grids names the grid.
  */
 export async function gridInVillage(
   em: EntityManager,
@@ -39,6 +41,7 @@ export async function gridInVillage(
     }
     return loc;
   }
+  if (caller.jurisdiction.length === 15 && caller.jurisdiction.startsWith(village)) return gridFor(em, caller, caller.jurisdiction);
   const all = await grids.ofVillages(em, [village]);
   if (!all.length) {
     throw badInput(

@@ -23,5 +23,6 @@ export const registryQueries = {
   site: (_, { id }, ctx) => byId(ctx, ctx.loaders.site, id),
   jointDefenseGroup: (_, { id }, ctx) => byId(ctx, ctx.loaders.group, id),
   patrolTeam: (_, { id }, ctx) => byId(ctx, ctx.loaders.team, id),
+  patrol: (_, { id }, ctx) => byId(ctx, ctx.loaders.patrol, id),
   hazard: (_, { id }, ctx) => byId(ctx, ctx.loaders.hazard, id),
 } satisfies QueryResolvers;
