@@ -943,4 +943,88 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
     expect(desk.extensions?.argument).toBe('gridCode');
     expect(desk.message).toMatch(/^网格代码 必填：/);
   });
+  it('renames a patrol team and changes its kind by form, and the forces by kind follow; a disbanded team is refused', async () => {
+    const byKind = async () =>
+      Object.fromEntries(
+        ok(
+          await hub.queryAs<{ village: { forces: { patrolByKind: { kind: string; teams: number }[] } } }>(
+            writer,
+            `query($v: String!) { village(code: $v) { forces { patrolByKind { kind teams } } } }`,
+            { v: V },
+          ),
+        ).village.forces.patrolByKind.map((k) => [k.kind, k.teams]),
+      );
+    const update = (id: string, version: number, input: Record<string, unknown>, token = writer) =>
+      zh<{ updatePatrolTeam: { id: string; name: string; kind: string; version: number } }>(
+        token,
+        `mutation($id: ID!, $v: Int!, $i: PatrolTeamUpdate!) { updatePatrolTeam(id: $id, version: $v, input: $i) { id name kind version } }`,
+        { id, v: version, i: input },
+      );
+    const made = ok(
+      await hub.queryAs<{ createPatrolTeam: { id: string; version: number } }>(
+        writer,
+        `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id version } }`,
+        {
+          i: { villageCode: V, gridCode: grids[1], name: `摩托车队${RUN}`, kind: 'MOTORCYCLE_VOLUNTEER' },
+        },
+      ),
+    ).createPatrolTeam;
+    const before = await byKind();
+    const changed = ok(await update(made.id, made.version, { name: `民兵巡逻队${RUN}`, kind: 'MILITIA' })).updatePatrolTeam;
+    expect(changed).toMatchObject({ id: made.id, name: `民兵巡逻队${RUN}`, kind: 'MILITIA', version: made.version + 1 });
+    const after = await byKind();
+    expect(after.MILITIA).toBe(before.MILITIA! + 1);
+    expect(after.MOTORCYCLE_VOLUNTEER).toBe(before.MOTORCYCLE_VOLUNTEER! - 1);
+    // The version read before the change is stale: CONFLICT with the current one.
+    const stale = err(await update(made.id, made.version, { name: '又改名' }));
+    expect(stale.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: made.version + 1 });
+    // Another county's caller finds no such team.
+    expect(err(await update(made.id, changed.version, { name: '越权' }, neighbour)).extensions?.code).toBe('NOT_FOUND');
+    ok(
+      await hub.queryAs(writer, `mutation($id: ID!, $v: Int!) { disbandPatrolTeam(id: $id, version: $v, reason: MERGED) { endedAt } }`, {
+        id: made.id,
+        v: changed.version,
+      }),
+    );
+    const ended = err(await update(made.id, changed.version, { name: '解散后改名' }));
+    expect(ended.extensions).toMatchObject({ code: 'CONFLICT', rule: 'teamDisbanded' });
+    expect(ended.message).toMatch(/解散/);
+  });
+
+  it('renames a 十户联防 group by form, keeping its households and leader; a disbanded group says when it ended', async () => {
+    const households = (
+      await db.query<{ id: string; head: string; grid: string }>(
+        `select h.id::text as id, h.head_id::text as head, h.grid_code as grid from household h join person p on p.id = h.head_id
+          where h.village_code = $1 and h.joint_defense_group_id is null and p.status = 'ACTIVE' and p.birth_date <= current_date - interval '19 years'
+          order by h.id limit 2`,
+        [V],
+      )
+    ).rows;
+    expect(households.length).toBe(2);
+    const GROUP = 'id name version leader { id } households { id }';
+    const g = ok(
+      await hub.queryAs<{ createJointDefenseGroup: { id: string; version: number } }>(
+        writer,
+        `mutation($i: JointDefenseGroupInput!) { createJointDefenseGroup(input: $i) { ${GROUP} } }`,
+        { i: { gridCode: households[0]!.grid, name: `联防组${RUN}`, householdIds: households.map((h) => h.id), leaderId: households[0]!.head } },
+      ),
+    ).createJointDefenseGroup;
+    const rename = (version: number, name: string) =>
+      zh<{ updateJointDefenseGroup: { id: string; name: string; version: number; leader: { id: string }; households: { id: string }[] } }>(
+        writer,
+        `mutation($id: ID!, $v: Int!, $i: JointDefenseGroupUpdate!) { updateJointDefenseGroup(id: $id, version: $v, input: $i) { ${GROUP} } }`,
+        { id: g.id, v: version, i: { name } },
+      );
+    const renamed = ok(await rename(g.version, `第二联防组${RUN}`)).updateJointDefenseGroup;
+    expect(renamed).toMatchObject({ name: `第二联防组${RUN}`, version: g.version + 1, leader: { id: households[0]!.head } });
+    expect(renamed.households.map((h) => h.id).sort()).toEqual(households.map((h) => h.id).sort());
+    expect(err(await rename(g.version, '旧版本')).extensions).toMatchObject({ code: 'CONFLICT', currentVersion: renamed.version });
+    ok(
+      await hub.queryAs(writer, `mutation($id: ID!, $v: Int!) { disbandJointDefenseGroup(id: $id, version: $v, reason: REORGANISED) { endedAt } }`, {
+        id: g.id,
+        v: renamed.version,
+      }),
+    );
+    expect(err(await rename(renamed.version, '撤销后改名')).extensions).toMatchObject({ code: 'INVALID_TRANSITION', rule: 'alreadyEnded' });
+  });
 });

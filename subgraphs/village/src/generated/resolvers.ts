@@ -2194,6 +2194,12 @@ export type JointDefenseGroupInput = {
   name: Scalars['String']['input'];
 };
 
+/** 修改十户联防组 What changes in a joint-defense group; a field left out stays as it is. */
+export type JointDefenseGroupUpdate = {
+  /** Name, e.g. 鹿儿台村第3联防组. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * 人民调解委员会 A people's mediation committee. A village has one village or
  * community committee (人民调解法 §8: set up by its villagers' or residents'
@@ -2632,10 +2638,14 @@ export type Mutation = {
    * former head's (and, where they changed, the others') afresh with updatePerson.
    */
   updateHousehold: Household;
+  /** 修改十户联防组 Renames a joint-defense group (its households and leader change with the mutations above); a disbanded group is INVALID_TRANSITION, rule alreadyEnded. */
+  updateJointDefenseGroup: JointDefenseGroup;
   /** 修改调解委员会 Changes a committee; `version` must be the current one (else CONFLICT). */
   updateMediationCommittee: MediationCommittee;
   /** 修改调解员 Changes a mediator; `version` must be the current one (else CONFLICT). */
   updateMediator: Mediator;
+  /** 修改巡防队 Renames a patrol team or changes its kind (红袖标, 民兵 …; its members change with the mutations below); a disbanded team is CONFLICT, rule teamDisbanded. */
+  updatePatrolTeam: PatrolTeam;
   /** 修改人员信息 Updates a resident. The ID number changes only from none to the one issued (补录, PersonUpdate.idNumber): a number registered by mistake is corrected with correctIdNumber. */
   updatePerson: Person;
   /** 修改重点场所 Updates a key site. */
@@ -3041,6 +3051,13 @@ export type MutationUpdateHouseholdArgs = {
 };
 
 
+export type MutationUpdateJointDefenseGroupArgs = {
+  id: Scalars['ID']['input'];
+  input: JointDefenseGroupUpdate;
+  version: Scalars['Int']['input'];
+};
+
+
 export type MutationUpdateMediationCommitteeArgs = {
   id: Scalars['ID']['input'];
   input: MediationCommitteeUpdate;
@@ -3051,6 +3068,13 @@ export type MutationUpdateMediationCommitteeArgs = {
 export type MutationUpdateMediatorArgs = {
   id: Scalars['ID']['input'];
   input: MediatorUpdate;
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationUpdatePatrolTeamArgs = {
+  id: Scalars['ID']['input'];
+  input: PatrolTeamUpdate;
   version: Scalars['Int']['input'];
 };
 
@@ -3293,6 +3317,14 @@ export type PatrolTeamKind =
   | 'RED_ARMBAND'
   /** 志愿者 other volunteers */
   | 'VOLUNTEER';
+
+/** 修改巡防队 What changes in a patrol team; a field left out stays as it is. */
+export type PatrolTeamUpdate = {
+  /** 队伍类型 Kind. */
+  kind?: InputMaybe<PatrolTeamKind>;
+  /** Name, e.g. 鹿儿台村红袖标巡逻队. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** 实有人口 A person living in a village: the registry's central record. */
 export type Person = {
@@ -4861,6 +4893,7 @@ export type ResolversTypes = {
   JointDefenseGroupConnection: ResolverTypeWrapper<Connection<JointDefenseGroupRow>>;
   JointDefenseGroupEdge: ResolverTypeWrapper<Omit<JointDefenseGroupEdge, 'node'> & { node: ResolversTypes['JointDefenseGroup'] }>;
   JointDefenseGroupInput: JointDefenseGroupInput;
+  JointDefenseGroupUpdate: JointDefenseGroupUpdate;
   MediationCommittee: ResolverTypeWrapper<MediationCommitteeRow>;
   MediationCommitteeConnection: ResolverTypeWrapper<Connection<MediationCommitteeRow>>;
   MediationCommitteeEdge: ResolverTypeWrapper<Omit<MediationCommitteeEdge, 'node'> & { node: ResolversTypes['MediationCommittee'] }>;
@@ -4885,6 +4918,7 @@ export type ResolversTypes = {
   PatrolTeamEdge: ResolverTypeWrapper<Omit<PatrolTeamEdge, 'node'> & { node: ResolversTypes['PatrolTeam'] }>;
   PatrolTeamInput: PatrolTeamInput;
   PatrolTeamKind: PatrolTeamKind;
+  PatrolTeamUpdate: PatrolTeamUpdate;
   Person: ResolverTypeWrapper<PersonRow>;
   PersonConnection: ResolverTypeWrapper<Connection<PersonRow>>;
   PersonEdge: ResolverTypeWrapper<Omit<PersonEdge, 'node'> & { node: ResolversTypes['Person'] }>;
@@ -5000,6 +5034,7 @@ export type ResolversParentTypes = {
   JointDefenseGroupConnection: Connection<JointDefenseGroupRow>;
   JointDefenseGroupEdge: Omit<JointDefenseGroupEdge, 'node'> & { node: ResolversParentTypes['JointDefenseGroup'] };
   JointDefenseGroupInput: JointDefenseGroupInput;
+  JointDefenseGroupUpdate: JointDefenseGroupUpdate;
   MediationCommittee: MediationCommitteeRow;
   MediationCommitteeConnection: Connection<MediationCommitteeRow>;
   MediationCommitteeEdge: Omit<MediationCommitteeEdge, 'node'> & { node: ResolversParentTypes['MediationCommittee'] };
@@ -5021,6 +5056,7 @@ export type ResolversParentTypes = {
   PatrolTeamConnection: Connection<PatrolTeamRow>;
   PatrolTeamEdge: Omit<PatrolTeamEdge, 'node'> & { node: ResolversParentTypes['PatrolTeam'] };
   PatrolTeamInput: PatrolTeamInput;
+  PatrolTeamUpdate: PatrolTeamUpdate;
   Person: PersonRow;
   PersonConnection: Connection<PersonRow>;
   PersonEdge: Omit<PersonEdge, 'node'> & { node: ResolversParentTypes['Person'] };
@@ -5659,8 +5695,10 @@ export type MutationResolvers<ContextType = VillageContext, ParentType extends R
   updateGridStaff?: Resolver<ResolversTypes['GridStaff'], ParentType, ContextType, RequireFields<MutationUpdateGridStaffArgs, 'id' | 'input' | 'version'>>;
   updateHouse?: Resolver<ResolversTypes['House'], ParentType, ContextType, RequireFields<MutationUpdateHouseArgs, 'id' | 'input' | 'version'>>;
   updateHousehold?: Resolver<ResolversTypes['Household'], ParentType, ContextType, RequireFields<MutationUpdateHouseholdArgs, 'id' | 'input' | 'version'>>;
+  updateJointDefenseGroup?: Resolver<ResolversTypes['JointDefenseGroup'], ParentType, ContextType, RequireFields<MutationUpdateJointDefenseGroupArgs, 'id' | 'input' | 'version'>>;
   updateMediationCommittee?: Resolver<ResolversTypes['MediationCommittee'], ParentType, ContextType, RequireFields<MutationUpdateMediationCommitteeArgs, 'id' | 'input' | 'version'>>;
   updateMediator?: Resolver<ResolversTypes['Mediator'], ParentType, ContextType, RequireFields<MutationUpdateMediatorArgs, 'id' | 'input' | 'version'>>;
+  updatePatrolTeam?: Resolver<ResolversTypes['PatrolTeam'], ParentType, ContextType, RequireFields<MutationUpdatePatrolTeamArgs, 'id' | 'input' | 'version'>>;
   updatePerson?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationUpdatePersonArgs, 'id' | 'input' | 'version'>>;
   updateSite?: Resolver<ResolversTypes['Site'], ParentType, ContextType, RequireFields<MutationUpdateSiteArgs, 'id' | 'input' | 'version'>>;
   verifyHazard?: Resolver<ResolversTypes['Hazard'], ParentType, ContextType, RequireFields<MutationVerifyHazardArgs, 'id' | 'version'>>;

@@ -132,6 +132,12 @@ export const jointDefenseGroupMutations = {
         );
       return (await jointDefenseGroups.byId(em, g.id))!;
     }),
+  updateJointDefenseGroup: (_, { id, version, input }, ctx) =>
+    tx(ctx, async (em) => {
+      const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup', { ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'change' } });
+      await writeForm(em, ctx.caller, GROUPS, { name: input.name }, { id: g.id, version }, currentVersion(g));
+      return (await jointDefenseGroups.byId(em, g.id))!;
+    }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, groupId, 'jointDefenseGroup', {

@@ -8,7 +8,7 @@ import { TEAMS } from '../../registry/kinds.ts';
 import { FORCES_MIN_AGE, ruleError, teamDisbanded } from '../../registry/rules.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { ageOn } from '../../../../../domain/tags.ts';
-import { writeForm } from '../../registry/write.ts';
+import { currentVersion, writeForm } from '../../registry/write.ts';
 import { grids } from '../../store/grid.ts';
 import { patrolTeamMembers } from '../../store/patrol-team-member.ts';
 import { patrolTeams, type PatrolTeamRow } from '../../store/patrol-team.ts';
@@ -156,6 +156,12 @@ export const patrolTeamMutations = {
     await addMembers(em, ctx.caller, team, input.memberIds ?? [], 'memberIds');
     return team;
   }),
+  updatePatrolTeam: (_, { id, version, input }, ctx) =>
+    tx(ctx, async (em) => {
+      const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, id, 'patrolTeam'), 'id');
+      await writeForm(em, ctx.caller, TEAMS, { name: input.name, kind: input.kind }, { id: team.id, version }, currentVersion(team));
+      return (await patrolTeams.byId(em, team.id))!;
+    }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
     tx(ctx, async (em) => {
       const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, teamId, 'patrolTeam', { argument: 'teamId' }));
