@@ -134,6 +134,18 @@ export function requireStatsAccess(caller: Caller, code: string): void {
   requireDivisionAccess(caller, code);
 }
 
+/**
+ * Whether special-population counts (Population.byTag) of division `code` are withheld from the caller: a report-only
+ * caller (`report` without `read`, a provincial reporting tool) reads them of a township and above only. Below it a
+ * village's or grid's count of 1 or 2 points at a person (the one 社区矫正 resident of a grid of thirty households),
+ * and a threshold with "<3" markers would not hide it: the township's exact count less its villages' shown ones gives
+ * back the sum of the hidden ones (docs/ARCHITECTURE.md, "Special-population counts"). Callers with `read` see the
+ * people themselves and so their counts.
+ */
+export function withholdsTagsFrom(caller: Caller, code: string): boolean {
+  return !hasScope(caller, 'read') && code.length > 9;
+}
+
 /** Record lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */
 export function requireListAccess(caller: Caller, code: string, what: string): void {
   requireRecordAccess(caller, what);

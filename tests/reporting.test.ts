@@ -311,3 +311,57 @@ describe('CSV reports', () => {
     expect((await get('/reports/population.csv?within=623021&level=village', outside)).status).toBe(403);
   });
 });
+
+describe('special-population counts (byTag) of a report-only caller', () => {
+  const get = (path: string, token: string) => fetch(new URL(path, hub.gatewayUrl), { headers: { authorization: `Bearer ${token}` } });
+  type Pop = { population: { byTag: { tag: string; count: number }[]; byTagWithheld: boolean } };
+  const POP = 'population { byTag { tag count } byTagWithheld }';
+  const Q = `{ county(code: "623021") { ${POP} } township(code: "623021200") { ${POP} villages { code ${POP} } }
+    village(code: "623021200201") { ${POP} grids { code ${POP} } } }`;
+  type Answer = { county: Pop; township: Pop & { villages: (Pop & { code: string })[] }; village: Pop & { grids: (Pop & { code: string })[] } };
+  const rows = (text: string) =>
+    text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+
+  it('are withheld at villages and grids (a count of 1 there points at a person), exact at the township and above', async () => {
+    const reader = await hub.token({ jurisdiction: '623021', scopes: ['read'] });
+    const [shown, full] = await Promise.all([hub.queryAs<Answer>(reportToken, Q), hub.queryAs<Answer>(reader, Q)]);
+    expect(shown.errors).toBeUndefined();
+    expect(full.errors).toBeUndefined();
+    const r = shown.data!;
+    const f = full.data!;
+    // A caller with `read` sees the people, and so every count; the demo has special populations in this village's grids.
+    expect(f.village.population.byTagWithheld).toBe(false);
+    expect(f.village.grids.some((g) => g.population.byTag.some((t) => t.count > 0))).toBe(true);
+    expect(r.village.grids.length).toBeGreaterThan(1);
+    for (const p of [r.village, ...r.village.grids, ...r.township.villages]) expect(p.population).toEqual({ byTag: [], byTagWithheld: true });
+    // A township's and a county's are exact: what a provincial report needs, and nothing below them is shown to subtract from.
+    expect(r.township.population).toEqual({ byTag: f.township.population.byTag, byTagWithheld: false });
+    expect(r.county.population).toEqual({ byTag: f.county.population.byTag, byTagWithheld: false });
+    expect(r.township.population.byTag.some((t) => t.count > 0)).toBe(true);
+  });
+
+  it('are empty cells in the population report of villages, and exact in its township rows', async () => {
+    const villages = rows(await (await get('/reports/population.csv?within=623021200&level=village', reportToken)).text());
+    const header = villages[0]!;
+    const tagColumns = header.map((h, i) => [h, i] as const).filter(([h]) => h.startsWith('tag_'));
+    expect(tagColumns).toHaveLength(12);
+    expect(villages.length).toBeGreaterThan(2);
+    for (const row of villages.slice(1)) for (const [, i] of tagColumns) expect(row[i], `${row[1]} ${header[i]}`).toBe('');
+    // The residents and households of each village stay exact.
+    expect(villages.slice(1).every((row) => Number(row[header.indexOf('residents')]) > 0)).toBe(true);
+
+    const townships = rows(await (await get('/reports/population.csv?within=623021&level=township', reportToken)).text());
+    const row = townships.find((t) => t[1] === '623021200')!;
+    const q = await hub.queryAs<{ township: Pop }>(reportToken, `{ township(code: "623021200") { ${POP} } }`);
+    expect(q.data!.township.population.byTag).toHaveLength(12);
+    for (const t of q.data!.township.population.byTag) expect(Number(row[header.indexOf(`tag_${t.tag.toLowerCase()}`)]), t.tag).toBe(t.count);
+
+    // A sheet for people says so rather than leaving the cell to be read as 0.
+    const sheet = await get('/reports/population.xlsx?within=623021200&level=village', reportToken);
+    expect(sheet.status).toBe(200);
+  });
+});

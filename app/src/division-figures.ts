@@ -14,7 +14,10 @@ interface Figure {
   note: string;
 }
 
-const specialOf = (byTag: { count: number }[]) => byTag.reduce((s, t) => s + t.count, 0);
+/** Residents with a tag, added up; -1 when the counts are withheld from the caller (a report-only token below the township). */
+const specialOf = (p: { byTag: { count: number }[]; byTagWithheld: boolean }) => (p.byTagWithheld ? -1 : p.byTag.reduce((s, t) => s + t.count, 0));
+/** The count as the page shows it: 不提供 where it is withheld, never a 0 the division does not have. */
+const specialText = (p: { byTag: { count: number }[]; byTagWithheld: boolean }) => (p.byTagWithheld ? '不提供' : num(specialOf(p)));
 
 /**
  * The headline figures. People, households and forces are counted as they stand today, whatever the period (the
@@ -33,7 +36,13 @@ export function figures(h: Head, p: Period): Figure[] {
       text: num(po.residents),
       note: standing(`${num(po.households)} 户 · 流动人口 ${num(po.floating)}`),
     },
-    { key: 'special', label: '特殊人群（人次）', value: specialOf(po.byTag), text: num(specialOf(po.byTag)), note: standing('重点人员与关爱对象') },
+    {
+      key: 'special',
+      label: '特殊人群（人次）',
+      value: specialOf(po),
+      text: specialText(po),
+      note: po.byTagWithheld ? '村、网格的特殊人群数不向仅统计权限提供（乡镇及以上如实）' : standing('重点人员与关爱对象'),
+    },
     {
       key: 'gridsFullyStaffed',
       label: '网格配齐 1+3+N',
@@ -116,7 +125,7 @@ interface Column {
 export const COLUMNS: Column[] = [
   { key: 'name', zh: '名称', value: (r) => r.name, show: (r) => `<a href="#/division/${esc(r.code)}">${esc(r.name)}</a>` },
   { key: 'residents', zh: '实有人口', value: (r) => r.population.residents, show: (r) => num(r.population.residents) },
-  { key: 'special', zh: '特殊人群', value: (r) => specialOf(r.population.byTag), show: (r) => num(specialOf(r.population.byTag)) },
+  { key: 'special', zh: '特殊人群', value: (r) => specialOf(r.population), show: (r) => specialText(r.population) },
   // By the share of grids fully staffed, as 网格配强率 is read: 30 of 30 before 114 of 120.
   {
     key: 'staffed',

@@ -31,6 +31,7 @@ export const DivisionHead = graphql(`
         tag
         count
       }
+      byTagWithheld
     }
     forces {
       grids
@@ -145,6 +146,7 @@ export const DivisionRow = graphql(`
       byTag {
         count
       }
+      byTagWithheld
     }
     forces {
       grids

@@ -34,7 +34,12 @@ type Format = 'csv' | 'xlsx';
  * sheet for people, where 0.0% reads as a village that failed every case.
  */
 const NO_RATE = Symbol('no rate');
-type Cell = string | number | typeof NO_RATE;
+/**
+ * A special-population count withheld from a report-only caller below the township (platform/caller.ts,
+ * `withholdsTagsFrom`): an empty cell in CSV, which no reader takes for 0, and 不提供 in a sheet for people.
+ */
+const WITHHELD = Symbol('withheld');
+type Cell = string | number | typeof NO_RATE | typeof WITHHELD;
 /** A rate, or NO_RATE when what it is a share of is empty. */
 const rateOf = (rate: number, of: number): Cell => (of ? rate : NO_RATE);
 interface ReportDef {
@@ -121,7 +126,7 @@ const REPORTS: Record<string, ReportDef> = {
   population: report({
     needsPeriod: false,
     zh: '人口',
-    selection: 'population { residents households floating houses addresses byTag { tag count } }',
+    selection: 'population { residents households floating houses addresses byTag { tag count } byTagWithheld }',
     columns: [
       figure('residents', '实有人口'),
       figure('households', '实有户'),
@@ -131,12 +136,20 @@ const REPORTS: Record<string, ReportDef> = {
       ...TAGS.map((t) => figure(`tag_${t.toLowerCase()}`, TAG_ZH[t])),
     ],
     row: z.object({
-      population: z.object({ residents: n, households: n, floating: n, houses: n, addresses: n, byTag: z.array(z.object({ tag: z.string(), count: n })) }),
+      population: z.object({
+        residents: n,
+        households: n,
+        floating: n,
+        houses: n,
+        addresses: n,
+        byTag: z.array(z.object({ tag: z.string(), count: n })),
+        byTagWithheld: z.boolean(),
+      }),
     }),
     values: (r) => {
       const p = r.population;
       const tags = new Map(p.byTag.map((t) => [t.tag, t.count]));
-      return [p.residents, p.households, p.floating, p.houses, p.addresses, ...TAGS.map((t) => tags.get(t) ?? 0)];
+      return [p.residents, p.households, p.floating, p.houses, p.addresses, ...TAGS.map((t) => (p.byTagWithheld ? WITHHELD : (tags.get(t) ?? 0)))];
     },
   }),
   forces: report({
@@ -376,7 +389,7 @@ const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\
 
 /** A report's rows on their way out: CSV lines or a spreadsheet's rows. */
 interface Table {
-  row(cells: readonly Cell[]): Promise<void>;
+  row(cells: readonly (Cell | null)[]): Promise<void>;
   end(): Promise<void>;
   abort(): void;
 }
@@ -544,7 +557,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
               c.length >= 6 ? c.slice(0, 6) : '',
               c.length >= 9 ? c.slice(0, 9) : '',
               ...(period ? [period.from, period.to] : []),
-              ...values.map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v)),
+              ...values.map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v === WITHHELD ? (format === 'xlsx' ? '不提供' : null) : v)),
               ...(asOf ? [asOf] : []),
             ]);
           }

@@ -45,7 +45,10 @@ export interface PopulationFigures {
   floating: number;
   houses: number;
   addresses: number;
+  /** Residents per tag, every tag listed; empty when withheld from the caller (`withholdsTagsFrom`, platform/caller.ts). */
   byTag: { tag: Tag; count: number }[];
+  /** True when `byTag` is withheld from the caller asking, as it is from a report-only caller below the township. */
+  byTagWithheld: boolean;
 }
 
 export interface ForcesFigures {
@@ -435,9 +438,10 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
               houses: r.houses,
               addresses: r.addresses,
               byTag: TAGS.map((tag) => ({ tag, count: tags[tag] ?? 0 })),
+              byTagWithheld: false,
             };
           }),
-        () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })) }),
+        () => ({ residents: 0, households: 0, floating: 0, houses: 0, addresses: 0, byTag: TAGS.map((tag) => ({ tag, count: 0 })), byTagWithheld: false }),
       ),
     ),
   patrolKinds: (versions) =>
@@ -531,6 +535,7 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
             houses: r?.houses ?? 0,
             addresses: r?.addresses ?? 0,
             byTag: TAGS.map((tag) => ({ tag, count: tags[tag] ?? 0 })),
+            byTagWithheld: false,
           };
         });
       },

@@ -3618,8 +3618,13 @@ export type Population = {
   __typename?: 'Population';
   /** 标准地址 Standard addresses. */
   addresses: Scalars['Int']['output'];
-  /** 特殊人群 Residents per tag (every tag, zero included). */
+  /**
+   * 特殊人群 Residents per tag (every tag, zero included). Empty for a report-only caller (`report` without `read`) at a
+   * village or grid, where a count of 1 or 2 points at a person: see `byTagWithheld`; townships and above are exact.
+   */
   byTag: Array<TagCount>;
+  /** 特殊人群数已隐去 True when `byTag` is withheld from this caller (a report-only caller below the township). */
+  byTagWithheld: Scalars['Boolean']['output'];
   /** 流动人口 Floating residents. */
   floating: Scalars['Int']['output'];
   /** 户 Households. */
@@ -5863,6 +5868,7 @@ export type PersonPlaceResolvers<ContextType = VillageContext, ParentType extend
 export type PopulationResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Population'] = ResolversParentTypes['Population']> = {
   addresses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   byTag?: Resolver<Array<ResolversTypes['TagCount']>, ParentType, ContextType>;
+  byTagWithheld?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   floating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   households?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   houses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

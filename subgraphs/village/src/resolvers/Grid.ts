@@ -2,7 +2,7 @@ import { requireStatsAccess } from '../../../../platform/caller.ts';
 import type { GridResolvers } from '../generated/resolvers.ts';
 import { disputesOf } from './lists/disputes.ts';
 import { endedLists, registryLists } from './lists/registry.ts';
-import { statFields } from './lists/stats.ts';
+import { populationSeenBy, statFields } from './lists/stats.ts';
 
 /**
  * 网格: a grid, its village, whether it is fully staffed, and the record
@@ -19,9 +19,10 @@ export const Grid: GridResolvers = {
     return ctx.loaders.stats.fullyStaffed.load(g.code);
   },
   // Read as fullyStaffed is: only a caller holding the grid has it counted, then cached for every such caller.
-  population: (g, _, ctx) => {
+  population: async (g, _, ctx) => {
     requireStatsAccess(ctx.caller, g.code);
-    return ctx.loaders.stats.gridPopulation.load(g.code);
+    const figures = await ctx.loaders.stats.gridPopulation.load(g.code);
+    return figures && populationSeenBy(ctx, g.code, figures);
   },
   // Counted from the grid's hazards under the same rule as a village's, so a village's figures are its grids' added up.
   hazardStats: statFields.hazardStats,

@@ -3,9 +3,9 @@ import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { resolvePeriod, type Period } from '../../../../../domain/periods.ts';
-import { requireStatsAccess } from '../../../../../platform/caller.ts';
+import { requireStatsAccess, withholdsTagsFrom } from '../../../../../platform/caller.ts';
 import type { VillageContext } from '../../context.ts';
-import type { DisputeFigures, HazardFigures, PatrolFigures } from '../../stats.ts';
+import type { DisputeFigures, HazardFigures, PatrolFigures, PopulationFigures } from '../../stats.ts';
 
 interface PeriodArgs {
   from?: string | null;
@@ -53,11 +53,19 @@ export const disputesFor = async (ctx: VillageContext, code: string, period: Per
   return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(code)), code, period };
 };
 
+/**
+ * A division's (or grid's) population figures as the caller may read them: the figures are cached for every caller,
+ * so the special-population counts a report-only caller may not have below the township (`withholdsTagsFrom`) are
+ * taken out of its answer here, for every path that reads them (GraphQL, the /reports files, the analysis room).
+ */
+export const populationSeenBy = (ctx: VillageContext, code: string, figures: PopulationFigures): PopulationFigures =>
+  withholdsTagsFrom(ctx.caller, code) ? { ...figures, byTag: [], byTagWithheld: true } : figures;
+
 /** population / forces / patrolStats / hazardStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
 export const statFields = {
-  population: (d: { code: string }, _: unknown, ctx: VillageContext) => {
+  population: async (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return ctx.loaders.stats.population.load(d.code);
+    return populationSeenBy(ctx, d.code, await ctx.loaders.stats.population.load(d.code));
   },
   forces: async (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
