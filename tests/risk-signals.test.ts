@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
+import { resolvePeriod } from '../domain/periods.ts';
 import { postJson, startHub, type TestHub } from './helpers/hub.ts';
 import { asOwner, callersOf, errorCode, escalateToCounty, mutate, ok, pageAll, villagesOf, waitFor, type Callers } from './helpers/cases.ts';
 
@@ -323,6 +324,15 @@ describe('riskSignals', () => {
       if (p.phone) expect(text).not.toContain(p.phone);
     }
     for (const name of [...named, '甲0号', '乙0号', '丙村民代表', '戊某']) expect(text).not.toContain(name);
+    // No day of a case either: a village and the day its parties came again name the case, and so them. The
+    // explanation gives counts, and a repeated-disputes signal spans the period asked, not its cases' days.
+    const repeated = of(all, 'REPEATED_DISPUTES');
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(repeated.some((s) => /\d{4}-\d{2}-\d{2}/.test(s.explanation))).toBe(true);
+    const whole = resolvePeriod({ period: MONTH });
+    for (const s of list) expect(s.explanation, s.kind).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    for (const s of of(list, 'REPEATED_DISPUTES')) expect([s.from, s.to]).toEqual([whole.from, whole.to]);
+    expect(of(list, 'REPEATED_DISPUTES')).toHaveLength(repeated.length);
     // The gateway serves a report-only caller's answer again for a while: never in another language.
     const ask = (language: string) =>
       postJson<Signals>(

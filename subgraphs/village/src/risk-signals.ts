@@ -93,7 +93,7 @@ const REPEAT_BASIS: Record<string, Said> = {
 
 /**
  * Severity and explanation of a row of `kind` (thresholds as the statement used them); `grid`: the signal is told of
- * one grid, named by `name`.
+ * one grid, named by `name`; `dated`: the explanation may name the days of its cases (callers who read the cases).
  */
 function judge(
   kind: RiskKind,
@@ -102,6 +102,7 @@ function judge(
   name: string,
   t: RiskThresholds,
   grid: boolean,
+  dated: boolean,
 ): { severity: Severity; explanation: Said } {
   const n = (k: RiskFactKind) => figure(facts, k);
   switch (kind) {
@@ -109,16 +110,18 @@ function judge(
       const basis = facts[0]!.kind;
       const count = facts[0]!.value;
       const how = REPEAT_BASIS[basis] ?? REPEAT_BASIS.SAME_PARTIES!;
-      // Several reports on one day are said as that day, not as a range from it to itself.
-      const when =
-        row.fromDay === row.toDay
+      // Several reports on one day are said as that day, not as a range from it to itself. Without the cases (a
+      // report-only caller) no day is said: a village and the day its parties came twice name the case and them.
+      const when = !dated
+        ? null
+        : row.fromDay === row.toDay
           ? { zh: `均在 ${row.fromDay}`, en: `all on ${row.fromDay}` }
           : { zh: `${row.fromDay} 至 ${row.toDay}`, en: `${row.fromDay} to ${row.toDay}` };
       return {
         severity: count >= 3 ? 'HIGH' : 'MEDIUM',
         explanation: {
-          zh: `${name}${how.zh}在 ${t.repeatDays} 天内反复发生 ${count} 起纠纷（${when.zh}），矛盾可能尚未真正化解，有激化风险，建议回访当事人并重点跟踪。`,
-          en: `${name}: ${count} disputes ${how.en} within ${t.repeatDays} days (${when.en}). The conflict may not really be settled and could escalate; visit the parties again and follow it closely.`,
+          zh: `${name}${how.zh}在 ${t.repeatDays} 天内反复发生 ${count} 起纠纷${when ? `（${when.zh}）` : ''}，矛盾可能尚未真正化解，有激化风险，建议回访当事人并重点跟踪。`,
+          en: `${name}: ${count} disputes ${how.en} within ${t.repeatDays} days${when ? ` (${when.en})` : ''}. The conflict may not really be settled and could escalate; visit the parties again and follow it closely.`,
         },
       };
     }
@@ -265,7 +268,17 @@ export async function findRiskSignals(
       const facts: RiskFactItem[] = row.facts.flatMap((f) =>
         isFactKind(f.kind) ? [{ kind: f.kind, value: f.value, cases: viewer.records ? (f.cases ?? []) : [] }] : [],
       );
-      const { severity, explanation } = judge(kind, row, facts, grid ? (gridName ?? within) : township ? name : shortVillageName(name), t, grid);
+      const { severity, explanation } = judge(
+        kind,
+        row,
+        facts,
+        grid ? (gridName ?? within) : township ? name : shortVillageName(name),
+        t,
+        grid,
+        viewer.records,
+      );
+      // Repeated disputes span their cases' days: told without the cases, the signal spans the period asked instead.
+      const [from, to] = kind === 'REPEATED_DISPUTES' && !viewer.records ? [period.from, period.to] : [row.fromDay, row.toDay];
       out.push({
         // A grid's signal counts the grid's facts alone: an id of its own, apart from its village's.
         id: createHash('sha256')
@@ -277,8 +290,8 @@ export async function findRiskSignals(
         division: { code: row.divisionCode, name, level: township ? 'TOWNSHIP' : 'VILLAGE' },
         villageCode: township ? null : row.divisionCode,
         townshipCode: row.divisionCode.slice(0, 9),
-        from: row.fromDay,
-        to: row.toDay,
+        from,
+        to,
         facts,
         explanation,
       });
