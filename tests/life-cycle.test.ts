@@ -873,6 +873,47 @@ describe('a key site and a standard address end', () => {
     expect(code(await end(`version: ${address.version}, reason: DEMOLISHED`, neighbour))).toBe('NOT_FOUND');
   }, 180_000);
 
+  it("a grid worker's refusal to end its grid's address names what it reads, and counts another grid's records without kind or id", async () => {
+    const address = await registerAddress(`LC-${run}-GW`);
+    const house = (
+      await hub.dataAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: G1, number: `LC-${run}-GWH`, use: 'VACANT', addressId: address.id },
+      })
+    ).registerHouse;
+    // A resident of the village's other grid who gives this address: not the grid worker's to read.
+    const elsewhere = (
+      await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+        i: {
+          name: `邻格住户${run}`,
+          idNumber: makeCitizenId('623022', '1961-06-13', seq++),
+          ethnicity: '藏族',
+          residency: 'REGISTERED',
+          gridCode: G2,
+          addressId: address.id,
+        },
+      })
+    ).registerPerson;
+    const gridWorker = await hub.token({ jurisdiction: G1, scopes: ['read', 'write'], subject: `life-cycle-grid-worker-${run}` });
+    const refused = await zh(gridWorker, `mutation { deregisterAddress(id: "${address.id}", version: ${address.version}, reason: DEMOLISHED) { recordId } }`);
+    expect(code(refused)).toBe('CONFLICT');
+    const e = refused.errors![0]!;
+    expect(e.extensions).toMatchObject({
+      rule: 'addressInUse',
+      counts: { houses: 1, households: 0, residents: 0, sites: 0 },
+      houseIds: [house.id],
+      residentIds: [],
+      recordsOutside: 1,
+    });
+    expect(e.message).toContain(`1 个实有房屋（编号 ${house.id}）`);
+    expect(e.message).toContain('您的辖区以外的 1 条记录');
+    expect(e.message).not.toContain('在册人员');
+    expect(e.message).not.toContain(elsewhere.id);
+    // The village's writer reads both, and is told both by kind and id.
+    const all = await zh(writer, `mutation { deregisterAddress(id: "${address.id}", version: ${address.version}, reason: DEMOLISHED) { recordId } }`);
+    expect(all.errors![0]!.extensions).toMatchObject({ counts: { houses: 1, residents: 1 }, residentIds: [elsewhere.id] });
+    expect(all.errors![0]!.extensions).not.toHaveProperty('recordsOutside');
+  });
+
   it('a report-only or read-only token is refused alike for a site or address that stands, has ended or never was: trying ids tells it nothing', async () => {
     const address = await registerAddress(`LC-${run}-RO`);
     const site = await registerSite(`只读场所${run}`, null);

@@ -145,14 +145,29 @@ function checkReason(kind: EndingKind, reason: EndReason): void {
   );
 }
 
+/**
+ * Current members of a household as a refusal names them: by id those the caller may read, the others counted only
+ * (a resident of a grid the caller does not see is not theirs to read, as a post there is not: registry/posts.ts).
+ */
+function membersNamed(caller: Caller, members: readonly TieRow[]): { ids: string[]; outside: number; zh: string; en: string } {
+  const ids = members.filter((m) => inJurisdiction(caller, m.divisionCode)).map((m) => String(m.id));
+  const outside = members.length - ids.length;
+  return {
+    ids,
+    outside,
+    zh: [ids.length ? `人员 ${ids.join('、')}` : '', outside ? `您的辖区以外 ${outside} 人` : ''].filter(Boolean).join('；'),
+    en: [ids.length ? `persons ${ids.join(', ')}` : '', outside ? `${outside} outside your jurisdiction` : ''].filter(Boolean).join('; '),
+  };
+}
+
 /** The refusal of a person's deregistration for a tie that someone must undo first. */
 function refusal(caller: Caller, personId: number, t: TieRow, others: readonly TieRow[] = []) {
   switch (t.tie) {
     case 'HOUSEHOLD_HEAD':
       return conflict(
         {
-          zh: `人员 ${personId} 是户 ${t.id}（户号 ${t.label}）的户主，该户还有其他在册成员（人员 ${others.map((o) => o.id).join('、')}）；请先另行指定户主。`,
-          en: `Person ${personId} heads household ${t.id} (number ${t.label}), which has other members (persons ${others.map((o) => o.id).join(', ')}); appoint another head first.`,
+          zh: `人员 ${personId} 是户 ${t.id}（户号 ${t.label}）的户主，该户还有其他在册成员（${membersNamed(caller, others).zh}）；请先另行指定户主。`,
+          en: `Person ${personId} heads household ${t.id} (number ${t.label}), which has other members (${membersNamed(caller, others).en}); appoint another head first.`,
         },
         { householdId: String(t.id) },
       );
@@ -220,30 +235,37 @@ const AT_ADDRESS: readonly { tie: TieRow['tie']; ids: string; zh: string; en: st
 ];
 
 /**
- * The refusal to end an address something still stands at (rule addressInUse): how many of each kind, whatever the
- * caller's jurisdiction (`hub_record_ties` sees them all), and the ids of those the caller may read, to move or end
- * first.
+ * The refusal to end an address something still stands at (rule addressInUse): of what the caller may read, how many
+ * of each kind and their ids, to move or end first; the records of divisions it does not see (a resident of another
+ * grid giving an address of the caller's grid) one number, neither their kinds nor their ids: that another grid's
+ * resident lives at the address is not the caller's to read (registry/posts.ts names such posts by kind alone).
+ * `hub_record_ties` sees them all, so none is missed.
  */
 function addressInUse(caller: Caller, id: string, ties: readonly TieRow[]) {
+  const seen = ties.filter((t) => inJurisdiction(caller, t.divisionCode));
+  const outside = ties.length - seen.length;
   const counts: Record<string, number> = {};
   const ids: Record<string, string[]> = {};
   const zh: string[] = [];
   const en: string[] = [];
   for (const k of AT_ADDRESS) {
-    const of = ties.filter((t) => t.tie === k.tie);
+    const of = seen.filter((t) => t.tie === k.tie);
     counts[k.ids.replace(/Ids$/, 's')] = of.length;
-    ids[k.ids] = of.filter((t) => inJurisdiction(caller, t.divisionCode)).map((t) => String(t.id));
+    ids[k.ids] = of.map((t) => String(t.id));
     if (!of.length) continue;
-    const named = ids[k.ids]!.length ? `（编号 ${ids[k.ids]!.join('、')}）` : '';
-    zh.push(`${of.length} 个${k.zh}${named}`);
-    en.push(`${of.length} ${k.en}${ids[k.ids]!.length ? ` (ids ${ids[k.ids]!.join(', ')})` : ''}`);
+    zh.push(`${of.length} 个${k.zh}（编号 ${ids[k.ids]!.join('、')}）`);
+    en.push(`${of.length} ${k.en} (ids ${ids[k.ids]!.join(', ')})`);
+  }
+  if (outside) {
+    zh.push(`您的辖区以外的 ${outside} 条记录`);
+    en.push(`${outside} record(s) outside your jurisdiction`);
   }
   return conflict(
     {
-      zh: `标准地址 ${id} 仍被使用：${zh.join('、')}登记在此地址；请先将它们改到其他地址或注销，再注销此地址。`,
-      en: `address ${id} is still in use: ${en.join(', ')} name it; give them another address or end them first.`,
+      zh: `标准地址 ${id} 仍被使用：${zh.join('、')}登记在此地址；请先将它们改到其他地址或注销${outside ? '（辖区以外的记录由其所在辖区处理）' : ''}，再注销此地址。`,
+      en: `address ${id} is still in use: ${en.join(', ')} name it; give them another address or end them first${outside ? ' (those outside your jurisdiction by those who keep them)' : ''}.`,
     },
-    { rule: 'addressInUse', counts, ...ids },
+    { rule: 'addressInUse', counts, ...ids, ...(outside ? { recordsOutside: outside } : {}) },
   );
 }
 
@@ -329,15 +351,16 @@ export const lifeCycleMutations = {
       await writeForm(em, ctx.caller, RESIDENTS, { gridCode }, { id: back.id, version: back.version }, currentVersion(back));
       return (await persons.byId(em, back.id))!;
     }),
-  dissolveHousehold: endRecord('HOUSEHOLD', households, 'household', async (em, _caller, h, id) => {
+  dissolveHousehold: endRecord('HOUSEHOLD', households, 'household', async (em, caller, h, id) => {
     const members = await lifeCycle.ties(em, 'household', h.id);
     if (members.length) {
+      const named = membersNamed(caller, members);
       throw conflict(
         {
-          zh: `户 ${id} 还有 ${members.length} 名在册成员（人员 ${members.map((m) => m.id).join('、')}）；请先将他们迁出或注销。`,
-          en: `household ${id} still has ${members.length} current member(s) (persons ${members.map((m) => m.id).join(', ')}); move or deregister them first.`,
+          zh: `户 ${id} 还有 ${members.length} 名在册成员（${named.zh}）；请先将他们迁出或注销。`,
+          en: `household ${id} still has ${members.length} current member(s) (${named.en}); move or deregister them first.`,
         },
-        { memberIds: members.map((m) => String(m.id)) },
+        { memberIds: named.ids, ...(named.outside ? { membersOutside: named.outside } : {}) },
       );
     }
   }),
