@@ -58,7 +58,10 @@ export type Clock = 'contact' | 'settle' | 'reply';
 /** What a step makes of the case's story (the village record). */
 export interface StoryEffect {
   status?: string;
-  /** The level handling the case from now on; RESOLVED_LEVEL = the level that had resolved it. */
+  /**
+   * The level handling the case from now on (the one holding it: its next step is that level's); RESOLVED_LEVEL = the
+   * level that had resolved it.
+   */
   handlingLevel?: Level | 'RESOLVED_LEVEL';
   inTransit?: boolean;
   resolved?: boolean;
@@ -146,7 +149,18 @@ export const STEPS: readonly StepRule[] = [
     tells: 'NEXT_LEVEL',
     story: { status: 'ESCALATED', handlingLevel: 'TOWNSHIP', inTransit: true },
   },
-  { level: 'VILLAGE', action: 'RATE', from: ['RESOLVED'], to: 'RATED', role: 'PARTIES', starts: [], story: { status: 'RATED' } },
+  // Rated, closed or visited (回访), a case is the village's to finish whichever level resolved it (resolvedLevel
+  // says which): no step of a level above is left, so the village holds it (handlingLevel). Until rated, a case
+  // resolved above stays there, where an unsatisfied rating reopens it.
+  {
+    level: 'VILLAGE',
+    action: 'RATE',
+    from: ['RESOLVED'],
+    to: 'RATED',
+    role: 'PARTIES',
+    starts: [],
+    story: { status: 'RATED', handlingLevel: 'VILLAGE', inTransit: false },
+  },
   // 群众不满意: back to the level that resolved it, for another round (see REHANDLING_LIMIT).
   {
     level: 'VILLAGE',
@@ -171,8 +185,24 @@ export const STEPS: readonly StepRule[] = [
   },
   // 办结: once rated; or unrated once the reply deadline has passed (the parties could not be reached or would not
   // rate), with the reason noted: the village's storage holds that rule (disputes/steps.ts).
-  { level: 'VILLAGE', action: 'CLOSE', from: ['RATED', 'RESOLVED'], to: 'CLOSED', role: 'PARTIES', starts: [], story: { status: 'CLOSED' } },
-  { level: 'VILLAGE', action: 'FOLLOW_UP', from: ['CLOSED'], to: 'FOLLOWED_UP', role: 'PARTIES', starts: [], story: { status: 'FOLLOWED_UP' } },
+  {
+    level: 'VILLAGE',
+    action: 'CLOSE',
+    from: ['RATED', 'RESOLVED'],
+    to: 'CLOSED',
+    role: 'PARTIES',
+    starts: [],
+    story: { status: 'CLOSED', handlingLevel: 'VILLAGE', inTransit: false },
+  },
+  {
+    level: 'VILLAGE',
+    action: 'FOLLOW_UP',
+    from: ['CLOSED'],
+    to: 'FOLLOWED_UP',
+    role: 'PARTIES',
+    starts: [],
+    story: { status: 'FOLLOWED_UP', handlingLevel: 'VILLAGE', inTransit: false },
+  },
   // 乡镇
   { level: 'TOWNSHIP', action: 'RECEIVE', from: [], to: 'RECEIVED', role: 'EVENT', starts: [], story: { handlingLevel: 'TOWNSHIP', inTransit: false } },
   { level: 'TOWNSHIP', action: 'ACCEPT', from: ['RECEIVED'], to: 'ACCEPTED', role: 'CENTRE', starts: [], story: {} },
@@ -514,8 +544,9 @@ export function nextStory(story: Story, fact: StepFact): Story {
   if (fact.deadlines.contactBy) next.contactBy = fact.deadlines.contactBy;
   if (fact.deadlines.settleBy) next.settleBy = fact.deadlines.settleBy;
   if (fact.deadlines.replyBy) next.replyBy = fact.deadlines.replyBy;
-  // 承办 is the handling level's: a case moving up has no one assigned until that level assigns it.
-  if (next.handlingLevel !== story.handlingLevel) next.assignee = null;
+  // 承办 is the handling level's: a case moving up has no one assigned until that level assigns it. The parties' steps
+  // (rating, closing, 回访) bring a case resolved above back to the village to finish, and whoever settled it stays named.
+  if (next.handlingLevel !== story.handlingLevel && rule.role !== 'PARTIES') next.assignee = null;
   if (fact.assignee !== undefined && fact.assignee !== null) next.assignee = fact.assignee;
   return next;
 }

@@ -28,6 +28,7 @@ export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
   assignee: '承办方',
   caseNumber: '案件编号',
   code: '代码',
+  contactLate: '是否联系超时',
   departments: '职能部门',
   description: '隐患描述',
   dispatchId: '吹哨任务编号',

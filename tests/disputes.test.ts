@@ -92,6 +92,17 @@ async function overdueReport(key: string): Promise<Dispute> {
   return d;
 }
 
+/** Runs a statement on the village's database as its owner: deadlines moved back, as time passing would move them. */
+async function asVillageOwner(text: string, params: unknown[]): Promise<void> {
+  const db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await db.connect();
+  try {
+    await db.query(text, params);
+  } finally {
+    await db.end();
+  }
+}
+
 const v = <T = Record<string, Dispute>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(villageToken, q, vars);
 const t = <T = Record<string, unknown>>(q: string, vars?: Record<string, unknown>) => hub.queryAs<T>(townshipToken, q, vars);
 const STATS = `disputeStats(from: "${today}", to: "${today}") { reported resolved resolvedAtVillage resolvedAtTownship escalatedToTownship escalatedToCounty open }`;
@@ -277,6 +288,129 @@ describe('a dispute’s whole life across levels', () => {
         escalatedToTownship: b.escalatedToTownship + 1,
       });
     }
+  });
+
+  it('hands a case the township resolved to the village once rated: closed and visited there, listed as the village’s', async () => {
+    type Held = {
+      id: string;
+      caseNumber: string;
+      status: string;
+      handlingLevel: string;
+      resolvedLevel: string | null;
+      assignee: string | null;
+      version: number;
+    };
+    const HELD = 'id caseNumber status handlingLevel resolvedLevel assignee version';
+    const step = async (field: string, token = villageToken) => {
+      const r = await hub.queryAs<Record<string, Held>>(token, `mutation { ${field} { ${HELD} } }`);
+      expect(r.errors, field).toBeUndefined();
+      return Object.values(r.data!)[0]!;
+    };
+    const heldAt = async (caseNumber: string, level: string) =>
+      (
+        await v<{ village: { disputes: Nodes<{ id: string }> } }>(
+          `{ village(code: "623021200201") { disputes(first: 5, filter: { caseNumber: "${caseNumber}", handlingLevel: ${level} }) { nodes { id } } } }`,
+        )
+      ).data!.village.disputes.nodes.length === 1;
+    const r = (await report(`held-${Date.now()}`)).data!.reportDispute;
+    let d = await step(`acceptDispute(id: "${r.id}", version: ${r.version})`);
+    d = await step(`escalateDispute(id: "${d.id}", version: ${d.version}, reason: "需乡镇协调")`);
+    const received = await waitFor(async () => (await townshipCase(d.id)).find((c) => c.status === 'RECEIVED'));
+    const c = await t<{ acceptTownshipCase: { version: number } }>(
+      `mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${received.version}) { version } }`,
+    );
+    const assigned = await t<{ assignTownshipCase: { version: number } }>(
+      `mutation { assignTownshipCase(disputeId: "${d.id}", version: ${c.data!.acceptTownshipCase.version}, assignee: "乡司法所 马文") { version } }`,
+    );
+    expect(assigned.errors).toBeUndefined();
+    const resolved = await t(
+      `mutation { resolveTownshipCase(disputeId: "${d.id}", version: ${assigned.data!.assignTownshipCase.version}, outcome: AGREEMENT) { status } }`,
+    );
+    expect(resolved.errors).toBeUndefined();
+    // Resolved, it stays at the township, where an unsatisfied rating would reopen it.
+    const read = async () => (await v<{ dispute: Held }>(`{ dispute(id: "${d.id}") { ${HELD} } }`)).data!.dispute;
+    d = await waitFor(async () => {
+      const x = await read();
+      return x.status === 'RESOLVED' ? x : null;
+    });
+    expect(d).toMatchObject({ handlingLevel: 'TOWNSHIP', resolvedLevel: 'TOWNSHIP', assignee: '乡司法所 马文' });
+    expect(await heldAt(d.caseNumber, 'TOWNSHIP')).toBe(true);
+    // Rated, closed and visited (回访) at the village: the village holds it, and who settled it stays named.
+    d = await step(`rateDispute(id: "${d.id}", version: ${d.version}, rating: SATISFIED)`);
+    expect(d).toMatchObject({ status: 'RATED', handlingLevel: 'VILLAGE', resolvedLevel: 'TOWNSHIP', assignee: '乡司法所 马文' });
+    d = await step(`closeDispute(id: "${d.id}", version: ${d.version})`);
+    expect(d).toMatchObject({ status: 'CLOSED', handlingLevel: 'VILLAGE', resolvedLevel: 'TOWNSHIP' });
+    expect(await heldAt(d.caseNumber, 'VILLAGE')).toBe(true);
+    d = await step(`followUpDispute(id: "${d.id}", version: ${d.version}, note: "回访：双方满意")`);
+    expect(d).toMatchObject({ status: 'FOLLOWED_UP', handlingLevel: 'VILLAGE', resolvedLevel: 'TOWNSHIP', assignee: '乡司法所 马文' });
+    expect(await heldAt(d.caseNumber, 'VILLAGE')).toBe(true);
+    expect(await heldAt(d.caseNumber, 'TOWNSHIP')).toBe(false);
+  });
+
+  it('tells how late a case is at its deadline’s own unit: hours past the contact hour, days past the others', async () => {
+    type Late = {
+      id: string;
+      caseNumber: string;
+      status: string;
+      overdue: boolean;
+      overdueSince: string | null;
+      overdueDeadline: string | null;
+      overdueHours: number | null;
+      overdueDays: number | null;
+      version: number;
+    };
+    const LATE = 'id caseNumber status overdue overdueSince overdueDeadline overdueHours overdueDays version';
+    const d = (await report(`late-hours-${Date.now()}`)).data!.reportDispute;
+    const read = async () => (await v<{ dispute: Late }>(`{ dispute(id: "${d.id}") { ${LATE} } }`)).data!.dispute;
+    expect(await read()).toMatchObject({ overdue: false, overdueSince: null, overdueDeadline: null, overdueHours: null, overdueDays: null });
+    // Two and a half hours past its contact hour: 3 hours begun, and in its first day.
+    await asVillageOwner(`update dispute set contact_by = now() - interval '2 hours 30 minutes' where id = $1`, [d.id]);
+    expect(await read()).toMatchObject({ status: 'REPORTED', overdue: true, overdueDeadline: 'CONTACT', overdueHours: 3, overdueDays: 1 });
+    // Accepted, it answers to its settle deadline: 2 days and 1 hour past it is 3 days begun, 49 hours.
+    const accepted = await v<{ acceptDispute: Late }>(`mutation { acceptDispute(id: "${d.id}", version: ${d.version}) { ${LATE} } }`);
+    expect(accepted.data!.acceptDispute).toMatchObject({ overdue: false, overdueHours: null, overdueDays: null });
+    await asVillageOwner(`update dispute set settle_by = now() - interval '2 days 1 hour' where id = $1`, [d.id]);
+    expect(await read()).toMatchObject({ status: 'ACCEPTED', overdue: true, overdueDeadline: 'SETTLE', overdueHours: 50, overdueDays: 3 });
+  });
+
+  it('records a late contact on the case, listed by a filter, after it is accepted as while it waits', async () => {
+    type Contact = { id: string; caseNumber: string; status: string; contactLate: boolean; overdue: boolean; version: number };
+    const CONTACT = 'id caseNumber status contactLate overdue version';
+    const stamp = Date.now();
+    const mk = async (key: string) => (await report(`${key}-${stamp}`, villageToken, `联系时限-${stamp}`)).data!.reportDispute;
+    const accept = async (x: { id: string; version: number }) =>
+      (await v<{ acceptDispute: Contact }>(`mutation { acceptDispute(id: "${x.id}", version: ${x.version}) { ${CONTACT} } }`)).data!.acceptDispute;
+    const inTime = await accept(await mk('contact-in-time'));
+    const lateOne = await mk('contact-late');
+    await asVillageOwner(`update dispute set contact_by = now() - interval '3 hours' where id = $1`, [lateOne.id]);
+    const waiting = await mk('contact-waiting');
+    await asVillageOwner(`update dispute set contact_by = now() - interval '10 minutes' where id = $1`, [waiting.id]);
+    const declined = await mk('contact-declined');
+    await asVillageOwner(`update dispute set contact_by = now() - interval '2 hours' where id = $1`, [declined.id]);
+    const declinedNow = await v(
+      `mutation { declineDispute(id: "${declined.id}", version: ${declined.version}, reason: NOT_A_DISPUTE, note: "咨询政策，非纠纷") { id } }`,
+    );
+    expect(declinedNow.errors).toBeUndefined();
+    // Accepted 3 hours after its contact hour: no longer overdue, but its contact was late, and stays so.
+    const late = await accept(lateOne);
+    expect(late).toMatchObject({ status: 'ACCEPTED', overdue: false, contactLate: true });
+    expect(inTime).toMatchObject({ status: 'ACCEPTED', contactLate: false });
+    const read = async (id: string) => (await v<{ dispute: Contact }>(`{ dispute(id: "${id}") { ${CONTACT} } }`)).data!.dispute;
+    expect(await read(waiting.id)).toMatchObject({ status: 'REPORTED', overdue: true, contactLate: true });
+    expect(await read(declined.id)).toMatchObject({ status: 'DECLINED', contactLate: false });
+    // A desk's list and a report's count read the same mark.
+    const listed = async (contactLate: boolean) => {
+      const r = await v<{ village: { disputes: Nodes<{ id: string; contactLate: boolean }> & Counted } }>(
+        `{ village(code: "623021200201") { disputes(first: 50, filter: { search: "联系时限-${stamp}", contactLate: ${contactLate} }) { totalCount nodes { id contactLate } } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      const c = r.data!.village.disputes;
+      expect(c.nodes.every((n) => n.contactLate === contactLate)).toBe(true);
+      expect(c.totalCount).toBe(c.nodes.length);
+      return c.nodes.map((n) => n.id).sort();
+    };
+    expect(await listed(true)).toEqual([lateOne.id, waiting.id].sort());
+    expect(await listed(false)).toEqual([inTime.id, declined.id].sort());
   });
 
   it('lists a grid worker’s own reports (reportedByMe), and the others’ apart', async () => {

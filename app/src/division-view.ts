@@ -317,7 +317,8 @@ const CASES_PAGE = 50;
 const OPEN: DisputeFilter['status'] = [...OPEN_STATUSES];
 
 /** A case as the division's list shows it: overdue since the deadline `due` (null: not overdue). */
-type Listed = CaseRowFragment & { due: string | null };
+/** A listed case, with the deadline it missed (`due`) and the hours since, when the hub counts them (`hours`). */
+type Listed = CaseRowFragment & { due: string | null; hours: number | null };
 
 interface CasePart {
   key: string;
@@ -336,7 +337,7 @@ interface CasePart {
  */
 function caseParts(d: Division): CasePart[] {
   const flags = { village: d.kind === 'village', township: d.kind === 'township', county: d.kind === 'county' };
-  const own = (c: CaseRowFragment): Listed => ({ ...c, due: c.overdueSince ?? null });
+  const own = (c: CaseRowFragment): Listed => ({ ...c, due: c.overdueSince ?? null, hours: c.overdueHours ?? null });
   const of =
     (filter: DisputeFilter) =>
     async (after: string | null): Promise<Paged<Listed> | null> => {
@@ -347,7 +348,9 @@ function caseParts(d: Division): CasePart[] {
   const inbox = async (after: string | null): Promise<Paged<Listed> | null> => {
     const c = (await request(TownshipInboxOverdue, { code: d.code, first: pageSize(CASES_PAGE), after })).township?.disputes;
     // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue).
-    return c ? { ...c, nodes: c.nodes.map((t) => ({ ...t.dispute, overdue: t.overdue, underSupervision: t.underSupervision, due: t.settleBy })) } : null;
+    return c
+      ? { ...c, nodes: c.nodes.map((t) => ({ ...t.dispute, overdue: t.overdue, underSupervision: t.underSupervision, due: t.settleBy, hours: null })) }
+      : null;
   };
   return [
     {
@@ -426,14 +429,19 @@ async function showCases(d: Division, mine: number): Promise<void> {
   });
 }
 
-/** A case's row: 超期 N 天 counted from the deadline it missed (a day begun counts whole). */
+/**
+ * A case's row: 超期 N 天 counted from the deadline it missed (a day begun counts whole), or 超期 N 小时 in its first
+ * day (an hour begun counts whole, `Dispute.overdueHours`): the contact deadline is an hour, and a case 3 hours past
+ * it is not a day late.
+ */
 function caseRow(c: Listed): string {
   const n = c.overdue && c.due ? daysPast(c.due) : undefined;
+  const hours = n === 1 && c.hours != null && c.hours < 24 ? c.hours : undefined;
   return `<tr data-id="${esc(c.id)}"><th scope="row"><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.caseNumber)}</a></th><td>${esc(c.village.name)}</td><td>${esc(
     CATEGORY[c.category],
   )}</td><td>${esc(statusHere(c))}</td><td>${esc(LEVEL[c.handlingLevel])}</td><td>${esc(c.reportedAt.slice(0, 10))}</td><td class="days" data-days="${n ?? ''}"${
     n && c.due ? ` title="时限 ${esc(wallClock(c.due))}"` : ''
-  }>${n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
+  }${hours ? ` data-hours="${hours}"` : ''}>${hours ? `超期 ${hours} 小时` : n ? `超期 ${n} 天` : ''}</td><td>${c.overdue ? '<span class="badge unmet">超期</span>' : ''}${
     c.underSupervision ? '<span class="badge warn">督办</span>' : ''
   }</td></tr>`;
 }

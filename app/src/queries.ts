@@ -353,6 +353,7 @@ export const CaseRow = graphql(`
     reportedAt
     overdue
     overdueSince
+    overdueHours
     underSupervision
     village {
       name

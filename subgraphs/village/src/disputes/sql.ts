@@ -46,6 +46,43 @@ export function missedDeadline(d: Deadlines, now = new Date()): Date | null {
   return replyWindowOver(d, now) ? new Date(d.replyBy!) : null;
 }
 
+/** Which 131 deadline a case has missed (`Dispute.overdueDeadline`): the one `missedDeadline` names. */
+export type MissedKind = 'CONTACT' | 'SETTLE' | 'REPLY';
+
+/** The kind of the deadline `missedDeadline` gives, by the same rule; null while none has passed. */
+export function missedKind(d: Deadlines, now = new Date()): MissedKind | null {
+  if (d.status === 'REPORTED' && now > new Date(d.contactBy)) return 'CONTACT';
+  if ((OPEN_STATUSES as readonly string[]).includes(d.status) && now > new Date(d.settleBy)) return 'SETTLE';
+  return replyWindowOver(d, now) ? 'REPLY' : null;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How long a case is past the deadline it missed, in whole `unit`s begun (an hour or a day: 1 from its first minute
+ * past it), as 超期小时数 and 超期天数 read; null while none has passed.
+ */
+export function overdueFor(d: Deadlines, unit: 'hour' | 'day', now = new Date()): number | null {
+  const since = missedDeadline(d, now);
+  if (!since) return null;
+  const ms = unit === 'hour' ? HOUR_MS : 24 * HOUR_MS;
+  return Math.max(1, Math.ceil((now.getTime() - since.getTime()) / ms));
+}
+
+/**
+ * 联系超时, on a dispute row `d`: the parties were contacted (受理, `accepted_at`) after the contact deadline, or a case
+ * still awaiting 受理 is past it. The deadline is the one running when the case was accepted: REINSTATE restarts it,
+ * and a case is accepted once at most (only a REPORTED case is, and only a REPORTED one is declined). A case declined
+ * at intake owed no contact (false). Evaluated now for a case not yet accepted.
+ */
+export const CONTACT_LATE_SQL = `coalesce(coalesce(d.accepted_at, case when d.status = 'REPORTED' then now() end) > d.contact_by, false)`;
+
+/** The same rule on a row already in memory. */
+export function contactLate(d: { status: string; acceptedAt: Date | string | null; contactBy: Date | string }, now = new Date()): boolean {
+  const contacted = d.acceptedAt != null ? new Date(d.acceptedAt) : d.status === 'REPORTED' ? now : null;
+  return contacted != null && contacted > new Date(d.contactBy);
+}
+
 /** Overdue, from a row already in memory (same rule as OVERDUE_SQL). */
 export function isOverdue(d: Deadlines, now = new Date()): boolean {
   return missedDeadline(d, now) !== null;

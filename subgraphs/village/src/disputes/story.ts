@@ -73,7 +73,7 @@ export function advanceStory(s: DisputeStory, fact: StepFact, taken: StepTakenWi
   if (fact.level === 'TOWNSHIP' && fact.action === 'ESCALATE') next.escalatedToCountyAt ??= fact.at;
   // 承办调解员 goes with 承办 (the engine's assignee): the handling level's, so a case moving up has none until the village
   // handles it again and assigns it; an assignment by name alone names no registered mediator.
-  if (next.handlingLevel !== s.handlingLevel) next.mediatorId = null;
+  if (next.handlingLevel !== s.handlingLevel && ruleOf(fact.level, fact.action, s.resolvedLevel)?.role !== 'PARTIES') next.mediatorId = null;
   if (village && fact.action === 'ASSIGN' && mediatorId !== undefined) next.mediatorId = mediatorId;
   if (village && fact.action === 'CLOSE') next.closedAt = fact.at;
   if (village && fact.action === 'FOLLOW_UP') next.followedUpAt = fact.at;

@@ -616,6 +616,13 @@ export type Dispute = {
   caseNumber: Scalars['String']['output'];
   /** 类别 Category. */
   category: DisputeCategory;
+  /**
+   * 联系超时 True when the parties were contacted (受理) after the contact deadline (`deadlines.contactBy`), or a case
+   * still awaiting 受理 is past it; false when contacted in time, still within it, or declined at intake (不予受理). It
+   * stays true once the case has moved on, so a desk and a report see a late contact after the fact; `overdue` speaks
+   * only of the deadline running now.
+   */
+  contactLate: Scalars['Boolean']['output'];
   /** 131时限 131 deadlines: contact within 1 hour, settle within 3 days, reply within 1 day after (per category/scale rules). A case declined at intake (DECLINED) keeps the ones it had, none of them running: it is never overdue. */
   deadlines: DisputeDeadlines;
   /** 不予受理的原因 Why the report was declined at intake (DECLINED), else null. */
@@ -626,7 +633,13 @@ export type Dispute = {
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid where it arose. */
   grid: Grid;
-  /** 办理层级 The level handling it now. */
+  /**
+   * 办理层级 The level holding the case now, whose desk has its next step: the village from its report, the township or
+   * county once it has received it (ESCALATED; `inTransit` while on its way up), the village again after a return
+   * (退回村级). A resolved case stays at the level that resolved it (`resolvedLevel`), where an unsatisfied rating
+   * reopens it; once rated, closed (办结) or visited (回访) it is the village's, which finishes it, whichever level
+   * resolved it.
+   */
   handlingLevel: GovernanceLevel;
   /** 纠纷编号 Dispute id. */
   id: Scalars['ID']['output'];
@@ -650,6 +663,22 @@ export type Dispute = {
   outcome?: Maybe<DisputeOutcome>;
   /** 超期 True when a deadline has passed without its step. */
   overdue: Scalars['Boolean']['output'];
+  /**
+   * 超期天数 While `overdue`, the days since `overdueSince`, a day begun counted whole (1 from its first minute past the
+   * deadline, as the analysis room counts them); null otherwise. For the contact deadline read `overdueHours`.
+   */
+  overdueDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * 超期时限 While `overdue`, which deadline the case missed (CONTACT 联系当事人, SETTLE 化解, REPLY 答复), so a client
+   * states it in that deadline's unit: the contact deadline is an hour, so its lateness reads in hours (`overdueHours`),
+   * the others in days (`overdueDays`); null otherwise.
+   */
+  overdueDeadline?: Maybe<DisputeDeadline>;
+  /**
+   * 超期小时数 While `overdue`, the hours since `overdueSince`, an hour begun counted whole (1 from its first minute past
+   * the deadline: a case 2 hours 10 minutes past its contact hour reads 3); null otherwise.
+   */
+  overdueHours?: Maybe<Scalars['Int']['output']>;
   /**
    * 超期起算 While `overdue`, the deadline the case missed (the contact deadline of a case not yet accepted, else the
    * settle deadline of an open case, else the reply deadline of a resolved case awaiting its rating); null otherwise.
@@ -812,6 +841,15 @@ export type DisputeCorrectionField =
   /** 简要情况 summary */
   | 'SUMMARY';
 
+/** 131时限 Which of a dispute's 131 deadlines (`DisputeDeadlines`). */
+export type DisputeDeadline =
+  /** 联系当事人 Contact the parties (`contactBy`: within the hour). */
+  | 'CONTACT'
+  /** 答复 Reply to the parties (`replyBy`), once resolved. */
+  | 'REPLY'
+  /** 化解 Settle (`settleBy`). */
+  | 'SETTLE';
+
 /** 131时限 The 131 deadlines of a dispute. */
 export type DisputeDeadlines = {
   __typename?: 'DisputeDeadlines';
@@ -856,11 +894,13 @@ export type DisputeFilter = {
   caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** 纠纷类别 This category. */
   category?: InputMaybe<DisputeCategory>;
+  /** 联系超时 Contacted after the contact deadline, or still awaiting 受理 past it (`Dispute.contactLate`: true), or not (false). */
+  contactLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** The case a disputes file took in under this `external_id` (外部编号), exactly. Empty or blank: no filter. */
   externalId?: InputMaybe<Scalars['String']['input']>;
   /** 起始日期 Reported on or after this date. */
   from?: InputMaybe<Scalars['Date']['input']>;
-  /** 办理层级 Handled now at this level. */
+  /** 办理层级 Held now at this level (`Dispute.handlingLevel`: a case rated, closed or visited is the village's, whichever level resolved it). */
   handlingLevel?: InputMaybe<GovernanceLevel>;
   /** 承办调解员 Cases assigned to this registered mediator (Mediator.id; `Dispute.mediator`); one the caller cannot see lists nothing. */
   mediatorId?: InputMaybe<Scalars['ID']['input']>;
@@ -4835,6 +4875,7 @@ export type ResolversTypes = {
   DisputeConnection: ResolverTypeWrapper<Connection<DisputeRow>>;
   DisputeCorrection: DisputeCorrection;
   DisputeCorrectionField: DisputeCorrectionField;
+  DisputeDeadline: DisputeDeadline;
   DisputeDeadlines: ResolverTypeWrapper<DisputeDeadlines>;
   DisputeEdge: ResolverTypeWrapper<Omit<DisputeEdge, 'node'> & { node: ResolversTypes['Dispute'] }>;
   DisputeFieldChange: ResolverTypeWrapper<FieldChange>;
@@ -5244,6 +5285,7 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['DisputeCategory'], ParentType, ContextType>;
+  contactLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deadlines?: Resolver<ResolversTypes['DisputeDeadlines'], ParentType, ContextType>;
   declineReason?: Resolver<Maybe<ResolversTypes['DeclineReason']>, ParentType, ContextType>;
   duplicateOf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5257,6 +5299,9 @@ export type DisputeResolvers<ContextType = VillageContext, ParentType extends Re
   occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  overdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdueDeadline?: Resolver<Maybe<ResolversTypes['DisputeDeadline']>, ParentType, ContextType>;
+  overdueHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   overdueSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   parties?: Resolver<Array<ResolversTypes['DisputeParty']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['CitizenRating']>, ParentType, ContextType>;

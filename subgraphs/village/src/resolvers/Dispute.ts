@@ -1,5 +1,5 @@
 import { visibleCase } from '../disputes/visible.ts';
-import { isOverdue, missedDeadline } from '../disputes/sql.ts';
+import { contactLate, isOverdue, missedDeadline, missedKind, overdueFor } from '../disputes/sql.ts';
 import { supervisionOf } from './Supervision.ts';
 import { IMPORT_KEY } from '../store/dispute.ts';
 import type { DisputeResolvers } from '../generated/resolvers.ts';
@@ -12,6 +12,10 @@ export const Dispute: DisputeResolvers = {
   deadlines: (d) => ({ contactBy: d.contactBy, settleBy: d.settleBy, replyBy: d.replyBy }),
   overdue: (d) => isOverdue(d),
   overdueSince: (d) => missedDeadline(d),
+  overdueDeadline: (d) => missedKind(d),
+  overdueHours: (d) => overdueFor(d, 'hour'),
+  overdueDays: (d) => overdueFor(d, 'day'),
+  contactLate: (d) => contactLate(d),
   underSupervision: (d) => d.supervisedAt != null,
   supervision: supervisionOf,
   // A file's external id keys its case as `import:<external_id>`; a form's idempotency key is the client's own, not shown.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Story } from '../../../../domain/case-engine.ts';
 import { VILLAGE_OPEN } from '../../../../domain/case-statuses.ts';
 import { col, command, exec, likeContains, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
-import { DUE_SQL, OVERDUE_SQL, SUPERVISION_REPLY_OVERDUE_SQL } from '../disputes/sql.ts';
+import { CONTACT_LATE_SQL, DUE_SQL, OVERDUE_SQL, SUPERVISION_REPLY_OVERDUE_SQL } from '../disputes/sql.ts';
 import { PartyShown } from './dispute-party.ts';
 import { instant } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
@@ -259,6 +259,8 @@ export interface DisputeConditions {
   underSupervision?: boolean | null;
   /** Under an order whose reply is overdue (SUPERVISION_REPLY_OVERDUE_SQL) or not. */
   supervisionReplyOverdue?: boolean | null;
+  /** Contacted after the contact deadline, or awaiting 受理 past it (CONTACT_LATE_SQL), or not. */
+  contactLate?: boolean | null;
   caseNumber?: string | null;
   externalId?: string | null;
   /** Text the summary contains. */
@@ -424,6 +426,7 @@ function filtered(c: DisputeConditions): { where: string[]; params: SqlParam[] }
   }
   if (c.underSupervision != null) where.push(`t.supervised_at is ${c.underSupervision ? 'not ' : ''}null`);
   if (c.supervisionReplyOverdue != null) where.push(`${c.supervisionReplyOverdue ? '' : 'not '}${SUPERVISION_REPLY_OVERDUE_SQL.replaceAll('d.', 't.')}`);
+  if (c.contactLate != null) where.push(`${c.contactLate ? '' : 'not '}${CONTACT_LATE_SQL.replaceAll('d.', 't.')}`);
   if (c.search) {
     where.push(`t.summary like ? escape '\\'`);
     params.push(likeContains(c.search));

@@ -41,6 +41,7 @@ function conditions(filter: DisputeFilter | null | undefined, subject: string): 
     source: filter.source,
     underSupervision: filter.underSupervision,
     supervisionReplyOverdue: filter.supervisionReplyOverdue,
+    contactLate: filter.contactLate,
     caseNumber,
     externalId: given.externalId == null ? null : keyText(given.externalId, 'filter.externalId', 200),
     search: given.search == null ? null : keyText(given.search, 'filter.search', 100),
