@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { callersOf, countyCaseOf, escalateToTownship, mutate, ok, reportCase, villagesOf, type Callers } from './helpers/cases.ts';
+import { callersOf, countyCaseOf, escalateToTownship, mutate, ok, reportCase, townshipCaseOf, villagesOf, waitFor, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 let callers: Callers;
@@ -121,6 +121,33 @@ describe('督办: an order with a reply deadline, answered by the level holding 
     // A case without an order has nothing to answer.
     const plain = await reportCase(hub, callers.village, { gridCode: village.grids[0]! });
     expect((await reply(callers.village, plain.id, '无')).errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
+
+  it('is answered by the township that settled the case after the village has rated and closed it', async () => {
+    const { id } = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, scale: 'MAJOR' });
+    ok(await supervise(id, '重大纠纷，请乡镇报告化解情况'));
+    const township = await townshipCaseOf(hub, callers.township, id);
+    let t = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
+    t = await mutate(hub, callers.township, `assignTownshipCase(disputeId: "${id}", version: ${t.version}, assignee: "乡司法所") { version }`);
+    await mutate(hub, callers.township, `resolveTownshipCase(disputeId: "${id}", version: ${t.version}, outcome: AGREEMENT) { status }`);
+    const resolved = await waitFor(async () => {
+      const d = ok(await hub.queryAs<{ dispute: { status: string; version: number } }>(callers.village, `{ dispute(id: "${id}") { status version } }`)).dispute;
+      return d.status === 'RESOLVED' ? d : null;
+    });
+    const rated = await mutate<{ version: number }>(
+      hub,
+      callers.village,
+      `rateDispute(id: "${id}", version: ${resolved.version}, rating: SATISFIED) { version }`,
+    );
+    await mutate(hub, callers.village, `closeDispute(id: "${id}", version: ${rated.version}) { status }`);
+
+    // The village holds the closed case now, but the order asked how the township handled it.
+    const wrong = await reply(callers.village, id, '已办结');
+    expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', handlingLevel: 'TOWNSHIP' });
+    expect(wrong.errors![0]!.message).toMatch(/^督办由案件当前的承办层级回复：这件案件由乡镇级（623021200）办理/);
+    const answered = ok(await reply(callers.township, id, '已组织联合调解，双方达成协议')).replySupervision;
+    expect(answered.supervision).toMatchObject({ reply: '已组织联合调解，双方达成协议', repliedLevel: 'TOWNSHIP' });
+    expect(answered.timeline.at(-1)).toMatchObject({ level: 'TOWNSHIP', action: 'SUPERVISION_REPLY' });
   });
 
   it('shows on the county’s own record (CountyCase), where a new order is answered by the county’s desk', async () => {

@@ -196,9 +196,20 @@ const SUPERVISION_REPLY_DAYS = { default: 3, min: 1, max: 30 } as const;
 /** Scales the county may supervise before a deadline passes: 重大 and 群体性 cases. */
 const SUPERVISED_SCALES: readonly string[] = ['MAJOR', 'MASS'];
 
-/** The division whose desk holds the case now: its village, its township (the code's first 9 digits) or its county. */
-function holderCode(d: DisputeRow): string {
-  return d.handlingLevel === 'VILLAGE' ? d.villageCode : d.handlingLevel === 'TOWNSHIP' ? d.villageCode.slice(0, 9) : d.countyCode;
+const FINISHED_BY_PARTIES = ['RATED', 'CLOSED', 'FOLLOWED_UP'] as const;
+/**
+ * The level that answers a 督办 order: the one holding the case, or, once the parties' steps (rating, 办结, 回访) have
+ * handed a case settled above back to the village, the level that settled it (`resolvedLevel`): the order asked how
+ * that level handled the case, and the village desk did not handle it.
+ */
+function answeringLevel(d: DisputeRow): Level {
+  const finished = (FINISHED_BY_PARTIES as readonly string[]).includes(d.status);
+  return (finished ? (d.resolvedLevel ?? d.handlingLevel) : d.handlingLevel) as Level;
+}
+
+/** The division whose desk is at `level` for the case: its village, its township (the code's first 9 digits) or its county. */
+function deskCode(d: DisputeRow, level: Level): string {
+  return level === 'VILLAGE' ? d.villageCode : level === 'TOWNSHIP' ? d.villageCode.slice(0, 9) : d.countyCode;
 }
 
 type DisputeMutation =
@@ -317,16 +328,18 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
     return ctx.em.transactional(async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
-      // The order is answered by the desk of the level that holds the case now (its 综治中心), not by a level above
-      // that can read it, or a grid (a department's caller sends no step but its own: departmentsRefused).
-      const holder = holderCode(d);
+      // The order is answered by the desk of the level that holds the case (its 综治中心), or settled it (answeringLevel),
+      // not by a level above that can read it, or a grid (a department's caller sends no step but its own:
+      // departmentsRefused).
+      const level = answeringLevel(d);
+      const holder = deskCode(d, level);
       if (ctx.caller.jurisdiction !== holder || !hasScope(ctx.caller, 'write')) {
         throw forbidden(
           {
-            zh: `督办由案件当前的承办层级回复：这件案件由${LEVEL_ZH[d.handlingLevel as Level]}（${holder}）办理，需要其具有${scopeNamed('write')}权限的令牌。`,
-            en: `A supervision order is answered by the level holding the case: ${d.handlingLevel} ${holder}, with its token and the "write" scope.`,
+            zh: `督办由案件当前的承办层级回复：这件案件由${LEVEL_ZH[level]}（${holder}）办理，需要其具有${scopeNamed('write')}权限的令牌。`,
+            en: `A supervision order is answered by the level holding the case: ${level} ${holder}, with its token and the "write" scope.`,
           },
-          { handlingLevel: d.handlingLevel, jurisdiction: ctx.caller.jurisdiction },
+          { handlingLevel: level, jurisdiction: ctx.caller.jurisdiction },
         );
       }
       if (d.supervisedAt == null) {
@@ -344,10 +357,10 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         );
       }
       const now = new Date();
-      const updated = await disputes.replySupervision(em, d.id, { at: now, by: actorOf(ctx.caller), level: d.handlingLevel, reply: text_ });
+      const updated = await disputes.replySupervision(em, d.id, { at: now, by: actorOf(ctx.caller), level, reply: text_ });
       await disputeSteps.insert(em, d, {
         at: now,
-        level: d.handlingLevel,
+        level,
         action: 'SUPERVISION_REPLY',
         actor: actorOf(ctx.caller),
         note: text_,
