@@ -436,6 +436,76 @@ describe('export', () => {
     expect(linked).toContain(Number(resident.id));
   });
 
+  it('exports only the records changed since a feed cursor (changedAfter), so a copy is kept without exporting the county again', async () => {
+    const subject = `changed-after-${Date.now()}`;
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'pii'], subject });
+    const within = '623021101203';
+    const ndjson = async (res: Response) =>
+      (await res.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const full = await get(`/export/residents.ndjson?within=${within}`, t);
+    expect(full.status).toBe(200);
+    const cursor = full.headers.get('x-change-cursor')!;
+    const all = await ndjson(full);
+    expect(all.length).toBeGreaterThan(50);
+    const [one, two] = all as [Record<string, unknown>, Record<string, unknown>];
+    const phone = `139${String(Date.now()).slice(-8)}`;
+    const updated = await hub.queryAs(t, `mutation($id: ID!, $v: Int!, $p: String) { updatePerson(id: $id, version: $v, input: { phone: $p }) { version } }`, {
+      id: String(one.id),
+      v: one.version,
+      p: phone,
+    });
+    expect(updated.errors).toBeUndefined();
+    const gone = await hub.queryAs(t, `mutation($id: ID!, $v: Int!) { deregisterPerson(id: $id, version: $v, reason: DIED) { status } }`, {
+      id: String(two.id),
+      v: two.version,
+    });
+    expect(gone.errors).toBeUndefined();
+
+    // The changed resident as a full export now writes it; the deregistered one is no longer exported (the feed names it).
+    const since = await get(`/export/residents.ndjson?within=${within}&changedAfter=${cursor}`, t);
+    expect(since.status).toBe(200);
+    const next = since.headers.get('x-change-cursor');
+    expect(next).toBeTruthy();
+    expect(next).not.toBe(cursor);
+    const rows = await ndjson(since);
+    const now = await ndjson(await get(`/export/residents.ndjson?within=${within}`, t));
+    expect(rows).toContainEqual(now.find((r) => r.id === one.id));
+    expect(rows.find((r) => r.id === one.id)).toMatchObject({ phone, version: Number(one.version) + 1 });
+    expect(rows.some((r) => r.id === two.id)).toBe(false);
+    expect(rows.length).toBeLessThan(10);
+    // CSV alike (its header, then the rows); from the new cursor, nothing of this village changed.
+    const csv = (await (await get(`/export/residents.csv?within=${within}&changedAfter=${cursor}`, t)).text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toMatch(/^id,name,/);
+    expect(csv.some((l) => l.startsWith(`${String(one.id)},`))).toBe(true);
+    // A case's parties follow the case's entries: none changed here.
+    expect(await ndjson(await get(`/export/dispute-parties.ndjson?within=${within}&changedAfter=${next}`, t))).toEqual([]);
+
+    // The unmasked export is audited as a read of exactly the records it wrote.
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const audit = await c.query('select record_ids from audit_log where subject = $1 and operation = $2 order by at', [
+      subject,
+      `export residents within ${within}`,
+    ]);
+    await c.end();
+    expect(audit.rows[1]).toEqual({ record_ids: rows.map((r) => Number(r.id)).sort((a, b) => a - b) });
+
+    // Refused naming changedAfter: empty, not a cursor, a cursor this feed never wrote, a kind the feed does not follow.
+    const forged = Buffer.from('changes:999999999.999999999').toString('base64url');
+    await refusedParameters(t, new URL(hub.gatewayUrl).origin, [
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=`, 'changedAfter'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=yesterday`, 'changedAfter'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${forged}`, 'changedAfter'],
+      ['GET', `/export/mediators.ndjson?within=${within}&changedAfter=${cursor}`, 'changedAfter'],
+    ]);
+  });
+
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
     const res = await fetch(new URL('/export/residents.csv?within=623021200201', new URL(hub.gatewayUrl).origin), {

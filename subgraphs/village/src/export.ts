@@ -3,19 +3,19 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { to as copyTo } from 'pg-copy-streams';
 import { routeIdentity, type SubgraphTrust } from '../../../platform/auth.ts';
 import { departmentReadRefusal, hasScope, requireDivisionAccess } from '../../../platform/caller.ts';
-import { scopeClient } from '../../../platform/jurisdiction.ts';
 import { parseDivisionCode } from '../../../domain/codes.ts';
 import { badParameter, HttpError, methodNotAllowed, parameterError, routeParams, withinMissing, writeChunk } from '../../../platform/http.ts';
 import { nativePool, sidePool } from '../../../platform/orm.ts';
 import { isDatabaseUnavailable } from '../../../platform/unavailable.ts';
 import { asDownload, inChinaTime, nativeBegin, nativeBeginShared, nativeCommit, nativeRollback, onSnapshot } from '../../../platform/bulk.ts';
 import { nativeRows } from '../../../platform/sql.ts';
-import { changeCursor } from './changes/query.ts';
-import { lastPosition } from './store/changes.ts';
+import { changeCursor, parseChangeCursor } from './changes/query.ts';
+import { changeLog, lastPosition, type FeedPosition } from './store/changes.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { requireDivisionHeld } from './directory.ts';
 import { auditTrail } from './store/audit-trail.ts';
-import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, personalFields, type ExportKindOf } from './store/export.ts';
+import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, followedByFeed, personalFields, type ExportKindOf } from './store/export.ts';
+import { scopeClient, scopedEm } from '../../../platform/jurisdiction.ts';
 import { scopeNamed } from '../../../domain/labels.ts';
 
 /**
@@ -26,7 +26,8 @@ import { scopeNamed } from '../../../domain/labels.ts';
  * the service role with the caller's jurisdiction set, so row-level security
  * applies; ID numbers and phones are masked in SQL unless the caller has pii
  * (the statements are in store/export.ts; XLSX reads the NDJSON one).
- * Reached through the gateway's /export/<kind>.<csv|ndjson|xlsx>?within=<code>.
+ * Reached through the gateway's /export/<kind>.<csv|ndjson|xlsx>?within=<code>, with `changedAfter=<feed cursor>`
+ * for the records changed since that cursor only.
  */
 type Format = 'csv' | 'ndjson' | 'xlsx';
 const FORMATS: readonly Format[] = ['csv', 'ndjson', 'xlsx'];
@@ -84,6 +85,41 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
   }
 }
 
+/**
+ * `changedAfter`: a change-feed cursor (an export's X-Change-Cursor, a feed line's `cursor` or `endCursor`), which the
+ * export then limits to the records with a feed entry after it. Refused, naming the parameter, when empty, when it
+ * is no cursor of the feed (another deployment's, or from before a database restore: its rows would be a silent
+ * gap), and for a kind the feed does not follow.
+ */
+async function changedSince(orm: MikroORM, jurisdiction: string, kind: ExportKindOf, given: string | null): Promise<FeedPosition | undefined> {
+  if (given === null) return undefined;
+  if (!followedByFeed(kind)) {
+    throw badParameter('changedAfter', {
+      zh: `${kind.zh}不在变更流中，不能按变更导出；请去掉 changedAfter，导出全部。`,
+      en: `${kind.name} are not in the change feed, so they cannot be exported by change; leave changedAfter out and export them whole.`,
+    });
+  }
+  if (given === '') {
+    throw badParameter('changedAfter', {
+      zh: 'changedAfter 为空：请传上次导出的 X-Change-Cursor（或变更流的游标）；导出全部请不传 changedAfter。',
+      en: 'changedAfter is empty: pass the X-Change-Cursor of your last export (or a change-feed cursor); leave it out to export everything.',
+    });
+  }
+  let since: FeedPosition | undefined;
+  try {
+    since = parseChangeCursor(given);
+  } catch {
+    since = undefined;
+  }
+  if (!since || since.seq === 0n || !(await changeLog.holds(scopedEm(orm.em, jurisdiction), since))) {
+    throw badParameter('changedAfter', {
+      zh: 'changedAfter 不是本系统变更流写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出全部，再用其 X-Change-Cursor。',
+      en: 'changedAfter is not a cursor this change feed wrote (another deployment, or from before a database restore); export everything, then use its X-Change-Cursor.',
+    });
+  }
+  return since;
+}
+
 export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -105,7 +141,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     }
     const department = departmentReadRefusal(caller, m[1]!, true, kind.zh);
     if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
-    const params = routeParams(url, ['within', 'headers']);
+    const params = routeParams(url, ['within', 'headers', 'changedAfter']);
     let within: string;
     if (!params.get('within')) throw withinMissing({ zh: '导出', en: 'export' }, caller.jurisdiction === '*' ? '62' : caller.jurisdiction, true);
     try {
@@ -125,8 +161,9 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     const headers = headerLanguage(params.get('headers'), format);
+    const since = await changedSince(orm, caller.jurisdiction, kind, params.get('changedAfter'));
     const pii = hasScope(caller, 'pii');
-    const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson');
+    const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson', since);
     const pool = await nativePool(orm);
     const client = await pool.connect();
     /**
@@ -153,10 +190,10 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
           await onSnapshot(auditor, snapshot, async () => {
             await scopeClient(auditor, caller.jurisdiction);
             if (kind.recordType) {
-              await auditTrail.insertExport(auditor, { ...entry, recordType: kind.recordType, fields: personalFields(kind) }, exportedIds(kind, within));
+              await auditTrail.insertExport(auditor, { ...entry, recordType: kind.recordType, fields: personalFields(kind) }, exportedIds(kind, within, since));
             }
             if (kind.linkedPeople) {
-              await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within));
+              await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within, since));
             }
           });
         } catch (e) {

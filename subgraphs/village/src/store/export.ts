@@ -4,6 +4,7 @@ import type { CellType, SheetColumn } from '../../../../platform/xlsx.ts';
 import { schemaEnum } from '../enums.ts';
 import type { AuditedType } from './audit-trail.ts';
 import { IMPORT_KEY } from './dispute.ts';
+import type { ChangeKind, FeedPosition } from './changes.ts';
 
 /**
  * The statements of the registry export (../export.ts): one COPY … TO STDOUT
@@ -362,15 +363,40 @@ export function exportKind(name: string): ExportKindOf | undefined {
 }
 
 /**
+ * Each kind's entries in the change feed: the feed's kind and the column of the exported row that its `record_id`
+ * names (a case's parties change on the case's entries). Mediation committees and mediators have none (they are
+ * filed under villages, the feed under grids), so they have no changed-since export.
+ */
+const FEED: Partial<Record<ExportKindName, { kind: ChangeKind; key: string }>> = {
+  residents: { kind: 'RESIDENT', key: 'id' },
+  households: { kind: 'HOUSEHOLD', key: 'id' },
+  houses: { kind: 'HOUSE', key: 'id' },
+  addresses: { kind: 'ADDRESS', key: 'id' },
+  sites: { kind: 'SITE', key: 'id' },
+  'joint-defense-groups': { kind: 'JOINT_DEFENSE_GROUP', key: 'id' },
+  'patrol-teams': { kind: 'PATROL_TEAM', key: 'id' },
+  patrols: { kind: 'PATROL', key: 'id' },
+  hazards: { kind: 'HAZARD', key: 'id' },
+  'grid-staff': { kind: 'GRID_STAFF', key: 'id' },
+  'dispute-parties': { kind: 'DISPUTE', key: 'dispute_id' },
+  disputes: { kind: 'DISPUTE', key: 'id' },
+};
+
+/** Whether the kind's records are in the change feed, so that an export may be limited to those changed since a cursor. */
+export const followedByFeed = (kind: ExportKindOf): boolean => FEED[kind.name] !== undefined;
+
+/**
  * The COPY of a kind's rows under `within` (a validated division code: digits
  * only, so it is written into the text) in the order of their ids (disputes:
- * of their numbers), as CSV with a header or as one JSON object per line.
+ * of their numbers), as CSV with a header or as one JSON object per line;
+ * with `since`, only the rows of records with a change-feed entry after that
+ * position (in the export's snapshot, so up to its X-Change-Cursor).
  */
-export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson'): Sql<Record<string, never>> {
+export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson', since?: FeedPosition): Sql<Record<string, never>> {
   const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii, format)} as ${c.key}` : c.key)).join(', ');
-  const select = `select ${columns} from ${kind.table} where ${exported(kind, within)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  const select = `select ${columns} from ${kind.table} where ${exported(kind, within, since)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
-    `export.${kind.name}.${format}`,
+    `export.${kind.name}.${format}${since ? '.changed' : ''}`,
     format === 'csv'
       ? `copy (${select}) to stdout with (format csv, header true)`
       : // One JSON object per line; a quote and delimiter that never occur keep COPY from escaping the JSON.
@@ -378,28 +404,36 @@ export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, for
   );
 }
 
-/** The rows an export of the kind within a division writes (a condition on its table). */
-function exported(kind: ExportKindOf, within: string): string {
+/** The rows an export of the kind within a division writes (a condition on its table), changed since a position if given. */
+function exported(kind: ExportKindOf, within: string, since?: FeedPosition): string {
   if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
   if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
+  const feed = FEED[kind.name];
+  if (since && !feed) throw new Error(`export: ${kind.name} is not in the change feed.`);
   const current = kind.current ? ` and ${kind.current}` : '';
+  // The feed's entries after the position, on the commit-sequence index (as the feed reads them, store/changes.ts).
+  const changed =
+    since && feed
+      ? ` and ${feed.key}::text in (select l.record_id from change_tx t join change_log l on l.txid = t.txid
+             where t.seq >= ${since.seq} and (t.seq, l.id) > (${since.seq}, ${since.id}) and l.kind = '${feed.kind}')`
+      : '';
   // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
-  if (within.length === 15) return `grid_code = '${within}'${current}`;
+  if (within.length === 15) return `grid_code = '${within}'${current}${changed}`;
   // The LIKE says which rows; the range says the same (codes are digits, and ':' follows '9') with leakproof
   // operators, which row-level security lets drive the village index (docs/ARCHITECTURE.md, "Conventions").
-  return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}`;
+  return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}${changed}`;
 }
 
 /** The ids of the records an export of the kind writes, as one integer array (the kinds audited have integer ids). */
-export function exportedIds(kind: ExportKindOf, within: string): string {
-  return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within)}`;
+export function exportedIds(kind: ExportKindOf, within: string, since?: FeedPosition): string {
+  return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within, since)}`;
 }
 
 /** The ids of the residents the records an export writes link, as one integer array (kinds with `linkedPeople`). */
-export function exportedPeople(kind: ExportKindOf, within: string): string {
+export function exportedPeople(kind: ExportKindOf, within: string, since?: FeedPosition): string {
   // Only those whose ID number the export writes: the residents the caller holds (row-level security on person).
   return `select coalesce(array_agg(distinct person_id), '{}')::int[] from ${kind.table}
-           where ${exported(kind, within)} and person_id is not null and exists (select 1 from person p where p.id = person_id)`;
+           where ${exported(kind, within, since)} and person_id is not null and exists (select 1 from person p where p.id = person_id)`;
 }
 
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */
