@@ -304,6 +304,9 @@ export async function* csvRecords(
   let wasQuoted = false; // the current field was quoted (so "" is an empty string, not null)
   let afterQuote = false; // just saw a quote inside a quoted field (either its end or the first of a pair)
   let atFieldStart = true; // nothing of the current field read yet (only there does a quote open a quoted field)
+  // The place of the first field of the record whose closing quote other text follows (`"莫,波宇"x`): RFC 4180 ends a
+  // quoted field at its quote, and reading the rest into it would write a value that the file never held whole.
+  let textAfterQuote: number | null = null;
   let line = 1;
   let rowLine = 1;
   let out: SourceRecord[] = [];
@@ -320,10 +323,17 @@ export async function* csvRecords(
       wasQuoted = false;
       if (!header) throw new TabularError({ zh: `表头${tooLong.zh}。`, en: `The header ${tooLong.en}.` });
       out.push({ line: rowLine, fields: {}, error: { field: '', reason: tooLong, rule: 'lineTooLong' } });
+      textAfterQuote = null;
       return;
     }
     row.push(field);
     field = '';
+    const afterQuoteAt = textAfterQuote;
+    textAfterQuote = null;
+    const afterQuoteReason = (n: number): Said => ({
+      zh: `第 ${n} 个字段的引号闭合后还有文字；含逗号、引号或换行的值须整个放在引号内，值中的引号写作两个引号（""）`,
+      en: `has text after the closing quote of field ${n}; a value holding a comma, quote or line break is quoted whole, a quote inside it doubled ("")`,
+    });
     // Blank lines before the header are no header: a file of them is empty.
     if (!header && row.every((c) => c.trim() === '')) {
       row = [];
@@ -331,6 +341,10 @@ export async function* csvRecords(
       return;
     }
     if (!header) {
+      if (afterQuoteAt !== null) {
+        const reason = afterQuoteReason(afterQuoteAt + 1);
+        throw new TabularError({ zh: `表头${reason.zh}。`, en: `The header ${reason.en}.` }, { line: rowLine });
+      }
       header = headerOf(row, known, labels, written, ignore);
     } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every(blank)) {
       const fields: Record<string, string | null> = {};
@@ -341,6 +355,8 @@ export async function* csvRecords(
           reason: { zh: `有 ${row.length} 个字段，而表头有 ${header.length} 个`, en: `has ${row.length} fields; the header has ${header.length}` },
           rule: 'fieldCount',
         };
+      } else if (afterQuoteAt !== null) {
+        error = { field: header[afterQuoteAt] ?? '', reason: afterQuoteReason(afterQuoteAt + 1), rule: 'textAfterQuote' };
       }
       for (let i = 0; i < header.length; i++) {
         const v = row[i];
@@ -364,6 +380,8 @@ export async function* csvRecords(
             continue;
           }
           quoted = false; // that quote closed the field; fall through to unquoted handling
+          // Only a comma or the line's end may follow it (\r of a \r\n included).
+          if (c !== 44 && c !== 10 && c !== 13 && textAfterQuote === null) textAfterQuote = row.length;
         } else if (c === 34) {
           field += chunk.slice(start, i);
           afterQuote = true;

@@ -554,6 +554,34 @@ describe('bulk import', () => {
     expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'id repeats the key of line 2', rule: 'repeated' })]);
   });
 
+  it('rejects a row whose closing quote other text follows, rather than writing the two as one value', async () => {
+    // "莫,波宇"x was written as the name 莫,波宇x: a value the file never held whole, from a broken writer or a hand edit.
+    const bad = await dryRun(`id,name,phone\nID,"莫,波宇"x,13800000005\n`);
+    expect(bad.rejects).toEqual([
+      expect.objectContaining({
+        line: 2,
+        field: 'name',
+        rule: 'textAfterQuote',
+        reason: expect.stringMatching(/has text after the closing quote of field 2/),
+      }),
+    ]);
+    expect(bad.done).toMatchObject({ type: 'done', updated: 0, rejected: 1 });
+    // A quoted value ends at a comma or the line's end (CRLF too), its doubled quotes read as one.
+    const good = await dryRun(`id,phone\r\nID,"13800000007"\r\n`);
+    expect(good.rejects).toEqual([]);
+    expect(good.done).toMatchObject({ type: 'done', updated: 1, rejected: 0 });
+    // In the header, the file is refused whole, naming the line.
+    const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: `"id"x,phone\n1,13800000008\n`,
+    });
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', line: 1 });
+    expect(error.message).toMatch(/^表头第 1 个字段的引号闭合后还有文字/);
+  });
+
   it('runs imports sent at the same time one after the other, each to the end', async () => {
     const [a, b] = await Promise.all([
       makeResidents('together-a.csv', ['--rows', '25000', '--id-county', '659104']),
