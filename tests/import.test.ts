@@ -272,6 +272,30 @@ describe('bulk import', () => {
     });
     expect(declared.status).toBe(200);
     expect(JSON.parse((await declared.text()).trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', inserted: rows + 1, rejected: 0 });
+    // Declared by the content type's charset, HTTP's own way, it reads too (any GB18030 name, quoted or not).
+    for (const type of ['text/csv; charset=gbk', 'text/csv;charset="GB18030"']) {
+      const charset = await fetch(new URL('/import/houses?dryRun=true', gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body: bytes,
+      });
+      expect(charset.status, type).toBe(200);
+      expect(JSON.parse((await charset.text()).trim().split('\n').at(-1)!), type).toMatchObject({ type: 'done', inserted: rows + 1, rejected: 0 });
+    }
+    // A charset that contradicts encoding, or that the import cannot read, is refused, not sniffed past.
+    const refusals: [string, string, number, string][] = [
+      ['?dryRun=true&encoding=utf-8', 'text/csv; charset=gbk', 400, 'encoding'],
+      ['?dryRun=true', 'text/csv; charset=iso-8859-1', 415, 'content-type'],
+    ];
+    for (const [query, type, status, argument] of refusals) {
+      const refused = await fetch(new URL(`/import/houses${query}`, gateway()), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body: bytes,
+      });
+      expect(refused.status, type).toBe(status);
+      expect(((await refused.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions, type).toMatchObject({ argument });
+    }
   }, 30_000);
 
   it('killed halfway and run again, ends as one clean run: every row once, version 1', async () => {

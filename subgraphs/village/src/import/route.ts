@@ -142,6 +142,28 @@ const BOOLEAN_COLUMNS = (kind: ImportKind) => new Set(kind.stage.flatMap(([c, t]
  */
 const GB18030_NAMES = new Set(['gb18030', 'gbk', 'cp936', 'gb2312']);
 
+/**
+ * The encoding a content type's `charset` declares (`text/csv; charset=gbk`), read as `encoding` reads its names
+ * (US-ASCII is UTF-8's first 128 characters); undefined without one. A charset the import cannot read is refused
+ * rather than sniffed: a Latin-1 file is not UTF-8, and would be read as GB18030 into other characters.
+ */
+function charsetOf(type: string): Encoding | undefined {
+  const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type);
+  if (!m) return undefined;
+  const name = m[1]!.toLowerCase().replace('utf8', 'utf-8');
+  if (name === 'utf-8' || name === 'us-ascii') return 'utf-8';
+  if (GB18030_NAMES.has(name)) return 'gb18030';
+  throw new HttpError(
+    415,
+    'BAD_REQUEST',
+    {
+      zh: `content-type 的 charset“${quote(m[1]!)}”不是导入能读的编码；文件应为 UTF-8 或 GB18030（gbk、cp936、gb2312 亦可），请另存为 UTF-8 后再导入。`,
+      en: `The content type's charset "${quote(m[1]!)}" is not an encoding the import reads; files are UTF-8 or GB18030 (or gbk, cp936, gb2312): save it as UTF-8 and import that.`,
+    },
+    { argument: 'content-type' },
+  );
+}
+
 /** A row's typed validation error as (field, reason in the import's language, code); anything else is a bug and is rethrown. */
 function rejectOf(line: number, e: unknown, fallbackField: string, language: Language = 'zh'): Reject {
   if (e instanceof GraphQLError && ROW_CODES.has(String(e.extensions.code))) {
@@ -228,6 +250,14 @@ function options(
       en: 'encoding must be utf-8, gb18030 (or gbk, cp936, gb2312, all read as GB18030) or auto.',
     });
   }
+  const charset = charsetOf(type);
+  // The content type's charset declares the encoding as `encoding` does (HTTP's own way of saying it); both given, they agree.
+  if (charset && enc && enc !== 'auto' && enc !== charset) {
+    throw badParameter('encoding', {
+      zh: `encoding=${enc} 与 content-type 的 charset（${charset}）矛盾；请只声明一种编码。`,
+      en: `encoding=${enc} contradicts the content type's charset (${charset}); declare one encoding.`,
+    });
+  }
   const batch = intParameter(p, 'batch', { min: 1, max: 100_000, fallback: DEFAULT_BATCH });
   const job = p.get('job') ?? crypto.randomUUID();
   if (!/^[\w.:-]{1,128}$/.test(job)) {
@@ -248,7 +278,7 @@ function options(
   }
   return {
     format,
-    encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : undefined,
+    encoding: enc === 'utf-8' || enc === 'gb18030' ? enc : enc === 'auto' ? undefined : charset,
     batch,
     job,
     dryRun: dry === 'true',
