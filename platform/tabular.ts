@@ -304,9 +304,15 @@ export async function* csvRecords(
   let wasQuoted = false; // the current field was quoted (so "" is an empty string, not null)
   let afterQuote = false; // just saw a quote inside a quoted field (either its end or the first of a pair)
   let atFieldStart = true; // nothing of the current field read yet (only there does a quote open a quoted field)
-  // The place of the first field of the record whose closing quote other text follows (`"莫,波宇"x`): RFC 4180 ends a
-  // quoted field at its quote, and reading the rest into it would write a value that the file never held whole.
-  let textAfterQuote: number | null = null;
+  // The record's first misplaced quote (RFC 4180): text after a closing quote (`"莫,波宇"x`), or a quote inside a field
+  // that did not open with one (`莫"波宇`, ` "莫,波宇"` after a space). Read leniently, either writes a value the file
+  // never held whole, quotes and all, or splits a quoted comma into two fields; `at` is the field's place.
+  let badQuote: { at: number; after: boolean } | null = null;
+  // A field of the form a CSV saved for Excel writes to keep digits as text (`="623021…"`) holds its quotes on purpose:
+  // the value is read as the text inside (domain/citizen-id.ts).
+  const spreadsheetText = () => {
+    if (badQuote && !badQuote.after && badQuote.at === row.length && /^=\s*"[^"]*"$/.test(field.trim())) badQuote = null;
+  };
   let line = 1;
   let rowLine = 1;
   let out: SourceRecord[] = [];
@@ -323,16 +329,16 @@ export async function* csvRecords(
       wasQuoted = false;
       if (!header) throw new TabularError({ zh: `表头${tooLong.zh}。`, en: `The header ${tooLong.en}.` });
       out.push({ line: rowLine, fields: {}, error: { field: '', reason: tooLong, rule: 'lineTooLong' } });
-      textAfterQuote = null;
+      badQuote = null;
       return;
     }
     row.push(field);
     field = '';
-    const afterQuoteAt = textAfterQuote;
-    textAfterQuote = null;
-    const afterQuoteReason = (n: number): Said => ({
-      zh: `第 ${n} 个字段的引号闭合后还有文字；含逗号、引号或换行的值须整个放在引号内，值中的引号写作两个引号（""）`,
-      en: `has text after the closing quote of field ${n}; a value holding a comma, quote or line break is quoted whole, a quote inside it doubled ("")`,
+    const quote = badQuote;
+    badQuote = null;
+    const quoteReason = ({ at, after }: { at: number; after: boolean }): Said => ({
+      zh: `第 ${at + 1} 个字段${after ? '的引号闭合后还有文字' : '中有引号，而该字段不以引号开头'}；含逗号、引号或换行的值须整个放在引号内（引号前不留空格），值中的引号写作两个引号（""）`,
+      en: `has ${after ? 'text after the closing quote of' : 'a quote inside'} field ${at + 1}${after ? '' : ', which does not open with one'}; a value holding a comma, quote or line break is quoted whole (no space before the quote), a quote inside it doubled ("")`,
     });
     // Blank lines before the header are no header: a file of them is empty.
     if (!header && row.every((c) => c.trim() === '')) {
@@ -341,22 +347,24 @@ export async function* csvRecords(
       return;
     }
     if (!header) {
-      if (afterQuoteAt !== null) {
-        const reason = afterQuoteReason(afterQuoteAt + 1);
+      // JSON sent as CSV is full of quotes: headerOf says what it is.
+      if (quote && !/^\s*(\[|\{)/.test(row[0] ?? '')) {
+        const reason = quoteReason(quote);
         throw new TabularError({ zh: `表头${reason.zh}。`, en: `The header ${reason.en}.` }, { line: rowLine });
       }
       header = headerOf(row, known, labels, written, ignore);
     } else if (!(row.length === 1 && row[0] === '' && !wasQuoted) && !row.every(blank)) {
       const fields: Record<string, string | null> = {};
       let error: SourceRecord['error'];
-      if (row.length !== header.length) {
+      if (quote) {
+        // First: a misplaced quote also miscounts the fields (` "莫,波宇"` is two), and is what to mend.
+        error = { field: header[quote.at] ?? '', reason: quoteReason(quote), rule: quote.after ? 'textAfterQuote' : 'quoteInField' };
+      } else if (row.length !== header.length) {
         error = {
           field: '',
           reason: { zh: `有 ${row.length} 个字段，而表头有 ${header.length} 个`, en: `has ${row.length} fields; the header has ${header.length}` },
           rule: 'fieldCount',
         };
-      } else if (afterQuoteAt !== null) {
-        error = { field: header[afterQuoteAt] ?? '', reason: afterQuoteReason(afterQuoteAt + 1), rule: 'textAfterQuote' };
       }
       for (let i = 0; i < header.length; i++) {
         const v = row[i];
@@ -381,7 +389,7 @@ export async function* csvRecords(
           }
           quoted = false; // that quote closed the field; fall through to unquoted handling
           // Only a comma or the line's end may follow it (\r of a \r\n included).
-          if (c !== 44 && c !== 10 && c !== 13 && textAfterQuote === null) textAfterQuote = row.length;
+          if (c !== 44 && c !== 10 && c !== 13 && !badQuote) badQuote = { at: row.length, after: true };
         } else if (c === 34) {
           field += chunk.slice(start, i);
           afterQuote = true;
@@ -395,6 +403,7 @@ export async function* csvRecords(
       if (c === 44) {
         // ,
         field += chunk.slice(start, i);
+        spreadsheetText();
         row.push(field);
         field = '';
         wasQuoted = false;
@@ -403,6 +412,7 @@ export async function* csvRecords(
       } else if (c === 10) {
         field += chunk.slice(start, i);
         if (field.endsWith('\r')) field = field.slice(0, -1);
+        spreadsheetText();
         endRow();
         line++;
         rowLine = line;
@@ -413,7 +423,10 @@ export async function* csvRecords(
         wasQuoted = true;
         start = i + 1;
         atFieldStart = false;
-      } else atFieldStart = false;
+      } else {
+        if (c === 34 && !badQuote) badQuote = { at: row.length, after: false };
+        atFieldStart = false;
+      }
     }
     field += chunk.slice(start);
     if (oversize || pastCap()) {
@@ -432,7 +445,10 @@ export async function* csvRecords(
       { line: rowLine },
     );
   }
-  if (field !== '' || row.length || oversize) endRow();
+  if (field !== '' || row.length || oversize) {
+    spreadsheetText();
+    endRow();
+  }
   if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });
   if (out.length) yield out;
 }

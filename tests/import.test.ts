@@ -578,7 +578,7 @@ describe('bulk import', () => {
     expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'id', reason: 'id repeats the key of line 2', rule: 'repeated' })]);
   });
 
-  it('rejects a row whose closing quote other text follows, rather than writing the two as one value', async () => {
+  it('rejects a row with a misplaced quote (text after a closing one, one inside an unquoted field), rather than writing what the file never held', async () => {
     // "莫,波宇"x was written as the name 莫,波宇x: a value the file never held whole, from a broken writer or a hand edit.
     const bad = await dryRun(`id,name,phone\nID,"莫,波宇"x,13800000005\n`);
     expect(bad.rejects).toEqual([
@@ -590,10 +590,24 @@ describe('bulk import', () => {
       }),
     ]);
     expect(bad.done).toMatchObject({ type: 'done', updated: 0, rejected: 1 });
-    // A quoted value ends at a comma or the line's end (CRLF too), its doubled quotes read as one.
+    // A quote inside a field that did not open with one: written as part of the name, or (after a space) a quoted
+    // comma read as two fields and refused for their count, which is not what to mend.
+    for (const [name, body] of [
+      ['inside', `id,name\nID,莫"波宇\n`],
+      ['after a space', `id,name,phone\nID, "莫,波宇",13800000005\n`],
+    ]) {
+      const inside = await dryRun(body!);
+      expect(inside.rejects, name).toEqual([
+        expect.objectContaining({ line: 2, field: 'name', rule: 'quoteInField', reason: expect.stringMatching(/has a quote inside field 2/) }),
+      ]);
+    }
+    // A quoted value ends at a comma or the line's end (CRLF too); a phone kept as text for Excel (="…") reads as before.
     const good = await dryRun(`id,phone\r\nID,"13800000007"\r\n`);
     expect(good.rejects).toEqual([]);
     expect(good.done).toMatchObject({ type: 'done', updated: 1, rejected: 0 });
+    const excel = await dryRun(`id,phone\nID,="13800000009"\n`);
+    expect(excel.rejects).toEqual([]);
+    expect(excel.done).toMatchObject({ type: 'done', updated: 1, rejected: 0 });
     // In the header, the file is refused whole, naming the line.
     const res = await fetch(new URL('/import/residents?dryRun=true', gateway()), {
       method: 'POST',
