@@ -367,7 +367,7 @@ export function exportKind(name: string): ExportKindOf | undefined {
  * names (a case's parties change on the case's entries). Mediation committees and mediators have none (they are
  * filed under villages, the feed under grids), so they have no changed-since export.
  */
-const FEED: Partial<Record<ExportKindName, { kind: ChangeKind; key: string }>> = {
+const FEED: Partial<Record<ExportKindName, { kind: ChangeKind; key: string; type?: 'uuid' }>> = {
   residents: { kind: 'RESIDENT', key: 'id' },
   households: { kind: 'HOUSEHOLD', key: 'id' },
   houses: { kind: 'HOUSE', key: 'id' },
@@ -378,8 +378,8 @@ const FEED: Partial<Record<ExportKindName, { kind: ChangeKind; key: string }>> =
   patrols: { kind: 'PATROL', key: 'id' },
   hazards: { kind: 'HAZARD', key: 'id' },
   'grid-staff': { kind: 'GRID_STAFF', key: 'id' },
-  'dispute-parties': { kind: 'DISPUTE', key: 'dispute_id' },
-  disputes: { kind: 'DISPUTE', key: 'id' },
+  'dispute-parties': { kind: 'DISPUTE', key: 'dispute_id', type: 'uuid' },
+  disputes: { kind: 'DISPUTE', key: 'id', type: 'uuid' },
 };
 
 /** Whether the kind's records are in the change feed, so that an export may be limited to those changed since a cursor. */
@@ -411,11 +411,15 @@ function exported(kind: ExportKindOf, within: string, since?: FeedPosition): str
   const feed = FEED[kind.name];
   if (since && !feed) throw new Error(`export: ${kind.name} is not in the change feed.`);
   const current = kind.current ? ` and ${kind.current}` : '';
-  // The feed's entries after the position, on the commit-sequence index (as the feed reads them, store/changes.ts).
+  // The feed's entries after the position, on the commit-sequence index, within the division (as the feed reads
+  // them, store/changes.ts: entries are filed under grids). Gathered once into an array (an InitPlan) that the
+  // table's key is looked up by: as a join, a village's rows misestimated as one made the planner rescan the log
+  // for each of them, past the statement timeout once the log was large. Ids are integers but a case's (uuid).
   const changed =
     since && feed
-      ? ` and ${feed.key}::text in (select l.record_id from change_tx t join change_log l on l.txid = t.txid
-             where t.seq >= ${since.seq} and (t.seq, l.id) > (${since.seq}, ${since.id}) and l.kind = '${feed.kind}')`
+      ? ` and ${feed.key} = any (array(select distinct l.record_id::${feed.type ?? 'bigint'} from change_tx t join change_log l on l.txid = t.txid
+             where t.seq >= ${since.seq} and (t.seq, l.id) > (${since.seq}, ${since.id}) and l.kind = '${feed.kind}'
+               and l.grid_code like '${within}%'))`
       : '';
   // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
   if (within.length === 15) return `grid_code = '${within}'${current}${changed}`;
