@@ -424,3 +424,119 @@ describe('production mode', () => {
     }
   });
 });
+
+describe('the audit log answers an inspector: who read whose number in full, when and by which path', () => {
+  type Entry = { subject: string; recordType: string; recordIds: string[]; fields: string[]; operation: string; path: string | null };
+  type Log = { auditLog: Nodes<Entry> & { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+  const ENTRY = 'subject recordType recordIds fields operation path';
+  const county = () => hub.token({ jurisdiction: '623021', scopes: ['admin'] });
+
+  it('names the path of every read of a full ID number or phone, found or not, in a partial answer too', async () => {
+    type Ids = { id: string };
+    const sample = await hub.query<{
+      village: {
+        residents: Nodes<Ids>;
+        households: Nodes<{ members: Ids[] }>;
+        staff: Nodes<Ids & { person: Ids | null }>;
+      };
+      cases: { disputes: Nodes<Ids & { parties: { person: Ids | null }[] }> };
+      far: { residents: Nodes<{ idNumber: string }> };
+    }>(`{ village(code: "623021200201") {
+          residents(first: 1, filter: { withoutIdNumber: false }) { nodes { id } }
+          households(first: 1) { nodes { members { id } } }
+          staff(first: 5) { nodes { id person { id } } }
+}
+        cases: county(code: "623021") { disputes(first: 500) { nodes { id parties { person { id } } } } }
+        far: county(code: "632223") { residents(first: 1, filter: { withoutIdNumber: false }) { nodes { idNumber } } } }`);
+    expect(sample.errors).toBeUndefined();
+    const v = sample.data!.village;
+    const resident = v.residents.nodes[0]!.id;
+    const member = v.households.nodes[0]!.members[0]!.id;
+    const staff = v.staff.nodes.find((s) => s.person)!;
+    const withParty = sample.data!.cases.disputes.nodes.find((d) => d.parties.some((p) => p.person))!;
+    const party = withParty.parties.find((p) => p.person)!.person!.id;
+    const elsewhere = sample.data!.far.residents.nodes[0]!.idNumber;
+
+    const run = Date.now();
+    const cases: { name: string; query: string; type: string; path: string; id?: string; fields: string[]; partial?: boolean }[] = [
+      { name: 'ById', query: `{ person(id: "${resident}") { idNumber phone } }`, type: 'Person', path: 'person', id: resident, fields: ['idNumber'] },
+      {
+        name: 'Aliased',
+        query: `{ x: village(code: "623021200201") { y: residents(first: 1, filter: { withoutIdNumber: false }) { z: nodes { id idNumber } } } }`,
+        type: 'Person',
+        path: 'village.residents.nodes',
+        id: resident,
+        fields: ['idNumber'],
+      },
+      {
+        name: 'Members',
+        query: `{ village(code: "623021200201") { households(first: 1) { nodes { ...M } } } } fragment M on Household { members { id idNumber } }`,
+        type: 'Person',
+        path: 'village.households.nodes.members',
+        id: member,
+        fields: ['idNumber'],
+      },
+      {
+        name: 'Staff',
+        query: `{ village(code: "623021200201") { staff(first: 5) { nodes { id phone person { id idNumber } } } } }`,
+        type: 'Person',
+        path: 'village.staff.nodes.person',
+        id: staff.person!.id,
+        fields: ['idNumber'],
+      },
+      {
+        name: 'Parties',
+        query: `{ dispute(id: "${withParty.id}") { parties { person { id idNumber } } } }`,
+        type: 'Person',
+        path: 'dispute.parties.person',
+        id: party,
+        fields: ['idNumber'],
+      },
+      // The county subgraph owns County: its residents are the village subgraph's answer to the gateway's entity fetch.
+      {
+        name: 'ThroughCounty',
+        query: `{ township(code: "623021200") { county { residents(first: 1, filter: { withoutIdNumber: false }) { nodes { id idNumber } } } } }`,
+        type: 'Person',
+        path: 'County.residents.nodes',
+        id: 'answered',
+        fields: ['idNumber'],
+      },
+      {
+        name: 'Lookup',
+        query: `{ personByIdNumber(idNumber: "${elsewhere}") { id idNumber } }`,
+        type: 'Person',
+        path: 'personByIdNumber',
+        fields: ['idNumberLookup'],
+      },
+      {
+        name: 'Partial',
+        query: `{ person(id: "${resident}") { idNumber } dispute(id: "not-an-id") { id } }`,
+        type: 'Person',
+        path: 'person',
+        id: resident,
+        fields: ['idNumber'],
+        partial: true,
+      },
+    ];
+    for (const c of cases) {
+      const subject = `inspected-${c.name}-${run}`;
+      const reader = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject });
+      const r = await hub.queryAs(reader, `query ${c.name} ${c.query.replace(/^query /, '')}`);
+      if (c.partial) expect(r.errors?.[0]?.extensions?.code, c.name).toBe('BAD_USER_INPUT');
+      else expect(r.errors, c.name).toBeUndefined();
+      if (c.id) expect(JSON.stringify(r.data), c.name).toMatch(/"\d{17}[\dX]"/);
+      const log = await hub.queryAs<Log>(await county(), `{ auditLog(subject: "${subject}", first: 20) { nodes { ${ENTRY} } } }`);
+      expect(log.errors, c.name).toBeUndefined();
+      const entry = log.data!.auditLog.nodes.find((n) => n.recordType === c.type && n.path === c.path);
+      expect(entry, `${c.name}: ${JSON.stringify(log.data!.auditLog.nodes)}`).toBeDefined();
+      expect(entry!.operation, c.name).toBe(c.name);
+      expect(entry!.fields, c.name).toEqual(expect.arrayContaining(c.fields));
+      if (c.id) expect(entry!.recordIds, c.name).toContain(c.id === 'answered' ? /"id":"(\d+)"/.exec(JSON.stringify(r.data))![1] : c.id);
+      // A lookup of a number outside the caller's jurisdiction finds no one, and says so: no record, the lookup only.
+      else expect(entry!.recordIds, c.name).toEqual([]);
+    }
+    // A grid worker's phone read in a list of staff is an entry of its own record type, by the same path.
+    const staffLog = await hub.queryAs<Log>(await county(), `{ auditLog(subject: "inspected-Staff-${run}") { nodes { ${ENTRY} } } }`);
+    expect(staffLog.data!.auditLog.nodes.filter((n) => n.recordType === 'GridStaff').map((n) => n.path)).toEqual(['village.staff.nodes']);
+  });
+});

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { hasScope, holdsRecord, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { badInput, hubError, type Said } from '../../../domain/errors.ts';
@@ -20,8 +21,74 @@ export function visible<T extends { villageCode: string; gridCode?: string | nul
   return row;
 }
 
-/** Reads of unmasked personal data this request made, written to the audit log when it ends. */
-export type AuditTrail = Map<AuditedType, { ids: Set<number>; fields: Set<string> }>;
+/**
+ * Reads of unmasked personal data this request made, written to the audit log when it ends: one entry per record type
+ * and path (`readPath`), so that the log says through which field each record was read.
+ */
+export type AuditTrail = Map<string, { type: AuditedType; path: string; ids: Set<number>; fields: Set<string> }>;
+
+/** The entry of the request's trail for reads of `type` records through `path`. */
+export function trailEntry(audit: AuditTrail, type: AuditedType, path: string): { ids: Set<number>; fields: Set<string> } {
+  const key = `${type}\u0000${path}`;
+  let entry = audit.get(key);
+  if (!entry) audit.set(key, (entry = { type, path, ids: new Set(), fields: new Set() }));
+  return entry;
+}
+
+/**
+ * The fields of `set` (its fragments' too) that answer under `key`, the client's alias or the field's name, each with
+ * the type condition of the fragment it stands in (`on`: the entity's type in a router's `_entities` fetch).
+ */
+function fieldsAnswering(
+  set: SelectionSetNode,
+  key: string,
+  info: GraphQLResolveInfo,
+  out: { name: string; on?: string; set?: SelectionSetNode }[],
+  on?: string,
+): void {
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) {
+      if ((s.alias?.value ?? s.name.value) === key) out.push({ name: s.name.value, on, set: s.selectionSet });
+    } else if (s.kind === Kind.INLINE_FRAGMENT) fieldsAnswering(s.selectionSet, key, info, out, s.typeCondition?.name.value ?? on);
+    else {
+      const fragment = info.fragments[s.name.value];
+      if (fragment) fieldsAnswering(fragment.selectionSet, key, info, out, fragment.typeCondition.name.value);
+    }
+  }
+}
+
+const paths = new WeakMap<GraphQLResolveInfo['operation'], Map<string, string>>();
+
+/**
+ * Through which fields a resolver's record was reached, by the fields' names (never the client's aliases, which say
+ * nothing to an inspector), without list positions: `village.residents.nodes`, `person`, `household.members`. A record
+ * reached through another subgraph's entity (the gateway's `_entities` fetch) is named by that entity's type:
+ * `County.residents.nodes` is a county's residents asked for through the county subgraph.
+ */
+export function readPath(info: GraphQLResolveInfo, withField = false): string {
+  const keys: { key: string }[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = withField ? info.path : info.path.prev; p; p = p.prev) {
+    if (typeof p.key === 'string') keys.unshift({ key: p.key });
+  }
+  const memoKey = keys.map((k) => k.key).join('.');
+  let known = paths.get(info.operation);
+  if (!known) paths.set(info.operation, (known = new Map()));
+  const memo = known.get(memoKey);
+  if (memo !== undefined) return memo;
+  const names: string[] = [];
+  let sets: SelectionSetNode[] = [info.operation.selectionSet];
+  for (const { key } of keys) {
+    const found: { name: string; on?: string; set?: SelectionSetNode }[] = [];
+    for (const set of sets) fieldsAnswering(set, key, info, found);
+    // A router's entity fetch: named by the entity's type (the fragment its fields stand in), not `_entities`.
+    if (names.length === 1 && names[0] === '_entities') names[0] = found[0]?.on ?? '_entities';
+    names.push(found[0]?.name ?? key);
+    sets = found.flatMap((f) => (f.set ? [f.set] : []));
+  }
+  const path = names.join('.');
+  known.set(memoKey, path);
+  return path;
+}
 
 /**
  * The most people whose ID number or phone one client request may read in full. The
@@ -64,6 +131,7 @@ function requestRead(ctx: BaseContext): { people: number; at: number } {
  */
 export function personal(
   ctx: BaseContext & { audit: AuditTrail },
+  info: GraphQLResolveInfo,
   recordType: AuditedType,
   id: number,
   field: 'idNumber' | 'phone',
@@ -71,9 +139,8 @@ export function personal(
 ): string | null {
   if (value == null) return null;
   if (!hasScope(ctx.caller, 'pii')) return field === 'idNumber' ? maskIdNumber(value) : maskPhone(value);
-  let entry = ctx.audit.get(recordType);
-  if (!entry) ctx.audit.set(recordType, (entry = { ids: new Set(), fields: new Set() }));
-  const read = entry.ids.has(id) ? null : requestRead(ctx);
+  const entry = trailEntry(ctx.audit, recordType, readPath(info));
+  const read = entry.ids.has(id) || readBefore(ctx.audit, recordType, id) ? null : requestRead(ctx);
   if (read && read.people >= PII_PER_REQUEST) {
     throw badInput(
       {
@@ -87,6 +154,12 @@ export function personal(
   entry.ids.add(id);
   entry.fields.add(field);
   return value;
+}
+
+/** Whether the request read this record in full already, through another path (it counts once towards the limit). */
+function readBefore(audit: AuditTrail, type: AuditedType, id: number): boolean {
+  for (const e of audit.values()) if (e.type === type && e.ids.has(id)) return true;
+  return false;
 }
 
 /** Each request's lookups, spent together (one statement per turn of the event loop); requests that spent any. */
@@ -152,15 +225,32 @@ export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }):
 export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<boolean> {
   const spent = lookupBatches.has(ctx);
   if (!ctx.audit.size) return spent;
-  for (const [type, { ids, fields }] of ctx.audit) {
-    await auditTrail.insert(ctx.em, auditEntry(ctx, ctx.operation || 'unknown', type, [...ids], [...fields]));
+  for (const { type, path, ids, fields } of ctx.audit.values()) {
+    await auditTrail.insert(ctx.em, auditEntry(ctx, ctx.operation || 'unknown', type, [...ids], [...fields], path));
   }
   ctx.audit.clear();
   return true;
 }
 
 /** An audit row of the request's caller: what `operation` did to which records' personal `fields`. */
-export function auditEntry(ctx: BaseContext, operation: string, recordType: AuditedType, recordIds: readonly number[], fields: readonly string[]): AuditEntry {
+export function auditEntry(
+  ctx: BaseContext,
+  operation: string,
+  recordType: AuditedType,
+  recordIds: readonly number[],
+  fields: readonly string[],
+  path: string | null = null,
+): AuditEntry {
   const c = ctx.caller;
-  return { subject: c.subject, callerName: c.name, callerJurisdiction: c.jurisdiction, operation, requestId: ctx.requestId, recordType, recordIds, fields };
+  return {
+    subject: c.subject,
+    callerName: c.name,
+    callerJurisdiction: c.jurisdiction,
+    operation,
+    requestId: ctx.requestId,
+    recordType,
+    recordIds,
+    fields,
+    path,
+  };
 }

@@ -161,6 +161,15 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** 操作名称 The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
+  /**
+   * 读取路径 Through which fields the records were read, by the fields' names without aliases or list positions:
+   * `person`, `village.residents.nodes`, `household.members`, `dispute.parties.person`, `personByIdNumber`,
+   * `township.residents` (a lookup by number in a list's filter). A record reached through another subgraph's entity is
+   * named by that entity's type: `County.residents.nodes` is a county's residents asked for through the county
+   * subgraph. One request's reads of one record type through two paths are two entries. Null for an export or import
+   * (its `operation` names the route) and for entries written before paths were recorded.
+   */
+  path?: Maybe<Scalars['String']['output']>;
   /** 记录数 How many records the entry names (a county's export: every resident it wrote). */
   recordCount: Scalars['Int']['output'];
   /**
@@ -5171,6 +5180,7 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recordIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<AuditEntryRecordIdsArgs, 'first'>>;
   recordType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -79,6 +79,7 @@ import { Migration20261207000078SeededHazardSteps } from './Migration20261207000
 import { Migration20261207000079SiteAddressEnd } from './Migration20261207000079SiteAddressEnd.ts';
 import { Migration20261207000080DisputeMediator } from './Migration20261207000080DisputeMediator.ts';
 import { Migration20261207000081FinishedAtVillage } from './Migration20261207000081FinishedAtVillage.ts';
+import { Migration20261207000082AuditPath } from './Migration20261207000082AuditPath.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -163,4 +164,5 @@ export const migrations = [
   Migration20261207000079SiteAddressEnd,
   Migration20261207000080DisputeMediator,
   Migration20261207000081FinishedAtVillage,
+  Migration20261207000082AuditPath,
 ];

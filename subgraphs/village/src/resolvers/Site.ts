@@ -6,7 +6,7 @@ import { gridOf, ref, villageOf } from './refs.ts';
 export const Site: SiteResolvers = {
   id: (s) => String(s.id),
   address: (s, _, ctx) => ref(ctx, ctx.loaders.address, s.addressId),
-  contactPhone: (s, _, ctx) => personal(ctx, 'Site', s.id, 'phone', s.contactPhone),
+  contactPhone: (s, _, ctx, info) => personal(ctx, info, 'Site', s.id, 'phone', s.contactPhone),
   grid: gridOf,
   village: villageOf,
 };

@@ -21,6 +21,7 @@ const AuditEntry = z.object({
   recordIds: z.array(col.id),
   recordCount: col.num,
   fields: col.textArray,
+  path: col.text.nullable(),
 });
 export type AuditRow = z.infer<typeof AuditEntry>;
 
@@ -84,7 +85,7 @@ function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   const st = sql(
     'auditLog.page',
     AuditEntry,
-    `select id, at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, fields,
+    `select id, at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, fields, path,
             record_ids[1:${MAX_RECORD_IDS}] as record_ids, cardinality(record_ids) as record_count
        from audit_log where ${c.where}${before} order by at desc, id desc limit ?`,
   );

@@ -8,8 +8,8 @@ import { command, exec, type Db } from '../../../../platform/sql.ts';
  */
 const insert = command(
   'auditTrail.insert',
-  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields)
-   values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[])`,
+  `insert into audit_log (subject, caller_name, caller_jurisdiction, operation, request_id, record_type, record_ids, fields, path)
+   values (?, ?, ?, ?, ?, ?, array[?]::int[], array[?]::text[], ?)`,
 );
 /** The same row from a route's own connection (exports, imports), which its caller's jurisdiction scopes. */
 const nativeInsert = command(
@@ -31,6 +31,8 @@ export interface AuditEntry {
   recordType: string;
   recordIds: readonly number[];
   fields: readonly string[];
+  /** Through which GraphQL fields the records were reached (access.ts readPath); null for a route's read (an export, an import). */
+  path?: string | null;
 }
 
 /** The row of an export: `ids` is a statement giving the ids of the records it writes, as one integer array. */
@@ -44,7 +46,7 @@ const exportInsert = (ids: string) =>
 export const auditTrail = {
   /** One row: the record type, which of its records and which fields were read unmasked. */
   insert: (db: Db, e: AuditEntry): Promise<number> =>
-    exec(db, insert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),
+    exec(db, insert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields, e.path ?? null]),
   /** One row, written on a native client (a streamed route outside a GraphQL request). */
   insertNative: (client: PoolClient, e: AuditEntry): Promise<number | null> =>
     nativeExec(client, nativeInsert, [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields]),

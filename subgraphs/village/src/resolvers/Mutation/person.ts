@@ -95,7 +95,7 @@ async function adultLinks(em: Parameters<typeof persons.byId>[0], caller: Caller
 }
 
 export const personMutations = {
-  registerPerson: async (_, { input, idempotencyKey }, ctx) => {
+  registerPerson: async (_, { input, idempotencyKey }, ctx, info) => {
     // Registering a number tells whether it is registered already, here or elsewhere: a lookup by it, spent before the
     // write (whatever its outcome, so a refusal past the quota says nothing of the number).
     if (input.idNumber != null) await spendLookup(ctx);
@@ -126,7 +126,7 @@ export const personMutations = {
             // one, as an import's is.
             if (revealsRegistration(e)) {
               const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
-              auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
+              auditLookup(ctx.audit, info, { idNumber: input.idNumber ?? null, phone: null }, found);
             }
             throw e;
           });
@@ -165,11 +165,11 @@ export const personMutations = {
       if (ageOn(n.birthDate, chinaDay()) < FORCES_MIN_AGE) await adultLinks(em, ctx.caller, p.id, n.birthDate);
       const corrected = await persons.correctIdNumber(em, p.id, version, n);
       if (!corrected) throw staleError(await persons.version(em, p.id), version);
-      await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber']));
+      await auditTrail.insert(em, auditEntry(ctx, `correctIdNumber: ${why}`, 'Person', [p.id], ['idNumber'], 'correctIdNumber'));
       return corrected;
     });
   },
-  updatePerson: async (_, { id, version, input }, ctx) => {
+  updatePerson: async (_, { id, version, input }, ctx, info) => {
     // 补录: adding the number issued tells whether it is registered already (and to whom): a lookup by it, as
     // registering it is. Writing a number is not reading one: `write` over the resident is enough, without `pii`.
     const adding = input.idNumber != null;
@@ -188,14 +188,14 @@ export const personMutations = {
         // Told the number is registered (to whom, or elsewhere): a lookup by it, audited as one.
         if (adding && (revealsRegistration(e) || (e instanceof GraphQLError && e.extensions.rule === 'alreadyRegistered'))) {
           const found = e.extensions.personId ? [{ id: Number(e.extensions.personId) }] : [];
-          auditLookup(ctx.audit, { idNumber: input.idNumber ?? null, phone: null }, found);
+          auditLookup(ctx.audit, info, { idNumber: input.idNumber ?? null, phone: null }, found);
         }
         throw e;
       });
       const after = await current(em, p.id);
       // An ID number written is audited as correctIdNumber's is, whoever writes it.
       if (p.idNumber == null && after.idNumber != null) {
-        await auditTrail.insert(em, auditEntry(ctx, 'updatePerson: idNumber added', 'Person', [p.id], ['idNumber']));
+        await auditTrail.insert(em, auditEntry(ctx, 'updatePerson: idNumber added', 'Person', [p.id], ['idNumber'], 'updatePerson'));
       }
       return after;
     });

@@ -9,12 +9,12 @@ import { byId } from '../refs.ts';
 /** Registry records by id: null when missing or outside the caller's jurisdiction; FORBIDDEN without `read`. */
 export const registryQueries = {
   person: (_, { id }, ctx) => byId(ctx, ctx.loaders.person, id),
-  personByIdNumber: async (_, { idNumber }, ctx) => {
+  personByIdNumber: async (_, { idNumber }, ctx, info) => {
     requireRecordAccess(ctx.caller, 'resident');
     const id = parseCitizenId(idNumber).idNumber;
     await spendLookup(ctx);
     const found = visible(ctx.caller, await persons.byIdNumber(ctx.em, id), 'resident');
-    auditLookup(ctx.audit, { idNumber: id }, found ? [found] : []);
+    auditLookup(ctx.audit, info, { idNumber: id }, found ? [found] : []);
     return found;
   },
   household: (_, { id }, ctx) => byId(ctx, ctx.loaders.household, id),

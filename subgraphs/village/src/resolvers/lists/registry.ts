@@ -5,7 +5,8 @@ import { checkDateRange, openEnds, periodBounds, resolvePeriod } from '../../../
 import { badInput, quote } from '../../../../../domain/errors.ts';
 import type { Connection, PageArgs } from '../../../../../platform/pagination.ts';
 import { filterGiven, keyText, listGiven, nameDots } from '../../../../../platform/validate.ts';
-import { spendLookup, type AuditTrail } from '../../access.ts';
+import { readPath, spendLookup, trailEntry, type AuditTrail } from '../../access.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { VillageContext } from '../../context.ts';
 import type {
   ChangeKind,
@@ -95,11 +96,15 @@ const isLookup = (c: Pick<ResidentConditions, 'idNumber' | 'phone'>): boolean =>
  * residents it found (none, too), whatever the caller's scopes: knowing whose
  * number it is, is itself personal data (docs/ARCHITECTURE.md, "Finding people").
  */
-export function auditLookup(audit: AuditTrail, c: Pick<ResidentConditions, 'idNumber' | 'phone'>, found: readonly { id: number }[]): void {
+export function auditLookup(
+  audit: AuditTrail,
+  info: GraphQLResolveInfo,
+  c: Pick<ResidentConditions, 'idNumber' | 'phone'>,
+  found: readonly { id: number }[],
+): void {
   const fields = [...(c.idNumber != null ? ['idNumberLookup'] : []), ...(c.phone != null ? ['phoneLookup'] : [])];
   if (!fields.length) return;
-  let entry = audit.get('Person');
-  if (!entry) audit.set('Person', (entry = { ids: new Set(), fields: new Set() }));
+  const entry = trailEntry(audit, 'Person', readPath(info, true));
   for (const f of fields) entry.fields.add(f);
   for (const p of found) entry.ids.add(p.id);
 }
@@ -108,12 +113,12 @@ type ResidentArgs = PageArgs & { filter?: ResidentFilter | null };
 
 /** `residents(filter, first, after)` of a village or grid: a batched connection, lookups audited. */
 function residentsOf(scope: Scope) {
-  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
+  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext, info: GraphQLResolveInfo): Promise<Connection<PersonRow>> => {
     requireListAccess(ctx.caller, parent.code, 'resident');
     const c = residentConditions(args.filter);
     if (isLookup(c)) await spendLookup(ctx);
     const page = await ctx.pages.connection(persons.list(scope, c), parent.code, args);
-    auditLookup(ctx.audit, c, page.nodes);
+    auditLookup(ctx.audit, info, c, page.nodes);
     return page;
   };
 }
@@ -123,14 +128,14 @@ const searches = new WeakMap<VillageContext, ResidentSearch>();
 
 /** `residents(filter, first, after)` of a township or county: every parent of a request from one statement, lookups audited. */
 export function residentsWithin() {
-  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext): Promise<Connection<PersonRow>> => {
+  return async (parent: { code: string }, args: ResidentArgs, ctx: VillageContext, info: GraphQLResolveInfo): Promise<Connection<PersonRow>> => {
     requireListAccess(ctx.caller, parent.code, 'resident');
     const c = residentConditions(args.filter);
     if (isLookup(c)) await spendLookup(ctx);
     let search = searches.get(ctx);
     if (!search) searches.set(ctx, (search = new ResidentSearch(ctx.em)));
     const page = await search.connection(parent.code, c, args);
-    auditLookup(ctx.audit, c, page.nodes);
+    auditLookup(ctx.audit, info, c, page.nodes);
     return page;
   };
 }
