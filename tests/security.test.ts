@@ -3,6 +3,7 @@ import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
+import { ensureDatabases } from '../scripts/lib/databases.ts';
 import { NATIONAL_TEST_SUBJECT, postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
@@ -538,5 +539,87 @@ describe('the audit log answers an inspector: who read whose number in full, whe
     // A grid worker's phone read in a list of staff is an entry of its own record type, by the same path.
     const staffLog = await hub.queryAs<Log>(await county(), `{ auditLog(subject: "inspected-Staff-${run}") { nodes { ${ENTRY} } } }`);
     expect(staffLog.data!.auditLog.nodes.filter((n) => n.recordType === 'GridStaff').map((n) => n.path)).toEqual(['village.staff.nodes']);
+  });
+
+  it('answers who read a record between two days and what a caller read, paged, inside the asking admin’s jurisdiction only', async () => {
+    const run = Date.now();
+    const r = await hub.query<{ village: { residents: Nodes<{ id: string }> } }>(
+      `{ village(code: "623021200201") { residents(first: 1, filter: { withoutIdNumber: false }) { nodes { id } } } }`,
+    );
+    const person = r.data!.village.residents.nodes[0]!.id;
+    // A county desk reads the resident three times; a township desk of the same county once.
+    const countyReader = `county-desk-${run}`;
+    const townshipReader = `township-desk-${run}`;
+    const countyToken = await hub.token({ jurisdiction: '623021', scopes: ['read', 'pii'], subject: countyReader });
+    for (let i = 0; i < 3; i++) expect((await hub.queryAs(countyToken, `query Desk { person(id: "${person}") { phone idNumber } }`)).errors).toBeUndefined();
+    const townshipToken = await hub.token({ jurisdiction: '623021200', scopes: ['read', 'pii'], subject: townshipReader });
+    expect((await hub.queryAs(townshipToken, `query Desk { person(id: "${person}") { idNumber } }`)).errors).toBeUndefined();
+
+    const today = chinaDay();
+    const ask = async (token: string, args: string) =>
+      hub.queryAs<Log>(token, `{ auditLog(${args}) { totalCount pageInfo { hasNextPage endCursor } nodes { ${ENTRY} } } }`);
+    const mine = (l: Log) => l.auditLog.nodes.filter((n) => n.subject === countyReader || n.subject === townshipReader);
+    // Who read this record today: both desks, newest first, by path.
+    const read = await ask(await county(), `recordType: "Person", recordId: "${person}", from: "${today}", to: "${today}", first: 500`);
+    expect(read.errors).toBeUndefined();
+    expect(mine(read.data!).map((n) => `${n.subject} ${n.path} ${n.fields.sort().join(',')}`)).toEqual([
+      `${townshipReader} person idNumber`,
+      ...Array(3).fill(`${countyReader} person idNumber,phone`),
+    ]);
+    // Before today: none of them.
+    const earlier = await ask(await county(), `recordType: "Person", recordId: "${person}", from: "2026-11-01", to: "2026-11-30", first: 500`);
+    expect(mine(earlier.data!)).toEqual([]);
+    // What the county desk read, a page at a time.
+    const first = await ask(await county(), `subject: "${countyReader}", first: 2`);
+    expect(first.data!.auditLog.totalCount).toBe(3);
+    expect(first.data!.auditLog.nodes).toHaveLength(2);
+    expect(first.data!.auditLog.pageInfo.hasNextPage).toBe(true);
+    const rest = await ask(await county(), `subject: "${countyReader}", first: 2, after: "${first.data!.auditLog.pageInfo.endCursor}"`);
+    expect(rest.data!.auditLog.nodes).toHaveLength(1);
+    expect(rest.data!.auditLog.pageInfo.hasNextPage).toBe(false);
+
+    // A township's admin reads its own township's callers' entries, never the county's (whose reads go beyond it).
+    const townshipAdmin = await hub.token({ jurisdiction: '623021200', scopes: ['admin'] });
+    const asTownship = await ask(townshipAdmin, `recordType: "Person", recordId: "${person}", first: 500`);
+    expect(mine(asTownship.data!).map((n) => n.subject)).toEqual([townshipReader]);
+    expect((await ask(townshipAdmin, `subject: "${countyReader}"`)).data!.auditLog.totalCount).toBe(0);
+    // Another county's admin sees none of them, asked by record or by caller.
+    const neighbour = await hub.token({ jurisdiction: '632223', scopes: ['admin'] });
+    expect(mine((await ask(neighbour, `recordType: "Person", recordId: "${person}", first: 500`)).data!)).toEqual([]);
+    expect((await ask(neighbour, `subject: "${countyReader}"`)).data!.auditLog.totalCount).toBe(0);
+
+    // Bad input: a typed error that names the argument, in Chinese first.
+    for (const [args, argument] of [
+      [`from: "2026-11-31"`, 'from'],
+      [`from: "2026-12-01", to: "2026-11-01"`, 'from'],
+      [`recordType: "Household", recordId: "${person}"`, 'recordType'],
+      [`first: -1`, 'first'],
+      [`after: "not-a-cursor"`, 'after'],
+    ] as const) {
+      // Without an English Accept-Language, as a desk's browser in China asks.
+      const bad = await postJson(
+        hub.gatewayUrl,
+        { query: `{ auditLog(${args}) { totalCount } }` },
+        { authorization: `Bearer ${await county()}`, 'accept-language': 'zh-CN' },
+      );
+      expect(bad.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0]?.message, args).toMatch(/[\u4e00-\u9fff]/);
+      if (argument !== 'from' || !args.includes('to:')) expect(bad.errors?.[0]?.extensions?.argument, args).toBe(argument);
+    }
+  });
+
+  it('keeps the audit log append-only for the services’ role across restarts, which grant the tables again', async () => {
+    // What every start does before it migrates (scripts/lib/setup.ts): the databases and roles are ensured again.
+    await ensureDatabases(inject('adminUrl'), { owner: 'test-owner-pw', app: 'test-app-pw' }, 'hub_test_');
+    const grants = await asOwner(
+      async (c) =>
+        (
+          await c.query(
+            `select p as privilege, has_table_privilege('hub_app', 'audit_log', p) as held from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p`,
+          )
+        ).rows as { privilege: string; held: boolean }[],
+    );
+    expect(Object.fromEntries(grants.map((g) => [g.privilege, g.held]))).toEqual({ SELECT: true, INSERT: true, UPDATE: false, DELETE: false, TRUNCATE: false });
+    await expect(asApp('623021', (c) => c.query(`delete from audit_log where subject = 'x'`))).rejects.toThrow(/permission denied/);
   });
 });

@@ -52,6 +52,7 @@ export async function ensureDatabases(adminUrl: string, passwords: RolePasswords
       // Collation C, as the embedded database has it: the stores read a division's rows as the range [code, code || ':'),
       // which holds only in byte order (docs/ARCHITECTURE.md, "Conventions").
       if (!exists.rowCount) await admin.query(`create database ${db} owner hub_owner encoding 'UTF8' locale 'C' template template0`);
+      const created = !exists.rowCount;
       const inDb = new pg.Client({ connectionString: withDatabase(adminUrl, db) });
       await inDb.connect();
       try {
@@ -62,8 +63,13 @@ export async function ensureDatabases(adminUrl: string, passwords: RolePasswords
         await inDb.query(`grant usage on schema public to hub_app`);
         await inDb.query(`alter default privileges for role hub_owner in schema public grant select, insert, update, delete on tables to hub_app`);
         await inDb.query(`alter default privileges for role hub_owner in schema public grant usage, select on sequences to hub_app`);
-        await inDb.query(`grant select, insert, update, delete on all tables in schema public to hub_app`);
-        await inDb.query(`grant usage, select on all sequences in schema public to hub_app`);
+        // Once, when the database is made: from then on the migrations own the tables' grants, and take some back
+        // (the audit log, a resident's history and the change feed are append-only for the services: no update or
+        // delete). Granted again at every start, those would come back.
+        if (created) {
+          await inDb.query(`grant select, insert, update, delete on all tables in schema public to hub_app`);
+          await inDb.query(`grant usage, select on all sequences in schema public to hub_app`);
+        }
       } finally {
         await inDb.end();
       }
