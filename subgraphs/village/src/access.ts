@@ -61,9 +61,10 @@ const paths = new WeakMap<GraphQLResolveInfo['operation'], Map<string, string>>(
 
 /**
  * Through which fields a resolver's record was reached, by the fields' names (never the client's aliases, which say
- * nothing to an inspector), without list positions: `village.residents.nodes`, `person`, `household.members`. A record
- * reached through another subgraph's entity (the gateway's `_entities` fetch) is named by that entity's type:
- * `County.residents.nodes` is a county's residents asked for through the county subgraph.
+ * nothing to an inspector), without list positions or a connection's `nodes` / `edges.node`: `village.residents`,
+ * `person`, `household.members`, so that a list's lookup by number and the reads of what it found share an entry. A
+ * record reached through another subgraph's entity (the gateway's `_entities` fetch) is named by that entity's type:
+ * `County.residents` is a county's residents asked for through the county subgraph.
  */
 export function readPath(info: GraphQLResolveInfo, withField = false): string {
   const keys: { key: string }[] = [];
@@ -85,7 +86,8 @@ export function readPath(info: GraphQLResolveInfo, withField = false): string {
     names.push(found[0]?.name ?? key);
     sets = found.flatMap((f) => (f.set ? [f.set] : []));
   }
-  const path = names.join('.');
+  // A connection's records are named by the connection's field: `nodes`, `edges` and `node` are only its plumbing.
+  const path = names.filter((n) => n !== 'nodes' && n !== 'edges' && n !== 'node').join('.');
   known.set(memoKey, path);
   return path;
 }

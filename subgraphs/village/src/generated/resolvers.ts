@@ -162,10 +162,10 @@ export type AuditEntry = {
   /** 操作名称 The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
   /**
-   * 读取路径 Through which fields the records were read, by the fields' names without aliases or list positions:
-   * `person`, `village.residents.nodes`, `household.members`, `dispute.parties.person`, `personByIdNumber`,
-   * `township.residents` (a lookup by number in a list's filter). A record reached through another subgraph's entity is
-   * named by that entity's type: `County.residents.nodes` is a county's residents asked for through the county
+   * 读取路径 Through which fields the records were read, by the fields' names without aliases, list positions or a connection's `nodes` and `edges.node`:
+   * `person`, `village.residents`, `household.members`, `dispute.parties.person`, `personByIdNumber`,
+   * `township.residents` (a list searched by a full number: the lookup and the reads of what it found). A record reached through another subgraph's entity is
+   * named by that entity's type: `County.residents` is a county's residents asked for through the county
    * subgraph. One request's reads of one record type through two paths are two entries. Null for an export or import
    * (its `operation` names the route) and for entries written before paths were recorded.
    */

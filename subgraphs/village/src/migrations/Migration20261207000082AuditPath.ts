@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * An audit entry names the GraphQL fields through which its records were read (`village.residents.nodes`,
- * `County.residents.nodes` through the county subgraph, `personByIdNumber`), so that an inspector asking who read a
+ * An audit entry names the GraphQL fields through which its records were read (`village.residents`,
+ * `County.residents` through the county subgraph, `personByIdNumber`), so that an inspector asking who read a
  * resident's ID number learns by which path too. One request's reads of one record type through two paths are two
  * entries. Entries written before this, and a route's (an export's, an import's), have none.
  */
