@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { generateKeyPairPem, importPrivateKey, mintCallerToken } from '../platform/auth.ts';
 import { ensureDatabases } from '../scripts/lib/databases.ts';
+import { SERVICE_REVOKES } from '../subgraphs/village/src/migrations/Migration20261207000083ServiceGrants.ts';
 import { NATIONAL_TEST_SUBJECT, postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
 
 let hub: TestHub;
@@ -621,5 +622,26 @@ describe('the audit log answers an inspector: who read whose number in full, whe
     );
     expect(Object.fromEntries(grants.map((g) => [g.privilege, g.held]))).toEqual({ SELECT: true, INSERT: true, UPDATE: false, DELETE: false, TRUNCATE: false });
     await expect(asApp('623021', (c) => c.query(`delete from audit_log where subject = 'x'`))).rejects.toThrow(/permission denied/);
+  });
+
+  it('takes back what earlier starts granted the services on the append-only tables (a database started before the fix)', async () => {
+    const held = () =>
+      asOwner(async (c) =>
+        (
+          await c.query(
+            `select t || ':' || p as grant from unnest(array['audit_log', 'change_log', 'person_history', 'dispute_step', 'lookup_quota']) t,
+                      unnest(array['UPDATE', 'DELETE']) p where has_table_privilege('hub_app', t, p) order by 1`,
+          )
+        ).rows.map((r: { grant: string }) => r.grant),
+      );
+    expect(await held()).toEqual([]);
+    try {
+      // What every start did until it granted only when it made the database.
+      await asOwner((c) => c.query(`grant select, insert, update, delete on all tables in schema public to hub_app`));
+      expect(await held()).toContain('audit_log:DELETE');
+    } finally {
+      await asOwner((c) => c.query(SERVICE_REVOKES));
+    }
+    expect(await held()).toEqual([]);
   });
 });

@@ -80,6 +80,7 @@ import { Migration20261207000079SiteAddressEnd } from './Migration20261207000079
 import { Migration20261207000080DisputeMediator } from './Migration20261207000080DisputeMediator.ts';
 import { Migration20261207000081FinishedAtVillage } from './Migration20261207000081FinishedAtVillage.ts';
 import { Migration20261207000082AuditPath } from './Migration20261207000082AuditPath.ts';
+import { Migration20261207000083ServiceGrants } from './Migration20261207000083ServiceGrants.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -165,4 +166,5 @@ export const migrations = [
   Migration20261207000080DisputeMediator,
   Migration20261207000081FinishedAtVillage,
   Migration20261207000082AuditPath,
+  Migration20261207000083ServiceGrants,
 ];
