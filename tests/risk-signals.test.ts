@@ -7,7 +7,7 @@
  * figures without cases or personal facts and no special-population kind;
  * another county's caller sees nothing of this one; bad arguments are typed errors.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { resolvePeriod } from '../domain/periods.ts';
@@ -346,6 +346,33 @@ describe('riskSignals', () => {
     // Asking for the special-population kind alone is refused; among others it is left out.
     expect(errorCode(await signals(reportOnly, { kinds: ['SPECIAL_POPULATION_PARTY'] }))).toBe('FORBIDDEN');
     expect((await signalsOk(reportOnly, { kinds: ['SPECIAL_POPULATION_PARTY', 'OVERDUE_CLUSTER'] })).map((s) => s.kind)).toEqual(['OVERDUE_CLUSTER']);
+  }, 60_000);
+
+  it('a report-only caller learns no case day from a mass-scale or overdue signal', async () => {
+    const all = await signalsOk(county);
+    const list = await signalsOk(reportOnly);
+    const whole = resolvePeriod({ period: MONTH });
+    // The county's desk reads these signals' days as those of their cases; told without the cases, they span the period.
+    expect(of(all, 'MASS_OR_TWICE_ESCALATED').some((s) => s.from !== whole.from || s.to !== whole.to)).toBe(true);
+    for (const kind of ['MASS_OR_TWICE_ESCALATED', 'OVERDUE_CLUSTER']) {
+      expect(of(list, kind).length, kind).toBeGreaterThan(0);
+      for (const s of of(list, kind)) expect([s.from, s.to], kind).toEqual([whole.from, whole.to]);
+    }
+  }, 60_000);
+
+  it('a report-only caller cannot find whom a repeated-disputes signal is about by hashing guesses of its id', async () => {
+    const all = await signalsOk(county);
+    const list = await signalsOk(reportOnly);
+    // A repeated-disputes id hashed from its key alone gave the key back to whoever hashed every guess: here the two
+    // residents' ids, from a village's few thousand (or a household's id, an address's, a name).
+    const [a, b] = partiesV1.map((p) => `p${p.id}`).sort();
+    const guessed = createHash('sha256').update(`REPEATED_DISPUTES|${villages[0]!.code}|SAME_PARTIES:${a}|${b}`).digest('base64url').slice(0, 22);
+    const repeated = of(list, 'REPEATED_DISPUTES', villages[0]!.code);
+    expect(repeated).toHaveLength(1);
+    expect(repeated[0]!.id).not.toBe(guessed);
+    // Still one id for every caller, and the same on the next read.
+    expect(of(all, 'REPEATED_DISPUTES', villages[0]!.code)[0]!.id).toBe(repeated[0]!.id);
+    expect(of(await signalsOk(reportOnly), 'REPEATED_DISPUTES', villages[0]!.code)[0]!.id).toBe(repeated[0]!.id);
   }, 60_000);
 
   it('another county’s caller sees nothing of this county', async () => {

@@ -213,6 +213,8 @@ export interface RiskViewer {
  * The kinds told of one grid: those whose facts are cases (and staffing) of the grid. A surge is a village's month
  * against the village's own baseline, figures a grid worker does not read; an overdue cluster is a township's.
  */
+/** The kinds whose `from` and `to` are the days of their cases (the others': a month, or the period asked). */
+const CASE_DAYS: ReadonlySet<RiskKind> = new Set(['REPEATED_DISPUTES', 'MASS_OR_TWICE_ESCALATED', 'OVERDUE_CLUSTER', 'SPECIAL_POPULATION_PARTY']);
 const GRID_KINDS: ReadonlySet<RiskKind> = new Set(['REPEATED_DISPUTES', 'MASS_OR_TWICE_ESCALATED', 'SPECIAL_POPULATION_PARTY', 'UNDERSTAFFED_RISING']);
 
 /**
@@ -277,8 +279,9 @@ export async function findRiskSignals(
         grid,
         viewer.records,
       );
-      // Repeated disputes span their cases' days: told without the cases, the signal spans the period asked instead.
-      const [from, to] = kind === 'REPEATED_DISPUTES' && !viewer.records ? [period.from, period.to] : [row.fromDay, row.toDay];
+      // A signal that spans its cases' days, told without the cases, spans the period asked instead: a village (or a
+      // township) and the day of its one mass dispute, or of its first overdue case, name the case.
+      const [from, to] = CASE_DAYS.has(kind) && !viewer.records ? [period.from, period.to] : [row.fromDay, row.toDay];
       out.push({
         // A grid's signal counts the grid's facts alone: an id of its own, apart from its village's.
         id: createHash('sha256')

@@ -71,6 +71,12 @@ const CASES = (x: string, filter = '') =>
  * household, or a party's standard address. One signal per set of cases: a
  * set already told by a more specific key (parties, then household, then
  * address) is not told again. The signal is about the village of the latest case.
+ * Its `basis` (what its id is hashed from) holds the key with the id of its
+ * earliest case: a key alone (two resident ids, a name, a household's or an
+ * address's id) is few enough guesses to recover from the id by hashing them
+ * all, which would name to a report-only caller the people the signal is
+ * about; a case's id (a random UUID) it never reads. The id holds while that
+ * case is in the signal.
  */
 const repeated = sql(
   'riskSignals.repeated',
@@ -111,7 +117,8 @@ const repeated = sql(
       order by ids, rank, key
    )
    select (array_agg(x.village_code order by x.reported_at desc, x.id desc))[1] as division_code, null::text as village_name,
-          s.basis || ':' || s.key as basis, ${CHINA_DAY('min(x.reported_at)')} as from_day, ${CHINA_DAY('max(x.reported_at)')} as to_day,
+          s.basis || ':' || s.key || ':' || (array_agg(x.id::text order by x.reported_at, x.id))[1] as basis,
+          ${CHINA_DAY('min(x.reported_at)')} as from_day, ${CHINA_DAY('max(x.reported_at)')} as to_day,
           count(*) as grade, jsonb_build_array(jsonb_build_object('kind', s.basis, 'value', count(*), 'cases', ${CASES('x')})) as facts
      from s join d x on x.id = any(s.ids)
     group by s.basis, s.key`,
