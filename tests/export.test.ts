@@ -489,12 +489,16 @@ describe('export', () => {
     // The unmasked export is audited as a read of exactly the records it wrote.
     const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await c.connect();
-    const audit = await c.query('select record_ids from audit_log where subject = $1 and operation = $2 order by at', [
+    const audit = await c.query('select record_ids, operation, path from audit_log where subject = $1 and operation like $2 order by at', [
       subject,
-      `export residents within ${within}`,
+      `export residents within ${within}%`,
     ]);
     await c.end();
-    expect(audit.rows[1]).toEqual({ record_ids: rows.map((r) => Number(r.id)).sort((a, b) => a - b) });
+    expect(audit.rows[1]).toEqual({
+      record_ids: rows.map((r) => Number(r.id)).sort((a, b) => a - b),
+      operation: `export residents within ${within} changedAfter ${cursor}`,
+      path: '/export/residents',
+    });
 
     // Refused naming changedAfter: empty, not a cursor, a cursor this feed never wrote, a kind the feed does not follow.
     const forged = Buffer.from('changes:999999999.999999999').toString('base64url');

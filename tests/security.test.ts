@@ -1,4 +1,5 @@
 import { chinaDay } from '../domain/china-day.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -607,6 +608,110 @@ describe('the audit log answers an inspector: who read whose number in full, whe
       expect(bad.errors?.[0]?.message, args).toMatch(/[\u4e00-\u9fff]/);
       if (argument !== 'from' || !args.includes('to:')) expect(bad.errors?.[0]?.extensions?.argument, args).toBe(argument);
     }
+  });
+
+  it('finds the callers whose lookups found nobody, and tells that two misses tried the same number without keeping it', async () => {
+    type Missed = { subject: string; path: string | null; recordIds: string[]; fields: string[]; missedLookups: string[] };
+    type MissedLog = { auditLog: Nodes<Missed> & { totalCount: number } };
+    const run = Date.now();
+    // A number registered nowhere (a county code of another province), and a phone no one gives.
+    const nobody = makeCitizenId('659111', '1980-01-01', (run % 400) + 1);
+    const noPhone = `130${String(run).slice(-8)}`;
+    const fisher = `fisher-${run}`;
+    const other = `other-desk-${run}`;
+    const honest = `honest-desk-${run}`;
+    const token = (subject: string) => hub.token({ jurisdiction: '623021', scopes: ['read'], subject });
+    const known = await hub.query<{ village: { residents: Nodes<{ id: string; idNumber: string }> } }>(
+      `{ village(code: "623021200201") { residents(first: 1, filter: { withoutIdNumber: false }) { nodes { id idNumber } } } }`,
+    );
+    const resident = known.data!.village.residents.nodes[0]!;
+    const lookup = (n: string) => `query Try { personByIdNumber(idNumber: "${n}") { id } }`;
+    for (const [subject, query] of [
+      [fisher, lookup(nobody)],
+      [fisher, lookup(nobody)],
+      [fisher, `query Try { village(code: "623021200201") { residents(filter: { phone: "${noPhone}" }) { nodes { id } } } }`],
+      [other, lookup(nobody)],
+      [honest, lookup(resident.idNumber)],
+    ] as const) {
+      expect((await hub.queryAs(await token(subject), query)).errors, query).toBeUndefined();
+    }
+    const today = chinaDay();
+    const ask = async (args: string) => {
+      const r = await hub.queryAs<MissedLog>(
+        await county(),
+        `{ auditLog(${args}, from: "${today}", first: 500) { totalCount nodes { subject path recordIds fields missedLookups } } }`,
+      );
+      expect(r.errors, args).toBeUndefined();
+      return r.data!.auditLog.nodes.filter((n) => [fisher, other, honest].includes(n.subject));
+    };
+    // The misses: the fisher's three and the other desk's one, the honest desk's lookup not among them.
+    const missed = await ask('found: false');
+    expect(missed.map((n) => `${n.subject} ${n.path}`).sort()).toEqual(
+      [`${fisher} personByIdNumber`, `${fisher} personByIdNumber`, `${fisher} village.residents`, `${other} personByIdNumber`].sort(),
+    );
+    for (const n of missed) {
+      expect(n.recordIds).toEqual([]);
+      expect(n.missedLookups).toHaveLength(1);
+      expect(n.missedLookups[0]).toMatch(/^[0-9a-f]{16}$/);
+    }
+    // One number tried three times by two callers: one fingerprint; the phone another. The log holds neither number.
+    const byNumber = missed.filter((n) => n.path === 'personByIdNumber').map((n) => n.missedLookups[0]);
+    expect(new Set(byNumber).size).toBe(1);
+    const phoneMiss = missed.find((n) => n.path === 'village.residents')!.missedLookups[0];
+    expect(phoneMiss).not.toBe(byNumber[0]);
+    const kept = JSON.stringify(missed.map((n) => [n.path, n.fields, n.missedLookups]));
+    for (const shown of [nobody, noPhone]) expect(kept).not.toContain(shown);
+    // Who else tried that number: asked by its fingerprint.
+    const same = await ask(`missedLookup: "${byNumber[0]}"`);
+    expect(same.map((n) => n.subject).sort()).toEqual([fisher, fisher, other].sort());
+    // The lookup that found its resident is a found one, and names it.
+    const found = await ask('found: true');
+    expect(found.map((n) => [n.subject, n.recordIds])).toEqual([[honest, [resident.id]]]);
+    // A fingerprint is 16 hex digits: anything else is BAD_USER_INPUT naming the argument, in Chinese first.
+    const bad = await postJson(
+      hub.gatewayUrl,
+      { query: `{ auditLog(missedLookup: "${nobody}") { totalCount } }` },
+      { authorization: `Bearer ${await county()}`, 'accept-language': 'zh-CN' },
+    );
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.extensions?.argument).toBe('missedLookup');
+    expect(bad.errors?.[0]?.message).toMatch(/^未找到号码指纹/);
+  });
+
+  it('names the route of an export and an import as their path, and an export of changes as such', async () => {
+    const run = Date.now();
+    const subject = `exporter-${run}`;
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'pii'], subject });
+    const origin = new URL(hub.gatewayUrl).origin;
+    const get = (path: string) => fetch(new URL(path, origin), { headers: { authorization: `Bearer ${t}` } });
+    const within = '623021200201';
+    const full = await get(`/export/residents.ndjson?within=${within}`);
+    expect(full.status).toBe(200);
+    const cursor = full.headers.get('x-change-cursor')!;
+    await full.text();
+    const since = await get(`/export/residents.ndjson?within=${within}&changedAfter=${encodeURIComponent(cursor)}`);
+    expect(since.status).toBe(200);
+    await since.text();
+    // A dry run of a file naming a new resident's ID number: a lookup by it, audited though nothing is written.
+    const fresh = makeCitizenId('623021', '1931-02-03', (run % 300) * 2 + 11);
+    const imported = await fetch(new URL('/import/residents?dryRun=true', origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'text/csv; charset=utf-8', 'accept-language': 'en' },
+      body: `id_number,name,ethnicity,residency,grid_code\n${fresh},新登记,汉族,REGISTERED,623021200201001\n`,
+    });
+    expect(imported.status).toBe(200);
+    await imported.text();
+    const log = await hub.queryAs<{ auditLog: Nodes<{ path: string | null; operation: string; recordType: string }> }>(
+      await county(),
+      `{ auditLog(subject: "${subject}", first: 20) { nodes { path operation recordType } } }`,
+    );
+    expect(log.errors).toBeUndefined();
+    const entries = log.data!.auditLog.nodes.map((n) => `${n.path} | ${n.operation}`).reverse();
+    expect(entries).toEqual([
+      `/export/residents | export residents within ${within}`,
+      `/export/residents | export residents within ${within} changedAfter ${cursor}`,
+      expect.stringMatching(/^\/import\/residents \| import residents .*\(dry run\): 1 looked up by ID number/),
+    ]);
   });
 
   it('keeps the audit log append-only for the services’ role across restarts, which grant the tables again', async () => {

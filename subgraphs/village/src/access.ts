@@ -5,7 +5,7 @@ import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { badInput, hubError, type Said } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
 import type { LookupLimits } from '../../../platform/settings.ts';
-import { auditTrail, type AuditedType, type AuditEntry } from './store/audit-trail.ts';
+import { auditTrail, fingerprints, type AuditedType, type AuditEntry } from './store/audit-trail.ts';
 import { lookupQuota, type ExceededQuota } from './store/lookup-quota.ts';
 
 /**
@@ -25,13 +25,22 @@ export function visible<T extends { villageCode: string; gridCode?: string | nul
  * Reads of unmasked personal data this request made, written to the audit log when it ends: one entry per record type
  * and path (`readPath`), so that the log says through which field each record was read.
  */
-export type AuditTrail = Map<string, { type: AuditedType; path: string; ids: Set<number>; fields: Set<string> }>;
+export type AuditTrail = Map<string, TrailEntry>;
+
+/** One record type's reads through one path; `missed`: the numbers looked up there that found nobody (`idNumber:…`, `phone:…`). */
+export interface TrailEntry {
+  type: AuditedType;
+  path: string;
+  ids: Set<number>;
+  fields: Set<string>;
+  missed: Set<string>;
+}
 
 /** The entry of the request's trail for reads of `type` records through `path`. */
-export function trailEntry(audit: AuditTrail, type: AuditedType, path: string): { ids: Set<number>; fields: Set<string> } {
+export function trailEntry(audit: AuditTrail, type: AuditedType, path: string): TrailEntry {
   const key = `${type}\u0000${path}`;
   let entry = audit.get(key);
-  if (!entry) audit.set(key, (entry = { type, path, ids: new Set(), fields: new Set() }));
+  if (!entry) audit.set(key, (entry = { type, path, ids: new Set(), fields: new Set(), missed: new Set() }));
   return entry;
 }
 
@@ -227,8 +236,9 @@ export async function spendLookup(ctx: BaseContext & { lookups: LookupLimits }):
 export async function writeAudit(ctx: BaseContext & { audit: AuditTrail }): Promise<boolean> {
   const spent = lookupBatches.has(ctx);
   if (!ctx.audit.size) return spent;
-  for (const { type, path, ids, fields } of ctx.audit.values()) {
-    await auditTrail.insert(ctx.em, auditEntry(ctx, ctx.operation || 'unknown', type, [...ids], [...fields], path));
+  for (const { type, path, ids, fields, missed } of ctx.audit.values()) {
+    const entry = auditEntry(ctx, ctx.operation || 'unknown', type, [...ids], [...fields], path);
+    await auditTrail.insert(ctx.em, { ...entry, missedLookups: await fingerprints(ctx.em, missed) });
   }
   ctx.audit.clear();
   return true;

@@ -184,8 +184,10 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
             subject: caller.subject,
             callerName: caller.name,
             callerJurisdiction: caller.jurisdiction,
-            operation: `export ${m[1]} within ${within}`,
+            // An export of what changed after a point says so, and from which: an inspector tells it from a whole one.
+            operation: `export ${m[1]} within ${within}${since ? ` changedAfter ${params.get('changedAfter')}` : ''}`,
             requestId: identity.requestId,
+            path: `/export/${m[1]}`,
           };
           await onSnapshot(auditor, snapshot, async () => {
             await scopeClient(auditor, caller.jurisdiction);

@@ -159,6 +159,15 @@ export type AuditEntry = {
   fields: Array<Scalars['String']['output']>;
   /** 记录编号 Entry id. */
   id: Scalars['ID']['output'];
+  /**
+   * 未找到号码指纹 Fingerprints of the ID numbers and phones this entry's lookups tried
+   * and found nobody for in the caller's area: a keyed hash (16 hex digits) under a
+   * key the hub keeps to itself, never the number. The same number gives the same
+   * fingerprint in every entry, so two misses of one number, by one caller or two, are
+   * seen as such (`auditLog(missedLookup:)`). Empty for entries that missed nothing,
+   * for an import's lookups and for entries written before.
+   */
+  missedLookups: Array<Scalars['String']['output']>;
   /** 操作名称 The client's operation name (or its type when unnamed). */
   operation: Scalars['String']['output'];
   /**
@@ -166,8 +175,9 @@ export type AuditEntry = {
    * `person`, `village.residents`, `household.members`, `dispute.parties.person`, `personByIdNumber`,
    * `township.residents` (a list searched by a full number: the lookup and the reads of what it found). A record reached through another subgraph's entity is
    * named by that entity's type: `County.residents` is a county's residents asked for through the county
-   * subgraph. One request's reads of one record type through two paths are two entries. Null for an export or import
-   * (its `operation` names the route) and for entries written before paths were recorded.
+   * subgraph. One request's reads of one record type through two paths are two entries. An export or import names
+   * its route (`/export/residents`, `/import/residents`; `operation` says which division, and `changedAfter` for an
+   * export of changes). Null for entries written before paths were recorded.
    */
   path?: Maybe<Scalars['String']['output']>;
   /** 记录数 How many records the entry names (a county's export: every resident it wrote). */
@@ -3693,6 +3703,10 @@ export type Query = {
    * jurisdiction, newest first. Needs the `admin` scope. `recordType` (Person,
    * GridStaff, Site, Mediator) with `recordId`: the entries that read that record
    * in full, by query or by export (who saw this resident's ID number).
+   * `found: false`: the entries of lookups by ID number or phone in which a number found
+   * nobody in the caller's area (a caller trying numbers); `found: true`: lookups that
+   * found every number tried. `missedLookup`: the entries that tried in vain the number
+   * of that fingerprint (`AuditEntry.missedLookups`), whoever tried it.
    */
   auditLog: AuditEntryConnection;
   /**
@@ -3778,7 +3792,9 @@ export type QueryAddressArgs = {
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  found?: InputMaybe<Scalars['Boolean']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
+  missedLookup?: InputMaybe<Scalars['String']['input']>;
   recordId?: InputMaybe<Scalars['ID']['input']>;
   recordType?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
@@ -5179,6 +5195,7 @@ export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends
   callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  missedLookups?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

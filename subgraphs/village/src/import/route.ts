@@ -392,6 +392,7 @@ async function writeBatch(
           recordType: 'Person',
           recordIds: numbered,
           fields: ['idNumber'],
+          path: `/import/${ids.kind}`,
         });
       }
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
@@ -498,6 +499,7 @@ async function auditLookups(
       recordType: 'Person',
       recordIds: matched.ids,
       fields: ['idNumberLookup'],
+      path: `/import/${ids.kind}`,
     });
     // The batch's lookups of the caller's quota (lookupsCounted; let through by requireLookupLeft).
     if (counted) await lookupQuota.count(client, caller.subject, counted, lookups);

@@ -81,6 +81,7 @@ import { Migration20261207000080DisputeMediator } from './Migration2026120700008
 import { Migration20261207000081FinishedAtVillage } from './Migration20261207000081FinishedAtVillage.ts';
 import { Migration20261207000082AuditPath } from './Migration20261207000082AuditPath.ts';
 import { Migration20261207000083ServiceGrants } from './Migration20261207000083ServiceGrants.ts';
+import { Migration20261207000084AuditMissedLookups } from './Migration20261207000084AuditMissedLookups.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -167,4 +168,5 @@ export const migrations = [
   Migration20261207000081FinishedAtVillage,
   Migration20261207000082AuditPath,
   Migration20261207000083ServiceGrants,
+  Migration20261207000084AuditMissedLookups,
 ];

@@ -22,6 +22,7 @@ const AuditEntry = z.object({
   recordCount: col.num,
   fields: col.textArray,
   path: col.text.nullable(),
+  missedLookups: col.textArray,
 });
 export type AuditRow = z.infer<typeof AuditEntry>;
 
@@ -45,7 +46,14 @@ export interface AuditFilter {
   record?: { type: string; id: number } | null;
   /** Entries written in [start, end) (ISO instants). */
   between?: readonly [string, string] | null;
+  /** false: lookups in which a number found nobody; true: lookups that found every number tried. */
+  found?: boolean | null;
+  /** Entries that tried in vain the number of this fingerprint. */
+  missedLookup?: string | null;
 }
+
+/** The fields that make an entry a lookup's (a search by a full ID number or phone). */
+const LOOKUP_FIELDS = ['idNumberLookup', 'phoneLookup'];
 
 export interface AuditQuery extends AuditFilter {
   /** Entries after this one in the newest-first order (time, then id): the cursor's entry. */
@@ -74,6 +82,17 @@ function conditions(q: AuditFilter): { where: string; params: SqlParam[] } {
     where.push('at >= ? and at < ?');
     params.push(...q.between);
   }
+  // Scanned within the jurisdiction's entries, as `record` is (array operators are not leakproof).
+  if (q.found != null) {
+    // A lookup that found nobody names no record; one of several numbers tried in vain leaves its fingerprint.
+    const missed = `(cardinality(missed_lookups) > 0 or cardinality(record_ids) = 0)`;
+    where.push(`fields && array[?]::text[] and ${q.found ? `not ${missed}` : missed}`);
+    params.push(LOOKUP_FIELDS);
+  }
+  if (q.missedLookup != null) {
+    where.push('missed_lookups @> array[?]::text[]');
+    params.push([q.missedLookup]);
+  }
   return { where: where.join(' and '), params };
 }
 
@@ -85,7 +104,7 @@ function page(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   const st = sql(
     'auditLog.page',
     AuditEntry,
-    `select id, at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, fields, path,
+    `select id, at, subject, caller_name, caller_jurisdiction, operation, request_id, record_type, fields, path, missed_lookups,
             record_ids[1:${MAX_RECORD_IDS}] as record_ids, cardinality(record_ids) as record_count
        from audit_log where ${c.where}${before} order by at desc, id desc limit ?`,
   );

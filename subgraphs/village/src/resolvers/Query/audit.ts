@@ -29,6 +29,21 @@ function auditedRecord(args: { recordType?: string | null; recordId?: string | n
   return { type, id: parseId(args.recordId, 'recordId') };
 }
 
+/** A fingerprint as `AuditEntry.missedLookups` gives them: 16 lower-case hex digits. */
+function missedLookup(given: string | null | undefined): string | null {
+  if (given == null) return null;
+  if (!/^[0-9a-f]{16}$/.test(given)) {
+    throw badInput(
+      {
+        zh: `missedLookup“${quote(given)}”不是号码指纹：应为 AuditEntry.missedLookups 给出的 16 位十六进制数字。`,
+        en: `missedLookup "${quote(given)}" is not a fingerprint: give one of AuditEntry.missedLookups, 16 hex digits.`,
+      },
+      { argument: 'missedLookup' },
+    );
+  }
+  return given;
+}
+
 export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
   auditLog: async (_, args, ctx) => {
     if (!hasScope(ctx.caller, 'admin'))
@@ -41,7 +56,14 @@ export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
       checkDateRange(from, to);
       between = periodBounds(from, to);
     }
-    const filter: AuditFilter = { jurisdiction: ctx.caller.jurisdiction, subject: args.subject, record: auditedRecord(args), between };
+    const filter: AuditFilter = {
+      jurisdiction: ctx.caller.jurisdiction,
+      subject: args.subject,
+      record: auditedRecord(args),
+      between,
+      found: args.found,
+      missedLookup: missedLookup(args.missedLookup),
+    };
     const rows = await auditLog.page(ctx.em, { ...filter, before: afterTimeId(page, 'audit_log', CURSOR_IDS.integer), limit: page.limit + 1 });
     const hasNextPage = rows.length > page.limit;
     const nodes = rows.slice(0, page.limit);

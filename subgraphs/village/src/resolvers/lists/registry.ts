@@ -107,6 +107,11 @@ export function auditLookup(
   const entry = trailEntry(audit, 'Person', readPath(info, true));
   for (const f of fields) entry.fields.add(f);
   for (const p of found) entry.ids.add(p.id);
+  // Found nobody in the caller's area: the numbers tried are fingerprinted when the entry is written (fingerprints).
+  if (!found.length) {
+    if (c.idNumber != null) entry.missed.add(`idNumber:${c.idNumber}`);
+    if (c.phone != null) entry.missed.add(`phone:${c.phone}`);
+  }
 }
 
 type ResidentArgs = PageArgs & { filter?: ResidentFilter | null };
