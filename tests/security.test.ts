@@ -667,6 +667,31 @@ describe('the audit log answers an inspector: who read whose number in full, whe
     // The lookup that found its resident is a found one, and names it.
     const found = await ask('found: true');
     expect(found.map((n) => [n.subject, n.recordIds])).toEqual([[honest, [resident.id]]]);
+    // Per caller over the day, in one answer: the fisher missed two numbers in three lookups, the other desk one.
+    type Summary = { subject: string; entries: number; lookups: number; missedLookups: number; numbersMissed: number };
+    const summary = await hub.queryAs<{ auditSummary: Summary[] }>(
+      await county(),
+      `{ auditSummary(from: "${today}", to: "${today}", found: false, first: 500) { subject entries lookups missedLookups numbersMissed } }`,
+    );
+    expect(summary.errors).toBeUndefined();
+    const ours = summary.data!.auditSummary.filter((n) => [fisher, other, honest].includes(n.subject));
+    expect(ours).toEqual([
+      { subject: fisher, entries: 3, lookups: 3, missedLookups: 3, numbersMissed: 2 },
+      { subject: other, entries: 1, lookups: 1, missedLookups: 1, numbersMissed: 1 },
+    ]);
+    const all = await hub.queryAs<{ auditSummary: Summary[] }>(
+      await county(),
+      `{ auditSummary(from: "${today}", first: 500) { subject lookups missedLookups } }`,
+    );
+    expect(all.data!.auditSummary.find((n) => n.subject === honest)).toEqual({ subject: honest, lookups: 1, missedLookups: 0 });
+    // Without admin: FORBIDDEN; a township's admin: not the county desks' callers.
+    const reader = await hub.queryAs(await token(honest), `{ auditSummary { subject } }`);
+    expect(reader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const township = await hub.queryAs<{ auditSummary: Summary[] }>(
+      await hub.token({ jurisdiction: '623021200', scopes: ['admin'] }),
+      `{ auditSummary(from: "${today}", first: 500) { subject } }`,
+    );
+    expect(township.data!.auditSummary.filter((n) => [fisher, other, honest].includes(n.subject))).toEqual([]);
     // A fingerprint is 16 hex digits: anything else is BAD_USER_INPUT naming the argument, in Chinese first.
     const bad = await postJson(
       hub.gatewayUrl,

@@ -142,6 +142,25 @@ export type AssessmentIndicator =
   /** 满意率 satisfied or basically satisfied / rated in the period */
   | 'SATISFACTION_RATE';
 
+/** 审计汇总 One caller's audit entries over a period, counted (auditSummary). */
+export type AuditCallerSummary = {
+  __typename?: 'AuditCallerSummary';
+  /** 操作人辖区 The caller's jurisdiction (its latest entry's). */
+  callerJurisdiction: Scalars['String']['output'];
+  /** 操作人 The caller's display name (its latest entry's). */
+  callerName?: Maybe<Scalars['String']['output']>;
+  /** 条目数 Entries. */
+  entries: Scalars['Int']['output'];
+  /** 查找条目数 Entries of lookups by ID number or phone. */
+  lookups: Scalars['Int']['output'];
+  /** 未找到条目数 Entries of lookups in which a number found nobody in the caller's area. */
+  missedLookups: Scalars['Int']['output'];
+  /** 未找到号码数 Different numbers tried in vain, by fingerprint (lookups made before fingerprints were kept not counted). */
+  numbersMissed: Scalars['Int']['output'];
+  /** 操作人标识 The caller's subject. */
+  subject: Scalars['String']['output'];
+};
+
 /** 审计记录 One request's reads of unmasked personal data of one record type (append-only). */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -3710,6 +3729,15 @@ export type Query = {
    */
   auditLog: AuditEntryConnection;
   /**
+   * 审计汇总 Per caller, over the entries `auditLog` would give with the same `from`, `to`
+   * and `found`: how many entries, lookups by ID number or phone, lookups that
+   * found nobody and different numbers tried in vain (by fingerprint), most
+   * numbers missed first (then most lookups missed, most entries, subject). Callers inside the
+   * administrator's jurisdiction; needs the `admin` scope. `first` callers
+   * (default 50, at most 500).
+   */
+  auditSummary: Array<AuditCallerSummary>;
+  /**
    * 变更流 The change feed: every created, updated and deleted record and every
    * status transition of the kinds below, in commit order, after the `after`
    * cursor (from the beginning without one). Keep the last `endCursor` and pass
@@ -3798,6 +3826,14 @@ export type QueryAuditLogArgs = {
   recordId?: InputMaybe<Scalars['ID']['input']>;
   recordType?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryAuditSummaryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  found?: InputMaybe<Scalars['Boolean']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
@@ -4873,6 +4909,7 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AssessmentIndicator: AssessmentIndicator;
+  AuditCallerSummary: ResolverTypeWrapper<AuditCallerSummary>;
   AuditEntry: ResolverTypeWrapper<AuditRow>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPage>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
@@ -5040,6 +5077,7 @@ export type ResolversParentTypes = {
   Assessment: Assessment;
   Float: Scalars['Float']['output'];
   Boolean: Scalars['Boolean']['output'];
+  AuditCallerSummary: AuditCallerSummary;
   AuditEntry: AuditRow;
   AuditEntryConnection: AuditPage;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
@@ -5187,6 +5225,16 @@ export type AssessmentResolvers<ContextType = VillageContext, ParentType extends
   target?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   targetSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditCallerSummaryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditCallerSummary'] = ResolversParentTypes['AuditCallerSummary']> = {
+  callerJurisdiction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lookups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  missedLookups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  numbersMissed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEntryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
@@ -5950,6 +5998,7 @@ export type PopulationResolvers<ContextType = VillageContext, ParentType extends
 export type QueryResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType, RequireFields<QueryAddressArgs, 'id'>>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  auditSummary?: Resolver<Array<ResolversTypes['AuditCallerSummary']>, ParentType, ContextType, RequireFields<QueryAuditSummaryArgs, 'first'>>;
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'first'>>;
   dispute?: Resolver<Maybe<ResolversTypes['Dispute']>, ParentType, ContextType, RequireFields<QueryDisputeArgs, 'id'>>;
   grid?: Resolver<Maybe<ResolversTypes['Grid']>, ParentType, ContextType, RequireFields<QueryGridArgs, 'code'>>;
@@ -6109,6 +6158,7 @@ export type Resolvers<ContextType = VillageContext> = {
   AddressConnection?: AddressConnectionResolvers<ContextType>;
   AddressEdge?: AddressEdgeResolvers<ContextType>;
   Assessment?: AssessmentResolvers<ContextType>;
+  AuditCallerSummary?: AuditCallerSummaryResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;

@@ -3,7 +3,7 @@ import { chinaDay } from '../../../../../domain/china-day.ts';
 import { badInput, forbidden, quote } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { AUDITED_TYPES } from '../../store/audit-trail.ts';
-import { afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
+import { afterTimeId, CURSOR_IDS, encodeCursor, pageInfoOf, pageSize, parsePage, timeIdKey } from '../../../../../platform/pagination.ts';
 import { checkDateRange, periodBounds } from '../../../../../domain/periods.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { auditLog, type AuditFilter } from '../../store/audit-log.ts';
@@ -44,18 +44,33 @@ function missedLookup(given: string | null | undefined): string | null {
   return given;
 }
 
-export const auditQueries: Pick<QueryResolvers, 'auditLog'> = {
+/** The instants [start, end) of the China days `from`..`to` (inclusive); null when neither is given. */
+function entriesBetween(args: { from?: string | null; to?: string | null }): [string, string] | null {
+  if (!args.from && !args.to) return null;
+  // A filter of entries, not a statistics period: a span of whatever length (no ten-year limit), from the log's start when only `to` is given.
+  const [from, to] = [args.from ?? '2000-01-01', args.to ?? chinaDay()];
+  checkDateRange(from, to);
+  return periodBounds(from, to);
+}
+
+function requireAdmin(caller: Parameters<typeof hasScope>[0]): void {
+  if (!hasScope(caller, 'admin'))
+    throw forbidden({ zh: `读取审计日志需要${scopeNamed('admin')}权限。`, en: 'Reading the audit log needs the "admin" scope.' }, { scope: 'admin' });
+}
+
+/** The most callers `auditSummary` answers. */
+const MAX_SUMMARY = 500;
+
+export const auditQueries: Pick<QueryResolvers, 'auditLog' | 'auditSummary'> = {
+  auditSummary: async (_, args, ctx) => {
+    requireAdmin(ctx.caller);
+    const limit = pageSize(args.first ?? 50, MAX_SUMMARY);
+    return auditLog.summary(ctx.em, { jurisdiction: ctx.caller.jurisdiction, between: entriesBetween(args), found: args.found }, limit);
+  },
   auditLog: async (_, args, ctx) => {
-    if (!hasScope(ctx.caller, 'admin'))
-      throw forbidden({ zh: `读取审计日志需要${scopeNamed('admin')}权限。`, en: 'Reading the audit log needs the "admin" scope.' }, { scope: 'admin' });
+    requireAdmin(ctx.caller);
     const page = parsePage(args);
-    let between: [string, string] | null = null;
-    if (args.from || args.to) {
-      // A filter of entries, not a statistics period: a span of whatever length (no ten-year limit), from the log's start when only `to` is given.
-      const [from, to] = [args.from ?? '2000-01-01', args.to ?? chinaDay()];
-      checkDateRange(from, to);
-      between = periodBounds(from, to);
-    }
+    const between = entriesBetween(args);
     const filter: AuditFilter = {
       jurisdiction: ctx.caller.jurisdiction,
       subject: args.subject,
