@@ -556,6 +556,27 @@ export function isOverdue(level: Level, status: string, settleBy: Date | string 
   return settleBy != null && !CLOSED[level].includes(status) && now.getTime() > new Date(settleBy).getTime();
 }
 
+/**
+ * The deadline a township's or county's record has missed (超期起算): its settle deadline, once past while the record
+ * is not closed at its level (`isOverdue`); null otherwise. The contact deadline at those levels only orders the
+ * desk's inbox, so it is never the one missed.
+ */
+export function missedSettle(level: Level, status: string, settleBy: Date | string | null, now = new Date()): Date | null {
+  return isOverdue(level, status, settleBy, now) ? new Date(settleBy!) : null;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How late a case is, from the deadline it missed (`since`), in whole `unit`s begun (an hour or a day: 1 from its
+ * first minute past it), as every level's 超期小时数 and 超期天数 read; null while none has passed.
+ */
+export function lateBy(since: Date | null, unit: 'hour' | 'day', now = new Date()): number | null {
+  if (!since) return null;
+  const ms = unit === 'hour' ? HOUR_MS : 24 * HOUR_MS;
+  return Math.max(1, Math.ceil((now.getTime() - since.getTime()) / ms));
+}
+
 /** A case escalated to a township or county, as the level below's event carries it: what its RECEIVE step records. */
 export interface ReceivedCase {
   disputeId: string;

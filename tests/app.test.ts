@@ -919,6 +919,39 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('shows a township’s inbox case hours late in its first day (超期 N 小时), as the API counts them, and days after it', async () => {
+    const villages = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const village = villages[4] ?? villages.at(-1)!;
+    const callers = await callersOf(hub, village.code);
+    // Past the township's settle deadline by 2 hours 30 minutes (3 hours begun), and by 2 days 1 hour (3 days begun).
+    const hours = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '两户因牲畜圈舍占道发生争执' });
+    const days = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '邻里因房屋滴水发生争执' });
+    await asOwner('township', async (db) => {
+      await db.query(`update township_case set settle_by = now() - interval '2 hours 30 minutes' where dispute_id = $1`, [hours.id]);
+      await db.query(`update township_case set settle_by = now() - interval '2 days 1 hour' where dispute_id = $1`, [days.id]);
+    });
+    const { context, page } = await signedIn(callers.township);
+    const township = village.code.slice(0, 9);
+    expect(await viewOf(page, township)).toBe('township');
+    await page.waitForSelector('#cases-inbox[data-total]', { timeout: 60_000 });
+    for (const id of [hours.id, days.id]) {
+      while (!(await page.$(`#cases-inbox tr[data-id="${id}"]`))) {
+        const shown = await page.$$eval('#cases-inbox tbody tr', (trs) => trs.length);
+        await page.click('#cases-inbox p.more button');
+        await page.waitForFunction((n) => document.querySelectorAll('#cases-inbox tbody tr').length > n, shown, { timeout: 60_000 });
+      }
+    }
+    const cell = (id: string) =>
+      page.$eval(`#cases-inbox tr[data-id="${id}"] td.days`, (td) => ({
+        text: td.textContent,
+        days: (td as HTMLElement).dataset.days,
+        hours: (td as HTMLElement).dataset.hours,
+      }));
+    expect(await cell(hours.id)).toEqual({ text: '超期 3 小时', days: '1', hours: '3' });
+    expect(await cell(days.id)).toEqual({ text: '超期 3 天', days: '3', hours: undefined });
+    await context.close();
+  });
+
   it('shows how many days each overdue case is late, the latest first, and a village’s and its county’s open hazards with their 整改期限 and steps', async () => {
     const DAY = 86_400_000;
     const villages = await villagesOf(hub, `${WRITE_COUNTY}107`);

@@ -287,4 +287,64 @@ describe('overdue on the township and county desks', () => {
     expect(lateT.some((n) => n.dispute.id === t.id)).toBe(false);
     expect((await tInbox(false)).find((n) => n.dispute.id === t.id)).toMatchObject({ overdue: false });
   }, 120_000);
+
+  it('tells each desk how late its own record is, in hours within its first day and in days, as the village tells its case', async () => {
+    const { callers, gridCode } = places[2]!;
+    const LATE = 'overdue settleBy overdueSince overdueDeadline overdueHours overdueDays';
+    type Late = {
+      dispute: { id: string };
+      overdue: boolean;
+      settleBy: string;
+      overdueSince: string | null;
+      overdueDeadline: string | null;
+      overdueHours: number | null;
+      overdueDays: number | null;
+    };
+    // Three hours past the township's settle deadline: 3 hours, and day 1; one 2 days and 1 hour past it: 3 days, 49 hours.
+    const hours = await escalateToTownship(hub, callers, { gridCode, summary: '超期时长：乡镇三小时' });
+    const days = await escalateToTownship(hub, callers, { gridCode, summary: '超期时长：乡镇两天' });
+    const fresh = await escalateToTownship(hub, callers, { gridCode, summary: '超期时长：乡镇未到期' });
+    await asOwner('township', async (c) => {
+      await c.query(`update township_case set settle_by = now() - interval '2 hours 30 minutes' where dispute_id = $1`, [hours.id]);
+      await c.query(`update township_case set settle_by = now() - interval '2 days 1 hour' where dispute_id = $1`, [days.id]);
+    });
+    const tInbox = ok(
+      await hub.queryAs<{ township: { disputes: Nodes<Late> } }>(
+        callers.township,
+        `{ township(code: "${TOWNSHIP}") { disputes(first: 500) { nodes { dispute { id } ${LATE} } } } }`,
+      ),
+    ).township.disputes.nodes;
+    const of = (id: string) => tInbox.find((n) => n.dispute.id === id)!;
+    expect(of(hours.id)).toMatchObject({ overdue: true, overdueDeadline: 'SETTLE', overdueHours: 3, overdueDays: 1 });
+    expect(of(hours.id).overdueSince).toBe(of(hours.id).settleBy);
+    expect(of(days.id)).toMatchObject({ overdue: true, overdueDeadline: 'SETTLE', overdueHours: 50, overdueDays: 3 });
+    expect(of(fresh.id)).toMatchObject({ overdue: false, overdueSince: null, overdueDeadline: null, overdueHours: null, overdueDays: null });
+    // The record as the case carries it says the same.
+    const carried = ok(
+      await hub.queryAs<{ dispute: { townshipCase: Omit<Late, 'dispute'> } }>(callers.township, `{ dispute(id: "${hours.id}") { townshipCase { ${LATE} } } }`),
+    ).dispute.townshipCase;
+    expect(carried).toMatchObject({ overdueDeadline: 'SETTLE', overdueHours: 3, overdueDays: 1 });
+
+    // The county's desk, likewise; a case it resolved is late no more.
+    const k = await escalateToCounty(hub, callers, { gridCode, summary: '超期时长：县级五小时' });
+    const done = await escalateToCounty(hub, callers, { gridCode, summary: '超期时长：县级已化解' });
+    const accepted = await mutate<{ version: number }>(
+      hub,
+      callers.county,
+      `acceptCountyCase(disputeId: "${done.id}", version: ${done.county.version}) { version }`,
+    );
+    await mutate(hub, callers.county, `resolveCountyCase(disputeId: "${done.id}", version: ${accepted.version}, outcome: WITHDRAWN) { status }`);
+    await asOwner('county', (c) =>
+      c.query(`update county_case set settle_by = now() - interval '4 hours 10 minutes' where dispute_id = any($1)`, [[k.id, done.id]]),
+    );
+    const cInbox = ok(
+      await hub.queryAs<{ county: { caseInbox: Nodes<Late> } }>(
+        callers.county,
+        `{ county(code: "${WRITE_COUNTY}") { caseInbox(first: 500) { nodes { dispute { id } ${LATE} } } } }`,
+      ),
+    ).county.caseInbox.nodes;
+    const late = cInbox.find((n) => n.dispute.id === k.id)!;
+    expect(late).toMatchObject({ overdue: true, overdueDeadline: 'SETTLE', overdueHours: 5, overdueDays: 1, overdueSince: late.settleBy });
+    expect(cInbox.find((n) => n.dispute.id === done.id)).toMatchObject({ overdue: false, overdueDeadline: null, overdueHours: null, overdueDays: null });
+  }, 120_000);
 });

@@ -377,6 +377,15 @@ describe('a dispute’s whole life across levels', () => {
     type Contact = { id: string; caseNumber: string; status: string; contactLate: boolean; overdue: boolean; version: number };
     const CONTACT = 'id caseNumber status contactLate overdue version';
     const stamp = Date.now();
+    // The statistics count the same mark, beside the on-time figures, and follow the writes that change it.
+    const counted = async () => {
+      const r = await v<{ village: { disputeStats: { contactLate: number; resolvedOnTime: number } } }>(
+        `{ village(code: "623021200201") { disputeStats(from: "${today}", to: "${today}") { contactLate resolvedOnTime } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.village.disputeStats.contactLate;
+    };
+    const before = await counted();
     const mk = async (key: string) => (await report(`${key}-${stamp}`, villageToken, `联系时限-${stamp}`)).data!.reportDispute;
     const accept = async (x: { id: string; version: number }) =>
       (await v<{ acceptDispute: Contact }>(`mutation { acceptDispute(id: "${x.id}", version: ${x.version}) { ${CONTACT} } }`)).data!.acceptDispute;
@@ -411,6 +420,7 @@ describe('a dispute’s whole life across levels', () => {
     };
     expect(await listed(true)).toEqual([lateOne.id, waiting.id].sort());
     expect(await listed(false)).toEqual([inTime.id, declined.id].sort());
+    expect(await counted()).toBe(before + 2);
   });
 
   it('lists a grid worker’s own reports (reportedByMe), and the others’ apart', async () => {

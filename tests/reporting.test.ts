@@ -208,21 +208,23 @@ describe('CSV reports', () => {
     const header = lines[0]!.split(',');
     expect(header.slice(0, 7)).toEqual(['level', 'code', 'name', 'province_code', 'prefecture_code', 'county_code', 'township_code']);
     // The reports declined at intake come after the figures they are kept out of, then what satisfaction_rate is a share
-    // of, then the rates' numerators and the escalation rate (added last, so earlier columns keep their places).
-    expect(header.slice(-5)).toEqual(['declined', 'rated', 'resolved_on_time', 'satisfied', 'escalation_rate']);
+    // of, then the rates' numerators and the escalation rate, then the late contacts (added last, so earlier columns keep
+    // their places).
+    expect(header.slice(-6)).toEqual(['declined', 'rated', 'resolved_on_time', 'satisfied', 'escalation_rate', 'contact_late']);
     const row = lines.find((l) => l.includes('623021200201'))!.split(',');
     expect(row[2]).toBe('鹿儿台村村民委员会');
     expect(row.slice(3, 7)).toEqual(['62', '6230', '623021', '623021200']);
     const total = (column: string) => lines.slice(1).reduce((s, l) => s + Number(l.split(',')[header.indexOf(column)]), 0);
-    const stats = await hub.queryAs<{ county: { disputeStats: { reported: number; resolvedOnTime: number; satisfied: number } } }>(
+    const stats = await hub.queryAs<{ county: { disputeStats: { reported: number; resolvedOnTime: number; satisfied: number; contactLate: number } } }>(
       reportToken,
-      `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolvedOnTime satisfied } } }`,
+      `{ county(code: "623021") { disputeStats(from: "2025-10-01", to: "2026-09-30") { reported resolvedOnTime satisfied contactLate } } }`,
     );
     const county = stats.data!.county.disputeStats;
     expect(total('reported')).toBe(county.reported);
     // A county's on-time and satisfaction counts are its villages' rows added up.
     expect(total('resolved_on_time')).toBe(county.resolvedOnTime);
     expect(total('satisfied')).toBe(county.satisfied);
+    expect(total('contact_late')).toBe(county.contactLate);
   });
 
   it('serves county rows for a province and population without a period, dated the day it counted them', async () => {

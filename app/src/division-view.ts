@@ -347,9 +347,19 @@ function caseParts(d: Division): CasePart[] {
     };
   const inbox = async (after: string | null): Promise<Paged<Listed> | null> => {
     const c = (await request(TownshipInboxOverdue, { code: d.code, first: pageSize(CASES_PAGE), after })).township?.disputes;
-    // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue).
+    // A case in the township's inbox is overdue by the township's own settle deadline (TownshipCase.overdue), and
+    // late by the hours and days since it (TownshipCase.overdueSince, overdueHours), as a village case by its own.
     return c
-      ? { ...c, nodes: c.nodes.map((t) => ({ ...t.dispute, overdue: t.overdue, underSupervision: t.underSupervision, due: t.settleBy, hours: null })) }
+      ? {
+          ...c,
+          nodes: c.nodes.map((t) => ({
+            ...t.dispute,
+            overdue: t.overdue,
+            underSupervision: t.underSupervision,
+            due: t.overdueSince ?? t.settleBy,
+            hours: t.overdueHours ?? null,
+          })),
+        }
       : null;
   };
   return [

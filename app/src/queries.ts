@@ -472,6 +472,8 @@ export const TownshipInboxOverdue = graphql(`
           overdue
           underSupervision
           settleBy
+          overdueSince
+          overdueHours
           dispute {
             ...CaseRow
           }

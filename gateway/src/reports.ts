@@ -259,7 +259,7 @@ const REPORTS: Record<string, ReportDef> = {
     needsPeriod: true,
     zh: '矛盾纠纷',
     selection:
-      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate resolvedOnTime satisfactionRate satisfied escalationRate rated declined }',
+      'disputeStats(from: $from, to: $to) { reported resolved resolutionRate resolvedAtVillage resolvedAtTownship resolvedAtCounty escalatedToTownship escalatedToCounty open overdue onTimeRate resolvedOnTime satisfactionRate satisfied escalationRate rated declined contactLate }',
     columns: [
       figure('reported', '受理纠纷'),
       figure('resolved', '化解纠纷'),
@@ -281,6 +281,8 @@ const REPORTS: Record<string, ReportDef> = {
       figure('resolved_on_time', '按期化解'),
       figure('satisfied', '满意纠纷'),
       rate('escalation_rate', '上报率'),
+      // Beside the on-time figures: cases of the period whose parties were contacted after the contact deadline.
+      figure('contact_late', '联系超时'),
     ],
     row: z.object({
       disputeStats: z.object({
@@ -301,6 +303,7 @@ const REPORTS: Record<string, ReportDef> = {
         escalationRate: n,
         rated: n,
         declined: n,
+        contactLate: n,
       }),
     }),
     values: (r) => {
@@ -323,6 +326,7 @@ const REPORTS: Record<string, ReportDef> = {
         d.resolvedOnTime,
         d.satisfied,
         rateOf(d.escalationRate, d.reported),
+        d.contactLate,
       ];
     },
   }),

@@ -632,7 +632,7 @@ export type TownshipInboxOverdueQueryVariables = Exact<{
 }>;
 
 
-export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, overdueHours: number | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
+export type TownshipInboxOverdueQuery = { township: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ overdue: boolean, underSupervision: boolean, settleBy: string, overdueSince: string | null, overdueHours: number | null, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, overdueHours: number | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
 
 export type DepartmentInboxQueryVariables = Exact<{
   filter?: DispatchFilter | null | undefined;
@@ -1870,6 +1870,8 @@ export const TownshipInboxOverdueDocument = new TypedDocumentString(`
         overdue
         underSupervision
         settleBy
+        overdueSince
+        overdueHours
         dispute {
           ...CaseRow
         }

@@ -211,7 +211,9 @@ export interface DisputeCaseFigures {
   rehandled: number;
   /** Reports declined at intake (不予受理), counted in no other figure. */
   declined: number;
-  /** When `overdue` next changes without a write (a counted case's deadline passes), epoch ms on the database's clock; null: never. */
+  /** Cases whose parties were contacted after the contact deadline, or awaiting 受理 past it (Dispute.contactLate). */
+  contactLate: number;
+  /** When `overdue` (and `contactLate`, which a case awaiting 受理 joins as it falls overdue) next changes without a write (a counted case's deadline passes), epoch ms on the database's clock; null: never. */
   overdueUntil: number | null;
 }
 
@@ -497,13 +499,13 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
    * counts are its villages' added up.
    */
   disputeStats: (versions) => daySumFigures(versions, CACHE.disputes, DISPUTE_COUNTS, disputeFigures, disputeSums),
-  /** Overdue and re-handled cases among those reported in the period, kept until the first counted deadline passes. */
+  /** Overdue, re-handled and late-contacted cases among those reported in the period, kept until the first counted deadline passes. */
   disputeCases: (versions) =>
     periodFigures<DisputeCaseFigures>(
       versions,
       CACHE.disputeCases,
       (len, codes, from, to) => disputeCaseCounts(versions.em, len, codes, ...periodBounds(from, to)),
-      () => ({ overdue: 0, rehandled: 0, declined: 0, overdueUntil: null }),
+      () => ({ overdue: 0, rehandled: 0, declined: 0, contactLate: 0, overdueUntil: null }),
       { until: (f) => f.overdueUntil },
     ),
   /** Hazards reported in the period, by source and by where they stand now, counted from the hazards (store/stats.ts). */

@@ -148,6 +148,26 @@ export type CountyCase = {
   outcome?: Maybe<DisputeOutcome>;
   /** 超期 Past the settle deadline and not resolved. */
   overdue: Scalars['Boolean']['output'];
+  /**
+   * 超期天数 While `overdue`, the days since `overdueSince`, a day begun counted whole (1 from its first minute past the
+   * deadline: a case 3 hours late reads 1, one 3 days late 3); null otherwise. As `Dispute.overdueDays`.
+   */
+  overdueDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * 超期时限 While `overdue`, which deadline the case missed here: always SETTLE 化解 at this level, so its lateness reads
+   * in days (`overdueDays`) and, in its first day, in hours (`overdueHours`); null otherwise. As `Dispute.overdueDeadline`.
+   */
+  overdueDeadline?: Maybe<DisputeDeadline>;
+  /**
+   * 超期小时数 While `overdue`, the hours since `overdueSince`, an hour begun counted whole (1 from its first minute past
+   * the deadline: a case 2 hours 10 minutes past it reads 3); null otherwise. As `Dispute.overdueHours`.
+   */
+  overdueHours?: Maybe<Scalars['Int']['output']>;
+  /**
+   * 超期起算 While `overdue`, the deadline the case missed here: its settle deadline (`settleBy`; the contact deadline
+   * `contactBy` orders the desk's inbox but is never missed); null otherwise. Same meaning as `Dispute.overdueSince`.
+   */
+  overdueSince?: Maybe<Scalars['DateTime']['output']>;
   /** 接收时间 When the county received it. */
   receivedAt: Scalars['DateTime']['output'];
   /**
@@ -271,6 +291,15 @@ export type DisputeCategory =
   | 'RESOURCE_HARVESTING'
   /** 交通事故 traffic */
   | 'TRAFFIC';
+
+/** 131时限 Which of a dispute's 131 deadlines (`DisputeDeadlines`). */
+export type DisputeDeadline =
+  /** 联系当事人 Contact the parties (`contactBy`: within the hour). */
+  | 'CONTACT'
+  /** 答复 Reply to the parties (`replyBy`), once resolved. */
+  | 'REPLY'
+  /** 化解 Settle (`settleBy`). */
+  | 'SETTLE';
 
 /** 化解结果 How a dispute was resolved. */
 export type DisputeOutcome =
@@ -583,6 +612,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Dispute: ResolverTypeWrapper<IdRef>;
   DisputeCategory: DisputeCategory;
+  DisputeDeadline: DisputeDeadline;
   DisputeOutcome: DisputeOutcome;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -652,6 +682,10 @@ export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends 
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  overdueDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdueDeadline?: Resolver<Maybe<ResolversTypes['DisputeDeadline']>, ParentType, ContextType>;
+  overdueHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  overdueSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   rehandled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   settleBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

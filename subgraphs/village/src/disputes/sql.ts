@@ -1,4 +1,4 @@
-import { OPEN_STATUSES } from '../../../../domain/case-engine.ts';
+import { lateBy, OPEN_STATUSES } from '../../../../domain/case-engine.ts';
 import { doneLaterSql } from '../../../../domain/case-inbox.ts';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
@@ -56,17 +56,12 @@ export function missedKind(d: Deadlines, now = new Date()): MissedKind | null {
   return replyWindowOver(d, now) ? 'REPLY' : null;
 }
 
-const HOUR_MS = 3_600_000;
-
 /**
  * How long a case is past the deadline it missed, in whole `unit`s begun (an hour or a day: 1 from its first minute
- * past it), as 超期小时数 and 超期天数 read; null while none has passed.
+ * past it), as 超期小时数 and 超期天数 read (`lateBy`, the rule every level counts by); null while none has passed.
  */
 export function overdueFor(d: Deadlines, unit: 'hour' | 'day', now = new Date()): number | null {
-  const since = missedDeadline(d, now);
-  if (!since) return null;
-  const ms = unit === 'hour' ? HOUR_MS : 24 * HOUR_MS;
-  return Math.max(1, Math.ceil((now.getTime() - since.getTime()) / ms));
+  return lateBy(missedDeadline(d, now), unit, now);
 }
 
 /**

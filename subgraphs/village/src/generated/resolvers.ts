@@ -1050,6 +1050,13 @@ export type DisputeSource =
 /** 矛盾纠纷统计 Dispute figures of a division for a period (cases reported in it). */
 export type DisputeStats = {
   __typename?: 'DisputeStats';
+  /**
+   * 联系超时 Of the disputes reported in the period, those whose parties were contacted (受理) after the contact deadline,
+   * or that still await 受理 past it (`Dispute.contactLate`; `disputes(filter: { contactLate: true })` lists them). It
+   * stays counted once the case has moved on, so it is read beside the on-time figures (resolvedOnTime) of the same
+   * cases; a report declined at intake owed no contact and is not counted.
+   */
+  contactLate: Scalars['Int']['output'];
   /** 不予受理 Reports of the period declined at intake (DECLINED): counted in no other figure, shown so that a rate is read beside what was kept out of it. */
   declined: Scalars['Int']['output'];
   /** 上报县级 Escalated from the township to the county. */
@@ -5429,6 +5436,7 @@ export type DisputePartyResolvers<ContextType = VillageContext, ParentType exten
 };
 
 export type DisputeStatsResolvers<ContextType = VillageContext, ParentType extends ResolversParentTypes['DisputeStats'] = ResolversParentTypes['DisputeStats']> = {
+  contactLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   declined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToCounty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedToTownship?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { col, preparedRows, rows, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 import { DECLINED } from '../../../../domain/case-engine.ts';
 import { publicRows } from '../../../../platform/jurisdiction.ts';
-import { OVERDUE_SQL, RUNNING_DEADLINE_SQL } from '../disputes/sql.ts';
+import { CONTACT_LATE_SQL, OVERDUE_SQL, RUNNING_DEADLINE_SQL } from '../disputes/sql.ts';
 
 /**
  * The statements behind the statistics of any division (see ../stats.ts):
@@ -193,39 +193,53 @@ export function disputeSums(db: Db, len: number, codes: readonly string[], from:
   return preparedRows(db, disputes(len), daySumsParams(codes, from, to));
 }
 
-const DisputeCases = z.object({ k: col.text, overdue: col.num, rehandled: col.num, declined: col.num, overdueUntil: col.num.nullable() });
+const DisputeCases = z.object({
+  k: col.text,
+  overdue: col.num,
+  rehandled: col.num,
+  declined: col.num,
+  contactLate: col.num,
+  overdueUntil: col.num.nullable(),
+});
 export type DisputeCasesRow = z.infer<typeof DisputeCases>;
 
 /**
  * Overdue depends on the clock, so it is counted from the few cases still open, not from the roll-ups; re-handled
- * cases (reopened after an unsatisfied rating) are counted beside them, from the cases of the period. due: the first
- * instant a case counted here that is not overdue yet becomes so without a write. Codes with no such case have no row.
+ * cases (reopened after an unsatisfied rating) and late contacts (CONTACT_LATE_SQL) are counted beside them, from the
+ * cases of the period. due: the first instant a case counted here that is not overdue yet becomes so without a write;
+ * a case awaiting 受理 becomes contact-late at that same instant (its running deadline is its contact deadline, and it
+ * is overdue from then), so `due` bounds that count too. Codes with no such case have no row.
  */
 const disputeCases = perLength((len) =>
   sql(
     `stats.disputeCases[${len}]`,
     DisputeCases,
-    `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, sum(declined) as declined, extract(epoch from min(due)) * 1000 as overdue_until from (
-       select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled, 0 as declined,
+    `select k, sum(overdue) as overdue, sum(rehandled) as rehandled, sum(declined) as declined, sum(contact_late) as contact_late,
+            extract(epoch from min(due)) * 1000 as overdue_until from (
+       select k.code as k, (${OVERDUE_SQL.replaceAll('d.', 't.')})::int as overdue, 0 as rehandled, 0 as declined, 0 as contact_late,
               case when not ${OVERDUE_SQL.replaceAll('d.', 't.')} then ${RUNNING_DEADLINE_SQL} end as due
          from ${UNDER('dispute', 'village_code', len)}
           and t.status in ('REPORTED', 'ACCEPTED', 'ASSIGNED', 'MEDIATING', 'ESCALATED', 'RESOLVED')
           and t.reported_at >= ? and t.reported_at < ?
        union all
-       select k.code, 0, 1, 0, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
+       select k.code, 0, 1, 0, 0, null from ${UNDER('dispute', 'village_code', len)} and t.rehandled > 0 and t.reported_at >= ? and t.reported_at < ?
        union all
-       select k.code, 0, 0, 1, null from ${UNDER('dispute', 'village_code', len)} and t.status = '${DECLINED}' and t.reported_at >= ? and t.reported_at < ?
+       select k.code, 0, 0, 1, 0, null from ${UNDER('dispute', 'village_code', len)} and t.status = '${DECLINED}' and t.reported_at >= ? and t.reported_at < ?
+       union all
+       select k.code, 0, 0, 0, 1, null from ${UNDER('dispute', 'village_code', len)}
+          and ${CONTACT_LATE_SQL.replaceAll('d.', 't.')} and t.reported_at >= ? and t.reported_at < ?
      ) x group by 1`,
   ),
 );
 
 /**
  * Of each code's cases reported in the period's instants [start, end): the overdue among them now, when that count
- * next changes without a write (`overdueUntil`, epoch ms, null when never), the re-handled among them, and the
- * reports declined at intake (不予受理), which the roll-ups leave out.
+ * next changes without a write (`overdueUntil`, epoch ms, null when never), the re-handled among them, the
+ * reports declined at intake (不予受理), which the roll-ups leave out, and those whose parties were contacted late.
  */
 export function disputeCaseCounts(db: Db, len: number, codes: readonly string[], start: string, end: string): Promise<DisputeCasesRow[]> {
-  return preparedRows(db, disputeCases(len), [...underParams(codes), start, end, ...underParams(codes), start, end, ...underParams(codes), start, end]);
+  const period = [...underParams(codes), start, end];
+  return preparedRows(db, disputeCases(len), [...period, ...period, ...period, ...period]);
 }
 
 const Hazards = z.object({ k: col.text, source: col.text, reported: col.num, open: col.num, awaitingVerification: col.num, verified: col.num });

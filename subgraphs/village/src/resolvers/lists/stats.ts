@@ -38,6 +38,7 @@ export const disputeCaseFields = {
   overdue: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).overdue,
   rehandled: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).rehandled,
   declined: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).declined,
+  contactLate: async (x: DisputeFigures, _: unknown, ctx: VillageContext) => (await casesOf(ctx, x.code!, x.period!)).contactLate,
 };
 const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields));
 
