@@ -923,6 +923,65 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
     ok(await hub.queryAs(worker, `mutation($id: ID!) { voidPatrol(id: $id, reason: "测试作废") { id } }`, { id: first.id }));
     expect(ok(await hub.queryAs<{ patrol: unknown }>(worker, read, { id: first.id })).patrol).toBeNull();
   });
+  it("names to a grid's worker the team of another grid that patrolled it, but not that team's people, and keeps the team's writes from them", async () => {
+    // The village desk records a patrol on the second grid by the first grid's team.
+    const at = new Date(Date.now() - 2 * 86_400_000);
+    const day = at.toISOString().slice(0, 10);
+    const recorded = ok(
+      await record({
+        teamId: team,
+        gridCode: grids[1],
+        startedAt: at.toISOString(),
+        endedAt: new Date(at.getTime() + 2 * 3_600_000).toISOString(),
+        participantIds: members,
+      }),
+    ).recordPatrol;
+    expect(recorded.grid.code).toBe(grids[1]);
+    const worker = await hub.token({ jurisdiction: grids[1], scopes: ['read', 'write', 'pii'], subject: `forces-grid-b-${RUN}` });
+    const teamName = `红袖标巡逻队${RUN}`;
+    const one = ok(
+      await hub.queryAs<{
+        patrol: {
+          id: string;
+          team: { id: string; name: string; kind: string; members: { id: string }[]; grid: { code: string } };
+          participants: { id: string }[];
+        } | null;
+      }>(worker, `query($id: ID!) { patrol(id: $id) { id team { id name kind members { id } grid { code } } participants { id } } }`, { id: recorded.id }),
+    ).patrol;
+    // The team is named; its members and the patrol's participants, people of the other grid, are not.
+    expect(one).toEqual({ id: recorded.id, team: { id: team, name: teamName, kind: 'RED_ARMBAND', members: [], grid: { code: grids[0] } }, participants: [] });
+    const listed = ok(
+      await hub.queryAs<{ grid: { patrols: { nodes: { id: string; team: { name: string; members: { id: string }[] } }[] } } | null }>(
+        worker,
+        `query($g: String!, $d: Date!) { grid(code: $g) { patrols(from: $d, to: $d, first: 100) { nodes { id team { name members { id } } } } } }`,
+        { g: grids[1], d: day },
+      ),
+    ).grid;
+    expect(listed?.patrols.nodes.find((n) => n.id === recorded.id)).toEqual({ id: recorded.id, team: { name: teamName, members: [] } });
+    // The village desk sees the team and its members as before.
+    const desk = ok(
+      await hub.queryAs<{ patrol: { team: { members: { id: string }[] } } }>(writer, `query($id: ID!) { patrol(id: $id) { team { members { id } } } }`, {
+        id: recorded.id,
+      }),
+    ).patrol;
+    expect(desk.team.members.map((m) => m.id).sort()).toEqual([...members].sort());
+    // Naming the team gives the other grid's worker no hold on it: its writes still find no such team.
+    const version = (await db.query<{ version: number }>(`select version from patrol_team where id = $1`, [team])).rows[0]!.version;
+    const renamed = err(
+      await hub.queryAs(worker, `mutation($id: ID!, $v: Int!, $i: PatrolTeamUpdate!) { updatePatrolTeam(id: $id, version: $v, input: $i) { id } }`, {
+        id: team,
+        v: version,
+        i: { name: '越网格改名' },
+      }),
+    );
+    expect(renamed.extensions?.code).toBe('NOT_FOUND');
+    const disbanded = err(
+      await hub.queryAs(worker, `mutation($id: ID!, $v: Int!) { disbandPatrolTeam(id: $id, version: $v, reason: MERGED) { id } }`, { id: team, v: version }),
+    );
+    expect(disbanded.extensions?.code).toBe('NOT_FOUND');
+    ok(await hub.queryAs(writer, `mutation($id: ID!) { voidPatrol(id: $id, reason: "测试作废") { id } }`, { id: recorded.id }));
+  });
+
   it("files a grid worker's hazard report on their grid and names them as its reporter when the form names nobody", async () => {
     const worker = await hub.token({ jurisdiction: grids[0], scopes: ['read', 'write'], subject: `forces-grid-hazard-${RUN}` });
     const report = (input: Record<string, unknown>, token: string) =>

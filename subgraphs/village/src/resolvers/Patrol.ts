@@ -1,10 +1,21 @@
+import { covers } from '../../../../platform/jurisdiction.ts';
 import type { PatrolResolvers } from '../generated/resolvers.ts';
 import { existing, gridOf, villageOf } from './refs.ts';
 
 /** 巡逻: one patrol of a team, who took part and the hazards it found. */
 export const Patrol: PatrolResolvers = {
   id: (p) => String(p.id),
-  team: async (p, _, ctx) => (await ctx.loaders.team.load(String(p.teamId)))!,
+  /**
+   * The team that walked it, named to whoever sees the patrol: a village may record a patrol on one grid by a team
+   * of another grid of the village, and a caller of the patrolled grid, who sees neither that grid's team nor its
+   * people, still learns which team it was (its members stay behind their own access, PatrolTeam.members). Read
+   * within the patrol's village only; a caller of the village or wider reads it as any other record.
+   */
+  team: async (p, _, ctx) => {
+    const insideVillage = ctx.caller.jurisdiction !== p.villageCode && covers(p.villageCode, ctx.caller.jurisdiction);
+    const team = insideVillage ? await ctx.loaders.teamInVillage.load(`${p.villageCode}|${p.teamId}`) : await ctx.loaders.team.load(String(p.teamId));
+    return team!;
+  },
   hours: (p) => (new Date(p.endedAt).getTime() - new Date(p.startedAt).getTime()) / 3_600_000,
   participants: (p, _, ctx) => existing(ctx.loaders.person, p.participantIds),
   hazards: (p, _, ctx) => ctx.loaders.hazardsOfPatrol.load(String(p.id)),
