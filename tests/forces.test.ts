@@ -979,7 +979,17 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
       await hub.queryAs(worker, `mutation($id: ID!, $v: Int!) { disbandPatrolTeam(id: $id, version: $v, reason: MERGED) { id } }`, { id: team, v: version }),
     );
     expect(disbanded.extensions?.code).toBe('NOT_FOUND');
-    ok(await hub.queryAs(writer, `mutation($id: ID!) { voidPatrol(id: $id, reason: "测试作废") { id } }`, { id: recorded.id }));
+    // Voided by the patrolled grid's worker, the patrol as it was still names its team.
+    const voided = ok(
+      await hub.queryAs<{ voidPatrol: { team: { name: string } } }>(
+        worker,
+        `mutation($id: ID!) { voidPatrol(id: $id, reason: "测试作废") { team { name } } }`,
+        {
+          id: recorded.id,
+        },
+      ),
+    ).voidPatrol;
+    expect(voided.team.name).toBe(teamName);
   });
 
   it("files a grid worker's hazard report on their grid and names them as its reporter when the form names nobody", async () => {

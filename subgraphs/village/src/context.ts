@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { scopedEm } from '../../../platform/jurisdiction.ts';
 import { byKey, groupedBy, lazyLoaders } from '../../../platform/loaders.ts';
 import { directoryByKey, directoryGroupedBy } from '../../../platform/directory-cache.ts';
 import type { BaseContext } from '../../../platform/service.ts';
@@ -18,7 +17,7 @@ import { jointDefenseGroups } from './store/joint-defense-group.ts';
 import { mediationCommittees } from './store/mediation-committee.ts';
 import { mediators } from './store/mediator.ts';
 import { patrolTeamMembers } from './store/patrol-team-member.ts';
-import { patrolTeams, type PatrolTeamRow } from './store/patrol-team.ts';
+import { patrolTeams } from './store/patrol-team.ts';
 import { patrols } from './store/patrol.ts';
 import { persons } from './store/person.ts';
 import { personHistory, type DeregistrationRow } from './store/person-history.ts';
@@ -56,26 +55,8 @@ export const createLoaders = lazyLoaders<EntityManager>()({
   gridStaff: (em) => rowsById((ids) => gridStaff.byIds(em, ids)),
   group: (em) => rowsById((ids) => jointDefenseGroups.byIds(em, ids)),
   team: (em) => rowsById((ids) => patrolTeams.byIds(em, ids)),
-  /**
-   * `village|teamId` → the team, read with the jurisdiction set to that village alone (never wider): the team that
-   * walked a patrol, for a caller inside the village who sees the patrol but not the team's grid (Patrol.team). One
-   * statement per village a batch names.
-   */
-  teamInVillage: (em) =>
-    byKey<string, PatrolTeamRow>(
-      async (keys) => {
-        const byVillage = new Map<string, number[]>();
-        for (const key of keys) {
-          const [village = '', id = ''] = key.split('|');
-          let ids = byVillage.get(village);
-          if (!ids) byVillage.set(village, (ids = []));
-          ids.push(Number(id));
-        }
-        const found = await Promise.all([...byVillage].map(([village, ids]) => patrolTeams.byIds(scopedEm(em, village), ids)));
-        return found.flat();
-      },
-      (t) => `${t.villageCode}|${t.id}`,
-    ),
+  /** The team a patrol the caller sees names, whichever grid of the village it serves (Patrol.team). */
+  teamOfPatrol: (em) => rowsById((ids) => patrolTeams.namedByPatrols(em, ids)),
   patrol: (em) => rowsById((ids) => patrols.byIds(em, ids)),
   hazard: (em) => rowsById((ids) => hazards.byIds(em, ids)),
   /** Person id → who deregistered them (their history's latest deregistration entry). */

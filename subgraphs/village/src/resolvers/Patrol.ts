@@ -7,14 +7,13 @@ export const Patrol: PatrolResolvers = {
   id: (p) => String(p.id),
   /**
    * The team that walked it, named to whoever sees the patrol: a village may record a patrol on one grid by a team
-   * of another grid of the village, and a caller of the patrolled grid, who sees neither that grid's team nor its
-   * people, still learns which team it was (its members stay behind their own access, PatrolTeam.members). Read
-   * within the patrol's village only; a caller of the village or wider reads it as any other record.
+   * of another of its grids, and a caller of the patrolled grid alone, who sees neither that grid's team nor its
+   * people, still learns which team it was (its members stay behind their own access, PatrolTeam.members). A caller
+   * of the village or wider reads it as any other record.
    */
   team: async (p, _, ctx) => {
     const insideVillage = ctx.caller.jurisdiction !== p.villageCode && covers(p.villageCode, ctx.caller.jurisdiction);
-    const team = insideVillage ? await ctx.loaders.teamInVillage.load(`${p.villageCode}|${p.teamId}`) : await ctx.loaders.team.load(String(p.teamId));
-    return team!;
+    return (await (insideVillage ? ctx.loaders.teamOfPatrol : ctx.loaders.team).load(String(p.teamId)))!;
   },
   hours: (p) => (new Date(p.endedAt).getTime() - new Date(p.startedAt).getTime()) / 3_600_000,
   participants: (p, _, ctx) => existing(ctx.loaders.person, p.participantIds),

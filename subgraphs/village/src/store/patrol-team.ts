@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PATROL_KINDS } from '../../../../domain/patrol-kinds.ts';
-import { col, row, sql, type Db } from '../../../../platform/sql.ts';
+import { col, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { instant, located, recordTable } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
@@ -45,8 +45,16 @@ const releaseMembers = sql(
    select coalesce(string_agg(person_id::text, ',' order by person_id), '') as ids from gone`,
 );
 
+/** Teams named by a patrol the caller sees (migration …84PatrolTeamNamed). */
+const named = sql('patrolTeam.named', PatrolTeam, `select * from hub_patrol_teams_named(array[?]::integer[])`);
+
 export const patrolTeams = {
   ...table,
+  /**
+   * Of these teams, those that walked a patrol on a grid inside the caller's jurisdiction, whatever grid of the
+   * village the team itself serves (`Patrol.team`).
+   */
+  namedByPatrols: (db: Db, ids: readonly number[]): Promise<PatrolTeamRow[]> => rows(db, named, [ids]),
   /** A division's current patrol teams (not disbanded), of one kind if given. */
   list: (scope: Scope, kind?: string | null): ScopedList<PatrolTeamRow> =>
     scopedList('patrolTeam.list', 'patrol_team', PatrolTeam, scope, allOf(['t.ended_at is null', ...(kind ? ['t.kind = ?'] : [])], kind ? [kind] : [])),
