@@ -82,7 +82,7 @@ import { Migration20261207000081FinishedAtVillage } from './Migration20261207000
 import { Migration20261207000082AuditPath } from './Migration20261207000082AuditPath.ts';
 import { Migration20261207000083ServiceGrants } from './Migration20261207000083ServiceGrants.ts';
 import { Migration20261207000084AuditMissedLookups } from './Migration20261207000084AuditMissedLookups.ts';
-import { Migration20261207000084PatrolTeamNamed } from './Migration20261207000084PatrolTeamNamed.ts';
+import { Migration20261207000085PatrolTeamNamed } from './Migration20261207000085PatrolTeamNamed.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -170,5 +170,5 @@ export const migrations = [
   Migration20261207000082AuditPath,
   Migration20261207000083ServiceGrants,
   Migration20261207000084AuditMissedLookups,
-  Migration20261207000084PatrolTeamNamed,
+  Migration20261207000085PatrolTeamNamed,
 ];

@@ -45,7 +45,7 @@ const releaseMembers = sql(
    select coalesce(string_agg(person_id::text, ',' order by person_id), '') as ids from gone`,
 );
 
-/** Teams named by a patrol the caller sees (migration …84PatrolTeamNamed). */
+/** Teams named by a patrol the caller sees (migration …85PatrolTeamNamed). */
 const named = sql('patrolTeam.named', PatrolTeam, `select * from hub_patrol_teams_named(array[?]::integer[])`);
 
 export const patrolTeams = {

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * the caller's jurisdiction (security definer: the team's own row, which holds no personal data; its members stay
  * behind their own policy). The caller's jurisdiction is the transaction's, as for every policy.
  */
-export class Migration20261207000084PatrolTeamNamed extends Migration {
+export class Migration20261207000085PatrolTeamNamed extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create function hub_patrol_teams_named(ids integer[])
       returns setof patrol_team
