@@ -75,34 +75,15 @@ const exportInsert = (ids: string) =>
      values ($1, $2, $3, $4, $5, $6, (${ids}), $7::text[], $8)`,
   );
 
+/** An entry's columns in the order both inserts take them. */
+const entryParams = (e: AuditEntry) =>
+  [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.recordIds, e.fields, e.path ?? null] as const;
+
 export const auditTrail = {
   /** One row: the record type, which of its records and which fields were read unmasked. */
-  insert: (db: Db, e: AuditEntry): Promise<number> =>
-    exec(db, insert, [
-      e.subject,
-      e.callerName,
-      e.callerJurisdiction,
-      e.operation,
-      e.requestId,
-      e.recordType,
-      e.recordIds,
-      e.fields,
-      e.path ?? null,
-      e.missedLookups ?? [],
-    ]),
+  insert: (db: Db, e: AuditEntry): Promise<number> => exec(db, insert, [...entryParams(e), e.missedLookups ?? []]),
   /** One row, written on a native client (a streamed route outside a GraphQL request). */
-  insertNative: (client: PoolClient, e: AuditEntry): Promise<number | null> =>
-    nativeExec(client, nativeInsert, [
-      e.subject,
-      e.callerName,
-      e.callerJurisdiction,
-      e.operation,
-      e.requestId,
-      e.recordType,
-      e.recordIds,
-      e.fields,
-      e.path ?? null,
-    ]),
+  insertNative: (client: PoolClient, e: AuditEntry): Promise<number | null> => nativeExec(client, nativeInsert, entryParams(e)),
   /** An export's row, naming the records `ids` selects where the client's transaction reads them. */
   insertExport: (client: PoolClient, e: Omit<AuditEntry, 'recordIds'>, ids: string): Promise<number | null> =>
     nativeExec(client, exportInsert(ids), [e.subject, e.callerName, e.callerJurisdiction, e.operation, e.requestId, e.recordType, e.fields, e.path ?? null]),
