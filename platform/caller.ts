@@ -142,8 +142,10 @@ export function requireStatsAccess(caller: Caller, code: string): void {
  * back the sum of the hidden ones (docs/ARCHITECTURE.md, "Special-population counts"). Callers with `read` see the
  * people themselves and so their counts.
  */
-export function withholdsTagsFrom(caller: Caller, code: string): boolean {
-  return !hasScope(caller, 'read') && code.length > 9;
+export function withholdsTagsFrom(caller: Caller, code: string, soleVillage = false): boolean {
+  // A township of one village (a 街道 of one 社区, a farm or a development zone) counts exactly that village's people:
+  // shown, it would give back the village's withheld figure (`soleVillage`).
+  return !hasScope(caller, 'read') && (code.length > 9 || (code.length === 9 && soleVillage));
 }
 
 /** Record lists under a division: the caller needs `read` and the division must be inside their jurisdiction. */

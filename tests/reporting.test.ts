@@ -366,4 +366,22 @@ describe('special-population counts (byTag) of a report-only caller', () => {
     const sheet = await get('/reports/population.xlsx?within=623021200&level=village', reportToken);
     expect(sheet.status).toBe(200);
   });
+
+  it('are withheld at a township of a single village too, whose figure would be that village’s', async () => {
+    // 甘肃农垦集团 (620102402) lists one village in the national directory (loaded for the province above).
+    const q = `{ sole: township(code: "620102402") { villages { code } ${POP} } many: township(code: "623021200") { ${POP} } }`;
+    const shown = await hub.queryAs<{ sole: Pop & { villages: { code: string }[] }; many: Pop }>(reportToken, q);
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data!.sole.villages).toHaveLength(1);
+    expect(shown.data!.sole.population).toEqual({ byTag: [], byTagWithheld: true });
+    expect(shown.data!.many.population.byTagWithheld).toBe(false);
+    const reader = await hub.token({ jurisdiction: '620102', scopes: ['read'] });
+    const read = await hub.queryAs<{ sole: Pop }>(reader, `{ sole: township(code: "620102402") { ${POP} } }`);
+    expect(read.data!.sole.population.byTagWithheld).toBe(false);
+
+    const townships = rows(await (await get('/reports/population.csv?within=620102&level=township', reportToken)).text());
+    const header = townships[0]!;
+    const row = townships.find((t) => t[1] === '620102402')!;
+    expect(row[header.indexOf('tag_community_correction')]).toBe('');
+  });
 });

@@ -41,7 +41,7 @@ export function figures(h: Head, p: Period): Figure[] {
       label: '特殊人群（人次）',
       value: specialOf(po),
       text: specialText(po),
-      note: po.byTagWithheld ? '村、网格的特殊人群数不向仅统计权限提供（乡镇及以上如实）' : standing('重点人员与关爱对象'),
+      note: po.byTagWithheld ? '村、网格及只辖一个村的乡镇的特殊人群数不向仅统计权限提供（其余乡镇及以上如实）' : standing('重点人员与关爱对象'),
     },
     {
       key: 'gridsFullyStaffed',

@@ -3,7 +3,7 @@ import { selectsAny } from '../../../../../platform/selection.ts';
 import { assessmentYear, DEFAULT_TARGETS, INDICATORS, type Indicator } from '../../../../../domain/assessment.ts';
 import { chinaDay } from '../../../../../domain/china-day.ts';
 import { resolvePeriod, type Period } from '../../../../../domain/periods.ts';
-import { requireStatsAccess, withholdsTagsFrom } from '../../../../../platform/caller.ts';
+import { hasScope, requireStatsAccess, withholdsTagsFrom } from '../../../../../platform/caller.ts';
 import type { VillageContext } from '../../context.ts';
 import type { DisputeFigures, HazardFigures, PatrolFigures, PopulationFigures } from '../../stats.ts';
 
@@ -59,8 +59,10 @@ export const disputesFor = async (ctx: VillageContext, code: string, period: Per
  * so the special-population counts a report-only caller may not have below the township (`withholdsTagsFrom`) are
  * taken out of its answer here, for every path that reads them (GraphQL, the /reports files, the analysis room).
  */
-export const populationSeenBy = (ctx: VillageContext, code: string, figures: PopulationFigures): PopulationFigures =>
-  withholdsTagsFrom(ctx.caller, code) ? { ...figures, byTag: [], byTagWithheld: true } : figures;
+export const populationSeenBy = async (ctx: VillageContext, code: string, figures: PopulationFigures): Promise<PopulationFigures> => {
+  const soleVillage = code.length === 9 && !hasScope(ctx.caller, 'read') && (await ctx.loaders.villagesOfTownship.load(code)).length < 2;
+  return withholdsTagsFrom(ctx.caller, code, soleVillage) ? { ...figures, byTag: [], byTagWithheld: true } : figures;
+};
 
 /** population / forces / patrolStats / hazardStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
 export const statFields = {
