@@ -565,6 +565,22 @@ export function missedSettle(level: Level, status: string, settleBy: Date | stri
   return isOverdue(level, status, settleBy, now) ? new Date(settleBy!) : null;
 }
 
+/**
+ * A township's or county's record's lateness fields (TownshipCase, CountyCase), read as the village's Dispute reads
+ * them from the record already loaded: the settle deadline is the only one missed at those levels, so the deadline is
+ * SETTLE whenever the record is overdue.
+ */
+export function settleLateness(level: Level) {
+  type Held = { status: string; settleBy: Date | string | null };
+  const since = (c: Held) => missedSettle(level, c.status, c.settleBy);
+  return {
+    overdueSince: (c: Held) => since(c)?.toISOString() ?? null,
+    overdueDeadline: (c: Held) => (since(c) ? ('SETTLE' as const) : null),
+    overdueHours: (c: Held) => lateBy(since(c), 'hour'),
+    overdueDays: (c: Held) => lateBy(since(c), 'day'),
+  };
+}
+
 const HOUR_MS = 3_600_000;
 
 /**

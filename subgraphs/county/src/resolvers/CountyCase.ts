@@ -1,4 +1,4 @@
-import { isOverdue, lateBy, missedSettle } from '../../../../domain/case-engine.ts';
+import { isOverdue, settleLateness } from '../../../../domain/case-engine.ts';
 import { contactByOf } from '../../../../domain/case-inbox.ts';
 import type { CountyCaseResolvers } from '../generated/resolvers.ts';
 
@@ -9,10 +9,5 @@ export const CountyCase: CountyCaseResolvers = {
   settleBy: (c) => new Date(c.settleBy).toISOString(),
   /** Past the settle deadline and not resolved (the inbox's `overdue` filter says the same in SQL). */
   overdue: (c) => isOverdue('COUNTY', c.status, c.settleBy),
-  // How late, as the village's Dispute says it (same rule, domain/case-engine.ts), from the record already read: the
-  // settle deadline is the only one missed here, so the deadline is SETTLE whenever the record is overdue.
-  overdueSince: (c) => missedSettle('COUNTY', c.status, c.settleBy)?.toISOString() ?? null,
-  overdueDeadline: (c) => (isOverdue('COUNTY', c.status, c.settleBy) ? 'SETTLE' : null),
-  overdueHours: (c) => lateBy(missedSettle('COUNTY', c.status, c.settleBy), 'hour'),
-  overdueDays: (c) => lateBy(missedSettle('COUNTY', c.status, c.settleBy), 'day'),
+  ...settleLateness('COUNTY'),
 };
