@@ -616,6 +616,8 @@ export interface ReceivedCase {
 export interface InboxFilter {
   status?: readonly string[] | null;
   overdue?: boolean | null;
+  /** Accepted after the contact deadline at the level, or awaiting acceptance past it (domain/case-inbox.ts `contactLateOf`), or not. */
+  contactLate?: boolean | null;
 }
 
 /** What every level's case record has for the engine. */

@@ -25,7 +25,7 @@ export const receivedAnewSql = (table: 'township_case' | 'county_case'): string 
              status = excluded.status, received_at = excluded.received_at, escalated_at = excluded.escalated_at, settle_by = excluded.settle_by,
              reply_by = null, assignee = null, outcome = null, resolved_at = null, contact_minutes = excluded.contact_minutes,
              settle_hours = excluded.settle_hours, reply_hours = excluded.reply_hours, seq = excluded.seq, rehandled = excluded.rehandled,
-             last_step = null, version = ${table}.version + 1
+             last_step = null, accepted_at = null, version = ${table}.version + 1
        where ${table}.status = 'RETURNED' and ${table}.seq < excluded.seq`;
 
 /**
@@ -34,6 +34,20 @@ export const receivedAnewSql = (table: 'township_case' | 'county_case'): string 
  * then, as a village's desk does from the report.
  */
 export const contactByOf = (c: InboxCase): Date => new Date(new Date(c.receivedAt).getTime() + c.contactMinutes * 60_000);
+
+/**
+ * 联系超时 at the level: the desk accepted the case (受理, its ACCEPT: `accepted_at`) after its contact deadline here
+ * (`contactByOf`), or the case still awaits acceptance (RECEIVED) past it, as the village's `contactLate` reads its own
+ * record. A record accepts once per receipt (ACCEPT only from RECEIVED, and a record received anew forgets its
+ * acceptance), so the stored time says it. A case returned down unaccepted (退回 from RECEIVED) owed no contact here,
+ * and a record whose acceptance time the level does not hold reads false. `INBOX_CONTACT_LATE_SQL` in SQL.
+ */
+export function contactLateOf(c: InboxCase & { acceptedAt: Date | string | null }, now = new Date()): boolean {
+  const contacted = c.acceptedAt != null ? new Date(c.acceptedAt) : c.status === 'RECEIVED' ? now : null;
+  return contacted != null && contacted > contactByOf(c);
+}
+export const INBOX_CONTACT_LATE_SQL = `coalesce(coalesce(accepted_at, case when status = 'RECEIVED' then now() end)
+  > received_at + contact_minutes * interval '1 minute', false)`;
 
 /**
  * A list by deadline pages on one time (platform/pagination.ts), so a case

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
+import { Migration20261207000012CaseAccepted } from '../subgraphs/township/src/migrations/Migration20261207000012CaseAccepted.ts';
 import { startHub, type Counted, type Nodes, type TestHub } from './helpers/hub.ts';
 import {
   asOwner,
@@ -346,5 +347,114 @@ describe('overdue on the township and county desks', () => {
     const late = cInbox.find((n) => n.dispute.id === k.id)!;
     expect(late).toMatchObject({ overdue: true, overdueDeadline: 'SETTLE', overdueHours: 5, overdueDays: 1, overdueSince: late.settleBy });
     expect(cInbox.find((n) => n.dispute.id === done.id)).toMatchObject({ overdue: false, overdueDeadline: null, overdueHours: null, overdueDays: null });
+  }, 120_000);
+});
+
+describe('a late contact at the township’s and the county’s desks', () => {
+  interface Contact {
+    caseNumber: string;
+    dispute: { id: string };
+    status: string;
+    contactBy: string;
+    acceptedAt: string | null;
+    contactLate: boolean;
+    overdue: boolean;
+  }
+  const CONTACT = 'caseNumber dispute { id } status contactBy acceptedAt contactLate overdue';
+
+  it('says which cases each desk accepted after its contact deadline, or still awaits past it, and filters on it', async () => {
+    const { callers, gridCode } = places[1]!;
+    const late = await escalateToTownship(hub, callers, { gridCode, summary: '联系超时：乡镇迟受理' });
+    const inTime = await escalateToTownship(hub, callers, { gridCode, summary: '联系超时：乡镇按时受理' });
+    const waiting = await escalateToTownship(hub, callers, { gridCode, summary: '联系超时：乡镇逾期未受理' });
+    const fresh = await escalateToTownship(hub, callers, { gridCode, summary: '联系超时：乡镇尚在时限内' });
+    // Received two hours ago: the contact time (an hour for an ordinary neighbour dispute) has passed.
+    await asOwner('township', (c) =>
+      c.query(`update township_case set received_at = received_at - interval '2 hours' where dispute_id = any($1)`, [[late.id, waiting.id]]),
+    );
+    const accept = (id: string, version: number) =>
+      mutate<{ version: number; acceptedAt: string; contactLate: boolean }>(
+        hub,
+        callers.township,
+        `acceptTownshipCase(disputeId: "${id}", version: ${version}) { version acceptedAt contactLate }`,
+      );
+    const lateAccepted = await accept(late.id, late.township.version);
+    expect(lateAccepted.contactLate).toBe(true);
+    expect(Date.now() - ms(lateAccepted.acceptedAt)).toBeLessThan(60_000);
+    expect((await accept(inTime.id, inTime.township.version)).contactLate).toBe(false);
+
+    const inbox = async (filter: string) =>
+      ok(
+        await hub.queryAs<{ township: { disputes: Nodes<Contact> } }>(
+          callers.township,
+          `{ township(code: "${TOWNSHIP}") { disputes(first: 500${filter}) { nodes { ${CONTACT} } } } }`,
+        ),
+      ).township.disputes.nodes.filter((n) => [late.id, inTime.id, waiting.id, fresh.id].includes(n.dispute.id));
+    const all = await inbox('');
+    const of = (id: string) => all.find((n) => n.dispute.id === id)!;
+    expect(of(late.id)).toMatchObject({ status: 'ACCEPTED', contactLate: true, overdue: false });
+    expect(ms(of(late.id).acceptedAt!)).toBeGreaterThan(ms(of(late.id).contactBy));
+    expect(of(inTime.id)).toMatchObject({ status: 'ACCEPTED', contactLate: false });
+    expect(of(waiting.id)).toMatchObject({ status: 'RECEIVED', acceptedAt: null, contactLate: true });
+    expect(of(fresh.id)).toMatchObject({ status: 'RECEIVED', acceptedAt: null, contactLate: false });
+    const ids = (ns: Contact[]) => ns.map((n) => n.dispute.id).sort();
+    expect(ids(await inbox(', filter: { contactLate: true }'))).toEqual([late.id, waiting.id].sort());
+    expect(ids(await inbox(', filter: { contactLate: false }'))).toEqual([inTime.id, fresh.id].sort());
+    expect(ids(await inbox(', filter: { contactLate: true, status: [ACCEPTED] }'))).toEqual([late.id]);
+    // DUE_FIRST pages the filtered list as it pages the whole one.
+    const page = ok(
+      await hub.queryAs<{ township: { disputes: { nodes: Contact[]; totalCount: number } } }>(
+        callers.township,
+        `{ township(code: "${TOWNSHIP}") { disputes(first: 1, orderBy: DUE_FIRST, filter: { contactLate: true }) { nodes { ${CONTACT} } totalCount } } }`,
+      ),
+    ).township.disputes;
+    expect(page.nodes).toHaveLength(1);
+    expect(page.totalCount).toBeGreaterThanOrEqual(2);
+    // The case carries the same record.
+    const carried = ok(
+      await hub.queryAs<{ dispute: { townshipCase: Contact } }>(callers.township, `{ dispute(id: "${late.id}") { townshipCase { ${CONTACT} } } }`),
+    ).dispute.townshipCase;
+    expect(carried).toMatchObject({ contactLate: true, acceptedAt: of(late.id).acceptedAt });
+
+    // A record accepted before the level kept the time takes it from the ACCEPT it told the village (its outbox).
+    const migration = new Migration20261207000012CaseAccepted({} as never, {} as never);
+    await migration.up();
+    const fill = String(migration.getQueries()[1]);
+    const refilled = await asOwner('township', async (c) => {
+      await c.query('begin');
+      try {
+        await c.query(`update township_case set accepted_at = null where dispute_id = any($1)`, [[late.id, inTime.id]]);
+        await c.query(fill);
+        const r = await c.query<{ dispute_id: string; accepted_at: Date | null }>(
+          `select dispute_id, accepted_at from township_case where dispute_id = any($1)`,
+          [[late.id, inTime.id, waiting.id]],
+        );
+        return Object.fromEntries(r.rows.map((x) => [x.dispute_id, x.accepted_at?.getTime() ?? null]));
+      } finally {
+        await c.query('rollback');
+      }
+    });
+    expect(refilled).toEqual({ [late.id]: ms(of(late.id).acceptedAt!), [inTime.id]: ms(of(inTime.id).acceptedAt!), [waiting.id]: null });
+
+    // The county's desk, likewise.
+    const kLate = await escalateToCounty(hub, callers, { gridCode, summary: '联系超时：县级迟受理' });
+    const kInTime = await escalateToCounty(hub, callers, { gridCode, summary: '联系超时：县级按时受理' });
+    await asOwner('county', (c) => c.query(`update county_case set received_at = received_at - interval '2 hours' where dispute_id = $1`, [kLate.id]));
+    for (const k of [kLate, kInTime]) {
+      await mutate(hub, callers.county, `acceptCountyCase(disputeId: "${k.id}", version: ${k.county.version}) { status }`);
+    }
+    const county = async (args: string) =>
+      ok(
+        await hub.queryAs<{ county: { caseInbox: Nodes<Contact> } }>(
+          callers.county,
+          `{ county(code: "${WRITE_COUNTY}") { caseInbox(first: 500${args}) { nodes { ${CONTACT} } } } }`,
+        ),
+      ).county.caseInbox.nodes.filter((n) => [kLate.id, kInTime.id].includes(n.dispute.id));
+    const cAll = await county('');
+    expect(cAll.find((n) => n.dispute.id === kLate.id)).toMatchObject({ status: 'ACCEPTED', contactLate: true });
+    expect(cAll.find((n) => n.dispute.id === kInTime.id)).toMatchObject({ status: 'ACCEPTED', contactLate: false });
+    expect(cAll.every((n) => n.acceptedAt !== null)).toBe(true);
+    expect(ids(await county(', contactLate: true'))).toEqual([kLate.id]);
+    expect(ids(await county(', contactLate: false'))).toEqual([kInTime.id]);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { GRID_STAFF_FEED } from '../subgraphs/village/src/migrations/Migration20261205000042GridStaffChanges.ts';
 import { API_FIELDS, type ChangeKind } from '../subgraphs/village/src/store/changes.ts';
-import { asOwner } from './helpers/cases.ts';
+import { asOwner, townshipCaseOf } from './helpers/cases.ts';
 import { Migration20261207000070ChangeAuthors } from '../subgraphs/village/src/migrations/Migration20261207000070ChangeAuthors.ts';
 import { Migration20261207000073ChangeStoryAgrees } from '../subgraphs/village/src/migrations/Migration20261207000073ChangeStoryAgrees.ts';
 import { personHistoryFunction, TRACKED } from '../subgraphs/village/src/migrations/Migration20261201000023LifeCycle.ts';
@@ -860,7 +860,7 @@ describe('change feed', () => {
 });
 
 describe('who made a change, and a hazard’s steps, in the feed', () => {
-  const WHO = 'cursor kind op recordId by byName via step stepNote changedFields statusFrom statusTo';
+  const WHO = 'cursor kind op recordId by byName via step stepNote stepLevel changedFields statusFrom statusTo';
   interface Who {
     cursor: string;
     kind: string;
@@ -871,6 +871,7 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
     via: string | null;
     step: string | null;
     stepNote: string | null;
+    stepLevel: string | null;
     changedFields: string[] | null;
     statusFrom: string | null;
     statusTo: string | null;
@@ -1083,15 +1084,28 @@ describe('who made a change, and a hazard’s steps, in the feed', () => {
     const { got, lines } = await both(clerk, from, ', kinds: [DISPUTE]');
     for (const seen of [got, lines]) {
       const mine = seen.filter((c) => c.recordId === d.id);
-      expect(mine.map((c) => [c.op, c.statusTo, c.step, c.stepNote, c.by, c.byName])).toEqual([
-        ['CREATED', 'REPORTED', 'REPORT', '来访：院墙滴水纠纷', `case-clerk-${run}`, CALLER_NAME],
-        ['TRANSITION', 'ACCEPTED', 'ACCEPT', '当日受理', `case-clerk-${run}`, CALLER_NAME],
-        ['TRANSITION', 'ASSIGNED', 'ASSIGN', '→ 村调委会', `case-clerk-${run}`, CALLER_NAME],
-        ['TRANSITION', 'MEDIATING', 'MEDIATE', '双方到场，约定三日内改檐', `case-clerk-${run}`, CALLER_NAME],
-        ['TRANSITION', 'ESCALATED', 'ESCALATE', '村级调解未果', `case-clerk-${run}`, CALLER_NAME],
-        ['UPDATED', 'ESCALATED', 'RECEIVE', '上报原因：村级调解未果', 'system:events', centre],
+      expect(mine.map((c) => [c.op, c.statusTo, c.step, c.stepNote, c.by, c.byName, c.stepLevel])).toEqual([
+        ['CREATED', 'REPORTED', 'REPORT', '来访：院墙滴水纠纷', `case-clerk-${run}`, CALLER_NAME, 'VILLAGE'],
+        ['TRANSITION', 'ACCEPTED', 'ACCEPT', '当日受理', `case-clerk-${run}`, CALLER_NAME, 'VILLAGE'],
+        ['TRANSITION', 'ASSIGNED', 'ASSIGN', '→ 村调委会', `case-clerk-${run}`, CALLER_NAME, 'VILLAGE'],
+        ['TRANSITION', 'MEDIATING', 'MEDIATE', '双方到场，约定三日内改檐', `case-clerk-${run}`, CALLER_NAME, 'VILLAGE'],
+        ['TRANSITION', 'ESCALATED', 'ESCALATE', '村级调解未果', `case-clerk-${run}`, CALLER_NAME, 'VILLAGE'],
+        ['UPDATED', 'ESCALATED', 'RECEIVE', '上报原因：村级调解未果', 'system:events', centre, 'TOWNSHIP'],
       ]);
       for (const c of mine.slice(1)) expect(c.changedFields).toContain('timeline');
+    }
+    // The township's ACCEPT is told apart from the village's by its level, in GraphQL and in the NDJSON feed alike.
+    const desk = await hub.token({ jurisdiction: VILLAGE.slice(0, 9), scopes: ['read', 'write'], subject: `case-desk-${run}` });
+    const held = await townshipCaseOf(hub, desk, d.id);
+    const taken = await hub.queryAs(desk, `mutation { acceptTownshipCase(disputeId: "${d.id}", version: ${held.version}, note: "乡镇受理") { status } }`);
+    expect(taken.errors).toBeUndefined();
+    const after = await both(clerk, from, ', kinds: [DISPUTE]');
+    for (const seen of [after.got, after.lines]) {
+      const accepts = seen.filter((c) => c.recordId === d.id && c.step === 'ACCEPT');
+      expect(accepts.map((c) => [c.stepLevel, c.stepNote])).toEqual([
+        ['VILLAGE', '当日受理'],
+        ['TOWNSHIP', '乡镇受理'],
+      ]);
     }
   }, 60_000);
 

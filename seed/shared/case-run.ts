@@ -77,6 +77,8 @@ export interface LevelRecord {
   assignee: string | null;
   outcome: string | null;
   resolvedAt: Date | null;
+  /** The level's ACCEPT (受理) since its receipt. */
+  acceptedAt: Date | null;
   supervisedAt: Date | null;
   rehandled: number;
 }
@@ -239,6 +241,7 @@ export class CaseRun {
       assignee: null,
       outcome: null,
       resolvedAt: null,
+      acceptedAt: null,
       supervisedAt: null,
       rehandled: this.story.rehandled,
     };
@@ -283,6 +286,7 @@ export class CaseRun {
       if (fact.deadlines.replyBy) r.replyBy = fact.deadlines.replyBy;
     }
     if (m.assignee !== undefined) r.assignee = m.assignee;
+    if (m.action === 'ACCEPT') r.acceptedAt = fact.at;
     if (m.action === 'RESOLVE') {
       r.outcome = m.outcome ?? null;
       r.resolvedAt = fact.at;

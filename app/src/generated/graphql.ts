@@ -452,6 +452,8 @@ export type RiskSignalKind =
 
 /** 乡镇案件筛选条件 Filters on a township's cases. */
 export type TownshipCaseFilter = {
+  /** 联系超时 Accepted after the contact deadline here, or still awaiting acceptance past it (`TownshipCase.contactLate`: true), or not (false). */
+  contactLate?: boolean | null | undefined;
   /** 是否超期 Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
   /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */

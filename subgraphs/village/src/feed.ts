@@ -64,6 +64,7 @@ export function feedRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
             via: r.via,
             step: r.step,
             stepNote: r.stepNote,
+            stepLevel: r.stepLevel,
           }),
         )
         .join('\n');

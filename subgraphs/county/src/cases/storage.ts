@@ -69,6 +69,7 @@ export function countyStorage(em: Db, step: CountyStep): StepStorage<CountyCaseR
         seq,
         ...(forOtherLevel ? {} : { settleBy: deadlines.settleBy, replyBy: deadlines.replyBy }),
         ...set,
+        ...(step.action === 'ACCEPT' ? { acceptedAt: at } : {}),
         lastStep: signature,
       });
       if (!saved) throw new Error(`county_case ${c.disputeId} vanished during a step.`);

@@ -119,6 +119,7 @@ export type County = {
  */
 export type CountyCaseInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  contactLate?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CaseInboxOrder>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
@@ -128,6 +129,12 @@ export type CountyCaseInboxArgs = {
 /** 县级案件 A dispute escalated to the county: its working record. */
 export type CountyCase = {
   __typename?: 'CountyCase';
+  /**
+   * 受理时间 When this level's desk accepted the case (its ACCEPT, 受理) since it received it; null while not accepted,
+   * for a case returned down unaccepted, and for a case accepted here before the hub kept the time whose acceptance the
+   * level no longer holds. A case received anew (escalated again after a return) forgets an earlier round's.
+   */
+  acceptedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 承办 Assignee. */
   assignee?: Maybe<Scalars['String']['output']>;
   /** 案件编号 Case number. */
@@ -138,6 +145,13 @@ export type CountyCase = {
    * missing it does not make the case `overdue` (that is the settle deadline's).
    */
   contactBy: Scalars['DateTime']['output'];
+  /**
+   * 联系超时 Accepted here after `contactBy` (`acceptedAt` past it), or still RECEIVED past it; false when accepted in
+   * time, still within it, or returned down unaccepted. It stays true once the case has moved on, so a desk head sees
+   * which cases the desk accepted late; `overdue` speaks only of the settle deadline running now. As
+   * `Dispute.contactLate` reads the village's own desk.
+   */
+  contactLate: Scalars['Boolean']['output'];
   /**
    * 矛盾纠纷 The dispute (full record from the village). The village learns of this level's steps by event; a step's answer
    * waits until its events are delivered (at most 2 s), so it shows the step. Only when delivery takes longer does it
@@ -676,9 +690,11 @@ export type CountyResolvers<ContextType = CountyContext, ParentType extends Reso
 };
 
 export type CountyCaseResolvers<ContextType = CountyContext, ParentType extends ResolversParentTypes['CountyCase'] = ResolversParentTypes['CountyCase']> = {
+  acceptedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contactBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contactLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['DisputeOutcome']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -9,6 +9,7 @@ import { Migration20261201000007DivisionTargets } from './Migration2026120100000
 import { Migration20261204000008DirectoryDepartments } from './Migration20261204000008DirectoryDepartments.ts';
 import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
 import { Migration20261206000010DirectoryChanged } from './Migration20261206000010DirectoryChanged.ts';
+import { Migration20261207000011CaseAccepted } from './Migration20261207000011CaseAccepted.ts';
 
 /** Every migration of the county database, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Migration20261204000008DirectoryDepartments,
   Migration20261205000009LastStep,
   Migration20261206000010DirectoryChanged,
+  Migration20261207000011CaseAccepted,
 ];

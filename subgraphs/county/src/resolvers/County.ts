@@ -17,6 +17,12 @@ export const County: CountyResolvers = {
   caseInbox: async (c, args, ctx) => {
     requireListAccess(ctx.caller, c.code, 'dispute');
     listGiven(args.status, 'status');
-    return countyCases.inbox(ctx.em, c.code, { status: args.status, overdue: args.overdue }, parsePage(args), args.orderBy === 'DUE_FIRST');
+    return countyCases.inbox(
+      ctx.em,
+      c.code,
+      { status: args.status, overdue: args.overdue, contactLate: args.contactLate },
+      parsePage(args),
+      args.orderBy === 'DUE_FIRST',
+    );
   },
 };

@@ -99,6 +99,7 @@ export function townshipStorage(em: Db, step: TownshipStep): StepStorage<Townshi
         seq: change.seq,
         ...(forOtherLevel ? {} : { settleBy: change.deadlines.settleBy, replyBy: change.deadlines.replyBy }),
         ...extras,
+        ...(step.action === 'ACCEPT' ? { acceptedAt: change.at } : {}),
         lastStep: signature(),
         bumpVersion: !step.keepVersion,
       });

@@ -555,6 +555,12 @@ export type TownshipAgencyKind =
 /** 乡镇案件 A dispute escalated to a township: its 综治中心's working record. */
 export type TownshipCase = {
   __typename?: 'TownshipCase';
+  /**
+   * 受理时间 When this level's desk accepted the case (its ACCEPT, 受理) since it received it; null while not accepted,
+   * for a case returned down unaccepted, and for a case accepted here before the hub kept the time whose acceptance the
+   * level no longer holds. A case received anew (escalated again after a return) forgets an earlier round's.
+   */
+  acceptedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 承办 Assignee. */
   assignee?: Maybe<Scalars['String']['output']>;
   /** 案件编号 Case number. */
@@ -565,6 +571,13 @@ export type TownshipCase = {
    * missing it does not make the case `overdue` (that is the settle deadline's).
    */
   contactBy: Scalars['DateTime']['output'];
+  /**
+   * 联系超时 Accepted here after `contactBy` (`acceptedAt` past it), or still RECEIVED past it; false when accepted in
+   * time, still within it, or returned down unaccepted. It stays true once the case has moved on, so a desk head sees
+   * which cases the desk accepted late; `overdue` speaks only of the settle deadline running now. As
+   * `Dispute.contactLate` reads the village's own desk.
+   */
+  contactLate: Scalars['Boolean']['output'];
   /** 吹哨报到 Dispatches to county departments. */
   dispatches: Array<Dispatch>;
   /**
@@ -650,6 +663,8 @@ export type TownshipCaseEdge = {
 
 /** 乡镇案件筛选条件 Filters on a township's cases. */
 export type TownshipCaseFilter = {
+  /** 联系超时 Accepted after the contact deadline here, or still awaiting acceptance past it (`TownshipCase.contactLate`: true), or not (false). */
+  contactLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** 是否超期 Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
@@ -1018,9 +1033,11 @@ export type TownshipAgencyResolvers<ContextType = TownshipContext, ParentType ex
 };
 
 export type TownshipCaseResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['TownshipCase'] = ResolversParentTypes['TownshipCase']> = {
+  acceptedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contactBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contactLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   dispatches?: Resolver<Array<ResolversTypes['Dispatch']>, ParentType, ContextType>;
   dispute?: Resolver<ResolversTypes['Dispute'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -10,6 +10,7 @@ import { Migration20261205000008DispatchCounty } from './Migration20261205000008
 import { Migration20261205000009LastStep } from './Migration20261205000009LastStep.ts';
 import { Migration20261206000010DirectoryChanged } from './Migration20261206000010DirectoryChanged.ts';
 import { Migration20261207000011CaseNumberIndex } from './Migration20261207000011CaseNumberIndex.ts';
+import { Migration20261207000012CaseAccepted } from './Migration20261207000012CaseAccepted.ts';
 
 /** Every migration of the township database, oldest first. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Migration20261205000009LastStep,
   Migration20261206000010DirectoryChanged,
   Migration20261207000011CaseNumberIndex,
+  Migration20261207000012CaseAccepted,
 ];

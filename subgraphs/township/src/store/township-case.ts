@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOSED, type InboxFilter, type ReceivedCase } from '../../../../domain/case-engine.ts';
-import { dueAtOf, INBOX_DUE_SQL, INBOX_OVERDUE_SQL, receivedAnewSql } from '../../../../domain/case-inbox.ts';
+import { dueAtOf, INBOX_CONTACT_LATE_SQL, INBOX_DUE_SQL, INBOX_OVERDUE_SQL, receivedAnewSql } from '../../../../domain/case-inbox.ts';
 import { earliestFirst, newestFirstPage, type Connection, type NewestFirstList, type Page } from '../../../../platform/pagination.ts';
 import { col, command, exec, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 
@@ -22,6 +22,8 @@ const TownshipCase = z.object({
   assignee: col.text.nullable(),
   outcome: col.text.nullable(),
   resolvedAt: col.instant.nullable(),
+  /** 受理时间 When this level's desk accepted the case (its ACCEPT) since its latest receipt; null before (…CaseAccepted). */
+  acceptedAt: col.instant.nullable(),
   supervisedAt: col.instant.nullable(),
   /** The case's deadline rule (deadline_rule of the village, carried up with the escalation). */
   contactMinutes: col.num,
@@ -98,6 +100,8 @@ export interface TownshipCaseChanges {
   assignee?: string;
   outcome?: string | null;
   resolvedAt?: Date | null;
+  /** Set by the level's ACCEPT. */
+  acceptedAt?: Date;
   rehandled?: number;
   /** The step's signature (domain/case-engine.ts `stepSignature`). */
   lastStep?: string;
@@ -110,6 +114,7 @@ const STEP_COLUMNS: readonly (readonly [Exclude<keyof TownshipCaseChanges, 'stat
   ['assignee', 'assignee'],
   ['outcome', 'outcome'],
   ['resolvedAt', 'resolved_at'],
+  ['acceptedAt', 'accepted_at'],
   ['rehandled', 'rehandled'],
   ['lastStep', 'last_step'],
 ];
@@ -170,6 +175,7 @@ export const townshipCases = {
       where.push(`${filter.overdue ? '' : 'not '}${INBOX_OVERDUE_SQL}`);
       params.push(CLOSED.TOWNSHIP);
     }
+    if (filter?.contactLate != null) where.push(`${filter?.contactLate ? '' : 'not '}${INBOX_CONTACT_LATE_SQL}`);
     return newestFirstPage(db, dueFirst ? DUE_FIRST : INBOX, where, params, page);
   },
 };

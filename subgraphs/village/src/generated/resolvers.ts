@@ -318,6 +318,13 @@ export type Change = {
    */
   step?: Maybe<Scalars['String']['output']>;
   /**
+   * 步骤层级 For a case's entry made by a step on its timeline: the level whose desk took the step (VILLAGE, TOWNSHIP,
+   * COUNTY), as the timeline's `DisputeStep.level` says, so a village's ACCEPT and a township's tell apart without
+   * reading `by`. Null for other entries, and for a step told before 2026-12-08 whose level the case's timeline does not
+   * say unambiguously (the case took that step at more than one level).
+   */
+  stepLevel?: Maybe<GovernanceLevel>;
+  /**
    * 说明 The step's note (整改情况, 验收意见; for SEND_BACK the reason the check failed; a case's step's note as its
    * timeline shows it: the summary of a report, a mediation record, an escalation's reason); null when none was given.
    */
@@ -5286,6 +5293,7 @@ export type ChangeResolvers<ContextType = VillageContext, ParentType extends Res
   statusFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statusTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   step?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stepLevel?: Resolver<Maybe<ResolversTypes['GovernanceLevel']>, ParentType, ContextType>;
   stepNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   via?: Resolver<Maybe<ResolversTypes['ChangeSource']>, ParentType, ContextType>;

@@ -83,6 +83,7 @@ import { Migration20261207000082AuditPath } from './Migration20261207000082Audit
 import { Migration20261207000083ServiceGrants } from './Migration20261207000083ServiceGrants.ts';
 import { Migration20261207000084AuditMissedLookups } from './Migration20261207000084AuditMissedLookups.ts';
 import { Migration20261207000085PatrolTeamNamed } from './Migration20261207000085PatrolTeamNamed.ts';
+import { Migration20261207000086ChangeStepLevel } from './Migration20261207000086ChangeStepLevel.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -171,4 +172,5 @@ export const migrations = [
   Migration20261207000083ServiceGrants,
   Migration20261207000084AuditMissedLookups,
   Migration20261207000085PatrolTeamNamed,
+  Migration20261207000086ChangeStepLevel,
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { col, row, rows, sql, type Db, type SqlParam } from '../../../../platform/sql.ts';
 import { instant } from './record.ts';
+import { GovernanceLevel } from './dispute.ts';
 
 /**
  * The change feed (migrations …09Changes, …42GridStaffChanges): one row per changed record, ordered
@@ -188,6 +189,7 @@ const Change = z
     via: z.enum(['API', 'IMPORT', 'SYSTEM']).nullable(),
     step: col.text.nullable(),
     stepNote: col.text.nullable(),
+    stepLevel: GovernanceLevel.nullable(),
   })
   .transform((r) => {
     if (r.changedFields) r.changedFields = apiFields(r.kind, r.changedFields);
@@ -230,7 +232,7 @@ function after(db: Db, q: ChangeQuery, until: FeedPosition): Promise<ChangeRow[]
     'changes.after',
     Change,
     `select l.id::text as id, t.seq::text as seq, l.kind, l.op, l.record_id, l.version, l.status_from, l.status_to, l.village_code, l.grid_code, l.at, l.changed_fields,
-            l.by_subject as by, l.by_name, l.via, l.step, l.step_note
+            l.by_subject as by, l.by_name, l.via, l.step, l.step_note, l.step_level
        from change_tx t join change_log l on l.txid = t.txid
       where ${where.join(' and ')}
       order by t.seq, l.id
