@@ -105,7 +105,7 @@ export interface HttpOptions<C extends BaseContext, A = unknown> {
 
 /** What a page of an allowed origin may send, and read back, across origins. */
 const CORS_REQUEST_HEADERS = 'authorization, content-type, accept, accept-language, x-request-id, traceparent';
-const CORS_EXPOSED_HEADERS = 'content-language, content-disposition, retry-after, x-change-cursor, x-request-id';
+const CORS_EXPOSED_HEADERS = 'content-language, content-disposition, retry-after, x-change-cursor, x-changed-after, x-changed-until, x-request-id';
 
 /**
  * Cross-origin calls from browsers (CORS). A request from an allowed origin

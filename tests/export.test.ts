@@ -510,6 +510,73 @@ describe('export', () => {
     ]);
   });
 
+  it('exports exactly the changes of a feed page read (changedAfter, changedUntil], and says which in X-Changed-After and X-Changed-Until', async () => {
+    const t = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write'], subject: `changed-until-${Date.now()}` });
+    const within = '623021101203';
+    const ndjson = async (res: Response) =>
+      (await res.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const full = await get(`/export/residents.ndjson?within=${within}`, t);
+    expect(full.status).toBe(200);
+    const from = full.headers.get('x-change-cursor')!;
+    expect(full.headers.get('x-changed-after')).toBeNull();
+    const [, , one, two] = (await ndjson(full)) as Record<string, unknown>[];
+    const update = async (r: Record<string, unknown>, phone: string) => {
+      const done = await hub.queryAs(t, `mutation($id: ID!, $v: Int!, $p: String) { updatePerson(id: $id, version: $v, input: { phone: $p }) { version } }`, {
+        id: String(r!.id),
+        v: r!.version,
+        p: phone,
+      });
+      expect(done.errors).toBeUndefined();
+    };
+    await update(one!, `138${String(Date.now()).slice(-8)}`);
+    // The round's feed page: the engineer reads the feed from the last cursor and keeps where it reached.
+    const page = await get(`/changes.ndjson?after=${from}&kinds=RESIDENT&within=${within}`, t);
+    expect(page.status).toBe(200);
+    const until = page.headers.get('x-change-cursor')!;
+    const lines = await ndjson(page);
+    expect(lines.map((l) => l.recordId)).toContain(String(one!.id));
+    // A change after the page: not this round's.
+    await update(two!, `137${String(Date.now()).slice(-8)}`);
+
+    const round = await get(`/export/residents.ndjson?within=${within}&changedAfter=${from}&changedUntil=${until}`, t);
+    expect(round.status).toBe(200);
+    expect(round.headers.get('x-changed-after')).toBe(from);
+    expect(round.headers.get('x-changed-until')).toBe(until);
+    const rows = await ndjson(round);
+    expect(rows.map((r) => r.id)).toEqual([one!.id]);
+    // The next round starts where this one ended and holds the later change only; without changedUntil it reaches
+    // as far as its own X-Change-Cursor, and says so.
+    const next = await get(`/export/residents.ndjson?within=${within}&changedAfter=${until}`, t);
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-changed-after')).toBe(until);
+    expect(next.headers.get('x-changed-until')).toBe(next.headers.get('x-change-cursor'));
+    expect((await ndjson(next)).map((r) => r.id)).toEqual([two!.id]);
+    // An empty range (a page that read nothing new) exports nothing.
+    expect(await ndjson(await get(`/export/residents.ndjson?within=${within}&changedAfter=${until}&changedUntil=${until}`, t))).toEqual([]);
+
+    // Refused naming changedUntil: empty, not a cursor, a cursor this feed never wrote, a cursor of another list,
+    // one before changedAfter, and one without changedAfter.
+    const forged = Buffer.from('changes:999999999.999999999').toString('base64url');
+    const list = await hub.queryAs<{ village: { residents: { pageInfo: { endCursor: string } } } }>(
+      t,
+      `{ village(code: "${within}") { residents(first: 1) { pageInfo { endCursor } } } }`,
+    );
+    const other = list.data!.village.residents.pageInfo.endCursor;
+    expect(other).toBeTruthy();
+    await refusedParameters(t, new URL(hub.gatewayUrl).origin, [
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${from}&changedUntil=`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${from}&changedUntil=tomorrow`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${from}&changedUntil=${forged}`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${from}&changedUntil=${encodeURIComponent(other)}`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${until}&changedUntil=${from}`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedUntil=${until}`, 'changedUntil'],
+      ['GET', `/export/residents.ndjson?within=${within}&changedAfter=${encodeURIComponent(other)}&changedUntil=${until}`, 'changedAfter'],
+    ]);
+  });
+
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
     const res = await fetch(new URL('/export/residents.csv?within=623021200201', new URL(hub.gatewayUrl).origin), {

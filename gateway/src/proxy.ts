@@ -82,7 +82,7 @@ export function villageStreamProxy(callers: CallerCheck, routerSecret: string, v
       sendJson(res, upstream.status, body, { 'content-language': headers['accept-language']!, ...(retry ? { 'retry-after': retry } : {}) });
       return;
     }
-    const passed = ['content-disposition', 'content-language', 'x-change-cursor'].flatMap((h) => {
+    const passed = ['content-disposition', 'content-language', 'x-change-cursor', 'x-changed-after', 'x-changed-until'].flatMap((h) => {
       const v = upstream.headers.get(h);
       return v ? [[h, v] as const] : [];
     });

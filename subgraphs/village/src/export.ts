@@ -14,7 +14,17 @@ import { changeLog, lastPosition, type FeedPosition } from './store/changes.ts';
 import { headerLanguage, xlsxSheet, XLSX_CONTENT_TYPE, type HeaderLanguage } from '../../../platform/xlsx.ts';
 import { requireDivisionHeld } from './directory.ts';
 import { auditTrail } from './store/audit-trail.ts';
-import { EXPORT_KINDS, exportCopy, exportedIds, exportedPeople, exportKind, followedByFeed, personalFields, type ExportKindOf } from './store/export.ts';
+import {
+  EXPORT_KINDS,
+  exportCopy,
+  type ChangedRange,
+  exportedIds,
+  exportedPeople,
+  exportKind,
+  followedByFeed,
+  personalFields,
+  type ExportKindOf,
+} from './store/export.ts';
 import { scopeClient, scopedEm } from '../../../platform/jurisdiction.ts';
 import { scopeNamed } from '../../../domain/labels.ts';
 
@@ -27,7 +37,7 @@ import { scopeNamed } from '../../../domain/labels.ts';
  * applies; ID numbers and phones are masked in SQL unless the caller has pii
  * (the statements are in store/export.ts; XLSX reads the NDJSON one).
  * Reached through the gateway's /export/<kind>.<csv|ndjson|xlsx>?within=<code>, with `changedAfter=<feed cursor>`
- * for the records changed since that cursor only.
+ * for the records changed since that cursor only (and `changedUntil=<feed cursor>` for those up to a later one).
  */
 type Format = 'csv' | 'ndjson' | 'xlsx';
 const FORMATS: readonly Format[] = ['csv', 'ndjson', 'xlsx'];
@@ -85,39 +95,71 @@ async function writeSheet(res: ServerResponse, copied: AsyncIterable<Buffer>, ki
   }
 }
 
+/** A route parameter's feed cursor: refused, naming the parameter, when empty or when it names no entry of the feed. */
+async function feedCursor(orm: MikroORM, jurisdiction: string, name: 'changedAfter' | 'changedUntil', given: string): Promise<FeedPosition> {
+  if (given === '') {
+    throw badParameter(
+      name,
+      name === 'changedAfter'
+        ? {
+            zh: 'changedAfter 为空：请传上次导出的 X-Change-Cursor（或变更流的游标）；导出全部请不传 changedAfter。',
+            en: 'changedAfter is empty: pass the X-Change-Cursor of your last export (or a change-feed cursor); leave it out to export everything.',
+          }
+        : {
+            zh: 'changedUntil 为空：请传刚读到的变更流游标（endCursor 或 X-Change-Cursor）；导出到当前为止请不传 changedUntil。',
+            en: 'changedUntil is empty: pass the change-feed cursor you just read to (its endCursor or X-Change-Cursor); leave it out to export up to now.',
+          },
+    );
+  }
+  let at: FeedPosition | undefined;
+  try {
+    at = parseChangeCursor(given);
+  } catch {
+    at = undefined;
+  }
+  if (!at || at.seq === 0n || !(await changeLog.holds(scopedEm(orm.em, jurisdiction), at))) {
+    throw badParameter(name, {
+      zh: `${name} 不是本系统变更流写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出全部，再用其 X-Change-Cursor。`,
+      en: `${name} is not a cursor this change feed wrote (another deployment, or from before a database restore); export everything, then use its X-Change-Cursor.`,
+    });
+  }
+  return at;
+}
+
 /**
  * `changedAfter`: a change-feed cursor (an export's X-Change-Cursor, a feed line's `cursor` or `endCursor`), which the
- * export then limits to the records with a feed entry after it. Refused, naming the parameter, when empty, when it
- * is no cursor of the feed (another deployment's, or from before a database restore: its rows would be a silent
- * gap), and for a kind the feed does not follow.
+ * export then limits to the records with a feed entry after it; `changedUntil`, a later one (the `endCursor` of the
+ * feed page just read), limits it to those with an entry up to it as well, so that a round's export and feed page
+ * cover the same changes, (changedAfter, changedUntil]. Refused, naming the parameter, when empty, when it is no
+ * cursor of the feed (another deployment's, or from before a database restore: its rows would be a silent gap),
+ * when `changedUntil` comes before `changedAfter` or without it, and for a kind the feed does not follow.
  */
-async function changedSince(orm: MikroORM, jurisdiction: string, kind: ExportKindOf, given: string | null): Promise<FeedPosition | undefined> {
-  if (given === null) return undefined;
+async function changedRange(orm: MikroORM, jurisdiction: string, kind: ExportKindOf, params: URLSearchParams): Promise<ChangedRange | undefined> {
+  const after = params.get('changedAfter');
+  const until = params.get('changedUntil');
+  if (after === null) {
+    if (until === null) return undefined;
+    throw badParameter('changedUntil', {
+      zh: 'changedUntil 须与 changedAfter 一起使用：导出 changedAfter 之后、changedUntil 为止的变更；导出全部请两者都不传。',
+      en: 'changedUntil needs changedAfter: the export covers the changes after changedAfter up to changedUntil; leave both out to export everything.',
+    });
+  }
   if (!followedByFeed(kind)) {
     throw badParameter('changedAfter', {
       zh: `${kind.zh}不在变更流中，不能按变更导出；请去掉 changedAfter，导出全部。`,
       en: `${kind.name} are not in the change feed, so they cannot be exported by change; leave changedAfter out and export them whole.`,
     });
   }
-  if (given === '') {
-    throw badParameter('changedAfter', {
-      zh: 'changedAfter 为空：请传上次导出的 X-Change-Cursor（或变更流的游标）；导出全部请不传 changedAfter。',
-      en: 'changedAfter is empty: pass the X-Change-Cursor of your last export (or a change-feed cursor); leave it out to export everything.',
+  const from = await feedCursor(orm, jurisdiction, 'changedAfter', after);
+  if (until === null) return { after: from };
+  const to = await feedCursor(orm, jurisdiction, 'changedUntil', until);
+  if (to.seq < from.seq || (to.seq === from.seq && to.id < from.id)) {
+    throw badParameter('changedUntil', {
+      zh: 'changedUntil 在 changedAfter 之前：请传变更流中更晚的游标（本轮读到的 endCursor）。',
+      en: 'changedUntil comes before changedAfter: pass a later change-feed cursor (the endCursor of the page this round read).',
     });
   }
-  let since: FeedPosition | undefined;
-  try {
-    since = parseChangeCursor(given);
-  } catch {
-    since = undefined;
-  }
-  if (!since || since.seq === 0n || !(await changeLog.holds(scopedEm(orm.em, jurisdiction), since))) {
-    throw badParameter('changedAfter', {
-      zh: 'changedAfter 不是本系统变更流写出的游标（可能来自另一套部署，或数据库恢复之前）；请先导出全部，再用其 X-Change-Cursor。',
-      en: 'changedAfter is not a cursor this change feed wrote (another deployment, or from before a database restore); export everything, then use its X-Change-Cursor.',
-    });
-  }
-  return since;
+  return { after: from, until: to };
 }
 
 export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) {
@@ -141,7 +183,7 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
     }
     const department = departmentReadRefusal(caller, m[1]!, true, kind.zh);
     if (department) throw new HttpError(403, 'FORBIDDEN', department, { department: caller.department });
-    const params = routeParams(url, ['within', 'headers', 'changedAfter']);
+    const params = routeParams(url, ['within', 'headers', 'changedAfter', 'changedUntil']);
     let within: string;
     if (!params.get('within')) throw withinMissing({ zh: '导出', en: 'export' }, caller.jurisdiction === '*' ? '62' : caller.jurisdiction, true);
     try {
@@ -161,9 +203,9 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       });
     }
     const headers = headerLanguage(params.get('headers'), format);
-    const since = await changedSince(orm, caller.jurisdiction, kind, params.get('changedAfter'));
+    const changed = await changedRange(orm, caller.jurisdiction, kind, params);
     const pii = hasScope(caller, 'pii');
-    const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson', since);
+    const copy = exportCopy(kind, pii, within, format === 'csv' ? 'csv' : 'ndjson', changed);
     const pool = await nativePool(orm);
     const client = await pool.connect();
     /**
@@ -185,17 +227,21 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
             callerName: caller.name,
             callerJurisdiction: caller.jurisdiction,
             // An export of what changed after a point says so, and from which: an inspector tells it from a whole one.
-            operation: `export ${m[1]} within ${within}${since ? ` changedAfter ${params.get('changedAfter')}` : ''}`,
+            operation: `export ${m[1]} within ${within}${changed ? ` changedAfter ${params.get('changedAfter')}` : ''}${changed?.until ? ` changedUntil ${params.get('changedUntil')}` : ''}`,
             requestId: identity.requestId,
             path: `/export/${m[1]}`,
           };
           await onSnapshot(auditor, snapshot, async () => {
             await scopeClient(auditor, caller.jurisdiction);
             if (kind.recordType) {
-              await auditTrail.insertExport(auditor, { ...entry, recordType: kind.recordType, fields: personalFields(kind) }, exportedIds(kind, within, since));
+              await auditTrail.insertExport(
+                auditor,
+                { ...entry, recordType: kind.recordType, fields: personalFields(kind) },
+                exportedIds(kind, within, changed),
+              );
             }
             if (kind.linkedPeople) {
-              await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within, since));
+              await auditTrail.insertExport(auditor, { ...entry, recordType: 'Person', fields: ['idNumber'] }, exportedPeople(kind, within, changed));
             }
           });
         } catch (e) {
@@ -213,10 +259,14 @@ export function exportRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>) 
       // The feed position the export shows (read in its snapshot): following the feed from it, an integration gets
       // every change the export does not show and none that it does.
       const [at] = await nativeRows(client, lastPosition);
+      const position = at?.seq && at.id ? changeCursor(at as { seq: string; id: string }) : undefined;
       res.writeHead(200, {
         'content-type': CONTENT_TYPE[format],
         'content-disposition': `attachment; filename="${m[1]}-${within}.${format}"`,
-        ...(at?.seq && at.id ? { 'x-change-cursor': changeCursor(at as { seq: string; id: string }) } : {}),
+        ...(position ? { 'x-change-cursor': position } : {}),
+        // The feed positions an export of changes covers, (X-Changed-After, X-Changed-Until]: its changedUntil, or
+        // where the feed stood in its snapshot (X-Change-Cursor) when it was given none.
+        ...(changed ? { 'x-changed-after': params.get('changedAfter')!, 'x-changed-until': changed.until ? params.get('changedUntil')! : position! } : {}),
       });
       copying = true;
       const stream = client.query(copyTo(copy.text));

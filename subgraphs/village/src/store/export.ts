@@ -389,14 +389,15 @@ export const followedByFeed = (kind: ExportKindOf): boolean => FEED[kind.name] !
  * The COPY of a kind's rows under `within` (a validated division code: digits
  * only, so it is written into the text) in the order of their ids (disputes:
  * of their numbers), as CSV with a header or as one JSON object per line;
- * with `since`, only the rows of records with a change-feed entry after that
- * position (in the export's snapshot, so up to its X-Change-Cursor).
+ * with `changed`, only the rows of records with a change-feed entry after its
+ * `after` position, up to its `until` position when given (otherwise as far as
+ * the export's snapshot sees, its X-Change-Cursor).
  */
-export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson', since?: FeedPosition): Sql<Record<string, never>> {
+export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, format: 'csv' | 'ndjson', changed?: ChangedRange): Sql<Record<string, never>> {
   const columns = kind.columns.map((c) => (c.sql ? `${c.sql(pii, format)} as ${c.key}` : c.key)).join(', ');
-  const select = `select ${columns} from ${kind.table} where ${exported(kind, within, since)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
+  const select = `select ${columns} from ${kind.table} where ${exported(kind, within, changed)} order by ${kind.table === 'dispute' ? 'no' : 'id'}`;
   return command(
-    `export.${kind.name}.${format}${since ? '.changed' : ''}`,
+    `export.${kind.name}.${format}${changed ? '.changed' : ''}`,
     format === 'csv'
       ? `copy (${select}) to stdout with (format csv, header true)`
       : // One JSON object per line; a quote and delimiter that never occur keep COPY from escaping the JSON.
@@ -404,40 +405,52 @@ export function exportCopy(kind: ExportKindOf, pii: boolean, within: string, for
   );
 }
 
-/** The rows an export of the kind within a division writes (a condition on its table), changed since a position if given. */
-function exported(kind: ExportKindOf, within: string, since?: FeedPosition): string {
+/**
+ * Feed positions an export of changes covers: the records with an entry after `after`, and up to `until` (inclusive)
+ * when given, so that a round's export matches the feed page its reader took, (after, until].
+ */
+export interface ChangedRange {
+  after: FeedPosition;
+  until?: FeedPosition;
+}
+
+/** The rows an export of the kind within a division writes (a condition on its table), changed in a range if given. */
+function exported(kind: ExportKindOf, within: string, changed?: ChangedRange): string {
   if (!/^\d+$/.test(within)) throw new Error(`export: ${within} is not a division code.`);
   if (within.length === 15 && kind.villageOnly) throw new Error(`export: ${kind.name} is filed under villages, not grids.`);
   const feed = FEED[kind.name];
-  if (since && !feed) throw new Error(`export: ${kind.name} is not in the change feed.`);
+  if (changed && !feed) throw new Error(`export: ${kind.name} is not in the change feed.`);
   const current = kind.current ? ` and ${kind.current}` : '';
   // The feed's entries after the position, on the commit-sequence index, within the division (as the feed reads
   // them, store/changes.ts: entries are filed under grids). Gathered once into an array (an InitPlan) that the
   // table's key is looked up by: as a join, a village's rows misestimated as one made the planner rescan the log
   // for each of them, past the statement timeout once the log was large. Ids are integers but a case's (uuid).
-  const changed =
+  const since = changed?.after;
+  const until = changed?.until;
+  const upTo = until ? ` and t.seq <= ${until.seq} and (t.seq, l.id) <= (${until.seq}, ${until.id})` : '';
+  const inRange =
     since && feed
       ? ` and ${feed.key} = any (array(select distinct l.record_id::${feed.type ?? 'bigint'} from change_tx t join change_log l on l.txid = t.txid
-             where t.seq >= ${since.seq} and (t.seq, l.id) > (${since.seq}, ${since.id}) and l.kind = '${feed.kind}'
+             where t.seq >= ${since.seq} and (t.seq, l.id) > (${since.seq}, ${since.id})${upTo} and l.kind = '${feed.kind}'
                and l.grid_code like '${within}%'))`
       : '';
   // A grid's code extends its village's by three digits, but rows carry it in grid_code, not village_code.
-  if (within.length === 15) return `grid_code = '${within}'${current}${changed}`;
+  if (within.length === 15) return `grid_code = '${within}'${current}${inRange}`;
   // The LIKE says which rows; the range says the same (codes are digits, and ':' follows '9') with leakproof
   // operators, which row-level security lets drive the village index (docs/ARCHITECTURE.md, "Conventions").
-  return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}${changed}`;
+  return `village_code like '${within}%' and village_code >= '${within}' and village_code < '${within}:'${current}${inRange}`;
 }
 
 /** The ids of the records an export of the kind writes, as one integer array (the kinds audited have integer ids). */
-export function exportedIds(kind: ExportKindOf, within: string, since?: FeedPosition): string {
-  return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within, since)}`;
+export function exportedIds(kind: ExportKindOf, within: string, changed?: ChangedRange): string {
+  return `select coalesce(array_agg(id order by id), '{}')::int[] from ${kind.table} where ${exported(kind, within, changed)}`;
 }
 
 /** The ids of the residents the records an export writes link, as one integer array (kinds with `linkedPeople`). */
-export function exportedPeople(kind: ExportKindOf, within: string, since?: FeedPosition): string {
+export function exportedPeople(kind: ExportKindOf, within: string, changed?: ChangedRange): string {
   // Only those whose ID number the export writes: the residents the caller holds (row-level security on person).
   return `select coalesce(array_agg(distinct person_id), '{}')::int[] from ${kind.table}
-           where ${exported(kind, within, since)} and person_id is not null and exists (select 1 from person p where p.id = person_id)`;
+           where ${exported(kind, within, changed)} and person_id is not null and exists (select 1 from person p where p.id = person_id)`;
 }
 
 /** The personal fields an export of the kind writes (ID numbers, phones), as the audit log names them. */
