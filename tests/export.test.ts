@@ -577,6 +577,56 @@ describe('export', () => {
     ]);
   });
 
+  it('takes a cursor of another jurisdiction only where the feed ends a transaction, so no cursor probe counts what a transaction changed there', async () => {
+    const origin = new URL(hub.gatewayUrl).origin;
+    const county = await hub.token({ jurisdiction: '623021', scopes: ['read', 'write', 'pii'], subject: `cursor-probe-${Date.now()}` });
+    const village = await hub.token({ jurisdiction: '623021101203', scopes: ['read'] });
+    // Two residents of another village updated by one import: one transaction with two entries, outside the village.
+    const before = await get(`/export/residents.csv?within=623021100`, county);
+    expect(before.status).toBe(200);
+    const from = before.headers.get('x-change-cursor')!;
+    const [header, ...rows] = (await before.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    const phone = header!.split(',').indexOf('phone');
+    const stamp = String(Date.now()).slice(-8);
+    const changed = rows.slice(0, 2).map((r, i) => {
+      const cells = r.split(',');
+      expect(cells).toHaveLength(header!.split(',').length);
+      cells[phone] = `13${i}${stamp}`;
+      return cells.join(',');
+    });
+    const imported = await fetch(new URL('/import/residents', origin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${county}`, 'content-type': 'text/csv' },
+      body: [header, ...changed].join('\n') + '\n',
+    });
+    expect(imported.status).toBe(200);
+    expect(JSON.parse((await imported.text()).trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', updated: 2 });
+    const ids = changed.map((r) => r.split(',')[0]);
+    const feed = (await (await get(`/changes.ndjson?after=${from}&kinds=RESIDENT&within=623021100`, county)).text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { cursor: string; recordId: string });
+    const entries = feed.filter((l) => ids.includes(l.recordId));
+    expect(entries.map((l) => l.recordId)).toEqual(ids);
+    const [first, last] = entries.map((l) => l.cursor) as [string, string];
+
+    // The village's caller: the transaction's first entry is no cursor it may hold (as a forged one is not), its last
+    // is where the feed's position may have stood, and reads.
+    await refusedParameters(village, origin, [
+      ['GET', `/export/residents.ndjson?within=623021101203&changedAfter=${first}`, 'changedAfter'],
+      ['GET', `/export/residents.ndjson?within=623021101203&changedAfter=${last}&changedUntil=${first}`, 'changedUntil'],
+      ['GET', `/changes.ndjson?after=${first}`, 'after'],
+    ]);
+    expect((await get(`/export/residents.ndjson?within=623021101203&changedAfter=${last}`, village)).status).toBe(200);
+    expect((await get(`/changes.ndjson?after=${last}`, village)).status).toBe(200);
+    // The county's caller holds both entries: each is a cursor it may resume from.
+    expect((await get(`/export/residents.ndjson?within=623021100&changedAfter=${first}&changedUntil=${last}`, county)).status).toBe(200);
+    expect((await get(`/changes.ndjson?after=${first}`, county)).status).toBe(200);
+  });
+
   it('answers a HEAD with 405 rather than making the file for its headers', async () => {
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
     const res = await fetch(new URL('/export/residents.csv?within=623021200201', new URL(hub.gatewayUrl).origin), {

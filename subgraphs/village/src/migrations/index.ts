@@ -84,6 +84,7 @@ import { Migration20261207000083ServiceGrants } from './Migration20261207000083S
 import { Migration20261207000084AuditMissedLookups } from './Migration20261207000084AuditMissedLookups.ts';
 import { Migration20261207000085PatrolTeamNamed } from './Migration20261207000085PatrolTeamNamed.ts';
 import { Migration20261207000086ChangeStepLevel } from './Migration20261207000086ChangeStepLevel.ts';
+import { Migration20261207000087ChangeCursorHeld } from './Migration20261207000087ChangeCursorHeld.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -173,4 +174,5 @@ export const migrations = [
   Migration20261207000084AuditMissedLookups,
   Migration20261207000085PatrolTeamNamed,
   Migration20261207000086ChangeStepLevel,
+  Migration20261207000087ChangeCursorHeld,
 ];
