@@ -196,7 +196,7 @@ export type AuditEntry = {
    * named by that entity's type: `County.residents` is a county's residents asked for through the county
    * subgraph. One request's reads of one record type through two paths are two entries. An export or import names
    * its route (`/export/residents`, `/import/residents`; `operation` says which division, and `changedAfter` for an
-   * export of changes). Null for entries written before paths were recorded.
+   * export of changes, with `changedUntil` when it was given). Null for entries written before paths were recorded.
    */
   path?: Maybe<Scalars['String']['output']>;
   /** 记录数 How many records the entry names (a county's export: every resident it wrote). */
