@@ -414,7 +414,13 @@ describe('grid staff (网格力量 1+3+N)', () => {
     const five = await Promise.all(Array.from({ length: 5 }, () => createStaff({ gridCode: g, role: 'INFORMANT', personId: once.id })));
     expect(five.filter((r) => !r.errors)).toHaveLength(1);
     for (const r of five.filter((x) => x.errors)) expect(err(r).extensions?.code).toBe('CONFLICT');
-    const again = err(await createStaff({ gridCode: g, role: 'INFORMANT', personId: once.id }));
+    // A new key makes it a new write (without one, the same desk's same form within minutes is a retry, sameWrite).
+    const again = err(
+      await hub.queryAs(writer, `mutation($i: GridStaffInput!, $k: String) { createGridStaff(input: $i, idempotencyKey: $k) { id } }`, {
+        i: { gridCode: g, role: 'INFORMANT', personId: once.id },
+        k: `again-${RUN}`,
+      }),
+    );
     expect(again.extensions?.code).toBe('CONFLICT');
     const file = await importFile('grid-staff', `external_id,grid_code,role,id_number\nfs-${RUN}-o1,${g},INFORMANT,${once.idNumber}\n`);
     expect(file.rejects).toHaveLength(1);
@@ -990,6 +996,45 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
       ),
     ).voidPatrol;
     expect(voided.team.name).toBe(teamName);
+  });
+
+  it("tells a grid's worker the patrol of another grid that found a hazard on their grid, with its team, but not its people", async () => {
+    // The village desk records a patrol on the first grid that files a hazard on the second.
+    const at = new Date(Date.now() - 4 * 86_400_000);
+    const recorded = ok(
+      await record({
+        teamId: team,
+        gridCode: grids[0],
+        startedAt: at.toISOString(),
+        endedAt: new Date(at.getTime() + 3_600_000).toISOString(),
+        participantIds: members,
+        hazards: [{ kind: 'FIRE', description: `跨网格隐患${RUN}`, gridCode: grids[1] }],
+      }),
+    ).recordPatrol;
+    const hazard = recorded.hazards[0]!;
+    expect(hazard.grid.code).toBe(grids[1]);
+    const worker = await hub.token({ jurisdiction: grids[1], scopes: ['read', 'write', 'pii'], subject: `forces-grid-hz-${RUN}` });
+    const read = `query($id: ID!) { hazard(id: $id) { id patrol { id grid { code } team { id name } participants { id } hazards { id } } } }`;
+    const seen = ok(
+      await hub.queryAs<{
+        hazard: {
+          id: string;
+          patrol: { id: string; grid: { code: string }; team: { id: string; name: string }; participants: unknown[]; hazards: unknown[] } | null;
+        };
+      }>(worker, read, { id: hazard.id }),
+    ).hazard;
+    expect(seen.patrol).toEqual({
+      id: recorded.id,
+      grid: { code: grids[0] },
+      team: { id: team, name: `红袖标巡逻队${RUN}` },
+      participants: [],
+      hazards: [{ id: hazard.id }],
+    });
+    // The patrol itself stays the patrolled grid's: read by its id, the other grid's worker is told of no such patrol.
+    expect(ok(await hub.queryAs<{ patrol: unknown }>(worker, `query($id: ID!) { patrol(id: $id) { id } }`, { id: recorded.id })).patrol).toBeNull();
+    // The village desk reads it as before.
+    const desk = ok(await hub.queryAs<{ hazard: { patrol: { id: string } | null } }>(writer, read, { id: hazard.id })).hazard;
+    expect(desk.patrol?.id).toBe(recorded.id);
   });
 
   it("files a grid worker's hazard report on their grid and names them as its reporter when the form names nobody", async () => {

@@ -64,7 +64,7 @@ describe('a create sent again with its idempotencyKey', () => {
     expect(changed.errors![0]!.message).toMatch(/was used for another write \(reportHazard/);
     expect(await count('hazard', 'description = $1', [`${text}（另一处）`])).toBe(0);
 
-    // Another caller's key is its own; without a key every call writes, as before.
+    // Another caller's key is its own; a keyed write is judged by its key alone, so the same input without one writes.
     const theirs = await hub.queryAs<{ reportHazard: { id: string } }>(other, HAZARD, { i: hazard(text), k: `hz-${RUN}` });
     expect(theirs.data!.reportHazard.id).not.toBe(first.data!.reportHazard.id);
     await hub.queryAs(worker, HAZARD, { i: hazard(text) });
@@ -146,5 +146,65 @@ describe('a create sent again with its idempotencyKey', () => {
     expect(crossed.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', mutation: 'registerPerson' });
     const blank = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`空键 ${RUN}`), k: '  ' });
     expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
+  });
+});
+
+describe('a create sent again without an idempotencyKey', () => {
+  it('is refused as sent twice (CONFLICT, rule sameWrite, naming the first record) within minutes, for the same caller and input', async () => {
+    const text = `无键重发 ${RUN}`;
+    const first = await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(text) });
+    expect(first.errors).toBeUndefined();
+    const again = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(text) });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'sameWrite',
+      mutation: 'reportHazard',
+      recordId: first.data!.reportHazard.id,
+    });
+    expect(again.errors![0]!.message).toMatch(/^This is the very same write you made within 10 minutes \(reportHazard/);
+    expect(await count('hazard', 'description = $1', [text])).toBe(1);
+
+    // Another caller, other input, or a new key of the caller's own is another write.
+    expect((await hub.queryAs(other, HAZARD, { i: hazard(text) })).errors).toBeUndefined();
+    expect((await hub.queryAs(worker, HAZARD, { i: { ...hazard(text), location: '村小学西侧' } })).errors).toBeUndefined();
+    expect((await hub.queryAs(worker, HAZARD, { i: hazard(text), k: `second-${RUN}` })).errors).toBeUndefined();
+    expect(await count('hazard', 'description = $1', [text])).toBe(4);
+
+    // Once the first record has changed (here its rectification began), a call alike in every field is a new entry.
+    const changed = `有变化后再报 ${RUN}`;
+    const h = (await hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(changed) })).data!.reportHazard;
+    expect((await hub.queryAs(worker, `mutation { startHazardRectification(id: "${h.id}", version: 1) { id } }`)).errors).toBeUndefined();
+    expect((await hub.queryAs(worker, HAZARD, { i: hazard(changed) })).errors).toBeUndefined();
+    expect(await count('hazard', 'description = $1', [changed])).toBe(2);
+  });
+
+  it('writes one record when a keyless retry races the first call, and answers the other with the typed refusal, never a 5xx', async () => {
+    const text = `无键同时 ${RUN}`;
+    const answers = await Promise.all([0, 1].map(() => hub.queryAs<{ reportHazard: { id: string } }>(worker, HAZARD, { i: hazard(text) })));
+    const written = answers.filter((a) => !a.errors);
+    expect(written).toHaveLength(1);
+    expect(answers.find((a) => a.errors)!.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'sameWrite',
+      recordId: written[0]!.data!.reportHazard.id,
+    });
+    expect(await count('hazard', 'description = $1', [text])).toBe(1);
+
+    // A household's number is unique: the racing retry names the first household instead of a bare duplicate.
+    const household = `mutation { registerHousehold(input: { gridCode: "${GRID}", number: "R${RUN}" }) { id } }`;
+    const both = await Promise.all([0, 1].map(() => hub.queryAs<{ registerHousehold: { id: string } }>(worker, household)));
+    const made = both.find((a) => !a.errors)!.data!.registerHousehold.id;
+    expect(both.find((a) => a.errors)!.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'sameWrite', recordId: made });
+
+    // The same for every create: a resident, a site and a team sent twice.
+    const creates = [
+      `mutation { registerPerson(input: { name: "无键 ${RUN}", ethnicity: "汉族", residency: OVERSEAS, gender: FEMALE, birthDate: "1990-01-01", gridCode: "${GRID}" }) { id } }`,
+      `mutation { registerSite(input: { gridCode: "${GRID}", name: "无键场所 ${RUN}", kind: SCHOOL }) { id } }`,
+      `mutation { createPatrolTeam(input: { villageCode: "${VILLAGE}", gridCode: "${GRID}", name: "无键队 ${RUN}", kind: RED_ARMBAND }) { id } }`,
+    ];
+    for (const m of creates) {
+      expect((await hub.queryAs(worker, m)).errors).toBeUndefined();
+      expect((await hub.queryAs<Errors>(worker, m)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'sameWrite' });
+    }
   });
 });

@@ -58,6 +58,7 @@ export const createLoaders = lazyLoaders<EntityManager>()({
   /** The team a patrol the caller sees names, whichever grid of the village it serves (Patrol.team). */
   teamOfPatrol: (em) => rowsById((ids) => patrolTeams.namedByPatrols(em, ids)),
   patrol: (em) => rowsById((ids) => patrols.byIds(em, ids)),
+  patrolOfHazard: (em) => rowsById((ids) => patrols.namedByHazards(em, ids)),
   hazard: (em) => rowsById((ids) => hazards.byIds(em, ids)),
   /** Person id → who deregistered them (their history's latest deregistration entry). */
   deregistration: (em) =>

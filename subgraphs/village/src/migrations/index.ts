@@ -85,6 +85,8 @@ import { Migration20261207000084AuditMissedLookups } from './Migration2026120700
 import { Migration20261207000085PatrolTeamNamed } from './Migration20261207000085PatrolTeamNamed.ts';
 import { Migration20261207000086ChangeStepLevel } from './Migration20261207000086ChangeStepLevel.ts';
 import { Migration20261207000087ChangeCursorHeld } from './Migration20261207000087ChangeCursorHeld.ts';
+import { Migration20261207000088HazardPatrolNamed } from './Migration20261207000088HazardPatrolNamed.ts';
+import { Migration20261207000089SameWriteVersion } from './Migration20261207000089SameWriteVersion.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -175,4 +177,6 @@ export const migrations = [
   Migration20261207000085PatrolTeamNamed,
   Migration20261207000086ChangeStepLevel,
   Migration20261207000087ChangeCursorHeld,
+  Migration20261207000088HazardPatrolNamed,
+  Migration20261207000089SameWriteVersion,
 ];

@@ -1,3 +1,4 @@
+import { covers } from '../../../../platform/jurisdiction.ts';
 import { chinaDay } from '../../../../domain/china-day.ts';
 import { formatDate } from '../../../../platform/scalars.ts';
 import type { HazardResolvers, HazardStepResolvers } from '../generated/resolvers.ts';
@@ -14,7 +15,17 @@ export const hazardOverdue = (h: Pick<HazardRow, 'status' | 'rectifyBy'>, now = 
 /** 安全隐患: a hazard, the patrol that found it, if one did, and the steps of its rectification. */
 export const Hazard: HazardResolvers = {
   id: (h) => String(h.id),
-  patrol: (h, _, ctx) => ref(ctx, ctx.loaders.patrol, h.patrolId),
+  /**
+   * The patrol that found it, told to whoever sees the hazard: a patrol may file a hazard on another grid of its
+   * village than the one it walked, and a caller of the hazard's grid alone, who does not see that grid's patrols,
+   * still learns which patrol it was (its participants stay behind their own access, Patrol.participants). A caller
+   * of the village or wider reads it as any other record.
+   */
+  patrol: async (h, _, ctx) => {
+    if (h.patrolId == null) return null;
+    const insideVillage = ctx.caller.jurisdiction !== h.villageCode && covers(h.villageCode, ctx.caller.jurisdiction);
+    return insideVillage ? ctx.loaders.patrolOfHazard.load(String(h.patrolId)) : ref(ctx, ctx.loaders.patrol, h.patrolId);
+  },
   grid: gridOf,
   overdue: (h) => hazardOverdue(h),
   steps: (h, _, ctx) => ctx.loaders.stepsOfHazard.load(String(h.id)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, row, sql, type Db } from '../../../../platform/sql.ts';
+import { col, row, rows, sql, type Db } from '../../../../platform/sql.ts';
 import { instant, located, recordTable, type Location } from './record.ts';
 import { allOf, scopedList, type Scope, type ScopedList } from './scoped.ts';
 
@@ -25,6 +25,8 @@ const insert = sql(
   Patrol,
   `insert into patrol (team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code) values (?, ?, ?, ?, array[?]::int[], ?, ?, ?) returning *`,
 );
+
+const ofHazards = sql('patrol.ofHazards', Patrol, `select * from hub_patrols_of_hazards(array[?]::integer[])`);
 
 const overlapping = sql('patrol.overlapping', Patrol, 'select * from patrol where team_id = ? and started_at < ? and ended_at > ? order by started_at limit 1');
 // A patrol lasts at most 24 hours (the table's check), so one that overlaps [start, end) started after start - 24 h:
@@ -91,6 +93,8 @@ export interface NewPatrol extends Location {
 
 export const patrols = {
   byIds: table.byIds,
+  /** Of these patrols, those that found a hazard on a grid inside the caller's jurisdiction, whatever grid they walked (`Hazard.patrol`). */
+  namedByHazards: (db: Db, ids: readonly number[]): Promise<PatrolRow[]> => rows(db, ofHazards, [ids]),
   byId: table.byId,
   lock: table.lock,
   /** Voids the patrol and its hazards (moved to `patrol_voided`); the voided patrol. */

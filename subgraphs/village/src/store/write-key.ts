@@ -8,9 +8,31 @@ export type WriteKeyRow = z.infer<typeof WriteKey>;
 /** How long a key is kept: a retry comes within minutes; a day's work offline, within days. */
 export const WRITE_KEY_DAYS = 30;
 
+/**
+ * How long a create sent without a key is taken for a retry when the same caller sends the very same input again: a
+ * weak network's retry comes within seconds or minutes, while a second hazard or resident alike in every field, from
+ * the same worker, within this time is far likelier the same one sent twice.
+ */
+export const SAME_WRITE_MINUTES = 10;
+
+/** A create sent without a key, as kept: its record, and when it was written. */
+const SameWrite = z.object({ recordId: col.id, recordVersion: col.id.nullable(), createdAt: col.instant });
+export type SameWriteRow = z.infer<typeof SameWrite>;
+
 const lock = sql('writeKey.lock', z.object({}), `select pg_advisory_xact_lock(hashtextextended(? || chr(31) || ?, 48)) as locked`);
 const byKey = sql('writeKey.byKey', WriteKey, `select mutation, input_hash, record_id from write_key where owner = ? and key = ?`);
 const add = command('writeKey.add', `insert into write_key (owner, key, mutation, input_hash, record_id, place) values (?, ?, ?, ?, ?, ?)`);
+const sameRecent = sql(
+  'writeKey.sameRecent',
+  SameWrite,
+  `select record_id, record_version, created_at from write_key where owner = ? and key = ? and created_at > now() - make_interval(mins => ?)`,
+);
+const keepSame = command(
+  'writeKey.keepSame',
+  `insert into write_key (owner, key, mutation, input_hash, record_id, record_version, place) values (?, ?, ?, ?, ?, ?, ?)
+   on conflict (owner, key) do update set mutation = excluded.mutation, input_hash = excluded.input_hash,
+     record_id = excluded.record_id, record_version = excluded.record_version, place = excluded.place, created_at = now()`,
+);
 const expire = command('writeKey.expire', `delete from write_key where owner = ? and created_at < now() - make_interval(days => ?)`);
 
 export const writeKeys = {
@@ -22,6 +44,23 @@ export const writeKeys = {
     await row(db, lock, [owner, key]);
     await exec(db, expire, [owner, WRITE_KEY_DAYS]);
     return row(db, byKey, [owner, key]);
+  },
+  /**
+   * The record of the same create (`key`: the mutation and its input's hash) the caller made without a key within
+   * SAME_WRITE_MINUTES; locked as `take` locks, so that two such calls racing write one record.
+   */
+  async takeSame(db: Db, owner: string, key: string): Promise<SameWriteRow | null> {
+    await row(db, lock, [owner, key]);
+    return row(db, sameRecent, [owner, key, SAME_WRITE_MINUTES]);
+  },
+  /** Keeps a create sent without a key, with the version it left its record at, replacing an older one of the same input. */
+  async keepSame(
+    db: Db,
+    owner: string,
+    key: string,
+    write: { mutation: string; inputHash: string; recordId: number; recordVersion: number | null; place: string },
+  ): Promise<void> {
+    await exec(db, keepSame, [owner, key, write.mutation, write.inputHash, write.recordId, write.recordVersion, write.place]);
   },
   async add(db: Db, owner: string, key: string, mutation: string, inputHash: string, recordId: number, place: string): Promise<void> {
     await exec(db, add, [owner, key, mutation, inputHash, recordId, place]);

@@ -6,7 +6,7 @@ import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
-import { writeKeys } from '../../store/write-key.ts';
+import { SAME_WRITE_MINUTES, writeKeys } from '../../store/write-key.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
@@ -102,7 +102,8 @@ function stableJson(v: unknown): string {
  * with the record's id in the same transaction. A retry by the same caller with the same key and the same input
  * answers that record as it stands now and writes nothing; a grid worker's app that lost an answer on a poor network
  * sends the create again, and must not make a second resident, hazard or team. The same key with another mutation or
- * other input is CONFLICT: a key names one write. Without a key, `create` runs as it is.
+ * other input is CONFLICT: a key names one write. Without a key, `sameOnce` refuses the very same create sent again
+ * within minutes.
  */
 export async function once<R extends Created>(
   em: EntityManager,
@@ -111,9 +112,9 @@ export async function once<R extends Created>(
   create: () => Promise<R>,
   load: (id: number) => Promise<R | null>,
 ): Promise<R> {
-  if (write.key == null) return create();
-  const key = keyText(write.key, 'idempotencyKey', 200);
   const hash = createHash('sha256').update(stableJson(write.input)).digest('base64url');
+  if (write.key == null) return sameOnce(em, caller, write.mutation, hash, create, load);
+  const key = keyText(write.key, 'idempotencyKey', 200);
   const kept = await writeKeys.take(em, caller.subject, key);
   if (kept) {
     if (kept.mutation !== write.mutation || kept.inputHash !== hash) {
@@ -140,8 +141,51 @@ export async function once<R extends Created>(
   return record;
 }
 
+/**
+ * A create sent without a key: the very same create (mutation and input) the same caller made within
+ * SAME_WRITE_MINUTES, its record still there as that call left it (the same version), is CONFLICT (rule sameWrite)
+ * naming that record, and writes nothing: an
+ * app that sends no key still makes one hazard or resident of a retry, and learns which one it is. Any other create
+ * runs, and is kept under its input's hash in the same transaction, so that a retry racing it waits for it and then
+ * finds it. A second record alike in every field is written with an idempotencyKey of its own: a new key is a new
+ * write.
+ */
+async function sameOnce<R extends Created>(
+  em: EntityManager,
+  caller: Caller,
+  mutation: string,
+  hash: string,
+  create: () => Promise<R>,
+  load: (id: number) => Promise<R | null>,
+): Promise<R> {
+  // A key no client sends (keys are trimmed text; this one opens with a control character), one per mutation and input.
+  const key = `\u001fsame\u001f${mutation}\u001f${hash}`;
+  const kept = await writeKeys.takeSame(em, caller.subject, key);
+  const first = kept && (await load(kept.recordId));
+  // A retry finds the record as the first call left it; one changed since makes a call alike in every field a new entry.
+  if (kept && first && (kept.recordVersion == null || first.version === kept.recordVersion)) {
+    const at = new Date(kept.createdAt).toISOString();
+    throw conflict(
+      {
+        zh: `与您 ${SAME_WRITE_MINUTES} 分钟内的一次写入完全相同（${mutation}，编号 ${kept.recordId}，${at}），视为重发，未再写入；确需再登记一条相同的记录，请带上新的 idempotencyKey。`,
+        en: `This is the very same write you made within ${SAME_WRITE_MINUTES} minutes (${mutation}, id ${kept.recordId}, at ${at}), taken as sent again: nothing was written. To record a second one alike, send it with a new idempotencyKey.`,
+      },
+      { rule: 'sameWrite', mutation, recordId: String(kept.recordId), firstAt: at },
+    );
+  }
+  const record = await create();
+  await writeKeys.keepSame(em, caller.subject, key, {
+    mutation,
+    inputHash: hash,
+    recordId: record.id,
+    recordVersion: record.version ?? null,
+    place: record.gridCode ?? record.villageCode,
+  });
+  return record;
+}
+
 /** A record a create answers: its id, and its place (the key is kept under the record's jurisdiction). */
-type Created = { id: number; villageCode: string; gridCode?: string | null };
+type Created = { id: number; villageCode: string; gridCode?: string | null; version?: number };
 
 /** The arguments a resolver takes (of the function form of the generated `Resolver` union). */
 type ArgsOf<T> = T extends ResolverFn<infer _R, infer _P, infer _C, infer A> ? A : never;
