@@ -23,6 +23,7 @@ const PROVINCE = '62';
 
 let hub: TestHub;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
 let origin: string;
 let reader: string;
 let reportOnly: string;
@@ -34,11 +35,14 @@ const missing: string[] = [];
 beforeAll(async () => {
   if (!CHROMIUM) throw new Error(`${CHROMIUM_MISSING} The analysis room is tested in it.`);
   mkdirSync(ARTIFACTS, { recursive: true });
+  // The browser starts while the hub does: neither needs the other until the first page.
+  launching = launchChromium();
+  launching.catch(() => {}); // awaited below; this only keeps a failure while the hub starts from being reported as unhandled
   hub = await startHub();
   origin = new URL(hub.gatewayUrl).origin;
   reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'report'], subject: 'app-reader' });
   reportOnly = await hub.token({ jurisdiction: PROVINCE, scopes: ['report'], subject: 'app-report' });
-  browser = await launchChromium();
+  browser = await launching;
   // The page's script is bundled on the first visit; done here so the load time below measures the page, not esbuild.
   const html = await fetch(`${origin}/app`);
   expect(html.status).toBe(200);
@@ -51,7 +55,8 @@ beforeAll(async () => {
   expect((await fetch(`${origin}/app/nope.js`)).status).toBe(404);
 }, 300_000);
 afterAll(async () => {
-  await browser?.close();
+  // The browser too when the hub failed to start before it was awaited.
+  await (browser ?? (await launching?.catch(() => undefined)))?.close();
   await hub?.stop();
 });
 
@@ -1455,7 +1460,16 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await viewOf(page, COUNTY);
     const township = `${COUNTY}100`;
     // A slow answer: the county stays on screen, marked busy, until the township's view replaces it.
+    /** Each slowed request's answer, read to its end (or its failure). */
+    const slowed: Promise<unknown>[] = [];
     await page.route('**/graphql', async (r) => {
+      slowed.push(
+        r
+          .request()
+          .response()
+          .then((res) => res?.finished())
+          .catch(() => {}),
+      );
       await new Promise((done) => setTimeout(done, 1500));
       await r.continue().catch(() => {});
     });
@@ -1470,7 +1484,12 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('main[aria-busy="true"]', { timeout: 10_000 });
     await page.evaluate(() => (location.hash = '#/division/1234567'));
     await page.waitForSelector('main[data-view="refused"]', { timeout: 10_000 });
-    await new Promise((done) => setTimeout(done, 3000));
+    // Once every slowed answer (those a late one led to as well) has arrived and the page has had its turns to show it.
+    for (let seen = -1; seen !== slowed.length;) {
+      seen = slowed.length;
+      await Promise.all(slowed);
+      for (let turn = 0; turn < 3; turn++) await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+    }
     expect(await page.getAttribute('main', 'data-view')).toBe('refused');
     await page.unroute('**/graphql');
 

@@ -84,6 +84,12 @@ function runNode(
  * `npm start` on the data folder `dir` with free ports and no demo data, for a start that should refuse: one that does
  * not is stopped after two minutes. A PostgreSQL a failed start left running is stopped after the file's tests.
  */
+/**
+ * The refusals below run at once (each waits mostly on processes of its own, in folders of its own), after the first
+ * test's hubs: a process start is about a second of CPU, so their limit leaves room for several on a busy machine.
+ */
+const REFUSAL = { timeout: 300_000 };
+
 async function startOn(dir: string, env: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof runNode>>> {
   const ports: Record<string, string> = {};
   for (const k of ['HUB_PG_PORT', 'GATEWAY_PORT', 'COUNTY_PORT', 'TOWNSHIP_PORT', 'VILLAGE_PORT']) ports[k] = String(await freePort());
@@ -354,11 +360,12 @@ describe('npm start', () => {
     ).rejects.toThrow(/1 migrations pending, the first Migration29991231000001Future\): run npm run migrate/);
   });
 
-  it('mints tokens with HUB_CALLER_PRIVATE_KEY alone, in production too, without the router’s or the events’ secrets', async () => {
+  it.concurrent('mints tokens with HUB_CALLER_PRIVATE_KEY alone, in production too, without the router’s or the events’ secrets', REFUSAL, async () => {
     const next = await generateKeyPairPem();
-    const r = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'rotated'], {
-      env: { ...process.env, HUB_DATA_DIR: join(tmpRoot, 'issuer'), NODE_ENV: 'production', HUB_CALLER_PRIVATE_KEY: next.privateKey },
-      encoding: 'utf8',
+    const r = await runNode(['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'rotated'], {
+      HUB_DATA_DIR: join(tmpRoot, 'issuer'),
+      NODE_ENV: 'production',
+      HUB_CALLER_PRIVATE_KEY: next.privateKey,
     });
     expect(r.status, r.stderr).toBe(0);
     const header = JSON.parse(Buffer.from(r.stdout.trim().split('.')[0]!, 'base64url').toString()) as { kid: string };
@@ -367,7 +374,7 @@ describe('npm start', () => {
     expect(existsSync(join(tmpRoot, 'issuer', 'keys'))).toBe(false);
   });
 
-  it('says a port already taken, or production keys missing, before it starts the database', async () => {
+  it.concurrent('says a port already taken, or production keys missing, before it starts the database', REFUSAL, async () => {
     const holder = createServer();
     const port = await freePort();
     await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
@@ -414,7 +421,7 @@ describe('npm start', () => {
     expect(existsSync(join(dir, 'pg')), what).toBe(false);
   }
 
-  it(
+  it.concurrent(
     'refuses half a caller key pair, or two keys of different pairs, naming the files and the ways out, and makes no new pair',
     { timeout: 600_000 },
     async () => {
@@ -436,7 +443,7 @@ describe('npm start', () => {
     },
   );
 
-  it('says a damaged caller key, of a file or a setting, in a line naming it, and leaves no PostgreSQL running', { timeout: 600_000 }, async () => {
+  it.concurrent('says a damaged caller key, of a file or a setting, in a line naming it, and leaves no PostgreSQL running', { timeout: 600_000 }, async () => {
     const a = await generateKeyPairPem();
     const damaged = (kind: string) => `-----BEGIN ${kind} KEY-----\ngarbage\n-----END ${kind} KEY-----\n`;
     // The probe's `echo garbage > keys/caller.public.pem`: a raw ERR_OSSL_UNSUPPORTED stack after PostgreSQL had started, which then ran on.
@@ -464,11 +471,11 @@ describe('npm start', () => {
     ]);
   });
 
-  it('npm run token makes no keys: without the hub’s data folder it says where it looked, and ends', () => {
+  it.concurrent('npm run token makes no keys: without the hub’s data folder it says where it looked, and ends', REFUSAL, async () => {
     const dir = join(tmpRoot, 'not-the-hubs');
-    const r = spawnSync(process.execPath, ['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'elsewhere'], {
-      env: { ...process.env, HUB_DATA_DIR: dir, HUB_CALLER_PRIVATE_KEY: '' },
-      encoding: 'utf8',
+    const r = await runNode(['scripts/token.ts', '--jurisdiction', '623021', '--scopes', 'read', '--subject', 'elsewhere'], {
+      HUB_DATA_DIR: dir,
+      HUB_CALLER_PRIVATE_KEY: '',
     });
     const file = join(dir, 'keys', 'caller.private.pem');
     expect(r.status, r.stdout + r.stderr).toBe(2);
@@ -480,7 +487,7 @@ describe('npm start', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('says a key it may not read is a matter of access, not a missing or damaged key (a folder or a file closed to its user)', async () => {
+  it.concurrent('says a key it may not read is a matter of access, not a missing or damaged key (a folder or a file closed to its user)', REFUSAL, async () => {
     // Root reads every file: the tool runs as `nobody` there, on keys that root owns and keeps to itself.
     const root = process.getuid?.() === 0;
     const as = root ? { uid: 65534, gid: 65534 } : {};
@@ -522,7 +529,7 @@ describe('npm start', () => {
     }
   });
 
-  it('says that another hub is using the data folder, with its pid, not that the port is taken', { timeout: 300_000 }, async () => {
+  it.concurrent('says that another hub is using the data folder, with its pid, not that the port is taken', REFUSAL, async () => {
     const dir = join(tmpRoot, 'shared');
     const port = await freePort();
     // The other hub's database, on the same data folder.
@@ -540,7 +547,7 @@ describe('npm start', () => {
     }
   });
 
-  it('says HUB_PG_PORT is taken when another program holds it, not that another hub uses the (fresh) data folder', { timeout: 300_000 }, async () => {
+  it.concurrent('says HUB_PG_PORT is taken when another program holds it, not that another hub uses the (fresh) data folder', REFUSAL, async () => {
     const dir = join(tmpRoot, 'pg-port-taken');
     const holder = createServer();
     const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
@@ -558,7 +565,7 @@ describe('npm start', () => {
     }
   });
 
-  it('refuses a second start on a data folder whose PostgreSQL another hub runs, on its port too', { timeout: 300_000 }, async () => {
+  it.concurrent('refuses a second start on a data folder whose PostgreSQL another hub runs, on its port too', REFUSAL, async () => {
     const dir = join(tmpRoot, 'shared-port');
     const port = await freePort();
     // The other hub's database (this process runs it, as a hub's supervisor runs its own), and a start that changed
@@ -578,7 +585,7 @@ describe('npm start', () => {
     }
   });
 
-  it('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', async () => {
+  it.concurrent('says in a line why a data folder cannot be made, and ends (a file in the way, a folder under /proc)', REFUSAL, async () => {
     const file = join(tmpRoot, 'a-file');
     writeFileSync(file, 'not a folder');
     const refusal = async (dataDir: string, says: string) => {
@@ -607,7 +614,7 @@ describe('npm start', () => {
     ]);
   });
 
-  it('says in a line which database URL it cannot reach, without its password or a stack (npm start, npm run migrate)', { timeout: 120_000 }, async () => {
+  it.concurrent('says in a line which database URL it cannot reach, without its password or a stack (npm start, npm run migrate)', REFUSAL, async () => {
     // A port nobody listens on: the connection is refused.
     const closed = await freePort();
     const dbs = {
@@ -638,10 +645,13 @@ describe('npm start', () => {
     }
   });
 
-  it('names a misspelt setting, ignored, with the setting it is closest to, beside the problems it may explain', () => {
-    const r = spawnSync(process.execPath, ['scripts/start.ts'], {
-      env: { ...process.env, HUB_LOG_LEVL: 'debug', HUB_ROUTER_SECRET: 'x'.repeat(40), GATEWAY_PROT: '4400', HUB_TOKEN: 'an example’s', HUB_DB_POOL_MAX: '0' },
-      encoding: 'utf8',
+  it.concurrent('names a misspelt setting, ignored, with the setting it is closest to, beside the problems it may explain', REFUSAL, async () => {
+    const r = await runNode(['scripts/start.ts'], {
+      HUB_LOG_LEVL: 'debug',
+      HUB_ROUTER_SECRET: 'x'.repeat(40),
+      GATEWAY_PROT: '4400',
+      HUB_TOKEN: 'an example’s',
+      HUB_DB_POOL_MAX: '0',
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
@@ -654,11 +664,8 @@ describe('npm start', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses bad settings at boot, listing every problem at once', () => {
-    const r = spawnSync(process.execPath, ['scripts/start.ts'], {
-      env: { ...process.env, GATEWAY_PORT: 'abc', COUNTY_DATABASE_URL: 'mysql://x', HUB_LOG_LEVEL: 'loud' },
-      encoding: 'utf8',
-    });
+  it.concurrent('refuses bad settings at boot, listing every problem at once', REFUSAL, async () => {
+    const r = await runNode(['scripts/start.ts'], { GATEWAY_PORT: 'abc', COUNTY_DATABASE_URL: 'mysql://x', HUB_LOG_LEVEL: 'loud' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('GATEWAY_PORT');
     expect(r.stderr).toContain('COUNTY_DATABASE_URL');
