@@ -708,9 +708,16 @@ describe('吹哨报到: departments answer for themselves', () => {
       ),
     );
     const reportedOnTime = inPeriod.filter((d) => d.reportedAt && Date.parse(d.reportedAt) <= Date.parse(d.reportBy)).length;
-    // The rate is a share of the dispatches whose answer was given, withdrawn or is past due: one still within its
-    // deadline is neither on time nor late yet.
-    const answerDue = inPeriod.filter((d) => d.reportedAt || d.status === 'WITHDRAWN' || Date.now() > Date.parse(d.reportBy)).length;
+    // The rate is a share of the dispatches whose answer was given or whose report deadline passed while it was open:
+    // one still within its deadline is neither on time nor late yet, nor is one withdrawn within it (the department had
+    // time left), while one withdrawn past it was late.
+    const answerDue = inPeriod.filter(
+      (d) => d.reportedAt || (Date.now() > Date.parse(d.reportBy) && (!d.withdrawnAt || Date.parse(d.withdrawnAt) > Date.parse(d.reportBy))),
+    ).length;
+    expect(
+      inPeriod.some((d) => d.withdrawnAt && Date.parse(d.withdrawnAt) <= Date.parse(d.reportBy)),
+      'a dispatch withdrawn within its deadline',
+    ).toBe(true);
     expect(stats.township.dispatchStats).toEqual({
       dispatched: inPeriod.length,
       acknowledged: inPeriod.filter((d) => d.acknowledgedAt).length,

@@ -59,7 +59,7 @@ async function ownerFacts(code: string): Promise<Map<string, Counts>> {
          count(*) filter (where reported_at is not null) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time,
          count(*) filter (where (status = 'DISPATCHED' and now() > acknowledge_by) or (status in ('DISPATCHED', 'ACKNOWLEDGED') and now() > report_by)) as overdue,
          count(*) filter (where status = 'WITHDRAWN') as withdrawn,
-         count(*) filter (where status in ('REPORTED', 'WITHDRAWN') or now() > report_by) as answer_due
+         count(*) filter (where status = 'REPORTED' or (now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answer_due
        from dispatch where ${column} = $1 and dispatched_at >= '2019-03-01T00:00:00+08:00' and dispatched_at < '2019-04-01T00:00:00+08:00'
        group by 1`,
       [code],
@@ -122,7 +122,8 @@ beforeAll(async () => {
     ),
   ).county.departments;
 
-  // Two cases: POLICE called on twice, HOUSING acknowledges, JUSTICE acknowledges and reports back, CIVIL_AFFAIRS is withdrawn.
+  // Two cases: POLICE called on twice, HOUSING acknowledges, JUSTICE acknowledges and reports back, CIVIL_AFFAIRS is
+  // withdrawn within its deadlines (called by mistake), the second POLICE dispatch withdrawn past them (it never answered).
   const a = await dispatched(['POLICE', 'HOUSING', 'JUSTICE']);
   const b = await dispatched(['POLICE', 'CIVIL_AFFAIRS']);
   by = new Map(a.dispatches.map((d) => [d.departmentKind, d.id]));
@@ -132,7 +133,16 @@ beforeAll(async () => {
   await act('JUSTICE', `reportDispatch(dispatchId: "${by.get('JUSTICE')}", report: "已到场核实并反馈") { status }`);
   const civil = b.dispatches.find((d) => d.departmentKind === 'CIVIL_AFFAIRS')!.id;
   const { version } = await townshipCaseOf(hub, callers.township, b.id);
-  await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${civil}", version: ${version}, reason: "派错部门") { version }`);
+  const taken = await mutate<{ version: number }>(
+    hub,
+    callers.township,
+    `withdrawDispatch(dispatchId: "${civil}", version: ${version}, reason: "派错部门") { version }`,
+  );
+  const silentPolice = b.dispatches.find((d) => d.departmentKind === 'POLICE')!.id;
+  await asOwner('township', (c) =>
+    c.query(`update dispatch set acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour' where id = $1::int`, [silentPolice]),
+  );
+  await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silentPolice}", version: ${taken.version}, reason: "部门逾期未反馈") { version }`);
 
   const ids = [...a.dispatches, ...b.dispatches].map((d) => Number(d.id));
   await asOwner('township', async (c) => {
@@ -165,10 +175,13 @@ describe('吹哨报到 per department', () => {
     const of = (kind: string) => township.byDepartment.find((d) => d.departmentKind === kind)!;
     // The overdue dispatch is its department's: POLICE, called on twice, has the one never acknowledged in time.
     expect(of('POLICE')).toMatchObject({ dispatched: 2, acknowledged: 0, overdue: 1 });
+    // Withdrawn past its report deadline, the second POLICE dispatch counts against the rate (not reported on time).
     expect(of('HOUSING')).toMatchObject({ dispatched: 1, acknowledged: 1, acknowledgedOnTime: 1, reported: 0, overdue: 0 });
     expect(of('JUSTICE')).toMatchObject({ dispatched: 1, reported: 1, reportedOnTime: 1, answerDue: 1, onTimeRate: 1 });
-    // A withdrawn dispatch counts against the rate (not reported on time) and is never overdue.
-    expect(of('CIVIL_AFFAIRS')).toMatchObject({ dispatched: 1, withdrawn: 1, overdue: 0, answerDue: 1, onTimeRate: 0 });
+    expect(of('POLICE')).toMatchObject({ withdrawn: 1, answerDue: 1, reportedOnTime: 0, onTimeRate: 0 });
+    // Withdrawn within its deadlines (the wrong department), a dispatch never fell due: it is in neither side of the
+    // rate, as one still open within its deadline is not; and a withdrawn dispatch is never overdue.
+    expect(of('CIVIL_AFFAIRS')).toMatchObject({ dispatched: 1, withdrawn: 1, overdue: 0, answerDue: 0, onTimeRate: 0 });
     expect(of('EDUCATION')).toMatchObject(ZERO);
     expect(township.dispatched).toBe(5);
     expect(township.overdue).toBe(1);

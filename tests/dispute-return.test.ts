@@ -223,6 +223,13 @@ describe('退回村级: the township sends an escalated case back to its village
     const byCounty = await returnCase(callers.county, id, version);
     expect(errorCode(byCounty)).toBe('FORBIDDEN');
     expect(byCounty.errors![0]!.message).toContain('退回村级由案件所在乡镇');
+    // A province's caller, above the county, is refused with the same words: they name every level above the township,
+    // not the county alone.
+    const province = await hub.token({ jurisdiction: village.slice(0, 2), scopes: ['read', 'write'], subject: 'return-province' });
+    const byProvince = await returnCase(province, id, version);
+    expect(byProvince.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: village.slice(0, 2) });
+    expect(byProvince.errors![0]!.message).toContain('上级（县、市、省）的令牌');
+    expect(byProvince.errors![0]!.message).not.toContain('县级的令牌');
     expect(errorCode(await returnCase(otherTownship, id, version))).toBe('NOT_FOUND');
     const readOnly = await hub.token({ jurisdiction: village.slice(0, 9), scopes: ['read'], subject: 'return-reader' });
     expect(errorCode(await returnCase(readOnly, id, version))).toBe('FORBIDDEN');

@@ -255,13 +255,14 @@ export const returnTownshipCase = (ctx: TownshipContext, a: MutationReturnTownsh
     action: 'RETURN',
     lock: async () => {
       const c = await caseForCentre(em, ctx, a.disputeId);
-      // Whether the village could settle it is the township desk's own judgment (小事不出村): a county caller, who
-      // may act at the township otherwise, does not send a case down over the township's head.
+      // Whether the village could settle it is the township desk's own judgment (小事不出村): a caller of a level above
+      // (county, prefecture, province), who may take the township's routine steps (accept, assign, 吹哨), does not send
+      // a case down over the township's head.
       if (ctx.caller.jurisdiction !== c.townshipCode) {
         throw forbidden(
           {
-            zh: `退回村级由案件所在乡镇（${c.townshipCode}）的综治中心办理，需要该乡镇具有${scopeNamed('write')}权限的令牌；县级的令牌不能退回村级。`,
-            en: `Returning a case to its village is the desk's of its township (${c.townshipCode}), with that township's token and the "write" scope; a county caller cannot.`,
+            zh: `退回村级由案件所在乡镇（${c.townshipCode}）的综治中心办理，需要该乡镇具有${scopeNamed('write')}权限的令牌；上级（县、市、省）的令牌可以办理本乡镇案件的其他步骤，但不能退回村级。`,
+            en: `Returning a case to its village is the desk's of its township (${c.townshipCode}), with that township's token and the "write" scope; a caller of a level above it (county, prefecture, province) may take the township's other steps, not this one.`,
           },
           { jurisdiction: ctx.caller.jurisdiction },
         );

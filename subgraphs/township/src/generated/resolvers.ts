@@ -75,7 +75,7 @@ export type DepartmentDispatchStats = DispatchCounts & {
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
   acknowledgedOnTime: Scalars['Int']['output'];
-  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  /** 应反馈 Dispatches whose answer is due or given (reported, or past the report deadline while open: still open, or withdrawn after it): what onTimeRate is a share of. */
   answerDue: Scalars['Int']['output'];
   /** 部门类别 The department's kind, e.g. NATURAL_RESOURCES (as County.departments and Dispatch.departmentKind give it). */
   departmentKind: Scalars['String']['output'];
@@ -156,11 +156,11 @@ export type DispatchCounts = {
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
   acknowledgedOnTime: Scalars['Int']['output'];
-  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  /** 应反馈 Dispatches whose answer is due or given (reported, or past the report deadline while open: still open, or withdrawn after it): what onTimeRate is a share of. */
   answerDue: Scalars['Int']['output'];
   /** 吹哨 Dispatches made. */
   dispatched: Scalars['Int']['output'];
-  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a withdrawn dispatch counts as not reported on time, and one still within its report deadline counts in neither. */
+  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a dispatch withdrawn past its report deadline counts as not reported on time; one still within its report deadline, or withdrawn within it (the department had time left, e.g. called by mistake), counts in neither. */
   onTimeRate: Scalars['Float']['output'];
   /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
   overdue: Scalars['Int']['output'];
@@ -201,7 +201,7 @@ export type DispatchStats = DispatchCounts & {
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
   acknowledgedOnTime: Scalars['Int']['output'];
-  /** 应反馈 Dispatches whose answer is due or given (reported, withdrawn, or past the report deadline): what onTimeRate is a share of. */
+  /** 应反馈 Dispatches whose answer is due or given (reported, or past the report deadline while open: still open, or withdrawn after it): what onTimeRate is a share of. */
   answerDue: Scalars['Int']['output'];
   /**
    * 分部门 The same figures for each department of the county (every department a 吹哨 can call on, zeros included),
@@ -213,7 +213,7 @@ export type DispatchStats = DispatchCounts & {
   dispatched: Scalars['Int']['output'];
   /** 起始日期 First day of the period. */
   from: Scalars['Date']['output'];
-  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a withdrawn dispatch counts as not reported on time, and one still within its report deadline counts in neither. */
+  /** 按时反馈率 Reported on time / dispatches whose answer is due or given (0 when none): a dispatch withdrawn past its report deadline counts as not reported on time; one still within its report deadline, or withdrawn within it (the department had time left, e.g. called by mistake), counts in neither. */
   onTimeRate: Scalars['Float']['output'];
   /** 超期 Overdue now (not acknowledged or not reported back in time, and not withdrawn). */
   overdue: Scalars['Int']['output'];
@@ -307,7 +307,11 @@ export type DisputeOutcome =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** 受理 Accepts a case escalated from a village. */
+  /**
+   * 受理 Accepts a case escalated from a village: the desk of the case's township, or a caller with `write` of a level
+   * above it (county, prefecture, province), who may take the township desk's routine steps. Returning the case to its
+   * village (returnTownshipCase) is not among them: it is the township desk's own judgment.
+   */
   acceptTownshipCase: TownshipCase;
   /** 报到 A department acknowledges a dispatch (department callers of the dispatch's department only). */
   acknowledgeDispatch: Dispatch;
@@ -328,8 +332,8 @@ export type Mutation = {
    * characters), from its receipt until the township resolves or escalates it. Refused (INVALID_TRANSITION) while a
    * department called on has not reported back: withdraw the dispatch first (withdrawDispatch). The township's record
    * ends (RETURNED); the village handles the case again (ACCEPTED, to be assigned), its settle deadline counted afresh
-   * from the return, and may escalate it again later. Only the desk of the case's own township returns it: a county or
-   * village caller is FORBIDDEN.
+   * from the return, and may escalate it again later. Only the desk of the case's own township returns it: a caller of a
+   * level above it (county, prefecture, province), who may take its other steps, or of a village is FORBIDDEN.
    */
   returnTownshipCase: TownshipCase;
   /**

@@ -83,7 +83,8 @@ export function dispatchDueAt(d: Pick<DispatchRow, 'status' | 'acknowledgeBy' | 
 const DUE_FIRST = earliestFirst(LIST, DUE_SQL, (d) => ({ at: dispatchDueAt(d), id: d.id }), 'due_at');
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
    count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
-   count(withdrawn_at) as withdrawn, count(*) filter (where reported_at is not null or withdrawn_at is not null or now() > report_by) as answer_due`;
+   count(withdrawn_at) as withdrawn,
+   count(*) filter (where reported_at is not null or (now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answer_due`;
 
 /** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
 export interface NewDispatches {
@@ -118,7 +119,11 @@ const Sums = z.object({
   reportedOnTime: col.num,
   overdue: col.num,
   withdrawn: col.num,
-  /** Dispatches whose answer was given, withdrawn or is past its report deadline: what onTimeRate is a share of. */
+  /**
+   * Dispatches whose answer was given or whose report deadline passed while it was open (withdrawn after it, or still
+   * open): what onTimeRate is a share of. A dispatch withdrawn within its report deadline never fell due: the
+   * department had time left, and a township that called the wrong one (误派) must not lower that department's rate.
+   */
   answerDue: col.num,
 });
 export type DispatchSums = z.infer<typeof Sums>;
