@@ -207,4 +207,62 @@ describe('a create sent again without an idempotencyKey', () => {
       expect((await hub.queryAs<Errors>(worker, m)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'sameWrite' });
     }
   });
+
+  it('takes the caller as the subject within its jurisdiction: two grids’ workers sharing a subject each file their own report, never a 5xx', async () => {
+    const [gridA, gridB] = (await db.query<{ code: string }>(`select code from grid where village_code = $1 order by code limit 2`, [VILLAGE])).rows.map(
+      (r) => r.code,
+    );
+    const shared = `retry-shared-${RUN}`;
+    const onA = await hub.token({ jurisdiction: gridA!, scopes: ['read', 'write'], subject: shared });
+    const onB = await hub.token({ jurisdiction: gridB!, scopes: ['read', 'write'], subject: shared });
+    // The phone's form leaves the grid out: the report is filed on the token's grid, so the input is the same on both.
+    const text = `共用账号 ${RUN}`;
+    const form = { kind: 'ELECTRICAL', description: text, source: 'GRID_WORKER', reportedBy: '卓玛' };
+    const read = `mutation($i: HazardInput!) { reportHazard(input: $i) { id grid { code } } }`;
+    const a = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onA, read, { i: form });
+    expect(a.errors).toBeUndefined();
+    const b = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onB, read, { i: form });
+    expect(b.errors).toBeUndefined();
+    expect(b.data!.reportHazard.grid.code).toBe(gridB);
+    // Each grid's retry is still its own: refused, naming that grid's record only.
+    for (const [token, first] of [
+      [onA, a],
+      [onB, b],
+    ] as const) {
+      const again = await hub.queryAs<Errors>(token, read, { i: form });
+      expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'sameWrite', recordId: first.data!.reportHazard.id });
+    }
+    expect(await count('hazard', 'description = $1', [text])).toBe(2);
+  });
+
+  it('keeps a caller’s keyless creates no longer than the minutes they count as a retry', async () => {
+    const subject = `retry-sweep-${RUN}`;
+    const sweeper = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject });
+    expect((await hub.queryAs(sweeper, HAZARD, { i: hazard(`旧的无键 ${RUN}`) })).errors).toBeUndefined();
+    expect(await count('write_key', 'owner = $1', [subject])).toBe(1);
+    // Eleven minutes on, that create is no retry's any more: the caller's next create removes it.
+    await db.query(`update write_key set created_at = created_at - interval '11 minutes' where owner = $1`, [subject]);
+    expect((await hub.queryAs(sweeper, HAZARD, { i: hazard(`新的无键 ${RUN}`) })).errors).toBeUndefined();
+    expect(await count('write_key', 'owner = $1', [subject])).toBe(1);
+    // And the older create sent again is written anew, as it is no retry.
+    expect((await hub.queryAs(sweeper, HAZARD, { i: hazard(`旧的无键 ${RUN}`) })).errors).toBeUndefined();
+    expect(await count('hazard', 'description = $1', [`旧的无键 ${RUN}`])).toBe(2);
+  });
+
+  it('answers a retry only to a token that may write: the same subject’s read or report token is refused as any write is', async () => {
+    const subject = `retry-scopes-${RUN}`;
+    const writer = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject });
+    const text = `只读令牌重发 ${RUN}`;
+    const read = `mutation($i: HazardInput!, $k: String) { reportHazard(input: $i, idempotencyKey: $k) { id description } }`;
+    expect((await hub.queryAs(writer, read, { i: hazard(text) })).errors).toBeUndefined();
+    expect((await hub.queryAs(writer, read, { i: hazard(`${text}（带键）`), k: `scopes-${RUN}` })).errors).toBeUndefined();
+    for (const scopes of [['read'], ['report']] as const) {
+      const token = await hub.token({ jurisdiction: VILLAGE, scopes: [...scopes], subject });
+      for (const sent of [{ i: hazard(text) }, { i: hazard(`${text}（带键）`), k: `scopes-${RUN}` }]) {
+        const answer = await hub.queryAs<Errors & { data?: unknown }>(token, read, sent);
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'write' });
+        expect(JSON.stringify(answer)).not.toContain(text);
+      }
+    }
+  });
 });

@@ -15,6 +15,9 @@ export const WRITE_KEY_DAYS = 30;
  */
 export const SAME_WRITE_MINUTES = 10;
 
+/** How the key of a create sent without one opens (a control character no client's trimmed key opens with). */
+export const SAME_WRITE_PREFIX = '\u001fsame\u001f';
+
 /** A create sent without a key, as kept: its record, and when it was written. */
 const SameWrite = z.object({ recordId: col.id, recordVersion: col.id.nullable(), createdAt: col.instant });
 export type SameWriteRow = z.infer<typeof SameWrite>;
@@ -34,6 +37,15 @@ const keepSame = command(
      record_id = excluded.record_id, record_version = excluded.record_version, place = excluded.place, created_at = now()`,
 );
 const expire = command('writeKey.expire', `delete from write_key where owner = ? and created_at < now() - make_interval(days => ?)`);
+// A create sent without a key is a retry for SAME_WRITE_MINUTES only: the caller's older ones go, as its keys after
+// WRITE_KEY_DAYS, so that an app that never sends a key leaves no more than its last minutes' creates. Rows another
+// of its calls is removing at once are left to it (skip locked): two calls never wait on each other's sweep.
+const expireSame = command(
+  'writeKey.expireSame',
+  `delete from write_key where (owner, key) in (
+     select owner, key from write_key where owner = ? and starts_with(key, ?) and created_at <= now() - make_interval(mins => ?)
+        for update skip locked)`,
+);
 
 export const writeKeys = {
   /**
@@ -46,11 +58,12 @@ export const writeKeys = {
     return row(db, byKey, [owner, key]);
   },
   /**
-   * The record of the same create (`key`: the mutation and its input's hash) the caller made without a key within
+   * The record of the same create (`key`: the jurisdiction, the mutation and its input's hash) the caller made without a key within
    * SAME_WRITE_MINUTES; locked as `take` locks, so that two such calls racing write one record.
    */
   async takeSame(db: Db, owner: string, key: string): Promise<SameWriteRow | null> {
     await row(db, lock, [owner, key]);
+    await exec(db, expireSame, [owner, SAME_WRITE_PREFIX, SAME_WRITE_MINUTES]);
     return row(db, sameRecent, [owner, key, SAME_WRITE_MINUTES]);
   },
   /** Keeps a create sent without a key, with the version it left its record at, replacing an older one of the same input. */

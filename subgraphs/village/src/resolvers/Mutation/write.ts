@@ -6,7 +6,7 @@ import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
 import { parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
-import { SAME_WRITE_MINUTES, writeKeys } from '../../store/write-key.ts';
+import { SAME_WRITE_MINUTES, SAME_WRITE_PREFIX, writeKeys } from '../../store/write-key.ts';
 import { writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
@@ -112,6 +112,9 @@ export async function once<R extends Created>(
   create: () => Promise<R>,
   load: (id: number) => Promise<R | null>,
 ): Promise<R> {
+  // A retry answers what the first call wrote (its record, or a refusal naming it): only to a caller who may write,
+  // never to the same subject's read-only or report-only token, which is refused as any write is.
+  requireWriteScope(caller);
   const hash = createHash('sha256').update(stableJson(write.input)).digest('base64url');
   if (write.key == null) return sameOnce(em, caller, write.mutation, hash, create, load);
   const key = keyText(write.key, 'idempotencyKey', 200);
@@ -148,7 +151,10 @@ export async function once<R extends Created>(
  * app that sends no key still makes one hazard or resident of a retry, and learns which one it is. Any other create
  * runs, and is kept under its input's hash in the same transaction, so that a retry racing it waits for it and then
  * finds it. A second record alike in every field is written with an idempotencyKey of its own: a new key is a new
- * write.
+ * write. The caller is the token's subject within its jurisdiction: a subject several grids' workers share (one
+ * phone, one integration) sends the same form without a grid code for each grid's own hazard, and each grid's
+ * write is its own; a record the key kept is always inside the jurisdiction that wrote it, so the key is readable
+ * under the row-level security that keeps it.
  */
 async function sameOnce<R extends Created>(
   em: EntityManager,
@@ -158,8 +164,9 @@ async function sameOnce<R extends Created>(
   create: () => Promise<R>,
   load: (id: number) => Promise<R | null>,
 ): Promise<R> {
-  // A key no client sends (keys are trimmed text; this one opens with a control character), one per mutation and input.
-  const key = `\u001fsame\u001f${mutation}\u001f${hash}`;
+  // A key no client sends (keys are trimmed text; this one opens with a control character), one per jurisdiction,
+  // mutation and input.
+  const key = `${SAME_WRITE_PREFIX}${caller.jurisdiction}\u001f${mutation}\u001f${hash}`;
   const kept = await writeKeys.takeSame(em, caller.subject, key);
   const first = kept && (await load(kept.recordId));
   // A retry finds the record as the first call left it; one changed since makes a call alike in every field a new entry.
