@@ -15,6 +15,9 @@ import { argumentOf, ruleError, ruleErrorSaid, staleVersion, versionRule, type R
  * runs over its batch (store/row-kinds.ts), as a batch of one row.
  */
 
+/** The property of a write's error that holds the row it wrote, by column. */
+export const CLASH_ROW = Symbol('clashRow');
+
 /** A kind of the one write path and the statements its mutations run. */
 export interface WritableKind {
   kind: RowKind;
@@ -93,6 +96,22 @@ export async function writeValues(
     const rule = broken.rule === staleVersion && typeof current === 'number' && typeof sent === 'number' ? versionRule(current, sent) : broken.rule;
     throw ruleError(rule, detail);
   }
-  const written = await k.writer.write(em, values);
+  // A unique key another write took after the checks: the error carries the row's columns, by which the refusal finds
+  // the record clashed with (resolvers/Mutation/write.ts `tx`); PostgreSQL leaves the key out of its report on a
+  // table under row-level security.
+  const written = await k.writer.write(em, values).catch((e: unknown) => {
+    if (typeof e === 'object' && e !== null) Object.assign(e, { [CLASH_ROW]: { ...v.values, ...extra } });
+    throw e;
+  });
+  // A new record's key taken between the checks and the write (another create committed in between, as two grid
+  // workers registering one 户号 at once do): the write found that record by its key, as a file's row does to update
+  // it. A form that registers is refused as its check would have refused it, naming that record; the transaction
+  // rolls the change back.
+  const taken = extra.register === true ? written.find((w) => !w.inserted) : undefined;
+  const registeredRule = taken && k.kind.checks.find((c) => c.rule.name === 'alreadyRegistered')?.rule;
+  if (taken && registeredRule) {
+    const argument = registeredRule.argument === 'idNumber' ? 'personId' : 'recordId';
+    throw ruleError(registeredRule, { said: { zh: `（编号 ${taken.id}）。`, en: ` (id ${taken.id}).` }, extra: { [argument]: String(taken.id) } });
+  }
   return written[0]?.id ?? null;
 }

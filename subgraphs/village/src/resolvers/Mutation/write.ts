@@ -7,10 +7,28 @@ import { badInput, conflict, notFound, staleVersion } from '../../../../../domai
 import { parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
 import { SAME_WRITE_MINUTES, SAME_WRITE_PREFIX, writeKeys } from '../../store/write-key.ts';
-import { writeForm, type WritableKind } from '../../registry/write.ts';
+import { CLASH_ROW, writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
-import { alreadyEnded, referenceEnded, ruleErrorSaid, type EndedFacts, type What } from '../../registry/rules.ts';
+import {
+  alreadyEnded,
+  alreadyMediator,
+  alreadyRegistered,
+  gridWorkerTaken,
+  idNumberElsewhere,
+  keyTaken,
+  ownCommitteeTaken,
+  postHeld,
+  referenceEnded,
+  ruleError,
+  ruleErrorSaid,
+  WHAT,
+  type EndedFacts,
+  type Rule,
+  type What,
+} from '../../registry/rules.ts';
+import { row, sql, type Sql } from '../../../../../platform/sql.ts';
+import { z } from 'zod';
 import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
@@ -63,22 +81,142 @@ export async function unknownReference(
   return ruleErrorSaid(referenceEnded(argument, { zh: RECORD_ZH[what] ?? what, en: RECORD_EN[what] ?? what }, argument), ended);
 }
 
-/** The text to add for a unique-key violation (its detail, or '' without one); null when `e` is another error. */
-function duplicate(e: unknown): string | null {
+/**
+ * A unique key of the village database a form's write can break, and the rule the form's own check before the write
+ * answers for it (registry/rules.ts), so that a write that passed the check and then lost a race to another at the
+ * database's unique index is refused as the check or a file's row would be: the same rule, the same argument, and the
+ * id of the record it clashed with where the caller may read that record.
+ */
+interface UniqueKey {
+  /** The rule a create breaks; `update` the one a change of an existing record breaks (the create's unless said). */
+  create: Rule;
+  update?: Rule;
+  /** The extension that names the record clashed with, as the check before the write names it. */
+  idAs: string;
+  /** The record clashed with, by the key's values in the index's column order, read under the caller's jurisdiction. */
+  find: Sql<{ id: number }>;
+  /** The index's columns, as the written row names them (`village_code` is its grid's village). */
+  columns: readonly string[];
+  /** The refusal when the caller may not read that record (another jurisdiction's); `create`'s without an id otherwise. */
+  unseen?: Rule;
+}
+
+const idRow = z.object({ id: z.number() });
+const keyOf = (name: string, text: string) => sql(`uniqueClash.${name}`, idRow, text);
+/** The registry's natural keys: a local number unique within the village, or a resident's citizen ID number. */
+const numbered = (table: string, what: What): UniqueKey => ({
+  create: alreadyRegistered('number', what),
+  update: keyTaken('number', what),
+  idAs: 'recordId',
+  find: keyOf(table, `select id from ${table} where village_code = ? and number = ?`),
+  columns: ['village_code', 'number'],
+});
+
+/** Each unique index a form's write can reach (migrations), by its name in the database. */
+const UNIQUE_KEYS: Record<string, UniqueKey> = {
+  address_village_code_number_key: numbered('address', WHAT.address),
+  house_village_code_number_key: numbered('house', WHAT.house),
+  household_village_code_number_key: numbered('household', WHAT.household),
+  person_id_number_key: {
+    create: alreadyRegistered('id_number', WHAT.person),
+    idAs: 'personId',
+    find: keyOf('person', 'select id from person where id_number = ?'),
+    columns: ['id_number'],
+    unseen: idNumberElsewhere,
+  },
+  grid_staff_one_worker: {
+    create: gridWorkerTaken,
+    idAs: 'currentId',
+    find: keyOf('gridWorker', `select id from grid_staff where grid_code = ? and role = 'GRID_WORKER'`),
+    columns: ['grid_code'],
+  },
+  grid_staff_post_once: {
+    create: postHeld,
+    idAs: 'recordId',
+    find: keyOf('gridPost', 'select id from grid_staff where grid_code = ? and role = ? and person_id = ?::integer'),
+    columns: ['grid_code', 'role', 'person_id'],
+  },
+  mediation_committee_own: {
+    create: ownCommitteeTaken,
+    idAs: 'currentId',
+    find: keyOf('ownCommittee', `select id from mediation_committee where village_code = ? and kind in ('VILLAGE', 'COMMUNITY')`),
+    columns: ['village_code'],
+  },
+  mediator_person_once: {
+    create: alreadyMediator,
+    idAs: 'recordId',
+    find: keyOf('mediator', 'select id from mediator where committee_id = ?::integer and person_id = ?::integer'),
+    columns: ['committee_id', 'person_id'],
+  },
+};
+
+/** A unique-key violation's index and the key's values, as PostgreSQL reports them; null when `e` is another error. */
+function duplicate(e: unknown): Clash | null {
   if (typeof e !== 'object' || e === null) return null;
   const code = 'code' in e ? e.code : undefined;
   const name = 'name' in e ? e.name : undefined;
   if (code !== '23505' && name !== 'UniqueConstraintViolationException') return null;
-  return 'detail' in e && e.detail ? `: ${String(e.detail)}` : '';
+  const index = 'constraint' in e && typeof e.constraint === 'string' ? e.constraint : '';
+  const detail = 'detail' in e && typeof e.detail === 'string' ? e.detail : '';
+  const row = CLASH_ROW in e ? (e[CLASH_ROW] as Record<string, unknown>) : null;
+  return { index, values: /^Key \(.*?\)=\((.*)\) already exists/s.exec(detail)?.[1] ?? '', row };
 }
 
-/** Runs `fn` in a transaction; unique-key violations become CONFLICT. */
-export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+/** A unique-key violation: the index, the key's values as PostgreSQL reports them (none on a table under row-level security), and the row written where the write path kept it. */
+type Clash = { index: string; values: string; row: Record<string, unknown> | null };
+
+/** The key's values, from the row written or else from PostgreSQL's report; null when neither has them all. */
+function clashParams(key: UniqueKey, found: Clash): string[] | null {
+  if (found.row) {
+    const r = found.row;
+    const params = key.columns.map((c) =>
+      c === 'village_code' && r.village_code == null && typeof r.grid_code === 'string' ? r.grid_code.slice(0, 12) : r[c],
+    );
+    if (params.every((p) => typeof p === 'string' || typeof p === 'number')) return params.map(String);
+  }
+  return keyValues(found.values, key.columns.length);
+}
+
+/**
+ * The key's values from PostgreSQL's report, `count` of them: every one but the last is a code or an id, without a
+ * comma; the last (a local number) may hold one.
+ */
+function keyValues(values: string, count: number): string[] | null {
+  const parts = values.split(', ');
+  if (parts.length < count) return null;
+  return [...parts.slice(0, count - 1), parts.slice(count - 1).join(', ')];
+}
+
+/**
+ * The refusal of a write that broke a unique key (see UniqueKey): CONFLICT with the key's rule and argument, naming
+ * the record clashed with when the caller's jurisdiction holds it. An index not in UNIQUE_KEYS is CONFLICT rule
+ * `duplicate`. Neither names the index.
+ */
+async function clash(ctx: VillageContext, found: Clash, writing: 'create' | 'change'): Promise<GraphQLError> {
+  const key = UNIQUE_KEYS[found.index];
+  if (!key) {
+    return conflict(
+      { zh: '这将与已有记录重复，未写入；请重新读取后再试。', en: 'That would duplicate an existing record: nothing was written; read again and retry.' },
+      { rule: 'duplicate' },
+    );
+  }
+  const r = writing === 'create' ? key.create : (key.update ?? key.create);
+  const params = clashParams(key, found);
+  const id = params ? ((await ctx.em.transactional((em) => row(em, key.find, params)))?.id ?? null) : null;
+  if (id == null) return ruleError(key.unseen ?? r, { said: { zh: '。', en: '.' } });
+  return ruleError(r, { said: { zh: `（编号 ${id}）。`, en: ` (id ${id}).` }, extra: { [key.idAs]: String(id) } });
+}
+
+/**
+ * Runs `fn` in a transaction; a unique-key violation becomes the CONFLICT its key's rule answers (`clash`): a
+ * `create` breaks a key as a new record, a `change` (the default) as an existing record's new values.
+ */
+export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>, writing: 'create' | 'change' = 'change'): Promise<T> {
   try {
     return await ctx.em.transactional((em) => fn(em));
   } catch (e) {
-    const detail = duplicate(e);
-    if (detail !== null) throw conflict({ zh: `这将与已有记录重复${detail}。`, en: `That would duplicate an existing record${detail}.` });
+    const found = duplicate(e);
+    if (found !== null) throw await clash(ctx, found, writing);
     throw e;
   }
 }
@@ -209,14 +347,17 @@ export function keyedCreate<K extends keyof MutationResolvers, R extends Created
   create: (em: EntityManager, args: MutationArgs<K>, ctx: VillageContext) => Promise<R>,
 ) {
   return (_: unknown, args: MutationArgs<K> & { input: object; idempotencyKey?: string | null }, ctx: VillageContext): Promise<R> =>
-    tx(ctx, (em) =>
-      once(
-        em,
-        ctx.caller,
-        { mutation, key: args.idempotencyKey, input: args.input },
-        () => create(em, args, ctx),
-        (id) => table.byId(em, id),
-      ),
+    tx(
+      ctx,
+      (em) =>
+        once(
+          em,
+          ctx.caller,
+          { mutation, key: args.idempotencyKey, input: args.input },
+          () => create(em, args, ctx),
+          (id) => table.byId(em, id),
+        ),
+      'create',
     );
 }
 
