@@ -27,8 +27,8 @@ import {
   type Rule,
   type What,
 } from '../../registry/rules.ts';
-import { row, sql, type Sql } from '../../../../../platform/sql.ts';
-import { z } from 'zod';
+import type { Sql } from '../../../../../platform/sql.ts';
+import { clashedId, clashFinds } from '../../store/unique-clash.ts';
 import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
@@ -101,14 +101,12 @@ interface UniqueKey {
   unseen?: Rule;
 }
 
-const idRow = z.object({ id: z.number() });
-const keyOf = (name: string, text: string) => sql(`uniqueClash.${name}`, idRow, text);
 /** The registry's natural keys: a local number unique within the village, or a resident's citizen ID number. */
-const numbered = (table: string, what: What): UniqueKey => ({
+const numbered = (table: 'address' | 'house' | 'household', what: What): UniqueKey => ({
   create: alreadyRegistered('number', what),
   update: keyTaken('number', what),
   idAs: 'recordId',
-  find: keyOf(table, `select id from ${table} where village_code = ? and number = ?`),
+  find: clashFinds[table],
   columns: ['village_code', 'number'],
 });
 
@@ -120,32 +118,32 @@ const UNIQUE_KEYS: Record<string, UniqueKey> = {
   person_id_number_key: {
     create: alreadyRegistered('id_number', WHAT.person),
     idAs: 'personId',
-    find: keyOf('person', 'select id from person where id_number = ?'),
+    find: clashFinds.person,
     columns: ['id_number'],
     unseen: idNumberElsewhere,
   },
   grid_staff_one_worker: {
     create: gridWorkerTaken,
     idAs: 'currentId',
-    find: keyOf('gridWorker', `select id from grid_staff where grid_code = ? and role = 'GRID_WORKER'`),
+    find: clashFinds.gridWorker,
     columns: ['grid_code'],
   },
   grid_staff_post_once: {
     create: postHeld,
     idAs: 'recordId',
-    find: keyOf('gridPost', 'select id from grid_staff where grid_code = ? and role = ? and person_id = ?::integer'),
+    find: clashFinds.gridPost,
     columns: ['grid_code', 'role', 'person_id'],
   },
   mediation_committee_own: {
     create: ownCommitteeTaken,
     idAs: 'currentId',
-    find: keyOf('ownCommittee', `select id from mediation_committee where village_code = ? and kind in ('VILLAGE', 'COMMUNITY')`),
+    find: clashFinds.ownCommittee,
     columns: ['village_code'],
   },
   mediator_person_once: {
     create: alreadyMediator,
     idAs: 'recordId',
-    find: keyOf('mediator', 'select id from mediator where committee_id = ?::integer and person_id = ?::integer'),
+    find: clashFinds.mediator,
     columns: ['committee_id', 'person_id'],
   },
 };
@@ -202,7 +200,7 @@ async function clash(ctx: VillageContext, found: Clash, writing: 'create' | 'cha
   }
   const r = writing === 'create' ? key.create : (key.update ?? key.create);
   const params = clashParams(key, found);
-  const id = params ? ((await ctx.em.transactional((em) => row(em, key.find, params)))?.id ?? null) : null;
+  const id = params ? await ctx.em.transactional((em) => clashedId(em, key.find, params)) : null;
   if (id == null) return ruleError(key.unseen ?? r, { said: { zh: '。', en: '.' } });
   return ruleError(r, { said: { zh: `（编号 ${id}）。`, en: ` (id ${id}).` }, extra: { [key.idAs]: String(id) } });
 }
