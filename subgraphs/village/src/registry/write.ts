@@ -97,7 +97,7 @@ export async function writeValues(
     throw ruleError(rule, detail);
   }
   // A unique key another write took after the checks: the error carries the row's columns, by which the refusal finds
-  // the record clashed with (resolvers/Mutation/write.ts `tx`); PostgreSQL leaves the key out of its report on a
+  // the record clashed with (registry/unique-keys.ts `clash`); PostgreSQL leaves the key out of its report on a
   // table under row-level security.
   const written = await k.writer.write(em, values).catch((e: unknown) => {
     if (typeof e === 'object' && e !== null) Object.assign(e, { [CLASH_ROW]: { ...v.values, ...extra } });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { row, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 
 /**
- * The record a write clashed with at a unique index (resolvers/Mutation/write.ts `tx`), found by the key's values in
+ * The record a write clashed with at a unique index (registry/unique-keys.ts `clash`), found by the key's values in
  * the index's column order, under the caller's row-level security: null for a record the caller may not read.
  */
 const idRow = z.object({ id: z.number() });
