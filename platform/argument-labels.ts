@@ -24,7 +24,9 @@ export type ArgumentLabel = (field: string | undefined, argument: string) => str
  * subgraph's schema has a label.
  */
 export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
+  acknowledgedLate: '是否报到超时',
   after: '翻页游标',
+  answeredLate: '是否反馈超时',
   assignee: '承办方',
   caseNumber: '案件编号',
   code: '代码',

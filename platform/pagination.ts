@@ -161,6 +161,8 @@ export interface NewestFirstList<R> {
   timeColumn: string;
   idColumn: string;
   idKind: keyof typeof CURSOR_IDS;
+  /** What a row reads (`*` unless given): the table's columns, with what the rows carry computed beside them. */
+  columns?: string;
   keyOf: (r: R) => { at: Date | string; id: string | number };
   /**
    * Earliest first instead (a desk's cases by deadline). Its cursors are named `cursorName`, so that a cursor of one
@@ -196,7 +198,7 @@ export async function newestFirstPage<R>(
     sql(
       list.name,
       list.shape,
-      `select * from ${list.table} where ${cond}${after ? ` and (${list.timeColumn}, ${list.idColumn}) ${past} (?::timestamptz, ${idParam})` : ''}
+      `select ${list.columns ?? '*'} from ${list.table} where ${cond}${after ? ` and (${list.timeColumn}, ${list.idColumn}) ${past} (?::timestamptz, ${idParam})` : ''}
         order by ${list.timeColumn} ${dir}, ${list.idColumn} ${dir} limit ?`,
     ),
     [...params, ...(after ? [after.at, list.idKind === 'uuid' ? after.id : Number(after.id)] : []), page.limit + 1],

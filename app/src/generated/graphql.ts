@@ -54,6 +54,10 @@ export type DeclineReason =
 
 /** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
+  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true), or by it (false); a dispatch not yet due matches neither. */
+  acknowledgedLate?: boolean | null | undefined;
+  /** 反馈超时 Reported back late or not by the deadline (`Dispatch.answeredLate`: true, as many as the period's answerDue − reportedOnTime), or by it (false); a dispatch not yet due matches neither. */
+  answeredLate?: boolean | null | undefined;
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: string | null | undefined;
   /** 是否超期 Overdue (true) or not (false). */

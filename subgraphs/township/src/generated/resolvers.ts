@@ -102,6 +102,18 @@ export type Dispatch = {
   acknowledgeBy: Scalars['DateTime']['output'];
   /** When the department acknowledged (报到). */
   acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * 报到超时 Acknowledged after acknowledgeBy, or not acknowledged by it (true); acknowledged by it (false); null while
+   * not acknowledged and not yet due, or withdrawn within it (误派: neither on time nor late). The statistics count the
+   * false ones as DispatchStats.acknowledgedOnTime, by the same rule.
+   */
+  acknowledgedLate?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * 反馈超时 Reported back after reportBy, or not reported back by it (true); reported back by it (false); null while
+   * not reported back and not yet due, or withdrawn within it (误派: neither on time nor late). The statistics count the
+   * same: answerDue are the non-null ones, reportedOnTime the false ones, so the true ones are what 按时反馈率 misses.
+   */
+  answeredLate?: Maybe<Scalars['Boolean']['output']>;
   /** 部门类别 Department kind, e.g. NATURAL_RESOURCES. */
   departmentKind: Scalars['String']['output'];
   /** Department name, e.g. 临潭县自然资源局. */
@@ -183,6 +195,10 @@ export type DispatchEdge = {
 
 /** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
+  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true), or by it (false); a dispatch not yet due matches neither. */
+  acknowledgedLate?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 反馈超时 Reported back late or not by the deadline (`Dispatch.answeredLate`: true, as many as the period's answerDue − reportedOnTime), or by it (false); a dispatch not yet due matches neither. */
+  answeredLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
   /** 是否超期 Overdue (true) or not (false). */
@@ -844,8 +860,8 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Dispatch: ResolverTypeWrapper<DispatchRow>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DispatchConnection: ResolverTypeWrapper<Connection<DispatchRow>>;
   DispatchCounts: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DispatchCounts']>;
   DispatchEdge: ResolverTypeWrapper<Omit<DispatchEdge, 'node'> & { node: ResolversTypes['Dispatch'] }>;
@@ -882,8 +898,8 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   Dispatch: DispatchRow;
-  ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
+  ID: Scalars['ID']['output'];
   DispatchConnection: Connection<DispatchRow>;
   DispatchCounts: ResolversInterfaceTypes<ResolversParentTypes>['DispatchCounts'];
   DispatchEdge: Omit<DispatchEdge, 'node'> & { node: ResolversParentTypes['Dispatch'] };
@@ -935,6 +951,8 @@ export type DepartmentDispatchStatsResolvers<ContextType = TownshipContext, Pare
 export type DispatchResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['Dispatch'] = ResolversParentTypes['Dispatch']> = {
   acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedLate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  answeredLate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   departmentKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   departmentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dispatchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

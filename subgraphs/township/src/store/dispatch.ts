@@ -22,6 +22,9 @@ const Dispatch = z.object({
   report: col.text.nullable(),
   withdrawnAt: col.instant.nullable(),
   withdrawalReason: col.text.nullable(),
+  /** 报到超时 and 反馈超时, read with the row by ACKNOWLEDGED_LATE_SQL and ANSWERED_LATE_SQL (COLUMNS). */
+  acknowledgedLate: z.boolean().nullable(),
+  answeredLate: z.boolean().nullable(),
 });
 export type DispatchRow = z.infer<typeof Dispatch>;
 
@@ -40,22 +43,43 @@ export function dispatchOverdue(d: DispatchRow, now = new Date()): boolean {
 }
 const OVERDUE_SQL = `((status = 'DISPATCHED' and now() > acknowledge_by) or (${OPEN_SQL} and now() > report_by))`;
 
-const ofDisputes = sql('dispatch.ofDisputes', Dispatch, 'select * from dispatch where dispute_id in (?) order by id');
-const lock = sql('dispatch.lock', Dispatch, 'select * from dispatch where id = ? for update');
-const open = sql('dispatch.open', Dispatch, `select * from dispatch where dispute_id = ? and ${OPEN_SQL} order by id`);
+/**
+ * Whether a dispatch's step (报到 by acknowledge_by, 反馈 by report_by) fell due: it was taken, or its deadline passed
+ * while the dispatch was open (still open, or withdrawn after it). One withdrawn within the deadline never fell due: the
+ * department had time left, and a township that called the wrong one (误派) must not mark it late.
+ */
+const dueSql = (doneAt: string, by: string) => `(${doneAt} is not null or (now() > ${by} and (withdrawn_at is null or withdrawn_at > ${by})))`;
+/** Late (true), on time (false), or neither (null: not yet due, or withdrawn within the deadline). */
+const lateSql = (doneAt: string, by: string) => `(case when ${dueSql(doneAt, by)} then not coalesce(${doneAt} <= ${by}, false) end)`;
+/**
+ * 报到超时 (`Dispatch.acknowledgedLate`): acknowledged after acknowledge_by, or not acknowledged by it. The statistics
+ * count the false ones as acknowledgedOnTime (SUMS).
+ */
+const ACKNOWLEDGED_LATE_SQL = lateSql('acknowledged_at', 'acknowledge_by');
+/**
+ * 反馈超时 (`Dispatch.answeredLate`): reported after report_by, or not reported by it. The statistics count the
+ * non-null ones as answerDue and the false ones as reportedOnTime (SUMS): the late ones are what 按时反馈率 misses.
+ */
+const ANSWERED_LATE_SQL = lateSql('reported_at', 'report_by');
+/** A dispatch row as every statement reads it: its columns, and whether its 报到 and 反馈 were late. */
+const COLUMNS = `*, ${ACKNOWLEDGED_LATE_SQL} as acknowledged_late, ${ANSWERED_LATE_SQL} as answered_late`;
+
+const ofDisputes = sql('dispatch.ofDisputes', Dispatch, `select ${COLUMNS} from dispatch where dispute_id in (?) order by id`);
+const lock = sql('dispatch.lock', Dispatch, `select ${COLUMNS} from dispatch where id = ? for update`);
+const open = sql('dispatch.open', Dispatch, `select ${COLUMNS} from dispatch where dispute_id = ? and ${OPEN_SQL} order by id`);
 const insert = sql(
   'dispatch.insert',
   Dispatch,
   `insert into dispatch (dispute_id, township_code, village_code, department_kind, department_name, note, dispatched_at, acknowledge_by, report_by)
      select ?::uuid, ?, ?, d.kind, d.name, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz from unnest(array[?]::text[], array[?]::text[]) as d(kind, name)
-     on conflict (dispute_id, department_kind) where ${OPEN_SQL} do nothing returning *`,
+     on conflict (dispute_id, department_kind) where ${OPEN_SQL} do nothing returning ${COLUMNS}`,
 );
-const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning *`);
-const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning *`);
+const acknowledge = sql('dispatch.acknowledge', Dispatch, `update dispatch set status = 'ACKNOWLEDGED', acknowledged_at = ? where id = ? returning ${COLUMNS}`);
+const report = sql('dispatch.report', Dispatch, `update dispatch set status = 'REPORTED', reported_at = ?, report = ? where id = ? returning ${COLUMNS}`);
 const withdraw = sql(
   'dispatch.withdraw',
   Dispatch,
-  `update dispatch set status = 'WITHDRAWN', withdrawn_at = ?, withdrawal_reason = ? where id = ? returning *`,
+  `update dispatch set status = 'WITHDRAWN', withdrawn_at = ?, withdrawal_reason = ? where id = ? returning ${COLUMNS}`,
 );
 /** The list pages newest first on (dispatched_at, id) (platform/pagination.ts). */
 const LIST: NewestFirstList<DispatchRow> = {
@@ -65,6 +89,7 @@ const LIST: NewestFirstList<DispatchRow> = {
   timeColumn: 'dispatched_at',
   idColumn: 'id',
   idKind: 'integer',
+  columns: COLUMNS,
   keyOf: (d) => ({ at: d.dispatchedAt, id: d.id }),
 };
 /**
@@ -81,10 +106,10 @@ export function dispatchDueAt(d: Pick<DispatchRow, 'status' | 'acknowledgeBy' | 
   return d.status === 'ACKNOWLEDGED' ? report : doneLater(report);
 }
 const DUE_FIRST = earliestFirst(LIST, DUE_SQL, (d) => ({ at: dispatchDueAt(d), id: d.id }), 'due_at');
-const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where acknowledged_at <= acknowledge_by) as acknowledged_on_time,
-   count(reported_at) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
-   count(withdrawn_at) as withdrawn,
-   count(*) filter (where reported_at is not null or (now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answer_due`;
+// On time is not late among those due (ACKNOWLEDGED_LATE_SQL, ANSWERED_LATE_SQL): the rule a dispatch list marks and filters by.
+const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where not ${ACKNOWLEDGED_LATE_SQL}) as acknowledged_on_time,
+   count(reported_at) as reported, count(*) filter (where not ${ANSWERED_LATE_SQL}) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
+   count(withdrawn_at) as withdrawn, count(${ANSWERED_LATE_SQL}) as answer_due`;
 
 /** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
 export interface NewDispatches {
@@ -102,6 +127,9 @@ export interface NewDispatches {
 export interface DispatchFilter {
   status?: readonly string[] | null;
   overdue?: boolean | null;
+  /** 报到超时 / 反馈超时: late (true) or on time (false); a dispatch not yet due matches neither. */
+  acknowledgedLate?: boolean | null;
+  answeredLate?: boolean | null;
   /** The case's number as the county numbers it (`caseNumberOf`), or null for every case. */
   caseNumber?: string | null;
 }
@@ -196,6 +224,8 @@ export const dispatches = {
       params.push(filter.status);
     }
     if (filter?.overdue != null) where.push(`${filter.overdue ? '' : 'not '}${OVERDUE_SQL}`);
+    if (filter?.acknowledgedLate != null) where.push(`${filter.acknowledgedLate ? '' : 'not '}${ACKNOWLEDGED_LATE_SQL}`);
+    if (filter?.answeredLate != null) where.push(`${filter.answeredLate ? '' : 'not '}${ANSWERED_LATE_SQL}`);
     if (filter?.caseNumber != null) {
       where.push('dispute_id in (select dispute_id from township_case where case_number = ?)');
       params.push(filter.caseNumber);

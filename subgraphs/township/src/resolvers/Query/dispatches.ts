@@ -10,7 +10,13 @@ export function dispatchFilter(given: GivenFilter | null | undefined): DispatchF
   if (!given) return null;
   listGiven(given.status, 'filter.status');
   const number = filterGiven(given.caseNumber);
-  return { status: given.status, overdue: given.overdue, caseNumber: number == null ? null : caseNumberOf(number, 'filter.caseNumber') };
+  return {
+    status: given.status,
+    overdue: given.overdue,
+    acknowledgedLate: given.acknowledgedLate,
+    answeredLate: given.answeredLate,
+    caseNumber: number == null ? null : caseNumberOf(number, 'filter.caseNumber'),
+  };
 }
 
 export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {

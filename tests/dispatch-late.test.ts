@@ -1,0 +1,175 @@
+/**
+ * 报到超时 and 反馈超时 of each dispatch: `Dispatch.acknowledgedLate` and `Dispatch.answeredLate` (true late, false on
+ * time, null not yet due or withdrawn within the deadline), the `acknowledgedLate` / `answeredLate` filters of the
+ * township's list and the department's inbox, and the statistics of the same period counting the same: the late ones
+ * a list marks are answerDue − reportedOnTime, the on-time ones reportedOnTime and acknowledgedOnTime. The dispatches
+ * made here are moved to May 2019, a month no other test dispatches in, so the figures are this file's alone. Cases
+ * are reported in 卓尼县.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_COUNTY } from './setup/global.ts';
+import { startHub, type TestHub } from './helpers/hub.ts';
+import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, ok, pageAll, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
+
+let hub: TestHub;
+/** 藏巴哇镇 of 卓尼县. */
+const TOWNSHIP = `${WRITE_COUNTY}104`;
+const PERIOD = '201905';
+const [START, END] = [Date.parse('2019-05-01T00:00:00+08:00'), Date.parse('2019-06-01T00:00:00+08:00')];
+let callers: Callers;
+let gridCode: string;
+
+interface Late {
+  id: string;
+  departmentKind: string;
+  dispatchedAt: string;
+  acknowledgedLate: boolean | null;
+  answeredLate: boolean | null;
+}
+const LATE = 'id departmentKind dispatchedAt acknowledgedLate answeredLate';
+type Figures = { acknowledgedOnTime: number; reportedOnTime: number; answerDue: number; onTimeRate: number };
+type Stats = Figures & { byDepartment: (Figures & { departmentKind: string })[] };
+
+/** One case escalated to the township, accepted there and dispatched to these departments. */
+async function dispatched(kinds: string[]): Promise<{ id: string; by: Map<string, string> }> {
+  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' });
+  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
+  const d = await mutate<{ dispatches: { id: string; departmentKind: string }[] }>(
+    hub,
+    callers.township,
+    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k) { dispatches { id departmentKind } }`,
+    { k: kinds },
+    '($k: [String!]!)',
+  );
+  return { id, by: new Map(d.dispatches.map((x) => [x.departmentKind, x.id])) };
+}
+
+const act = async <T>(kind: string, m: string): Promise<T> =>
+  Object.values(ok(await hub.queryAs<Record<string, T>>(await departmentToken(WRITE_COUNTY, kind), `mutation { ${m} }`), m))[0]!;
+const past = (id: string, columns: string) => asOwner('township', (c) => c.query(`update dispatch set ${columns} where id = $1::int`, [id]));
+const inPeriod = (d: Late) => Date.parse(d.dispatchedAt) >= START && Date.parse(d.dispatchedAt) < END;
+
+/** The township's dispatches made in May 2019 under the filter, every page. */
+async function townshipList(filter: string): Promise<Late[]> {
+  const all = await pageAll<Late>(async (after) => {
+    const r = ok(
+      await hub.queryAs<{ township: { dispatches: { nodes: Late[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }>(
+        callers.township,
+        `query($after: String) { township(code: "${TOWNSHIP}") { dispatches(filter: { ${filter} }, first: 200, after: $after) { nodes { ${LATE} } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+      ),
+    );
+    return r.township.dispatches;
+  });
+  return all.nodes.filter(inPeriod);
+}
+
+let a: Awaited<ReturnType<typeof dispatched>>;
+let b: Awaited<ReturnType<typeof dispatched>>;
+const reported: Record<string, Partial<Late>> = {};
+beforeAll(async () => {
+  hub = await startHub();
+  const [village] = await villagesOf(hub, TOWNSHIP);
+  callers = await callersOf(hub, village!.code);
+  gridCode = village!.grids[0]!;
+  // POLICE acknowledges and reports back, both past their deadlines; HOUSING both in time; EDUCATION acknowledges in
+  // time and lets its report deadline pass; JUSTICE has time left for both; NATURAL_RESOURCES never answers and both
+  // deadlines pass; CIVIL_AFFAIRS is withdrawn within its deadlines (called by mistake); HEALTH is withdrawn past them.
+  a = await dispatched(['POLICE', 'HOUSING', 'EDUCATION', 'JUSTICE']);
+  b = await dispatched(['NATURAL_RESOURCES', 'CIVIL_AFFAIRS', 'HEALTH']);
+  const id = (kind: string) => a.by.get(kind) ?? b.by.get(kind)!;
+  await past(id('POLICE'), `acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour'`);
+  reported.ack = await act<Partial<Late>>('POLICE', `acknowledgeDispatch(dispatchId: "${id('POLICE')}") { acknowledgedLate answeredLate }`);
+  reported.report = await act<Partial<Late>>(
+    'POLICE',
+    `reportDispatch(dispatchId: "${id('POLICE')}", report: "逾期到场核实") { acknowledgedLate answeredLate }`,
+  );
+  await act('HOUSING', `acknowledgeDispatch(dispatchId: "${id('HOUSING')}") { status }`);
+  await act('HOUSING', `reportDispatch(dispatchId: "${id('HOUSING')}", report: "已到场核实并反馈") { status }`);
+  reported.onTime = await act<Partial<Late>>('EDUCATION', `acknowledgeDispatch(dispatchId: "${id('EDUCATION')}") { acknowledgedLate answeredLate }`);
+  await past(id('EDUCATION'), `report_by = now() - interval '1 minute'`);
+  await past(id('NATURAL_RESOURCES'), `acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour'`);
+  const { version } = await townshipCaseOf(hub, callers.township, b.id);
+  const taken = await mutate<{ version: number; acknowledgedLate: boolean | null }>(
+    hub,
+    callers.township,
+    `withdrawDispatch(dispatchId: "${id('CIVIL_AFFAIRS')}", version: ${version}, reason: "派错部门") { version }`,
+  );
+  await past(id('HEALTH'), `acknowledge_by = now() - interval '2 hours', report_by = now() - interval '1 hour'`);
+  await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${id('HEALTH')}", version: ${taken.version}, reason: "部门逾期未反馈") { version }`);
+  const ids = [...a.by.values(), ...b.by.values()].map(Number);
+  await asOwner('township', (c) =>
+    c.query(`update dispatch set dispatched_at = '2019-05-10T10:00:00+08:00'::timestamptz + (id - $2::int) * interval '1 minute' where id = any($1::int[])`, [
+      ids,
+      Math.min(...ids),
+    ]),
+  );
+});
+afterAll(() => hub?.stop());
+
+describe('报到超时 and 反馈超时 of each dispatch', () => {
+  it('marks each dispatch late, on time, or neither (not yet due, or withdrawn within its deadline), as the mutations answer', async () => {
+    expect(reported.ack).toEqual({ acknowledgedLate: true, answeredLate: true });
+    expect(reported.report).toEqual({ acknowledgedLate: true, answeredLate: true });
+    expect(reported.onTime).toEqual({ acknowledgedLate: false, answeredLate: null });
+    const r = ok(
+      await hub.queryAs<Record<string, { townshipCase: { dispatches: Late[] } }>>(
+        callers.township,
+        `{ a: dispute(id: "${a.id}") { townshipCase { dispatches { ${LATE} } } } b: dispute(id: "${b.id}") { townshipCase { dispatches { ${LATE} } } } }`,
+      ),
+    );
+    const of = Object.fromEntries(
+      [...r.a!.townshipCase.dispatches, ...r.b!.townshipCase.dispatches].map((d) => [d.departmentKind, [d.acknowledgedLate, d.answeredLate]]),
+    );
+    expect(of).toEqual({
+      POLICE: [true, true],
+      HOUSING: [false, false],
+      EDUCATION: [false, true],
+      JUSTICE: [null, null],
+      NATURAL_RESOURCES: [true, true],
+      CIVIL_AFFAIRS: [null, null],
+      HEALTH: [true, true],
+    });
+  });
+
+  it('lists as many late and on-time dispatches as the statistics of the same period count, for the township and for each department', async () => {
+    const stats = ok(
+      await hub.queryAs<{ township: { dispatchStats: Stats } }>(
+        callers.township,
+        `{ township(code: "${TOWNSHIP}") { dispatchStats(period: "${PERIOD}") { acknowledgedOnTime reportedOnTime answerDue onTimeRate
+            byDepartment { departmentKind acknowledgedOnTime reportedOnTime answerDue onTimeRate } } } }`,
+      ),
+    ).township.dispatchStats;
+    const answeredLate = await townshipList('answeredLate: true');
+    const answeredOnTime = await townshipList('answeredLate: false');
+    const acknowledgedOnTime = await townshipList('acknowledgedLate: false');
+    const acknowledgedLate = await townshipList('acknowledgedLate: true');
+    expect(answeredLate.map((d) => d.departmentKind).sort()).toEqual(['EDUCATION', 'HEALTH', 'NATURAL_RESOURCES', 'POLICE']);
+    expect(answeredLate.every((d) => d.answeredLate === true)).toBe(true);
+    expect(answeredLate.length).toBe(stats.answerDue - stats.reportedOnTime);
+    expect(answeredOnTime.length).toBe(stats.reportedOnTime);
+    expect(stats.onTimeRate).toBeCloseTo(answeredOnTime.length / (answeredOnTime.length + answeredLate.length));
+    expect(acknowledgedOnTime.length).toBe(stats.acknowledgedOnTime);
+    expect(acknowledgedLate.map((d) => d.departmentKind).sort()).toEqual(['HEALTH', 'NATURAL_RESOURCES', 'POLICE']);
+    // Each department's inbox under the same filter: as many as its share of the statistics counts.
+    for (const kind of ['POLICE', 'EDUCATION', 'HOUSING', 'NATURAL_RESOURCES']) {
+      const inbox = ok(
+        await hub.queryAs<{ departmentInbox: { nodes: Late[] } }>(
+          await departmentToken(WRITE_COUNTY, kind),
+          `{ departmentInbox(filter: { answeredLate: true }, first: 200) { nodes { ${LATE} } } }`,
+        ),
+      ).departmentInbox.nodes.filter(inPeriod);
+      const share = stats.byDepartment.find((d) => d.departmentKind === kind)!;
+      expect(inbox.length, kind).toBe(share.answerDue - share.reportedOnTime);
+      expect(inbox.length, kind).toBe(kind === 'HOUSING' ? 0 : 1);
+    }
+  });
+
+  it('reads the marks with the list’s own statements (no query per dispatch)', async () => {
+    const q = (fields: string) => `{ township(code: "${TOWNSHIP}") { dispatches(first: 100) { nodes { id ${fields} } } } }`;
+    await hub.queryAs(callers.township, q(''));
+    const without = await hub.countStatements(async () => ok(await hub.queryAs(callers.township, q(''))));
+    const marked = await hub.countStatements(async () => ok(await hub.queryAs(callers.township, q('acknowledgedLate answeredLate'))));
+    expect(marked).toBe(without);
+  });
+});
