@@ -235,6 +235,35 @@ describe('a create sent again without an idempotencyKey', () => {
     expect(await count('hazard', 'description = $1', [text])).toBe(2);
   });
 
+  it('takes a key as the subject’s in every jurisdiction: the same key from another grid of a shared subject is refused by rule, never a second record or a bare duplicate', async () => {
+    const [gridA, gridB] = (await db.query<{ code: string }>(`select code from grid where village_code = $1 order by code limit 2`, [VILLAGE])).rows.map(
+      (r) => r.code,
+    );
+    const shared = `retry-shared-key-${RUN}`;
+    const onA = await hub.token({ jurisdiction: gridA!, scopes: ['read', 'write'], subject: shared });
+    const onB = await hub.token({ jurisdiction: gridB!, scopes: ['read', 'write'], subject: shared });
+    const text = `共用账号带键 ${RUN}`;
+    const form = { kind: 'ELECTRICAL', description: text, source: 'GRID_WORKER', reportedBy: '卓玛' };
+    const m = `mutation($i: HazardInput!, $k: String) { reportHazard(input: $i, idempotencyKey: $k) { id grid { code } } }`;
+    const key = `shared-key-${RUN}`;
+    const a = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onA, m, { i: form, k: key });
+    expect(a.errors).toBeUndefined();
+    // From grid B the key's record is out of sight: refused, saying where the key went, naming no record of grid A.
+    const b = await hub.query<Errors>(m, { i: form, k: key }, { authorization: `Bearer ${onB}`, 'accept-language': 'zh' });
+    expect(b.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyUsedElsewhere', argument: 'idempotencyKey' });
+    expect(b.errors?.[0]?.extensions).not.toHaveProperty('recordId');
+    expect(b.errors?.[0]?.message).toMatch(/^此 idempotencyKey 已由同一账号在另一辖区/);
+    expect(JSON.stringify(b)).not.toContain(a.data!.reportHazard.id);
+    expect(await count('hazard', 'description = $1', [text])).toBe(1);
+    // Grid A's retry still answers its record; a new key from grid B is a new write.
+    const again = await hub.queryAs<{ reportHazard: { id: string } }>(onA, m, { i: form, k: key });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.reportHazard.id).toBe(a.data!.reportHazard.id);
+    const fresh = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onB, m, { i: form, k: `${key}-b` });
+    expect(fresh.errors).toBeUndefined();
+    expect(fresh.data!.reportHazard.grid.code).toBe(gridB);
+  });
+
   it('keeps a caller’s keyless creates no longer than the minutes they count as a retry', async () => {
     const subject = `retry-sweep-${RUN}`;
     const sweeper = await hub.token({ jurisdiction: VILLAGE, scopes: ['read', 'write'], subject });

@@ -87,6 +87,7 @@ import { Migration20261207000086ChangeStepLevel } from './Migration2026120700008
 import { Migration20261207000087ChangeCursorHeld } from './Migration20261207000087ChangeCursorHeld.ts';
 import { Migration20261207000088HazardPatrolNamed } from './Migration20261207000088HazardPatrolNamed.ts';
 import { Migration20261207000089SameWriteVersion } from './Migration20261207000089SameWriteVersion.ts';
+import { Migration20261207000090WriteKeyElsewhere } from './Migration20261207000090WriteKeyElsewhere.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -179,4 +180,5 @@ export const migrations = [
   Migration20261207000087ChangeCursorHeld,
   Migration20261207000088HazardPatrolNamed,
   Migration20261207000089SameWriteVersion,
+  Migration20261207000090WriteKeyElsewhere,
 ];

@@ -24,6 +24,7 @@ export type SameWriteRow = z.infer<typeof SameWrite>;
 
 const lock = sql('writeKey.lock', z.object({}), `select pg_advisory_xact_lock(hashtextextended(? || chr(31) || ?, 48)) as locked`);
 const byKey = sql('writeKey.byKey', WriteKey, `select mutation, input_hash, record_id from write_key where owner = ? and key = ?`);
+const held = sql('writeKey.held', z.object({ held: z.boolean() }), `select hub_write_key_held(?, ?, ?) as held`);
 const add = command('writeKey.add', `insert into write_key (owner, key, mutation, input_hash, record_id, place) values (?, ?, ?, ?, ?, ?)`);
 const sameRecent = sql(
   'writeKey.sameRecent',
@@ -56,6 +57,14 @@ export const writeKeys = {
     await row(db, lock, [owner, key]);
     await exec(db, expire, [owner, WRITE_KEY_DAYS]);
     return row(db, byKey, [owner, key]);
+  },
+  /**
+   * Whether the caller holds this key under a place its jurisdiction does not see (migration …90WriteKeyElsewhere):
+   * called when `take` found none, under the same lock, so a key another jurisdiction of the same subject used is
+   * told from a new one.
+   */
+  async heldElsewhere(db: Db, owner: string, key: string): Promise<boolean> {
+    return (await row(db, held, [owner, key, WRITE_KEY_DAYS]))?.held === true;
   },
   /**
    * The record of the same create (`key`: the jurisdiction, the mutation and its input's hash) the caller made without a key within
