@@ -998,6 +998,45 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
     expect(voided.team.name).toBe(teamName);
   });
 
+  it("names another grid's team to a grid's worker by its name and kind only: its disband note and external id are withheld from them", async () => {
+    // A team of the first grid, with the source system's id, walks the second grid, then is disbanded with a note naming a person.
+    const name = `治安巡逻队${RUN}`;
+    const other = ok(
+      await hub.queryAs<{ createPatrolTeam: { id: string } }>(writer, `mutation($i: PatrolTeamInput!) { createPatrolTeam(input: $i) { id } }`, {
+        i: { villageCode: V, gridCode: grids[0], name, kind: 'RED_ARMBAND', memberIds: members },
+      }),
+    ).createPatrolTeam.id;
+    await db.query(`update patrol_team set external_id = $2 where id = $1`, [other, `EXT-${RUN}`]);
+    const at = new Date(Date.now() - 5 * 86_400_000);
+    const walked = ok(
+      await record({
+        teamId: other,
+        gridCode: grids[1],
+        startedAt: at.toISOString(),
+        endedAt: new Date(at.getTime() + 3_600_000).toISOString(),
+        participantIds: [members[0]],
+      }),
+    ).recordPatrol;
+    const note = `队长张某某调走 ${RUN}`;
+    const version = (await db.query<{ version: number }>(`select version from patrol_team where id = $1`, [other])).rows[0]!.version;
+    ok(
+      await hub.queryAs(writer, `mutation($id: ID!, $v: Int!, $n: String) { disbandPatrolTeam(id: $id, version: $v, reason: MERGED, note: $n) { id } }`, {
+        id: other,
+        v: version,
+        n: note,
+      }),
+    );
+    const read = `query($id: ID!) { patrol(id: $id) { team { id name kind grid { code } endedAt endReason endNote externalId } } }`;
+    type Read = { patrol: { team: Record<string, unknown> } | null };
+    const worker = await hub.token({ jurisdiction: grids[1], scopes: ['read', 'write', 'pii'], subject: `forces-grid-note-${RUN}` });
+    const seen = ok(await hub.queryAs<Read>(worker, read, { id: walked.id })).patrol!.team;
+    expect(seen).toMatchObject({ id: other, name, kind: 'RED_ARMBAND', grid: { code: grids[0] }, endReason: 'MERGED', endNote: null, externalId: null });
+    expect(seen.endedAt).toEqual(expect.any(String));
+    // The village desk, whose jurisdiction holds the team, reads it whole.
+    const whole = ok(await hub.queryAs<Read>(writer, read, { id: walked.id })).patrol!.team;
+    expect(whole).toMatchObject({ id: other, name, endNote: note, externalId: `EXT-${RUN}` });
+  });
+
   it("tells a grid's worker the patrol of another grid that found a hazard on their grid, with its team, but not its people", async () => {
     // The village desk records a patrol on the first grid that files a hazard on the second.
     const at = new Date(Date.now() - 4 * 86_400_000);

@@ -3334,13 +3334,19 @@ export type PatrolStats = {
 /** 巡防队 A patrol team of the village. */
 export type PatrolTeam = {
   __typename?: 'PatrolTeam';
-  /** 解散说明 The note given when it was disbanded. */
+  /**
+   * 解散说明 The note given when it was disbanded. Null to a caller who sees the team only as the team of a patrol
+   * (`Patrol.team`, a grid worker of another grid of the village): free text that may name people.
+   */
   endNote?: Maybe<Scalars['String']['output']>;
   /** 解散原因 Why it was disbanded. */
   endReason?: Maybe<EndReason>;
   /** 解散时间 When the team was disbanded (null while it serves). A disbanded team is in no list or count; its patrols still name it. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** 外部编号 The source system's id (unique within the village): the key a file import matches. */
+  /**
+   * 外部编号 The source system's id (unique within the village): the key a file import matches. Null to a caller who
+   * sees the team only as the team of a patrol (`Patrol.team`, a grid worker of another grid of the village).
+   */
   externalId?: Maybe<Scalars['String']['output']>;
   /** 网格 The grid the team serves. */
   grid: Grid;

@@ -88,6 +88,7 @@ import { Migration20261207000087ChangeCursorHeld } from './Migration202612070000
 import { Migration20261207000088HazardPatrolNamed } from './Migration20261207000088HazardPatrolNamed.ts';
 import { Migration20261207000089SameWriteVersion } from './Migration20261207000089SameWriteVersion.ts';
 import { Migration20261207000090WriteKeyElsewhere } from './Migration20261207000090WriteKeyElsewhere.ts';
+import { Migration20261207000091PatrolTeamWithheld } from './Migration20261207000091PatrolTeamWithheld.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -181,4 +182,5 @@ export const migrations = [
   Migration20261207000088HazardPatrolNamed,
   Migration20261207000089SameWriteVersion,
   Migration20261207000090WriteKeyElsewhere,
+  Migration20261207000091PatrolTeamWithheld,
 ];
