@@ -262,6 +262,11 @@ describe('a create sent again without an idempotencyKey', () => {
     const fresh = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onB, m, { i: form, k: `${key}-b` });
     expect(fresh.errors).toBeUndefined();
     expect(fresh.data!.reportHazard.grid.code).toBe(gridB);
+    // Past the days a key is kept, grid A's key is no longer the subject's: grid B's call with it writes.
+    await db.query(`update write_key set created_at = created_at - interval '31 days' where owner = $1 and key = $2`, [shared, key]);
+    const later = await hub.queryAs<{ reportHazard: { id: string; grid: { code: string } } }>(onB, m, { i: form, k: key });
+    expect(later.errors).toBeUndefined();
+    expect(later.data!.reportHazard.grid.code).toBe(gridB);
   });
 
   it('keeps a caller’s keyless creates no longer than the minutes they count as a retry', async () => {
