@@ -22,7 +22,30 @@ const [FROM, TO] = ['2019-03-01', '2019-03-31'];
 let callers: Callers;
 let gridCode: string;
 
-const FIGURES = ['dispatched', 'acknowledged', 'acknowledgedOnTime', 'reported', 'reportedOnTime', 'overdue', 'withdrawn', 'answerDue'] as const;
+const FIGURES = [
+  'dispatched',
+  'acknowledged',
+  'acknowledgedOnTime',
+  'reported',
+  'reportedOnTime',
+  'overdue',
+  'withdrawn',
+  'answerDue',
+  'acknowledgeDue',
+] as const;
+/** The report's figure columns in order: the rate after answer_due, acknowledge_due last. */
+const COLUMNS = [
+  'dispatched',
+  'acknowledged',
+  'acknowledgedOnTime',
+  'reported',
+  'reportedOnTime',
+  'overdue',
+  'withdrawn',
+  'answerDue',
+  'onTimeRate',
+  'acknowledgeDue',
+] as const;
 type Counts = Record<(typeof FIGURES)[number] | 'onTimeRate', number>;
 type ByDepartment = Counts & { departmentKind: string; departmentName: string };
 type Stats = Counts & { byDepartment: ByDepartment[]; previous: Counts & { byDepartment: ByDepartment[] } };
@@ -59,7 +82,8 @@ async function ownerFacts(code: string): Promise<Map<string, Counts>> {
          count(*) filter (where reported_at is not null) as reported, count(*) filter (where reported_at <= report_by) as reported_on_time,
          count(*) filter (where (status = 'DISPATCHED' and now() > acknowledge_by) or (status in ('DISPATCHED', 'ACKNOWLEDGED') and now() > report_by)) as overdue,
          count(*) filter (where status = 'WITHDRAWN') as withdrawn,
-         count(*) filter (where status = 'REPORTED' or (now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answer_due
+         count(*) filter (where status = 'REPORTED' or (now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answer_due,
+         count(*) filter (where acknowledged_at is not null or (now() > acknowledge_by and (withdrawn_at is null or withdrawn_at > acknowledge_by))) as acknowledge_due
        from dispatch where ${column} = $1 and dispatched_at >= '2019-03-01T00:00:00+08:00' and dispatched_at < '2019-04-01T00:00:00+08:00'
        group by 1`,
       [code],
@@ -77,6 +101,7 @@ async function ownerFacts(code: string): Promise<Map<string, Counts>> {
         overdue: n('overdue'),
         withdrawn: n('withdrawn'),
         answerDue: n('answer_due'),
+        acknowledgeDue: n('acknowledge_due'),
       };
       return [r.kind!, { ...counts, onTimeRate: counts.answerDue ? counts.reportedOnTime / counts.answerDue : 0 }];
     }),
@@ -92,6 +117,7 @@ const ZERO: Counts = {
   overdue: 0,
   withdrawn: 0,
   answerDue: 0,
+  acknowledgeDue: 0,
   onTimeRate: 0,
 };
 
@@ -253,6 +279,7 @@ describe('the dispatches report', () => {
       'withdrawn',
       'answer_due',
       'on_time_rate',
+      'acknowledge_due',
     ]);
     const api = ok(
       await hub.queryAs<{ townships: { code: string; dispatchStats: { byDepartment: ByDepartment[] } }[] }>(
@@ -261,16 +288,7 @@ describe('the dispatches report', () => {
       ),
     );
     const expected = api.townships.flatMap((t) =>
-      t.dispatchStats.byDepartment.map((d) => [
-        t.code,
-        FROM,
-        TO,
-        d.departmentKind,
-        d.departmentName,
-        ...['dispatched', 'acknowledged', 'acknowledgedOnTime', 'reported', 'reportedOnTime', 'overdue', 'withdrawn', 'answerDue', 'onTimeRate'].map((k) =>
-          String(d[k as keyof Counts]),
-        ),
-      ]),
+      t.dispatchStats.byDepartment.map((d) => [t.code, FROM, TO, d.departmentKind, d.departmentName, ...COLUMNS.map((k) => String(d[k]))]),
     );
     expect(lines.map((l) => [l[1], ...l.slice(7)])).toEqual(expected);
     expect(lines.filter((l) => l[1] === TOWNSHIP)).toHaveLength(departments.length);
@@ -282,7 +300,20 @@ describe('the dispatches report', () => {
     const ws = book.worksheets[0]!;
     expect(ws.name).toBe('吹哨报到');
     const cells = (i: number) => (ws.getRow(i).values as unknown[]).slice(1);
-    expect(cells(1).slice(9)).toEqual(['部门类别', '部门名称', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '应反馈', '按时反馈率']);
+    expect(cells(1).slice(9)).toEqual([
+      '部门类别',
+      '部门名称',
+      '吹哨',
+      '报到',
+      '按时报到',
+      '反馈',
+      '按时反馈',
+      '超期',
+      '撤回',
+      '应反馈',
+      '按时反馈率',
+      '应报到',
+    ]);
     const county = ok(await hub.queryAs<{ county: { dispatchStats: Stats } }>(callers.county, `{ county(code: "${WRITE_COUNTY}") { ${STATS} } } ${COUNTS}`))
       .county.dispatchStats;
     const rows = Array.from({ length: ws.rowCount - 1 }, (_, i) => cells(i + 2));
@@ -291,7 +322,7 @@ describe('the dispatches report', () => {
       const row = rows[i]!;
       expect(row.slice(0, 2)).toEqual(['县（市、区）', WRITE_COUNTY]);
       // A department with no answer due has no rate: a dash for people, not 0%.
-      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...FIGURES.map((f) => d[f]), d.answerDue ? d.onTimeRate : '—']);
+      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...COLUMNS.map((f) => (f === 'onTimeRate' && !d.answerDue ? '—' : d[f]))]);
     }
   });
 

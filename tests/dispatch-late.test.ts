@@ -2,7 +2,8 @@
  * 报到超时 and 反馈超时 of each dispatch: `Dispatch.acknowledgedLate` and `Dispatch.answeredLate` (true late, false on
  * time, null not yet due or withdrawn within the deadline), the `acknowledgedLate` / `answeredLate` filters of the
  * township's list and the department's inbox, and the statistics of the same period counting the same: the late ones
- * a list marks are answerDue − reportedOnTime, the on-time ones reportedOnTime and acknowledgedOnTime. The dispatches
+ * a list marks are answerDue − reportedOnTime and acknowledgeDue − acknowledgedOnTime, the on-time ones reportedOnTime
+ * and acknowledgedOnTime, and `/reports/dispatches.csv` gives the same per department. The dispatches
  * made here are moved to May 2019, a month no other test dispatches in, so the figures are this file's alone. Cases
  * are reported in 卓尼县.
  */
@@ -27,7 +28,7 @@ interface Late {
   answeredLate: boolean | null;
 }
 const LATE = 'id departmentKind dispatchedAt acknowledgedLate answeredLate';
-type Figures = { acknowledgedOnTime: number; reportedOnTime: number; answerDue: number; onTimeRate: number };
+type Figures = { acknowledgedOnTime: number; reportedOnTime: number; answerDue: number; acknowledgeDue: number; onTimeRate: number };
 type Stats = Figures & { byDepartment: (Figures & { departmentKind: string })[] };
 
 /** One case escalated to the township, accepted there and dispatched to these departments. */
@@ -136,8 +137,8 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
     const stats = ok(
       await hub.queryAs<{ township: { dispatchStats: Stats } }>(
         callers.township,
-        `{ township(code: "${TOWNSHIP}") { dispatchStats(period: "${PERIOD}") { acknowledgedOnTime reportedOnTime answerDue onTimeRate
-            byDepartment { departmentKind acknowledgedOnTime reportedOnTime answerDue onTimeRate } } } }`,
+        `{ township(code: "${TOWNSHIP}") { dispatchStats(period: "${PERIOD}") { acknowledgedOnTime reportedOnTime answerDue acknowledgeDue onTimeRate
+            byDepartment { departmentKind acknowledgedOnTime reportedOnTime answerDue acknowledgeDue onTimeRate } } } }`,
       ),
     ).township.dispatchStats;
     const answeredLate = await townshipList('answeredLate: true');
@@ -151,6 +152,13 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
     expect(stats.onTimeRate).toBeCloseTo(answeredOnTime.length / (answeredOnTime.length + answeredLate.length));
     expect(acknowledgedOnTime.length).toBe(stats.acknowledgedOnTime);
     expect(acknowledgedLate.map((d) => d.departmentKind).sort()).toEqual(['HEALTH', 'NATURAL_RESOURCES', 'POLICE']);
+    expect(acknowledgedLate.every((d) => d.acknowledgedLate === true)).toBe(true);
+    expect(acknowledgedLate.length).toBe(stats.acknowledgeDue - stats.acknowledgedOnTime);
+    // JUSTICE has time left and CIVIL_AFFAIRS was withdrawn within its deadline: their 报到 is not due.
+    expect(stats.acknowledgeDue).toBe(acknowledgedOnTime.length + acknowledgedLate.length);
+    expect(stats.acknowledgeDue).toBe(5);
+    const lateOf = (list: Late[], kind: string) => list.filter((d) => d.departmentKind === kind).length;
+    for (const d of stats.byDepartment) expect(lateOf(acknowledgedLate, d.departmentKind), d.departmentKind).toBe(d.acknowledgeDue - d.acknowledgedOnTime);
     // Each department's inbox under the same filter: as many as its share of the statistics counts.
     for (const kind of ['POLICE', 'EDUCATION', 'HOUSING', 'NATURAL_RESOURCES']) {
       const inbox = ok(
@@ -162,7 +170,36 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
       const share = stats.byDepartment.find((d) => d.departmentKind === kind)!;
       expect(inbox.length, kind).toBe(share.answerDue - share.reportedOnTime);
       expect(inbox.length, kind).toBe(kind === 'HOUSING' ? 0 : 1);
+      const unacknowledged = ok(
+        await hub.queryAs<{ departmentInbox: { nodes: Late[] } }>(
+          await departmentToken(WRITE_COUNTY, kind),
+          `{ departmentInbox(filter: { acknowledgedLate: true }, first: 200) { nodes { ${LATE} } } }`,
+        ),
+      ).departmentInbox.nodes.filter(inPeriod);
+      expect(unacknowledged.length, kind).toBe(share.acknowledgeDue - share.acknowledgedOnTime);
+      expect(unacknowledged.length, kind).toBe(['POLICE', 'NATURAL_RESOURCES'].includes(kind) ? 1 : 0);
     }
+    // The report's rows, one per department: its 应报到 column is the API's, and late 报到 are 应报到 − 按时报到 there too.
+    const res = await fetch(new URL(`/reports/dispatches.csv?within=${TOWNSHIP}&level=township&period=${PERIOD}`, hub.gatewayUrl), {
+      headers: { authorization: `Bearer ${callers.township}` },
+    });
+    expect(res.status).toBe(200);
+    const [header, ...lines] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    const at = (key: string) => header!.indexOf(key);
+    expect(at('acknowledge_due')).toBe(header!.length - 1);
+    const rows = lines.map((l) => ({
+      departmentKind: l[at('department_kind')]!,
+      acknowledgeDue: Number(l[at('acknowledge_due')]),
+      acknowledgedOnTime: Number(l[at('acknowledged_on_time')]),
+    }));
+    expect(rows).toEqual(
+      stats.byDepartment.map((d) => ({ departmentKind: d.departmentKind, acknowledgeDue: d.acknowledgeDue, acknowledgedOnTime: d.acknowledgedOnTime })),
+    );
+    for (const r of rows) expect(lateOf(acknowledgedLate, r.departmentKind), r.departmentKind).toBe(r.acknowledgeDue - r.acknowledgedOnTime);
   });
 
   it('reads the marks with the list’s own statements (no query per dispatch)', async () => {

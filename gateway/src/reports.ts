@@ -121,6 +121,7 @@ const DispatchFigures = z.object({
   withdrawn: n,
   onTimeRate: n,
   answerDue: n,
+  acknowledgeDue: n,
 });
 const REPORTS: Record<string, ReportDef> = {
   population: report({
@@ -336,7 +337,7 @@ const REPORTS: Record<string, ReportDef> = {
     levels: ['county', 'township'],
     zh: '吹哨报到',
     selection:
-      'dispatchStats(from: $from, to: $to) { byDepartment { departmentKind departmentName dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue } }',
+      'dispatchStats(from: $from, to: $to) { byDepartment { departmentKind departmentName dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue acknowledgeDue } }',
     columns: [
       { key: 'department_kind', zh: '部门类别', type: 'text' },
       { key: 'department_name', zh: '部门名称', type: 'text' },
@@ -350,6 +351,9 @@ const REPORTS: Record<string, ReportDef> = {
       // What the rate is a share of, so a tool rolls the rate up over rows by adding counts.
       figure('answer_due', '应反馈'),
       rate('on_time_rate', '按时反馈率'),
+      // Last, so that a sheet read by position keeps its earlier columns: what acknowledged_on_time is counted against,
+      // so the late 报到 are acknowledge_due − acknowledged_on_time.
+      figure('acknowledge_due', '应报到'),
     ],
     row: z.object({ dispatchStats: z.object({ byDepartment: z.array(DispatchFigures) }) }),
     // A row per department of the division, in the API's order (by kind), zeros included.
@@ -366,6 +370,7 @@ const REPORTS: Record<string, ReportDef> = {
         d.withdrawn,
         d.answerDue,
         rateOf(d.onTimeRate, d.answerDue),
+        d.acknowledgeDue,
       ]),
   }),
 };

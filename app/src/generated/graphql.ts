@@ -54,7 +54,7 @@ export type DeclineReason =
 
 /** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
-  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true), or by it (false); a dispatch not yet due matches neither. */
+  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true, as many as the period's acknowledgeDue − acknowledgedOnTime), or by it (false); a dispatch not yet due matches neither. */
   acknowledgedLate?: boolean | null | undefined;
   /** 反馈超时 Reported back late or not by the deadline (`Dispatch.answeredLate`: true, as many as the period's answerDue − reportedOnTime), or by it (false); a dispatch not yet due matches neither. */
   answeredLate?: boolean | null | undefined;

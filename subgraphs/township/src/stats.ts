@@ -18,6 +18,8 @@ export interface DispatchCounts {
   onTimeRate: number;
   /** Dispatches whose answer was given, withdrawn or is past its report deadline: what onTimeRate is a share of. */
   answerDue: number;
+  /** Dispatches whose 报到 was given, or whose acknowledge deadline passed while open: what acknowledgedOnTime is a share of. */
+  acknowledgeDue: number;
 }
 
 /** The figures of one division (`code`) for one period, as the DispatchStats type resolves them (its comparisons load their own). */
@@ -42,6 +44,7 @@ const NONE: DispatchCounts = {
   withdrawn: 0,
   onTimeRate: 0,
   answerDue: 0,
+  acknowledgeDue: 0,
 };
 
 // A dispatch still within its report deadline is neither on time nor late yet: it waits outside the rate.
@@ -55,6 +58,7 @@ const countsOf = (r: Omit<DispatchSums, 'k'>): DispatchCounts => ({
   withdrawn: r.withdrawn,
   onTimeRate: r.answerDue ? r.reportedOnTime / r.answerDue : 0,
   answerDue: r.answerDue,
+  acknowledgeDue: r.acknowledgeDue,
 });
 
 /** The townships' and the counties' among the codes of one request, each level's read by one statement. */

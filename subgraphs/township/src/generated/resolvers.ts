@@ -71,6 +71,8 @@ export type CountyDispatchStatsArgs = {
  */
 export type DepartmentDispatchStats = DispatchCounts & {
   __typename?: 'DepartmentDispatchStats';
+  /** 应报到 Dispatches whose 报到 is due or given (acknowledged, or past the acknowledge deadline while open: still open, or withdrawn after it): what acknowledgedOnTime is counted against, so the late 报到 are acknowledgeDue − acknowledgedOnTime. */
+  acknowledgeDue: Scalars['Int']['output'];
   /** 报到 Acknowledged. */
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
@@ -105,7 +107,8 @@ export type Dispatch = {
   /**
    * 报到超时 Acknowledged after acknowledgeBy, or not acknowledged by it (true); acknowledged by it (false); null while
    * not acknowledged and not yet due, or withdrawn within it (误派: neither on time nor late). The statistics count the
-   * false ones as DispatchStats.acknowledgedOnTime, by the same rule.
+   * same: acknowledgeDue are the non-null ones, acknowledgedOnTime the false ones, so the true ones are acknowledgeDue −
+   * acknowledgedOnTime.
    */
   acknowledgedLate?: Maybe<Scalars['Boolean']['output']>;
   /**
@@ -164,6 +167,8 @@ export type DispatchConnection = {
  * (DepartmentDispatchStats) count them: one fragment on this interface selects them at both.
  */
 export type DispatchCounts = {
+  /** 应报到 Dispatches whose 报到 is due or given (acknowledged, or past the acknowledge deadline while open: still open, or withdrawn after it): what acknowledgedOnTime is counted against, so the late 报到 are acknowledgeDue − acknowledgedOnTime. */
+  acknowledgeDue: Scalars['Int']['output'];
   /** 报到 Acknowledged. */
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
@@ -195,7 +200,7 @@ export type DispatchEdge = {
 
 /** 吹哨报到筛选条件 Filters on dispatches. */
 export type DispatchFilter = {
-  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true), or by it (false); a dispatch not yet due matches neither. */
+  /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true, as many as the period's acknowledgeDue − acknowledgedOnTime), or by it (false); a dispatch not yet due matches neither. */
   acknowledgedLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** 反馈超时 Reported back late or not by the deadline (`Dispatch.answeredLate`: true, as many as the period's answerDue − reportedOnTime), or by it (false); a dispatch not yet due matches neither. */
   answeredLate?: InputMaybe<Scalars['Boolean']['input']>;
@@ -213,6 +218,8 @@ export type DispatchFilter = {
  */
 export type DispatchStats = DispatchCounts & {
   __typename?: 'DispatchStats';
+  /** 应报到 Dispatches whose 报到 is due or given (acknowledged, or past the acknowledge deadline while open: still open, or withdrawn after it): what acknowledgedOnTime is counted against, so the late 报到 are acknowledgeDue − acknowledgedOnTime. */
+  acknowledgeDue: Scalars['Int']['output'];
   /** 报到 Acknowledged. */
   acknowledged: Scalars['Int']['output'];
   /** 按时报到 Acknowledged by the acknowledge deadline. */
@@ -934,6 +941,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type DepartmentDispatchStatsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DepartmentDispatchStats'] = ResolversParentTypes['DepartmentDispatchStats']> = {
+  acknowledgeDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledgedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   answerDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -984,6 +992,7 @@ export type DispatchEdgeResolvers<ContextType = TownshipContext, ParentType exte
 };
 
 export type DispatchStatsResolvers<ContextType = TownshipContext, ParentType extends ResolversParentTypes['DispatchStats'] = ResolversParentTypes['DispatchStats']> = {
+  acknowledgeDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   acknowledgedOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   answerDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

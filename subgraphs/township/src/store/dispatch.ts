@@ -53,7 +53,8 @@ const dueSql = (doneAt: string, by: string) => `(${doneAt} is not null or (now()
 const lateSql = (doneAt: string, by: string) => `(case when ${dueSql(doneAt, by)} then not coalesce(${doneAt} <= ${by}, false) end)`;
 /**
  * 报到超时 (`Dispatch.acknowledgedLate`): acknowledged after acknowledge_by, or not acknowledged by it. The statistics
- * count the false ones as acknowledgedOnTime (SUMS).
+ * count the non-null ones as acknowledgeDue and the false ones as acknowledgedOnTime (SUMS): the late ones are
+ * acknowledgeDue − acknowledgedOnTime.
  */
 const ACKNOWLEDGED_LATE_SQL = lateSql('acknowledged_at', 'acknowledge_by');
 /**
@@ -109,7 +110,7 @@ const DUE_FIRST = earliestFirst(LIST, DUE_SQL, (d) => ({ at: dispatchDueAt(d), i
 // On time is not late among those due (ACKNOWLEDGED_LATE_SQL, ANSWERED_LATE_SQL): the rule a dispatch list marks and filters by.
 const SUMS = `count(*) as dispatched, count(acknowledged_at) as acknowledged, count(*) filter (where not ${ACKNOWLEDGED_LATE_SQL}) as acknowledged_on_time,
    count(reported_at) as reported, count(*) filter (where not ${ANSWERED_LATE_SQL}) as reported_on_time, count(*) filter (where ${OVERDUE_SQL}) as overdue,
-   count(withdrawn_at) as withdrawn, count(${ANSWERED_LATE_SQL}) as answer_due`;
+   count(withdrawn_at) as withdrawn, count(${ANSWERED_LATE_SQL}) as answer_due, count(${ACKNOWLEDGED_LATE_SQL}) as acknowledge_due`;
 
 /** 吹哨 A case's call on departments: each named once per case, with the deadlines every dispatch of the step gets. */
 export interface NewDispatches {
@@ -153,6 +154,11 @@ const Sums = z.object({
    * department had time left, and a township that called the wrong one (误派) must not lower that department's rate.
    */
   answerDue: col.num,
+  /**
+   * 应报到 Dispatches whose 报到 was given or whose acknowledge deadline passed while it was open, by the same rule as
+   * answerDue: what acknowledgedOnTime is a share of, so the late 报到 are acknowledgeDue − acknowledgedOnTime.
+   */
+  acknowledgeDue: col.num,
 });
 export type DispatchSums = z.infer<typeof Sums>;
 /** The same figures of each department (by kind) a division's dispatches called on, with the name they carried. */
