@@ -126,6 +126,32 @@ describe('jurisdiction', () => {
     expect(write).toBe(0);
   });
 
+  it("answers whether an idempotency key is held only for the transaction's own caller: the services' role can neither learn nor delete another subject's key", async () => {
+    const run = Date.now();
+    const [owner, key] = [`sec-key-owner-${run}`, `sec-key-${run}`];
+    // Another subject's key, used in another township and long expired: the row the function may delete for its owner.
+    await asOwner((c) =>
+      c.query(
+        `insert into write_key (owner, key, mutation, input_hash, record_id, place, created_at) values ($1, $2, 'reportHazard', 'h', 1, '623021200201001', now() - interval '40 days')`,
+        [owner, key],
+      ),
+    );
+    const ask = async (c: pg.Client, subject: string | null, days: number) => {
+      await c.query(`select set_config('hub.subject', $1, true)`, [subject ?? '']);
+      return (await c.query<{ held: boolean }>(`select hub_write_key_held($1, $2) as held`, [key, days])).rows[0]!.held;
+    };
+    // Another caller, or a transaction naming none, learns nothing and deletes nothing, whatever days it gives: the
+    // owner, asked next in the same transaction, still holds the key.
+    const asked = await asApp('623021100', async (c) => [
+      await ask(c, `sec-key-other-${run}`, 0),
+      await ask(c, null, 0),
+      await ask(c, owner, 60),
+      await ask(c, owner, 30),
+    ]);
+    expect(asked).toEqual([false, false, true, false]);
+    await asOwner((c) => c.query(`delete from write_key where owner = $1`, [owner]));
+  });
+
   it('refuses writes outside the jurisdiction or without the write scope', async () => {
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
     const a = await hub.queryAs(

@@ -89,6 +89,7 @@ import { Migration20261207000088HazardPatrolNamed } from './Migration20261207000
 import { Migration20261207000089SameWriteVersion } from './Migration20261207000089SameWriteVersion.ts';
 import { Migration20261207000090WriteKeyElsewhere } from './Migration20261207000090WriteKeyElsewhere.ts';
 import { Migration20261207000091PatrolTeamWithheld } from './Migration20261207000091PatrolTeamWithheld.ts';
+import { Migration20261207000092WriteKeyCaller } from './Migration20261207000092WriteKeyCaller.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -183,4 +184,5 @@ export const migrations = [
   Migration20261207000089SameWriteVersion,
   Migration20261207000090WriteKeyElsewhere,
   Migration20261207000091PatrolTeamWithheld,
+  Migration20261207000092WriteKeyCaller,
 ];

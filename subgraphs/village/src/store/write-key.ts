@@ -24,7 +24,7 @@ export type SameWriteRow = z.infer<typeof SameWrite>;
 
 const lock = sql('writeKey.lock', z.object({}), `select pg_advisory_xact_lock(hashtextextended(? || chr(31) || ?, 48)) as locked`);
 const byKey = sql('writeKey.byKey', WriteKey, `select mutation, input_hash, record_id from write_key where owner = ? and key = ?`);
-const held = sql('writeKey.held', z.object({ held: z.boolean() }), `select hub_write_key_held(?, ?, ?) as held`);
+const held = sql('writeKey.held', z.object({ held: z.boolean() }), `select hub_write_key_held(?, ?) as held`);
 const add = command('writeKey.add', `insert into write_key (owner, key, mutation, input_hash, record_id, place) values (?, ?, ?, ?, ?, ?)`);
 const sameRecent = sql(
   'writeKey.sameRecent',
@@ -59,12 +59,13 @@ export const writeKeys = {
     return row(db, byKey, [owner, key]);
   },
   /**
-   * Whether the caller holds this key under a place its jurisdiction does not see (migration …90WriteKeyElsewhere):
-   * called when `take` found none, under the same lock, so a key another jurisdiction of the same subject used is
-   * told from a new one.
+   * Whether the transaction's caller (`hub.subject`, the token's subject) holds this key under a place its
+   * jurisdiction does not see (migrations …90WriteKeyElsewhere, …92WriteKeyCaller): called when `take` found none,
+   * under the same lock, so a key another jurisdiction of the same subject used is told from a new one. The database
+   * answers only for that caller, never for a subject a statement names.
    */
-  async heldElsewhere(db: Db, owner: string, key: string): Promise<boolean> {
-    return (await row(db, held, [owner, key, WRITE_KEY_DAYS]))?.held === true;
+  async heldElsewhere(db: Db, key: string): Promise<boolean> {
+    return (await row(db, held, [key, WRITE_KEY_DAYS]))?.held === true;
   },
   /**
    * The record of the same create (`key`: the jurisdiction, the mutation and its input's hash) the caller made without a key within

@@ -136,7 +136,7 @@ export async function once<R extends Created>(
   }
   // The key is the subject's, whichever jurisdiction it used it from: a key names one write, so the same key from a
   // jurisdiction that does not see the first call's record is refused, never written again as a second record.
-  if (await writeKeys.heldElsewhere(em, caller.subject, key)) {
+  if (await writeKeys.heldElsewhere(em, key)) {
     throw conflict(
       {
         zh: `此 idempotencyKey 已由同一账号在另一辖区用于一次写入，该记录不在您当前的辖区内，未写入；如是同一次写入的重发，请用原辖区的令牌重发；新的写入请换一个键。`,
