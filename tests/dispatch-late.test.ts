@@ -210,3 +210,36 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
     expect(marked).toBe(without);
   });
 });
+
+describe("a department reads a case's dispatches", () => {
+  it('as its own only: never another department of the same case, its report or whether it was late', async () => {
+    // POLICE, HOUSING, EDUCATION and JUSTICE were all called on case a; POLICE reported back past its deadlines.
+    type Seen = { departmentInbox: { nodes: { id: string; townshipCase: { dispatches: (Late & { report: string | null })[] } }[] } };
+    for (const kind of ['POLICE', 'HOUSING']) {
+      const nodes = ok(
+        await hub.queryAs<Seen>(
+          await departmentToken(WRITE_COUNTY, kind),
+          `{ departmentInbox(first: 200) { nodes { id townshipCase { dispatches { ${LATE} report } } } } }`,
+        ),
+      ).departmentInbox.nodes;
+      const own = nodes.find((n) => n.id === a.by.get(kind));
+      expect(own, kind).toBeDefined();
+      expect(
+        own!.townshipCase.dispatches.map((d) => d.departmentKind),
+        kind,
+      ).toEqual([kind]);
+      expect(
+        nodes.flatMap((n) => n.townshipCase.dispatches).every((d) => d.departmentKind === kind),
+        kind,
+      ).toBe(true);
+    }
+    // The township's desk still reads every department it called.
+    const all = ok(
+      await hub.queryAs<{ dispute: { townshipCase: { dispatches: Late[] } } }>(
+        callers.township,
+        `{ dispute(id: "${a.id}") { townshipCase { dispatches { ${LATE} } } } }`,
+      ),
+    ).dispute.townshipCase.dispatches;
+    expect(all.map((d) => d.departmentKind).sort()).toEqual(['EDUCATION', 'HOUSING', 'JUSTICE', 'POLICE']);
+  });
+});

@@ -14,5 +14,13 @@ export const TownshipCase: TownshipCaseResolvers = {
   overdue: (c) => isOverdue('TOWNSHIP', c.status, c.settleBy),
   ...settleLateness('TOWNSHIP'),
   underSupervision: (c) => c.supervisedAt != null,
-  dispatches: (c, _, ctx) => ctx.loaders.dispatchesOf.load(c.disputeId),
+  /**
+   * A department's caller reads its own dispatches of the case only: another department called on it is no business
+   * of its own (its report, whether it was late), as that department's dispatch is NOT_FOUND to it by id.
+   */
+  dispatches: async (c, _, ctx) => {
+    const all = await ctx.loaders.dispatchesOf.load(c.disputeId);
+    const own = ctx.caller.department;
+    return own ? all.filter((d) => d.departmentKind === own) : all;
+  },
 };
