@@ -152,6 +152,15 @@ describe('jurisdiction', () => {
     await asOwner((c) => c.query(`delete from write_key where owner = $1`, [owner]));
   });
 
+  it('names no patrol team through hub_patrol_teams_named to a transaction without a jurisdiction (fails closed)', async () => {
+    const teams = await asOwner(async (c) => (await c.query<{ id: number }>(`select id from patrol_team order by id limit 500`)).rows.map((r) => r.id));
+    expect(teams.length).toBeGreaterThan(0);
+    const named = (jurisdiction: string | null) =>
+      asApp(jurisdiction, async (c) => Number((await c.query(`select count(*) from hub_patrol_teams_named($1::integer[])`, [teams])).rows[0].count));
+    expect(await named(null)).toBe(0);
+    expect(await named('')).toBe(0);
+  });
+
   it('refuses writes outside the jurisdiction or without the write scope', async () => {
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
     const a = await hub.queryAs(
