@@ -126,3 +126,149 @@ describe('two creates racing on a unique key', () => {
     expect(lost).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Sends two changes at once, each giving its own record the same new value of a unique key, until one of them loses
+ * at the unique index (its refusal names the record, as the check before the write may not). Every refusal is the
+ * rule's, never a bare CONFLICT nor a 5xx; the index's loser names the winner. How many lost there.
+ */
+async function changeRace(
+  field: string,
+  inputType: string,
+  records: (n: number) => Promise<[{ id: string; version: number }, { id: string; version: number }]>,
+  input: (n: number) => Record<string, unknown>,
+  expected: { rule: string; argument: string; idAs: string },
+): Promise<number> {
+  let atIndex = 0;
+  for (let n = 0; n < TRIES && atIndex === 0; n++) {
+    const pair = await records(n);
+    const both = (await Promise.all(
+      pair.map((r) =>
+        hub.queryAs(writer, `mutation($id: ID!, $v: Int!, $i: ${inputType}!) { ${field}(id: $id, version: $v, input: $i) { id } }`, {
+          id: r.id,
+          v: r.version,
+          i: input(n),
+        }),
+      ),
+    )) as Answer[];
+    const won = both.filter((x) => !x.errors);
+    const lost = both.filter((x) => x.errors);
+    expect(won, JSON.stringify(both)).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const e = lost[0]!.errors![0]!;
+    expect(e.extensions, JSON.stringify(e)).toMatchObject({ code: 'CONFLICT', rule: expected.rule, argument: expected.argument });
+    expect(e.message).not.toMatch(/_key|_once|_external|constraint|Key \(/);
+    const id = e.extensions![expected.idAs];
+    if (id !== undefined) {
+      expect(id).toBe(won[0]!.data![field]!.id);
+      expect(e.message).toContain(`(id ${String(id)})`);
+      atIndex++;
+    }
+  }
+  return atIndex;
+}
+
+type Versioned = { id: string; version: number };
+
+describe('two changes racing on a unique key', () => {
+  const address = async (number: string): Promise<Versioned> =>
+    (
+      await hub.queryAs<{ registerAddress: Versioned }>(writer, `mutation($i: AddressInput!) { registerAddress(input: $i) { id version } }`, {
+        i: { gridCode: GRID, number, text: `北街 ${number}` },
+      })
+    ).data!.registerAddress;
+
+  it('refuses the address renumbered that lost with keyTaken on number, naming the address that took it', async () => {
+    const lost = await changeRace(
+      'updateAddress',
+      'AddressUpdate',
+      async (n) => [await address(`CA${RUN}-${n}`), await address(`CB${RUN}-${n}`)],
+      (n) => ({ number: `CN${RUN}-${n}` }),
+      { rule: 'keyTaken', argument: 'number', idAs: 'recordId' },
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the house renumbered that lost with keyTaken on number, naming the house that took it', async () => {
+    const house = async (number: string): Promise<Versioned> => {
+      const h = await hub.queryAs<{ registerHouse: Versioned }>(writer, `mutation($i: HouseInput!) { registerHouse(input: $i) { id version } }`, {
+        i: { gridCode: GRID, number, use: 'SELF_OCCUPIED' },
+      });
+      expect(h.errors, JSON.stringify(h.errors)).toBeUndefined();
+      return h.data!.registerHouse;
+    };
+    const lost = await changeRace(
+      'updateHouse',
+      'HouseUpdate',
+      async (n) => [await house(`FA${RUN}-${n}`), await house(`FB${RUN}-${n}`)],
+      (n) => ({ number: `FN${RUN}-${n}` }),
+      { rule: 'keyTaken', argument: 'number', idAs: 'recordId' },
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the household renumbered (户号) that lost with keyTaken on number, naming the household that took it', async () => {
+    const household = async (number: string): Promise<Versioned> => {
+      const at = await address(`HA${number}`);
+      const h = await hub.queryAs<{ registerHousehold: Versioned }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+        i: { gridCode: GRID, number, addressId: at.id },
+      });
+      expect(h.errors, JSON.stringify(h.errors)).toBeUndefined();
+      return h.data!.registerHousehold;
+    };
+    const lost = await changeRace(
+      'updateHousehold',
+      'HouseholdUpdate',
+      async (n) => [await household(`HCA${RUN}-${n}`), await household(`HCB${RUN}-${n}`)],
+      (n) => ({ number: `HCN${RUN}-${n}` }),
+      { rule: 'keyTaken', argument: 'number', idAs: 'recordId' },
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+});
+
+describe('two changes racing on a source system key (externalId)', () => {
+  const made = async (field: string, inputType: string, input: Record<string, unknown>): Promise<Versioned> => {
+    const r = await hub.queryAs<Record<string, Versioned>>(writer, `mutation($i: ${inputType}!) { ${field}(input: $i) { id version } }`, { i: input });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    return r.data![field]!;
+  };
+  const expected = { rule: 'keyTaken', argument: 'externalId', idAs: 'recordId' };
+
+  it('refuses the grid staff assignment that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const staff = (name: string) => made('createGridStaff', 'GridStaffInput', { gridCode: GRID, role: 'LINKED_OFFICE_CADRE', name });
+    const lost = await changeRace(
+      'updateGridStaff',
+      'GridStaffUpdate',
+      async (n) => [await staff(`甲${n}`), await staff(`乙${n}`)],
+      (n) => ({ externalId: `GS${RUN}-${n}` }),
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the mediation committee that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const committee = (name: string) => made('createMediationCommittee', 'MediationCommitteeInput', { villageCode: VILLAGE, name, kind: 'ENTERPRISE' });
+    const lost = await changeRace(
+      'updateMediationCommittee',
+      'MediationCommitteeUpdate',
+      async (n) => [await committee(`企业调委会甲${RUN}-${n}`), await committee(`企业调委会乙${RUN}-${n}`)],
+      (n) => ({ externalId: `MC${RUN}-${n}` }),
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the mediator that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const committee = await made('createMediationCommittee', 'MediationCommitteeInput', { villageCode: VILLAGE, name: `行业调委会${RUN}`, kind: 'TRADE' });
+    const mediator = (name: string) => made('createMediator', 'MediatorInput', { committeeId: committee.id, name });
+    const lost = await changeRace(
+      'updateMediator',
+      'MediatorUpdate',
+      async (n) => [await mediator(`调解员甲${n}`), await mediator(`调解员乙${n}`)],
+      (n) => ({ externalId: `MD${RUN}-${n}` }),
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+});

@@ -2,10 +2,11 @@ import type { GraphQLError } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict } from '../../../../domain/errors.ts';
 import type { Sql } from '../../../../platform/sql.ts';
-import { clashedId, clashFinds } from '../store/unique-clash.ts';
+import { changedColumns, changedKeys, clashedId, clashFinds } from '../store/unique-clash.ts';
 import {
   alreadyMediator,
   alreadyRegistered,
+  externalIdTaken,
   gridWorkerTaken,
   idNumberElsewhere,
   keyTaken,
@@ -34,6 +35,8 @@ interface UniqueKey {
   find: Sql<{ id: number }>;
   /** The index's columns, as the written row names them (`village_code` is its grid's village). */
   columns: readonly string[];
+  /** The changed record's key columns before the change, for the columns a change does not name. */
+  changed?: Sql<Record<string, string | number | null>>;
   /** The refusal when the caller may not read that record (another jurisdiction's); `create`'s without an id otherwise. */
   unseen?: Rule;
 }
@@ -45,9 +48,43 @@ const numbered = (table: 'address' | 'house' | 'household', what: What): UniqueK
   idAs: 'recordId',
   find: clashFinds[table],
   columns: ['village_code', 'number'],
+  changed: changedKeys[table],
 });
 
-/** Each unique index a form's write can reach (migrations), by its name in the database. */
+/**
+ * A source system's key (`externalId`, unique within the village or the committee), which a form's change sets as a
+ * file's row does: refused as the check before the write refuses it (store/grid-staff.ts, mediation-committee.ts,
+ * mediator.ts), naming the record that holds it.
+ */
+const external = (rule: Rule, find: Sql<{ id: number }>, scope: string, changed: Sql<Record<string, string | number | null>>): UniqueKey => ({
+  create: rule,
+  idAs: 'recordId',
+  find,
+  columns: [scope, 'external_id'],
+  changed,
+});
+
+/**
+ * Each unique index a form's write can reach (migrations), by its name in the database. The village database's
+ * other unique keys and primary keys no mutation breaks through `tx`:
+ * - generated ids (every `id … generated … as identity`, `dispute.no`, `dispute.id` a random uuid) and the
+ *   directory's codes (`village`, `grid`: loaded, never written by a form);
+ * - `site_external`, `joint_defense_group_external`, `patrol_team_external`: no form sets their `externalId` (only a
+ *   file does, whose rows the checks refuse first), and a form keeps those records in their village (staysInVillage);
+ * - `*_ended`, `registry_ended (kind, id)`, `patrol_voided`: an end moves the row (`delete … returning` into the
+ *   ended table), so a second end racing it finds no row and writes nothing;
+ * - `patrol_team_member (team_id, person_id)`: written `on conflict do nothing`;
+ * - `write_key (owner, key)`: a create takes the key's transaction lock before it looks the key up, so a second call
+ *   with the same key waits for the first and finds its row (store/write-key.ts `take`); a create without a key
+ *   keeps its row `on conflict do update`;
+ * - `dispute.case_number`, `dispute_counter`: a case's number is drawn from its county's counter, one row updated in
+ *   turn (`on conflict do update … returning`); `dispute (county_code, idempotency_key)` is answered by reportDispute
+ *   itself (a racing retry gets the first call's case; a key another centre of the county used is CONFLICT on
+ *   `idempotencyKey`), in its own transaction, not `tx`;
+ * - `dispute_step_seq`: a step locks its case (disputes/steps.ts `lockForStep`) before it takes the next `seq`;
+ * - `deadline_rule`, `import_job`, `lookup_quota`, `stats_version`, the roll-ups and the change log: written by the
+ *   hub itself or a file, never by a form's values (`on conflict` where two may write at once).
+ */
 const UNIQUE_KEYS: Record<string, UniqueKey> = {
   address_village_code_number_key: numbered('address', WHAT.address),
   house_village_code_number_key: numbered('house', WHAT.house),
@@ -83,6 +120,24 @@ const UNIQUE_KEYS: Record<string, UniqueKey> = {
     find: clashFinds.mediator,
     columns: ['committee_id', 'person_id'],
   },
+  grid_staff_external: external(
+    externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
+    clashFinds.gridStaffExternal,
+    'village_code',
+    changedKeys.gridStaff,
+  ),
+  mediation_committee_external: external(
+    externalIdTaken({ zh: '已被本村（社区）另一个人民调解委员会使用', en: 'is already used by another mediation committee of this village' }),
+    clashFinds.committeeExternal,
+    'village_code',
+    changedKeys.committee,
+  ),
+  mediator_external: external(
+    externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' }),
+    clashFinds.mediatorExternal,
+    'committee_id',
+    changedKeys.mediator,
+  ),
 };
 
 /** A unique-key violation's index and the key's values, as PostgreSQL reports them; null when `e` is another error. */
@@ -100,10 +155,19 @@ export function duplicate(e: unknown): Clash | null {
 /** A unique-key violation: the index, the key's values as PostgreSQL reports them (none on a table under row-level security), and the row written where the write path kept it. */
 export type Clash = { index: string; values: string; row: Record<string, unknown> | null };
 
-/** The key's values, from the row written or else from PostgreSQL's report; null when neither has them all. */
-function clashParams(key: UniqueKey, found: Clash): string[] | null {
+/**
+ * The key's values, from the row written (a change's completed by the record's own columns) or else from
+ * PostgreSQL's report; null when neither has them all.
+ */
+async function clashParams(em: EntityManager, key: UniqueKey, found: Clash): Promise<string[] | null> {
   if (found.row) {
-    const r = found.row;
+    let r = found.row;
+    const id = r.id;
+    if (key.changed && (typeof id === 'number' || typeof id === 'string') && key.columns.some((c) => r[c] == null)) {
+      const changed = key.changed;
+      const before = await em.transactional((tx) => changedColumns(tx, changed, String(id)));
+      if (before) r = { ...before, ...Object.fromEntries(Object.entries(r).filter(([, x]) => x != null)) };
+    }
     const params = key.columns.map((c) =>
       c === 'village_code' && r.village_code == null && typeof r.grid_code === 'string' ? r.grid_code.slice(0, 12) : r[c],
     );
@@ -136,7 +200,7 @@ export async function clash(em: EntityManager, found: Clash, writing: 'create' |
     );
   }
   const r = writing === 'create' ? key.create : (key.update ?? key.create);
-  const params = clashParams(key, found);
+  const params = await clashParams(em, key, found);
   const id = params ? await em.transactional((tx) => clashedId(tx, key.find, params)) : null;
   if (id == null) return ruleError(key.unseen ?? r, { said: { zh: '。', en: '.' } });
   return ruleError(r, { said: { zh: `（编号 ${id}）。`, en: ` (id ${id}).` }, extra: { [key.idAs]: String(id) } });

@@ -17,7 +17,38 @@ export const clashFinds = {
   gridPost: keyOf('gridPost', 'select id from grid_staff where grid_code = ? and role = ? and person_id = ?::integer'),
   ownCommittee: keyOf('ownCommittee', `select id from mediation_committee where village_code = ? and kind in ('VILLAGE', 'COMMUNITY')`),
   mediator: keyOf('mediator', 'select id from mediator where committee_id = ?::integer and person_id = ?::integer'),
+  gridStaffExternal: keyOf('gridStaffExternal', 'select id from grid_staff where village_code = ? and external_id = ?'),
+  committeeExternal: keyOf('committeeExternal', 'select id from mediation_committee where village_code = ? and external_id = ?'),
+  mediatorExternal: keyOf('mediatorExternal', 'select id from mediator where committee_id = ?::integer and external_id = ?'),
 } as const;
+
+/**
+ * A changed record's key columns as they stand before the change (which rolled back): a change names only the
+ * columns it sets, and the key's others (its village, its committee) are the record's own, as no change moves a
+ * record out of its village or committee without naming the new one.
+ */
+const keyColumns = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+const columnsOf = (table: string, columns: string): Sql<Record<string, string | number | null>> =>
+  sql(`uniqueClash.changed.${table}`, keyColumns, `select ${columns} from ${table} where id = ?::integer`);
+
+export const changedKeys = {
+  address: columnsOf('address', 'village_code, number'),
+  house: columnsOf('house', 'village_code, number'),
+  household: columnsOf('household', 'village_code, number'),
+  gridStaff: columnsOf('grid_staff', 'village_code, external_id'),
+  committee: columnsOf('mediation_committee', 'village_code, external_id'),
+  mediator: columnsOf('mediator', 'committee_id, external_id'),
+} as const;
+
+/** The key columns of the record `id` names before the change, by their column names as the written row has them, or null. */
+export async function changedColumns(
+  db: Db,
+  st: Sql<Record<string, string | number | null>>,
+  id: string,
+): Promise<Record<string, string | number | null> | null> {
+  const found = await row(db, st, [id]);
+  return found && Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
 
 /** The id of the record `find` names by `params`, or null. */
 export async function clashedId(db: Db, find: Sql<{ id: number }>, params: readonly string[]): Promise<number | null> {
