@@ -272,3 +272,37 @@ describe('two changes racing on a source system key (externalId)', () => {
     expect(lost).toBeGreaterThan(0);
   });
 });
+
+describe('a household moved to a village where its 户号 is taken', () => {
+  it('refuses the move with keyTaken on number, naming the household of that village that holds it', async () => {
+    const township = VILLAGE.slice(0, 9);
+    const mover = await hub.token({ jurisdiction: township, scopes: ['read', 'write', 'pii'], subject: `clash-move-${RUN}` });
+    const villages = await hub.queryAs<{ villages: { code: string; grids: { code: string }[] }[] }>(
+      mover,
+      'query($w: String!) { villages(within: $w) { code grids { code } } }',
+      { w: township },
+    );
+    // A village of the township no other test writes to (not this file's, nor tests/retries.test.ts's).
+    const other = villages.data!.villages.find((v) => ![VILLAGE, '623022102203'].includes(v.code) && v.grids.length > 0)!;
+    const there = other.grids[0]!.code;
+    const number = `MV${RUN}`;
+    const register = async (gridCode: string) => {
+      const h = await hub.queryAs<{ registerHousehold: Versioned }>(mover, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+        i: { gridCode, number },
+      });
+      expect(h.errors, JSON.stringify(h.errors)).toBeUndefined();
+      return h.data!.registerHousehold;
+    };
+    const holder = await register(there);
+    const moving = await register(GRID);
+    const moved = (await hub.queryAs(mover, `mutation($id: ID!, $v: Int!, $i: HouseholdMove!) { moveHousehold(id: $id, version: $v, input: $i) { id } }`, {
+      id: moving.id,
+      v: moving.version,
+      i: { gridCode: there },
+    })) as Answer;
+    const e = moved.errors?.[0];
+    expect(e?.extensions, JSON.stringify(moved)).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'number', recordId: holder.id });
+    expect(e!.message).toContain(`(id ${holder.id})`);
+    expect(e!.message).not.toMatch(/_key|constraint|Key \(/);
+  });
+});

@@ -7,7 +7,7 @@ import { badInput, conflict, notFound, staleVersion } from '../../../../../domai
 import { parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
 import { SAME_WRITE_MINUTES, SAME_WRITE_PREFIX, writeKeys } from '../../store/write-key.ts';
-import { writeForm, type WritableKind } from '../../registry/write.ts';
+import { CLASH_ROW, writeForm, type WritableKind } from '../../registry/write.ts';
 import type { VillageContext } from '../../context.ts';
 import type { MutationResolvers, ResolverFn } from '../../generated/resolvers.ts';
 import { alreadyEnded, referenceEnded, ruleErrorSaid, type EndedFacts, type What } from '../../registry/rules.ts';
@@ -378,6 +378,12 @@ export function checkVersion(current: number, sent: number): void {
 }
 
 /** Applies `changes` if `version` is current; CONFLICT otherwise. */
+/** A change's fields by their column names (`villageCode` → `village_code`). */
+function snakeKeys(changes: unknown): Record<string, unknown> {
+  if (typeof changes !== 'object' || changes === null) return {};
+  return Object.fromEntries(Object.entries(changes).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
 export async function versioned<R, C>(
   em: EntityManager,
   table: Pick<RecordTable<R, C>, 'update' | 'version'>,
@@ -385,7 +391,12 @@ export async function versioned<R, C>(
   version: number,
   changes: C,
 ): Promise<R> {
-  const row = await table.update(em, id, version, changes);
+  // A unique key the change breaks (a household moved to a village where its 户号 is taken) is refused naming the
+  // record that holds it (registry/unique-keys.ts `clash`): the error carries the changed columns, as a form's does.
+  const row = await table.update(em, id, version, changes).catch((e: unknown) => {
+    if (typeof e === 'object' && e !== null && !(CLASH_ROW in e)) Object.assign(e, { [CLASH_ROW]: { ...snakeKeys(changes), id } });
+    throw e;
+  });
   if (row) return row;
   throw staleError(await table.version(em, id), version);
 }
