@@ -581,7 +581,7 @@ describe('a dispute’s whole life across levels', () => {
     // The same key with other details is another dispute: refused, naming what differs, not answered with the first case.
     const other = await report(key, villageToken, '另一件事：邻里因院墙排水发生纠纷');
     expect(other.data?.reportDispute ?? null).toBeNull();
-    expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey', fields: ['summary'] });
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyReused', argument: 'idempotencyKey', fields: ['summary'] });
     expect(other.errors![0]!.message).toContain(a.data!.reportDispute.caseNumber);
     // In Chinese the details that differ are named in Chinese, as the case's page names them.
     const said = await hub.query<unknown>(

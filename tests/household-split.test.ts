@@ -308,6 +308,6 @@ describe('分户 splitHousehold', () => {
     expect(again.data!.splitHousehold.newHousehold.id).toBe(first.data!.splitHousehold.newHousehold.id);
     expect(again.data!.splitHousehold.household.members).toHaveLength(3);
     const other = await split(f.id, { ...input, number: `分户${RUN}-f-2` }, { version, key: `split-${RUN}` });
-    expect(ext(other)).toMatchObject({ code: 'CONFLICT', argument: 'idempotencyKey' });
+    expect(ext(other)).toMatchObject({ code: 'CONFLICT', rule: 'keyReused', argument: 'idempotencyKey' });
   });
 });

@@ -57,6 +57,7 @@ describe('a create sent again with its idempotencyKey', () => {
     const changed = await hub.queryAs<Errors>(worker, HAZARD, { i: hazard(`${text}（另一处）`), k: `hz-${RUN}` });
     expect(changed.errors?.[0]?.extensions).toMatchObject({
       code: 'CONFLICT',
+      rule: 'keyReused',
       argument: 'idempotencyKey',
       mutation: 'reportHazard',
       recordId: first.data!.reportHazard.id,

@@ -178,7 +178,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
           zh: `这个幂等键已用于案件 ${d.caseNumber}，但本次上报的${differs.map((f) => REPORTED_ZH[f as keyof typeof REPORTED_ZH] ?? f).join('、')}与之不同；重试请原样提交，新的纠纷请换一个键。`,
           en: `This idempotency key was used for case ${d.caseNumber}, whose ${differs.join(', ')} differ from this report; retry with the same details, or use a new key for a new dispute.`,
         },
-        { argument: 'idempotencyKey', fields: differs, caseNumber: d.caseNumber },
+        { rule: 'keyReused', argument: 'idempotencyKey', fields: differs, caseNumber: d.caseNumber },
       );
     };
     const first = await existing();
@@ -240,7 +240,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
             zh: '这个幂等键已在本县用于另一件纠纷，请换一个键再上报。',
             en: 'This idempotency key is already used for another case in the county; report again with a new key.',
           },
-          { argument: 'idempotencyKey' },
+          { rule: 'keyUsedElsewhere', argument: 'idempotencyKey' },
         );
       }
       throw e;

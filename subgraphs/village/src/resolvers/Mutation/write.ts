@@ -121,7 +121,7 @@ export async function once<R extends Created>(
           zh: `idempotencyKey 已用于另一次写入（${kept.mutation}，编号 ${kept.recordId}）；重试请原样发送，新的写入请换一个键。`,
           en: `This idempotencyKey was used for another write (${kept.mutation}, id ${kept.recordId}); retry with the same input, or use a new key for a new write.`,
         },
-        { argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
+        { rule: 'keyReused', argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
       );
     }
     const record = await load(kept.recordId);
@@ -131,7 +131,7 @@ export async function once<R extends Created>(
         zh: `用此 idempotencyKey 写入的记录（编号 ${kept.recordId}）已不在您的辖区内或已结束；新的写入请换一个键。`,
         en: `The record written with this idempotencyKey (id ${kept.recordId}) is no longer in your jurisdiction or has ended; use a new key for a new write.`,
       },
-      { argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
+      { rule: 'keyRecordGone', argument: 'idempotencyKey', mutation: kept.mutation, recordId: String(kept.recordId) },
     );
   }
   // The key is the subject's, whichever jurisdiction it used it from: a key names one write, so the same key from a
