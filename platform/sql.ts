@@ -62,6 +62,9 @@ function camel(s: string): string {
  */
 export const PARSED_BY_CALLER: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown());
 
+/** A field's column, as rows name it before `camel` (`gridCode` → `grid_code`). */
+export const columnOf = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /** Parses raw rows into `st`'s declared type, with camelCase keys. */
 export function parseRows<R>(st: Sql<R>, raw: readonly Record<string, unknown>[]): R[] {
   const out: R[] = new Array<R>(raw.length);

@@ -51,6 +51,7 @@ import {
   writeResidents,
 } from '../store/import.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
+import { columnOf } from '../../../../platform/sql.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson|xlsx&encoding=utf-8|gb18030|gbk&dryRun=true|false&ignore=<columns>&sheet=<name>
@@ -128,8 +129,6 @@ interface Job {
   rejected: number;
 }
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 /** The codes a row's rules answer with: a reject carries the mutation's code. */
 const ROW_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN']);
 
@@ -170,7 +169,7 @@ function rejectOf(line: number, e: unknown, fallbackField: string, language: Lan
     const rule = typeof e.extensions.rule === 'string' ? e.extensions.rule : undefined;
     return {
       line,
-      field: snake(String(e.extensions.argument ?? fallbackField)),
+      field: columnOf(String(e.extensions.argument ?? fallbackField)),
       reason: saidOf(e)[language],
       code: String(e.extensions.code),
       ...(rule ? { rule } : {}),

@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict } from '../../../../domain/errors.ts';
 import type { Sql } from '../../../../platform/sql.ts';
-import { changedColumns, changedKeys, clashedId, clashFinds } from '../store/unique-clash.ts';
+import { changedColumns, clashedId, clashFinds, keyColumnsOf } from '../store/unique-clash.ts';
 import {
   alreadyMediator,
   alreadyRegistered,
@@ -42,27 +42,27 @@ interface UniqueKey {
 }
 
 /** The registry's natural keys: a local number unique within the village, or a resident's citizen ID number. */
-const numbered = (table: 'address' | 'house' | 'household', what: What): UniqueKey => ({
-  create: alreadyRegistered('number', what),
-  update: keyTaken('number', what),
-  idAs: 'recordId',
-  find: clashFinds[table],
-  columns: ['village_code', 'number'],
-  changed: changedKeys[table],
-});
+const numbered = (table: 'address' | 'house' | 'household', what: What): UniqueKey => {
+  const columns = ['village_code', 'number'];
+  return {
+    create: alreadyRegistered('number', what),
+    update: keyTaken('number', what),
+    idAs: 'recordId',
+    find: clashFinds[table],
+    columns,
+    changed: keyColumnsOf(table, columns),
+  };
+};
 
 /**
  * A source system's key (`externalId`, unique within the village or the committee), which a form's change sets as a
  * file's row does: refused as the check before the write refuses it (store/grid-staff.ts, mediation-committee.ts,
  * mediator.ts), naming the record that holds it.
  */
-const external = (rule: Rule, find: Sql<{ id: number }>, scope: string, changed: Sql<Record<string, string | number | null>>): UniqueKey => ({
-  create: rule,
-  idAs: 'recordId',
-  find,
-  columns: [scope, 'external_id'],
-  changed,
-});
+const external = (rule: Rule, find: Sql<{ id: number }>, table: string, scope: string): UniqueKey => {
+  const columns = [scope, 'external_id'];
+  return { create: rule, idAs: 'recordId', find, columns, changed: keyColumnsOf(table, columns) };
+};
 
 /**
  * Each unique index a form's write can reach (migrations), by its name in the database. The village database's
@@ -123,20 +123,20 @@ const UNIQUE_KEYS: Record<string, UniqueKey> = {
   grid_staff_external: external(
     externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
     clashFinds.gridStaffExternal,
+    'grid_staff',
     'village_code',
-    changedKeys.gridStaff,
   ),
   mediation_committee_external: external(
     externalIdTaken({ zh: '已被本村（社区）另一个人民调解委员会使用', en: 'is already used by another mediation committee of this village' }),
     clashFinds.committeeExternal,
+    'mediation_committee',
     'village_code',
-    changedKeys.committee,
   ),
   mediator_external: external(
     externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' }),
     clashFinds.mediatorExternal,
+    'mediator',
     'committee_id',
-    changedKeys.mediator,
   ),
 };
 

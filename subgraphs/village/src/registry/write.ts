@@ -5,6 +5,7 @@ import { villages } from '../store/village.ts';
 import { stagedRow, type RowKind, type RowWriter, type Staged } from '../store/row-kinds.ts';
 import type { FieldContext, Fields, FieldValues } from './fields.ts';
 import { argumentOf, ruleError, ruleErrorSaid, staleVersion, versionRule, type Rule } from './rules.ts';
+import { columnOf } from '../../../../platform/sql.ts';
 
 /**
  * The forms' side of the registry's one write path (docs/ARCHITECTURE.md,
@@ -34,8 +35,7 @@ export function formFields(input: object): Fields {
   const out: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(input)) {
     if (v === undefined) continue;
-    const column = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    out[column] = v === null ? null : Array.isArray(v) ? v.map(String).join(';') : String(v);
+    out[columnOf(k)] = v === null ? null : Array.isArray(v) ? v.map(String).join(';') : String(v);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { row, sql, type Db, type Sql } from '../../../../platform/sql.ts';
+import { columnOf, row, sql, type Db, type Sql } from '../../../../platform/sql.ts';
 
 /**
  * The record a write clashed with at a unique index (registry/unique-keys.ts `clash`), found by the key's values in
@@ -28,17 +28,9 @@ export const clashFinds = {
  * record out of its village or committee without naming the new one.
  */
 const keyColumns = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
-const columnsOf = (table: string, columns: string): Sql<Record<string, string | number | null>> =>
-  sql(`uniqueClash.changed.${table}`, keyColumns, `select ${columns} from ${table} where id = ?::integer`);
-
-export const changedKeys = {
-  address: columnsOf('address', 'village_code, number'),
-  house: columnsOf('house', 'village_code, number'),
-  household: columnsOf('household', 'village_code, number'),
-  gridStaff: columnsOf('grid_staff', 'village_code, external_id'),
-  committee: columnsOf('mediation_committee', 'village_code, external_id'),
-  mediator: columnsOf('mediator', 'committee_id, external_id'),
-} as const;
+/** The statement reading `columns` (the key's, by their column names) of the record a change names by id. */
+export const keyColumnsOf = (table: string, columns: readonly string[]): Sql<Record<string, string | number | null>> =>
+  sql(`uniqueClash.changed.${table}`, keyColumns, `select ${columns.join(', ')} from ${table} where id = ?::integer`);
 
 /** The key columns of the record `id` names before the change, by their column names as the written row has them, or null. */
 export async function changedColumns(
@@ -47,7 +39,7 @@ export async function changedColumns(
   id: string,
 ): Promise<Record<string, string | number | null> | null> {
   const found = await row(db, st, [id]);
-  return found && Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  return found && Object.fromEntries(Object.entries(found).map(([k, v]) => [columnOf(k), v]));
 }
 
 /** The id of the record `find` names by `params`, or null. */

@@ -15,6 +15,7 @@ import { clash, duplicate } from '../../registry/unique-keys.ts';
 import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
+import { columnOf } from '../../../../../platform/sql.ts';
 
 /**
  * Registry writes. Each mutation runs in one transaction: a refused write
@@ -378,12 +379,6 @@ export function checkVersion(current: number, sent: number): void {
 }
 
 /** Applies `changes` if `version` is current; CONFLICT otherwise. */
-/** A change's fields by their column names (`villageCode` → `village_code`). */
-function snakeKeys(changes: unknown): Record<string, unknown> {
-  if (typeof changes !== 'object' || changes === null) return {};
-  return Object.fromEntries(Object.entries(changes).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
-}
-
 export async function versioned<R, C>(
   em: EntityManager,
   table: Pick<RecordTable<R, C>, 'update' | 'version'>,
@@ -394,7 +389,8 @@ export async function versioned<R, C>(
   // A unique key the change breaks (a household moved to a village where its 户号 is taken) is refused naming the
   // record that holds it (registry/unique-keys.ts `clash`): the error carries the changed columns, as a form's does.
   const row = await table.update(em, id, version, changes).catch((e: unknown) => {
-    if (typeof e === 'object' && e !== null && !(CLASH_ROW in e)) Object.assign(e, { [CLASH_ROW]: { ...snakeKeys(changes), id } });
+    const columns = typeof changes === 'object' && changes !== null ? Object.entries(changes).map(([k, v]) => [columnOf(k), v]) : [];
+    if (typeof e === 'object' && e !== null && !(CLASH_ROW in e)) Object.assign(e, { [CLASH_ROW]: { ...Object.fromEntries(columns), id } });
     throw e;
   });
   if (row) return row;
