@@ -2,6 +2,7 @@ import pg from 'pg';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEREGISTERED_PARTY } from '../domain/parties.ts';
+import { chinaDay } from '../domain/china-day.ts';
 import { postImport, postJson, startHub, type ImportEvent, type TestHub } from './helpers/hub.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
@@ -932,7 +933,7 @@ describe('patrols as their organisers record them (红袖标巡逻)', () => {
   it("names to a grid's worker the team of another grid that patrolled it, but not that team's people, and keeps the team's writes from them", async () => {
     // The village desk records a patrol on the second grid by the first grid's team.
     const at = new Date(Date.now() - 2 * 86_400_000);
-    const day = at.toISOString().slice(0, 10);
+    const day = chinaDay(at);
     const recorded = ok(
       await record({
         teamId: team,
