@@ -107,11 +107,13 @@ export async function writeValues(
   // workers registering one 户号 at once do): the write found that record by its key, as a file's row does to update
   // it. A form that registers is refused as its check would have refused it, naming that record; the transaction
   // rolls the change back.
-  const taken = extra.register === true ? written.find((w) => !w.inserted) : undefined;
-  const registeredRule = taken && k.kind.checks.find((c) => c.rule.name === 'alreadyRegistered')?.rule;
-  if (taken && registeredRule) {
+  // A write that found the record and could not take it wrote nothing: refused the same way, without an id.
+  const registeredRule = extra.register === true ? k.kind.checks.find((c) => c.rule.name === 'alreadyRegistered')?.rule : undefined;
+  const taken = registeredRule ? written.find((w) => !w.inserted) : undefined;
+  if (registeredRule && taken) {
     const argument = registeredRule.argument === 'idNumber' ? 'personId' : 'recordId';
     throw ruleError(registeredRule, { said: { zh: `（编号 ${taken.id}）。`, en: ` (id ${taken.id}).` }, extra: { [argument]: String(taken.id) } });
   }
+  if (registeredRule && written.length === 0) throw ruleError(registeredRule, { said: { zh: '。', en: '.' } });
   return written[0]?.id ?? null;
 }
