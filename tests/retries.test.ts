@@ -150,6 +150,85 @@ describe('a create sent again with its idempotencyKey', () => {
   });
 });
 
+describe('a key whose record is gone, or a dispute key another centre of the county used', () => {
+  /** The refusal as a Chinese client reads it, which names no table, index or statement of the database. */
+  const inChinese = (token: string, query: string, variables: Record<string, unknown>) =>
+    hub.query<Errors>(query, variables, { authorization: `Bearer ${token}`, 'accept-language': 'zh' });
+  const noInternals = (answer: unknown) => expect(JSON.stringify(answer)).not.toMatch(/write_key|_key\b|constraint|duplicate|Key \(|unique|sql/i);
+
+  it('refuses a retry whose site has ended since (keyRecordGone), naming the record and writing nothing', async () => {
+    const name = `已关停场所 ${RUN}`;
+    const site = `mutation($k: String) { registerSite(idempotencyKey: $k, input: { gridCode: "${GRID}", name: "${name}", kind: SCHOOL }) { id version } }`;
+    const first = await hub.queryAs<{ registerSite: { id: string; version: number } }>(worker, site, { k: `gone-site-${RUN}` });
+    expect(first.errors).toBeUndefined();
+    const { id, version } = first.data!.registerSite;
+    const ended = await hub.queryAs(worker, `mutation { deregisterSite(id: "${id}", version: ${version}, reason: CLOSED) { recordId } }`);
+    expect(ended.errors).toBeUndefined();
+    const again = await inChinese(worker, site, { k: `gone-site-${RUN}` });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'keyRecordGone',
+      argument: 'idempotencyKey',
+      mutation: 'registerSite',
+      recordId: id,
+    });
+    expect(again.errors![0]!.message).toBe(`用此 idempotencyKey 写入的记录（编号 ${id}）已不在您的辖区内或已结束；新的写入请换一个键。`);
+    noInternals(again);
+    expect(await count('site', 'name = $1', [name])).toBe(0);
+  });
+
+  it('refuses a grid worker’s retry whose household the village moved to another grid (keyRecordGone), writing nothing', async () => {
+    const [gridA, gridB] = (await db.query<{ code: string }>(`select code from grid where village_code = $1 order by code limit 2`, [VILLAGE])).rows.map(
+      (r) => r.code,
+    );
+    const onA = await hub.token({ jurisdiction: gridA!, scopes: ['read', 'write'], subject: `retry-gone-${RUN}` });
+    const number = `GONE${RUN}`;
+    const register = `mutation($k: String) { registerHousehold(idempotencyKey: $k, input: { gridCode: "${gridA}", number: "${number}" }) { id version } }`;
+    const first = await hub.queryAs<{ registerHousehold: { id: string; version: number } }>(onA, register, { k: `gone-household-${RUN}` });
+    expect(first.errors).toBeUndefined();
+    const { id, version } = first.data!.registerHousehold;
+    const moved = await hub.queryAs(worker, `mutation { moveHousehold(id: "${id}", version: ${version}, input: { gridCode: "${gridB}" }) { id } }`);
+    expect(moved.errors).toBeUndefined();
+    const again = await inChinese(onA, register, { k: `gone-household-${RUN}` });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyRecordGone', argument: 'idempotencyKey', recordId: id });
+    expect(again.errors![0]!.message).toMatch(/^用此 idempotencyKey 写入的记录（编号 \d+）已不在您的辖区内或已结束/);
+    noInternals(again);
+    expect(await count('household', 'number = $1', [number])).toBe(1);
+  });
+
+  it('refuses reportDispute’s key another village’s centre of the county used (keyUsedElsewhere), naming none of its case', async () => {
+    const there = (
+      await db.query<{ code: string; village_code: string }>(
+        `select code, village_code from grid where county_code = $1 and village_code <> $2 order by code desc limit 1`,
+        [VILLAGE.slice(0, 6), VILLAGE],
+      )
+    ).rows[0]!;
+    const neighbour = await hub.token({ jurisdiction: there.village_code, scopes: ['read', 'write'], subject: `retry-dispute-b-${RUN}` });
+    const m = `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { id caseNumber } }`;
+    const dispute = (gridCode: string) => ({
+      gridCode,
+      category: 'FOREST_GRASSLAND',
+      scale: 'ORDINARY',
+      source: 'GRID_INSPECTION',
+      summary: `草场边界争执 ${RUN}`,
+      parties: [{ name: '牧户甲', role: 'APPLICANT' }],
+    });
+    const key = `dispute-${RUN}`;
+    const first = await hub.queryAs<{ reportDispute: { id: string; caseNumber: string } }>(worker, m, { i: dispute(GRID), k: key });
+    expect(first.errors).toBeUndefined();
+    const theirs = await inChinese(neighbour, m, { i: dispute(there.code), k: key });
+    expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyUsedElsewhere', argument: 'idempotencyKey' });
+    expect(theirs.errors![0]!.message).toBe('这个幂等键已在本县用于另一件纠纷，请换一个键再上报。');
+    expect(JSON.stringify(theirs)).not.toContain(first.data!.reportDispute.caseNumber);
+    expect(JSON.stringify(theirs)).not.toContain(first.data!.reportDispute.id);
+    noInternals(theirs);
+    expect(await count('dispute', 'idempotency_key = $1', [key])).toBe(1);
+    // The first centre's retry still answers its case.
+    const again = await hub.queryAs<{ reportDispute: { id: string } }>(worker, m, { i: dispute(GRID), k: key });
+    expect(again.data?.reportDispute.id).toBe(first.data!.reportDispute.id);
+  });
+});
+
 describe('a create sent again without an idempotencyKey', () => {
   it('is refused as sent twice (CONFLICT, rule sameWrite, naming the first record) within minutes, for the same caller and input', async () => {
     const text = `无键重发 ${RUN}`;
