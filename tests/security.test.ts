@@ -152,6 +152,40 @@ describe('jurisdiction', () => {
     await asOwner((c) => c.query(`delete from write_key where owner = $1`, [owner]));
   });
 
+  it("lets only the services' role execute hub_write_key_held, which reads and deletes past row-level security", async () => {
+    const fn = 'hub_write_key_held(text, integer)';
+    const admin = new pg.Client({ connectionString: inject('adminUrl') });
+    await admin.connect();
+    const probe = `hub_test_probe_${Date.now()}`;
+    try {
+      await admin.query(`create role ${probe} nologin`);
+      const may = async (role: string) =>
+        (await asOwner((c) => c.query<{ may: boolean }>(`select has_function_privilege($1, $2, 'execute') as may`, [role, fn]))).rows[0]!.may;
+      expect(await may('hub_app')).toBe(true);
+      expect(await may(probe)).toBe(false);
+      // Any role at all: none holds it through PUBLIC.
+      const granted = await asOwner((c) => c.query<{ acl: string | null }>(`select proacl::text as acl from pg_proc where oid = $1::regprocedure`, [fn]));
+      expect(granted.rows[0]!.acl).not.toMatch(/(^|[{,])=X/);
+      // Run as that role (with the schema's use, so that only the function's own grant answers), it is refused.
+      const villageDb = new URL(inject('adminUrl'));
+      villageDb.pathname = `/${new URL(inject('dbs').village.url).pathname.slice(1)}`;
+      const asProbe = new pg.Client({ connectionString: villageDb.toString() });
+      await asProbe.connect();
+      try {
+        await asProbe.query(`grant usage on schema public to ${probe}`);
+        await asProbe.query(`set role ${probe}`);
+        await expect(asProbe.query(`select public.hub_write_key_held('k', 30)`)).rejects.toThrow(/permission denied for function hub_write_key_held/);
+        await asProbe.query('reset role');
+        await asProbe.query(`revoke usage on schema public from ${probe}`);
+      } finally {
+        await asProbe.end();
+      }
+    } finally {
+      await admin.query(`drop role if exists ${probe}`);
+      await admin.end();
+    }
+  });
+
   it('names no patrol team through hub_patrol_teams_named to a transaction without a jurisdiction (fails closed)', async () => {
     const teams = await asOwner(async (c) => (await c.query<{ id: number }>(`select id from patrol_team order by id limit 500`)).rows.map((r) => r.id));
     expect(teams.length).toBeGreaterThan(0);

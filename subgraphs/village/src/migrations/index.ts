@@ -90,6 +90,7 @@ import { Migration20261207000089SameWriteVersion } from './Migration202612070000
 import { Migration20261207000090WriteKeyElsewhere } from './Migration20261207000090WriteKeyElsewhere.ts';
 import { Migration20261207000091PatrolTeamWithheld } from './Migration20261207000091PatrolTeamWithheld.ts';
 import { Migration20261207000092WriteKeyCaller } from './Migration20261207000092WriteKeyCaller.ts';
+import { Migration20261207000093WriteKeyGrant } from './Migration20261207000093WriteKeyGrant.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -185,4 +186,5 @@ export const migrations = [
   Migration20261207000090WriteKeyElsewhere,
   Migration20261207000091PatrolTeamWithheld,
   Migration20261207000092WriteKeyCaller,
+  Migration20261207000093WriteKeyGrant,
 ];
