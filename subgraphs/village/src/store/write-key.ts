@@ -22,30 +22,39 @@ export const SAME_WRITE_PREFIX = '\u001fsame\u001f';
 const SameWrite = z.object({ recordId: col.id, recordVersion: col.id.nullable(), createdAt: col.instant });
 export type SameWriteRow = z.infer<typeof SameWrite>;
 
+// The lock is a statement of its own, before the key is read: a statement reads the rows as they stood when it began,
+// so a read in the lock's statement would miss the record of a racing call it waited for.
 const lock = sql('writeKey.lock', z.object({}), `select pg_advisory_xact_lock(hashtextextended(? || chr(31) || ?, 48)) as locked`);
-const byKey = sql('writeKey.byKey', WriteKey, `select mutation, input_hash, record_id from write_key where owner = ? and key = ?`);
+// The caller's keys past WRITE_KEY_DAYS go as its key is read, in the same statement: the read sees the rows as they
+// were before the sweep, so it takes only a key inside the days itself (the two sets never meet).
+const byKey = sql(
+  'writeKey.byKey',
+  WriteKey,
+  `with expired as (delete from write_key where owner = ? and created_at < now() - make_interval(days => ?))
+   select mutation, input_hash, record_id from write_key
+    where owner = ? and key = ? and created_at >= now() - make_interval(days => ?)`,
+);
 const held = sql('writeKey.held', z.object({ held: z.boolean() }), `select hub_write_key_held(?, ?) as held`);
 const add = command('writeKey.add', `insert into write_key (owner, key, mutation, input_hash, record_id, place) values (?, ?, ?, ?, ?, ?)`);
-const sameRecent = sql(
-  'writeKey.sameRecent',
-  SameWrite,
-  `select record_id, record_version, created_at from write_key where owner = ? and key = ? and created_at > now() - make_interval(mins => ?)`,
-);
 const keepSame = command(
   'writeKey.keepSame',
   `insert into write_key (owner, key, mutation, input_hash, record_id, record_version, place) values (?, ?, ?, ?, ?, ?, ?)
    on conflict (owner, key) do update set mutation = excluded.mutation, input_hash = excluded.input_hash,
      record_id = excluded.record_id, record_version = excluded.record_version, place = excluded.place, created_at = now()`,
 );
-const expire = command('writeKey.expire', `delete from write_key where owner = ? and created_at < now() - make_interval(days => ?)`);
 // A create sent without a key is a retry for SAME_WRITE_MINUTES only: the caller's older ones go, as its keys after
 // WRITE_KEY_DAYS, so that an app that never sends a key leaves no more than its last minutes' creates. Rows another
-// of its calls is removing at once are left to it (skip locked): two calls never wait on each other's sweep.
-const expireSame = command(
-  'writeKey.expireSame',
-  `delete from write_key where (owner, key) in (
-     select owner, key from write_key where owner = ? and starts_with(key, ?) and created_at <= now() - make_interval(mins => ?)
-        for update skip locked)`,
+// of its calls is removing at once are left to it (skip locked): two calls never wait on each other's sweep. The sweep
+// runs as the read of the create's own key, in one statement: the read sees the rows as they were before it, and takes
+// only a create within the minutes, which the sweep (older ones only) never removes.
+const sameRecent = sql(
+  'writeKey.sameRecent',
+  SameWrite,
+  `with expired as (
+     delete from write_key where (owner, key) in (
+       select owner, key from write_key where owner = ? and starts_with(key, ?) and created_at <= now() - make_interval(mins => ?)
+          for update skip locked))
+   select record_id, record_version, created_at from write_key where owner = ? and key = ? and created_at > now() - make_interval(mins => ?)`,
 );
 
 export const writeKeys = {
@@ -55,8 +64,7 @@ export const writeKeys = {
    */
   async take(db: Db, owner: string, key: string): Promise<WriteKeyRow | null> {
     await row(db, lock, [owner, key]);
-    await exec(db, expire, [owner, WRITE_KEY_DAYS]);
-    return row(db, byKey, [owner, key]);
+    return row(db, byKey, [owner, WRITE_KEY_DAYS, owner, key, WRITE_KEY_DAYS]);
   },
   /**
    * Whether the transaction's caller (`hub.subject`, the token's subject) holds this key under a place its
@@ -73,8 +81,7 @@ export const writeKeys = {
    */
   async takeSame(db: Db, owner: string, key: string): Promise<SameWriteRow | null> {
     await row(db, lock, [owner, key]);
-    await exec(db, expireSame, [owner, SAME_WRITE_PREFIX, SAME_WRITE_MINUTES]);
-    return row(db, sameRecent, [owner, key, SAME_WRITE_MINUTES]);
+    return row(db, sameRecent, [owner, SAME_WRITE_PREFIX, SAME_WRITE_MINUTES, owner, key, SAME_WRITE_MINUTES]);
   },
   /** Keeps a create sent without a key, with the version it left its record at, replacing an older one of the same input. */
   async keepSame(
