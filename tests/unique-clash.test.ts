@@ -274,7 +274,7 @@ describe('two changes racing on a source system key (externalId)', () => {
 });
 
 describe('a household moved to a village where its 户号 is taken', () => {
-  it('refuses the move with keyTaken on number, naming the household of that village that holds it', async () => {
+  it('refuses the move with keyTaken naming the argument sent (gridCode) and the field that clashed (number), and the household of that village that holds it', async () => {
     const township = VILLAGE.slice(0, 9);
     const mover = await hub.token({ jurisdiction: township, scopes: ['read', 'write', 'pii'], subject: `clash-move-${RUN}` });
     const villages = await hub.queryAs<{ villages: { code: string; grids: { code: string }[] }[] }>(
@@ -301,7 +301,13 @@ describe('a household moved to a village where its 户号 is taken', () => {
       i: { gridCode: there },
     })) as Answer;
     const e = moved.errors?.[0];
-    expect(e?.extensions, JSON.stringify(moved)).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'number', recordId: holder.id });
+    expect(e?.extensions, JSON.stringify(moved)).toMatchObject({
+      code: 'CONFLICT',
+      rule: 'keyTaken',
+      argument: 'gridCode',
+      field: 'number',
+      recordId: holder.id,
+    });
     expect(e!.message).toContain(`(id ${holder.id})`);
     expect(e!.message).not.toMatch(/_key|constraint|Key \(/);
   });

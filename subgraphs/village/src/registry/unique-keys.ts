@@ -189,9 +189,11 @@ function keyValues(values: string, count: number): string[] | null {
 /**
  * The refusal of a write that broke a unique key (see UniqueKey): CONFLICT with the key's rule and argument, naming
  * the record clashed with when the caller's jurisdiction holds it. An index not in UNIQUE_KEYS is CONFLICT rule
- * `duplicate`. Neither names the index.
+ * `duplicate`. Neither names the index. `sent` is the argument the caller sent when the key's field is not one of
+ * its arguments (a household moved by `gridCode` into a village where its 户号 is taken): the refusal names that
+ * argument, and `field` the key's field that clashed.
  */
-export async function clash(em: EntityManager, found: Clash, writing: 'create' | 'change'): Promise<GraphQLError> {
+export async function clash(em: EntityManager, found: Clash, writing: 'create' | 'change', sent?: string): Promise<GraphQLError> {
   const key = UNIQUE_KEYS[found.index];
   if (!key) {
     return conflict(
@@ -200,8 +202,12 @@ export async function clash(em: EntityManager, found: Clash, writing: 'create' |
     );
   }
   const r = writing === 'create' ? key.create : (key.update ?? key.create);
+  const named = sent && sent !== r.argument ? { argument: sent, field: r.argument } : {};
   const params = await clashParams(em, key, found);
   const id = params ? await em.transactional((tx) => clashedId(tx, key.find, params)) : null;
-  if (id == null) return ruleError(key.unseen ?? r, { said: { zh: '。', en: '.' } });
-  return ruleError(r, { said: { zh: `（编号 ${id}）。`, en: ` (id ${id}).` }, extra: { [key.idAs]: String(id) } });
+  if (id == null) {
+    const unseen = key.unseen ?? r;
+    return ruleError(unseen, { said: { zh: '。', en: '.' }, extra: sent && sent !== unseen.argument ? { argument: sent, field: unseen.argument } : {} });
+  }
+  return ruleError(r, { said: { zh: `（编号 ${id}）。`, en: ` (id ${id}).` }, extra: { ...named, [key.idAs]: String(id) } });
 }

@@ -86,71 +86,79 @@ export const householdMutations = {
       ),
     ),
   moveHousehold: (_, { id, version, input }, ctx) =>
-    tx(ctx, async (em) => {
-      const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'change' } });
-      const loc = await gridFor(em, ctx.caller, input.gridCode);
-      // Left out, an address or house stays within the village (the move is to another grid of it) and stays behind
-      // when the household leaves the village, where it is no longer theirs; null clears it.
-      const sameVillage = loc.villageCode === h.villageCode;
-      let addressId =
-        input.addressId === undefined && sameVillage ? h.addressId : await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
-      let houseId =
-        input.houseId === undefined && sameVillage ? h.houseId : await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
-      // Moving into a house is moving to its address (householdAddress): taken when left out or cleared, another refused.
-      if (input.houseId != null && houseId != null) {
-        const house = (await houses.byId(em, houseId))!;
-        if (house.addressId != null) {
-          if (input.addressId == null) addressId = house.addressId;
-          else if (addressId !== house.addressId) throw await householdAddressError(em, house, addressId!);
+    tx(
+      ctx,
+      async (em) => {
+        const h = await forWrite(em, ctx.caller, households, id, 'household', { ended: { ends: ENDS.HOUSEHOLD, action: 'change' } });
+        const loc = await gridFor(em, ctx.caller, input.gridCode);
+        // Left out, an address or house stays within the village (the move is to another grid of it) and stays behind
+        // when the household leaves the village, where it is no longer theirs; null clears it.
+        const sameVillage = loc.villageCode === h.villageCode;
+        let addressId =
+          input.addressId === undefined && sameVillage
+            ? h.addressId
+            : await refInVillage(em, ctx.caller, addresses, input.addressId, 'address', loc.villageCode);
+        let houseId =
+          input.houseId === undefined && sameVillage ? h.houseId : await refInVillage(em, ctx.caller, houses, input.houseId, 'house', loc.villageCode);
+        // Moving into a house is moving to its address (householdAddress): taken when left out or cleared, another refused.
+        if (input.houseId != null && houseId != null) {
+          const house = (await houses.byId(em, houseId))!;
+          if (house.addressId != null) {
+            if (input.addressId == null) addressId = house.addressId;
+            else if (addressId !== house.addressId) throw await householdAddressError(em, house, addressId!);
+          }
         }
-      }
-      // A house left out stays only while it stands at the household's address: moving to another address leaves it
-      // behind (the household no longer lives there), as leaving the village does. Clearing the address (not known)
-      // keeps the house.
-      if (input.houseId === undefined && houseId != null && addressId != null && addressId !== h.addressId) {
-        const house = await houses.byId(em, houseId);
-        if (house?.addressId != null && house.addressId !== addressId) houseId = null;
-      }
-      // The household and its house are on one grid (householdHouseGrid), and a 空置 house is not moved into (houseVacant).
-      if (houseId != null && (houseId !== h.houseId || loc.gridCode !== h.gridCode)) {
-        const name = input.houseId === undefined ? 'gridCode' : 'houseId';
-        const refused = await houseRefusal(em, await houses.byId(em, houseId), houseId, loc.gridCode, name, houseId !== h.houseId);
-        if (refused) throw refused;
-      }
-      // A move to where the household is already is no change: nothing is written, no version moves.
-      if (loc.gridCode === h.gridCode && addressId === h.addressId && houseId === h.houseId) return h;
-      // Joint-defense groups are of neighbours: leaving the village means leaving the group.
-      const groupLeft = loc.villageCode !== h.villageCode ? h.jointDefenseGroupId : null;
-      if (groupLeft != null) {
-        const g = await jointDefenseGroups.byId(em, groupLeft);
-        if (g?.leaderId != null && (await persons.livesIn(em, g.leaderId, h.id))) {
-          throw ruleError(leaderHomeLeaves, {
-            name: 'gridCode',
-            said: { zh: `（户 ${id}，十户联防组 ${g.id}）。`, en: ` (household ${id}, group ${g.id}).` },
-            extra: { groupId: String(g.id) },
-          });
+        // A house left out stays only while it stands at the household's address: moving to another address leaves it
+        // behind (the household no longer lives there), as leaving the village does. Clearing the address (not known)
+        // keeps the house.
+        if (input.houseId === undefined && houseId != null && addressId != null && addressId !== h.addressId) {
+          const house = await houses.byId(em, houseId);
+          if (house?.addressId != null && house.addressId !== addressId) houseId = null;
         }
-      }
-      // Its members leave no post behind in the old village, as a resident moving alone does not (postsLeftBehind).
-      if (loc.villageCode !== h.villageCode) {
-        const serving = await persons.withPosts(em, h.id);
-        if (serving.length) {
-          const who = serving.map((p) => `${p.name}（${p.id}）`).join('、');
-          throw ruleError(postsLeftBehind, {
-            name: 'gridCode',
-            said: { zh: `（户 ${id} 的成员 ${who}）。`, en: ` (members of household ${id}: ${serving.map((p) => p.id).join(', ')}).` },
-            extra: { personIds: serving.map((p) => String(p.id)) },
-          });
+        // The household and its house are on one grid (householdHouseGrid), and a 空置 house is not moved into (houseVacant).
+        if (houseId != null && (houseId !== h.houseId || loc.gridCode !== h.gridCode)) {
+          const name = input.houseId === undefined ? 'gridCode' : 'houseId';
+          const refused = await houseRefusal(em, await houses.byId(em, houseId), houseId, loc.gridCode, name, houseId !== h.houseId);
+          if (refused) throw refused;
         }
-      }
-      const moved = await versioned(em, households, h.id, version, {
-        ...loc,
-        addressId,
-        houseId,
-        jointDefenseGroupId: groupLeft != null ? null : h.jointDefenseGroupId,
-      });
-      // Members take the household's new address; while it is unchanged they keep their own.
-      await persons.followHousehold(em, h.id, loc, addressId === h.addressId && sameVillage ? undefined : addressId);
-      return moved;
-    }),
+        // A move to where the household is already is no change: nothing is written, no version moves.
+        if (loc.gridCode === h.gridCode && addressId === h.addressId && houseId === h.houseId) return h;
+        // Joint-defense groups are of neighbours: leaving the village means leaving the group.
+        const groupLeft = loc.villageCode !== h.villageCode ? h.jointDefenseGroupId : null;
+        if (groupLeft != null) {
+          const g = await jointDefenseGroups.byId(em, groupLeft);
+          if (g?.leaderId != null && (await persons.livesIn(em, g.leaderId, h.id))) {
+            throw ruleError(leaderHomeLeaves, {
+              name: 'gridCode',
+              said: { zh: `（户 ${id}，十户联防组 ${g.id}）。`, en: ` (household ${id}, group ${g.id}).` },
+              extra: { groupId: String(g.id) },
+            });
+          }
+        }
+        // Its members leave no post behind in the old village, as a resident moving alone does not (postsLeftBehind).
+        if (loc.villageCode !== h.villageCode) {
+          const serving = await persons.withPosts(em, h.id);
+          if (serving.length) {
+            const who = serving.map((p) => `${p.name}（${p.id}）`).join('、');
+            throw ruleError(postsLeftBehind, {
+              name: 'gridCode',
+              said: { zh: `（户 ${id} 的成员 ${who}）。`, en: ` (members of household ${id}: ${serving.map((p) => p.id).join(', ')}).` },
+              extra: { personIds: serving.map((p) => String(p.id)) },
+            });
+          }
+        }
+        const moved = await versioned(em, households, h.id, version, {
+          ...loc,
+          addressId,
+          houseId,
+          jointDefenseGroupId: groupLeft != null ? null : h.jointDefenseGroupId,
+        });
+        // Members take the household's new address; while it is unchanged they keep their own.
+        await persons.followHousehold(em, h.id, loc, addressId === h.addressId && sameVillage ? undefined : addressId);
+        return moved;
+        // Its 户号 taken in the village it moves to is refused naming the argument that moved it (field: number).
+      },
+      'change',
+      'gridCode',
+    ),
 } satisfies MutationResolvers;

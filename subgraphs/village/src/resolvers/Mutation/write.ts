@@ -67,14 +67,15 @@ export async function unknownReference(
 
 /**
  * Runs `fn` in a transaction; a unique-key violation becomes the CONFLICT its key's rule answers (`clash`): a
- * `create` breaks a key as a new record, a `change` (the default) as an existing record's new values.
+ * `create` breaks a key as a new record, a `change` (the default) as an existing record's new values. `sent` names
+ * the argument the caller sent where the key's field is none of the mutation's (`clash`).
  */
-export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>, writing: 'create' | 'change' = 'change'): Promise<T> {
+export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>, writing: 'create' | 'change' = 'change', sent?: string): Promise<T> {
   try {
     return await ctx.em.transactional((em) => fn(em));
   } catch (e) {
     const found = duplicate(e);
-    if (found !== null) throw await clash(ctx.em, found, writing);
+    if (found !== null) throw await clash(ctx.em, found, writing, sent);
     throw e;
   }
 }
