@@ -233,14 +233,23 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       trs.map((tr) => [(tr as HTMLElement).dataset.kind, ...Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)]),
     );
     type DepartmentFigures = Record<
-      'dispatched' | 'acknowledged' | 'acknowledgedOnTime' | 'reported' | 'reportedOnTime' | 'overdue' | 'withdrawn' | 'onTimeRate' | 'answerDue',
+      | 'dispatched'
+      | 'acknowledged'
+      | 'acknowledgedOnTime'
+      | 'reported'
+      | 'reportedOnTime'
+      | 'overdue'
+      | 'withdrawn'
+      | 'onTimeRate'
+      | 'answerDue'
+      | 'acknowledgeDue',
       number
     > & {
       departmentKind: string;
     };
     const dispatchApi = await hub.queryAs<{ county: { dispatchStats: { byDepartment: DepartmentFigures[] } } }>(
       reader,
-      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue } } } }`,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn onTimeRate answerDue acknowledgeDue } } } }`,
     );
     expect(dispatchApi.errors).toBeUndefined();
     const departments = dispatchApi.data!.county.dispatchStats.byDepartment;
@@ -250,6 +259,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
         x.departmentKind,
         ...[x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => n.toLocaleString('zh-CN')),
         x.answerDue ? `${(x.onTimeRate * 100).toFixed(1)}%` : '—',
+        x.acknowledgeDue.toLocaleString('zh-CN'),
       ]),
     );
     expect(await page.$$('button[aria-label="下载下辖乡镇吹哨报到（分部门）表（CSV）"]')).toHaveLength(1);
@@ -369,12 +379,21 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
     const total = await page.$$eval('#dispatch-table tfoot td', (tds) => tds.map((td) => td.textContent));
     type Counts = Record<
-      'dispatched' | 'acknowledged' | 'acknowledgedOnTime' | 'reported' | 'reportedOnTime' | 'overdue' | 'withdrawn' | 'answerDue' | 'onTimeRate',
+      | 'dispatched'
+      | 'acknowledged'
+      | 'acknowledgedOnTime'
+      | 'reported'
+      | 'reportedOnTime'
+      | 'overdue'
+      | 'withdrawn'
+      | 'answerDue'
+      | 'onTimeRate'
+      | 'acknowledgeDue',
       number
     >;
     const api = await hub.queryAs<{ county: { dispatchStats: Counts } }>(
       reader,
-      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn answerDue onTimeRate } } }`,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { dispatched acknowledged acknowledgedOnTime reported reportedOnTime overdue withdrawn answerDue onTimeRate acknowledgeDue } } }`,
     );
     expect(api.errors).toBeUndefined();
     const s = api.data!.county.dispatchStats;
@@ -382,6 +401,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(total).toEqual([
       ...[s.dispatched, s.acknowledged, s.acknowledgedOnTime, s.reported, s.reportedOnTime, s.overdue, s.withdrawn].map((n) => n.toLocaleString('zh-CN')),
       s.answerDue ? `${(s.onTimeRate * 100).toFixed(1)}%` : '—',
+      s.acknowledgeDue.toLocaleString('zh-CN'),
     ]);
     // The total row is the departments' rows added up, column by column.
     const rows = await page.$$eval('#dispatch-table tbody tr', (trs) =>
@@ -389,6 +409,32 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     );
     const sums = rows[0]!.slice(0, 7).map((_, i) => rows.reduce((sum, r) => sum + r[i]!, 0));
     expect(sums.map((n) => n.toLocaleString('zh-CN'))).toEqual(total.slice(0, 7));
+    // 应报到 (after the rate) adds up too.
+    expect(rows.reduce((sum, r) => sum + r[8]!, 0).toLocaleString('zh-CN')).toBe(total[8]);
+    await context.close();
+  });
+
+  it('shows 应报到 in 吹哨报到·分部门, in the CSV’s place (after 按时反馈率), each department’s and the total the API’s acknowledgeDue', async () => {
+    const { context, page } = await signedIn(reader);
+    await viewOf(page, COUNTY);
+    const { from, to } = await period(page);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    const heads = await page.$$eval('#dispatch-table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(heads).toEqual(['部门', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '按时反馈率', '应报到']);
+    // The column read by its header, as a person reads it: the department's row and the total.
+    const column = heads.indexOf('应报到');
+    const read = (sel: string) => page.$$eval(sel, (trs, i) => trs.map((tr) => [(tr as HTMLElement).dataset.kind ?? '', tr.children[i]!.textContent]), column);
+    const api = await hub.queryAs<{
+      county: { dispatchStats: { acknowledgeDue: number; byDepartment: { departmentKind: string; acknowledgeDue: number }[] } };
+    }>(
+      reader,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { acknowledgeDue byDepartment { departmentKind acknowledgeDue } } } }`,
+    );
+    expect(api.errors).toBeUndefined();
+    const s = api.data!.county.dispatchStats;
+    expect(s.acknowledgeDue).toBeGreaterThan(0);
+    expect(await read('#dispatch-table tbody tr')).toEqual(s.byDepartment.map((d) => [d.departmentKind, d.acknowledgeDue.toLocaleString('zh-CN')]));
+    expect(await read('#dispatch-table tfoot tr')).toEqual([['', s.acknowledgeDue.toLocaleString('zh-CN')]]);
     await context.close();
   });
 

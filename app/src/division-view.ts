@@ -475,10 +475,10 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
   type Row = Omit<DispatchFiguresFragment['byDepartment'][number], 'departmentKind' | 'departmentName'>;
   const cells = (x: Row) =>
     [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
-    `<td>${rateOf(x.onTimeRate, x.answerDue)}</td>`;
+    `<td>${rateOf(x.onTimeRate, x.answerDue)}</td><td>${num(x.acknowledgeDue)}</td>`;
   box.removeAttribute('role');
   box.innerHTML = `<div class="table-wrap"><table class="dispatches"><caption class="visually-hidden">吹哨报到·分部门</caption>
-    <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th></tr></thead>
+    <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th><th scope="col" title="报到已给出或时限已过的吹哨：按时报到以它为基数，报到超时为应报到减按时报到">应报到</th></tr></thead>
     <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${esc(x.departmentName)}</th>${cells(x)}</tr>`).join('')}</tbody>
     <tfoot><tr><th scope="row">合计</th>${cells(s)}</tr></tfoot></table></div>`;
 }

@@ -841,6 +841,7 @@ export const DispatchFigures = graphql(`
     withdrawn
     answerDue
     onTimeRate
+    acknowledgeDue
     byDepartment {
       departmentKind
       departmentName
@@ -853,6 +854,7 @@ export const DispatchFigures = graphql(`
       withdrawn
       answerDue
       onTimeRate
+      acknowledgeDue
     }
   }
 `);

@@ -708,7 +708,7 @@ export type DivisionHazardsQueryVariables = Exact<{
 
 export type DivisionHazardsQuery = { village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
-export type DispatchFiguresFragment = { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> };
+export type DispatchFiguresFragment = { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> };
 
 export type DivisionDispatchesQueryVariables = Exact<{
   code: string;
@@ -719,7 +719,7 @@ export type DivisionDispatchesQueryVariables = Exact<{
 }>;
 
 
-export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null, township?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number }> } } | null };
+export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null, township?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1046,6 +1046,7 @@ export const DispatchFiguresFragmentDoc = new TypedDocumentString(`
   withdrawn
   answerDue
   onTimeRate
+  acknowledgeDue
   byDepartment {
     departmentKind
     departmentName
@@ -1058,6 +1059,7 @@ export const DispatchFiguresFragmentDoc = new TypedDocumentString(`
     withdrawn
     answerDue
     onTimeRate
+    acknowledgeDue
   }
 }
     `, {"fragmentName":"DispatchFigures"}) as unknown as TypedDocumentString<DispatchFiguresFragment, unknown>;
@@ -2248,6 +2250,7 @@ export const DivisionDispatchesDocument = new TypedDocumentString(`
   withdrawn
   answerDue
   onTimeRate
+  acknowledgeDue
   byDepartment {
     departmentKind
     departmentName
@@ -2260,5 +2263,6 @@ export const DivisionDispatchesDocument = new TypedDocumentString(`
     withdrawn
     answerDue
     onTimeRate
+    acknowledgeDue
   }
 }`) as unknown as TypedDocumentString<DivisionDispatchesQuery, DivisionDispatchesQueryVariables>;
