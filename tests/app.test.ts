@@ -775,6 +775,50 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('marks 逾期 each 报到 and 反馈 the API counts late, one withdrawn after its deadlines too, as 吹哨报到·分部门 counts them', async () => {
+    // A township of the seed county whose desk withdrew a dispatch only after both its deadlines had passed: the
+    // figures count it among the late 报到 (应报到 − 按时报到) and the late 反馈, and its case says so.
+    type Called = {
+      departmentName: string;
+      status: string;
+      acknowledgedLate: boolean | null;
+      answeredLate: boolean | null;
+      townshipCase: { dispute: { id: string } };
+    };
+    const townships = (await hub.queryAs<{ county: { townships: { code: string }[] } }>(reader, `{ county(code: "${COUNTY}") { townships { code } } }`)).data!
+      .county.townships;
+    let found: Called | undefined;
+    for (const t of townships) {
+      const r = await hub.queryAs<{ township: { dispatches: { nodes: Called[] } } }>(
+        reader,
+        `{ township(code: "${t.code}") { dispatches(filter: { status: [WITHDRAWN], acknowledgedLate: true }, first: 1) { nodes { departmentName status acknowledgedLate answeredLate townshipCase { dispute { id } } } } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      found = r.data!.township.dispatches.nodes[0];
+      if (found) break;
+    }
+    expect(found, 'a dispatch withdrawn after its 报到 deadline in the seed county').toBeDefined();
+    const id = found!.townshipCase.dispute.id;
+    const api = await hub.queryAs<{ dispute: { townshipCase: { dispatches: Called[] } } }>(
+      reader,
+      `{ dispute(id: "${id}") { townshipCase { dispatches { departmentName status acknowledgedLate answeredLate townshipCase { dispute { id } } } } } }`,
+    );
+    expect(api.errors).toBeUndefined();
+    const { context, page } = await signedIn(reader);
+    await page.goto(`${origin}/app#/case/${id}`);
+    await page.waitForSelector('#dispatch-title', { timeout: 60_000 });
+    const rows = await page.$$eval('section[aria-labelledby="dispatch-title"] tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent ?? '')),
+    );
+    expect(rows.map((r) => [r[0], r[3]!.endsWith('逾期'), r[4]!.endsWith('逾期')])).toEqual(
+      api.data!.dispute.townshipCase.dispatches.map((d) => [d.departmentName, d.acknowledgedLate === true, d.answeredLate === true]),
+    );
+    const withdrawn = rows.find((r) => r[0] === found!.departmentName && r[1] === '已撤回')!;
+    expect(withdrawn[3]).toBe('未报到逾期');
+    expect(withdrawn[4]).toBe(found!.answeredLate ? '未反馈逾期' : '—');
+    await context.close();
+  });
+
   it('shows a 不满意 rating that reopened a case as the earlier round’s until the new resolution is rated', async () => {
     const [, village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
     const callers = await callersOf(hub, village!.code);

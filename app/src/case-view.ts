@@ -237,13 +237,17 @@ type Dispatch = NonNullable<NonNullable<CaseTimelineQuery['dispute']>['townshipC
 
 /**
  * 吹哨报到: each department the township called, with its deadlines and what
- * it reported; on time means before the deadline. A dispatch the township
- * withdrew (撤回) waits on no deadline: it shows when and why instead.
+ * it reported. 逾期 marks a 报到 or 反馈 the API counts late (`acknowledgedLate`,
+ * `answeredLate`: given after the deadline, or not given by it), so the case
+ * shows each late one the division's 吹哨报到 figures count. A dispatch the
+ * township withdrew (撤回) waits on no deadline: it shows when and why instead,
+ * and 未报到 or 未反馈 逾期 when the deadline had passed before it was withdrawn.
  */
 function dispatchesPanel(list: readonly Dispatch[]): string {
   if (!list.length) return '';
-  const when = (d: Dispatch, at: string | null | undefined, by: string) =>
-    at ? `${esc(wallClock(at))}${late(at, by)}` : d.withdrawnAt ? '—' : `时限 ${esc(wallClock(by))}`;
+  const mark = (isLate: boolean | null | undefined) => (isLate ? '<span class="badge unmet">逾期</span>' : '');
+  const when = (d: Dispatch, at: string | null | undefined, by: string, isLate: boolean | null | undefined, none: string) =>
+    at ? `${esc(wallClock(at))}${mark(isLate)}` : d.withdrawnAt ? (isLate ? `${none}${mark(isLate)}` : '—') : `时限 ${esc(wallClock(by))}${mark(isLate)}`;
   const said = (d: Dispatch) => (d.withdrawnAt ? `${esc(wallClock(d.withdrawnAt))} 撤回：${esc(d.withdrawalReason ?? '')}` : d.report ? esc(d.report) : '—');
   return `<section class="panel" aria-labelledby="dispatch-title">
       <h3 id="dispatch-title">吹哨报到</h3>
@@ -252,10 +256,12 @@ function dispatchesPanel(list: readonly Dispatch[]): string {
           (d) =>
             `<tr><th scope="row">${esc(d.departmentName)}</th><td>${esc(DISPATCH_STATUS[d.status])}${
               d.overdue ? '<span class="badge unmet">超期</span>' : ''
-            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d, d.acknowledgedAt, d.acknowledgeBy)}</td><td>${when(
+            }</td><td>${esc(wallClock(d.dispatchedAt))}</td><td>${when(d, d.acknowledgedAt, d.acknowledgeBy, d.acknowledgedLate, '未报到')}</td><td>${when(
               d,
               d.reportedAt,
               d.reportBy,
+              d.answeredLate,
+              '未反馈',
             )}</td><td>${said(d)}</td></tr>`,
         )
         .join('')}</tbody></table></div>

@@ -599,6 +599,8 @@ export const CaseTimeline = graphql(`
           report
           withdrawnAt
           withdrawalReason
+          acknowledgedLate
+          answeredLate
         }
       }
       timeline {
