@@ -1914,6 +1914,36 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('downloads a township’s own 吹哨报到·分部门 from its table: the rows the table shows, for the period shown', async () => {
+    // A township's desk: its page lists villages, which have no 吹哨报到, so the table's own download is the one there is.
+    const township = `${COUNTY}200`;
+    const desk = await hub.token({ jurisdiction: township, scopes: ['read', 'report'], subject: 'app-township-desk' });
+    const { context, page } = await signedIn(desk);
+    await viewOf(page, township);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    const { from, to } = await period(page);
+    const button = '#dispatches button[aria-label="下载术布乡吹哨报到（分部门）表（CSV）"]';
+    expect(await page.$$(button)).toHaveLength(1);
+    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(button)]);
+    expect(csv.suggestedFilename()).toBe(`dispatches-township-${township}-${from}-${to}.csv`);
+    const [head, ...lines] = readFileSync((await csv.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = head!.split(',');
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v])));
+    // Each department's row as the table shows it: 吹哨, 报到, 按时报到 … and 应报到.
+    const shown = await page.$$eval('#dispatch-table tbody tr', (trs) =>
+      trs.map((tr) => [(tr as HTMLElement).dataset.kind, ...Array.from(tr.querySelectorAll('td'), (td) => td.textContent)]),
+    );
+    const figures = ['dispatched', 'acknowledged', 'acknowledged_on_time', 'reported', 'reported_on_time', 'overdue', 'withdrawn'];
+    expect(
+      rows.map((r) => [r.department_kind, ...figures.map((f) => Number(r[f]).toLocaleString('zh-CN')), Number(r.acknowledge_due).toLocaleString('zh-CN')]),
+    ).toEqual(shown.map((r) => [...r.slice(0, 8), r[9]]));
+    expect(rows.every((r) => r.code === township && r.from === from && r.to === to)).toBe(true);
+    await context.close();
+  }, 240_000);
+
   it('shows a report-only caller figures only, no case list, from the province down', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reportOnly}`);

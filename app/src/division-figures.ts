@@ -155,11 +155,31 @@ export const COLUMNS: Column[] = [
 export const REPORT_LEVEL_ZH: Record<ReportLevel, string> = { county: '下辖县（市、区）', township: '下辖乡镇', village: '下辖村（社区）' };
 
 export function downloads(d: Division, title: string): string {
+  return reportButtons(
+    REPORTS.filter((r) => !r.levels || r.levels.includes(d.report.level)),
+    d.report,
+    title,
+  );
+}
+
+/**
+ * 吹哨报到·分部门's own rows as files: the division's dispatches by department, as its table shows them (the report at
+ * the division's own level, not its children's), for the period shown.
+ */
+export function dispatchDownloads(d: Division & { kind: 'county' | 'township' }): string {
+  return reportButtons(
+    REPORTS.filter((r) => r.name === 'dispatches'),
+    { level: d.kind, within: d.code },
+    d.name,
+  );
+}
+
+function reportButtons(reports: typeof REPORTS, of: Division['report'], title: string): string {
   const p = period();
-  const q = (needsPeriod: boolean) => `within=${d.report.within}&level=${d.report.level}${needsPeriod ? `&from=${p.from}&to=${p.to}` : ''}`;
+  const q = (needsPeriod: boolean) => `within=${of.within}&level=${of.level}${needsPeriod ? `&from=${p.from}&to=${p.to}` : ''}`;
   return `
     <div class="downloads" role="group" aria-label="${esc(title)}下载">
-      ${REPORTS.filter((r) => !r.levels || r.levels.includes(d.report.level))
+      ${reports
         .map((r) => {
           const path = `/reports/${r.name}`;
           const query = q(r.needsPeriod);

@@ -31,7 +31,7 @@ import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
-import { assessmentTable, childrenTable, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
+import { assessmentTable, childrenTable, dispatchDownloads, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
 /**
  * A division's view; `status` is the 在办 list's status filter the address names (`#/division/<code>/<status>`), kept
@@ -120,7 +120,7 @@ export async function showDivision(code: string, status = ''): Promise<void> {
     </section>
     ${
       d.kind === 'county' || d.kind === 'township'
-        ? `<section id="dispatches" class="panel" aria-labelledby="dispatches-title"><h3 id="dispatches-title">吹哨报到·分部门 <small>统计期内吹哨，按县直部门</small></h3><div id="dispatch-table" role="status">正在载入吹哨报到…</div></section>`
+        ? `<section id="dispatches" class="panel" aria-labelledby="dispatches-title"><h3 id="dispatches-title">吹哨报到·分部门 <small>统计期内吹哨，按县直部门</small></h3><div id="dispatch-table" role="status">正在载入吹哨报到…</div>${dispatchDownloads({ ...d, kind: d.kind })}</section>`
         : ''
     }
     ${
