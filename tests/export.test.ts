@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
+import { chinaDay } from '../domain/china-day.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -293,6 +294,19 @@ describe('export', () => {
     );
     expect(patrol.errors).toBeUndefined();
     const { id: patrolId, hazards } = patrol.data!.recordPatrol;
+    // A patrol that has just ended: from 16:00 UTC its day in China is the day after the UTC date, and the list below must
+    // still hold it, as the export does.
+    const recent = await hub.query<{ recordPatrol: { id: string } }>(`mutation($i: PatrolInput!) { recordPatrol(input: $i) { id } }`, {
+      i: {
+        teamId,
+        gridCode: grid,
+        startedAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+        endedAt: new Date(Date.now() - 60_000).toISOString(),
+        route: '村委会—河边',
+        participantIds: ids.slice(0, 2),
+      },
+    });
+    expect(recent.errors).toBeUndefined();
     const t = await hub.token({ jurisdiction: '623021200', scopes: ['read'] });
     const ndjson = async (path: string) => {
       const res = await get(path, t);
@@ -317,11 +331,12 @@ describe('export', () => {
     // NDJSON: every patrol the village's list holds over the longest period it takes (the demo's patrols span the last year), and no other.
     const listed = await hub.queryAs<{ village: { patrols: { totalCount: number } } }>(
       t,
-      `{ village(code: "${village}") { patrols(from: "${new Date().getUTCFullYear() - 9}-01-01", to: "${new Date().toISOString().slice(0, 10)}") { totalCount } } }`,
+      `{ village(code: "${village}") { patrols(from: "${Number(chinaDay().slice(0, 4)) - 9}-01-01", to: "${chinaDay()}") { totalCount } } }`,
     );
     expect(listed.errors).toBeUndefined();
     const rows = await ndjson(`/export/patrols.ndjson?within=${village}`);
     expect(rows).toHaveLength(listed.data!.village.patrols.totalCount);
+    expect(rows.map((r) => r.id)).toContain(Number(recent.data!.recordPatrol.id));
     expect(rows.find((r) => r.id === Number(patrolId))).toMatchObject({ hours: 2.25, participant_ids: ids.slice(0, 2).join(';'), hazard_count: 1 });
 
     // Hazards: the one found on the patrol names it; the village's list counts as many as the export writes.
