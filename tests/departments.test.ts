@@ -7,6 +7,7 @@
  * statistics count answers on time. Cases are reported in 卓尼县.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../domain/china-day.ts';
 import { yearAgo } from '../domain/periods.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { postImport, postJson, startHub, type TestHub } from './helpers/hub.ts';
@@ -596,7 +597,7 @@ describe('吹哨报到: departments answer for themselves', () => {
     const warnings = ok(
       await hub.queryAs<{ riskSignals: { nodes: { facts: { value: number; caseNumbers: string[]; disputes: unknown[] }[] }[] } }>(
         department,
-        `{ riskSignals(within: "${WRITE_COUNTY}", period: "${new Date().getFullYear()}", first: 100) { nodes { facts { value caseNumbers disputes { id } } } } }`,
+        `{ riskSignals(within: "${WRITE_COUNTY}", period: "${chinaDay().slice(0, 4)}", first: 100) { nodes { facts { value caseNumbers disputes { id } } } } }`,
       ),
     ).riskSignals.nodes.flatMap((n) => n.facts);
     expect(warnings.length).toBeGreaterThan(0);
