@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { hasScope, holdsRecord, requireRecordAccess, type Caller } from '../../../platform/caller.ts';
+import { covers } from '../../../platform/jurisdiction.ts';
 import { maskIdNumber, maskPhone } from '../../../domain/citizen-id.ts';
 import { badInput, hubError, type Said } from '../../../domain/errors.ts';
 import type { BaseContext } from '../../../platform/service.ts';
@@ -13,6 +14,13 @@ import { lookupQuota, type ExceededQuota } from './store/lookup-quota.ts';
  * jurisdiction again underneath (row-level security), so a missed check here
  * cannot leak a row.
  */
+
+/**
+ * A caller of one grid of the village (its jurisdiction inside the village, not the village itself): it sees that
+ * grid's records only, so what a record of its grid names on another grid (the patrol that found a hazard, the team
+ * that walked a patrol) is told it through the security-definer functions behind the `…Of…` loaders.
+ */
+export const insideVillage = (caller: Caller, villageCode: string): boolean => caller.jurisdiction !== villageCode && covers(villageCode, caller.jurisdiction);
 
 /** By-id reads: FORBIDDEN without `read`; a record outside the jurisdiction looks like a missing one. */
 export function visible<T extends { villageCode: string; gridCode?: string | null }>(caller: Caller, row: T | null | undefined, what = 'registry'): T | null {

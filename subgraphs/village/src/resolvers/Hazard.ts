@@ -1,4 +1,4 @@
-import { covers } from '../../../../platform/jurisdiction.ts';
+import { insideVillage } from '../access.ts';
 import { chinaDay } from '../../../../domain/china-day.ts';
 import { formatDate } from '../../../../platform/scalars.ts';
 import type { HazardResolvers, HazardStepResolvers } from '../generated/resolvers.ts';
@@ -23,8 +23,7 @@ export const Hazard: HazardResolvers = {
    */
   patrol: async (h, _, ctx) => {
     if (h.patrolId == null) return null;
-    const insideVillage = ctx.caller.jurisdiction !== h.villageCode && covers(h.villageCode, ctx.caller.jurisdiction);
-    return insideVillage ? ctx.loaders.patrolOfHazard.load(String(h.patrolId)) : ref(ctx, ctx.loaders.patrol, h.patrolId);
+    return insideVillage(ctx.caller, h.villageCode) ? ctx.loaders.patrolOfHazard.load(String(h.patrolId)) : ref(ctx, ctx.loaders.patrol, h.patrolId);
   },
   grid: gridOf,
   overdue: (h) => hazardOverdue(h),

@@ -1,4 +1,4 @@
-import { covers } from '../../../../platform/jurisdiction.ts';
+import { insideVillage } from '../access.ts';
 import type { PatrolResolvers } from '../generated/resolvers.ts';
 import { existing, gridOf, villageOf } from './refs.ts';
 
@@ -12,8 +12,7 @@ export const Patrol: PatrolResolvers = {
    * of the village or wider reads it as any other record.
    */
   team: async (p, _, ctx) => {
-    const insideVillage = ctx.caller.jurisdiction !== p.villageCode && covers(p.villageCode, ctx.caller.jurisdiction);
-    return (await (insideVillage ? ctx.loaders.teamOfPatrol : ctx.loaders.team).load(String(p.teamId)))!;
+    return (await (insideVillage(ctx.caller, p.villageCode) ? ctx.loaders.teamOfPatrol : ctx.loaders.team).load(String(p.teamId)))!;
   },
   hours: (p) => (new Date(p.endedAt).getTime() - new Date(p.startedAt).getTime()) / 3_600_000,
   participants: (p, _, ctx) => existing(ctx.loaders.person, p.participantIds),
