@@ -703,6 +703,27 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('titles a finished case with the level that resolved it (县级化解), not the village that closes it (村级办理)', async () => {
+    type Finished = { id: string; caseNumber: string; handlingLevel: string; resolvedLevel: string | null };
+    const r = await hub.queryAs<{ county: { disputes: { nodes: Finished[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { disputes(filter: { status: [FOLLOWED_UP] }, first: 500) { nodes { id caseNumber handlingLevel resolvedLevel } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    // A visited (回访) case is the village's to finish (handlingLevel), whichever level settled it.
+    const byCounty = r.data!.county.disputes.nodes.find((n) => n.resolvedLevel === 'COUNTY');
+    expect(byCounty, 'the demo county has a visited case settled at the county').toMatchObject({ handlingLevel: 'VILLAGE' });
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    await page.goto(`${origin}/app#/case/${byCounty!.id}`);
+    await page.waitForFunction((n) => document.querySelector('main[data-view="case"] h2.title')?.textContent?.includes(n), byCounty!.caseNumber, {
+      timeout: 60_000,
+    });
+    expect(await page.textContent('main h2.title small')).toMatch(/ · 已回访 · 县级化解$/);
+    await context.close();
+  }, 240_000);
+
   it('marks the contact deadline 逾期 for a case accepted after it, and not for one accepted in time', async () => {
     const [, , village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
     const callers = await callersOf(hub, village!.code);

@@ -110,7 +110,7 @@ export async function showCase(id: string): Promise<void> {
   showWho();
   renderCrumbs([...above, c.village], c.caseNumber);
   main.innerHTML = `
-    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(statusHere(c))} · ${esc(LEVEL[c.handlingLevel])}级办理</small></h2>
+    <h2 class="title">案件 ${esc(c.caseNumber)} <small>${esc(CATEGORY[c.category])} · ${esc(statusHere(c))} · ${esc(levelHere(c))}</small></h2>
     <section class="panel" aria-labelledby="case-title">
       <h3 id="case-title">简要情况</h3>
       <p>${esc(c.summary)}</p>
@@ -152,6 +152,16 @@ function stepSaid(s: Pick<Case['timeline'][number], 'note' | 'rating'>): string 
   const rating = s.rating ? (RATING[s.rating] ?? s.rating) : '';
   const said = rating && note !== rating ? (note ? `${rating}；${note}` : rating) : note;
   return said ? `：${esc(said)}` : '';
+}
+
+/**
+ * The title's level: the level that resolved a resolved case (县级化解), else the one holding it (乡镇级办理). A case
+ * rated, closed or visited is the village's to finish (`handlingLevel` VILLAGE) whichever level settled it, and a
+ * leader reading 村级办理 on a case the county settled would take it for one the village settled; a reopening clears
+ * `resolvedLevel`, so a case rated 不满意 reads where it is handled again.
+ */
+function levelHere(c: Pick<Case, 'handlingLevel' | 'resolvedLevel'>): string {
+  return c.resolvedLevel ? `${LEVEL[c.resolvedLevel]}级化解` : `${LEVEL[c.handlingLevel]}级办理`;
 }
 
 /** 承办, 化解, 群众评价 and the 131 deadlines of a case taken in. */
