@@ -25,9 +25,13 @@ export async function seedVillageDemo(orm: MikroORM, scope: readonly string[], r
     // Roll-ups are refreshed once at the end, not per bulk statement.
     await client.query(`set local hub.skip_rollup = 'on'`);
     await client.query(`set local hub.skip_changes = 'on'`);
+    // With no ID numbers in the person table yet (a first seed), the ID numbers seeded are kept here, and each county's
+    // clashes with those before it are found in this set instead of by a query over all its residents' numbers.
+    const none = await client.query<{ none: boolean }>('select not exists (select 1 from person where id_number is not null) as none');
+    const idNumbers = none.rows[0]!.none ? new Set<string>() : undefined;
     await withoutConstraints(client, REGISTRY_TABLES, async () => {
       for (const { code } of r.rows) {
-        for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate, options.scale))) totals[k] = (totals[k] ?? 0) + v;
+        for (const [k, v] of Object.entries(await seedCountyRegistry(client, code, refDate, options.scale, idNumbers))) totals[k] = (totals[k] ?? 0) + v;
       }
     });
     for (const { code } of r.rows) totals.disputes = (totals.disputes ?? 0) + (await seedCountyDisputes(client, code, refDate, options.disputesPerVillage));

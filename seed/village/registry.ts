@@ -95,8 +95,10 @@ const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /**
  * `scale` shrinks the people, places, groups and patrol frequency (1 = the
  * seeds' real scale; province-scale synthetic data uses a tenth or so).
+ * `idNumbers`: every ID number the person table holds, when the caller keeps
+ * that set (see avoidExistingIdNumbers); the county's own are added to it.
  */
-export async function seedCountyRegistry(client: PoolClient, county: string, refDate: string, scale = 1): Promise<SeedCounts> {
+export async function seedCountyRegistry(client: PoolClient, county: string, refDate: string, scale = 1, idNumbers?: Set<string>): Promise<SeedCounts> {
   const r = new Random(`registry-${county}`);
   const villageRows = await client.query<{ code: string; name: string; grids: string[] }>(
     `select v.code, v.name, array_agg(g.code order by g.code) as grids
@@ -156,9 +158,13 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
     usedSeq.set(key, seq + 2);
     return seq < 1000 ? makeCitizenId(addressCode, birth, seq) : null;
   };
+  // A county's residents are born on a few tens of thousands of distinct instants: each one's date is formatted once.
+  const birthDates = new Map<number, string>();
   const birthFor = (age: number) => {
     const ms = refMs - age * 365.25 * DAY - r.int(0, 364) * DAY;
-    return dateOf(ms);
+    let birth = birthDates.get(ms);
+    if (birth === undefined) birthDates.set(ms, (birth = dateOf(ms)));
+    return birth;
   };
 
   villages.forEach((v, vi) => {
@@ -439,7 +445,8 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
     }
   });
 
-  await avoidExistingIdNumbers(client, rows.person, usedSeq);
+  await avoidExistingIdNumbers(client, rows.person, usedSeq, idNumbers);
+  if (idNumbers) for (const p of rows.person) if (typeof p[5] === 'string') idNumbers.add(p[5]);
   const division = ['village_code', 'grid_code', 'county_code'];
   await copyRows(client, 'address', ['id', 'number', 'text', ...division], rows.address);
   await copyRows(client, 'house', ['id', 'number', 'use', 'area', 'address_id', ...division], rows.house);
@@ -514,13 +521,15 @@ export async function seedCountyRegistry(client: PoolClient, county: string, ref
  * ID numbers must be unique across the hub, but a floating resident seeded
  * here may carry the address code and birth date of someone seeded in another
  * county. Such clashes get the next free sequence number of the same parity.
+ * The ID numbers already held are `held` when given (the person table's, as
+ * the caller kept them), else they are looked up in the table.
  */
-async function avoidExistingIdNumbers(client: PoolClient, people: CopyValue[][], usedSeq: Map<string, number>): Promise<void> {
+async function avoidExistingIdNumbers(client: PoolClient, people: CopyValue[][], usedSeq: Map<string, number>, held?: Set<string>): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const ids = people.map((p) => p[5]).filter((x): x is string => typeof x === 'string');
-    const taken = new Set(
-      (await client.query<{ id_number: string }>('select id_number from person where id_number = any($1)', [ids])).rows.map((x) => x.id_number),
-    );
+    const taken = held
+      ? new Set(ids.filter((id) => held.has(id)))
+      : new Set((await client.query<{ id_number: string }>('select id_number from person where id_number = any($1)', [ids])).rows.map((x) => x.id_number));
     if (!taken.size) return;
     for (const p of people) {
       const id = p[5] as string | null;
