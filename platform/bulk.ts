@@ -89,6 +89,8 @@ export async function asDownload(client: PoolClient): Promise<void> {
 
 function escape(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
+  // A number's or a boolean's text holds no character COPY would read as a separator or an escape.
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v))
     return `{${v.map((x) => (typeof x === 'number' ? String(x) : `"${String(x).replace(/["\\]/g, '\\\\$&')}"`)).join(',')}}`.replace(/\\/g, '\\\\');
   const s = String(v);
@@ -116,7 +118,9 @@ export async function copyInto(client: PoolClient, st: Sql<Record<string, never>
     if (!ok) await new Promise<void>((r) => stream.once('drain', () => r()));
   };
   for (const row of rows) {
-    buf.push(`${row.map(escape).join('\t')}\n`);
+    let line = row.length ? escape(row[0]) : '';
+    for (let i = 1; i < row.length; i++) line += `\t${escape(row[i])}`;
+    buf.push(`${line}\n`);
     count++;
     if (buf.length >= 5000) await flush();
   }

@@ -13,9 +13,12 @@ const MONGOL_F = ['乌兰', '其其格', '萨仁', '娜仁', '塔娜', '图雅']
 
 export type Ethnicity = '汉族' | '回族' | '藏族' | '蒙古族' | '土族' | '东乡族';
 
+const HAN_SURNAME_LIST = [...HAN_SURNAMES];
+const HUI_SURNAME_LIST = [...HUI_SURNAMES];
+
 export function surnameFor(r: Random, ethnicity: Ethnicity): string {
-  if (ethnicity === '回族' || ethnicity === '东乡族') return r.chance(0.6) ? r.pick([...HUI_SURNAMES]) : r.pick([...HAN_SURNAMES]);
-  return r.pick([...HAN_SURNAMES]);
+  if (ethnicity === '回族' || ethnicity === '东乡族') return r.chance(0.6) ? r.pick(HUI_SURNAME_LIST) : r.pick(HAN_SURNAME_LIST);
+  return r.pick(HAN_SURNAME_LIST);
 }
 
 /** A full name; Tibetan and Mongolian names have no family surname, others take `surname`. */
