@@ -972,3 +972,136 @@ describe('registry writes (in 卓尼县)', () => {
     expect(b.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 });
+
+/**
+ * 外部编号 (externalId) of sites, joint-defense groups and patrol teams, set by the form through the rules a file's row
+ * goes through (registry/fields.ts, store/registry-kinds.ts): set, changed, cleared, refused when another record of the
+ * village holds it, and the key a later file import matches the record by. In 卓尼县's village 623022100001.
+ */
+describe('externalId of sites, joint-defense groups and patrol teams, by form and by file', () => {
+  const V = '623022100001';
+  const GRID = `${V}001`;
+  const RUN = Date.now();
+  let seq = (RUN % 300) * 3;
+  let writer: string;
+  beforeAll(async () => {
+    writer = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `external-${RUN}` });
+  });
+
+  /** A new household of the grid with an adult resident living in it, who may lead a group formed with it. */
+  const neighbour = async (tag: string) => {
+    const h = await hub.dataAs<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+      i: { gridCode: GRID, number: `外部-${RUN}-${tag}` },
+    });
+    const idNumber = makeCitizenId('623022', `19${70 + (RUN % 20)}-0${1 + (RUN % 9)}-2${RUN % 8}`, 1 + (seq++ % 998));
+    const p = await hub.dataAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+      i: { name: '联户长', idNumber, ethnicity: '汉族', residency: 'REGISTERED', gridCode: GRID, householdId: h.registerHousehold.id },
+    });
+    return { householdIds: [h.registerHousehold.id], leaderId: p.registerPerson.id };
+  };
+
+  const KINDS = [
+    {
+      label: 'site',
+      zh: '重点场所',
+      create: 'registerSite',
+      input: 'SiteInput',
+      update: 'updateSite',
+      patch: 'SiteUpdate',
+      file: 'sites',
+      fields: async (tag: string) => ({ gridCode: GRID, name: `外部场所${tag}`, kind: 'MARKET' }),
+      row: (externalId: string, name: string) => `grid_code,external_id,name,kind\n${GRID},${externalId},${name},MARKET\n`,
+    },
+    {
+      label: 'joint-defense group',
+      zh: '十户联防组',
+      create: 'createJointDefenseGroup',
+      input: 'JointDefenseGroupInput',
+      update: 'updateJointDefenseGroup',
+      patch: 'JointDefenseGroupUpdate',
+      file: 'joint-defense-groups',
+      fields: async (tag: string) => ({ gridCode: GRID, name: `外部联防组${tag}`, ...(await neighbour(tag)) }),
+      row: (externalId: string, name: string) => `grid_code,external_id,name\n${GRID},${externalId},${name}\n`,
+    },
+    {
+      label: 'patrol team',
+      zh: '巡防队',
+      create: 'createPatrolTeam',
+      input: 'PatrolTeamInput',
+      update: 'updatePatrolTeam',
+      patch: 'PatrolTeamUpdate',
+      file: 'patrol-teams',
+      fields: async (tag: string) => ({ villageCode: V, gridCode: GRID, name: `外部巡防队${tag}`, kind: 'VOLUNTEER' }),
+      row: (externalId: string, name: string) => `grid_code,external_id,name,kind\n${GRID},${externalId},${name},VOLUNTEER\n`,
+    },
+  ] as const;
+  type Made = { id: string; version: number; name: string; externalId: string | null };
+  type Kind = (typeof KINDS)[number];
+  const create = (k: Kind, input: Record<string, unknown>, token = writer) =>
+    hub.queryAs<Record<string, Made>>(token, `mutation($i: ${k.input}!) { ${k.create}(input: $i) { id version name externalId } }`, { i: input });
+  const update = (k: Kind, r: { id: string; version: number }, input: Record<string, unknown>, token = writer) =>
+    hub.queryAs<Record<string, Made>>(
+      token,
+      `mutation($id: ID!, $v: Int!, $i: ${k.patch}!) { ${k.update}(id: $id, version: $v, input: $i) { id version name externalId } }`,
+      {
+        id: r.id,
+        v: r.version,
+        i: input,
+      },
+    );
+
+  it.each(KINDS)('sets a $label’s externalId on create (trimmed), changes it, keeps it when left out and clears it with null', async (k) => {
+    const ext = `E-${RUN}-${k.file}`;
+    const made = await create(k, { ...(await k.fields(`${k.file}-set`)), externalId: `  ${ext}  ` });
+    expect(made.errors, JSON.stringify(made.errors)).toBeUndefined();
+    const r = made.data![k.create]!;
+    expect(r.externalId).toBe(ext);
+    const changed = await update(k, r, { externalId: `${ext}-2` });
+    expect(changed.errors, JSON.stringify(changed.errors)).toBeUndefined();
+    expect(changed.data![k.update]).toMatchObject({ externalId: `${ext}-2`, version: r.version + 1 });
+    const renamed = await update(k, changed.data![k.update]!, { name: `${r.name}改` });
+    expect(renamed.data![k.update]).toMatchObject({ externalId: `${ext}-2`, name: `${r.name}改` });
+    const cleared = await update(k, renamed.data![k.update]!, { externalId: null });
+    expect(cleared.errors, JSON.stringify(cleared.errors)).toBeUndefined();
+    expect(cleared.data![k.update]!.externalId).toBeNull();
+    // The limits of every external id, as a file's cell has them.
+    const long = await update(k, cleared.data![k.update]!, { externalId: 'x'.repeat(65) });
+    expect(long.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'externalId', rule: 'textLength' });
+  });
+
+  it.each(KINDS)('refuses a $label’s externalId another of the village holds: CONFLICT keyTaken naming it (recordId), on create and on change', async (k) => {
+    const ext = `T-${RUN}-${k.file}`;
+    const holder = (await create(k, { ...(await k.fields(`${k.file}-holder`)), externalId: ext })).data![k.create]!;
+    const zh = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: `external-zh-${RUN}` });
+    const again = await hub.query<Record<string, Made>>(
+      `mutation($i: ${k.input}!) { ${k.create}(input: $i) { id } }`,
+      { i: { ...(await k.fields(`${k.file}-again`)), externalId: ext } },
+      { authorization: `Bearer ${zh}`, 'accept-language': 'zh' },
+    );
+    expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'externalId', recordId: holder.id });
+    expect(again.errors![0]!.message).toBe(`外部编号 已被本村（社区）另一条${k.zh}记录使用（编号 ${holder.id}）。`);
+    const other = (await create(k, await k.fields(`${k.file}-other`))).data![k.create]!;
+    const onto = await update(k, other, { externalId: ext });
+    expect(onto.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'externalId', recordId: holder.id });
+    expect(onto.errors![0]!.message).toContain(`(id ${holder.id})`);
+    // Its own key sent again is no clash.
+    expect((await update(k, holder, { externalId: ext })).errors).toBeUndefined();
+  });
+
+  it.each(KINDS)('matches a $label registered by the form when a file later brings its source system’s row: no second record', async (k) => {
+    const ext = `F-${RUN}-${k.file}`;
+    const made = (await create(k, { ...(await k.fields(`${k.file}-file`)), externalId: ext })).data![k.create]!;
+    const file = await postImport(hub.gatewayUrl, writer, k.file, k.row(ext, `来自文件${RUN}`), `external-${k.file}-${RUN}`);
+    expect(file.rejects).toEqual([]);
+    expect(file.done).toMatchObject({ inserted: 0, updated: 1, rejected: 0 });
+    const table = { sites: 'site', 'joint-defense-groups': 'joint_defense_group', 'patrol-teams': 'patrol_team' }[k.file];
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const rows = await c.query<{ id: number; name: string }>(`select id, name from ${table} where village_code = $1 and external_id = $2`, [V, ext]);
+      expect(rows.rows).toEqual([{ id: Number(made.id), name: `来自文件${RUN}` }]);
+    } finally {
+      await c.end();
+    }
+  });
+});

@@ -35,12 +35,12 @@ type Answer = Errors & { data?: Record<string, { id: string } | null> | null };
 async function race(
   inputType: string,
   field: string,
-  inputs: (n: number) => [Record<string, unknown>, Record<string, unknown>],
+  inputs: (n: number) => [Record<string, unknown>, Record<string, unknown>] | Promise<[Record<string, unknown>, Record<string, unknown>]>,
   expected: { rule: string; argument: string; idAs: string },
 ): Promise<number> {
   let atIndex = 0;
   for (let n = 0; n < TRIES && atIndex === 0; n++) {
-    const [a, b] = inputs(n);
+    const [a, b] = await inputs(n);
     const both = (await Promise.all(
       [a, b].map((input, i) =>
         hub.queryAs(writer, `mutation($i: ${inputType}!, $k: String) { ${field}(input: $i, idempotencyKey: $k) { id } }`, {
@@ -267,6 +267,61 @@ describe('two changes racing on a source system key (externalId)', () => {
       'MediatorUpdate',
       async (n) => [await mediator(`调解员甲${n}`), await mediator(`调解员乙${n}`)],
       (n) => ({ externalId: `MD${RUN}-${n}` }),
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+});
+
+describe('two creates racing on a source system key (externalId)', () => {
+  const expected = { rule: 'keyTaken', argument: 'externalId', idAs: 'recordId' };
+
+  it('refuses the site that lost with keyTaken on externalId, naming the site that took it', async () => {
+    const lost = await race(
+      'SiteInput',
+      'registerSite',
+      (n) => [
+        { gridCode: GRID, name: `集贸市场甲${n}`, kind: 'MARKET', externalId: `S${RUN}-${n}` },
+        { gridCode: GRID, name: `集贸市场乙${n}`, kind: 'MARKET', externalId: `S${RUN}-${n}` },
+      ],
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the patrol team that lost with keyTaken on externalId, naming the team that took it', async () => {
+    const lost = await race(
+      'PatrolTeamInput',
+      'createPatrolTeam',
+      (n) => [
+        { villageCode: VILLAGE, gridCode: GRID, name: `红袖标甲${n}`, kind: 'RED_ARMBAND', externalId: `P${RUN}-${n}` },
+        { villageCode: VILLAGE, gridCode: GRID, name: `红袖标乙${n}`, kind: 'RED_ARMBAND', externalId: `P${RUN}-${n}` },
+      ],
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the joint-defense group that lost with keyTaken on externalId, naming the group that took it', async () => {
+    let seq = (RUN % 300) * 3;
+    // Each group its own household, led by an adult who lives in it.
+    const household = async (tag: string) => {
+      const h = await hub.dataAs<{ registerHousehold: { id: string } }>(writer, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        i: { gridCode: GRID, number: `J${RUN}-${tag}` },
+      });
+      const idNumber = makeCitizenId('623022', `19${70 + (RUN % 20)}-1${RUN % 3}-1${RUN % 9}`, 1 + (seq++ % 998));
+      const p = await hub.dataAs<{ registerPerson: { id: string } }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: { name: '卓玛', idNumber, ethnicity: '藏族', residency: 'REGISTERED', gridCode: GRID, householdId: h.registerHousehold.id },
+      });
+      return { householdIds: [h.registerHousehold.id], leaderId: p.registerPerson.id };
+    };
+    const lost = await race(
+      'JointDefenseGroupInput',
+      'createJointDefenseGroup',
+      async (n) => [
+        { gridCode: GRID, name: `联防组甲${n}`, externalId: `J${RUN}-${n}`, ...(await household(`${n}a`)) },
+        { gridCode: GRID, name: `联防组乙${n}`, externalId: `J${RUN}-${n}`, ...(await household(`${n}b`)) },
+      ],
       expected,
     );
     expect(lost).toBeGreaterThan(0);

@@ -2276,6 +2276,8 @@ export type JointDefenseGroupEdge = {
 
 /** 十户联防 A new joint-defense group. */
 export type JointDefenseGroupInput = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 网格代码 The grid of the group; its households must be in the same village. */
   gridCode: Scalars['String']['input'];
   /** 户系统编号 Households (none may already be in another group). */
@@ -2288,6 +2290,8 @@ export type JointDefenseGroupInput = {
 
 /** 修改十户联防组 What changes in a joint-defense group; a field left out stays as it is. */
 export type JointDefenseGroupUpdate = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; null clears it; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** Name, e.g. 鹿儿台村第3联防组. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -3388,6 +3392,8 @@ export type PatrolTeamEdge = {
 
 /** 巡防队 A new patrol team. */
 export type PatrolTeamInput = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /**
    * 网格代码 The grid the team serves (15 digits, in the village). Required unless the
    * village has exactly one grid.
@@ -3418,6 +3424,8 @@ export type PatrolTeamKind =
 
 /** 修改巡防队 What changes in a patrol team; a field left out stays as it is. */
 export type PatrolTeamUpdate = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; null clears it; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 队伍类型 Kind. */
   kind?: InputMaybe<PatrolTeamKind>;
   /** Name, e.g. 鹿儿台村红袖标巡逻队. */
@@ -4243,6 +4251,8 @@ export type SiteInput = {
   contactName?: InputMaybe<Scalars['String']['input']>;
   /** 联系电话 Contact phone. */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 网格代码 The grid it lies in. */
   gridCode: Scalars['String']['input'];
   /** 重点场所类别 Kind. */
@@ -4276,6 +4286,8 @@ export type SiteUpdate = {
   contactName?: InputMaybe<Scalars['String']['input']>;
   /** 联系电话 New contact phone. */
   contactPhone?: InputMaybe<Scalars['String']['input']>;
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; null clears it; one another record of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 网格代码 Move to another grid of its village in the caller's jurisdiction. */
   gridCode?: InputMaybe<Scalars['String']['input']>;
   /** 重点场所类别 New kind. */

@@ -762,6 +762,7 @@ export const WHAT = {
   group: GROUP,
   house: { zh: '实有房屋', en: 'house' },
   site: { zh: '重点场所', en: 'site' },
+  team: { zh: '巡防队', en: 'patrol team' },
   address: { zh: '标准地址', en: 'address' },
   gridStaff: { zh: '网格力量', en: 'grid staff' },
   committee: { zh: '人民调解委员会', en: 'mediation committee' },

@@ -55,9 +55,9 @@ const numbered = (table: 'address' | 'house' | 'household', what: What): UniqueK
 };
 
 /**
- * A source system's key (`externalId`, unique within the village or the committee), which a form's change sets as a
- * file's row does: refused as the check before the write refuses it (store/grid-staff.ts, mediation-committee.ts,
- * mediator.ts), naming the record that holds it.
+ * A source system's key (`externalId`, unique within the village or the committee), which a form sets as a file's
+ * row does: refused as the check before the write refuses it (store/grid-staff.ts, mediation-committee.ts,
+ * mediator.ts, registry-kinds.ts), naming the record that holds it.
  */
 const external = (rule: Rule, find: Sql<{ id: number }>, table: string, scope: string): UniqueKey => {
   const columns = [scope, 'external_id'];
@@ -69,8 +69,6 @@ const external = (rule: Rule, find: Sql<{ id: number }>, table: string, scope: s
  * other unique keys and primary keys no mutation breaks through `tx`:
  * - generated ids (every `id … generated … as identity`, `dispute.no`, `dispute.id` a random uuid) and the
  *   directory's codes (`village`, `grid`: loaded, never written by a form);
- * - `site_external`, `joint_defense_group_external`, `patrol_team_external`: no form sets their `externalId` (only a
- *   file does, whose rows the checks refuse first), and a form keeps those records in their village (staysInVillage);
  * - `*_ended`, `registry_ended (kind, id)`, `patrol_voided`: an end moves the row (`delete … returning` into the
  *   ended table), so a second end racing it finds no row and writes nothing;
  * - `patrol_team_member (team_id, person_id)`: written `on conflict do nothing`;
@@ -120,6 +118,9 @@ const UNIQUE_KEYS: Record<string, UniqueKey> = {
     find: clashFinds.mediator,
     columns: ['committee_id', 'person_id'],
   },
+  site_external: external(keyTaken('external_id', WHAT.site), clashFinds.siteExternal, 'site', 'village_code'),
+  joint_defense_group_external: external(keyTaken('external_id', WHAT.group), clashFinds.groupExternal, 'joint_defense_group', 'village_code'),
+  patrol_team_external: external(keyTaken('external_id', WHAT.team), clashFinds.teamExternal, 'patrol_team', 'village_code'),
   grid_staff_external: external(
     externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
     clashFinds.gridStaffExternal,

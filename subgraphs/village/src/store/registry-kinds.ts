@@ -268,13 +268,39 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
       left join lateral (
         select k.* from ${spec.table} k where k.id = s.id
         union all
-        select k.* from ${spec.table} k where s.id is null and k.village_code = s.key_village and k.${spec.key} = s.${spec.key}
+        select k.* from ${spec.table} k where s.id is null and k.village_code = s.key_village and k.${spec.key} = s.${spec.key}${registersNew(spec)}
         limit 1) t on true),
   n1 as materialized (select n0.*${list(lookups)} from n0),
   n2 as (select n1.*${list(refValues)} from n1),
   n as materialized (
     select n2.*, ${changedSql('n2', written)} as changed from n2)`;
 }
+
+/** SQL: a literal of the code's own words. */
+const lit = (t: string) => `'${t.replaceAll("'", "''")}'`;
+
+/**
+ * SQL for the lateral lookup of a row without `id`: a form that registers a record keyed by a source system's id
+ * makes a new one whatever its key, so that a key the village already uses is `keyTaken` (naming the record that
+ * holds it) and a create racing another on the same key loses at the unique index (registry/unique-keys.ts); a
+ * file's row with that key is the record's next version. A local number a form registers again is
+ * `alreadyRegistered`, naming the record it found.
+ */
+const registersNew = (spec: KeyedSpec) => (spec.key === 'external_id' ? ' and not coalesce(s.register, false)' : '');
+
+/** SQL over `x`: the other records of the row's village that hold its key. */
+const keyHolder = (spec: KeyedSpec) =>
+  `select k.id from ${spec.table} k where k.village_code = x.village_code and k.${spec.key} = x.${spec.key} and k.id is distinct from x.target`;
+
+/** SQL over `x`: keyTaken's words naming the record that holds the key (`recordId`), as a race lost at the unique index names it. */
+const keyTakenDetail = (spec: KeyedSpec) => {
+  const r = keyTaken(spec.key, spec.what);
+  return `(select jsonb_build_object(
+    'zh', ${lit(r.reason.zh)} || ${lit('（编号 ')} || h.id || ${lit('）')},
+    'en', ${lit(r.reason.en)} || ${lit(' (id ')} || h.id || ')',
+    'recordId', h.id::text)
+  from (${keyHolder(spec)} order by k.id limit 1) h)`;
+};
 
 function keyedChecks(spec: KeyedSpec): RowCheck[] {
   const required_ = spec.scalars.filter((c) => c.required);
@@ -298,10 +324,10 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
     {
       rule: keyTaken(spec.key, spec.what),
       bad: `x.${spec.key} is not null and (
-              (x.target is not null and x.${spec.key} is distinct from x.was_${spec.key}
-               and exists (select 1 from ${spec.table} k where k.village_code = x.village_code and k.${spec.key} = x.${spec.key} and k.id <> x.target))
+              (x.${spec.key} is distinct from x.was_${spec.key} and exists (${keyHolder(spec)}))
               or x.line in (select d.line from (select o.line, row_number() over (partition by o.village_code, o.${spec.key} order by o.line) as k
                                                   from n o where o.${spec.key} is not null) d where d.k > 1))`,
+      ...(spec.key === 'external_id' ? { detail: keyTakenDetail(spec) } : {}),
       when: (b) => b.filled(spec.key),
     },
     ...spec.refs.flatMap(refChecks),
@@ -428,9 +454,6 @@ const houseRef: Ref = {
   argument: 'houseId',
   sameVillage: true,
 };
-
-/** SQL: a literal of the code's own words. */
-const lit = (t: string) => `'${t.replaceAll("'", "''")}'`;
 
 /**
  * SQL over `x`: householdAddress's words, naming the house's address and the one given (id and 门牌 number), with

@@ -83,7 +83,12 @@ function checkMembership(g: JointDefenseGroupRow, version: number, changed: bool
 /** 十户联防: forming joint-defense groups of neighbouring households, their members and their leader (联户长). */
 export const jointDefenseGroupMutations = {
   createJointDefenseGroup: keyedCreate('createJointDefenseGroup', jointDefenseGroups, async (em, { input }, ctx) => {
-    const values = await formValues(em, ctx.caller, GROUPS, { gridCode: input.gridCode, name: input.name, leaderId: input.leaderId });
+    const values = await formValues(em, ctx.caller, GROUPS, {
+      gridCode: input.gridCode,
+      name: input.name,
+      leaderId: input.leaderId,
+      externalId: input.externalId,
+    });
     const members = await groupHouseholds(em, ctx.caller, input.householdIds, String(values.values.grid_code).slice(0, 12));
     if (!members.length)
       throw badInput({ zh: '十户联防组至少要有一户。', en: 'A joint-defense group needs at least one household.' }, { argument: 'householdIds' });
@@ -135,7 +140,7 @@ export const jointDefenseGroupMutations = {
   updateJointDefenseGroup: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const g = await forWrite(em, ctx.caller, jointDefenseGroups, id, 'jointDefenseGroup', { ended: { ends: ENDS.JOINT_DEFENSE_GROUP, action: 'change' } });
-      await writeForm(em, ctx.caller, GROUPS, { name: input.name }, { id: g.id, version }, currentVersion(g));
+      await writeForm(em, ctx.caller, GROUPS, { name: input.name, externalId: input.externalId }, { id: g.id, version }, currentVersion(g));
       return (await jointDefenseGroups.byId(em, g.id))!;
     }),
   setJointDefenseGroupLeader: (_, { groupId, version, leaderId }, ctx) =>

@@ -150,7 +150,13 @@ export const patrolTeamMutations = {
     const loc = await gridInVillage(em, ctx.caller, village, input.gridCode, { zh: '巡防队', en: 'team' });
     requireWrite(ctx.caller, loc.gridCode, 'gridCode');
     // The team itself through the patrol teams' one write path (docs/ARCHITECTURE.md, "One write path per kind").
-    const id = await writeForm(em, ctx.caller, TEAMS, { gridCode: loc.gridCode, name: input.name, kind: input.kind }, { register: true });
+    const id = await writeForm(
+      em,
+      ctx.caller,
+      TEAMS,
+      { gridCode: loc.gridCode, name: input.name, kind: input.kind, externalId: input.externalId },
+      { register: true },
+    );
     const team = (await patrolTeams.byId(em, id!))!;
     // Members set with the team are part of its creation: no version moves (the feed's one CREATED entry holds them).
     await addMembers(em, ctx.caller, team, input.memberIds ?? [], 'memberIds');
@@ -159,7 +165,14 @@ export const patrolTeamMutations = {
   updatePatrolTeam: (_, { id, version, input }, ctx) =>
     tx(ctx, async (em) => {
       const team = currentTeam(await forWrite(em, ctx.caller, patrolTeams, id, 'patrolTeam'), 'id');
-      await writeForm(em, ctx.caller, TEAMS, { name: input.name, kind: input.kind }, { id: team.id, version }, currentVersion(team));
+      await writeForm(
+        em,
+        ctx.caller,
+        TEAMS,
+        { name: input.name, kind: input.kind, externalId: input.externalId },
+        { id: team.id, version },
+        currentVersion(team),
+      );
       return (await patrolTeams.byId(em, team.id))!;
     }),
   addPatrolTeamMembers: (_, { teamId, personIds }, ctx) =>
