@@ -324,7 +324,7 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
     {
       rule: keyTaken(spec.key, spec.what),
       bad: `x.${spec.key} is not null and (
-              (x.${spec.key} is distinct from x.was_${spec.key} and exists (${keyHolder(spec)}))
+              ((x.target is not null or x.register) and x.${spec.key} is distinct from x.was_${spec.key} and exists (${keyHolder(spec)}))
               or x.line in (select d.line from (select o.line, row_number() over (partition by o.village_code, o.${spec.key} order by o.line) as k
                                                   from n o where o.${spec.key} is not null) d where d.k > 1))`,
       ...(spec.key === 'external_id' ? { detail: keyTakenDetail(spec) } : {}),
