@@ -128,6 +128,20 @@ export function makeCitizenId(addressCode: string, birthDate: string, seq: numbe
   return first17 + checkCharacter(first17);
 }
 
+/** The first birth day of `nthCitizenId`'s numbers, and how many days they run over (80 years). */
+const NTH_FIRST = Date.UTC(1940, 0, 1);
+const NTH_DAYS = 80 * 365;
+
+/**
+ * The n-th of a run of distinct valid ID numbers under one address code (generated residents, benchmarks): n picks a
+ * birth day from 1940 on and, every 80 years of days, the next pair of sequence numbers, whose parity is the sex. No
+ * two n (with either sex) give the same number, for n below 500 × 80 × 365 (sequence numbers run to 999).
+ */
+export function nthCitizenId(addressCode: string, n: number, male: boolean): { idNumber: string; birthDate: string } {
+  const birthDate = new Date(NTH_FIRST + (n % NTH_DAYS) * 86_400_000).toISOString().slice(0, 10);
+  return { idNumber: makeCitizenId(addressCode, birthDate, Math.floor(n / NTH_DAYS) * 2 + (male ? 1 : 0)), birthDate };
+}
+
 /**
  * 623021************: the address code kept, everything after it hidden. A
  * caller without `pii` reads the birth date and the sex beside the number;

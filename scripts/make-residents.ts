@@ -12,7 +12,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { chinaDay } from '../domain/china-day.ts';
 import { ageOn } from '../domain/tags.ts';
 import iconv from 'iconv-lite';
-import { makeCitizenId } from '../domain/citizen-id.ts';
+import { nthCitizenId } from '../domain/citizen-id.ts';
 import { gridCounts, readDivisions } from '../domain/divisions.ts';
 import { DEFAULT_MIX, mobile, personName, surnameFor } from '../seed/shared/names.ts';
 import { Random } from '../seed/shared/random.ts';
@@ -72,10 +72,7 @@ function gridOutside(county: string): string {
 const outsideGrid = badShare > 0 ? gridOutside(values.county) : '';
 const grids = villages.flatMap((v) => Array.from({ length: counts.get(v)! }, (_, i) => `${v}${String(i + 1).padStart(3, '0')}`));
 const r = new Random(values.seed);
-const DAY = 86_400_000;
-const FIRST = Date.UTC(1940, 0, 1);
 const today = chinaDay();
-const DAYS = 80 * 365;
 const out = createWriteStream(outPath);
 const gb = values.encoding === 'gb18030';
 const bad: Record<number, string> = {};
@@ -89,13 +86,12 @@ const flush = async () => {
 if (values.format === 'csv') buf.push(`${header.join(',')}\n`);
 const BREAKS = ['check digit', 'empty name', 'unknown residency', 'bad phone', 'grid outside the county'];
 for (let i = 0; i < rows; i++) {
-  // Row i gets a unique (birth day, sequence) pair, so ID numbers never repeat.
+  // Row i gets the i-th ID number of the run, so ID numbers never repeat.
   const male = r.chance(0.51);
-  const seq = Math.floor(i / DAYS) * 2 + (male ? 1 : 0);
-  const birth = new Date(FIRST + (i % DAYS) * DAY).toISOString().slice(0, 10);
+  const { idNumber, birthDate: birth } = nthCitizenId(values['id-county'], i, male);
   const [ethnicity] = DEFAULT_MIX[r.int(0, DEFAULT_MIX.length - 1)]!;
   const rec: Record<string, string> = {
-    id_number: makeCitizenId(values['id-county'], birth, seq),
+    id_number: idNumber,
     name: personName(r, ethnicity, male, surnameFor(r, ethnicity)),
     ethnicity,
     phone: r.chance(0.8) ? mobile(r) : '',

@@ -416,7 +416,7 @@ describe('settings', () => {
   });
 });
 
-import { makeCitizenId, maskIdNumber, maskPhone, parseCitizenId, parsePhone } from '../domain/citizen-id.ts';
+import { makeCitizenId, maskIdNumber, maskPhone, nthCitizenId, parseCitizenId, parsePhone } from '../domain/citizen-id.ts';
 import { chinaDay } from '../domain/china-day.ts';
 
 describe('citizen ID numbers (GB 11643)', () => {
@@ -492,6 +492,22 @@ describe('citizen ID numbers (GB 11643)', () => {
     expect(english(() => parsePhone('9412037872'))).toContain('is it 09412037872?');
     expect(english(() => parsePhone('09411989091'))).toContain('The local number after the area code starts with 2–9');
     expect(english(() => parsePhone('0931-812345'))).not.toContain('local number');
+  });
+
+  it('numbers a run of generated residents with distinct valid ID numbers whose sex and birth date agree (nthCitizenId)', () => {
+    const seen = new Set<string>();
+    // Around the turn of the 80 years of birth days, where the sequence moves on to its next pair.
+    const days = 80 * 365;
+    for (const n of [0, 1, 2, days - 2, days - 1, days, days + 1, 2 * days, 499 * days + days - 1]) {
+      for (const male of [true, false]) {
+        const { idNumber, birthDate } = nthCitizenId('659202', n, male);
+        const parsed = parseCitizenId(idNumber);
+        expect(parsed).toMatchObject({ addressCode: '659202', birthDate, gender: male ? 'MALE' : 'FEMALE' });
+        seen.add(idNumber);
+      }
+    }
+    expect(seen.size).toBe(18);
+    expect(nthCitizenId('659202', 0, true)).toEqual({ idNumber: makeCitizenId('659202', '1940-01-01', 1), birthDate: '1940-01-01' });
   });
 
   it('masks ID numbers and phones', () => {
