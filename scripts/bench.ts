@@ -478,26 +478,30 @@ if (scenarios.includes('writes')) {
   // ID numbers under an address code of their own (nthCitizenId), as the bulk scenario's imports use 659201: they
   // clash with no resident of the demo data or of that scenario, and the run removes them at its end.
   const ID_COUNTY = '659202';
+  /** Removes the hazards and residents the scenario wrote, with their change-log entries and kept keys: how many of each. */
   const removeWritten = async () => {
     const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
     await c.connect();
     await c.query('begin');
     await c.query(`set local hub.skip_changes = 'on'`);
+    const removed = { hazard: 0, person: 0, change_log: 0, write_key: 0 };
     // Their change-log entries and kept keys (with a key or without) go with them, or runs would pile them up.
     for (const [table, kind, mutation, where, arg] of [
       ['hazard', 'HAZARD', 'reportHazard', 'starts_with(description, $1)', HAZARD],
       ['person', 'RESIDENT', 'registerPerson', 'id_number like $1', `${ID_COUNTY}%`],
     ] as const) {
       const ids = `select id from ${table} where ${where}`;
-      await c.query(`delete from change_log where kind = '${kind}' and record_id in (select id::text from (${ids}) w)`, [arg]);
-      await c.query(`delete from write_key where mutation = '${mutation}' and record_id in (${ids})`, [arg]);
-      await c.query(`delete from ${table} where ${where}`, [arg]);
+      removed.change_log +=
+        (await c.query(`delete from change_log where kind = '${kind}' and record_id in (select id::text from (${ids}) w)`, [arg])).rowCount ?? 0;
+      removed.write_key += (await c.query(`delete from write_key where mutation = '${mutation}' and record_id in (${ids})`, [arg])).rowCount ?? 0;
+      removed[table] += (await c.query(`delete from ${table} where ${where}`, [arg])).rowCount ?? 0;
     }
     await c.query('commit');
     await c.query('vacuum (analyze) hazard, person, change_log, write_key');
     await c.end();
+    return `${removed.hazard} hazards and ${removed.person} residents, with ${removed.change_log} change-log entries and ${removed.write_key} kept keys`;
   };
-  await removeWritten(); // left by an interrupted run
+  const left = await removeWritten(); // left by an interrupted run
   let h = 0;
   const hazard = (key: boolean) => {
     const n = h++;
@@ -571,7 +575,10 @@ if (scenarios.includes('writes')) {
   );
   table('Writes: creates per second (a different grid of 临潭县 each request, outside the dashboard village), 8 connections', writeRows);
   cpuTable('Writes', writeRows);
-  await removeWritten();
+  // As many hazards and residents as the rows' requests without errors wrote (the warm-up's too; retries wrote none).
+  say(
+    `\nRemoved at the end: ${await removeWritten()}${left.startsWith('0 hazards and 0 residents') ? '' : `; at the start, left by an earlier run: ${left}`}.`,
+  );
 }
 
 /** The last line of a command's output read as JSON (its summary), or {} when it wrote none (its stderr then says why). */
