@@ -1743,6 +1743,32 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('leads a grid worker back from its grid’s case to its grid, not to the village it may not open, and says where its hazards are', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}104`);
+    const grid = village!.grids[0]!;
+    const callers = await callersOf(hub, village!.code);
+    const d = await reportCase(hub, callers.village, { gridCode: grid, summary: '两户因院坝积水排放发生争执' });
+    const { context, page } = await newPage({ width: 390, height: 844 });
+    await page.goto(`${origin}/app#token=${await hub.token({ jurisdiction: grid, scopes: ['read'], subject: `app-grid-back-${grid}` })}`);
+    await page.waitForSelector('main[data-view="grid"] p.note', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/case/${d.id}`);
+    await page.waitForSelector('main[data-view="case"] .timeline', { timeout: 60_000 });
+    // The village lies outside a grid's jurisdiction: no link to it, in the breadcrumb or under the timeline.
+    expect(await page.$(`main a[href="#/division/${village!.code}"], #crumbs a[href="#/division/${village!.code}"]`)).toBeNull();
+    const back = await page.$(`main a[href="#/division/${grid}"]`);
+    expect(back).not.toBeNull();
+    expect(await back!.textContent()).toMatch(/^返回 .*网格/);
+    await back!.click();
+    await page.waitForSelector(`main[data-view="grid"][data-code="${grid}"]`, { timeout: 60_000 });
+    // A grid's hazards are listed in the grid worker app, not from a page the grid worker cannot open.
+    await page.goto(`${origin}/app#/hazards/${grid}`);
+    await page.waitForSelector('main[data-view="refused"] p.error');
+    const message = await page.textContent('main p.error');
+    expect(message).toContain('网格员应用');
+    expect(message).not.toContain('上报隐患');
+    await context.close();
+  }, 180_000);
+
   it('on a refusal names the refused place in the breadcrumb and leads back to the last place shown, not the view before', async () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);

@@ -20,7 +20,21 @@ import {
   statusHere,
   stepName,
 } from './labels.ts';
-import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
+import {
+  caseHref,
+  caseName,
+  claims,
+  divisionHref,
+  inJurisdiction,
+  isCurrent,
+  known,
+  loading,
+  main,
+  navigate,
+  renderCrumbs,
+  setLastPlace,
+  showWho,
+} from './page.ts';
 import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 
@@ -137,8 +151,18 @@ export async function showCase(id: string): Promise<void> {
             )}</strong> ${esc(s.actor)}${stepSaid(s)}${correctionList(s.changes)}</li>`,
         )
         .join('')}</ol>
-      <p><a href="#/division/${esc(c.village.code)}">返回 ${esc(c.village.name)}</a></p>
+      <p>${wayBack(c.village)}</p>
     </section>`;
+}
+
+/**
+ * The way back under a case: its village's page, or for a grid's own token (a 网格员's), whose jurisdiction the
+ * village lies outside, the grid's page (main.ts `home`) rather than a page the hub refuses it.
+ */
+function wayBack(village: { code: string; name: string }): string {
+  if (inJurisdiction(village.code)) return `<a href="${divisionHref(village.code)}">返回 ${esc(village.name)}</a>`;
+  const own = claims?.jurisdiction ?? '';
+  return `<a href="${divisionHref(own)}">返回 ${esc(known.get(divisionHref(own)) ?? (own.length === 15 ? '本网格' : '本辖区'))}</a>`;
 }
 
 type Case = NonNullable<CaseTimelineQuery['dispute']>;

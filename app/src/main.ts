@@ -84,7 +84,11 @@ async function route(): Promise<void> {
     showRefusal(
       { href: location.hash, fallback: `${code} 的隐患` },
       '无法打开',
-      '隐患整改清单按县（市、区）、乡镇或村（社区）列出：请从其页面的“上报隐患”打开。',
+      // A grid's hazards are the grid worker app's (as its population and records are): a grid's own token has no page
+      // with 上报隐患 to open a list from, and its village's list lies outside its jurisdiction.
+      /^\d{15}$/.test(code)
+        ? '隐患整改清单按县（市、区）、乡镇或村（社区）列出；网格的隐患记录请在网格员应用中查看。'
+        : '隐患整改清单按县（市、区）、乡镇或村（社区）列出：请从其页面的“上报隐患”打开。',
     );
   } else if (other) {
     // A code of no division level (7 digits, a grid's 15): the page has no view for it, and says so rather than going home.
