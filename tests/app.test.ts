@@ -1166,6 +1166,9 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.click('[data-figure="hazards"] a');
     await page.waitForSelector('main[data-view="hazards"] #hazards-overdue[data-total]', { timeout: 60_000 });
     expect(page.url()).toBe(`${origin}/app#/hazards/${village.code}`);
+    // The tab says whose hazards these are, as every other view's tab names its division.
+    const villageName = (await page.textContent('main h2.title'))!.split(' ')[0];
+    expect(await page.title()).toBe(`${villageName}隐患整改 · 分析研判室`);
     const totals = await page.$$eval('section.hazards', (ss) => ss.map((s) => [(s as HTMLElement).dataset.part, Number((s as HTMLElement).dataset.total)]));
     expect(totals).toEqual([
       ['overdue', v.o.totalCount],
@@ -1355,6 +1358,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.waitForSelector('dl.case-facts', { timeout: 60_000 });
     expect(new URL(page.url()).hash).toBe(`#/case/${api.nodes[0]!.townshipCase.dispute.id}`);
     expect(await page.textContent('main h2')).toContain(api.nodes[0]!.townshipCase.caseNumber);
+    // The way back under the case is the inbox it was opened from, not the village's page, which lists no case for it.
+    expect(await page.$$eval('main .timeline ~ p a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['返回 部门待办', '#/inbox']]);
     // The header leads back to it from every view.
     await page.click('#inbox-link');
     await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });

@@ -35,6 +35,7 @@ import {
   setLastPlace,
   showWho,
 } from './page.ts';
+import { INBOX_HREF } from './inbox-view.ts';
 import { CaseOfNumber, CaseTimeline } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
 
@@ -157,9 +158,11 @@ export async function showCase(id: string): Promise<void> {
 
 /**
  * The way back under a case: its village's page, or for a grid's own token (a 网格员's), whose jurisdiction the
- * village lies outside, the grid's page (main.ts `home`) rather than a page the hub refuses it.
+ * village lies outside, the grid's page (main.ts `home`) rather than a page the hub refuses it. A county department
+ * reads a case as one of its dispatches: back to its inbox (部门待办), the village's page listing no case for it.
  */
 function wayBack(village: { code: string; name: string }): string {
+  if (claims?.department) return `<a href="${INBOX_HREF}">返回 部门待办</a>`;
   if (inJurisdiction(village.code)) return `<a href="${divisionHref(village.code)}">返回 ${esc(village.name)}</a>`;
   const own = claims?.jurisdiction ?? '';
   return `<a href="${divisionHref(own)}">返回 ${esc(known.get(divisionHref(own)) ?? (own.length === 15 ? '本网格' : '本辖区'))}</a>`;

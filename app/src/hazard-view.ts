@@ -104,6 +104,8 @@ export async function showHazards(code: string): Promise<void> {
   setLastPlace({ href: target.href, name });
   showWho();
   renderCrumbs([...above, { code: v.code, name: v.name }], '隐患整改');
+  // The tab names whose hazards these are, as a refusal of them does: every division's list is 隐患整改.
+  document.title = `${name} · 分析研判室`;
   main.innerHTML = `
     <h2 class="title">${esc(v.name)} 隐患整改 <small>${wide ? '下辖各村（社区）' : ''}未整改的隐患，超期的在前，整改期限早的在前 · 当前全部，不限统计期</small></h2>
     ${PARTS.map(
