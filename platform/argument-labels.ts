@@ -31,6 +31,7 @@ export const ARGUMENT_ZH: Readonly<Record<string, string>> = {
   caseNumber: '案件编号',
   code: '代码',
   contactLate: '是否联系超时',
+  departmentKind: '部门类别',
   departments: '职能部门',
   description: '隐患描述',
   dispatchId: '吹哨任务编号',

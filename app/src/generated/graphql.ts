@@ -60,10 +60,18 @@ export type DispatchFilter = {
   answeredLate?: boolean | null | undefined;
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: string | null | undefined;
+  /** 部门类别 The dispatches to this department (its kind, e.g. NATURAL_RESOURCES, as `DepartmentDispatchStats.departmentKind` gives it): with a period, as many as that row's `dispatched`. */
+  departmentKind?: string | null | undefined;
+  /** 起始日期 With `to`: the dispatches made (吹哨时间) from this day, China time, as `dispatchStats(from, to)` counts them; a period not begun or malformed is BAD_USER_INPUT. */
+  from?: string | null | undefined;
   /** 是否超期 Overdue (true) or not (false). */
   overdue?: boolean | null | undefined;
+  /** 统计周期 Instead of `from`/`to`: the dispatches made in this period (2026, 2026Q3, 202609), as `dispatchStats(period)` counts them. */
+  period?: string | null | undefined;
   /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: Array<DispatchStatus> | null | undefined;
+  /** 截止日期 With `from`: the dispatches made up to this day (inclusive), China time. */
+  to?: string | null | undefined;
 };
 
 /** 报到状态 A department's progress on a dispatch. */

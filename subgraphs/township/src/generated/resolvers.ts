@@ -47,6 +47,13 @@ export type County = {
   /** 吹哨报到统计 Dispatch statistics of the county's townships for a period. Needs `read` or `report`. */
   dispatchStats: DispatchStats;
   /**
+   * 吹哨报到 The dispatches of the county's townships, newest first: those dispatchStats counts (with the filter's
+   * period and departmentKind, one row of its byDepartment). Needs `read` and the county in the caller's jurisdiction;
+   * a county department's caller reads its own department's only (as departmentInbox: a withdrawn one not listed), and
+   * a filter naming another department is FORBIDDEN.
+   */
+  dispatches: DispatchConnection;
+  /**
    * 下辖乡镇 The townships of the county, ordered by code. Null (with an error)
    * only when the township subgraph cannot be reached.
    */
@@ -62,6 +69,17 @@ export type CountyDispatchStatsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
   period?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * 县 / 区 The county entity (owned by the county subgraph); the township
+ * subgraph contributes its townships.
+ */
+export type CountyDispatchesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DispatchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -206,10 +224,18 @@ export type DispatchFilter = {
   answeredLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
+  /** 部门类别 The dispatches to this department (its kind, e.g. NATURAL_RESOURCES, as `DepartmentDispatchStats.departmentKind` gives it): with a period, as many as that row's `dispatched`. */
+  departmentKind?: InputMaybe<Scalars['String']['input']>;
+  /** 起始日期 With `to`: the dispatches made (吹哨时间) from this day, China time, as `dispatchStats(from, to)` counts them; a period not begun or malformed is BAD_USER_INPUT. */
+  from?: InputMaybe<Scalars['Date']['input']>;
   /** 是否超期 Overdue (true) or not (false). */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 统计周期 Instead of `from`/`to`: the dispatches made in this period (2026, 2026Q3, 202609), as `dispatchStats(period)` counts them. */
+  period?: InputMaybe<Scalars['String']['input']>;
   /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
   status?: InputMaybe<Array<DispatchStatus>>;
+  /** 截止日期 With `from`: the dispatches made up to this day (inclusive), China time. */
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /**
@@ -505,7 +531,7 @@ export type Township = {
   county?: Maybe<County>;
   /** 吹哨报到统计 Dispatch statistics for a period (`from`/`to` dates, or `period`: 2026, 2026Q3, 202609). Needs `read` or `report`. */
   dispatchStats: DispatchStats;
-  /** 吹哨报到 The township's dispatches to departments, newest first. */
+  /** 吹哨报到 The township's dispatches to departments, newest first (with the filter's period and departmentKind: those of one row of dispatchStats' byDepartment). Needs `read`; not for a department's caller (departmentInbox). */
   dispatches: DispatchConnection;
   /** 矛盾纠纷 The township 综治中心's inbox: cases escalated to it, newest first (or `orderBy: DUE_FIRST`, by deadline). */
   disputes: TownshipCaseConnection;
@@ -861,10 +887,10 @@ export type ResolversTypes = {
   CaseInboxOrder: CaseInboxOrder;
   County: ResolverTypeWrapper<CodeRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DepartmentDispatchStats: ResolverTypeWrapper<DepartmentDispatchStats>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Dispatch: ResolverTypeWrapper<DispatchRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -899,10 +925,10 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   County: CodeRef;
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DepartmentDispatchStats: DepartmentDispatchStats;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   Dispatch: DispatchRow;
   Boolean: Scalars['Boolean']['output'];
@@ -929,6 +955,7 @@ export type CountyResolvers<ContextType = TownshipContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['County']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dispatchStats?: Resolver<ResolversTypes['DispatchStats'], ParentType, ContextType, Partial<CountyDispatchStatsArgs>>;
+  dispatches?: Resolver<ResolversTypes['DispatchConnection'], ParentType, ContextType, RequireFields<CountyDispatchesArgs, 'first'>>;
   townships?: Resolver<Maybe<Array<ResolversTypes['Township']>>, ParentType, ContextType>;
 };
 

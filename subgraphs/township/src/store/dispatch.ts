@@ -133,10 +133,17 @@ export interface DispatchFilter {
   answeredLate?: boolean | null;
   /** The case's number as the county numbers it (`caseNumberOf`), or null for every case. */
   caseNumber?: string | null;
+  /** Made in [start, end) (periodBounds of the period the statistics count), or null for any time. */
+  madeIn?: readonly [string, string] | null;
+  /** To this department (its kind), or null for every department. */
+  departmentKind?: string | null;
 }
 
-/** Whose dispatches a list shows: a township's, or one department's in its county. */
-export type DispatchScope = { townshipCode: string } | { departmentKind: string; countyCode: string };
+/**
+ * Whose dispatches a list shows: a township's, a county's (its townships', as the county's statistics count them by
+ * county_code), or one department's in its county (its inbox: a withdrawn dispatch is no longer its own).
+ */
+export type DispatchScope = { townshipCode: string } | { countyCode: string } | { departmentKind: string; countyCode: string };
 
 /** Dispatch figures of a division (township or county) for a period. */
 const Sums = z.object({
@@ -220,11 +227,22 @@ export const dispatches = {
    */
   list: async (db: Db, scope: DispatchScope, filter: DispatchFilter | null | undefined, page: Page, dueFirst = false): Promise<Connection<DispatchRow>> => {
     // The department's inbox matches its index (department_kind, county_code, ...; migration …08DispatchCounty).
-    const where = 'townshipCode' in scope ? ['township_code = ?'] : ['department_kind = ?', 'county_code = ?'];
-    const params: SqlParam[] = 'townshipCode' in scope ? [scope.townshipCode] : [scope.departmentKind, scope.countyCode];
+    const where =
+      'townshipCode' in scope ? ['township_code = ?'] : 'departmentKind' in scope ? ['department_kind = ?', 'county_code = ?'] : ['county_code = ?'];
+    const params: SqlParam[] =
+      'townshipCode' in scope ? [scope.townshipCode] : 'departmentKind' in scope ? [scope.departmentKind, scope.countyCode] : [scope.countyCode];
     // A dispatch withdrawn from a department (撤回吹哨, often sent to the wrong one) is no work of its own, and the case
     // it carried is no longer the department's to read.
-    if (!('townshipCode' in scope)) where.push(`status <> 'WITHDRAWN'`);
+    if ('departmentKind' in scope) where.push(`status <> 'WITHDRAWN'`);
+    // The statistics' rows of a period (SUMS over dispatched_at in [start, end)) and of one department (byDepartment).
+    if (filter?.madeIn) {
+      where.push('dispatched_at >= ?', 'dispatched_at < ?');
+      params.push(...filter.madeIn);
+    }
+    if (filter?.departmentKind != null) {
+      where.push('department_kind = ?');
+      params.push(filter.departmentKind);
+    }
     if (filter?.status?.length) {
       where.push('status in (?)');
       params.push(filter.status);
