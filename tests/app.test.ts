@@ -438,6 +438,98 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('opens a department’s dispatches from 吹哨报到·分部门: the API’s list of the period, paged, late ones marked, each row opening its case', async () => {
+    const { context, page } = await signedIn(reader);
+    // A quarter of the demo data's, named in the address: the list keeps it, and pages of 2 show paging.
+    await page.goto(`${origin}/app?period=2026Q3&pageSize=2#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    const { from, to } = await period(page);
+    expect([from, to]).toEqual(['2026-07-01', '2026-09-30']);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    type Figures = { departmentKind: string; dispatched: number; acknowledgeDue: number; acknowledgedOnTime: number };
+    const stats = await hub.dataAs<{ county: { dispatchStats: { byDepartment: Figures[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind dispatched acknowledgeDue acknowledgedOnTime } } } }`,
+    );
+    // The department with the most late 报到, so both the whole list and the late one have rows.
+    const row = [...stats.county.dispatchStats.byDepartment].sort(
+      (a, b) => b.acknowledgeDue - b.acknowledgedOnTime - (a.acknowledgeDue - a.acknowledgedOnTime) || b.dispatched - a.dispatched,
+    )[0]!;
+    expect(row.dispatched).toBeGreaterThan(2);
+    expect(row.acknowledgeDue - row.acknowledgedOnTime).toBeGreaterThan(0);
+    type Node = { id: string; acknowledgedLate: boolean | null; answeredLate: boolean | null; townshipCase: { dispute: { id: string } } };
+    /** The API's list of the row's department and period, every page of it. */
+    const apiList = async (late: string) => {
+      const nodes: Node[] = [];
+      for (let after: string | null = null; ;) {
+        const r: { county: { dispatches: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Node[] } } } =
+          await hub.dataAs(
+            reader,
+            `query($after: String) { county(code: "${COUNTY}") { dispatches(filter: { from: "${from}", to: "${to}", departmentKind: "${row.departmentKind}"${late} },
+              first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id acknowledgedLate answeredLate townshipCase { dispute { id } } } } } }`,
+            { after },
+          );
+        nodes.push(...r.county.dispatches.nodes);
+        if (!r.county.dispatches.pageInfo.hasNextPage) return { totalCount: r.county.dispatches.totalCount, nodes };
+        after = r.county.dispatches.pageInfo.endCursor;
+      }
+    };
+    const listRows = () =>
+      page.$$eval('table.dispatch-list tbody tr', (trs) =>
+        trs.map((tr) => ({
+          id: (tr as HTMLElement).dataset.id!,
+          href: tr.querySelector('th a')?.getAttribute('href') ?? '',
+          ack: (tr.querySelector('td.ack') as HTMLElement).dataset.late!,
+          answer: (tr.querySelector('td.answer') as HTMLElement).dataset.late!,
+          marks: Array.from(tr.querySelectorAll('.badge'), (b) => b.textContent),
+        })),
+      );
+    const loadAll = async () => {
+      while (await page.isVisible('#dispatch-list p.more button')) {
+        const before = (await listRows()).length;
+        await page.click('#dispatch-list p.more button');
+        await page.waitForFunction((n) => document.querySelectorAll('table.dispatch-list tbody tr').length > n, before, { timeout: 60_000 });
+      }
+    };
+    const expected = (nodes: Node[]) =>
+      nodes.map((n) => ({
+        id: n.id,
+        href: `#/case/${encodeURIComponent(n.townshipCase.dispute.id)}`,
+        ack: n.acknowledgedLate == null ? '' : String(n.acknowledgedLate),
+        answer: n.answeredLate == null ? '' : String(n.answeredLate),
+        marks: [...(n.acknowledgedLate ? ['报到超时'] : []), ...(n.answeredLate ? ['反馈超时'] : [])],
+      }));
+
+    // The department's name opens its list, the period and the page size kept in the address.
+    await page.click(`#dispatch-table tbody tr[data-kind="${row.departmentKind}"] th a`);
+    await page.waitForSelector('main[data-view="dispatches"] table.dispatch-list tbody tr', { timeout: 60_000 });
+    const url = new URL(page.url());
+    expect(url.hash).toBe(`#/dispatches/${COUNTY}/${row.departmentKind}`);
+    expect(url.searchParams.get('period')).toBe('2026Q3');
+    const all = await apiList('');
+    expect(all.totalCount).toBe(row.dispatched);
+    expect(Number(await page.getAttribute('#dispatch-list', 'data-total'))).toBe(row.dispatched);
+    expect((await listRows()).length).toBe(2);
+    await loadAll();
+    expect(await listRows()).toEqual(expected(all.nodes));
+
+    // 报到超时 only: as many as 应报到 − 按时报到 of the row, the API's late ones.
+    await page.selectOption('#dispatch-late', 'ACKNOWLEDGED_LATE');
+    await page.waitForURL(`**?period=2026Q3&pageSize=2#/dispatches/${COUNTY}/${row.departmentKind}/ACKNOWLEDGED_LATE`, { timeout: 60_000 });
+    await page.waitForSelector(`#dispatch-list[data-total="${row.acknowledgeDue - row.acknowledgedOnTime}"]`, { timeout: 60_000 });
+    await loadAll();
+    const late = await apiList(', acknowledgedLate: true');
+    expect(await listRows()).toEqual(expected(late.nodes));
+    expect((await listRows()).every((r) => r.marks.includes('报到超时'))).toBe(true);
+
+    // A row opens its case.
+    const first = (await listRows())[0]!;
+    await page.click(`table.dispatch-list tbody tr[data-id="${first.id}"] th a`);
+    await page.waitForSelector('main[data-view="case"]', { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe(first.href);
+    await context.close();
+  }, 240_000);
+
   it('lists a county’s overdue cases with their total, a page at a time by 加载更多, in the API’s order across pages', async () => {
     // The demo data ends 2026-09-30: the county's open cases are overdue, a dozen of them; pages of 5 (the address's
     // ?pageSize=, the page's own is 50) make three pages of them.

@@ -31,6 +31,7 @@ import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
+import { dispatchListHref } from './dispatch-list-view.ts';
 import { assessmentTable, childrenTable, dispatchDownloads, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
 /**
@@ -476,10 +477,18 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
   const cells = (x: Row) =>
     [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
     `<td>${rateOf(x.onTimeRate, x.answerDue)}</td><td>${num(x.acknowledgeDue)}</td>`;
+  // A department's name opens its dispatches of the period shown, for a reader of records: the county's and township's
+  // desks, or a department's own caller for its own row of its county (the hub lists it no other department's, and no
+  // township's list).
+  const lists = (kind: string) => mayRead() && (!claims?.department || (claims.department === kind && d.kind === 'county'));
+  const department = (x: DispatchFiguresFragment['byDepartment'][number]) =>
+    lists(x.departmentKind)
+      ? `<a href="${dispatchListHref(d.code, x.departmentKind)}" title="列出${esc(x.departmentName)}本统计期的吹哨任务">${esc(x.departmentName)}</a>`
+      : esc(x.departmentName);
   box.removeAttribute('role');
   box.innerHTML = `<div class="table-wrap"><table class="dispatches"><caption class="visually-hidden">吹哨报到·分部门</caption>
     <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th><th scope="col" title="报到已给出或时限已过的吹哨：按时报到以它为基数，报到超时为应报到减按时报到">应报到</th></tr></thead>
-    <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${esc(x.departmentName)}</th>${cells(x)}</tr>`).join('')}</tbody>
+    <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${department(x)}</th>${cells(x)}</tr>`).join('')}</tbody>
     <tfoot><tr><th scope="row">合计</th>${cells(s)}</tr></tfoot></table></div>`;
 }
 

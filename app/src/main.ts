@@ -8,6 +8,8 @@
  *   #/division/<code>[/<status>]   2, 4, 6, 9 or 12 digits; a village or township may name its 在办 list’s status
  *   #/case/<id>         one case's timeline
  *   #/hazards/<code>    the open hazards (隐患整改) of a village, township or county: 12, 9 or 6 digits
+ *   #/dispatches/<code>/<kind>[/<late>]  吹哨任务: a county's or township's dispatches to one department in the period
+ *                       shown (the row of its 吹哨报到·分部门), all or its late 报到 (ACKNOWLEDGED_LATE) or 反馈 (ANSWERED_LATE)
  *   #/inbox[/<filter>]  部门待办: a county department's own dispatches, its start page (a department token's only)
  *   #token=<jwt>        sign-in link (npm start prints it); the token moves to
  *                       sessionStorage and leaves the address bar at once.
@@ -23,6 +25,7 @@
  *   case-view.ts        one case's view
  *   hazard-view.ts      a division's open hazards and their rectification
  *   inbox-view.ts       a county department's own dispatches (部门待办)
+ *   dispatch-list-view.ts  a division's dispatches to one department in a period (from 吹哨报到·分部门)
  *   paging.ts           a list a page at a time: its total and 加载更多 (cases, hazards, dispatches)
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
@@ -35,6 +38,7 @@ import { showDivision, showGrid } from './division-view.ts';
 import { showCase } from './case-view.ts';
 import { listsHazardsOf, showHazards } from './hazard-view.ts';
 import { INBOX_HREF, isInboxFilter, showInbox } from './inbox-view.ts';
+import { listsDispatchesOf, showDispatchList } from './dispatch-list-view.ts';
 
 async function home(): Promise<string> {
   if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
@@ -71,10 +75,13 @@ async function route(): Promise<void> {
   const hazards = /^#\/hazards\/(.*)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
   const inbox = /^#\/inbox(?:\/([A-Z]*))?$/.exec(location.hash);
+  const dispatchList = /^#\/dispatches\/(\d+)\/([A-Z_]+)(?:\/([A-Z_]+))?$/.exec(location.hash);
   if (division) await showDivision(division[1]!, division[2] ?? '');
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
   else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');
+  else if (dispatchList && listsDispatchesOf(dispatchList[1]!, dispatchList[3] ?? ''))
+    await showDispatchList(dispatchList[1]!, dispatchList[2]!, dispatchList[3] ?? '');
   // A grid worker's own grid: its early warnings (another grid's address is refused below).
   else if (other && other[1] === claims.jurisdiction && /^\d{15}$/.test(other[1])) await showGrid(other[1]);
   else if (hazards) {

@@ -876,3 +876,68 @@ export const DivisionDispatches = graphql(`
     }
   }
 `);
+
+/** 吹哨报到 One dispatch as the list of a department's dispatches shows it: its case, deadlines and whether it was late. */
+export const DispatchListPage = graphql(`
+  fragment DispatchListPage on DispatchConnection {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      departmentName
+      status
+      dispatchedAt
+      acknowledgeBy
+      acknowledgedAt
+      acknowledgedLate
+      reportBy
+      reportedAt
+      answeredLate
+      withdrawnAt
+      townshipCase {
+        caseNumber
+        dispute {
+          id
+          village {
+            code
+            name
+            township {
+              code
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
+ * 吹哨报到·分部门 → 吹哨任务 A county's or a township's dispatches to one department made in a period (those one row of
+ * its byDepartment counts), newest first, optionally only the late 报到 or 反馈. Needs `read`.
+ */
+export const DivisionDispatchList = graphql(`
+  query DivisionDispatchList($code: String!, $county: Boolean!, $township: Boolean!, $filter: DispatchFilter!, $first: Int!, $after: String) {
+    county(code: $code) @include(if: $county) {
+      code
+      name
+      dispatches(filter: $filter, first: $first, after: $after) {
+        ...DispatchListPage
+      }
+    }
+    township(code: $code) @include(if: $township) {
+      code
+      name
+      county {
+        code
+        name
+      }
+      dispatches(filter: $filter, first: $first, after: $after) {
+        ...DispatchListPage
+      }
+    }
+  }
+`);

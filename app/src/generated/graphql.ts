@@ -729,6 +729,20 @@ export type DivisionDispatchesQueryVariables = Exact<{
 
 export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null, township?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null };
 
+export type DispatchListPageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> };
+
+export type DivisionDispatchListQueryVariables = Exact<{
+  code: string;
+  county: boolean;
+  township: boolean;
+  filter: DispatchFilter;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DivisionDispatchListQuery = { county?: { code: string, name: string, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> } } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1071,6 +1085,42 @@ export const DispatchFiguresFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DispatchFigures"}) as unknown as TypedDocumentString<DispatchFiguresFragment, unknown>;
+export const DispatchListPageFragmentDoc = new TypedDocumentString(`
+    fragment DispatchListPage on DispatchConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    id
+    departmentName
+    status
+    dispatchedAt
+    acknowledgeBy
+    acknowledgedAt
+    acknowledgedLate
+    reportBy
+    reportedAt
+    answeredLate
+    withdrawnAt
+    townshipCase {
+      caseNumber
+      dispute {
+        id
+        village {
+          code
+          name
+          township {
+            code
+            name
+          }
+        }
+      }
+    }
+  }
+}
+    `, {"fragmentName":"DispatchListPage"}) as unknown as TypedDocumentString<DispatchListPageFragment, unknown>;
 export const RegionViewDocument = new TypedDocumentString(`
     query RegionView($code: String!, $from: Date!, $to: Date!, $m0: String!, $m1: String!, $m2: String!, $m3: String!, $m4: String!, $m5: String!, $m6: String!, $m7: String!, $m8: String!, $m9: String!, $m10: String!, $thisMonthFrom: Date!, $today: Date!) {
   region(code: $code) {
@@ -2276,3 +2326,58 @@ export const DivisionDispatchesDocument = new TypedDocumentString(`
     acknowledgeDue
   }
 }`) as unknown as TypedDocumentString<DivisionDispatchesQuery, DivisionDispatchesQueryVariables>;
+export const DivisionDispatchListDocument = new TypedDocumentString(`
+    query DivisionDispatchList($code: String!, $county: Boolean!, $township: Boolean!, $filter: DispatchFilter!, $first: Int!, $after: String) {
+  county(code: $code) @include(if: $county) {
+    code
+    name
+    dispatches(filter: $filter, first: $first, after: $after) {
+      ...DispatchListPage
+    }
+  }
+  township(code: $code) @include(if: $township) {
+    code
+    name
+    county {
+      code
+      name
+    }
+    dispatches(filter: $filter, first: $first, after: $after) {
+      ...DispatchListPage
+    }
+  }
+}
+    fragment DispatchListPage on DispatchConnection {
+  totalCount
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    id
+    departmentName
+    status
+    dispatchedAt
+    acknowledgeBy
+    acknowledgedAt
+    acknowledgedLate
+    reportBy
+    reportedAt
+    answeredLate
+    withdrawnAt
+    townshipCase {
+      caseNumber
+      dispute {
+        id
+        village {
+          code
+          name
+          township {
+            code
+            name
+          }
+        }
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<DivisionDispatchListQuery, DivisionDispatchListQueryVariables>;

@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+/**
+ * 吹哨任务 The dispatches behind one row of a county's or township's 吹哨报到·分部门: those made to one department in
+ * the period shown (统计期, the address's ?period=), newest first, a page at a time, each opening its case, each late
+ * 报到 and 反馈 marked (报到超时, 反馈超时) as the figures count it. The list may be narrowed to the late 报到 (as many as
+ * 应报到 − 按时报到) or the late 反馈 (应反馈 − 按时反馈): the address names the division, the department and that
+ * choice (#/dispatches/<code>/<kind>[/<late>]), so a link or bookmark opens the same list. Needs `read`.
+ */
+import { disposeCharts } from './charts.ts';
+import { request } from './client.ts';
+import { esc, num, wallClock } from './format.ts';
+import type { DispatchFilter, DispatchListPageFragment } from './generated/graphql.ts';
+import { DISPATCH_STATUS } from './labels.ts';
+import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
+import { MORE_HTML, pagedList, pageSize } from './paging.ts';
+import { period } from './period.ts';
+import { DivisionDispatchList } from './queries.ts';
+import { showError, showRefusal } from './refusals.ts';
+
+/** The list's choices beyond all of the department's dispatches: the late 报到 or the late 反馈 (DispatchFilter). */
+const LATE: Record<string, { zh: string; filter: DispatchFilter }> = {
+  ACKNOWLEDGED_LATE: { zh: '报到超时', filter: { acknowledgedLate: true } },
+  ANSWERED_LATE: { zh: '反馈超时', filter: { answeredLate: true } },
+};
+
+/** The address of a division's dispatches to a department in the period shown (the period stays in ?period=). */
+export const dispatchListHref = (code: string, kind: string, late = ''): string => `#/dispatches/${code}/${encodeURIComponent(kind)}${late ? `/${late}` : ''}`;
+/** Whether the page lists this: a county's or a township's (6 or 9 digits) dispatches, all or one late kind. */
+export const listsDispatchesOf = (code: string, late: string): boolean => /^(\d{6}|\d{9})$/.test(code) && (late === '' || late in LATE);
+
+/** How many dispatches the list shows at a time, and adds at each 加载更多 (the address's ?pageSize= may say otherwise). */
+const PAGE = 50;
+
+type Dispatch = DispatchListPageFragment['nodes'][number];
+
+export async function showDispatchList(code: string, kind: string, late: string): Promise<void> {
+  const mine = navigate();
+  loading();
+  const p = period();
+  const shown = known.get(divisionHref(code));
+  const target = { href: dispatchListHref(code, kind, late), fallback: `${shown ?? `区划 ${code}`}的吹哨任务` };
+  const county = code.length === 6;
+  const filter: DispatchFilter = { from: p.from, to: p.to, departmentKind: kind, ...(LATE[late]?.filter ?? {}) };
+  const fetchPage = async (after: string | null) => {
+    const r = await request(DivisionDispatchList, { code, county, township: !county, filter, first: pageSize(PAGE), after });
+    if (r.county) return { code: r.county.code, name: r.county.name, above: [] as Crumb[], page: r.county.dispatches };
+    if (r.township) return { code: r.township.code, name: r.township.name, above: r.township.county ? [r.township.county] : [], page: r.township.dispatches };
+    return null;
+  };
+  let v;
+  try {
+    v = await fetchPage(null);
+  } catch (e) {
+    if (isCurrent(mine)) showError(e, target);
+    return;
+  }
+  if (!isCurrent(mine)) return;
+  if (!v) {
+    showRefusal(target, '不存在', `没有${county ? '县（市、区）' : '乡镇'} ${code}。`);
+    return;
+  }
+  const department = v.page.nodes[0]?.departmentName ?? kind;
+  disposeCharts();
+  main.removeAttribute('aria-busy');
+  main.dataset.view = 'dispatches';
+  main.dataset.code = v.code;
+  for (const d of [...v.above, v]) known.set(divisionHref(d.code), d.name);
+  const title = `${v.name}${department}吹哨任务`;
+  known.set(target.href, title);
+  setLastPlace({ href: target.href, name: title });
+  showWho();
+  renderCrumbs([...v.above, { code: v.code, name: v.name }], `${department} · 吹哨任务`);
+  const total = v.page.totalCount;
+  const chosen = LATE[late];
+  main.innerHTML = `
+    <h2 class="title">${esc(v.name)} · ${esc(department)} <small>吹哨任务 · ${esc(p.label)}吹哨的${chosen ? `，${esc(chosen.zh)}的` : ''}，新的在前</small></h2>
+    <section id="dispatch-list" class="panel" aria-labelledby="dispatch-list-title" data-total="${total}" data-kind="${esc(kind)}">
+      <h3 id="dispatch-list-title">吹哨任务 · 共 ${num(total)} 件</h3>
+      <p class="filters"><label for="dispatch-late">筛选</label>
+        <select id="dispatch-late"><option value="">全部</option>${Object.entries(LATE)
+          .map(([k, l]) => `<option value="${k}"${k === late ? ' selected' : ''}>${esc(l.zh)}</option>`)
+          .join('')}</select></p>
+      ${
+        total
+          ? `<div class="table-wrap"><table class="dispatch-list text">
+        <caption class="visually-hidden">${esc(department)}的吹哨任务，新的在前</caption>
+        <thead><tr><th scope="col">案件编号</th><th scope="col">状态</th><th scope="col">吹哨时间</th>${county ? '<th scope="col">吹哨乡镇</th>' : ''}<th scope="col">报到</th><th scope="col">反馈</th></tr></thead>
+        <tbody></tbody></table></div>`
+          : `<p>${esc(p.label)}没有${chosen ? `${esc(chosen.zh)}的` : ''}派给${esc(department)}的吹哨任务。</p>`
+      }
+      ${MORE_HTML}
+    </section>
+    <p class="note"><a href="${divisionHref(v.code)}">返回${esc(v.name)}的吹哨报到·分部门</a></p>`;
+  main.querySelector<HTMLSelectElement>('#dispatch-late')!.addEventListener('change', (e) => {
+    location.hash = dispatchListHref(code, kind, (e.target as HTMLSelectElement).value);
+  });
+  const body = main.querySelector('tbody');
+  if (!body) return;
+  pagedList({
+    within: main.querySelector<HTMLElement>('#dispatch-list')!,
+    first: v.page,
+    next: async (after) => (await fetchPage(after))?.page ?? null,
+    append: (nodes) => {
+      for (const d of nodes) known.set(caseHref(d.townshipCase.dispute.id), caseName(d.townshipCase.caseNumber));
+      body.insertAdjacentHTML('beforeend', nodes.map((d) => row(d, county)).join(''));
+    },
+    mine,
+    unit: '件',
+  });
+}
+
+/** 报到 or 反馈 of a dispatch: when it was taken (or its deadline while not), marked late as the figures count it. */
+function step(at: string | null | undefined, by: string, late: boolean | null | undefined, zh: string): string {
+  const when = at ? `${esc(wallClock(at))}` : `时限 ${esc(wallClock(by))}`;
+  return `<td class="${zh === '报到' ? 'ack' : 'answer'}" data-late="${late == null ? '' : String(late)}">${when}${late ? `<span class="badge unmet">${zh}超时</span>` : ''}</td>`;
+}
+
+function row(d: Dispatch, county: boolean): string {
+  const c = d.townshipCase;
+  const township = c.dispute.village.township;
+  return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row"><a href="${caseHref(c.dispute.id)}">${esc(c.caseNumber)}</a></th><td>${esc(
+    DISPATCH_STATUS[d.status],
+  )}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(
+    d.acknowledgedAt,
+    d.acknowledgeBy,
+    d.acknowledgedLate,
+    '报到',
+  )}${step(d.reportedAt, d.reportBy, d.answeredLate, '反馈')}</tr>`;
+}
