@@ -41,6 +41,13 @@ const PLACES: Place[] = [
     label: '状态',
   },
   {
+    place: 'County.dispatches(filter.status)',
+    query: `{ county(code: "${COUNTY}") { dispatches(filter: { status: [] }) { totalCount } } }`,
+    value: 'DISPATCHED',
+    argument: 'filter.status',
+    label: '状态',
+  },
+  {
     place: 'County.disputes(filter.status)',
     query: `{ county(code: "${COUNTY}") { disputes(filter: { status: [] }) { totalCount } } }`,
     value: 'REPORTED',
