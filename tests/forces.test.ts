@@ -787,6 +787,116 @@ describe('mediation committees and mediators (人民调解委员会, 人民调�
   });
 });
 
+/**
+ * 外部编号 (externalId) given when a grid staff assignment, a committee or a mediator is created by form: the key the
+ * source system's file matches later, so the file updates the record the form made instead of making a second one.
+ * A key another record of the village (the committee, for a mediator) holds is refused on create as on change, naming
+ * that record.
+ */
+describe('externalId of grid staff, committees and mediators, given on create', () => {
+  type Made = { id: string; version: number; name: string; externalId: string | null };
+  let committeeId: string;
+  beforeAll(async () => {
+    committeeId = ok(await createCommittee({ villageCode: V, name: `外部编号调委会${RUN}`, kind: 'TRADE' })).createMediationCommittee.id;
+  });
+  const KINDS = [
+    {
+      label: 'grid staff assignment',
+      reason: '已被本村（社区）另一条网格力量记录使用',
+      create: 'createGridStaff',
+      input: 'GridStaffInput',
+      update: 'updateGridStaff',
+      patch: 'GridStaffUpdate',
+      file: 'grid-staff',
+      table: 'grid_staff',
+      fields: (tag: string) => ({ gridCode: grids[1]!, role: 'LINKED_OFFICE_CADRE', name: `外部${tag}` }),
+      row: (ext: string, name: string) => `external_id,grid_code,role,name\n${ext},${grids[1]!},LINKED_OFFICE_CADRE,${name}\n`,
+      renamed: (id: string, ext: string) => `id,external_id\n${id},${ext}\n`,
+    },
+    {
+      label: 'mediation committee',
+      reason: '已被本村（社区）另一个人民调解委员会使用',
+      create: 'createMediationCommittee',
+      input: 'MediationCommitteeInput',
+      update: 'updateMediationCommittee',
+      patch: 'MediationCommitteeUpdate',
+      file: 'mediation-committees',
+      table: 'mediation_committee',
+      fields: (tag: string) => ({ villageCode: V, name: `外部调委会${tag}`, kind: 'ENTERPRISE' }),
+      row: (ext: string, name: string) => `external_id,village_code,name,kind\n${ext},${V},${name},ENTERPRISE\n`,
+      renamed: (id: string, ext: string) => `id,external_id\n${id},${ext}\n`,
+    },
+    {
+      label: 'mediator',
+      reason: '已被该委员会另一名调解员使用',
+      create: 'createMediator',
+      input: 'MediatorInput',
+      update: 'updateMediator',
+      patch: 'MediatorUpdate',
+      file: 'mediators',
+      table: 'mediator',
+      fields: (tag: string) => ({ committeeId, name: `外部调解员${tag}` }),
+      row: (ext: string, name: string) => `external_id,committee_id,name\n${ext},${committeeId},${name}\n`,
+      renamed: (id: string, ext: string) => `id,external_id\n${id},${ext}\n`,
+    },
+  ] as const;
+  type Kind = (typeof KINDS)[number];
+  const create = (k: Kind, input: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    hub.query<Record<string, Made>>(
+      `mutation($i: ${k.input}!) { ${k.create}(input: $i) { id version name externalId } }`,
+      { i: input },
+      { authorization: `Bearer ${writer}`, ...headers },
+    );
+  const update = (k: Kind, r: Made, input: Record<string, unknown>) =>
+    hub.queryAs<Record<string, Made>>(
+      writer,
+      `mutation($id: ID!, $v: Int!, $i: ${k.patch}!) { ${k.update}(id: $id, version: $v, input: $i) { id version name externalId } }`,
+      { id: r.id, v: r.version, i: input },
+    );
+  const made = async (k: Kind, input: Record<string, unknown>): Promise<Made> => ok(await create(k, input))[k.create]!;
+
+  it.each(KINDS)('sets a $label’s externalId on create (trimmed, within the limits a file’s cell has)', async (k) => {
+    const ext = `E-${RUN}-${k.file}`;
+    expect(await made(k, { ...k.fields('设'), externalId: `  ${ext}  ` })).toMatchObject({ externalId: ext, version: 1 });
+    expect(err(await create(k, { ...k.fields('长'), externalId: 'x'.repeat(65) })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'externalId',
+      rule: 'textLength',
+    });
+  });
+
+  it.each(KINDS)(
+    'refuses a $label’s externalId another holds, on create and on change, by form and file: CONFLICT keyTaken naming it (recordId)',
+    async (k) => {
+      const ext = `T-${RUN}-${k.file}`;
+      const holder = await made(k, { ...k.fields('甲'), externalId: ext });
+      const again = err(await create(k, { ...k.fields('乙'), externalId: ext }, { 'accept-language': 'zh' }));
+      expect(again.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'externalId', recordId: holder.id });
+      expect(again.message).toBe(`外部编号 ${k.reason}（编号 ${holder.id}）。`);
+      // Nothing was written: the key names the one record.
+      expect((await db.query(`select id::text from ${k.table} where external_id = $1`, [ext])).rows).toEqual([{ id: holder.id }]);
+      const other = await made(k, k.fields('丙'));
+      const onto = err(await update(k, other, { externalId: ext }));
+      expect(onto.extensions).toMatchObject({ code: 'CONFLICT', rule: 'keyTaken', argument: 'externalId', recordId: holder.id });
+      expect(onto.message).toContain(`(id ${holder.id})`);
+      const file = await importFile(k.file, k.renamed(other.id, ext));
+      expect(file.rejects.map((r) => [r.field, r.code, r.rule])).toEqual([['external_id', 'CONFLICT', 'keyTaken']]);
+      expect(file.rejects[0]!.reason).toContain(`(id ${holder.id})`);
+      // Its own key sent again is no clash.
+      expect((await update(k, holder, { externalId: ext })).errors).toBeUndefined();
+    },
+  );
+
+  it.each(KINDS)('matches a $label created by the form when its source system’s file later brings its row: no second record', async (k) => {
+    const ext = `F-${RUN}-${k.file}`;
+    const form = await made(k, { ...k.fields('表'), externalId: ext });
+    const file = await importFile(k.file, k.row(ext, `来自文件${RUN}`));
+    expect(file.rejects).toEqual([]);
+    expect(file.done).toMatchObject({ inserted: 0, updated: 1, rejected: 0 });
+    expect((await db.query(`select id::text, name from ${k.table} where external_id = $1`, [ext])).rows).toEqual([{ id: form.id, name: `来自文件${RUN}` }]);
+  });
+});
+
 describe('an ended record ended or changed again', () => {
   /** The same request in Chinese, as a desk reads it. */
   const inChinese = <T>(query: string, variables: Record<string, unknown>, token = writer) =>

@@ -326,6 +326,51 @@ describe('two creates racing on a source system key (externalId)', () => {
     );
     expect(lost).toBeGreaterThan(0);
   });
+
+  it('refuses the grid staff assignment that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const lost = await race(
+      'GridStaffInput',
+      'createGridStaff',
+      (n) => [
+        { gridCode: GRID, role: 'LINKED_OFFICE_CADRE', name: `外部甲${n}`, externalId: `GC${RUN}-${n}` },
+        { gridCode: GRID, role: 'LINKED_OFFICE_CADRE', name: `外部乙${n}`, externalId: `GC${RUN}-${n}` },
+      ],
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the mediation committee that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const lost = await race(
+      'MediationCommitteeInput',
+      'createMediationCommittee',
+      (n) => [
+        { villageCode: VILLAGE, name: `企业调委会丙${RUN}-${n}`, kind: 'ENTERPRISE', externalId: `MCC${RUN}-${n}` },
+        { villageCode: VILLAGE, name: `企业调委会丁${RUN}-${n}`, kind: 'ENTERPRISE', externalId: `MCC${RUN}-${n}` },
+      ],
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('refuses the mediator that lost with keyTaken on externalId, naming the one that took it', async () => {
+    const committee = await hub.dataAs<{ createMediationCommittee: { id: string } }>(
+      writer,
+      `mutation($i: MediationCommitteeInput!) { createMediationCommittee(input: $i) { id } }`,
+      { i: { villageCode: VILLAGE, name: `行业调委会外部${RUN}`, kind: 'TRADE' } },
+    );
+    const committeeId = committee.createMediationCommittee.id;
+    const lost = await race(
+      'MediatorInput',
+      'createMediator',
+      (n) => [
+        { committeeId, name: `调解员丙${n}`, externalId: `MDC${RUN}-${n}` },
+        { committeeId, name: `调解员丁${n}`, externalId: `MDC${RUN}-${n}` },
+      ],
+      expected,
+    );
+    expect(lost).toBeGreaterThan(0);
+  });
 });
 
 describe('a household moved to a village where its 户号 is taken', () => {

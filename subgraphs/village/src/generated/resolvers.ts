@@ -1725,6 +1725,8 @@ export type GridStaffEdge = {
 
 /** 网格力量任命 A grid staff assignment to create. */
 export type GridStaffInput = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; one another grid staff assignment of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 网格代码 The grid served (in the caller's jurisdiction). */
   gridCode: Scalars['String']['input'];
   /** 姓名 Name (1–50 characters); without one, the linked resident's. */
@@ -2348,6 +2350,8 @@ export type MediationCommitteeEdge = {
 
 /** 人民调解委员会 A committee to set up. */
 export type MediationCommitteeInput = {
+  /** 外部编号 The source system's id (1–64 characters, unique within the village): the key a file import matches; one another committee of the village holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** Kind: VILLAGE in a 村, COMMUNITY in a 社区 (one of the two per village), or ENTERPRISE, TRADE. */
   kind: MediationCommitteeKind;
   /** 名称 Name (1–100 characters). */
@@ -2422,6 +2426,8 @@ export type MediatorDisputesArgs = {
 export type MediatorInput = {
   /** 调委会系统编号 The committee (in the caller's jurisdiction). */
   committeeId: Scalars['ID']['input'];
+  /** 外部编号 The source system's id (1–64 characters, unique within the committee): the key a file import matches; one another mediator of the committee holds is CONFLICT, rule keyTaken. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
   /** 专职 Full time (default part time). */
   fullTime?: InputMaybe<Scalars['Boolean']['input']>;
   /** 姓名 Name (1–50 characters); without one, the linked resident's. */

@@ -453,6 +453,16 @@ export const needed = (field: string, argument?: string): Rule => rule('required
 
 /** A record's source-system key used by another record of its scope (or an earlier line of the batch). */
 export const externalIdTaken = (reason: Said): Rule => rule('keyTaken', 'CONFLICT', 'external_id', reason);
+/** The forces' source-system keys taken: by the check before the write and by a write that lost the race (unique-keys.ts). */
+export const gridStaffExternalTaken = externalIdTaken({
+  zh: '已被本村（社区）另一条网格力量记录使用',
+  en: 'is already used by other grid staff of this village',
+});
+export const committeeExternalTaken = externalIdTaken({
+  zh: '已被本村（社区）另一个人民调解委员会使用',
+  en: 'is already used by another mediation committee of this village',
+});
+export const mediatorExternalTaken = externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' });
 
 /** The linked resident: not found in the caller's jurisdiction (by registry id or ID number), or named both ways as two people. */
 export const personUnknown = (field: 'person_id' | 'id_number'): Rule => refUnknown(field, PERSON, 'personId');

@@ -6,7 +6,9 @@ import { changedColumns, clashedId, clashFinds, keyColumnsOf } from '../store/un
 import {
   alreadyMediator,
   alreadyRegistered,
-  externalIdTaken,
+  committeeExternalTaken,
+  gridStaffExternalTaken,
+  mediatorExternalTaken,
   gridWorkerTaken,
   idNumberElsewhere,
   keyTaken,
@@ -121,24 +123,9 @@ const UNIQUE_KEYS: Record<string, UniqueKey> = {
   site_external: external(keyTaken('external_id', WHAT.site), clashFinds.siteExternal, 'site', 'village_code'),
   joint_defense_group_external: external(keyTaken('external_id', WHAT.group), clashFinds.groupExternal, 'joint_defense_group', 'village_code'),
   patrol_team_external: external(keyTaken('external_id', WHAT.team), clashFinds.teamExternal, 'patrol_team', 'village_code'),
-  grid_staff_external: external(
-    externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
-    clashFinds.gridStaffExternal,
-    'grid_staff',
-    'village_code',
-  ),
-  mediation_committee_external: external(
-    externalIdTaken({ zh: '已被本村（社区）另一个人民调解委员会使用', en: 'is already used by another mediation committee of this village' }),
-    clashFinds.committeeExternal,
-    'mediation_committee',
-    'village_code',
-  ),
-  mediator_external: external(
-    externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' }),
-    clashFinds.mediatorExternal,
-    'mediator',
-    'committee_id',
-  ),
+  grid_staff_external: external(gridStaffExternalTaken, clashFinds.gridStaffExternal, 'grid_staff', 'village_code'),
+  mediation_committee_external: external(committeeExternalTaken, clashFinds.committeeExternal, 'mediation_committee', 'village_code'),
+  mediator_external: external(mediatorExternalTaken, clashFinds.mediatorExternal, 'mediator', 'committee_id'),
 };
 
 /** A unique-key violation's index and the key's values, as PostgreSQL reports them; null when `e` is another error. */

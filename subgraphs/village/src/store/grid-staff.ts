@@ -11,7 +11,7 @@ import {
   personUnknown,
   recordUnknown,
   repeated,
-  externalIdTaken,
+  gridStaffExternalTaken,
   staffResidentElsewhere,
   staffStaysInVillage,
   staleVersion,
@@ -25,6 +25,7 @@ import {
   endedAgain,
   endedOf,
   externalKeyed,
+  externalTakenCheck,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
   LINKED_PERSON_JOIN,
@@ -111,12 +112,7 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
   { rule: staffResidentElsewhere, bad: 'x.person_id is not null and x.person_village <> x.village' },
   { rule: informantUnlinked, bad: `x.role = 'INFORMANT' and x.person_id is null` },
   { rule: nameNeeded, bad: 'x.name is null' },
-  {
-    rule: externalIdTaken({ zh: '已被本村（社区）另一条网格力量记录使用', en: 'is already used by other grid staff of this village' }),
-    bad: `x.external_id is not null and (
-            exists (select 1 from grid_staff k where k.village_code = x.village and k.external_id = x.external_id and k.id is distinct from x.target)
-            or ${earlierLineShares(['village', 'external_id'])})`,
-  },
+  externalTakenCheck(gridStaffExternalTaken, 'grid_staff', 'village_code', 'village'),
   {
     rule: postHeld,
     bad: `x.person_id is not null and x.role is not null and (

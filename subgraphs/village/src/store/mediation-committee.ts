@@ -4,7 +4,7 @@ import {
   committeeHolder,
   committeeKindOfVillage,
   committeeStaysInVillage,
-  externalIdTaken,
+  committeeExternalTaken,
   needed,
   ownCommitteeTaken,
   recordUnknown,
@@ -19,6 +19,7 @@ import {
   endedAgain,
   endedOf,
   externalKeyed,
+  externalTakenCheck,
   KEYED_STAGE,
   keyedRecordChecks,
   rowWriter,
@@ -81,12 +82,7 @@ const CHECKS: readonly RowCheck[] = [
     rule: committeeKindOfVillage,
     bad: `(x.kind = 'COMMUNITY' and right(x.village_code, 3) >= '200') or (x.kind = 'VILLAGE' and right(x.village_code, 3) < '200')`,
   },
-  {
-    rule: externalIdTaken({ zh: '已被本村（社区）另一个人民调解委员会使用', en: 'is already used by another mediation committee of this village' }),
-    bad: `x.external_id is not null and (
-            exists (select 1 from mediation_committee k where k.village_code = x.village_code and k.external_id = x.external_id and k.id is distinct from x.target)
-            or ${earlierLineShares(['village_code', 'external_id'])})`,
-  },
+  externalTakenCheck(committeeExternalTaken, 'mediation_committee', 'village_code', 'village_code'),
   {
     rule: ownCommitteeTaken,
     bad: `x.kind in ${OWN} and (

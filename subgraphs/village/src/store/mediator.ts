@@ -4,7 +4,7 @@ import { col, row, rows as allRows, sql, type Db } from '../../../../platform/sq
 import {
   alreadyMediator,
   committeeUnknown,
-  externalIdTaken,
+  mediatorExternalTaken,
   mediatorResidentElsewhere,
   mediatorStaysInVillage,
   nameNeeded,
@@ -24,6 +24,7 @@ import {
   endedAgain,
   endedOf,
   externalKeyed,
+  externalTakenCheck,
   KEYED_STAGE,
   LINKED_PERSON_COLUMNS,
   LINKED_PERSON_JOIN,
@@ -114,12 +115,7 @@ const CHECKS: readonly RowCheck[] = namingTheLink([
     bad: `x.person_id is not null and x.committee_kind in ('VILLAGE', 'COMMUNITY') and x.person_village <> x.committee_village`,
   },
   { rule: nameNeeded, bad: 'x.name is null' },
-  {
-    rule: externalIdTaken({ zh: '已被该委员会另一名调解员使用', en: 'is already used by another mediator of this committee' }),
-    bad: `x.external_id is not null and (
-            exists (select 1 from mediator k where k.committee_id = x.committee_id and k.external_id = x.external_id and k.id is distinct from x.target)
-            or ${earlierLineShares(['committee_id', 'external_id'])})`,
-  },
+  externalTakenCheck(mediatorExternalTaken, 'mediator', 'committee_id', 'committee_id'),
   {
     rule: alreadyMediator,
     bad: `x.person_id is not null and (

@@ -34,6 +34,7 @@ import {
   changedSql,
   earlierLineShares,
   givenSql,
+  holderDetail,
   reasonWithValue,
   rowWriter,
   staleVersionCheck,
@@ -292,16 +293,6 @@ const registersNew = (spec: KeyedSpec) => (spec.key === 'external_id' ? ' and no
 const keyHolder = (spec: KeyedSpec) =>
   `select k.id from ${spec.table} k where k.village_code = x.village_code and k.${spec.key} = x.${spec.key} and k.id is distinct from x.target`;
 
-/** SQL over `x`: keyTaken's words naming the record that holds the key (`recordId`), as a race lost at the unique index names it. */
-const keyTakenDetail = (spec: KeyedSpec) => {
-  const r = keyTaken(spec.key, spec.what);
-  return `(select jsonb_build_object(
-    'zh', ${lit(r.reason.zh)} || ${lit('（编号 ')} || h.id || ${lit('）')},
-    'en', ${lit(r.reason.en)} || ${lit(' (id ')} || h.id || ')',
-    'recordId', h.id::text)
-  from (${keyHolder(spec)} order by k.id limit 1) h)`;
-};
-
 function keyedChecks(spec: KeyedSpec): RowCheck[] {
   const required_ = spec.scalars.filter((c) => c.required);
   return [
@@ -327,7 +318,7 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
               ((x.target is not null or x.register) and x.${spec.key} is distinct from x.was_${spec.key} and exists (${keyHolder(spec)}))
               or x.line in (select d.line from (select o.line, row_number() over (partition by o.village_code, o.${spec.key} order by o.line) as k
                                                   from n o where o.${spec.key} is not null) d where d.k > 1))`,
-      ...(spec.key === 'external_id' ? { detail: keyTakenDetail(spec) } : {}),
+      ...(spec.key === 'external_id' ? { detail: holderDetail(keyTaken(spec.key, spec.what), keyHolder(spec)) } : {}),
       when: (b) => b.filled(spec.key),
     },
     ...spec.refs.flatMap(refChecks),

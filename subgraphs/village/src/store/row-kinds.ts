@@ -75,6 +75,19 @@ export function holderReason(rule: Rule, holder: (name: string, id: string) => S
 }
 
 /**
+ * SQL over `x`: a check's `detail` naming the record that holds the key the row gives (`recordId`), the first id of
+ * `holders` (a select of `k.id`), as a write that lost the race at the unique index names it
+ * (registry/unique-keys.ts `clash`).
+ */
+export function holderDetail(rule: Rule, holders: string): string {
+  return `(select jsonb_build_object(
+    'zh', ${sqlText(rule.reason.zh)} || ${sqlText('（编号 ')} || h.id || ${sqlText('）')},
+    'en', ${sqlText(rule.reason.en)} || ${sqlText(' (id ')} || h.id || ')',
+    'recordId', h.id::text)
+  from (${holders} order by k.id limit 1) h)`;
+}
+
+/**
  * SQL over `x`: a reject's reason (`RowCheck.reason`) with the value the row gave (`value`, SQL text) after the rule's
  * words, so a file's reader finds which of its numbers named no one without looking the line up; null when the row
  * gave none. The caller sent that value itself, so it is echoed whole, as a field rule's reason quotes it.
@@ -274,11 +287,15 @@ export function batchStatements(kind: RowKind, rowsOf: (src: string) => string =
  * KEYED_STAGE and ends with `given`.
  */
 
-/** The staged columns such a kind starts with: the id and version of a record to change, and the source system's key. */
+/**
+ * The staged columns such a kind starts with: the id and version of a record to change, the source system's key, and
+ * whether a form creates the record (`register`; a file's row leaves it null).
+ */
 export const KEYED_STAGE: readonly StageColumn[] = [
   ['id', 'integer'],
   ['version', 'integer'],
   ['external_id', 'text'],
+  ['register', 'boolean'],
 ];
 
 /**
@@ -286,15 +303,20 @@ export const KEYED_STAGE: readonly StageColumn[] = [
  * `extra` columns worked out once, and `s1`, which adds `tid`, the id of the
  * stored record the row changes: the one its id names, else the one its
  * external id names within `scope` (a condition on `e`, the table's rows,
- * and `s0`). Join the record as `targetOf(table)`. Each lookup is a lateral
- * one kept apart from the query (`offset 0`) over a materialized part, so it
- * compares plain columns (see "Lookups under row-level security").
+ * and `s0`). A form that creates a record (`register`) makes a new one
+ * whatever its external id, as a form registering a site does
+ * (registry-kinds.ts `registersNew`): a key another record holds is
+ * `keyTaken` naming it, and a create racing another on the key loses at the
+ * unique index (registry/unique-keys.ts). Join the record as
+ * `targetOf(table)`. Each lookup is a lateral one kept apart from the query
+ * (`offset 0`) over a materialized part, so it compares plain columns (see
+ * "Lookups under row-level security").
  */
 export const externalKeyed = (src: string, table: string, scope: string, extra = '') => `
   s0 as materialized (select s.*${extra} from ${src} s),
   s1 as materialized (
     select s0.*, coalesce(s0.id, ke.id) as tid from s0
-      left join lateral (select e.id from ${table} e where s0.id is null and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
+      left join lateral (select e.id from ${table} e where s0.id is null and not coalesce(s0.register, false) and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
 
 /**
  * SQL: whether the row as it would be written (`alias`'s `columns`, or the
@@ -377,6 +399,20 @@ export function linkedNameSql(flags: readonly string[]): string {
  */
 export function namingTheLink(checks: readonly RowCheck[]): RowCheck[] {
   return checks.map((c) => (c.rule.field === 'id_number' && !c.field ? { ...c, field: `case when x.person_by_id then 'person_id' else 'id_number' end` } : c));
+}
+
+/**
+ * The check that no other record of the row's scope holds its external id, nor an earlier line of the batch: the
+ * scope is `scope` of the table's records and `rowScope` of the row (`x`). The record that holds it is named
+ * (`recordId`), as a write that lost the race to it at the unique index names it.
+ */
+export function externalTakenCheck(rule: Rule, table: string, scope: string, rowScope: string): RowCheck {
+  const holders = `select k.id from ${table} k where k.${scope} = x.${rowScope} and k.external_id = x.external_id and k.id is distinct from x.target`;
+  return {
+    rule,
+    bad: `x.external_id is not null and (exists (${holders}) or ${earlierLineShares([rowScope, 'external_id'])})`,
+    detail: holderDetail(rule, holders),
+  };
 }
 
 /** The checks every such kind starts with: the record a row names by id exists (for the caller) and is named once in a batch. */

@@ -33,7 +33,7 @@ const assignment = (em: EntityManager, caller: Caller, id: string, action: 'end'
 
 /** Checks and writes a form's row; the assignment as it is now. */
 async function save(em: EntityManager, caller: Caller, input: object, current: GridStaffRow | null, version?: number): Promise<GridStaffRow> {
-  const keys: Record<string, Staged> = current ? { id: current.id, version: version ?? null } : {};
+  const keys: Record<string, Staged> = current ? { id: current.id, version: version ?? null } : { register: true };
   const id = await writeForm(em, caller, STAFF, input, keys, async (broken) => {
     if (broken.name === staleVersion.name) return { extra: { currentVersion: current?.version } };
     if (broken.name !== gridWorkerTaken.name) return undefined;

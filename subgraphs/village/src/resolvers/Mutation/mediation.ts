@@ -26,8 +26,9 @@ const NO_MEDIATOR = recordUnknown(WHAT.mediator);
 
 const stale = (version: number | undefined) => ({ extra: { currentVersion: version } });
 const by = (caller: Caller) => caller.name || caller.subject;
-/** The record's id and the version a form read it at, for an update. */
-const keysOf = (current: { id: number } | null, version?: number): Record<string, Staged> => (current ? { id: current.id, version: version ?? null } : {});
+/** The record's id and the version a form read it at, for an update; `register` for a new record. */
+const keysOf = (current: { id: number } | null, version?: number): Record<string, Staged> =>
+  current ? { id: current.id, version: version ?? null } : { register: true };
 
 /** Whose write a committee or mediator takes: its village's (row-level security decides whom they are unknown to). */
 const IN_VILLAGE = { sees: () => true, place: (r: { villageCode: string }) => r.villageCode };
