@@ -103,11 +103,13 @@ export async function writeValues(
     if (typeof e === 'object' && e !== null) Object.assign(e, { [CLASH_ROW]: { ...v.values, ...extra } });
     throw e;
   });
-  // A new record's key taken between the checks and the write (another create committed in between, as two grid
-  // workers registering one 户号 at once do): the write found that record by its key, as a file's row does to update
-  // it. A form that registers is refused as its check would have refused it, naming that record; the transaction
-  // rolls the change back.
-  // A write that found the record and could not take it wrote nothing: refused the same way, without an id.
+  // A new record's local number taken between the checks and the write (another create committed in between, as two
+  // grid workers registering one 户号 at once do): the write found that record by its key, as a file's row does to
+  // update it. A form that registers is refused as its check would have refused it, naming that record; the
+  // transaction rolls the change back. A write that found the record and could not take it wrote nothing: refused
+  // the same way, without an id. Only the kinds keyed by a local number or an ID number have the check
+  // (alreadyRegistered): a form's record keyed by a source system's id is always inserted, and a race on that key
+  // fails at the unique index (registry/unique-keys.ts).
   const registeredRule = extra.register === true ? k.kind.checks.find((c) => c.rule.name === 'alreadyRegistered')?.rule : undefined;
   const taken = registeredRule ? written.find((w) => !w.inserted) : undefined;
   if (registeredRule && taken) {
