@@ -47,9 +47,11 @@ async function mismatches(county: string): Promise<{ village: unknown[]; days: u
     );
     // The county's row holds the sums of its villages' rows, tag counts included.
     const countyRow = await countyRollupDrift(c, county);
+    // A village's day keeps its patrols' time in whole seconds (the sum, rounded), while a patrol's times may carry
+    // milliseconds (a phone sends them): the raw sum is rounded as the roll-up rounds it.
     const days = await c.query(
       `with raw as (
-         select village_code, day, sum(patrols) as patrols, sum(secs) as secs, sum(found) as found, sum(rect) as rect, sum(reported) as reported, sum(resolved) as resolved
+         select village_code, day, sum(patrols) as patrols, round(sum(secs)) as secs, sum(found) as found, sum(rect) as rect, sum(reported) as reported, sum(resolved) as resolved
            from (
              select village_code, ${DAY('started_at')} as day, 1 as patrols, extract(epoch from ended_at - started_at) as secs, 0 as found, 0 as rect, 0 as reported, 0 as resolved from patrol where county_code = $1
              union all select village_code, ${DAY('reported_at')}, 0, 0, 1, 0, 0, 0 from hazard where source = 'PATROL' and county_code = $1
