@@ -19,6 +19,8 @@ import { entities } from '../subgraphs/village/src/entities.ts';
 import { disputes } from '../subgraphs/village/src/store/dispute.ts';
 import { persons } from '../subgraphs/village/src/store/person.ts';
 import { ScopedPages, type ScopedList } from '../subgraphs/village/src/store/scoped.ts';
+import { registerResident } from '../subgraphs/village/src/registry/move-in.ts';
+import { makeCitizenId } from '../domain/citizen-id.ts';
 
 let orm: MikroORM;
 /** The village with the most disputes, and a county other than its own that also has disputes (read as the owner). */
@@ -265,5 +267,47 @@ describe('round trips (platform/pipeline.ts)', () => {
     expect(results[1]).toMatchObject({ reason: { code: '22012' } });
     expect(results[2]).toMatchObject({ value: [{ n: 2 }] });
     expect(writes).toBe(1);
+  });
+
+  it("registers a resident through the one write path's statements prepared: planned once per connection, under the caller's jurisdiction", async () => {
+    const owner = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await owner.connect();
+    let grid: string;
+    try {
+      grid = (await owner.query<{ code: string }>(`select code from grid where village_code = $1 order by code limit 1`, [village])).rows[0]!.code;
+    } finally {
+      await owner.end();
+    }
+    const county = grid.slice(0, 6);
+    const caller = { subject: 'test-prepared-writes', name: '测试', jurisdiction: county, scopes: new Set(['read', 'write', 'pii'] as const) };
+    // Two residents, rolled back: the second form's statements find the first's prepared on the (only) connection.
+    const register = (seq: number) =>
+      scopedEm(orm.em, county, { subject: caller.subject, name: caller.name })
+        .transactional(async (em) => {
+          const input = {
+            name: '测试居民',
+            idNumber: makeCitizenId(county, '1990-03-04', 900 + seq),
+            ethnicity: '汉族',
+            residency: 'REGISTERED',
+            gridCode: grid,
+          };
+          const id = await registerResident(em, caller, input);
+          const prepared = await em.execute<{ statement: string; generic_plans: string; custom_plans: string }[]>(
+            `select statement, generic_plans, custom_plans from pg_prepared_statements where name like 'hub\\_%' and statement like '/* person.%'`,
+          );
+          throw Object.assign(new Error('roll back'), { result: { id, prepared } });
+        })
+        .catch((e: { result?: { id: number | null; prepared: { statement: string; generic_plans: string; custom_plans: string }[] } }) => {
+          if (!e.result) throw e;
+          return e.result;
+        });
+    await register(1);
+    const { id, prepared } = await register(2);
+    expect(id).toBeGreaterThan(0);
+    const plans = (name: string) => prepared.find((p) => p.statement.startsWith(`/* ${name} */`));
+    for (const name of ['person.lock', 'person.rules', 'person.write']) {
+      expect(Number(plans(name)?.custom_plans), name).toBe(0);
+      expect(Number(plans(name)?.generic_plans), name).toBe(2);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, row, rows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
+import { col, row, preparedRows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
 import type { Said } from '../../../../domain/errors.ts';
 import { FORCES_MIN_AGE, nameOfFormerLink, personUnderage, versionAhead, type Rule, type RuleDetail } from '../registry/rules.ts';
 
@@ -216,19 +216,23 @@ export function rowWriter(kind: RowKind): RowWriter {
     ),
   );
   const params = (values: readonly Staged[]): SqlParam[] => values.map((v) => (isList(v) ? v.join(',') : v));
+  // The lock, the checks and the write are long statements over one row of parameters: sent prepared, each is
+  // planned once per connection (a generic plan: the row is the same shape every time) rather than on every form,
+  // where planning them cost several times their run.
+  const first = async <R>(db: Db, st: Sql<R>, values: readonly Staged[]): Promise<R | null> => (await preparedRows(db, st, params(values)))[0] ?? null;
   return {
     async lock(db, values) {
-      if (lock) await rows(db, lock, params(values));
+      if (lock) await preparedRows(db, lock, params(values));
     },
     async broken(db, values) {
-      const r = await row(db, check, params(values));
+      const r = await first(db, check, values);
       return r && r.failed > 0 ? kind.checks[r.failed - 1]! : null;
     },
     async detail(db, values, check) {
       const st = details.get(check);
-      return st ? ((await row(db, st, params(values)))?.detail ?? null) : null;
+      return st ? ((await first(db, st, values))?.detail ?? null) : null;
     },
-    write: (db, values) => rows(db, write, params(values)),
+    write: (db, values) => preparedRows(db, write, params(values)),
   };
 }
 
