@@ -267,4 +267,67 @@ describe('roll-ups always equal a count of the raw facts', () => {
     expect(tagged(after)).toBe(tagged(before) + grids.length);
     expect(await mismatches('623022')).toEqual({ village: [], days: [] });
   });
+
+  it('adds a new resident to their village without recounting it, and counts nothing for a statement that touched no row', async () => {
+    // As a superuser on the village database, to count the roll-up's function calls (track_functions) in one transaction, rolled back.
+    const url = new URL(inject('adminUrl'));
+    url.pathname = new URL(inject('dbs').village.migrationUrl).pathname;
+    const c = new pg.Client({ connectionString: url.toString() });
+    await c.connect();
+    try {
+      await c.query('begin');
+      await c.query(`set local track_functions = 'all'`);
+      await c.query(`select set_config('hub.actor', '测试', true), set_config('hub.subject', 'test-rollup', true)`);
+      const calls = async () =>
+        Number(
+          (await c.query<{ n: string | null }>(`select pg_stat_get_xact_function_calls('refresh_village_rollup(text[])'::regprocedure) as n`)).rows[0]!.n ?? 0,
+        );
+      await c.query(`update person set name = name where false`);
+      await c.query(`update household set version = version where false`);
+      expect(await calls()).toBe(0);
+
+      const source = (
+        await c.query<{ id: number; village_code: string }>(
+          `select id, village_code from person where status = 'ACTIVE' and residency = 'FLOATING' and tags <> '{}' and county_code = '623022' order by id limit 1`,
+        )
+      ).rows[0]!;
+      const rollup = async () =>
+        (
+          await c.query<{ residents: number; floating: number; tags: Record<string, number> }>(
+            `select residents, floating, tags from village_rollup where village_code = $1`,
+            [source.village_code],
+          )
+        ).rows[0]!;
+      const before = await rollup();
+      const added = (
+        await c.query<{ tags: string[] }>(
+          `insert into person (id_number, name, gender, birth_date, ethnicity, residency, tags, village_code, grid_code, county_code)
+           select $1, name, gender, birth_date, ethnicity, residency, tags, village_code, grid_code, county_code from person where id = $2
+           returning tags`,
+          [makeCitizenId('623022', '1962-07-08', 910), source.id],
+        )
+      ).rows[0]!;
+      const after = await rollup();
+      expect(await calls()).toBe(0);
+      // The village's row was changed in place, never deleted and counted again.
+      expect(Number((await c.query<{ n: string }>(`select pg_stat_get_xact_tuples_deleted('village_rollup'::regclass) as n`)).rows[0]!.n)).toBe(0);
+      const tags = { ...before.tags };
+      for (const t of added.tags) tags[t] = (tags[t] ?? 0) + 1;
+      expect(after).toEqual({ residents: before.residents + 1, floating: before.floating + 1, tags });
+      // And it is what a count of the raw facts gives.
+      const counted = (
+        await c.query(
+          `select (select count(*)::int from person where village_code = $1 and status = 'ACTIVE') as residents,
+                  (select count(*)::int from person where village_code = $1 and status = 'ACTIVE' and residency = 'FLOATING') as floating,
+                  (select coalesce(jsonb_object_agg(tag, n), '{}') from (select tag, count(*)::int as n from person, unnest(tags) as tag
+                    where village_code = $1 and status = 'ACTIVE' group by 1) x) as tags`,
+          [source.village_code],
+        )
+      ).rows[0];
+      expect(after).toEqual(counted);
+    } finally {
+      await c.query('rollback').catch(() => undefined);
+      await c.end();
+    }
+  });
 });

@@ -91,6 +91,7 @@ import { Migration20261207000090WriteKeyElsewhere } from './Migration20261207000
 import { Migration20261207000091PatrolTeamWithheld } from './Migration20261207000091PatrolTeamWithheld.ts';
 import { Migration20261207000092WriteKeyCaller } from './Migration20261207000092WriteKeyCaller.ts';
 import { Migration20261207000093WriteKeyGrant } from './Migration20261207000093WriteKeyGrant.ts';
+import { Migration20261207000094RollupOnlyWhatChanged } from './Migration20261207000094RollupOnlyWhatChanged.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -187,4 +188,5 @@ export const migrations = [
   Migration20261207000091PatrolTeamWithheld,
   Migration20261207000092WriteKeyCaller,
   Migration20261207000093WriteKeyGrant,
+  Migration20261207000094RollupOnlyWhatChanged,
 ];
