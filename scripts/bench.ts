@@ -215,8 +215,9 @@ const cpu = cpuProbe(hub.child.pid!, settings.embedded ? join(settings.dataDir, 
  * there), on its own ports and its own embedded database, measured in the same rounds as this one.
  */
 async function startAgainst(dir: string): Promise<{ url: string; villageDb?: string; headers: Record<string, string>; cpu: CpuProbe }> {
+  // The same settings as this checkout's hub (the lookup quota that never runs out among them), on ports of its own.
   const env = {
-    ...process.env,
+    ...hubEnv,
     GATEWAY_PORT: String(await free()),
     COUNTY_PORT: String(await free()),
     TOWNSHIP_PORT: String(await free()),
@@ -479,8 +480,8 @@ if (scenarios.includes('writes')) {
   // clash with no resident of the demo data or of that scenario, and the run removes them at its end.
   const ID_COUNTY = '659202';
   /** Removes the hazards and residents the scenario wrote, with their change-log entries and kept keys: how many of each. */
-  const removeWritten = async () => {
-    const c = new pg.Client({ connectionString: ownerUrl(settings, 'village') });
+  const removeWritten = async (url = ownerUrl(settings, 'village')) => {
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query('begin');
     await c.query(`set local hub.skip_changes = 'on'`);
@@ -502,6 +503,9 @@ if (scenarios.includes('writes')) {
     return `${removed.hazard} hazards and ${removed.person} residents, with ${removed.change_log} change-log entries and ${removed.write_key} kept keys`;
   };
   const left = await removeWritten(); // left by an interrupted run
+  // With --against, the other checkout's hub registers residents and reports hazards too, in its own database.
+  const otherDb = against?.villageDb;
+  if (otherDb) await removeWritten(otherDb);
   let h = 0;
   const hazard = (key: boolean) => {
     const n = h++;
@@ -569,6 +573,15 @@ if (scenarios.includes('writes')) {
         },
       },
       { name: 'registerPerson (keyed)', target: { url: gatewayUrl, headers: asAdmin, body: person } },
+      ...(against
+        ? [
+            {
+              name: `reportHazard, no key, ${againstLabel}`,
+              target: { url: against.url, headers: against.headers, body: () => hazard(false), cpu: against.cpu },
+            },
+            { name: `registerPerson (keyed), ${againstLabel}`, target: { url: against.url, headers: against.headers, body: person, cpu: against.cpu } },
+          ]
+        : []),
     ],
     8,
     2,
@@ -577,7 +590,7 @@ if (scenarios.includes('writes')) {
   cpuTable('Writes', writeRows);
   // As many hazards and residents as the rows' requests without errors wrote (the warm-up's too; retries wrote none).
   say(
-    `\nRemoved at the end: ${await removeWritten()}${left.startsWith('0 hazards and 0 residents') ? '' : `; at the start, left by an earlier run: ${left}`}.`,
+    `\nRemoved at the end: ${await removeWritten()}${left.startsWith('0 hazards and 0 residents') ? '' : `; at the start, left by an earlier run: ${left}`}${otherDb ? `; ${againstLabel}: ${await removeWritten(otherDb)}` : ''}.`,
   );
 }
 
