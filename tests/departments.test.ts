@@ -23,6 +23,7 @@ import {
   ok,
   pageAll,
   ruleFor,
+  townshipCaseOf,
   villagesOf,
   waitFor,
   type Callers,
@@ -466,6 +467,56 @@ describe('吹哨报到: departments answer for themselves', () => {
     await waitFor(async () => (await steps()).timeline.filter((s) => s.action === 'DISPATCH').length === 2, 20_000, 'the second 吹哨 on the village timeline');
     expect((await reads(housing))!.id).toBe(id);
     expect((await departmentInbox(housing)).filter((d) => d.townshipCase.dispute.id === id).map((d) => d.status)).toEqual(['DISPATCHED']);
+  });
+
+  it('shows a department of a case’s 吹哨报到 steps only its own: not whom else the township called, their 报到, 反馈 or withdrawal', async () => {
+    const { id, dispatches } = await dispatched(['HOUSING', 'NATURAL_RESOURCES']);
+    const housing = await departmentToken(WRITE_COUNTY, 'HOUSING');
+    const natural = await departmentToken(WRITE_COUNTY, 'NATURAL_RESOURCES');
+    const mine = dispatches.find((d) => d.departmentKind === 'HOUSING')!;
+    ok(await act(housing, `acknowledgeDispatch(dispatchId: "${mine.id}", note: "住建局已派员到场") { status }`));
+    ok(await act(housing, `reportDispatch(dispatchId: "${mine.id}", report: "住建局核实：房屋无安全隐患") { status }`));
+    // A second 吹哨 to the 教育局 alone, taken back as sent by mistake.
+    const education = (
+      await mutate<{ dispatches: Dispatch[] }>(
+        hub,
+        callers.township,
+        `dispatchToDepartments(disputeId: "${id}", version: ${(await townshipCaseOf(hub, callers.township, id)).version}, departments: ["EDUCATION"], note: "请教育局协助") { dispatches { ${DISPATCH} } }`,
+      )
+    ).dispatches.find((d) => d.departmentKind === 'EDUCATION')!;
+    ok(
+      await act(
+        callers.township,
+        `withdrawDispatch(dispatchId: "${education.id}", version: ${(await townshipCaseOf(hub, callers.township, id)).version}, reason: "派错部门") { version }`,
+      ),
+    );
+    type Timeline = { dispute: { timeline: { action: string; actor: string; note: string | null }[] } | null };
+    const timeline = async (token: string) =>
+      ok(await hub.queryAs<Timeline>(token, `{ dispute(id: "${id}") { timeline { action actor note } } }`)).dispute!.timeline;
+    await waitFor(
+      async () => (await timeline(callers.township)).some((s) => s.action === 'WITHDRAW_DISPATCH'),
+      20_000,
+      'the withdrawal on the village timeline',
+    );
+    const ofDispatch = (steps: Awaited<ReturnType<typeof timeline>>) =>
+      steps.filter((s) => ['DISPATCH', 'DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT', 'WITHDRAW_DISPATCH'].includes(s.action));
+    // The township's desk reads every step of every department it called.
+    expect(ofDispatch(await timeline(callers.township)).map((s) => s.action)).toEqual([
+      'DISPATCH',
+      'DEPARTMENT_ACKNOWLEDGE',
+      'DEPARTMENT_REPORT',
+      'DISPATCH',
+      'WITHDRAW_DISPATCH',
+    ]);
+    // The 住建局: the 吹哨 that named it and its own 报到 and 反馈; not the 教育局's 吹哨 nor its withdrawal.
+    const seenByHousing = ofDispatch(await timeline(housing));
+    expect(seenByHousing.map((s) => s.action)).toEqual(['DISPATCH', 'DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT']);
+    expect(JSON.stringify(await timeline(housing))).not.toMatch(/教育局|派错部门/);
+    // The 自然资源局, called by the same 吹哨: that step, and nothing the 住建局 or the 教育局 did or were told.
+    const seenByNatural = await timeline(natural);
+    expect(ofDispatch(seenByNatural).map((s) => s.action)).toEqual(['DISPATCH']);
+    expect(JSON.stringify(seenByNatural)).not.toMatch(/已派员到场|房屋无安全隐患|教育局|派错部门/);
+    expect(seenByNatural.some((s) => s.actor.includes('住房和城乡建设局'))).toBe(false);
   });
 
   it('finds a case’s dispatches by its number (案件编号), in the department’s inbox and the township’s list alike', async () => {

@@ -1,4 +1,5 @@
 import { visibleCase } from '../disputes/visible.ts';
+import { stepsForCaller } from '../disputes/department-steps.ts';
 import { contactLate, isOverdue, missedDeadline, missedKind, overdueFor } from '../disputes/sql.ts';
 import { supervisionOf } from './Supervision.ts';
 import { IMPORT_KEY } from '../store/dispute.ts';
@@ -20,7 +21,8 @@ export const Dispute: DisputeResolvers = {
   supervision: supervisionOf,
   // A file's external id keys its case as `import:<external_id>`; a form's idempotency key is the client's own, not shown.
   externalId: (d) => (d.idempotencyKey.startsWith(IMPORT_KEY) ? d.idempotencyKey.slice(IMPORT_KEY.length) : null),
-  timeline: (d, _, ctx) => ctx.loaders.stepsOf.load(d.id),
+  // A department's caller reads of 吹哨报到 only its own department's steps (disputes/department-steps.ts).
+  timeline: async (d, _, ctx) => stepsForCaller(ctx.caller, d.villageCode.slice(0, 6), await ctx.loaders.stepsOf.load(d.id)),
   // Every case's mediator of a request from one statement; one the caller's jurisdiction does not hold reads as none.
   mediator: async (d, _, ctx) => (d.mediatorId == null ? null : ((await ctx.loaders.mediator.load(String(d.mediatorId))) ?? null)),
 };
