@@ -158,6 +158,48 @@ describe('refusals', () => {
     }
   }, 60_000);
 
+  it('names the filter’s field of a refused period (filter.period, filter.from)', async () => {
+    const token = await hub.token();
+    for (const [filter, argument] of [
+      ['{ period: "2026Q5" }', 'filter.period'],
+      ['{ from: "2026-07-01" }', 'filter.from'],
+    ] as const) {
+      for (const code of [COUNTY, township]) {
+        const r = await hub.queryAs(token, `{ ${divisionOf(code)} { dispatches(filter: ${filter}) { totalCount } } }`);
+        expect(r.errors![0]!.extensions, `${code} ${filter}`).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      }
+    }
+  }, 60_000);
+
+  it('refuses a department kind no department has (BAD_USER_INPUT, quoted cut), for every caller; one in another case is the department’s', async () => {
+    const token = await hub.token();
+    // A kind typed in another case, or padded, is the department's, as a 吹哨 takes it.
+    const count = async (t: string, kind: string) =>
+      (
+        await hub.dataAs<{ county: { dispatches: { totalCount: number } } }>(
+          t,
+          `{ county(code: "${COUNTY}") { dispatches(filter: { departmentKind: "${kind}" }) { totalCount } } }`,
+        )
+      ).county.dispatches.totalCount;
+    expect(await count(token, ' police ')).toBe(await count(token, 'POLICE'));
+    // A kind no department has is refused, not an empty list a desk would take for a department never called on.
+    const long = 'A'.repeat(3000);
+    const police = await departmentToken(COUNTY, 'POLICE', ['read']);
+    for (const [who, t, division] of [
+      ['county desk', token, divisionOf(COUNTY)],
+      ['township desk', token, divisionOf(township)],
+      ['department', police, divisionOf(COUNTY)],
+    ] as const) {
+      for (const kind of ['NOPE', long]) {
+        const r = await inChinese(hub, t, `{ ${division} { dispatches(filter: { departmentKind: "${kind}" }) { totalCount } } }`);
+        expect(r.errors?.[0]?.extensions, who).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.departmentKind', rule: 'departmentKind' });
+        expect(r.errors![0]!.message.length, who).toBeLessThan(200);
+      }
+    }
+    const inbox = await hub.queryAs(police, `{ departmentInbox(filter: { departmentKind: "NOPE" }) { totalCount } }`);
+    expect(inbox.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.departmentKind' });
+  }, 60_000);
+
   it("County.dispatches needs `read` and the county in the caller's jurisdiction", async () => {
     const q = `{ county(code: "${COUNTY}") { dispatches(filter: { period: "2026" }) { totalCount } } }`;
     expect(errorCode(await hub.queryAs(await hub.token({ jurisdiction: '623022' }), q))).toBe('FORBIDDEN');

@@ -224,7 +224,7 @@ export type DispatchFilter = {
   answeredLate?: InputMaybe<Scalars['Boolean']['input']>;
   /** The dispatches of the case of this number (案件编号, e.g. 623021-2026-000123), exactly; a number of another shape is BAD_USER_INPUT, an empty or blank one no filter. */
   caseNumber?: InputMaybe<Scalars['String']['input']>;
-  /** 部门类别 The dispatches to this department (its kind, e.g. NATURAL_RESOURCES, as `DepartmentDispatchStats.departmentKind` gives it): with a period, as many as that row's `dispatched`. */
+  /** 部门类别 The dispatches to this department (its kind, e.g. NATURAL_RESOURCES, as `DepartmentDispatchStats.departmentKind` gives it): with a period, as many as that row's `dispatched`. Read in any case; a kind no department has is BAD_USER_INPUT. */
   departmentKind?: InputMaybe<Scalars['String']['input']>;
   /** 起始日期 With `to`: the dispatches made (吹哨时间) from this day, China time, as `dispatchStats(from, to)` counts them; a period not begun or malformed is BAD_USER_INPUT. */
   from?: InputMaybe<Scalars['Date']['input']>;

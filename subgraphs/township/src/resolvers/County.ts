@@ -1,10 +1,9 @@
 import { requireDepartment, requireListAccess, requireRecordAccess } from '../../../../platform/caller.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
-import { filterGiven } from '../../../../platform/validate.ts';
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { dispatches } from '../store/dispatch.ts';
 import { dispatchStatsOf } from './DispatchStats.ts';
-import { dispatchFilter } from './Query/dispatches.ts';
+import { departmentKindOf, dispatchFilter } from './Query/dispatches.ts';
 
 /** The county (owned by the county subgraph) gets its townships and their dispatch statistics here. */
 export const County: CountyResolvers = {
@@ -18,7 +17,7 @@ export const County: CountyResolvers = {
   dispatches: async (c, args, ctx) => {
     if (ctx.caller.department) {
       requireRecordAccess(ctx.caller, 'dispatch');
-      const asked = filterGiven(args.filter?.departmentKind);
+      const asked = departmentKindOf(args.filter?.departmentKind);
       const { kind, countyCode } = requireDepartment(
         ctx.caller,
         { zh: '县直部门的吹哨列表', en: "A department's list of dispatches" },

@@ -1,4 +1,7 @@
-import { periodBounds, resolvePeriod } from '../../../../../domain/periods.ts';
+import { GraphQLError } from 'graphql';
+import { DEPARTMENT_NAMES } from '../../../../../domain/departments.ts';
+import { badInput, quote } from '../../../../../domain/errors.ts';
+import { periodBounds, resolvePeriod, type Period } from '../../../../../domain/periods.ts';
 import { requireDepartment, requireRecordAccess } from '../../../../../platform/caller.ts';
 import { parsePage } from '../../../../../platform/pagination.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
@@ -16,7 +19,7 @@ export function dispatchFilter(given: GivenFilter | null | undefined): DispatchF
   listGiven(given.status, 'filter.status');
   const number = filterGiven(given.caseNumber);
   const dated = given.from != null || given.to != null || given.period != null;
-  const period = dated ? resolvePeriod({ from: given.from, to: given.to, period: given.period }) : null;
+  const period = dated ? filterPeriod(given) : null;
   return {
     status: given.status,
     overdue: given.overdue,
@@ -24,8 +27,38 @@ export function dispatchFilter(given: GivenFilter | null | undefined): DispatchF
     answeredLate: given.answeredLate,
     caseNumber: number == null ? null : caseNumberOf(number, 'filter.caseNumber'),
     madeIn: period ? periodBounds(period.from, period.to) : null,
-    departmentKind: filterGiven(given.departmentKind),
+    departmentKind: departmentKindOf(given.departmentKind),
   };
+}
+
+/** The filter's period as dispatchStats reads its arguments, a refusal naming the filter's field (filter.period). */
+function filterPeriod(given: GivenFilter): Readonly<Period> {
+  try {
+    return resolvePeriod({ from: given.from, to: given.to, period: given.period });
+  } catch (e) {
+    const argument = e instanceof GraphQLError ? e.extensions.argument : undefined;
+    if (!(e instanceof GraphQLError) || typeof argument !== 'string') throw e;
+    throw new GraphQLError(e.message, { extensions: { ...e.extensions, argument: `filter.${argument}` } });
+  }
+}
+
+/**
+ * The filter's department, by kind as `DepartmentDispatchStats.departmentKind` gives it (written as a 吹哨 takes it:
+ * trimmed, any case), or null for none. A kind no department has is BAD_USER_INPUT rather than an empty list, which a
+ * desk would read as a department that was never called on; the kind is quoted back cut.
+ */
+export function departmentKindOf(value: string | null | undefined): string | null {
+  const given = filterGiven(value);
+  if (given == null) return null;
+  const kind = given.trim().toUpperCase();
+  if (DEPARTMENT_NAMES.has(kind)) return kind;
+  throw badInput(
+    {
+      zh: `filter.departmentKind 应为县直部门类别（如 NATURAL_RESOURCES，见 County.departments），收到的是“${quote(given)}”。`,
+      en: `filter.departmentKind must be a county department's kind (e.g. NATURAL_RESOURCES, as County.departments lists them); got "${quote(given)}".`,
+    },
+    { argument: 'filter.departmentKind', rule: 'departmentKind' },
+  );
 }
 
 export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
