@@ -104,8 +104,10 @@ const CaseStep = z.object({
   settleBy: z.string().nullish(),
   replyBy: z.string().nullish(),
   /**
-   * A 吹哨's departments, or the one a withdrawal (WITHDRAW_DISPATCH) takes the case back from, by kind: a department's
-   * caller reads the cases it holds through a dispatch not withdrawn from it.
+   * A 吹哨's departments, the one a withdrawal (WITHDRAW_DISPATCH) takes the case back from, or the one whose 报到 or 反馈
+   * (DEPARTMENT_ACKNOWLEDGE, DEPARTMENT_REPORT) it is, by kind: a department's caller reads the cases it holds through a
+   * dispatch not withdrawn from it, and of their 吹哨报到 steps only its own. A township that sends none with a 报到 or
+   * 反馈 leaves the village to tell the department by the step's actor.
    */
   departments: z.array(z.string()).nullish(),
 });

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDay } from '../domain/china-day.ts';
 import { yearAgo } from '../domain/periods.ts';
+import { Migration20261207000095DepartmentAnswers } from '../subgraphs/village/src/migrations/Migration20261207000095DepartmentAnswers.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { postImport, postJson, startHub, type TestHub } from './helpers/hub.ts';
 import {
@@ -517,6 +518,45 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect(ofDispatch(seenByNatural).map((s) => s.action)).toEqual(['DISPATCH']);
     expect(JSON.stringify(seenByNatural)).not.toMatch(/已派员到场|房屋无安全隐患|教育局|派错部门/);
     expect(seenByNatural.some((s) => s.actor.includes('住房和城乡建设局'))).toBe(false);
+    // The 报到 and 反馈 name their department by kind on the village record, as the 吹哨 and the withdrawal do.
+    const answers = `select action, departments from dispute_step
+                      where dispute_id = '${id}' and action in ('DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT') order by seq`;
+    const recorded = await asOwner('village', async (c) => (await c.query<{ action: string; departments: string[] | null }>(answers)).rows);
+    expect(recorded).toEqual([
+      { action: 'DEPARTMENT_ACKNOWLEDGE', departments: ['HOUSING'] },
+      { action: 'DEPARTMENT_REPORT', departments: ['HOUSING'] },
+    ]);
+    // Recorded before they named it, they are matched to it by their actor among the departments the case's 吹哨 called.
+    const migration = new Migration20261207000095DepartmentAnswers({} as never, {} as never);
+    await migration.up();
+    await asOwner('village', async (c) => {
+      await c.query('begin');
+      try {
+        await c.query(`alter table dispute_step disable trigger dispute_step_moves_only`);
+        await c.query(`update dispute_step set departments = null where dispute_id = '${id}' and action in ('DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT')`);
+        await c.query(`alter table dispute_step enable trigger dispute_step_moves_only`);
+        for (const q of migration.getQueries()) await c.query(String(q));
+        expect((await c.query(answers)).rows).toEqual(recorded);
+      } finally {
+        await c.query('rollback');
+      }
+    });
+    // Kept by the kind, not by the actor's text: a 报到 and 反馈 written under another name stay the 住建局's alone.
+    await asOwner('village', async (c) => {
+      await c.query('begin');
+      await c.query(`alter table dispute_step disable trigger dispute_step_moves_only`);
+      await c.query(
+        `update dispute_step set actor = '住建局（值班员）' where dispute_id = '${id}' and action in ('DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT')`,
+      );
+      await c.query(`alter table dispute_step enable trigger dispute_step_moves_only`);
+      await c.query('commit');
+    });
+    expect(ofDispatch(await timeline(housing)).map((s) => [s.action, s.actor])).toEqual([
+      ['DISPATCH', expect.any(String)],
+      ['DEPARTMENT_ACKNOWLEDGE', '住建局（值班员）'],
+      ['DEPARTMENT_REPORT', '住建局（值班员）'],
+    ]);
+    expect(ofDispatch(await timeline(natural)).map((s) => s.action)).toEqual(['DISPATCH']);
   });
 
   it('finds a case’s dispatches by its number (案件编号), in the department’s inbox and the township’s list alike', async () => {

@@ -358,6 +358,8 @@ async function departmentStep(
         const who = actorOf(ctx);
         // The department, and who in it took the step when the token names someone else.
         step.actor = `${d.departmentName}${who && who !== d.departmentName ? `（${who}）` : ''}`;
+        // The village record keeps whose step it is by the department's kind: a department reads only its own 报到 and 反馈.
+        step.departments = [d.departmentKind];
         step.extras = async (_, at) => {
           out.dispatch = action === 'DEPARTMENT_ACKNOWLEDGE' ? await dispatches.acknowledge(em, d.id, at) : await dispatches.report(em, d.id, note ?? '', at);
           return {};

@@ -29,8 +29,9 @@ export interface TownshipStep {
   /** What decides the step when the note does not say it all (an outcome, the dispatch withdrawn), to tell it sent again. */
   sent?: unknown;
   /**
-   * A 吹哨's departments, or the one a withdrawal takes the case back from, by kind, told to the village record (a
-   * department's caller reads the cases it holds through a dispatch not withdrawn from it).
+   * A 吹哨's departments, the one a withdrawal takes the case back from, or the one whose 报到 or 反馈 it is, by kind,
+   * told to the village record (a department's caller reads the cases it holds through a dispatch not withdrawn from it,
+   * and of their 吹哨报到 steps only its own).
    */
   departments?: readonly string[];
 }

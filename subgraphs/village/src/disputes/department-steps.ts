@@ -10,10 +10,12 @@ const DISPATCH_ACTIONS = new Set(['DISPATCH', 'DEPARTMENT_ACKNOWLEDGE', 'DEPARTM
  * A case's timeline as a county department's caller reads it: the case's own steps, and of 吹哨报到 only what concerns
  * its department (the 吹哨 that named it, its own 报到 and 反馈, a withdrawal from it). Another department's dispatch
  * is no business of its own (whom else the township called, their notes, whether they answered), as that dispatch is
- * NOT_FOUND to it by id and left out of `TownshipCase.dispatches`. A step that names its departments is kept when it
- * names the caller's; a 报到 or 反馈 that names none is the department's own when its actor is the department's name
- * (the township writes it so: the name, then who in it took the step in full-width brackets). A 吹哨 or withdrawal
- * naming no department is withheld. Any other caller reads every step.
+ * NOT_FOUND to it by id and left out of `TownshipCase.dispatches`. A step that names its departments (a 吹哨 those it
+ * calls, a withdrawal and a 报到 or 反馈 the one department) is kept when it names the caller's. A 报到 or 反馈 that
+ * names none (sent by a township that did not tell the department's kind, and not matched to one by
+ * …095DepartmentAnswers) is the department's own when its actor is the department's name (the township writes it so:
+ * the name, then who in it took the step in full-width brackets). A 吹哨 or withdrawal naming no department is
+ * withheld. Any other caller reads every step.
  */
 export function stepsForCaller(caller: Caller, countyCode: string, steps: DisputeStepRow[]): DisputeStepRow[] {
   const own = caller.department;

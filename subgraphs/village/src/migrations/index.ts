@@ -92,6 +92,7 @@ import { Migration20261207000091PatrolTeamWithheld } from './Migration2026120700
 import { Migration20261207000092WriteKeyCaller } from './Migration20261207000092WriteKeyCaller.ts';
 import { Migration20261207000093WriteKeyGrant } from './Migration20261207000093WriteKeyGrant.ts';
 import { Migration20261207000094RollupOnlyWhatChanged } from './Migration20261207000094RollupOnlyWhatChanged.ts';
+import { Migration20261207000095DepartmentAnswers } from './Migration20261207000095DepartmentAnswers.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -189,4 +190,5 @@ export const migrations = [
   Migration20261207000092WriteKeyCaller,
   Migration20261207000093WriteKeyGrant,
   Migration20261207000094RollupOnlyWhatChanged,
+  Migration20261207000095DepartmentAnswers,
 ];

@@ -105,7 +105,10 @@ export interface NewStep {
   replyBy?: Date | null;
   /** A correction's changed fields (CORRECT), or the grid a move replaced (MOVE_GRID). */
   changes?: readonly FieldChange[] | null;
-  /** A 吹哨's departments, or the one a withdrawal (撤回吹哨) takes the case back from, by kind (DISPATCH, WITHDRAW_DISPATCH). */
+  /**
+   * A 吹哨's departments, the one a withdrawal (撤回吹哨) takes the case back from, or the one whose 报到 or 反馈 it is, by
+   * kind (DISPATCH, WITHDRAW_DISPATCH, DEPARTMENT_ACKNOWLEDGE, DEPARTMENT_REPORT).
+   */
   departments?: readonly string[] | null;
   /** The parties' rating a village RATE or REOPEN step recorded (群众评价), whatever its note says. */
   rating?: string | null;
