@@ -60,7 +60,10 @@ export interface PlannedStep {
   deadlines: Deadlines;
   outcome: string | null;
   assignee: string | null;
-  /** A 吹哨's departments, or the one a withdrawal takes the case back from, by kind (DISPATCH, WITHDRAW_DISPATCH). */
+  /**
+   * A 吹哨's departments, or the one a withdrawal takes the case back from, or the one a 报到 or 反馈 is from, by kind
+   * (DISPATCH; WITHDRAW_DISPATCH, DEPARTMENT_ACKNOWLEDGE, DEPARTMENT_REPORT), as the township's steps name them.
+   */
   departments: readonly string[] | null;
   /** The parties' rating (a village RATE or REOPEN). */
   rating: string | null;
@@ -114,6 +117,9 @@ export interface VillageRecord {
   supervisedBy: string | null;
   supervisionNote: string | null;
 }
+
+/** The steps that name one department: the withdrawal from it, its 报到 and its 反馈. */
+const ONE_DEPARTMENT = new Set(['WITHDRAW_DISPATCH', 'DEPARTMENT_ACKNOWLEDGE', 'DEPARTMENT_REPORT']);
 
 const BLANK: Story = {
   seq: 0,
@@ -203,7 +209,7 @@ export class CaseRun {
       deadlines,
       outcome: m.outcome ?? null,
       assignee: m.assignee ?? null,
-      departments: fact.action === 'DISPATCH' ? m.departments!.map((d) => d.kind) : fact.action === 'WITHDRAW_DISPATCH' ? [m.kind!] : null,
+      departments: fact.action === 'DISPATCH' ? m.departments!.map((d) => d.kind) : ONE_DEPARTMENT.has(fact.action) ? [m.kind!] : null,
       rating: m.level === 'VILLAGE' && (fact.action === 'RATE' || fact.action === 'REOPEN') ? (m.rating ?? null) : null,
     });
   }
