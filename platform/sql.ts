@@ -62,6 +62,9 @@ function camel(s: string): string {
  */
 export const PARSED_BY_CALLER: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown());
 
+/** SQL: the code's own words as a string literal, for text built into a statement (never a caller's value). */
+export const sqlText = (t: string): string => `'${t.replaceAll("'", "''")}'`;
+
 /** A field's column, as rows name it before `camel` (`gridCode` → `grid_code`). */
 export const columnOf = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { row, sql, type Db } from '../../../../platform/sql.ts';
+import { row, sql, sqlText, type Db } from '../../../../platform/sql.ts';
 
 /**
  * A reference to a record that has ended (docs/ARCHITECTURE.md, "Life cycle and history"): a dissolved household, a
@@ -36,9 +36,8 @@ interface EndedTable {
   verb: { zh: string; en: string };
 }
 
-const q = (t: string) => `'${t.replaceAll("'", "''")}'`;
 const reasonName = `case e.reason ${Object.entries(END_REASON_ZH)
-  .map(([k, v]) => `when ${q(k)} then ${q(v)}`)
+  .map(([k, v]) => `when ${sqlText(k)} then ${sqlText(v)}`)
   .join(' ')} else e.reason end`;
 const registry = (kind: string, what: EndedTable['what'], verb: EndedTable['verb']): EndedTable => ({
   from: `registry_ended e where e.kind = '${kind}'`,
@@ -83,21 +82,21 @@ export function endedReferenceSql(table: string, id: string): string {
   if (!t) throw new Error(`ended-refs: ${table} does not end`);
   const day = `to_char(e.ended_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;
   const zh = [
-    q(`所指的${t.what.zh} `),
+    sqlText(`所指的${t.what.zh} `),
     'e.id::text',
-    q(' 已于 '),
+    sqlText(' 已于 '),
     day,
-    q(` ${t.verb.zh}`),
-    `coalesce(${q('（原因：')} || ${t.reasonZh} || ${q('）')}, '')`,
-    q(`：已结束的${t.what.zh}只作历史保留，不能再被引用；请改用现有的${t.what.zh}`),
+    sqlText(` ${t.verb.zh}`),
+    `coalesce(${sqlText('（原因：')} || ${t.reasonZh} || ${sqlText('）')}, '')`,
+    sqlText(`：已结束的${t.what.zh}只作历史保留，不能再被引用；请改用现有的${t.what.zh}`),
   ].join(' || ');
   const en = [
-    q(`names ${t.what.en} `),
+    sqlText(`names ${t.what.en} `),
     'e.id::text',
-    q(`, ${t.verb.en} on `),
+    sqlText(`, ${t.verb.en} on `),
     day,
-    `coalesce(${q(' (reason: ')} || ${t.reasonCode} || ')', '')`,
-    q(`: an ended ${t.what.en} is kept as history and is no longer referred to; name a current one`),
+    `coalesce(${sqlText(' (reason: ')} || ${t.reasonCode} || ')', '')`,
+    sqlText(`: an ended ${t.what.en} is kept as history and is no longer referred to; name a current one`),
   ].join(' || ');
   return `(select jsonb_build_object('zh', ${zh}, 'en', ${en}, 'recordId', e.id::text, 'endedAt', e.ended_at, 'endReason', ${t.reasonCode})
              from ${t.from} and e.id = ${id} limit 1)`;

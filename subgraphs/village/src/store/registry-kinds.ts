@@ -45,6 +45,7 @@ import {
   type StageColumn,
 } from './row-kinds.ts';
 import { endedReferenceSql, endsIn } from './ended-refs.ts';
+import { sqlText } from '../../../../platform/sql.ts';
 
 /**
  * The registry's kinds on the one write path (./row-kinds.ts): addresses,
@@ -277,9 +278,6 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
     select n2.*, ${changedSql('n2', written)} as changed from n2)`;
 }
 
-/** SQL: a literal of the code's own words. */
-const lit = (t: string) => `'${t.replaceAll("'", "''")}'`;
-
 /**
  * SQL for the lateral lookup of a row without `id`: a form that registers a record keyed by a source system's id
  * makes a new one whatever its key, so that a key the village already uses is `keyTaken` (naming the record that
@@ -455,10 +453,10 @@ const houseRef: Ref = {
  * their ids for extensions.
  */
 const householdAddressDetail = `(select jsonb_build_object(
-    'zh', ${lit(householdAddress.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit(' 的地址为 ')} || ha.id::text || ${lit('（')} || ha.number
-          || ${lit('），所给地址为 ')} || ga.id::text || ${lit('（')} || coalesce(ga.number, '') || ${lit('））')},
-    'en', ${lit(householdAddress.reason.en)} || ${lit(' (house ')} || hs.number || ${lit(' is at address ')} || ha.id::text || ' (' || ha.number
-          || ${lit('), the address given is ')} || ga.id::text || ' (' || coalesce(ga.number, '') || '))',
+    'zh', ${sqlText(householdAddress.reason.zh)} || ${sqlText('（房屋 ')} || hs.number || ${sqlText(' 的地址为 ')} || ha.id::text || ${sqlText('（')} || ha.number
+          || ${sqlText('），所给地址为 ')} || ga.id::text || ${sqlText('（')} || coalesce(ga.number, '') || ${sqlText('））')},
+    'en', ${sqlText(householdAddress.reason.en)} || ${sqlText(' (house ')} || hs.number || ${sqlText(' is at address ')} || ha.id::text || ' (' || ha.number
+          || ${sqlText('), the address given is ')} || ga.id::text || ' (' || coalesce(ga.number, '') || '))',
     'houseId', hs.id::text, 'houseAddressId', ha.id::text, 'addressId', ga.id::text)
   from house hs join address ha on ha.id = hs.address_id left join address ga on ga.id = x.address_id
   where hs.id = x.house_id)`;
@@ -467,18 +465,18 @@ const householdAddressDetail = `(select jsonb_build_object(
  * SQL over `x`: householdHouseGrid's words, naming the house and the grid it is on (code and name) and the household's.
  */
 const householdHouseGridDetail = `(select jsonb_build_object(
-    'zh', ${lit(householdHouseGrid.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit(' 在网格 ')} || hs.grid_code || ${lit('（')} || g.name
-          || ${lit('），户在网格 ')} || x.grid_code || ${lit('）')},
-    'en', ${lit(householdHouseGrid.reason.en)} || ${lit(' (house ')} || hs.number || ${lit(' is on grid ')} || hs.grid_code || ' (' || g.name
-          || ${lit('), the household on grid ')} || x.grid_code || ')',
+    'zh', ${sqlText(householdHouseGrid.reason.zh)} || ${sqlText('（房屋 ')} || hs.number || ${sqlText(' 在网格 ')} || hs.grid_code || ${sqlText('（')} || g.name
+          || ${sqlText('），户在网格 ')} || x.grid_code || ${sqlText('）')},
+    'en', ${sqlText(householdHouseGrid.reason.en)} || ${sqlText(' (house ')} || hs.number || ${sqlText(' is on grid ')} || hs.grid_code || ' (' || g.name
+          || ${sqlText('), the household on grid ')} || x.grid_code || ')',
     'houseId', hs.id::text, 'houseGridCode', hs.grid_code, 'gridCode', x.grid_code)
   from house hs join grid g on g.code = hs.grid_code
   where hs.id = x.house_id)`;
 
 /** SQL over `x`: houseVacant's words, naming the house. */
 const houseVacantDetail = `(select jsonb_build_object(
-    'zh', ${lit(houseVacant.reason.zh)} || ${lit('（房屋 ')} || hs.number || ${lit('）')},
-    'en', ${lit(houseVacant.reason.en)} || ${lit(' (house ')} || hs.number || ')',
+    'zh', ${sqlText(houseVacant.reason.zh)} || ${sqlText('（房屋 ')} || hs.number || ${sqlText('）')},
+    'en', ${sqlText(houseVacant.reason.en)} || ${sqlText(' (house ')} || hs.number || ')',
     'houseId', hs.id::text)
   from house hs where hs.id = x.house_id)`;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { col, row, preparedRows, sql, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
+import { col, row, preparedRows, sql, sqlText, command, type Db, type Sql, type SqlParam } from '../../../../platform/sql.ts';
 import type { Said } from '../../../../domain/errors.ts';
 import { FORCES_MIN_AGE, nameOfFormerLink, personUnderage, versionAhead, type Rule, type RuleDetail } from '../registry/rules.ts';
 
@@ -56,9 +56,6 @@ export interface RowCheck {
   /** An import runs the check only for batches this holds for (all of them when absent). */
   when?: (b: BatchFacts) => boolean;
 }
-
-/** A constant text as an SQL literal (only the code's own words are written so). */
-const sqlText = (t: string) => `'${t.replaceAll("'", "''")}'`;
 
 /**
  * SQL over `x`: a reject's reason (`RowCheck.reason`) naming the record that
