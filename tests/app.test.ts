@@ -262,7 +262,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
         x.acknowledgeDue.toLocaleString('zh-CN'),
       ]),
     );
-    expect(await page.$$('button[aria-label="下载下辖乡镇吹哨报到（分部门）表（CSV）"]')).toHaveLength(1);
+    expect(await page.$$('button[aria-label="下载下辖乡镇吹哨报到（分部门）表：CSV 数据"]')).toHaveLength(1);
 
     // 近12个月 is the trend's twelve months, this month so far among them, and the label, the chart and the figures say
     // so alike: the figures are the sum of the trend's months.
@@ -2043,13 +2043,13 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const { context, page } = await newPage();
     await page.goto(`${origin}/app#token=${reader}`);
     await viewOf(page, COUNTY);
-    const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇人口表（XLSX）"]')]);
+    const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇人口表：XLSX 表格"]')]);
     expect(xlsx.suggestedFilename()).toBe(`population-township-${COUNTY}-${chinaDay()}.xlsx`);
     const book = readFileSync((await xlsx.path())!);
     expect(book.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
     expect(book.toString('latin1')).toContain('xl/worksheets/');
 
-    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇矛盾纠纷表（CSV）"]')]);
+    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button[aria-label="下载下辖乡镇矛盾纠纷表：CSV 数据"]')]);
     const { from, to } = await period(page);
     expect(csv.suggestedFilename()).toBe(`disputes-township-${COUNTY}-${from}-${to}.csv`);
     const text = readFileSync((await csv.path())!, 'utf8');
@@ -2066,7 +2066,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await viewOf(page, township);
     await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
     const { from, to } = await period(page);
-    const button = '#dispatches button[aria-label="下载术布乡吹哨报到（分部门）表（CSV）"]';
+    const button = '#dispatches button[aria-label="下载术布乡吹哨报到（分部门）表：CSV 数据"]';
     expect(await page.$$(button)).toHaveLength(1);
     const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(button)]);
     expect(csv.suggestedFilename()).toBe(`dispatches-township-${township}-${from}-${to}.csv`);

@@ -174,6 +174,10 @@ export function dispatchDownloads(d: Division & { kind: 'county' | 'township' })
   );
 }
 
+/**
+ * A report's two downloads. Each button's name says which table it downloads and ends with the words it shows (a voice
+ * user says what they see): outside brackets, which name-matching drops as an aside.
+ */
 function reportButtons(reports: typeof REPORTS, of: Division['report'], title: string): string {
   const p = period();
   const q = (needsPeriod: boolean) => `within=${of.within}&level=${of.level}${needsPeriod ? `&from=${p.from}&to=${p.to}` : ''}`;
@@ -184,8 +188,8 @@ function reportButtons(reports: typeof REPORTS, of: Division['report'], title: s
           const path = `/reports/${r.name}`;
           const query = q(r.needsPeriod);
           return `<span class="report"><span class="report-name">${esc(r.zh)}</span>
-          <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（XLSX）" title="Excel 表格：中文表头，供阅读、打印">XLSX 表格</button>
-          <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表（CSV）" title="CSV 数据：英文列名、原始数值，供程序读取">CSV 数据</button></span>`;
+          <button type="button" class="small" data-download="${path}.xlsx?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表：XLSX 表格" title="Excel 表格：中文表头，供阅读、打印">XLSX 表格</button>
+          <button type="button" class="small" data-download="${path}.csv?${query}" aria-label="下载${esc(title)}${esc(r.zh)}表：CSV 数据" title="CSV 数据：英文列名、原始数值，供程序读取">CSV 数据</button></span>`;
         })
         .join('')}
     </div>`;
@@ -199,10 +203,12 @@ export function childrenTable(d: Division, sort: { key: string; asc: boolean }):
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-Hans-CN');
     return sort.asc ? c : -c;
   });
+  // A column's button is named by its heading as shown (a voice user says what they see); the order is said by the
+  // heading's aria-sort, and the arrow shows it to the eye.
   const head = COLUMNS.map((c) => {
     const state = c.key === col.key ? (sort.asc ? 'ascending' : 'descending') : 'none';
-    return `<th scope="col" aria-sort="${state}"><button type="button" class="sort" data-sort="${c.key}" aria-label="按${esc(c.zh)}排序">${esc(c.zh)}${
-      state === 'none' ? '' : state === 'ascending' ? ' ▲' : ' ▼'
+    return `<th scope="col" aria-sort="${state}"><button type="button" class="sort" data-sort="${c.key}" title="按${esc(c.zh)}排序">${esc(c.zh)}${
+      state === 'none' ? '' : `<span aria-hidden="true">${state === 'ascending' ? ' ▲' : ' ▼'}</span>`
     }</button></th>`;
   }).join('');
   const body = rows

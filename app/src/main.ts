@@ -138,5 +138,24 @@ document.querySelector<HTMLAnchorElement>('a.skip')?.addEventListener('click', (
   e.preventDefault();
   main.focus();
 });
+/**
+ * A table wider than a phone's screen scrolls sideways; one holding no link or button would be out of a keyboard's
+ * reach, so its scroller takes focus itself, a region named by the table's caption (or its section's heading).
+ */
+function scrollersReachable(): void {
+  for (const wrap of Array.from(main.querySelectorAll<HTMLElement>('.table-wrap'))) {
+    const reachable = wrap.querySelector('a[href], button, select, input, textarea, summary') !== null;
+    if (reachable && wrap.dataset.region) {
+      for (const a of ['tabindex', 'role', 'aria-label', 'data-region']) wrap.removeAttribute(a);
+    } else if (!reachable && !wrap.dataset.region) {
+      const name = wrap.querySelector('caption')?.textContent ?? wrap.closest('section')?.querySelector('h3')?.textContent ?? '';
+      wrap.dataset.region = 'scroll';
+      wrap.tabIndex = 0;
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', `${name.trim() || '表格'}（可左右滚动）`);
+    }
+  }
+}
+new MutationObserver(scrollersReachable).observe(main, { childList: true, subtree: true });
 routeWith(() => void route());
 void route();
