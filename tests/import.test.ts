@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { startHub, type Nodes, type PageInfo, type TestHub } from './helpers/hub.ts';
 import { countyRollupDrift } from './helpers/rollups.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 
 /**
  * Bulk import end to end: files made by the repo's generator, sent by the
@@ -21,11 +21,13 @@ let hub: TestHub;
 let token: string;
 let dir: string;
 let db: pg.Client;
+/** The files made and read here, with the reject files the import script writes beside them. */
+const scratch = suiteScratch('hub-import-');
 beforeAll(async () => {
   hub = await startHub();
   // A data engineer loading a register reads its ID numbers (pii): a caller without pii spends a lookup on each.
   token = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'], subject: 'import-tester' });
-  dir = mkdtempSync(join(tmpdir(), 'hub-import-'));
+  dir = scratch();
   db = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
   await db.connect();
 });

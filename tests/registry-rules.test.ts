@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -9,6 +8,7 @@ import { makeCitizenId, parseCitizenId } from '../domain/citizen-id.ts';
 import { readDivisions } from '../domain/divisions.ts';
 import { checkTagsForAge } from '../domain/tags.ts';
 import { postImport, postJson, startHub, type ImportEvent, type Nodes, type TestHub } from './helpers/hub.ts';
+import { testScratch } from './helpers/scratch.ts';
 import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
 import { chinaDay } from '../domain/china-day.ts';
 
@@ -904,7 +904,7 @@ describe('tagPerson and untagPerson take at least one tag', () => {
 
 describe('make-residents --bad', () => {
   it.each(['623022', '623021'])('writes its "grid outside the county" rows with a grid of another county (--county %s)', async (county) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const dir = testScratch('hub-rules-');
     const out = join(dir, 'residents.csv');
     await run(NODE, ['scripts/make-residents.ts', '--out', out, '--rows', '400', '--bad', '0.1', '--county', county]);
     const bad = JSON.parse(readFileSync(`${out}.bad.json`, 'utf8')) as Record<string, string>;
@@ -933,7 +933,7 @@ describe('make-residents --bad', () => {
     [['--county', '6'], '--county'],
     [['--county', '62', '--bad', '0.1'], 'no county beside 62'],
   ])('refuses %j saying why (exit 2, no stack trace, no file)', async (args, said) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const dir = testScratch('hub-rules-');
     const out = join(dir, 'residents.csv');
     const failed = await run(NODE, ['scripts/make-residents.ts', '--out', out, '--county', '623021', '--rows', '10', ...args]).then(
       () => undefined,
@@ -946,7 +946,7 @@ describe('make-residents --bad', () => {
   });
 
   it('writes a province’s file when no row is to be broken (no grid outside it is needed)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-rules-'));
+    const dir = testScratch('hub-rules-');
     const out = join(dir, 'residents.csv');
     await run(NODE, ['scripts/make-residents.ts', '--out', out, '--rows', '20', '--county', '62']);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
@@ -1217,7 +1217,7 @@ describe('a rejected row reports every problem of its fields at once', () => {
     expect(file.done).toMatchObject({ inserted: 1, rejected: 3 });
 
     // The command's reject file: its columns as before, a line for each problem under the row's line number, the first first.
-    const folder = mkdtempSync(join(tmpdir(), 'problems-'));
+    const folder = testScratch('problems-');
     const path = join(folder, 'residents.csv');
     writeFileSync(path, csv);
     const { stdout } = await run(NODE, ['scripts/import.ts', 'residents', path, '--token', writer, '--url', hub.gatewayUrl, '--lang', 'zh', '--dry-run']);

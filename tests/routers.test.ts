@@ -4,13 +4,12 @@
  * serve the same subgraphs as the hub's gateway. Every security rule holds through each, because the subgraphs
  * enforce it themselves: they verify the caller's own token and answer only a trusted router (x-hub-router).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { installPeers, startGrafbase, startHiveGateway, type RunningPeer } from '../scripts/lib/peers.ts';
 import { postJson, startHub, type GraphQLResponse, type Nodes, type TestHub } from './helpers/hub.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 import { freePort } from './setup/global.ts';
 
 /** The first install downloads about 750 packages and a 100 MB binary. */
@@ -18,6 +17,7 @@ const INSTALL_MS = 600_000;
 const START_MS = 180_000;
 
 let hub: TestHub;
+const scratch = suiteScratch('hub-routers-');
 let work: string;
 const routers: Record<string, RunningPeer> = {};
 /** A resident of 临潭县 (623021) and one of 门源县 (632223, another county). */
@@ -28,7 +28,7 @@ beforeAll(
   async () => {
     hub = await startHub();
     const peers = await installPeers({ log: (line) => console.log(`[routers.test] ${line}`) });
-    work = mkdtempSync(join(tmpdir(), 'hub-routers-'));
+    work = scratch();
     const subgraphUrls = { county: hub.subgraphs.county.url, township: hub.subgraphs.township.url, village: hub.subgraphs.village.url };
     // A router secret of the subgraphs' list (the last one: the hub's gateway sends the first).
     const routerSecret = inject('keys').routerSecrets.at(-1)!;
@@ -51,7 +51,6 @@ beforeAll(
 afterAll(async () => {
   await Promise.all(Object.values(routers).map((r) => r.stop()));
   await hub?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 }, 60_000);
 
 async function auditRows(subject: string): Promise<Record<string, unknown>[]> {

@@ -7,28 +7,33 @@
  * metrics add up, a killed worker is replaced, and a stop ends them all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startModule } from '../platform/module.ts';
 import { generateKeyPairPem, keyId } from '../platform/auth.ts';
 import { MODULES } from '../scripts/lib/setup.ts';
 import { startEmbeddedPg } from '../scripts/lib/embedded-pg.ts';
 import { freePort } from './setup/global.ts';
 import { postJson } from './helpers/hub.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 import { childrenOf, commandLine, descendantsOf, processInfo } from '../scripts/lib/processes.ts';
 
-const tmpRoot = mkdtempSync(join(tmpdir(), 'hub-start-'));
-chmodSync(tmpRoot, 0o755);
+const scratch = suiteScratch('hub-start-', 0o755);
+let tmpRoot: string;
 /**
  * The data folder, made by the hub itself: its keys first, before the database starts. Keys once made along with the
  * folder (by `npm run token` before any start, which makes none now) left it closed to others, and PostgreSQL (run as
  * its own user under root) could then not reach its `pg` folder.
  */
-const dataDir = join(tmpRoot, 'data');
+let dataDir: string;
+beforeAll(() => {
+  tmpRoot = scratch();
+  dataDir = join(tmpRoot, 'data');
+});
 /** Hubs this file started: a test that fails midway leaves its hub to `afterAll`, not running after vitest ends. */
 const started: ChildProcess[] = [];
 /** Processes a hub left when its supervisor was killed (services, a postmaster), for `afterAll` if a test fails midway. */
@@ -42,7 +47,6 @@ afterAll(() => {
       // already gone
     }
   }
-  rmSync(tmpRoot, { recursive: true, force: true });
 });
 
 /** The demo's administrator token the start log prints (its first county's: 海晏县 here). */

@@ -9,16 +9,19 @@
  * (HTTP 503) and no driver text.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './setup/global.ts';
 import type { GraphQLResponse } from './helpers/hub.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 import { backoffDelay, Supervisor, type Exit, type Instance } from '../scripts/lib/supervisor.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hub-supervisor-'));
-chmodSync(dataDir, 0o755);
+const scratch = suiteScratch('hub-supervisor-', 0o755);
+let dataDir: string;
+beforeAll(() => {
+  dataDir = scratch();
+});
 let hub: ChildProcess | undefined;
 afterAll(async () => {
   if (hub && hub.exitCode === null && hub.signalCode === null) {
@@ -26,7 +29,6 @@ afterAll(async () => {
     hub.kill('SIGTERM');
     await exited;
   }
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /**

@@ -5,10 +5,9 @@
  * cached, but never past their token's `exp`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,6 +18,7 @@ import { startGateway } from '../gateway/src/gateway.ts';
 import { MODULES } from '../scripts/lib/setup.ts';
 import { newRouterSecret } from '../scripts/lib/keys.ts';
 import { ALL_SCOPES, NATIONAL_TEST_SUBJECT, startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 
 const COUNTY_QUERY = { query: 'query CountyName { county(code: "623021") { name } }' };
 
@@ -179,8 +179,8 @@ describe('a subgraph of the test hub (router secrets from HUB_ROUTER_SECRETS, ca
 });
 
 describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-trust-'));
-  const file = join(dir, 'callers.jwks.json');
+  const dir = suiteScratch('hub-trust-');
+  let file: string;
   const secret = newRouterSecret();
   let county: StartedSubgraph;
   let oldKey: KeyPairPem;
@@ -189,13 +189,13 @@ describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
   const ask = (token: string) => post(county.url, COUNTY_QUERY, { authorization: `Bearer ${token}`, [ROUTER_HEADER]: secret });
 
   beforeAll(async () => {
+    file = join(dir(), 'callers.jwks.json');
     [oldKey, newKey] = [await generateKeyPairPem(), await generateKeyPairPem()];
     writeFileSync(file, JSON.stringify(await callerJwks([oldKey.publicKey, newKey.publicKey])));
     county = await startCounty({ routerSecrets: [secret], callerKeys: { jwksFile: file }, nationalSubjects: [NATIONAL_TEST_SUBJECT] });
   }, 180_000);
   afterAll(async () => {
     await county?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('accepts tokens of both keys in the set (chosen by kid, or tried in turn without one)', async () => {
@@ -259,16 +259,12 @@ describe('a subgraph with a JWKS file (HUB_CALLER_JWKS_FILE)', () => {
 });
 
 describe('a rotation of the caller key with npm run keys and npm run token (docs/deploy.md §6)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-rotation-'));
-  const data = join(dir, 'data');
-  const file = join(dir, 'callers.jwks.json');
+  const dir = suiteScratch('hub-rotation-');
+  let data: string;
+  let file: string;
   const secret = newRouterSecret();
   let county: StartedSubgraph;
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUB|GATEWAY|COUNTY|TOWNSHIP|VILLAGE)_|^NODE_ENV$/.test(k))),
-    HUB_DATA_DIR: data,
-    HUB_CALLER_JWKS_FILE: file,
-  };
+  let env: NodeJS.ProcessEnv;
   /** A command of the project as an operator runs it, with this data folder and the JWKS file set. */
   const run = (script: string, ...args: string[]) => {
     const r = spawnSync(process.execPath, [script, ...args], { env, encoding: 'utf8' });
@@ -287,6 +283,13 @@ describe('a rotation of the caller key with npm run keys and npm run token (docs
   const kids = (jwks: string) => (JSON.parse(jwks) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
 
   beforeAll(async () => {
+    data = join(dir(), 'data');
+    file = join(dir(), 'callers.jwks.json');
+    env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUB|GATEWAY|COUNTY|TOWNSHIP|VILLAGE)_|^NODE_ENV$/.test(k))),
+      HUB_DATA_DIR: data,
+      HUB_CALLER_JWKS_FILE: file,
+    };
     // The data folder's pair, as npm start makes it on a development machine or the issuer keeps it.
     const first = await generateKeyPairPem();
     mkdirSync(join(data, 'keys'), { recursive: true, mode: 0o700 });
@@ -297,7 +300,6 @@ describe('a rotation of the caller key with npm run keys and npm run token (docs
   }, 180_000);
   afterAll(async () => {
     await county?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('new key published beside the old, tokens signed with it, the old one dropped: each token accepted exactly while its key is published', async () => {

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDeflateRaw, crc32, gunzipSync } from 'node:zlib';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xlsxSheet, type SheetColumn } from '../platform/xlsx.ts';
 import { xlsxRecords } from '../platform/xlsx-read.ts';
 import { postImport, startHub, type TestHub } from './helpers/hub.ts';
+import { suiteScratch } from './helpers/scratch.ts';
 import { CATEGORY } from '../app/src/labels.ts';
 import { DISPUTE_STATUS_ZH } from '../domain/labels.ts';
 import { makeCitizenId } from '../domain/citizen-id.ts';
@@ -24,14 +24,14 @@ import { makeCitizenId } from '../domain/citizen-id.ts';
 const run = promisify(execFile);
 
 let hub: TestHub;
+const scratch = suiteScratch('hub-xlsx-');
 let work: string;
 beforeAll(async () => {
   hub = await startHub();
-  work = mkdtempSync(join(tmpdir(), 'hub-xlsx-'));
+  work = scratch();
 }, 300_000);
 afterAll(async () => {
   await hub?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 const get = async (path: string, token: string) => {
