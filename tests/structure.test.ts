@@ -309,9 +309,32 @@ const LEAKS = [
   /\bObject\.assign\(\s*process\.env\b/,
 ];
 
+/**
+ * Ways a test file could make a folder or file in the temp folder itself, which then stays there when the file forgets
+ * to remove it, or when a filter (`-t`) skips the hooks that would have. Test files make their scratch folders with
+ * tests/helpers/scratch.ts, which removes them; the suite's own PostgreSQL and type-check folders (tests/setup/global.ts)
+ * are removed by its teardown.
+ */
+const TEMP_WRITES = [/\btmpdir\s*\(/, /['"`]\/tmp(?:\/|['"`])/, /\bTMPDIR\b/];
+const TEMP_MAKERS = new Set(['tests/helpers/scratch.ts', 'tests/setup/global.ts']);
+
 describe('test files', () => {
   const self = rel(fileURLToPath(import.meta.url));
   const testFiles = tsFiles(join(ROOT, 'tests')).filter((f) => rel(f) !== self);
+
+  it('make their temp folders with tests/helpers/scratch.ts, which removes them', () => {
+    const found = testFiles
+      .filter((f) => !TEMP_MAKERS.has(rel(f)))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (TEMP_WRITES.some((p) => p.test(line)) ? [`${rel(f)}:${i + 1}: ${line.trim()}`] : [])),
+      );
+    expect(found).toEqual([]);
+    expect(TEMP_WRITES.some((p) => p.test("mkdtempSync(join(tmpdir(), 'hub-import-'))"))).toBe(true);
+    expect(TEMP_WRITES.some((p) => p.test("writeFileSync('/tmp/rejects.csv', text)"))).toBe(true);
+    expect(TEMP_WRITES.some((p) => p.test("const dir = testScratch('hub-rules-');"))).toBe(false);
+  });
 
   it('leave the process as they found it: no module mocks, stubbed environment or fake clock', () => {
     expect(testFiles.length).toBeGreaterThan(40);
