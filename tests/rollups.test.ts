@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
-import { startHub, type Nodes, type TestHub } from './helpers/hub.ts';
+import { postImport, startHub, type Nodes, type TestHub } from './helpers/hub.ts';
 import { countyRollupDrift } from './helpers/rollups.ts';
 
 let hub: TestHub;
@@ -330,4 +330,256 @@ describe('roll-ups always equal a count of the raw facts', () => {
       await c.end();
     }
   });
+});
+
+/**
+ * Every path that changes what the village roll-up counts of residents (docs/ARCHITECTURE.md, "Cached statistics"):
+ * an insert adds its new residents to their village's row (…094RollupOnlyWhatChanged), any other change of a person,
+ * household or other counted row recounts the villages it touched, an import adds its own deltas
+ * (store/import.ts). Whatever the order and whoever writes at once, the rows must equal a count of the raw facts.
+ */
+describe('the village roll-up of residents, by every path that changes it', () => {
+  const COUNTY = '623022';
+
+  /** Villages of the county whose tag counts differ from a count of their current residents' tags, tag by tag. */
+  async function tagMismatches(county: string): Promise<unknown[]> {
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query(
+        `select v.code, r.tags as rolled,
+                (select coalesce(jsonb_object_agg(tag, n), '{}') from (select tag, count(*)::int as n from person p, unnest(p.tags) as tag
+                  where p.village_code = v.code and p.status = 'ACTIVE' group by 1) x) as counted
+           from village v left join village_rollup r on r.village_code = v.code
+          where v.county_code = $1
+            and r.tags is distinct from (select coalesce(jsonb_object_agg(tag, n), '{}') from (select tag, count(*)::int as n from person p, unnest(p.tags) as tag
+                  where p.village_code = v.code and p.status = 'ACTIVE' group by 1) x)`,
+        [county],
+      );
+      return rows;
+    } finally {
+      await c.end();
+    }
+  }
+  const agree = async (step: string) => {
+    expect({ step, ...(await mismatches(COUNTY)), tags: await tagMismatches(COUNTY) }).toEqual({ step, village: [], days: [], tags: [] });
+  };
+
+  /** Two villages of the county with a grid each (the second village's grid for moves). */
+  async function villages(q: (query: string) => Promise<{ data?: unknown }>): Promise<{ code: string; grid: string }[]> {
+    const r = (await q(`{ villages(within: "${COUNTY}") { code grids { code } } }`)).data as { villages: { code: string; grids: { code: string }[] }[] };
+    return r.villages.filter((v) => v.grids.length).map((v) => ({ code: v.code, grid: v.grids[0]!.code }));
+  }
+
+  it('through the forms and a file: a resident heading a new household, moved, retagged, dead, reinstated elsewhere, moved out, a household moved, a file moving and registering', async () => {
+    const w = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'rollup-paths' });
+    const q = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => hub.dataAs<T>(w, query, variables);
+    const vs = await villages((query) => hub.queryAs(w, query));
+    const [a, b, c] = [vs[3]!, vs[4]!, vs[5]!];
+    type Versioned = { id: string; version: number };
+    const person = (seq: number, grid: string, extra: Record<string, unknown> = {}) =>
+      q<{ registerPerson: Versioned }>(`mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+        i: {
+          name: '卷积路径',
+          idNumber: makeCitizenId(COUNTY, '1948-08-08', seq),
+          ethnicity: '回族',
+          residency: 'FLOATING',
+          gridCode: grid,
+          tags: ['LEFT_BEHIND_ELDERLY', 'EXTREME_POVERTY'],
+          ...extra,
+        },
+      });
+    const version = async (id: string) => (await q<{ person: { version: number } }>(`{ person(id: "${id}") { version } }`)).person.version;
+
+    // A household registered without a head: its first resident becomes the head in the statement that inserts them.
+    const household = (
+      await q<{ registerHousehold: Versioned }>(`mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+        i: { gridCode: a.grid, number: `R${Date.now() % 1_000_000}` },
+      })
+    ).registerHousehold;
+    const head = (await person(501, a.grid, { householdId: household.id, relationshipToHead: 'HEAD' })).registerPerson;
+    await agree('registered heading a new household');
+    const member = (await person(502, a.grid, { householdId: household.id, relationshipToHead: 'SPOUSE' })).registerPerson;
+    await agree('registered into a household with a head');
+    const p = (await person(503, a.grid)).registerPerson;
+    await agree('registered alone');
+    await q(`mutation { updatePerson(id: "${p.id}", version: ${p.version}, input: { gridCode: "${b.grid}", residency: REGISTERED }) { id } }`);
+    await agree('moved to another village');
+    await q(`mutation { untagPerson(id: "${p.id}", tags: [EXTREME_POVERTY]) { id } }`);
+    await q(`mutation { tagPerson(id: "${p.id}", tags: [RELEASED_PRISONER]) { id } }`);
+    await agree('retagged');
+    await q(`mutation { deregisterPerson(id: "${p.id}", version: ${await version(p.id)}, reason: DIED) { id } }`);
+    await agree('died');
+    await q(`mutation { reinstatePerson(id: "${p.id}", version: ${await version(p.id)}, gridCode: "${c.grid}") { id } }`);
+    await agree('reinstated in a third village');
+    await q(`mutation { deregisterPerson(id: "${member.id}", version: ${await version(member.id)}, reason: MOVED_OUT) { id } }`);
+    await agree('moved out');
+    const hh = await q<{ household: { version: number; head: { id: string } | null } }>(`{ household(id: "${household.id}") { version head { id } } }`);
+    // The first resident registered into it heads it: the insert and the household's change were one statement.
+    expect(hh.household.head?.id).toBe(head.id);
+    await q(`mutation { moveHousehold(id: "${household.id}", version: ${hh.household.version}, input: { gridCode: "${b.grid}" }) { id } }`);
+    await agree('household moved with its head');
+    // A file's rows: one moves the resident back to the first village, one registers a new resident in the second.
+    const file = [
+      'id_number,name,ethnicity,residency,grid_code,tags',
+      `${makeCitizenId(COUNTY, '1948-08-08', 503)},卷积路径,回族,FLOATING,${a.grid},EXTREME_POVERTY`,
+      `${makeCitizenId(COUNTY, '1948-08-08', 504)},卷积路径,回族,FLOATING,${b.grid},LEFT_BEHIND_ELDERLY`,
+    ].join('\n');
+    expect((await postImport(hub.gatewayUrl, w, 'residents', file, `rollup-paths-${Date.now()}`)).done).toMatchObject({ inserted: 1, updated: 1, rejected: 0 });
+    await agree('a file moving one resident and registering another');
+  });
+
+  it('when forms and an import write residents of one village at once, and residents die meanwhile', async () => {
+    const forms = await Promise.all([0, 1].map((i) => hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: `rollup-race-${i}` })));
+    const importer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'rollup-race-import' });
+    const vs = await villages((query) => hub.queryAs(forms[0]!, query));
+    const v = vs[6]!;
+    const living = await hub.dataAs<{ village: { residents: Nodes<{ id: string; version: number }> } }>(
+      forms[0]!,
+      `{ village(code: "${v.code}") { residents(first: 10) { nodes { id version } } } }`,
+    );
+    const register = (writer: string, seq: number, residency: string) =>
+      hub.queryAs(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id } }`, {
+        i: {
+          name: '并发卷积',
+          idNumber: makeCitizenId(COUNTY, '1949-09-09', seq),
+          ethnicity: '汉族',
+          residency,
+          gridCode: v.grid,
+          tags: ['EXTREME_POVERTY'],
+        },
+      });
+    const file = [
+      'id_number,name,ethnicity,residency,grid_code,tags',
+      ...Array.from({ length: 20 }, (_, i) => `${makeCitizenId(COUNTY, '1950-10-10', 600 + i)},导入卷积${i},汉族,FLOATING,${v.grid},EXTREME_POVERTY`),
+    ].join('\n');
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => register(forms[0]!, 600 + i, 'FLOATING')),
+      ...Array.from({ length: 20 }, (_, i) => register(forms[1]!, 700 + i, 'REGISTERED')),
+      ...living.village.residents.nodes.map((r, i) =>
+        hub.queryAs(forms[i % 2]!, `mutation { deregisterPerson(id: "${r.id}", version: ${r.version}, reason: DIED) { id } }`),
+      ),
+      postImport(hub.gatewayUrl, importer, 'residents', file, `rollup-race-${Date.now()}`),
+    ]);
+    const graphql = results.slice(0, -1) as { errors?: { message: string; extensions?: { code?: string } }[] }[];
+    // A resident deregistered while their household changed may be refused as changed meanwhile; nothing else.
+    for (const r of graphql) if (r.errors) expect(r.errors[0]!.extensions?.code, r.errors[0]!.message).toBe('CONFLICT');
+    expect(graphql.slice(0, 40).filter((r) => r.errors)).toEqual([]);
+    expect((results.at(-1) as Awaited<ReturnType<typeof postImport>>).done).toMatchObject({ inserted: 20, rejected: 0 });
+    await agree('after 40 registrations, 10 deaths and an import of 20 at once');
+  }, 120_000);
+
+  it('when two connections insert, move, delete and roll back residents of one village at once', async () => {
+    // As a superuser on the village database: a DELETE, an insert into several villages in one statement and a
+    // village without a roll-up row yet are written by no form, only by SQL.
+    const url = new URL(inject('adminUrl'));
+    url.pathname = new URL(inject('dbs').village.migrationUrl).pathname;
+    const [c1, c2] = [new pg.Client({ connectionString: url.toString() }), new pg.Client({ connectionString: url.toString() })];
+    await Promise.all([c1.connect(), c2.connect()]);
+    const begin = (c: pg.Client) => c.query(`begin; select set_config('hub.actor', '测试', true), set_config('hub.subject', 'test-rollup', true)`);
+    try {
+      const vs = (
+        await c1.query<{ code: string }>(
+          `select code from village v where county_code = $1 and exists (select from grid g where g.village_code = v.code) order by code`,
+          [COUNTY],
+        )
+      ).rows.map((r) => r.code);
+      const [v, w, x] = [vs[7]!, vs[8]!, vs[9]!];
+      const source = (
+        await c1.query<{ id: number }>(`select id from person where status = 'ACTIVE' and tags <> '{}' and village_code = $1 order by id limit 1`, [v])
+      ).rows[0]!.id;
+      let seq = 0;
+      /** Inserts copies of the source resident into the grids' first grid of each village given, one statement. */
+      const insert = (c: pg.Client, villages: string[]) =>
+        c.query<{ id: number }>(
+          `insert into person (id_number, name, gender, birth_date, ethnicity, residency, tags, village_code, grid_code, county_code)
+           select n.id_number, p.name, p.gender, p.birth_date, p.ethnicity, p.residency, p.tags, g.village_code, g.code, p.county_code
+             from person p, unnest($2::text[], $3::text[]) as n(village, id_number)
+             join lateral (select village_code, code from grid where village_code = n.village order by code limit 1) g on true
+            where p.id = $1
+           returning id`,
+          [source, villages, villages.map(() => makeCitizenId(COUNTY, '1952-12-12', 100 + seq++))],
+        );
+      const made: number[] = [];
+
+      // 20 rounds of two transactions writing residents of the same village at once, the second waiting for the
+      // first's county lock: two inserts, or a recount first (a resident of the village moved out, which counts the
+      // village again) and an insert adding to the row it rewrote; the first rolled back every fifth round.
+      const stayers = (
+        await c1.query<{ id: number }>(
+          `select id from person where status = 'ACTIVE' and village_code = $1 and household_id is null order by id desc limit 20`,
+          [v],
+        )
+      ).rows.map((r) => r.id);
+      for (let round = 0; round < 20; round++) {
+        const [first, second] = round % 2 ? [c2, c1] : [c1, c2];
+        await begin(first);
+        await begin(second);
+        const recount = round % 3 === 2 && stayers.length > 0;
+        const a = recount
+          ? await first.query<{ id: number }>(
+              `update person set village_code = $2, grid_code = (select code from grid where village_code = $2 order by code limit 1)
+                where id = $1 returning null::int as id`,
+              [stayers.pop(), w],
+            )
+          : await insert(first, [v]);
+        const b = insert(second, [v]);
+        if (round % 5 === 4) await first.query('rollback');
+        else {
+          await first.query('commit');
+          if (!recount) made.push(...a.rows.map((r) => r.id));
+        }
+        made.push(...(await b).rows.map((r) => r.id));
+        await second.query('commit');
+      }
+      await agree('after 2×20 writes racing into one village');
+
+      // In one transaction: inserted, then moved to another village; inserted, then deregistered; inserted, then
+      // deleted; inserted after a savepoint rolled back.
+      await begin(c1);
+      const moved = (await insert(c1, [v])).rows[0]!.id;
+      await c1.query(
+        `update person p set village_code = g.village_code, grid_code = g.code from (select village_code, code from grid where village_code = $2 order by code limit 1) g where p.id = $1`,
+        [moved, w],
+      );
+      const dead = (await insert(c1, [v])).rows[0]!.id;
+      await c1.query(`update person set status = 'DEREGISTERED', deregistered_at = now(), deregistration_reason = 'DIED' where id = $1`, [dead]);
+      const deleted = (await insert(c1, [v])).rows[0]!.id;
+      await c1.query(`delete from person where id = $1`, [deleted]);
+      await c1.query('savepoint s');
+      await insert(c1, [v, w]);
+      await c1.query('rollback to savepoint s');
+      await c1.query('commit');
+      made.push(moved, dead);
+      await agree('after an insert moved, deregistered, deleted and rolled back to a savepoint in one transaction');
+
+      // One statement into three villages, one of which has no roll-up row yet, while another connection inserts
+      // into the same villages.
+      await begin(c1);
+      await c1.query(`delete from village_rollup where village_code = $1`, [x]);
+      const several = await insert(c1, [v, w, x, x]);
+      await begin(c2);
+      const racing = insert(c2, [x, w]);
+      await c1.query('commit');
+      made.push(...several.rows.map((r) => r.id), ...(await racing).rows.map((r) => r.id));
+      await c2.query('commit');
+      await agree('after one statement into three villages, one without a roll-up row, and another racing it');
+
+      // Deleted again, from two connections at once.
+      const half = Math.floor(made.length / 2);
+      await begin(c1);
+      await begin(c2);
+      await c1.query(`delete from person where id = any($1)`, [made.slice(0, half)]);
+      const other = c2.query(`delete from person where id = any($1)`, [made.slice(half)]);
+      await c1.query('commit');
+      await other;
+      await c2.query('commit');
+      await agree('after the inserted residents were deleted from two connections at once');
+    } finally {
+      for (const c of [c1, c2]) {
+        await c.query('rollback').catch(() => undefined);
+        await c.end();
+      }
+    }
+  }, 120_000);
 });
