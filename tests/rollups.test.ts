@@ -330,6 +330,56 @@ describe('roll-ups always equal a count of the raw facts', () => {
       await c.end();
     }
   });
+
+  it('recounts nothing for an update that changes no counted column, and shows a counted change in the very next read', async () => {
+    const w = await hub.token({ jurisdiction: '623022', scopes: ['read', 'write', 'pii'] });
+    const tool = await hub.token({ jurisdiction: '623022', scopes: ['report'] });
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const person = (
+        await c.query<{ id: number; version: number; village_code: string; grid_code: string }>(
+          `select id, version, village_code, grid_code from person where status = 'ACTIVE' and residency = 'REGISTERED' and county_code = '623022'
+            order by id desc limit 1`,
+        )
+      ).rows[0]!;
+      const version = async () =>
+        (await c.query<{ counts: string }>(`select counts from stats_version where level = 12 and code = $1`, [person.village_code])).rows[0]!.counts;
+      type Figures = { residents: number; floating: number };
+      const read = async () => {
+        const r = await hub.queryAs<{ village: { population: Figures }; grid: { population: Figures } }>(
+          tool,
+          `{ village(code: "${person.village_code}") { population { residents floating } } grid(code: "${person.grid_code}") { population { residents floating } } }`,
+        );
+        expect(r.errors).toBeUndefined();
+        return r.data!;
+      };
+      const update = async (v: number, input: Record<string, unknown>) => {
+        const r = await hub.queryAs<{ updatePerson: { version: number } }>(
+          w,
+          `mutation($i: PersonUpdate!) { updatePerson(id: "${person.id}", version: ${v}, input: $i) { version } }`,
+          { i: input },
+        );
+        expect(r.errors).toBeUndefined();
+        return r.data!.updatePerson.version;
+      };
+      const before = await read();
+      const v0 = await version();
+      // A phone and a name are no figure: the village is not recounted, its version stays, its figures with it.
+      const v1 = await update(person.version, { phone: '13800138000', name: '不计数改名' });
+      expect(await version()).toBe(v0);
+      expect(await read()).toEqual(before);
+      // Residency is counted (floating): the next read shows it, in the village and in its grid.
+      await update(v1, { residency: 'FLOATING' });
+      expect(await version()).not.toBe(v0);
+      const after = await read();
+      expect(after.village.population).toEqual({ residents: before.village.population.residents, floating: before.village.population.floating + 1 });
+      expect(after.grid.population).toEqual({ residents: before.grid.population.residents, floating: before.grid.population.floating + 1 });
+      expect(await mismatches('623022')).toEqual({ village: [], days: [] });
+    } finally {
+      await c.end();
+    }
+  });
 });
 
 /**

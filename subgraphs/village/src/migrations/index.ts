@@ -93,6 +93,7 @@ import { Migration20261207000092WriteKeyCaller } from './Migration20261207000092
 import { Migration20261207000093WriteKeyGrant } from './Migration20261207000093WriteKeyGrant.ts';
 import { Migration20261207000094RollupOnlyWhatChanged } from './Migration20261207000094RollupOnlyWhatChanged.ts';
 import { Migration20261207000095DepartmentAnswers } from './Migration20261207000095DepartmentAnswers.ts';
+import { Migration20261207000096RollupCountedColumns } from './Migration20261207000096RollupCountedColumns.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -191,4 +192,5 @@ export const migrations = [
   Migration20261207000093WriteKeyGrant,
   Migration20261207000094RollupOnlyWhatChanged,
   Migration20261207000095DepartmentAnswers,
+  Migration20261207000096RollupCountedColumns,
 ];
