@@ -33,6 +33,7 @@ import {
 import {
   changedSql,
   earlierLineShares,
+  findsByExternalId,
   givenSql,
   holderDetail,
   reasonWithValue,
@@ -279,13 +280,11 @@ function keyedRows(spec: KeyedSpec, flags: readonly string[]) {
 }
 
 /**
- * SQL for the lateral lookup of a row without `id`: a form that registers a record keyed by a source system's id
- * makes a new one whatever its key, so that a key the village already uses is `keyTaken` (naming the record that
- * holds it) and a create racing another on the same key loses at the unique index (registry/unique-keys.ts); a
- * file's row with that key is the record's next version. A local number a form registers again is
- * `alreadyRegistered`, naming the record it found.
+ * SQL for the lateral lookup of a row without `id`: by a source system's id only where the row finds its record by it
+ * (row-kinds.ts `findsByExternalId`). A local number a form registers again is `alreadyRegistered`, naming the record
+ * it found.
  */
-const registersNew = (spec: KeyedSpec) => (spec.key === 'external_id' ? ' and not coalesce(s.register, false)' : '');
+const registersNew = (spec: KeyedSpec) => (spec.key === 'external_id' ? ` and ${findsByExternalId('s')}` : '');
 
 /** SQL over `x`: the other records of the row's village that hold its key. */
 const keyHolder = (spec: KeyedSpec) =>

@@ -198,18 +198,20 @@ export interface RowWriter {
 
 /** The statements of a kind's mutations, declared once. */
 export function rowWriter(kind: RowKind): RowWriter {
-  const src = oneRow(kind.stage);
-  const lock = kind.lock ? sql(`${kind.name}.lock`, z.object({}), `with ${src}, ${kind.rows('src')} ${kind.lock}`) : null;
+  // The form's one row of parameters and the kind's rows over it: what the lock, the checks, a check's detail and the
+  // write each start from.
+  const rowsOfForm = `with ${oneRow(kind.stage)}, ${kind.rows('src')}`;
+  const lock = kind.lock ? sql(`${kind.name}.lock`, z.object({}), `${rowsOfForm} ${kind.lock}`) : null;
   const check = sql(
     `${kind.name}.rules`,
     Failed,
-    `with ${src}, ${kind.rows('src')}
+    `${rowsOfForm}
      select coalesce(array_position(array[${kind.checks.map((c) => `coalesce((${c.bad}), false)`).join(', ')}]::boolean[], true), 0) as failed from n x`,
   );
-  const write = sql(`${kind.name}.write`, Written, `with ${src}, ${kind.rows('src')}, ${kind.write}`);
+  const write = sql(`${kind.name}.write`, Written, `${rowsOfForm}, ${kind.write}`);
   const details = new Map(
     kind.checks.flatMap((c, i) =>
-      c.detail ? [[c, sql(`${kind.name}.detail${i}`, Detail, `with ${src}, ${kind.rows('src')} select ${c.detail} as detail from n x`)] as const] : [],
+      c.detail ? [[c, sql(`${kind.name}.detail${i}`, Detail, `${rowsOfForm} select ${c.detail} as detail from n x`)] as const] : [],
     ),
   );
   const params = (values: readonly Staged[]): SqlParam[] => values.map((v) => (isList(v) ? v.join(',') : v));
@@ -304,20 +306,25 @@ export const KEYED_STAGE: readonly StageColumn[] = [
  * `extra` columns worked out once, and `s1`, which adds `tid`, the id of the
  * stored record the row changes: the one its id names, else the one its
  * external id names within `scope` (a condition on `e`, the table's rows,
- * and `s0`). A form that creates a record (`register`) makes a new one
- * whatever its external id, as a form registering a site does
- * (registry-kinds.ts `registersNew`): a key another record holds is
- * `keyTaken` naming it, and a create racing another on the key loses at the
- * unique index (registry/unique-keys.ts). Join the record as
+ * and `s0`), unless the row registers a new record (`findsByExternalId`).
+ * Join the record as
  * `targetOf(table)`. Each lookup is a lateral one kept apart from the query
  * (`offset 0`) over a materialized part, so it compares plain columns (see
  * "Lookups under row-level security").
  */
+/**
+ * SQL over a staged row `s`: whether a row without `id` finds the record to change by the source system's id it gives.
+ * A file's row does: it is that record's next version. A form that registers a record (`register`) makes a new one
+ * whatever its key, so that a key the village already uses is `keyTaken` naming the record that holds it, and a
+ * create racing another on the same key loses at the unique index (registry/unique-keys.ts).
+ */
+export const findsByExternalId = (s: string) => `not coalesce(${s}.register, false)`;
+
 export const externalKeyed = (src: string, table: string, scope: string, extra = '') => `
   s0 as materialized (select s.*${extra} from ${src} s),
   s1 as materialized (
     select s0.*, coalesce(s0.id, ke.id) as tid from s0
-      left join lateral (select e.id from ${table} e where s0.id is null and not coalesce(s0.register, false) and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
+      left join lateral (select e.id from ${table} e where s0.id is null and ${findsByExternalId('s0')} and ${scope} and e.external_id = s0.external_id offset 0) ke on true)`;
 
 /**
  * SQL: whether the row as it would be written (`alias`'s `columns`, or the
