@@ -28,9 +28,9 @@ type Errors = { errors?: { message: string; extensions?: Record<string, unknown>
 type Answer = Errors & { data?: Record<string, { id: string } | null> | null };
 
 /**
- * Sends two creates at once (each its own idempotencyKey: two writes, not a retry) until one of them loses at the
- * unique index (its refusal names the record, which the check before the write does not for every kind). Every
- * refusal is the rule's, never a bare CONFLICT nor a 5xx; the index's loser names the winner. How many lost there.
+ * Sends two creates at once (each its own idempotencyKey: two writes, not a retry) until one of them is refused naming
+ * the record (at the unique index, or by the check before the write where the kind's check names it too). Every refusal is the
+ * rule's, never a bare CONFLICT nor a 5xx; the loser names the winner. How many were refused naming it.
  */
 async function race(
   inputType: string,
@@ -410,5 +410,28 @@ describe('a household moved to a village where its 户号 is taken', () => {
     });
     expect(e!.message).toContain(`(id ${holder.id})`);
     expect(e!.message).not.toMatch(/_key|constraint|Key \(/);
+  });
+});
+
+describe('a local number registered again, one create after the other', () => {
+  it.each([
+    ['registerAddress', 'AddressInput', { text: '北街 9 号' }],
+    ['registerHouse', 'HouseInput', { use: 'SELF_OCCUPIED' }],
+    ['registerHousehold', 'HouseholdInput', {}],
+  ] as const)('%s: the check refuses it CONFLICT alreadyRegistered on number, naming the holder (recordId) as a lost race does', async (field, type, rest) => {
+    const input = { gridCode: GRID, number: `S${RUN}-${field}`, ...rest };
+    // Each its own idempotencyKey: two writes, not the same one sent again (sameWrite).
+    const create = (k: string) =>
+      hub.queryAs<Record<string, { id: string }>>(writer, `mutation($i: ${type}!, $k: String) { ${field}(input: $i, idempotencyKey: $k) { id } }`, {
+        i: input,
+        k: `again-${RUN}-${field}-${k}`,
+      });
+    const first = await create('first');
+    expect(first.errors).toBeUndefined();
+    const holder = first.data![field]!.id;
+    const again = await create('again');
+    const e = again.errors?.[0];
+    expect(e?.extensions).toMatchObject({ code: 'CONFLICT', rule: 'alreadyRegistered', argument: 'number', recordId: holder });
+    expect(e!.message).toMatch(new RegExp(`^number is already registered to another .+ \\(id ${holder}\\)\\.$`));
   });
 });

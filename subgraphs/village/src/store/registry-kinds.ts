@@ -299,10 +299,18 @@ function keyedChecks(spec: KeyedSpec): RowCheck[] {
       bad: earlierLineShares(['target']),
       when: (b) => b.targets > 1,
     },
-    // A form registering a local number the village holds finds that record; one keyed by an external id finds none
-    // (registersNew), its key held being keyTaken below.
+    // A form registering a local number the village holds finds that record, and names it (`recordId`) as a create
+    // that lost the race to it does (registry/write.ts); one keyed by an external id finds none (registersNew), its
+    // key held being keyTaken below.
     ...(spec.key === 'number'
-      ? [{ rule: alreadyRegistered(spec.key, spec.what), bad: 'x.register and x.target is not null', when: some('register') } satisfies RowCheck]
+      ? [
+          {
+            rule: alreadyRegistered(spec.key, spec.what),
+            bad: 'x.register and x.target is not null',
+            detail: holderDetail(alreadyRegistered(spec.key, spec.what), `select k.id from ${spec.table} k where k.id = x.target`),
+            when: some('register'),
+          } satisfies RowCheck,
+        ]
       : []),
     // A row read at an older version is told so before any rule its old copy could not foresee (a household moved
     // since is not the row's mistake), as the residents' rows are (resident-kind.ts).
