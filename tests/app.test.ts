@@ -260,6 +260,9 @@ describe('the analysis room (分析研判室) in Chromium', () => {
         ...[x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => n.toLocaleString('zh-CN')),
         x.answerDue ? `${(x.onTimeRate * 100).toFixed(1)}%` : '—',
         x.acknowledgeDue.toLocaleString('zh-CN'),
+        // 报到超时 and 反馈超时: the late ones of 应报到 and 应反馈.
+        (x.acknowledgeDue - x.acknowledgedOnTime).toLocaleString('zh-CN'),
+        (x.answerDue - x.reportedOnTime).toLocaleString('zh-CN'),
       ]),
     );
     expect(await page.$$('button[aria-label="下载下辖乡镇吹哨报到（分部门）表：CSV 数据"]')).toHaveLength(1);
@@ -402,6 +405,8 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       ...[s.dispatched, s.acknowledged, s.acknowledgedOnTime, s.reported, s.reportedOnTime, s.overdue, s.withdrawn].map((n) => n.toLocaleString('zh-CN')),
       s.answerDue ? `${(s.onTimeRate * 100).toFixed(1)}%` : '—',
       s.acknowledgeDue.toLocaleString('zh-CN'),
+      (s.acknowledgeDue - s.acknowledgedOnTime).toLocaleString('zh-CN'),
+      (s.answerDue - s.reportedOnTime).toLocaleString('zh-CN'),
     ]);
     // The total row is the departments' rows added up, column by column.
     const rows = await page.$$eval('#dispatch-table tbody tr', (trs) =>
@@ -420,7 +425,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     const { from, to } = await period(page);
     await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
     const heads = await page.$$eval('#dispatch-table thead th', (ths) => ths.map((th) => th.textContent));
-    expect(heads).toEqual(['部门', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '按时反馈率', '应报到']);
+    expect(heads).toEqual(['部门', '吹哨', '报到', '按时报到', '反馈', '按时反馈', '超期', '撤回', '按时反馈率', '应报到', '报到超时', '反馈超时']);
     // The column read by its header, as a person reads it: the department's row and the total.
     const column = heads.indexOf('应报到');
     const read = (sel: string) => page.$$eval(sel, (trs, i) => trs.map((tr) => [(tr as HTMLElement).dataset.kind ?? '', tr.children[i]!.textContent]), column);
@@ -1811,6 +1816,163 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('says what an address names that the page does not know, beside what it shows instead: an inbox filter, a list’s late choice, a status, a period, a route', async () => {
+    // A department's inbox with a filter it does not offer: the whole inbox, said so, the address what is shown.
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const all = await inboxOf(department);
+    let { context, page } = await newPage();
+    await page.goto(`${origin}/app#token=${department}`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/inbox/DONE`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox .unknown', { timeout: 60_000 });
+    expect(await page.textContent('#inbox .unknown')).toBe('未知的筛选：DONE，已显示全部');
+    expect(await page.getAttribute('#inbox', 'data-total')).toBe(String(all.totalCount));
+    expect(await page.inputValue('#inbox-filter')).toBe('');
+    expect(new URL(page.url()).hash).toBe('#/inbox');
+    // A filter it knows says nothing of the kind.
+    await page.goto(`${origin}/app#/inbox/OVERDUE`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#inbox-filter')?.value === 'OVERDUE', undefined, { timeout: 60_000 });
+    expect(await page.$('#inbox .unknown')).toBeNull();
+    await context.close();
+
+    ({ context, page } = await newPage());
+    await page.goto(`${origin}/app#token=${reader}`);
+    await viewOf(page, COUNTY);
+    // A dispatch list's late choice it does not know: every dispatch of the department, said so.
+    await page.goto(`${origin}/app#/dispatches/${COUNTY}/NATURAL_RESOURCES/LATE`);
+    await page.waitForSelector('main[data-view="dispatches"] #dispatch-list .unknown', { timeout: 60_000 });
+    expect(await page.textContent('#dispatch-list .unknown')).toBe('未知的筛选：LATE，已显示全部');
+    expect(new URL(page.url()).hash).toBe(`#/dispatches/${COUNTY}/NATURAL_RESOURCES`);
+    // A 在办 status a county's page has no list for: its page, said so.
+    await page.goto(`${origin}/app#/division/${COUNTY}/DONE`);
+    await page.waitForSelector(`main[data-view="county"][data-code="${COUNTY}"] .unknown`, { timeout: 60_000 });
+    expect(await page.textContent('main .unknown')).toContain('未知的状态：DONE');
+    expect(new URL(page.url()).hash).toBe(`#/division/${COUNTY}`);
+    // A route of no view: refused in words, not replaced by the start page.
+    await page.goto(`${origin}/app#/inbax`);
+    await page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
+    expect(await page.textContent('main p.error')).toContain('无法识别的地址“#/inbax”');
+    await context.close();
+
+    // A period that is none: the default period, said beside the period list.
+    ({ context, page } = await newPage());
+    await page.goto(`${origin}/app?period=2026Q5#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.isVisible('#period-note')).toBe(true);
+    expect(await page.textContent('#period-note')).toBe('未知的统计期：2026Q5，已显示近12个月（含本月）');
+    expect(await page.inputValue('#period')).toBe('last12');
+    await context.close();
+  }, 180_000);
+
+  it('opens a department’s late 报到 and late 反馈 from their figures in 吹哨报到·分部门: as many rows as the figure says', async () => {
+    const { context, page } = await signedIn(reader);
+    await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    const { from, to } = await period(page);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    type Figures = {
+      departmentKind: string;
+      departmentName: string;
+      acknowledgeDue: number;
+      acknowledgedOnTime: number;
+      answerDue: number;
+      reportedOnTime: number;
+    };
+    const stats = await hub.dataAs<{ county: { dispatchStats: { byDepartment: Figures[] } } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind departmentName acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } } } }`,
+    );
+    const heads = await page.$$eval('#dispatch-table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(heads.slice(-2)).toEqual(['报到超时', '反馈超时']);
+    for (const [key, zh, late] of [
+      ['ACKNOWLEDGED_LATE', '报到超时', (f: Figures) => f.acknowledgeDue - f.acknowledgedOnTime],
+      ['ANSWERED_LATE', '反馈超时', (f: Figures) => f.answerDue - f.reportedOnTime],
+    ] as const) {
+      const rows = stats.county.dispatchStats.byDepartment;
+      // Each department's figure as the API counts it, a link only above 0, named by what it counts.
+      const cells = await page.$$eval(`#dispatch-table tbody td[data-late="${key}"]`, (tds) =>
+        tds.map((td) => ({
+          text: td.textContent,
+          href: td.querySelector('a')?.getAttribute('href') ?? null,
+          label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
+        })),
+      );
+      expect(cells.map((c) => c.text)).toEqual(rows.map((f) => late(f).toLocaleString('zh-CN')));
+      rows.forEach((f, i) =>
+        expect(cells[i]).toMatchObject(
+          late(f) > 0
+            ? { href: `#/dispatches/${COUNTY}/${f.departmentKind}/${key}`, label: `${f.departmentName}${zh} ${late(f).toLocaleString('zh-CN')} 件` }
+            : { href: null },
+        ),
+      );
+      const row = [...rows].sort((a, b) => late(b) - late(a))[0]!;
+      expect(late(row)).toBeGreaterThan(0);
+      await page.click(`#dispatch-table tbody tr[data-kind="${row.departmentKind}"] td[data-late="${key}"] a`);
+      await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${late(row)}"]`, { timeout: 60_000 });
+      expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
+      expect(await page.inputValue('#dispatch-late')).toBe(key);
+      const shown = await page.$$eval('table.dispatch-list tbody tr', (trs) => trs.map((tr) => tr.querySelector(`.badge`)?.parentElement?.className ?? ''));
+      expect(shown).toHaveLength(late(row));
+      const marked = await page.$$eval(`table.dispatch-list tbody td.${key === 'ACKNOWLEDGED_LATE' ? 'ack' : 'answer'}`, (tds) =>
+        tds.map((td) => (td as HTMLElement).dataset.late),
+      );
+      expect(marked.every((l) => l === 'true')).toBe(true);
+      await page.goBack();
+      await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    }
+    await context.close();
+  }, 240_000);
+
+  it('lists a grid worker’s cases in hand on its first page, a page at a time, each opening its case, and leads to its open hazards', async () => {
+    const [, village] = await villagesOf(hub, `${WRITE_COUNTY}104`);
+    const [grid, other] = village!.grids;
+    const callers = await callersOf(hub, village!.code);
+    const a = await reportCase(hub, callers.village, { gridCode: grid!, summary: '两户因柴草堆放占道发生争执' });
+    const b = await reportCase(hub, callers.village, { gridCode: grid!, summary: '邻里因自来水管漏水发生争执' });
+    const elsewhere = await reportCase(hub, callers.village, { gridCode: other!, summary: '邻网格两户因围墙发生争执' });
+    await mutate(
+      hub,
+      callers.village,
+      `reportHazard(input: { gridCode: "${grid}", kind: GAS, description: "网格内液化气罐露天存放", location: "村口小卖部", source: GRID_WORKER }) { id version }`,
+    );
+    const token = await hub.token({ jurisdiction: grid!, scopes: ['read'], subject: `app-grid-in-hand-${grid}` });
+    type Open = { grid: { disputes: { totalCount: number; nodes: { id: string }[] }; r: { totalCount: number }; g: { totalCount: number } } };
+    const api = await hub.dataAs<Open>(
+      token,
+      `{ grid(code: "${grid}") { disputes(filter: { status: [REPORTED, ACCEPTED, ASSIGNED, MEDIATING, ESCALATED] }, orderBy: DUE_FIRST, first: 100) { totalCount nodes { id } }
+         r: hazards(status: REPORTED, first: 1) { totalCount } g: hazards(status: RECTIFYING, first: 1) { totalCount } } }`,
+    );
+    const open = api.grid.disputes;
+    expect(open.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?pageSize=1#token=${token}`);
+    await page.waitForSelector('main[data-view="grid"] #in-hand table.in-hand tbody tr', { timeout: 60_000 });
+    expect(await page.getAttribute('#in-hand', 'data-total')).toBe(String(open.totalCount));
+    const ids = () => page.$$eval('#in-hand tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id));
+    while (await page.isVisible('#in-hand p.more button')) {
+      const n = (await ids()).length;
+      await page.click('#in-hand p.more button');
+      await page.waitForFunction((n) => document.querySelectorAll('#in-hand tbody tr').length > n, n, { timeout: 60_000 });
+    }
+    expect(await ids()).toEqual(open.nodes.map((n) => n.id));
+    expect(await ids()).not.toContain(elsewhere.id);
+    // Its open hazards: counted, and their list opens for the grid worker.
+    const hazards = api.grid.r.totalCount + api.grid.g.totalCount;
+    expect(hazards).toBeGreaterThan(0);
+    expect(await page.getAttribute('#grid-hazards', 'data-total')).toBe(String(hazards));
+    await page.click(`#grid-hazards a[href="#/hazards/${grid}"]`);
+    await page.waitForSelector(`main[data-view="hazards"][data-code="${grid}"] table.hazards tbody tr`, { timeout: 60_000 });
+    expect(await page.$eval('main', (m) => m.textContent)).toContain('网格内液化气罐露天存放');
+    // A case's row opens its case.
+    await page.goBack();
+    await page.waitForSelector(`main[data-view="grid"] #in-hand tbody tr[data-id="${a.id}"] th a`, { timeout: 60_000 });
+    await page.click(`#in-hand tbody tr[data-id="${a.id}"] th a`);
+    await page.waitForSelector('main[data-view="case"] .timeline', { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe(`#/case/${encodeURIComponent(a.id)}`);
+    await context.close();
+  }, 240_000);
+
   it('shows a grid worker its own grid’s early warnings, and another grid’s worker of the village none of them', async () => {
     // A village of a township of the write county whose cases no other test here reports.
     const [, village] = await villagesOf(hub, `${WRITE_COUNTY}104`);
@@ -1840,7 +2002,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
-  it('leads a grid worker back from its grid’s case to its grid, not to the village it may not open, and says where its hazards are', async () => {
+  it('leads a grid worker back from its grid’s case to its grid, not to the village it may not open, and opens its own grid’s hazards only', async () => {
     const [, village] = await villagesOf(hub, `${WRITE_COUNTY}104`);
     const grid = village!.grids[0]!;
     const callers = await callersOf(hub, village!.code);
@@ -1857,11 +2019,13 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     expect(await back!.textContent()).toMatch(/^返回 .*网格/);
     await back!.click();
     await page.waitForSelector(`main[data-view="grid"][data-code="${grid}"]`, { timeout: 60_000 });
-    // A grid's hazards are listed in the grid worker app, not from a page the grid worker cannot open.
+    // Its own grid's hazards open for it; another grid's are refused in words, not from a page it cannot open.
     await page.goto(`${origin}/app#/hazards/${grid}`);
+    await page.waitForSelector(`main[data-view="hazards"][data-code="${grid}"]`, { timeout: 60_000 });
+    await page.goto(`${origin}/app#/hazards/${village!.grids[1]}`);
     await page.waitForSelector('main[data-view="refused"] p.error');
     const message = await page.textContent('main p.error');
-    expect(message).toContain('网格员应用');
+    expect(message).toContain('本网格的网格员');
     expect(message).not.toContain('上报隐患');
     await context.close();
   }, 180_000);

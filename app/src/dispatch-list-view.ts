@@ -11,7 +11,21 @@ import { request } from './client.ts';
 import { esc, num, wallClock } from './format.ts';
 import type { DispatchFilter, DispatchListPageFragment } from './generated/graphql.ts';
 import { DISPATCH_STATUS } from './labels.ts';
-import { caseHref, caseName, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
+import {
+  caseHref,
+  caseName,
+  divisionHref,
+  isCurrent,
+  known,
+  loading,
+  main,
+  navigate,
+  renderCrumbs,
+  setLastPlace,
+  showWho,
+  unknownNotice,
+  type Crumb,
+} from './page.ts';
 import { MORE_HTML, pagedList, pageSize } from './paging.ts';
 import { period } from './period.ts';
 import { DivisionDispatchList } from './queries.ts';
@@ -25,22 +39,25 @@ const LATE: Record<string, { zh: string; filter: DispatchFilter }> = {
 
 /** The address of a division's dispatches to a department in the period shown (the period stays in ?period=). */
 export const dispatchListHref = (code: string, kind: string, late = ''): string => `#/dispatches/${code}/${encodeURIComponent(kind)}${late ? `/${late}` : ''}`;
-/** Whether the page lists this: a county's or a township's (6 or 9 digits) dispatches, all or one late kind. */
-export const listsDispatchesOf = (code: string, late: string): boolean => /^(\d{6}|\d{9})$/.test(code) && (late === '' || late in LATE);
+/** Whether the page lists this: a county's or a township's (6 or 9 digits) dispatches. */
+export const listsDispatchesOf = (code: string): boolean => /^(\d{6}|\d{9})$/.test(code);
 
 /** How many dispatches the list shows at a time, and adds at each 加载更多 (the address's ?pageSize= may say otherwise). */
 const PAGE = 50;
 
 type Dispatch = DispatchListPageFragment['nodes'][number];
 
+/** The list of `late` (ACKNOWLEDGED_LATE, ANSWERED_LATE, or none: all); a choice it does not know lists all and says so. */
 export async function showDispatchList(code: string, kind: string, late: string): Promise<void> {
   const mine = navigate();
   loading();
   const p = period();
   const shown = known.get(divisionHref(code));
-  const target = { href: dispatchListHref(code, kind, late), fallback: `${shown ?? `区划 ${code}`}的吹哨任务` };
+  const chosen = Object.hasOwn(LATE, late) ? LATE[late] : undefined;
+  const unknown = late && !chosen ? late : '';
+  const target = { href: dispatchListHref(code, kind, chosen ? late : ''), fallback: `${shown ?? `区划 ${code}`}的吹哨任务` };
   const county = code.length === 6;
-  const filter: DispatchFilter = { from: p.from, to: p.to, departmentKind: kind, ...(LATE[late]?.filter ?? {}) };
+  const filter: DispatchFilter = { from: p.from, to: p.to, departmentKind: kind, ...(chosen?.filter ?? {}) };
   const fetchPage = async (after: string | null) => {
     const r = await request(DivisionDispatchList, { code, county, township: !county, filter, first: pageSize(PAGE), after });
     if (r.county) return { code: r.county.code, name: r.county.name, above: [] as Crumb[], page: r.county.dispatches };
@@ -59,6 +76,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
     showRefusal(target, '不存在', `没有${county ? '县（市、区）' : '乡镇'} ${code}。`);
     return;
   }
+  if (unknown) history.replaceState(history.state, '', `${location.pathname}${location.search}${target.href}`);
   const department = v.page.nodes[0]?.departmentName ?? kind;
   disposeCharts();
   main.removeAttribute('aria-busy');
@@ -71,7 +89,6 @@ export async function showDispatchList(code: string, kind: string, late: string)
   showWho();
   renderCrumbs([...v.above, { code: v.code, name: v.name }], `${department} · 吹哨任务`);
   const total = v.page.totalCount;
-  const chosen = LATE[late];
   main.innerHTML = `
     <h2 class="title">${esc(v.name)} · ${esc(department)} <small>吹哨任务 · ${esc(p.label)}吹哨的${chosen ? `，${esc(chosen.zh)}的` : ''}，新的在前</small></h2>
     <section id="dispatch-list" class="panel" aria-labelledby="dispatch-list-title" data-total="${total}" data-kind="${esc(kind)}">
@@ -79,7 +96,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
       <p class="filters"><label for="dispatch-late">筛选</label>
         <select id="dispatch-late"><option value="">全部</option>${Object.entries(LATE)
           .map(([k, l]) => `<option value="${k}"${k === late ? ' selected' : ''}>${esc(l.zh)}</option>`)
-          .join('')}</select></p>
+          .join('')}</select>${unknown ? unknownNotice('筛选', unknown, '全部') : ''}</p>
       ${
         total
           ? `<div class="table-wrap"><table class="dispatch-list text">

@@ -24,9 +24,10 @@ import {
   renderCrumbs,
   setLastPlace,
   showWho,
+  unknownNotice,
 } from './page.ts';
 import { LAST_TWELVE, months, period, TREND } from './period.ts';
-import { DivisionCases, DivisionDispatches, GridName, InHandCases, RiskSignals, TownshipInboxOverdue } from './queries.ts';
+import { DivisionCases, DivisionDispatches, GridInHand, GridName, InHandCases, RiskSignals, TownshipInboxOverdue } from './queries.ts';
 import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
@@ -58,7 +59,9 @@ export async function showDivision(code: string, status = ''): Promise<void> {
   const division = d;
   const inHand = readsRecords() ? IN_HAND[d.kind as keyof typeof IN_HAND] : undefined;
   const chosen = inHand?.statuses.find((s) => s.key === status);
-  // A status the list does not have (a village's 已登记 at a township, a county's page) is dropped from the address.
+  // A status the list does not have (a village's 已登记 at a township, a county's page) is dropped from the address, and
+  // the page says so above what it shows instead.
+  const unknown = status && !chosen ? unknownNotice('状态', status, inHand ? '全部在办案件' : '本区划的页面（本页没有在办案件列表）') : '';
   if (status && !chosen) history.replaceState(history.state, '', `${location.pathname}${location.search}${divisionHref(d.code)}`);
   for (const c of [...d.crumbs, d, ...d.rows]) known.set(divisionHref(c.code), c.name);
   // The header names the caller's jurisdiction by name as soon as a view has named it.
@@ -71,7 +74,7 @@ export async function showDivision(code: string, status = ''): Promise<void> {
   main.dataset.view = d.kind;
   main.dataset.code = d.code;
   main.innerHTML = `
-    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
+    <h2 class="title">${esc(d.name)} <small>${esc(KIND_ZH[d.kind])} · ${esc(d.code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>${unknown ? `<p>${unknown}</p>` : ''}
     <section id="figures" class="panel" aria-labelledby="figures-title" data-from="${p.from}" data-to="${p.to}">
       <h3 id="figures-title">核心指标</h3>
       <div class="cards">${figures(d.head, p)
@@ -201,23 +204,26 @@ export async function showDivision(code: string, status = ''): Promise<void> {
 }
 
 /**
- * A grid worker's own page (a token whose jurisdiction is a 15-digit grid code): the grid's early warnings, which it
- * reads as it reads the grid's statistics. Its village's figures lie outside its jurisdiction, and the grid's
- * population and records are the grid worker app's, so the page shows the warnings alone.
+ * A grid worker's own page (a token whose jurisdiction is a 15-digit grid code): the grid's cases in hand (在办, a page
+ * at a time, each opening its case), its open hazards (their count, opening the grid's 隐患整改 list) and its early
+ * warnings, which it reads as it reads the grid's statistics. Its village's figures lie outside its jurisdiction, and
+ * the grid's population and records are the grid worker app's.
  */
 export async function showGrid(code: string): Promise<void> {
   const mine = navigate();
   loading();
   const target = { href: divisionHref(code), fallback: `网格 ${code}` };
   let name: string;
+  let hazards: number | undefined;
   try {
-    const grid = (await request(GridName, { code })).grid;
+    const grid = (await request(GridName, { code, records: readsRecords() })).grid;
     if (!isCurrent(mine)) return;
     if (!grid) {
       showRefusal(target, '不存在', `没有网格 ${code}。`);
       return;
     }
     name = grid.name;
+    if (grid.reported && grid.rectifying) hazards = grid.reported.totalCount + grid.rectifying.totalCount;
   } catch (e) {
     if (isCurrent(mine)) showError(e, target);
     return;
@@ -232,14 +238,32 @@ export async function showGrid(code: string): Promise<void> {
   main.dataset.code = code;
   main.innerHTML = `
     <h2 class="title">${esc(name)} <small>网格 · ${esc(code)} · 统计期 ${esc(p.label)}，${p.from} 至 ${p.to}</small></h2>
-    <p class="note">网格员的令牌只能查看本网格：这里列出本网格的苗头预警；本网格的人口统计和记录请在网格员应用中查看。</p>
+    <p class="note">网格员的令牌只能查看本网格：这里列出本网格的在办案件、未整改隐患和苗头预警；本网格的人口统计和记录请在网格员应用中查看。</p>
+    ${
+      readsRecords()
+        ? `<section id="in-hand" class="panel" aria-labelledby="in-hand-title">
+            <h3 id="in-hand-title">在办案件 <small>当前全部，不限统计期</small></h3>
+            <div id="in-hand-list" role="status">正在载入在办案件…</div>
+          </section>`
+        : ''
+    }
+    ${
+      hazards !== undefined
+        ? `<section id="grid-hazards" class="panel" aria-labelledby="grid-hazards-title" data-total="${hazards}">
+            <h3 id="grid-hazards-title">未整改隐患（${num(hazards)}）</h3>
+            <p>${hazards ? `<a href="${hazardsHref(code)}">查看本网格未整改的 ${num(hazards)} 条隐患与整改记录</a>` : '本网格没有未整改的隐患。'}</p>
+          </section>`
+        : ''
+    }
     <section id="risk" class="panel" aria-labelledby="risk-title" hidden>
       <h3 id="risk-title">苗头预警</h3>
       <div id="risk-list"></div>
     </section>`;
   main.removeAttribute('aria-busy');
   // The signals are about its village, whose page a grid worker may not open: named, not linked.
-  await showRiskSignals(code, mine, false);
+  const signals = showRiskSignals(code, mine, false);
+  if (readsRecords()) await showInHand({ code, kind: 'grid' }, IN_HAND.grid, '', mine);
+  await signals;
 }
 
 /** Why a division's view lists no cases: the caller's token, or a level whose cases its counties list. */
@@ -474,21 +498,31 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
   if (!isCurrent(mine) || !s) return;
   // A department's row and the total row count the same things (the API's DispatchCounts), so the total is their sum.
   type Row = Omit<DispatchFiguresFragment['byDepartment'][number], 'departmentKind' | 'departmentName'>;
-  const cells = (x: Row) =>
-    [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
-    `<td>${rateOf(x.onTimeRate, x.answerDue)}</td><td>${num(x.acknowledgeDue)}</td>`;
   // A department's name opens its dispatches of the period shown, for a reader of records: the county's and township's
   // desks, or a department's own caller for its own row of its county (the hub lists it no other department's, and no
   // township's list).
   const lists = (kind: string) => mayRead() && (!claims?.department || (claims.department === kind && d.kind === 'county'));
+  // 报到超时 and 反馈超时: the late ones of 应报到 and 应反馈. A department's figure above 0 opens the list of exactly
+  // those (the hub's acknowledgedLate and answeredLate filters count as these figures do), named by what it counts.
+  const late = (n: number, zh: string, key: string, x?: DispatchFiguresFragment['byDepartment'][number]) =>
+    `<td class="late" data-late="${key}">${
+      x && n > 0 && lists(x.departmentKind)
+        ? `<a href="${dispatchListHref(d.code, x.departmentKind, key)}" aria-label="${esc(x.departmentName)}${zh} ${num(n)} 件">${num(n)}</a>`
+        : num(n)
+    }</td>`;
+  const cells = (x: Row, dept?: DispatchFiguresFragment['byDepartment'][number]) =>
+    [x.dispatched, x.acknowledged, x.acknowledgedOnTime, x.reported, x.reportedOnTime, x.overdue, x.withdrawn].map((n) => `<td>${num(n)}</td>`).join('') +
+    `<td>${rateOf(x.onTimeRate, x.answerDue)}</td><td>${num(x.acknowledgeDue)}</td>` +
+    late(x.acknowledgeDue - x.acknowledgedOnTime, '报到超时', 'ACKNOWLEDGED_LATE', dept) +
+    late(x.answerDue - x.reportedOnTime, '反馈超时', 'ANSWERED_LATE', dept);
   const department = (x: DispatchFiguresFragment['byDepartment'][number]) =>
     lists(x.departmentKind)
       ? `<a href="${dispatchListHref(d.code, x.departmentKind)}" title="列出${esc(x.departmentName)}本统计期的吹哨任务">${esc(x.departmentName)}</a>`
       : esc(x.departmentName);
   box.removeAttribute('role');
   box.innerHTML = `<div class="table-wrap"><table class="dispatches"><caption class="visually-hidden">吹哨报到·分部门</caption>
-    <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th><th scope="col" title="报到已给出或时限已过的吹哨：按时报到以它为基数，报到超时为应报到减按时报到">应报到</th></tr></thead>
-    <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${department(x)}</th>${cells(x)}</tr>`).join('')}</tbody>
+    <thead><tr><th scope="col">部门</th><th scope="col">吹哨</th><th scope="col">报到</th><th scope="col">按时报到</th><th scope="col">反馈</th><th scope="col">按时反馈</th><th scope="col">超期</th><th scope="col">撤回</th><th scope="col">按时反馈率</th><th scope="col" title="报到已给出或时限已过的吹哨：按时报到以它为基数，报到超时为应报到减按时报到">应报到</th><th scope="col" title="应报到减按时报到：点击数字列出这些吹哨">报到超时</th><th scope="col" title="应反馈（已反馈或反馈时限已过）减按时反馈：点击数字列出这些吹哨">反馈超时</th></tr></thead>
+    <tbody>${s.byDepartment.map((x) => `<tr data-kind="${esc(x.departmentKind)}"><th scope="row">${department(x)}</th>${cells(x, x)}</tr>`).join('')}</tbody>
     <tfoot><tr><th scope="row">合计</th>${cells(s)}</tr></tfoot></table></div>`;
 }
 
@@ -547,29 +581,38 @@ const inHandPage = async (code: string, village: boolean, status: string, status
  * lists its own disputes (`Village.disputes`); a township its 综治中心's inbox (`Township.disputes`), the cases escalated
  * to it that it has not yet settled, escalated or returned.
  */
+/** A village's (or grid's) dispute as its 在办 row shows it. */
+const disputeInHand = (d: CaseRowFragment & { deadlines: { contactBy: string; settleBy: string } }): InHandRow => ({
+  id: d.id,
+  caseNumber: d.caseNumber,
+  status: d.status,
+  statusZh: statusHere(d),
+  level: LEVEL[d.handlingLevel],
+  village: d.village.name,
+  category: d.category,
+  reportedAt: d.reportedAt,
+  due: d.status === 'REPORTED' ? { zh: '联系', at: d.deadlines.contactBy } : { zh: '化解', at: d.deadlines.settleBy },
+  overdue: d.overdue,
+  underSupervision: d.underSupervision,
+});
+
 const IN_HAND = {
   village: {
     statuses: VILLAGE_IN_HAND.map((s) => ({ key: s, zh: `${STATUS[s]}${FILTER_NOTE[s] ?? ''}` })),
     order: '本村（社区）未办结的案件，超期的在前，其余到期早的在前（待受理的按联系时限）',
     page: async (code, status, after) => {
       const c = (await inHandPage(code, true, status, VILLAGE_IN_HAND, after)).village?.disputes;
-      if (!c) return null;
-      return {
-        ...c,
-        nodes: c.nodes.map((d) => ({
-          id: d.id,
-          caseNumber: d.caseNumber,
-          status: d.status,
-          statusZh: statusHere(d),
-          level: LEVEL[d.handlingLevel],
-          village: d.village.name,
-          category: d.category,
-          reportedAt: d.reportedAt,
-          due: d.status === 'REPORTED' ? { zh: '联系', at: d.deadlines.contactBy } : { zh: '化解', at: d.deadlines.settleBy },
-          overdue: d.overdue,
-          underSupervision: d.underSupervision,
-        })),
-      };
+      return c ? { ...c, nodes: c.nodes.map(disputeInHand) } : null;
+    },
+  },
+  // A grid's disputes in the village's statuses in hand: a grid worker's own cases, the same rows as its village's.
+  grid: {
+    statuses: [],
+    order: '本网格未办结的案件，超期的在前，其余到期早的在前（待受理的按联系时限）',
+    page: async (code, _status, after) => {
+      const g = (await request(GridInHand, { code, filter: { status: [...VILLAGE_IN_HAND] }, first: pageSize(CASES_PAGE), after })).grid;
+      if (!g) return null;
+      return { ...g.disputes, nodes: g.disputes.nodes.map(disputeInHand) };
     },
   },
   township: {
@@ -595,10 +638,10 @@ const IN_HAND = {
       };
     },
   },
-} satisfies Record<'village' | 'township', InHandList>;
+} satisfies Record<'village' | 'grid' | 'township', InHandList>;
 
 /** Fills the 在办 list with its first page of `status` (none: every status in hand), replacing what it showed. */
-async function showInHand(d: Division, list: InHandList, status: string, mine: number): Promise<void> {
+async function showInHand(d: { code: string; kind: string }, list: InHandList, status: string, mine: number): Promise<void> {
   const box = document.getElementById('in-hand-list')!;
   const chosen = list.statuses.find((s) => s.key === status);
   box.setAttribute('aria-busy', 'true');
@@ -612,7 +655,7 @@ async function showInHand(d: Division, list: InHandList, status: string, mine: n
     return;
   }
   // Another status chosen since, or another view: the newer answer draws the list.
-  if (!isCurrent(mine) || (document.getElementById('in-hand-filter') as HTMLSelectElement).value !== status) return;
+  if (!isCurrent(mine) || ((document.getElementById('in-hand-filter') as HTMLSelectElement | null)?.value ?? '') !== status) return;
   box.removeAttribute('aria-busy');
   box.removeAttribute('role');
   const total = first?.totalCount ?? 0;
@@ -621,7 +664,8 @@ async function showInHand(d: Division, list: InHandList, status: string, mine: n
   section.dataset.total = String(total);
   section.dataset.status = status;
   document.getElementById('in-hand-title')!.innerHTML = `${esc(title)}案件 · 共 ${num(total)} 件 <small>${esc(list.order)} · 当前全部，不限统计期</small>`;
-  const village = d.kind === 'village';
+  // A village's cases (its grids' too) name the level handling each: a case it escalated is in hand above it.
+  const village = d.kind === 'village' || d.kind === 'grid';
   box.innerHTML = `${
     total
       ? `<div class="table-wrap"><table class="in-hand text">

@@ -3,14 +3,15 @@
  * 隐患整改 The open hazards (reported or being rectified) of a village, or of every village of a township or county:
  * the overdue ones first, then those being rectified, then those reported and not yet started, each part a page at a
  * time by its 整改期限 (the most overdue first), with its steps (who, when, the note) when opened; above a village each
- * hazard names its village. Needs `read`: the hub lists hazards to readers only.
+ * hazard names its village. A grid worker's own token lists its grid's the same way. Needs `read`: the hub lists hazards
+ * to readers only.
  */
 import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
 import { daysPastDay, esc, num, wallClock } from './format.ts';
 import type { HazardPageFragment, HazardRowFragment, HazardStatus } from './generated/graphql.ts';
 import { HAZARD_ACTION, HAZARD_KIND, HAZARD_SOURCE, HAZARD_STATUS } from './labels.ts';
-import { divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
+import { claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho, type Crumb } from './page.ts';
 import { DivisionHazards } from './queries.ts';
 import { MORE_HTML, pagedList, pageSize } from './paging.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -36,14 +37,18 @@ const PARTS: Part[] = [
 ];
 
 /** The levels whose hazards the page lists, by the length of their code. */
-const LEVELS: Record<number, { level: 'village' | 'township' | 'county'; zh: string }> = {
+const LEVELS: Record<number, { level: 'grid' | 'village' | 'township' | 'county'; zh: string }> = {
+  15: { level: 'grid', zh: '网格' },
   12: { level: 'village', zh: '村（社区）' },
   9: { level: 'township', zh: '乡镇' },
   6: { level: 'county', zh: '县（市、区）' },
 };
 
-/** Whether the page lists a division of this code: a village, township or county (12, 9 or 6 digits). */
-export const listsHazardsOf = (code: string): boolean => /^\d+$/.test(code) && code.length in LEVELS;
+/**
+ * Whether the page lists a division of this code: a village, township or county (12, 9 or 6 digits), or a grid (15) for
+ * its own grid worker: another caller reads a grid's hazards on its village's list.
+ */
+export const listsHazardsOf = (code: string): boolean => /^\d+$/.test(code) && code.length in LEVELS && (code.length !== 15 || claims?.jurisdiction === code);
 
 interface Listed {
   code: string;
@@ -61,12 +66,15 @@ async function fetchPart(code: string, part: Part, after: string | null): Promis
     village: level === 'village',
     township: level === 'township',
     county: level === 'county',
+    grid: level === 'grid',
     status: part.status,
     overdue: part.overdue,
     first: pageSize(PAGE),
     after,
   });
   const crumb = (d: { code: string; name: string } | null | undefined): Crumb[] => (d ? [{ code: d.code, name: d.name }] : []);
+  // A grid's village lies outside its grid worker's jurisdiction: no division above it to lead to.
+  if (r.grid) return { ...r.grid, above: [] };
   if (r.village) return { ...r.village, above: [...crumb(r.village.township?.county), ...crumb(r.village.township)] };
   if (r.township) return { ...r.township, above: crumb(r.township.county) };
   if (r.county) return { ...r.county, above: [] };

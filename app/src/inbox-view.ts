@@ -10,7 +10,21 @@ import { request } from './client.ts';
 import { daysPast, esc, num, wallClock } from './format.ts';
 import type { DepartmentInboxQuery, DispatchFilter, DispatchStatus } from './generated/graphql.ts';
 import { CATEGORY, DISPATCH_STATUS } from './labels.ts';
-import { caseHref, caseName, claims, divisionHref, isCurrent, known, loading, main, navigate, renderCrumbs, setLastPlace, showWho } from './page.ts';
+import {
+  caseHref,
+  caseName,
+  claims,
+  divisionHref,
+  isCurrent,
+  known,
+  loading,
+  main,
+  navigate,
+  renderCrumbs,
+  setLastPlace,
+  showWho,
+  unknownNotice,
+} from './page.ts';
 import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { DepartmentInbox } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -34,9 +48,6 @@ const FILTERS: { key: string; zh: string; filter: DispatchFilter }[] = [
     filter: { status: [s] },
   })),
 ];
-/** Whether `key` names one of the inbox's filters (an empty key: all of them). */
-export const isInboxFilter = (key: string): boolean => key === '' || FILTERS.some((f) => f.key === key);
-
 type Dispatch = DepartmentInboxQuery['departmentInbox']['nodes'][number];
 
 /** The deadline a dispatch answers next: 报到 until acknowledged, then 反馈; none once reported. */
@@ -45,16 +56,18 @@ function nextDeadline(d: Dispatch): { zh: string; at: string } | undefined {
   return d.acknowledgedAt || d.status === 'ACKNOWLEDGED' ? { zh: '反馈', at: d.reportBy } : { zh: '报到', at: d.acknowledgeBy };
 }
 
+/** The inbox, narrowed by the filter `key` names; a key it does not know shows every dispatch and says so. */
 export async function showInbox(key: string): Promise<void> {
   const mine = navigate();
-  const target = { href: inboxHref(key), fallback: '部门待办' };
+  const chosen = FILTERS.find((f) => f.key === key);
+  const unknown = key && !chosen ? key : '';
+  const target = { href: inboxHref(chosen?.key), fallback: '部门待办' };
   if (!claims?.department) {
     // Only a department's token has an inbox: the hub refuses departmentInbox to every other caller.
     showRefusal(target, '无法打开', '部门待办是县直部门的页面：只有县直部门的令牌可以打开。');
     return;
   }
   loading();
-  const chosen = FILTERS.find((f) => f.key === key);
   const page = async (after: string | null): Promise<Paged<Dispatch>> =>
     (await request(DepartmentInbox, { ...(chosen ? { filter: chosen.filter } : {}), first: pageSize(INBOX_PAGE), after })).departmentInbox;
   let first: Paged<Dispatch>;
@@ -65,6 +78,7 @@ export async function showInbox(key: string): Promise<void> {
     return;
   }
   if (!isCurrent(mine)) return;
+  if (unknown) history.replaceState(history.state, '', `${location.pathname}${location.search}${target.href}`);
   const department = first.nodes[0]?.departmentName ?? claims.name;
   const title = `${department} · 部门待办`;
   disposeCharts();
@@ -84,7 +98,7 @@ export async function showInbox(key: string): Promise<void> {
       <p class="filters"><label for="inbox-filter">状态</label>
         <select id="inbox-filter"><option value="">全部</option>${FILTERS.map(
           (f) => `<option value="${f.key}"${f.key === key ? ' selected' : ''}>${esc(f.zh)}</option>`,
-        ).join('')}</select></p>
+        ).join('')}</select>${unknown ? unknownNotice('筛选', unknown, '全部') : ''}</p>
       ${
         total
           ? `<div class="table-wrap"><table class="inbox text">

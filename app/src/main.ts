@@ -37,8 +37,17 @@ import { showSignIn } from './sign-in.ts';
 import { showDivision, showGrid } from './division-view.ts';
 import { showCase } from './case-view.ts';
 import { listsHazardsOf, showHazards } from './hazard-view.ts';
-import { INBOX_HREF, isInboxFilter, showInbox } from './inbox-view.ts';
+import { INBOX_HREF, showInbox } from './inbox-view.ts';
 import { listsDispatchesOf, showDispatchList } from './dispatch-list-view.ts';
+
+/** A part of the address as written, its %-escapes read where they are whole. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
 
 async function home(): Promise<string> {
   if (claims!.jurisdiction !== '*') return claims!.jurisdiction.slice(0, 12);
@@ -74,27 +83,27 @@ async function route(): Promise<void> {
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const hazards = /^#\/hazards\/(.*)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
-  const inbox = /^#\/inbox(?:\/([A-Z]*))?$/.exec(location.hash);
-  const dispatchList = /^#\/dispatches\/(\d+)\/([A-Z_]+)(?:\/([A-Z_]+))?$/.exec(location.hash);
+  // A filter the inbox or a dispatch list does not know opens the whole list, which says so (never silently wider).
+  const inbox = /^#\/inbox(?:\/([^/]*))?$/.exec(location.hash);
+  const dispatchList = /^#\/dispatches\/(\d+)\/([A-Z_]+)(?:\/([^/]+))?$/.exec(location.hash);
   if (division) await showDivision(division[1]!, division[2] ?? '');
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
-  else if (inbox && isInboxFilter(inbox[1] ?? '')) await showInbox(inbox[1] ?? '');
-  else if (dispatchList && listsDispatchesOf(dispatchList[1]!, dispatchList[3] ?? ''))
-    await showDispatchList(dispatchList[1]!, dispatchList[2]!, dispatchList[3] ?? '');
+  else if (inbox) await showInbox(decoded(inbox[1] ?? ''));
+  else if (dispatchList && listsDispatchesOf(dispatchList[1]!)) await showDispatchList(dispatchList[1]!, dispatchList[2]!, decoded(dispatchList[3] ?? ''));
   // A grid worker's own grid: its early warnings (another grid's address is refused below).
   else if (other && other[1] === claims.jurisdiction && /^\d{15}$/.test(other[1])) await showGrid(other[1]);
   else if (hazards) {
-    // The hub lists hazards of a village, a township or a county; a province's or prefecture's are on its counties' pages.
+    // The hub lists hazards of a village, a township or a county, and of a grid to its grid worker; a province's or
+    // prefecture's are on its counties' pages.
     navigate();
     const code = decodeURIComponent(hazards[1]!);
     showRefusal(
       { href: location.hash, fallback: `${code} 的隐患` },
       '无法打开',
-      // A grid's hazards are the grid worker app's (as its population and records are): a grid's own token has no page
-      // with 上报隐患 to open a list from, and its village's list lies outside its jurisdiction.
+      // Another grid's: its grid worker reads them on its own page, and the village's list holds them for the village's readers.
       /^\d{15}$/.test(code)
-        ? '隐患整改清单按县（市、区）、乡镇或村（社区）列出；网格的隐患记录请在网格员应用中查看。'
+        ? '网格的隐患只有本网格的网格员可在此查看；其他人请在所属村（社区）的隐患整改清单中查看。'
         : '隐患整改清单按县（市、区）、乡镇或村（社区）列出：请从其页面的“上报隐患”打开。',
     );
   } else if (other) {
@@ -109,6 +118,11 @@ async function route(): Promise<void> {
         ? '分析研判室按村（社区）及以上的区划展示，网格的数据见所属村（社区）。'
         : `“${code}”不是区划代码（省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位）。`,
     );
+  } else if (!/^#?\/?$/.test(location.hash)) {
+    // An address of no view (a route mistyped, a list of no division level): said, not replaced by the start page.
+    navigate();
+    const address = decoded(location.hash);
+    showRefusal({ href: location.hash, fallback: address }, '无法打开', `无法识别的地址“${address}”：请从本辖区的页面进入。`);
   } else if (claims.jurisdiction.length === 15) {
     // A grid's own token (a 网格员's) sees no division's figures, its village lying outside its jurisdiction, but
     // reads its grid's early warnings as it reads the grid's statistics.

@@ -11,6 +11,8 @@ export const main = document.getElementById('main')!;
 export const who = document.getElementById('who')!;
 export const crumbsNav = document.getElementById('crumbs')!;
 export const periodSelect = document.getElementById('period') as HTMLSelectElement;
+/** Beside the period list: a period the address named that the page could not show. */
+export const periodNote = document.getElementById('period-note')!;
 export const signOut = document.getElementById('signout') as HTMLButtonElement;
 /** 部门待办 in the header: shown to a county department's token only (main.ts). */
 export const inboxLink = document.getElementById('inbox-link') as HTMLAnchorElement;
@@ -36,6 +38,13 @@ export const known = new Map<string, string>();
 export const divisionHref = (code: string) => `#/division/${code}`;
 export const caseHref = (id: string) => `#/case/${encodeURIComponent(id)}`;
 export const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
+
+/**
+ * What the address named that the view does not know (a filter, a status), said beside what it shows instead: a view
+ * never widens a list the address narrowed without saying so. `shown` is what it shows instead (全部, 全部在办案件).
+ */
+export const unknownNotice = (what: string, value: string, shown: string): string =>
+  `<span class="unknown" role="status">未知的${esc(what)}：${esc(value)}，已显示${esc(shown)}</span>`;
 
 /** The signed-in caller as its token says (the hub checks the signature on every request). */
 export let claims: Claims | undefined;

@@ -4,7 +4,7 @@
  * which moves on when a page left open passes midnight.
  */
 import { esc, lastTwelveMonths, monthLabel, monthRange, todayCst } from './format.ts';
-import { periodSelect, reroute } from './page.ts';
+import { periodNote, periodSelect, reroute, unknownNotice } from './page.ts';
 
 export interface Period {
   key: string;
@@ -105,7 +105,13 @@ function showPeriodInAddress(): void {
   const search = params.size ? `?${params}` : '';
   if (location.search !== search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
 }
-fillPeriods(new URLSearchParams(location.search).get('period') ?? sessionStorage.getItem('hub.period'));
+const asked = new URLSearchParams(location.search).get('period');
+fillPeriods(asked ?? sessionStorage.getItem('hub.period'));
+// A period the address names that is none (2026Q5, a month not yet begun) gives way to the default, and the page says so.
+if (asked && periodSelect.value !== asked) {
+  periodNote.innerHTML = unknownNotice('统计期', asked, LAST_TWELVE);
+  periodNote.hidden = false;
+}
 export const period = (): Period => PERIODS.find((p) => p.key === periodSelect.value) ?? PERIODS[0]!;
 /**
  * 近12个月 and the years compare with a year ago only (同比): 近12个月's previous period is the year before, a year ago
@@ -114,6 +120,7 @@ export const period = (): Period => PERIODS.find((p) => p.key === periodSelect.v
 export const yearLong = (p: Period) => p.key === 'last12' || /^\d{4}$/.test(p.key);
 let periodTimer: ReturnType<typeof setTimeout> | undefined;
 periodSelect.addEventListener('change', () => {
+  periodNote.hidden = true;
   sessionStorage.setItem('hub.period', periodSelect.value);
   showPeriodInAddress();
   // Arrow keys on a closed list change it once per press: the view follows where they stop.

@@ -456,6 +456,32 @@ export const InHandCases = graphql(`
 `);
 
 /**
+ * 在办 A grid's cases in hand (the disputes that arose in it, in the statuses `$filter` names: those not yet done), a
+ * page at a time in the API's DUE_FIRST order, as a village's: what a grid worker's own token reads of its grid.
+ * Needs `read`.
+ */
+export const GridInHand = graphql(`
+  query GridInHand($code: String!, $filter: DisputeFilter!, $first: Int!, $after: String) {
+    grid(code: $code) {
+      disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...CaseRow
+          deadlines {
+            contactBy
+            settleBy
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
  * The township 综治中心's own overdue cases (its inbox: overdue by its own settle deadline), a page at a time in the
  * API's DUE_FIRST order. Needs `read`.
  */
@@ -696,10 +722,16 @@ export const Provinces = graphql(`
 
 /** A grid's name, for a grid worker's own page (its early warnings). */
 export const GridName = graphql(`
-  query GridName($code: String!) {
+  query GridName($code: String!, $records: Boolean!) {
     grid(code: $code) {
       code
       name
+      reported: hazards(status: REPORTED, first: 1) @include(if: $records) {
+        totalCount
+      }
+      rectifying: hazards(status: RECTIFYING, first: 1) @include(if: $records) {
+        totalCount
+      }
     }
   }
 `);
@@ -780,8 +812,8 @@ export const HazardPage = graphql(`
 `);
 
 /**
- * 隐患 A division's open hazards (a village's, or every village's of a township or county: `$level` names which one
- * the code is), a page of one part of them at a time: the overdue ones (`overdue: true`), or those of one status not
+ * 隐患 A division's open hazards (a village's, or every village's of a township or county, or a grid's for its grid
+ * worker: `$level` names which one the code is), a page of one part of them at a time: the overdue ones (`overdue: true`), or those of one status not
  * overdue, each part by its 整改期限 (DUE_FIRST: the most overdue first). Needs `read`.
  */
 export const DivisionHazards = graphql(`
@@ -790,11 +822,19 @@ export const DivisionHazards = graphql(`
     $village: Boolean!
     $township: Boolean!
     $county: Boolean!
+    $grid: Boolean!
     $status: HazardStatus
     $overdue: Boolean!
     $first: Int!
     $after: String
   ) {
+    grid(code: $code) @include(if: $grid) {
+      code
+      name
+      hazards(status: $status, overdue: $overdue, orderBy: DUE_FIRST, first: $first, after: $after) {
+        ...HazardPage
+      }
+    }
     village(code: $code) @include(if: $village) {
       code
       name

@@ -639,6 +639,16 @@ export type InHandCasesQueryVariables = Exact<{
 
 export type InHandCasesQuery = { village?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, overdueHours: number | null, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string }, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null, township?: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ status: TownshipCaseStatus, contactBy: string, settleBy: string, overdue: boolean, underSupervision: boolean, dispute: { id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, overdueHours: number | null, underSupervision: boolean, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } } }> } } | null };
 
+export type GridInHandQueryVariables = Exact<{
+  code: string;
+  filter: DisputeFilter;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type GridInHandQuery = { grid: { disputes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, caseNumber: string, category: DisputeCategory, status: DisputeStatus, handlingLevel: GovernanceLevel, reportedAt: string, overdue: boolean, overdueSince: string | null, overdueHours: number | null, underSupervision: boolean, deadlines: { contactBy: string, settleBy: string }, townshipCase: { status: TownshipCaseStatus } | null, countyCase: { status: CountyCaseStatus } | null, village: { name: string } }> } } | null };
+
 export type TownshipInboxOverdueQueryVariables = Exact<{
   code: string;
   first: number;
@@ -684,10 +694,11 @@ export type ProvincesQuery = { provinces: Array<{ code: string, name: string }> 
 
 export type GridNameQueryVariables = Exact<{
   code: string;
+  records: boolean;
 }>;
 
 
-export type GridNameQuery = { grid: { code: string, name: string } | null };
+export type GridNameQuery = { grid: { code: string, name: string, reported?: { totalCount: number }, rectifying?: { totalCount: number } } | null };
 
 export type RiskSignalsQueryVariables = Exact<{
   code: string;
@@ -707,6 +718,7 @@ export type DivisionHazardsQueryVariables = Exact<{
   village: boolean;
   township: boolean;
   county: boolean;
+  grid: boolean;
   status?: HazardStatus | null | undefined;
   overdue: boolean;
   first: number;
@@ -714,7 +726,7 @@ export type DivisionHazardsQueryVariables = Exact<{
 }>;
 
 
-export type DivisionHazardsQuery = { village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
+export type DivisionHazardsQuery = { grid?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, village?: { code: string, name: string, township: { code: string, name: string, county: { code: string, name: string } | null } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null, county?: { code: string, name: string, hazards: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: HazardKind, description: string, location: string | null, source: HazardSource, reportedBy: string | null, reportedAt: string, status: HazardStatus, rectifyBy: string | null, overdue: boolean, grid: { code: string, name: string, village: { code: string, name: string } }, steps: Array<{ at: string, action: HazardAction, status: HazardStatus, actor: string, note: string | null, rectifyBy: string | null }> }> } } | null };
 
 export type DispatchFiguresFragment = { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> };
 
@@ -1918,6 +1930,46 @@ export const InHandCasesDocument = new TypedDocumentString(`
     name
   }
 }`) as unknown as TypedDocumentString<InHandCasesQuery, InHandCasesQueryVariables>;
+export const GridInHandDocument = new TypedDocumentString(`
+    query GridInHand($code: String!, $filter: DisputeFilter!, $first: Int!, $after: String) {
+  grid(code: $code) {
+    disputes(filter: $filter, orderBy: DUE_FIRST, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...CaseRow
+        deadlines {
+          contactBy
+          settleBy
+        }
+      }
+    }
+  }
+}
+    fragment CaseRow on Dispute {
+  id
+  caseNumber
+  category
+  status
+  handlingLevel
+  townshipCase {
+    status
+  }
+  countyCase {
+    status
+  }
+  reportedAt
+  overdue
+  overdueSince
+  overdueHours
+  underSupervision
+  village {
+    name
+  }
+}`) as unknown as TypedDocumentString<GridInHandQuery, GridInHandQueryVariables>;
 export const TownshipInboxOverdueDocument = new TypedDocumentString(`
     query TownshipInboxOverdue($code: String!, $first: Int!, $after: String) {
   township(code: $code) {
@@ -2160,10 +2212,16 @@ export const ProvincesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ProvincesQuery, ProvincesQueryVariables>;
 export const GridNameDocument = new TypedDocumentString(`
-    query GridName($code: String!) {
+    query GridName($code: String!, $records: Boolean!) {
   grid(code: $code) {
     code
     name
+    reported: hazards(status: REPORTED, first: 1) @include(if: $records) {
+      totalCount
+    }
+    rectifying: hazards(status: RECTIFYING, first: 1) @include(if: $records) {
+      totalCount
+    }
   }
 }
     `) as unknown as TypedDocumentString<GridNameQuery, GridNameQueryVariables>;
@@ -2196,7 +2254,20 @@ export const RiskSignalsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RiskSignalsQuery, RiskSignalsQueryVariables>;
 export const DivisionHazardsDocument = new TypedDocumentString(`
-    query DivisionHazards($code: String!, $village: Boolean!, $township: Boolean!, $county: Boolean!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
+    query DivisionHazards($code: String!, $village: Boolean!, $township: Boolean!, $county: Boolean!, $grid: Boolean!, $status: HazardStatus, $overdue: Boolean!, $first: Int!, $after: String) {
+  grid(code: $code) @include(if: $grid) {
+    code
+    name
+    hazards(
+      status: $status
+      overdue: $overdue
+      orderBy: DUE_FIRST
+      first: $first
+      after: $after
+    ) {
+      ...HazardPage
+    }
+  }
   village(code: $code) @include(if: $village) {
     code
     name
