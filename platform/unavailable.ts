@@ -31,6 +31,26 @@ export const STATEMENT_CANCELLED: Readonly<DatabaseTrouble> = {
   log: 'statement cancelled',
 };
 
+/**
+ * A transaction PostgreSQL aborted because it met another one writing the same records at once: a deadlock (40P01)
+ * or a serialization failure (40001). Nothing of it was kept, and the same request sent again succeeds or is refused
+ * for what the other write changed. The village's form writes run such a transaction again themselves
+ * (subgraphs/village/src/resolvers/Mutation/write.ts `tx`); one that still meets another answers this.
+ */
+export const WRITE_COLLIDED: Readonly<DatabaseTrouble> = {
+  zh: '与同时进行的另一次写入冲突，本次未写入任何内容：请稍后重发。',
+  en: 'This write collided with another made at the same time and nothing of it was kept; send it again shortly.',
+  log: 'transaction aborted by a concurrent write',
+};
+
+/** SQLSTATEs of a transaction aborted for a concurrent one: serialization_failure, deadlock_detected. */
+const COLLISIONS = new Set(['40001', '40P01']);
+
+/** True when `err` (or anything it wraps) is a transaction PostgreSQL aborted for a concurrent one (`WRITE_COLLIDED`). */
+export function isWriteCollision(err: unknown): boolean {
+  return causes(err).some((e) => e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' && COLLISIONS.has(e.code));
+}
+
 /** Socket-level failures reaching the server (Node's errno codes). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -72,6 +92,7 @@ function causes(err: unknown): unknown[] {
 export function databaseTrouble(err: unknown): Readonly<DatabaseTrouble> | undefined {
   if (isDatabaseUnavailable(err)) return DATABASE_UNAVAILABLE;
   if (causes(err).some((e) => e !== null && typeof e === 'object' && 'code' in e && e.code === '57014')) return STATEMENT_CANCELLED;
+  if (isWriteCollision(err)) return WRITE_COLLIDED;
   return undefined;
 }
 
