@@ -184,7 +184,12 @@ function refusal(caller: Caller, personId: number, t: TieRow, others: readonly T
  */
 async function headshipsToEnd(em: EntityManager, caller: Caller, personId: number): Promise<number[]> {
   const ends: number[] = [];
-  for (const t of await lifeCycle.ties(em, 'person', personId)) {
+  const ties = await lifeCycle.ties(em, 'person', personId);
+  // The households they head are locked before the person changes (docs/ARCHITECTURE.md, "Lock order"): a resident
+  // registered into one meanwhile is then counted among its members below, or waits for this deregistration.
+  const headed = ties.filter((t) => t.tie === 'HOUSEHOLD_HEAD').map((t) => t.id);
+  if (headed.length && ties.length === headed.length) await households.lockMany(em, headed);
+  for (const t of ties) {
     if (t.tie !== 'HOUSEHOLD_HEAD') throw refusal(caller, personId, t);
     const others = (await lifeCycle.ties(em, 'household', t.id)).filter((m) => m.id !== personId);
     if (others.length) throw refusal(caller, personId, t, others);

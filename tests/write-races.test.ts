@@ -1,0 +1,203 @@
+import pg from 'pg';
+import { inject, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeCitizenId } from '../domain/citizen-id.ts';
+import { postImport, startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
+import { countyRollupDrift } from './helpers/rollups.ts';
+import { databaseTrouble, WRITE_COLLIDED } from '../platform/unavailable.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startHub();
+});
+afterAll(() => hub?.stop());
+
+const COUNTY = '623022';
+const ROUNDS = 12;
+
+type Versioned = { id: string; version: number };
+type Answer = GraphQLResponse<Record<string, unknown>>;
+
+/** What an answer was: ok, or the code of its first error. */
+const outcome = (r: Answer) => (r.errors?.length ? String(r.errors[0]!.extensions?.code ?? 'NO_CODE') : 'ok');
+
+/** Villages whose residents the roll-up counts otherwise than a count of the raw rows does (one statement, one snapshot), and the county's row if it drifted. */
+async function drift(): Promise<unknown[]> {
+  const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `select v.code, r.residents, r.households,
+              (select count(*) from person p where p.village_code = v.code and p.status = 'ACTIVE') as raw_residents,
+              (select count(*) from household h where h.village_code = v.code) as raw_households
+         from village v left join village_rollup r on r.village_code = v.code
+        where v.county_code = $1
+          and (r.residents::bigint, r.households::bigint) is distinct from
+              ((select count(*) from person p where p.village_code = v.code and p.status = 'ACTIVE'), (select count(*) from household h where h.village_code = v.code))`,
+      [COUNTY],
+    );
+    return [...rows, ...(await countyRollupDrift(c, COUNTY))];
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Two desks writing one household at once. A form registering a resident into a household changes the household (its
+ * head) and then counts the resident in the village's roll-up under the county's lock; deregistering the household's
+ * head counts them out under that lock and then ends the headship; moving the household changes it and recounts; a
+ * file of residents writes its rows and then takes the county's lock. Whatever the order they meet in, each answers
+ * its data or a typed refusal, never an internal error, and the roll-up still counts what the rows hold.
+ */
+describe('writes racing on one household', () => {
+  let desks: string[];
+  let grids: string[];
+  let seq = 0;
+  let homeCount = 0;
+  const seen: Record<string, Record<string, number>> = {};
+  const tally = (race: string, side: string, r: Answer) => {
+    const o = `${side}:${outcome(r)}`;
+    (seen[race] ??= {})[o] = (seen[race]![o] ?? 0) + 1;
+  };
+  const internal: Answer[] = [];
+  const check = (r: Answer) => {
+    if (r.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || e.extensions?.code === 'SERVICE_UNAVAILABLE')) internal.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    desks = await Promise.all([0, 1].map((i) => hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: `write-race-${i}` })));
+    const r = await hub.dataAs<{ villages: { code: string; grids: { code: string }[] }[] }>(
+      desks[0]!,
+      `{ villages(within: "${COUNTY}") { code grids { code } } }`,
+    );
+    grids = r.villages.filter((v) => v.grids.length).map((v) => v.grids[0]!.code);
+  });
+  afterAll(() => console.log('write races:', JSON.stringify(seen)));
+  beforeEach(() => {
+    internal.length = 0;
+  });
+
+  // Each registration is a desk of its own: a registration by ID number spends a lookup of its caller's quota.
+  const person = async (_desk: string, grid: string, extra: Record<string, unknown> = {}) => {
+    const n = ++seq;
+    const desk = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: `write-race-desk-${n}` });
+    return hub.queryAs<{ registerPerson: Versioned }>(desk, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+      i: { name: '并发写户', idNumber: makeCitizenId(COUNTY, '1936-06-06', n), ethnicity: '汉族', residency: 'REGISTERED', gridCode: grid, ...extra },
+    });
+  };
+
+  /** A new household in `grid` headed by a new resident. */
+  async function household(grid: string): Promise<{ household: Versioned; head: Versioned }> {
+    const h = await hub.dataAs<{ registerHousehold: Versioned }>(desks[0]!, `mutation($i: HouseholdInput!) { registerHousehold(input: $i) { id version } }`, {
+      i: { gridCode: grid, number: `WR${Date.now() % 1_000_000}-${++homeCount}` },
+    });
+    const head = await person(desks[0]!, grid, { householdId: h.registerHousehold.id, relationshipToHead: 'HEAD' });
+    expect(head.errors).toBeUndefined();
+    const now = await hub.dataAs<{ household: Versioned }>(desks[0]!, `{ household(id: "${h.registerHousehold.id}") { id version } }`);
+    return { household: now.household, head: head.data!.registerPerson };
+  }
+
+  it('registering into a household while its head is deregistered or changed, and while it moves', async () => {
+    const [a, b] = [grids[10]!, grids[11]!];
+    for (let round = 0; round < ROUNDS; round++) {
+      const { household: h, head } = await household(a);
+      const [joined, gone] = await Promise.all([
+        person(desks[0]!, a, { householdId: h.id, relationshipToHead: 'SPOUSE' }).then(check),
+        hub.queryAs(desks[1]!, `mutation { deregisterPerson(id: "${head.id}", version: ${head.version}, reason: MOVED_OUT) { id } }`).then(check),
+      ]);
+      tally('register vs deregister head', 'register', joined);
+      tally('register vs deregister head', 'deregister', gone);
+
+      const next = await household(a);
+      const [joined2, changed] = await Promise.all([
+        person(desks[0]!, a, { householdId: next.household.id, relationshipToHead: 'SON' }).then(check),
+        hub
+          .queryAs(desks[1]!, `mutation { updatePerson(id: "${next.head.id}", version: ${next.head.version}, input: { residency: FLOATING }) { id } }`)
+          .then(check),
+      ]);
+      tally('register vs update head', 'register', joined2);
+      tally('register vs update head', 'update', changed);
+
+      const third = await household(a);
+      const [joined3, moved] = await Promise.all([
+        person(desks[0]!, a, { householdId: third.household.id, relationshipToHead: 'SPOUSE' }).then(check),
+        hub
+          .queryAs(
+            desks[1]!,
+            `mutation { moveHousehold(id: "${third.household.id}", version: ${third.household.version}, input: { gridCode: "${b}" }) { id } }`,
+          )
+          .then(check),
+      ]);
+      tally('register vs move household', 'register', joined3);
+      tally('register vs move household', 'move', moved);
+    }
+    expect(internal.map((r) => r.errors)).toEqual([]);
+    expect(await drift()).toEqual([]);
+  }, 300_000);
+
+  it('a file of residents of a village while forms write its households', async () => {
+    const grid = grids[12]!;
+    const importer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'write-race-import' });
+    for (let round = 0; round < 4; round++) {
+      // The file retags the heads of `named`; the forms register into those households, change their heads, and
+      // deregister the heads of `other`, which the file does not name.
+      const named = [await household(grid), await household(grid), await household(grid)];
+      const numbers = [seq - 2, seq - 1, seq].map((n) => makeCitizenId(COUNTY, '1936-06-06', n));
+      const other = [await household(grid), await household(grid)];
+      const file = [
+        'id_number,name,ethnicity,residency,grid_code,tags',
+        ...Array.from(
+          { length: 10 },
+          (_, i) => `${makeCitizenId(COUNTY, '1937-07-07', round * 10 + i + 1)},导入并发${i},汉族,FLOATING,${grid},EXTREME_POVERTY`,
+        ),
+        ...numbers.map((n) => `${n},并发写户,汉族,REGISTERED,${grid},LEFT_BEHIND_ELDERLY`),
+      ].join('\n');
+      const results = await Promise.all([
+        postImport(hub.gatewayUrl, importer, 'residents', file, `write-race-${round}-${Date.now()}`),
+        ...named.map((home) => person(desks[0]!, grid, { householdId: home.household.id, relationshipToHead: 'SPOUSE' }).then(check)),
+        ...named.map((home) =>
+          hub
+            .queryAs(desks[1]!, `mutation { updatePerson(id: "${home.head.id}", version: ${home.head.version}, input: { residency: FLOATING }) { id } }`)
+            .then(check),
+        ),
+        ...other.map((home) => person(desks[0]!, grid, { householdId: home.household.id, relationshipToHead: 'SON' }).then(check)),
+        ...other.map((home) =>
+          hub.queryAs(desks[1]!, `mutation { deregisterPerson(id: "${home.head.id}", version: ${home.head.version}, reason: DIED) { id } }`).then(check),
+        ),
+      ]);
+      const sent = results[0] as Awaited<ReturnType<typeof postImport>>;
+      const end = sent.done ? 'done' : `${sent.status}`;
+      (seen['import vs forms'] ??= {})[`import:${end}`] = (seen['import vs forms']![`import:${end}`] ?? 0) + 1;
+      if (!sent.done) internal.push({ errors: [{ message: JSON.stringify(sent.events.at(-1) ?? sent.status), extensions: { code: end } }] } as Answer);
+      for (const r of results.slice(1) as Answer[]) tally('import vs forms', 'form', r);
+    }
+    expect(internal.map((r) => r.errors)).toEqual([]);
+    expect(await drift()).toEqual([]);
+  }, 300_000);
+});
+
+describe('a transaction PostgreSQL aborts for a concurrent one', () => {
+  it('is told as a write that collided, retryable, never as an internal error', async () => {
+    // Two connections each holding a lock the other then waits for: PostgreSQL aborts one with 40P01.
+    const url = inject('dbs').village.migrationUrl;
+    const [a, b] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.query('begin');
+      await b.query('begin');
+      await a.query(`select pg_advisory_xact_lock(hashtext('write-races'), 1)`);
+      await b.query(`select pg_advisory_xact_lock(hashtext('write-races'), 2)`);
+      const waits = [a.query(`select pg_advisory_xact_lock(hashtext('write-races'), 2)`), b.query(`select pg_advisory_xact_lock(hashtext('write-races'), 1)`)];
+      const failed = (await Promise.allSettled(waits)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(failed.map((f) => (f.reason as { code?: string }).code)).toEqual(['40P01']);
+      expect(databaseTrouble(failed[0]!.reason)).toBe(WRITE_COLLIDED);
+      // As the ORM wraps it, and a serialization failure alike.
+      expect(databaseTrouble(new Error('wrapped', { cause: failed[0]!.reason }))).toBe(WRITE_COLLIDED);
+      expect(databaseTrouble(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe(WRITE_COLLIDED);
+      expect(WRITE_COLLIDED.zh).toMatch(/重发/);
+    } finally {
+      await Promise.allSettled([a.query('rollback'), b.query('rollback')]);
+      await Promise.all([a.end(), b.end()]);
+    }
+  });
+});
