@@ -48,7 +48,7 @@ async function dispatched(kinds: string[]): Promise<{ id: string; by: Map<string
 const act = async <T>(kind: string, m: string): Promise<T> =>
   Object.values(ok(await hub.queryAs<Record<string, T>>(await departmentToken(WRITE_COUNTY, kind), `mutation { ${m} }`), m))[0]!;
 const past = (id: string, columns: string) => asOwner('township', (c) => c.query(`update dispatch set ${columns} where id = $1::int`, [id]));
-const inPeriod = (d: Late) => Date.parse(d.dispatchedAt) >= START && Date.parse(d.dispatchedAt) < END;
+const inPeriod = (d: { dispatchedAt: string }) => Date.parse(d.dispatchedAt) >= START && Date.parse(d.dispatchedAt) < END;
 
 /** The township's dispatches made in May 2019 under the filter, every page. */
 async function townshipList(filter: string): Promise<Late[]> {
@@ -241,5 +241,100 @@ describe("a department reads a case's dispatches", () => {
       ),
     ).dispute.townshipCase.dispatches;
     expect(all.map((d) => d.departmentKind).sort()).toEqual(['EDUCATION', 'HOUSING', 'JUSTICE', 'POLICE']);
+  });
+});
+
+describe('a department’s lists reach the dispatches withdrawn from it when the filter asks', () => {
+  type Listed = { id: string; status: string; acknowledgedLate: boolean | null; answeredLate: boolean | null; dispatchedAt: string };
+  const ROW = 'id status acknowledgedLate answeredLate dispatchedAt';
+  const inbox = async (kind: string, filter: string) =>
+    ok(
+      await hub.queryAs<{ departmentInbox: { nodes: Listed[] } }>(
+        await departmentToken(WRITE_COUNTY, kind),
+        `{ departmentInbox(${filter ? `filter: { ${filter} }, ` : ''}first: 200) { nodes { ${ROW} } } }`,
+      ),
+    ).departmentInbox.nodes.filter(inPeriod);
+  const county = async (kind: string, filter: string) =>
+    ok(
+      await hub.queryAs<{ county: { dispatches: { totalCount: number; nodes: Listed[] } } }>(
+        await departmentToken(WRITE_COUNTY, kind),
+        `{ county(code: "${WRITE_COUNTY}") { dispatches(filter: { period: "${PERIOD}"${filter ? `, ${filter}` : ''} }, first: 200) { totalCount nodes { ${ROW} } } } }`,
+      ),
+    ).county.dispatches;
+
+  it('its late ones as its own byDepartment row counts them (withdrawn after the deadline included), its withdrawn ones by status; the inbox alone omits them', async () => {
+    const stats = ok(
+      await hub.queryAs<{ county: { dispatchStats: { byDepartment: (Figures & { departmentKind: string; withdrawn: number })[] } } }>(
+        await departmentToken(WRITE_COUNTY, 'HEALTH'),
+        `{ county(code: "${WRITE_COUNTY}") { dispatchStats(period: "${PERIOD}") { byDepartment { departmentKind withdrawn acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } } } }`,
+      ),
+    ).county.dispatchStats.byDepartment;
+    // HEALTH was withdrawn past both deadlines (due and late in the figures); CIVIL_AFFAIRS within them (neither).
+    const health = b.by.get('HEALTH')!;
+    const civil = b.by.get('CIVIL_AFFAIRS')!;
+    for (const [kind, id, late] of [
+      ['HEALTH', health, 1],
+      ['CIVIL_AFFAIRS', civil, 0],
+    ] as const) {
+      const row = stats.find((d) => d.departmentKind === kind)!;
+      expect(row.withdrawn, kind).toBe(1);
+      expect(row.acknowledgeDue - row.acknowledgedOnTime, kind).toBe(late);
+      expect(row.answerDue - row.reportedOnTime, kind).toBe(late);
+      const acknowledgedLate = await county(kind, 'acknowledgedLate: true');
+      expect(acknowledgedLate.totalCount, kind).toBe(row.acknowledgeDue - row.acknowledgedOnTime);
+      expect((await county(kind, 'answeredLate: true')).totalCount, kind).toBe(row.answerDue - row.reportedOnTime);
+      expect(
+        (await inbox(kind, 'acknowledgedLate: true')).map((d) => d.id),
+        kind,
+      ).toEqual(late ? [id] : []);
+      expect(
+        (await inbox(kind, 'answeredLate: true')).map((d) => d.id),
+        kind,
+      ).toEqual(late ? [id] : []);
+      if (late)
+        expect(
+          acknowledgedLate.nodes.map((d) => [d.id, d.status, d.acknowledgedLate]),
+          kind,
+        ).toEqual([[id, 'WITHDRAWN', true]]);
+      // Asked by status, the withdrawn one is listed, as the figures' 撤回 counts it.
+      const withdrawn = await county(kind, 'status: [WITHDRAWN]');
+      expect(withdrawn.totalCount, kind).toBe(row.withdrawn);
+      expect(
+        withdrawn.nodes.map((d) => [d.id, d.status]),
+        kind,
+      ).toEqual([[id, 'WITHDRAWN']]);
+      expect(
+        (await inbox(kind, 'status: [WITHDRAWN, DISPATCHED]')).map((d) => d.id),
+        kind,
+      ).toEqual([id]);
+      // With no filter, or one that asks neither a status nor lateness, the inbox and the list leave it out.
+      expect(
+        (await inbox(kind, '')).map((d) => d.id),
+        kind,
+      ).not.toContain(id);
+      expect(
+        (await inbox(kind, 'overdue: false')).map((d) => d.id),
+        kind,
+      ).not.toContain(id);
+      expect((await county(kind, '')).totalCount, kind).toBe(0);
+    }
+  });
+
+  it('reads a withdrawn one’s township and case number, never the case the township took back (as the room lists it)', async () => {
+    const token = await departmentToken(WRITE_COUNTY, 'HEALTH');
+    const listed = ok(
+      await hub.queryAs<{
+        county: {
+          dispatches: { nodes: { id: string; township: { code: string; name: string }; townshipCase: { caseNumber: string; dispute: { id: string } } }[] };
+        };
+      }>(
+        token,
+        `{ county(code: "${WRITE_COUNTY}") { dispatches(filter: { period: "${PERIOD}", acknowledgedLate: true }) { nodes { id township { code name } townshipCase { caseNumber dispute { id } } } } } }`,
+      ),
+    ).county.dispatches.nodes;
+    expect(listed.map((d) => [d.id, d.township.code, d.townshipCase.dispute.id])).toEqual([[b.by.get('HEALTH')!, TOWNSHIP, b.id]]);
+    expect(listed[0]!.township.name).toMatch(/[\u4e00-\u9fff]/);
+    const read = ok(await hub.queryAs<{ dispute: unknown }>(token, `{ dispute(id: "${b.id}") { id category } }`));
+    expect(read.dispute).toBeNull();
   });
 });

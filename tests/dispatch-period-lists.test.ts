@@ -5,7 +5,7 @@
  * acknowledgeDue − acknowledgedOnTime with `acknowledgedLate: true`, answerDue − reportedOnTime with
  * `answeredLate: true`. Read-only, on the demo data of 临潭县 (no test writes there), so the figures hold still.
  * Also the refusals (a bad period, a caller outside the county or without `read`) and a county department's
- * caller, who lists its own department's dispatches only.
+ * caller, who lists its own department's dispatches only (the withdrawn ones when its filter asks for them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
@@ -230,6 +230,21 @@ describe("a county department's caller", () => {
     expect(mine.totalCount).toBe(own!.dispatched - own!.withdrawn);
     expect(new Set(mine.nodes.map((n) => n.departmentKind))).toEqual(new Set([own!.departmentKind]));
     expect(mine.nodes.some((n) => n.status === 'WITHDRAWN')).toBe(false);
+    // Asked for them, its lists hold what its own row counts: the withdrawn ones by status, and the late ones with
+    // those withdrawn after their deadline (due and late in the figures).
+    const asked = await hub.dataAs<Record<string, { totalCount: number }>>(
+      token,
+      `{ county(code: "${COUNTY}") {
+          withdrawn: dispatches(filter: { period: "2026", status: [WITHDRAWN] }, first: 1) { totalCount }
+          ack: dispatches(filter: { period: "2026", acknowledgedLate: true }, first: 1) { totalCount }
+          ans: dispatches(filter: { period: "2026", answeredLate: true }, first: 1) { totalCount } } }`,
+    );
+    const lists = asked.county as unknown as Record<string, { totalCount: number }>;
+    expect({ withdrawn: lists.withdrawn!.totalCount, ack: lists.ack!.totalCount, ans: lists.ans!.totalCount }).toEqual({
+      withdrawn: own!.withdrawn,
+      ack: own!.acknowledgeDue - own!.acknowledgedOnTime,
+      ans: own!.answerDue - own!.reportedOnTime,
+    });
     // Naming its own department changes nothing; naming another is refused, not answered empty.
     const named = await hub.dataAs<{ county: { dispatches: { totalCount: number } } }>(
       token,

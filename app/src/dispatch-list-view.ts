@@ -134,7 +134,7 @@ function step(at: string | null | undefined, by: string, late: boolean | null | 
 
 function row(d: Dispatch, county: boolean): string {
   const c = d.townshipCase;
-  const township = c.dispute.village.township;
+  const township = d.township;
   return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row"><a href="${caseHref(c.dispute.id)}">${esc(c.caseNumber)}</a></th><td>${esc(
     DISPATCH_STATUS[d.status],
   )}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(

@@ -38,7 +38,8 @@ const INBOX_PAGE = 50;
 
 /**
  * The filters the inbox offers, as DispatchFilter says them. A dispatch the township withdrew (已撤回) is no longer
- * the department's and the API never lists it, so there is no choice for it.
+ * the department's work: the API lists it only when a filter asks for it (a status naming WITHDRAWN, or lateness), and
+ * none of these does.
  */
 const FILTERS: { key: string; zh: string; filter: DispatchFilter }[] = [
   { key: 'OVERDUE', zh: '超期', filter: { overdue: true } },

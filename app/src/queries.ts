@@ -917,7 +917,11 @@ export const DivisionDispatches = graphql(`
   }
 `);
 
-/** 吹哨报到 One dispatch as the list of a department's dispatches shows it: its case, deadlines and whether it was late. */
+/**
+ * 吹哨报到 One dispatch as the list of a department's dispatches shows it: its case, deadlines and whether it was late.
+ * Its township is the dispatch's, and of its case only the id: a department's own list may hold one withdrawn from it,
+ * whose case it no longer reads (Dispatch.townshipCase).
+ */
 export const DispatchListPage = graphql(`
   fragment DispatchListPage on DispatchConnection {
     totalCount
@@ -937,18 +941,14 @@ export const DispatchListPage = graphql(`
       reportedAt
       answeredLate
       withdrawnAt
+      township {
+        code
+        name
+      }
       townshipCase {
         caseNumber
         dispute {
           id
-          village {
-            code
-            name
-            township {
-              code
-              name
-            }
-          }
         }
       }
     }

@@ -52,7 +52,15 @@ export type DeclineReason =
   /** 当事人撤回 withdrawn by the parties before acceptance */
   | 'WITHDRAWN';
 
-/** 吹哨报到筛选条件 Filters on dispatches. */
+/**
+ * 吹哨报到筛选条件 Filters on dispatches. 县直部门调用方（departmentInbox、County.dispatches）默认不列出乡镇已撤回的吹哨任务；
+ * 筛选条件写明 status（含 WITHDRAWN 即列出已撤回的）或给出 acknowledgedLate / answeredLate 时，由筛选条件决定，已撤回的也在其中，
+ * 与本部门在 byDepartment 中的统计一致。 For a department's caller (departmentInbox, County.dispatches) the dispatches
+ * the township withdrew (WITHDRAWN) are left out unless the filter names `status` or gives `acknowledgedLate` /
+ * `answeredLate`: then the filter alone decides, so `status: [WITHDRAWN]` lists as many as its byDepartment row's
+ * `withdrawn`, and `acknowledgedLate: true` as many as acknowledgeDue − acknowledgedOnTime (one withdrawn after its
+ * deadline is due and late there).
+ */
 export type DispatchFilter = {
   /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true, as many as the period's acknowledgeDue − acknowledgedOnTime), or by it (false); a dispatch not yet due matches neither. */
   acknowledgedLate?: boolean | null | undefined;
@@ -68,7 +76,7 @@ export type DispatchFilter = {
   overdue?: boolean | null | undefined;
   /** 统计周期 Instead of `from`/`to`: the dispatches made in this period (2026, 2026Q3, 202609), as `dispatchStats(period)` counts them. */
   period?: string | null | undefined;
-  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). A department's caller names WITHDRAWN here to list the dispatches withdrawn from it. */
   status?: Array<DispatchStatus> | null | undefined;
   /** 截止日期 With `from`: the dispatches made up to this day (inclusive), China time. */
   to?: string | null | undefined;
@@ -741,7 +749,7 @@ export type DivisionDispatchesQueryVariables = Exact<{
 
 export type DivisionDispatchesQuery = { county?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null, township?: { dispatchStats: { dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number, byDepartment: Array<{ departmentKind: string, departmentName: string, dispatched: number, acknowledged: number, acknowledgedOnTime: number, reported: number, reportedOnTime: number, overdue: number, withdrawn: number, answerDue: number, onTimeRate: number, acknowledgeDue: number }> } } | null };
 
-export type DispatchListPageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> };
+export type DispatchListPageFragment = { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> };
 
 export type DivisionDispatchListQueryVariables = Exact<{
   code: string;
@@ -753,7 +761,7 @@ export type DivisionDispatchListQueryVariables = Exact<{
 }>;
 
 
-export type DivisionDispatchListQuery = { county?: { code: string, name: string, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, townshipCase: { caseNumber: string, dispute: { id: string, village: { code: string, name: string, township: { code: string, name: string } | null } } } }> } } | null };
+export type DivisionDispatchListQuery = { county?: { code: string, name: string, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1116,18 +1124,14 @@ export const DispatchListPageFragmentDoc = new TypedDocumentString(`
     reportedAt
     answeredLate
     withdrawnAt
+    township {
+      code
+      name
+    }
     townshipCase {
       caseNumber
       dispute {
         id
-        village {
-          code
-          name
-          township {
-            code
-            name
-          }
-        }
       }
     }
   }
@@ -2436,18 +2440,14 @@ export const DivisionDispatchListDocument = new TypedDocumentString(`
     reportedAt
     answeredLate
     withdrawnAt
+    township {
+      code
+      name
+    }
     townshipCase {
       caseNumber
       dispute {
         id
-        village {
-          code
-          name
-          township {
-            code
-            name
-          }
-        }
       }
     }
   }

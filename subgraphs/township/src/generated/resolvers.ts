@@ -49,8 +49,9 @@ export type County = {
   /**
    * 吹哨报到 The dispatches of the county's townships, newest first: those dispatchStats counts (with the filter's
    * period and departmentKind, one row of its byDepartment). Needs `read` and the county in the caller's jurisdiction;
-   * a county department's caller reads its own department's only (as departmentInbox: a withdrawn one not listed), and
-   * a filter naming another department is FORBIDDEN.
+   * a county department's caller reads its own department's only (as departmentInbox: a withdrawn one listed only when
+   * the filter names `status` or gives `acknowledgedLate` / `answeredLate`, DispatchFilter, so its lists hold what its
+   * own byDepartment row counts), and a filter naming another department is FORBIDDEN.
    */
   dispatches: DispatchConnection;
   /**
@@ -159,7 +160,14 @@ export type Dispatch = {
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
   /** 报到状态 Status. */
   status: DispatchStatus;
-  /** 乡镇案件 The case it belongs to. */
+  /** 吹哨乡镇 The township that made the dispatch (the case's township). */
+  township: Township;
+  /**
+   * 乡镇案件 The case it belongs to. 县直部门调用方读取乡镇已撤回的吹哨任务时，只读得到乡镇案件记录和案件编号（dispute 仅
+   * id），案件本身（当事人、后续办理）不再可读。 For a department's caller, a dispatch the township withdrew from it
+   * (listed when its filter asks, DispatchFilter) reads the township's record of the case and `dispute { id }` only: the
+   * case itself (its parties, the steps after) is no longer the department's to read, as `dispute(id:)` finds nothing.
+   */
   townshipCase: TownshipCase;
   /** 撤回原因 Why the township withdrew it. */
   withdrawalReason?: Maybe<Scalars['String']['output']>;
@@ -216,7 +224,15 @@ export type DispatchEdge = {
   node: Dispatch;
 };
 
-/** 吹哨报到筛选条件 Filters on dispatches. */
+/**
+ * 吹哨报到筛选条件 Filters on dispatches. 县直部门调用方（departmentInbox、County.dispatches）默认不列出乡镇已撤回的吹哨任务；
+ * 筛选条件写明 status（含 WITHDRAWN 即列出已撤回的）或给出 acknowledgedLate / answeredLate 时，由筛选条件决定，已撤回的也在其中，
+ * 与本部门在 byDepartment 中的统计一致。 For a department's caller (departmentInbox, County.dispatches) the dispatches
+ * the township withdrew (WITHDRAWN) are left out unless the filter names `status` or gives `acknowledgedLate` /
+ * `answeredLate`: then the filter alone decides, so `status: [WITHDRAWN]` lists as many as its byDepartment row's
+ * `withdrawn`, and `acknowledgedLate: true` as many as acknowledgeDue − acknowledgedOnTime (one withdrawn after its
+ * deadline is due and late there).
+ */
 export type DispatchFilter = {
   /** 报到超时 Acknowledged late or not by the deadline (`Dispatch.acknowledgedLate`: true, as many as the period's acknowledgeDue − acknowledgedOnTime), or by it (false); a dispatch not yet due matches neither. */
   acknowledgedLate?: InputMaybe<Scalars['Boolean']['input']>;
@@ -232,7 +248,7 @@ export type DispatchFilter = {
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** 统计周期 Instead of `from`/`to`: the dispatches made in this period (2026, 2026Q3, 202609), as `dispatchStats(period)` counts them. */
   period?: InputMaybe<Scalars['String']['input']>;
-  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). */
+  /** 状态 Any of these statuses; an empty list is BAD_USER_INPUT (leave it out for every status). A department's caller names WITHDRAWN here to list the dispatches withdrawn from it. */
   status?: InputMaybe<Array<DispatchStatus>>;
   /** 截止日期 With `from`: the dispatches made up to this day (inclusive), China time. */
   to?: InputMaybe<Scalars['Date']['input']>;
@@ -485,8 +501,12 @@ export type Query = {
    * department in the caller's county, newest first, or `orderBy: DUE_FIRST`:
    * what the department owes next first, overdue above all (报到 by
    * acknowledgeBy while not acknowledged, else 反馈 by reportBy; those reported
-   * on after every open one). A dispatch the township withdrew (撤回吹哨) is not
-   * listed, whatever the filter: its case is no longer the department's to read.
+   * on after every open one). 乡镇已撤回的吹哨任务默认不列出，筛选条件写明
+   * status 或给出 acknowledgedLate / answeredLate 时才列出。 A dispatch the
+   * township withdrew (撤回吹哨) is left out unless the filter names `status`
+   * (WITHDRAWN) or gives `acknowledgedLate` / `answeredLate`, as the statistics
+   * count one withdrawn after its deadline (DispatchFilter); its case is no
+   * longer the department's to read (`Dispatch.townshipCase`).
    */
   departmentInbox: DispatchConnection;
   /** 乡镇 A township by its 9-digit code; null when the hub has no such township. */
@@ -997,6 +1017,7 @@ export type DispatchResolvers<ContextType = TownshipContext, ParentType extends 
   reportBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DispatchStatus'], ParentType, ContextType>;
+  township?: Resolver<ResolversTypes['Township'], ParentType, ContextType>;
   townshipCase?: Resolver<ResolversTypes['TownshipCase'], ParentType, ContextType>;
   withdrawalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   withdrawnAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

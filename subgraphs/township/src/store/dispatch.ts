@@ -140,8 +140,17 @@ export interface DispatchFilter {
 }
 
 /**
+ * Whether a department's list reaches the dispatches withdrawn from it (DispatchScope): when the filter names a status
+ * (it then decides, WITHDRAWN included or not) or asks 报到超时 / 反馈超时, which the statistics count for a dispatch
+ * withdrawn after its deadline.
+ */
+const withdrawnAsked = (filter: DispatchFilter | null | undefined): boolean =>
+  !!filter?.status?.length || filter?.acknowledgedLate != null || filter?.answeredLate != null;
+
+/**
  * Whose dispatches a list shows: a township's, a county's (its townships', as the county's statistics count them by
- * county_code), or one department's in its county (its inbox: a withdrawn dispatch is no longer its own).
+ * county_code), or one department's in its county (its inbox: a withdrawn dispatch is no longer its own, listed only
+ * when the filter asks for it: withdrawnAsked).
  */
 export type DispatchScope = { townshipCode: string } | { countyCode: string } | { departmentKind: string; countyCode: string };
 
@@ -231,9 +240,11 @@ export const dispatches = {
       'townshipCode' in scope ? ['township_code = ?'] : 'departmentKind' in scope ? ['department_kind = ?', 'county_code = ?'] : ['county_code = ?'];
     const params: SqlParam[] =
       'townshipCode' in scope ? [scope.townshipCode] : 'departmentKind' in scope ? [scope.departmentKind, scope.countyCode] : [scope.countyCode];
-    // A dispatch withdrawn from a department (撤回吹哨, often sent to the wrong one) is no work of its own, and the case
-    // it carried is no longer the department's to read.
-    if ('departmentKind' in scope) where.push(`status <> 'WITHDRAWN'`);
+    // A dispatch withdrawn from a department (撤回吹哨, often sent to the wrong one) is no work of its own: its lists
+    // leave it out unless the filter asks for it, by status (WITHDRAWN among those named) or by lateness. One withdrawn
+    // after its deadline counts in the department's own figures as due and late (SUMS), so acknowledgedLate and
+    // answeredLate match it, as they do for the county's and township's callers.
+    if ('departmentKind' in scope && !withdrawnAsked(filter)) where.push(`status <> 'WITHDRAWN'`);
     // The statistics' rows of a period (SUMS over dispatched_at in [start, end)) and of one department (byDepartment).
     if (filter?.madeIn) {
       where.push('dispatched_at >= ?', 'dispatched_at < ?');
