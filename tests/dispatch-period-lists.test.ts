@@ -211,7 +211,7 @@ describe('refusals', () => {
 });
 
 describe("a county department's caller", () => {
-  it("lists its own department's dispatches of the county only (withdrawn ones not listed); another department's or county's is FORBIDDEN", async () => {
+  it("lists its own department's dispatches of the county only (withdrawn ones when its filter asks); another department's or county's is FORBIDDEN", async () => {
     const stats = await hub.dataAs<{ county: { dispatchStats: { byDepartment: Row[] } } }>(
       await hub.token(),
       `{ county(code: "${COUNTY}") { dispatchStats(period: "2026") { byDepartment { ${ROW} } } } }`,
