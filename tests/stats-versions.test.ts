@@ -5,6 +5,8 @@ import { initORM } from '../platform/orm.ts';
 import { installSqlCounter, sqlStatementsTotal } from '../platform/sql-counter.ts';
 import { entities } from '../subgraphs/village/src/entities.ts';
 import { RequestVersions } from '../subgraphs/village/src/stats-versions.ts';
+import { createStatsLoaders } from '../subgraphs/village/src/stats.ts';
+import { previousPeriod, resolvePeriod } from '../domain/periods.ts';
 
 /**
  * A request's statistics versions (docs/ARCHITECTURE.md, "Cached statistics"), read in this process against the
@@ -57,5 +59,41 @@ describe('a request’s statistics versions', () => {
 
     // Once read, the request answers both with no statement.
     expect(await statements(() => request.of([county, village]))).toBe(0);
+  });
+});
+
+describe('a request’s statistics loaders', () => {
+  it('load figures that carry their division and period, so a resolver hands on the kept figures, not a copy per request', async () => {
+    // A seed county the tests only read.
+    const county = '632223';
+    const rows = await orm.em
+      .getConnection()
+      .execute<{ code: string; township_code: string }[]>(`select code, township_code from village where county_code = ? order by code limit 1`, [county]);
+    const { code: village, township_code: township } = rows[0]!;
+    const villagesOf = async (t: string) =>
+      (await orm.em.getConnection().execute<{ code: string }[]>(`select code from village where township_code = ? order by code`, [t])).map((r) => r.code);
+    const quarter = resolvePeriod({ period: '2024Q1' });
+
+    const first = createStatsLoaders(orm.em.fork());
+    const disputes = await first.disputeStats(quarter, villagesOf).load(village);
+    expect(disputes).toMatchObject({ code: village, period: quarter });
+    expect(await first.disputeStats(quarter, villagesOf).load(township)).toMatchObject({ code: township, period: quarter });
+    expect(await first.patrolStats(quarter, villagesOf).load(village)).toMatchObject({ code: village, period: quarter });
+    const forces = await first.forces.load(village);
+    expect(forces.code).toBe(village);
+
+    // The next request gets the kept figures themselves while the versions under the division are unchanged.
+    const next = createStatsLoaders(orm.em.fork());
+    expect(await next.disputeStats(quarter, villagesOf).load(village)).toBe(disputes);
+    expect(await next.forces.load(village)).toBe(forces);
+    // The same dates can be two periods to `previous`: a window of whole months' days (touches) and the window
+    // before one, which is not stepped from again by months. Each is kept with its own figures.
+    const window = resolvePeriod({ from: '2023-10-01', to: '2023-12-15' });
+    const before = previousPeriod(resolvePeriod({ from: '2024-01-01', to: '2024-03-15' }));
+    expect([before.from, before.to, window.touches, before.touches]).toEqual(['2023-10-01', '2023-12-15', 3, undefined]);
+    const [ofWindow, ofBefore] = await Promise.all([next.disputeStats(window, villagesOf).load(village), next.disputeStats(before, villagesOf).load(village)]);
+    expect(ofWindow.period).toEqual(window);
+    expect(ofBefore.period).toEqual(before);
+    expect(ofBefore.counts).toEqual(ofWindow.counts);
   });
 });

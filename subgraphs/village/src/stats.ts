@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { byPeriod, lazyLoaders } from '../../../platform/loaders.ts';
-import { periodBounds } from '../../../domain/periods.ts';
+import { lazyLoaders, loaderPer } from '../../../platform/loaders.ts';
+import { periodBounds, type Period } from '../../../domain/periods.ts';
 import {
   disputeCaseCounts,
   disputeSums,
@@ -64,7 +64,10 @@ export interface ForcesFigures {
   patrolMembers: number;
 }
 
-/** Forces figures as the schema's `Forces` carries them: with their division, for the figures asked of it alone (`patrolByKind`). */
+/**
+ * Forces figures as the schema's `Forces` carries them: with their division, for the figures asked of it alone
+ * (`patrolByKind`). They are kept with it, so a resolver hands on the loaded figures as they are.
+ */
 export type ForcesOf = ForcesFigures & { code: string };
 
 /** Patrol teams and their members of each kind under a division (`Forces.patrolByKind`), every kind listed. */
@@ -94,8 +97,8 @@ export interface PatrolFigures extends PeriodScope {
   counts: PatrolCounts;
 }
 
-/** Runs `fetch` once per code length present in `codes`; returns the figures of each code, in order. */
-function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: string })[]>, empty: () => T) {
+/** Runs `fetch` once per code length present in `codes`; returns the figures of each code, in order (`empty(code)` where it has no row). */
+function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: string })[]>, empty: (code: string) => T) {
   return async (codes: readonly string[]): Promise<T[]> => {
     const byLen = new Map<number, string[]>();
     for (const c of codes) {
@@ -109,7 +112,7 @@ function perLevel<T>(fetch: (len: number, codes: string[]) => Promise<(T & { k: 
         for (const row of await fetch(len, list)) found.set(row.k, row);
       }),
     );
-    return codes.map((c) => found.get(c) ?? empty());
+    return codes.map((c) => found.get(c) ?? empty(c));
   };
 }
 
@@ -252,12 +255,12 @@ function hazardFigures(rows: readonly HazardsRow[]): HazardFigures {
  */
 const CACHE = {
   population: new FiguresCache<PopulationFigures>('counts'),
-  forces: new FiguresCache<ForcesFigures>('counts'),
-  patrol: new FiguresCache<PatrolFigures>('days'),
-  disputes: new FiguresCache<DisputeFigures>('days'),
-  disputeCases: new FiguresCache<DisputeCaseFigures>('days'),
+  forces: new FiguresCache<ForcesOf>('counts'),
+  patrol: new FiguresCache<InPeriod<PatrolFigures>>('days'),
+  disputes: new FiguresCache<InPeriod<DisputeFigures>>('days'),
+  disputeCases: new FiguresCache<InPeriod<DisputeCaseFigures>>('days'),
   /** Counted from the hazards, whose every write refreshes their village's day rows (…08DayPairs). */
-  hazards: new FiguresCache<HazardFigures>('days'),
+  hazards: new FiguresCache<InPeriod<HazardFigures>>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),
   /** A grid's population (by grid code), counted from the records its village's roll-up counts: it follows the village's `counts`. */
@@ -307,6 +310,26 @@ export interface FiguresOf<T> {
 }
 
 /**
+ * Figures with the division and period they are of, which the statistics types' `from`, `to`, `previous` and
+ * `yearAgo` read. They are kept with them, so a resolver hands on the loaded figures as they are.
+ */
+export type InPeriod<T> = T & { code: string; period: Period };
+
+/** Marks newly computed figures (not yet kept, so not frozen) as those of `code` for `period`. */
+function placed<T extends object>(figures: T, code: string, period: Period): InPeriod<T> {
+  const f = figures as InPeriod<T>;
+  f.code = code;
+  f.period = period;
+  return f;
+}
+
+/**
+ * What figures for a period are kept and loaded by: its dates and how it was given (`months`, `touches`), which
+ * `previous` steps by, so the period kept with the figures is the one asked for.
+ */
+const periodKey = (p: Period): string => `${p.from}|${p.to}|${p.months ?? ''}|${p.touches ?? ''}`;
+
+/**
  * Figures kept in `cache` with one loader per period: `fetch` computes a
  * level's divisions for the period, `empty` those with no row.
  *
@@ -323,18 +346,20 @@ export interface FiguresOf<T> {
  */
 function periodFigures<T extends object>(
   versions: RequestVersions,
-  cache: FiguresCache<T>,
+  cache: FiguresCache<InPeriod<T>>,
   fetch: (len: number, codes: string[], from: string, to: string) => Promise<(T & { k: string })[]>,
   empty: () => T,
   kind: { until?: (figures: T) => number | null; fromVillages?: (villages: readonly T[]) => T } = {},
-): (from: string, to: string, villagesOf: VillagesOf) => FiguresOf<T> {
+): (period: Period, villagesOf: VillagesOf) => FiguresOf<InPeriod<T>> {
   const { until, fromVillages } = kind;
-  return byPeriod((from, to, key, villagesOf: VillagesOf): FiguresOf<T> => {
+  const per = loaderPer((key: string, period: Period, villagesOf: VillagesOf): FiguresOf<InPeriod<T>> => {
+    const { from, to } = period;
+    const compute = perLevel<T>((len, codes) => fetch(len, codes, from, to), empty);
     const levels = cachedLoader(
       cache,
       key,
       versions,
-      perLevel<T>((len, codes) => fetch(len, codes, from, to), empty),
+      async (codes) => (await compute(codes)).map((f, i) => placed(f, codes[i]!, period)),
       until,
       // A grid's figures (hazards) follow its village's version: every write of a grid's records is its village's.
       (code) => code.slice(0, 12),
@@ -344,11 +369,18 @@ function periodFigures<T extends object>(
       cache,
       key,
       versions,
-      (codes) => Promise.all(codes.map(async (code) => fromVillages(await Promise.all((await villagesOf(code)).map((v) => levels.load(v)))))),
+      (codes) =>
+        Promise.all(codes.map(async (code) => placed(fromVillages(await Promise.all((await villagesOf(code)).map((v) => levels.load(v)))), code, period))),
       until,
     );
     return { load: (code) => (levelOf(code) === 'TOWNSHIP' ? townships : levels).load(code) };
   });
+  // A drill-down asks for one period object (resolvePeriod keeps them) for each of its divisions.
+  let last: { period: Period; loader: FiguresOf<InPeriod<T>> } | undefined;
+  return (period, villagesOf) => {
+    if (last?.period !== period) last = { period, loader: per(periodKey(period), period, villagesOf) };
+    return last.loader;
+  };
 }
 
 function zero<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -399,7 +431,7 @@ const disputeFigures = (counts: DisputeCounts): DisputeFigures => ({
  */
 function daySumFigures<K extends string, T extends { counts: Record<K, number> }>(
   versions: RequestVersions,
-  cache: FiguresCache<T>,
+  cache: FiguresCache<InPeriod<T>>,
   keys: readonly K[],
   make: (counts: Record<K, number>) => T,
   sums: (db: EntityManager, len: number, codes: readonly string[], from: string, to: string) => Promise<(Record<K, number> & { k: string })[]>,
@@ -464,10 +496,11 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
       CACHE.forces,
       '',
       versions,
-      perLevel<ForcesFigures>(
+      perLevel<ForcesOf>(
         async (len, codes) =>
           (await forcesSums(versions.em, len, codes)).map((r) => ({
             k: r.k,
+            code: r.k,
             grids: r.grids,
             gridWorkers: r.gridWorkers,
             gridsFullyStaffed: r.gridsFullyStaffed,
@@ -478,7 +511,8 @@ const statsLoaders = lazyLoaders<RequestVersions>()({
             patrolTeams: r.patrolTeams,
             patrolMembers: r.patrolMembers,
           })),
-        () => ({
+        (code) => ({
+          code,
           grids: 0,
           gridWorkers: 0,
           gridsFullyStaffed: 0,

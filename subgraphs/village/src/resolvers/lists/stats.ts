@@ -16,22 +16,16 @@ interface PeriodArgs {
 /** A township's village codes, through the request's directory loader (the one `Township.villages` reads). */
 const villagesOf = (ctx: VillageContext) => async (township: string) => (await ctx.loaders.villagesOfTownship.load(township)).map((v) => v.code);
 
-/** Patrol figures of a division for a period, carrying both (so `previous` and `yearAgo` can follow). */
-export const patrolFor = async (ctx: VillageContext, code: string, period: Period): Promise<PatrolFigures> => ({
-  ...(await ctx.loaders.stats.patrolStats(period.from, period.to, villagesOf(ctx)).load(code)),
-  code,
-  period,
-});
+/** Patrol figures of a division for a period, carrying both (so `previous` and `yearAgo` can follow: the loaded figures carry them). */
+export const patrolFor = (ctx: VillageContext, code: string, period: Period): Promise<PatrolFigures> =>
+  ctx.loaders.stats.patrolStats(period, villagesOf(ctx)).load(code);
 
 /** Hazard figures of a division for a period, carrying both. */
-export const hazardsFor = async (ctx: VillageContext, code: string, period: Period): Promise<HazardFigures> => ({
-  ...(await ctx.loaders.stats.hazardStats(period.from, period.to, villagesOf(ctx)).load(code)),
-  code,
-  period,
-});
+export const hazardsFor = (ctx: VillageContext, code: string, period: Period): Promise<HazardFigures> =>
+  ctx.loaders.stats.hazardStats(period, villagesOf(ctx)).load(code);
 
 /** A division's overdue and re-handled counts for a period, counted from its cases (a loader of its own, see ../../stats.ts). */
-const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.stats.disputeCases(period.from, period.to, villagesOf(ctx)).load(code);
+const casesOf = (ctx: VillageContext, code: string, period: Period) => ctx.loaders.stats.disputeCases(period, villagesOf(ctx)).load(code);
 
 /** The fields of DisputeStats counted from the cases, not summed from the roll-ups: only a query that asks for one counts them. */
 export const disputeCaseFields = {
@@ -48,10 +42,10 @@ const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(disputeCaseFields))
  * the same turn, so it goes to PostgreSQL with the sums, not in a round trip
  * of its own after them.
  */
-export const disputesFor = async (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
+export const disputesFor = (ctx: VillageContext, code: string, period: Period, info?: GraphQLResolveInfo): Promise<DisputeFigures> => {
   // The field resolvers above get the same promise from the loader; an error reaches the query through them.
   if (info && selectsAny(info, CASE_FIELDS)) casesOf(ctx, code, period).catch(() => {});
-  return { ...(await ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(code)), code, period };
+  return ctx.loaders.stats.disputeStats(period, villagesOf(ctx)).load(code);
 };
 
 /**
@@ -66,13 +60,15 @@ export const populationSeenBy = async (ctx: VillageContext, code: string, figure
 
 /** population / forces / patrolStats / hazardStats / disputeStats / assessment on every division type, from the village subgraph's facts. */
 export const statFields = {
-  population: async (d: { code: string }, _: unknown, ctx: VillageContext) => {
+  population: (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return populationSeenBy(ctx, d.code, await ctx.loaders.stats.population.load(d.code));
+    const figures = ctx.loaders.stats.population.load(d.code);
+    // Counts withheld from no division whatever its villages (a caller with `read`): the kept figures as they are.
+    return withholdsTagsFrom(ctx.caller, d.code, true) ? figures.then((f) => populationSeenBy(ctx, d.code, f)) : figures;
   },
-  forces: async (d: { code: string }, _: unknown, ctx: VillageContext) => {
+  forces: (d: { code: string }, _: unknown, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
-    return { ...(await ctx.loaders.stats.forces.load(d.code)), code: d.code };
+    return ctx.loaders.stats.forces.load(d.code);
   },
   patrolStats: (d: { code: string }, args: PeriodArgs, ctx: VillageContext) => {
     requireStatsAccess(ctx.caller, d.code);
@@ -93,7 +89,7 @@ export const statFields = {
     const year = assessmentYear(period);
     const [targets, disputes, forces] = await Promise.all([
       ctx.loaders.targets(year).load(d.code),
-      ctx.loaders.stats.disputeStats(period.from, period.to, villagesOf(ctx)).load(d.code),
+      ctx.loaders.stats.disputeStats(period, villagesOf(ctx)).load(d.code),
       ctx.loaders.stats.forces.load(d.code),
     ]);
     const c = disputes.counts;
