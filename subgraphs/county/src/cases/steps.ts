@@ -15,6 +15,7 @@ import type {
 } from '../generated/resolvers.ts';
 import { countyCases, type CountyCaseRow } from '../store/county-case.ts';
 import { countyStorage, type CountyExtras } from './storage.ts';
+import { writeTransaction } from '../../../../platform/unavailable.ts';
 
 /**
  * The county's steps of the case loop: what each takes from its arguments
@@ -34,7 +35,7 @@ async function countyStep(
   // A caller without `write` is refused whatever the id names: trying ids tells it nothing of the county's cases.
   requireWriteScope(ctx.caller);
   const key = disputeId(id, 'disputeId');
-  const { record } = await ctx.em.transactional((em) =>
+  const { record } = await writeTransaction(ctx.em, (em) =>
     takeStep<CountyCaseRow>(
       countyStorage(em, {
         action,

@@ -24,6 +24,7 @@ import type {
 import { dispatches, OPEN_DISPATCH, type DispatchRow } from '../store/dispatch.ts';
 import { townshipCases, type TownshipCaseRow } from '../store/township-case.ts';
 import { townshipStorage, type TownshipStep } from './storage.ts';
+import { writeTransaction } from '../../../../platform/unavailable.ts';
 
 /**
  * The township's steps of the case loop: what each takes from its arguments
@@ -49,7 +50,7 @@ async function caseForCentre(em: Db, ctx: TownshipContext, id: string, argument 
 
 /** Runs one step in one transaction; the case as the step left it. */
 async function run(ctx: TownshipContext, version: number | null, step: (em: Db) => TownshipStep): Promise<TownshipCaseRow> {
-  const { record } = await ctx.em.transactional(async (em) => {
+  const { record } = await writeTransaction(ctx.em, async (em) => {
     const s = step(em);
     return takeStep(townshipStorage(em, s), s.action, version);
   });

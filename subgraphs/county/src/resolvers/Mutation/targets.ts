@@ -6,6 +6,7 @@ import { delivered, emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
+import { writeTransaction } from '../../../../../platform/unavailable.ts';
 
 /**
  * Who may change a division's target (docs/ARCHITECTURE.md "Assessment"): a
@@ -58,7 +59,7 @@ export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'c
         { argument: 'divisionCode' },
       );
     }
-    const row = await ctx.em.transactional(async (em) => {
+    const row = await writeTransaction(ctx.em, async (em) => {
       const r = await assessmentTargets.set(em, { ...key, target, by: ctx.caller.subject });
       // The change and its event commit together (outbox), so the village's copy never misses one.
       await emit(em, 'village', 'target.set', targetEvent(r, r.target, ctx.caller.subject));
@@ -71,7 +72,7 @@ export const targetMutations: Pick<MutationResolvers, 'setAssessmentTarget' | 'c
     requireTargetAdmin(ctx.caller);
     const key = keyOf(a);
     requireTargetJurisdiction(ctx.caller, key.divisionCode);
-    const removed = await ctx.em.transactional(async (em) => {
+    const removed = await writeTransaction(ctx.em, async (em) => {
       const r = await assessmentTargets.clear(em, key);
       if (r) await emit(em, 'village', 'target.set', targetEvent(r, null, ctx.caller.subject));
       return r;

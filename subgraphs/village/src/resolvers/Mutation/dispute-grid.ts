@@ -12,6 +12,7 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes } from '../../store/dispute.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
+import { writeTransaction } from '../../../../../platform/unavailable.ts';
 
 /**
  * The statuses in which the village still handles a case and may move it: from intake until it is resolved. A case
@@ -28,7 +29,7 @@ export const disputeGridMutations: Pick<MutationResolvers, 'moveDisputeToGrid'> 
   moveDisputeToGrid: async (_, { id, version, gridCode, reason }, ctx) => {
     const why = stepNote(reason, 'reason');
     const target = parseCodeOfLevel(gridCode, 'GRID', 'gridCode');
-    const row = await ctx.em.transactional(async (em) => {
+    const row = await writeTransaction(ctx.em, async (em) => {
       // NOT_FOUND outside the caller's jurisdiction; FORBIDDEN to a grid's token (it does not see the other grid, and
       // handling the case is the village's) and without write on the village.
       const d = await lockForStep(em, ctx.caller, id);

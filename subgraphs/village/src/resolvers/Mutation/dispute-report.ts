@@ -24,6 +24,7 @@ import { disputeParties, partiesDiffer, type NewParty, type PartyShown } from '.
 import { disputeSteps, type FieldChange } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
 import { persons } from '../../store/person.ts';
+import { writeTransaction } from '../../../../../platform/unavailable.ts';
 
 /** A party's personId as a record id; a malformed one is refused naming the party by its place, as every refusal of a party does. */
 function partyId(value: string, index: number): number {
@@ -184,7 +185,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
     const first = await existing();
     if (first) return first;
     try {
-      return await ctx.em.transactional(async (em) => {
+      return await writeTransaction(ctx.em, async (em) => {
         if (!(await grids.byCode(em, grid))) {
           throw badInput({ zh: `gridCode ${grid} 不是本枢纽登记的网格。`, en: `gridCode ${grid} is not a grid the hub knows.` }, { argument: 'gridCode' });
         }
@@ -256,7 +257,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
       occurredAt: input.occurredAt == null ? undefined : new Date(input.occurredAt),
     };
     const named = input.parties == null ? null : namedParties(input.parties);
-    const row = await ctx.em.transactional(async (em) => {
+    const row = await writeTransaction(ctx.em, async (em) => {
       const d = await lockForStep(em, ctx.caller, id);
       const now = new Date();
       // A case is reported once it has happened (so a time in the future is refused here too). A report measures its time against the hub's clock, with the skew a

@@ -31,6 +31,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { mediators, type MediatorRow } from '../../store/mediator.ts';
 import { endedReference } from '../../store/ended-refs.ts';
 import { referenceEnded, refElsewhere, refUnknown, ruleError, ruleErrorSaid, WHAT } from '../../registry/rules.ts';
+import { writeTransaction } from '../../../../../platform/unavailable.ts';
 
 /**
  * Runs one step of the village's loop through the case engine (takeStep, in
@@ -43,7 +44,7 @@ async function villageStep(
   action: CaseAction | ((d: DisputeRow) => CaseAction),
   detail: Omit<StepDetail, 'actor'> | ((em: EntityManager, d: DisputeRow) => Promise<Omit<StepDetail, 'actor'>>),
 ): Promise<DisputeRow> {
-  const updated = await ctx.em.transactional(async (em) => {
+  const updated = await writeTransaction(ctx.em, async (em) => {
     const d = await lockForStep(em, ctx.caller, id);
     const step = typeof action === 'function' ? action(d) : action;
     const details = typeof detail === 'function' ? await detail(em, d) : detail;
@@ -278,7 +279,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
         { argument: 'replyWithinDays' },
       );
     }
-    const row = await ctx.em.transactional(async (em) => {
+    const row = await writeTransaction(ctx.em, async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
       if (d.status === DECLINED || RESOLVED_STATUSES.includes(d.status as (typeof RESOLVED_STATUSES)[number])) {
@@ -325,7 +326,7 @@ export const disputeMutations: Pick<MutationResolvers, DisputeMutation> = {
   },
   replySupervision: async (_, { id, reply }, ctx) => {
     const text_ = stepNote(reply, 'reply', 500);
-    return ctx.em.transactional(async (em) => {
+    return writeTransaction(ctx.em, async (em) => {
       const d = await disputes.lock(em, disputeId(id));
       if (!d || !holdsRecord(ctx.caller, d)) throw notFound({ zh: `没有编号为 ${id} 的矛盾纠纷。`, en: `No dispute with id ${id}.` }, { argument: 'id' });
       // The order is answered by the desk of the level that holds the case (its 综治中心), or settled it (answeringLevel),

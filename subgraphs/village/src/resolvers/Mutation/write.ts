@@ -16,7 +16,7 @@ import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
 import { columnOf } from '../../../../../platform/sql.ts';
-import { isWriteCollision } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/unavailable.ts';
 
 /**
  * Registry writes. Each mutation runs in one transaction: a refused write
@@ -66,35 +66,20 @@ export async function unknownReference(
   return ruleErrorSaid(referenceEnded(argument, { zh: RECORD_ZH[what] ?? what, en: RECORD_EN[what] ?? what }, argument), ended);
 }
 
-/** How many times a form's transaction runs when PostgreSQL aborts it for a concurrent one (`tx`). */
-export const WRITE_ATTEMPTS = 4;
-
 /**
  * Runs `fn` in a transaction; a unique-key violation becomes the CONFLICT its key's rule answers (`clash`): a
  * `create` breaks a key as a new record, a `change` (the default) as an existing record's new values. `sent` names
- * the argument the caller sent where the key's field is none of the mutation's (`clash`).
- *
- * Two desks writing one household or village at once may each hold what the other waits for (docs/ARCHITECTURE.md,
- * "Lock order"); PostgreSQL then aborts one of them (a deadlock, or a serialization failure), and nothing of it is
- * kept: its records, history, audit rows and idempotency key (`once`) all rolled back. Such a transaction runs again
- * from its start, up to WRITE_ATTEMPTS times in all, after a short random pause so that the two do not meet again;
- * `fn` reads everything afresh, so the second run sees what the other write committed and may refuse for it (a
- * stale version, a head no longer alone in the household). One still aborted answers SERVICE_UNAVAILABLE, retryable
- * (platform/unavailable.ts `WRITE_COLLIDED`).
+ * the argument the caller sent where the key's field is none of the mutation's (`clash`). A transaction PostgreSQL
+ * aborts for a concurrent one runs again from its start (platform/unavailable.ts `writeTransaction`): `fn` reads
+ * everything afresh, and its records, history, audit rows and idempotency key (`once`) are all in the transaction.
  */
 export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>, writing: 'create' | 'change' = 'change', sent?: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.em.transactional((em) => fn(em));
-    } catch (e) {
-      if (attempt < WRITE_ATTEMPTS && isWriteCollision(e)) {
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-        continue;
-      }
-      const found = duplicate(e);
-      if (found !== null) throw await clash(ctx.em, found, writing, sent);
-      throw e;
-    }
+  try {
+    return await writeTransaction(ctx.em, fn);
+  } catch (e) {
+    const found = duplicate(e);
+    if (found !== null) throw await clash(ctx.em, found, writing, sent);
+    throw e;
   }
 }
 
