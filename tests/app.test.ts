@@ -2240,14 +2240,25 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       .split('\r\n');
     const columns = head!.split(',');
     const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i]!, v])));
-    // Each department's row as the table shows it: 吹哨, 报到, 按时报到 … and 应报到.
+    // Each department's row as the table shows it, every column: 吹哨, 报到, 按时报到 … 按时反馈率, 应报到, 报到超时, 反馈超时.
     const shown = await page.$$eval('#dispatch-table tbody tr', (trs) =>
       trs.map((tr) => [(tr as HTMLElement).dataset.kind, ...Array.from(tr.querySelectorAll('td'), (td) => td.textContent)]),
     );
+    const heads = await page.$$eval('#dispatch-table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(heads.slice(-3)).toEqual(['应报到', '报到超时', '反馈超时']);
     const figures = ['dispatched', 'acknowledged', 'acknowledged_on_time', 'reported', 'reported_on_time', 'overdue', 'withdrawn'];
+    const count = (v: string | undefined) => Number(v).toLocaleString('zh-CN');
+    // A rate of nothing (no answer due) is a dash in the table and 0 in the CSV.
+    const rate = (r: Record<string, string>) => (Number(r.answer_due) ? `${(Number(r.on_time_rate) * 100).toFixed(1)}%` : '—');
     expect(
-      rows.map((r) => [r.department_kind, ...figures.map((f) => Number(r[f]).toLocaleString('zh-CN')), Number(r.acknowledge_due).toLocaleString('zh-CN')]),
-    ).toEqual(shown.map((r) => [...r.slice(0, 8), r[9]]));
+      rows.map((r) => [
+        r.department_kind,
+        ...figures.map((f) => count(r[f])),
+        rate(r),
+        ...['acknowledge_due', 'acknowledged_late', 'answered_late'].map((f) => count(r[f])),
+      ]),
+    ).toEqual(shown);
+    expect(columns.slice(-3)).toEqual(['acknowledge_due', 'acknowledged_late', 'answered_late']);
     expect(rows.every((r) => r.code === township && r.from === from && r.to === to)).toBe(true);
     await context.close();
   }, 240_000);

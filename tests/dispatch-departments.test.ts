@@ -33,7 +33,7 @@ const FIGURES = [
   'answerDue',
   'acknowledgeDue',
 ] as const;
-/** The report's figure columns in order: the rate after answer_due, acknowledge_due last. */
+/** The report's figure columns in order: the rate after answer_due, then acknowledge_due (the late ones after it). */
 const COLUMNS = [
   'dispatched',
   'acknowledged',
@@ -120,6 +120,9 @@ const ZERO: Counts = {
   acknowledgeDue: 0,
   onTimeRate: 0,
 };
+
+/** 报到超时 and 反馈超时, the report's last two columns: the due ones not answered on time. */
+const late = (d: Counts): [number, number] => [d.acknowledgeDue - d.acknowledgedOnTime, d.answerDue - d.reportedOnTime];
 
 const countsOf = (d: Counts): Counts => ({ ...Object.fromEntries(FIGURES.map((f) => [f, d[f]])), onTimeRate: d.onTimeRate }) as Counts;
 
@@ -280,6 +283,8 @@ describe('the dispatches report', () => {
       'answer_due',
       'on_time_rate',
       'acknowledge_due',
+      'acknowledged_late',
+      'answered_late',
     ]);
     const api = ok(
       await hub.queryAs<{ townships: { code: string; dispatchStats: { byDepartment: ByDepartment[] } }[] }>(
@@ -288,7 +293,15 @@ describe('the dispatches report', () => {
       ),
     );
     const expected = api.townships.flatMap((t) =>
-      t.dispatchStats.byDepartment.map((d) => [t.code, FROM, TO, d.departmentKind, d.departmentName, ...COLUMNS.map((k) => String(d[k]))]),
+      t.dispatchStats.byDepartment.map((d) => [
+        t.code,
+        FROM,
+        TO,
+        d.departmentKind,
+        d.departmentName,
+        ...COLUMNS.map((k) => String(d[k])),
+        ...late(d).map(String),
+      ]),
     );
     expect(lines.map((l) => [l[1], ...l.slice(7)])).toEqual(expected);
     expect(lines.filter((l) => l[1] === TOWNSHIP)).toHaveLength(departments.length);
@@ -313,6 +326,8 @@ describe('the dispatches report', () => {
       '应反馈',
       '按时反馈率',
       '应报到',
+      '报到超时',
+      '反馈超时',
     ]);
     const county = ok(await hub.queryAs<{ county: { dispatchStats: Stats } }>(callers.county, `{ county(code: "${WRITE_COUNTY}") { ${STATS} } } ${COUNTS}`))
       .county.dispatchStats;
@@ -322,8 +337,38 @@ describe('the dispatches report', () => {
       const row = rows[i]!;
       expect(row.slice(0, 2)).toEqual(['县（市、区）', WRITE_COUNTY]);
       // A department with no answer due has no rate: a dash for people, not 0%.
-      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...COLUMNS.map((f) => (f === 'onTimeRate' && !d.answerDue ? '—' : d[f]))]);
+      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...COLUMNS.map((f) => (f === 'onTimeRate' && !d.answerDue ? '—' : d[f])), ...late(d)]);
     }
+  });
+
+  it('gives each department’s late 报到 and late 反馈 (the last two columns) as the owner counts them in the dispatch rows', async () => {
+    const res = await get(`/reports/dispatches.csv?within=${WRITE_COUNTY}&level=township&period=${PERIOD}`, callers.county);
+    expect(res.status).toBe(200);
+    const [header, ...lines] = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
+    expect(header!.slice(-2)).toEqual(['acknowledged_late', 'answered_late']);
+    // Late: answered after the deadline, or not answered and the deadline passed while the dispatch was still open.
+    const found = await asOwner('township', (c) =>
+      c.query<{ kind: string; acknowledged_late: string; answered_late: string }>(
+        `select department_kind as kind,
+           count(*) filter (where acknowledged_at > acknowledge_by
+             or (acknowledged_at is null and now() > acknowledge_by and (withdrawn_at is null or withdrawn_at > acknowledge_by))) as acknowledged_late,
+           count(*) filter (where reported_at > report_by
+             or (reported_at is null and now() > report_by and (withdrawn_at is null or withdrawn_at > report_by))) as answered_late
+         from dispatch where township_code = $1 and dispatched_at >= '2019-03-01T00:00:00+08:00' and dispatched_at < '2019-04-01T00:00:00+08:00'
+         group by 1`,
+        [TOWNSHIP],
+      ),
+    );
+    const facts = new Map(found.rows.map((r) => [r.kind, [Number(r.acknowledged_late), Number(r.answered_late)]]));
+    const rows = lines.filter((l) => l[1] === TOWNSHIP);
+    expect(rows).toHaveLength(departments.length);
+    expect(rows.map((l) => [l[9], ...l.slice(-2).map(Number)])).toEqual(departments.map((d) => [d.kind, ...(facts.get(d.kind) ?? [0, 0])]));
+    // POLICE: one never acknowledged past its deadline, one withdrawn past both (late 报到 twice, late 反馈 once).
+    expect(facts.get('POLICE')).toEqual([2, 1]);
   });
 
   it('refuses a village level (400), a division outside the caller’s jurisdiction (403) and a report without a period (400)', async () => {

@@ -179,7 +179,8 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
       expect(unacknowledged.length, kind).toBe(share.acknowledgeDue - share.acknowledgedOnTime);
       expect(unacknowledged.length, kind).toBe(['POLICE', 'NATURAL_RESOURCES'].includes(kind) ? 1 : 0);
     }
-    // The report's rows, one per department: its 应报到 column is the API's, and late 报到 are 应报到 − 按时报到 there too.
+    // The report's rows, one per department: its 应报到 column is the API's, and its last two columns, 报到超时 and
+    // 反馈超时, are 应报到 − 按时报到 and 应反馈 − 按时反馈: as many as the lists mark late.
     const res = await fetch(new URL(`/reports/dispatches.csv?within=${TOWNSHIP}&level=township&period=${PERIOD}`, hub.gatewayUrl), {
       headers: { authorization: `Bearer ${callers.township}` },
     });
@@ -190,16 +191,29 @@ describe('报到超时 and 反馈超时 of each dispatch', () => {
       .split('\r\n')
       .map((l) => l.split(','));
     const at = (key: string) => header!.indexOf(key);
-    expect(at('acknowledge_due')).toBe(header!.length - 1);
+    expect(header!.slice(-3)).toEqual(['acknowledge_due', 'acknowledged_late', 'answered_late']);
     const rows = lines.map((l) => ({
       departmentKind: l[at('department_kind')]!,
       acknowledgeDue: Number(l[at('acknowledge_due')]),
       acknowledgedOnTime: Number(l[at('acknowledged_on_time')]),
+      acknowledgedLate: Number(l[at('acknowledged_late')]),
+      answeredLate: Number(l[at('answered_late')]),
     }));
     expect(rows).toEqual(
-      stats.byDepartment.map((d) => ({ departmentKind: d.departmentKind, acknowledgeDue: d.acknowledgeDue, acknowledgedOnTime: d.acknowledgedOnTime })),
+      stats.byDepartment.map((d) => ({
+        departmentKind: d.departmentKind,
+        acknowledgeDue: d.acknowledgeDue,
+        acknowledgedOnTime: d.acknowledgedOnTime,
+        acknowledgedLate: d.acknowledgeDue - d.acknowledgedOnTime,
+        answeredLate: d.answerDue - d.reportedOnTime,
+      })),
     );
-    for (const r of rows) expect(lateOf(acknowledgedLate, r.departmentKind), r.departmentKind).toBe(r.acknowledgeDue - r.acknowledgedOnTime);
+    for (const r of rows) {
+      expect(lateOf(acknowledgedLate, r.departmentKind), r.departmentKind).toBe(r.acknowledgedLate);
+      expect(lateOf(answeredLate, r.departmentKind), r.departmentKind).toBe(r.answeredLate);
+    }
+    expect(rows.reduce((n, r) => n + r.acknowledgedLate, 0)).toBe(3);
+    expect(rows.reduce((n, r) => n + r.answeredLate, 0)).toBe(4);
   });
 
   it('reads the marks with the list’s own statements (no query per dispatch)', async () => {

@@ -351,9 +351,12 @@ const REPORTS: Record<string, ReportDef> = {
       // What the rate is a share of, so a tool rolls the rate up over rows by adding counts.
       figure('answer_due', '应反馈'),
       rate('on_time_rate', '按时反馈率'),
-      // Last, so that a sheet read by position keeps its earlier columns: what acknowledged_on_time is counted against,
-      // so the late 报到 are acknowledge_due − acknowledged_on_time.
+      // After the earlier columns, so that a sheet read by position keeps them: what acknowledged_on_time is counted
+      // against, so the late 报到 are acknowledge_due − acknowledged_on_time.
       figure('acknowledge_due', '应报到'),
+      // Last, the late ones as the room's table shows them (报到超时, 反馈超时): the due ones not answered on time.
+      figure('acknowledged_late', '报到超时'),
+      figure('answered_late', '反馈超时'),
     ],
     row: z.object({ dispatchStats: z.object({ byDepartment: z.array(DispatchFigures) }) }),
     // A row per department of the division, in the API's order (by kind), zeros included.
@@ -371,6 +374,8 @@ const REPORTS: Record<string, ReportDef> = {
         d.answerDue,
         rateOf(d.onTimeRate, d.answerDue),
         d.acknowledgeDue,
+        d.acknowledgeDue - d.acknowledgedOnTime,
+        d.answerDue - d.reportedOnTime,
       ]),
   }),
 };
