@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { typecheck } from './helpers/typecheck.ts';
-import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, quietVillage, reportCase, villagesOf } from './helpers/cases.ts';
+import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, quietVillage, reportCase, villagesOf, waitFor } from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -1922,6 +1922,55 @@ describe('the analysis room (分析研判室) in Chromium', () => {
       await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
     }
     await context.close();
+  }, 240_000);
+
+  it('lists a county department its own dispatch withdrawn after its deadline without a link to the case it may no longer read', async () => {
+    // A case of 卓尼县 (the suite's write county) called on its 市场监督管理局, which no other test calls, and on its
+    // 自然资源局: the township withdraws the first only after its 报到 deadline passed, so it is late and in the
+    // department's late list, but its case is no longer the department's (NOT_FOUND to it).
+    const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
+    const callers = await callersOf(hub, village!.code);
+    const { id, township } = await escalateToTownship(hub, callers, { gridCode: village!.grids[0]!, category: 'OTHER', summary: '商铺占道经营引发纠纷' });
+    const accepted = await mutate<{ version: number }>(
+      hub,
+      callers.township,
+      `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
+    );
+    const called = await mutate<{ version: number; dispatches: { id: string; departmentKind: string }[] }>(
+      hub,
+      callers.township,
+      `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: ["MARKET_REGULATION", "NATURAL_RESOURCES"]) { version dispatches { id departmentKind } }`,
+    );
+    const silent = called.dispatches.find((d) => d.departmentKind === 'MARKET_REGULATION')!;
+    await asOwner('township', (c) => c.query(`update dispatch set acknowledge_by = now() - interval '1 hour' where id = $1::int`, [silent.id]));
+    await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silent.id}", version: ${called.version}, reason: "部门逾期未报到") { version }`);
+    const department = await departmentToken(WRITE_COUNTY, 'MARKET_REGULATION');
+    // The API: once the withdrawal reaches the village's record of the case, the department reads no case by its id.
+    await waitFor(
+      async () => (await hub.queryAs<{ dispute: unknown }>(department, `{ dispute(id: "${id}") { id } }`)).data?.dispute === null,
+      20_000,
+      'the case closed to the department it was withdrawn from',
+    );
+
+    const { context, page } = await signedIn(department);
+    await page.goto(`${origin}/app#/dispatches/${WRITE_COUNTY}/MARKET_REGULATION/ACKNOWLEDGED_LATE`);
+    await page.waitForSelector(`table.dispatch-list tbody tr[data-id="${silent.id}"]`, { timeout: 60_000 });
+    const row = `table.dispatch-list tbody tr[data-id="${silent.id}"]`;
+    expect(await page.getAttribute(row, 'data-status')).toBe('WITHDRAWN');
+    // The case number as text, no link to a page that would only refuse it; the row says it was withdrawn, and when.
+    expect(await page.$(`${row} a`)).toBeNull();
+    expect(await page.$(`table.dispatch-list a[href="#/case/${id}"]`)).toBeNull();
+    expect(await page.textContent(`${row} th`)).toMatch(/\S/);
+    expect(await page.textContent(`${row} td:nth-of-type(1)`)).toMatch(/^已撤回 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await page.getAttribute(`${row} td.ack`, 'data-late')).toBe('true');
+    await context.close();
+
+    // The county's desk reads the case: its row keeps the link.
+    const desk = await signedIn(callers.county);
+    await desk.page.goto(`${origin}/app#/dispatches/${WRITE_COUNTY}/MARKET_REGULATION/ACKNOWLEDGED_LATE`);
+    await desk.page.waitForSelector(`table.dispatch-list tbody tr[data-id="${silent.id}"]`, { timeout: 60_000 });
+    expect(await desk.page.getAttribute(`table.dispatch-list tbody tr[data-id="${silent.id}"] th a`, 'href')).toBe(`#/case/${id}`);
+    await desk.context.close();
   }, 240_000);
 
   it('lists a grid worker’s cases in hand on its first page, a page at a time, each opening its case, and leads to its open hazards', async () => {

@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
  * 吹哨任务 The dispatches behind one row of a county's or township's 吹哨报到·分部门: those made to one department in
- * the period shown (统计期, the address's ?period=), newest first, a page at a time, each opening its case, each late
- * 报到 and 反馈 marked (报到超时, 反馈超时) as the figures count it. The list may be narrowed to the late 报到 (as many as
+ * the period shown (统计期, the address's ?period=), newest first, a page at a time, each opening its case (not a
+ * withdrawn one, for the department's own caller: that case is refused to it), each late 报到 and 反馈 marked (报到超时,
+ * 反馈超时) as the figures count it. The list may be narrowed to the late 报到 (as many as
  * 应报到 − 按时报到) or the late 反馈 (应反馈 − 按时反馈): the address names the division, the department and that
  * choice (#/dispatches/<code>/<kind>[/<late>]), so a link or bookmark opens the same list. Needs `read`.
  */
@@ -14,6 +15,7 @@ import { DISPATCH_STATUS } from './labels.ts';
 import {
   caseHref,
   caseName,
+  claims,
   divisionHref,
   isCurrent,
   known,
@@ -118,7 +120,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
     first: v.page,
     next: async (after) => (await fetchPage(after))?.page ?? null,
     append: (nodes) => {
-      for (const d of nodes) known.set(caseHref(d.townshipCase.dispute.id), caseName(d.townshipCase.caseNumber));
+      for (const d of nodes) if (opensCase(d)) known.set(caseHref(d.townshipCase.dispute.id), caseName(d.townshipCase.caseNumber));
       body.insertAdjacentHTML('beforeend', nodes.map((d) => row(d, county)).join(''));
     },
     mine,
@@ -132,12 +134,24 @@ function step(at: string | null | undefined, by: string, late: boolean | null | 
   return `<td class="${zh === '报到' ? 'ack' : 'answer'}" data-late="${late == null ? '' : String(late)}">${when}${late ? `<span class="badge unmet">${zh}超时</span>` : ''}</td>`;
 }
 
+/**
+ * Whether the row opens its case: a dispatch the township withdrew is no longer the department's, and its case is
+ * refused to the department's own caller (NOT_FOUND), so for it the row names the case without a link; the county's
+ * and township's desks read the case either way.
+ */
+const opensCase = (d: Dispatch): boolean => !(claims?.department && d.status === 'WITHDRAWN');
+
 function row(d: Dispatch, county: boolean): string {
   const c = d.townshipCase;
   const township = d.township;
-  return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row"><a href="${caseHref(c.dispute.id)}">${esc(c.caseNumber)}</a></th><td>${esc(
-    DISPATCH_STATUS[d.status],
-  )}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(
+  const number = opensCase(d)
+    ? `<a href="${caseHref(c.dispute.id)}">${esc(c.caseNumber)}</a>`
+    : `<span class="case-number" title="已撤回的吹哨：案件不再由本部门查看">${esc(c.caseNumber)}</span>`;
+  const status =
+    d.status === 'WITHDRAWN' && d.withdrawnAt
+      ? `${esc(DISPATCH_STATUS[d.status])}<small class="withdrawn-at"> 于 ${esc(wallClock(d.withdrawnAt))}</small>`
+      : esc(DISPATCH_STATUS[d.status]);
+  return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row">${number}</th><td>${status}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(
     d.acknowledgedAt,
     d.acknowledgeBy,
     d.acknowledgedLate,
