@@ -458,6 +458,19 @@ describe('吹哨报到: departments answer for themselves', () => {
     expect((await departmentInbox(housing)).some((d) => d.id === mistaken.id)).toBe(false);
     expect((await departmentInbox(housing, { status: ['WITHDRAWN'] })).filter((d) => d.id === mistaken.id).map((d) => d.status)).toEqual(['WITHDRAWN']);
     expect(await reads(housing)).toBeNull();
+    // Through the withdrawn dispatch the township's record names the case, not the words that describe it and its people.
+    const record = async (token: string, filter: Filter) =>
+      ok(
+        await hub.queryAs<{ departmentInbox: { nodes: { id: string; townshipCase: { caseNumber: string; summary: string; assignee: string | null } }[] } }>(
+          token,
+          `query($f: DispatchFilter) { departmentInbox(filter: $f, first: 100) { nodes { id townshipCase { caseNumber summary assignee dispute { id } } } } }`,
+          { f: filter },
+        ),
+      ).departmentInbox.nodes.find((d) => d.townshipCase.caseNumber === mistaken.townshipCase.caseNumber)?.townshipCase;
+    const closed = await record(housing, { status: ['WITHDRAWN'] });
+    expect(closed).toMatchObject({ summary: '', assignee: null });
+    expect(closed!.caseNumber).toMatch(/\d/);
+    expect((await record(natural, {}))!.summary).not.toBe('');
     expect(await reads(natural)).not.toBeNull();
     expect((await departmentInbox(natural)).map((d) => d.townshipCase.dispute.id)).toContain(id);
     // Called on again (rightly this time), the department holds the case again.
@@ -470,6 +483,8 @@ describe('吹哨报到: departments answer for themselves', () => {
     await waitFor(async () => (await steps()).timeline.filter((s) => s.action === 'DISPATCH').length === 2, 20_000, 'the second 吹哨 on the village timeline');
     expect((await reads(housing))!.id).toBe(id);
     expect((await departmentInbox(housing)).filter((d) => d.townshipCase.dispute.id === id).map((d) => d.status)).toEqual(['DISPATCHED']);
+    // Holding the case again, it reads the record through the withdrawn dispatch too.
+    expect((await record(housing, { status: ['WITHDRAWN'] }))!.summary).not.toBe('');
   });
 
   it('shows a department of a case’s 吹哨报到 steps only its own: not whom else the township called, their 报到, 反馈 or withdrawal', async () => {

@@ -163,10 +163,13 @@ export type Dispatch = {
   /** 吹哨乡镇 The township that made the dispatch (the case's township). */
   township: Township;
   /**
-   * 乡镇案件 The case it belongs to. 县直部门调用方读取乡镇已撤回的吹哨任务时，只读得到乡镇案件记录和案件编号（dispute 仅
-   * id），案件本身（当事人、后续办理）不再可读。 For a department's caller, a dispatch the township withdrew from it
-   * (listed when its filter asks, DispatchFilter) reads the township's record of the case and `dispute { id }` only: the
-   * case itself (its parties, the steps after) is no longer the department's to read, as `dispute(id:)` finds nothing.
+   * 乡镇案件 The case it belongs to. 县直部门调用方读取乡镇已撤回的吹哨任务（且本部门在该案件上已无未撤回的吹哨任务）时，
+   * 乡镇案件记录只给出案件编号、办理状态和时限、本部门的吹哨任务及 dispute 的 id：简要情况（summary）为空字符串，承办人（assignee）为
+   * null，案件本身（当事人、后续办理）不再可读。 For a department's caller, a dispatch the township withdrew from it
+   * (listed when its filter asks, DispatchFilter), with none of its dispatches on the case still open or reported on,
+   * reads the township's record naming the case only (caseNumber, status and clocks, its own dispatches, `dispute { id }`):
+   * `summary` answers '' and `assignee` null, and the case itself (its parties, the steps after) is no longer the
+   * department's to read, as `dispute(id:)` finds nothing.
    */
   townshipCase: TownshipCase;
   /** 撤回原因 Why the township withdrew it. */
