@@ -195,6 +195,42 @@ describe('jurisdiction', () => {
     expect(await named('')).toBe(0);
   });
 
+  it("names no record of another grid to a grid worker whose local number or externalId another grid's record holds (row-level security hides the holder)", async () => {
+    const village = '623021200201';
+    const grids = (await hub.query<{ village: { grids: { code: string }[] } }>(`{ village(code: "${village}") { grids { code } } }`)).data!.village.grids.map(
+      (g) => g.code,
+    );
+    expect(grids.length).toBeGreaterThan(1);
+    const [mine, other] = [grids[0]!, grids[1]!];
+    const run = Date.now();
+    const villageWriter = await hub.token({ jurisdiction: village, scopes: ['read', 'write'] });
+    const gridWorker = await hub.token({ jurisdiction: mine, scopes: ['read', 'write'] });
+    type Made = Record<string, { id: string }>;
+    const made = async (field: string, type: string, input: Record<string, unknown>) => {
+      const r = await hub.queryAs<Made>(villageWriter, `mutation($i: ${type}!) { ${field}(input: $i) { id } }`, { i: input });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return r.data![field]!.id;
+    };
+    const address = await made('registerAddress', 'AddressInput', { gridCode: other, number: `S3A${run}`, text: `南街 S3A${run}` });
+    const house = await made('registerHouse', 'HouseInput', { gridCode: other, number: `S3F${run}`, use: 'SELF_OCCUPIED' });
+    const household = await made('registerHousehold', 'HouseholdInput', { gridCode: other, number: `S3H${run}`, addressId: address });
+    const site = await made('registerSite', 'SiteInput', { gridCode: other, name: `S3 场所 ${run}`, kind: 'SCHOOL', externalId: `S3X${run}` });
+    const ownAddress = await made('registerAddress', 'AddressInput', { gridCode: mine, number: `S3B${run}`, text: `北街 S3B${run}` });
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['registerAddress', 'AddressInput', { gridCode: mine, number: `S3A${run}`, text: 'x' }, address],
+      ['registerHouse', 'HouseInput', { gridCode: mine, number: `S3F${run}`, use: 'SELF_OCCUPIED' }, house],
+      ['registerHousehold', 'HouseholdInput', { gridCode: mine, number: `S3H${run}`, addressId: ownAddress }, household],
+      ['registerSite', 'SiteInput', { gridCode: mine, name: `S3 场所 ${run} 2`, kind: 'SCHOOL', externalId: `S3X${run}` }, site],
+    ];
+    for (const [field, type, input, holder] of cases) {
+      const r = await hub.queryAs(gridWorker, `mutation($i: ${type}!) { ${field}(input: $i) { id } }`, { i: input });
+      const e = r.errors?.[0];
+      expect(e?.extensions, `${field}: ${JSON.stringify(r)}`).toMatchObject({ code: 'CONFLICT' });
+      expect(e!.extensions!.recordId, field).toBeUndefined();
+      expect(JSON.stringify(r), field).not.toContain(holder);
+    }
+  });
+
   it('refuses writes outside the jurisdiction or without the write scope', async () => {
     const reader = await hub.token({ jurisdiction: '623022', scopes: ['read'] });
     const a = await hub.queryAs(
