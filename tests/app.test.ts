@@ -1865,6 +1865,55 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('shows markup an address names as text, never as the page’s own: an inbox filter, a late choice, a status, a route, a period, a hazards path', async () => {
+    const payload = '<img src=x onerror=alert(1)><b>x</b>';
+    const dialogs: string[] = [];
+    /** Whether the page made an element of the address's markup anywhere (an img or b of its own) or opened a dialog. */
+    const injected = (page: Page) => page.evaluate(() => document.querySelectorAll('img[src="x"], main b, #crumbs b, #period-note b, header b').length);
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    let { context, page } = await newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${origin}/app#token=${department}`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox', { timeout: 60_000 });
+    await page.goto(`${origin}/app#/inbox/${encodeURIComponent(payload)}`);
+    await page.waitForSelector('main[data-view="inbox"] #inbox .unknown', { timeout: 60_000 });
+    expect(await page.textContent('#inbox .unknown')).toBe(`未知的筛选：${payload}，已显示全部`);
+    expect(await injected(page)).toBe(0);
+    await context.close();
+
+    ({ context, page } = await newPage());
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${origin}/app?period=${encodeURIComponent('<script>alert(2)</script>' + payload)}#token=${reader}`);
+    await viewOf(page, COUNTY);
+    expect(await page.textContent('#period-note')).toContain(`<script>alert(2)</script>${payload}`);
+    expect(await injected(page)).toBe(0);
+    await page.goto(`${origin}/app#/dispatches/${COUNTY}/NATURAL_RESOURCES/${encodeURIComponent(payload)}`);
+    await page.waitForSelector('main[data-view="dispatches"] #dispatch-list .unknown', { timeout: 60_000 });
+    expect(await page.textContent('#dispatch-list .unknown')).toBe(`未知的筛选：${payload}，已显示全部`);
+    expect(await injected(page)).toBe(0);
+    // A 在办 status of other characters than A–Z and _ is no address of a division's page: refused, as a route of no view.
+    for (const hash of [
+      `#/${payload}`,
+      `#/hazards/${encodeURIComponent(payload)}`,
+      `#/division/${encodeURIComponent(payload)}`,
+      `#/division/${COUNTY}/${encodeURIComponent(payload)}`,
+      `#/case/${encodeURIComponent(payload)}`,
+    ]) {
+      await page.goto(`${origin}/app${hash}`);
+      await page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
+      expect(await page.textContent('main'), hash).toContain(payload);
+      expect(await injected(page), hash).toBe(0);
+    }
+    await context.close();
+    expect(dialogs).toEqual([]);
+  }, 180_000);
+
   it('opens a department’s late 报到 and late 反馈 from their figures in 吹哨报到·分部门: as many rows as the figure says', async () => {
     const { context, page } = await signedIn(reader);
     await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${COUNTY}`);
