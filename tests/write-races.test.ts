@@ -175,6 +175,58 @@ describe('writes racing on one household', () => {
     expect(internal.map((r) => r.errors)).toEqual([]);
     expect(await drift()).toEqual([]);
   }, 300_000);
+
+  it('a file of residents naming one a form deregisters meanwhile', async () => {
+    const grid = grids[13]!;
+    const importer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'write-race-import-deregister' });
+    const file = (numbers: string[]) => ['id_number,residency,tags', ...numbers.map((n) => `${n},FLOATING,LEFT_BEHIND_ELDERLY`)].join('\n');
+    // Without a race: a row naming a deregistered resident is refused as such, and the file's other rows are written.
+    const before = await household(grid);
+    const beforeNumber = makeCitizenId(COUNTY, '1936-06-06', seq);
+    const gone = await hub.queryAs(
+      desks[1]!,
+      `mutation { deregisterPerson(id: "${before.head.id}", version: ${before.head.version}, reason: MOVED_OUT) { id } }`,
+    );
+    expect(gone.errors).toBeUndefined();
+    const alone = await postImport(hub.gatewayUrl, importer, 'residents', file([beforeNumber]), `write-race-deregistered-${Date.now()}`);
+    expect(alone.done).toMatchObject({ updated: 0, rejected: 1 });
+    expect(alone.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[2, 'id_number', 'CONFLICT', 'deregistered']]);
+
+    // The file changes the heads of four households while a form deregisters one of them (the head of a household of
+    // one, so the household's headship ends with it): the form goes first and the file's row for them is refused as
+    // above, or the file goes first and the form is refused for the version it read.
+    for (let round = 0; round < 8; round++) {
+      const homes: { household: Versioned; head: Versioned }[] = [];
+      const numbers: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        homes.push(await household(grid));
+        numbers.push(makeCitizenId(COUNTY, '1936-06-06', seq));
+      }
+      const target = homes[round % 4]!.head;
+      const [sent, deregistered] = await Promise.all([
+        postImport(hub.gatewayUrl, importer, 'residents', file(numbers), `write-race-deregister-${round}-${Date.now()}`),
+        hub.queryAs(desks[1]!, `mutation { deregisterPerson(id: "${target.id}", version: ${target.version}, reason: MOVED_OUT) { id } }`).then(check),
+      ]);
+      const end = sent.done ? 'done' : `${sent.status}:${JSON.stringify(sent.events.at(-1) ?? null)}`;
+      const formFirst = !deregistered.errors;
+      tally('import vs deregister', 'import', { errors: sent.done ? undefined : [{ message: end, extensions: { code: end } }] } as Answer);
+      tally('import vs deregister', 'deregister', deregistered);
+      if (!sent.done) {
+        internal.push({ errors: [{ message: end, extensions: { code: 'IMPORT_FAILED' } }] } as Answer);
+        continue;
+      }
+      const line = 2 + (round % 4);
+      if (formFirst) {
+        expect(sent.rejects.map((r) => [r.line, r.field, r.code, r.rule])).toEqual([[line, 'id_number', 'CONFLICT', 'deregistered']]);
+        expect(sent.done).toMatchObject({ updated: 3, rejected: 1 });
+      } else {
+        expect(deregistered.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+        expect(sent.done).toMatchObject({ updated: 4, rejected: 0 });
+      }
+    }
+    expect(internal.map((r) => r.errors)).toEqual([]);
+    expect(await drift()).toEqual([]);
+  }, 300_000);
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {

@@ -100,8 +100,15 @@ export const NEWBORN_MATCH = `
  * The staged rows of `src` as they would be written (`n`). `known` is the
  * relation of hub_known_people over the batch's ID numbers (a temp table
  * an import made first, or the function itself for a mutation).
+ *
+ * `lockTargets` reads each resident a row names with the lock its update takes (`for no key update`), so the rows are
+ * built from the resident as they stand once no other write holds them: a form that deregisters one meanwhile commits
+ * first and its row is refused as naming a deregistered resident (`deregistered`), or waits for the batch to commit.
+ * Read without it, the batch would write the resident as they were before the form (their household and address
+ * back on a deregistered record). These are row locks, taken before any other the batch takes (docs/ARCHITECTURE.md,
+ * "Lock order").
  */
-function residentRows(src: string, known: string, newborns = false): string {
+function residentRows(src: string, known: string, newborns = false, lockTargets = false): string {
   // Each part a later lookup reads is MATERIALIZED, so the lookup compares plain columns: under row-level security
   // only leakproof conditions use an index, and an expression (coalesce, left) inlined into the condition is not one.
   return `
@@ -124,7 +131,7 @@ function residentRows(src: string, known: string, newborns = false): string {
            ${WRITTEN.map((c) => `t.${c} as was_${c}`).join(', ')}
       from k0 s
       -- One index probe per row: a lateral with a LIMIT is not flattened into a join the planner might hash over all of person.
-      left join lateral (select p.* from person p where p.id = s.key limit 1) t on true),
+      left join lateral (select p.* from person p where p.id = s.key limit 1${lockTargets ? ' for no key update of p' : ''}) t on true),
   n1 as materialized (
     select n0.*,
            case when n0.household_id_in is not null then (select h.village_code from household h where h.id = n0.household_id_in) end as household_id_village,
@@ -389,7 +396,7 @@ export const RESIDENT_KIND: RowKind = {
  * roll-up's deltas (../import/route.ts).
  */
 export const RESIDENT_IMPORT = {
-  rows: (src: string) => residentRows(src, 'known', true),
+  rows: (src: string) => residentRows(src, 'known', true, true),
   prepare: command(
     'import.residents.known',
     `create temp table known on commit drop as select * from hub_known_people(array(select id_number from stage where id_number is not null))`,
