@@ -230,6 +230,66 @@ describe('writes racing on one household', () => {
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {
+  it('aborting an import batch answers the write that collided, retryable, never an internal error', async () => {
+    // Another writer holds one of the two residents the file names, and once the batch waits for it asks for the
+    // other, which the batch locked when it read it: the batch, waiting longest, finds the cycle and is aborted
+    // (40P01). Which of the two the batch reads first is the planner's choice: the other writer asks for the one it
+    // finds taken (`nowait`), and starts again the other way round when it is not.
+    const desk = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'write-race-import-deadlock' });
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ id: number; id_number: string }>(
+        `select id, id_number from person where county_code = $1 and status = 'ACTIVE' and id_number is not null order by id limit 2`,
+        [COUNTY],
+      );
+      const file = ['id_number,phone', ...rows.map((r, i) => `${r.id_number},1380000000${i}`)].join('\n');
+      let answer: { status: number; body: { errors?: { extensions?: Record<string, unknown> }[] } } | undefined;
+      const [one, two] = rows as [(typeof rows)[0], (typeof rows)[0]];
+      for (const [held, asked] of [
+        [two, one],
+        [one, two],
+      ] as const) {
+        await c.query('begin');
+        await c.query('select 1 from person where id = $1 for update', [held.id]);
+        const sent = fetch(new URL(`/import/residents?job=write-race-deadlock-${Date.now()}`, hub.gatewayUrl), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${desk}`, 'content-type': 'text/csv; charset=utf-8' },
+          body: file,
+        });
+        for (let waited = 0; ; waited += 10) {
+          const { rows: blocked } = await c.query(`select 1 from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))`);
+          if (blocked.length) break;
+          if (waited > 30_000) throw new Error('the import never waited for the locked resident');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await c.query('savepoint probe');
+        const free = await c.query('select 1 from person where id = $1 for update nowait', [asked.id]).then(
+          () => true,
+          (e: { code?: string }) => (e.code === '55P03' ? false : Promise.reject(e)),
+        );
+        if (free) {
+          // The batch reads `held` first: let it finish, and hold the other one next time.
+          await c.query('rollback');
+          expect((await sent).status).toBe(200);
+          continue;
+        }
+        await c.query('rollback to savepoint probe');
+        const wants = c.query('select 1 from person where id = $1 for update', [asked.id]);
+        const res = await sent;
+        await wants;
+        await c.query('rollback');
+        answer = { status: res.status, body: (await res.json()) as NonNullable<typeof answer>['body'] };
+        break;
+      }
+      expect(answer?.status).toBe(503);
+      expect(answer?.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    } finally {
+      await c.query('rollback').catch(() => {});
+      await c.end();
+    }
+  }, 120_000);
+
   it('is told as a write that collided, retryable, never as an internal error', async () => {
     // Two connections each holding a lock the other then waits for: PostgreSQL aborts one with 40P01.
     const url = inject('dbs').village.migrationUrl;
