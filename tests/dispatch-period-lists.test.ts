@@ -198,6 +198,9 @@ describe('refusals', () => {
     }
     const inbox = await hub.queryAs(police, `{ departmentInbox(filter: { departmentKind: "NOPE" }) { totalCount } }`);
     expect(inbox.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.departmentKind' });
+    // The inbox, like County.dispatches, refuses another department's kind rather than answering an empty list.
+    expect(errorCode(await hub.queryAs(police, `{ departmentInbox(filter: { departmentKind: "HEALTH" }) { totalCount } }`))).toBe('FORBIDDEN');
+    ok(await hub.queryAs(police, `{ departmentInbox(filter: { departmentKind: "police" }) { totalCount } }`));
   }, 60_000);
 
   it("County.dispatches needs `read` and the county in the caller's jurisdiction", async () => {

@@ -1,9 +1,9 @@
-import { requireDepartment, requireListAccess, requireRecordAccess } from '../../../../platform/caller.ts';
+import { requireListAccess } from '../../../../platform/caller.ts';
 import { parsePage } from '../../../../platform/pagination.ts';
 import type { CountyResolvers } from '../generated/resolvers.ts';
 import { dispatches } from '../store/dispatch.ts';
 import { dispatchStatsOf } from './DispatchStats.ts';
-import { departmentKindOf, dispatchFilter } from './Query/dispatches.ts';
+import { departmentScope, dispatchFilter } from './Query/dispatches.ts';
 
 /** The county (owned by the county subgraph) gets its townships and their dispatch statistics here. */
 export const County: CountyResolvers = {
@@ -11,20 +11,12 @@ export const County: CountyResolvers = {
   dispatchStats: dispatchStatsOf,
   /**
    * 吹哨报到 The county's dispatches, as its dispatchStats counts them (every township's of the county). A county
-   * department reads the dispatches sent to it only, as in its inbox: a filter naming another department, or another
-   * county, is refused rather than answered empty, so a desk never takes "none" for "not yours".
+   * department reads the dispatches sent to it only, as in its inbox (`departmentScope`).
    */
   dispatches: async (c, args, ctx) => {
     if (ctx.caller.department) {
-      requireRecordAccess(ctx.caller, 'dispatch');
-      const asked = departmentKindOf(args.filter?.departmentKind);
-      const { kind, countyCode } = requireDepartment(
-        ctx.caller,
-        { zh: '县直部门的吹哨列表', en: "A department's list of dispatches" },
-        asked ?? undefined,
-        c.code,
-      );
-      return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, dispatchFilter(args.filter), parsePage(args));
+      const scope = departmentScope(ctx.caller, { zh: '县直部门的吹哨列表', en: "A department's list of dispatches" }, args.filter, c.code);
+      return dispatches.list(ctx.em, scope, dispatchFilter(args.filter), parsePage(args));
     }
     requireListAccess(ctx.caller, c.code, 'dispatch');
     return dispatches.list(ctx.em, { countyCode: c.code }, dispatchFilter(args.filter), parsePage(args));

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { DEPARTMENT_NAMES } from '../../../../../domain/departments.ts';
-import { badInput, quote } from '../../../../../domain/errors.ts';
+import { badInput, quote, type Said } from '../../../../../domain/errors.ts';
 import { periodBounds, resolvePeriod, type Period } from '../../../../../domain/periods.ts';
-import { requireDepartment, requireRecordAccess } from '../../../../../platform/caller.ts';
+import { requireDepartment, requireRecordAccess, type Caller } from '../../../../../platform/caller.ts';
 import { parsePage } from '../../../../../platform/pagination.ts';
 import type { QueryResolvers } from '../../generated/resolvers.ts';
 import { caseNumberOf, filterGiven, listGiven } from '../../../../../platform/validate.ts';
@@ -61,11 +61,27 @@ export function departmentKindOf(value: string | null | undefined): string | nul
   );
 }
 
+/**
+ * The scope of a county department's own dispatch list (its inbox, its county's `County.dispatches`): its kind, in its
+ * county. A filter naming another department, or a county other than its own, is FORBIDDEN rather than answered empty,
+ * so a desk never takes "none" for "not yours".
+ */
+export function departmentScope(
+  caller: Caller,
+  what: Said,
+  given: GivenFilter | null | undefined,
+  countyCode?: string,
+): { departmentKind: string; countyCode: string } {
+  const asked = departmentKindOf(given?.departmentKind);
+  const own = requireDepartment(caller, what, asked ?? undefined, countyCode);
+  requireRecordAccess(caller, 'dispatch');
+  return { departmentKind: own.kind, countyCode: own.countyCode };
+}
+
 export const dispatchQueries: Pick<QueryResolvers, 'departmentInbox'> = {
   /** 部门待办 A department caller's own dispatches: its kind, in its county. */
   departmentInbox: (_, args, ctx) => {
-    const { kind, countyCode } = requireDepartment(ctx.caller, { zh: '部门待办', en: 'The department inbox' });
-    requireRecordAccess(ctx.caller, 'dispatch');
-    return dispatches.list(ctx.em, { departmentKind: kind, countyCode }, dispatchFilter(args.filter), parsePage(args), args.orderBy === 'DUE_FIRST');
+    const scope = departmentScope(ctx.caller, { zh: '部门待办', en: 'The department inbox' }, args.filter);
+    return dispatches.list(ctx.em, scope, dispatchFilter(args.filter), parsePage(args), args.orderBy === 'DUE_FIRST');
   },
 };
