@@ -161,6 +161,63 @@ describe('the analysis room (分析研判室) for keyboards and screen readers',
     expect(serious).toEqual(Object.fromEntries(Object.keys(serious).map((k) => [k, []])));
   }, 600_000);
 
+  it('makes a table’s scroller a Tab stop only while the table is wider than its box: on a phone, not on a desktop', async () => {
+    const { context, page } = await opened(reader, `#/division/${COUNTY}`, '#dispatch-table table');
+    await page.waitForSelector('#children tbody tr');
+    // Every scroller as drawn: whether it holds a link or button, whether it scrolls, whether Tab stops on it.
+    const scrollers = () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('main .table-wrap'))
+          .filter((w) => w.getClientRects().length > 0)
+          .map((w) => ({
+            table: w.querySelector('caption')?.textContent ?? w.closest('section')?.id ?? '',
+            reachable: w.querySelector('a[href], button, select, input, textarea, summary') !== null,
+            scrolls: w.scrollWidth > w.clientWidth + 1,
+            stop: w.tabIndex >= 0 && w.getAttribute('role') === 'region',
+          })),
+      );
+    const expected = (all: Awaited<ReturnType<typeof scrollers>>) => all.map((w) => ({ ...w, stop: !w.reachable && w.scrolls }));
+    const desktop = await scrollers();
+    expect(desktop).toEqual(expected(desktop));
+    // A desktop's 考核 table fits: not a stop.
+    expect(desktop.find((w) => w.table.includes('考核') || w.table === 'assessment')).toMatchObject({ scrolls: false, stop: false });
+    // Narrowed to a phone's width, the same page's wide tables scroll, and those without a link become stops; widened again, no more.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => document.querySelector('main .table-wrap[role="region"]') !== null, undefined, { timeout: 10_000 });
+    const phone = await scrollers();
+    expect(phone).toEqual(expected(phone));
+    expect(phone.some((w) => w.stop)).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.waitForFunction(() => document.querySelector('main .table-wrap[role="region"]') === null, undefined, { timeout: 10_000 }).catch(() => {});
+    const wide = await scrollers();
+    expect(wide).toEqual(expected(wide));
+    await context.close();
+  }, 180_000);
+
+  it('keeps the treemap out of the Tab order as one labelled image, its table beside it the way to each child', async () => {
+    const { context, page } = await opened(reader, `#/division/${COUNTY}`, '#dispatch-table table');
+    await page.waitForSelector('#children tbody tr');
+    await page.waitForSelector('#treemap canvas');
+    const treemap = await page.evaluate(() => {
+      const el = document.getElementById('treemap')!;
+      return {
+        role: el.getAttribute('role'),
+        label: el.getAttribute('aria-label') ?? '',
+        stops: Array.from(el.querySelectorAll<HTMLElement>('*')).filter((e) => e.tabIndex >= 0).length + (el.tabIndex >= 0 ? 1 : 0),
+      };
+    });
+    expect(treemap.role).toBe('img');
+    expect(treemap.stops).toBe(0);
+    // Its name says where the figures and the links are, and asks no click a keyboard cannot make.
+    expect(treemap.label).toContain('表格');
+    expect(treemap.label).not.toMatch(/点击/);
+    // The table beside it opens every child the tiles show.
+    const rows = await page.$$eval('#children-table tbody tr', (trs) => trs.length);
+    const links = await page.$$eval('#children-table tbody a[href^="#/division/"]', (as) => as.length);
+    expect(links).toBe(rows);
+    await context.close();
+  }, 180_000);
+
   it('opens a department’s dispatches and a case by Tab and Enter alone, focus always shown, and comes back', async () => {
     const { context, page } = await opened(reader, `#/division/${COUNTY}`, '#dispatch-table table');
     // From the top of the page as loaded: the skip link first, then the header's controls, the period (统计期) among them.

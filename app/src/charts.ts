@@ -92,7 +92,12 @@ export const RATE_COLOURS = [
 ];
 const rateColour = (rate: number, reported: number) => (reported ? RATE_COLOURS.find((c) => rate < c.below)!.colour : '#374151');
 
-/** The children as a treemap sized by residents, coloured by 化解率; a click opens the child. */
+/**
+ * The children as a treemap sized by residents, coloured by 化解率; a click opens the child. For a keyboard and a
+ * screen reader it is one image (its container's role="img" and label) and no Tab stop: ECharts draws tiles on a
+ * canvas it cannot focus, and its aria option only writes a description. The sortable table beside it holds the same
+ * figures and a link to each child, so the table is their way in, and the tiles are not a second set of stops.
+ */
 export function childrenTreemap(el: HTMLElement, tiles: Tile[], open: (code: string) => void): void {
   const chart = chartIn(el);
   chart.setOption({

@@ -107,7 +107,7 @@ export async function showDivision(code: string, status = ''): Promise<void> {
         hasChildren
           ? `<div class="columns wide-table">
               <div>
-                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}矩形树图：面积为实有人口，颜色为化解率；点击进入。各项数值见下方表格"></div>
+                <div class="chart treemap" id="treemap" role="img" aria-label="${esc(CHILD_ZH[d.kind])}矩形树图：面积为实有人口，颜色为化解率。各项数值及进入各区划的链接见本节表格"></div>
                 <ul class="legend" aria-label="颜色：化解率">${RATE_COLOURS.map((c) => `<li style="background:${c.colour}">${esc(c.zh)}</li>`).join(
                   '',
                 )}<li style="background:#374151">本期无纠纷</li></ul>

@@ -153,15 +153,19 @@ document.querySelector<HTMLAnchorElement>('a.skip')?.addEventListener('click', (
   main.focus();
 });
 /**
- * A table wider than a phone's screen scrolls sideways; one holding no link or button would be out of a keyboard's
- * reach, so its scroller takes focus itself, a region named by the table's caption (or its section's heading).
+ * A table wider than its box (a phone's screen) scrolls sideways; one holding no link or button would be out of a
+ * keyboard's reach, so its scroller takes focus itself, a region named by the table's caption (or its section's
+ * heading). A table that fits does not scroll, and is no Tab stop: measured as drawn, and again when the window
+ * changes size.
  */
 function scrollersReachable(): void {
   for (const wrap of Array.from(main.querySelectorAll<HTMLElement>('.table-wrap'))) {
     const reachable = wrap.querySelector('a[href], button, select, input, textarea, summary') !== null;
-    if (reachable && wrap.dataset.region) {
+    // A table folded away (按月数据 closed) measures 0 wide: it does not scroll until it is shown.
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    if ((reachable || !scrolls) && wrap.dataset.region) {
       for (const a of ['tabindex', 'role', 'aria-label', 'data-region']) wrap.removeAttribute(a);
-    } else if (!reachable && !wrap.dataset.region) {
+    } else if (!reachable && scrolls && !wrap.dataset.region) {
       const name = wrap.querySelector('caption')?.textContent ?? wrap.closest('section')?.querySelector('h3')?.textContent ?? '';
       wrap.dataset.region = 'scroll';
       wrap.tabIndex = 0;
@@ -170,6 +174,9 @@ function scrollersReachable(): void {
     }
   }
 }
+window.addEventListener('resize', scrollersReachable);
+// A folded table (按月数据) is measured when it is opened.
+main.addEventListener('toggle', scrollersReachable, true);
 new MutationObserver(scrollersReachable).observe(main, { childList: true, subtree: true });
 routeWith(() => void route());
 void route();
