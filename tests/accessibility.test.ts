@@ -139,6 +139,9 @@ describe('the analysis room (分析研判室) for keyboards and screen readers',
     );
     const dispatch = called.township.dispatches.nodes[0]!;
     const phone = { width: 390, height: 844 };
+    // A grid worker's first page: its grid's cases in hand and its open hazards.
+    const grid = (await villagesOf(hub, TOWNSHIP))[0]!.grids[0]!;
+    const gridWorker = await hub.token({ jurisdiction: grid, scopes: ['read'], subject: 'a11y-grid-worker' });
     const views: [string, string, string, string, { width: number; height: number }?][] = [
       ['county', reader, `#/division/${COUNTY}`, '#dispatch-table table'],
       ['township', reader, `#/division/${TOWNSHIP}`, '#dispatch-table table'],
@@ -147,6 +150,15 @@ describe('the analysis room (分析研判室) for keyboards and screen readers',
       ['dispatch list', reader, `#/dispatches/${COUNTY}/${dispatch.departmentKind}`, 'main[data-view="dispatches"]'],
       ['hazards', reader, `#/hazards/${COUNTY}`, 'main[data-view="hazards"]'],
       ['inbox', department, '#/inbox', 'main[data-view="inbox"]'],
+      ['grid', gridWorker, '#/', 'main[data-view="grid"]'],
+      // Every department's late 报到 of the period, the 吹哨报到·分部门 合计 row's figure.
+      ['dispatch list (all departments, late)', reader, `#/dispatches/${COUNTY}/all/ACKNOWLEDGED_LATE`, 'main[data-view="dispatches"]'],
+      // A page the token may not open (another county), an address of no view, and an address's filter the view does
+      // not know (said beside the list shown instead).
+      ['refused', reader, '#/division/623022', 'main[data-view="refused"]'],
+      ['unknown route', reader, '#/inbax', 'main[data-view="refused"]'],
+      ['unknown filter', department, '#/inbox/DONE', '#inbox .unknown'],
+      ['unknown late choice', reader, `#/dispatches/${COUNTY}/NATURAL_RESOURCES/LATE`, '#dispatch-list .unknown'],
       // Many read the room on a phone: a county's, a village's page, a case and the inbox at a phone's width, where wide tables scroll.
       ['county (phone)', reader, `#/division/${COUNTY}`, '#dispatch-table table', phone],
       ['inbox (phone)', department, '#/inbox', 'main[data-view="inbox"]', phone],

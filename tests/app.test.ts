@@ -1973,6 +1973,64 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('opens every department’s late 报到 and late 反馈 from the 合计 row of 吹哨报到·分部门: the county’s list across departments, as many as the total says', async () => {
+    const { context, page } = await signedIn(reader);
+    await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${COUNTY}`);
+    await viewOf(page, COUNTY);
+    const { from, to } = await period(page);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    for (const [key, zh, filter] of [
+      ['ACKNOWLEDGED_LATE', '报到超时', 'acknowledgedLate: true'],
+      ['ANSWERED_LATE', '反馈超时', 'answeredLate: true'],
+    ] as const) {
+      // The county desk's list of every department's late ones, as the hub filters it (no departmentKind).
+      const api = await hub.dataAs<{ county: { dispatches: { totalCount: number; nodes: { id: string; departmentName: string }[] } } }>(
+        reader,
+        `{ county(code: "${COUNTY}") { dispatches(filter: { from: "${from}", to: "${to}", ${filter} }, first: 100) { totalCount nodes { id departmentName } } } }`,
+      );
+      const total = api.county.dispatches.totalCount;
+      expect(total).toBeGreaterThan(0);
+      const cell = await page.$eval(`#dispatch-table tfoot td[data-late="${key}"]`, (td) => ({
+        text: td.textContent,
+        href: td.querySelector('a')?.getAttribute('href') ?? null,
+        label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
+      }));
+      expect(cell).toEqual({
+        text: total.toLocaleString('zh-CN'),
+        href: `#/dispatches/${COUNTY}/all/${key}`,
+        label: `各部门合计${zh} ${total.toLocaleString('zh-CN')} 件`,
+      });
+      await page.click(`#dispatch-table tfoot td[data-late="${key}"] a`);
+      await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${total}"] tbody tr`, { timeout: 60_000 });
+      expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
+      expect(await page.inputValue('#dispatch-late')).toBe(key);
+      expect(await page.textContent('main h2')).toContain('各部门');
+      // Each row names its department, in the API's order.
+      const heads = await page.$$eval('table.dispatch-list thead th', (ths) => ths.map((th) => th.textContent));
+      expect(heads).toContain('部门');
+      const rows = await page.$$eval('table.dispatch-list tbody tr', (trs) =>
+        trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, department: tr.querySelector('td.department')?.textContent })),
+      );
+      expect(rows).toEqual(api.county.dispatches.nodes.map((n) => ({ id: n.id, department: n.departmentName })));
+      await page.goBack();
+      await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    }
+    await context.close();
+
+    // A department's own caller reads its own dispatches only: no 合计 link, and the address across departments is refused in words.
+    const department = await departmentToken(COUNTY, 'NATURAL_RESOURCES');
+    const d = await newPage();
+    await d.page.goto(`${origin}/app#token=${department}`);
+    await d.page.waitForSelector('main[data-view="inbox"]', { timeout: 60_000 });
+    await d.page.goto(`${origin}/app?period=2026Q3#/division/${COUNTY}`);
+    await d.page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    expect(await d.page.$('#dispatch-table tfoot a')).toBeNull();
+    await d.page.goto(`${origin}/app#/dispatches/${COUNTY}/all/ACKNOWLEDGED_LATE`);
+    await d.page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
+    expect(await d.page.textContent('main p.error')).toContain('部门待办');
+    await d.context.close();
+  }, 240_000);
+
   it('lists a county department its own dispatch withdrawn after its deadline without a link to the case it may no longer read', async () => {
     // A case of 卓尼县 (the suite's write county) called on its 市场监督管理局, which no other test calls, and on its
     // 自然资源局: the township withdraws the first only after its 报到 deadline passed, so it is late and in the

@@ -6,6 +6,9 @@
  * 反馈超时) as the figures count it. The list may be narrowed to the late 报到 (as many as
  * 应报到 − 按时报到) or the late 反馈 (应反馈 − 按时反馈): the address names the division, the department and that
  * choice (#/dispatches/<code>/<kind>[/<late>]), so a link or bookmark opens the same list. Needs `read`.
+ * The kind `all` (ALL_DEPARTMENTS, never a department's kind: those are upper case) lists every department's dispatches
+ * of the period, a column naming each one's department: what the 合计 row of 吹哨报到·分部门 counts, for the county's and
+ * township's desks (a department's own caller reads its own only, and is told so).
  */
 import { disposeCharts } from './charts.ts';
 import { request } from './client.ts';
@@ -39,6 +42,9 @@ const LATE: Record<string, { zh: string; filter: DispatchFilter }> = {
   ANSWERED_LATE: { zh: '反馈超时', filter: { answeredLate: true } },
 };
 
+/** The route's kind for every department's dispatches (the 合计 row). */
+export const ALL_DEPARTMENTS = 'all';
+
 /** The address of a division's dispatches to a department in the period shown (the period stays in ?period=). */
 export const dispatchListHref = (code: string, kind: string, late = ''): string => `#/dispatches/${code}/${encodeURIComponent(kind)}${late ? `/${late}` : ''}`;
 /** Whether the page lists this: a county's or a township's (6 or 9 digits) dispatches. */
@@ -59,7 +65,13 @@ export async function showDispatchList(code: string, kind: string, late: string)
   const unknown = late && !chosen ? late : '';
   const target = { href: dispatchListHref(code, kind, chosen ? late : ''), fallback: `${shown ?? `区划 ${code}`}的吹哨任务` };
   const county = code.length === 6;
-  const filter: DispatchFilter = { from: p.from, to: p.to, departmentKind: kind, ...(chosen?.filter ?? {}) };
+  const every = kind === ALL_DEPARTMENTS;
+  if (every && claims?.department) {
+    // The hub lists a department its own dispatches only: a list under 各部门 would show them as every department's.
+    showRefusal(target, '无权查看', '各部门的吹哨任务由县（市、区）和乡镇的综治中心查看；本部门的吹哨任务见部门待办。');
+    return;
+  }
+  const filter: DispatchFilter = { from: p.from, to: p.to, ...(every ? {} : { departmentKind: kind }), ...(chosen?.filter ?? {}) };
   const fetchPage = async (after: string | null) => {
     const r = await request(DivisionDispatchList, { code, county, township: !county, filter, first: pageSize(PAGE), after });
     if (r.county) return { code: r.county.code, name: r.county.name, above: [] as Crumb[], page: r.county.dispatches };
@@ -79,7 +91,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
     return;
   }
   if (unknown) history.replaceState(history.state, '', `${location.pathname}${location.search}${target.href}`);
-  const department = v.page.nodes[0]?.departmentName ?? kind;
+  const department = every ? '各部门' : (v.page.nodes[0]?.departmentName ?? kind);
   disposeCharts();
   main.removeAttribute('aria-busy');
   main.dataset.view = 'dispatches';
@@ -103,7 +115,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
         total
           ? `<div class="table-wrap"><table class="dispatch-list text">
         <caption class="visually-hidden">${esc(department)}的吹哨任务，新的在前</caption>
-        <thead><tr><th scope="col">案件编号</th><th scope="col">状态</th><th scope="col">吹哨时间</th>${county ? '<th scope="col">吹哨乡镇</th>' : ''}<th scope="col">报到</th><th scope="col">反馈</th></tr></thead>
+        <thead><tr><th scope="col">案件编号</th><th scope="col">状态</th><th scope="col">吹哨时间</th>${every ? '<th scope="col">部门</th>' : ''}${county ? '<th scope="col">吹哨乡镇</th>' : ''}<th scope="col">报到</th><th scope="col">反馈</th></tr></thead>
         <tbody></tbody></table></div>`
           : `<p>${esc(p.label)}没有${chosen ? `${esc(chosen.zh)}的` : ''}派给${esc(department)}的吹哨任务。</p>`
       }
@@ -121,7 +133,7 @@ export async function showDispatchList(code: string, kind: string, late: string)
     next: async (after) => (await fetchPage(after))?.page ?? null,
     append: (nodes) => {
       for (const d of nodes) if (opensCase(d)) known.set(caseHref(d.townshipCase.dispute.id), caseName(d.townshipCase.caseNumber));
-      body.insertAdjacentHTML('beforeend', nodes.map((d) => row(d, county)).join(''));
+      body.insertAdjacentHTML('beforeend', nodes.map((d) => row(d, county, every)).join(''));
     },
     mine,
     unit: '件',
@@ -141,7 +153,7 @@ function step(at: string | null | undefined, by: string, late: boolean | null | 
  */
 const opensCase = (d: Dispatch): boolean => !(claims?.department && d.status === 'WITHDRAWN');
 
-function row(d: Dispatch, county: boolean): string {
+function row(d: Dispatch, county: boolean, every: boolean): string {
   const c = d.townshipCase;
   const township = d.township;
   const number = opensCase(d)
@@ -151,7 +163,7 @@ function row(d: Dispatch, county: boolean): string {
     d.status === 'WITHDRAWN' && d.withdrawnAt
       ? `${esc(DISPATCH_STATUS[d.status])}<small class="withdrawn-at"> 于 ${esc(wallClock(d.withdrawnAt))}</small>`
       : esc(DISPATCH_STATUS[d.status]);
-  return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row">${number}</th><td>${status}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(
+  return `<tr data-id="${esc(d.id)}" data-status="${d.status}"><th scope="row">${number}</th><td>${status}</td><td>${esc(wallClock(d.dispatchedAt))}</td>${every ? `<td class="department">${esc(d.departmentName)}</td>` : ''}${county ? `<td>${township ? esc(township.name) : '—'}</td>` : ''}${step(
     d.acknowledgedAt,
     d.acknowledgeBy,
     d.acknowledgedLate,

@@ -32,7 +32,7 @@ import { MORE_HTML, pagedList, pageSize, type Paged } from './paging.ts';
 import { messageOf, showError, showRefusal } from './refusals.ts';
 import { CHILD_ZH, KIND_ZH, loadDivision, type Division, type Head } from './division.ts';
 import { hazardsHref } from './hazard-view.ts';
-import { dispatchListHref } from './dispatch-list-view.ts';
+import { ALL_DEPARTMENTS, dispatchListHref } from './dispatch-list-view.ts';
 import { assessmentTable, childrenTable, dispatchDownloads, downloads, figures, REPORT_LEVEL_ZH, trendTable } from './division-figures.ts';
 
 /**
@@ -504,10 +504,11 @@ async function showDispatches(d: Division, p: { from: string; to: string }, mine
   const lists = (kind: string) => mayRead() && (!claims?.department || (claims.department === kind && d.kind === 'county'));
   // 报到超时 and 反馈超时: the late ones of 应报到 and 应反馈. A department's figure above 0 opens the list of exactly
   // those (the hub's acknowledgedLate and answeredLate filters count as these figures do), named by what it counts.
+  // The 合计 row's figures open every department's late ones, for the desks that read every department's list.
   const late = (n: number, zh: string, key: string, x?: DispatchFiguresFragment['byDepartment'][number]) =>
     `<td class="late" data-late="${key}">${
-      x && n > 0 && lists(x.departmentKind)
-        ? `<a href="${dispatchListHref(d.code, x.departmentKind, key)}" aria-label="${esc(x.departmentName)}${zh} ${num(n)} 件">${num(n)}</a>`
+      n > 0 && (x ? lists(x.departmentKind) : readsRecords())
+        ? `<a href="${dispatchListHref(d.code, x?.departmentKind ?? ALL_DEPARTMENTS, key)}" aria-label="${esc(x?.departmentName ?? '各部门合计')}${zh} ${num(n)} 件">${num(n)}</a>`
         : num(n)
     }</td>`;
   const cells = (x: Row, dept?: DispatchFiguresFragment['byDepartment'][number]) =>

@@ -9,7 +9,8 @@
  *   #/case/<id>         one case's timeline
  *   #/hazards/<code>    the open hazards (隐患整改) of a village, township or county: 12, 9 or 6 digits
  *   #/dispatches/<code>/<kind>[/<late>]  吹哨任务: a county's or township's dispatches to one department in the period
- *                       shown (the row of its 吹哨报到·分部门), all or its late 报到 (ACKNOWLEDGED_LATE) or 反馈 (ANSWERED_LATE)
+ *                       shown (the row of its 吹哨报到·分部门), all or its late 报到 (ACKNOWLEDGED_LATE) or 反馈 (ANSWERED_LATE);
+ *                       the kind `all` lists every department's (its 合计 row)
  *   #/inbox[/<filter>]  部门待办: a county department's own dispatches, its start page (a department token's only)
  *   #token=<jwt>        sign-in link (npm start prints it); the token moves to
  *                       sessionStorage and leaves the address bar at once.
@@ -85,7 +86,7 @@ async function route(): Promise<void> {
   const other = /^#\/division\/(.*)$/.exec(location.hash);
   // A filter the inbox or a dispatch list does not know opens the whole list, which says so (never silently wider).
   const inbox = /^#\/inbox(?:\/([^/]*))?$/.exec(location.hash);
-  const dispatchList = /^#\/dispatches\/(\d+)\/([A-Z_]+)(?:\/([^/]+))?$/.exec(location.hash);
+  const dispatchList = /^#\/dispatches\/(\d+)\/([A-Z_]+|all)(?:\/([^/]+))?$/.exec(location.hash);
   if (division) await showDivision(division[1]!, division[2] ?? '');
   else if (kase) await showCase(decodeURIComponent(kase[1]!));
   else if (hazards && listsHazardsOf(hazards[1]!)) await showHazards(hazards[1]!);
