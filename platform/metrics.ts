@@ -87,6 +87,29 @@ export function showDirectoryListening(service: string, listening: boolean): voi
   directoryListening.set({ service }, listening ? 1 : 0);
 }
 
+const writeReruns = new Counter({
+  name: 'hub_write_transaction_reruns_total',
+  help: 'Write transactions run again from their start after PostgreSQL aborted a run for a concurrent write (platform/write-transaction.ts), one per run again, by the SQLSTATE of the aborted run: 40P01 deadlock, 40001 serialization failure.',
+  labelNames: ['service', 'sqlstate'],
+  registers: [processRegistry],
+});
+const writeRerunsExhausted = new Counter({
+  name: 'hub_write_transaction_reruns_exhausted_total',
+  help: 'Write transactions PostgreSQL aborted for a concurrent write that were not run again (their last run, or one that may not run again): answered SERVICE_UNAVAILABLE, retryable, by the SQLSTATE of the last abort.',
+  labelNames: ['service', 'sqlstate'],
+  registers: [processRegistry],
+});
+
+/** Counts a write transaction run again after PostgreSQL aborted a run with `sqlstate` (platform/write-transaction.ts). */
+export function countWriteRerun(service: string, sqlstate: string): void {
+  writeReruns.inc({ service, sqlstate });
+}
+
+/** Counts a write transaction still aborted for a concurrent write when it may not run again (platform/write-transaction.ts). */
+export function countWriteRerunsExhausted(service: string, sqlstate: string): void {
+  writeRerunsExhausted.inc({ service, sqlstate });
+}
+
 /** Records one named statement's time (platform/sql.ts). */
 export function observeSql(name: string, ms: number): void {
   sqlDuration.observe({ statement: sqlStatements.of(name, 'unnamed') }, ms / 1000);

@@ -1,7 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Said } from '../domain/errors.ts';
-import { log } from './log.ts';
 
 /**
  * When PostgreSQL does not answer (stopped, restarting, recovering after a
@@ -36,8 +34,8 @@ export const STATEMENT_CANCELLED: Readonly<DatabaseTrouble> = {
 /**
  * A transaction PostgreSQL aborted because it met another one writing the same records at once: a deadlock (40P01)
  * or a serialization failure (40001). Nothing of it was kept, and the same request sent again succeeds or is refused
- * for what the other write changed. A request's write transaction runs again by itself (`writeTransaction`); one
- * that still meets another answers this.
+ * for what the other write changed. A request's write transaction runs again by itself (`writeTransaction`,
+ * platform/write-transaction.ts); one that still meets another answers this.
  */
 export const WRITE_COLLIDED: Readonly<DatabaseTrouble> = {
   zh: '与同时进行的另一次写入冲突，本次未写入任何内容：请稍后重发。',
@@ -54,61 +52,11 @@ export function isWriteCollision(err: unknown): boolean {
 }
 
 /** The SQLSTATE of a transaction PostgreSQL aborted for a concurrent one (40001, 40P01), or undefined for any other failure. */
-function collisionCode(err: unknown): string | undefined {
+export function collisionCode(err: unknown): string | undefined {
   for (const e of causes(err)) {
     if (e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' && COLLISIONS.has(e.code)) return e.code;
   }
   return undefined;
-}
-
-/** How many times a write transaction runs when PostgreSQL aborts it for a concurrent one (`retryCollisions`). */
-export const WRITE_ATTEMPTS = 4;
-
-/**
- * Runs `run` (one whole transaction) again from its start when PostgreSQL aborts it for a concurrent one, up to
- * WRITE_ATTEMPTS times in all, after a short random pause so that the two do not meet again; the failure of the last
- * run is thrown as it came (`WRITE_COLLIDED` once answered). Two desks writing the same records at once may each hold
- * what the other waits for (docs/ARCHITECTURE.md, "Lock order"), and nothing of the aborted one was kept: its rows,
- * history, audit rows, outbox events and idempotency key all rolled back. So only a transaction that reads everything
- * it decides on afresh inside `run`, and does nothing outside the database before it commits, may be given here: its
- * next run sees what the other write committed and may refuse for it (a stale version, a step no longer allowed). A
- * transaction that ran again is logged once, at info, with the SQLSTATEs that aborted it.
- */
-export async function retryCollisions<T>(run: () => Promise<T>): Promise<T> {
-  const aborted: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const done = await run();
-      if (aborted.length)
-        log.info({ sqlstate: aborted[0], sqlstates: aborted, runs: attempt, committed: true }, 'write transaction ran again after a concurrent write');
-      return done;
-    } catch (e) {
-      const code = collisionCode(e);
-      if (code !== undefined && attempt < WRITE_ATTEMPTS) {
-        aborted.push(code);
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-        continue;
-      }
-      if (aborted.length) {
-        log.info(
-          { sqlstate: aborted[0], sqlstates: code ? [...aborted, code] : aborted, runs: attempt, committed: false },
-          'write transaction ran again after a concurrent write',
-        );
-      }
-      throw e;
-    }
-  }
-}
-
-/**
- * A request's write: `fn` in one transaction of `em`, run again from its start when PostgreSQL aborts it for a
- * concurrent one (`retryCollisions`, whose conditions `fn` must meet). Events a level receives are not written this
- * way: their sender delivers them again (platform/events.ts).
- */
-export function writeTransaction<T>(em: EntityManager, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  // Inside another transaction an abort ends that one too: only the outermost may run again.
-  if (em.isInTransaction()) return em.transactional((tx) => fn(tx));
-  return retryCollisions(() => em.transactional((tx) => fn(tx)));
 }
 
 /** Socket-level failures reaching the server (Node's errno codes). */

@@ -4,7 +4,12 @@ import { makeCitizenId } from '../domain/citizen-id.ts';
 import { postImport, startHub, type GraphQLResponse, type TestHub } from './helpers/hub.ts';
 import { countyRollupDrift } from './helpers/rollups.ts';
 import { databaseTrouble, WRITE_COLLIDED } from '../platform/unavailable.ts';
-import { configureLogs } from '../platform/log.ts';
+import { configureLogs, withRequestFields } from '../platform/log.ts';
+import { retryCollisions, WRITE_ATTEMPTS } from '../platform/write-transaction.ts';
+import { scrape, sample } from './helpers/metrics.ts';
+
+/** The village's runs again of write transactions a concurrent write aborted with `sqlstate` (0 before the first). */
+const reruns = (text: string, sqlstate: string) => sample(text, `hub_write_transaction_reruns_total{service="village",sqlstate="${sqlstate}"}`) ?? 0;
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -230,7 +235,7 @@ describe('writes racing on one household', () => {
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {
-  it('aborting an import batch answers the write that collided, retryable, never an internal error', async () => {
+  it('runs an import batch PostgreSQL aborted again from its start, which then succeeds, and counts the run again', async () => {
     // Another writer holds one of the two residents the file names, and once the batch waits for it asks for the
     // other, which the batch locked when it read it: the batch, waiting longest, finds the cycle and is aborted
     // (40P01). Which of the two the batch reads first is the planner's choice: the other writer asks for the one it
@@ -243,13 +248,19 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
         `select id, id_number from person where county_code = $1 and status = 'ACTIVE' and id_number is not null order by id limit 2`,
         [COUNTY],
       );
-      const file = ['id_number,phone', ...rows.map((r, i) => `${r.id_number},1380000000${i}`)].join('\n');
-      let answer: { status: number; body: { errors?: { extensions?: Record<string, unknown> }[] } } | undefined;
+      // New phone numbers each round, so that a round the batch wins outright leaves the next one rows to update.
+      let phones: string[] = [];
+      let answer: { status: number; events: Record<string, unknown>[] } | undefined;
+      let rerunsBefore = 0;
       const [one, two] = rows as [(typeof rows)[0], (typeof rows)[0]];
-      for (const [held, asked] of [
-        [two, one],
-        [one, two],
-      ] as const) {
+      // PostgreSQL aborts whichever waiter checks for the cycle first: the batch, which waits first, unless its check
+      // ran before this writer's wait began (a loaded machine); then the round is over and another is tried.
+      let order: [typeof one, typeof one] = [two, one];
+      for (let round = 0; round < 6 && !answer; round++) {
+        const [held, asked] = order;
+        rerunsBefore = reruns(await scrape(hub.subgraphs.village.url), '40P01');
+        phones = rows.map((_, i) => `139${String(Date.now() % 1e7).padStart(7, '0')}${i}`);
+        const file = ['id_number,phone', ...rows.map((r, i) => `${r.id_number},${phones[i]}`)].join('\n');
         await c.query('begin');
         await c.query('select 1 from person where id = $1 for update', [held.id]);
         const sent = fetch(new URL(`/import/residents?job=write-race-deadlock-${Date.now()}`, hub.gatewayUrl), {
@@ -272,18 +283,38 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
           // The batch reads `held` first: let it finish, and hold the other one next time.
           await c.query('rollback');
           expect((await sent).status).toBe(200);
+          order = [asked, held];
           continue;
         }
         await c.query('rollback to savepoint probe');
-        const wants = c.query('select 1 from person where id = $1 for update', [asked.id]);
-        const res = await sent;
-        await wants;
+        // The batch is aborted and this writer gets `asked`; the batch's run again waits for it to end.
+        const crossed = await c.query('select 1 from person where id = $1 for update', [asked.id]).then(
+          () => 'ok',
+          (e: { code?: string }) => (e.code === '40P01' ? e.code : Promise.reject(e)),
+        );
         await c.query('rollback');
-        answer = { status: res.status, body: (await res.json()) as NonNullable<typeof answer>['body'] };
+        const res = await sent;
+        if (crossed !== 'ok') {
+          // This writer was aborted, not the batch: it went on and wrote the file.
+          expect(res.status).toBe(200);
+          await res.text();
+          continue;
+        }
+        answer = {
+          status: res.status,
+          events: (await res.text())
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Record<string, unknown>),
+        };
         break;
       }
-      expect(answer?.status).toBe(503);
-      expect(answer?.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      expect(answer?.status).toBe(200);
+      expect(answer?.events.at(-1)).toMatchObject({ type: 'done', updated: 2, rejected: 0 });
+      // Nothing of the aborted run was kept, and the run again wrote both rows.
+      const { rows: now } = await c.query<{ phone: string }>(`select phone from person where id = any($1::int[]) order by id`, [rows.map((r) => r.id)]);
+      expect(now.map((r) => r.phone)).toEqual(phones);
+      expect(reruns(await scrape(hub.subgraphs.village.url), '40P01')).toBe(rerunsBefore + 1);
     } finally {
       await c.query('rollback').catch(() => {});
       await c.end();
@@ -312,6 +343,23 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
       await Promise.allSettled([a.query('rollback'), b.query('rollback')]);
       await Promise.all([a.end(), b.end()]);
     }
+  });
+
+  it('counts a transaction still aborted at its last run as exhausted, by its SQLSTATE', async () => {
+    const count = (text: string, name: string) => sample(text, `${name}{service="village",sqlstate="40001"}`) ?? 0;
+    const before = await scrape(hub.subgraphs.village.url);
+    let runs = 0;
+    const failed: unknown = await withRequestFields({ service: 'village' }, () =>
+      retryCollisions(async () => {
+        runs++;
+        throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+      }),
+    ).catch((e: unknown) => e);
+    expect(runs).toBe(WRITE_ATTEMPTS);
+    expect(databaseTrouble(failed)).toBe(WRITE_COLLIDED);
+    const after = await scrape(hub.subgraphs.village.url);
+    expect(count(after, 'hub_write_transaction_reruns_total') - count(before, 'hub_write_transaction_reruns_total')).toBe(WRITE_ATTEMPTS - 1);
+    expect(count(after, 'hub_write_transaction_reruns_exhausted_total') - count(before, 'hub_write_transaction_reruns_exhausted_total')).toBe(1);
   });
 
   it('runs a dispute step again from its start, which then succeeds', async () => {
@@ -343,6 +391,7 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
     const other = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
     await other.connect();
     const lines: string[] = [];
+    const rerunsBefore = reruns(await scrape(hub.subgraphs.village.url), '40P01');
     configureLogs({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
     try {
       await other.query('begin');
@@ -370,6 +419,8 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
       expect(answer.data!.acceptDispute).toMatchObject({ id, status: 'ACCEPTED', version: reported.reportDispute.version + 1 });
       const reran = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'write transaction ran again after a concurrent write');
       expect(reran).toMatchObject([{ sqlstate: '40P01', runs: 2, committed: true }]);
+      // Counted on the village's /metrics, by the SQLSTATE that aborted the first run.
+      expect(reruns(await scrape(hub.subgraphs.village.url), '40P01')).toBe(rerunsBefore + 1);
     } finally {
       configureLogs({ level: 'warn' });
       await other.query('rollback').catch(() => undefined);

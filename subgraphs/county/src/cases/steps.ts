@@ -15,7 +15,7 @@ import type {
 } from '../generated/resolvers.ts';
 import { countyCases, type CountyCaseRow } from '../store/county-case.ts';
 import { countyStorage, type CountyExtras } from './storage.ts';
-import { writeTransaction } from '../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../platform/write-transaction.ts';
 
 /**
  * The county's steps of the case loop: what each takes from its arguments

@@ -24,7 +24,7 @@ import type {
 import { dispatches, OPEN_DISPATCH, type DispatchRow } from '../store/dispatch.ts';
 import { townshipCases, type TownshipCaseRow } from '../store/township-case.ts';
 import { townshipStorage, type TownshipStep } from './storage.ts';
-import { writeTransaction } from '../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../platform/write-transaction.ts';
 
 /**
  * The township's steps of the case loop: what each takes from its arguments

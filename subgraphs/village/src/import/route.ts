@@ -52,6 +52,7 @@ import {
 } from '../store/import.ts';
 import { scopeNamed } from '../../../../domain/labels.ts';
 import { columnOf } from '../../../../platform/sql.ts';
+import { retryCollisions } from '../../../../platform/write-transaction.ts';
 
 /**
  * POST /import/<kind>?job=<id>&format=csv|ndjson|xlsx&encoding=utf-8|gb18030|gbk&dryRun=true|false&ignore=<columns>&sheet=<name>
@@ -326,6 +327,17 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
  * uncommitted batch), a failed batch rolls back the one after it, and the two
  * transactions never wait on each other inside PostgreSQL, where a wait on a
  * Node promise would be a deadlock no one detects.
+ *
+ * A batch PostgreSQL aborts for a concurrent write runs again from its start
+ * (platform/write-transaction.ts `retryCollisions`) while it is the last batch
+ * handed to a writer (`latest`): its transaction reads everything it decides
+ * on afresh (its own copy of the parsed rows, which `beforeStage` completes
+ * from the registry), and what it does outside the database (the rejects and
+ * progress sent, the job's counts, the lookups audited) follows its commit. A
+ * later batch may already hold row locks this one's run again would wait for
+ * (the households its residents join, the residents it wrote) while it waits
+ * for this one's commit on `before`: such a batch answers the abort
+ * (`WRITE_COLLIDED`) and the import resumes after the last committed batch.
  */
 async function writeBatch(
   client: PoolClient,
@@ -339,9 +351,34 @@ async function writeBatch(
   language: Language,
   lookups: LookupLimits,
   dryRun = false,
+  latest: () => boolean = () => true,
 ): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[] }> {
   const looked = idNumbersNamed(kind, rows);
   if (looked) await requireLookupLeft(client, caller, lookups, dryRun);
+  // The previous batch failed: this one fails with its error, which is not this transaction's own abort.
+  let beforeFailed = false;
+  before.catch(() => (beforeFailed = true));
+  const run = () => batchTransaction(client, caller, kind, ids, kind.beforeStage ? rows.map((r) => [...r]) : rows, rejects, lastLine, before, language, dryRun);
+  const done = await retryCollisions(run, { own: () => !beforeFailed, again: latest });
+  const { revealed, matched, ...written } = done;
+  await auditLookups(client, caller, ids, { looked, counted: lookupsCounted(caller, looked, revealed), lookups }, matched, dryRun);
+  return written;
+}
+
+/** One run of a batch's transaction (`writeBatch`): everything it reads and decides on is read or made here. */
+async function batchTransaction(
+  client: PoolClient,
+  caller: Caller,
+  kind: ImportKind,
+  ids: { owner: string; job: string; requestId: string; kind: string },
+  rows: CopyValue[][],
+  rejects: Reject[],
+  lastLine: number,
+  before: Promise<unknown>,
+  language: Language,
+  dryRun: boolean,
+): Promise<{ inserted: number; updated: number; unchanged: number; rejects: Reject[]; revealed: number; matched: { ids: number[]; elsewhere: number } }> {
+  const looked = idNumbersNamed(kind, rows);
   await nativeBegin(client);
   try {
     // Also: commits that need not wait for WAL (a batch's rows and the job's mark are lost, and written again, together).
@@ -397,8 +434,7 @@ async function writeBatch(
       await advancedJob(client, ids.owner, ids.job, lastLine, { inserted, updated, unchanged, rejected: all.length });
       await nativeCommit(client);
     }
-    await auditLookups(client, caller, ids, { looked, counted: lookupsCounted(caller, looked, revealing.rows), lookups }, matched, dryRun);
-    return { inserted, updated, unchanged, rejects: all.slice(rejects.length) };
+    return { inserted, updated, unchanged, rejects: all.slice(rejects.length), revealed: revealing.rows, matched };
   } catch (e) {
     await nativeRollback(client).catch(() => {});
     if (isUniqueViolation(e)) {
@@ -757,7 +793,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       const inflight: Promise<void>[] = [Promise.resolve()];
       let last: Promise<void> = Promise.resolve();
       let slot = 0;
+      // Batches handed to a writer so far: one may run again after an abort only while it is the last (writeBatch).
+      let handed = 0;
       const write = async (on: PoolClient, batchRows: CopyValue[][], batchRejects: Reject[], line: number, before: Promise<void>) => {
+        const number = ++handed;
         const r = await writeBatch(
           on,
           caller,
@@ -770,6 +809,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           language,
           lookups,
           opts.dryRun,
+          () => number === handed,
         );
         for (const x of [...batchRejects, ...r.rejects].sort((a, b) => a.line - b.line)) await send({ type: 'reject', ...asWritten(x) });
         job.inserted += r.inserted;

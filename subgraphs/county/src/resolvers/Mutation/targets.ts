@@ -6,7 +6,7 @@ import { delivered, emit } from '../../../../../platform/events.ts';
 import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { assessmentTargets, type AssessmentTargetRow, type TargetKey } from '../../store/assessment-target.ts';
 import { scopeNamed } from '../../../../../domain/labels.ts';
-import { writeTransaction } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/write-transaction.ts';
 
 /**
  * Who may change a division's target (docs/ARCHITECTURE.md "Assessment"): a

@@ -12,7 +12,7 @@ import type { MutationResolvers } from '../../generated/resolvers.ts';
 import { disputes } from '../../store/dispute.ts';
 import { disputeSteps } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
-import { writeTransaction } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/write-transaction.ts';
 
 /**
  * The statuses in which the village still handles a case and may move it: from intake until it is resolved. A case

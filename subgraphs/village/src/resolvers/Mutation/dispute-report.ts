@@ -24,7 +24,7 @@ import { disputeParties, partiesDiffer, type NewParty, type PartyShown } from '.
 import { disputeSteps, type FieldChange } from '../../store/dispute-step.ts';
 import { grids } from '../../store/grid.ts';
 import { persons } from '../../store/person.ts';
-import { writeTransaction } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/write-transaction.ts';
 
 /** A party's personId as a record id; a malformed one is refused naming the party by its place, as every refusal of a party does. */
 function partyId(value: string, index: number): number {

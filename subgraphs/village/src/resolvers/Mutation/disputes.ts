@@ -31,7 +31,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { mediators, type MediatorRow } from '../../store/mediator.ts';
 import { endedReference } from '../../store/ended-refs.ts';
 import { referenceEnded, refElsewhere, refUnknown, ruleError, ruleErrorSaid, WHAT } from '../../registry/rules.ts';
-import { writeTransaction } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/write-transaction.ts';
 
 /**
  * Runs one step of the village's loop through the case engine (takeStep, in

@@ -16,7 +16,7 @@ import { endedReference } from '../../store/ended-refs.ts';
 import { grids } from '../../store/grid.ts';
 import type { Location, RecordTable } from '../../store/record.ts';
 import { columnOf } from '../../../../../platform/sql.ts';
-import { writeTransaction } from '../../../../../platform/unavailable.ts';
+import { writeTransaction } from '../../../../../platform/write-transaction.ts';
 
 /**
  * Registry writes. Each mutation runs in one transaction: a refused write
@@ -70,7 +70,7 @@ export async function unknownReference(
  * Runs `fn` in a transaction; a unique-key violation becomes the CONFLICT its key's rule answers (`clash`): a
  * `create` breaks a key as a new record, a `change` (the default) as an existing record's new values. `sent` names
  * the argument the caller sent where the key's field is none of the mutation's (`clash`). A transaction PostgreSQL
- * aborts for a concurrent one runs again from its start (platform/unavailable.ts `writeTransaction`): `fn` reads
+ * aborts for a concurrent one runs again from its start (platform/write-transaction.ts `writeTransaction`): `fn` reads
  * everything afresh, and its records, history, audit rows and idempotency key (`once`) are all in the transaction.
  */
 export async function tx<T>(ctx: VillageContext, fn: (em: EntityManager) => Promise<T>, writing: 'create' | 'change' = 'change', sent?: string): Promise<T> {
