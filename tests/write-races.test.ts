@@ -367,67 +367,78 @@ describe('a transaction PostgreSQL aborts for a concurrent one', () => {
     const r = await hub.dataAs<{ villages: { code: string; grids: { code: string }[] }[] }>(desk, `{ villages(within: "${COUNTY}") { code grids { code } } }`);
     const grid = r.villages.find((v) => v.grids.length)!.grids[0]!.code;
     const village = await hub.token({ jurisdiction: grid.slice(0, 12), scopes: ['read', 'write'], subject: 'write-race-village' });
-    const reported = await hub.dataAs<{ reportDispute: Versioned }>(
-      village,
-      `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "write-race-dispute-${Date.now()}") { id version } }`,
-      {
-        i: {
-          gridCode: grid,
-          category: 'NEIGHBOUR',
-          scale: 'ORDINARY',
-          source: 'GRID_INSPECTION',
-          summary: '邻里因院墙排水发生争执',
-          parties: [
-            { name: '申请人甲', role: 'APPLICANT' },
-            { name: '被申请人乙', role: 'RESPONDENT' },
-          ],
-        },
-      },
-    );
-    const id = reported.reportDispute.id;
-
-    // The other write: it holds the steps' table first, so the step's transaction locks the case's row and then waits
-    // for it; it then asks for the case's row, and PostgreSQL aborts one of the two (the step, whose wait began first).
-    const other = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
-    await other.connect();
-    const lines: string[] = [];
-    const rerunsBefore = reruns(await scrape(hub.subgraphs.village.url), '40P01');
-    configureLogs({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
-    try {
-      await other.query('begin');
-      await other.query('lock table dispute_step in share row exclusive mode');
-      const step = hub.queryAs<{ acceptDispute: Versioned & { status: string } }>(
+    for (let round = 0; round < 3; round++) {
+      const reported = await hub.dataAs<{ reportDispute: Versioned }>(
         village,
-        `mutation($id: ID!, $v: Int!) { acceptDispute(id: $id, version: $v, note: "受理") { id version status } }`,
-        { id, v: reported.reportDispute.version },
+        `mutation($i: DisputeInput!) { reportDispute(input: $i, idempotencyKey: "write-race-dispute-${Date.now()}-${round}") { id version } }`,
+        {
+          i: {
+            gridCode: grid,
+            category: 'NEIGHBOUR',
+            scale: 'ORDINARY',
+            source: 'GRID_INSPECTION',
+            summary: '邻里因院墙排水发生争执',
+            parties: [
+              { name: '申请人甲', role: 'APPLICANT' },
+              { name: '被申请人乙', role: 'RESPONDENT' },
+            ],
+          },
+        },
       );
-      // The step waits on the steps' table once it holds the case's row.
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await other.query(`select 1 from pg_locks where relation = 'dispute_step'::regclass and not granted`);
-        if (rows.length) break;
-        if (waited > 20_000) throw new Error('the step never waited for the steps table');
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      const id = reported.reportDispute.id;
+
+      // The other write: it holds the steps' table first, so the step's transaction locks the case's row and then waits
+      // for it; it then asks for the case's row, and PostgreSQL aborts one of the two (the step, whose wait began first).
+      const other = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+      await other.connect();
+      const lines: string[] = [];
+      const rerunsBefore = reruns(await scrape(hub.subgraphs.village.url), '40P01');
+      configureLogs({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+      try {
+        await other.query('begin');
+        await other.query('lock table dispute_step in share row exclusive mode');
+        const step = hub.queryAs<{ acceptDispute: Versioned & { status: string } }>(
+          village,
+          `mutation($id: ID!, $v: Int!) { acceptDispute(id: $id, version: $v, note: "受理") { id version status } }`,
+          { id, v: reported.reportDispute.version },
+        );
+        // The step waits on the steps' table once it holds the case's row.
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await other.query(`select 1 from pg_locks where relation = 'dispute_step'::regclass and not granted`);
+          if (rows.length) break;
+          if (waited > 20_000) throw new Error('the step never waited for the steps table');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const crossed = await other.query(`select id from dispute where id = $1 for update`, [id]).then(
+          () => 'ok',
+          (e: { code?: string }) => e.code,
+        );
+        await other.query('rollback');
+        if (crossed === '40P01' && round < 2) {
+          // On a busy machine this connection asked for the case's row after the step's deadlock check had run, and
+          // PostgreSQL aborted this one instead: the step went on without a run again. Another round, another case.
+          expect((await step).errors).toBeUndefined();
+          continue;
+        }
+        expect(crossed).toBe('ok');
+        const answer = await step;
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data!.acceptDispute).toMatchObject({ id, status: 'ACCEPTED', version: reported.reportDispute.version + 1 });
+        const reran = lines
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .filter((l) => l.msg === 'write transaction ran again after a concurrent write');
+        expect(reran).toMatchObject([{ sqlstate: '40P01', runs: 2, committed: true }]);
+        // Counted on the village's /metrics, by the SQLSTATE that aborted the first run.
+        expect(reruns(await scrape(hub.subgraphs.village.url), '40P01')).toBe(rerunsBefore + 1);
+      } finally {
+        configureLogs({ level: 'warn' });
+        await other.query('rollback').catch(() => undefined);
+        await other.end();
       }
-      const crossed = await other.query(`select id from dispute where id = $1 for update`, [id]).then(
-        () => 'ok',
-        (e: { code?: string }) => e.code,
-      );
-      expect(crossed).toBe('ok');
-      await other.query('rollback');
-      const answer = await step;
-      expect(answer.errors).toBeUndefined();
-      expect(answer.data!.acceptDispute).toMatchObject({ id, status: 'ACCEPTED', version: reported.reportDispute.version + 1 });
-      const reran = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'write transaction ran again after a concurrent write');
-      expect(reran).toMatchObject([{ sqlstate: '40P01', runs: 2, committed: true }]);
-      // Counted on the village's /metrics, by the SQLSTATE that aborted the first run.
-      expect(reruns(await scrape(hub.subgraphs.village.url), '40P01')).toBe(rerunsBefore + 1);
-    } finally {
-      configureLogs({ level: 'warn' });
-      await other.query('rollback').catch(() => undefined);
-      await other.end();
+      // One ACCEPT on the timeline: nothing of the aborted run was kept.
+      const timeline = await hub.dataAs<{ dispute: { timeline: { action: string }[] } }>(village, `{ dispute(id: "${id}") { timeline { action } } }`);
+      expect(timeline.dispute.timeline.map((t) => t.action)).toEqual(['REPORT', 'ACCEPT']);
+      break;
     }
-    // One ACCEPT on the timeline: nothing of the aborted run was kept.
-    const timeline = await hub.dataAs<{ dispute: { timeline: { action: string }[] } }>(village, `{ dispute(id: "${id}") { timeline { action } } }`);
-    expect(timeline.dispute.timeline.map((t) => t.action)).toEqual(['REPORT', 'ACCEPT']);
-  }, 60_000);
+  }, 180_000);
 });
