@@ -383,6 +383,264 @@ describe('roll-ups always equal a count of the raw facts', () => {
 });
 
 /**
+ * The forces' records (grids, grid staff, joint-defense groups, patrol teams and their members) recount their villages
+ * only when an update changes a column the `counts` figures read (…97RollupForcesCountedColumns): a name, a phone, a
+ * leader moves no version and the cached figures stay; a counted change, or a move to another village, is in the
+ * very next read of both villages, equal to a count of the raw rows.
+ */
+describe('an update of the forces recounts only a counted change', () => {
+  const COUNTY = '623022';
+  type KindCount = { kind: string; teams: number; members: number };
+  type Forces = {
+    grids: number;
+    gridWorkers: number;
+    gridsFullyStaffed: number;
+    jointDefenseGroups: number;
+    householdsInGroups: number;
+    patrolTeams: number;
+    patrolMembers: number;
+    patrolByKind: KindCount[];
+  };
+  const FORCES =
+    'forces { grids gridWorkers gridsFullyStaffed jointDefenseGroups householdsInGroups patrolTeams patrolMembers patrolByKind { kind teams members } }';
+
+  let c: pg.Client;
+  let reader: string;
+  let writer: string;
+  /** Two villages of the county with staff, groups and teams (a team of `a` with members), and a grid of each. */
+  let a: string, b: string, gridA: string, gridB: string;
+  beforeAll(async () => {
+    c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    reader = await hub.token({ jurisdiction: COUNTY, scopes: ['read'] });
+    writer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'] });
+    const { rows } = await c.query<{ code: string; grid: string }>(
+      `select v.code, (select min(g.code) from grid g where g.village_code = v.code) as grid from village v
+        where v.county_code = $1
+          and exists (select from grid_staff s where s.village_code = v.code and s.role = 'GRID_WORKER')
+          and exists (select from joint_defense_group j where j.village_code = v.code)
+          and exists (select from patrol_team t join patrol_team_member m on m.team_id = t.id where t.village_code = v.code and t.ended_at is null)
+        order by v.code desc limit 2`,
+      [COUNTY],
+    );
+    expect(rows).toHaveLength(2);
+    [a, b, gridA, gridB] = [rows[0]!.code, rows[1]!.code, rows[0]!.grid, rows[1]!.grid];
+  });
+  afterAll(() => c?.end());
+
+  /** Both villages' forces, read through the gateway. */
+  const read = async (): Promise<Record<string, Forces>> => {
+    const r = await hub.queryAs<{ a: { forces: Forces }; b: { forces: Forces } }>(
+      reader,
+      `{ a: village(code: "${a}") { ${FORCES} } b: village(code: "${b}") { ${FORCES} } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const kinds = (f: Forces) => ({ ...f, patrolByKind: f.patrolByKind.filter((k) => k.teams || k.members) });
+    return { [a]: kinds(r.data!.a.forces), [b]: kinds(r.data!.b.forces) };
+  };
+
+  /** Both villages' forces counted from the raw rows, in one snapshot. */
+  const raw = async (): Promise<Record<string, Forces>> => {
+    const { rows } = await c.query<Forces & { code: string }>(
+      `select v.code,
+              (select count(*) from grid g where g.village_code = v.code)::int as "grids",
+              (select count(*) from grid_staff s where s.village_code = v.code and s.role = 'GRID_WORKER')::int as "gridWorkers",
+              (select count(*) from (select from grid_staff s where s.village_code = v.code group by s.grid_code
+                                     having bool_or(role = 'GRID_WORKER') and bool_or(role = 'LINKED_LEADER') and bool_or(role = 'LINKED_OFFICE_CADRE')
+                                        and bool_or(role = 'LINKED_POLITICAL_LEGAL_CADRE') and bool_or(role = 'INFORMANT')) x)::int as "gridsFullyStaffed",
+              (select count(*) from joint_defense_group j where j.village_code = v.code)::int as "jointDefenseGroups",
+              (select count(joint_defense_group_id) from household h where h.village_code = v.code)::int as "householdsInGroups",
+              (select count(*) from patrol_team t where t.village_code = v.code and t.ended_at is null)::int as "patrolTeams",
+              (select count(distinct person_id) from patrol_team_member m where m.village_code = v.code)::int as "patrolMembers",
+              coalesce((select jsonb_agg(jsonb_build_object('kind', k.kind, 'teams', k.teams, 'members', k.members)
+                                         order by array_position(array['RED_ARMBAND', 'MOTORCYCLE_VOLUNTEER', 'JOINT_PREVENTION', 'MILITIA', 'VOLUNTEER'], k.kind))
+                          from (select t.kind, count(distinct t.id)::int as teams, count(distinct m.person_id)::int as members
+                                  from patrol_team t left join patrol_team_member m on m.team_id = t.id
+                                 where t.village_code = v.code and t.ended_at is null group by 1) k), '[]') as "patrolByKind"
+         from village v where v.code = any($1)`,
+      [[a, b]],
+    );
+    return Object.fromEntries(rows.map(({ code, ...f }) => [code, f]));
+  };
+
+  const versions = async () =>
+    (await c.query<{ code: string; counts: string }>(`select code, counts from stats_version where level = 12 and code = any($1) order by code`, [[a, b]]))
+      .rows;
+
+  /**
+   * `quiet` changes no counted column: no version moves and the next read is the one before. Each `counted` change
+   * moves the versions of the villages it touched and no other, and the next read equals the raw rows; `expected` is
+   * told what was read before and after, and which villages' versions moved.
+   */
+  type Expected = (before: Record<string, Forces>, after: Record<string, Forces>, moved: string[]) => void;
+  async function check(quiet: () => Promise<unknown>, ...counted: [change: () => Promise<unknown>, expected: Expected][]) {
+    const before = await read();
+    expect(before).toEqual(await raw());
+    const v0 = await versions();
+    await quiet();
+    expect(await versions()).toEqual(v0);
+    expect(await read()).toEqual(before);
+    for (const [change, expected] of counted) {
+      const prior = await read();
+      const v = await versions();
+      await change();
+      const now = await versions();
+      const moved = now.filter((x, i) => x.counts !== v[i]!.counts).map((x) => x.code);
+      const after = await read();
+      expect(after).toEqual(await raw());
+      expected(prior, after, moved);
+    }
+    expect(await mismatches(COUNTY)).toEqual({ village: [], days: [] });
+  }
+
+  it('a grid: a new name recounts nothing (a grid is never renumbered, nor moved to another village)', async () => {
+    await check(() => c.query(`update grid set name = name || '·改' where code = $1`, [gridA]));
+    await expect(c.query(`update grid set village_code = $2 where code = $1`, [gridA, b])).rejects.toThrow(/never deleted or renumbered/);
+  });
+
+  it('a grid staff member: a name and a phone recount nothing; a role and a move to another village are in the next read', async () => {
+    // A grid worker (a grid has one at most): made an informant, then moved to the other village's grid.
+    const s = (
+      await c.query<{ id: number; version: number; grid_code: string }>(
+        `select id, version, grid_code from grid_staff where village_code = $1 and role = 'GRID_WORKER' order by id limit 1`,
+        [a],
+      )
+    ).rows[0]!;
+    await check(
+      async () => {
+        const r = await hub.queryAs<{ updateGridStaff: { version: number } }>(
+          writer,
+          `mutation($i: GridStaffUpdate!) { updateGridStaff(id: "${s.id}", version: ${s.version}, input: $i) { version } }`,
+          { i: { phone: '13800138001', name: '不计数改名' } },
+        );
+        expect(r.errors).toBeUndefined();
+      },
+      [
+        () => c.query(`update grid_staff set role = 'INFORMANT' where id = $1`, [s.id]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a]);
+          expect(y[a]!.gridWorkers).toBe(x[a]!.gridWorkers - 1);
+        },
+      ],
+      [
+        () => c.query(`update grid_staff set village_code = $2, grid_code = $3 where id = $1`, [s.id, b, gridB]),
+        (x, y, moved) => expect(moved).toEqual([a, b].sort()),
+      ],
+      // Back as it was, for the other tests.
+      [
+        () => c.query(`update grid_staff set village_code = $2, grid_code = $3, role = 'GRID_WORKER' where id = $1`, [s.id, a, s.grid_code]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a, b].sort());
+          expect(y[a]!.gridWorkers).toBe(x[a]!.gridWorkers + 1);
+        },
+      ],
+    );
+  });
+
+  it('a joint-defense group (十户联防): a name and a leader recount nothing; a move to another village is in the next read', async () => {
+    const g = (
+      await c.query<{ id: number; grid_code: string }>(`select id, grid_code from joint_defense_group where village_code = $1 order by id limit 1`, [a])
+    ).rows[0]!;
+    await check(
+      () =>
+        c.query(
+          `update joint_defense_group set name = name || '·改', version = version + 1,
+                  leader_id = (select p.id from person p where p.village_code = $2 and p.status = 'ACTIVE' order by p.id limit 1) where id = $1`,
+          [g.id, a],
+        ),
+      [
+        () => c.query(`update joint_defense_group set village_code = $2, grid_code = $3 where id = $1`, [g.id, b, gridB]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a, b].sort());
+          expect(y[a]!.jointDefenseGroups).toBe(x[a]!.jointDefenseGroups - 1);
+          expect(y[b]!.jointDefenseGroups).toBe(x[b]!.jointDefenseGroups + 1);
+        },
+      ],
+      [
+        () => c.query(`update joint_defense_group set village_code = $2, grid_code = $3 where id = $1`, [g.id, a, g.grid_code]),
+        (x, y, moved) => expect(moved).toEqual([a, b].sort()),
+      ],
+    );
+  });
+
+  it('a patrol team: a name recounts nothing; its kind, its end and a move to another village are in the next read', async () => {
+    const t = (
+      await c.query<{ id: number; kind: string; grid_code: string }>(
+        `select t.id, t.kind, t.grid_code from patrol_team t where t.village_code = $1 and t.ended_at is null and exists (select from patrol_team_member m where m.team_id = t.id)
+          order by t.id limit 1`,
+        [a],
+      )
+    ).rows[0]!;
+    const other = t.kind === 'MILITIA' ? 'VOLUNTEER' : 'MILITIA';
+    const teams = (f: Forces, kind: string) => f.patrolByKind.find((k) => k.kind === kind)?.teams ?? 0;
+    await check(
+      () => c.query(`update patrol_team set name = name || '·改', version = version + 1 where id = $1`, [t.id]),
+      [
+        () => c.query(`update patrol_team set kind = $2 where id = $1`, [t.id, other]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a]);
+          expect(teams(y[a]!, other)).toBe(teams(x[a]!, other) + 1);
+          expect(teams(y[a]!, t.kind)).toBe(teams(x[a]!, t.kind) - 1);
+        },
+      ],
+      [
+        () => c.query(`update patrol_team set village_code = $2, grid_code = $3 where id = $1`, [t.id, b, gridB]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a, b].sort());
+          expect(y[a]!.patrolTeams).toBe(x[a]!.patrolTeams - 1);
+          expect(y[b]!.patrolTeams).toBe(x[b]!.patrolTeams + 1);
+        },
+      ],
+      [
+        () => c.query(`update patrol_team set ended_at = now(), end_reason = 'REORGANISED', ended_member_ids = '{}' where id = $1`, [t.id]),
+        (x, y, moved) => {
+          expect(moved).toEqual([b]);
+          expect(y[b]!.patrolTeams).toBe(x[b]!.patrolTeams - 1);
+        },
+      ],
+      [
+        () =>
+          c.query(
+            `update patrol_team set village_code = $2, grid_code = $3, kind = $4, ended_at = null, end_reason = null, ended_member_ids = null where id = $1`,
+            [t.id, a, t.grid_code, t.kind],
+          ),
+        (x, y, moved) => expect(moved).toEqual([a, b].sort()),
+      ],
+    );
+  });
+
+  it('a patrol team member: an update that changes nothing recounts nothing; another team in another village is in the next read', async () => {
+    const m = (
+      await c.query<{ team_id: number; person_id: number; to: number }>(
+        `select m.team_id, m.person_id,
+                (select t.id from patrol_team t where t.village_code = $2 and t.ended_at is null order by t.id limit 1) as to
+           from patrol_team_member m join patrol_team t on t.id = m.team_id
+          where m.village_code = $1 and t.ended_at is null
+            and not exists (select from patrol_team_member o where o.person_id = m.person_id and o.team_id <> m.team_id)
+          order by m.team_id, m.person_id limit 1`,
+        [a, b],
+      )
+    ).rows[0]!;
+    expect(m.to).not.toBeNull();
+    await check(
+      () => c.query(`update patrol_team_member set person_id = person_id, village_code = village_code where team_id = $1`, [m.team_id]),
+      [
+        () => c.query(`update patrol_team_member set team_id = $3, village_code = $4 where team_id = $1 and person_id = $2`, [m.team_id, m.person_id, m.to, b]),
+        (x, y, moved) => {
+          expect(moved).toEqual([a, b].sort());
+          expect(y[a]!.patrolMembers).toBe(x[a]!.patrolMembers - 1);
+          expect(y[b]!.patrolMembers).toBe(x[b]!.patrolMembers + 1);
+        },
+      ],
+      [
+        () => c.query(`update patrol_team_member set team_id = $1, village_code = $4 where team_id = $3 and person_id = $2`, [m.team_id, m.person_id, m.to, a]),
+        (x, y, moved) => expect(moved).toEqual([a, b].sort()),
+      ],
+    );
+  });
+});
+
+/**
  * Every path that changes what the village roll-up counts of residents (docs/ARCHITECTURE.md, "Cached statistics"):
  * an insert adds its new residents to their village's row (…094RollupOnlyWhatChanged), any other change of a person,
  * household or other counted row recounts the villages it touched, an import adds its own deltas

@@ -94,6 +94,7 @@ import { Migration20261207000093WriteKeyGrant } from './Migration20261207000093W
 import { Migration20261207000094RollupOnlyWhatChanged } from './Migration20261207000094RollupOnlyWhatChanged.ts';
 import { Migration20261207000095DepartmentAnswers } from './Migration20261207000095DepartmentAnswers.ts';
 import { Migration20261207000096RollupCountedColumns } from './Migration20261207000096RollupCountedColumns.ts';
+import { Migration20261207000097RollupForcesCountedColumns } from './Migration20261207000097RollupForcesCountedColumns.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -193,4 +194,5 @@ export const migrations = [
   Migration20261207000094RollupOnlyWhatChanged,
   Migration20261207000095DepartmentAnswers,
   Migration20261207000096RollupCountedColumns,
+  Migration20261207000097RollupForcesCountedColumns,
 ];
