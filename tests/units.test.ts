@@ -1102,3 +1102,44 @@ describe('the type-checks the suite starts beside its tests (tests/helpers/typec
     expect(typechecksFor([...vitest, 'tests/examples.test.ts', 'tests/app.test.ts'])).toEqual(['project', 'app']);
   });
 });
+
+import { createRequire } from 'node:module';
+import { HubDataSource, plainHeaders } from '../gateway/src/datasource.ts';
+
+describe("the gateway's fetches to subgraphs (gateway/src/datasource.ts)", () => {
+  // The Headers class @apollo/gateway builds every fetch's headers with (its own node-fetch).
+  const gatewayRequire = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
+  const { Headers } = gatewayRequire('node-fetch') as { Headers: new () => Parameters<typeof plainHeaders>[0] };
+
+  it('sends the headers a fetch was given, as a plain object: names lower-cased, repeated values joined', () => {
+    const headers = new Headers();
+    headers.set('Content-Type', 'application/json');
+    headers.set('X-Hub-Router', 'secret');
+    headers.append('Accept', 'application/json');
+    headers.append('accept', 'text/plain');
+    headers.set('authorization', 'Bearer t');
+    expect(plainHeaders(headers)).toStrictEqual(Object.fromEntries(headers as unknown as Iterable<[string, string]>));
+    expect(plainHeaders(headers)).toStrictEqual({
+      'content-type': 'application/json',
+      'x-hub-router': 'secret',
+      accept: 'application/json, text/plain',
+      authorization: 'Bearer t',
+    });
+  });
+
+  it('reads no cache hints from subgraphs: the gateway neither sets nor sends any (its cache-control plugin is off)', () => {
+    expect(new HubDataSource('county', 'http://127.0.0.1:9/graphql', 'r'.repeat(32)).honorSubgraphCacheControlHeader).toBe(false);
+  });
+});
+
+describe('message language, read once per header (platform/language.ts)', () => {
+  it('answers as reading the header afresh would: its first 1,000 characters only, however many headers came before', () => {
+    expect(preferredLanguage(`${'x,'.repeat(600)}en`)).toBe('zh');
+    expect(preferredLanguage(`en,${'x'.repeat(2000)}`)).toBe('en');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) {
+        expect(preferredLanguage(`fr;q=0.5, en;q=0.${(i % 9) + 1}, x-${i};q=0.3`), String(i)).toBe(i % 9 >= 5 ? 'en' : 'zh');
+      }
+    }
+  });
+});

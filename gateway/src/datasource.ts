@@ -52,6 +52,19 @@ new Gauge({
   },
 });
 
+/**
+ * A fetch's headers as a plain object (names lower-cased, repeated values joined with ", "), what
+ * `Object.fromEntries(headers)` gives, read from node-fetch's own map (`raw()`) rather than through its iterator, which
+ * sorts and copies the names for every step.
+ */
+export function plainHeaders(headers: NonNullable<GatewayGraphQLRequest['http']>['headers']): Record<string, string> {
+  const raw = (headers as unknown as { raw?: () => Record<string, string[]> }).raw?.();
+  if (!raw) return Object.fromEntries(headers);
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(raw)) out[name.toLowerCase()] = raw[name]!.join(', ');
+  return out;
+}
+
 type GatewayGraphQLRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 
@@ -66,7 +79,9 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly routerSecret: string;
 
   constructor(subgraph: SubgraphName, url: string, routerSecret: string) {
-    super({ url, fetcher: FETCHER });
+    // Cache hints are neither set nor read at the gateway (ApolloServerPluginCacheControlDisabled, gateway.ts); honored,
+    // every fetch's answer had its cache-control header parsed into a policy nothing uses.
+    super({ url, fetcher: FETCHER, honorSubgraphCacheControlHeader: false });
     this.subgraph = subgraph;
     this.routerSecret = routerSecret;
     // @apollo/gateway's own sendRequest (private, so set here) builds a node-fetch Request of every fetch only to hand it
@@ -78,7 +93,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly send = async (request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> => {
     const { http, ...rest } = request;
     if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const response = await FETCHER(http.url, { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(rest) });
+    const response = await FETCHER(http.url, { method: http.method, headers: plainHeaders(http.headers), body: JSON.stringify(rest) });
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
     if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
