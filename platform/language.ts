@@ -15,8 +15,25 @@ export type Language = 'zh' | 'en';
  * English (`en`, `en-US`, ...); `zh` for anything else, an unranked `*` or no header.
  */
 export function preferredLanguage(header: string | null | undefined): Language {
+  if (!header) return 'zh';
+  // Clients send a handful of distinct headers, and the gateway asks at every fetch of a request: each is read once,
+  // and the few kept are forgotten together when there are many (any text may come in).
+  // Only its first 1,000 characters are read, and kept.
+  const read = header.length > 1000 ? header.slice(0, 1000) : header;
+  let language = languages.get(read);
+  if (language === undefined) {
+    if (languages.size >= KEPT_LANGUAGES) languages.clear();
+    languages.set(read, (language = readLanguage(read)));
+  }
+  return language;
+}
+
+const KEPT_LANGUAGES = 256;
+const languages = new Map<string, Language>();
+
+function readLanguage(header: string): Language {
   let best: { tag: string; q: number } | undefined;
-  for (const part of (header ?? '').slice(0, 1000).split(',')) {
+  for (const part of header.split(',')) {
     const [tag = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     if (!tag || tag === '*') continue;
     let q = 1;

@@ -35,9 +35,20 @@ export const shareScope = new AsyncLocalStorage<string>();
 /** The part of the share key that says who may share: undefined when this fetch must not be shared. */
 export function shareKeyOf(caller: Caller, operation: string | undefined, language: string): string | undefined {
   if (operation !== 'query') return undefined;
-  const scopes = [...caller.scopes].sort().join(',');
+  const scopes = scopeList(caller.scopes);
   const who = caller.scopes.has('pii') ? `\u0000${caller.subject}` : '';
   return `${caller.jurisdiction}\u0000${scopes}\u0000${caller.department ?? ''}\u0000${language}${who}`;
+}
+
+/**
+ * A caller's scopes in one order, worked out once per set: a verified caller (platform/auth.ts keeps them) brings the
+ * same set to each of its requests, and a request asks for it at each of its fetches.
+ */
+const scopeLists = new WeakMap<ReadonlySet<string>, string>();
+function scopeList(scopes: ReadonlySet<string>): string {
+  let list = scopeLists.get(scopes);
+  if (list === undefined) scopeLists.set(scopes, (list = [...scopes].sort().join(',')));
+  return list;
 }
 
 /**
