@@ -119,6 +119,17 @@ describe('compiled result shaping (gateway/src/shaping.ts)', () => {
     expect(r.handedOver).toBe(0);
   });
 
+  it('takes an Int or an ID as the library does, by its text: integers below 1e21 in size, -0 too', () => {
+    for (const residents of [0, -0, 7, -7, 2 ** 31, 1e20, -1e20, 999999999999999900000]) {
+      const answer = drillAnswer();
+      (answer.county.townships[0]!.population as { residents: unknown }).residents = residents;
+      const r = both(DRILL, answer, { skipForces: false });
+      expect(r.got, String(residents)).toStrictEqual(r.expected);
+      expect(r.expected.errors, String(residents)).toEqual([]);
+      expect(r.handedOver, String(residents)).toBe(0);
+    }
+  });
+
   it('leaves response names every object already has (constructor, toString) to the library', () => {
     const q = `{ village(code: "623021200201") { constructor: name toString: code } }`;
     const r = both(q, { village: { constructor: '村', toString: '623021200201' } });
@@ -132,6 +143,9 @@ describe('compiled result shaping (gateway/src/shaping.ts)', () => {
       ['null in a non-null field', (a) => ((a.county.townships[0] as { name: unknown }).name = null)],
       ['a string for an Int', (a) => ((a.county.townships[1]!.population as { residents: unknown }).residents = '1000')],
       ['a fraction for an Int', (a) => ((a.county.townships[1]!.population as { residents: unknown }).residents = 1.5)],
+      // The library takes an Int by its text: 1e21 is written `1e+21`, no Int, though an integer.
+      ['an Int written with an exponent', (a) => ((a.county.townships[1]!.population as { residents: unknown }).residents = 1e21)],
+      ['a negative Int written with an exponent', (a) => ((a.county.townships[0]!.villages[0]!.disputeStats as { reported: unknown }).reported = -1e21)],
       ['a number for a String', (a) => ((a.county.townships[1]!.villages[0] as { name: unknown }).name = 7)],
       ['an unknown __typename', (a) => ((a.county.townships[0]!.villages[1] as { __typename: string }).__typename = 'Nope')],
     ];

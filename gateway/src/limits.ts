@@ -95,7 +95,7 @@ export const operationChecks: ApolloServerPlugin = {
         if (scalarLiteral) throw refused(scalarLiteral.said, 'BAD_USER_INPUT', { argument: scalarLiteral.argument, rule: scalarLiteral.rule });
         const scalar = scalarVariableProblem(schema, operation, request.variables ?? {});
         if (scalar) throw refused(scalar.said, 'BAD_USER_INPUT', { argument: scalar.argument, rule: scalar.rule });
-        const cost = queryCost(operation, document, request.variables ?? {});
+        const cost = costOf(operation, document, request.variables ?? {});
         if (cost > MAX_COST) {
           const shown = Math.round(cost).toLocaleString('en-US');
           throw refused(
@@ -274,6 +274,18 @@ function divisionsWithin(field: FieldNode, variables: Readonly<Record<string, un
   const length = typeof value === 'string' ? value.trim().length : 0;
   const from = [2, 4, 6, 9, 12].includes(length) ? length : 2;
   return Object.entries(FAN_OUT).reduce((n, [at, k]) => (Number(at) >= from && Number(at) < level ? n * k : n), 1);
+}
+
+/**
+ * What `queryCost` counts, once per parsed operation when it declares no variables: only variables (page sizes, codes)
+ * change a query's cost, and Apollo Server hands the same parsed document to every request of one query text.
+ */
+const fixedCosts = new WeakMap<OperationDefinitionNode, number>();
+function costOf(operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>): number {
+  if (operation.variableDefinitions?.length) return queryCost(operation, document, variables);
+  let cost = fixedCosts.get(operation);
+  if (cost === undefined) fixedCosts.set(operation, (cost = queryCost(operation, document, {})));
+  return cost;
 }
 
 export function queryCost(operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>): number {

@@ -83,14 +83,19 @@ interface Compiled {
   entries?: Entry[];
 }
 
-const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+/**
+ * A number the library takes for an Int or ID: one whose text (`String(v)`) is digits alone, with an optional minus.
+ * That is an integer below 1e21 in size, from which on JavaScript writes numbers with an exponent (`1e+21`); told so
+ * without building the text for each of an answer's numbers.
+ */
+const integerText = (v: unknown): boolean => Number.isInteger(v) && Math.abs(v as number) < 1e21;
 
 function leafCheck(schema: Schema, type: NamedType): (value: unknown) => boolean {
   if (isCustomScalarType(type)) return () => true;
   if (type === schema.booleanType()) return (v) => typeof v === 'boolean';
   if (type === schema.floatType()) return (v) => typeof v === 'number' && Number.isFinite(v);
-  if (type === schema.intType()) return (v) => typeof v === 'number' && Number.isFinite(v) && INTEGER.test(String(v));
-  if (type === schema.idType()) return (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v) && INTEGER.test(String(v)));
+  if (type === schema.intType()) return integerText;
+  if (type === schema.idType()) return (v) => typeof v === 'string' || integerText(v);
   if (isEnumType(type)) {
     const names = new Set(type.values.map((v) => v.name));
     return (v) => typeof v === 'string' && names.has(v);
@@ -203,7 +208,8 @@ class Shaper {
     for (const e of entriesOf(schema, c, this.compiled)) {
       if ((e.skip !== undefined || e.include !== undefined) && this.skipped(e, vars)) continue;
       if (e.kind === 'field') {
-        const inputValue = Object.hasOwn(input, e.responseName) ? (input[e.responseName] ?? null) : null;
+        // One read: no response name is one of Object.prototype's (entriesOf leaves those to the library's walk).
+        const inputValue = input[e.responseName] ?? null;
         output[e.responseName] = this.value(e.shape, output[e.responseName], inputValue, vars);
       } else if (e.kind === 'typename') {
         if (output[e.responseName] !== undefined) continue;
