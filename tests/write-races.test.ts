@@ -232,6 +232,80 @@ describe('writes racing on one household', () => {
     expect(internal.map((r) => r.errors)).toEqual([]);
     expect(await drift()).toEqual([]);
   }, 300_000);
+
+  it('a form changing or deregistering a resident a file changes first', async () => {
+    // The file names the resident among new ones and changes their residency and phone; the form, sent a little after
+    // it, changes the same two columns (or deregisters them) at the version read before the file. The file locks the
+    // resident as it reads them and the form locks them before it reads them, so the form waits for the file and is
+    // refused for the version it read, or commits first and the file's row is written over it (or refused as naming a
+    // deregistered resident): the row holds one of the two writes whole, never a mix, and no answer is an internal one.
+    const grid = grids[14]!;
+    const importer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'write-race-file-first' });
+    const pause = [0, 5, 15, 30, 60, 120];
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const wrong: unknown[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const made = await person(desks[0]!, grid);
+        expect(made.errors).toBeUndefined();
+        const target = made.data!.registerPerson;
+        const number = makeCitizenId(COUNTY, '1936-06-06', seq);
+        const byFile = { residency: 'FLOATING', phone: `1380000${String(round).padStart(4, '0')}` };
+        const byForm = { residency: 'OVERSEAS', phone: `1390000${String(round).padStart(4, '0')}` };
+        const file = [
+          'id_number,name,ethnicity,residency,grid_code,phone',
+          ...Array.from({ length: 15 }, (_, i) => `${makeCitizenId(COUNTY, '1938-08-08', round * 20 + i + 1)},先改后表${i},汉族,FLOATING,${grid},`),
+          `${number},并发写户,汉族,${byFile.residency},${grid},${byFile.phone}`,
+        ].join('\n');
+        const deregisters = round % 3 === 2;
+        const form = new Promise((resolve) => setTimeout(resolve, pause[round % pause.length])).then(() =>
+          hub
+            .queryAs(
+              desks[1]!,
+              deregisters
+                ? `mutation { deregisterPerson(id: "${target.id}", version: ${target.version}, reason: MOVED_OUT) { id } }`
+                : `mutation { updatePerson(id: "${target.id}", version: ${target.version}, input: { residency: ${byForm.residency}, phone: "${byForm.phone}" }) { id } }`,
+            )
+            .then(check),
+        );
+        const [sent, formed] = await Promise.all([
+          postImport(hub.gatewayUrl, importer, 'residents', file, `write-race-file-first-${round}-${Date.now()}`),
+          form,
+        ]);
+        const side = deregisters ? 'deregister' : 'update';
+        tally('file first vs form', side, formed);
+        const end = sent.done ? 'done' : `${sent.status}:${JSON.stringify(sent.events.at(-1) ?? null)}`;
+        tally('file first vs form', 'import', { errors: sent.done ? undefined : [{ message: end, extensions: { code: end } }] } as Answer);
+        if (!sent.done) {
+          internal.push({ errors: [{ message: end, extensions: { code: 'IMPORT_FAILED' } }] } as Answer);
+          continue;
+        }
+        if (formed.errors) expect([round, formed.errors[0]!.extensions?.code]).toEqual([round, 'CONFLICT']);
+        const {
+          rows: [row],
+        } = await c.query<{ status: string; residency: string; phone: string | null; version: number }>(
+          'select status, residency, phone, version from person where id = $1',
+          [Number(target.id)],
+        );
+        const fileRow = sent.rejects.length === 0;
+        const writes = Number(!formed.errors) + Number(fileRow);
+        const whole =
+          row!.version === target.version + writes &&
+          (deregisters && !formed.errors
+            ? row!.status === 'DEREGISTERED' && row!.phone === null && !fileRow
+            : row!.status === 'ACTIVE' &&
+              ((row!.residency === byFile.residency && row!.phone === byFile.phone && fileRow) ||
+                (row!.residency === byForm.residency && row!.phone === byForm.phone && !fileRow)));
+        if (!whole) wrong.push({ round, side, form: formed.errors?.[0]?.extensions?.code ?? 'ok', rejects: sent.rejects, row, was: target.version });
+      }
+    } finally {
+      await c.end();
+    }
+    expect(internal.map((r) => r.errors)).toEqual([]);
+    expect(wrong).toEqual([]);
+    expect(await drift()).toEqual([]);
+  }, 300_000);
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {
