@@ -7,6 +7,8 @@ import { databaseTrouble, WRITE_COLLIDED } from '../platform/unavailable.ts';
 import { configureLogs, withRequestFields } from '../platform/log.ts';
 import { retryCollisions, WRITE_ATTEMPTS } from '../platform/write-transaction.ts';
 import { scrape, sample } from './helpers/metrics.ts';
+import { chinaDay } from '../domain/china-day.ts';
+import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
 
 /** The village's runs again of write transactions a concurrent write aborted with `sqlstate` (0 before the first). */
 const reruns = (text: string, sqlstate: string) => sample(text, `hub_write_transaction_reruns_total{service="village",sqlstate="${sqlstate}"}`) ?? 0;
@@ -306,6 +308,88 @@ describe('writes racing on one household', () => {
     expect(wrong).toEqual([]);
     expect(await drift()).toEqual([]);
   }, 300_000);
+});
+
+describe('the upkeep meeting a write on the residents it changes', () => {
+  it('runs its batch again when PostgreSQL aborts it for the write, and removes the tags', async () => {
+    // Another writer holds one of two residents whose 留守儿童 tag ends tomorrow, and once the upkeep's batch waits for
+    // it asks for the other, which the batch locked first: the batch, waiting longest, finds the cycle and is aborted
+    // (40P01). Which of the two the batch changes first is the planner's choice: the other writer asks for the one it
+    // finds taken (`nowait`), and starts again the other way round with two new residents when it is not.
+    const writer = await hub.token({ jurisdiction: COUNTY, scopes: ['read', 'write', 'pii'], subject: 'write-race-upkeep' });
+    const grid = (
+      await hub.dataAs<{ villages: { grids: { code: string }[] }[] }>(writer, `{ villages(within: "${COUNTY}") { grids { code } } }`)
+    ).villages.find((v) => v.grids.length)!.grids[0]!.code;
+    const tomorrow = new Date(Date.parse(`${chinaDay()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const born = `${Number(tomorrow.slice(0, 4)) - 16}${tomorrow.slice(4)}`;
+    const orm = hub.subgraphs.village.orm;
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const lines: string[] = [];
+    configureLogs({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    let n = 900;
+    try {
+      let crossed = false;
+      for (const order of [0, 1]) {
+        const ids: number[] = [];
+        for (let i = 0; i < 2; i++) {
+          const r = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
+            i: {
+              name: '到龄并发',
+              idNumber: makeCitizenId(COUNTY, born, ++n),
+              ethnicity: '汉族',
+              residency: 'REGISTERED',
+              gridCode: grid,
+              tags: ['LEFT_BEHIND_CHILD'],
+            },
+          });
+          ids.push(Number(r.registerPerson.id));
+        }
+        const [held, asked] = order === 0 ? [ids[1]!, ids[0]!] : [ids[0]!, ids[1]!];
+        await c.query('begin');
+        await c.query('select 1 from person where id = $1 for update', [held]);
+        const upkeep = expireAgedTags(orm, tomorrow).then(
+          (changed) => ({ changed }),
+          (e: unknown) => ({ failed: (e as { code?: string }).code ?? String(e) }),
+        );
+        for (let waited = 0; ; waited += 10) {
+          const { rows: blocked } = await c.query(`select 1 from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))`);
+          if (blocked.length) break;
+          if (waited > 30_000) throw new Error('the upkeep never waited for the locked resident');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await c.query('savepoint probe');
+        const free = await c.query('select 1 from person where id = $1 for update nowait', [asked]).then(
+          () => true,
+          (e: { code?: string }) => (e.code === '55P03' ? false : Promise.reject(e)),
+        );
+        if (free) {
+          await c.query('rollback');
+          expect(await upkeep).toMatchObject({ changed: expect.any(Number) });
+          continue;
+        }
+        await c.query('rollback to savepoint probe');
+        // Granted once PostgreSQL has aborted the batch's transaction (before the fix, the upkeep failed for it).
+        await c.query('select 1 from person where id = $1 for update', [asked]);
+        await c.query('rollback');
+        const done = await upkeep;
+        expect(done).toEqual({ changed: expect.any(Number) });
+        expect((done as { changed: number }).changed).toBeGreaterThanOrEqual(2);
+        const { rows } = await c.query<{ tags: string[] }>('select tags from person where id = any($1) order by id', [ids]);
+        expect(rows.map((r) => r.tags)).toEqual([[], []]);
+        crossed = true;
+        break;
+      }
+      expect(crossed).toBe(true);
+      const reran = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'write transaction ran again after a concurrent write');
+      expect(reran).toMatchObject([{ sqlstate: '40P01', committed: true }]);
+    } finally {
+      configureLogs({ level: 'warn' });
+      await c.query('rollback').catch(() => undefined);
+      await c.end();
+    }
+    expect(await drift()).toEqual([]);
+  }, 120_000);
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {

@@ -4,6 +4,7 @@ import { chinaDay } from '../../../../domain/china-day.ts';
 import { TAG_AGES } from '../../../../domain/tags.ts';
 import { NATIONAL, scopedEm } from '../../../../platform/jurisdiction.ts';
 import { col, rows, sql } from '../../../../platform/sql.ts';
+import { retryCollisions } from '../../../../platform/write-transaction.ts';
 
 /**
  * Who removes them, as the change feed and the person's history name it: the hub itself (`via` SYSTEM, `by`
@@ -45,11 +46,16 @@ export async function expireAgedTags(orm: MikroORM, today = chinaDay()): Promise
   const em = scopedEm(orm.em, NATIONAL, undefined, 'upkeep');
   let changed = 0;
   for (;;) {
-    const done = await em.transactional(async (tx) => {
-      await rows(tx, actor);
-      const tags = ENDS.map((e) => e.tag);
-      return rows(tx, expire, [today, tags, ENDS.map((e) => e.years), tags]);
-    });
+    // A batch locks the people it changes one by one and then, through the roll-up triggers, their counties; a file
+    // holding one of them while it waits for another the batch holds meets it in a cycle, and PostgreSQL aborts one of
+    // the two (docs/ARCHITECTURE.md, "Lock order"). The batch reads whom it changes afresh, so it runs again.
+    const done = await retryCollisions(() =>
+      em.transactional(async (tx) => {
+        await rows(tx, actor);
+        const tags = ENDS.map((e) => e.tag);
+        return rows(tx, expire, [today, tags, ENDS.map((e) => e.years), tags]);
+      }),
+    );
     changed += done.length;
     if (done.length < BATCH) return changed;
   }
