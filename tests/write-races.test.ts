@@ -330,7 +330,8 @@ describe('the upkeep meeting a write on the residents it changes', () => {
     let n = 900;
     try {
       let crossed = false;
-      for (const order of [0, 1]) {
+      let order = 0;
+      for (let round = 0; round < 4; round++) {
         const ids: number[] = [];
         for (let i = 0; i < 2; i++) {
           const r = await hub.dataAs<{ registerPerson: Versioned }>(writer, `mutation($i: PersonInput!) { registerPerson(input: $i) { id version } }`, {
@@ -366,13 +367,23 @@ describe('the upkeep meeting a write on the residents it changes', () => {
         if (free) {
           await c.query('rollback');
           expect(await upkeep).toMatchObject({ changed: expect.any(Number) });
+          order = 1 - order;
           continue;
         }
         await c.query('rollback to savepoint probe');
         // Granted once PostgreSQL has aborted the batch's transaction (before the fix, the upkeep failed for it).
-        await c.query('select 1 from person where id = $1 for update', [asked]);
+        const aborted = await c.query('select 1 from person where id = $1 for update', [asked]).then(
+          () => false,
+          (e: { code?: string }) => (e.code === '40P01' ? true : Promise.reject(e)),
+        );
         await c.query('rollback');
         const done = await upkeep;
+        if (aborted) {
+          // On a busy machine this connection asked after the batch's deadlock check had run, and PostgreSQL aborted
+          // it instead of the batch, which went on once: another round, two new residents.
+          expect(done).toEqual({ changed: expect.any(Number) });
+          continue;
+        }
         expect(done).toEqual({ changed: expect.any(Number) });
         expect((done as { changed: number }).changed).toBeGreaterThanOrEqual(2);
         const { rows } = await c.query<{ tags: string[] }>('select tags from person where id = any($1) order by id', [ids]);
@@ -389,7 +400,7 @@ describe('the upkeep meeting a write on the residents it changes', () => {
       await c.end();
     }
     expect(await drift()).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('a transaction PostgreSQL aborts for a concurrent one', () => {
