@@ -321,12 +321,16 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
  * the job's mark to the batch's last line.
  *
  * Several batches are written at once (WRITERS), so PostgreSQL works on
- * every core. `before` is the previous batch: this one waits for it to
- * commit before it takes any lock a refresh takes, writes the job's mark and
- * commits. Marks therefore move in line order (a resume never skips an
- * uncommitted batch), a failed batch rolls back the one after it, and the two
- * transactions never wait on each other inside PostgreSQL, where a wait on a
- * Node promise would be a deadlock no one detects.
+ * every core. `before` is the previous batch: this one stages its rows and
+ * reads what the hub knows of them alongside it, and waits for it to commit
+ * before it takes any row lock (`writeRows`: the residents its rows name, the
+ * households they join, the rows it writes; a batch of new residents only
+ * inserts new rows, under ID numbers no batch in flight repeats) or a lock a
+ * refresh takes, writes the
+ * job's mark and commits. Marks therefore move in line order (a resume never
+ * skips an uncommitted batch), a failed batch rolls back the one after it, and
+ * the two transactions never wait on each other inside PostgreSQL, where a
+ * wait on a Node promise would be a deadlock no one detects.
  *
  * A batch PostgreSQL aborts for a concurrent write runs again from its start
  * (platform/write-transaction.ts `retryCollisions`) while it is the last batch
@@ -603,6 +607,12 @@ async function writeRows(
   if (residents && known === 0 && newResidentsOnly(kind, residents, rows, filled)) {
     return writeWithRollupDelta(client, residents, before, 'fast');
   }
+  // Every row lock from here on (the residents a row names, the households residents join, the rows written) waits
+  // for the previous batch to commit: that batch may still need one of them (a household both batches' residents
+  // join), and it would wait for this transaction inside PostgreSQL while this one waits for it on a Node promise,
+  // a cycle PostgreSQL cannot see, until the statement timeout. What came before (staging, the ID numbers the hub
+  // knows) only reads and still runs alongside the previous batch.
+  await before;
   const counts = await materializeRows(client, kind.batch);
   const facts: BatchFacts = { filled, ...counts };
   await lockRows(client, kind.batch);
