@@ -323,14 +323,14 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
  * Several batches are written at once (WRITERS), so PostgreSQL works on
  * every core. `before` is the previous batch: this one stages its rows and
  * reads what the hub knows of them alongside it, and waits for it to commit
- * before it takes any row lock (`writeRows`: the residents its rows name, the
- * households they join, the rows it writes; a batch of new residents only
- * inserts new rows, under ID numbers no batch in flight repeats) or a lock a
- * refresh takes, writes the
- * job's mark and commits. Marks therefore move in line order (a resume never
- * skips an uncommitted batch), a failed batch rolls back the one after it, and
- * the two transactions never wait on each other inside PostgreSQL, where a
- * wait on a Node promise would be a deadlock no one detects.
+ * before it takes any row lock (`writeRows`: the residents its rows name,
+ * the households they join, the rows it writes; a batch of new residents
+ * only inserts new rows, under ID numbers no batch in flight repeats) or a
+ * lock a refresh takes, writes the job's mark and commits. Marks therefore
+ * move in line order (a resume never skips an uncommitted batch), a failed
+ * batch rolls back the one after it, and the two transactions never wait on
+ * each other inside PostgreSQL, where a wait on a Node promise would be a
+ * deadlock no one detects.
  *
  * A batch PostgreSQL aborts for a concurrent write runs again from its start
  * (platform/write-transaction.ts `retryCollisions`) while it is the last batch
