@@ -640,6 +640,212 @@ describe('an update of the forces recounts only a counted change', () => {
   });
 });
 
+describe('an update of patrols, hazards and disputes refreshes the day figures only at a counted change', () => {
+  const COUNTY = '623022';
+  /** A patrol's day (China time) and the next: the patrol moved from the one to the other. */
+  const DAY1 = '2026-11-10';
+  const DAY2 = '2026-11-11';
+  const YEAR = { from: '2026-01-01', to: '2026-12-31' };
+  type Patrols = { patrols: number; hazardsFound: number; hazardsRectified: number };
+  type Hazards = { reported: number; open: number; awaitingVerification: number; verified: number };
+  type Disputes = { reported: number; resolved: number; declined: number; rehandled: number };
+  type Figures = { day1: Patrols; day2: Patrols; hazards: Hazards; disputes: Disputes; grid1: Hazards; grid2: Hazards };
+  const PATROLS = 'patrols hazardsFound hazardsRectified';
+  const HAZARDS = 'reported open awaitingVerification verified';
+  const DISPUTES = 'reported resolved declined rehandled';
+
+  let c: pg.Client;
+  let token: string;
+  /** A village of the write county with two grids and a patrol team, and those grids. */
+  let village: string, grid1: string, grid2: string, team: number;
+  beforeAll(async () => {
+    c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    const { rows } = await c.query<{ code: string; grids: string[]; team: number }>(
+      `select v.code, array(select g.code from grid g where g.village_code = v.code order by g.code limit 2) as grids,
+              (select min(t.id) from patrol_team t where t.village_code = v.code and t.ended_at is null) as team
+         from village v
+        where v.county_code = $1 and (select count(*) from grid g where g.village_code = v.code) >= 2
+          and exists (select from patrol_team t where t.village_code = v.code and t.ended_at is null)
+        order by v.code limit 1`,
+      [COUNTY],
+    );
+    expect(rows).toHaveLength(1);
+    ({ code: village, team } = rows[0]!);
+    [grid1, grid2] = rows[0]!.grids as [string, string];
+    token = await hub.token({ jurisdiction: village, scopes: ['read', 'write', 'pii'] });
+  });
+  afterAll(() => c?.end());
+
+  /** The village's day figures, and its grids' hazards, read through the gateway. */
+  const read = async (): Promise<Figures> => {
+    const year = `from: "${YEAR.from}", to: "${YEAR.to}"`;
+    const r = await hub.queryAs<{ v: Omit<Figures, 'grid1' | 'grid2'>; g1: { hazards: Hazards }; g2: { hazards: Hazards } }>(
+      token,
+      `{ v: village(code: "${village}") {
+           day1: patrolStats(from: "${DAY1}", to: "${DAY1}") { ${PATROLS} } day2: patrolStats(from: "${DAY2}", to: "${DAY2}") { ${PATROLS} }
+           hazards: hazardStats(${year}) { ${HAZARDS} } disputes: disputeStats(${year}) { ${DISPUTES} } }
+         g1: grid(code: "${grid1}") { hazards: hazardStats(${year}) { ${HAZARDS} } } g2: grid(code: "${grid2}") { hazards: hazardStats(${year}) { ${HAZARDS} } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    return { ...r.data!.v, grid1: r.data!.g1.hazards, grid2: r.data!.g2.hazards };
+  };
+
+  /** The same figures counted from the raw rows, in one snapshot. */
+  const raw = async (): Promise<Figures> => {
+    const patrols = (day: string) =>
+      `(select jsonb_build_object('patrols', count(*), 'hazardsFound',
+               (select count(*) from hazard h where h.village_code = $1 and h.source = 'PATROL' and ${DAY('h.reported_at')} = '${day}'),
+               'hazardsRectified', (select count(*) from hazard h where h.village_code = $1 and h.source = 'PATROL' and ${DAY('h.rectified_at')} = '${day}'))
+          from patrol p where p.village_code = $1 and ${DAY('p.started_at')} = '${day}')`;
+    const hazards = (where: string) =>
+      `(select jsonb_build_object('reported', count(*), 'open', count(*) filter (where status in ('REPORTED', 'RECTIFYING')),
+               'awaitingVerification', count(*) filter (where status = 'RECTIFIED'), 'verified', count(*) filter (where status = 'VERIFIED'))
+          from hazard h where ${where} and ${DAY('h.reported_at')} between $2 and $3)`;
+    const { rows } = await c.query<Figures>(
+      `select ${patrols(DAY1)} as day1, ${patrols(DAY2)} as day2, ${hazards('h.village_code = $1')} as hazards,
+              (select jsonb_build_object('reported', count(*) filter (where status <> 'DECLINED'),
+                      'resolved', count(*) filter (where status in ('RESOLVED', 'RATED', 'CLOSED', 'FOLLOWED_UP')),
+                      'declined', count(*) filter (where status = 'DECLINED'), 'rehandled', count(*) filter (where rehandled > 0))
+                 from dispute d where d.village_code = $1 and ${DAY('d.reported_at')} between $2 and $3) as disputes,
+              ${hazards('h.grid_code = $4')} as grid1, ${hazards('h.grid_code = $5')} as grid2`,
+      [village, YEAR.from, YEAR.to, grid1, grid2],
+    );
+    return rows[0]!;
+  };
+
+  const version = async () => (await c.query<{ days: string }>(`select days from stats_version where level = 12 and code = $1`, [village])).rows[0]?.days;
+
+  /**
+   * Each `quiet` update changes no counted column: the village's `days` version stays and the next read is the one
+   * before. Each `counted` change moves it, the next read equals the raw rows, and `expected` is told the reads before
+   * and after.
+   */
+  type Step = [change: () => Promise<unknown>, expected: (before: Figures, after: Figures) => void];
+  async function check(quiet: (() => Promise<unknown>)[], ...counted: Step[]) {
+    const before = await read();
+    expect(before).toEqual(await raw());
+    for (const q of quiet) {
+      const v0 = await version();
+      await q();
+      expect(await version()).toBe(v0);
+      expect(await read()).toEqual(before);
+    }
+    for (const [change, expected] of counted) {
+      const prior = await read();
+      const v0 = await version();
+      await change();
+      expect(await version()).not.toBe(v0);
+      const after = await read();
+      expect(after).toEqual(await raw());
+      expected(prior, after);
+    }
+    expect(await mismatches(COUNTY)).toEqual({ days: [], village: [] });
+  }
+
+  /** A mutation through the gateway as the village's caller; its one field. */
+  async function mutate<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const r = await hub.queryAs<Record<string, T>>(token, query, variables);
+    expect(r.errors, query).toBeUndefined();
+    return Object.values(r.data!)[0]!;
+  }
+
+  it('a patrol: its route, team and grid refresh nothing; a move to another day is in the next read', async () => {
+    const id = (
+      await c.query<{ id: number }>(
+        `insert into patrol (team_id, started_at, ended_at, route, participant_ids, village_code, grid_code, county_code)
+         values ($1, '${DAY1}T10:00:00+08:00', '${DAY1}T12:00:00+08:00', '村道一圈', '{}', $2, $3, $4) returning id`,
+        [team, village, grid1, COUNTY],
+      )
+    ).rows[0]!.id;
+    await check(
+      [
+        () => c.query(`update patrol set route = route || '·改' where id = $1`, [id]),
+        () => c.query(`update patrol set participant_ids = participant_ids, team_id = team_id, grid_code = $2 where id = $1`, [id, grid2]),
+      ],
+      [
+        () => c.query(`update patrol set started_at = started_at + interval '1 day', ended_at = ended_at + interval '1 day' where id = $1`, [id]),
+        (x, y) => {
+          expect(y.day1.patrols).toBe(x.day1.patrols - 1);
+          expect(y.day2.patrols).toBe(x.day2.patrols + 1);
+        },
+      ],
+      [() => c.query(`update patrol set ended_at = ended_at + interval '1 hour' where id = $1`, [id]), () => {}],
+    );
+  });
+
+  it('a hazard: its description, kind and deadline refresh nothing; a step of its rectification and a move to another grid are in the next read', async () => {
+    const FIELDS = 'id version status';
+    const h = await mutate<{ id: string; version: number }>(
+      `mutation { reportHazard(input: { gridCode: "${grid1}", kind: FIRE, description: "柴草堆放靠近民房", source: GRID_WORKER }) { ${FIELDS} } }`,
+    );
+    let v = h.version;
+    await check(
+      [
+        () => c.query(`update hazard set description = description || '·改', kind = 'ELECTRICAL', version = version + 1 where id = $1`, [h.id]),
+        () => c.query(`update hazard set rectify_by = current_date + 30, location = '村口', version = version + 1 where id = $1`, [h.id]),
+      ],
+      [
+        async () => (v = (await mutate<{ version: number }>(`mutation { startHazardRectification(id: "${h.id}", version: ${v + 2}) { ${FIELDS} } }`)).version),
+        () => {},
+      ],
+      [
+        async () => (v = (await mutate<{ version: number }>(`mutation { rectifyHazard(id: "${h.id}", version: ${v}) { ${FIELDS} } }`)).version),
+        (x, y) => {
+          expect(y.hazards.awaitingVerification).toBe(x.hazards.awaitingVerification + 1);
+          expect(y.hazards.open).toBe(x.hazards.open - 1);
+        },
+      ],
+      [
+        () => c.query(`update hazard set grid_code = $2 where id = $1`, [h.id, grid2]),
+        (x, y) => {
+          expect(y.grid1.reported).toBe(x.grid1.reported - 1);
+          expect(y.grid2.reported).toBe(x.grid2.reported + 1);
+          expect(y.hazards).toEqual(x.hazards);
+        },
+      ],
+    );
+  });
+
+  it('a dispute: its summary, its parties and a supervision note refresh nothing; each step of its handling is in the next read', async () => {
+    const FIELDS = 'id version status';
+    const parties = [
+      { name: '甲户', role: 'APPLICANT' },
+      { name: '乙户', role: 'RESPONDENT' },
+    ];
+    const d = await mutate<{ id: string; version: number }>(
+      `mutation($i: DisputeInput!, $k: String!) { reportDispute(input: $i, idempotencyKey: $k) { ${FIELDS} } }`,
+      {
+        k: `rollup-days-${Date.now().toString(36)}`,
+        i: { gridCode: grid1, category: 'FOREST_GRASSLAND', scale: 'ORDINARY', source: 'GRID_INSPECTION', summary: '两户因草场边界围栏发生争执', parties },
+      },
+    );
+    let v = d.version;
+    const step =
+      (mutation: string, args = '') =>
+      async () =>
+        (v = (await mutate<{ version: number }>(`mutation { ${mutation}(id: "${d.id}", version: ${v}${args}) { ${FIELDS} } }`)).version);
+    await check(
+      [
+        step(
+          'correctDispute',
+          `, input: { summary: "两户因草场围栏界线发生争执", parties: [{ name: "甲户", role: APPLICANT }, { name: "丙户", role: RESPONDENT }] }, reason: "当事人姓名记错"`,
+        ),
+        () => c.query(`update dispute set supervision_note = '请尽快联系双方', noted_at = now() where id = $1`, [d.id]),
+      ],
+      [step('acceptDispute'), () => {}],
+      [step('assignDispute', ', assignee: "村人民调解委员会"'), () => {}],
+      [
+        step('resolveDispute', ', outcome: AGREEMENT'),
+        (x, y) => {
+          expect(y.disputes.resolved).toBe(x.disputes.resolved + 1);
+          expect(y.disputes.reported).toBe(x.disputes.reported);
+        },
+      ],
+    );
+  });
+});
+
 /**
  * Every path that changes what the village roll-up counts of residents (docs/ARCHITECTURE.md, "Cached statistics"):
  * an insert adds its new residents to their village's row (…094RollupOnlyWhatChanged), any other change of a person,

@@ -259,7 +259,7 @@ const CACHE = {
   patrol: new FiguresCache<InPeriod<PatrolFigures>>('days'),
   disputes: new FiguresCache<InPeriod<DisputeFigures>>('days'),
   disputeCases: new FiguresCache<InPeriod<DisputeCaseFigures>>('days'),
-  /** Counted from the hazards, whose every write refreshes their village's day rows (…08DayPairs). */
+  /** Counted from the hazards, whose every write of a column counted there refreshes their village's day rows (…98RollupDaysCountedColumns). */
   hazards: new FiguresCache<InPeriod<HazardFigures>>('days'),
   /** A grid's 1+3+N staffing (by grid code), which village_rollup counts: it follows its village's `counts`. */
   staffing: new FiguresCache<boolean>('counts'),

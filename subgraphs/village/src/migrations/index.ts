@@ -95,6 +95,7 @@ import { Migration20261207000094RollupOnlyWhatChanged } from './Migration2026120
 import { Migration20261207000095DepartmentAnswers } from './Migration20261207000095DepartmentAnswers.ts';
 import { Migration20261207000096RollupCountedColumns } from './Migration20261207000096RollupCountedColumns.ts';
 import { Migration20261207000097RollupForcesCountedColumns } from './Migration20261207000097RollupForcesCountedColumns.ts';
+import { Migration20261207000098RollupDaysCountedColumns } from './Migration20261207000098RollupDaysCountedColumns.ts';
 
 /** Every migration of the village database, oldest first. */
 export const migrations = [
@@ -195,4 +196,5 @@ export const migrations = [
   Migration20261207000095DepartmentAnswers,
   Migration20261207000096RollupCountedColumns,
   Migration20261207000097RollupForcesCountedColumns,
+  Migration20261207000098RollupDaysCountedColumns,
 ];

@@ -208,7 +208,9 @@ export type DisputeCasesRow = z.infer<typeof DisputeCases>;
  * cases (reopened after an unsatisfied rating) and late contacts (CONTACT_LATE_SQL) are counted beside them, from the
  * cases of the period. due: the first instant a case counted here that is not overdue yet becomes so without a write;
  * a case awaiting 受理 becomes contact-late at that same instant (its running deadline is its contact deadline, and it
- * is overdue from then), so `due` bounds that count too. Codes with no such case have no row.
+ * is overdue from then), so `due` bounds that count too. Codes with no such case have no row. An update moves the
+ * `days` version only when it changes a column this or the day roll-up reads (…98RollupDaysCountedColumns lists them):
+ * a column read here anew is added there.
  */
 const disputeCases = perLength((len) =>
   sql(
@@ -248,7 +250,8 @@ export type HazardsRow = z.infer<typeof Hazards>;
 /**
  * Hazards reported in a period, by source and by where their rectification stands now. Counted from the hazards
  * themselves, through their (village_code, reported_at) index: the day roll-ups keep patrols' hazards only, and a
- * status has no day. Any hazard write refreshes its village's day rows (…08DayPairs), so these follow `days`.
+ * status has no day. A hazard write of a column counted here refreshes its village's day rows (…08DayPairs,
+ * …98RollupDaysCountedColumns, which lists the columns read here), so these follow `days`.
  */
 const hazards = perLength((len) =>
   sql(
