@@ -1284,6 +1284,8 @@ describe('county handling and supervision', () => {
       const late = (await correct(d.version + 1, { occurredAt: afterReport })).errors![0]!;
       expect(late.extensions, `${minutes} min`).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'occurredAt', rule: 'occurredAfterReport' });
       expect(late.message).toBe(`occurredAt cannot be after the case was reported (${chinaMinute(reportedAt)} China time).`);
+      // The report time a client reads from the refusal is written as every DateTime is (China time, +08:00).
+      expect(late.extensions!.reportedAt).toBe(reportedAt);
       // The report time as the clerk reads it: China time, to the minute.
       const zh = await postJson<Record<string, unknown>>(
         hub.gatewayUrl,

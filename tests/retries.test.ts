@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chinaMinute } from '../platform/scalars.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 
 /**
@@ -242,6 +243,12 @@ describe('a create sent again without an idempotencyKey', () => {
       recordId: first.data!.reportHazard.id,
     });
     expect(again.errors![0]!.message).toMatch(/^This is the very same write you made within 10 minutes \(reportHazard/);
+    // When the first call was made, as every DateTime is written (China time, +08:00), and said in the message as a
+    // clock in China reads it, to the minute: not a UTC instant a desk in China reads eight hours off.
+    const firstAt = String(again.errors![0]!.extensions!.firstAt);
+    expect(firstAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
+    expect(Math.abs(Date.parse(firstAt) - Date.now())).toBeLessThan(10 * 60_000);
+    expect(again.errors![0]!.message).toContain(`at ${chinaMinute(firstAt)} China time)`);
     expect(await count('hazard', 'description = $1', [text])).toBe(1);
 
     // Another caller, other input, or a new key of the caller's own is another write.

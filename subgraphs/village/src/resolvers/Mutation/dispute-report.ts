@@ -270,7 +270,7 @@ export const disputeReportMutations: Pick<MutationResolvers, ReportMutation> = {
             zh: `occurredAt（发生时间）不能晚于案件的登记时间（${chinaMinute(d.reportedAt)}）：纠纷发生在登记之前。`,
             en: `occurredAt cannot be after the case was reported (${chinaMinute(d.reportedAt)} China time).`,
           },
-          { argument: 'occurredAt', rule: 'occurredAfterReport', reportedAt: new Date(d.reportedAt).toISOString() },
+          { argument: 'occurredAt', rule: 'occurredAfterReport', reportedAt: chinaTime(d.reportedAt) },
         );
       }
       const corrected = {

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { holdsRecord, placeOf, requireWrite, requireWriteScope, type Caller } from '../../../../../platform/caller.ts';
 import { parseCodeOfLevel } from '../../../../../domain/codes.ts';
 import { badInput, conflict, notFound, staleVersion } from '../../../../../domain/errors.ts';
-import { parseId } from '../../../../../platform/scalars.ts';
+import { chinaMinute, chinaTime, parseId } from '../../../../../platform/scalars.ts';
 import { keyText } from '../../../../../platform/validate.ts';
 import { SAME_WRITE_MINUTES, SAME_WRITE_PREFIX, writeKeys } from '../../store/write-key.ts';
 import { CLASH_ROW, writeForm, type WritableKind } from '../../registry/write.ts';
@@ -182,13 +182,14 @@ async function sameOnce<R extends Created>(
   const first = kept && (await load(kept.recordId));
   // A retry finds the record as the first call left it; one changed since makes a call alike in every field a new entry.
   if (kept && first && (kept.recordVersion == null || first.version === kept.recordVersion)) {
-    const at = new Date(kept.createdAt).toISOString();
+    // The first call's time as every DateTime is written (China time); the message says it as a clock in China reads it.
+    const at = chinaMinute(kept.createdAt);
     throw conflict(
       {
         zh: `与您 ${SAME_WRITE_MINUTES} 分钟内的一次写入完全相同（${mutation}，编号 ${kept.recordId}，${at}），视为重发，未再写入；确需再登记一条相同的记录，请带上新的 idempotencyKey。`,
-        en: `This is the very same write you made within ${SAME_WRITE_MINUTES} minutes (${mutation}, id ${kept.recordId}, at ${at}), taken as sent again: nothing was written. To record a second one alike, send it with a new idempotencyKey.`,
+        en: `This is the very same write you made within ${SAME_WRITE_MINUTES} minutes (${mutation}, id ${kept.recordId}, at ${at} China time), taken as sent again: nothing was written. To record a second one alike, send it with a new idempotencyKey.`,
       },
-      { rule: 'sameWrite', mutation, recordId: String(kept.recordId), firstAt: at },
+      { rule: 'sameWrite', mutation, recordId: String(kept.recordId), firstAt: chinaTime(kept.createdAt) },
     );
   }
   const record = await create();
