@@ -449,7 +449,8 @@ export async function* csvRecords(
     spreadsheetText();
     endRow();
   }
-  if (!header) throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' });
+  if (!header)
+    throw new TabularError({ zh: '文件为空：CSV 文件须有表头行。', en: 'The file is empty: a CSV file needs a header line.' }, { rule: 'emptyFile' });
   if (out.length) yield out;
 }
 
@@ -499,10 +500,14 @@ export function headerOf(
     const short = unknown.every((u) => u.length <= 20);
     const left = short ? unknown.map((u) => encodeURIComponent(u)).join(',') : '<列名>';
     const typed = short ? unknown.join(',') : '<列名>';
-    throw new TabularError({
-      zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${typed}）。`,
-      en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${typed}).`,
-    });
+    throw new TabularError(
+      {
+        zh: `未知的列：${unknown.map(quote).join('、')}；此类数据可用的列为 ${zhColumns}。不导入的列（如序号、备注）可以忽略：加参数 ?ignore=${left}（命令行 --ignore ${typed}）。`,
+        en: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map(quote).join(', ')}; this kind takes ${known.join(', ')}. Columns not to import (a row number, remarks) can be left out: add ?ignore=${left} (on the command line --ignore ${typed}).`,
+      },
+      // A program sending a register's file reads which columns to leave out (?ignore=) without parsing the message.
+      { rule: 'unknownColumn', columns: unknown.map((u) => u.slice(0, 100)), known },
+    );
   }
   // Two columns for one field (姓名 and name, or 电话 twice): which one the file meant cannot be told, and the
   // last would silently win.
@@ -511,10 +516,13 @@ export function headerOf(
   if (twice >= 0) {
     const first = header.indexOf(header[twice]!);
     const names = first === twice ? cells[twice] : `${cells[first]}、${cells[twice]}`;
-    throw new TabularError({
-      zh: `表头中 ${names} 指的是同一列 ${header[twice]}（第 ${first + 1} 和第 ${twice + 1} 列）；请删去其中一列。`,
-      en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
-    });
+    throw new TabularError(
+      {
+        zh: `表头中 ${names} 指的是同一列 ${header[twice]}（第 ${first + 1} 和第 ${twice + 1} 列）；请删去其中一列。`,
+        en: `The header names column ${header[twice]} twice (${cells[first]}, ${cells[twice]}: columns ${first + 1} and ${twice + 1}); remove one.`,
+      },
+      { rule: 'columnRepeated', columns: [header[twice]] },
+    );
   }
   return header;
 }

@@ -1007,12 +1007,23 @@ audit-3,${committee},审计甲,false,${known}
       });
     const sites = await post('sites', '网格代码,名称,场所类型\n623022100001001,某寺,宗教场所\n');
     expect(sites.status).toBe(400);
-    expect((await sites.json()).errors[0].message).toBe('表头须含有指明记录的列：系统编号（id） 或 外部编号（external_id） + 网格代码（grid_code）。');
+    const sitesError = (await sites.json()).errors[0];
+    expect(sitesError.message).toBe('表头须含有指明记录的列：系统编号（id） 或 外部编号（external_id） + 网格代码（grid_code）。');
+    // A program tells each header refusal by its rule and reads the columns from extensions, not from the message.
+    expect(sitesError.extensions).toEqual({ code: 'BAD_USER_INPUT', rule: 'keyColumnsMissing', keys: [['id'], ['external_id', 'grid_code']] });
     const en = await post('sites', 'grid_code,name,kind\n623022100001001,x,MARKET\n', 'en');
     expect((await en.json()).errors[0].message).toBe('The header needs the columns that name a record: id or external_id + grid_code.');
     const disputes = await post('disputes', '网格代码,简要情况\n623022100001001,x\n');
     expect(disputes.status).toBe(400);
-    expect((await disputes.json()).errors[0].message).toBe('表头缺少必需的列：纠纷类别（category）、纠纷规模（scale）、来源（source）。');
+    const disputesError = (await disputes.json()).errors[0];
+    expect(disputesError.message).toBe('表头缺少必需的列：纠纷类别（category）、纠纷规模（scale）、来源（source）。');
+    expect(disputesError.extensions).toEqual({ code: 'BAD_USER_INPUT', rule: 'columnMissing', columns: ['category', 'scale', 'source'] });
+    const empty = await post('residents', '');
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', rule: 'emptyFile' });
+    const twice = await post('residents', '身份证号,姓名,name\n');
+    expect(twice.status).toBe(400);
+    expect((await twice.json()).errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', rule: 'columnRepeated', columns: ['name'] });
   });
 
   it('refuses what it cannot take with typed errors: unknown columns, kinds, missing scope or token', async () => {
@@ -1030,7 +1041,11 @@ audit-3,${committee},审计甲,false,${known}
       `序号,身份证号,姓名,民族,人口类别,网格代码,备注\n1,${makeCitizenId('659001', '1990-01-01', n)},李四,汉族,REGISTERED,623022100001001,新迁入\n`;
     const refused = await post('/import/residents?dryRun=true', register(4));
     expect(refused.status).toBe(400);
-    expect((await refused.json()).errors[0].message).toMatch(/未知的列：“?序号”?、“?备注”?.*\?ignore=%E5%BA%8F%E5%8F%B7,%E5%A4%87%E6%B3%A8（命令行 --ignore/);
+    const refusal = (await refused.json()).errors[0];
+    expect(refusal.message).toMatch(/未知的列：“?序号”?、“?备注”?.*\?ignore=%E5%BA%8F%E5%8F%B7,%E5%A4%87%E6%B3%A8（命令行 --ignore/);
+    // The columns to leave out, as the header wrote them, for a program to send back as ?ignore=.
+    expect(refusal.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'unknownColumn', columns: ['序号', '备注'] });
+    expect(refusal.extensions.known).toContain('id_number');
     const ignored = await post(`/import/residents?ignore=${encodeURIComponent('序号，备注')}`, register(4));
     expect(ignored.status).toBe(200);
     expect(await lastEvent(ignored)).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });

@@ -865,18 +865,25 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           if (!headerChecked && !rec.error) {
             const missing = kind.required.filter((c) => !(c in rec.fields));
             if (missing.length) {
-              throw new TabularError({
-                zh: `表头缺少必需的列：${missing.map(zhColumn).join('、')}。`,
-                en: `The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
-              });
+              throw new TabularError(
+                {
+                  zh: `表头缺少必需的列：${missing.map(zhColumn).join('、')}。`,
+                  en: `The header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+                },
+                { rule: 'columnMissing', columns: missing },
+              );
             }
             // The record a row changes is named by its id or by its natural key: the header needs one of them.
             const keys = kind.keyColumns;
             if (keys && !keys.some((set) => set.every((c) => c in rec.fields))) {
-              throw new TabularError({
-                zh: `表头须含有指明记录的列：${keys.map((set) => set.map(zhColumn).join(' + ')).join(' 或 ')}。`,
-                en: `The header needs the columns that name a record: ${keys.map((set) => set.join(' + ')).join(' or ')}.`,
-              });
+              throw new TabularError(
+                {
+                  zh: `表头须含有指明记录的列：${keys.map((set) => set.map(zhColumn).join(' + ')).join(' 或 ')}。`,
+                  en: `The header needs the columns that name a record: ${keys.map((set) => set.join(' + ')).join(' or ')}.`,
+                },
+                // Each set of columns that names a record, any one of which the header needs.
+                { rule: 'keyColumnsMissing', keys },
+              );
             }
             headerChecked = true;
           }
