@@ -1,7 +1,7 @@
 /**
  * The county report: every township of a county with population, forces,
  * dispute figures for a period (with the year before) and the assessment.
- *   HUB_TOKEN=... node examples/county-report.ts 623021 2026
+ *   HUB_TOKEN=... npx node examples/county-report.ts 623021 2026
  */
 import { graphql } from './generated/gql.ts';
 import { request, runAsScript } from './lib/client.ts';

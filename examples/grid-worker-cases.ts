@@ -3,7 +3,7 @@
  * (`reportedByMe`), what falls due next at the top (`orderBy: DUE_FIRST`: the contact deadline before a case is
  * accepted, then the settle deadline), each status shown by the Chinese name `/labels.json` gives, as the worker's
  * app reads them. A grid worker's token holds the grid, so the list is the grid's (`grid(code:)`), not the village's.
- *   HUB_TOKEN=<the worker's token> node examples/grid-worker-cases.ts 623021200201001
+ *   HUB_TOKEN=<the worker's token> npx node examples/grid-worker-cases.ts 623021200201001
  */
 import { graphql } from './generated/gql.ts';
 import { request, runAsScript } from './lib/client.ts';

@@ -1,7 +1,7 @@
 /**
  * A grid worker's registration form: register a resident in a grid with a
  * validated citizen ID, then read the record back as the form shows it.
- *   HUB_TOKEN=... node examples/registration-form.ts 623021200201001 <18-digit ID> 卓玛
+ *   HUB_TOKEN=... npx node examples/registration-form.ts 623021200201001 <18-digit ID> 卓玛
  */
 import { graphql } from './generated/gql.ts';
 import { request, runAsScript } from './lib/client.ts';

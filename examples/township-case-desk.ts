@@ -3,7 +3,7 @@
  * villages, the earliest deadline first (`orderBy: DUE_FIRST`), with each
  * case's parties and dispatches, and the counts a desk shows on its tabs
  * (aliases of the same list with `first: 0`, which count without reading rows).
- *   HUB_TOKEN=... node examples/township-case-desk.ts 623021200
+ *   HUB_TOKEN=... npx node examples/township-case-desk.ts 623021200
  */
 import { graphql } from './generated/gql.ts';
 import { request, runAsScript } from './lib/client.ts';

@@ -1,7 +1,7 @@
 /**
  * The grid worker's village dashboard: one village's grids, figures, open
  * disputes and this month's patrols, in one request.
- *   HUB_TOKEN=... node examples/village-dashboard.ts 623021200201
+ *   HUB_TOKEN=... npx node examples/village-dashboard.ts 623021200201
  */
 import { graphql } from './generated/gql.ts';
 import { request, runAsScript } from './lib/client.ts';

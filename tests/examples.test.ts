@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 import { main as countyReport } from '../examples/county-report.ts';
@@ -59,6 +63,31 @@ describe('examples for frontend teams run against the hub', () => {
     expect(r.county).toBe('临潭县 (甘南藏族自治州)');
     expect(r.rows).toHaveLength(16);
   });
+
+  it('runs as the README and each example’s header write the command, on the Node the project pins', async () => {
+    const root = join(import.meta.dirname, '..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /## Typed client and examples[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    const commands = block.split('\n').filter((l) => /examples\/[\w-]+\.ts/.test(l));
+    const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts'));
+    // One command per example, each through `npx node`: a system `node` before 22.18 refuses a .ts file.
+    expect(commands.map((c) => /examples\/([\w-]+\.ts)/.exec(c)![1]).sort()).toEqual(examples.sort());
+    for (const c of commands) expect(c).toMatch(/^npx node examples\//);
+    for (const f of examples) expect(readFileSync(join(root, 'examples', f), 'utf8')).toMatch(/^ \* {3}HUB_TOKEN=.* npx node examples\//m);
+    // The dashboard's command as written, in a shell whose PATH is the system's (no node_modules/.bin, as in a
+    // terminal opened in the project), against this hub: its port as GATEWAY_PORT, as `npm start` is given it.
+    const line = commands.find((c) => c.includes('village-dashboard'))!;
+    const path = process.env
+      .PATH!.split(delimiter)
+      .filter((d) => !d.includes('node_modules'))
+      .join(delimiter);
+    const token = await hub.token({ jurisdiction: '623021200201', scopes: ['read'] });
+    const run = await promisify(execFile)('sh', ['-c', line], {
+      cwd: root,
+      env: { PATH: path, ...(process.env.HOME ? { HOME: process.env.HOME } : {}), HUB_TOKEN: token, GATEWAY_PORT: new URL(hub.gatewayUrl).port },
+    });
+    expect(JSON.parse(run.stdout)).toMatchObject({ title: '鹿儿台村村民委员会 (术布乡)' });
+  }, 120_000);
 
   it('type-check against the generated client', async () => {
     const r = await typecheck('project');

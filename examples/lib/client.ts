@@ -25,7 +25,8 @@ export function runAsScript(moduleUrl: string, main: (url: string, token: string
     console.error('Set HUB_TOKEN to a token printed by `npm start` (or minted by `npm run token`).');
     process.exit(2);
   }
-  main(process.env.HUB_URL ?? 'http://127.0.0.1:4000/graphql', token)
+  // The gateway as `npm start` runs it here (GATEWAY_PORT, as `npm run import` reads it), unless HUB_URL names another.
+  main(process.env.HUB_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT || '4000'}/graphql`, token)
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((e: Error) => {
       console.error(e.message);
