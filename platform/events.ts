@@ -15,6 +15,7 @@ import { activeSpanContext, detached, inLinkedSpan, injectTraceContext } from '.
 import { col, command, exec, nativeRows, row, rows, sql, type Db } from './sql.ts';
 import { outsideRequest } from './sql-counter.ts';
 import { orAfter } from './timeout.ts';
+import { retryCollisions } from './write-transaction.ts';
 
 /**
  * Cross-level events (docs/ARCHITECTURE.md): a transactional outbox, a relay that
@@ -274,7 +275,9 @@ function parseEvent(e: WireEvent): HubEvent {
 /**
  * POST /events: verifies the sender, then applies each event in its own
  * transaction together with its inbox row, so a redelivered event changes
- * nothing. Answers 200 only when every event is applied or known.
+ * nothing; a transaction PostgreSQL aborts for a concurrent write runs again
+ * (docs/ARCHITECTURE.md, "Lock order"). Answers 200 only when
+ * every event is applied or known.
  */
 export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, apply: ApplyEvent, relay: OutboxRelay): Route {
   return async (req, res) => {
@@ -302,15 +305,19 @@ export function eventsRoute(orm: MikroORM, self: SubgraphName, secret: string, a
       // Events carry their county; the receiver acts within it (row-level security applies).
       // Applied by the hub itself, not by this request's caller (the change feed's `system:events`).
       const em = scopedEm(orm.em, String(event.payload.countyCode ?? ''), undefined, 'events');
-      await em.transactional(async (tem) => {
-        const inserted = await row(tem, inboxInsert, [event.eventId, event.source, event.type]);
-        if (!inserted) {
-          duplicates++;
-          return;
-        }
-        await apply(tem, parseEvent(event), relay);
-        applied++;
-      });
+      // Run again when PostgreSQL aborts it for a concurrent write (`retryCollisions`): the inbox row is its first
+      // statement, so each run decides afresh whether the event is new, `apply` reads what it decides on inside the
+      // transaction and only writes rows (its events to send included), and the counts follow the commit.
+      const fresh = await retryCollisions(() =>
+        em.transactional(async (tem) => {
+          const inserted = await row(tem, inboxInsert, [event.eventId, event.source, event.type]);
+          if (!inserted) return false;
+          await apply(tem, parseEvent(event), relay);
+          return true;
+        }),
+      );
+      if (fresh) applied++;
+      else duplicates++;
     }
     relay.nudge();
     sendJson(res, 200, { applied, duplicates });

@@ -70,8 +70,8 @@ export async function retryCollisions<T>(run: () => Promise<T>, opts: RetryOptio
 
 /**
  * A request's write: `fn` in one transaction of `em`, run again from its start when PostgreSQL aborts it for a
- * concurrent one (`retryCollisions`, whose conditions `fn` must meet). Events a level receives are not written this
- * way: their sender delivers them again (platform/events.ts).
+ * concurrent one (`retryCollisions`, whose conditions `fn` must meet). An event a level receives runs again the same
+ * way, each in its own transaction with its inbox row (`eventsRoute` in platform/events.ts).
  */
 export function writeTransaction<T>(em: EntityManager, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   // Inside another transaction an abort ends that one too: only the outermost may run again.
