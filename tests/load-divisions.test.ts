@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
+import { waitFor } from './helpers/cases.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -33,5 +35,43 @@ describe('loading a whole province (甘肃 62)', () => {
 
   it('refuses a scope that is not a province, prefecture or county code', async () => {
     await expect(loadDirectory(inject('dbs'), ['6230211'])).rejects.toMatchObject({ extensions: { en: expect.stringMatching(/not a province/) } });
+  });
+});
+
+/**
+ * What integrators follow in the village's data: the change feed (`changes`, `changedAfter`) and the statistics'
+ * versions. The directory's rows have neither a feed entry nor a version of their own, and a grid's name is not
+ * counted (…97RollupForcesCountedColumns), so a reload moves none of them, renamed grid or not.
+ */
+async function followed(c: pg.Client): Promise<unknown> {
+  const { rows } = await c.query(`select (select count(*)::int from change_log) as entries, (select count(*)::int from change_tx) as writes,
+            (select md5(string_agg(v::text, ',' order by v::text)) from stats_version v) as versions`);
+  return rows[0];
+}
+
+describe('reloading a county already loaded (临潭 623021)', () => {
+  it('moves no change-feed entry or statistics version, and a grid renamed since is named from the directory again once the services hear of it', async () => {
+    const c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ code: string; name: string }>(`select code, name from grid where county_code = '623021' order by code limit 1`);
+      const grid = rows[0]!;
+      const read = async () => (await hub.query<{ grid: { name: string } }>(`{ grid(code: "${grid.code}") { name } }`)).data?.grid.name;
+      expect(await read()).toBe(grid.name);
+      const before = await followed(c);
+      await loadDirectory(inject('dbs'), ['623021']);
+      expect(await followed(c)).toEqual(before);
+
+      // Each service drops the directory it keeps when PostgreSQL's news of the change arrives, a moment after the
+      // commit (docs/ARCHITECTURE.md, "The directory in memory"): the read is tried until then.
+      const named = (name: string) => waitFor(async () => (await read()) === name, 10_000, `the grid read as ${name}`);
+      await c.query(`update grid set name = '改名测试网格' where code = $1`, [grid.code]);
+      await named('改名测试网格');
+      await loadDirectory(inject('dbs'), ['623021']);
+      await named(grid.name);
+      expect(await followed(c)).toEqual(before);
+    } finally {
+      await c.end();
+    }
   });
 });
