@@ -847,6 +847,108 @@ describe('an update of patrols, hazards and disputes refreshes the day figures o
 });
 
 /**
+ * One statement may change rows of several villages at once, and a counted column from NULL to a value or back (a
+ * hazard's rectification, a dispute's rating and escalation, a patrol team's end): …97RollupForcesCountedColumns and
+ * …98RollupDaysCountedColumns compare a row's counted columns with `is distinct from`, for which NULL and a value
+ * differ, so every village such a statement touched is refreshed and its versions move. Each roll-up row is compared
+ * with a full recount of its villages, made in a transaction that is rolled back.
+ */
+describe('a statement over several villages, with NULL ↔ value changes, leaves no roll-up stale', () => {
+  const COUNTY = '623022';
+  let c: pg.Client;
+  beforeAll(async () => {
+    c = new pg.Client({ connectionString: inject('dbs').village.migrationUrl });
+    await c.connect();
+  });
+  afterAll(() => c?.end());
+
+  /** The villages' roll-up rows (days and counts) that differ from a full recount of those villages. */
+  async function stale(villages: readonly string[]): Promise<{ days: unknown[]; counts: unknown[] }> {
+    await c.query('begin');
+    try {
+      await c.query(`create temp table kept_days on commit drop as select * from village_day_rollup where village_code = any($1)`, [villages]);
+      await c.query(`create temp table kept_counts on commit drop as select * from village_rollup where village_code = any($1)`, [villages]);
+      await c.query(`select refresh_village_days_unlocked($1)`, [villages]);
+      await c.query(`select refresh_village_rollup_unlocked($1)`, [villages]);
+      const diff = async (table: string, kept: string) =>
+        (
+          await c.query(
+            `(select 'kept' as side, * from ${kept} except all select 'kept', * from ${table} where village_code = any($1))
+             union all (select 'recounted', * from ${table} where village_code = any($1) except all select 'recounted', * from ${kept})`,
+            [villages],
+          )
+        ).rows;
+      return { days: await diff('village_day_rollup', 'kept_days'), counts: await diff('village_rollup', 'kept_counts') };
+    } finally {
+      await c.query('rollback');
+    }
+  }
+
+  const versions = async (villages: readonly string[]) =>
+    (
+      await c.query<{ code: string; counts: string; days: string }>(
+        `select code, counts, days from stats_version where level = 12 and code = any($1) order by code`,
+        [villages],
+      )
+    ).rows;
+
+  /** Runs `change` (one statement), then asks that none of `villages` is stale and that each one's `kind` version moved. */
+  async function changed(villages: readonly string[], kind: 'counts' | 'days', change: () => Promise<unknown>) {
+    const before = new Map((await versions(villages)).map((v) => [v.code, v[kind]]));
+    await change();
+    const after = await versions(villages);
+    expect(after.map((v) => v.code)).toEqual([...villages].sort());
+    expect(after.filter((v) => v[kind] === before.get(v.code)).map((v) => v.code)).toEqual([]);
+    expect(await stale(villages)).toEqual({ days: [], counts: [] });
+  }
+
+  /** One row (its id and village) in each of three villages of the county, by `where` on `table`. */
+  async function rowsOfThreeVillages(table: string, where: string): Promise<{ ids: (number | string)[]; villages: string[] }> {
+    const { rows } = await c.query<{ id: number | string; village_code: string }>(
+      `select distinct on (village_code) id, village_code from ${table} where left(village_code, 6) = $1 and ${where} order by village_code, id limit 3`,
+      [COUNTY],
+    );
+    expect(rows).toHaveLength(3);
+    return { ids: rows.map((r) => r.id), villages: rows.map((r) => r.village_code) };
+  }
+
+  it('hazards rectified and un-rectified, disputes rated and un-escalated, patrol teams ended and back, in one statement each', async () => {
+    const h = await rowsOfThreeVillages('hazard', `source = 'PATROL' and rectified_at is null`);
+    const hs = (await c.query<{ id: number; status: string }>(`select id, status from hazard where id = any($1)`, [h.ids])).rows;
+    await changed(h.villages, 'days', () =>
+      c.query(`update hazard set rectified_at = reported_at + interval '1 day', status = 'RECTIFIED' where id = any($1)`, [h.ids]),
+    );
+    await changed(h.villages, 'days', () =>
+      c.query(`update hazard h set rectified_at = null, status = o.status from jsonb_to_recordset($1) o(id int, status text) where h.id = o.id`, [
+        JSON.stringify(hs),
+      ]),
+    );
+
+    const r = await rowsOfThreeVillages('dispute', `rating is null and status <> 'DECLINED'`);
+    await changed(r.villages, 'days', () => c.query(`update dispute set rating = 'SATISFIED' where id = any($1)`, [r.ids]));
+    await changed(r.villages, 'days', () => c.query(`update dispute set rating = null where id = any($1)`, [r.ids]));
+
+    const e = await rowsOfThreeVillages('dispute', `escalated_to_township_at is not null and status <> 'DECLINED'`);
+    const at = (await c.query<{ id: string; at: string }>(`select id, escalated_to_township_at::text as at from dispute where id = any($1)`, [e.ids])).rows;
+    await changed(e.villages, 'days', () => c.query(`update dispute set escalated_to_township_at = null where id = any($1)`, [e.ids]));
+    await changed(e.villages, 'days', () =>
+      c.query(`update dispute d set escalated_to_township_at = o.at::timestamptz from jsonb_to_recordset($1) o(id uuid, at text) where d.id = o.id`, [
+        JSON.stringify(at),
+      ]),
+    );
+
+    const t = await rowsOfThreeVillages('patrol_team', `ended_at is null`);
+    await changed(t.villages, 'counts', () =>
+      c.query(`update patrol_team set ended_at = now(), end_reason = 'REORGANISED', ended_member_ids = '{}' where id = any($1)`, [t.ids]),
+    );
+    await changed(t.villages, 'counts', () =>
+      c.query(`update patrol_team set ended_at = null, end_reason = null, ended_member_ids = null where id = any($1)`, [t.ids]),
+    );
+    expect(await mismatches(COUNTY)).toEqual({ village: [], days: [] });
+  });
+});
+
+/**
  * Every path that changes what the village roll-up counts of residents (docs/ARCHITECTURE.md, "Cached statistics"):
  * an insert adds its new residents to their village's row (…094RollupOnlyWhatChanged), any other change of a person,
  * household or other counted row recounts the villages it touched, an import adds its own deltas
