@@ -104,3 +104,48 @@ describe('import batches in flight at once', () => {
     expect(joined.rows[0].n).toBe(3);
   }, 60_000);
 });
+
+/** A date `days` before today in China (UTC+8), as a newborn's birth date. */
+function daysAgo(days: number): string {
+  const now = new Date(Date.now() + 8 * 3_600_000);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - days)).toISOString().slice(0, 10);
+}
+
+describe('an ID number added by id while the next batch registers it anew', () => {
+  it('the later row is refused as repeating the number, before any statement timeout', async () => {
+    const run = Date.now() % 100_000;
+    const born = daysAgo(12);
+    const name = `补录竞号${run}`;
+    // A newborn registered without a number, the resident the first batch adds one to (补录).
+    const registered = await importResidents(
+      `pipeline-newborn-${run}`,
+      ['id_number,name,gender,birth_date,ethnicity,residency,grid_code', `,${name},MALE,${born},汉族,REGISTERED,${GRID}`].join('\n'),
+    );
+    expect(registered.events.at(-1)).toMatchObject({ type: 'done', inserted: 1, rejected: 0 });
+    const baby = (await db.query(`select id from person where name = $1 and grid_code = $2`, [name, GRID])).rows[0];
+    const seq = 101 + (run % 400) * 2; // odd: a man's
+    const [issued, other, third] = [seq, seq + 2, seq + 4].map((n) => makeCitizenId('623022', born, n));
+    // Batches of two: the first adds the issued number to the newborn by id, the second is new residents only, one of
+    // them under that same number.
+    const csv = [
+      'id,id_number,name,gender,birth_date,ethnicity,residency,grid_code',
+      `${baby.id},${issued},${name},MALE,${born},汉族,REGISTERED,${GRID}`,
+      `,${other},补录同批${run},MALE,${born},汉族,REGISTERED,${GRID}`,
+      `,${issued},抢号新人${run},MALE,${born},汉族,REGISTERED,${GRID}`,
+      `,${third},下批新人${run},MALE,${born},汉族,REGISTERED,${GRID}`,
+    ].join('\n');
+    // A desk's write holds the newborn for a moment, so the second batch is ready to insert while the first waits.
+    await db.query('begin');
+    await db.query('select 1 from person where id = $1 for no key update', [baby.id]);
+    const answer = importResidents(`pipeline-added-number-${run}`, csv);
+    await new Promise((r) => setTimeout(r, 1500));
+    await db.query('commit');
+    const { status, events } = await answer;
+    expect(events.filter((e) => e.code === 'SERVICE_UNAVAILABLE' || e.type === 'error' || 'errors' in e)).toEqual([]);
+    expect(status).toBe(200);
+    expect(events.filter((e) => e.type === 'reject')).toMatchObject([{ line: 4, field: 'id_number', code: 'BAD_USER_INPUT', rule: 'repeated' }]);
+    expect(events.at(-1)).toMatchObject({ type: 'done', committedLine: 5, inserted: 2, updated: 1, rejected: 1 });
+    const holders = await db.query(`select id from person where id_number = $1`, [issued]);
+    expect(holders.rows).toEqual([{ id: baby.id }]);
+  }, 60_000);
+});

@@ -67,6 +67,12 @@ interface KindRules {
   parse(f: Fields, ctx: ParseContext): CopyValue[];
   /** The natural key of parsed values, to refuse a second row with the same key in one batch. */
   key(values: CopyValue[]): string;
+  /**
+   * A second key a row keyed by `key` also holds, named by its column: a resident named by id who is given an ID
+   * number holds that number too, which no other row in flight may write (a new resident's insert under it would make
+   * the earlier batch's update wait on the unique index for a later batch, which waits for its commit).
+   */
+  heldKey?(values: CopyValue[]): { key: string; field: string } | undefined;
   /** Completes a batch's parsed rows with what only the registry knows, before they are staged (rows carry `line` first). */
   beforeStage?(client: PoolClient, rows: CopyValue[][]): Promise<void>;
 }
@@ -202,6 +208,7 @@ export const KINDS: Record<KindName, ImportKind> = {
     // A new row without an ID number is a newborn's, which personFields asks of it (newbornWithoutNumber).
     parse: registryRow(RESIDENT_ROW, personFields, []),
     key: residentKey,
+    heldKey: (v) => (v[0] != null && v[2] != null ? { key: String(v[2]), field: 'id_number' } : undefined),
     beforeStage: registeredAges,
   },
   addresses: {

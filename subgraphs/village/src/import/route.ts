@@ -325,7 +325,8 @@ async function openJob(client: PoolClient, owner: string, id: string, kind: stri
  * reads what the hub knows of them alongside it, and waits for it to commit
  * before it takes any row lock (`writeRows`: the residents its rows name,
  * the households they join, the rows it writes; a batch of new residents
- * only inserts new rows, under ID numbers no batch in flight repeats) or a
+ * only inserts new rows, under ID numbers no other row in flight gives,
+ * whether it names its resident by ID number or by id) or a
  * lock a refresh takes, writes the job's mark and commits. Marks therefore
  * move in line order (a resume never skips an uncommitted batch), a failed
  * batch rolls back the one after it, and the two transactions never wait on
@@ -792,7 +793,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       let rows: CopyValue[][] = [];
       let pending: Reject[] = [];
       // Keys of the batch being read and of the WRITERS - 1 before it, which may still be in flight: a repeat
-      // across them would make two concurrent transactions write one row. Earlier batches have committed.
+      // across them would make two concurrent transactions write one row (or one ID number: a resident named by id
+      // holds the number its row gives too, `heldKey`). Earlier batches have committed.
       let keys = new Map<string, number>();
       const recentKeys: Map<string, number>[] = [];
       let lastLine = job.committedLine;
@@ -934,17 +936,26 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
             continue;
           }
           const key = kind.key(values);
-          let first = keys.get(key);
-          for (const m of recentKeys) first ??= m.get(key);
+          const held = kind.heldKey?.(values);
+          const firstOf = (k: string) => {
+            let first = keys.get(k);
+            for (const m of recentKeys) first ??= m.get(k);
+            return first;
+          };
+          const byKey = firstOf(key);
+          const byHeld = byKey === undefined && held ? firstOf(held.key) : undefined;
+          const first = byKey ?? byHeld;
           if (first !== undefined) {
             // Named by the column the row keyed its record with: its id, or the natural key's own column (`keyColumns`),
             // in the reason too, so that the column reads as the file's header wrote it (`asWritten`), as other rejects'.
-            const field = key.startsWith('id:') ? 'id' : (kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!);
+            // A key another row holds besides its own (`heldKey`) is named by its column.
+            const field = byHeld !== undefined ? held!.field : key.startsWith('id:') ? 'id' : (kind.keyColumns?.at(-1)?.[0] ?? kind.columns[0]!);
             const reason = language === 'en' ? `${field} repeats the key of line ${first}` : `${field} 与第 ${first} 行的键重复`;
             pending.push({ line: rec.line, field, reason, code: 'BAD_USER_INPUT', rule: repeated.name });
             continue;
           }
           keys.set(key, rec.line);
+          if (held) keys.set(held.key, rec.line);
           rows.push([rec.line, ...values]);
           // Cut at the row, not at the end of what the stream handed over: a small file comes as one piece.
           if (rows.length >= batchSize) await flush();
