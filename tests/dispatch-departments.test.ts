@@ -11,6 +11,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
+import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { asOwner, callersOf, departmentToken, errorCode, escalateToTownship, mutate, ok, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
 
@@ -337,7 +338,13 @@ describe('the dispatches report', () => {
       const row = rows[i]!;
       expect(row.slice(0, 2)).toEqual(['县（市、区）', WRITE_COUNTY]);
       // A department with no answer due has no rate: a dash for people, not 0%.
-      expect(row.slice(9)).toEqual([d.departmentKind, d.departmentName, ...COLUMNS.map((f) => (f === 'onTimeRate' && !d.answerDue ? '—' : d[f])), ...late(d)]);
+      // The kind in words for people (自然资源局); the CSV above keeps its code.
+      expect(row.slice(9)).toEqual([
+        DEPARTMENT_NAMES.get(d.departmentKind),
+        d.departmentName,
+        ...COLUMNS.map((f) => (f === 'onTimeRate' && !d.answerDue ? '—' : d[f])),
+        ...late(d),
+      ]);
     }
   });
 

@@ -11,6 +11,7 @@ import { postImport, startHub, type TestHub } from './helpers/hub.ts';
 import { suiteScratch } from './helpers/scratch.ts';
 import { CATEGORY } from '../app/src/labels.ts';
 import { DISPUTE_STATUS_ZH } from '../domain/labels.ts';
+import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { makeCitizenId } from '../domain/citizen-id.ts';
 
 /**
@@ -380,6 +381,27 @@ describe('XLSX in a spreadsheet program', () => {
     expect(full).toBeGreaterThan(0);
     for (const key of rates) expect(xlsx.shown[full]![at(key)], key).toMatch(/^\d{1,3}\.\d%$/);
     expect(xlsx.shown[0]![at('on_time_rate')]).toBe('按期化解率');
+  }, 300_000);
+
+  it('the dispatches report: each department kind in words for people (自然资源局), its code in the CSV and under ?headers=en', async () => {
+    const t = await hub.token({ jurisdiction: '62', scopes: ['report'] });
+    const query = 'within=623021&level=county&period=2026';
+    const csv = await csvOf(`/reports/dispatches.csv?${query}`, t);
+    const xlsx = await openXlsx(`/reports/dispatches.xlsx?${query}`, t);
+    const at = (key: string) => csv[0]!.indexOf(key);
+    expect(xlsx.shown[0]![at('department_kind')]).toBe('部门类别');
+    // Every county department, zeros included: a row each, in the CSV's order.
+    expect(csv.length).toBeGreaterThan(10);
+    expect(xlsx.shown).toHaveLength(csv.length);
+    for (let r = 1; r < csv.length; r++) {
+      const kind = csv[r]![at('department_kind')]!;
+      expect(kind, `row ${r}`).toMatch(/^[A-Z_]+$/);
+      expect(xlsx.shown[r]![at('department_kind')], `row ${r} ${kind}`).toBe(DEPARTMENT_NAMES.get(kind));
+      // The department's own name ends with its kind's words (临潭县 + 自然资源局).
+      expect(xlsx.shown[r]![at('department_name')]!.endsWith(DEPARTMENT_NAMES.get(kind)!), `row ${r}`).toBe(true);
+    }
+    const en = await openXlsx(`/reports/dispatches.xlsx?${query}&headers=en`, t);
+    expect(en.shown.slice(1).map((row) => row[at('department_kind')])).toEqual(csv.slice(1).map((row) => row[at('department_kind')]));
   }, 300_000);
 
   it('continues on a new sheet, with the header again, past the rows a sheet holds', async () => {

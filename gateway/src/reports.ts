@@ -15,6 +15,7 @@ import { PATROL_KINDS, PATROL_KIND_ZH } from '../../domain/patrol-kinds.ts';
 import { HAZARD_SOURCES, HAZARD_SOURCE_ZH } from '../../domain/hazards.ts';
 import { z } from 'zod';
 import { scopeNamed } from '../../domain/labels.ts';
+import { DEPARTMENT_NAMES } from '../../domain/departments.ts';
 
 /**
  * Reports for provincial tools: GET /reports/<name>.<csv|xlsx>?within=<code>&level=<county|township|village>
@@ -103,6 +104,13 @@ const DIVISION_COLUMNS: SheetColumn[] = [
  * Last in the row, after the figures, so that a sheet read by position keeps its earlier columns.
  */
 const AS_OF_COLUMNS: SheetColumn[] = [{ key: 'as_of', zh: '统计日期', type: 'date' }];
+/**
+ * Text columns a sheet for people reads in words where machine files keep the code, as the level (县, 乡镇, 村) and
+ * the exports' kinds and statuses are: a department's kind by its name (NATURAL_RESOURCES as 自然资源局).
+ */
+const IN_WORDS: Record<string, (code: string) => string> = {
+  department_kind: (kind) => DEPARTMENT_NAMES.get(kind) ?? kind,
+};
 const PERIOD_COLUMNS: SheetColumn[] = [
   { key: 'from', zh: '起始日期', type: 'date' },
   { key: 'to', zh: '截止日期', type: 'date' },
@@ -529,6 +537,7 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
     const asOf = period ? undefined : chinaDay();
     const filename = `${m[1]}-${level}-${within}${period ? `-${period.from}-${period.to}` : `-${asOf}`}.${format}`;
     const columns = [...DIVISION_COLUMNS, ...(period ? PERIOD_COLUMNS : []), ...def.columns, ...(asOf ? AS_OF_COLUMNS : [])];
+    const inWords = def.columns.map((c) => (headers === 'zh' ? IN_WORDS[c.key] : undefined));
     let table: Table | undefined;
     try {
       for (let i = 0; i < parents.length || (!table && i === 0); i += BATCH) {
@@ -571,7 +580,19 @@ export function reportsRoute(apollo: ApolloServer<GatewayContext>, callers: Call
               c.length >= 6 ? c.slice(0, 6) : '',
               c.length >= 9 ? c.slice(0, 9) : '',
               ...(period ? [period.from, period.to] : []),
-              ...values.map((v) => (v === NO_RATE ? (format === 'xlsx' ? '—' : 0) : v === WITHHELD ? (format === 'xlsx' ? '不提供' : null) : v)),
+              ...values.map((v, j) =>
+                v === NO_RATE
+                  ? format === 'xlsx'
+                    ? '—'
+                    : 0
+                  : v === WITHHELD
+                    ? format === 'xlsx'
+                      ? '不提供'
+                      : null
+                    : typeof v === 'string' && inWords[j]
+                      ? inWords[j](v)
+                      : v,
+              ),
               ...(asOf ? [asOf] : []),
             ]);
           }
