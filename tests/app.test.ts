@@ -2031,6 +2031,31 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await d.context.close();
   }, 240_000);
 
+  it('names a department sent nothing in the period by its name, not its kind code, on its 吹哨任务 page: title, breadcrumb and the empty list', async () => {
+    const { context, page } = await signedIn(reader);
+    const township = '623021200';
+    for (const code of [township, COUNTY]) {
+      await page.goto(`${origin}/app#/division/${code}`);
+      await viewOf(page, code);
+      const { from, to } = await period(page);
+      const field = code === COUNTY ? 'county' : 'township';
+      const stats = await hub.dataAs<
+        Record<string, { dispatchStats: { byDepartment: { departmentKind: string; departmentName: string; dispatched: number }[] } }>
+      >(reader, `{ ${field}(code: "${code}") { dispatchStats(from: "${from}", to: "${to}") { byDepartment { departmentKind departmentName dispatched } } } }`);
+      const idle = stats[field]!.dispatchStats.byDepartment.find((f) => f.dispatched === 0);
+      expect(idle, `a department of ${code} sent nothing in ${from}–${to}`).toBeDefined();
+      // Opened from its name in 吹哨报到·分部门, as a desk does.
+      await page.click(`#dispatch-table tbody a[href="#/dispatches/${code}/${idle!.departmentKind}"]`);
+      await page.waitForSelector(`main[data-view="dispatches"][data-code="${code}"] #dispatch-list[data-total="0"]`, { timeout: 60_000 });
+      const [title, crumbs, list] = await Promise.all([page.textContent('main h2'), page.textContent('#crumbs'), page.textContent('#dispatch-list')]);
+      expect(title).toContain(`· ${idle!.departmentName} 吹哨任务`);
+      expect(crumbs).toContain(`${idle!.departmentName} · 吹哨任务`);
+      expect(list).toContain(`没有派给${idle!.departmentName}的吹哨任务。`);
+      expect([title, crumbs, list].join(' ')).not.toContain(idle!.departmentKind);
+    }
+    await context.close();
+  }, 240_000);
+
   it('lists a county department its own dispatch withdrawn after its deadline without a link to the case it may no longer read', async () => {
     // A case of 卓尼县 (the suite's write county) called on its 市场监督管理局, which no other test calls, and on its
     // 自然资源局: the township withdraws the first only after its 报到 deadline passed, so it is late and in the

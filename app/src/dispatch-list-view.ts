@@ -74,8 +74,17 @@ export async function showDispatchList(code: string, kind: string, late: string)
   const filter: DispatchFilter = { from: p.from, to: p.to, ...(every ? {} : { departmentKind: kind }), ...(chosen?.filter ?? {}) };
   const fetchPage = async (after: string | null) => {
     const r = await request(DivisionDispatchList, { code, county, township: !county, filter, first: pageSize(PAGE), after });
-    if (r.county) return { code: r.county.code, name: r.county.name, above: [] as Crumb[], page: r.county.dispatches };
-    if (r.township) return { code: r.township.code, name: r.township.name, above: r.township.county ? [r.township.county] : [], page: r.township.dispatches };
+    if (r.county) return { code: r.county.code, name: r.county.name, above: [] as Crumb[], departments: r.county.departments, page: r.county.dispatches };
+    if (r.township) {
+      const { county: above } = r.township;
+      return {
+        code: r.township.code,
+        name: r.township.name,
+        above: above ? [{ code: above.code, name: above.name }] : [],
+        departments: above?.departments ?? [],
+        page: r.township.dispatches,
+      };
+    }
     return null;
   };
   let v;
@@ -91,7 +100,8 @@ export async function showDispatchList(code: string, kind: string, late: string)
     return;
   }
   if (unknown) history.replaceState(history.state, '', `${location.pathname}${location.search}${target.href}`);
-  const department = every ? '各部门' : (v.page.nodes[0]?.departmentName ?? kind);
+  // A department is named from its county's directory: a period in which it was sent nothing has no row to name it.
+  const department = every ? '各部门' : (v.departments.find((d) => d.kind === kind)?.name ?? v.page.nodes[0]?.departmentName ?? kind);
   disposeCharts();
   main.removeAttribute('aria-busy');
   main.dataset.view = 'dispatches';

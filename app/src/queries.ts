@@ -964,6 +964,10 @@ export const DivisionDispatchList = graphql(`
     county(code: $code) @include(if: $county) {
       code
       name
+      departments {
+        kind
+        name
+      }
       dispatches(filter: $filter, first: $first, after: $after) {
         ...DispatchListPage
       }
@@ -974,6 +978,10 @@ export const DivisionDispatchList = graphql(`
       county {
         code
         name
+        departments {
+          kind
+          name
+        }
       }
       dispatches(filter: $filter, first: $first, after: $after) {
         ...DispatchListPage

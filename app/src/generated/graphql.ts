@@ -761,7 +761,7 @@ export type DivisionDispatchListQueryVariables = Exact<{
 }>;
 
 
-export type DivisionDispatchListQuery = { county?: { code: string, name: string, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null, township?: { code: string, name: string, county: { code: string, name: string } | null, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null };
+export type DivisionDispatchListQuery = { county?: { code: string, name: string, departments: Array<{ kind: string, name: string }>, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null, township?: { code: string, name: string, county: { code: string, name: string, departments: Array<{ kind: string, name: string }> } | null, dispatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, departmentName: string, status: DispatchStatus, dispatchedAt: string, acknowledgeBy: string, acknowledgedAt: string | null, acknowledgedLate: boolean | null, reportBy: string, reportedAt: string | null, answeredLate: boolean | null, withdrawnAt: string | null, township: { code: string, name: string }, townshipCase: { caseNumber: string, dispute: { id: string } } }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2406,6 +2406,10 @@ export const DivisionDispatchListDocument = new TypedDocumentString(`
   county(code: $code) @include(if: $county) {
     code
     name
+    departments {
+      kind
+      name
+    }
     dispatches(filter: $filter, first: $first, after: $after) {
       ...DispatchListPage
     }
@@ -2416,6 +2420,10 @@ export const DivisionDispatchListDocument = new TypedDocumentString(`
     county {
       code
       name
+      departments {
+        kind
+        name
+      }
     }
     dispatches(filter: $filter, first: $first, after: $after) {
       ...DispatchListPage
