@@ -2056,6 +2056,18 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   }, 240_000);
 
+  it('refuses a 吹哨任务 address naming a department kind the county has none of in words, as 不存在 with no 重试', async () => {
+    const { context, page } = await signedIn(reader);
+    for (const code of ['623021200', COUNTY]) {
+      await page.goto(`${origin}/app#/dispatches/${code}/FOO/ACKNOWLEDGED_LATE`);
+      await page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
+      expect(await page.textContent('main p.error')).toBe('没有类别为“FOO”的县直部门。');
+      expect(await page.textContent('main h2')).toContain('不存在');
+      expect(await page.$('#retry')).toBeNull();
+    }
+    await context.close();
+  }, 120_000);
+
   it('lists a county department its own dispatch withdrawn after its deadline without a link to the case it may no longer read', async () => {
     // A case of 卓尼县 (the suite's write county) called on its 市场监督管理局, which no other test calls, and on its
     // 自然资源局: the township withdraws the first only after its 报到 deadline passed, so it is late and in the

@@ -11,7 +11,7 @@
  * township's desks (a department's own caller reads its own only, and is told so).
  */
 import { disposeCharts } from './charts.ts';
-import { request } from './client.ts';
+import { HubError, request } from './client.ts';
 import { esc, num, wallClock } from './format.ts';
 import type { DispatchFilter, DispatchListPageFragment } from './generated/graphql.ts';
 import { DISPATCH_STATUS } from './labels.ts';
@@ -91,7 +91,11 @@ export async function showDispatchList(code: string, kind: string, late: string)
   try {
     v = await fetchPage(null);
   } catch (e) {
-    if (isCurrent(mine)) showError(e, target);
+    if (!isCurrent(mine)) return;
+    // A kind the county has no department of (a mistyped or stale address): no retry would list it.
+    if (e instanceof HubError && e.code === 'BAD_USER_INPUT' && e.extensions['argument'] === 'filter.departmentKind') {
+      showRefusal(target, '不存在', `没有类别为“${kind}”的县直部门。`);
+    } else showError(e, target);
     return;
   }
   if (!isCurrent(mine)) return;
