@@ -796,6 +796,8 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
       // across them would make two concurrent transactions write one row (or one ID number: a resident named by id
       // holds the number its row gives too, `heldKey`). Earlier batches have committed.
       let keys = new Map<string, number>();
+      // The ID numbers rows naming their resident by id give (`heldKey`), of the batch being read.
+      let heldKeys = new Map<string, number>();
       const recentKeys: Map<string, number>[] = [];
       let lastLine = job.committedLine;
       let headerChecked = opts.format === 'ndjson';
@@ -845,9 +847,10 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
         slot = (slot + 1) % writers;
         rows = [];
         pending = [];
-        recentKeys.push(keys);
+        recentKeys.push(heldKeys.size ? new Map([...heldKeys, ...keys]) : keys);
         if (recentKeys.length >= writers) recentKeys.shift();
         keys = new Map();
+        heldKeys = new Map();
       };
       const settled = () => Promise.all(inflight);
       finish = () => Promise.allSettled(inflight).then(() => {});
@@ -937,13 +940,16 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
           }
           const key = kind.key(values);
           const held = kind.heldKey?.(values);
-          const firstOf = (k: string) => {
-            let first = keys.get(k);
+          const inFlight = (k: string) => {
+            let first: number | undefined;
             for (const m of recentKeys) first ??= m.get(k);
             return first;
           };
-          const byKey = firstOf(key);
-          const byHeld = byKey === undefined && held ? firstOf(held.key) : undefined;
+          const byKey = keys.get(key) ?? inFlight(key);
+          // A number held only in this batch is the database's to judge, in one transaction (two rows giving one
+          // number to two residents are both refused, alreadyRegistered); only another batch in flight must not
+          // write it alongside.
+          const byHeld = byKey === undefined && held ? inFlight(held.key) : undefined;
           const first = byKey ?? byHeld;
           if (first !== undefined) {
             // Named by the column the row keyed its record with: its id, or the natural key's own column (`keyColumns`),
@@ -955,7 +961,7 @@ export function importRoute(orm: MikroORM, trust: () => Promise<SubgraphTrust>, 
             continue;
           }
           keys.set(key, rec.line);
-          if (held) keys.set(held.key, rec.line);
+          if (held && !heldKeys.has(held.key)) heldKeys.set(held.key, rec.line);
           rows.push([rec.line, ...values]);
           // Cut at the row, not at the end of what the stream handed over: a small file comes as one piece.
           if (rows.length >= batchSize) await flush();
