@@ -3,11 +3,8 @@ import pg from 'pg';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { deliverEvents } from './helpers/cases.ts';
-import { scrape, sample } from './helpers/metrics.ts';
+import { scrape, reruns } from './helpers/metrics.ts';
 import { configureLogs } from '../platform/log.ts';
-
-/** The village's runs again of write transactions a concurrent write aborted with `sqlstate` (0 before the first). */
-const reruns = (text: string, sqlstate: string) => sample(text, `hub_write_transaction_reruns_total{service="village",sqlstate="${sqlstate}"}`) ?? 0;
 
 let hub: TestHub;
 beforeAll(async () => {

@@ -6,12 +6,9 @@ import { countyRollupDrift } from './helpers/rollups.ts';
 import { databaseTrouble, WRITE_COLLIDED } from '../platform/unavailable.ts';
 import { configureLogs, withRequestFields } from '../platform/log.ts';
 import { retryCollisions, WRITE_ATTEMPTS } from '../platform/write-transaction.ts';
-import { scrape, sample } from './helpers/metrics.ts';
+import { scrape, sample, reruns } from './helpers/metrics.ts';
 import { chinaDay } from '../domain/china-day.ts';
 import { expireAgedTags } from '../subgraphs/village/src/registry/aged-tags.ts';
-
-/** The village's runs again of write transactions a concurrent write aborted with `sqlstate` (0 before the first). */
-const reruns = (text: string, sqlstate: string) => sample(text, `hub_write_transaction_reruns_total{service="village",sqlstate="${sqlstate}"}`) ?? 0;
 
 let hub: TestHub;
 beforeAll(async () => {

@@ -13,3 +13,7 @@ export function sample(text: string, prefix: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(prefix));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
+
+/** The runs again of `service`'s write transactions a concurrent write aborted with `sqlstate` (0 before the first). */
+export const reruns = (text: string, sqlstate: string, service = 'village'): number =>
+  sample(text, `hub_write_transaction_reruns_total{service="${service}",sqlstate="${sqlstate}"}`) ?? 0;
