@@ -30,7 +30,7 @@
  *   paging.ts           a list a page at a time: its total and 加载更多 (cases, hazards, dispatches)
  */
 import { claimsOf, clearToken, getToken, request, setToken } from './client.ts';
-import { claims, divisionHref, inboxLink, main, navigate, routeWith, setClaims, showWho, signOut } from './page.ts';
+import { claims, DIVISION_ROUTE, divisionHref, inboxLink, main, navigate, rememberOpenedFrom, routeWith, setClaims, showWho, signOut } from './page.ts';
 import { cancelPeriodChange, dayChanged, followCalendar } from './period.ts';
 import { Provinces } from './queries.ts';
 import { showError, showRefusal } from './refusals.ts';
@@ -80,7 +80,7 @@ async function route(): Promise<void> {
   inboxLink.hidden = !claims.department;
   showWho();
   // A division's address may name its 在办 list's status (#/division/<code>/<status>, division-view.ts).
-  const division = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})(?:\/([A-Z_]+))?$/.exec(location.hash);
+  const division = DIVISION_ROUTE.exec(location.hash);
   const kase = /^#\/case\/([^/]+)$/.exec(location.hash);
   const hazards = /^#\/hazards\/(.*)$/.exec(location.hash);
   const other = /^#\/division\/(.*)$/.exec(location.hash);
@@ -146,8 +146,12 @@ setInterval(() => {
   if (dayChanged() && main.dataset.code !== undefined) void route();
 }, 60_000);
 
-// A view reached by a link starts at its content, as a new page would (the link's focus is gone with it).
-window.addEventListener('hashchange', () => void route().then(() => main.focus({ preventScroll: true })));
+// A view reached by a link starts at its content, as a new page would (the link's focus is gone with it). A case
+// remembers the division page it was opened from, to lead back to it.
+window.addEventListener('hashchange', (e) => {
+  rememberOpenedFrom(e.oldURL);
+  void route().then(() => main.focus({ preventScroll: true }));
+});
 // The skip link's target is not a route: it moves focus, and the address stays.
 document.querySelector<HTMLAnchorElement>('a.skip')?.addEventListener('click', (e) => {
   e.preventDefault();

@@ -38,6 +38,26 @@ export const known = new Map<string, string>();
 export const divisionHref = (code: string) => `#/division/${code}`;
 export const caseHref = (id: string) => `#/case/${encodeURIComponent(id)}`;
 export const caseName = (caseNumber: string) => `案件 ${caseNumber}`;
+/** A division's page, with its 在办 list's status if the address names one: 2, 4, 6, 9 or 12 digits (main.ts routes it). */
+export const DIVISION_ROUTE = /^#\/division\/(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})(?:\/([A-Z_]+))?$/;
+
+/**
+ * A case opened from a division's page (its 在办, 超期与督办 or 苗头预警 lists) leads back to that page as the reader
+ * left it, its 在办 status kept: the case's history entry remembers the address it was opened from, so a reload or
+ * 前进 to it still leads back there. A case opened any other way (its address typed or bookmarked, a dispatch list,
+ * the inbox) remembers none, and its view leads to its village (case-view.ts).
+ */
+export function rememberOpenedFrom(oldURL: string): void {
+  if (!location.hash.startsWith('#/case/')) return;
+  const from = URL.canParse(oldURL) ? new URL(oldURL).hash : '';
+  if (DIVISION_ROUTE.test(from)) history.replaceState({ ...(history.state as object | null), openedFrom: from }, '');
+}
+/** The division page the case shown was opened from (rememberOpenedFrom): its address and code, if any. */
+export function openedFrom(): { href: string; code: string } | undefined {
+  const from = (history.state as { openedFrom?: unknown } | null)?.openedFrom;
+  const m = typeof from === 'string' ? DIVISION_ROUTE.exec(from) : null;
+  return m ? { href: from as string, code: m[1]! } : undefined;
+}
 
 /**
  * What the address named that the view does not know (a filter, a status), said beside what it shows instead: a view
