@@ -748,6 +748,55 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await context.close();
   });
 
+  it('leads a township desk back from a case opened from its 在办 list to that list as it left it, and a case opened by its address to its village', async () => {
+    const village = await quietVillage(hub);
+    const callers = await callersOf(hub, village.code);
+    const { id } = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '宅基地边界纠纷' });
+    const accepted = await escalateToTownship(hub, callers, { gridCode: village.grids[0]!, summary: '邻里排水沟堵塞纠纷' });
+    await mutate(hub, callers.township, `acceptTownshipCase(disputeId: "${accepted.id}", version: ${accepted.township.version}) { version }`);
+    const desk = await hub.token({ jurisdiction: village.township, scopes: ['read'], subject: 'app-township-back' });
+    const names = await hub.dataAs<{ township: { name: string }; village: { name: string } }>(
+      desk,
+      `{ township(code: "${village.township}") { name } village(code: "${village.code}") { name } }`,
+    );
+    const backLinks = (page: Page) => page.$$eval('main .timeline ~ p a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    const caseShown = (page: Page, caseId: string) =>
+      page.waitForSelector(`main[data-view="case"] .timeline`, { timeout: 60_000 }).then(() => expect(new URL(page.url()).hash).toBe(`#/case/${caseId}`));
+
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/app?pageSize=100#token=${desk}`);
+    await page.waitForSelector(`main[data-code="${village.township}"] #in-hand table.in-hand tbody tr`, { timeout: 60_000 });
+    await loadAllInHand(page);
+    await page.click(`#in-hand tr[data-id="${id}"] th a`);
+    await caseShown(page, id);
+    expect(await backLinks(page)).toEqual([[`返回 ${names.township.name}`, `#/division/${village.township}`]]);
+    // Reloaded, the case still leads back to the list it was opened from.
+    await page.reload();
+    await caseShown(page, id);
+    expect(await backLinks(page)).toEqual([[`返回 ${names.township.name}`, `#/division/${village.township}`]]);
+    await page.click('main .timeline ~ p a');
+    await page.waitForSelector(`main[data-code="${village.township}"] #in-hand table.in-hand tbody tr`, { timeout: 60_000 });
+    expect(new URL(page.url()).hash).toBe(`#/division/${village.township}`);
+
+    // From the list narrowed to one status: back to it, the status kept.
+    await page.selectOption('#in-hand-filter', 'ACCEPTED');
+    await page.waitForSelector('#in-hand[data-status="ACCEPTED"] tbody tr', { timeout: 60_000 });
+    await loadAllInHand(page);
+    await page.click(`#in-hand tr[data-id="${accepted.id}"] th a`);
+    await caseShown(page, accepted.id);
+    expect(await backLinks(page)).toEqual([[`返回 ${names.township.name}`, `#/division/${village.township}/ACCEPTED`]]);
+    await page.click('main .timeline ~ p a');
+    await page.waitForSelector(`main[data-code="${village.township}"] #in-hand[data-status="ACCEPTED"] tbody tr`, { timeout: 60_000 });
+    expect(await page.inputValue('#in-hand-filter')).toBe('ACCEPTED');
+
+    // Opened by its address, from no list: back to its village, as ever.
+    await page.goto('about:blank');
+    await page.goto(`${origin}/app#/case/${id}`);
+    await caseShown(page, id);
+    expect(await backLinks(page)).toEqual([[`返回 ${names.village.name}`, `#/division/${village.code}`]]);
+    await context.close();
+  }, 240_000);
+
   it('fits a village’s cases in hand in a phone’s window, and lists none on a county’s page', async () => {
     const village = await quietVillage(hub);
     const callers = await callersOf(hub, village.code);
@@ -2029,6 +2078,59 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await d.page.waitForSelector('main[data-view="refused"] p.error', { timeout: 60_000 });
     expect(await d.page.textContent('main p.error')).toContain('部门待办');
     await d.context.close();
+  }, 240_000);
+
+  it('opens every department’s late 报到 and late 反馈 from the 合计 row of a township’s 吹哨报到·分部门: the township’s list across departments, as many as its figures say', async () => {
+    type Late = { acknowledgeDue: number; acknowledgedOnTime: number; answerDue: number; reportedOnTime: number };
+    const towns = await hub.dataAs<{ county: { townships: { code: string; dispatchStats: Late }[] } }>(
+      reader,
+      `{ county(code: "${COUNTY}") { townships { code dispatchStats(period: "2026Q3") { acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } } } }`,
+    );
+    const lateOf = (s: Late) => Math.min(s.acknowledgeDue - s.acknowledgedOnTime, s.answerDue - s.reportedOnTime);
+    // The township with the most of both kinds of late ones in the period.
+    const township = [...towns.county.townships].sort((a, b) => lateOf(b.dispatchStats) - lateOf(a.dispatchStats))[0]!;
+    expect(lateOf(township.dispatchStats)).toBeGreaterThan(0);
+    const { context, page } = await signedIn(reader);
+    await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${township.code}`);
+    await viewOf(page, township.code);
+    const { from, to } = await period(page);
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    for (const [key, zh, filter, figure] of [
+      ['ACKNOWLEDGED_LATE', '报到超时', 'acknowledgedLate: true', (s: Late) => s.acknowledgeDue - s.acknowledgedOnTime],
+      ['ANSWERED_LATE', '反馈超时', 'answeredLate: true', (s: Late) => s.answerDue - s.reportedOnTime],
+    ] as const) {
+      // The township's figure as its dispatchStats counts it, and its list of every department's late ones as the hub filters it.
+      const api = await hub.dataAs<{ township: { dispatchStats: Late; dispatches: { totalCount: number; nodes: { id: string; departmentName: string }[] } } }>(
+        reader,
+        `{ township(code: "${township.code}") { dispatchStats(from: "${from}", to: "${to}") { acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } dispatches(filter: { from: "${from}", to: "${to}", ${filter} }, first: 100) { totalCount nodes { id departmentName } } } }`,
+      );
+      const total = api.township.dispatches.totalCount;
+      expect(total).toBe(figure(api.township.dispatchStats));
+      expect(total).toBeGreaterThan(0);
+      const cell = await page.$eval(`#dispatch-table tfoot td[data-late="${key}"]`, (td) => ({
+        text: td.textContent,
+        href: td.querySelector('a')?.getAttribute('href') ?? null,
+        label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
+      }));
+      expect(cell).toEqual({
+        text: total.toLocaleString('zh-CN'),
+        href: `#/dispatches/${township.code}/all/${key}`,
+        label: `各部门合计${zh} ${total.toLocaleString('zh-CN')} 件`,
+      });
+      await page.click(`#dispatch-table tfoot td[data-late="${key}"] a`);
+      await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${total}"] tbody tr`, { timeout: 60_000 });
+      expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
+      expect(await page.inputValue('#dispatch-late')).toBe(key);
+      expect(await page.textContent('main h2')).toContain('各部门');
+      // Each row names its department, in the API's order.
+      const rows = await page.$$eval('table.dispatch-list tbody tr', (trs) =>
+        trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, department: tr.querySelector('td.department')?.textContent })),
+      );
+      expect(rows).toEqual(api.township.dispatches.nodes.map((n) => ({ id: n.id, department: n.departmentName })));
+      await page.goBack();
+      await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+    }
+    await context.close();
   }, 240_000);
 
   it('names a department sent nothing in the period by its name, not its kind code, on its 吹哨任务 page: title, breadcrumb and the empty list', async () => {
