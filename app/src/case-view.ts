@@ -161,8 +161,8 @@ export async function showCase(id: string): Promise<void> {
  * The way back under a case: the division page it was opened from (a township desk's 在办 list, a county's
  * 超期与督办), as the reader left it (page.ts openedFrom); else its village's page, or for a grid's own token (a
  * 网格员's), whose jurisdiction the village lies outside, the grid's page (main.ts `home`) rather than a page the hub
- * refuses it. A county department
- * reads a case as one of its dispatches: back to its inbox (部门待办), the village's page listing no case for it.
+ * refuses it. A county department reads a case as one of its dispatches: back to its inbox (部门待办), the
+ * village's page listing no case for it.
  */
 function wayBack(village: { code: string; name: string }): string {
   if (claims?.department) return `<a href="${INBOX_HREF}">返回 部门待办</a>`;
