@@ -132,6 +132,57 @@ async function period(page: Page): Promise<{ from: string; to: string }> {
   return { from: (await page.getAttribute('#figures', 'data-from'))!, to: (await page.getAttribute('#figures', 'data-to'))! };
 }
 
+/** A county's or township's counts of due and on-time 报到 and 反馈 (its dispatchStats), from which its late ones follow. */
+type DispatchLate = { acknowledgeDue: number; acknowledgedOnTime: number; answerDue: number; reportedOnTime: number };
+
+/**
+ * On a county's or township's page for the period from–to: each late figure of the 合计 row of 吹哨报到·分部门 (报到超时,
+ * 反馈超时) is as its dispatchStats counts it, and links to every department's late dispatches, as many as the hub's
+ * list across departments, in its order, each row naming its department; back returns to the table.
+ */
+async function totalRowLateLinks(page: Page, code: string, from: string, to: string): Promise<void> {
+  const field = code.length === 6 ? 'county' : 'township';
+  await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+  for (const [key, zh, filter, figure] of [
+    ['ACKNOWLEDGED_LATE', '报到超时', 'acknowledgedLate: true', (s: DispatchLate) => s.acknowledgeDue - s.acknowledgedOnTime],
+    ['ANSWERED_LATE', '反馈超时', 'answeredLate: true', (s: DispatchLate) => s.answerDue - s.reportedOnTime],
+  ] as const) {
+    const api = await hub.dataAs<
+      Record<string, { dispatchStats: DispatchLate; dispatches: { totalCount: number; nodes: { id: string; departmentName: string }[] } }>
+    >(
+      reader,
+      `{ ${field}(code: "${code}") { dispatchStats(from: "${from}", to: "${to}") { acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } dispatches(filter: { from: "${from}", to: "${to}", ${filter} }, first: 100) { totalCount nodes { id departmentName } } } }`,
+    );
+    const { dispatchStats, dispatches } = api[field]!;
+    const total = dispatches.totalCount;
+    expect(total).toBe(figure(dispatchStats));
+    expect(total).toBeGreaterThan(0);
+    const cell = await page.$eval(`#dispatch-table tfoot td[data-late="${key}"]`, (td) => ({
+      text: td.textContent,
+      href: td.querySelector('a')?.getAttribute('href') ?? null,
+      label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
+    }));
+    expect(cell).toEqual({
+      text: total.toLocaleString('zh-CN'),
+      href: `#/dispatches/${code}/all/${key}`,
+      label: `各部门合计${zh} ${total.toLocaleString('zh-CN')} 件`,
+    });
+    await page.click(`#dispatch-table tfoot td[data-late="${key}"] a`);
+    await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${total}"] tbody tr`, { timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
+    expect(await page.inputValue('#dispatch-late')).toBe(key);
+    expect(await page.textContent('main h2')).toContain('各部门');
+    const heads = await page.$$eval('table.dispatch-list thead th', (ths) => ths.map((th) => th.textContent));
+    expect(heads).toContain('部门');
+    const rows = await page.$$eval('table.dispatch-list tbody tr', (trs) =>
+      trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, department: tr.querySelector('td.department')?.textContent })),
+    );
+    expect(rows).toEqual(dispatches.nodes.map((n) => ({ id: n.id, department: n.departmentName })));
+    await page.goBack();
+    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
+  }
+}
+
 /** WCAG contrast of every visible text's colour against the background it sits on. */
 const contrastFailures = (page: Page) =>
   page.evaluate(() => {
@@ -2027,43 +2078,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${COUNTY}`);
     await viewOf(page, COUNTY);
     const { from, to } = await period(page);
-    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
-    for (const [key, zh, filter] of [
-      ['ACKNOWLEDGED_LATE', '报到超时', 'acknowledgedLate: true'],
-      ['ANSWERED_LATE', '反馈超时', 'answeredLate: true'],
-    ] as const) {
-      // The county desk's list of every department's late ones, as the hub filters it (no departmentKind).
-      const api = await hub.dataAs<{ county: { dispatches: { totalCount: number; nodes: { id: string; departmentName: string }[] } } }>(
-        reader,
-        `{ county(code: "${COUNTY}") { dispatches(filter: { from: "${from}", to: "${to}", ${filter} }, first: 100) { totalCount nodes { id departmentName } } } }`,
-      );
-      const total = api.county.dispatches.totalCount;
-      expect(total).toBeGreaterThan(0);
-      const cell = await page.$eval(`#dispatch-table tfoot td[data-late="${key}"]`, (td) => ({
-        text: td.textContent,
-        href: td.querySelector('a')?.getAttribute('href') ?? null,
-        label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
-      }));
-      expect(cell).toEqual({
-        text: total.toLocaleString('zh-CN'),
-        href: `#/dispatches/${COUNTY}/all/${key}`,
-        label: `各部门合计${zh} ${total.toLocaleString('zh-CN')} 件`,
-      });
-      await page.click(`#dispatch-table tfoot td[data-late="${key}"] a`);
-      await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${total}"] tbody tr`, { timeout: 60_000 });
-      expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
-      expect(await page.inputValue('#dispatch-late')).toBe(key);
-      expect(await page.textContent('main h2')).toContain('各部门');
-      // Each row names its department, in the API's order.
-      const heads = await page.$$eval('table.dispatch-list thead th', (ths) => ths.map((th) => th.textContent));
-      expect(heads).toContain('部门');
-      const rows = await page.$$eval('table.dispatch-list tbody tr', (trs) =>
-        trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, department: tr.querySelector('td.department')?.textContent })),
-      );
-      expect(rows).toEqual(api.county.dispatches.nodes.map((n) => ({ id: n.id, department: n.departmentName })));
-      await page.goBack();
-      await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
-    }
+    await totalRowLateLinks(page, COUNTY, from, to);
     await context.close();
 
     // A department's own caller reads its own dispatches only: no 合计 link, and the address across departments is refused in words.
@@ -2081,12 +2096,11 @@ describe('the analysis room (分析研判室) in Chromium', () => {
   }, 240_000);
 
   it('opens every department’s late 报到 and late 反馈 from the 合计 row of a township’s 吹哨报到·分部门: the township’s list across departments, as many as its figures say', async () => {
-    type Late = { acknowledgeDue: number; acknowledgedOnTime: number; answerDue: number; reportedOnTime: number };
-    const towns = await hub.dataAs<{ county: { townships: { code: string; dispatchStats: Late }[] } }>(
+    const towns = await hub.dataAs<{ county: { townships: { code: string; dispatchStats: DispatchLate }[] } }>(
       reader,
       `{ county(code: "${COUNTY}") { townships { code dispatchStats(period: "2026Q3") { acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } } } }`,
     );
-    const lateOf = (s: Late) => Math.min(s.acknowledgeDue - s.acknowledgedOnTime, s.answerDue - s.reportedOnTime);
+    const lateOf = (s: DispatchLate) => Math.min(s.acknowledgeDue - s.acknowledgedOnTime, s.answerDue - s.reportedOnTime);
     // The township with the most of both kinds of late ones in the period.
     const township = [...towns.county.townships].sort((a, b) => lateOf(b.dispatchStats) - lateOf(a.dispatchStats))[0]!;
     expect(lateOf(township.dispatchStats)).toBeGreaterThan(0);
@@ -2094,42 +2108,7 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     await page.goto(`${origin}/app?period=2026Q3&pageSize=100#/division/${township.code}`);
     await viewOf(page, township.code);
     const { from, to } = await period(page);
-    await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
-    for (const [key, zh, filter, figure] of [
-      ['ACKNOWLEDGED_LATE', '报到超时', 'acknowledgedLate: true', (s: Late) => s.acknowledgeDue - s.acknowledgedOnTime],
-      ['ANSWERED_LATE', '反馈超时', 'answeredLate: true', (s: Late) => s.answerDue - s.reportedOnTime],
-    ] as const) {
-      // The township's figure as its dispatchStats counts it, and its list of every department's late ones as the hub filters it.
-      const api = await hub.dataAs<{ township: { dispatchStats: Late; dispatches: { totalCount: number; nodes: { id: string; departmentName: string }[] } } }>(
-        reader,
-        `{ township(code: "${township.code}") { dispatchStats(from: "${from}", to: "${to}") { acknowledgeDue acknowledgedOnTime answerDue reportedOnTime } dispatches(filter: { from: "${from}", to: "${to}", ${filter} }, first: 100) { totalCount nodes { id departmentName } } } }`,
-      );
-      const total = api.township.dispatches.totalCount;
-      expect(total).toBe(figure(api.township.dispatchStats));
-      expect(total).toBeGreaterThan(0);
-      const cell = await page.$eval(`#dispatch-table tfoot td[data-late="${key}"]`, (td) => ({
-        text: td.textContent,
-        href: td.querySelector('a')?.getAttribute('href') ?? null,
-        label: td.querySelector('a')?.getAttribute('aria-label') ?? null,
-      }));
-      expect(cell).toEqual({
-        text: total.toLocaleString('zh-CN'),
-        href: `#/dispatches/${township.code}/all/${key}`,
-        label: `各部门合计${zh} ${total.toLocaleString('zh-CN')} 件`,
-      });
-      await page.click(`#dispatch-table tfoot td[data-late="${key}"] a`);
-      await page.waitForSelector(`main[data-view="dispatches"] #dispatch-list[data-total="${total}"] tbody tr`, { timeout: 60_000 });
-      expect(new URL(page.url()).searchParams.get('period')).toBe('2026Q3');
-      expect(await page.inputValue('#dispatch-late')).toBe(key);
-      expect(await page.textContent('main h2')).toContain('各部门');
-      // Each row names its department, in the API's order.
-      const rows = await page.$$eval('table.dispatch-list tbody tr', (trs) =>
-        trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, department: tr.querySelector('td.department')?.textContent })),
-      );
-      expect(rows).toEqual(api.township.dispatches.nodes.map((n) => ({ id: n.id, department: n.departmentName })));
-      await page.goBack();
-      await page.waitForSelector('#dispatch-table tfoot tr', { timeout: 60_000 });
-    }
+    await totalRowLateLinks(page, township.code, from, to);
     await context.close();
   }, 240_000);
 
