@@ -14,7 +14,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDirectory } from '../scripts/lib/setup.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
 import { typecheck } from './helpers/typecheck.ts';
-import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, quietVillage, reportCase, villagesOf, waitFor } from './helpers/cases.ts';
+import {
+  asOwner,
+  callersOf,
+  departmentToken,
+  dispatchedCase,
+  escalateToTownship,
+  mutate,
+  quietVillage,
+  reportCase,
+  villagesOf,
+  waitFor,
+} from './helpers/cases.ts';
 import { WRITE_COUNTY } from './setup/global.ts';
 
 const ARTIFACTS = 'test-artifacts/app';
@@ -952,21 +963,16 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // A case of 卓尼县 (the suite's write county), in a township (阿子滩镇) the other files do not write in.
     const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
     const callers = await callersOf(hub, village!.code);
-    const { id, township } = await escalateToTownship(hub, callers, {
-      gridCode: village!.grids[0]!,
-      category: 'FOREST_GRASSLAND',
-      scale: 'ORDINARY',
-      summary: '草场界线争议',
-    });
-    const accepted = await mutate<{ version: number }>(
+    const { id, ...called } = await dispatchedCase(
       hub,
-      callers.township,
-      `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
-    );
-    const called = await mutate<{ version: number; dispatches: { id: string; departmentKind: string }[] }>(
-      hub,
-      callers.township,
-      `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: ["NATURAL_RESOURCES", "FORESTRY_GRASSLAND"]) { version dispatches { id departmentKind } }`,
+      callers,
+      {
+        gridCode: village!.grids[0]!,
+        category: 'FOREST_GRASSLAND',
+        scale: 'ORDINARY',
+        summary: '草场界线争议',
+      },
+      ['NATURAL_RESOURCES', 'FORESTRY_GRASSLAND'],
     );
     const silent = called.dispatches.find((d) => d.departmentKind === 'FORESTRY_GRASSLAND')!;
     await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silent.id}", version: ${called.version}, reason: "部门逾期未报到") { version }`);
@@ -2155,17 +2161,10 @@ describe('the analysis room (分析研判室) in Chromium', () => {
     // department's late list, but its case is no longer the department's (NOT_FOUND to it).
     const [village] = await villagesOf(hub, `${WRITE_COUNTY}107`);
     const callers = await callersOf(hub, village!.code);
-    const { id, township } = await escalateToTownship(hub, callers, { gridCode: village!.grids[0]!, category: 'OTHER', summary: '商铺占道经营引发纠纷' });
-    const accepted = await mutate<{ version: number }>(
-      hub,
-      callers.township,
-      `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`,
-    );
-    const called = await mutate<{ version: number; dispatches: { id: string; departmentKind: string }[] }>(
-      hub,
-      callers.township,
-      `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: ["MARKET_REGULATION", "NATURAL_RESOURCES"]) { version dispatches { id departmentKind } }`,
-    );
+    const { id, ...called } = await dispatchedCase(hub, callers, { gridCode: village!.grids[0]!, category: 'OTHER', summary: '商铺占道经营引发纠纷' }, [
+      'MARKET_REGULATION',
+      'NATURAL_RESOURCES',
+    ]);
     const silent = called.dispatches.find((d) => d.departmentKind === 'MARKET_REGULATION')!;
     await asOwner('township', (c) => c.query(`update dispatch set acknowledge_by = now() - interval '1 hour' where id = $1::int`, [silent.id]));
     await mutate(hub, callers.township, `withdrawDispatch(dispatchId: "${silent.id}", version: ${called.version}, reason: "部门逾期未报到") { version }`);

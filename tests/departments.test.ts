@@ -17,8 +17,8 @@ import {
   callersOf,
   deadlineRules,
   departmentToken,
+  dispatchedCase,
   errorCode,
-  escalateToTownship,
   inChinese,
   mutate,
   ok,
@@ -76,17 +76,12 @@ type Filter = { status?: string[]; overdue?: boolean; caseNumber?: string };
 
 /** A case escalated to the township, accepted there and dispatched to these departments. */
 async function dispatched(kinds: string[], category = 'FOREST_GRASSLAND', scale = 'ORDINARY'): Promise<{ id: string; dispatches: Dispatch[] }> {
-  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category, scale, summary: '草场确权争议，需自然资源部门核实' });
-  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
-  const d = await mutate<{ status: string; dispatches: Dispatch[] }>(
-    hub,
-    callers.township,
-    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k, note: "请派员核实") { status dispatches { ${DISPATCH} } }`,
-    { k: kinds },
-    '($k: [String!]!)',
-  );
+  const d = await dispatchedCase<Dispatch>(hub, callers, { gridCode, category, scale, summary: '草场确权争议，需自然资源部门核实' }, kinds, {
+    select: DISPATCH,
+    note: '请派员核实',
+  });
   expect(d.status).toBe('ASSIGNED');
-  return { id, dispatches: d.dispatches };
+  return { id: d.id, dispatches: d.dispatches };
 }
 
 async function departmentInbox(token: string, filter: Filter = {}): Promise<Dispatch[]> {

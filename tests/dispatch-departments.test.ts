@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { DEPARTMENT_NAMES } from '../domain/departments.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { asOwner, callersOf, departmentToken, errorCode, escalateToTownship, mutate, ok, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
+import { asOwner, callersOf, departmentToken, dispatchedCase, errorCode, mutate, ok, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 /** 藏巴哇镇 of 卓尼县. */
@@ -57,18 +57,7 @@ const STATS = `dispatchStats(period: "${PERIOD}") { ...Counts byDepartment { dep
 const COUNTS = `fragment Counts on DispatchCounts { ${SELECT} }`;
 
 /** One case escalated to the township, accepted there and dispatched to these departments. */
-async function dispatched(kinds: string[]): Promise<{ id: string; dispatches: { id: string; departmentKind: string }[] }> {
-  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' });
-  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
-  const d = await mutate<{ dispatches: { id: string; departmentKind: string }[] }>(
-    hub,
-    callers.township,
-    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k) { dispatches { id departmentKind } }`,
-    { k: kinds },
-    '($k: [String!]!)',
-  );
-  return { id, dispatches: d.dispatches };
-}
+const dispatched = (kinds: string[]) => dispatchedCase(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' }, kinds);
 
 /**
  * The figures of each department as the owner counts them in SQL, straight from the dispatch rows of a division (a

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_COUNTY } from './setup/global.ts';
 import { startHub, type TestHub } from './helpers/hub.ts';
-import { asOwner, callersOf, departmentToken, escalateToTownship, mutate, ok, pageAll, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
+import { asOwner, callersOf, departmentToken, dispatchedCase, mutate, ok, pageAll, townshipCaseOf, villagesOf, type Callers } from './helpers/cases.ts';
 
 let hub: TestHub;
 /** 藏巴哇镇 of 卓尼县. */
@@ -33,16 +33,8 @@ type Stats = Figures & { byDepartment: (Figures & { departmentKind: string })[] 
 
 /** One case escalated to the township, accepted there and dispatched to these departments. */
 async function dispatched(kinds: string[]): Promise<{ id: string; by: Map<string, string> }> {
-  const { id, township } = await escalateToTownship(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' });
-  const c = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
-  const d = await mutate<{ dispatches: { id: string; departmentKind: string }[] }>(
-    hub,
-    callers.township,
-    `dispatchToDepartments(disputeId: "${id}", version: ${c.version}, departments: $k) { dispatches { id departmentKind } }`,
-    { k: kinds },
-    '($k: [String!]!)',
-  );
-  return { id, by: new Map(d.dispatches.map((x) => [x.departmentKind, x.id])) };
+  const d = await dispatchedCase(hub, callers, { gridCode, category: 'LAND_HOMESTEAD', summary: '宅基地界址争议，需多部门核实' }, kinds);
+  return { id: d.id, by: new Map(d.dispatches.map((x) => [x.departmentKind, x.id])) };
 }
 
 const act = async <T>(kind: string, m: string): Promise<T> =>

@@ -255,6 +255,29 @@ export async function escalateToTownship(hub: TestHub, callers: Callers, c: NewC
   return { id: d.id, township: await townshipCaseOf(hub, callers.township, d.id) };
 }
 
+/**
+ * A case escalated to the township, accepted there and dispatched to these departments (吹哨): its id, the township
+ * case's status and version after, and the dispatches with the fields `select` asks (`id departmentKind` unless said).
+ */
+export async function dispatchedCase<D = { id: string; departmentKind: string }>(
+  hub: TestHub,
+  callers: Callers,
+  c: NewCase,
+  kinds: readonly string[],
+  { select = 'id departmentKind', note }: { select?: string; note?: string } = {},
+): Promise<{ id: string; status: string; version: number; dispatches: D[] }> {
+  const { id, township } = await escalateToTownship(hub, callers, c);
+  const accepted = await mutate<{ version: number }>(hub, callers.township, `acceptTownshipCase(disputeId: "${id}", version: ${township.version}) { version }`);
+  const d = await mutate<{ status: string; version: number; dispatches: D[] }>(
+    hub,
+    callers.township,
+    `dispatchToDepartments(disputeId: "${id}", version: ${accepted.version}, departments: $k${note === undefined ? '' : ', note: $n'}) { status version dispatches { ${select} } }`,
+    { k: kinds, ...(note === undefined ? {} : { n: note }) },
+    note === undefined ? '($k: [String!]!)' : '($k: [String!]!, $n: String)',
+  );
+  return { id, ...d };
+}
+
 /** Takes a case from its report up to the county, which receives it (village: report, accept, escalate; township: accept, escalate). */
 export async function escalateToCounty(hub: TestHub, callers: Callers, c: NewCase): Promise<{ id: string; county: { status: string; version: number } }> {
   const { id, township } = await escalateToTownship(hub, callers, c);
